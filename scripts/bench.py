@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""Measure how long generation and the full build take.
+
+    python scripts/bench.py [--runs N]
+
+Reports, as the median of N runs (min in brackets):
+- generate (warm): rendering every template to YAML in a process that has imported the package;
+- generate (cold): a fresh ``python -c`` that imports the package and renders every template;
+- build: a fresh ``troposphere-fargate build`` process (imports, generation, one in-process
+  cfn-lint pass over every template, atomic write), into a temporary folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+
+
+def _time(action: Callable[[], object], runs: int) -> list[float]:
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        timings.append(time.perf_counter() - started)
+    return timings
+
+
+def _report(label: str, timings: list[float]) -> None:
+    print(f"{label:<18} {statistics.median(timings):7.3f} s  (min {min(timings):.3f} s)")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="runs per measurement (default 7)")
+    args = parser.parse_args()
+
+    from troposphere_fargate import __version__
+    from troposphere_fargate.build import generate
+
+    files = generate()  # warm-up: first calls fill troposphere's caches
+    print(
+        f"troposphere_fargate {__version__}: {len(files)} template(s), "
+        f"{sum(len(t) for t in files.values()):,} bytes of YAML, median of {args.runs} runs"
+    )
+    _report("generate (warm)", _time(generate, args.runs))
+
+    cold = [sys.executable, "-c", "from troposphere_fargate.build import generate; generate()"]
+    _report("generate (cold)", _time(lambda: subprocess.run(cold, check=True), args.runs))
+
+    with tempfile.TemporaryDirectory() as output:
+        build = [sys.executable, "-m", "troposphere_fargate", "build", "-q", "--output", output]
+        _report("build + cfn-lint", _time(lambda: subprocess.run(build, check=True), args.runs))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,16 @@
+"""Shared fixtures: templates rendered the way the build renders them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from troposphere_fargate.config import NetworkConfig
+from troposphere_fargate.network import network_template
+
+
+@pytest.fixture(scope="session")
+def network() -> dict[str, Any]:
+    """The shipped network template, rendered (``to_dict`` runs troposphere's validation)."""
+    return network_template(NetworkConfig()).to_dict()

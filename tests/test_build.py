@@ -1,0 +1,210 @@
+"""The build: committed templates in sync, cfn-lint clean, deterministic, written atomically."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from troposphere_fargate import __version__, build, render
+from troposphere_fargate.build import (
+    LAYERS,
+    MANIFEST,
+    compare_version,
+    generate,
+    with_manifest,
+    write_version,
+)
+from troposphere_fargate.lint import lint_templates
+
+REPO = Path(__file__).resolve().parent.parent
+COMMITTED = REPO / "templates"
+
+
+@pytest.fixture(scope="module")
+def files() -> dict[str, str]:
+    return generate()
+
+
+# --- The committed templates -------------------------------------------------------------------
+
+
+def test_committed_templates_are_byte_identical_to_what_the_code_generates(files):
+    differing = compare_version(COMMITTED, files)
+    assert differing == [], (
+        f"templates/{__version__}/ differs from the code in {differing}: "
+        "run `troposphere-fargate build` and commit the result"
+    )
+
+
+def test_cfn_lint_reports_zero_findings_on_every_committed_template():
+    folder = COMMITTED / __version__
+    committed = {p.name: p.read_text() for p in sorted(folder.glob("*.yaml"))}
+    assert sorted(committed) == sorted(layer.filename for layer in LAYERS)
+    assert [str(f) for f in lint_templates(committed)] == []
+
+
+def test_manifest_lists_the_sha256_and_size_of_every_committed_template():
+    folder = COMMITTED / __version__
+    manifest = json.loads((folder / MANIFEST).read_text())
+    assert manifest["version"] == __version__
+    on_disk = {p.name for p in folder.iterdir()} - {MANIFEST}
+    assert set(manifest["files"]) == on_disk
+    for name, entry in manifest["files"].items():
+        data = (folder / name).read_bytes()
+        assert entry == {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+
+
+# --- Rendering ---------------------------------------------------------------------------------
+
+
+def test_every_template_is_stamped_with_the_version(files):
+    for layer in LAYERS:
+        template = render.from_yaml(files[layer.filename])
+        assert template["Description"].startswith(
+            f"troposphere_fargate {__version__}, {layer.name} layer. "
+        )
+        assert template["Metadata"]["TroposphereFargate"] == {
+            "Layer": layer.name,
+            "Version": __version__,
+        }
+        assert template["AWSTemplateFormatVersion"] == "2010-09-09"
+
+
+def test_rendered_yaml_reads_back_as_the_template_the_builder_made(files):
+    for layer in LAYERS:
+        made = render.stamp(
+            layer.builder(build.ProductConfig()).to_dict(), layer=layer.name, version=__version__
+        )
+        assert render.from_yaml(files[layer.filename]) == made
+
+
+def test_rendered_yaml_uses_short_form_intrinsics_and_no_anchors(files):
+    text = files["network.yaml"]
+    assert "!Ref Vpc" in text
+    assert "!GetAtt FlowLogRole.Arn" in text
+    assert "Ref:" not in text and "Fn::" not in text
+    assert "&id" not in text and "*id" not in text
+
+
+def test_sections_come_in_reading_order(files):
+    keys = [line.split(":")[0] for line in files["network.yaml"].splitlines() if line[:1].isalpha()]
+    assert keys == [
+        "AWSTemplateFormatVersion",
+        "Description",
+        "Metadata",
+        "Parameters",
+        "Rules",
+        "Conditions",
+        "Resources",
+        "Outputs",
+    ]
+
+
+def test_generation_is_deterministic_across_processes(files):
+    # Different hash seeds change set and dict iteration orders in a careless generator.
+    script = (
+        "import sys, hashlib; from troposphere_fargate.build import generate; "
+        "f = generate(); sys.stdout.write(hashlib.sha256(repr(sorted(f.items())).encode())"
+        ".hexdigest())"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert digests == {hashlib.sha256(repr(sorted(files.items())).encode()).hexdigest()}
+
+
+def test_multiline_strings_are_block_literals():
+    text = render.to_yaml({"Description": "one\ntwo\n", "Resources": {}})
+    assert "Description: |\n  one\n  two\n" in text
+    assert render.from_yaml(text)["Description"] == "one\ntwo\n"
+
+
+def test_unknown_sections_are_refused():
+    with pytest.raises(ValueError, match="unknown template sections: Resource"):
+        render.to_yaml({"Resource": {}})
+
+
+# --- Linting -----------------------------------------------------------------------------------
+
+
+def test_lint_finds_a_broken_template_and_locates_the_finding():
+    broken = render.to_yaml(
+        {
+            "Resources": {
+                "Bucket": {"Type": "AWS::S3::Bucket", "Properties": {"BucketNam": "x"}},
+            }
+        }
+    )
+    findings = lint_templates({"broken.yaml": broken})
+    assert findings, "cfn-lint found nothing in a template with a misspelt property"
+    assert {f.filename for f in findings} == {"broken.yaml"}
+    assert any(f.rule == "E3002" and "BucketNam" in f.message for f in findings)
+    assert all(f.line > 1 for f in findings)
+
+
+def test_lint_includes_informational_rules():
+    # I3011: a stateful resource without DeletionPolicy/UpdateReplacePolicy, informational only.
+    template = render.to_yaml(
+        {"Resources": {"Table": {"Type": "AWS::Logs::LogGroup", "Properties": {}}}}
+    )
+    rules = {f.rule for f in lint_templates({"t.yaml": template})}
+    assert any(rule.startswith("I") for rule in rules), rules
+
+
+# --- Writing -----------------------------------------------------------------------------------
+
+
+def test_write_version_writes_templates_and_manifest(tmp_path, files):
+    folder = write_version(tmp_path, files)
+    assert folder == tmp_path / __version__
+    assert {p.name for p in folder.iterdir()} == set(files) | {MANIFEST}
+    assert compare_version(tmp_path, files) == []
+    assert [p.name for p in tmp_path.iterdir()] == [__version__]  # no staging left behind
+
+
+def test_write_version_replaces_the_folder_and_drops_stale_files(tmp_path, files):
+    stale = tmp_path / __version__ / "old.yaml"
+    stale.parent.mkdir()
+    stale.write_text("old")
+    write_version(tmp_path, files)
+    assert not stale.exists()
+    assert compare_version(tmp_path, files) == []
+
+
+def test_write_version_leaves_the_previous_folder_when_writing_fails(tmp_path, files, monkeypatch):
+    write_version(tmp_path, files)
+    before = {p.name: p.read_bytes() for p in (tmp_path / __version__).iterdir()}
+
+    def fail(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(build.os, "fsync", fail)
+    with pytest.raises(OSError, match="disk full"):
+        write_version(tmp_path, {**files, "network.yaml": "changed"})
+    after = {p.name: p.read_bytes() for p in (tmp_path / __version__).iterdir()}
+    assert after == before
+    assert [p.name for p in tmp_path.iterdir()] == [__version__]
+
+
+def test_compare_version_names_changed_missing_and_unexpected_files(tmp_path, files):
+    write_version(tmp_path, files)
+    folder = tmp_path / __version__
+    (folder / "network.yaml").write_text("edited by hand")
+    (folder / "extra.yaml").write_text("x")
+    assert compare_version(tmp_path, files) == ["extra.yaml", "network.yaml"]
+    (folder / MANIFEST).unlink()
+    assert MANIFEST in compare_version(tmp_path, files)
+    assert compare_version(tmp_path / "nowhere", files) == sorted(with_manifest(files))

@@ -1,0 +1,118 @@
+"""The ``troposphere-fargate`` command as a user runs it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from troposphere_fargate import __version__, cli
+from troposphere_fargate.build import MANIFEST, generate
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "troposphere_fargate", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_build_writes_the_version_folder_under_output(tmp_path):
+    result = run("build", "--output", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "cfn-lint: 0 findings" in result.stdout
+    assert {p.name for p in (tmp_path / __version__).iterdir()} == {"network.yaml", MANIFEST}
+
+
+def test_build_defaults_to_templates_in_the_current_directory(tmp_path):
+    result = run("build", "--quiet", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    assert (tmp_path / "templates" / __version__ / "network.yaml").is_file()
+
+
+def test_check_passes_on_the_committed_templates():
+    result = run("build", "--check", "--output", str(REPO / "templates"))
+    assert result.returncode == 0, result.stderr
+    assert "match the code" in result.stdout
+
+
+def test_check_names_the_files_that_differ_and_writes_nothing(tmp_path):
+    folder = tmp_path / __version__
+    folder.mkdir()
+    (folder / "network.yaml").write_text("stale")
+    result = run("build", "--check", "--output", str(tmp_path))
+    assert result.returncode == 1
+    assert f"differing files: {MANIFEST}, network.yaml" in result.stderr
+    assert (folder / "network.yaml").read_text() == "stale"
+    assert sorted(p.name for p in folder.iterdir()) == ["network.yaml"]
+
+
+def test_lint_findings_fail_the_build_and_leave_previous_files_untouched(
+    tmp_path, monkeypatch, capsys
+):
+    assert cli.main(["build", "--quiet", "--output", str(tmp_path)]) == 0
+    before = {p.name: p.read_bytes() for p in (tmp_path / __version__).iterdir()}
+
+    good = generate()
+
+    def broken_generate() -> dict[str, str]:
+        text = good["network.yaml"].replace("EnableDnsSupport", "EnableDnsSuport")
+        return {**good, "network.yaml": text}
+
+    monkeypatch.setattr(cli, "generate", broken_generate)
+    assert cli.main(["build", "--output", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "network.yaml:" in err and "EnableDnsSuport" in err
+    assert "nothing written" in err
+    assert {p.name: p.read_bytes() for p in (tmp_path / __version__).iterdir()} == before
+
+
+def test_help_explains_every_option():
+    result = run("build", "--help")
+    assert result.returncode == 0
+    for option in ("--output", "--check", "--quiet", "cfn-lint", "manifest.json"):
+        assert option in result.stdout
+
+
+def test_version_option():
+    result = run("--version")
+    assert result.stdout.strip() == f"troposphere-fargate {__version__}"
+
+
+def test_unknown_command_is_a_usage_error():
+    result = run("deploy-everything")
+    assert result.returncode == 2
+    assert "invalid choice" in result.stderr
+
+
+def test_unwritable_output_is_a_one_line_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = run("build", "--output", str(blocker / "templates"))
+    assert result.returncode == 1
+    assert result.stderr.startswith("troposphere-fargate: error:")
+    assert "Traceback" not in result.stderr
+
+
+def test_build_script_is_a_thin_wrapper(tmp_path):
+    result = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "build_templates.py"), "--output", str(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / __version__ / "network.yaml").is_file()
+
+
+@pytest.mark.parametrize("argv", [[], ["build", "--bogus"]])
+def test_bad_arguments_exit_2(argv):
+    with pytest.raises(SystemExit) as exc:
+        cli.main(argv)
+    assert exc.value.code == 2

@@ -1,0 +1,73 @@
+"""The README documents what the code does: its tables and examples are checked against the code."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from troposphere_fargate import ConfigError, NetworkConfig
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+
+
+def section(title: str) -> str:
+    """The README text under a heading, up to the next heading of the same or a higher level."""
+    match = re.search(rf"^(#+) {re.escape(title)}$", README, re.M)
+    assert match, f"README has no section {title!r}"
+    body = README[match.end() :]
+    end = re.search(rf"^#{{1,{len(match.group(1))}}} ", body, re.M)
+    return body[: end.start()] if end else body
+
+
+def table_rows(text: str) -> dict[str, list[str]]:
+    """First-column code names -> the row's cells, for every markdown table row in ``text``."""
+    rows = {}
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.startswith("|") and cells[0].startswith("`"):
+            for name in re.findall(r"`([^`]+)`", cells[0]):
+                rows[name] = cells
+    return rows
+
+
+def test_network_parameter_table_matches_the_template(network):
+    rows = table_rows(section("Parameters"))
+    assert sorted(rows) == sorted(network["Parameters"])
+    for name, parameter in network["Parameters"].items():
+        assert rows[name][1] == f"`{parameter['Default']}`", name
+        if len(parameter.get("AllowedValues", [])) <= 3 and "AllowedValues" in parameter:
+            assert rows[name][2] == ", ".join(f"`{v}`" for v in parameter["AllowedValues"])
+
+
+def test_network_output_table_matches_the_template(network):
+    assert sorted(table_rows(section("Outputs"))) == sorted(network["Outputs"])
+
+
+def test_library_example_runs():
+    (example,) = [
+        block
+        for block in re.findall(r"```python\n(.*?)```", README, re.S)
+        if "network_template(config)" in block
+    ]
+    printed: list[str] = []
+    exec(example, {"print": printed.append})
+    assert "172.20.0.0/20" in printed[0]
+    assert "PublicSubnet3" not in printed[0]  # max_azs=2
+
+
+def test_config_error_example_is_what_the_code_says():
+    match = re.search(r">>> (NetworkConfig\(.*\))\nConfigError: (.*)\n", README)
+    assert match
+    with pytest.raises(ConfigError) as error:
+        eval(match.group(1), {"NetworkConfig": NetworkConfig})
+    assert str(error.value) == match.group(2)
+
+
+def test_readme_commands_are_the_ci_commands():
+    ci = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text()
+    test_command = 'python -m pip install -e ".[test]" && python -m pytest'
+    assert test_command in README
+    assert test_command in ci
+    assert "python -m pip install . && troposphere-fargate build" in README

@@ -1,0 +1,63 @@
+"""Small building blocks every layer repeats: console-ready parameters, exported outputs, tags,
+and the version stamp. Layers compose these instead of copying blocks of troposphere code."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from troposphere import Export, Output, Parameter, Sub, Tags, Template
+
+# A CloudFormation AllowedPattern for an IPv4 CIDR block with a /16 to /28 prefix, the range that
+# VPCs and subnets accept. CloudFormation matches a pattern against the whole value.
+_OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
+CIDR_PATTERN = rf"^({_OCTET}\.){{3}}{_OCTET}/(1[6-9]|2[0-8])$"
+CIDR_CONSTRAINT = "must be an IPv4 CIDR block with a prefix from /16 to /28, such as 10.0.0.0/16"
+
+# Outputs are exported as "<stack name>-<output name>" (ARCHITECTURE.md).
+EXPORT_NAME_FORMAT = "${AWS::StackName}-%s"
+
+# Key under the template's Metadata that records which generator and version made it.
+STAMP_KEY = "TroposphereFargate"
+
+
+def add_parameter(
+    template: Template,
+    name: str,
+    *,
+    group: str,
+    label: str,
+    description: str,
+    **properties: Any,
+) -> Parameter:
+    """Add a parameter with its console label and group (``AWS::CloudFormation::Interface``).
+
+    Every parameter we ship goes through here, so none can lack a description, a label or a group.
+    """
+    parameter = template.add_parameter(Parameter(name, Description=description, **properties))
+    template.set_parameter_label(parameter, label)
+    template.add_parameter_to_group(parameter, group)
+    return parameter
+
+
+def add_exported_output(
+    template: Template,
+    name: str,
+    value: object,
+    description: str,
+    condition: str | None = None,
+) -> Output:
+    """Add an output exported as ``<stack name>-<name>``."""
+    output = Output(
+        name,
+        Description=description,
+        Value=value,
+        Export=Export(Sub(EXPORT_NAME_FORMAT % name)),
+    )
+    if condition is not None:
+        output.Condition = condition
+    return template.add_output(output)
+
+
+def name_tag(suffix: str, **extra: str) -> Tags:
+    """``Name`` tag ``<stack name>-<suffix>``, so resources are recognisable in the console."""
+    return Tags(Name=Sub(f"${{AWS::StackName}}-{suffix}"), **extra)

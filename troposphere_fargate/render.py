@@ -1,0 +1,183 @@
+"""Deterministic YAML for CloudFormation: same template, same bytes.
+
+Sections come in the order people read them (description, parameters, rules, conditions,
+resources, outputs); every mapping below them is sorted by key. Intrinsic functions use the
+short form (``!Ref``, ``!Sub``...). Long strings stay on one line, so a changed description is a
+one-line diff. The generator's version is stamped into ``Description`` and ``Metadata``.
+
+Emitting goes through libyaml when PyYAML has it (a fraction of the cost of ``cfn_flip``, which
+troposphere's ``to_yaml`` uses); both emitters give the same bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import yaml
+
+from .parts import STAMP_KEY
+
+TEMPLATE_FORMAT_VERSION = "2010-09-09"
+
+SECTION_ORDER = (
+    "AWSTemplateFormatVersion",
+    "Description",
+    "Metadata",
+    "Parameters",
+    "Rules",
+    "Mappings",
+    "Conditions",
+    "Transform",
+    "Resources",
+    "Outputs",
+)
+
+# Functions written in short form: "Fn::Sub" -> "!Sub"; "Ref" and "Condition" keep their name.
+_INTRINSICS = frozenset(
+    {
+        "Ref",
+        "Condition",
+        "Fn::And",
+        "Fn::Base64",
+        "Fn::Cidr",
+        "Fn::Contains",
+        "Fn::EachMemberEquals",
+        "Fn::EachMemberIn",
+        "Fn::Equals",
+        "Fn::FindInMap",
+        "Fn::GetAtt",
+        "Fn::GetAZs",
+        "Fn::If",
+        "Fn::ImportValue",
+        "Fn::Join",
+        "Fn::Length",
+        "Fn::Not",
+        "Fn::Or",
+        "Fn::RefAll",
+        "Fn::Select",
+        "Fn::Split",
+        "Fn::Sub",
+        "Fn::ToJsonString",
+        "Fn::ValueOf",
+        "Fn::ValueOfAll",
+    }
+)
+
+_BaseDumper: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Tagged:
+    """A value written with a YAML tag (``!Ref X``)."""
+
+    __slots__ = ("tag", "value")
+
+    def __init__(self, tag: str, value: Any) -> None:
+        self.tag = tag
+        self.value = value
+
+
+class _Dumper(_BaseDumper):  # type: ignore[misc]
+    def ignore_aliases(self, data: Any) -> bool:
+        # Repeated values (the same list of subnet refs) are written out, never as &anchors.
+        return True
+
+
+def _represent_tagged(dumper: yaml.SafeDumper, data: _Tagged) -> yaml.Node:
+    if isinstance(data.value, list):
+        return dumper.represent_sequence(data.tag, data.value)
+    if isinstance(data.value, dict):
+        return dumper.represent_mapping(data.tag, data.value)
+    return dumper.represent_scalar(data.tag, str(data.value))
+
+
+def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
+    if "\n" in data:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="|")
+    return dumper.represent_str(data)
+
+
+_Dumper.add_representer(_Tagged, _represent_tagged)
+_Dumper.add_representer(str, _represent_str)
+
+
+def _short_form(value: Any) -> Any:
+    """Sort mappings and turn single-key intrinsic mappings into tagged values."""
+    if isinstance(value, dict):
+        if len(value) == 1:
+            ((key, inner),) = value.items()
+            if key in _INTRINSICS and (key != "Condition" or isinstance(inner, str)):
+                tag = "!" + key.removeprefix("Fn::")
+                if (
+                    key == "Fn::GetAtt"
+                    and isinstance(inner, list)
+                    and all(isinstance(part, str) for part in inner)
+                ):
+                    return _Tagged(tag, ".".join(inner))
+                return _Tagged(tag, _short_form(inner))
+        return {k: _short_form(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [_short_form(item) for item in value]
+    return value
+
+
+def stamp(template: Mapping[str, Any], *, layer: str, version: str) -> dict[str, Any]:
+    """A copy of ``template`` with the format version and the generator version stamped in."""
+    stamped = dict(template)
+    stamped["AWSTemplateFormatVersion"] = TEMPLATE_FORMAT_VERSION
+    summary = stamped.get("Description", "")
+    stamped["Description"] = f"troposphere_fargate {version}, {layer} layer. {summary}".strip()
+    metadata = dict(stamped.get("Metadata", {}))
+    metadata[STAMP_KEY] = {"Layer": layer, "Version": version}
+    stamped["Metadata"] = metadata
+    return stamped
+
+
+def to_yaml(template: Mapping[str, Any]) -> str:
+    """Render a template dict (``Template.to_dict()``) as deterministic short-form YAML."""
+    unknown = set(template) - set(SECTION_ORDER)
+    if unknown:
+        raise ValueError(f"unknown template sections: {', '.join(sorted(unknown))}")
+    ordered = {key: _short_form(template[key]) for key in SECTION_ORDER if key in template}
+    text: str = yaml.dump(
+        ordered,
+        Dumper=_Dumper,
+        sort_keys=False,
+        default_flow_style=False,
+        allow_unicode=True,
+        width=4096,
+        indent=2,
+    )
+    return text
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc]
+    pass
+
+
+def _construct_intrinsic(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    key = suffix if suffix in ("Ref", "Condition") else f"Fn::{suffix}"
+    value: Any
+    if isinstance(node, yaml.ScalarNode):
+        value = loader.construct_scalar(node)
+        if key == "Fn::GetAtt":
+            value = value.split(".", 1)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    elif isinstance(node, yaml.MappingNode):
+        value = loader.construct_mapping(node, deep=True)
+    else:
+        raise yaml.constructor.ConstructorError(None, None, f"unexpected node {node!r}")
+    return {key: value}
+
+
+_Loader.add_multi_constructor("!", _construct_intrinsic)
+
+
+def from_yaml(text: str) -> dict[str, Any]:
+    """Parse YAML written by :func:`to_yaml` back into the long-form template dict."""
+    loaded = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass: no arbitrary objects
+    if not isinstance(loaded, dict):
+        raise ValueError("not a CloudFormation template: the YAML document is not a mapping")
+    return loaded
