@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -88,7 +89,8 @@ def test_rendered_yaml_uses_short_form_intrinsics_and_no_anchors(files):
     text = files["network.yaml"]
     assert "!Ref Vpc" in text
     assert "!GetAtt FlowLogRole.Arn" in text
-    assert "Ref:" not in text and "Fn::" not in text
+    for text in files.values():
+        assert not re.search(r"^\s*(- )?(Ref|Fn::\w+):", text, re.M)  # no long-form keys
     assert "&id" not in text and "*id" not in text
 
 
@@ -126,6 +128,43 @@ def test_generation_is_deterministic_across_processes(files):
     assert digests == {hashlib.sha256(repr(sorted(files.items())).encode()).hexdigest()}
 
 
+@pytest.mark.skipif(render.LIBYAML_DUMPER is None, reason="PyYAML without libyaml")
+def test_python_and_libyaml_emitters_write_the_same_bytes():
+    for layer in LAYERS:
+        made = render.stamp(
+            layer.builder(build.ProductConfig()).to_dict(), layer=layer.name, version=__version__
+        )
+        assert render.to_yaml(made, render.PYTHON_DUMPER) == render.to_yaml(
+            made, render.LIBYAML_DUMPER
+        ), layer.filename
+    odd = {
+        "Description": "multi\nline: yes\n",
+        "Resources": {
+            "R": {
+                "Type": "T",
+                "Properties": {
+                    "Empty": {"Fn::GetAZs": ""},
+                    "Colon": {"Fn::Sub": "a: b"},
+                    "Number": {"Ref": "1"},
+                    "Bool": {"Ref": "true"},
+                    "Unicode": "café ☕",
+                    "Star": {"Fn::Sub": "*"},
+                    "Nested": {"Fn::If": ["C", {"Ref": "X"}, {"Ref": "AWS::NoValue"}]},
+                },
+            }
+        },
+    }
+    assert render.to_yaml(odd, render.PYTHON_DUMPER) == render.to_yaml(odd, render.LIBYAML_DUMPER)
+    assert render.from_yaml(render.to_yaml(odd)) == odd
+
+
+def test_empty_tagged_values_are_quoted():
+    text = render.to_yaml(
+        {"Resources": {"R": {"Type": "T", "Properties": {"A": {"Fn::GetAZs": ""}}}}}
+    )
+    assert "A: !GetAZs ''" in text
+
+
 def test_multiline_strings_are_block_literals():
     text = render.to_yaml({"Description": "one\ntwo\n", "Resources": {}})
     assert "Description: |\n  one\n  two\n" in text
@@ -153,6 +192,65 @@ def test_lint_finds_a_broken_template_and_locates_the_finding():
     assert {f.filename for f in findings} == {"broken.yaml"}
     assert any(f.rule == "E3002" and "BucketNam" in f.message for f in findings)
     assert all(f.line > 1 for f in findings)
+
+
+def broken(prop: str) -> str:
+    return render.to_yaml(
+        {"Resources": {"Bucket": {"Type": "AWS::S3::Bucket", "Properties": {prop: "x"}}}}
+    )
+
+
+def test_forked_and_serial_lint_find_the_same(files):
+    templates = {"a.yaml": broken("Nope"), "b.yaml": broken("Nada"), **files}
+    serial = lint_templates(templates, jobs=1)
+    forked = lint_templates(templates, jobs=2)
+    assert forked == serial
+    assert {f.filename for f in serial} == {"a.yaml", "b.yaml"}
+
+
+def test_a_failing_lint_worker_is_an_error_not_a_pass(monkeypatch):
+    from troposphere_fargate import lint
+
+    real = lint._lint
+
+    def explode_in_child(items, config, rules):
+        if [name for name, _ in items] == ["small.yaml"]:
+            raise RuntimeError("worker blew up")
+        return real(items, config, rules)
+
+    monkeypatch.setattr(lint, "_lint", explode_in_child)
+    templates = {"big.yaml": broken("Nope") + "#" * 1000, "small.yaml": broken("Nada")}
+    with pytest.raises(lint.LintError, match="worker blew up"):
+        lint_templates(templates, jobs=2)
+
+
+def test_shares_are_balanced_by_size():
+    from troposphere_fargate.lint import _shares
+
+    items = [("a", "x" * 50), ("b", "x" * 30), ("c", "x" * 25), ("d", "x" * 5)]
+    assert _shares(items, 2) == [
+        [("a", "x" * 50), ("d", "x" * 5)],
+        [("b", "x" * 30), ("c", "x" * 25)],
+    ]
+
+
+def test_lint_ignores_cfnlintrc_files(tmp_path, monkeypatch):
+    # A .cfnlintrc in the working directory (or the home directory) must not switch rules off.
+    (tmp_path / ".cfnlintrc").write_text("ignore_checks:\n  - E3002\n  - E\n  - W\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    broken = render.to_yaml(
+        {"Resources": {"Bucket": {"Type": "AWS::S3::Bucket", "Properties": {"BucketNam": "x"}}}}
+    )
+    assert any(f.rule == "E3002" for f in lint_templates({"broken.yaml": broken}))
+
+
+def test_committed_templates_lint_clean_in_every_region():
+    from cfnlint.helpers import REGIONS
+
+    folder = COMMITTED / __version__
+    committed = {p.name: p.read_text() for p in sorted(folder.glob("*.yaml"))}
+    assert [str(f) for f in lint_templates(committed, regions=REGIONS)] == []
 
 
 def test_lint_includes_informational_rules():

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from troposphere_fargate import __version__, cli
-from troposphere_fargate.build import MANIFEST, generate
+from troposphere_fargate.build import LAYERS, MANIFEST, generate
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -27,7 +27,8 @@ def test_build_writes_the_version_folder_under_output(tmp_path):
     result = run("build", "--output", str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert "cfn-lint: 0 findings" in result.stdout
-    assert {p.name for p in (tmp_path / __version__).iterdir()} == {"network.yaml", MANIFEST}
+    expected = {layer.filename for layer in LAYERS} | {MANIFEST}
+    assert {p.name for p in (tmp_path / __version__).iterdir()} == expected
 
 
 def test_build_defaults_to_templates_in_the_current_directory(tmp_path):

@@ -15,6 +15,8 @@ from troposphere_fargate.config import ConfigError, NetworkConfig, ProductConfig
         ({"max_azs": 4}, r"NetworkConfig\.max_azs=4: must be 2 or 3"),
         ({"max_azs": 1}, r"NetworkConfig\.max_azs=1"),
         ({"max_azs": True}, r"NetworkConfig\.max_azs=True"),
+        ({"max_azs": 3.0}, r"NetworkConfig\.max_azs=3\.0: must be 2 or 3"),
+        ({"default_azs": 2.0}, r"NetworkConfig\.default_azs=2\.0"),
         ({"max_azs": 2, "default_azs": 3}, r"NetworkConfig\.default_azs=3: .*max_azs \(2\)"),
         ({"vpc_cidr": "10.0.0.0/33"}, r"NetworkConfig\.vpc_cidr='10\.0\.0\.0/33': not a valid"),
         ({"vpc_cidr": "10.0.0.1/16"}, r"NetworkConfig\.vpc_cidr='10\.0\.0\.1/16': not a valid"),
@@ -54,10 +56,18 @@ from troposphere_fargate.config import ConfigError, NetworkConfig, ProductConfig
             {"interface_endpoints": ("ecr.api", "logs")},
             r"NetworkConfig\.interface_endpoints=\('ecr\.api', 'logs'\): must include ecr\.dkr",
         ),
+        (
+            {"interface_endpoints": ("ecr.api", "ecr.dkr")},
+            r"NetworkConfig\.interface_endpoints=.*must include logs:.*write its logs",
+        ),
         ({"interface_endpoints": ()}, r"NetworkConfig\.interface_endpoints=\(\)"),
         (
             {"interface_endpoints": ("ecr.api", "ecr.dkr", "ecr.api")},
             r"NetworkConfig\.interface_endpoints=.*has duplicates",
+        ),
+        (
+            {"default_flow_log_retention_days": True},
+            r"NetworkConfig\.default_flow_log_retention_days=True: must be a CloudWatch Logs",
         ),
         (
             {"default_flow_log_retention_days": 2},

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from troposphere_fargate.evaluate import ParameterError, RuleError, deployed, parameter_values
+from troposphere_fargate.evaluate import (
+    EvaluationError,
+    ParameterError,
+    RuleError,
+    deployed,
+    parameter_values,
+)
 
 TEMPLATE = {
     "Parameters": {
@@ -105,3 +111,64 @@ def test_fn_if_resolves_and_no_value_disappears():
     assert a == {"Value": "ay", "List": ["one"]}
     b = deployed(TEMPLATE, {**SUBNETS, "Mode": "b", "Count": "3"}).resources["Always"]
     assert b["Properties"] == {"Value": "bee", "Maybe": "x", "List": ["one", "two"]}
+
+
+def with_condition(expression: object) -> dict:
+    return {
+        "Parameters": {"Mode": {"Type": "String", "Default": "a"}},
+        "Conditions": {"C": expression},
+        "Resources": {"R": {"Type": "T", "Condition": "C"}},
+    }
+
+
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        ({"Fn::Equal": [{"Ref": "Mode"}, "a"]}, "Fn::Equal cannot be used here"),
+        ({"Fn::Equals": [{"Ref": "Colour"}, "a"]}, "Ref Colour names no parameter"),
+        ({"Fn::Not": [{"Ref": "Mode"}]}, "Fn::Not does not evaluate to true or false"),
+        ({"Condition": "Missing"}, "condition Missing is not defined"),
+        ({"Fn::Contains": [["a"], {"Ref": "Mode"}]}, "Fn::Contains cannot be used here"),
+        ({"Ref": "Mode"}, "condition C does not evaluate to true or false"),
+    ],
+)
+def test_conditions_cloudformation_would_reject_are_errors(expression, message):
+    with pytest.raises(EvaluationError, match=message):
+        deployed(with_condition(expression))
+
+
+def test_rules_may_not_use_conditions():
+    # CloudFormation: "functions are not supported in the Rules block: [Condition]".
+    template = {
+        "Parameters": {"Mode": {"Type": "String", "Default": "a"}},
+        "Conditions": {"IsA": {"Fn::Equals": [{"Ref": "Mode"}, "a"]}},
+        "Rules": {"R": {"Assertions": [{"Assert": {"Condition": "IsA"}}]}},
+        "Resources": {},
+    }
+    with pytest.raises(EvaluationError, match="Condition cannot be used here"):
+        deployed(template)
+
+
+def test_pseudo_parameters_and_mappings_can_be_evaluated():
+    template = {
+        "Mappings": {"M": {"eu-west-1": {"Name": "Ireland"}}},
+        "Conditions": {
+            "China": {"Fn::Equals": [{"Ref": "AWS::Partition"}, "aws-cn"]},
+            "Ireland": {
+                "Fn::Equals": [{"Fn::FindInMap": ["M", {"Ref": "AWS::Region"}, "Name"]}, "Ireland"]
+            },
+        },
+        "Resources": {
+            "InChina": {"Type": "T", "Condition": "China"},
+            "InIreland": {"Type": "T", "Condition": "Ireland"},
+        },
+    }
+    assert deployed(template, pseudo={"AWS::Region": "eu-west-1"}).conditions == {
+        "China": False,
+        "Ireland": True,
+    }
+    assert sorted(deployed(template, pseudo={"AWS::Region": "eu-west-1"}).resources) == [
+        "InIreland"
+    ]
+    with pytest.raises(EvaluationError, match="FindInMap finds nothing"):
+        deployed(template, pseudo={"AWS::Region": "us-east-1"})

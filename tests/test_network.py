@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from tests.support import dangling_refs, props
 from troposphere_fargate import network as n
 from troposphere_fargate.config import NetworkConfig
 from troposphere_fargate.evaluate import Deployment, RuleError, deployed
@@ -22,33 +23,6 @@ from troposphere_fargate.network import network_template
 
 AZ_COUNTS = ("2", "3")
 NAT_MODES = ("PerAz", "Single", "None")
-
-
-def props(resource: dict[str, Any]) -> dict[str, Any]:
-    return resource.get("Properties", {})
-
-
-def refs_in(node: Any) -> set[str]:
-    """Every logical ID referenced by Ref, GetAtt or a ${Name} in Sub."""
-    found: set[str] = set()
-    if isinstance(node, list):
-        for item in node:
-            found |= refs_in(item)
-    elif isinstance(node, dict):
-        for key, value in node.items():
-            if key == "Ref":
-                found.add(value)
-            elif key == "Fn::GetAtt":
-                found.add(value[0])
-            elif key == "Fn::Sub":
-                text = value if isinstance(value, str) else value[0]
-                found |= {m.split(".")[0] for m in re.findall(r"\$\{([^}!]+)\}", text)}
-            else:
-                found |= refs_in(value)
-        if "DependsOn" in node:
-            depends = node["DependsOn"]
-            found |= set([depends] if isinstance(depends, str) else depends)
-    return found
 
 
 def deploy(template: dict[str, Any], **parameters: str) -> Deployment:
@@ -253,7 +227,8 @@ def test_rule_rejects_no_nat_gateways_without_vpc_endpoints(network):
     [("None", "true"), ("Single", "false"), ("PerAz", "false"), ("PerAz", "true")],
 )
 def test_rule_accepts_every_other_combination(network, nat, endpoints):
-    deploy(network, NatGateways=nat, VpcEndpoints=endpoints)
+    stack = deploy(network, NatGateways=nat, VpcEndpoints=endpoints)
+    assert (n.S3_GATEWAY_ENDPOINT in stack.resources) is (endpoints == "true")
 
 
 def test_rule_message_speaks_to_a_console_user(network):
@@ -315,8 +290,15 @@ def test_endpoint_security_group_admits_only_https_from_the_vpc_and_sends_nothin
         }
     ]
     # One egress rule that matches no traffic replaces the default allow-all rule.
-    (egress,) = group["SecurityGroupEgress"]
-    assert egress["CidrIp"] == "255.255.255.255/32"
+    assert group["SecurityGroupEgress"] == [
+        {
+            "CidrIp": "255.255.255.255/32",
+            "Description": "Disallow all traffic",
+            "FromPort": 252,
+            "IpProtocol": "icmp",
+            "ToPort": 86,
+        }
+    ]
 
 
 # --- Flow logs ---------------------------------------------------------------------------------
@@ -350,7 +332,11 @@ def test_flow_log_role_can_only_be_assumed_by_this_accounts_flow_logs(network):
     assert statement["Condition"]["StringEquals"] == {
         "aws:SourceAccount": {"Ref": "AWS::AccountId"}
     }
-    assert "aws:SourceArn" in statement["Condition"]["ArnLike"]
+    assert statement["Condition"]["ArnLike"] == {
+        "aws:SourceArn": {
+            "Fn::Sub": "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:vpc-flow-log/*"
+        }
+    }
 
 
 def test_flow_log_role_writes_only_to_its_log_group(network):
@@ -416,11 +402,7 @@ COMBINATIONS = [
 @pytest.mark.parametrize(("azs", "nat", "endpoints"), COMBINATIONS)
 def test_every_reference_resolves_in_every_valid_combination(network, azs, nat, endpoints):
     stack = deploy(network, NumberOfAzs=azs, NatGateways=nat, VpcEndpoints=endpoints)
-    known = set(stack.resources) | set(stack.parameters) | {
-        "AWS::AccountId", "AWS::Partition", "AWS::Region", "AWS::StackName", "AWS::URLSuffix",
-    }  # fmt: skip
-    dangling = refs_in(stack.resources) | refs_in(stack.outputs)
-    assert dangling - known == set()
+    assert dangling_refs(stack) == set()
 
 
 # --- Parameters in the console -----------------------------------------------------------------
@@ -510,14 +492,23 @@ def test_config_sets_parameter_defaults():
 
 
 def test_config_chooses_the_interface_endpoints():
-    config = NetworkConfig(interface_endpoints=("ecr.api", "ecr.dkr", "ssmmessages"))
+    config = NetworkConfig(interface_endpoints=("ecr.api", "ecr.dkr", "logs", "ssmmessages"))
     resources = network_template(config).to_dict()["Resources"]
     endpoints = sorted(k for k, v in resources.items() if v["Type"] == "AWS::EC2::VPCEndpoint")
     assert endpoints == sorted(
-        [n.S3_GATEWAY_ENDPOINT, "EcrApiEndpoint", "EcrDkrEndpoint", "SsmmessagesEndpoint"]
+        [
+            n.S3_GATEWAY_ENDPOINT,
+            "EcrApiEndpoint",
+            "EcrDkrEndpoint",
+            "LogsEndpoint",
+            "SsmmessagesEndpoint",
+        ]
     )
 
 
-def test_builder_is_pure():
-    config = NetworkConfig()
-    assert network_template(config).to_dict() == network_template(config).to_dict()
+def test_builder_keeps_no_state_between_calls():
+    # Building another config in between must not leak into the next template (a shared,
+    # mutated troposphere object would).
+    first = network_template(NetworkConfig()).to_dict()
+    network_template(NetworkConfig(max_azs=2, interface_endpoints=("ecr.api", "ecr.dkr", "logs")))
+    assert network_template(NetworkConfig()).to_dict() == first

@@ -32,17 +32,32 @@ def table_rows(text: str) -> dict[str, list[str]]:
     return rows
 
 
+def check_parameter_table(title: str, template: dict) -> None:
+    rows = table_rows(section(title))
+    assert sorted(rows) == sorted(template["Parameters"])
+    for name, parameter in template["Parameters"].items():
+        default = parameter.get("Default")
+        shown = "(required)" if default is None else "(empty)" if default == "" else f"`{default}`"
+        assert rows[name][1] == shown, name
+        allowed = parameter.get("AllowedValues", [])
+        if 0 < len(allowed) <= 7:
+            assert rows[name][2] == ", ".join(f"`{v}`" for v in allowed), name
+
+
 def test_network_parameter_table_matches_the_template(network):
-    rows = table_rows(section("Parameters"))
-    assert sorted(rows) == sorted(network["Parameters"])
-    for name, parameter in network["Parameters"].items():
-        assert rows[name][1] == f"`{parameter['Default']}`", name
-        if len(parameter.get("AllowedValues", [])) <= 3 and "AllowedValues" in parameter:
-            assert rows[name][2] == ", ".join(f"`{v}`" for v in parameter["AllowedValues"])
+    check_parameter_table("Network parameters", network)
 
 
 def test_network_output_table_matches_the_template(network):
-    assert sorted(table_rows(section("Outputs"))) == sorted(network["Outputs"])
+    assert sorted(table_rows(section("Network outputs"))) == sorted(network["Outputs"])
+
+
+def test_service_parameter_table_matches_the_template(service):
+    check_parameter_table("Service parameters", service)
+
+
+def test_service_output_table_matches_the_template(service):
+    assert sorted(table_rows(section("Service outputs"))) == sorted(service["Outputs"])
 
 
 def test_library_example_runs():
@@ -67,7 +82,8 @@ def test_config_error_example_is_what_the_code_says():
 
 def test_readme_commands_are_the_ci_commands():
     ci = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text()
-    test_command = 'python -m pip install -e ".[test]" && python -m pytest'
+    test_command = 'python -m pip install -c constraints.txt -e ".[test]" && python -m pytest'
     assert test_command in README
     assert test_command in ci
-    assert "python -m pip install . && troposphere-fargate build" in README
+    assert "python -m pip install -c constraints.txt . && troposphere-fargate build" in README
+    assert "python -m pip install --quiet -c constraints.txt . && troposphere-fargate build" in ci

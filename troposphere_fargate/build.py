@@ -22,9 +22,8 @@ from pathlib import Path
 
 from troposphere import Template
 
-from . import __version__, render
+from . import __version__, network, render, service
 from .config import ProductConfig
-from .network import network_template
 
 MANIFEST = "manifest.json"
 
@@ -39,7 +38,8 @@ class Layer:
 
 
 LAYERS: tuple[Layer, ...] = (
-    Layer("network.yaml", "network", lambda config: network_template(config.network)),
+    Layer(network.FILENAME, network.LAYER, lambda config: network.network_template(config.network)),
+    Layer(service.FILENAME, service.LAYER, lambda config: service.service_template(config.service)),
 )
 
 

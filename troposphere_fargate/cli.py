@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from . import __version__
 from .build import MANIFEST, compare_version, generate, with_manifest, write_version
@@ -115,5 +117,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     raise AssertionError(f"unhandled command {args.command}")  # argparse rejects unknown ones
 
 
+def run() -> NoReturn:
+    """Console entry point: :func:`main`, then leave without the interpreter's teardown.
+
+    Everything is written and closed by then; tearing down cfn-lint's loaded rules and schemas
+    object by object would add about 0.3 s to every build (measured) for nothing.
+    """
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -12,6 +12,7 @@ fields below named ``default_*`` only set those parameters' defaults.
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass, field
 
 # CloudWatch Logs accepts only these retention periods (days).
@@ -20,7 +21,11 @@ LOG_RETENTION_DAYS: tuple[int, ...] = (
     1096, 1827, 2192, 2557, 2922, 3288, 3653,
 )  # fmt: skip
 
-NAT_GATEWAY_MODES: tuple[str, ...] = ("PerAz", "Single", "None")
+# Values of the network layer's NatGateways parameter.
+NAT_PER_AZ = "PerAz"
+NAT_SINGLE = "Single"
+NAT_NONE = "None"
+NAT_GATEWAY_MODES: tuple[str, ...] = (NAT_PER_AZ, NAT_SINGLE, NAT_NONE)
 
 # Interface endpoints a private Fargate task may need (ARCHITECTURE.md: "What gets deployed").
 KNOWN_INTERFACE_ENDPOINTS: tuple[str, ...] = (
@@ -40,11 +45,24 @@ KNOWN_INTERFACE_ENDPOINTS: tuple[str, ...] = (
     "ecs-telemetry",
 )
 
+# Without a NAT gateway, a task needs these to pull its image (ecr.api, ecr.dkr; layers come
+# through the S3 gateway endpoint) and to ship its logs (logs).
+REQUIRED_INTERFACE_ENDPOINTS: tuple[str, ...] = ("ecr.api", "ecr.dkr", "logs")
+
 SUPPORTED_AZ_COUNTS: tuple[int, ...] = (2, 3)
 
 
 class ConfigError(ValueError):
     """A build-time configuration value is invalid. The message names the field and the value."""
+
+
+# Tasks a service may run; the autoscaling bounds and desired count stay within it.
+MAX_TASKS = 1000
+
+
+def _is_int(value: object) -> bool:
+    """An int that is not a bool (True == 1 would otherwise pass for a count)."""
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _fail(owner: str, name: str, value: object, why: str) -> ConfigError:
@@ -92,7 +110,7 @@ class NetworkConfig:
     vpc_cidr: str = "10.0.0.0/16"
     public_subnet_cidrs: tuple[str, ...] = ("10.0.0.0/22", "10.0.4.0/22", "10.0.8.0/22")
     private_subnet_cidrs: tuple[str, ...] = ("10.0.32.0/19", "10.0.64.0/19", "10.0.96.0/19")
-    default_nat_gateways: str = "PerAz"
+    default_nat_gateways: str = NAT_PER_AZ
     default_vpc_endpoints: bool = False
     interface_endpoints: tuple[str, ...] = field(
         default=("ecr.api", "ecr.dkr", "logs", "secretsmanager", "ssm")
@@ -101,9 +119,9 @@ class NetworkConfig:
 
     def __post_init__(self) -> None:
         owner = type(self).__name__
-        if self.max_azs not in SUPPORTED_AZ_COUNTS or isinstance(self.max_azs, bool):
+        if not _is_int(self.max_azs) or self.max_azs not in SUPPORTED_AZ_COUNTS:
             raise _fail(owner, "max_azs", self.max_azs, "must be 2 or 3")
-        if self.default_azs not in range(2, self.max_azs + 1) or isinstance(self.default_azs, bool):
+        if not _is_int(self.default_azs) or self.default_azs not in range(2, self.max_azs + 1):
             raise _fail(
                 owner,
                 "default_azs",
@@ -121,7 +139,7 @@ class NetworkConfig:
             raise _fail(
                 owner, "default_vpc_endpoints", self.default_vpc_endpoints, "must be a bool"
             )
-        if self.default_nat_gateways == "None" and not self.default_vpc_endpoints:
+        if self.default_nat_gateways == NAT_NONE and not self.default_vpc_endpoints:
             raise _fail(
                 owner,
                 "default_nat_gateways",
@@ -129,7 +147,10 @@ class NetworkConfig:
                 "needs default_vpc_endpoints=True: without NAT gateways or endpoints the tasks "
                 "cannot pull their image",
             )
-        if self.default_flow_log_retention_days not in LOG_RETENTION_DAYS:
+        if (
+            not _is_int(self.default_flow_log_retention_days)
+            or self.default_flow_log_retention_days not in LOG_RETENTION_DAYS
+        ):
             raise _fail(
                 owner,
                 "default_flow_log_retention_days",
@@ -148,7 +169,7 @@ class NetworkConfig:
                 owner,
                 "interface_endpoints",
                 self.interface_endpoints,
-                "must name at least ecr.api and ecr.dkr",
+                "must name at least " + ", ".join(REQUIRED_INTERFACE_ENDPOINTS),
             )
         for name in self.interface_endpoints:
             if name not in KNOWN_INTERFACE_ENDPOINTS:
@@ -160,14 +181,14 @@ class NetworkConfig:
                 )
         if len(set(self.interface_endpoints)) != len(self.interface_endpoints):
             raise _fail(owner, "interface_endpoints", self.interface_endpoints, "has duplicates")
-        missing = [n for n in ("ecr.api", "ecr.dkr") if n not in self.interface_endpoints]
+        missing = [n for n in REQUIRED_INTERFACE_ENDPOINTS if n not in self.interface_endpoints]
         if missing:
             raise _fail(
                 owner,
                 "interface_endpoints",
                 self.interface_endpoints,
-                f"must include {' and '.join(missing)}: without them a task in a subnet with no "
-                "NAT cannot pull its image",
+                f"must include {', '.join(missing)}: without them a task in a subnet with no "
+                "NAT gateway cannot pull its image or write its logs",
             )
 
     def _validate_cidrs(self, owner: str) -> None:
@@ -190,12 +211,145 @@ class NetworkConfig:
                 seen.append((label, net))
 
 
+# Fargate's valid task sizes: CPU units -> memory (MiB) it can take. From the Amazon ECS
+# Developer Guide, "Task CPU and memory" (Fargate).
+FARGATE_TASK_SIZES: dict[int, tuple[int, ...]] = {
+    256: (512, 1024, 2048),
+    512: tuple(range(1024, 4096 + 1, 1024)),
+    1024: tuple(range(2048, 8192 + 1, 1024)),
+    2048: tuple(range(4096, 16384 + 1, 1024)),
+    4096: tuple(range(8192, 30720 + 1, 1024)),
+    8192: tuple(range(16384, 61440 + 1, 4096)),
+    16384: tuple(range(32768, 122880 + 1, 8192)),
+}
+
+# A TLS 1.3 policy that still accepts TLS 1.2 clients, with forward secrecy only.
+DEFAULT_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-2021-06"
+
+_CONTAINER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$")
+_HEALTH_CHECK_PATH = re.compile(r"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]{0,1023}$")
+
+
+@dataclass(frozen=True)
+class ServiceConfig:
+    """Build-time options of the service layer (``service.yaml``).
+
+    Attributes:
+        container_name: name of the one container in the task definition, and the name the load
+            balancer's target group registers. Default ``app``.
+        default_container_port: default of ``ContainerPort``. Default 8080 (an unprivileged
+            port: the container needs no capability to bind it).
+        default_health_check_path: default of ``HealthCheckPath``. Default ``/``.
+        default_task_cpu: default of ``TaskCpu`` (CPU units). Default 256.
+        default_task_memory: default of ``TaskMemory`` (MiB); must suit ``default_task_cpu``.
+            Default 512.
+        default_desired_count: default of ``DesiredCount``. Default 2 (one task per AZ).
+        default_min_capacity, default_max_capacity: defaults of ``MinCapacity`` and
+            ``MaxCapacity`` (autoscaling bounds). Default 2 and 4.
+        default_cpu_target: default of ``CpuTargetUtilization`` (percent). Default 70.
+        default_log_retention_days: default of ``LogRetentionDays``. Default 365.
+        tls_policy: the load balancer's TLS policy when a certificate is given.
+    """
+
+    container_name: str = "app"
+    default_container_port: int = 8080
+    default_health_check_path: str = "/"
+    default_task_cpu: int = 256
+    default_task_memory: int = 512
+    default_desired_count: int = 2
+    default_min_capacity: int = 2
+    default_max_capacity: int = 4
+    default_cpu_target: int = 70
+    default_log_retention_days: int = 365
+    tls_policy: str = DEFAULT_TLS_POLICY
+
+    def __post_init__(self) -> None:
+        owner = type(self).__name__
+        if not isinstance(self.container_name, str) or not _CONTAINER_NAME.match(
+            self.container_name
+        ):
+            raise _fail(
+                owner,
+                "container_name",
+                self.container_name,
+                "must be 1-255 letters, digits, hyphens or underscores",
+            )
+        if (
+            not _is_int(self.default_container_port)
+            or not 1 <= self.default_container_port <= 65535
+        ):
+            raise _fail(
+                owner, "default_container_port", self.default_container_port, "must be 1-65535"
+            )
+        if not isinstance(self.default_health_check_path, str) or not _HEALTH_CHECK_PATH.match(
+            self.default_health_check_path
+        ):
+            raise _fail(
+                owner,
+                "default_health_check_path",
+                self.default_health_check_path,
+                "must be a URL path starting with /",
+            )
+        if not _is_int(self.default_task_cpu) or self.default_task_cpu not in FARGATE_TASK_SIZES:
+            raise _fail(
+                owner,
+                "default_task_cpu",
+                self.default_task_cpu,
+                "must be one of " + ", ".join(map(str, FARGATE_TASK_SIZES)),
+            )
+        if (
+            not _is_int(self.default_task_memory)
+            or self.default_task_memory not in FARGATE_TASK_SIZES[self.default_task_cpu]
+        ):
+            sizes = FARGATE_TASK_SIZES[self.default_task_cpu]
+            raise _fail(
+                owner,
+                "default_task_memory",
+                self.default_task_memory,
+                f"Fargate takes {sizes[0]}-{sizes[-1]} MiB (in steps of "
+                f"{sizes[1] - sizes[0] if len(sizes) > 1 else 0}) with "
+                f"default_task_cpu={self.default_task_cpu}",
+            )
+        for name in ("default_desired_count", "default_min_capacity", "default_max_capacity"):
+            value = getattr(self, name)
+            if not _is_int(value) or not 0 <= value <= MAX_TASKS:
+                raise _fail(owner, name, value, f"must be 0-{MAX_TASKS}")
+        if self.default_min_capacity > self.default_max_capacity:
+            raise _fail(
+                owner,
+                "default_min_capacity",
+                self.default_min_capacity,
+                f"exceeds default_max_capacity ({self.default_max_capacity})",
+            )
+        if not _is_int(self.default_cpu_target) or not 10 <= self.default_cpu_target <= 90:
+            raise _fail(owner, "default_cpu_target", self.default_cpu_target, "must be 10-90")
+        if (
+            not _is_int(self.default_log_retention_days)
+            or self.default_log_retention_days not in LOG_RETENTION_DAYS
+        ):
+            raise _fail(
+                owner,
+                "default_log_retention_days",
+                self.default_log_retention_days,
+                "must be a CloudWatch Logs retention period: "
+                + ", ".join(map(str, LOG_RETENTION_DAYS)),
+            )
+        if not isinstance(self.tls_policy, str) or not self.tls_policy.startswith(
+            "ELBSecurityPolicy-TLS13-"
+        ):
+            raise _fail(owner, "tls_policy", self.tls_policy, "must be a TLS 1.3 ELB policy")
+
+
 @dataclass(frozen=True)
 class ProductConfig:
     """Everything the build needs, one config per layer. ``ProductConfig()`` is what we ship."""
 
     network: NetworkConfig = field(default_factory=NetworkConfig)
+    service: ServiceConfig = field(default_factory=ServiceConfig)
 
     def __post_init__(self) -> None:
-        if not isinstance(self.network, NetworkConfig):
-            raise _fail(type(self).__name__, "network", self.network, "must be a NetworkConfig")
+        for name, kind in (("network", NetworkConfig), ("service", ServiceConfig)):
+            if not isinstance(getattr(self, name), kind):
+                raise _fail(
+                    type(self).__name__, name, getattr(self, name), f"must be a {kind.__name__}"
+                )

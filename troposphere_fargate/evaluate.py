@@ -83,66 +83,125 @@ def _check_constraints(name: str, spec: Mapping[str, Any], value: str) -> None:
             raise reject(f"is above the maximum {spec['MaxValue']}")
 
 
+# Values of the pseudo parameters when the caller gives none: a commercial-partition stack.
+PSEUDO_PARAMETERS: dict[str, str] = {
+    "AWS::AccountId": "123456789012",
+    "AWS::Partition": "aws",
+    "AWS::Region": "us-east-1",
+    "AWS::StackName": "stack",
+    "AWS::URLSuffix": "amazonaws.com",
+}
+
+# The functions CloudFormation evaluates in each section (its "Condition functions" and "Rule
+# functions" references). Anything else there is an error, as CloudFormation would say.
+_CONDITION_FUNCTIONS = frozenset(
+    {"Ref", "Condition", "Fn::And", "Fn::Equals", "Fn::If", "Fn::Not", "Fn::Or", "Fn::FindInMap"}
+)
+_RULE_FUNCTIONS = frozenset(
+    {
+        "Ref",
+        "Fn::And",
+        "Fn::Contains",
+        "Fn::EachMemberEquals",
+        "Fn::EachMemberIn",
+        "Fn::Equals",
+        "Fn::Not",
+        "Fn::Or",
+    }
+)
+
+
+class EvaluationError(ValueError):
+    """The template uses something CloudFormation could not evaluate where it stands."""
+
+
 class _Evaluator:
-    def __init__(self, template: Mapping[str, Any], values: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        template: Mapping[str, Any],
+        values: Mapping[str, str],
+        pseudo: Mapping[str, str] | None = None,
+    ) -> None:
         self.template = template
-        self.values = values
+        self.values = {**PSEUDO_PARAMETERS, **(pseudo or {}), **values}
         self.conditions: dict[str, bool] = {}
 
     def condition(self, name: str) -> bool:
         if name not in self.conditions:
             definitions = self.template.get("Conditions", {})
             if name not in definitions:
-                raise KeyError(f"condition {name} is not defined")
-            self.conditions[name] = bool(self.value(definitions[name]))
+                raise EvaluationError(f"condition {name} is not defined")
+            self.conditions[name] = self._truth(
+                self.value(definitions[name], _CONDITION_FUNCTIONS), f"condition {name}"
+            )
         return self.conditions[name]
 
-    def value(self, expr: Any) -> Any:
-        """Evaluate a condition or rule expression."""
+    @staticmethod
+    def _truth(result: Any, where: str) -> bool:
+        if not isinstance(result, bool):
+            raise EvaluationError(f"{where} does not evaluate to true or false: {result!r}")
+        return result
+
+    def value(self, expr: Any, allowed: frozenset[str]) -> Any:
+        """Evaluate an expression made of the ``allowed`` functions and literals."""
         if isinstance(expr, list):
-            return [self.value(item) for item in expr]
-        if not isinstance(expr, dict) or len(expr) != 1:
+            return [self.value(item, allowed) for item in expr]
+        if not isinstance(expr, dict):
             return expr
+        if len(expr) != 1:
+            raise EvaluationError(f"not a function call: {expr!r}")
         ((fn, arg),) = expr.items()
+        if fn not in allowed:
+            raise EvaluationError(f"{fn} cannot be used here: {expr!r}")
         if fn == "Ref":
-            if arg in self.values:
-                return self.values[arg]
-            return expr  # a pseudo parameter or a resource: unknown offline
+            if arg not in self.values:
+                raise EvaluationError(f"Ref {arg} names no parameter")
+            return self.values[arg]
         if fn == "Condition":
             return self.condition(arg)
-        if fn == "Fn::Equals":
-            left, right = (self.value(a) for a in arg)
-            return str(left) == str(right)
-        if fn == "Fn::Not":
-            return not self.value(arg[0])
-        if fn == "Fn::And":
-            return all(self.value(a) for a in arg)
-        if fn == "Fn::Or":
-            return any(self.value(a) for a in arg)
+        if fn == "Fn::FindInMap":
+            mapping, first, second = (self.value(a, allowed) for a in arg)
+            try:
+                return self.template["Mappings"][mapping][first][second]
+            except KeyError:
+                raise EvaluationError(f"Fn::FindInMap finds nothing at {arg!r}") from None
         if fn == "Fn::If":
             name, then, otherwise = arg
-            return self.value(then if self.condition(name) else otherwise)
+            return self.value(then if self.condition(name) else otherwise, allowed)
+        args = [self.value(a, allowed) for a in arg]
+        if fn == "Fn::Equals":
+            left, right = args
+            return str(left) == str(right)
+        if fn == "Fn::Not":
+            return not self._truth(args[0], "Fn::Not")
+        if fn == "Fn::And":
+            return all(self._truth(a, "Fn::And") for a in args)
+        if fn == "Fn::Or":
+            return any(self._truth(a, "Fn::Or") for a in args)
         if fn == "Fn::Contains":
-            members, item = (self.value(a) for a in arg)
+            members, item = args
             return item in members
         if fn == "Fn::EachMemberEquals":
-            members, item = (self.value(a) for a in arg)
+            members, item = args
             return all(m == item for m in members)
-        if fn == "Fn::EachMemberIn":
-            members, allowed = (self.value(a) for a in arg)
-            return all(m in allowed for m in members)
-        return expr
+        members, allowed_values = args  # Fn::EachMemberIn
+        return all(m in allowed_values for m in members)
 
 
-def check_rules(template: Mapping[str, Any], values: Mapping[str, str]) -> None:
+def check_rules(
+    template: Mapping[str, Any], values: Mapping[str, str], pseudo: Mapping[str, str] | None = None
+) -> None:
     """Raise :class:`RuleError` with the ``AssertDescription`` of the first failing assertion."""
-    evaluator = _Evaluator(template, values)
+    evaluator = _Evaluator(template, values, pseudo)
     for name, rule in sorted(template.get("Rules", {}).items()):
-        if "RuleCondition" in rule and not evaluator.value(rule["RuleCondition"]):
-            continue
+        where = f"rule {name}"
+        if "RuleCondition" in rule:
+            holds = evaluator.value(rule["RuleCondition"], _RULE_FUNCTIONS)
+            if not evaluator._truth(holds, where):
+                continue
         for assertion in rule.get("Assertions", []):
-            if not evaluator.value(assertion["Assert"]):
-                raise RuleError(f"rule {name}: {assertion.get('AssertDescription', 'failed')}")
+            if not evaluator._truth(evaluator.value(assertion["Assert"], _RULE_FUNCTIONS), where):
+                raise RuleError(f"{where}: {assertion.get('AssertDescription', 'failed')}")
 
 
 def resolve(node: Any, evaluator: _Evaluator) -> Any:
@@ -173,18 +232,21 @@ class Deployment:
 
 
 def deployed(
-    template: Mapping[str, Any], parameters: Mapping[str, str] | None = None
+    template: Mapping[str, Any],
+    parameters: Mapping[str, str] | None = None,
+    pseudo: Mapping[str, str] | None = None,
 ) -> Deployment:
     """The stack CloudFormation would create from ``template`` with ``parameters``.
 
     Parameters not given take their defaults. Parameter constraints and rules are checked first
     (raising :class:`ParameterError` or :class:`RuleError`: CloudFormation would refuse the
     stack); then every resource and output whose condition is false is left out and every
-    ``Fn::If`` resolved.
+    ``Fn::If`` resolved. ``pseudo`` overrides the values of pseudo parameters such as
+    ``AWS::Region`` (default: :data:`PSEUDO_PARAMETERS`).
     """
     values = parameter_values(template, parameters or {})
-    check_rules(template, values)
-    evaluator = _Evaluator(template, values)
+    check_rules(template, values, pseudo)
+    evaluator = _Evaluator(template, values, pseudo)
     conditions = {name: evaluator.condition(name) for name in template.get("Conditions", {})}
     sections: dict[str, dict[str, dict[str, Any]]] = {}
     for section in ("Resources", "Outputs"):

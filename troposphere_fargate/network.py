@@ -22,6 +22,7 @@ the outputs, and CloudFormation replaces a resource whose logical ID changes.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from awacs import logs as awacs_logs
@@ -55,13 +56,24 @@ from troposphere import (
     logs,
 )
 
-from .config import LOG_RETENTION_DAYS, NAT_GATEWAY_MODES, NetworkConfig
+from .config import (
+    LOG_RETENTION_DAYS,
+    NAT_GATEWAY_MODES,
+    NAT_NONE,
+    NAT_PER_AZ,
+    NAT_SINGLE,
+    NetworkConfig,
+)
 from .parts import (
     CIDR_CONSTRAINT,
     CIDR_PATTERN,
+    TRUE,
     add_exported_output,
     add_parameter,
+    add_switch_parameter,
+    is_true,
     name_tag,
+    no_egress_rule,
 )
 
 LAYER = "network"
@@ -85,7 +97,7 @@ def private_subnet_cidr(az: int) -> str:
 
 # --- Conditions -------------------------------------------------------------------------------
 HAS_NAT_GATEWAYS = "HasNatGateways"
-NAT_PER_AZ = "NatGatewayPerAz"
+NAT_GATEWAY_PER_AZ = "NatGatewayPerAz"
 VPC_ENDPOINTS_ENABLED = "VpcEndpointsEnabled"
 
 
@@ -176,42 +188,30 @@ GROUP_ADDRESSING = "Network addressing"
 GROUP_EGRESS = "Outbound access from the private subnets"
 GROUP_LOGGING = "Logging"
 
-# The interface endpoints' security group needs no egress. A group without egress rules gets an
-# allow-all rule, so, like CDK's "allowAllOutbound: false", we put a rule that matches no traffic.
-_NO_EGRESS = ec2.SecurityGroupRule(
-    CidrIp="255.255.255.255/32",
-    Description="Disallow all traffic",
-    FromPort=252,
-    IpProtocol="icmp",
-    ToPort=86,
-)
-
 
 def network_template(config: NetworkConfig | None = None) -> Template:
     """Build the network layer. Pure: the same config always gives the same template."""
     config = config or NetworkConfig()
-    azs = range(1, config.max_azs + 1)
     t = Template(
         Description=(
             "VPC with public subnets for the load balancer and NAT gateways and private subnets "
             "for Fargate tasks, optional VPC endpoints, and flow logs"
         )
     )
-
     _add_parameters(t, config)
     _add_conditions(t, config)
     t.add_rule(
         RULE_NO_NAT_NEEDS_ENDPOINTS,
         {
-            "RuleCondition": Equals(Ref(NAT_GATEWAYS), "None"),
+            "RuleCondition": Equals(Ref(NAT_GATEWAYS), NAT_NONE),
             "Assertions": [
                 {
-                    "Assert": Equals(Ref(VPC_ENDPOINTS), "true"),
+                    "Assert": is_true(VPC_ENDPOINTS),
                     "AssertDescription": (
-                        "NatGateways is None, so the private subnets have no route to the "
-                        "internet and tasks could not pull their container image. Set "
-                        "VpcEndpoints to true (private access to ECR, S3 and CloudWatch Logs), "
-                        "or choose PerAz or Single NAT gateways."
+                        f"{NAT_GATEWAYS} is {NAT_NONE}, so the private subnets have no route to "
+                        "the internet and tasks could not pull their container image. Set "
+                        f"{VPC_ENDPOINTS} to {TRUE} (private access to ECR, S3 and CloudWatch "
+                        f"Logs), or choose {NAT_PER_AZ} or {NAT_SINGLE} NAT gateways."
                     ),
                 }
             ],
@@ -239,6 +239,7 @@ def network_template(config: NetworkConfig | None = None) -> Template:
     t.add_resource(
         ec2.Route(
             PUBLIC_DEFAULT_ROUTE,
+            # A route to a gateway that is not attached yet fails.
             DependsOn=attachment.title,
             RouteTableId=Ref(public_routes),
             DestinationCidrBlock="0.0.0.0/0",
@@ -246,13 +247,22 @@ def network_template(config: NetworkConfig | None = None) -> Template:
         )
     )
 
-    for az in azs:
-        _add_availability_zone(t, az)
+    for az in range(1, config.max_azs + 1):
+        public = _add_subnet(t, vpc, PUBLIC, az, public_routes)
+        private_routes = t.add_resource(
+            ec2.RouteTable(
+                private_route_table(az),
+                VpcId=Ref(vpc),
+                Tags=name_tag(f"private-{az}"),
+                **_when(_az_condition(az)),
+            )
+        )
+        _add_subnet(t, vpc, PRIVATE, az, private_routes)
+        _add_nat_gateway(t, az, public, private_routes, attachment)
 
-    if config.interface_endpoints:
-        _add_vpc_endpoints(t, config)
-    _add_flow_logs(t)
-    _add_outputs(t, config)
+    _add_vpc_endpoints(t, config, vpc)
+    _add_flow_logs(t, vpc)
+    _add_outputs(t, config, vpc)
     return t
 
 
@@ -277,8 +287,9 @@ def _add_parameters(t: Template, config: NetworkConfig) -> None:
         group=GROUP_ADDRESSING,
         label="Number of Availability Zones",
         description=(
-            "How many Availability Zones to spread the subnets over. The first N zones of the "
-            "region are used. Subnet CIDRs of unused zones are ignored."
+            "How many Availability Zones to spread the subnets over: the first N zones "
+            "Fn::GetAZs lists for the region. Choose 2 where the account sees only two zones "
+            "(us-west-1, for example). Subnet CIDRs of unused zones are ignored."
         ),
         Type="String",
         Default=str(config.default_azs),
@@ -318,23 +329,20 @@ def _add_parameters(t: Template, config: NetworkConfig) -> None:
         Type="String",
         Default=config.default_nat_gateways,
         AllowedValues=list(NAT_GATEWAY_MODES),
-        ConstraintDescription="must be PerAz, Single or None",
+        ConstraintDescription=f"must be {NAT_PER_AZ}, {NAT_SINGLE} or {NAT_NONE}",
     )
-    add_parameter(
+    add_switch_parameter(
         t,
         VPC_ENDPOINTS,
         group=GROUP_EGRESS,
         label="VPC endpoints",
         description=(
-            "true: create an S3 gateway endpoint and interface endpoints ("
+            f"{TRUE}: create an S3 gateway endpoint and interface endpoints ("
             + ", ".join(config.interface_endpoints)
             + ") so tasks reach those services without leaving the AWS network. Interface "
-            "endpoints are billed per hour and AZ."
+            "endpoints are billed per hour and AZ, and a few AZs do not offer every service."
         ),
-        Type="String",
-        Default="true" if config.default_vpc_endpoints else "false",
-        AllowedValues=["true", "false"],
-        ConstraintDescription="must be true or false",
+        default=config.default_vpc_endpoints,
     )
     add_parameter(
         t,
@@ -353,15 +361,15 @@ def _add_parameters(t: Template, config: NetworkConfig) -> None:
 
 
 def _add_conditions(t: Template, config: NetworkConfig) -> None:
-    t.add_condition(HAS_NAT_GATEWAYS, Not(Equals(Ref(NAT_GATEWAYS), "None")))
-    t.add_condition(NAT_PER_AZ, Equals(Ref(NAT_GATEWAYS), "PerAz"))
-    t.add_condition(VPC_ENDPOINTS_ENABLED, Equals(Ref(VPC_ENDPOINTS), "true"))
+    t.add_condition(HAS_NAT_GATEWAYS, Not(Equals(Ref(NAT_GATEWAYS), NAT_NONE)))
+    t.add_condition(NAT_GATEWAY_PER_AZ, Equals(Ref(NAT_GATEWAYS), NAT_PER_AZ))
+    t.add_condition(VPC_ENDPOINTS_ENABLED, is_true(VPC_ENDPOINTS))
     for az in range(3, config.max_azs + 1):
         counts = [Equals(Ref(NUMBER_OF_AZS), str(n)) for n in range(az, config.max_azs + 1)]
         t.add_condition(az_enabled(az), counts[0] if len(counts) == 1 else Or(*counts))
     for az in range(1, config.max_azs + 1):
         # NAT gateway 1 serves every AZ in Single mode; the others exist only in PerAz mode.
-        nat_mode = HAS_NAT_GATEWAYS if az == 1 else NAT_PER_AZ
+        nat_mode = HAS_NAT_GATEWAYS if az == 1 else NAT_GATEWAY_PER_AZ
         t.add_condition(nat_gateway_enabled(az), _and_az(az, nat_mode))
         t.add_condition(private_default_route_enabled(az), _and_az(az, HAS_NAT_GATEWAYS))
 
@@ -383,60 +391,64 @@ def _when(condition: str | None) -> dict[str, str]:
     return {} if condition is None else {"Condition": condition}
 
 
-def _add_availability_zone(t: Template, az: int) -> None:
-    """One AZ's column: public and private subnet, private route table, NAT gateway and route."""
+@dataclass(frozen=True)
+class _Tier:
+    """The names of one subnet tier's resources and parameters, per AZ."""
+
+    tag: str
+    subnet: Callable[[int], str]
+    association: Callable[[int], str]
+    cidr: Callable[[int], str]
+
+
+PUBLIC = _Tier("public", public_subnet, public_subnet_route_table_association, public_subnet_cidr)
+PRIVATE = _Tier(
+    "private", private_subnet, private_subnet_route_table_association, private_subnet_cidr
+)
+
+
+def _add_subnet(
+    t: Template, vpc: ec2.VPC, tier: _Tier, az: int, route_table: ec2.RouteTable
+) -> ec2.Subnet:
+    """One subnet of ``tier`` in AZ ``az``, and its route table association."""
     in_az = _when(_az_condition(az))
-    availability_zone = Select(az - 1, GetAZs(""))
-
-    public = t.add_resource(
+    subnet = t.add_resource(
         ec2.Subnet(
-            public_subnet(az),
-            VpcId=Ref(VPC),
-            AvailabilityZone=availability_zone,
-            CidrBlock=Ref(public_subnet_cidr(az)),
+            tier.subnet(az),
+            VpcId=Ref(vpc),
+            AvailabilityZone=Select(az - 1, GetAZs("")),
+            CidrBlock=Ref(tier.cidr(az)),
+            # Nothing in these subnets needs an automatic public IP: the load balancer and the
+            # NAT gateways get theirs from AWS, tasks must never have one.
             MapPublicIpOnLaunch=False,
-            Tags=name_tag(f"public-{az}"),
+            Tags=name_tag(f"{tier.tag}-{az}"),
             **in_az,
         )
     )
     t.add_resource(
         ec2.SubnetRouteTableAssociation(
-            public_subnet_route_table_association(az),
-            SubnetId=Ref(public),
-            RouteTableId=Ref(PUBLIC_ROUTE_TABLE),
+            tier.association(az),
+            SubnetId=Ref(subnet),
+            RouteTableId=Ref(route_table),
             **in_az,
         )
     )
-    private = t.add_resource(
-        ec2.Subnet(
-            private_subnet(az),
-            VpcId=Ref(VPC),
-            AvailabilityZone=availability_zone,
-            CidrBlock=Ref(private_subnet_cidr(az)),
-            MapPublicIpOnLaunch=False,
-            Tags=name_tag(f"private-{az}"),
-            **in_az,
-        )
-    )
-    routes = t.add_resource(
-        ec2.RouteTable(
-            private_route_table(az), VpcId=Ref(VPC), Tags=name_tag(f"private-{az}"), **in_az
-        )
-    )
-    t.add_resource(
-        ec2.SubnetRouteTableAssociation(
-            private_subnet_route_table_association(az),
-            SubnetId=Ref(private),
-            RouteTableId=Ref(routes),
-            **in_az,
-        )
-    )
+    return subnet
 
+
+def _add_nat_gateway(
+    t: Template,
+    az: int,
+    public: ec2.Subnet,
+    private_routes: ec2.RouteTable,
+    attachment: ec2.VPCGatewayAttachment,
+) -> None:
+    """AZ ``az``'s NAT gateway (when its condition holds) and its private default route."""
     eip = t.add_resource(
         ec2.EIP(
             nat_gateway_eip(az),
             Condition=nat_gateway_enabled(az),
-            DependsOn=INTERNET_GATEWAY_ATTACHMENT,
+            DependsOn=attachment.title,
             Domain="vpc",
             Tags=name_tag(f"nat-{az}"),
         )
@@ -454,12 +466,12 @@ def _add_availability_zone(t: Template, az: int) -> None:
     # does not cut the others off. Single: all leave through NAT gateway 1.
     target = Ref(nat_gateway(1))
     if az > 1:
-        target = If(NAT_PER_AZ, Ref(nat_gateway(az)), target)
+        target = If(NAT_GATEWAY_PER_AZ, Ref(nat_gateway(az)), target)
     t.add_resource(
         ec2.Route(
             private_default_route(az),
             Condition=private_default_route_enabled(az),
-            RouteTableId=Ref(routes),
+            RouteTableId=Ref(private_routes),
             DestinationCidrBlock="0.0.0.0/0",
             NatGatewayId=target,
         )
@@ -474,12 +486,12 @@ def _per_az(config: NetworkConfig, name_of: Callable[[int], str]) -> Any:
     return result
 
 
-def _add_vpc_endpoints(t: Template, config: NetworkConfig) -> None:
+def _add_vpc_endpoints(t: Template, config: NetworkConfig, vpc: ec2.VPC) -> None:
     t.add_resource(
         ec2.VPCEndpoint(
             S3_GATEWAY_ENDPOINT,
             Condition=VPC_ENDPOINTS_ENABLED,
-            VpcId=Ref(VPC),
+            VpcId=Ref(vpc),
             VpcEndpointType="Gateway",
             ServiceName=Sub("com.amazonaws.${AWS::Region}.s3"),
             RouteTableIds=_per_az(config, private_route_table),
@@ -490,17 +502,17 @@ def _add_vpc_endpoints(t: Template, config: NetworkConfig) -> None:
             VPC_ENDPOINT_SECURITY_GROUP,
             Condition=VPC_ENDPOINTS_ENABLED,
             GroupDescription="Interface VPC endpoints: HTTPS from inside the VPC only",
-            VpcId=Ref(VPC),
+            VpcId=Ref(vpc),
             SecurityGroupIngress=[
                 ec2.SecurityGroupRule(
-                    CidrIp=GetAtt(VPC, "CidrBlock"),
+                    CidrIp=GetAtt(vpc, "CidrBlock"),
                     Description="HTTPS from the VPC",
                     FromPort=443,
                     IpProtocol="tcp",
                     ToPort=443,
                 )
             ],
-            SecurityGroupEgress=[_NO_EGRESS],
+            SecurityGroupEgress=[no_egress_rule()],
             Tags=name_tag("vpc-endpoints"),
         )
     )
@@ -509,7 +521,7 @@ def _add_vpc_endpoints(t: Template, config: NetworkConfig) -> None:
             ec2.VPCEndpoint(
                 interface_endpoint(service),
                 Condition=VPC_ENDPOINTS_ENABLED,
-                VpcId=Ref(VPC),
+                VpcId=Ref(vpc),
                 VpcEndpointType="Interface",
                 ServiceName=Sub(f"com.amazonaws.${{AWS::Region}}.{service}"),
                 PrivateDnsEnabled=True,
@@ -519,7 +531,7 @@ def _add_vpc_endpoints(t: Template, config: NetworkConfig) -> None:
         )
 
 
-def _add_flow_logs(t: Template) -> None:
+def _add_flow_logs(t: Template, vpc: ec2.VPC) -> None:
     group = t.add_resource(
         logs.LogGroup(
             FLOW_LOG_GROUP,
@@ -579,7 +591,7 @@ def _add_flow_logs(t: Template) -> None:
     t.add_resource(
         ec2.FlowLog(
             FLOW_LOG,
-            ResourceId=Ref(VPC),
+            ResourceId=Ref(vpc),
             ResourceType="VPC",
             TrafficType="ALL",
             LogDestinationType="cloud-watch-logs",
@@ -590,9 +602,9 @@ def _add_flow_logs(t: Template) -> None:
     )
 
 
-def _add_outputs(t: Template, config: NetworkConfig) -> None:
-    add_exported_output(t, OUTPUT_VPC_ID, Ref(VPC), "ID of the VPC")
-    add_exported_output(t, OUTPUT_VPC_CIDR, GetAtt(VPC, "CidrBlock"), "CIDR block of the VPC")
+def _add_outputs(t: Template, config: NetworkConfig, vpc: ec2.VPC) -> None:
+    add_exported_output(t, OUTPUT_VPC_ID, Ref(vpc), "ID of the VPC")
+    add_exported_output(t, OUTPUT_VPC_CIDR, GetAtt(vpc, "CidrBlock"), "CIDR block of the VPC")
     add_exported_output(
         t,
         OUTPUT_PUBLIC_SUBNET_IDS,

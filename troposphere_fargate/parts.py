@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from troposphere import Export, Output, Parameter, Sub, Tags, Template
+from troposphere import Equals, Export, Output, Parameter, Ref, Sub, Tags, Template, ec2
 
 # A CloudFormation AllowedPattern for an IPv4 CIDR block with a /16 to /28 prefix, the range that
 # VPCs and subnets accept. CloudFormation matches a pattern against the whole value.
@@ -15,6 +15,10 @@ CIDR_CONSTRAINT = "must be an IPv4 CIDR block with a prefix from /16 to /28, suc
 
 # Outputs are exported as "<stack name>-<output name>" (ARCHITECTURE.md).
 EXPORT_NAME_FORMAT = "${AWS::StackName}-%s"
+
+# Values of the yes/no parameters, as the console shows them.
+TRUE = "true"
+FALSE = "false"
 
 # Key under the template's Metadata that records which generator and version made it.
 STAMP_KEY = "TroposphereFargate"
@@ -37,6 +41,49 @@ def add_parameter(
     template.set_parameter_label(parameter, label)
     template.add_parameter_to_group(parameter, group)
     return parameter
+
+
+def add_switch_parameter(
+    template: Template,
+    name: str,
+    *,
+    group: str,
+    label: str,
+    description: str,
+    default: bool,
+) -> Parameter:
+    """Add a ``true``/``false`` parameter."""
+    return add_parameter(
+        template,
+        name,
+        group=group,
+        label=label,
+        description=description,
+        Type="String",
+        Default=TRUE if default else FALSE,
+        AllowedValues=[TRUE, FALSE],
+        ConstraintDescription="must be true or false",
+    )
+
+
+def is_true(parameter: str) -> Equals:
+    """Condition expression: the switch parameter is ``true``."""
+    return Equals(Ref(parameter), TRUE)
+
+
+def no_egress_rule() -> ec2.SecurityGroupRule:
+    """An egress rule that matches no traffic.
+
+    A security group declared without egress rules gets an allow-all rule; one with only this rule
+    sends nothing. CDK's ``allowAllOutbound: false`` uses the same placeholder.
+    """
+    return ec2.SecurityGroupRule(
+        CidrIp="255.255.255.255/32",
+        Description="Disallow all traffic",
+        FromPort=252,
+        IpProtocol="icmp",
+        ToPort=86,
+    )
 
 
 def add_exported_output(

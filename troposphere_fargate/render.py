@@ -6,7 +6,8 @@ short form (``!Ref``, ``!Sub``...). Long strings stay on one line, so a changed 
 one-line diff. The generator's version is stamped into ``Description`` and ``Metadata``.
 
 Emitting goes through libyaml when PyYAML has it (a fraction of the cost of ``cfn_flip``, which
-troposphere's ``to_yaml`` uses); both emitters give the same bytes.
+troposphere's ``to_yaml`` uses), else through PyYAML's Python emitter, set up to give the same
+bytes.
 """
 
 from __future__ import annotations
@@ -64,9 +65,6 @@ _INTRINSICS = frozenset(
     }
 )
 
-_BaseDumper: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
 
 class _Tagged:
     """A value written with a YAML tag (``!Ref X``)."""
@@ -78,18 +76,14 @@ class _Tagged:
         self.value = value
 
 
-class _Dumper(_BaseDumper):  # type: ignore[misc]
-    def ignore_aliases(self, data: Any) -> bool:
-        # Repeated values (the same list of subnet refs) are written out, never as &anchors.
-        return True
-
-
 def _represent_tagged(dumper: yaml.SafeDumper, data: _Tagged) -> yaml.Node:
     if isinstance(data.value, list):
         return dumper.represent_sequence(data.tag, data.value)
     if isinstance(data.value, dict):
         return dumper.represent_mapping(data.tag, data.value)
-    return dumper.represent_scalar(data.tag, str(data.value))
+    text = str(data.value)
+    # An empty tagged scalar is quoted (!GetAZs ''): bare, some YAML tools read it as null.
+    return dumper.represent_scalar(data.tag, text, style="'" if text == "" else None)
 
 
 def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
@@ -98,8 +92,50 @@ def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
     return dumper.represent_str(data)
 
 
-_Dumper.add_representer(_Tagged, _represent_tagged)
-_Dumper.add_representer(str, _represent_str)
+class _PythonEmitterDumper(yaml.SafeDumper):
+    """PyYAML's pure-Python emitter, made to choose scalar styles as libyaml does.
+
+    The two emitters differ on one point that matters here: libyaml writes a tagged scalar plain
+    (``!Ref Vpc``) where the Python emitter quotes it (``!Ref 'Vpc'``). With this, both give the
+    same bytes, so the output does not depend on how PyYAML was built (tests check it).
+    """
+
+    def choose_scalar_style(self) -> str:
+        event = self.event
+        if (
+            isinstance(event, yaml.ScalarEvent)
+            and (event.tag or "").startswith("!")
+            and not event.style
+            and not event.implicit[0]
+        ):
+            if self.analysis is None:
+                self.analysis = self.analyze_scalar(event.value)
+            plain_allowed = (
+                self.analysis.allow_flow_plain
+                if self.flow_level
+                else self.analysis.allow_block_plain
+            )
+            if plain_allowed and not (
+                self.simple_key_context and (self.analysis.empty or self.analysis.multiline)
+            ):
+                return ""
+        return str(super().choose_scalar_style())
+
+
+def _dumper(base: type[Any]) -> type[yaml.SafeDumper]:
+    class Dumper(base):  # type: ignore[misc]
+        def ignore_aliases(self, data: Any) -> bool:
+            # Repeated values (the same list of subnet refs) are written out, not as &anchors.
+            return True
+
+    Dumper.add_representer(_Tagged, _represent_tagged)
+    Dumper.add_representer(str, _represent_str)
+    return Dumper
+
+
+LIBYAML_DUMPER = _dumper(yaml.CSafeDumper) if yaml.__with_libyaml__ else None
+PYTHON_DUMPER = _dumper(_PythonEmitterDumper)
+_Dumper = LIBYAML_DUMPER or PYTHON_DUMPER
 
 
 def _short_form(value: Any) -> Any:
@@ -134,7 +170,7 @@ def stamp(template: Mapping[str, Any], *, layer: str, version: str) -> dict[str,
     return stamped
 
 
-def to_yaml(template: Mapping[str, Any]) -> str:
+def to_yaml(template: Mapping[str, Any], dumper: type[yaml.SafeDumper] | None = None) -> str:
     """Render a template dict (``Template.to_dict()``) as deterministic short-form YAML."""
     unknown = set(template) - set(SECTION_ORDER)
     if unknown:
@@ -142,7 +178,7 @@ def to_yaml(template: Mapping[str, Any]) -> str:
     ordered = {key: _short_form(template[key]) for key in SECTION_ORDER if key in template}
     text: str = yaml.dump(
         ordered,
-        Dumper=_Dumper,
+        Dumper=dumper or _Dumper,
         sort_keys=False,
         default_flow_style=False,
         allow_unicode=True,
@@ -152,7 +188,7 @@ def to_yaml(template: Mapping[str, Any]) -> str:
     return text
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc]
+class _Loader(yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader):  # type: ignore[misc]
     pass
 
 

@@ -1,0 +1,85 @@
+"""Helpers for the template tests: reading properties, finding references, evaluating the few
+intrinsic functions that compute values (Select, Split, Sub, If, Join) for given parameters."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+PSEUDO_PARAMETERS = {
+    "AWS::AccountId",
+    "AWS::NoValue",
+    "AWS::Partition",
+    "AWS::Region",
+    "AWS::StackName",
+    "AWS::URLSuffix",
+}
+
+
+def props(resource: Mapping[str, Any]) -> dict[str, Any]:
+    return dict(resource.get("Properties", {}))
+
+
+def of_type(template: Mapping[str, Any], resource_type: str) -> dict[str, Any]:
+    return {k: v for k, v in template["Resources"].items() if v["Type"] == resource_type}
+
+
+def refs_in(node: Any) -> set[str]:
+    """Every logical ID referenced by Ref, GetAtt, DependsOn or a ${Name} in Sub."""
+    found: set[str] = set()
+    if isinstance(node, list):
+        for item in node:
+            found |= refs_in(item)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key == "Ref":
+                found.add(value)
+            elif key == "Fn::GetAtt":
+                found.add(value[0])
+            elif key == "Fn::Sub":
+                text, variables = (value, {}) if isinstance(value, str) else value
+                names = {m.split(".")[0] for m in re.findall(r"\$\{([^}!]+)\}", text)}
+                found |= (names - set(variables)) | refs_in(variables)
+            elif key == "DependsOn":
+                found |= {value} if isinstance(value, str) else set(value)
+            else:
+                found |= refs_in(value)
+    return found
+
+
+def dangling_refs(stack: Any) -> set[str]:
+    """References in a deployment (troposphere_fargate.evaluate.Deployment) to nothing."""
+    known = set(stack.resources) | set(stack.parameters) | PSEUDO_PARAMETERS
+    return (refs_in(stack.resources) | refs_in(stack.outputs)) - known
+
+
+def compute(node: Any, values: Mapping[str, str], conditions: Mapping[str, bool] = {}) -> Any:
+    """Evaluate Ref (to parameters and pseudo parameters), Fn::Select, Fn::Split, Fn::Join,
+    Fn::Sub and Fn::If, the way CloudFormation would, with ``values`` for the references."""
+    if isinstance(node, list):
+        return [compute(item, values, conditions) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if len(node) != 1 or not next(iter(node)).startswith(("Fn::", "Ref")):
+        return {key: compute(value, values, conditions) for key, value in node.items()}
+    ((fn, arg),) = node.items()
+    if fn == "Ref":
+        return values[arg]
+    if fn == "Fn::Select":
+        index, items = compute(arg, values, conditions)
+        return items[int(index)]
+    if fn == "Fn::Split":
+        delimiter, text = compute(arg, values, conditions)
+        return text.split(delimiter)
+    if fn == "Fn::Join":
+        delimiter, items = compute(arg, values, conditions)
+        return delimiter.join(items)
+    if fn == "Fn::If":
+        name, then, otherwise = arg
+        return compute(then if conditions[name] else otherwise, values, conditions)
+    if fn == "Fn::Sub":
+        text, variables = (arg, {}) if isinstance(arg, str) else arg
+        scope = {**values, **{k: compute(v, values, conditions) for k, v in variables.items()}}
+        return re.sub(r"\$\{([^}!]+)\}", lambda m: scope[m.group(1)], text)
+    raise NotImplementedError(fn)
