@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from tests.aws import MotoServer
 from troposphere_fargate.config import NetworkConfig, ServiceConfig
 from troposphere_fargate.network import network_template
 from troposphere_fargate.service import service_template
@@ -21,3 +24,25 @@ def network() -> dict[str, Any]:
 def service() -> dict[str, Any]:
     """The shipped service template, rendered."""
     return service_template(ServiceConfig()).to_dict()
+
+
+@pytest.fixture(scope="module")
+def moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MotoServer]:
+    """A moto server on 127.0.0.1 with a fresh backend for each test module."""
+    server = MotoServer(tmp_path_factory.mktemp("moto"))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def aws_env(moto: MotoServer, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """This process's environment pointed at the emulator (for boto3 used in-process)."""
+    for name in list(os.environ):
+        if name.startswith("AWS_"):
+            monkeypatch.delenv(name)
+    env = moto.env()
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return env

@@ -78,11 +78,9 @@ def test_every_template_is_stamped_with_the_version(files):
 
 
 def test_rendered_yaml_reads_back_as_the_template_the_builder_made(files):
+    built = build.build_templates()
     for layer in LAYERS:
-        made = render.stamp(
-            layer.builder(build.ProductConfig()).to_dict(), layer=layer.name, version=__version__
-        )
-        assert render.from_yaml(files[layer.filename]) == made
+        assert render.from_yaml(files[layer.filename]) == built[layer.name]
 
 
 def test_rendered_yaml_uses_short_form_intrinsics_and_no_anchors(files):
@@ -131,9 +129,7 @@ def test_generation_is_deterministic_across_processes(files):
 @pytest.mark.skipif(render.LIBYAML_DUMPER is None, reason="PyYAML without libyaml")
 def test_python_and_libyaml_emitters_write_the_same_bytes():
     for layer in LAYERS:
-        made = render.stamp(
-            layer.builder(build.ProductConfig()).to_dict(), layer=layer.name, version=__version__
-        )
+        made = build.build_templates()[layer.name]
         assert render.to_yaml(made, render.PYTHON_DUMPER) == render.to_yaml(
             made, render.LIBYAML_DUMPER
         ), layer.filename
@@ -245,12 +241,27 @@ def test_lint_ignores_cfnlintrc_files(tmp_path, monkeypatch):
     assert any(f.rule == "E3002" for f in lint_templates({"broken.yaml": broken}))
 
 
+# Regions without AWS Service Catalog, where catalog.yaml cannot deploy (cfn-lint E3006); the
+# README says so.
+NO_SERVICE_CATALOG = ("ap-east-2", "ap-southeast-5", "ap-southeast-7", "mx-central-1")
+
+
 def test_committed_templates_lint_clean_in_every_region():
     from cfnlint.helpers import REGIONS
 
     folder = COMMITTED / __version__
     committed = {p.name: p.read_text() for p in sorted(folder.glob("*.yaml"))}
-    assert [str(f) for f in lint_templates(committed, regions=REGIONS)] == []
+    findings = [str(f) for f in lint_templates(committed, regions=REGIONS)]
+    unexpected = [
+        f
+        for f in findings
+        if not (
+            f.startswith("catalog.yaml:")
+            and "E3006 Resource type 'AWS::ServiceCatalog::" in f
+            and f.endswith(tuple(f"in '{region}'" for region in NO_SERVICE_CATALOG))
+        )
+    ]
+    assert unexpected == []
 
 
 def test_lint_includes_informational_rules():

@@ -87,3 +87,14 @@ def test_readme_commands_are_the_ci_commands():
     assert test_command in ci
     assert "python -m pip install -c constraints.txt . && troposphere-fargate build" in README
     assert "python -m pip install --quiet -c constraints.txt . && troposphere-fargate build" in ci
+
+
+def test_publish_example_output_is_what_publish_prints():
+    from troposphere_fargate import __version__
+    from troposphere_fargate.publish import Destination, deploy_command, launch_url
+
+    destination = Destination(
+        "my-templates-eu-west-1", "troposphere-fargate/", __version__, "eu-west-1"
+    )
+    assert f"Launch Stack (eu-west-1):\n  {launch_url(destination)}\n" in README
+    assert f"Deploy with the AWS CLI:\n  {deploy_command(destination)}\n" in README

@@ -224,7 +224,6 @@ def test_container_runs_the_image_on_the_container_port(service):
 
 def test_container_is_locked_down_with_a_writable_tmp_only(service):
     definition = container(service)
-    assert definition["ReadonlyRootFilesystem"] is True
     assert definition["Privileged"] is False
     assert definition["Memory"] == {"Ref": s.TASK_MEMORY}
     assert definition["MountPoints"] == [
@@ -317,18 +316,28 @@ def test_task_role_has_no_permissions_by_default(service):
     assert props(stack.resources[s.SERVICE])["EnableExecuteCommand"] is False
 
 
-def test_ecs_exec_adds_only_the_session_channel_permissions(service):
+def test_ecs_exec_adds_the_session_channel_and_session_log_permissions_only(service):
     stack = deploy(service, EnableExecuteCommand="true")
-    policy = props(stack.resources[s.EXECUTE_COMMAND_POLICY])
-    assert policy["Roles"] == [{"Ref": s.TASK_ROLE}]
-    (statement,) = policy["PolicyDocument"]["Statement"]
-    assert sorted(statement["Action"]) == [
+    (policy,) = props(stack.resources[s.TASK_ROLE])["Policies"]  # inline: attached with the role
+    by_sid = {st["Sid"]: st for st in policy["PolicyDocument"]["Statement"]}
+    assert sorted(by_sid["EcsExecSessionChannels"]["Action"]) == [
         "ssmmessages:CreateControlChannel",
         "ssmmessages:CreateDataChannel",
         "ssmmessages:OpenControlChannel",
         "ssmmessages:OpenDataChannel",
     ]
+    assert by_sid["EcsExecSessionLogs"]["Resource"] == [{"Fn::GetAtt": [s.LOG_GROUP, "Arn"]}]
+    wildcard = sorted(sid for sid, st in by_sid.items() if "*" in st["Resource"])
+    assert wildcard == ["EcsExecFindLogGroup", "EcsExecSessionChannels"]
     assert props(stack.resources[s.SERVICE])["EnableExecuteCommand"] is True
+
+
+@pytest.mark.parametrize(("execute", "read_only"), [("false", True), ("true", False)])
+def test_root_file_system_is_read_only_unless_ecs_exec_needs_it(service, execute, read_only):
+    # ECS Exec's agent cannot run on a read-only root file system.
+    stack = deploy(service, EnableExecuteCommand=execute)
+    (definition,) = props(stack.resources[s.TASK_DEFINITION])["ContainerDefinitions"]
+    assert definition["ReadonlyRootFilesystem"] is read_only
 
 
 # --- The service -------------------------------------------------------------------------------
@@ -376,8 +385,16 @@ def test_service_registers_its_container_with_the_target_group_after_the_listene
             "TargetGroupArn": {"Ref": s.TARGET_GROUP},
         }
     ]
-    assert resource["DependsOn"] == [s.LISTENER]
+    assert resource["DependsOn"] == [s.LISTENERS_READY]
     assert container(service)["Name"] == "app"
+
+
+@pytest.mark.parametrize(("kind", "cert"), variants())
+def test_service_waits_for_every_listener_that_exists(service, kind, cert):
+    stack = deploy(service, LoadBalancerType=kind, CertificateArn=cert)
+    listeners = stack.of_type("AWS::ElasticLoadBalancingV2::Listener")
+    waits_for = stack.resources[s.LISTENERS_READY]["Metadata"]
+    assert {v["Ref"] for v in waits_for.values() if v} == set(listeners)
 
 
 # --- Security groups ---------------------------------------------------------------------------
@@ -489,45 +506,54 @@ def test_network_load_balancer_gets_no_application_only_attributes(service):
     assert found["load_balancing.cross_zone.enabled"] == "true"
 
 
+FORWARD = [{"TargetGroupArn": {"Ref": s.TARGET_GROUP}, "Type": "forward"}]
+REDIRECT = [
+    {
+        "RedirectConfig": {"Port": "443", "Protocol": "HTTPS", "StatusCode": "HTTP_301"},
+        "Type": "redirect",
+    }
+]
+
+
 @pytest.mark.parametrize(
-    ("kind", "cert", "port", "protocol"),
+    ("kind", "cert", "expected"),
     [
-        ("application", "", 80, "HTTP"),
-        ("application", CERTIFICATE, 443, "HTTPS"),
-        ("network", "", 80, "TCP"),
-        ("network", CERTIFICATE, 443, "TLS"),
+        ("application", "", {80: ("HTTP", FORWARD)}),
+        ("application", CERTIFICATE, {80: ("HTTP", REDIRECT), 443: ("HTTPS", FORWARD)}),
+        ("network", "", {80: ("TCP", FORWARD)}),
+        ("network", CERTIFICATE, {443: ("TLS", FORWARD)}),
     ],
 )
-def test_main_listener_forwards_to_the_target_group(service, kind, cert, port, protocol):
-    listener = props(
-        deploy(service, LoadBalancerType=kind, CertificateArn=cert).resources[s.LISTENER]
-    )
-    assert (listener["Port"], listener["Protocol"]) == (port, protocol)
-    assert listener["DefaultActions"] == [
-        {"TargetGroupArn": {"Ref": s.TARGET_GROUP}, "Type": "forward"}
-    ]
-    if cert:
-        assert listener["Certificates"] == [{"CertificateArn": {"Ref": s.CERTIFICATE_ARN}}]
-        assert listener["SslPolicy"] == "ELBSecurityPolicy-TLS13-1-2-Res-2021-06"
-    else:
-        assert "Certificates" not in listener and "SslPolicy" not in listener
-
-
-@pytest.mark.parametrize(("kind", "cert"), variants())
-def test_only_an_https_application_load_balancer_redirects_http_with_a_301(service, kind, cert):
+def test_listeners_serve_http_or_https_and_redirect_http_with_a_301(service, kind, cert, expected):
     stack = deploy(service, LoadBalancerType=kind, CertificateArn=cert)
-    listeners = stack.of_type("AWS::ElasticLoadBalancingV2::Listener")
-    if kind == "application" and cert:
-        redirect = props(listeners[s.HTTP_REDIRECT_LISTENER])
-        assert (redirect["Port"], redirect["Protocol"]) == (80, "HTTP")
-        assert redirect["DefaultActions"] == [
-            {
-                "RedirectConfig": {"Port": "443", "Protocol": "HTTPS", "StatusCode": "HTTP_301"},
-                "Type": "redirect",
-            }
-        ]
-    else:
-        assert list(listeners) == [s.LISTENER]
+    listeners = stack.of_type("AWS::ElasticLoadBalancingV2::Listener").values()
+    found = {
+        props(x)["Port"]: (props(x)["Protocol"], props(x)["DefaultActions"]) for x in listeners
+    }
+    assert found == expected
+    for listener in listeners:
+        assert props(listener)["LoadBalancerArn"] == {"Ref": s.LOAD_BALANCER}
+        if props(listener)["Port"] == 443:
+            assert props(listener)["Certificates"] == [
+                {"CertificateArn": {"Ref": s.CERTIFICATE_ARN}}
+            ]
+            assert props(listener)["SslPolicy"] == "ELBSecurityPolicy-TLS13-1-2-Res-2021-06"
+        else:
+            assert "Certificates" not in props(listener)
+
+
+def test_each_port_keeps_its_listener_when_a_certificate_is_added_or_removed(service):
+    # A listener that moved from port 80 to 443 while another took port 80 would collide
+    # during the update; with one logical ID per port, an update only adds or removes one.
+    for kind in LOAD_BALANCERS:
+        plain = deploy(service, LoadBalancerType=kind).of_type(
+            "AWS::ElasticLoadBalancingV2::Listener"
+        )
+        secure = deploy(service, LoadBalancerType=kind, CertificateArn=CERTIFICATE).of_type(
+            "AWS::ElasticLoadBalancingV2::Listener"
+        )
+        for name in set(plain) & set(secure):
+            assert props(plain[name])["Port"] == props(secure[name])["Port"]
 
 
 @pytest.mark.parametrize(("kind", "protocol"), [("application", "HTTP"), ("network", "TCP")])
@@ -539,6 +565,8 @@ def test_target_group_registers_task_ips_and_checks_the_health_path(service, kin
     assert group["VpcId"] == {"Ref": s.VPC_ID}
     assert group["HealthCheckProtocol"] == "HTTP"
     assert group["HealthCheckPath"] == {"Ref": s.HEALTH_CHECK_PATH}
+    assert group["Matcher"] == {"HttpCode": "200-399"}
+    assert (group["HealthyThresholdCount"], group["UnhealthyThresholdCount"]) == (2, 3)
 
 
 # --- Access logs bucket ------------------------------------------------------------------------
@@ -579,18 +607,22 @@ def test_access_logs_bucket_refuses_requests_without_tls(service):
     [
         ("us-east-1", {"AWS": "arn:aws:iam::127311923021:root"}),
         ("eu-west-1", {"AWS": "arn:aws:iam::156460612806:root"}),
+        ("ap-southeast-3", {"AWS": "arn:aws:iam::589379963580:root"}),
         ("eu-central-2", {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"}),
+        ("mx-central-1", {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"}),
     ],
 )
 def test_application_load_balancer_log_delivery_principal_follows_the_region(
     service, region, principal
 ):
-    statement = bucket_statements(service)["ApplicationLoadBalancerLogDelivery"]
-    in_mapping = region in service["Mappings"][s.ELB_ACCOUNTS]
-    account = service["Mappings"][s.ELB_ACCOUNTS].get(region, {}).get("AccountId", "")
-    chosen = statement["Principal"]["Fn::If"][1 if in_mapping else 2]
-    # The mapping lookup, evaluated the way CloudFormation would for this region.
-    text = json.dumps(chosen).replace(
+    stack = deployed(service, REQUIRED, pseudo={"AWS::Region": region})
+    policy = props(stack.resources[s.ACCESS_LOGS_BUCKET_POLICY])["PolicyDocument"]
+    (statement,) = [
+        st for st in policy["Statement"] if st["Sid"] == "ApplicationLoadBalancerLogDelivery"
+    ]
+    account = service["Mappings"][s.ELB_ACCOUNTS][region]["AccountId"]
+    # What is left after deployed() are the intrinsics it does not evaluate: Sub and FindInMap.
+    text = json.dumps(statement["Principal"]).replace(
         json.dumps({"Fn::FindInMap": [s.ELB_ACCOUNTS, {"Ref": "AWS::Region"}, "AccountId"]}),
         json.dumps(account),
     )
@@ -601,10 +633,39 @@ def test_application_load_balancer_log_delivery_principal_follows_the_region(
     ]
 
 
-def test_region_condition_covers_every_region_in_the_mapping(service):
-    condition = json.dumps(service["Conditions"][s.REGION_HAS_ELB_ACCOUNT])
-    for region in service["Mappings"][s.ELB_ACCOUNTS]:
-        assert f'"{region}"' in condition
+def test_every_region_is_in_the_log_delivery_mapping(service):
+    # CloudFormation may evaluate Fn::FindInMap in an Fn::If branch it does not take: a region
+    # missing from the mapping would fail the stack there.
+    from cfnlint.helpers import REGIONS
+
+    mapping = service["Mappings"][s.ELB_ACCOUNTS]
+    # Isolated and sovereign partitions (us-iso*, eu-isoe-*, eusc-*) are not supported.
+    isolated = {r for r in REGIONS if r.startswith(("us-iso", "eu-isoe", "eusc-"))}
+    assert sorted(set(REGIONS) - set(mapping) - isolated) == []
+
+
+def test_network_load_balancer_log_delivery_is_limited_to_this_account(service):
+    policy = props(service["Resources"][s.ACCESS_LOGS_BUCKET_POLICY])["PolicyDocument"]
+    by_sid = {st["Sid"]: st for st in policy["Statement"]}
+    write = by_sid["NetworkLoadBalancerLogDelivery"]
+    assert write["Principal"] == {"Service": "delivery.logs.amazonaws.com"}
+    assert write["Condition"]["StringEquals"] == {
+        "aws:SourceAccount": {"Ref": "AWS::AccountId"},
+        "s3:x-amz-acl": "bucket-owner-full-control",
+    }
+    assert write["Condition"]["ArnLike"] == {
+        "aws:SourceArn": {
+            "Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:*"
+        }
+    }
+    check = by_sid["NetworkLoadBalancerLogDeliveryAclCheck"]
+    assert check["Action"] == ["s3:GetBucketAcl"]
+    assert check["Resource"] == [{"Fn::GetAtt": [s.ACCESS_LOGS_BUCKET, "Arn"]}]
+
+
+def test_access_logs_bucket_disables_acls(service):
+    ownership = props(service["Resources"][s.ACCESS_LOGS_BUCKET])["OwnershipControls"]
+    assert ownership == {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
 
 
 def test_load_balancer_waits_for_the_bucket_policy(service):

@@ -19,10 +19,11 @@ import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from troposphere import Template
 
-from . import __version__, network, render, service
+from . import __version__, catalog, network, render, root, service
 from .config import ProductConfig
 
 MANIFEST = "manifest.json"
@@ -30,28 +31,55 @@ MANIFEST = "manifest.json"
 
 @dataclass(frozen=True)
 class Layer:
-    """One template the product ships: its file name, its name in the stamp, its builder."""
+    """One template the product ships: its file name, its name in the stamp, its builder.
+
+    A builder gets the product config, the version being built, and the templates (as dicts)
+    of the layers before it, which the root layer nests.
+    """
 
     filename: str
     name: str
-    builder: Callable[[ProductConfig], Template]
+    builder: Callable[[ProductConfig, str, Mapping[str, dict[str, Any]]], Template]
 
 
 LAYERS: tuple[Layer, ...] = (
-    Layer(network.FILENAME, network.LAYER, lambda config: network.network_template(config.network)),
-    Layer(service.FILENAME, service.LAYER, lambda config: service.service_template(config.service)),
+    Layer(
+        network.FILENAME,
+        network.LAYER,
+        lambda config, version, built: network.network_template(config.network),
+    ),
+    Layer(
+        service.FILENAME,
+        service.LAYER,
+        lambda config, version, built: service.service_template(config.service),
+    ),
+    Layer(
+        root.FILENAME, root.LAYER, lambda config, version, built: root.root_template(built, version)
+    ),
+    Layer(
+        catalog.FILENAME,
+        catalog.LAYER,
+        lambda config, version, built: catalog.catalog_template(version),
+    ),
 )
+
+
+def build_templates(
+    config: ProductConfig | None = None, version: str = __version__
+) -> dict[str, dict[str, Any]]:
+    """Every layer's template as a dict (layer name -> template), stamped with ``version``."""
+    config = config or ProductConfig()
+    built: dict[str, dict[str, Any]] = {}
+    for layer in LAYERS:
+        template = layer.builder(config, version, built).to_dict()
+        built[layer.name] = render.stamp(template, layer=layer.name, version=version)
+    return built
 
 
 def generate(config: ProductConfig | None = None, version: str = __version__) -> dict[str, str]:
     """Render every layer: file name -> YAML text, stamped with ``version``."""
-    config = config or ProductConfig()
-    return {
-        layer.filename: render.to_yaml(
-            render.stamp(layer.builder(config).to_dict(), layer=layer.name, version=version)
-        )
-        for layer in LAYERS
-    }
+    built = build_templates(config, version)
+    return {layer.filename: render.to_yaml(built[layer.name]) for layer in LAYERS}
 
 
 def manifest(files: Mapping[str, str], version: str = __version__) -> str:

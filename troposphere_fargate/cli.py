@@ -13,6 +13,15 @@ from typing import NoReturn
 from . import __version__
 from .build import MANIFEST, compare_version, generate, with_manifest, write_version
 from .lint import INCLUDE_CHECKS, LINT_REGIONS, lint_templates
+from .publish import (
+    Destination,
+    PublishError,
+    _s3_error,
+    add_to_catalog,
+    publish,
+    read_version,
+)
+from .root import DEFAULT_KEY_PREFIX
 
 DEFAULT_OUTPUT = Path("templates")
 
@@ -56,6 +65,52 @@ def _parser() -> argparse.ArgumentParser:
         "code generates (use in CI to catch templates that were not rebuilt)",
     )
     build.add_argument("--quiet", "-q", action="store_true", help="print only findings and errors")
+
+    publish = commands.add_parser(
+        "publish",
+        help="upload templates/<version>/ to S3, print launch links, update Service Catalog",
+        description=(
+            "Upload a built version to s3://BUCKET/PREFIX<version>/ after checking the files "
+            "against their manifest.json. Objects already there must be identical: a published "
+            "version is never changed (unless --force); publishing identical content again is a "
+            "no-op. root.yaml is uploaded last. Prints the console Launch Stack URL and an "
+            "`aws cloudformation deploy` command. Needs boto3 (pip install "
+            "'troposphere-fargate[publish]') and AWS credentials."
+        ),
+    )
+    publish.add_argument("--bucket", required=True, help="S3 bucket, in the region to launch in")
+    publish.add_argument(
+        "--prefix",
+        default=DEFAULT_KEY_PREFIX,
+        help="key prefix, empty or ending with / (default: %(default)s)",
+    )
+    publish.add_argument(
+        "--region", help="AWS region of the bucket (default: the profile's, or the bucket's)"
+    )
+    publish.add_argument("--profile", help="AWS named profile to use (default: the usual chain)")
+    publish.add_argument(
+        "--version",
+        default=__version__,
+        help="version folder to publish (default: %(default)s, this package's version)",
+    )
+    publish.add_argument(
+        "--templates",
+        metavar="DIR",
+        type=Path,
+        default=DEFAULT_OUTPUT,
+        help="folder holding the version folders (default: %(default)s)",
+    )
+    publish.add_argument(
+        "--force",
+        action="store_true",
+        help="overwrite published objects that differ (breaks stacks launched from them)",
+    )
+    publish.add_argument(
+        "--catalog-product-id",
+        metavar="ID",
+        help="also add the version to this Service Catalog product as a provisioning artifact "
+        "(skipped when the product already has it)",
+    )
     return parser
 
 
@@ -106,14 +161,98 @@ def _build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _bucket_region(s3: object, bucket: str) -> str | None:
+    from botocore.exceptions import ClientError
+
+    try:
+        response = s3.head_bucket(Bucket=bucket)  # type: ignore[attr-defined]
+    except ClientError as exc:
+        headers = exc.response.get("ResponseMetadata", {}).get("HTTPHeaders", {})
+        region = headers.get("x-amz-bucket-region")
+        if region:
+            return str(region)
+        raise
+    headers = response.get("ResponseMetadata", {}).get("HTTPHeaders", {})
+    region = response.get("BucketRegion") or headers.get("x-amz-bucket-region")
+    return str(region) if region else None
+
+
+def _publish(args: argparse.Namespace) -> int:
+    try:
+        import boto3
+        from botocore.exceptions import (
+            BotoCoreError,
+            ClientError,
+            NoCredentialsError,
+            NoRegionError,
+            ProfileNotFound,
+        )
+    except ImportError:
+        raise PublishError(
+            "publishing needs boto3: pip install 'troposphere-fargate[publish]'"
+        ) from None
+
+    files = read_version(args.templates, args.version)
+    try:
+        session = boto3.Session(profile_name=args.profile, region_name=args.region)
+        s3 = session.client("s3", region_name=args.region or session.region_name or "us-east-1")
+        try:
+            bucket_region = _bucket_region(s3, args.bucket)
+        except ClientError as exc:
+            probe = Destination(args.bucket, args.prefix, args.version, args.region or "us-east-1")
+            raise _s3_error(exc, probe) from None
+        region = args.region or bucket_region or session.region_name or "us-east-1"
+        if bucket_region and bucket_region != region:
+            raise PublishError(
+                f"bucket {args.bucket} is in {bucket_region}, not {region}: stacks fetch nested "
+                "templates from the bucket in their own region; publish to a bucket there"
+            )
+        destination = Destination(args.bucket, args.prefix, args.version, region)
+        if region != s3.meta.region_name:
+            s3 = session.client("s3", region_name=region)
+        result = publish(s3, files, destination, force=args.force, progress=print)
+        if result.uploaded:
+            print(
+                f"published {len(result.uploaded)} file(s) to s3://{args.bucket}/{destination.key('')}"
+            )
+        else:
+            print(
+                f"s3://{args.bucket}/{destination.key('')} already holds this exact version; "
+                "nothing to upload"
+            )
+        if args.catalog_product_id:
+            catalog = session.client("servicecatalog", region_name=region)
+            outcome = add_to_catalog(catalog, args.catalog_product_id, destination)
+            print(
+                f"Service Catalog product {args.catalog_product_id}: version {args.version} "
+                + ("added" if outcome == "added" else "already there, left as it is")
+            )
+    except NoCredentialsError:
+        raise PublishError(
+            "no AWS credentials found: run `aws configure`, pass --profile, or set "
+            "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+        ) from None
+    except ProfileNotFound:
+        raise PublishError(f"AWS profile {args.profile!r} is not configured") from None
+    except NoRegionError:
+        raise PublishError("no AWS region: pass --region") from None
+    except BotoCoreError as exc:
+        raise PublishError(f"AWS request failed: {exc}") from None
+    print(f"\nLaunch Stack ({region}):\n  {result.launch_url}")
+    print(f"\nDeploy with the AWS CLI:\n  {result.deploy_command}")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if args.command == "build":
-        try:
+    try:
+        if args.command == "build":
             return _build(args)
-        except OSError as exc:
-            print(f"troposphere-fargate: error: {exc}", file=sys.stderr)
-            return EXIT_FAILED
+        if args.command == "publish":
+            return _publish(args)
+    except (OSError, PublishError) as exc:
+        print(f"troposphere-fargate: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     raise AssertionError(f"unhandled command {args.command}")  # argparse rejects unknown ones
 
 

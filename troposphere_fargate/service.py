@@ -45,7 +45,6 @@ from awacs.aws import (
 from awacs.aws import Condition as PolicyCondition
 from troposphere import (
     AccountId,
-    And,
     Condition,
     Equals,
     FindInMap,
@@ -62,6 +61,7 @@ from troposphere import (
     Sub,
     Template,
     applicationautoscaling,
+    cloudformation,
     ec2,
     ecs,
     iam,
@@ -129,11 +129,10 @@ HEALTH_CHECK_PATH_PATTERN = r"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]{0,1023}$"
 # --- Conditions -------------------------------------------------------------------------------
 IS_APPLICATION = "IsApplicationLoadBalancer"
 HAS_CERTIFICATE = "HasCertificate"
-REDIRECT_HTTP = "RedirectHttpToHttps"
 HTTP_LISTENER_PORT_OPEN = "HttpPortOpen"
 EXECUTE_COMMAND_ENABLED = "ExecuteCommandEnabled"
 IS_CHINA = "IsChinaPartition"
-REGION_HAS_ELB_ACCOUNT = "RegionHasElbLogDeliveryAccount"
+ELB_LOGS_FROM_SERVICE_PRINCIPAL = "ElbLogDeliveryByServicePrincipal"
 
 
 def rule_task_size(cpu: int) -> str:
@@ -146,7 +145,24 @@ ELB_ACCOUNTS = "ElbLogDeliveryAccounts"
 # Regions opened before August 2022 deliver load balancer access logs from a regional Elastic
 # Load Balancing account; newer regions use the service principal
 # logdelivery.elasticloadbalancing.amazonaws.com. (Elastic Load Balancing User Guide, "Enable
-# access logs": bucket policy.)
+# access logs": bucket policy.) Every region is in the mapping, newer ones with SERVICE_PRINCIPAL:
+# CloudFormation may evaluate Fn::FindInMap even in the branch of an Fn::If it does not take, so
+# a lookup must never miss. A region opened after this list fails at that lookup, by name.
+SERVICE_PRINCIPAL = "service-principal"
+NEWER_REGIONS: tuple[str, ...] = (
+    "ap-east-2",
+    "ap-south-2",
+    "ap-southeast-4",
+    "ap-southeast-5",
+    "ap-southeast-6",
+    "ap-southeast-7",
+    "ca-west-1",
+    "eu-central-2",
+    "eu-south-2",
+    "il-central-1",
+    "me-central-1",
+    "mx-central-1",
+)
 ELB_LOG_DELIVERY_ACCOUNTS: dict[str, str] = {
     "af-south-1": "098369216593",
     "ap-east-1": "754344448648",
@@ -181,7 +197,7 @@ CLUSTER = "Cluster"
 LOG_GROUP = "LogGroup"
 EXECUTION_ROLE = "TaskExecutionRole"
 TASK_ROLE = "TaskRole"
-EXECUTE_COMMAND_POLICY = "ExecuteCommandPolicy"
+EXECUTE_COMMAND_POLICY = "EcsExec"  # inline policy of the task role
 TASK_DEFINITION = "TaskDefinition"
 LOAD_BALANCER_SECURITY_GROUP = "LoadBalancerSecurityGroup"
 LOAD_BALANCER_HTTP_INGRESS = "LoadBalancerHttpIngress"
@@ -192,8 +208,9 @@ ACCESS_LOGS_BUCKET = "AccessLogsBucket"
 ACCESS_LOGS_BUCKET_POLICY = "AccessLogsBucketPolicy"
 LOAD_BALANCER = "LoadBalancer"
 TARGET_GROUP = "TargetGroup"
-LISTENER = "Listener"
-HTTP_REDIRECT_LISTENER = "HttpRedirectListener"
+HTTP_LISTENER = "HttpListener"
+HTTPS_LISTENER = "HttpsListener"
+LISTENERS_READY = "ListenersReady"
 SERVICE = "Service"
 SCALABLE_TARGET = "ScalableTarget"
 CPU_SCALING_POLICY = "CpuScalingPolicy"
@@ -239,9 +256,10 @@ def service_template(config: ServiceConfig | None = None) -> Template:
     _add_parameters(t, config)
     _add_rules(t)
     _add_conditions(t)
+    accounts = {**ELB_LOG_DELIVERY_ACCOUNTS, **dict.fromkeys(NEWER_REGIONS, SERVICE_PRINCIPAL)}
     t.add_mapping(
         ELB_ACCOUNTS,
-        {region: {"AccountId": account} for region, account in ELB_LOG_DELIVERY_ACCOUNTS.items()},
+        {region: {"AccountId": account} for region, account in sorted(accounts.items())},
     )
 
     cluster = t.add_resource(
@@ -272,7 +290,7 @@ def service_template(config: ServiceConfig | None = None) -> Template:
         ecs.Service(
             SERVICE,
             # ECS attaches the target group only once a listener ties it to the load balancer.
-            DependsOn=[LISTENER],
+            DependsOn=[LISTENERS_READY],
             Cluster=Ref(cluster),
             TaskDefinition=Ref(task_definition),
             DesiredCount=Ref(DESIRED_COUNT),
@@ -620,17 +638,16 @@ def _add_rules(t: Template) -> None:
 def _add_conditions(t: Template) -> None:
     t.add_condition(IS_APPLICATION, Equals(Ref(LOAD_BALANCER_TYPE), "application"))
     t.add_condition(HAS_CERTIFICATE, Not(Equals(Ref(CERTIFICATE_ARN), "")))
-    t.add_condition(REDIRECT_HTTP, And(Condition(IS_APPLICATION), Condition(HAS_CERTIFICATE)))
     # Port 80 is open without a certificate, and on an ALB with one (to redirect to HTTPS).
     t.add_condition(
         HTTP_LISTENER_PORT_OPEN, Or(Not(Condition(HAS_CERTIFICATE)), Condition(IS_APPLICATION))
     )
     t.add_condition(EXECUTE_COMMAND_ENABLED, is_true(ENABLE_EXECUTE_COMMAND))
     t.add_condition(IS_CHINA, Equals(Partition, "aws-cn"))
-    regions = [Equals(Region, region) for region in ELB_LOG_DELIVERY_ACCOUNTS]
-    # Fn::Or takes 2 to 10 conditions: group the regions by ten.
-    groups = [Or(*regions[i : i + 10]) for i in range(0, len(regions), 10)]
-    t.add_condition(REGION_HAS_ELB_ACCOUNT, Or(*groups))
+    t.add_condition(
+        ELB_LOGS_FROM_SERVICE_PRINCIPAL,
+        Equals(FindInMap(ELB_ACCOUNTS, Region, "AccountId"), SERVICE_PRINCIPAL),
+    )
 
 
 def _ecs_tasks_trust() -> PolicyDocument:
@@ -716,23 +733,50 @@ def _add_roles(t: Template) -> None:
         )
     )
     # The application's own role: no permissions until the user attaches some.
-    task_role = t.add_resource(iam.Role(TASK_ROLE, AssumeRolePolicyDocument=_ecs_tasks_trust()))
+    # The application's own role: no permissions until the user attaches some. ECS Exec's are
+    # inline, so tasks never start before they are attached.
     t.add_resource(
-        iam.PolicyType(
-            EXECUTE_COMMAND_POLICY,
-            Condition=EXECUTE_COMMAND_ENABLED,
-            PolicyName="EcsExec",
-            Roles=[Ref(task_role)],
-            PolicyDocument=PolicyDocument(
-                Version="2012-10-17",
-                Statement=[
-                    Statement(
-                        Sid="EcsExecSessionChannels",
-                        Effect=Allow,
-                        Action=_EXECUTE_COMMAND_ACTIONS,
-                        Resource=["*"],
+        iam.Role(
+            TASK_ROLE,
+            AssumeRolePolicyDocument=_ecs_tasks_trust(),
+            Policies=If(
+                EXECUTE_COMMAND_ENABLED,
+                [
+                    iam.Policy(
+                        PolicyName=EXECUTE_COMMAND_POLICY,
+                        PolicyDocument=PolicyDocument(
+                            Version="2012-10-17",
+                            Statement=[
+                                Statement(
+                                    Sid="EcsExecSessionChannels",
+                                    Effect=Allow,
+                                    Action=_EXECUTE_COMMAND_ACTIONS,
+                                    # These actions accept no resource narrower than "*".
+                                    Resource=["*"],
+                                ),
+                                Statement(
+                                    Sid="EcsExecSessionLogs",
+                                    Effect=Allow,
+                                    # Exec sessions are logged to the container's log group.
+                                    Action=[
+                                        awacs_logs.CreateLogStream,
+                                        awacs_logs.DescribeLogStreams,
+                                        awacs_logs.PutLogEvents,
+                                    ],
+                                    Resource=[GetAtt(LOG_GROUP, "Arn")],
+                                ),
+                                Statement(
+                                    Sid="EcsExecFindLogGroup",
+                                    Effect=Allow,
+                                    Action=[awacs_logs.DescribeLogGroups],
+                                    # DescribeLogGroups lists; it accepts no narrower resource.
+                                    Resource=["*"],
+                                ),
+                            ],
+                        ),
                     )
                 ],
+                NoValue,
             ),
         )
     )
@@ -761,7 +805,9 @@ def _add_task_definition(t: Template, config: ServiceConfig) -> ecs.TaskDefiniti
                     PortMappings=[
                         ecs.PortMapping(ContainerPort=Ref(CONTAINER_PORT), Protocol="tcp")
                     ],
-                    ReadonlyRootFilesystem=True,
+                    # ECS Exec's agent writes to the root file system: with Exec on, it is
+                    # writable (Security Hub ECS.5 flags that, rightly; Exec is off by default).
+                    ReadonlyRootFilesystem=If(EXECUTE_COMMAND_ENABLED, False, True),
                     Privileged=False,
                     MountPoints=[
                         ecs.MountPoint(
@@ -868,14 +914,14 @@ def _access_logs_bucket_policy(bucket: s3.Bucket) -> PolicyDocument:
     # Network load balancers deliver through CloudWatch Logs' delivery service.
     log_delivery_source = Sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:*")
     elb_principal = If(
-        REGION_HAS_ELB_ACCOUNT,
+        ELB_LOGS_FROM_SERVICE_PRINCIPAL,
+        {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"},
         {
             "AWS": Sub(
                 "arn:${AWS::Partition}:iam::${ElbAccount}:root",
                 ElbAccount=FindInMap(ELB_ACCOUNTS, Region, "AccountId"),
             )
         },
-        {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"},
     )
     return PolicyDocument(
         Version="2012-10-17",
@@ -1037,38 +1083,51 @@ def _add_load_balancer(t: Template, config: ServiceConfig) -> None:
             Tags=name_tag("tasks"),
         )
     )
-    t.add_resource(
+    # One listener per port, so adding or removing a certificate creates or deletes a listener
+    # instead of moving one onto a port another still holds.
+    forward = elb.Action(Type="forward", TargetGroupArn=Ref(target_group))
+    http = t.add_resource(
         elb.Listener(
-            LISTENER,
-            LoadBalancerArn=Ref(load_balancer),
-            Port=If(HAS_CERTIFICATE, HTTPS_PORT, HTTP_PORT),
-            Protocol=If(
-                IS_APPLICATION,
-                If(HAS_CERTIFICATE, "HTTPS", "HTTP"),
-                If(HAS_CERTIFICATE, "TLS", "TCP"),
-            ),
-            Certificates=If(
-                HAS_CERTIFICATE, [elb.Certificate(CertificateArn=Ref(CERTIFICATE_ARN))], NoValue
-            ),
-            SslPolicy=If(HAS_CERTIFICATE, config.tls_policy, NoValue),
-            DefaultActions=[elb.Action(Type="forward", TargetGroupArn=Ref(target_group))],
-        )
-    )
-    t.add_resource(
-        elb.Listener(
-            HTTP_REDIRECT_LISTENER,
-            Condition=REDIRECT_HTTP,
+            HTTP_LISTENER,
+            Condition=HTTP_LISTENER_PORT_OPEN,
             LoadBalancerArn=Ref(load_balancer),
             Port=HTTP_PORT,
-            Protocol="HTTP",
+            Protocol=If(IS_APPLICATION, "HTTP", "TCP"),
             DefaultActions=[
-                elb.Action(
-                    Type="redirect",
-                    RedirectConfig=elb.RedirectConfig(
-                        Protocol="HTTPS", Port=str(HTTPS_PORT), StatusCode="HTTP_301"
+                If(
+                    HAS_CERTIFICATE,
+                    elb.Action(
+                        Type="redirect",
+                        RedirectConfig=elb.RedirectConfig(
+                            Protocol="HTTPS", Port=str(HTTPS_PORT), StatusCode="HTTP_301"
+                        ),
                     ),
+                    forward,
                 )
             ],
+        )
+    )
+    https = t.add_resource(
+        elb.Listener(
+            HTTPS_LISTENER,
+            Condition=HAS_CERTIFICATE,
+            LoadBalancerArn=Ref(load_balancer),
+            Port=HTTPS_PORT,
+            Protocol=If(IS_APPLICATION, "HTTPS", "TLS"),
+            Certificates=[elb.Certificate(CertificateArn=Ref(CERTIFICATE_ARN))],
+            SslPolicy=config.tls_policy,
+            DefaultActions=[forward],
+        )
+    )
+    # DependsOn cannot name a conditional resource; a wait condition handle that refers to
+    # whichever listeners exist gives the service one unconditional thing to wait for.
+    t.add_resource(
+        cloudformation.WaitConditionHandle(
+            LISTENERS_READY,
+            Metadata={
+                "HttpListener": If(HTTP_LISTENER_PORT_OPEN, Ref(http), ""),
+                "HttpsListener": If(HAS_CERTIFICATE, Ref(https), ""),
+            },
         )
     )
 
