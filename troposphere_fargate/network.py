@@ -107,11 +107,16 @@ def az_enabled(az: int) -> str:
 
 
 def nat_gateway_enabled(az: int) -> str:
-    return f"NatGateway{az}Enabled"
+    """Condition of AZ ``az``'s NAT gateway: NAT gateway 1 serves every AZ in Single mode, the
+    others exist only in PerAz mode (and, from AZ 3 on, only when their AZ is in use)."""
+    if az == 1:
+        return HAS_NAT_GATEWAYS
+    return NAT_GATEWAY_PER_AZ if az == 2 else f"NatGateway{az}Enabled"
 
 
 def private_default_route_enabled(az: int) -> str:
-    return f"PrivateDefaultRoute{az}Enabled"
+    """Condition of AZ ``az``'s default route from its private subnet to a NAT gateway."""
+    return HAS_NAT_GATEWAYS if az <= 2 else f"PrivateDefaultRoute{az}Enabled"
 
 
 # --- Rules ------------------------------------------------------------------------------------
@@ -367,18 +372,12 @@ def _add_conditions(t: Template, config: NetworkConfig) -> None:
     for az in range(3, config.max_azs + 1):
         counts = [Equals(Ref(NUMBER_OF_AZS), str(n)) for n in range(az, config.max_azs + 1)]
         t.add_condition(az_enabled(az), counts[0] if len(counts) == 1 else Or(*counts))
-    for az in range(1, config.max_azs + 1):
-        # NAT gateway 1 serves every AZ in Single mode; the others exist only in PerAz mode.
-        nat_mode = HAS_NAT_GATEWAYS if az == 1 else NAT_GATEWAY_PER_AZ
-        t.add_condition(nat_gateway_enabled(az), _and_az(az, nat_mode))
-        t.add_condition(private_default_route_enabled(az), _and_az(az, HAS_NAT_GATEWAYS))
-
-
-def _and_az(az: int, condition: str) -> Any:
-    """``condition``, and also that AZ ``az`` is in use when it is an optional one."""
-    if az <= 2:
-        return Condition(condition)
-    return And(Condition(condition), Condition(az_enabled(az)))
+    # AZs 1 and 2 always exist: their resources use the mode conditions themselves (no alias
+    # conditions, which some tools evaluate wrongly). From AZ 3 on, the AZ must be in use too.
+    for az in range(3, config.max_azs + 1):
+        in_use = Condition(az_enabled(az))
+        t.add_condition(nat_gateway_enabled(az), And(Condition(NAT_GATEWAY_PER_AZ), in_use))
+        t.add_condition(private_default_route_enabled(az), And(Condition(HAS_NAT_GATEWAYS), in_use))
 
 
 def _az_condition(az: int) -> str | None:
