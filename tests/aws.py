@@ -15,6 +15,7 @@ import urllib.request
 from pathlib import Path
 
 REGION = "us-east-1"
+REPO = Path(__file__).resolve().parent.parent
 
 
 def free_port() -> int:
@@ -26,13 +27,16 @@ def free_port() -> int:
 class MotoServer:
     """``python -m moto.server`` on a free port of 127.0.0.1, stopped with :meth:`stop`."""
 
-    def __init__(self, scratch: Path) -> None:
+    def __init__(self, scratch: Path, patched: bool = False) -> None:
+        """``patched``: run tests/moto_patched.py's fixes for the deploy tests' emulator gaps."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.scratch = scratch
         self.log = open(scratch / "moto.log", "wb")  # noqa: SIM115 - closed in stop()
+        module = "tests.moto_patched" if patched else "moto.server"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+            [sys.executable, "-m", module, "-H", "127.0.0.1", "-p", str(self.port)],
+            cwd=REPO,
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )

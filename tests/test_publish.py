@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 import shutil
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -23,6 +24,7 @@ from troposphere_fargate.publish import (
     PublishError,
     add_to_catalog,
     deploy_command,
+    idempotency_token,
     launch_url,
     publish,
     read_version,
@@ -89,8 +91,11 @@ def test_uploads_ask_s3_to_verify_a_sha256_and_are_read_back(s3, templates, monk
         digest = hashlib.sha256(data).digest()
         assert params["headers"]["x-amz-checksum-sha256"] == base64.b64encode(digest).decode()
         assert params["headers"]["x-amz-meta-sha256"] == digest.hex()
-    gets = [params["url_path"] for name, params in calls if name == "GetObject"]
-    assert sorted(gets) == sorted(params["url_path"] for params in puts)  # each read back
+    for index, (name, params) in enumerate(calls):
+        if name == "PutObject":  # each upload is read back after it is written
+            assert ("GetObject", params["url_path"]) in [
+                (later, p["url_path"]) for later, p in calls[index + 1 :]
+            ]
 
 
 def _wrap(method, calls):
@@ -111,7 +116,7 @@ def test_publish_prints_the_launch_url_and_the_deploy_command(s3, templates, cap
     out = capsys.readouterr().out
     destination = Destination(BUCKET, PREFIX, __version__, "us-east-1")
     assert launch_url(destination) in out
-    assert deploy_command(destination) in out
+    assert deploy_command(destination, templates=templates) in out
 
 
 def test_republishing_identical_content_is_a_no_op(s3, templates, capsys):
@@ -275,6 +280,7 @@ def test_deploy_command_passes_bucket_and_prefix():
     assert command.startswith("aws cloudformation deploy --region eu-west-1 ")
     assert f"--template-file templates/{__version__}/root.yaml" in command
     assert "--capabilities CAPABILITY_IAM" in command
+    assert "<" not in command and ">" not in command  # pastes into a shell as it is
     assert f'TemplateBucketName={BUCKET} TemplateKeyPrefix=""' in command
 
 
@@ -312,7 +318,7 @@ def test_a_new_version_becomes_a_provisioning_artifact(catalog):
                 "Info": {"LoadTemplateFromURL": DESTINATION.url("root.yaml")},
                 "Type": "CLOUD_FORMATION_TEMPLATE",
             },
-            "IdempotencyToken": f"troposphere-fargate-{__version__}",
+            "IdempotencyToken": idempotency_token("prod-abc", DESTINATION),
         },
     )
     assert add_to_catalog(client, "prod-abc", DESTINATION) == "added"
@@ -344,3 +350,27 @@ def test_manifest_of_another_version_is_refused(templates):
     manifest.write_text(json.dumps(document))
     with pytest.raises(PublishError, match=r"is for version '0\.0\.1'"):
         read_version(templates, __version__)
+
+
+def test_idempotency_token_is_one_the_api_accepts_and_differs_per_product():
+    client = boto3.client(
+        "servicecatalog", region_name="eu-west-1", aws_access_key_id="x", aws_secret_access_key="x"
+    )
+    shape = client.meta.service_model.shape_for("IdempotencyToken")
+    token = idempotency_token("prod-abc", DESTINATION)
+    assert re.fullmatch(shape.metadata["pattern"], token)
+    assert shape.metadata["min"] <= len(token) <= shape.metadata["max"]
+    assert token != idempotency_token("prod-xyz", DESTINATION)
+
+
+def test_an_object_whose_metadata_lies_is_still_recognised_as_different(s3, templates, capsys):
+    key = f"{PREFIX}{__version__}/network.yaml"
+    real = (templates / __version__ / "network.yaml").read_bytes()
+    s3.put_object(
+        Bucket=BUCKET,
+        Key=key,
+        Body=b"tampered",
+        Metadata={"sha256": hashlib.sha256(real).hexdigest()},
+    )
+    assert run(templates) == 1
+    assert "already holds a different network.yaml" in capsys.readouterr().err

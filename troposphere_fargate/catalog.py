@@ -19,10 +19,12 @@ Outputs: ``PortfolioId``, ``ProductId``, ``LaunchRoleArn``.
 
 from __future__ import annotations
 
+import json
 from types import ModuleType
 
 from awacs import (
     application_autoscaling,
+    autoscaling,
     cloudformation,
     cloudwatch,
     ec2,
@@ -43,7 +45,7 @@ from awacs.aws import (
     StringLike,
 )
 from awacs.aws import Condition as PolicyCondition
-from troposphere import AccountId, GetAtt, Ref, Sub, Template, servicecatalog
+from troposphere import GetAtt, Ref, Sub, Template, servicecatalog
 from troposphere import iam as iam_resources
 
 from .parts import add_exported_output, add_parameter
@@ -74,6 +76,7 @@ PRODUCT = "Product"
 PORTFOLIO_PRODUCT_ASSOCIATION = "PortfolioProductAssociation"
 LAUNCH_ROLE = "LaunchRole"
 LAUNCH_ROLE_CONSTRAINT = "LaunchRoleConstraint"
+TEMPLATE_LOCATION_CONSTRAINT = "TemplateLocationConstraint"
 PRINCIPAL_ASSOCIATION = "PrincipalAssociation"
 
 # --- Outputs ----------------------------------------------------------------------------------
@@ -115,14 +118,18 @@ NETWORK_ACTIONS = _actions(
     "DescribeSecurityGroups AuthorizeSecurityGroupIngress RevokeSecurityGroupIngress "
     "AuthorizeSecurityGroupEgress RevokeSecurityGroupEgress CreateFlowLogs DeleteFlowLogs "
     "DescribeFlowLogs CreateTags DeleteTags DescribeAvailabilityZones "
-    "DescribeAccountAttributes DescribeNetworkInterfaces",
+    "DescribeAccountAttributes DescribeNetworkInterfaces AssociateAddress DisassociateAddress "
+    "DescribeSecurityGroupRules UpdateSecurityGroupRuleDescriptionsIngress "
+    "UpdateSecurityGroupRuleDescriptionsEgress ReplaceRouteTableAssociation DescribeTags "
+    "DescribeInstances DescribeIpamPools",
 )
 CONTAINER_ACTIONS = _actions(
     ecs,
     "CreateCluster DeleteCluster DescribeClusters UpdateCluster UpdateClusterSettings "
     "PutClusterCapacityProviders RegisterTaskDefinition DeregisterTaskDefinition "
     "DescribeTaskDefinition CreateService UpdateService DeleteService DescribeServices "
-    "TagResource UntagResource ListTagsForResource",
+    "TagResource UntagResource ListTagsForResource DescribeServiceDeployments "
+    "ListServiceDeployments StopServiceDeployment",
 )
 LOAD_BALANCER_ACTIONS = _actions(
     elasticloadbalancing,
@@ -130,22 +137,32 @@ LOAD_BALANCER_ACTIONS = _actions(
     "ModifyLoadBalancerAttributes DescribeLoadBalancerAttributes SetSecurityGroups "
     "CreateTargetGroup DeleteTargetGroup DescribeTargetGroups ModifyTargetGroup "
     "ModifyTargetGroupAttributes DescribeTargetGroupAttributes CreateListener DeleteListener "
-    "DescribeListeners ModifyListener AddTags RemoveTags DescribeTags",
+    "DescribeListeners ModifyListener AddTags RemoveTags DescribeTags DescribeListenerAttributes "
+    "ModifyListenerAttributes DescribeTargetHealth RegisterTargets DeregisterTargets SetSubnets "
+    "SetIpAddressType",
 )
 SCALING_ACTIONS = _actions(
     application_autoscaling,
     "RegisterScalableTarget DeregisterScalableTarget DescribeScalableTargets "
-    "PutScalingPolicy DeleteScalingPolicy DescribeScalingPolicies TagResource",
-) + _actions(cloudwatch, "PutMetricAlarm DeleteAlarms DescribeAlarms")
+    "PutScalingPolicy DeleteScalingPolicy DescribeScalingPolicies TagResource UntagResource "
+    "ListTagsForResource DescribeScheduledActions PutScheduledAction DeleteScheduledAction",
+) + _actions(cloudwatch, "PutMetricAlarm DeleteAlarms DescribeAlarms GetMetricData")
+# Reads that CloudFormation's handlers make and that accept no narrower resource.
+LOOKUP_ACTIONS = (
+    _actions(logs, "DescribeLogGroups DescribeResourcePolicies DescribeIndexPolicies")
+    + _actions(logs, "CreateLogDelivery DeleteLogDelivery")
+    + [autoscaling.DescribeTags]
+)
 ROLE_ACTIONS = _actions(
     iam,
     "CreateRole DeleteRole GetRole TagRole UntagRole UpdateAssumeRolePolicy PutRolePolicy "
-    "DeleteRolePolicy GetRolePolicy ListRolePolicies ListAttachedRolePolicies",
+    "DeleteRolePolicy GetRolePolicy ListRolePolicies ListAttachedRolePolicies DetachRolePolicy "
+    "UpdateRole UpdateRoleDescription",
 )
 LOG_GROUP_ACTIONS = _actions(
     logs,
     "CreateLogGroup DeleteLogGroup PutRetentionPolicy DeleteRetentionPolicy TagResource "
-    "UntagResource TagLogGroup ListTagsForResource",
+    "UntagResource TagLogGroup ListTagsForResource GetDataProtectionPolicy",
 )
 BUCKET_ACTIONS = _actions(
     s3,
@@ -153,7 +170,8 @@ BUCKET_ACTIONS = _actions(
     "PutEncryptionConfiguration GetEncryptionConfiguration PutBucketPublicAccessBlock "
     "GetBucketPublicAccessBlock PutBucketOwnershipControls GetBucketOwnershipControls "
     "PutBucketVersioning GetBucketVersioning PutLifecycleConfiguration "
-    "GetLifecycleConfiguration PutBucketTagging GetBucketTagging",
+    "GetLifecycleConfiguration PutBucketTagging GetBucketTagging ListBucket GetBucketAcl "
+    "TagResource UntagResource",
 )
 
 
@@ -256,7 +274,8 @@ def catalog_template(version: str) -> Template:
                         Effect=Allow,
                         Principal=Principal("Service", "servicecatalog.amazonaws.com"),
                         Action=[sts.AssumeRole],
-                        Condition=PolicyCondition(StringEquals("aws:SourceAccount", AccountId)),
+                        # No aws:SourceAccount condition: Service Catalog's documented launch
+                        # role trust has none, and a key it does not send would fail launches.
                     )
                 ],
             ),
@@ -276,6 +295,30 @@ def catalog_template(version: str) -> Template:
             ProductId=Ref(product),
             RoleArn=GetAtt(launch_role, "Arn"),
             Description="Launch with the product's own least-privilege role",
+        )
+    )
+    # Users must not point the launch role at templates of their own: the root's template
+    # location parameters may only take this catalog's values (the console shows them as a
+    # one-item choice).
+    location_rules = {
+        "TemplateLocationIsTheCatalogs": {
+            "Assertions": [
+                {
+                    "Assert": {"Fn::Contains": [[f"${{{name}}}"], {"Ref": name}]},
+                    "AssertDescription": f"{name} is set by the catalog",
+                }
+                for name in (TEMPLATE_BUCKET_NAME, TEMPLATE_KEY_PREFIX)
+            ]
+        }
+    }
+    t.add_resource(
+        servicecatalog.LaunchTemplateConstraint(
+            TEMPLATE_LOCATION_CONSTRAINT,
+            DependsOn=[association.title],
+            PortfolioId=Ref(portfolio),
+            ProductId=Ref(product),
+            Rules=Sub(json.dumps(location_rules, sort_keys=True)),
+            Description="Nested templates come from the catalog's template bucket only",
         )
     )
     t.add_resource(
@@ -312,6 +355,17 @@ def _launch_policy() -> PolicyDocument:
                 Resource=[
                     Sub("arn:${AWS::Partition}:s3:::${TemplateBucketName}/${TemplateKeyPrefix}*")
                 ],
+            ),
+            Statement(
+                Sid="ReadServiceCatalogsCopyOfTheTemplate",
+                Effect=Allow,
+                Action=[s3.GetObject],
+                # Service Catalog stores the provisioning artifact's template in a bucket of its
+                # own and tags it; this is the grant its admin guide prescribes, word for word.
+                Resource=["*"],
+                Condition=PolicyCondition(
+                    StringEquals("s3:ExistingObjectTag/servicecatalog:provisioning", "true")
+                ),
             ),
             Statement(
                 Sid="ManageLaunchedStacks",
@@ -382,10 +436,10 @@ def _launch_policy() -> PolicyDocument:
                 Resource=[Sub(f"arn:{account % 'logs'}:log-group:{launched}*")],
             ),
             Statement(
-                Sid="FindLogGroups",
+                Sid="LookUpLogsAndTags",
                 Effect=Allow,
-                Action=[logs.DescribeLogGroups],
-                # DescribeLogGroups lists; it accepts no narrower resource.
+                Action=LOOKUP_ACTIONS,
+                # These list or describe across the account; they accept no narrower resource.
                 Resource=["*"],
             ),
             Statement(

@@ -18,6 +18,7 @@ from .publish import (
     PublishError,
     _s3_error,
     add_to_catalog,
+    deploy_command,
     publish,
     read_version,
 )
@@ -103,7 +104,9 @@ def _parser() -> argparse.ArgumentParser:
     publish.add_argument(
         "--force",
         action="store_true",
-        help="overwrite published objects that differ (breaks stacks launched from them)",
+        help="overwrite published objects that differ: stacks already launched fetch the new "
+        "nested templates on their next update, and Service Catalog keeps its own copy of the "
+        "old root.yaml, so only do this to repair a broken publish",
     )
     publish.add_argument(
         "--catalog-product-id",
@@ -239,7 +242,8 @@ def _publish(args: argparse.Namespace) -> int:
     except BotoCoreError as exc:
         raise PublishError(f"AWS request failed: {exc}") from None
     print(f"\nLaunch Stack ({region}):\n  {result.launch_url}")
-    print(f"\nDeploy with the AWS CLI:\n  {result.deploy_command}")
+    command = deploy_command(destination, templates=args.templates)
+    print(f"\nDeploy with the AWS CLI:\n  {command}")
     return EXIT_OK
 
 

@@ -143,17 +143,17 @@ def _error_code(exc: Exception) -> str:
 
 
 def _published_sha256(s3: Any, bucket: str, key: str) -> str | None:
-    """The sha256 of the object at ``key``, or None when there is none."""
+    """The sha256 of the object at ``key`` (of its content, read back), or None if there is none.
+
+    Metadata is not trusted for this: anyone who can write the object can write its metadata.
+    """
     try:
-        head = s3.head_object(Bucket=bucket, Key=key)
+        body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
     except Exception as exc:
         if _error_code(exc) in ("404", "NoSuchKey", "NotFound"):
             return None
         raise
-    recorded = head.get("Metadata", {}).get(SHA256_METADATA)
-    if recorded:
-        return str(recorded)
-    return _sha256(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
+    return _sha256(body)
 
 
 def _upload_order(names: list[str]) -> list[str]:
@@ -199,6 +199,9 @@ def publish(
         progress(
             f"uploading {name} ({len(data):,} bytes) to s3://{destination.bucket}/{destination.key(name)}"
         )
+        # Unless forced, S3 itself refuses to overwrite: a publish running at the same time
+        # cannot slip a file in between our check and our upload.
+        only_if_absent = {} if force else {"IfNoneMatch": "*"}
         try:
             s3.put_object(
                 Bucket=destination.bucket,
@@ -207,6 +210,7 @@ def publish(
                 ContentType=CONTENT_TYPES.get(Path(name).suffix, "application/octet-stream"),
                 ChecksumSHA256=base64.b64encode(hashlib.sha256(data).digest()).decode(),
                 Metadata={SHA256_METADATA: _sha256(data)},
+                **only_if_absent,
             )
             # S3 checks the checksum on receipt; reading the object back checks the whole trip.
             stored = s3.get_object(Bucket=destination.bucket, Key=destination.key(name))
@@ -230,6 +234,10 @@ def _s3_error(exc: Exception, destination: Destination) -> PublishError:
         return PublishError(
             f"access denied to {where}: publishing needs s3:ListBucket, s3:GetObject and "
             "s3:PutObject there"
+        )
+    if code in ("412", "PreconditionFailed", "ConditionalRequestConflict"):
+        return PublishError(
+            f"{where} was written by someone else while publishing; check it and publish again"
         )
     if code in ("BadDigest", "InvalidDigest", "XAmzContentSHA256Mismatch"):
         return PublishError(f"S3 refused an upload to {where}: its checksum did not match ({code})")
@@ -261,7 +269,7 @@ def launch_url(destination: Destination, stack_name: str = DEFAULT_STACK_NAME) -
 def deploy_command(
     destination: Destination,
     stack_name: str = DEFAULT_STACK_NAME,
-    templates: str = "templates",
+    templates: Path | str = "templates",
 ) -> str:
     """An ``aws cloudformation deploy`` command that launches the published version."""
     prefix = destination.prefix or '""'
@@ -271,8 +279,13 @@ def deploy_command(
         "--capabilities CAPABILITY_IAM --parameter-overrides "
         f"{TEMPLATE_BUCKET_NAME}={destination.bucket} "
         f"{TEMPLATE_KEY_PREFIX}={prefix} "
-        "ContainerImage=<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>"
+        "ContainerImage=ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPOSITORY:TAG"
     )
+
+
+def idempotency_token(product_id: str, destination: Destination) -> str:
+    seed = f"{product_id}|{destination.version}|{destination.url(ROOT_FILENAME)}"
+    return hashlib.sha256(seed.encode()).hexdigest()[:64]
 
 
 def add_to_catalog(catalog: Any, product_id: str, destination: Destination) -> str:
@@ -295,9 +308,9 @@ def add_to_catalog(catalog: Any, product_id: str, destination: Destination) -> s
                 "Info": {"LoadTemplateFromURL": destination.url(ROOT_FILENAME)},
                 "Type": "CLOUD_FORMATION_TEMPLATE",
             },
-            # The same version and product always give the same token, so a retried call does
-            # not create a second artifact.
-            IdempotencyToken=f"troposphere-fargate-{destination.version}",
+            # The same product, version and URL always give the same token, so a retried call
+            # does not create a second artifact (the API allows [a-zA-Z0-9][a-zA-Z0-9_-]*).
+            IdempotencyToken=idempotency_token(product_id, destination),
         )
     except ClientError as exc:
         code = _error_code(exc)
