@@ -74,16 +74,50 @@ def _stack_output(self: Any, attribute_name: str) -> Any:
 
 
 def _yaml_tag_constructor(original: Any) -> Any:
-    """moto/cloudformation/utils.py, ``yaml_tag_constructor``: moto splits the short form
-    ``!GetAtt Child.Outputs.X`` at every dot, so a nested stack's output reaches the stack as
-    the attribute ``Outputs``. CloudFormation splits at the first dot only."""
+    """moto/cloudformation/utils.py, ``yaml_tag_constructor``, two short forms:
+
+    - ``!GetAtt Child.Outputs.X``: moto splits at every dot, so a nested stack's output reaches
+      the stack as the attribute ``Outputs``; CloudFormation splits at the first dot only.
+    - ``!Condition Name``: moto reads it as ``Fn::Condition``, which its condition evaluator does
+      not know, so ``!And [!Condition A, !Condition B]`` is always false; it is ``Condition``.
+    """
 
     def constructor(loader: Any, tag: Any, node: Any) -> Any:
         if tag == "!GetAtt" and isinstance(node.value, str):
             return {"Fn::GetAtt": node.value.split(".", 1)}
+        if tag == "!Condition":
+            return {"Condition": node.value}
         return original(loader, tag, node)
 
     return constructor
+
+
+def _associate_route_table(original: Any) -> Any:
+    """moto/ec2/models/subnets.py, ``SubnetRouteTableAssociation.create_from_cloudformation_json``:
+    moto records the association apart from the route table, so ``DescribeRouteTables`` (and its
+    ``association.subnet-id`` filter) never shows it. This also associates the subnet with the
+    route table, as the EC2 API's ``AssociateRouteTable`` does."""
+
+    def patched(
+        cls: Any,
+        resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> Any:
+        from moto.ec2.models import ec2_backends
+
+        association = original.__func__(
+            cls, resource_name, cloudformation_json, account_id, region_name, **kwargs
+        )
+        properties = cloudformation_json["Properties"]
+        ec2_backends[account_id][region_name].associate_route_table(
+            properties["RouteTableId"], subnet_id=properties["SubnetId"]
+        )
+        return association
+
+    return classmethod(patched)
 
 
 def apply() -> None:
@@ -91,6 +125,7 @@ def apply() -> None:
     from moto.cloudformation import models as cloudformation
     from moto.cloudformation import responses as cloudformation_responses
     from moto.cloudformation import utils as cloudformation_utils
+    from moto.ec2.models import subnets
     from moto.ecs import models as ecs
     from moto.elbv2 import models as elbv2
 
@@ -105,6 +140,10 @@ def apply() -> None:
         _load_balancer_from_cloudformation
     )
     cloudformation.Stack.get_cfn_attribute = _stack_output  # type: ignore[attr-defined]
+    association = subnets.SubnetRouteTableAssociation
+    association.create_from_cloudformation_json = _associate_route_table(  # type: ignore[method-assign]
+        association.__dict__["create_from_cloudformation_json"]
+    )
     constructor = _yaml_tag_constructor(cloudformation_utils.yaml_tag_constructor)
     for module in (cloudformation_utils, cloudformation, cloudformation_responses):
         module.yaml_tag_constructor = constructor  # type: ignore[attr-defined]
