@@ -70,8 +70,9 @@ from troposphere_fargate.config import ConfigError, NetworkConfig, ProductConfig
             r"NetworkConfig\.default_flow_log_retention_days=True: must be a CloudWatch Logs",
         ),
         (
-            {"default_flow_log_retention_days": 2},
-            r"NetworkConfig\.default_flow_log_retention_days=2: must be a CloudWatch Logs",
+            {"default_flow_log_retention_days": 90},
+            r"NetworkConfig\.default_flow_log_retention_days=90: must be a CloudWatch Logs "
+            r"retention period of a year or more",
         ),
     ],
 )

@@ -321,7 +321,8 @@ def test_flow_log_group_is_retained_and_expires_after_the_chosen_days(network):
     assert props(group)["RetentionInDays"] == {"Ref": n.FLOW_LOG_RETENTION_DAYS}
     parameter = network["Parameters"][n.FLOW_LOG_RETENTION_DAYS]
     assert parameter["Default"] == "365"
-    assert "3653" in parameter["AllowedValues"] and "2" not in parameter["AllowedValues"]
+    assert parameter["AllowedValues"][0] == "365"  # a year at least
+    assert "3653" in parameter["AllowedValues"] and "90" not in parameter["AllowedValues"]
 
 
 def test_flow_log_role_can_only_be_assumed_by_this_accounts_flow_logs(network):
@@ -479,7 +480,7 @@ def test_config_sets_parameter_defaults():
         default_azs=3,
         default_nat_gateways="Single",
         default_vpc_endpoints=True,
-        default_flow_log_retention_days=90,
+        default_flow_log_retention_days=731,
     )
     parameters = network_template(config).to_dict()["Parameters"]
     assert parameters[n.VPC_CIDR]["Default"] == "172.16.0.0/20"
@@ -488,7 +489,7 @@ def test_config_sets_parameter_defaults():
     assert parameters[n.NUMBER_OF_AZS]["Default"] == "3"
     assert parameters[n.NAT_GATEWAYS]["Default"] == "Single"
     assert parameters[n.VPC_ENDPOINTS]["Default"] == "true"
-    assert parameters[n.FLOW_LOG_RETENTION_DAYS]["Default"] == "90"
+    assert parameters[n.FLOW_LOG_RETENTION_DAYS]["Default"] == "731"
 
 
 def test_config_chooses_the_interface_endpoints():

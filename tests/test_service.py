@@ -733,7 +733,7 @@ def test_config_sets_defaults_and_names():
         default_task_cpu=1024,
         default_task_memory=4096,
         default_desired_count=3,
-        default_log_retention_days=90,
+        default_log_retention_days=400,
     )
     template = service_template(config).to_dict()
     parameters = template["Parameters"]
@@ -743,7 +743,7 @@ def test_config_sets_defaults_and_names():
         "4096",
     )
     assert parameters[s.DESIRED_COUNT]["Default"] == "3"
-    assert parameters[s.LOG_RETENTION_DAYS_PARAMETER]["Default"] == "90"
+    assert parameters[s.LOG_RETENTION_DAYS_PARAMETER]["Default"] == "400"
     (definition,) = props(template["Resources"][s.TASK_DEFINITION])["ContainerDefinitions"]
     assert definition["Name"] == "web"
 

@@ -48,7 +48,7 @@ from awacs.aws import Condition as PolicyCondition
 from troposphere import GetAtt, Ref, Sub, Template, servicecatalog
 from troposphere import iam as iam_resources
 
-from .parts import add_exported_output, add_parameter
+from .parts import add_exported_output, add_parameter, suppress
 from .root import (
     BUCKET_NAME_PATTERN,
     DEFAULT_KEY_PREFIX,
@@ -285,6 +285,16 @@ def catalog_template(version: str) -> Template:
                 )
             ],
         )
+    )
+    suppress(
+        launch_role,
+        checkov={
+            "CKV_AWS_111": (
+                "EC2, ECS, Elastic Load Balancing and Application Auto Scaling create resources "
+                "before they have ARNs to scope to; every action is listed by name, and IAM, "
+                "logs, S3 and stacks are scoped to what Service Catalog launches"
+            )
+        },
     )
     t.add_resource(
         servicecatalog.LaunchRoleConstraint(

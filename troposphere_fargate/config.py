@@ -15,11 +15,16 @@ import ipaddress
 import re
 from dataclasses import dataclass, field
 
-# CloudWatch Logs accepts only these retention periods (days).
-LOG_RETENTION_DAYS: tuple[int, ...] = (
+# CloudWatch Logs accepts only these retention periods (days); the templates offer those of a year
+# or more (AWS Control Tower CT.CLOUDWATCH.PR.2, Security Hub CloudWatch.16).
+CLOUDWATCH_RETENTION_DAYS: tuple[int, ...] = (
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731,
     1096, 1827, 2192, 2557, 2922, 3288, 3653,
 )  # fmt: skip
+MINIMUM_LOG_RETENTION_DAYS = 365
+LOG_RETENTION_DAYS: tuple[int, ...] = tuple(
+    days for days in CLOUDWATCH_RETENTION_DAYS if days >= MINIMUM_LOG_RETENTION_DAYS
+)
 
 # Values of the network layer's NatGateways parameter.
 NAT_PER_AZ = "PerAz"
@@ -155,7 +160,7 @@ class NetworkConfig:
                 owner,
                 "default_flow_log_retention_days",
                 self.default_flow_log_retention_days,
-                "must be a CloudWatch Logs retention period: "
+                "must be a CloudWatch Logs retention period of a year or more: "
                 + ", ".join(map(str, LOG_RETENTION_DAYS)),
             )
         self._validate_endpoints(owner)
@@ -331,7 +336,7 @@ class ServiceConfig:
                 owner,
                 "default_log_retention_days",
                 self.default_log_retention_days,
-                "must be a CloudWatch Logs retention period: "
+                "must be a CloudWatch Logs retention period of a year or more: "
                 + ", ".join(map(str, LOG_RETENTION_DAYS)),
             )
         if not isinstance(self.tls_policy, str) or not self.tls_policy.startswith(

@@ -67,6 +67,8 @@ from .config import (
 from .parts import (
     CIDR_CONSTRAINT,
     CIDR_PATTERN,
+    LOG_GROUP_CHECKOV,
+    LOG_GROUP_SUPPRESSIONS,
     TRUE,
     add_exported_output,
     add_parameter,
@@ -74,6 +76,7 @@ from .parts import (
     is_true,
     name_tag,
     no_egress_rule,
+    suppress,
 )
 
 LAYER = "network"
@@ -361,7 +364,9 @@ def _add_parameters(t: Template, config: NetworkConfig) -> None:
         Type="Number",
         Default=str(config.default_flow_log_retention_days),
         AllowedValues=[str(days) for days in LOG_RETENTION_DAYS],
-        ConstraintDescription="must be a retention period CloudWatch Logs accepts",
+        ConstraintDescription=(
+            "must be a retention period CloudWatch Logs accepts, of a year (365 days) or more"
+        ),
     )
 
 
@@ -532,11 +537,15 @@ def _add_vpc_endpoints(t: Template, config: NetworkConfig, vpc: ec2.VPC) -> None
 
 def _add_flow_logs(t: Template, vpc: ec2.VPC) -> None:
     group = t.add_resource(
-        logs.LogGroup(
-            FLOW_LOG_GROUP,
-            DeletionPolicy="Retain",
-            UpdateReplacePolicy="Retain",
-            RetentionInDays=Ref(FLOW_LOG_RETENTION_DAYS),
+        suppress(
+            logs.LogGroup(
+                FLOW_LOG_GROUP,
+                DeletionPolicy="Retain",
+                UpdateReplacePolicy="Retain",
+                RetentionInDays=Ref(FLOW_LOG_RETENTION_DAYS),
+            ),
+            guard=LOG_GROUP_SUPPRESSIONS,
+            checkov=LOG_GROUP_CHECKOV,
         )
     )
     role = t.add_resource(

@@ -3,9 +3,12 @@ and the version stamp. Layers compose these instead of copying blocks of troposp
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, TypeVar
 
-from troposphere import Equals, Export, Output, Parameter, Ref, Sub, Tags, Template, ec2
+from troposphere import AWSObject, Equals, Export, Output, Parameter, Ref, Sub, Tags, Template, ec2
+
+R = TypeVar("R", bound=AWSObject)
 
 # A CloudFormation AllowedPattern for an IPv4 CIDR block with a /16 to /28 prefix, the range that
 # VPCs and subnets accept. CloudFormation matches a pattern against the whole value.
@@ -19,6 +22,23 @@ EXPORT_NAME_FORMAT = "${AWS::StackName}-%s"
 # Values of the yes/no parameters, as the console shows them.
 TRUE = "true"
 FALSE = "false"
+
+# cfn-guard rules that cannot see what a log group's parameters guarantee.
+LOG_GROUP_SUPPRESSIONS = {
+    "cloudwatch_log_group_retention_period_check": (
+        "RetentionInDays is a parameter whose AllowedValues are all 365 days or more; guard "
+        "cannot read parameter values"
+    ),
+    "cloudwatch_log_group_encrypted_check": (
+        "CloudWatch Logs encrypts log data at rest by default; a customer managed key would add "
+        "a key, its policy and its cost to every stack"
+    ),
+}
+
+# checkov's checks that cannot see the same.
+LOG_GROUP_CHECKOV = {
+    "CKV_AWS_158": LOG_GROUP_SUPPRESSIONS["cloudwatch_log_group_encrypted_check"],
+}
 
 # Key under the template's Metadata that records which generator and version made it.
 STAMP_KEY = "TroposphereFargate"
@@ -108,3 +128,29 @@ def add_exported_output(
 def name_tag(suffix: str, **extra: str) -> Tags:
     """``Name`` tag ``<stack name>-<suffix>``, so resources are recognisable in the console."""
     return Tags(Name=Sub(f"${{AWS::StackName}}-{suffix}"), **extra)
+
+
+def suppress(
+    resource: R,
+    *,
+    guard: Mapping[str, str] | None = None,
+    checkov: Mapping[str, str] | None = None,
+) -> R:
+    """Record, in the resource's metadata, policy rules that do not apply to it and why.
+
+    ``guard`` maps cfn-guard rule names and ``checkov`` maps checkov check IDs to a one-line
+    reason. cfn-guard rules are suppressed under ``Metadata.guard.SuppressedRules`` (the reasons
+    beside them, under ``Reasons``); checkov reads ``Metadata.checkov.skip`` with a comment each.
+    """
+    metadata: dict[str, Any] = dict(getattr(resource, "Metadata", None) or {})
+    if guard:
+        metadata["guard"] = {
+            "SuppressedRules": sorted(guard),
+            "Reasons": dict(sorted(guard.items())),
+        }
+    if checkov:
+        metadata["checkov"] = {
+            "skip": [{"id": check, "comment": why} for check, why in sorted(checkov.items())]
+        }
+    resource.Metadata = metadata
+    return resource

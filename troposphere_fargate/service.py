@@ -72,6 +72,8 @@ from troposphere import elasticloadbalancingv2 as elb
 
 from .config import FARGATE_TASK_SIZES, LOG_RETENTION_DAYS, MAX_TASKS, ServiceConfig
 from .parts import (
+    LOG_GROUP_CHECKOV,
+    LOG_GROUP_SUPPRESSIONS,
     TRUE,
     add_exported_output,
     add_parameter,
@@ -79,6 +81,7 @@ from .parts import (
     is_true,
     name_tag,
     no_egress_rule,
+    suppress,
 )
 
 LAYER = "service"
@@ -223,6 +226,71 @@ OUTPUT_SERVICE_NAME = "ServiceName"
 OUTPUT_TASK_SECURITY_GROUP_ID = "TaskSecurityGroupId"
 OUTPUT_LOG_GROUP_NAME = "LogGroupName"
 
+# --- Policy rules that do not apply, and why (resource metadata) ------------------------------
+TASK_DEFINITION_SUPPRESSIONS = {
+    "ecs_containers_readonly_access_check": (
+        "the root file system is read-only unless EnableExecuteCommand is true, because the "
+        "ECS Exec agent writes to it; guard cannot evaluate the Fn::If"
+    ),
+    "ecs_task_definition_memory_hard_limit_check": (
+        "the container's Memory is the TaskMemory parameter, a Fargate size from AllowedValues; "
+        "guard cannot read parameter values"
+    ),
+    "ecs_task_definition_nonroot_user_check": (
+        "the image sets its own USER; a fixed UID here would break images built for another"
+    ),
+}
+LOAD_BALANCER_SUPPRESSIONS = {
+    "elbv2_deletion_protection_enabled_check": (
+        "deletion protection is the DeletionProtection parameter, true by default; guard cannot "
+        "read parameter values"
+    ),
+}
+ACCESS_LOGS_BUCKET_SUPPRESSIONS = {
+    "s3_bucket_default_encryption_kms_check": (
+        "load balancers write access logs only to buckets encrypted with SSE-S3"
+    ),
+    "s3_bucket_logging_enabled_check": (
+        "this bucket holds access logs; logging its own access would need another bucket "
+        "without end"
+    ),
+    "s3_bucket_object_lock_enabled_check": (
+        "access logs expire after LogRetentionDays by lifecycle; Object Lock would keep them"
+    ),
+    "s3_event_notifications_enabled_check": "nothing consumes access-log object events",
+}
+LOAD_BALANCER_CHECKOV = {
+    "CKV_AWS_91": "access logs are on for both types; checkov cannot read attributes in an Fn::If",
+    "CKV_AWS_131": (
+        "an application load balancer drops invalid header fields; checkov cannot read "
+        "attributes in an Fn::If (a network load balancer has no such attribute)"
+    ),
+}
+HTTP_LISTENER_CHECKOV = {
+    "CKV_AWS_2": (
+        "port 80 serves plain HTTP only when no certificate is given (CertificateArn empty); "
+        "with one it only redirects to HTTPS"
+    ),
+    "CKV_AWS_103": "as CKV_AWS_2: without a certificate there is no TLS to configure",
+}
+HTTPS_LISTENER_CHECKOV = {
+    "CKV_AWS_2": "the protocol is HTTPS (or TLS on a network load balancer), set by an Fn::If",
+    "CKV_AWS_103": "the policy is ELBSecurityPolicy-TLS13-1-2-Res-2021-06 (TLS 1.2 and 1.3)",
+}
+HTTP_INGRESS_CHECKOV = {
+    "CKV_AWS_260": (
+        "an internet-facing load balancer takes port 80 from AllowedIngressCidr (everyone by "
+        "default) by design; with a certificate port 80 only redirects to HTTPS"
+    ),
+}
+BUCKET_POLICY_SUPPRESSIONS = {
+    "s3_bucket_policy_ssl_requests_only_check": (
+        "the policy denies every s3 action on the bucket and its objects when "
+        "aws:SecureTransport is false; the rule only parses object ARNs written with Fn::Join, "
+        "which cfn-lint (I1022) asks to write with Fn::Sub"
+    ),
+}
+
 # --- Console groups ---------------------------------------------------------------------------
 GROUP_NETWORK = "Network (where the service runs)"
 GROUP_CONTAINER = "Container"
@@ -281,8 +349,9 @@ def service_template(config: ServiceConfig | None = None) -> Template:
             RetentionInDays=Ref(LOG_RETENTION_DAYS_PARAMETER),
         )
     )
+    suppress(log_group, guard=LOG_GROUP_SUPPRESSIONS, checkov=LOG_GROUP_CHECKOV)
     _add_roles(t)
-    task_definition = _add_task_definition(t, config)
+    task_definition = suppress(_add_task_definition(t, config), guard=TASK_DEFINITION_SUPPRESSIONS)
     _add_security_groups(t)
     _add_load_balancer(t, config)
 
@@ -606,7 +675,9 @@ def _add_parameters(t: Template, config: ServiceConfig) -> None:
         Type="Number",
         Default=str(config.default_log_retention_days),
         AllowedValues=[str(days) for days in LOG_RETENTION_DAYS],
-        ConstraintDescription="must be a retention period CloudWatch Logs accepts",
+        ConstraintDescription=(
+            "must be a retention period CloudWatch Logs accepts, of a year (365 days) or more"
+        ),
     )
 
 
@@ -840,7 +911,7 @@ def _add_security_groups(t: Template) -> None:
             Tags=name_tag("load-balancer"),
         )
     )
-    t.add_resource(
+    http_ingress = t.add_resource(
         ec2.SecurityGroupIngress(
             LOAD_BALANCER_HTTP_INGRESS,
             Condition=HTTP_LISTENER_PORT_OPEN,
@@ -856,6 +927,7 @@ def _add_security_groups(t: Template) -> None:
             ),
         )
     )
+    suppress(http_ingress, checkov=HTTP_INGRESS_CHECKOV)
     t.add_resource(
         ec2.SecurityGroupIngress(
             LOAD_BALANCER_HTTPS_INGRESS,
@@ -1020,6 +1092,11 @@ def _add_load_balancer(t: Template, config: ServiceConfig) -> None:
             Tags=name_tag("access-logs"),
         )
     )
+    suppress(
+        bucket,
+        guard=ACCESS_LOGS_BUCKET_SUPPRESSIONS,
+        checkov={"CKV_AWS_18": ACCESS_LOGS_BUCKET_SUPPRESSIONS["s3_bucket_logging_enabled_check"]},
+    )
     bucket_policy = t.add_resource(
         s3.BucketPolicy(
             ACCESS_LOGS_BUCKET_POLICY,
@@ -1027,6 +1104,7 @@ def _add_load_balancer(t: Template, config: ServiceConfig) -> None:
             PolicyDocument=_access_logs_bucket_policy(bucket),
         )
     )
+    suppress(bucket_policy, guard=BUCKET_POLICY_SUPPRESSIONS)
     common_attributes = [
         elb.LoadBalancerAttributes(
             Key="deletion_protection.enabled", Value=Ref(DELETION_PROTECTION)
@@ -1060,6 +1138,7 @@ def _add_load_balancer(t: Template, config: ServiceConfig) -> None:
             Tags=name_tag("load-balancer"),
         )
     )
+    suppress(load_balancer, guard=LOAD_BALANCER_SUPPRESSIONS, checkov=LOAD_BALANCER_CHECKOV)
     target_group = t.add_resource(
         elb.TargetGroup(
             TARGET_GROUP,
@@ -1119,6 +1198,8 @@ def _add_load_balancer(t: Template, config: ServiceConfig) -> None:
             DefaultActions=[forward],
         )
     )
+    suppress(http, checkov=HTTP_LISTENER_CHECKOV)
+    suppress(https, checkov=HTTPS_LISTENER_CHECKOV)
     # DependsOn cannot name a conditional resource; a wait condition handle that refers to
     # whichever listeners exist gives the service one unconditional thing to wait for.
     t.add_resource(
