@@ -98,3 +98,23 @@ def test_publish_example_output_is_what_publish_prints():
     )
     assert f"Launch Stack (eu-west-1):\n  {launch_url(destination)}\n" in README
     assert f"Deploy with the AWS CLI:\n  {deploy_command(destination)}\n" in README
+
+
+def test_readme_lists_every_suppression_with_its_reason():
+    from troposphere_fargate import __version__, render
+
+    folder = Path(__file__).resolve().parent.parent / "templates" / __version__
+    expected = set()
+    for path in sorted(folder.glob("*.yaml")):
+        for name, resource in render.from_yaml(path.read_text())["Resources"].items():
+            metadata = resource.get("Metadata") or {}
+            for rule, why in (metadata.get("guard") or {}).get("Reasons", {}).items():
+                expected.add(f"| {path.name} | {name} | `{rule}` (cfn-guard) | {why} |")
+            for skip in (metadata.get("checkov") or {}).get("skip", []):
+                expected.add(
+                    f"| {path.name} | {name} | `{skip['id']}` (checkov) | {skip['comment']} |"
+                )
+    listed = {
+        line for line in README.splitlines() if "(cfn-guard) |" in line or "(checkov) |" in line
+    }
+    assert listed == expected

@@ -13,6 +13,7 @@ from typing import NoReturn
 from . import __version__
 from .build import MANIFEST, compare_version, generate, with_manifest, write_version
 from .lint import INCLUDE_CHECKS, LINT_REGIONS, lint_templates
+from .policy import PolicyToolMissing
 from .publish import (
     Destination,
     PublishError,
@@ -114,7 +115,70 @@ def _parser() -> argparse.ArgumentParser:
         help="also add the version to this Service Catalog product as a provisioning artifact "
         "(skipped when the product already has it)",
     )
+    check = commands.add_parser(
+        "check",
+        help="run cfn-lint, AWS Control Tower's guard rules and our own on templates",
+        description=(
+            "Check CloudFormation templates (default: this version's under templates/) with "
+            "cfn-lint (informational rules included), AWS Control Tower's proactive-control "
+            "rules and this project's own rules (cfn-guard 3). Prints a table per template and "
+            "exits 1 if anything fails. A guard rule suppressed in a resource's metadata "
+            "(Metadata.guard.SuppressedRules, reason under Metadata.guard.Reasons) counts as "
+            "suppressed, not failed; --verbose lists each with its reason."
+        ),
+    )
+    check.add_argument("templates", nargs="*", type=Path, metavar="TEMPLATE")
+    check.add_argument(
+        "--verbose", "-v", action="store_true", help="list every violation and suppression"
+    )
     return parser
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .policy import POLICY_DIR, find_cfn_guard, find_control_tower_rules, run_guard
+
+    paths = list(args.templates) or sorted((DEFAULT_OUTPUT / __version__).glob("*.yaml"))
+    if not paths:
+        raise PublishError(f"no templates to check in {DEFAULT_OUTPUT / __version__}")
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        raise PublishError(f"no such template: {', '.join(missing)}")
+    guard = find_cfn_guard()
+    rules = {"control-tower": find_control_tower_rules(), "own rules": POLICY_DIR}
+    lint = lint_templates({p.name: p.read_text() for p in paths})
+    violations = {kind: run_guard(folder, paths, guard) for kind, folder in rules.items()}
+
+    header = ("template", "cfn-lint", *rules, "suppressed")
+    rows = []
+    for path in paths:
+        found = [v for kind in rules for v in violations[kind] if v.template == path.name]
+        rows.append(
+            (
+                path.name,
+                str(sum(f.filename == path.name for f in lint)),
+                *(
+                    str(sum(not v.suppressed for v in violations[k] if v.template == path.name))
+                    for k in rules
+                ),
+                str(sum(v.suppressed for v in found)),
+            )
+        )
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+    failed = bool(lint) or any(not v.suppressed for k in rules for v in violations[k])
+    for finding in lint:
+        print(f"cfn-lint: {finding}", file=sys.stderr)
+    for kind in rules:
+        for v in violations[kind]:
+            where = f"{v.template} {v.resource or '(template)'}"
+            if not v.suppressed:
+                print(f"{kind}: {where}: {v.rule} FAILED", file=sys.stderr)
+            elif args.verbose:
+                print(f"{kind}: {where}: {v.rule} suppressed: {v.suppressed_because}")
+    print("FAILED" if failed else "all checks passed")
+    return EXIT_FAILED if failed else EXIT_OK
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -254,7 +318,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _build(args)
         if args.command == "publish":
             return _publish(args)
-    except (OSError, PublishError) as exc:
+        if args.command == "check":
+            return _check(args)
+    except (OSError, PublishError, PolicyToolMissing) as exc:
         print(f"troposphere-fargate: error: {exc}", file=sys.stderr)
         return EXIT_FAILED
     raise AssertionError(f"unhandled command {args.command}")  # argparse rejects unknown ones

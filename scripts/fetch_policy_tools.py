@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""Fetch the policy tools the checks need into .cache/ (ignored by git), pinned and verified.
+
+    python scripts/fetch_policy_tools.py [--guard] [--checkov]     (default: both)
+
+- cfn-guard 3.1.1 and AWS Control Tower's 237 proactive-control rules, from the npm package
+  @cdklabs/cdk-validator-cfnguard 0.0.62 (``npm pack``; its sha256 is checked before it is
+  unpacked), into .cache/cfn-guard/.
+- checkov, in a virtual environment of its own (.cache/checkov-venv/): it pins an old boto3
+  that must not meet this project's.
+
+Each part is skipped when already there, so the tests can call this every time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import platform
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import venv
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+CACHE = REPO / ".cache"
+
+GUARD_PACKAGE = "@cdklabs/cdk-validator-cfnguard"
+GUARD_PACKAGE_VERSION = "0.0.62"
+GUARD_PACKAGE_SHA256 = "660c14562d4c79d524d0623d80d494e41797acae9da23ecb10915d7f66ada80c"
+GUARD_HOME = CACHE / "cfn-guard"
+
+CHECKOV_VERSION = "3.3.30"
+CHECKOV_HOME = CACHE / "checkov-venv"
+
+
+def guard_binary(home: Path = GUARD_HOME) -> Path:
+    system = {"Linux": "ubuntu", "Darwin": "macos"}.get(platform.system(), "unknown")
+    machine = {"amd64": "x86_64", "arm64": "aarch64"}.get(
+        platform.machine().lower(), platform.machine().lower()
+    )
+    return home / "package" / "bin" / system / machine / "cfn-guard"
+
+
+def control_tower_rules(home: Path = GUARD_HOME) -> Path:
+    return home / "package" / "rules" / "control-tower" / "cfn-guard"
+
+
+def checkov_binary(home: Path = CHECKOV_HOME) -> Path:
+    return home / "bin" / "checkov"
+
+
+def fetch_guard() -> Path:
+    binary = guard_binary()
+    if binary.is_file() and control_tower_rules().is_dir():
+        return binary
+    npm = shutil.which("npm")
+    if npm is None:
+        raise SystemExit("npm is needed to fetch cfn-guard and the Control Tower rules")
+    with tempfile.TemporaryDirectory() as scratch:
+        subprocess.run(
+            [npm, "pack", f"{GUARD_PACKAGE}@{GUARD_PACKAGE_VERSION}", "--silent"],
+            cwd=scratch,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        (tarball,) = Path(scratch).glob("*.tgz")
+        digest = hashlib.sha256(tarball.read_bytes()).hexdigest()
+        if digest != GUARD_PACKAGE_SHA256:
+            raise SystemExit(f"{tarball.name}: sha256 {digest}, expected {GUARD_PACKAGE_SHA256}")
+        staging = Path(tempfile.mkdtemp(dir=CACHE if CACHE.is_dir() else None))
+        try:
+            with tarfile.open(tarball) as archive:
+                archive.extractall(staging, filter="data")
+            shutil.rmtree(GUARD_HOME, ignore_errors=True)
+            GUARD_HOME.parent.mkdir(parents=True, exist_ok=True)
+            staging.rename(GUARD_HOME)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    binary.chmod(0o755)
+    return binary
+
+
+def fetch_checkov() -> Path:
+    binary = checkov_binary()
+    if binary.is_file():
+        return binary
+    shutil.rmtree(CHECKOV_HOME, ignore_errors=True)
+    venv.EnvBuilder(with_pip=True).create(CHECKOV_HOME)
+    pip = [str(CHECKOV_HOME / "bin" / "python"), "-m", "pip", "install", "--quiet"]
+    subprocess.run([*pip, f"checkov=={CHECKOV_VERSION}"], check=True)
+    return binary
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--guard", action="store_true", help="cfn-guard and its rules only")
+    parser.add_argument("--checkov", action="store_true", help="checkov only")
+    args = parser.parse_args()
+    CACHE.mkdir(exist_ok=True)
+    both = not (args.guard or args.checkov)
+    if args.guard or both:
+        print(fetch_guard())
+    if args.checkov or both:
+        print(fetch_checkov())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
