@@ -118,3 +118,23 @@ def test_readme_lists_every_suppression_with_its_reason():
         line for line in README.splitlines() if "(cfn-guard) |" in line or "(checkov) |" in line
     }
     assert listed == expected
+
+
+def test_diff_example_is_what_the_command_prints(tmp_path, capsys):
+    from troposphere_fargate import cli
+    from troposphere_fargate.build import generate, write_version
+    from troposphere_fargate.config import ProductConfig
+
+    match = re.search(
+        r"\$ troposphere-fargate diff 0\.1\.0 /tmp/alt/two-azs\n(.*?)```", README, re.S
+    )
+    assert match
+    write_version(tmp_path, generate(ProductConfig(network=NetworkConfig(max_azs=2))), "two-azs")
+    repo = Path(__file__).resolve().parent.parent
+    assert (
+        cli.main(
+            ["diff", "0.1.0", str(tmp_path / "two-azs"), "--templates", str(repo / "templates")]
+        )
+        == 1
+    )
+    assert capsys.readouterr().out == match.group(1)

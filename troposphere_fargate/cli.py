@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -12,6 +13,7 @@ from typing import NoReturn
 
 from . import __version__
 from .build import MANIFEST, compare_version, generate, with_manifest, write_version
+from .diff import DiffError
 from .lint import INCLUDE_CHECKS, LINT_REGIONS, lint_templates
 from .policy import PolicyToolMissing
 from .publish import (
@@ -128,10 +130,56 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
     check.add_argument("templates", nargs="*", type=Path, metavar="TEMPLATE")
+
+    compare = commands.add_parser(
+        "diff",
+        help="predict what updating stacks from OLD to NEW templates replaces or breaks",
+        description=(
+            "Compare two sets of templates, each a version under templates/ or a folder, "
+            "offline. Reports resources added, removed or modified (with whether a change "
+            "replaces the resource, from CloudFormation's resource schemas), renamed logical "
+            "IDs, parameter and output changes, and DeletionPolicy/UpdateReplacePolicy changes. "
+            "Each finding is destructive, breaking or safe; exits 1 when any destructive or "
+            "breaking finding is not allowed with --allow."
+        ),
+    )
+    compare.add_argument("old", help="version (such as 0.1.0) or folder of the current templates")
+    compare.add_argument("new", help="version or folder of the templates to update to")
+    compare.add_argument(
+        "--format", choices=["table", "json"], default="table", help="output (default: table)"
+    )
+    compare.add_argument(
+        "--allow",
+        default="",
+        metavar="SEVERITIES",
+        help="comma-separated severities that do not fail the command: destructive,breaking",
+    )
+    compare.add_argument(
+        "--templates",
+        metavar="DIR",
+        type=Path,
+        default=DEFAULT_OUTPUT,
+        help="folder holding the version folders (default: %(default)s)",
+    )
     check.add_argument(
         "--verbose", "-v", action="store_true", help="list every violation and suppression"
     )
     return parser
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from .diff import BREAKING, DESTRUCTIVE, blocking, diff, load_side, render_table
+
+    allow = [a for a in args.allow.split(",") if a]
+    unknown = sorted(set(allow) - {DESTRUCTIVE, BREAKING})
+    if unknown:
+        raise PublishError(f"--allow takes destructive and breaking, not {', '.join(unknown)}")
+    findings = diff(load_side(args.old, args.templates), load_side(args.new, args.templates))
+    if args.format == "json":
+        print(json.dumps([f.to_json() for f in findings], indent=2))
+    else:
+        print(render_table(findings))
+    return EXIT_FAILED if blocking(findings, allow) else EXIT_OK
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -320,7 +368,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _publish(args)
         if args.command == "check":
             return _check(args)
-    except (OSError, PublishError, PolicyToolMissing) as exc:
+        if args.command == "diff":
+            return _diff(args)
+    except (OSError, PublishError, PolicyToolMissing, DiffError) as exc:
         print(f"troposphere-fargate: error: {exc}", file=sys.stderr)
         return EXIT_FAILED
     raise AssertionError(f"unhandled command {args.command}")  # argparse rejects unknown ones

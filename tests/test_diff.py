@@ -1,0 +1,329 @@
+"""``troposphere-fargate diff``: each finding type on small hand-made template pairs, the
+command, the public-API pin and the release gate."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from troposphere_fargate import __version__, cli
+from troposphere_fargate.build import build_templates
+from troposphere_fargate.diff import (
+    BREAKING,
+    DESTRUCTIVE,
+    SAFE,
+    Finding,
+    diff,
+    diff_template,
+    load_side,
+    unexplained,
+)
+
+REPO = Path(__file__).resolve().parent.parent
+
+BASE: dict[str, Any] = {
+    "Parameters": {
+        "VpcCidr": {"Type": "String", "Default": "10.0.0.0/16", "AllowedPattern": "^.*$"},
+        "Mode": {"Type": "String", "Default": "a", "AllowedValues": ["a", "b"]},
+        "Count": {"Type": "Number", "Default": "2", "MinValue": 1, "MaxValue": 9},
+    },
+    "Resources": {
+        "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.0.0.0/16"}},
+        "Subnet": {
+            "Type": "AWS::EC2::Subnet",
+            "Properties": {
+                "VpcId": {"Ref": "Vpc"},
+                "CidrBlock": "10.0.0.0/24",
+                "Tags": [{"Key": "Name", "Value": "a"}],
+            },
+        },
+        "Route": {"Type": "AWS::EC2::Route", "Properties": {"RouteTableId": "rtb-1"}},
+        "Logs": {
+            "Type": "AWS::Logs::LogGroup",
+            "DeletionPolicy": "Retain",
+            "UpdateReplacePolicy": "Retain",
+            "Properties": {"RetentionInDays": 365},
+        },
+    },
+    "Outputs": {
+        "VpcId": {
+            "Value": {"Ref": "Vpc"},
+            "Export": {"Name": {"Fn::Sub": "${AWS::StackName}-VpcId"}},
+        },
+        "Plain": {"Value": "x"},
+    },
+}
+
+
+def changed(edit) -> list[Finding]:
+    new = copy.deepcopy(BASE)
+    edit(new)
+    return diff_template("t.yaml", BASE, new)
+
+
+def only(findings: list[Finding]) -> Finding:
+    assert len(findings) == 1, findings
+    return findings[0]
+
+
+def test_identical_templates_have_no_findings():
+    assert diff_template("t.yaml", BASE, copy.deepcopy(BASE)) == []
+
+
+def test_a_subnet_cidr_change_replaces_the_subnet():
+    def edit(t):
+        t["Resources"]["Subnet"]["Properties"]["CidrBlock"] = "10.0.1.0/24"
+
+    finding = only(changed(edit))
+    assert finding.severity == DESTRUCTIVE
+    assert finding.subject == "resource Subnet"
+    assert "CidrBlock replaces" in finding.change
+
+
+def test_a_cidr_that_depends_on_parameters_may_replace():
+    def edit(t):
+        t["Resources"]["Subnet"]["Properties"]["CidrBlock"] = {"Ref": "VpcCidr"}
+
+    finding = only(changed(edit))
+    assert finding.severity == DESTRUCTIVE
+    assert "CidrBlock may replace" in finding.change
+
+
+def test_a_tags_change_is_safe():
+    def edit(t):
+        t["Resources"]["Subnet"]["Properties"]["Tags"] = [{"Key": "Name", "Value": "b"}]
+
+    finding = only(changed(edit))
+    assert finding.severity == SAFE
+    assert finding.change == "Tags updated in place"
+
+
+def test_a_renamed_logical_id_is_a_delete_and_a_create():
+    def edit(t):
+        t["Resources"]["MainVpc"] = t["Resources"].pop("Vpc")
+
+    finding = only(changed(edit))
+    assert finding.severity == DESTRUCTIVE
+    assert finding.subject == "resource Vpc"
+    assert "renamed to MainVpc" in finding.change and "deletes the old resource" in finding.change
+
+
+def test_removing_a_stateful_resource_is_destructive_and_a_stateless_one_safe():
+    findings = {f.subject: f.severity for f in changed(lambda t: t["Resources"].pop("Logs"))}
+    assert findings == {"resource Logs": DESTRUCTIVE}
+    findings = {f.subject: f.severity for f in changed(lambda t: t["Resources"].pop("Route"))}
+    assert findings == {"resource Route": SAFE}
+
+
+def test_adding_a_resource_is_safe():
+    def edit(t):
+        t["Resources"]["Igw"] = {"Type": "AWS::EC2::InternetGateway"}
+
+    assert only(changed(edit)).severity == SAFE
+
+
+def test_dropping_retain_is_destructive_and_adding_it_safe():
+    def weaken(t):
+        t["Resources"]["Logs"]["DeletionPolicy"] = "Delete"
+
+    finding = only(changed(weaken))
+    assert finding.severity == DESTRUCTIVE
+    assert finding.change.startswith("DeletionPolicy Retain -> Delete")
+
+    def strengthen(t):
+        t["Resources"]["Route"]["UpdateReplacePolicy"] = "Retain"
+
+    assert only(changed(strengthen)).severity == SAFE
+
+
+@pytest.mark.parametrize(
+    ("edit", "subject", "words"),
+    [
+        (lambda t: t["Parameters"].pop("Mode"), "parameter Mode", "removed"),
+        (
+            lambda t: t["Parameters"].__setitem__("Kind", t["Parameters"].pop("Mode")),
+            "parameter Mode",
+            "renamed to Kind",
+        ),
+        (
+            lambda t: t["Parameters"].__setitem__("Image", {"Type": "String"}),
+            "parameter Image",
+            "added without a default",
+        ),
+        (
+            lambda t: t["Parameters"]["Mode"].__setitem__("Default", "b"),
+            "parameter Mode",
+            "default 'a' -> 'b'",
+        ),
+        (
+            lambda t: t["Parameters"]["Mode"].__setitem__("AllowedValues", ["a"]),
+            "parameter Mode",
+            "AllowedValues no longer allow b",
+        ),
+        (
+            lambda t: t["Parameters"]["VpcCidr"].__setitem__("AllowedPattern", "^10\\..*$"),
+            "parameter VpcCidr",
+            "AllowedPattern changed",
+        ),
+        (
+            lambda t: t["Parameters"]["Count"].__setitem__("MinValue", 2),
+            "parameter Count",
+            "MinValue raised to 2",
+        ),
+        (
+            lambda t: t["Parameters"]["Count"].__setitem__("Type", "String"),
+            "parameter Count",
+            "type Number -> String",
+        ),
+    ],
+)
+def test_parameter_changes_that_break_stacks(edit, subject, words):
+    finding = only(changed(edit))
+    assert finding.severity == BREAKING
+    assert finding.subject == subject
+    assert words in finding.change
+
+
+def test_a_new_parameter_with_a_default_is_safe():
+    finding = only(
+        changed(lambda t: t["Parameters"].__setitem__("X", {"Type": "String", "Default": ""}))
+    )
+    assert finding.severity == SAFE
+
+
+def test_a_loosened_constraint_is_safe():
+    assert changed(lambda t: t["Parameters"]["Count"].__setitem__("MaxValue", 99)) == []
+
+
+def test_a_removed_export_is_breaking():
+    finding = only(changed(lambda t: t["Outputs"].pop("VpcId")))
+    assert finding.severity == BREAKING
+    assert "Fn::ImportValue" in finding.change
+
+
+def test_a_renamed_export_is_breaking():
+    def edit(t):
+        t["Outputs"]["VpcId"]["Export"]["Name"] = {"Fn::Sub": "${AWS::StackName}-Vpc"}
+
+    finding = only(changed(edit))
+    assert finding.severity == BREAKING and "export" in finding.change
+
+
+def test_a_removed_plain_output_is_breaking_and_an_added_one_safe():
+    assert only(changed(lambda t: t["Outputs"].pop("Plain"))).severity == BREAKING
+    assert only(changed(lambda t: t["Outputs"].__setitem__("New", {"Value": "y"}))).severity == SAFE
+
+
+def test_a_removed_template_is_destructive():
+    (finding,) = diff({"a.yaml": BASE, "b.yaml": BASE}, {"a.yaml": BASE})
+    assert finding.severity == DESTRUCTIVE and finding.subject == "template b.yaml"
+
+
+# --- The command --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sides(tmp_path: Path) -> tuple[Path, Path]:
+    from troposphere_fargate.render import to_yaml
+
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir()
+    new.mkdir()
+    (old / "t.yaml").write_text(to_yaml(BASE))
+    edited = copy.deepcopy(BASE)
+    edited["Resources"]["Subnet"]["Properties"]["CidrBlock"] = "10.0.9.0/24"
+    edited["Resources"]["Subnet"]["Properties"]["Tags"] = []
+    (new / "t.yaml").write_text(to_yaml(edited))
+    return old, new
+
+
+def test_command_reports_a_table_and_fails_on_destructive_findings(sides, capsys):
+    old, new = sides
+    assert cli.main(["diff", str(old), str(new)]) == 1
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == "t.yaml"
+    assert "destructive  resource Subnet: CidrBlock replaces (AWS::EC2::Subnet)" in out
+    assert "safe         resource Subnet: Tags updated in place" in out
+
+
+def test_command_allows_what_it_is_told_to(sides):
+    old, new = sides
+    assert cli.main(["diff", str(old), str(new), "--allow", "destructive,breaking"]) == 0
+    assert cli.main(["diff", str(old), str(new), "--allow", "breaking"]) == 1
+
+
+def test_command_writes_json(sides, capsys):
+    old, new = sides
+    cli.main(["diff", str(old), str(new), "--format", "json"])
+    findings = json.loads(capsys.readouterr().out)
+    assert {f["severity"] for f in findings} == {"destructive", "safe"}
+    assert set(findings[0]) == {"template", "severity", "subject", "change"}
+
+
+def test_command_refuses_unknown_sides_and_severities(sides, capsys):
+    old, _ = sides
+    assert cli.main(["diff", str(old), "9.9.9"]) == 1
+    assert "9.9.9 is neither a folder nor a version" in capsys.readouterr().err
+    assert cli.main(["diff", str(old), str(old), "--allow", "safe"]) == 1
+    assert "--allow takes destructive and breaking" in capsys.readouterr().err
+
+
+def test_a_version_compared_with_itself_has_no_findings():
+    side = load_side(__version__, REPO / "templates")
+    assert diff(side, side) == []
+
+
+# --- Release gate -------------------------------------------------------------------------
+
+
+PINS = Path(__file__).resolve().parent / "public_api.json"
+
+
+def test_public_api_is_pinned():
+    """Logical IDs, parameter names and output names are public API: changing one replaces a
+    resource or breaks users. Update tests/public_api.json in the same commit, on purpose."""
+    built = build_templates()
+    current = {
+        layer: {
+            "resources": sorted(template["Resources"]),
+            "parameters": sorted(template.get("Parameters", {})),
+            "outputs": sorted(template.get("Outputs", {})),
+        }
+        for layer, template in built.items()
+    }
+    assert current == json.loads(PINS.read_text())
+
+
+def versions() -> list[str]:
+    def key(name: str) -> tuple[int, ...]:
+        return tuple(int(part) for part in name.split("."))
+
+    return sorted((p.name for p in (REPO / "templates").iterdir() if p.is_dir()), key=key)
+
+
+def test_upgrading_from_the_previous_version_is_safe_or_in_the_changelog():
+    shipped = versions()
+    assert shipped[-1] == __version__
+    changelog = (REPO / "CHANGELOG.md").read_text()
+    assert f"## {__version__}" in changelog
+    if len(shipped) < 2:
+        return  # the first version: nothing to upgrade from
+    findings = diff(
+        load_side(shipped[-2], REPO / "templates"), load_side(shipped[-1], REPO / "templates")
+    )
+    assert unexplained(findings, changelog, __version__) == []
+
+
+def test_the_gate_wants_each_destructive_or_breaking_change_named():
+    findings = [
+        Finding("network.yaml", DESTRUCTIVE, "resource Vpc", "CidrBlock replaces"),
+        Finding("network.yaml", BREAKING, "parameter Mode", "removed"),
+        Finding("network.yaml", SAFE, "resource Route", "added"),
+    ]
+    changelog = "# Changes\n\n## 0.2.0\n\n- `Vpc` is replaced: new CIDR.\n\n## 0.1.0\n\n- Mode\n"
+    assert unexplained(findings, changelog, "0.2.0") == [findings[1]]
+    assert unexplained(findings, changelog + "", "0.3.0") == findings[:2]

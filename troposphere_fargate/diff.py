@@ -1,0 +1,408 @@
+"""Upgrade safety, offline: what updating a stack from one set of templates to another would
+replace, delete or break.
+
+For each template present on either side it compares resources, parameters, outputs and
+deletion policies, and grades every finding:
+
+- ``destructive``: a stateful or identity-bearing resource (VPC, subnet, NAT gateway and its
+  Elastic IP, load balancer, target group, log group, bucket, cluster, service...) would be
+  replaced or deleted, or lose its ``Retain`` policy;
+- ``breaking``: something users or other stacks depend on changes: a parameter removed, renamed,
+  retyped, tightened or given another default, a new parameter without default, an output or
+  export removed or renamed;
+- ``safe``: everything else (additions, in-place updates, changes to stateless resources).
+
+Whether a property change replaces a resource comes from the CloudFormation resource provider
+schemas that cfn-lint ships (``createOnlyProperties``). When a value is, or contains, an
+intrinsic function whose outcome depends on parameters, the finding says "may replace".
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from .render import from_yaml
+
+DESTRUCTIVE = "destructive"
+BREAKING = "breaking"
+SAFE = "safe"
+SEVERITIES = (DESTRUCTIVE, BREAKING, SAFE)
+
+# Resources that hold data or an identity others depend on (addresses, names, DNS, ARNs):
+# replacing or deleting one costs more than the time to create it again.
+STATEFUL_TYPES = frozenset(
+    {
+        "AWS::CloudFormation::Stack",
+        "AWS::EC2::EIP",
+        "AWS::EC2::InternetGateway",
+        "AWS::EC2::NatGateway",
+        "AWS::EC2::SecurityGroup",
+        "AWS::EC2::Subnet",
+        "AWS::EC2::VPC",
+        "AWS::EC2::VPCEndpoint",
+        "AWS::ECS::Cluster",
+        "AWS::ECS::Service",
+        "AWS::ElasticLoadBalancingV2::LoadBalancer",
+        "AWS::ElasticLoadBalancingV2::TargetGroup",
+        "AWS::IAM::Role",
+        "AWS::Logs::LogGroup",
+        "AWS::S3::Bucket",
+        "AWS::ServiceCatalog::CloudFormationProduct",
+        "AWS::ServiceCatalog::Portfolio",
+    }
+)
+
+_TIGHTER_IF_HIGHER = ("MinValue", "MinLength")
+_TIGHTER_IF_LOWER = ("MaxValue", "MaxLength")
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    template: str
+    severity: str
+    subject: str  # "resource Vpc", "parameter VpcCidr", "output VpcId", "template root.yaml"
+    change: str
+
+    def to_json(self) -> dict[str, str]:
+        return asdict(self)
+
+
+class DiffError(ValueError):
+    """A side of the comparison cannot be read."""
+
+
+def load_side(side: str, templates_root: Path) -> dict[str, dict[str, Any]]:
+    """Templates by file name, from a folder or from a version under ``templates_root``."""
+    folder = Path(side)
+    if not folder.is_dir():
+        folder = templates_root / side
+    if not folder.is_dir():
+        raise DiffError(f"{side} is neither a folder nor a version under {templates_root}/")
+    templates = {}
+    for path in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.json")):
+        if path.name == "manifest.json":
+            continue
+        text = path.read_text()
+        templates[path.name] = json.loads(text) if path.suffix == ".json" else from_yaml(text)
+    if not templates:
+        raise DiffError(f"{folder} holds no templates")
+    return templates
+
+
+def _has_intrinsic(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(k == "Ref" or k.startswith("Fn::") for k in value) or any(
+            _has_intrinsic(v) for v in value.values()
+        )
+    if isinstance(value, list):
+        return any(_has_intrinsic(v) for v in value)
+    return False
+
+
+def _create_only(resource_type: str) -> list[tuple[str, ...]]:
+    from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
+
+    try:
+        schema = PROVIDER_SCHEMA_MANAGER.get_resource_schema("us-east-1", resource_type).schema
+    except Exception:  # an unknown type: nothing can be said, so nothing is claimed
+        return []
+    return [
+        tuple(pointer.split("/")[2:])
+        for pointer in schema.get("createOnlyProperties", [])
+        if pointer.startswith("/properties/")
+    ]
+
+
+def _get(properties: Mapping[str, Any], path: tuple[str, ...]) -> Any:
+    value: Any = properties
+    for part in path:
+        if not isinstance(value, dict) or part not in value:
+            return None
+        value = value[part]
+    return value
+
+
+def _replacements(resource_type: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+    """Property paths whose change replaces the resource, each marked certain or conditional."""
+    found = []
+    for path in _create_only(resource_type):
+        before, after = _get(old, path), _get(new, path)
+        if before != after:
+            how = "may replace" if _has_intrinsic(before) or _has_intrinsic(after) else "replaces"
+            found.append(f"{'.'.join(path)} {how}")
+    return found
+
+
+def _resource_findings(
+    template: str, old: Mapping[str, Any], new: Mapping[str, Any]
+) -> list[Finding]:
+    findings = []
+    old_resources: Mapping[str, Any] = old.get("Resources", {})
+    new_resources: Mapping[str, Any] = new.get("Resources", {})
+    removed = sorted(set(old_resources) - set(new_resources))
+    added = sorted(set(new_resources) - set(old_resources))
+
+    renamed: dict[str, str] = {}
+    for name in removed:
+        for candidate in added:
+            if (
+                candidate not in renamed.values()
+                and old_resources[name] == new_resources[candidate]
+            ):
+                renamed[name] = candidate
+                break
+    for name in removed:
+        resource_type = old_resources[name].get("Type", "?")
+        severity = DESTRUCTIVE if resource_type in STATEFUL_TYPES else SAFE
+        if name in renamed:
+            change = (
+                f"logical ID renamed to {renamed[name]} ({resource_type}): CloudFormation "
+                "deletes the old resource and creates a new one"
+            )
+        else:
+            change = f"removed ({resource_type}): deleted on update"
+        findings.append(Finding(template, severity, f"resource {name}", change))
+    for name in added:
+        if name not in renamed.values():
+            kind = new_resources[name].get("Type", "?")
+            findings.append(Finding(template, SAFE, f"resource {name}", f"added ({kind})"))
+
+    for name in sorted(set(old_resources) & set(new_resources)):
+        before, after = old_resources[name], new_resources[name]
+        resource_type = after.get("Type", "?")
+        stateful = resource_type in STATEFUL_TYPES
+        subject = f"resource {name}"
+        if before.get("Type") != resource_type:
+            findings.append(
+                Finding(
+                    template,
+                    DESTRUCTIVE if stateful or before.get("Type") in STATEFUL_TYPES else SAFE,
+                    subject,
+                    f"type {before.get('Type')} -> {resource_type}: replaced",
+                )
+            )
+            continue
+        if before.get("Condition") != after.get("Condition"):
+            findings.append(
+                Finding(
+                    template,
+                    DESTRUCTIVE if stateful else SAFE,
+                    subject,
+                    f"condition {before.get('Condition')} -> {after.get('Condition')}: may be "
+                    "deleted or created on update",
+                )
+            )
+        for policy in ("DeletionPolicy", "UpdateReplacePolicy"):
+            was, now = before.get(policy, "Delete"), after.get(policy, "Delete")
+            if was != now:
+                weaker = was == "Retain" and now != "Retain"
+                findings.append(
+                    Finding(
+                        template,
+                        DESTRUCTIVE if weaker and stateful else SAFE,
+                        subject,
+                        f"{policy} {was} -> {now}"
+                        + (": no longer kept when deleted or replaced" if weaker else ""),
+                    )
+                )
+        old_properties = before.get("Properties", {})
+        new_properties = after.get("Properties", {})
+        if old_properties == new_properties:
+            continue
+        replacements = _replacements(resource_type, old_properties, new_properties)
+        changed = sorted(
+            key
+            for key in set(old_properties) | set(new_properties)
+            if old_properties.get(key) != new_properties.get(key)
+        )
+        if replacements:
+            findings.append(
+                Finding(
+                    template,
+                    DESTRUCTIVE if stateful else SAFE,
+                    subject,
+                    f"{', '.join(replacements)} ({resource_type})",
+                )
+            )
+        replaced_keys = {r.split(" ")[0].split(".")[0] for r in replacements}
+        in_place = [key for key in changed if key not in replaced_keys]
+        if in_place:
+            findings.append(
+                Finding(template, SAFE, subject, f"{', '.join(in_place)} updated in place")
+            )
+    return findings
+
+
+def _tightened(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+    reasons = []
+    if "AllowedValues" in new:
+        dropped = [v for v in old.get("AllowedValues", []) if v not in new["AllowedValues"]]
+        if "AllowedValues" not in old or dropped:
+            reasons.append(
+                "AllowedValues no longer allow " + ", ".join(map(str, dropped))
+                if dropped
+                else "AllowedValues added"
+            )
+    if old.get("AllowedPattern") != new.get("AllowedPattern") and "AllowedPattern" in new:
+        reasons.append("AllowedPattern changed: values accepted before may be refused")
+    for key in _TIGHTER_IF_HIGHER:
+        if key in new and float(new[key]) > float(old.get(key, float("-inf"))):
+            reasons.append(f"{key} raised to {new[key]}")
+    for key in _TIGHTER_IF_LOWER:
+        if key in new and float(new[key]) < float(old.get(key, float("inf"))):
+            reasons.append(f"{key} lowered to {new[key]}")
+    return reasons
+
+
+def _parameter_findings(
+    template: str, old: Mapping[str, Any], new: Mapping[str, Any]
+) -> list[Finding]:
+    findings = []
+    before: Mapping[str, Any] = old.get("Parameters", {})
+    after: Mapping[str, Any] = new.get("Parameters", {})
+    removed = sorted(set(before) - set(after))
+    added = sorted(set(after) - set(before))
+    renamed: dict[str, str] = {}
+    for name in removed:
+        for candidate in added:
+            same = before[name].get("Type") == after[candidate].get("Type") and before[name].get(
+                "Default"
+            ) == after[candidate].get("Default")
+            if same and candidate not in renamed.values():
+                renamed[name] = candidate
+                break
+    for name in removed:
+        change = (
+            f"renamed to {renamed[name]}: stacks that pass {name} fail to update"
+            if name in renamed
+            else "removed: stacks that pass it fail to update"
+        )
+        findings.append(Finding(template, BREAKING, f"parameter {name}", change))
+    for name in added:
+        if name in renamed.values():
+            continue
+        if "Default" in after[name]:
+            findings.append(Finding(template, SAFE, f"parameter {name}", "added, with a default"))
+        else:
+            findings.append(
+                Finding(
+                    template,
+                    BREAKING,
+                    f"parameter {name}",
+                    "added without a default: every update must supply it",
+                )
+            )
+    for name in sorted(set(before) & set(after)):
+        was, now = before[name], after[name]
+        subject = f"parameter {name}"
+        if was.get("Type") != now.get("Type"):
+            findings.append(
+                Finding(template, BREAKING, subject, f"type {was.get('Type')} -> {now.get('Type')}")
+            )
+        for reason in _tightened(was, now):
+            findings.append(Finding(template, BREAKING, subject, reason))
+        if was.get("Default") != now.get("Default"):
+            findings.append(
+                Finding(
+                    template,
+                    BREAKING,
+                    subject,
+                    f"default {was.get('Default')!r} -> {now.get('Default')!r}: stacks that "
+                    "relied on the old default change on their next update",
+                )
+            )
+    return findings
+
+
+def _export_name(output: Mapping[str, Any]) -> Any:
+    return (output.get("Export") or {}).get("Name")
+
+
+def _output_findings(
+    template: str, old: Mapping[str, Any], new: Mapping[str, Any]
+) -> list[Finding]:
+    findings = []
+    before: Mapping[str, Any] = old.get("Outputs", {})
+    after: Mapping[str, Any] = new.get("Outputs", {})
+    for name in sorted(set(before) - set(after)):
+        exported = (
+            " and its export (Fn::ImportValue users break)" if _export_name(before[name]) else ""
+        )
+        findings.append(Finding(template, BREAKING, f"output {name}", f"removed{exported}"))
+    for name in sorted(set(after) - set(before)):
+        findings.append(Finding(template, SAFE, f"output {name}", "added"))
+    for name in sorted(set(before) & set(after)):
+        was, now = _export_name(before[name]), _export_name(after[name])
+        if was != now:
+            findings.append(
+                Finding(
+                    template,
+                    BREAKING,
+                    f"output {name}",
+                    f"export {json.dumps(was)} -> {json.dumps(now)}: Fn::ImportValue users break",
+                )
+            )
+        if before[name].get("Condition") != after[name].get("Condition"):
+            findings.append(Finding(template, BREAKING, f"output {name}", "condition changed"))
+    return findings
+
+
+def diff_template(name: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Finding]:
+    return sorted(
+        _resource_findings(name, old, new)
+        + _parameter_findings(name, old, new)
+        + _output_findings(name, old, new)
+    )
+
+
+def diff(
+    old: Mapping[str, Mapping[str, Any]], new: Mapping[str, Mapping[str, Any]]
+) -> list[Finding]:
+    """Findings for every template on either side (file name -> template dict)."""
+    findings = []
+    for name in sorted(set(old) | set(new)):
+        if name not in new:
+            findings.append(
+                Finding(name, DESTRUCTIVE, f"template {name}", "removed: its stacks cannot update")
+            )
+        elif name not in old:
+            findings.append(Finding(name, SAFE, f"template {name}", "added"))
+        else:
+            findings.extend(diff_template(name, old[name], new[name]))
+    return findings
+
+
+def blocking(findings: Iterable[Finding], allow: Iterable[str] = ()) -> list[Finding]:
+    """The destructive and breaking findings not allowed by ``allow``."""
+    allowed = set(allow)
+    return [
+        f for f in findings if f.severity in (DESTRUCTIVE, BREAKING) and f.severity not in allowed
+    ]
+
+
+def unexplained(findings: Iterable[Finding], changelog: str, version: str) -> list[Finding]:
+    """Destructive or breaking findings that ``CHANGELOG.md``'s entry for ``version`` does not
+    name (by the subject's name: a logical ID, parameter or output)."""
+    match = re.search(
+        rf"^## \[?{re.escape(version)}\]?.*?$(.*?)(?=^## |\Z)", changelog, re.M | re.S
+    )
+    entry = match.group(1) if match else ""
+    return [f for f in blocking(findings) if f.subject.split()[-1] not in entry]
+
+
+def render_table(findings: Iterable[Finding]) -> str:
+    lines = []
+    current = None
+    for finding in sorted(
+        findings, key=lambda f: (f.template, SEVERITIES.index(f.severity), f.subject)
+    ):
+        if finding.template != current:
+            current = finding.template
+            lines.append(current)
+        lines.append(f"  {finding.severity:<11}  {finding.subject}: {finding.change}")
+    return "\n".join(lines) if lines else "no differences"
