@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from troposphere_fargate import __version__, cli
-from troposphere_fargate.build import LAYERS, MANIFEST, generate
+from troposphere_fargate import __version__, build, cli
+from troposphere_fargate.build import LAYERS, MANIFEST
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -24,7 +24,7 @@ def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]
 
 
 def test_build_writes_the_version_folder_under_output(tmp_path):
-    result = run("build", "--output", str(tmp_path))
+    result = run("build", "--output", str(tmp_path), "--docs", str(tmp_path / "docs"))
     assert result.returncode == 0, result.stderr
     assert "cfn-lint: 0 findings" in result.stdout
     expected = {layer.filename for layer in LAYERS} | {MANIFEST}
@@ -36,10 +36,13 @@ def test_build_defaults_to_templates_in_the_current_directory(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""
     assert (tmp_path / "templates" / __version__ / "network.yaml").is_file()
+    assert (tmp_path / "docs" / "parameters.md").is_file()
 
 
 def test_check_passes_on_the_committed_templates():
-    result = run("build", "--check", "--output", str(REPO / "templates"))
+    result = run(
+        "build", "--check", "--output", str(REPO / "templates"), "--docs", str(REPO / "docs")
+    )
     assert result.returncode == 0, result.stderr
     assert "match the code" in result.stdout
 
@@ -48,7 +51,7 @@ def test_check_names_the_files_that_differ_and_writes_nothing(tmp_path):
     folder = tmp_path / __version__
     folder.mkdir()
     (folder / "network.yaml").write_text("stale")
-    result = run("build", "--check", "--output", str(tmp_path))
+    result = run("build", "--check", "--output", str(tmp_path), "--docs", str(REPO / "docs"))
     assert result.returncode == 1
     expected = sorted([*(layer.filename for layer in LAYERS), MANIFEST])
     assert f"differing files: {', '.join(expected)}" in result.stderr
@@ -59,17 +62,20 @@ def test_check_names_the_files_that_differ_and_writes_nothing(tmp_path):
 def test_lint_findings_fail_the_build_and_leave_previous_files_untouched(
     tmp_path, monkeypatch, capsys
 ):
-    assert cli.main(["build", "--quiet", "--output", str(tmp_path)]) == 0
+    docs = ["--docs", str(tmp_path / "docs")]
+    assert cli.main(["build", "--quiet", "--output", str(tmp_path), *docs]) == 0
     before = {p.name: p.read_bytes() for p in (tmp_path / __version__).iterdir()}
 
-    good = generate()
+    real = build.build_templates
 
-    def broken_generate() -> dict[str, str]:
-        text = good["network.yaml"].replace("EnableDnsSupport", "EnableDnsSuport")
-        return {**good, "network.yaml": text}
+    def broken_templates(*args, **kwargs):
+        built = real(*args, **kwargs)
+        vpc = built["network"]["Resources"]["Vpc"]["Properties"]
+        vpc["EnableDnsSuport"] = vpc.pop("EnableDnsSupport")
+        return built
 
-    monkeypatch.setattr(cli, "generate", broken_generate)
-    assert cli.main(["build", "--output", str(tmp_path)]) == 1
+    monkeypatch.setattr(build, "build_templates", broken_templates)
+    assert cli.main(["build", "--output", str(tmp_path), *docs]) == 1
     err = capsys.readouterr().err
     assert "network.yaml:" in err and "EnableDnsSuport" in err
     assert "nothing written" in err
@@ -97,7 +103,7 @@ def test_unknown_command_is_a_usage_error():
 def test_unwritable_output_is_a_one_line_error(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    result = run("build", "--output", str(blocker / "templates"))
+    result = run("build", "--output", str(blocker / "templates"), "--docs", str(tmp_path / "d"))
     assert result.returncode == 1
     assert result.stderr.startswith("troposphere-fargate: error:")
     assert "Traceback" not in result.stderr
@@ -105,7 +111,14 @@ def test_unwritable_output_is_a_one_line_error(tmp_path):
 
 def test_build_script_is_a_thin_wrapper(tmp_path):
     result = subprocess.run(
-        [sys.executable, str(REPO / "scripts" / "build_templates.py"), "--output", str(tmp_path)],
+        [
+            sys.executable,
+            str(REPO / "scripts" / "build_templates.py"),
+            "--output",
+            str(tmp_path),
+            "--docs",
+            str(tmp_path / "docs"),
+        ],
         capture_output=True,
         text=True,
     )

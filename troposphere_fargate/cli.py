@@ -5,14 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from . import __version__
-from .build import MANIFEST, compare_version, generate, with_manifest, write_version
+from .build import MANIFEST, compare_version, with_manifest, write_version
 from .diff import DiffError
 from .lint import INCLUDE_CHECKS, LINT_REGIONS, lint_templates
 from .policy import PolicyToolMissing
@@ -61,6 +62,13 @@ def _parser() -> argparse.ArgumentParser:
         default=DEFAULT_OUTPUT,
         help="folder that holds the version folders (default: %(default)s, relative to the "
         "current directory)",
+    )
+    build.add_argument(
+        "--docs",
+        metavar="DIR",
+        type=Path,
+        default=Path("docs"),
+        help="folder for the generated reference docs and pictures (default: %(default)s)",
     )
     build.add_argument(
         "--check",
@@ -131,6 +139,35 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("templates", nargs="*", type=Path, metavar="TEMPLATE")
 
+    draw = commands.add_parser(
+        "diagram",
+        help="draw the architecture the templates deploy for given parameter values",
+        description=(
+            "Draw the architecture that the network and service templates deploy for these "
+            "parameter values, worked out from the templates' own conditions: AZ columns, "
+            "public and private subnets, NAT gateways and routes, VPC endpoints, the load "
+            "balancer and its listeners. Needs Graphviz's dot for .svg and .png; without it the "
+            ".dot source is written and the command says how to install dot."
+        ),
+    )
+    draw.add_argument("--azs", type=int, choices=[2, 3], default=2, help="NumberOfAzs")
+    draw.add_argument(
+        "--nat", choices=["PerAz", "Single", "None"], default="PerAz", help="NatGateways"
+    )
+    draw.add_argument("--endpoints", action="store_true", help="VpcEndpoints=true")
+    draw.add_argument(
+        "--lb", choices=["application", "network"], default="application", help="LoadBalancerType"
+    )
+    draw.add_argument("--https", action="store_true", help="with a CertificateArn")
+    draw.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=Path("architecture.svg"),
+        metavar="FILE",
+        help="FILE.svg, FILE.png or FILE.dot (default: %(default)s)",
+    )
+
     compare = commands.add_parser(
         "diff",
         help="predict what updating stacks from OLD to NEW templates replaces or breaks",
@@ -165,6 +202,27 @@ def _parser() -> argparse.ArgumentParser:
         "--verbose", "-v", action="store_true", help="list every violation and suppression"
     )
     return parser
+
+
+def _diagram(args: argparse.Namespace) -> int:
+    from .diagram import INSTALL_DOT, Scenario, dot_available, graph, picture, render
+    from .evaluate import ParameterError, RuleError
+
+    scenario = Scenario(args.azs, args.nat, args.endpoints, args.lb, args.https)
+    try:
+        dot = graph(picture(scenario))
+    except (ParameterError, RuleError) as exc:
+        raise PublishError(f"the templates refuse these values: {exc}") from None
+    if args.output.suffix.lower() in (".svg", ".png") and not dot_available():
+        source = render(dot, args.output.with_suffix(".dot"))
+        print(f"troposphere-fargate: {INSTALL_DOT}; wrote the source to {source}", file=sys.stderr)
+        return EXIT_FAILED
+    try:
+        written = render(dot, args.output)
+    except ValueError as exc:
+        raise PublishError(str(exc)) from None
+    print(f"wrote {written}")
+    return EXIT_OK
 
 
 def _diff(args: argparse.Namespace) -> int:
@@ -229,10 +287,59 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
+def _start_pictures(docs: dict[str, str], folder: Path) -> list[tuple[Path, Any]]:
+    """Render every picture's source with Graphviz's dot, in the background (while cfn-lint
+    runs); nothing when dot is not installed."""
+    from .diagram import dot_available
+
+    if not dot_available():
+        return []
+    jobs = []
+    for name, source in docs.items():
+        if not name.endswith(".dot"):
+            continue
+        svg = folder / name.replace(".dot", ".svg")
+        current = folder / name
+        if svg.is_file() and current.is_file() and current.read_text() == source:
+            continue  # the picture already shows this source
+        process = subprocess.Popen(
+            ["dot", "-Tsvg"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        assert process.stdin is not None
+        process.stdin.write(source.encode())
+        process.stdin.close()
+        jobs.append((svg, process))
+    return jobs
+
+
+def _write_docs(folder: Path, docs: dict[str, str], pictures: list[tuple[Path, Any]]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    outputs = {folder / name: text.encode() for name, text in docs.items()}
+    for path, process in pictures:
+        svg = process.stdout.read()
+        if process.wait() == 0:
+            outputs[path] = svg
+    for path, data in outputs.items():
+        staging = path.with_name(f".{path.name}.new")
+        staging.write_bytes(data)
+        os.replace(staging, path)
+
+
 def _build(args: argparse.Namespace) -> int:
+    from . import render
+    from .build import LAYERS, build_templates
+    from .diagram import dot_available
+    from .docs import generate_docs
+
     started = time.perf_counter()
-    files = generate()
+    built = build_templates()
+    files = {layer.filename: render.to_yaml(built[layer.name]) for layer in LAYERS}
+    docs = generate_docs(built)
     generated = time.perf_counter()
+    pictures = [] if args.check else _start_pictures(docs, args.docs)
     findings = lint_templates(files)
     linted = time.perf_counter()
     say = (lambda *_: None) if args.quiet else print
@@ -254,6 +361,11 @@ def _build(args: argparse.Namespace) -> int:
     folder = args.output / __version__
     if args.check:
         differing = compare_version(args.output, files)
+        differing += [
+            str(args.docs / name)
+            for name, text in docs.items()
+            if not (args.docs / name).is_file() or (args.docs / name).read_text() != text
+        ]
         if differing:
             print(
                 f"{folder} is out of date with the code; differing files: {', '.join(differing)}\n"
@@ -261,14 +373,18 @@ def _build(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT_FAILED
-        say(f"{folder}: {len(files) + 1} files match the code")
+        say(f"{folder} and {args.docs}/: {len(files) + 1 + len(docs)} files match the code")
         return EXIT_OK
 
     write_version(args.output, files)
+    _write_docs(args.docs, docs, pictures)
     for name, text in with_manifest(files).items():
         if name != MANIFEST:
             say(f"  {folder / name}  {len(text.encode()):>7,} bytes")
     say(f"  {folder / MANIFEST}")
+    say(f"  {args.docs}/: {', '.join(sorted(docs))}, and their pictures")
+    if not pictures and not dot_available():
+        say("  (pictures not rendered: Graphviz's dot is not installed; the .dot sources are)")
     say(
         f"built {len(files)} template(s) in {time.perf_counter() - started:.2f} s "
         f"(generate {generated - started:.3f} s, lint {linted - generated:.2f} s)"
@@ -370,6 +486,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(args)
         if args.command == "diff":
             return _diff(args)
+        if args.command == "diagram":
+            return _diagram(args)
     except (OSError, PublishError, PolicyToolMissing, DiffError) as exc:
         print(f"troposphere-fargate: error: {exc}", file=sys.stderr)
         return EXIT_FAILED
