@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import platform
 import shutil
 import subprocess
@@ -35,6 +36,7 @@ GUARD_HOME = CACHE / "cfn-guard"
 
 CHECKOV_VERSION = "3.3.30"
 CHECKOV_HOME = CACHE / "checkov-venv"
+CHECKOV_CONSTRAINTS = Path(__file__).resolve().parent / "checkov-constraints.txt"
 
 
 def guard_binary(home: Path = GUARD_HOME) -> Path:
@@ -53,9 +55,20 @@ def checkov_binary(home: Path = CHECKOV_HOME) -> Path:
     return home / "bin" / "checkov"
 
 
+def _installed_guard_package() -> str | None:
+    try:
+        return str(json.loads((GUARD_HOME / "package" / "package.json").read_text())["version"])
+    except (OSError, ValueError, KeyError):
+        return None
+
+
 def fetch_guard() -> Path:
     binary = guard_binary()
-    if binary.is_file() and control_tower_rules().is_dir():
+    if (
+        binary.is_file()
+        and control_tower_rules().is_dir()
+        and _installed_guard_package() == GUARD_PACKAGE_VERSION
+    ):
         return binary
     npm = shutil.which("npm")
     if npm is None:
@@ -74,7 +87,12 @@ def fetch_guard() -> Path:
         staging = Path(tempfile.mkdtemp(dir=CACHE if CACHE.is_dir() else None))
         try:
             with tarfile.open(tarball) as archive:
-                archive.extractall(staging, filter="data")
+                # The "data" filter refuses links and paths outside the folder (Python 3.11.4+);
+                # the archive's checksum was verified above in any case.
+                if hasattr(tarfile, "data_filter"):
+                    archive.extractall(staging, filter="data")
+                else:
+                    archive.extractall(staging)
             shutil.rmtree(GUARD_HOME, ignore_errors=True)
             GUARD_HOME.parent.mkdir(parents=True, exist_ok=True)
             staging.rename(GUARD_HOME)
@@ -84,14 +102,25 @@ def fetch_guard() -> Path:
     return binary
 
 
+def _installed_checkov() -> str | None:
+    binary = checkov_binary()
+    if not binary.is_file():
+        return None
+    result = subprocess.run([str(binary), "--version"], capture_output=True, text=True)
+    return result.stdout.strip() or None
+
+
 def fetch_checkov() -> Path:
     binary = checkov_binary()
-    if binary.is_file():
+    if _installed_checkov() == CHECKOV_VERSION:
         return binary
     shutil.rmtree(CHECKOV_HOME, ignore_errors=True)
     venv.EnvBuilder(with_pip=True).create(CHECKOV_HOME)
     pip = [str(CHECKOV_HOME / "bin" / "python"), "-m", "pip", "install", "--quiet"]
-    subprocess.run([*pip, f"checkov=={CHECKOV_VERSION}"], check=True)
+    # Every package of checkov's environment is pinned, so its verdicts do not drift.
+    subprocess.run(
+        [*pip, "-c", str(CHECKOV_CONSTRAINTS), f"checkov=={CHECKOV_VERSION}"], check=True
+    )
     return binary
 
 

@@ -113,10 +113,14 @@ def test_committed_docs_are_what_the_build_generates():
         assert (DOCS / name).read_text() == text, f"docs/{name} is out of date: run the build"
 
 
-def test_every_picture_is_committed_as_a_valid_svg():
+def test_every_picture_is_committed_as_a_valid_svg_of_its_current_source():
     for name in PICTURES:
         root = ElementTree.parse(DOCS / f"{name}.svg").getroot()
         assert root.tag.endswith("svg"), name
+        source = (DOCS / f"{name}.dot").read_text()
+        assert diagram.source_stamp(source) in (DOCS / f"{name}.svg").read_text(), (
+            f"docs/{name}.svg was drawn from another source: run the build where dot is installed"
+        )
 
 
 def test_parameter_reference_lists_every_parameter_of_every_template():

@@ -113,10 +113,53 @@ def test_a_renamed_logical_id_is_a_delete_and_a_create():
 
 
 def test_removing_a_stateful_resource_is_destructive_and_a_stateless_one_safe():
-    findings = {f.subject: f.severity for f in changed(lambda t: t["Resources"].pop("Logs"))}
-    assert findings == {"resource Logs": DESTRUCTIVE}
+    def remove_vpc(t):
+        t["Resources"].pop("Vpc")
+        t["Resources"].pop("Subnet")
+        t["Outputs"].pop("VpcId")
+
+    findings = {f.subject: f.severity for f in changed(remove_vpc)}
+    assert findings["resource Vpc"] == DESTRUCTIVE
     findings = {f.subject: f.severity for f in changed(lambda t: t["Resources"].pop("Route"))}
     assert findings == {"resource Route": SAFE}
+
+
+def test_removing_a_retained_resource_keeps_it_outside_the_stack():
+    finding = only(changed(lambda t: t["Resources"].pop("Logs")))
+    assert finding.severity == BREAKING
+    assert "kept (DeletionPolicy Retain)" in finding.change
+
+
+def test_replacing_a_resource_replaces_what_refers_to_it_in_a_create_only_property():
+    def edit(t):
+        t["Resources"]["Vpc"]["Properties"]["CidrBlock"] = "10.1.0.0/16"
+
+    findings = {f.subject: f for f in changed(edit)}
+    assert findings["resource Vpc"].severity == DESTRUCTIVE
+    assert findings["resource Subnet"].severity == DESTRUCTIVE
+    assert "refers to Vpc, which is replaced" in findings["resource Subnet"].change
+
+
+def test_a_new_default_feeding_a_create_only_property_may_replace():
+    base = copy.deepcopy(BASE)
+    base["Resources"]["Subnet"]["Properties"]["CidrBlock"] = {"Ref": "VpcCidr"}
+    new = copy.deepcopy(base)
+    new["Parameters"]["VpcCidr"]["Default"] = "10.9.0.0/16"
+    findings = {f.subject: f for f in diff_template("t.yaml", base, new)}
+    assert findings["parameter VpcCidr"].severity == BREAKING
+    assert findings["resource Subnet"].severity == DESTRUCTIVE
+    assert "may replace" in findings["resource Subnet"].change
+
+
+def test_a_changed_condition_may_delete_the_resources_it_guards():
+    base = copy.deepcopy(BASE)
+    base["Conditions"] = {"Keep": {"Fn::Equals": [{"Ref": "Mode"}, "a"]}}
+    base["Resources"]["Vpc"]["Condition"] = "Keep"
+    new = copy.deepcopy(base)
+    new["Conditions"]["Keep"] = {"Fn::Equals": [{"Ref": "Mode"}, "b"]}
+    findings = {f.subject: f for f in diff_template("t.yaml", base, new)}
+    assert findings["resource Vpc"].severity == DESTRUCTIVE
+    assert "condition Keep changed" in findings["resource Vpc"].change
 
 
 def test_adding_a_resource_is_safe():
@@ -213,6 +256,13 @@ def test_a_renamed_export_is_breaking():
     assert finding.severity == BREAKING and "export" in finding.change
 
 
+def test_exporting_an_output_is_safe_and_changing_an_exported_value_breaking():
+    finding = only(changed(lambda t: t["Outputs"]["Plain"].__setitem__("Export", {"Name": "x"})))
+    assert finding.severity == SAFE
+    finding = only(changed(lambda t: t["Outputs"]["VpcId"].__setitem__("Value", "vpc-1")))
+    assert finding.severity == BREAKING and "imports it" in finding.change
+
+
 def test_a_removed_plain_output_is_breaking_and_an_added_one_safe():
     assert only(changed(lambda t: t["Outputs"].pop("Plain"))).severity == BREAKING
     assert only(changed(lambda t: t["Outputs"].__setitem__("New", {"Value": "y"}))).severity == SAFE
@@ -302,7 +352,8 @@ def versions() -> list[str]:
     def key(name: str) -> tuple[int, ...]:
         return tuple(int(part) for part in name.split("."))
 
-    return sorted((p.name for p in (REPO / "templates").iterdir() if p.is_dir()), key=key)
+    folders = [p.name for p in (REPO / "templates").iterdir() if p.is_dir()]
+    return sorted((name for name in folders if not name.startswith(".")), key=key)
 
 
 def test_upgrading_from_the_previous_version_is_safe_or_in_the_changelog():
@@ -324,6 +375,23 @@ def test_the_gate_wants_each_destructive_or_breaking_change_named():
         Finding("network.yaml", BREAKING, "parameter Mode", "removed"),
         Finding("network.yaml", SAFE, "resource Route", "added"),
     ]
-    changelog = "# Changes\n\n## 0.2.0\n\n- `Vpc` is replaced: new CIDR.\n\n## 0.1.0\n\n- Mode\n"
+    changelog = (
+        "# Changes\n\n## 0.2.0\n\n- `Vpc` is replaced: new CIDR. `VpcCidr` and Mode changed.\n"
+        "\n## 0.1.0\n\n- `Mode`\n"
+    )
+    # Names count only whole and in backticks, in the version's own entry.
     assert unexplained(findings, changelog, "0.2.0") == [findings[1]]
-    assert unexplained(findings, changelog + "", "0.3.0") == findings[:2]
+    assert unexplained(findings, changelog, "0.3.0") == findings[:2]
+
+
+def test_the_gate_on_two_shipped_versions(tmp_path):
+    from troposphere_fargate.render import to_yaml
+
+    for version, cidr in (("0.1.0", "10.0.0.0/24"), ("0.2.0", "10.0.9.0/24")):
+        template = copy.deepcopy(BASE)
+        template["Resources"]["Subnet"]["Properties"]["CidrBlock"] = cidr
+        (tmp_path / version).mkdir()
+        (tmp_path / version / "t.yaml").write_text(to_yaml(template))
+    findings = diff(load_side("0.1.0", tmp_path), load_side("0.2.0", tmp_path))
+    assert [f.subject for f in unexplained(findings, "## 0.2.0\n", "0.2.0")] == ["resource Subnet"]
+    assert unexplained(findings, "## 0.2.0\n- `Subnet` moves to a new range\n", "0.2.0") == []

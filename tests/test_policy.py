@@ -67,6 +67,15 @@ def test_our_rules_pass_on_every_template(guard):
     assert policy.run_guard(policy.POLICY_DIR, TEMPLATES, guard) == []
 
 
+def test_each_of_our_rules_applies_to_a_shipped_template(guard):
+    # A rule that only ever SKIPs on our templates checks nothing there. Standalone ingress
+    # rules on task groups are the exception: our templates write task ingress inline.
+    outcomes = policy.rule_outcomes(policy.POLICY_DIR, TEMPLATES, guard)
+    never_applied = sorted(rule for rule, seen in outcomes.items() if "PASS" not in seen)
+    assert never_applied == ["task_ingress_rules_from_security_groups_only"]
+    assert not [rule for rule, seen in outcomes.items() if "FAIL" in seen]
+
+
 @pytest.mark.parametrize(
     "rule_file", sorted(policy.POLICY_DIR.glob("*.guard")), ids=lambda p: p.stem
 )
@@ -131,8 +140,17 @@ def test_checkov_passes_with_commented_skips_only(checkov):
     ]
     assert summary["parsing_errors"] == 0
     assert summary["passed"] > 0
-    for skipped in report["results"]["skipped_checks"]:
-        assert skipped["check_result"].get("suppress_comment", "").strip(), skipped["check_id"]
+    skipped = {
+        (c["check_id"], c["resource"].split(".", 1)[1]) for c in report["results"]["skipped_checks"]
+    }
+    for check in report["results"]["skipped_checks"]:
+        assert check["check_result"].get("suppress_comment", "").strip(), check["check_id"]
+    declared = set()
+    for path in TEMPLATES:
+        for name, resource in render.from_yaml(path.read_text())["Resources"].items():
+            for skip in ((resource.get("Metadata") or {}).get("checkov") or {}).get("skip", []):
+                declared.add((skip["id"], name))
+    assert declared == skipped  # every skip is used: none is stale
 
 
 def test_check_command_passes_on_the_shipped_templates(guard, capsys, monkeypatch):
@@ -149,6 +167,32 @@ def test_check_command_passes_on_the_shipped_templates(guard, capsys, monkeypatc
     ]
     assert {line.split()[0] for line in out.splitlines()[1:-1]} == {p.name for p in TEMPLATES}
     assert out.strip().endswith("all checks passed")
+
+
+def test_a_suppression_without_a_reason_does_not_count(guard, tmp_path):
+    template = render.from_yaml((REPO / "templates" / __version__ / "service.yaml").read_text())
+    template["Resources"]["LoadBalancer"]["Metadata"]["guard"]["Reasons"] = {
+        "elbv2_deletion_protection_enabled_check": "  "
+    }
+    path = tmp_path / "service.yaml"
+    path.write_text(render.to_yaml(template))
+    found = policy.run_guard(policy.find_control_tower_rules(), [path], guard)
+    failed = [(v.resource, v.rule) for v in found if not v.suppressed]
+    assert failed == [("LoadBalancer", "elbv2_deletion_protection_enabled_check")]
+
+
+def test_our_own_rules_cannot_be_suppressed(guard, tmp_path):
+    network, _ = broken_copies(tmp_path)
+    template = render.from_yaml(network.read_text())
+    template["Resources"]["PublicSubnet1"]["Metadata"] = {
+        "guard": {
+            "SuppressedRules": ["subnet_no_public_ip_on_launch"],
+            "Reasons": {"subnet_no_public_ip_on_launch": "because I said so"},
+        }
+    }
+    network.write_text(render.to_yaml(template))
+    found = policy.run_guard(policy.POLICY_DIR, [network], guard, suppressible=False)
+    assert [(v.rule, v.suppressed) for v in found] == [("subnet_no_public_ip_on_launch", False)]
 
 
 def test_check_command_fails_and_names_what_broke(guard, tmp_path, capsys):

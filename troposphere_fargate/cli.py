@@ -252,7 +252,16 @@ def _check(args: argparse.Namespace) -> int:
     guard = find_cfn_guard()
     rules = {"control-tower": find_control_tower_rules(), "own rules": POLICY_DIR}
     lint = lint_templates({p.name: p.read_text() for p in paths})
-    violations = {kind: run_guard(folder, paths, guard) for kind, folder in rules.items()}
+    names = [p.name for p in paths]
+    if len(set(names)) != len(names):
+        raise PublishError("check templates with different file names, one folder at a time")
+    try:
+        violations = {
+            kind: run_guard(folder, paths, guard, suppressible=kind == "control-tower")
+            for kind, folder in rules.items()
+        }
+    except RuntimeError as exc:
+        raise PublishError(str(exc).splitlines()[0]) from None
 
     header = ("template", "cfn-lint", *rules, "suppressed")
     rows = []
@@ -287,10 +296,10 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
-def _start_pictures(docs: dict[str, str], folder: Path) -> list[tuple[Path, Any]]:
+def _start_pictures(docs: dict[str, str], folder: Path) -> list[tuple[Path, Any, str]]:
     """Render every picture's source with Graphviz's dot, in the background (while cfn-lint
     runs); nothing when dot is not installed."""
-    from .diagram import dot_available
+    from .diagram import dot_available, source_stamp
 
     if not dot_available():
         return []
@@ -299,9 +308,8 @@ def _start_pictures(docs: dict[str, str], folder: Path) -> list[tuple[Path, Any]
         if not name.endswith(".dot"):
             continue
         svg = folder / name.replace(".dot", ".svg")
-        current = folder / name
-        if svg.is_file() and current.is_file() and current.read_text() == source:
-            continue  # the picture already shows this source
+        if svg.is_file() and source_stamp(source) in svg.read_text(errors="replace"):
+            continue  # the picture already shows this very source
         process = subprocess.Popen(
             ["dot", "-Tsvg"],
             stdin=subprocess.PIPE,
@@ -311,17 +319,21 @@ def _start_pictures(docs: dict[str, str], folder: Path) -> list[tuple[Path, Any]
         assert process.stdin is not None
         process.stdin.write(source.encode())
         process.stdin.close()
-        jobs.append((svg, process))
+        jobs.append((svg, process, source))
     return jobs
 
 
-def _write_docs(folder: Path, docs: dict[str, str], pictures: list[tuple[Path, Any]]) -> None:
+def _write_docs(folder: Path, docs: dict[str, str], pictures: list[tuple[Path, Any, str]]) -> None:
+    from .diagram import source_stamp
+
     folder.mkdir(parents=True, exist_ok=True)
     outputs = {folder / name: text.encode() for name, text in docs.items()}
-    for path, process in pictures:
+    for path, process, source in pictures:
         svg = process.stdout.read()
         if process.wait() == 0:
-            outputs[path] = svg
+            outputs[path] = svg.rstrip() + f"\n{source_stamp(source)}\n".encode()
+        else:
+            print(f"troposphere-fargate: dot could not render {path.name}", file=sys.stderr)
     for path, data in outputs.items():
         staging = path.with_name(f".{path.name}.new")
         staging.write_bytes(data)

@@ -11,6 +11,7 @@ gateways or the endpoints. Change the templates and the picture changes with the
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 import subprocess
@@ -255,6 +256,11 @@ def node_names(dot: graphviz.Digraph) -> list[str]:
     """The names of the nodes a graph draws (for tests and for people reading the .dot)."""
     found = set(re.findall(r"^\s*(\w+) \[", "\n".join(dot.body), re.M))
     return sorted(found - {"node", "edge", "graph"})
+
+
+def source_stamp(source: str) -> str:
+    """The comment a rendered picture ends with: which Graphviz source it shows."""
+    return f"<!-- rendered from dot source sha256:{hashlib.sha256(source.encode()).hexdigest()} -->"
 
 
 def dot_available() -> bool:

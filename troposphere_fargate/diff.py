@@ -138,10 +138,123 @@ def _replacements(resource_type: str, old: Mapping[str, Any], new: Mapping[str, 
     return found
 
 
+def _refs(value: Any) -> set[str]:
+    """Names a value refers to: Ref targets (parameters or resources) and GetAtt resources."""
+    found: set[str] = set()
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if key == "Ref" and isinstance(inner, str):
+                found.add(inner)
+            elif key == "Fn::GetAtt" and isinstance(inner, list) and inner:
+                found.add(str(inner[0]))
+            elif key == "Fn::Sub":
+                text = inner if isinstance(inner, str) else inner[0]
+                found |= {m.split(".")[0] for m in re.findall(r"\$\{([^}!]+)\}", text)}
+                if isinstance(inner, list) and len(inner) > 1:
+                    found |= _refs(inner[1])
+            else:
+                found |= _refs(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            found |= _refs(inner)
+    return found
+
+
+def _knock_on(
+    template: str,
+    old: Mapping[str, Any],
+    new: Mapping[str, Any],
+    replaced: set[str],
+) -> list[Finding]:
+    """Replacements a change causes elsewhere: a create-only property that refers to a replaced
+    resource, to a parameter whose default changed, or a resource whose condition changed."""
+    findings = []
+    old_resources: Mapping[str, Any] = old.get("Resources", {})
+    new_resources: Mapping[str, Any] = new.get("Resources", {})
+    old_parameters: Mapping[str, Any] = old.get("Parameters", {})
+    new_parameters: Mapping[str, Any] = new.get("Parameters", {})
+    new_defaults = {
+        name
+        for name in set(old_parameters) & set(new_parameters)
+        if old_parameters[name].get("Default") != new_parameters[name].get("Default")
+    }
+    old_conditions: Mapping[str, Any] = old.get("Conditions", {})
+    new_conditions: Mapping[str, Any] = new.get("Conditions", {})
+    changed_conditions = {
+        name
+        for name in set(old_conditions) | set(new_conditions)
+        if old_conditions.get(name) != new_conditions.get(name)
+    }
+    # A condition that uses a changed condition changes too.
+    while True:
+        grown = {
+            name
+            for name, body in new_conditions.items()
+            if name not in changed_conditions
+            and any(f'"Condition": "{c}"' in json.dumps(body) for c in changed_conditions)
+        }
+        if not grown:
+            break
+        changed_conditions |= grown
+
+    settled = False
+    while not settled:
+        settled = True
+        for name in sorted(set(old_resources) & set(new_resources)):
+            if name in replaced:
+                continue
+            resource = new_resources[name]
+            properties = resource.get("Properties", {})
+            refers = set()
+            for path in _create_only(resource.get("Type", "")):
+                refers |= _refs(_get(properties, path))
+            causes = sorted(refers & replaced)
+            if causes:
+                replaced.add(name)
+                settled = False
+                findings.append(
+                    Finding(
+                        template,
+                        DESTRUCTIVE if resource.get("Type") in STATEFUL_TYPES else SAFE,
+                        f"resource {name}",
+                        f"replaced too: a create-only property refers to {', '.join(causes)}, "
+                        "which is replaced",
+                    )
+                )
+                continue
+            defaults = sorted(refers & new_defaults)
+            if defaults:
+                replaced.add(name)
+                settled = False
+                findings.append(
+                    Finding(
+                        template,
+                        DESTRUCTIVE if resource.get("Type") in STATEFUL_TYPES else SAFE,
+                        f"resource {name}",
+                        f"may replace: a create-only property uses {', '.join(defaults)}, whose "
+                        "default changed (stacks that kept the default)",
+                    )
+                )
+    for name in sorted(set(old_resources) & set(new_resources)):
+        condition = new_resources[name].get("Condition")
+        same = old_resources[name].get("Condition") == condition
+        if condition and same and condition in changed_conditions:
+            findings.append(
+                Finding(
+                    template,
+                    DESTRUCTIVE if new_resources[name].get("Type") in STATEFUL_TYPES else SAFE,
+                    f"resource {name}",
+                    f"its condition {condition} changed: may be deleted or created on update",
+                )
+            )
+    return findings
+
+
 def _resource_findings(
     template: str, old: Mapping[str, Any], new: Mapping[str, Any]
 ) -> list[Finding]:
     findings = []
+    replaced: set[str] = set()
     old_resources: Mapping[str, Any] = old.get("Resources", {})
     new_resources: Mapping[str, Any] = new.get("Resources", {})
     removed = sorted(set(old_resources) - set(new_resources))
@@ -159,6 +272,18 @@ def _resource_findings(
     for name in removed:
         resource_type = old_resources[name].get("Type", "?")
         severity = DESTRUCTIVE if resource_type in STATEFUL_TYPES else SAFE
+        if old_resources[name].get("DeletionPolicy") == "Retain":
+            findings.append(
+                Finding(
+                    template,
+                    BREAKING,
+                    f"resource {name}",
+                    f"removed ({resource_type}) but kept (DeletionPolicy Retain): it stays in the "
+                    "account, outside the stack"
+                    + (f"; the stack creates {renamed[name]} anew" if name in renamed else ""),
+                )
+            )
+            continue
         if name in renamed:
             change = (
                 f"logical ID renamed to {renamed[name]} ({resource_type}): CloudFormation "
@@ -178,6 +303,7 @@ def _resource_findings(
         stateful = resource_type in STATEFUL_TYPES
         subject = f"resource {name}"
         if before.get("Type") != resource_type:
+            replaced.add(name)
             findings.append(
                 Finding(
                     template,
@@ -221,6 +347,7 @@ def _resource_findings(
             if old_properties.get(key) != new_properties.get(key)
         )
         if replacements:
+            replaced.add(name)
             findings.append(
                 Finding(
                     template,
@@ -235,7 +362,7 @@ def _resource_findings(
             findings.append(
                 Finding(template, SAFE, subject, f"{', '.join(in_place)} updated in place")
             )
-    return findings
+    return findings + _knock_on(template, old, new, replaced)
 
 
 def _tightened(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
@@ -338,7 +465,9 @@ def _output_findings(
         findings.append(Finding(template, SAFE, f"output {name}", "added"))
     for name in sorted(set(before) & set(after)):
         was, now = _export_name(before[name]), _export_name(after[name])
-        if was != now:
+        if was is None and now is not None:
+            findings.append(Finding(template, SAFE, f"output {name}", "now exported"))
+        elif was != now:
             findings.append(
                 Finding(
                     template,
@@ -349,6 +478,16 @@ def _output_findings(
             )
         if before[name].get("Condition") != after[name].get("Condition"):
             findings.append(Finding(template, BREAKING, f"output {name}", "condition changed"))
+        if was is not None and was == now and before[name].get("Value") != after[name].get("Value"):
+            findings.append(
+                Finding(
+                    template,
+                    BREAKING,
+                    f"output {name}",
+                    "exported value changes: CloudFormation refuses the update while another "
+                    "stack imports it",
+                )
+            )
     return findings
 
 
@@ -387,12 +526,13 @@ def blocking(findings: Iterable[Finding], allow: Iterable[str] = ()) -> list[Fin
 
 def unexplained(findings: Iterable[Finding], changelog: str, version: str) -> list[Finding]:
     """Destructive or breaking findings that ``CHANGELOG.md``'s entry for ``version`` does not
-    name (by the subject's name: a logical ID, parameter or output)."""
+    name: the logical ID, parameter or output, in backticks (`` `Vpc` ``)."""
     match = re.search(
         rf"^## \[?{re.escape(version)}\]?.*?$(.*?)(?=^## |\Z)", changelog, re.M | re.S
     )
     entry = match.group(1) if match else ""
-    return [f for f in blocking(findings) if f.subject.split()[-1] not in entry]
+    named = set(re.findall(r"`([^`]+)`", entry))
+    return [f for f in blocking(findings) if f.subject.split()[-1] not in named]
 
 
 def render_table(findings: Iterable[Finding]) -> str:

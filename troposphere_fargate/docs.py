@@ -33,17 +33,22 @@ def _cell(text: Any) -> str:
 
 
 def _allowed(parameter: Mapping[str, Any]) -> str:
+    allowed = []
     values = parameter.get("AllowedValues")
     if values:
         shown = [f"`{v}`" for v in values]
-        if len(shown) > 8:
-            return f"{shown[0]} to {shown[-1]} ({len(shown)} values)"
-        return ", ".join(shown)
+        if len(shown) > 12:  # only these values, not the range between them
+            shown = [*shown[:3], "...", shown[-1], f"({len(values)} values)"]
+        allowed.append(", ".join(shown))
     if "AllowedPattern" in parameter:
-        return f"pattern `{_cell(parameter['AllowedPattern'])}`"
+        allowed.append(f"pattern `{_cell(parameter['AllowedPattern'])}`")
     if "MinValue" in parameter or "MaxValue" in parameter:
-        return f"{parameter.get('MinValue', '')} to {parameter.get('MaxValue', '')}"
-    return ""
+        allowed.append(f"{parameter.get('MinValue', '')} to {parameter.get('MaxValue', '')}")
+    if "MinLength" in parameter or "MaxLength" in parameter:
+        allowed.append(
+            f"{parameter.get('MinLength', 0)} to {parameter.get('MaxLength', '')} characters"
+        )
+    return "; ".join(allowed)
 
 
 def _groups(template: Mapping[str, Any]) -> dict[str, str]:

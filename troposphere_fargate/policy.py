@@ -114,8 +114,18 @@ def _suppressions(path: Path) -> dict[str, dict[str, str]]:
     return found
 
 
-def run_guard(rules: Path, templates: Iterable[Path], guard: Path | None = None) -> list[Violation]:
-    """Every rule violation in ``templates`` (suppressed ones included, marked as such)."""
+def run_guard(
+    rules: Path,
+    templates: Iterable[Path],
+    guard: Path | None = None,
+    *,
+    suppressible: bool = True,
+) -> list[Violation]:
+    """Every rule violation in ``templates`` (suppressed ones included, marked as such).
+
+    A violation counts as suppressed only when the resource's metadata names the rule with a
+    non-blank reason; ``suppressible=False`` (our own rules) ignores suppressions altogether.
+    """
     paths = list(templates)
     if not paths:
         return []
@@ -139,9 +149,30 @@ def run_guard(rules: Path, templates: Iterable[Path], guard: Path | None = None)
             text = json.dumps(failure)
             resources = sorted(set(re.findall(r'"/Resources/([^/"]+)', text))) or [""]
             for resource in resources:
-                reason = suppressions[path].get(resource, {}).get(rule)
+                reason = suppressions[path].get(resource, {}).get(rule) if suppressible else None
+                if reason is not None and not reason.strip():
+                    reason = None  # a suppression without a reason does not count
                 violations.add(Violation(by_name[path].name, rule, resource, reason))
     return sorted(violations)
+
+
+def rule_outcomes(
+    rules: Path, templates: Iterable[Path], guard: Path | None = None
+) -> dict[str, set[str]]:
+    """Rule name -> the statuses (PASS, FAIL, SKIP) it had over ``templates``."""
+    command = [str(guard or find_cfn_guard()), "validate", "--rules", str(rules)]
+    for path in templates:
+        command += ["--data", str(path)]
+    command += ["--show-summary", "none", "--output-format", "json"]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    outcomes: dict[str, set[str]] = {}
+    for document in _json_documents(result.stdout):
+        for status, key in (("PASS", "compliant"), ("SKIP", "not_applicable")):
+            for rule in document.get(key, []):
+                outcomes.setdefault(str(rule), set()).add(status)
+        for failure in document.get("not_compliant", []):
+            outcomes.setdefault(failure.get("Rule", {}).get("name", "?"), set()).add("FAIL")
+    return outcomes
 
 
 def run_guard_tests(rule_file: Path, test_file: Path, guard: Path | None = None) -> str | None:
