@@ -48,6 +48,10 @@ def test_three_azs_per_az_draws_three_nat_gateways_each_serving_its_own_az():
 
 
 def test_single_draws_one_nat_gateway_serving_every_az():
+    source = graph(picture(Scenario(azs=3, nat="Single"))).source
+    for az in (1, 2, 3):
+        assert f"task{az} -> nat1 [" in source  # each AZ's route, drawn to the single NAT
+    assert "task2 -> nat2" not in source
     view = picture(Scenario(azs=3, nat="Single"))
     assert view.nat_gateways == [1]
     assert view.routes == {1: 1, 2: 1, 3: 1}
@@ -68,6 +72,8 @@ def test_no_nat_with_endpoints_draws_endpoints_and_no_route_out():
 
 def test_listeners_follow_the_load_balancer_type_and_certificate():
     assert picture(Scenario(https=True)).listeners == ["HTTP :80 (301 to HTTPS)", "HTTPS :443"]
+    assert not picture(Scenario()).public_ip  # from the service's AssignPublicIp
+    assert "no public IP" in graph(picture(Scenario())).source
     assert picture(Scenario()).listeners == ["HTTP :80"]
     network = picture(Scenario(load_balancer="network", https=True))
     assert (network.load_balancer, network.listeners) == ("network", ["TLS :443"])

@@ -76,8 +76,9 @@ class Picture:
     routes: dict[int, int | None]  # private subnet's AZ -> AZ of the NAT it routes to, or None
     endpoints: list[str]  # interface endpoint services; "s3" for the gateway endpoint
     load_balancer: str
-    listeners: list[str] = field(default_factory=list)  # "HTTPS :443", "HTTP :80 -> 301 HTTPS"
+    listeners: list[str] = field(default_factory=list)  # "HTTPS :443", "HTTP :80 (301 to HTTPS)"
     container_port: str = ""
+    public_ip: bool = False  # whether tasks get a public IP (AssignPublicIp)
 
 
 def _az_of_ref(reference: Any, name_of: Any, azs: list[int]) -> int | None:
@@ -128,7 +129,9 @@ def picture(scenario: Scenario, templates: Mapping[str, Any] | None = None) -> P
         text = f"{properties['Protocol']} :{properties['Port']}"
         action = properties["DefaultActions"][0]
         if action.get("Type") == "redirect":
-            text += " (301 to HTTPS)"
+            redirect = action.get("RedirectConfig", {})
+            code = str(redirect.get("StatusCode", "")).removeprefix("HTTP_")
+            text += f" ({code} to {redirect.get('Protocol', '?')})"
         listeners.append(text)
     return Picture(
         vpc_cidr=str(net.parameters[n.VPC_CIDR]),
@@ -139,6 +142,10 @@ def picture(scenario: Scenario, templates: Mapping[str, Any] | None = None) -> P
         load_balancer=_value(svc.resources[s.LOAD_BALANCER]["Properties"]["Type"], svc.parameters),
         listeners=listeners,
         container_port=str(svc.parameters[s.CONTAINER_PORT]),
+        public_ip=svc.resources[s.SERVICE]["Properties"]["NetworkConfiguration"][
+            "AwsvpcConfiguration"
+        ].get("AssignPublicIp")
+        == "ENABLED",
     )
 
 
@@ -199,7 +206,8 @@ def graph(view: Picture) -> graphviz.Digraph:
                         fillcolor="#fff8e1",
                         color="#f9a825",
                     )
-                    private.node(f"task{az}", "Fargate tasks\nno public IP", **_STYLE["task"])
+                    ip = "public IP" if view.public_ip else "no public IP"
+                    private.node(f"task{az}", f"Fargate tasks\n{ip}", **_STYLE["task"])
                     interfaces = [e for e in view.endpoints if e != "s3"]
                     if interfaces:
                         lines = [
