@@ -49,15 +49,13 @@ from troposphere import GetAtt, Ref, Sub, Template, servicecatalog
 from troposphere import iam as iam_resources
 
 from .parts import add_exported_output, add_parameter, suppress
+from .root import FILENAME as ROOT_FILENAME
 from .root import (
-    BUCKET_NAME_PATTERN,
-    DEFAULT_KEY_PREFIX,
-    KEY_PREFIX_PATTERN,
     TEMPLATE_BUCKET_NAME,
     TEMPLATE_KEY_PREFIX,
+    add_template_location_parameters,
     template_url,
 )
-from .root import FILENAME as ROOT_FILENAME
 
 LAYER = "catalog"
 FILENAME = "catalog.yaml"
@@ -85,7 +83,6 @@ OUTPUT_PRODUCT_ID = "ProductId"
 OUTPUT_LAUNCH_ROLE_ARN = "LaunchRoleArn"
 
 GROUP_CATALOG = "Service Catalog"
-GROUP_TEMPLATES = "Template location (where troposphere-fargate publish put the templates)"
 
 # Names CloudFormation gives what a Service Catalog launch creates: stacks SC-<account>-pp-<id>,
 # and roles, log groups ("<stack name>-<logical id>-<suffix>") and buckets (the same, in lower
@@ -183,29 +180,7 @@ def catalog_template(version: str) -> Template:
             "(root.yaml) with a least-privilege launch role"
         )
     )
-    add_parameter(
-        t,
-        TEMPLATE_BUCKET_NAME,
-        group=GROUP_TEMPLATES,
-        label="Template bucket",
-        description="S3 bucket in this region holding the published templates.",
-        Type="String",
-        AllowedPattern=BUCKET_NAME_PATTERN,
-        ConstraintDescription=(
-            "must be an S3 bucket name of 3-63 lower-case letters, digits and hyphens (no dots)"
-        ),
-    )
-    add_parameter(
-        t,
-        TEMPLATE_KEY_PREFIX,
-        group=GROUP_TEMPLATES,
-        label="Template key prefix",
-        description=f"Key prefix of the published templates, ending in / (holds {version}/).",
-        Type="String",
-        Default=DEFAULT_KEY_PREFIX,
-        AllowedPattern=KEY_PREFIX_PATTERN,
-        ConstraintDescription="must be empty or end with /, such as troposphere-fargate/",
-    )
+    add_template_location_parameters(t, version)
     add_parameter(
         t,
         PRINCIPAL_ARN,

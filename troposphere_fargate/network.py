@@ -26,18 +26,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from awacs import logs as awacs_logs
-from awacs import sts
 from awacs.aws import (
     Allow,
-    ArnLike,
     PolicyDocument,
-    Principal,
     Statement,
-    StringEquals,
 )
-from awacs.aws import Condition as PolicyCondition
 from troposphere import (
-    AccountId,
     And,
     Condition,
     Equals,
@@ -76,6 +70,7 @@ from .parts import (
     is_true,
     name_tag,
     no_egress_rule,
+    service_trust,
     suppress,
 )
 
@@ -551,28 +546,9 @@ def _add_flow_logs(t: Template, vpc: ec2.VPC) -> None:
     role = t.add_resource(
         iam.Role(
             FLOW_LOG_ROLE,
-            AssumeRolePolicyDocument=PolicyDocument(
-                Version="2012-10-17",
-                Statement=[
-                    Statement(
-                        Effect=Allow,
-                        Principal=Principal("Service", "vpc-flow-logs.amazonaws.com"),
-                        Action=[sts.AssumeRole],
-                        # Confused-deputy protection: only flow logs of this account and region.
-                        Condition=PolicyCondition(
-                            [
-                                StringEquals("aws:SourceAccount", AccountId),
-                                ArnLike(
-                                    "aws:SourceArn",
-                                    Sub(
-                                        "arn:${AWS::Partition}:ec2:${AWS::Region}:"
-                                        "${AWS::AccountId}:vpc-flow-log/*"
-                                    ),
-                                ),
-                            ]
-                        ),
-                    )
-                ],
+            AssumeRolePolicyDocument=service_trust(
+                "vpc-flow-logs.amazonaws.com",
+                "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:vpc-flow-log/*",
             ),
             Policies=[
                 iam.Policy(

@@ -6,7 +6,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from troposphere import AWSObject, Equals, Export, Output, Parameter, Ref, Sub, Tags, Template, ec2
+from awacs import sts
+from awacs.aws import Allow, ArnLike, PolicyDocument, Principal, Statement, StringEquals
+from awacs.aws import Condition as PolicyCondition
+from troposphere import (
+    AccountId,
+    AWSObject,
+    Equals,
+    Export,
+    Output,
+    Parameter,
+    Ref,
+    Sub,
+    Tags,
+    Template,
+    ec2,
+)
 
 R = TypeVar("R", bound=AWSObject)
 
@@ -89,6 +104,30 @@ def add_switch_parameter(
 def is_true(parameter: str) -> Equals:
     """Condition expression: the switch parameter is ``true``."""
     return Equals(Ref(parameter), TRUE)
+
+
+def service_trust(service: str, source_arn: str) -> PolicyDocument:
+    """A role trust policy for an AWS service acting for this account only.
+
+    ``aws:SourceAccount`` and ``aws:SourceArn`` (``source_arn`` is an ``Fn::Sub`` pattern) keep
+    the service from assuming the role on behalf of someone else (the confused deputy).
+    """
+    return PolicyDocument(
+        Version="2012-10-17",
+        Statement=[
+            Statement(
+                Effect=Allow,
+                Principal=Principal("Service", service),
+                Action=[sts.AssumeRole],
+                Condition=PolicyCondition(
+                    [
+                        StringEquals("aws:SourceAccount", AccountId),
+                        ArnLike("aws:SourceArn", Sub(source_arn)),
+                    ]
+                ),
+            )
+        ],
+    )
 
 
 def no_egress_rule() -> ec2.SecurityGroupRule:

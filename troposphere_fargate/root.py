@@ -87,21 +87,10 @@ def template_url(version: str, filename: str) -> Sub:
     )
 
 
-def root_template(children: Mapping[str, Mapping[str, Any]], version: str) -> Template:
-    """Build the root layer from the rendered child templates (layer name -> template dict).
-
-    ``version`` is the version folder the nested templates are published under. Raises
-    :class:`WiringError` when the children cannot be combined.
-    """
-    _check_wiring(children)
-    t = Template(
-        Description=(
-            "Fargate service without public IPs, in a new VPC: nests the network and service "
-            "templates and wires the network's outputs into the service"
-        )
-    )
+def add_template_location_parameters(template: Template, version: str) -> None:
+    """``TemplateBucketName`` and ``TemplateKeyPrefix``: where the published templates are."""
     add_parameter(
-        t,
+        template,
         TEMPLATE_BUCKET_NAME,
         group=GROUP_TEMPLATES,
         label="Template bucket",
@@ -116,7 +105,7 @@ def root_template(children: Mapping[str, Mapping[str, Any]], version: str) -> Te
         ),
     )
     add_parameter(
-        t,
+        template,
         TEMPLATE_KEY_PREFIX,
         group=GROUP_TEMPLATES,
         label="Template key prefix",
@@ -129,6 +118,22 @@ def root_template(children: Mapping[str, Mapping[str, Any]], version: str) -> Te
         AllowedPattern=KEY_PREFIX_PATTERN,
         ConstraintDescription="must be empty or end with /, such as troposphere-fargate/",
     )
+
+
+def root_template(children: Mapping[str, Mapping[str, Any]], version: str) -> Template:
+    """Build the root layer from the rendered child templates (layer name -> template dict).
+
+    ``version`` is the version folder the nested templates are published under. Raises
+    :class:`WiringError` when the children cannot be combined.
+    """
+    _check_wiring(children)
+    t = Template(
+        Description=(
+            "Fargate service without public IPs, in a new VPC: nests the network and service "
+            "templates and wires the network's outputs into the service"
+        )
+    )
+    add_template_location_parameters(t, version)
 
     stacks: dict[str, cloudformation.Stack] = {}
     for logical_id, layer, filename in CHILDREN:

@@ -31,7 +31,7 @@ from typing import Any
 from awacs import ecr as awacs_ecr
 from awacs import logs as awacs_logs
 from awacs import s3 as awacs_s3
-from awacs import ssmmessages, sts
+from awacs import ssmmessages
 from awacs.aws import (
     Allow,
     ArnLike,
@@ -81,6 +81,7 @@ from .parts import (
     is_true,
     name_tag,
     no_egress_rule,
+    service_trust,
     suppress,
 )
 
@@ -722,25 +723,8 @@ def _add_conditions(t: Template) -> None:
 
 
 def _ecs_tasks_trust() -> PolicyDocument:
-    return PolicyDocument(
-        Version="2012-10-17",
-        Statement=[
-            Statement(
-                Effect=Allow,
-                Principal=Principal("Service", "ecs-tasks.amazonaws.com"),
-                Action=[sts.AssumeRole],
-                # Confused-deputy protection: only ECS tasks of this account.
-                Condition=PolicyCondition(
-                    [
-                        StringEquals("aws:SourceAccount", AccountId),
-                        ArnLike(
-                            "aws:SourceArn",
-                            Sub("arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:*"),
-                        ),
-                    ]
-                ),
-            )
-        ],
+    return service_trust(
+        "ecs-tasks.amazonaws.com", "arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:*"
     )
 
 
