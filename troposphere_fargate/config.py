@@ -74,6 +74,18 @@ def _fail(owner: str, name: str, value: object, why: str) -> ConfigError:
     return ConfigError(f"{owner}.{name}={value!r}: {why}")
 
 
+def _check_retention(owner: str, name: str, value: object) -> None:
+    """A log retention default must be one the templates offer: a year or more."""
+    if not _is_int(value) or value not in LOG_RETENTION_DAYS:
+        raise _fail(
+            owner,
+            name,
+            value,
+            "must be a CloudWatch Logs retention period of a year or more: "
+            + ", ".join(map(str, LOG_RETENTION_DAYS)),
+        )
+
+
 def _network(owner: str, name: str, value: object, min_prefix: int) -> ipaddress.IPv4Network:
     if not isinstance(value, str):
         raise _fail(owner, name, value, "expected an IPv4 CIDR string such as '10.0.0.0/16'")
@@ -152,17 +164,9 @@ class NetworkConfig:
                 "needs default_vpc_endpoints=True: without NAT gateways or endpoints the tasks "
                 "cannot pull their image",
             )
-        if (
-            not _is_int(self.default_flow_log_retention_days)
-            or self.default_flow_log_retention_days not in LOG_RETENTION_DAYS
-        ):
-            raise _fail(
-                owner,
-                "default_flow_log_retention_days",
-                self.default_flow_log_retention_days,
-                "must be a CloudWatch Logs retention period of a year or more: "
-                + ", ".join(map(str, LOG_RETENTION_DAYS)),
-            )
+        _check_retention(
+            owner, "default_flow_log_retention_days", self.default_flow_log_retention_days
+        )
         self._validate_endpoints(owner)
         self._validate_cidrs(owner)
 
@@ -328,17 +332,7 @@ class ServiceConfig:
             )
         if not _is_int(self.default_cpu_target) or not 10 <= self.default_cpu_target <= 90:
             raise _fail(owner, "default_cpu_target", self.default_cpu_target, "must be 10-90")
-        if (
-            not _is_int(self.default_log_retention_days)
-            or self.default_log_retention_days not in LOG_RETENTION_DAYS
-        ):
-            raise _fail(
-                owner,
-                "default_log_retention_days",
-                self.default_log_retention_days,
-                "must be a CloudWatch Logs retention period of a year or more: "
-                + ", ".join(map(str, LOG_RETENTION_DAYS)),
-            )
+        _check_retention(owner, "default_log_retention_days", self.default_log_retention_days)
         if not isinstance(self.tls_policy, str) or not self.tls_policy.startswith(
             "ELBSecurityPolicy-TLS13-"
         ):

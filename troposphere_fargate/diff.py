@@ -19,6 +19,7 @@ intrinsic function whose outcome depends on parameters, the finding says "may re
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -104,18 +105,21 @@ def _has_intrinsic(value: Any) -> bool:
     return False
 
 
-def _create_only(resource_type: str) -> list[tuple[str, ...]]:
+@functools.cache
+def _create_only(resource_type: str) -> tuple[tuple[str, ...], ...]:
+    """Property paths of a type that cannot change without replacement (asked once per type:
+    the knock-on pass asks again for every resource on every round)."""
     from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
 
     try:
         schema = PROVIDER_SCHEMA_MANAGER.get_resource_schema("us-east-1", resource_type).schema
     except Exception:  # an unknown type: nothing can be said, so nothing is claimed
-        return []
-    return [
+        return ()
+    return tuple(
         tuple(pointer.split("/")[2:])
         for pointer in schema.get("createOnlyProperties", [])
         if pointer.startswith("/properties/")
-    ]
+    )
 
 
 def _get(properties: Mapping[str, Any], path: tuple[str, ...]) -> Any:
@@ -209,32 +213,23 @@ def _knock_on(
             for path in _create_only(resource.get("Type", "")):
                 refers |= _refs(_get(properties, path))
             causes = sorted(refers & replaced)
-            if causes:
-                replaced.add(name)
-                settled = False
-                findings.append(
-                    Finding(
-                        template,
-                        DESTRUCTIVE if resource.get("Type") in STATEFUL_TYPES else SAFE,
-                        f"resource {name}",
-                        f"replaced too: a create-only property refers to {', '.join(causes)}, "
-                        "which is replaced",
-                    )
-                )
-                continue
             defaults = sorted(refers & new_defaults)
-            if defaults:
-                replaced.add(name)
-                settled = False
-                findings.append(
-                    Finding(
-                        template,
-                        DESTRUCTIVE if resource.get("Type") in STATEFUL_TYPES else SAFE,
-                        f"resource {name}",
-                        f"may replace: a create-only property uses {', '.join(defaults)}, whose "
-                        "default changed (stacks that kept the default)",
-                    )
+            if causes:
+                why = (
+                    f"replaced too: a create-only property refers to {', '.join(causes)}, "
+                    "which is replaced"
                 )
+            elif defaults:
+                why = (
+                    f"may replace: a create-only property uses {', '.join(defaults)}, whose "
+                    "default changed (stacks that kept the default)"
+                )
+            else:
+                continue
+            replaced.add(name)
+            settled = False
+            severity = DESTRUCTIVE if resource.get("Type") in STATEFUL_TYPES else SAFE
+            findings.append(Finding(template, severity, f"resource {name}", why))
     for name in sorted(set(old_resources) & set(new_resources)):
         condition = new_resources[name].get("Condition")
         same = old_resources[name].get("Condition") == condition
