@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """Fetch the policy tools the checks need into .cache/ (ignored by git), pinned and verified.
 
-    python scripts/fetch_policy_tools.py [--guard] [--checkov]     (default: both)
+    python scripts/fetch_policy_tools.py [--guard] [--checkov] [--taskcat]   (default: all)
 
 - cfn-guard 3.1.1 and AWS Control Tower's 237 proactive-control rules, from the npm package
   @cdklabs/cdk-validator-cfnguard 0.0.62 (``npm pack``; its sha256 is checked before it is
   unpacked), into .cache/cfn-guard/.
 - checkov, in a virtual environment of its own (.cache/checkov-venv/): it pins an old boto3
   that must not meet this project's.
+
+- taskcat's wheel (pure Python, its sha256 checked; its dependencies are not installed), whose
+  ``taskcat/cfg/config_schema.json`` checks the project's ``.taskcat.yml``, into .cache/taskcat/.
 
 Each part is skipped when already there, so the tests can call this every time.
 """
@@ -33,6 +36,11 @@ GUARD_PACKAGE = "@cdklabs/cdk-validator-cfnguard"
 GUARD_PACKAGE_VERSION = "0.0.62"
 GUARD_PACKAGE_SHA256 = "660c14562d4c79d524d0623d80d494e41797acae9da23ecb10915d7f66ada80c"
 GUARD_HOME = CACHE / "cfn-guard"
+
+TASKCAT_VERSION = "0.9.58"
+TASKCAT_WHEEL = f"taskcat-{TASKCAT_VERSION}-py3-none-any.whl"
+TASKCAT_SHA256 = "b6da1fa0e394a5cec55f119dd378666c1e0a7d5b925e5f4bbb6a154c1bbdadfe"
+TASKCAT_HOME = CACHE / "taskcat"
 
 CHECKOV_VERSION = "3.3.30"
 CHECKOV_HOME = CACHE / "checkov-venv"
@@ -102,6 +110,26 @@ def fetch_guard() -> Path:
     return binary
 
 
+def fetch_taskcat() -> Path:
+    """taskcat's wheel, downloaded without its dependencies and verified."""
+    wheel = TASKCAT_HOME / TASKCAT_WHEEL
+    if wheel.is_file() and hashlib.sha256(wheel.read_bytes()).hexdigest() == TASKCAT_SHA256:
+        return wheel
+    TASKCAT_HOME.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=TASKCAT_HOME) as scratch:
+        subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--dest", scratch,
+             f"taskcat=={TASKCAT_VERSION}"],
+            check=True,
+        )  # fmt: skip
+        downloaded = Path(scratch) / TASKCAT_WHEEL
+        digest = hashlib.sha256(downloaded.read_bytes()).hexdigest()
+        if digest != TASKCAT_SHA256:
+            raise SystemExit(f"{TASKCAT_WHEEL}: sha256 {digest}, expected {TASKCAT_SHA256}")
+        downloaded.replace(wheel)
+    return wheel
+
+
 def _installed_checkov() -> str | None:
     binary = checkov_binary()
     if not binary.is_file():
@@ -128,13 +156,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--guard", action="store_true", help="cfn-guard and its rules only")
     parser.add_argument("--checkov", action="store_true", help="checkov only")
+    parser.add_argument("--taskcat", action="store_true", help="taskcat's config schema only")
     args = parser.parse_args()
     CACHE.mkdir(exist_ok=True)
-    both = not (args.guard or args.checkov)
-    if args.guard or both:
+    every = not (args.guard or args.checkov or args.taskcat)
+    if args.guard or every:
         print(fetch_guard())
-    if args.checkov or both:
+    if args.checkov or every:
         print(fetch_checkov())
+    if args.taskcat or every:
+        print(fetch_taskcat())
     return 0
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from troposphere_fargate import __version__, build, render
+from troposphere_fargate import __version__, build, regions, render
 from troposphere_fargate.build import (
     LAYERS,
     MANIFEST,
@@ -241,9 +241,61 @@ def test_lint_ignores_cfnlintrc_files(tmp_path, monkeypatch):
     assert any(f.rule == "E3002" for f in lint_templates({"broken.yaml": broken}))
 
 
-# Regions without AWS Service Catalog, where catalog.yaml cannot deploy (cfn-lint E3006); the
-# README says so.
-NO_SERVICE_CATALOG = ("ap-east-2", "ap-southeast-5", "ap-southeast-7", "mx-central-1")
+NO_SERVICE_CATALOG = regions.NO_SERVICE_CATALOG
+
+
+def test_the_claimed_regions_are_every_commercial_china_and_govcloud_region_cfn_lint_knows():
+    # A region AWS opens (and cfn-lint learns) fails here until it is claimed and checked.
+    from cfnlint.helpers import REGIONS
+
+    other_partitions = ("us-iso", "eu-isoe", "eusc-")
+    assert sorted(regions.CLAIMED_REGIONS) == sorted(
+        r for r in REGIONS if not r.startswith(other_partitions)
+    )
+
+
+def test_every_template_names_the_regions_it_is_linted_for_in_its_metadata(files):
+    for layer in LAYERS:
+        metadata = render.from_yaml(files[layer.filename])["Metadata"]
+        claimed = metadata["cfn-lint"]["config"]["regions"]
+        expected = regions.supported(NO_SERVICE_CATALOG if layer.name == "catalog" else ())
+        assert claimed == list(expected), layer.filename
+
+
+def test_lint_checks_every_region_a_template_names_in_its_metadata():
+    def portfolio(where: list[str]) -> str:
+        return render.to_yaml(
+            {
+                "Metadata": {"cfn-lint": {"config": {"regions": where}}},
+                "Resources": {
+                    "P": {
+                        "Type": "AWS::ServiceCatalog::Portfolio",
+                        "Properties": {"DisplayName": "p", "ProviderName": "p"},
+                    }
+                },
+            }
+        )
+
+    findings = lint_templates({"t.yaml": portfolio(["eu-west-1", "mx-central-1", "ap-east-2"])})
+    assert {(f.rule, f.message.rsplit("'", 2)[1]) for f in findings} == {
+        ("E3006", "mx-central-1"),
+        ("E3006", "ap-east-2"),
+    }
+    assert lint_templates({"t.yaml": portfolio(["eu-west-1", "cn-north-1"])}) == []
+
+
+def test_a_plain_cfn_lint_run_lints_the_committed_templates_in_every_claimed_region():
+    """Users who run cfn-lint themselves, without --regions, get the same check as the build."""
+    folder = COMMITTED / __version__
+    cfn_lint = Path(sys.executable).parent / "cfn-lint"  # the console script, as users run it
+    templates = sorted(map(str, folder.glob("*.yaml")))
+    result = subprocess.run(
+        [str(cfn_lint), "-c", "I", "--", *templates],
+        capture_output=True,
+        text=True,
+        env={k: v for k, v in os.environ.items() if not k.startswith("AWS_")},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_committed_templates_lint_clean_in_every_region():

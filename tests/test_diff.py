@@ -18,6 +18,7 @@ from troposphere_fargate.diff import (
     SAFE,
     Finding,
     diff,
+    diff_stacks,
     diff_template,
     load_side,
     unexplained,
@@ -395,3 +396,138 @@ def test_the_gate_on_two_shipped_versions(tmp_path):
     findings = diff(load_side("0.1.0", tmp_path), load_side("0.2.0", tmp_path))
     assert [f.subject for f in unexplained(findings, "## 0.2.0\n", "0.2.0")] == ["resource Subnet"]
     assert unexplained(findings, "## 0.2.0\n- `Subnet` moves to a new range\n", "0.2.0") == []
+
+
+# --- Running stacks: parameter values decide -----------------------------------------------
+
+
+def shipped(version: str) -> dict[str, dict[str, Any]]:
+    return load_side(version, REPO / "templates")
+
+
+def test_changing_the_load_balancer_type_replaces_it_and_says_the_protected_one_stays():
+    # Type is create-only ("Update requires: Replacement", AWS::ElasticLoadBalancingV2::
+    # LoadBalancer). When CloudFormation cannot delete the old resource it "removes the old
+    # resource from the stack and continues updating the stack" and ends UPDATE_COMPLETE
+    # (CloudFormation User Guide, troubleshooting, "Resource removed from stack but not
+    # deleted"): with deletion protection on, the old load balancer keeps running and billing.
+    findings = diff_stacks(
+        shipped(__version__), shipped(__version__), changes={"LoadBalancerType": "network"}
+    )
+    (balancer,) = [
+        f for f in findings if f.subject == "resource LoadBalancer" and "Type" in f.change
+    ]
+    assert balancer.template == "service.yaml" and balancer.severity == DESTRUCTIVE
+    assert balancer.change.startswith("Type replaces")
+    assert "has deletion protection on" in balancer.change
+    assert "leaves it running and billing" in balancer.change
+    assert "DeletionProtection=false first" in balancer.change
+    protection_off = diff_stacks(
+        shipped(__version__),
+        shipped(__version__),
+        running={"DeletionProtection": "false"},
+        changes={"LoadBalancerType": "network"},
+    )
+    (balancer,) = [
+        f for f in protection_off if f.subject == "resource LoadBalancer" and "Type" in f.change
+    ]
+    assert "deletion protection" not in balancer.change
+
+
+def test_a_template_diff_says_a_parameter_decides_the_protection():
+    def edit(t):
+        t["Resources"]["Balancer"] = {
+            "Type": "AWS::ElasticLoadBalancingV2::LoadBalancer",
+            "Properties": {
+                "Type": "network",
+                "LoadBalancerAttributes": [
+                    {"Key": "deletion_protection.enabled", "Value": {"Ref": "Mode"}}
+                ],
+            },
+        }
+
+    old = copy.deepcopy(BASE)
+    edit(old)
+    new = copy.deepcopy(old)
+    new["Resources"]["Balancer"]["Properties"]["Type"] = "application"
+    (finding,) = diff_template("t.yaml", old, new)
+    assert "may have (a parameter decides) deletion protection on" in finding.change
+
+
+def test_a_default_0_1_0_stack_upgrades_without_replacing_anything():
+    """0.2.0 changes every subnet's AvailabilityZone expression and the ECR endpoints' names,
+    so the template diff says "may replace"; for a stack that left AvailabilityZones empty in a
+    commercial region both resolve to what 0.1.0 had, and the update replaces nothing."""
+    findings = diff_stacks(shipped("0.1.0"), shipped("0.2.0"))
+    assert [f for f in findings if f.severity != SAFE] == []
+    assert "resource S3GatewayEndpoint: added (AWS::EC2::VPCEndpoint)" in [
+        f"{f.subject}: {f.change}" for f in findings
+    ]
+    for region in ("us-gov-west-1", "eu-west-1"):
+        running = {"NatGateways": "None", "VpcEndpoints": "true"}
+        assert [
+            f
+            for f in diff_stacks(shipped("0.1.0"), shipped("0.2.0"), running, region=region)
+            if f.severity != SAFE
+        ] == []
+
+
+def test_in_china_the_ecr_endpoints_get_their_right_names():
+    running = {"NatGateways": "None", "VpcEndpoints": "true"}
+    findings = diff_stacks(shipped("0.1.0"), shipped("0.2.0"), running, region="cn-north-1")
+    replaced = sorted(f.subject for f in findings if "ServiceName replaces" in f.change)
+    assert replaced == ["resource EcrApiEndpoint", "resource EcrDkrEndpoint"]
+
+
+def test_what_only_may_be_replaced_makes_its_dependants_only_possibly_replaced():
+    findings = diff(shipped("0.1.0"), shipped("0.2.0"))
+    changes = {f.subject: f.change for f in findings if f.template == "network.yaml"}
+    assert changes["resource PublicSubnet1"].startswith("AvailabilityZone may replace")
+    assert changes["resource NatGateway1"] == (
+        "may be replaced too: a create-only property refers to PublicSubnet1, which may be replaced"
+    )
+
+
+def test_pinning_zones_on_a_running_stack_is_reported_as_replacing_its_subnets():
+    findings = diff_stacks(
+        shipped(__version__),
+        shipped(__version__),
+        changes={"AvailabilityZones": "us-east-1b,us-east-1a"},
+    )
+    # Whether the region's first zones are those pinned depends on the account: "may".
+    subnets = {f"resource {tier}Subnet{az}" for tier in ("Public", "Private") for az in (1, 2)}
+    assert {f.subject for f in findings if "AvailabilityZone may replace" in f.change} == subnets
+    repinned = diff_stacks(
+        shipped(__version__),
+        shipped(__version__),
+        running={"AvailabilityZones": "us-east-1a,us-east-1b"},
+        changes={"AvailabilityZones": "us-east-1b,us-east-1a"},
+    )
+    assert {f.subject for f in repinned if "AvailabilityZone replaces" in f.change} == subnets
+
+
+def test_command_compares_running_stacks(capsys):
+    assert cli.main(["diff", __version__, __version__, "--set", "LoadBalancerType=network"]) == 1
+    out = capsys.readouterr().out
+    assert "destructive  resource LoadBalancer: Type replaces" in out
+    assert (
+        cli.main(["diff", __version__, __version__, "--set", "CapacityProvider=FARGATE_SPOT"]) == 0
+    )
+    assert "CapacityStrategy" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--set", "LoadBalancerType"], "'LoadBalancerType' is not KEY=VALUE"),
+        (["--set", "Nope=1"], "no template declares the parameter(s) Nope"),
+        (
+            ["--set", "LoadBalancerType=gateway"],
+            "LoadBalancerType='gateway' is not one of the allowed",
+        ),
+    ],
+)
+def test_command_refuses_bad_parameter_values_in_one_line(arguments, message, capsys):
+    assert cli.main(["diff", __version__, __version__, *arguments]) == 1
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1

@@ -7,20 +7,24 @@ what a stack would contain, not only what the YAML says.
 
 from __future__ import annotations
 
+import copy
 import ipaddress
 import itertools
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.support import dangling_refs, props
+from tests.support import compute, dangling_refs, props
+from troposphere_fargate import endpoints, render
 from troposphere_fargate import network as n
-from troposphere_fargate.config import NetworkConfig
-from troposphere_fargate.evaluate import Deployment, RuleError, deployed
+from troposphere_fargate.config import KNOWN_INTERFACE_ENDPOINTS, ConfigError, NetworkConfig
+from troposphere_fargate.evaluate import Deployment, ParameterError, RuleError, deployed
 from troposphere_fargate.network import network_template
 
+REPO = Path(__file__).resolve().parent.parent
 AZ_COUNTS = ("2", "3")
 NAT_MODES = ("PerAz", "Single", "None")
 
@@ -68,8 +72,96 @@ def test_subnets_of_one_tier_are_in_distinct_azs_picked_with_getazs(network, azs
         assert zones == [{"Fn::Select": [index, {"Fn::GetAZs": ""}]} for index in range(int(azs))]
 
 
+REGION_ZONES = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]  # what Fn::GetAZs returns, say
+
+
+def zones(stack: Deployment, azs: int) -> dict[str, str]:
+    """Each subnet's Availability Zone, computed as CloudFormation would."""
+    pinned = stack.parameters.get(n.AVAILABILITY_ZONES, "")  # 0.1.0 had no such parameter
+    values = {
+        n.AVAILABILITY_ZONES: pinned.split(",") if pinned else [],
+        "Fn::GetAZs": REGION_ZONES,
+    }
+    return {
+        name_of(az): compute(props(stack.resources[name_of(az)])["AvailabilityZone"], values)
+        for name_of in (n.public_subnet, n.private_subnet)
+        for az in range(1, azs + 1)
+    }
+
+
+def test_availability_zones_can_be_pinned_and_are_automatic_by_default(network):
+    # A typed List<AWS::EC2::AvailabilityZone::Name> would show a picker, but CloudFormation
+    # accepts no empty value for AWS-specific parameter types (cfn-language-discussion#116), so
+    # every stack would have to pick: a plain list keeps "automatic" the easy default.
+    parameter = network["Parameters"][n.AVAILABILITY_ZONES]
+    assert parameter["Type"] == "CommaDelimitedList"
+    assert parameter["Default"] == ""
+    for good in ("eu-west-1a", "us-gov-west-1b", "cn-northwest-1c", "ap-southeast-5a", ""):
+        assert re.fullmatch(parameter["AllowedPattern"], good), good
+    for bad in ("eu-west-1", "EU-WEST-1A", "use1-az1", "eu-west-1a ", "us-east-1-bos-1a"):
+        assert not re.fullmatch(parameter["AllowedPattern"], bad), bad
+    deploy(network, AvailabilityZones="eu-west-1b,eu-west-1a")
+    with pytest.raises(ParameterError, match="AvailabilityZones"):
+        deploy(network, AvailabilityZones="eu-west-1b,west")
+
+
+@pytest.mark.parametrize("azs", [2, 3])
+def test_pinned_zones_are_used_as_given_in_order(network, azs):
+    stack = deploy(
+        network, NumberOfAzs=str(azs), AvailabilityZones="eu-west-1c,eu-west-1a,eu-west-1b"
+    )
+    expected = ["eu-west-1c", "eu-west-1a", "eu-west-1b"][:azs]
+    assert list(zones(stack, azs).values()) == expected * 2  # public 1..N, then private 1..N
+
+
+@pytest.mark.parametrize("azs", [2, 3])
+def test_without_pinned_zones_the_regions_first_zones_are_used(network, azs):
+    assert list(zones(deploy(network, NumberOfAzs=str(azs)), azs).values()) == (
+        REGION_ZONES[:azs] * 2
+    )
+
+
+@pytest.mark.parametrize("pinned", ["", "eu-west-1c,eu-west-1b,eu-west-1a"])
+def test_no_subnet_moves_when_unrelated_parameters_change(network, pinned):
+    seen = set()
+    for azs, nat, interfaces, days in itertools.product(
+        AZ_COUNTS, NAT_MODES, ("true", "false"), ("365", "3653")
+    ):
+        if nat == "None" and interfaces == "false":
+            continue
+        stack = deploy(
+            network,
+            AvailabilityZones=pinned,
+            NumberOfAzs=azs,
+            NatGateways=nat,
+            VpcEndpoints=interfaces,
+            FlowLogRetentionDays=days,
+        )
+        placed = zones(stack, int(azs))
+        # Subnets of AZs 1 and 2 exist in every stack; AZ 3's only with three zones.
+        seen.add(
+            tuple(
+                placed[name_of(az)]
+                for name_of in (n.public_subnet, n.private_subnet)
+                for az in (1, 2)
+            )
+        )
+    assert len(seen) == 1
+
+
+def test_stacks_of_0_1_0_keep_every_subnet_in_its_zone_on_upgrade(network):
+    """0.1.0 placed subnet N in the Nth zone of Fn::GetAZs; with AvailabilityZones left empty
+    this version resolves to the very same zone, so the upgrade replaces no subnet."""
+    previous = render.from_yaml((REPO / "templates" / "0.1.0" / "network.yaml").read_text())
+    for azs in (2, 3):
+        before = zones(deploy(previous, NumberOfAzs=str(azs)), azs)
+        assert before == zones(deploy(network, NumberOfAzs=str(azs)), azs)
+
+
 def test_no_availability_zone_is_hard_coded(network):
-    assert not re.search(r"\b[a-z]{2}(-gov)?-[a-z]+-\d[a-z]\b", json.dumps(network))
+    # Zone names appear only as examples in the AvailabilityZones parameter's description.
+    deployed_parts = {k: v for k, v in network.items() if k not in ("Parameters", "Metadata")}
+    assert not re.search(r"\b[a-z]{2}(-gov)?-[a-z]+-\d[a-z]\b", json.dumps(deployed_parts))
 
 
 def test_template_does_not_use_fn_cidr(network):
@@ -228,7 +320,7 @@ def test_rule_rejects_no_nat_gateways_without_vpc_endpoints(network):
 )
 def test_rule_accepts_every_other_combination(network, nat, endpoints):
     stack = deploy(network, NatGateways=nat, VpcEndpoints=endpoints)
-    assert (n.S3_GATEWAY_ENDPOINT in stack.resources) is (endpoints == "true")
+    assert (n.interface_endpoint("ecr.api") in stack.resources) is (endpoints == "true")
 
 
 def test_rule_message_speaks_to_a_console_user(network):
@@ -244,15 +336,27 @@ def test_rule_message_speaks_to_a_console_user(network):
 # --- VPC endpoints -----------------------------------------------------------------------------
 
 
-def test_vpc_endpoints_are_off_by_default(network):
+def test_interface_endpoints_are_off_by_default(network):
     assert network["Parameters"][n.VPC_ENDPOINTS]["Default"] == "false"
-    assert deploy(network).of_type("AWS::EC2::VPCEndpoint") == {}
+    assert list(deploy(network).of_type("AWS::EC2::VPCEndpoint")) == [n.S3_GATEWAY_ENDPOINT]
     assert n.VPC_ENDPOINT_SECURITY_GROUP not in deploy(network).resources
 
 
+@pytest.mark.parametrize(("nat", "endpoints"), [("PerAz", "false"), ("Single", "false")])
+def test_the_free_s3_gateway_endpoint_exists_whatever_vpc_endpoints_says(network, nat, endpoints):
+    # Image layers come from S3. Without a gateway endpoint, every pull through a NAT gateway
+    # pays its data processing charge ($0.045/GB): aws/copilot-cli#5167 reports 122 GB of NAT
+    # traffic in a day from ECR pulls. The VPC user guide's NAT gateway page recommends the
+    # gateway endpoint to avoid that charge; the endpoint itself costs nothing.
+    stack = deploy(network, NatGateways=nat, VpcEndpoints=endpoints)
+    assert "Condition" not in network["Resources"][n.S3_GATEWAY_ENDPOINT]
+    assert props(stack.resources[n.S3_GATEWAY_ENDPOINT])["VpcEndpointType"] == "Gateway"
+
+
 @pytest.mark.parametrize("azs", AZ_COUNTS)
-def test_s3_gateway_endpoint_serves_every_private_route_table(network, azs):
-    stack = deploy(network, NumberOfAzs=azs, VpcEndpoints="true")
+@pytest.mark.parametrize("endpoints", ["true", "false"])
+def test_s3_gateway_endpoint_serves_every_private_route_table(network, azs, endpoints):
+    stack = deploy(network, NumberOfAzs=azs, VpcEndpoints=endpoints)
     s3 = props(stack.resources[n.S3_GATEWAY_ENDPOINT])
     assert s3["VpcEndpointType"] == "Gateway"
     assert s3["ServiceName"] == {"Fn::Sub": "com.amazonaws.${AWS::Region}.s3"}
@@ -276,6 +380,84 @@ def test_interface_endpoints_with_private_dns_sit_in_every_private_subnet(networ
             {"Ref": n.private_subnet(az)} for az in range(1, int(azs) + 1)
         ]
         assert endpoint["SecurityGroupIds"] == [{"Ref": n.VPC_ENDPOINT_SECURITY_GROUP}]
+
+
+# In the China regions ECR's endpoints are cn.com.amazonaws.<region>.ecr.api and .ecr.dkr, while
+# logs, ssm and secretsmanager (and S3's gateway endpoint) keep com.amazonaws: AWS CDK's
+# VPC_ENDPOINT_SERVICE_EXCEPTIONS, describe-vpc-endpoint-services in aws/aws-cdk#25329, and the
+# CloudFormation error in aws/aws-cdk#9864 ("The Vpc Endpoint Service
+# 'com.amazonaws.cn-north-1.ecr.dkr' does not exist"). GovCloud keeps com.amazonaws.
+ENDPOINT_NAMES = {
+    ("aws", "eu-west-1"): {
+        "EcrApiEndpoint": "com.amazonaws.eu-west-1.ecr.api",
+        "EcrDkrEndpoint": "com.amazonaws.eu-west-1.ecr.dkr",
+        "LogsEndpoint": "com.amazonaws.eu-west-1.logs",
+        "SecretsmanagerEndpoint": "com.amazonaws.eu-west-1.secretsmanager",
+        "SsmEndpoint": "com.amazonaws.eu-west-1.ssm",
+        "S3GatewayEndpoint": "com.amazonaws.eu-west-1.s3",
+    },
+    ("aws-cn", "cn-north-1"): {
+        "EcrApiEndpoint": "cn.com.amazonaws.cn-north-1.ecr.api",
+        "EcrDkrEndpoint": "cn.com.amazonaws.cn-north-1.ecr.dkr",
+        "LogsEndpoint": "com.amazonaws.cn-north-1.logs",
+        "SecretsmanagerEndpoint": "com.amazonaws.cn-north-1.secretsmanager",
+        "SsmEndpoint": "com.amazonaws.cn-north-1.ssm",
+        "S3GatewayEndpoint": "com.amazonaws.cn-north-1.s3",
+    },
+    ("aws-cn", "cn-northwest-1"): {
+        "EcrApiEndpoint": "cn.com.amazonaws.cn-northwest-1.ecr.api",
+        "EcrDkrEndpoint": "cn.com.amazonaws.cn-northwest-1.ecr.dkr",
+        "LogsEndpoint": "com.amazonaws.cn-northwest-1.logs",
+        "SecretsmanagerEndpoint": "com.amazonaws.cn-northwest-1.secretsmanager",
+        "SsmEndpoint": "com.amazonaws.cn-northwest-1.ssm",
+        "S3GatewayEndpoint": "com.amazonaws.cn-northwest-1.s3",
+    },
+    ("aws-us-gov", "us-gov-west-1"): {
+        "EcrApiEndpoint": "com.amazonaws.us-gov-west-1.ecr.api",
+        "EcrDkrEndpoint": "com.amazonaws.us-gov-west-1.ecr.dkr",
+        "LogsEndpoint": "com.amazonaws.us-gov-west-1.logs",
+        "SecretsmanagerEndpoint": "com.amazonaws.us-gov-west-1.secretsmanager",
+        "SsmEndpoint": "com.amazonaws.us-gov-west-1.ssm",
+        "S3GatewayEndpoint": "com.amazonaws.us-gov-west-1.s3",
+    },
+}
+
+
+@pytest.mark.parametrize(("partition", "region"), sorted(ENDPOINT_NAMES))
+def test_endpoint_service_names_are_right_in_each_partition(network, partition, region):
+    pseudo = {"AWS::Partition": partition, "AWS::Region": region}
+    stack = deployed(network, {n.VPC_ENDPOINTS: "true"}, pseudo)
+    names = {
+        name: compute(props(resource)["ServiceName"], {"AWS::Region": region})
+        for name, resource in stack.of_type("AWS::EC2::VPCEndpoint").items()
+    }
+    assert names == ENDPOINT_NAMES[(partition, region)]
+
+
+def test_every_interface_endpoint_the_config_offers_is_named_by_the_table():
+    config = NetworkConfig(interface_endpoints=KNOWN_INTERFACE_ENDPOINTS)
+    assert endpoints.check_template(network_template(config).to_dict()) == []
+
+
+def test_the_endpoint_check_catches_a_name_that_is_wrong_in_china(network):
+    broken = copy.deepcopy(network)
+    ecr = broken["Resources"]["EcrDkrEndpoint"]["Properties"]
+    ecr["ServiceName"] = {"Fn::Sub": "com.amazonaws.${AWS::Region}.ecr.dkr"}  # 0.1.0's name
+    assert endpoints.check_template(broken) == [
+        "EcrDkrEndpoint: com.amazonaws.cn-north-1.ecr.dkr in cn-north-1, expected "
+        "cn.com.amazonaws.cn-north-1.ecr.dkr",
+        "EcrDkrEndpoint: com.amazonaws.cn-northwest-1.ecr.dkr in cn-northwest-1, expected "
+        "cn.com.amazonaws.cn-northwest-1.ecr.dkr",
+    ]
+    ecr["ServiceName"] = {"Fn::Sub": "com.amazonaws.${AWS::Region}.ecr.pull"}
+    assert endpoints.check_template(broken) == [
+        "EcrDkrEndpoint: interface endpoint service 'ecr.pull' is not in the endpoint table"
+    ]
+
+
+def test_an_endpoint_outside_the_table_cannot_be_configured():
+    with pytest.raises(ConfigError, match="unknown service"):
+        NetworkConfig(interface_endpoints=("ecr.api", "ecr.dkr", "logs", "sagemaker.api"))
 
 
 def test_endpoint_security_group_admits_only_https_from_the_vpc_and_sends_nothing(network):

@@ -121,20 +121,52 @@ def test_readme_lists_every_suppression_with_its_reason():
 
 
 def test_diff_example_is_what_the_command_prints(tmp_path, capsys):
-    from troposphere_fargate import cli
+    from troposphere_fargate import __version__, cli
     from troposphere_fargate.build import generate, write_version
     from troposphere_fargate.config import ProductConfig
 
     match = re.search(
-        r"\$ troposphere-fargate diff 0\.1\.0 /tmp/alt/two-azs\n(.*?)```", README, re.S
+        rf"\$ troposphere-fargate diff {re.escape(__version__)} /tmp/alt/two-azs\n(.*?)```",
+        README,
+        re.S,
     )
     assert match
     write_version(tmp_path, generate(ProductConfig(network=NetworkConfig(max_azs=2))), "two-azs")
     repo = Path(__file__).resolve().parent.parent
-    assert (
-        cli.main(
-            ["diff", "0.1.0", str(tmp_path / "two-azs"), "--templates", str(repo / "templates")]
-        )
-        == 1
-    )
+    arguments = [__version__, str(tmp_path / "two-azs"), "--templates", str(repo / "templates")]
+    assert cli.main(["diff", *arguments]) == 1
     assert capsys.readouterr().out == match.group(1)
+
+
+def test_running_stack_diff_examples_are_what_the_command_prints(capsys, monkeypatch):
+    from troposphere_fargate import cli
+
+    monkeypatch.chdir(Path(__file__).resolve().parent.parent)
+    examples = re.findall(
+        r"\$ troposphere-fargate (diff [^\n]*--(?:set|parameters)[^\n]*)\n(.*?)```", README, re.S
+    )
+    assert len(examples) == 2
+    for command, printed in examples:
+        cli.main(command.split())
+        assert capsys.readouterr().out == printed, command
+
+
+def test_where_it_works_lists_every_claimed_region():
+    from troposphere_fargate import regions
+
+    text = section("Where it works")
+    for label, claimed in (
+        ("Commercial", regions.COMMERCIAL),
+        ("China", regions.CHINA),
+        ("AWS GovCloud (US)", regions.GOVCLOUD),
+    ):
+        line = next(x for x in text.splitlines() if x.startswith(f"- {label} ("))
+        assert re.findall(r"`([^`]+)`", line) == list(claimed), label
+    catalog = next(x for x in text.split("\n\n") if x.startswith("`catalog.yaml` works"))
+    assert re.findall(r"`([a-z]{2}-[a-z]+-\d)`", catalog) == list(regions.NO_SERVICE_CATALOG)
+
+
+def test_troubleshooting_gives_the_service_linked_role_command():
+    text = section("Troubleshooting")
+    assert "aws iam create-service-linked-role --aws-service-name ecs.amazonaws.com" in text
+    assert "cloudformation-coverage-roadmap#818" in text

@@ -365,6 +365,32 @@ def test_service_runs_on_the_chosen_fargate_capacity_provider_on_the_latest_plat
     ]
 
 
+@pytest.mark.parametrize(
+    ("before", "after", "forced"),
+    [
+        ({}, {s.CAPACITY_PROVIDER: "FARGATE_SPOT"}, True),
+        ({s.CAPACITY_PROVIDER: "FARGATE_SPOT"}, {s.CAPACITY_PROVIDER: "FARGATE"}, True),
+        ({}, {s.DESIRED_COUNT: "3", s.TASK_CPU: "512", s.TASK_MEMORY: "1024"}, False),
+    ],
+)
+def test_changing_the_capacity_provider_forces_a_new_deployment_and_nothing_else_does(
+    service, before, after, forced
+):
+    # ECS refuses to change a live service's capacity provider strategy without a forced new
+    # deployment: "...making a change to a capacity provider strategy on a service that is
+    # already using one, you must force a new deployment" (aws/aws-cdk#34631, #36563).
+    # CloudFormation forces one when ForceNewDeploymentNonce changes (AWS::ECS::Service
+    # ForceNewDeployment: "When you change the ForceNewDeploymentNonce value in your template, it
+    # signals Amazon ECS to start a new deployment").
+    def nonce(values: dict[str, str]) -> str:
+        stack = deploy(service, **values)
+        force = props(stack.resources[s.SERVICE])["ForceNewDeployment"]
+        assert force["EnableForceNewDeployment"] is True
+        return str(compute(force["ForceNewDeploymentNonce"], stack.parameters))
+
+    assert (nonce(before) != nonce({**before, **after})) is forced
+
+
 def test_service_deployments_roll_back_on_failure_and_keep_full_capacity(service):
     ecs_service = props(service["Resources"][s.SERVICE])
     assert ecs_service["DeploymentConfiguration"] == {
@@ -706,6 +732,14 @@ def test_outputs_are_the_documented_set_and_exported(service):
     )
     for name, output in service["Outputs"].items():
         assert output["Export"] == {"Name": {"Fn::Sub": "${AWS::StackName}-" + name}}
+
+
+def test_the_task_security_group_output_says_what_the_tasks_may_send(service):
+    # 0.1.0 said "allow it in a database's security group", although the tasks send only HTTPS.
+    description = service["Outputs"][s.OUTPUT_TASK_SECURITY_GROUP_ID]["Description"]
+    assert "only HTTPS (443)" in description and "add an egress rule" in description
+    (egress,) = props(service["Resources"][s.TASK_SECURITY_GROUP])["SecurityGroupEgress"]
+    assert egress["FromPort"] == egress["ToPort"] == 443
 
 
 @pytest.mark.parametrize(("cert", "scheme"), [("", "http"), (CERTIFICATE, "https")])

@@ -12,6 +12,6 @@ Each layer is a pure function from a frozen config to a ``troposphere.Template``
 from .config import ConfigError, NetworkConfig, ProductConfig
 from .network import network_template
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = ["ConfigError", "NetworkConfig", "ProductConfig", "__version__", "network_template"]

@@ -23,7 +23,7 @@ from typing import Any
 
 from troposphere import Template
 
-from . import __version__, catalog, network, render, root, service
+from . import __version__, catalog, endpoints, network, regions, render, root, service
 from .config import ProductConfig
 
 MANIFEST = "manifest.json"
@@ -40,6 +40,8 @@ class Layer:
     filename: str
     name: str
     builder: Callable[[ProductConfig, str, Mapping[str, dict[str, Any]]], Template]
+    # Where the template works: stamped into its cfn-lint metadata, so every lint checks them.
+    regions: tuple[str, ...] = regions.CLAIMED_REGIONS
 
 
 LAYERS: tuple[Layer, ...] = (
@@ -60,19 +62,36 @@ LAYERS: tuple[Layer, ...] = (
         catalog.FILENAME,
         catalog.LAYER,
         lambda config, version, built: catalog.catalog_template(version),
+        regions.supported(excluding=regions.NO_SERVICE_CATALOG),
     ),
 )
+
+
+class BuildError(ValueError):
+    """A generated template breaks one of the build's own checks."""
+
+
+def check_template(filename: str, template: Mapping[str, Any]) -> None:
+    """The checks every template the project writes must pass before it is rendered: VPC
+    endpoint service names as the per-partition endpoint table gives them."""
+    problems = endpoints.check_template(template)
+    if problems:
+        raise BuildError(f"{filename}: " + "; ".join(problems))
 
 
 def build_templates(
     config: ProductConfig | None = None, version: str = __version__
 ) -> dict[str, dict[str, Any]]:
-    """Every layer's template as a dict (layer name -> template), stamped with ``version``."""
+    """Every layer's template as a dict (layer name -> template), stamped with ``version`` and
+    checked (:func:`check_template`)."""
     config = config or ProductConfig()
     built: dict[str, dict[str, Any]] = {}
     for layer in LAYERS:
         template = layer.builder(config, version, built).to_dict()
-        built[layer.name] = render.stamp(template, layer=layer.name, version=version)
+        check_template(layer.filename, template)
+        built[layer.name] = render.stamp(
+            template, layer=layer.name, version=version, regions=layer.regions
+        )
     return built
 
 

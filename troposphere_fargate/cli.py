@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 from . import __version__
 from .build import MANIFEST, compare_version, with_manifest, write_version
 from .diff import DiffError
-from .lint import INCLUDE_CHECKS, LINT_REGIONS, lint_templates
+from .lint import INCLUDE_CHECKS, lint_templates
 from .policy import PolicyToolMissing
 from .publish import (
     Destination,
@@ -198,6 +198,29 @@ def _parser() -> argparse.ArgumentParser:
         default=DEFAULT_OUTPUT,
         help="folder holding the version folders (default: %(default)s)",
     )
+    compare.add_argument(
+        "--parameters",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="KEY=VALUE",
+        help="the running stack's parameter values (default: each parameter's default); with "
+        "this, --set or --region the templates are compared as the stacks they deploy, so "
+        "conditions and parameter values decide what is replaced",
+    )
+    compare.add_argument(
+        "--set",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="KEY=VALUE",
+        help="parameter values the update changes (the others keep their current value), "
+        "such as --set LoadBalancerType=network",
+    )
+    compare.add_argument(
+        "--region",
+        help="the stacks' region, for what depends on it (default: us-east-1, as a stack there)",
+    )
     check.add_argument(
         "--verbose", "-v", action="store_true", help="list every violation and suppression"
     )
@@ -226,18 +249,34 @@ def _diagram(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from .diff import BREAKING, DESTRUCTIVE, blocking, diff, load_side, render_table
+    from .diff import BREAKING, DESTRUCTIVE, blocking, diff, diff_stacks, load_side, render_table
 
     allow = [a for a in args.allow.split(",") if a]
     unknown = sorted(set(allow) - {DESTRUCTIVE, BREAKING})
     if unknown:
         raise PublishError(f"--allow takes destructive and breaking, not {', '.join(unknown)}")
-    findings = diff(load_side(args.old, args.templates), load_side(args.new, args.templates))
+    old, new = load_side(args.old, args.templates), load_side(args.new, args.templates)
+    if args.parameters or args.set or args.region:
+        findings = diff_stacks(
+            old, new, _key_values(args.parameters), _key_values(args.set), args.region
+        )
+    else:
+        findings = diff(old, new)
     if args.format == "json":
         print(json.dumps([f.to_json() for f in findings], indent=2))
     else:
         print(render_table(findings))
     return EXIT_FAILED if blocking(findings, allow) else EXIT_OK
+
+
+def _key_values(pairs: Sequence[str]) -> dict[str, str]:
+    values = {}
+    for pair in pairs:
+        key, equals, value = pair.partition("=")
+        if not equals or not key:
+            raise DiffError(f"{pair!r} is not KEY=VALUE")
+        values[key] = value
+    return values
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -367,7 +406,9 @@ def _build(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     say(
         f"cfn-lint: 0 findings in {len(files)} template(s) "
-        f"(checks {'+'.join(('E', 'W', *INCLUDE_CHECKS))}, regions {', '.join(LINT_REGIONS)})"
+        f"(checks {'+'.join(('E', 'W', *INCLUDE_CHECKS))}, each in every region it claims: "
+        + ", ".join(f"{layer.filename} {len(layer.regions)}" for layer in LAYERS)
+        + ")"
     )
 
     folder = args.output / __version__

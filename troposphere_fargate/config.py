@@ -15,6 +15,8 @@ import ipaddress
 import re
 from dataclasses import dataclass, field
 
+from .endpoints import INTERFACE_SERVICES
+
 # CloudWatch Logs accepts only these retention periods (days); the templates offer those of a year
 # or more (AWS Control Tower CT.CLOUDWATCH.PR.2, Security Hub CloudWatch.16).
 CLOUDWATCH_RETENTION_DAYS: tuple[int, ...] = (
@@ -32,23 +34,9 @@ NAT_SINGLE = "Single"
 NAT_NONE = "None"
 NAT_GATEWAY_MODES: tuple[str, ...] = (NAT_PER_AZ, NAT_SINGLE, NAT_NONE)
 
-# Interface endpoints a private Fargate task may need (ARCHITECTURE.md: "What gets deployed").
-KNOWN_INTERFACE_ENDPOINTS: tuple[str, ...] = (
-    "ecr.api",
-    "ecr.dkr",
-    "logs",
-    "secretsmanager",
-    "ssm",
-    "ssmmessages",
-    "kms",
-    "sts",
-    "monitoring",
-    "xray",
-    "elasticloadbalancing",
-    "ecs",
-    "ecs-agent",
-    "ecs-telemetry",
-)
+# Interface endpoints a private Fargate task may need (ARCHITECTURE.md: "What gets deployed"),
+# named as in the endpoint table, which gives each its service name per partition.
+KNOWN_INTERFACE_ENDPOINTS: tuple[str, ...] = tuple(INTERFACE_SERVICES)
 
 # Without a NAT gateway, a task needs these to pull its image (ecr.api, ecr.dkr; layers come
 # through the S3 gateway endpoint) and to ship its logs (logs).
@@ -115,10 +103,11 @@ class NetworkConfig:
         default_nat_gateways: default of ``NatGateways`` (``PerAz``, ``Single`` or ``None``).
             Default ``PerAz``.
         default_vpc_endpoints: default of ``VpcEndpoints``. Default False.
-        interface_endpoints: the interface endpoints created when ``VpcEndpoints`` is true, as
-            service name suffixes (``ecr.api`` becomes ``com.amazonaws.<region>.ecr.api``). The
-            S3 gateway endpoint is always created with them. Default: what a Fargate task on
-            platform 1.4+ needs to pull from ECR, log and read secrets.
+        interface_endpoints: the interface endpoints created when ``VpcEndpoints`` is true, by
+            their names in :data:`troposphere_fargate.endpoints.INTERFACE_SERVICES` (``ecr.api``
+            becomes ``com.amazonaws.<region>.ecr.api``, or ``cn.com.amazonaws...`` in China).
+            The free S3 gateway endpoint exists whatever ``VpcEndpoints`` says. Default: what a
+            Fargate task on platform 1.4+ needs to pull from ECR, log and read secrets.
         default_flow_log_retention_days: default of ``FlowLogRetentionDays``. Default 365.
     """
 

@@ -142,6 +142,36 @@ def _replacements(resource_type: str, old: Mapping[str, Any], new: Mapping[str, 
     return found
 
 
+DELETION_PROTECTION_ATTRIBUTE = "deletion_protection.enabled"
+
+
+def _left_running(resource: Mapping[str, Any]) -> str:
+    """What happens to a load balancer with deletion protection that an update replaces or
+    deletes: CloudFormation tries to delete the old one three times, then "removes the old
+    resource from the stack and continues updating the stack" (CloudFormation User Guide,
+    troubleshooting: "Resource removed from stack but not deleted"). The stack ends
+    UPDATE_COMPLETE; the old load balancer keeps running, and billing, outside it."""
+    if resource.get("Type") != "AWS::ElasticLoadBalancingV2::LoadBalancer":
+        return ""
+    attributes = resource.get("Properties", {}).get("LoadBalancerAttributes", [])
+    values = [
+        item.get("Value")
+        for item in (attributes if isinstance(attributes, list) else [])
+        if isinstance(item, dict) and item.get("Key") == DELETION_PROTECTION_ATTRIBUTE
+    ]
+    if not isinstance(attributes, list):  # an Fn::If between lists: look inside
+        text = json.dumps(attributes)
+        values = [{"Fn::If": "?"}] if DELETION_PROTECTION_ATTRIBUTE in text else []
+    if not values or values[0] in ("false", False):
+        return ""
+    how = "has" if values[0] in ("true", True) else "may have (a parameter decides)"
+    return (
+        f"; the old load balancer {how} deletion protection on: CloudFormation cannot delete "
+        "it, leaves it running and billing outside the stack, and still reports "
+        "UPDATE_COMPLETE. Update with DeletionProtection=false first"
+    )
+
+
 def _refs(value: Any) -> set[str]:
     """Names a value refers to: Ref targets (parameters or resources) and GetAtt resources."""
     found: set[str] = set()
@@ -168,10 +198,13 @@ def _knock_on(
     template: str,
     old: Mapping[str, Any],
     new: Mapping[str, Any],
-    replaced: set[str],
+    replaced: dict[str, bool],
 ) -> list[Finding]:
     """Replacements a change causes elsewhere: a create-only property that refers to a replaced
-    resource, to a parameter whose default changed, or a resource whose condition changed."""
+    resource, to a parameter whose default changed, or a resource whose condition changed.
+
+    ``replaced`` maps each replaced resource to whether its replacement is certain; one that
+    only may be replaced makes what refers to it only possibly replaced too."""
     findings = []
     old_resources: Mapping[str, Any] = old.get("Resources", {})
     new_resources: Mapping[str, Any] = new.get("Resources", {})
@@ -212,12 +245,18 @@ def _knock_on(
             refers = set()
             for path in _create_only(resource.get("Type", "")):
                 refers |= _refs(_get(properties, path))
-            causes = sorted(refers & replaced)
+            causes = sorted(refers & set(replaced))
             defaults = sorted(refers & new_defaults)
-            if causes:
+            certain = any(replaced[cause] for cause in causes)
+            if causes and certain:
                 why = (
                     f"replaced too: a create-only property refers to {', '.join(causes)}, "
                     "which is replaced"
+                )
+            elif causes:
+                why = (
+                    f"may be replaced too: a create-only property refers to "
+                    f"{', '.join(causes)}, which may be replaced"
                 )
             elif defaults:
                 why = (
@@ -226,9 +265,10 @@ def _knock_on(
                 )
             else:
                 continue
-            replaced.add(name)
+            replaced[name] = certain
             settled = False
             severity = DESTRUCTIVE if resource.get("Type") in STATEFUL_TYPES else SAFE
+            why += _left_running(old_resources[name])
             findings.append(Finding(template, severity, f"resource {name}", why))
     for name in sorted(set(old_resources) & set(new_resources)):
         condition = new_resources[name].get("Condition")
@@ -249,7 +289,7 @@ def _resource_findings(
     template: str, old: Mapping[str, Any], new: Mapping[str, Any]
 ) -> list[Finding]:
     findings = []
-    replaced: set[str] = set()
+    replaced: dict[str, bool] = {}
     old_resources: Mapping[str, Any] = old.get("Resources", {})
     new_resources: Mapping[str, Any] = new.get("Resources", {})
     removed = sorted(set(old_resources) - set(new_resources))
@@ -286,6 +326,7 @@ def _resource_findings(
             )
         else:
             change = f"removed ({resource_type}): deleted on update"
+        change += _left_running(old_resources[name])
         findings.append(Finding(template, severity, f"resource {name}", change))
     for name in added:
         if name not in renamed.values():
@@ -298,7 +339,7 @@ def _resource_findings(
         stateful = resource_type in STATEFUL_TYPES
         subject = f"resource {name}"
         if before.get("Type") != resource_type:
-            replaced.add(name)
+            replaced[name] = True
             findings.append(
                 Finding(
                     template,
@@ -342,13 +383,13 @@ def _resource_findings(
             if old_properties.get(key) != new_properties.get(key)
         )
         if replacements:
-            replaced.add(name)
+            replaced[name] = any(r.endswith(" replaces") for r in replacements)
             findings.append(
                 Finding(
                     template,
                     DESTRUCTIVE if stateful else SAFE,
                     subject,
-                    f"{', '.join(replacements)} ({resource_type})",
+                    f"{', '.join(replacements)} ({resource_type})" + _left_running(before),
                 )
             )
         replaced_keys = {r.split(" ")[0].split(".")[0] for r in replacements}
@@ -509,6 +550,73 @@ def diff(
         else:
             findings.extend(diff_template(name, old[name], new[name]))
     return findings
+
+
+def pseudo_for_region(region: str) -> dict[str, str]:
+    """Pseudo parameter values of a stack in ``region``."""
+    partition = (
+        "aws-cn" if region.startswith("cn-") else "aws-us-gov" if "-gov-" in region else "aws"
+    )
+    suffix = "amazonaws.com.cn" if partition == "aws-cn" else "amazonaws.com"
+    return {"AWS::Region": region, "AWS::Partition": partition, "AWS::URLSuffix": suffix}
+
+
+def diff_stacks(
+    old: Mapping[str, Mapping[str, Any]],
+    new: Mapping[str, Mapping[str, Any]],
+    running: Mapping[str, str] | None = None,
+    changes: Mapping[str, str] | None = None,
+    region: str | None = None,
+) -> list[Finding]:
+    """Findings for updating running stacks, not templates: each template on both sides is
+    resolved (:func:`troposphere_fargate.evaluate.resolved`) with the stack's parameter values,
+    so a condition, an ``Fn::If`` or a parameter decides what is replaced, as CloudFormation
+    decides it.
+
+    ``running`` holds the stack's values (default: each parameter's default), ``changes`` the
+    values the update sets. A parameter the update does not set keeps its current value, as
+    ``aws cloudformation deploy`` and the console keep it; one that is new takes its default.
+    Both apply to every template that declares the parameter (a root and its children alike).
+    """
+    from .evaluate import ParameterError, resolved
+
+    running, changes = dict(running or {}), dict(changes or {})
+    declared = {
+        name for side in (old, new) for t in side.values() for name in t.get("Parameters", {})
+    }
+    unknown = sorted((set(running) | set(changes)) - declared)
+    if unknown:
+        raise DiffError(f"no template declares the parameter(s) {', '.join(unknown)}")
+    pseudo = pseudo_for_region(region) if region else None
+    findings = []
+    for name in sorted(set(old) | set(new)):
+        if name not in old or name not in new:
+            findings.extend(
+                diff(
+                    {name: old[name]} if name in old else {},
+                    {name: new[name]} if name in new else {},
+                )
+            )
+            continue
+        before: Mapping[str, Any] = old[name].get("Parameters", {})
+        after: Mapping[str, Any] = new[name].get("Parameters", {})
+        kept = {
+            key: running.get(key, str(before[key].get("Default", "")))
+            for key in before
+            if key in running or "Default" in before[key]
+        }
+        given_new = {
+            key: changes[key] if key in changes else kept[key]
+            for key in after
+            if key in changes or key in kept
+        }
+        try:
+            was = resolved(old[name], {k: v for k, v in running.items() if k in before}, pseudo)
+            now = resolved(new[name], given_new, pseudo)
+        except ParameterError as exc:
+            raise DiffError(f"{name}: {exc}") from None
+        findings.extend(diff_template(name, was, now))
+    return sorted(findings)
 
 
 def blocking(findings: Iterable[Finding], allow: Iterable[str] = ()) -> list[Finding]:

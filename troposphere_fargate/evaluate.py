@@ -94,8 +94,20 @@ PSEUDO_PARAMETERS: dict[str, str] = {
 
 # The functions CloudFormation evaluates in each section (its "Condition functions" and "Rule
 # functions" references). Anything else there is an error, as CloudFormation would say.
+# Fn::Join is how a template asks whether a list parameter is empty (an empty list joins to "");
+# CloudFormation evaluates it in conditions, and cfn-lint accepts it there.
 _CONDITION_FUNCTIONS = frozenset(
-    {"Ref", "Condition", "Fn::And", "Fn::Equals", "Fn::If", "Fn::Not", "Fn::Or", "Fn::FindInMap"}
+    {
+        "Ref",
+        "Condition",
+        "Fn::And",
+        "Fn::Equals",
+        "Fn::If",
+        "Fn::Not",
+        "Fn::Or",
+        "Fn::FindInMap",
+        "Fn::Join",
+    }
 )
 _RULE_FUNCTIONS = frozenset(
     {
@@ -124,6 +136,11 @@ class _Evaluator:
     ) -> None:
         self.template = template
         self.values = {**PSEUDO_PARAMETERS, **(pseudo or {}), **values}
+        self.lists = {
+            name
+            for name, spec in template.get("Parameters", {}).items()
+            if _LIST_TYPE.match(str(spec.get("Type", "String")))
+        }
         self.conditions: dict[str, bool] = {}
 
     def condition(self, name: str) -> bool:
@@ -156,6 +173,8 @@ class _Evaluator:
         if fn == "Ref":
             if arg not in self.values:
                 raise EvaluationError(f"Ref {arg} names no parameter")
+            if arg in self.lists:
+                return self.values[arg].split(",") if self.values[arg] else []
             return self.values[arg]
         if fn == "Condition":
             return self.condition(arg)
@@ -169,6 +188,9 @@ class _Evaluator:
             name, then, otherwise = arg
             return self.value(then if self.condition(name) else otherwise, allowed)
         args = [self.value(a, allowed) for a in arg]
+        if fn == "Fn::Join":
+            delimiter, members = args
+            return str(delimiter).join(str(m) for m in members)
         if fn == "Fn::Equals":
             left, right = args
             return str(left) == str(right)
@@ -258,3 +280,92 @@ def deployed(
                 kept[name] = resolve(body, evaluator)
         sections[section] = kept
     return Deployment(values, conditions, sections["Resources"], sections["Outputs"])
+
+
+def _substituted(node: Any, values: Mapping[str, Any]) -> Any:
+    """``node`` with every ``Ref`` to a name in ``values`` (and every ``${Name}`` of one in a
+    plain ``Fn::Sub`` string) replaced by its value, and ``Fn::Select`` and ``Fn::Join`` of
+    what became literals computed."""
+    if isinstance(node, list):
+        return [_substituted(item, values) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if len(node) == 1:
+        ((key, inner),) = node.items()
+        if key in ("Fn::Select", "Fn::Join") and isinstance(inner, list) and len(inner) == 2:
+            first, second = (_substituted(part, values) for part in inner)
+            if _literal(first) and _literal(second) and isinstance(second, list):
+                if key == "Fn::Join":
+                    return str(first).join(str(item) for item in second)
+                if 0 <= int(first) < len(second):
+                    return second[int(first)]
+            return {key: [first, second]}
+        if key == "Ref" and isinstance(inner, str) and inner in values:
+            return values[inner]
+        if key == "Fn::Sub" and isinstance(inner, str):
+            text = re.sub(
+                r"\$\{([^}!.]+)\}",
+                lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0),
+                inner,
+            )
+            return text if "${" not in text else {"Fn::Sub": text}
+    return {key: _substituted(item, values) for key, item in node.items()}
+
+
+def _literal(value: Any) -> bool:
+    if isinstance(value, list):
+        return all(_literal(item) for item in value)
+    return not isinstance(value, dict)
+
+
+def resolved(
+    template: Mapping[str, Any],
+    given: Mapping[str, str],
+    pseudo: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """``template`` as a stack with these parameter values holds it, as a template again: the
+    resources and outputs whose condition is false left out, every ``Fn::If`` decided, every
+    ``Ref`` to a parameter replaced by its value (a list parameter's by its list).
+
+    Unlike :func:`deployed` it needs no value for a required parameter that no condition uses:
+    that ``Ref`` stays as it is. Given values are checked against their parameter's constraints
+    (:class:`ParameterError`); a condition that needs a parameter without a value raises
+    :class:`ParameterError` naming it. Two stacks resolved this way compare property by
+    property, as CloudFormation compares them on an update."""
+    declared: Mapping[str, Mapping[str, Any]] = template.get("Parameters", {})
+    values: dict[str, str] = {}
+    for name, spec in declared.items():
+        if name in given:
+            values[name] = str(given[name])
+            _check_constraints(name, spec, values[name])
+        elif "Default" in spec:
+            values[name] = str(spec["Default"])
+    evaluator = _Evaluator(template, values, pseudo)
+    for name in template.get("Conditions", {}):
+        try:
+            evaluator.condition(name)
+        except EvaluationError as exc:
+            missing = re.search(r"Ref (\S+) names no parameter", str(exc))
+            if missing and missing.group(1) in declared:
+                raise ParameterError(
+                    f"parameter {missing.group(1)} needs a value: condition {name} depends on it"
+                ) from None
+            raise
+    typed = {
+        name: (value.split(",") if value else [])
+        if _LIST_TYPE.match(str(declared[name].get("Type", "String")))
+        else value
+        for name, value in values.items()
+    }
+    # Pseudo parameters too: both sides of a comparison get the same values for them.
+    substitutes = {**{k: v for k, v in evaluator.values.items() if k not in values}, **typed}
+    result = {key: value for key, value in template.items() if key != "Conditions"}
+    for section in ("Resources", "Outputs"):
+        kept = {}
+        for name, body in template.get(section, {}).items():
+            condition = body.get("Condition")
+            if condition is None or evaluator.condition(condition):
+                body = {key: item for key, item in body.items() if key != "Condition"}
+                kept[name] = _substituted(resolve(body, evaluator), substitutes)
+        result[section] = kept
+    return result

@@ -24,10 +24,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-# The region whose resource provider schemas the build checks against: cfn-lint's own default,
-# so the build agrees with a plain `cfn-lint -c I`. Every region costs about 0.3 s more per
-# build; the test suite lints the committed templates against all of them.
-LINT_REGIONS: tuple[str, ...] = ("us-east-1",)
+# Regions come from each template's own metadata (Metadata.cfn-lint.config.regions, stamped by
+# the build with every region the template claims), so the build, `check` and a plain
+# `cfn-lint -c I` all lint a template in the same regions. A template without that metadata is
+# linted in cfn-lint's default region (AWS_REGION, else us-east-1).
 
 # "I" turns on the informational rules, which cfn-lint leaves off by default.
 INCLUDE_CHECKS: tuple[str, ...] = ("I",)
@@ -71,18 +71,20 @@ def _garbage_collection_paused() -> Iterator[None]:
 
 def lint_templates(
     templates: Mapping[str, str],
-    regions: Iterable[str] = LINT_REGIONS,
+    regions: Iterable[str] | None = None,
     jobs: int | None = None,
 ) -> list[Finding]:
     """Lint rendered templates (file name -> YAML text); return every finding, sorted.
 
-    ``jobs`` caps the number of processes (default: the CPUs this process may use).
+    ``regions`` overrides the regions each template names in its metadata. ``jobs`` caps the
+    number of processes (default: the CPUs this process may use).
     """
     with _garbage_collection_paused():
         from cfnlint.config import ConfigMixIn
         from cfnlint.runner import Runner
 
-        config = ConfigMixIn([], include_checks=list(INCLUDE_CHECKS), regions=list(regions))
+        chosen = {} if regions is None else {"regions": list(regions)}
+        config = ConfigMixIn([], include_checks=list(INCLUDE_CHECKS), **chosen)
         # cfn-lint also reads ~/.cfnlintrc and ./.cfnlintrc, which could switch rules off: the
         # build's verdict must not depend on who runs it, or where. Suppressions belong in the
         # template's own metadata, next to their reason.

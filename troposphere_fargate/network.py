@@ -1,15 +1,17 @@
 """The network layer, ``network.yaml``: a VPC whose private subnets reach out only through NAT
 gateways or VPC endpoints.
 
-Resources: the VPC, one public and one private subnet per Availability Zone (AZs picked with
-``Fn::GetAZs``), an internet gateway and the public route table, one private route table per AZ,
-NAT gateways with Elastic IPs (one per AZ, a single one, or none), optional VPC endpoints (S3
-gateway, interface endpoints behind their own security group) and VPC flow logs to a retained
+Resources: the VPC, one public and one private subnet per Availability Zone (the zones given in
+``AvailabilityZones``, or the region's first ones from ``Fn::GetAZs``), an internet gateway and
+the public route table, one private route table per AZ, NAT gateways with Elastic IPs (one per
+AZ, a single one, or none), the S3 gateway endpoint (free; it carries every ECR image layer),
+optional interface endpoints behind their own security group (service names from
+:mod:`troposphere_fargate.endpoints`, right in every partition) and VPC flow logs to a retained
 CloudWatch log group through a least-privilege role.
 
-Parameters: ``VpcCidr``, ``NumberOfAzs``, ``PublicSubnet<N>Cidr``, ``PrivateSubnet<N>Cidr``,
-``NatGateways``, ``VpcEndpoints``, ``FlowLogRetentionDays``. A rule rejects ``NatGateways=None``
-without endpoints.
+Parameters: ``VpcCidr``, ``NumberOfAzs``, ``AvailabilityZones``, ``PublicSubnet<N>Cidr``,
+``PrivateSubnet<N>Cidr``, ``NatGateways``, ``VpcEndpoints``, ``FlowLogRetentionDays``. A rule
+rejects ``NatGateways=None`` without endpoints.
 
 Outputs (exported as ``<stack name>-<output>``): ``VpcId``, ``VpcCidr``, ``PublicSubnetIds``,
 ``PrivateSubnetIds`` (comma-joined, in AZ order) and ``PublicSubnet<N>Id`` /
@@ -41,15 +43,16 @@ from troposphere import (
     Join,
     Not,
     Or,
+    Partition,
     Ref,
     Select,
-    Sub,
     Template,
     ec2,
     iam,
     logs,
 )
 
+from . import endpoints
 from .config import (
     LOG_RETENTION_DAYS,
     NAT_GATEWAY_MODES,
@@ -80,6 +83,7 @@ FILENAME = "network.yaml"
 # --- Parameters -------------------------------------------------------------------------------
 VPC_CIDR = "VpcCidr"
 NUMBER_OF_AZS = "NumberOfAzs"
+AVAILABILITY_ZONES = "AvailabilityZones"
 NAT_GATEWAYS = "NatGateways"
 VPC_ENDPOINTS = "VpcEndpoints"
 FLOW_LOG_RETENTION_DAYS = "FlowLogRetentionDays"
@@ -93,10 +97,15 @@ def private_subnet_cidr(az: int) -> str:
     return f"PrivateSubnet{az}Cidr"
 
 
+# An Availability Zone name (each member of AvailabilityZones), or nothing for automatic zones.
+AZ_NAME_PATTERN = r"^$|^[a-z]{2}(-gov)?-[a-z]+-[0-9]+[a-z]$"
+
 # --- Conditions -------------------------------------------------------------------------------
 HAS_NAT_GATEWAYS = "HasNatGateways"
 NAT_GATEWAY_PER_AZ = "NatGatewayPerAz"
 VPC_ENDPOINTS_ENABLED = "VpcEndpointsEnabled"
+AZS_PINNED = "AvailabilityZonesPinned"
+IS_CHINA = "IsChinaPartition"
 
 
 def az_enabled(az: int) -> str:
@@ -167,6 +176,7 @@ def nat_gateway_eip(az: int) -> str:
 
 def interface_endpoint(service: str) -> str:
     """``ecr.api`` -> ``EcrApiEndpoint``."""
+    endpoints.lookup(service, endpoints.INTERFACE)  # only services the endpoint table names
     words = service.replace("-", ".").split(".")
     return "".join(word.capitalize() for word in words) + "Endpoint"
 
@@ -290,14 +300,34 @@ def _add_parameters(t: Template, config: NetworkConfig) -> None:
         group=GROUP_ADDRESSING,
         label="Number of Availability Zones",
         description=(
-            "How many Availability Zones to spread the subnets over: the first N zones "
-            "Fn::GetAZs lists for the region. Choose 2 where the account sees only two zones "
-            "(us-west-1, for example). Subnet CIDRs of unused zones are ignored."
+            "How many Availability Zones to spread the subnets over: the first N of "
+            "AvailabilityZones, or of the zones Fn::GetAZs lists for the region when that is "
+            "empty. Choose 2 where the account sees only two zones (us-west-1, for example). "
+            "Subnet CIDRs of unused zones are ignored."
         ),
         Type="String",
         Default=str(config.default_azs),
         AllowedValues=[str(n) for n in range(2, config.max_azs + 1)],
         ConstraintDescription=f"must be a number of Availability Zones from 2 to {config.max_azs}",
+    )
+    add_parameter(
+        t,
+        AVAILABILITY_ZONES,
+        group=GROUP_ADDRESSING,
+        label="Availability Zones (recommended: pin them)",
+        description=(
+            "Zones for subnets 1, 2 and 3, in that order, comma-separated (eu-west-1a,eu-west-1b"
+            ",eu-west-1c); at least NumberOfAzs of them, each running Fargate. Pinned zones never "
+            "move. Empty: the region's first zones from Fn::GetAZs, whose list AWS does not "
+            "guarantee to keep (a changed list would replace every subnet on the next update)."
+        ),
+        Type="CommaDelimitedList",
+        Default="",
+        AllowedPattern=AZ_NAME_PATTERN,
+        ConstraintDescription=(
+            "must be empty or Availability Zone names separated by commas, such as "
+            "eu-west-1a,eu-west-1b"
+        ),
     )
     for kind, cidrs, name_of, role in (
         ("Public", config.public_subnet_cidrs, public_subnet_cidr, "load balancer and NAT"),
@@ -340,10 +370,11 @@ def _add_parameters(t: Template, config: NetworkConfig) -> None:
         group=GROUP_EGRESS,
         label="VPC endpoints",
         description=(
-            f"{TRUE}: create an S3 gateway endpoint and interface endpoints ("
+            f"{TRUE}: create interface endpoints ("
             + ", ".join(config.interface_endpoints)
             + ") so tasks reach those services without leaving the AWS network. Interface "
-            "endpoints are billed per hour and AZ, and a few AZs do not offer every service."
+            "endpoints are billed per hour and AZ, and a few AZs do not offer every service. "
+            "The S3 gateway endpoint (free; it carries the image layers) exists either way."
         ),
         default=config.default_vpc_endpoints,
     )
@@ -369,6 +400,8 @@ def _add_conditions(t: Template, config: NetworkConfig) -> None:
     t.add_condition(HAS_NAT_GATEWAYS, Not(Equals(Ref(NAT_GATEWAYS), NAT_NONE)))
     t.add_condition(NAT_GATEWAY_PER_AZ, Equals(Ref(NAT_GATEWAYS), NAT_PER_AZ))
     t.add_condition(VPC_ENDPOINTS_ENABLED, is_true(VPC_ENDPOINTS))
+    t.add_condition(AZS_PINNED, Not(Equals(Join("", Ref(AVAILABILITY_ZONES)), "")))
+    t.add_condition(IS_CHINA, Equals(Partition, "aws-cn"))
     for az in range(3, config.max_azs + 1):
         counts = [Equals(Ref(NUMBER_OF_AZS), str(n)) for n in range(az, config.max_azs + 1)]
         t.add_condition(az_enabled(az), counts[0] if len(counts) == 1 else Or(*counts))
@@ -415,7 +448,9 @@ def _add_subnet(
         ec2.Subnet(
             tier.subnet(az),
             VpcId=Ref(vpc),
-            AvailabilityZone=Select(az - 1, GetAZs("")),
+            # Fn::If inside Fn::Select picks the list first, so an index past the end of the
+            # list not taken is never evaluated.
+            AvailabilityZone=Select(az - 1, If(AZS_PINNED, Ref(AVAILABILITY_ZONES), GetAZs(""))),
             CidrBlock=Ref(tier.cidr(az)),
             # Nothing in these subnets needs an automatic public IP: the load balancer and the
             # NAT gateways get theirs from AWS, tasks must never have one.
@@ -486,13 +521,15 @@ def _per_az(config: NetworkConfig, name_of: Callable[[int], str]) -> Any:
 
 
 def _add_vpc_endpoints(t: Template, config: NetworkConfig, vpc: ec2.VPC) -> None:
+    # Always, whatever VpcEndpoints says: a gateway endpoint costs nothing, and image layers
+    # pulled through a NAT gateway instead pay its data processing charge per GB
+    # (aws/copilot-cli#5167: 122 GB of NAT traffic in a day from ECR pulls).
     t.add_resource(
         ec2.VPCEndpoint(
             S3_GATEWAY_ENDPOINT,
-            Condition=VPC_ENDPOINTS_ENABLED,
             VpcId=Ref(vpc),
-            VpcEndpointType="Gateway",
-            ServiceName=Sub("com.amazonaws.${AWS::Region}.s3"),
+            VpcEndpointType=endpoints.GATEWAY,
+            ServiceName=endpoints.service_name_expression(endpoints.S3_GATEWAY, IS_CHINA),
             RouteTableIds=_per_az(config, private_route_table),
         )
     )
@@ -521,8 +558,10 @@ def _add_vpc_endpoints(t: Template, config: NetworkConfig, vpc: ec2.VPC) -> None
                 interface_endpoint(service),
                 Condition=VPC_ENDPOINTS_ENABLED,
                 VpcId=Ref(vpc),
-                VpcEndpointType="Interface",
-                ServiceName=Sub(f"com.amazonaws.${{AWS::Region}}.{service}"),
+                VpcEndpointType=endpoints.INTERFACE,
+                ServiceName=endpoints.service_name_expression(
+                    endpoints.lookup(service, endpoints.INTERFACE), IS_CHINA
+                ),
                 PrivateDnsEnabled=True,
                 SubnetIds=_per_az(config, private_subnet),
                 SecurityGroupIds=[Ref(security_group)],

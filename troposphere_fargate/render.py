@@ -12,12 +12,14 @@ bytes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import yaml
 
+from . import yaml11
 from .parts import STAMP_KEY
+from .regions import CFN_LINT_METADATA, lint_metadata
 
 TEMPLATE_FORMAT_VERSION = "2010-09-09"
 
@@ -88,7 +90,11 @@ def _represent_tagged(dumper: yaml.SafeDumper, data: _Tagged) -> yaml.Node:
 
 def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
     if "\n" in data:
-        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="|")
+        return dumper.represent_scalar(yaml11.STR, data, style="|")
+    if yaml11.implicit_tag(data) != yaml11.STR:
+        # CloudFormation reads plain scalars with YAML 1.1 rules, which see numbers, booleans
+        # and nulls where PyYAML sees strings (098369216593 is a float there): quote them all.
+        return dumper.represent_scalar(yaml11.STR, data, style="'")
     return dumper.represent_str(data)
 
 
@@ -158,20 +164,44 @@ def _short_form(value: Any) -> Any:
     return value
 
 
-def stamp(template: Mapping[str, Any], *, layer: str, version: str) -> dict[str, Any]:
-    """A copy of ``template`` with the format version and the generator version stamped in."""
+def stamp(
+    template: Mapping[str, Any],
+    *,
+    layer: str,
+    version: str,
+    regions: Iterable[str] | None = None,
+) -> dict[str, Any]:
+    """A copy of ``template`` with the format version and the generator version stamped in,
+    and, given ``regions``, cfn-lint's per-template configuration to lint it in each of them."""
     stamped = dict(template)
     stamped["AWSTemplateFormatVersion"] = TEMPLATE_FORMAT_VERSION
     summary = stamped.get("Description", "")
     stamped["Description"] = f"troposphere_fargate {version}, {layer} layer. {summary}".strip()
     metadata = dict(stamped.get("Metadata", {}))
     metadata[STAMP_KEY] = {"Layer": layer, "Version": version}
+    if regions is not None:
+        metadata[CFN_LINT_METADATA] = lint_metadata(regions)
     stamped["Metadata"] = metadata
     return stamped
 
 
-def to_yaml(template: Mapping[str, Any], dumper: type[yaml.SafeDumper] | None = None) -> str:
-    """Render a template dict (``Template.to_dict()``) as deterministic short-form YAML."""
+class YamlTypeError(ValueError):
+    """Written YAML would not read back, under CloudFormation's YAML 1.1 rules, as meant."""
+
+
+def to_yaml(
+    template: Mapping[str, Any],
+    dumper: type[yaml.SafeDumper] | None = None,
+    *,
+    verify: bool = True,
+) -> str:
+    """Render a template dict (``Template.to_dict()``) as deterministic short-form YAML.
+
+    ``verify`` (the default) reads the text back with YAML 1.1 rules, as CloudFormation does,
+    and raises :class:`YamlTypeError` naming every scalar that would change type (a string read
+    as a number, say): the writer quotes such strings, and this proves it did, for every
+    template the project writes.
+    """
     unknown = set(template) - set(SECTION_ORDER)
     if unknown:
         raise ValueError(f"unknown template sections: {', '.join(sorted(unknown))}")
@@ -185,6 +215,13 @@ def to_yaml(template: Mapping[str, Any], dumper: type[yaml.SafeDumper] | None = 
         width=4096,
         indent=2,
     )
+    if verify:
+        mismatches = yaml11.type_mismatches(text, template)
+        if mismatches:
+            raise YamlTypeError(
+                "CloudFormation would read these values as another type: "
+                + "; ".join(map(str, mismatches))
+            )
     return text
 
 

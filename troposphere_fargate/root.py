@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from troposphere import GetAtt, Parameter, Ref, Sub, Template, cloudformation
+from troposphere import GetAtt, Join, Parameter, Ref, Sub, Template, cloudformation
 
 from . import network, service
 from .parts import add_exported_output, add_parameter
@@ -142,7 +142,9 @@ def root_template(children: Mapping[str, Mapping[str, Any]], version: str) -> Te
         for name, rule in sorted(child.get("Rules", {}).items()):
             t.add_rule(name, rule)
         passed: dict[str, Any] = {
-            name: Ref(name) for name in child.get("Parameters", {}) if name not in WIRING
+            name: _pass_through(name, declaration)
+            for name, declaration in child.get("Parameters", {}).items()
+            if name not in WIRING
         }
         if layer == service.LAYER:
             for parameter, output in WIRING.items():
@@ -169,6 +171,17 @@ def root_template(children: Mapping[str, Mapping[str, Any]], version: str) -> Te
                     output.get("Description", name),
                 )
     return t
+
+
+def _pass_through(name: str, declaration: Mapping[str, Any]) -> Any:
+    """The value a root parameter passes to its nested stack. A list parameter is joined back
+    into its comma-separated string: a nested stack's Parameters take strings only, and
+    CloudFormation refuses a CommaDelimitedList passed with a bare Ref (AWS::CloudFormation::Stack,
+    Parameters: "you can't pass values that are of type CommaDelimitedList to nested stacks")."""
+    parameter_type = str(declaration.get("Type", "String"))
+    if parameter_type == "CommaDelimitedList" or parameter_type.startswith("List<"):
+        return Join(",", Ref(name))
+    return Ref(name)
 
 
 def _check_wiring(children: Mapping[str, Mapping[str, Any]]) -> None:

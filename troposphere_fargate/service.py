@@ -50,6 +50,7 @@ from troposphere import (
     FindInMap,
     GetAtt,
     If,
+    Join,
     Not,
     NoValue,
     Or,
@@ -111,6 +112,9 @@ DELETION_PROTECTION = "DeletionProtection"
 DEREGISTRATION_DELAY = "DeregistrationDelaySeconds"
 ENABLE_EXECUTE_COMMAND = "EnableExecuteCommand"
 LOG_RETENTION_DAYS_PARAMETER = "LogRetentionDays"
+
+# Parameters a live service can take a new value of only with a forced new deployment.
+FORCE_DEPLOYMENT_ON_CHANGE: tuple[str, ...] = (CAPACITY_PROVIDER,)
 
 # A private ECR image: <account>.dkr.ecr.<region>.amazonaws.com[.cn]/<repository>, then a tag or a
 # digest. Repository names may have path segments ("team/app"); ECR's own naming rules apply.
@@ -387,6 +391,15 @@ def service_template(config: ServiceConfig | None = None) -> Template:
                 DeploymentCircuitBreaker=ecs.DeploymentCircuitBreaker(Enable=True, Rollback=True),
                 MinimumHealthyPercent=100,
                 MaximumPercent=200,
+            ),
+            # ECS refuses to change a live service's capacity provider strategy without a new
+            # deployment ("...you must force a new deployment", aws/aws-cdk#34631). The nonce is
+            # the parameters whose change needs one: it changes exactly when they do, and a
+            # changed nonce is what starts the forced deployment (AWS::ECS::Service
+            # ForceNewDeployment, CloudFormation User Guide).
+            ForceNewDeployment=ecs.ForceNewDeployment(
+                EnableForceNewDeployment=True,
+                ForceNewDeploymentNonce=Join("-", [Ref(p) for p in FORCE_DEPLOYMENT_ON_CHANGE]),
             ),
             EnableExecuteCommand=If(EXECUTE_COMMAND_ENABLED, True, False),
             EnableECSManagedTags=True,
@@ -1251,7 +1264,8 @@ def _add_outputs(t: Template, log_group: logs.LogGroup, service: ecs.Service) ->
         t,
         OUTPUT_TASK_SECURITY_GROUP_ID,
         GetAtt(TASK_SECURITY_GROUP, "GroupId"),
-        "Security group of the tasks: allow it in a database's security group, for example",
+        "Security group of the tasks. They may send only HTTPS (443) today: to reach a database, "
+        "add an egress rule to this group and an ingress rule from it to the database's group",
     )
     add_exported_output(
         t, OUTPUT_LOG_GROUP_NAME, Ref(log_group), "CloudWatch Logs group of the container logs"

@@ -1,0 +1,76 @@
+"""Where the templates work: the regions of the partitions we claim (commercial, China,
+GovCloud), each template's exceptions, and the cfn-lint metadata that makes every lint of a
+template, ours or a user's plain ``cfn-lint``, check all of them.
+
+A region added to AWS (and to cfn-lint) fails a test until it is added here and the templates
+are checked there: the Elastic Load Balancing log-delivery mapping, for one, must know it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+COMMERCIAL: tuple[str, ...] = (
+    "af-south-1",
+    "ap-east-1",
+    "ap-east-2",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-south-1",
+    "ap-south-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-southeast-3",
+    "ap-southeast-4",
+    "ap-southeast-5",
+    "ap-southeast-6",
+    "ap-southeast-7",
+    "ca-central-1",
+    "ca-west-1",
+    "eu-central-1",
+    "eu-central-2",
+    "eu-north-1",
+    "eu-south-1",
+    "eu-south-2",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "il-central-1",
+    "me-central-1",
+    "me-south-1",
+    "mx-central-1",
+    "sa-east-1",
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+)
+CHINA: tuple[str, ...] = ("cn-north-1", "cn-northwest-1")
+GOVCLOUD: tuple[str, ...] = ("us-gov-east-1", "us-gov-west-1")
+
+# Every region a template we ship is linted for and documented to work in.
+CLAIMED_REGIONS: tuple[str, ...] = COMMERCIAL + CHINA + GOVCLOUD
+
+# AWS Service Catalog does not exist in these regions (cfn-lint E3006 for every
+# AWS::ServiceCatalog type): catalog.yaml cannot be deployed there.
+NO_SERVICE_CATALOG: tuple[str, ...] = (
+    "ap-east-2",
+    "ap-southeast-5",
+    "ap-southeast-7",
+    "mx-central-1",
+)
+
+# Metadata key cfn-lint reads its per-template configuration from.
+CFN_LINT_METADATA = "cfn-lint"
+
+
+def supported(excluding: Iterable[str] = ()) -> tuple[str, ...]:
+    """The claimed regions, less ``excluding``."""
+    left_out = set(excluding)
+    return tuple(region for region in CLAIMED_REGIONS if region not in left_out)
+
+
+def lint_metadata(regions: Iterable[str]) -> dict[str, object]:
+    """``Metadata.cfn-lint``: cfn-lint, run on the template with no ``--regions``, checks these."""
+    return {"config": {"regions": list(regions)}}
