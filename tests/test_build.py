@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from troposphere_fargate import __version__, build, regions, render
+from troposphere_fargate import __version__, build, lint, regions, render
 from troposphere_fargate.build import (
     LAYERS,
     MANIFEST,
@@ -369,3 +369,50 @@ def test_compare_version_names_changed_missing_and_unexpected_files(tmp_path, fi
     (folder / MANIFEST).unlink()
     assert MANIFEST in compare_version(tmp_path, files)
     assert compare_version(tmp_path / "nowhere", files) == sorted(with_manifest(files))
+
+
+# --- Lint verdicts kept by content ---------------------------------------------------------------
+
+
+def test_an_unchanged_template_is_not_linted_again(tmp_path):
+    templates = {"bad.yaml": broken("Nope"), "good.yaml": render.to_yaml({"Resources": {}})}
+    first, linted = lint.lint_templates_cached(templates, cache=tmp_path, jobs=1)
+    assert linted == ["bad.yaml", "good.yaml"]
+    again, linted = lint.lint_templates_cached(templates, cache=tmp_path, jobs=1)
+    assert linted == []
+    assert again == first and any(f.rule == "E3002" for f in again)  # findings are kept too
+
+
+def test_a_changed_template_or_another_linter_means_linting_again(tmp_path, monkeypatch):
+    templates = {"a.yaml": broken("Nope"), "b.yaml": broken("Nada")}
+    lint.lint_templates_cached(templates, cache=tmp_path, jobs=1)
+    changed = {**templates, "b.yaml": broken("Niente")}
+    findings, linted = lint.lint_templates_cached(changed, cache=tmp_path, jobs=1)
+    assert linted == ["b.yaml"]
+    assert any("Niente" in f.message for f in findings)
+    monkeypatch.setattr(lint, "_linter_fingerprint", lambda: "cfn-lint 9.9.9 data 0")
+    assert lint.lint_templates_cached(changed, cache=tmp_path, jobs=1)[1] == ["a.yaml", "b.yaml"]
+    _, linted = lint.lint_templates_cached(changed, regions=["eu-west-1"], cache=tmp_path, jobs=1)
+    assert linted == ["a.yaml", "b.yaml"]  # other regions asked for: another verdict
+
+
+def test_a_damaged_verdict_is_linted_again(tmp_path):
+    templates = {"a.yaml": broken("Nope")}
+    lint.lint_templates_cached(templates, cache=tmp_path, jobs=1)
+    for entry in (tmp_path / "lint").iterdir():
+        entry.write_text("{not json")
+    findings, linted = lint.lint_templates_cached(templates, cache=tmp_path, jobs=1)
+    assert linted == ["a.yaml"] and findings
+
+
+def test_the_build_says_which_templates_it_did_not_lint_again(tmp_path, monkeypatch, capsys):
+    from troposphere_fargate import cli
+
+    monkeypatch.setenv(lint.CACHE_ENV, str(tmp_path / "cache"))
+    arguments = ["build", "--output", str(tmp_path / "t"), "--docs", str(tmp_path / "d")]
+    assert cli.main(arguments) == 0
+    assert "unchanged since their last lint" not in capsys.readouterr().out
+    assert cli.main(arguments) == 0
+    assert f"; {len(LAYERS)} unchanged since their last lint" in capsys.readouterr().out
+    assert cli.main([*arguments, "--no-lint-cache"]) == 0
+    assert "unchanged since their last lint" not in capsys.readouterr().out

@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 from . import __version__
 from .build import MANIFEST, compare_version, with_manifest, write_version
 from .diff import DiffError
-from .lint import INCLUDE_CHECKS, lint_templates
+from .lint import INCLUDE_CHECKS, lint_templates, lint_templates_cached
 from .policy import PolicyToolMissing
 from .publish import (
     Destination,
@@ -77,6 +77,13 @@ def _parser() -> argparse.ArgumentParser:
         "code generates (use in CI to catch templates that were not rebuilt)",
     )
     build.add_argument("--quiet", "-q", action="store_true", help="print only findings and errors")
+    build.add_argument(
+        "--no-lint-cache",
+        action="store_true",
+        help="lint every template, even one whose exact text cfn-lint (same version, checks and "
+        "regions) already passed; verdicts are kept under $TROPOSPHERE_FARGATE_CACHE or "
+        "~/.cache/troposphere-fargate",
+    )
 
     publish = commands.add_parser(
         "publish",
@@ -391,7 +398,10 @@ def _build(args: argparse.Namespace) -> int:
     docs = generate_docs(built)
     generated = time.perf_counter()
     pictures = [] if args.check else _start_pictures(docs, args.docs)
-    findings = lint_templates(files)
+    if args.no_lint_cache:
+        findings, fresh = lint_templates(files), sorted(files)
+    else:
+        findings, fresh = lint_templates_cached(files)
     linted = time.perf_counter()
     say = (lambda *_: None) if args.quiet else print
 
@@ -409,6 +419,11 @@ def _build(args: argparse.Namespace) -> int:
         f"(checks {'+'.join(('E', 'W', *INCLUDE_CHECKS))}, each in every region it claims: "
         + ", ".join(f"{layer.filename} {len(layer.regions)}" for layer in LAYERS)
         + ")"
+        + (
+            f"; {len(files) - len(fresh)} unchanged since their last lint"
+            if len(fresh) < len(files)
+            else ""
+        )
     )
 
     folder = args.output / __version__

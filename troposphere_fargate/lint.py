@@ -15,13 +15,16 @@ for the length of a lint.
 from __future__ import annotations
 
 import gc
+import hashlib
+import json
 import os
 import pickle
 import sys
 import traceback
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 # Regions come from each template's own metadata (Metadata.cfn-lint.config.regions, stamped by
@@ -166,3 +169,81 @@ def _lint_forked(shares: list[list[tuple[str, str]]], config: Any, rules: Any) -
     if failures:
         raise LintError("cfn-lint failed:\n" + "\n".join(failures))
     return findings
+
+
+# --- Verdicts kept by content ------------------------------------------------------------------
+#
+# cfn-lint's verdict on a template depends on the template's text, cfn-lint's version and data,
+# the checks and regions asked for, and (for a template that names no regions) the default region
+# from the environment. A verdict is kept under a digest of exactly those, so a build whose
+# templates did not change since the last lint does not import cfn-lint at all, and a template
+# that changed is linted in full. Nothing else is cached: the build still renders, checks and
+# compares every file.
+
+CACHE_ENV = "TROPOSPHERE_FARGATE_CACHE"
+
+
+def default_cache_dir() -> Path:
+    """``$TROPOSPHERE_FARGATE_CACHE``, else ``$XDG_CACHE_HOME/troposphere-fargate``, else
+    ``~/.cache/troposphere-fargate``; the verdicts live in its ``lint`` folder."""
+    chosen = os.environ.get(CACHE_ENV)
+    if chosen:
+        return Path(chosen)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "troposphere-fargate"
+
+
+def _linter_fingerprint() -> str:
+    """cfn-lint's version and the state of its schema data (``cfn-lint --update-specs`` rewrites
+    that data in place), without importing cfn-lint."""
+    from importlib import metadata, util
+
+    spec = util.find_spec("cfnlint")
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    data = Path(locations[0]) / "data" if locations else None
+    stamp = data.stat().st_mtime_ns if data is not None and data.exists() else 0
+    return f"cfn-lint {metadata.version('cfn-lint')} data {stamp}"
+
+
+def _verdict_key(filename: str, text: str, regions: Sequence[str] | None, fingerprint: str) -> str:
+    default_region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or ""
+    parts = [
+        fingerprint,
+        ",".join(INCLUDE_CHECKS),
+        "regions " + (",".join(regions) if regions is not None else f"template/{default_region}"),
+        filename,
+        text,
+    ]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def lint_templates_cached(
+    templates: Mapping[str, str],
+    regions: Iterable[str] | None = None,
+    jobs: int | None = None,
+    cache: Path | None = None,
+) -> tuple[list[Finding], list[str]]:
+    """:func:`lint_templates`, reusing the verdict on any template linted before with the same
+    inputs (see above). Returns the findings and the names of the templates actually linted."""
+    folder = (cache or default_cache_dir()) / "lint"
+    chosen = None if regions is None else list(regions)
+    fingerprint = _linter_fingerprint()
+    keys = {name: _verdict_key(name, text, chosen, fingerprint) for name, text in templates.items()}
+    findings: list[Finding] = []
+    missing = {}
+    for name, text in templates.items():
+        try:
+            stored = json.loads((folder / f"{keys[name]}.json").read_text())
+            findings.extend(Finding(**entry) for entry in stored)
+        except (OSError, ValueError, TypeError):
+            missing[name] = text
+    if missing:
+        fresh = lint_templates(missing, chosen, jobs)
+        findings.extend(fresh)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in missing:
+            entries = [asdict(f) for f in fresh if f.filename == name]
+            staging = folder / f".{keys[name]}.{os.getpid()}.tmp"
+            staging.write_text(json.dumps(entries))
+            os.replace(staging, folder / f"{keys[name]}.json")
+    return sorted(findings), sorted(missing)
