@@ -426,7 +426,7 @@ def test_updates_keep_the_vpc_subnets_and_service(aws):
     assert third[s.OUTPUT_SERVICE_NAME] == first[s.OUTPUT_SERVICE_NAME]
     # moto keeps no capacity provider strategy for a service made through CloudFormation (it
     # reports launchType EC2), so the nonce that changes with this update is asserted on the
-    # template: tests/test_service.py, test_changing_the_capacity_provider_forces_a_new_...
+    # template: tests/test_service.py, test_the_deployment_nonce_changes_with_the_capacity_...
 
 
 # --- 5. Bad parameters ------------------------------------------------------------------------

@@ -288,6 +288,7 @@ def sides(tmp_path: Path) -> tuple[Path, Path]:
     edited = copy.deepcopy(BASE)
     edited["Resources"]["Subnet"]["Properties"]["CidrBlock"] = "10.0.9.0/24"
     edited["Resources"]["Subnet"]["Properties"]["Tags"] = []
+    edited["Resources"]["Logs"]["Properties"]["RetentionInDays"] = 731
     (new / "t.yaml").write_text(to_yaml(edited))
     return old, new
 
@@ -298,7 +299,9 @@ def test_command_reports_a_table_and_fails_on_destructive_findings(sides, capsys
     out = capsys.readouterr().out
     assert out.splitlines()[0] == "t.yaml"
     assert "destructive  resource Subnet: CidrBlock replaces (AWS::EC2::Subnet)" in out
-    assert "safe         resource Subnet: Tags updated in place" in out
+    assert "safe         resource Logs: RetentionInDays updated in place" in out
+    # The subnet is replaced: its new tags come with the new one, not as an update in place.
+    assert "resource Subnet: Tags updated in place" not in out
 
 
 def test_command_allows_what_it_is_told_to(sides):
@@ -513,7 +516,10 @@ def test_command_compares_running_stacks(capsys):
     assert (
         cli.main(["diff", __version__, __version__, "--set", "CapacityProvider=FARGATE_SPOT"]) == 0
     )
-    assert "CapacityStrategy" not in capsys.readouterr().out
+    out = capsys.readouterr().out
+    in_place = "resource Service: CapacityProviderStrategy, ForceNewDeployment updated in place"
+    assert f"  safe         {in_place}\n" in out
+    assert "replace" not in out
 
 
 @pytest.mark.parametrize(
@@ -531,3 +537,28 @@ def test_command_refuses_bad_parameter_values_in_one_line(arguments, message, ca
     assert cli.main(["diff", __version__, __version__, *arguments]) == 1
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_certain_cause_makes_a_possible_replacement_certain():
+    def edit(t):
+        t["Resources"]["Vpc"]["Properties"]["CidrBlock"] = "10.1.0.0/16"  # certain
+        t["Resources"]["Subnet"]["Properties"]["AvailabilityZone"] = {"Ref": "Mode"}  # may
+
+    findings = {(f.subject, f.change) for f in changed(edit)}
+    assert (
+        "resource Subnet",
+        "replaced too: a create-only property refers to Vpc, which is replaced",
+    ) in findings
+    assert ("resource Subnet", "AvailabilityZone may replace (AWS::EC2::Subnet)") in findings
+
+
+def test_what_refers_to_a_replaced_resource_is_updated_and_a_service_redeploys():
+    findings = diff_stacks(
+        shipped(__version__), shipped(__version__), changes={"LoadBalancerType": "network"}
+    )
+    changes = {f.subject: f.change for f in findings if f.template == "service.yaml"}
+    assert changes["resource Service"] == (
+        "updated in place: it refers to TargetGroup, which is replaced "
+        "(an ECS service starts a new deployment)"
+    )
+    assert "LoadBalancerAttributes updated in place" not in str(findings)  # it is new anyway

@@ -373,7 +373,7 @@ def test_service_runs_on_the_chosen_fargate_capacity_provider_on_the_latest_plat
         ({}, {s.DESIRED_COUNT: "3", s.TASK_CPU: "512", s.TASK_MEMORY: "1024"}, False),
     ],
 )
-def test_changing_the_capacity_provider_forces_a_new_deployment_and_nothing_else_does(
+def test_the_deployment_nonce_changes_with_the_capacity_provider_and_nothing_else(
     service, before, after, forced
 ):
     # ECS refuses to change a live service's capacity provider strategy without a forced new

@@ -99,7 +99,9 @@ def test_the_writer_quotes_every_string_yaml11_would_read_as_something_else():
         assert lines[f"K{len(NOT_STRINGS)}"] == "vpc-0a1b"  # strings stay plain
 
 
-def test_keys_and_tagged_values_are_checked_too():
+def test_keys_are_quoted_and_tagged_values_are_strings_by_their_tag():
+    # A tag (!Sub) makes its scalar a string whatever it looks like, so the check reads every
+    # tagged scalar as a string; the writer leaves it plain or quotes it as the emitter likes.
     template = {
         "Mappings": {"M": {"yes": {"0777": "x"}}},
         "Resources": {"R": {"Type": "T", "Properties": {"A": {"Fn::Sub": "098369216593"}}}},
@@ -108,6 +110,10 @@ def test_keys_and_tagged_values_are_checked_too():
     assert "'yes':" in text and "'0777':" in text
     assert "!Sub '098369216593'" in text or "!Sub 098369216593" in text
     assert yaml11.type_mismatches(text, template) == []
+    unquoted = text.replace("'yes':", "yes:")
+    assert [str(m) for m in yaml11.type_mismatches(unquoted, template)] == [
+        "Mappings.M.yes (key): meant str, YAML 1.1 reads bool"
+    ]
 
 
 def test_a_writer_that_forgot_to_quote_is_caught_before_anything_is_written(monkeypatch):

@@ -238,8 +238,8 @@ def _knock_on(
     while not settled:
         settled = True
         for name in sorted(set(old_resources) & set(new_resources)):
-            if name in replaced:
-                continue
+            if replaced.get(name):
+                continue  # certainly replaced already: nothing to add
             resource = new_resources[name]
             properties = resource.get("Properties", {})
             refers = set()
@@ -248,6 +248,8 @@ def _knock_on(
             causes = sorted(refers & set(replaced))
             defaults = sorted(refers & new_defaults)
             certain = any(replaced[cause] for cause in causes)
+            if name in replaced and not certain:
+                continue  # only may be replaced, and nothing makes it certain
             if causes and certain:
                 why = (
                     f"replaced too: a create-only property refers to {', '.join(causes)}, "
@@ -280,6 +282,28 @@ def _knock_on(
                     DESTRUCTIVE if new_resources[name].get("Type") in STATEFUL_TYPES else SAFE,
                     f"resource {name}",
                     f"its condition {condition} changed: may be deleted or created on update",
+                )
+            )
+    # What is not replaced but points at something that is gets the new one's ID or ARN.
+    for name in sorted(set(old_resources) & set(new_resources)):
+        if name in replaced:
+            continue
+        resource = new_resources[name]
+        causes = sorted(
+            _refs(resource.get("Properties", {})) & {r for r, sure in replaced.items() if sure}
+        )
+        if causes:
+            findings.append(
+                Finding(
+                    template,
+                    SAFE,
+                    f"resource {name}",
+                    f"updated in place: it refers to {', '.join(causes)}, which is replaced"
+                    + (
+                        " (an ECS service starts a new deployment)"
+                        if resource.get("Type") == "AWS::ECS::Service"
+                        else ""
+                    ),
                 )
             )
     return findings
@@ -394,11 +418,17 @@ def _resource_findings(
             )
         replaced_keys = {r.split(" ")[0].split(".")[0] for r in replacements}
         in_place = [key for key in changed if key not in replaced_keys]
-        if in_place:
+        if in_place and not replacements:  # a replaced resource is new through and through
             findings.append(
                 Finding(template, SAFE, subject, f"{', '.join(in_place)} updated in place")
             )
-    return findings + _knock_on(template, old, new, replaced)
+    knock_on = _knock_on(template, old, new, replaced)
+    # A resource found replaced later is new through and through: no "updated in place" for it.
+    certain = {f"resource {name}" for name, sure in replaced.items() if sure}
+    findings = [
+        f for f in findings if not (f.subject in certain and f.change.endswith(" updated in place"))
+    ]
+    return findings + knock_on
 
 
 def _tightened(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:

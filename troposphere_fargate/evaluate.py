@@ -60,7 +60,8 @@ def _check_constraints(name: str, spec: Mapping[str, Any], value: str) -> None:
         return ParameterError(f"parameter {name}={value!r} {why}" + (f": {hint}" if hint else ""))
 
     is_list = bool(_LIST_TYPE.match(str(spec.get("Type", "String"))))
-    members = value.split(",") if is_list and value else [value]
+    # CloudFormation trims the spaces around each member of a list parameter.
+    members = [m.strip() for m in value.split(",")] if is_list and value else [value]
     for member in members:
         allowed = spec.get("AllowedValues")
         if allowed is not None and member not in [str(a) for a in allowed]:
@@ -174,7 +175,7 @@ class _Evaluator:
             if arg not in self.values:
                 raise EvaluationError(f"Ref {arg} names no parameter")
             if arg in self.lists:
-                return self.values[arg].split(",") if self.values[arg] else []
+                return [m.strip() for m in self.values[arg].split(",")] if self.values[arg] else []
             return self.values[arg]
         if fn == "Condition":
             return self.condition(arg)
@@ -297,8 +298,12 @@ def _substituted(node: Any, values: Mapping[str, Any]) -> Any:
             if _literal(first) and _literal(second) and isinstance(second, list):
                 if key == "Fn::Join":
                     return str(first).join(str(item) for item in second)
-                if 0 <= int(first) < len(second):
-                    return second[int(first)]
+                if not 0 <= int(first) < len(second):
+                    raise ParameterError(
+                        f"Fn::Select picks item {first} of {second!r}, which has "
+                        f"{len(second)}: CloudFormation would fail the stack here"
+                    )
+                return second[int(first)]
             return {key: [first, second]}
         if key == "Ref" and isinstance(inner, str) and inner in values:
             return values[inner]
@@ -352,7 +357,7 @@ def resolved(
                 ) from None
             raise
     typed = {
-        name: (value.split(",") if value else [])
+        name: ([member.strip() for member in value.split(",")] if value else [])
         if _LIST_TYPE.match(str(declared[name].get("Type", "String")))
         else value
         for name, value in values.items()

@@ -193,16 +193,35 @@ def default_cache_dir() -> Path:
     return Path(base) / "troposphere-fargate"
 
 
+def _schema_cache_dir() -> Path:
+    """Where ``cfn-lint --update-specs`` keeps newer resource schemas (cfnlint.helpers.
+    get_cache_dir, which cfn-lint prefers to its bundled ones when their schema_date is newer)."""
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA", os.path.expanduser("~\\AppData\\Local"))
+    elif sys.platform == "darwin":
+        base = os.path.expanduser("~/Library/Caches")
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
+    return Path(base) / "aws" / "cfn-lint" / "schemas"
+
+
 def _linter_fingerprint() -> str:
-    """cfn-lint's version and the state of its schema data (``cfn-lint --update-specs`` rewrites
-    that data in place), without importing cfn-lint."""
+    """cfn-lint's version and the dates of both schema sets it may read (the bundled one and
+    the one ``cfn-lint --update-specs`` downloads), without importing cfn-lint."""
     from importlib import metadata, util
 
     spec = util.find_spec("cfnlint")
     locations = list(spec.submodule_search_locations or []) if spec else []
-    data = Path(locations[0]) / "data" if locations else None
-    stamp = data.stat().st_mtime_ns if data is not None and data.exists() else 0
-    return f"cfn-lint {metadata.version('cfn-lint')} data {stamp}"
+    schema_sets = [_schema_cache_dir()]
+    if locations:
+        schema_sets.insert(0, Path(locations[0]) / "data" / "schemas")
+    dates = []
+    for folder in schema_sets:
+        try:
+            dates.append((folder / "version.json").read_text().strip())
+        except OSError:
+            dates.append("-")
+    return f"cfn-lint {metadata.version('cfn-lint')} schemas {' | '.join(dates)}"
 
 
 def _verdict_key(filename: str, text: str, regions: Sequence[str] | None, fingerprint: str) -> str:
@@ -240,10 +259,13 @@ def lint_templates_cached(
     if missing:
         fresh = lint_templates(missing, chosen, jobs)
         findings.extend(fresh)
-        folder.mkdir(parents=True, exist_ok=True)
-        for name in missing:
-            entries = [asdict(f) for f in fresh if f.filename == name]
-            staging = folder / f".{keys[name]}.{os.getpid()}.tmp"
-            staging.write_text(json.dumps(entries))
-            os.replace(staging, folder / f"{keys[name]}.json")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            for name in missing:
+                entries = [asdict(f) for f in fresh if f.filename == name]
+                staging = folder / f".{keys[name]}.{os.getpid()}.tmp"
+                staging.write_text(json.dumps(entries))
+                os.replace(staging, folder / f"{keys[name]}.json")
+        except OSError:
+            pass  # a cache that cannot be written only means linting again next time
     return sorted(findings), sorted(missing)

@@ -87,6 +87,9 @@ class _Resolved:
         self.tag = tag
         self.text = text
 
+    def __str__(self) -> str:
+        return self.text
+
 
 _Base: Any = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
 
@@ -160,6 +163,10 @@ def _compare(meant: Any, read: Any, path: str, found: list[Mismatch]) -> None:
         if not isinstance(read, dict) or set(map(str, read)) != set(map(str, meant)):
             found.append(Mismatch(path, "a mapping", "another structure"))
             return
+        for key in read:
+            if isinstance(key, _Resolved):  # a key read as a number, a boolean, a null...
+                where = f"{path}.{key}" if path else str(key)
+                found.append(Mismatch(f"{where} (key)", "str", _short(key.tag)))
         by_text = {str(key): value for key, value in read.items()}
         for key, value in meant.items():
             _compare(value, by_text[str(key)], f"{path}.{key}" if path else str(key), found)
