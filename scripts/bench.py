@@ -46,7 +46,7 @@ def main() -> int:
     args = parser.parse_args()
 
     from troposphere_fargate import __version__
-    from troposphere_fargate.build import generate
+    from troposphere_fargate.release.build import generate
 
     files = generate()  # warm-up: first calls fill troposphere's caches
     print(
@@ -55,7 +55,11 @@ def main() -> int:
     )
     _report("generate (warm)", _time(generate, args.runs))
 
-    cold = [sys.executable, "-c", "from troposphere_fargate.build import generate; generate()"]
+    cold = [
+        sys.executable,
+        "-c",
+        "from troposphere_fargate.release.build import generate; generate()",
+    ]
     _report("generate (cold)", _time(lambda: subprocess.run(cold, check=True), args.runs))
 
     with tempfile.TemporaryDirectory() as output:

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from tests.aws import MotoServer
-from troposphere_fargate.config import NetworkConfig, ServiceConfig
-from troposphere_fargate.network import network_template
-from troposphere_fargate.service import service_template
+from tests.deploy.aws import MotoServer
+from troposphere_fargate.layers.config import NetworkConfig, ServiceConfig
+from troposphere_fargate.layers.network import network_template
+from troposphere_fargate.layers.service import service_template
 
 
 @pytest.fixture(scope="session")

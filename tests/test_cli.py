@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from troposphere_fargate import __version__, build, cli
-from troposphere_fargate.build import LAYERS, MANIFEST
+from troposphere_fargate import __version__, cli
+from troposphere_fargate.layers import LAYERS
+from troposphere_fargate.release import build
+from troposphere_fargate.release.build import MANIFEST
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -66,7 +68,7 @@ def test_lint_findings_fail_the_build_and_leave_previous_files_untouched(
     assert cli.main(["build", "--quiet", "--output", str(tmp_path), *docs]) == 0
     before = {p.name: p.read_bytes() for p in (tmp_path / __version__).iterdir()}
 
-    real = build.build_templates
+    real = build.render_templates
 
     def broken_templates(*args, **kwargs):
         built = real(*args, **kwargs)
@@ -74,7 +76,7 @@ def test_lint_findings_fail_the_build_and_leave_previous_files_untouched(
         vpc["EnableDnsSuport"] = vpc.pop("EnableDnsSupport")
         return built
 
-    monkeypatch.setattr(build, "build_templates", broken_templates)
+    monkeypatch.setattr(build, "render_templates", broken_templates)
     assert cli.main(["build", "--output", str(tmp_path), *docs]) == 1
     err = capsys.readouterr().err
     assert "network.yaml:" in err and "EnableDnsSuport" in err

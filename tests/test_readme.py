@@ -91,7 +91,7 @@ def test_readme_commands_are_the_ci_commands():
 
 def test_publish_example_output_is_what_publish_prints():
     from troposphere_fargate import __version__
-    from troposphere_fargate.publish import Destination, deploy_command, launch_url
+    from troposphere_fargate.release.publish import Destination, deploy_command, launch_url
 
     destination = Destination(
         "my-templates-eu-west-1", "troposphere-fargate/", __version__, "eu-west-1"
@@ -101,7 +101,8 @@ def test_publish_example_output_is_what_publish_prints():
 
 
 def test_readme_lists_every_suppression_with_its_reason():
-    from troposphere_fargate import __version__, render
+    from troposphere_fargate import __version__
+    from troposphere_fargate.cfn import yaml as render
 
     folder = Path(__file__).resolve().parent.parent / "templates" / __version__
     expected = set()
@@ -122,8 +123,8 @@ def test_readme_lists_every_suppression_with_its_reason():
 
 def test_diff_example_is_what_the_command_prints(tmp_path, capsys):
     from troposphere_fargate import __version__, cli
-    from troposphere_fargate.build import generate, write_version
-    from troposphere_fargate.config import ProductConfig
+    from troposphere_fargate.layers.config import ProductConfig
+    from troposphere_fargate.release.build import generate, write_version
 
     match = re.search(
         rf"\$ troposphere-fargate diff {re.escape(__version__)} /tmp/alt/two-azs\n(.*?)```",
@@ -152,7 +153,7 @@ def test_running_stack_diff_examples_are_what_the_command_prints(capsys, monkeyp
 
 
 def test_where_it_works_lists_every_claimed_region():
-    from troposphere_fargate import regions
+    from troposphere_fargate.layers import regions
 
     text = section("Where it works")
     for label, claimed in (

@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from . import __version__
-from .build import MANIFEST, compare_version, with_manifest, write_version
-from .diff import DiffError
-from .lint import INCLUDE_CHECKS, lint_templates, lint_templates_cached
-from .policy import PolicyToolMissing
-from .publish import (
+from .cfn.diff import DiffError
+from .cfn.guard import PolicyToolMissing
+from .cfn.lint import INCLUDE_CHECKS, lint_templates, lint_templates_cached
+from .layers.root import DEFAULT_KEY_PREFIX
+from .release.build import MANIFEST, compare_version, with_manifest, write_version
+from .release.publish import (
     Destination,
     PublishError,
     _s3_error,
@@ -26,7 +27,6 @@ from .publish import (
     publish,
     read_version,
 )
-from .root import DEFAULT_KEY_PREFIX
 
 DEFAULT_OUTPUT = Path("templates")
 
@@ -235,8 +235,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _diagram(args: argparse.Namespace) -> int:
-    from .diagram import INSTALL_DOT, Scenario, dot_available, graph, picture, render
-    from .evaluate import ParameterError, RuleError
+    from .cfn.evaluate import ParameterError, RuleError
+    from .release.diagram import INSTALL_DOT, Scenario, dot_available, graph, picture, render
 
     scenario = Scenario(args.azs, args.nat, args.endpoints, args.lb, args.https)
     try:
@@ -256,7 +256,15 @@ def _diagram(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from .diff import BREAKING, DESTRUCTIVE, blocking, diff, diff_stacks, load_side, render_table
+    from .cfn.diff import (
+        BREAKING,
+        DESTRUCTIVE,
+        blocking,
+        diff,
+        diff_stacks,
+        load_side,
+        render_table,
+    )
 
     allow = [a for a in args.allow.split(",") if a]
     unknown = sorted(set(allow) - {DESTRUCTIVE, BREAKING})
@@ -287,7 +295,7 @@ def _key_values(pairs: Sequence[str]) -> dict[str, str]:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .policy import POLICY_DIR, find_cfn_guard, find_control_tower_rules, run_guard
+    from .cfn.guard import POLICY_DIR, find_cfn_guard, find_control_tower_rules, run_guard
 
     paths = list(args.templates) or sorted((DEFAULT_OUTPUT / __version__).glob("*.yaml"))
     if not paths:
@@ -345,7 +353,7 @@ def _check(args: argparse.Namespace) -> int:
 def _start_pictures(docs: dict[str, str], folder: Path) -> list[tuple[Path, Any, str]]:
     """Render every picture's source with Graphviz's dot, in the background (while cfn-lint
     runs); nothing when dot is not installed."""
-    from .diagram import dot_available, source_stamp
+    from .release.diagram import dot_available, source_stamp
 
     if not dot_available():
         return []
@@ -370,7 +378,7 @@ def _start_pictures(docs: dict[str, str], folder: Path) -> list[tuple[Path, Any,
 
 
 def _write_docs(folder: Path, docs: dict[str, str], pictures: list[tuple[Path, Any, str]]) -> None:
-    from .diagram import source_stamp
+    from .release.diagram import source_stamp
 
     folder.mkdir(parents=True, exist_ok=True)
     outputs = {folder / name: text.encode() for name, text in docs.items()}
@@ -387,14 +395,15 @@ def _write_docs(folder: Path, docs: dict[str, str], pictures: list[tuple[Path, A
 
 
 def _build(args: argparse.Namespace) -> int:
-    from . import render
-    from .build import LAYERS, build_templates
-    from .diagram import dot_available
-    from .docs import generate_docs
+    from .cfn import yaml as cfn_yaml
+    from .layers import LAYERS
+    from .release.build import render_templates
+    from .release.diagram import dot_available
+    from .release.reference import generate_docs
 
     started = time.perf_counter()
-    built = build_templates()
-    files = {layer.filename: render.to_yaml(built[layer.name]) for layer in LAYERS}
+    built = render_templates()
+    files = {layer.filename: cfn_yaml.to_yaml(built[layer.name]) for layer in LAYERS}
     docs = generate_docs(built)
     generated = time.perf_counter()
     pictures = [] if args.check else _start_pictures(docs, args.docs)

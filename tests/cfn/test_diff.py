@@ -1,0 +1,564 @@
+"""``troposphere-fargate diff``: each finding type on small hand-made template pairs, the
+command, the public-API pin and the release gate."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from troposphere_fargate import __version__, cli
+from troposphere_fargate.cfn.diff import (
+    BREAKING,
+    DESTRUCTIVE,
+    SAFE,
+    Finding,
+    diff,
+    diff_stacks,
+    diff_template,
+    load_side,
+    unexplained,
+)
+from troposphere_fargate.release.build import render_templates
+
+REPO = Path(__file__).resolve().parents[2]
+
+BASE: dict[str, Any] = {
+    "Parameters": {
+        "VpcCidr": {"Type": "String", "Default": "10.0.0.0/16", "AllowedPattern": "^.*$"},
+        "Mode": {"Type": "String", "Default": "a", "AllowedValues": ["a", "b"]},
+        "Count": {"Type": "Number", "Default": "2", "MinValue": 1, "MaxValue": 9},
+    },
+    "Resources": {
+        "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.0.0.0/16"}},
+        "Subnet": {
+            "Type": "AWS::EC2::Subnet",
+            "Properties": {
+                "VpcId": {"Ref": "Vpc"},
+                "CidrBlock": "10.0.0.0/24",
+                "Tags": [{"Key": "Name", "Value": "a"}],
+            },
+        },
+        "Route": {"Type": "AWS::EC2::Route", "Properties": {"RouteTableId": "rtb-1"}},
+        "Logs": {
+            "Type": "AWS::Logs::LogGroup",
+            "DeletionPolicy": "Retain",
+            "UpdateReplacePolicy": "Retain",
+            "Properties": {"RetentionInDays": 365},
+        },
+    },
+    "Outputs": {
+        "VpcId": {
+            "Value": {"Ref": "Vpc"},
+            "Export": {"Name": {"Fn::Sub": "${AWS::StackName}-VpcId"}},
+        },
+        "Plain": {"Value": "x"},
+    },
+}
+
+
+def changed(edit) -> list[Finding]:
+    new = copy.deepcopy(BASE)
+    edit(new)
+    return diff_template("t.yaml", BASE, new)
+
+
+def only(findings: list[Finding]) -> Finding:
+    assert len(findings) == 1, findings
+    return findings[0]
+
+
+def test_identical_templates_have_no_findings():
+    assert diff_template("t.yaml", BASE, copy.deepcopy(BASE)) == []
+
+
+def test_a_subnet_cidr_change_replaces_the_subnet():
+    def edit(t):
+        t["Resources"]["Subnet"]["Properties"]["CidrBlock"] = "10.0.1.0/24"
+
+    finding = only(changed(edit))
+    assert finding.severity == DESTRUCTIVE
+    assert finding.subject == "resource Subnet"
+    assert "CidrBlock replaces" in finding.change
+
+
+def test_a_cidr_that_depends_on_parameters_may_replace():
+    def edit(t):
+        t["Resources"]["Subnet"]["Properties"]["CidrBlock"] = {"Ref": "VpcCidr"}
+
+    finding = only(changed(edit))
+    assert finding.severity == DESTRUCTIVE
+    assert "CidrBlock may replace" in finding.change
+
+
+def test_a_tags_change_is_safe():
+    def edit(t):
+        t["Resources"]["Subnet"]["Properties"]["Tags"] = [{"Key": "Name", "Value": "b"}]
+
+    finding = only(changed(edit))
+    assert finding.severity == SAFE
+    assert finding.change == "Tags updated in place"
+
+
+def test_a_renamed_logical_id_is_a_delete_and_a_create():
+    def edit(t):
+        t["Resources"]["MainVpc"] = t["Resources"].pop("Vpc")
+
+    finding = only(changed(edit))
+    assert finding.severity == DESTRUCTIVE
+    assert finding.subject == "resource Vpc"
+    assert "renamed to MainVpc" in finding.change and "deletes the old resource" in finding.change
+
+
+def test_removing_a_stateful_resource_is_destructive_and_a_stateless_one_safe():
+    def remove_vpc(t):
+        t["Resources"].pop("Vpc")
+        t["Resources"].pop("Subnet")
+        t["Outputs"].pop("VpcId")
+
+    findings = {f.subject: f.severity for f in changed(remove_vpc)}
+    assert findings["resource Vpc"] == DESTRUCTIVE
+    findings = {f.subject: f.severity for f in changed(lambda t: t["Resources"].pop("Route"))}
+    assert findings == {"resource Route": SAFE}
+
+
+def test_removing_a_retained_resource_keeps_it_outside_the_stack():
+    finding = only(changed(lambda t: t["Resources"].pop("Logs")))
+    assert finding.severity == BREAKING
+    assert "kept (DeletionPolicy Retain)" in finding.change
+
+
+def test_replacing_a_resource_replaces_what_refers_to_it_in_a_create_only_property():
+    def edit(t):
+        t["Resources"]["Vpc"]["Properties"]["CidrBlock"] = "10.1.0.0/16"
+
+    findings = {f.subject: f for f in changed(edit)}
+    assert findings["resource Vpc"].severity == DESTRUCTIVE
+    assert findings["resource Subnet"].severity == DESTRUCTIVE
+    assert "refers to Vpc, which is replaced" in findings["resource Subnet"].change
+
+
+def test_a_new_default_feeding_a_create_only_property_may_replace():
+    base = copy.deepcopy(BASE)
+    base["Resources"]["Subnet"]["Properties"]["CidrBlock"] = {"Ref": "VpcCidr"}
+    new = copy.deepcopy(base)
+    new["Parameters"]["VpcCidr"]["Default"] = "10.9.0.0/16"
+    findings = {f.subject: f for f in diff_template("t.yaml", base, new)}
+    assert findings["parameter VpcCidr"].severity == BREAKING
+    assert findings["resource Subnet"].severity == DESTRUCTIVE
+    assert "may replace" in findings["resource Subnet"].change
+
+
+def test_a_changed_condition_may_delete_the_resources_it_guards():
+    base = copy.deepcopy(BASE)
+    base["Conditions"] = {"Keep": {"Fn::Equals": [{"Ref": "Mode"}, "a"]}}
+    base["Resources"]["Vpc"]["Condition"] = "Keep"
+    new = copy.deepcopy(base)
+    new["Conditions"]["Keep"] = {"Fn::Equals": [{"Ref": "Mode"}, "b"]}
+    findings = {f.subject: f for f in diff_template("t.yaml", base, new)}
+    assert findings["resource Vpc"].severity == DESTRUCTIVE
+    assert "condition Keep changed" in findings["resource Vpc"].change
+
+
+def test_adding_a_resource_is_safe():
+    def edit(t):
+        t["Resources"]["Igw"] = {"Type": "AWS::EC2::InternetGateway"}
+
+    assert only(changed(edit)).severity == SAFE
+
+
+def test_dropping_retain_is_destructive_and_adding_it_safe():
+    def weaken(t):
+        t["Resources"]["Logs"]["DeletionPolicy"] = "Delete"
+
+    finding = only(changed(weaken))
+    assert finding.severity == DESTRUCTIVE
+    assert finding.change.startswith("DeletionPolicy Retain -> Delete")
+
+    def strengthen(t):
+        t["Resources"]["Route"]["UpdateReplacePolicy"] = "Retain"
+
+    assert only(changed(strengthen)).severity == SAFE
+
+
+@pytest.mark.parametrize(
+    ("edit", "subject", "words"),
+    [
+        (lambda t: t["Parameters"].pop("Mode"), "parameter Mode", "removed"),
+        (
+            lambda t: t["Parameters"].__setitem__("Kind", t["Parameters"].pop("Mode")),
+            "parameter Mode",
+            "renamed to Kind",
+        ),
+        (
+            lambda t: t["Parameters"].__setitem__("Image", {"Type": "String"}),
+            "parameter Image",
+            "added without a default",
+        ),
+        (
+            lambda t: t["Parameters"]["Mode"].__setitem__("Default", "b"),
+            "parameter Mode",
+            "default 'a' -> 'b'",
+        ),
+        (
+            lambda t: t["Parameters"]["Mode"].__setitem__("AllowedValues", ["a"]),
+            "parameter Mode",
+            "AllowedValues no longer allow b",
+        ),
+        (
+            lambda t: t["Parameters"]["VpcCidr"].__setitem__("AllowedPattern", "^10\\..*$"),
+            "parameter VpcCidr",
+            "AllowedPattern changed",
+        ),
+        (
+            lambda t: t["Parameters"]["Count"].__setitem__("MinValue", 2),
+            "parameter Count",
+            "MinValue raised to 2",
+        ),
+        (
+            lambda t: t["Parameters"]["Count"].__setitem__("Type", "String"),
+            "parameter Count",
+            "type Number -> String",
+        ),
+    ],
+)
+def test_parameter_changes_that_break_stacks(edit, subject, words):
+    finding = only(changed(edit))
+    assert finding.severity == BREAKING
+    assert finding.subject == subject
+    assert words in finding.change
+
+
+def test_a_new_parameter_with_a_default_is_safe():
+    finding = only(
+        changed(lambda t: t["Parameters"].__setitem__("X", {"Type": "String", "Default": ""}))
+    )
+    assert finding.severity == SAFE
+
+
+def test_a_loosened_constraint_is_safe():
+    assert changed(lambda t: t["Parameters"]["Count"].__setitem__("MaxValue", 99)) == []
+
+
+def test_a_removed_export_is_breaking():
+    finding = only(changed(lambda t: t["Outputs"].pop("VpcId")))
+    assert finding.severity == BREAKING
+    assert "Fn::ImportValue" in finding.change
+
+
+def test_a_renamed_export_is_breaking():
+    def edit(t):
+        t["Outputs"]["VpcId"]["Export"]["Name"] = {"Fn::Sub": "${AWS::StackName}-Vpc"}
+
+    finding = only(changed(edit))
+    assert finding.severity == BREAKING and "export" in finding.change
+
+
+def test_exporting_an_output_is_safe_and_changing_an_exported_value_breaking():
+    finding = only(changed(lambda t: t["Outputs"]["Plain"].__setitem__("Export", {"Name": "x"})))
+    assert finding.severity == SAFE
+    finding = only(changed(lambda t: t["Outputs"]["VpcId"].__setitem__("Value", "vpc-1")))
+    assert finding.severity == BREAKING and "imports it" in finding.change
+
+
+def test_a_removed_plain_output_is_breaking_and_an_added_one_safe():
+    assert only(changed(lambda t: t["Outputs"].pop("Plain"))).severity == BREAKING
+    assert only(changed(lambda t: t["Outputs"].__setitem__("New", {"Value": "y"}))).severity == SAFE
+
+
+def test_a_removed_template_is_destructive():
+    (finding,) = diff({"a.yaml": BASE, "b.yaml": BASE}, {"a.yaml": BASE})
+    assert finding.severity == DESTRUCTIVE and finding.subject == "template b.yaml"
+
+
+# --- The command --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sides(tmp_path: Path) -> tuple[Path, Path]:
+    from troposphere_fargate.cfn.yaml import to_yaml
+
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir()
+    new.mkdir()
+    (old / "t.yaml").write_text(to_yaml(BASE))
+    edited = copy.deepcopy(BASE)
+    edited["Resources"]["Subnet"]["Properties"]["CidrBlock"] = "10.0.9.0/24"
+    edited["Resources"]["Subnet"]["Properties"]["Tags"] = []
+    edited["Resources"]["Logs"]["Properties"]["RetentionInDays"] = 731
+    (new / "t.yaml").write_text(to_yaml(edited))
+    return old, new
+
+
+def test_command_reports_a_table_and_fails_on_destructive_findings(sides, capsys):
+    old, new = sides
+    assert cli.main(["diff", str(old), str(new)]) == 1
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == "t.yaml"
+    assert "destructive  resource Subnet: CidrBlock replaces (AWS::EC2::Subnet)" in out
+    assert "safe         resource Logs: RetentionInDays updated in place" in out
+    # The subnet is replaced: its new tags come with the new one, not as an update in place.
+    assert "resource Subnet: Tags updated in place" not in out
+
+
+def test_command_allows_what_it_is_told_to(sides):
+    old, new = sides
+    assert cli.main(["diff", str(old), str(new), "--allow", "destructive,breaking"]) == 0
+    assert cli.main(["diff", str(old), str(new), "--allow", "breaking"]) == 1
+
+
+def test_command_writes_json(sides, capsys):
+    old, new = sides
+    cli.main(["diff", str(old), str(new), "--format", "json"])
+    findings = json.loads(capsys.readouterr().out)
+    assert {f["severity"] for f in findings} == {"destructive", "safe"}
+    assert set(findings[0]) == {"template", "severity", "subject", "change"}
+
+
+def test_command_refuses_unknown_sides_and_severities(sides, capsys):
+    old, _ = sides
+    assert cli.main(["diff", str(old), "9.9.9"]) == 1
+    assert "9.9.9 is neither a folder nor a version" in capsys.readouterr().err
+    assert cli.main(["diff", str(old), str(old), "--allow", "safe"]) == 1
+    assert "--allow takes destructive and breaking" in capsys.readouterr().err
+
+
+def test_a_version_compared_with_itself_has_no_findings():
+    side = load_side(__version__, REPO / "templates")
+    assert diff(side, side) == []
+
+
+# --- Release gate -------------------------------------------------------------------------
+
+
+PINS = Path(__file__).resolve().parents[1] / "public_api.json"
+
+
+def test_public_api_is_pinned():
+    """Logical IDs, parameter names and output names are public API: changing one replaces a
+    resource or breaks users. Update tests/public_api.json in the same commit, on purpose."""
+    built = render_templates()
+    current = {
+        layer: {
+            "resources": sorted(template["Resources"]),
+            "parameters": sorted(template.get("Parameters", {})),
+            "outputs": sorted(template.get("Outputs", {})),
+        }
+        for layer, template in built.items()
+    }
+    assert current == json.loads(PINS.read_text())
+
+
+def versions() -> list[str]:
+    def key(name: str) -> tuple[int, ...]:
+        return tuple(int(part) for part in name.split("."))
+
+    folders = [p.name for p in (REPO / "templates").iterdir() if p.is_dir()]
+    return sorted((name for name in folders if not name.startswith(".")), key=key)
+
+
+def test_upgrading_from_the_previous_version_is_safe_or_in_the_changelog():
+    shipped = versions()
+    assert shipped[-1] == __version__
+    changelog = (REPO / "CHANGELOG.md").read_text()
+    assert f"## {__version__}" in changelog
+    if len(shipped) < 2:
+        return  # the first version: nothing to upgrade from
+    findings = diff(
+        load_side(shipped[-2], REPO / "templates"), load_side(shipped[-1], REPO / "templates")
+    )
+    assert unexplained(findings, changelog, __version__) == []
+
+
+def test_the_gate_wants_each_destructive_or_breaking_change_named():
+    findings = [
+        Finding("network.yaml", DESTRUCTIVE, "resource Vpc", "CidrBlock replaces"),
+        Finding("network.yaml", BREAKING, "parameter Mode", "removed"),
+        Finding("network.yaml", SAFE, "resource Route", "added"),
+    ]
+    changelog = (
+        "# Changes\n\n## 0.2.0\n\n- `Vpc` is replaced: new CIDR. `VpcCidr` and Mode changed.\n"
+        "\n## 0.1.0\n\n- `Mode`\n"
+    )
+    # Names count only whole and in backticks, in the version's own entry.
+    assert unexplained(findings, changelog, "0.2.0") == [findings[1]]
+    assert unexplained(findings, changelog, "0.3.0") == findings[:2]
+
+
+def test_the_gate_on_two_shipped_versions(tmp_path):
+    from troposphere_fargate.cfn.yaml import to_yaml
+
+    for version, cidr in (("0.1.0", "10.0.0.0/24"), ("0.2.0", "10.0.9.0/24")):
+        template = copy.deepcopy(BASE)
+        template["Resources"]["Subnet"]["Properties"]["CidrBlock"] = cidr
+        (tmp_path / version).mkdir()
+        (tmp_path / version / "t.yaml").write_text(to_yaml(template))
+    findings = diff(load_side("0.1.0", tmp_path), load_side("0.2.0", tmp_path))
+    assert [f.subject for f in unexplained(findings, "## 0.2.0\n", "0.2.0")] == ["resource Subnet"]
+    assert unexplained(findings, "## 0.2.0\n- `Subnet` moves to a new range\n", "0.2.0") == []
+
+
+# --- Running stacks: parameter values decide -----------------------------------------------
+
+
+def shipped(version: str) -> dict[str, dict[str, Any]]:
+    return load_side(version, REPO / "templates")
+
+
+def test_changing_the_load_balancer_type_replaces_it_and_says_the_protected_one_stays():
+    # Type is create-only ("Update requires: Replacement", AWS::ElasticLoadBalancingV2::
+    # LoadBalancer). When CloudFormation cannot delete the old resource it "removes the old
+    # resource from the stack and continues updating the stack" and ends UPDATE_COMPLETE
+    # (CloudFormation User Guide, troubleshooting, "Resource removed from stack but not
+    # deleted"): with deletion protection on, the old load balancer keeps running and billing.
+    findings = diff_stacks(
+        shipped(__version__), shipped(__version__), changes={"LoadBalancerType": "network"}
+    )
+    (balancer,) = [
+        f for f in findings if f.subject == "resource LoadBalancer" and "Type" in f.change
+    ]
+    assert balancer.template == "service.yaml" and balancer.severity == DESTRUCTIVE
+    assert balancer.change.startswith("Type replaces")
+    assert "has deletion protection on" in balancer.change
+    assert "leaves it running and billing" in balancer.change
+    assert "DeletionProtection=false first" in balancer.change
+    protection_off = diff_stacks(
+        shipped(__version__),
+        shipped(__version__),
+        running={"DeletionProtection": "false"},
+        changes={"LoadBalancerType": "network"},
+    )
+    (balancer,) = [
+        f for f in protection_off if f.subject == "resource LoadBalancer" and "Type" in f.change
+    ]
+    assert "deletion protection" not in balancer.change
+
+
+def test_a_template_diff_says_a_parameter_decides_the_protection():
+    def edit(t):
+        t["Resources"]["Balancer"] = {
+            "Type": "AWS::ElasticLoadBalancingV2::LoadBalancer",
+            "Properties": {
+                "Type": "network",
+                "LoadBalancerAttributes": [
+                    {"Key": "deletion_protection.enabled", "Value": {"Ref": "Mode"}}
+                ],
+            },
+        }
+
+    old = copy.deepcopy(BASE)
+    edit(old)
+    new = copy.deepcopy(old)
+    new["Resources"]["Balancer"]["Properties"]["Type"] = "application"
+    (finding,) = diff_template("t.yaml", old, new)
+    assert "may have (a parameter decides) deletion protection on" in finding.change
+
+
+def test_a_default_0_1_0_stack_upgrades_without_replacing_anything():
+    """0.2.0 changes every subnet's AvailabilityZone expression and the ECR endpoints' names,
+    so the template diff says "may replace"; for a stack that left AvailabilityZones empty in a
+    commercial region both resolve to what 0.1.0 had, and the update replaces nothing."""
+    findings = diff_stacks(shipped("0.1.0"), shipped("0.2.0"))
+    assert [f for f in findings if f.severity != SAFE] == []
+    assert "resource S3GatewayEndpoint: added (AWS::EC2::VPCEndpoint)" in [
+        f"{f.subject}: {f.change}" for f in findings
+    ]
+    for region in ("us-gov-west-1", "eu-west-1"):
+        running = {"NatGateways": "None", "VpcEndpoints": "true"}
+        assert [
+            f
+            for f in diff_stacks(shipped("0.1.0"), shipped("0.2.0"), running, region=region)
+            if f.severity != SAFE
+        ] == []
+
+
+def test_in_china_the_ecr_endpoints_get_their_right_names():
+    running = {"NatGateways": "None", "VpcEndpoints": "true"}
+    findings = diff_stacks(shipped("0.1.0"), shipped("0.2.0"), running, region="cn-north-1")
+    replaced = sorted(f.subject for f in findings if "ServiceName replaces" in f.change)
+    assert replaced == ["resource EcrApiEndpoint", "resource EcrDkrEndpoint"]
+
+
+def test_what_only_may_be_replaced_makes_its_dependants_only_possibly_replaced():
+    findings = diff(shipped("0.1.0"), shipped("0.2.0"))
+    changes = {f.subject: f.change for f in findings if f.template == "network.yaml"}
+    assert changes["resource PublicSubnet1"].startswith("AvailabilityZone may replace")
+    assert changes["resource NatGateway1"] == (
+        "may be replaced too: a create-only property refers to PublicSubnet1, which may be replaced"
+    )
+
+
+def test_pinning_zones_on_a_running_stack_is_reported_as_replacing_its_subnets():
+    findings = diff_stacks(
+        shipped(__version__),
+        shipped(__version__),
+        changes={"AvailabilityZones": "us-east-1b,us-east-1a"},
+    )
+    # Whether the region's first zones are those pinned depends on the account: "may".
+    subnets = {f"resource {tier}Subnet{az}" for tier in ("Public", "Private") for az in (1, 2)}
+    assert {f.subject for f in findings if "AvailabilityZone may replace" in f.change} == subnets
+    repinned = diff_stacks(
+        shipped(__version__),
+        shipped(__version__),
+        running={"AvailabilityZones": "us-east-1a,us-east-1b"},
+        changes={"AvailabilityZones": "us-east-1b,us-east-1a"},
+    )
+    assert {f.subject for f in repinned if "AvailabilityZone replaces" in f.change} == subnets
+
+
+def test_command_compares_running_stacks(capsys):
+    assert cli.main(["diff", __version__, __version__, "--set", "LoadBalancerType=network"]) == 1
+    out = capsys.readouterr().out
+    assert "destructive  resource LoadBalancer: Type replaces" in out
+    assert (
+        cli.main(["diff", __version__, __version__, "--set", "CapacityProvider=FARGATE_SPOT"]) == 0
+    )
+    out = capsys.readouterr().out
+    in_place = "resource Service: CapacityProviderStrategy, ForceNewDeployment updated in place"
+    assert f"  safe         {in_place}\n" in out
+    assert "replace" not in out
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--set", "LoadBalancerType"], "'LoadBalancerType' is not KEY=VALUE"),
+        (["--set", "Nope=1"], "no template declares the parameter(s) Nope"),
+        (
+            ["--set", "LoadBalancerType=gateway"],
+            "LoadBalancerType='gateway' is not one of the allowed",
+        ),
+    ],
+)
+def test_command_refuses_bad_parameter_values_in_one_line(arguments, message, capsys):
+    assert cli.main(["diff", __version__, __version__, *arguments]) == 1
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_certain_cause_makes_a_possible_replacement_certain():
+    def edit(t):
+        t["Resources"]["Vpc"]["Properties"]["CidrBlock"] = "10.1.0.0/16"  # certain
+        t["Resources"]["Subnet"]["Properties"]["AvailabilityZone"] = {"Ref": "Mode"}  # may
+
+    findings = {(f.subject, f.change) for f in changed(edit)}
+    assert (
+        "resource Subnet",
+        "replaced too: a create-only property refers to Vpc, which is replaced",
+    ) in findings
+    assert ("resource Subnet", "AvailabilityZone may replace (AWS::EC2::Subnet)") in findings
+
+
+def test_what_refers_to_a_replaced_resource_is_updated_and_a_service_redeploys():
+    findings = diff_stacks(
+        shipped(__version__), shipped(__version__), changes={"LoadBalancerType": "network"}
+    )
+    changes = {f.subject: f.change for f in findings if f.template == "service.yaml"}
+    assert changes["resource Service"] == (
+        "updated in place: it refers to TargetGroup, which is replaced "
+        "(an ECS service starts a new deployment)"
+    )
+    assert "LoadBalancerAttributes updated in place" not in str(findings)  # it is new anyway

@@ -1,0 +1,174 @@
+"""The offline evaluator that the layer tests rely on: constraints, rules, conditions, Fn::If."""
+
+from __future__ import annotations
+
+import pytest
+
+from troposphere_fargate.cfn.evaluate import (
+    EvaluationError,
+    ParameterError,
+    RuleError,
+    deployed,
+    parameter_values,
+)
+
+TEMPLATE = {
+    "Parameters": {
+        "Mode": {"Type": "String", "Default": "a", "AllowedValues": ["a", "b"]},
+        "Name": {
+            "Type": "String",
+            "Default": "web",
+            "AllowedPattern": "^[a-z]+$",
+            "ConstraintDescription": "lower-case letters only",
+            "MaxLength": 5,
+        },
+        "Count": {"Type": "Number", "Default": "2", "MinValue": 1, "MaxValue": 3},
+        "Subnets": {"Type": "List<AWS::EC2::Subnet::Id>", "AllowedPattern": "^subnet-[0-9]+$"},
+    },
+    "Rules": {
+        "BNeedsThree": {
+            "RuleCondition": {"Fn::Equals": [{"Ref": "Mode"}, "b"]},
+            "Assertions": [
+                {
+                    "Assert": {"Fn::Equals": [{"Ref": "Count"}, "3"]},
+                    "AssertDescription": "b needs 3",
+                }
+            ],
+        }
+    },
+    "Conditions": {
+        "IsB": {"Fn::Equals": [{"Ref": "Mode"}, "b"]},
+        "IsNotB": {"Fn::Not": [{"Condition": "IsB"}]},
+        "BigB": {"Fn::And": [{"Condition": "IsB"}, {"Fn::Equals": [{"Ref": "Count"}, "3"]}]},
+    },
+    "Resources": {
+        "Always": {
+            "Type": "T",
+            "Properties": {
+                "Value": {"Fn::If": ["IsB", "bee", "ay"]},
+                "Maybe": {"Fn::If": ["IsB", "x", {"Ref": "AWS::NoValue"}]},
+                "List": ["one", {"Fn::If": ["IsB", "two", {"Ref": "AWS::NoValue"}]}],
+            },
+        },
+        "OnlyB": {"Type": "T", "Condition": "BigB"},
+        "NotB": {"Type": "T", "Condition": "IsNotB"},
+    },
+    "Outputs": {"Out": {"Value": {"Ref": "OnlyB"}, "Condition": "IsB"}},
+}
+
+SUBNETS = {"Subnets": "subnet-1,subnet-2"}
+
+
+def test_defaults_fill_in_missing_values():
+    assert parameter_values(TEMPLATE, SUBNETS) == {
+        "Mode": "a", "Name": "web", "Count": "2", "Subnets": "subnet-1,subnet-2",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ({"Mode": "c"}, "Mode='c' is not one of the allowed values"),
+        ({"Name": "Web"}, "Name='Web' does not match .*: lower-case letters only"),
+        ({"Name": "webbed"}, "Name='webbed' is longer than 5"),
+        ({"Count": "4"}, "Count='4' is above the maximum 3"),
+        ({"Count": "0"}, "Count='0' is below the minimum 1"),
+        ({"Count": "two"}, "Count='two' is not a number"),
+        ({"Subnets": "subnet-1,vpc-2"}, "Subnets='subnet-1,vpc-2' does not match"),
+        ({"Colour": "red"}, "unknown parameter.*Colour"),
+    ],
+)
+def test_values_outside_the_constraints_are_rejected(given, message):
+    with pytest.raises(ParameterError, match=message):
+        parameter_values(TEMPLATE, {**SUBNETS, **given})
+
+
+def test_a_parameter_without_default_needs_a_value():
+    with pytest.raises(ParameterError, match="Subnets needs a value"):
+        parameter_values(TEMPLATE, {})
+
+
+def test_rules_apply_only_when_their_condition_holds():
+    with pytest.raises(RuleError, match="BNeedsThree: b needs 3"):
+        deployed(TEMPLATE, {**SUBNETS, "Mode": "b"})
+    deployed(TEMPLATE, {**SUBNETS, "Mode": "b", "Count": "3"})
+    deployed(TEMPLATE, {**SUBNETS, "Mode": "a", "Count": "1"})
+
+
+def test_conditions_pick_resources_and_outputs():
+    a = deployed(TEMPLATE, SUBNETS)
+    assert sorted(a.resources) == ["Always", "NotB"]
+    assert a.outputs == {}
+    b = deployed(TEMPLATE, {**SUBNETS, "Mode": "b", "Count": "3"})
+    assert sorted(b.resources) == ["Always", "OnlyB"]
+    assert b.outputs == {"Out": {"Value": {"Ref": "OnlyB"}}}
+    assert b.conditions == {"IsB": True, "IsNotB": False, "BigB": True}
+    assert "Condition" not in b.resources["OnlyB"]
+
+
+def test_fn_if_resolves_and_no_value_disappears():
+    a = deployed(TEMPLATE, SUBNETS).resources["Always"]["Properties"]
+    assert a == {"Value": "ay", "List": ["one"]}
+    b = deployed(TEMPLATE, {**SUBNETS, "Mode": "b", "Count": "3"}).resources["Always"]
+    assert b["Properties"] == {"Value": "bee", "Maybe": "x", "List": ["one", "two"]}
+
+
+def with_condition(expression: object) -> dict:
+    return {
+        "Parameters": {"Mode": {"Type": "String", "Default": "a"}},
+        "Conditions": {"C": expression},
+        "Resources": {"R": {"Type": "T", "Condition": "C"}},
+    }
+
+
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        ({"Fn::Equal": [{"Ref": "Mode"}, "a"]}, "Fn::Equal cannot be used here"),
+        ({"Fn::Equals": [{"Ref": "Colour"}, "a"]}, "Ref Colour names no parameter"),
+        ({"Fn::Not": [{"Ref": "Mode"}]}, "Fn::Not does not evaluate to true or false"),
+        ({"Condition": "Missing"}, "condition Missing is not defined"),
+        ({"Fn::Contains": [["a"], {"Ref": "Mode"}]}, "Fn::Contains cannot be used here"),
+        ({"Ref": "Mode"}, "condition C does not evaluate to true or false"),
+    ],
+)
+def test_conditions_cloudformation_would_reject_are_errors(expression, message):
+    with pytest.raises(EvaluationError, match=message):
+        deployed(with_condition(expression))
+
+
+def test_rules_may_not_use_conditions():
+    # CloudFormation: "functions are not supported in the Rules block: [Condition]".
+    template = {
+        "Parameters": {"Mode": {"Type": "String", "Default": "a"}},
+        "Conditions": {"IsA": {"Fn::Equals": [{"Ref": "Mode"}, "a"]}},
+        "Rules": {"R": {"Assertions": [{"Assert": {"Condition": "IsA"}}]}},
+        "Resources": {},
+    }
+    with pytest.raises(EvaluationError, match="Condition cannot be used here"):
+        deployed(template)
+
+
+def test_pseudo_parameters_and_mappings_can_be_evaluated():
+    template = {
+        "Mappings": {"M": {"eu-west-1": {"Name": "Ireland"}}},
+        "Conditions": {
+            "China": {"Fn::Equals": [{"Ref": "AWS::Partition"}, "aws-cn"]},
+            "Ireland": {
+                "Fn::Equals": [{"Fn::FindInMap": ["M", {"Ref": "AWS::Region"}, "Name"]}, "Ireland"]
+            },
+        },
+        "Resources": {
+            "InChina": {"Type": "T", "Condition": "China"},
+            "InIreland": {"Type": "T", "Condition": "Ireland"},
+        },
+    }
+    assert deployed(template, pseudo={"AWS::Region": "eu-west-1"}).conditions == {
+        "China": False,
+        "Ireland": True,
+    }
+    assert sorted(deployed(template, pseudo={"AWS::Region": "eu-west-1"}).resources) == [
+        "InIreland"
+    ]
+    with pytest.raises(EvaluationError, match="FindInMap finds nothing"):
+        deployed(template, pseudo={"AWS::Region": "us-east-1"})

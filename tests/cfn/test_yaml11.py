@@ -1,0 +1,170 @@
+"""YAML as CloudFormation reads it: every scalar we write keeps the type the generator meant.
+
+CloudFormation parses YAML with YAML 1.1 rules ("AWS CloudFormation supports the YAML Version 1.1
+specification", CloudFormation User Guide, template formats). Its parser reads a plain
+digit run with a leading zero as a number: an account ID such as 012345678901 becomes
+1.2345678901E10, and one made of digits 0-7 only an octal integer
+(aws-cloudformation/cloudformation-coverage-roadmap#745: 012345670123 "will be read as the number
+1402433619"). aws-cloudformation/cfn-language-discussion#31 asks for a YAML that "doesn't treat
+AWS Account ID strings" as numbers, and awslabs/aws-cfn-template-flip#41 shows a YAML writer
+dropping the quotes of exactly the Elastic Load Balancing account IDs that 0.1.0 shipped
+unquoted (033677994240, us-east-2). PyYAML, cfn-lint and moto read them as strings, so only a
+reader with YAML 1.1's own rules sees the problem.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from troposphere_fargate.cfn import yaml as render
+from troposphere_fargate.cfn import yaml11
+from troposphere_fargate.layers import LAYERS
+from troposphere_fargate.layers.config import NetworkConfig, ProductConfig, ServiceConfig
+from troposphere_fargate.release import build
+from troposphere_fargate.release.build import render_templates
+
+REPO = Path(__file__).resolve().parents[2]
+
+# Strings that a YAML 1.1 reader takes for something else when they are written plain.
+NOT_STRINGS = {
+    "098369216593": "float",  # digits with a leading zero and an 8 or 9 (SnakeYAML)
+    "054676820928": "float",
+    "0777": "int",  # octal
+    "0x1F": "int",
+    "0b101": "int",
+    "1:30": "int",  # sexagesimal
+    "-12": "int",
+    "1_000": "int",
+    "1e5": "float",  # an exponent without a sign (SnakeYAML)
+    ".5": "float",
+    "5.": "float",
+    "1.2.3": "float",  # the YAML 1.1 float pattern allows several dots
+    "190:20:30.15": "float",
+    ".inf": "float",
+    "-.Inf": "float",
+    ".NaN": "float",
+    "yes": "bool",
+    "No": "bool",
+    "on": "bool",
+    "OFF": "bool",
+    "y": "bool",
+    "N": "bool",
+    "true": "bool",
+    "~": "null",
+    "null": "null",
+    "": "null",
+    "2010-09-09": "timestamp",
+    "2001-12-14t21:59:43.10-05:00": "timestamp",
+    "<<": "merge",
+    "=": "value",
+}
+STRINGS = ["vpc-0a1b", "sg-098369216593", "0.0.0.0/0", "arn:aws:iam::098369216593:root", "yesno"]
+
+
+@pytest.mark.parametrize(("text", "kind"), sorted(NOT_STRINGS.items()))
+def test_yaml11_reads_these_plain_scalars_as_another_type(text, kind):
+    assert yaml11.implicit_tag(text).rsplit(":", 1)[1] == kind
+
+
+@pytest.mark.parametrize("text", STRINGS)
+def test_yaml11_reads_these_plain_scalars_as_strings(text):
+    assert yaml11.implicit_tag(text) == yaml11.STR
+
+
+def test_the_0_1_0_service_template_has_the_account_ids_cloudformation_misreads():
+    """The check finds the defect in what 0.1.0 shipped: six account IDs read as floats."""
+    text = (REPO / "templates" / "0.1.0" / "service.yaml").read_text()
+    found = [str(m) for m in yaml11.type_mismatches(text, render.from_yaml(text))]
+    accounts = [m for m in found if m.startswith("Mappings.")]
+    assert accounts == [
+        f"Mappings.ElbLogDeliveryAccounts.{region}.AccountId: meant str, YAML 1.1 reads float"
+        for region in (
+            "af-south-1",
+            "eu-central-1",
+            "eu-west-3",
+            "us-east-2",
+            "us-gov-west-1",
+            "us-west-1",
+        )
+    ]
+
+
+def test_the_writer_quotes_every_string_yaml11_would_read_as_something_else():
+    values = {f"K{index}": text for index, text in enumerate([*NOT_STRINGS, *STRINGS])}
+    template = {"Mappings": {"M": {"Key": values}}, "Resources": {}}
+    for dumper in filter(None, (render.LIBYAML_DUMPER, render.PYTHON_DUMPER)):
+        text = render.to_yaml(template, dumper)
+        assert yaml11.type_mismatches(text, template) == []
+        lines = dict(line.strip().split(": ", 1) for line in text.splitlines() if ": " in line)
+        assert lines["K0"] == "'098369216593'"
+        assert lines[f"K{len(NOT_STRINGS)}"] == "vpc-0a1b"  # strings stay plain
+
+
+def test_keys_are_quoted_and_tagged_values_are_strings_by_their_tag():
+    # A tag (!Sub) makes its scalar a string whatever it looks like, so the check reads every
+    # tagged scalar as a string; the writer leaves it plain or quotes it as the emitter likes.
+    template = {
+        "Mappings": {"M": {"yes": {"0777": "x"}}},
+        "Resources": {"R": {"Type": "T", "Properties": {"A": {"Fn::Sub": "098369216593"}}}},
+    }
+    text = render.to_yaml(template)
+    assert "'yes':" in text and "'0777':" in text
+    assert "!Sub '098369216593'" in text or "!Sub 098369216593" in text
+    assert yaml11.type_mismatches(text, template) == []
+    unquoted = text.replace("'yes':", "yes:")
+    assert [str(m) for m in yaml11.type_mismatches(unquoted, template)] == [
+        "Mappings.M.yes (key): meant str, YAML 1.1 reads bool"
+    ]
+
+
+def test_a_writer_that_forgot_to_quote_is_caught_before_anything_is_written(monkeypatch):
+    monkeypatch.setattr(yaml11, "implicit_tag", lambda text: yaml11.STR)
+    template = {"Mappings": {"Accounts": {"us-east-2": {"AccountId": "033677994240"}}}}
+    with pytest.raises(render.YamlTypeError, match=r"us-east-2\.AccountId: meant str"):
+        render.to_yaml(template)
+
+
+def test_numbers_and_booleans_the_generator_meant_stay_what_they_are():
+    template = {"Resources": {"R": {"Type": "T", "Properties": {"Port": 443, "Enabled": True}}}}
+    text = render.to_yaml(template)
+    assert "Port: 443" in text and "Enabled: true" in text
+    assert yaml11.type_mismatches(text, template) == []
+    assert [str(m) for m in yaml11.type_mismatches(text.replace("443", "'443'"), template)] == [
+        "Resources.R.Properties.Port: meant int, YAML 1.1 reads str"
+    ]
+
+
+CONFIGS = {
+    "shipped": ProductConfig(),
+    "two-azs": ProductConfig(network=NetworkConfig(max_azs=2)),
+    "endpoints": ProductConfig(
+        network=NetworkConfig(default_nat_gateways="None", default_vpc_endpoints=True)
+    ),
+    "service": ProductConfig(
+        service=ServiceConfig(
+            container_name="web",
+            default_container_port=80,
+            default_task_cpu=1024,
+            default_task_memory=2048,
+        )
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CONFIGS))
+def test_every_template_the_build_writes_reads_back_as_generated(name):
+    built = render_templates(CONFIGS[name])
+    files = build.generate(CONFIGS[name])  # to_yaml verifies as it writes; this says so too
+    for layer in LAYERS:
+        assert yaml11.type_mismatches(files[layer.filename], built[layer.name]) == []
+
+
+def test_the_committed_templates_of_this_version_read_back_as_generated():
+    built = render_templates()
+    from troposphere_fargate import __version__
+
+    for layer in LAYERS:
+        text = (REPO / "templates" / __version__ / layer.filename).read_text()
+        assert yaml11.type_mismatches(text, built[layer.name]) == [], layer.filename

@@ -1,0 +1,161 @@
+"""moto's server with the few fixes our deploy tests need, for moto 5.2 only.
+
+Run as ``python -m tests.deploy.moto_patched -H 127.0.0.1 -p PORT`` (aws.py beside it does).
+Each patch fixes the emulator, never the templates: what the product emits stays what real
+CloudFormation gets. Each patch names the moto code it replaces and has a test in
+test_moto_patched.py beside it; if
+moto changes, :func:`apply` refuses to run rather than patch the wrong thing.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+SUPPORTED_MOTO = "5.2."
+
+
+def _int_desired_count(original: Any) -> Any:
+    """moto/ecs/models.py, ``Service.create_from_cloudformation_json`` and
+    ``update_from_cloudformation_json``: moto passes ``DesiredCount`` on as it came from the
+    template, a string when it is a ``Number`` parameter, and then subtracts an int from it
+    (TypeError, HTTP 500). CloudFormation hands ECS a number."""
+
+    def patched(cls: Any, *args: Any, **kwargs: Any) -> Any:
+        json = args[1] if len(args) > 1 else kwargs["cloudformation_json"]
+        properties = json.get("Properties", {})
+        if isinstance(properties.get("DesiredCount"), str):
+            properties["DesiredCount"] = int(properties["DesiredCount"])
+        return original.__func__(cls, *args, **kwargs)
+
+    return classmethod(patched)
+
+
+def _load_balancer_from_cloudformation(
+    cls: Any,
+    resource_name: str,
+    cloudformation_json: Any,
+    account_id: str,
+    region_name: str,
+    **kwargs: Any,
+) -> Any:
+    """moto/elbv2/models.py, ``FakeLoadBalancer.create_from_cloudformation_json``: moto drops
+    ``Type`` (every load balancer becomes an application load balancer, and a TCP listener on it
+    is then refused) and ``LoadBalancerAttributes``. This passes both on, through the same
+    backend calls the ELBv2 API uses."""
+    from moto.elbv2.models import elbv2_backends
+
+    properties = cloudformation_json["Properties"]
+    backend = elbv2_backends[account_id][region_name]
+    load_balancer = backend.create_load_balancer(
+        resource_name,
+        properties.get("SecurityGroups"),
+        properties.get("Subnets"),
+        scheme=properties.get("Scheme", "internet-facing"),
+        loadbalancer_type=properties.get("Type", "application"),
+    )
+    attributes = {a["Key"]: a["Value"] for a in properties.get("LoadBalancerAttributes", [])}
+    if attributes:
+        backend.modify_load_balancer_attributes(load_balancer.arn, attributes)
+    return load_balancer
+
+
+def _stack_output(self: Any, attribute_name: str) -> Any:
+    """moto/cloudformation/models.py, ``Stack``: a nested stack has no ``get_cfn_attribute``, so
+    ``Fn::GetAtt [Child, Outputs.X]`` in the parent fails (AttributeError, HTTP 500). This reads
+    the child's output ``X``, as CloudFormation does."""
+    from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
+
+    kind, _, key = attribute_name.partition(".")
+    if kind == "Outputs":
+        for output in self.output_map.values():
+            if output and output.key == key:
+                return output.value
+    raise UnformattedGetAttTemplateException()
+
+
+def _yaml_tag_constructor(original: Any) -> Any:
+    """moto/cloudformation/utils.py, ``yaml_tag_constructor``, two short forms:
+
+    - ``!GetAtt Child.Outputs.X``: moto splits at every dot, so a nested stack's output reaches
+      the stack as the attribute ``Outputs``; CloudFormation splits at the first dot only.
+    - ``!Condition Name``: moto reads it as ``Fn::Condition``, which its condition evaluator does
+      not know, so ``!And [!Condition A, !Condition B]`` is always false; it is ``Condition``.
+    """
+
+    def constructor(loader: Any, tag: Any, node: Any) -> Any:
+        if tag == "!GetAtt" and isinstance(node.value, str):
+            return {"Fn::GetAtt": node.value.split(".", 1)}
+        if tag == "!Condition":
+            return {"Condition": node.value}
+        return original(loader, tag, node)
+
+    return constructor
+
+
+def _associate_route_table(original: Any) -> Any:
+    """moto/ec2/models/subnets.py, ``SubnetRouteTableAssociation.create_from_cloudformation_json``:
+    moto records the association apart from the route table, so ``DescribeRouteTables`` (and its
+    ``association.subnet-id`` filter) never shows it. This also associates the subnet with the
+    route table, as the EC2 API's ``AssociateRouteTable`` does."""
+
+    def patched(
+        cls: Any,
+        resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> Any:
+        from moto.ec2.models import ec2_backends
+
+        association = original.__func__(
+            cls, resource_name, cloudformation_json, account_id, region_name, **kwargs
+        )
+        properties = cloudformation_json["Properties"]
+        ec2_backends[account_id][region_name].associate_route_table(
+            properties["RouteTableId"], subnet_id=properties["SubnetId"]
+        )
+        return association
+
+    return classmethod(patched)
+
+
+def apply() -> None:
+    import moto
+    from moto.cloudformation import models as cloudformation
+    from moto.cloudformation import responses as cloudformation_responses
+    from moto.cloudformation import utils as cloudformation_utils
+    from moto.ec2.models import subnets
+    from moto.ecs import models as ecs
+    from moto.elbv2 import models as elbv2
+
+    if not moto.__version__.startswith(SUPPORTED_MOTO):
+        raise RuntimeError(
+            f"tests/deploy/moto_patched.py is for moto {SUPPORTED_MOTO}x, not {moto.__version__}"
+        )
+    service = ecs.Service
+    for name in ("create_from_cloudformation_json", "update_from_cloudformation_json"):
+        setattr(service, name, _int_desired_count(service.__dict__[name]))
+    elbv2.FakeLoadBalancer.create_from_cloudformation_json = classmethod(  # type: ignore[method-assign]
+        _load_balancer_from_cloudformation
+    )
+    cloudformation.Stack.get_cfn_attribute = _stack_output  # type: ignore[attr-defined]
+    association = subnets.SubnetRouteTableAssociation
+    association.create_from_cloudformation_json = _associate_route_table(  # type: ignore[method-assign]
+        association.__dict__["create_from_cloudformation_json"]
+    )
+    constructor = _yaml_tag_constructor(cloudformation_utils.yaml_tag_constructor)
+    for module in (cloudformation_utils, cloudformation, cloudformation_responses):
+        module.yaml_tag_constructor = constructor  # type: ignore[attr-defined]
+
+
+def main(argv: list[str]) -> None:
+    apply()
+    from moto.server import main as serve
+
+    serve(argv)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,153 @@
+"""Each fix in moto_patched.py does what it says, in a moto of its own (a subprocess, so the
+patches never leak into this test process)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+SCENARIO = textwrap.dedent(
+    """
+    import json, warnings
+    warnings.simplefilter("ignore")
+    import boto3
+    from moto import mock_aws
+    import tests.deploy.moto_patched as patched
+    patched.apply()
+
+    CHILD = '''
+    Resources:
+      Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.1.0.0/16}}
+    Outputs:
+      VpcId: {Value: !Ref Vpc}
+    '''
+    PARENT = '''
+    Parameters:
+      Count: {Type: Number, Default: "2"}
+      Mode: {Type: String, Default: a}
+    Conditions:
+      IsA: !Equals [!Ref Mode, a]
+      Always: !Equals [x, x]
+      Both: !And [!Condition IsA, !Condition Always]
+    Resources:
+      Child:
+        Type: AWS::CloudFormation::Stack
+        Properties: {TemplateURL: https://b-1.s3.us-east-1.amazonaws.com/child.yaml}
+      Subnet:
+        Type: AWS::EC2::Subnet
+        Properties:
+          VpcId: !GetAtt Child.Outputs.VpcId
+          CidrBlock: 10.1.0.0/24
+          AvailabilityZone: us-east-1a
+      Subnet2:
+        Type: AWS::EC2::Subnet
+        Properties:
+          VpcId: !GetAtt Child.Outputs.VpcId
+          CidrBlock: 10.1.1.0/24
+          AvailabilityZone: us-east-1b
+      Routes:
+        Type: AWS::EC2::RouteTable
+        Properties: {VpcId: !GetAtt Child.Outputs.VpcId}
+      Association:
+        Type: AWS::EC2::SubnetRouteTableAssociation
+        Properties: {RouteTableId: !Ref Routes, SubnetId: !Ref Subnet}
+      OnlyIfBoth:
+        Type: AWS::EC2::RouteTable
+        Condition: Both
+        Properties: {VpcId: !GetAtt Child.Outputs.VpcId}
+      Balancer:
+        Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+        Properties:
+          Type: network
+          Subnets: [!Ref Subnet, !Ref Subnet2]
+          LoadBalancerAttributes: [{Key: deletion_protection.enabled, Value: "true"}]
+      Cluster: {Type: AWS::ECS::Cluster}
+      Task:
+        Type: AWS::ECS::TaskDefinition
+        Properties:
+          ContainerDefinitions: [{Name: app, Image: nginx, Memory: 512}]
+      Service:
+        Type: AWS::ECS::Service
+        Properties: {Cluster: !Ref Cluster, TaskDefinition: !Ref Task, DesiredCount: !Ref Count}
+    '''
+    with mock_aws():
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.create_bucket(Bucket="b-1")
+        s3.put_object(Bucket="b-1", Key="child.yaml", Body=CHILD)
+        cf = boto3.client("cloudformation", region_name="us-east-1")
+        cf.create_stack(StackName="p", TemplateBody=PARENT)
+        ec2 = boto3.client("ec2", region_name="us-east-1")
+        elb = boto3.client("elbv2", region_name="us-east-1")
+        ecs = boto3.client("ecs", region_name="us-east-1")
+        resources = {r["LogicalResourceId"]: r["PhysicalResourceId"]
+                     for r in cf.list_stack_resources(StackName="p")["StackResourceSummaries"]}
+        child_vpc = {o["OutputKey"]: o["OutputValue"] for o in cf.describe_stacks(
+            StackName=resources["Child"])["Stacks"][0]["Outputs"]}["VpcId"]
+        subnet = ec2.describe_subnets(SubnetIds=[resources["Subnet"]])["Subnets"][0]
+        by_subnet = [{"Name": "association.subnet-id", "Values": [resources["Subnet"]]}]
+        tables = ec2.describe_route_tables(Filters=by_subnet)["RouteTables"]
+        (balancer,) = elb.describe_load_balancers()["LoadBalancers"]
+        attributes = {a["Key"]: a["Value"] for a in elb.describe_load_balancer_attributes(
+            LoadBalancerArn=balancer["LoadBalancerArn"])["Attributes"]}
+        cluster = ecs.list_clusters()["clusterArns"][0]
+        arns = ecs.list_services(cluster=cluster)["serviceArns"]
+        service = ecs.describe_services(cluster=cluster, services=arns)["services"][0]
+        print(json.dumps({
+            "nested_output": subnet["VpcId"] == child_vpc,
+            "association": [t["RouteTableId"] for t in tables] == [resources["Routes"]],
+            "condition": "OnlyIfBoth" in resources,
+            "balancer_type": balancer["Type"],
+            "deletion_protection": attributes.get("deletion_protection.enabled"),
+            "desired_count": service["desiredCount"],
+        }))
+    """
+)
+
+
+@pytest.fixture(scope="module")
+def outcome() -> dict[str, object]:
+    result = subprocess.run(
+        [sys.executable, "-c", SCENARIO], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def test_a_parent_reads_a_nested_stacks_output_through_the_short_form_getatt(outcome):
+    assert outcome["nested_output"] is True
+
+
+def test_condition_short_form_references_another_condition(outcome):
+    assert outcome["condition"] is True
+
+
+def test_a_route_table_association_shows_on_the_route_table(outcome):
+    assert outcome["association"] is True
+
+
+def test_a_load_balancer_keeps_its_type_and_attributes(outcome):
+    assert outcome["balancer_type"] == "network"
+    assert outcome["deletion_protection"] == "true"
+
+
+def test_an_ecs_service_takes_its_desired_count_from_a_number_parameter(outcome):
+    assert outcome["desired_count"] == 2
+
+
+def test_the_patches_refuse_another_moto_version():
+    script = (
+        "import moto; moto.__version__ = '6.0.0'\n"
+        "import tests.deploy.moto_patched as p\n"
+        "try:\n    p.apply()\nexcept RuntimeError as e:\n    print(e)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=60
+    )
+    assert "is for moto 5.2.x, not 6.0.0" in result.stdout

@@ -1,0 +1,106 @@
+"""Bad build-time configuration fails when the config is built, naming the field and the value."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from troposphere_fargate.layers.config import ConfigError, NetworkConfig, ProductConfig
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"max_azs": 4}, r"NetworkConfig\.max_azs=4: must be 2 or 3"),
+        ({"max_azs": 1}, r"NetworkConfig\.max_azs=1"),
+        ({"max_azs": True}, r"NetworkConfig\.max_azs=True"),
+        ({"max_azs": 3.0}, r"NetworkConfig\.max_azs=3\.0: must be 2 or 3"),
+        ({"default_azs": 2.0}, r"NetworkConfig\.default_azs=2\.0"),
+        ({"max_azs": 2, "default_azs": 3}, r"NetworkConfig\.default_azs=3: .*max_azs \(2\)"),
+        ({"vpc_cidr": "10.0.0.0/33"}, r"NetworkConfig\.vpc_cidr='10\.0\.0\.0/33': not a valid"),
+        ({"vpc_cidr": "10.0.0.1/16"}, r"NetworkConfig\.vpc_cidr='10\.0\.0\.1/16': not a valid"),
+        ({"vpc_cidr": "10.0.0.0/8"}, r"NetworkConfig\.vpc_cidr='10\.0\.0\.0/8': prefix length"),
+        ({"vpc_cidr": 10}, r"NetworkConfig\.vpc_cidr=10: expected an IPv4 CIDR"),
+        (
+            {"public_subnet_cidrs": ("10.0.0.0/22", "10.0.4.0/22", "10.1.0.0/22")},
+            r"NetworkConfig\.public_subnet_cidrs\[2\]='10\.1\.0\.0/22': is not inside vpc_cidr",
+        ),
+        (
+            {"private_subnet_cidrs": ("10.0.32.0/19", "10.0.64.0/19", "10.0.0.0/24")},
+            r"NetworkConfig\.private_subnet_cidrs\[2\]='10\.0\.0\.0/24': overlaps "
+            r"public_subnet_cidrs\[0\]",
+        ),
+        (
+            {"public_subnet_cidrs": ("10.0.0.0/22", "10.0.4.0/22")},
+            r"NetworkConfig\.public_subnet_cidrs=.*at least max_azs \(3\)",
+        ),
+        (
+            {"public_subnet_cidrs": ["10.0.0.0/22", "10.0.4.0/22", "10.0.8.0/22"]},
+            r"NetworkConfig\.public_subnet_cidrs=\[.*needs a tuple",
+        ),
+        (
+            {"default_nat_gateways": "Two"},
+            r"NetworkConfig\.default_nat_gateways='Two': must be one of PerAz, Single, None",
+        ),
+        (
+            {"default_nat_gateways": "None"},
+            r"NetworkConfig\.default_nat_gateways='None': needs default_vpc_endpoints=True",
+        ),
+        ({"default_vpc_endpoints": "yes"}, r"NetworkConfig\.default_vpc_endpoints='yes'"),
+        (
+            {"interface_endpoints": ("ecr.api", "ecr.dkr", "s4")},
+            r"NetworkConfig\.interface_endpoints='s4': unknown service",
+        ),
+        (
+            {"interface_endpoints": ("ecr.api", "logs")},
+            r"NetworkConfig\.interface_endpoints=\('ecr\.api', 'logs'\): must include ecr\.dkr",
+        ),
+        (
+            {"interface_endpoints": ("ecr.api", "ecr.dkr")},
+            r"NetworkConfig\.interface_endpoints=.*must include logs:.*write its logs",
+        ),
+        ({"interface_endpoints": ()}, r"NetworkConfig\.interface_endpoints=\(\)"),
+        (
+            {"interface_endpoints": ("ecr.api", "ecr.dkr", "ecr.api")},
+            r"NetworkConfig\.interface_endpoints=.*has duplicates",
+        ),
+        (
+            {"default_flow_log_retention_days": True},
+            r"NetworkConfig\.default_flow_log_retention_days=True: must be a CloudWatch Logs",
+        ),
+        (
+            {"default_flow_log_retention_days": 90},
+            r"NetworkConfig\.default_flow_log_retention_days=90: must be a CloudWatch Logs "
+            r"retention period of a year or more",
+        ),
+    ],
+)
+def test_bad_network_config_names_the_field_and_value(changes, message):
+    with pytest.raises(ConfigError, match=message):
+        NetworkConfig(**changes)
+
+
+def test_a_valid_network_config_builds():
+    config = NetworkConfig(
+        max_azs=2,
+        public_subnet_cidrs=("10.0.0.0/24", "10.0.1.0/24"),
+        private_subnet_cidrs=("10.0.16.0/20", "10.0.32.0/20"),
+        default_nat_gateways="None",
+        default_vpc_endpoints=True,
+    )
+    assert config.max_azs == 2
+
+
+def test_configs_are_frozen():
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        NetworkConfig().max_azs = 2  # type: ignore[misc]
+
+
+def test_product_config_checks_its_layers():
+    with pytest.raises(ConfigError, match=r"ProductConfig\.network=.*must be a NetworkConfig"):
+        ProductConfig(network="small")  # type: ignore[arg-type]
+
+
+def test_config_error_is_a_value_error():
+    assert issubclass(ConfigError, ValueError)

@@ -1,0 +1,454 @@
+"""Root and catalog layers: the root is derived from its children and wired to them correctly;
+the catalog offers the published root with a scoped launch role."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from typing import Any
+
+import pytest
+
+from tests.support import compute, dangling_refs, props
+from troposphere_fargate import __version__
+from troposphere_fargate.cfn.evaluate import ParameterError, RuleError, deployed
+from troposphere_fargate.layers import catalog, network, root, service
+from troposphere_fargate.release.build import render_templates
+from troposphere_fargate.release.publish import Destination
+
+
+@pytest.fixture(scope="module")
+def built() -> dict[str, dict[str, Any]]:
+    return render_templates()
+
+
+@pytest.fixture(scope="module")
+def root_template(built) -> dict[str, Any]:
+    return built["root"]
+
+
+def stack_parameters(root_template: dict[str, Any], stack: str) -> dict[str, Any]:
+    return props(root_template["Resources"][stack])["Parameters"]
+
+
+CHILDREN = [(root.NETWORK_STACK, "network"), (root.SERVICE_STACK, "service")]
+
+
+# --- Wiring ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("stack", "layer"), CHILDREN)
+def test_every_child_parameter_is_supplied(built, root_template, stack, layer):
+    supplied = stack_parameters(root_template, stack)
+    assert sorted(supplied) == sorted(built[layer]["Parameters"])
+
+
+@pytest.mark.parametrize(("stack", "layer"), CHILDREN)
+def test_every_output_the_root_reads_is_declared_unconditionally_by_its_child(
+    built, root_template, stack, layer
+):
+    reads: list[str] = []
+
+    def collect(node: Any) -> None:
+        if isinstance(node, dict):
+            attribute = node.get("Fn::GetAtt")
+            if attribute and attribute[0] == stack:
+                reads.append(attribute[1])
+            for value in node.values():
+                collect(value)
+        elif isinstance(node, list):
+            for value in node:
+                collect(value)
+
+    collect(root_template)
+    assert reads, f"the root reads nothing from {stack}"
+    for attribute in reads:
+        kind, _, name = attribute.partition(".")
+        assert kind == "Outputs"
+        assert name in built[layer]["Outputs"], attribute
+        assert "Condition" not in built[layer]["Outputs"][name], attribute
+
+
+def test_network_outputs_feed_the_service(root_template):
+    supplied = stack_parameters(root_template, root.SERVICE_STACK)
+    assert supplied[service.VPC_ID] == {"Fn::GetAtt": [root.NETWORK_STACK, "Outputs.VpcId"]}
+    assert supplied[service.PUBLIC_SUBNET_IDS] == {
+        "Fn::GetAtt": [root.NETWORK_STACK, "Outputs.PublicSubnetIds"]
+    }
+    assert supplied[service.PRIVATE_SUBNET_IDS] == {
+        "Fn::GetAtt": [root.NETWORK_STACK, "Outputs.PrivateSubnetIds"]
+    }
+
+
+def test_every_other_child_parameter_is_passed_through_from_the_root(built, root_template):
+    for stack, _ in CHILDREN:
+        for name, value in stack_parameters(root_template, stack).items():
+            if name not in root.WIRING:
+                assert name in root_template["Parameters"]
+                if root_template["Parameters"][name]["Type"] == "CommaDelimitedList":
+                    # A nested stack takes strings only: "you can't pass values that are of type
+                    # CommaDelimitedList to nested stacks" (AWS::CloudFormation::Stack docs).
+                    assert value == {"Fn::Join": [",", {"Ref": name}]}, name
+                else:
+                    assert value == {"Ref": name}, name
+
+
+# --- Parameters derived from the children ------------------------------------------------------
+
+
+@pytest.mark.parametrize("layer", ["network", "service"])
+def test_root_parameters_have_the_childs_type_default_and_constraints(built, root_template, layer):
+    for name, declaration in built[layer]["Parameters"].items():
+        if name in root.WIRING:
+            assert name not in root_template["Parameters"]
+        else:
+            assert root_template["Parameters"][name] == declaration, name
+
+
+def test_root_adds_only_the_template_location(built, root_template):
+    children = set(built["network"]["Parameters"]) | set(built["service"]["Parameters"])
+    own = set(root_template["Parameters"]) - children
+    assert own == {root.TEMPLATE_BUCKET_NAME, root.TEMPLATE_KEY_PREFIX}
+
+
+def test_root_has_the_childrens_rules(built, root_template):
+    assert root_template["Rules"] == {**built["network"]["Rules"], **built["service"]["Rules"]}
+
+
+def test_a_bad_value_is_refused_at_the_root_before_any_nested_stack_exists(root_template):
+    required = {
+        root.TEMPLATE_BUCKET_NAME: "team-templates",
+        "ContainerImage": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:1",
+    }
+    assert len(deployed(root_template, required).resources) == 2
+    with pytest.raises(RuleError, match="NatGateways is None"):
+        deployed(root_template, {**required, "NatGateways": "None"})
+    with pytest.raises(RuleError, match="TaskCpu 256"):
+        deployed(root_template, {**required, "TaskMemory": "8192"})
+    with pytest.raises(ParameterError, match="VpcCidr"):
+        deployed(root_template, {**required, "VpcCidr": "10.0.0.0/33"})
+
+
+def test_every_root_parameter_is_labelled_and_grouped(root_template):
+    interface = root_template["Metadata"]["AWS::CloudFormation::Interface"]
+    grouped = [p for group in interface["ParameterGroups"] for p in group["Parameters"]]
+    assert sorted(grouped) == sorted(root_template["Parameters"])
+    assert sorted(interface["ParameterLabels"]) == sorted(root_template["Parameters"])
+    assert interface["ParameterGroups"][0]["Parameters"] == [
+        root.TEMPLATE_BUCKET_NAME,
+        root.TEMPLATE_KEY_PREFIX,
+    ]
+
+
+@pytest.mark.parametrize("value", ["team-templates", "abc", "a1-b2"])
+def test_bucket_name_pattern_accepts(root_template, value):
+    assert re.fullmatch(
+        root_template["Parameters"][root.TEMPLATE_BUCKET_NAME]["AllowedPattern"], value
+    )
+
+
+@pytest.mark.parametrize("value", ["my.bucket", "Team", "ab", "-abc", "abc-", "a" * 64])
+def test_bucket_name_pattern_rejects(root_template, value):
+    assert not re.fullmatch(
+        root_template["Parameters"][root.TEMPLATE_BUCKET_NAME]["AllowedPattern"], value
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"), [("", True), ("a/", True), ("a/b-c_d/", True), ("a", False), ("/a/", False)]
+)
+def test_key_prefix_pattern(root_template, value, ok):
+    pattern = root_template["Parameters"][root.TEMPLATE_KEY_PREFIX]["AllowedPattern"]
+    assert bool(re.fullmatch(pattern, value)) is ok
+
+
+# --- Nested stacks -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("stack", "filename"),
+    [(root.NETWORK_STACK, "network.yaml"), (root.SERVICE_STACK, "service.yaml")],
+)
+def test_nested_template_urls_point_at_this_version_in_the_template_bucket(
+    root_template, stack, filename
+):
+    url = props(root_template["Resources"][stack])["TemplateURL"]
+    values = {
+        root.TEMPLATE_BUCKET_NAME: "team-templates",
+        root.TEMPLATE_KEY_PREFIX: "tf/",
+        "AWS::Region": "eu-west-1",
+        "AWS::URLSuffix": "amazonaws.com",
+    }
+    expected = f"https://team-templates.s3.eu-west-1.amazonaws.com/tf/{__version__}/{filename}"
+    assert compute(url, values) == expected
+
+
+def test_nested_stacks_are_deleted_with_the_root_but_kept_if_replaced(root_template):
+    for stack, _ in CHILDREN:
+        resource = root_template["Resources"][stack]
+        assert resource["Type"] == "AWS::CloudFormation::Stack"
+        assert resource["DeletionPolicy"] == "Delete"
+        assert resource["UpdateReplacePolicy"] == "Retain"
+
+
+def test_root_surfaces_every_unconditional_child_output(built, root_template):
+    expected = {
+        name: (stack, output)
+        for stack, layer in CHILDREN
+        for name, output in built[layer]["Outputs"].items()
+        if "Condition" not in output
+    }
+    assert sorted(root_template["Outputs"]) == sorted(expected)
+    for name, (stack, _) in expected.items():
+        output = root_template["Outputs"][name]
+        assert output["Value"] == {"Fn::GetAtt": [stack, f"Outputs.{name}"]}
+        assert output["Export"] == {"Name": {"Fn::Sub": "${AWS::StackName}-" + name}}
+
+
+def test_references_resolve(root_template):
+    required = {
+        root.TEMPLATE_BUCKET_NAME: "team-templates",
+        "ContainerImage": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:1",
+    }
+    assert dangling_refs(deployed(root_template, required)) == set()
+
+
+def test_children_that_clash_cannot_be_nested(built):
+    children = copy.deepcopy({"network": built["network"], "service": built["service"]})
+    children["service"]["Parameters"]["VpcCidr"] = {"Type": "String", "Description": "x"}
+    with pytest.raises(root.WiringError, match="parameter VpcCidr is declared by both"):
+        root.root_template(children, __version__)
+
+
+def test_a_wire_to_a_missing_output_is_refused(built):
+    children = copy.deepcopy({"network": built["network"], "service": built["service"]})
+    del children["network"]["Outputs"][network.OUTPUT_PRIVATE_SUBNET_IDS]
+    with pytest.raises(root.WiringError, match="no unconditional output PrivateSubnetIds"):
+        root.root_template(children, __version__)
+
+
+# --- Catalog -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def catalog_template(built) -> dict[str, Any]:
+    return built["catalog"]
+
+
+def test_product_loads_the_published_root_template(catalog_template):
+    product = props(catalog_template["Resources"][catalog.PRODUCT])
+    (artifact,) = product["ProvisioningArtifactParameters"]
+    assert artifact["Name"] == __version__
+    assert artifact["Type"] == "CLOUD_FORMATION_TEMPLATE"
+    values = {
+        root.TEMPLATE_BUCKET_NAME: "team-templates",
+        root.TEMPLATE_KEY_PREFIX: "tf/",
+        "AWS::Region": "eu-west-1",
+        "AWS::URLSuffix": "amazonaws.com",
+    }
+    url = compute(artifact["Info"]["LoadTemplateFromURL"], values)
+    assert url == Destination("team-templates", "tf/", __version__, "eu-west-1").url("root.yaml")
+
+
+def test_product_is_in_the_portfolio_and_launches_with_the_launch_role(catalog_template):
+    resources = catalog_template["Resources"]
+    association = props(resources[catalog.PORTFOLIO_PRODUCT_ASSOCIATION])
+    assert association == {
+        "PortfolioId": {"Ref": catalog.PORTFOLIO},
+        "ProductId": {"Ref": catalog.PRODUCT},
+    }
+    constraint = resources[catalog.LAUNCH_ROLE_CONSTRAINT]
+    assert props(constraint)["RoleArn"] == {"Fn::GetAtt": [catalog.LAUNCH_ROLE, "Arn"]}
+    assert constraint["DependsOn"] == [catalog.PORTFOLIO_PRODUCT_ASSOCIATION]
+
+
+def test_the_principal_given_may_launch(catalog_template):
+    association = props(catalog_template["Resources"][catalog.PRINCIPAL_ASSOCIATION])
+    assert association["PrincipalARN"] == {"Ref": catalog.PRINCIPAL_ARN}
+    assert association["PrincipalType"] == "IAM"
+    pattern = catalog_template["Parameters"][catalog.PRINCIPAL_ARN]["AllowedPattern"]
+    assert re.fullmatch(pattern, "arn:aws:iam::123456789012:role/developers")
+    assert not re.fullmatch(pattern, "arn:aws:iam::123456789012:policy/developers")
+    assert not re.fullmatch(pattern, "developers")
+
+
+def launch_statements(catalog_template: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    (policy,) = props(catalog_template["Resources"][catalog.LAUNCH_ROLE])["Policies"]
+    return {st["Sid"]: st for st in policy["PolicyDocument"]["Statement"]}
+
+
+def test_launch_role_is_trusted_by_service_catalog_of_this_account(catalog_template):
+    trust = props(catalog_template["Resources"][catalog.LAUNCH_ROLE])["AssumeRolePolicyDocument"]
+    (statement,) = trust["Statement"]
+    assert statement["Principal"] == {"Service": "servicecatalog.amazonaws.com"}
+    assert statement["Action"] == ["sts:AssumeRole"]
+
+
+def test_launch_role_reads_templates_only_from_the_template_bucket(catalog_template):
+    statements = launch_statements(catalog_template)
+    reads = [st for st in statements.values() if "s3:GetObject" in st["Action"]]
+    unconditional = [st["Resource"] for st in reads if "Condition" not in st]
+    assert unconditional == [
+        [{"Fn::Sub": "arn:${AWS::Partition}:s3:::${TemplateBucketName}/${TemplateKeyPrefix}*"}]
+    ]
+
+
+def test_launch_role_manages_only_the_roles_log_groups_and_buckets_of_launched_stacks(
+    catalog_template,
+):
+    statements = launch_statements(catalog_template)
+    assert statements["ManageTheProductsRoles"]["Resource"] == [
+        {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/SC-*"}
+    ]
+    assert statements["ManageTheProductsLogGroups"]["Resource"] == [
+        {"Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:SC-*"}
+    ]
+    assert statements["ManageTheProductsBuckets"]["Resource"] == [
+        {"Fn::Sub": "arn:${AWS::Partition}:s3:::sc-*"}
+    ]
+    assert statements["ManageLaunchedStacks"]["Resource"] == [
+        {
+            "Fn::Sub": "arn:${AWS::Partition}:cloudformation:${AWS::Region}:"
+            "${AWS::AccountId}:stack/SC-*"
+        }
+    ]
+
+
+def test_launch_role_passes_roles_only_to_ecs_tasks_and_flow_logs(catalog_template):
+    passing = launch_statements(catalog_template)["PassTheProductsRolesToTasksAndFlowLogs"]
+    assert passing["Action"] == ["iam:PassRole"]
+    assert passing["Condition"] == {
+        "StringEquals": {
+            "iam:PassedToService": ["ecs-tasks.amazonaws.com", "vpc-flow-logs.amazonaws.com"]
+        }
+    }
+
+
+# Actions CloudFormation's handlers may call for the resource types the product uses, that the
+# launch role deliberately lacks: they serve properties and features the templates never set.
+NOT_NEEDED = {
+    "cloudformation:UpdateTerminationProtection": "nested stacks set no termination protection",
+    "cognito-idp:DescribeUserPoolClient": "no Cognito authentication on listeners",
+    "firehose:TagDeliveryStream": "log groups deliver to no Firehose stream",
+    "iam:AttachRolePolicy": "no managed policies; it would let the role grant any of them",
+    "iam:DeleteRolePermissionsBoundary": "no permissions boundaries",
+    "iam:PutRolePermissionsBoundary": "no permissions boundaries",
+    "kms:DescribeKey": "no customer managed keys",
+    "ecs:PutAccountSetting": "account-wide ECS settings are not the product's to change",
+    "ecs:PutAccountSettingDefault": "account-wide ECS settings are not the product's to change",
+    "elasticloadbalancing:ModifyCapacityReservation": "no capacity reservations",
+    "elasticloadbalancing:ModifyIpPools": "no IPAM pools",
+    "s3:DeleteObject": "the access-log bucket is retained, never emptied",
+    "s3:PutBucketAcl": "ACLs are disabled (BucketOwnerEnforced)",
+    "s3:PutObjectAcl": "ACLs are disabled (BucketOwnerEnforced)",
+    "s3:REST.PUT.OBJECT": "not an IAM action",
+    "vpce:AllowMultiRegion": "endpoints are in the stack's own region",
+}
+NOT_NEEDED_PREFIXES = {
+    "lambda:": "no Lambda functions are scaled",
+    "s3tables:": "no S3 table buckets",
+    "vpc-lattice:": "no VPC Lattice",
+    "logs:PutDataProtectionPolicy": "no log data protection, index, resource or KMS policies",
+    "logs:DeleteDataProtectionPolicy": "as above",
+    "logs:PutIndexPolicy": "as above",
+    "logs:DeleteIndexPolicy": "as above",
+    "logs:PutResourcePolicy": "as above",
+    "logs:DeleteResourcePolicy": "as above",
+    "logs:AssociateKmsKey": "as above",
+    "logs:DisassociateKmsKey": "as above",
+    "logs:PutBearerTokenAuthentication": "as above",
+    "logs:PutLogGroupDeletionProtection": "log groups are retained by DeletionPolicy instead",
+    "ec2:AcceptAddressTransfer": "no Elastic IP transfers",
+    "ec2:AssignPrivateNatGatewayAddress": "NAT gateways have one address",
+    "ec2:UnassignPrivateNatGatewayAddress": "as above",
+    "ec2:AssociateNatGatewayAddress": "as above",
+    "ec2:DisassociateNatGatewayAddress": "as above",
+    "ec2:AssociateSubnetCidrBlock": "no IPv6 or secondary subnet CIDRs",
+    "ec2:DisassociateSubnetCidrBlock": "as above",
+    "ec2:AttachVpnGateway": "no VPN gateways",
+    "ec2:DetachVpnGateway": "as above",
+    "ec2:DescribeVpnGateways": "as above",
+    "ec2:CreateVpcEncryptionControl": "no VPC encryption controls",
+    "ec2:ModifyVpcTenancy": "default tenancy",
+    "s3:CreateBucketMetadataTableConfiguration": "no S3 features beyond what the bucket sets",
+    "s3:DeleteBucketAnalyticsConfiguration": "as above",
+    "s3:DeleteBucketCors": "as above",
+    "s3:DeleteBucketEncryption": "as above",
+    "s3:DeleteBucketLifecycle": "as above",
+    "s3:DeleteBucketMetadataTableConfiguration": "as above",
+    "s3:DeleteBucketMetricsConfiguration": "as above",
+    "s3:DeleteBucketReplication": "as above",
+    "s3:DeleteBucketWebsite": "as above",
+    "s3:GetBucketMetadataTableConfiguration": "as above",
+    "s3:PutAccelerateConfiguration": "as above",
+    "s3:PutAnalyticsConfiguration": "as above",
+    "s3:PutBucketAbac": "as above",
+    "s3:PutBucketCORS": "as above",
+    "s3:PutBucketLogging": "as above",
+    "s3:PutBucketNotification": "as above",
+    "s3:PutBucketObjectLockConfiguration": "as above",
+    "s3:PutBucketReplication": "as above",
+    "s3:PutBucketWebsite": "as above",
+    "s3:PutIntelligentTieringConfiguration": "as above",
+    "s3:PutInventoryConfiguration": "as above",
+    "s3:PutMetricsConfiguration": "as above",
+    "s3:PutObjectLockConfiguration": "as above",
+    "s3:PutReplicationConfiguration": "as above",
+    "s3:UpdateBucketMetadata": "as above",
+}
+
+
+def handler_permissions(resource_type: str) -> set[str]:
+    """What CloudFormation's create, update and delete handlers of a type may call, from the
+    resource provider schema cfn-lint ships."""
+    from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
+
+    schema = PROVIDER_SCHEMA_MANAGER.get_resource_schema("us-east-1", resource_type).schema
+    handlers = schema.get("handlers", {})
+    return {
+        permission
+        for handler in ("create", "update", "delete")
+        for permission in handlers.get(handler, {}).get("permissions", [])
+    }
+
+
+def test_launch_role_may_call_what_cloudformation_needs_for_every_resource_type(
+    built, catalog_template
+):
+    allowed = {a for st in launch_statements(catalog_template).values() for a in st["Action"]}
+    used = {
+        resource["Type"]
+        for layer in ("network", "service", "root")
+        for resource in built[layer]["Resources"].values()
+    }
+    needed = set().union(*(handler_permissions(t) for t in used))
+    missing = sorted(
+        action
+        for action in needed - allowed
+        if action not in NOT_NEEDED and not action.startswith(tuple(NOT_NEEDED_PREFIXES))
+    )
+    assert missing == []
+    # The exclusions are exactly what is left out, so a stale one is noticed too.
+    assert set(NOT_NEEDED) <= needed
+
+
+def test_launch_role_can_read_service_catalogs_copy_of_the_template(catalog_template):
+    statement = launch_statements(catalog_template)["ReadServiceCatalogsCopyOfTheTemplate"]
+    assert statement["Action"] == ["s3:GetObject"]
+    assert statement["Condition"] == {
+        "StringEquals": {"s3:ExistingObjectTag/servicecatalog:provisioning": "true"}
+    }
+
+
+def test_launches_may_only_use_the_catalogs_template_location(catalog_template):
+    constraint = catalog_template["Resources"][catalog.TEMPLATE_LOCATION_CONSTRAINT]
+    assert constraint["DependsOn"] == [catalog.PORTFOLIO_PRODUCT_ASSOCIATION]
+    values = {root.TEMPLATE_BUCKET_NAME: "team-templates", root.TEMPLATE_KEY_PREFIX: "tf/"}
+    rules = json.loads(compute(props(constraint)["Rules"], values))
+    launch = {"Parameters": {name: {"Type": "String"} for name in values}, "Rules": rules}
+    deployed(launch, values)  # the catalog's own location passes
+    with pytest.raises(RuleError, match="TemplateBucketName is set by the catalog"):
+        deployed(launch, {**values, root.TEMPLATE_BUCKET_NAME: "someone-elses"})
+    with pytest.raises(RuleError, match="TemplateKeyPrefix is set by the catalog"):
+        deployed(launch, {**values, root.TEMPLATE_KEY_PREFIX: "other/"})

@@ -1,0 +1,226 @@
+"""Policy gates on every template we ship: AWS Control Tower's guard rules, checkov, and our
+own guard rules (each tested with ``cfn-guard test``); and the ``check`` command."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from troposphere_fargate import __version__, cli
+from troposphere_fargate.cfn import guard as policy
+from troposphere_fargate.cfn import yaml as render
+
+REPO = Path(__file__).resolve().parents[2]
+TEMPLATES = sorted((REPO / "templates" / __version__).glob("*.yaml"))
+RULE_TESTS = Path(__file__).resolve().parent / "cases"
+
+
+def _fetcher():
+    spec = importlib.util.spec_from_file_location(
+        "fetch", REPO / "scripts" / "fetch_policy_tools.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def guard() -> Path:
+    """cfn-guard 3 and the Control Tower rules, fetched (pinned, verified) on first use."""
+    return Path(_fetcher().fetch_guard())
+
+
+@pytest.fixture(scope="session")
+def checkov() -> Path:
+    """checkov in a virtual environment of its own, created on first use."""
+    return Path(_fetcher().fetch_checkov())
+
+
+@pytest.fixture(scope="session")
+def control_tower(guard) -> list[policy.Violation]:
+    return policy.run_guard(policy.find_control_tower_rules(), TEMPLATES, guard)
+
+
+def test_control_tower_rules_pass_except_for_justified_suppressions(control_tower):
+    assert [v for v in control_tower if not v.suppressed] == []
+
+
+def test_every_suppression_has_a_reason_and_is_needed(control_tower):
+    declared = set()
+    for path in TEMPLATES:
+        for name, resource in render.from_yaml(path.read_text())["Resources"].items():
+            guard = (resource.get("Metadata") or {}).get("guard")
+            if guard:
+                assert sorted(guard["SuppressedRules"]) == sorted(guard["Reasons"]), name
+                assert all(reason.strip() for reason in guard["Reasons"].values()), name
+                declared |= {(path.name, name, rule) for rule in guard["SuppressedRules"]}
+    used = {(v.template, v.resource, v.rule) for v in control_tower if v.suppressed}
+    assert declared == used  # a suppression nothing needs is a stale one
+
+
+def test_our_rules_pass_on_every_template(guard):
+    assert policy.run_guard(policy.POLICY_DIR, TEMPLATES, guard) == []
+
+
+def test_each_of_our_rules_applies_to_a_shipped_template(guard):
+    # A rule that only ever SKIPs on our templates checks nothing there. Standalone ingress
+    # rules on task groups are the exception: our templates write task ingress inline.
+    outcomes = policy.rule_outcomes(policy.POLICY_DIR, TEMPLATES, guard)
+    never_applied = sorted(rule for rule, seen in outcomes.items() if "PASS" not in seen)
+    assert never_applied == ["task_ingress_rules_from_security_groups_only"]
+    assert not [rule for rule, seen in outcomes.items() if "FAIL" in seen]
+
+
+@pytest.mark.parametrize(
+    "rule_file", sorted(policy.POLICY_DIR.glob("*.guard")), ids=lambda p: p.stem
+)
+def test_our_rules_pass_their_own_test_cases(guard, rule_file):
+    cases = RULE_TESTS / f"{rule_file.stem}_tests.yaml"
+    assert cases.is_file(), f"{rule_file.name} has no test cases"
+    assert policy.run_guard_tests(rule_file, cases, guard) is None
+
+
+def test_a_wrong_expectation_is_reported(guard, tmp_path):
+    cases = tmp_path / "cases.yaml"
+    cases.write_text(
+        "- name: wrong on purpose\n"
+        "  input:\n"
+        "    Resources: {A: {Type: AWS::EC2::Subnet, Properties: {MapPublicIpOnLaunch: true}}}\n"
+        "  expectations: {rules: {subnet_no_public_ip_on_launch: PASS}}\n"
+    )
+    failure = policy.run_guard_tests(
+        policy.POLICY_DIR / "subnet_no_public_ip_on_launch.guard", cases, guard
+    )
+    assert failure is not None and "wrong on purpose" in failure
+
+
+def broken_copies(tmp_path: Path) -> list[Path]:
+    """The shipped network and service templates with one promise each broken."""
+    network = render.from_yaml((REPO / "templates" / __version__ / "network.yaml").read_text())
+    network["Resources"]["PublicSubnet1"]["Properties"]["MapPublicIpOnLaunch"] = True
+    service = render.from_yaml((REPO / "templates" / __version__ / "service.yaml").read_text())
+    vpc = service["Resources"]["Service"]["Properties"]["NetworkConfiguration"]
+    vpc["AwsvpcConfiguration"]["AssignPublicIp"] = "ENABLED"
+    paths = []
+    for name, template in (("network.yaml", network), ("service.yaml", service)):
+        path = tmp_path / name
+        path.write_text(render.to_yaml(template))
+        paths.append(path)
+    return paths
+
+
+def test_our_rules_catch_a_broken_promise(guard, tmp_path):
+    found = {
+        (v.template, v.rule)
+        for v in policy.run_guard(policy.POLICY_DIR, broken_copies(tmp_path), guard)
+    }
+    assert found == {
+        ("network.yaml", "subnet_no_public_ip_on_launch"),
+        ("service.yaml", "ecs_service_no_public_ip"),
+    }
+
+
+def test_checkov_passes_with_commented_skips_only(checkov):
+    env = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp"),
+           "BC_SKIP_MAPPING": "TRUE", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false"}  # fmt: skip
+    result = subprocess.run(
+        [str(checkov), "-d", str(REPO / "templates" / __version__), "--framework",
+         "cloudformation", "--skip-download", "--output", "json"],
+        capture_output=True, text=True, env=env, timeout=300,
+    )  # fmt: skip
+    report = json.loads(result.stdout)
+    summary = report["summary"]
+    assert summary["failed"] == 0, [
+        c["check_id"] + " " + c["resource"] for c in report["results"]["failed_checks"]
+    ]
+    assert summary["parsing_errors"] == 0
+    assert summary["passed"] > 0
+    skipped = {
+        (c["check_id"], c["resource"].split(".", 1)[1]) for c in report["results"]["skipped_checks"]
+    }
+    for check in report["results"]["skipped_checks"]:
+        assert check["check_result"].get("suppress_comment", "").strip(), check["check_id"]
+    declared = set()
+    for path in TEMPLATES:
+        for name, resource in render.from_yaml(path.read_text())["Resources"].items():
+            for skip in ((resource.get("Metadata") or {}).get("checkov") or {}).get("skip", []):
+                declared.add((skip["id"], name))
+    assert declared == skipped  # every skip is used: none is stale
+
+
+def test_check_command_passes_on_the_shipped_templates(guard, capsys, monkeypatch):
+    monkeypatch.chdir(REPO)
+    assert cli.main(["check"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].split() == [
+        "template",
+        "cfn-lint",
+        "control-tower",
+        "own",
+        "rules",
+        "suppressed",
+    ]
+    assert {line.split()[0] for line in out.splitlines()[1:-1]} == {p.name for p in TEMPLATES}
+    assert out.strip().endswith("all checks passed")
+
+
+def test_a_suppression_without_a_reason_does_not_count(guard, tmp_path):
+    template = render.from_yaml((REPO / "templates" / __version__ / "service.yaml").read_text())
+    template["Resources"]["LoadBalancer"]["Metadata"]["guard"]["Reasons"] = {
+        "elbv2_deletion_protection_enabled_check": "  "
+    }
+    path = tmp_path / "service.yaml"
+    path.write_text(render.to_yaml(template))
+    found = policy.run_guard(policy.find_control_tower_rules(), [path], guard)
+    failed = [(v.resource, v.rule) for v in found if not v.suppressed]
+    assert failed == [("LoadBalancer", "elbv2_deletion_protection_enabled_check")]
+
+
+def test_our_own_rules_cannot_be_suppressed(guard, tmp_path):
+    network, _ = broken_copies(tmp_path)
+    template = render.from_yaml(network.read_text())
+    template["Resources"]["PublicSubnet1"]["Metadata"] = {
+        "guard": {
+            "SuppressedRules": ["subnet_no_public_ip_on_launch"],
+            "Reasons": {"subnet_no_public_ip_on_launch": "because I said so"},
+        }
+    }
+    network.write_text(render.to_yaml(template))
+    found = policy.run_guard(policy.POLICY_DIR, [network], guard, suppressible=False)
+    assert [(v.rule, v.suppressed) for v in found] == [("subnet_no_public_ip_on_launch", False)]
+
+
+def test_check_command_fails_and_names_what_broke(guard, tmp_path, capsys):
+    assert cli.main(["check", *map(str, broken_copies(tmp_path))]) == 1
+    captured = capsys.readouterr()
+    assert "own rules: service.yaml Service: ecs_service_no_public_ip FAILED" in captured.err
+    assert (
+        "own rules: network.yaml PublicSubnet1: subnet_no_public_ip_on_launch FAILED"
+        in captured.err
+    )
+    assert captured.out.strip().endswith("FAILED")
+
+
+def test_check_command_says_how_to_install_cfn_guard(monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr(policy, "_REPO_CACHE", tmp_path / "nothing")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.delenv("CFN_GUARD", raising=False)
+    assert cli.main(["check", str(TEMPLATES[0])]) == 1
+    err = capsys.readouterr().err
+    assert "scripts/fetch_policy_tools.py --guard" in err and "CFN_GUARD" in err
+
+
+def test_rules_ship_with_the_package():
+    setup = (REPO / "setup.cfg").read_text()
+    assert "policies/*.guard" in setup
+    assert sorted(p.stem for p in policy.POLICY_DIR.glob("*.guard")) == sorted(
+        p.name.removesuffix("_tests.yaml") for p in RULE_TESTS.glob("*_tests.yaml")
+    )
+    assert sys.version_info >= (3, 11)

@@ -1,0 +1,422 @@
+"""The build: committed templates in sync, cfn-lint clean, deterministic, written atomically."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from troposphere_fargate import __version__
+from troposphere_fargate.cfn import lint
+from troposphere_fargate.cfn import yaml as render
+from troposphere_fargate.cfn.lint import lint_templates
+from troposphere_fargate.layers import regions
+from troposphere_fargate.release import build
+from troposphere_fargate.release.build import (
+    LAYERS,
+    MANIFEST,
+    compare_version,
+    generate,
+    with_manifest,
+    write_version,
+)
+
+REPO = Path(__file__).resolve().parents[2]
+COMMITTED = REPO / "templates"
+
+
+@pytest.fixture(scope="module")
+def files() -> dict[str, str]:
+    return generate()
+
+
+# --- The committed templates -------------------------------------------------------------------
+
+
+def test_committed_templates_are_byte_identical_to_what_the_code_generates(files):
+    differing = compare_version(COMMITTED, files)
+    assert differing == [], (
+        f"templates/{__version__}/ differs from the code in {differing}: "
+        "run `troposphere-fargate build` and commit the result"
+    )
+
+
+def test_cfn_lint_reports_zero_findings_on_every_committed_template():
+    folder = COMMITTED / __version__
+    committed = {p.name: p.read_text() for p in sorted(folder.glob("*.yaml"))}
+    assert sorted(committed) == sorted(layer.filename for layer in LAYERS)
+    assert [str(f) for f in lint_templates(committed)] == []
+
+
+def test_manifest_lists_the_sha256_and_size_of_every_committed_template():
+    folder = COMMITTED / __version__
+    manifest = json.loads((folder / MANIFEST).read_text())
+    assert manifest["version"] == __version__
+    on_disk = {p.name for p in folder.iterdir()} - {MANIFEST}
+    assert set(manifest["files"]) == on_disk
+    for name, entry in manifest["files"].items():
+        data = (folder / name).read_bytes()
+        assert entry == {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+
+
+# --- Rendering ---------------------------------------------------------------------------------
+
+
+def test_every_template_is_stamped_with_the_version(files):
+    for layer in LAYERS:
+        template = render.from_yaml(files[layer.filename])
+        assert template["Description"].startswith(
+            f"troposphere_fargate {__version__}, {layer.name} layer. "
+        )
+        assert template["Metadata"]["TroposphereFargate"] == {
+            "Layer": layer.name,
+            "Version": __version__,
+        }
+        assert template["AWSTemplateFormatVersion"] == "2010-09-09"
+
+
+def test_rendered_yaml_reads_back_as_the_template_the_builder_made(files):
+    built = build.render_templates()
+    for layer in LAYERS:
+        assert render.from_yaml(files[layer.filename]) == built[layer.name]
+
+
+def test_rendered_yaml_uses_short_form_intrinsics_and_no_anchors(files):
+    text = files["network.yaml"]
+    assert "!Ref Vpc" in text
+    assert "!GetAtt FlowLogRole.Arn" in text
+    for text in files.values():
+        assert not re.search(r"^\s*(- )?(Ref|Fn::\w+):", text, re.M)  # no long-form keys
+    assert "&id" not in text and "*id" not in text
+
+
+def test_sections_come_in_reading_order(files):
+    keys = [line.split(":")[0] for line in files["network.yaml"].splitlines() if line[:1].isalpha()]
+    assert keys == [
+        "AWSTemplateFormatVersion",
+        "Description",
+        "Metadata",
+        "Parameters",
+        "Rules",
+        "Conditions",
+        "Resources",
+        "Outputs",
+    ]
+
+
+def test_generation_is_deterministic_across_processes(files):
+    # Different hash seeds change set and dict iteration orders in a careless generator.
+    script = (
+        "import sys, hashlib; from troposphere_fargate.release.build import generate; "
+        "f = generate(); sys.stdout.write(hashlib.sha256(repr(sorted(f.items())).encode())"
+        ".hexdigest())"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert digests == {hashlib.sha256(repr(sorted(files.items())).encode()).hexdigest()}
+
+
+@pytest.mark.skipif(render.LIBYAML_DUMPER is None, reason="PyYAML without libyaml")
+def test_python_and_libyaml_emitters_write_the_same_bytes():
+    for layer in LAYERS:
+        made = build.render_templates()[layer.name]
+        assert render.to_yaml(made, render.PYTHON_DUMPER) == render.to_yaml(
+            made, render.LIBYAML_DUMPER
+        ), layer.filename
+    odd = {
+        "Description": "multi\nline: yes\n",
+        "Resources": {
+            "R": {
+                "Type": "T",
+                "Properties": {
+                    "Empty": {"Fn::GetAZs": ""},
+                    "Colon": {"Fn::Sub": "a: b"},
+                    "Number": {"Ref": "1"},
+                    "Bool": {"Ref": "true"},
+                    "Unicode": "café ☕",
+                    "Star": {"Fn::Sub": "*"},
+                    "Nested": {"Fn::If": ["C", {"Ref": "X"}, {"Ref": "AWS::NoValue"}]},
+                },
+            }
+        },
+    }
+    assert render.to_yaml(odd, render.PYTHON_DUMPER) == render.to_yaml(odd, render.LIBYAML_DUMPER)
+    assert render.from_yaml(render.to_yaml(odd)) == odd
+
+
+def test_empty_tagged_values_are_quoted():
+    text = render.to_yaml(
+        {"Resources": {"R": {"Type": "T", "Properties": {"A": {"Fn::GetAZs": ""}}}}}
+    )
+    assert "A: !GetAZs ''" in text
+
+
+def test_multiline_strings_are_block_literals():
+    text = render.to_yaml({"Description": "one\ntwo\n", "Resources": {}})
+    assert "Description: |\n  one\n  two\n" in text
+    assert render.from_yaml(text)["Description"] == "one\ntwo\n"
+
+
+def test_unknown_sections_are_refused():
+    with pytest.raises(ValueError, match="unknown template sections: Resource"):
+        render.to_yaml({"Resource": {}})
+
+
+# --- Linting -----------------------------------------------------------------------------------
+
+
+def test_lint_finds_a_broken_template_and_locates_the_finding():
+    broken = render.to_yaml(
+        {
+            "Resources": {
+                "Bucket": {"Type": "AWS::S3::Bucket", "Properties": {"BucketNam": "x"}},
+            }
+        }
+    )
+    findings = lint_templates({"broken.yaml": broken})
+    assert findings, "cfn-lint found nothing in a template with a misspelt property"
+    assert {f.filename for f in findings} == {"broken.yaml"}
+    assert any(f.rule == "E3002" and "BucketNam" in f.message for f in findings)
+    assert all(f.line > 1 for f in findings)
+
+
+def broken(prop: str) -> str:
+    return render.to_yaml(
+        {"Resources": {"Bucket": {"Type": "AWS::S3::Bucket", "Properties": {prop: "x"}}}}
+    )
+
+
+def test_forked_and_serial_lint_find_the_same(files):
+    templates = {"a.yaml": broken("Nope"), "b.yaml": broken("Nada"), **files}
+    serial = lint_templates(templates, jobs=1)
+    forked = lint_templates(templates, jobs=2)
+    assert forked == serial
+    assert {f.filename for f in serial} == {"a.yaml", "b.yaml"}
+
+
+def test_a_failing_lint_worker_is_an_error_not_a_pass(monkeypatch):
+    from troposphere_fargate.cfn import lint
+
+    real = lint._lint
+
+    def explode_in_child(items, config, rules):
+        if [name for name, _ in items] == ["small.yaml"]:
+            raise RuntimeError("worker blew up")
+        return real(items, config, rules)
+
+    monkeypatch.setattr(lint, "_lint", explode_in_child)
+    templates = {"big.yaml": broken("Nope") + "#" * 1000, "small.yaml": broken("Nada")}
+    with pytest.raises(lint.LintError, match="worker blew up"):
+        lint_templates(templates, jobs=2)
+
+
+def test_shares_are_balanced_by_size():
+    from troposphere_fargate.cfn.lint import _shares
+
+    items = [("a", "x" * 50), ("b", "x" * 30), ("c", "x" * 25), ("d", "x" * 5)]
+    assert _shares(items, 2) == [
+        [("a", "x" * 50), ("d", "x" * 5)],
+        [("b", "x" * 30), ("c", "x" * 25)],
+    ]
+
+
+def test_lint_ignores_cfnlintrc_files(tmp_path, monkeypatch):
+    # A .cfnlintrc in the working directory (or the home directory) must not switch rules off.
+    (tmp_path / ".cfnlintrc").write_text("ignore_checks:\n  - E3002\n  - E\n  - W\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    broken = render.to_yaml(
+        {"Resources": {"Bucket": {"Type": "AWS::S3::Bucket", "Properties": {"BucketNam": "x"}}}}
+    )
+    assert any(f.rule == "E3002" for f in lint_templates({"broken.yaml": broken}))
+
+
+NO_SERVICE_CATALOG = regions.NO_SERVICE_CATALOG
+
+
+def test_the_claimed_regions_are_every_commercial_china_and_govcloud_region_cfn_lint_knows():
+    # A region AWS opens (and cfn-lint learns) fails here until it is claimed and checked.
+    from cfnlint.helpers import REGIONS
+
+    other_partitions = ("us-iso", "eu-isoe", "eusc-")
+    assert sorted(regions.CLAIMED_REGIONS) == sorted(
+        r for r in REGIONS if not r.startswith(other_partitions)
+    )
+
+
+def test_every_template_names_the_regions_it_is_linted_for_in_its_metadata(files):
+    for layer in LAYERS:
+        metadata = render.from_yaml(files[layer.filename])["Metadata"]
+        claimed = metadata["cfn-lint"]["config"]["regions"]
+        expected = regions.supported(NO_SERVICE_CATALOG if layer.name == "catalog" else ())
+        assert claimed == list(expected), layer.filename
+
+
+def test_lint_checks_every_region_a_template_names_in_its_metadata():
+    def portfolio(where: list[str]) -> str:
+        return render.to_yaml(
+            {
+                "Metadata": {"cfn-lint": {"config": {"regions": where}}},
+                "Resources": {
+                    "P": {
+                        "Type": "AWS::ServiceCatalog::Portfolio",
+                        "Properties": {"DisplayName": "p", "ProviderName": "p"},
+                    }
+                },
+            }
+        )
+
+    findings = lint_templates({"t.yaml": portfolio(["eu-west-1", "mx-central-1", "ap-east-2"])})
+    assert {(f.rule, f.message.rsplit("'", 2)[1]) for f in findings} == {
+        ("E3006", "mx-central-1"),
+        ("E3006", "ap-east-2"),
+    }
+    assert lint_templates({"t.yaml": portfolio(["eu-west-1", "cn-north-1"])}) == []
+
+
+def test_a_plain_cfn_lint_run_lints_the_committed_templates_in_every_claimed_region():
+    """Users who run cfn-lint themselves, without --regions, get the same check as the build."""
+    folder = COMMITTED / __version__
+    cfn_lint = Path(sys.executable).parent / "cfn-lint"  # the console script, as users run it
+    templates = sorted(map(str, folder.glob("*.yaml")))
+    result = subprocess.run(
+        [str(cfn_lint), "-c", "I", "--", *templates],
+        capture_output=True,
+        text=True,
+        env={k: v for k, v in os.environ.items() if not k.startswith("AWS_")},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_committed_templates_lint_clean_in_every_region():
+    from cfnlint.helpers import REGIONS
+
+    folder = COMMITTED / __version__
+    committed = {p.name: p.read_text() for p in sorted(folder.glob("*.yaml"))}
+    findings = [str(f) for f in lint_templates(committed, regions=REGIONS)]
+    unexpected = [
+        f
+        for f in findings
+        if not (
+            f.startswith("catalog.yaml:")
+            and "E3006 Resource type 'AWS::ServiceCatalog::" in f
+            and f.endswith(tuple(f"in '{region}'" for region in NO_SERVICE_CATALOG))
+        )
+    ]
+    assert unexpected == []
+
+
+def test_lint_includes_informational_rules():
+    # I3011: a stateful resource without DeletionPolicy/UpdateReplacePolicy, informational only.
+    template = render.to_yaml(
+        {"Resources": {"Table": {"Type": "AWS::Logs::LogGroup", "Properties": {}}}}
+    )
+    rules = {f.rule for f in lint_templates({"t.yaml": template})}
+    assert any(rule.startswith("I") for rule in rules), rules
+
+
+# --- Writing -----------------------------------------------------------------------------------
+
+
+def test_write_version_writes_templates_and_manifest(tmp_path, files):
+    folder = write_version(tmp_path, files)
+    assert folder == tmp_path / __version__
+    assert {p.name for p in folder.iterdir()} == set(files) | {MANIFEST}
+    assert compare_version(tmp_path, files) == []
+    assert [p.name for p in tmp_path.iterdir()] == [__version__]  # no staging left behind
+
+
+def test_write_version_replaces_the_folder_and_drops_stale_files(tmp_path, files):
+    stale = tmp_path / __version__ / "old.yaml"
+    stale.parent.mkdir()
+    stale.write_text("old")
+    write_version(tmp_path, files)
+    assert not stale.exists()
+    assert compare_version(tmp_path, files) == []
+
+
+def test_write_version_leaves_the_previous_folder_when_writing_fails(tmp_path, files, monkeypatch):
+    write_version(tmp_path, files)
+    before = {p.name: p.read_bytes() for p in (tmp_path / __version__).iterdir()}
+
+    def fail(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(build.os, "fsync", fail)
+    with pytest.raises(OSError, match="disk full"):
+        write_version(tmp_path, {**files, "network.yaml": "changed"})
+    after = {p.name: p.read_bytes() for p in (tmp_path / __version__).iterdir()}
+    assert after == before
+    assert [p.name for p in tmp_path.iterdir()] == [__version__]
+
+
+def test_compare_version_names_changed_missing_and_unexpected_files(tmp_path, files):
+    write_version(tmp_path, files)
+    folder = tmp_path / __version__
+    (folder / "network.yaml").write_text("edited by hand")
+    (folder / "extra.yaml").write_text("x")
+    assert compare_version(tmp_path, files) == ["extra.yaml", "network.yaml"]
+    (folder / MANIFEST).unlink()
+    assert MANIFEST in compare_version(tmp_path, files)
+    assert compare_version(tmp_path / "nowhere", files) == sorted(with_manifest(files))
+
+
+# --- Lint verdicts kept by content ---------------------------------------------------------------
+
+
+def test_an_unchanged_template_is_not_linted_again(tmp_path):
+    templates = {"bad.yaml": broken("Nope"), "good.yaml": render.to_yaml({"Resources": {}})}
+    first, linted = lint.lint_templates_cached(templates, cache=tmp_path, jobs=1)
+    assert linted == ["bad.yaml", "good.yaml"]
+    again, linted = lint.lint_templates_cached(templates, cache=tmp_path, jobs=1)
+    assert linted == []
+    assert again == first and any(f.rule == "E3002" for f in again)  # findings are kept too
+
+
+def test_a_changed_template_or_another_linter_means_linting_again(tmp_path, monkeypatch):
+    templates = {"a.yaml": broken("Nope"), "b.yaml": broken("Nada")}
+    lint.lint_templates_cached(templates, cache=tmp_path, jobs=1)
+    changed = {**templates, "b.yaml": broken("Niente")}
+    findings, linted = lint.lint_templates_cached(changed, cache=tmp_path, jobs=1)
+    assert linted == ["b.yaml"]
+    assert any("Niente" in f.message for f in findings)
+    monkeypatch.setattr(lint, "_linter_fingerprint", lambda: "cfn-lint 9.9.9 data 0")
+    assert lint.lint_templates_cached(changed, cache=tmp_path, jobs=1)[1] == ["a.yaml", "b.yaml"]
+    _, linted = lint.lint_templates_cached(changed, regions=["eu-west-1"], cache=tmp_path, jobs=1)
+    assert linted == ["a.yaml", "b.yaml"]  # other regions asked for: another verdict
+
+
+def test_a_damaged_verdict_is_linted_again(tmp_path):
+    templates = {"a.yaml": broken("Nope")}
+    lint.lint_templates_cached(templates, cache=tmp_path, jobs=1)
+    for entry in (tmp_path / "lint").iterdir():
+        entry.write_text("{not json")
+    findings, linted = lint.lint_templates_cached(templates, cache=tmp_path, jobs=1)
+    assert linted == ["a.yaml"] and findings
+
+
+def test_the_build_says_which_templates_it_did_not_lint_again(tmp_path, monkeypatch, capsys):
+    from troposphere_fargate import cli
+
+    monkeypatch.setenv(lint.CACHE_ENV, str(tmp_path / "cache"))
+    arguments = ["build", "--output", str(tmp_path / "t"), "--docs", str(tmp_path / "d")]
+    assert cli.main(arguments) == 0
+    assert "unchanged since their last lint" not in capsys.readouterr().out
+    assert cli.main(arguments) == 0
+    assert f"; {len(LAYERS)} unchanged since their last lint" in capsys.readouterr().out
+    assert cli.main([*arguments, "--no-lint-cache"]) == 0
+    assert "unchanged since their last lint" not in capsys.readouterr().out

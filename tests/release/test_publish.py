@@ -1,0 +1,376 @@
+"""``troposphere-fargate publish`` against a moto S3 server on 127.0.0.1, with the real boto3
+client; Service Catalog calls (which moto does not support) with botocore's Stubber, which checks
+every request against AWS's API model."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import boto3
+import pytest
+from botocore.stub import Stubber
+
+from tests.support import compute
+from troposphere_fargate import __version__, cli
+from troposphere_fargate.layers.root import NETWORK_STACK, SERVICE_STACK
+from troposphere_fargate.release.build import MANIFEST, render_templates
+from troposphere_fargate.release.publish import (
+    Destination,
+    PublishError,
+    add_to_catalog,
+    deploy_command,
+    idempotency_token,
+    launch_url,
+    publish,
+    read_version,
+)
+
+REPO = Path(__file__).resolve().parents[2]
+BUCKET = "team-templates"
+PREFIX = "troposphere-fargate/"
+
+
+@pytest.fixture
+def templates(tmp_path: Path) -> Path:
+    """A copy of the committed templates folder, which tests may damage."""
+    folder = tmp_path / "templates"
+    shutil.copytree(REPO / "templates" / __version__, folder / __version__)
+    return folder
+
+
+@pytest.fixture
+def s3(aws_env: dict[str, str]):
+    client = boto3.client("s3")
+    for bucket in client.list_buckets().get("Buckets", []):
+        listing = client.list_objects_v2(Bucket=bucket["Name"]).get("Contents", [])
+        for item in listing:
+            client.delete_object(Bucket=bucket["Name"], Key=item["Key"])
+        client.delete_bucket(Bucket=bucket["Name"])
+    client.create_bucket(Bucket=BUCKET)
+    return client
+
+
+def run(templates: Path, *extra: str) -> int:
+    return cli.main(["publish", "--bucket", BUCKET, "--templates", str(templates), *extra])
+
+
+def published(s3) -> dict[str, bytes]:
+    listing = s3.list_objects_v2(Bucket=BUCKET).get("Contents", [])
+    return {
+        item["Key"]: s3.get_object(Bucket=BUCKET, Key=item["Key"])["Body"].read()
+        for item in listing
+    }
+
+
+def test_publish_uploads_every_file_of_the_version_root_last(s3, templates, capsys):
+    assert run(templates) == 0
+    out = capsys.readouterr().out
+    local = {p.name: p.read_bytes() for p in (templates / __version__).iterdir()}
+    assert published(s3) == {f"{PREFIX}{__version__}/{name}": data for name, data in local.items()}
+    uploads = [line.split()[1] for line in out.splitlines() if line.startswith("uploading ")]
+    assert sorted(uploads) == sorted(local)
+    assert uploads[-1] == "root.yaml"  # until it is there, nothing is launchable
+    assert uploads[-2] == MANIFEST
+
+
+def test_uploads_ask_s3_to_verify_a_sha256_and_are_read_back(s3, templates, monkeypatch):
+    calls: list[tuple[str, dict]] = []
+    monkeypatch.setattr(boto3.Session, "client", _wrap(boto3.Session.client, calls))
+    assert run(templates) == 0
+    puts = [params for name, params in calls if name == "PutObject"]
+    assert len(puts) == 5
+    for params in puts:
+        name = params["url_path"].rsplit("/", 1)[1]
+        data = (templates / __version__ / name).read_bytes()
+        digest = hashlib.sha256(data).digest()
+        assert params["headers"]["x-amz-checksum-sha256"] == base64.b64encode(digest).decode()
+        assert params["headers"]["x-amz-meta-sha256"] == digest.hex()
+    for index, (name, params) in enumerate(calls):
+        if name == "PutObject":  # each upload is read back after it is written
+            assert ("GetObject", params["url_path"]) in [
+                (later, p["url_path"]) for later, p in calls[index + 1 :]
+            ]
+
+
+def _wrap(method, calls):
+    def client(self, *args, **kwargs):
+        made = method(self, *args, **kwargs)
+        for operation in ("PutObject", "GetObject"):
+            made.meta.events.register(
+                f"before-call.{made.meta.service_model.endpoint_prefix}.{operation}",
+                lambda params, model, **_: calls.append((model.name, params)),
+            )
+        return made
+
+    return client
+
+
+def test_publish_prints_the_launch_url_and_the_deploy_command(s3, templates, capsys):
+    assert run(templates) == 0
+    out = capsys.readouterr().out
+    destination = Destination(BUCKET, PREFIX, __version__, "us-east-1")
+    assert launch_url(destination) in out
+    assert deploy_command(destination, templates=templates) in out
+
+
+def test_republishing_identical_content_is_a_no_op(s3, templates, capsys):
+    assert run(templates) == 0
+    before = {k: v["LastModified"] for k, v in _heads(s3).items()}
+    capsys.readouterr()
+    assert run(templates) == 0
+    out = capsys.readouterr().out
+    assert "already holds this exact version; nothing to upload" in out
+    assert "uploading" not in out
+    assert {k: v["LastModified"] for k, v in _heads(s3).items()} == before
+
+
+def _heads(s3) -> dict[str, dict]:
+    return {
+        item["Key"]: s3.head_object(Bucket=BUCKET, Key=item["Key"])
+        for item in s3.list_objects_v2(Bucket=BUCKET).get("Contents", [])
+    }
+
+
+def test_a_half_finished_publish_is_completed_without_touching_what_is_there(s3, templates, capsys):
+    key = f"{PREFIX}{__version__}/network.yaml"
+    s3.put_object(
+        Bucket=BUCKET, Key=key, Body=(templates / __version__ / "network.yaml").read_bytes()
+    )
+    assert run(templates) == 0
+    uploads = [
+        line.split()[1] for line in capsys.readouterr().out.splitlines() if "uploading" in line
+    ]
+    assert "network.yaml" not in uploads  # same content, recognised by hashing it
+    assert uploads[-1] == "root.yaml"
+
+
+def test_a_published_version_is_never_overwritten_unless_forced(s3, templates, capsys):
+    key = f"{PREFIX}{__version__}/service.yaml"
+    s3.put_object(Bucket=BUCKET, Key=key, Body=b"somebody else's template")
+    assert run(templates) == 1
+    err = capsys.readouterr().err
+    assert "already holds a different service.yaml" in err and "--force" in err
+    assert len(err.strip().splitlines()) == 1
+    assert published(s3) == {key: b"somebody else's template"}  # nothing uploaded
+
+    assert run(templates, "--force") == 0
+    local = (templates / __version__ / "service.yaml").read_bytes()
+    assert s3.get_object(Bucket=BUCKET, Key=key)["Body"].read() == local
+
+
+def test_files_that_do_not_match_the_manifest_are_not_published(s3, templates, capsys):
+    path = templates / __version__ / "service.yaml"
+    path.write_text(path.read_text() + "# edited by hand\n")
+    assert run(templates) == 1
+    err = capsys.readouterr().err
+    assert "does not match manifest.json: service.yaml does not match its sha256" in err
+    assert published(s3) == {}
+
+
+def test_a_file_missing_from_the_folder_or_the_manifest_is_reported(templates):
+    folder = templates / __version__
+    (folder / "catalog.yaml").unlink()
+    (folder / "extra.yaml").write_text("x")
+    with pytest.raises(
+        PublishError, match=r"extra\.yaml is not in the manifest; catalog\.yaml is missing"
+    ):
+        read_version(templates, __version__)
+
+
+def test_missing_bucket_is_a_one_line_error(s3, templates, capsys):
+    assert cli.main(["publish", "--bucket", "no-such-bucket", "--templates", str(templates)]) == 1
+    err = capsys.readouterr().err
+    assert err == (
+        "troposphere-fargate: error: bucket no-such-bucket does not exist "
+        "(or is not visible here)\n"
+    )
+
+
+def test_unknown_version_is_a_one_line_error(s3, templates, capsys):
+    assert run(templates, "--version", "9.9.9") == 1
+    err = capsys.readouterr().err
+    assert f"no templates for version 9.9.9 in {templates}/ (found: {__version__})" in err
+
+
+def test_no_credentials_is_a_one_line_error(aws_env, templates, capsys, monkeypatch):
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name)
+    assert run(templates) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("troposphere-fargate: error: no AWS credentials found")
+    assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("bucket", "prefix", "message"),
+    [
+        ("my.bucket", PREFIX, "no dots"),
+        (BUCKET, "no-slash", "must be empty or end with /"),
+    ],
+)
+def test_bucket_and_prefix_must_suit_the_templates(bucket, prefix, message):
+    with pytest.raises(PublishError, match=message):
+        Destination(bucket, prefix, __version__, "us-east-1")
+
+
+def test_access_denied_is_a_one_line_error(templates):
+    client = boto3.client(
+        "s3", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x"
+    )
+    with Stubber(client) as stub:
+        stub.add_client_error(
+            "head_bucket", "403", "Forbidden", 403, expected_params={"Bucket": BUCKET}
+        )
+        with pytest.raises(PublishError, match=r"^access denied to s3://team-templates/"):
+            publish(
+                client,
+                read_version(templates, __version__),
+                Destination(BUCKET, PREFIX, __version__, "us-east-1"),
+            )
+
+
+def test_publish_urls_are_the_urls_the_root_template_builds():
+    root = render_templates()["root"]
+    destination = Destination(BUCKET, PREFIX, __version__, "eu-west-1")
+    values = {
+        "TemplateBucketName": BUCKET,
+        "TemplateKeyPrefix": PREFIX,
+        "AWS::Region": "eu-west-1",
+        "AWS::URLSuffix": "amazonaws.com",
+    }
+    for stack, filename in ((NETWORK_STACK, "network.yaml"), (SERVICE_STACK, "service.yaml")):
+        url = root["Resources"][stack]["Properties"]["TemplateURL"]
+        assert compute(url, values) == destination.url(filename)
+
+
+def test_launch_url_prefills_bucket_and_prefix():
+    url = launch_url(Destination(BUCKET, PREFIX, __version__, "eu-west-1"))
+    parts = urlsplit(url)
+    assert parts.netloc == "console.aws.amazon.com"
+    assert parse_qs(parts.query) == {"region": ["eu-west-1"]}
+    route, query = parts.fragment.split("?", 1)
+    assert route == "/stacks/quickcreate"
+    assert parse_qs(query) == {
+        "templateURL": [
+            f"https://{BUCKET}.s3.eu-west-1.amazonaws.com/{PREFIX}{__version__}/root.yaml"
+        ],
+        "stackName": ["fargate-service"],
+        "param_TemplateBucketName": [BUCKET],
+        "param_TemplateKeyPrefix": [PREFIX],
+    }
+
+
+def test_launch_url_uses_the_partitions_console():
+    china = launch_url(Destination(BUCKET, PREFIX, __version__, "cn-north-1"))
+    assert china.startswith("https://console.amazonaws.cn/")
+    assert "amazonaws.com.cn" in china
+    assert launch_url(Destination(BUCKET, PREFIX, __version__, "us-gov-west-1")).startswith(
+        "https://console.amazonaws-us-gov.com/"
+    )
+
+
+def test_deploy_command_passes_bucket_and_prefix():
+    command = deploy_command(Destination(BUCKET, "", __version__, "eu-west-1"))
+    assert command.startswith("aws cloudformation deploy --region eu-west-1 ")
+    assert f"--template-file templates/{__version__}/root.yaml" in command
+    assert "--capabilities CAPABILITY_IAM" in command
+    assert "<" not in command and ">" not in command  # pastes into a shell as it is
+    assert f'TemplateBucketName={BUCKET} TemplateKeyPrefix=""' in command
+
+
+# --- Service Catalog (Stubber: moto has no Service Catalog) ------------------------------------
+
+
+@pytest.fixture
+def catalog():
+    client = boto3.client(
+        "servicecatalog", region_name="eu-west-1", aws_access_key_id="x", aws_secret_access_key="x"
+    )
+    with Stubber(client) as stub:
+        yield client, stub
+        stub.assert_no_pending_responses()
+
+
+DESTINATION = Destination(BUCKET, PREFIX, __version__, "eu-west-1")
+
+
+def test_a_new_version_becomes_a_provisioning_artifact(catalog):
+    client, stub = catalog
+    stub.add_response(
+        "list_provisioning_artifacts",
+        {"ProvisioningArtifactDetails": [{"Id": "pa-old", "Name": "0.0.9"}]},
+        {"ProductId": "prod-abc"},
+    )
+    stub.add_response(
+        "create_provisioning_artifact",
+        {"ProvisioningArtifactDetail": {"Id": "pa-new", "Name": __version__}},
+        {
+            "ProductId": "prod-abc",
+            "Parameters": {
+                "Name": __version__,
+                "Description": f"troposphere_fargate {__version__}",
+                "Info": {"LoadTemplateFromURL": DESTINATION.url("root.yaml")},
+                "Type": "CLOUD_FORMATION_TEMPLATE",
+            },
+            "IdempotencyToken": idempotency_token("prod-abc", DESTINATION),
+        },
+    )
+    assert add_to_catalog(client, "prod-abc", DESTINATION) == "added"
+
+
+def test_a_version_the_product_has_is_skipped(catalog):
+    client, stub = catalog
+    stub.add_response(
+        "list_provisioning_artifacts",
+        {"ProvisioningArtifactDetails": [{"Id": "pa-1", "Name": __version__}]},
+        {"ProductId": "prod-abc"},
+    )
+    assert add_to_catalog(client, "prod-abc", DESTINATION) == "exists"
+
+
+def test_an_unknown_product_is_a_one_line_error(catalog):
+    client, stub = catalog
+    stub.add_client_error(
+        "list_provisioning_artifacts", "ResourceNotFoundException", "no such product"
+    )
+    with pytest.raises(PublishError, match=r"^Service Catalog has no product prod-nope$"):
+        add_to_catalog(client, "prod-nope", DESTINATION)
+
+
+def test_manifest_of_another_version_is_refused(templates):
+    manifest = templates / __version__ / MANIFEST
+    document = json.loads(manifest.read_text())
+    document["version"] = "0.0.1"
+    manifest.write_text(json.dumps(document))
+    with pytest.raises(PublishError, match=r"is for version '0\.0\.1'"):
+        read_version(templates, __version__)
+
+
+def test_idempotency_token_is_one_the_api_accepts_and_differs_per_product():
+    client = boto3.client(
+        "servicecatalog", region_name="eu-west-1", aws_access_key_id="x", aws_secret_access_key="x"
+    )
+    shape = client.meta.service_model.shape_for("IdempotencyToken")
+    token = idempotency_token("prod-abc", DESTINATION)
+    assert re.fullmatch(shape.metadata["pattern"], token)
+    assert shape.metadata["min"] <= len(token) <= shape.metadata["max"]
+    assert token != idempotency_token("prod-xyz", DESTINATION)
+
+
+def test_an_object_whose_metadata_lies_is_still_recognised_as_different(s3, templates, capsys):
+    key = f"{PREFIX}{__version__}/network.yaml"
+    real = (templates / __version__ / "network.yaml").read_bytes()
+    s3.put_object(
+        Bucket=BUCKET,
+        Key=key,
+        Body=b"tampered",
+        Metadata={"sha256": hashlib.sha256(real).hexdigest()},
+    )
+    assert run(templates) == 1
+    assert "already holds a different network.yaml" in capsys.readouterr().err

@@ -1,0 +1,681 @@
+"""Upgrade safety, offline: what updating a stack from one set of templates to another would
+replace, delete or break.
+
+For each template present on either side it compares resources, parameters, outputs and
+deletion policies, and grades every finding:
+
+- ``destructive``: a stateful or identity-bearing resource (VPC, subnet, NAT gateway and its
+  Elastic IP, load balancer, target group, log group, bucket, cluster, service...) would be
+  replaced or deleted, or lose its ``Retain`` policy;
+- ``breaking``: something users or other stacks depend on changes: a parameter removed, renamed,
+  retyped, tightened or given another default, a new parameter without default, an output or
+  export removed or renamed;
+- ``safe``: everything else (additions, in-place updates, changes to stateless resources).
+
+Whether a property change replaces a resource comes from the CloudFormation resource provider
+schemas that cfn-lint ships (``createOnlyProperties``). When a value is, or contains, an
+intrinsic function whose outcome depends on parameters, the finding says "may replace".
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from .yaml import from_yaml
+
+DESTRUCTIVE = "destructive"
+BREAKING = "breaking"
+SAFE = "safe"
+SEVERITIES = (DESTRUCTIVE, BREAKING, SAFE)
+
+# Resources that hold data or an identity others depend on (addresses, names, DNS, ARNs):
+# replacing or deleting one costs more than the time to create it again.
+STATEFUL_TYPES = frozenset(
+    {
+        "AWS::CloudFormation::Stack",
+        "AWS::EC2::EIP",
+        "AWS::EC2::InternetGateway",
+        "AWS::EC2::NatGateway",
+        "AWS::EC2::SecurityGroup",
+        "AWS::EC2::Subnet",
+        "AWS::EC2::VPC",
+        "AWS::EC2::VPCEndpoint",
+        "AWS::ECS::Cluster",
+        "AWS::ECS::Service",
+        "AWS::ElasticLoadBalancingV2::LoadBalancer",
+        "AWS::ElasticLoadBalancingV2::TargetGroup",
+        "AWS::IAM::Role",
+        "AWS::Logs::LogGroup",
+        "AWS::S3::Bucket",
+        "AWS::ServiceCatalog::CloudFormationProduct",
+        "AWS::ServiceCatalog::Portfolio",
+    }
+)
+
+_TIGHTER_IF_HIGHER = ("MinValue", "MinLength")
+_TIGHTER_IF_LOWER = ("MaxValue", "MaxLength")
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    template: str
+    severity: str
+    subject: str  # "resource Vpc", "parameter VpcCidr", "output VpcId", "template root.yaml"
+    change: str
+
+    def to_json(self) -> dict[str, str]:
+        return asdict(self)
+
+
+class DiffError(ValueError):
+    """A side of the comparison cannot be read."""
+
+
+def load_side(side: str, templates_root: Path) -> dict[str, dict[str, Any]]:
+    """Templates by file name, from a folder or from a version under ``templates_root``."""
+    folder = Path(side)
+    if not folder.is_dir():
+        folder = templates_root / side
+    if not folder.is_dir():
+        raise DiffError(f"{side} is neither a folder nor a version under {templates_root}/")
+    templates = {}
+    for path in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.json")):
+        if path.name == "manifest.json":
+            continue
+        text = path.read_text()
+        templates[path.name] = json.loads(text) if path.suffix == ".json" else from_yaml(text)
+    if not templates:
+        raise DiffError(f"{folder} holds no templates")
+    return templates
+
+
+def _has_intrinsic(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(k == "Ref" or k.startswith("Fn::") for k in value) or any(
+            _has_intrinsic(v) for v in value.values()
+        )
+    if isinstance(value, list):
+        return any(_has_intrinsic(v) for v in value)
+    return False
+
+
+@functools.cache
+def _create_only(resource_type: str) -> tuple[tuple[str, ...], ...]:
+    """Property paths of a type that cannot change without replacement (asked once per type:
+    the knock-on pass asks again for every resource on every round)."""
+    from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
+
+    try:
+        schema = PROVIDER_SCHEMA_MANAGER.get_resource_schema("us-east-1", resource_type).schema
+    except Exception:  # an unknown type: nothing can be said, so nothing is claimed
+        return ()
+    return tuple(
+        tuple(pointer.split("/")[2:])
+        for pointer in schema.get("createOnlyProperties", [])
+        if pointer.startswith("/properties/")
+    )
+
+
+def _get(properties: Mapping[str, Any], path: tuple[str, ...]) -> Any:
+    value: Any = properties
+    for part in path:
+        if not isinstance(value, dict) or part not in value:
+            return None
+        value = value[part]
+    return value
+
+
+def _replacements(resource_type: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+    """Property paths whose change replaces the resource, each marked certain or conditional."""
+    found = []
+    for path in _create_only(resource_type):
+        before, after = _get(old, path), _get(new, path)
+        if before != after:
+            how = "may replace" if _has_intrinsic(before) or _has_intrinsic(after) else "replaces"
+            found.append(f"{'.'.join(path)} {how}")
+    return found
+
+
+DELETION_PROTECTION_ATTRIBUTE = "deletion_protection.enabled"
+
+
+def _left_running(resource: Mapping[str, Any]) -> str:
+    """What happens to a load balancer with deletion protection that an update replaces or
+    deletes: CloudFormation tries to delete the old one three times, then "removes the old
+    resource from the stack and continues updating the stack" (CloudFormation User Guide,
+    troubleshooting: "Resource removed from stack but not deleted"). The stack ends
+    UPDATE_COMPLETE; the old load balancer keeps running, and billing, outside it."""
+    if resource.get("Type") != "AWS::ElasticLoadBalancingV2::LoadBalancer":
+        return ""
+    attributes = resource.get("Properties", {}).get("LoadBalancerAttributes", [])
+    values = [
+        item.get("Value")
+        for item in (attributes if isinstance(attributes, list) else [])
+        if isinstance(item, dict) and item.get("Key") == DELETION_PROTECTION_ATTRIBUTE
+    ]
+    if not isinstance(attributes, list):  # an Fn::If between lists: look inside
+        text = json.dumps(attributes)
+        values = [{"Fn::If": "?"}] if DELETION_PROTECTION_ATTRIBUTE in text else []
+    if not values or values[0] in ("false", False):
+        return ""
+    how = "has" if values[0] in ("true", True) else "may have (a parameter decides)"
+    return (
+        f"; the old load balancer {how} deletion protection on: CloudFormation cannot delete "
+        "it, leaves it running and billing outside the stack, and still reports "
+        "UPDATE_COMPLETE. Update with DeletionProtection=false first"
+    )
+
+
+def _refs(value: Any) -> set[str]:
+    """Names a value refers to: Ref targets (parameters or resources) and GetAtt resources."""
+    found: set[str] = set()
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if key == "Ref" and isinstance(inner, str):
+                found.add(inner)
+            elif key == "Fn::GetAtt" and isinstance(inner, list) and inner:
+                found.add(str(inner[0]))
+            elif key == "Fn::Sub":
+                text = inner if isinstance(inner, str) else inner[0]
+                found |= {m.split(".")[0] for m in re.findall(r"\$\{([^}!]+)\}", text)}
+                if isinstance(inner, list) and len(inner) > 1:
+                    found |= _refs(inner[1])
+            else:
+                found |= _refs(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            found |= _refs(inner)
+    return found
+
+
+def _knock_on(
+    template: str,
+    old: Mapping[str, Any],
+    new: Mapping[str, Any],
+    replaced: dict[str, bool],
+) -> list[Finding]:
+    """Replacements a change causes elsewhere: a create-only property that refers to a replaced
+    resource, to a parameter whose default changed, or a resource whose condition changed.
+
+    ``replaced`` maps each replaced resource to whether its replacement is certain; one that
+    only may be replaced makes what refers to it only possibly replaced too."""
+    findings = []
+    old_resources: Mapping[str, Any] = old.get("Resources", {})
+    new_resources: Mapping[str, Any] = new.get("Resources", {})
+    old_parameters: Mapping[str, Any] = old.get("Parameters", {})
+    new_parameters: Mapping[str, Any] = new.get("Parameters", {})
+    new_defaults = {
+        name
+        for name in set(old_parameters) & set(new_parameters)
+        if old_parameters[name].get("Default") != new_parameters[name].get("Default")
+    }
+    old_conditions: Mapping[str, Any] = old.get("Conditions", {})
+    new_conditions: Mapping[str, Any] = new.get("Conditions", {})
+    changed_conditions = {
+        name
+        for name in set(old_conditions) | set(new_conditions)
+        if old_conditions.get(name) != new_conditions.get(name)
+    }
+    # A condition that uses a changed condition changes too.
+    while True:
+        grown = {
+            name
+            for name, body in new_conditions.items()
+            if name not in changed_conditions
+            and any(f'"Condition": "{c}"' in json.dumps(body) for c in changed_conditions)
+        }
+        if not grown:
+            break
+        changed_conditions |= grown
+
+    settled = False
+    while not settled:
+        settled = True
+        for name in sorted(set(old_resources) & set(new_resources)):
+            if replaced.get(name):
+                continue  # certainly replaced already: nothing to add
+            resource = new_resources[name]
+            properties = resource.get("Properties", {})
+            refers = set()
+            for path in _create_only(resource.get("Type", "")):
+                refers |= _refs(_get(properties, path))
+            causes = sorted(refers & set(replaced))
+            defaults = sorted(refers & new_defaults)
+            certain = any(replaced[cause] for cause in causes)
+            if name in replaced and not certain:
+                continue  # only may be replaced, and nothing makes it certain
+            if causes and certain:
+                why = (
+                    f"replaced too: a create-only property refers to {', '.join(causes)}, "
+                    "which is replaced"
+                )
+            elif causes:
+                why = (
+                    f"may be replaced too: a create-only property refers to "
+                    f"{', '.join(causes)}, which may be replaced"
+                )
+            elif defaults:
+                why = (
+                    f"may replace: a create-only property uses {', '.join(defaults)}, whose "
+                    "default changed (stacks that kept the default)"
+                )
+            else:
+                continue
+            replaced[name] = certain
+            settled = False
+            severity = DESTRUCTIVE if resource.get("Type") in STATEFUL_TYPES else SAFE
+            why += _left_running(old_resources[name])
+            findings.append(Finding(template, severity, f"resource {name}", why))
+    for name in sorted(set(old_resources) & set(new_resources)):
+        condition = new_resources[name].get("Condition")
+        same = old_resources[name].get("Condition") == condition
+        if condition and same and condition in changed_conditions:
+            findings.append(
+                Finding(
+                    template,
+                    DESTRUCTIVE if new_resources[name].get("Type") in STATEFUL_TYPES else SAFE,
+                    f"resource {name}",
+                    f"its condition {condition} changed: may be deleted or created on update",
+                )
+            )
+    # What is not replaced but points at something that is gets the new one's ID or ARN.
+    for name in sorted(set(old_resources) & set(new_resources)):
+        if name in replaced:
+            continue
+        resource = new_resources[name]
+        causes = sorted(
+            _refs(resource.get("Properties", {})) & {r for r, sure in replaced.items() if sure}
+        )
+        if causes:
+            findings.append(
+                Finding(
+                    template,
+                    SAFE,
+                    f"resource {name}",
+                    f"updated in place: it refers to {', '.join(causes)}, which is replaced"
+                    + (
+                        " (an ECS service starts a new deployment)"
+                        if resource.get("Type") == "AWS::ECS::Service"
+                        else ""
+                    ),
+                )
+            )
+    return findings
+
+
+def _resource_findings(
+    template: str, old: Mapping[str, Any], new: Mapping[str, Any]
+) -> list[Finding]:
+    findings = []
+    replaced: dict[str, bool] = {}
+    old_resources: Mapping[str, Any] = old.get("Resources", {})
+    new_resources: Mapping[str, Any] = new.get("Resources", {})
+    removed = sorted(set(old_resources) - set(new_resources))
+    added = sorted(set(new_resources) - set(old_resources))
+
+    renamed: dict[str, str] = {}
+    for name in removed:
+        for candidate in added:
+            if (
+                candidate not in renamed.values()
+                and old_resources[name] == new_resources[candidate]
+            ):
+                renamed[name] = candidate
+                break
+    for name in removed:
+        resource_type = old_resources[name].get("Type", "?")
+        severity = DESTRUCTIVE if resource_type in STATEFUL_TYPES else SAFE
+        if old_resources[name].get("DeletionPolicy") == "Retain":
+            findings.append(
+                Finding(
+                    template,
+                    BREAKING,
+                    f"resource {name}",
+                    f"removed ({resource_type}) but kept (DeletionPolicy Retain): it stays in the "
+                    "account, outside the stack"
+                    + (f"; the stack creates {renamed[name]} anew" if name in renamed else ""),
+                )
+            )
+            continue
+        if name in renamed:
+            change = (
+                f"logical ID renamed to {renamed[name]} ({resource_type}): CloudFormation "
+                "deletes the old resource and creates a new one"
+            )
+        else:
+            change = f"removed ({resource_type}): deleted on update"
+        change += _left_running(old_resources[name])
+        findings.append(Finding(template, severity, f"resource {name}", change))
+    for name in added:
+        if name not in renamed.values():
+            kind = new_resources[name].get("Type", "?")
+            findings.append(Finding(template, SAFE, f"resource {name}", f"added ({kind})"))
+
+    for name in sorted(set(old_resources) & set(new_resources)):
+        before, after = old_resources[name], new_resources[name]
+        resource_type = after.get("Type", "?")
+        stateful = resource_type in STATEFUL_TYPES
+        subject = f"resource {name}"
+        if before.get("Type") != resource_type:
+            replaced[name] = True
+            findings.append(
+                Finding(
+                    template,
+                    DESTRUCTIVE if stateful or before.get("Type") in STATEFUL_TYPES else SAFE,
+                    subject,
+                    f"type {before.get('Type')} -> {resource_type}: replaced",
+                )
+            )
+            continue
+        if before.get("Condition") != after.get("Condition"):
+            findings.append(
+                Finding(
+                    template,
+                    DESTRUCTIVE if stateful else SAFE,
+                    subject,
+                    f"condition {before.get('Condition')} -> {after.get('Condition')}: may be "
+                    "deleted or created on update",
+                )
+            )
+        for policy in ("DeletionPolicy", "UpdateReplacePolicy"):
+            was, now = before.get(policy, "Delete"), after.get(policy, "Delete")
+            if was != now:
+                weaker = was == "Retain" and now != "Retain"
+                findings.append(
+                    Finding(
+                        template,
+                        DESTRUCTIVE if weaker and stateful else SAFE,
+                        subject,
+                        f"{policy} {was} -> {now}"
+                        + (": no longer kept when deleted or replaced" if weaker else ""),
+                    )
+                )
+        old_properties = before.get("Properties", {})
+        new_properties = after.get("Properties", {})
+        if old_properties == new_properties:
+            continue
+        replacements = _replacements(resource_type, old_properties, new_properties)
+        changed = sorted(
+            key
+            for key in set(old_properties) | set(new_properties)
+            if old_properties.get(key) != new_properties.get(key)
+        )
+        if replacements:
+            replaced[name] = any(r.endswith(" replaces") for r in replacements)
+            findings.append(
+                Finding(
+                    template,
+                    DESTRUCTIVE if stateful else SAFE,
+                    subject,
+                    f"{', '.join(replacements)} ({resource_type})" + _left_running(before),
+                )
+            )
+        replaced_keys = {r.split(" ")[0].split(".")[0] for r in replacements}
+        in_place = [key for key in changed if key not in replaced_keys]
+        if in_place and not replacements:  # a replaced resource is new through and through
+            findings.append(
+                Finding(template, SAFE, subject, f"{', '.join(in_place)} updated in place")
+            )
+    knock_on = _knock_on(template, old, new, replaced)
+    # A resource found replaced later is new through and through: no "updated in place" for it.
+    certain = {f"resource {name}" for name, sure in replaced.items() if sure}
+    findings = [
+        f for f in findings if not (f.subject in certain and f.change.endswith(" updated in place"))
+    ]
+    return findings + knock_on
+
+
+def _tightened(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+    reasons = []
+    if "AllowedValues" in new:
+        dropped = [v for v in old.get("AllowedValues", []) if v not in new["AllowedValues"]]
+        if "AllowedValues" not in old or dropped:
+            reasons.append(
+                "AllowedValues no longer allow " + ", ".join(map(str, dropped))
+                if dropped
+                else "AllowedValues added"
+            )
+    if old.get("AllowedPattern") != new.get("AllowedPattern") and "AllowedPattern" in new:
+        reasons.append("AllowedPattern changed: values accepted before may be refused")
+    for key in _TIGHTER_IF_HIGHER:
+        if key in new and float(new[key]) > float(old.get(key, float("-inf"))):
+            reasons.append(f"{key} raised to {new[key]}")
+    for key in _TIGHTER_IF_LOWER:
+        if key in new and float(new[key]) < float(old.get(key, float("inf"))):
+            reasons.append(f"{key} lowered to {new[key]}")
+    return reasons
+
+
+def _parameter_findings(
+    template: str, old: Mapping[str, Any], new: Mapping[str, Any]
+) -> list[Finding]:
+    findings = []
+    before: Mapping[str, Any] = old.get("Parameters", {})
+    after: Mapping[str, Any] = new.get("Parameters", {})
+    removed = sorted(set(before) - set(after))
+    added = sorted(set(after) - set(before))
+    renamed: dict[str, str] = {}
+    for name in removed:
+        for candidate in added:
+            same = before[name].get("Type") == after[candidate].get("Type") and before[name].get(
+                "Default"
+            ) == after[candidate].get("Default")
+            if same and candidate not in renamed.values():
+                renamed[name] = candidate
+                break
+    for name in removed:
+        change = (
+            f"renamed to {renamed[name]}: stacks that pass {name} fail to update"
+            if name in renamed
+            else "removed: stacks that pass it fail to update"
+        )
+        findings.append(Finding(template, BREAKING, f"parameter {name}", change))
+    for name in added:
+        if name in renamed.values():
+            continue
+        if "Default" in after[name]:
+            findings.append(Finding(template, SAFE, f"parameter {name}", "added, with a default"))
+        else:
+            findings.append(
+                Finding(
+                    template,
+                    BREAKING,
+                    f"parameter {name}",
+                    "added without a default: every update must supply it",
+                )
+            )
+    for name in sorted(set(before) & set(after)):
+        was, now = before[name], after[name]
+        subject = f"parameter {name}"
+        if was.get("Type") != now.get("Type"):
+            findings.append(
+                Finding(template, BREAKING, subject, f"type {was.get('Type')} -> {now.get('Type')}")
+            )
+        for reason in _tightened(was, now):
+            findings.append(Finding(template, BREAKING, subject, reason))
+        if was.get("Default") != now.get("Default"):
+            findings.append(
+                Finding(
+                    template,
+                    BREAKING,
+                    subject,
+                    f"default {was.get('Default')!r} -> {now.get('Default')!r}: stacks that "
+                    "relied on the old default change on their next update",
+                )
+            )
+    return findings
+
+
+def _export_name(output: Mapping[str, Any]) -> Any:
+    return (output.get("Export") or {}).get("Name")
+
+
+def _output_findings(
+    template: str, old: Mapping[str, Any], new: Mapping[str, Any]
+) -> list[Finding]:
+    findings = []
+    before: Mapping[str, Any] = old.get("Outputs", {})
+    after: Mapping[str, Any] = new.get("Outputs", {})
+    for name in sorted(set(before) - set(after)):
+        exported = (
+            " and its export (Fn::ImportValue users break)" if _export_name(before[name]) else ""
+        )
+        findings.append(Finding(template, BREAKING, f"output {name}", f"removed{exported}"))
+    for name in sorted(set(after) - set(before)):
+        findings.append(Finding(template, SAFE, f"output {name}", "added"))
+    for name in sorted(set(before) & set(after)):
+        was, now = _export_name(before[name]), _export_name(after[name])
+        if was is None and now is not None:
+            findings.append(Finding(template, SAFE, f"output {name}", "now exported"))
+        elif was != now:
+            findings.append(
+                Finding(
+                    template,
+                    BREAKING,
+                    f"output {name}",
+                    f"export {json.dumps(was)} -> {json.dumps(now)}: Fn::ImportValue users break",
+                )
+            )
+        if before[name].get("Condition") != after[name].get("Condition"):
+            findings.append(Finding(template, BREAKING, f"output {name}", "condition changed"))
+        if was is not None and was == now and before[name].get("Value") != after[name].get("Value"):
+            findings.append(
+                Finding(
+                    template,
+                    BREAKING,
+                    f"output {name}",
+                    "exported value changes: CloudFormation refuses the update while another "
+                    "stack imports it",
+                )
+            )
+    return findings
+
+
+def diff_template(name: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Finding]:
+    return sorted(
+        _resource_findings(name, old, new)
+        + _parameter_findings(name, old, new)
+        + _output_findings(name, old, new)
+    )
+
+
+def diff(
+    old: Mapping[str, Mapping[str, Any]], new: Mapping[str, Mapping[str, Any]]
+) -> list[Finding]:
+    """Findings for every template on either side (file name -> template dict)."""
+    findings = []
+    for name in sorted(set(old) | set(new)):
+        if name not in new:
+            findings.append(
+                Finding(name, DESTRUCTIVE, f"template {name}", "removed: its stacks cannot update")
+            )
+        elif name not in old:
+            findings.append(Finding(name, SAFE, f"template {name}", "added"))
+        else:
+            findings.extend(diff_template(name, old[name], new[name]))
+    return findings
+
+
+def pseudo_for_region(region: str) -> dict[str, str]:
+    """Pseudo parameter values of a stack in ``region``."""
+    partition = (
+        "aws-cn" if region.startswith("cn-") else "aws-us-gov" if "-gov-" in region else "aws"
+    )
+    suffix = "amazonaws.com.cn" if partition == "aws-cn" else "amazonaws.com"
+    return {"AWS::Region": region, "AWS::Partition": partition, "AWS::URLSuffix": suffix}
+
+
+def diff_stacks(
+    old: Mapping[str, Mapping[str, Any]],
+    new: Mapping[str, Mapping[str, Any]],
+    running: Mapping[str, str] | None = None,
+    changes: Mapping[str, str] | None = None,
+    region: str | None = None,
+) -> list[Finding]:
+    """Findings for updating running stacks, not templates: each template on both sides is
+    resolved (:func:`troposphere_fargate.evaluate.resolved`) with the stack's parameter values,
+    so a condition, an ``Fn::If`` or a parameter decides what is replaced, as CloudFormation
+    decides it.
+
+    ``running`` holds the stack's values (default: each parameter's default), ``changes`` the
+    values the update sets. A parameter the update does not set keeps its current value, as
+    ``aws cloudformation deploy`` and the console keep it; one that is new takes its default.
+    Both apply to every template that declares the parameter (a root and its children alike).
+    """
+    from .evaluate import ParameterError, resolved
+
+    running, changes = dict(running or {}), dict(changes or {})
+    declared = {
+        name for side in (old, new) for t in side.values() for name in t.get("Parameters", {})
+    }
+    unknown = sorted((set(running) | set(changes)) - declared)
+    if unknown:
+        raise DiffError(f"no template declares the parameter(s) {', '.join(unknown)}")
+    pseudo = pseudo_for_region(region) if region else None
+    findings = []
+    for name in sorted(set(old) | set(new)):
+        if name not in old or name not in new:
+            findings.extend(
+                diff(
+                    {name: old[name]} if name in old else {},
+                    {name: new[name]} if name in new else {},
+                )
+            )
+            continue
+        before: Mapping[str, Any] = old[name].get("Parameters", {})
+        after: Mapping[str, Any] = new[name].get("Parameters", {})
+        kept = {
+            key: running.get(key, str(before[key].get("Default", "")))
+            for key in before
+            if key in running or "Default" in before[key]
+        }
+        given_new = {
+            key: changes[key] if key in changes else kept[key]
+            for key in after
+            if key in changes or key in kept
+        }
+        try:
+            was = resolved(old[name], {k: v for k, v in running.items() if k in before}, pseudo)
+            now = resolved(new[name], given_new, pseudo)
+        except ParameterError as exc:
+            raise DiffError(f"{name}: {exc}") from None
+        findings.extend(diff_template(name, was, now))
+    return sorted(findings)
+
+
+def blocking(findings: Iterable[Finding], allow: Iterable[str] = ()) -> list[Finding]:
+    """The destructive and breaking findings not allowed by ``allow``."""
+    allowed = set(allow)
+    return [
+        f for f in findings if f.severity in (DESTRUCTIVE, BREAKING) and f.severity not in allowed
+    ]
+
+
+def unexplained(findings: Iterable[Finding], changelog: str, version: str) -> list[Finding]:
+    """Destructive or breaking findings that ``CHANGELOG.md``'s entry for ``version`` does not
+    name: the logical ID, parameter or output, in backticks (`` `Vpc` ``)."""
+    match = re.search(
+        rf"^## \[?{re.escape(version)}\]?.*?$(.*?)(?=^## |\Z)", changelog, re.M | re.S
+    )
+    entry = match.group(1) if match else ""
+    named = set(re.findall(r"`([^`]+)`", entry))
+    return [f for f in blocking(findings) if f.subject.split()[-1] not in named]
+
+
+def render_table(findings: Iterable[Finding]) -> str:
+    lines = []
+    current = None
+    for finding in sorted(
+        findings, key=lambda f: (f.template, SEVERITIES.index(f.severity), f.subject)
+    ):
+        if finding.template != current:
+            current = finding.template
+            lines.append(current)
+        lines.append(f"  {finding.severity:<11}  {finding.subject}: {finding.change}")
+    return "\n".join(lines) if lines else "no differences"

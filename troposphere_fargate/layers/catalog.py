@@ -1,0 +1,437 @@
+"""The catalog layer, ``catalog.yaml``: an AWS Service Catalog portfolio with one product whose
+provisioning artifact is the published ``root.yaml``.
+
+Resources: the portfolio, the product (its first provisioning artifact loads
+``https://<bucket>.s3.<region>.<url suffix>/<prefix><version>/root.yaml``), their association, a
+launch role that Service Catalog assumes to create, update and delete what the product deploys,
+the launch-role constraint, and the association of one IAM principal (who may launch it).
+
+The launch role reads templates only from the template bucket and prefix. Service Catalog names
+the stacks it launches ``SC-<account>-pp-<id>``, and CloudFormation derives the names of the
+roles, log groups and buckets of those stacks from the stack name, so the role may create and
+delete IAM roles, log groups and buckets with those prefixes only. EC2, ECS, Elastic Load
+Balancing and Application Auto Scaling do not support narrower resources for creating the
+resources the product needs; the role gets exactly the actions the templates use.
+
+Parameters: ``TemplateBucketName``, ``TemplateKeyPrefix``, ``PrincipalArn``, ``ProviderName``.
+Outputs: ``PortfolioId``, ``ProductId``, ``LaunchRoleArn``.
+"""
+
+from __future__ import annotations
+
+import json
+from types import ModuleType
+
+from awacs import (
+    application_autoscaling,
+    autoscaling,
+    cloudformation,
+    cloudwatch,
+    ec2,
+    ecs,
+    elasticloadbalancing,
+    iam,
+    logs,
+    s3,
+    sts,
+)
+from awacs.aws import (
+    Action,
+    Allow,
+    PolicyDocument,
+    Principal,
+    Statement,
+    StringEquals,
+    StringLike,
+)
+from awacs.aws import Condition as PolicyCondition
+from troposphere import GetAtt, Ref, Sub, Template, servicecatalog
+from troposphere import iam as iam_resources
+
+from .blocks import add_exported_output, add_parameter, suppress
+from .root import FILENAME as ROOT_FILENAME
+from .root import (
+    TEMPLATE_BUCKET_NAME,
+    TEMPLATE_KEY_PREFIX,
+    add_template_location_parameters,
+    template_url,
+)
+
+LAYER = "catalog"
+FILENAME = "catalog.yaml"
+
+# --- Parameters -------------------------------------------------------------------------------
+PRINCIPAL_ARN = "PrincipalArn"
+PROVIDER_NAME = "ProviderName"
+
+PRINCIPAL_PATTERN = (
+    r"^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:(role|user|group)/[A-Za-z0-9+=,.@_/-]{1,512}$"
+)
+
+# --- Resources --------------------------------------------------------------------------------
+PORTFOLIO = "Portfolio"
+PRODUCT = "Product"
+PORTFOLIO_PRODUCT_ASSOCIATION = "PortfolioProductAssociation"
+LAUNCH_ROLE = "LaunchRole"
+LAUNCH_ROLE_CONSTRAINT = "LaunchRoleConstraint"
+TEMPLATE_LOCATION_CONSTRAINT = "TemplateLocationConstraint"
+PRINCIPAL_ASSOCIATION = "PrincipalAssociation"
+
+# --- Outputs ----------------------------------------------------------------------------------
+OUTPUT_PORTFOLIO_ID = "PortfolioId"
+OUTPUT_PRODUCT_ID = "ProductId"
+OUTPUT_LAUNCH_ROLE_ARN = "LaunchRoleArn"
+
+GROUP_CATALOG = "Service Catalog"
+
+# Names CloudFormation gives what a Service Catalog launch creates: stacks SC-<account>-pp-<id>,
+# and roles, log groups ("<stack name>-<logical id>-<suffix>") and buckets (the same, in lower
+# case) derived from them.
+LAUNCHED_NAME_PREFIX = "SC-"
+
+
+def _actions(module: ModuleType, names: str) -> list[Action]:
+    """awacs actions by name; a misspelt name fails when this module is imported."""
+    return [getattr(module, name) for name in names.split()]
+
+
+STACK_ACTIONS = _actions(
+    cloudformation,
+    "CreateStack DeleteStack UpdateStack DescribeStacks DescribeStackEvents "
+    "DescribeStackResource DescribeStackResources ListStackResources GetTemplate "
+    "SetStackPolicy TagResource UntagResource",
+)
+TEMPLATE_INSPECTION_ACTIONS = _actions(cloudformation, "GetTemplateSummary ValidateTemplate")
+NETWORK_ACTIONS = _actions(
+    ec2,
+    "CreateVpc DeleteVpc ModifyVpcAttribute DescribeVpcs DescribeVpcAttribute "
+    "CreateSubnet DeleteSubnet ModifySubnetAttribute DescribeSubnets "
+    "CreateInternetGateway DeleteInternetGateway AttachInternetGateway DetachInternetGateway "
+    "DescribeInternetGateways CreateRouteTable DeleteRouteTable AssociateRouteTable "
+    "DisassociateRouteTable DescribeRouteTables CreateRoute DeleteRoute ReplaceRoute "
+    "AllocateAddress ReleaseAddress DescribeAddresses CreateNatGateway DeleteNatGateway "
+    "DescribeNatGateways CreateVpcEndpoint DeleteVpcEndpoints ModifyVpcEndpoint "
+    "DescribeVpcEndpoints DescribePrefixLists CreateSecurityGroup DeleteSecurityGroup "
+    "DescribeSecurityGroups AuthorizeSecurityGroupIngress RevokeSecurityGroupIngress "
+    "AuthorizeSecurityGroupEgress RevokeSecurityGroupEgress CreateFlowLogs DeleteFlowLogs "
+    "DescribeFlowLogs CreateTags DeleteTags DescribeAvailabilityZones "
+    "DescribeAccountAttributes DescribeNetworkInterfaces AssociateAddress DisassociateAddress "
+    "DescribeSecurityGroupRules UpdateSecurityGroupRuleDescriptionsIngress "
+    "UpdateSecurityGroupRuleDescriptionsEgress ReplaceRouteTableAssociation DescribeTags "
+    "DescribeInstances DescribeIpamPools",
+)
+CONTAINER_ACTIONS = _actions(
+    ecs,
+    "CreateCluster DeleteCluster DescribeClusters UpdateCluster UpdateClusterSettings "
+    "PutClusterCapacityProviders RegisterTaskDefinition DeregisterTaskDefinition "
+    "DescribeTaskDefinition CreateService UpdateService DeleteService DescribeServices "
+    "TagResource UntagResource ListTagsForResource DescribeServiceDeployments "
+    "ListServiceDeployments StopServiceDeployment",
+)
+LOAD_BALANCER_ACTIONS = _actions(
+    elasticloadbalancing,
+    "CreateLoadBalancer DeleteLoadBalancer DescribeLoadBalancers "
+    "ModifyLoadBalancerAttributes DescribeLoadBalancerAttributes SetSecurityGroups "
+    "CreateTargetGroup DeleteTargetGroup DescribeTargetGroups ModifyTargetGroup "
+    "ModifyTargetGroupAttributes DescribeTargetGroupAttributes CreateListener DeleteListener "
+    "DescribeListeners ModifyListener AddTags RemoveTags DescribeTags DescribeListenerAttributes "
+    "ModifyListenerAttributes DescribeTargetHealth RegisterTargets DeregisterTargets SetSubnets "
+    "SetIpAddressType",
+)
+SCALING_ACTIONS = _actions(
+    application_autoscaling,
+    "RegisterScalableTarget DeregisterScalableTarget DescribeScalableTargets "
+    "PutScalingPolicy DeleteScalingPolicy DescribeScalingPolicies TagResource UntagResource "
+    "ListTagsForResource DescribeScheduledActions PutScheduledAction DeleteScheduledAction",
+) + _actions(cloudwatch, "PutMetricAlarm DeleteAlarms DescribeAlarms GetMetricData")
+# Reads that CloudFormation's handlers make and that accept no narrower resource.
+LOOKUP_ACTIONS = (
+    _actions(logs, "DescribeLogGroups DescribeResourcePolicies DescribeIndexPolicies")
+    + _actions(logs, "CreateLogDelivery DeleteLogDelivery")
+    + [autoscaling.DescribeTags]
+)
+ROLE_ACTIONS = _actions(
+    iam,
+    "CreateRole DeleteRole GetRole TagRole UntagRole UpdateAssumeRolePolicy PutRolePolicy "
+    "DeleteRolePolicy GetRolePolicy ListRolePolicies ListAttachedRolePolicies DetachRolePolicy "
+    "UpdateRole UpdateRoleDescription",
+)
+LOG_GROUP_ACTIONS = _actions(
+    logs,
+    "CreateLogGroup DeleteLogGroup PutRetentionPolicy DeleteRetentionPolicy TagResource "
+    "UntagResource TagLogGroup ListTagsForResource GetDataProtectionPolicy",
+)
+BUCKET_ACTIONS = _actions(
+    s3,
+    "CreateBucket DeleteBucket PutBucketPolicy DeleteBucketPolicy GetBucketPolicy "
+    "PutEncryptionConfiguration GetEncryptionConfiguration PutBucketPublicAccessBlock "
+    "GetBucketPublicAccessBlock PutBucketOwnershipControls GetBucketOwnershipControls "
+    "PutBucketVersioning GetBucketVersioning PutLifecycleConfiguration "
+    "GetLifecycleConfiguration PutBucketTagging GetBucketTagging ListBucket GetBucketAcl "
+    "TagResource UntagResource",
+)
+
+
+def catalog_template(version: str) -> Template:
+    """Build the catalog layer for the root template published under ``version``."""
+    t = Template(
+        Description=(
+            "Service Catalog portfolio and product that launch the Fargate service template "
+            "(root.yaml) with a least-privilege launch role"
+        )
+    )
+    add_template_location_parameters(t, version)
+    add_parameter(
+        t,
+        PRINCIPAL_ARN,
+        group=GROUP_CATALOG,
+        label="Who may launch it (IAM role, user or group ARN)",
+        description="IAM principal given access to the portfolio, such as a developers' role.",
+        Type="String",
+        AllowedPattern=PRINCIPAL_PATTERN,
+        ConstraintDescription="must be the ARN of an IAM role, user or group",
+    )
+    add_parameter(
+        t,
+        PROVIDER_NAME,
+        group=GROUP_CATALOG,
+        label="Provider name",
+        description="Shown to users as the portfolio's provider and the product's owner.",
+        Type="String",
+        Default="Platform team",
+        MinLength=1,
+        MaxLength=50,
+        AllowedPattern=r"^[^\x00-\x1f]+$",
+        ConstraintDescription="must be 1-50 printable characters",
+    )
+
+    portfolio = t.add_resource(
+        servicecatalog.Portfolio(
+            PORTFOLIO,
+            DisplayName=Sub("${AWS::StackName} Fargate services"),
+            ProviderName=Ref(PROVIDER_NAME),
+            Description="Containers on AWS Fargate in private subnets, behind a load balancer",
+        )
+    )
+    product = t.add_resource(
+        servicecatalog.CloudFormationProduct(
+            PRODUCT,
+            Name=Sub("${AWS::StackName} Fargate service"),
+            Owner=Ref(PROVIDER_NAME),
+            Description=(
+                "A container image from ECR run as a Fargate service without public IPs, in a "
+                "new VPC, behind an internet-facing load balancer"
+            ),
+            ProvisioningArtifactParameters=[
+                servicecatalog.ProvisioningArtifactProperties(
+                    Name=version,
+                    Description=f"troposphere_fargate {version}",
+                    Type="CLOUD_FORMATION_TEMPLATE",
+                    Info=servicecatalog.Info(
+                        LoadTemplateFromURL=template_url(version, ROOT_FILENAME)
+                    ),
+                )
+            ],
+        )
+    )
+    association = t.add_resource(
+        servicecatalog.PortfolioProductAssociation(
+            PORTFOLIO_PRODUCT_ASSOCIATION, PortfolioId=Ref(portfolio), ProductId=Ref(product)
+        )
+    )
+    launch_role = t.add_resource(
+        iam_resources.Role(
+            LAUNCH_ROLE,
+            AssumeRolePolicyDocument=PolicyDocument(
+                Version="2012-10-17",
+                Statement=[
+                    Statement(
+                        Effect=Allow,
+                        Principal=Principal("Service", "servicecatalog.amazonaws.com"),
+                        Action=[sts.AssumeRole],
+                        # No aws:SourceAccount condition: Service Catalog's documented launch
+                        # role trust has none, and a key it does not send would fail launches.
+                    )
+                ],
+            ),
+            Policies=[
+                iam_resources.Policy(
+                    PolicyName="LaunchFargateService", PolicyDocument=_launch_policy()
+                )
+            ],
+        )
+    )
+    suppress(
+        launch_role,
+        checkov={
+            "CKV_AWS_111": (
+                "EC2, ECS, Elastic Load Balancing and Application Auto Scaling create resources "
+                "before they have ARNs to scope to; every action is listed by name, and IAM, "
+                "logs, S3 and stacks are scoped to what Service Catalog launches"
+            )
+        },
+    )
+    t.add_resource(
+        servicecatalog.LaunchRoleConstraint(
+            LAUNCH_ROLE_CONSTRAINT,
+            # The constraint applies to a product in a portfolio: the association comes first.
+            DependsOn=[association.title],
+            PortfolioId=Ref(portfolio),
+            ProductId=Ref(product),
+            RoleArn=GetAtt(launch_role, "Arn"),
+            Description="Launch with the product's own least-privilege role",
+        )
+    )
+    # Users must not point the launch role at templates of their own: the root's template
+    # location parameters may only take this catalog's values (the console shows them as a
+    # one-item choice).
+    location_rules = {
+        "TemplateLocationIsTheCatalogs": {
+            "Assertions": [
+                {
+                    "Assert": {"Fn::Contains": [[f"${{{name}}}"], {"Ref": name}]},
+                    "AssertDescription": f"{name} is set by the catalog",
+                }
+                for name in (TEMPLATE_BUCKET_NAME, TEMPLATE_KEY_PREFIX)
+            ]
+        }
+    }
+    t.add_resource(
+        servicecatalog.LaunchTemplateConstraint(
+            TEMPLATE_LOCATION_CONSTRAINT,
+            DependsOn=[association.title],
+            PortfolioId=Ref(portfolio),
+            ProductId=Ref(product),
+            Rules=Sub(json.dumps(location_rules, sort_keys=True)),
+            Description="Nested templates come from the catalog's template bucket only",
+        )
+    )
+    t.add_resource(
+        servicecatalog.PortfolioPrincipalAssociation(
+            PRINCIPAL_ASSOCIATION,
+            PortfolioId=Ref(portfolio),
+            PrincipalARN=Ref(PRINCIPAL_ARN),
+            PrincipalType="IAM",
+        )
+    )
+    add_exported_output(t, OUTPUT_PORTFOLIO_ID, Ref(portfolio), "ID of the portfolio")
+    add_exported_output(
+        t,
+        OUTPUT_PRODUCT_ID,
+        Ref(product),
+        "ID of the product (troposphere-fargate publish --catalog-product-id adds versions)",
+    )
+    add_exported_output(
+        t, OUTPUT_LAUNCH_ROLE_ARN, GetAtt(launch_role, "Arn"), "Role Service Catalog launches with"
+    )
+    return t
+
+
+def _launch_policy() -> PolicyDocument:
+    account = "${AWS::Partition}:%s:${AWS::Region}:${AWS::AccountId}"
+    launched = LAUNCHED_NAME_PREFIX
+    return PolicyDocument(
+        Version="2012-10-17",
+        Statement=[
+            Statement(
+                Sid="ReadPublishedTemplates",
+                Effect=Allow,
+                Action=[s3.GetObject],
+                Resource=[
+                    Sub("arn:${AWS::Partition}:s3:::${TemplateBucketName}/${TemplateKeyPrefix}*")
+                ],
+            ),
+            Statement(
+                Sid="ReadServiceCatalogsCopyOfTheTemplate",
+                Effect=Allow,
+                Action=[s3.GetObject],
+                # Service Catalog stores the provisioning artifact's template in a bucket of its
+                # own and tags it; this is the grant its admin guide prescribes, word for word.
+                Resource=["*"],
+                Condition=PolicyCondition(
+                    StringEquals("s3:ExistingObjectTag/servicecatalog:provisioning", "true")
+                ),
+            ),
+            Statement(
+                Sid="ManageLaunchedStacks",
+                Effect=Allow,
+                Action=STACK_ACTIONS,
+                Resource=[Sub(f"arn:{account % 'cloudformation'}:stack/{launched}*")],
+            ),
+            Statement(
+                Sid="InspectTemplates",
+                Effect=Allow,
+                Action=TEMPLATE_INSPECTION_ACTIONS,
+                # These read a template, not a resource: they accept no narrower resource.
+                Resource=["*"],
+            ),
+            Statement(
+                Sid="CreateTheProductsResources",
+                Effect=Allow,
+                Action=NETWORK_ACTIONS
+                + CONTAINER_ACTIONS
+                + LOAD_BALANCER_ACTIONS
+                + SCALING_ACTIONS,
+                # EC2, ECS, Elastic Load Balancing and Application Auto Scaling create these
+                # resources before they have an ARN to scope to.
+                Resource=["*"],
+            ),
+            Statement(
+                Sid="ManageTheProductsRoles",
+                Effect=Allow,
+                Action=ROLE_ACTIONS,
+                Resource=[
+                    Sub(f"arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:role/{launched}*")
+                ],
+            ),
+            Statement(
+                Sid="PassTheProductsRolesToTasksAndFlowLogs",
+                Effect=Allow,
+                Action=[iam.PassRole],
+                Resource=[
+                    Sub(f"arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:role/{launched}*")
+                ],
+                Condition=PolicyCondition(
+                    StringEquals(
+                        "iam:PassedToService",
+                        ["ecs-tasks.amazonaws.com", "vpc-flow-logs.amazonaws.com"],
+                    )
+                ),
+            ),
+            Statement(
+                Sid="CreateServiceLinkedRoles",
+                Effect=Allow,
+                Action=[iam.CreateServiceLinkedRole],
+                Resource=["*"],
+                Condition=PolicyCondition(
+                    StringLike(
+                        "iam:AWSServiceName",
+                        [
+                            "ecs.amazonaws.com",
+                            "elasticloadbalancing.amazonaws.com",
+                            "ecs.application-autoscaling.amazonaws.com",
+                        ],
+                    )
+                ),
+            ),
+            Statement(
+                Sid="ManageTheProductsLogGroups",
+                Effect=Allow,
+                Action=LOG_GROUP_ACTIONS,
+                Resource=[Sub(f"arn:{account % 'logs'}:log-group:{launched}*")],
+            ),
+            Statement(
+                Sid="LookUpLogsAndTags",
+                Effect=Allow,
+                Action=LOOKUP_ACTIONS,
+                # These list or describe across the account; they accept no narrower resource.
+                Resource=["*"],
+            ),
+            Statement(
+                Sid="ManageTheProductsBuckets",
+                Effect=Allow,
+                Action=BUCKET_ACTIONS,
+                Resource=[Sub(f"arn:${{AWS::Partition}}:s3:::{launched.lower()}*")],
+            ),
+        ],
+    )

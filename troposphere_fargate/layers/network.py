@@ -1,0 +1,657 @@
+"""The network layer, ``network.yaml``: a VPC whose private subnets reach out only through NAT
+gateways or VPC endpoints.
+
+Resources: the VPC, one public and one private subnet per Availability Zone (the zones given in
+``AvailabilityZones``, or the region's first ones from ``Fn::GetAZs``), an internet gateway and
+the public route table, one private route table per AZ, NAT gateways with Elastic IPs (one per
+AZ, a single one, or none), the S3 gateway endpoint (free; it carries every ECR image layer),
+optional interface endpoints behind their own security group (service names from
+:mod:`troposphere_fargate.endpoints`, right in every partition) and VPC flow logs to a retained
+CloudWatch log group through a least-privilege role.
+
+Parameters: ``VpcCidr``, ``NumberOfAzs``, ``AvailabilityZones``, ``PublicSubnet<N>Cidr``,
+``PrivateSubnet<N>Cidr``, ``NatGateways``, ``VpcEndpoints``, ``FlowLogRetentionDays``. A rule
+rejects ``NatGateways=None`` without endpoints.
+
+Outputs (exported as ``<stack name>-<output>``): ``VpcId``, ``VpcCidr``, ``PublicSubnetIds``,
+``PrivateSubnetIds`` (comma-joined, in AZ order) and ``PublicSubnet<N>Id`` /
+``PrivateSubnet<N>Id``.
+
+Every name defined in this module's constants is public API: users pass the parameters, read
+the outputs, and CloudFormation replaces a resource whose logical ID changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from awacs import logs as awacs_logs
+from awacs.aws import (
+    Allow,
+    PolicyDocument,
+    Statement,
+)
+from troposphere import (
+    And,
+    Condition,
+    Equals,
+    GetAtt,
+    GetAZs,
+    If,
+    Join,
+    Not,
+    Or,
+    Partition,
+    Ref,
+    Select,
+    Template,
+    ec2,
+    iam,
+    logs,
+)
+
+from . import endpoints
+from .blocks import (
+    CIDR_CONSTRAINT,
+    CIDR_PATTERN,
+    LOG_GROUP_CHECKOV,
+    LOG_GROUP_SUPPRESSIONS,
+    TRUE,
+    add_exported_output,
+    add_parameter,
+    add_switch_parameter,
+    is_true,
+    name_tag,
+    no_egress_rule,
+    service_trust,
+    suppress,
+)
+from .config import (
+    LOG_RETENTION_DAYS,
+    NAT_GATEWAY_MODES,
+    NAT_NONE,
+    NAT_PER_AZ,
+    NAT_SINGLE,
+    NetworkConfig,
+)
+
+LAYER = "network"
+FILENAME = "network.yaml"
+
+# --- Parameters -------------------------------------------------------------------------------
+VPC_CIDR = "VpcCidr"
+NUMBER_OF_AZS = "NumberOfAzs"
+AVAILABILITY_ZONES = "AvailabilityZones"
+NAT_GATEWAYS = "NatGateways"
+VPC_ENDPOINTS = "VpcEndpoints"
+FLOW_LOG_RETENTION_DAYS = "FlowLogRetentionDays"
+
+
+def public_subnet_cidr(az: int) -> str:
+    return f"PublicSubnet{az}Cidr"
+
+
+def private_subnet_cidr(az: int) -> str:
+    return f"PrivateSubnet{az}Cidr"
+
+
+# An Availability Zone name (each member of AvailabilityZones), or nothing for automatic zones.
+AZ_NAME_PATTERN = r"^$|^[a-z]{2}(-gov)?-[a-z]+-[0-9]+[a-z]$"
+
+# --- Conditions -------------------------------------------------------------------------------
+HAS_NAT_GATEWAYS = "HasNatGateways"
+NAT_GATEWAY_PER_AZ = "NatGatewayPerAz"
+VPC_ENDPOINTS_ENABLED = "VpcEndpointsEnabled"
+AZS_PINNED = "AvailabilityZonesPinned"
+IS_CHINA = "IsChinaPartition"
+
+
+def az_enabled(az: int) -> str:
+    """Condition that AZ number ``az`` (3 and up) is in use."""
+    return f"Az{az}Enabled"
+
+
+def nat_gateway_enabled(az: int) -> str:
+    """Condition of AZ ``az``'s NAT gateway: NAT gateway 1 serves every AZ in Single mode, the
+    others exist only in PerAz mode (and, from AZ 3 on, only when their AZ is in use)."""
+    if az == 1:
+        return HAS_NAT_GATEWAYS
+    return NAT_GATEWAY_PER_AZ if az == 2 else f"NatGateway{az}Enabled"
+
+
+def private_default_route_enabled(az: int) -> str:
+    """Condition of AZ ``az``'s default route from its private subnet to a NAT gateway."""
+    return HAS_NAT_GATEWAYS if az <= 2 else f"PrivateDefaultRoute{az}Enabled"
+
+
+# --- Rules ------------------------------------------------------------------------------------
+RULE_NO_NAT_NEEDS_ENDPOINTS = "NoNatGatewaysRequireVpcEndpoints"
+
+# --- Resources --------------------------------------------------------------------------------
+VPC = "Vpc"
+INTERNET_GATEWAY = "InternetGateway"
+INTERNET_GATEWAY_ATTACHMENT = "InternetGatewayAttachment"
+PUBLIC_ROUTE_TABLE = "PublicRouteTable"
+PUBLIC_DEFAULT_ROUTE = "PublicDefaultRoute"
+S3_GATEWAY_ENDPOINT = "S3GatewayEndpoint"
+VPC_ENDPOINT_SECURITY_GROUP = "VpcEndpointSecurityGroup"
+FLOW_LOG_GROUP = "FlowLogGroup"
+FLOW_LOG_ROLE = "FlowLogRole"
+FLOW_LOG = "FlowLog"
+
+
+def public_subnet(az: int) -> str:
+    return f"PublicSubnet{az}"
+
+
+def public_subnet_route_table_association(az: int) -> str:
+    return f"PublicSubnet{az}RouteTableAssociation"
+
+
+def private_subnet(az: int) -> str:
+    return f"PrivateSubnet{az}"
+
+
+def private_route_table(az: int) -> str:
+    return f"PrivateRouteTable{az}"
+
+
+def private_subnet_route_table_association(az: int) -> str:
+    return f"PrivateSubnet{az}RouteTableAssociation"
+
+
+def private_default_route(az: int) -> str:
+    return f"PrivateDefaultRoute{az}"
+
+
+def nat_gateway(az: int) -> str:
+    return f"NatGateway{az}"
+
+
+def nat_gateway_eip(az: int) -> str:
+    return f"NatGateway{az}Eip"
+
+
+def interface_endpoint(service: str) -> str:
+    """``ecr.api`` -> ``EcrApiEndpoint``."""
+    endpoints.lookup(service, endpoints.INTERFACE)  # only services the endpoint table names
+    words = service.replace("-", ".").split(".")
+    return "".join(word.capitalize() for word in words) + "Endpoint"
+
+
+# --- Outputs ----------------------------------------------------------------------------------
+OUTPUT_VPC_ID = "VpcId"
+OUTPUT_VPC_CIDR = "VpcCidr"
+OUTPUT_PUBLIC_SUBNET_IDS = "PublicSubnetIds"
+OUTPUT_PRIVATE_SUBNET_IDS = "PrivateSubnetIds"
+
+
+def output_public_subnet_id(az: int) -> str:
+    return f"PublicSubnet{az}Id"
+
+
+def output_private_subnet_id(az: int) -> str:
+    return f"PrivateSubnet{az}Id"
+
+
+# --- Console groups ---------------------------------------------------------------------------
+GROUP_ADDRESSING = "Network addressing"
+GROUP_EGRESS = "Outbound access from the private subnets"
+GROUP_LOGGING = "Logging"
+
+
+def network_template(config: NetworkConfig | None = None) -> Template:
+    """Build the network layer. Pure: the same config always gives the same template."""
+    config = config or NetworkConfig()
+    t = Template(
+        Description=(
+            "VPC with public subnets for the load balancer and NAT gateways and private subnets "
+            "for Fargate tasks, optional VPC endpoints, and flow logs"
+        )
+    )
+    _add_parameters(t, config)
+    _add_conditions(t, config)
+    t.add_rule(
+        RULE_NO_NAT_NEEDS_ENDPOINTS,
+        {
+            "RuleCondition": Equals(Ref(NAT_GATEWAYS), NAT_NONE),
+            "Assertions": [
+                {
+                    "Assert": is_true(VPC_ENDPOINTS),
+                    "AssertDescription": (
+                        f"{NAT_GATEWAYS} is {NAT_NONE}, so the private subnets have no route to "
+                        "the internet and tasks could not pull their container image. Set "
+                        f"{VPC_ENDPOINTS} to {TRUE} (private access to ECR, S3 and CloudWatch "
+                        f"Logs), or choose {NAT_PER_AZ} or {NAT_SINGLE} NAT gateways."
+                    ),
+                }
+            ],
+        },
+    )
+
+    vpc = t.add_resource(
+        ec2.VPC(
+            VPC,
+            CidrBlock=Ref(VPC_CIDR),
+            EnableDnsHostnames=True,
+            EnableDnsSupport=True,
+            Tags=name_tag("vpc"),
+        )
+    )
+    igw = t.add_resource(ec2.InternetGateway(INTERNET_GATEWAY, Tags=name_tag("igw")))
+    attachment = t.add_resource(
+        ec2.VPCGatewayAttachment(
+            INTERNET_GATEWAY_ATTACHMENT, InternetGatewayId=Ref(igw), VpcId=Ref(vpc)
+        )
+    )
+    public_routes = t.add_resource(
+        ec2.RouteTable(PUBLIC_ROUTE_TABLE, VpcId=Ref(vpc), Tags=name_tag("public"))
+    )
+    t.add_resource(
+        ec2.Route(
+            PUBLIC_DEFAULT_ROUTE,
+            # A route to a gateway that is not attached yet fails.
+            DependsOn=attachment.title,
+            RouteTableId=Ref(public_routes),
+            DestinationCidrBlock="0.0.0.0/0",
+            GatewayId=Ref(igw),
+        )
+    )
+
+    for az in range(1, config.max_azs + 1):
+        public = _add_subnet(t, vpc, PUBLIC, az, public_routes)
+        private_routes = t.add_resource(
+            ec2.RouteTable(
+                private_route_table(az),
+                VpcId=Ref(vpc),
+                Tags=name_tag(f"private-{az}"),
+                **_when(_az_condition(az)),
+            )
+        )
+        _add_subnet(t, vpc, PRIVATE, az, private_routes)
+        _add_nat_gateway(t, az, public, private_routes, attachment)
+
+    _add_vpc_endpoints(t, config, vpc)
+    _add_flow_logs(t, vpc)
+    _add_outputs(t, config, vpc)
+    return t
+
+
+def _add_parameters(t: Template, config: NetworkConfig) -> None:
+    add_parameter(
+        t,
+        VPC_CIDR,
+        group=GROUP_ADDRESSING,
+        label="VPC CIDR block",
+        description=(
+            "IPv4 address range of the VPC (/16 to /28). Every subnet CIDR below must lie "
+            "inside it."
+        ),
+        Type="String",
+        Default=config.vpc_cidr,
+        AllowedPattern=CIDR_PATTERN,
+        ConstraintDescription=CIDR_CONSTRAINT,
+    )
+    add_parameter(
+        t,
+        NUMBER_OF_AZS,
+        group=GROUP_ADDRESSING,
+        label="Number of Availability Zones",
+        description=(
+            "How many Availability Zones to spread the subnets over: the first N of "
+            "AvailabilityZones, or of the zones Fn::GetAZs lists for the region when that is "
+            "empty. Choose 2 where the account sees only two zones (us-west-1, for example). "
+            "Subnet CIDRs of unused zones are ignored."
+        ),
+        Type="String",
+        Default=str(config.default_azs),
+        AllowedValues=[str(n) for n in range(2, config.max_azs + 1)],
+        ConstraintDescription=f"must be a number of Availability Zones from 2 to {config.max_azs}",
+    )
+    add_parameter(
+        t,
+        AVAILABILITY_ZONES,
+        group=GROUP_ADDRESSING,
+        label="Availability Zones (recommended: pin them)",
+        description=(
+            "Zones for subnets 1, 2 and 3, in that order, comma-separated (eu-west-1a,eu-west-1b"
+            ",eu-west-1c); at least NumberOfAzs of them, each running Fargate. Pinned zones never "
+            "move. Empty: the region's first zones from Fn::GetAZs, whose list AWS does not "
+            "guarantee to keep (a changed list would replace every subnet on the next update)."
+        ),
+        Type="CommaDelimitedList",
+        Default="",
+        AllowedPattern=AZ_NAME_PATTERN,
+        ConstraintDescription=(
+            "must be empty or Availability Zone names separated by commas, such as "
+            "eu-west-1a,eu-west-1b"
+        ),
+    )
+    for kind, cidrs, name_of, role in (
+        ("Public", config.public_subnet_cidrs, public_subnet_cidr, "load balancer and NAT"),
+        ("Private", config.private_subnet_cidrs, private_subnet_cidr, "Fargate tasks"),
+    ):
+        for az in range(1, config.max_azs + 1):
+            add_parameter(
+                t,
+                name_of(az),
+                group=GROUP_ADDRESSING,
+                label=f"{kind} subnet {az} CIDR block",
+                description=(
+                    f"IPv4 range of the {kind.lower()} subnet ({role}) in Availability Zone "
+                    f"{az}. Must be inside the VPC CIDR and overlap no other subnet."
+                ),
+                Type="String",
+                Default=cidrs[az - 1],
+                AllowedPattern=CIDR_PATTERN,
+                ConstraintDescription=CIDR_CONSTRAINT,
+            )
+    add_parameter(
+        t,
+        NAT_GATEWAYS,
+        group=GROUP_EGRESS,
+        label="NAT gateways",
+        description=(
+            "PerAz: one NAT gateway per Availability Zone (survives the loss of a zone). "
+            "Single: one NAT gateway for all zones (cheaper; a zone outage cuts outbound "
+            "traffic). None: no NAT gateway and no internet route from the private subnets "
+            "(requires VpcEndpoints=true)."
+        ),
+        Type="String",
+        Default=config.default_nat_gateways,
+        AllowedValues=list(NAT_GATEWAY_MODES),
+        ConstraintDescription=f"must be {NAT_PER_AZ}, {NAT_SINGLE} or {NAT_NONE}",
+    )
+    add_switch_parameter(
+        t,
+        VPC_ENDPOINTS,
+        group=GROUP_EGRESS,
+        label="VPC endpoints",
+        description=(
+            f"{TRUE}: create interface endpoints ("
+            + ", ".join(config.interface_endpoints)
+            + ") so tasks reach those services without leaving the AWS network. Interface "
+            "endpoints are billed per hour and AZ, and a few AZs do not offer every service. "
+            "The S3 gateway endpoint (free; it carries the image layers) exists either way."
+        ),
+        default=config.default_vpc_endpoints,
+    )
+    add_parameter(
+        t,
+        FLOW_LOG_RETENTION_DAYS,
+        group=GROUP_LOGGING,
+        label="Flow log retention (days)",
+        description=(
+            "Days to keep VPC flow logs in CloudWatch Logs. The log group is kept when the "
+            "stack is deleted."
+        ),
+        Type="Number",
+        Default=str(config.default_flow_log_retention_days),
+        AllowedValues=[str(days) for days in LOG_RETENTION_DAYS],
+        ConstraintDescription=(
+            "must be a retention period CloudWatch Logs accepts, of a year (365 days) or more"
+        ),
+    )
+
+
+def _add_conditions(t: Template, config: NetworkConfig) -> None:
+    t.add_condition(HAS_NAT_GATEWAYS, Not(Equals(Ref(NAT_GATEWAYS), NAT_NONE)))
+    t.add_condition(NAT_GATEWAY_PER_AZ, Equals(Ref(NAT_GATEWAYS), NAT_PER_AZ))
+    t.add_condition(VPC_ENDPOINTS_ENABLED, is_true(VPC_ENDPOINTS))
+    t.add_condition(AZS_PINNED, Not(Equals(Join("", Ref(AVAILABILITY_ZONES)), "")))
+    t.add_condition(IS_CHINA, Equals(Partition, "aws-cn"))
+    for az in range(3, config.max_azs + 1):
+        counts = [Equals(Ref(NUMBER_OF_AZS), str(n)) for n in range(az, config.max_azs + 1)]
+        t.add_condition(az_enabled(az), counts[0] if len(counts) == 1 else Or(*counts))
+    # AZs 1 and 2 always exist: their resources use the mode conditions themselves (no alias
+    # conditions, which some tools evaluate wrongly). From AZ 3 on, the AZ must be in use too.
+    for az in range(3, config.max_azs + 1):
+        in_use = Condition(az_enabled(az))
+        t.add_condition(nat_gateway_enabled(az), And(Condition(NAT_GATEWAY_PER_AZ), in_use))
+        t.add_condition(private_default_route_enabled(az), And(Condition(HAS_NAT_GATEWAYS), in_use))
+
+
+def _az_condition(az: int) -> str | None:
+    """Condition of the resources of AZ ``az``: None for the two AZs every stack has."""
+    return az_enabled(az) if az > 2 else None
+
+
+def _when(condition: str | None) -> dict[str, str]:
+    """Keyword arguments that make a resource conditional, or nothing."""
+    return {} if condition is None else {"Condition": condition}
+
+
+@dataclass(frozen=True)
+class _Tier:
+    """The names of one subnet tier's resources and parameters, per AZ."""
+
+    tag: str
+    subnet: Callable[[int], str]
+    association: Callable[[int], str]
+    cidr: Callable[[int], str]
+
+
+PUBLIC = _Tier("public", public_subnet, public_subnet_route_table_association, public_subnet_cidr)
+PRIVATE = _Tier(
+    "private", private_subnet, private_subnet_route_table_association, private_subnet_cidr
+)
+
+
+def _add_subnet(
+    t: Template, vpc: ec2.VPC, tier: _Tier, az: int, route_table: ec2.RouteTable
+) -> ec2.Subnet:
+    """One subnet of ``tier`` in AZ ``az``, and its route table association."""
+    in_az = _when(_az_condition(az))
+    subnet = t.add_resource(
+        ec2.Subnet(
+            tier.subnet(az),
+            VpcId=Ref(vpc),
+            # Fn::If inside Fn::Select picks the list first, so an index past the end of the
+            # list not taken is never evaluated.
+            AvailabilityZone=Select(az - 1, If(AZS_PINNED, Ref(AVAILABILITY_ZONES), GetAZs(""))),
+            CidrBlock=Ref(tier.cidr(az)),
+            # Nothing in these subnets needs an automatic public IP: the load balancer and the
+            # NAT gateways get theirs from AWS, tasks must never have one.
+            MapPublicIpOnLaunch=False,
+            Tags=name_tag(f"{tier.tag}-{az}"),
+            **in_az,
+        )
+    )
+    t.add_resource(
+        ec2.SubnetRouteTableAssociation(
+            tier.association(az),
+            SubnetId=Ref(subnet),
+            RouteTableId=Ref(route_table),
+            **in_az,
+        )
+    )
+    return subnet
+
+
+def _add_nat_gateway(
+    t: Template,
+    az: int,
+    public: ec2.Subnet,
+    private_routes: ec2.RouteTable,
+    attachment: ec2.VPCGatewayAttachment,
+) -> None:
+    """AZ ``az``'s NAT gateway (when its condition holds) and its private default route."""
+    eip = t.add_resource(
+        ec2.EIP(
+            nat_gateway_eip(az),
+            Condition=nat_gateway_enabled(az),
+            DependsOn=attachment.title,
+            Domain="vpc",
+            Tags=name_tag(f"nat-{az}"),
+        )
+    )
+    t.add_resource(
+        ec2.NatGateway(
+            nat_gateway(az),
+            Condition=nat_gateway_enabled(az),
+            AllocationId=GetAtt(eip, "AllocationId"),
+            SubnetId=Ref(public),
+            Tags=name_tag(f"nat-{az}"),
+        )
+    )
+    # PerAz: every private subnet leaves through the NAT gateway of its own AZ, so losing a zone
+    # does not cut the others off. Single: all leave through NAT gateway 1.
+    target = Ref(nat_gateway(1))
+    if az > 1:
+        target = If(NAT_GATEWAY_PER_AZ, Ref(nat_gateway(az)), target)
+    t.add_resource(
+        ec2.Route(
+            private_default_route(az),
+            Condition=private_default_route_enabled(az),
+            RouteTableId=Ref(private_routes),
+            DestinationCidrBlock="0.0.0.0/0",
+            NatGatewayId=target,
+        )
+    )
+
+
+def _per_az(config: NetworkConfig, name_of: Callable[[int], str]) -> Any:
+    """Refs to ``name_of(1), name_of(2), ...`` for the AZs in use, switching on the AZ count."""
+    result: Any = [Ref(name_of(az)) for az in (1, 2)]
+    for az in range(3, config.max_azs + 1):
+        result = If(az_enabled(az), [Ref(name_of(n)) for n in range(1, az + 1)], result)
+    return result
+
+
+def _add_vpc_endpoints(t: Template, config: NetworkConfig, vpc: ec2.VPC) -> None:
+    # Always, whatever VpcEndpoints says: a gateway endpoint costs nothing, and image layers
+    # pulled through a NAT gateway instead pay its data processing charge per GB
+    # (aws/copilot-cli#5167: 122 GB of NAT traffic in a day from ECR pulls).
+    t.add_resource(
+        ec2.VPCEndpoint(
+            S3_GATEWAY_ENDPOINT,
+            VpcId=Ref(vpc),
+            VpcEndpointType=endpoints.GATEWAY,
+            ServiceName=endpoints.service_name_expression(endpoints.S3_GATEWAY, IS_CHINA),
+            RouteTableIds=_per_az(config, private_route_table),
+        )
+    )
+    security_group = t.add_resource(
+        ec2.SecurityGroup(
+            VPC_ENDPOINT_SECURITY_GROUP,
+            Condition=VPC_ENDPOINTS_ENABLED,
+            GroupDescription="Interface VPC endpoints: HTTPS from inside the VPC only",
+            VpcId=Ref(vpc),
+            SecurityGroupIngress=[
+                ec2.SecurityGroupRule(
+                    CidrIp=GetAtt(vpc, "CidrBlock"),
+                    Description="HTTPS from the VPC",
+                    FromPort=443,
+                    IpProtocol="tcp",
+                    ToPort=443,
+                )
+            ],
+            SecurityGroupEgress=[no_egress_rule()],
+            Tags=name_tag("vpc-endpoints"),
+        )
+    )
+    for service in config.interface_endpoints:
+        t.add_resource(
+            ec2.VPCEndpoint(
+                interface_endpoint(service),
+                Condition=VPC_ENDPOINTS_ENABLED,
+                VpcId=Ref(vpc),
+                VpcEndpointType=endpoints.INTERFACE,
+                ServiceName=endpoints.service_name_expression(
+                    endpoints.lookup(service, endpoints.INTERFACE), IS_CHINA
+                ),
+                PrivateDnsEnabled=True,
+                SubnetIds=_per_az(config, private_subnet),
+                SecurityGroupIds=[Ref(security_group)],
+            )
+        )
+
+
+def _add_flow_logs(t: Template, vpc: ec2.VPC) -> None:
+    group = t.add_resource(
+        suppress(
+            logs.LogGroup(
+                FLOW_LOG_GROUP,
+                DeletionPolicy="Retain",
+                UpdateReplacePolicy="Retain",
+                RetentionInDays=Ref(FLOW_LOG_RETENTION_DAYS),
+            ),
+            guard=LOG_GROUP_SUPPRESSIONS,
+            checkov=LOG_GROUP_CHECKOV,
+        )
+    )
+    role = t.add_resource(
+        iam.Role(
+            FLOW_LOG_ROLE,
+            AssumeRolePolicyDocument=service_trust(
+                "vpc-flow-logs.amazonaws.com",
+                "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:vpc-flow-log/*",
+            ),
+            Policies=[
+                iam.Policy(
+                    PolicyName="WriteFlowLogs",
+                    PolicyDocument=PolicyDocument(
+                        Version="2012-10-17",
+                        Statement=[
+                            Statement(
+                                Effect=Allow,
+                                Action=[
+                                    awacs_logs.CreateLogStream,
+                                    awacs_logs.PutLogEvents,
+                                    awacs_logs.DescribeLogStreams,
+                                ],
+                                # The Arn attribute ends in ":*", which covers the group's streams.
+                                Resource=[GetAtt(group, "Arn")],
+                            )
+                        ],
+                    ),
+                )
+            ],
+        )
+    )
+    t.add_resource(
+        ec2.FlowLog(
+            FLOW_LOG,
+            ResourceId=Ref(vpc),
+            ResourceType="VPC",
+            TrafficType="ALL",
+            LogDestinationType="cloud-watch-logs",
+            LogGroupName=Ref(group),
+            DeliverLogsPermissionArn=GetAtt(role, "Arn"),
+            Tags=name_tag("flow-log"),
+        )
+    )
+
+
+def _add_outputs(t: Template, config: NetworkConfig, vpc: ec2.VPC) -> None:
+    add_exported_output(t, OUTPUT_VPC_ID, Ref(vpc), "ID of the VPC")
+    add_exported_output(t, OUTPUT_VPC_CIDR, GetAtt(vpc, "CidrBlock"), "CIDR block of the VPC")
+    add_exported_output(
+        t,
+        OUTPUT_PUBLIC_SUBNET_IDS,
+        Join(",", _per_az(config, public_subnet)),
+        "Comma-separated IDs of the public subnets, in Availability Zone order",
+    )
+    add_exported_output(
+        t,
+        OUTPUT_PRIVATE_SUBNET_IDS,
+        Join(",", _per_az(config, private_subnet)),
+        "Comma-separated IDs of the private subnets, in Availability Zone order",
+    )
+    for az in range(1, config.max_azs + 1):
+        add_exported_output(
+            t,
+            output_public_subnet_id(az),
+            Ref(public_subnet(az)),
+            f"ID of the public subnet in Availability Zone {az}",
+            condition=_az_condition(az),
+        )
+        add_exported_output(
+            t,
+            output_private_subnet_id(az),
+            Ref(private_subnet(az)),
+            f"ID of the private subnet in Availability Zone {az}",
+            condition=_az_condition(az),
+        )

@@ -1,0 +1,187 @@
+"""The build: every layer rendered, validated by cfn-lint, written as ``templates/<version>/``.
+
+    render_templates(config)   -> {layer name: template dict}, stamped and checked
+    generate(config)           -> {file name: YAML text}, deterministic
+    lint_templates(files)      -> cfn-lint findings (see :mod:`troposphere_fargate.cfn.lint`)
+    build_templates(config, output) -> all of it: render, check, lint, write
+    write_version(root, files) -> templates/<version>/*.yaml + manifest.json, swapped in atomically
+    compare_version(root, files) -> names of the files that differ from what is committed
+
+Nothing is written unless the whole set lints clean, and a version folder is replaced in one
+rename, so an interrupted or failed build leaves the previous files exactly as they were.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..cfn import yaml as cfn_yaml
+from ..cfn.lint import Finding, lint_templates, lint_templates_cached
+from ..layers import LAYERS, endpoints
+from ..layers import regions as regions_
+from ..layers.blocks import STAMP_KEY
+from ..layers.config import ProductConfig
+
+MANIFEST = "manifest.json"
+
+
+def stamp(
+    template: Mapping[str, Any],
+    *,
+    layer: str,
+    version: str,
+    regions: Iterable[str] | None = None,
+) -> dict[str, Any]:
+    """A copy of ``template`` with the format version and the generator version stamped in,
+    and, given ``regions``, cfn-lint's per-template configuration to lint it in each of them."""
+    stamped = dict(template)
+    stamped["AWSTemplateFormatVersion"] = cfn_yaml.TEMPLATE_FORMAT_VERSION
+    summary = stamped.get("Description", "")
+    stamped["Description"] = f"troposphere_fargate {version}, {layer} layer. {summary}".strip()
+    metadata = dict(stamped.get("Metadata", {}))
+    metadata[STAMP_KEY] = {"Layer": layer, "Version": version}
+    if regions is not None:
+        metadata[regions_.CFN_LINT_METADATA] = regions_.lint_metadata(regions)
+    stamped["Metadata"] = metadata
+    return stamped
+
+
+class BuildError(ValueError):
+    """A generated template breaks one of the build's own checks."""
+
+
+def check_template(filename: str, template: Mapping[str, Any]) -> None:
+    """The checks every template the project writes must pass before it is rendered: VPC
+    endpoint service names as the per-partition endpoint table gives them."""
+    problems = endpoints.check_template(template)
+    if problems:
+        raise BuildError(f"{filename}: " + "; ".join(problems))
+
+
+def render_templates(
+    config: ProductConfig | None = None, version: str = __version__
+) -> dict[str, dict[str, Any]]:
+    """Every layer's template as a dict (layer name -> template), stamped with ``version`` and
+    checked (:func:`check_template`)."""
+    config = config or ProductConfig()
+    built: dict[str, dict[str, Any]] = {}
+    for layer in LAYERS:
+        template = layer.builder(config, version, built).to_dict()
+        check_template(layer.filename, template)
+        built[layer.name] = stamp(
+            template, layer=layer.name, version=version, regions=layer.regions
+        )
+    return built
+
+
+def generate(config: ProductConfig | None = None, version: str = __version__) -> dict[str, str]:
+    """Render every layer: file name -> YAML text, stamped with ``version``."""
+    built = render_templates(config, version)
+    return {layer.filename: cfn_yaml.to_yaml(built[layer.name]) for layer in LAYERS}
+
+
+def manifest(files: Mapping[str, str], version: str = __version__) -> str:
+    """``manifest.json``: the sha256 and size of every file in a version folder."""
+    entries = {}
+    for name in sorted(files):
+        data = files[name].encode()
+        entries[name] = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    document = {"generator": "troposphere_fargate", "version": version, "files": entries}
+    return json.dumps(document, indent=2, sort_keys=True) + "\n"
+
+
+def with_manifest(files: Mapping[str, str], version: str = __version__) -> dict[str, str]:
+    """The full content of a version folder: the templates and their manifest."""
+    return {**files, MANIFEST: manifest(files, version)}
+
+
+def write_version(root: Path, files: Mapping[str, str], version: str = __version__) -> Path:
+    """Write ``files`` and their manifest as ``root/<version>/``, replacing it in one swap.
+
+    The new folder is written and flushed beside the old one, then renamed into place; files
+    that the code no longer generates disappear with the old folder. On any error the previous
+    folder is left (or put back) as it was.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    target = root / version
+    staging = Path(tempfile.mkdtemp(prefix=f".{version}.new-", dir=root))
+    retired = root / f".{version}.old-{os.getpid()}"
+    try:
+        for name, text in with_manifest(files, version).items():
+            path = staging / name
+            with open(path, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+        staging.chmod(0o755)
+        if target.exists():
+            os.rename(target, retired)
+        try:
+            os.rename(staging, target)
+        except BaseException:
+            if retired.exists() and not target.exists():
+                os.rename(retired, target)
+            raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(retired, ignore_errors=True)
+    return target
+
+
+def compare_version(root: Path, files: Mapping[str, str], version: str = __version__) -> list[str]:
+    """Names of the files in ``root/<version>/`` that differ from ``files`` plus manifest.
+
+    A file is listed when its bytes differ, when it is missing, or when it is there but the code
+    no longer generates it.
+    """
+    expected = with_manifest(files, version)
+    folder = root / version
+    present = {p.name for p in folder.iterdir() if p.is_file()} if folder.is_dir() else set()
+    differing = [
+        name
+        for name, text in expected.items()
+        if name not in present or (folder / name).read_bytes() != text.encode()
+    ]
+    differing.extend(present - set(expected))
+    return sorted(differing)
+
+
+class LintFailed(BuildError):
+    """cfn-lint found something in a generated template; nothing was written."""
+
+    def __init__(self, findings: Sequence[Finding]) -> None:
+        self.findings = list(findings)
+        super().__init__(
+            f"cfn-lint: {len(self.findings)} finding(s); nothing written:\n"
+            + "\n".join(map(str, self.findings))
+        )
+
+
+def build_templates(
+    config: ProductConfig | None = None,
+    output: Path = Path("templates"),
+    version: str = __version__,
+    *,
+    lint_cache: bool = True,
+) -> Path:
+    """Render every layer for ``config``, check it, lint it with cfn-lint (informational rules
+    on, every region each template claims) and write ``output/<version>/`` with its manifest.
+
+    Raises :class:`BuildError` (a failed check) or :class:`LintFailed` (cfn-lint findings)
+    before anything is written; returns the version folder. ``lint_cache`` reuses the verdict
+    on a template whose exact text passed before (:func:`~troposphere_fargate.cfn.lint.
+    lint_templates_cached`).
+    """
+    files = generate(config, version)
+    findings = lint_templates_cached(files)[0] if lint_cache else lint_templates(files)
+    if findings:
+        raise LintFailed(findings)
+    return write_version(output, files, version)

@@ -1,0 +1,294 @@
+"""Architecture pictures drawn from what the templates deploy, not from the resource graph.
+
+:func:`picture` evaluates the generated network and service templates for a set of parameter
+values (:func:`troposphere_fargate.evaluate.deployed`) and keeps what a person would draw: the
+Availability Zones in use, the NAT gateways and which private subnet routes to which, the VPC
+endpoints, the load balancer's type and listeners. :func:`graph` lays that out with Graphviz:
+the internet and the internet gateway on top, the VPC with one column per AZ (public subnet
+above private subnet), the AWS services the tasks use on the side, reached through the NAT
+gateways or the endpoints. Change the templates and the picture changes with them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import graphviz
+
+from ..cfn.evaluate import deployed
+from ..layers import network as n
+from ..layers import service as s
+from .build import render_templates
+
+INSTALL_DOT = (
+    "Graphviz's dot program is needed to draw pictures: apt-get install graphviz (Debian, "
+    "Ubuntu), brew install graphviz (macOS), or see https://graphviz.org/download/"
+)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Deploy-time choices a picture shows (the templates' parameters)."""
+
+    azs: int = 2
+    nat: str = "PerAz"
+    endpoints: bool = False
+    load_balancer: str = "application"
+    https: bool = False
+
+    def network_parameters(self) -> dict[str, str]:
+        return {
+            n.NUMBER_OF_AZS: str(self.azs),
+            n.NAT_GATEWAYS: self.nat,
+            n.VPC_ENDPOINTS: "true" if self.endpoints else "false",
+        }
+
+    def service_parameters(self) -> dict[str, str]:
+        return {
+            s.VPC_ID: "vpc-00000000",
+            s.PUBLIC_SUBNET_IDS: "subnet-00000001,subnet-00000002",
+            s.PRIVATE_SUBNET_IDS: "subnet-00000003,subnet-00000004",
+            s.CONTAINER_IMAGE: "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1",
+            s.LOAD_BALANCER_TYPE: self.load_balancer,
+            s.CERTIFICATE_ARN: (
+                "arn:aws:acm:us-east-1:123456789012:certificate/"
+                "00000000-0000-0000-0000-000000000000"
+                if self.https
+                else ""
+            ),
+        }
+
+
+@dataclass
+class Picture:
+    """What the templates deploy for a scenario, as a person would draw it."""
+
+    vpc_cidr: str
+    azs: list[int]
+    nat_gateways: list[int]  # the AZ each NAT gateway is in
+    routes: dict[int, int | None]  # private subnet's AZ -> AZ of the NAT it routes to, or None
+    endpoints: list[str]  # interface endpoint services; "s3" for the gateway endpoint
+    load_balancer: str
+    listeners: list[str] = field(default_factory=list)  # "HTTPS :443", "HTTP :80 (301 to HTTPS)"
+    container_port: str = ""
+    public_ip: bool = False  # whether tasks get a public IP (AssignPublicIp)
+
+
+def _az_of_ref(reference: Any, name_of: Any, azs: list[int]) -> int | None:
+    for az in azs:
+        if reference == {"Ref": name_of(az)}:
+            return az
+    return None
+
+
+def _value(value: Any, parameters: dict[str, str]) -> str:
+    """A literal, or the value of the parameter it refers to."""
+    if isinstance(value, dict) and set(value) == {"Ref"}:
+        return parameters[value["Ref"]]
+    return str(value)
+
+
+def picture(scenario: Scenario, templates: Mapping[str, Any] | None = None) -> Picture:
+    """Evaluate the generated templates' parameters, rules and conditions for ``scenario``."""
+    templates = templates or render_templates()
+    net = deployed(templates[n.LAYER], scenario.network_parameters())
+    svc = deployed(templates[s.LAYER], scenario.service_parameters())
+
+    azs = sorted(
+        az
+        for az in range(1, 10)
+        if n.private_subnet(az) in net.resources and n.public_subnet(az) in net.resources
+    )
+    nats = {}
+    for name, resource in net.of_type("AWS::EC2::NatGateway").items():
+        nats[name] = _az_of_ref(resource["Properties"]["SubnetId"], n.public_subnet, azs)
+    routes: dict[int, int | None] = dict.fromkeys(azs)
+    for resource in net.of_type("AWS::EC2::Route").values():
+        properties = resource["Properties"]
+        az = _az_of_ref(properties["RouteTableId"], n.private_route_table, azs)
+        if az is not None and "NatGatewayId" in properties:
+            routes[az] = nats[properties["NatGatewayId"]["Ref"]]
+    endpoints = sorted(
+        str(resource["Properties"]["ServiceName"]["Fn::Sub"]).rsplit("}.", 1)[1]
+        for resource in net.of_type("AWS::EC2::VPCEndpoint").values()
+    )
+
+    listeners = []
+    for resource in sorted(
+        svc.of_type("AWS::ElasticLoadBalancingV2::Listener").values(),
+        key=lambda r: int(r["Properties"]["Port"]),
+    ):
+        properties = resource["Properties"]
+        text = f"{properties['Protocol']} :{properties['Port']}"
+        action = properties["DefaultActions"][0]
+        if action.get("Type") == "redirect":
+            redirect = action.get("RedirectConfig", {})
+            code = str(redirect.get("StatusCode", "")).removeprefix("HTTP_")
+            text += f" ({code} to {redirect.get('Protocol', '?')})"
+        listeners.append(text)
+    return Picture(
+        vpc_cidr=str(net.parameters[n.VPC_CIDR]),
+        azs=azs,
+        nat_gateways=sorted(az for az in nats.values() if az is not None),
+        routes=routes,
+        endpoints=endpoints,
+        load_balancer=_value(svc.resources[s.LOAD_BALANCER]["Properties"]["Type"], svc.parameters),
+        listeners=listeners,
+        container_port=str(svc.parameters[s.CONTAINER_PORT]),
+        public_ip=svc.resources[s.SERVICE]["Properties"]["NetworkConfiguration"][
+            "AwsvpcConfiguration"
+        ].get("AssignPublicIp")
+        == "ENABLED",
+    )
+
+
+_STYLE = {
+    "internet": {"shape": "ellipse", "style": "filled", "fillcolor": "#e8f0fe"},
+    "gateway": {"shape": "box", "style": "rounded,filled", "fillcolor": "#fde7c5"},
+    "balancer": {"shape": "box", "style": "rounded,filled", "fillcolor": "#cde8d5"},
+    "task": {"shape": "box3d", "style": "filled", "fillcolor": "#fbe3e3"},
+    "endpoint": {"shape": "cds", "style": "filled", "fillcolor": "#ede7f6"},
+    "aws": {"shape": "folder", "style": "filled", "fillcolor": "#eeeeee"},
+}
+
+
+def graph(view: Picture) -> graphviz.Digraph:
+    """Lay the picture out: internet on top, one column per AZ, AWS services on the side."""
+    dot = graphviz.Digraph("architecture", format="svg")
+    dot.attr(rankdir="TB", fontname="Helvetica", fontsize="12", nodesep="0.4", ranksep="0.5")
+    dot.attr("node", fontname="Helvetica", fontsize="11")
+    dot.attr("edge", fontname="Helvetica", fontsize="10", color="#555555")
+
+    dot.node("internet", "Internet", **_STYLE["internet"])
+    dot.node("igw", "Internet gateway", **_STYLE["gateway"])
+    dot.edge("internet", "igw", dir="both")
+    kind = "Application" if view.load_balancer == "application" else "Network"
+    lb_label = f"{kind} Load Balancer\n" + "\n".join(view.listeners)
+    with dot.subgraph(name="cluster_vpc") as vpc:
+        vpc.attr(
+            label=f"VPC {view.vpc_cidr}", style="rounded", color="#2b6cb0", fontcolor="#2b6cb0"
+        )
+        vpc.node("lb", lb_label, **_STYLE["balancer"])
+        for az in view.azs:
+            with vpc.subgraph(name=f"cluster_az{az}") as column:
+                column.attr(label=f"Availability Zone {az}", style="dashed", color="#888888")
+                with column.subgraph(name=f"cluster_public{az}") as public:
+                    public.attr(
+                        label=f"public subnet {az}",
+                        style="filled",
+                        fillcolor="#f1f8e9",
+                        color="#7cb342",
+                    )
+                    public.node(
+                        f"lbnode{az}",
+                        "load balancer\nnode",
+                        shape="box",
+                        style="rounded,dashed",
+                        color="#2e7d32",
+                        fontsize="9",
+                    )
+                    if az in view.nat_gateways:
+                        public.node(
+                            f"nat{az}", f"NAT gateway {az}\n+ Elastic IP", **_STYLE["gateway"]
+                        )
+                with column.subgraph(name=f"cluster_private{az}") as private:
+                    no_route = " (no route to the internet)" if view.routes.get(az) is None else ""
+                    private.attr(
+                        label=f"private subnet {az}{no_route}",
+                        style="filled",
+                        fillcolor="#fff8e1",
+                        color="#f9a825",
+                    )
+                    ip = "public IP" if view.public_ip else "no public IP"
+                    private.node(f"task{az}", f"Fargate tasks\n{ip}", **_STYLE["task"])
+                    interfaces = [e for e in view.endpoints if e != "s3"]
+                    if interfaces:
+                        lines = [
+                            ", ".join(interfaces[i : i + 3]) for i in range(0, len(interfaces), 3)
+                        ]
+                        private.node(
+                            f"endpoints{az}",
+                            "interface endpoints\n" + "\n".join(lines),
+                            **_STYLE["endpoint"],
+                        )
+                column.edge(f"lbnode{az}", f"task{az}", label=f":{view.container_port}")
+        if "s3" in view.endpoints:
+            vpc.node(
+                "s3endpoint", "S3 gateway endpoint\n(private route tables)", **_STYLE["endpoint"]
+            )
+
+    dot.edge("igw", "lb")
+    for az in view.azs:
+        dot.edge("lb", f"lbnode{az}", arrowhead="none", style="dotted", color="#2e7d32")
+        target = view.routes.get(az)
+        if target is not None:
+            # Outbound routes are drawn without moving the columns around.
+            dot.edge(
+                f"task{az}",
+                f"nat{target}",
+                label="0.0.0.0/0",
+                color="#ef6c00",
+                fontcolor="#ef6c00",
+                constraint="false",
+            )
+    for az in view.nat_gateways:
+        dot.edge(f"nat{az}", "igw", color="#ef6c00", constraint="false")
+
+    dot.node("aws", "AWS services\nECR, S3, CloudWatch Logs", **_STYLE["aws"])
+    if view.nat_gateways:
+        dot.edge(
+            "igw",
+            "aws",
+            label="through NAT",
+            style="dashed",
+            color="#ef6c00",
+            fontcolor="#ef6c00",
+            constraint="false",
+        )
+    for az in view.azs:
+        if [e for e in view.endpoints if e != "s3"]:
+            dot.edge(f"endpoints{az}", "aws", label="private link", style="dashed", color="#6a1b9a")
+    if "s3" in view.endpoints:
+        dot.edge("s3endpoint", "aws", label="S3 layers", style="dashed", color="#6a1b9a")
+    return dot
+
+
+def node_names(dot: graphviz.Digraph) -> list[str]:
+    """The names of the nodes a graph draws (for tests and for people reading the .dot)."""
+    found = set(re.findall(r"^\s*(\w+) \[", "\n".join(dot.body), re.M))
+    return sorted(found - {"node", "edge", "graph"})
+
+
+def source_stamp(source: str) -> str:
+    """The comment a rendered picture ends with: which Graphviz source it shows."""
+    return f"<!-- rendered from dot source sha256:{hashlib.sha256(source.encode()).hexdigest()} -->"
+
+
+def dot_available() -> bool:
+    return shutil.which("dot") is not None
+
+
+def render(dot: graphviz.Digraph, output: Path) -> Path:
+    """Write ``output``: .dot (the source), or .svg/.png rendered by Graphviz's dot."""
+    suffix = output.suffix.lstrip(".").lower()
+    if suffix == "dot":
+        output.write_text(dot.source)
+        return output
+    if suffix not in ("svg", "png"):
+        raise ValueError(f"{output}: choose a .svg, .png or .dot file")
+    if not dot_available():
+        raise FileNotFoundError(INSTALL_DOT)
+    result = subprocess.run(
+        ["dot", f"-T{suffix}"], input=dot.source.encode(), capture_output=True, check=False
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"dot failed: {result.stderr.decode().strip()}")
+    output.write_bytes(result.stdout)
+    return output

@@ -1,0 +1,327 @@
+"""Publishing a built version: ``templates/<version>/`` to ``s3://<bucket>/<prefix><version>/``.
+
+The order of events guarantees that what is in S3 is either the previous state or a complete,
+verified version, as far as anyone launching it can tell:
+
+1. the local files are checked against their ``manifest.json`` (names, sizes, sha256);
+2. the bucket is checked, and every object already at the destination is compared with the local
+   file (by the sha256 recorded in the object's metadata, or by its content); a different object
+   stops the publish unless ``force`` is set: a published version is immutable;
+3. the missing (or, forced, different) files are uploaded with a SHA-256 checksum that S3
+   verifies before storing them, and read back and hashed again, ``root.yaml`` last: until it is
+   there, nothing is launchable;
+4. the console quick-create URL and the ``aws cloudformation deploy`` command are returned, and,
+   on request, the version is added to a Service Catalog product as a provisioning artifact.
+
+Only this module and the CLI talk to AWS; clients are passed in, so tests give it clients bound
+to a local emulator or stubbed with botocore's ``Stubber``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from ..layers.root import (
+    BUCKET_NAME_PATTERN,
+    KEY_PREFIX_PATTERN,
+    TEMPLATE_BUCKET_NAME,
+    TEMPLATE_KEY_PREFIX,
+)
+from ..layers.root import (
+    FILENAME as ROOT_FILENAME,
+)
+from .build import MANIFEST
+
+DEFAULT_STACK_NAME = "fargate-service"
+SHA256_METADATA = "sha256"  # x-amz-meta-sha256 on every object we upload
+CONTENT_TYPES = {".yaml": "application/x-yaml", ".json": "application/json"}
+
+
+class PublishError(Exception):
+    """Publishing cannot go on; the message is one line for the user."""
+
+
+@dataclass(frozen=True)
+class Destination:
+    bucket: str
+    prefix: str
+    version: str
+    region: str
+
+    def __post_init__(self) -> None:
+        if not re.fullmatch(BUCKET_NAME_PATTERN, self.bucket):
+            raise PublishError(
+                f"bucket name {self.bucket!r} is not one the templates accept: 3-63 lower-case "
+                "letters, digits and hyphens, no dots (CloudFormation fetches nested templates "
+                "over HTTPS from <bucket>.s3.<region>.amazonaws.com)"
+            )
+        if not re.fullmatch(KEY_PREFIX_PATTERN, self.prefix):
+            raise PublishError(f"prefix {self.prefix!r} must be empty or end with /")
+
+    def key(self, filename: str) -> str:
+        return f"{self.prefix}{self.version}/{filename}"
+
+    @property
+    def url_suffix(self) -> str:
+        return "amazonaws.com.cn" if self.region.startswith("cn-") else "amazonaws.com"
+
+    def url(self, filename: str) -> str:
+        """The HTTPS URL the root template builds for a nested template (its TemplateURL)."""
+        return (
+            f"https://{self.bucket}.s3.{self.region}.{self.url_suffix}/{quote(self.key(filename))}"
+        )
+
+
+@dataclass
+class PublishResult:
+    destination: Destination
+    uploaded: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+    @property
+    def launch_url(self) -> str:
+        return launch_url(self.destination)
+
+    @property
+    def deploy_command(self) -> str:
+        return deploy_command(self.destination)
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_version(templates: Path, version: str) -> dict[str, bytes]:
+    """The files of ``templates/<version>/``, checked against their manifest."""
+    folder = templates / version
+    if not folder.is_dir():
+        built = (
+            sorted(p.name for p in templates.iterdir() if p.is_dir()) if templates.is_dir() else []
+        )
+        raise PublishError(
+            f"no templates for version {version} in {templates}/"
+            + (f" (found: {', '.join(built)})" if built else "")
+            + "; run `troposphere-fargate build` first"
+        )
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text())
+        entries: Mapping[str, Mapping[str, Any]] = manifest["files"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise PublishError(f"{folder / MANIFEST} is missing or unreadable: {exc}") from None
+    if manifest.get("version") != version:
+        raise PublishError(
+            f"{folder / MANIFEST} is for version {manifest.get('version')!r}, not {version}"
+        )
+    present = {p.name for p in folder.iterdir() if p.is_file()} - {MANIFEST}
+    problems = [f"{name} is not in the manifest" for name in sorted(present - set(entries))]
+    problems += [f"{name} is missing" for name in sorted(set(entries) - present)]
+    files: dict[str, bytes] = {}
+    for name in sorted(set(entries) & present):
+        data = (folder / name).read_bytes()
+        if _sha256(data) != entries[name].get("sha256") or len(data) != entries[name].get("bytes"):
+            problems.append(f"{name} does not match its sha256 in the manifest")
+        files[name] = data
+    if problems:
+        raise PublishError(f"{folder} does not match {MANIFEST}: " + "; ".join(problems))
+    if ROOT_FILENAME not in files:
+        raise PublishError(f"{folder} has no {ROOT_FILENAME} to publish")
+    files[MANIFEST] = (folder / MANIFEST).read_bytes()
+    return files
+
+
+def _error_code(exc: Exception) -> str:
+    response = getattr(exc, "response", None) or {}
+    return str(response.get("Error", {}).get("Code", ""))
+
+
+def _published_sha256(s3: Any, bucket: str, key: str) -> str | None:
+    """The sha256 of the object at ``key`` (of its content, read back), or None if there is none.
+
+    Metadata is not trusted for this: anyone who can write the object can write its metadata.
+    """
+    try:
+        body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+    except Exception as exc:
+        if _error_code(exc) in ("404", "NoSuchKey", "NotFound"):
+            return None
+        raise
+    return _sha256(body)
+
+
+def _upload_order(names: list[str]) -> list[str]:
+    """Everything else first, then the manifest, then root.yaml: the last to make it launchable."""
+    last = [MANIFEST, ROOT_FILENAME]
+    return sorted(n for n in names if n not in last) + [n for n in last if n in names]
+
+
+def publish(
+    s3: Any,
+    files: Mapping[str, bytes],
+    destination: Destination,
+    *,
+    force: bool = False,
+    progress: Callable[[str], None] = lambda message: None,
+) -> PublishResult:
+    """Upload ``files`` (from :func:`read_version`) to ``destination`` with the S3 client ``s3``."""
+    from botocore.exceptions import ClientError
+
+    result = PublishResult(destination)
+    try:
+        s3.head_bucket(Bucket=destination.bucket)
+        published = {
+            name: _published_sha256(s3, destination.bucket, destination.key(name)) for name in files
+        }
+    except ClientError as exc:
+        raise _s3_error(exc, destination) from None
+
+    differing = sorted(
+        name for name, digest in published.items() if digest and digest != _sha256(files[name])
+    )
+    if differing and not force:
+        raise PublishError(
+            f"s3://{destination.bucket}/{destination.key('')} already holds a different "
+            f"{', '.join(differing)}: a published version is never changed in place. Bump the "
+            "version, or pass --force to overwrite it"
+        )
+    for name in _upload_order(list(files)):
+        data = files[name]
+        if published[name] == _sha256(data):
+            result.unchanged.append(name)
+            continue
+        progress(
+            f"uploading {name} ({len(data):,} bytes) to s3://{destination.bucket}/{destination.key(name)}"
+        )
+        # Unless forced, S3 itself refuses to overwrite: a publish running at the same time
+        # cannot slip a file in between our check and our upload.
+        only_if_absent = {} if force else {"IfNoneMatch": "*"}
+        try:
+            s3.put_object(
+                Bucket=destination.bucket,
+                Key=destination.key(name),
+                Body=data,
+                ContentType=CONTENT_TYPES.get(Path(name).suffix, "application/octet-stream"),
+                ChecksumSHA256=base64.b64encode(hashlib.sha256(data).digest()).decode(),
+                Metadata={SHA256_METADATA: _sha256(data)},
+                **only_if_absent,
+            )
+            # S3 checks the checksum on receipt; reading the object back checks the whole trip.
+            stored = s3.get_object(Bucket=destination.bucket, Key=destination.key(name))
+            if _sha256(stored["Body"].read()) != _sha256(data):
+                raise PublishError(
+                    f"s3://{destination.bucket}/{destination.key(name)} does not read back as "
+                    "uploaded; publish again"
+                )
+        except ClientError as exc:
+            raise _s3_error(exc, destination) from None
+        result.uploaded.append(name)
+    return result
+
+
+def _s3_error(exc: Exception, destination: Destination) -> PublishError:
+    code = _error_code(exc)
+    where = f"s3://{destination.bucket}/{destination.key('')}"
+    if code in ("404", "NoSuchBucket", "NotFound"):
+        return PublishError(f"bucket {destination.bucket} does not exist (or is not visible here)")
+    if code in ("403", "AccessDenied", "Forbidden", "AllAccessDisabled"):
+        return PublishError(
+            f"access denied to {where}: publishing needs s3:ListBucket, s3:GetObject and "
+            "s3:PutObject there"
+        )
+    if code in ("412", "PreconditionFailed", "ConditionalRequestConflict"):
+        return PublishError(
+            f"{where} was written by someone else while publishing; check it and publish again"
+        )
+    if code in ("BadDigest", "InvalidDigest", "XAmzContentSHA256Mismatch"):
+        return PublishError(f"S3 refused an upload to {where}: its checksum did not match ({code})")
+    return PublishError(f"S3 error on {where}: {code or exc}")
+
+
+def launch_url(destination: Destination, stack_name: str = DEFAULT_STACK_NAME) -> str:
+    """The console's quick-create ("Launch Stack") URL, with bucket and prefix filled in."""
+    console = {
+        "cn-": "https://console.amazonaws.cn",
+        "us-gov-": "https://console.amazonaws-us-gov.com",
+    }
+    host = next(
+        (url for start, url in console.items() if destination.region.startswith(start)),
+        "https://console.aws.amazon.com",
+    )
+    query = urlencode(
+        {
+            "templateURL": destination.url(ROOT_FILENAME),
+            "stackName": stack_name,
+            f"param_{TEMPLATE_BUCKET_NAME}": destination.bucket,
+            f"param_{TEMPLATE_KEY_PREFIX}": destination.prefix,
+        },
+        quote_via=quote,
+    )
+    return f"{host}/cloudformation/home?region={destination.region}#/stacks/quickcreate?{query}"
+
+
+def deploy_command(
+    destination: Destination,
+    stack_name: str = DEFAULT_STACK_NAME,
+    templates: Path | str = "templates",
+) -> str:
+    """An ``aws cloudformation deploy`` command that launches the published version."""
+    prefix = destination.prefix or '""'
+    return (
+        f"aws cloudformation deploy --region {destination.region} --stack-name {stack_name} "
+        f"--template-file {templates}/{destination.version}/{ROOT_FILENAME} "
+        "--capabilities CAPABILITY_IAM --parameter-overrides "
+        f"{TEMPLATE_BUCKET_NAME}={destination.bucket} "
+        f"{TEMPLATE_KEY_PREFIX}={prefix} "
+        "ContainerImage=ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPOSITORY:TAG"
+    )
+
+
+def idempotency_token(product_id: str, destination: Destination) -> str:
+    seed = f"{product_id}|{destination.version}|{destination.url(ROOT_FILENAME)}"
+    return hashlib.sha256(seed.encode()).hexdigest()[:64]
+
+
+def add_to_catalog(catalog: Any, product_id: str, destination: Destination) -> str:
+    """Add the version as a provisioning artifact of a Service Catalog product, once.
+
+    Returns ``"added"`` or ``"exists"`` (a version already there is left as it is).
+    """
+    from botocore.exceptions import ClientError
+
+    try:
+        existing = catalog.list_provisioning_artifacts(ProductId=product_id)
+        names = {a.get("Name") for a in existing.get("ProvisioningArtifactDetails", [])}
+        if destination.version in names:
+            return "exists"
+        catalog.create_provisioning_artifact(
+            ProductId=product_id,
+            Parameters={
+                "Name": destination.version,
+                "Description": f"troposphere_fargate {destination.version}",
+                "Info": {"LoadTemplateFromURL": destination.url(ROOT_FILENAME)},
+                "Type": "CLOUD_FORMATION_TEMPLATE",
+            },
+            # The same product, version and URL always give the same token, so a retried call
+            # does not create a second artifact (the API allows [a-zA-Z0-9][a-zA-Z0-9_-]*).
+            IdempotencyToken=idempotency_token(product_id, destination),
+        )
+    except ClientError as exc:
+        code = _error_code(exc)
+        if code == "ResourceNotFoundException":
+            raise PublishError(f"Service Catalog has no product {product_id}") from None
+        if code in ("AccessDeniedException", "AccessDenied"):
+            raise PublishError(
+                f"access denied to Service Catalog product {product_id}: needs "
+                "servicecatalog:ListProvisioningArtifacts and CreateProvisioningArtifact"
+            ) from None
+        raise PublishError(
+            f"Service Catalog error for product {product_id}: {code or exc}"
+        ) from None
+    return "added"
