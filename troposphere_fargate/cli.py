@@ -1,13 +1,13 @@
-"""The ``troposphere-fargate`` command. The only module that prints, reads arguments or exits."""
+"""The ``troposphere-fargate`` command: it parses arguments, calls the release and CloudFormation
+tooling, and prints. The only module that prints, reads arguments or exits; what each command
+does lives in :mod:`troposphere_fargate.release` and :mod:`troposphere_fargate.cfn`."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import os
-import subprocess
 import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -15,18 +15,11 @@ from typing import Any, NoReturn
 from . import __version__
 from .cfn.diff import DiffError
 from .cfn.guard import PolicyToolMissing
-from .cfn.lint import INCLUDE_CHECKS, lint_templates, lint_templates_cached
+from .cfn.lint import INCLUDE_CHECKS
 from .layers.root import DEFAULT_KEY_PREFIX
-from .release.build import MANIFEST, compare_version, with_manifest, write_version
-from .release.publish import (
-    Destination,
-    PublishError,
-    _s3_error,
-    add_to_catalog,
-    deploy_command,
-    publish,
-    read_version,
-)
+from .release.build import MANIFEST, with_manifest
+from .release.checks import CheckError
+from .release.publish import PublishError, deploy_command
 
 DEFAULT_OUTPUT = Path("templates")
 
@@ -44,7 +37,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add in (_add_build, _add_publish, _add_check, _add_diagram, _add_diff):
+        add(commands)
+    return parser
 
+
+def _add_build(commands: Any) -> None:
     build = commands.add_parser(
         "build",
         help="render every template, validate it with cfn-lint, write templates/<version>/",
@@ -85,6 +83,8 @@ def _parser() -> argparse.ArgumentParser:
         "~/.cache/troposphere-fargate",
     )
 
+
+def _add_publish(commands: Any) -> None:
     publish = commands.add_parser(
         "publish",
         help="upload templates/<version>/ to S3, print launch links, update Service Catalog",
@@ -132,6 +132,9 @@ def _parser() -> argparse.ArgumentParser:
         help="also add the version to this Service Catalog product as a provisioning artifact "
         "(skipped when the product already has it)",
     )
+
+
+def _add_check(commands: Any) -> None:
     check = commands.add_parser(
         "check",
         help="run cfn-lint, AWS Control Tower's guard rules and our own on templates",
@@ -146,6 +149,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("templates", nargs="*", type=Path, metavar="TEMPLATE")
 
+    check.add_argument(
+        "--verbose", "-v", action="store_true", help="list every violation and suppression"
+    )
+
+
+def _add_diagram(commands: Any) -> None:
     draw = commands.add_parser(
         "diagram",
         help="draw the architecture the templates deploy for given parameter values",
@@ -175,6 +184,8 @@ def _parser() -> argparse.ArgumentParser:
         help="FILE.svg, FILE.png or FILE.dot (default: %(default)s)",
     )
 
+
+def _add_diff(commands: Any) -> None:
     compare = commands.add_parser(
         "diff",
         help="predict what updating stacks from OLD to NEW templates replaces or breaks",
@@ -228,10 +239,6 @@ def _parser() -> argparse.ArgumentParser:
         "--region",
         help="the stacks' region, for what depends on it (default: us-east-1, as a stack there)",
     )
-    check.add_argument(
-        "--verbose", "-v", action="store_true", help="list every violation and suppression"
-    )
-    return parser
 
 
 def _diagram(args: argparse.Namespace) -> int:
@@ -295,259 +302,111 @@ def _key_values(pairs: Sequence[str]) -> dict[str, str]:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .cfn.guard import POLICY_DIR, find_cfn_guard, find_control_tower_rules, run_guard
+    from .release.checks import check_templates
 
     paths = list(args.templates) or sorted((DEFAULT_OUTPUT / __version__).glob("*.yaml"))
     if not paths:
-        raise PublishError(f"no templates to check in {DEFAULT_OUTPUT / __version__}")
-    missing = [str(p) for p in paths if not p.is_file()]
-    if missing:
-        raise PublishError(f"no such template: {', '.join(missing)}")
-    guard = find_cfn_guard()
-    rules = {"control-tower": find_control_tower_rules(), "own rules": POLICY_DIR}
-    lint = lint_templates({p.name: p.read_text() for p in paths})
-    names = [p.name for p in paths]
-    if len(set(names)) != len(names):
-        raise PublishError("check templates with different file names, one folder at a time")
-    try:
-        violations = {
-            kind: run_guard(folder, paths, guard, suppressible=kind == "control-tower")
-            for kind, folder in rules.items()
-        }
-    except RuntimeError as exc:
-        raise PublishError(str(exc).splitlines()[0]) from None
-
-    header = ("template", "cfn-lint", *rules, "suppressed")
-    rows = []
-    for path in paths:
-        found = [v for kind in rules for v in violations[kind] if v.template == path.name]
-        rows.append(
-            (
-                path.name,
-                str(sum(f.filename == path.name for f in lint)),
-                *(
-                    str(sum(not v.suppressed for v in violations[k] if v.template == path.name))
-                    for k in rules
-                ),
-                str(sum(v.suppressed for v in found)),
-            )
-        )
+        raise CheckError(f"no templates to check in {DEFAULT_OUTPUT / __version__}")
+    report = check_templates(paths)
+    header, rows = report.header(), report.rows()
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:
         print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
-
-    failed = bool(lint) or any(not v.suppressed for k in rules for v in violations[k])
-    for finding in lint:
+    for finding in report.lint:
         print(f"cfn-lint: {finding}", file=sys.stderr)
-    for kind in rules:
-        for v in violations[kind]:
+    for gate, violations in report.violations.items():
+        for v in violations:
             where = f"{v.template} {v.resource or '(template)'}"
             if not v.suppressed:
-                print(f"{kind}: {where}: {v.rule} FAILED", file=sys.stderr)
+                print(f"{gate}: {where}: {v.rule} FAILED", file=sys.stderr)
             elif args.verbose:
-                print(f"{kind}: {where}: {v.rule} suppressed: {v.suppressed_because}")
-    print("FAILED" if failed else "all checks passed")
-    return EXIT_FAILED if failed else EXIT_OK
-
-
-def _start_pictures(docs: dict[str, str], folder: Path) -> list[tuple[Path, Any, str]]:
-    """Render every picture's source with Graphviz's dot, in the background (while cfn-lint
-    runs); nothing when dot is not installed."""
-    from .release.diagram import dot_available, source_stamp
-
-    if not dot_available():
-        return []
-    jobs = []
-    for name, source in docs.items():
-        if not name.endswith(".dot"):
-            continue
-        svg = folder / name.replace(".dot", ".svg")
-        if svg.is_file() and source_stamp(source) in svg.read_text(errors="replace"):
-            continue  # the picture already shows this very source
-        process = subprocess.Popen(
-            ["dot", "-Tsvg"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
-        assert process.stdin is not None
-        process.stdin.write(source.encode())
-        process.stdin.close()
-        jobs.append((svg, process, source))
-    return jobs
-
-
-def _write_docs(folder: Path, docs: dict[str, str], pictures: list[tuple[Path, Any, str]]) -> None:
-    from .release.diagram import source_stamp
-
-    folder.mkdir(parents=True, exist_ok=True)
-    outputs = {folder / name: text.encode() for name, text in docs.items()}
-    for path, process, source in pictures:
-        svg = process.stdout.read()
-        if process.wait() == 0:
-            outputs[path] = svg.rstrip() + f"\n{source_stamp(source)}\n".encode()
-        else:
-            print(f"troposphere-fargate: dot could not render {path.name}", file=sys.stderr)
-    for path, data in outputs.items():
-        staging = path.with_name(f".{path.name}.new")
-        staging.write_bytes(data)
-        os.replace(staging, path)
+                print(f"{gate}: {where}: {v.rule} suppressed: {v.suppressed_because}")
+    print("FAILED" if report.failed else "all checks passed")
+    return EXIT_FAILED if report.failed else EXIT_OK
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .cfn import yaml as cfn_yaml
     from .layers import LAYERS
-    from .release.build import render_templates
-    from .release.diagram import dot_available
-    from .release.reference import generate_docs
+    from .release.build import build_release
 
-    started = time.perf_counter()
-    built = render_templates()
-    files = {layer.filename: cfn_yaml.to_yaml(built[layer.name]) for layer in LAYERS}
-    docs = generate_docs(built)
-    generated = time.perf_counter()
-    pictures = [] if args.check else _start_pictures(docs, args.docs)
-    if args.no_lint_cache:
-        findings, fresh = lint_templates(files), sorted(files)
-    else:
-        findings, fresh = lint_templates_cached(files)
-    linted = time.perf_counter()
+    report = build_release(
+        args.output, args.docs, check=args.check, lint_cache=not args.no_lint_cache
+    )
     say = (lambda *_: None) if args.quiet else print
-
-    if findings:
-        for finding in findings:
+    files = report.files
+    if report.findings:
+        for finding in report.findings:
             print(finding, file=sys.stderr)
         print(
-            f"cfn-lint: {len(findings)} finding(s) in {len({f.filename for f in findings})} "
-            "template(s); nothing written",
+            f"cfn-lint: {len(report.findings)} finding(s) in "
+            f"{len({f.filename for f in report.findings})} template(s); nothing written",
             file=sys.stderr,
         )
         return EXIT_FAILED
+    unchanged = len(files) - len(report.linted)
     say(
         f"cfn-lint: 0 findings in {len(files)} template(s) "
         f"(checks {'+'.join(('E', 'W', *INCLUDE_CHECKS))}, each in every region it claims: "
         + ", ".join(f"{layer.filename} {len(layer.regions)}" for layer in LAYERS)
         + ")"
-        + (
-            f"; {len(files) - len(fresh)} unchanged since their last lint"
-            if len(fresh) < len(files)
-            else ""
-        )
+        + (f"; {unchanged} unchanged since their last lint" if unchanged else "")
     )
-
     folder = args.output / __version__
     if args.check:
-        differing = compare_version(args.output, files)
-        differing += [
-            str(args.docs / name)
-            for name, text in docs.items()
-            if not (args.docs / name).is_file() or (args.docs / name).read_text() != text
-        ]
-        if differing:
+        if report.differing:
             print(
-                f"{folder} is out of date with the code; differing files: {', '.join(differing)}\n"
+                f"{folder} is out of date with the code; differing files: "
+                f"{', '.join(report.differing)}\n"
                 "Run `troposphere-fargate build` and commit the result.",
                 file=sys.stderr,
             )
             return EXIT_FAILED
-        say(f"{folder} and {args.docs}/: {len(files) + 1 + len(docs)} files match the code")
+        count = len(files) + 1 + len(report.docs)
+        say(f"{folder} and {args.docs}/: {count} files match the code")
         return EXIT_OK
-
-    write_version(args.output, files)
-    _write_docs(args.docs, docs, pictures)
     for name, text in with_manifest(files).items():
         if name != MANIFEST:
             say(f"  {folder / name}  {len(text.encode()):>7,} bytes")
     say(f"  {folder / MANIFEST}")
-    say(f"  {args.docs}/: {', '.join(sorted(docs))}, and their pictures")
-    if not pictures and not dot_available():
+    say(f"  {args.docs}/: {', '.join(sorted(report.docs))}, and their pictures")
+    for picture in report.failed_pictures:
+        print(f"troposphere-fargate: dot could not render {picture}", file=sys.stderr)
+    if not report.pictures_rendered:
         say("  (pictures not rendered: Graphviz's dot is not installed; the .dot sources are)")
+    seconds = report.seconds
     say(
-        f"built {len(files)} template(s) in {time.perf_counter() - started:.2f} s "
-        f"(generate {generated - started:.3f} s, lint {linted - generated:.2f} s)"
+        f"built {len(files)} template(s) in {seconds['total']:.2f} s "
+        f"(generate {seconds['generate']:.3f} s, lint {seconds['lint']:.2f} s)"
     )
     return EXIT_OK
 
 
-def _bucket_region(s3: object, bucket: str) -> str | None:
-    from botocore.exceptions import ClientError
-
-    try:
-        response = s3.head_bucket(Bucket=bucket)  # type: ignore[attr-defined]
-    except ClientError as exc:
-        headers = exc.response.get("ResponseMetadata", {}).get("HTTPHeaders", {})
-        region = headers.get("x-amz-bucket-region")
-        if region:
-            return str(region)
-        raise
-    headers = response.get("ResponseMetadata", {}).get("HTTPHeaders", {})
-    region = response.get("BucketRegion") or headers.get("x-amz-bucket-region")
-    return str(region) if region else None
-
-
 def _publish(args: argparse.Namespace) -> int:
-    try:
-        import boto3
-        from botocore.exceptions import (
-            BotoCoreError,
-            ClientError,
-            NoCredentialsError,
-            NoRegionError,
-            ProfileNotFound,
-        )
-    except ImportError:
-        raise PublishError(
-            "publishing needs boto3: pip install 'troposphere-fargate[publish]'"
-        ) from None
+    from .release.publish import publish_release
 
-    files = read_version(args.templates, args.version)
-    try:
-        session = boto3.Session(profile_name=args.profile, region_name=args.region)
-        s3 = session.client("s3", region_name=args.region or session.region_name or "us-east-1")
-        try:
-            bucket_region = _bucket_region(s3, args.bucket)
-        except ClientError as exc:
-            probe = Destination(args.bucket, args.prefix, args.version, args.region or "us-east-1")
-            raise _s3_error(exc, probe) from None
-        region = args.region or bucket_region or session.region_name or "us-east-1"
-        if bucket_region and bucket_region != region:
-            raise PublishError(
-                f"bucket {args.bucket} is in {bucket_region}, not {region}: stacks fetch nested "
-                "templates from the bucket in their own region; publish to a bucket there"
-            )
-        destination = Destination(args.bucket, args.prefix, args.version, region)
-        if region != s3.meta.region_name:
-            s3 = session.client("s3", region_name=region)
-        result = publish(s3, files, destination, force=args.force, progress=print)
-        if result.uploaded:
-            print(
-                f"published {len(result.uploaded)} file(s) to s3://{args.bucket}/{destination.key('')}"
-            )
-        else:
-            print(
-                f"s3://{args.bucket}/{destination.key('')} already holds this exact version; "
-                "nothing to upload"
-            )
-        if args.catalog_product_id:
-            catalog = session.client("servicecatalog", region_name=region)
-            outcome = add_to_catalog(catalog, args.catalog_product_id, destination)
-            print(
-                f"Service Catalog product {args.catalog_product_id}: version {args.version} "
-                + ("added" if outcome == "added" else "already there, left as it is")
-            )
-    except NoCredentialsError:
-        raise PublishError(
-            "no AWS credentials found: run `aws configure`, pass --profile, or set "
-            "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
-        ) from None
-    except ProfileNotFound:
-        raise PublishError(f"AWS profile {args.profile!r} is not configured") from None
-    except NoRegionError:
-        raise PublishError("no AWS region: pass --region") from None
-    except BotoCoreError as exc:
-        raise PublishError(f"AWS request failed: {exc}") from None
-    print(f"\nLaunch Stack ({region}):\n  {result.launch_url}")
-    command = deploy_command(destination, templates=args.templates)
+    release = publish_release(
+        args.templates,
+        args.version,
+        args.bucket,
+        args.prefix,
+        region=args.region,
+        profile=args.profile,
+        force=args.force,
+        catalog_product_id=args.catalog_product_id,
+        progress=print,
+    )
+    where = f"s3://{args.bucket}/{release.destination.key('')}"
+    if release.result.uploaded:
+        print(f"published {len(release.result.uploaded)} file(s) to {where}")
+    else:
+        print(f"{where} already holds this exact version; nothing to upload")
+    if release.catalog is not None:
+        print(
+            f"Service Catalog product {args.catalog_product_id}: version {args.version} "
+            + ("added" if release.catalog == "added" else "already there, left as it is")
+        )
+    print(f"\nLaunch Stack ({release.destination.region}):\n  {release.result.launch_url}")
+    command = deploy_command(release.destination, templates=args.templates)
     print(f"\nDeploy with the AWS CLI:\n  {command}")
     return EXIT_OK
 
@@ -565,7 +424,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _diff(args)
         if args.command == "diagram":
             return _diagram(args)
-    except (OSError, PublishError, PolicyToolMissing, DiffError) as exc:
+    except (OSError, PublishError, PolicyToolMissing, DiffError, CheckError) as exc:
         print(f"troposphere-fargate: error: {exc}", file=sys.stderr)
         return EXIT_FAILED
     raise AssertionError(f"unhandled command {args.command}")  # argparse rejects unknown ones

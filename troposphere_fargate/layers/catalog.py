@@ -45,7 +45,7 @@ from awacs.aws import (
     StringLike,
 )
 from awacs.aws import Condition as PolicyCondition
-from troposphere import GetAtt, Ref, Sub, Template, servicecatalog
+from troposphere import GetAtt, Parameter, Ref, Sub, Template, servicecatalog
 from troposphere import iam as iam_resources
 
 from .blocks import add_exported_output, add_parameter, suppress
@@ -181,7 +181,25 @@ def catalog_template(version: str) -> Template:
         )
     )
     add_template_location_parameters(t, version)
-    add_parameter(
+    principal, provider = _add_parameters(t)
+    portfolio, product, association = _add_portfolio_and_product(t, version, provider)
+    launch_role = _add_launch_role(t)
+    _add_constraints(t, portfolio, product, association, launch_role)
+    t.add_resource(
+        servicecatalog.PortfolioPrincipalAssociation(
+            PRINCIPAL_ASSOCIATION,
+            PortfolioId=Ref(portfolio),
+            PrincipalARN=Ref(principal),
+            PrincipalType="IAM",
+        )
+    )
+    _add_outputs(t, portfolio, product, launch_role)
+    return t
+
+
+def _add_parameters(t: Template) -> tuple[Parameter, Parameter]:
+    """Who may launch the product, and the provider name users see."""
+    principal = add_parameter(
         t,
         PRINCIPAL_ARN,
         group=GROUP_CATALOG,
@@ -191,7 +209,7 @@ def catalog_template(version: str) -> Template:
         AllowedPattern=PRINCIPAL_PATTERN,
         ConstraintDescription="must be the ARN of an IAM role, user or group",
     )
-    add_parameter(
+    provider = add_parameter(
         t,
         PROVIDER_NAME,
         group=GROUP_CATALOG,
@@ -205,11 +223,22 @@ def catalog_template(version: str) -> Template:
         ConstraintDescription="must be 1-50 printable characters",
     )
 
+    return principal, provider
+
+
+def _add_portfolio_and_product(
+    t: Template, version: str, provider: Parameter
+) -> tuple[
+    servicecatalog.Portfolio,
+    servicecatalog.CloudFormationProduct,
+    servicecatalog.PortfolioProductAssociation,
+]:
+    """The portfolio, the product whose first provisioning artifact is this version's root."""
     portfolio = t.add_resource(
         servicecatalog.Portfolio(
             PORTFOLIO,
             DisplayName=Sub("${AWS::StackName} Fargate services"),
-            ProviderName=Ref(PROVIDER_NAME),
+            ProviderName=Ref(provider),
             Description="Containers on AWS Fargate in private subnets, behind a load balancer",
         )
     )
@@ -217,7 +246,7 @@ def catalog_template(version: str) -> Template:
         servicecatalog.CloudFormationProduct(
             PRODUCT,
             Name=Sub("${AWS::StackName} Fargate service"),
-            Owner=Ref(PROVIDER_NAME),
+            Owner=Ref(provider),
             Description=(
                 "A container image from ECR run as a Fargate service without public IPs, in a "
                 "new VPC, behind an internet-facing load balancer"
@@ -239,6 +268,11 @@ def catalog_template(version: str) -> Template:
             PORTFOLIO_PRODUCT_ASSOCIATION, PortfolioId=Ref(portfolio), ProductId=Ref(product)
         )
     )
+    return portfolio, product, association
+
+
+def _add_launch_role(t: Template) -> iam_resources.Role:
+    """The role Service Catalog launches with: the product's own, least-privilege."""
     launch_role = t.add_resource(
         iam_resources.Role(
             LAUNCH_ROLE,
@@ -271,6 +305,17 @@ def catalog_template(version: str) -> Template:
             )
         },
     )
+    return launch_role
+
+
+def _add_constraints(
+    t: Template,
+    portfolio: servicecatalog.Portfolio,
+    product: servicecatalog.CloudFormationProduct,
+    association: servicecatalog.PortfolioProductAssociation,
+    launch_role: iam_resources.Role,
+) -> None:
+    """Launch with the launch role, and from the catalog's own template location only."""
     t.add_resource(
         servicecatalog.LaunchRoleConstraint(
             LAUNCH_ROLE_CONSTRAINT,
@@ -306,14 +351,14 @@ def catalog_template(version: str) -> Template:
             Description="Nested templates come from the catalog's template bucket only",
         )
     )
-    t.add_resource(
-        servicecatalog.PortfolioPrincipalAssociation(
-            PRINCIPAL_ASSOCIATION,
-            PortfolioId=Ref(portfolio),
-            PrincipalARN=Ref(PRINCIPAL_ARN),
-            PrincipalType="IAM",
-        )
-    )
+
+
+def _add_outputs(
+    t: Template,
+    portfolio: servicecatalog.Portfolio,
+    product: servicecatalog.CloudFormationProduct,
+    launch_role: iam_resources.Role,
+) -> None:
     add_exported_output(t, OUTPUT_PORTFOLIO_ID, Ref(portfolio), "ID of the portfolio")
     add_exported_output(
         t,
@@ -324,7 +369,6 @@ def catalog_template(version: str) -> Template:
     add_exported_output(
         t, OUTPUT_LAUNCH_ROLE_ARN, GetAtt(launch_role, "Arn"), "Role Service Catalog launches with"
     )
-    return t
 
 
 def _launch_policy() -> PolicyDocument:

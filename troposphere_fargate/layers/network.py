@@ -294,22 +294,8 @@ def _add_parameters(t: Template, config: NetworkConfig) -> None:
         AllowedPattern=CIDR_PATTERN,
         ConstraintDescription=CIDR_CONSTRAINT,
     )
-    add_parameter(
-        t,
-        NUMBER_OF_AZS,
-        group=GROUP_ADDRESSING,
-        label="Number of Availability Zones",
-        description=(
-            "How many Availability Zones to spread the subnets over: the first N of "
-            "AvailabilityZones, or of the zones Fn::GetAZs lists for the region when that is "
-            "empty. Choose 2 where the account sees only two zones (us-west-1, for example). "
-            "Subnet CIDRs of unused zones are ignored."
-        ),
-        Type="String",
-        Default=str(config.default_azs),
-        AllowedValues=[str(n) for n in range(2, config.max_azs + 1)],
-        ConstraintDescription=f"must be a number of Availability Zones from 2 to {config.max_azs}",
-    )
+    if config.max_azs > 2:  # with two AZs at most there is nothing to choose (cfn-lint W2001)
+        _add_number_of_azs(t, config)
     add_parameter(
         t,
         AVAILABILITY_ZONES,
@@ -393,6 +379,25 @@ def _add_parameters(t: Template, config: NetworkConfig) -> None:
         ConstraintDescription=(
             "must be a retention period CloudWatch Logs accepts, of a year (365 days) or more"
         ),
+    )
+
+
+def _add_number_of_azs(t: Template, config: NetworkConfig) -> None:
+    add_parameter(
+        t,
+        NUMBER_OF_AZS,
+        group=GROUP_ADDRESSING,
+        label="Number of Availability Zones",
+        description=(
+            "How many Availability Zones to spread the subnets over: the first N of "
+            "AvailabilityZones, or of the zones Fn::GetAZs lists for the region when that is "
+            "empty. Choose 2 where the account sees only two zones (us-west-1, for example). "
+            "Subnet CIDRs of unused zones are ignored."
+        ),
+        Type="String",
+        Default=str(config.default_azs),
+        AllowedValues=[str(n) for n in range(2, config.max_azs + 1)],
+        ConstraintDescription=f"must be a number of Availability Zones from 2 to {config.max_azs}",
     )
 
 

@@ -18,7 +18,9 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -185,3 +187,59 @@ def build_templates(
     if findings:
         raise LintFailed(findings)
     return write_version(output, files, version)
+
+
+@dataclass
+class BuildReport:
+    """What :func:`build_release` did, for the command to print."""
+
+    files: dict[str, str]  # template file name -> YAML
+    docs: dict[str, str]  # doc file name -> text
+    findings: list[Finding]  # cfn-lint's; nothing is written when there are any
+    linted: list[str]  # the templates cfn-lint actually ran on (the others passed unchanged)
+    differing: list[str] = field(default_factory=list)  # with check: files out of date
+    failed_pictures: list[str] = field(default_factory=list)  # pictures dot could not render
+    pictures_rendered: bool = False  # whether dot was there to render them
+    seconds: dict[str, float] = field(default_factory=dict)  # generate, lint, total
+
+
+def build_release(
+    output: Path,
+    docs_folder: Path,
+    *,
+    check: bool = False,
+    lint_cache: bool = True,
+    version: str = __version__,
+) -> BuildReport:
+    """The product build: render and check every layer, generate the reference docs and the
+    pictures' sources, lint every template (pictures render meanwhile), then write
+    ``output/<version>/`` and the docs, or, with ``check``, write nothing and list the files
+    that differ from what the code generates."""
+    from .diagram import dot_available
+    from .reference import generate_docs, start_pictures, write_docs
+
+    started = time.perf_counter()
+    built = render_templates(version=version)
+    files = {layer.filename: cfn_yaml.to_yaml(built[layer.name]) for layer in LAYERS}
+    docs = generate_docs(built)
+    generated = time.perf_counter()
+    pictures = [] if check else start_pictures(docs, docs_folder)
+    if lint_cache:
+        findings, linted = lint_templates_cached(files)
+    else:
+        findings, linted = lint_templates(files), sorted(files)
+    report = BuildReport(files, docs, findings, linted, pictures_rendered=dot_available())
+    report.seconds = {"generate": generated - started, "lint": time.perf_counter() - generated}
+    if findings:
+        return report
+    if check:
+        report.differing = compare_version(output, files, version) + [
+            str(docs_folder / name)
+            for name, text in docs.items()
+            if not (docs_folder / name).is_file() or (docs_folder / name).read_text() != text
+        ]
+    else:
+        write_version(output, files, version)
+        report.failed_pictures = write_docs(docs_folder, docs, pictures)
+    report.seconds["total"] = time.perf_counter() - started
+    return report

@@ -22,7 +22,7 @@ from typing import Any
 
 import graphviz
 
-from ..cfn.evaluate import deployed
+from ..cfn.evaluate import ParameterError, deployed
 from ..layers import network as n
 from ..layers import service as s
 from .build import render_templates
@@ -98,7 +98,12 @@ def _value(value: Any, parameters: dict[str, str]) -> str:
 def picture(scenario: Scenario, templates: Mapping[str, Any] | None = None) -> Picture:
     """Evaluate the generated templates' parameters, rules and conditions for ``scenario``."""
     templates = templates or render_templates()
-    net = deployed(templates[n.LAYER], scenario.network_parameters())
+    network_parameters = scenario.network_parameters()
+    if n.NUMBER_OF_AZS not in templates[n.LAYER]["Parameters"]:  # a build with two AZs only
+        if scenario.azs != 2:
+            raise ParameterError(f"these templates offer 2 Availability Zones, not {scenario.azs}")
+        del network_parameters[n.NUMBER_OF_AZS]
+    net = deployed(templates[n.LAYER], network_parameters)
     svc = deployed(templates[s.LAYER], scenario.service_parameters())
 
     azs = sorted(

@@ -325,3 +325,96 @@ def add_to_catalog(catalog: Any, product_id: str, destination: Destination) -> s
             f"Service Catalog error for product {product_id}: {code or exc}"
         ) from None
     return "added"
+
+
+def bucket_region(s3: Any, bucket: str) -> str | None:
+    """The region a bucket lives in, as S3 reports it (None when it does not say)."""
+    from botocore.exceptions import ClientError
+
+    try:
+        response = s3.head_bucket(Bucket=bucket)
+    except ClientError as exc:
+        headers = exc.response.get("ResponseMetadata", {}).get("HTTPHeaders", {})
+        region = headers.get("x-amz-bucket-region")
+        if region:
+            return str(region)
+        raise
+    headers = response.get("ResponseMetadata", {}).get("HTTPHeaders", {})
+    region = response.get("BucketRegion") or headers.get("x-amz-bucket-region")
+    return str(region) if region else None
+
+
+@dataclass
+class Release:
+    """What :func:`publish_release` did."""
+
+    destination: Destination
+    result: PublishResult
+    catalog: str | None = None  # "added" or "exists" when a catalog product was given
+
+
+def publish_release(
+    templates: Path,
+    version: str,
+    bucket: str,
+    prefix: str,
+    *,
+    region: str | None = None,
+    profile: str | None = None,
+    force: bool = False,
+    catalog_product_id: str | None = None,
+    progress: Callable[[str], None] = lambda message: None,
+) -> Release:
+    """Publish ``templates/<version>/`` with an AWS session of its own (``profile``), to the
+    bucket in its own region, and add it to a Service Catalog product if one is given. Every
+    failure is a :class:`PublishError` with one line for the user."""
+    try:
+        import boto3
+        from botocore.exceptions import (
+            BotoCoreError,
+            ClientError,
+            NoCredentialsError,
+            NoRegionError,
+            ProfileNotFound,
+        )
+    except ImportError:
+        raise PublishError(
+            "publishing needs boto3: pip install 'troposphere-fargate[publish]'"
+        ) from None
+
+    files = read_version(templates, version)
+    try:
+        session = boto3.Session(profile_name=profile, region_name=region)
+        s3 = session.client("s3", region_name=region or session.region_name or "us-east-1")
+        try:
+            found = bucket_region(s3, bucket)
+        except ClientError as exc:
+            probe = Destination(bucket, prefix, version, region or "us-east-1")
+            raise _s3_error(exc, probe) from None
+        chosen = region or found or session.region_name or "us-east-1"
+        if found and found != chosen:
+            raise PublishError(
+                f"bucket {bucket} is in {found}, not {chosen}: stacks fetch nested "
+                "templates from the bucket in their own region; publish to a bucket there"
+            )
+        destination = Destination(bucket, prefix, version, chosen)
+        if chosen != s3.meta.region_name:
+            s3 = session.client("s3", region_name=chosen)
+        release = Release(
+            destination, publish(s3, files, destination, force=force, progress=progress)
+        )
+        if catalog_product_id:
+            catalog = session.client("servicecatalog", region_name=chosen)
+            release.catalog = add_to_catalog(catalog, catalog_product_id, destination)
+    except NoCredentialsError:
+        raise PublishError(
+            "no AWS credentials found: run `aws configure`, pass --profile, or set "
+            "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+        ) from None
+    except ProfileNotFound:
+        raise PublishError(f"AWS profile {profile!r} is not configured") from None
+    except NoRegionError:
+        raise PublishError("no AWS region: pass --region") from None
+    except BotoCoreError as exc:
+        raise PublishError(f"AWS request failed: {exc}") from None
+    return release

@@ -4,7 +4,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from ..layers import LAYERS
@@ -102,3 +105,57 @@ def generate_docs(built: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
     for name, choices in PICTURES.items():
         docs[f"{name}.dot"] = graph(picture(Scenario(**choices), built)).source
     return docs
+
+
+# A picture being rendered: the SVG it becomes, dot's process, and the source it renders.
+Rendering = tuple[Path, subprocess.Popen[bytes], str]
+
+
+def start_pictures(docs: Mapping[str, str], folder: Path) -> list[Rendering]:
+    """Render every picture's source with Graphviz's dot, in the background (the build does it
+    while cfn-lint runs); nothing when dot is not installed, and nothing for a picture that
+    already shows this very source."""
+    from .diagram import dot_available, source_stamp
+
+    if not dot_available():
+        return []
+    jobs = []
+    for name, source in docs.items():
+        if not name.endswith(".dot"):
+            continue
+        svg = folder / name.replace(".dot", ".svg")
+        if svg.is_file() and source_stamp(source) in svg.read_text(errors="replace"):
+            continue
+        process = subprocess.Popen(
+            ["dot", "-Tsvg"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        assert process.stdin is not None
+        process.stdin.write(source.encode())
+        process.stdin.close()
+        jobs.append((svg, process, source))
+    return jobs
+
+
+def write_docs(folder: Path, docs: Mapping[str, str], pictures: list[Rendering]) -> list[str]:
+    """Write the docs and the finished pictures, each file swapped in whole; returns the names of
+    the pictures dot could not render (their sources are written all the same)."""
+    from .diagram import source_stamp
+
+    folder.mkdir(parents=True, exist_ok=True)
+    outputs = {folder / name: text.encode() for name, text in docs.items()}
+    failed = []
+    for path, process, source in pictures:
+        assert process.stdout is not None
+        svg = process.stdout.read()
+        if process.wait() == 0:
+            outputs[path] = svg.rstrip() + f"\n{source_stamp(source)}\n".encode()
+        else:
+            failed.append(path.name)
+    for path, data in outputs.items():
+        staging = path.with_name(f".{path.name}.new")
+        staging.write_bytes(data)
+        os.replace(staging, path)
+    return failed

@@ -1,0 +1,93 @@
+"""What users depend on, pinned: the templates' logical IDs, parameters and outputs, and the
+Python API (every exported name, each function's signature, each config's fields). Changing one
+fails here until its pin changes in the same commit, on purpose; and the README's library
+examples must produce templates that cfn-lint passes."""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import troposphere_fargate
+from troposphere_fargate import lint_templates, to_yaml
+from troposphere_fargate.release.build import render_templates
+
+TESTS = Path(__file__).resolve().parent
+README = (TESTS.parent / "README.md").read_text()
+TEMPLATE_PINS = TESTS / "public_api.json"
+PYTHON_PINS = TESTS / "public_python_api.json"
+
+
+def test_template_names_are_pinned():
+    """Logical IDs, parameter names and output names are public API: changing one replaces a
+    resource or breaks users. Update tests/public_api.json in the same commit, on purpose."""
+    current = {
+        layer: {
+            "resources": sorted(template["Resources"]),
+            "parameters": sorted(template.get("Parameters", {})),
+            "outputs": sorted(template.get("Outputs", {})),
+        }
+        for layer, template in render_templates().items()
+    }
+    assert current == json.loads(TEMPLATE_PINS.read_text())
+
+
+def python_api() -> dict[str, Any]:
+    """Every exported name: a function's signature, a config's fields and defaults, a class."""
+    described: dict[str, Any] = {}
+    for name in sorted(troposphere_fargate.__all__):
+        value = getattr(troposphere_fargate, name)
+        if dataclasses.is_dataclass(value) and isinstance(value, type):
+            described[name] = {
+                field.name: repr(field.default)
+                if field.default is not dataclasses.MISSING
+                else "(factory)"
+                if field.default_factory is not dataclasses.MISSING
+                else "(required)"
+                for field in dataclasses.fields(value)
+            }
+        elif inspect.isclass(value):
+            described[name] = f"class({', '.join(b.__name__ for b in value.__bases__)})"
+        elif callable(value):
+            signature = str(inspect.signature(value))
+            described[name] = "def" + signature.replace(
+                repr(troposphere_fargate.__version__), "__version__"
+            )
+        else:
+            described[name] = type(value).__name__
+    return described
+
+
+def test_the_python_api_is_pinned():
+    """The names ``troposphere_fargate`` exports, with their signatures and config fields.
+    Regenerate tests/public_python_api.json only for a change made on purpose."""
+    assert python_api() == json.loads(PYTHON_PINS.read_text())
+
+
+def test_everything_exported_exists_and_is_documented():
+    for name in troposphere_fargate.__all__:
+        value = getattr(troposphere_fargate, name)
+        if callable(value):
+            assert inspect.getdoc(value), f"{name} has no docstring"
+
+
+def test_the_readmes_library_examples_produce_templates_cfn_lint_passes():
+    blocks = [b for b in re.findall(r"```python\n(.*?)```", README, re.S) if "print(" in b]
+    assert blocks, "the README has no library example that prints a template"
+    printed: list[str] = []
+    for block in blocks:
+        exec(block, {"print": printed.append})
+    templates = {f"example{i}.yaml": t for i, t in enumerate(printed) if "Resources:" in t}
+    assert templates, "no example printed a template"
+    assert [str(f) for f in lint_templates(templates)] == []
+
+
+def test_a_template_the_library_builds_can_be_written_and_read_back():
+    from troposphere_fargate import NetworkConfig, from_yaml, network_template
+
+    template = network_template(NetworkConfig(max_azs=2)).to_dict()
+    assert from_yaml(to_yaml(template)) == template
