@@ -6,7 +6,12 @@ import dataclasses
 
 import pytest
 
-from troposphere_fargate.layers.config import ConfigError, NetworkConfig, ProductConfig
+from troposphere_fargate.layers.config import (
+    ConfigError,
+    NetworkConfig,
+    ProductConfig,
+    ServiceConfig,
+)
 
 
 @pytest.mark.parametrize(
@@ -92,9 +97,116 @@ def test_a_valid_network_config_builds():
     assert config.max_azs == 2
 
 
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"container_name": "my app"}, r"ServiceConfig\.container_name='my app'"),
+        (
+            {"default_container_port": 0},
+            r"ServiceConfig\.default_container_port=0: must be 1-65535",
+        ),
+        (
+            {"default_health_check_path": "health"},
+            r"ServiceConfig\.default_health_check_path='health'",
+        ),
+        ({"default_task_cpu": 300}, r"ServiceConfig\.default_task_cpu=300: must be one of 256"),
+        (
+            {"default_task_cpu": 256, "default_task_memory": 4096},
+            r"ServiceConfig\.default_task_memory=4096: Fargate takes 512-2048 MiB .* with "
+            r"default_task_cpu=256",
+        ),
+        (
+            {"default_cpu_architecture": "arm64"},
+            r"ServiceConfig\.default_cpu_architecture='arm64': must be one of X86_64, ARM64",
+        ),
+        (
+            {"default_capacity_provider": "EC2"},
+            r"ServiceConfig\.default_capacity_provider='EC2': must be one of FARGATE, "
+            r"FARGATE_SPOT",
+        ),
+        ({"default_desired_count": -1}, r"ServiceConfig\.default_desired_count=-1: must be 0-1000"),
+        (
+            {"default_min_capacity": 5, "default_max_capacity": 4},
+            r"ServiceConfig\.default_min_capacity=5: exceeds default_max_capacity \(4\)",
+        ),
+        ({"default_cpu_target": 95}, r"ServiceConfig\.default_cpu_target=95: must be 10-90"),
+        (
+            {"default_health_check_grace_period_seconds": -1},
+            r"ServiceConfig\.default_health_check_grace_period_seconds=-1: must be a whole "
+            r"number of seconds from 0 to 2147483647",
+        ),
+        (
+            {"default_health_check_grace_period_seconds": True},
+            r"ServiceConfig\.default_health_check_grace_period_seconds=True",
+        ),
+        (
+            {"default_load_balancer_type": "gateway"},
+            r"ServiceConfig\.default_load_balancer_type='gateway': must be one of application, "
+            r"network",
+        ),
+        (
+            {"default_allowed_ingress_cidr": "10.0.0.1/8"},
+            r"ServiceConfig\.default_allowed_ingress_cidr='10\.0\.0\.1/8': not a valid IPv4",
+        ),
+        (
+            {"default_allowed_ingress_cidr": "203.0.113.7"},
+            r"ServiceConfig\.default_allowed_ingress_cidr='203\.0\.113\.7': write it as "
+            r"203\.0\.113\.7/32",
+        ),
+        (
+            {"default_allowed_ingress_cidr": "10.0.0.0/255.0.0.0"},
+            r"ServiceConfig\.default_allowed_ingress_cidr='10\.0\.0\.0/255\.0\.0\.0': write "
+            r"it as 10\.0\.0\.0/8",
+        ),
+        (
+            {"default_allowed_ingress_cidr": None},
+            r"ServiceConfig\.default_allowed_ingress_cidr=None: expected an IPv4 CIDR string",
+        ),
+        (
+            {"default_deletion_protection": "true"},
+            r"ServiceConfig\.default_deletion_protection='true': must be a bool",
+        ),
+        (
+            {"default_deregistration_delay_seconds": 3601},
+            r"ServiceConfig\.default_deregistration_delay_seconds=3601: must be a whole number "
+            r"of seconds from 0 to 3600",
+        ),
+        (
+            {"default_deregistration_delay_seconds": 30.0},
+            r"ServiceConfig\.default_deregistration_delay_seconds=30\.0",
+        ),
+        (
+            {"default_enable_execute_command": 1},
+            r"ServiceConfig\.default_enable_execute_command=1: must be a bool",
+        ),
+        ({"default_log_retention_days": 10}, r"ServiceConfig\.default_log_retention_days=10"),
+        ({"tls_policy": "ELBSecurityPolicy-2016-08"}, r"ServiceConfig\.tls_policy=.*TLS 1\.3"),
+    ],
+)
+def test_bad_service_config_names_the_field_and_value(changes, message):
+    with pytest.raises(ConfigError, match=message):
+        ServiceConfig(**changes)
+
+
+def test_a_valid_service_config_builds():
+    config = ServiceConfig(
+        default_cpu_architecture="ARM64",
+        default_capacity_provider="FARGATE_SPOT",
+        default_health_check_grace_period_seconds=0,
+        default_load_balancer_type="network",
+        default_allowed_ingress_cidr="203.0.113.0/24",
+        default_deletion_protection=False,
+        default_deregistration_delay_seconds=3600,
+        default_enable_execute_command=True,
+    )
+    assert config.default_load_balancer_type == "network"
+
+
 def test_configs_are_frozen():
     with pytest.raises(dataclasses.FrozenInstanceError):
         NetworkConfig().max_azs = 2  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        ServiceConfig().default_load_balancer_type = "network"  # type: ignore[misc]
 
 
 def test_product_config_checks_its_layers():

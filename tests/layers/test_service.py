@@ -3,18 +3,26 @@ certificate. ``deployed`` evaluates the template's own constraints, rules and co
 
 from __future__ import annotations
 
+import ast
 import itertools
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+import troposphere_fargate
 from tests.support import compute, dangling_refs, props
 from troposphere_fargate.cfn.evaluate import Deployment, ParameterError, RuleError, deployed
 from troposphere_fargate.layers import service as s
-from troposphere_fargate.layers.config import ConfigError, ServiceConfig
-from troposphere_fargate.layers.service import service_template
+from troposphere_fargate.layers.config import (
+    CAPACITY_PROVIDERS,
+    CPU_ARCHITECTURES,
+    LOAD_BALANCER_TYPES,
+    ServiceConfig,
+)
+from troposphere_fargate.layers.service import names, service_template
 
 IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/web:1.4.2"
 CERTIFICATE = "arn:aws:acm:eu-west-1:123456789012:certificate/0b7a5e8c-1d2f-4e3a-9b8c-7d6e5f4a3b2c"
@@ -782,34 +790,98 @@ def test_config_sets_defaults_and_names():
     assert definition["Name"] == "web"
 
 
-@pytest.mark.parametrize(
-    ("changes", "message"),
-    [
-        ({"container_name": "my app"}, r"ServiceConfig\.container_name='my app'"),
-        (
-            {"default_container_port": 0},
-            r"ServiceConfig\.default_container_port=0: must be 1-65535",
-        ),
-        (
-            {"default_health_check_path": "health"},
-            r"ServiceConfig\.default_health_check_path='health'",
-        ),
-        ({"default_task_cpu": 300}, r"ServiceConfig\.default_task_cpu=300: must be one of 256"),
-        (
-            {"default_task_cpu": 256, "default_task_memory": 4096},
-            r"ServiceConfig\.default_task_memory=4096: Fargate takes 512-2048 MiB .* with "
-            r"default_task_cpu=256",
-        ),
-        ({"default_desired_count": -1}, r"ServiceConfig\.default_desired_count=-1: must be 0-1000"),
-        (
-            {"default_min_capacity": 5, "default_max_capacity": 4},
-            r"ServiceConfig\.default_min_capacity=5: exceeds default_max_capacity \(4\)",
-        ),
-        ({"default_cpu_target": 95}, r"ServiceConfig\.default_cpu_target=95: must be 10-90"),
-        ({"default_log_retention_days": 10}, r"ServiceConfig\.default_log_retention_days=10"),
-        ({"tls_policy": "ELBSecurityPolicy-2016-08"}, r"ServiceConfig\.tls_policy=.*TLS 1\.3"),
-    ],
-)
-def test_bad_service_config_names_the_field_and_value(changes, message):
-    with pytest.raises(ConfigError, match=message):
-        ServiceConfig(**changes)
+# Every default the console shows, as ServiceConfig() ships it.
+SHIPPED_DEFAULTS = {
+    s.CONTAINER_PORT: "8080",
+    s.HEALTH_CHECK_PATH: "/",
+    s.TASK_CPU: "256",
+    s.TASK_MEMORY: "512",
+    s.CPU_ARCHITECTURE: "X86_64",
+    s.CAPACITY_PROVIDER: "FARGATE",
+    s.DESIRED_COUNT: "2",
+    s.MIN_CAPACITY: "2",
+    s.MAX_CAPACITY: "4",
+    s.CPU_TARGET_UTILIZATION: "70",
+    s.HEALTH_CHECK_GRACE_PERIOD: "60",
+    s.LOAD_BALANCER_TYPE: "application",
+    s.CERTIFICATE_ARN: "",
+    s.ALLOWED_INGRESS_CIDR: "0.0.0.0/0",
+    s.DELETION_PROTECTION: "true",
+    s.DEREGISTRATION_DELAY: "30",
+    s.ENABLE_EXECUTE_COMMAND: "false",
+    s.LOG_RETENTION_DAYS_PARAMETER: "365",
+}
+
+
+def test_the_shipped_config_gives_the_documented_defaults(service):
+    defaults = {k: v["Default"] for k, v in service["Parameters"].items() if "Default" in v}
+    assert defaults == SHIPPED_DEFAULTS
+
+
+def test_every_parameter_default_comes_from_the_config():
+    config = ServiceConfig(
+        default_cpu_architecture="ARM64",
+        default_capacity_provider="FARGATE_SPOT",
+        default_health_check_grace_period_seconds=300,
+        default_load_balancer_type="network",
+        default_allowed_ingress_cidr="203.0.113.0/24",
+        default_deletion_protection=False,
+        default_deregistration_delay_seconds=5,
+        default_enable_execute_command=True,
+    )
+    parameters = service_template(config).to_dict()["Parameters"]
+    defaults = {k: v["Default"] for k, v in parameters.items() if "Default" in v}
+    assert defaults == {
+        **SHIPPED_DEFAULTS,
+        s.CPU_ARCHITECTURE: "ARM64",
+        s.CAPACITY_PROVIDER: "FARGATE_SPOT",
+        s.HEALTH_CHECK_GRACE_PERIOD: "300",
+        s.LOAD_BALANCER_TYPE: "network",
+        s.ALLOWED_INGRESS_CIDR: "203.0.113.0/24",
+        s.DELETION_PROTECTION: "false",
+        s.DEREGISTRATION_DELAY: "5",
+        s.ENABLE_EXECUTE_COMMAND: "true",
+    }
+    # Each default is one the parameter itself accepts.
+    deploy(service_template(config).to_dict())
+
+
+@pytest.mark.parametrize("cidr", ["0.0.0.0/0", "10.0.0.0/8", "203.0.113.7/32"])
+def test_an_ingress_cidr_the_config_accepts_the_template_accepts(cidr):
+    config = ServiceConfig(default_allowed_ingress_cidr=cidr)
+    pattern = service_template(config).to_dict()["Parameters"][s.ALLOWED_INGRESS_CIDR]
+    assert re.fullmatch(pattern["AllowedPattern"], cidr)
+
+
+def test_the_choices_are_the_configs(service):
+    parameters = service["Parameters"]
+    assert parameters[s.CPU_ARCHITECTURE]["AllowedValues"] == list(CPU_ARCHITECTURES)
+    assert parameters[s.CAPACITY_PROVIDER]["AllowedValues"] == list(CAPACITY_PROVIDERS)
+    assert parameters[s.LOAD_BALANCER_TYPE]["AllowedValues"] == list(LOAD_BALANCER_TYPES)
+    assert props(service["Resources"][s.CLUSTER])["CapacityProviders"] == list(CAPACITY_PROVIDERS)
+
+
+# --- The package -------------------------------------------------------------------------------
+
+
+def test_every_name_in_the_names_module_is_exported_by_the_layer():
+    defined = {name for name in vars(names) if not name.startswith("_")} - {"annotations"}
+    assert sorted(names.__all__) == sorted(defined)
+    for name in s.__all__:
+        assert hasattr(s, name), name
+
+
+PACKAGE = Path(troposphere_fargate.__file__).parent
+MAX_FUNCTION_LINES = 120
+
+
+def test_no_function_is_longer_than_a_screen_or_two():
+    # STYLE.md: a function fits on a screen or two (about 120 lines at most).
+    too_long = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                lines = node.end_lineno - node.lineno + 1
+                if lines > MAX_FUNCTION_LINES:
+                    too_long.append(f"{path.relative_to(PACKAGE)}:{node.lineno} {node.name}")
+    assert too_long == []

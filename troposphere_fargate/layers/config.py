@@ -14,6 +14,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass, field
+from typing import TypeGuard
 
 from .endpoints import INTERFACE_SERVICES
 
@@ -44,6 +45,21 @@ REQUIRED_INTERFACE_ENDPOINTS: tuple[str, ...] = ("ecr.api", "ecr.dkr", "logs")
 
 SUPPORTED_AZ_COUNTS: tuple[int, ...] = (2, 3)
 
+# Values of the service layer's LoadBalancerType parameter.
+APPLICATION_LOAD_BALANCER = "application"
+NETWORK_LOAD_BALANCER = "network"
+LOAD_BALANCER_TYPES: tuple[str, ...] = (APPLICATION_LOAD_BALANCER, NETWORK_LOAD_BALANCER)
+
+# Values of the service layer's CapacityProvider parameter; the cluster offers both.
+FARGATE = "FARGATE"
+FARGATE_SPOT = "FARGATE_SPOT"
+CAPACITY_PROVIDERS: tuple[str, ...] = (FARGATE, FARGATE_SPOT)
+
+# Values of the service layer's CpuArchitecture parameter.
+X86_64 = "X86_64"
+ARM64 = "ARM64"
+CPU_ARCHITECTURES: tuple[str, ...] = (X86_64, ARM64)
+
 
 class ConfigError(ValueError):
     """A build-time configuration value is invalid. The message names the field and the value."""
@@ -52,8 +68,13 @@ class ConfigError(ValueError):
 # Tasks a service may run; the autoscaling bounds and desired count stay within it.
 MAX_TASKS = 1000
 
+# The largest values ECS takes for a service's health check grace period and Elastic Load
+# Balancing for a target group's deregistration delay (seconds).
+MAX_HEALTH_CHECK_GRACE_PERIOD_SECONDS = 2147483647
+MAX_DEREGISTRATION_DELAY_SECONDS = 3600
 
-def _is_int(value: object) -> bool:
+
+def _is_int(value: object) -> TypeGuard[int]:
     """An int that is not a bool (True == 1 would otherwise pass for a count)."""
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -74,16 +95,30 @@ def _check_retention(owner: str, name: str, value: object) -> None:
         )
 
 
-def _network(owner: str, name: str, value: object, min_prefix: int) -> ipaddress.IPv4Network:
+def _network(
+    owner: str, name: str, value: object, min_prefix: int, max_prefix: int = 28
+) -> ipaddress.IPv4Network:
     if not isinstance(value, str):
         raise _fail(owner, name, value, "expected an IPv4 CIDR string such as '10.0.0.0/16'")
     try:
         net = ipaddress.IPv4Network(value, strict=True)
     except ValueError as exc:
         raise _fail(owner, name, value, f"not a valid IPv4 CIDR block ({exc})") from None
-    if not min_prefix <= net.prefixlen <= 28:
-        raise _fail(owner, name, value, f"prefix length must be between /{min_prefix} and /28")
+    if not min_prefix <= net.prefixlen <= max_prefix:
+        raise _fail(
+            owner, name, value, f"prefix length must be between /{min_prefix} and /{max_prefix}"
+        )
     return net
+
+
+def _check_choice(owner: str, name: str, value: object, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        raise _fail(owner, name, value, f"must be one of {', '.join(choices)}")
+
+
+def _check_seconds(owner: str, name: str, value: object, maximum: int) -> None:
+    if not _is_int(value) or not 0 <= value <= maximum:
+        raise _fail(owner, name, value, f"must be a whole number of seconds from 0 to {maximum}")
 
 
 @dataclass(frozen=True)
@@ -134,13 +169,7 @@ class NetworkConfig:
                 self.default_azs,
                 f"must be between 2 and max_azs ({self.max_azs})",
             )
-        if self.default_nat_gateways not in NAT_GATEWAY_MODES:
-            raise _fail(
-                owner,
-                "default_nat_gateways",
-                self.default_nat_gateways,
-                f"must be one of {', '.join(NAT_GATEWAY_MODES)}",
-            )
+        _check_choice(owner, "default_nat_gateways", self.default_nat_gateways, NAT_GATEWAY_MODES)
         if not isinstance(self.default_vpc_endpoints, bool):
             raise _fail(
                 owner, "default_vpc_endpoints", self.default_vpc_endpoints, "must be a bool"
@@ -241,12 +270,30 @@ class ServiceConfig:
         default_task_cpu: default of ``TaskCpu`` (CPU units). Default 256.
         default_task_memory: default of ``TaskMemory`` (MiB); must suit ``default_task_cpu``.
             Default 512.
+        default_cpu_architecture: default of ``CpuArchitecture`` (``X86_64`` or ``ARM64``).
+            Default ``X86_64``: most images are built for it.
+        default_capacity_provider: default of ``CapacityProvider`` (``FARGATE`` or
+            ``FARGATE_SPOT``). Default ``FARGATE``: Spot tasks may be stopped at any time.
         default_desired_count: default of ``DesiredCount``. Default 2 (one task per AZ).
         default_min_capacity, default_max_capacity: defaults of ``MinCapacity`` and
             ``MaxCapacity`` (autoscaling bounds). Default 2 and 4.
         default_cpu_target: default of ``CpuTargetUtilization`` (percent). Default 70.
+        default_health_check_grace_period_seconds: default of
+            ``HealthCheckGracePeriodSeconds``. Default 60.
+        default_load_balancer_type: default of ``LoadBalancerType`` (``application`` or
+            ``network``). Default ``application``.
+        default_allowed_ingress_cidr: default of ``AllowedIngressCidr``, an IPv4 CIDR block.
+            Default ``0.0.0.0/0`` (everyone: the load balancer is internet-facing).
+        default_deletion_protection: default of ``DeletionProtection``. Default True.
+        default_deregistration_delay_seconds: default of ``DeregistrationDelaySeconds``
+            (0-3600). Default 30.
+        default_enable_execute_command: default of ``EnableExecuteCommand`` (ECS Exec). Default
+            False: with it on, the container's root file system is writable.
         default_log_retention_days: default of ``LogRetentionDays``. Default 365.
-        tls_policy: the load balancer's TLS policy when a certificate is given.
+        tls_policy: the load balancer's TLS policy when a certificate is given. Default
+            ``ELBSecurityPolicy-TLS13-1-2-Res-2021-06`` (TLS 1.3, and 1.2 with forward secrecy).
+
+    ``CertificateArn`` has no default here: it is empty, which means "no certificate".
     """
 
     container_name: str = "app"
@@ -254,15 +301,37 @@ class ServiceConfig:
     default_health_check_path: str = "/"
     default_task_cpu: int = 256
     default_task_memory: int = 512
+    default_cpu_architecture: str = X86_64
+    default_capacity_provider: str = FARGATE
     default_desired_count: int = 2
     default_min_capacity: int = 2
     default_max_capacity: int = 4
     default_cpu_target: int = 70
+    default_health_check_grace_period_seconds: int = 60
+    default_load_balancer_type: str = APPLICATION_LOAD_BALANCER
+    default_allowed_ingress_cidr: str = "0.0.0.0/0"
+    default_deletion_protection: bool = True
+    default_deregistration_delay_seconds: int = 30
+    default_enable_execute_command: bool = False
     default_log_retention_days: int = 365
     tls_policy: str = DEFAULT_TLS_POLICY
 
     def __post_init__(self) -> None:
         owner = type(self).__name__
+        self._validate_container(owner)
+        self._validate_task_size(owner)
+        self._validate_scaling(owner)
+        self._validate_load_balancer(owner)
+        if not isinstance(self.default_enable_execute_command, bool):
+            raise _fail(
+                owner,
+                "default_enable_execute_command",
+                self.default_enable_execute_command,
+                "must be a bool",
+            )
+        _check_retention(owner, "default_log_retention_days", self.default_log_retention_days)
+
+    def _validate_container(self, owner: str) -> None:
         if not isinstance(self.container_name, str) or not _CONTAINER_NAME.match(
             self.container_name
         ):
@@ -288,6 +357,8 @@ class ServiceConfig:
                 self.default_health_check_path,
                 "must be a URL path starting with /",
             )
+
+    def _validate_task_size(self, owner: str) -> None:
         if not _is_int(self.default_task_cpu) or self.default_task_cpu not in FARGATE_TASK_SIZES:
             raise _fail(
                 owner,
@@ -308,6 +379,14 @@ class ServiceConfig:
                 f"{sizes[1] - sizes[0] if len(sizes) > 1 else 0}) with "
                 f"default_task_cpu={self.default_task_cpu}",
             )
+        _check_choice(
+            owner, "default_cpu_architecture", self.default_cpu_architecture, CPU_ARCHITECTURES
+        )
+
+    def _validate_scaling(self, owner: str) -> None:
+        _check_choice(
+            owner, "default_capacity_provider", self.default_capacity_provider, CAPACITY_PROVIDERS
+        )
         for name in ("default_desired_count", "default_min_capacity", "default_max_capacity"):
             value = getattr(self, name)
             if not _is_int(value) or not 0 <= value <= MAX_TASKS:
@@ -321,7 +400,37 @@ class ServiceConfig:
             )
         if not _is_int(self.default_cpu_target) or not 10 <= self.default_cpu_target <= 90:
             raise _fail(owner, "default_cpu_target", self.default_cpu_target, "must be 10-90")
-        _check_retention(owner, "default_log_retention_days", self.default_log_retention_days)
+        _check_seconds(
+            owner,
+            "default_health_check_grace_period_seconds",
+            self.default_health_check_grace_period_seconds,
+            MAX_HEALTH_CHECK_GRACE_PERIOD_SECONDS,
+        )
+
+    def _validate_load_balancer(self, owner: str) -> None:
+        _check_choice(
+            owner,
+            "default_load_balancer_type",
+            self.default_load_balancer_type,
+            LOAD_BALANCER_TYPES,
+        )
+        cidr = self.default_allowed_ingress_cidr
+        net = _network(owner, "default_allowed_ingress_cidr", cidr, 0, 32)
+        if str(net) != cidr:  # "10.0.0.0/255.0.0.0" is valid to ipaddress, not to the template
+            raise _fail(owner, "default_allowed_ingress_cidr", cidr, f"write it as {net}")
+        if not isinstance(self.default_deletion_protection, bool):
+            raise _fail(
+                owner,
+                "default_deletion_protection",
+                self.default_deletion_protection,
+                "must be a bool",
+            )
+        _check_seconds(
+            owner,
+            "default_deregistration_delay_seconds",
+            self.default_deregistration_delay_seconds,
+            MAX_DEREGISTRATION_DELAY_SECONDS,
+        )
         if not isinstance(self.tls_policy, str) or not self.tls_policy.startswith(
             "ELBSecurityPolicy-TLS13-"
         ):

@@ -1,0 +1,156 @@
+"""The service layer, ``service.yaml``: a Fargate service in private subnets behind a public load
+balancer. It deploys into any VPC: the network layer's, or an existing one.
+
+Resources: an ECS cluster (Container Insights, FARGATE and FARGATE_SPOT capacity providers), a
+task definition with one container from a private ECR image (read-only root file system with a
+writable ``/tmp``), the service (no public IP, circuit breaker with rollback), a retained log
+group, execution and task roles written with awacs, security groups for the load balancer and the
+tasks, an internet-facing load balancer (application or network) with its target group and
+listeners, an encrypted S3 bucket for its access logs, and CPU target-tracking autoscaling.
+
+Parameters: ``VpcId``, ``PublicSubnetIds``, ``PrivateSubnetIds``, ``ContainerImage``,
+``ContainerPort``, ``HealthCheckPath``, ``TaskCpu``, ``TaskMemory``, ``CpuArchitecture``,
+``CapacityProvider``, ``DesiredCount``, ``MinCapacity``, ``MaxCapacity``,
+``CpuTargetUtilization``, ``HealthCheckGracePeriodSeconds``, ``LoadBalancerType``,
+``CertificateArn``, ``AllowedIngressCidr``, ``DeletionProtection``,
+``DeregistrationDelaySeconds``, ``EnableExecuteCommand``, ``LogRetentionDays``. One rule per CPU
+size rejects a memory size Fargate does not offer with it.
+
+Outputs (exported as ``<stack name>-<output>``): ``ServiceUrl``, ``LoadBalancerDnsName``,
+``ClusterName``, ``ServiceName``, ``TaskSecurityGroupId``, ``LogGroupName``.
+
+The load balancer, its target group and its main listener are one resource each whatever the
+load balancer type and certificate, with their properties switched by conditions: the service can
+always depend on "the listener", and there is no conditional ``DependsOn``.
+
+Where each part is built: :mod:`.names` (every logical ID, parameter, condition and output key,
+console group), :mod:`.parameters` (one function per console group, and the task size rules),
+:mod:`.conditions`, :mod:`.containers` (log group, container definition, task definition),
+:mod:`.roles`, :mod:`.security_groups`, :mod:`.access_logs` (bucket and its policy),
+:mod:`.load_balancer` (load balancer, target group, listeners), :mod:`.ecs_service` (cluster and
+service), :mod:`.scaling` and :mod:`.outputs`. :func:`service_template` threads what each returns.
+"""
+
+from __future__ import annotations
+
+from troposphere import Template
+
+from ..config import ServiceConfig
+from . import names
+from .access_logs import (
+    ACCESS_LOGS_BUCKET_SUPPRESSIONS,
+    BUCKET_POLICY_SUPPRESSIONS,
+    ELB_LOG_DELIVERY_ACCOUNTS,
+    LOG_PREFIX,
+    NEWER_REGIONS,
+    SERVICE_PRINCIPAL,
+    add_access_logs_bucket,
+    add_access_logs_bucket_policy,
+    add_log_delivery_accounts,
+)
+from .conditions import add_conditions
+from .containers import (
+    SCRATCH_VOLUME,
+    TASK_DEFINITION_SUPPRESSIONS,
+    add_log_group,
+    add_task_definition,
+    container_definition,
+)
+from .ecs_service import add_cluster, add_ecs_service
+from .load_balancer import (
+    HTTP_LISTENER_CHECKOV,
+    HTTP_PORT,
+    HTTPS_LISTENER_CHECKOV,
+    HTTPS_PORT,
+    LOAD_BALANCER_CHECKOV,
+    LOAD_BALANCER_SUPPRESSIONS,
+    add_listeners,
+    add_listeners_ready,
+    add_load_balancer,
+    add_target_group,
+)
+from .names import *  # noqa: F403 (re-exported: every name in names.__all__)
+from .outputs import add_outputs
+from .parameters import (
+    CERTIFICATE_PATTERN,
+    HEALTH_CHECK_PATH_PATTERN,
+    IMAGE_PATTERN,
+    INGRESS_CIDR_PATTERN,
+    add_parameters,
+    add_task_size_rules,
+)
+from .roles import add_roles
+from .scaling import add_autoscaling
+from .security_groups import HTTP_INGRESS_CHECKOV, add_security_groups
+
+__all__ = [
+    *names.__all__,
+    "ACCESS_LOGS_BUCKET_SUPPRESSIONS",
+    "BUCKET_POLICY_SUPPRESSIONS",
+    "CERTIFICATE_PATTERN",
+    "ELB_LOG_DELIVERY_ACCOUNTS",
+    "HEALTH_CHECK_PATH_PATTERN",
+    "HTTPS_LISTENER_CHECKOV",
+    "HTTPS_PORT",
+    "HTTP_INGRESS_CHECKOV",
+    "HTTP_LISTENER_CHECKOV",
+    "HTTP_PORT",
+    "IMAGE_PATTERN",
+    "INGRESS_CIDR_PATTERN",
+    "LOAD_BALANCER_CHECKOV",
+    "LOAD_BALANCER_SUPPRESSIONS",
+    "LOG_PREFIX",
+    "NEWER_REGIONS",
+    "SCRATCH_VOLUME",
+    "SERVICE_PRINCIPAL",
+    "TASK_DEFINITION_SUPPRESSIONS",
+    "service_template",
+]
+
+
+def service_template(config: ServiceConfig | None = None) -> Template:
+    """Build the service layer. Pure: the same config always gives the same template."""
+    config = config or ServiceConfig()
+    t = Template(
+        Description=(
+            "Fargate service without public IPs in private subnets, behind an internet-facing "
+            "load balancer in public subnets"
+        )
+    )
+    add_parameters(t, config)
+    add_task_size_rules(t)
+    add_conditions(t)
+    add_log_delivery_accounts(t)
+
+    cluster = add_cluster(t)
+    log_group = add_log_group(t)
+    roles = add_roles(t, log_group)
+    task_definition = add_task_definition(t, roles, [container_definition(config, log_group)])
+    security_groups = add_security_groups(t)
+    access_logs_bucket = add_access_logs_bucket(t)
+    access_logs_bucket_policy = add_access_logs_bucket_policy(t, access_logs_bucket)
+    load_balancer = add_load_balancer(
+        t, security_groups.load_balancer, access_logs_bucket, access_logs_bucket_policy
+    )
+    target_group = add_target_group(t)
+    listeners = add_listeners(t, config, load_balancer, target_group)
+    listeners_ready = add_listeners_ready(t, listeners)
+    service = add_ecs_service(
+        t,
+        config,
+        cluster=cluster,
+        task_definition=task_definition,
+        security_group=security_groups.tasks,
+        target_group=target_group,
+        listeners_ready=listeners_ready,
+    )
+    add_autoscaling(t, cluster, service)
+    add_outputs(
+        t,
+        load_balancer=load_balancer,
+        cluster=cluster,
+        service=service,
+        task_security_group=security_groups.tasks,
+        log_group=log_group,
+    )
+    return t

@@ -1,0 +1,242 @@
+"""Where the load balancer's access logs go: an encrypted, private, versioned S3 bucket that
+expires them after ``LogRetentionDays``, its policy (TLS only; log delivery by Elastic Load
+Balancing for an application load balancer, by CloudWatch Logs' delivery service for a network
+one), and the mapping of the regional Elastic Load Balancing accounts that policy names."""
+
+from __future__ import annotations
+
+from awacs import s3 as awacs_s3
+from awacs.aws import (
+    Allow,
+    ArnLike,
+    Bool,
+    Deny,
+    PolicyDocument,
+    Principal,
+    Statement,
+    StringEquals,
+)
+from awacs.aws import Condition as PolicyCondition
+from troposphere import AccountId, FindInMap, GetAtt, If, Ref, Region, Sub, Template, s3
+
+from ..blocks import name_tag, suppress
+from .names import (
+    ACCESS_LOGS_BUCKET,
+    ACCESS_LOGS_BUCKET_POLICY,
+    ELB_ACCOUNTS,
+    ELB_LOGS_FROM_SERVICE_PRINCIPAL,
+    LOG_RETENTION_DAYS_PARAMETER,
+)
+
+LOG_PREFIX = "AWSLogs"  # access logs land under <bucket>/AWSLogs/<account>/...
+
+# Regions opened before August 2022 deliver load balancer access logs from a regional Elastic
+# Load Balancing account; newer regions use the service principal
+# logdelivery.elasticloadbalancing.amazonaws.com. (Elastic Load Balancing User Guide, "Enable
+# access logs": bucket policy.) Every region is in the mapping, newer ones with SERVICE_PRINCIPAL:
+# CloudFormation may evaluate Fn::FindInMap even in the branch of an Fn::If it does not take, so
+# a lookup must never miss. A region opened after this list fails at that lookup, by name.
+SERVICE_PRINCIPAL = "service-principal"
+NEWER_REGIONS: tuple[str, ...] = (
+    "ap-east-2",
+    "ap-south-2",
+    "ap-southeast-4",
+    "ap-southeast-5",
+    "ap-southeast-6",
+    "ap-southeast-7",
+    "ca-west-1",
+    "eu-central-2",
+    "eu-south-2",
+    "il-central-1",
+    "me-central-1",
+    "mx-central-1",
+)
+ELB_LOG_DELIVERY_ACCOUNTS: dict[str, str] = {
+    "af-south-1": "098369216593",
+    "ap-east-1": "754344448648",
+    "ap-northeast-1": "582318560864",
+    "ap-northeast-2": "600734575887",
+    "ap-northeast-3": "383597477331",
+    "ap-south-1": "718504428378",
+    "ap-southeast-1": "114774131450",
+    "ap-southeast-2": "783225319266",
+    "ap-southeast-3": "589379963580",
+    "ca-central-1": "985666609251",
+    "cn-north-1": "638102146993",
+    "cn-northwest-1": "037604701340",
+    "eu-central-1": "054676820928",
+    "eu-north-1": "897822967062",
+    "eu-south-1": "635631232127",
+    "eu-west-1": "156460612806",
+    "eu-west-2": "652711504416",
+    "eu-west-3": "009996457667",
+    "me-south-1": "076674570225",
+    "sa-east-1": "507241528517",
+    "us-east-1": "127311923021",
+    "us-east-2": "033677994240",
+    "us-gov-east-1": "190560391635",
+    "us-gov-west-1": "048591011584",
+    "us-west-1": "027434742980",
+    "us-west-2": "797873946194",
+}
+
+# --- Policy rules that do not apply, and why (resource metadata) ------------------------------
+ACCESS_LOGS_BUCKET_SUPPRESSIONS = {
+    "s3_bucket_default_encryption_kms_check": (
+        "load balancers write access logs only to buckets encrypted with SSE-S3"
+    ),
+    "s3_bucket_logging_enabled_check": (
+        "this bucket holds access logs; logging its own access would need another bucket "
+        "without end"
+    ),
+    "s3_bucket_object_lock_enabled_check": (
+        "access logs expire after LogRetentionDays by lifecycle; Object Lock would keep them"
+    ),
+    "s3_event_notifications_enabled_check": "nothing consumes access-log object events",
+}
+BUCKET_POLICY_SUPPRESSIONS = {
+    "s3_bucket_policy_ssl_requests_only_check": (
+        "the policy denies every s3 action on the bucket and its objects when "
+        "aws:SecureTransport is false; the rule only parses object ARNs written with Fn::Join, "
+        "which cfn-lint (I1022) asks to write with Fn::Sub"
+    ),
+}
+
+
+def add_log_delivery_accounts(t: Template) -> dict[str, dict[str, str]]:
+    """Add the mapping of every region to its Elastic Load Balancing account (or
+    SERVICE_PRINCIPAL); return it."""
+    accounts = {**ELB_LOG_DELIVERY_ACCOUNTS, **dict.fromkeys(NEWER_REGIONS, SERVICE_PRINCIPAL)}
+    mapping = {region: {"AccountId": account} for region, account in sorted(accounts.items())}
+    t.add_mapping(ELB_ACCOUNTS, mapping)
+    return mapping
+
+
+def add_access_logs_bucket(t: Template) -> s3.Bucket:
+    bucket = t.add_resource(
+        s3.Bucket(
+            ACCESS_LOGS_BUCKET,
+            DeletionPolicy="Retain",
+            UpdateReplacePolicy="Retain",
+            # Load balancers write access logs only with SSE-S3 (ALB) encryption.
+            BucketEncryption=s3.BucketEncryption(
+                ServerSideEncryptionConfiguration=[
+                    s3.ServerSideEncryptionRule(
+                        ServerSideEncryptionByDefault=s3.ServerSideEncryptionByDefault(
+                            SSEAlgorithm="AES256"
+                        )
+                    )
+                ]
+            ),
+            PublicAccessBlockConfiguration=s3.PublicAccessBlockConfiguration(
+                BlockPublicAcls=True,
+                BlockPublicPolicy=True,
+                IgnorePublicAcls=True,
+                RestrictPublicBuckets=True,
+            ),
+            OwnershipControls=s3.OwnershipControls(
+                Rules=[s3.OwnershipControlsRule(ObjectOwnership="BucketOwnerEnforced")]
+            ),
+            VersioningConfiguration=s3.VersioningConfiguration(Status="Enabled"),
+            LifecycleConfiguration=s3.LifecycleConfiguration(
+                Rules=[
+                    s3.LifecycleRule(
+                        Id="ExpireAccessLogs",
+                        Status="Enabled",
+                        ExpirationInDays=Ref(LOG_RETENTION_DAYS_PARAMETER),
+                        NoncurrentVersionExpiration=s3.NoncurrentVersionExpiration(
+                            NoncurrentDays=1
+                        ),
+                        AbortIncompleteMultipartUpload=s3.AbortIncompleteMultipartUpload(
+                            DaysAfterInitiation=1
+                        ),
+                    )
+                ]
+            ),
+            Tags=name_tag("access-logs"),
+        )
+    )
+    return suppress(
+        bucket,
+        guard=ACCESS_LOGS_BUCKET_SUPPRESSIONS,
+        checkov={"CKV_AWS_18": ACCESS_LOGS_BUCKET_SUPPRESSIONS["s3_bucket_logging_enabled_check"]},
+    )
+
+
+def add_access_logs_bucket_policy(t: Template, bucket: s3.Bucket) -> s3.BucketPolicy:
+    policy = t.add_resource(
+        s3.BucketPolicy(
+            ACCESS_LOGS_BUCKET_POLICY,
+            Bucket=Ref(bucket),
+            PolicyDocument=_access_logs_bucket_policy(bucket),
+        )
+    )
+    return suppress(policy, guard=BUCKET_POLICY_SUPPRESSIONS)
+
+
+def _access_logs_bucket_policy(bucket: s3.Bucket) -> PolicyDocument:
+    bucket_arn = GetAtt(bucket, "Arn")
+    log_objects = Sub(f"${{{bucket.title}.Arn}}/{LOG_PREFIX}/${{AWS::AccountId}}/*")
+    # Network load balancers deliver through CloudWatch Logs' delivery service.
+    log_delivery_source = Sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:*")
+    elb_principal = If(
+        ELB_LOGS_FROM_SERVICE_PRINCIPAL,
+        {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"},
+        {
+            "AWS": Sub(
+                "arn:${AWS::Partition}:iam::${ElbAccount}:root",
+                ElbAccount=FindInMap(ELB_ACCOUNTS, Region, "AccountId"),
+            )
+        },
+    )
+    return PolicyDocument(
+        Version="2012-10-17",
+        Statement=[
+            Statement(
+                Sid="DenyInsecureTransport",
+                Effect=Deny,
+                Principal=Principal("*"),
+                Action=[awacs_s3.Action("*")],
+                Resource=[bucket_arn, Sub(f"${{{bucket.title}.Arn}}/*")],
+                Condition=PolicyCondition(Bool("aws:SecureTransport", "false")),
+            ),
+            Statement(
+                Sid="ApplicationLoadBalancerLogDelivery",
+                Effect=Allow,
+                Principal=elb_principal,
+                Action=[awacs_s3.PutObject],
+                Resource=[log_objects],
+            ),
+            Statement(
+                Sid="NetworkLoadBalancerLogDelivery",
+                Effect=Allow,
+                Principal=Principal("Service", "delivery.logs.amazonaws.com"),
+                Action=[awacs_s3.PutObject],
+                Resource=[log_objects],
+                Condition=PolicyCondition(
+                    [
+                        StringEquals(
+                            {
+                                "s3:x-amz-acl": "bucket-owner-full-control",
+                                "aws:SourceAccount": AccountId,
+                            }
+                        ),
+                        ArnLike("aws:SourceArn", log_delivery_source),
+                    ]
+                ),
+            ),
+            Statement(
+                Sid="NetworkLoadBalancerLogDeliveryAclCheck",
+                Effect=Allow,
+                Principal=Principal("Service", "delivery.logs.amazonaws.com"),
+                Action=[awacs_s3.GetBucketAcl],
+                Resource=[bucket_arn],
+                Condition=PolicyCondition(
+                    [
+                        StringEquals("aws:SourceAccount", AccountId),
+                        ArnLike("aws:SourceArn", log_delivery_source),
+                    ]
+                ),
+            ),
+        ],
+    )

@@ -1,0 +1,197 @@
+"""The internet-facing load balancer (application or network), its target group, its listeners
+(one per port) and ``ListenersReady``, the one unconditional thing the service waits for. The load
+balancer and the target group are one resource each whatever the type and certificate, their
+properties switched by conditions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from troposphere import If, Ref, Template, cloudformation, ec2, s3
+from troposphere import elasticloadbalancingv2 as elb
+
+from ..blocks import TRUE, name_tag, suppress
+from ..config import ServiceConfig
+from .names import (
+    CERTIFICATE_ARN,
+    CONTAINER_PORT,
+    DELETION_PROTECTION,
+    DEREGISTRATION_DELAY,
+    HAS_CERTIFICATE,
+    HEALTH_CHECK_PATH,
+    HTTP_LISTENER,
+    HTTP_LISTENER_PORT_OPEN,
+    HTTPS_LISTENER,
+    IS_APPLICATION,
+    LISTENERS_READY,
+    LOAD_BALANCER,
+    LOAD_BALANCER_TYPE,
+    PUBLIC_SUBNET_IDS,
+    TARGET_GROUP,
+    VPC_ID,
+)
+
+HTTP_PORT = 80
+HTTPS_PORT = 443
+
+# --- Policy rules that do not apply, and why (resource metadata) ------------------------------
+LOAD_BALANCER_SUPPRESSIONS = {
+    "elbv2_deletion_protection_enabled_check": (
+        "deletion protection is the DeletionProtection parameter, true by default; guard cannot "
+        "read parameter values"
+    ),
+}
+LOAD_BALANCER_CHECKOV = {
+    "CKV_AWS_91": "access logs are on for both types; checkov cannot read attributes in an Fn::If",
+    "CKV_AWS_131": (
+        "an application load balancer drops invalid header fields; checkov cannot read "
+        "attributes in an Fn::If (a network load balancer has no such attribute)"
+    ),
+}
+HTTP_LISTENER_CHECKOV = {
+    "CKV_AWS_2": (
+        "port 80 serves plain HTTP only when no certificate is given (CertificateArn empty); "
+        "with one it only redirects to HTTPS"
+    ),
+    "CKV_AWS_103": "as CKV_AWS_2: without a certificate there is no TLS to configure",
+}
+HTTPS_LISTENER_CHECKOV = {
+    "CKV_AWS_2": "the protocol is HTTPS (or TLS on a network load balancer), set by an Fn::If",
+    "CKV_AWS_103": "the policy is ELBSecurityPolicy-TLS13-1-2-Res-2021-06 (TLS 1.2 and 1.3)",
+}
+
+
+def add_load_balancer(
+    t: Template,
+    security_group: ec2.SecurityGroup,
+    access_logs_bucket: s3.Bucket,
+    access_logs_bucket_policy: s3.BucketPolicy,
+) -> elb.LoadBalancer:
+    common_attributes = [
+        elb.LoadBalancerAttributes(
+            Key="deletion_protection.enabled", Value=Ref(DELETION_PROTECTION)
+        ),
+        elb.LoadBalancerAttributes(Key="access_logs.s3.enabled", Value=TRUE),
+        elb.LoadBalancerAttributes(Key="access_logs.s3.bucket", Value=Ref(access_logs_bucket)),
+    ]
+    application_attributes = [
+        elb.LoadBalancerAttributes(
+            Key="routing.http.drop_invalid_header_fields.enabled", Value=TRUE
+        ),
+        elb.LoadBalancerAttributes(Key="routing.http.desync_mitigation_mode", Value="defensive"),
+    ]
+    network_attributes = [
+        elb.LoadBalancerAttributes(Key="load_balancing.cross_zone.enabled", Value=TRUE),
+    ]
+    load_balancer = t.add_resource(
+        elb.LoadBalancer(
+            LOAD_BALANCER,
+            # The bucket must admit log delivery before the load balancer turns access logs on.
+            DependsOn=[access_logs_bucket_policy.title],
+            Type=Ref(LOAD_BALANCER_TYPE),
+            Scheme="internet-facing",
+            Subnets=Ref(PUBLIC_SUBNET_IDS),
+            SecurityGroups=[Ref(security_group)],
+            LoadBalancerAttributes=If(
+                IS_APPLICATION,
+                common_attributes + application_attributes,
+                common_attributes + network_attributes,
+            ),
+            Tags=name_tag("load-balancer"),
+        )
+    )
+    return suppress(load_balancer, guard=LOAD_BALANCER_SUPPRESSIONS, checkov=LOAD_BALANCER_CHECKOV)
+
+
+def add_target_group(t: Template) -> elb.TargetGroup:
+    return t.add_resource(
+        elb.TargetGroup(
+            TARGET_GROUP,
+            VpcId=Ref(VPC_ID),
+            TargetType="ip",
+            Port=Ref(CONTAINER_PORT),
+            Protocol=If(IS_APPLICATION, "HTTP", "TCP"),
+            # Both types check health over HTTP, so a task that accepts TCP but fails its
+            # health endpoint is taken out of service behind an NLB too.
+            HealthCheckProtocol="HTTP",
+            HealthCheckPath=Ref(HEALTH_CHECK_PATH),
+            HealthCheckIntervalSeconds=10,
+            HealthyThresholdCount=2,
+            UnhealthyThresholdCount=3,
+            Matcher=elb.Matcher(HttpCode="200-399"),
+            TargetGroupAttributes=[
+                elb.TargetGroupAttribute(
+                    Key="deregistration_delay.timeout_seconds", Value=Ref(DEREGISTRATION_DELAY)
+                )
+            ],
+            Tags=name_tag("tasks"),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Listeners:
+    http: elb.Listener  # port 80, only when HTTP_LISTENER_PORT_OPEN
+    https: elb.Listener  # port 443, only with a certificate
+
+
+def add_listeners(
+    t: Template,
+    config: ServiceConfig,
+    load_balancer: elb.LoadBalancer,
+    target_group: elb.TargetGroup,
+) -> Listeners:
+    # One listener per port, so adding or removing a certificate creates or deletes a listener
+    # instead of moving one onto a port another still holds.
+    forward = elb.Action(Type="forward", TargetGroupArn=Ref(target_group))
+    http = t.add_resource(
+        elb.Listener(
+            HTTP_LISTENER,
+            Condition=HTTP_LISTENER_PORT_OPEN,
+            LoadBalancerArn=Ref(load_balancer),
+            Port=HTTP_PORT,
+            Protocol=If(IS_APPLICATION, "HTTP", "TCP"),
+            DefaultActions=[
+                If(
+                    HAS_CERTIFICATE,
+                    elb.Action(
+                        Type="redirect",
+                        RedirectConfig=elb.RedirectConfig(
+                            Protocol="HTTPS", Port=str(HTTPS_PORT), StatusCode="HTTP_301"
+                        ),
+                    ),
+                    forward,
+                )
+            ],
+        )
+    )
+    https = t.add_resource(
+        elb.Listener(
+            HTTPS_LISTENER,
+            Condition=HAS_CERTIFICATE,
+            LoadBalancerArn=Ref(load_balancer),
+            Port=HTTPS_PORT,
+            Protocol=If(IS_APPLICATION, "HTTPS", "TLS"),
+            Certificates=[elb.Certificate(CertificateArn=Ref(CERTIFICATE_ARN))],
+            SslPolicy=config.tls_policy,
+            DefaultActions=[forward],
+        )
+    )
+    return Listeners(
+        http=suppress(http, checkov=HTTP_LISTENER_CHECKOV),
+        https=suppress(https, checkov=HTTPS_LISTENER_CHECKOV),
+    )
+
+
+def add_listeners_ready(t: Template, listeners: Listeners) -> cloudformation.WaitConditionHandle:
+    # DependsOn cannot name a conditional resource; a wait condition handle that refers to
+    # whichever listeners exist gives the service one unconditional thing to wait for.
+    return t.add_resource(
+        cloudformation.WaitConditionHandle(
+            LISTENERS_READY,
+            Metadata={
+                listener.title: If(listener.Condition, Ref(listener), "")
+                for listener in (listeners.http, listeners.https)
+            },
+        )
+    )

@@ -1,0 +1,160 @@
+"""The service layer's names: its logical IDs, parameter keys, condition and rule names, mapping
+and output keys, and its console groups. They are a contract (stacks, the root template, users'
+imports and policies refer to them): each is written here once and referred to everywhere else.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ACCESS_LOGS_BUCKET",
+    "ACCESS_LOGS_BUCKET_POLICY",
+    "ALLOWED_INGRESS_CIDR",
+    "CAPACITY_PROVIDER",
+    "CERTIFICATE_ARN",
+    "CLUSTER",
+    "CONTAINER_IMAGE",
+    "CONTAINER_PORT",
+    "CPU_ARCHITECTURE",
+    "CPU_SCALING_POLICY",
+    "CPU_TARGET_UTILIZATION",
+    "DELETION_PROTECTION",
+    "DEREGISTRATION_DELAY",
+    "DESIRED_COUNT",
+    "ELB_ACCOUNTS",
+    "ELB_LOGS_FROM_SERVICE_PRINCIPAL",
+    "ENABLE_EXECUTE_COMMAND",
+    "EXECUTE_COMMAND_ENABLED",
+    "EXECUTE_COMMAND_POLICY",
+    "EXECUTION_ROLE",
+    "FILENAME",
+    "FORCE_DEPLOYMENT_ON_CHANGE",
+    "GROUP_CONTAINER",
+    "GROUP_LOAD_BALANCER",
+    "GROUP_NETWORK",
+    "GROUP_OPERATIONS",
+    "GROUP_SCALING",
+    "HAS_CERTIFICATE",
+    "HEALTH_CHECK_GRACE_PERIOD",
+    "HEALTH_CHECK_PATH",
+    "HTTPS_LISTENER",
+    "HTTP_LISTENER",
+    "HTTP_LISTENER_PORT_OPEN",
+    "IS_APPLICATION",
+    "IS_CHINA",
+    "LAYER",
+    "LISTENERS_READY",
+    "LOAD_BALANCER",
+    "LOAD_BALANCER_EGRESS_TO_TASKS",
+    "LOAD_BALANCER_HTTPS_INGRESS",
+    "LOAD_BALANCER_HTTP_INGRESS",
+    "LOAD_BALANCER_SECURITY_GROUP",
+    "LOAD_BALANCER_TYPE",
+    "LOG_GROUP",
+    "LOG_RETENTION_DAYS_PARAMETER",
+    "MAX_CAPACITY",
+    "MIN_CAPACITY",
+    "OUTPUT_CLUSTER_NAME",
+    "OUTPUT_LOAD_BALANCER_DNS_NAME",
+    "OUTPUT_LOG_GROUP_NAME",
+    "OUTPUT_SERVICE_NAME",
+    "OUTPUT_SERVICE_URL",
+    "OUTPUT_TASK_SECURITY_GROUP_ID",
+    "PRIVATE_SUBNET_IDS",
+    "PUBLIC_SUBNET_IDS",
+    "SCALABLE_TARGET",
+    "SERVICE",
+    "TARGET_GROUP",
+    "TASK_CPU",
+    "TASK_DEFINITION",
+    "TASK_MEMORY",
+    "TASK_ROLE",
+    "TASK_SECURITY_GROUP",
+    "VPC_ID",
+    "rule_task_size",
+]
+
+# --- The template -----------------------------------------------------------------------------
+LAYER = "service"
+FILENAME = "service.yaml"
+
+# --- Parameters -------------------------------------------------------------------------------
+VPC_ID = "VpcId"
+PUBLIC_SUBNET_IDS = "PublicSubnetIds"
+PRIVATE_SUBNET_IDS = "PrivateSubnetIds"
+CONTAINER_IMAGE = "ContainerImage"
+CONTAINER_PORT = "ContainerPort"
+HEALTH_CHECK_PATH = "HealthCheckPath"
+TASK_CPU = "TaskCpu"
+TASK_MEMORY = "TaskMemory"
+CPU_ARCHITECTURE = "CpuArchitecture"
+CAPACITY_PROVIDER = "CapacityProvider"
+DESIRED_COUNT = "DesiredCount"
+MIN_CAPACITY = "MinCapacity"
+MAX_CAPACITY = "MaxCapacity"
+CPU_TARGET_UTILIZATION = "CpuTargetUtilization"
+HEALTH_CHECK_GRACE_PERIOD = "HealthCheckGracePeriodSeconds"
+LOAD_BALANCER_TYPE = "LoadBalancerType"
+CERTIFICATE_ARN = "CertificateArn"
+ALLOWED_INGRESS_CIDR = "AllowedIngressCidr"
+DELETION_PROTECTION = "DeletionProtection"
+DEREGISTRATION_DELAY = "DeregistrationDelaySeconds"
+ENABLE_EXECUTE_COMMAND = "EnableExecuteCommand"
+LOG_RETENTION_DAYS_PARAMETER = "LogRetentionDays"
+
+# Parameters a live service can take a new value of only with a forced new deployment.
+FORCE_DEPLOYMENT_ON_CHANGE: tuple[str, ...] = (CAPACITY_PROVIDER,)
+
+# --- Conditions -------------------------------------------------------------------------------
+IS_APPLICATION = "IsApplicationLoadBalancer"
+HAS_CERTIFICATE = "HasCertificate"
+HTTP_LISTENER_PORT_OPEN = "HttpPortOpen"
+EXECUTE_COMMAND_ENABLED = "ExecuteCommandEnabled"
+IS_CHINA = "IsChinaPartition"
+ELB_LOGS_FROM_SERVICE_PRINCIPAL = "ElbLogDeliveryByServicePrincipal"
+
+
+# --- Rules ------------------------------------------------------------------------------------
+def rule_task_size(cpu: int) -> str:
+    return f"FargateMemoryFor{cpu}Cpu"
+
+
+# --- Mappings ---------------------------------------------------------------------------------
+ELB_ACCOUNTS = "ElbLogDeliveryAccounts"
+
+# --- Resources --------------------------------------------------------------------------------
+CLUSTER = "Cluster"
+LOG_GROUP = "LogGroup"
+EXECUTION_ROLE = "TaskExecutionRole"
+TASK_ROLE = "TaskRole"
+EXECUTE_COMMAND_POLICY = "EcsExec"  # inline policy of the task role
+TASK_DEFINITION = "TaskDefinition"
+LOAD_BALANCER_SECURITY_GROUP = "LoadBalancerSecurityGroup"
+LOAD_BALANCER_HTTP_INGRESS = "LoadBalancerHttpIngress"
+LOAD_BALANCER_HTTPS_INGRESS = "LoadBalancerHttpsIngress"
+LOAD_BALANCER_EGRESS_TO_TASKS = "LoadBalancerEgressToTasks"
+TASK_SECURITY_GROUP = "TaskSecurityGroup"
+ACCESS_LOGS_BUCKET = "AccessLogsBucket"
+ACCESS_LOGS_BUCKET_POLICY = "AccessLogsBucketPolicy"
+LOAD_BALANCER = "LoadBalancer"
+TARGET_GROUP = "TargetGroup"
+HTTP_LISTENER = "HttpListener"
+HTTPS_LISTENER = "HttpsListener"
+LISTENERS_READY = "ListenersReady"
+SERVICE = "Service"
+SCALABLE_TARGET = "ScalableTarget"
+CPU_SCALING_POLICY = "CpuScalingPolicy"
+
+# --- Outputs ----------------------------------------------------------------------------------
+OUTPUT_SERVICE_URL = "ServiceUrl"
+OUTPUT_LOAD_BALANCER_DNS_NAME = "LoadBalancerDnsName"
+OUTPUT_CLUSTER_NAME = "ClusterName"
+OUTPUT_SERVICE_NAME = "ServiceName"
+OUTPUT_TASK_SECURITY_GROUP_ID = "TaskSecurityGroupId"
+OUTPUT_LOG_GROUP_NAME = "LogGroupName"
+
+# --- Console groups ---------------------------------------------------------------------------
+GROUP_NETWORK = "Network (where the service runs)"
+GROUP_CONTAINER = "Container"
+GROUP_SCALING = "Capacity and scaling"
+GROUP_LOAD_BALANCER = "Load balancer"
+GROUP_OPERATIONS = "Operations"

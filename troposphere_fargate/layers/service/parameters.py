@@ -1,0 +1,431 @@
+"""The service layer's parameters, one function per console group in the order the console shows
+them, and the rules that reject a combination of their values Fargate does not offer.
+
+Every default comes from :class:`~troposphere_fargate.layers.config.ServiceConfig`; every choice
+from the tuples in :mod:`troposphere_fargate.layers.config`.
+"""
+
+from __future__ import annotations
+
+from troposphere import Equals, Parameter, Ref, Template
+
+from ..blocks import add_parameter, add_switch_parameter
+from ..config import (
+    CAPACITY_PROVIDERS,
+    CPU_ARCHITECTURES,
+    FARGATE_TASK_SIZES,
+    LOAD_BALANCER_TYPES,
+    LOG_RETENTION_DAYS,
+    MAX_DEREGISTRATION_DELAY_SECONDS,
+    MAX_HEALTH_CHECK_GRACE_PERIOD_SECONDS,
+    MAX_TASKS,
+    ServiceConfig,
+)
+from .names import (
+    ALLOWED_INGRESS_CIDR,
+    CAPACITY_PROVIDER,
+    CERTIFICATE_ARN,
+    CONTAINER_IMAGE,
+    CONTAINER_PORT,
+    CPU_ARCHITECTURE,
+    CPU_TARGET_UTILIZATION,
+    DELETION_PROTECTION,
+    DEREGISTRATION_DELAY,
+    DESIRED_COUNT,
+    ENABLE_EXECUTE_COMMAND,
+    GROUP_CONTAINER,
+    GROUP_LOAD_BALANCER,
+    GROUP_NETWORK,
+    GROUP_OPERATIONS,
+    GROUP_SCALING,
+    HEALTH_CHECK_GRACE_PERIOD,
+    HEALTH_CHECK_PATH,
+    LOAD_BALANCER_TYPE,
+    LOG_RETENTION_DAYS_PARAMETER,
+    MAX_CAPACITY,
+    MIN_CAPACITY,
+    PRIVATE_SUBNET_IDS,
+    PUBLIC_SUBNET_IDS,
+    TASK_CPU,
+    TASK_MEMORY,
+    VPC_ID,
+    rule_task_size,
+)
+
+# A private ECR image: <account>.dkr.ecr.<region>.amazonaws.com[.cn]/<repository>, then a tag or a
+# digest. Repository names may have path segments ("team/app"); ECR's own naming rules apply.
+_REPOSITORY = r"(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*"
+IMAGE_PATTERN = (
+    r"^[0-9]{12}\.dkr\.ecr\.[a-z]{2}(?:-[a-z]+)+-[0-9]\.amazonaws\.com(?:\.cn)?/"
+    + _REPOSITORY
+    + r"(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$"
+)
+# An ACM certificate ARN in any partition and region, or empty for plain HTTP/TCP.
+CERTIFICATE_PATTERN = (
+    r"^$|^arn:aws(?:-cn|-us-gov)?:acm:[a-z]{2}(?:-[a-z]+)+-[0-9]:[0-9]{12}:certificate/"
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+)
+# The CertificateArn that means "no certificate": its default, and what the conditions test.
+NO_CERTIFICATE = ""
+# Any IPv4 CIDR, /0 included (the load balancer may be open to the whole internet).
+_OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
+INGRESS_CIDR_PATTERN = rf"^({_OCTET}\.){{3}}{_OCTET}/([0-9]|[12][0-9]|3[0-2])$"
+HEALTH_CHECK_PATH_PATTERN = r"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]{0,1023}$"
+_SUBNET_ID_PATTERN = r"^subnet-[0-9a-f]+$"
+
+
+def _one_of(choices: tuple[str, ...]) -> str:
+    """A ConstraintDescription for AllowedValues: "must be A or B"."""
+    return "must be " + " or ".join(choices)
+
+
+def add_parameters(t: Template, config: ServiceConfig) -> tuple[Parameter, ...]:
+    """Add every parameter, group by group in the console's order; return them in that order."""
+    return (
+        *add_network_parameters(t),
+        *add_container_parameters(t, config),
+        *add_scaling_parameters(t, config),
+        *add_load_balancer_parameters(t, config),
+        *add_operations_parameters(t, config),
+    )
+
+
+def add_network_parameters(t: Template) -> tuple[Parameter, ...]:
+    """Where the service runs: the VPC and its subnets (GROUP_NETWORK)."""
+    vpc = add_parameter(
+        t,
+        VPC_ID,
+        group=GROUP_NETWORK,
+        label="VPC",
+        description="VPC to run in: the network stack's VpcId output, or an existing VPC.",
+        Type="AWS::EC2::VPC::Id",
+        AllowedPattern=r"^vpc-[0-9a-f]+$",
+        ConstraintDescription="must be the ID of a VPC (vpc-...)",
+    )
+    public = add_parameter(
+        t,
+        PUBLIC_SUBNET_IDS,
+        group=GROUP_NETWORK,
+        label="Public subnets (load balancer)",
+        description=(
+            "Subnets with a route to an internet gateway, one per Availability Zone, for the "
+            "internet-facing load balancer."
+        ),
+        Type="List<AWS::EC2::Subnet::Id>",
+        AllowedPattern=_SUBNET_ID_PATTERN,
+        ConstraintDescription="must be subnet IDs (subnet-...)",
+    )
+    private = add_parameter(
+        t,
+        PRIVATE_SUBNET_IDS,
+        group=GROUP_NETWORK,
+        label="Private subnets (tasks)",
+        description=(
+            "Subnets without a route from the internet, one per Availability Zone, for the "
+            "tasks. They need a NAT gateway or VPC endpoints to pull the image from ECR."
+        ),
+        Type="List<AWS::EC2::Subnet::Id>",
+        AllowedPattern=_SUBNET_ID_PATTERN,
+        ConstraintDescription="must be subnet IDs (subnet-...)",
+    )
+    return vpc, public, private
+
+
+def add_container_parameters(t: Template, config: ServiceConfig) -> tuple[Parameter, ...]:
+    """What runs: the image, its port and health check, the task size (GROUP_CONTAINER)."""
+    image = add_parameter(
+        t,
+        CONTAINER_IMAGE,
+        group=GROUP_CONTAINER,
+        label="Container image (ECR)",
+        description=(
+            "Private ECR image with a tag or digest, such as "
+            "123456789012.dkr.ecr.eu-west-1.amazonaws.com/my-app:1.4.2 . The task may pull only "
+            "from this repository."
+        ),
+        Type="String",
+        AllowedPattern=IMAGE_PATTERN,
+        ConstraintDescription=(
+            "must be a private ECR image URI: <account>.dkr.ecr.<region>.amazonaws.com/"
+            "<repository>:<tag> or ...@sha256:<digest>"
+        ),
+    )
+    port = add_parameter(
+        t,
+        CONTAINER_PORT,
+        group=GROUP_CONTAINER,
+        label="Container port",
+        description="TCP port the container listens on; the load balancer sends traffic here.",
+        Type="Number",
+        Default=str(config.default_container_port),
+        MinValue=1,
+        MaxValue=65535,
+        ConstraintDescription="must be a port number from 1 to 65535",
+    )
+    health_check_path = add_parameter(
+        t,
+        HEALTH_CHECK_PATH,
+        group=GROUP_CONTAINER,
+        label="Health check path",
+        description=(
+            "HTTP path the load balancer requests to decide whether a task is healthy; any "
+            "2xx or 3xx answer counts as healthy."
+        ),
+        Type="String",
+        Default=config.default_health_check_path,
+        AllowedPattern=HEALTH_CHECK_PATH_PATTERN,
+        ConstraintDescription="must be a URL path starting with /",
+    )
+    return image, port, health_check_path, *_add_task_size_parameters(t, config)
+
+
+def _add_task_size_parameters(t: Template, config: ServiceConfig) -> tuple[Parameter, ...]:
+    cpu = add_parameter(
+        t,
+        TASK_CPU,
+        group=GROUP_CONTAINER,
+        label="Task CPU units",
+        description="CPU units per task (1024 = 1 vCPU). Each size allows a range of memory.",
+        Type="String",
+        Default=str(config.default_task_cpu),
+        AllowedValues=[str(cpu) for cpu in FARGATE_TASK_SIZES],
+        ConstraintDescription="must be a Fargate CPU size",
+    )
+    memory = add_parameter(
+        t,
+        TASK_MEMORY,
+        group=GROUP_CONTAINER,
+        label="Task memory (MiB)",
+        description=(
+            "Memory per task, in MiB. Fargate pairs: 256 CPU: 512-2048; 512: 1024-4096; "
+            "1024: 2048-8192; 2048: 4096-16384; 4096: 8192-30720 (steps of 1024); "
+            "8192: 16384-61440 (steps of 4096); 16384: 32768-122880 (steps of 8192)."
+        ),
+        Type="String",
+        Default=str(config.default_task_memory),
+        AllowedValues=[str(m) for m in sorted({m for s in FARGATE_TASK_SIZES.values() for m in s})],
+        ConstraintDescription="must be a Fargate memory size",
+    )
+    architecture = add_parameter(
+        t,
+        CPU_ARCHITECTURE,
+        group=GROUP_CONTAINER,
+        label="CPU architecture",
+        description="X86_64, or ARM64 (Graviton: cheaper per vCPU) for images built for arm64.",
+        Type="String",
+        Default=config.default_cpu_architecture,
+        AllowedValues=list(CPU_ARCHITECTURES),
+        ConstraintDescription=_one_of(CPU_ARCHITECTURES),
+    )
+    return cpu, memory, architecture
+
+
+def add_scaling_parameters(t: Template, config: ServiceConfig) -> tuple[Parameter, ...]:
+    """How many tasks, on which capacity, scaled on what (GROUP_SCALING)."""
+    capacity_provider = add_parameter(
+        t,
+        CAPACITY_PROVIDER,
+        group=GROUP_SCALING,
+        label="Capacity provider",
+        description=(
+            "FARGATE, or FARGATE_SPOT for interruptible tasks at a discount (a task may be "
+            "stopped with two minutes' warning)."
+        ),
+        Type="String",
+        Default=config.default_capacity_provider,
+        AllowedValues=list(CAPACITY_PROVIDERS),
+        ConstraintDescription=_one_of(CAPACITY_PROVIDERS),
+    )
+    counts = tuple(
+        add_parameter(
+            t,
+            name,
+            group=GROUP_SCALING,
+            label=label,
+            description=description,
+            Type="Number",
+            Default=str(default),
+            MinValue=0,
+            MaxValue=MAX_TASKS,
+            ConstraintDescription=f"must be a whole number from 0 to {MAX_TASKS}",
+        )
+        for name, label, description, default in (
+            (
+                DESIRED_COUNT,
+                "Desired number of tasks",
+                "Tasks to run when the stack is created or updated; autoscaling then moves it "
+                "between the minimum and maximum.",
+                config.default_desired_count,
+            ),
+            (
+                MIN_CAPACITY,
+                "Minimum tasks",
+                "Autoscaling never runs fewer tasks. Must not exceed the maximum.",
+                config.default_min_capacity,
+            ),
+            (
+                MAX_CAPACITY,
+                "Maximum tasks",
+                "Autoscaling never runs more tasks.",
+                config.default_max_capacity,
+            ),
+        )
+    )
+    cpu_target = add_parameter(
+        t,
+        CPU_TARGET_UTILIZATION,
+        group=GROUP_SCALING,
+        label="Target CPU utilization (%)",
+        description="Autoscaling adds or removes tasks to keep the service's CPU near this.",
+        Type="Number",
+        Default=str(config.default_cpu_target),
+        MinValue=10,
+        MaxValue=90,
+        ConstraintDescription="must be a percentage from 10 to 90",
+    )
+    grace_period = add_parameter(
+        t,
+        HEALTH_CHECK_GRACE_PERIOD,
+        group=GROUP_SCALING,
+        label="Health check grace period (seconds)",
+        description="Seconds a new task may fail load balancer health checks while it starts.",
+        Type="Number",
+        Default=str(config.default_health_check_grace_period_seconds),
+        MinValue=0,
+        MaxValue=MAX_HEALTH_CHECK_GRACE_PERIOD_SECONDS,
+        ConstraintDescription="must be a number of seconds",
+    )
+    return capacity_provider, *counts, cpu_target, grace_period
+
+
+def add_load_balancer_parameters(t: Template, config: ServiceConfig) -> tuple[Parameter, ...]:
+    """The load balancer's type, certificate, clients and behaviour (GROUP_LOAD_BALANCER)."""
+    kind = add_parameter(
+        t,
+        LOAD_BALANCER_TYPE,
+        group=GROUP_LOAD_BALANCER,
+        label="Load balancer type",
+        description=(
+            "application: HTTP(S), layer 7 (port 80, or 443 with a certificate and a redirect "
+            "from 80). network: TCP or TLS, layer 4. Changing it replaces the load balancer."
+        ),
+        Type="String",
+        Default=config.default_load_balancer_type,
+        AllowedValues=list(LOAD_BALANCER_TYPES),
+        ConstraintDescription=_one_of(LOAD_BALANCER_TYPES),
+    )
+    certificate = add_parameter(
+        t,
+        CERTIFICATE_ARN,
+        group=GROUP_LOAD_BALANCER,
+        label="ACM certificate ARN (optional)",
+        description=(
+            "ACM certificate for HTTPS (application) or TLS (network) on port 443, with a TLS "
+            f"1.3 policy ({config.tls_policy}). Leave empty for plain HTTP/TCP on port 80."
+        ),
+        Type="String",
+        Default=NO_CERTIFICATE,
+        AllowedPattern=CERTIFICATE_PATTERN,
+        ConstraintDescription=(
+            "must be empty or an ACM certificate ARN "
+            "(arn:aws:acm:<region>:<account>:certificate/<id>)"
+        ),
+    )
+    clients = add_parameter(
+        t,
+        ALLOWED_INGRESS_CIDR,
+        group=GROUP_LOAD_BALANCER,
+        label="Allowed client CIDR",
+        description="IPv4 range allowed to reach the load balancer; 0.0.0.0/0 is everyone.",
+        Type="String",
+        Default=config.default_allowed_ingress_cidr,
+        AllowedPattern=INGRESS_CIDR_PATTERN,
+        ConstraintDescription="must be an IPv4 CIDR block such as 0.0.0.0/0 or 203.0.113.0/24",
+    )
+    deletion_protection = add_switch_parameter(
+        t,
+        DELETION_PROTECTION,
+        group=GROUP_LOAD_BALANCER,
+        label="Load balancer deletion protection",
+        description=(
+            "true keeps the load balancer from being deleted, by anyone or by a stack "
+            "deletion, until this is set to false."
+        ),
+        default=config.default_deletion_protection,
+    )
+    deregistration_delay = add_parameter(
+        t,
+        DEREGISTRATION_DELAY,
+        group=GROUP_LOAD_BALANCER,
+        label="Deregistration delay (seconds)",
+        description="Seconds a stopping task keeps serving requests already in flight.",
+        Type="Number",
+        Default=str(config.default_deregistration_delay_seconds),
+        MinValue=0,
+        MaxValue=MAX_DEREGISTRATION_DELAY_SECONDS,
+        ConstraintDescription=(
+            f"must be a number of seconds from 0 to {MAX_DEREGISTRATION_DELAY_SECONDS}"
+        ),
+    )
+    return kind, certificate, clients, deletion_protection, deregistration_delay
+
+
+def add_operations_parameters(t: Template, config: ServiceConfig) -> tuple[Parameter, ...]:
+    """What operators need: ECS Exec and how long logs are kept (GROUP_OPERATIONS)."""
+    execute_command = add_switch_parameter(
+        t,
+        ENABLE_EXECUTE_COMMAND,
+        group=GROUP_OPERATIONS,
+        label="ECS Exec",
+        description=(
+            "true lets operators open a shell in a running task (aws ecs execute-command) and "
+            "grants the task role the session permissions this needs. Without a NAT gateway it "
+            "also needs an ssmmessages VPC endpoint."
+        ),
+        default=config.default_enable_execute_command,
+    )
+    log_retention = add_parameter(
+        t,
+        LOG_RETENTION_DAYS_PARAMETER,
+        group=GROUP_OPERATIONS,
+        label="Log retention (days)",
+        description=(
+            "Days to keep the container logs (CloudWatch Logs) and the load balancer access "
+            "logs (S3). Both are kept when the stack is deleted."
+        ),
+        Type="Number",
+        Default=str(config.default_log_retention_days),
+        AllowedValues=[str(days) for days in LOG_RETENTION_DAYS],
+        ConstraintDescription=(
+            "must be a retention period CloudWatch Logs accepts, of a year (365 days) or more"
+        ),
+    )
+    return execute_command, log_retention
+
+
+def _memory_choices(memory: tuple[int, ...]) -> str:
+    if len(memory) <= 3:
+        return ", ".join(map(str, memory[:-1])) + f" or {memory[-1]} MiB"
+    return f"{memory[0]} to {memory[-1]} MiB in steps of {memory[1] - memory[0]}"
+
+
+def add_task_size_rules(t: Template) -> tuple[str, ...]:
+    """One rule per Fargate CPU size: TaskMemory must be a size Fargate pairs with it. Returns
+    the rule names."""
+    for cpu, memory in FARGATE_TASK_SIZES.items():
+        t.add_rule(
+            rule_task_size(cpu),
+            {
+                "RuleCondition": Equals(Ref(TASK_CPU), str(cpu)),
+                "Assertions": [
+                    {
+                        "Assert": {"Fn::Contains": [[str(m) for m in memory], Ref(TASK_MEMORY)]},
+                        "AssertDescription": (
+                            f"Fargate does not offer this TaskMemory with TaskCpu {cpu}: "
+                            f"choose {_memory_choices(memory)}, or another TaskCpu."
+                        ),
+                    }
+                ],
+            },
+        )
+    return tuple(rule_task_size(cpu) for cpu in FARGATE_TASK_SIZES)
