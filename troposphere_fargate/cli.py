@@ -16,6 +16,12 @@ from . import __version__
 from .cfn.diff import DiffError
 from .cfn.guard import PolicyToolMissing
 from .cfn.lint import INCLUDE_CHECKS
+from .layers.config import (
+    LOAD_BALANCER_TYPES,
+    NAT_GATEWAY_MODES,
+    SUPPORTED_AZ_COUNTS,
+    ProductConfig,
+)
 from .layers.root import DEFAULT_KEY_PREFIX
 from .release.build import MANIFEST, with_manifest
 from .release.checks import CheckError
@@ -166,13 +172,26 @@ def _add_diagram(commands: Any) -> None:
             ".dot source is written and the command says how to install dot."
         ),
     )
-    draw.add_argument("--azs", type=int, choices=[2, 3], default=2, help="NumberOfAzs")
+    shipped = ProductConfig()
     draw.add_argument(
-        "--nat", choices=["PerAz", "Single", "None"], default="PerAz", help="NatGateways"
+        "--azs",
+        type=int,
+        choices=SUPPORTED_AZ_COUNTS,
+        default=shipped.network.default_azs,
+        help="NumberOfAzs",
+    )
+    draw.add_argument(
+        "--nat",
+        choices=NAT_GATEWAY_MODES,
+        default=shipped.network.default_nat_gateways,
+        help="NatGateways",
     )
     draw.add_argument("--endpoints", action="store_true", help="VpcEndpoints=true")
     draw.add_argument(
-        "--lb", choices=["application", "network"], default="application", help="LoadBalancerType"
+        "--lb",
+        choices=LOAD_BALANCER_TYPES,
+        default=shipped.service.default_load_balancer_type,
+        help="LoadBalancerType",
     )
     draw.add_argument("--https", action="store_true", help="with a CertificateArn")
     draw.add_argument(

@@ -25,6 +25,7 @@ import graphviz
 from ..cfn.evaluate import ParameterError, deployed
 from ..layers import network as n
 from ..layers import service as s
+from ..layers.config import APPLICATION_LOAD_BALANCER, NetworkConfig, ServiceConfig
 from .build import render_templates
 
 INSTALL_DOT = (
@@ -35,12 +36,13 @@ INSTALL_DOT = (
 
 @dataclass(frozen=True)
 class Scenario:
-    """Deploy-time choices a picture shows (the templates' parameters)."""
+    """Deploy-time choices a picture shows (the templates' parameters); by default those of the
+    shipped product."""
 
-    azs: int = 2
-    nat: str = "PerAz"
-    endpoints: bool = False
-    load_balancer: str = "application"
+    azs: int = NetworkConfig().default_azs
+    nat: str = NetworkConfig().default_nat_gateways
+    endpoints: bool = NetworkConfig().default_vpc_endpoints
+    load_balancer: str = ServiceConfig().default_load_balancer_type
     https: bool = False
 
     def network_parameters(self) -> dict[str, str]:
@@ -174,7 +176,7 @@ def graph(view: Picture) -> graphviz.Digraph:
     dot.node("internet", "Internet", **_STYLE["internet"])
     dot.node("igw", "Internet gateway", **_STYLE["gateway"])
     dot.edge("internet", "igw", dir="both")
-    kind = "Application" if view.load_balancer == "application" else "Network"
+    kind = "Application" if view.load_balancer == APPLICATION_LOAD_BALANCER else "Network"
     lb_label = f"{kind} Load Balancer\n" + "\n".join(view.listeners)
     with dot.subgraph(name="cluster_vpc") as vpc:
         vpc.attr(
