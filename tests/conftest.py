@@ -1,9 +1,15 @@
-"""Shared fixtures: templates rendered the way the build renders them."""
+"""Shared fixtures: templates rendered the way the build renders them, and the emulator.
+
+Markers (registered in setup.cfg) for a fast loop, ``python -m pytest -m "not deploy and not
+policy"``: every test in tests/deploy/ is ``deploy``, as is any other test that starts the
+emulator (the ``moto`` fixture); every test in tests/policy/ is ``policy``.
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +18,18 @@ from tests.deploy.aws import MotoServer
 from troposphere_fargate.layers.config import NetworkConfig, ServiceConfig
 from troposphere_fargate.layers.network import network_template
 from troposphere_fargate.layers.service import service_template
+
+TESTS = Path(__file__).resolve().parent
+MARKED_FOLDERS = {"deploy", "policy"}  # every test in tests/<name>/ is marked <name>
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        folder = item.path.relative_to(TESTS).parts[0] if item.path.is_relative_to(TESTS) else ""
+        if folder in MARKED_FOLDERS:
+            item.add_marker(folder)
+        elif "moto" in item.fixturenames:  # starts the emulator from another folder
+            item.add_marker("deploy")
 
 
 @pytest.fixture(scope="session")

@@ -1,11 +1,14 @@
 """Helpers for the template tests: reading properties, finding references, evaluating the few
-intrinsic functions that compute values (Select, Split, Sub, If, Join) for given parameters."""
+intrinsic functions that compute values (Select, Split, Sub, If, Join) for given parameters,
+and saying what differs between two templates, section by section."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
 from typing import Any
+
+from troposphere_fargate.cfn.yaml import SECTION_ORDER
 
 PSEUDO_PARAMETERS = {
     "AWS::AccountId",
@@ -86,3 +89,32 @@ def compute(node: Any, values: Mapping[str, str], conditions: Mapping[str, bool]
         scope = {**values, **{k: compute(v, values, conditions) for k, v in variables.items()}}
         return re.sub(r"\$\{([^}!]+)\}", lambda m: scope[m.group(1)], text)
     raise NotImplementedError(fn)
+
+
+def section_differences(committed: Mapping[str, Any], generated: Mapping[str, Any]) -> str:
+    """What differs between two templates, one clause per section, in reading order, e.g.
+    ``Resources differ (changed: Service; added: Alarm; removed: Old); Description differs``.
+    "added" is in ``generated`` only, "removed" in ``committed`` only. Empty when they are equal.
+    """
+    sections = [name for name in SECTION_ORDER if name in committed or name in generated]
+    sections += sorted((committed.keys() | generated.keys()) - set(SECTION_ORDER))
+    clauses = []
+    for section in sections:
+        old, new = committed.get(section), generated.get(section)
+        if old == new:
+            continue
+        verb = "differ" if section.endswith("s") else "differs"  # Outputs differ, Metadata differs
+        if not all(isinstance(value, Mapping) or value is None for value in (old, new)):
+            clauses.append(f"{section} {verb}")
+            continue
+        old, new = old or {}, new or {}
+        names = {
+            "changed": [key for key in old.keys() & new.keys() if old[key] != new[key]],
+            "added": new.keys() - old.keys(),
+            "removed": old.keys() - new.keys(),
+        }
+        details = "; ".join(
+            f"{how}: {', '.join(sorted(keys))}" for how, keys in names.items() if keys
+        )
+        clauses.append(f"{section} {verb} ({details})")
+    return "; ".join(clauses)

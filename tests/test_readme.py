@@ -59,7 +59,10 @@ def test_config_error_example_is_what_the_code_says():
 
 def test_readme_commands_are_the_ci_commands():
     ci = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text()
-    test_command = 'python -m pip install -c constraints.txt -e ".[test]" && python -m pytest'
+    test_command = (
+        'python -m pip install -c constraints.txt -e ".[test]" '
+        "&& python scripts/fetch_test_tools.py && python -m pytest"
+    )
     assert test_command in README
     assert test_command in ci
     assert "python -m pip install -c constraints.txt . && troposphere-fargate build" in README

@@ -3,7 +3,6 @@ own guard rules (each tested with ``cfn-guard test``); and the ``check`` command
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -12,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import tools
 from troposphere_fargate import __version__, cli
 from troposphere_fargate.cfn import guard as policy
 from troposphere_fargate.cfn import yaml as render
@@ -21,26 +21,16 @@ TEMPLATES = sorted((REPO / "templates" / __version__).glob("*.yaml"))
 RULE_TESTS = Path(__file__).resolve().parent / "cases"
 
 
-def _fetcher():
-    spec = importlib.util.spec_from_file_location(
-        "fetch", REPO / "scripts" / "fetch_policy_tools.py"
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="session")
 def guard() -> Path:
-    """cfn-guard 3 and the Control Tower rules, fetched (pinned, verified) on first use."""
-    return Path(_fetcher().fetch_guard())
+    """cfn-guard 3 and the Control Tower rules, as scripts/fetch_test_tools.py put them."""
+    return tools.cfn_guard()
 
 
 @pytest.fixture(scope="session")
 def checkov() -> Path:
-    """checkov in a virtual environment of its own, created on first use."""
-    return Path(_fetcher().fetch_checkov())
+    """checkov in a virtual environment of its own, as scripts/fetch_test_tools.py made it."""
+    return tools.checkov()
 
 
 @pytest.fixture(scope="session")
@@ -214,7 +204,7 @@ def test_check_command_says_how_to_install_cfn_guard(monkeypatch, tmp_path, caps
     monkeypatch.delenv("CFN_GUARD", raising=False)
     assert cli.main(["check", str(TEMPLATES[0])]) == 1
     err = capsys.readouterr().err
-    assert "scripts/fetch_policy_tools.py --guard" in err and "CFN_GUARD" in err
+    assert "scripts/fetch_test_tools.py --guard" in err and "CFN_GUARD" in err
 
 
 def test_rules_ship_with_the_package():

@@ -8,10 +8,12 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 
+from tests.support import section_differences
 from troposphere_fargate import __version__
 from troposphere_fargate.cfn import lint
 from troposphere_fargate.cfn import yaml as render
@@ -39,12 +41,88 @@ def files() -> dict[str, str]:
 # --- The committed templates -------------------------------------------------------------------
 
 
+def what_differs(folder: Path, names: list[str], files: Mapping[str, str]) -> list[str]:
+    """One line per file ``compare_version`` named: for a template, what differs section by
+    section (committed against generated); for any other file (the manifest), that it does."""
+    expected = with_manifest(files)
+    lines = []
+    for name in names:
+        path = folder / name
+        if name not in expected:
+            lines.append(f"{name}: committed, but the code no longer generates it")
+        elif not path.is_file():
+            lines.append(f"{name}: generated, but not committed")
+        elif name.endswith(".yaml"):
+            committed = render.from_yaml(path.read_text())
+            if not isinstance(committed, dict):
+                lines.append(f"{name}: the committed file is not a template")
+            else:
+                what = section_differences(committed, render.from_yaml(expected[name]))
+                lines.append(f"{name}: {what or 'same content, other bytes (formatting)'}")
+        else:
+            lines.append(f"{name} differs")
+    return lines
+
+
 def test_committed_templates_are_byte_identical_to_what_the_code_generates(files):
     differing = compare_version(COMMITTED, files)
     assert differing == [], (
-        f"templates/{__version__}/ differs from the code in {differing}: "
-        "run `troposphere-fargate build` and commit the result"
+        f"templates/{__version__}/ differs from the code:\n  "
+        + "\n  ".join(what_differs(COMMITTED / __version__, differing, files))
+        + "\nrun `troposphere-fargate build` and commit the result"
     )
+
+
+def test_section_differences_names_each_section_and_what_changed_in_it():
+    committed = {
+        "Description": "old",
+        "Parameters": {"Image": {"Type": "String"}},
+        "Resources": {
+            "Service": {"Type": "AWS::ECS::Service", "Properties": {"DesiredCount": 2}},
+            "TargetGroup": {"Type": "AWS::ElasticLoadBalancingV2::TargetGroup"},
+            "Cluster": {"Type": "AWS::ECS::Cluster"},
+            "Old": {"Type": "AWS::SNS::Topic"},
+        },
+        "Outputs": {"ServiceUrl": {"Value": "http://a"}},
+    }
+    generated = {
+        "Description": "new",
+        "Parameters": {"Image": {"Type": "String"}},
+        "Resources": {
+            "Service": {"Type": "AWS::ECS::Service", "Properties": {"DesiredCount": 3}},
+            "TargetGroup": {"Type": "AWS::ElasticLoadBalancingV2::TargetGroup", "Port": 80},
+            "Cluster": {"Type": "AWS::ECS::Cluster"},
+            "Alarm": {"Type": "AWS::CloudWatch::Alarm"},
+        },
+        "Outputs": {"ServiceUrl": {"Value": "https://a"}},
+        "Conditions": {"HasCertificate": {"Fn::Equals": ["a", "b"]}},
+    }
+    assert section_differences(committed, generated) == (
+        "Description differs; "
+        "Conditions differ (added: HasCertificate); "
+        "Resources differ (changed: Service, TargetGroup; added: Alarm; removed: Old); "
+        "Outputs differ (changed: ServiceUrl)"
+    )
+    assert section_differences(generated, generated) == ""
+
+
+def test_an_out_of_date_folder_is_described_file_by_file_and_section_by_section(tmp_path, files):
+    write_version(tmp_path, files)
+    folder = tmp_path / __version__
+    service = render.from_yaml((folder / "service.yaml").read_text())
+    dropped = next(iter(service["Outputs"]))  # from the committed file: the code adds it back
+    del service["Outputs"][dropped]
+    (folder / "service.yaml").write_text(render.to_yaml(service))
+    (folder / "network.yaml").write_text(files["network.yaml"] + "# a comment\n")
+    (folder / "extra.yaml").write_text("x")
+    differing = compare_version(tmp_path, files)
+    assert what_differs(folder, differing, files) == [
+        "extra.yaml: committed, but the code no longer generates it",
+        "network.yaml: same content, other bytes (formatting)",
+        f"service.yaml: Outputs differ (added: {dropped})",
+    ]
+    (folder / MANIFEST).write_text("{}")
+    assert what_differs(folder, [MANIFEST], files) == [f"{MANIFEST} differs"]
 
 
 def test_cfn_lint_reports_zero_findings_on_every_committed_template():

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 import pytest
 
+from tests import tools
 from troposphere_fargate import cli
 from troposphere_fargate.layers.config import NetworkConfig, ProductConfig
 from troposphere_fargate.release import diagram
@@ -21,16 +20,9 @@ DOCS = REPO / "docs"
 
 
 @pytest.fixture(scope="session")
-def dot() -> str:
-    """Graphviz's dot; installed from Debian's packages when missing (CI runs as root)."""
-    if shutil.which("dot") is None:
-        subprocess.run(["apt-get", "update", "-q"], check=True, capture_output=True)
-        subprocess.run(
-            ["apt-get", "install", "-y", "-q", "graphviz"], check=True, capture_output=True
-        )
-    found = shutil.which("dot")
-    assert found, "Graphviz's dot could not be installed"
-    return found
+def dot() -> Path:
+    """Graphviz's dot, from the system's packages (.ci/run installs it in CI)."""
+    return tools.dot()
 
 
 def nodes(scenario: Scenario) -> list[str]:

@@ -4,7 +4,6 @@ constraints and rules in every region it names), and it covers the modes that ma
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import zipfile
 from pathlib import Path
@@ -14,6 +13,7 @@ import jsonschema
 import pytest
 import yaml
 
+from tests import tools
 from troposphere_fargate import __version__
 from troposphere_fargate.cfn.evaluate import deployed
 from troposphere_fargate.layers import network as n
@@ -25,20 +25,10 @@ REPO = Path(__file__).resolve().parents[2]
 CONFIG = yaml.safe_load((REPO / ".taskcat.yml").read_text())
 
 
-def _fetcher() -> Any:
-    spec = importlib.util.spec_from_file_location(
-        "fetch", REPO / "scripts" / "fetch_policy_tools.py"
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def schema() -> dict[str, Any]:
     """taskcat's own config schema (taskcat/cfg/config_schema.json in its wheel)."""
-    with zipfile.ZipFile(_fetcher().fetch_taskcat()) as wheel:
+    with zipfile.ZipFile(tools.taskcat_wheel()) as wheel:
         return dict(json.loads(wheel.read("taskcat/cfg/config_schema.json")))
 
 

@@ -33,7 +33,7 @@ _REPO_CACHE = Path(__file__).resolve().parents[2] / ".cache" / "cfn-guard"
 
 INSTALL_HINT = (
     "cfn-guard 3 and AWS Control Tower's rules are needed: run `python "
-    "scripts/fetch_policy_tools.py --guard` in a checkout of troposphere-fargate (it uses npm), "
+    "scripts/fetch_test_tools.py --guard` in a checkout of troposphere-fargate (it uses npm), "
     "or install cfn-guard 3.x and set CFN_GUARD to the binary and CONTROL_TOWER_GUARD_RULES to "
     "the rules folder (rules/control-tower/cfn-guard of the npm package "
     "@cdklabs/cdk-validator-cfnguard)"

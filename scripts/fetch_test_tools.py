@@ -1,18 +1,19 @@
 #!/usr/bin/env python3
-"""Fetch the policy tools the checks need into .cache/ (ignored by git), pinned and verified.
+"""Fetch the tools the tests need into .cache/ (ignored by git), pinned and verified.
 
-    python scripts/fetch_policy_tools.py [--guard] [--checkov] [--taskcat]   (default: all)
+    python scripts/fetch_test_tools.py [--guard] [--checkov] [--taskcat]   (default: all)
 
 - cfn-guard 3.1.1 and AWS Control Tower's 237 proactive-control rules, from the npm package
   @cdklabs/cdk-validator-cfnguard 0.0.62 (``npm pack``; its sha256 is checked before it is
   unpacked), into .cache/cfn-guard/.
 - checkov, in a virtual environment of its own (.cache/checkov-venv/): it pins an old boto3
   that must not meet this project's.
-
 - taskcat's wheel (pure Python, its sha256 checked; its dependencies are not installed), whose
   ``taskcat/cfg/config_schema.json`` checks the project's ``.taskcat.yml``, into .cache/taskcat/.
 
-Each part is skipped when already there, so the tests can call this every time.
+Each part is skipped when already there, so running this again is cheap. The tests never run
+this: they only look, with the ``installed_*`` functions (through tests/tools.py), and skip
+without a tool (fail under CI). Graphviz's ``dot`` is a system package, not fetched here.
 """
 
 from __future__ import annotations
@@ -70,7 +71,8 @@ def _installed_guard_package() -> str | None:
         return None
 
 
-def fetch_guard() -> Path:
+def installed_guard() -> Path | None:
+    """The pinned cfn-guard binary, when it and the Control Tower rules are in .cache/."""
     binary = guard_binary()
     if (
         binary.is_file()
@@ -78,6 +80,14 @@ def fetch_guard() -> Path:
         and _installed_guard_package() == GUARD_PACKAGE_VERSION
     ):
         return binary
+    return None
+
+
+def fetch_guard() -> Path:
+    installed = installed_guard()
+    if installed is not None:
+        return installed
+    binary = guard_binary()
     npm = shutil.which("npm")
     if npm is None:
         raise SystemExit("npm is needed to fetch cfn-guard and the Control Tower rules")
@@ -110,11 +120,20 @@ def fetch_guard() -> Path:
     return binary
 
 
-def fetch_taskcat() -> Path:
-    """taskcat's wheel, downloaded without its dependencies and verified."""
+def installed_taskcat() -> Path | None:
+    """taskcat's pinned wheel, when it is in .cache/ with the expected sha256."""
     wheel = TASKCAT_HOME / TASKCAT_WHEEL
     if wheel.is_file() and hashlib.sha256(wheel.read_bytes()).hexdigest() == TASKCAT_SHA256:
         return wheel
+    return None
+
+
+def fetch_taskcat() -> Path:
+    """taskcat's wheel, downloaded without its dependencies and verified."""
+    installed = installed_taskcat()
+    if installed is not None:
+        return installed
+    wheel = TASKCAT_HOME / TASKCAT_WHEEL
     TASKCAT_HOME.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=TASKCAT_HOME) as scratch:
         subprocess.run(
@@ -138,10 +157,16 @@ def _installed_checkov() -> str | None:
     return result.stdout.strip() or None
 
 
+def installed_checkov() -> Path | None:
+    """The pinned checkov, when its virtual environment is in .cache/."""
+    return checkov_binary() if _installed_checkov() == CHECKOV_VERSION else None
+
+
 def fetch_checkov() -> Path:
+    installed = installed_checkov()
+    if installed is not None:
+        return installed
     binary = checkov_binary()
-    if _installed_checkov() == CHECKOV_VERSION:
-        return binary
     shutil.rmtree(CHECKOV_HOME, ignore_errors=True)
     venv.EnvBuilder(with_pip=True).create(CHECKOV_HOME)
     pip = [str(CHECKOV_HOME / "bin" / "python"), "-m", "pip", "install", "--quiet"]
