@@ -16,7 +16,9 @@ import re
 from dataclasses import dataclass, field
 from typing import TypeGuard
 
+from .application import Application
 from .endpoints import INTERFACE_SERVICES
+from .errors import ConfigError as ConfigError
 
 # CloudWatch Logs accepts only these retention periods (days); the templates offer those of a year
 # or more (AWS Control Tower CT.CLOUDWATCH.PR.2, Security Hub CloudWatch.16).
@@ -59,10 +61,6 @@ CAPACITY_PROVIDERS: tuple[str, ...] = (FARGATE, FARGATE_SPOT)
 X86_64 = "X86_64"
 ARM64 = "ARM64"
 CPU_ARCHITECTURES: tuple[str, ...] = (X86_64, ARM64)
-
-
-class ConfigError(ValueError):
-    """A build-time configuration value is invalid. The message names the field and the value."""
 
 
 # Tasks a service may run; the autoscaling bounds and desired count stay within it.
@@ -292,6 +290,9 @@ class ServiceConfig:
         default_log_retention_days: default of ``LogRetentionDays``. Default 365.
         tls_policy: the load balancer's TLS policy when a certificate is given. Default
             ``ELBSecurityPolicy-TLS13-1-2-Res-2021-06`` (TLS 1.3, and 1.2 with forward secrecy).
+        application: what the application brings: environment, secrets, its task role's
+            permissions, egress, sidecars, its container's health check, command and limits
+            (:class:`troposphere_fargate.layers.application.Application`). Default: nothing.
 
     ``CertificateArn`` has no default here: it is empty, which means "no certificate".
     """
@@ -315,10 +316,20 @@ class ServiceConfig:
     default_enable_execute_command: bool = False
     default_log_retention_days: int = 365
     tls_policy: str = DEFAULT_TLS_POLICY
+    application: Application = field(default_factory=Application)
 
     def __post_init__(self) -> None:
         owner = type(self).__name__
         self._validate_container(owner)
+        if not isinstance(self.application, Application):
+            raise _fail(owner, "application", self.application, "must be an Application")
+        if self.container_name in self.application.container_names:
+            raise _fail(
+                owner,
+                "container_name",
+                self.container_name,
+                "a sidecar has the same name: every container of a task needs its own",
+            )
         self._validate_task_size(owner)
         self._validate_scaling(owner)
         self._validate_load_balancer(owner)

@@ -1,0 +1,404 @@
+"""What a real application brings to the service layer, as build-time config: configuration
+(environment variables), secrets, its own permissions (the task role), network egress beyond
+HTTPS, sidecar containers, and its container's health check, command and limits.
+
+Everything here is frozen and validated when built; an error names the field and the value
+(``Application.secrets[1].value_from='...': ...``). ``Application()`` is the empty application
+of the shipped templates: it adds nothing. The application spec file
+(:mod:`troposphere_fargate.release.spec`) is read into these types.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass, field
+
+from .errors import ConfigError
+
+# --- What ARNs and names look like ----------------------------------------------------------
+
+PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
+_PARTITION = r"(?P<partition>aws|aws-cn|aws-us-gov)"
+_REGION = r"[a-z]{2}(?:-[a-z]+)+-[0-9]"
+_ACCOUNT = r"[0-9]{12}"
+
+# Secrets Manager: the secret's full ARN (name, then a hyphen and six random characters), then
+# optionally :json-key:version-stage:version-id as ECS takes it in valueFrom.
+SECRET_ARN = re.compile(
+    rf"^(?P<secret>arn:{_PARTITION}:secretsmanager:{_REGION}:{_ACCOUNT}:secret:"
+    r"[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6})"
+    r"(?::(?P<json_key>[^:]*):(?P<stage>[^:]*):(?P<version>[^:]*))?$"
+)
+PARAMETER_ARN = re.compile(
+    rf"^arn:{_PARTITION}:ssm:{_REGION}:{_ACCOUNT}:parameter/[A-Za-z0-9/_.-]{{1,2048}}$"
+)
+KMS_KEY_ARN = re.compile(
+    rf"^arn:{_PARTITION}:kms:{_REGION}:{_ACCOUNT}:key/[0-9a-f]{{8}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}"
+    r"-[0-9a-f]{4}-[0-9a-f]{12}$"
+)
+MANAGED_POLICY_ARN = re.compile(
+    rf"^arn:{_PARTITION}:iam::(?:aws|{_ACCOUNT}):policy/[A-Za-z0-9+=,.@_/-]{{1,512}}$"
+)
+# Any ARN (a statement's resource), or "*" only where written on purpose.
+ANY_ARN = re.compile(rf"^arn:{_PARTITION}:[a-z0-9-]+:(?:{_REGION})?:(?:{_ACCOUNT}|aws)?:.+$")
+ACTION = re.compile(r"^[a-z0-9-]+:[A-Za-z0-9*]+$")
+# A private ECR image with a tag or a digest, as a literal (sidecars; the application's own
+# image stays the ContainerImage parameter).
+ECR_IMAGE = re.compile(
+    r"^(?P<account>[0-9]{12})\.dkr\.ecr\.(?P<region>[a-z]{2}(?:-[a-z]+)+-[0-9])\.amazonaws\.com"
+    r"(?P<china>\.cn)?/(?P<repository>(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*)"
+    r"(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$"
+)
+ENVIRONMENT_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,254}$")
+CONTAINER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$")
+SECURITY_GROUP_ID = re.compile(r"^sg-[0-9a-f]{8}(?:[0-9a-f]{9})?$")
+PREFIX_LIST_ID = re.compile(r"^pl-[0-9a-f]{8}(?:[0-9a-f]{9})?$")
+
+PROTOCOLS = ("tcp", "udp")
+# Fargate's limits: ephemeral storage 21-200 GiB; a container's stop timeout up to 120 s.
+EPHEMERAL_STORAGE_GIB = (21, 200)
+STOP_TIMEOUT_SECONDS = (2, 120)
+
+
+def _fail(owner: str, name: str, value: object, why: str) -> ConfigError:
+    return ConfigError(f"{owner}.{name}={value!r}: {why}")
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _strings(owner: str, name: str, value: object, *, allow_empty: bool = True) -> None:
+    if not isinstance(value, tuple) or not all(isinstance(v, str) for v in value):
+        raise _fail(owner, name, value, "must be a tuple of strings")
+    if not allow_empty and not value:
+        raise _fail(owner, name, value, "must not be empty")
+
+
+def _environment(owner: str, name: str, value: object) -> None:
+    if not isinstance(value, tuple) or not all(
+        isinstance(pair, tuple) and len(pair) == 2 and all(isinstance(x, str) for x in pair)
+        for pair in value
+    ):
+        raise _fail(owner, name, value, "must be a tuple of (name, value) string pairs")
+    seen: set[str] = set()
+    for key, _ in value:
+        if not ENVIRONMENT_NAME.match(key):
+            raise _fail(
+                owner, f"{name}[{key!r}]", key, "must be a variable name: letters, digits, _"
+            )
+        if key in seen:
+            raise _fail(owner, f"{name}[{key!r}]", key, "is set twice")
+        seen.add(key)
+
+
+def partition_of(arn: str) -> str:
+    """The partition an ARN is in (``arn:<partition>:...``)."""
+    return arn.split(":", 2)[1]
+
+
+# --- The types --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A secret the container reads as an environment variable at start.
+
+    Attributes:
+        name: the environment variable's name.
+        value_from: a Secrets Manager secret's full ARN, optionally followed by
+            ``:json-key:version-stage:version-id`` (ECS's valueFrom), or an SSM parameter ARN.
+    """
+
+    name: str
+    value_from: str
+
+    def __post_init__(self) -> None:
+        owner = type(self).__name__
+        if not isinstance(self.name, str) or not ENVIRONMENT_NAME.match(self.name):
+            raise _fail(owner, "name", self.name, "must be a variable name: letters, digits, _")
+        if not isinstance(self.value_from, str) or not (
+            SECRET_ARN.match(self.value_from) or PARAMETER_ARN.match(self.value_from)
+        ):
+            raise _fail(
+                owner,
+                "value_from",
+                self.value_from,
+                "must be a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:"
+                "secret:<name>-<6 characters>, optionally :<json-key>:<stage>:<version>) or an "
+                "SSM parameter ARN (arn:aws:ssm:<region>:<account>:parameter/<name>)",
+            )
+
+    @property
+    def is_parameter(self) -> bool:
+        return PARAMETER_ARN.match(self.value_from) is not None
+
+    @property
+    def resource_arn(self) -> str:
+        """What the execution role may read: the secret's ARN without the JSON key or version
+        (IAM matches the secret, not a key in it), or the parameter's ARN."""
+        match = SECRET_ARN.match(self.value_from)
+        return match.group("secret") if match else self.value_from
+
+
+@dataclass(frozen=True)
+class PolicyStatement:
+    """One statement of the task role's inline policy."""
+
+    actions: tuple[str, ...]
+    resources: tuple[str, ...]
+    effect: str = "Allow"
+
+    def __post_init__(self) -> None:
+        owner = type(self).__name__
+        _strings(owner, "actions", self.actions, allow_empty=False)
+        _strings(owner, "resources", self.resources, allow_empty=False)
+        for action in self.actions:
+            if not ACTION.match(action):
+                raise _fail(
+                    owner, "actions", action, "must be service:Action, such as sqs:SendMessage"
+                )
+        for resource in self.resources:
+            if resource != "*" and not ANY_ARN.match(resource):
+                raise _fail(owner, "resources", resource, "must be an ARN, or * written on purpose")
+        if self.effect not in ("Allow", "Deny"):
+            raise _fail(owner, "effect", self.effect, "must be Allow or Deny")
+
+
+@dataclass(frozen=True)
+class TaskRole:
+    """The application's own permissions: exactly these managed policies and statements."""
+
+    managed_policies: tuple[str, ...] = ()
+    statements: tuple[PolicyStatement, ...] = ()
+
+    def __post_init__(self) -> None:
+        owner = type(self).__name__
+        _strings(owner, "managed_policies", self.managed_policies)
+        for index, arn in enumerate(self.managed_policies):
+            if not MANAGED_POLICY_ARN.match(arn):
+                raise _fail(owner, f"managed_policies[{index}]", arn, "must be an IAM policy ARN")
+        if len(set(self.managed_policies)) != len(self.managed_policies):
+            raise _fail(owner, "managed_policies", self.managed_policies, "has duplicates")
+        if not isinstance(self.statements, tuple) or not all(
+            isinstance(s, PolicyStatement) for s in self.statements
+        ):
+            raise _fail(owner, "statements", self.statements, "must be a tuple of PolicyStatement")
+
+
+@dataclass(frozen=True)
+class EgressRule:
+    """Traffic the tasks may send beyond HTTPS: a port (or range) to exactly one destination."""
+
+    port: int
+    to_port: int | None = None  # the end of a range; default: the same port
+    protocol: str = "tcp"
+    cidr: str | None = None
+    security_group: str | None = None
+    prefix_list: str | None = None
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        owner = type(self).__name__
+        for name in ("port", "to_port"):
+            value = getattr(self, name)
+            if value is None and name == "to_port":
+                continue
+            if not _is_int(value) or not 1 <= value <= 65535:
+                raise _fail(owner, name, value, "must be a port from 1 to 65535")
+        if self.to_port is not None and self.to_port < self.port:
+            raise _fail(owner, "to_port", self.to_port, f"must not be below port ({self.port})")
+        if self.protocol not in PROTOCOLS:
+            raise _fail(owner, "protocol", self.protocol, "must be tcp or udp")
+        destinations = [
+            name for name in ("cidr", "security_group", "prefix_list") if getattr(self, name)
+        ]
+        if len(destinations) != 1:
+            raise _fail(
+                owner,
+                "destination",
+                destinations,
+                "give exactly one of cidr, security_group or prefix_list",
+            )
+        if self.cidr is not None:
+            try:
+                ipaddress.IPv4Network(self.cidr, strict=True)
+            except ValueError as exc:
+                raise _fail(owner, "cidr", self.cidr, f"not an IPv4 CIDR block ({exc})") from None
+        if self.security_group is not None and not SECURITY_GROUP_ID.match(self.security_group):
+            raise _fail(owner, "security_group", self.security_group, "must be sg-...")
+        if self.prefix_list is not None and not PREFIX_LIST_ID.match(self.prefix_list):
+            raise _fail(owner, "prefix_list", self.prefix_list, "must be pl-...")
+        if not isinstance(self.description, str) or len(self.description) > 255:
+            raise _fail(owner, "description", self.description, "must be at most 255 characters")
+
+    @property
+    def last_port(self) -> int:
+        return self.port if self.to_port is None else self.to_port
+
+
+@dataclass(frozen=True)
+class HealthCheck:
+    """A container health check (ECS runs ``command`` in the container)."""
+
+    command: tuple[str, ...]  # ("CMD-SHELL", "curl -f http://localhost:8080/ || exit 1")
+    interval_seconds: int = 30
+    timeout_seconds: int = 5
+    retries: int = 3
+    start_period_seconds: int = 0
+
+    def __post_init__(self) -> None:
+        owner = type(self).__name__
+        _strings(owner, "command", self.command, allow_empty=False)
+        if self.command[0] not in ("CMD", "CMD-SHELL") or len(self.command) < 2:
+            raise _fail(
+                owner, "command", self.command, "must start with CMD or CMD-SHELL and a command"
+            )
+        for name, low, high in (
+            ("interval_seconds", 5, 300),
+            ("timeout_seconds", 2, 60),
+            ("retries", 1, 10),
+            ("start_period_seconds", 0, 300),
+        ):
+            value = getattr(self, name)
+            if not _is_int(value) or not low <= value <= high:
+                raise _fail(owner, name, value, f"must be {low} to {high} (ECS's limits)")
+
+
+@dataclass(frozen=True)
+class Sidecar:
+    """A container beside the application's: it pulls only from its own repository, logs to the
+    stack's log group, has a read-only root file system with its own scratch space, and is never
+    privileged."""
+
+    name: str
+    image: str  # a private ECR image with a tag or a digest
+    essential: bool = False
+    port: int | None = None  # a port other containers of the task reach on localhost
+    environment: tuple[tuple[str, str], ...] = ()
+    command: tuple[str, ...] = ()
+    health_check: HealthCheck | None = None
+
+    def __post_init__(self) -> None:
+        owner = type(self).__name__
+        if not isinstance(self.name, str) or not CONTAINER_NAME.match(self.name):
+            raise _fail(owner, "name", self.name, "must be 1-255 letters, digits, - or _")
+        if not isinstance(self.image, str) or not ECR_IMAGE.match(self.image):
+            raise _fail(
+                owner,
+                "image",
+                self.image,
+                "must be a private ECR image with a tag or digest: <account>.dkr.ecr.<region>."
+                "amazonaws.com/<repository>:<tag>",
+            )
+        if not isinstance(self.essential, bool):
+            raise _fail(owner, "essential", self.essential, "must be true or false")
+        if self.port is not None and (not _is_int(self.port) or not 1 <= self.port <= 65535):
+            raise _fail(owner, "port", self.port, "must be a port from 1 to 65535")
+        _environment(owner, "environment", self.environment)
+        _strings(owner, "command", self.command)
+        if self.health_check is not None and not isinstance(self.health_check, HealthCheck):
+            raise _fail(owner, "health_check", self.health_check, "must be a HealthCheck")
+
+    @property
+    def repository_arn(self) -> str:
+        """The ECR repository its image comes from (the execution role pulls from it only)."""
+        match = ECR_IMAGE.match(self.image)
+        assert match is not None
+        partition = "aws-cn" if match.group("china") else "aws"
+        return (
+            f"arn:{partition}:ecr:{match.group('region')}:{match.group('account')}:repository/"
+            f"{match.group('repository')}"
+        )
+
+
+@dataclass(frozen=True)
+class Application:
+    """Everything the application brings to the service layer. Each field defaults to nothing.
+
+    Attributes:
+        environment: environment variables of the application's container, as (name, value).
+        secrets: secrets it reads at start; the execution role may read exactly these.
+        secrets_kms_key: the customer managed KMS key the secrets are encrypted with, if any;
+            only then does the execution role get ``kms:Decrypt``, on that key alone.
+        task_role: the application's own permissions.
+        egress: traffic the tasks may send beyond HTTPS (443 to anywhere stays).
+        sidecars: containers beside the application's.
+        health_check: the container health check (the load balancer's stays).
+        command, entry_point: override the image's CMD and ENTRYPOINT.
+        ephemeral_storage_gib: the task's ephemeral storage, 21 to 200 GiB (Fargate's default
+            is 20 GiB).
+        stop_timeout_seconds: how long the container may take to stop after SIGTERM, 2 to 120.
+    """
+
+    environment: tuple[tuple[str, str], ...] = ()
+    secrets: tuple[Secret, ...] = ()
+    secrets_kms_key: str | None = None
+    task_role: TaskRole = field(default_factory=TaskRole)
+    egress: tuple[EgressRule, ...] = ()
+    sidecars: tuple[Sidecar, ...] = ()
+    health_check: HealthCheck | None = None
+    command: tuple[str, ...] = ()
+    entry_point: tuple[str, ...] = ()
+    ephemeral_storage_gib: int | None = None
+    stop_timeout_seconds: int | None = None
+
+    def __post_init__(self) -> None:
+        owner = type(self).__name__
+        _environment(owner, "environment", self.environment)
+        for name, kind in (
+            ("secrets", Secret),
+            ("egress", EgressRule),
+            ("sidecars", Sidecar),
+        ):
+            value = getattr(self, name)
+            if not isinstance(value, tuple) or not all(isinstance(v, kind) for v in value):
+                raise _fail(owner, name, value, f"must be a tuple of {kind.__name__}")
+        names = [s.name for s in self.secrets]
+        for index, secret in enumerate(self.secrets):
+            if names.count(secret.name) > 1:
+                raise _fail(owner, f"secrets[{index}].name", secret.name, "is used twice")
+            if secret.name in dict(self.environment):
+                raise _fail(
+                    owner, f"secrets[{index}].name", secret.name, "is also an environment variable"
+                )
+        if self.secrets_kms_key is not None and not KMS_KEY_ARN.match(self.secrets_kms_key):
+            raise _fail(owner, "secrets_kms_key", self.secrets_kms_key, "must be a KMS key ARN")
+        if not isinstance(self.task_role, TaskRole):
+            raise _fail(owner, "task_role", self.task_role, "must be a TaskRole")
+        sidecar_names = [s.name for s in self.sidecars]
+        if len(set(sidecar_names)) != len(sidecar_names):
+            raise _fail(owner, "sidecars", sidecar_names, "two sidecars have the same name")
+        if self.health_check is not None and not isinstance(self.health_check, HealthCheck):
+            raise _fail(owner, "health_check", self.health_check, "must be a HealthCheck")
+        _strings(owner, "command", self.command)
+        _strings(owner, "entry_point", self.entry_point)
+        for name, (low, high) in (
+            ("ephemeral_storage_gib", EPHEMERAL_STORAGE_GIB),
+            ("stop_timeout_seconds", STOP_TIMEOUT_SECONDS),
+        ):
+            value = getattr(self, name)
+            if value is not None and (not _is_int(value) or not low <= value <= high):
+                raise _fail(owner, name, value, f"must be {low} to {high}")
+        partitions = {partition_of(arn) for arn in self.arns()}
+        if len(partitions) > 1:
+            raise _fail(
+                owner,
+                "partition",
+                sorted(partitions),
+                "every ARN must be in one partition: a stack runs in one",
+            )
+
+    def arns(self) -> list[str]:
+        """Every ARN the application names (and each sidecar's repository's)."""
+        found = [s.value_from for s in self.secrets] + list(self.task_role.managed_policies)
+        found += [r for s in self.task_role.statements for r in s.resources if r != "*"]
+        found += [s.repository_arn for s in self.sidecars]
+        if self.secrets_kms_key:
+            found.append(self.secrets_kms_key)
+        return found
+
+    @property
+    def container_names(self) -> list[str]:
+        return [s.name for s in self.sidecars]
