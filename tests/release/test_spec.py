@@ -1,0 +1,595 @@
+"""The application spec file: a spec using every key reads into the expected config, each bad
+spec gets its one-line error at the right file, line and key, and the JSON Schema and reference
+derived from the same table agree with the parser."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+from troposphere_fargate.layers.application import (
+    Application,
+    EgressRule,
+    HealthCheck,
+    PolicyStatement,
+    Secret,
+    Sidecar,
+    TaskRole,
+)
+from troposphere_fargate.layers.config import NetworkConfig, ProductConfig, ServiceConfig
+from troposphere_fargate.release.spec import (
+    EXAMPLE_SPEC,
+    SPEC,
+    SpecError,
+    load_spec,
+    parse_spec,
+    spec_docs,
+    spec_keys,
+    spec_markdown,
+    spec_schema,
+)
+
+OTEL_IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/otel/collector:0.98.0"
+DATABASE_URL = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf:url::"
+API_KEY = "arn:aws:ssm:eu-west-1:123456789012:parameter/prod/api-key"
+KMS_KEY = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+
+EXPECTED = ProductConfig(
+    network=NetworkConfig(
+        max_azs=3,
+        default_azs=2,
+        vpc_cidr="10.0.0.0/16",
+        public_subnet_cidrs=("10.0.0.0/22", "10.0.4.0/22", "10.0.8.0/22"),
+        private_subnet_cidrs=("10.0.32.0/19", "10.0.64.0/19", "10.0.96.0/19"),
+        default_nat_gateways="PerAz",
+        default_vpc_endpoints=False,
+        interface_endpoints=("ecr.api", "ecr.dkr", "logs", "secretsmanager", "ssm"),
+        default_flow_log_retention_days=365,
+    ),
+    service=ServiceConfig(
+        container_name="web",
+        default_container_port=8080,
+        default_health_check_path="/healthz",
+        default_task_cpu=512,
+        default_task_memory=1024,
+        default_desired_count=2,
+        default_min_capacity=2,
+        default_max_capacity=4,
+        default_cpu_target=70,
+        default_capacity_provider="FARGATE",
+        default_cpu_architecture="X86_64",
+        default_load_balancer_type="application",
+        default_log_retention_days=365,
+        default_deletion_protection=True,
+        default_enable_execute_command=False,
+        default_health_check_grace_period_seconds=60,
+        default_deregistration_delay_seconds=30,
+        default_allowed_ingress_cidr="0.0.0.0/0",
+        tls_policy="ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+        application=Application(
+            environment=(("LOG_LEVEL", "info"), ("WORKERS", "4")),
+            secrets=(Secret("DATABASE_URL", DATABASE_URL), Secret("API_KEY", API_KEY)),
+            secrets_kms_key=KMS_KEY,
+            task_role=TaskRole(
+                managed_policies=("arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",),
+                statements=(
+                    PolicyStatement(
+                        actions=("sqs:SendMessage",),
+                        resources=("arn:aws:sqs:eu-west-1:123456789012:orders",),
+                        effect="Allow",
+                    ),
+                ),
+            ),
+            egress=(
+                EgressRule(
+                    port=5432, security_group="sg-0123456789abcdef0", description="PostgreSQL"
+                ),
+                EgressRule(port=6379, to_port=6380, protocol="tcp", cidr="10.1.0.0/16"),
+                EgressRule(port=8125, protocol="udp", prefix_list="pl-0123456789abcdef0"),
+            ),
+            sidecars=(
+                Sidecar(
+                    name="otel",
+                    image=OTEL_IMAGE,
+                    essential=False,
+                    port=4317,
+                    environment=(("OTEL_LOG_LEVEL", "warn"),),
+                    command=("--config=/etc/otel/config.yaml",),
+                    health_check=HealthCheck(
+                        command=("CMD", "/healthcheck"),
+                        interval_seconds=30,
+                        timeout_seconds=5,
+                        retries=3,
+                        start_period_seconds=5,
+                    ),
+                ),
+            ),
+            health_check=HealthCheck(
+                command=("CMD-SHELL", "curl -f http://localhost:8080/healthz || exit 1"),
+                interval_seconds=30,
+                timeout_seconds=5,
+                retries=3,
+                start_period_seconds=10,
+            ),
+            command=("gunicorn", "app:app"),
+            entry_point=("/usr/bin/tini", "--"),
+            ephemeral_storage_gib=40,
+            stop_timeout_seconds=60,
+        ),
+    ),
+)
+
+
+def differences(actual: Any, expected: Any, path: str = "") -> list[str]:
+    """Field by field, where two configs differ (so a failure names the field)."""
+    if dataclasses.is_dataclass(expected) and type(actual) is type(expected):
+        return [
+            difference
+            for f in dataclasses.fields(expected)
+            for difference in differences(
+                getattr(actual, f.name), getattr(expected, f.name), f"{path}.{f.name}"
+            )
+        ]
+    if isinstance(expected, tuple) and isinstance(actual, tuple) and len(actual) == len(expected):
+        return [
+            difference
+            for index, (a, e) in enumerate(zip(actual, expected, strict=True))
+            for difference in differences(a, e, f"{path}[{index}]")
+        ]
+    return [] if actual == expected else [f"{path}: {actual!r} != {expected!r}"]
+
+
+def yaml_key_paths(value: Any, path: str = "") -> set[str]:
+    """The key paths a YAML document uses, as the table names them (``services.<name>...``)."""
+    found: set[str] = set()
+    if isinstance(value, dict):
+        for key, item in value.items():
+            named = "<name>" if path == "services" else key
+            child = f"{path}.{named}" if path else named
+            if not path.endswith((".environment", ".secrets")):
+                found.add(child)
+                found |= yaml_key_paths(item, child)
+    elif isinstance(value, list):
+        for item in value:
+            found |= yaml_key_paths(item, f"{path}[]")
+    return {p for p in found if not p.endswith("<name>")}
+
+
+# --- A good spec ---------------------------------------------------------------------------------
+
+
+def test_example_uses_every_key_of_the_table():
+    table = {path for path, _ in spec_keys()}
+    assert yaml_key_paths(yaml.safe_load(EXAMPLE_SPEC)) == table
+
+
+def test_example_loads_into_the_expected_config():
+    config = parse_spec(EXAMPLE_SPEC, "app.yaml")
+    assert differences(config, EXPECTED) == []
+    assert config == EXPECTED
+
+
+def test_load_spec_reads_a_file(tmp_path: Path):
+    spec = tmp_path / "app.yaml"
+    spec.write_text(EXAMPLE_SPEC)
+    assert load_spec(spec) == EXPECTED
+
+
+def test_load_spec_names_the_file_it_cannot_read(tmp_path: Path):
+    missing = tmp_path / "missing.yaml"
+    with pytest.raises(SpecError, match=r"^.*missing\.yaml: cannot read the spec: "):
+        load_spec(missing)
+
+
+def test_a_minimal_spec_takes_every_default_but_the_name():
+    config = parse_spec("services:\n  api: {}\n")
+    assert config == ProductConfig(service=ServiceConfig(container_name="api"))
+
+
+def test_strings_that_yaml_would_read_otherwise_are_kept_when_quoted():
+    config = parse_spec('services:\n  web:\n    environment: {DEBUG: "true", WORKERS: "4"}\n')
+    assert config.service.application.environment == (("DEBUG", "true"), ("WORKERS", "4"))
+
+
+# --- Bad specs: one line, the file, the line, the key path ---------------------------------------
+
+SIDECAR = "{name: otel, image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/otel:1}"
+SSM = "arn:aws:ssm:eu-west-1:123456789012:parameter"
+
+# id -> (spec, the error, whether the JSON Schema refuses it too)
+BAD_SPECS: dict[str, tuple[str, str, bool]] = {
+    "unknown-key": (
+        "services:\n  web:\n    port: 80\n    helth_check_path: /x\n",
+        "app.yaml:4: services.web.helth_check_path: unknown key (did you mean health_check_path?);"
+        " allowed: port, health_check_path, cpu, memory, desired_count, min_capacity, "
+        "max_capacity, cpu_target, capacity_provider, cpu_architecture, load_balancer, "
+        "log_retention_days, deletion_protection, execute_command, health_check_grace_period, "
+        "deregistration_delay, allowed_ingress_cidr, tls_policy, environment, secrets, "
+        "secrets_kms_key, task_role, egress, sidecars, health_check, command, entrypoint, "
+        "ephemeral_storage, stop_timeout",
+        True,
+    ),
+    "unknown-top-level-key": (
+        "servces:\n  web: {}\n",
+        "app.yaml:1: servces: unknown key (did you mean services?); allowed: network, services",
+        True,
+    ),
+    "wrong-type": (
+        "services:\n  web:\n    port: '8080'\n",
+        "app.yaml:3: services.web.port: expected an integer, got a string ('8080')",
+        True,
+    ),
+    "wrong-type-list": (
+        "services:\n  web:\n    command: gunicorn app:app\n",
+        "app.yaml:3: services.web.command: expected a list, got a string ('gunicorn app:app')",
+        True,
+    ),
+    "malformed-arn": (
+        f"services:\n  web:\n    secrets:\n      API_KEY: {SSM}\n",
+        f"app.yaml:4: services.web.secrets.API_KEY: '{SSM}' is not a Secrets Manager secret ARN "
+        "(arn:<partition>:secretsmanager:<region>:<account>:secret:<name>-<6 characters>, "
+        "optionally :<json-key>::) or an SSM parameter ARN "
+        "(arn:<partition>:ssm:<region>:<account>:parameter/<name>)",
+        True,
+    ),
+    "malformed-policy-arn": (
+        "services:\n  web:\n    task_role:\n      managed_policies:\n"
+        "        - arn:aws:iam::aws:policy/A\n        - AmazonS3ReadOnlyAccess\n",
+        "app.yaml:6: services.web.task_role.managed_policies[1]: 'AmazonS3ReadOnlyAccess' is not "
+        "an IAM policy ARN (arn:<partition>:iam::aws:policy/<name>)",
+        True,
+    ),
+    "secret-in-another-partition": (
+        f"services:\n  web:\n    secrets:\n      A: {SSM}/a\n"
+        "      B: arn:aws-cn:ssm:cn-north-1:123456789012:parameter/b\n",
+        "app.yaml:5: services.web.secrets.B: is in partition aws-cn while the other ARNs are in "
+        "aws: every ARN must be in one partition: a stack runs in one",
+        False,
+    ),
+    "sidecar-in-another-partition": (
+        f"services:\n  web:\n    secrets:\n      A: {SSM}/a\n      B: {SSM}/b\n    sidecars:\n"
+        "      - {name: otel, image: 123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/otel:1}\n",
+        "app.yaml:7: services.web.sidecars[0].image: is in partition aws-cn while the other ARNs "
+        "are in aws: every ARN must be in one partition: a stack runs in one",
+        False,
+    ),
+    "duplicate-sidecar-name": (
+        f"services:\n  web:\n    sidecars:\n      - {SIDECAR}\n      - {SIDECAR}\n",
+        "app.yaml:5: services.web.sidecars[1].name: 'otel' is given twice (first at line 4)",
+        False,
+    ),
+    "sidecar-named-like-the-service": (
+        f"services:\n  otel:\n    sidecars:\n      - {SIDECAR}\n",
+        "app.yaml:2: services.otel: a sidecar has the same name: every container of a task needs "
+        "its own",
+        False,
+    ),
+    "duplicate-yaml-key": (
+        "services:\n  web:\n    port: 80\n    cpu: 256\n    port: 81\n",
+        "app.yaml:5: services.web.port: duplicate key (first at line 3): YAML would keep only "
+        "the last",
+        False,
+    ),
+    "duplicate-managed-policy": (
+        "services:\n  web:\n    task_role:\n      managed_policies:\n"
+        "        - arn:aws:iam::aws:policy/A\n        - arn:aws:iam::aws:policy/A\n",
+        "app.yaml:6: services.web.task_role.managed_policies[1]: 'arn:aws:iam::aws:policy/A' is "
+        "given twice (first at line 5)",
+        True,
+    ),
+    "port-out-of-range": (
+        "services:\n  web:\n    egress:\n      - {port: 70000, cidr: 10.0.0.0/8}\n",
+        "app.yaml:4: services.web.egress[0].port: 70000 is out of range: must be 1 to 65535",
+        True,
+    ),
+    "secret-also-an-environment-variable": (
+        "services:\n  web:\n    environment: {API_KEY: x}\n"
+        f"    secrets:\n      API_KEY: {SSM}/k\n",
+        "app.yaml:5: services.web.secrets.API_KEY: is also an environment variable",
+        False,
+    ),
+    "egress-without-one-destination": (
+        "services:\n  web:\n    egress:\n      - {port: 80, cidr: 10.0.0.0/8, security_group: "
+        "sg-01234567}\n",
+        "app.yaml:4: services.web.egress[0]: give exactly one of cidr, security_group or "
+        "prefix_list (destination: ['cidr', 'security_group'])",
+        False,
+    ),
+    "memory-that-does-not-suit-cpu": (
+        "services:\n  web:\n    cpu: 512\n    memory: 512\n",
+        "app.yaml:4: services.web.memory: Fargate takes 1024-4096 MiB (in steps of 1024) with "
+        "cpu=512",
+        False,
+    ),
+    "a-default-at-odds-with-a-given-value": (
+        "services:\n  web:\n    max_capacity: 1\n",
+        "app.yaml:3: services.web: min_capacity (default 2): exceeds max_capacity (1)",
+        False,
+    ),
+    "network-without-nat-or-endpoints": (
+        "network:\n  nat_gateways: None\nservices:\n  web: {}\n",
+        "app.yaml:2: network.nat_gateways: needs vpc_endpoints=True: without NAT gateways or "
+        "endpoints the tasks cannot pull their image",
+        False,
+    ),
+    "health-check-interval-out-of-ecs-limits": (
+        "services:\n  web:\n    sidecars:\n      - name: otel\n"
+        "        image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/otel:1\n"
+        "        health_check: {command: [CMD, x], interval: 1}\n",
+        "app.yaml:6: services.web.sidecars[0].health_check.interval: must be 5 to 300 (ECS's "
+        "limits)",
+        False,
+    ),
+    "missing-required-key": (
+        "services:\n  web:\n    sidecars:\n      - {name: otel}\n",
+        "app.yaml:4: services.web.sidecars[0]: missing image (required)",
+        True,
+    ),
+    "bad-environment-name": (
+        "services:\n  web:\n    environment:\n      1ST: x\n",
+        "app.yaml:4: services.web.environment.1ST: '1ST' is not letters, digits and _, not "
+        "starting with a digit",
+        True,
+    ),
+    "empty-file": ("", "app.yaml:1: the spec is empty: it needs at least services:", False),
+    "only-comments": (
+        "# an application\n",
+        "app.yaml:1: the spec is empty: it needs at least services:",
+        False,
+    ),
+    "not-a-mapping": (
+        "- web\n",
+        "app.yaml:1: a spec is a mapping (key: value), got a list",
+        True,
+    ),
+    "yaml-syntax-error": (
+        "services:\n  web:\n    port: [8080\n",
+        "app.yaml:4: invalid YAML: expected ',' or ']', but got '<stream end>' (while parsing a "
+        "flow sequence)",
+        False,
+    ),
+    "unquoted-value-ending-with-a-colon": (
+        f"services:\n  web:\n    secrets:\n      URL: {DATABASE_URL}\n",
+        "app.yaml:4: invalid YAML: mapping values are not allowed here; quote a value that holds "
+        "': ' or ends with ':'",
+        False,
+    ),
+    "yaml-tag": (
+        "services:\n  web:\n    port: !Ref Port\n",
+        "app.yaml:3: services.web.port: YAML tags such as !Ref are not supported",
+        False,
+    ),
+    "no-services-key": (
+        "network: {max_azs: 2}\n",
+        "app.yaml:1: missing services (required)",
+        True,
+    ),
+    "no-service": (
+        "services: {}\n",
+        "app.yaml:1: services: no service: name one, such as web: {port: 8080}",
+        True,
+    ),
+    "more-than-one-service": (
+        "services:\n  web: {}\n  worker: {}\n",
+        "app.yaml:3: services.worker: one service is supported in this version (web is the first)",
+        True,
+    ),
+    "a-service-without-a-mapping": (
+        "services:\n  web:\n",
+        "app.yaml:2: services.web: expected a mapping ({} for all defaults), got nothing (null)",
+        True,
+    ),
+    "a-key-that-is-not-a-name": (
+        "services:\n  web:\n    8080: x\n",
+        "app.yaml:3: services.web: keys must be names, got an integer (8080)",
+        True,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BAD_SPECS, ids=list(BAD_SPECS))
+def test_a_bad_spec_gets_one_line_naming_file_line_and_key(case: str):
+    text, message, _ = BAD_SPECS[case]
+    with pytest.raises(SpecError) as raised:
+        parse_spec(text, "app.yaml")
+    assert str(raised.value) == message
+    assert "\n" not in str(raised.value)
+    assert isinstance(raised.value, ValueError)
+
+
+def test_load_spec_names_the_file_in_errors(tmp_path: Path):
+    spec = tmp_path / "app.yaml"
+    spec.write_text("services:\n  web:\n    port: 0\n")
+    with pytest.raises(SpecError) as raised:
+        load_spec(spec)
+    assert (
+        str(raised.value) == f"{spec}:3: services.web.port: 0 is out of range: must be 1 to 65535"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("4", "an integer (4)"),
+        ("0.5", "a number (0.5)"),
+        ("yes", "a boolean (yes)"),
+        ("true", "a boolean (true)"),
+        ("2024-01-01", "a date (2024-01-01)"),
+    ],
+)
+@pytest.mark.parametrize("where", ["service", "sidecar"])
+def test_environment_values_that_are_not_strings_are_refused(value: str, shown: str, where: str):
+    environment = f"environment: {{WORKERS: {value}}}"
+    if where == "service":
+        text, line, path = f"services:\n  web:\n    {environment}\n", 3, "services.web"
+    else:
+        text = (
+            "services:\n  web:\n    sidecars:\n      - name: otel\n"
+            "        image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/otel:1\n"
+            f"        {environment}\n"
+        )
+        line, path = 6, "services.web.sidecars[0]"
+    with pytest.raises(SpecError) as raised:
+        parse_spec(text, "app.yaml")
+    assert str(raised.value) == (
+        f"app.yaml:{line}: {path}.environment.WORKERS: expected a string, got {shown}: write it "
+        f'in quotes ("{value}") so YAML reads it as text'
+    )
+
+
+# --- The table, the schema and the reference agree ---------------------------------------------
+
+
+def test_every_key_sets_a_field_of_its_config_and_is_required_when_the_field_is():
+    for path, key in spec_keys():
+        section = next(s for p, s in SPEC.sections("") if f"{p}.{key.name}".lstrip(".") == path)
+        fields = {f.name: f for f in dataclasses.fields(_owner(section.cls, key.target))}
+        assert key.field_name in fields, f"{path} sets {key.target}: no such field"
+        field = fields[key.field_name]
+        has_default = (
+            field.default is not dataclasses.MISSING
+            or field.default_factory is not dataclasses.MISSING
+        )
+        # services is required although ProductConfig has a default: a spec is for an application
+        assert key.required is (not has_default or path == "services"), path
+
+
+def _owner(cls: type, target: str) -> type:
+    return Application if target.startswith("application.") else cls
+
+
+@pytest.mark.parametrize(
+    "cls",
+    [
+        NetworkConfig,
+        ServiceConfig,
+        Application,
+        TaskRole,
+        PolicyStatement,
+        EgressRule,
+        HealthCheck,
+        Sidecar,
+    ],
+)
+def test_every_config_field_has_a_key(cls: type):
+    """A field added to a config without a key in the spec would be out of users' reach."""
+    set_by_keys = {
+        key.field_name
+        for _, section in SPEC.sections("")
+        for key in section.keys
+        if _owner(section.cls, key.target) is cls
+    }
+    if cls is ServiceConfig:
+        set_by_keys |= {"container_name", "application"}  # the service's name; its keys
+    assert {f.name for f in dataclasses.fields(cls)} - set_by_keys == set()
+
+
+@pytest.fixture(scope="module")
+def schema() -> dict[str, Any]:
+    return spec_schema()
+
+
+def test_the_schema_is_a_valid_draft_2020_12_schema(schema):
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    jsonschema.Draft202012Validator.check_schema(schema)
+
+
+def test_the_schema_accepts_the_example(schema):
+    jsonschema.Draft202012Validator(schema).validate(yaml.safe_load(EXAMPLE_SPEC))
+
+
+@pytest.mark.parametrize(
+    ("where", "key"),
+    [
+        ((), "servces"),
+        (("services", "web"), "helth_check"),
+        (("services", "web", "sidecars", 0), "cpu"),
+    ],
+)
+def test_the_schema_refuses_an_unknown_key(schema, where, key):
+    document = yaml.safe_load(EXAMPLE_SPEC)
+    target = document
+    for part in where:
+        target = target[part]
+    target[key] = 1
+    errors = list(jsonschema.Draft202012Validator(schema).iter_errors(document))
+    assert [error.message for error in errors] == [
+        f"Additional properties are not allowed ('{key}' was unexpected)"
+    ]
+
+
+@pytest.mark.parametrize("case", [case for case, (_, _, refused) in BAD_SPECS.items() if refused])
+def test_the_schema_refuses_what_the_parser_refuses(schema, case):
+    document = yaml.safe_load(BAD_SPECS[case][0])
+    assert not jsonschema.Draft202012Validator(schema).is_valid(document)
+
+
+def walk_schema(schema: dict[str, Any], path: str = "") -> list[tuple[str, dict[str, Any]]]:
+    """Every object schema in the spec's schema, by its path in the table's terms."""
+    found = []
+    if schema.get("type") == "object":
+        found.append((path, schema))
+    for name, child in schema.get("properties", {}).items():
+        found += walk_schema(child, f"{path}.{name}" if path else name)
+    for child in schema.get("patternProperties", {}).values():
+        found += walk_schema(child, f"{path}.<name>")
+    if "items" in schema:
+        found += walk_schema(schema["items"], f"{path}[]")
+    return found
+
+
+def test_every_schema_object_is_closed_and_every_property_described(schema):
+    for path, obj in walk_schema(schema):
+        assert obj["additionalProperties"] is False, path
+        for name, prop in obj.get("properties", {}).items():
+            assert prop.get("description"), f"{path}.{name}"
+
+
+def test_the_schema_has_every_key_of_the_table_and_no_other(schema):
+    in_schema = {
+        f"{path}.{name}" if path else name
+        for path, obj in walk_schema(schema)
+        for name in obj.get("properties", {})
+    }
+    assert in_schema == {path for path, _ in spec_keys()}
+
+
+def test_the_schema_takes_the_types_modules_patterns_in_a_portable_form(schema):
+    text = json.dumps(schema)
+    assert "(?P<" not in text  # Python's named groups; JSON Schema's regexes are ECMA-262
+    secrets = schema["properties"]["services"]["patternProperties"]
+    (service,) = secrets.values()
+    pattern = service["properties"]["secrets"]["patternProperties"]
+    (value,) = pattern.values()
+    assert re.search(value["pattern"], DATABASE_URL)
+    assert re.search(value["pattern"], API_KEY)
+    assert not re.search(value["pattern"], SSM)
+
+
+def test_the_reference_documents_every_key_in_its_section():
+    markdown = spec_markdown()
+    sections = dict(re.findall(r"\n## (.+)\n\n((?:\|.*\n)+)", markdown))
+    for path, key in spec_keys():
+        section = path.rsplit(".", 1)[0] if "." in path else None
+        heading = f"`{section}`" if section else "Top level"
+        assert f"| `{key.name}` |" in sections[heading], path
+        assert key.target in sections[heading], path
+
+
+def test_the_reference_shows_the_example():
+    assert EXAMPLE_SPEC in spec_markdown()
+
+
+def test_the_docs_are_deterministic_and_end_with_a_newline():
+    docs = spec_docs()
+    assert docs == spec_docs()
+    assert set(docs) == {"spec.schema.json", "spec.md"}
+    assert docs["spec.schema.json"] == json.dumps(spec_schema(), indent=2, sort_keys=True) + "\n"
+    assert all(text.endswith("\n") and not text.endswith("\n\n") for text in docs.values())

@@ -1,0 +1,1230 @@
+"""The application spec file: a user's application in YAML, read into a
+:class:`~troposphere_fargate.layers.config.ProductConfig`.
+
+:data:`SPEC` is the one table of the file's keys: each :class:`Key` gives its name, the type of
+its value, the config field it sets and its description. The parser (:func:`parse_spec`,
+:func:`load_spec`), the JSON Schema (:func:`spec_schema`) and the reference
+(:func:`spec_markdown`) are all derived from it, so they cannot disagree.
+
+The parser reads YAML nodes, not Python values, so an error names the key path and the line of
+the file (``app.yaml:12: services.web.secrets.API_KEY: ...``) and a key given twice is refused
+(PyYAML alone silently keeps the last). The types module validates across fields when the
+configs are built; its :class:`ConfigError` becomes a :class:`SpecError` at the key it is about,
+with its reason kept.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import json
+import re
+from abc import ABC, abstractmethod
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import MISSING, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from ..layers.application import (
+    ACTION,
+    ANY_ARN,
+    CONTAINER_NAME,
+    ECR_IMAGE,
+    ENVIRONMENT_NAME,
+    EPHEMERAL_STORAGE_GIB,
+    KMS_KEY_ARN,
+    MANAGED_POLICY_ARN,
+    PARAMETER_ARN,
+    PREFIX_LIST_ID,
+    PROTOCOLS,
+    SECRET_ARN,
+    SECURITY_GROUP_ID,
+    STOP_TIMEOUT_SECONDS,
+    Application,
+    EgressRule,
+    HealthCheck,
+    PolicyStatement,
+    Secret,
+    Sidecar,
+    TaskRole,
+    partition_of,
+)
+from ..layers.config import (
+    CAPACITY_PROVIDERS,
+    CPU_ARCHITECTURES,
+    FARGATE_TASK_SIZES,
+    KNOWN_INTERFACE_ENDPOINTS,
+    LOAD_BALANCER_TYPES,
+    LOG_RETENTION_DAYS,
+    MAX_DEREGISTRATION_DELAY_SECONDS,
+    MAX_HEALTH_CHECK_GRACE_PERIOD_SECONDS,
+    MAX_TASKS,
+    NAT_GATEWAY_MODES,
+    SUPPORTED_AZ_COUNTS,
+    ConfigError,
+    NetworkConfig,
+    ProductConfig,
+    ServiceConfig,
+)
+
+__all__ = [
+    "EXAMPLE_SPEC",
+    "SPEC",
+    "Key",
+    "SpecError",
+    "load_spec",
+    "parse_spec",
+    "spec_docs",
+    "spec_keys",
+    "spec_markdown",
+    "spec_schema",
+]
+
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+PORT = (1, 65535)
+EFFECTS = ("Allow", "Deny")
+# A statement's resource may be "*", but only written on purpose.
+ANY_RESOURCE = re.compile(r"^\*$")
+
+
+class SpecError(ValueError):
+    """A spec file is invalid. The message is one line: ``<file>:<line>: <key path>: <what is
+    wrong>`` (the key path is left out for the file as a whole)."""
+
+
+KeyPath = tuple[str | int, ...]
+
+
+def _dotted(path: KeyPath) -> str:
+    """``("services", "web", "sidecars", 0)`` -> ``services.web.sidecars[0]``."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}" if text else part
+    return text
+
+
+def _what(node: Node) -> str:
+    """What a node holds, for 'expected X, got Y'."""
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    kind = node.tag.rsplit(":", 1)[-1]
+    if kind == "null":
+        return "nothing (null)"
+    if kind == "str":
+        return f"a string ({node.value!r})"
+    named = {"int": "an integer", "float": "a number", "bool": "a boolean", "timestamp": "a date"}
+    return f"{named.get(kind, 'a ' + kind)} ({node.value})"
+
+
+@dataclass
+class _Reader:
+    """One spec file being read: where errors point, and every ARN seen (with its node), so a
+    partition mismatch can point at the odd one out."""
+
+    filename: str
+    loader: yaml.SafeLoader
+    arns: list[tuple[str, KeyPath, Node]] = field(default_factory=list)
+
+    def error(self, node: Node, path: KeyPath, message: str) -> SpecError:
+        where = f"{_dotted(path)}: " if path else ""
+        text = f"{self.filename}:{node.start_mark.line + 1}: {where}{message}"
+        return SpecError(text.replace("\n", " "))
+
+    def scalar(self, node: Node, path: KeyPath) -> Any:
+        """A scalar node's Python value, as PyYAML's SafeLoader reads it; None for a list or a
+        mapping (the caller says what it expected)."""
+        if not node.tag.startswith("tag:yaml.org,2002:"):
+            raise self.error(node, path, f"YAML tags such as {node.tag} are not supported")
+        if not isinstance(node, ScalarNode):
+            return None
+        try:
+            return self.loader.construct_object(node)
+        except yaml.MarkedYAMLError as exc:
+            raise self.error(node, path, f"invalid YAML value: {exc.problem}") from None
+
+    def pairs(self, node: MappingNode, path: KeyPath) -> Iterator[tuple[str, Node, Node]]:
+        """A mapping's (key, key node, value node), refusing keys that are not names and keys
+        given twice."""
+        seen: dict[str, Node] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise self.error(key_node, path, "YAML merge keys (<<) are not supported")
+            name = self.scalar(key_node, path)
+            if not isinstance(name, str):
+                raise self.error(key_node, path, f"keys must be names, got {_what(key_node)}")
+            if name in seen:
+                first = seen[name].start_mark.line + 1
+                raise self.error(
+                    key_node,
+                    (*path, name),
+                    f"duplicate key (first at line {first}): YAML would keep only the last",
+                )
+            seen[name] = key_node
+            yield name, key_node, value_node
+
+    def partition_error(self, path: KeyPath, reason: str) -> SpecError | None:
+        """The error for ARNs in more than one partition, at the first ARN not in the partition
+        most of them are in."""
+        found = [arn for arn in self.arns if arn[1][: len(path)] == path]
+        if not found:
+            return None
+        usual = Counter(partition for partition, _, _ in found).most_common(1)[0][0]
+        for partition, where, node in found:
+            if partition != usual:
+                return self.error(
+                    node,
+                    where,
+                    f"is in partition {partition} while the other ARNs are in {usual}: {reason}",
+                )
+        return None
+
+
+# --- The kinds of value ----------------------------------------------------------------------
+
+
+class _Kind(ABC):
+    """How one value of the spec is read and checked, described in the docs, and published in
+    the JSON Schema."""
+
+    @abstractmethod
+    def parse(self, reader: _Reader, node: Node, path: KeyPath) -> Any: ...
+
+    @abstractmethod
+    def schema(self) -> dict[str, Any]: ...
+
+    @abstractmethod
+    def describe(self, path: str) -> str: ...
+
+    def sections(self, path: str) -> Iterator[tuple[str, _Object]]:
+        """The mappings of keys within this value, by the path the docs show them at."""
+        return iter(())
+
+
+@dataclass(frozen=True)
+class _Int(_Kind):
+    between: tuple[int, int] | None = None
+    choices: tuple[int, ...] = ()
+
+    def parse(self, reader: _Reader, node: Node, path: KeyPath) -> int:
+        value = reader.scalar(node, path)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise reader.error(node, path, f"expected an integer, got {_what(node)}")
+        if self.choices and value not in self.choices:
+            raise reader.error(
+                node, path, f"{value} is not one of {', '.join(map(str, self.choices))}"
+            )
+        if self.between and not self.between[0] <= value <= self.between[1]:
+            low, high = self.between
+            raise reader.error(node, path, f"{value} is out of range: must be {low} to {high}")
+        return value
+
+    def schema(self) -> dict[str, Any]:
+        schema: dict[str, Any] = {"type": "integer"}
+        if self.choices:
+            schema["enum"] = list(self.choices)
+        if self.between:
+            schema["minimum"], schema["maximum"] = self.between
+        return schema
+
+    def describe(self, path: str) -> str:
+        if self.choices:
+            return "integer: " + ", ".join(map(str, self.choices))
+        if self.between:
+            return f"integer, {self.between[0]} to {self.between[1]}"
+        return "integer"
+
+
+@dataclass(frozen=True)
+class _Bool(_Kind):
+    def parse(self, reader: _Reader, node: Node, path: KeyPath) -> bool:
+        value = reader.scalar(node, path)
+        if not isinstance(value, bool):
+            raise reader.error(node, path, f"expected true or false, got {_what(node)}")
+        return value
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "boolean"}
+
+    def describe(self, path: str) -> str:
+        return "true or false"
+
+
+def _portable(pattern: re.Pattern[str]) -> str:
+    """A Python regex as JSON Schema (ECMA-262) takes it: named groups become plain groups."""
+    return re.sub(r"\(\?P<\w+>", "(?:", pattern.pattern)
+
+
+@dataclass(frozen=True)
+class _Str(_Kind):
+    patterns: tuple[re.Pattern[str], ...] = ()  # the value matches one of them
+    means: str = ""  # what a match looks like, for messages and docs
+    choices: tuple[str, ...] = ()
+    partition: Callable[[str], str | None] | None = None  # for values that name an ARN
+
+    def parse(self, reader: _Reader, node: Node, path: KeyPath) -> str:
+        value = reader.scalar(node, path)
+        if not isinstance(value, str):
+            hint = ""
+            if isinstance(node, ScalarNode) and value is not None:
+                hint = f': write it in quotes ("{node.value}") so YAML reads it as text'
+            raise reader.error(node, path, f"expected a string, got {_what(node)}{hint}")
+        if self.choices and value not in self.choices:
+            raise reader.error(node, path, f"{value!r} is not one of {', '.join(self.choices)}")
+        if self.patterns and not any(p.match(value) for p in self.patterns):
+            raise reader.error(node, path, f"{value!r} is not {self.means}")
+        partition = self.partition(value) if self.partition else None
+        if partition:
+            reader.arns.append((partition, path, node))
+        return value
+
+    def schema(self) -> dict[str, Any]:
+        schema: dict[str, Any] = {"type": "string"}
+        if self.choices:
+            schema["enum"] = list(self.choices)
+        if self.patterns:
+            portable = [_portable(p) for p in self.patterns]
+            schema["pattern"] = (
+                portable[0] if len(portable) == 1 else "|".join(f"(?:{p})" for p in portable)
+            )
+        return schema
+
+    def describe(self, path: str) -> str:
+        if self.choices:
+            return "string: " + ", ".join(f"`{c}`" for c in self.choices)
+        return f"string: {self.means}" if self.means else "string"
+
+
+@dataclass(frozen=True)
+class _List(_Kind):
+    item: _Kind
+    unique: bool = False  # no value twice
+    unique_by: str | None = None  # items are mappings; no two with this key's value
+
+    def parse(self, reader: _Reader, node: Node, path: KeyPath) -> tuple[Any, ...]:
+        reader.scalar(node, path)
+        if not isinstance(node, SequenceNode):
+            raise reader.error(node, path, f"expected a list, got {_what(node)}")
+        items = tuple(
+            self.item.parse(reader, item, (*path, index)) for index, item in enumerate(node.value)
+        )
+        seen: dict[Any, Node] = {}
+        for index, item_node in enumerate(node.value):
+            if self.unique:
+                at, where, value = item_node, (*path, index), items[index]
+            elif self.unique_by:
+                at = next(v for k, v in item_node.value if k.value == self.unique_by)
+                where, value = (*path, index, self.unique_by), reader.scalar(at, path)
+            else:
+                break
+            if value in seen:
+                first = seen[value].start_mark.line + 1
+                raise reader.error(at, where, f"{value!r} is given twice (first at line {first})")
+            seen[value] = at
+        return items
+
+    def schema(self) -> dict[str, Any]:
+        schema: dict[str, Any] = {"type": "array", "items": self.item.schema()}
+        if self.unique:
+            schema["uniqueItems"] = True
+        return schema
+
+    def describe(self, path: str) -> str:
+        return f"list of {self.item.describe(path + '[]')}"
+
+    def sections(self, path: str) -> Iterator[tuple[str, _Object]]:
+        return self.item.sections(path + "[]")
+
+
+@dataclass(frozen=True)
+class _Map(_Kind):
+    """A mapping of the user's names to values (environment variables, secrets)."""
+
+    key: _Str
+    value: _Kind
+    build: Callable[[str, Any], Any]  # one entry -> what the config holds for it
+
+    def parse(self, reader: _Reader, node: Node, path: KeyPath) -> tuple[Any, ...]:
+        reader.scalar(node, path)
+        if not isinstance(node, MappingNode):
+            raise reader.error(node, path, f"expected a mapping (name: value), got {_what(node)}")
+        built = []
+        for name, key_node, value_node in reader.pairs(node, path):
+            self.key.parse(reader, key_node, (*path, name))
+            value = self.value.parse(reader, value_node, (*path, name))
+            try:
+                built.append(self.build(name, value))
+            except ConfigError as error:
+                complaint = _complaint(error)
+                at = key_node if complaint.field == "name" else value_node
+                raise reader.error(at, (*path, name), complaint.reason) from None
+        return tuple(built)
+
+    def schema(self) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "patternProperties": {_portable(self.key.patterns[0]): self.value.schema()},
+            "additionalProperties": False,
+        }
+
+    def describe(self, path: str) -> str:
+        return f"mapping of names ({self.key.means}) to {self.value.describe(path)}"
+
+
+@dataclass(frozen=True)
+class Key:
+    """One key of the spec: its name in the file, the kind of its value, the config field it
+    sets (``application.<field>`` for the service's :class:`Application`), its description."""
+
+    name: str
+    kind: _Kind
+    target: str
+    description: str
+    required: bool = False
+
+    @property
+    def field_name(self) -> str:
+        return self.target.rsplit(".", 1)[-1]
+
+
+def _field_default(cls: type, target: str) -> Any:
+    """The default the config class gives the field a key sets (MISSING when required)."""
+    value: Any = cls
+    for part in target.split("."):
+        found = next(f for f in fields(value) if f.name == part)
+        if found.default is not MISSING:
+            value = found.default
+        elif found.default_factory is not MISSING:
+            value = found.default_factory()
+        else:
+            return MISSING
+    return value
+
+
+def _shown_default(value: Any) -> Any:
+    """A default as JSON, or None when there is none worth showing (nothing, or an object)."""
+    if isinstance(value, tuple) and value and all(isinstance(v, str | int) for v in value):
+        return list(value)
+    return value if isinstance(value, bool | int | str) and value != "" else None
+
+
+# "Owner.field=value: why", "Owner.field[index]=value: why", "Owner.field[index].name=...".
+_CONFIG_ERROR = re.compile(
+    r"^(?P<owner>\w+)\.(?P<field>\w+)(?:\[(?P<index>[^\]]*)\])?(?:\.\w+)?=(?P<rest>.*)$", re.S
+)
+
+
+@dataclass(frozen=True)
+class _Complaint:
+    """A ConfigError taken apart: ``Owner.field[index]=value: reason``."""
+
+    field: str | None
+    index: str | None
+    value: str
+    reason: str
+
+
+def _complaint(error: ConfigError) -> _Complaint:
+    """What a ConfigError says (the value's repr is found by reading it back, as it may hold
+    ': ' itself)."""
+    match = _CONFIG_ERROR.match(str(error))
+    if not match:
+        return _Complaint(None, None, "", str(error))
+    rest, start = match["rest"], 0
+    while (at := rest.find(": ", start)) >= 0:
+        try:
+            ast.literal_eval(rest[:at])
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            start = at + 1
+            continue
+        return _Complaint(match["field"], match["index"], rest[:at], rest[at + 2 :])
+    return _Complaint(match["field"], match["index"], "", rest)
+
+
+def _item(node: Node, path: KeyPath, index: str) -> tuple[Node, KeyPath]:
+    """The node a ConfigError's ``field[index]`` is about: a list's item, or a mapping's key."""
+    try:
+        wanted = ast.literal_eval(index)
+    except (ValueError, SyntaxError):
+        return node, path
+    if isinstance(node, SequenceNode) and isinstance(wanted, int) and wanted < len(node.value):
+        return node.value[wanted], (*path, wanted)
+    if isinstance(node, MappingNode):
+        for position, (key_node, _) in enumerate(node.value):
+            if wanted in (position, key_node.value):
+                return key_node, (*path, key_node.value)
+    return node, path
+
+
+@dataclass(frozen=True)
+class _Object(_Kind):
+    """A mapping of the keys below, built into ``cls`` (or by ``build``, from the values by
+    their targets)."""
+
+    cls: type
+    keys: tuple[Key, ...]
+    build: Callable[[dict[str, Any]], Any] | None = None
+
+    def parse(
+        self,
+        reader: _Reader,
+        node: Node,
+        path: KeyPath,
+        given: Mapping[str, tuple[Any, Node, KeyPath]] | None = None,
+    ) -> Any:
+        reader.scalar(node, path)
+        if not isinstance(node, MappingNode):
+            expected = "a spec is a mapping (key: value)" if not path else "expected a mapping"
+            if node.tag == "tag:yaml.org,2002:null":
+                expected += " ({} for all defaults)"
+            raise reader.error(node, path, f"{expected}, got {_what(node)}")
+        by_name = {key.name: key for key in self.keys}
+        values: dict[str, Any] = {}
+        located: dict[str, tuple[Node, KeyPath]] = {}
+        for name, key_node, value_node in reader.pairs(node, path):
+            key = by_name.get(name)
+            if key is None:
+                close = difflib.get_close_matches(name, by_name, n=1)
+                hint = f" (did you mean {close[0]}?)" if close else ""
+                allowed = ", ".join(by_name)
+                raise reader.error(
+                    key_node, (*path, name), f"unknown key{hint}; allowed: {allowed}"
+                )
+            values[key.target] = key.kind.parse(reader, value_node, (*path, name))
+            located[key.field_name] = (value_node, (*path, name))
+        for target, (value, at, where) in (given or {}).items():
+            values[target] = value
+            located[target] = (at, where)
+        missing = [key.name for key in self.keys if key.required and key.target not in values]
+        if missing:
+            raise reader.error(node, path, f"missing {', '.join(missing)} (required)")
+        try:
+            return self.build(values) if self.build else self.cls(**values)
+        except ConfigError as error:
+            raise self._locate(reader, error, node, path, located) from None
+
+    def _locate(
+        self,
+        reader: _Reader,
+        error: ConfigError,
+        node: Node,
+        path: KeyPath,
+        located: Mapping[str, tuple[Node, KeyPath]],
+    ) -> SpecError:
+        """The ConfigError raised while building, at the key it is about, in the spec's words."""
+        complaint = _complaint(error)
+        spoken = {key.field_name: key.name for key in self.keys if key.field_name != key.name}
+        reason = complaint.reason
+        if spoken:
+            words = re.compile(r"\b(" + "|".join(map(re.escape, spoken)) + r")\b")
+            reason = words.sub(lambda m: spoken[m.group(1)], reason)
+        name = complaint.field
+        if name == "partition":
+            return reader.partition_error(path, reason) or reader.error(node, path, reason)
+        if name is not None and name in located:
+            at, where = located[name]
+            if complaint.index is not None:
+                at, where = _item(at, where, complaint.index)
+            return reader.error(at, where, reason)
+        key = next((key for key in self.keys if key.field_name == name), None)
+        if key is not None:  # a default the user left, at odds with what they gave
+            return reader.error(node, path, f"{key.name} (default {complaint.value}): {reason}")
+        shown = f" ({name}: {complaint.value})" if name and complaint.value else ""
+        return reader.error(node, path, reason + shown)
+
+    def schema(self) -> dict[str, Any]:
+        properties = {}
+        for key in self.keys:
+            described = {**key.kind.schema(), "description": key.description}
+            default = _shown_default(_field_default(self.cls, key.target))
+            if default is not None:
+                described["default"] = default
+            properties[key.name] = described
+        schema: dict[str, Any] = {
+            "type": "object",
+            "properties": properties,
+            "additionalProperties": False,
+        }
+        required = [key.name for key in self.keys if key.required]
+        if required:
+            schema["required"] = required
+        return schema
+
+    def describe(self, path: str) -> str:
+        return f"mapping: see `{path}`"
+
+    def sections(self, path: str) -> Iterator[tuple[str, _Object]]:
+        yield path, self
+        for key in self.keys:
+            yield from key.kind.sections(f"{path}.{key.name}" if path else key.name)
+
+
+@dataclass(frozen=True)
+class _Services(_Kind):
+    """The services, by name; the name becomes the container's. One in this version."""
+
+    name: _Str
+    service: _Object
+
+    def parse(self, reader: _Reader, node: Node, path: KeyPath) -> ServiceConfig:
+        reader.scalar(node, path)
+        if not isinstance(node, MappingNode):
+            raise reader.error(node, path, f"expected a mapping (name: service), got {_what(node)}")
+        services = list(reader.pairs(node, path))
+        if not services:
+            raise reader.error(node, path, "no service: name one, such as web: {port: 8080}")
+        if len(services) > 1:
+            name, key_node, _ = services[1]
+            raise reader.error(
+                key_node,
+                (*path, name),
+                f"one service is supported in this version ({services[0][0]} is the first)",
+            )
+        name, key_node, value_node = services[0]
+        where = (*path, name)
+        self.name.parse(reader, key_node, where)
+        service: ServiceConfig = self.service.parse(
+            reader, value_node, where, {"container_name": (name, key_node, where)}
+        )
+        return service
+
+    def schema(self) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "minProperties": 1,
+            "maxProperties": 1,
+            "patternProperties": {_portable(self.name.patterns[0]): self.service.schema()},
+            "additionalProperties": False,
+        }
+
+    def describe(self, path: str) -> str:
+        return f"mapping of one name to a service: see `{path}.<name>`"
+
+    def sections(self, path: str) -> Iterator[tuple[str, _Object]]:
+        return self.service.sections(path + ".<name>")
+
+
+# --- The table ---------------------------------------------------------------------------------
+
+
+def _image_partition(image: str) -> str | None:
+    match = ECR_IMAGE.match(image)
+    return None if match is None else "aws-cn" if match.group("china") else "aws"
+
+
+def _arn_partition(value: str) -> str | None:
+    return partition_of(value) if value.startswith("arn:") else None
+
+
+_PORT = _Int(between=PORT)
+_STRINGS = _List(_Str())
+_VARIABLE = _Str(
+    patterns=(ENVIRONMENT_NAME,), means="letters, digits and _, not starting with a digit"
+)
+_ENVIRONMENT = _Map(_VARIABLE, _Str(), lambda name, value: (name, value))
+_CIDR = _Str(means="an IPv4 CIDR block such as 10.0.0.0/16")
+_CIDRS = _List(_CIDR)
+
+_HEALTH_CHECK = _Object(
+    HealthCheck,
+    (
+        Key(
+            "command",
+            _STRINGS,
+            "command",
+            "What ECS runs in the container: CMD or CMD-SHELL, then the command; it exits 0 "
+            'when healthy, such as [CMD-SHELL, "curl -f http://localhost:8080/healthz || exit 1"].',
+            required=True,
+        ),
+        Key("interval", _Int(), "interval_seconds", "Seconds between checks, 5 to 300."),
+        Key("timeout", _Int(), "timeout_seconds", "Seconds a check may take, 2 to 60."),
+        Key("retries", _Int(), "retries", "Failed checks in a row that make it unhealthy, 1-10."),
+        Key(
+            "start_period",
+            _Int(),
+            "start_period_seconds",
+            "Seconds after start during which failed checks do not count, 0 to 300.",
+        ),
+    ),
+)
+
+_STATEMENT = _Object(
+    PolicyStatement,
+    (
+        Key(
+            "actions",
+            _List(_Str(patterns=(ACTION,), means="service:Action, such as sqs:SendMessage")),
+            "actions",
+            "The actions allowed (or denied), such as [sqs:SendMessage]. Wildcards in the action "
+            "name are accepted; name the actions the application needs.",
+            required=True,
+        ),
+        Key(
+            "resources",
+            _List(
+                _Str(
+                    patterns=(ANY_ARN, ANY_RESOURCE),
+                    means="an ARN, or * written on purpose",
+                    partition=_arn_partition,
+                )
+            ),
+            "resources",
+            "The ARNs the actions apply to; * only written on purpose (for actions that take "
+            "no resource).",
+            required=True,
+        ),
+        Key("effect", _Str(choices=EFFECTS), "effect", "Allow or Deny."),
+    ),
+)
+
+_TASK_ROLE = _Object(
+    TaskRole,
+    (
+        Key(
+            "managed_policies",
+            _List(
+                _Str(
+                    patterns=(MANAGED_POLICY_ARN,),
+                    means="an IAM policy ARN (arn:<partition>:iam::aws:policy/<name>)",
+                    partition=_arn_partition,
+                ),
+                unique=True,
+            ),
+            "managed_policies",
+            "Managed policies attached to the task role, by ARN.",
+        ),
+        Key(
+            "statements",
+            _List(_STATEMENT),
+            "statements",
+            "Statements of the task role's inline policy.",
+        ),
+    ),
+)
+
+_EGRESS = _Object(
+    EgressRule,
+    (
+        Key("port", _PORT, "port", "The destination port (the first of a range).", required=True),
+        Key("to_port", _PORT, "to_port", "The last port of a range (default: port alone)."),
+        Key("protocol", _Str(choices=PROTOCOLS), "protocol", "tcp or udp."),
+        Key("cidr", _CIDR, "cidr", "Destination: an IPv4 CIDR block."),
+        Key(
+            "security_group",
+            _Str(patterns=(SECURITY_GROUP_ID,), means="a security group ID (sg-...)"),
+            "security_group",
+            "Destination: a security group's ID, such as a database's.",
+        ),
+        Key(
+            "prefix_list",
+            _Str(patterns=(PREFIX_LIST_ID,), means="a prefix list ID (pl-...)"),
+            "prefix_list",
+            "Destination: a managed prefix list's ID.",
+        ),
+        Key("description", _Str(), "description", "What the rule is for (255 characters)."),
+    ),
+)
+
+_SIDECAR = _Object(
+    Sidecar,
+    (
+        Key(
+            "name",
+            _Str(patterns=(CONTAINER_NAME,), means="1-255 letters, digits, - or _"),
+            "name",
+            "The container's name; each sidecar and the service need their own.",
+            required=True,
+        ),
+        Key(
+            "image",
+            _Str(
+                patterns=(ECR_IMAGE,),
+                means="a private ECR image with a tag or a digest "
+                "(<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>)",
+                partition=_image_partition,
+            ),
+            "image",
+            "A private ECR image with a tag or a digest; the execution role may pull from its "
+            "repository only.",
+            required=True,
+        ),
+        Key(
+            "essential",
+            _Bool(),
+            "essential",
+            "Whether the task stops when this container stops.",
+        ),
+        Key("port", _PORT, "port", "A port the task's other containers reach on localhost."),
+        Key("environment", _ENVIRONMENT, "environment", "Its environment variables (strings)."),
+        Key("command", _STRINGS, "command", "Overrides the image's CMD."),
+        Key("health_check", _HEALTH_CHECK, "health_check", "Its container health check."),
+    ),
+)
+
+
+def _build_service(values: dict[str, Any]) -> ServiceConfig:
+    """The service's keys set ServiceConfig's fields and its Application's (``application.*``)."""
+    application = {
+        target.removeprefix("application."): value
+        for target, value in values.items()
+        if target.startswith("application.")
+    }
+    service = {t: v for t, v in values.items() if not t.startswith("application.")}
+    return ServiceConfig(**service, application=Application(**application))
+
+
+def _default_of(parameter: str, more: str = "") -> str:
+    return f"Default of the {parameter} parameter.{more}"
+
+
+_SERVICE = _Object(
+    ServiceConfig,
+    (
+        Key("port", _PORT, "default_container_port", _default_of("ContainerPort")),
+        Key(
+            "health_check_path",
+            _Str(means="a URL path starting with /"),
+            "default_health_check_path",
+            _default_of("HealthCheckPath", " The load balancer's health check requests it."),
+        ),
+        Key(
+            "cpu",
+            _Int(choices=tuple(FARGATE_TASK_SIZES)),
+            "default_task_cpu",
+            _default_of("TaskCpu", " CPU units (1024 is one vCPU)."),
+        ),
+        Key(
+            "memory",
+            _Int(),
+            "default_task_memory",
+            _default_of("TaskMemory", " MiB; must be a size Fargate takes with cpu."),
+        ),
+        Key(
+            "desired_count",
+            _Int(between=(0, MAX_TASKS)),
+            "default_desired_count",
+            "Default of the DesiredCount parameter.",
+        ),
+        Key(
+            "min_capacity",
+            _Int(between=(0, MAX_TASKS)),
+            "default_min_capacity",
+            _default_of("MinCapacity", " The fewest tasks autoscaling keeps."),
+        ),
+        Key(
+            "max_capacity",
+            _Int(between=(0, MAX_TASKS)),
+            "default_max_capacity",
+            _default_of("MaxCapacity", " The most tasks autoscaling starts."),
+        ),
+        Key(
+            "cpu_target",
+            _Int(),
+            "default_cpu_target",
+            _default_of("CpuTargetUtilization", " Percent, 10 to 90."),
+        ),
+        Key(
+            "capacity_provider",
+            _Str(choices=CAPACITY_PROVIDERS),
+            "default_capacity_provider",
+            _default_of("CapacityProvider", " FARGATE_SPOT tasks may be stopped at any time."),
+        ),
+        Key(
+            "cpu_architecture",
+            _Str(choices=CPU_ARCHITECTURES),
+            "default_cpu_architecture",
+            _default_of("CpuArchitecture", " The image must be built for it."),
+        ),
+        Key(
+            "load_balancer",
+            _Str(choices=LOAD_BALANCER_TYPES),
+            "default_load_balancer_type",
+            _default_of("LoadBalancerType"),
+        ),
+        Key(
+            "log_retention_days",
+            _Int(choices=LOG_RETENTION_DAYS),
+            "default_log_retention_days",
+            _default_of("LogRetentionDays"),
+        ),
+        Key(
+            "deletion_protection",
+            _Bool(),
+            "default_deletion_protection",
+            _default_of("DeletionProtection", " Of the load balancer."),
+        ),
+        Key(
+            "execute_command",
+            _Bool(),
+            "default_enable_execute_command",
+            _default_of(
+                "EnableExecuteCommand",
+                " ECS Exec; with it on, the container's root file system is writable.",
+            ),
+        ),
+        Key(
+            "health_check_grace_period",
+            _Int(between=(0, MAX_HEALTH_CHECK_GRACE_PERIOD_SECONDS)),
+            "default_health_check_grace_period_seconds",
+            _default_of("HealthCheckGracePeriodSeconds", " Seconds."),
+        ),
+        Key(
+            "deregistration_delay",
+            _Int(between=(0, MAX_DEREGISTRATION_DELAY_SECONDS)),
+            "default_deregistration_delay_seconds",
+            _default_of("DeregistrationDelaySeconds", " Seconds."),
+        ),
+        Key(
+            "allowed_ingress_cidr",
+            _CIDR,
+            "default_allowed_ingress_cidr",
+            _default_of("AllowedIngressCidr", " Who may reach the load balancer."),
+        ),
+        Key(
+            "tls_policy",
+            _Str(means="an ELBSecurityPolicy-TLS13-... policy"),
+            "tls_policy",
+            "The load balancer's TLS policy when a certificate is given (TLS 1.3 policies only).",
+        ),
+        Key(
+            "environment",
+            _ENVIRONMENT,
+            "application.environment",
+            "Environment variables of the service's container. Values are strings: quote "
+            "numbers and booleans.",
+        ),
+        Key(
+            "secrets",
+            _Map(
+                _VARIABLE,
+                _Str(
+                    patterns=(SECRET_ARN, PARAMETER_ARN),
+                    means="a Secrets Manager secret ARN (arn:<partition>:secretsmanager:<region>:"
+                    "<account>:secret:<name>-<6 characters>, optionally :<json-key>::) or an SSM "
+                    "parameter ARN (arn:<partition>:ssm:<region>:<account>:parameter/<name>)",
+                    partition=_arn_partition,
+                ),
+                Secret,
+            ),
+            "application.secrets",
+            "Environment variables read from Secrets Manager or SSM Parameter Store when the "
+            "container starts; the execution role may read exactly these.",
+        ),
+        Key(
+            "secrets_kms_key",
+            _Str(patterns=(KMS_KEY_ARN,), means="a KMS key ARN", partition=_arn_partition),
+            "application.secrets_kms_key",
+            "The customer managed KMS key the secrets are encrypted with; only then may the "
+            "execution role decrypt, with that key alone.",
+        ),
+        Key(
+            "task_role",
+            _TASK_ROLE,
+            "application.task_role",
+            "The application's own AWS permissions: exactly these.",
+        ),
+        Key(
+            "egress",
+            _List(_EGRESS),
+            "application.egress",
+            "Traffic the tasks may send beyond HTTPS (443 to anywhere stays).",
+        ),
+        Key(
+            "sidecars",
+            _List(_SIDECAR, unique_by="name"),
+            "application.sidecars",
+            "Containers beside the service's, in the same task.",
+        ),
+        Key(
+            "health_check",
+            _HEALTH_CHECK,
+            "application.health_check",
+            "The container health check (the load balancer's stays).",
+        ),
+        Key("command", _STRINGS, "application.command", "Overrides the image's CMD."),
+        Key("entrypoint", _STRINGS, "application.entry_point", "Overrides the image's ENTRYPOINT."),
+        Key(
+            "ephemeral_storage",
+            _Int(between=EPHEMERAL_STORAGE_GIB),
+            "application.ephemeral_storage_gib",
+            "The task's ephemeral storage in GiB (Fargate gives 20 without it).",
+        ),
+        Key(
+            "stop_timeout",
+            _Int(between=STOP_TIMEOUT_SECONDS),
+            "application.stop_timeout_seconds",
+            "Seconds the container may take to stop after SIGTERM.",
+        ),
+    ),
+    build=_build_service,
+)
+
+_NETWORK = _Object(
+    NetworkConfig,
+    (
+        Key(
+            "max_azs",
+            _Int(choices=SUPPORTED_AZ_COUNTS),
+            "max_azs",
+            "How many Availability Zones the template can span.",
+        ),
+        Key("azs", _Int(), "default_azs", _default_of("NumberOfAzs", " From 2 to max_azs.")),
+        Key("vpc_cidr", _CIDR, "vpc_cidr", _default_of("VpcCidr")),
+        Key(
+            "public_subnet_cidrs",
+            _CIDRS,
+            "public_subnet_cidrs",
+            "Defaults of the PublicSubnet<N>Cidr parameters, one per AZ up to max_azs.",
+        ),
+        Key(
+            "private_subnet_cidrs",
+            _CIDRS,
+            "private_subnet_cidrs",
+            "Defaults of the PrivateSubnet<N>Cidr parameters, one per AZ up to max_azs.",
+        ),
+        Key(
+            "nat_gateways",
+            _Str(choices=NAT_GATEWAY_MODES),
+            "default_nat_gateways",
+            _default_of("NatGateways"),
+        ),
+        Key("vpc_endpoints", _Bool(), "default_vpc_endpoints", _default_of("VpcEndpoints")),
+        Key(
+            "interface_endpoints",
+            _List(_Str(choices=KNOWN_INTERFACE_ENDPOINTS), unique=True),
+            "interface_endpoints",
+            "The interface endpoints created when VpcEndpoints is true; "
+            "ecr.api, ecr.dkr and logs are required.",
+        ),
+        Key(
+            "flow_log_retention_days",
+            _Int(choices=LOG_RETENTION_DAYS),
+            "default_flow_log_retention_days",
+            _default_of("FlowLogRetentionDays"),
+        ),
+    ),
+)
+
+SPEC = _Object(
+    ProductConfig,
+    (
+        Key(
+            "network",
+            _NETWORK,
+            "network",
+            "Build-time choices of the network layer and its parameters' defaults.",
+        ),
+        Key(
+            "services",
+            _Services(
+                _Str(patterns=(CONTAINER_NAME,), means="1-255 letters, digits, - or _"), _SERVICE
+            ),
+            "service",
+            "The service, by name (one in this version); the name is its container's.",
+            required=True,
+        ),
+    ),
+)
+"""The spec file's keys, from which the parser, the JSON Schema and the reference derive."""
+
+
+def spec_keys() -> list[tuple[str, Key]]:
+    """Every key of the table, by its path in the docs (``services.<name>.sidecars[].name``)."""
+    return [
+        (f"{path}.{key.name}" if path else key.name, key)
+        for path, section in SPEC.sections("")
+        for key in section.keys
+    ]
+
+
+# --- Reading a spec ----------------------------------------------------------------------------
+
+
+def parse_spec(text: str, filename: str = "<spec>") -> ProductConfig:
+    """The product config a spec's text describes; a :class:`SpecError` naming ``filename``,
+    the line and the key path when it is invalid."""
+    loader = yaml.SafeLoader(text)
+    try:
+        try:
+            root = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = f":{mark.line + 1}" if mark else ""
+            context = f" ({exc.context})" if exc.context else ""
+            if exc.problem == "mapping values are not allowed here":
+                context += "; quote a value that holds ': ' or ends with ':'"
+            raise SpecError(f"{filename}{line}: invalid YAML: {exc.problem}{context}") from None
+        except yaml.YAMLError as exc:
+            raise SpecError(f"{filename}: invalid YAML: {' '.join(str(exc).split())}") from None
+        if root is None or root.tag == "tag:yaml.org,2002:null":
+            raise SpecError(f"{filename}:1: the spec is empty: it needs at least services:")
+        config: ProductConfig = SPEC.parse(_Reader(filename, loader), root, ())
+        return config
+    finally:
+        loader.dispose()
+
+
+def load_spec(path: Path) -> ProductConfig:
+    """The product config the spec file at ``path`` describes (see :func:`parse_spec`)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise SpecError(f"{path}: cannot read the spec: {reason}") from None
+    return parse_spec(text, str(path))
+
+
+# --- Publishing the format -------------------------------------------------------------------
+
+
+def spec_schema() -> dict[str, Any]:
+    """The spec's JSON Schema (draft 2020-12), for editors to validate and complete it."""
+    return {
+        "$schema": SCHEMA_DIALECT,
+        "title": "troposphere-fargate application spec",
+        "description": "An application for troposphere-fargate build --spec; see docs/spec.md.",
+        **SPEC.schema(),
+    }
+
+
+EXAMPLE_SPEC = """\
+network:
+  max_azs: 3
+  azs: 2
+  vpc_cidr: 10.0.0.0/16
+  public_subnet_cidrs: [10.0.0.0/22, 10.0.4.0/22, 10.0.8.0/22]
+  private_subnet_cidrs: [10.0.32.0/19, 10.0.64.0/19, 10.0.96.0/19]
+  nat_gateways: PerAz
+  vpc_endpoints: false
+  interface_endpoints: [ecr.api, ecr.dkr, logs, secretsmanager, ssm]
+  flow_log_retention_days: 365
+services:
+  web:
+    port: 8080
+    health_check_path: /healthz
+    cpu: 512
+    memory: 1024
+    desired_count: 2
+    min_capacity: 2
+    max_capacity: 4
+    cpu_target: 70
+    capacity_provider: FARGATE
+    cpu_architecture: X86_64
+    load_balancer: application
+    log_retention_days: 365
+    deletion_protection: true
+    execute_command: false
+    health_check_grace_period: 60
+    deregistration_delay: 30
+    allowed_ingress_cidr: 0.0.0.0/0
+    tls_policy: ELBSecurityPolicy-TLS13-1-2-Res-2021-06
+    environment:
+      LOG_LEVEL: info
+      WORKERS: "4"
+    secrets:
+      DATABASE_URL: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf:url::"
+      API_KEY: arn:aws:ssm:eu-west-1:123456789012:parameter/prod/api-key
+    secrets_kms_key: arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+    task_role:
+      managed_policies: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]
+      statements:
+        - actions: [sqs:SendMessage]
+          resources: [arn:aws:sqs:eu-west-1:123456789012:orders]
+          effect: Allow
+    egress:
+      - {port: 5432, security_group: sg-0123456789abcdef0, description: PostgreSQL}
+      - {port: 6379, to_port: 6380, protocol: tcp, cidr: 10.1.0.0/16}
+      - {port: 8125, protocol: udp, prefix_list: pl-0123456789abcdef0}
+    sidecars:
+      - name: otel
+        image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/otel/collector:0.98.0
+        essential: false
+        port: 4317
+        environment: {OTEL_LOG_LEVEL: warn}
+        command: [--config=/etc/otel/config.yaml]
+        health_check:
+          command: [CMD, /healthcheck]
+          interval: 30
+          timeout: 5
+          retries: 3
+          start_period: 5
+    health_check:
+      command: [CMD-SHELL, "curl -f http://localhost:8080/healthz || exit 1"]
+      interval: 30
+      timeout: 5
+      retries: 3
+      start_period: 10
+    command: [gunicorn, app:app]
+    entrypoint: [/usr/bin/tini, --]
+    ephemeral_storage: 40
+    stop_timeout: 60
+"""
+"""A spec that uses every key (the reference shows it; a test reads it back)."""
+
+_MARKDOWN_HEADER = (
+    "<!-- Generated by `troposphere-fargate build` from troposphere_fargate/release/spec.py: "
+    "do not edit. -->\n"
+)
+
+
+def _cell(text: object) -> str:
+    """Text for a table cell: pipes escaped, and <placeholders> outside code spans too (Markdown
+    would take them for HTML tags)."""
+    parts = str(text).replace("|", "\\|").replace("\n", " ").split("`")
+    return "`".join(p if i % 2 else p.replace("<", "&lt;") for i, p in enumerate(parts))
+
+
+def _markdown_default(key: Key, value: Any) -> str:
+    if key.required:
+        return "(required)"
+    shown = _shown_default(value)
+    if shown is None:
+        return ""
+    if isinstance(shown, bool):
+        return f"`{str(shown).lower()}`"
+    if isinstance(shown, list):
+        return f"`[{', '.join(map(str, shown))}]`"
+    return f"`{shown}`"
+
+
+def spec_markdown() -> str:
+    """The reference of the spec file: every key, its type, default, the field it sets."""
+    lines = [
+        _MARKDOWN_HEADER,
+        "# Application spec\n",
+        "`troposphere-fargate build --spec app.yaml --output DIR` builds the templates for the "
+        "application this YAML file describes. Editors validate and complete it with "
+        "[spec.schema.json](spec.schema.json). The image stays the `ContainerImage` parameter; "
+        "keys that set a parameter's default leave the parameter for deploy time.\n",
+        "A bad spec stops the build with one line: `<file>:<line>: <key path>: <what is wrong>`, "
+        "such as `app.yaml:12: services.web.secrets.API_KEY: ...`.\n",
+        "## Example: every key\n",
+        "```yaml",
+        EXAMPLE_SPEC.rstrip("\n"),
+        "```",
+    ]
+    for path, section in SPEC.sections(""):
+        lines.append(f"\n## `{path}`\n" if path else "\n## Top level\n")
+        lines.append("| key | type | default | sets | description |")
+        lines.append("| --- | --- | --- | --- | --- |")
+        for key in section.keys:
+            where = f"{path}.{key.name}" if path else key.name
+            lines.append(
+                f"| `{key.name}` | {_cell(key.kind.describe(where))} | "
+                f"{_cell(_markdown_default(key, _field_default(section.cls, key.target)))} | "
+                f"`{section.cls.__name__}.{key.target}` | {_cell(key.description)} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def spec_docs() -> dict[str, str]:
+    """File name (under ``docs/``) -> text of the spec's generated docs."""
+    return {
+        "spec.schema.json": json.dumps(spec_schema(), indent=2, sort_keys=True) + "\n",
+        "spec.md": spec_markdown(),
+    }
