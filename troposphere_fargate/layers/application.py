@@ -306,9 +306,17 @@ class Sidecar:
         """The ECR repository its image comes from (the execution role pulls from it only)."""
         match = ECR_IMAGE.match(self.image)
         assert match is not None
-        partition = "aws-cn" if match.group("china") else "aws"
+        region = match.group("region")
+        # ECR's hosts end in .amazonaws.com.cn in China; GovCloud's are plain .amazonaws.com.
+        partition = (
+            "aws-cn"
+            if match.group("china")
+            else "aws-us-gov"
+            if region.startswith("us-gov-")
+            else "aws"
+        )
         return (
-            f"arn:{partition}:ecr:{match.group('region')}:{match.group('account')}:repository/"
+            f"arn:{partition}:ecr:{region}:{match.group('account')}:repository/"
             f"{match.group('repository')}"
         )
 

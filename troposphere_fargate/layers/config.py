@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TypeGuard
 
-from .application import Application
+from .application import Application, EgressRule
 from .endpoints import INTERFACE_SERVICES
 from .errors import ConfigError as ConfigError
 
@@ -65,6 +65,16 @@ CPU_ARCHITECTURES: tuple[str, ...] = (X86_64, ARM64)
 
 # Tasks a service may run; the autoscaling bounds and desired count stay within it.
 MAX_TASKS = 1000
+
+# A sidecar's scratch volume is "<name>-tmp", and ECS takes volume names of 255 characters.
+MAX_SIDECAR_NAME = 251
+
+# What the tasks' security group always sends, whatever the application adds: HTTPS anywhere.
+TASKS_HTTPS_EGRESS = EgressRule(
+    port=443,
+    cidr="0.0.0.0/0",
+    description="HTTPS to ECR, S3, CloudWatch Logs and other AWS APIs",
+)
 
 # The largest values ECS takes for a service's health check grace period and Elastic Load
 # Balancing for a target group's deregistration delay (seconds).
@@ -330,6 +340,8 @@ class ServiceConfig:
                 self.container_name,
                 "a sidecar has the same name: every container of a task needs its own",
             )
+        self._validate_sidecars(owner)
+        self._validate_egress(owner)
         self._validate_task_size(owner)
         self._validate_scaling(owner)
         self._validate_load_balancer(owner)
@@ -368,6 +380,43 @@ class ServiceConfig:
                 self.default_health_check_path,
                 "must be a URL path starting with /",
             )
+
+    def _validate_sidecars(self, owner: str) -> None:
+        # The containers of a Fargate task share one network namespace: one port, one container.
+        ports = [sidecar.port for sidecar in self.application.sidecars]
+        for index, sidecar in enumerate(self.application.sidecars):
+            name = f"application.sidecars[{index}]"
+            if sidecar.port is not None and sidecar.port == self.default_container_port:
+                raise _fail(
+                    owner,
+                    f"{name}.port",
+                    sidecar.port,
+                    "is default_container_port: the application's container listens there",
+                )
+            if sidecar.port is not None and ports.count(sidecar.port) > 1:
+                raise _fail(owner, f"{name}.port", sidecar.port, "another sidecar has it too")
+            if len(sidecar.name) > MAX_SIDECAR_NAME:
+                raise _fail(
+                    owner,
+                    f"{name}.name",
+                    sidecar.name,
+                    f"at most {MAX_SIDECAR_NAME} characters: its scratch volume is <name>-tmp",
+                )
+
+    def _validate_egress(self, owner: str) -> None:
+        # EC2 rejects the same rule twice in a group, whatever the descriptions say.
+        def traffic(rule: EgressRule) -> tuple[object, ...]:
+            destination = (rule.cidr, rule.security_group, rule.prefix_list)
+            return (rule.protocol, rule.port, rule.last_port, *destination)
+
+        seen = {traffic(TASKS_HTTPS_EGRESS): "the HTTPS rule the tasks always have"}
+        for index, rule in enumerate(self.application.egress):
+            name = f"application.egress[{index}]"
+            earlier = seen.setdefault(traffic(rule), name)
+            if earlier != name:
+                raise _fail(
+                    owner, name, rule, f"the same traffic as {earlier}; give each rule once"
+                )
 
     def _validate_task_size(self, owner: str) -> None:
         if not _is_int(self.default_task_cpu) or self.default_task_cpu not in FARGATE_TASK_SIZES:

@@ -8,6 +8,12 @@ group, execution and task roles written with awacs, security groups for the load
 tasks, an internet-facing load balancer (application or network) with its target group and
 listeners, an encrypted S3 bucket for its access logs, and CPU target-tracking autoscaling.
 
+What the application brings (``config.application``; nothing in the shipped template): its
+container's environment, secrets, health check, command, entry point and stop timeout, the task's
+ephemeral storage, sidecar containers (each with its own scratch volume ``<name>-tmp``), the
+execution role's grants on exactly those secrets and sidecar repositories, the task role's
+managed policies and inline policy ``Application``, and egress rules on the tasks' group.
+
 Parameters: ``VpcId``, ``PublicSubnetIds``, ``PrivateSubnetIds``, ``ContainerImage``,
 ``ContainerPort``, ``HealthCheckPath``, ``TaskCpu``, ``TaskMemory``, ``CpuArchitecture``,
 ``CapacityProvider``, ``DesiredCount``, ``MinCapacity``, ``MaxCapacity``,
@@ -55,6 +61,7 @@ from .containers import (
     add_log_group,
     add_task_definition,
     container_definition,
+    sidecar_definition,
 )
 from .ecs_service import add_cluster, add_ecs_service
 from .load_balancer import (
@@ -77,6 +84,7 @@ from .parameters import (
     IMAGE_PATTERN,
     INGRESS_CIDR_PATTERN,
     add_parameters,
+    add_sidecar_port_rule,
     add_task_size_rules,
 )
 from .roles import add_roles
@@ -119,14 +127,24 @@ def service_template(config: ServiceConfig | None = None) -> Template:
     )
     add_parameters(t, config)
     add_task_size_rules(t)
+    add_sidecar_port_rule(t, config.application)
     add_conditions(t)
     add_log_delivery_accounts(t)
 
+    application = config.application
     cluster = add_cluster(t)
     log_group = add_log_group(t)
-    roles = add_roles(t, log_group)
-    task_definition = add_task_definition(t, roles, [container_definition(config, log_group)])
-    security_groups = add_security_groups(t)
+    roles = add_roles(t, log_group, application)
+    task_definition = add_task_definition(
+        t,
+        roles,
+        [
+            container_definition(config, log_group),
+            *(sidecar_definition(sidecar, log_group) for sidecar in application.sidecars),
+        ],
+        application.ephemeral_storage_gib,
+    )
+    security_groups = add_security_groups(t, application.egress)
     access_logs_bucket = add_access_logs_bucket(t)
     access_logs_bucket_policy = add_access_logs_bucket_policy(t, access_logs_bucket)
     load_balancer = add_load_balancer(

@@ -1,6 +1,7 @@
-"""What runs: the log group the containers write to, the application's container definition,
-and the Fargate task definition that holds it. A second container (a sidecar) gets its own
-definition function here and joins the task definition's list."""
+"""What runs: the log group the containers write to, the application's container definition
+(with what ``config.application`` brings: environment, secrets, health check, command, entry
+point, stop timeout), each sidecar's definition, and the Fargate task definition that holds them
+with one scratch volume per container."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Sequence
 
 from troposphere import GetAtt, If, Ref, Region, Template, ecs, logs
 
+from ..application import Application, HealthCheck, Sidecar
 from ..blocks import LOG_GROUP_CHECKOV, LOG_GROUP_SUPPRESSIONS, suppress
 from ..config import ServiceConfig
 from .names import (
@@ -23,15 +25,17 @@ from .names import (
 )
 from .roles import Roles
 
-SCRATCH_VOLUME = "tmp"
+SCRATCH_VOLUME = "tmp"  # the application container's; a sidecar's is sidecar_scratch_volume()
+SCRATCH_PATH = "/tmp"
 
 # --- Policy rules that do not apply, and why (resource metadata) ------------------------------
+_MEMORY_RULE = "ecs_task_definition_memory_hard_limit_check"
 TASK_DEFINITION_SUPPRESSIONS = {
     "ecs_containers_readonly_access_check": (
         "the root file system is read-only unless EnableExecuteCommand is true, because the "
         "ECS Exec agent writes to it; guard cannot evaluate the Fn::If"
     ),
-    "ecs_task_definition_memory_hard_limit_check": (
+    _MEMORY_RULE: (
         "the container's Memory is the TaskMemory parameter, a Fargate size from AllowedValues; "
         "guard cannot read parameter values"
     ),
@@ -39,6 +43,17 @@ TASK_DEFINITION_SUPPRESSIONS = {
         "the image sets its own USER; a fixed UID here would break images built for another"
     ),
 }
+# Added to the memory rule's reason when a container (a sidecar) has no Memory: two hard limits
+# would reserve more than the task has, since the application's container reserves all of it.
+SIDECAR_MEMORY_REASON = (
+    "sidecars have no Memory of their own: they share the task's TaskMemory, which Fargate "
+    "enforces, and the application's container already reserves all of it"
+)
+
+
+def sidecar_scratch_volume(sidecar: Sidecar) -> str:
+    """The task volume a sidecar mounts at /tmp: its own, shared with no other container."""
+    return f"{sidecar.name}-tmp"
 
 
 def add_log_group(t: Template) -> logs.LogGroup:
@@ -58,7 +73,7 @@ def container_definition(
 ) -> ecs.ContainerDefinition:
     """The application's container: the image on the container port, locked down, logging to
     ``log_group``. The target group registers it by ``config.container_name``."""
-    return ecs.ContainerDefinition(
+    definition = ecs.ContainerDefinition(
         Name=config.container_name,
         Image=Ref(CONTAINER_IMAGE),
         Essential=True,
@@ -68,26 +83,106 @@ def container_definition(
         # writable (Security Hub ECS.5 flags that, rightly; Exec is off by default).
         ReadonlyRootFilesystem=If(EXECUTE_COMMAND_ENABLED, False, True),
         Privileged=False,
-        MountPoints=[
-            ecs.MountPoint(SourceVolume=SCRATCH_VOLUME, ContainerPath="/tmp", ReadOnly=False)
-        ],
+        MountPoints=[_scratch_mount(SCRATCH_VOLUME)],
         # An init process reaps zombies and forwards signals; ECS Exec wants it too.
         LinuxParameters=ecs.LinuxParameters(InitProcessEnabled=True),
-        LogConfiguration=ecs.LogConfiguration(
-            LogDriver="awslogs",
-            Options={
-                "awslogs-group": Ref(log_group),
-                "awslogs-region": Region,
-                "awslogs-stream-prefix": config.container_name,
-            },
-        ),
+        LogConfiguration=_awslogs(log_group, config.container_name),
+    )
+    _apply_application(definition, config.application)
+    return definition
+
+
+def sidecar_definition(sidecar: Sidecar, log_group: logs.LogGroup) -> ecs.ContainerDefinition:
+    """A sidecar: its own image (the execution role pulls from that repository only), never
+    privileged, a read-only root file system with its own scratch volume at /tmp, logging to
+    ``log_group`` under its name. It shares the task's memory (see SIDECAR_MEMORY_REASON). Its
+    root stays read-only with ECS Exec on too: Exec then enters the application's container only.
+    """
+    definition = ecs.ContainerDefinition(
+        Name=sidecar.name,
+        Image=sidecar.image,
+        Essential=sidecar.essential,
+        ReadonlyRootFilesystem=True,
+        Privileged=False,
+        MountPoints=[_scratch_mount(sidecar_scratch_volume(sidecar))],
+        LinuxParameters=ecs.LinuxParameters(InitProcessEnabled=True),
+        LogConfiguration=_awslogs(log_group, sidecar.name),
+    )
+    if sidecar.port is not None:
+        definition.PortMappings = [ecs.PortMapping(ContainerPort=sidecar.port, Protocol="tcp")]
+    if sidecar.environment:
+        definition.Environment = _environment(sidecar.environment)
+    if sidecar.command:
+        definition.Command = list(sidecar.command)
+    if sidecar.health_check is not None:
+        definition.HealthCheck = _health_check(sidecar.health_check)
+    return definition
+
+
+def _scratch_mount(volume: str) -> ecs.MountPoint:
+    return ecs.MountPoint(SourceVolume=volume, ContainerPath=SCRATCH_PATH, ReadOnly=False)
+
+
+def _awslogs(log_group: logs.LogGroup, stream_prefix: str) -> ecs.LogConfiguration:
+    return ecs.LogConfiguration(
+        LogDriver="awslogs",
+        Options={
+            "awslogs-group": Ref(log_group),
+            "awslogs-region": Region,
+            "awslogs-stream-prefix": stream_prefix,
+        },
     )
 
 
+def _environment(variables: Sequence[tuple[str, str]]) -> list[ecs.Environment]:
+    # Sorted by name: the same variables always render the same task definition.
+    return [ecs.Environment(Name=name, Value=value) for name, value in sorted(variables)]
+
+
+def _health_check(check: HealthCheck) -> ecs.HealthCheck:
+    return ecs.HealthCheck(
+        Command=list(check.command),
+        Interval=check.interval_seconds,
+        Timeout=check.timeout_seconds,
+        Retries=check.retries,
+        StartPeriod=check.start_period_seconds,
+    )
+
+
+def _apply_application(definition: ecs.ContainerDefinition, application: Application) -> None:
+    """Set what the application brings on its container; nothing when it brings nothing (the
+    shipped template)."""
+    if application.environment:
+        definition.Environment = _environment(application.environment)
+    if application.secrets:
+        definition.Secrets = [
+            ecs.Secret(Name=secret.name, ValueFrom=secret.value_from)
+            for secret in sorted(application.secrets, key=lambda secret: secret.name)
+        ]
+    if application.health_check is not None:
+        definition.HealthCheck = _health_check(application.health_check)
+    if application.command:
+        definition.Command = list(application.command)
+    if application.entry_point:
+        definition.EntryPoint = list(application.entry_point)
+    if application.stop_timeout_seconds is not None:
+        definition.StopTimeout = application.stop_timeout_seconds
+
+
 def add_task_definition(
-    t: Template, roles: Roles, containers: Sequence[ecs.ContainerDefinition]
+    t: Template,
+    roles: Roles,
+    containers: Sequence[ecs.ContainerDefinition],
+    ephemeral_storage_gib: int | None = None,
 ) -> ecs.TaskDefinition:
-    """A Fargate task of the chosen size and architecture, running ``containers``."""
+    """A Fargate task of the chosen size and architecture, running ``containers``, with every
+    volume they mount (each container's own scratch space), and ``ephemeral_storage_gib`` of
+    ephemeral storage when given (Fargate's default otherwise)."""
+    volumes = [
+        mount.SourceVolume
+        for container in containers
+        for mount in container.properties.get("MountPoints", [])
+    ]
     task_definition = t.add_resource(
         ecs.TaskDefinition(
             TASK_DEFINITION,
@@ -100,8 +195,13 @@ def add_task_definition(
             ),
             ExecutionRoleArn=GetAtt(roles.execution, "Arn"),
             TaskRoleArn=GetAtt(roles.task, "Arn"),
-            Volumes=[ecs.Volume(Name=SCRATCH_VOLUME)],
+            Volumes=[ecs.Volume(Name=name) for name in dict.fromkeys(volumes)],
             ContainerDefinitions=list(containers),
         )
     )
-    return suppress(task_definition, guard=TASK_DEFINITION_SUPPRESSIONS)
+    if ephemeral_storage_gib is not None:
+        task_definition.EphemeralStorage = ecs.EphemeralStorage(SizeInGiB=ephemeral_storage_gib)
+    suppressions = dict(TASK_DEFINITION_SUPPRESSIONS)
+    if any("Memory" not in container.properties for container in containers):
+        suppressions[_MEMORY_RULE] = f"{suppressions[_MEMORY_RULE]}; {SIDECAR_MEMORY_REASON}"
+    return suppress(task_definition, guard=suppressions)

@@ -9,11 +9,13 @@ __all__ = [
     "ACCESS_LOGS_BUCKET",
     "ACCESS_LOGS_BUCKET_POLICY",
     "ALLOWED_INGRESS_CIDR",
+    "APPLICATION_POLICY",
     "CAPACITY_PROVIDER",
     "CERTIFICATE_ARN",
     "CLUSTER",
     "CONTAINER_IMAGE",
     "CONTAINER_PORT",
+    "CONTAINER_PORT_NOT_A_SIDECAR_PORT",
     "CPU_ARCHITECTURE",
     "CPU_SCALING_POLICY",
     "CPU_TARGET_UTILIZATION",
@@ -118,6 +120,9 @@ def rule_task_size(cpu: int) -> str:
     return f"FargateMemoryFor{cpu}Cpu"
 
 
+CONTAINER_PORT_NOT_A_SIDECAR_PORT = "ContainerPortNotASidecarPort"  # only with sidecar ports
+
+
 # --- Mappings ---------------------------------------------------------------------------------
 ELB_ACCOUNTS = "ElbLogDeliveryAccounts"
 
@@ -127,6 +132,7 @@ LOG_GROUP = "LogGroup"
 EXECUTION_ROLE = "TaskExecutionRole"
 TASK_ROLE = "TaskRole"
 EXECUTE_COMMAND_POLICY = "EcsExec"  # inline policy of the task role
+APPLICATION_POLICY = "Application"  # inline policy of the task role: the application's statements
 TASK_DEFINITION = "TaskDefinition"
 LOAD_BALANCER_SECURITY_GROUP = "LoadBalancerSecurityGroup"
 LOAD_BALANCER_HTTP_INGRESS = "LoadBalancerHttpIngress"

@@ -7,8 +7,9 @@ from the tuples in :mod:`troposphere_fargate.layers.config`.
 
 from __future__ import annotations
 
-from troposphere import Equals, Parameter, Ref, Template
+from troposphere import Equals, Not, Parameter, Ref, Template
 
+from ..application import Application
 from ..blocks import add_parameter, add_switch_parameter
 from ..config import (
     CAPACITY_PROVIDERS,
@@ -27,6 +28,7 @@ from .names import (
     CERTIFICATE_ARN,
     CONTAINER_IMAGE,
     CONTAINER_PORT,
+    CONTAINER_PORT_NOT_A_SIDECAR_PORT,
     CPU_ARCHITECTURE,
     CPU_TARGET_UTILIZATION,
     DELETION_PROTECTION,
@@ -429,3 +431,27 @@ def add_task_size_rules(t: Template) -> tuple[str, ...]:
             },
         )
     return tuple(rule_task_size(cpu) for cpu in FARGATE_TASK_SIZES)
+
+
+def add_sidecar_port_rule(t: Template, application: Application) -> str | None:
+    """ContainerPort must not be a port a sidecar listens on (the containers of a task share
+    one network). Returns the rule's name, or None without sidecar ports."""
+    ports = sorted({sidecar.port for sidecar in application.sidecars if sidecar.port is not None})
+    if not ports:
+        return None
+    t.add_rule(
+        CONTAINER_PORT_NOT_A_SIDECAR_PORT,
+        {
+            "Assertions": [
+                {
+                    "Assert": Not({"Fn::Contains": [[str(p) for p in ports], Ref(CONTAINER_PORT)]}),
+                    "AssertDescription": (
+                        "ContainerPort is taken by a sidecar: choose a port other than "
+                        + ", ".join(map(str, ports))
+                        + "."
+                    ),
+                }
+            ]
+        },
+    )
+    return CONTAINER_PORT_NOT_A_SIDECAR_PORT

@@ -1,7 +1,8 @@
-"""The tasks' IAM roles, written with awacs: the execution role ECS uses to pull the image (from
-the one repository ``ContainerImage`` names) and to write the container's logs, and the task role
-the application runs as (no permissions of its own; ECS Exec's when ``EnableExecuteCommand`` is
-true)."""
+"""The tasks' IAM roles, written with awacs: the execution role ECS uses to pull the images (from
+the one repository ``ContainerImage`` names, and each sidecar's own), to write the containers' logs
+and to read exactly the application's secrets; and the task role the application runs as (the
+managed policies and statements the application gives, in the inline policy ``Application``, and
+ECS Exec's, in the inline policy ``EcsExec``, when ``EnableExecuteCommand`` is true)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from awacs import ecr as awacs_ecr
+from awacs import kms as awacs_kms
 from awacs import logs as awacs_logs
-from awacs import ssmmessages
-from awacs.aws import Allow, PolicyDocument, Statement
+from awacs import secretsmanager, ssm, ssmmessages
+from awacs.aws import Action, Allow, Deny, PolicyDocument, Statement
 from troposphere import GetAtt, If, NoValue, Ref, Select, Split, Sub, Template, iam, logs
 
+from ..application import Application, PolicyStatement, TaskRole
 from ..blocks import service_trust
 from .names import (
+    APPLICATION_POLICY,
     CONTAINER_IMAGE,
     EXECUTE_COMMAND_ENABLED,
     EXECUTE_COMMAND_POLICY,
@@ -33,16 +37,22 @@ _EXECUTE_COMMAND_ACTIONS = [
 ]
 
 
+# Statement IDs of the execution role's grants for the application's secrets.
+READ_SECRETS_SID = "ReadTheServiceSecrets"
+READ_PARAMETERS_SID = "ReadTheServiceParameters"
+DECRYPT_SECRETS_SID = "DecryptTheServiceSecrets"
+
+
 @dataclass(frozen=True)
 class Roles:
     execution: iam.Role  # ECS's, to start the task
     task: iam.Role  # the application's
 
 
-def add_roles(t: Template, log_group: logs.LogGroup) -> Roles:
+def add_roles(t: Template, log_group: logs.LogGroup, application: Application) -> Roles:
     return Roles(
-        execution=t.add_resource(_execution_role(log_group)),
-        task=t.add_resource(_task_role(log_group)),
+        execution=t.add_resource(_execution_role(log_group, application)),
+        task=t.add_resource(_task_role(log_group, application.task_role)),
     )
 
 
@@ -71,7 +81,9 @@ def image_repository_arn() -> Any:
     )
 
 
-def _execution_role(log_group: logs.LogGroup) -> iam.Role:
+def _execution_role(log_group: logs.LogGroup, application: Application) -> iam.Role:
+    # Each sidecar's repository, once; the application's own is computed from ContainerImage.
+    sidecar_repositories = sorted({sidecar.repository_arn for sidecar in application.sidecars})
     return iam.Role(
         EXECUTION_ROLE,
         AssumeRolePolicyDocument=_ecs_tasks_trust(),
@@ -96,7 +108,7 @@ def _execution_role(log_group: logs.LogGroup) -> iam.Role:
                                 awacs_ecr.BatchGetImage,
                                 awacs_ecr.GetDownloadUrlForLayer,
                             ],
-                            Resource=[image_repository_arn()],
+                            Resource=[image_repository_arn(), *sidecar_repositories],
                         ),
                         Statement(
                             Sid="WriteContainerLogs",
@@ -104,6 +116,7 @@ def _execution_role(log_group: logs.LogGroup) -> iam.Role:
                             Action=[awacs_logs.CreateLogStream, awacs_logs.PutLogEvents],
                             Resource=[GetAtt(log_group, "Arn")],
                         ),
+                        *_secret_statements(application),
                     ],
                 ),
             )
@@ -111,10 +124,45 @@ def _execution_role(log_group: logs.LogGroup) -> iam.Role:
     )
 
 
-def _task_role(log_group: logs.LogGroup) -> iam.Role:
-    # The application's own role: no permissions until the user attaches some. ECS Exec's are
-    # inline, so tasks never start before they are attached.
-    execute_command = iam.Policy(
+def _secret_statements(application: Application) -> list[Statement]:
+    """What ECS needs to hand the container its secrets: exactly the secrets and parameters
+    named, and the key they are encrypted with when one is named; nothing when there are none."""
+    secrets = sorted({s.resource_arn for s in application.secrets if not s.is_parameter})
+    parameters = sorted({s.resource_arn for s in application.secrets if s.is_parameter})
+    statements = []
+    if secrets:
+        statements.append(
+            Statement(
+                Sid=READ_SECRETS_SID,
+                Effect=Allow,
+                Action=[secretsmanager.GetSecretValue],
+                # The secret itself: IAM matches the secret's ARN, not a JSON key or version.
+                Resource=secrets,
+            )
+        )
+    if parameters:
+        statements.append(
+            Statement(
+                Sid=READ_PARAMETERS_SID,
+                Effect=Allow,
+                Action=[ssm.GetParameters],
+                Resource=parameters,
+            )
+        )
+    if application.secrets and application.secrets_kms_key:
+        statements.append(
+            Statement(
+                Sid=DECRYPT_SECRETS_SID,
+                Effect=Allow,
+                Action=[awacs_kms.Decrypt],
+                Resource=[application.secrets_kms_key],
+            )
+        )
+    return statements
+
+
+def _execute_command_policy(log_group: logs.LogGroup) -> iam.Policy:
+    return iam.Policy(
         PolicyName=EXECUTE_COMMAND_POLICY,
         PolicyDocument=PolicyDocument(
             Version="2012-10-17",
@@ -147,8 +195,36 @@ def _task_role(log_group: logs.LogGroup) -> iam.Role:
             ],
         ),
     )
-    return iam.Role(
-        TASK_ROLE,
-        AssumeRolePolicyDocument=_ecs_tasks_trust(),
-        Policies=If(EXECUTE_COMMAND_ENABLED, [execute_command], NoValue),
+
+
+def _application_statement(index: int, statement: PolicyStatement) -> Statement:
+    return Statement(
+        Sid=f"{APPLICATION_POLICY}{index}",
+        Effect=Allow if statement.effect == "Allow" else Deny,
+        # awacs Actions, as everywhere else: "sqs:SendMessage" -> Action("sqs", "SendMessage").
+        Action=[Action(*action.split(":", 1)) for action in statement.actions],
+        Resource=list(statement.resources),
     )
+
+
+def _task_role(log_group: logs.LogGroup, task_role: TaskRole) -> iam.Role:
+    # The application's own role: exactly the managed policies and statements it gives, nothing
+    # by default. ECS Exec's are inline, so tasks never start before they are attached.
+    execute_command = _execute_command_policy(log_group)
+    policies: Any = If(EXECUTE_COMMAND_ENABLED, [execute_command], NoValue)
+    if task_role.statements:
+        application = iam.Policy(
+            PolicyName=APPLICATION_POLICY,
+            PolicyDocument=PolicyDocument(
+                Version="2012-10-17",
+                Statement=[
+                    _application_statement(index, statement)
+                    for index, statement in enumerate(task_role.statements, start=1)
+                ],
+            ),
+        )
+        policies = If(EXECUTE_COMMAND_ENABLED, [execute_command, application], [application])
+    role = iam.Role(TASK_ROLE, AssumeRolePolicyDocument=_ecs_tasks_trust(), Policies=policies)
+    if task_role.managed_policies:
+        role.ManagedPolicyArns = list(task_role.managed_policies)
+    return role

@@ -1,14 +1,17 @@
 """Security groups: the load balancer takes its listener ports from ``AllowedIngressCidr`` and
 sends only to the tasks' container port; the tasks take that port from the load balancer only
-and send only HTTPS."""
+and send only HTTPS, and what the application's egress rules add (inline, after the HTTPS rule)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from troposphere import If, Ref, Template, ec2
 
+from ..application import EgressRule
 from ..blocks import name_tag, no_egress_rule, suppress
+from ..config import TASKS_HTTPS_EGRESS
 from .load_balancer import HTTP_PORT, HTTPS_PORT
 from .names import (
     ALLOWED_INGRESS_CIDR,
@@ -41,7 +44,31 @@ class SecurityGroups:
     load_balancer_to_tasks: ec2.SecurityGroupEgress
 
 
-def add_security_groups(t: Template) -> SecurityGroups:
+def egress_rule(rule: EgressRule) -> ec2.SecurityGroupRule:
+    """One inline egress rule of the tasks' group; its description names the destination
+    unless the rule has its own."""
+    if rule.security_group is not None:
+        destination = {"DestinationSecurityGroupId": rule.security_group}
+        where = f"security group {rule.security_group}"
+    elif rule.prefix_list is not None:
+        destination = {"DestinationPrefixListId": rule.prefix_list}
+        where = f"prefix list {rule.prefix_list}"
+    else:
+        assert rule.cidr is not None  # EgressRule holds exactly one destination
+        destination = {"CidrIp": rule.cidr}
+        where = rule.cidr
+    ports = str(rule.port) if rule.last_port == rule.port else f"{rule.port}-{rule.last_port}"
+    return ec2.SecurityGroupRule(
+        IpProtocol=rule.protocol,
+        FromPort=rule.port,
+        ToPort=rule.last_port,
+        Description=rule.description or f"{rule.protocol.upper()} {ports} to {where}",
+        **destination,
+    )
+
+
+def add_security_groups(t: Template, egress: Sequence[EgressRule] = ()) -> SecurityGroups:
+    """The groups; the tasks' group sends HTTPS, then ``egress`` (the application's rules)."""
     load_balancer_group = t.add_resource(
         ec2.SecurityGroup(
             LOAD_BALANCER_SECURITY_GROUP,
@@ -93,15 +120,8 @@ def add_security_groups(t: Template) -> SecurityGroups:
                     Description="Container port from the load balancer",
                 )
             ],
-            SecurityGroupEgress=[
-                ec2.SecurityGroupRule(
-                    CidrIp="0.0.0.0/0",
-                    IpProtocol="tcp",
-                    FromPort=HTTPS_PORT,
-                    ToPort=HTTPS_PORT,
-                    Description="HTTPS to ECR, S3, CloudWatch Logs and other AWS APIs",
-                )
-            ],
+            # HTTPS first, then the application's rules in the order given.
+            SecurityGroupEgress=[egress_rule(rule) for rule in (TASKS_HTTPS_EGRESS, *egress)],
             Tags=name_tag("tasks"),
         )
     )

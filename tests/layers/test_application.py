@@ -1,0 +1,538 @@
+"""What an application brings to the service layer (``ServiceConfig.application``), read back
+from the rendered template: one behaviour per test. The empty ``Application()`` of the shipped
+templates changes nothing; a full one passes cfn-lint and the policy gates."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests import tools
+from tests.support import props
+from troposphere_fargate import from_yaml, lint_templates, to_yaml
+from troposphere_fargate.cfn import guard as policy
+from troposphere_fargate.cfn.evaluate import Deployment, RuleError, deployed
+from troposphere_fargate.layers import service as s
+from troposphere_fargate.layers.application import (
+    Application,
+    EgressRule,
+    HealthCheck,
+    PolicyStatement,
+    Secret,
+    Sidecar,
+    TaskRole,
+)
+from troposphere_fargate.layers.config import ConfigError, ServiceConfig
+from troposphere_fargate.layers.service import service_template
+from troposphere_fargate.layers.service.containers import SIDECAR_MEMORY_REASON
+
+REGION_ACCOUNT = "eu-west-1:123456789012"
+DATABASE_SECRET = f"arn:aws:secretsmanager:{REGION_ACCOUNT}:secret:prod/db-AbCdEf"
+TOKEN_SECRET = f"arn:aws:secretsmanager:{REGION_ACCOUNT}:secret:prod/token-XyZ123"
+API_KEY_PARAMETER = f"arn:aws:ssm:{REGION_ACCOUNT}:parameter/prod/api-key"
+KMS_KEY = f"arn:aws:kms:{REGION_ACCOUNT}:key/0b7a5e8c-1d2f-4e3a-9b8c-7d6e5f4a3b2c"
+S3_READ_ONLY = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
+TEAM_POLICY = "arn:aws:iam::123456789012:policy/team/shop-web"
+ORDERS_QUEUE = f"arn:aws:sqs:{REGION_ACCOUNT}:orders"
+UPLOADS = "arn:aws:s3:::shop-uploads/*"
+DATABASE_GROUP = "sg-0123456789abcdef0"
+S3_PREFIX_LIST = "pl-6da54004"
+OTEL_IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/otel/collector:0.98.0"
+OTEL_REPOSITORY = f"arn:aws:ecr:{REGION_ACCOUNT}:repository/otel/collector"
+PROXY_IMAGE = "210987654321.dkr.ecr.us-east-2.amazonaws.com/edge/proxy@sha256:" + "a" * 64
+PROXY_REPOSITORY = "arn:aws:ecr:us-east-2:210987654321:repository/edge/proxy"
+IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/web:1.4.2"
+REQUIRED = {
+    s.VPC_ID: "vpc-0a1b2c3d",
+    s.PUBLIC_SUBNET_IDS: "subnet-01,subnet-02",
+    s.PRIVATE_SUBNET_IDS: "subnet-11,subnet-12",
+    s.CONTAINER_IMAGE: IMAGE,
+}
+
+OTEL = Sidecar(
+    name="otel",
+    image=OTEL_IMAGE,
+    essential=False,
+    port=4317,
+    environment=(("OTEL_RESOURCE_ATTRIBUTES", "service.name=web"), ("GOMEMLIMIT", "64MiB")),
+    command=("--config", "/etc/otel/config.yaml"),
+    health_check=HealthCheck(command=("CMD", "/healthcheck"), interval_seconds=10, retries=5),
+)
+PROXY = Sidecar(name="proxy", image=PROXY_IMAGE, essential=True)
+
+# Every field of Application, each used.
+APPLICATION = Application(
+    environment=(("LOG_LEVEL", "info"), ("FEATURE_FLAGS", "checkout"), ("APP_MODE", "web")),
+    secrets=(
+        Secret("DATABASE_URL", f"{DATABASE_SECRET}:url::"),
+        Secret("DATABASE_PASSWORD", f"{DATABASE_SECRET}:password:AWSCURRENT:"),
+        Secret("TOKEN", TOKEN_SECRET),
+        Secret("API_KEY", API_KEY_PARAMETER),
+    ),
+    secrets_kms_key=KMS_KEY,
+    task_role=TaskRole(
+        managed_policies=(S3_READ_ONLY, TEAM_POLICY),
+        statements=(
+            PolicyStatement(
+                actions=("sqs:SendMessage", "sqs:GetQueueUrl"), resources=(ORDERS_QUEUE,)
+            ),
+            PolicyStatement(actions=("s3:DeleteObject",), resources=(UPLOADS,), effect="Deny"),
+        ),
+    ),
+    egress=(
+        EgressRule(port=5432, security_group=DATABASE_GROUP),
+        EgressRule(port=6379, to_port=6380, cidr="10.20.0.0/16", description="Redis cluster"),
+        EgressRule(port=443, prefix_list=S3_PREFIX_LIST),
+        EgressRule(port=53, protocol="udp", cidr="10.0.0.2/32"),
+    ),
+    sidecars=(OTEL, PROXY),
+    health_check=HealthCheck(
+        command=("CMD-SHELL", "curl -f http://localhost:8080/healthz || exit 1"),
+        interval_seconds=15,
+        timeout_seconds=4,
+        retries=2,
+        start_period_seconds=30,
+    ),
+    command=("serve", "--port", "8080"),
+    entry_point=("/usr/bin/tini", "--", "/app/bin/web"),
+    ephemeral_storage_gib=50,
+    stop_timeout_seconds=90,
+)
+
+
+def build(application: Application) -> dict[str, Any]:
+    return service_template(ServiceConfig(application=application)).to_dict()
+
+
+@pytest.fixture(scope="module")
+def template() -> dict[str, Any]:
+    """The service template of the application above, rendered."""
+    return build(APPLICATION)
+
+
+def deploy(template: dict[str, Any], **parameters: str) -> Deployment:
+    return deployed(template, {**REQUIRED, **parameters})
+
+
+def containers(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    definitions = props(template["Resources"][s.TASK_DEFINITION])["ContainerDefinitions"]
+    return {definition["Name"]: definition for definition in definitions}
+
+
+def application_container(template: dict[str, Any]) -> dict[str, Any]:
+    return containers(template)[ServiceConfig().container_name]
+
+
+def execution_statements(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    (policy_,) = props(template["Resources"][s.EXECUTION_ROLE])["Policies"]
+    return {st["Sid"]: st for st in policy_["PolicyDocument"]["Statement"]}
+
+
+def task_policies(template: dict[str, Any], execute_command: bool) -> dict[str, Any]:
+    role = deploy(template, EnableExecuteCommand=str(execute_command).lower()).resources
+    return {p["PolicyName"]: p for p in props(role[s.TASK_ROLE]).get("Policies", [])}
+
+
+def task_egress(template: dict[str, Any]) -> list[dict[str, Any]]:
+    return props(template["Resources"][s.TASK_SECURITY_GROUP])["SecurityGroupEgress"]
+
+
+# --- Nothing in, nothing changed ------------------------------------------------------------
+
+
+def test_the_empty_application_changes_nothing(service):
+    assert build(Application()) == service
+
+
+def test_an_application_changes_only_what_it_brings(template, service):
+    changed = {
+        name
+        for name in service["Resources"].keys() | template["Resources"].keys()
+        if service["Resources"].get(name) != template["Resources"].get(name)
+    }
+    assert changed == {s.TASK_DEFINITION, s.EXECUTION_ROLE, s.TASK_ROLE, s.TASK_SECURITY_GROUP}
+
+
+# --- The application's container ------------------------------------------------------------
+
+
+def test_environment_is_on_the_application_container_sorted_by_name(template):
+    assert application_container(template)["Environment"] == [
+        {"Name": "APP_MODE", "Value": "web"},
+        {"Name": "FEATURE_FLAGS", "Value": "checkout"},
+        {"Name": "LOG_LEVEL", "Value": "info"},
+    ]
+
+
+def test_secrets_are_on_the_application_container_with_value_from_as_given(template):
+    assert application_container(template)["Secrets"] == [
+        {"Name": "API_KEY", "ValueFrom": API_KEY_PARAMETER},
+        {"Name": "DATABASE_PASSWORD", "ValueFrom": f"{DATABASE_SECRET}:password:AWSCURRENT:"},
+        {"Name": "DATABASE_URL", "ValueFrom": f"{DATABASE_SECRET}:url::"},
+        {"Name": "TOKEN", "ValueFrom": TOKEN_SECRET},
+    ]
+
+
+def test_health_check_is_the_application_containers(template):
+    assert application_container(template)["HealthCheck"] == {
+        "Command": ["CMD-SHELL", "curl -f http://localhost:8080/healthz || exit 1"],
+        "Interval": 15,
+        "Timeout": 4,
+        "Retries": 2,
+        "StartPeriod": 30,
+    }
+
+
+def test_command_and_entry_point_override_the_images(template):
+    definition = application_container(template)
+    assert definition["Command"] == ["serve", "--port", "8080"]
+    assert definition["EntryPoint"] == ["/usr/bin/tini", "--", "/app/bin/web"]
+
+
+def test_stop_timeout_is_the_application_containers(template):
+    definitions = containers(template)
+    assert definitions.pop(ServiceConfig().container_name)["StopTimeout"] == 90
+    assert all("StopTimeout" not in sidecar for sidecar in definitions.values())
+
+
+def test_ephemeral_storage_is_the_tasks(template, service):
+    task = props(template["Resources"][s.TASK_DEFINITION])
+    assert task["EphemeralStorage"] == {"SizeInGiB": 50}
+    assert "EphemeralStorage" not in props(service["Resources"][s.TASK_DEFINITION])
+
+
+def test_the_application_container_stays_as_shipped_apart_from_what_it_brings(template, service):
+    brought = {"Environment", "Secrets", "HealthCheck", "Command", "EntryPoint", "StopTimeout"}
+    (shipped,) = props(service["Resources"][s.TASK_DEFINITION])["ContainerDefinitions"]
+    definition = application_container(template)
+    assert {k: v for k, v in definition.items() if k not in brought} == shipped
+    assert "DependsOn" not in definition
+
+
+# --- The execution role: exactly the secrets named --------------------------------------------
+
+
+def test_execution_role_reads_each_secret_itself_without_json_key_or_version(template):
+    read = execution_statements(template)["ReadTheServiceSecrets"]
+    assert read["Action"] == ["secretsmanager:GetSecretValue"]
+    assert read["Resource"] == [DATABASE_SECRET, TOKEN_SECRET]  # the database's once
+
+
+def test_execution_role_reads_exactly_the_named_parameters(template):
+    read = execution_statements(template)["ReadTheServiceParameters"]
+    assert read["Action"] == ["ssm:GetParameters"]
+    assert read["Resource"] == [API_KEY_PARAMETER]
+
+
+def test_execution_role_decrypts_with_the_named_key_alone(template):
+    decrypt = execution_statements(template)["DecryptTheServiceSecrets"]
+    assert decrypt["Action"] == ["kms:Decrypt"]
+    assert decrypt["Resource"] == [KMS_KEY]
+
+
+def test_no_kms_grant_without_a_key(template):
+    without_key = build(dataclasses.replace(APPLICATION, secrets_kms_key=None))
+    assert "DecryptTheServiceSecrets" not in execution_statements(without_key)
+    assert "ReadTheServiceSecrets" in execution_statements(without_key)
+
+
+def test_no_kms_grant_without_secrets_to_decrypt():
+    key_only = build(Application(secrets_kms_key=KMS_KEY))
+    assert "kms:Decrypt" not in to_yaml(key_only)
+
+
+def test_only_the_kind_of_secret_named_is_granted():
+    parameters_only = build(Application(secrets=(Secret("API_KEY", API_KEY_PARAMETER),)))
+    sids = set(execution_statements(parameters_only))
+    assert "ReadTheServiceParameters" in sids
+    assert "ReadTheServiceSecrets" not in sids
+
+
+def test_execution_role_uses_a_wildcard_only_for_the_ecr_token(template):
+    wildcard = [sid for sid, st in execution_statements(template).items() if "*" in st["Resource"]]
+    assert wildcard == ["EcrAuthorizationToken"]
+
+
+# --- The task role: exactly the application's permissions ------------------------------------
+
+
+def test_task_role_has_exactly_the_managed_policies(template):
+    assert props(template["Resources"][s.TASK_ROLE])["ManagedPolicyArns"] == [
+        S3_READ_ONLY,
+        TEAM_POLICY,
+    ]
+
+
+def test_task_role_has_the_statements_in_its_application_policy(template):
+    policies = task_policies(template, execute_command=False)
+    assert list(policies) == [s.APPLICATION_POLICY]
+    statements = policies[s.APPLICATION_POLICY]["PolicyDocument"]["Statement"]
+    assert statements == [
+        {
+            "Sid": "Application1",
+            "Effect": "Allow",
+            "Action": ["sqs:SendMessage", "sqs:GetQueueUrl"],
+            "Resource": [ORDERS_QUEUE],
+        },
+        {
+            "Sid": "Application2",
+            "Effect": "Deny",
+            "Action": ["s3:DeleteObject"],
+            "Resource": [UPLOADS],
+        },
+    ]
+
+
+def test_ecs_exec_keeps_its_policy_beside_the_applications(template, service):
+    policies = task_policies(template, execute_command=True)
+    assert list(policies) == [s.EXECUTE_COMMAND_POLICY, s.APPLICATION_POLICY]
+    shipped = task_policies(service, execute_command=True)
+    assert policies[s.EXECUTE_COMMAND_POLICY] == shipped[s.EXECUTE_COMMAND_POLICY]
+
+
+def test_managed_policies_alone_add_no_inline_policy(service):
+    managed_only = build(Application(task_role=TaskRole(managed_policies=(S3_READ_ONLY,))))
+    role = props(managed_only["Resources"][s.TASK_ROLE])
+    assert role["ManagedPolicyArns"] == [S3_READ_ONLY]
+    assert role["Policies"] == props(service["Resources"][s.TASK_ROLE])["Policies"]
+    assert task_policies(managed_only, execute_command=False) == {}
+
+
+# --- Egress beyond HTTPS ---------------------------------------------------------------------
+
+
+def test_https_stays_the_first_egress_rule(template, service):
+    assert task_egress(template)[0] == task_egress(service)[0]
+    assert len(task_egress(template)) == 1 + len(APPLICATION.egress)
+
+
+@pytest.mark.parametrize(
+    ("index", "expected"),
+    [
+        pytest.param(
+            1,
+            {
+                "DestinationSecurityGroupId": DATABASE_GROUP,
+                "IpProtocol": "tcp",
+                "FromPort": 5432,
+                "ToPort": 5432,
+                "Description": f"TCP 5432 to security group {DATABASE_GROUP}",
+            },
+            id="security-group",
+        ),
+        pytest.param(
+            2,
+            {
+                "CidrIp": "10.20.0.0/16",
+                "IpProtocol": "tcp",
+                "FromPort": 6379,
+                "ToPort": 6380,
+                "Description": "Redis cluster",
+            },
+            id="cidr-range-with-own-description",
+        ),
+        pytest.param(
+            3,
+            {
+                "DestinationPrefixListId": S3_PREFIX_LIST,
+                "IpProtocol": "tcp",
+                "FromPort": 443,
+                "ToPort": 443,
+                "Description": f"TCP 443 to prefix list {S3_PREFIX_LIST}",
+            },
+            id="prefix-list",
+        ),
+        pytest.param(
+            4,
+            {
+                "CidrIp": "10.0.0.2/32",
+                "IpProtocol": "udp",
+                "FromPort": 53,
+                "ToPort": 53,
+                "Description": "UDP 53 to 10.0.0.2/32",
+            },
+            id="udp-cidr",
+        ),
+    ],
+)
+def test_egress_rule_per_destination_kind(template, index, expected):
+    assert task_egress(template)[index] == expected
+
+
+def test_egress_is_inline_with_no_new_resource(template, service):
+    assert sorted(template["Resources"]) == sorted(service["Resources"])
+
+
+@pytest.mark.parametrize(
+    ("egress", "message"),
+    [
+        pytest.param(
+            (EgressRule(port=443, cidr="0.0.0.0/0", description="again"),),
+            r"application\.egress\[0\]=.*the HTTPS rule the tasks always have",
+            id="the-https-rule",
+        ),
+        pytest.param(
+            (
+                EgressRule(port=5432, security_group=DATABASE_GROUP),
+                EgressRule(port=5432, security_group=DATABASE_GROUP, description="other"),
+            ),
+            r"application\.egress\[1\]=.*the same traffic as application\.egress\[0\]",
+            id="twice",
+        ),
+    ],
+)
+def test_service_config_rejects_an_egress_rule_ec2_would_reject_as_a_duplicate(egress, message):
+    with pytest.raises(ConfigError, match=message):
+        ServiceConfig(application=Application(egress=egress))
+
+
+# --- Sidecars --------------------------------------------------------------------------------
+
+
+def test_each_sidecar_runs_its_image_as_given(template):
+    definitions = containers(template)
+    assert list(definitions) == ["app", "otel", "proxy"]
+    assert (definitions["otel"]["Image"], definitions["otel"]["Essential"]) == (OTEL_IMAGE, False)
+    assert (definitions["proxy"]["Image"], definitions["proxy"]["Essential"]) == (PROXY_IMAGE, True)
+
+
+@pytest.mark.parametrize("name", ["otel", "proxy"])
+def test_sidecars_are_locked_down(template, name):
+    definition = containers(template)[name]
+    assert definition["ReadonlyRootFilesystem"] is True  # whatever EnableExecuteCommand says
+    assert definition["Privileged"] is False
+    assert definition["LinuxParameters"] == {"InitProcessEnabled": True}
+
+
+@pytest.mark.parametrize("name", ["otel", "proxy"])
+def test_each_sidecar_has_its_own_scratch_volume_at_tmp(template, name):
+    assert containers(template)[name]["MountPoints"] == [
+        {"ContainerPath": "/tmp", "ReadOnly": False, "SourceVolume": f"{name}-tmp"}
+    ]
+
+
+def test_the_task_has_one_scratch_volume_per_container(template):
+    volumes = props(template["Resources"][s.TASK_DEFINITION])["Volumes"]
+    assert volumes == [{"Name": s.SCRATCH_VOLUME}, {"Name": "otel-tmp"}, {"Name": "proxy-tmp"}]
+
+
+@pytest.mark.parametrize("name", ["otel", "proxy"])
+def test_sidecars_log_to_the_stacks_log_group_under_their_name(template, name):
+    assert containers(template)[name]["LogConfiguration"] == {
+        "LogDriver": "awslogs",
+        "Options": {
+            "awslogs-group": {"Ref": s.LOG_GROUP},
+            "awslogs-region": {"Ref": "AWS::Region"},
+            "awslogs-stream-prefix": name,
+        },
+    }
+
+
+def test_the_execution_role_pulls_each_sidecar_from_its_own_repository_only(template, service):
+    pull = execution_statements(template)["PullTheServiceImage"]["Resource"]
+    (computed,) = execution_statements(service)["PullTheServiceImage"]["Resource"]
+    assert pull == [computed, OTEL_REPOSITORY, PROXY_REPOSITORY]
+
+
+def test_a_sidecar_has_its_port_environment_command_and_health_check(template):
+    otel = containers(template)["otel"]
+    assert otel["PortMappings"] == [{"ContainerPort": 4317, "Protocol": "tcp"}]
+    assert otel["Environment"] == [
+        {"Name": "GOMEMLIMIT", "Value": "64MiB"},
+        {"Name": "OTEL_RESOURCE_ATTRIBUTES", "Value": "service.name=web"},
+    ]
+    assert otel["Command"] == ["--config", "/etc/otel/config.yaml"]
+    assert otel["HealthCheck"] == {
+        "Command": ["CMD", "/healthcheck"],
+        "Interval": 10,
+        "Timeout": 5,
+        "Retries": 5,
+        "StartPeriod": 0,
+    }
+
+
+def test_a_sidecar_without_them_has_no_port_environment_command_or_health_check(template):
+    proxy = containers(template)["proxy"]
+    assert not {"PortMappings", "Environment", "Command", "HealthCheck"} & proxy.keys()
+
+
+def test_sidecars_share_the_tasks_memory_and_the_suppression_says_why(template, service):
+    definitions = containers(template)
+    assert "Memory" not in definitions["otel"] and "Memory" not in definitions["proxy"]
+    reasons = template["Resources"][s.TASK_DEFINITION]["Metadata"]["guard"]["Reasons"]
+    shipped = service["Resources"][s.TASK_DEFINITION]["Metadata"]["guard"]["Reasons"]
+    assert SIDECAR_MEMORY_REASON in reasons["ecs_task_definition_memory_hard_limit_check"]
+    assert SIDECAR_MEMORY_REASON not in shipped["ecs_task_definition_memory_hard_limit_check"]
+
+
+def test_container_port_may_not_be_a_sidecars_port(template):
+    with pytest.raises(RuleError, match="taken by a sidecar"):
+        deploy(template, ContainerPort="4317")
+    assert deploy(template, ContainerPort="9090").parameters[s.CONTAINER_PORT] == "9090"
+
+
+def test_no_port_rule_without_sidecar_ports(service):
+    template = build(Application(sidecars=(PROXY,)))
+    assert template["Rules"] == service["Rules"]
+
+
+@pytest.mark.parametrize(
+    ("sidecars", "message"),
+    [
+        pytest.param(
+            (dataclasses.replace(OTEL, port=8080),),
+            r"application\.sidecars\[0\]\.port=8080: is default_container_port",
+            id="the-container-port",
+        ),
+        pytest.param(
+            (OTEL, dataclasses.replace(PROXY, port=4317)),
+            r"application\.sidecars\[0\]\.port=4317: another sidecar has it too",
+            id="two-sidecars",
+        ),
+        pytest.param(
+            (dataclasses.replace(PROXY, name="p" * 252),),
+            r"application\.sidecars\[0\]\.name=.*at most 251 characters",
+            id="name-too-long-for-its-volume",
+        ),
+    ],
+)
+def test_service_config_rejects_sidecars_that_cannot_run(sidecars, message):
+    with pytest.raises(ConfigError, match=message):
+        ServiceConfig(application=Application(sidecars=sidecars))
+
+
+def test_a_govcloud_sidecar_pulls_from_a_govcloud_repository():
+    image = "123456789012.dkr.ecr.us-gov-west-1.amazonaws.com/otel/collector:1"
+    assert Sidecar(name="otel", image=image).repository_arn == (
+        "arn:aws-us-gov:ecr:us-gov-west-1:123456789012:repository/otel/collector"
+    )
+
+
+# --- Validators --------------------------------------------------------------------------------
+
+
+def test_cfn_lint_finds_nothing_informational_rules_included(template):
+    assert lint_templates({s.FILENAME: to_yaml(template)}) == []
+
+
+@pytest.mark.policy
+def test_control_tower_and_our_rules_pass_except_for_justified_suppressions(template, tmp_path):
+    guard = tools.cfn_guard()
+    path = tmp_path / s.FILENAME
+    path.write_text(to_yaml(template))
+    control_tower = policy.run_guard(policy.find_control_tower_rules(), [path], guard)
+    assert [v for v in control_tower if not v.suppressed] == []
+    assert policy.run_guard(policy.POLICY_DIR, [path], guard, suppressible=False) == []
+    suppressed = {(v.resource, v.rule) for v in control_tower}
+    assert (s.TASK_DEFINITION, "ecs_task_definition_memory_hard_limit_check") in suppressed
+
+
+def test_the_policy_test_reads_the_template_it_writes(tmp_path: Path, template):
+    # to_yaml and the guard's reader agree on the application's template (a secret's
+    # ValueFrom ends in "::", which YAML must quote).
+    path = tmp_path / s.FILENAME
+    path.write_text(to_yaml(template))
+    assert from_yaml(path.read_text()) == template
