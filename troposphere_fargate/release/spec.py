@@ -361,7 +361,7 @@ class _Map(_Kind):
                 built.append(self.build(name, value))
             except ConfigError as error:
                 complaint = _complaint(error)
-                at = key_node if complaint.field == "name" else value_node
+                at = key_node if complaint.steps[:1] == (("name", None),) else value_node
                 raise reader.error(at, (*path, name), complaint.reason) from None
         return tuple(built)
 
@@ -413,37 +413,42 @@ def _shown_default(value: Any) -> Any:
     return value if isinstance(value, bool | int | str) and value != "" else None
 
 
-# "Owner.field=value: why", "Owner.field[index]=value: why", "Owner.field[index].name=...".
+# A ConfigError says "Owner.field=value: why"; the field may be a path into the config, such as
+# "secrets[1].name" or "application.sidecars[0].port".
 _CONFIG_ERROR = re.compile(
-    r"^(?P<owner>\w+)\.(?P<field>\w+)(?:\[(?P<index>[^\]]*)\])?(?:\.\w+)?=(?P<rest>.*)$", re.S
+    r"^\w+\.(?P<field>\w+(?:\[[^\]]*\])?(?:\.\w+(?:\[[^\]]*\])?)*)=(?P<rest>.*)$", re.S
 )
+_FIELD_STEP = re.compile(r"(\w+)(?:\[([^\]]*)\])?")
+
+# One step of a field's path: its name, and the index or key within it.
+_Step = tuple[str, str | None]
 
 
 @dataclass(frozen=True)
 class _Complaint:
-    """A ConfigError taken apart: ``Owner.field[index]=value: reason``."""
+    """A ConfigError taken apart."""
 
-    field: str | None
-    index: str | None
+    steps: tuple[_Step, ...]
     value: str
     reason: str
 
 
 def _complaint(error: ConfigError) -> _Complaint:
-    """What a ConfigError says (the value's repr is found by reading it back, as it may hold
-    ': ' itself)."""
+    """What a ConfigError says. The value's repr ends at the first ': ' before which it reads
+    as a whole Python expression (the repr may hold ': ' itself, in a string)."""
     match = _CONFIG_ERROR.match(str(error))
     if not match:
-        return _Complaint(None, None, "", str(error))
+        return _Complaint((), "", str(error))
+    steps = tuple((name, index or None) for name, index in _FIELD_STEP.findall(match["field"]))
     rest, start = match["rest"], 0
     while (at := rest.find(": ", start)) >= 0:
         try:
-            ast.literal_eval(rest[:at])
-        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            ast.parse(rest[:at], mode="eval")
+        except (SyntaxError, ValueError, MemoryError, RecursionError):
             start = at + 1
             continue
-        return _Complaint(match["field"], match["index"], rest[:at], rest[at + 2 :])
-    return _Complaint(match["field"], match["index"], "", rest)
+        return _Complaint(steps, rest[:at], rest[at + 2 :])
+    return _Complaint(steps, "", rest)
 
 
 def _item(node: Node, path: KeyPath, index: str) -> tuple[Node, KeyPath]:
@@ -458,6 +463,27 @@ def _item(node: Node, path: KeyPath, index: str) -> tuple[Node, KeyPath]:
         for position, (key_node, _) in enumerate(node.value):
             if wanted in (position, key_node.value):
                 return key_node, (*path, key_node.value)
+    return node, path
+
+
+def _descend(
+    kind: _Kind | None, node: Node, path: KeyPath, index: str | None, rest: tuple[_Step, ...]
+) -> tuple[Node, KeyPath]:
+    """The node a ConfigError's field path points at, followed down the table's kinds: an
+    item's index, then a field of it (``sidecars[0].port``), as far as the spec has them."""
+    steps = ((None, index), *rest)
+    for name, step_index in steps:
+        if name is not None:
+            if not (isinstance(kind, _Object) and isinstance(node, MappingNode)):
+                break
+            key = next((k for k in kind.keys if k.field_name == name), None)
+            value = next((v for k, v in node.value if key and k.value == key.name), None)
+            if key is None or value is None:
+                break
+            kind, node, path = key.kind, value, (*path, key.name)
+        if step_index is not None:
+            node, path = _item(node, path, step_index)
+            kind = kind.item if isinstance(kind, _List) else None
     return node, path
 
 
@@ -485,7 +511,7 @@ class _Object(_Kind):
             raise reader.error(node, path, f"{expected}, got {_what(node)}")
         by_name = {key.name: key for key in self.keys}
         values: dict[str, Any] = {}
-        located: dict[str, tuple[Node, KeyPath]] = {}
+        located: dict[str, tuple[_Kind | None, Node, KeyPath]] = {}
         for name, key_node, value_node in reader.pairs(node, path):
             key = by_name.get(name)
             if key is None:
@@ -496,10 +522,10 @@ class _Object(_Kind):
                     key_node, (*path, name), f"unknown key{hint}; allowed: {allowed}"
                 )
             values[key.target] = key.kind.parse(reader, value_node, (*path, name))
-            located[key.field_name] = (value_node, (*path, name))
+            located[key.target] = located[key.field_name] = (key.kind, value_node, (*path, name))
         for target, (value, at, where) in (given or {}).items():
             values[target] = value
-            located[target] = (at, where)
+            located[target] = (None, at, where)
         missing = [key.name for key in self.keys if key.required and key.target not in values]
         if missing:
             raise reader.error(node, path, f"missing {', '.join(missing)} (required)")
@@ -514,28 +540,41 @@ class _Object(_Kind):
         error: ConfigError,
         node: Node,
         path: KeyPath,
-        located: Mapping[str, tuple[Node, KeyPath]],
+        located: Mapping[str, tuple[_Kind | None, Node, KeyPath]],
     ) -> SpecError:
         """The ConfigError raised while building, at the key it is about, in the spec's words."""
         complaint = _complaint(error)
-        spoken = {key.field_name: key.name for key in self.keys if key.field_name != key.name}
-        reason = complaint.reason
-        if spoken:
-            words = re.compile(r"\b(" + "|".join(map(re.escape, spoken)) + r")\b")
-            reason = words.sub(lambda m: spoken[m.group(1)], reason)
-        name = complaint.field
-        if name == "partition":
+        reason = self._in_spec_words(complaint.reason)
+        if not complaint.steps:
+            return reader.error(node, path, reason)
+        (first, index), rest = complaint.steps[0], complaint.steps[1:]
+        if first == "partition":
             return reader.partition_error(path, reason) or reader.error(node, path, reason)
-        if name is not None and name in located:
-            at, where = located[name]
-            if complaint.index is not None:
-                at, where = _item(at, where, complaint.index)
-            return reader.error(at, where, reason)
-        key = next((key for key in self.keys if key.field_name == name), None)
+        while first not in located and index is None and rest:  # application.sidecars
+            (step, index), rest = rest[0], rest[1:]
+            first = f"{first}.{step}"
+        if first in located:
+            kind, at, where = located[first]
+            return reader.error(*_descend(kind, at, where, index, rest), reason)
+        key = next((k for k in self.keys if first in (k.target, k.field_name)), None)
         if key is not None:  # a default the user left, at odds with what they gave
             return reader.error(node, path, f"{key.name} (default {complaint.value}): {reason}")
-        shown = f" ({name}: {complaint.value})" if name and complaint.value else ""
-        return reader.error(node, path, reason + shown)
+        return reader.error(node, path, f"{reason} ({first}: {complaint.value})")
+
+    def _in_spec_words(self, reason: str) -> str:
+        """A reason with the config's field names replaced by the spec's keys."""
+        spoken = {
+            name: key.name
+            for key in self.keys
+            for name in (key.target, key.field_name)
+            if name != key.name
+        }
+        if not spoken:
+            return reason
+        words = re.compile(
+            r"\b(" + "|".join(map(re.escape, sorted(spoken, key=len)[::-1])) + r")\b"
+        )
+        return words.sub(lambda m: spoken[m.group(1)], reason)
 
     def schema(self) -> dict[str, Any]:
         properties = {}
@@ -613,8 +652,8 @@ class _Services(_Kind):
 
 
 def _image_partition(image: str) -> str | None:
-    match = ECR_IMAGE.match(image)
-    return None if match is None else "aws-cn" if match.group("china") else "aws"
+    """The partition of the repository a sidecar's image comes from, as the type finds it."""
+    return partition_of(Sidecar("sidecar", image).repository_arn)
 
 
 def _arn_partition(value: str) -> str | None:
