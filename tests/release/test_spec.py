@@ -302,6 +302,26 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "prefix_list (destination: ['cidr', 'security_group'])",
         False,
     ),
+    "sidecar-port-taken-by-the-service": (
+        "services:\n  web:\n    port: 4317\n    sidecars:\n      - name: otel\n"
+        "        image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/otel:1\n        port: 4317\n",
+        "app.yaml:7: services.web.sidecars[0].port: is port: the application's container listens "
+        "there",
+        False,
+    ),
+    "same-egress-twice": (
+        "services:\n  web:\n    egress:\n      - {port: 5432, cidr: 10.0.0.0/8}\n"
+        "      - {port: 5432, cidr: 10.0.0.0/8, description: 'again: the same'}\n",
+        "app.yaml:5: services.web.egress[1]: the same traffic as egress[0]; give each rule once",
+        False,
+    ),
+    "sidecar-in-govcloud": (
+        f"services:\n  web:\n    secrets: {{A: {SSM}/a}}\n    sidecars:\n"
+        "      - {name: a, image: 123456789012.dkr.ecr.us-gov-west-1.amazonaws.com/a:1}\n",
+        "app.yaml:5: services.web.sidecars[0].image: is in partition aws-us-gov while the other "
+        "ARNs are in aws: every ARN must be in one partition: a stack runs in one",
+        False,
+    ),
     "memory-that-does-not-suit-cpu": (
         "services:\n  web:\n    cpu: 512\n    memory: 512\n",
         "app.yaml:4: services.web.memory: Fargate takes 1024-4096 MiB (in steps of 1024) with "
