@@ -151,3 +151,51 @@ def test_troubleshooting_gives_the_service_linked_role_command():
     text = section("Troubleshooting")
     assert "aws iam create-service-linked-role --aws-service-name ecs.amazonaws.com" in text
     assert "cloudformation-coverage-roadmap#818" in text
+
+
+def readme_spec() -> str:
+    (spec,) = [
+        b for b in re.findall(r"```yaml\n(.*?)```", README, re.S) if b.startswith("# app.yaml")
+    ]
+    return spec
+
+
+def test_the_readmes_application_spec_builds_templates_that_carry_it(tmp_path, capsys):
+    from troposphere_fargate import __version__, cli, from_yaml
+
+    (tmp_path / "app.yaml").write_text(readme_spec())
+    output = tmp_path / "build"
+    arguments = ["build", "--spec", str(tmp_path / "app.yaml"), "--output", str(output)]
+    assert cli.main(arguments) == 0, capsys.readouterr().err
+    folder = output / __version__
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "catalog.yaml",
+        "manifest.json",
+        "network.yaml",
+        "root.yaml",
+        "service.yaml",
+    ]
+    assert not (tmp_path / "docs").exists()  # a spec build writes docs only when asked
+    service = from_yaml((folder / "service.yaml").read_text())
+    containers = service["Resources"]["TaskDefinition"]["Properties"]["ContainerDefinitions"]
+    assert [c["Name"] for c in containers] == ["web", "otel"]
+    assert {"Name": "LOG_LEVEL", "Value": "info"} in containers[0]["Environment"]
+    assert [s["Name"] for s in containers[0]["Secrets"]] == ["API_KEY", "DATABASE_URL"]
+    # The walkthrough publishes and deploys what this build wrote.
+    assert "publish --templates build" in README
+    assert f"--template-file build/{__version__}/root.yaml" in README
+
+
+def test_a_bad_spec_is_one_line_and_writes_nothing(tmp_path, capsys):
+    from troposphere_fargate import cli
+
+    spec = readme_spec().replace("health_check_path:", "helth_check_path:")
+    (tmp_path / "app.yaml").write_text(spec)
+    output = tmp_path / "build"
+    assert cli.main(["build", "--spec", str(tmp_path / "app.yaml"), "--output", str(output)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    line = 1 + spec.splitlines().index("    helth_check_path: /healthz")
+    assert err.startswith(f"troposphere-fargate: error: {tmp_path / 'app.yaml'}:{line}: ")
+    assert "services.web.helth_check_path: unknown key (did you mean health_check_path?)" in err
+    assert not output.exists()

@@ -8,8 +8,9 @@ own templates from them, or build the whole product::
     folder = build_templates(ProductConfig(network=NetworkConfig(max_azs=2)), Path("out"))
 
 The names below are the public API, pinned by ``tests/test_public_api.py``: the configs, every
-layer builder, the registry of layers, the build (render, check, lint, write), the YAML writer
-and reader, cfn-lint, and the offline evaluator of what a template deploys.
+layer builder, the registry of layers, the application a service carries and the spec file that
+describes it, the build (render, check, lint, write), the YAML writer and reader, cfn-lint, and
+the offline evaluator of what a template deploys.
 """
 
 __version__ = "0.2.0"
@@ -18,6 +19,15 @@ from .cfn.evaluate import Deployment, ParameterError, RuleError, deployed
 from .cfn.lint import Finding, lint_templates
 from .cfn.yaml import YamlTypeError, from_yaml, to_yaml
 from .layers import LAYERS, Layer
+from .layers.application import (
+    Application,
+    EgressRule,
+    HealthCheck,
+    PolicyStatement,
+    Secret,
+    Sidecar,
+    TaskRole,
+)
 from .layers.catalog import catalog_template
 from .layers.config import (
     ConfigError,
@@ -36,20 +46,29 @@ from .release.build import (
     render_templates,
     write_version,
 )
+from .release.spec import SpecError, load_spec, parse_spec
 
 __all__ = [
     "LAYERS",
+    "Application",
     "BuildError",
     "ConfigError",
     "Deployment",
+    "EgressRule",
     "Finding",
+    "HealthCheck",
     "Layer",
     "LintFailed",
     "NetworkConfig",
     "ParameterError",
+    "PolicyStatement",
     "ProductConfig",
     "RuleError",
+    "Secret",
     "ServiceConfig",
+    "Sidecar",
+    "SpecError",
+    "TaskRole",
     "WiringError",
     "YamlTypeError",
     "__version__",
@@ -59,7 +78,9 @@ __all__ = [
     "from_yaml",
     "generate",
     "lint_templates",
+    "load_spec",
     "network_template",
+    "parse_spec",
     "render_templates",
     "root_template",
     "service_template",

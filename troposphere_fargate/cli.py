@@ -22,10 +22,12 @@ from .layers.config import (
     SUPPORTED_AZ_COUNTS,
     ProductConfig,
 )
+from .layers.errors import ConfigError
 from .layers.root import DEFAULT_KEY_PREFIX
 from .release.build import MANIFEST, with_manifest
 from .release.checks import CheckError
 from .release.publish import PublishError, deploy_command
+from .release.spec import SpecError
 
 DEFAULT_OUTPUT = Path("templates")
 
@@ -71,8 +73,16 @@ def _add_build(commands: Any) -> None:
         "--docs",
         metavar="DIR",
         type=Path,
-        default=Path("docs"),
-        help="folder for the generated reference docs and pictures (default: %(default)s)",
+        default=None,
+        help="folder for the generated reference docs and pictures (default: docs; with "
+        "--spec, none unless given)",
+    )
+    build.add_argument(
+        "--spec",
+        metavar="FILE",
+        type=Path,
+        help="build templates made for the application this spec file describes (see "
+        "docs/spec.md) instead of the shipped product; write them to --output",
     )
     build.add_argument(
         "--check",
@@ -348,8 +358,14 @@ def _build(args: argparse.Namespace) -> int:
     from .layers import LAYERS
     from .release.build import build_release
 
+    config = None
+    docs = args.docs if args.docs is not None or args.spec else Path("docs")
+    if args.spec is not None:
+        from .release.spec import load_spec
+
+        config = load_spec(args.spec)  # a bad spec stops here: nothing is written
     report = build_release(
-        args.output, args.docs, check=args.check, lint_cache=not args.no_lint_cache
+        args.output, docs, config=config, check=args.check, lint_cache=not args.no_lint_cache
     )
     say = (lambda *_: None) if args.quiet else print
     files = report.files
@@ -381,16 +397,18 @@ def _build(args: argparse.Namespace) -> int:
             )
             return EXIT_FAILED
         count = len(files) + 1 + len(report.docs)
-        say(f"{folder} and {args.docs}/: {count} files match the code")
+        where = f"{folder} and {docs}/" if report.docs else str(folder)
+        say(f"{where}: {count} files match the code")
         return EXIT_OK
     for name, text in with_manifest(files).items():
         if name != MANIFEST:
             say(f"  {folder / name}  {len(text.encode()):>7,} bytes")
     say(f"  {folder / MANIFEST}")
-    say(f"  {args.docs}/: {', '.join(sorted(report.docs))}, and their pictures")
+    if report.docs:
+        say(f"  {docs}/: {', '.join(sorted(report.docs))}, and their pictures")
     for picture in report.failed_pictures:
         print(f"troposphere-fargate: dot could not render {picture}", file=sys.stderr)
-    if not report.pictures_rendered:
+    if report.docs and not report.pictures_rendered:
         say("  (pictures not rendered: Graphviz's dot is not installed; the .dot sources are)")
     seconds = report.seconds
     say(
@@ -443,7 +461,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _diff(args)
         if args.command == "diagram":
             return _diagram(args)
-    except (OSError, PublishError, PolicyToolMissing, DiffError, CheckError) as exc:
+    except (
+        OSError,
+        PublishError,
+        PolicyToolMissing,
+        DiffError,
+        CheckError,
+        SpecError,
+        ConfigError,
+    ) as exc:
         print(f"troposphere-fargate: error: {exc}", file=sys.stderr)
         return EXIT_FAILED
     raise AssertionError(f"unhandled command {args.command}")  # argparse rejects unknown ones

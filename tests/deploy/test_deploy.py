@@ -19,9 +19,11 @@ test, with the reason in a comment:
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -477,3 +479,108 @@ def test_bad_parameters_are_refused_by_the_templates_own_constraints(layer, valu
     }.get(layer, {})
     with pytest.raises(error, match=message):
         deployed(render_templates()[layer], {**required, **values})
+
+
+# --- 6. A service built from an application spec ------------------------------------------
+
+
+SPEC = """
+services:
+  web:
+    port: 8080
+    environment: {LOG_LEVEL: info}
+    secrets:
+      DATABASE_URL: "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf:url::"
+      API_KEY: arn:aws:ssm:us-east-1:123456789012:parameter/prod/api-key
+    task_role:
+      managed_policies: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]
+      statements:
+        - {actions: [sqs:SendMessage], resources: [arn:aws:sqs:us-east-1:123456789012:orders]}
+    egress:
+      - {port: 5432, security_group: sg-0123456789abcdef0}
+    sidecars:
+      - {name: otel, image: 123456789012.dkr.ecr.us-east-1.amazonaws.com/otel/collector:0.98.0}
+"""
+
+
+def test_a_service_built_from_a_spec_deploys_with_its_environment_secrets_sidecars_and_grants(
+    aws, tmp_path
+):
+    from troposphere_fargate import from_yaml, generate, parse_spec, write_version
+
+    folder = write_version(tmp_path, generate(parse_spec(SPEC, "app.yaml")))
+    net = aws.create_stack("net", TEMPLATES / "network.yaml")
+    out = aws.create_stack(
+        "svc",
+        folder / "service.yaml",
+        VpcId=net[n.OUTPUT_VPC_ID],
+        PublicSubnetIds=net[n.OUTPUT_PUBLIC_SUBNET_IDS],
+        PrivateSubnetIds=net[n.OUTPUT_PRIVATE_SUBNET_IDS],
+        ContainerImage=IMAGE,
+    )
+    resources = {
+        r["LogicalResourceId"]: r["PhysicalResourceId"]
+        for r in json.loads(
+            aws.cli("cloudformation", "list-stack-resources", "--stack-name", "svc").stdout
+        )["StackResourceSummaries"]
+    }
+    ecs = aws.client("ecs")
+    definition = ecs.describe_task_definition(taskDefinition=resources[s.TASK_DEFINITION])
+    containers = {c["name"]: c for c in definition["taskDefinition"]["containerDefinitions"]}
+    assert sorted(containers) == ["otel", "web"]
+    web = containers["web"]
+    assert web["environment"] == [{"name": "LOG_LEVEL", "value": "info"}]
+    assert {x["name"]: x["valueFrom"] for x in web["secrets"]} == {
+        "API_KEY": "arn:aws:ssm:us-east-1:123456789012:parameter/prod/api-key",
+        "DATABASE_URL": "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf:url::",
+    }
+    otel = containers["otel"]
+    assert otel["image"] == "123456789012.dkr.ecr.us-east-1.amazonaws.com/otel/collector:0.98.0"
+    assert otel["readonlyRootFilesystem"] is True and otel["privileged"] is False
+
+    iam = aws.client("iam")
+    execution = _document(
+        iam.get_role_policy(
+            RoleName=resources[s.EXECUTION_ROLE], PolicyName="PullImageAndWriteLogs"
+        )["PolicyDocument"]
+    )
+    granted = {statement.get("Sid"): statement["Resource"] for statement in execution["Statement"]}
+    assert granted["ReadTheServiceSecrets"] == [
+        "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf"  # no JSON key
+    ]
+    assert granted["ReadTheServiceParameters"] == [
+        "arn:aws:ssm:us-east-1:123456789012:parameter/prod/api-key"
+    ]
+    assert (
+        "arn:aws:ecr:us-east-1:123456789012:repository/otel/collector"
+        in (granted["PullTheServiceImage"])
+    )
+    task_role = resources[s.TASK_ROLE]
+    # moto 5.2 attaches no ManagedPolicyArns to a role CloudFormation creates (the list comes
+    # back empty), so the attachment is asserted on the template that was deployed.
+    assert iam.list_attached_role_policies(RoleName=task_role)["AttachedPolicies"] == []
+    deployed_service = from_yaml((folder / "service.yaml").read_text())
+    assert deployed_service["Resources"][s.TASK_ROLE]["Properties"]["ManagedPolicyArns"] == [
+        "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
+    ]
+    (statement,) = _document(
+        iam.get_role_policy(RoleName=task_role, PolicyName="Application")["PolicyDocument"]
+    )["Statement"]
+    assert statement["Action"] in (["sqs:SendMessage"], "sqs:SendMessage")
+    assert statement["Resource"] in (
+        ["arn:aws:sqs:us-east-1:123456789012:orders"],
+        "arn:aws:sqs:us-east-1:123456789012:orders",
+    )
+    assert out[s.OUTPUT_SERVICE_NAME]
+
+
+def _document(document: Any) -> dict[str, Any]:
+    """A policy document as a dict. AWS hands back JSON (boto3 decodes it); moto 5.2 keeps a
+    policy that CloudFormation created as the Python text of the dict, so that is read too."""
+    if isinstance(document, str):
+        text = urllib.parse.unquote(document)
+        try:
+            return dict(json.loads(text))
+        except ValueError:
+            return dict(ast.literal_eval(text))
+    return dict(document)

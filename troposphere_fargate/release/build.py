@@ -205,25 +205,27 @@ class BuildReport:
 
 def build_release(
     output: Path,
-    docs_folder: Path,
+    docs_folder: Path | None,
     *,
+    config: ProductConfig | None = None,
     check: bool = False,
     lint_cache: bool = True,
     version: str = __version__,
 ) -> BuildReport:
-    """The product build: render and check every layer, generate the reference docs and the
-    pictures' sources, lint every template (pictures render meanwhile), then write
+    """The product build: render and check every layer for ``config`` (default: the shipped
+    product), generate the reference docs and the pictures' sources (not without a
+    ``docs_folder``), lint every template (pictures render meanwhile), then write
     ``output/<version>/`` and the docs, or, with ``check``, write nothing and list the files
     that differ from what the code generates."""
     from .diagram import dot_available
     from .reference import generate_docs, start_pictures, write_docs
 
     started = time.perf_counter()
-    built = render_templates(version=version)
+    built = render_templates(config, version=version)
     files = {layer.filename: cfn_yaml.to_yaml(built[layer.name]) for layer in LAYERS}
-    docs = generate_docs(built)
+    docs = generate_docs(built) if docs_folder is not None else {}
     generated = time.perf_counter()
-    pictures = [] if check else start_pictures(docs, docs_folder)
+    pictures = [] if check or docs_folder is None else start_pictures(docs, docs_folder)
     if lint_cache:
         findings, linted = lint_templates_cached(files)
     else:
@@ -233,13 +235,16 @@ def build_release(
     if findings:
         return report
     if check:
-        report.differing = compare_version(output, files, version) + [
-            str(docs_folder / name)
-            for name, text in docs.items()
-            if not (docs_folder / name).is_file() or (docs_folder / name).read_text() != text
-        ]
+        report.differing = compare_version(output, files, version)
+        if docs_folder is not None:
+            report.differing += [
+                str(docs_folder / name)
+                for name, text in docs.items()
+                if not (docs_folder / name).is_file() or (docs_folder / name).read_text() != text
+            ]
     else:
         write_version(output, files, version)
-        report.failed_pictures = write_docs(docs_folder, docs, pictures)
+        if docs_folder is not None:
+            report.failed_pictures = write_docs(docs_folder, docs, pictures)
     report.seconds["total"] = time.perf_counter() - started
     return report

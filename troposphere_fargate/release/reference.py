@@ -1,9 +1,11 @@
-"""Reference docs generated from the templates, so they cannot drift from them:
-``docs/parameters.md``, ``docs/outputs.md`` and the architecture pictures' Graphviz sources
+"""Reference docs generated from the code, so they cannot drift from it: ``docs/parameters.md``
+and ``docs/outputs.md`` (from the templates), ``docs/spec.md`` and ``docs/spec.schema.json``
+(from the application spec's table of keys), and the architecture pictures' Graphviz sources
 (``docs/*.dot``; the build renders them to SVG when Graphviz's dot is installed)."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from collections.abc import Mapping
@@ -95,12 +97,16 @@ def outputs_markdown(built: Mapping[str, Mapping[str, Any]]) -> str:
 
 
 def generate_docs(built: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
-    """File name -> text of every generated doc (Markdown and Graphviz sources)."""
+    """File name -> text of every generated doc (Markdown, the application spec's JSON Schema
+    and reference, and the pictures' Graphviz sources)."""
     from .diagram import Scenario, graph, picture
+    from .spec import spec_markdown, spec_schema
 
     docs = {
         "parameters.md": parameters_markdown(built),
         "outputs.md": outputs_markdown(built),
+        "spec.schema.json": json.dumps(spec_schema(), indent=2, sort_keys=True) + "\n",
+        "spec.md": spec_markdown(),
     }
     for name, choices in PICTURES.items():
         docs[f"{name}.dot"] = graph(picture(Scenario(**choices), built)).source
