@@ -121,9 +121,26 @@ def _associate_route_table(original: Any) -> Any:
     return classmethod(patched)
 
 
+def _clean_json_drops_no_value_items(original: Any) -> Any:
+    """moto/cloudformation/parsing.py, ``clean_json``: moto resolves ``AWS::NoValue`` to None and
+    drops it as a property value, but keeps it as a list item, so ``Policies: [P, !If [C, Q,
+    !Ref AWS::NoValue]]`` reaches ``Role.create_from_cloudformation_json`` with a None policy
+    (TypeError, HTTP 500). CloudFormation removes such an item from the list. ``clean_json``
+    calls itself through the module, so this applies at every depth."""
+
+    def patched(resource_json: Any, resources_map: Any) -> Any:
+        if isinstance(resource_json, list):
+            items = (patched(item, resources_map) for item in resource_json)
+            return [item for item in items if item is not None]
+        return original(resource_json, resources_map)
+
+    return patched
+
+
 def apply() -> None:
     import moto
     from moto.cloudformation import models as cloudformation
+    from moto.cloudformation import parsing as cloudformation_parsing
     from moto.cloudformation import responses as cloudformation_responses
     from moto.cloudformation import utils as cloudformation_utils
     from moto.ec2.models import subnets
@@ -144,6 +161,9 @@ def apply() -> None:
     association = subnets.SubnetRouteTableAssociation
     association.create_from_cloudformation_json = _associate_route_table(  # type: ignore[method-assign]
         association.__dict__["create_from_cloudformation_json"]
+    )
+    cloudformation_parsing.clean_json = _clean_json_drops_no_value_items(
+        cloudformation_parsing.clean_json
     )
     constructor = _yaml_tag_constructor(cloudformation_utils.yaml_tag_constructor)
     for module in (cloudformation_utils, cloudformation, cloudformation_responses):

@@ -76,6 +76,13 @@ SCENARIO = textwrap.dedent(
       Service:
         Type: AWS::ECS::Service
         Properties: {Cluster: !Ref Cluster, TaskDefinition: !Ref Task, DesiredCount: !Ref Count}
+      Role:
+        Type: AWS::IAM::Role
+        Properties:
+          AssumeRolePolicyDocument: {Statement: []}
+          Policies:
+            - {PolicyName: Kept, PolicyDocument: {Statement: []}}
+            - !If [IsA, !Ref AWS::NoValue, {PolicyName: Other, PolicyDocument: {Statement: []}}]
     '''
     with mock_aws():
         s3 = boto3.client("s3", region_name="us-east-1")
@@ -99,6 +106,8 @@ SCENARIO = textwrap.dedent(
         cluster = ecs.list_clusters()["clusterArns"][0]
         arns = ecs.list_services(cluster=cluster)["serviceArns"]
         service = ecs.describe_services(cluster=cluster, services=arns)["services"][0]
+        iam = boto3.client("iam", region_name="us-east-1")
+        policies = iam.list_role_policies(RoleName=resources["Role"])["PolicyNames"]
         print(json.dumps({
             "nested_output": subnet["VpcId"] == child_vpc,
             "association": [t["RouteTableId"] for t in tables] == [resources["Routes"]],
@@ -106,6 +115,7 @@ SCENARIO = textwrap.dedent(
             "balancer_type": balancer["Type"],
             "deletion_protection": attributes.get("deletion_protection.enabled"),
             "desired_count": service["desiredCount"],
+            "role_policies": policies,
         }))
     """
 )
@@ -139,6 +149,10 @@ def test_a_load_balancer_keeps_its_type_and_attributes(outcome):
 
 def test_an_ecs_service_takes_its_desired_count_from_a_number_parameter(outcome):
     assert outcome["desired_count"] == 2
+
+
+def test_no_value_removes_a_list_item(outcome):
+    assert outcome["role_policies"] == ["Kept"]
 
 
 def test_the_patches_refuse_another_moto_version():
