@@ -19,15 +19,23 @@ from .errors import ConfigError
 # --- What ARNs and names look like ----------------------------------------------------------
 
 PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
-_PARTITION = r"(?P<partition>aws|aws-cn|aws-us-gov)"
+_PARTITION = r"(?:aws|aws-cn|aws-us-gov)"
 _REGION = r"[a-z]{2}(?:-[a-z]+)+-[0-9]"
 _ACCOUNT = r"[0-9]{12}"
 
-# Secrets Manager: the secret's full ARN (name, then a hyphen and six random characters), then
-# optionally :json-key:version-stage:version-id as ECS takes it in valueFrom.
+# Plain regular expressions without anchors or named groups, which CloudFormation's
+# AllowedPattern (Java's regex) takes too: the shipped template's console parameters use them.
+# A Secrets Manager secret's full ARN: its name, then a hyphen and six random characters.
+SECRET_RESOURCE = (
+    rf"arn:{_PARTITION}:secretsmanager:{_REGION}:{_ACCOUNT}:secret:"
+    r"[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}"
+)
+MANAGED_POLICY = rf"arn:{_PARTITION}:iam::(?:aws|{_ACCOUNT}):policy/[A-Za-z0-9+=,.@_/-]{{1,512}}"
+
+# Secrets Manager: the secret's full ARN, then optionally :json-key:version-stage:version-id as
+# ECS takes it in valueFrom.
 SECRET_ARN = re.compile(
-    rf"^(?P<secret>arn:{_PARTITION}:secretsmanager:{_REGION}:{_ACCOUNT}:secret:"
-    r"[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6})"
+    rf"^(?P<secret>{SECRET_RESOURCE})"
     r"(?::(?P<json_key>[^:]*):(?P<stage>[^:]*):(?P<version>[^:]*))?$"
 )
 PARAMETER_ARN = re.compile(
@@ -37,9 +45,7 @@ KMS_KEY_ARN = re.compile(
     rf"^arn:{_PARTITION}:kms:{_REGION}:{_ACCOUNT}:key/[0-9a-f]{{8}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}"
     r"-[0-9a-f]{4}-[0-9a-f]{12}$"
 )
-MANAGED_POLICY_ARN = re.compile(
-    rf"^arn:{_PARTITION}:iam::(?:aws|{_ACCOUNT}):policy/[A-Za-z0-9+=,.@_/-]{{1,512}}$"
-)
+MANAGED_POLICY_ARN = re.compile(rf"^{MANAGED_POLICY}$")
 # Any ARN (a statement's resource), or "*" only where written on purpose.
 ANY_ARN = re.compile(rf"^arn:{_PARTITION}:[a-z0-9-]+:(?:{_REGION})?:(?:{_ACCOUNT}|aws)?:.+$")
 ACTION = re.compile(r"^[a-z0-9-]+:[A-Za-z0-9*]+$")
