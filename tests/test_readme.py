@@ -161,7 +161,7 @@ def readme_spec() -> str:
 
 
 def test_the_readmes_application_spec_builds_templates_that_carry_it(tmp_path, capsys):
-    from troposphere_fargate import __version__, cli, from_yaml
+    from troposphere_fargate import __version__, cli, deployed, from_yaml
 
     (tmp_path / "app.yaml").write_text(readme_spec())
     output = tmp_path / "build"
@@ -177,7 +177,14 @@ def test_the_readmes_application_spec_builds_templates_that_carry_it(tmp_path, c
     ]
     assert not (tmp_path / "docs").exists()  # a spec build writes docs only when asked
     service = from_yaml((folder / "service.yaml").read_text())
-    containers = service["Resources"]["TaskDefinition"]["Properties"]["ContainerDefinitions"]
+    required = {
+        "VpcId": "vpc-0a1b2c3d",
+        "PublicSubnetIds": "subnet-01,subnet-02",
+        "PrivateSubnetIds": "subnet-11,subnet-12",
+        "ContainerImage": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/web:1.4.2",
+    }
+    task = deployed(service, required).resources["TaskDefinition"]
+    containers = task["Properties"]["ContainerDefinitions"]
     assert [c["Name"] for c in containers] == ["web", "otel"]
     assert {"Name": "LOG_LEVEL", "Value": "info"} in containers[0]["Environment"]
     assert [s["Name"] for s in containers[0]["Secrets"]] == ["API_KEY", "DATABASE_URL"]

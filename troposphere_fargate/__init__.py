@@ -13,7 +13,7 @@ describes it, the build (render, check, lint, write), the YAML writer and reader
 the offline evaluator of what a template deploys.
 """
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 from .cfn.evaluate import Deployment, ParameterError, RuleError, deployed
 from .cfn.lint import Finding, lint_templates

@@ -557,10 +557,19 @@ def test_a_service_built_from_a_spec_deploys_with_its_environment_secrets_sideca
     )
     task_role = resources[s.TASK_ROLE]
     # moto 5.2 attaches no ManagedPolicyArns to a role CloudFormation creates (the list comes
-    # back empty), so the attachment is asserted on the template that was deployed.
+    # back empty), so the attachment is asserted on what the deployed template holds for the
+    # same parameter values.
     assert iam.list_attached_role_policies(RoleName=task_role)["AttachedPolicies"] == []
-    deployed_service = from_yaml((folder / "service.yaml").read_text())
-    assert deployed_service["Resources"][s.TASK_ROLE]["Properties"]["ManagedPolicyArns"] == [
+    deployed_service = deployed(
+        from_yaml((folder / "service.yaml").read_text()),
+        {
+            s.VPC_ID: net[n.OUTPUT_VPC_ID],
+            s.PUBLIC_SUBNET_IDS: net[n.OUTPUT_PUBLIC_SUBNET_IDS],
+            s.PRIVATE_SUBNET_IDS: net[n.OUTPUT_PRIVATE_SUBNET_IDS],
+            s.CONTAINER_IMAGE: IMAGE,
+        },
+    )
+    assert deployed_service.resources[s.TASK_ROLE]["Properties"]["ManagedPolicyArns"] == [
         "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
     ]
     (statement,) = _document(
@@ -584,3 +593,73 @@ def _document(document: Any) -> dict[str, Any]:
         except ValueError:
             return dict(ast.literal_eval(text))
     return dict(document)
+
+
+# --- 7. The shipped service with the application's console parameters ----------------------
+
+
+ENVIRONMENT_FILE = "arn:aws:s3:::shop-config/web/production.env"
+SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf"
+
+
+def test_the_shipped_service_takes_an_environment_file_a_secret_and_extra_egress(aws):
+    net = aws.create_stack("net", TEMPLATES / "network.yaml")
+    aws.create_stack(
+        "svc",
+        TEMPLATES / "service.yaml",
+        VpcId=net[n.OUTPUT_VPC_ID],
+        PublicSubnetIds=net[n.OUTPUT_PUBLIC_SUBNET_IDS],
+        PrivateSubnetIds=net[n.OUTPUT_PRIVATE_SUBNET_IDS],
+        ContainerImage=IMAGE,
+        EnvironmentFileArn=ENVIRONMENT_FILE,
+        SecretArn=SECRET,
+        SecretVariableName="DATABASE_URL",
+        ExtraEgressPort="5432",
+        ExtraEgressCidr="10.20.0.0/16",
+    )
+    resources = {
+        r["LogicalResourceId"]: r["PhysicalResourceId"]
+        for r in json.loads(
+            aws.cli("cloudformation", "list-stack-resources", "--stack-name", "svc").stdout
+        )["StackResourceSummaries"]
+    }
+    definition = aws.client("ecs").describe_task_definition(
+        taskDefinition=resources[s.TASK_DEFINITION]
+    )
+    (web,) = definition["taskDefinition"]["containerDefinitions"]
+    assert web["environmentFiles"] == [{"value": ENVIRONMENT_FILE, "type": "s3"}]
+    assert web["secrets"] == [{"name": "DATABASE_URL", "valueFrom": SECRET}]
+
+    iam = aws.client("iam")
+    role = resources[s.EXECUTION_ROLE]
+    read_file = _document(
+        iam.get_role_policy(RoleName=role, PolicyName=s.ENVIRONMENT_FILE_POLICY)["PolicyDocument"]
+    )
+    granted = {st["Sid"]: st["Resource"] for st in read_file["Statement"]}
+    assert granted == {
+        "ReadTheEnvironmentFile": [ENVIRONMENT_FILE],
+        "LocateTheEnvironmentFileBucket": ["arn:aws:s3:::shop-config"],
+    }
+    (read_secret,) = _document(
+        iam.get_role_policy(RoleName=role, PolicyName=s.SECRET_ARN_POLICY)["PolicyDocument"]
+    )["Statement"]
+    assert read_secret["Resource"] == [SECRET]
+
+    # moto 5.2 has no CloudFormation support for AWS::EC2::SecurityGroupEgress (the stack
+    # completes without the rule, and lists no such resource): the egress rule is asserted on
+    # what the template deploys for the same values.
+    stack = deployed(
+        render_templates()["service"],
+        {
+            s.VPC_ID: net[n.OUTPUT_VPC_ID],
+            s.PUBLIC_SUBNET_IDS: net[n.OUTPUT_PUBLIC_SUBNET_IDS],
+            s.PRIVATE_SUBNET_IDS: net[n.OUTPUT_PRIVATE_SUBNET_IDS],
+            s.CONTAINER_IMAGE: IMAGE,
+            s.EXTRA_EGRESS_PORT: "5432",
+            s.EXTRA_EGRESS_CIDR: "10.20.0.0/16",
+        },
+    )
+    egress = stack.resources[s.TASK_EXTRA_EGRESS_TO_CIDR]["Properties"]
+    assert egress["CidrIp"] == {"Ref": s.EXTRA_EGRESS_CIDR}
+    assert egress["GroupId"] == {"Ref": s.TASK_SECURITY_GROUP}
+    assert s.TASK_EXTRA_EGRESS_TO_SECURITY_GROUP not in stack.resources

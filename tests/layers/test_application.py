@@ -118,8 +118,9 @@ def deploy(template: dict[str, Any], **parameters: str) -> Deployment:
 
 
 def containers(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    definitions = props(template["Resources"][s.TASK_DEFINITION])["ContainerDefinitions"]
-    return {definition["Name"]: definition for definition in definitions}
+    """The containers as deployed with the parameters' defaults (no console additions)."""
+    task = deploy(template).resources[s.TASK_DEFINITION]
+    return {definition["Name"]: definition for definition in props(task)["ContainerDefinitions"]}
 
 
 def application_container(template: dict[str, Any]) -> dict[str, Any]:
@@ -127,7 +128,7 @@ def application_container(template: dict[str, Any]) -> dict[str, Any]:
 
 
 def execution_statements(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    (policy_,) = props(template["Resources"][s.EXECUTION_ROLE])["Policies"]
+    (policy_,) = props(deploy(template).resources[s.EXECUTION_ROLE])["Policies"]
     return {st["Sid"]: st for st in policy_["PolicyDocument"]["Statement"]}
 
 
@@ -206,7 +207,7 @@ def test_ephemeral_storage_is_the_tasks(template, service):
 
 def test_the_application_container_stays_as_shipped_apart_from_what_it_brings(template, service):
     brought = {"Environment", "Secrets", "HealthCheck", "Command", "EntryPoint", "StopTimeout"}
-    (shipped,) = props(service["Resources"][s.TASK_DEFINITION])["ContainerDefinitions"]
+    (shipped,) = containers(service).values()
     definition = application_container(template)
     assert {k: v for k, v in definition.items() if k not in brought} == shipped
     assert "DependsOn" not in definition
@@ -260,7 +261,7 @@ def test_execution_role_uses_a_wildcard_only_for_the_ecr_token(template):
 
 
 def test_task_role_has_exactly_the_managed_policies(template):
-    assert props(template["Resources"][s.TASK_ROLE])["ManagedPolicyArns"] == [
+    assert props(deploy(template).resources[s.TASK_ROLE])["ManagedPolicyArns"] == [
         S3_READ_ONLY,
         TEAM_POLICY,
     ]
@@ -295,9 +296,12 @@ def test_ecs_exec_keeps_its_policy_beside_the_applications(template, service):
 
 def test_managed_policies_alone_add_no_inline_policy(service):
     managed_only = build(Application(task_role=TaskRole(managed_policies=(S3_READ_ONLY,))))
-    role = props(managed_only["Resources"][s.TASK_ROLE])
+    role = props(deploy(managed_only).resources[s.TASK_ROLE])
     assert role["ManagedPolicyArns"] == [S3_READ_ONLY]
-    assert role["Policies"] == props(service["Resources"][s.TASK_ROLE])["Policies"]
+    assert role == {
+        **props(deploy(service).resources[s.TASK_ROLE]),
+        "ManagedPolicyArns": [S3_READ_ONLY],
+    }
     assert task_policies(managed_only, execute_command=False) == {}
 
 

@@ -331,7 +331,8 @@ NOT_NEEDED = {
     "cloudformation:UpdateTerminationProtection": "nested stacks set no termination protection",
     "cognito-idp:DescribeUserPoolClient": "no Cognito authentication on listeners",
     "firehose:TagDeliveryStream": "log groups deliver to no Firehose stream",
-    "iam:AttachRolePolicy": "no managed policies; it would let the role grant any of them",
+    # TaskRoleManagedPolicyArns fails the launch in Service Catalog, on purpose.
+    "iam:AttachRolePolicy": "it would let a launching user give the task role any policy",
     "iam:DeleteRolePermissionsBoundary": "no permissions boundaries",
     "iam:PutRolePermissionsBoundary": "no permissions boundaries",
     "kms:DescribeKey": "no customer managed keys",

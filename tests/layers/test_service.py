@@ -259,7 +259,9 @@ def test_log_group_is_retained_and_expires_after_the_chosen_days(service):
 
 
 def statements(service: dict[str, Any], role: str) -> dict[str, dict[str, Any]]:
-    (policy,) = props(service["Resources"][role])["Policies"]
+    """The statements of the role's first inline policy, the one it always has (the others
+    exist only with an application parameter: tests/layers/test_console_application.py)."""
+    policy = props(service["Resources"][role])["Policies"][0]
     return {st["Sid"]: st for st in policy["PolicyDocument"]["Statement"]}
 
 
@@ -465,7 +467,10 @@ def test_load_balancer_sends_only_to_the_tasks_on_the_container_port(service):
     (placeholder,) = group["SecurityGroupEgress"]
     assert placeholder["CidrIp"] == "255.255.255.255/32"  # matches nothing
     (egress,) = [
-        v for v in service["Resources"].values() if v["Type"] == "AWS::EC2::SecurityGroupEgress"
+        v
+        for v in service["Resources"].values()
+        if v["Type"] == "AWS::EC2::SecurityGroupEgress"
+        and props(v)["GroupId"] == {"Ref": s.LOAD_BALANCER_SECURITY_GROUP}
     ]
     assert props(egress) == {
         "Description": "Container port of the tasks",
@@ -810,6 +815,14 @@ SHIPPED_DEFAULTS = {
     s.DEREGISTRATION_DELAY: "30",
     s.ENABLE_EXECUTE_COMMAND: "false",
     s.LOG_RETENTION_DAYS_PARAMETER: "365",
+    # The application's console parameters: none of each (tests/layers/test_console_application.py)
+    s.ENVIRONMENT_FILE_ARN: "",
+    s.SECRET_ARN_PARAMETER: "",
+    s.SECRET_VARIABLE_NAME: "APP_SECRET",
+    s.TASK_ROLE_MANAGED_POLICY_ARNS: "",
+    s.EXTRA_EGRESS_PORT: "0",
+    s.EXTRA_EGRESS_SECURITY_GROUP_ID: "",
+    s.EXTRA_EGRESS_CIDR: "",
 }
 
 

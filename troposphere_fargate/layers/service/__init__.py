@@ -14,13 +14,23 @@ ephemeral storage, sidecar containers (each with its own scratch volume ``<name>
 execution role's grants on exactly those secrets and sidecar repositories, the task role's
 managed policies and inline policy ``Application``, and egress rules on the tasks' group.
 
+What a console user brings without a spec (parameters of every service template, each empty by
+default, when nothing changes): an S3 environment file on the container, with the execution
+role's inline policy ``ReadEnvironmentFile`` on exactly that object and its bucket; a Secrets
+Manager secret as one more variable, with the inline policy ``ReadSecretArn`` on exactly that
+secret; managed policies for the task role; and one TCP egress rule to a security group
+(``TaskExtraEgressToSecurityGroup``) or a CIDR (``TaskExtraEgressToCidr``).
+
 Parameters: ``VpcId``, ``PublicSubnetIds``, ``PrivateSubnetIds``, ``ContainerImage``,
 ``ContainerPort``, ``HealthCheckPath``, ``TaskCpu``, ``TaskMemory``, ``CpuArchitecture``,
+``EnvironmentFileArn``, ``SecretArn``, ``SecretVariableName``, ``TaskRoleManagedPolicyArns``,
+``ExtraEgressPort``, ``ExtraEgressSecurityGroupId``, ``ExtraEgressCidr``,
 ``CapacityProvider``, ``DesiredCount``, ``MinCapacity``, ``MaxCapacity``,
 ``CpuTargetUtilization``, ``HealthCheckGracePeriodSeconds``, ``LoadBalancerType``,
 ``CertificateArn``, ``AllowedIngressCidr``, ``DeletionProtection``,
 ``DeregistrationDelaySeconds``, ``EnableExecuteCommand``, ``LogRetentionDays``. One rule per CPU
-size rejects a memory size Fargate does not offer with it.
+size rejects a memory size Fargate does not offer with it; two rules give ``ExtraEgressPort``
+exactly one destination and a destination a port.
 
 Outputs (exported as ``<stack name>-<output>``): ``ServiceUrl``, ``LoadBalancerDnsName``,
 ``ClusterName``, ``ServiceName``, ``TaskSecurityGroupId``, ``LogGroupName``.
@@ -83,7 +93,9 @@ from .parameters import (
     HEALTH_CHECK_PATH_PATTERN,
     IMAGE_PATTERN,
     INGRESS_CIDR_PATTERN,
+    add_extra_egress_rules,
     add_parameters,
+    add_secret_variable_name_rule,
     add_sidecar_port_rule,
     add_task_size_rules,
 )
@@ -128,6 +140,8 @@ def service_template(config: ServiceConfig | None = None) -> Template:
     add_parameters(t, config)
     add_task_size_rules(t)
     add_sidecar_port_rule(t, config.application)
+    add_extra_egress_rules(t)
+    add_secret_variable_name_rule(t, config.application)
     add_conditions(t)
     add_log_delivery_accounts(t)
 

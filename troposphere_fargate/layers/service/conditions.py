@@ -1,10 +1,24 @@
 """The service layer's conditions: what the parameters (and the partition and region) switch on
 and off. The load balancer, target group and main listener exist whatever the conditions say;
-only their properties, the HTTPS listener and the port 80 rules depend on them."""
+only their properties, the HTTPS listener and the port 80 rules depend on them. The application
+parameters each switch on what they add: the environment file, the secret, the task role's
+managed policies, and the extra egress rule to a security group or to a CIDR."""
 
 from __future__ import annotations
 
-from troposphere import Condition, Equals, FindInMap, Not, Or, Partition, Ref, Region, Template
+from troposphere import (
+    And,
+    Condition,
+    Equals,
+    FindInMap,
+    Join,
+    Not,
+    Or,
+    Partition,
+    Ref,
+    Region,
+    Template,
+)
 
 from ..blocks import is_true
 from ..config import APPLICATION_LOAD_BALANCER
@@ -14,14 +28,30 @@ from .names import (
     ELB_ACCOUNTS,
     ELB_LOGS_FROM_SERVICE_PRINCIPAL,
     ENABLE_EXECUTE_COMMAND,
+    ENVIRONMENT_FILE_ARN,
     EXECUTE_COMMAND_ENABLED,
+    EXTRA_EGRESS_CIDR,
+    EXTRA_EGRESS_PORT,
+    EXTRA_EGRESS_SECURITY_GROUP_ID,
+    EXTRA_EGRESS_TO_CIDR,
+    EXTRA_EGRESS_TO_SECURITY_GROUP,
     HAS_CERTIFICATE,
+    HAS_ENVIRONMENT_FILE,
+    HAS_EXTRA_EGRESS_PORT,
+    HAS_SECRET,
+    HAS_TASK_ROLE_MANAGED_POLICIES,
     HTTP_LISTENER_PORT_OPEN,
     IS_APPLICATION,
     IS_CHINA,
     LOAD_BALANCER_TYPE,
+    SECRET_ARN_PARAMETER,
+    TASK_ROLE_MANAGED_POLICY_ARNS,
 )
-from .parameters import NO_CERTIFICATE
+from .parameters import NO_CERTIFICATE, NO_EXTRA_EGRESS_PORT, NOT_GIVEN
+
+
+def _given(parameter: str) -> Not:
+    return Not(Equals(Ref(parameter), NOT_GIVEN))
 
 
 def add_conditions(t: Template) -> tuple[str, ...]:
@@ -39,5 +69,31 @@ def add_conditions(t: Template) -> tuple[str, ...]:
         t.add_condition(
             ELB_LOGS_FROM_SERVICE_PRINCIPAL,
             Equals(FindInMap(ELB_ACCOUNTS, Region, "AccountId"), SERVICE_PRINCIPAL),
+        ),
+        *add_application_conditions(t),
+    )
+
+
+def add_application_conditions(t: Template) -> tuple[str, ...]:
+    """What the application parameters switch on; return the conditions' names."""
+    return (
+        t.add_condition(HAS_ENVIRONMENT_FILE, _given(ENVIRONMENT_FILE_ARN)),
+        t.add_condition(HAS_SECRET, _given(SECRET_ARN_PARAMETER)),
+        # An empty list joins to "" (a list parameter cannot be compared with Equals itself).
+        t.add_condition(
+            HAS_TASK_ROLE_MANAGED_POLICIES,
+            Not(Equals(Join("", Ref(TASK_ROLE_MANAGED_POLICY_ARNS)), NOT_GIVEN)),
+        ),
+        t.add_condition(
+            HAS_EXTRA_EGRESS_PORT, Not(Equals(Ref(EXTRA_EGRESS_PORT), NO_EXTRA_EGRESS_PORT))
+        ),
+        # The rules let a port have one destination at most.
+        t.add_condition(
+            EXTRA_EGRESS_TO_SECURITY_GROUP,
+            And(Condition(HAS_EXTRA_EGRESS_PORT), _given(EXTRA_EGRESS_SECURITY_GROUP_ID)),
+        ),
+        t.add_condition(
+            EXTRA_EGRESS_TO_CIDR,
+            And(Condition(HAS_EXTRA_EGRESS_PORT), _given(EXTRA_EGRESS_CIDR)),
         ),
     )

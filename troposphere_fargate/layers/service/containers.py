@@ -1,13 +1,15 @@
 """What runs: the log group the containers write to, the application's container definition
 (with what ``config.application`` brings: environment, secrets, health check, command, entry
-point, stop timeout), each sidecar's definition, and the Fargate task definition that holds them
-with one scratch volume per container."""
+point, stop timeout; and what the console parameters bring: the environment file
+``EnvironmentFileArn`` and the secret ``SecretArn``), each sidecar's definition, and the Fargate
+task definition that holds them with one scratch volume per container."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from troposphere import GetAtt, If, Ref, Region, Template, ecs, logs
+from troposphere import GetAtt, If, NoValue, Ref, Region, Template, ecs, logs
 
 from ..application import Application, HealthCheck, Sidecar
 from ..blocks import LOG_GROUP_CHECKOV, LOG_GROUP_SUPPRESSIONS, suppress
@@ -16,9 +18,14 @@ from .names import (
     CONTAINER_IMAGE,
     CONTAINER_PORT,
     CPU_ARCHITECTURE,
+    ENVIRONMENT_FILE_ARN,
     EXECUTE_COMMAND_ENABLED,
+    HAS_ENVIRONMENT_FILE,
+    HAS_SECRET,
     LOG_GROUP,
     LOG_RETENTION_DAYS_PARAMETER,
+    SECRET_ARN_PARAMETER,
+    SECRET_VARIABLE_NAME,
     TASK_CPU,
     TASK_DEFINITION,
     TASK_MEMORY,
@@ -89,6 +96,7 @@ def container_definition(
         LogConfiguration=_awslogs(log_group, config.container_name),
     )
     _apply_application(definition, config.application)
+    _apply_secrets_and_environment_file(definition, config.application)
     return definition
 
 
@@ -154,11 +162,6 @@ def _apply_application(definition: ecs.ContainerDefinition, application: Applica
     shipped template)."""
     if application.environment:
         definition.Environment = _environment(application.environment)
-    if application.secrets:
-        definition.Secrets = [
-            ecs.Secret(Name=secret.name, ValueFrom=secret.value_from)
-            for secret in sorted(application.secrets, key=lambda secret: secret.name)
-        ]
     if application.health_check is not None:
         definition.HealthCheck = _health_check(application.health_check)
     if application.command:
@@ -167,6 +170,26 @@ def _apply_application(definition: ecs.ContainerDefinition, application: Applica
         definition.EntryPoint = list(application.entry_point)
     if application.stop_timeout_seconds is not None:
         definition.StopTimeout = application.stop_timeout_seconds
+
+
+def _apply_secrets_and_environment_file(
+    definition: ecs.ContainerDefinition, application: Application
+) -> None:
+    """The application's secrets, then the one a console user gives (``SecretArn``), and the
+    environment file a console user gives (``EnvironmentFileArn``); the console's only when
+    given, so the shipped template's container has neither by default."""
+    definition.EnvironmentFiles = If(
+        HAS_ENVIRONMENT_FILE,
+        [ecs.EnvironmentFile(Type="s3", Value=Ref(ENVIRONMENT_FILE_ARN))],
+        NoValue,
+    )
+    secrets: list[ecs.Secret] = [
+        ecs.Secret(Name=secret.name, ValueFrom=secret.value_from)
+        for secret in sorted(application.secrets, key=lambda secret: secret.name)
+    ]
+    given = ecs.Secret(Name=Ref(SECRET_VARIABLE_NAME), ValueFrom=Ref(SECRET_ARN_PARAMETER))
+    otherwise: Any = secrets or NoValue
+    definition.Secrets = If(HAS_SECRET, [*secrets, given], otherwise)
 
 
 def add_task_definition(

@@ -25,17 +25,31 @@ __all__ = [
     "ELB_ACCOUNTS",
     "ELB_LOGS_FROM_SERVICE_PRINCIPAL",
     "ENABLE_EXECUTE_COMMAND",
+    "ENVIRONMENT_FILE_ARN",
+    "ENVIRONMENT_FILE_POLICY",
     "EXECUTE_COMMAND_ENABLED",
     "EXECUTE_COMMAND_POLICY",
     "EXECUTION_ROLE",
+    "EXTRA_EGRESS_CIDR",
+    "EXTRA_EGRESS_DESTINATION_NEEDS_PORT",
+    "EXTRA_EGRESS_NEEDS_ONE_DESTINATION",
+    "EXTRA_EGRESS_PORT",
+    "EXTRA_EGRESS_SECURITY_GROUP_ID",
+    "EXTRA_EGRESS_TO_CIDR",
+    "EXTRA_EGRESS_TO_SECURITY_GROUP",
     "FILENAME",
     "FORCE_DEPLOYMENT_ON_CHANGE",
+    "GROUP_APPLICATION",
     "GROUP_CONTAINER",
     "GROUP_LOAD_BALANCER",
     "GROUP_NETWORK",
     "GROUP_OPERATIONS",
     "GROUP_SCALING",
     "HAS_CERTIFICATE",
+    "HAS_ENVIRONMENT_FILE",
+    "HAS_EXTRA_EGRESS_PORT",
+    "HAS_SECRET",
+    "HAS_TASK_ROLE_MANAGED_POLICIES",
     "HEALTH_CHECK_GRACE_PERIOD",
     "HEALTH_CHECK_PATH",
     "HTTPS_LISTENER",
@@ -64,12 +78,19 @@ __all__ = [
     "PRIVATE_SUBNET_IDS",
     "PUBLIC_SUBNET_IDS",
     "SCALABLE_TARGET",
+    "SECRET_ARN_PARAMETER",
+    "SECRET_ARN_POLICY",
+    "SECRET_VARIABLE_NAME",
+    "SECRET_VARIABLE_NAME_NOT_TAKEN",
     "SERVICE",
     "TARGET_GROUP",
     "TASK_CPU",
     "TASK_DEFINITION",
+    "TASK_EXTRA_EGRESS_TO_CIDR",
+    "TASK_EXTRA_EGRESS_TO_SECURITY_GROUP",
     "TASK_MEMORY",
     "TASK_ROLE",
+    "TASK_ROLE_MANAGED_POLICY_ARNS",
     "TASK_SECURITY_GROUP",
     "VPC_ID",
     "rule_task_size",
@@ -102,6 +123,14 @@ DELETION_PROTECTION = "DeletionProtection"
 DEREGISTRATION_DELAY = "DeregistrationDelaySeconds"
 ENABLE_EXECUTE_COMMAND = "EnableExecuteCommand"
 LOG_RETENTION_DAYS_PARAMETER = "LogRetentionDays"
+# What a console user gives the application (GROUP_APPLICATION): each optional, nothing by default.
+ENVIRONMENT_FILE_ARN = "EnvironmentFileArn"
+SECRET_ARN_PARAMETER = "SecretArn"
+SECRET_VARIABLE_NAME = "SecretVariableName"
+TASK_ROLE_MANAGED_POLICY_ARNS = "TaskRoleManagedPolicyArns"
+EXTRA_EGRESS_PORT = "ExtraEgressPort"
+EXTRA_EGRESS_SECURITY_GROUP_ID = "ExtraEgressSecurityGroupId"
+EXTRA_EGRESS_CIDR = "ExtraEgressCidr"
 
 # Parameters a live service can take a new value of only with a forced new deployment.
 FORCE_DEPLOYMENT_ON_CHANGE: tuple[str, ...] = (CAPACITY_PROVIDER,)
@@ -113,6 +142,12 @@ HTTP_LISTENER_PORT_OPEN = "HttpPortOpen"
 EXECUTE_COMMAND_ENABLED = "ExecuteCommandEnabled"
 IS_CHINA = "IsChinaPartition"
 ELB_LOGS_FROM_SERVICE_PRINCIPAL = "ElbLogDeliveryByServicePrincipal"
+HAS_ENVIRONMENT_FILE = "HasEnvironmentFile"
+HAS_SECRET = "HasSecret"
+HAS_TASK_ROLE_MANAGED_POLICIES = "HasTaskRoleManagedPolicies"
+HAS_EXTRA_EGRESS_PORT = "HasExtraEgressPort"
+EXTRA_EGRESS_TO_SECURITY_GROUP = "ExtraEgressToSecurityGroup"
+EXTRA_EGRESS_TO_CIDR = "ExtraEgressToCidr"
 
 
 # --- Rules ------------------------------------------------------------------------------------
@@ -121,6 +156,10 @@ def rule_task_size(cpu: int) -> str:
 
 
 CONTAINER_PORT_NOT_A_SIDECAR_PORT = "ContainerPortNotASidecarPort"  # only with sidecar ports
+EXTRA_EGRESS_NEEDS_ONE_DESTINATION = "ExtraEgressPortNeedsOneDestination"
+EXTRA_EGRESS_DESTINATION_NEEDS_PORT = "ExtraEgressDestinationNeedsPort"
+# Only when the application names environment variables or secrets of its own.
+SECRET_VARIABLE_NAME_NOT_TAKEN = "SecretVariableNameNotTaken"
 
 
 # --- Mappings ---------------------------------------------------------------------------------
@@ -133,12 +172,16 @@ EXECUTION_ROLE = "TaskExecutionRole"
 TASK_ROLE = "TaskRole"
 EXECUTE_COMMAND_POLICY = "EcsExec"  # inline policy of the task role
 APPLICATION_POLICY = "Application"  # inline policy of the task role: the application's statements
+ENVIRONMENT_FILE_POLICY = "ReadEnvironmentFile"  # inline policies of the execution role, each
+SECRET_ARN_POLICY = "ReadSecretArn"  # only when its parameter is given
 TASK_DEFINITION = "TaskDefinition"
 LOAD_BALANCER_SECURITY_GROUP = "LoadBalancerSecurityGroup"
 LOAD_BALANCER_HTTP_INGRESS = "LoadBalancerHttpIngress"
 LOAD_BALANCER_HTTPS_INGRESS = "LoadBalancerHttpsIngress"
 LOAD_BALANCER_EGRESS_TO_TASKS = "LoadBalancerEgressToTasks"
 TASK_SECURITY_GROUP = "TaskSecurityGroup"
+TASK_EXTRA_EGRESS_TO_SECURITY_GROUP = "TaskExtraEgressToSecurityGroup"
+TASK_EXTRA_EGRESS_TO_CIDR = "TaskExtraEgressToCidr"
 ACCESS_LOGS_BUCKET = "AccessLogsBucket"
 ACCESS_LOGS_BUCKET_POLICY = "AccessLogsBucketPolicy"
 LOAD_BALANCER = "LoadBalancer"
@@ -161,6 +204,7 @@ OUTPUT_LOG_GROUP_NAME = "LogGroupName"
 # --- Console groups ---------------------------------------------------------------------------
 GROUP_NETWORK = "Network (where the service runs)"
 GROUP_CONTAINER = "Container"
+GROUP_APPLICATION = "Application (configuration, secrets, permissions)"
 GROUP_SCALING = "Capacity and scaling"
 GROUP_LOAD_BALANCER = "Load balancer"
 GROUP_OPERATIONS = "Operations"

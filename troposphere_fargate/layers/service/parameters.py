@@ -7,9 +7,15 @@ from the tuples in :mod:`troposphere_fargate.layers.config`.
 
 from __future__ import annotations
 
-from troposphere import Equals, Not, Parameter, Ref, Template
+from troposphere import And, Equals, Not, Or, Parameter, Ref, Template
 
-from ..application import Application
+from ..application import (
+    ENVIRONMENT_NAME,
+    MANAGED_POLICY,
+    SECRET_RESOURCE,
+    SECURITY_GROUP_ID,
+    Application,
+)
 from ..blocks import add_parameter, add_switch_parameter
 from ..config import (
     CAPACITY_PROVIDERS,
@@ -35,6 +41,13 @@ from .names import (
     DEREGISTRATION_DELAY,
     DESIRED_COUNT,
     ENABLE_EXECUTE_COMMAND,
+    ENVIRONMENT_FILE_ARN,
+    EXTRA_EGRESS_CIDR,
+    EXTRA_EGRESS_DESTINATION_NEEDS_PORT,
+    EXTRA_EGRESS_NEEDS_ONE_DESTINATION,
+    EXTRA_EGRESS_PORT,
+    EXTRA_EGRESS_SECURITY_GROUP_ID,
+    GROUP_APPLICATION,
     GROUP_CONTAINER,
     GROUP_LOAD_BALANCER,
     GROUP_NETWORK,
@@ -48,8 +61,12 @@ from .names import (
     MIN_CAPACITY,
     PRIVATE_SUBNET_IDS,
     PUBLIC_SUBNET_IDS,
+    SECRET_ARN_PARAMETER,
+    SECRET_VARIABLE_NAME,
+    SECRET_VARIABLE_NAME_NOT_TAKEN,
     TASK_CPU,
     TASK_MEMORY,
+    TASK_ROLE_MANAGED_POLICY_ARNS,
     VPC_ID,
     rule_task_size,
 )
@@ -75,6 +92,26 @@ INGRESS_CIDR_PATTERN = rf"^({_OCTET}\.){{3}}{_OCTET}/([0-9]|[12][0-9]|3[0-2])$"
 HEALTH_CHECK_PATH_PATTERN = r"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]{0,1023}$"
 _SUBNET_ID_PATTERN = r"^subnet-[0-9a-f]+$"
 
+# --- The application's console parameters: each empty (or 0) means "none" ------------------
+# What the application parameters hold when nothing is given; the conditions test for it.
+NOT_GIVEN = ""
+NO_EXTRA_EGRESS_PORT = "0"
+DEFAULT_SECRET_VARIABLE_NAME = "APP_SECRET"
+# An S3 object ARN of a .env file (ECS reads environment files with that extension only). The
+# key takes S3's safe characters without * and ?, which IAM would read as wildcards: the
+# execution role may read exactly this object.
+ENVIRONMENT_FILE_PATTERN = (
+    r"^$|^arn:aws(?:-cn|-us-gov)?:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/"
+    r"[A-Za-z0-9!_.'()/-]*\.env$"
+)
+# A secret's full ARN, without a JSON key or version: IAM grants on the secret itself.
+SECRET_PATTERN = rf"^$|^{SECRET_RESOURCE}$"
+SECRET_VARIABLE_NAME_PATTERN = ENVIRONMENT_NAME.pattern
+# CloudFormation checks a CommaDelimitedList's pattern member by member.
+MANAGED_POLICY_PATTERN = rf"^$|^{MANAGED_POLICY}$"
+SECURITY_GROUP_PATTERN = rf"^$|{SECURITY_GROUP_ID.pattern}"
+EGRESS_CIDR_PATTERN = rf"^$|{INGRESS_CIDR_PATTERN}"
+
 
 def _one_of(choices: tuple[str, ...]) -> str:
     """A ConstraintDescription for AllowedValues: "must be A or B"."""
@@ -86,6 +123,7 @@ def add_parameters(t: Template, config: ServiceConfig) -> tuple[Parameter, ...]:
     return (
         *add_network_parameters(t),
         *add_container_parameters(t, config),
+        *add_application_parameters(t),
         *add_scaling_parameters(t, config),
         *add_load_balancer_parameters(t, config),
         *add_operations_parameters(t, config),
@@ -220,6 +258,129 @@ def _add_task_size_parameters(t: Template, config: ServiceConfig) -> tuple[Param
         ConstraintDescription=_one_of(CPU_ARCHITECTURES),
     )
     return cpu, memory, architecture
+
+
+def add_application_parameters(t: Template) -> tuple[Parameter, ...]:
+    """What a console user gives the application without a spec: an environment file, a secret,
+    the task role's managed policies, one more egress rule (GROUP_APPLICATION). Each is empty
+    by default, and then changes nothing."""
+    environment_file = add_parameter(
+        t,
+        ENVIRONMENT_FILE_ARN,
+        group=GROUP_APPLICATION,
+        label="Environment file (S3 object ARN, optional)",
+        description=(
+            "A .env file in S3 whose VARIABLE=VALUE lines become the container's environment "
+            "variables, such as arn:aws:s3:::my-config/shop/web.env . The execution role may "
+            "read this object alone (and its bucket's location). For secrets use SecretArn. "
+            "Empty: none."
+        ),
+        Type="String",
+        Default=NOT_GIVEN,
+        AllowedPattern=ENVIRONMENT_FILE_PATTERN,
+        ConstraintDescription=(
+            "must be empty or the ARN of an S3 object whose name ends in .env "
+            "(arn:aws:s3:::<bucket>/<key>.env), the key of letters, digits and !_.'()/-"
+        ),
+    )
+    secret = add_parameter(
+        t,
+        SECRET_ARN_PARAMETER,
+        group=GROUP_APPLICATION,
+        label="Secret (Secrets Manager ARN, optional)",
+        description=(
+            "A Secrets Manager secret the container gets, at start, as the variable "
+            "SecretVariableName: its full ARN, with the six characters Secrets Manager adds to "
+            "the name (...:secret:prod/db-AbCdEf). The execution role may read this secret "
+            "alone; a customer managed KMS key must allow it to decrypt. Empty: none."
+        ),
+        Type="String",
+        Default=NOT_GIVEN,
+        AllowedPattern=SECRET_PATTERN,
+        ConstraintDescription=(
+            "must be empty or a secret's full ARN without a JSON key "
+            "(arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>)"
+        ),
+    )
+    variable = add_parameter(
+        t,
+        SECRET_VARIABLE_NAME,
+        group=GROUP_APPLICATION,
+        label="Secret's environment variable",
+        description="The variable that holds SecretArn's value in the container.",
+        Type="String",
+        Default=DEFAULT_SECRET_VARIABLE_NAME,
+        AllowedPattern=SECRET_VARIABLE_NAME_PATTERN,
+        ConstraintDescription=(
+            "must be a variable name: letters, digits and _, not starting with a digit"
+        ),
+    )
+    managed_policies = add_parameter(
+        t,
+        TASK_ROLE_MANAGED_POLICY_ARNS,
+        group=GROUP_APPLICATION,
+        label="Task role managed policies (optional)",
+        description=(
+            "IAM managed policies the application's task role gets, comma-separated, such as "
+            "arn:aws:iam::123456789012:policy/shop-web . Empty: none."
+        ),
+        Type="CommaDelimitedList",
+        Default=NOT_GIVEN,
+        AllowedPattern=MANAGED_POLICY_PATTERN,
+        ConstraintDescription=(
+            "must be empty or IAM policy ARNs separated by commas "
+            "(arn:aws:iam::<account or aws>:policy/<name>)"
+        ),
+    )
+    return environment_file, secret, variable, managed_policies, *_add_extra_egress_parameters(t)
+
+
+def _add_extra_egress_parameters(t: Template) -> tuple[Parameter, ...]:
+    port = add_parameter(
+        t,
+        EXTRA_EGRESS_PORT,
+        group=GROUP_APPLICATION,
+        label="Extra egress port (optional)",
+        description=(
+            "A TCP port the tasks may connect to beyond HTTPS, such as 5432 for PostgreSQL, on "
+            "ExtraEgressSecurityGroupId or ExtraEgressCidr (one of them). 0: none."
+        ),
+        Type="Number",
+        Default=NO_EXTRA_EGRESS_PORT,
+        MinValue=0,
+        MaxValue=65535,
+        ConstraintDescription="must be a port number from 1 to 65535, or 0 for none",
+    )
+    security_group = add_parameter(
+        t,
+        EXTRA_EGRESS_SECURITY_GROUP_ID,
+        group=GROUP_APPLICATION,
+        label="Extra egress to a security group",
+        description=(
+            "The security group (sg-...) the tasks may reach on ExtraEgressPort, such as a "
+            "database's; that group must admit the TaskSecurityGroupId output's group. Empty: "
+            "none."
+        ),
+        Type="String",
+        Default=NOT_GIVEN,
+        AllowedPattern=SECURITY_GROUP_PATTERN,
+        ConstraintDescription="must be empty or a security group ID (sg-...)",
+    )
+    cidr = add_parameter(
+        t,
+        EXTRA_EGRESS_CIDR,
+        group=GROUP_APPLICATION,
+        label="Extra egress to a CIDR",
+        description=(
+            "The IPv4 range the tasks may reach on ExtraEgressPort, such as 10.0.20.0/24, "
+            "instead of a security group. Empty: none."
+        ),
+        Type="String",
+        Default=NOT_GIVEN,
+        AllowedPattern=EGRESS_CIDR_PATTERN,
+        ConstraintDescription="must be empty or an IPv4 CIDR block such as 10.0.20.0/24",
+    )
+    return port, security_group, cidr
 
 
 def add_scaling_parameters(t: Template, config: ServiceConfig) -> tuple[Parameter, ...]:
@@ -455,3 +616,75 @@ def add_sidecar_port_rule(t: Template, application: Application) -> str | None:
         },
     )
     return CONTAINER_PORT_NOT_A_SIDECAR_PORT
+
+
+def add_extra_egress_rules(t: Template) -> tuple[str, ...]:
+    """ExtraEgressPort needs exactly one destination, and a destination needs a port. Returns
+    the rule names."""
+    no_port = Equals(Ref(EXTRA_EGRESS_PORT), NO_EXTRA_EGRESS_PORT)
+    no_group = Equals(Ref(EXTRA_EGRESS_SECURITY_GROUP_ID), NOT_GIVEN)
+    no_cidr = Equals(Ref(EXTRA_EGRESS_CIDR), NOT_GIVEN)
+    t.add_rule(
+        EXTRA_EGRESS_NEEDS_ONE_DESTINATION,
+        {
+            "RuleCondition": Not(no_port),
+            "Assertions": [
+                {
+                    "Assert": Or(Not(no_group), Not(no_cidr)),
+                    "AssertDescription": (
+                        "ExtraEgressPort needs a destination: give ExtraEgressSecurityGroupId or "
+                        "ExtraEgressCidr, or set ExtraEgressPort to 0 for no extra egress."
+                    ),
+                },
+                {
+                    "Assert": Or(no_group, no_cidr),
+                    "AssertDescription": (
+                        "ExtraEgressPort goes to one destination: give ExtraEgressSecurityGroupId "
+                        "or ExtraEgressCidr, not both."
+                    ),
+                },
+            ],
+        },
+    )
+    t.add_rule(
+        EXTRA_EGRESS_DESTINATION_NEEDS_PORT,
+        {
+            "RuleCondition": no_port,
+            "Assertions": [
+                {
+                    "Assert": And(no_group, no_cidr),
+                    "AssertDescription": (
+                        "ExtraEgressSecurityGroupId and ExtraEgressCidr need an ExtraEgressPort: "
+                        "give the port (0 means no extra egress), or leave both empty."
+                    ),
+                }
+            ],
+        },
+    )
+    return EXTRA_EGRESS_NEEDS_ONE_DESTINATION, EXTRA_EGRESS_DESTINATION_NEEDS_PORT
+
+
+def add_secret_variable_name_rule(t: Template, application: Application) -> str | None:
+    """SecretVariableName must not be a variable the application already sets (its environment
+    or its secrets). Returns the rule's name, or None when the application sets none."""
+    taken = sorted(
+        {name for name, _ in application.environment} | {s.name for s in application.secrets}
+    )
+    if not taken:
+        return None
+    t.add_rule(
+        SECRET_VARIABLE_NAME_NOT_TAKEN,
+        {
+            "RuleCondition": Not(Equals(Ref(SECRET_ARN_PARAMETER), NOT_GIVEN)),
+            "Assertions": [
+                {
+                    "Assert": Not({"Fn::Contains": [taken, Ref(SECRET_VARIABLE_NAME)]}),
+                    "AssertDescription": (
+                        "SecretVariableName is a variable the application already sets: choose "
+                        "a name other than " + ", ".join(taken) + "."
+                    ),
+                }
+            ],
+        },
+    )
+    return SECRET_VARIABLE_NAME_NOT_TAKEN

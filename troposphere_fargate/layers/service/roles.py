@@ -1,8 +1,11 @@
 """The tasks' IAM roles, written with awacs: the execution role ECS uses to pull the images (from
 the one repository ``ContainerImage`` names, and each sidecar's own), to write the containers' logs
-and to read exactly the application's secrets; and the task role the application runs as (the
-managed policies and statements the application gives, in the inline policy ``Application``, and
-ECS Exec's, in the inline policy ``EcsExec``, when ``EnableExecuteCommand`` is true)."""
+and to read exactly the application's secrets, and the environment file and secret the console
+parameters name (inline policies ``ReadEnvironmentFile`` and ``ReadSecretArn``, each only when
+given); and the task role the application runs as (the managed policies and statements the
+application gives, in the inline policy ``Application``, the managed policies of
+``TaskRoleManagedPolicyArns``, and ECS Exec's, in the inline policy ``EcsExec``, when
+``EnableExecuteCommand`` is true)."""
 
 from __future__ import annotations
 
@@ -12,20 +15,29 @@ from typing import Any
 from awacs import ecr as awacs_ecr
 from awacs import kms as awacs_kms
 from awacs import logs as awacs_logs
+from awacs import s3 as awacs_s3
 from awacs import secretsmanager, ssm, ssmmessages
 from awacs.aws import Action, Allow, Deny, PolicyDocument, Statement
-from troposphere import GetAtt, If, NoValue, Ref, Select, Split, Sub, Template, iam, logs
+from troposphere import GetAtt, If, Join, NoValue, Ref, Select, Split, Sub, Template, iam, logs
 
 from ..application import Application, PolicyStatement, TaskRole
 from ..blocks import service_trust
 from .names import (
     APPLICATION_POLICY,
     CONTAINER_IMAGE,
+    ENVIRONMENT_FILE_ARN,
+    ENVIRONMENT_FILE_POLICY,
     EXECUTE_COMMAND_ENABLED,
     EXECUTE_COMMAND_POLICY,
     EXECUTION_ROLE,
+    HAS_ENVIRONMENT_FILE,
+    HAS_SECRET,
+    HAS_TASK_ROLE_MANAGED_POLICIES,
     IS_CHINA,
+    SECRET_ARN_PARAMETER,
+    SECRET_ARN_POLICY,
     TASK_ROLE,
+    TASK_ROLE_MANAGED_POLICY_ARNS,
 )
 
 # ECS Exec needs these session-channel actions; they accept no resource narrower than "*".
@@ -41,6 +53,10 @@ _EXECUTE_COMMAND_ACTIONS = [
 READ_SECRETS_SID = "ReadTheServiceSecrets"
 READ_PARAMETERS_SID = "ReadTheServiceParameters"
 DECRYPT_SECRETS_SID = "DecryptTheServiceSecrets"
+# ... and for the environment file and the secret the console parameters name.
+READ_ENVIRONMENT_FILE_SID = "ReadTheEnvironmentFile"
+LOCATE_ENVIRONMENT_FILE_BUCKET_SID = "LocateTheEnvironmentFileBucket"
+READ_SECRET_ARN_SID = "ReadTheSecretArnSecret"
 
 
 @dataclass(frozen=True)
@@ -119,8 +135,59 @@ def _execution_role(log_group: logs.LogGroup, application: Application) -> iam.R
                         *_secret_statements(application),
                     ],
                 ),
-            )
+            ),
+            If(HAS_ENVIRONMENT_FILE, _environment_file_policy(), NoValue),
+            If(HAS_SECRET, _secret_arn_policy(), NoValue),
         ],
+    )
+
+
+def environment_file_bucket_arn() -> Any:
+    """ARN of the bucket that holds EnvironmentFileArn: ``arn:<partition>:s3:::<bucket>``, the
+    part of the object's ARN before the first "/"."""
+    return Select(0, Split("/", Ref(ENVIRONMENT_FILE_ARN)))
+
+
+def _environment_file_policy() -> iam.Policy:
+    # What ECS needs to fetch an environment file, as its developer guide lists it ("Specifying
+    # environment variables", Required IAM permissions): s3:GetObject on the file and
+    # s3:GetBucketLocation on its bucket. Exactly these two resources.
+    return iam.Policy(
+        PolicyName=ENVIRONMENT_FILE_POLICY,
+        PolicyDocument=PolicyDocument(
+            Version="2012-10-17",
+            Statement=[
+                Statement(
+                    Sid=READ_ENVIRONMENT_FILE_SID,
+                    Effect=Allow,
+                    Action=[awacs_s3.GetObject],
+                    Resource=[Ref(ENVIRONMENT_FILE_ARN)],
+                ),
+                Statement(
+                    Sid=LOCATE_ENVIRONMENT_FILE_BUCKET_SID,
+                    Effect=Allow,
+                    Action=[awacs_s3.GetBucketLocation],
+                    Resource=[environment_file_bucket_arn()],
+                ),
+            ],
+        ),
+    )
+
+
+def _secret_arn_policy() -> iam.Policy:
+    return iam.Policy(
+        PolicyName=SECRET_ARN_POLICY,
+        PolicyDocument=PolicyDocument(
+            Version="2012-10-17",
+            Statement=[
+                Statement(
+                    Sid=READ_SECRET_ARN_SID,
+                    Effect=Allow,
+                    Action=[secretsmanager.GetSecretValue],
+                    Resource=[Ref(SECRET_ARN_PARAMETER)],
+                )
+            ],
+        ),
     )
 
 
@@ -225,6 +292,16 @@ def _task_role(log_group: logs.LogGroup, task_role: TaskRole) -> iam.Role:
         )
         policies = If(EXECUTE_COMMAND_ENABLED, [execute_command, application], [application])
     role = iam.Role(TASK_ROLE, AssumeRolePolicyDocument=_ecs_tasks_trust(), Policies=policies)
-    if task_role.managed_policies:
-        role.ManagedPolicyArns = list(task_role.managed_policies)
+    role.ManagedPolicyArns = _managed_policy_arns(task_role)
     return role
+
+
+def _managed_policy_arns(task_role: TaskRole) -> Any:
+    """The application's managed policies, and TaskRoleManagedPolicyArns' when given."""
+    given = Ref(TASK_ROLE_MANAGED_POLICY_ARNS)
+    own = list(task_role.managed_policies)
+    if not own:
+        return If(HAS_TASK_ROLE_MANAGED_POLICIES, given, NoValue)
+    # One list of both: the parameter's members joined, then the application's, split again.
+    both = Split(",", Join(",", [Join(",", given), *own]))
+    return If(HAS_TASK_ROLE_MANAGED_POLICIES, both, own)

@@ -1,13 +1,16 @@
 """Security groups: the load balancer takes its listener ports from ``AllowedIngressCidr`` and
 sends only to the tasks' container port; the tasks take that port from the load balancer only
-and send only HTTPS, and what the application's egress rules add (inline, after the HTTPS rule)."""
+and send only HTTPS, what the application's egress rules add (inline, after the HTTPS rule),
+and the one extra rule the console parameters give (``ExtraEgressPort`` to
+``ExtraEgressSecurityGroupId`` or ``ExtraEgressCidr``: a resource of its own, each destination
+under its condition)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from troposphere import If, Ref, Template, ec2
+from troposphere import If, Ref, Sub, Template, ec2
 
 from ..application import EgressRule
 from ..blocks import name_tag, no_egress_rule, suppress
@@ -16,12 +19,19 @@ from .load_balancer import HTTP_PORT, HTTPS_PORT
 from .names import (
     ALLOWED_INGRESS_CIDR,
     CONTAINER_PORT,
+    EXTRA_EGRESS_CIDR,
+    EXTRA_EGRESS_PORT,
+    EXTRA_EGRESS_SECURITY_GROUP_ID,
+    EXTRA_EGRESS_TO_CIDR,
+    EXTRA_EGRESS_TO_SECURITY_GROUP,
     HAS_CERTIFICATE,
     HTTP_LISTENER_PORT_OPEN,
     LOAD_BALANCER_EGRESS_TO_TASKS,
     LOAD_BALANCER_HTTP_INGRESS,
     LOAD_BALANCER_HTTPS_INGRESS,
     LOAD_BALANCER_SECURITY_GROUP,
+    TASK_EXTRA_EGRESS_TO_CIDR,
+    TASK_EXTRA_EGRESS_TO_SECURITY_GROUP,
     TASK_SECURITY_GROUP,
     VPC_ID,
 )
@@ -36,12 +46,21 @@ HTTP_INGRESS_CHECKOV = {
 
 
 @dataclass(frozen=True)
+class ExtraEgress:
+    """The console's extra egress rule of the tasks' group: at most one exists."""
+
+    to_security_group: ec2.SecurityGroupEgress  # only with ExtraEgressSecurityGroupId
+    to_cidr: ec2.SecurityGroupEgress  # only with ExtraEgressCidr
+
+
+@dataclass(frozen=True)
 class SecurityGroups:
     load_balancer: ec2.SecurityGroup
     http_ingress: ec2.SecurityGroupIngress  # only when port 80 is open
     https_ingress: ec2.SecurityGroupIngress  # only with a certificate
     tasks: ec2.SecurityGroup
     load_balancer_to_tasks: ec2.SecurityGroupEgress
+    extra_egress: ExtraEgress
 
 
 def egress_rule(rule: EgressRule) -> ec2.SecurityGroupRule:
@@ -143,4 +162,38 @@ def add_security_groups(t: Template, egress: Sequence[EgressRule] = ()) -> Secur
         https_ingress=https_ingress,
         tasks=task_group,
         load_balancer_to_tasks=egress_to_tasks,
+        extra_egress=add_extra_egress(t, task_group),
     )
+
+
+def add_extra_egress(t: Template, task_group: ec2.SecurityGroup) -> ExtraEgress:
+    """TCP ExtraEgressPort from the tasks to the security group or the CIDR given. Resources of
+    their own rather than inline rules: an inline rule cannot be left out by a condition."""
+    common = {
+        "GroupId": Ref(task_group),
+        "IpProtocol": "tcp",
+        "FromPort": Ref(EXTRA_EGRESS_PORT),
+        "ToPort": Ref(EXTRA_EGRESS_PORT),
+    }
+    to_security_group = t.add_resource(
+        ec2.SecurityGroupEgress(
+            TASK_EXTRA_EGRESS_TO_SECURITY_GROUP,
+            Condition=EXTRA_EGRESS_TO_SECURITY_GROUP,
+            DestinationSecurityGroupId=Ref(EXTRA_EGRESS_SECURITY_GROUP_ID),
+            Description=Sub(
+                f"TCP ${{{EXTRA_EGRESS_PORT}}} to security group "
+                f"${{{EXTRA_EGRESS_SECURITY_GROUP_ID}}}"
+            ),
+            **common,
+        )
+    )
+    to_cidr = t.add_resource(
+        ec2.SecurityGroupEgress(
+            TASK_EXTRA_EGRESS_TO_CIDR,
+            Condition=EXTRA_EGRESS_TO_CIDR,
+            CidrIp=Ref(EXTRA_EGRESS_CIDR),
+            Description=Sub(f"TCP ${{{EXTRA_EGRESS_PORT}}} to ${{{EXTRA_EGRESS_CIDR}}}"),
+            **common,
+        )
+    )
+    return ExtraEgress(to_security_group=to_security_group, to_cidr=to_cidr)

@@ -1,0 +1,398 @@
+"""What a console user gives the application without a spec (the service template's group
+"Application (configuration, secrets, permissions)"), read back from what the template deploys
+for given parameter values: one behaviour per test. Left at their defaults, the parameters
+change nothing; given, each adds exactly its part and grants exactly what it names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support import compute, props
+from troposphere_fargate import Application, Secret, ServiceConfig, TaskRole, from_yaml
+from troposphere_fargate.cfn.evaluate import Deployment, ParameterError, RuleError, deployed
+from troposphere_fargate.layers import root
+from troposphere_fargate.layers import service as s
+from troposphere_fargate.layers.service import service_template
+from troposphere_fargate.release.build import render_templates
+
+REPO = Path(__file__).resolve().parents[2]
+IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/web:1.4.2"
+REQUIRED = {
+    s.VPC_ID: "vpc-0a1b2c3d",
+    s.PUBLIC_SUBNET_IDS: "subnet-01,subnet-02",
+    s.PRIVATE_SUBNET_IDS: "subnet-11,subnet-12",
+    s.CONTAINER_IMAGE: IMAGE,
+}
+ENVIRONMENT_FILE = "arn:aws:s3:::shop-config/web/production.env"
+SECRET = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf"
+TEAM_POLICY = "arn:aws:iam::123456789012:policy/team/shop-web"
+S3_READ_ONLY = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
+DATABASE_GROUP = "sg-0123456789abcdef0"
+APPLICATION_PARAMETERS = [
+    s.ENVIRONMENT_FILE_ARN,
+    s.SECRET_ARN_PARAMETER,
+    s.SECRET_VARIABLE_NAME,
+    s.TASK_ROLE_MANAGED_POLICY_ARNS,
+    s.EXTRA_EGRESS_PORT,
+    s.EXTRA_EGRESS_SECURITY_GROUP_ID,
+    s.EXTRA_EGRESS_CIDR,
+]
+EGRESS_RESOURCES = {s.TASK_EXTRA_EGRESS_TO_SECURITY_GROUP, s.TASK_EXTRA_EGRESS_TO_CIDR}
+
+
+def deploy(template: dict[str, Any], **parameters: str) -> Deployment:
+    return deployed(template, {**REQUIRED, **parameters})
+
+
+def value(stack: Deployment, node: Any) -> Any:
+    """``node`` computed for the stack's parameter values, as CloudFormation would (a list
+    parameter's Ref gives its members)."""
+    values: dict[str, Any] = dict(stack.parameters)
+    values[s.TASK_ROLE_MANAGED_POLICY_ARNS] = [
+        m.strip() for m in values[s.TASK_ROLE_MANAGED_POLICY_ARNS].split(",") if m.strip()
+    ]
+    return compute(node, {**values, "AWS::Partition": "aws"})
+
+
+def application_container(stack: Deployment) -> dict[str, Any]:
+    (container,) = props(stack.resources[s.TASK_DEFINITION])["ContainerDefinitions"]
+    return dict(container)
+
+
+def execution_policies(stack: Deployment) -> dict[str, dict[str, Any]]:
+    policies = props(stack.resources[s.EXECUTION_ROLE])["Policies"]
+    return {policy["PolicyName"]: policy["PolicyDocument"] for policy in policies}
+
+
+def statements(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {statement["Sid"]: statement for statement in document["Statement"]}
+
+
+# --- Nothing given, nothing changed ------------------------------------------------------------
+
+
+def test_the_defaults_deploy_exactly_what_0_2_0_deployed(service):
+    previous = from_yaml((REPO / "templates" / "0.2.0" / s.FILENAME).read_text())
+    assert deploy(service).resources == deploy(previous).resources
+
+
+def test_the_parameters_are_optional_and_each_default_means_none(service):
+    defaults = {name: service["Parameters"][name]["Default"] for name in APPLICATION_PARAMETERS}
+    assert defaults == {
+        s.ENVIRONMENT_FILE_ARN: "",
+        s.SECRET_ARN_PARAMETER: "",
+        s.SECRET_VARIABLE_NAME: "APP_SECRET",  # used only with SecretArn
+        s.TASK_ROLE_MANAGED_POLICY_ARNS: "",
+        s.EXTRA_EGRESS_PORT: "0",
+        s.EXTRA_EGRESS_SECURITY_GROUP_ID: "",
+        s.EXTRA_EGRESS_CIDR: "",
+    }
+
+
+def test_by_default_the_container_has_no_environment_file_and_no_secret(service):
+    container = application_container(deploy(service))
+    assert "EnvironmentFiles" not in container
+    assert "Secrets" not in container
+
+
+def test_by_default_the_execution_role_has_its_one_policy_only(service):
+    assert list(execution_policies(deploy(service))) == ["PullImageAndWriteLogs"]
+
+
+def test_by_default_the_task_role_has_no_managed_policies(service):
+    assert "ManagedPolicyArns" not in props(deploy(service).resources[s.TASK_ROLE])
+
+
+def test_by_default_there_is_no_extra_egress(service):
+    assert not EGRESS_RESOURCES & set(deploy(service).resources)
+
+
+def test_a_secret_variable_name_without_a_secret_changes_nothing(service):
+    renamed = deploy(service, SecretVariableName="DATABASE_URL").resources
+    assert renamed == deploy(service).resources
+
+
+# --- The console shows them together ---------------------------------------------------------
+
+
+def test_they_are_one_console_group_after_the_container(service):
+    interface = service["Metadata"]["AWS::CloudFormation::Interface"]
+    groups = [group["Label"]["default"] for group in interface["ParameterGroups"]]
+    assert groups[groups.index(s.GROUP_CONTAINER) + 1] == s.GROUP_APPLICATION
+    (group,) = [
+        g for g in interface["ParameterGroups"] if g["Label"]["default"] == s.GROUP_APPLICATION
+    ]
+    assert group["Parameters"] == APPLICATION_PARAMETERS
+
+
+@pytest.mark.parametrize("name", APPLICATION_PARAMETERS)
+def test_each_has_a_label_a_description_and_a_constraint(service, name):
+    parameter = service["Parameters"][name]
+    labels = service["Metadata"]["AWS::CloudFormation::Interface"]["ParameterLabels"]
+    assert labels[name]["default"]
+    assert parameter["Description"] and parameter["ConstraintDescription"]
+    assert {"AllowedPattern", "MinValue"} & set(parameter)
+
+
+# --- The environment file --------------------------------------------------------------------
+
+
+def test_the_environment_file_is_on_the_application_container(service):
+    stack = deploy(service, EnvironmentFileArn=ENVIRONMENT_FILE)
+    files = value(stack, application_container(stack)["EnvironmentFiles"])
+    assert files == [{"Type": "s3", "Value": ENVIRONMENT_FILE}]
+
+
+@pytest.mark.parametrize(
+    ("arn", "bucket"),
+    [
+        (ENVIRONMENT_FILE, "arn:aws:s3:::shop-config"),
+        ("arn:aws-cn:s3:::cn.config-1/app.env", "arn:aws-cn:s3:::cn.config-1"),
+        ("arn:aws-us-gov:s3:::gov-config/a/b/c/.env", "arn:aws-us-gov:s3:::gov-config"),
+    ],
+)
+def test_the_execution_role_reads_exactly_the_file_and_locates_exactly_its_bucket(
+    service, arn, bucket
+):
+    stack = deploy(service, EnvironmentFileArn=arn)
+    granted = statements(execution_policies(stack)[s.ENVIRONMENT_FILE_POLICY])
+    read, locate = granted["ReadTheEnvironmentFile"], granted["LocateTheEnvironmentFileBucket"]
+    assert read["Action"] == ["s3:GetObject"]
+    assert value(stack, read["Resource"]) == [arn]
+    assert locate["Action"] == ["s3:GetBucketLocation"]
+    assert value(stack, locate["Resource"]) == [bucket]
+
+
+def test_an_environment_file_adds_nothing_else(service):
+    stack = deploy(service, EnvironmentFileArn=ENVIRONMENT_FILE)
+    assert list(execution_policies(stack)) == ["PullImageAndWriteLogs", s.ENVIRONMENT_FILE_POLICY]
+    assert "Secrets" not in application_container(stack)
+
+
+# --- The secret ------------------------------------------------------------------------------
+
+
+def test_the_secret_is_the_containers_app_secret_variable(service):
+    stack = deploy(service, SecretArn=SECRET)
+    secrets = value(stack, application_container(stack)["Secrets"])
+    assert secrets == [{"Name": "APP_SECRET", "ValueFrom": SECRET}]
+
+
+def test_the_secret_takes_the_variable_name_given(service):
+    stack = deploy(service, SecretArn=SECRET, SecretVariableName="DATABASE_URL")
+    (secret,) = value(stack, application_container(stack)["Secrets"])
+    assert secret["Name"] == "DATABASE_URL"
+
+
+def test_the_execution_role_reads_exactly_that_secret(service):
+    stack = deploy(service, SecretArn=SECRET)
+    document = execution_policies(stack)[s.SECRET_ARN_POLICY]
+    (read,) = document["Statement"]
+    assert read["Action"] == ["secretsmanager:GetSecretValue"]
+    assert value(stack, read["Resource"]) == [SECRET]
+    assert list(execution_policies(stack)) == ["PullImageAndWriteLogs", s.SECRET_ARN_POLICY]
+
+
+def test_the_secret_comes_after_the_specs_own():
+    spec = Application(secrets=(Secret("TOKEN", SECRET.replace("db-AbCdEf", "token-XyZ123")),))
+    template = service_template(ServiceConfig(application=spec)).to_dict()
+    stack = deploy(template, SecretArn=SECRET)
+    names = [x["Name"] for x in value(stack, application_container(stack)["Secrets"])]
+    assert names == ["TOKEN", "APP_SECRET"]
+    assert [x["Name"] for x in application_container(deploy(template))["Secrets"]] == ["TOKEN"]
+
+
+def test_a_spec_variable_cannot_be_the_secrets_too():
+    spec = Application(environment=(("LOG_LEVEL", "info"),), secrets=(Secret("TOKEN", SECRET),))
+    template = service_template(ServiceConfig(application=spec)).to_dict()
+    with pytest.raises(RuleError, match="other than LOG_LEVEL, TOKEN"):
+        deploy(template, SecretArn=SECRET, SecretVariableName="TOKEN")
+    assert deploy(template, SecretVariableName="TOKEN")  # no secret given: nothing to clash
+
+
+def test_the_shipped_template_has_no_variable_name_rule(service):
+    assert s.SECRET_VARIABLE_NAME_NOT_TAKEN not in service["Rules"]
+
+
+# --- The task role's managed policies --------------------------------------------------------
+
+
+def test_the_task_role_gets_exactly_the_managed_policies_given(service):
+    stack = deploy(service, TaskRoleManagedPolicyArns=f"{TEAM_POLICY}, {S3_READ_ONLY}")
+    arns = value(stack, props(stack.resources[s.TASK_ROLE])["ManagedPolicyArns"])
+    assert arns == [TEAM_POLICY, S3_READ_ONLY]
+
+
+def test_managed_policies_add_no_inline_policy(service):
+    stack = deploy(service, TaskRoleManagedPolicyArns=TEAM_POLICY)
+    assert "Policies" not in props(stack.resources[s.TASK_ROLE])
+    assert list(execution_policies(stack)) == ["PullImageAndWriteLogs"]
+
+
+def test_managed_policies_join_the_specs_own():
+    spec = Application(task_role=TaskRole(managed_policies=(S3_READ_ONLY,)))
+    template = service_template(ServiceConfig(application=spec)).to_dict()
+    stack = deploy(template, TaskRoleManagedPolicyArns=TEAM_POLICY)
+    arns = value(stack, props(stack.resources[s.TASK_ROLE])["ManagedPolicyArns"])
+    assert arns == [TEAM_POLICY, S3_READ_ONLY]
+    alone = deploy(template).resources[s.TASK_ROLE]
+    assert props(alone)["ManagedPolicyArns"] == [S3_READ_ONLY]
+
+
+# --- The extra egress rule -------------------------------------------------------------------
+
+
+def test_extra_egress_to_a_security_group(service):
+    stack = deploy(service, ExtraEgressPort="5432", ExtraEgressSecurityGroupId=DATABASE_GROUP)
+    assert not {s.TASK_EXTRA_EGRESS_TO_CIDR} & set(stack.resources)
+    egress = stack.resources[s.TASK_EXTRA_EGRESS_TO_SECURITY_GROUP]
+    assert egress["Type"] == "AWS::EC2::SecurityGroupEgress"
+    properties = props(egress)
+    assert properties.pop("GroupId") == {"Ref": s.TASK_SECURITY_GROUP}
+    assert value(stack, properties) == {
+        "IpProtocol": "tcp",
+        "FromPort": "5432",
+        "ToPort": "5432",
+        "DestinationSecurityGroupId": DATABASE_GROUP,
+        "Description": f"TCP 5432 to security group {DATABASE_GROUP}",
+    }
+
+
+def test_extra_egress_to_a_cidr(service):
+    stack = deploy(service, ExtraEgressPort="6379", ExtraEgressCidr="10.20.0.0/16")
+    assert not {s.TASK_EXTRA_EGRESS_TO_SECURITY_GROUP} & set(stack.resources)
+    egress = stack.resources[s.TASK_EXTRA_EGRESS_TO_CIDR]
+    properties = props(egress)
+    assert properties.pop("GroupId") == {"Ref": s.TASK_SECURITY_GROUP}
+    assert value(stack, properties) == {
+        "IpProtocol": "tcp",
+        "FromPort": "6379",
+        "ToPort": "6379",
+        "CidrIp": "10.20.0.0/16",
+        "Description": "TCP 6379 to 10.20.0.0/16",
+    }
+
+
+def test_extra_egress_leaves_the_tasks_group_as_it_was(service):
+    stack = deploy(service, ExtraEgressPort="5432", ExtraEgressSecurityGroupId=DATABASE_GROUP)
+    group = s.TASK_SECURITY_GROUP
+    assert stack.resources[group] == deploy(service).resources[group]
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        pytest.param(
+            {"ExtraEgressPort": "5432"}, "ExtraEgressPort needs a destination", id="no-destination"
+        ),
+        pytest.param(
+            {
+                "ExtraEgressPort": "5432",
+                "ExtraEgressSecurityGroupId": DATABASE_GROUP,
+                "ExtraEgressCidr": "10.0.0.0/16",
+            },
+            "goes to one destination: give ExtraEgressSecurityGroupId or ExtraEgressCidr, not both",
+            id="two-destinations",
+        ),
+        pytest.param(
+            {"ExtraEgressSecurityGroupId": DATABASE_GROUP},
+            "need an ExtraEgressPort",
+            id="security-group-without-port",
+        ),
+        pytest.param(
+            {"ExtraEgressCidr": "10.0.0.0/16"}, "need an ExtraEgressPort", id="cidr-without-port"
+        ),
+    ],
+)
+def test_extra_egress_needs_a_port_and_exactly_one_destination(service, given, message):
+    with pytest.raises(RuleError, match=message):
+        deploy(service, **given)
+
+
+# --- Bad values are refused before anything is created ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        {s.ENVIRONMENT_FILE_ARN: ENVIRONMENT_FILE},
+        {s.ENVIRONMENT_FILE_ARN: "arn:aws-cn:s3:::my.bucket/a/b/(v1)_config-prod.env"},
+        {s.SECRET_ARN_PARAMETER: SECRET},
+        {s.SECRET_ARN_PARAMETER: SECRET.replace("arn:aws:", "arn:aws-us-gov:")},
+        {s.SECRET_VARIABLE_NAME: "_DB_URL2"},
+        {s.TASK_ROLE_MANAGED_POLICY_ARNS: f"{TEAM_POLICY},{S3_READ_ONLY}"},
+        {s.TASK_ROLE_MANAGED_POLICY_ARNS: "arn:aws-cn:iam::aws:policy/ReadOnlyAccess"},
+        {s.EXTRA_EGRESS_PORT: "1", s.EXTRA_EGRESS_SECURITY_GROUP_ID: "sg-0123abcd"},
+        {s.EXTRA_EGRESS_PORT: "65535", s.EXTRA_EGRESS_CIDR: "0.0.0.0/0"},
+    ],
+    ids=lambda given: "+".join(given),
+)
+def test_good_values_are_accepted(service, given):
+    assert deploy(service, **given).parameters.items() >= given.items()
+
+
+@pytest.mark.parametrize(
+    ("name", "bad"),
+    [
+        pytest.param(s.ENVIRONMENT_FILE_ARN, "arn:aws:s3:::shop-config/web.txt", id="not-.env"),
+        pytest.param(s.ENVIRONMENT_FILE_ARN, "arn:aws:s3:::shop-config/*.env", id="wildcard"),
+        pytest.param(s.ENVIRONMENT_FILE_ARN, "arn:aws:s3:::shop-config", id="a-bucket"),
+        pytest.param(s.ENVIRONMENT_FILE_ARN, "s3://shop-config/web.env", id="an-s3-url"),
+        pytest.param(s.ENVIRONMENT_FILE_ARN, "arn:aws:s3:::Shop_Config/web.env", id="bad-bucket"),
+        pytest.param(s.SECRET_ARN_PARAMETER, f"{SECRET}:password::", id="json-key"),
+        pytest.param(s.SECRET_ARN_PARAMETER, SECRET[: -len("-AbCdEf")], id="partial-arn"),
+        pytest.param(
+            s.SECRET_ARN_PARAMETER,
+            "arn:aws:ssm:eu-west-1:123456789012:parameter/prod/db",
+            id="ssm-parameter",
+        ),
+        pytest.param(s.SECRET_ARN_PARAMETER, "*", id="wildcard-secret"),
+        pytest.param(s.SECRET_VARIABLE_NAME, "1ST", id="digit-first"),
+        pytest.param(s.SECRET_VARIABLE_NAME, "APP-SECRET", id="hyphen"),
+        pytest.param(s.SECRET_VARIABLE_NAME, "", id="empty-name"),
+        pytest.param(
+            s.TASK_ROLE_MANAGED_POLICY_ARNS, "arn:aws:iam::aws:role/admin", id="not-a-policy"
+        ),
+        pytest.param(
+            s.TASK_ROLE_MANAGED_POLICY_ARNS, f"{TEAM_POLICY},AdministratorAccess", id="one-bad"
+        ),
+        pytest.param(s.TASK_ROLE_MANAGED_POLICY_ARNS, "*", id="wildcard-policy"),
+        pytest.param(s.EXTRA_EGRESS_PORT, "65536", id="port-too-high"),
+        pytest.param(s.EXTRA_EGRESS_PORT, "-1", id="port-negative"),
+        pytest.param(s.EXTRA_EGRESS_PORT, "postgres", id="port-not-a-number"),
+        pytest.param(s.EXTRA_EGRESS_SECURITY_GROUP_ID, "sg-123", id="short-group"),
+        pytest.param(s.EXTRA_EGRESS_SECURITY_GROUP_ID, "vpc-0123abcd", id="not-a-group"),
+        pytest.param(s.EXTRA_EGRESS_CIDR, "10.0.0.0/33", id="bad-prefix"),
+        pytest.param(s.EXTRA_EGRESS_CIDR, "10.0.0.0", id="no-prefix"),
+    ],
+)
+def test_bad_values_are_refused_with_the_parameters_constraint(service, name, bad):
+    constraint = service["Parameters"][name]["ConstraintDescription"]
+    with pytest.raises(ParameterError, match=f"parameter {name}=") as error:
+        deploy(service, **{name: bad})
+    assert str(error.value).endswith(constraint)
+
+
+# --- The root passes them through ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def built() -> dict[str, dict[str, Any]]:
+    return render_templates()
+
+
+def test_the_root_passes_the_managed_policies_joined(built):
+    passed = props(built["root"]["Resources"][root.SERVICE_STACK])["Parameters"]
+    name = s.TASK_ROLE_MANAGED_POLICY_ARNS
+    assert passed[name] == {"Fn::Join": [",", {"Ref": name}]}
+    for other in set(APPLICATION_PARAMETERS) - {name}:
+        assert passed[other] == {"Ref": other}
+
+
+def test_the_root_refuses_extra_egress_without_a_destination(built):
+    required = {root.TEMPLATE_BUCKET_NAME: "team-templates", s.CONTAINER_IMAGE: IMAGE}
+    with pytest.raises(RuleError, match="ExtraEgressPort needs a destination"):
+        deployed(built["root"], {**required, s.EXTRA_EGRESS_PORT: "5432"})
