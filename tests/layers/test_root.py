@@ -442,14 +442,52 @@ def test_launch_role_can_read_service_catalogs_copy_of_the_template(catalog_temp
     }
 
 
+ADMINISTRATOR = "arn:aws:iam::aws:policy/AdministratorAccess"
+
+
+def launch_template(constraint: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:
+    """A template with the root's parameters the constraint's rules read, and those rules."""
+    rules = json.loads(compute(props(constraint)["Rules"], values))
+    return {
+        "Parameters": {
+            **{name: {"Type": "String"} for name in values},
+            service.ENVIRONMENT_FILE_ARN: {"Type": "String", "Default": ""},
+            service.SECRET_ARN_PARAMETER: {"Type": "String", "Default": ""},
+            service.TASK_ROLE_MANAGED_POLICY_ARNS: {"Type": "CommaDelimitedList", "Default": ""},
+        },
+        "Rules": rules,
+    }
+
+
 def test_launches_may_only_use_the_catalogs_template_location(catalog_template):
     constraint = catalog_template["Resources"][catalog.TEMPLATE_LOCATION_CONSTRAINT]
     assert constraint["DependsOn"] == [catalog.PORTFOLIO_PRODUCT_ASSOCIATION]
     values = {root.TEMPLATE_BUCKET_NAME: "team-templates", root.TEMPLATE_KEY_PREFIX: "tf/"}
-    rules = json.loads(compute(props(constraint)["Rules"], values))
-    launch = {"Parameters": {name: {"Type": "String"} for name in values}, "Rules": rules}
+    launch = launch_template(constraint, values)
     deployed(launch, values)  # the catalog's own location passes
     with pytest.raises(RuleError, match="TemplateBucketName is set by the catalog"):
         deployed(launch, {**values, root.TEMPLATE_BUCKET_NAME: "someone-elses"})
     with pytest.raises(RuleError, match="TemplateKeyPrefix is set by the catalog"):
         deployed(launch, {**values, root.TEMPLATE_KEY_PREFIX: "other/"})
+
+
+def test_a_catalog_launch_cannot_name_a_secret_an_environment_file_or_managed_policies(
+    catalog_template,
+):
+    """The launch role writes the roles the product creates: a launching user who could name a
+    secret would grant their own image what they may not read. The template constraint
+    refuses these parameters unless empty (the spec build is where a product's secrets go)."""
+    constraint = catalog_template["Resources"][catalog.TEMPLATE_LOCATION_CONSTRAINT]
+    values = {root.TEMPLATE_BUCKET_NAME: "team-templates", root.TEMPLATE_KEY_PREFIX: "tf/"}
+    launch = launch_template(constraint, values)
+    deployed(launch, values)  # left empty: launches
+    secret = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf"
+    with pytest.raises(RuleError, match="SecretArn is not offered in the catalog"):
+        deployed(launch, {**values, service.SECRET_ARN_PARAMETER: secret})
+    with pytest.raises(RuleError, match="EnvironmentFileArn is not offered in the catalog"):
+        deployed(launch, {**values, service.ENVIRONMENT_FILE_ARN: "arn:aws:s3:::b/app.env"})
+    with pytest.raises(RuleError, match="TaskRoleManagedPolicyArns is not offered"):
+        deployed(
+            launch,
+            {**values, service.TASK_ROLE_MANAGED_POLICY_ARNS: ADMINISTRATOR},
+        )

@@ -48,6 +48,7 @@ from awacs.aws import Condition as PolicyCondition
 from troposphere import GetAtt, Parameter, Ref, Sub, Template, servicecatalog
 from troposphere import iam as iam_resources
 
+from . import service
 from .blocks import add_exported_output, add_parameter, suppress
 from .root import FILENAME as ROOT_FILENAME
 from .root import (
@@ -339,7 +340,30 @@ def _add_constraints(
                 }
                 for name in (TEMPLATE_BUCKET_NAME, TEMPLATE_KEY_PREFIX)
             ]
-        }
+        },
+        # The launch role may write the roles it creates, so a launching user who could name
+        # a secret, an environment file or managed policies would grant their own image what
+        # they may not read themselves. In a catalog those come from the platform team's
+        # build (an application spec), not from the user.
+        "NothingTheLaunchRoleWouldGrant": {
+            "Assertions": [
+                {
+                    "Assert": {"Fn::Equals": [{"Ref": name}, ""]},
+                    "AssertDescription": f"{name} is not offered in the catalog: the product's "
+                    "secrets come from its build",
+                }
+                for name in (service.ENVIRONMENT_FILE_ARN, service.SECRET_ARN_PARAMETER)
+            ]
+            + [
+                {
+                    "Assert": {
+                        "Fn::EachMemberEquals": [{"Ref": service.TASK_ROLE_MANAGED_POLICY_ARNS}, ""]
+                    },
+                    "AssertDescription": f"{service.TASK_ROLE_MANAGED_POLICY_ARNS} is not "
+                    "offered in the catalog: the product's permissions come from its build",
+                }
+            ],
+        },
     }
     t.add_resource(
         servicecatalog.LaunchTemplateConstraint(
@@ -348,7 +372,10 @@ def _add_constraints(
             PortfolioId=Ref(portfolio),
             ProductId=Ref(product),
             Rules=Sub(json.dumps(location_rules, sort_keys=True)),
-            Description="Nested templates come from the catalog's template bucket only",
+            Description=(
+                "Nested templates come from the catalog's template bucket only; no secret, "
+                "environment file or managed policy is chosen at launch"
+            ),
         )
     )
 
