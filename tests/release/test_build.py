@@ -498,3 +498,32 @@ def test_the_build_says_which_templates_it_did_not_lint_again(tmp_path, monkeypa
     assert f"; {len(LAYERS)} unchanged since their last lint" in capsys.readouterr().out
     assert cli.main([*arguments, "--no-lint-cache"]) == 0
     assert "unchanged since their last lint" not in capsys.readouterr().out
+
+
+def test_a_missing_sat_solver_is_looked_for_once_not_on_every_condition(monkeypatch):
+    # sympy (cfn-lint's condition reasoning) imports the optional pycosat on every
+    # satisfiability check; without it each check searched all of sys.path.
+    import importlib.util
+    import sys
+
+    monkeypatch.delitem(sys.modules, "pycosat", raising=False)
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None)
+    lint._remember_the_missing_sat_solver()
+    assert sys.modules["pycosat"] is None
+    with pytest.raises(ImportError):
+        import pycosat  # noqa: F401
+    from sympy import symbols
+    from sympy.logic.inference import satisfiable
+
+    a, b = symbols("a b")
+    assert satisfiable(a & ~b) == {a: True, b: False}  # sympy still answers, with dpll2
+
+
+def test_an_installed_sat_solver_is_left_alone(monkeypatch):
+    import importlib.util
+    import sys
+
+    monkeypatch.delitem(sys.modules, "pycosat", raising=False)
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: object())
+    lint._remember_the_missing_sat_solver()
+    assert "pycosat" not in sys.modules
