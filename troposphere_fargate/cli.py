@@ -82,7 +82,7 @@ def _add_build(commands: Any) -> None:
         metavar="FILE",
         type=Path,
         help="build templates made for the application this spec file describes (see "
-        "docs/spec.md) instead of the shipped product; write them to --output",
+        "docs/spec.md) instead of the shipped product; write them to --output (required)",
     )
     build.add_argument(
         "--check",
@@ -363,6 +363,9 @@ def _build(args: argparse.Namespace) -> int:
     if args.spec is not None:
         from .release.spec import load_spec
 
+        if args.output == DEFAULT_OUTPUT:
+            # The default folder holds the shipped product's versions: never write over them.
+            raise SpecError("build --spec needs --output: the folder for the application's build")
         config = load_spec(args.spec)  # a bad spec stops here: nothing is written
     report = build_release(
         args.output, docs, config=config, check=args.check, lint_cache=not args.no_lint_cache

@@ -240,9 +240,19 @@ def test_no_kms_grant_without_a_key(template):
     assert "ReadTheServiceSecrets" in execution_statements(without_key)
 
 
-def test_no_kms_grant_without_secrets_to_decrypt():
-    key_only = build(Application(secrets_kms_key=KMS_KEY))
-    assert "kms:Decrypt" not in to_yaml(key_only)
+def test_a_kms_key_without_secrets_to_decrypt_is_refused():
+    # It would grant nothing (no secret to decrypt): the spec most likely lost its secrets.
+    with pytest.raises(ConfigError, match=r"secrets_kms_key=.*names a key but no secret uses it"):
+        Application(secrets_kms_key=KMS_KEY)
+
+
+def test_a_sidecar_image_in_china_has_the_china_host():
+    china = "123456789012.dkr.ecr.cn-north-1.amazonaws.com/otel/collector:1"
+    with pytest.raises(ConfigError, match=r"amazonaws\.com\.cn"):
+        Sidecar("otel", china)
+    assert Sidecar("otel", china.replace(".com/", ".com.cn/")).repository_arn == (
+        "arn:aws-cn:ecr:cn-north-1:123456789012:repository/otel/collector"
+    )
 
 
 def test_only_the_kind_of_secret_named_is_granted():

@@ -51,9 +51,8 @@ def value(stack: Deployment, node: Any) -> Any:
     """``node`` computed for the stack's parameter values, as CloudFormation would (a list
     parameter's Ref gives its members)."""
     values: dict[str, Any] = dict(stack.parameters)
-    values[s.TASK_ROLE_MANAGED_POLICY_ARNS] = [
-        m.strip() for m in values[s.TASK_ROLE_MANAGED_POLICY_ARNS].split(",") if m.strip()
-    ]
+    given = values[s.TASK_ROLE_MANAGED_POLICY_ARNS]
+    values[s.TASK_ROLE_MANAGED_POLICY_ARNS] = [m.strip() for m in given.split(",")] if given else []
     return compute(node, {**values, "AWS::Partition": "aws"})
 
 
@@ -396,3 +395,19 @@ def test_the_root_refuses_extra_egress_without_a_destination(built):
     required = {root.TEMPLATE_BUCKET_NAME: "team-templates", s.CONTAINER_IMAGE: IMAGE}
     with pytest.raises(RuleError, match="ExtraEgressPort needs a destination"):
         deployed(built["root"], {**required, s.EXTRA_EGRESS_PORT: "5432"})
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        f"{TEAM_POLICY},,{S3_READ_ONLY}",
+        f"{TEAM_POLICY},",
+        f",{TEAM_POLICY}",
+    ],
+    ids=["two-commas", "trailing-comma", "leading-comma"],
+)
+def test_managed_policy_arns_with_an_empty_entry_are_refused_before_iam_sees_them(service, given):
+    # Each member's pattern admits "" (the empty list is one empty member), so only the rule
+    # stops an empty entry that IAM would refuse in the middle of the deploy.
+    with pytest.raises(RuleError, match="TaskRoleManagedPolicyArns has an empty entry"):
+        deploy(service, TaskRoleManagedPolicyArns=given)

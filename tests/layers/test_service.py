@@ -748,9 +748,11 @@ def test_outputs_are_the_documented_set_and_exported(service):
 
 
 def test_the_task_security_group_output_says_what_the_tasks_may_send(service):
-    # 0.1.0 said "allow it in a database's security group", although the tasks send only HTTPS.
+    # 0.1.0 said "allow it in a database's security group", although the tasks sent only
+    # HTTPS; since 0.3.0 they also send what ExtraEgressPort gives, and the text says so.
     description = service["Outputs"][s.OUTPUT_TASK_SECURITY_GROUP_ID]["Description"]
-    assert "only HTTPS (443)" in description and "add an egress rule" in description
+    assert "sends HTTPS, plus the extra egress given" in description
+    assert "give the database's port as extra egress" in description
     (egress,) = props(service["Resources"][s.TASK_SECURITY_GROUP])["SecurityGroupEgress"]
     assert egress["FromPort"] == egress["ToPort"] == 443
 

@@ -613,3 +613,38 @@ def test_the_docs_are_deterministic_and_end_with_a_newline():
     assert set(docs) == {"spec.schema.json", "spec.md"}
     assert docs["spec.schema.json"] == json.dumps(spec_schema(), indent=2, sort_keys=True) + "\n"
     assert all(text.endswith("\n") and not text.endswith("\n\n") for text in docs.values())
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("services:\n  web:\n    port: " + "9" * 5000 + "\n", "cannot read the spec"),
+        ("services: " + "[" * 3000 + "]" * 3000 + "\n", "nested too deeply"),
+    ],
+    ids=["a-huge-integer", "deep-nesting"],
+)
+def test_what_python_itself_cannot_read_is_a_one_line_spec_error(text: str, message: str):
+    with pytest.raises(SpecError, match=message) as raised:
+        parse_spec(text, "app.yaml")
+    assert str(raised.value).startswith("app.yaml") and "\n" not in str(raised.value)
+
+
+@pytest.mark.parametrize("case", BAD_SPECS, ids=list(BAD_SPECS))
+def test_the_command_writes_nothing_for_a_bad_spec(case: str, tmp_path: Path, capsys):
+    from troposphere_fargate import cli
+
+    (tmp_path / "app.yaml").write_text(BAD_SPECS[case][0])
+    output = tmp_path / "build"
+    assert cli.main(["build", "--spec", str(tmp_path / "app.yaml"), "--output", str(output)]) == 1
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1
+    assert not output.exists()
+
+
+def test_a_spec_build_never_writes_over_the_shipped_templates(tmp_path: Path, capsys, monkeypatch):
+    from troposphere_fargate import cli
+
+    monkeypatch.chdir(tmp_path)  # were it to write, it would write here, not in the checkout
+    (tmp_path / "app.yaml").write_text("services:\n  web: {port: 8080}\n")
+    assert cli.main(["build", "--spec", str(tmp_path / "app.yaml")]) == 1
+    assert "build --spec needs --output" in capsys.readouterr().err
+    assert not (tmp_path / "templates").exists()

@@ -298,6 +298,14 @@ class Sidecar:
                 "must be a private ECR image with a tag or digest: <account>.dkr.ecr.<region>."
                 "amazonaws.com/<repository>:<tag>",
             )
+        match = ECR_IMAGE.match(self.image)
+        if match and match.group("region").startswith("cn-") != bool(match.group("china")):
+            raise _fail(
+                owner,
+                "image",
+                self.image,
+                "the China regions' ECR host ends in amazonaws.com.cn, and only theirs",
+            )
         if not isinstance(self.essential, bool):
             raise _fail(owner, "essential", self.essential, "must be true or false")
         if self.port is not None and (not _is_int(self.port) or not 1 <= self.port <= 65535):
@@ -379,6 +387,10 @@ class Application:
                 )
         if self.secrets_kms_key is not None and not KMS_KEY_ARN.match(self.secrets_kms_key):
             raise _fail(owner, "secrets_kms_key", self.secrets_kms_key, "must be a KMS key ARN")
+        if self.secrets_kms_key is not None and not self.secrets:
+            raise _fail(
+                owner, "secrets_kms_key", self.secrets_kms_key, "names a key but no secret uses it"
+            )
         if not isinstance(self.task_role, TaskRole):
             raise _fail(owner, "task_role", self.task_role, "must be a TaskRole")
         sidecar_names = [s.name for s in self.sidecars]

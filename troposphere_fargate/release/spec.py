@@ -1104,6 +1104,13 @@ def parse_spec(text: str, filename: str = "<spec>") -> ProductConfig:
             raise SpecError(f"{filename}:1: the spec is empty: it needs at least services:")
         config: ProductConfig = SPEC.parse(_Reader(filename, loader), root, ())
         return config
+    except RecursionError:
+        raise SpecError(f"{filename}: the spec is nested too deeply to read") from None
+    except ValueError as exc:
+        if isinstance(exc, SpecError):
+            raise
+        # Python refuses to read integers of thousands of digits, for one.
+        raise SpecError(f"{filename}: cannot read the spec: {' '.join(str(exc).split())}") from None
     finally:
         loader.dispose()
 

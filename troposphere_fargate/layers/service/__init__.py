@@ -94,6 +94,7 @@ from .parameters import (
     IMAGE_PATTERN,
     INGRESS_CIDR_PATTERN,
     add_extra_egress_rules,
+    add_managed_policy_arns_rule,
     add_parameters,
     add_secret_variable_name_rule,
     add_sidecar_port_rule,
@@ -141,6 +142,7 @@ def service_template(config: ServiceConfig | None = None) -> Template:
     add_task_size_rules(t)
     add_sidecar_port_rule(t, config.application)
     add_extra_egress_rules(t)
+    add_managed_policy_arns_rule(t)
     add_secret_variable_name_rule(t, config.application)
     add_conditions(t)
     add_log_delivery_accounts(t)

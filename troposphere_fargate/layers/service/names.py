@@ -67,6 +67,7 @@ __all__ = [
     "LOAD_BALANCER_TYPE",
     "LOG_GROUP",
     "LOG_RETENTION_DAYS_PARAMETER",
+    "MANAGED_POLICY_ARNS_WITHOUT_GAPS",
     "MAX_CAPACITY",
     "MIN_CAPACITY",
     "OUTPUT_CLUSTER_NAME",
@@ -157,6 +158,7 @@ def rule_task_size(cpu: int) -> str:
 
 CONTAINER_PORT_NOT_A_SIDECAR_PORT = "ContainerPortNotASidecarPort"  # only with sidecar ports
 EXTRA_EGRESS_NEEDS_ONE_DESTINATION = "ExtraEgressPortNeedsOneDestination"
+MANAGED_POLICY_ARNS_WITHOUT_GAPS = "TaskRoleManagedPolicyArnsWithoutGaps"
 EXTRA_EGRESS_DESTINATION_NEEDS_PORT = "ExtraEgressDestinationNeedsPort"
 # Only when the application names environment variables or secrets of its own.
 SECRET_VARIABLE_NAME_NOT_TAKEN = "SecretVariableNameNotTaken"

@@ -49,9 +49,9 @@ def add_outputs(
             t,
             OUTPUT_TASK_SECURITY_GROUP_ID,
             GetAtt(task_security_group, "GroupId"),
-            "Security group of the tasks. They may send only HTTPS (443) today: to reach a "
-            "database, add an egress rule to this group and an ingress rule from it to the "
-            "database's group",
+            "Security group of the tasks: it admits only the load balancer and sends HTTPS, plus "
+            "the extra egress given. To reach a database, allow it in the database's group (and "
+            "give the database's port as extra egress)",
         ),
         add_exported_output(
             t, OUTPUT_LOG_GROUP_NAME, Ref(log_group), "CloudWatch Logs group of the container logs"
