@@ -12,6 +12,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 import troposphere_fargate
 from troposphere_fargate import lint_templates, to_yaml
 from troposphere_fargate.release.build import render_templates
@@ -75,6 +77,7 @@ def test_everything_exported_exists_and_is_documented():
             assert inspect.getdoc(value), f"{name} has no docstring"
 
 
+@pytest.mark.lint
 def test_the_readmes_library_examples_produce_templates_cfn_lint_passes():
     blocks = [b for b in re.findall(r"```python\n(.*?)```", README, re.S) if "print(" in b]
     assert blocks, "the README has no library example that prints a template"

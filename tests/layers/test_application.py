@@ -528,6 +528,7 @@ def test_a_govcloud_sidecar_pulls_from_a_govcloud_repository():
 # --- Validators --------------------------------------------------------------------------------
 
 
+@pytest.mark.lint
 def test_cfn_lint_finds_nothing_informational_rules_included(template):
     assert lint_templates({s.FILENAME: to_yaml(template)}) == []
 

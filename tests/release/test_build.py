@@ -125,6 +125,7 @@ def test_an_out_of_date_folder_is_described_file_by_file_and_section_by_section(
     assert what_differs(folder, [MANIFEST], files) == [f"{MANIFEST} differs"]
 
 
+@pytest.mark.lint
 def test_cfn_lint_reports_zero_findings_on_every_committed_template():
     folder = COMMITTED / __version__
     committed = {p.name: p.read_text() for p in sorted(folder.glob("*.yaml"))}
@@ -257,6 +258,7 @@ def test_unknown_sections_are_refused():
 # --- Linting -----------------------------------------------------------------------------------
 
 
+@pytest.mark.lint
 def test_lint_finds_a_broken_template_and_locates_the_finding():
     broken = render.to_yaml(
         {
@@ -278,6 +280,7 @@ def broken(prop: str) -> str:
     )
 
 
+@pytest.mark.lint
 def test_forked_and_serial_lint_find_the_same(files):
     templates = {"a.yaml": broken("Nope"), "b.yaml": broken("Nada"), **files}
     serial = lint_templates(templates, jobs=1)
@@ -286,6 +289,7 @@ def test_forked_and_serial_lint_find_the_same(files):
     assert {f.filename for f in serial} == {"a.yaml", "b.yaml"}
 
 
+@pytest.mark.lint
 def test_a_failing_lint_worker_is_an_error_not_a_pass(monkeypatch):
     from troposphere_fargate.cfn import lint
 
@@ -312,6 +316,7 @@ def test_shares_are_balanced_by_size():
     ]
 
 
+@pytest.mark.lint
 def test_lint_ignores_cfnlintrc_files(tmp_path, monkeypatch):
     # A .cfnlintrc in the working directory (or the home directory) must not switch rules off.
     (tmp_path / ".cfnlintrc").write_text("ignore_checks:\n  - E3002\n  - E\n  - W\n")
@@ -344,6 +349,7 @@ def test_every_template_names_the_regions_it_is_linted_for_in_its_metadata(files
         assert claimed == list(expected), layer.filename
 
 
+@pytest.mark.lint
 def test_lint_checks_every_region_a_template_names_in_its_metadata():
     def portfolio(where: list[str]) -> str:
         return render.to_yaml(
@@ -366,6 +372,7 @@ def test_lint_checks_every_region_a_template_names_in_its_metadata():
     assert lint_templates({"t.yaml": portfolio(["eu-west-1", "cn-north-1"])}) == []
 
 
+@pytest.mark.lint
 def test_a_plain_cfn_lint_run_lints_the_committed_templates_in_every_claimed_region():
     """Users who run cfn-lint themselves, without --regions, get the same check as the build."""
     folder = COMMITTED / __version__
@@ -380,6 +387,7 @@ def test_a_plain_cfn_lint_run_lints_the_committed_templates_in_every_claimed_reg
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.lint
 def test_committed_templates_lint_clean_in_every_region():
     from cfnlint.helpers import REGIONS
 
@@ -398,6 +406,7 @@ def test_committed_templates_lint_clean_in_every_region():
     assert unexpected == []
 
 
+@pytest.mark.lint
 def test_lint_includes_informational_rules():
     # I3011: a stateful resource without DeletionPolicy/UpdateReplacePolicy, informational only.
     template = render.to_yaml(
@@ -456,6 +465,7 @@ def test_compare_version_names_changed_missing_and_unexpected_files(tmp_path, fi
 # --- Lint verdicts kept by content ---------------------------------------------------------------
 
 
+@pytest.mark.lint
 def test_an_unchanged_template_is_not_linted_again(tmp_path):
     templates = {"bad.yaml": broken("Nope"), "good.yaml": render.to_yaml({"Resources": {}})}
     first, linted = lint.lint_templates_cached(templates, cache=tmp_path, jobs=1)
@@ -465,6 +475,7 @@ def test_an_unchanged_template_is_not_linted_again(tmp_path):
     assert again == first and any(f.rule == "E3002" for f in again)  # findings are kept too
 
 
+@pytest.mark.lint
 def test_a_changed_template_or_another_linter_means_linting_again(tmp_path, monkeypatch):
     templates = {"a.yaml": broken("Nope"), "b.yaml": broken("Nada")}
     lint.lint_templates_cached(templates, cache=tmp_path, jobs=1)
@@ -478,6 +489,7 @@ def test_a_changed_template_or_another_linter_means_linting_again(tmp_path, monk
     assert linted == ["a.yaml", "b.yaml"]  # other regions asked for: another verdict
 
 
+@pytest.mark.lint
 def test_a_damaged_verdict_is_linted_again(tmp_path):
     templates = {"a.yaml": broken("Nope")}
     lint.lint_templates_cached(templates, cache=tmp_path, jobs=1)
@@ -487,6 +499,7 @@ def test_a_damaged_verdict_is_linted_again(tmp_path):
     assert linted == ["a.yaml"] and findings
 
 
+@pytest.mark.lint
 def test_the_build_says_which_templates_it_did_not_lint_again(tmp_path, monkeypatch, capsys):
     from troposphere_fargate import cli
 
