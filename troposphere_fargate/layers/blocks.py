@@ -21,6 +21,7 @@ from troposphere import (
     Tags,
     Template,
     ec2,
+    iam,
 )
 
 R = TypeVar("R", bound=AWSObject)
@@ -101,6 +102,30 @@ def add_switch_parameter(
     )
 
 
+def add_choice_parameter(
+    template: Template,
+    name: str,
+    *,
+    group: str,
+    label: str,
+    description: str,
+    choices: tuple[str, ...],
+    default: str,
+) -> Parameter:
+    """Add a parameter that takes one of ``choices`` ("must be A, B or C" otherwise)."""
+    return add_parameter(
+        template,
+        name,
+        group=group,
+        label=label,
+        description=description,
+        Type="String",
+        Default=default,
+        AllowedValues=list(choices),
+        ConstraintDescription=f"must be {', '.join(choices[:-1])} or {choices[-1]}",
+    )
+
+
 def is_true(parameter: str) -> Equals:
     """Condition expression: the switch parameter is ``true``."""
     return Equals(Ref(parameter), TRUE)
@@ -142,6 +167,14 @@ def no_egress_rule() -> ec2.SecurityGroupRule:
         FromPort=252,
         IpProtocol="icmp",
         ToPort=86,
+    )
+
+
+def inline_policy(name: str, statements: list[Statement]) -> iam.Policy:
+    """An inline policy of a role: ``name`` and a policy document of ``statements``."""
+    return iam.Policy(
+        PolicyName=name,
+        PolicyDocument=PolicyDocument(Version="2012-10-17", Statement=statements),
     )
 
 

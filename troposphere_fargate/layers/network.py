@@ -30,7 +30,6 @@ from typing import Any
 from awacs import logs as awacs_logs
 from awacs.aws import (
     Allow,
-    PolicyDocument,
     Statement,
 )
 from troposphere import (
@@ -59,9 +58,11 @@ from .blocks import (
     LOG_GROUP_CHECKOV,
     LOG_GROUP_SUPPRESSIONS,
     TRUE,
+    add_choice_parameter,
     add_exported_output,
     add_parameter,
     add_switch_parameter,
+    inline_policy,
     is_true,
     name_tag,
     no_egress_rule,
@@ -334,7 +335,7 @@ def _add_parameters(t: Template, config: NetworkConfig) -> None:
                 AllowedPattern=CIDR_PATTERN,
                 ConstraintDescription=CIDR_CONSTRAINT,
             )
-    add_parameter(
+    add_choice_parameter(
         t,
         NAT_GATEWAYS,
         group=GROUP_EGRESS,
@@ -345,10 +346,8 @@ def _add_parameters(t: Template, config: NetworkConfig) -> None:
             "traffic). None: no NAT gateway and no internet route from the private subnets "
             "(requires VpcEndpoints=true)."
         ),
-        Type="String",
-        Default=config.default_nat_gateways,
-        AllowedValues=list(NAT_GATEWAY_MODES),
-        ConstraintDescription=f"must be {NAT_PER_AZ}, {NAT_SINGLE} or {NAT_NONE}",
+        choices=NAT_GATEWAY_MODES,
+        default=config.default_nat_gateways,
     )
     add_switch_parameter(
         t,
@@ -595,23 +594,20 @@ def _add_flow_logs(t: Template, vpc: ec2.VPC) -> None:
                 "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:vpc-flow-log/*",
             ),
             Policies=[
-                iam.Policy(
-                    PolicyName="WriteFlowLogs",
-                    PolicyDocument=PolicyDocument(
-                        Version="2012-10-17",
-                        Statement=[
-                            Statement(
-                                Effect=Allow,
-                                Action=[
-                                    awacs_logs.CreateLogStream,
-                                    awacs_logs.PutLogEvents,
-                                    awacs_logs.DescribeLogStreams,
-                                ],
-                                # The Arn attribute ends in ":*", which covers the group's streams.
-                                Resource=[GetAtt(group, "Arn")],
-                            )
-                        ],
-                    ),
+                inline_policy(
+                    "WriteFlowLogs",
+                    [
+                        Statement(
+                            Effect=Allow,
+                            Action=[
+                                awacs_logs.CreateLogStream,
+                                awacs_logs.PutLogEvents,
+                                awacs_logs.DescribeLogStreams,
+                            ],
+                            # The Arn attribute ends in ":*", which covers the group's streams.
+                            Resource=[GetAtt(group, "Arn")],
+                        )
+                    ],
                 )
             ],
         )

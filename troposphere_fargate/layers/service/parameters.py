@@ -16,7 +16,7 @@ from ..application import (
     SECURITY_GROUP_ID,
     Application,
 )
-from ..blocks import add_parameter, add_switch_parameter
+from ..blocks import add_choice_parameter, add_parameter, add_switch_parameter
 from ..config import (
     CAPACITY_PROVIDERS,
     CPU_ARCHITECTURES,
@@ -112,11 +112,6 @@ SECRET_VARIABLE_NAME_PATTERN = ENVIRONMENT_NAME.pattern
 MANAGED_POLICY_PATTERN = rf"^$|^{MANAGED_POLICY}$"
 SECURITY_GROUP_PATTERN = rf"^$|{SECURITY_GROUP_ID.pattern}"
 EGRESS_CIDR_PATTERN = rf"^$|{INGRESS_CIDR_PATTERN}"
-
-
-def _one_of(choices: tuple[str, ...]) -> str:
-    """A ConstraintDescription for AllowedValues: "must be A or B"."""
-    return "must be " + " or ".join(choices)
 
 
 def add_parameters(t: Template, config: ServiceConfig) -> tuple[Parameter, ...]:
@@ -247,16 +242,14 @@ def _add_task_size_parameters(t: Template, config: ServiceConfig) -> tuple[Param
         AllowedValues=[str(m) for m in sorted({m for s in FARGATE_TASK_SIZES.values() for m in s})],
         ConstraintDescription="must be a Fargate memory size",
     )
-    architecture = add_parameter(
+    architecture = add_choice_parameter(
         t,
         CPU_ARCHITECTURE,
         group=GROUP_CONTAINER,
         label="CPU architecture",
         description="X86_64, or ARM64 (Graviton: cheaper per vCPU) for images built for arm64.",
-        Type="String",
-        Default=config.default_cpu_architecture,
-        AllowedValues=list(CPU_ARCHITECTURES),
-        ConstraintDescription=_one_of(CPU_ARCHITECTURES),
+        choices=CPU_ARCHITECTURES,
+        default=config.default_cpu_architecture,
     )
     return cpu, memory, architecture
 
@@ -386,7 +379,7 @@ def _add_extra_egress_parameters(t: Template) -> tuple[Parameter, ...]:
 
 def add_scaling_parameters(t: Template, config: ServiceConfig) -> tuple[Parameter, ...]:
     """How many tasks, on which capacity, scaled on what (GROUP_SCALING)."""
-    capacity_provider = add_parameter(
+    capacity_provider = add_choice_parameter(
         t,
         CAPACITY_PROVIDER,
         group=GROUP_SCALING,
@@ -395,10 +388,8 @@ def add_scaling_parameters(t: Template, config: ServiceConfig) -> tuple[Paramete
             "FARGATE, or FARGATE_SPOT for interruptible tasks at a discount (a task may be "
             "stopped with two minutes' warning)."
         ),
-        Type="String",
-        Default=config.default_capacity_provider,
-        AllowedValues=list(CAPACITY_PROVIDERS),
-        ConstraintDescription=_one_of(CAPACITY_PROVIDERS),
+        choices=CAPACITY_PROVIDERS,
+        default=config.default_capacity_provider,
     )
     counts = tuple(
         add_parameter(
@@ -464,7 +455,7 @@ def add_scaling_parameters(t: Template, config: ServiceConfig) -> tuple[Paramete
 
 def add_load_balancer_parameters(t: Template, config: ServiceConfig) -> tuple[Parameter, ...]:
     """The load balancer's type, certificate, clients and behaviour (GROUP_LOAD_BALANCER)."""
-    kind = add_parameter(
+    kind = add_choice_parameter(
         t,
         LOAD_BALANCER_TYPE,
         group=GROUP_LOAD_BALANCER,
@@ -473,10 +464,8 @@ def add_load_balancer_parameters(t: Template, config: ServiceConfig) -> tuple[Pa
             "application: HTTP(S), layer 7 (port 80, or 443 with a certificate and a redirect "
             "from 80). network: TCP or TLS, layer 4. Changing it replaces the load balancer."
         ),
-        Type="String",
-        Default=config.default_load_balancer_type,
-        AllowedValues=list(LOAD_BALANCER_TYPES),
-        ConstraintDescription=_one_of(LOAD_BALANCER_TYPES),
+        choices=LOAD_BALANCER_TYPES,
+        default=config.default_load_balancer_type,
     )
     certificate = add_parameter(
         t,

@@ -21,7 +21,7 @@ from awacs.aws import Action, Allow, Deny, PolicyDocument, Statement
 from troposphere import GetAtt, If, Join, NoValue, Ref, Select, Split, Sub, Template, iam, logs
 
 from ..application import Application, PolicyStatement, TaskRole
-from ..blocks import service_trust
+from ..blocks import inline_policy, service_trust
 from .names import (
     APPLICATION_POLICY,
     CONTAINER_IMAGE,
@@ -104,37 +104,34 @@ def _execution_role(log_group: logs.LogGroup, application: Application) -> iam.R
         EXECUTION_ROLE,
         AssumeRolePolicyDocument=_ecs_tasks_trust(),
         Policies=[
-            iam.Policy(
-                PolicyName="PullImageAndWriteLogs",
-                PolicyDocument=PolicyDocument(
-                    Version="2012-10-17",
-                    Statement=[
-                        Statement(
-                            Sid="EcrAuthorizationToken",
-                            Effect=Allow,
-                            Action=[awacs_ecr.GetAuthorizationToken],
-                            # GetAuthorizationToken accepts no resource narrower than "*".
-                            Resource=["*"],
-                        ),
-                        Statement(
-                            Sid="PullTheServiceImage",
-                            Effect=Allow,
-                            Action=[
-                                awacs_ecr.BatchCheckLayerAvailability,
-                                awacs_ecr.BatchGetImage,
-                                awacs_ecr.GetDownloadUrlForLayer,
-                            ],
-                            Resource=[image_repository_arn(), *sidecar_repositories],
-                        ),
-                        Statement(
-                            Sid="WriteContainerLogs",
-                            Effect=Allow,
-                            Action=[awacs_logs.CreateLogStream, awacs_logs.PutLogEvents],
-                            Resource=[GetAtt(log_group, "Arn")],
-                        ),
-                        *_secret_statements(application),
-                    ],
-                ),
+            inline_policy(
+                "PullImageAndWriteLogs",
+                [
+                    Statement(
+                        Sid="EcrAuthorizationToken",
+                        Effect=Allow,
+                        Action=[awacs_ecr.GetAuthorizationToken],
+                        # GetAuthorizationToken accepts no resource narrower than "*".
+                        Resource=["*"],
+                    ),
+                    Statement(
+                        Sid="PullTheServiceImage",
+                        Effect=Allow,
+                        Action=[
+                            awacs_ecr.BatchCheckLayerAvailability,
+                            awacs_ecr.BatchGetImage,
+                            awacs_ecr.GetDownloadUrlForLayer,
+                        ],
+                        Resource=[image_repository_arn(), *sidecar_repositories],
+                    ),
+                    Statement(
+                        Sid="WriteContainerLogs",
+                        Effect=Allow,
+                        Action=[awacs_logs.CreateLogStream, awacs_logs.PutLogEvents],
+                        Resource=[GetAtt(log_group, "Arn")],
+                    ),
+                    *_secret_statements(application),
+                ],
             ),
             If(HAS_ENVIRONMENT_FILE, _environment_file_policy(), NoValue),
             If(HAS_SECRET, _secret_arn_policy(), NoValue),
@@ -152,42 +149,36 @@ def _environment_file_policy() -> iam.Policy:
     # What ECS needs to fetch an environment file, as its developer guide lists it ("Specifying
     # environment variables", Required IAM permissions): s3:GetObject on the file and
     # s3:GetBucketLocation on its bucket. Exactly these two resources.
-    return iam.Policy(
-        PolicyName=ENVIRONMENT_FILE_POLICY,
-        PolicyDocument=PolicyDocument(
-            Version="2012-10-17",
-            Statement=[
-                Statement(
-                    Sid=READ_ENVIRONMENT_FILE_SID,
-                    Effect=Allow,
-                    Action=[awacs_s3.GetObject],
-                    Resource=[Ref(ENVIRONMENT_FILE_ARN)],
-                ),
-                Statement(
-                    Sid=LOCATE_ENVIRONMENT_FILE_BUCKET_SID,
-                    Effect=Allow,
-                    Action=[awacs_s3.GetBucketLocation],
-                    Resource=[environment_file_bucket_arn()],
-                ),
-            ],
-        ),
+    return inline_policy(
+        ENVIRONMENT_FILE_POLICY,
+        [
+            Statement(
+                Sid=READ_ENVIRONMENT_FILE_SID,
+                Effect=Allow,
+                Action=[awacs_s3.GetObject],
+                Resource=[Ref(ENVIRONMENT_FILE_ARN)],
+            ),
+            Statement(
+                Sid=LOCATE_ENVIRONMENT_FILE_BUCKET_SID,
+                Effect=Allow,
+                Action=[awacs_s3.GetBucketLocation],
+                Resource=[environment_file_bucket_arn()],
+            ),
+        ],
     )
 
 
 def _secret_arn_policy() -> iam.Policy:
-    return iam.Policy(
-        PolicyName=SECRET_ARN_POLICY,
-        PolicyDocument=PolicyDocument(
-            Version="2012-10-17",
-            Statement=[
-                Statement(
-                    Sid=READ_SECRET_ARN_SID,
-                    Effect=Allow,
-                    Action=[secretsmanager.GetSecretValue],
-                    Resource=[Ref(SECRET_ARN_PARAMETER)],
-                )
-            ],
-        ),
+    return inline_policy(
+        SECRET_ARN_POLICY,
+        [
+            Statement(
+                Sid=READ_SECRET_ARN_SID,
+                Effect=Allow,
+                Action=[secretsmanager.GetSecretValue],
+                Resource=[Ref(SECRET_ARN_PARAMETER)],
+            )
+        ],
     )
 
 
@@ -229,38 +220,35 @@ def _secret_statements(application: Application) -> list[Statement]:
 
 
 def _execute_command_policy(log_group: logs.LogGroup) -> iam.Policy:
-    return iam.Policy(
-        PolicyName=EXECUTE_COMMAND_POLICY,
-        PolicyDocument=PolicyDocument(
-            Version="2012-10-17",
-            Statement=[
-                Statement(
-                    Sid="EcsExecSessionChannels",
-                    Effect=Allow,
-                    Action=_EXECUTE_COMMAND_ACTIONS,
-                    # These actions accept no resource narrower than "*".
-                    Resource=["*"],
-                ),
-                Statement(
-                    Sid="EcsExecSessionLogs",
-                    Effect=Allow,
-                    # Exec sessions are logged to the container's log group.
-                    Action=[
-                        awacs_logs.CreateLogStream,
-                        awacs_logs.DescribeLogStreams,
-                        awacs_logs.PutLogEvents,
-                    ],
-                    Resource=[GetAtt(log_group, "Arn")],
-                ),
-                Statement(
-                    Sid="EcsExecFindLogGroup",
-                    Effect=Allow,
-                    Action=[awacs_logs.DescribeLogGroups],
-                    # DescribeLogGroups lists; it accepts no narrower resource.
-                    Resource=["*"],
-                ),
-            ],
-        ),
+    return inline_policy(
+        EXECUTE_COMMAND_POLICY,
+        [
+            Statement(
+                Sid="EcsExecSessionChannels",
+                Effect=Allow,
+                Action=_EXECUTE_COMMAND_ACTIONS,
+                # These actions accept no resource narrower than "*".
+                Resource=["*"],
+            ),
+            Statement(
+                Sid="EcsExecSessionLogs",
+                Effect=Allow,
+                # Exec sessions are logged to the container's log group.
+                Action=[
+                    awacs_logs.CreateLogStream,
+                    awacs_logs.DescribeLogStreams,
+                    awacs_logs.PutLogEvents,
+                ],
+                Resource=[GetAtt(log_group, "Arn")],
+            ),
+            Statement(
+                Sid="EcsExecFindLogGroup",
+                Effect=Allow,
+                Action=[awacs_logs.DescribeLogGroups],
+                # DescribeLogGroups lists; it accepts no narrower resource.
+                Resource=["*"],
+            ),
+        ],
     )
 
 
@@ -280,15 +268,12 @@ def _task_role(log_group: logs.LogGroup, task_role: TaskRole) -> iam.Role:
     execute_command = _execute_command_policy(log_group)
     policies: Any = If(EXECUTE_COMMAND_ENABLED, [execute_command], NoValue)
     if task_role.statements:
-        application = iam.Policy(
-            PolicyName=APPLICATION_POLICY,
-            PolicyDocument=PolicyDocument(
-                Version="2012-10-17",
-                Statement=[
-                    _application_statement(index, statement)
-                    for index, statement in enumerate(task_role.statements, start=1)
-                ],
-            ),
+        application = inline_policy(
+            APPLICATION_POLICY,
+            [
+                _application_statement(index, statement)
+                for index, statement in enumerate(task_role.statements, start=1)
+            ],
         )
         policies = If(EXECUTE_COMMAND_ENABLED, [execute_command, application], [application])
     role = iam.Role(TASK_ROLE, AssumeRolePolicyDocument=_ecs_tasks_trust(), Policies=policies)
