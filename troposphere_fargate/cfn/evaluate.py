@@ -14,7 +14,7 @@ It implements the condition and rule functions CloudFormation allows there; othe
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -271,6 +271,17 @@ def deployed(
     check_rules(template, values, pseudo)
     evaluator = _Evaluator(template, values, pseudo)
     conditions = {name: evaluator.condition(name) for name in template.get("Conditions", {})}
+    sections = _existing(template, evaluator)
+    return Deployment(values, conditions, sections["Resources"], sections["Outputs"])
+
+
+def _existing(
+    template: Mapping[str, Any],
+    evaluator: _Evaluator,
+    finish: Callable[[Any], Any] = lambda body: body,
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """The resources and outputs whose condition holds, by section, each without its
+    ``Condition``, with every ``Fn::If`` resolved and then ``finish`` applied."""
     sections: dict[str, dict[str, dict[str, Any]]] = {}
     for section in ("Resources", "Outputs"):
         kept = {}
@@ -278,9 +289,9 @@ def deployed(
             condition = body.get("Condition")
             if condition is None or evaluator.condition(condition):
                 body = {key: item for key, item in body.items() if key != "Condition"}
-                kept[name] = resolve(body, evaluator)
+                kept[name] = finish(resolve(body, evaluator))
         sections[section] = kept
-    return Deployment(values, conditions, sections["Resources"], sections["Outputs"])
+    return sections
 
 
 def _substituted(node: Any, values: Mapping[str, Any]) -> Any:
@@ -365,12 +376,5 @@ def resolved(
     # Pseudo parameters too: both sides of a comparison get the same values for them.
     substitutes = {**{k: v for k, v in evaluator.values.items() if k not in values}, **typed}
     result = {key: value for key, value in template.items() if key != "Conditions"}
-    for section in ("Resources", "Outputs"):
-        kept = {}
-        for name, body in template.get(section, {}).items():
-            condition = body.get("Condition")
-            if condition is None or evaluator.condition(condition):
-                body = {key: item for key, item in body.items() if key != "Condition"}
-                kept[name] = _substituted(resolve(body, evaluator), substitutes)
-        result[section] = kept
+    result.update(_existing(template, evaluator, lambda body: _substituted(body, substitutes)))
     return result
