@@ -135,6 +135,15 @@ def _parameters(values: dict[str, str]) -> list[str]:
     ]
 
 
+def network_ids(outputs: dict[str, str]) -> dict[str, str]:
+    """The service's network parameters, from the network stack's outputs."""
+    return {
+        s.VPC_ID: outputs[n.OUTPUT_VPC_ID],
+        s.PUBLIC_SUBNET_IDS: outputs[n.OUTPUT_PUBLIC_SUBNET_IDS],
+        s.PRIVATE_SUBNET_IDS: outputs[n.OUTPUT_PRIVATE_SUBNET_IDS],
+    }
+
+
 @pytest.fixture
 def aws(emulator: MotoServer) -> Aws:
     emulator.reset()  # a fresh backend for every test
@@ -252,9 +261,7 @@ def test_service_on_the_network(aws, kind, tls):
     out = aws.create_stack(
         "svc",
         TEMPLATES / "service.yaml",
-        VpcId=net[n.OUTPUT_VPC_ID],
-        PublicSubnetIds=net[n.OUTPUT_PUBLIC_SUBNET_IDS],
-        PrivateSubnetIds=net[n.OUTPUT_PRIVATE_SUBNET_IDS],
+        **network_ids(net),
         ContainerImage=IMAGE,
         LoadBalancerType=kind,
         CertificateArn=certificate,
@@ -405,11 +412,7 @@ def test_updates_keep_the_vpc_subnets_and_service(aws):
     stack = deployed(render_templates()["network"], {"NatGateways": "PerAz"})
     assert sorted(stack.of_type("AWS::EC2::NatGateway")) == [n.nat_gateway(1), n.nat_gateway(2)]
 
-    wired = {
-        s.VPC_ID: after[n.OUTPUT_VPC_ID],
-        s.PUBLIC_SUBNET_IDS: after[n.OUTPUT_PUBLIC_SUBNET_IDS],
-        s.PRIVATE_SUBNET_IDS: after[n.OUTPUT_PRIVATE_SUBNET_IDS],
-    }
+    wired = network_ids(after)
     first = aws.create_stack("svc", TEMPLATES / "service.yaml", ContainerImage=IMAGE, **wired)
     second = aws.update_stack("svc", keep=[*wired, s.CONTAINER_IMAGE], DesiredCount="3")
     assert second[s.OUTPUT_SERVICE_NAME] == first[s.OUTPUT_SERVICE_NAME]
@@ -513,9 +516,7 @@ def test_a_service_built_from_a_spec_deploys_with_its_environment_secrets_sideca
     out = aws.create_stack(
         "svc",
         folder / "service.yaml",
-        VpcId=net[n.OUTPUT_VPC_ID],
-        PublicSubnetIds=net[n.OUTPUT_PUBLIC_SUBNET_IDS],
-        PrivateSubnetIds=net[n.OUTPUT_PRIVATE_SUBNET_IDS],
+        **network_ids(net),
         ContainerImage=IMAGE,
     )
     resources = {
@@ -607,9 +608,7 @@ def test_the_shipped_service_takes_an_environment_file_a_secret_and_extra_egress
     aws.create_stack(
         "svc",
         TEMPLATES / "service.yaml",
-        VpcId=net[n.OUTPUT_VPC_ID],
-        PublicSubnetIds=net[n.OUTPUT_PUBLIC_SUBNET_IDS],
-        PrivateSubnetIds=net[n.OUTPUT_PRIVATE_SUBNET_IDS],
+        **network_ids(net),
         ContainerImage=IMAGE,
         EnvironmentFileArn=ENVIRONMENT_FILE,
         SecretArn=SECRET,

@@ -89,16 +89,14 @@ def add_switch_parameter(
     default: bool,
 ) -> Parameter:
     """Add a ``true``/``false`` parameter."""
-    return add_parameter(
+    return add_choice_parameter(
         template,
         name,
         group=group,
         label=label,
         description=description,
-        Type="String",
-        Default=TRUE if default else FALSE,
-        AllowedValues=[TRUE, FALSE],
-        ConstraintDescription="must be true or false",
+        choices=(TRUE, FALSE),
+        default=TRUE if default else FALSE,
     )
 
 
