@@ -124,6 +124,37 @@ def add_choice_parameter(
     )
 
 
+# What CloudWatch Logs accepts as a retention period and the templates offer: a year or more.
+RETENTION_CONSTRAINT = (
+    "must be a retention period CloudWatch Logs accepts, of a year (365 days) or more"
+)
+
+
+def add_retention_parameter(
+    template: Template,
+    name: str,
+    *,
+    group: str,
+    label: str,
+    description: str,
+    default: int,
+    choices: tuple[int, ...],
+) -> Parameter:
+    """Add a number of days to keep logs, one of ``choices`` (the retention periods of a year or
+    more, :data:`troposphere_fargate.layers.config.LOG_RETENTION_DAYS`)."""
+    return add_parameter(
+        template,
+        name,
+        group=group,
+        label=label,
+        description=description,
+        Type="Number",
+        Default=str(default),
+        AllowedValues=[str(days) for days in choices],
+        ConstraintDescription=RETENTION_CONSTRAINT,
+    )
+
+
 def is_true(parameter: str) -> Equals:
     """Condition expression: the switch parameter is ``true``."""
     return Equals(Ref(parameter), TRUE)

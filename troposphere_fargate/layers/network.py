@@ -61,6 +61,7 @@ from .blocks import (
     add_choice_parameter,
     add_exported_output,
     add_parameter,
+    add_retention_parameter,
     add_switch_parameter,
     inline_policy,
     is_true,
@@ -363,7 +364,7 @@ def _add_parameters(t: Template, config: NetworkConfig) -> None:
         ),
         default=config.default_vpc_endpoints,
     )
-    add_parameter(
+    add_retention_parameter(
         t,
         FLOW_LOG_RETENTION_DAYS,
         group=GROUP_LOGGING,
@@ -372,12 +373,8 @@ def _add_parameters(t: Template, config: NetworkConfig) -> None:
             "Days to keep VPC flow logs in CloudWatch Logs. The log group is kept when the "
             "stack is deleted."
         ),
-        Type="Number",
-        Default=str(config.default_flow_log_retention_days),
-        AllowedValues=[str(days) for days in LOG_RETENTION_DAYS],
-        ConstraintDescription=(
-            "must be a retention period CloudWatch Logs accepts, of a year (365 days) or more"
-        ),
+        default=config.default_flow_log_retention_days,
+        choices=LOG_RETENTION_DAYS,
     )
 
 

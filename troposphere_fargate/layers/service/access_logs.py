@@ -17,7 +17,7 @@ from awacs.aws import (
     StringEquals,
 )
 from awacs.aws import Condition as PolicyCondition
-from troposphere import AccountId, FindInMap, GetAtt, If, Ref, Region, Sub, Template, s3
+from troposphere import AccountId, Equals, FindInMap, GetAtt, If, Ref, Region, Sub, Template, s3
 
 from ..blocks import name_tag, suppress
 from .names import (
@@ -163,18 +163,32 @@ def add_access_logs_bucket(t: Template) -> s3.Bucket:
     )
 
 
-def add_access_logs_bucket_policy(t: Template, bucket: s3.Bucket) -> s3.BucketPolicy:
+def add_log_delivery_condition(t: Template) -> str:
+    """The condition that the region delivers access logs by the service principal (newer
+    regions) rather than its Elastic Load Balancing account."""
+    t.add_condition(
+        ELB_LOGS_FROM_SERVICE_PRINCIPAL,
+        Equals(FindInMap(ELB_ACCOUNTS, Region, "AccountId"), SERVICE_PRINCIPAL),
+    )
+    return ELB_LOGS_FROM_SERVICE_PRINCIPAL
+
+
+def add_access_logs_bucket_policy(
+    t: Template, bucket: s3.Bucket, *, network_load_balancer: bool = True
+) -> s3.BucketPolicy:
+    """The bucket's policy: TLS only, and log delivery for an application load balancer and,
+    with ``network_load_balancer``, for a network one (an environment's is an application one)."""
     policy = t.add_resource(
         s3.BucketPolicy(
             ACCESS_LOGS_BUCKET_POLICY,
             Bucket=Ref(bucket),
-            PolicyDocument=_access_logs_bucket_policy(bucket),
+            PolicyDocument=_access_logs_bucket_policy(bucket, network_load_balancer),
         )
     )
     return suppress(policy, guard=BUCKET_POLICY_SUPPRESSIONS)
 
 
-def _access_logs_bucket_policy(bucket: s3.Bucket) -> PolicyDocument:
+def _access_logs_bucket_policy(bucket: s3.Bucket, network_load_balancer: bool) -> PolicyDocument:
     bucket_arn = GetAtt(bucket, "Arn")
     log_objects = Sub(f"${{{bucket.title}.Arn}}/{LOG_PREFIX}/${{AWS::AccountId}}/*")
     # Network load balancers deliver through CloudWatch Logs' delivery service.
@@ -189,54 +203,56 @@ def _access_logs_bucket_policy(bucket: s3.Bucket) -> PolicyDocument:
             )
         },
     )
-    return PolicyDocument(
-        Version="2012-10-17",
-        Statement=[
-            Statement(
-                Sid="DenyInsecureTransport",
-                Effect=Deny,
-                Principal=Principal("*"),
-                Action=[awacs_s3.Action("*")],
-                Resource=[bucket_arn, Sub(f"${{{bucket.title}.Arn}}/*")],
-                Condition=PolicyCondition(Bool("aws:SecureTransport", "false")),
+    statements = [
+        Statement(
+            Sid="DenyInsecureTransport",
+            Effect=Deny,
+            Principal=Principal("*"),
+            Action=[awacs_s3.Action("*")],
+            Resource=[bucket_arn, Sub(f"${{{bucket.title}.Arn}}/*")],
+            Condition=PolicyCondition(Bool("aws:SecureTransport", "false")),
+        ),
+        Statement(
+            Sid="ApplicationLoadBalancerLogDelivery",
+            Effect=Allow,
+            Principal=elb_principal,
+            Action=[awacs_s3.PutObject],
+            Resource=[log_objects],
+        ),
+    ]
+    if not network_load_balancer:
+        return PolicyDocument(Version="2012-10-17", Statement=statements)
+    statements += [
+        Statement(
+            Sid="NetworkLoadBalancerLogDelivery",
+            Effect=Allow,
+            Principal=Principal("Service", "delivery.logs.amazonaws.com"),
+            Action=[awacs_s3.PutObject],
+            Resource=[log_objects],
+            Condition=PolicyCondition(
+                [
+                    StringEquals(
+                        {
+                            "s3:x-amz-acl": "bucket-owner-full-control",
+                            "aws:SourceAccount": AccountId,
+                        }
+                    ),
+                    ArnLike("aws:SourceArn", log_delivery_source),
+                ]
             ),
-            Statement(
-                Sid="ApplicationLoadBalancerLogDelivery",
-                Effect=Allow,
-                Principal=elb_principal,
-                Action=[awacs_s3.PutObject],
-                Resource=[log_objects],
+        ),
+        Statement(
+            Sid="NetworkLoadBalancerLogDeliveryAclCheck",
+            Effect=Allow,
+            Principal=Principal("Service", "delivery.logs.amazonaws.com"),
+            Action=[awacs_s3.GetBucketAcl],
+            Resource=[bucket_arn],
+            Condition=PolicyCondition(
+                [
+                    StringEquals("aws:SourceAccount", AccountId),
+                    ArnLike("aws:SourceArn", log_delivery_source),
+                ]
             ),
-            Statement(
-                Sid="NetworkLoadBalancerLogDelivery",
-                Effect=Allow,
-                Principal=Principal("Service", "delivery.logs.amazonaws.com"),
-                Action=[awacs_s3.PutObject],
-                Resource=[log_objects],
-                Condition=PolicyCondition(
-                    [
-                        StringEquals(
-                            {
-                                "s3:x-amz-acl": "bucket-owner-full-control",
-                                "aws:SourceAccount": AccountId,
-                            }
-                        ),
-                        ArnLike("aws:SourceArn", log_delivery_source),
-                    ]
-                ),
-            ),
-            Statement(
-                Sid="NetworkLoadBalancerLogDeliveryAclCheck",
-                Effect=Allow,
-                Principal=Principal("Service", "delivery.logs.amazonaws.com"),
-                Action=[awacs_s3.GetBucketAcl],
-                Resource=[bucket_arn],
-                Condition=PolicyCondition(
-                    [
-                        StringEquals("aws:SourceAccount", AccountId),
-                        ArnLike("aws:SourceArn", log_delivery_source),
-                    ]
-                ),
-            ),
-        ],
-    )
+        ),
+    ]
+    return PolicyDocument(Version="2012-10-17", Statement=statements)

@@ -10,23 +10,19 @@ from troposphere import (
     And,
     Condition,
     Equals,
-    FindInMap,
     Join,
     Not,
     Or,
     Partition,
     Ref,
-    Region,
     Template,
 )
 
 from ..blocks import is_true
 from ..config import APPLICATION_LOAD_BALANCER
-from .access_logs import SERVICE_PRINCIPAL
+from .access_logs import add_log_delivery_condition
 from .names import (
     CERTIFICATE_ARN,
-    ELB_ACCOUNTS,
-    ELB_LOGS_FROM_SERVICE_PRINCIPAL,
     ENABLE_EXECUTE_COMMAND,
     ENVIRONMENT_FILE_ARN,
     EXECUTE_COMMAND_ENABLED,
@@ -66,10 +62,7 @@ def add_conditions(t: Template) -> tuple[str, ...]:
         ),
         t.add_condition(EXECUTE_COMMAND_ENABLED, is_true(ENABLE_EXECUTE_COMMAND)),
         t.add_condition(IS_CHINA, Equals(Partition, "aws-cn")),
-        t.add_condition(
-            ELB_LOGS_FROM_SERVICE_PRINCIPAL,
-            Equals(FindInMap(ELB_ACCOUNTS, Region, "AccountId"), SERVICE_PRINCIPAL),
-        ),
+        add_log_delivery_condition(t),
         *add_application_conditions(t),
     )
 

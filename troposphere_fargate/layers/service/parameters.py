@@ -16,7 +16,12 @@ from ..application import (
     SECURITY_GROUP_ID,
     Application,
 )
-from ..blocks import add_choice_parameter, add_parameter, add_switch_parameter
+from ..blocks import (
+    add_choice_parameter,
+    add_parameter,
+    add_retention_parameter,
+    add_switch_parameter,
+)
 from ..config import (
     CAPACITY_PROVIDERS,
     CPU_ARCHITECTURES,
@@ -537,7 +542,7 @@ def add_operations_parameters(t: Template, config: ServiceConfig) -> tuple[Param
         ),
         default=config.default_enable_execute_command,
     )
-    log_retention = add_parameter(
+    log_retention = add_retention_parameter(
         t,
         LOG_RETENTION_DAYS_PARAMETER,
         group=GROUP_OPERATIONS,
@@ -546,12 +551,8 @@ def add_operations_parameters(t: Template, config: ServiceConfig) -> tuple[Param
             "Days to keep the container logs (CloudWatch Logs) and the load balancer access "
             "logs (S3). Both are kept when the stack is deleted."
         ),
-        Type="Number",
-        Default=str(config.default_log_retention_days),
-        AllowedValues=[str(days) for days in LOG_RETENTION_DAYS],
-        ConstraintDescription=(
-            "must be a retention period CloudWatch Logs accepts, of a year (365 days) or more"
-        ),
+        default=config.default_log_retention_days,
+        choices=LOG_RETENTION_DAYS,
     )
     return execute_command, log_retention
 
