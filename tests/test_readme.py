@@ -170,6 +170,7 @@ def test_the_readmes_application_spec_builds_templates_that_carry_it(tmp_path, c
     folder = output / __version__
     assert sorted(p.name for p in folder.iterdir()) == [
         "catalog.yaml",
+        "environment.yaml",  # the shipped product's layers, with this service
         "manifest.json",
         "network.yaml",
         "root.yaml",

@@ -7,18 +7,19 @@ own templates from them, or build the whole product::
 
     folder = build_templates(ProductConfig(network=NetworkConfig(max_azs=2)), Path("out"))
 
-The names below are the public API, pinned by ``tests/test_public_api.py``: the configs, every
-layer builder, the registry of layers, the application a service carries and the spec file that
+The names below are the public API, pinned by ``tests/test_public_api.py``: the configs (and the
+routing of a service of an environment), every layer builder, the registry of layers and the
+layers a config builds, the application a service carries and the spec file that
 describes it, the build (render, check, lint, write), the YAML writer and reader, cfn-lint, and
 the offline evaluator of what a template deploys.
 """
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"
 
 from .cfn.evaluate import Deployment, ParameterError, RuleError, deployed
 from .cfn.lint import Finding, lint_templates
 from .cfn.yaml import YamlTypeError, from_yaml, to_yaml
-from .layers import LAYERS, Layer
+from .layers import LAYERS, Layer, layers_for
 from .layers.application import (
     Application,
     EgressRule,
@@ -31,10 +32,13 @@ from .layers.application import (
 from .layers.catalog import catalog_template
 from .layers.config import (
     ConfigError,
+    EnvironmentConfig,
     NetworkConfig,
     ProductConfig,
     ServiceConfig,
 )
+from .layers.environment import environment_template
+from .layers.exposure import Routing
 from .layers.network import network_template
 from .layers.root import WiringError, root_template
 from .layers.service import service_template
@@ -55,6 +59,7 @@ __all__ = [
     "ConfigError",
     "Deployment",
     "EgressRule",
+    "EnvironmentConfig",
     "Finding",
     "HealthCheck",
     "Layer",
@@ -63,6 +68,7 @@ __all__ = [
     "ParameterError",
     "PolicyStatement",
     "ProductConfig",
+    "Routing",
     "RuleError",
     "Secret",
     "ServiceConfig",
@@ -75,8 +81,10 @@ __all__ = [
     "build_templates",
     "catalog_template",
     "deployed",
+    "environment_template",
     "from_yaml",
     "generate",
+    "layers_for",
     "lint_templates",
     "load_spec",
     "network_template",

@@ -178,8 +178,10 @@ def _add_diagram(commands: Any) -> None:
             "Draw the architecture that the network and service templates deploy for these "
             "parameter values, worked out from the templates' own conditions: AZ columns, "
             "public and private subnets, NAT gateways and routes, VPC endpoints, the load "
-            "balancer and its listeners. Needs Graphviz's dot for .svg and .png; without it the "
-            ".dot source is written and the command says how to install dot."
+            "balancer and its listeners. With --spec, what that application's templates deploy: "
+            "for an environment, its shared load balancer, each service with its listener rule "
+            "or Service Connect name, and its domain. Needs Graphviz's dot for .svg and .png; "
+            "without it the .dot source is written and the command says how to install dot."
         ),
     )
     shipped = ProductConfig()
@@ -204,6 +206,13 @@ def _add_diagram(commands: Any) -> None:
         help="LoadBalancerType",
     )
     draw.add_argument("--https", action="store_true", help="with a CertificateArn")
+    draw.add_argument(
+        "--spec",
+        type=Path,
+        metavar="FILE",
+        help="draw what this application spec builds (see docs/spec.md): an environment of "
+        "several services with its load balancer, listener rules, Service Connect and domain",
+    )
     draw.add_argument(
         "-o",
         "--output",
@@ -272,11 +281,30 @@ def _add_diff(commands: Any) -> None:
 
 def _diagram(args: argparse.Namespace) -> int:
     from .cfn.evaluate import ParameterError, RuleError
-    from .release.diagram import INSTALL_DOT, Scenario, dot_available, graph, picture, render
+    from .release.build import render_templates
+    from .release.diagram import (
+        INSTALL_DOT,
+        Scenario,
+        dot_available,
+        environment_graph,
+        environment_picture,
+        graph,
+        picture,
+        render,
+    )
 
     scenario = Scenario(args.azs, args.nat, args.endpoints, args.lb, args.https)
     try:
-        dot = graph(picture(scenario))
+        if args.spec is None:
+            dot = graph(picture(scenario))
+        else:
+            from .release.spec import load_spec
+
+            config = load_spec(args.spec)
+            if config.services:
+                dot = environment_graph(environment_picture(config, scenario))
+            else:
+                dot = graph(picture(scenario, render_templates(config)))
     except (ParameterError, RuleError) as exc:
         raise PublishError(f"the templates refuse these values: {exc}") from None
     if args.output.suffix.lower() in (".svg", ".png") and not dot_available():
@@ -355,7 +383,6 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .layers import LAYERS
     from .release.build import build_release
 
     config = None
@@ -385,7 +412,7 @@ def _build(args: argparse.Namespace) -> int:
     say(
         f"cfn-lint: 0 findings in {len(files)} template(s) "
         f"(checks {'+'.join(('E', 'W', *INCLUDE_CHECKS))}, each in every region it claims: "
-        + ", ".join(f"{layer.filename} {len(layer.regions)}" for layer in LAYERS)
+        + ", ".join(f"{name} {count}" for name, count in report.regions.items())
         + ")"
         + (f"; {unchanged} unchanged since their last lint" if unchanged else "")
     )

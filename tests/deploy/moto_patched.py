@@ -13,6 +13,7 @@ import sys
 from typing import Any
 
 SUPPORTED_MOTO = "5.2."
+_MODELS: list[type] = []
 
 
 def _int_desired_count(original: Any) -> Any:
@@ -58,6 +59,23 @@ def _load_balancer_from_cloudformation(
     if attributes:
         backend.modify_load_balancer_attributes(load_balancer.arn, attributes)
     return load_balancer
+
+
+def _load_balancer_attribute(original: Any) -> Any:
+    """moto/elbv2/models.py, ``FakeLoadBalancer.get_cfn_attribute``: ``CanonicalHostedZoneID``
+    and ``LoadBalancerFullName`` raise NotImplementedError, and the ``Fn::GetAtt`` is then left
+    unresolved (an alias record gets the function as its zone, an output fails with HTTP 500).
+    These answer the zone moto gives every load balancer (``DescribeLoadBalancers``'
+    ``CanonicalHostedZoneId``) and ``app/<name>/<id>``, the end of the ARN, as ELB does."""
+
+    def patched(self: Any, attribute_name: str) -> Any:
+        if attribute_name == "CanonicalHostedZoneID":
+            return self.canonical_hosted_zone_id
+        if attribute_name == "LoadBalancerFullName":
+            return self.arn.split(":loadbalancer/", 1)[1]
+        return original(self, attribute_name)
+
+    return patched
 
 
 def _stack_output(self: Any, attribute_name: str) -> Any:
@@ -137,6 +155,133 @@ def _clean_json_drops_no_value_items(original: Any) -> Any:
     return patched
 
 
+def _cloudformation_models() -> list[type]:
+    """moto/servicediscovery and moto/acm have backends, but no CloudFormation model, so
+    ``AWS::ServiceDiscovery::HttpNamespace`` and ``AWS::CertificateManager::Certificate`` are
+    skipped and ``Fn::GetAtt`` on them fails (HTTP 400). These create them through the same
+    backend calls as the CreateHttpNamespace and RequestCertificate APIs, and answer ``Ref``
+    (the namespace's ID, the certificate's ARN) and the namespace's ``Arn`` and ``Id``, as
+    CloudFormation does. They must exist before moto first lists its models (an lru_cache)."""
+    from moto.acm.models import acm_backends
+    from moto.core.common_models import CloudFormationModel
+    from moto.servicediscovery.models import servicediscovery_backends
+
+    # moto files each model under the service its module names (InstanceTrackerMeta).
+    class CloudFormationHttpNamespace(CloudFormationModel):  # type: ignore[misc]
+        __module__ = "moto.servicediscovery.models"
+
+        def __init__(self, namespace: Any) -> None:
+            self.namespace = namespace
+
+        @staticmethod
+        def cloudformation_name_type() -> str:
+            return "Name"
+
+        @staticmethod
+        def cloudformation_type() -> str:
+            return "AWS::ServiceDiscovery::HttpNamespace"
+
+        @classmethod
+        def has_cfn_attr(cls, attr: str) -> bool:
+            return attr in ("Arn", "Id")
+
+        @property
+        def physical_resource_id(self) -> str:
+            return str(self.namespace.id)
+
+        def get_cfn_attribute(self, attribute_name: str) -> Any:
+            return {"Arn": self.namespace.arn, "Id": self.namespace.id}[attribute_name]
+
+        @classmethod
+        def create_from_cloudformation_json(  # type: ignore[override]
+            cls,
+            resource_name: str,
+            cloudformation_json: Any,
+            account_id: str,
+            region_name: str,
+            **kwargs: Any,
+        ) -> Any:
+            backend = servicediscovery_backends[account_id][region_name]
+            properties = cloudformation_json["Properties"]
+            backend.create_http_namespace(
+                name=properties["Name"],
+                creator_request_id=resource_name,
+                description=properties.get("Description", ""),
+                tags=properties.get("Tags", []),
+            )
+            (namespace,) = [n for n in backend.namespaces.values() if n.name == properties["Name"]]
+            return cls(namespace)
+
+        @classmethod
+        def update_from_cloudformation_json(  # type: ignore[override]
+            cls, original_resource: Any, *args: Any, **kwargs: Any
+        ) -> Any:
+            return original_resource
+
+        @classmethod
+        def delete_from_cloudformation_json(  # type: ignore[override]
+            cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str
+        ) -> None:
+            backend = servicediscovery_backends[account_id][region_name]
+            for namespace in list(backend.namespaces.values()):
+                if namespace.name == cloudformation_json["Properties"]["Name"]:
+                    backend.delete_namespace(namespace.id)
+
+    class CloudFormationCertificate(CloudFormationModel):  # type: ignore[misc]
+        __module__ = "moto.acm.models"
+
+        def __init__(self, arn: str) -> None:
+            self.arn = arn
+
+        @staticmethod
+        def cloudformation_name_type() -> str:
+            return ""
+
+        @staticmethod
+        def cloudformation_type() -> str:
+            return "AWS::CertificateManager::Certificate"
+
+        @classmethod
+        def has_cfn_attr(cls, attr: str) -> bool:
+            return False
+
+        @property
+        def physical_resource_id(self) -> str:
+            return self.arn
+
+        @classmethod
+        def create_from_cloudformation_json(  # type: ignore[override]
+            cls,
+            resource_name: str,
+            cloudformation_json: Any,
+            account_id: str,
+            region_name: str,
+            **kwargs: Any,
+        ) -> Any:
+            properties = cloudformation_json["Properties"]
+            arn = acm_backends[account_id][region_name].request_certificate(
+                domain_name=properties["DomainName"],
+                idempotency_token=None,
+                subject_alt_names=properties.get("SubjectAlternativeNames", []),
+                tags=[],
+            )
+            return cls(arn)
+
+        @classmethod
+        def update_from_cloudformation_json(  # type: ignore[override]
+            cls, original_resource: Any, *args: Any, **kwargs: Any
+        ) -> Any:
+            return original_resource
+
+        @classmethod
+        def delete_from_cloudformation_json(  # type: ignore[override]
+            cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str
+        ) -> None:
+            return None
+
+    return [CloudFormationHttpNamespace, CloudFormationCertificate]
+
+
 def apply() -> None:
     import moto
     from moto.cloudformation import models as cloudformation
@@ -157,6 +302,9 @@ def apply() -> None:
     elbv2.FakeLoadBalancer.create_from_cloudformation_json = classmethod(  # type: ignore[method-assign]
         _load_balancer_from_cloudformation
     )
+    elbv2.FakeLoadBalancer.get_cfn_attribute = _load_balancer_attribute(  # type: ignore[method-assign]
+        elbv2.FakeLoadBalancer.get_cfn_attribute
+    )
     cloudformation.Stack.get_cfn_attribute = _stack_output  # type: ignore[attr-defined]
     association = subnets.SubnetRouteTableAssociation
     association.create_from_cloudformation_json = _associate_route_table(  # type: ignore[method-assign]
@@ -165,6 +313,10 @@ def apply() -> None:
     cloudformation_parsing.clean_json = _clean_json_drops_no_value_items(
         cloudformation_parsing.clean_json
     )
+    # Held here: a class is one of CloudFormationModel.__subclasses__() only while it lives.
+    _MODELS.extend(_cloudformation_models())
+    cloudformation_parsing.get_model_list.cache_clear()
+    cloudformation_parsing.get_model_map.cache_clear()
     constructor = _yaml_tag_constructor(cloudformation_utils.yaml_tag_constructor)
     for module in (cloudformation_utils, cloudformation, cloudformation_responses):
         module.yaml_tag_constructor = constructor  # type: ignore[attr-defined]

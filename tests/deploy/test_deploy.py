@@ -219,7 +219,7 @@ def test_network_topology(aws, nat, azs):
     }
     expected = {
         f"com.amazonaws.{REGION}.{x}"
-        for x in ("s3", "ecr.api", "ecr.dkr", "logs", "secretsmanager", "ssm")
+        for x in ("s3", "ecr.api", "ecr.dkr", "logs", "secretsmanager", "ssm", "ecs-agent")
     }
     # The S3 gateway endpoint exists in every mode: it is free and carries the image layers.
     assert services == (expected if endpoints == "true" else {f"com.amazonaws.{REGION}.s3"})
@@ -662,3 +662,185 @@ def test_the_shipped_service_takes_an_environment_file_a_secret_and_extra_egress
     assert egress["CidrIp"] == {"Ref": s.EXTRA_EGRESS_CIDR}
     assert egress["GroupId"] == {"Ref": s.TASK_SECURITY_GROUP}
     assert s.TASK_EXTRA_EGRESS_TO_SECURITY_GROUP not in stack.resources
+
+
+# --- 8. An environment of four services, with a domain, launched from S3 ----------------------
+
+
+ENVIRONMENT_SPEC = """
+domain: {name: shop.example.com, hosted_zone_id: Z0123456789ABCDEFGHIJ}
+services:
+  web:    {port: 8080, expose: public, routing: {path: "/*", priority: 100}}
+  api:
+    port: 9000
+    expose: public
+    routing: {path: "/api/*", host: api.shop.example.com, priority: 10}
+  orders: {port: 7000, expose: internal}
+  worker: {expose: none}
+"""
+
+
+def test_an_environment_of_four_services_launches_from_s3_with_one_load_balancer(
+    aws, emulator, tmp_path
+):
+    from troposphere_fargate import from_yaml, generate, parse_spec, write_version
+    from troposphere_fargate.layers.environment import names as e
+
+    folder = write_version(tmp_path, generate(parse_spec(ENVIRONMENT_SPEC, "app.yaml")))
+    aws.client("s3").create_bucket(Bucket="team-templates")
+    publish = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "troposphere_fargate",
+            "publish",
+            "--bucket",
+            "team-templates",
+            "--prefix",
+            "shop/",
+            "--templates",
+            str(tmp_path),
+        ],
+        env={"PATH": "/usr/bin:/bin", **emulator.env()},
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert publish.returncode == 0, publish.stderr
+    zone = (
+        aws.client("route53")
+        .create_hosted_zone(Name="shop.example.com", CallerReference="shop")["HostedZone"]["Id"]
+        .rsplit("/", 1)[-1]
+    )
+    url = f"https://team-templates.s3.{REGION}.amazonaws.com/shop/{__version__}/root.yaml"
+    out = aws.create_stack(
+        "shop",
+        url,
+        TemplateBucketName="team-templates",
+        TemplateKeyPrefix="shop/",
+        HostedZoneId=zone,
+        **{f"{name}ContainerImage": IMAGE for name in ("Web", "Api", "Orders", "Worker")},
+    )
+    nested = {
+        r["LogicalResourceId"]: r
+        for r in json.loads(
+            aws.cli("cloudformation", "list-stack-resources", "--stack-name", "shop").stdout
+        )["StackResourceSummaries"]
+    }
+    services = ["Web", "Api", "Orders", "Worker"]
+    assert sorted(nested) == sorted(
+        [root.NETWORK_STACK, root.ENVIRONMENT_STACK, *map(root.service_stack, services)]
+    )
+    assert {r["ResourceStatus"] for r in nested.values()} == {"CREATE_COMPLETE"}
+
+    # One cluster, and the four services in it.
+    ecs = aws.client("ecs")
+    (cluster,) = ecs.list_clusters()["clusterArns"]
+    assert cluster == out[e.OUTPUT_CLUSTER_ARN]
+    running = ecs.list_services(cluster=cluster)["serviceArns"]
+    assert sorted(arn.rsplit("/", 1)[1] for arn in running) == sorted(
+        out[f"{name}{s.OUTPUT_SERVICE_NAME}"] for name in services
+    )
+
+    # One load balancer: port 80 redirects, 443 serves with the certificate the stack made and
+    # answers 404 to what no rule routes; one rule per public service, with its conditions.
+    elbv2 = aws.client("elbv2")
+    (balancer,) = elbv2.describe_load_balancers()["LoadBalancers"]
+    assert balancer["Scheme"] == "internet-facing"
+    listeners = {
+        x["Port"]: x
+        for x in elbv2.describe_listeners(LoadBalancerArn=balancer["LoadBalancerArn"])["Listeners"]
+    }
+    assert sorted(listeners) == [80, 443]
+    assert listeners[80]["DefaultActions"][0]["Type"] == "redirect"
+    assert listeners[443]["DefaultActions"][0]["FixedResponseConfig"]["StatusCode"] == "404"
+    assert out[e.OUTPUT_LISTENER_ARN] == listeners[443]["ListenerArn"]
+    acm = aws.client("acm")
+    (certificate,) = acm.list_certificates()["CertificateSummaryList"]
+    assert listeners[443]["Certificates"] == [{"CertificateArn": certificate["CertificateArn"]}]
+    names = acm.describe_certificate(CertificateArn=certificate["CertificateArn"])["Certificate"]
+    assert names["DomainName"] == "shop.example.com"
+    assert sorted(names["SubjectAlternativeNames"]) == [
+        "api.shop.example.com",
+        "shop.example.com",
+    ]
+    rules = {
+        rule["Priority"]: rule
+        for rule in elbv2.describe_rules(ListenerArn=listeners[443]["ListenerArn"])["Rules"]
+        if not rule["IsDefault"]
+    }
+    assert sorted(rules) == ["10", "100"]
+    config = {"path-pattern": "PathPatternConfig", "host-header": "HostHeaderConfig"}
+    conditions = {
+        priority: {c["Field"]: c[config[c["Field"]]]["Values"] for c in rule["Conditions"]}
+        for priority, rule in rules.items()
+    }
+    assert conditions == {
+        "10": {"path-pattern": ["/api/*"], "host-header": ["api.shop.example.com"]},
+        "100": {"path-pattern": ["/*"]},
+    }
+    groups = elbv2.describe_target_groups()["TargetGroups"]
+    assert len(groups) == 2  # the public services only
+    assert {g["TargetType"] for g in groups} == {"ip"}
+    routed = {rule["Actions"][0]["TargetGroupArn"] for rule in rules.values()}
+    assert routed == {g["TargetGroupArn"] for g in groups}
+
+    # The domain and the api host are aliases of the load balancer.
+    records = aws.client("route53").list_resource_record_sets(HostedZoneId=zone)[
+        "ResourceRecordSets"
+    ]
+    # (Route 53 answers names with the final dot, moto without.)
+    aliases = {
+        r["Name"].rstrip("."): r["AliasTarget"]["DNSName"] for r in records if r["Type"] == "A"
+    }
+    assert aliases == {
+        "shop.example.com": balancer["DNSName"],
+        "api.shop.example.com": balancer["DNSName"],
+    }
+    assert out["WebServiceUrl"] == "https://shop.example.com/"
+    assert out["ApiServiceUrl"] == "https://api.shop.example.com/api/"
+    assert out["OrdersServiceUrl"] == "http://orders:7000"
+
+    # The Service Connect namespace the cluster's services share.
+    (namespace,) = aws.client("servicediscovery").list_namespaces()["Namespaces"]
+    assert namespace["Arn"] == out[e.OUTPUT_NAMESPACE_ARN]
+    assert namespace["Type"] == "HTTP"
+
+    # Each service's tasks admit what their exposure needs: a public one its port from the load
+    # balancer, the internal one its port from the environment's services, the worker nothing.
+    ec2 = aws.client("ec2")
+
+    def ingress(name: str) -> list[tuple[int, str]]:
+        (group,) = ec2.describe_security_groups(
+            GroupIds=[out[f"{name}{s.OUTPUT_TASK_SECURITY_GROUP_ID}"]]
+        )["SecurityGroups"]
+        return sorted(
+            (rule["FromPort"], pair["GroupId"])
+            for rule in group["IpPermissions"]
+            for pair in rule["UserIdGroupPairs"]
+        ) + [(rule["FromPort"], "cidr") for rule in group["IpPermissions"] if rule["IpRanges"]]
+
+    balancer_group = out[e.OUTPUT_LOAD_BALANCER_SECURITY_GROUP_ID]
+    assert ingress("Web") == [(8080, balancer_group)]
+    assert ingress("Api") == [(9000, balancer_group)]
+    assert ingress("Orders") == [(7000, out[e.OUTPUT_ENVIRONMENT_SECURITY_GROUP_ID])]
+    assert ingress("Worker") == []
+
+    # moto keeps no network or Service Connect configuration of a service CloudFormation makes
+    # (moto/ecs/models.py, Service.create_from_cloudformation_json): on the templates instead,
+    # every task is in the private subnets without a public IP and a member of the environment's
+    # group, and the internal service is served as "orders" on its port.
+    for name in services:
+        template = from_yaml((folder / f"service-{name.lower()}.yaml").read_text())
+        properties = template["Resources"][s.SERVICE]["Properties"]
+        vpc = properties["NetworkConfiguration"]["AwsvpcConfiguration"]
+        assert vpc["AssignPublicIp"] == "DISABLED"
+        assert vpc["SecurityGroups"][1] == {"Ref": s.ENVIRONMENT_SECURITY_GROUP_ID}
+        connect = properties["ServiceConnectConfiguration"]
+        assert connect["Namespace"] == {"Ref": s.NAMESPACE_ARN}
+        if name == "Orders":
+            (served,) = connect["Services"]
+            assert served["DiscoveryName"] == "orders"
+        else:
+            assert "Services" not in connect

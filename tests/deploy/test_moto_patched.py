@@ -83,6 +83,21 @@ SCENARIO = textwrap.dedent(
           Policies:
             - {PolicyName: Kept, PolicyDocument: {Statement: []}}
             - !If [IsA, !Ref AWS::NoValue, {PolicyName: Other, PolicyDocument: {Statement: []}}]
+      Namespace:
+        Type: AWS::ServiceDiscovery::HttpNamespace
+        Properties: {Name: shop}
+      Certificate:
+        Type: AWS::CertificateManager::Certificate
+        Properties:
+          DomainName: shop.example.com
+          SubjectAlternativeNames: [api.shop.example.com]
+          ValidationMethod: DNS
+    Outputs:
+      NamespaceArn: {Value: !GetAtt Namespace.Arn}
+      NamespaceId: {Value: !Ref Namespace}
+      CertificateArn: {Value: !Ref Certificate}
+      BalancerZone: {Value: !GetAtt Balancer.CanonicalHostedZoneID}
+      BalancerFullName: {Value: !GetAtt Balancer.LoadBalancerFullName}
     '''
     with mock_aws():
         s3 = boto3.client("s3", region_name="us-east-1")
@@ -108,6 +123,14 @@ SCENARIO = textwrap.dedent(
         service = ecs.describe_services(cluster=cluster, services=arns)["services"][0]
         iam = boto3.client("iam", region_name="us-east-1")
         policies = iam.list_role_policies(RoleName=resources["Role"])["PolicyNames"]
+        outputs = {o["OutputKey"]: o["OutputValue"]
+                   for o in cf.describe_stacks(StackName="p")["Stacks"][0]["Outputs"]}
+        (namespace,) = boto3.client(
+            "servicediscovery", region_name="us-east-1").list_namespaces()["Namespaces"]
+        acm = boto3.client("acm", region_name="us-east-1")
+        (certificate,) = acm.list_certificates()["CertificateSummaryList"]
+        names = acm.describe_certificate(
+            CertificateArn=certificate["CertificateArn"])["Certificate"]
         print(json.dumps({
             "nested_output": subnet["VpcId"] == child_vpc,
             "association": [t["RouteTableId"] for t in tables] == [resources["Routes"]],
@@ -116,6 +139,15 @@ SCENARIO = textwrap.dedent(
             "deletion_protection": attributes.get("deletion_protection.enabled"),
             "desired_count": service["desiredCount"],
             "role_policies": policies,
+            "namespace": [namespace["Name"], namespace["Type"],
+                          outputs["NamespaceArn"] == namespace["Arn"],
+                          outputs["NamespaceId"] == namespace["Id"]],
+            "certificate": [outputs["CertificateArn"] == certificate["CertificateArn"],
+                            names["DomainName"], sorted(names["SubjectAlternativeNames"])],
+            "balancer_zone": outputs["BalancerZone"] == balancer["CanonicalHostedZoneId"],
+            "balancer_full_name": [outputs["BalancerFullName"],
+                                   balancer["LoadBalancerArn"].endswith(
+                                       ":loadbalancer/" + outputs["BalancerFullName"])],
         }))
     """
 )
@@ -153,6 +185,25 @@ def test_an_ecs_service_takes_its_desired_count_from_a_number_parameter(outcome)
 
 def test_no_value_removes_a_list_item(outcome):
     assert outcome["role_policies"] == ["Kept"]
+
+
+def test_an_http_namespace_is_created_with_its_ref_and_arn(outcome):
+    assert outcome["namespace"] == ["shop", "HTTP", True, True]
+
+
+def test_a_certificate_is_requested_with_its_names_and_ref_is_its_arn(outcome):
+    assert outcome["certificate"] == [
+        True,
+        "shop.example.com",
+        ["api.shop.example.com", "shop.example.com"],
+    ]
+
+
+def test_a_load_balancer_answers_its_zone_and_full_name(outcome):
+    assert outcome["balancer_zone"] is True
+    full_name, is_the_arns_end = outcome["balancer_full_name"]
+    # <type>/<name>/<id>, the end of the ARN (moto writes app/ even for a network one).
+    assert str(full_name).count("/") == 2 and is_the_arns_end is True
 
 
 def test_the_patches_refuse_another_moto_version():

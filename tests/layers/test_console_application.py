@@ -73,9 +73,20 @@ def statements(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
 # --- Nothing given, nothing changed ------------------------------------------------------------
 
 
-def test_the_defaults_deploy_exactly_what_0_2_0_deployed(service):
-    previous = from_yaml((REPO / "templates" / "0.2.0" / s.FILENAME).read_text())
-    assert deploy(service).resources == deploy(previous).resources
+@pytest.mark.parametrize("version", ["0.2.0", "0.3.0"])
+def test_the_defaults_deploy_exactly_what_earlier_versions_deployed(service, version):
+    previous = from_yaml((REPO / "templates" / version / s.FILENAME).read_text())
+    now = deploy(service).resources
+    # Since 0.4.0 the wait condition handle the service waits for also names the listener rule
+    # of a service in an environment: on its own, nothing (a handle's metadata, no resource).
+    assert now[s.LISTENERS_READY]["Metadata"].pop(s.LISTENER_RULE) == ""
+    # Since 0.4.0 the tasks' group carries a checkov skip (its ingress rules are each inside an
+    # Fn::If, one per placement): metadata for the policy tools, nothing ECS or EC2 receives.
+    skips = now[s.TASK_SECURITY_GROUP]["Metadata"].pop("checkov")["skip"]
+    assert [skip["id"] for skip in skips] == ["CKV_AWS_23"]
+    assert not now[s.TASK_SECURITY_GROUP]["Metadata"]
+    del now[s.TASK_SECURITY_GROUP]["Metadata"]
+    assert now == deploy(previous).resources
 
 
 def test_the_parameters_are_optional_and_each_default_means_none(service):

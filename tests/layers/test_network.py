@@ -374,7 +374,18 @@ def test_interface_endpoints_with_private_dns_sit_in_every_private_subnet(networ
         for e in stack.of_type("AWS::EC2::VPCEndpoint").values()
         if props(e)["VpcEndpointType"] == "Interface"
     }
-    assert sorted(interfaces) == ["ecr.api", "ecr.dkr", "logs", "secretsmanager", "ssm"]
+    # ecs-agent: "Service Connect management of the Envoy proxy uses the
+    # com.amazonaws.region.ecs-agent VPC endpoint" (Amazon ECS Developer Guide, "Amazon ECS
+    # interface VPC endpoints"); without it the proxy of an environment's tasks needs the public
+    # ecs-sc endpoint, which a private subnet without NAT cannot reach.
+    assert sorted(interfaces) == [
+        "ecr.api",
+        "ecr.dkr",
+        "ecs-agent",
+        "logs",
+        "secretsmanager",
+        "ssm",
+    ]
     for endpoint in interfaces.values():
         assert endpoint["PrivateDnsEnabled"] is True
         assert endpoint["SubnetIds"] == [
@@ -384,7 +395,7 @@ def test_interface_endpoints_with_private_dns_sit_in_every_private_subnet(networ
 
 
 # In the China regions ECR's endpoints are cn.com.amazonaws.<region>.ecr.api and .ecr.dkr, while
-# logs, ssm and secretsmanager (and S3's gateway endpoint) keep com.amazonaws: AWS CDK's
+# logs, ssm, secretsmanager and ecs-agent (and S3's gateway endpoint) keep com.amazonaws: AWS CDK's
 # VPC_ENDPOINT_SERVICE_EXCEPTIONS, describe-vpc-endpoint-services in aws/aws-cdk#25329, and the
 # CloudFormation error in aws/aws-cdk#9864 ("The Vpc Endpoint Service
 # 'com.amazonaws.cn-north-1.ecr.dkr' does not exist"). GovCloud keeps com.amazonaws.
@@ -395,6 +406,7 @@ ENDPOINT_NAMES = {
         "LogsEndpoint": "com.amazonaws.eu-west-1.logs",
         "SecretsmanagerEndpoint": "com.amazonaws.eu-west-1.secretsmanager",
         "SsmEndpoint": "com.amazonaws.eu-west-1.ssm",
+        "EcsAgentEndpoint": "com.amazonaws.eu-west-1.ecs-agent",
         "S3GatewayEndpoint": "com.amazonaws.eu-west-1.s3",
     },
     ("aws-cn", "cn-north-1"): {
@@ -403,6 +415,7 @@ ENDPOINT_NAMES = {
         "LogsEndpoint": "com.amazonaws.cn-north-1.logs",
         "SecretsmanagerEndpoint": "com.amazonaws.cn-north-1.secretsmanager",
         "SsmEndpoint": "com.amazonaws.cn-north-1.ssm",
+        "EcsAgentEndpoint": "com.amazonaws.cn-north-1.ecs-agent",
         "S3GatewayEndpoint": "com.amazonaws.cn-north-1.s3",
     },
     ("aws-cn", "cn-northwest-1"): {
@@ -411,6 +424,7 @@ ENDPOINT_NAMES = {
         "LogsEndpoint": "com.amazonaws.cn-northwest-1.logs",
         "SecretsmanagerEndpoint": "com.amazonaws.cn-northwest-1.secretsmanager",
         "SsmEndpoint": "com.amazonaws.cn-northwest-1.ssm",
+        "EcsAgentEndpoint": "com.amazonaws.cn-northwest-1.ecs-agent",
         "S3GatewayEndpoint": "com.amazonaws.cn-northwest-1.s3",
     },
     ("aws-us-gov", "us-gov-west-1"): {
@@ -419,6 +433,7 @@ ENDPOINT_NAMES = {
         "LogsEndpoint": "com.amazonaws.us-gov-west-1.logs",
         "SecretsmanagerEndpoint": "com.amazonaws.us-gov-west-1.secretsmanager",
         "SsmEndpoint": "com.amazonaws.us-gov-west-1.ssm",
+        "EcsAgentEndpoint": "com.amazonaws.us-gov-west-1.ecs-agent",
         "S3GatewayEndpoint": "com.amazonaws.us-gov-west-1.s3",
     },
 }

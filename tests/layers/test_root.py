@@ -12,7 +12,7 @@ import pytest
 
 from tests.support import compute, dangling_refs, props
 from troposphere_fargate import __version__
-from troposphere_fargate.cfn.evaluate import ParameterError, RuleError, deployed
+from troposphere_fargate.cfn.evaluate import ParameterError, RuleError, check_rules, deployed
 from troposphere_fargate.layers import catalog, network, root, service
 from troposphere_fargate.release.build import render_templates
 from troposphere_fargate.release.publish import Destination
@@ -38,10 +38,30 @@ CHILDREN = [(root.NETWORK_STACK, "network"), (root.SERVICE_STACK, "service")]
 # --- Wiring ------------------------------------------------------------------------------------
 
 
+# What the shipped root leaves at the service's defaults: joining an environment, which a
+# service in the root's new VPC cannot (the environment's load balancer is in another VPC).
+LEFT_AT_DEFAULTS = {
+    "network": set(),
+    "service": {*service.JOIN_PARAMETERS, *service.ROUTING_PARAMETERS},
+}
+
+
 @pytest.mark.parametrize(("stack", "layer"), CHILDREN)
-def test_every_child_parameter_is_supplied(built, root_template, stack, layer):
+def test_every_child_parameter_is_supplied_but_those_left_at_their_defaults(
+    built, root_template, stack, layer
+):
     supplied = stack_parameters(root_template, stack)
-    assert sorted(supplied) == sorted(built[layer]["Parameters"])
+    assert sorted(supplied) == sorted(set(built[layer]["Parameters"]) - LEFT_AT_DEFAULTS[layer])
+    assert all("Default" in built[layer]["Parameters"][name] for name in LEFT_AT_DEFAULTS[layer])
+
+
+def test_the_service_of_the_root_runs_on_its_own(built, root_template):
+    defaults = {
+        name: built["service"]["Parameters"][name]["Default"]
+        for name in LEFT_AT_DEFAULTS["service"]
+    }
+    assert defaults[service.CLUSTER_NAME] == ""  # no cluster of an environment: its own
+    assert defaults[service.EXPOSE] == "public"
 
 
 @pytest.mark.parametrize(("stack", "layer"), CHILDREN)
@@ -100,7 +120,7 @@ def test_every_other_child_parameter_is_passed_through_from_the_root(built, root
 @pytest.mark.parametrize("layer", ["network", "service"])
 def test_root_parameters_have_the_childs_type_default_and_constraints(built, root_template, layer):
     for name, declaration in built[layer]["Parameters"].items():
-        if name in root.WIRING:
+        if name in root.WIRING or name in LEFT_AT_DEFAULTS[layer]:
             assert name not in root_template["Parameters"]
         else:
             assert root_template["Parameters"][name] == declaration, name
@@ -112,8 +132,30 @@ def test_root_adds_only_the_template_location(built, root_template):
     assert own == {root.TEMPLATE_BUCKET_NAME, root.TEMPLATE_KEY_PREFIX}
 
 
-def test_root_has_the_childrens_rules(built, root_template):
-    assert root_template["Rules"] == {**built["network"]["Rules"], **built["service"]["Rules"]}
+def test_root_has_the_childrens_rules_but_those_its_defaults_decide(built, root_template):
+    placement = {
+        service.EXPOSE_NEEDS_AN_ENVIRONMENT,
+        service.JOINING_NEEDS_THE_ENVIRONMENT,
+        service.PUBLIC_SERVICE_NEEDS_A_RULE,
+        service.INTERNAL_SERVICE_NEEDS_A_NAME,
+        service.ONLY_PUBLIC_SERVICES_HAVE_RULES,
+    }
+    kept = {name: rule for name, rule in built["service"]["Rules"].items() if name not in placement}
+    assert root_template["Rules"] == {**built["network"]["Rules"], **kept}
+    # Each rule left out holds for the defaults the root leaves (or does not apply to them).
+    service_defaults = {
+        name: spec.get("Default", "x") for name, spec in built["service"]["Parameters"].items()
+    }
+    check_rules(
+        {
+            "Parameters": built["service"]["Parameters"],
+            "Rules": {n: built["service"]["Rules"][n] for n in placement},
+        },
+        {
+            **service_defaults,
+            service.CONTAINER_IMAGE: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:1",
+        },
+    )
 
 
 def test_a_bad_value_is_refused_at_the_root_before_any_nested_stack_exists(root_template):
@@ -339,6 +381,18 @@ NOT_NEEDED = {
     "ecs:PutAccountSetting": "account-wide ECS settings are not the product's to change",
     "ecs:PutAccountSettingDefault": "account-wide ECS settings are not the product's to change",
     "elasticloadbalancing:ModifyCapacityReservation": "no capacity reservations",
+    # The root leaves ClusterName empty: its service never joins an environment, so the
+    # ListenerRule of service.yaml is never created by a launch.
+    **dict.fromkeys(
+        [
+            "elasticloadbalancing:CreateRule",
+            "elasticloadbalancing:DeleteRule",
+            "elasticloadbalancing:DescribeRules",
+            "elasticloadbalancing:ModifyRule",
+            "elasticloadbalancing:SetRulePriorities",
+        ],
+        "the root's service never joins an environment: no listener rule",
+    ),
     "elasticloadbalancing:ModifyIpPools": "no IPAM pools",
     "s3:DeleteObject": "the access-log bucket is retained, never emptied",
     "s3:PutBucketAcl": "ACLs are disabled (BucketOwnerEnforced)",

@@ -40,6 +40,13 @@ def deploy(template: dict[str, Any], **parameters: str) -> Deployment:
     return deployed(template, {**REQUIRED, **parameters})
 
 
+@pytest.fixture(scope="module")
+def own(service: dict[str, Any]) -> dict[str, Any]:
+    """The shipped service as it deploys on its own (ClusterName empty, the default): its
+    resources with every condition decided and every Fn::If taken."""
+    return {**service, "Resources": deploy(service).resources}
+
+
 def variants() -> list[Any]:
     return [
         pytest.param(kind, cert, id=f"{kind}-{'tls' if cert else 'plain'}")
@@ -221,8 +228,8 @@ def container(service: dict[str, Any]) -> dict[str, Any]:
     return definition
 
 
-def test_container_runs_the_image_on_the_container_port(service):
-    definition = container(service)
+def test_container_runs_the_image_on_the_container_port(own):
+    definition = container(own)
     assert definition["Image"] == {"Ref": s.CONTAINER_IMAGE}
     assert definition["Essential"] is True
     assert definition["PortMappings"] == [
@@ -353,8 +360,8 @@ def test_root_file_system_is_read_only_unless_ecs_exec_needs_it(service, execute
 # --- The service -------------------------------------------------------------------------------
 
 
-def test_service_tasks_get_no_public_ip_and_run_in_the_private_subnets(service):
-    network = props(service["Resources"][s.SERVICE])["NetworkConfiguration"]
+def test_service_tasks_get_no_public_ip_and_run_in_the_private_subnets(own):
+    network = props(own["Resources"][s.SERVICE])["NetworkConfiguration"]
     assert network["AwsvpcConfiguration"] == {
         "AssignPublicIp": "DISABLED",
         "SecurityGroups": [{"Ref": s.TASK_SECURITY_GROUP}],
@@ -401,8 +408,8 @@ def test_the_deployment_nonce_changes_with_the_capacity_provider_and_nothing_els
     assert (nonce(before) != nonce({**before, **after})) is forced
 
 
-def test_service_deployments_roll_back_on_failure_and_keep_full_capacity(service):
-    ecs_service = props(service["Resources"][s.SERVICE])
+def test_service_deployments_roll_back_on_failure_and_keep_full_capacity(own):
+    ecs_service = props(own["Resources"][s.SERVICE])
     assert ecs_service["DeploymentConfiguration"] == {
         "DeploymentCircuitBreaker": {"Enable": True, "Rollback": True},
         "MaximumPercent": 200,
@@ -412,8 +419,8 @@ def test_service_deployments_roll_back_on_failure_and_keep_full_capacity(service
     assert ecs_service["DesiredCount"] == {"Ref": s.DESIRED_COUNT}
 
 
-def test_service_registers_its_container_with_the_target_group_after_the_listener_exists(service):
-    resource = service["Resources"][s.SERVICE]
+def test_service_registers_its_container_with_the_target_group_after_the_listener_exists(own):
+    resource = own["Resources"][s.SERVICE]
     assert props(resource)["LoadBalancers"] == [
         {
             "ContainerName": "app",
@@ -422,7 +429,7 @@ def test_service_registers_its_container_with_the_target_group_after_the_listene
         }
     ]
     assert resource["DependsOn"] == [s.LISTENERS_READY]
-    assert container(service)["Name"] == "app"
+    assert container(own)["Name"] == "app"
 
 
 @pytest.mark.parametrize(("kind", "cert"), variants())
@@ -482,8 +489,8 @@ def test_load_balancer_sends_only_to_the_tasks_on_the_container_port(service):
     }
 
 
-def test_tasks_admit_only_the_load_balancer_group_on_the_container_port(service):
-    group = props(service["Resources"][s.TASK_SECURITY_GROUP])
+def test_tasks_admit_only_the_load_balancer_group_on_the_container_port(own):
+    group = props(own["Resources"][s.TASK_SECURITY_GROUP])
     assert group["SecurityGroupIngress"] == [
         {
             "Description": "Container port from the load balancer",
@@ -495,7 +502,7 @@ def test_tasks_admit_only_the_load_balancer_group_on_the_container_port(service)
     ]
     assert not any(
         "CidrIp" in props(rule) and props(rule)["GroupId"] == {"Ref": s.TASK_SECURITY_GROUP}
-        for rule in service["Resources"].values()
+        for rule in own["Resources"].values()
         if rule["Type"] == "AWS::EC2::SecurityGroupIngress"
     )
 
@@ -714,13 +721,13 @@ def test_load_balancer_waits_for_the_bucket_policy(service):
 # --- Autoscaling -------------------------------------------------------------------------------
 
 
-def test_autoscaling_tracks_cpu_between_the_minimum_and_maximum(service):
-    target = props(service["Resources"][s.SCALABLE_TARGET])
+def test_autoscaling_tracks_cpu_between_the_minimum_and_maximum(own):
+    target = props(own["Resources"][s.SCALABLE_TARGET])
     assert target["MinCapacity"] == {"Ref": s.MIN_CAPACITY}
     assert target["MaxCapacity"] == {"Ref": s.MAX_CAPACITY}
     assert target["ScalableDimension"] == "ecs:service:DesiredCount"
     assert target["ResourceId"] == {"Fn::Sub": "service/${Cluster}/${Service.Name}"}
-    policy = props(service["Resources"][s.CPU_SCALING_POLICY])
+    policy = props(own["Resources"][s.CPU_SCALING_POLICY])
     tracking = policy["TargetTrackingScalingPolicyConfiguration"]
     assert tracking["PredefinedMetricSpecification"] == {
         "PredefinedMetricType": "ECSServiceAverageCPUUtilization"
@@ -825,6 +832,18 @@ SHIPPED_DEFAULTS = {
     s.EXTRA_EGRESS_PORT: "0",
     s.EXTRA_EGRESS_SECURITY_GROUP_ID: "",
     s.EXTRA_EGRESS_CIDR: "",
+    # Joining an environment: none, the service runs on its own (tests/layers/test_joining.py)
+    s.CLUSTER_NAME: "",
+    s.LISTENER_ARN: "",
+    s.LOAD_BALANCER_SECURITY_GROUP_ID: "",
+    s.ENVIRONMENT_SECURITY_GROUP_ID: "",
+    s.NAMESPACE_ARN: "",
+    s.ENVIRONMENT_URL: "",
+    s.EXPOSE: "public",
+    s.LISTENER_RULE_PRIORITY: "0",
+    s.LISTENER_RULE_PATH: "",
+    s.LISTENER_RULE_HOST: "",
+    s.SERVICE_CONNECT_NAME: "",
 }
 
 

@@ -18,10 +18,9 @@ from troposphere_fargate import __version__
 from troposphere_fargate.cfn import lint
 from troposphere_fargate.cfn import yaml as render
 from troposphere_fargate.cfn.lint import lint_templates
-from troposphere_fargate.layers import regions
+from troposphere_fargate.layers import LAYERS, regions
 from troposphere_fargate.release import build
 from troposphere_fargate.release.build import (
-    LAYERS,
     MANIFEST,
     compare_version,
     generate,

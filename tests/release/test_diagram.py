@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
@@ -12,8 +13,18 @@ from troposphere_fargate import cli
 from troposphere_fargate.layers.config import NetworkConfig, ProductConfig
 from troposphere_fargate.release import diagram
 from troposphere_fargate.release.build import render_templates
-from troposphere_fargate.release.diagram import Scenario, graph, node_names, picture
-from troposphere_fargate.release.reference import PICTURES, generate_docs
+from troposphere_fargate.release.diagram import (
+    EnvironmentPicture,
+    Member,
+    Scenario,
+    environment_graph,
+    environment_picture,
+    graph,
+    node_names,
+    picture,
+)
+from troposphere_fargate.release.reference import ENVIRONMENT_PICTURE, PICTURES, generate_docs
+from troposphere_fargate.release.spec import ENVIRONMENT_EXAMPLE_SPEC, parse_spec
 
 REPO = Path(__file__).resolve().parents[2]
 DOCS = REPO / "docs"
@@ -56,7 +67,15 @@ def test_no_nat_with_endpoints_draws_endpoints_and_no_route_out():
     view = picture(scenario)
     assert view.nat_gateways == []
     assert view.routes == {1: None, 2: None}
-    assert view.endpoints == ["ecr.api", "ecr.dkr", "logs", "s3", "secretsmanager", "ssm"]
+    assert view.endpoints == [
+        "ecr.api",
+        "ecr.dkr",
+        "ecs-agent",
+        "logs",
+        "s3",
+        "secretsmanager",
+        "ssm",
+    ]
     drawn = nodes(scenario)
     assert not [n for n in drawn if n.startswith("nat")]
     assert {"endpoints1", "endpoints2", "s3endpoint"} <= set(drawn)
@@ -104,6 +123,84 @@ def test_without_dot_the_source_is_written_and_the_fix_explained(tmp_path, monke
     assert "apt-get install graphviz" in capsys.readouterr().err
 
 
+# --- An environment of several services -----------------------------------------------------
+
+ENVIRONMENT = """
+services:
+  web:    {port: 8080, expose: public, routing: {path: "/*", priority: 100}}
+  api:    {port: 9000, expose: public, routing: {path: "/api/*", priority: 10}}
+  orders: {port: 7000, expose: internal}
+  worker: {expose: none}
+"""
+
+
+def environment(text: str = ENVIRONMENT, scenario: Scenario | None = None) -> EnvironmentPicture:
+    return environment_picture(parse_spec(text, "app.yaml"), scenario)
+
+
+def test_an_environment_draws_each_service_with_how_it_is_reached():
+    view = environment()
+    assert view.members == [
+        Member("web", "public", "8080", "/*", 100),
+        Member("api", "public", "9000", "/api/*", 10),
+        Member("orders", "internal", "7000", "http://orders:7000"),
+        Member("worker", "none", ""),
+    ]
+    # Without a domain or certificate: plain HTTP that answers 404 to what no rule routes.
+    assert view.listeners == ["HTTP :80 (404 unless a rule matches)"]
+    assert (view.names, view.certificate, view.web_acl) == ([], False, False)
+
+
+def test_one_load_balancer_routes_to_the_public_services_and_the_others_call_the_internal_one():
+    source = environment_graph(environment()).source
+    assert source.count("Application Load Balancer") == 1
+    routed = sorted(re.findall(r"^\tlb -> service_(\w+)", source, re.M))
+    assert routed == ["api", "web"]
+    called = sorted(re.findall(r"^\tservice_(\w+) -> service_orders", source, re.M))
+    assert called == ["api", "web", "worker"]
+    assert not re.search(r"-> service_worker", source)  # a worker takes no traffic
+    assert "priority 10" in source and "priority 100" in source
+
+
+def test_a_domain_draws_its_records_certificate_and_https():
+    view = environment(ENVIRONMENT_EXAMPLE_SPEC)
+    assert view.names == ["api.shop.example.com", "shop.example.com"]
+    assert view.certificate and view.web_acl
+    assert view.listeners == ["HTTP :80 (301 to HTTPS)", "HTTPS :443 (404 unless a rule matches)"]
+    api = next(member for member in view.members if member.name == "api")
+    assert (api.route, api.priority) == ("api.shop.example.com /v1/*", 10)
+    assert {"dns", "certificate", "waf"} <= set(node_names(environment_graph(view)))
+
+
+def test_an_environment_without_nat_draws_no_route_out_and_its_endpoints():
+    view = environment(scenario=Scenario(nat="None", endpoints=True))
+    assert view.network.nat_gateways == []
+    source = environment_graph(view).source
+    assert "no route to the internet" in source
+    assert "interface endpoints" in source and "-> nat" not in source
+
+
+def test_diagram_draws_a_specs_environment(dot, tmp_path):
+    (tmp_path / "app.yaml").write_text(ENVIRONMENT)
+    output = tmp_path / "env.svg"
+    assert cli.main(["diagram", "--spec", str(tmp_path / "app.yaml"), "-o", str(output)]) == 0
+    texts = {t.text for t in ElementTree.parse(output).getroot().iter() if t.tag.endswith("text")}
+    assert {"orders", "internal: http://orders:7000", "/api/*", "priority 10"} <= texts
+
+
+def test_diagram_of_a_bad_spec_is_one_line(tmp_path, capsys):
+    (tmp_path / "app.yaml").write_text("services:\n  web: {expose: public}\n")
+    assert cli.main(["diagram", "--spec", str(tmp_path / "app.yaml"), "-o", "x.dot"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "app.yaml" in err and "routing" in err
+    assert not Path("x.dot").exists()
+
+
+def test_the_readme_shows_an_environment_of_several_services():
+    readme = (REPO / "README.md").read_text()
+    assert f"docs/{ENVIRONMENT_PICTURE}.svg" in readme
+
+
 # --- Generated docs ------------------------------------------------------------------------
 
 
@@ -113,7 +210,7 @@ def test_committed_docs_are_what_the_build_generates():
 
 
 def test_every_picture_is_committed_as_a_valid_svg_of_its_current_source():
-    for name in PICTURES:
+    for name in [*PICTURES, ENVIRONMENT_PICTURE]:
         root = ElementTree.parse(DOCS / f"{name}.svg").getroot()
         assert root.tag.endswith("svg"), name
         source = (DOCS / f"{name}.dot").read_text()

@@ -84,7 +84,9 @@ def test_uploads_ask_s3_to_verify_a_sha256_and_are_read_back(s3, templates, monk
     monkeypatch.setattr(boto3.Session, "client", _wrap(boto3.Session.client, calls))
     assert run(templates) == 0
     puts = [params for name, params in calls if name == "PutObject"]
-    assert len(puts) == 5
+    # every template and the manifest: network, environment, service, root, catalog
+    assert len(puts) == len(list((templates / __version__).iterdir()))
+    assert len(puts) == 6
     for params in puts:
         name = params["url_path"].rsplit("/", 1)[1]
         data = (templates / __version__ / name).read_bytes()

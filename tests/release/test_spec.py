@@ -23,8 +23,15 @@ from troposphere_fargate.layers.application import (
     Sidecar,
     TaskRole,
 )
-from troposphere_fargate.layers.config import NetworkConfig, ProductConfig, ServiceConfig
+from troposphere_fargate.layers.config import (
+    EnvironmentConfig,
+    NetworkConfig,
+    ProductConfig,
+    ServiceConfig,
+)
+from troposphere_fargate.layers.exposure import Routing
 from troposphere_fargate.release.spec import (
+    ENVIRONMENT_EXAMPLE_SPEC,
     EXAMPLE_SPEC,
     SPEC,
     SpecError,
@@ -165,9 +172,48 @@ def yaml_key_paths(value: Any, path: str = "") -> set[str]:
 # --- A good spec ---------------------------------------------------------------------------------
 
 
-def test_example_uses_every_key_of_the_table():
+def test_the_two_examples_use_every_key_of_the_table():
     table = {path for path, _ in spec_keys()}
-    assert yaml_key_paths(yaml.safe_load(EXAMPLE_SPEC)) == table
+    examples = (EXAMPLE_SPEC, ENVIRONMENT_EXAMPLE_SPEC)
+    assert set().union(*(yaml_key_paths(yaml.safe_load(e)) for e in examples)) == table
+
+
+def test_the_environment_example_loads_into_an_environment_of_four_services():
+    config = parse_spec(ENVIRONMENT_EXAMPLE_SPEC, "app.yaml")
+    assert config.environment == EnvironmentConfig(
+        default_domain_name="shop.example.com",
+        default_hosted_zone_id="Z0123456789ABCDEFGHIJ",
+        default_web_acl_arn="arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/shop/"
+        "a1b2c3d4-5678-90ab-cdef-111122223333",
+    )
+    assert [(s.container_name, s.expose, s.routing) for s in config.services] == [
+        ("web", "public", Routing(priority=100, path="/*")),
+        ("api", "public", Routing(priority=10, path="/v1/*", host="api.shop.example.com")),
+        ("orders", "internal", None),
+        ("worker", "none", None),
+    ]
+    assert [s.default_container_port for s in config.services] == [8080, 9000, 7000, 8080]
+    assert config.service == ServiceConfig()  # the shipped service.yaml is not the app's
+
+
+def test_one_service_without_expose_keeps_a_load_balancer_of_its_own():
+    config = parse_spec("services:\n  web: {port: 9000}\n")
+    assert config.services == ()
+    assert config.service == ServiceConfig(container_name="web", default_container_port=9000)
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        "services:\n  web: {expose: public, routing: {path: /*, priority: 1}}\n",
+        "environment: {deletion_protection: false}\nservices:\n  web: {expose: none}\n",
+        "domain: {name: a.example.com, hosted_zone_id: Z1}\nservices:\n  w: {expose: none}\n",
+    ],
+    ids=["expose", "environment", "domain"],
+)
+def test_one_service_with_expose_a_domain_or_environment_settings_is_an_environment(spec):
+    config = parse_spec(spec)
+    assert len(config.services) == 1 and config.services[0].expose is not None
 
 
 def test_example_loads_into_the_expected_config():
@@ -208,17 +254,19 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
     "unknown-key": (
         "services:\n  web:\n    port: 80\n    helth_check_path: /x\n",
         "app.yaml:4: services.web.helth_check_path: unknown key (did you mean health_check_path?);"
-        " allowed: port, health_check_path, cpu, memory, desired_count, min_capacity, "
-        "max_capacity, cpu_target, capacity_provider, cpu_architecture, load_balancer, "
-        "log_retention_days, deletion_protection, execute_command, health_check_grace_period, "
-        "deregistration_delay, allowed_ingress_cidr, tls_policy, environment, secrets, "
+        " allowed: expose, routing, port, health_check_path, cpu, memory, desired_count, "
+        "min_capacity, max_capacity, cpu_target, capacity_provider, cpu_architecture, "
+        "load_balancer, log_retention_days, deletion_protection, execute_command, "
+        "health_check_grace_period, deregistration_delay, allowed_ingress_cidr, tls_policy, "
+        "environment, secrets, "
         "secrets_kms_key, task_role, egress, sidecars, health_check, command, entrypoint, "
         "ephemeral_storage, stop_timeout",
         True,
     ),
     "unknown-top-level-key": (
         "servces:\n  web: {}\n",
-        "app.yaml:1: servces: unknown key (did you mean services?); allowed: network, services",
+        "app.yaml:1: servces: unknown key (did you mean services?); allowed: network, "
+        "environment, domain, services",
         True,
     ),
     "wrong-type": (
@@ -396,9 +444,77 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "app.yaml:1: services: no service: name one, such as web: {port: 8080}",
         True,
     ),
-    "more-than-one-service": (
+    "several-services-without-expose": (
         "services:\n  web: {}\n  worker: {}\n",
-        "app.yaml:3: services.worker: one service is supported in this version (web is the first)",
+        "app.yaml:2: services.web: a service of an environment says how it is reached: give "
+        "expose (public, internal or none). A spec with several services, a domain or "
+        "environment settings describes an environment",
+        True,
+    ),
+    "a-domain-and-a-service-without-expose": (
+        "domain: {name: shop.example.com, hosted_zone_id: Z1}\nservices:\n  web: {}\n",
+        "app.yaml:3: services.web: a service of an environment says how it is reached: give "
+        "expose (public, internal or none). A spec with several services, a domain or "
+        "environment settings describes an environment",
+        True,
+    ),
+    "a-public-service-without-routing": (
+        "services:\n  web: {expose: public}\n  worker: {expose: none}\n",
+        "app.yaml:2: services.web: routing (default None): a public service needs a listener "
+        "rule (routing): a priority, and a path, a host or both",
+        False,
+    ),
+    "two-rules-with-one-priority": (
+        "services:\n  web: {expose: public, routing: {path: /*, priority: 5}}\n"
+        "  api: {expose: public, routing: {path: /api/*, priority: 5}}\n",
+        "app.yaml:3: services.api.routing.priority: the service web has it too: each listener "
+        "rule needs a priority of its own",
+        False,
+    ),
+    "a-path-routed-twice": (
+        "services:\n  web: {expose: public, routing: {path: /*, priority: 5}}\n"
+        "  api: {expose: public, routing: {path: /*, priority: 6}}\n",
+        "app.yaml:3: services.api.routing.path: the service web routes the same path and host: "
+        "the rule with the lower priority would take every request",
+        False,
+    ),
+    "a-rule-on-a-worker": (
+        "services:\n  worker: {expose: none, routing: {path: /*, priority: 5}}\n",
+        "app.yaml:2: services.worker.routing: only a public service has a listener rule "
+        "(expose='none')",
+        False,
+    ),
+    "a-host-outside-the-domain": (
+        "domain: {name: shop.example.com, hosted_zone_id: Z1}\nservices:\n"
+        "  api: {expose: public, routing: {host: api.example.org, priority: 5}}\n",
+        "app.yaml:3: services.api.routing.host: is not under the environment's domain "
+        "shop.example.com: its certificate and alias records are made in that domain's hosted "
+        "zone",
+        False,
+    ),
+    "the-load-balancer-of-a-service-of-an-environment": (
+        "services:\n  web: {expose: public, load_balancer: network, routing: {path: /*, "
+        "priority: 5}}\n",
+        "app.yaml:2: services.web.load_balancer: a service of an environment shares the "
+        "environment's load balancer: set this on the environment (EnvironmentConfig; a spec's "
+        "environment: section)",
+        False,
+    ),
+    "an-internal-service-name-that-is-no-dns-label": (
+        "services:\n  Orders: {expose: internal}\n",
+        "app.yaml:2: services.Orders: an internal service is called by this name through "
+        "Service Connect: it must be a DNS label of lower-case letters, digits and hyphens, up "
+        "to 64 characters",
+        False,
+    ),
+    "a-domain-without-its-zone": (
+        "domain: {name: shop.example.com}\nservices:\n  web: {expose: none}\n",
+        "app.yaml:1: domain: missing hosted_zone_id (required)",
+        True,
+    ),
+    "a-priority-out-of-range": (
+        "services:\n  web: {expose: public, routing: {path: /*, priority: 50001}}\n",
+        "app.yaml:2: services.web.routing.priority: 50001 is out of range: must be 1 to 50000",
         True,
     ),
     "a-service-without-a-mapping": (
@@ -471,14 +587,17 @@ def test_every_key_sets_a_field_of_its_config_and_is_required_when_the_field_is(
     for path, key in spec_keys():
         section = next(s for p, s in SPEC.sections("") if f"{p}.{key.name}".lstrip(".") == path)
         fields = {f.name: f for f in dataclasses.fields(_owner(section.cls, key.target))}
-        assert key.field_name in fields, f"{path} sets {key.target}: no such field"
-        field = fields[key.field_name]
+        name = key.config_field.rsplit(".", 1)[-1]
+        assert name in fields, f"{path} sets {key.config_field}: no such field"
+        field = fields[name]
         has_default = (
             field.default is not dataclasses.MISSING
             or field.default_factory is not dataclasses.MISSING
         )
-        # services is required although ProductConfig has a default: a spec is for an application
-        assert key.required is (not has_default or path == "services"), path
+        # services is required although ProductConfig has a default: a spec is for an
+        # application; a domain needs its name and its zone.
+        exceptions = ("services", "domain.name", "domain.hosted_zone_id")
+        assert key.required is (not has_default or path in exceptions), path
 
 
 def _owner(cls: type, target: str) -> type:

@@ -1,21 +1,24 @@
 """The template layers: pure builders, config in, ``troposphere.Template`` out, no I/O.
 
-:data:`LAYERS` is the one list of the templates the product ships, in build order. The build
-(:mod:`troposphere_fargate.release.build`), the reference docs and the root template's nested
-stacks all derive theirs from it: a layer added here is built, linted, documented and, when it
-is ``nested_as`` a stack, nested by the root.
+:data:`LAYERS` is the one list of the templates the product ships, in build order, and
+:func:`layers_for` the list a config builds (the shipped one, or for a spec's environment of
+several services: the network, the environment, one template per service and a root that nests
+them). The build (:mod:`troposphere_fargate.release.build`), the reference docs and the root
+template's nested stacks all derive theirs from these: a layer added here is built, linted,
+documented and, when it is ``nested_as`` a stack, nested by the root.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from troposphere import Template
 
-from . import catalog, network, regions, root, service
-from .config import ProductConfig
+from . import catalog, environment, network, regions, root, service
+from .config import ProductConfig, ServiceConfig
+from .exposure import EXPOSE_INTERNAL, logical_name
 
 # A builder gets the product config, the version being built, and the templates (as dicts) of
 # the layers before it, which the root layer nests.
@@ -24,29 +27,50 @@ Builder = Callable[[ProductConfig, str, Mapping[str, dict[str, Any]]], Template]
 
 @dataclass(frozen=True)
 class Layer:
-    """One template the product ships."""
+    """One template the product builds."""
 
     name: str  # its name in the version stamp and in the build's dict of templates
     filename: str
     builder: Builder
     # Where the template works: stamped into its cfn-lint metadata, so every lint checks them.
     regions: tuple[str, ...] = regions.CLAIMED_REGIONS
-    # The logical ID of its nested stack in root.yaml, for the layers the root nests.
-    nested_as: str | None = None
+    # How the root nests it (None: the root does not).
+    nested_as: root.Child | None = None
 
+
+def nested_children(layers: Sequence[Layer] | None = None) -> tuple[root.Child, ...]:
+    """The layers the root nests, in creation order (default: the shipped product's)."""
+    return tuple(layer.nested_as for layer in layers or LAYERS if layer.nested_as is not None)
+
+
+NETWORK = Layer(
+    network.LAYER,
+    network.FILENAME,
+    lambda config, version, built: network.network_template(config.network),
+    nested_as=root.Child(root.NETWORK_STACK, network.LAYER, network.FILENAME),
+)
 
 LAYERS: tuple[Layer, ...] = (
+    NETWORK,
     Layer(
-        network.LAYER,
-        network.FILENAME,
-        lambda config, version, built: network.network_template(config.network),
-        nested_as=root.NETWORK_STACK,
+        environment.LAYER,
+        environment.FILENAME,
+        lambda config, version, built: environment.environment_template(config.environment),
+        regions.ENVIRONMENT_REGIONS,
     ),
     Layer(
         service.LAYER,
         service.FILENAME,
         lambda config, version, built: service.service_template(config.service),
-        nested_as=root.SERVICE_STACK,
+        nested_as=root.Child(
+            root.SERVICE_STACK,
+            service.LAYER,
+            service.FILENAME,
+            wires=root.wires(root.WIRING, root.NETWORK_STACK),
+            # The shipped root makes a new VPC: joining an environment (in another) is for the
+            # shipped service.yaml on its own, so the root leaves those parameters empty.
+            keeps_defaults=frozenset(service.JOIN_PARAMETERS + service.ROUTING_PARAMETERS),
+        ),
     ),
     Layer(
         root.LAYER,
@@ -62,10 +86,96 @@ LAYERS: tuple[Layer, ...] = (
 )
 
 
-def nested_children() -> tuple[root.Child, ...]:
-    """The layers the root nests, in creation order."""
-    return tuple(
-        root.Child(layer.nested_as, layer.name, layer.filename)
-        for layer in LAYERS
-        if layer.nested_as is not None
+def member_layer(config: ServiceConfig, after: Sequence[str] = ()) -> Layer:
+    """The template of one service of an environment, ``service-<name>.yaml``, nested as
+    ``<Name>ServiceStack`` (created after the stacks ``after`` names): on the network's private
+    subnets and the environment's outputs, its image (``<Name>ContainerImage``) the one
+    parameter the root takes for it; the rest keep the defaults the spec gave."""
+    name = f"{service.LAYER}-{config.container_name}"
+    filename = f"{name}.yaml"
+    word = logical_name(config.container_name)
+    return Layer(
+        name,
+        filename,
+        lambda product, version, built: service.service_template(config),
+        regions.ENVIRONMENT_REGIONS,
+        nested_as=root.Child(
+            root.service_stack(word),
+            name,
+            filename,
+            wires=root.wires(root.MEMBER_WIRING, root.NETWORK_STACK)
+            + root.wires(root.MEMBER_ENVIRONMENT_WIRING, root.ENVIRONMENT_STACK),
+            takes=frozenset({service.CONTAINER_IMAGE}),
+            prefix=word,
+            label=config.container_name,
+            after=tuple(after),
+        ),
+    )
+
+
+def _created_after(services: Sequence[ServiceConfig]) -> list[tuple[str, ...]]:
+    """The stacks each service's stack waits for. A task resolves the Service Connect names of
+    the internal services whose endpoints exist when it starts, and no name made later ("Only
+    new tasks ... that start running after this deployment can resolve and connect to this
+    endpoint"; CloudFormation "must use dependsOn", ECS Developer Guide, "Amazon ECS Service
+    Connect components"). So each internal service comes after the internal ones listed before
+    it, and every other service after all of them."""
+    internal = [
+        root.service_stack(logical_name(s.container_name))
+        for s in services
+        if s.expose == EXPOSE_INTERNAL
+    ]
+    waits = []
+    for member in services:
+        stack = root.service_stack(logical_name(member.container_name))
+        waits.append(
+            tuple(internal[: internal.index(stack)]) if stack in internal else tuple(internal)
+        )
+    return waits
+
+
+ENVIRONMENT_ROOT_DESCRIPTION = (
+    "Fargate services of one environment, without public IPs, in a new VPC: nests the network, "
+    "the environment (cluster, shared load balancer, Service Connect) and each service"
+)
+
+
+def layers_for(config: ProductConfig) -> tuple[Layer, ...]:
+    """The templates a config builds: the shipped product's (:data:`LAYERS`) without services;
+    with ``config.services``, the network, the environment, one template per service and a root
+    that nests them all (no Service Catalog product: its launch role covers the shipped root)."""
+    if not config.services:
+        return LAYERS
+    members = tuple(
+        member_layer(member, after)
+        for member, after in zip(config.services, _created_after(config.services), strict=True)
+    )
+    layers = (
+        NETWORK,
+        Layer(
+            environment.LAYER,
+            environment.FILENAME,
+            lambda product, version, built: environment.environment_template(
+                product.environment, product.routed_hosts
+            ),
+            regions.ENVIRONMENT_REGIONS,
+            nested_as=root.Child(
+                root.ENVIRONMENT_STACK,
+                environment.LAYER,
+                environment.FILENAME,
+                wires=root.wires(root.ENVIRONMENT_WIRING, root.NETWORK_STACK),
+            ),
+        ),
+        *members,
+    )
+    return (
+        *layers,
+        Layer(
+            root.LAYER,
+            root.FILENAME,
+            lambda product, version, built: root.root_template(
+                built, version, nested_children(layers), ENVIRONMENT_ROOT_DESCRIPTION
+            ),
+            regions.ENVIRONMENT_REGIONS,
+        ),
     )

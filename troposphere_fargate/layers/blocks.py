@@ -38,6 +38,8 @@ EXPORT_NAME_FORMAT = "${AWS::StackName}-%s"
 # Values of the yes/no parameters, as the console shows them.
 TRUE = "true"
 FALSE = "false"
+# What an optional text parameter holds when nothing is given; conditions test for it.
+NOT_GIVEN = ""
 
 # cfn-guard rules that cannot see what a log group's parameters guarantee.
 LOG_GROUP_SUPPRESSIONS = {

@@ -19,6 +19,14 @@ from typing import TypeGuard
 from .application import Application, EgressRule
 from .endpoints import INTERFACE_SERVICES
 from .errors import ConfigError as ConfigError
+from .exposure import (
+    EXPOSE_INTERNAL,
+    EXPOSE_PUBLIC,
+    EXPOSURES,
+    Routing,
+    is_service_connect_name,
+    logical_name,
+)
 
 # CloudWatch Logs accepts only these retention periods (days); the templates offer those of a year
 # or more (AWS Control Tower CT.CLOUDWATCH.PR.2, Security Hub CloudWatch.16).
@@ -150,7 +158,12 @@ class NetworkConfig:
             their names in :data:`troposphere_fargate.endpoints.INTERFACE_SERVICES` (``ecr.api``
             becomes ``com.amazonaws.<region>.ecr.api``, or ``cn.com.amazonaws...`` in China).
             The free S3 gateway endpoint exists whatever ``VpcEndpoints`` says. Default: what a
-            Fargate task on platform 1.4+ needs to pull from ECR, log and read secrets.
+            Fargate task on platform 1.4+ needs to pull from ECR, log and read secrets, and
+            ``ecs-agent`` for the tasks of an environment: "Service Connect management of the
+            Envoy proxy uses the com.amazonaws.region.ecs-agent VPC endpoint. When you don't use
+            the VPC endpoints, Service Connect management of the Envoy proxy uses the ecs-sc
+            endpoint in that Region" (Amazon ECS Developer Guide, "Amazon ECS interface VPC
+            endpoints"), which a subnet without NAT cannot reach.
         default_flow_log_retention_days: default of ``FlowLogRetentionDays``. Default 365.
     """
 
@@ -162,7 +175,7 @@ class NetworkConfig:
     default_nat_gateways: str = NAT_PER_AZ
     default_vpc_endpoints: bool = False
     interface_endpoints: tuple[str, ...] = field(
-        default=("ecr.api", "ecr.dkr", "logs", "secretsmanager", "ssm")
+        default=("ecr.api", "ecr.dkr", "logs", "secretsmanager", "ssm", "ecs-agent")
     )
     default_flow_log_retention_days: int = 365
 
@@ -261,6 +274,14 @@ FARGATE_TASK_SIZES: dict[int, tuple[int, ...]] = {
 # A TLS 1.3 policy that still accepts TLS 1.2 clients, with forward secrecy only.
 DEFAULT_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-2021-06"
 
+# ServiceConfig's settings of its own load balancer: in an environment, EnvironmentConfig's.
+ENVIRONMENT_LOAD_BALANCER_FIELDS: tuple[str, ...] = (
+    "default_load_balancer_type",
+    "default_allowed_ingress_cidr",
+    "default_deletion_protection",
+    "tls_policy",
+)
+
 _CONTAINER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$")
 _HEALTH_CHECK_PATH = re.compile(r"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]{0,1023}$")
 
@@ -303,8 +324,19 @@ class ServiceConfig:
         application: what the application brings: environment, secrets, its task role's
             permissions, egress, sidecars, its container's health check, command and limits
             (:class:`troposphere_fargate.layers.application.Application`). Default: nothing.
+        expose: ``None`` for the shipped ``service.yaml``: a load balancer of its own, or an
+            environment it joins at deploy time (its ``ClusterName`` and ``Expose`` parameters).
+            ``public``, ``internal`` or ``none`` for a service of an environment built from a
+            spec: it always joins one, so the template holds no cluster and no load balancer
+            (:mod:`troposphere_fargate.layers.exposure`). Default ``None``.
+        routing: the listener rule of a ``public`` service
+            (:class:`~troposphere_fargate.layers.exposure.Routing`); required with
+            ``expose="public"``, refused otherwise.
 
-    ``CertificateArn`` has no default here: it is empty, which means "no certificate".
+    ``CertificateArn`` has no default here: it is empty, which means "no certificate". With
+    ``expose`` set, the load balancer's settings (``default_load_balancer_type``,
+    ``default_allowed_ingress_cidr``, ``default_deletion_protection``, ``tls_policy``) are the
+    environment's (:class:`EnvironmentConfig`) and must keep their defaults here.
     """
 
     container_name: str = "app"
@@ -327,10 +359,13 @@ class ServiceConfig:
     default_log_retention_days: int = 365
     tls_policy: str = DEFAULT_TLS_POLICY
     application: Application = field(default_factory=Application)
+    expose: str | None = None
+    routing: Routing | None = None
 
     def __post_init__(self) -> None:
         owner = type(self).__name__
         self._validate_container(owner)
+        self._validate_exposure(owner)
         if not isinstance(self.application, Application):
             raise _fail(owner, "application", self.application, "must be an Application")
         if self.container_name in self.application.container_names:
@@ -380,6 +415,49 @@ class ServiceConfig:
                 self.default_health_check_path,
                 "must be a URL path starting with /",
             )
+
+    def _validate_exposure(self, owner: str) -> None:
+        if self.expose is not None and self.expose not in EXPOSURES:
+            raise _fail(
+                owner, "expose", self.expose, f"must be None or one of {', '.join(EXPOSURES)}"
+            )
+        if self.routing is not None and not isinstance(self.routing, Routing):
+            raise _fail(owner, "routing", self.routing, "must be a Routing")
+        if self.expose == EXPOSE_PUBLIC and self.routing is None:
+            raise _fail(
+                owner,
+                "routing",
+                self.routing,
+                "a public service needs a listener rule (routing): a priority, and a path, a host "
+                "or both",
+            )
+        if self.expose != EXPOSE_PUBLIC and self.routing is not None:
+            raise _fail(
+                owner,
+                "routing",
+                self.routing,
+                f"only a public service has a listener rule (expose={self.expose!r})",
+            )
+        if self.expose == EXPOSE_INTERNAL and not is_service_connect_name(self.container_name):
+            raise _fail(
+                owner,
+                "container_name",
+                self.container_name,
+                "an internal service is called by this name through Service Connect: it must be "
+                "a DNS label of lower-case letters, digits and hyphens, up to 64 characters",
+            )
+        if self.expose is None:
+            return
+        shared = ServiceConfig.__dataclass_fields__
+        for name in ENVIRONMENT_LOAD_BALANCER_FIELDS:
+            if getattr(self, name) != shared[name].default:
+                raise _fail(
+                    owner,
+                    name,
+                    getattr(self, name),
+                    "a service of an environment shares the environment's load balancer: set "
+                    "this on the environment (EnvironmentConfig; a spec's environment: section)",
+                )
 
     def _validate_sidecars(self, owner: str) -> None:
         # The containers of a Fargate task share one network namespace: one port, one container.
@@ -497,16 +575,225 @@ class ServiceConfig:
             raise _fail(owner, "tls_policy", self.tls_policy, "must be a TLS 1.3 ELB policy")
 
 
+# A domain the environment serves: lower-case DNS labels, at least two.
+DOMAIN_NAME_PATTERN = r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]"
+# A Route 53 public hosted zone's ID, as CloudFormation takes it (without "/hostedzone/").
+HOSTED_ZONE_ID_PATTERN = r"Z[A-Z0-9]{1,31}"
+# A regional AWS WAF web ACL (scope REGIONAL: a load balancer's).
+WEB_ACL_ARN_PATTERN = (
+    r"arn:aws(?:-cn|-us-gov)?:wafv2:[a-z]{2}(?:-[a-z]+)+-[0-9]:[0-9]{12}:regional/webacl/"
+    r"[A-Za-z0-9_-]{1,128}/[a-f0-9-]{36}"
+)
+_DOMAIN_NAME = re.compile(rf"^{DOMAIN_NAME_PATTERN}$")
+_HOSTED_ZONE_ID = re.compile(rf"^{HOSTED_ZONE_ID_PATTERN}$")
+_WEB_ACL_ARN = re.compile(rf"^{WEB_ACL_ARN_PATTERN}$")
+
+
+@dataclass(frozen=True)
+class EnvironmentConfig:
+    """Build-time options of the environment layer (``environment.yaml``): the shared cluster,
+    load balancer and Service Connect namespace the services of an environment join.
+
+    Attributes:
+        default_domain_name: default of ``DomainName``, the domain the environment serves, such
+            as ``shop.example.com``. Default empty: no domain (the load balancer's DNS name).
+        default_hosted_zone_id: default of ``HostedZoneId``, the Route 53 public hosted zone of
+            that domain (``Z...``), where the certificate is validated and the alias records are
+            made. Given with ``default_domain_name`` or not at all.
+        default_allowed_ingress_cidr: default of ``AllowedIngressCidr``. Default ``0.0.0.0/0``.
+        default_deletion_protection: default of ``DeletionProtection`` (of the load balancer).
+            Default True.
+        default_log_retention_days: default of ``LogRetentionDays`` (the load balancer's access
+            logs). Default 365.
+        default_web_acl_arn: default of ``WebAclArn``, a regional AWS WAF web ACL associated
+            with the load balancer. Default empty: none.
+        tls_policy: the HTTPS listener's TLS policy. Default
+            ``ELBSecurityPolicy-TLS13-1-2-Res-2021-06``.
+    """
+
+    default_domain_name: str = ""
+    default_hosted_zone_id: str = ""
+    default_allowed_ingress_cidr: str = "0.0.0.0/0"
+    default_deletion_protection: bool = True
+    default_log_retention_days: int = 365
+    default_web_acl_arn: str = ""
+    tls_policy: str = DEFAULT_TLS_POLICY
+
+    def __post_init__(self) -> None:
+        owner = type(self).__name__
+        domain, zone = self.default_domain_name, self.default_hosted_zone_id
+        if not isinstance(domain, str) or (domain and not _DOMAIN_NAME.match(domain)):
+            raise _fail(
+                owner,
+                "default_domain_name",
+                domain,
+                "must be a lower-case domain name such as shop.example.com",
+            )
+        if not isinstance(zone, str) or (zone and not _HOSTED_ZONE_ID.match(zone)):
+            raise _fail(
+                owner,
+                "default_hosted_zone_id",
+                zone,
+                "must be a Route 53 hosted zone ID such as Z0123456789ABCDEFGHIJ",
+            )
+        if bool(domain) != bool(zone):
+            name, value = (
+                ("default_hosted_zone_id", zone) if domain else ("default_domain_name", domain)
+            )
+            raise _fail(
+                owner,
+                name,
+                value,
+                "a domain needs its hosted zone and a hosted zone its domain: give both or neither",
+            )
+        cidr = self.default_allowed_ingress_cidr
+        net = _network(owner, "default_allowed_ingress_cidr", cidr, 0, 32)
+        if str(net) != cidr:
+            raise _fail(owner, "default_allowed_ingress_cidr", cidr, f"write it as {net}")
+        if not isinstance(self.default_deletion_protection, bool):
+            raise _fail(
+                owner,
+                "default_deletion_protection",
+                self.default_deletion_protection,
+                "must be a bool",
+            )
+        _check_retention(owner, "default_log_retention_days", self.default_log_retention_days)
+        acl = self.default_web_acl_arn
+        if not isinstance(acl, str) or (acl and not _WEB_ACL_ARN.match(acl)):
+            raise _fail(
+                owner,
+                "default_web_acl_arn",
+                acl,
+                "must be a regional AWS WAF web ACL ARN (arn:aws:wafv2:<region>:<account>:"
+                "regional/webacl/<name>/<id>)",
+            )
+        if not isinstance(self.tls_policy, str) or not self.tls_policy.startswith(
+            "ELBSecurityPolicy-TLS13-"
+        ):
+            raise _fail(owner, "tls_policy", self.tls_policy, "must be a TLS 1.3 ELB policy")
+
+    def under_domain(self, host: str) -> str | None:
+        """``host`` relative to the default domain (``api`` for ``api.shop.example.com``, ``""``
+        for the domain itself), or None when it is not under it (or there is no domain)."""
+        domain = self.default_domain_name
+        if not domain:
+            return None
+        if host == domain:
+            return ""
+        return host[: -len(domain) - 1] if host.endswith("." + domain) else None
+
+
 @dataclass(frozen=True)
 class ProductConfig:
-    """Everything the build needs, one config per layer. ``ProductConfig()`` is what we ship."""
+    """Everything the build needs, one config per layer. ``ProductConfig()`` is what we ship.
+
+    Attributes:
+        network: the network layer's options.
+        service: the shipped ``service.yaml``'s options (a service of its own, which can also
+            join an environment at deploy time).
+        environment: the environment layer's options (``environment.yaml``).
+        services: the services of an environment built from a spec, each with its
+            ``container_name`` (its name), ``expose`` and, when public, ``routing``. Empty for
+            the shipped product. With services, the build writes the network, the environment,
+            one ``service-<name>.yaml`` per service and a root that nests them all.
+    """
 
     network: NetworkConfig = field(default_factory=NetworkConfig)
     service: ServiceConfig = field(default_factory=ServiceConfig)
+    environment: EnvironmentConfig = field(default_factory=EnvironmentConfig)
+    services: tuple[ServiceConfig, ...] = ()
 
     def __post_init__(self) -> None:
-        for name, kind in (("network", NetworkConfig), ("service", ServiceConfig)):
+        owner = type(self).__name__
+        for name, kind in (
+            ("network", NetworkConfig),
+            ("service", ServiceConfig),
+            ("environment", EnvironmentConfig),
+        ):
             if not isinstance(getattr(self, name), kind):
+                raise _fail(owner, name, getattr(self, name), f"must be a {kind.__name__}")
+        if not isinstance(self.services, tuple) or not all(
+            isinstance(s, ServiceConfig) for s in self.services
+        ):
+            raise _fail(owner, "services", self.services, "must be a tuple of ServiceConfig")
+        self._validate_services(owner)
+
+    def _validate_services(self, owner: str) -> None:
+        """Each service of an environment says how it is reached; names, their logical IDs,
+        rule priorities and what the rules match are each one service's; routed hosts are under
+        the environment's domain, and their alias records' logical IDs each one host's."""
+        names: dict[str, str] = {}  # logical ID -> service
+        priorities: dict[int, str] = {}
+        matches: dict[tuple[str | None, str | None], str] = {}
+        records: dict[str, str] = {}  # an alias record's logical ID -> host
+        environment = self.environment
+        for index, service in enumerate(self.services):
+            at, name = f"services[{index}]", service.container_name
+            if service.expose is None:
                 raise _fail(
-                    type(self).__name__, name, getattr(self, name), f"must be a {kind.__name__}"
+                    owner,
+                    f"{at}.expose",
+                    service.expose,
+                    "a service of an environment says how it is reached: give expose (public, "
+                    "internal or none). A spec with several services, a domain or environment "
+                    "settings describes an environment",
                 )
+            word = logical_name(name)
+            if not word or word in names:
+                raise _fail(
+                    owner,
+                    f"{at}.container_name",
+                    name,
+                    f"its logical ID {word or '(none)'} is the service {names.get(word)}'s too: "
+                    "two names that differ only in punctuation or in the case of their first "
+                    "letters cannot both be used",
+                )
+            names[word] = name
+            routing = service.routing
+            if routing is None:
+                continue
+            if routing.priority in priorities:
+                raise _fail(
+                    owner,
+                    f"{at}.routing.priority",
+                    routing.priority,
+                    f"the service {priorities[routing.priority]} has it too: each listener rule "
+                    "needs a priority of its own",
+                )
+            priorities[routing.priority] = name
+            if routing.matches in matches:
+                raise _fail(
+                    owner,
+                    f"{at}.routing.path",
+                    routing.path,
+                    f"the service {matches[routing.matches]} routes the same path and host: the "
+                    "rule with the lower priority would take every request",
+                )
+            matches[routing.matches] = name
+            if routing.host is None or not environment.default_domain_name:
+                continue
+            relative = environment.under_domain(routing.host)
+            if relative is None:
+                raise _fail(
+                    owner,
+                    f"{at}.routing.host",
+                    routing.host,
+                    f"is not under the environment's domain {environment.default_domain_name}: "
+                    "its certificate and alias records are made in that domain's hosted zone",
+                )
+            record = logical_name(relative)
+            if relative and records.setdefault(record, routing.host) != routing.host:
+                raise _fail(
+                    owner,
+                    f"{at}.routing.host",
+                    routing.host,
+                    f"its alias record's logical ID would be {records[record]}'s too: choose "
+                    "host names that differ in more than punctuation",
+                )
+
+    @property
+    def routed_hosts(self) -> tuple[str, ...]:
+        """The host names the services' listener rules route, each once, sorted."""
+        return tuple(
+            sorted({s.routing.host for s in self.services if s.routing and s.routing.host})
+        )

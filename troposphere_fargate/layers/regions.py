@@ -61,6 +61,10 @@ NO_SERVICE_CATALOG: tuple[str, ...] = (
     "mx-central-1",
 )
 
+# Regions where a resource type of an environment (ACM, Route 53, AWS Cloud Map, AWS WAF) is
+# missing from CloudFormation (cfn-lint E3006): environment.yaml cannot be deployed there.
+NO_ENVIRONMENT: tuple[str, ...] = ()
+
 # Metadata key cfn-lint reads its per-template configuration from.
 CFN_LINT_METADATA = "cfn-lint"
 
@@ -74,3 +78,7 @@ def supported(excluding: Iterable[str] = ()) -> tuple[str, ...]:
 def lint_metadata(regions: Iterable[str]) -> dict[str, object]:
     """``Metadata.cfn-lint``: cfn-lint, run on the template with no ``--regions``, checks these."""
     return {"config": {"regions": list(regions)}}
+
+
+# Where environment.yaml and the templates of an environment's services work.
+ENVIRONMENT_REGIONS: tuple[str, ...] = supported(excluding=NO_ENVIRONMENT)

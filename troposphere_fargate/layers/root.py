@@ -1,15 +1,19 @@
 """The root layer, ``root.yaml``: the entry point for console launch, ``aws cloudformation
-deploy`` and Service Catalog. It nests ``network.yaml`` and ``service.yaml``.
+deploy`` and Service Catalog. It nests other layers' templates as stacks.
 
-Everything here is derived from the two child templates, so a parameter added to a child cannot
-go missing from the root:
+Everything here is derived from the child templates, so a parameter added to a child cannot go
+missing from the root. Each :class:`Child` says how it is nested:
 
-- every child parameter that the root does not wire itself becomes a root parameter with the
-  same type, default, constraints, description and console label, and is passed through;
-- the children's rules are the root's rules, so a bad value is refused before any nested stack
-  is created;
-- the network's ``VpcId``, ``PublicSubnetIds`` and ``PrivateSubnetIds`` outputs feed the
-  service's parameters of the same names (:data:`WIRING`, the one place that says so);
+- its ``wires``: child parameters fed by an earlier child's outputs (``GetAtt``); the tables
+  below are the one place that says which (:data:`WIRING` for the shipped root);
+- the parameters the root takes for it (``takes``; default: all the others, less
+  ``keeps_defaults``), each declared on the root with the child's type, default, constraints,
+  description and console label (and, with a ``prefix``, named ``<prefix><name>``), and passed
+  through;
+- the rest it leaves at the child's defaults (they must have one);
+- the child's rules become the root's (renamed with the prefix), so a bad value is refused
+  before any nested stack is created; a rule about parameters the root leaves at their defaults
+  is decided here, and must hold for them (or not apply to them);
 - every unconditional child output is surfaced and exported as ``<stack name>-<output>``.
 
 Nested ``TemplateURL``s come from ``TemplateBucketName`` and ``TemplateKeyPrefix``:
@@ -18,13 +22,17 @@ Nested ``TemplateURL``s come from ``TemplateBucketName`` and ``TemplateKeyPrefix
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
-from typing import Any, NamedTuple
+from dataclasses import dataclass
+from typing import Any
 
 from troposphere import GetAtt, Join, Parameter, Ref, Sub, Template, cloudformation
 
+from ..cfn.evaluate import RuleError, check_rules
 from . import network, service
 from .blocks import add_exported_output, add_parameter
+from .environment import names as environment
 
 LAYER = "root"
 FILENAME = "root.yaml"
@@ -42,23 +50,90 @@ DEFAULT_KEY_PREFIX = "troposphere-fargate/"
 # --- Resources --------------------------------------------------------------------------------
 NETWORK_STACK = "NetworkStack"
 SERVICE_STACK = "ServiceStack"
+ENVIRONMENT_STACK = "EnvironmentStack"
+
+
+def service_stack(logical_name: str) -> str:
+    """The nested stack of an environment's service: ``WebServiceStack`` for ``web``."""
+    return f"{logical_name}ServiceStack"
+
 
 GROUP_TEMPLATES = "Template location (where troposphere-fargate publish put the templates)"
 
-# Service parameter <- network output. The only wiring between the layers.
+# CloudFormation's quotas per template ("CloudFormation quotas", User Guide).
+MAX_PARAMETERS = 200
+MAX_OUTPUTS = 200
+
+# --- Wiring: child parameter <- output of another child (same names) --------------------------
+# The shipped root: the service on the network.
 WIRING: dict[str, str] = {
     service.VPC_ID: network.OUTPUT_VPC_ID,
     service.PUBLIC_SUBNET_IDS: network.OUTPUT_PUBLIC_SUBNET_IDS,
     service.PRIVATE_SUBNET_IDS: network.OUTPUT_PRIVATE_SUBNET_IDS,
 }
+# An environment build: the environment on the network; each service on the network's private
+# subnets and on the environment's outputs of the same names.
+ENVIRONMENT_WIRING: dict[str, str] = {
+    environment.VPC_ID: network.OUTPUT_VPC_ID,
+    environment.PUBLIC_SUBNET_IDS: network.OUTPUT_PUBLIC_SUBNET_IDS,
+}
+MEMBER_WIRING: dict[str, str] = {
+    service.VPC_ID: network.OUTPUT_VPC_ID,
+    service.PRIVATE_SUBNET_IDS: network.OUTPUT_PRIVATE_SUBNET_IDS,
+}
+# Every environment output a joining service takes, by the same name.
+MEMBER_ENVIRONMENT_WIRING: dict[str, str] = {name: name for name in environment.JOIN_OUTPUTS}
+
+Wire = tuple[str, str, str]  # child parameter, the stack (logical ID) it comes from, its output
 
 
-class Child(NamedTuple):
-    """A layer the root nests: its stack's logical ID here, its layer name, its file."""
+@dataclass(frozen=True)
+class Child:
+    """A layer the root nests, and how.
+
+    Attributes:
+        logical_id: its stack's logical ID in the root.
+        layer: its layer name (the key of its template in the dict of templates).
+        filename: its published file.
+        wires: the parameters fed by earlier children's outputs (those the child declares:
+            a service of an environment takes only the outputs its exposure uses).
+        takes: the parameters the root takes for it; None: every one not wired.
+        keeps_defaults: parameters the root never takes, whatever ``takes`` says.
+        prefix: the root's names for its parameters, rules and outputs start with it.
+        label: how the console names it before its parameter labels and groups (with a prefix).
+        after: the stacks (logical IDs of other children) it is created after, beyond those
+            whose outputs it takes.
+    """
 
     logical_id: str
     layer: str
     filename: str
+    wires: tuple[Wire, ...] = ()
+    takes: frozenset[str] | None = None
+    keeps_defaults: frozenset[str] = frozenset()
+    prefix: str = ""
+    label: str = ""
+    after: tuple[str, ...] = ()
+
+    def wired(self, declared: Mapping[str, Any]) -> tuple[Wire, ...]:
+        """The wires of the parameters the child declares."""
+        return tuple(wire for wire in self.wires if wire[0] in declared)
+
+    def taken(self, declared: Mapping[str, Any]) -> list[str]:
+        """The child's parameters the root takes, in the child's order."""
+        wired = {parameter for parameter, _, _ in self.wired(declared)}
+        return [
+            name
+            for name in declared
+            if name not in wired
+            and name not in self.keeps_defaults
+            and (self.takes is None or name in self.takes)
+        ]
+
+
+def wires(table: Mapping[str, str], source: str) -> tuple[Wire, ...]:
+    """The wires of ``table`` (parameter -> output of the stack ``source``)."""
+    return tuple((parameter, source, output) for parameter, output in table.items())
 
 
 # What a parameter declaration may carry over from a child.
@@ -123,10 +198,17 @@ def add_template_location_parameters(template: Template, version: str) -> None:
     )
 
 
+SHIPPED_DESCRIPTION = (
+    "Fargate service without public IPs, in a new VPC: nests the network and service "
+    "templates and wires the network's outputs into the service"
+)
+
+
 def root_template(
     children: Mapping[str, Mapping[str, Any]],
     version: str,
     nested: Sequence[Child] | None = None,
+    description: str = SHIPPED_DESCRIPTION,
 ) -> Template:
     """Build the root layer from the rendered child templates (layer name -> template dict).
 
@@ -139,50 +221,50 @@ def root_template(
 
         nested = nested_children()
     _check_wiring(children, nested)
-    t = Template(
-        Description=(
-            "Fargate service without public IPs, in a new VPC: nests the network and service "
-            "templates and wires the network's outputs into the service"
-        )
-    )
+    t = Template(Description=description)
     add_template_location_parameters(t, version)
 
     stacks: dict[str, cloudformation.Stack] = {}
-    for logical_id, layer, filename in nested:
-        child = children[layer]
-        _copy_parameters(t, child)
-        for name, rule in sorted(child.get("Rules", {}).items()):
-            t.add_rule(name, rule)
+    for child in nested:
+        template = children[child.layer]
+        declared = template.get("Parameters", {})
+        taken = child.taken(declared)
+        _copy_parameters(t, child, template, taken)
+        _copy_rules(t, child, template, taken)
         passed: dict[str, Any] = {
-            name: _pass_through(name, declaration)
-            for name, declaration in child.get("Parameters", {}).items()
-            if name not in WIRING
+            name: _pass_through(child.prefix + name, declared[name]) for name in taken
         }
-        if layer == service.LAYER:
-            for parameter, output in WIRING.items():
-                passed[parameter] = GetAtt(stacks[NETWORK_STACK], f"Outputs.{output}")
-        stacks[logical_id] = t.add_resource(
+        for parameter, source, output in child.wired(declared):
+            passed[parameter] = GetAtt(stacks[source], f"Outputs.{output}")
+        ordered = {"DependsOn": list(child.after)} if child.after else {}
+        stacks[child.logical_id] = t.add_resource(
             cloudformation.Stack(
-                logical_id,
+                child.logical_id,
+                **ordered,
                 # Deleting the root deletes the nested stacks (their own Retain policies keep
                 # the logs); an update that replaced one would delete the old one with its
                 # resources, so replaced nested stacks are kept instead.
                 DeletionPolicy="Delete",
                 UpdateReplacePolicy="Retain",
-                TemplateURL=template_url(version, filename),
+                TemplateURL=template_url(version, child.filename),
                 Parameters=dict(sorted(passed.items())),
             )
         )
-    for logical_id, layer, _ in nested:
-        for name, output in sorted(children[layer].get("Outputs", {}).items()):
+    for child in nested:
+        for name, output in sorted(children[child.layer].get("Outputs", {}).items()):
             if "Condition" not in output:
                 add_exported_output(
                     t,
-                    name,
-                    GetAtt(stacks[logical_id], f"Outputs.{name}"),
-                    output.get("Description", name),
+                    child.prefix + name,
+                    GetAtt(stacks[child.logical_id], f"Outputs.{name}"),
+                    _labelled(child, output.get("Description", name)),
                 )
+    _check_quotas(t)
     return t
+
+
+def _labelled(child: Child, text: str) -> str:
+    return f"{child.label}: {text}" if child.label else text
 
 
 def _pass_through(name: str, declaration: Mapping[str, Any]) -> Any:
@@ -197,48 +279,145 @@ def _pass_through(name: str, declaration: Mapping[str, Any]) -> Any:
 
 
 def _check_wiring(children: Mapping[str, Mapping[str, Any]], nested: Sequence[Child]) -> None:
-    network_outputs = children[network.LAYER].get("Outputs", {})
-    service_parameters = children[service.LAYER].get("Parameters", {})
-    for parameter, output in WIRING.items():
-        if parameter not in service_parameters:
-            raise WiringError(f"the service template has no parameter {parameter} to wire")
-        if output not in network_outputs or "Condition" in network_outputs[output]:
-            raise WiringError(f"the network template has no unconditional output {output}")
-    for kind in ("Parameters", "Rules", "Outputs"):
-        seen: dict[str, str] = {}
-        for _, layer, _ in nested:
-            for name in children[layer].get(kind, {}):
-                if kind == "Parameters" and name in WIRING:
-                    continue
-                if name in seen:
+    created: dict[str, str] = {}  # logical ID -> layer, of the stacks before each child
+    seen: dict[str, dict[str, str]] = {"Parameters": {}, "Rules": {}, "Outputs": {}}
+    for child in nested:
+        template = children[child.layer]
+        declared = template.get("Parameters", {})
+        if child.wires and not child.wired(declared):
+            raise WiringError(f"the {child.layer} template has none of the parameters to wire")
+        for _, source, output in child.wired(declared):
+            outputs = children[created[source]].get("Outputs", {}) if source in created else {}
+            if output not in outputs or "Condition" in outputs[output]:
+                layer = created.get(source, source)
+                raise WiringError(f"the {layer} template has no unconditional output {output}")
+        taken = set(child.taken(declared))
+        for name, declaration in declared.items():
+            wired = any(parameter == name for parameter, _, _ in child.wired(declared))
+            if not wired and name not in taken and "Default" not in declaration:
+                raise WiringError(
+                    f"the root neither takes nor wires the {child.layer} template's parameter "
+                    f"{name}, which has no default"
+                )
+        names = {
+            "Parameters": [child.prefix + name for name in taken],
+            "Rules": [child.prefix + name for name in template.get("Rules", {})],
+            "Outputs": [child.prefix + name for name in template.get("Outputs", {})],
+        }
+        for kind, found in names.items():
+            for name in found:
+                if name in seen[kind]:
                     raise WiringError(
-                        f"{kind[:-1].lower()} {name} is declared by both the {seen[name]} and "
-                        f"the {layer} templates"
+                        f"{kind[:-1].lower()} {name} is declared by both the "
+                        f"{seen[kind][name]} and the {child.layer} templates"
                     )
-                seen[name] = layer
+                seen[kind][name] = child.layer
+        created[child.logical_id] = child.layer
+    stacks = {child.logical_id for child in nested}
+    for child in nested:
+        for other in child.after:
+            if other not in stacks or other == child.logical_id:
+                raise WiringError(
+                    f"the {child.layer} stack is to be created after {other}, which is not "
+                    "another stack the root nests"
+                )
 
 
-def _copy_parameters(t: Template, child: Mapping[str, Any]) -> None:
-    """Declare the child's parameters on the root, with the child's console label and group."""
-    interface = child.get("Metadata", {}).get("AWS::CloudFormation::Interface", {})
+def _check_quotas(t: Template) -> None:
+    for kind, count, quota in (
+        ("parameters", len(t.parameters), MAX_PARAMETERS),
+        ("outputs", len(t.outputs), MAX_OUTPUTS),
+    ):
+        if count > quota:
+            raise WiringError(
+                f"the root would have {count} {kind}; CloudFormation takes {quota} at most"
+            )
+
+
+def _copy_parameters(
+    t: Template, child: Child, template: Mapping[str, Any], taken: Sequence[str]
+) -> None:
+    """Declare the child's parameters the root takes, with the child's console label and
+    group (both after the child's label, with a prefix)."""
+    interface = template.get("Metadata", {}).get("AWS::CloudFormation::Interface", {})
     labels = interface.get("ParameterLabels", {})
     group_of = {
         name: group["Label"]["default"]
         for group in interface.get("ParameterGroups", [])
         for name in group["Parameters"]
     }
-    for name, declaration in child.get("Parameters", {}).items():
-        if name in WIRING:
-            continue
-        spec = {key: declaration[key] for key in _PARAMETER_KEYS if key in declaration}
+    declared = template.get("Parameters", {})
+    for name in taken:
+        spec = {key: declared[name][key] for key in _PARAMETER_KEYS if key in declared[name]}
         description = spec.pop("Description")
         # Parameter(...) validates the declaration as troposphere would for a hand-written one.
-        Parameter(name, Description=description, **spec)
+        Parameter(child.prefix + name, Description=description, **spec)
         add_parameter(
             t,
-            name,
-            group=group_of[name],
-            label=labels[name]["default"],
+            child.prefix + name,
+            group=_labelled(child, group_of[name]),
+            label=_labelled(child, labels[name]["default"]),
             description=description,
             **spec,
         )
+
+
+def _refs(node: Any) -> set[str]:
+    if isinstance(node, list):
+        return set().union(*(_refs(item) for item in node)) if node else set()
+    if isinstance(node, dict):
+        if set(node) == {"Ref"}:
+            return {node["Ref"]}
+        return set().union(*(_refs(value) for value in node.values())) if node else set()
+    return set()
+
+
+def _renamed(node: Any, names: Mapping[str, str]) -> Any:
+    """A rule with its parameter references renamed (and their names in its messages)."""
+    if isinstance(node, list):
+        return [_renamed(item, names) for item in node]
+    if isinstance(node, dict):
+        if set(node) == {"Ref"} and node["Ref"] in names:
+            return {"Ref": names[node["Ref"]]}
+        return {key: _renamed(value, names) for key, value in node.items()}
+    if isinstance(node, str) and names:
+        words = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b")
+        return words.sub(lambda match: names[match.group(1)], node)
+    return node
+
+
+def _copy_rules(
+    t: Template, child: Child, template: Mapping[str, Any], taken: Sequence[str]
+) -> None:
+    """The child's rules on the root, about the root's parameters of the child's. A rule about
+    parameters the root leaves at their defaults only is decided here: it must hold for the
+    defaults. One whose condition only such parameters decide, and which does not apply to
+    them, is left out too."""
+    declared = template.get("Parameters", {})
+    defaults = {
+        name: str(spec["Default"])
+        for name, spec in declared.items()
+        if name not in taken and "Default" in spec
+    }
+    renames = {name: child.prefix + name for name in taken if child.prefix}
+    for name, rule in sorted(template.get("Rules", {}).items()):
+        referred = _refs(rule)
+        if referred <= set(taken):
+            t.add_rule(child.prefix + name, _renamed(rule, renames))
+            continue
+        decided = _refs(rule.get("RuleCondition", {})) <= set(defaults) and (
+            "RuleCondition" in rule or referred <= set(defaults)
+        )
+        if not decided:
+            raise WiringError(
+                f"rule {name} of the {child.layer} template is about parameters the root both "
+                "takes and leaves at their defaults"
+            )
+        try:
+            check_rules({"Parameters": declared, "Rules": {name: rule}}, defaults)
+        except RuleError as error:
+            raise WiringError(f"the defaults the root leaves break {error}") from None
+        except ValueError:  # the condition needs a parameter the root takes
+            raise WiringError(
+                f"rule {name} of the {child.layer} template depends on parameters the root takes"
+            ) from None

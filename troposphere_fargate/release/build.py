@@ -27,7 +27,7 @@ from typing import Any
 from .. import __version__
 from ..cfn import yaml as cfn_yaml
 from ..cfn.lint import Finding, lint_templates, lint_templates_cached
-from ..layers import LAYERS, endpoints
+from ..layers import endpoints, layers_for
 from ..layers import regions as regions_
 from ..layers.blocks import STAMP_KEY
 from ..layers.config import ProductConfig
@@ -75,7 +75,7 @@ def render_templates(
     checked (:func:`check_template`)."""
     config = config or ProductConfig()
     built: dict[str, dict[str, Any]] = {}
-    for layer in LAYERS:
+    for layer in layers_for(config):
         template = layer.builder(config, version, built).to_dict()
         check_template(layer.filename, template)
         built[layer.name] = stamp(
@@ -86,8 +86,9 @@ def render_templates(
 
 def generate(config: ProductConfig | None = None, version: str = __version__) -> dict[str, str]:
     """Render every layer: file name -> YAML text, stamped with ``version``."""
+    config = config or ProductConfig()
     built = render_templates(config, version)
-    return {layer.filename: cfn_yaml.to_yaml(built[layer.name]) for layer in LAYERS}
+    return {layer.filename: cfn_yaml.to_yaml(built[layer.name]) for layer in layers_for(config)}
 
 
 def manifest(files: Mapping[str, str], version: str = __version__) -> str:
@@ -201,6 +202,7 @@ class BuildReport:
     failed_pictures: list[str] = field(default_factory=list)  # pictures dot could not render
     pictures_rendered: bool = False  # whether dot was there to render them
     seconds: dict[str, float] = field(default_factory=dict)  # generate, lint, total
+    regions: dict[str, int] = field(default_factory=dict)  # template -> regions it is linted in
 
 
 def build_release(
@@ -221,9 +223,12 @@ def build_release(
     from .reference import generate_docs, start_pictures, write_docs
 
     started = time.perf_counter()
+    config = config or ProductConfig()
     built = render_templates(config, version=version)
-    files = {layer.filename: cfn_yaml.to_yaml(built[layer.name]) for layer in LAYERS}
-    docs = generate_docs(built) if docs_folder is not None else {}
+    layers = layers_for(config)
+    files = {layer.filename: cfn_yaml.to_yaml(built[layer.name]) for layer in layers}
+    # The reference docs describe the shipped product; an environment build has none.
+    docs = generate_docs(built) if docs_folder is not None and not config.services else {}
     generated = time.perf_counter()
     pictures = [] if check or docs_folder is None else start_pictures(docs, docs_folder)
     if lint_cache:
@@ -231,6 +236,7 @@ def build_release(
     else:
         findings, linted = lint_templates(files), sorted(files)
     report = BuildReport(files, docs, findings, linted, pictures_rendered=dot_available())
+    report.regions = {layer.filename: len(layer.regions) for layer in layers}
     report.seconds = {"generate": generated - started, "lint": time.perf_counter() - generated}
     if findings:
         return report

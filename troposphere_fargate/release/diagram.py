@@ -22,10 +22,13 @@ from typing import Any
 
 import graphviz
 
-from ..cfn.evaluate import ParameterError, deployed
+from ..cfn.evaluate import ParameterError, deployed, resolved
+from ..layers import layers_for
 from ..layers import network as n
 from ..layers import service as s
-from ..layers.config import APPLICATION_LOAD_BALANCER, NetworkConfig, ServiceConfig
+from ..layers.config import APPLICATION_LOAD_BALANCER, NetworkConfig, ProductConfig, ServiceConfig
+from ..layers.environment import names as e
+from ..layers.exposure import EXPOSE_INTERNAL, EXPOSE_PUBLIC
 from .build import render_templates
 
 INSTALL_DOT = (
@@ -97,17 +100,24 @@ def _value(value: Any, parameters: dict[str, str]) -> str:
     return str(value)
 
 
-def picture(scenario: Scenario, templates: Mapping[str, Any] | None = None) -> Picture:
-    """Evaluate the generated templates' parameters, rules and conditions for ``scenario``."""
-    templates = templates or render_templates()
+@dataclass(frozen=True)
+class NetworkView:
+    """What the network template deploys, as a person would draw it."""
+
+    vpc_cidr: str
+    azs: list[int]
+    nat_gateways: list[int]
+    routes: dict[int, int | None]
+    endpoints: list[str]
+
+
+def _network(scenario: Scenario, template: Mapping[str, Any]) -> NetworkView:
     network_parameters = scenario.network_parameters()
-    if n.NUMBER_OF_AZS not in templates[n.LAYER]["Parameters"]:  # a build with two AZs only
+    if n.NUMBER_OF_AZS not in template["Parameters"]:  # a build with two AZs only
         if scenario.azs != 2:
             raise ParameterError(f"these templates offer 2 Availability Zones, not {scenario.azs}")
         del network_parameters[n.NUMBER_OF_AZS]
-    net = deployed(templates[n.LAYER], network_parameters)
-    svc = deployed(templates[s.LAYER], scenario.service_parameters())
-
+    net = deployed(template, network_parameters)
     azs = sorted(
         az
         for az in range(1, 10)
@@ -126,12 +136,20 @@ def picture(scenario: Scenario, templates: Mapping[str, Any] | None = None) -> P
         str(resource["Properties"]["ServiceName"]["Fn::Sub"]).rsplit("}.", 1)[1]
         for resource in net.of_type("AWS::EC2::VPCEndpoint").values()
     )
+    return NetworkView(
+        vpc_cidr=str(net.parameters[n.VPC_CIDR]),
+        azs=azs,
+        nat_gateways=sorted(az for az in nats.values() if az is not None),
+        routes=routes,
+        endpoints=endpoints,
+    )
 
-    listeners = []
-    for resource in sorted(
-        svc.of_type("AWS::ElasticLoadBalancingV2::Listener").values(),
-        key=lambda r: int(r["Properties"]["Port"]),
-    ):
+
+def _listeners(listeners: Mapping[str, Any]) -> list[str]:
+    """Each listener as "HTTPS :443", "HTTP :80 (301 to HTTPS)" or "HTTPS :443 (404 ...)",
+    by port."""
+    shown = []
+    for resource in sorted(listeners.values(), key=lambda r: int(r["Properties"]["Port"])):
         properties = resource["Properties"]
         text = f"{properties['Protocol']} :{properties['Port']}"
         action = properties["DefaultActions"][0]
@@ -139,15 +157,26 @@ def picture(scenario: Scenario, templates: Mapping[str, Any] | None = None) -> P
             redirect = action.get("RedirectConfig", {})
             code = str(redirect.get("StatusCode", "")).removeprefix("HTTP_")
             text += f" ({code} to {redirect.get('Protocol', '?')})"
-        listeners.append(text)
+        elif action.get("Type") == "fixed-response":
+            code = action.get("FixedResponseConfig", {}).get("StatusCode", "?")
+            text += f" ({code} unless a rule matches)"
+        shown.append(text)
+    return shown
+
+
+def picture(scenario: Scenario, templates: Mapping[str, Any] | None = None) -> Picture:
+    """Evaluate the generated templates' parameters, rules and conditions for ``scenario``."""
+    templates = templates or render_templates()
+    net = _network(scenario, templates[n.LAYER])
+    svc = deployed(templates[s.LAYER], scenario.service_parameters())
     return Picture(
-        vpc_cidr=str(net.parameters[n.VPC_CIDR]),
-        azs=azs,
-        nat_gateways=sorted(az for az in nats.values() if az is not None),
-        routes=routes,
-        endpoints=endpoints,
+        vpc_cidr=net.vpc_cidr,
+        azs=net.azs,
+        nat_gateways=net.nat_gateways,
+        routes=net.routes,
+        endpoints=net.endpoints,
         load_balancer=_value(svc.resources[s.LOAD_BALANCER]["Properties"]["Type"], svc.parameters),
-        listeners=listeners,
+        listeners=_listeners(svc.of_type("AWS::ElasticLoadBalancingV2::Listener")),
         container_port=str(svc.parameters[s.CONTAINER_PORT]),
         public_ip=svc.resources[s.SERVICE]["Properties"]["NetworkConfiguration"][
             "AwsvpcConfiguration"
@@ -265,6 +294,281 @@ def graph(view: Picture) -> graphviz.Digraph:
     if "s3" in view.endpoints:
         dot.edge("s3endpoint", "aws", label="S3 layers", style="dashed", color="#6a1b9a")
     return dot
+
+
+# --- An environment of several services --------------------------------------------------------
+
+# Placeholders for the IDs a stack would get from the network and environment stacks: the
+# picture shows what the templates decide, and no value here decides anything.
+_PLACEHOLDERS = {
+    s.VPC_ID: "vpc-00000000",
+    s.PUBLIC_SUBNET_IDS: "subnet-00000001,subnet-00000002",
+    s.PRIVATE_SUBNET_IDS: "subnet-00000003,subnet-00000004",
+    s.CONTAINER_IMAGE: "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1",
+    s.CLUSTER_NAME: "environment-cluster",
+    s.LISTENER_ARN: (
+        "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/environment/"
+        "0123456789abcdef/0123456789abcdef"
+    ),
+    s.LOAD_BALANCER_SECURITY_GROUP_ID: "sg-00000001",
+    s.ENVIRONMENT_SECURITY_GROUP_ID: "sg-00000002",
+    s.NAMESPACE_ARN: (
+        "arn:aws:servicediscovery:us-east-1:123456789012:namespace/ns-0123456789abcdef"
+    ),
+    s.ENVIRONMENT_URL: "https://environment.example.com",
+}
+
+
+@dataclass(frozen=True)
+class Member:
+    """A service of the environment, as its template deploys it."""
+
+    name: str
+    exposure: str  # public, internal or none
+    port: str  # the container port ("" for a worker)
+    route: str = ""  # public: what its listener rule matches; internal: how others call it
+    priority: int = 0  # public: its listener rule's priority
+
+
+@dataclass
+class EnvironmentPicture:
+    """What a spec's environment deploys: the network, the shared load balancer and each
+    service with how it is reached."""
+
+    network: NetworkView
+    listeners: list[str]
+    names: list[str]  # the alias records of the load balancer
+    certificate: bool  # an ACM certificate the stack makes for the domain
+    web_acl: bool
+    members: list[Member]
+
+
+def _parameters(template: Mapping[str, Any], values: Mapping[str, str]) -> dict[str, str]:
+    declared = template.get("Parameters", {})
+    return {name: value for name, value in values.items() if name in declared}
+
+
+def _member(name: str, template: Mapping[str, Any]) -> Member:
+    given = _parameters(template, _PLACEHOLDERS)
+    deployed(template, given)  # the template's own constraints and rules accept it
+    stack = resolved(template, given)
+    resources = stack["Resources"]
+    port = str(stack["Parameters"].get(s.CONTAINER_PORT, {}).get("Default", ""))
+    rule = resources.get(s.LISTENER_RULE)
+    if rule is not None:
+        matches = {
+            condition["Field"]: " ".join(next(iter(condition.values()))["Values"])
+            if "Values" not in condition
+            else " ".join(condition["Values"])
+            for condition in (
+                {k: v for k, v in c.items() if k != "Field"} | {"Field": c["Field"]}
+                for c in rule["Properties"]["Conditions"]
+            )
+        }
+        route = " ".join(
+            matches[field] for field in ("host-header", "path-pattern") if field in matches
+        )
+        return Member(name, EXPOSE_PUBLIC, port, route, int(rule["Properties"]["Priority"]))
+    connect = resources[s.SERVICE]["Properties"].get("ServiceConnectConfiguration", {})
+    served = connect.get("Services", [])
+    if served:
+        alias = served[0]["ClientAliases"][0]
+        return Member(name, EXPOSE_INTERNAL, port, f"http://{alias['DnsName']}:{port}")
+    return Member(name, "none", "")
+
+
+def environment_picture(
+    config: ProductConfig,
+    scenario: Scenario | None = None,
+    templates: Mapping[str, Any] | None = None,
+) -> EnvironmentPicture:
+    """Evaluate the templates a spec's environment builds (``config.services``) for the
+    network choices of ``scenario`` and the spec's own defaults."""
+    if not config.services:
+        raise ValueError("environment_picture draws an environment: the config has no services")
+    scenario = scenario or Scenario()
+    templates = templates or render_templates(config)
+    network = _network(scenario, templates[n.LAYER])
+    environment = templates[e.LAYER]
+    given = _parameters(environment, _PLACEHOLDERS)
+    deployed(environment, given)
+    stack = resolved(environment, given)
+    resources = stack["Resources"]
+    listeners = {
+        name: body
+        for name, body in resources.items()
+        if body["Type"] == "AWS::ElasticLoadBalancingV2::Listener"
+    }
+    names = sorted(
+        str(body["Properties"]["Name"])
+        for body in resources.values()
+        if body["Type"] == "AWS::Route53::RecordSet"
+    )
+    members = [
+        _member(member.container_name, templates[layer.name])
+        for member, layer in zip(config.services, layers_for(config)[2:], strict=False)
+    ]
+    return EnvironmentPicture(
+        network=network,
+        listeners=_listeners(listeners),
+        names=names,
+        certificate=e.CERTIFICATE in resources,
+        web_acl=e.WEB_ACL_ASSOCIATION in resources,
+        members=members,
+    )
+
+
+def _outbound(dot: graphviz.Digraph, network: NetworkView, source: str) -> None:
+    """The private subnets' way out from ``source``: NAT gateways (routes drawn without moving
+    the columns), interface endpoints and the S3 gateway endpoint, to the AWS services."""
+    for az in sorted({az for az in network.routes.values() if az is not None}):
+        dot.edge(
+            source,
+            f"nat{az}",
+            label="0.0.0.0/0",
+            color="#ef6c00",
+            fontcolor="#ef6c00",
+            constraint="false",
+        )
+    for az in network.nat_gateways:
+        dot.edge(f"nat{az}", "igw", color="#ef6c00", constraint="false")
+    dot.node("aws", "AWS services\nECR, S3, CloudWatch Logs", **_STYLE["aws"])
+    if network.nat_gateways:
+        dot.edge(
+            "igw",
+            "aws",
+            label="through NAT",
+            style="dashed",
+            color="#ef6c00",
+            fontcolor="#ef6c00",
+            constraint="false",
+        )
+    if [x for x in network.endpoints if x != "s3"]:
+        dot.edge("endpoints", "aws", label="private link", style="dashed", color="#6a1b9a")
+    if "s3" in network.endpoints:
+        dot.edge("s3endpoint", "aws", label="S3 layers", style="dashed", color="#6a1b9a")
+
+
+def environment_graph(view: EnvironmentPicture) -> graphviz.Digraph:
+    """Lay an environment out: the internet, its DNS names and the shared load balancer on top,
+    one public subnet per AZ, then the ECS cluster in the private subnets with each service and
+    how it is reached (listener rules from the load balancer, Service Connect between services).
+    """
+    network = view.network
+    dot = graphviz.Digraph("environment", format="svg")
+    dot.attr(rankdir="TB", fontname="Helvetica", fontsize="12", nodesep="0.4", ranksep="0.55")
+    dot.attr("node", fontname="Helvetica", fontsize="11")
+    dot.attr("edge", fontname="Helvetica", fontsize="10", color="#555555")
+
+    dot.node("internet", "Internet", **_STYLE["internet"])
+    dot.node("igw", "Internet gateway", **_STYLE["gateway"])
+    dot.edge("internet", "igw", dir="both")
+    if view.names:
+        dot.node("dns", "Route 53 alias records\n" + "\n".join(view.names), **_STYLE["aws"])
+        dot.edge("dns", "lb", label="alias", style="dashed", constraint="false")
+    if view.certificate:
+        dot.node("certificate", "ACM certificate\n(validated through DNS)", **_STYLE["aws"])
+        dot.edge("certificate", "lb", label="HTTPS", style="dashed", constraint="false")
+    if view.web_acl:
+        dot.node("waf", "AWS WAF web ACL", **_STYLE["aws"])
+        dot.edge("waf", "lb", style="dashed", constraint="false")
+    lb_label = "Application Load Balancer, shared\n" + "\n".join(view.listeners)
+    with dot.subgraph(name="cluster_vpc") as vpc:
+        vpc.attr(
+            label=f"VPC {network.vpc_cidr}", style="rounded", color="#2b6cb0", fontcolor="#2b6cb0"
+        )
+        vpc.node("lb", lb_label, **_STYLE["balancer"])
+        for az in network.azs:
+            with vpc.subgraph(name=f"cluster_public{az}") as public:
+                public.attr(
+                    label=f"public subnet {az}",
+                    style="filled",
+                    fillcolor="#f1f8e9",
+                    color="#7cb342",
+                )
+                public.node(
+                    f"lbnode{az}",
+                    "load balancer\nnode",
+                    shape="box",
+                    style="rounded,dashed",
+                    color="#2e7d32",
+                    fontsize="9",
+                )
+                if az in network.nat_gateways:
+                    public.node(f"nat{az}", f"NAT gateway {az}\n+ Elastic IP", **_STYLE["gateway"])
+        zones = ", ".join(str(az) for az in network.azs)
+        no_route = all(target is None for target in network.routes.values())
+        with vpc.subgraph(name="cluster_private") as private:
+            private.attr(
+                label=(
+                    f"private subnets {zones}: one ECS cluster, tasks without public IPs"
+                    + (", no route to the internet" if no_route else "")
+                ),
+                style="filled",
+                fillcolor="#fff8e1",
+                color="#f9a825",
+            )
+            for member in view.members:
+                private.node(f"service_{member.name}", _member_label(member), **_STYLE["task"])
+            private.node(
+                "egress",
+                "outbound: " + ("none" if no_route else "through the NAT gateway of the task's AZ"),
+                shape="box",
+                style="rounded,dashed",
+                color="#ef6c00",
+                fontcolor="#ef6c00",
+                fontsize="9",
+            )
+            interfaces = [x for x in network.endpoints if x != "s3"]
+            if interfaces:
+                lines = [", ".join(interfaces[i : i + 4]) for i in range(0, len(interfaces), 4)]
+                private.node(
+                    "endpoints",
+                    "interface endpoints (each AZ)\n" + "\n".join(lines),
+                    **_STYLE["endpoint"],
+                )
+        if "s3" in network.endpoints:
+            vpc.node(
+                "s3endpoint", "S3 gateway endpoint\n(private route tables)", **_STYLE["endpoint"]
+            )
+
+    dot.edge("igw", "lb")
+    for az in network.azs:
+        dot.edge("lb", f"lbnode{az}", arrowhead="none", style="dotted", color="#2e7d32")
+        # The public subnets above the private ones.
+        dot.edge(f"lbnode{az}", "egress", style="invis")
+    for member in sorted(view.members, key=lambda m: m.priority):
+        if member.exposure == EXPOSE_PUBLIC:
+            dot.edge(
+                "lb",
+                f"service_{member.name}",
+                label=f"{member.route}\npriority {member.priority}",
+                color="#2e7d32",
+                fontcolor="#2e7d32",
+            )
+    for server in view.members:
+        if server.exposure != EXPOSE_INTERNAL:
+            continue
+        for client in view.members:
+            if client is not server:
+                dot.edge(
+                    f"service_{client.name}",
+                    f"service_{server.name}",
+                    label="Service Connect",
+                    style="dashed",
+                    color="#6a1b9a",
+                    fontcolor="#6a1b9a",
+                )
+    _outbound(dot, network, "egress")
+    return dot
+
+
+def _member_label(member: Member) -> str:
+    if member.exposure == EXPOSE_PUBLIC:
+        return f"{member.name}\npublic, port {member.port}"
+    if member.exposure == EXPOSE_INTERNAL:
+        return f"{member.name}\ninternal: {member.route}"
+    return f"{member.name}\nno inbound traffic (worker)"
 
 
 def node_names(dot: graphviz.Digraph) -> list[str]:

@@ -56,7 +56,9 @@ from ..layers.application import (
 from ..layers.config import (
     CAPACITY_PROVIDERS,
     CPU_ARCHITECTURES,
+    DOMAIN_NAME_PATTERN,
     FARGATE_TASK_SIZES,
+    HOSTED_ZONE_ID_PATTERN,
     KNOWN_INTERFACE_ENDPOINTS,
     LOAD_BALANCER_TYPES,
     LOG_RETENTION_DAYS,
@@ -65,13 +67,24 @@ from ..layers.config import (
     MAX_TASKS,
     NAT_GATEWAY_MODES,
     SUPPORTED_AZ_COUNTS,
+    WEB_ACL_ARN_PATTERN,
     ConfigError,
+    EnvironmentConfig,
     NetworkConfig,
     ProductConfig,
     ServiceConfig,
 )
+from ..layers.exposure import (
+    EXPOSURES,
+    HOST_PATTERN,
+    MAX_PRIORITY,
+    MIN_PRIORITY,
+    PATH_PATTERN,
+    Routing,
+)
 
 __all__ = [
+    "ENVIRONMENT_EXAMPLE_SPEC",
     "EXAMPLE_SPEC",
     "SPEC",
     "Key",
@@ -386,10 +399,18 @@ class Key:
     target: str
     description: str
     required: bool = False
+    # The config field a key sets when it is not its target: the top-level domain's values
+    # are the environment's (ProductConfig.environment), beside the environment section's.
+    sets: str | None = None
 
     @property
     def field_name(self) -> str:
         return self.target.rsplit(".", 1)[-1]
+
+    @property
+    def config_field(self) -> str:
+        """The field of its section's config class the key sets."""
+        return self.sets or self.target
 
 
 def _field_default(cls: type, target: str) -> Any:
@@ -482,6 +503,11 @@ def _descend(
                 break
             kind, node, path = key.kind, value, (*path, key.name)
         if step_index is not None:
+            if isinstance(kind, _Services) and isinstance(node, MappingNode):
+                key_node, path = _item(node, path, step_index)
+                value = next((v for k, v in node.value if k is key_node), None)
+                kind, node = (kind.service, value) if value is not None else (None, key_node)
+                continue
             node, path = _item(node, path, step_index)
             kind = kind.item if isinstance(kind, _List) else None
     return node, path
@@ -580,7 +606,7 @@ class _Object(_Kind):
         properties = {}
         for key in self.keys:
             described = {**key.kind.schema(), "description": key.description}
-            default = _shown_default(_field_default(self.cls, key.target))
+            default = _shown_default(_field_default(self.cls, key.config_field))
             if default is not None:
                 described["default"] = default
             properties[key.name] = described
@@ -605,44 +631,40 @@ class _Object(_Kind):
 
 @dataclass(frozen=True)
 class _Services(_Kind):
-    """The services, by name; the name becomes the container's. One in this version."""
+    """The services, by name; the name becomes the container's (and, for an internal service,
+    the name the others call it by)."""
 
     name: _Str
     service: _Object
 
-    def parse(self, reader: _Reader, node: Node, path: KeyPath) -> ServiceConfig:
+    def parse(self, reader: _Reader, node: Node, path: KeyPath) -> tuple[ServiceConfig, ...]:
         reader.scalar(node, path)
         if not isinstance(node, MappingNode):
             raise reader.error(node, path, f"expected a mapping (name: service), got {_what(node)}")
         services = list(reader.pairs(node, path))
         if not services:
             raise reader.error(node, path, "no service: name one, such as web: {port: 8080}")
-        if len(services) > 1:
-            name, key_node, _ = services[1]
-            raise reader.error(
-                key_node,
-                (*path, name),
-                f"one service is supported in this version ({services[0][0]} is the first)",
+        built = []
+        for name, key_node, value_node in services:
+            where = (*path, name)
+            self.name.parse(reader, key_node, where)
+            built.append(
+                self.service.parse(
+                    reader, value_node, where, {"container_name": (name, key_node, where)}
+                )
             )
-        name, key_node, value_node = services[0]
-        where = (*path, name)
-        self.name.parse(reader, key_node, where)
-        service: ServiceConfig = self.service.parse(
-            reader, value_node, where, {"container_name": (name, key_node, where)}
-        )
-        return service
+        return tuple(built)
 
     def schema(self) -> dict[str, Any]:
         return {
             "type": "object",
             "minProperties": 1,
-            "maxProperties": 1,
             "patternProperties": {_portable(self.name.patterns[0]): self.service.schema()},
             "additionalProperties": False,
         }
 
     def describe(self, path: str) -> str:
-        return f"mapping of one name to a service: see `{path}.<name>`"
+        return f"mapping of names to services: see `{path}.<name>`"
 
     def sections(self, path: str) -> Iterator[tuple[str, _Object]]:
         return self.service.sections(path + ".<name>")
@@ -806,6 +828,40 @@ _SIDECAR = _Object(
 )
 
 
+_ROUTING = _Object(
+    Routing,
+    (
+        Key(
+            "priority",
+            _Int(between=(MIN_PRIORITY, MAX_PRIORITY)),
+            "priority",
+            "The listener rule's priority, unique in the environment: the load balancer "
+            "evaluates rules from the lowest up and takes the first that matches.",
+            required=True,
+        ),
+        Key(
+            "path",
+            _Str(
+                patterns=(re.compile(rf"^{PATH_PATTERN}$"),),
+                means="a path pattern starting with /, such as /api/* (* and ? are wildcards)",
+            ),
+            "path",
+            "The path pattern the rule matches (case sensitive).",
+        ),
+        Key(
+            "host",
+            _Str(
+                patterns=(re.compile(rf"^{HOST_PATTERN}$"),),
+                means="a lower-case host name such as api.example.com (or *.example.com)",
+            ),
+            "host",
+            "The host name the rule matches; with a domain, under it (the environment makes its "
+            "alias record and names it in the certificate). With a path, both must match.",
+        ),
+    ),
+)
+
+
 def _build_service(values: dict[str, Any]) -> ServiceConfig:
     """The service's keys set ServiceConfig's fields and its Application's (``application.*``)."""
     application = {
@@ -824,6 +880,22 @@ def _default_of(parameter: str, more: str = "") -> str:
 _SERVICE = _Object(
     ServiceConfig,
     (
+        Key(
+            "expose",
+            _Str(choices=EXPOSURES),
+            "expose",
+            "How the service of an environment is reached: public (behind the shared load "
+            "balancer, by its routing), internal (by its name, through Service Connect, from the "
+            "other services) or none (a worker). Required for every service when the spec has "
+            "several services, a domain or environment settings; a spec of one service without "
+            "it builds the service with a load balancer of its own.",
+        ),
+        Key(
+            "routing",
+            _ROUTING,
+            "routing",
+            "The listener rule of a public service: a path, a host or both, and a priority.",
+        ),
         Key("port", _PORT, "default_container_port", _default_of("ContainerPort")),
         Key(
             "health_check_path",
@@ -1049,6 +1121,107 @@ _NETWORK = _Object(
     ),
 )
 
+
+def _environment_values(values: dict[str, Any]) -> dict[str, Any]:
+    """An environment section's values, checked as EnvironmentConfig checks them (so an error
+    points at its key), for the product to combine with the other section's."""
+    EnvironmentConfig(**values)
+    return values
+
+
+_DOMAIN = _Object(
+    EnvironmentConfig,
+    (
+        Key(
+            "name",
+            _Str(
+                patterns=(re.compile(rf"^{DOMAIN_NAME_PATTERN}$"),),
+                means="a lower-case domain name such as shop.example.com",
+            ),
+            "default_domain_name",
+            _default_of(
+                "DomainName",
+                " The domain the environment serves: an ACM certificate for it and *.<name>, "
+                "validated in the hosted zone, and alias records for it and every service's "
+                "host.",
+            ),
+            required=True,
+        ),
+        Key(
+            "hosted_zone_id",
+            _Str(
+                patterns=(re.compile(rf"^{HOSTED_ZONE_ID_PATTERN}$"),),
+                means="a Route 53 hosted zone ID such as Z0123456789ABCDEFGHIJ",
+            ),
+            "default_hosted_zone_id",
+            _default_of("HostedZoneId", " The domain's public hosted zone in this account."),
+            required=True,
+        ),
+    ),
+    build=_environment_values,
+)
+
+_ENVIRONMENT_SETTINGS = _Object(
+    EnvironmentConfig,
+    (
+        Key(
+            "allowed_ingress_cidr",
+            _CIDR,
+            "default_allowed_ingress_cidr",
+            _default_of("AllowedIngressCidr", " Who may reach the shared load balancer."),
+        ),
+        Key(
+            "deletion_protection",
+            _Bool(),
+            "default_deletion_protection",
+            _default_of("DeletionProtection", " Of the shared load balancer."),
+        ),
+        Key(
+            "log_retention_days",
+            _Int(choices=LOG_RETENTION_DAYS),
+            "default_log_retention_days",
+            _default_of("LogRetentionDays", " The load balancer's access logs."),
+        ),
+        Key(
+            "web_acl_arn",
+            _Str(
+                patterns=(re.compile(rf"^{WEB_ACL_ARN_PATTERN}$"),),
+                means="a regional AWS WAF web ACL ARN",
+                partition=_arn_partition,
+            ),
+            "default_web_acl_arn",
+            _default_of("WebAclArn", " AWS WAF in front of the shared load balancer."),
+        ),
+        Key(
+            "tls_policy",
+            _Str(means="an ELBSecurityPolicy-TLS13-... policy"),
+            "tls_policy",
+            "The HTTPS listener's TLS policy (TLS 1.3 policies only).",
+        ),
+    ),
+    build=_environment_values,
+)
+
+
+# Top-level keys that make a spec an environment, whatever its number of services.
+ENVIRONMENT_KEYS = ("environment", "domain")
+
+
+def _build_product(values: dict[str, Any]) -> ProductConfig:
+    """One service without expose, and no domain or environment settings: the service with a
+    load balancer of its own (as before 0.4.0). Anything else: an environment of services."""
+    network = values.get("network", NetworkConfig())
+    services: tuple[ServiceConfig, ...] = values["services"]
+    environment = {
+        key: value for part in ENVIRONMENT_KEYS for key, value in values.get(part, {}).items()
+    }
+    if len(services) == 1 and services[0].expose is None and not environment:
+        return ProductConfig(network=network, service=services[0])
+    return ProductConfig(
+        network=network, environment=EnvironmentConfig(**environment), services=services
+    )
+
+
 SPEC = _Object(
     ProductConfig,
     (
@@ -1059,15 +1232,31 @@ SPEC = _Object(
             "Build-time choices of the network layer and its parameters' defaults.",
         ),
         Key(
+            "environment",
+            _ENVIRONMENT_SETTINGS,
+            "environment",
+            "The shared load balancer's settings, for an environment of services.",
+        ),
+        Key(
+            "domain",
+            _DOMAIN,
+            "domain",
+            "The environment's custom domain and its Route 53 hosted zone.",
+            sets="environment",
+        ),
+        Key(
             "services",
             _Services(
                 _Str(patterns=(CONTAINER_NAME,), means="1-255 letters, digits, - or _"), _SERVICE
             ),
-            "service",
-            "The service, by name (one in this version); the name is its container's.",
+            "services",
+            "The services, by name; a name is its container's (and an internal service's name "
+            "in the environment). Several services, a domain or environment settings make an "
+            "environment: each service then says how it is reached (expose).",
             required=True,
         ),
     ),
+    build=_build_product,
 )
 """The spec file's keys, from which the parser, the JSON Schema and the reference derive."""
 
@@ -1130,11 +1319,22 @@ def load_spec(path: Path) -> ProductConfig:
 
 def spec_schema() -> dict[str, Any]:
     """The spec's JSON Schema (draft 2020-12), for editors to validate and complete it."""
+    services = SPEC.keys[-1].kind
+    assert isinstance(services, _Services)
+    name = _portable(services.name.patterns[0])
+    environment = {"anyOf": [{"required": [key]} for key in ENVIRONMENT_KEYS]}
+    several = {"properties": {"services": {"minProperties": 2}}, "required": ["services"]}
     return {
         "$schema": SCHEMA_DIALECT,
         "title": "troposphere-fargate application spec",
         "description": "An application for troposphere-fargate build --spec; see docs/spec.md.",
         **SPEC.schema(),
+        # Several services, a domain or environment settings: each service says how it is
+        # reached (the parser's _build_product).
+        "if": {"anyOf": [*environment["anyOf"], several]},
+        "then": {
+            "properties": {"services": {"patternProperties": {name: {"required": ["expose"]}}}}
+        },
     }
 
 
@@ -1210,7 +1410,35 @@ services:
     ephemeral_storage: 40
     stop_timeout: 60
 """
-"""A spec that uses every key (the reference shows it; a test reads it back)."""
+"""A spec of one service with a load balancer of its own that uses every key it can (the
+reference shows it; a test reads it back)."""
+
+ENVIRONMENT_EXAMPLE_SPEC = """\
+environment:
+  allowed_ingress_cidr: 0.0.0.0/0
+  deletion_protection: true
+  log_retention_days: 365
+  web_acl_arn: "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/shop/\\
+    a1b2c3d4-5678-90ab-cdef-111122223333"
+  tls_policy: ELBSecurityPolicy-TLS13-1-2-Res-2021-06
+domain: {name: shop.example.com, hosted_zone_id: Z0123456789ABCDEFGHIJ}
+services:
+  web:
+    port: 8080
+    expose: public
+    routing: {path: "/*", priority: 100}
+  api:
+    port: 9000
+    expose: public
+    routing: {path: "/v1/*", host: api.shop.example.com, priority: 10}
+  orders:
+    port: 7000
+    expose: internal
+  worker:
+    expose: none
+"""
+"""An environment of four services, with every key the other example cannot have (a test
+reads it back; the README's picture of an environment draws it)."""
 
 _MARKDOWN_HEADER = (
     "<!-- Generated by `troposphere-fargate build` from troposphere_fargate/release/spec.py: "
@@ -1249,9 +1477,28 @@ def spec_markdown() -> str:
         "keys that set a parameter's default leave the parameter for deploy time.\n",
         "A bad spec stops the build with one line: `<file>:<line>: <key path>: <what is wrong>`, "
         "such as `app.yaml:12: services.web.secrets.API_KEY: ...`.\n",
-        "## Example: every key\n",
+        "## Layouts\n",
+        "A spec of one service, without `expose`, `domain` or `environment`, builds the service "
+        "with a load balancer of its own: `network.yaml`, `environment.yaml`, `service.yaml`, "
+        "`root.yaml` (nesting the network and the service) and `catalog.yaml`, as the shipped "
+        "product (its `service.yaml` can still join an environment from the console: its "
+        "`ClusterName` and the other outputs of an `environment.yaml` stack). Several "
+        "services, a `domain` or `environment` settings make it an environment: every service "
+        "says how it is reached (`expose`), and "
+        "the build writes `network.yaml`, `environment.yaml` (one cluster, one shared load "
+        "balancer, one Service Connect namespace), one `service-<name>.yaml` per service and a "
+        "`root.yaml` that nests them all and takes each service's image as "
+        "`<Name>ContainerImage` (the other settings are the spec's).\n",
+        "## Example: one service, every key\n",
         "```yaml",
         EXAMPLE_SPEC.rstrip("\n"),
+        "```",
+        "\n## Example: an environment of four services\n",
+        "Keys a service of an environment does not take (`load_balancer`, "
+        "`allowed_ingress_cidr`, `deletion_protection`, `tls_policy`) are the environment's, "
+        "under `environment:`.\n",
+        "```yaml",
+        ENVIRONMENT_EXAMPLE_SPEC.rstrip("\n"),
         "```",
     ]
     for path, section in SPEC.sections(""):
@@ -1262,8 +1509,8 @@ def spec_markdown() -> str:
             where = f"{path}.{key.name}" if path else key.name
             lines.append(
                 f"| `{key.name}` | {_cell(key.kind.describe(where))} | "
-                f"{_cell(_markdown_default(key, _field_default(section.cls, key.target)))} | "
-                f"`{section.cls.__name__}.{key.target}` | {_cell(key.description)} |"
+                f"{_cell(_markdown_default(key, _field_default(section.cls, key.config_field)))} | "
+                f"`{section.cls.__name__}.{key.config_field}` | {_cell(key.description)} |"
             )
     return "\n".join(lines) + "\n"
 

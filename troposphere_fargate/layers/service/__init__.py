@@ -50,8 +50,10 @@ service), :mod:`.scaling` and :mod:`.outputs`. :func:`service_template` threads 
 from __future__ import annotations
 
 from troposphere import Template
+from troposphere import elasticloadbalancingv2 as elb
 
 from ..config import ServiceConfig
+from ..exposure import EXPOSE_INTERNAL, EXPOSE_NONE, EXPOSE_PUBLIC
 from . import names
 from .access_logs import (
     ACCESS_LOGS_BUCKET_SUPPRESSIONS,
@@ -73,7 +75,8 @@ from .containers import (
     container_definition,
     sidecar_definition,
 )
-from .ecs_service import add_cluster, add_ecs_service
+from .ecs_service import add_cluster, add_ecs_service, cluster_name
+from .joining import add_placement_rules
 from .load_balancer import (
     HTTP_LISTENER_CHECKOV,
     HTTP_PORT,
@@ -81,6 +84,7 @@ from .load_balancer import (
     HTTPS_PORT,
     LOAD_BALANCER_CHECKOV,
     LOAD_BALANCER_SUPPRESSIONS,
+    add_listener_rule,
     add_listeners,
     add_listeners_ready,
     add_load_balancer,
@@ -100,9 +104,10 @@ from .parameters import (
     add_sidecar_port_rule,
     add_task_size_rules,
 )
+from .placement import Placement, condition_of, exists, guard
 from .roles import add_roles
 from .scaling import add_autoscaling
-from .security_groups import HTTP_INGRESS_CHECKOV, add_security_groups
+from .security_groups import HTTP_INGRESS_CHECKOV, SecurityGroups, add_security_groups
 
 __all__ = [
     *names.__all__,
@@ -130,61 +135,104 @@ __all__ = [
 
 
 def service_template(config: ServiceConfig | None = None) -> Template:
-    """Build the service layer. Pure: the same config always gives the same template."""
+    """Build the service layer. Pure: the same config always gives the same template.
+
+    ``config.expose`` decides the placement (:mod:`.placement`): ``None`` (the shipped
+    template) has a load balancer of its own or joins an environment at deploy time; ``public``,
+    ``internal`` or ``none`` is a service of an environment that holds only what that needs.
+    """
     config = config or ServiceConfig()
-    t = Template(
-        Description=(
-            "Fargate service without public IPs in private subnets, behind an internet-facing "
-            "load balancer in public subnets"
-        )
-    )
-    add_parameters(t, config)
+    placement = Placement.of(config)
+    application = config.application
+    t = Template(Description=_description(config))
+    add_parameters(t, config, placement)
     add_task_size_rules(t)
-    add_sidecar_port_rule(t, config.application)
+    if placement.listens:
+        add_sidecar_port_rule(t, application)
     add_extra_egress_rules(t)
     add_managed_policy_arns_rule(t)
-    add_secret_variable_name_rule(t, config.application)
-    add_conditions(t)
-    add_log_delivery_accounts(t)
+    add_secret_variable_name_rule(t, application)
+    add_placement_rules(t, placement)
+    add_conditions(t, placement)
 
-    application = config.application
-    cluster = add_cluster(t)
+    cluster = (
+        add_cluster(t, condition=condition_of(placement.standalone))
+        if exists(placement.standalone)
+        else None
+    )
     log_group = add_log_group(t)
     roles = add_roles(t, log_group, application)
     task_definition = add_task_definition(
         t,
         roles,
         [
-            container_definition(config, log_group),
+            container_definition(config, log_group, placement),
             *(sidecar_definition(sidecar, log_group) for sidecar in application.sidecars),
         ],
         application.ephemeral_storage_gib,
     )
-    security_groups = add_security_groups(t, application.egress)
-    access_logs_bucket = add_access_logs_bucket(t)
-    access_logs_bucket_policy = add_access_logs_bucket_policy(t, access_logs_bucket)
-    load_balancer = add_load_balancer(
-        t, security_groups.load_balancer, access_logs_bucket, access_logs_bucket_policy
-    )
-    target_group = add_target_group(t)
-    listeners = add_listeners(t, config, load_balancer, target_group)
-    listeners_ready = add_listeners_ready(t, listeners)
+    security_groups = add_security_groups(t, placement, application.egress)
+    load_balancer = _add_own_load_balancer(t, config, placement, security_groups)
+    target_group = add_target_group(t, placement) if exists(placement.target_group) else None
+    rule = None
+    if target_group is not None and exists(placement.listener_rule):
+        rule = add_listener_rule(t, config, placement, target_group)
+    waits_for = rule.title if rule is not None else None
+    if load_balancer is not None:
+        listeners = add_listeners(t, config, load_balancer, target_group)
+        waits_for = add_listeners_ready(t, listeners, rule).title
+    cluster_name_of_service = cluster_name(placement, cluster)
     service = add_ecs_service(
         t,
         config,
+        placement,
         cluster=cluster,
         task_definition=task_definition,
         security_group=security_groups.tasks,
         target_group=target_group,
-        listeners_ready=listeners_ready,
+        log_group=log_group,
+        waits_for=waits_for,
     )
-    add_autoscaling(t, cluster, service)
+    add_autoscaling(t, placement, cluster, service)
     add_outputs(
         t,
+        config,
+        placement,
         load_balancer=load_balancer,
-        cluster=cluster,
+        cluster_name=cluster_name_of_service,
         service=service,
         task_security_group=security_groups.tasks,
         log_group=log_group,
     )
     return t
+
+
+def _description(config: ServiceConfig) -> str:
+    if config.expose is None:
+        return (
+            "Fargate service without public IPs in private subnets, behind an internet-facing "
+            "load balancer in public subnets (its own, or an environment's)"
+        )
+    how = {
+        EXPOSE_PUBLIC: "behind the environment's load balancer",
+        EXPOSE_INTERNAL: "called by the environment's services through Service Connect",
+        EXPOSE_NONE: "a worker without inbound traffic",
+    }[config.expose]
+    return f"Fargate service {config.container_name} of an environment, without public IPs: {how}"
+
+
+def _add_own_load_balancer(
+    t: Template, config: ServiceConfig, placement: Placement, security_groups: SecurityGroups
+) -> elb.LoadBalancer | None:
+    """The load balancer of the service's own, with its access-log bucket (only while it has
+    one: in the shipped template, with ClusterName empty)."""
+    if security_groups.load_balancer is None:
+        return None
+    add_log_delivery_accounts(t)
+    bucket = add_access_logs_bucket(t)
+    bucket_policy = add_access_logs_bucket_policy(t, bucket)
+    guard(bucket, placement.standalone)
+    guard(bucket_policy, placement.standalone)
+    return add_load_balancer(
+        t, placement, security_groups.load_balancer.group, bucket, bucket_policy
+    )

@@ -20,12 +20,18 @@ from troposphere import (
 
 from ..blocks import is_true
 from ..config import APPLICATION_LOAD_BALANCER
+from ..exposure import EXPOSE_INTERNAL, EXPOSE_PUBLIC
 from .access_logs import add_log_delivery_condition
+from .joining import NO_LISTENER_RULE_PRIORITY
 from .names import (
     CERTIFICATE_ARN,
+    CLUSTER_NAME,
     ENABLE_EXECUTE_COMMAND,
     ENVIRONMENT_FILE_ARN,
+    ENVIRONMENT_SECURITY_GROUP_ID,
+    ENVIRONMENT_URL,
     EXECUTE_COMMAND_ENABLED,
+    EXPOSE,
     EXTRA_EGRESS_CIDR,
     EXTRA_EGRESS_PORT,
     EXTRA_EGRESS_SECURITY_GROUP_ID,
@@ -34,36 +40,110 @@ from .names import (
     HAS_CERTIFICATE,
     HAS_ENVIRONMENT_FILE,
     HAS_EXTRA_EGRESS_PORT,
+    HAS_LISTENER_RULE_HOST,
+    HAS_LISTENER_RULE_PATH,
     HAS_SECRET,
+    HAS_TARGET_GROUP,
     HAS_TASK_ROLE_MANAGED_POLICIES,
     HTTP_LISTENER_PORT_OPEN,
+    INTERNAL_IN_ENVIRONMENT,
     IS_APPLICATION,
     IS_CHINA,
+    JOINS_ENVIRONMENT,
+    LISTENER_ARN,
+    LISTENER_RULE_HOST,
+    LISTENER_RULE_PATH,
+    LISTENER_RULE_PRIORITY,
+    LOAD_BALANCER_SECURITY_GROUP_ID,
     LOAD_BALANCER_TYPE,
+    NAMESPACE_ARN,
+    PUBLIC_IN_ENVIRONMENT,
     SECRET_ARN_PARAMETER,
+    SERVICE_CONNECT_NAME,
+    STANDALONE,
     TASK_ROLE_MANAGED_POLICY_ARNS,
 )
 from .parameters import NO_CERTIFICATE, NO_EXTRA_EGRESS_PORT, NOT_GIVEN
+from .placement import Placement, exists
 
 
 def _given(parameter: str) -> Not:
     return Not(Equals(Ref(parameter), NOT_GIVEN))
 
 
-def add_conditions(t: Template) -> tuple[str, ...]:
-    """Add every condition; return their names."""
-    return (
-        t.add_condition(IS_APPLICATION, Equals(Ref(LOAD_BALANCER_TYPE), APPLICATION_LOAD_BALANCER)),
-        t.add_condition(HAS_CERTIFICATE, Not(Equals(Ref(CERTIFICATE_ARN), NO_CERTIFICATE))),
-        # Port 80 is open without a certificate, and on an ALB with one (to redirect to HTTPS).
-        t.add_condition(
-            HTTP_LISTENER_PORT_OPEN,
-            Or(Not(Condition(HAS_CERTIFICATE)), Condition(IS_APPLICATION)),
-        ),
+def add_conditions(t: Template, placement: Placement) -> tuple[str, ...]:
+    """Add every condition the placement needs; return their names."""
+    names = [
+        *add_placement_conditions(t, placement),
+        *add_load_balancer_conditions(t, placement),
         t.add_condition(EXECUTE_COMMAND_ENABLED, is_true(ENABLE_EXECUTE_COMMAND)),
         t.add_condition(IS_CHINA, Equals(Partition, "aws-cn")),
+    ]
+    return (*names, *add_application_conditions(t))
+
+
+def add_placement_conditions(t: Template, placement: Placement) -> tuple[str, ...]:
+    """Where the shipped service runs (placement.py): on its own while ClusterName is empty,
+    else in that environment, reached as Expose says. None for a spec's service."""
+    if not placement.deploy_time:
+        return ()
+    # Each condition also names the parameters what it guards refers to, so that a Ref to one
+    # of them is never resolved to its empty default under it (which cfn-lint checks, W1030).
+    # The rules (joining.py) refuse a joined service without them before anything is created,
+    # so JoinsEnvironment is exactly "ClusterName is given".
+    return (
+        t.add_condition(STANDALONE, Equals(Ref(CLUSTER_NAME), NOT_GIVEN)),
+        t.add_condition(
+            JOINS_ENVIRONMENT,
+            And(
+                Not(Condition(STANDALONE)),
+                _given(ENVIRONMENT_SECURITY_GROUP_ID),
+                _given(NAMESPACE_ARN),
+            ),
+        ),
+        t.add_condition(
+            PUBLIC_IN_ENVIRONMENT,
+            And(
+                Condition(JOINS_ENVIRONMENT),
+                Equals(Ref(EXPOSE), EXPOSE_PUBLIC),
+                _given(LISTENER_ARN),
+                _given(LOAD_BALANCER_SECURITY_GROUP_ID),
+                _given(ENVIRONMENT_URL),
+                Not(Equals(Ref(LISTENER_RULE_PRIORITY), NO_LISTENER_RULE_PRIORITY)),
+            ),
+        ),
+        t.add_condition(
+            INTERNAL_IN_ENVIRONMENT,
+            And(
+                Condition(JOINS_ENVIRONMENT),
+                Equals(Ref(EXPOSE), EXPOSE_INTERNAL),
+                _given(SERVICE_CONNECT_NAME),
+            ),
+        ),
+        t.add_condition(
+            HAS_TARGET_GROUP, Or(Condition(STANDALONE), Condition(PUBLIC_IN_ENVIRONMENT))
+        ),
+        t.add_condition(HAS_LISTENER_RULE_PATH, _given(LISTENER_RULE_PATH)),
+        t.add_condition(HAS_LISTENER_RULE_HOST, _given(LISTENER_RULE_HOST)),
+    )
+
+
+def add_load_balancer_conditions(t: Template, placement: Placement) -> tuple[str, ...]:
+    """What the parameters of a load balancer of its own switch (none without one)."""
+    if not exists(placement.standalone):
+        return ()
+    # A certificate of its own; port 80 is open without one, and on an ALB with one (to
+    # redirect to HTTPS). In the shipped template both only with a load balancer of its own.
+    certificate: object = Not(Equals(Ref(CERTIFICATE_ARN), NO_CERTIFICATE))
+    port_open: object = Or(Not(Condition(HAS_CERTIFICATE)), Condition(IS_APPLICATION))
+    if isinstance(placement.standalone, str):
+        certificate = And(Condition(placement.standalone), certificate)
+        port_open = And(Condition(placement.standalone), port_open)
+    return (
+        t.add_condition(IS_APPLICATION, Equals(Ref(LOAD_BALANCER_TYPE), APPLICATION_LOAD_BALANCER)),
+        t.add_condition(HAS_CERTIFICATE, certificate),
+        t.add_condition(HTTP_LISTENER_PORT_OPEN, port_open),
         add_log_delivery_condition(t),
-        *add_application_conditions(t),
     )
 
 

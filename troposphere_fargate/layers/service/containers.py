@@ -30,10 +30,16 @@ from .names import (
     TASK_DEFINITION,
     TASK_MEMORY,
 )
+from .placement import Placement, exists, pick
 from .roles import Roles
 
 SCRATCH_VOLUME = "tmp"  # the application container's; a sidecar's is sidecar_scratch_volume()
 SCRATCH_PATH = "/tmp"
+# The container port's name, which an internal service's Service Connect configuration names
+# (its PortName "must match the name of one of the portMappings", ServiceConnectService).
+SERVICE_CONNECT_PORT_NAME = "app"
+# Where the Service Connect proxy's logs go, in the service's log group.
+SERVICE_CONNECT_LOG_PREFIX = "service-connect"
 
 # --- Policy rules that do not apply, and why (resource metadata) ------------------------------
 _MEMORY_RULE = "ecs_task_definition_memory_hard_limit_check"
@@ -76,16 +82,16 @@ def add_log_group(t: Template) -> logs.LogGroup:
 
 
 def container_definition(
-    config: ServiceConfig, log_group: logs.LogGroup
+    config: ServiceConfig, log_group: logs.LogGroup, placement: Placement
 ) -> ecs.ContainerDefinition:
-    """The application's container: the image on the container port, locked down, logging to
-    ``log_group``. The target group registers it by ``config.container_name``."""
+    """The application's container: the image on the container port (none for a worker; named
+    for Service Connect when internal), locked down, logging to ``log_group``. The target group
+    registers it by ``config.container_name``."""
     definition = ecs.ContainerDefinition(
         Name=config.container_name,
         Image=Ref(CONTAINER_IMAGE),
         Essential=True,
         Memory=Ref(TASK_MEMORY),
-        PortMappings=[ecs.PortMapping(ContainerPort=Ref(CONTAINER_PORT), Protocol="tcp")],
         # ECS Exec's agent writes to the root file system: with Exec on, it is
         # writable (Security Hub ECS.5 flags that, rightly; Exec is off by default).
         ReadonlyRootFilesystem=If(EXECUTE_COMMAND_ENABLED, False, True),
@@ -95,6 +101,11 @@ def container_definition(
         LinuxParameters=ecs.LinuxParameters(InitProcessEnabled=True),
         LogConfiguration=_awslogs(log_group, config.container_name),
     )
+    if placement.listens:
+        port = ecs.PortMapping(ContainerPort=Ref(CONTAINER_PORT), Protocol="tcp")
+        if exists(placement.internal):
+            port.Name = pick(placement.internal, SERVICE_CONNECT_PORT_NAME, NoValue)
+        definition.PortMappings = [port]
     _apply_application(definition, config.application)
     _apply_secrets_and_environment_file(definition, config.application)
     return definition

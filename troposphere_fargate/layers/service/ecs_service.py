@@ -4,92 +4,195 @@ balancer's target group, rolled back by the circuit breaker when a deployment fa
 
 from __future__ import annotations
 
-from troposphere import If, Join, Ref, Template, cloudformation, ec2, ecs
+from typing import Any
+
+from troposphere import (
+    GetAtt,
+    If,
+    Join,
+    NoValue,
+    Ref,
+    Region,
+    Template,
+    ec2,
+    ecs,
+    logs,
+    servicediscovery,
+)
 from troposphere import elasticloadbalancingv2 as elb
 
 from ..blocks import name_tag
 from ..config import CAPACITY_PROVIDERS, FARGATE, ServiceConfig
+from .containers import SERVICE_CONNECT_LOG_PREFIX, SERVICE_CONNECT_PORT_NAME
 from .names import (
     CAPACITY_PROVIDER,
     CLUSTER,
+    CLUSTER_NAME,
     CONTAINER_PORT,
     DESIRED_COUNT,
+    ENVIRONMENT_SECURITY_GROUP_ID,
     EXECUTE_COMMAND_ENABLED,
     FORCE_DEPLOYMENT_ON_CHANGE,
     HEALTH_CHECK_GRACE_PERIOD,
+    NAMESPACE_ARN,
     PRIVATE_SUBNET_IDS,
     SERVICE,
+    SERVICE_CONNECT_NAME,
 )
+from .placement import Placement, exists, pick
 
 
-def add_cluster(t: Template) -> ecs.Cluster:
-    return t.add_resource(
-        ecs.Cluster(
-            CLUSTER,
-            ClusterSettings=[ecs.ClusterSetting(Name="containerInsights", Value="enabled")],
-            CapacityProviders=list(CAPACITY_PROVIDERS),
-            DefaultCapacityProviderStrategy=[
-                ecs.CapacityProviderStrategyItem(CapacityProvider=FARGATE, Weight=1)
-            ],
-            Tags=name_tag("cluster"),
-        )
+def add_cluster(
+    t: Template,
+    *,
+    condition: str | None = None,
+    namespace: servicediscovery.HttpNamespace | None = None,
+) -> ecs.Cluster:
+    """The cluster, only under ``condition`` when given; with ``namespace``, the Service
+    Connect namespace its services use by default (by ARN: a namespace given by name is one ECS
+    may try to create itself, aws/aws-cdk#25554)."""
+    cluster = ecs.Cluster(
+        CLUSTER,
+        ClusterSettings=[ecs.ClusterSetting(Name="containerInsights", Value="enabled")],
+        CapacityProviders=list(CAPACITY_PROVIDERS),
+        DefaultCapacityProviderStrategy=[
+            ecs.CapacityProviderStrategyItem(CapacityProvider=FARGATE, Weight=1)
+        ],
+        Tags=name_tag("cluster"),
     )
+    if condition is not None:
+        cluster.Condition = condition
+    if namespace is not None:
+        cluster.ServiceConnectDefaults = ecs.ServiceConnectDefaults(
+            Namespace=GetAtt(namespace, "Arn")
+        )
+    return t.add_resource(cluster)
+
+
+def cluster_name(placement: Placement, cluster: ecs.Cluster | None) -> Any:
+    """The name of the cluster the service runs in: its own, or the environment's."""
+    return pick(
+        placement.standalone,
+        Ref(cluster) if cluster is not None else None,
+        Ref(CLUSTER_NAME),
+    )
+
+
+def service_connect_name(config: ServiceConfig) -> Any:
+    """The name the environment's services call an internal service by: a spec's service's own
+    name, or the shipped template's ServiceConnectName."""
+    return config.container_name if config.expose is not None else Ref(SERVICE_CONNECT_NAME)
+
+
+def _service_connect(
+    config: ServiceConfig, placement: Placement, log_group: logs.LogGroup
+) -> ecs.ServiceConnectConfiguration:
+    """Every service of an environment is a Service Connect client (it calls the others by name
+    through the proxy ECS adds to its tasks); an internal one also serves, on its container
+    port, as its name. The proxy logs to the service's log group."""
+    name = service_connect_name(config)
+    server = ecs.ServiceConnectService(
+        PortName=SERVICE_CONNECT_PORT_NAME,
+        DiscoveryName=name,
+        ClientAliases=[ecs.ServiceConnectClientAlias(Port=Ref(CONTAINER_PORT), DnsName=name)],
+    )
+    connect = ecs.ServiceConnectConfiguration(
+        Enabled=True,
+        Namespace=Ref(NAMESPACE_ARN),
+        LogConfiguration=ecs.LogConfiguration(
+            LogDriver="awslogs",
+            Options={
+                "awslogs-group": Ref(log_group),
+                "awslogs-region": Region,
+                "awslogs-stream-prefix": SERVICE_CONNECT_LOG_PREFIX,
+            },
+        ),
+    )
+    if exists(placement.internal):
+        connect.Services = pick(placement.internal, [server], NoValue)
+    return connect
 
 
 def add_ecs_service(
     t: Template,
     config: ServiceConfig,
+    placement: Placement,
     *,
-    cluster: ecs.Cluster,
+    cluster: ecs.Cluster | None,
     task_definition: ecs.TaskDefinition,
     security_group: ec2.SecurityGroup,
-    target_group: elb.TargetGroup,
-    listeners_ready: cloudformation.WaitConditionHandle,
+    target_group: elb.TargetGroup | None,
+    log_group: logs.LogGroup,
+    waits_for: str | None,
 ) -> ecs.Service:
-    return t.add_resource(
-        ecs.Service(
-            SERVICE,
-            # ECS attaches the target group only once a listener ties it to the load balancer.
-            DependsOn=[listeners_ready.title],
-            Cluster=Ref(cluster),
-            TaskDefinition=Ref(task_definition),
-            DesiredCount=Ref(DESIRED_COUNT),
-            CapacityProviderStrategy=[
-                ecs.CapacityProviderStrategyItem(CapacityProvider=Ref(CAPACITY_PROVIDER), Weight=1)
-            ],
-            PlatformVersion="LATEST",
-            NetworkConfiguration=ecs.NetworkConfiguration(
-                AwsvpcConfiguration=ecs.AwsvpcConfiguration(
-                    AssignPublicIp="DISABLED",
-                    Subnets=Ref(PRIVATE_SUBNET_IDS),
-                    SecurityGroups=[Ref(security_group)],
-                )
-            ),
-            LoadBalancers=[
+    """The service: in the private subnets without public IPs, registered with the target group
+    when it has load balancer traffic, in the environment's Service Connect namespace when it
+    joins one; it waits for ``waits_for`` (its listeners or listener rule) first."""
+    properties: dict[str, Any] = {
+        "Cluster": cluster_name(placement, cluster),
+        "TaskDefinition": Ref(task_definition),
+        "DesiredCount": Ref(DESIRED_COUNT),
+        "CapacityProviderStrategy": [
+            ecs.CapacityProviderStrategyItem(CapacityProvider=Ref(CAPACITY_PROVIDER), Weight=1)
+        ],
+        "PlatformVersion": "LATEST",
+        "NetworkConfiguration": ecs.NetworkConfiguration(
+            AwsvpcConfiguration=ecs.AwsvpcConfiguration(
+                AssignPublicIp="DISABLED",
+                Subnets=Ref(PRIVATE_SUBNET_IDS),
+                # In an environment the tasks are members of its group too: through it the
+                # load balancer reaches them and they call the other services.
+                SecurityGroups=[
+                    Ref(security_group),
+                    *_present(pick(placement.joined, Ref(ENVIRONMENT_SECURITY_GROUP_ID), NoValue)),
+                ],
+            )
+        ),
+        "DeploymentConfiguration": ecs.DeploymentConfiguration(
+            DeploymentCircuitBreaker=ecs.DeploymentCircuitBreaker(Enable=True, Rollback=True),
+            MinimumHealthyPercent=100,
+            MaximumPercent=200,
+        ),
+        # ECS refuses to change a live service's capacity provider strategy without a new
+        # deployment ("...you must force a new deployment", aws/aws-cdk#34631). The nonce is
+        # the parameters whose change needs one: it changes exactly when they do, and a
+        # changed nonce is what starts the forced deployment (AWS::ECS::Service
+        # ForceNewDeployment, CloudFormation User Guide).
+        "ForceNewDeployment": ecs.ForceNewDeployment(
+            EnableForceNewDeployment=True,
+            ForceNewDeploymentNonce=Join("-", [Ref(p) for p in FORCE_DEPLOYMENT_ON_CHANGE]),
+        ),
+        "EnableExecuteCommand": If(EXECUTE_COMMAND_ENABLED, True, False),
+        "EnableECSManagedTags": True,
+        "PropagateTags": "SERVICE",
+        "Tags": name_tag("service"),
+    }
+    if target_group is not None:
+        properties["LoadBalancers"] = pick(
+            placement.target_group,
+            [
                 ecs.LoadBalancer(
                     ContainerName=config.container_name,
                     ContainerPort=Ref(CONTAINER_PORT),
                     TargetGroupArn=Ref(target_group),
                 )
             ],
-            HealthCheckGracePeriodSeconds=Ref(HEALTH_CHECK_GRACE_PERIOD),
-            DeploymentConfiguration=ecs.DeploymentConfiguration(
-                DeploymentCircuitBreaker=ecs.DeploymentCircuitBreaker(Enable=True, Rollback=True),
-                MinimumHealthyPercent=100,
-                MaximumPercent=200,
-            ),
-            # ECS refuses to change a live service's capacity provider strategy without a new
-            # deployment ("...you must force a new deployment", aws/aws-cdk#34631). The nonce is
-            # the parameters whose change needs one: it changes exactly when they do, and a
-            # changed nonce is what starts the forced deployment (AWS::ECS::Service
-            # ForceNewDeployment, CloudFormation User Guide).
-            ForceNewDeployment=ecs.ForceNewDeployment(
-                EnableForceNewDeployment=True,
-                ForceNewDeploymentNonce=Join("-", [Ref(p) for p in FORCE_DEPLOYMENT_ON_CHANGE]),
-            ),
-            EnableExecuteCommand=If(EXECUTE_COMMAND_ENABLED, True, False),
-            EnableECSManagedTags=True,
-            PropagateTags="SERVICE",
-            Tags=name_tag("service"),
+            NoValue,
         )
-    )
+        # ECS takes a grace period only for a service with a load balancer.
+        properties["HealthCheckGracePeriodSeconds"] = pick(
+            placement.target_group, Ref(HEALTH_CHECK_GRACE_PERIOD), NoValue
+        )
+    if exists(placement.joined):
+        properties["ServiceConnectConfiguration"] = pick(
+            placement.joined, _service_connect(config, placement, log_group), NoValue
+        )
+    if waits_for is not None:
+        # ECS attaches the target group only once a listener ties it to the load balancer.
+        properties["DependsOn"] = [waits_for]
+    return t.add_resource(ecs.Service(SERVICE, **properties))
+
+
+def _present(value: Any) -> list[Any]:
+    """A list item that a build-time False leaves out (a deploy-time one is an Fn::If)."""
+    return [] if value is NoValue else [value]

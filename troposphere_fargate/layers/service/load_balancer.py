@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from troposphere import If, Ref, Template, cloudformation, ec2, s3
+from troposphere import If, NoValue, Ref, Template, cloudformation, ec2, s3
 from troposphere import elasticloadbalancingv2 as elb
 
 from ..blocks import TRUE, name_tag, suppress
@@ -18,11 +18,18 @@ from .names import (
     DELETION_PROTECTION,
     DEREGISTRATION_DELAY,
     HAS_CERTIFICATE,
+    HAS_LISTENER_RULE_HOST,
+    HAS_LISTENER_RULE_PATH,
     HEALTH_CHECK_PATH,
     HTTP_LISTENER,
     HTTP_LISTENER_PORT_OPEN,
     HTTPS_LISTENER,
     IS_APPLICATION,
+    LISTENER_ARN,
+    LISTENER_RULE,
+    LISTENER_RULE_HOST,
+    LISTENER_RULE_PATH,
+    LISTENER_RULE_PRIORITY,
     LISTENERS_READY,
     LOAD_BALANCER,
     LOAD_BALANCER_TYPE,
@@ -30,6 +37,7 @@ from .names import (
     TARGET_GROUP,
     VPC_ID,
 )
+from .placement import Placement, exists, when
 
 HTTP_PORT = 80
 HTTPS_PORT = 443
@@ -63,10 +71,12 @@ HTTPS_LISTENER_CHECKOV = {
 
 def add_load_balancer(
     t: Template,
+    placement: Placement,
     security_group: ec2.SecurityGroup,
     access_logs_bucket: s3.Bucket,
     access_logs_bucket_policy: s3.BucketPolicy,
 ) -> elb.LoadBalancer:
+    """The service's own load balancer (only while it has one: ``placement.standalone``)."""
     common_attributes = [
         elb.LoadBalancerAttributes(
             Key="deletion_protection.enabled", Value=Ref(DELETION_PROTECTION)
@@ -98,19 +108,24 @@ def add_load_balancer(
                 common_attributes + network_attributes,
             ),
             Tags=name_tag("load-balancer"),
+            **when(placement.standalone),
         )
     )
     return suppress(load_balancer, guard=LOAD_BALANCER_SUPPRESSIONS, checkov=LOAD_BALANCER_CHECKOV)
 
 
-def add_target_group(t: Template) -> elb.TargetGroup:
+def add_target_group(t: Template, placement: Placement) -> elb.TargetGroup:
+    """The tasks' target group: of the service's own load balancer, or of the environment's
+    (only with load balancer traffic: ``placement.target_group``)."""
     return t.add_resource(
         elb.TargetGroup(
             TARGET_GROUP,
             VpcId=Ref(VPC_ID),
             TargetType="ip",
             Port=Ref(CONTAINER_PORT),
-            Protocol=If(IS_APPLICATION, "HTTP", "TCP"),
+            # An environment's load balancer is an application one (the shipped template's
+            # rules keep LoadBalancerType so when it joins one).
+            Protocol=If(IS_APPLICATION, "HTTP", "TCP") if exists(placement.standalone) else "HTTP",
             # Both types check health over HTTP, so a task that accepts TCP but fails its
             # health endpoint is taken out of service behind an NLB too.
             HealthCheckProtocol="HTTP",
@@ -125,6 +140,48 @@ def add_target_group(t: Template) -> elb.TargetGroup:
                 )
             ],
             Tags=name_tag("tasks"),
+            **when(placement.target_group),
+        )
+    )
+
+
+def _rule_condition(field: str, value: object) -> elb.Condition:
+    if field == "path-pattern":
+        return elb.Condition(Field=field, PathPatternConfig=elb.PathPatternConfig(Values=[value]))
+    return elb.Condition(Field=field, HostHeaderConfig=elb.HostHeaderConfig(Values=[value]))
+
+
+def add_listener_rule(
+    t: Template, config: ServiceConfig, placement: Placement, target_group: elb.TargetGroup
+) -> elb.ListenerRule:
+    """The rule on the environment's listener that forwards what matches to the target group
+    (only for a public service of an environment: ``placement.listener_rule``). A spec's service
+    has its routing built in; the shipped one takes it from its ListenerRule* parameters."""
+    routing = config.routing
+    if routing is not None:
+        priority: object = routing.priority
+        conditions: list[object] = [
+            _rule_condition(field, value)
+            for field, value in (("path-pattern", routing.path), ("host-header", routing.host))
+            if value is not None
+        ]
+    else:
+        priority = Ref(LISTENER_RULE_PRIORITY)
+        conditions = [
+            If(has, _rule_condition(field, Ref(parameter)), NoValue)
+            for has, field, parameter in (
+                (HAS_LISTENER_RULE_PATH, "path-pattern", LISTENER_RULE_PATH),
+                (HAS_LISTENER_RULE_HOST, "host-header", LISTENER_RULE_HOST),
+            )
+        ]
+    return t.add_resource(
+        elb.ListenerRule(
+            LISTENER_RULE,
+            ListenerArn=Ref(LISTENER_ARN),
+            Priority=priority,
+            Conditions=conditions,
+            Actions=[elb.ListenerRuleAction(Type="forward", TargetGroupArn=Ref(target_group))],
+            **when(placement.listener_rule),
         )
     )
 
@@ -183,15 +240,16 @@ def add_listeners(
     )
 
 
-def add_listeners_ready(t: Template, listeners: Listeners) -> cloudformation.WaitConditionHandle:
+def add_listeners_ready(
+    t: Template, listeners: Listeners, rule: elb.ListenerRule | None
+) -> cloudformation.WaitConditionHandle:
     # DependsOn cannot name a conditional resource; a wait condition handle that refers to
-    # whichever listeners exist gives the service one unconditional thing to wait for.
+    # whichever listeners (and listener rule) exist gives the service one unconditional thing
+    # to wait for.
+    waited = [listeners.http, listeners.https, *([rule] if rule is not None else [])]
     return t.add_resource(
         cloudformation.WaitConditionHandle(
             LISTENERS_READY,
-            Metadata={
-                listener.title: If(listener.Condition, Ref(listener), "")
-                for listener in (listeners.http, listeners.https)
-            },
+            Metadata={item.title: If(item.Condition, Ref(item), "") for item in waited},
         )
     )

@@ -13,6 +13,7 @@ __all__ = [
     "CAPACITY_PROVIDER",
     "CERTIFICATE_ARN",
     "CLUSTER",
+    "CLUSTER_NAME",
     "CONTAINER_IMAGE",
     "CONTAINER_PORT",
     "CONTAINER_PORT_NOT_A_SIDECAR_PORT",
@@ -27,9 +28,13 @@ __all__ = [
     "ENABLE_EXECUTE_COMMAND",
     "ENVIRONMENT_FILE_ARN",
     "ENVIRONMENT_FILE_POLICY",
+    "ENVIRONMENT_SECURITY_GROUP_ID",
+    "ENVIRONMENT_URL",
     "EXECUTE_COMMAND_ENABLED",
     "EXECUTE_COMMAND_POLICY",
     "EXECUTION_ROLE",
+    "EXPOSE",
+    "EXPOSE_NEEDS_AN_ENVIRONMENT",
     "EXTRA_EGRESS_CIDR",
     "EXTRA_EGRESS_DESTINATION_NEEDS_PORT",
     "EXTRA_EGRESS_NEEDS_ONE_DESTINATION",
@@ -41,6 +46,7 @@ __all__ = [
     "FORCE_DEPLOYMENT_ON_CHANGE",
     "GROUP_APPLICATION",
     "GROUP_CONTAINER",
+    "GROUP_ENVIRONMENT",
     "GROUP_LOAD_BALANCER",
     "GROUP_NETWORK",
     "GROUP_OPERATIONS",
@@ -48,28 +54,44 @@ __all__ = [
     "HAS_CERTIFICATE",
     "HAS_ENVIRONMENT_FILE",
     "HAS_EXTRA_EGRESS_PORT",
+    "HAS_LISTENER_RULE_HOST",
+    "HAS_LISTENER_RULE_PATH",
     "HAS_SECRET",
+    "HAS_TARGET_GROUP",
     "HAS_TASK_ROLE_MANAGED_POLICIES",
     "HEALTH_CHECK_GRACE_PERIOD",
     "HEALTH_CHECK_PATH",
     "HTTPS_LISTENER",
     "HTTP_LISTENER",
     "HTTP_LISTENER_PORT_OPEN",
+    "INTERNAL_IN_ENVIRONMENT",
+    "INTERNAL_SERVICE_NEEDS_A_NAME",
     "IS_APPLICATION",
     "IS_CHINA",
+    "JOINING_NEEDS_THE_ENVIRONMENT",
+    "JOINS_ENVIRONMENT",
+    "JOIN_PARAMETERS",
     "LAYER",
     "LISTENERS_READY",
+    "LISTENER_ARN",
+    "LISTENER_RULE",
+    "LISTENER_RULE_HOST",
+    "LISTENER_RULE_PATH",
+    "LISTENER_RULE_PRIORITY",
     "LOAD_BALANCER",
     "LOAD_BALANCER_EGRESS_TO_TASKS",
     "LOAD_BALANCER_HTTPS_INGRESS",
     "LOAD_BALANCER_HTTP_INGRESS",
     "LOAD_BALANCER_SECURITY_GROUP",
+    "LOAD_BALANCER_SECURITY_GROUP_ID",
     "LOAD_BALANCER_TYPE",
     "LOG_GROUP",
     "LOG_RETENTION_DAYS_PARAMETER",
     "MANAGED_POLICY_ARNS_WITHOUT_GAPS",
     "MAX_CAPACITY",
     "MIN_CAPACITY",
+    "NAMESPACE_ARN",
+    "ONLY_PUBLIC_SERVICES_HAVE_RULES",
     "OUTPUT_CLUSTER_NAME",
     "OUTPUT_LOAD_BALANCER_DNS_NAME",
     "OUTPUT_LOG_GROUP_NAME",
@@ -77,13 +99,18 @@ __all__ = [
     "OUTPUT_SERVICE_URL",
     "OUTPUT_TASK_SECURITY_GROUP_ID",
     "PRIVATE_SUBNET_IDS",
+    "PUBLIC_IN_ENVIRONMENT",
+    "PUBLIC_SERVICE_NEEDS_A_RULE",
     "PUBLIC_SUBNET_IDS",
+    "ROUTING_PARAMETERS",
     "SCALABLE_TARGET",
     "SECRET_ARN_PARAMETER",
     "SECRET_ARN_POLICY",
     "SECRET_VARIABLE_NAME",
     "SECRET_VARIABLE_NAME_NOT_TAKEN",
     "SERVICE",
+    "SERVICE_CONNECT_NAME",
+    "STANDALONE",
     "TARGET_GROUP",
     "TASK_CPU",
     "TASK_DEFINITION",
@@ -133,6 +160,36 @@ EXTRA_EGRESS_PORT = "ExtraEgressPort"
 EXTRA_EGRESS_SECURITY_GROUP_ID = "ExtraEgressSecurityGroupId"
 EXTRA_EGRESS_CIDR = "ExtraEgressCidr"
 
+# Joining an environment (GROUP_ENVIRONMENT): the environment's outputs of the same names, each
+# empty by default (ClusterName empty: the service's own cluster and load balancer, as before).
+CLUSTER_NAME = "ClusterName"
+LISTENER_ARN = "ListenerArn"
+LOAD_BALANCER_SECURITY_GROUP_ID = "LoadBalancerSecurityGroupId"
+ENVIRONMENT_SECURITY_GROUP_ID = "EnvironmentSecurityGroupId"
+NAMESPACE_ARN = "NamespaceArn"
+ENVIRONMENT_URL = "EnvironmentUrl"
+JOIN_PARAMETERS: tuple[str, ...] = (
+    CLUSTER_NAME,
+    LISTENER_ARN,
+    LOAD_BALANCER_SECURITY_GROUP_ID,
+    ENVIRONMENT_SECURITY_GROUP_ID,
+    NAMESPACE_ARN,
+    ENVIRONMENT_URL,
+)
+# How the shipped service is reached in an environment (a spec's services have these built in).
+EXPOSE = "Expose"
+LISTENER_RULE_PRIORITY = "ListenerRulePriority"
+LISTENER_RULE_PATH = "ListenerRulePath"
+LISTENER_RULE_HOST = "ListenerRuleHost"
+SERVICE_CONNECT_NAME = "ServiceConnectName"
+ROUTING_PARAMETERS: tuple[str, ...] = (
+    EXPOSE,
+    LISTENER_RULE_PRIORITY,
+    LISTENER_RULE_PATH,
+    LISTENER_RULE_HOST,
+    SERVICE_CONNECT_NAME,
+)
+
 # Parameters a live service can take a new value of only with a forced new deployment.
 FORCE_DEPLOYMENT_ON_CHANGE: tuple[str, ...] = (CAPACITY_PROVIDER,)
 
@@ -149,6 +206,14 @@ HAS_TASK_ROLE_MANAGED_POLICIES = "HasTaskRoleManagedPolicies"
 HAS_EXTRA_EGRESS_PORT = "HasExtraEgressPort"
 EXTRA_EGRESS_TO_SECURITY_GROUP = "ExtraEgressToSecurityGroup"
 EXTRA_EGRESS_TO_CIDR = "ExtraEgressToCidr"
+# Where the shipped service runs (placement.py): on its own, or in an environment.
+STANDALONE = "Standalone"
+JOINS_ENVIRONMENT = "JoinsEnvironment"
+PUBLIC_IN_ENVIRONMENT = "PublicInEnvironment"
+INTERNAL_IN_ENVIRONMENT = "InternalInEnvironment"
+HAS_TARGET_GROUP = "HasTargetGroup"
+HAS_LISTENER_RULE_PATH = "HasListenerRulePath"
+HAS_LISTENER_RULE_HOST = "HasListenerRuleHost"
 
 
 # --- Rules ------------------------------------------------------------------------------------
@@ -160,6 +225,12 @@ CONTAINER_PORT_NOT_A_SIDECAR_PORT = "ContainerPortNotASidecarPort"  # only with 
 EXTRA_EGRESS_NEEDS_ONE_DESTINATION = "ExtraEgressPortNeedsOneDestination"
 MANAGED_POLICY_ARNS_WITHOUT_GAPS = "TaskRoleManagedPolicyArnsWithoutGaps"
 EXTRA_EGRESS_DESTINATION_NEEDS_PORT = "ExtraEgressDestinationNeedsPort"
+# The shipped template's placement: what joining an environment needs, and what it refuses.
+EXPOSE_NEEDS_AN_ENVIRONMENT = "ExposeNeedsAnEnvironment"
+JOINING_NEEDS_THE_ENVIRONMENT = "JoiningNeedsTheEnvironment"
+PUBLIC_SERVICE_NEEDS_A_RULE = "PublicServiceNeedsAListenerRule"
+INTERNAL_SERVICE_NEEDS_A_NAME = "InternalServiceNeedsAServiceConnectName"
+ONLY_PUBLIC_SERVICES_HAVE_RULES = "OnlyPublicServicesHaveListenerRules"
 # Only when the application names environment variables or secrets of its own.
 SECRET_VARIABLE_NAME_NOT_TAKEN = "SecretVariableNameNotTaken"
 
@@ -190,6 +261,7 @@ LOAD_BALANCER = "LoadBalancer"
 TARGET_GROUP = "TargetGroup"
 HTTP_LISTENER = "HttpListener"
 HTTPS_LISTENER = "HttpsListener"
+LISTENER_RULE = "ListenerRule"  # on the environment's listener
 LISTENERS_READY = "ListenersReady"
 SERVICE = "Service"
 SCALABLE_TARGET = "ScalableTarget"
@@ -205,6 +277,7 @@ OUTPUT_LOG_GROUP_NAME = "LogGroupName"
 
 # --- Console groups ---------------------------------------------------------------------------
 GROUP_NETWORK = "Network (where the service runs)"
+GROUP_ENVIRONMENT = "Environment (join a shared load balancer and cluster)"
 GROUP_CONTAINER = "Container"
 GROUP_APPLICATION = "Application (configuration, secrets, permissions)"
 GROUP_SCALING = "Capacity and scaling"

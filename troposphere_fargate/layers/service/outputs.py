@@ -1,14 +1,31 @@
 """The service layer's outputs, each exported as ``<stack name>-<output>``: where to reach the
-service, and what another stack needs to find its cluster, service, tasks and logs."""
+service, and what another stack needs to find its cluster, service, tasks and logs.
+
+The shipped template has every output whatever its placement (the root surfaces them all):
+``ServiceUrl`` is the load balancer's URL on its own, the environment's URL with the rule's host
+and path when public in an environment, ``http://<name>:<port>`` through Service Connect when
+internal. A spec's service of an environment has the outputs its exposure gives (no
+``ServiceUrl`` for a worker; the cluster and load balancer are the environment's outputs).
+"""
 
 from __future__ import annotations
 
-from troposphere import GetAtt, If, Output, Ref, Sub, Template, ec2, ecs, logs
+from typing import Any
+
+from troposphere import GetAtt, If, Output, Ref, Select, Split, Sub, Template, ec2, ecs, logs
 from troposphere import elasticloadbalancingv2 as elb
 
 from ..blocks import add_exported_output
+from ..config import ServiceConfig
+from ..exposure import path_prefix
+from .ecs_service import service_connect_name
 from .names import (
+    CONTAINER_PORT,
+    ENVIRONMENT_URL,
     HAS_CERTIFICATE,
+    HAS_LISTENER_RULE_HOST,
+    LISTENER_RULE_HOST,
+    LISTENER_RULE_PATH,
     OUTPUT_CLUSTER_NAME,
     OUTPUT_LOAD_BALANCER_DNS_NAME,
     OUTPUT_LOG_GROUP_NAME,
@@ -16,32 +33,91 @@ from .names import (
     OUTPUT_SERVICE_URL,
     OUTPUT_TASK_SECURITY_GROUP_ID,
 )
+from .placement import Placement, exists, pick
+
+# What the shipped template's URL outputs say where there is nothing of the service's own.
+NO_INBOUND_TRAFFIC = "none: Expose is none, the service takes no inbound traffic"
+THE_ENVIRONMENTS = "the environment's: see its LoadBalancerDnsName output"
+
+
+def _environment_url(config: ServiceConfig) -> Any:
+    """The environment's URL with the listener rule's host (when it has one) and where its
+    path begins: https://api.shop.example.com/, https://shop.example.com/api/."""
+    scheme = Select(0, Split(":", Ref(ENVIRONMENT_URL)))
+    routing = config.routing
+    if routing is None:  # the shipped template: its ListenerRule* parameters
+        prefix = Select(0, Split("*", Ref(LISTENER_RULE_PATH)))
+        with_host = Sub(
+            f"${{Scheme}}://${{{LISTENER_RULE_HOST}}}${{Prefix}}", Scheme=scheme, Prefix=prefix
+        )
+        without = Sub(f"${{{ENVIRONMENT_URL}}}${{Prefix}}", Prefix=prefix)
+        return If(HAS_LISTENER_RULE_HOST, with_host, without)
+    prefix_text = path_prefix(routing.path) if routing.path is not None else "/"
+    if routing.host is not None:
+        return Sub(f"${{Scheme}}://{routing.host}{prefix_text}", Scheme=scheme)
+    return Sub(f"${{{ENVIRONMENT_URL}}}{prefix_text}")
+
+
+def service_url(
+    config: ServiceConfig, placement: Placement, load_balancer: elb.LoadBalancer | None
+) -> Any:
+    """Where the service is reached, for the placement; None for a spec's worker."""
+    if not placement.listens:
+        return None
+    own: Any = None
+    if load_balancer is not None:
+        dns_name = f"${{{load_balancer.title}.DNSName}}"
+        own = If(HAS_CERTIFICATE, Sub(f"https://{dns_name}"), Sub(f"http://{dns_name}"))
+    internal = Sub(f"http://${{Name}}:${{{CONTAINER_PORT}}}", Name=service_connect_name(config))
+    public = _environment_url(config) if exists(placement.listener_rule) else None
+    joined = pick(
+        placement.listener_rule, public, pick(placement.internal, internal, NO_INBOUND_TRAFFIC)
+    )
+    return pick(placement.standalone, own, joined)
 
 
 def add_outputs(
     t: Template,
+    config: ServiceConfig,
+    placement: Placement,
     *,
-    load_balancer: elb.LoadBalancer,
-    cluster: ecs.Cluster,
+    load_balancer: elb.LoadBalancer | None,
+    cluster_name: Any,
     service: ecs.Service,
     task_security_group: ec2.SecurityGroup,
     log_group: logs.LogGroup,
 ) -> tuple[Output, ...]:
-    dns_name = f"${{{load_balancer.title}.DNSName}}"
-    return (
-        add_exported_output(
-            t,
-            OUTPUT_SERVICE_URL,
-            If(HAS_CERTIFICATE, Sub(f"https://{dns_name}"), Sub(f"http://{dns_name}")),
-            "URL of the service (https:// with a certificate)",
-        ),
-        add_exported_output(
-            t,
-            OUTPUT_LOAD_BALANCER_DNS_NAME,
-            GetAtt(load_balancer, "DNSName"),
-            "DNS name of the load balancer, for a CNAME or alias record",
-        ),
-        add_exported_output(t, OUTPUT_CLUSTER_NAME, Ref(cluster), "Name of the ECS cluster"),
+    outputs = []
+    url = service_url(config, placement, load_balancer)
+    if url is not None:
+        outputs.append(
+            add_exported_output(
+                t,
+                OUTPUT_SERVICE_URL,
+                url,
+                "URL of the service (https:// with a certificate); through Service Connect, "
+                "from the environment's services, when internal"
+                if placement.deploy_time
+                else "URL of the service"
+                if exists(placement.listener_rule)
+                else "URL of the service through Service Connect, from the environment's services",
+            )
+        )
+    if placement.deploy_time:
+        outputs += [
+            add_exported_output(
+                t,
+                OUTPUT_LOAD_BALANCER_DNS_NAME,
+                pick(
+                    placement.standalone,
+                    GetAtt(load_balancer, "DNSName") if load_balancer is not None else None,
+                    THE_ENVIRONMENTS,
+                ),
+                "DNS name of the load balancer, for a CNAME or alias record",
+            ),
+            add_exported_output(t, OUTPUT_CLUSTER_NAME, cluster_name, "Name of the ECS cluster"),
+        ]
+    outputs += [
         add_exported_output(
             t, OUTPUT_SERVICE_NAME, GetAtt(service, "Name"), "Name of the ECS service"
         ),
@@ -49,11 +125,13 @@ def add_outputs(
             t,
             OUTPUT_TASK_SECURITY_GROUP_ID,
             GetAtt(task_security_group, "GroupId"),
-            "Security group of the tasks: it admits only the load balancer and sends HTTPS, plus "
-            "the extra egress given. To reach a database, allow it in the database's group (and "
-            "give the database's port as extra egress)",
+            "Security group of the tasks: it admits the container port from the load balancer "
+            "only (or, internal in an environment, from the environment's services) and sends "
+            "HTTPS, plus the extra egress given. To reach a database, allow it in the "
+            "database's group (and give the database's port as extra egress)",
         ),
         add_exported_output(
             t, OUTPUT_LOG_GROUP_NAME, Ref(log_group), "CloudWatch Logs group of the container logs"
         ),
-    )
+    ]
+    return tuple(outputs)

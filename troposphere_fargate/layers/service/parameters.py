@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from troposphere import And, Equals, Not, Or, Parameter, Ref, Template
 
+from .. import blocks
 from ..application import (
     ENVIRONMENT_NAME,
     MANAGED_POLICY,
@@ -33,6 +34,7 @@ from ..config import (
     MAX_TASKS,
     ServiceConfig,
 )
+from .joining import add_environment_parameters
 from .names import (
     ALLOWED_INGRESS_CIDR,
     CAPACITY_PROVIDER,
@@ -76,6 +78,7 @@ from .names import (
     VPC_ID,
     rule_task_size,
 )
+from .placement import Placement, exists
 
 # A private ECR image: <account>.dkr.ecr.<region>.amazonaws.com[.cn]/<repository>, then a tag or a
 # digest. Repository names may have path segments ("team/app"); ECR's own naming rules apply.
@@ -100,7 +103,7 @@ _SUBNET_ID_PATTERN = r"^subnet-[0-9a-f]+$"
 
 # --- The application's console parameters: each empty (or 0) means "none" ------------------
 # What the application parameters hold when nothing is given; the conditions test for it.
-NOT_GIVEN = ""
+NOT_GIVEN = blocks.NOT_GIVEN
 NO_EXTRA_EGRESS_PORT = "0"
 DEFAULT_SECRET_VARIABLE_NAME = "APP_SECRET"
 # An S3 object ARN of a .env file (ECS reads environment files with that extension only). The
@@ -119,20 +122,25 @@ SECURITY_GROUP_PATTERN = rf"^$|{SECURITY_GROUP_ID.pattern}"
 EGRESS_CIDR_PATTERN = rf"^$|{INGRESS_CIDR_PATTERN}"
 
 
-def add_parameters(t: Template, config: ServiceConfig) -> tuple[Parameter, ...]:
-    """Add every parameter, group by group in the console's order; return them in that order."""
+def add_parameters(
+    t: Template, config: ServiceConfig, placement: Placement
+) -> tuple[Parameter, ...]:
+    """Add every parameter the placement needs, group by group in the console's order; return
+    them in that order."""
     return (
-        *add_network_parameters(t),
-        *add_container_parameters(t, config),
+        *add_network_parameters(t, placement),
+        *add_environment_parameters(t, placement),
+        *add_container_parameters(t, config, placement),
         *add_application_parameters(t),
-        *add_scaling_parameters(t, config),
-        *add_load_balancer_parameters(t, config),
+        *add_scaling_parameters(t, config, placement),
+        *add_load_balancer_parameters(t, config, placement),
         *add_operations_parameters(t, config),
     )
 
 
-def add_network_parameters(t: Template) -> tuple[Parameter, ...]:
-    """Where the service runs: the VPC and its subnets (GROUP_NETWORK)."""
+def add_network_parameters(t: Template, placement: Placement) -> tuple[Parameter, ...]:
+    """Where the service runs: the VPC and its subnets (GROUP_NETWORK); the public subnets only
+    for a load balancer of its own."""
     vpc = add_parameter(
         t,
         VPC_ID,
@@ -143,19 +151,29 @@ def add_network_parameters(t: Template) -> tuple[Parameter, ...]:
         AllowedPattern=r"^vpc-[0-9a-f]+$",
         ConstraintDescription="must be the ID of a VPC (vpc-...)",
     )
-    public = add_parameter(
-        t,
-        PUBLIC_SUBNET_IDS,
-        group=GROUP_NETWORK,
-        label="Public subnets (load balancer)",
-        description=(
-            "Subnets with a route to an internet gateway, one per Availability Zone, for the "
-            "internet-facing load balancer."
-        ),
-        Type="List<AWS::EC2::Subnet::Id>",
-        AllowedPattern=_SUBNET_ID_PATTERN,
-        ConstraintDescription="must be subnet IDs (subnet-...)",
-    )
+    subnets = []
+    if exists(placement.standalone):
+        public_use = (
+            " Not used when the service joins an environment (its load balancer is the "
+            "environment's)."
+            if placement.deploy_time
+            else ""
+        )
+        subnets.append(
+            add_parameter(
+                t,
+                PUBLIC_SUBNET_IDS,
+                group=GROUP_NETWORK,
+                label="Public subnets (load balancer)",
+                description=(
+                    "Subnets with a route to an internet gateway, one per Availability Zone, for "
+                    "the internet-facing load balancer." + public_use
+                ),
+                Type="List<AWS::EC2::Subnet::Id>",
+                AllowedPattern=_SUBNET_ID_PATTERN,
+                ConstraintDescription="must be subnet IDs (subnet-...)",
+            )
+        )
     private = add_parameter(
         t,
         PRIVATE_SUBNET_IDS,
@@ -169,11 +187,14 @@ def add_network_parameters(t: Template) -> tuple[Parameter, ...]:
         AllowedPattern=_SUBNET_ID_PATTERN,
         ConstraintDescription="must be subnet IDs (subnet-...)",
     )
-    return vpc, public, private
+    return vpc, *subnets, private
 
 
-def add_container_parameters(t: Template, config: ServiceConfig) -> tuple[Parameter, ...]:
-    """What runs: the image, its port and health check, the task size (GROUP_CONTAINER)."""
+def add_container_parameters(
+    t: Template, config: ServiceConfig, placement: Placement
+) -> tuple[Parameter, ...]:
+    """What runs: the image, its port (unless it is a worker) and the load balancer's health
+    check path (with a load balancer), the task size (GROUP_CONTAINER)."""
     image = add_parameter(
         t,
         CONTAINER_IMAGE,
@@ -191,33 +212,47 @@ def add_container_parameters(t: Template, config: ServiceConfig) -> tuple[Parame
             "<repository>:<tag> or ...@sha256:<digest>"
         ),
     )
-    port = add_parameter(
-        t,
-        CONTAINER_PORT,
-        group=GROUP_CONTAINER,
-        label="Container port",
-        description="TCP port the container listens on; the load balancer sends traffic here.",
-        Type="Number",
-        Default=str(config.default_container_port),
-        MinValue=1,
-        MaxValue=65535,
-        ConstraintDescription="must be a port number from 1 to 65535",
-    )
-    health_check_path = add_parameter(
-        t,
-        HEALTH_CHECK_PATH,
-        group=GROUP_CONTAINER,
-        label="Health check path",
-        description=(
-            "HTTP path the load balancer requests to decide whether a task is healthy; any "
-            "2xx or 3xx answer counts as healthy."
-        ),
-        Type="String",
-        Default=config.default_health_check_path,
-        AllowedPattern=HEALTH_CHECK_PATH_PATTERN,
-        ConstraintDescription="must be a URL path starting with /",
-    )
-    return image, port, health_check_path, *_add_task_size_parameters(t, config)
+    declared = [image]
+    if placement.listens:
+        receives = (
+            "the load balancer sends traffic here"
+            if placement.target_group is True
+            else "the environment's services call it here through Service Connect"
+            if placement.internal is True
+            else "the load balancer (or, in an environment, Service Connect) sends traffic here"
+        )
+        declared.append(
+            add_parameter(
+                t,
+                CONTAINER_PORT,
+                group=GROUP_CONTAINER,
+                label="Container port",
+                description=f"TCP port the container listens on; {receives}.",
+                Type="Number",
+                Default=str(config.default_container_port),
+                MinValue=1,
+                MaxValue=65535,
+                ConstraintDescription="must be a port number from 1 to 65535",
+            )
+        )
+    if exists(placement.target_group):
+        declared.append(
+            add_parameter(
+                t,
+                HEALTH_CHECK_PATH,
+                group=GROUP_CONTAINER,
+                label="Health check path",
+                description=(
+                    "HTTP path the load balancer requests to decide whether a task is healthy; "
+                    "any 2xx or 3xx answer counts as healthy."
+                ),
+                Type="String",
+                Default=config.default_health_check_path,
+                AllowedPattern=HEALTH_CHECK_PATH_PATTERN,
+                ConstraintDescription="must be a URL path starting with /",
+            )
+        )
+    return *declared, *_add_task_size_parameters(t, config)
 
 
 def _add_task_size_parameters(t: Template, config: ServiceConfig) -> tuple[Parameter, ...]:
@@ -382,8 +417,11 @@ def _add_extra_egress_parameters(t: Template) -> tuple[Parameter, ...]:
     return port, security_group, cidr
 
 
-def add_scaling_parameters(t: Template, config: ServiceConfig) -> tuple[Parameter, ...]:
-    """How many tasks, on which capacity, scaled on what (GROUP_SCALING)."""
+def add_scaling_parameters(
+    t: Template, config: ServiceConfig, placement: Placement
+) -> tuple[Parameter, ...]:
+    """How many tasks, on which capacity, scaled on what, and (with a load balancer) how long
+    a new task may fail its health checks (GROUP_SCALING)."""
     capacity_provider = add_choice_parameter(
         t,
         CAPACITY_PROVIDER,
@@ -443,6 +481,8 @@ def add_scaling_parameters(t: Template, config: ServiceConfig) -> tuple[Paramete
         MaxValue=90,
         ConstraintDescription="must be a percentage from 10 to 90",
     )
+    if not exists(placement.target_group):
+        return capacity_provider, *counts, cpu_target
     grace_period = add_parameter(
         t,
         HEALTH_CHECK_GRACE_PERIOD,
@@ -458,8 +498,31 @@ def add_scaling_parameters(t: Template, config: ServiceConfig) -> tuple[Paramete
     return capacity_provider, *counts, cpu_target, grace_period
 
 
-def add_load_balancer_parameters(t: Template, config: ServiceConfig) -> tuple[Parameter, ...]:
-    """The load balancer's type, certificate, clients and behaviour (GROUP_LOAD_BALANCER)."""
+def add_load_balancer_parameters(
+    t: Template, config: ServiceConfig, placement: Placement
+) -> tuple[Parameter, ...]:
+    """The load balancer's type, certificate, clients and protection (a load balancer of its
+    own), and how long a stopping task drains (any load balancer) (GROUP_LOAD_BALANCER)."""
+    own = _add_own_load_balancer_parameters(t, config) if exists(placement.standalone) else ()
+    if not exists(placement.target_group):
+        return own
+    return *own, add_parameter(
+        t,
+        DEREGISTRATION_DELAY,
+        group=GROUP_LOAD_BALANCER,
+        label="Deregistration delay (seconds)",
+        description="Seconds a stopping task keeps serving requests already in flight.",
+        Type="Number",
+        Default=str(config.default_deregistration_delay_seconds),
+        MinValue=0,
+        MaxValue=MAX_DEREGISTRATION_DELAY_SECONDS,
+        ConstraintDescription=(
+            f"must be a number of seconds from 0 to {MAX_DEREGISTRATION_DELAY_SECONDS}"
+        ),
+    )
+
+
+def _add_own_load_balancer_parameters(t: Template, config: ServiceConfig) -> tuple[Parameter, ...]:
     kind = add_choice_parameter(
         t,
         LOAD_BALANCER_TYPE,
@@ -511,21 +574,7 @@ def add_load_balancer_parameters(t: Template, config: ServiceConfig) -> tuple[Pa
         ),
         default=config.default_deletion_protection,
     )
-    deregistration_delay = add_parameter(
-        t,
-        DEREGISTRATION_DELAY,
-        group=GROUP_LOAD_BALANCER,
-        label="Deregistration delay (seconds)",
-        description="Seconds a stopping task keeps serving requests already in flight.",
-        Type="Number",
-        Default=str(config.default_deregistration_delay_seconds),
-        MinValue=0,
-        MaxValue=MAX_DEREGISTRATION_DELAY_SECONDS,
-        ConstraintDescription=(
-            f"must be a number of seconds from 0 to {MAX_DEREGISTRATION_DELAY_SECONDS}"
-        ),
-    )
-    return kind, certificate, clients, deletion_protection, deregistration_delay
+    return kind, certificate, clients, deletion_protection
 
 
 def add_operations_parameters(t: Template, config: ServiceConfig) -> tuple[Parameter, ...]:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from troposphere import If, Ref, Sub, Template, ec2
+from troposphere import If, NoValue, Ref, Sub, Template, ec2
 
 from ..application import EgressRule
 from ..blocks import name_tag, no_egress_rule, suppress
@@ -19,6 +20,7 @@ from .load_balancer import HTTP_PORT, HTTPS_PORT
 from .names import (
     ALLOWED_INGRESS_CIDR,
     CONTAINER_PORT,
+    ENVIRONMENT_SECURITY_GROUP_ID,
     EXTRA_EGRESS_CIDR,
     EXTRA_EGRESS_PORT,
     EXTRA_EGRESS_SECURITY_GROUP_ID,
@@ -30,17 +32,27 @@ from .names import (
     LOAD_BALANCER_HTTP_INGRESS,
     LOAD_BALANCER_HTTPS_INGRESS,
     LOAD_BALANCER_SECURITY_GROUP,
+    LOAD_BALANCER_SECURITY_GROUP_ID,
     TASK_EXTRA_EGRESS_TO_CIDR,
     TASK_EXTRA_EGRESS_TO_SECURITY_GROUP,
     TASK_SECURITY_GROUP,
     VPC_ID,
 )
+from .placement import Placement, Switch, exists, pick, when
 
 # --- Policy rules that do not apply, and why (resource metadata) ------------------------------
 HTTP_INGRESS_CHECKOV = {
     "CKV_AWS_260": (
         "an internet-facing load balancer takes port 80 from AllowedIngressCidr (everyone by "
         "default) by design; with a certificate port 80 only redirects to HTTPS"
+    ),
+}
+
+
+TASK_GROUP_CHECKOV = {
+    "CKV_AWS_23": (
+        "every rule has a description; the shipped template's ingress rules are each inside an "
+        "Fn::If (one per placement), which checkov cannot read"
     ),
 }
 
@@ -54,12 +66,19 @@ class ExtraEgress:
 
 
 @dataclass(frozen=True)
-class SecurityGroups:
-    load_balancer: ec2.SecurityGroup
+class LoadBalancerGroup:
+    """The security group of a load balancer of the service's own, and its rules."""
+
+    group: ec2.SecurityGroup
     http_ingress: ec2.SecurityGroupIngress  # only when port 80 is open
     https_ingress: ec2.SecurityGroupIngress  # only with a certificate
+
+
+@dataclass(frozen=True)
+class SecurityGroups:
+    load_balancer: LoadBalancerGroup | None  # with a load balancer of its own
     tasks: ec2.SecurityGroup
-    load_balancer_to_tasks: ec2.SecurityGroupEgress
+    load_balancer_to_tasks: ec2.SecurityGroupEgress | None  # with a load balancer of its own
     extra_egress: ExtraEgress
 
 
@@ -86,22 +105,105 @@ def egress_rule(rule: EgressRule) -> ec2.SecurityGroupRule:
     )
 
 
-def add_security_groups(t: Template, egress: Sequence[EgressRule] = ()) -> SecurityGroups:
-    """The groups; the tasks' group sends HTTPS, then ``egress`` (the application's rules)."""
-    load_balancer_group = t.add_resource(
+def add_security_groups(
+    t: Template, placement: Placement, egress: Sequence[EgressRule] = ()
+) -> SecurityGroups:
+    """The tasks' group (HTTPS out, then ``egress``, the application's rules; in from what the
+    placement says), and the group of a load balancer of its own."""
+    load_balancer = _add_load_balancer_group(t, placement)
+    tasks = t.add_resource(
+        ec2.SecurityGroup(
+            TASK_SECURITY_GROUP,
+            # GroupDescription cannot change without replacing the group: the shipped
+            # template keeps the one it always had for a service with a load balancer.
+            GroupDescription=pick(
+                placement.internal,
+                "Fargate tasks: the container port from the services of the environment only",
+                pick(
+                    placement.target_group,
+                    "Fargate tasks: the container port from the load balancer only",
+                    "Fargate tasks of a worker: no inbound traffic",
+                ),
+            ),
+            VpcId=Ref(VPC_ID),
+            # HTTPS first, then the application's rules in the order given.
+            SecurityGroupEgress=[egress_rule(rule) for rule in (TASKS_HTTPS_EGRESS, *egress)],
+            Tags=name_tag("tasks"),
+        )
+    )
+    ingress = _task_ingress(placement, load_balancer)
+    if ingress:
+        tasks.SecurityGroupIngress = ingress
+    if placement.deploy_time:
+        suppress(tasks, checkov=TASK_GROUP_CHECKOV)
+    to_tasks = None
+    if load_balancer is not None:
+        to_tasks = _add_load_balancer_to_tasks(t, placement, load_balancer.group, tasks)
+    return SecurityGroups(
+        load_balancer=load_balancer,
+        tasks=tasks,
+        load_balancer_to_tasks=to_tasks,
+        extra_egress=add_extra_egress(t, tasks),
+    )
+
+
+def _container_port_from(source: object, description: str) -> ec2.SecurityGroupRule:
+    return ec2.SecurityGroupRule(
+        SourceSecurityGroupId=source,
+        IpProtocol="tcp",
+        FromPort=Ref(CONTAINER_PORT),
+        ToPort=Ref(CONTAINER_PORT),
+        Description=description,
+    )
+
+
+def _task_ingress(placement: Placement, load_balancer: LoadBalancerGroup | None) -> list[Any]:
+    """The container port from the load balancer (its own, or the environment's), or from the
+    environment's services (internal); nothing for a worker. In the shipped template one item
+    per placement, each under its condition (at most one holds), so a policy reads each."""
+    if not placement.listens:
+        return []
+    from_load_balancer = "Container port from the load balancer"
+    rules: list[tuple[Switch, Any]] = [
+        (
+            placement.standalone,
+            _container_port_from(Ref(load_balancer.group), from_load_balancer)
+            if load_balancer is not None
+            else None,
+        ),
+        (
+            placement.listener_rule,
+            _container_port_from(Ref(LOAD_BALANCER_SECURITY_GROUP_ID), from_load_balancer),
+        ),
+        (
+            placement.internal,
+            _container_port_from(
+                Ref(ENVIRONMENT_SECURITY_GROUP_ID),
+                "Container port from the services of the environment",
+            ),
+        ),
+    ]
+    return [pick(switch, rule, NoValue) for switch, rule in rules if exists(switch)]
+
+
+def _add_load_balancer_group(t: Template, placement: Placement) -> LoadBalancerGroup | None:
+    if not exists(placement.standalone):
+        return None
+    group = t.add_resource(
         ec2.SecurityGroup(
             LOAD_BALANCER_SECURITY_GROUP,
             GroupDescription="Load balancer: listener ports from the allowed clients only",
             VpcId=Ref(VPC_ID),
             SecurityGroupEgress=[no_egress_rule()],
             Tags=name_tag("load-balancer"),
+            **when(placement.standalone),
         )
     )
     http_ingress = t.add_resource(
         ec2.SecurityGroupIngress(
             LOAD_BALANCER_HTTP_INGRESS,
             Condition=HTTP_LISTENER_PORT_OPEN,
-            GroupId=Ref(load_balancer_group),
+            GroupId=Ref(group),
             CidrIp=Ref(ALLOWED_INGRESS_CIDR),
             IpProtocol="tcp",
             FromPort=HTTP_PORT,
@@ -117,7 +219,7 @@ def add_security_groups(t: Template, egress: Sequence[EgressRule] = ()) -> Secur
         ec2.SecurityGroupIngress(
             LOAD_BALANCER_HTTPS_INGRESS,
             Condition=HAS_CERTIFICATE,
-            GroupId=Ref(load_balancer_group),
+            GroupId=Ref(group),
             CidrIp=Ref(ALLOWED_INGRESS_CIDR),
             IpProtocol="tcp",
             FromPort=HTTPS_PORT,
@@ -125,44 +227,28 @@ def add_security_groups(t: Template, egress: Sequence[EgressRule] = ()) -> Secur
             Description="HTTPS/TLS from allowed clients",
         )
     )
-    task_group = t.add_resource(
-        ec2.SecurityGroup(
-            TASK_SECURITY_GROUP,
-            GroupDescription="Fargate tasks: the container port from the load balancer only",
-            VpcId=Ref(VPC_ID),
-            SecurityGroupIngress=[
-                ec2.SecurityGroupRule(
-                    SourceSecurityGroupId=Ref(load_balancer_group),
-                    IpProtocol="tcp",
-                    FromPort=Ref(CONTAINER_PORT),
-                    ToPort=Ref(CONTAINER_PORT),
-                    Description="Container port from the load balancer",
-                )
-            ],
-            # HTTPS first, then the application's rules in the order given.
-            SecurityGroupEgress=[egress_rule(rule) for rule in (TASKS_HTTPS_EGRESS, *egress)],
-            Tags=name_tag("tasks"),
-        )
+    return LoadBalancerGroup(
+        group=group,
+        http_ingress=suppress(http_ingress, checkov=HTTP_INGRESS_CHECKOV),
+        https_ingress=https_ingress,
     )
+
+
+def _add_load_balancer_to_tasks(
+    t: Template, placement: Placement, group: ec2.SecurityGroup, tasks: ec2.SecurityGroup
+) -> ec2.SecurityGroupEgress:
     # A separate resource: inline, the two groups would reference each other in a cycle.
-    egress_to_tasks = t.add_resource(
+    return t.add_resource(
         ec2.SecurityGroupEgress(
             LOAD_BALANCER_EGRESS_TO_TASKS,
-            GroupId=Ref(load_balancer_group),
-            DestinationSecurityGroupId=Ref(task_group),
+            GroupId=Ref(group),
+            DestinationSecurityGroupId=Ref(tasks),
             IpProtocol="tcp",
             FromPort=Ref(CONTAINER_PORT),
             ToPort=Ref(CONTAINER_PORT),
             Description="Container port of the tasks",
+            **when(placement.standalone),
         )
-    )
-    return SecurityGroups(
-        load_balancer=load_balancer_group,
-        http_ingress=suppress(http_ingress, checkov=HTTP_INGRESS_CHECKOV),
-        https_ingress=https_ingress,
-        tasks=task_group,
-        load_balancer_to_tasks=egress_to_tasks,
-        extra_egress=add_extra_egress(t, task_group),
     )
 
 

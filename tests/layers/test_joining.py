@@ -1,0 +1,312 @@
+"""The shipped service.yaml joining an environment from the console: one behaviour per test,
+read from what the template deploys for the environment's outputs and the exposure chosen
+(``deployed`` evaluates its constraints, rules and conditions). On its own (ClusterName empty,
+the default) it deploys exactly what 0.3.0 deployed: tests/layers/test_console_application.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.support import compute, dangling_refs, props
+from troposphere_fargate.cfn.evaluate import Deployment, ParameterError, RuleError, deployed
+from troposphere_fargate.layers import service as s
+from troposphere_fargate.layers.environment import names as e
+
+IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/web:1.4.2"
+REQUIRED = {
+    s.VPC_ID: "vpc-0a1b2c3d",
+    s.PUBLIC_SUBNET_IDS: "subnet-01,subnet-02",
+    s.PRIVATE_SUBNET_IDS: "subnet-11,subnet-12",
+    s.CONTAINER_IMAGE: IMAGE,
+}
+# The environment stack's outputs, as a console user copies them.
+ENVIRONMENT = {
+    s.CLUSTER_NAME: "shop-Cluster-AbCdEf012345",
+    s.ENVIRONMENT_SECURITY_GROUP_ID: "sg-0123456789abcdef0",
+    s.NAMESPACE_ARN: "arn:aws:servicediscovery:eu-west-1:123456789012:namespace/ns-abcdef0123",
+}
+LISTENER = {
+    s.LISTENER_ARN: (
+        "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/shop/"
+        "0123456789abcdef/fedcba9876543210"
+    ),
+    s.LOAD_BALANCER_SECURITY_GROUP_ID: "sg-0fedcba9876543210",
+    s.ENVIRONMENT_URL: "https://shop.example.com",
+}
+PUBLIC = {**ENVIRONMENT, **LISTENER, s.EXPOSE: "public", s.LISTENER_RULE_PRIORITY: "10"}
+INTERNAL = {**ENVIRONMENT, s.EXPOSE: "internal", s.SERVICE_CONNECT_NAME: "orders"}
+WORKER = {**ENVIRONMENT, s.EXPOSE: "none"}
+
+# What the service has only on its own: its cluster, load balancer, listeners and their logs.
+ITS_OWN = {
+    s.CLUSTER,
+    s.LOAD_BALANCER,
+    s.LOAD_BALANCER_SECURITY_GROUP,
+    s.LOAD_BALANCER_HTTP_INGRESS,
+    s.LOAD_BALANCER_EGRESS_TO_TASKS,
+    s.HTTP_LISTENER,
+    s.ACCESS_LOGS_BUCKET,
+    s.ACCESS_LOGS_BUCKET_POLICY,
+}
+
+
+def deploy(template: dict[str, Any], **parameters: str) -> Deployment:
+    return deployed(template, {**REQUIRED, **parameters})
+
+
+def ingress(stack: Deployment) -> list[dict[str, Any]]:
+    return list(props(stack.resources[s.TASK_SECURITY_GROUP]).get("SecurityGroupIngress", []))
+
+
+def aws_vpc(stack: Deployment) -> dict[str, Any]:
+    configuration = props(stack.resources[s.SERVICE])["NetworkConfiguration"]
+    return dict(configuration["AwsvpcConfiguration"])
+
+
+# --- Parameters --------------------------------------------------------------------------------
+
+
+def test_the_join_parameters_are_the_environments_outputs_and_empty_by_default(service):
+    parameters = service["Parameters"]
+    assert set(e.JOIN_OUTPUTS) <= set(parameters)
+    assert {name: parameters[name]["Default"] for name in s.JOIN_PARAMETERS} == dict.fromkeys(
+        s.JOIN_PARAMETERS, ""
+    )
+    defaults = {name: parameters[name]["Default"] for name in s.ROUTING_PARAMETERS}
+    assert defaults == {
+        s.EXPOSE: "public",
+        s.LISTENER_RULE_PRIORITY: "0",
+        s.LISTENER_RULE_PATH: "",
+        s.LISTENER_RULE_HOST: "",
+        s.SERVICE_CONNECT_NAME: "",
+    }
+    assert parameters[s.EXPOSE]["AllowedValues"] == ["public", "internal", "none"]
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        (s.CLUSTER_NAME, "a cluster"),
+        (s.LISTENER_ARN, "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/x"),
+        (s.ENVIRONMENT_SECURITY_GROUP_ID, "sg-123"),
+        (s.NAMESPACE_ARN, "ns-abcdef0123"),
+        (s.ENVIRONMENT_URL, "shop.example.com"),
+        (s.LISTENER_RULE_PRIORITY, "50001"),
+        (s.LISTENER_RULE_PATH, "api/*"),
+        (s.LISTENER_RULE_HOST, "API.example.com"),
+        (s.SERVICE_CONNECT_NAME, "Orders"),
+    ],
+)
+def test_a_malformed_value_is_refused_by_its_parameter(service, name, value):
+    with pytest.raises(ParameterError, match=name):
+        deploy(service, **{**PUBLIC, name: value})
+
+
+# --- Public: a listener rule on the environment's listener -------------------------------------
+
+
+def test_a_public_service_has_nothing_of_its_own_but_its_target_group_and_rule(service):
+    stack = deploy(service, **PUBLIC, **{s.LISTENER_RULE_PATH: "/api/*"})
+    assert not ITS_OWN & set(stack.resources)
+    assert s.TARGET_GROUP in stack.resources and s.LISTENER_RULE in stack.resources
+    assert props(stack.resources[s.SERVICE])["Cluster"] == {"Ref": s.CLUSTER_NAME}
+    assert dangling_refs(stack) == set()
+
+
+@pytest.mark.parametrize(
+    ("path", "host", "conditions"),
+    [
+        ("/api/*", "", [("path-pattern", "PathPatternConfig", s.LISTENER_RULE_PATH)]),
+        ("", "api.shop.example.com", [("host-header", "HostHeaderConfig", s.LISTENER_RULE_HOST)]),
+        (
+            "/v1/*",
+            "api.shop.example.com",
+            [
+                ("path-pattern", "PathPatternConfig", s.LISTENER_RULE_PATH),
+                ("host-header", "HostHeaderConfig", s.LISTENER_RULE_HOST),
+            ],
+        ),
+    ],
+    ids=["path", "host", "both"],
+)
+def test_the_rule_matches_the_path_and_host_given(service, path, host, conditions):
+    stack = deploy(service, **PUBLIC, **{s.LISTENER_RULE_PATH: path, s.LISTENER_RULE_HOST: host})
+    rule = props(stack.resources[s.LISTENER_RULE])
+    assert rule["ListenerArn"] == {"Ref": s.LISTENER_ARN}
+    assert rule["Priority"] == {"Ref": s.LISTENER_RULE_PRIORITY}
+    assert [
+        (c["Field"], key, c[key]["Values"])
+        for c in rule["Conditions"]
+        for key in c
+        if key != "Field"
+    ] == [(field, key, [{"Ref": parameter}]) for field, key, parameter in conditions]
+    assert rule["Actions"] == [{"Type": "forward", "TargetGroupArn": {"Ref": s.TARGET_GROUP}}]
+
+
+def test_a_public_service_admits_its_port_from_the_environments_load_balancer_only(service):
+    stack = deploy(service, **PUBLIC, **{s.LISTENER_RULE_PATH: "/*"})
+    assert ingress(stack) == [
+        {
+            "SourceSecurityGroupId": {"Ref": s.LOAD_BALANCER_SECURITY_GROUP_ID},
+            "IpProtocol": "tcp",
+            "FromPort": {"Ref": s.CONTAINER_PORT},
+            "ToPort": {"Ref": s.CONTAINER_PORT},
+            "Description": "Container port from the load balancer",
+        }
+    ]
+    target_group = props(stack.resources[s.TARGET_GROUP])
+    assert (target_group["Protocol"], target_group["TargetType"]) == ("HTTP", "ip")
+
+
+def test_the_service_waits_for_its_rule_before_registering_with_the_target_group(service):
+    stack = deploy(service, **PUBLIC, **{s.LISTENER_RULE_PATH: "/*"})
+    assert stack.resources[s.SERVICE]["DependsOn"] == [s.LISTENERS_READY]
+    waited = stack.resources[s.LISTENERS_READY]["Metadata"]
+    assert waited[s.LISTENER_RULE] == {"Ref": s.LISTENER_RULE}
+
+
+@pytest.mark.parametrize(
+    ("path", "host", "url"),
+    [
+        ("/api/*", "", "https://shop.example.com/api/"),
+        ("/*", "", "https://shop.example.com/"),
+        ("", "api.shop.example.com", "https://api.shop.example.com"),
+        ("/v1/*", "api.shop.example.com", "https://api.shop.example.com/v1/"),
+    ],
+)
+def test_the_service_url_is_the_environments_with_the_rules_host_and_path(service, path, host, url):
+    stack = deploy(service, **PUBLIC, **{s.LISTENER_RULE_PATH: path, s.LISTENER_RULE_HOST: host})
+    conditions = stack.conditions
+    assert (
+        compute(stack.outputs[s.OUTPUT_SERVICE_URL]["Value"], stack.parameters, conditions) == url
+    )
+
+
+# --- Internal: Service Connect, no load balancer -----------------------------------------------
+
+
+def test_an_internal_service_has_no_load_balancer_target_group_or_rule(service):
+    stack = deploy(service, **INTERNAL)
+    assert not (ITS_OWN | {s.TARGET_GROUP, s.LISTENER_RULE}) & set(stack.resources)
+    assert "LoadBalancers" not in props(stack.resources[s.SERVICE])
+    assert "HealthCheckGracePeriodSeconds" not in props(stack.resources[s.SERVICE])
+    assert dangling_refs(stack) == set()
+
+
+def test_an_internal_service_is_served_by_its_name_on_its_port_through_service_connect(service):
+    stack = deploy(service, **INTERNAL)
+    connect = props(stack.resources[s.SERVICE])["ServiceConnectConfiguration"]
+    assert connect["Enabled"] is True
+    assert connect["Namespace"] == {"Ref": s.NAMESPACE_ARN}
+    (served,) = connect["Services"]
+    (container,) = props(stack.resources[s.TASK_DEFINITION])["ContainerDefinitions"]
+    (port,) = container["PortMappings"]
+    # Service Connect's PortName must be the name of one of the container's port mappings.
+    assert served["PortName"] == port["Name"]
+    assert served["DiscoveryName"] == {"Ref": s.SERVICE_CONNECT_NAME}
+    assert served["ClientAliases"] == [
+        {"Port": {"Ref": s.CONTAINER_PORT}, "DnsName": {"Ref": s.SERVICE_CONNECT_NAME}}
+    ]
+    url = compute(stack.outputs[s.OUTPUT_SERVICE_URL]["Value"], stack.parameters)
+    assert url == "http://orders:8080"  # ContainerPort's default
+
+
+def test_an_internal_service_admits_its_port_from_the_environments_services_only(service):
+    (rule,) = ingress(deploy(service, **INTERNAL))
+    assert rule["SourceSecurityGroupId"] == {"Ref": s.ENVIRONMENT_SECURITY_GROUP_ID}
+    assert rule["FromPort"] == rule["ToPort"] == {"Ref": s.CONTAINER_PORT}
+
+
+def test_the_service_connect_proxy_logs_to_the_services_log_group(service):
+    connect = props(deploy(service, **INTERNAL).resources[s.SERVICE])["ServiceConnectConfiguration"]
+    options = connect["LogConfiguration"]["Options"]
+    assert connect["LogConfiguration"]["LogDriver"] == "awslogs"
+    assert options["awslogs-group"] == {"Ref": s.LOG_GROUP}
+
+
+# --- None: a worker ----------------------------------------------------------------------------
+
+
+def test_a_worker_admits_nothing_and_calls_the_others_through_service_connect(service):
+    stack = deploy(service, **WORKER)
+    assert ingress(stack) == []
+    assert not (ITS_OWN | {s.TARGET_GROUP, s.LISTENER_RULE}) & set(stack.resources)
+    connect = props(stack.resources[s.SERVICE])["ServiceConnectConfiguration"]
+    assert "Services" not in connect  # a client only
+    assert connect["Namespace"] == {"Ref": s.NAMESPACE_ARN}
+
+
+# --- Every service of an environment -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("joined", [PUBLIC, INTERNAL, WORKER], ids=["public", "internal", "none"])
+def test_tasks_join_the_environments_group_in_the_private_subnets_without_public_ips(
+    service, joined
+):
+    extra = {s.LISTENER_RULE_PATH: "/*"} if joined is PUBLIC else {}
+    vpc = aws_vpc(deploy(service, **joined, **extra))
+    assert vpc["AssignPublicIp"] == "DISABLED"
+    assert vpc["Subnets"] == {"Ref": s.PRIVATE_SUBNET_IDS}
+    assert vpc["SecurityGroups"] == [
+        {"Ref": s.TASK_SECURITY_GROUP},
+        {"Ref": s.ENVIRONMENT_SECURITY_GROUP_ID},
+    ]
+
+
+def test_on_its_own_the_service_is_in_no_namespace_and_no_group_but_its_own(service):
+    stack = deploy(service)
+    assert "ServiceConnectConfiguration" not in props(stack.resources[s.SERVICE])
+    assert aws_vpc(stack)["SecurityGroups"] == [{"Ref": s.TASK_SECURITY_GROUP}]
+
+
+# --- What the template's rules refuse before anything is created -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({s.EXPOSE: "internal"}, "Expose is internal or none, which needs an environment"),
+        ({s.SERVICE_CONNECT_NAME: "orders"}, "are for joining an environment"),
+        ({s.LISTENER_RULE_PRIORITY: "5"}, "A listener rule .* is for joining an environment"),
+        (
+            {**ENVIRONMENT, s.NAMESPACE_ARN: "", s.EXPOSE: "none"},
+            "needs its EnvironmentSecurityGroupId and NamespaceArn outputs",
+        ),
+        (
+            {**WORKER, s.LOAD_BALANCER_TYPE: "network"},
+            "the load balancer and its certificate are the environment's",
+        ),
+        ({**PUBLIC, s.LISTENER_ARN: "", s.LISTENER_RULE_PATH: "/*"}, "needs its ListenerArn"),
+        ({**PUBLIC, s.LISTENER_RULE_PRIORITY: "0", s.LISTENER_RULE_PATH: "/*"}, "Priority"),
+        ({**PUBLIC}, "needs ListenerRulePath, ListenerRuleHost or both"),
+        ({**INTERNAL, s.SERVICE_CONNECT_NAME: ""}, "An internal service needs a ServiceConnect"),
+        ({**INTERNAL, s.LISTENER_RULE_PATH: "/*"}, "Only a public service has a listener rule"),
+    ],
+    ids=[
+        "internal-alone",
+        "name-alone",
+        "rule-alone",
+        "no-namespace",
+        "own-load-balancer-type",
+        "public-without-listener",
+        "public-without-priority",
+        "public-without-path-or-host",
+        "internal-without-name",
+        "rule-on-internal",
+    ],
+)
+def test_a_combination_that_cannot_deploy_is_refused_by_a_rule(service, values, message):
+    with pytest.raises(RuleError, match=message):
+        deploy(service, **values)
+
+
+def test_every_placement_rule_is_there(service):
+    assert {
+        s.EXPOSE_NEEDS_AN_ENVIRONMENT,
+        s.JOINING_NEEDS_THE_ENVIRONMENT,
+        s.PUBLIC_SERVICE_NEEDS_A_RULE,
+        s.INTERNAL_SERVICE_NEEDS_A_NAME,
+        s.ONLY_PUBLIC_SERVICES_HAVE_RULES,
+    } <= set(service["Rules"])

@@ -1,0 +1,302 @@
+"""The templates of an environment of several services, as a spec builds them
+(:func:`troposphere_fargate.layers_for`): one behaviour per test, read from the rendered
+templates and what they deploy (``deployed``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.support import dangling_refs, props
+from troposphere_fargate import layers_for
+from troposphere_fargate.cfn.evaluate import Deployment, deployed
+from troposphere_fargate.layers import root
+from troposphere_fargate.layers import service as s
+from troposphere_fargate.layers.config import ConfigError, ProductConfig, ServiceConfig
+from troposphere_fargate.layers.environment import names as e
+from troposphere_fargate.layers.exposure import Routing
+from troposphere_fargate.release.build import render_templates
+from troposphere_fargate.release.spec import parse_spec
+
+SPEC = """
+domain: {name: shop.example.com, hosted_zone_id: Z0123456789ABCDEFGHIJ}
+services:
+  web:    {port: 8080, expose: public, routing: {path: "/*", priority: 100}}
+  api:
+    port: 9000
+    expose: public
+    routing: {path: "/api/*", host: api.shop.example.com, priority: 10}
+  orders: {port: 7000, expose: internal}
+  worker: {expose: none}
+"""
+NAMES = ["web", "api", "orders", "worker"]
+IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/web:1.4.2"
+# The environment's outputs, as the root passes them.
+JOINED = {
+    s.VPC_ID: "vpc-0a1b2c3d",
+    s.PRIVATE_SUBNET_IDS: "subnet-11,subnet-12",
+    s.CONTAINER_IMAGE: IMAGE,
+    s.CLUSTER_NAME: "shop-Cluster-AbCdEf012345",
+    s.ENVIRONMENT_SECURITY_GROUP_ID: "sg-0123456789abcdef0",
+    s.NAMESPACE_ARN: "arn:aws:servicediscovery:eu-west-1:123456789012:namespace/ns-abcdef0123",
+    s.LISTENER_ARN: (
+        "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/shop/"
+        "0123456789abcdef/fedcba9876543210"
+    ),
+    s.LOAD_BALANCER_SECURITY_GROUP_ID: "sg-0fedcba9876543210",
+    s.ENVIRONMENT_URL: "https://shop.example.com",
+}
+
+
+@pytest.fixture(scope="module")
+def config() -> ProductConfig:
+    return parse_spec(SPEC, "app.yaml")
+
+
+@pytest.fixture(scope="module")
+def built(config: ProductConfig) -> dict[str, dict[str, Any]]:
+    return render_templates(config)
+
+
+def member(built: dict[str, dict[str, Any]], name: str) -> Deployment:
+    template = built[f"service-{name}"]
+    declared = template["Parameters"]
+    return deployed(template, {k: v for k, v in JOINED.items() if k in declared})
+
+
+def of_type(built: dict[str, dict[str, Any]], resource_type: str) -> list[tuple[str, str]]:
+    return [
+        (layer, name)
+        for layer, template in built.items()
+        for name, resource in template["Resources"].items()
+        if resource["Type"] == resource_type
+    ]
+
+
+# --- What the build writes ---------------------------------------------------------------------
+
+
+def test_the_build_writes_the_network_the_environment_each_service_and_a_root(config, built):
+    assert [layer.filename for layer in layers_for(config)] == [
+        "network.yaml",
+        "environment.yaml",
+        *(f"service-{name}.yaml" for name in NAMES),
+        "root.yaml",
+    ]
+    assert list(built) == [layer.name for layer in layers_for(config)]
+
+
+def test_one_load_balancer_one_cluster_and_one_namespace_for_all_services(built):
+    for resource_type in (
+        "AWS::ElasticLoadBalancingV2::LoadBalancer",
+        "AWS::ECS::Cluster",
+        "AWS::ServiceDiscovery::HttpNamespace",
+    ):
+        assert len(of_type(built, resource_type)) == 1, resource_type
+        ((layer, _),) = of_type(built, resource_type)
+        assert layer == "environment"
+    assert len(of_type(built, "AWS::ECS::Service")) == 4
+
+
+# --- Public services: a listener rule each -----------------------------------------------------
+
+
+def test_a_listener_rule_per_public_service_with_its_conditions_and_priority(built):
+    rules = {name: member(built, name).resources.get(s.LISTENER_RULE) for name in NAMES}
+    assert rules["orders"] is None and rules["worker"] is None
+    assert props(rules["web"]) == {
+        "ListenerArn": {"Ref": s.LISTENER_ARN},
+        "Priority": 100,
+        "Conditions": [{"Field": "path-pattern", "PathPatternConfig": {"Values": ["/*"]}}],
+        "Actions": [{"Type": "forward", "TargetGroupArn": {"Ref": s.TARGET_GROUP}}],
+    }
+    assert props(rules["api"])["Priority"] == 10
+    assert props(rules["api"])["Conditions"] == [
+        {"Field": "path-pattern", "PathPatternConfig": {"Values": ["/api/*"]}},
+        {"Field": "host-header", "HostHeaderConfig": {"Values": ["api.shop.example.com"]}},
+    ]
+
+
+def test_a_public_service_registers_its_task_ips_and_admits_the_load_balancer_only(built):
+    stack = member(built, "api")
+    target_group = props(stack.resources[s.TARGET_GROUP])
+    assert (target_group["TargetType"], target_group["Protocol"]) == ("ip", "HTTP")
+    (balanced,) = props(stack.resources[s.SERVICE])["LoadBalancers"]
+    assert balanced["ContainerName"] == "api"
+    (rule,) = props(stack.resources[s.TASK_SECURITY_GROUP])["SecurityGroupIngress"]
+    assert rule["SourceSecurityGroupId"] == {"Ref": s.LOAD_BALANCER_SECURITY_GROUP_ID}
+    url = stack.outputs[s.OUTPUT_SERVICE_URL]["Value"]
+    assert url == {
+        "Fn::Sub": [
+            "${Scheme}://api.shop.example.com/api/",
+            {"Scheme": {"Fn::Select": [0, {"Fn::Split": [":", {"Ref": s.ENVIRONMENT_URL}]}]}},
+        ]
+    }
+
+
+# --- Internal and worker services: no load balancer --------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["orders", "worker"])
+def test_internal_and_worker_services_have_no_load_balancer_target_group_or_rule(built, name):
+    stack = member(built, name)
+    assert not {
+        s.LOAD_BALANCER,
+        s.TARGET_GROUP,
+        s.LISTENER_RULE,
+        s.HTTP_LISTENER,
+        s.HTTPS_LISTENER,
+        s.CLUSTER,
+        s.ACCESS_LOGS_BUCKET,
+    } & set(stack.resources)
+    assert "LoadBalancers" not in props(stack.resources[s.SERVICE])
+    # The template has no parameter for what it does not use.
+    assert s.LISTENER_ARN not in built[f"service-{name}"]["Parameters"]
+    assert dangling_refs(stack) == set()
+
+
+def test_the_internal_service_is_served_through_service_connect_by_its_name(built):
+    stack = member(built, "orders")
+    connect = props(stack.resources[s.SERVICE])["ServiceConnectConfiguration"]
+    assert connect["Namespace"] == {"Ref": s.NAMESPACE_ARN}
+    (served,) = connect["Services"]
+    assert served["DiscoveryName"] == "orders"
+    assert served["ClientAliases"] == [{"Port": {"Ref": s.CONTAINER_PORT}, "DnsName": "orders"}]
+    (container,) = props(stack.resources[s.TASK_DEFINITION])["ContainerDefinitions"]
+    assert served["PortName"] == container["PortMappings"][0]["Name"]
+    (rule,) = props(stack.resources[s.TASK_SECURITY_GROUP])["SecurityGroupIngress"]
+    assert rule["SourceSecurityGroupId"] == {"Ref": s.ENVIRONMENT_SECURITY_GROUP_ID}
+
+
+@pytest.mark.parametrize("name", ["web", "api", "worker"])
+def test_the_other_services_are_service_connect_clients_only(built, name):
+    connect = props(member(built, name).resources[s.SERVICE])["ServiceConnectConfiguration"]
+    assert connect["Enabled"] is True and connect["Namespace"] == {"Ref": s.NAMESPACE_ARN}
+    assert "Services" not in connect
+
+
+def test_a_worker_has_no_port_and_admits_nothing(built):
+    stack = member(built, "worker")
+    (container,) = props(stack.resources[s.TASK_DEFINITION])["ContainerDefinitions"]
+    assert "PortMappings" not in container
+    assert "SecurityGroupIngress" not in props(stack.resources[s.TASK_SECURITY_GROUP])
+    assert s.OUTPUT_SERVICE_URL not in stack.outputs
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_task_is_private_and_a_member_of_the_environments_group(built, name):
+    vpc = props(member(built, name).resources[s.SERVICE])["NetworkConfiguration"][
+        "AwsvpcConfiguration"
+    ]
+    assert vpc["AssignPublicIp"] == "DISABLED"
+    assert vpc["SecurityGroups"] == [
+        {"Ref": s.TASK_SECURITY_GROUP},
+        {"Ref": s.ENVIRONMENT_SECURITY_GROUP_ID},
+    ]
+
+
+# --- The domain --------------------------------------------------------------------------------
+
+
+def test_the_domain_gets_a_certificate_for_it_and_the_routed_host_and_their_alias_records(built):
+    stack = deployed(
+        built["environment"], {e.VPC_ID: "vpc-0a1b2c3d", e.PUBLIC_SUBNET_IDS: "subnet-1,subnet-2"}
+    )
+    certificate = props(stack.resources[e.CERTIFICATE])
+    assert certificate["DomainName"] == {"Ref": e.DOMAIN_NAME}
+    assert certificate["SubjectAlternativeNames"] == [{"Fn::Sub": "api.${DomainName}"}]
+    assert certificate["ValidationMethod"] == "DNS"
+    records = sorted(stack.of_type("AWS::Route53::RecordSet"))
+    assert records == sorted([e.DOMAIN_RECORD, e.host_record("api")])
+    assert stack.parameters[e.DOMAIN_NAME] == "shop.example.com"
+
+
+# --- The root ----------------------------------------------------------------------------------
+
+
+def test_the_root_nests_every_template_and_wires_the_environment_into_each_service(built):
+    stacks = built["root"]["Resources"]
+    words = ["Web", "Api", "Orders", "Worker"]
+    assert sorted(stacks) == sorted(
+        [root.NETWORK_STACK, root.ENVIRONMENT_STACK, *map(root.service_stack, words)]
+    )
+    orders = props(stacks[root.service_stack("Orders")])["Parameters"]
+    assert orders[s.CLUSTER_NAME] == {
+        "Fn::GetAtt": [root.ENVIRONMENT_STACK, f"Outputs.{e.OUTPUT_CLUSTER_NAME}"]
+    }
+    assert orders[s.PRIVATE_SUBNET_IDS] == {
+        "Fn::GetAtt": [root.NETWORK_STACK, "Outputs.PrivateSubnetIds"]
+    }
+    assert orders[s.CONTAINER_IMAGE] == {"Ref": "OrdersContainerImage"}
+    # The root takes each service's image; the rest are the spec's.
+    taken = {name for name in built["root"]["Parameters"] if name.endswith(s.CONTAINER_IMAGE)}
+    assert taken == {f"{word}{s.CONTAINER_IMAGE}" for word in words}
+
+
+def test_clients_are_created_after_the_internal_services_they_call(built):
+    """A task resolves only the Service Connect names that exist when it starts (ECS Developer
+    Guide, "Amazon ECS Service Connect components": "you must use dependsOn")."""
+    stacks = built["root"]["Resources"]
+    after = {name: stacks[name].get("DependsOn", []) for name in stacks}
+    for word in ("Web", "Api", "Worker"):
+        assert after[root.service_stack(word)] == [root.service_stack("Orders")]
+    assert after[root.service_stack("Orders")] == []
+
+
+def test_internal_services_are_created_in_the_order_the_spec_lists_them():
+    spec = (
+        "services:\n  a: {expose: internal, port: 7001}\n  b: {expose: internal, port: 7002}\n"
+        "  c: {expose: none}\n"
+    )
+    stacks = render_templates(parse_spec(spec))["root"]["Resources"]
+    assert "DependsOn" not in stacks[root.service_stack("A")]
+    assert stacks[root.service_stack("B")]["DependsOn"] == [root.service_stack("A")]
+    assert stacks[root.service_stack("C")]["DependsOn"] == [
+        root.service_stack("A"),
+        root.service_stack("B"),
+    ]
+
+
+# --- What an environment refuses ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("services", "message"),
+    [
+        (
+            (ServiceConfig(container_name="web"),),
+            r"services\[0\]\.expose=None: a service of an environment says how it is reached",
+        ),
+        (
+            (
+                ServiceConfig(container_name="a", expose="public", routing=Routing(5, "/a/*")),
+                ServiceConfig(container_name="b", expose="public", routing=Routing(5, "/b/*")),
+            ),
+            r"services\[1\]\.routing\.priority=5: the service a has it too",
+        ),
+        (
+            (
+                ServiceConfig(container_name="a", expose="public", routing=Routing(5, "/*")),
+                ServiceConfig(container_name="b", expose="public", routing=Routing(6, "/*")),
+            ),
+            r"services\[1\]\.routing\.path='/\*': the service a routes the same path and host",
+        ),
+        (
+            (
+                ServiceConfig(container_name="orders-api", expose="none"),
+                ServiceConfig(container_name="orders_api", expose="none"),
+            ),
+            "its logical ID OrdersApi is the service orders-api's too",
+        ),
+    ],
+    ids=["no-expose", "one-priority-twice", "one-path-twice", "one-logical-id-twice"],
+)
+def test_a_conflicting_environment_is_refused_naming_the_service(services, message):
+    with pytest.raises(ConfigError, match=message):
+        ProductConfig(services=services)
+
+
+def test_a_public_service_without_routing_is_refused():
+    with pytest.raises(ConfigError, match="a public service needs a listener rule"):
+        ServiceConfig(container_name="web", expose="public")

@@ -1,0 +1,249 @@
+"""The environment layer's parameters, one function per console group, its conditions, and the
+rules that refuse a domain without its hosted zone (and, in a spec build whose services route
+host names, a domain other than the one the hosts are under)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from troposphere import And, Condition, Equals, Not, Or, Parameter, Ref, Template
+
+from ..blocks import add_parameter, add_retention_parameter, add_switch_parameter
+from ..config import (
+    DOMAIN_NAME_PATTERN,
+    HOSTED_ZONE_ID_PATTERN,
+    LOG_RETENTION_DAYS,
+    WEB_ACL_ARN_PATTERN,
+    EnvironmentConfig,
+)
+from ..service.parameters import CERTIFICATE_PATTERN, INGRESS_CIDR_PATTERN, NOT_GIVEN
+from .names import (
+    ALLOWED_INGRESS_CIDR,
+    CERTIFICATE_ARN,
+    CREATES_CERTIFICATE,
+    DELETION_PROTECTION,
+    DOMAIN_NAME,
+    DOMAIN_NEEDS_HOSTED_ZONE,
+    DOMAIN_OF_THE_HOSTS,
+    GROUP_DOMAIN,
+    GROUP_LOAD_BALANCER,
+    GROUP_NETWORK,
+    HAS_CERTIFICATE_ARN,
+    HAS_DOMAIN,
+    HAS_HTTPS,
+    HAS_WEB_ACL,
+    HOSTED_ZONE_ID,
+    LOG_RETENTION_DAYS_PARAMETER,
+    PUBLIC_SUBNET_IDS,
+    VPC_ID,
+    WEB_ACL_ARN,
+)
+
+_SUBNET_ID_PATTERN = r"^subnet-[0-9a-f]+$"
+
+
+def add_parameters(t: Template, config: EnvironmentConfig) -> tuple[Parameter, ...]:
+    """Every parameter, group by group in the console's order."""
+    return (
+        *add_network_parameters(t),
+        *add_domain_parameters(t, config),
+        *add_load_balancer_parameters(t, config),
+    )
+
+
+def add_network_parameters(t: Template) -> tuple[Parameter, ...]:
+    vpc = add_parameter(
+        t,
+        VPC_ID,
+        group=GROUP_NETWORK,
+        label="VPC",
+        description=(
+            "VPC of the environment: the network stack's VpcId output, or an existing VPC. Its "
+            "services run in its private subnets."
+        ),
+        Type="AWS::EC2::VPC::Id",
+        AllowedPattern=r"^vpc-[0-9a-f]+$",
+        ConstraintDescription="must be the ID of a VPC (vpc-...)",
+    )
+    public = add_parameter(
+        t,
+        PUBLIC_SUBNET_IDS,
+        group=GROUP_NETWORK,
+        label="Public subnets (load balancer)",
+        description=(
+            "Subnets with a route to an internet gateway, one per Availability Zone (two at "
+            "least), for the shared internet-facing load balancer."
+        ),
+        Type="List<AWS::EC2::Subnet::Id>",
+        AllowedPattern=_SUBNET_ID_PATTERN,
+        ConstraintDescription="must be subnet IDs (subnet-...)",
+    )
+    return vpc, public
+
+
+def add_domain_parameters(t: Template, config: EnvironmentConfig) -> tuple[Parameter, ...]:
+    domain = add_parameter(
+        t,
+        DOMAIN_NAME,
+        group=GROUP_DOMAIN,
+        label="Domain name (optional)",
+        description=(
+            "The domain the environment serves, such as shop.example.com. With HostedZoneId the "
+            "stack makes an ACM certificate for it and *.<domain>, validated through DNS in "
+            "that zone (unless CertificateArn is given), serves HTTPS with it, and points the "
+            "domain at the load balancer with an alias record. Empty: no domain."
+        ),
+        Type="String",
+        Default=config.default_domain_name,
+        AllowedPattern=rf"^$|^{DOMAIN_NAME_PATTERN}$",
+        ConstraintDescription="must be empty or a lower-case domain name such as shop.example.com",
+    )
+    zone = add_parameter(
+        t,
+        HOSTED_ZONE_ID,
+        group=GROUP_DOMAIN,
+        label="Route 53 hosted zone ID",
+        description=(
+            "The public hosted zone of DomainName in this account (Z...): the certificate's "
+            "validation records and the alias records go there. Empty without a domain."
+        ),
+        Type="String",
+        Default=config.default_hosted_zone_id,
+        AllowedPattern=rf"^$|^{HOSTED_ZONE_ID_PATTERN}$",
+        ConstraintDescription=(
+            "must be empty or a Route 53 hosted zone ID such as Z0123456789ABCDEFGHIJ "
+            "(without /hostedzone/)"
+        ),
+    )
+    certificate = add_parameter(
+        t,
+        CERTIFICATE_ARN,
+        group=GROUP_DOMAIN,
+        label="ACM certificate ARN (optional)",
+        description=(
+            "A certificate of your own for HTTPS on port 443 (port 80 then redirects to it), "
+            f"with the TLS 1.3 policy {config.tls_policy}. Empty: the stack makes one when "
+            "DomainName is given, and serves plain HTTP on port 80 otherwise."
+        ),
+        Type="String",
+        Default=NOT_GIVEN,
+        AllowedPattern=CERTIFICATE_PATTERN,
+        ConstraintDescription=(
+            "must be empty or an ACM certificate ARN "
+            "(arn:aws:acm:<region>:<account>:certificate/<id>)"
+        ),
+    )
+    return domain, zone, certificate
+
+
+def add_load_balancer_parameters(t: Template, config: EnvironmentConfig) -> tuple[Parameter, ...]:
+    clients = add_parameter(
+        t,
+        ALLOWED_INGRESS_CIDR,
+        group=GROUP_LOAD_BALANCER,
+        label="Allowed client CIDR",
+        description="IPv4 range allowed to reach the load balancer; 0.0.0.0/0 is everyone.",
+        Type="String",
+        Default=config.default_allowed_ingress_cidr,
+        AllowedPattern=INGRESS_CIDR_PATTERN,
+        ConstraintDescription="must be an IPv4 CIDR block such as 0.0.0.0/0 or 203.0.113.0/24",
+    )
+    web_acl = add_parameter(
+        t,
+        WEB_ACL_ARN,
+        group=GROUP_LOAD_BALANCER,
+        label="AWS WAF web ACL ARN (optional)",
+        description=(
+            "A regional AWS WAF web ACL to associate with the load balancer, such as "
+            "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/shop/<id>. Empty: none."
+        ),
+        Type="String",
+        Default=config.default_web_acl_arn,
+        AllowedPattern=rf"^$|^{WEB_ACL_ARN_PATTERN}$",
+        ConstraintDescription=(
+            "must be empty or a regional web ACL ARN "
+            "(arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>)"
+        ),
+    )
+    deletion_protection = add_switch_parameter(
+        t,
+        DELETION_PROTECTION,
+        group=GROUP_LOAD_BALANCER,
+        label="Load balancer deletion protection",
+        description=(
+            "true keeps the shared load balancer from being deleted, by anyone or by a stack "
+            "deletion, until this is set to false."
+        ),
+        default=config.default_deletion_protection,
+    )
+    log_retention = add_retention_parameter(
+        t,
+        LOG_RETENTION_DAYS_PARAMETER,
+        group=GROUP_LOAD_BALANCER,
+        label="Access log retention (days)",
+        description=(
+            "Days to keep the load balancer's access logs (S3). The bucket is kept when the "
+            "stack is deleted."
+        ),
+        default=config.default_log_retention_days,
+        choices=LOG_RETENTION_DAYS,
+    )
+    return clients, web_acl, deletion_protection, log_retention
+
+
+def _given(parameter: str) -> Not:
+    return Not(Equals(Ref(parameter), NOT_GIVEN))
+
+
+def add_conditions(t: Template) -> tuple[str, ...]:
+    """Add every condition; return their names."""
+    return (
+        t.add_condition(HAS_DOMAIN, _given(DOMAIN_NAME)),
+        t.add_condition(HAS_CERTIFICATE_ARN, _given(CERTIFICATE_ARN)),
+        t.add_condition(
+            CREATES_CERTIFICATE, And(Condition(HAS_DOMAIN), Not(Condition(HAS_CERTIFICATE_ARN)))
+        ),
+        t.add_condition(HAS_HTTPS, Or(Condition(HAS_DOMAIN), Condition(HAS_CERTIFICATE_ARN))),
+        t.add_condition(HAS_WEB_ACL, _given(WEB_ACL_ARN)),
+    )
+
+
+def add_rules(t: Template, config: EnvironmentConfig, hosts: Sequence[str]) -> tuple[str, ...]:
+    """A domain needs its hosted zone (and a zone its domain). With ``hosts`` (the host names a
+    spec's services route under its domain), the domain must stay the spec's: their listener
+    rules and alias records are made for it."""
+    no_domain = Equals(Ref(DOMAIN_NAME), NOT_GIVEN)
+    no_zone = Equals(Ref(HOSTED_ZONE_ID), NOT_GIVEN)
+    t.add_rule(
+        DOMAIN_NEEDS_HOSTED_ZONE,
+        {
+            "Assertions": [
+                {
+                    "Assert": Or(And(no_domain, no_zone), And(Not(no_domain), Not(no_zone))),
+                    "AssertDescription": (
+                        "DomainName and HostedZoneId go together: give the domain and the ID of "
+                        "its Route 53 hosted zone, or leave both empty."
+                    ),
+                }
+            ]
+        },
+    )
+    if not hosts:
+        return (DOMAIN_NEEDS_HOSTED_ZONE,)
+    t.add_rule(
+        DOMAIN_OF_THE_HOSTS,
+        {
+            "Assertions": [
+                {
+                    "Assert": Equals(Ref(DOMAIN_NAME), config.default_domain_name),
+                    "AssertDescription": (
+                        f"The services route {', '.join(hosts)} under "
+                        f"{config.default_domain_name}: DomainName must stay "
+                        f"{config.default_domain_name} (change the spec's domain and build "
+                        "again to move them)."
+                    ),
+                }
+            ]
+        },
+    )
+    return DOMAIN_NEEDS_HOSTED_ZONE, DOMAIN_OF_THE_HOSTS
