@@ -144,6 +144,10 @@ def network_ids(outputs: dict[str, str]) -> dict[str, str]:
     }
 
 
+# What an internal service or a worker needs of an environment beyond its cluster.
+ENVIRONMENT_MEMBERSHIP = (s.ENVIRONMENT_SECURITY_GROUP_ID, s.NAMESPACE_ARN)
+
+
 @pytest.fixture
 def aws(emulator: MotoServer) -> Aws:
     emulator.reset()  # a fresh backend for every test
@@ -844,3 +848,96 @@ def test_an_environment_of_four_services_launches_from_s3_with_one_load_balancer
             assert served["DiscoveryName"] == "orders"
         else:
             assert "Services" not in connect
+
+
+# --- 9. The shipped environment, joined one service stack at a time, as from the console -------
+
+
+def test_shipped_services_join_the_shipped_environment_one_stack_at_a_time(aws):
+    from troposphere_fargate.layers.environment import names as e
+
+    net = aws.create_stack("net", TEMPLATES / "network.yaml")
+    env = aws.create_stack(
+        "env",
+        TEMPLATES / "environment.yaml",
+        **{e.VPC_ID: net[n.OUTPUT_VPC_ID], e.PUBLIC_SUBNET_IDS: net[n.OUTPUT_PUBLIC_SUBNET_IDS]},
+    )
+    joined = {name: env[name] for name in s.JOIN_PARAMETERS}
+    common = {**network_ids(net), s.CONTAINER_IMAGE: IMAGE}
+    api = aws.create_stack(
+        "api",
+        TEMPLATES / "service.yaml",
+        **common,
+        **joined,
+        **{
+            s.CONTAINER_PORT: "9000",
+            s.EXPOSE: "public",
+            s.LISTENER_RULE_PRIORITY: "10",
+            s.LISTENER_RULE_PATH: "/api/*",
+        },
+    )
+    orders = aws.create_stack(
+        "orders",
+        TEMPLATES / "service.yaml",
+        **common,
+        **{name: env[name] for name in (s.CLUSTER_NAME, *ENVIRONMENT_MEMBERSHIP)},
+        **{s.CONTAINER_PORT: "7000", s.EXPOSE: "internal", s.SERVICE_CONNECT_NAME: "orders"},
+    )
+
+    # One load balancer (the environment's) and one cluster, holding both services.
+    elbv2 = aws.client("elbv2")
+    (balancer,) = elbv2.describe_load_balancers()["LoadBalancers"]
+    assert balancer["LoadBalancerArn"] == env[e.OUTPUT_LOAD_BALANCER_ARN]
+    (cluster,) = aws.client("ecs").list_clusters()["clusterArns"]
+    running = aws.client("ecs").list_services(cluster=cluster)["serviceArns"]
+    assert sorted(arn.rsplit("/", 1)[1] for arn in running) == sorted(
+        [api[s.OUTPUT_SERVICE_NAME], orders[s.OUTPUT_SERVICE_NAME]]
+    )
+    assert api[s.OUTPUT_CLUSTER_NAME] == orders[s.OUTPUT_CLUSTER_NAME] == env[e.OUTPUT_CLUSTER_NAME]
+
+    # The public one's rule sits on the environment's listener (HTTP: no certificate here).
+    (rule,) = [
+        r
+        for r in elbv2.describe_rules(ListenerArn=env[e.OUTPUT_LISTENER_ARN])["Rules"]
+        if not r["IsDefault"]
+    ]
+    assert rule["Priority"] == "10"
+    assert rule["Conditions"][0]["PathPatternConfig"]["Values"] == ["/api/*"]
+    (group,) = elbv2.describe_target_groups(TargetGroupArns=[rule["Actions"][0]["TargetGroupArn"]])[
+        "TargetGroups"
+    ]
+    assert (group["Port"], group["TargetType"]) == (9000, "ip")
+    assert api[s.OUTPUT_SERVICE_URL] == env[e.OUTPUT_ENVIRONMENT_URL] + "/api/"
+    assert orders[s.OUTPUT_SERVICE_URL] == "http://orders:7000"
+
+    # Neither created a load balancer, a listener or an access-log bucket of its own.
+    for stack in ("api", "orders"):
+        types = {
+            r["ResourceType"]
+            for r in json.loads(
+                aws.cli("cloudformation", "list-stack-resources", "--stack-name", stack).stdout
+            )["StackResourceSummaries"]
+        }
+        assert not types & {
+            "AWS::ElasticLoadBalancingV2::LoadBalancer",
+            "AWS::ElasticLoadBalancingV2::Listener",
+            "AWS::ECS::Cluster",
+            "AWS::S3::Bucket",
+        }, stack
+
+    # The internal one admits its port from the environment's services, the public one from
+    # the environment's load balancer.
+    ec2 = aws.client("ec2")
+
+    def sources(outputs: dict[str, str]) -> list[tuple[int, str]]:
+        (described,) = ec2.describe_security_groups(
+            GroupIds=[outputs[s.OUTPUT_TASK_SECURITY_GROUP_ID]]
+        )["SecurityGroups"]
+        return [
+            (rule["FromPort"], pair["GroupId"])
+            for rule in described["IpPermissions"]
+            for pair in rule["UserIdGroupPairs"]
+        ]
+
+    assert sources(api) == [(9000, env[e.OUTPUT_LOAD_BALANCER_SECURITY_GROUP_ID])]
+    assert sources(orders) == [(7000, env[e.OUTPUT_ENVIRONMENT_SECURITY_GROUP_ID])]
