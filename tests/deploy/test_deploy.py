@@ -941,3 +941,32 @@ def test_shipped_services_join_the_shipped_environment_one_stack_at_a_time(aws):
 
     assert sources(api) == [(9000, env[e.OUTPUT_LOAD_BALANCER_SECURITY_GROUP_ID])]
     assert sources(orders) == [(7000, env[e.OUTPUT_ENVIRONMENT_SECURITY_GROUP_ID])]
+
+
+# --- 10. A stack update leaves the task count to autoscaling ------------------------------------
+
+
+def test_a_stack_update_keeps_the_task_count_autoscaling_set(aws):
+    net = aws.create_stack("net", TEMPLATES / "network.yaml")
+    wired = network_ids(net)
+    first = aws.create_stack("svc", TEMPLATES / "service.yaml", ContainerImage=IMAGE, **wired)
+    ecs = aws.client("ecs")
+    cluster, name = first[s.OUTPUT_CLUSTER_NAME], first[s.OUTPUT_SERVICE_NAME]
+
+    def desired() -> int:
+        (described,) = ecs.describe_services(cluster=cluster, services=[name])["services"]
+        return int(described["desiredCount"])
+
+    # What target tracking does under load: Application Auto Scaling sets the service's count.
+    ecs.update_service(cluster=cluster, service=name, desiredCount=5)
+    # A release: a new image, so a new task definition and an update of the service.
+    aws.update_stack("svc", keep=list(wired), ContainerImage=IMAGE.replace(":1.4.2", ":1.4.3"))
+    assert aws.stack("svc")["StackStatus"] == "UPDATE_COMPLETE"
+    assert desired() == 5  # DesiredCount=0 (the default): the service has none to send
+    # A DesiredCount given is set, by this update and every later one.
+    aws.update_stack("svc", keep=[*wired, s.CONTAINER_IMAGE], DesiredCount="3")
+    assert desired() == 3
+    # moto creates a service without DesiredCount with 0 tasks and registers scalable targets
+    # without touching the service; ECS starts it with one task, which registering the target
+    # raises into MinCapacity..MaxCapacity. That part is asserted on the template:
+    # tests/layers/test_service.py, test_an_update_leaves_the_task_count_to_autoscaling.

@@ -76,7 +76,10 @@ def statements(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
 @pytest.mark.parametrize("version", ["0.2.0", "0.3.0"])
 def test_the_defaults_deploy_exactly_what_earlier_versions_deployed(service, version):
     previous = from_yaml((REPO / "templates" / version / s.FILENAME).read_text())
-    now = deploy(service).resources
+    # A stack keeps its parameter values through an update: DesiredCount's (2, the old
+    # default) among them. Its new default, 0, leaves the count to autoscaling instead
+    # (tests/layers/test_service.py, test_an_update_leaves_the_task_count_to_autoscaling).
+    now = deploy(service, **{s.DESIRED_COUNT: "2"}).resources
     # Since 0.4.0 the wait condition handle the service waits for also names the listener rule
     # of a service in an environment: on its own, nothing (a handle's metadata, no resource).
     assert now[s.LISTENERS_READY]["Metadata"].pop(s.LISTENER_RULE) == ""

@@ -416,7 +416,27 @@ def test_service_deployments_roll_back_on_failure_and_keep_full_capacity(own):
         "MinimumHealthyPercent": 100,
     }
     assert ecs_service["HealthCheckGracePeriodSeconds"] == {"Ref": s.HEALTH_CHECK_GRACE_PERIOD}
-    assert ecs_service["DesiredCount"] == {"Ref": s.DESIRED_COUNT}
+
+
+def test_an_update_leaves_the_task_count_to_autoscaling(own):
+    """Sent on every update, a DesiredCount would set the count back whenever anything of the
+    service changes. Left out, "for existing services, if a desired count is not specified, it
+    is omitted from the operation" (AWS::ECS::Service, DesiredCount, CloudFormation User Guide;
+    aws/containers-roadmap#493, aws/aws-cdk#13130), and a new service starts with one task,
+    which registering the scalable target raises into MinCapacity..MaxCapacity ("it changes the
+    resource's current capacity to a value that is inside of this range", Application Auto
+    Scaling API Reference, RegisterScalableTarget)."""
+    assert "DesiredCount" not in props(own["Resources"][s.SERVICE])
+    target = props(own["Resources"][s.SCALABLE_TARGET])
+    assert (target["MinCapacity"], target["MaxCapacity"]) == (
+        {"Ref": s.MIN_CAPACITY},
+        {"Ref": s.MAX_CAPACITY},
+    )
+
+
+def test_a_desired_count_given_is_set_on_creation_and_every_update(service):
+    stack = deploy(service, **{s.DESIRED_COUNT: "3"})
+    assert props(stack.resources[s.SERVICE])["DesiredCount"] == {"Ref": s.DESIRED_COUNT}
 
 
 def test_service_registers_its_container_with_the_target_group_after_the_listener_exists(own):
@@ -812,7 +832,7 @@ SHIPPED_DEFAULTS = {
     s.TASK_MEMORY: "512",
     s.CPU_ARCHITECTURE: "X86_64",
     s.CAPACITY_PROVIDER: "FARGATE",
-    s.DESIRED_COUNT: "2",
+    s.DESIRED_COUNT: "0",  # autoscaling's (test_an_update_leaves_the_task_count_to_autoscaling)
     s.MIN_CAPACITY: "2",
     s.MAX_CAPACITY: "4",
     s.CPU_TARGET_UTILIZATION: "70",

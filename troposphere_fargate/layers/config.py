@@ -303,7 +303,10 @@ class ServiceConfig:
             Default ``X86_64``: most images are built for it.
         default_capacity_provider: default of ``CapacityProvider`` (``FARGATE`` or
             ``FARGATE_SPOT``). Default ``FARGATE``: Spot tasks may be stopped at any time.
-        default_desired_count: default of ``DesiredCount``. Default 2 (one task per AZ).
+        default_desired_count: default of ``DesiredCount``. Default 0: the service's task count
+            is left to autoscaling (a new service starts at ``MinCapacity``; a stack update
+            keeps the count autoscaling set). 1 or more sets the count on creation and on every
+            update.
         default_min_capacity, default_max_capacity: defaults of ``MinCapacity`` and
             ``MaxCapacity`` (autoscaling bounds). Default 2 and 4.
         default_cpu_target: default of ``CpuTargetUtilization`` (percent). Default 70.
@@ -346,7 +349,7 @@ class ServiceConfig:
     default_task_memory: int = 512
     default_cpu_architecture: str = X86_64
     default_capacity_provider: str = FARGATE
-    default_desired_count: int = 2
+    default_desired_count: int = 0
     default_min_capacity: int = 2
     default_max_capacity: int = 4
     default_cpu_target: int = 70

@@ -26,6 +26,7 @@ from .joining import NO_LISTENER_RULE_PRIORITY
 from .names import (
     CERTIFICATE_ARN,
     CLUSTER_NAME,
+    DESIRED_COUNT,
     ENABLE_EXECUTE_COMMAND,
     ENVIRONMENT_FILE_ARN,
     ENVIRONMENT_SECURITY_GROUP_ID,
@@ -38,6 +39,7 @@ from .names import (
     EXTRA_EGRESS_TO_CIDR,
     EXTRA_EGRESS_TO_SECURITY_GROUP,
     HAS_CERTIFICATE,
+    HAS_DESIRED_COUNT,
     HAS_ENVIRONMENT_FILE,
     HAS_EXTRA_EGRESS_PORT,
     HAS_LISTENER_RULE_HOST,
@@ -77,6 +79,7 @@ def add_conditions(t: Template, placement: Placement) -> tuple[str, ...]:
         *add_placement_conditions(t, placement),
         *add_load_balancer_conditions(t, placement),
         t.add_condition(EXECUTE_COMMAND_ENABLED, is_true(ENABLE_EXECUTE_COMMAND)),
+        t.add_condition(HAS_DESIRED_COUNT, Not(Equals(Ref(DESIRED_COUNT), "0"))),
         t.add_condition(IS_CHINA, Equals(Partition, "aws-cn")),
     ]
     return (*names, *add_application_conditions(t))

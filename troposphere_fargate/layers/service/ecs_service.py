@@ -33,6 +33,7 @@ from .names import (
     ENVIRONMENT_SECURITY_GROUP_ID,
     EXECUTE_COMMAND_ENABLED,
     FORCE_DEPLOYMENT_ON_CHANGE,
+    HAS_DESIRED_COUNT,
     HEALTH_CHECK_GRACE_PERIOD,
     NAMESPACE_ARN,
     PRIVATE_SUBNET_IDS,
@@ -131,7 +132,13 @@ def add_ecs_service(
     properties: dict[str, Any] = {
         "Cluster": cluster_name(placement, cluster),
         "TaskDefinition": Ref(task_definition),
-        "DesiredCount": Ref(DESIRED_COUNT),
+        # Set only when DesiredCount is above 0. Sent on every update, a desired count would
+        # undo autoscaling whenever anything of the service changes; left out, "for existing
+        # services ... it is omitted from the operation" (AWS::ECS::Service, DesiredCount), and
+        # a new service starts with one task, which registering the scalable target raises to
+        # MinCapacity ("it changes the resource's current capacity to a value that is inside of
+        # this range", Application Auto Scaling, RegisterScalableTarget).
+        "DesiredCount": If(HAS_DESIRED_COUNT, Ref(DESIRED_COUNT), NoValue),
         "CapacityProviderStrategy": [
             ecs.CapacityProviderStrategyItem(CapacityProvider=Ref(CAPACITY_PROVIDER), Weight=1)
         ],

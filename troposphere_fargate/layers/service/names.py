@@ -52,6 +52,7 @@ __all__ = [
     "GROUP_OPERATIONS",
     "GROUP_SCALING",
     "HAS_CERTIFICATE",
+    "HAS_DESIRED_COUNT",
     "HAS_ENVIRONMENT_FILE",
     "HAS_EXTRA_EGRESS_PORT",
     "HAS_LISTENER_RULE_HOST",
@@ -198,6 +199,7 @@ IS_APPLICATION = "IsApplicationLoadBalancer"
 HAS_CERTIFICATE = "HasCertificate"
 HTTP_LISTENER_PORT_OPEN = "HttpPortOpen"
 EXECUTE_COMMAND_ENABLED = "ExecuteCommandEnabled"
+HAS_DESIRED_COUNT = "HasDesiredCount"  # DesiredCount above 0: set on every create and update
 IS_CHINA = "IsChinaPartition"
 ELB_LOGS_FROM_SERVICE_PRINCIPAL = "ElbLogDeliveryByServicePrincipal"
 HAS_ENVIRONMENT_FILE = "HasEnvironmentFile"

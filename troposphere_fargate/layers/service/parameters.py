@@ -450,9 +450,11 @@ def add_scaling_parameters(
         for name, label, description, default in (
             (
                 DESIRED_COUNT,
-                "Desired number of tasks",
-                "Tasks to run when the stack is created or updated; autoscaling then moves it "
-                "between the minimum and maximum.",
+                "Desired number of tasks (0: autoscaling's)",
+                "0 (recommended): the task count is autoscaling's; a new service starts at "
+                "MinCapacity and a stack update keeps the count autoscaling set. 1 or more: "
+                "the count is set to this on creation and on every stack update, undoing "
+                "autoscaling until it acts again.",
                 config.default_desired_count,
             ),
             (
