@@ -39,6 +39,7 @@ from .layers.config import (
 )
 from .layers.environment import environment_template
 from .layers.exposure import Routing
+from .layers.health import TargetHealth
 from .layers.network import network_template
 from .layers.root import WiringError, root_template
 from .layers.service import service_template
@@ -74,6 +75,7 @@ __all__ = [
     "ServiceConfig",
     "Sidecar",
     "SpecError",
+    "TargetHealth",
     "TaskRole",
     "WiringError",
     "YamlTypeError",

@@ -14,6 +14,7 @@ import pytest
 
 import troposphere_fargate
 from tests.support import compute, dangling_refs, props
+from troposphere_fargate import Application, HealthCheck, TargetHealth
 from troposphere_fargate.cfn.evaluate import Deployment, ParameterError, RuleError, deployed
 from troposphere_fargate.layers import service as s
 from troposphere_fargate.layers.config import (
@@ -22,6 +23,7 @@ from troposphere_fargate.layers.config import (
     LOAD_BALANCER_TYPES,
     ServiceConfig,
 )
+from troposphere_fargate.layers.errors import ConfigError
 from troposphere_fargate.layers.service import names, service_template
 
 IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/web:1.4.2"
@@ -631,8 +633,112 @@ def test_target_group_registers_task_ips_and_checks_the_health_path(service, kin
     assert group["VpcId"] == {"Ref": s.VPC_ID}
     assert group["HealthCheckProtocol"] == "HTTP"
     assert group["HealthCheckPath"] == {"Ref": s.HEALTH_CHECK_PATH}
-    assert group["Matcher"] == {"HttpCode": "200-399"}
-    assert (group["HealthyThresholdCount"], group["UnhealthyThresholdCount"]) == (2, 3)
+    assert group["Matcher"] == {"HttpCode": {"Ref": s.HEALTH_CHECK_SUCCESS_CODES}}
+    assert group["HealthCheckIntervalSeconds"] == {"Ref": s.HEALTH_CHECK_INTERVAL}
+    assert (group["HealthyThresholdCount"], group["UnhealthyThresholdCount"]) == (
+        {"Ref": s.HEALTHY_THRESHOLD},
+        {"Ref": s.UNHEALTHY_THRESHOLD},
+    )
+    assert "HealthCheckTimeoutSeconds" not in group  # 0, the default: ELB's for the protocol
+    assert "HealthCheckPort" not in group  # the traffic port
+
+
+# Before 0.4.0 these were fixed: the defaults keep them (interval 10, 2 and 3 checks, 2xx-3xx).
+HEALTH_CHECK_DEFAULTS = {
+    s.HEALTH_CHECK_INTERVAL: "10",
+    s.HEALTH_CHECK_TIMEOUT: "0",
+    s.HEALTHY_THRESHOLD: "2",
+    s.UNHEALTHY_THRESHOLD: "3",
+    s.HEALTH_CHECK_SUCCESS_CODES: "200-399",
+}
+
+
+def test_a_health_check_timeout_given_is_set(service):
+    group = deploy(service, **{s.HEALTH_CHECK_TIMEOUT: "5"}).resources[s.TARGET_GROUP]
+    assert props(group)["HealthCheckTimeoutSeconds"] == {"Ref": s.HEALTH_CHECK_TIMEOUT}
+
+
+@pytest.mark.parametrize(
+    ("interval", "timeout", "ok"),
+    [("10", "5", True), ("10", "6", True), ("10", "10", False), ("5", "4", True),
+     ("5", "5", False), ("300", "120", True), ("30", "0", True), ("5", "0", True)],
+)  # fmt: skip
+def test_a_timeout_not_shorter_than_the_interval_is_refused_by_a_rule(
+    service, interval, timeout, ok
+):
+    values = {s.HEALTH_CHECK_INTERVAL: interval, s.HEALTH_CHECK_TIMEOUT: timeout}
+    if ok:
+        deploy(service, **values)
+    else:
+        with pytest.raises(RuleError, match=r"must be 0 .* or shorter than"):
+            deploy(service, **values)
+
+
+@pytest.mark.parametrize("codes", ["200", "200-299", "200,204", "200-299,302,404"])
+def test_success_codes_the_load_balancers_take_are_accepted(service, codes):
+    deploy(service, **{s.HEALTH_CHECK_SUCCESS_CODES: codes})
+
+
+@pytest.mark.parametrize("codes", ["", "100", "500", "2xx", "200-", "200;204", "200, 204"])
+def test_success_codes_they_do_not_take_are_refused(service, codes):
+    with pytest.raises(ParameterError, match=s.HEALTH_CHECK_SUCCESS_CODES):
+        deploy(service, **{s.HEALTH_CHECK_SUCCESS_CODES: codes})
+
+
+def test_a_health_check_port_of_its_own_is_checked_and_admitted_from_the_load_balancer():
+    config = ServiceConfig(target_health=TargetHealth(port=8081))
+    stack = deploy(service_template(config).to_dict())
+    assert props(stack.resources[s.TARGET_GROUP])["HealthCheckPort"] == "8081"
+    ingress = props(stack.resources[s.TASK_SECURITY_GROUP])["SecurityGroupIngress"]
+    assert [(rule["FromPort"], rule["SourceSecurityGroupId"]) for rule in ingress] == [
+        ({"Ref": s.CONTAINER_PORT}, {"Ref": s.LOAD_BALANCER_SECURITY_GROUP}),
+        (8081, {"Ref": s.LOAD_BALANCER_SECURITY_GROUP}),
+    ]
+    egress = props(stack.resources[s.LOAD_BALANCER_EGRESS_TO_HEALTH_CHECK])
+    assert (egress["FromPort"], egress["ToPort"]) == (8081, 8081)
+    assert egress["DestinationSecurityGroupId"] == {"Ref": s.TASK_SECURITY_GROUP}
+
+
+def test_a_container_health_checks_start_period_lengthens_the_default_grace_period():
+    check = HealthCheck(command=("CMD", "true"), start_period_seconds=120)
+    config = ServiceConfig(application=Application(health_check=check))
+    parameters = service_template(config).to_dict()["Parameters"]
+    assert parameters[s.HEALTH_CHECK_GRACE_PERIOD]["Default"] == "120"
+    shorter = ServiceConfig(
+        application=Application(health_check=HealthCheck(command=("CMD", "true")))
+    )
+    assert shorter.health_check_grace_period_default == 60
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"target_health": TargetHealth(port=8080)}, r"target_health\.port=8080: is the container"),
+        (
+            {"expose": "internal", "target_health": TargetHealth(interval_seconds=30)},
+            "has no load balancer to check it",
+        ),
+    ],
+)
+def test_a_health_check_the_service_cannot_have_is_refused(fields, message):
+    with pytest.raises(ConfigError, match=message):
+        ServiceConfig(**fields)
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"interval_seconds": 7}, "interval_seconds=7: must be one of 5, 10"),
+        ({"timeout_seconds": 10}, "timeout_seconds=10: .*shorter than interval_seconds \\(10\\)"),
+        ({"healthy_threshold": 1}, "healthy_threshold=1: must be 2 to 10"),
+        ({"unhealthy_threshold": 11}, "unhealthy_threshold=11: must be 2 to 10"),
+        ({"success_codes": "500"}, "success_codes='500'"),
+        ({"port": 0}, "port=0: must be None or a port"),
+    ],
+)
+def test_a_bad_target_health_names_the_field(fields, message):
+    with pytest.raises(ConfigError, match=message):
+        TargetHealth(**fields)
 
 
 # --- Access logs bucket ------------------------------------------------------------------------
@@ -837,6 +943,7 @@ SHIPPED_DEFAULTS = {
     s.MAX_CAPACITY: "4",
     s.CPU_TARGET_UTILIZATION: "70",
     s.HEALTH_CHECK_GRACE_PERIOD: "60",
+    **HEALTH_CHECK_DEFAULTS,
     s.LOAD_BALANCER_TYPE: "application",
     s.CERTIFICATE_ARN: "",
     s.ALLOWED_INGRESS_CIDR: "0.0.0.0/0",

@@ -30,6 +30,7 @@ from troposphere_fargate.layers.config import (
     ServiceConfig,
 )
 from troposphere_fargate.layers.exposure import Routing
+from troposphere_fargate.layers.health import TargetHealth
 from troposphere_fargate.release.spec import (
     ENVIRONMENT_EXAMPLE_SPEC,
     EXAMPLE_SPEC,
@@ -66,7 +67,7 @@ EXPECTED = ProductConfig(
         default_health_check_path="/healthz",
         default_task_cpu=512,
         default_task_memory=1024,
-        default_desired_count=2,
+        default_desired_count=0,
         default_min_capacity=2,
         default_max_capacity=4,
         default_cpu_target=70,
@@ -78,6 +79,14 @@ EXPECTED = ProductConfig(
         default_enable_execute_command=False,
         default_health_check_grace_period_seconds=60,
         default_deregistration_delay_seconds=30,
+        target_health=TargetHealth(
+            interval_seconds=10,
+            timeout_seconds=5,
+            healthy_threshold=2,
+            unhealthy_threshold=3,
+            success_codes="200-399",
+            port=8081,
+        ),
         default_allowed_ingress_cidr="0.0.0.0/0",
         tls_policy="ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
         application=Application(
@@ -257,7 +266,8 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         " allowed: expose, routing, port, health_check_path, cpu, memory, desired_count, "
         "min_capacity, max_capacity, cpu_target, capacity_provider, cpu_architecture, "
         "load_balancer, log_retention_days, deletion_protection, execute_command, "
-        "health_check_grace_period, deregistration_delay, allowed_ingress_cidr, tls_policy, "
+        "health_check_grace_period, target_health, deregistration_delay, allowed_ingress_cidr, "
+        "tls_policy, "
         "environment, secrets, "
         "secrets_kms_key, task_role, egress, sidecars, health_check, command, entrypoint, "
         "ephemeral_storage, stop_timeout",

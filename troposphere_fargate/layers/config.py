@@ -21,12 +21,14 @@ from .endpoints import INTERFACE_SERVICES
 from .errors import ConfigError as ConfigError
 from .exposure import (
     EXPOSE_INTERNAL,
+    EXPOSE_NONE,
     EXPOSE_PUBLIC,
     EXPOSURES,
     Routing,
     is_service_connect_name,
     logical_name,
 )
+from .health import TargetHealth
 
 # CloudWatch Logs accepts only these retention periods (days); the templates offer those of a year
 # or more (AWS Control Tower CT.CLOUDWATCH.PR.2, Security Hub CloudWatch.16).
@@ -332,6 +334,9 @@ class ServiceConfig:
             ``public``, ``internal`` or ``none`` for a service of an environment built from a
             spec: it always joins one, so the template holds no cluster and no load balancer
             (:mod:`troposphere_fargate.layers.exposure`). Default ``None``.
+        target_health: the defaults of the target group's health check parameters, and a
+            health check port of its own (:class:`~troposphere_fargate.layers.health.TargetHealth`).
+            Only for a service behind a load balancer.
         routing: the listener rule of a ``public`` service
             (:class:`~troposphere_fargate.layers.exposure.Routing`); required with
             ``expose="public"``, refused otherwise.
@@ -364,6 +369,7 @@ class ServiceConfig:
     application: Application = field(default_factory=Application)
     expose: str | None = None
     routing: Routing | None = None
+    target_health: TargetHealth = field(default_factory=TargetHealth)
 
     def __post_init__(self) -> None:
         owner = type(self).__name__
@@ -383,6 +389,7 @@ class ServiceConfig:
         self._validate_task_size(owner)
         self._validate_scaling(owner)
         self._validate_load_balancer(owner)
+        self._validate_target_health(owner)
         if not isinstance(self.default_enable_execute_command, bool):
             raise _fail(
                 owner,
@@ -547,6 +554,39 @@ class ServiceConfig:
             self.default_health_check_grace_period_seconds,
             MAX_HEALTH_CHECK_GRACE_PERIOD_SECONDS,
         )
+
+    @property
+    def health_check_grace_period_default(self) -> int:
+        """``HealthCheckGracePeriodSeconds``' default: the configured one, or the container
+        health check's start period when longer (the scheduler ignores failed health checks
+        for the grace period, so a task still starting is not replaced)."""
+        check = self.application.health_check
+        start = check.start_period_seconds if check is not None else 0
+        return max(self.default_health_check_grace_period_seconds, start)
+
+    def _validate_target_health(self, owner: str) -> None:
+        health = self.target_health
+        if not isinstance(health, TargetHealth):
+            raise _fail(owner, "target_health", health, "must be a TargetHealth")
+        if self.expose in (EXPOSE_INTERNAL, EXPOSE_NONE) and health != TargetHealth():
+            raise _fail(
+                owner,
+                "target_health",
+                health,
+                f"a service with expose={self.expose!r} has no load balancer to check it",
+            )
+        taken = {self.default_container_port: "the container port"} | {
+            sidecar.port: f"the sidecar {sidecar.name}'s port"
+            for sidecar in self.application.sidecars
+            if sidecar.port is not None
+        }
+        if health.port in taken:
+            raise _fail(
+                owner,
+                "target_health.port",
+                health.port,
+                f"is {taken[health.port]}: leave port out to check the container port",
+            )
 
     def _validate_load_balancer(self, owner: str) -> None:
         _check_choice(

@@ -82,6 +82,14 @@ from ..layers.exposure import (
     PATH_PATTERN,
     Routing,
 )
+from ..layers.health import (
+    HEALTH_CHECK_INTERVALS,
+    HEALTH_CHECK_TIMEOUTS,
+    MAX_THRESHOLD,
+    MIN_THRESHOLD,
+    SUCCESS_CODES_PATTERN,
+    TargetHealth,
+)
 
 __all__ = [
     "ENVIRONMENT_EXAMPLE_SPEC",
@@ -877,6 +885,54 @@ def _default_of(parameter: str, more: str = "") -> str:
     return f"Default of the {parameter} parameter.{more}"
 
 
+_TARGET_HEALTH = _Object(
+    TargetHealth,
+    (
+        Key(
+            "interval",
+            _Int(choices=HEALTH_CHECK_INTERVALS),
+            "interval_seconds",
+            _default_of("HealthCheckIntervalSeconds", " Seconds between checks."),
+        ),
+        Key(
+            "timeout",
+            _Int(choices=HEALTH_CHECK_TIMEOUTS),
+            "timeout_seconds",
+            _default_of(
+                "HealthCheckTimeoutSeconds", " Seconds a check may take; shorter than interval."
+            ),
+        ),
+        Key(
+            "healthy_threshold",
+            _Int(between=(MIN_THRESHOLD, MAX_THRESHOLD)),
+            "healthy_threshold",
+            _default_of("HealthyThresholdCount", " Checks passed in a row to be healthy."),
+        ),
+        Key(
+            "unhealthy_threshold",
+            _Int(between=(MIN_THRESHOLD, MAX_THRESHOLD)),
+            "unhealthy_threshold",
+            _default_of("UnhealthyThresholdCount", " Checks failed in a row to be unhealthy."),
+        ),
+        Key(
+            "success_codes",
+            _Str(
+                patterns=(re.compile(rf"^{SUCCESS_CODES_PATTERN}$"),),
+                means="HTTP codes or ranges from 200 to 499, such as 200 or 200-299,302",
+            ),
+            "success_codes",
+            _default_of("HealthCheckSuccessCodes", " HTTP codes that count as healthy."),
+        ),
+        Key(
+            "port",
+            _PORT,
+            "port",
+            "A port of its own for the health check, such as a management port (default: the "
+            "container port); the tasks admit it from the load balancer too.",
+        ),
+    ),
+)
+
 _SERVICE = _Object(
     ServiceConfig,
     (
@@ -983,6 +1039,14 @@ _SERVICE = _Object(
             _Int(between=(0, MAX_HEALTH_CHECK_GRACE_PERIOD_SECONDS)),
             "default_health_check_grace_period_seconds",
             _default_of("HealthCheckGracePeriodSeconds", " Seconds."),
+        ),
+        Key(
+            "target_health",
+            _TARGET_HEALTH,
+            "target_health",
+            "How the load balancer checks the tasks (a public service, or one with a load "
+            "balancer of its own): the defaults of its health check parameters, and a port of "
+            "its own to check.",
         ),
         Key(
             "deregistration_delay",
@@ -1355,7 +1419,7 @@ services:
     health_check_path: /healthz
     cpu: 512
     memory: 1024
-    desired_count: 2
+    desired_count: 0
     min_capacity: 2
     max_capacity: 4
     cpu_target: 70
@@ -1366,6 +1430,13 @@ services:
     deletion_protection: true
     execute_command: false
     health_check_grace_period: 60
+    target_health:
+      interval: 10
+      timeout: 5
+      healthy_threshold: 2
+      unhealthy_threshold: 3
+      success_codes: 200-399
+      port: 8081
     deregistration_delay: 30
     allowed_ingress_cidr: 0.0.0.0/0
     tls_policy: ELBSecurityPolicy-TLS13-1-2-Res-2021-06

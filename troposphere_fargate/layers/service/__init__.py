@@ -98,6 +98,7 @@ from .parameters import (
     IMAGE_PATTERN,
     INGRESS_CIDR_PATTERN,
     add_extra_egress_rules,
+    add_health_check_rule,
     add_managed_policy_arns_rule,
     add_parameters,
     add_secret_variable_name_rule,
@@ -147,6 +148,8 @@ def service_template(config: ServiceConfig | None = None) -> Template:
     t = Template(Description=_description(config))
     add_parameters(t, config, placement)
     add_task_size_rules(t)
+    if exists(placement.target_group):
+        add_health_check_rule(t)
     if placement.listens:
         add_sidecar_port_rule(t, application)
     add_extra_egress_rules(t)
@@ -171,9 +174,13 @@ def service_template(config: ServiceConfig | None = None) -> Template:
         ],
         application.ephemeral_storage_gib,
     )
-    security_groups = add_security_groups(t, placement, application.egress)
+    security_groups = add_security_groups(
+        t, placement, application.egress, config.target_health.port
+    )
     load_balancer = _add_own_load_balancer(t, config, placement, security_groups)
-    target_group = add_target_group(t, placement) if exists(placement.target_group) else None
+    target_group = (
+        add_target_group(t, config, placement) if exists(placement.target_group) else None
+    )
     rule = None
     if target_group is not None and exists(placement.listener_rule):
         rule = add_listener_rule(t, config, placement, target_group)

@@ -21,6 +21,7 @@ from troposphere import (
 from ..blocks import is_true
 from ..config import APPLICATION_LOAD_BALANCER
 from ..exposure import EXPOSE_INTERNAL, EXPOSE_PUBLIC
+from ..health import ELB_DEFAULT_TIMEOUT
 from .access_logs import add_log_delivery_condition
 from .joining import NO_LISTENER_RULE_PRIORITY
 from .names import (
@@ -42,11 +43,13 @@ from .names import (
     HAS_DESIRED_COUNT,
     HAS_ENVIRONMENT_FILE,
     HAS_EXTRA_EGRESS_PORT,
+    HAS_HEALTH_CHECK_TIMEOUT,
     HAS_LISTENER_RULE_HOST,
     HAS_LISTENER_RULE_PATH,
     HAS_SECRET,
     HAS_TARGET_GROUP,
     HAS_TASK_ROLE_MANAGED_POLICIES,
+    HEALTH_CHECK_TIMEOUT,
     HTTP_LISTENER_PORT_OPEN,
     INTERNAL_IN_ENVIRONMENT,
     IS_APPLICATION,
@@ -82,6 +85,13 @@ def add_conditions(t: Template, placement: Placement) -> tuple[str, ...]:
         t.add_condition(HAS_DESIRED_COUNT, Not(Equals(Ref(DESIRED_COUNT), "0"))),
         t.add_condition(IS_CHINA, Equals(Partition, "aws-cn")),
     ]
+    if exists(placement.target_group):
+        names.append(
+            t.add_condition(
+                HAS_HEALTH_CHECK_TIMEOUT,
+                Not(Equals(Ref(HEALTH_CHECK_TIMEOUT), str(ELB_DEFAULT_TIMEOUT))),
+            )
+        )
     return (*names, *add_application_conditions(t))
 
 

@@ -18,9 +18,14 @@ from .names import (
     DELETION_PROTECTION,
     DEREGISTRATION_DELAY,
     HAS_CERTIFICATE,
+    HAS_HEALTH_CHECK_TIMEOUT,
     HAS_LISTENER_RULE_HOST,
     HAS_LISTENER_RULE_PATH,
+    HEALTH_CHECK_INTERVAL,
     HEALTH_CHECK_PATH,
+    HEALTH_CHECK_SUCCESS_CODES,
+    HEALTH_CHECK_TIMEOUT,
+    HEALTHY_THRESHOLD,
     HTTP_LISTENER,
     HTTP_LISTENER_PORT_OPEN,
     HTTPS_LISTENER,
@@ -35,6 +40,7 @@ from .names import (
     LOAD_BALANCER_TYPE,
     PUBLIC_SUBNET_IDS,
     TARGET_GROUP,
+    UNHEALTHY_THRESHOLD,
     VPC_ID,
 )
 from .placement import Placement, exists, when
@@ -114,9 +120,12 @@ def add_load_balancer(
     return suppress(load_balancer, guard=LOAD_BALANCER_SUPPRESSIONS, checkov=LOAD_BALANCER_CHECKOV)
 
 
-def add_target_group(t: Template, placement: Placement) -> elb.TargetGroup:
+def add_target_group(t: Template, config: ServiceConfig, placement: Placement) -> elb.TargetGroup:
     """The tasks' target group: of the service's own load balancer, or of the environment's
-    (only with load balancer traffic: ``placement.target_group``)."""
+    (only with load balancer traffic: ``placement.target_group``), checking the container port
+    or the health check port of its own (``config.target_health.port``)."""
+    port = config.target_health.port
+    checked = {"HealthCheckPort": str(port)} if port is not None else {}
     return t.add_resource(
         elb.TargetGroup(
             TARGET_GROUP,
@@ -130,10 +139,14 @@ def add_target_group(t: Template, placement: Placement) -> elb.TargetGroup:
             # health endpoint is taken out of service behind an NLB too.
             HealthCheckProtocol="HTTP",
             HealthCheckPath=Ref(HEALTH_CHECK_PATH),
-            HealthCheckIntervalSeconds=10,
-            HealthyThresholdCount=2,
-            UnhealthyThresholdCount=3,
-            Matcher=elb.Matcher(HttpCode="200-399"),
+            HealthCheckIntervalSeconds=Ref(HEALTH_CHECK_INTERVAL),
+            HealthCheckTimeoutSeconds=If(
+                HAS_HEALTH_CHECK_TIMEOUT, Ref(HEALTH_CHECK_TIMEOUT), NoValue
+            ),
+            HealthyThresholdCount=Ref(HEALTHY_THRESHOLD),
+            UnhealthyThresholdCount=Ref(UNHEALTHY_THRESHOLD),
+            Matcher=elb.Matcher(HttpCode=Ref(HEALTH_CHECK_SUCCESS_CODES)),
+            **checked,
             TargetGroupAttributes=[
                 elb.TargetGroupAttribute(
                     Key="deregistration_delay.timeout_seconds", Value=Ref(DEREGISTRATION_DELAY)

@@ -55,13 +55,19 @@ __all__ = [
     "HAS_DESIRED_COUNT",
     "HAS_ENVIRONMENT_FILE",
     "HAS_EXTRA_EGRESS_PORT",
+    "HAS_HEALTH_CHECK_TIMEOUT",
     "HAS_LISTENER_RULE_HOST",
     "HAS_LISTENER_RULE_PATH",
     "HAS_SECRET",
     "HAS_TARGET_GROUP",
     "HAS_TASK_ROLE_MANAGED_POLICIES",
+    "HEALTHY_THRESHOLD",
     "HEALTH_CHECK_GRACE_PERIOD",
+    "HEALTH_CHECK_INTERVAL",
     "HEALTH_CHECK_PATH",
+    "HEALTH_CHECK_SUCCESS_CODES",
+    "HEALTH_CHECK_TIMEOUT",
+    "HEALTH_CHECK_TIMEOUT_BELOW_INTERVAL",
     "HTTPS_LISTENER",
     "HTTP_LISTENER",
     "HTTP_LISTENER_PORT_OPEN",
@@ -80,6 +86,7 @@ __all__ = [
     "LISTENER_RULE_PATH",
     "LISTENER_RULE_PRIORITY",
     "LOAD_BALANCER",
+    "LOAD_BALANCER_EGRESS_TO_HEALTH_CHECK",
     "LOAD_BALANCER_EGRESS_TO_TASKS",
     "LOAD_BALANCER_HTTPS_INGRESS",
     "LOAD_BALANCER_HTTP_INGRESS",
@@ -121,6 +128,7 @@ __all__ = [
     "TASK_ROLE",
     "TASK_ROLE_MANAGED_POLICY_ARNS",
     "TASK_SECURITY_GROUP",
+    "UNHEALTHY_THRESHOLD",
     "VPC_ID",
     "rule_task_size",
 ]
@@ -136,6 +144,11 @@ PRIVATE_SUBNET_IDS = "PrivateSubnetIds"
 CONTAINER_IMAGE = "ContainerImage"
 CONTAINER_PORT = "ContainerPort"
 HEALTH_CHECK_PATH = "HealthCheckPath"
+HEALTH_CHECK_INTERVAL = "HealthCheckIntervalSeconds"
+HEALTH_CHECK_TIMEOUT = "HealthCheckTimeoutSeconds"
+HEALTHY_THRESHOLD = "HealthyThresholdCount"
+UNHEALTHY_THRESHOLD = "UnhealthyThresholdCount"
+HEALTH_CHECK_SUCCESS_CODES = "HealthCheckSuccessCodes"
 TASK_CPU = "TaskCpu"
 TASK_MEMORY = "TaskMemory"
 CPU_ARCHITECTURE = "CpuArchitecture"
@@ -199,6 +212,7 @@ IS_APPLICATION = "IsApplicationLoadBalancer"
 HAS_CERTIFICATE = "HasCertificate"
 HTTP_LISTENER_PORT_OPEN = "HttpPortOpen"
 EXECUTE_COMMAND_ENABLED = "ExecuteCommandEnabled"
+HAS_HEALTH_CHECK_TIMEOUT = "HasHealthCheckTimeout"  # not 0: ELB's default
 HAS_DESIRED_COUNT = "HasDesiredCount"  # DesiredCount above 0: set on every create and update
 IS_CHINA = "IsChinaPartition"
 ELB_LOGS_FROM_SERVICE_PRINCIPAL = "ElbLogDeliveryByServicePrincipal"
@@ -235,6 +249,9 @@ INTERNAL_SERVICE_NEEDS_A_NAME = "InternalServiceNeedsAServiceConnectName"
 ONLY_PUBLIC_SERVICES_HAVE_RULES = "OnlyPublicServicesHaveListenerRules"
 # Only when the application names environment variables or secrets of its own.
 SECRET_VARIABLE_NAME_NOT_TAKEN = "SecretVariableNameNotTaken"
+# Only with a target group: CloudFormation's rules cannot compare two numbers, so one assertion
+# lists the timeouts each interval allows.
+HEALTH_CHECK_TIMEOUT_BELOW_INTERVAL = "HealthCheckTimeoutShorterThanInterval"
 
 
 # --- Mappings ---------------------------------------------------------------------------------
@@ -254,6 +271,8 @@ LOAD_BALANCER_SECURITY_GROUP = "LoadBalancerSecurityGroup"
 LOAD_BALANCER_HTTP_INGRESS = "LoadBalancerHttpIngress"
 LOAD_BALANCER_HTTPS_INGRESS = "LoadBalancerHttpsIngress"
 LOAD_BALANCER_EGRESS_TO_TASKS = "LoadBalancerEgressToTasks"
+# Only with a health check port of its own (a spec's target_health.port).
+LOAD_BALANCER_EGRESS_TO_HEALTH_CHECK = "LoadBalancerEgressToHealthCheckPort"
 TASK_SECURITY_GROUP = "TaskSecurityGroup"
 TASK_EXTRA_EGRESS_TO_SECURITY_GROUP = "TaskExtraEgressToSecurityGroup"
 TASK_EXTRA_EGRESS_TO_CIDR = "TaskExtraEgressToCidr"

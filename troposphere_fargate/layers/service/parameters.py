@@ -34,6 +34,15 @@ from ..config import (
     MAX_TASKS,
     ServiceConfig,
 )
+from ..health import (
+    ELB_DEFAULT_TIMEOUT,
+    HEALTH_CHECK_INTERVALS,
+    HEALTH_CHECK_TIMEOUTS,
+    MAX_THRESHOLD,
+    MIN_THRESHOLD,
+    SUCCESS_CODES_PATTERN,
+    timeouts_below,
+)
 from .joining import add_environment_parameters
 from .names import (
     ALLOWED_INGRESS_CIDR,
@@ -61,7 +70,12 @@ from .names import (
     GROUP_OPERATIONS,
     GROUP_SCALING,
     HEALTH_CHECK_GRACE_PERIOD,
+    HEALTH_CHECK_INTERVAL,
     HEALTH_CHECK_PATH,
+    HEALTH_CHECK_SUCCESS_CODES,
+    HEALTH_CHECK_TIMEOUT,
+    HEALTH_CHECK_TIMEOUT_BELOW_INTERVAL,
+    HEALTHY_THRESHOLD,
     LOAD_BALANCER_TYPE,
     LOG_RETENTION_DAYS_PARAMETER,
     MANAGED_POLICY_ARNS_WITHOUT_GAPS,
@@ -75,6 +89,7 @@ from .names import (
     TASK_CPU,
     TASK_MEMORY,
     TASK_ROLE_MANAGED_POLICY_ARNS,
+    UNHEALTHY_THRESHOLD,
     VPC_ID,
     rule_task_size,
 )
@@ -252,7 +267,120 @@ def add_container_parameters(
                 ConstraintDescription="must be a URL path starting with /",
             )
         )
+        declared += _add_health_check_parameters(t, config)
     return *declared, *_add_task_size_parameters(t, config)
+
+
+def _add_health_check_parameters(t: Template, config: ServiceConfig) -> list[Parameter]:
+    """How often and how strictly the load balancer checks a task (GROUP_CONTAINER)."""
+    health = config.target_health
+    interval = add_parameter(
+        t,
+        HEALTH_CHECK_INTERVAL,
+        group=GROUP_CONTAINER,
+        label="Health check interval (seconds)",
+        description="Seconds between two health checks of a task.",
+        Type="String",
+        Default=str(health.interval_seconds),
+        AllowedValues=[str(seconds) for seconds in HEALTH_CHECK_INTERVALS],
+        ConstraintDescription="must be one of the listed intervals",
+    )
+    timeout = add_parameter(
+        t,
+        HEALTH_CHECK_TIMEOUT,
+        group=GROUP_CONTAINER,
+        label="Health check timeout (seconds)",
+        description=(
+            "Seconds without an answer after which a check fails; shorter than the interval. "
+            "0: Elastic Load Balancing's default (6 behind an application load balancer, 10 "
+            "behind a network one)."
+        ),
+        Type="String",
+        Default=str(health.timeout_seconds),
+        AllowedValues=[str(seconds) for seconds in (ELB_DEFAULT_TIMEOUT, *HEALTH_CHECK_TIMEOUTS)],
+        ConstraintDescription="must be one of the listed timeouts",
+    )
+    thresholds = [
+        add_parameter(
+            t,
+            name,
+            group=GROUP_CONTAINER,
+            label=label,
+            description=description,
+            Type="Number",
+            Default=str(default),
+            MinValue=MIN_THRESHOLD,
+            MaxValue=MAX_THRESHOLD,
+            ConstraintDescription=f"must be {MIN_THRESHOLD} to {MAX_THRESHOLD}",
+        )
+        for name, label, description, default in (
+            (
+                HEALTHY_THRESHOLD,
+                "Healthy threshold",
+                "Checks passed in a row that make a task healthy (and so receive traffic).",
+                health.healthy_threshold,
+            ),
+            (
+                UNHEALTHY_THRESHOLD,
+                "Unhealthy threshold",
+                "Checks failed in a row that take a task out of service; ECS then replaces it.",
+                health.unhealthy_threshold,
+            ),
+        )
+    ]
+    codes = add_parameter(
+        t,
+        HEALTH_CHECK_SUCCESS_CODES,
+        group=GROUP_CONTAINER,
+        label="Health check success codes",
+        description=(
+            "HTTP codes or ranges that count as healthy, comma-separated, such as 200 or "
+            "200-299,302."
+        ),
+        Type="String",
+        Default=health.success_codes,
+        AllowedPattern=f"^{SUCCESS_CODES_PATTERN}$",
+        ConstraintDescription="must be HTTP codes or ranges from 200 to 499, comma-separated",
+    )
+    return [interval, timeout, *thresholds, codes]
+
+
+def add_health_check_rule(t: Template) -> str:
+    """The rule that refuses a timeout not shorter than the interval ("The timeout must be
+    smaller than the interval", Elastic Load Balancing; the stack would fail while creating the
+    target group). CloudFormation's rules cannot compare numbers, so each interval lists the
+    timeouts it allows."""
+    t.add_rule(
+        HEALTH_CHECK_TIMEOUT_BELOW_INTERVAL,
+        {
+            "Assertions": [
+                {
+                    "Assert": Or(
+                        Equals(Ref(HEALTH_CHECK_TIMEOUT), str(ELB_DEFAULT_TIMEOUT)),
+                        Or(
+                            *(
+                                And(
+                                    Equals(Ref(HEALTH_CHECK_INTERVAL), str(interval)),
+                                    {
+                                        "Fn::Contains": [
+                                            [str(timeout) for timeout in timeouts_below(interval)],
+                                            Ref(HEALTH_CHECK_TIMEOUT),
+                                        ]
+                                    },
+                                )
+                                for interval in HEALTH_CHECK_INTERVALS
+                            )
+                        ),
+                    ),
+                    "AssertDescription": (
+                        "HealthCheckTimeoutSeconds must be 0 (Elastic Load Balancing's default) "
+                        "or shorter than HealthCheckIntervalSeconds."
+                    ),
+                }
+            ]
+        },
+    )
+    return HEALTH_CHECK_TIMEOUT_BELOW_INTERVAL
 
 
 def _add_task_size_parameters(t: Template, config: ServiceConfig) -> tuple[Parameter, ...]:
@@ -492,7 +620,7 @@ def add_scaling_parameters(
         label="Health check grace period (seconds)",
         description="Seconds a new task may fail load balancer health checks while it starts.",
         Type="Number",
-        Default=str(config.default_health_check_grace_period_seconds),
+        Default=str(config.health_check_grace_period_default),
         MinValue=0,
         MaxValue=MAX_HEALTH_CHECK_GRACE_PERIOD_SECONDS,
         ConstraintDescription="must be a number of seconds",

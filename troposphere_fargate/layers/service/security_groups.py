@@ -28,6 +28,7 @@ from .names import (
     EXTRA_EGRESS_TO_SECURITY_GROUP,
     HAS_CERTIFICATE,
     HTTP_LISTENER_PORT_OPEN,
+    LOAD_BALANCER_EGRESS_TO_HEALTH_CHECK,
     LOAD_BALANCER_EGRESS_TO_TASKS,
     LOAD_BALANCER_HTTP_INGRESS,
     LOAD_BALANCER_HTTPS_INGRESS,
@@ -106,10 +107,14 @@ def egress_rule(rule: EgressRule) -> ec2.SecurityGroupRule:
 
 
 def add_security_groups(
-    t: Template, placement: Placement, egress: Sequence[EgressRule] = ()
+    t: Template,
+    placement: Placement,
+    egress: Sequence[EgressRule] = (),
+    health_check_port: int | None = None,
 ) -> SecurityGroups:
     """The tasks' group (HTTPS out, then ``egress``, the application's rules; in from what the
-    placement says), and the group of a load balancer of its own."""
+    placement says, and the health check port of its own from the load balancer), and the
+    group of a load balancer of its own."""
     load_balancer = _add_load_balancer_group(t, placement)
     tasks = t.add_resource(
         ec2.SecurityGroup(
@@ -131,7 +136,7 @@ def add_security_groups(
             Tags=name_tag("tasks"),
         )
     )
-    ingress = _task_ingress(placement, load_balancer)
+    ingress = _task_ingress(placement, load_balancer, health_check_port)
     if ingress:
         tasks.SecurityGroupIngress = ingress
     if placement.deploy_time:
@@ -139,6 +144,10 @@ def add_security_groups(
     to_tasks = None
     if load_balancer is not None:
         to_tasks = _add_load_balancer_to_tasks(t, placement, load_balancer.group, tasks)
+        if health_check_port is not None:
+            _add_load_balancer_to_health_check(
+                t, placement, load_balancer.group, tasks, health_check_port
+            )
     return SecurityGroups(
         load_balancer=load_balancer,
         tasks=tasks,
@@ -147,23 +156,46 @@ def add_security_groups(
     )
 
 
-def _container_port_from(source: object, description: str) -> ec2.SecurityGroupRule:
+def _container_port_from(
+    source: object, description: str, port: object = None
+) -> ec2.SecurityGroupRule:
+    port = Ref(CONTAINER_PORT) if port is None else port
     return ec2.SecurityGroupRule(
         SourceSecurityGroupId=source,
         IpProtocol="tcp",
-        FromPort=Ref(CONTAINER_PORT),
-        ToPort=Ref(CONTAINER_PORT),
+        FromPort=port,
+        ToPort=port,
         Description=description,
     )
 
 
-def _task_ingress(placement: Placement, load_balancer: LoadBalancerGroup | None) -> list[Any]:
+def _task_ingress(
+    placement: Placement,
+    load_balancer: LoadBalancerGroup | None,
+    health_check_port: int | None = None,
+) -> list[Any]:
     """The container port from the load balancer (its own, or the environment's), or from the
     environment's services (internal); nothing for a worker. In the shipped template one item
-    per placement, each under its condition (at most one holds), so a policy reads each."""
+    per placement, each under its condition (at most one holds), so a policy reads each. A
+    health check port of its own is admitted from the same load balancer."""
     if not placement.listens:
         return []
     from_load_balancer = "Container port from the load balancer"
+    health: list[tuple[Switch, Any]] = []
+    if health_check_port is not None:
+        why = "Health check port from the load balancer"
+        health = [
+            (
+                placement.standalone,
+                _container_port_from(Ref(load_balancer.group), why, health_check_port)
+                if load_balancer is not None
+                else None,
+            ),
+            (
+                placement.listener_rule,
+                _container_port_from(Ref(LOAD_BALANCER_SECURITY_GROUP_ID), why, health_check_port),
+            ),
+        ]
     rules: list[tuple[Switch, Any]] = [
         (
             placement.standalone,
@@ -182,6 +214,7 @@ def _task_ingress(placement: Placement, load_balancer: LoadBalancerGroup | None)
                 "Container port from the services of the environment",
             ),
         ),
+        *health,
     ]
     return [pick(switch, rule, NoValue) for switch, rule in rules if exists(switch)]
 
@@ -283,3 +316,25 @@ def add_extra_egress(t: Template, task_group: ec2.SecurityGroup) -> ExtraEgress:
         )
     )
     return ExtraEgress(to_security_group=to_security_group, to_cidr=to_cidr)
+
+
+def _add_load_balancer_to_health_check(
+    t: Template,
+    placement: Placement,
+    group: ec2.SecurityGroup,
+    tasks: ec2.SecurityGroup,
+    port: int,
+) -> ec2.SecurityGroupEgress:
+    """The load balancer of the service's own may reach the tasks' health check port too."""
+    return t.add_resource(
+        ec2.SecurityGroupEgress(
+            LOAD_BALANCER_EGRESS_TO_HEALTH_CHECK,
+            GroupId=Ref(group),
+            DestinationSecurityGroupId=Ref(tasks),
+            IpProtocol="tcp",
+            FromPort=port,
+            ToPort=port,
+            Description="Health check port of the tasks",
+            **when(placement.standalone),
+        )
+    )
