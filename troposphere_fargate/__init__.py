@@ -42,6 +42,7 @@ from .layers.exposure import Routing
 from .layers.health import TargetHealth
 from .layers.network import network_template
 from .layers.root import WiringError, root_template
+from .layers.schedules import ScheduledScaling
 from .layers.service import service_template
 from .release.build import (
     BuildError,
@@ -71,6 +72,7 @@ __all__ = [
     "ProductConfig",
     "Routing",
     "RuleError",
+    "ScheduledScaling",
     "Secret",
     "ServiceConfig",
     "Sidecar",

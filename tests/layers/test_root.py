@@ -139,6 +139,7 @@ def test_root_has_the_childrens_rules_but_those_its_defaults_decide(built, root_
         service.PUBLIC_SERVICE_NEEDS_A_RULE,
         service.INTERNAL_SERVICE_NEEDS_A_NAME,
         service.ONLY_PUBLIC_SERVICES_HAVE_RULES,
+        service.REQUEST_SCALING_NEEDS_A_PUBLIC_SERVICE,
     }
     kept = {name: rule for name, rule in built["service"]["Rules"].items() if name not in placement}
     assert root_template["Rules"] == {**built["network"]["Rules"], **kept}

@@ -31,6 +31,7 @@ from troposphere_fargate.layers.config import (
 )
 from troposphere_fargate.layers.exposure import Routing
 from troposphere_fargate.layers.health import TargetHealth
+from troposphere_fargate.layers.schedules import ScheduledScaling
 from troposphere_fargate.release.spec import (
     ENVIRONMENT_EXAMPLE_SPEC,
     EXAMPLE_SPEC,
@@ -71,6 +72,23 @@ EXPECTED = ProductConfig(
         default_min_capacity=2,
         default_max_capacity=4,
         default_cpu_target=70,
+        default_memory_target=80,
+        default_requests_per_target=1000,
+        scaling_schedules=(
+            ScheduledScaling(
+                name="office-hours",
+                schedule="cron(0 8 ? * MON-FRI *)",
+                min_capacity=4,
+                timezone="Europe/Paris",
+            ),
+            ScheduledScaling(
+                name="evening",
+                schedule="cron(0 19 ? * MON-FRI *)",
+                min_capacity=2,
+                max_capacity=4,
+                timezone="UTC",
+            ),
+        ),
         default_capacity_provider="FARGATE",
         default_cpu_architecture="X86_64",
         default_load_balancer_type="application",
@@ -264,7 +282,8 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "services:\n  web:\n    port: 80\n    helth_check_path: /x\n",
         "app.yaml:4: services.web.helth_check_path: unknown key (did you mean health_check_path?);"
         " allowed: expose, routing, port, health_check_path, cpu, memory, desired_count, "
-        "min_capacity, max_capacity, cpu_target, capacity_provider, cpu_architecture, "
+        "min_capacity, max_capacity, cpu_target, memory_target, requests_per_target, "
+        "schedules, capacity_provider, cpu_architecture, "
         "load_balancer, log_retention_days, deletion_protection, execute_command, "
         "health_check_grace_period, target_health, deregistration_delay, allowed_ingress_cidr, "
         "tls_policy, "

@@ -29,6 +29,7 @@ from .exposure import (
     logical_name,
 )
 from .health import TargetHealth
+from .schedules import ScheduledScaling
 
 # CloudWatch Logs accepts only these retention periods (days); the templates offer those of a year
 # or more (AWS Control Tower CT.CLOUDWATCH.PR.2, Security Hub CloudWatch.16).
@@ -75,6 +76,8 @@ CPU_ARCHITECTURES: tuple[str, ...] = (X86_64, ARM64)
 
 # Tasks a service may run; the autoscaling bounds and desired count stay within it.
 MAX_TASKS = 1000
+# Target tracking on ALBRequestCountPerTarget: requests per task a user may ask for.
+MAX_REQUESTS_PER_TARGET = 100000
 
 # A sidecar's scratch volume is "<name>-tmp", and ECS takes volume names of 255 characters.
 MAX_SIDECAR_NAME = 251
@@ -311,7 +314,16 @@ class ServiceConfig:
             update.
         default_min_capacity, default_max_capacity: defaults of ``MinCapacity`` and
             ``MaxCapacity`` (autoscaling bounds). Default 2 and 4.
-        default_cpu_target: default of ``CpuTargetUtilization`` (percent). Default 70.
+        default_cpu_target: default of ``CpuTargetUtilization`` (percent, 10-90; 0 turns CPU
+            target tracking off). Default 70.
+        default_memory_target: default of ``MemoryTargetUtilization`` (percent, 10-90; 0, the
+            default, turns memory target tracking off).
+        default_requests_per_target: default of ``RequestsPerTarget``: requests per task that
+            target tracking keeps the service near, behind an application load balancer (0, the
+            default: off).
+        scaling_schedules: scheduled changes of the scaling bounds
+            (:class:`~troposphere_fargate.layers.schedules.ScheduledScaling`), such as more
+            tasks in office hours. Build-time only. Default none.
         default_health_check_grace_period_seconds: default of
             ``HealthCheckGracePeriodSeconds``. Default 60.
         default_load_balancer_type: default of ``LoadBalancerType`` (``application`` or
@@ -358,6 +370,9 @@ class ServiceConfig:
     default_min_capacity: int = 2
     default_max_capacity: int = 4
     default_cpu_target: int = 70
+    default_memory_target: int = 0
+    default_requests_per_target: int = 0
+    scaling_schedules: tuple[ScheduledScaling, ...] = ()
     default_health_check_grace_period_seconds: int = 60
     default_load_balancer_type: str = APPLICATION_LOAD_BALANCER
     default_allowed_ingress_cidr: str = "0.0.0.0/0"
@@ -546,8 +561,50 @@ class ServiceConfig:
                 self.default_min_capacity,
                 f"exceeds default_max_capacity ({self.default_max_capacity})",
             )
-        if not _is_int(self.default_cpu_target) or not 10 <= self.default_cpu_target <= 90:
-            raise _fail(owner, "default_cpu_target", self.default_cpu_target, "must be 10-90")
+        for name in ("default_cpu_target", "default_memory_target"):
+            value = getattr(self, name)
+            if not _is_int(value) or not (value == 0 or 10 <= value <= 90):
+                raise _fail(owner, name, value, "must be 10-90, or 0 for off")
+        requests = self.default_requests_per_target
+        if not _is_int(requests) or not 0 <= requests <= MAX_REQUESTS_PER_TARGET:
+            raise _fail(
+                owner,
+                "default_requests_per_target",
+                requests,
+                f"must be 0 (off) to {MAX_REQUESTS_PER_TARGET}",
+            )
+        if requests and (
+            self.expose in (EXPOSE_INTERNAL, EXPOSE_NONE)
+            or (
+                self.expose is None and self.default_load_balancer_type != APPLICATION_LOAD_BALANCER
+            )
+        ):
+            raise _fail(
+                owner,
+                "default_requests_per_target",
+                requests,
+                "scaling on requests needs an application load balancer in front of the service",
+            )
+        self._validate_schedules(owner)
+
+    def _validate_schedules(self, owner: str) -> None:
+        schedules = self.scaling_schedules
+        if not isinstance(schedules, tuple) or not all(
+            isinstance(schedule, ScheduledScaling) for schedule in schedules
+        ):
+            raise _fail(
+                owner, "scaling_schedules", schedules, "must be a tuple of ScheduledScaling"
+            )
+        names: set[str] = set()
+        for index, schedule in enumerate(schedules):
+            at = f"scaling_schedules[{index}]"
+            if schedule.name in names:
+                raise _fail(owner, f"{at}.name", schedule.name, "is another schedule's name too")
+            names.add(schedule.name)
+            for bound in ("min_capacity", "max_capacity"):
+                value = getattr(schedule, bound)
+                if value is not None and value > MAX_TASKS:
+                    raise _fail(owner, f"{at}.{bound}", value, f"must be 0-{MAX_TASKS}")
         _check_seconds(
             owner,
             "default_health_check_grace_period_seconds",

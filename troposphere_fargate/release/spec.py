@@ -64,6 +64,7 @@ from ..layers.config import (
     LOG_RETENTION_DAYS,
     MAX_DEREGISTRATION_DELAY_SECONDS,
     MAX_HEALTH_CHECK_GRACE_PERIOD_SECONDS,
+    MAX_REQUESTS_PER_TARGET,
     MAX_TASKS,
     NAT_GATEWAY_MODES,
     SUPPORTED_AZ_COUNTS,
@@ -90,6 +91,7 @@ from ..layers.health import (
     SUCCESS_CODES_PATTERN,
     TargetHealth,
 )
+from ..layers.schedules import SCHEDULE_PATTERN, TIMEZONE_PATTERN, ScheduledScaling
 
 __all__ = [
     "ENVIRONMENT_EXAMPLE_SPEC",
@@ -885,6 +887,34 @@ def _default_of(parameter: str, more: str = "") -> str:
     return f"Default of the {parameter} parameter.{more}"
 
 
+_SCHEDULE = _Object(
+    ScheduledScaling,
+    (
+        Key("name", _Str(means="a name"), "name", "The scheduled action's name.", required=True),
+        Key(
+            "schedule",
+            _Str(
+                patterns=(re.compile(rf"^(?:{SCHEDULE_PATTERN})$"),),
+                means="cron(...), rate(<n> minutes|hours|days) or at(yyyy-mm-ddThh:mm:ss)",
+            ),
+            "schedule",
+            "When: cron(0 8 ? * MON-FRI *) is 08:00 each weekday.",
+            required=True,
+        ),
+        Key("min", _Int(between=(0, MAX_TASKS)), "min_capacity", "The new minimum of tasks."),
+        Key("max", _Int(between=(0, MAX_TASKS)), "max_capacity", "The new maximum of tasks."),
+        Key(
+            "timezone",
+            _Str(
+                patterns=(re.compile(rf"^(?:{TIMEZONE_PATTERN})$"),),
+                means="UTC or an IANA zone such as Europe/Paris",
+            ),
+            "timezone",
+            "The time zone the schedule is read in.",
+        ),
+    ),
+)
+
 _TARGET_HEALTH = _Object(
     TargetHealth,
     (
@@ -993,7 +1023,29 @@ _SERVICE = _Object(
             "cpu_target",
             _Int(),
             "default_cpu_target",
-            _default_of("CpuTargetUtilization", " Percent, 10 to 90."),
+            _default_of("CpuTargetUtilization", " Percent, 10 to 90; 0 turns it off."),
+        ),
+        Key(
+            "memory_target",
+            _Int(),
+            "default_memory_target",
+            _default_of("MemoryTargetUtilization", " Percent, 10 to 90; 0 (off) by default."),
+        ),
+        Key(
+            "requests_per_target",
+            _Int(between=(0, MAX_REQUESTS_PER_TARGET)),
+            "default_requests_per_target",
+            _default_of(
+                "RequestsPerTarget",
+                " Requests per task and minute, behind an application load balancer; 0 (off) "
+                "by default.",
+            ),
+        ),
+        Key(
+            "schedules",
+            _List(_SCHEDULE),
+            "scaling_schedules",
+            "Times at which the scaling bounds change, such as more tasks in office hours.",
         ),
         Key(
             "capacity_provider",
@@ -1423,6 +1475,11 @@ services:
     min_capacity: 2
     max_capacity: 4
     cpu_target: 70
+    memory_target: 80
+    requests_per_target: 1000
+    schedules:
+      - {name: office-hours, schedule: "cron(0 8 ? * MON-FRI *)", min: 4, timezone: Europe/Paris}
+      - {name: evening, schedule: "cron(0 19 ? * MON-FRI *)", min: 2, max: 4, timezone: UTC}
     capacity_provider: FARGATE
     cpu_architecture: X86_64
     load_balancer: application

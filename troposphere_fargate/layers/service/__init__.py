@@ -101,13 +101,14 @@ from .parameters import (
     add_health_check_rule,
     add_managed_policy_arns_rule,
     add_parameters,
+    add_request_scaling_rules,
     add_secret_variable_name_rule,
     add_sidecar_port_rule,
     add_task_size_rules,
 )
 from .placement import Placement, condition_of, exists, guard
 from .roles import add_roles
-from .scaling import add_autoscaling
+from .scaling import add_autoscaling, request_resource_label
 from .security_groups import HTTP_INGRESS_CHECKOV, SecurityGroups, add_security_groups
 
 __all__ = [
@@ -150,6 +151,7 @@ def service_template(config: ServiceConfig | None = None) -> Template:
     add_task_size_rules(t)
     if exists(placement.target_group):
         add_health_check_rule(t)
+        add_request_scaling_rules(t, placement)
     if placement.listens:
         add_sidecar_port_rule(t, application)
     add_extra_egress_rules(t)
@@ -200,7 +202,16 @@ def service_template(config: ServiceConfig | None = None) -> Template:
         log_group=log_group,
         waits_for=waits_for,
     )
-    add_autoscaling(t, placement, cluster, service)
+    add_autoscaling(
+        t,
+        placement,
+        cluster,
+        service,
+        config.scaling_schedules,
+        request_resource_label(placement, load_balancer, target_group)
+        if target_group is not None
+        else None,
+    )
     add_outputs(
         t,
         config,

@@ -27,6 +27,7 @@ from .joining import NO_LISTENER_RULE_PRIORITY
 from .names import (
     CERTIFICATE_ARN,
     CLUSTER_NAME,
+    CPU_TARGET_UTILIZATION,
     DESIRED_COUNT,
     ENABLE_EXECUTE_COMMAND,
     ENVIRONMENT_FILE_ARN,
@@ -40,12 +41,15 @@ from .names import (
     EXTRA_EGRESS_TO_CIDR,
     EXTRA_EGRESS_TO_SECURITY_GROUP,
     HAS_CERTIFICATE,
+    HAS_CPU_SCALING,
     HAS_DESIRED_COUNT,
     HAS_ENVIRONMENT_FILE,
     HAS_EXTRA_EGRESS_PORT,
     HAS_HEALTH_CHECK_TIMEOUT,
     HAS_LISTENER_RULE_HOST,
     HAS_LISTENER_RULE_PATH,
+    HAS_MEMORY_SCALING,
+    HAS_REQUEST_SCALING,
     HAS_SECRET,
     HAS_TARGET_GROUP,
     HAS_TASK_ROLE_MANAGED_POLICIES,
@@ -61,8 +65,10 @@ from .names import (
     LISTENER_RULE_PRIORITY,
     LOAD_BALANCER_SECURITY_GROUP_ID,
     LOAD_BALANCER_TYPE,
+    MEMORY_TARGET_UTILIZATION,
     NAMESPACE_ARN,
     PUBLIC_IN_ENVIRONMENT,
+    REQUESTS_PER_TARGET,
     SECRET_ARN_PARAMETER,
     SERVICE_CONNECT_NAME,
     STANDALONE,
@@ -85,11 +91,25 @@ def add_conditions(t: Template, placement: Placement) -> tuple[str, ...]:
         t.add_condition(HAS_DESIRED_COUNT, Not(Equals(Ref(DESIRED_COUNT), "0"))),
         t.add_condition(IS_CHINA, Equals(Partition, "aws-cn")),
     ]
+    names += [
+        t.add_condition(HAS_CPU_SCALING, Not(Equals(Ref(CPU_TARGET_UTILIZATION), "0"))),
+        t.add_condition(HAS_MEMORY_SCALING, Not(Equals(Ref(MEMORY_TARGET_UTILIZATION), "0"))),
+    ]
     if exists(placement.target_group):
         names.append(
             t.add_condition(
                 HAS_HEALTH_CHECK_TIMEOUT,
                 Not(Equals(Ref(HEALTH_CHECK_TIMEOUT), str(ELB_DEFAULT_TIMEOUT))),
+            )
+        )
+        # The rule RequestScalingNeedsAnApplicationLoadBalancer refuses a network one first.
+        requests = Not(Equals(Ref(REQUESTS_PER_TARGET), "0"))
+        names.append(
+            t.add_condition(
+                HAS_REQUEST_SCALING,
+                And(requests, Condition(placement.target_group))
+                if isinstance(placement.target_group, str)
+                else requests,
             )
         )
     return (*names, *add_application_conditions(t))

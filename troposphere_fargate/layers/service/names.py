@@ -52,12 +52,15 @@ __all__ = [
     "GROUP_OPERATIONS",
     "GROUP_SCALING",
     "HAS_CERTIFICATE",
+    "HAS_CPU_SCALING",
     "HAS_DESIRED_COUNT",
     "HAS_ENVIRONMENT_FILE",
     "HAS_EXTRA_EGRESS_PORT",
     "HAS_HEALTH_CHECK_TIMEOUT",
     "HAS_LISTENER_RULE_HOST",
     "HAS_LISTENER_RULE_PATH",
+    "HAS_MEMORY_SCALING",
+    "HAS_REQUEST_SCALING",
     "HAS_SECRET",
     "HAS_TARGET_GROUP",
     "HAS_TASK_ROLE_MANAGED_POLICIES",
@@ -97,6 +100,8 @@ __all__ = [
     "LOG_RETENTION_DAYS_PARAMETER",
     "MANAGED_POLICY_ARNS_WITHOUT_GAPS",
     "MAX_CAPACITY",
+    "MEMORY_SCALING_POLICY",
+    "MEMORY_TARGET_UTILIZATION",
     "MIN_CAPACITY",
     "NAMESPACE_ARN",
     "ONLY_PUBLIC_SERVICES_HAVE_RULES",
@@ -110,6 +115,10 @@ __all__ = [
     "PUBLIC_IN_ENVIRONMENT",
     "PUBLIC_SERVICE_NEEDS_A_RULE",
     "PUBLIC_SUBNET_IDS",
+    "REQUESTS_PER_TARGET",
+    "REQUEST_SCALING_NEEDS_AN_APPLICATION_LOAD_BALANCER",
+    "REQUEST_SCALING_NEEDS_A_PUBLIC_SERVICE",
+    "REQUEST_SCALING_POLICY",
     "ROUTING_PARAMETERS",
     "SCALABLE_TARGET",
     "SECRET_ARN_PARAMETER",
@@ -156,7 +165,9 @@ CAPACITY_PROVIDER = "CapacityProvider"
 DESIRED_COUNT = "DesiredCount"
 MIN_CAPACITY = "MinCapacity"
 MAX_CAPACITY = "MaxCapacity"
-CPU_TARGET_UTILIZATION = "CpuTargetUtilization"
+CPU_TARGET_UTILIZATION = "CpuTargetUtilization"  # 0: no CPU target tracking
+MEMORY_TARGET_UTILIZATION = "MemoryTargetUtilization"  # 0: no memory target tracking
+REQUESTS_PER_TARGET = "RequestsPerTarget"  # 0: none; only with a target group
 HEALTH_CHECK_GRACE_PERIOD = "HealthCheckGracePeriodSeconds"
 LOAD_BALANCER_TYPE = "LoadBalancerType"
 CERTIFICATE_ARN = "CertificateArn"
@@ -213,7 +224,10 @@ HAS_CERTIFICATE = "HasCertificate"
 HTTP_LISTENER_PORT_OPEN = "HttpPortOpen"
 EXECUTE_COMMAND_ENABLED = "ExecuteCommandEnabled"
 HAS_HEALTH_CHECK_TIMEOUT = "HasHealthCheckTimeout"  # not 0: ELB's default
-HAS_DESIRED_COUNT = "HasDesiredCount"  # DesiredCount above 0: set on every create and update
+HAS_DESIRED_COUNT = "HasDesiredCount"
+HAS_CPU_SCALING = "HasCpuScaling"
+HAS_MEMORY_SCALING = "HasMemoryScaling"
+HAS_REQUEST_SCALING = "HasRequestScaling"  # DesiredCount above 0: set on every create and update
 IS_CHINA = "IsChinaPartition"
 ELB_LOGS_FROM_SERVICE_PRINCIPAL = "ElbLogDeliveryByServicePrincipal"
 HAS_ENVIRONMENT_FILE = "HasEnvironmentFile"
@@ -252,6 +266,9 @@ SECRET_VARIABLE_NAME_NOT_TAKEN = "SecretVariableNameNotTaken"
 # Only with a target group: CloudFormation's rules cannot compare two numbers, so one assertion
 # lists the timeouts each interval allows.
 HEALTH_CHECK_TIMEOUT_BELOW_INTERVAL = "HealthCheckTimeoutShorterThanInterval"
+# The shipped template: RequestsPerTarget needs an application load balancer's target group.
+REQUEST_SCALING_NEEDS_AN_APPLICATION_LOAD_BALANCER = "RequestScalingNeedsAnApplicationLoadBalancer"
+REQUEST_SCALING_NEEDS_A_PUBLIC_SERVICE = "RequestScalingNeedsAPublicService"
 
 
 # --- Mappings ---------------------------------------------------------------------------------
@@ -287,6 +304,8 @@ LISTENERS_READY = "ListenersReady"
 SERVICE = "Service"
 SCALABLE_TARGET = "ScalableTarget"
 CPU_SCALING_POLICY = "CpuScalingPolicy"
+MEMORY_SCALING_POLICY = "MemoryScalingPolicy"
+REQUEST_SCALING_POLICY = "RequestScalingPolicy"
 
 # --- Outputs ----------------------------------------------------------------------------------
 OUTPUT_SERVICE_URL = "ServiceUrl"

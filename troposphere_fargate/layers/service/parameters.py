@@ -24,6 +24,7 @@ from ..blocks import (
     add_switch_parameter,
 )
 from ..config import (
+    APPLICATION_LOAD_BALANCER,
     CAPACITY_PROVIDERS,
     CPU_ARCHITECTURES,
     FARGATE_TASK_SIZES,
@@ -31,9 +32,11 @@ from ..config import (
     LOG_RETENTION_DAYS,
     MAX_DEREGISTRATION_DELAY_SECONDS,
     MAX_HEALTH_CHECK_GRACE_PERIOD_SECONDS,
+    MAX_REQUESTS_PER_TARGET,
     MAX_TASKS,
     ServiceConfig,
 )
+from ..exposure import EXPOSE_PUBLIC
 from ..health import (
     ELB_DEFAULT_TIMEOUT,
     HEALTH_CHECK_INTERVALS,
@@ -48,6 +51,7 @@ from .names import (
     ALLOWED_INGRESS_CIDR,
     CAPACITY_PROVIDER,
     CERTIFICATE_ARN,
+    CLUSTER_NAME,
     CONTAINER_IMAGE,
     CONTAINER_PORT,
     CONTAINER_PORT_NOT_A_SIDECAR_PORT,
@@ -58,6 +62,7 @@ from .names import (
     DESIRED_COUNT,
     ENABLE_EXECUTE_COMMAND,
     ENVIRONMENT_FILE_ARN,
+    EXPOSE,
     EXTRA_EGRESS_CIDR,
     EXTRA_EGRESS_DESTINATION_NEEDS_PORT,
     EXTRA_EGRESS_NEEDS_ONE_DESTINATION,
@@ -80,9 +85,13 @@ from .names import (
     LOG_RETENTION_DAYS_PARAMETER,
     MANAGED_POLICY_ARNS_WITHOUT_GAPS,
     MAX_CAPACITY,
+    MEMORY_TARGET_UTILIZATION,
     MIN_CAPACITY,
     PRIVATE_SUBNET_IDS,
     PUBLIC_SUBNET_IDS,
+    REQUEST_SCALING_NEEDS_A_PUBLIC_SERVICE,
+    REQUEST_SCALING_NEEDS_AN_APPLICATION_LOAD_BALANCER,
+    REQUESTS_PER_TARGET,
     SECRET_ARN_PARAMETER,
     SECRET_VARIABLE_NAME,
     SECRET_VARIABLE_NAME_NOT_TAKEN,
@@ -603,16 +612,49 @@ def add_scaling_parameters(
         t,
         CPU_TARGET_UTILIZATION,
         group=GROUP_SCALING,
-        label="Target CPU utilization (%)",
-        description="Autoscaling adds or removes tasks to keep the service's CPU near this.",
+        label="Target CPU utilization (%, 0: off)",
+        description=(
+            "Autoscaling adds or removes tasks to keep the service's average CPU near this "
+            "(10 to 90). 0 turns CPU target tracking off."
+        ),
         Type="Number",
         Default=str(config.default_cpu_target),
-        MinValue=10,
+        MinValue=0,
         MaxValue=90,
-        ConstraintDescription="must be a percentage from 10 to 90",
+        ConstraintDescription="must be a percentage up to 90, or 0 for off",
+    )
+    memory_target = add_parameter(
+        t,
+        MEMORY_TARGET_UTILIZATION,
+        group=GROUP_SCALING,
+        label="Target memory utilization (%, 0: off)",
+        description=(
+            "Autoscaling keeps the service's average memory near this too (10 to 90). 0, the "
+            "default, turns memory target tracking off."
+        ),
+        Type="Number",
+        Default=str(config.default_memory_target),
+        MinValue=0,
+        MaxValue=90,
+        ConstraintDescription="must be a percentage up to 90, or 0 for off",
     )
     if not exists(placement.target_group):
-        return capacity_provider, *counts, cpu_target
+        return capacity_provider, *counts, cpu_target, memory_target
+    requests = add_parameter(
+        t,
+        REQUESTS_PER_TARGET,
+        group=GROUP_SCALING,
+        label="Target requests per task (0: off)",
+        description=(
+            "Behind an application load balancer: autoscaling keeps each task's requests per "
+            "minute near this too. 0, the default, turns it off."
+        ),
+        Type="Number",
+        Default=str(config.default_requests_per_target),
+        MinValue=0,
+        MaxValue=MAX_REQUESTS_PER_TARGET,
+        ConstraintDescription=f"must be a number of requests up to {MAX_REQUESTS_PER_TARGET}",
+    )
     grace_period = add_parameter(
         t,
         HEALTH_CHECK_GRACE_PERIOD,
@@ -625,7 +667,7 @@ def add_scaling_parameters(
         MaxValue=MAX_HEALTH_CHECK_GRACE_PERIOD_SECONDS,
         ConstraintDescription="must be a number of seconds",
     )
-    return capacity_provider, *counts, cpu_target, grace_period
+    return capacity_provider, *counts, cpu_target, memory_target, requests, grace_period
 
 
 def add_load_balancer_parameters(
@@ -880,3 +922,51 @@ def add_secret_variable_name_rule(t: Template, application: Application) -> str 
         },
     )
     return SECRET_VARIABLE_NAME_NOT_TAKEN
+
+
+def add_request_scaling_rules(t: Template, placement: Placement) -> tuple[str, ...]:
+    """The shipped template's rules: RequestsPerTarget scales on an application load balancer's
+    request count, so it needs one (a network one has no such metric) and a service it routes
+    to (a public one, in an environment). A spec's public service is always behind one; its
+    config refuses the others. Two rules, so the root, which leaves ClusterName and Expose at
+    their defaults, can keep the first and decide the second."""
+    if not placement.deploy_time:
+        return ()
+    requests_given = Not(Equals(Ref(REQUESTS_PER_TARGET), "0"))
+    t.add_rule(
+        REQUEST_SCALING_NEEDS_AN_APPLICATION_LOAD_BALANCER,
+        {
+            "RuleCondition": requests_given,
+            "Assertions": [
+                {
+                    "Assert": Equals(Ref(LOAD_BALANCER_TYPE), APPLICATION_LOAD_BALANCER),
+                    "AssertDescription": (
+                        "RequestsPerTarget scales on an application load balancer's request "
+                        "count: leave it 0 with a network load balancer."
+                    ),
+                }
+            ],
+        },
+    )
+    t.add_rule(
+        REQUEST_SCALING_NEEDS_A_PUBLIC_SERVICE,
+        {
+            "RuleCondition": And(
+                Not(Equals(Ref(CLUSTER_NAME), blocks.NOT_GIVEN)),
+                Not(Equals(Ref(EXPOSE), EXPOSE_PUBLIC)),
+            ),
+            "Assertions": [
+                {
+                    "Assert": Not(requests_given),
+                    "AssertDescription": (
+                        "RequestsPerTarget counts the load balancer's requests to the service: "
+                        "leave it 0 for a service of an environment that is not public."
+                    ),
+                }
+            ],
+        },
+    )
+    return (
+        REQUEST_SCALING_NEEDS_AN_APPLICATION_LOAD_BALANCER,
+        REQUEST_SCALING_NEEDS_A_PUBLIC_SERVICE,
+    )

@@ -1,33 +1,136 @@
-"""Autoscaling: the service's desired count, between ``MinCapacity`` and ``MaxCapacity``,
-tracks the average CPU utilization ``CpuTargetUtilization``."""
+"""Autoscaling: the service's task count, between ``MinCapacity`` and ``MaxCapacity``, tracks
+each target that is switched on: the average CPU utilization (``CpuTargetUtilization``), the
+average memory utilization (``MemoryTargetUtilization``) and, behind an application load
+balancer, the requests per task (``RequestsPerTarget``); 0 switches one off. With several, the
+service scales out when any asks and in only when all allow ("Application Auto Scaling scales
+out when any target tracking policy is ready to scale out, but scales in only if all ... are
+ready to scale in", Application Auto Scaling User Guide). A spec's schedules change the bounds
+at set times (:mod:`troposphere_fargate.layers.schedules`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from troposphere import Ref, Sub, Template, applicationautoscaling, ecs
+from troposphere import (
+    GetAtt,
+    Join,
+    Ref,
+    Select,
+    Split,
+    Sub,
+    Template,
+    applicationautoscaling,
+    ecs,
+)
+from troposphere import elasticloadbalancingv2 as elb
 
+from ..schedules import ScheduledScaling
 from .names import (
     CLUSTER_NAME,
     CPU_SCALING_POLICY,
     CPU_TARGET_UTILIZATION,
+    HAS_CPU_SCALING,
+    HAS_MEMORY_SCALING,
+    HAS_REQUEST_SCALING,
+    LISTENER_ARN,
     MAX_CAPACITY,
+    MEMORY_SCALING_POLICY,
+    MEMORY_TARGET_UTILIZATION,
     MIN_CAPACITY,
+    REQUEST_SCALING_POLICY,
+    REQUESTS_PER_TARGET,
     SCALABLE_TARGET,
 )
-from .placement import Placement, pick
+from .placement import Placement, exists, pick
+
+# Seconds after a scaling activity before the next one in the same direction.
+SCALE_IN_COOLDOWN = 120
+SCALE_OUT_COOLDOWN = 60
 
 
 @dataclass(frozen=True)
 class Scaling:
     target: applicationautoscaling.ScalableTarget
     cpu_policy: applicationautoscaling.ScalingPolicy
+    memory_policy: applicationautoscaling.ScalingPolicy
+    request_policy: applicationautoscaling.ScalingPolicy | None  # with a target group
+
+
+def _scheduled_action(schedule: ScheduledScaling) -> applicationautoscaling.ScheduledAction:
+    bounds: dict[str, int] = {}
+    if schedule.min_capacity is not None:
+        bounds["MinCapacity"] = schedule.min_capacity
+    if schedule.max_capacity is not None:
+        bounds["MaxCapacity"] = schedule.max_capacity
+    return applicationautoscaling.ScheduledAction(
+        ScheduledActionName=schedule.name,
+        Schedule=schedule.schedule,
+        Timezone=schedule.timezone,
+        ScalableTargetAction=applicationautoscaling.ScalableTargetAction(**bounds),
+    )
+
+
+def _tracking(
+    t: Template,
+    title: str,
+    condition: str,
+    target: applicationautoscaling.ScalableTarget,
+    suffix: str,
+    metric: applicationautoscaling.PredefinedMetricSpecification,
+    value: str,
+) -> applicationautoscaling.ScalingPolicy:
+    return t.add_resource(
+        applicationautoscaling.ScalingPolicy(
+            title,
+            Condition=condition,
+            PolicyName=Sub(f"${{AWS::StackName}}-{suffix}"),
+            PolicyType="TargetTrackingScaling",
+            ScalingTargetId=Ref(target),
+            TargetTrackingScalingPolicyConfiguration=(
+                applicationautoscaling.TargetTrackingScalingPolicyConfiguration(
+                    PredefinedMetricSpecification=metric,
+                    TargetValue=Ref(value),
+                    ScaleInCooldown=SCALE_IN_COOLDOWN,
+                    ScaleOutCooldown=SCALE_OUT_COOLDOWN,
+                )
+            ),
+        )
+    )
+
+
+def request_resource_label(
+    placement: Placement, load_balancer: elb.LoadBalancer | None, target_group: elb.TargetGroup
+) -> Any:
+    """``app/<load balancer>/<id>/targetgroup/<target group>/<id>``, the label of the request
+    count metric: of the service's own load balancer, or of the environment's, read from the
+    listener's ARN (``arn:...:listener/app/<name>/<id>/<listener id>``)."""
+    group = GetAtt(target_group, "TargetGroupFullName")
+    own = (
+        Join("/", [GetAtt(load_balancer, "LoadBalancerFullName"), group])
+        if load_balancer is not None
+        else None
+    )
+    parts = Split("/", Ref(LISTENER_ARN))
+    environment = (
+        Join("/", [Select(1, parts), Select(2, parts), Select(3, parts), group])
+        if exists(placement.listener_rule)
+        else None
+    )
+    return pick(placement.standalone, own, environment)
 
 
 def add_autoscaling(
-    t: Template, placement: Placement, cluster: ecs.Cluster | None, service: ecs.Service
+    t: Template,
+    placement: Placement,
+    cluster: ecs.Cluster | None,
+    service: ecs.Service,
+    schedules: tuple[ScheduledScaling, ...] = (),
+    request_label: Any = None,
 ) -> Scaling:
-    """Scaling of ``service``, in its own cluster or the environment's (``ClusterName``)."""
+    """Scaling of ``service``, in its own cluster or the environment's (``ClusterName``), with
+    ``request_label`` (:func:`request_resource_label`) when it has a target group."""
+    scheduled = {"ScheduledActions": [_scheduled_action(s) for s in schedules]} if schedules else {}
     service_name = f"${{{service.title}.Name}}"
     own = Sub(f"service/${{{cluster.title}}}/{service_name}") if cluster is not None else None
     resource_id = pick(
@@ -41,24 +144,42 @@ def add_autoscaling(
             ResourceId=resource_id,
             MinCapacity=Ref(MIN_CAPACITY),
             MaxCapacity=Ref(MAX_CAPACITY),
+            **scheduled,
         )
     )
-    cpu_policy = t.add_resource(
-        applicationautoscaling.ScalingPolicy(
-            CPU_SCALING_POLICY,
-            PolicyName=Sub("${AWS::StackName}-cpu"),
-            PolicyType="TargetTrackingScaling",
-            ScalingTargetId=Ref(target),
-            TargetTrackingScalingPolicyConfiguration=(
-                applicationautoscaling.TargetTrackingScalingPolicyConfiguration(
-                    PredefinedMetricSpecification=applicationautoscaling.PredefinedMetricSpecification(
-                        PredefinedMetricType="ECSServiceAverageCPUUtilization"
-                    ),
-                    TargetValue=Ref(CPU_TARGET_UTILIZATION),
-                    ScaleInCooldown=120,
-                    ScaleOutCooldown=60,
-                )
-            ),
-        )
+    metric = applicationautoscaling.PredefinedMetricSpecification
+    cpu_policy = _tracking(
+        t,
+        CPU_SCALING_POLICY,
+        HAS_CPU_SCALING,
+        target,
+        "cpu",
+        metric(PredefinedMetricType="ECSServiceAverageCPUUtilization"),
+        CPU_TARGET_UTILIZATION,
     )
-    return Scaling(target=target, cpu_policy=cpu_policy)
+    memory_policy = _tracking(
+        t,
+        MEMORY_SCALING_POLICY,
+        HAS_MEMORY_SCALING,
+        target,
+        "memory",
+        metric(PredefinedMetricType="ECSServiceAverageMemoryUtilization"),
+        MEMORY_TARGET_UTILIZATION,
+    )
+    request_policy = None
+    if request_label is not None:
+        request_policy = _tracking(
+            t,
+            REQUEST_SCALING_POLICY,
+            HAS_REQUEST_SCALING,
+            target,
+            "requests",
+            metric(PredefinedMetricType="ALBRequestCountPerTarget", ResourceLabel=request_label),
+            REQUESTS_PER_TARGET,
+        )
+    return Scaling(
+        target=target,
+        cpu_policy=cpu_policy,
+        memory_policy=memory_policy,
+        request_policy=request_policy,
+    )

@@ -1,0 +1,234 @@
+"""Autoscaling of the service: target tracking on CPU, memory and requests per task, each
+switchable, and a spec's scheduled scaling. One behaviour per test, read from what the template
+deploys (``deployed``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.support import compute, props
+from troposphere_fargate import ScheduledScaling, ServiceConfig
+from troposphere_fargate.cfn.evaluate import Deployment, RuleError, deployed
+from troposphere_fargate.layers import service as s
+from troposphere_fargate.layers.errors import ConfigError
+from troposphere_fargate.layers.exposure import Routing
+from troposphere_fargate.layers.service import service_template
+
+IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/web:1.4.2"
+REQUIRED = {
+    s.VPC_ID: "vpc-0a1b2c3d",
+    s.PUBLIC_SUBNET_IDS: "subnet-01,subnet-02",
+    s.PRIVATE_SUBNET_IDS: "subnet-11,subnet-12",
+    s.CONTAINER_IMAGE: IMAGE,
+}
+LISTENER = (
+    "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/shop/"
+    "0123456789abcdef/fedcba9876543210"
+)
+ENVIRONMENT = {
+    s.CLUSTER_NAME: "shop-Cluster-AbCdEf012345",
+    s.ENVIRONMENT_SECURITY_GROUP_ID: "sg-0123456789abcdef0",
+    s.NAMESPACE_ARN: "arn:aws:servicediscovery:eu-west-1:123456789012:namespace/ns-abcdef0123",
+    s.LISTENER_ARN: LISTENER,
+    s.LOAD_BALANCER_SECURITY_GROUP_ID: "sg-0fedcba9876543210",
+    s.ENVIRONMENT_URL: "https://shop.example.com",
+}
+PUBLIC = {**ENVIRONMENT, s.LISTENER_RULE_PRIORITY: "10", s.LISTENER_RULE_PATH: "/*"}
+
+
+def deploy(template: dict[str, Any], **parameters: str) -> Deployment:
+    return deployed(template, {**REQUIRED, **parameters})
+
+
+def tracking(stack: Deployment, policy: str) -> dict[str, Any]:
+    configuration = props(stack.resources[policy])["TargetTrackingScalingPolicyConfiguration"]
+    return dict(configuration)
+
+
+def test_by_default_the_service_tracks_cpu_only(service):
+    stack = deploy(service)
+    assert s.CPU_SCALING_POLICY in stack.resources
+    assert s.MEMORY_SCALING_POLICY not in stack.resources
+    assert s.REQUEST_SCALING_POLICY not in stack.resources
+    cpu = tracking(stack, s.CPU_SCALING_POLICY)
+    assert cpu["PredefinedMetricSpecification"] == {
+        "PredefinedMetricType": "ECSServiceAverageCPUUtilization"
+    }
+    assert cpu["TargetValue"] == {"Ref": s.CPU_TARGET_UTILIZATION}
+
+
+def test_zero_switches_cpu_tracking_off(service):
+    assert s.CPU_SCALING_POLICY not in deploy(service, CpuTargetUtilization="0").resources
+
+
+def test_memory_tracking_is_switched_on_by_a_target(service):
+    stack = deploy(service, MemoryTargetUtilization="80")
+    memory = tracking(stack, s.MEMORY_SCALING_POLICY)
+    assert memory["PredefinedMetricSpecification"] == {
+        "PredefinedMetricType": "ECSServiceAverageMemoryUtilization"
+    }
+    assert memory["TargetValue"] == {"Ref": s.MEMORY_TARGET_UTILIZATION}
+    assert props(stack.resources[s.MEMORY_SCALING_POLICY])["ScalingTargetId"] == {
+        "Ref": s.SCALABLE_TARGET
+    }
+
+
+def test_requests_per_task_track_the_own_load_balancers_target_group(service):
+    stack = deploy(service, RequestsPerTarget="1000")
+    metric = tracking(stack, s.REQUEST_SCALING_POLICY)["PredefinedMetricSpecification"]
+    assert metric["PredefinedMetricType"] == "ALBRequestCountPerTarget"
+    # app/<load balancer>/<id>/targetgroup/<target group>/<id>
+    assert metric["ResourceLabel"] == {
+        "Fn::Join": [
+            "/",
+            [
+                {"Fn::GetAtt": [s.LOAD_BALANCER, "LoadBalancerFullName"]},
+                {"Fn::GetAtt": [s.TARGET_GROUP, "TargetGroupFullName"]},
+            ],
+        ]
+    }
+
+
+def test_in_an_environment_the_request_label_comes_from_the_listener_arn(service):
+    stack = deploy(service, **PUBLIC, RequestsPerTarget="500")
+    label = tracking(stack, s.REQUEST_SCALING_POLICY)["PredefinedMetricSpecification"][
+        "ResourceLabel"
+    ]
+    delimiter, (*load_balancer, target_group) = label["Fn::Join"]
+    assert delimiter == "/"
+    assert target_group == {"Fn::GetAtt": [s.TARGET_GROUP, "TargetGroupFullName"]}
+    assert [compute(part, stack.parameters) for part in load_balancer] == [
+        "app",
+        "shop",
+        "0123456789abcdef",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({s.LOAD_BALANCER_TYPE: "network"}, "leave it 0 with a network load balancer"),
+        (
+            {
+                **{k: v for k, v in ENVIRONMENT.items() if k != s.LISTENER_ARN},
+                s.EXPOSE: "internal",
+                s.SERVICE_CONNECT_NAME: "orders",
+                s.LISTENER_ARN: "",
+                s.LOAD_BALANCER_SECURITY_GROUP_ID: "",
+                s.ENVIRONMENT_URL: "",
+            },
+            "not public",
+        ),
+    ],
+    ids=["network-load-balancer", "internal-service"],
+)
+def test_requests_without_an_application_load_balancer_are_refused(service, values, message):
+    with pytest.raises(RuleError, match=message):
+        deploy(service, RequestsPerTarget="100", **values)
+
+
+def test_a_spec_services_schedules_change_the_bounds():
+    config = ServiceConfig(
+        scaling_schedules=(
+            ScheduledScaling("office-hours", "cron(0 8 ? * MON-FRI *)", 4, None, "Europe/Paris"),
+            ScheduledScaling("night", "cron(0 20 * * ? *)", 1, 2),
+        )
+    )
+    stack = deploy(service_template(config).to_dict())
+    assert props(stack.resources[s.SCALABLE_TARGET])["ScheduledActions"] == [
+        {
+            "ScheduledActionName": "office-hours",
+            "Schedule": "cron(0 8 ? * MON-FRI *)",
+            "Timezone": "Europe/Paris",
+            "ScalableTargetAction": {"MinCapacity": 4},
+        },
+        {
+            "ScheduledActionName": "night",
+            "Schedule": "cron(0 20 * * ? *)",
+            "Timezone": "UTC",
+            "ScalableTargetAction": {"MinCapacity": 1, "MaxCapacity": 2},
+        },
+    ]
+
+
+def test_without_schedules_the_target_has_none(service):
+    assert "ScheduledActions" not in props(deploy(service).resources[s.SCALABLE_TARGET])
+
+
+def test_a_public_spec_service_scales_on_requests_without_a_rule_of_its_own():
+    config = ServiceConfig(
+        expose="public", routing=Routing(10, "/*"), default_requests_per_target=300
+    )
+    template = service_template(config).to_dict()
+    assert s.REQUEST_SCALING_NEEDS_AN_APPLICATION_LOAD_BALANCER not in template.get("Rules", {})
+    stack = deployed(
+        template,
+        {
+            s.VPC_ID: "vpc-0a1b2c3d",
+            s.PRIVATE_SUBNET_IDS: "subnet-11,subnet-12",
+            s.CONTAINER_IMAGE: IMAGE,
+            **ENVIRONMENT,
+        },
+    )
+    assert s.REQUEST_SCALING_POLICY in stack.resources
+    assert stack.parameters[s.REQUESTS_PER_TARGET] == "300"
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"default_memory_target": 95}, "default_memory_target=95: must be 10-90, or 0"),
+        ({"default_cpu_target": 5}, "default_cpu_target=5: must be 10-90, or 0"),
+        (
+            {"default_requests_per_target": 100, "default_load_balancer_type": "network"},
+            "needs an application load balancer",
+        ),
+        (
+            {"default_requests_per_target": 100, "expose": "none"},
+            "needs an application load balancer",
+        ),
+        (
+            {
+                "scaling_schedules": (
+                    ScheduledScaling("a", "rate(1 day)", 1),
+                    ScheduledScaling("a", "rate(2 days)", 2),
+                )
+            },
+            r"scaling_schedules\[1\]\.name='a': is another schedule's name too",
+        ),
+        (
+            {"scaling_schedules": (ScheduledScaling("a", "rate(1 day)", 1001),)},
+            r"scaling_schedules\[0\]\.min_capacity=1001: must be 0-1000",
+        ),
+    ],
+)
+def test_a_scaling_the_service_cannot_have_is_refused(fields, message):
+    with pytest.raises(ConfigError, match=message):
+        ServiceConfig(**fields)
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"schedule": "every day"}, "schedule='every day': must be cron"),
+        ({"schedule": "rate(0 days)"}, "must be cron"),
+        ({"min_capacity": None}, "give min_capacity, max_capacity or both"),
+        ({"min_capacity": 5, "max_capacity": 2}, "min_capacity=5: exceeds max_capacity"),
+        ({"timezone": "Paris"}, "timezone='Paris': must be UTC or an IANA zone"),
+        ({"name": "a/b"}, "name='a/b'"),
+    ],
+)
+def test_a_bad_schedule_names_the_field(fields, message):
+    values: dict[str, Any] = {"name": "a", "schedule": "cron(0 8 ? * MON-FRI *)", "min_capacity": 1}
+    with pytest.raises(ConfigError, match=message):
+        ScheduledScaling(**{**values, **fields})
+
+
+@pytest.mark.parametrize(
+    "schedule",
+    ["cron(0 8 ? * MON-FRI *)", "rate(5 minutes)", "rate(1 hour)", "at(2026-12-24T18:00:00)"],
+)
+def test_schedule_expressions_application_auto_scaling_takes_are_accepted(schedule):
+    ScheduledScaling("a", schedule, 1)

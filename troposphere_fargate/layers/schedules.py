@@ -1,0 +1,92 @@
+"""Scheduled scaling: at set times the service's scaling bounds change, such as more tasks during
+office hours. Each schedule becomes a scheduled action of the service's scalable target
+(``AWS::ApplicationAutoScaling::ScalableTarget`` ``ScheduledActions``): "At the scheduled time,
+if the current capacity is below the minimum capacity, Application Auto Scaling scales out to
+the minimum capacity. If the current capacity is above the maximum capacity, Application Auto
+Scaling scales in to the maximum capacity" (PutScheduledAction, Application Auto Scaling API
+Reference). Between the schedules, target tracking moves the count within the bounds last set.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .errors import ConfigError
+
+# Application Auto Scaling's schedule expressions: at(yyyy-mm-ddThh:mm:ss), rate(value unit),
+# cron(fields): "cron(0 8 ? * MON-FRI *)" is 08:00 each weekday.
+SCHEDULE_PATTERN = (
+    r"at\([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\)"
+    r"|rate\([1-9][0-9]* (?:minute|minutes|hour|hours|day|days)\)"
+    r"|cron\([^()]{9,256}\)"
+)
+ACTION_NAME_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._-]{0,255}"
+TIMEZONE_PATTERN = r"UTC|[A-Z][A-Za-z_]+(?:/[A-Za-z0-9_+-]+){1,2}"
+_SCHEDULE = re.compile(rf"^(?:{SCHEDULE_PATTERN})$")
+_ACTION_NAME = re.compile(rf"^{ACTION_NAME_PATTERN}$")
+_TIMEZONE = re.compile(rf"^(?:{TIMEZONE_PATTERN})$")
+
+
+def _fail(owner: str, name: str, value: object, why: str) -> ConfigError:
+    return ConfigError(f"{owner}.{name}={value!r}: {why}")
+
+
+def _count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+@dataclass(frozen=True)
+class ScheduledScaling:
+    """New scaling bounds from a given time on.
+
+    Attributes:
+        name: the scheduled action's name, unique for the service.
+        schedule: when, as Application Auto Scaling writes it: ``cron(0 8 ? * MON-FRI *)``,
+            ``rate(1 day)`` or ``at(2026-12-24T18:00:00)``.
+        min_capacity: the new minimum number of tasks (None: unchanged).
+        max_capacity: the new maximum number of tasks (None: unchanged). At least one of the
+            two; with both, the minimum is not above the maximum.
+        timezone: the IANA time zone the schedule is read in, such as ``Europe/Paris``.
+            Default ``UTC``.
+    """
+
+    name: str
+    schedule: str
+    min_capacity: int | None = None
+    max_capacity: int | None = None
+    timezone: str = "UTC"
+
+    def __post_init__(self) -> None:
+        owner = type(self).__name__
+        if not isinstance(self.name, str) or not _ACTION_NAME.match(self.name):
+            raise _fail(owner, "name", self.name, "must be 1-256 letters, digits, '.', '_' or '-'")
+        if not isinstance(self.schedule, str) or not _SCHEDULE.match(self.schedule):
+            raise _fail(
+                owner,
+                "schedule",
+                self.schedule,
+                "must be cron(...), rate(<n> minutes|hours|days) or at(yyyy-mm-ddThh:mm:ss), "
+                "such as cron(0 8 ? * MON-FRI *)",
+            )
+        if self.min_capacity is None and self.max_capacity is None:
+            raise _fail(owner, "min_capacity", None, "give min_capacity, max_capacity or both")
+        for field_name in ("min_capacity", "max_capacity"):
+            value = getattr(self, field_name)
+            if value is not None and not _count(value):
+                raise _fail(owner, field_name, value, "must be a number of tasks, 0 or more")
+        if (
+            self.min_capacity is not None
+            and self.max_capacity is not None
+            and self.min_capacity > self.max_capacity
+        ):
+            raise _fail(
+                owner,
+                "min_capacity",
+                self.min_capacity,
+                f"exceeds max_capacity ({self.max_capacity})",
+            )
+        if not isinstance(self.timezone, str) or not _TIMEZONE.match(self.timezone):
+            raise _fail(
+                owner, "timezone", self.timezone, "must be UTC or an IANA zone such as Europe/Paris"
+            )
