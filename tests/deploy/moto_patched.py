@@ -16,17 +16,20 @@ SUPPORTED_MOTO = "5.2."
 _MODELS: list[type] = []
 
 
-def _int_desired_count(original: Any) -> Any:
-    """moto/ecs/models.py, ``Service.create_from_cloudformation_json`` and
-    ``update_from_cloudformation_json``: moto passes ``DesiredCount`` on as it came from the
-    template, a string when it is a ``Number`` parameter, and then subtracts an int from it
-    (TypeError, HTTP 500). CloudFormation hands ECS a number."""
+def _int_properties(original: Any, *names: str) -> Any:
+    """moto passes a property that takes a number on as it came from the template: a string
+    when it is a ``Number`` parameter (CloudFormation hands the service a number). Then
+    moto/ecs/models.py, ``Service.create_from_cloudformation_json``, subtracts an int from
+    ``DesiredCount``, and moto/elbv2/models.py, ``FakeTargetGroup``'s, compares
+    ``HealthCheckIntervalSeconds`` with ``HealthCheckTimeoutSeconds`` (TypeError, HTTP 500).
+    This turns the named properties into ints first."""
 
     def patched(cls: Any, *args: Any, **kwargs: Any) -> Any:
         json = args[1] if len(args) > 1 else kwargs["cloudformation_json"]
         properties = json.get("Properties", {})
-        if isinstance(properties.get("DesiredCount"), str):
-            properties["DesiredCount"] = int(properties["DesiredCount"])
+        for name in names:
+            if isinstance(properties.get(name), str):
+                properties[name] = int(properties[name])
         return original.__func__(cls, *args, **kwargs)
 
     return classmethod(patched)
@@ -76,6 +79,20 @@ def _load_balancer_attribute(original: Any) -> Any:
         return original(self, attribute_name)
 
     return patched
+
+
+def _target_group_attribute(self: Any, attribute_name: str) -> Any:
+    """moto/elbv2/models.py, ``FakeTargetGroup``: it has no ``get_cfn_attribute``, so
+    ``Fn::GetAtt [TargetGroup, TargetGroupFullName]`` (a metric's dimension) fails (HTTP 500).
+    This answers ``targetgroup/<name>/<id>``, the end of the ARN, as ELB does, and the ARN's
+    ``TargetGroupArn``."""
+    from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
+
+    if attribute_name == "TargetGroupFullName":
+        return self.arn.rsplit(":", 1)[1]
+    if attribute_name == "TargetGroupArn":
+        return self.arn
+    raise UnformattedGetAttTemplateException()
 
 
 def _stack_output(self: Any, attribute_name: str) -> Any:
@@ -156,12 +173,13 @@ def _clean_json_drops_no_value_items(original: Any) -> Any:
 
 
 def _cloudformation_models() -> list[type]:
-    """moto/servicediscovery and moto/acm have backends, but no CloudFormation model, so
-    ``AWS::ServiceDiscovery::HttpNamespace`` and ``AWS::CertificateManager::Certificate`` are
-    skipped and ``Fn::GetAtt`` on them fails (HTTP 400). These create them through the same
-    backend calls as the CreateHttpNamespace and RequestCertificate APIs, and answer ``Ref``
-    (the namespace's ID, the certificate's ARN) and the namespace's ``Arn`` and ``Id``, as
-    CloudFormation does. They must exist before moto first lists its models (an lru_cache)."""
+    """moto/servicediscovery, moto/acm and moto/cloudwatch have backends, but no CloudFormation
+    model, so ``AWS::ServiceDiscovery::HttpNamespace``, ``AWS::CertificateManager::Certificate``
+    and ``AWS::CloudWatch::Alarm`` are skipped, and ``Fn::GetAtt`` or ``Ref`` on them fails
+    (HTTP 400 or 500). These create them through the same backend calls as the
+    CreateHttpNamespace, RequestCertificate and PutMetricAlarm APIs, and answer ``Ref`` (the
+    namespace's ID, the certificate's ARN, the alarm's name) and the namespace's ``Arn`` and
+    ``Id``, as CloudFormation does. They must exist before moto first lists its models (an lru_cache)."""
     from moto.acm.models import acm_backends
     from moto.core.common_models import CloudFormationModel
     from moto.servicediscovery.models import servicediscovery_backends
@@ -279,7 +297,84 @@ def _cloudformation_models() -> list[type]:
         ) -> None:
             return None
 
-    return [CloudFormationHttpNamespace, CloudFormationCertificate]
+    class CloudFormationAlarm(CloudFormationModel):  # type: ignore[misc]
+        """``AWS::CloudWatch::Alarm`` through the PutMetricAlarm backend call (moto has the
+        API, no CloudFormation model); ``Ref`` is the alarm's name, as CloudFormation's. A
+        metric math alarm (``Metrics``) is kept with its threshold, operator and actions,
+        without its queries (moto evaluates no alarm either way)."""
+
+        __module__ = "moto.cloudwatch.models"
+
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+        @staticmethod
+        def cloudformation_name_type() -> str:
+            return "AlarmName"
+
+        @staticmethod
+        def cloudformation_type() -> str:
+            return "AWS::CloudWatch::Alarm"
+
+        @classmethod
+        def has_cfn_attr(cls, attr: str) -> bool:
+            return attr == "Arn"
+
+        @property
+        def physical_resource_id(self) -> str:
+            return self.name
+
+        @classmethod
+        def create_from_cloudformation_json(  # type: ignore[override]
+            cls,
+            resource_name: str,
+            cloudformation_json: Any,
+            account_id: str,
+            region_name: str,
+            **kwargs: Any,
+        ) -> Any:
+            from moto.cloudwatch.models import cloudwatch_backends
+
+            properties = cloudformation_json["Properties"]
+            cloudwatch_backends[account_id][region_name].put_metric_alarm(
+                name=resource_name,
+                namespace=properties.get("Namespace", ""),
+                metric_name=properties.get("MetricName", ""),
+                comparison_operator=properties["ComparisonOperator"],
+                evaluation_periods=int(properties["EvaluationPeriods"]),
+                period=int(properties.get("Period", 60)),
+                threshold=float(properties["Threshold"]),
+                statistic=properties.get("Statistic", ""),
+                description=properties.get("AlarmDescription", ""),
+                dimensions=properties.get("Dimensions", []),
+                alarm_actions=properties.get("AlarmActions", []),
+                ok_actions=properties.get("OKActions", []),
+                treat_missing_data=properties.get("TreatMissingData"),
+            )
+            return cls(resource_name)
+
+        @classmethod
+        def update_from_cloudformation_json(  # type: ignore[override]
+            cls,
+            original_resource: Any,
+            new_resource_name: str,
+            cloudformation_json: Any,
+            account_id: str,
+            region_name: str,
+        ) -> Any:
+            return cls.create_from_cloudformation_json(
+                original_resource.name, cloudformation_json, account_id, region_name
+            )
+
+        @classmethod
+        def delete_from_cloudformation_json(  # type: ignore[override]
+            cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str
+        ) -> None:
+            from moto.cloudwatch.models import cloudwatch_backends
+
+            cloudwatch_backends[account_id][region_name].delete_alarms([resource_name])
+
+    return [CloudFormationHttpNamespace, CloudFormationCertificate, CloudFormationAlarm]
 
 
 def apply() -> None:
@@ -298,7 +393,17 @@ def apply() -> None:
         )
     service = ecs.Service
     for name in ("create_from_cloudformation_json", "update_from_cloudformation_json"):
-        setattr(service, name, _int_desired_count(service.__dict__[name]))
+        setattr(service, name, _int_properties(service.__dict__[name], "DesiredCount"))
+    target_group = elbv2.FakeTargetGroup
+    health_check = (
+        "HealthCheckIntervalSeconds",
+        "HealthCheckTimeoutSeconds",
+        "HealthyThresholdCount",
+        "UnhealthyThresholdCount",
+    )
+    for name in ("create_from_cloudformation_json", "update_from_cloudformation_json"):
+        if name in target_group.__dict__:
+            setattr(target_group, name, _int_properties(target_group.__dict__[name], *health_check))
     elbv2.FakeLoadBalancer.create_from_cloudformation_json = classmethod(  # type: ignore[method-assign]
         _load_balancer_from_cloudformation
     )
@@ -306,6 +411,7 @@ def apply() -> None:
         elbv2.FakeLoadBalancer.get_cfn_attribute
     )
     cloudformation.Stack.get_cfn_attribute = _stack_output  # type: ignore[attr-defined]
+    elbv2.FakeTargetGroup.get_cfn_attribute = _target_group_attribute  # type: ignore[attr-defined]
     association = subnets.SubnetRouteTableAssociation
     association.create_from_cloudformation_json = _associate_route_table(  # type: ignore[method-assign]
         association.__dict__["create_from_cloudformation_json"]

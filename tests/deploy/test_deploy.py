@@ -332,7 +332,25 @@ def test_service_on_the_network(aws, kind, tls):
     (service,) = ecs.describe_services(
         cluster=out[s.OUTPUT_CLUSTER_NAME], services=[out[s.OUTPUT_SERVICE_NAME]]
     )["services"]
-    assert service["desiredCount"] == 2
+    # DesiredCount 0 (the default) leaves the count to autoscaling: the service has none. moto
+    # starts such a service with 0 tasks and does not run Application Auto Scaling; ECS starts
+    # it with one, which the scalable target raises to MinCapacity (asserted on the template:
+    # tests/layers/test_service.py, test_an_update_leaves_the_task_count_to_autoscaling).
+    assert service["desiredCount"] == 0
+
+    # The deployment's rollback alarms watch this load balancer's target group.
+    alarms = {
+        a["AlarmName"].split("-")[1]: a
+        for a in aws.client("cloudwatch").describe_alarms()["MetricAlarms"]
+    }
+    assert sorted(alarms) == (
+        [s.ERROR_RATE_ALARM, s.UNHEALTHY_TARGETS_ALARM]
+        if kind == "application"
+        else [s.UNHEALTHY_TARGETS_ALARM]
+    )
+    dimensions = {d["Name"]: d["Value"] for d in alarms[s.UNHEALTHY_TARGETS_ALARM]["Dimensions"]}
+    assert balancer["LoadBalancerArn"].endswith(":loadbalancer/" + dimensions["LoadBalancer"])
+    assert dimensions["TargetGroup"].startswith("targetgroup/")
     # moto keeps none of the service's network configuration when CloudFormation creates it
     # (moto/ecs/models.py, Service.create_from_cloudformation_json): assert it on the template.
     template = render_templates()["service"]

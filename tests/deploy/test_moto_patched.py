@@ -31,6 +31,7 @@ SCENARIO = textwrap.dedent(
     PARENT = '''
     Parameters:
       Count: {Type: Number, Default: "2"}
+      Interval: {Type: Number, Default: "15"}
       Mode: {Type: String, Default: a}
     Conditions:
       IsA: !Equals [!Ref Mode, a]
@@ -92,7 +93,28 @@ SCENARIO = textwrap.dedent(
           DomainName: shop.example.com
           SubjectAlternativeNames: [api.shop.example.com]
           ValidationMethod: DNS
+      Group:
+        Type: AWS::ElasticLoadBalancingV2::TargetGroup
+        Properties:
+          VpcId: !GetAtt Child.Outputs.VpcId
+          Protocol: HTTP
+          Port: 80
+          TargetType: ip
+          HealthCheckIntervalSeconds: !Ref Interval
+          HealthyThresholdCount: !Ref Count
+      Alarm:
+        Type: AWS::CloudWatch::Alarm
+        Properties:
+          Namespace: AWS/ApplicationELB
+          MetricName: UnHealthyHostCount
+          Dimensions: [{Name: TargetGroup, Value: !GetAtt Group.TargetGroupFullName}]
+          Statistic: Maximum
+          Period: 60
+          EvaluationPeriods: 3
+          Threshold: 1
+          ComparisonOperator: GreaterThanOrEqualToThreshold
     Outputs:
+      AlarmName: {Value: !Ref Alarm}
       NamespaceArn: {Value: !GetAtt Namespace.Arn}
       NamespaceId: {Value: !Ref Namespace}
       CertificateArn: {Value: !Ref Certificate}
@@ -129,6 +151,9 @@ SCENARIO = textwrap.dedent(
             "servicediscovery", region_name="us-east-1").list_namespaces()["Namespaces"]
         acm = boto3.client("acm", region_name="us-east-1")
         (certificate,) = acm.list_certificates()["CertificateSummaryList"]
+        (alarm,) = boto3.client("cloudwatch", region_name="us-east-1").describe_alarms()[
+            "MetricAlarms"]
+        (group,) = elb.describe_target_groups()["TargetGroups"]
         names = acm.describe_certificate(
             CertificateArn=certificate["CertificateArn"])["Certificate"]
         print(json.dumps({
@@ -145,6 +170,9 @@ SCENARIO = textwrap.dedent(
             "certificate": [outputs["CertificateArn"] == certificate["CertificateArn"],
                             names["DomainName"], sorted(names["SubjectAlternativeNames"])],
             "balancer_zone": outputs["BalancerZone"] == balancer["CanonicalHostedZoneId"],
+            "alarm": [outputs["AlarmName"] == alarm["AlarmName"], alarm["Dimensions"][0]["Value"],
+                      group["TargetGroupArn"]],
+            "health_check_interval": group["HealthCheckIntervalSeconds"],
             "balancer_full_name": [outputs["BalancerFullName"],
                                    balancer["LoadBalancerArn"].endswith(
                                        ":loadbalancer/" + outputs["BalancerFullName"])],
@@ -204,6 +232,17 @@ def test_a_load_balancer_answers_its_zone_and_full_name(outcome):
     full_name, is_the_arns_end = outcome["balancer_full_name"]
     # <type>/<name>/<id>, the end of the ARN (moto writes app/ even for a network one).
     assert str(full_name).count("/") == 2 and is_the_arns_end is True
+
+
+def test_an_alarm_is_created_and_ref_is_its_name(outcome):
+    ref_is_the_name, dimension, group_arn = outcome["alarm"]
+    assert ref_is_the_name is True
+    # TargetGroupFullName: targetgroup/<name>/<id>, the end of the target group's ARN.
+    assert dimension.startswith("targetgroup/") and group_arn.endswith(":" + dimension)
+
+
+def test_a_target_group_takes_its_health_check_numbers_from_number_parameters(outcome):
+    assert outcome["health_check_interval"] == 15
 
 
 def test_the_patches_refuse_another_moto_version():

@@ -98,6 +98,12 @@ def test_the_defaults_deploy_exactly_what_earlier_versions_deployed(service, ver
     assert [skip["id"] for skip in skips] == ["CKV_AWS_23"]
     assert not now[s.TASK_SECURITY_GROUP]["Metadata"]
     del now[s.TASK_SECURITY_GROUP]["Metadata"]
+    # Since 0.4.0 a deployment rolls back on the two alarms it adds (tests/layers/test_alarms.py):
+    # new resources and the deployment's Alarms, nothing else of what ran changes.
+    assert {now.pop(s.UNHEALTHY_TARGETS_ALARM)["Type"], now.pop(s.ERROR_RATE_ALARM)["Type"]} == {
+        "AWS::CloudWatch::Alarm"
+    }
+    assert now[s.SERVICE]["Properties"]["DeploymentConfiguration"].pop("Alarms")["Rollback"]
     assert now == _as_deployed(previous)
 
 

@@ -96,14 +96,10 @@ def test_in_an_environment_the_request_label_comes_from_the_listener_arn(service
     label = tracking(stack, s.REQUEST_SCALING_POLICY)["PredefinedMetricSpecification"][
         "ResourceLabel"
     ]
-    delimiter, (*load_balancer, target_group) = label["Fn::Join"]
+    delimiter, (load_balancer, target_group) = label["Fn::Join"]
     assert delimiter == "/"
     assert target_group == {"Fn::GetAtt": [s.TARGET_GROUP, "TargetGroupFullName"]}
-    assert [compute(part, stack.parameters) for part in load_balancer] == [
-        "app",
-        "shop",
-        "0123456789abcdef",
-    ]
+    assert compute(load_balancer, stack.parameters) == "app/shop/0123456789abcdef"
 
 
 @pytest.mark.parametrize(

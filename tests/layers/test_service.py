@@ -416,6 +416,12 @@ def test_service_deployments_roll_back_on_failure_and_keep_full_capacity(own):
         "DeploymentCircuitBreaker": {"Enable": True, "Rollback": True},
         "MaximumPercent": 200,
         "MinimumHealthyPercent": 100,
+        # tests/layers/test_alarms.py
+        "Alarms": {
+            "AlarmNames": [{"Ref": s.UNHEALTHY_TARGETS_ALARM}, {"Ref": s.ERROR_RATE_ALARM}],
+            "Enable": True,
+            "Rollback": True,
+        },
     }
     assert ecs_service["HealthCheckGracePeriodSeconds"] == {"Ref": s.HEALTH_CHECK_GRACE_PERIOD}
 
@@ -953,6 +959,8 @@ SHIPPED_DEFAULTS = {
     s.DEREGISTRATION_DELAY: "30",
     s.ENABLE_EXECUTE_COMMAND: "false",
     s.LOG_RETENTION_DAYS_PARAMETER: "365",
+    s.ERROR_RATE_ALARM_PERCENT: "5",
+    s.ALARM_TOPIC_ARN: "",
     # The application's console parameters: none of each (tests/layers/test_console_application.py)
     s.ENVIRONMENT_FILE_ARN: "",
     s.SECRET_ARN_PARAMETER: "",

@@ -74,6 +74,7 @@ EXPECTED = ProductConfig(
         default_cpu_target=70,
         default_memory_target=80,
         default_requests_per_target=1000,
+        default_error_rate_alarm_percent=5,
         scaling_schedules=(
             ScheduledScaling(
                 name="office-hours",
@@ -283,7 +284,7 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "app.yaml:4: services.web.helth_check_path: unknown key (did you mean health_check_path?);"
         " allowed: expose, routing, port, health_check_path, cpu, memory, desired_count, "
         "min_capacity, max_capacity, cpu_target, memory_target, requests_per_target, "
-        "schedules, capacity_provider, cpu_architecture, "
+        "error_rate_alarm, schedules, capacity_provider, cpu_architecture, "
         "load_balancer, log_retention_days, deletion_protection, execute_command, "
         "health_check_grace_period, target_health, deregistration_delay, allowed_ingress_cidr, "
         "tls_policy, "

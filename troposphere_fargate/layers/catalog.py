@@ -144,7 +144,12 @@ SCALING_ACTIONS = _actions(
     "RegisterScalableTarget DeregisterScalableTarget DescribeScalableTargets "
     "PutScalingPolicy DeleteScalingPolicy DescribeScalingPolicies TagResource UntagResource "
     "ListTagsForResource DescribeScheduledActions PutScheduledAction DeleteScheduledAction",
-) + _actions(cloudwatch, "PutMetricAlarm DeleteAlarms DescribeAlarms GetMetricData")
+) + _actions(
+    cloudwatch,
+    # The service's rollback alarms, and the scaling policies' own.
+    "PutMetricAlarm DeleteAlarms DescribeAlarms GetMetricData TagResource UntagResource "
+    "ListTagsForResource",
+)
 # Reads that CloudFormation's handlers make and that accept no narrower resource.
 LOOKUP_ACTIONS = (
     _actions(logs, "DescribeLogGroups DescribeResourcePolicies DescribeIndexPolicies")

@@ -321,6 +321,9 @@ class ServiceConfig:
         default_requests_per_target: default of ``RequestsPerTarget``: requests per task that
             target tracking keeps the service near, behind an application load balancer (0, the
             default: off).
+        default_error_rate_alarm_percent: default of ``ErrorRateAlarmPercent``: the share of
+            5xx answers (percent, 1-100) above which the error rate alarm fires and a
+            deployment rolls back. Default 5.
         scaling_schedules: scheduled changes of the scaling bounds
             (:class:`~troposphere_fargate.layers.schedules.ScheduledScaling`), such as more
             tasks in office hours. Build-time only. Default none.
@@ -372,6 +375,7 @@ class ServiceConfig:
     default_cpu_target: int = 70
     default_memory_target: int = 0
     default_requests_per_target: int = 0
+    default_error_rate_alarm_percent: int = 5
     scaling_schedules: tuple[ScheduledScaling, ...] = ()
     default_health_check_grace_period_seconds: int = 60
     default_load_balancer_type: str = APPLICATION_LOAD_BALANCER
@@ -586,6 +590,9 @@ class ServiceConfig:
                 "scaling on requests needs an application load balancer in front of the service",
             )
         self._validate_schedules(owner)
+        rate = self.default_error_rate_alarm_percent
+        if not _is_int(rate) or not 1 <= rate <= 100:
+            raise _fail(owner, "default_error_rate_alarm_percent", rate, "must be 1-100")
 
     def _validate_schedules(self, owner: str) -> None:
         schedules = self.scaling_schedules

@@ -1042,6 +1042,15 @@ _SERVICE = _Object(
             ),
         ),
         Key(
+            "error_rate_alarm",
+            _Int(between=(1, 100)),
+            "default_error_rate_alarm_percent",
+            _default_of(
+                "ErrorRateAlarmPercent",
+                " Percent of 5xx answers above which a deployment rolls back.",
+            ),
+        ),
+        Key(
             "schedules",
             _List(_SCHEDULE),
             "scaling_schedules",
@@ -1477,6 +1486,7 @@ services:
     cpu_target: 70
     memory_target: 80
     requests_per_target: 1000
+    error_rate_alarm: 5
     schedules:
       - {name: office-hours, schedule: "cron(0 8 ? * MON-FRI *)", min: 4, timezone: Europe/Paris}
       - {name: evening, schedule: "cron(0 19 ? * MON-FRI *)", min: 2, max: 4, timezone: UTC}

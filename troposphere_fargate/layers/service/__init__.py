@@ -66,6 +66,7 @@ from .access_logs import (
     add_access_logs_bucket_policy,
     add_log_delivery_accounts,
 )
+from .alarms import add_alarms
 from .conditions import add_conditions
 from .containers import (
     SCRATCH_VOLUME,
@@ -191,6 +192,9 @@ def service_template(config: ServiceConfig | None = None) -> Template:
         listeners = add_listeners(t, config, load_balancer, target_group)
         waits_for = add_listeners_ready(t, listeners, rule).title
     cluster_name_of_service = cluster_name(placement, cluster)
+    alarms = (
+        add_alarms(t, placement, load_balancer, target_group) if target_group is not None else None
+    )
     service = add_ecs_service(
         t,
         config,
@@ -201,6 +205,7 @@ def service_template(config: ServiceConfig | None = None) -> Template:
         target_group=target_group,
         log_group=log_group,
         waits_for=waits_for,
+        alarms=alarms,
     )
     add_autoscaling(
         t,

@@ -25,6 +25,7 @@ from ..health import ELB_DEFAULT_TIMEOUT
 from .access_logs import add_log_delivery_condition
 from .joining import NO_LISTENER_RULE_PRIORITY
 from .names import (
+    ALARM_TOPIC_ARN,
     CERTIFICATE_ARN,
     CLUSTER_NAME,
     CPU_TARGET_UTILIZATION,
@@ -40,10 +41,12 @@ from .names import (
     EXTRA_EGRESS_SECURITY_GROUP_ID,
     EXTRA_EGRESS_TO_CIDR,
     EXTRA_EGRESS_TO_SECURITY_GROUP,
+    HAS_ALARM_TOPIC,
     HAS_CERTIFICATE,
     HAS_CPU_SCALING,
     HAS_DESIRED_COUNT,
     HAS_ENVIRONMENT_FILE,
+    HAS_ERROR_RATE_ALARM,
     HAS_EXTRA_EGRESS_PORT,
     HAS_HEALTH_CHECK_TIMEOUT,
     HAS_LISTENER_RULE_HOST,
@@ -102,6 +105,17 @@ def add_conditions(t: Template, placement: Placement) -> tuple[str, ...]:
                 Not(Equals(Ref(HEALTH_CHECK_TIMEOUT), str(ELB_DEFAULT_TIMEOUT))),
             )
         )
+        names.append(t.add_condition(HAS_ALARM_TOPIC, _given(ALARM_TOPIC_ARN)))
+        if isinstance(placement.target_group, str):  # the shipped template
+            names.append(
+                t.add_condition(
+                    HAS_ERROR_RATE_ALARM,
+                    Or(
+                        And(Condition(STANDALONE), Condition(IS_APPLICATION)),
+                        Condition(PUBLIC_IN_ENVIRONMENT),
+                    ),
+                )
+            )
         # The rule RequestScalingNeedsAnApplicationLoadBalancer refuses a network one first.
         requests = Not(Equals(Ref(REQUESTS_PER_TARGET), "0"))
         names.append(

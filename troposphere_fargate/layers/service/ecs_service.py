@@ -23,6 +23,7 @@ from troposphere import elasticloadbalancingv2 as elb
 
 from ..blocks import name_tag
 from ..config import CAPACITY_PROVIDERS, FARGATE, ServiceConfig
+from .alarms import Alarms
 from .containers import SERVICE_CONNECT_LOG_PREFIX, SERVICE_CONNECT_PORT_NAME
 from .names import (
     CAPACITY_PROVIDER,
@@ -125,10 +126,13 @@ def add_ecs_service(
     target_group: elb.TargetGroup | None,
     log_group: logs.LogGroup,
     waits_for: str | None,
+    alarms: Alarms | None = None,
 ) -> ecs.Service:
     """The service: in the private subnets without public IPs, registered with the target group
     when it has load balancer traffic, in the environment's Service Connect namespace when it
-    joins one; it waits for ``waits_for`` (its listeners or listener rule) first."""
+    joins one; it waits for ``waits_for`` (its listeners or listener rule) first. A deployment
+    rolls back when its tasks fail to start (the circuit breaker) or, with load balancer
+    traffic, when ``alarms`` fire."""
     properties: dict[str, Any] = {
         "Cluster": cluster_name(placement, cluster),
         "TaskDefinition": Ref(task_definition),
@@ -159,6 +163,7 @@ def add_ecs_service(
             DeploymentCircuitBreaker=ecs.DeploymentCircuitBreaker(Enable=True, Rollback=True),
             MinimumHealthyPercent=100,
             MaximumPercent=200,
+            **_deployment_alarms(placement, alarms),
         ),
         # ECS refuses to change a live service's capacity provider strategy without a new
         # deployment ("...you must force a new deployment", aws/aws-cdk#34631). The nonce is
@@ -203,3 +208,11 @@ def add_ecs_service(
 def _present(value: Any) -> list[Any]:
     """A list item that a build-time False leaves out (a deploy-time one is an Fn::If)."""
     return [] if value is NoValue else [value]
+
+
+def _deployment_alarms(placement: Placement, alarms: Alarms | None) -> dict[str, Any]:
+    """The alarms that roll a deployment back, where the service has them."""
+    if alarms is None:
+        return {}
+    watched = ecs.DeploymentAlarms(AlarmNames=alarms.names(), Enable=True, Rollback=True)
+    return {"Alarms": pick(placement.target_group, watched, NoValue)}

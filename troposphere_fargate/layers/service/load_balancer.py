@@ -6,8 +6,21 @@ properties switched by conditions."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from troposphere import If, NoValue, Ref, Template, cloudformation, ec2, s3
+from troposphere import (
+    GetAtt,
+    If,
+    Join,
+    NoValue,
+    Ref,
+    Select,
+    Split,
+    Template,
+    cloudformation,
+    ec2,
+    s3,
+)
 from troposphere import elasticloadbalancingv2 as elb
 
 from ..blocks import TRUE, name_tag, suppress
@@ -43,7 +56,7 @@ from .names import (
     UNHEALTHY_THRESHOLD,
     VPC_ID,
 )
-from .placement import Placement, exists, when
+from .placement import Placement, exists, pick, when
 
 HTTP_PORT = 80
 HTTPS_PORT = 443
@@ -266,3 +279,16 @@ def add_listeners_ready(
             Metadata={item.title: If(item.Condition, Ref(item), "") for item in waited},
         )
     )
+
+
+def load_balancer_full_name(placement: Placement, load_balancer: elb.LoadBalancer | None) -> Any:
+    """``app/<name>/<id>`` (``net/...``) of the service's own load balancer, or of the
+    environment's, read from its listener's ARN (``arn:...:listener/app/<name>/<id>/<id>``)."""
+    own = GetAtt(load_balancer, "LoadBalancerFullName") if load_balancer is not None else None
+    parts = Split("/", Ref(LISTENER_ARN))
+    environment = (
+        Join("/", [Select(1, parts), Select(2, parts), Select(3, parts)])
+        if exists(placement.listener_rule)
+        else None
+    )
+    return pick(placement.standalone, own, environment)

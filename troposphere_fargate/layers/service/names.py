@@ -8,6 +8,7 @@ from __future__ import annotations
 __all__ = [
     "ACCESS_LOGS_BUCKET",
     "ACCESS_LOGS_BUCKET_POLICY",
+    "ALARM_TOPIC_ARN",
     "ALLOWED_INGRESS_CIDR",
     "APPLICATION_POLICY",
     "CAPACITY_PROVIDER",
@@ -30,6 +31,8 @@ __all__ = [
     "ENVIRONMENT_FILE_POLICY",
     "ENVIRONMENT_SECURITY_GROUP_ID",
     "ENVIRONMENT_URL",
+    "ERROR_RATE_ALARM",
+    "ERROR_RATE_ALARM_PERCENT",
     "EXECUTE_COMMAND_ENABLED",
     "EXECUTE_COMMAND_POLICY",
     "EXECUTION_ROLE",
@@ -51,10 +54,12 @@ __all__ = [
     "GROUP_NETWORK",
     "GROUP_OPERATIONS",
     "GROUP_SCALING",
+    "HAS_ALARM_TOPIC",
     "HAS_CERTIFICATE",
     "HAS_CPU_SCALING",
     "HAS_DESIRED_COUNT",
     "HAS_ENVIRONMENT_FILE",
+    "HAS_ERROR_RATE_ALARM",
     "HAS_EXTRA_EGRESS_PORT",
     "HAS_HEALTH_CHECK_TIMEOUT",
     "HAS_LISTENER_RULE_HOST",
@@ -137,6 +142,7 @@ __all__ = [
     "TASK_ROLE",
     "TASK_ROLE_MANAGED_POLICY_ARNS",
     "TASK_SECURITY_GROUP",
+    "UNHEALTHY_TARGETS_ALARM",
     "UNHEALTHY_THRESHOLD",
     "VPC_ID",
     "rule_task_size",
@@ -168,6 +174,9 @@ MAX_CAPACITY = "MaxCapacity"
 CPU_TARGET_UTILIZATION = "CpuTargetUtilization"  # 0: no CPU target tracking
 MEMORY_TARGET_UTILIZATION = "MemoryTargetUtilization"  # 0: no memory target tracking
 REQUESTS_PER_TARGET = "RequestsPerTarget"  # 0: none; only with a target group
+# The rollback alarms' (GROUP_OPERATIONS; only with a target group).
+ALARM_TOPIC_ARN = "AlarmTopicArn"  # empty: no notification
+ERROR_RATE_ALARM_PERCENT = "ErrorRateAlarmPercent"
 HEALTH_CHECK_GRACE_PERIOD = "HealthCheckGracePeriodSeconds"
 LOAD_BALANCER_TYPE = "LoadBalancerType"
 CERTIFICATE_ARN = "CertificateArn"
@@ -226,6 +235,8 @@ EXECUTE_COMMAND_ENABLED = "ExecuteCommandEnabled"
 HAS_HEALTH_CHECK_TIMEOUT = "HasHealthCheckTimeout"  # not 0: ELB's default
 HAS_DESIRED_COUNT = "HasDesiredCount"
 HAS_CPU_SCALING = "HasCpuScaling"
+HAS_ALARM_TOPIC = "HasAlarmTopic"
+HAS_ERROR_RATE_ALARM = "HasErrorRateAlarm"  # behind an application load balancer
 HAS_MEMORY_SCALING = "HasMemoryScaling"
 HAS_REQUEST_SCALING = "HasRequestScaling"  # DesiredCount above 0: set on every create and update
 IS_CHINA = "IsChinaPartition"
@@ -305,6 +316,8 @@ SERVICE = "Service"
 SCALABLE_TARGET = "ScalableTarget"
 CPU_SCALING_POLICY = "CpuScalingPolicy"
 MEMORY_SCALING_POLICY = "MemoryScalingPolicy"
+UNHEALTHY_TARGETS_ALARM = "UnhealthyTargetsAlarm"
+ERROR_RATE_ALARM = "ErrorRateAlarm"
 REQUEST_SCALING_POLICY = "RequestScalingPolicy"
 
 # --- Outputs ----------------------------------------------------------------------------------

@@ -48,6 +48,7 @@ from ..health import (
 )
 from .joining import add_environment_parameters
 from .names import (
+    ALARM_TOPIC_ARN,
     ALLOWED_INGRESS_CIDR,
     CAPACITY_PROVIDER,
     CERTIFICATE_ARN,
@@ -62,6 +63,7 @@ from .names import (
     DESIRED_COUNT,
     ENABLE_EXECUTE_COMMAND,
     ENVIRONMENT_FILE_ARN,
+    ERROR_RATE_ALARM_PERCENT,
     EXPOSE,
     EXTRA_EGRESS_CIDR,
     EXTRA_EGRESS_DESTINATION_NEEDS_PORT,
@@ -158,7 +160,7 @@ def add_parameters(
         *add_application_parameters(t),
         *add_scaling_parameters(t, config, placement),
         *add_load_balancer_parameters(t, config, placement),
-        *add_operations_parameters(t, config),
+        *add_operations_parameters(t, config, placement),
     )
 
 
@@ -749,8 +751,17 @@ def _add_own_load_balancer_parameters(t: Template, config: ServiceConfig) -> tup
     return kind, certificate, clients, deletion_protection
 
 
-def add_operations_parameters(t: Template, config: ServiceConfig) -> tuple[Parameter, ...]:
-    """What operators need: ECS Exec and how long logs are kept (GROUP_OPERATIONS)."""
+# A standard SNS topic (CloudWatch alarms do not notify FIFO topics), or nothing.
+ALARM_TOPIC_PATTERN = (
+    r"^$|^arn:aws(?:-cn|-us-gov)?:sns:[a-z]{2}(?:-[a-z]+)+-[0-9]:[0-9]{12}:[A-Za-z0-9_-]{1,256}$"
+)
+
+
+def add_operations_parameters(
+    t: Template, config: ServiceConfig, placement: Placement
+) -> tuple[Parameter, ...]:
+    """What operators need: ECS Exec, how long logs are kept and, with load balancer traffic,
+    the rollback alarms' threshold and topic (GROUP_OPERATIONS)."""
     execute_command = add_switch_parameter(
         t,
         ENABLE_EXECUTE_COMMAND,
@@ -775,7 +786,39 @@ def add_operations_parameters(t: Template, config: ServiceConfig) -> tuple[Param
         default=config.default_log_retention_days,
         choices=LOG_RETENTION_DAYS,
     )
-    return execute_command, log_retention
+    if not exists(placement.target_group):
+        return execute_command, log_retention
+    error_rate = add_parameter(
+        t,
+        ERROR_RATE_ALARM_PERCENT,
+        group=GROUP_OPERATIONS,
+        label="Rollback on 5xx above (%)",
+        description=(
+            "The ErrorRateAlarm fires, and a deployment in progress rolls back, when more than "
+            "this share of the requests get a 5xx from the tasks for 3 minutes in a row "
+            "(application load balancer)."
+        ),
+        Type="Number",
+        Default=str(config.default_error_rate_alarm_percent),
+        MinValue=1,
+        MaxValue=100,
+        ConstraintDescription="must be a percentage from 1 to 100",
+    )
+    topic = add_parameter(
+        t,
+        ALARM_TOPIC_ARN,
+        group=GROUP_OPERATIONS,
+        label="SNS topic for alarms (optional)",
+        description=(
+            "A standard SNS topic that receives every alarm of the service and its return to "
+            "OK. Empty: the alarms only roll deployments back."
+        ),
+        Type="String",
+        Default="",
+        AllowedPattern=ALARM_TOPIC_PATTERN,
+        ConstraintDescription="must be empty or a standard SNS topic ARN",
+    )
+    return execute_command, log_retention, error_rate, topic
 
 
 def _memory_choices(memory: tuple[int, ...]) -> str:

@@ -16,8 +16,6 @@ from troposphere import (
     GetAtt,
     Join,
     Ref,
-    Select,
-    Split,
     Sub,
     Template,
     applicationautoscaling,
@@ -26,6 +24,7 @@ from troposphere import (
 from troposphere import elasticloadbalancingv2 as elb
 
 from ..schedules import ScheduledScaling
+from .load_balancer import load_balancer_full_name
 from .names import (
     CLUSTER_NAME,
     CPU_SCALING_POLICY,
@@ -33,7 +32,6 @@ from .names import (
     HAS_CPU_SCALING,
     HAS_MEMORY_SCALING,
     HAS_REQUEST_SCALING,
-    LISTENER_ARN,
     MAX_CAPACITY,
     MEMORY_SCALING_POLICY,
     MEMORY_TARGET_UTILIZATION,
@@ -42,7 +40,7 @@ from .names import (
     REQUESTS_PER_TARGET,
     SCALABLE_TARGET,
 )
-from .placement import Placement, exists, pick
+from .placement import Placement, pick
 
 # Seconds after a scaling activity before the next one in the same direction.
 SCALE_IN_COOLDOWN = 120
@@ -103,21 +101,14 @@ def request_resource_label(
     placement: Placement, load_balancer: elb.LoadBalancer | None, target_group: elb.TargetGroup
 ) -> Any:
     """``app/<load balancer>/<id>/targetgroup/<target group>/<id>``, the label of the request
-    count metric: of the service's own load balancer, or of the environment's, read from the
-    listener's ARN (``arn:...:listener/app/<name>/<id>/<listener id>``)."""
-    group = GetAtt(target_group, "TargetGroupFullName")
-    own = (
-        Join("/", [GetAtt(load_balancer, "LoadBalancerFullName"), group])
-        if load_balancer is not None
-        else None
+    count metric, of the service's own load balancer or the environment's."""
+    return Join(
+        "/",
+        [
+            load_balancer_full_name(placement, load_balancer),
+            GetAtt(target_group, "TargetGroupFullName"),
+        ],
     )
-    parts = Split("/", Ref(LISTENER_ARN))
-    environment = (
-        Join("/", [Select(1, parts), Select(2, parts), Select(3, parts), group])
-        if exists(placement.listener_rule)
-        else None
-    )
-    return pick(placement.standalone, own, environment)
 
 
 def add_autoscaling(
