@@ -179,7 +179,8 @@ def _cloudformation_models() -> list[type]:
     (HTTP 400 or 500). These create them through the same backend calls as the
     CreateHttpNamespace, RequestCertificate and PutMetricAlarm APIs, and answer ``Ref`` (the
     namespace's ID, the certificate's ARN, the alarm's name) and the namespace's ``Arn`` and
-    ``Id``, as CloudFormation does. They must exist before moto first lists its models (an lru_cache)."""
+    ``Id``, as CloudFormation does. They must exist before moto first lists its models (an
+    lru_cache)."""
     from moto.acm.models import acm_backends
     from moto.core.common_models import CloudFormationModel
     from moto.servicediscovery.models import servicediscovery_backends
