@@ -104,6 +104,8 @@ def test_the_defaults_deploy_exactly_what_earlier_versions_deployed(service, ver
         "AWS::CloudWatch::Alarm"
     }
     assert now[s.SERVICE]["Properties"]["DeploymentConfiguration"].pop("Alarms")["Rollback"]
+    # and a dashboard (tests/layers/test_dashboard.py).
+    assert now.pop(s.DASHBOARD)["Type"] == "AWS::CloudWatch::Dashboard"
     assert now == _as_deployed(previous)
 
 

@@ -880,6 +880,7 @@ def test_outputs_are_the_documented_set_and_exported(service):
             "ServiceName",
             "TaskSecurityGroupId",
             "LogGroupName",
+            "DashboardUrl",
         ]
     )
     for name, output in service["Outputs"].items():

@@ -146,9 +146,9 @@ SCALING_ACTIONS = _actions(
     "ListTagsForResource DescribeScheduledActions PutScheduledAction DeleteScheduledAction",
 ) + _actions(
     cloudwatch,
-    # The service's rollback alarms, and the scaling policies' own.
+    # The service's rollback alarms and dashboard, and the scaling policies' own alarms.
     "PutMetricAlarm DeleteAlarms DescribeAlarms GetMetricData TagResource UntagResource "
-    "ListTagsForResource",
+    "ListTagsForResource PutDashboard DeleteDashboards GetDashboard",
 )
 # Reads that CloudFormation's handlers make and that accept no narrower resource.
 LOOKUP_ACTIONS = (

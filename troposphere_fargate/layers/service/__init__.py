@@ -76,6 +76,7 @@ from .containers import (
     container_definition,
     sidecar_definition,
 )
+from .dashboard import add_dashboard
 from .ecs_service import add_cluster, add_ecs_service, cluster_name
 from .joining import add_placement_rules
 from .load_balancer import (
@@ -217,6 +218,16 @@ def service_template(config: ServiceConfig | None = None) -> Template:
         if target_group is not None
         else None,
     )
+    dashboard = add_dashboard(
+        t,
+        placement,
+        cluster=cluster,
+        cluster_name=cluster_name_of_service,
+        service=service,
+        load_balancer=load_balancer,
+        target_group=target_group,
+        alarms=alarms,
+    )
     add_outputs(
         t,
         config,
@@ -226,6 +237,7 @@ def service_template(config: ServiceConfig | None = None) -> Template:
         service=service,
         task_security_group=security_groups.tasks,
         log_group=log_group,
+        dashboard=dashboard,
     )
     return t
 

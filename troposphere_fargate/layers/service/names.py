@@ -15,12 +15,14 @@ __all__ = [
     "CERTIFICATE_ARN",
     "CLUSTER",
     "CLUSTER_NAME",
+    "CONSOLE_HOSTS",
     "CONTAINER_IMAGE",
     "CONTAINER_PORT",
     "CONTAINER_PORT_NOT_A_SIDECAR_PORT",
     "CPU_ARCHITECTURE",
     "CPU_SCALING_POLICY",
     "CPU_TARGET_UTILIZATION",
+    "DASHBOARD",
     "DELETION_PROTECTION",
     "DEREGISTRATION_DELAY",
     "DESIRED_COUNT",
@@ -111,6 +113,7 @@ __all__ = [
     "NAMESPACE_ARN",
     "ONLY_PUBLIC_SERVICES_HAVE_RULES",
     "OUTPUT_CLUSTER_NAME",
+    "OUTPUT_DASHBOARD_URL",
     "OUTPUT_LOAD_BALANCER_DNS_NAME",
     "OUTPUT_LOG_GROUP_NAME",
     "OUTPUT_SERVICE_NAME",
@@ -284,6 +287,7 @@ REQUEST_SCALING_NEEDS_A_PUBLIC_SERVICE = "RequestScalingNeedsAPublicService"
 
 # --- Mappings ---------------------------------------------------------------------------------
 ELB_ACCOUNTS = "ElbLogDeliveryAccounts"
+CONSOLE_HOSTS = "ConsoleHosts"  # the AWS console's host per partition (the dashboard's link)
 
 # --- Resources --------------------------------------------------------------------------------
 CLUSTER = "Cluster"
@@ -317,6 +321,7 @@ SCALABLE_TARGET = "ScalableTarget"
 CPU_SCALING_POLICY = "CpuScalingPolicy"
 MEMORY_SCALING_POLICY = "MemoryScalingPolicy"
 UNHEALTHY_TARGETS_ALARM = "UnhealthyTargetsAlarm"
+DASHBOARD = "Dashboard"
 ERROR_RATE_ALARM = "ErrorRateAlarm"
 REQUEST_SCALING_POLICY = "RequestScalingPolicy"
 
@@ -327,6 +332,7 @@ OUTPUT_CLUSTER_NAME = "ClusterName"
 OUTPUT_SERVICE_NAME = "ServiceName"
 OUTPUT_TASK_SECURITY_GROUP_ID = "TaskSecurityGroupId"
 OUTPUT_LOG_GROUP_NAME = "LogGroupName"
+OUTPUT_DASHBOARD_URL = "DashboardUrl"
 
 # --- Console groups ---------------------------------------------------------------------------
 GROUP_NETWORK = "Network (where the service runs)"

@@ -12,12 +12,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from troposphere import GetAtt, If, Output, Ref, Select, Split, Sub, Template, ec2, ecs, logs
+from troposphere import (
+    GetAtt,
+    If,
+    Output,
+    Ref,
+    Select,
+    Split,
+    Sub,
+    Template,
+    cloudwatch,
+    ec2,
+    ecs,
+    logs,
+)
 from troposphere import elasticloadbalancingv2 as elb
 
 from ..blocks import add_exported_output
 from ..config import ServiceConfig
 from ..exposure import path_prefix
+from .dashboard import dashboard_url
 from .ecs_service import service_connect_name
 from .names import (
     CONTAINER_PORT,
@@ -27,6 +41,7 @@ from .names import (
     LISTENER_RULE_HOST,
     LISTENER_RULE_PATH,
     OUTPUT_CLUSTER_NAME,
+    OUTPUT_DASHBOARD_URL,
     OUTPUT_LOAD_BALANCER_DNS_NAME,
     OUTPUT_LOG_GROUP_NAME,
     OUTPUT_SERVICE_NAME,
@@ -86,6 +101,7 @@ def add_outputs(
     service: ecs.Service,
     task_security_group: ec2.SecurityGroup,
     log_group: logs.LogGroup,
+    dashboard: cloudwatch.Dashboard,
 ) -> tuple[Output, ...]:
     outputs = []
     url = service_url(config, placement, load_balancer)
@@ -132,6 +148,13 @@ def add_outputs(
         ),
         add_exported_output(
             t, OUTPUT_LOG_GROUP_NAME, Ref(log_group), "CloudWatch Logs group of the container logs"
+        ),
+        add_exported_output(
+            t,
+            OUTPUT_DASHBOARD_URL,
+            dashboard_url(dashboard),
+            "The service's CloudWatch dashboard: requests, latency, 5xx answers, targets, CPU, "
+            "memory, tasks, deployments and the rollback alarms",
         ),
     ]
     return tuple(outputs)
