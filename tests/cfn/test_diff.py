@@ -389,6 +389,45 @@ def shipped(version: str) -> dict[str, dict[str, Any]]:
     return load_side(version, REPO / "templates")
 
 
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"MemoryTargetUtilization": "80"}, {"resource MemoryScalingPolicy": "added"}),
+        ({"RequestsPerTarget": "500"}, {"resource RequestScalingPolicy": "added"}),
+        ({"CpuTargetUtilization": "0"}, {"resource CpuScalingPolicy": "removed"}),
+        (
+            {"AlarmTopicArn": "arn:aws:sns:us-east-1:123456789012:ops"},
+            {
+                "resource ErrorRateAlarm": "AlarmActions, OKActions updated in place",
+                "resource UnhealthyTargetsAlarm": "AlarmActions, OKActions updated in place",
+            },
+        ),
+        (
+            {"HealthCheckIntervalSeconds": "30", "HealthCheckTimeoutSeconds": "10"},
+            {
+                "resource TargetGroup": (
+                    "HealthCheckIntervalSeconds, HealthCheckTimeoutSeconds updated in place"
+                )
+            },
+        ),
+        ({"DesiredCount": "0"}, {"resource Service": "DesiredCount updated in place"}),
+    ],
+    ids=["memory", "requests", "no-cpu", "alarm-topic", "health-check", "desired-count"],
+)
+def test_operating_changes_to_a_running_service_replace_nothing(changes, expected):
+    """Scaling, alarms and health checks change in place or add and remove their own
+    resources: the load balancer, target group, service and tasks stay."""
+    findings = diff_stacks(
+        shipped(__version__),
+        shipped(__version__),
+        running={"DesiredCount": "2"},  # a stack created before 0.4.0 kept its old default
+        changes=changes,
+    )
+    service = {f.subject: f.change for f in findings if f.template == "service.yaml"}
+    assert {subject: change.split(" (")[0] for subject, change in service.items()} == expected
+    assert all(f.severity == SAFE for f in findings)
+
+
 def test_changing_the_load_balancer_type_replaces_it_and_says_the_protected_one_stays():
     # Type is create-only ("Update requires: Replacement", AWS::ElasticLoadBalancingV2::
     # LoadBalancer). When CloudFormation cannot delete the old resource it "removes the old
