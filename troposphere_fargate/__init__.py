@@ -37,6 +37,7 @@ from .layers.config import (
     ProductConfig,
     ServiceConfig,
 )
+from .layers.deployment import DeploymentSettings
 from .layers.environment import environment_template
 from .layers.exposure import Routing
 from .layers.health import TargetHealth
@@ -60,6 +61,7 @@ __all__ = [
     "BuildError",
     "ConfigError",
     "Deployment",
+    "DeploymentSettings",
     "EgressRule",
     "EnvironmentConfig",
     "Finding",

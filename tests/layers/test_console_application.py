@@ -92,6 +92,14 @@ def test_the_defaults_deploy_exactly_what_earlier_versions_deployed(service, ver
     # Since 0.4.0 the wait condition handle the service waits for also names the listener rule
     # of a service in an environment: on its own, nothing (a handle's metadata, no resource).
     assert now[s.LISTENERS_READY]["Metadata"].pop(s.LISTENER_RULE) == ""
+    # ... and the production rule, test listener and test rule of a canary, linear or blue/green
+    # strategy: under the default ROLLING, none of them.
+    for waited in (s.PRODUCTION_LISTENER_RULE, s.TEST_LISTENER, s.TEST_LISTENER_RULE):
+        assert now[s.LISTENERS_READY]["Metadata"].pop(waited) == ""
+    # Since 0.4.0 the deployment names its strategy: ROLLING, what ECS did without one (and
+    # named, so that a stack moving back from CANARY says so instead of leaving it out).
+    strategy = now[s.SERVICE]["Properties"]["DeploymentConfiguration"].pop("Strategy")
+    assert strategy == "ROLLING"
     # Since 0.4.0 the tasks' group carries a checkov skip (its ingress rules are each inside an
     # Fn::If, one per placement): metadata for the policy tools, nothing ECS or EC2 receives.
     skips = now[s.TASK_SECURITY_GROUP]["Metadata"].pop("checkov")["skip"]

@@ -140,6 +140,8 @@ def test_root_has_the_childrens_rules_but_those_its_defaults_decide(built, root_
         service.INTERNAL_SERVICE_NEEDS_A_NAME,
         service.ONLY_PUBLIC_SERVICES_HAVE_RULES,
         service.REQUEST_SCALING_NEEDS_A_PUBLIC_SERVICE,
+        service.STRATEGY_NEEDS_LOAD_BALANCER_TRAFFIC,
+        service.TEST_LISTENER_NEEDS_OWN_LOAD_BALANCER,
     }
     kept = {name: rule for name, rule in built["service"]["Rules"].items() if name not in placement}
     assert root_template["Rules"] == {**built["network"]["Rules"], **kept}
@@ -358,12 +360,18 @@ def test_launch_role_manages_only_the_roles_log_groups_and_buckets_of_launched_s
     ]
 
 
-def test_launch_role_passes_roles_only_to_ecs_tasks_and_flow_logs(catalog_template):
+def test_launch_role_passes_roles_only_to_ecs_tasks_ecs_and_flow_logs(catalog_template):
+    """ecs.amazonaws.com: a canary, linear or blue/green service's DeploymentRole, which ECS
+    assumes to shift traffic (AdvancedConfiguration.RoleArn)."""
     passing = launch_statements(catalog_template)["PassTheProductsRolesToTasksAndFlowLogs"]
     assert passing["Action"] == ["iam:PassRole"]
     assert passing["Condition"] == {
         "StringEquals": {
-            "iam:PassedToService": ["ecs-tasks.amazonaws.com", "vpc-flow-logs.amazonaws.com"]
+            "iam:PassedToService": [
+                "ecs-tasks.amazonaws.com",
+                "ecs.amazonaws.com",
+                "vpc-flow-logs.amazonaws.com",
+            ]
         }
     }
 
@@ -382,18 +390,9 @@ NOT_NEEDED = {
     "ecs:PutAccountSetting": "account-wide ECS settings are not the product's to change",
     "ecs:PutAccountSettingDefault": "account-wide ECS settings are not the product's to change",
     "elasticloadbalancing:ModifyCapacityReservation": "no capacity reservations",
-    # The root leaves ClusterName empty: its service never joins an environment, so the
-    # ListenerRule of service.yaml is never created by a launch.
-    **dict.fromkeys(
-        [
-            "elasticloadbalancing:CreateRule",
-            "elasticloadbalancing:DeleteRule",
-            "elasticloadbalancing:DescribeRules",
-            "elasticloadbalancing:ModifyRule",
-            "elasticloadbalancing:SetRulePriorities",
-        ],
-        "the root's service never joins an environment: no listener rule",
-    ),
+    # The launch creates listener rules only for a canary, linear or blue/green deployment
+    # (ProductionListenerRule, TestListenerRule), each at the constant priority 1.
+    "elasticloadbalancing:SetRulePriorities": "the rules a launch creates never change priority",
     "elasticloadbalancing:ModifyIpPools": "no IPAM pools",
     "s3:DeleteObject": "the access-log bucket is retained, never emptied",
     "s3:PutBucketAcl": "ACLs are disabled (BucketOwnerEnforced)",

@@ -14,7 +14,7 @@ import pytest
 
 import troposphere_fargate
 from tests.support import compute, dangling_refs, props
-from troposphere_fargate import Application, HealthCheck, TargetHealth
+from troposphere_fargate import Application, DeploymentSettings, HealthCheck, TargetHealth
 from troposphere_fargate.cfn.evaluate import Deployment, ParameterError, RuleError, deployed
 from troposphere_fargate.layers import service as s
 from troposphere_fargate.layers.config import (
@@ -416,6 +416,8 @@ def test_service_deployments_roll_back_on_failure_and_keep_full_capacity(own):
         "DeploymentCircuitBreaker": {"Enable": True, "Rollback": True},
         "MaximumPercent": 200,
         "MinimumHealthyPercent": 100,
+        # tests/layers/test_deployment_strategies.py: ROLLING by default, and nothing else
+        "Strategy": {"Ref": s.DEPLOYMENT_STRATEGY},
         # tests/layers/test_alarms.py
         "Alarms": {
             "AlarmNames": [{"Ref": s.UNHEALTHY_TARGETS_ALARM}, {"Ref": s.ERROR_RATE_ALARM}],
@@ -881,6 +883,7 @@ def test_outputs_are_the_documented_set_and_exported(service):
             "TaskSecurityGroupId",
             "LogGroupName",
             "DashboardUrl",
+            "TestUrl",  # only with a test listener
         ]
     )
     for name, output in service["Outputs"].items():
@@ -961,6 +964,13 @@ SHIPPED_DEFAULTS = {
     s.ENABLE_EXECUTE_COMMAND: "false",
     s.LOG_RETENTION_DAYS_PARAMETER: "365",
     s.ERROR_RATE_ALARM_PERCENT: "5",
+    s.DEPLOYMENT_STRATEGY: "ROLLING",
+    s.DEPLOYMENT_BAKE_TIME: "10",
+    s.CANARY_PERCENT: "5",  # ECS's default (CanaryConfiguration), and ECS Express Mode's
+    s.CANARY_BAKE_TIME: "10",
+    s.LINEAR_STEP_PERCENT: "10",
+    s.LINEAR_STEP_BAKE_TIME: "6",
+    s.TEST_LISTENER_PORT: "0",  # none
     s.ALARM_TOPIC_ARN: "",
     # The application's console parameters: none of each (tests/layers/test_console_application.py)
     s.ENVIRONMENT_FILE_ARN: "",
@@ -1000,6 +1010,14 @@ def test_every_parameter_default_comes_from_the_config():
         default_deletion_protection=False,
         default_deregistration_delay_seconds=5,
         default_enable_execute_command=True,
+        deployment=DeploymentSettings(
+            strategy="BLUE_GREEN",
+            bake_minutes=30,
+            canary_percent=0.5,
+            canary_bake_minutes=20,
+            step_percent=12.5,
+            step_bake_minutes=3,
+        ),
     )
     parameters = service_template(config).to_dict()["Parameters"]
     defaults = {k: v["Default"] for k, v in parameters.items() if "Default" in v}
@@ -1013,6 +1031,12 @@ def test_every_parameter_default_comes_from_the_config():
         s.DELETION_PROTECTION: "false",
         s.DEREGISTRATION_DELAY: "5",
         s.ENABLE_EXECUTE_COMMAND: "true",
+        s.DEPLOYMENT_STRATEGY: "BLUE_GREEN",
+        s.DEPLOYMENT_BAKE_TIME: "30",
+        s.CANARY_PERCENT: "0.5",
+        s.CANARY_BAKE_TIME: "20",
+        s.LINEAR_STEP_PERCENT: "12.5",
+        s.LINEAR_STEP_BAKE_TIME: "3",
     }
     # Each default is one the parameter itself accepts.
     deploy(service_template(config).to_dict())

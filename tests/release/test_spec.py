@@ -29,6 +29,7 @@ from troposphere_fargate.layers.config import (
     ProductConfig,
     ServiceConfig,
 )
+from troposphere_fargate.layers.deployment import DeploymentSettings
 from troposphere_fargate.layers.exposure import Routing
 from troposphere_fargate.layers.health import TargetHealth
 from troposphere_fargate.layers.schedules import ScheduledScaling
@@ -106,6 +107,7 @@ EXPECTED = ProductConfig(
             success_codes="200-399",
             port=8081,
         ),
+        deployment=DeploymentSettings(strategy="CANARY"),
         default_allowed_ingress_cidr="0.0.0.0/0",
         tls_policy="ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
         application=Application(
@@ -286,8 +288,8 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "min_capacity, max_capacity, cpu_target, memory_target, requests_per_target, "
         "error_rate_alarm, schedules, capacity_provider, cpu_architecture, "
         "load_balancer, log_retention_days, deletion_protection, execute_command, "
-        "health_check_grace_period, target_health, deregistration_delay, allowed_ingress_cidr, "
-        "tls_policy, "
+        "health_check_grace_period, target_health, deployment, deregistration_delay, "
+        "allowed_ingress_cidr, tls_policy, "
         "environment, secrets, "
         "secrets_kms_key, task_role, egress, sidecars, health_check, command, entrypoint, "
         "ephemeral_storage, stop_timeout",

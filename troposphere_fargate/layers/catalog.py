@@ -137,7 +137,9 @@ LOAD_BALANCER_ACTIONS = _actions(
     "ModifyTargetGroupAttributes DescribeTargetGroupAttributes CreateListener DeleteListener "
     "DescribeListeners ModifyListener AddTags RemoveTags DescribeTags DescribeListenerAttributes "
     "ModifyListenerAttributes DescribeTargetHealth RegisterTargets DeregisterTargets SetSubnets "
-    "SetIpAddressType",
+    "SetIpAddressType "
+    # The production and test listener rules of a canary, linear or blue/green deployment.
+    "CreateRule DeleteRule ModifyRule DescribeRules",
 )
 SCALING_ACTIONS = _actions(
     application_autoscaling,
@@ -461,6 +463,8 @@ def _launch_policy() -> PolicyDocument:
                 ],
             ),
             Statement(
+                # ecs.amazonaws.com: the role a canary, linear or blue/green deployment shifts
+                # traffic with (the service's AdvancedConfiguration.RoleArn).
                 Sid="PassTheProductsRolesToTasksAndFlowLogs",
                 Effect=Allow,
                 Action=[iam.PassRole],
@@ -470,7 +474,11 @@ def _launch_policy() -> PolicyDocument:
                 Condition=PolicyCondition(
                     StringEquals(
                         "iam:PassedToService",
-                        ["ecs-tasks.amazonaws.com", "vpc-flow-logs.amazonaws.com"],
+                        [
+                            "ecs-tasks.amazonaws.com",
+                            "ecs.amazonaws.com",
+                            "vpc-flow-logs.amazonaws.com",
+                        ],
                     )
                 ),
             ),

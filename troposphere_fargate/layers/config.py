@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TypeGuard
 
 from .application import Application, EgressRule
+from .deployment import DeploymentSettings
 from .endpoints import INTERFACE_SERVICES
 from .errors import ConfigError as ConfigError
 from .exposure import (
@@ -352,6 +353,10 @@ class ServiceConfig:
         target_health: the defaults of the target group's health check parameters, and a
             health check port of its own (:class:`~troposphere_fargate.layers.health.TargetHealth`).
             Only for a service behind a load balancer.
+        deployment: the defaults of the deployment parameters: the strategy (rolling, canary,
+            linear or blue/green) and its bake times and steps
+            (:class:`~troposphere_fargate.layers.deployment.DeploymentSettings`). Only for a service
+            behind a load balancer; a strategy other than rolling needs one.
         routing: the listener rule of a ``public`` service
             (:class:`~troposphere_fargate.layers.exposure.Routing`); required with
             ``expose="public"``, refused otherwise.
@@ -389,6 +394,7 @@ class ServiceConfig:
     expose: str | None = None
     routing: Routing | None = None
     target_health: TargetHealth = field(default_factory=TargetHealth)
+    deployment: DeploymentSettings = field(default_factory=DeploymentSettings)
 
     def __post_init__(self) -> None:
         owner = type(self).__name__
@@ -409,6 +415,7 @@ class ServiceConfig:
         self._validate_scaling(owner)
         self._validate_load_balancer(owner)
         self._validate_target_health(owner)
+        self._validate_deployment(owner)
         if not isinstance(self.default_enable_execute_command, bool):
             raise _fail(
                 owner,
@@ -627,6 +634,19 @@ class ServiceConfig:
         check = self.application.health_check
         start = check.start_period_seconds if check is not None else 0
         return max(self.default_health_check_grace_period_seconds, start)
+
+    def _validate_deployment(self, owner: str) -> None:
+        deployment = self.deployment
+        if not isinstance(deployment, DeploymentSettings):
+            raise _fail(owner, "deployment", deployment, "must be a DeploymentSettings")
+        if self.expose in (EXPOSE_INTERNAL, EXPOSE_NONE) and deployment != DeploymentSettings():
+            raise _fail(
+                owner,
+                "deployment",
+                deployment,
+                f"a service exposed {self.expose!r} has no load balancer traffic to shift: only "
+                "a public service (or the shipped template) takes deployment settings",
+            )
 
     def _validate_target_health(self, owner: str) -> None:
         health = self.target_health

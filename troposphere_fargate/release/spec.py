@@ -75,6 +75,13 @@ from ..layers.config import (
     ProductConfig,
     ServiceConfig,
 )
+from ..layers.deployment import (
+    DEPLOYMENT_STRATEGIES,
+    MAX_BAKE_MINUTES,
+    MIN_CANARY_PERCENT,
+    MIN_STEP_PERCENT,
+    DeploymentSettings,
+)
 from ..layers.exposure import (
     EXPOSURES,
     HOST_PATTERN,
@@ -261,6 +268,27 @@ class _Int(_Kind):
         if self.between:
             return f"integer, {self.between[0]} to {self.between[1]}"
         return "integer"
+
+
+@dataclass(frozen=True)
+class _Percent(_Kind):
+    """A percentage from ``low`` to 100 in tenths (ECS's canary and linear shares)."""
+
+    low: float
+
+    def parse(self, reader: _Reader, node: Node, path: KeyPath) -> float:
+        value = reader.scalar(node, path)
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            raise reader.error(node, path, f"expected a number, got {_what(node)}")
+        if not self.low <= value <= 100 or round(value * 10) != value * 10:
+            raise reader.error(node, path, f"{value} must be {self.low:g} to 100 in steps of 0.1")
+        return float(value)
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "number", "minimum": self.low, "maximum": 100}
+
+    def describe(self, path: str) -> str:
+        return f"number, {self.low:g} to 100 in steps of 0.1"
 
 
 @dataclass(frozen=True)
@@ -963,6 +991,56 @@ _TARGET_HEALTH = _Object(
     ),
 )
 
+_BAKE_MINUTES = _Int(between=(0, MAX_BAKE_MINUTES))
+_DEPLOYMENT = _Object(
+    DeploymentSettings,
+    (
+        Key(
+            "strategy",
+            _Str(choices=DEPLOYMENT_STRATEGIES),
+            "strategy",
+            _default_of(
+                "DeploymentStrategy",
+                " ROLLING replaces tasks in place; CANARY, LINEAR and BLUE_GREEN move the load "
+                "balancer's traffic to the new revision (a public service only).",
+            ),
+        ),
+        Key(
+            "bake_minutes",
+            _BAKE_MINUTES,
+            "bake_minutes",
+            _default_of(
+                "DeploymentBakeTimeMinutes",
+                " Minutes the old revision stays, ready to take the traffic back.",
+            ),
+        ),
+        Key(
+            "canary_percent",
+            _Percent(MIN_CANARY_PERCENT),
+            "canary_percent",
+            _default_of("CanaryPercent", " The canary's share of traffic."),
+        ),
+        Key(
+            "canary_bake_minutes",
+            _BAKE_MINUTES,
+            "canary_bake_minutes",
+            _default_of("CanaryBakeTimeMinutes", " Minutes before the rest moves."),
+        ),
+        Key(
+            "step_percent",
+            _Percent(MIN_STEP_PERCENT),
+            "step_percent",
+            _default_of("LinearStepPercent", " The share each linear step moves."),
+        ),
+        Key(
+            "step_bake_minutes",
+            _BAKE_MINUTES,
+            "step_bake_minutes",
+            _default_of("LinearStepBakeTimeMinutes", " Minutes between two steps."),
+        ),
+    ),
+)
+
 _SERVICE = _Object(
     ServiceConfig,
     (
@@ -1108,6 +1186,14 @@ _SERVICE = _Object(
             "How the load balancer checks the tasks (a public service, or one with a load "
             "balancer of its own): the defaults of its health check parameters, and a port of "
             "its own to check.",
+        ),
+        Key(
+            "deployment",
+            _DEPLOYMENT,
+            "deployment",
+            "How a new revision takes over (a public service, or one with a load balancer of its "
+            "own): the defaults of its deployment parameters. The circuit breaker and the "
+            "rollback alarms watch every strategy.",
         ),
         Key(
             "deregistration_delay",
@@ -1497,6 +1583,13 @@ services:
     deletion_protection: true
     execute_command: false
     health_check_grace_period: 60
+    deployment:
+      strategy: CANARY
+      bake_minutes: 10
+      canary_percent: 5
+      canary_bake_minutes: 10
+      step_percent: 10
+      step_bake_minutes: 6
     target_health:
       interval: 10
       timeout: 5

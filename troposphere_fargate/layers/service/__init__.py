@@ -49,6 +49,8 @@ service), :mod:`.scaling` and :mod:`.outputs`. :func:`service_template` threads 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from troposphere import Template
 from troposphere import elasticloadbalancingv2 as elb
 
@@ -77,6 +79,12 @@ from .containers import (
     sidecar_definition,
 )
 from .dashboard import add_dashboard
+from .deployment import (
+    TEST_LISTENER_CHECKOV,
+    TrafficShifting,
+    add_deployment_rules,
+    add_traffic_shifting,
+)
 from .ecs_service import add_cluster, add_ecs_service, cluster_name
 from .joining import add_placement_rules
 from .load_balancer import (
@@ -90,7 +98,9 @@ from .load_balancer import (
     add_listeners,
     add_listeners_ready,
     add_load_balancer,
+    add_rule_ready,
     add_target_group,
+    load_balancer_full_name,
 )
 from .names import *  # noqa: F403 (re-exported: every name in names.__all__)
 from .outputs import add_outputs
@@ -134,6 +144,7 @@ __all__ = [
     "SCRATCH_VOLUME",
     "SERVICE_PRINCIPAL",
     "TASK_DEFINITION_SUPPRESSIONS",
+    "TEST_LISTENER_CHECKOV",
     "service_template",
 ]
 
@@ -160,6 +171,7 @@ def service_template(config: ServiceConfig | None = None) -> Template:
     add_managed_policy_arns_rule(t)
     add_secret_variable_name_rule(t, application)
     add_placement_rules(t, placement)
+    add_deployment_rules(t, placement)
     add_conditions(t, placement)
 
     cluster = (
@@ -182,19 +194,13 @@ def service_template(config: ServiceConfig | None = None) -> Template:
         t, placement, application.egress, config.target_health.port
     )
     load_balancer = _add_own_load_balancer(t, config, placement, security_groups)
-    target_group = (
-        add_target_group(t, config, placement) if exists(placement.target_group) else None
-    )
-    rule = None
-    if target_group is not None and exists(placement.listener_rule):
-        rule = add_listener_rule(t, config, placement, target_group)
-    waits_for = rule.title if rule is not None else None
-    if load_balancer is not None:
-        listeners = add_listeners(t, config, load_balancer, target_group)
-        waits_for = add_listeners_ready(t, listeners, rule).title
+    traffic = _add_load_balancer_traffic(t, config, placement, load_balancer, security_groups)
+    target_group = traffic.target_group if traffic is not None else None
     cluster_name_of_service = cluster_name(placement, cluster)
     alarms = (
-        add_alarms(t, placement, load_balancer, target_group) if target_group is not None else None
+        add_alarms(t, placement, load_balancer, traffic.target_group, traffic.shifting.alternate)
+        if traffic is not None
+        else None
     )
     service = add_ecs_service(
         t,
@@ -205,8 +211,9 @@ def service_template(config: ServiceConfig | None = None) -> Template:
         security_group=security_groups.tasks,
         target_group=target_group,
         log_group=log_group,
-        waits_for=waits_for,
+        waits_for=traffic.waits_for if traffic is not None else None,
         alarms=alarms,
+        shifting=traffic.shifting if traffic is not None else None,
     )
     add_autoscaling(
         t,
@@ -254,6 +261,54 @@ def _description(config: ServiceConfig) -> str:
         EXPOSE_NONE: "a worker without inbound traffic",
     }[config.expose]
     return f"Fargate service {config.container_name} of an environment, without public IPs: {how}"
+
+
+@dataclass(frozen=True)
+class LoadBalancerTraffic:
+    target_group: elb.TargetGroup
+    shifting: TrafficShifting  # its resources exist only under ShiftsTraffic
+    waits_for: str  # the listeners (ListenersReady) or the environment's listener rule
+
+
+def _add_load_balancer_traffic(
+    t: Template,
+    config: ServiceConfig,
+    placement: Placement,
+    load_balancer: elb.LoadBalancer | None,
+    security_groups: SecurityGroups,
+) -> LoadBalancerTraffic | None:
+    """The target groups, the listeners or the environment's listener rule, and what a
+    traffic-shifting strategy adds; None for a service without load balancer traffic."""
+    if not exists(placement.target_group):
+        return None
+    target_group = add_target_group(t, config, placement)
+    alternate = add_target_group(
+        t, config, placement, title=names.ALTERNATE_TARGET_GROUP, condition=names.SHIFTS_TRAFFIC
+    )
+    rule = None
+    if exists(placement.listener_rule):
+        rule = add_listener_rule(t, config, placement, target_group, alternate)
+    listeners = None
+    if load_balancer is not None:
+        listeners = add_listeners(t, config, load_balancer, target_group)
+    shifting = add_traffic_shifting(
+        t,
+        config,
+        placement,
+        target_group=target_group,
+        alternate=alternate,
+        listeners=listeners,
+        load_balancer_group=(
+            security_groups.load_balancer.group if security_groups.load_balancer else None
+        ),
+        load_balancer_full_name=load_balancer_full_name(placement, load_balancer),
+    )
+    if listeners is not None:
+        waits_for = add_listeners_ready(t, listeners, rule, *shifting.waited).title
+    else:
+        assert rule is not None  # a target group without a load balancer of its own: a rule
+        waits_for = add_rule_ready(t, rule).title
+    return LoadBalancerTraffic(target_group=target_group, shifting=shifting, waits_for=waits_for)
 
 
 def _add_own_load_balancer(

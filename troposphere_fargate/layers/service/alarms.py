@@ -34,14 +34,18 @@ from ..blocks import suppress
 from .load_balancer import load_balancer_full_name
 from .names import (
     ALARM_TOPIC_ARN,
+    ALTERNATE_ERROR_RATE_ALARM,
+    ALTERNATE_UNHEALTHY_TARGETS_ALARM,
     ERROR_RATE_ALARM,
     ERROR_RATE_ALARM_PERCENT,
     HAS_ALARM_TOPIC,
+    HAS_ALTERNATE_ERROR_RATE_ALARM,
     HAS_ERROR_RATE_ALARM,
     IS_APPLICATION,
+    SHIFTS_TRAFFIC,
     UNHEALTHY_TARGETS_ALARM,
 )
-from .placement import Placement, pick, when
+from .placement import Placement, condition_of, pick
 
 PERIOD_SECONDS = 60
 # Minutes in a row before an alarm fires: long enough to ignore one slow health check, short
@@ -59,18 +63,32 @@ ALARM_ACTION_SUPPRESSIONS = {
 
 
 @dataclass(frozen=True)
-class Alarms:
+class TargetGroupAlarms:
     unhealthy_targets: cloudwatch.Alarm
     error_rate: cloudwatch.Alarm
 
+
+@dataclass(frozen=True)
+class Alarms:
+    """The alarms on the target group, and under a traffic-shifting strategy the same two on
+    the alternate target group (the new revision's half of the time)."""
+
+    unhealthy_targets: cloudwatch.Alarm
+    error_rate: cloudwatch.Alarm
+    alternate: TargetGroupAlarms | None = None
+
     def names(self) -> list[Any]:
-        """The alarm names a deployment watches (the error rate's only where it exists)."""
-        condition = getattr(self.error_rate, "Condition", None)
-        error_rate = Ref(self.error_rate)
-        return [
-            Ref(self.unhealthy_targets),
-            If(condition, error_rate, NoValue) if condition else error_rate,
-        ]
+        """The alarm names a deployment watches, each only where it exists (the list itself
+        only where the service has a target group: where the unhealthy targets alarm is)."""
+        alarms = [self.error_rate]
+        if self.alternate is not None:
+            alarms += [self.alternate.unhealthy_targets, self.alternate.error_rate]
+        return [Ref(self.unhealthy_targets), *(_where_it_exists(alarm) for alarm in alarms)]
+
+
+def _where_it_exists(alarm: cloudwatch.Alarm) -> Any:
+    condition = getattr(alarm, "Condition", None)
+    return If(condition, Ref(alarm), NoValue) if condition else Ref(alarm)
 
 
 def _actions() -> dict[str, Any]:
@@ -83,9 +101,50 @@ def add_alarms(
     placement: Placement,
     load_balancer: elb.LoadBalancer | None,
     target_group: elb.TargetGroup,
+    alternate: elb.TargetGroup | None = None,
 ) -> Alarms:
     """The two alarms on the service's target group (the error rate's only behind an
-    application load balancer: ``HasErrorRateAlarm`` in the shipped template)."""
+    application load balancer: ``HasErrorRateAlarm`` in the shipped template), and with an
+    ``alternate`` target group (under ``ShiftsTraffic``) the same two on it."""
+    error_condition = HAS_ERROR_RATE_ALARM if isinstance(placement.target_group, str) else None
+    main = _add_target_group_alarms(
+        t,
+        placement,
+        load_balancer,
+        target_group,
+        titles=(UNHEALTHY_TARGETS_ALARM, ERROR_RATE_ALARM),
+        conditions=(condition_of(placement.target_group), error_condition),
+        which="",
+    )
+    second = None
+    if alternate is not None:
+        second = _add_target_group_alarms(
+            t,
+            placement,
+            load_balancer,
+            alternate,
+            titles=(ALTERNATE_UNHEALTHY_TARGETS_ALARM, ALTERNATE_ERROR_RATE_ALARM),
+            conditions=(
+                SHIFTS_TRAFFIC,
+                HAS_ALTERNATE_ERROR_RATE_ALARM if error_condition else SHIFTS_TRAFFIC,
+            ),
+            which=" (alternate target group, the new revision's while traffic shifts)",
+        )
+    return Alarms(
+        unhealthy_targets=main.unhealthy_targets, error_rate=main.error_rate, alternate=second
+    )
+
+
+def _add_target_group_alarms(
+    t: Template,
+    placement: Placement,
+    load_balancer: elb.LoadBalancer | None,
+    target_group: elb.TargetGroup,
+    *,
+    titles: tuple[str, str],
+    conditions: tuple[str | None, str | None],
+    which: str,
+) -> TargetGroupAlarms:
     dimensions = [
         cloudwatch.MetricDimension(
             Name="LoadBalancer", Value=load_balancer_full_name(placement, load_balancer)
@@ -99,33 +158,30 @@ def add_alarms(
         If(IS_APPLICATION, "AWS/ApplicationELB", "AWS/NetworkELB"),
         "AWS/ApplicationELB",
     )
-    unhealthy = t.add_resource(
-        cloudwatch.Alarm(
-            UNHEALTHY_TARGETS_ALARM,
-            **when(placement.target_group),
-            AlarmDescription=Sub(
-                "${AWS::StackName}: a task of the service failed its load balancer health "
-                f"checks for {EVALUATION_PERIODS} minutes in a row; a deployment rolls back"
-            ),
-            Namespace=namespace,
-            MetricName="UnHealthyHostCount",
-            Dimensions=dimensions,
-            Statistic="Maximum",
-            Period=PERIOD_SECONDS,
-            EvaluationPeriods=EVALUATION_PERIODS,
-            Threshold=1,
-            ComparisonOperator="GreaterThanOrEqualToThreshold",
-            TreatMissingData="notBreaching",
-            **_actions(),
-        )
+    unhealthy = cloudwatch.Alarm(
+        titles[0],
+        AlarmDescription=Sub(
+            "${AWS::StackName}: a task of the service failed its load balancer health "
+            f"checks for {EVALUATION_PERIODS} minutes in a row{which}; a deployment rolls back"
+        ),
+        Namespace=namespace,
+        MetricName="UnHealthyHostCount",
+        Dimensions=dimensions,
+        Statistic="Maximum",
+        Period=PERIOD_SECONDS,
+        EvaluationPeriods=EVALUATION_PERIODS,
+        Threshold=1,
+        ComparisonOperator="GreaterThanOrEqualToThreshold",
+        TreatMissingData="notBreaching",
+        **_actions(),
     )
     metric = cloudwatch.Metric
     error_rate = cloudwatch.Alarm(
-        ERROR_RATE_ALARM,
+        titles[1],
         AlarmDescription=Sub(
             "${AWS::StackName}: more than ${ErrorRateAlarmPercent} % of the requests the tasks "
-            f"answered were 5xx for {EVALUATION_PERIODS} minutes in a row; a deployment rolls "
-            "back"
+            f"answered were 5xx for {EVALUATION_PERIODS} minutes in a row{which}; a deployment "
+            "rolls back"
         ),
         Metrics=[
             cloudwatch.MetricDataQuery(
@@ -160,10 +216,8 @@ def add_alarms(
         TreatMissingData="notBreaching",
         **_actions(),
     )
-    if isinstance(placement.target_group, str):  # the shipped template decides at deploy time
-        error_rate.Condition = HAS_ERROR_RATE_ALARM
-    t.add_resource(error_rate)
-    return Alarms(
-        unhealthy_targets=suppress(unhealthy, guard=ALARM_ACTION_SUPPRESSIONS),
-        error_rate=suppress(error_rate, guard=ALARM_ACTION_SUPPRESSIONS),
-    )
+    for alarm, condition in zip((unhealthy, error_rate), conditions, strict=True):
+        if condition is not None:
+            alarm.Condition = condition
+        t.add_resource(suppress(alarm, guard=ALARM_ACTION_SUPPRESSIONS))
+    return TargetGroupAlarms(unhealthy_targets=unhealthy, error_rate=error_rate)

@@ -23,6 +23,7 @@ from ..config import APPLICATION_LOAD_BALANCER
 from ..exposure import EXPOSE_INTERNAL, EXPOSE_PUBLIC
 from ..health import ELB_DEFAULT_TIMEOUT
 from .access_logs import add_log_delivery_condition
+from .deployment import add_deployment_conditions
 from .joining import NO_LISTENER_RULE_PRIORITY
 from .names import (
     ALARM_TOPIC_ARN,
@@ -42,6 +43,7 @@ from .names import (
     EXTRA_EGRESS_TO_CIDR,
     EXTRA_EGRESS_TO_SECURITY_GROUP,
     HAS_ALARM_TOPIC,
+    HAS_ALTERNATE_ERROR_RATE_ALARM,
     HAS_CERTIFICATE,
     HAS_CPU_SCALING,
     HAS_DESIRED_COUNT,
@@ -74,6 +76,7 @@ from .names import (
     REQUESTS_PER_TARGET,
     SECRET_ARN_PARAMETER,
     SERVICE_CONNECT_NAME,
+    SHIFTS_TRAFFIC,
     STANDALONE,
     TASK_ROLE_MANAGED_POLICY_ARNS,
 )
@@ -124,6 +127,14 @@ def add_conditions(t: Template, placement: Placement) -> tuple[str, ...]:
                 And(requests, Condition(placement.target_group))
                 if isinstance(placement.target_group, str)
                 else requests,
+            )
+        )
+    names += add_deployment_conditions(t, placement)
+    if exists(placement.target_group) and isinstance(placement.target_group, str):
+        names.append(
+            t.add_condition(
+                HAS_ALTERNATE_ERROR_RATE_ALARM,
+                And(Condition(SHIFTS_TRAFFIC), Condition(HAS_ERROR_RATE_ALARM)),
             )
         )
     return (*names, *add_application_conditions(t))

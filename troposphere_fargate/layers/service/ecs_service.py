@@ -25,6 +25,7 @@ from ..blocks import name_tag
 from ..config import CAPACITY_PROVIDERS, FARGATE, ServiceConfig
 from .alarms import Alarms
 from .containers import SERVICE_CONNECT_LOG_PREFIX, SERVICE_CONNECT_PORT_NAME
+from .deployment import TrafficShifting, deployment_configuration
 from .names import (
     CAPACITY_PROVIDER,
     CLUSTER,
@@ -127,12 +128,14 @@ def add_ecs_service(
     log_group: logs.LogGroup,
     waits_for: str | None,
     alarms: Alarms | None = None,
+    shifting: TrafficShifting | None = None,
 ) -> ecs.Service:
     """The service: in the private subnets without public IPs, registered with the target group
     when it has load balancer traffic, in the environment's Service Connect namespace when it
     joins one; it waits for ``waits_for`` (its listeners or listener rule) first. A deployment
     rolls back when its tasks fail to start (the circuit breaker) or, with load balancer
-    traffic, when ``alarms`` fire."""
+    traffic, when ``alarms`` fire. With ``shifting``, the strategy may move traffic to a second
+    target group instead of replacing tasks in place (:mod:`.deployment`)."""
     properties: dict[str, Any] = {
         "Cluster": cluster_name(placement, cluster),
         "TaskDefinition": Ref(task_definition),
@@ -164,6 +167,7 @@ def add_ecs_service(
             MinimumHealthyPercent=100,
             MaximumPercent=200,
             **_deployment_alarms(placement, alarms),
+            **deployment_configuration(placement),
         ),
         # ECS refuses to change a live service's capacity provider strategy without a new
         # deployment ("...you must force a new deployment", aws/aws-cdk#34631). The nonce is
@@ -187,6 +191,11 @@ def add_ecs_service(
                     ContainerName=config.container_name,
                     ContainerPort=Ref(CONTAINER_PORT),
                     TargetGroupArn=Ref(target_group),
+                    **(
+                        {"AdvancedConfiguration": shifting.advanced_configuration()}
+                        if shifting is not None
+                        else {}
+                    ),
                 )
             ],
             NoValue,

@@ -52,6 +52,7 @@ from .names import (
     LOAD_BALANCER,
     LOAD_BALANCER_TYPE,
     PUBLIC_SUBNET_IDS,
+    SHIFTS_TRAFFIC,
     TARGET_GROUP,
     UNHEALTHY_THRESHOLD,
     VPC_ID,
@@ -60,6 +61,24 @@ from .placement import Placement, exists, pick, when
 
 HTTP_PORT = 80
 HTTPS_PORT = 443
+
+
+def weighted_forward(
+    target_group: elb.TargetGroup, alternate: elb.TargetGroup
+) -> elb.ListenerRuleAction:
+    """Forward all traffic to ``target_group`` and none to ``alternate``: the form ECS shifts
+    weights in (a traffic-shifting deployment rewrites the weights; the template only sets the
+    first ones)."""
+    return elb.ListenerRuleAction(
+        Type="forward",
+        ForwardConfig=elb.ForwardConfig(
+            TargetGroups=[
+                elb.TargetGroupTuple(TargetGroupArn=Ref(target_group), Weight=100),
+                elb.TargetGroupTuple(TargetGroupArn=Ref(alternate), Weight=0),
+            ]
+        ),
+    )
+
 
 # --- Policy rules that do not apply, and why (resource metadata) ------------------------------
 LOAD_BALANCER_SUPPRESSIONS = {
@@ -133,15 +152,23 @@ def add_load_balancer(
     return suppress(load_balancer, guard=LOAD_BALANCER_SUPPRESSIONS, checkov=LOAD_BALANCER_CHECKOV)
 
 
-def add_target_group(t: Template, config: ServiceConfig, placement: Placement) -> elb.TargetGroup:
+def add_target_group(
+    t: Template,
+    config: ServiceConfig,
+    placement: Placement,
+    *,
+    title: str = TARGET_GROUP,
+    condition: str | None = None,
+) -> elb.TargetGroup:
     """The tasks' target group: of the service's own load balancer, or of the environment's
     (only with load balancer traffic: ``placement.target_group``), checking the container port
-    or the health check port of its own (``config.target_health.port``)."""
+    or the health check port of its own (``config.target_health.port``). The alternate target
+    group of a traffic-shifting strategy is its twin (``title``, under ``condition``)."""
     port = config.target_health.port
     checked = {"HealthCheckPort": str(port)} if port is not None else {}
-    return t.add_resource(
+    target_group = t.add_resource(
         elb.TargetGroup(
-            TARGET_GROUP,
+            title,
             VpcId=Ref(VPC_ID),
             TargetType="ip",
             Port=Ref(CONTAINER_PORT),
@@ -165,10 +192,13 @@ def add_target_group(t: Template, config: ServiceConfig, placement: Placement) -
                     Key="deregistration_delay.timeout_seconds", Value=Ref(DEREGISTRATION_DELAY)
                 )
             ],
-            Tags=name_tag("tasks"),
+            Tags=name_tag("tasks" if title == TARGET_GROUP else "tasks-alternate"),
             **when(placement.target_group),
         )
     )
+    if condition is not None:
+        target_group.Condition = condition
+    return target_group
 
 
 def _rule_condition(field: str, value: object) -> elb.Condition:
@@ -178,11 +208,17 @@ def _rule_condition(field: str, value: object) -> elb.Condition:
 
 
 def add_listener_rule(
-    t: Template, config: ServiceConfig, placement: Placement, target_group: elb.TargetGroup
+    t: Template,
+    config: ServiceConfig,
+    placement: Placement,
+    target_group: elb.TargetGroup,
+    alternate: elb.TargetGroup,
 ) -> elb.ListenerRule:
     """The rule on the environment's listener that forwards what matches to the target group
     (only for a public service of an environment: ``placement.listener_rule``). A spec's service
-    has its routing built in; the shipped one takes it from its ListenerRule* parameters."""
+    has its routing built in; the shipped one takes it from its ListenerRule* parameters. Under
+    a traffic-shifting strategy it forwards to both target groups, all to the first, and ECS
+    moves the weights."""
     routing = config.routing
     if routing is not None:
         priority: object = routing.priority
@@ -206,7 +242,13 @@ def add_listener_rule(
             ListenerArn=Ref(LISTENER_ARN),
             Priority=priority,
             Conditions=conditions,
-            Actions=[elb.ListenerRuleAction(Type="forward", TargetGroupArn=Ref(target_group))],
+            Actions=[
+                If(
+                    SHIFTS_TRAFFIC,
+                    weighted_forward(target_group, alternate),
+                    elb.ListenerRuleAction(Type="forward", TargetGroupArn=Ref(target_group)),
+                )
+            ],
             **when(placement.listener_rule),
         )
     )
@@ -267,17 +309,26 @@ def add_listeners(
 
 
 def add_listeners_ready(
-    t: Template, listeners: Listeners, rule: elb.ListenerRule | None
+    t: Template, listeners: Listeners, rule: elb.ListenerRule | None, *more: Any
 ) -> cloudformation.WaitConditionHandle:
     # DependsOn cannot name a conditional resource; a wait condition handle that refers to
-    # whichever listeners (and listener rule) exist gives the service one unconditional thing
+    # whichever listeners (and listener rules) exist gives the service one unconditional thing
     # to wait for.
-    waited = [listeners.http, listeners.https, *([rule] if rule is not None else [])]
+    waited = [listeners.http, listeners.https, *([rule] if rule is not None else []), *more]
     return t.add_resource(
         cloudformation.WaitConditionHandle(
             LISTENERS_READY,
             Metadata={item.title: If(item.Condition, Ref(item), "") for item in waited},
         )
+    )
+
+
+def add_rule_ready(t: Template, rule: elb.ListenerRule) -> cloudformation.WaitConditionHandle:
+    """What a service of an environment waits for: its listener rule. Through a handle rather
+    than a DependsOn on the rule, because a traffic-shifting strategy also refers to the rule,
+    under a condition (cfn-lint's W3005 would take that reference for the dependency)."""
+    return t.add_resource(
+        cloudformation.WaitConditionHandle(LISTENERS_READY, Metadata={rule.title: Ref(rule)})
     )
 
 

@@ -10,7 +10,12 @@ __all__ = [
     "ACCESS_LOGS_BUCKET_POLICY",
     "ALARM_TOPIC_ARN",
     "ALLOWED_INGRESS_CIDR",
+    "ALTERNATE_ERROR_RATE_ALARM",
+    "ALTERNATE_TARGET_GROUP",
+    "ALTERNATE_UNHEALTHY_TARGETS_ALARM",
     "APPLICATION_POLICY",
+    "CANARY_BAKE_TIME",
+    "CANARY_PERCENT",
     "CAPACITY_PROVIDER",
     "CERTIFICATE_ARN",
     "CLUSTER",
@@ -24,6 +29,9 @@ __all__ = [
     "CPU_TARGET_UTILIZATION",
     "DASHBOARD",
     "DELETION_PROTECTION",
+    "DEPLOYMENT_BAKE_TIME",
+    "DEPLOYMENT_ROLE",
+    "DEPLOYMENT_STRATEGY",
     "DEREGISTRATION_DELAY",
     "DESIRED_COUNT",
     "ELB_ACCOUNTS",
@@ -51,12 +59,14 @@ __all__ = [
     "FORCE_DEPLOYMENT_ON_CHANGE",
     "GROUP_APPLICATION",
     "GROUP_CONTAINER",
+    "GROUP_DEPLOYMENT",
     "GROUP_ENVIRONMENT",
     "GROUP_LOAD_BALANCER",
     "GROUP_NETWORK",
     "GROUP_OPERATIONS",
     "GROUP_SCALING",
     "HAS_ALARM_TOPIC",
+    "HAS_ALTERNATE_ERROR_RATE_ALARM",
     "HAS_CERTIFICATE",
     "HAS_CPU_SCALING",
     "HAS_DESIRED_COUNT",
@@ -67,10 +77,13 @@ __all__ = [
     "HAS_LISTENER_RULE_HOST",
     "HAS_LISTENER_RULE_PATH",
     "HAS_MEMORY_SCALING",
+    "HAS_PRODUCTION_LISTENER_RULE",
     "HAS_REQUEST_SCALING",
     "HAS_SECRET",
     "HAS_TARGET_GROUP",
     "HAS_TASK_ROLE_MANAGED_POLICIES",
+    "HAS_TEST_LISTENER",
+    "HAS_TEST_LISTENER_RULE",
     "HEALTHY_THRESHOLD",
     "HEALTH_CHECK_GRACE_PERIOD",
     "HEALTH_CHECK_INTERVAL",
@@ -84,11 +97,15 @@ __all__ = [
     "INTERNAL_IN_ENVIRONMENT",
     "INTERNAL_SERVICE_NEEDS_A_NAME",
     "IS_APPLICATION",
+    "IS_CANARY",
     "IS_CHINA",
+    "IS_LINEAR",
     "JOINING_NEEDS_THE_ENVIRONMENT",
     "JOINS_ENVIRONMENT",
     "JOIN_PARAMETERS",
     "LAYER",
+    "LINEAR_STEP_BAKE_TIME",
+    "LINEAR_STEP_PERCENT",
     "LISTENERS_READY",
     "LISTENER_ARN",
     "LISTENER_RULE",
@@ -102,6 +119,7 @@ __all__ = [
     "LOAD_BALANCER_HTTP_INGRESS",
     "LOAD_BALANCER_SECURITY_GROUP",
     "LOAD_BALANCER_SECURITY_GROUP_ID",
+    "LOAD_BALANCER_TEST_INGRESS",
     "LOAD_BALANCER_TYPE",
     "LOG_GROUP",
     "LOG_RETENTION_DAYS_PARAMETER",
@@ -119,7 +137,9 @@ __all__ = [
     "OUTPUT_SERVICE_NAME",
     "OUTPUT_SERVICE_URL",
     "OUTPUT_TASK_SECURITY_GROUP_ID",
+    "OUTPUT_TEST_URL",
     "PRIVATE_SUBNET_IDS",
+    "PRODUCTION_LISTENER_RULE",
     "PUBLIC_IN_ENVIRONMENT",
     "PUBLIC_SERVICE_NEEDS_A_RULE",
     "PUBLIC_SUBNET_IDS",
@@ -135,7 +155,9 @@ __all__ = [
     "SECRET_VARIABLE_NAME_NOT_TAKEN",
     "SERVICE",
     "SERVICE_CONNECT_NAME",
+    "SHIFTS_TRAFFIC",
     "STANDALONE",
+    "STRATEGY_NEEDS_LOAD_BALANCER_TRAFFIC",
     "TARGET_GROUP",
     "TASK_CPU",
     "TASK_DEFINITION",
@@ -145,6 +167,12 @@ __all__ = [
     "TASK_ROLE",
     "TASK_ROLE_MANAGED_POLICY_ARNS",
     "TASK_SECURITY_GROUP",
+    "TEST_LISTENER",
+    "TEST_LISTENER_NEEDS_OWN_LOAD_BALANCER",
+    "TEST_LISTENER_NEEDS_TRAFFIC_SHIFTING",
+    "TEST_LISTENER_PORT",
+    "TEST_LISTENER_PORT_IS_FREE",
+    "TEST_LISTENER_RULE",
     "UNHEALTHY_TARGETS_ALARM",
     "UNHEALTHY_THRESHOLD",
     "VPC_ID",
@@ -196,6 +224,14 @@ TASK_ROLE_MANAGED_POLICY_ARNS = "TaskRoleManagedPolicyArns"
 EXTRA_EGRESS_PORT = "ExtraEgressPort"
 EXTRA_EGRESS_SECURITY_GROUP_ID = "ExtraEgressSecurityGroupId"
 EXTRA_EGRESS_CIDR = "ExtraEgressCidr"
+# How a new revision takes over (GROUP_DEPLOYMENT; only with a target group).
+DEPLOYMENT_STRATEGY = "DeploymentStrategy"
+DEPLOYMENT_BAKE_TIME = "DeploymentBakeTimeMinutes"
+CANARY_PERCENT = "CanaryPercent"
+CANARY_BAKE_TIME = "CanaryBakeTimeMinutes"
+LINEAR_STEP_PERCENT = "LinearStepPercent"
+LINEAR_STEP_BAKE_TIME = "LinearStepBakeTimeMinutes"
+TEST_LISTENER_PORT = "TestListenerPort"  # 0: none; only with a load balancer of its own
 
 # Joining an environment (GROUP_ENVIRONMENT): the environment's outputs of the same names, each
 # empty by default (ClusterName empty: the service's own cluster and load balancer, as before).
@@ -258,6 +294,14 @@ INTERNAL_IN_ENVIRONMENT = "InternalInEnvironment"
 HAS_TARGET_GROUP = "HasTargetGroup"
 HAS_LISTENER_RULE_PATH = "HasListenerRulePath"
 HAS_LISTENER_RULE_HOST = "HasListenerRuleHost"
+# The deployment strategy (deployment.py): traffic shifting needs a second target group.
+SHIFTS_TRAFFIC = "ShiftsTraffic"
+IS_CANARY = "IsCanaryDeployment"
+IS_LINEAR = "IsLinearDeployment"
+HAS_PRODUCTION_LISTENER_RULE = "HasProductionListenerRule"  # its own application LB
+HAS_TEST_LISTENER = "HasTestListener"
+HAS_TEST_LISTENER_RULE = "HasTestListenerRule"  # its own application LB
+HAS_ALTERNATE_ERROR_RATE_ALARM = "HasAlternateErrorRateAlarm"
 
 
 # --- Rules ------------------------------------------------------------------------------------
@@ -283,6 +327,12 @@ HEALTH_CHECK_TIMEOUT_BELOW_INTERVAL = "HealthCheckTimeoutShorterThanInterval"
 # The shipped template: RequestsPerTarget needs an application load balancer's target group.
 REQUEST_SCALING_NEEDS_AN_APPLICATION_LOAD_BALANCER = "RequestScalingNeedsAnApplicationLoadBalancer"
 REQUEST_SCALING_NEEDS_A_PUBLIC_SERVICE = "RequestScalingNeedsAPublicService"
+# The shipped template: a traffic-shifting strategy needs load balancer traffic; a test listener
+# needs such a strategy, a load balancer of its own, and a port its listeners leave free.
+STRATEGY_NEEDS_LOAD_BALANCER_TRAFFIC = "DeploymentStrategyNeedsLoadBalancerTraffic"
+TEST_LISTENER_NEEDS_TRAFFIC_SHIFTING = "TestListenerNeedsATrafficShiftingStrategy"
+TEST_LISTENER_NEEDS_OWN_LOAD_BALANCER = "TestListenerNeedsALoadBalancerOfItsOwn"
+TEST_LISTENER_PORT_IS_FREE = "TestListenerPortIsFree"
 
 
 # --- Mappings ---------------------------------------------------------------------------------
@@ -324,6 +374,15 @@ UNHEALTHY_TARGETS_ALARM = "UnhealthyTargetsAlarm"
 DASHBOARD = "Dashboard"
 ERROR_RATE_ALARM = "ErrorRateAlarm"
 REQUEST_SCALING_POLICY = "RequestScalingPolicy"
+# Only under a traffic-shifting strategy (deployment.py).
+ALTERNATE_TARGET_GROUP = "AlternateTargetGroup"
+PRODUCTION_LISTENER_RULE = "ProductionListenerRule"  # on its own application LB's listener
+TEST_LISTENER = "TestListener"
+TEST_LISTENER_RULE = "TestListenerRule"
+LOAD_BALANCER_TEST_INGRESS = "LoadBalancerTestIngress"
+DEPLOYMENT_ROLE = "DeploymentRole"  # ECS's infrastructure role for the load balancer
+ALTERNATE_UNHEALTHY_TARGETS_ALARM = "AlternateUnhealthyTargetsAlarm"
+ALTERNATE_ERROR_RATE_ALARM = "AlternateErrorRateAlarm"
 
 # --- Outputs ----------------------------------------------------------------------------------
 OUTPUT_SERVICE_URL = "ServiceUrl"
@@ -333,6 +392,7 @@ OUTPUT_SERVICE_NAME = "ServiceName"
 OUTPUT_TASK_SECURITY_GROUP_ID = "TaskSecurityGroupId"
 OUTPUT_LOG_GROUP_NAME = "LogGroupName"
 OUTPUT_DASHBOARD_URL = "DashboardUrl"
+OUTPUT_TEST_URL = "TestUrl"  # only with a test listener
 
 # --- Console groups ---------------------------------------------------------------------------
 GROUP_NETWORK = "Network (where the service runs)"
@@ -341,4 +401,5 @@ GROUP_CONTAINER = "Container"
 GROUP_APPLICATION = "Application (configuration, secrets, permissions)"
 GROUP_SCALING = "Capacity and scaling"
 GROUP_LOAD_BALANCER = "Load balancer"
+GROUP_DEPLOYMENT = "Deployment (rolling, canary, linear, blue/green)"
 GROUP_OPERATIONS = "Operations"

@@ -38,8 +38,10 @@ from .names import (
     ENVIRONMENT_URL,
     HAS_CERTIFICATE,
     HAS_LISTENER_RULE_HOST,
+    HAS_TEST_LISTENER,
     LISTENER_RULE_HOST,
     LISTENER_RULE_PATH,
+    LOAD_BALANCER,
     OUTPUT_CLUSTER_NAME,
     OUTPUT_DASHBOARD_URL,
     OUTPUT_LOAD_BALANCER_DNS_NAME,
@@ -47,6 +49,8 @@ from .names import (
     OUTPUT_SERVICE_NAME,
     OUTPUT_SERVICE_URL,
     OUTPUT_TASK_SECURITY_GROUP_ID,
+    OUTPUT_TEST_URL,
+    TEST_LISTENER_PORT,
 )
 from .placement import Placement, exists, pick
 
@@ -133,6 +137,17 @@ def add_outputs(
             ),
             add_exported_output(t, OUTPUT_CLUSTER_NAME, cluster_name, "Name of the ECS cluster"),
         ]
+    if exists(placement.standalone) and load_balancer is not None:
+        outputs.append(
+            add_exported_output(
+                t,
+                OUTPUT_TEST_URL,
+                Sub(f"https://${{{LOAD_BALANCER}.DNSName}}:${{{TEST_LISTENER_PORT}}}"),
+                "URL of the test listener: the new revision of a canary, linear or blue/green "
+                "deployment, before it takes production traffic",
+                condition=HAS_TEST_LISTENER,
+            )
+        )
     outputs += [
         add_exported_output(
             t, OUTPUT_SERVICE_NAME, GetAtt(service, "Name"), "Name of the ECS service"

@@ -46,6 +46,7 @@ from ..health import (
     SUCCESS_CODES_PATTERN,
     timeouts_below,
 )
+from .deployment import add_deployment_parameters
 from .joining import add_environment_parameters
 from .names import (
     ALARM_TOPIC_ARN,
@@ -160,6 +161,7 @@ def add_parameters(
         *add_application_parameters(t),
         *add_scaling_parameters(t, config, placement),
         *add_load_balancer_parameters(t, config, placement),
+        *add_deployment_parameters(t, config, placement),
         *add_operations_parameters(t, config, placement),
     )
 
