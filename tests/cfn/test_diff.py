@@ -428,6 +428,31 @@ def test_operating_changes_to_a_running_service_replace_nothing(changes, expecte
     assert all(f.severity == SAFE for f in findings)
 
 
+def test_moving_a_running_service_to_canary_adds_its_plumbing_and_replaces_nothing():
+    """Strategy, BakeTimeInMinutes, CanaryConfiguration and the load balancer entry's
+    AdvancedConfiguration change "No interruption" (AWS::ECS::Service DeploymentConfiguration
+    and AdvancedConfiguration, CloudFormation Template Reference): the service is updated in
+    place; what a canary needs is added beside it, and removed again on the way back."""
+    findings = diff_stacks(
+        shipped(__version__),
+        shipped(__version__),
+        running={"DesiredCount": "2"},
+        changes={"DeploymentStrategy": "CANARY"},
+    )
+    service = {f.subject: f.change.split(" (")[0] for f in findings if f.template == "service.yaml"}
+    assert service["resource Service"] == "DeploymentConfiguration, LoadBalancers updated in place"
+    added = {subject for subject, change in service.items() if change == "added"}
+    assert added == {
+        "resource AlternateTargetGroup",
+        "resource AlternateUnhealthyTargetsAlarm",
+        "resource AlternateErrorRateAlarm",
+        "resource DeploymentRole",
+        "resource ProductionListenerRule",
+    }
+    assert all(f.severity == SAFE for f in findings)
+    assert not [f for f in findings if "replace" in f.change.lower()]
+
+
 def test_changing_the_load_balancer_type_replaces_it_and_says_the_protected_one_stays():
     # Type is create-only ("Update requires: Replacement", AWS::ElasticLoadBalancingV2::
     # LoadBalancer). When CloudFormation cannot delete the old resource it "removes the old

@@ -172,6 +172,25 @@ def _clean_json_drops_no_value_items(original: Any) -> Any:
     return patched
 
 
+def _exports_of_outputs_that_exist(self: Any) -> list[Any]:
+    """moto/cloudformation/parsing.py, ``OutputMap.exports``: moto evaluates the export of every
+    output, even one whose ``Condition`` is false, so a conditional output that refers to a
+    resource its condition left out fails the stack ("Fn::GetAtt references undefined
+    resource"). CloudFormation creates (and exports) an output only when its condition holds."""
+    from moto.cloudformation.parsing import Export, clean_json
+
+    exports = []
+    for value in (self._output_json_map or {}).values():
+        condition = value.get("Condition")
+        if condition and not self._resource_map.lazy_condition_map.get(condition):
+            continue
+        if value.get("Export"):
+            name = clean_json(value["Export"].get("Name"), self._resource_map)
+            exported = clean_json(value.get("Value"), self._resource_map)
+            exports.append(Export(self._stack_id, name, exported))
+    return exports
+
+
 def _cloudformation_models() -> list[type]:
     """moto/servicediscovery, moto/acm and moto/cloudwatch have backends, but no CloudFormation
     model, so ``AWS::ServiceDiscovery::HttpNamespace``, ``AWS::CertificateManager::Certificate``
@@ -417,6 +436,7 @@ def apply() -> None:
     association.create_from_cloudformation_json = _associate_route_table(  # type: ignore[method-assign]
         association.__dict__["create_from_cloudformation_json"]
     )
+    cloudformation_parsing.OutputMap.exports = property(_exports_of_outputs_that_exist)  # type: ignore[method-assign,assignment]
     cloudformation_parsing.clean_json = _clean_json_drops_no_value_items(
         cloudformation_parsing.clean_json
     )

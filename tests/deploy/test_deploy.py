@@ -32,7 +32,7 @@ import boto3
 import pytest
 
 from tests.deploy.aws import REGION, MotoServer
-from troposphere_fargate import __version__
+from troposphere_fargate import __version__, from_yaml
 from troposphere_fargate.cfn.evaluate import ParameterError, RuleError, deployed
 from troposphere_fargate.layers import network as n
 from troposphere_fargate.layers import root
@@ -988,3 +988,112 @@ def test_a_stack_update_keeps_the_task_count_autoscaling_set(aws):
     # without touching the service; ECS starts it with one task, which registering the target
     # raises into MinCapacity..MaxCapacity. That part is asserted on the template:
     # tests/layers/test_service.py, test_an_update_leaves_the_task_count_to_autoscaling.
+
+
+# --- Deployment strategies ------------------------------------------------------------------------
+
+
+def _listener_rules(aws: Aws, load_balancer_dns: str) -> list[dict[str, Any]]:
+    elb = aws.client("elbv2")
+    (balancer,) = [
+        b
+        for b in elb.describe_load_balancers()["LoadBalancers"]
+        if b["DNSName"] == load_balancer_dns
+    ]
+    rules = []
+    for listener in elb.describe_listeners(LoadBalancerArn=balancer["LoadBalancerArn"])[
+        "Listeners"
+    ]:
+        for rule in elb.describe_rules(ListenerArn=listener["ListenerArn"])["Rules"]:
+            if not rule.get("IsDefault"):
+                rules.append({"Port": listener["Port"], **rule})
+    return rules
+
+
+def _resources(aws: Aws, stack: str) -> set[str]:
+    summaries = aws.client("cloudformation").list_stack_resources(StackName=stack)
+    return {r["LogicalResourceId"] for r in summaries["StackResourceSummaries"]}
+
+
+@pytest.mark.parametrize("strategy", ["CANARY", "LINEAR", "BLUE_GREEN"])
+def test_each_strategy_deploys_its_second_target_group_rule_and_role(aws, strategy):
+    """moto does not model ECS's deployment strategies: it accepts the service's Strategy,
+    BakeTimeInMinutes, CanaryConfiguration, LinearConfiguration and AdvancedConfiguration and
+    keeps none of them, so what the service receives is asserted on the template
+    (tests/layers/test_deployment_strategies.py); here, that the stack with every resource a
+    strategy adds deploys, wired, through the aws CLI."""
+    wired = network_ids(aws.create_stack("net", TEMPLATES / "network.yaml"))
+    acm = aws.client("acm")
+    certificate = acm.request_certificate(DomainName="shop.example.com")["CertificateArn"]
+    outputs = aws.create_stack(
+        "svc",
+        TEMPLATES / "service.yaml",
+        ContainerImage=IMAGE,
+        DeploymentStrategy=strategy,
+        CertificateArn=certificate,
+        TestListenerPort="8443",
+        **wired,
+    )
+    assert {
+        s.ALTERNATE_TARGET_GROUP,
+        s.PRODUCTION_LISTENER_RULE,
+        s.TEST_LISTENER,
+        s.TEST_LISTENER_RULE,
+        s.DEPLOYMENT_ROLE,
+        s.ALTERNATE_UNHEALTHY_TARGETS_ALARM,
+        s.ALTERNATE_ERROR_RATE_ALARM,
+    } <= _resources(aws, "svc")
+    rules = _listener_rules(aws, outputs[s.OUTPUT_LOAD_BALANCER_DNS_NAME])
+    assert sorted(rule["Port"] for rule in rules) == [443, 8443]  # production and test rules
+    for rule in rules:
+        (action,) = rule["Actions"]
+        weights = [group["Weight"] for group in action["ForwardConfig"]["TargetGroups"]]
+        assert weights == [100, 0]  # all to the running revision until ECS shifts it
+    assert outputs[s.OUTPUT_TEST_URL].startswith("https://") and outputs[
+        s.OUTPUT_TEST_URL
+    ].endswith(":8443")
+    role = aws.client("iam").get_role(RoleName=_physical(aws, "svc", s.DEPLOYMENT_ROLE))["Role"]
+    assert role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {
+        "Service": "ecs.amazonaws.com"
+    }
+
+
+def _physical(aws: Aws, stack: str, logical: str) -> str:
+    summaries = aws.client("cloudformation").list_stack_resources(StackName=stack)
+    (found,) = [
+        r["PhysicalResourceId"]
+        for r in summaries["StackResourceSummaries"]
+        if r["LogicalResourceId"] == logical
+    ]
+    return str(found)
+
+
+def test_a_running_stack_moves_from_rolling_to_canary_and_back(aws):
+    """The update a team makes to adopt canaries, and to leave them. The emulator shows that the
+    resources come and go and the service stays (same ARN); that ECS then shifts traffic through
+    them it cannot show (see the README's canary timeline, and its note on leaving a
+    traffic-shifting strategy after a deployment)."""
+    wired = network_ids(aws.create_stack("net", TEMPLATES / "network.yaml"))
+    first = aws.create_stack("svc", TEMPLATES / "service.yaml", ContainerImage=IMAGE, **wired)
+    service_arn = _physical(aws, "svc", s.SERVICE)
+    assert s.ALTERNATE_TARGET_GROUP not in _resources(aws, "svc")
+    keep = [*wired, s.CONTAINER_IMAGE]
+    aws.update_stack("svc", keep=keep, DeploymentStrategy="CANARY", CanaryPercent="10")
+    assert aws.stack("svc")["StackStatus"] == "UPDATE_COMPLETE"
+    assert {s.ALTERNATE_TARGET_GROUP, s.PRODUCTION_LISTENER_RULE, s.DEPLOYMENT_ROLE} <= _resources(
+        aws, "svc"
+    )
+    assert len(_listener_rules(aws, first[s.OUTPUT_LOAD_BALANCER_DNS_NAME])) == 1
+    aws.update_stack("svc", keep=[*keep, s.CANARY_PERCENT], DeploymentStrategy="ROLLING")
+    assert aws.stack("svc")["StackStatus"] == "UPDATE_COMPLETE"
+    assert _physical(aws, "svc", s.SERVICE) == service_arn  # the same service throughout
+    # moto 5.2 leaves a resource in place when an update turns its condition false (the known
+    # gap of deletes, ARCHITECTURE.md); CloudFormation deletes it. What the stack holds after
+    # the move back is asserted on the template: nothing of the three under ROLLING.
+    back = deployed(
+        from_yaml((TEMPLATES / "service.yaml").read_text()),
+        {s.CONTAINER_IMAGE: IMAGE, **wired, s.DEPLOYMENT_STRATEGY: "ROLLING"},
+    )
+    assert {s.ALTERNATE_TARGET_GROUP, s.PRODUCTION_LISTENER_RULE, s.DEPLOYMENT_ROLE} & set(
+        back.resources
+    ) == set()

@@ -37,6 +37,7 @@ SCENARIO = textwrap.dedent(
       IsA: !Equals [!Ref Mode, a]
       Always: !Equals [x, x]
       Both: !And [!Condition IsA, !Condition Always]
+      Never: !Equals [x, y]
     Resources:
       Child:
         Type: AWS::CloudFormation::Stack
@@ -62,6 +63,10 @@ SCENARIO = textwrap.dedent(
       OnlyIfBoth:
         Type: AWS::EC2::RouteTable
         Condition: Both
+        Properties: {VpcId: !GetAtt Child.Outputs.VpcId}
+      NeverMade:
+        Type: AWS::EC2::RouteTable
+        Condition: Never
         Properties: {VpcId: !GetAtt Child.Outputs.VpcId}
       Balancer:
         Type: AWS::ElasticLoadBalancingV2::LoadBalancer
@@ -120,6 +125,10 @@ SCENARIO = textwrap.dedent(
       CertificateArn: {Value: !Ref Certificate}
       BalancerZone: {Value: !GetAtt Balancer.CanonicalHostedZoneID}
       BalancerFullName: {Value: !GetAtt Balancer.LoadBalancerFullName}
+      NeverExported:
+        Condition: Never
+        Value: !Sub "${NeverMade.RouteTableId}"
+        Export: {Name: never-exported}
     '''
     with mock_aws():
         s3 = boto3.client("s3", region_name="us-east-1")
@@ -173,6 +182,8 @@ SCENARIO = textwrap.dedent(
             "alarm": [outputs["AlarmName"] == alarm["AlarmName"], alarm["Dimensions"][0]["Value"],
                       group["TargetGroupArn"]],
             "health_check_interval": group["HealthCheckIntervalSeconds"],
+            "conditional_export": ["NeverExported" in outputs, [
+                e["Name"] for e in cf.list_exports()["Exports"]]],
             "balancer_full_name": [outputs["BalancerFullName"],
                                    balancer["LoadBalancerArn"].endswith(
                                        ":loadbalancer/" + outputs["BalancerFullName"])],
@@ -243,6 +254,13 @@ def test_an_alarm_is_created_and_ref_is_its_name(outcome):
 
 def test_a_target_group_takes_its_health_check_numbers_from_number_parameters(outcome):
     assert outcome["health_check_interval"] == 15
+
+
+def test_an_output_whose_condition_is_false_is_neither_evaluated_nor_exported(outcome):
+    """CloudFormation creates an output only when its Condition holds ("Outputs ... Condition",
+    CloudFormation User Guide); moto evaluated every exported value, failing the stack on a
+    reference to a resource its condition left out."""
+    assert outcome["conditional_export"] == [False, []]
 
 
 def test_the_patches_refuse_another_moto_version():
