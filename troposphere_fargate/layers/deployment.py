@@ -59,7 +59,8 @@ def linear_steps(step_percent: float) -> int:
     return 1000 // tenths - 1 if 1000 % tenths == 0 else 1000 // tenths
 
 
-def _in_tenths(value: float, low: float) -> bool:
+def in_tenths(value: float, low: float) -> bool:
+    """Whether ``value`` is a percentage from ``low`` to 100 in steps of 0.1."""
     return low <= value <= 100 and math.isclose(value * 10, round(value * 10), abs_tol=1e-9)
 
 
@@ -111,7 +112,7 @@ class DeploymentSettings:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise _fail(owner, name, value, "must be a number")
-            if not _in_tenths(float(value), low):
+            if not in_tenths(float(value), low):
                 raise _fail(owner, name, value, f"must be {low:g}-100 in steps of 0.1")
         minutes = self.minutes()
         if minutes > MAX_DEPLOYMENT_MINUTES:

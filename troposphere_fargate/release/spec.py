@@ -81,6 +81,7 @@ from ..layers.deployment import (
     MIN_CANARY_PERCENT,
     MIN_STEP_PERCENT,
     DeploymentSettings,
+    in_tenths,
 )
 from ..layers.exposure import (
     EXPOSURES,
@@ -280,7 +281,7 @@ class _Percent(_Kind):
         value = reader.scalar(node, path)
         if not isinstance(value, int | float) or isinstance(value, bool):
             raise reader.error(node, path, f"expected a number, got {_what(node)}")
-        if not self.low <= value <= 100 or round(value * 10) != value * 10:
+        if not in_tenths(value, self.low):
             raise reader.error(node, path, f"{value} must be {self.low:g} to 100 in steps of 0.1")
         return float(value)
 

@@ -96,9 +96,8 @@ from .load_balancer import (
     LOAD_BALANCER_SUPPRESSIONS,
     add_listener_rule,
     add_listeners,
-    add_listeners_ready,
     add_load_balancer,
-    add_rule_ready,
+    add_ready,
     add_target_group,
     load_balancer_full_name,
 )
@@ -267,7 +266,7 @@ def _description(config: ServiceConfig) -> str:
 class LoadBalancerTraffic:
     target_group: elb.TargetGroup
     shifting: TrafficShifting  # its resources exist only under ShiftsTraffic
-    waits_for: str  # the listeners (ListenersReady) or the environment's listener rule
+    waits_for: str  # ListenersReady: the listeners and listener rules that exist
 
 
 def _add_load_balancer_traffic(
@@ -303,11 +302,12 @@ def _add_load_balancer_traffic(
         ),
         load_balancer_full_name=load_balancer_full_name(placement, load_balancer),
     )
-    if listeners is not None:
-        waits_for = add_listeners_ready(t, listeners, rule, *shifting.waited).title
-    else:
-        assert rule is not None  # a target group without a load balancer of its own: a rule
-        waits_for = add_rule_ready(t, rule).title
+    waited = [
+        *((listeners.http, listeners.https) if listeners is not None else ()),
+        *((rule,) if rule is not None else ()),
+        *shifting.waited,
+    ]
+    waits_for = add_ready(t, waited).title
     return LoadBalancerTraffic(target_group=target_group, shifting=shifting, waits_for=waits_for)
 
 

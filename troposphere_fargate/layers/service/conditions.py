@@ -43,7 +43,6 @@ from .names import (
     EXTRA_EGRESS_TO_CIDR,
     EXTRA_EGRESS_TO_SECURITY_GROUP,
     HAS_ALARM_TOPIC,
-    HAS_ALTERNATE_ERROR_RATE_ALARM,
     HAS_CERTIFICATE,
     HAS_CPU_SCALING,
     HAS_DESIRED_COUNT,
@@ -76,7 +75,6 @@ from .names import (
     REQUESTS_PER_TARGET,
     SECRET_ARN_PARAMETER,
     SERVICE_CONNECT_NAME,
-    SHIFTS_TRAFFIC,
     STANDALONE,
     TASK_ROLE_MANAGED_POLICY_ARNS,
 )
@@ -130,13 +128,6 @@ def add_conditions(t: Template, placement: Placement) -> tuple[str, ...]:
             )
         )
     names += add_deployment_conditions(t, placement)
-    if exists(placement.target_group) and isinstance(placement.target_group, str):
-        names.append(
-            t.add_condition(
-                HAS_ALTERNATE_ERROR_RATE_ALARM,
-                And(Condition(SHIFTS_TRAFFIC), Condition(HAS_ERROR_RATE_ALARM)),
-            )
-        )
     return (*names, *add_application_conditions(t))
 
 

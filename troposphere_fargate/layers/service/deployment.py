@@ -76,11 +76,13 @@ from ..deployment import (
     DEPLOYMENT_STRATEGIES,
     LINEAR,
     MAX_BAKE_MINUTES,
+    MIN_CANARY_PERCENT,
+    MIN_STEP_PERCENT,
     ROLLING,
     STEP_PERCENT_PATTERN,
 )
 from ..exposure import EXPOSE_PUBLIC
-from .load_balancer import HTTP_PORT, HTTPS_PORT, Listeners, weighted_forward
+from .load_balancer import HTTP_PORT, HTTPS_PORT, Listeners, rule_condition, weighted_forward
 from .names import (
     ALLOWED_INGRESS_CIDR,
     CANARY_BAKE_TIME,
@@ -92,7 +94,9 @@ from .names import (
     DEPLOYMENT_STRATEGY,
     EXPOSE,
     GROUP_DEPLOYMENT,
+    HAS_ALTERNATE_ERROR_RATE_ALARM,
     HAS_CERTIFICATE,
+    HAS_ERROR_RATE_ALARM,
     HAS_PRODUCTION_LISTENER_RULE,
     HAS_TEST_LISTENER,
     HAS_TEST_LISTENER_RULE,
@@ -117,9 +121,6 @@ from .names import (
 from .placement import Placement, exists, pick
 
 NO_TEST_LISTENER = "0"
-# ECS refuses a bake time above a day (BakeTimeInMinutes, CanaryConfiguration, LinearConfiguration).
-_MINUTES = {"Type": "Number", "MinValue": 0, "MaxValue": MAX_BAKE_MINUTES}
-_MINUTES_CONSTRAINT = f"must be a number of minutes from 0 to {MAX_BAKE_MINUTES} (a day)"
 # The production and test rules take every request of their listener, before any other rule.
 _EVERY_PATH = "/*"
 _FIRST = 1
@@ -156,62 +157,49 @@ def add_deployment_parameters(
         choices=DEPLOYMENT_STRATEGIES,
         default=defaults.strategy,
     )
-    bake = add_parameter(
-        t,
-        DEPLOYMENT_BAKE_TIME,
-        group=GROUP_DEPLOYMENT,
-        label="Bake time (minutes)",
-        description=(
+    timings = (
+        strategy,
+        _add_minutes(
+            t,
+            DEPLOYMENT_BAKE_TIME,
+            "Bake time (minutes)",
             "CANARY, LINEAR, BLUE_GREEN: minutes the old revision keeps running after all "
-            "traffic has moved, ready to take it back."
+            "traffic has moved, ready to take it back.",
+            defaults.bake_minutes,
         ),
-        Default=str(defaults.bake_minutes),
-        ConstraintDescription=_MINUTES_CONSTRAINT,
-        **_MINUTES,
+        _add_percent(
+            t,
+            CANARY_PERCENT,
+            "Canary traffic (%)",
+            "CANARY: the new revision's share of traffic while it bakes, 0.1 to 100.",
+            defaults.canary_percent,
+            CANARY_PERCENT_PATTERN,
+            MIN_CANARY_PERCENT,
+        ),
+        _add_minutes(
+            t,
+            CANARY_BAKE_TIME,
+            "Canary bake time (minutes)",
+            "CANARY: minutes the canary serves its share before the rest moves.",
+            defaults.canary_bake_minutes,
+        ),
+        _add_percent(
+            t,
+            LINEAR_STEP_PERCENT,
+            "Linear step (%)",
+            "LINEAR: the share of traffic each step moves, 3 to 100.",
+            defaults.step_percent,
+            STEP_PERCENT_PATTERN,
+            MIN_STEP_PERCENT,
+        ),
+        _add_minutes(
+            t,
+            LINEAR_STEP_BAKE_TIME,
+            "Linear step bake time (minutes)",
+            "LINEAR: minutes between two steps.",
+            defaults.step_bake_minutes,
+        ),
     )
-    canary = add_parameter(
-        t,
-        CANARY_PERCENT,
-        group=GROUP_DEPLOYMENT,
-        label="Canary traffic (%)",
-        description="CANARY: the new revision's share of traffic while it bakes, 0.1 to 100.",
-        Type="String",
-        Default=f"{defaults.canary_percent:g}",
-        AllowedPattern=CANARY_PERCENT_PATTERN,
-        ConstraintDescription="must be a percentage from 0.1 to 100 in steps of 0.1",
-    )
-    canary_bake = add_parameter(
-        t,
-        CANARY_BAKE_TIME,
-        group=GROUP_DEPLOYMENT,
-        label="Canary bake time (minutes)",
-        description="CANARY: minutes the canary serves its share before the rest moves.",
-        Default=str(defaults.canary_bake_minutes),
-        ConstraintDescription=_MINUTES_CONSTRAINT,
-        **_MINUTES,
-    )
-    step = add_parameter(
-        t,
-        LINEAR_STEP_PERCENT,
-        group=GROUP_DEPLOYMENT,
-        label="Linear step (%)",
-        description="LINEAR: the share of traffic each step moves, 3 to 100.",
-        Type="String",
-        Default=f"{defaults.step_percent:g}",
-        AllowedPattern=STEP_PERCENT_PATTERN,
-        ConstraintDescription="must be a percentage from 3 to 100 in steps of 0.1",
-    )
-    step_bake = add_parameter(
-        t,
-        LINEAR_STEP_BAKE_TIME,
-        group=GROUP_DEPLOYMENT,
-        label="Linear step bake time (minutes)",
-        description="LINEAR: minutes between two steps.",
-        Default=str(defaults.step_bake_minutes),
-        ConstraintDescription=_MINUTES_CONSTRAINT,
-        **_MINUTES,
-    )
-    timings = (strategy, bake, canary, canary_bake, step, step_bake)
     if not exists(placement.standalone):
         return timings
     test_port = add_parameter(
@@ -234,6 +222,46 @@ def add_deployment_parameters(
     return (*timings, test_port)
 
 
+def _add_minutes(t: Template, name: str, label: str, description: str, default: int) -> Parameter:
+    """A bake time: whole minutes up to a day."""
+    return add_parameter(
+        t,
+        name,
+        group=GROUP_DEPLOYMENT,
+        label=label,
+        description=description,
+        Type="Number",
+        Default=str(default),
+        MinValue=0,
+        MaxValue=MAX_BAKE_MINUTES,
+        ConstraintDescription=f"must be a number of minutes from 0 to {MAX_BAKE_MINUTES} (a day)",
+    )
+
+
+def _add_percent(
+    t: Template,
+    name: str,
+    label: str,
+    description: str,
+    default: float,
+    pattern: str,
+    low: float,
+) -> Parameter:
+    """A share of traffic in tenths of a percent (a patterned string: a Number parameter cannot
+    say "multiples of 0.1")."""
+    return add_parameter(
+        t,
+        name,
+        group=GROUP_DEPLOYMENT,
+        label=label,
+        description=description,
+        Type="String",
+        Default=f"{default:g}",
+        AllowedPattern=pattern,
+        ConstraintDescription=f"must be a percentage from {low:g} to 100 in steps of 0.1",
+    )
+
+
 def add_deployment_conditions(t: Template, placement: Placement) -> tuple[str, ...]:
     """What the strategy switches: a second target group and what moves traffic to it."""
     if not exists(placement.target_group):
@@ -246,6 +274,13 @@ def add_deployment_conditions(t: Template, placement: Placement) -> tuple[str, .
         t.add_condition(IS_CANARY, Equals(Ref(DEPLOYMENT_STRATEGY), CANARY)),
         t.add_condition(IS_LINEAR, Equals(Ref(DEPLOYMENT_STRATEGY), LINEAR)),
     ]
+    if isinstance(placement.target_group, str):  # the shipped template: its error rate alarm
+        names.append(
+            t.add_condition(
+                HAS_ALTERNATE_ERROR_RATE_ALARM,
+                And(Condition(SHIFTS_TRAFFIC), Condition(HAS_ERROR_RATE_ALARM)),
+            )
+        )
     if exists(placement.standalone):
         own = (
             [Condition(SHIFTS_TRAFFIC), Condition(STANDALONE)]
@@ -426,33 +461,26 @@ def add_traffic_shifting(
 ) -> TrafficShifting:
     """The production rule (or listener), the optional test listener and the role ECS shifts
     traffic with, for the service's own load balancer or the environment's rule."""
-    own_rule = own_test = None
     environment_rule = Ref(LISTENER_RULE) if exists(placement.listener_rule) else None
     production: Any = environment_rule
     test: Any = NoValue
     if listeners is not None and load_balancer_group is not None:
         serving = If(HAS_CERTIFICATE, Ref(listeners.https), Ref(listeners.http))
         own_rule = t.add_resource(
-            elb.ListenerRule(
+            _first_rule(
                 PRODUCTION_LISTENER_RULE,
-                Condition=HAS_PRODUCTION_LISTENER_RULE,
-                ListenerArn=serving,
-                Priority=_FIRST,
-                Conditions=[_every_path()],
-                Actions=[weighted_forward(target_group, alternate)],
+                HAS_PRODUCTION_LISTENER_RULE,
+                serving,
+                target_group,
+                alternate,
             )
         )
         own = If(IS_APPLICATION, Ref(own_rule), serving)
         production = pick(placement.standalone, own, environment_rule)
         own_test = _add_test_listener(t, config, listeners, load_balancer_group, target_group)
         test_rule = t.add_resource(
-            elb.ListenerRule(
-                TEST_LISTENER_RULE,
-                Condition=HAS_TEST_LISTENER_RULE,
-                ListenerArn=Ref(own_test),
-                Priority=_FIRST,
-                Conditions=[_every_path()],
-                Actions=[weighted_forward(target_group, alternate)],
+            _first_rule(
+                TEST_LISTENER_RULE, HAS_TEST_LISTENER_RULE, Ref(own_test), target_group, alternate
             )
         )
         test = If(HAS_TEST_LISTENER, If(IS_APPLICATION, Ref(test_rule), Ref(own_test)), NoValue)
@@ -465,9 +493,22 @@ def add_traffic_shifting(
     )
 
 
-def _every_path() -> elb.Condition:
-    return elb.Condition(
-        Field="path-pattern", PathPatternConfig=elb.PathPatternConfig(Values=[_EVERY_PATH])
+def _first_rule(
+    title: str,
+    condition: str,
+    listener: Any,
+    target_group: elb.TargetGroup,
+    alternate: elb.TargetGroup,
+) -> elb.ListenerRule:
+    """A rule before any other on ``listener``, for every path, in the weighted form ECS shifts
+    (the production rule and the test rule alike)."""
+    return elb.ListenerRule(
+        title,
+        Condition=condition,
+        ListenerArn=listener,
+        Priority=_FIRST,
+        Conditions=[rule_condition("path-pattern", _EVERY_PATH)],
+        Actions=[weighted_forward(target_group, alternate)],
     )
 
 

@@ -5,10 +5,12 @@ properties switched by conditions."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from troposphere import (
+    AWSObject,
     GetAtt,
     If,
     Join,
@@ -201,7 +203,7 @@ def add_target_group(
     return target_group
 
 
-def _rule_condition(field: str, value: object) -> elb.Condition:
+def rule_condition(field: str, value: object) -> elb.Condition:
     if field == "path-pattern":
         return elb.Condition(Field=field, PathPatternConfig=elb.PathPatternConfig(Values=[value]))
     return elb.Condition(Field=field, HostHeaderConfig=elb.HostHeaderConfig(Values=[value]))
@@ -223,14 +225,14 @@ def add_listener_rule(
     if routing is not None:
         priority: object = routing.priority
         conditions: list[object] = [
-            _rule_condition(field, value)
+            rule_condition(field, value)
             for field, value in (("path-pattern", routing.path), ("host-header", routing.host))
             if value is not None
         ]
     else:
         priority = Ref(LISTENER_RULE_PRIORITY)
         conditions = [
-            If(has, _rule_condition(field, Ref(parameter)), NoValue)
+            If(has, rule_condition(field, Ref(parameter)), NoValue)
             for has, field, parameter in (
                 (HAS_LISTENER_RULE_PATH, "path-pattern", LISTENER_RULE_PATH),
                 (HAS_LISTENER_RULE_HOST, "host-header", LISTENER_RULE_HOST),
@@ -308,28 +310,23 @@ def add_listeners(
     )
 
 
-def add_listeners_ready(
-    t: Template, listeners: Listeners, rule: elb.ListenerRule | None, *more: Any
-) -> cloudformation.WaitConditionHandle:
-    # DependsOn cannot name a conditional resource; a wait condition handle that refers to
-    # whichever listeners (and listener rules) exist gives the service one unconditional thing
-    # to wait for.
-    waited = [listeners.http, listeners.https, *([rule] if rule is not None else []), *more]
+def add_ready(t: Template, waited: Sequence[AWSObject]) -> cloudformation.WaitConditionHandle:
+    """What the service waits for: its listeners and listener rules. DependsOn cannot name a
+    conditional resource, and a strategy's reference to the environment's rule, under a
+    condition, would stand in for a DependsOn on it (cfn-lint's W3005); a wait condition handle
+    that refers to whichever of them exist gives the service one unconditional thing to wait
+    for."""
     return t.add_resource(
         cloudformation.WaitConditionHandle(
             LISTENERS_READY,
-            Metadata={item.title: If(item.Condition, Ref(item), "") for item in waited},
+            Metadata={item.title: _where_it_exists(item) for item in waited},
         )
     )
 
 
-def add_rule_ready(t: Template, rule: elb.ListenerRule) -> cloudformation.WaitConditionHandle:
-    """What a service of an environment waits for: its listener rule. Through a handle rather
-    than a DependsOn on the rule, because a traffic-shifting strategy also refers to the rule,
-    under a condition (cfn-lint's W3005 would take that reference for the dependency)."""
-    return t.add_resource(
-        cloudformation.WaitConditionHandle(LISTENERS_READY, Metadata={rule.title: Ref(rule)})
-    )
+def _where_it_exists(item: AWSObject) -> Any:
+    condition = getattr(item, "Condition", None)
+    return If(condition, Ref(item), "") if condition else Ref(item)
 
 
 def load_balancer_full_name(placement: Placement, load_balancer: elb.LoadBalancer | None) -> Any:
