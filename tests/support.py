@@ -9,6 +9,32 @@ from collections.abc import Mapping
 from typing import Any
 
 from troposphere_fargate.cfn.yaml import SECTION_ORDER
+from troposphere_fargate.layers import service as s
+
+# What the shipped service.yaml needs on its own, and what it joins an environment with.
+IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/web:1.4.2"
+SERVICE_REQUIRED = {
+    s.VPC_ID: "vpc-0a1b2c3d",
+    s.PUBLIC_SUBNET_IDS: "subnet-01,subnet-02",
+    s.PRIVATE_SUBNET_IDS: "subnet-11,subnet-12",
+    s.CONTAINER_IMAGE: IMAGE,
+}
+IN_ENVIRONMENT = {
+    s.CLUSTER_NAME: "shop-Cluster-AbCdEf012345",
+    s.ENVIRONMENT_SECURITY_GROUP_ID: "sg-0123456789abcdef0",
+    s.NAMESPACE_ARN: "arn:aws:servicediscovery:eu-west-1:123456789012:namespace/ns-abcdef0123",
+}
+PUBLIC_IN_ENVIRONMENT = {
+    **IN_ENVIRONMENT,
+    s.LISTENER_ARN: (
+        "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/shop/"
+        "0123456789abcdef/fedcba9876543210"
+    ),
+    s.LOAD_BALANCER_SECURITY_GROUP_ID: "sg-0fedcba9876543210",
+    s.ENVIRONMENT_URL: "https://shop.example.com",
+    s.LISTENER_RULE_PRIORITY: "10",
+    s.LISTENER_RULE_PATH: "/*",
+}
 
 PSEUDO_PARAMETERS = {
     "AWS::AccountId",

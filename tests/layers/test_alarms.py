@@ -8,41 +8,18 @@ from typing import Any
 
 import pytest
 
-from tests.support import compute, props
+from tests.support import IN_ENVIRONMENT, PUBLIC_IN_ENVIRONMENT, SERVICE_REQUIRED, compute, props
 from troposphere_fargate import ServiceConfig
 from troposphere_fargate.cfn.evaluate import Deployment, ParameterError, deployed
 from troposphere_fargate.layers import service as s
 from troposphere_fargate.layers.exposure import Routing
 from troposphere_fargate.layers.service import service_template
 
-IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/web:1.4.2"
-REQUIRED = {
-    s.VPC_ID: "vpc-0a1b2c3d",
-    s.PUBLIC_SUBNET_IDS: "subnet-01,subnet-02",
-    s.PRIVATE_SUBNET_IDS: "subnet-11,subnet-12",
-    s.CONTAINER_IMAGE: IMAGE,
-}
 TOPIC = "arn:aws:sns:eu-west-1:123456789012:shop-alarms"
-ENVIRONMENT = {
-    s.CLUSTER_NAME: "shop-Cluster-AbCdEf012345",
-    s.ENVIRONMENT_SECURITY_GROUP_ID: "sg-0123456789abcdef0",
-    s.NAMESPACE_ARN: "arn:aws:servicediscovery:eu-west-1:123456789012:namespace/ns-abcdef0123",
-}
-PUBLIC = {
-    **ENVIRONMENT,
-    s.LISTENER_ARN: (
-        "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/shop/"
-        "0123456789abcdef/fedcba9876543210"
-    ),
-    s.LOAD_BALANCER_SECURITY_GROUP_ID: "sg-0fedcba9876543210",
-    s.ENVIRONMENT_URL: "https://shop.example.com",
-    s.LISTENER_RULE_PRIORITY: "10",
-    s.LISTENER_RULE_PATH: "/*",
-}
 
 
 def deploy(template: dict[str, Any], **parameters: str) -> Deployment:
-    return deployed(template, {**REQUIRED, **parameters})
+    return deployed(template, {**SERVICE_REQUIRED, **parameters})
 
 
 def deployment(stack: Deployment) -> dict[str, Any]:
@@ -96,7 +73,7 @@ def test_behind_a_network_load_balancer_only_unhealthy_targets_roll_back(service
 
 
 def test_in_an_environment_the_alarms_watch_the_environments_load_balancer(service):
-    stack = deploy(service, **PUBLIC)
+    stack = deploy(service, **PUBLIC_IN_ENVIRONMENT)
     (load_balancer, _) = props(stack.resources[s.ERROR_RATE_ALARM])["Metrics"][0]["MetricStat"][
         "Metric"
     ]["Dimensions"]
@@ -104,7 +81,7 @@ def test_in_an_environment_the_alarms_watch_the_environments_load_balancer(servi
 
 
 def test_without_a_load_balancer_only_the_circuit_breaker_rolls_back(service):
-    stack = deploy(service, **ENVIRONMENT, Expose="internal", ServiceConnectName="orders")
+    stack = deploy(service, **IN_ENVIRONMENT, Expose="internal", ServiceConnectName="orders")
     assert not {s.UNHEALTHY_TARGETS_ALARM, s.ERROR_RATE_ALARM} & set(stack.resources)
     assert "Alarms" not in deployment(stack)
     worker = service_template(ServiceConfig(expose="none")).to_dict()

@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from tests.support import props
+from tests.support import IN_ENVIRONMENT, PUBLIC_IN_ENVIRONMENT, SERVICE_REQUIRED, props
 from troposphere_fargate import DeploymentSettings, ServiceConfig
 from troposphere_fargate.cfn.evaluate import Deployment, ParameterError, RuleError, deployed
 from troposphere_fargate.layers import service as s
@@ -33,31 +33,8 @@ from troposphere_fargate.layers.errors import ConfigError
 from troposphere_fargate.layers.exposure import Routing
 from troposphere_fargate.layers.service import service_template
 
-IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/web:1.4.2"
-REQUIRED = {
-    s.VPC_ID: "vpc-0a1b2c3d",
-    s.PUBLIC_SUBNET_IDS: "subnet-01,subnet-02",
-    s.PRIVATE_SUBNET_IDS: "subnet-11,subnet-12",
-    s.CONTAINER_IMAGE: IMAGE,
-}
 CERTIFICATE = "arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
-ENVIRONMENT = {
-    s.CLUSTER_NAME: "shop-Cluster-AbCdEf012345",
-    s.ENVIRONMENT_SECURITY_GROUP_ID: "sg-0123456789abcdef0",
-    s.NAMESPACE_ARN: "arn:aws:servicediscovery:eu-west-1:123456789012:namespace/ns-abcdef0123",
-}
-PUBLIC = {
-    **ENVIRONMENT,
-    s.LISTENER_ARN: (
-        "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/shop/"
-        "0123456789abcdef/fedcba9876543210"
-    ),
-    s.LOAD_BALANCER_SECURITY_GROUP_ID: "sg-0fedcba9876543210",
-    s.ENVIRONMENT_URL: "https://shop.example.com",
-    s.LISTENER_RULE_PRIORITY: "10",
-    s.LISTENER_RULE_PATH: "/*",
-}
-INTERNAL = {**ENVIRONMENT, s.EXPOSE: "internal", s.SERVICE_CONNECT_NAME: "orders"}
+INTERNAL = {**IN_ENVIRONMENT, s.EXPOSE: "internal", s.SERVICE_CONNECT_NAME: "orders"}
 SHIFTING = ("CANARY", "LINEAR", "BLUE_GREEN")
 PLUMBING = {
     s.ALTERNATE_TARGET_GROUP,
@@ -68,7 +45,7 @@ PLUMBING = {
 
 
 def deploy(template: dict[str, Any], **parameters: str) -> Deployment:
-    return deployed(template, {**REQUIRED, **parameters})
+    return deployed(template, {**SERVICE_REQUIRED, **parameters})
 
 
 def configuration(stack: Deployment) -> dict[str, Any]:
@@ -230,7 +207,7 @@ def test_on_a_network_load_balancer_the_listener_itself_is_the_production_rule(s
 
 
 def test_in_an_environment_the_services_own_rule_forwards_to_both_groups(service):
-    stack = deploy(service, **PUBLIC, **{s.DEPLOYMENT_STRATEGY: "LINEAR"})
+    stack = deploy(service, **PUBLIC_IN_ENVIRONMENT, **{s.DEPLOYMENT_STRATEGY: "LINEAR"})
     rule = props(stack.resources[s.LISTENER_RULE])
     assert rule["Actions"][0]["ForwardConfig"]["TargetGroups"] == [
         {"TargetGroupArn": {"Ref": s.TARGET_GROUP}, "Weight": 100},
@@ -243,7 +220,7 @@ def test_in_an_environment_the_services_own_rule_forwards_to_both_groups(service
 
 
 def test_in_an_environment_under_rolling_the_rule_forwards_to_one_group(service):
-    rule = props(deploy(service, **PUBLIC).resources[s.LISTENER_RULE])
+    rule = props(deploy(service, **PUBLIC_IN_ENVIRONMENT).resources[s.LISTENER_RULE])
     assert rule["Actions"] == [{"Type": "forward", "TargetGroupArn": {"Ref": s.TARGET_GROUP}}]
 
 
@@ -350,7 +327,11 @@ def test_a_test_listener_port_that_collides_with_a_listener_is_refused(service, 
 
 def test_a_test_listener_in_an_environment_is_refused(service):
     with pytest.raises(RuleError, match="leave it 0 for a service of an environment"):
-        deploy(service, **PUBLIC, **{s.DEPLOYMENT_STRATEGY: "CANARY", s.TEST_LISTENER_PORT: "8443"})
+        deploy(
+            service,
+            **PUBLIC_IN_ENVIRONMENT,
+            **{s.DEPLOYMENT_STRATEGY: "CANARY", s.TEST_LISTENER_PORT: "8443"},
+        )
 
 
 @pytest.mark.parametrize(
