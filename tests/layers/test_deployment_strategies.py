@@ -225,6 +225,10 @@ def test_in_an_environment_under_rolling_the_rule_forwards_to_one_group(service)
 
 
 def test_the_role_is_ecss_and_reaches_only_this_services_groups_and_load_balancer(service):
+    """The trust policy and actions of the ECS Developer Guide's "Amazon ECS infrastructure IAM
+    role for load balancers" (principal ecs.amazonaws.com, no conditions) and of the AWS managed
+    policy AmazonECSInfrastructureRolePolicyForLoadBalancers (Describe* on *, Register and
+    DeregisterTargets, ModifyListener, ModifyRule), each narrowed to this service."""
     stack = deploy(service, **{s.DEPLOYMENT_STRATEGY: "CANARY"})
     role = props(stack.resources[s.DEPLOYMENT_ROLE])
     (trust,) = role["AssumeRolePolicyDocument"]["Statement"]
