@@ -3,9 +3,11 @@
 
     python scripts/fetch_test_tools.py [--guard] [--checkov] [--taskcat]   (default: all)
 
-- cfn-guard 3.1.1 and AWS Control Tower's 237 proactive-control rules, from the npm package
-  @cdklabs/cdk-validator-cfnguard 0.0.62 (``npm pack``; its sha256 is checked before it is
-  unpacked), into .cache/cfn-guard/.
+- cfn-guard 3.1.1 and AWS Control Tower's 237 proactive-control rules, from the PyPI wheel
+  cdklabs-cdk-validator-cfnguard 0.0.62 (``pip download --no-deps``; the wheel's and the
+  package tarball's sha256 are checked before it is unpacked; no npm), into .cache/cfn-guard/,
+  with the same code ``troposphere-fargate check`` uses
+  (:mod:`troposphere_fargate.cfn.policy_tools`).
 - checkov, in a virtual environment of its own (.cache/checkov-venv/): it pins an old boto3
   that must not meet this project's.
 - taskcat's wheel (pure Python, its sha256 checked; its dependencies are not installed), whose
@@ -20,22 +22,18 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
-import platform
 import shutil
 import subprocess
 import sys
-import tarfile
 import tempfile
 import venv
 from pathlib import Path
 
+from troposphere_fargate.cfn import policy_tools
+
 REPO = Path(__file__).resolve().parent.parent
 CACHE = REPO / ".cache"
 
-GUARD_PACKAGE = "@cdklabs/cdk-validator-cfnguard"
-GUARD_PACKAGE_VERSION = "0.0.62"
-GUARD_PACKAGE_SHA256 = "660c14562d4c79d524d0623d80d494e41797acae9da23ecb10915d7f66ada80c"
 GUARD_HOME = CACHE / "cfn-guard"
 
 TASKCAT_VERSION = "0.9.58"
@@ -48,76 +46,20 @@ CHECKOV_HOME = CACHE / "checkov-venv"
 CHECKOV_CONSTRAINTS = Path(__file__).resolve().parent / "checkov-constraints.txt"
 
 
-def guard_binary(home: Path = GUARD_HOME) -> Path:
-    system = {"Linux": "ubuntu", "Darwin": "macos"}.get(platform.system(), "unknown")
-    machine = {"amd64": "x86_64", "arm64": "aarch64"}.get(
-        platform.machine().lower(), platform.machine().lower()
-    )
-    return home / "package" / "bin" / system / machine / "cfn-guard"
-
-
-def control_tower_rules(home: Path = GUARD_HOME) -> Path:
-    return home / "package" / "rules" / "control-tower" / "cfn-guard"
-
-
 def checkov_binary(home: Path = CHECKOV_HOME) -> Path:
     return home / "bin" / "checkov"
 
 
-def _installed_guard_package() -> str | None:
-    try:
-        return str(json.loads((GUARD_HOME / "package" / "package.json").read_text())["version"])
-    except (OSError, ValueError, KeyError):
-        return None
-
-
 def installed_guard() -> Path | None:
     """The pinned cfn-guard binary, when it and the Control Tower rules are in .cache/."""
-    binary = guard_binary()
-    if (
-        binary.is_file()
-        and control_tower_rules().is_dir()
-        and _installed_guard_package() == GUARD_PACKAGE_VERSION
-    ):
-        return binary
-    return None
+    return policy_tools.installed_guard(GUARD_HOME)
 
 
 def fetch_guard() -> Path:
-    installed = installed_guard()
-    if installed is not None:
-        return installed
-    binary = guard_binary()
-    npm = shutil.which("npm")
-    if npm is None:
-        raise SystemExit("npm is needed to fetch cfn-guard and the Control Tower rules")
-    with tempfile.TemporaryDirectory() as scratch:
-        subprocess.run(
-            [npm, "pack", f"{GUARD_PACKAGE}@{GUARD_PACKAGE_VERSION}", "--silent"],
-            cwd=scratch,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        (tarball,) = Path(scratch).glob("*.tgz")
-        digest = hashlib.sha256(tarball.read_bytes()).hexdigest()
-        if digest != GUARD_PACKAGE_SHA256:
-            raise SystemExit(f"{tarball.name}: sha256 {digest}, expected {GUARD_PACKAGE_SHA256}")
-        staging = Path(tempfile.mkdtemp(dir=CACHE if CACHE.is_dir() else None))
-        try:
-            with tarfile.open(tarball) as archive:
-                # The "data" filter refuses links and paths outside the folder (Python 3.11.4+);
-                # the archive's checksum was verified above in any case.
-                if hasattr(tarfile, "data_filter"):
-                    archive.extractall(staging, filter="data")
-                else:
-                    archive.extractall(staging)
-            shutil.rmtree(GUARD_HOME, ignore_errors=True)
-            GUARD_HOME.parent.mkdir(parents=True, exist_ok=True)
-            staging.rename(GUARD_HOME)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-    binary.chmod(0o755)
-    return binary
+    try:
+        return policy_tools.fetch_guard(GUARD_HOME)
+    except policy_tools.PolicyToolError as exc:
+        raise SystemExit(str(exc)) from None
 
 
 def installed_taskcat() -> Path | None:

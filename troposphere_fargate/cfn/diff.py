@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from .yaml import from_yaml
+from .yaml import read_template, read_templates
 
 DESTRUCTIVE = "destructive"
 BREAKING = "breaking"
@@ -77,22 +77,50 @@ class DiffError(ValueError):
     """A side of the comparison cannot be read."""
 
 
+TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
+
+
 def load_side(side: str, templates_root: Path) -> dict[str, dict[str, Any]]:
-    """Templates by file name, from a folder or from a version under ``templates_root``."""
-    folder = Path(side)
+    """Templates by file name, from one file, a folder or a version under ``templates_root``.
+
+    A file that is not a template stops everything with a
+    :class:`~troposphere_fargate.cfn.yaml.TemplateFileError` naming it (and the line, where the
+    parser knows it): a comparison that silently skipped a file would claim it unchanged.
+    """
+    path = Path(side)
+    if path.is_file():
+        return {path.name: read_template(path)}
+    folder = path if path.is_dir() else templates_root / side
     if not folder.is_dir():
-        folder = templates_root / side
-    if not folder.is_dir():
-        raise DiffError(f"{side} is neither a folder nor a version under {templates_root}/")
-    templates = {}
-    for path in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.json")):
-        if path.name == "manifest.json":
-            continue
-        text = path.read_text()
-        templates[path.name] = json.loads(text) if path.suffix == ".json" else from_yaml(text)
-    if not templates:
-        raise DiffError(f"{folder} holds no templates")
-    return templates
+        raise DiffError(
+            f"{side} is neither a template, a folder nor a version under {templates_root}/"
+        )
+    files = [
+        p
+        for p in sorted(folder.iterdir())
+        if p.suffix.lower() in TEMPLATE_SUFFIXES and p.name != "manifest.json" and p.is_file()
+    ]
+    if not files:
+        raise DiffError(f"{folder} holds no templates (*{', *'.join(TEMPLATE_SUFFIXES)})")
+    return {p.name: template for p, template in read_templates(files).items()}
+
+
+def load_sides(
+    old: str, new: str, templates_root: Path
+) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    """Both sides of a comparison: two files (compared with each other whatever their names),
+    or two folders or versions (their templates paired by file name)."""
+    files = [Path(side).is_file() for side in (old, new)]
+    if files[0] != files[1]:
+        raise DiffError(
+            "compare a template with a template, or a folder or version with a folder or "
+            f"version: {old if files[0] else new} is a file, the other is not"
+        )
+    before, after = load_side(old, templates_root), load_side(new, templates_root)
+    if files[0]:
+        (name,) = after
+        before = {name: next(iter(before.values()))}
+    return before, after
 
 
 def _has_intrinsic(value: Any) -> bool:

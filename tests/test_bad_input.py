@@ -1,0 +1,175 @@
+"""Every command gives one clear line for each malformed input, naming the file (and the line
+and column where the parser knows them), and exits non-zero; a gate never passes a file it did
+not read. Cases from issue 16, as a new user met them."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from troposphere_fargate import __version__, cli
+
+REPO = Path(__file__).resolve().parent.parent
+SHIPPED = REPO / "templates" / __version__
+
+# file name -> (content, what the error line says after "FILE")
+BROKEN = {
+    "broken.yaml": (
+        b"Resources:\n  X: [\n",
+        ":3:1: not valid YAML: did not find expected node content",
+    ),
+    "broken.json": (
+        b'{"Resources": {},}',
+        ":1:18: not valid JSON: Expecting property name enclosed in double quotes",
+    ),
+    "list.yaml": (
+        b"- a\n",
+        ": not a CloudFormation template: the document is a list, not a mapping",
+    ),
+    "empty.yaml": (b"", ": not a CloudFormation template: the document is empty"),
+    "binary.yaml": (b"\xff\xfe\x00", ": not a text file (it is not UTF-8)"),
+    "parameters-only.yaml": (
+        b"Parameters: {}\n",
+        ": not a CloudFormation template: it has no Resources section",
+    ),
+}
+
+
+def errors(capsys) -> list[str]:
+    return capsys.readouterr().err.splitlines()
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_diff_names_a_broken_file_in_a_folder_with_its_line(tmp_path, capsys, name):
+    folder = tmp_path / "new"
+    shutil.copytree(SHIPPED, folder)
+    content, says = BROKEN[name]
+    (folder / name).write_bytes(content)
+    assert cli.main(["diff", str(SHIPPED), str(folder)]) == 1
+    assert errors(capsys) == [f"troposphere-fargate: error: {folder / name}{says}"]
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_check_names_a_broken_file_before_any_gate_runs(tmp_path, capsys, name, monkeypatch):
+    from troposphere_fargate.cfn import policy_tools
+
+    # No gate may run (or be fetched) for a file that is not a template.
+    monkeypatch.setattr(policy_tools, "find_guard", lambda: pytest.fail("a gate ran"))
+    content, says = BROKEN[name]
+    (tmp_path / name).write_bytes(content)
+    assert cli.main(["check", str(tmp_path / name)]) == 1
+    assert errors(capsys) == [f"troposphere-fargate: error: {tmp_path / name}{says}"]
+
+
+def test_every_broken_file_gets_its_own_line(tmp_path, capsys):
+    for name, (content, _) in BROKEN.items():
+        (tmp_path / name).write_bytes(content)
+    assert cli.main(["check", str(tmp_path)]) == 1
+    assert errors(capsys) == [
+        f"troposphere-fargate: error: {tmp_path / name}{BROKEN[name][1]}" for name in sorted(BROKEN)
+    ]
+
+
+def test_diff_compares_two_single_files_whatever_their_names(tmp_path, capsys):
+    before = REPO / "templates" / "0.1.0" / "network.yaml"
+    after = tmp_path / "network-next.template"
+    shutil.copyfile(SHIPPED / "network.yaml", after)
+    cli.main(["diff", str(before), str(after), "--format", "json"])
+    out = capsys.readouterr().out
+    assert '"subject": "resource EcsAgentEndpoint"' in out  # added since 0.1.0
+    assert '"template": "network-next.template"' in out
+    assert cli.main(["diff", str(after), str(after)]) == 0
+
+
+def test_diff_refuses_a_file_against_a_folder(capsys):
+    assert cli.main(["diff", str(SHIPPED / "network.yaml"), str(SHIPPED)]) == 1
+    assert errors(capsys) == [
+        "troposphere-fargate: error: compare a template with a template, or a folder or version "
+        f"with a folder or version: {SHIPPED / 'network.yaml'} is a file, the other is not"
+    ]
+
+
+def test_check_takes_a_version_and_a_folder_like_diff(monkeypatch):
+    from troposphere_fargate.release.checks import template_paths
+
+    shipped = sorted(p for p in SHIPPED.iterdir() if p.name != "manifest.json")
+    assert template_paths([__version__], REPO / "templates") == shipped
+    assert template_paths([str(SHIPPED)], REPO / "templates") == shipped
+    monkeypatch.chdir(REPO)
+    assert template_paths(["0.1.0"], Path("templates"))[0] == Path("templates/0.1.0/catalog.yaml")
+
+
+def test_check_of_something_that_is_not_there_says_so(tmp_path, capsys):
+    assert cli.main(["check", "9.9.9", "--templates", str(tmp_path)]) == 1
+    assert errors(capsys) == [
+        f"troposphere-fargate: error: 9.9.9: no such template, folder or version under {tmp_path}/"
+    ]
+    (tmp_path / "empty").mkdir()
+    assert cli.main(["check", str(tmp_path / "empty")]) == 1
+    assert "holds no templates" in capsys.readouterr().err
+
+
+def test_check_without_templates_here_says_what_to_do(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["check"]) == 1
+    assert errors(capsys) == [
+        f"troposphere-fargate: error: no templates/{__version__}/ here to check: name the "
+        "templates, folders or versions to check, or run `troposphere-fargate build` first"
+    ]
+
+
+def test_publish_of_a_version_build_cannot_make_says_where_it_comes_from(capsys, monkeypatch):
+    monkeypatch.chdir(REPO)
+    assert cli.main(["publish", "--bucket", "b", "--version", "9.9.9"]) == 1
+    (line,) = errors(capsys)
+    assert line.startswith(
+        "troposphere-fargate: error: no templates for version 9.9.9 in templates/"
+    )
+    assert f"`troposphere-fargate build` writes this package's version, {__version__}, only" in line
+    assert "run `troposphere-fargate build` first" not in line
+
+
+def test_publish_without_boto3_names_a_command_that_works(capsys, monkeypatch):
+    monkeypatch.chdir(REPO)
+    monkeypatch.setitem(sys.modules, "boto3", None)  # import boto3 raises ImportError
+    assert cli.main(["publish", "--bucket", "b"]) == 1
+    (line,) = errors(capsys)
+    assert "pip install 'boto3>=1.34,<2'" in line
+    assert "troposphere-fargate[publish]'" not in line.replace("'.[publish]'", "")
+
+
+def test_a_reader_that_leaves_early_is_not_an_error(tmp_path):
+    """``troposphere-fargate diff ... | head -1``: no "Broken pipe", no traceback, exit 0, and
+    the command finishes its work (a publish must not stop half-way)."""
+    command = [sys.executable, "-m", "troposphere_fargate", "diff", "0.1.0", __version__]
+    process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # before the command has printed anything
+    stderr = process.stderr.read().decode()
+    # diff exits 1 because 0.1.0 -> now has breaking findings, as without the pipe
+    assert process.wait(timeout=60) == 1
+    assert stderr == ""
+
+
+def test_build_into_another_folder_writes_no_docs_into_the_current_directory(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "troposphere_fargate", "build", "--quiet", "--output", "out"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_diagram_writes_only_where_it_is_told(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as usage:
+        cli.main(["diagram"])
+    assert usage.value.code == 2
+    assert "the following arguments are required: -o/--output" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,64 @@
+"""checkov's CloudFormation checks, run on templates as one of ``check``'s gates.
+
+checkov reads its suppressions from each resource's ``Metadata.checkov.skip`` (an ``id`` and a
+``comment`` each); a skipped check is reported as suppressed with that comment as its reason, a
+skip without a comment as a failure. checkov pins an old boto3, so it lives in a virtual
+environment of its own (``scripts/fetch_test_tools.py --checkov``); see
+:func:`troposphere_fargate.cfn.policy_tools.find_checkov`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from .guard import Violation, staged
+
+# No network: no Bridgecrew platform mapping, no package scan, no download of extra checks.
+_OFFLINE = {"BC_SKIP_MAPPING": "TRUE", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false"}
+
+
+def _reports(output: str) -> list[dict[str, Any]]:
+    """checkov prints one report, or a list of them when several frameworks answered."""
+    loaded = json.loads(output)
+    return loaded if isinstance(loaded, list) else [loaded]
+
+
+def run_checkov(templates: Iterable[Path], checkov: Path) -> list[Violation]:
+    """Every failed and skipped checkov check in ``templates`` (skips as suppressed, with their
+    comment). Raises RuntimeError when checkov fails or cannot parse a template."""
+    paths = list(templates)
+    if not paths:
+        return []
+    with staged(paths) as copies:
+        command = [str(checkov)]
+        for copy in copies:
+            command += ["-f", str(copy)]
+        command += ["--framework", "cloudformation", "--skip-download", "--output", "json"]
+        env = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp")}
+        result = subprocess.run(
+            command, capture_output=True, text=True, env={**env, **_OFFLINE}, check=False
+        )
+        try:
+            reports = _reports(result.stdout)
+        except ValueError:
+            why = (result.stderr.strip().splitlines() or [f"exit code {result.returncode}"])[-1]
+            raise RuntimeError(f"checkov failed: {why}") from None
+        violations = set()
+        for report in reports:
+            results = report.get("results", {})
+            for parsed in results.get("parsing_errors", []):
+                original = copies.get(Path(parsed).resolve(), Path(parsed))
+                raise RuntimeError(f"checkov could not parse {original}")
+            for kind in ("failed_checks", "skipped_checks"):
+                for found in results.get(kind, []):
+                    path = copies[Path(found["file_abs_path"]).resolve()]
+                    resource = str(found["resource"]).split(".", 1)[-1]
+                    reason = (found.get("check_result") or {}).get("suppress_comment")
+                    reason = reason if kind == "skipped_checks" and str(reason).strip() else None
+                    violations.add(Violation(path.name, found["check_id"], resource, reason))
+    return sorted(violations)
