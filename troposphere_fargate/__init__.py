@@ -10,15 +10,17 @@ own templates from them, or build the whole product::
 The names below are the public API, pinned by ``tests/test_public_api.py``: the configs (and the
 routing of a service of an environment), every layer builder, the registry of layers and the
 layers a config builds, the application a service carries and the spec file that
-describes it, the build (render, check, lint, write), the YAML writer and reader, cfn-lint, and
-the offline evaluator of what a template deploys.
+describes it, the build (render, check, lint, write), the YAML writer and reader, cfn-lint, the
+offline evaluator of what a template deploys, and the dry run of a launch with its fixed cost.
 """
 
 __version__ = "0.4.0"
 
+from .cfn.cost import Estimate, estimate
+from .cfn.dry_run import DryRunFailed, Footprint, PlannedStack, describe, dry_run, footprint
 from .cfn.evaluate import Deployment, ParameterError, RuleError, deployed
 from .cfn.lint import Finding, lint_templates
-from .cfn.yaml import YamlTypeError, from_yaml, to_yaml
+from .cfn.yaml import TemplateFileError, YamlTypeError, from_yaml, read_template, to_yaml
 from .layers import LAYERS, Layer, layers_for
 from .layers.application import (
     Application,
@@ -62,14 +64,18 @@ __all__ = [
     "ConfigError",
     "Deployment",
     "DeploymentSettings",
+    "DryRunFailed",
     "EgressRule",
     "EnvironmentConfig",
+    "Estimate",
     "Finding",
+    "Footprint",
     "HealthCheck",
     "Layer",
     "LintFailed",
     "NetworkConfig",
     "ParameterError",
+    "PlannedStack",
     "PolicyStatement",
     "ProductConfig",
     "Routing",
@@ -81,13 +87,18 @@ __all__ = [
     "SpecError",
     "TargetHealth",
     "TaskRole",
+    "TemplateFileError",
     "WiringError",
     "YamlTypeError",
     "__version__",
     "build_templates",
     "catalog_template",
     "deployed",
+    "describe",
+    "dry_run",
     "environment_template",
+    "estimate",
+    "footprint",
     "from_yaml",
     "generate",
     "layers_for",
@@ -95,6 +106,7 @@ __all__ = [
     "load_spec",
     "network_template",
     "parse_spec",
+    "read_template",
     "render_templates",
     "root_template",
     "service_template",

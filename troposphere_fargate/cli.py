@@ -15,6 +15,7 @@ from typing import Any, NoReturn, TextIO
 
 from . import __version__
 from .cfn.diff import DiffError
+from .cfn.dry_run import DryRunFailed
 from .cfn.guard import PolicyToolMissing
 from .cfn.lint import INCLUDE_CHECKS
 from .cfn.policy_tools import PolicyToolError
@@ -48,7 +49,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for add in (_add_build, _add_publish, _add_check, _add_diagram, _add_diff):
+    for add in (
+        _add_build,
+        _add_publish,
+        _add_check,
+        _add_validate,
+        _add_cost,
+        _add_diagram,
+        _add_diff,
+    ):
         add(commands)
     return parser
 
@@ -192,6 +201,54 @@ def _add_check(commands: Any) -> None:
     )
     check.add_argument(
         "--verbose", "-v", action="store_true", help="list every violation and suppression"
+    )
+
+
+def _add_validate(commands: Any) -> None:
+    validate = commands.add_parser(
+        "validate",
+        help="dry-run a launch offline: the checks CloudFormation makes first, then what deploys",
+        description=(
+            "Check parameter values as CloudFormation does before it creates anything: unknown "
+            "and missing parameters, each value's type, pattern, allowed values and bounds, and "
+            "the template's Rules, with the template's own ConstraintDescription and Rule "
+            "messages, every failure at once. When all pass, print what would be deployed (NAT "
+            "gateways, endpoints, load balancer, listeners, tasks, scaling) and its fixed monthly "
+            "cost. A nested template beside this one (root.yaml nests network.yaml and "
+            "service.yaml) is checked with the values passed to it. Nothing is sent to AWS; "
+            "whether ids such as a VPC id exist in the account only CloudFormation can tell."
+        ),
+    )
+    _add_stack_arguments(validate)
+
+
+def _add_cost(commands: Any) -> None:
+    cost = commands.add_parser(
+        "cost",
+        help="estimate the fixed monthly cost of launching a template with these values",
+        description=(
+            "Estimate, line by line, the fixed monthly cost of what the template deploys with "
+            "these parameter values (NAT gateways, interface endpoints per AZ, load balancer, "
+            "public IPv4 addresses, Fargate vCPU and memory for the running task count, "
+            "Container Insights, alarms, dashboards), from the price table shipped with this "
+            "package (its date and sources are printed). Traffic, data processing, LCUs, logs "
+            "and storage depend on use and are not counted."
+        ),
+    )
+    _add_stack_arguments(cost)
+
+
+def _add_stack_arguments(command: Any) -> None:
+    command.add_argument("template", type=Path, metavar="TEMPLATE", help="a template file")
+    command.add_argument(
+        "values",
+        nargs="*",
+        metavar="KEY=VALUE",
+        help="parameter values, as on the console (the others take their defaults)",
+    )
+    command.add_argument(
+        "--region",
+        help="the region to launch in, for what depends on it (default: us-east-1)",
     )
 
 
@@ -376,14 +433,68 @@ def _diff(args: argparse.Namespace) -> int:
     return EXIT_FAILED if blocking(findings, allow) else EXIT_OK
 
 
+class ArgumentValueError(ValueError):
+    """A command-line value that argparse cannot judge, such as a KEY=VALUE pair."""
+
+
 def _key_values(pairs: Sequence[str]) -> dict[str, str]:
-    values = {}
+    values: dict[str, str] = {}
     for pair in pairs:
         key, equals, value = pair.partition("=")
         if not equals or not key:
-            raise DiffError(f"{pair!r} is not KEY=VALUE")
+            raise ArgumentValueError(f"{pair!r} is not KEY=VALUE")
+        if key in values and values[key] != value:
+            raise ArgumentValueError(f"{key} is given twice: {values[key]!r} and {value!r}")
         values[key] = value
     return values
+
+
+def _dry_run(args: argparse.Namespace) -> tuple[Any, Any]:
+    from .cfn.dry_run import dry_run, footprint
+
+    stack = dry_run(args.template, _key_values(args.values), args.region)
+    return stack, footprint(stack)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from .cfn.cost import estimate
+    from .cfn.dry_run import describe
+
+    stack, found = _dry_run(args)
+    given = len(args.values)
+    print(
+        f"{args.template.name}: CloudFormation would accept these values ({given} given, "
+        f"{len(stack.parameters) - given} default)"
+    )
+    for line in describe(found):
+        print(f"  {line}")
+    unchecked = [
+        f"{name}: {', '.join(child.unchecked_rules)}"
+        for name, child in {args.template.name: stack, **stack.nested}.items()
+        if child.unchecked_rules
+    ]
+    if unchecked:
+        _note(f"rules that need values known only at launch, not checked: {'; '.join(unchecked)}")
+    bill = estimate(found, args.region)
+    where = (
+        f"in {bill.region}"
+        if bill.priced_region == bill.region
+        else f"at {bill.priced_region} prices (the price table has none for {bill.region})"
+    )
+    print(
+        f"fixed cost: about {bill.total_text()} a month {where} "
+        f"(`troposphere-fargate cost` shows it line by line)"
+    )
+    return EXIT_OK
+
+
+def _cost(args: argparse.Namespace) -> int:
+    from .cfn.cost import estimate
+
+    _, found = _dry_run(args)
+    for line in estimate(found, args.region).lines():
+        print(line)
+    return EXIT_OK
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -532,6 +643,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _diff(args)
         if args.command == "diagram":
             return _diagram(args)
+        if args.command == "validate":
+            return _validate(args)
+        if args.command == "cost":
+            return _cost(args)
     except (
         OSError,
         PublishError,
@@ -542,6 +657,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         SpecError,
         ConfigError,
         TemplateFileError,
+        DryRunFailed,
+        ArgumentValueError,
     ) as exc:
         for line in str(exc).splitlines() or [type(exc).__name__]:
             print(f"troposphere-fargate: error: {line}", file=sys.stderr)

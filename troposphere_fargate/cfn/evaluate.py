@@ -14,7 +14,7 @@ It implements the condition and rule functions CloudFormation allows there; othe
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,6 +54,61 @@ def parameter_values(template: Mapping[str, Any], given: Mapping[str, str]) -> d
     return values
 
 
+def parameter_problems(
+    template: Mapping[str, Any], given: Mapping[str, str], deferred: Iterable[str] = ()
+) -> list[str]:
+    """Every reason CloudFormation would refuse these parameter values before creating anything,
+    one line each (an empty list when it would take them): unknown parameters, missing values,
+    values outside their constraints (with the ``ConstraintDescription``), and values of the
+    AWS-specific types (``AWS::EC2::VPC::Id``, ``List<AWS::EC2::Subnet::Id>``...) that are not
+    ids of that kind (whether the id exists in the account only CloudFormation can tell).
+    ``deferred`` parameters get their value only when the stack is created (a nested stack's
+    parameter fed by another stack's output): they are not asked for."""
+    declared: Mapping[str, Mapping[str, Any]] = template.get("Parameters", {})
+    problems = [f"unknown parameter {name}" for name in sorted(set(given) - set(declared))]
+    later = set(deferred)
+    for name, spec in declared.items():
+        if name in later and name not in given:
+            continue
+        if name in given:
+            value = str(given[name])
+        elif "Default" in spec:
+            value = str(spec["Default"])
+        else:
+            problems.append(f"parameter {name} needs a value (it has no default)")
+            continue
+        try:
+            _check_constraints(name, spec, value)
+            _check_type(name, spec, value)
+        except ParameterError as exc:
+            problems.append(str(exc))
+    return problems
+
+
+# What an id of each AWS-specific parameter type looks like (CloudFormation's "Supported
+# AWS-specific parameter types"); it also checks that the id exists, which offline cannot be.
+_ID_PATTERNS = {
+    "AWS::EC2::VPC::Id": r"vpc-[0-9a-f]{8}(?:[0-9a-f]{9})?",
+    "AWS::EC2::Subnet::Id": r"subnet-[0-9a-f]{8}(?:[0-9a-f]{9})?",
+    "AWS::EC2::SecurityGroup::Id": r"sg-[0-9a-f]{8}(?:[0-9a-f]{9})?",
+    "AWS::EC2::AvailabilityZone::Name": r"[a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d[a-z]",
+    "AWS::Route53::HostedZone::Id": r"Z[A-Z0-9]{1,31}",
+}
+
+
+def _check_type(name: str, spec: Mapping[str, Any], value: str) -> None:
+    kind = str(spec.get("Type", "String"))
+    listed = re.fullmatch(r"List<(.+)>", kind)
+    pattern = _ID_PATTERNS.get(listed.group(1) if listed else kind)
+    if pattern is None or value == "":
+        return
+    for member in [m.strip() for m in value.split(",")] if listed else [value]:
+        if not re.fullmatch(pattern, member):
+            raise ParameterError(
+                f"parameter {name}={value!r} is not a {kind}: {member!r} is not such an id"
+            )
+
+
 def _check_constraints(name: str, spec: Mapping[str, Any], value: str) -> None:
     def reject(why: str) -> ParameterError:
         hint = spec.get("ConstraintDescription")
@@ -68,7 +123,10 @@ def _check_constraints(name: str, spec: Mapping[str, Any], value: str) -> None:
             raise reject("is not one of the allowed values")
         pattern = spec.get("AllowedPattern")
         if pattern is not None and not re.fullmatch(pattern, member):
-            raise reject(f"does not match the pattern {pattern}")
+            # CloudFormation shows the ConstraintDescription instead of the pattern when the
+            # template gives one; so does this message.
+            hint = spec.get("ConstraintDescription")
+            raise reject("does not match its pattern" if hint else f"does not match {pattern}")
     if "MinLength" in spec and len(value) < int(spec["MinLength"]):
         raise reject(f"is shorter than {spec['MinLength']} characters")
     if "MaxLength" in spec and len(value) > int(spec["MaxLength"]):
@@ -225,6 +283,30 @@ def check_rules(
         for assertion in rule.get("Assertions", []):
             if not evaluator._truth(evaluator.value(assertion["Assert"], _RULE_FUNCTIONS), where):
                 raise RuleError(f"{where}: {assertion.get('AssertDescription', 'failed')}")
+
+
+def rule_problems(
+    template: Mapping[str, Any], values: Mapping[str, str], pseudo: Mapping[str, str] | None = None
+) -> tuple[list[str], list[str]]:
+    """(every failing assertion as ``rule NAME: AssertDescription``, the rules that could not be
+    evaluated because they need a value not known offline), unlike :func:`check_rules`, which
+    stops at the first failure."""
+    evaluator = _Evaluator(template, values, pseudo)
+    failed, unknown = [], []
+    for name, rule in sorted(template.get("Rules", {}).items()):
+        where = f"rule {name}"
+        try:
+            if "RuleCondition" in rule and not evaluator._truth(
+                evaluator.value(rule["RuleCondition"], _RULE_FUNCTIONS), where
+            ):
+                continue
+            for assertion in rule.get("Assertions", []):
+                holds = evaluator.value(assertion["Assert"], _RULE_FUNCTIONS)
+                if not evaluator._truth(holds, where):
+                    failed.append(f"{where}: {assertion.get('AssertDescription', 'failed')}")
+        except EvaluationError:
+            unknown.append(name)
+    return failed, unknown
 
 
 def resolve(node: Any, evaluator: _Evaluator) -> Any:

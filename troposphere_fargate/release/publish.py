@@ -273,16 +273,31 @@ def launch_url(destination: Destination, stack_name: str = DEFAULT_STACK_NAME) -
     return f"{host}/cloudformation/home?region={destination.region}#/stacks/quickcreate?{query}"
 
 
+# CloudFormation takes a template body of at most 51,200 bytes inline ("AWS CloudFormation
+# quotas": template body size in a request); `aws cloudformation deploy --template-file` refuses a
+# larger file unless --s3-bucket lets it stage the template in S3 first (awscli's
+# customizations/cloudformation/deploy.py: "Templates with a size greater than 51,200 bytes
+# must be deployed via an S3 Bucket"). The emulator accepts larger bodies.
+INLINE_TEMPLATE_BYTES = 51_200
+
+
 def deploy_command(
     destination: Destination,
     stack_name: str = DEFAULT_STACK_NAME,
     templates: Path | str = "templates",
 ) -> str:
-    """An ``aws cloudformation deploy`` command that launches the published version."""
+    """An ``aws cloudformation deploy`` command that launches the published version (staging
+    ``root.yaml`` in the bucket when it is too large to be sent inline)."""
     prefix = destination.prefix or '""'
+    root = Path(templates) / destination.version / ROOT_FILENAME
+    staged = (
+        f"--s3-bucket {destination.bucket} --s3-prefix {destination.prefix}deploy "
+        if root.is_file() and root.stat().st_size > INLINE_TEMPLATE_BYTES
+        else ""
+    )
     return (
         f"aws cloudformation deploy --region {destination.region} --stack-name {stack_name} "
-        f"--template-file {templates}/{destination.version}/{ROOT_FILENAME} "
+        f"--template-file {templates}/{destination.version}/{ROOT_FILENAME} {staged}"
         "--capabilities CAPABILITY_IAM --parameter-overrides "
         f"{TEMPLATE_BUCKET_NAME}={destination.bucket} "
         f"{TEMPLATE_KEY_PREFIX}={prefix} "

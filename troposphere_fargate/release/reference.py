@@ -1,7 +1,8 @@
-"""Reference docs generated from the code, so they cannot drift from it: ``docs/parameters.md``
-and ``docs/outputs.md`` (from the templates), ``docs/spec.md`` and ``docs/spec.schema.json``
-(from the application spec's table of keys), and the architecture pictures' Graphviz sources
-(``docs/*.dot``; the build renders them to SVG when Graphviz's dot is installed)."""
+"""Reference docs generated from the code, so they cannot drift from it: ``docs/parameters.md``,
+``docs/outputs.md`` and ``docs/suppressions.md`` (from the templates), ``docs/spec.md`` and
+``docs/spec.schema.json`` (from the application spec's table of keys), and the architecture
+pictures' Graphviz sources (``docs/*.dot``; the build renders them to SVG when Graphviz's dot
+is installed)."""
 
 from __future__ import annotations
 
@@ -98,6 +99,37 @@ def outputs_markdown(built: Mapping[str, Mapping[str, Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+SUPPRESSIONS_INTRO = """\
+Every policy rule a shipped template does not meet on a resource, and why it does not apply
+there. A rule that cannot judge a resource is suppressed in that resource's metadata, with the
+reason beside it (`Metadata.guard.SuppressedRules` and `Reasons` for cfn-guard,
+`Metadata.checkov.skip` with a `comment` for checkov); a test fails when a suppression lacks a
+reason or is no longer needed, and a guard suppression without a reason counts as a failure.
+This project's own guard rules cannot be suppressed. Most suppressions are rules that cannot
+read a parameter's value or an `Fn::If`.
+"""
+
+
+def suppressions_markdown(built: Mapping[str, Mapping[str, Any]]) -> str:
+    """Every cfn-guard and checkov suppression of the shipped templates, with its reason."""
+    lines = [_HEADER, "# Policy suppressions\n", SUPPRESSIONS_INTRO]
+    lines.append("| template | resource | rule | why it does not apply |")
+    lines.append("| --- | --- | --- | --- |")
+    for layer in sorted(ORDER, key=lambda name: FILES[name]):
+        for name, resource in sorted(built[layer].get("Resources", {}).items()):
+            metadata = resource.get("Metadata") or {}
+            for rule, why in sorted((metadata.get("guard") or {}).get("Reasons", {}).items()):
+                lines.append(f"| {FILES[layer]} | {name} | `{rule}` (cfn-guard) | {_cell(why)} |")
+            for skip in sorted(
+                (metadata.get("checkov") or {}).get("skip", []), key=lambda s: s["id"]
+            ):
+                lines.append(
+                    f"| {FILES[layer]} | {name} | `{skip['id']}` (checkov) | "
+                    f"{_cell(skip['comment'])} |"
+                )
+    return "\n".join(lines) + "\n"
+
+
 def generate_docs(built: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
     """File name -> text of every generated doc (Markdown, the application spec's JSON Schema
     and reference, and the pictures' Graphviz sources)."""
@@ -107,6 +139,7 @@ def generate_docs(built: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
     docs = {
         "parameters.md": parameters_markdown(built),
         "outputs.md": outputs_markdown(built),
+        "suppressions.md": suppressions_markdown(built),
         "spec.schema.json": json.dumps(spec_schema(), indent=2, sort_keys=True) + "\n",
         "spec.md": spec_markdown(),
     }

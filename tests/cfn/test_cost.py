@@ -1,0 +1,109 @@
+"""``troposphere-fargate cost``: the fixed monthly cost of what a template deploys, line by line,
+from the committed price table; each line's figure is the table's unit price times what the
+dry run counts, so these tests check the counting and the arithmetic, and the table is checked
+for its date and sources."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from troposphere_fargate import __version__, cli
+from troposphere_fargate.cfn.cost import estimate, price_table
+from troposphere_fargate.cfn.dry_run import Footprint, dry_run, footprint
+
+ROOT = Path(__file__).resolve().parents[2] / "templates" / __version__ / "root.yaml"
+LAUNCH = {
+    "ContainerImage": "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1",
+    "TemplateBucketName": "my-templates",
+}
+PRICE = price_table()["regions"]["us-east-1"]
+HOURS = price_table()["hours_per_month"]
+
+
+def lines(values: dict[str, str], region: str | None = None) -> dict[str, float]:
+    bill = estimate(footprint(dry_run(ROOT, {**LAUNCH, **values})), region)
+    return {line.item: line.monthly for line in bill.lines_}
+
+
+def test_the_table_says_when_and_where_its_prices_come_from():
+    table = price_table()
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", table["date"])
+    assert table["hours_per_month"] == 730  # the AWS Pricing Calculator's month
+    assert all(
+        url.startswith(("https://aws.amazon.com/", "https://docs.aws.amazon.com/"))
+        for url in table["sources"].values()
+    )
+    assert table["not_counted"]
+
+
+def test_nat_per_az_costs_a_gateway_and_an_address_per_az():
+    per_az = lines({"NumberOfAzs": "3"})
+    assert per_az["NAT gateways"] == pytest.approx(3 * HOURS * PRICE["nat_gateway_hour"])
+    # 3 NAT Elastic IPs and the load balancer's node in each of the 3 public subnets
+    assert per_az["public IPv4 addresses"] == pytest.approx(6 * HOURS * PRICE["public_ipv4_hour"])
+    assert "interface endpoints" not in per_az
+
+
+def test_a_single_nat_gateway_costs_one():
+    single = lines({"NumberOfAzs": "3", "NatGateways": "Single"})
+    assert single["NAT gateways"] == pytest.approx(HOURS * PRICE["nat_gateway_hour"])
+    assert single["public IPv4 addresses"] == pytest.approx(4 * HOURS * PRICE["public_ipv4_hour"])
+
+
+def test_endpoints_cost_per_interface_endpoint_per_az_and_the_gateway_one_nothing():
+    stack = dry_run(ROOT, {**LAUNCH, "NatGateways": "None", "VpcEndpoints": "true"})
+    found = footprint(stack)
+    interface = len(found.interface_endpoints)
+    assert interface == 6 and found.gateway_endpoints == ["s3"]
+    none = {line.item: line for line in estimate(found).lines_}
+    assert "NAT gateways" not in none
+    assert none["interface endpoints"].monthly == pytest.approx(
+        interface * 2 * HOURS * PRICE["interface_endpoint_az_hour"]
+    )
+    assert none["interface endpoints"].quantity.startswith("6 x 2 AZs x 730 h")
+
+
+def test_fargate_is_priced_for_the_running_task_count_and_size():
+    bill = lines({"DesiredCount": "3", "TaskCpu": "1024", "TaskMemory": "2048"})
+    assert bill["Fargate vCPU (ServiceStack/Service)"] == pytest.approx(
+        3 * 1 * HOURS * PRICE["fargate_vcpu_hour"]
+    )
+    assert bill["Fargate memory (ServiceStack/Service)"] == pytest.approx(
+        3 * 2 * HOURS * PRICE["fargate_gb_hour"]
+    )
+
+
+def test_the_total_is_the_sum_of_the_lines_and_the_cli_prints_both(capsys):
+    values = [f"{k}={v}" for k, v in LAUNCH.items()]
+    assert cli.main(["cost", str(ROOT), *values]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("fixed monthly cost in us-east-1, USD, 730 hours a month, prices of ")
+    total = float(
+        next(line for line in out if line.strip().startswith("total"))
+        .split("$")[1]
+        .replace(",", "")
+    )
+    assert total == pytest.approx(sum(lines({}).values()), abs=0.01)
+    assert out[-2].startswith("not counted (it depends on use): ")
+    assert out[-1].startswith("prices from https://")
+
+
+def test_a_region_without_prices_says_whose_prices_it_used():
+    found = footprint(dry_run(ROOT, LAUNCH))
+    bill = estimate(found, "ap-southeast-7")
+    assert bill.priced_region == "us-east-1"
+    assert "for us-east-1 (the table has no prices for ap-southeast-7)" in bill.lines()[0]
+
+
+def test_cdk_default_is_priced_from_the_same_table():
+    """AWS CDK's ApplicationLoadBalancedFargateService without a VPC or cluster: the cluster's
+    default VPC (2 AZs, a NAT gateway per AZ), one task of 0.25 vCPU and 0.5 GB, an
+    internet-facing application load balancer, no Container Insights."""
+    from troposphere_fargate.cfn.cost import CDK_DEFAULT
+
+    assert (CDK_DEFAULT.nat_gateways, CDK_DEFAULT.availability_zones) == (2, 2)
+    assert CDK_DEFAULT.tasks == [("CDK default", 1, 0.25, 0.5, "X86_64")]
+    assert isinstance(CDK_DEFAULT, Footprint)

@@ -1,0 +1,145 @@
+"""``troposphere-fargate validate``: the checks CloudFormation makes before it creates anything,
+every failure at once, in the template's own words; then what the stack would hold, nested
+stacks included."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from troposphere_fargate import __version__, cli
+from troposphere_fargate.cfn.dry_run import DryRunFailed, describe, dry_run, footprint
+from troposphere_fargate.cfn.evaluate import parameter_problems
+from troposphere_fargate.cfn.yaml import read_template
+
+SHIPPED = Path(__file__).resolve().parents[2] / "templates" / __version__
+ROOT = SHIPPED / "root.yaml"
+IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1"
+LAUNCH = {"ContainerImage": IMAGE, "TemplateBucketName": "my-templates"}
+
+
+def test_every_refusal_is_reported_at_once_in_the_templates_own_words():
+    template = read_template(ROOT)
+    with pytest.raises(DryRunFailed) as failed:
+        dry_run(ROOT, {"NatGateways": "none", "DesiredCount": "-1", "Foo": "1"})
+    nat = template["Parameters"]["NatGateways"]["ConstraintDescription"]
+    count = template["Parameters"]["DesiredCount"]["ConstraintDescription"]
+    assert failed.value.problems == [
+        "root.yaml: unknown parameter Foo",
+        "root.yaml: parameter ContainerImage needs a value (it has no default)",
+        f"root.yaml: parameter DesiredCount='-1' is below the minimum 0: {count}",
+        f"root.yaml: parameter NatGateways='none' is not one of the allowed values: {nat}",
+        "root.yaml: parameter TemplateBucketName needs a value (it has no default)",
+    ]
+
+
+def test_a_failing_rule_says_its_assert_description():
+    template = read_template(ROOT)
+    (assertion,) = template["Rules"]["NoNatGatewaysRequireVpcEndpoints"]["Assertions"]
+    with pytest.raises(DryRunFailed) as failed:
+        dry_run(ROOT, {**LAUNCH, "NatGateways": "None"})
+    assert failed.value.problems == [
+        f"root.yaml: rule NoNatGatewaysRequireVpcEndpoints: {assertion['AssertDescription']}"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "ok"),
+    [
+        ("AWS::EC2::VPC::Id", "vpc-0123456789abcdef0", True),
+        ("AWS::EC2::VPC::Id", "vpc-01234567", True),
+        ("AWS::EC2::VPC::Id", "vpc-1", False),
+        ("AWS::EC2::VPC::Id", "subnet-01234567", False),
+        ("List<AWS::EC2::Subnet::Id>", "subnet-01234567, subnet-89abcdef", True),
+        ("List<AWS::EC2::Subnet::Id>", "subnet-01234567,sg-89abcdef", False),
+        ("AWS::EC2::SecurityGroup::Id", "sg-0123456789abcdef0", True),
+        ("List<AWS::EC2::AvailabilityZone::Name>", "us-east-1a,eu-west-1b", True),
+        ("List<AWS::EC2::AvailabilityZone::Name>", "us-east-1", False),
+    ],
+)
+def test_aws_specific_types_take_ids_of_their_kind(kind, value, ok):
+    """CloudFormation's AWS-specific parameter types must be ids of that kind ("Supported
+    AWS-specific parameter types", AWS CloudFormation User Guide); whether they exist is checked
+    in the account."""
+    problems = parameter_problems({"Parameters": {"P": {"Type": kind}}}, {"P": value})
+    assert (problems == []) is ok, problems
+
+
+def test_nested_stacks_are_evaluated_with_the_values_passed_to_them():
+    stack = dry_run(ROOT, {**LAUNCH, "NumberOfAzs": "3", "NatGateways": "Single"})
+    assert sorted(stack.nested) == ["NetworkStack", "ServiceStack"]
+    network = stack.nested["NetworkStack"]
+    assert network.parameters["NatGateways"] == "Single"
+    assert len(network.of_type("AWS::EC2::NatGateway")) == 1
+    # The VPC and subnets come from the network stack's outputs: known only at launch.
+    assert "VpcId" not in stack.nested["ServiceStack"].parameters
+    found = footprint(stack)
+    assert (found.availability_zones, found.nat_gateways, found.elastic_ips) == (3, 1, 1)
+
+
+def test_a_nested_template_refusing_a_value_is_reported_with_its_path(tmp_path):
+    """The root may pass a value its child's own constraints refuse: the child's stack would
+    fail to create, after the root's had started."""
+    for name in ("root.yaml", "network.yaml", "service.yaml"):
+        (tmp_path / name).write_bytes((SHIPPED / name).read_bytes())
+    network = (tmp_path / "network.yaml").read_text()
+    (tmp_path / "network.yaml").write_text(
+        network.replace("    - PerAz\n    - Single\n    - None\n", "    - PerAz\n    - None\n", 1)
+    )
+    with pytest.raises(DryRunFailed) as failed:
+        dry_run(tmp_path / "root.yaml", {**LAUNCH, "NatGateways": "Single"})
+    (problem,) = failed.value.problems
+    assert problem.startswith(
+        "root.yaml > NetworkStack (network.yaml): parameter NatGateways='Single' is not one of"
+    )
+
+
+def test_the_summary_names_what_each_nat_mode_deploys():
+    per_az = describe(footprint(dry_run(ROOT, LAUNCH)))
+    assert "NAT: 2 NAT gateways (2 Elastic IPs)" in per_az
+    none = describe(
+        footprint(dry_run(ROOT, {**LAUNCH, "NatGateways": "None", "VpcEndpoints": "true"}))
+    )
+    assert "NAT: no NAT gateway: the private subnets have no route to the internet" in none
+    (endpoints,) = [line for line in none if line.startswith("VPC endpoints:")]
+    assert endpoints.startswith("VPC endpoints: gateway s3; interface ecr.api, ecr.dkr,")
+    assert endpoints.endswith(", each in 2 subnets")
+
+
+def test_the_summary_counts_tasks_from_autoscaling_unless_a_count_is_set():
+    template = read_template(SHIPPED / "service.yaml")
+    low = template["Parameters"]["MinCapacity"]["Default"]
+    (service,) = footprint(dry_run(ROOT, LAUNCH)).tasks
+    assert service[:2] == ("ServiceStack/Service", int(low))
+    (service,) = footprint(dry_run(ROOT, {**LAUNCH, "DesiredCount": "5"})).tasks
+    assert service[1] == 5
+
+
+def test_validate_prints_the_summary_and_the_fixed_cost(capsys):
+    values = [f"{k}={v}" for k, v in LAUNCH.items()]
+    assert cli.main(["validate", str(ROOT), *values]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "root.yaml: CloudFormation would accept these values (2 given, 54 default)"
+    assert "  listeners: HTTP 80" in out
+    assert out[-1].startswith("fixed cost: about $") and "a month in us-east-1" in out[-1]
+
+
+def test_validate_exits_1_with_a_line_per_refusal(capsys):
+    assert cli.main(["validate", str(ROOT), "NatGateways=none"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 3 and all(
+        line.startswith("troposphere-fargate: error: root.yaml:") for line in err
+    )
+
+
+@pytest.mark.parametrize(
+    ("values", "says"),
+    [
+        (["NatGateways"], "'NatGateways' is not KEY=VALUE"),
+        (["A=1", "A=2"], "A is given twice: '1' and '2'"),
+    ],
+)
+def test_validate_refuses_malformed_values(capsys, values, says):
+    assert cli.main(["validate", str(ROOT), *values]) == 1
+    assert capsys.readouterr().err == f"troposphere-fargate: error: {says}\n"

@@ -1,0 +1,168 @@
+"""The fixed monthly cost of what a stack deploys, line by line, from the price table shipped
+with the package (``prices.json``: its date, region and the AWS pages each price comes from).
+
+Fixed means what is billed by the hour or the month whether or not anyone uses the service:
+NAT gateways, interface endpoints (per AZ), the load balancer's hours, public IPv4 addresses
+(NAT gateways' Elastic IPs and an internet-facing load balancer's node in each AZ), Fargate
+vCPU and memory of the running tasks, Container Insights, alarms and dashboards. What depends
+on use (data processed or transferred, load balancer capacity units, logs, storage) is named as
+not counted, with its unit price where the table has one.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .dry_run import Footprint
+
+PRICES = Path(__file__).resolve().parent / "prices.json"
+
+
+@functools.cache
+def price_table() -> dict[str, Any]:
+    """The shipped price table (see ``prices.json`` for its date and sources)."""
+    loaded: dict[str, Any] = json.loads(PRICES.read_text())
+    return loaded
+
+
+@dataclass(frozen=True)
+class Line:
+    item: str
+    quantity: str  # how it is counted, such as "2 x 730 h x $0.045"
+    monthly: float
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A fixed monthly cost, line by line, and what it leaves out."""
+
+    region: str
+    priced_region: str  # the table's region whose prices were used
+    lines_: tuple[Line, ...]
+    not_counted: tuple[str, ...]
+
+    @property
+    def total(self) -> float:
+        return round(sum(line.monthly for line in self.lines_), 2)
+
+    def total_text(self) -> str:
+        return f"${self.total:,.2f}"
+
+    def lines(self) -> list[str]:
+        """The estimate as the ``cost`` command prints it."""
+        table = price_table()
+        header = (
+            f"fixed monthly cost in {self.region}, {table['currency']}, "
+            f"{table['hours_per_month']} hours a month, prices of {table['date']}"
+        )
+        if self.priced_region != self.region:
+            header += f" for {self.priced_region} (the table has no prices for {self.region})"
+        width = max([len(line.item) for line in self.lines_] + [5])
+        count_width = max([len(line.quantity) for line in self.lines_] + [1])
+        rows = [
+            f"  {line.item.ljust(width)}  {line.quantity.ljust(count_width)}  "
+            f"{f'${line.monthly:,.2f}':>10}"
+            for line in self.lines_
+        ]
+        total = f"  {'total'.ljust(width)}  {''.ljust(count_width)}  {self.total_text():>10}"
+        return [
+            header,
+            *rows,
+            total,
+            "not counted (it depends on use): " + "; ".join(self.not_counted),
+            "prices from " + ", ".join(sorted(set(table["sources"].values()))),
+        ]
+
+
+def _money(value: float) -> str:
+    return f"${value:g}"
+
+
+def estimate(found: Footprint, region: str | None = None) -> Estimate:
+    """The fixed monthly cost of ``found`` in ``region`` (default: us-east-1)."""
+    table = price_table()
+    region = region or "us-east-1"
+    priced = region if region in table["regions"] else table["default_region"]
+    price = table["regions"][priced]
+    hours = table["hours_per_month"]
+    lines: list[Line] = []
+
+    def hourly(item: str, count: float, what: str, unit: float) -> None:
+        if count:
+            lines.append(Line(item, f"{what} x {hours} h x {_money(unit)}", count * hours * unit))
+
+    hourly("NAT gateways", found.nat_gateways, f"{found.nat_gateways}", price["nat_gateway_hour"])
+    endpoints = len(found.interface_endpoints)
+    interface = sum(n or found.availability_zones or 1 for n in found.interface_endpoints.values())
+    spread = f" x {interface // endpoints} AZs" if endpoints and interface % endpoints == 0 else ""
+    hourly(
+        "interface endpoints",
+        interface,
+        f"{endpoints}{spread}" if spread else f"{interface} endpoint-AZs",
+        price["interface_endpoint_az_hour"],
+    )
+    for kind, _, _ in found.load_balancers:
+        key = "network" if kind == "network" else "application"
+        hourly(f"{kind} load balancer", 1, "1", price[f"{key}_load_balancer_hour"])
+    public = found.elastic_ips + sum(
+        (subnets or 0) for _, scheme, subnets in found.load_balancers if scheme == "internet-facing"
+    )
+    hourly("public IPv4 addresses", public, f"{public}", price["public_ipv4_hour"])
+    for name, count, vcpu, memory, platform in found.tasks:
+        arm = platform.upper() == "ARM64"
+        vcpu_price = price["fargate_arm_vcpu_hour" if arm else "fargate_vcpu_hour"]
+        gb_price = price["fargate_arm_gb_hour" if arm else "fargate_gb_hour"]
+        hourly(f"Fargate vCPU ({name})", count * vcpu, f"{count} x {vcpu:g} vCPU", vcpu_price)
+        hourly(f"Fargate memory ({name})", count * memory, f"{count} x {memory:g} GB", gb_price)
+    if found.container_insights:
+        metrics = (
+            found.container_insights * price["container_insights_metrics_per_cluster"]
+            + len(found.tasks) * price["container_insights_metrics_per_service"]
+        )
+        lines.append(
+            Line(
+                "Container Insights",
+                f"about {metrics} metrics x {_money(price['custom_metric_month'])}",
+                metrics * price["custom_metric_month"],
+            )
+        )
+    for item, count, unit, note in (
+        ("alarms", found.alarms, price["alarm_month"], ""),
+        (
+            "dashboards",
+            found.dashboards,
+            price["dashboard_month"],
+            " (an account's first 3 are free)",
+        ),
+    ):
+        if count:
+            lines.append(Line(item, f"{count} x {_money(unit)}{note}", count * unit))
+    return Estimate(region, priced, tuple(lines), tuple(table["not_counted"]))
+
+
+# What AWS CDK's ApplicationLoadBalancedFargateService (aws-ecs-patterns) deploys when given no
+# VPC or cluster: the ECS cluster's default VPC of 2 AZs with a NAT gateway per AZ, one task of
+# 256 CPU units and 512 MiB, an internet-facing application load balancer in the 2 public
+# subnets, no Container Insights, no alarms or dashboard (aws-cdk-lib's aws-ecs-patterns
+# application-load-balanced-service-base.ts, aws-ecs cluster.ts, aws-ec2 vpc.ts).
+CDK_DEFAULT = Footprint(
+    availability_zones=2,
+    nat_gateways=2,
+    elastic_ips=2,
+    gateway_endpoints=[],
+    interface_endpoints={},
+    load_balancers=[("application", "internet-facing", 2)],
+    listeners=["HTTP 80"],
+    tasks=[("CDK default", 1, 0.25, 0.5, "X86_64")],
+    scaling=[],
+    container_insights=0,
+    alarms=0,
+    dashboards=0,
+    log_groups=["never expires"],
+    resources=36,
+    stacks=1,
+)

@@ -1,0 +1,314 @@
+"""An offline dry run of launching a template: what CloudFormation checks before it creates
+anything, then what the stack would hold.
+
+CloudFormation refuses a stack before creating anything when a parameter is unknown, missing,
+or outside its constraints, or when one of the template's ``Rules`` fails; its messages are the
+template's own ``ConstraintDescription`` and ``AssertDescription``, so those are the messages
+here, every one of them at once rather than one per attempt. When all pass, the stack is
+worked out with :mod:`troposphere_fargate.cfn.evaluate`: conditions decided, parameters
+substituted, and nested stacks whose template sits beside this one (``root.yaml`` nests
+``network.yaml`` and ``service.yaml``) evaluated with the values passed to them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .evaluate import (
+    PSEUDO_PARAMETERS,
+    EvaluationError,
+    ParameterError,
+    parameter_problems,
+    resolved,
+    rule_problems,
+)
+from .yaml import read_template
+
+NESTED_STACK = "AWS::CloudFormation::Stack"
+
+
+class DryRunFailed(ValueError):
+    """CloudFormation would refuse the stack; ``problems`` holds one line per reason."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class PlannedStack:
+    """What one stack would hold: its parameter values and its resources (conditions decided,
+    ``Fn::If`` resolved, ``Ref`` to parameters replaced by their values), and its nested stacks
+    by logical ID."""
+
+    template: str
+    parameters: dict[str, str]
+    resources: dict[str, dict[str, Any]]
+    nested: dict[str, PlannedStack] = field(default_factory=dict)
+    unchecked_rules: list[str] = field(default_factory=list)
+
+    def every_resource(self) -> dict[str, dict[str, Any]]:
+        """Resources of this stack and every nested one, by ``Stack/LogicalId`` path."""
+        found = {name: body for name, body in self.resources.items()}
+        for logical_id, child in self.nested.items():
+            found.update({f"{logical_id}/{k}": v for k, v in child.every_resource().items()})
+        return found
+
+    def of_type(self, resource_type: str) -> dict[str, dict[str, Any]]:
+        return {
+            name: body
+            for name, body in self.every_resource().items()
+            if body.get("Type") == resource_type
+        }
+
+
+def _given_values(template: Mapping[str, Any], given: Mapping[str, str]) -> dict[str, str]:
+    declared: Mapping[str, Mapping[str, Any]] = template.get("Parameters", {})
+    values = {name: str(spec["Default"]) for name, spec in declared.items() if "Default" in spec}
+    values.update({name: str(value) for name, value in given.items()})
+    return values
+
+
+def _nested_file(properties: Mapping[str, Any], folder: Path) -> Path | None:
+    """The template beside this one that a nested stack's ``TemplateURL`` names."""
+    url = properties.get("TemplateURL")
+    text = url.get("Fn::Sub") if isinstance(url, dict) else url
+    if not isinstance(text, str):
+        return None
+    match = re.search(r"([^/]+\.(?:ya?ml|json|template))$", text)
+    candidate = folder / match.group(1) if match else None
+    return candidate if candidate is not None and candidate.is_file() else None
+
+
+def dry_run(
+    path: Path,
+    given: Mapping[str, str],
+    region: str | None = None,
+    *,
+    _label: str = "",
+    _deferred: frozenset[str] = frozenset(),
+) -> PlannedStack:
+    """What launching the template at ``path`` with the ``given`` parameter values would do.
+
+    Raises :class:`DryRunFailed` with every reason CloudFormation would refuse it (for a nested
+    stack, the reasons its own template gives for the values passed to it), and
+    :class:`~troposphere_fargate.cfn.yaml.TemplateFileError` for a file that is not a template.
+    """
+    label = _label or path.name
+    template = read_template(path)
+    pseudo = {"AWS::Region": region} if region else {}
+    problems = [f"{label}: {p}" for p in parameter_problems(template, given, _deferred)]
+    if problems:
+        raise DryRunFailed(problems)
+    values = _given_values(template, given)
+    failed, unchecked = rule_problems(template, values, pseudo)
+    if failed:
+        raise DryRunFailed([f"{label}: {p}" for p in failed])
+    try:
+        stack = resolved(template, values, {**PSEUDO_PARAMETERS, **pseudo})
+    except (ParameterError, EvaluationError) as exc:
+        raise DryRunFailed([f"{label}: {exc}"]) from None
+    resources: dict[str, dict[str, Any]] = stack.get("Resources", {})
+    nested: dict[str, PlannedStack] = {}
+    for logical_id, body in resources.items():
+        properties = body.get("Properties", {})
+        child = _nested_file(properties, path.parent) if body.get("Type") == NESTED_STACK else None
+        if child is None:
+            continue
+        passed = properties.get("Parameters") or {}
+        known = {k: str(v) for k, v in passed.items() if isinstance(v, str | int | float)}
+        nested[logical_id] = dry_run(
+            child,
+            known,
+            region,
+            _label=f"{label} > {logical_id} ({child.name})",
+            _deferred=frozenset(passed) - set(known),  # other stacks' outputs, known later
+        )
+    return PlannedStack(path.name, values, resources, nested, unchecked)
+
+
+def _count(value: Any) -> int | None:
+    return len(value) if isinstance(value, list) else None
+
+
+def _number(value: Any) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@dataclass(frozen=True)
+class Footprint:
+    """What a stack (nested ones included) runs that has a fixed price: the inputs of
+    :mod:`troposphere_fargate.cfn.cost` and of the dry run's summary."""
+
+    availability_zones: int | None
+    nat_gateways: int
+    elastic_ips: int
+    gateway_endpoints: list[str]
+    interface_endpoints: dict[str, int | None]  # service name -> subnets (ENIs), when known
+    load_balancers: list[tuple[str, str, int | None]]  # (type, scheme, subnets)
+    listeners: list[str]  # "HTTPS 443"
+    tasks: list[tuple[str, int, float, float, str]]  # (service, count, vCPU, GB, architecture)
+    scaling: list[tuple[str, int, int]]  # (service, min, max)
+    container_insights: int  # clusters with Container Insights on
+    alarms: int
+    dashboards: int
+    log_groups: list[str]
+    resources: int
+    stacks: int
+
+
+def _service_name(endpoint: Mapping[str, Any]) -> str:
+    name = endpoint.get("ServiceName")
+    text = name.get("Fn::Sub") if isinstance(name, dict) else name
+    return re.sub(r"^com\.amazonaws\.[^.]+\.", "", str(text)) if text else "?"
+
+
+def footprint(stack: PlannedStack) -> Footprint:
+    """The priced parts of ``stack``, read from its resources by type."""
+    every = stack.every_resource()
+
+    def typed(kind: str) -> list[dict[str, Any]]:
+        return [body.get("Properties", {}) for body in every.values() if body.get("Type") == kind]
+
+    subnets = len(typed("AWS::EC2::Subnet"))
+    endpoints = typed("AWS::EC2::VPCEndpoint")
+    load_balancers = typed("AWS::ElasticLoadBalancingV2::LoadBalancer")
+    azs = subnets // 2 if subnets else None
+    if azs is None and load_balancers:
+        azs = _count(load_balancers[0].get("Subnets"))
+    tasks, scaling = [], []
+    for name, props in _named(every, "AWS::ECS::Service").items():
+        # The task definition and scalable target of a service are in the same stack.
+        stack_path = name.rpartition("/")[0]
+        definition = _in_stack(every, "AWS::ECS::TaskDefinition", stack_path)
+        target = _in_stack(every, "AWS::ApplicationAutoScaling::ScalableTarget", stack_path)
+        low, high = (int(_number(target.get(k)) or 0) for k in ("MinCapacity", "MaxCapacity"))
+        desired = _number(props.get("DesiredCount"))
+        # No DesiredCount: autoscaling's minimum, or ECS's default of 1 without autoscaling.
+        count = int(desired) if desired else (low if target else 1)
+        vcpu = (_number(definition.get("Cpu")) or 0) / 1024
+        memory = (_number(definition.get("Memory")) or 0) / 1024
+        platform = (definition.get("RuntimePlatform") or {}).get("CpuArchitecture", "X86_64")
+        tasks.append((name, count, vcpu, memory, str(platform)))
+        if target:
+            scaling.append((name, low, high))
+    insights = sum(
+        any(
+            s.get("Name") == "containerInsights" and s.get("Value") in ("enabled", "enhanced")
+            for s in props.get("ClusterSettings", [])
+        )
+        for props in typed("AWS::ECS::Cluster")
+    )
+    return Footprint(
+        availability_zones=azs,
+        nat_gateways=len(typed("AWS::EC2::NatGateway")),
+        elastic_ips=len(typed("AWS::EC2::EIP")),
+        gateway_endpoints=sorted(
+            _service_name(e) for e in endpoints if e.get("VpcEndpointType", "Gateway") == "Gateway"
+        ),
+        interface_endpoints={
+            _service_name(e): _count(e.get("SubnetIds"))
+            for e in endpoints
+            if e.get("VpcEndpointType") == "Interface"
+        },
+        load_balancers=[
+            (
+                str(lb.get("Type", "application")),
+                str(lb.get("Scheme", "internet-facing")),
+                _count(lb.get("Subnets")) or azs,
+            )
+            for lb in load_balancers
+        ],
+        listeners=sorted(
+            f"{listener.get('Protocol', '?')} {listener.get('Port', '?')}"
+            for listener in typed("AWS::ElasticLoadBalancingV2::Listener")
+        ),
+        tasks=tasks,
+        scaling=scaling,
+        container_insights=insights,
+        alarms=len(typed("AWS::CloudWatch::Alarm")),
+        dashboards=len(typed("AWS::CloudWatch::Dashboard")),
+        log_groups=sorted(
+            f"{props.get('RetentionInDays', 'never expires')}"
+            for props in typed("AWS::Logs::LogGroup")
+        ),
+        resources=len(every),
+        stacks=1 + _nested_count(stack),
+    )
+
+
+def _named(every: Mapping[str, dict[str, Any]], kind: str) -> dict[str, dict[str, Any]]:
+    return {
+        name: body.get("Properties", {}) for name, body in every.items() if body.get("Type") == kind
+    }
+
+
+def _in_stack(every: Mapping[str, dict[str, Any]], kind: str, stack_path: str) -> dict[str, Any]:
+    """The properties of the first resource of ``kind`` directly in the stack at ``stack_path``."""
+    for name, props in _named(every, kind).items():
+        if name.rpartition("/")[0] == stack_path:
+            return props
+    return {}
+
+
+def _nested_count(stack: PlannedStack) -> int:
+    return sum(1 + _nested_count(child) for child in stack.nested.values())
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
+def describe(found: Footprint) -> list[str]:
+    """What deploys, one line per part, for a person deciding whether to launch."""
+    lines = []
+    if found.availability_zones is not None:
+        lines.append(f"Availability Zones: {found.availability_zones}")
+    if found.nat_gateways or found.gateway_endpoints or found.interface_endpoints:
+        addresses = _plural(found.elastic_ips, "Elastic IP")
+        nat = (
+            f"{_plural(found.nat_gateways, 'NAT gateway')} ({addresses})"
+            if found.nat_gateways
+            else "no NAT gateway: the private subnets have no route to the internet"
+        )
+        lines.append(f"NAT: {nat}")
+    if found.gateway_endpoints or found.interface_endpoints:
+        interface = ", ".join(found.interface_endpoints) or "none"
+        per_az = {n for n in found.interface_endpoints.values() if n is not None}
+        where = f", each in {_plural(max(per_az), 'subnet')}" if per_az else ""
+        lines.append(
+            f"VPC endpoints: gateway {', '.join(found.gateway_endpoints) or 'none'}; "
+            f"interface {interface}{where}"
+        )
+    for kind, scheme, subnets in found.load_balancers:
+        where = f" in {_plural(subnets, 'subnet')}" if subnets else ""
+        lines.append(f"load balancer: {kind}, {scheme}{where}")
+    if found.listeners:
+        lines.append(f"listeners: {', '.join(found.listeners)}")
+    scaling = {name: (low, high) for name, low, high in found.scaling}
+    for name, count, vcpu, memory, platform in found.tasks:
+        scaled = (
+            f", autoscaling {scaling[name][0]} to {scaling[name][1]}" if name in scaling else ""
+        )
+        lines.append(
+            f"service {name}: {_plural(count, 'task')} of {vcpu:g} vCPU and {memory:g} GB "
+            f"({platform}, Fargate){scaled}"
+        )
+    extras = [
+        _plural(found.alarms, "alarm"),
+        _plural(found.dashboards, "dashboard"),
+        _plural(len(found.log_groups), "log group")
+        + (f" (retention in days: {', '.join(found.log_groups)})" if found.log_groups else ""),
+    ]
+    if found.container_insights:
+        extras.append(f"Container Insights on {_plural(found.container_insights, 'cluster')}")
+    lines.append("monitoring: " + ", ".join(extras))
+    lines.append(f"{_plural(found.resources, 'resource')} in {_plural(found.stacks, 'stack')}")
+    return lines
