@@ -125,7 +125,18 @@ def _add_publish(commands: Any) -> None:
             "credentials."
         ),
     )
-    publish.add_argument("--bucket", required=True, help="S3 bucket, in the region to launch in")
+    publish.add_argument(
+        "--bucket",
+        required=True,
+        help="S3 bucket, in the region to launch in; with --regions, a name with {region} in it "
+        "(such as my-templates-{region}): one bucket per region",
+    )
+    publish.add_argument(
+        "--regions",
+        metavar="R1,R2,...",
+        help="publish to each of these regions, one bucket each (--bucket NAME-{region}); a "
+        "region that fails does not stop the others, and the exit status is 1 if any failed",
+    )
     publish.add_argument(
         "--prefix",
         default=DEFAULT_KEY_PREFIX,
@@ -159,6 +170,15 @@ def _add_publish(commands: Any) -> None:
         metavar="ID",
         help="also add the version to this Service Catalog product as a provisioning artifact "
         "(skipped when the product already has it)",
+    )
+    publish.add_argument(
+        "--share-with",
+        metavar="ID",
+        action="append",
+        default=[],
+        help="share the product's portfolio with this organization (o-...), organizational unit "
+        "(ou-...-...) or account (12 digits), once; repeat for several; needs "
+        "--catalog-product-id",
     )
 
 
@@ -598,18 +618,57 @@ def _build(args: argparse.Namespace) -> int:
 def _publish(args: argparse.Namespace) -> int:
     from .release.publish import publish_release
 
-    release = publish_release(
-        args.templates,
-        args.version,
-        args.bucket,
-        args.prefix,
-        region=args.region,
-        profile=args.profile,
-        force=args.force,
-        catalog_product_id=args.catalog_product_id,
-        progress=print,
-    )
-    where = f"s3://{args.bucket}/{release.destination.key('')}"
+    regions = [r.strip() for r in (args.regions or "").split(",") if r.strip()]
+    if args.regions is not None:
+        if not regions:
+            raise PublishError("--regions needs at least one region")
+        if len(regions) > 1 and "{region}" not in args.bucket:
+            raise PublishError(
+                "a bucket is in one region: with several --regions, name it with {region} in it "
+                "(such as --bucket my-templates-{region})"
+            )
+        if len(regions) > 1 and (args.catalog_product_id or args.share_with):
+            raise PublishError(
+                "a Service Catalog product is in one region: publish with --catalog-product-id "
+                "or --share-with to one region at a time"
+            )
+        if args.region:
+            raise PublishError("give --region or --regions, not both")
+    elif "{region}" in args.bucket:
+        raise PublishError("--bucket has {region} in it: give the regions with --regions")
+    failed: dict[str, str] = {}
+    for region in regions or [args.region]:
+        if len(regions) > 1:
+            print(f"== {region}")
+        try:
+            release = publish_release(
+                args.templates,
+                args.version,
+                args.bucket.replace("{region}", region or ""),
+                args.prefix,
+                region=region,
+                profile=args.profile,
+                force=args.force,
+                catalog_product_id=args.catalog_product_id,
+                share_with=args.share_with,
+                progress=print,
+            )
+        except PublishError as exc:
+            if len(regions) <= 1:
+                raise
+            failed[region] = str(exc)
+            print(f"troposphere-fargate: error: {region}: {exc}", file=sys.stderr)
+            continue
+        _report_release(args, release)
+    if len(regions) > 1:
+        print(f"\n{len(regions) - len(failed)} of {len(regions)} regions published")
+        for region in regions:
+            print(f"  {region}: " + (f"FAILED: {failed[region]}" if region in failed else "ok"))
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _report_release(args: argparse.Namespace, release: Any) -> None:
+    where = f"s3://{release.destination.bucket}/{release.destination.key('')}"
     if release.result.uploaded:
         print(f"published {len(release.result.uploaded)} file(s) to {where}")
     else:
@@ -619,10 +678,19 @@ def _publish(args: argparse.Namespace) -> int:
             f"Service Catalog product {args.catalog_product_id}: version {args.version} "
             + ("added" if release.catalog == "added" else "already there, left as it is")
         )
+    for target, outcome in release.shares.items():
+        print(
+            f"Service Catalog portfolio {release.portfolio}: "
+            + (
+                f"shared with {target} (Service Catalog completes an organization share in the "
+                "background)"
+                if outcome == "shared"
+                else f"already shared with {target}, left as it is"
+            )
+        )
     print(f"\nLaunch Stack ({release.destination.region}):\n  {release.result.launch_url}")
     command = deploy_command(release.destination, templates=args.templates)
     print(f"\nDeploy with the AWS CLI:\n  {command}")
-    return EXIT_OK
 
 
 def _note(message: str) -> None:

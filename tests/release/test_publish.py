@@ -376,3 +376,185 @@ def test_an_object_whose_metadata_lies_is_still_recognised_as_different(s3, temp
     )
     assert run(templates) == 1
     assert "already holds a different network.yaml" in capsys.readouterr().err
+
+
+# --- Sharing the portfolio across the organization (Stubber: checked against the API model) ----
+
+ORG = "o-abcdef1234"
+OU = "ou-ab12-cdef3456"
+
+
+def test_the_portfolio_is_the_one_that_holds_the_product(catalog):
+    from troposphere_fargate.release.publish import catalog_portfolio
+
+    client, stub = catalog
+    stub.add_response(
+        "list_portfolios_for_product",
+        {"PortfolioDetails": [{"Id": "port-1", "DisplayName": "Fargate"}]},
+        {"ProductId": "prod-abc"},
+    )
+    assert catalog_portfolio(client, "prod-abc") == "port-1"
+    stub.add_response(
+        "list_portfolios_for_product",
+        {"PortfolioDetails": [{"Id": "port-1"}, {"Id": "port-2"}]},
+        {"ProductId": "prod-abc"},
+    )
+    with pytest.raises(PublishError, match=r"is in 2 portfolios \(port-1, port-2\)"):
+        catalog_portfolio(client, "prod-abc")
+
+
+@pytest.mark.parametrize(
+    ("target", "node"),
+    [
+        (ORG, {"Type": "ORGANIZATION", "Value": ORG}),
+        (OU, {"Type": "ORGANIZATIONAL_UNIT", "Value": OU}),
+    ],
+)
+def test_a_new_organization_share_is_created(catalog, target, node):
+    from troposphere_fargate.release.publish import share_portfolio
+
+    client, stub = catalog
+    stub.add_response(
+        "describe_portfolio_shares",
+        {"PortfolioShareDetails": [{"PrincipalId": "o-other12345", "Type": "ORGANIZATION"}]},
+        {"PortfolioId": "port-1", "Type": node["Type"]},
+    )
+    stub.add_response(
+        "create_portfolio_share",
+        {"PortfolioShareToken": "share-token"},
+        {"PortfolioId": "port-1", "OrganizationNode": node},
+    )
+    assert share_portfolio(client, "port-1", target) == "shared"
+
+
+def test_an_existing_share_is_left_as_it_is_even_on_a_later_page(catalog):
+    from troposphere_fargate.release.publish import share_portfolio
+
+    client, stub = catalog
+    stub.add_response(
+        "describe_portfolio_shares",
+        {"PortfolioShareDetails": [], "NextPageToken": "page-2"},
+        {"PortfolioId": "port-1", "Type": "ORGANIZATION"},
+    )
+    stub.add_response(
+        "describe_portfolio_shares",
+        {"PortfolioShareDetails": [{"PrincipalId": ORG, "Type": "ORGANIZATION", "Accepted": True}]},
+        {"PortfolioId": "port-1", "Type": "ORGANIZATION", "PageToken": "page-2"},
+    )
+    assert share_portfolio(client, "port-1", ORG) == "exists"  # no create_portfolio_share
+
+
+def test_an_account_share_names_the_account(catalog):
+    from troposphere_fargate.release.publish import share_portfolio
+
+    client, stub = catalog
+    stub.add_response(
+        "describe_portfolio_shares",
+        {"PortfolioShareDetails": []},
+        {"PortfolioId": "port-1", "Type": "ACCOUNT"},
+    )
+    stub.add_response(
+        "create_portfolio_share", {}, {"PortfolioId": "port-1", "AccountId": "123456789012"}
+    )
+    assert share_portfolio(client, "port-1", "123456789012") == "shared"
+
+
+def test_organization_sharing_off_says_how_to_turn_it_on(catalog):
+    from troposphere_fargate.release.publish import share_portfolio
+
+    client, stub = catalog
+    stub.add_response(
+        "describe_portfolio_shares",
+        {"PortfolioShareDetails": []},
+        {"PortfolioId": "port-1", "Type": "ORGANIZATION"},
+    )
+    stub.add_client_error("create_portfolio_share", "InvalidStateException", "not enabled")
+    with pytest.raises(PublishError, match="enable-aws-organizations-access"):
+        share_portfolio(client, "port-1", ORG)
+
+
+@pytest.mark.parametrize("target", ["o-short", "ou-1", "12345678901", "org-abcdef1234", ""])
+def test_a_share_target_that_is_no_id_is_refused_before_any_call(target):
+    from troposphere_fargate.release.publish import share_target
+
+    with pytest.raises(PublishError, match="is not an organization id"):
+        share_target(target)
+
+
+# --- One version to several regions, one bucket each -------------------------------------------
+
+REGIONS = ("us-east-1", "eu-west-1", "ap-southeast-2")
+
+
+def regional_buckets(s3, regions) -> None:
+    for region in regions:
+        client = boto3.client("s3", region_name=region)
+        config = (
+            {}
+            if region == "us-east-1"
+            else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+        )
+        client.create_bucket(Bucket=f"{BUCKET}-{region}", **config)
+
+
+def test_a_version_is_published_to_a_bucket_in_each_region(s3, templates, capsys):
+    regional_buckets(s3, REGIONS)
+    argv = ["publish", "--bucket", BUCKET + "-{region}", "--regions", ",".join(REGIONS)]
+    assert cli.main([*argv, "--templates", str(templates)]) == 0
+    out = capsys.readouterr().out
+    expected = {name for name in read_version(templates, __version__)}
+    for region in REGIONS:
+        client = boto3.client("s3", region_name=region)
+        listing = client.list_objects_v2(Bucket=f"{BUCKET}-{region}")["Contents"]
+        assert {item["Key"].rsplit("/", 1)[1] for item in listing} == expected
+        assert f"  {region}: ok" in out
+        # each region's launch link and deploy command name that region's bucket
+        assert f"Launch Stack ({region}):" in out
+        assert f"param_TemplateBucketName={BUCKET}-{region}" in out
+    assert "3 of 3 regions published" in out
+
+
+def test_a_failing_region_does_not_stop_the_others_and_fails_the_command(s3, templates, capsys):
+    regional_buckets(s3, REGIONS[:2])  # no bucket in ap-southeast-2
+    argv = ["publish", "--bucket", BUCKET + "-{region}", "--regions", ",".join(REGIONS)]
+    assert cli.main([*argv, "--templates", str(templates)]) == 1
+    out, err = capsys.readouterr()
+    assert "2 of 3 regions published" in out
+    assert "  us-east-1: ok" in out and "  eu-west-1: ok" in out
+    assert "  ap-southeast-2: FAILED: " in out
+    assert (
+        "troposphere-fargate: error: ap-southeast-2: " in err and f"{BUCKET}-ap-southeast-2" in err
+    )
+    for region in REGIONS[:2]:
+        client = boto3.client("s3", region_name=region)
+        keys = [i["Key"] for i in client.list_objects_v2(Bucket=f"{BUCKET}-{region}")["Contents"]]
+        assert f"{PREFIX}{__version__}/root.yaml" in keys  # complete: root.yaml goes last
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--regions", "us-east-1,eu-west-1"], "name it with {region} in it"),
+        (["--bucket", "b-{region}"], "give the regions with --regions"),
+        (
+            [
+                "--bucket",
+                "b-{region}",
+                "--regions",
+                "us-east-1,eu-west-1",
+                "--catalog-product-id",
+                "prod-1",
+            ],
+            "publish with --catalog-product-id or --share-with to one region at a time",
+        ),
+        (["--bucket", "b-{region}", "--regions", " , "], "--regions needs at least one region"),
+        (["--bucket", "b-{region}", "--regions", "eu-west-1", "--region", "eu-west-1"], "not both"),
+        (["--share-with", "o-abcdef1234"], "sharing a portfolio needs --catalog-product-id"),
+    ],
+)
+def test_regions_and_shares_that_cannot_work_are_refused_before_any_call(
+    templates, capsys, extra, message
+):
+    argv = ["publish", "--bucket", "b", "--templates", str(templates), *extra]
+    assert cli.main(argv) == 1
+    assert message in capsys.readouterr().err

@@ -23,7 +23,7 @@ import base64
 import hashlib
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -349,6 +349,96 @@ def add_to_catalog(catalog: Any, product_id: str, destination: Destination) -> s
     return "added"
 
 
+# Service Catalog shares a portfolio with an organization, an organizational unit or an account
+# (CreatePortfolioShare's OrganizationNode); the id says which.
+SHARE_TARGETS = (
+    ("ORGANIZATION", re.compile(r"o-[a-z0-9]{10,32}")),
+    ("ORGANIZATIONAL_UNIT", re.compile(r"ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}")),
+    ("ACCOUNT", re.compile(r"[0-9]{12}")),
+)
+
+
+def share_target(identifier: str) -> tuple[str, str]:
+    """(OrganizationNode type, id) for an organization ``o-...``, an organizational unit
+    ``ou-...-...`` or a 12-digit account id; :class:`PublishError` for anything else."""
+    for kind, pattern in SHARE_TARGETS:
+        if pattern.fullmatch(identifier):
+            return kind, identifier
+    raise PublishError(
+        f"{identifier!r} is not an organization id (o-...), an organizational unit id "
+        "(ou-...-...) or a 12-digit account id"
+    )
+
+
+def catalog_portfolio(catalog: Any, product_id: str) -> str:
+    """The one portfolio that holds the product (catalog.yaml makes one); :class:`PublishError`
+    when it is in none or in several."""
+    from botocore.exceptions import ClientError
+
+    try:
+        found: list[str] = []
+        for page in catalog.get_paginator("list_portfolios_for_product").paginate(
+            ProductId=product_id
+        ):
+            found += [p["Id"] for p in page.get("PortfolioDetails", [])]
+    except ClientError as exc:
+        raise _catalog_error(exc, f"product {product_id}") from None
+    if len(found) != 1:
+        raise PublishError(
+            f"Service Catalog product {product_id} is in {len(found)} portfolios "
+            f"({', '.join(found) or 'none'}): one portfolio is shared, so it must be in exactly one"
+        )
+    return found[0]
+
+
+def share_portfolio(catalog: Any, portfolio_id: str, identifier: str) -> str:
+    """Share the portfolio with an organization, organizational unit or account, once.
+
+    Returns ``"shared"`` (the share was started: Service Catalog completes an organization share
+    in the background) or ``"exists"`` (already shared with it: nothing is changed). Sharing
+    with an organization or unit needs Service Catalog's access to AWS Organizations, enabled
+    once from the management account (``aws servicecatalog enable-aws-organizations-access``),
+    and runs from the management account or a delegated administrator.
+    """
+    from botocore.exceptions import ClientError
+
+    kind, value = share_target(identifier)
+    try:
+        token: dict[str, str] = {}
+        while True:  # DescribePortfolioShares pages by PageToken; boto3 has no paginator for it
+            page = catalog.describe_portfolio_shares(PortfolioId=portfolio_id, Type=kind, **token)
+            if any(d.get("PrincipalId") == value for d in page.get("PortfolioShareDetails", [])):
+                return "exists"
+            if not page.get("NextPageToken"):
+                break
+            token = {"PageToken": page["NextPageToken"]}
+        if kind == "ACCOUNT":
+            catalog.create_portfolio_share(PortfolioId=portfolio_id, AccountId=value)
+        else:
+            catalog.create_portfolio_share(
+                PortfolioId=portfolio_id, OrganizationNode={"Type": kind, "Value": value}
+            )
+    except ClientError as exc:
+        if _error_code(exc) == "InvalidStateException":
+            raise PublishError(
+                f"Service Catalog cannot share portfolio {portfolio_id} with {value}: "
+                "organization sharing is off (run `aws servicecatalog "
+                "enable-aws-organizations-access` once in the management account) or this is "
+                "not the management account or a delegated administrator"
+            ) from None
+        raise _catalog_error(exc, f"portfolio {portfolio_id}") from None
+    return "shared"
+
+
+def _catalog_error(exc: Exception, what: str) -> PublishError:
+    code = _error_code(exc)
+    if code == "ResourceNotFoundException":
+        return PublishError(f"Service Catalog has no {what}")
+    if code in ("AccessDeniedException", "AccessDenied"):
+        return PublishError(f"access denied to Service Catalog {what}")
+    return PublishError(f"Service Catalog error for {what}: {code or exc}")
+
+
 def bucket_region(s3: Any, bucket: str) -> str | None:
     """The region a bucket lives in, as S3 reports it (None when it does not say)."""
     from botocore.exceptions import ClientError
@@ -373,6 +463,8 @@ class Release:
     destination: Destination
     result: PublishResult
     catalog: str | None = None  # "added" or "exists" when a catalog product was given
+    portfolio: str | None = None  # the product's portfolio, when it was shared
+    shares: dict[str, str] = field(default_factory=dict)  # target -> "shared" or "exists"
 
 
 def publish_release(
@@ -385,11 +477,16 @@ def publish_release(
     profile: str | None = None,
     force: bool = False,
     catalog_product_id: str | None = None,
+    share_with: Sequence[str] = (),
     progress: Callable[[str], None] = lambda message: None,
 ) -> Release:
     """Publish ``templates/<version>/`` with an AWS session of its own (``profile``), to the
-    bucket in its own region, and add it to a Service Catalog product if one is given. Every
-    failure is a :class:`PublishError` with one line for the user."""
+    bucket in its own region, and add it to a Service Catalog product if one is given, sharing
+    the product's portfolio with each organization, organizational unit or account of
+    ``share_with``. Every failure is a :class:`PublishError` with one line for the user."""
+    targets = [share_target(target) for target in share_with]  # bad ids stop before any call
+    if targets and not catalog_product_id:
+        raise PublishError("sharing a portfolio needs --catalog-product-id: the product it holds")
     try:
         import boto3
         from botocore.exceptions import (
@@ -429,6 +526,10 @@ def publish_release(
         if catalog_product_id:
             catalog = session.client("servicecatalog", region_name=chosen)
             release.catalog = add_to_catalog(catalog, catalog_product_id, destination)
+            if targets:
+                release.portfolio = catalog_portfolio(catalog, catalog_product_id)
+                for _, target in targets:
+                    release.shares[target] = share_portfolio(catalog, release.portfolio, target)
     except NoCredentialsError:
         raise PublishError(
             "no AWS credentials found: run `aws configure`, pass --profile, or set "
