@@ -173,6 +173,7 @@ def test_the_readmes_application_spec_builds_templates_that_carry_it(tmp_path, c
     assert cli.main(arguments) == 0, capsys.readouterr().err
     folder = output / __version__
     assert sorted(p.name for p in folder.iterdir()) == [
+        "bucket.yaml",
         "catalog.yaml",
         "environment.yaml",  # the shipped product's layers, with this service
         "manifest.json",

@@ -1111,3 +1111,27 @@ def test_a_running_stack_moves_from_rolling_to_canary_and_back(aws):
     assert {s.ALTERNATE_TARGET_GROUP, s.PRODUCTION_LISTENER_RULE, s.DEPLOYMENT_ROLE} & set(
         back.resources
     ) == set()
+
+
+# --- The template bucket --------------------------------------------------------------------
+
+
+def test_the_template_bucket_deploys_with_its_name_and_region(aws):
+    """moto creates the bucket and its encryption through CloudFormation, but not its
+    versioning, public access block, ownership controls, lifecycle or policy (no CloudFormation
+    support for AWS::S3::BucketPolicy): those are asserted on the template in
+    tests/layers/test_template_bucket.py."""
+    out = aws.create_stack(
+        "templates",
+        TEMPLATES / "bucket.yaml",
+        BucketName="team-templates-us-east-1",
+        OrganizationId="o-a1b2c3d4e5",
+    )
+    assert out == {"BucketName": "team-templates-us-east-1", "BucketRegion": REGION}
+    s3 = aws.client("s3")
+    (rule,) = s3.get_bucket_encryption(Bucket=out["BucketName"])[
+        "ServerSideEncryptionConfiguration"
+    ]["Rules"]
+    assert rule["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
+    unnamed = aws.create_stack("templates-2", TEMPLATES / "bucket.yaml")
+    assert unnamed["BucketName"].startswith("templates-2-templatebucket-")

@@ -16,7 +16,7 @@ from typing import Any
 
 from troposphere import Template
 
-from . import catalog, environment, network, regions, root, service
+from . import catalog, environment, network, regions, root, service, template_bucket
 from .config import ProductConfig, ServiceConfig
 from .exposure import EXPOSE_INTERNAL, logical_name
 
@@ -82,6 +82,11 @@ LAYERS: tuple[Layer, ...] = (
         catalog.FILENAME,
         lambda config, version, built: catalog.catalog_template(version),
         regions.supported(excluding=regions.NO_SERVICE_CATALOG),
+    ),
+    Layer(
+        template_bucket.LAYER,
+        template_bucket.FILENAME,
+        lambda config, version, built: template_bucket.template_bucket_template(),
     ),
 )
 

@@ -1,0 +1,88 @@
+"""bucket.yaml: the bucket publish uploads to, one per region, readable across one AWS
+Organization and by nobody else."""
+
+from __future__ import annotations
+
+import pytest
+
+from troposphere_fargate.cfn.evaluate import ParameterError, deployed
+from troposphere_fargate.layers import template_bucket as b
+
+ORG = "o-a1b2c3d4e5"
+
+
+@pytest.fixture(scope="module")
+def template() -> dict:
+    return b.template_bucket_template().to_dict()
+
+
+def bucket(template, **values) -> dict:
+    return deployed(template, values).resources[b.TEMPLATE_BUCKET]
+
+
+def statements(template, **values) -> list[dict]:
+    policy = deployed(template, values).resources[b.TEMPLATE_BUCKET_POLICY]
+    return policy["Properties"]["PolicyDocument"]["Statement"]
+
+
+def test_the_bucket_is_versioned_encrypted_private_and_kept(template):
+    found = bucket(template)
+    properties = found["Properties"]
+    assert properties["VersioningConfiguration"] == {"Status": "Enabled"}
+    (rule,) = properties["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    assert rule["ServerSideEncryptionByDefault"] == {"SSEAlgorithm": "AES256"}
+    assert set(properties["PublicAccessBlockConfiguration"].values()) == {True}
+    assert len(properties["PublicAccessBlockConfiguration"]) == 4
+    assert properties["OwnershipControls"]["Rules"] == [{"ObjectOwnership": "BucketOwnerEnforced"}]
+    assert (found["DeletionPolicy"], found["UpdateReplacePolicy"]) == ("Retain", "Retain")
+
+
+def test_replaced_versions_expire_after_the_days_given(template):
+    (rule,) = bucket(template, NoncurrentVersionDays="30")["Properties"]["LifecycleConfiguration"][
+        "Rules"
+    ]
+    assert rule["NoncurrentVersionExpiration"] == {
+        "NoncurrentDays": {"Ref": b.NONCURRENT_VERSION_DAYS}
+    }
+    assert (
+        deployed(template, {"NoncurrentVersionDays": "30"}).parameters[b.NONCURRENT_VERSION_DAYS]
+        == "30"
+    )
+
+
+def test_without_an_organization_only_tls_is_said_and_nobody_else_reads(template):
+    (tls,) = statements(template)
+    assert tls["Effect"] == "Deny" and tls["Condition"] == {"Bool": {"aws:SecureTransport": False}}
+
+
+def test_the_organizations_accounts_read_the_templates_and_nothing_else(template):
+    """Principal "*" with a fixed aws:PrincipalOrgID is not public to S3 ("The meaning of
+    'public'", Amazon S3 User Guide: a policy that grants only to fixed values of
+    aws:PrincipalOrgID is non-public), so BlockPublicPolicy allows it."""
+    tls, reads = statements(template, OrganizationId=ORG)
+    assert tls["Sid"] == "TlsOnly"
+    assert reads["Action"] == ["s3:GetObject", "s3:GetObjectVersion"]
+    assert reads["Condition"] == {
+        "StringEquals": {"aws:PrincipalOrgID": {"Ref": b.ORGANIZATION_ID}}
+    }
+    assert reads["Resource"] == [{"Fn::Sub": "${TemplateBucket.Arn}/*"}]  # objects, not listing
+
+
+def test_the_name_is_cloudformations_unless_given(template):
+    assert "BucketName" not in bucket(template)["Properties"]
+    named = bucket(template, BucketName="my-templates-eu-west-1")["Properties"]["BucketName"]
+    assert named == {"Ref": b.BUCKET_NAME}
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        (b.ORGANIZATION_ID, "o-short"),
+        (b.ORGANIZATION_ID, "ou-ab12-cdef3456"),
+        (b.BUCKET_NAME, "my.templates"),
+        (b.NONCURRENT_VERSION_DAYS, "0"),
+    ],
+)
+def test_bad_values_are_refused_before_anything_is_created(template, name, value):
+    with pytest.raises(ParameterError, match=name):
+        deployed(template, {name: value})

@@ -1,0 +1,235 @@
+"""The template bucket layer, ``bucket.yaml``: the S3 bucket, one per region, that ``publish``
+puts the templates in and that stacks, StackSet instances and Service Catalog launch from.
+
+Resources: the bucket (versioned, encrypted with S3-managed keys, every public access blocked,
+objects owned by the bucket owner, noncurrent versions expired, kept on stack deletion) and its
+policy: TLS only, and, with ``OrganizationId``, read access to the templates for every
+principal of that AWS Organization (``aws:PrincipalOrgID``), so that stacks in member accounts
+fetch the nested templates. Nothing is public.
+
+Parameters: ``BucketName`` (optional; the Quick Start convention is one bucket per region, such
+as ``my-templates-<region>``), ``OrganizationId``, ``NoncurrentVersionDays``.
+Outputs: ``BucketName``, ``BucketRegion``.
+"""
+
+from __future__ import annotations
+
+from awacs import s3 as awacs_s3
+from awacs.aws import (
+    Allow,
+    Bool,
+    Deny,
+    PolicyDocument,
+    Principal,
+    Statement,
+    StringEquals,
+)
+from awacs.aws import Condition as PolicyCondition
+from troposphere import Equals, If, Not, NoValue, Ref, Region, Sub, Template, s3
+
+from .blocks import NOT_GIVEN, add_exported_output, add_parameter, name_tag, suppress
+from .root import BUCKET_NAME_PATTERN
+
+LAYER = "bucket"
+FILENAME = "bucket.yaml"
+
+# --- Parameters -------------------------------------------------------------------------------
+BUCKET_NAME = "BucketName"
+ORGANIZATION_ID = "OrganizationId"
+NONCURRENT_VERSION_DAYS = "NoncurrentVersionDays"
+
+ORGANIZATION_ID_PATTERN = r"^$|^o-[a-z0-9]{10,32}$"
+GROUP_BUCKET = "Template bucket"
+
+# --- Conditions -------------------------------------------------------------------------------
+HAS_BUCKET_NAME = "HasBucketName"
+HAS_ORGANIZATION = "HasOrganization"
+
+# --- Resources --------------------------------------------------------------------------------
+TEMPLATE_BUCKET = "TemplateBucket"
+TEMPLATE_BUCKET_POLICY = "TemplateBucketPolicy"
+
+# --- Outputs ----------------------------------------------------------------------------------
+OUTPUT_BUCKET_NAME = "BucketName"
+OUTPUT_BUCKET_REGION = "BucketRegion"
+
+# Control Tower rules that do not fit a bucket of published templates, and why.
+BUCKET_SUPPRESSIONS = {
+    "s3_bucket_default_encryption_kms_check": (
+        "stacks in member accounts read these templates; an AWS managed key cannot be used "
+        "from another account, and S3-managed keys (SSE-S3) need no key policy per reader"
+    ),
+    "s3_bucket_logging_enabled_check": (
+        "the objects are published templates that CloudFormation reads; server access logs "
+        "would need a second bucket per region, and CloudTrail data events record the reads"
+    ),
+    "s3_bucket_object_lock_enabled_check": (
+        "publish --force must be able to repair a broken publish; versioning keeps every "
+        "earlier object, and a published version is never overwritten without --force"
+    ),
+    "s3_event_notifications_enabled_check": "nothing consumes object events of the template bucket",
+}
+POLICY_SUPPRESSIONS = {
+    "s3_bucket_policy_ssl_requests_only_check": (
+        "the policy denies every s3 action on the bucket and its objects when "
+        "aws:SecureTransport is false, in both documents of its Fn::If; the rule parses neither "
+        "the Fn::If nor object ARNs written with Fn::Sub (which cfn-lint's I1022 asks for)"
+    ),
+}
+BUCKET_CHECKOV = {
+    "CKV_AWS_18": BUCKET_SUPPRESSIONS["s3_bucket_logging_enabled_check"],
+}
+
+
+def _add_parameters(t: Template) -> None:
+    add_parameter(
+        t,
+        BUCKET_NAME,
+        group=GROUP_BUCKET,
+        label="Bucket name (optional)",
+        description=(
+            "Name of the bucket, such as my-templates-<region> (one per region, the name "
+            "publish --bucket NAME-{region} --regions expects); empty lets CloudFormation "
+            "name it. No dots: stacks fetch templates over HTTPS from <bucket>.s3.<region>."
+        ),
+        Type="String",
+        Default=NOT_GIVEN,
+        AllowedPattern=f"^$|{BUCKET_NAME_PATTERN}",
+        ConstraintDescription=(
+            "must be empty or an S3 bucket name of 3-63 lower-case letters, digits and "
+            "hyphens (no dots)"
+        ),
+    )
+    add_parameter(
+        t,
+        ORGANIZATION_ID,
+        group=GROUP_BUCKET,
+        label="AWS Organization that may read the templates (optional)",
+        description=(
+            "ID of the AWS Organization (o-...) whose accounts may read the published templates "
+            "(aws:PrincipalOrgID), so that StackSet instances and Service Catalog launches in "
+            "member accounts fetch the nested templates. Empty: only this account."
+        ),
+        Type="String",
+        Default=NOT_GIVEN,
+        AllowedPattern=ORGANIZATION_ID_PATTERN,
+        ConstraintDescription=(
+            "must be empty or an AWS Organizations ID: o- then 10-32 letters or digits"
+        ),
+    )
+    add_parameter(
+        t,
+        NONCURRENT_VERSION_DAYS,
+        group=GROUP_BUCKET,
+        label="Days to keep replaced object versions",
+        description=(
+            "Days an object version stays after it is replaced or deleted (publish --force); "
+            "a published version is never replaced otherwise."
+        ),
+        Type="Number",
+        Default="365",
+        MinValue=1,
+        MaxValue=3650,
+        ConstraintDescription="must be a whole number of days from 1 to 3650",
+    )
+
+
+def _add_bucket(t: Template) -> s3.Bucket:
+    bucket = s3.Bucket(
+        TEMPLATE_BUCKET,
+        BucketName=If(HAS_BUCKET_NAME, Ref(BUCKET_NAME), NoValue),
+        VersioningConfiguration=s3.VersioningConfiguration(Status="Enabled"),
+        BucketEncryption=s3.BucketEncryption(
+            ServerSideEncryptionConfiguration=[
+                s3.ServerSideEncryptionRule(
+                    ServerSideEncryptionByDefault=s3.ServerSideEncryptionByDefault(
+                        SSEAlgorithm="AES256"
+                    )
+                )
+            ]
+        ),
+        PublicAccessBlockConfiguration=s3.PublicAccessBlockConfiguration(
+            BlockPublicAcls=True,
+            BlockPublicPolicy=True,
+            IgnorePublicAcls=True,
+            RestrictPublicBuckets=True,
+        ),
+        OwnershipControls=s3.OwnershipControls(
+            Rules=[s3.OwnershipControlsRule(ObjectOwnership="BucketOwnerEnforced")]
+        ),
+        LifecycleConfiguration=s3.LifecycleConfiguration(
+            Rules=[
+                s3.LifecycleRule(
+                    Id="ExpireReplacedVersions",
+                    Status="Enabled",
+                    NoncurrentVersionExpiration=s3.NoncurrentVersionExpiration(
+                        NoncurrentDays=Ref(NONCURRENT_VERSION_DAYS)
+                    ),
+                    AbortIncompleteMultipartUpload=s3.AbortIncompleteMultipartUpload(
+                        DaysAfterInitiation=7
+                    ),
+                )
+            ]
+        ),
+        Tags=name_tag("templates"),
+        DeletionPolicy="Retain",
+        UpdateReplacePolicy="Retain",
+    )
+    return t.add_resource(suppress(bucket, guard=BUCKET_SUPPRESSIONS, checkov=BUCKET_CHECKOV))
+
+
+def _add_policy(t: Template, bucket: s3.Bucket) -> s3.BucketPolicy:
+    objects = Sub(f"${{{TEMPLATE_BUCKET}.Arn}}/*")
+    tls_only = Statement(
+        Sid="TlsOnly",
+        Effect=Deny,
+        Principal=Principal("*"),
+        Action=[awacs_s3.Action("*")],
+        Resource=[bucket.get_att("Arn"), objects],
+        Condition=PolicyCondition(Bool("aws:SecureTransport", False)),
+    )
+    organization_reads = Statement(
+        Sid="OrganizationReadsTemplates",
+        Effect=Allow,
+        Principal=Principal("*"),
+        Action=[awacs_s3.GetObject, awacs_s3.GetObjectVersion],
+        Resource=[objects],
+        Condition=PolicyCondition(StringEquals("aws:PrincipalOrgID", Ref(ORGANIZATION_ID))),
+    )
+    return t.add_resource(
+        suppress(
+            s3.BucketPolicy(
+                TEMPLATE_BUCKET_POLICY,
+                Bucket=Ref(bucket),
+                # awacs takes no Fn::If inside a statement list: one document per case.
+                PolicyDocument=If(
+                    HAS_ORGANIZATION,
+                    PolicyDocument(Version="2012-10-17", Statement=[tls_only, organization_reads]),
+                    PolicyDocument(Version="2012-10-17", Statement=[tls_only]),
+                ),
+            ),
+            guard=POLICY_SUPPRESSIONS,
+        )
+    )
+
+
+def template_bucket_template() -> Template:
+    """``bucket.yaml``: the bucket publish uploads to, readable across one AWS Organization."""
+    t = Template(
+        Description=(
+            "S3 bucket for published troposphere-fargate templates: versioned, encrypted, "
+            "private, TLS only, readable by the accounts of one AWS Organization"
+        )
+    )
+    _add_parameters(t)
+    t.add_condition(HAS_BUCKET_NAME, Not(Equals(Ref(BUCKET_NAME), NOT_GIVEN)))
+    t.add_condition(HAS_ORGANIZATION, Not(Equals(Ref(ORGANIZATION_ID), NOT_GIVEN)))
+    bucket = _add_bucket(t)
+    _add_policy(t, bucket)
+    add_exported_output(
+        t, OUTPUT_BUCKET_NAME, Ref(bucket), "Bucket to publish to (publish --bucket)."
+    )
+    add_exported_output(
+        t, OUTPUT_BUCKET_REGION, Region, "Region of the bucket: stacks here launch from it."
+    )
+    return t
