@@ -129,7 +129,11 @@ def test_root_parameters_have_the_childs_type_default_and_constraints(built, roo
 def test_root_adds_only_the_template_location(built, root_template):
     children = set(built["network"]["Parameters"]) | set(built["service"]["Parameters"])
     own = set(root_template["Parameters"]) - children
-    assert own == {root.TEMPLATE_BUCKET_NAME, root.TEMPLATE_KEY_PREFIX}
+    assert own == {
+        root.TEMPLATE_BUCKET_NAME,
+        root.TEMPLATE_KEY_PREFIX,
+        root.TEMPLATE_BUCKET_PER_REGION,
+    }
 
 
 def test_root_has_the_childrens_rules_but_those_its_defaults_decide(built, root_template):
@@ -183,6 +187,7 @@ def test_every_root_parameter_is_labelled_and_grouped(root_template):
     assert interface["ParameterGroups"][0]["Parameters"] == [
         root.TEMPLATE_BUCKET_NAME,
         root.TEMPLATE_KEY_PREFIX,
+        root.TEMPLATE_BUCKET_PER_REGION,
     ]
 
 
@@ -226,7 +231,19 @@ def test_nested_template_urls_point_at_this_version_in_the_template_bucket(
         "AWS::URLSuffix": "amazonaws.com",
     }
     expected = f"https://team-templates.s3.eu-west-1.amazonaws.com/tf/{__version__}/{filename}"
-    assert compute(url, values) == expected
+    assert compute(url, values, {root.BUCKET_PER_REGION: False}) == expected
+    # One bucket per region (publish --bucket team-templates-{region} --regions ...), the same
+    # parameter values in every region, as a StackSet's instances get them:
+    per_region = f"https://team-templates-eu-west-1.s3.eu-west-1.amazonaws.com/tf/{__version__}/"
+    assert compute(url, values, {root.BUCKET_PER_REGION: True}) == per_region + filename
+
+
+def test_one_bucket_per_region_is_off_unless_asked(root_template):
+    spec = root_template["Parameters"][root.TEMPLATE_BUCKET_PER_REGION]
+    assert (spec["Default"], spec["AllowedValues"]) == ("false", ["true", "false"])
+    assert root_template["Conditions"][root.BUCKET_PER_REGION] == {
+        "Fn::Equals": [{"Ref": root.TEMPLATE_BUCKET_PER_REGION}, "true"]
+    }
 
 
 def test_nested_stacks_are_deleted_with_the_root_but_kept_if_replaced(root_template):

@@ -84,9 +84,10 @@ def test_uploads_ask_s3_to_verify_a_sha256_and_are_read_back(s3, templates, monk
     monkeypatch.setattr(boto3.Session, "client", _wrap(boto3.Session.client, calls))
     assert run(templates) == 0
     puts = [params for name, params in calls if name == "PutObject"]
-    # every template and the manifest: network, environment, service, root, catalog
+    # every template and the manifest: network, environment, service, root, catalog,
+    # stackset, bucket
     assert len(puts) == len(list((templates / __version__).iterdir()))
-    assert len(puts) == 6
+    assert len(puts) == 8
     for params in puts:
         name = params["url_path"].rsplit("/", 1)[1]
         data = (templates / __version__ / name).read_bytes()
@@ -248,7 +249,9 @@ def test_publish_urls_are_the_urls_the_root_template_builds():
     }
     for stack, filename in ((NETWORK_STACK, "network.yaml"), (SERVICE_STACK, "service.yaml")):
         url = root["Resources"][stack]["Properties"]["TemplateURL"]
-        assert compute(url, values) == destination.url(filename)
+        assert compute(url, values, {"BucketPerRegion": False}) == destination.url(filename)
+        regional = Destination(f"{BUCKET}-eu-west-1", PREFIX, __version__, "eu-west-1")
+        assert compute(url, values, {"BucketPerRegion": True}) == regional.url(filename)
 
 
 def test_launch_url_prefills_bucket_and_prefix():

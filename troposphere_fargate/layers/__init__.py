@@ -16,7 +16,7 @@ from typing import Any
 
 from troposphere import Template
 
-from . import catalog, environment, network, regions, root, service, template_bucket
+from . import catalog, environment, network, regions, root, service, stackset, template_bucket
 from .config import ProductConfig, ServiceConfig
 from .exposure import EXPOSE_INTERNAL, logical_name
 
@@ -82,6 +82,11 @@ LAYERS: tuple[Layer, ...] = (
         catalog.FILENAME,
         lambda config, version, built: catalog.catalog_template(version),
         regions.supported(excluding=regions.NO_SERVICE_CATALOG),
+    ),
+    Layer(
+        stackset.LAYER,
+        stackset.FILENAME,
+        lambda config, version, built: stackset.stackset_template(built, version),
     ),
     Layer(
         template_bucket.LAYER,

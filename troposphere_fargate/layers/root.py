@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from troposphere import GetAtt, Join, Parameter, Ref, Sub, Template, cloudformation
+from troposphere import Equals, GetAtt, If, Join, Parameter, Ref, Sub, Template, cloudformation
 
 from ..cfn.evaluate import RuleError, check_rules
 from . import network, service
@@ -40,6 +40,9 @@ FILENAME = "root.yaml"
 # --- Parameters -------------------------------------------------------------------------------
 TEMPLATE_BUCKET_NAME = "TemplateBucketName"
 TEMPLATE_KEY_PREFIX = "TemplateKeyPrefix"
+TEMPLATE_BUCKET_PER_REGION = "TemplateBucketPerRegion"
+# Condition: the nested templates are in <TemplateBucketName>-<region> (one bucket per region).
+BUCKET_PER_REGION = "BucketPerRegion"
 
 # No dots: CloudFormation fetches nested templates over HTTPS from
 # <bucket>.s3.<region>.amazonaws.com, and a dotted bucket name breaks that certificate match.
@@ -165,6 +168,39 @@ def template_url(version: str, filename: str) -> Sub:
     )
 
 
+def nested_template_url(version: str, filename: str) -> If:
+    """Where the root's nested template lives: in ``TemplateBucketName`` of the stack's region,
+    or, with ``TemplateBucketPerRegion``, in ``<TemplateBucketName>-<region>`` (the buckets
+    ``publish --bucket NAME-{region} --regions`` fills, which a StackSet across regions needs:
+    its instances all get the same parameter values)."""
+    bucket, prefix = TEMPLATE_BUCKET_NAME, TEMPLATE_KEY_PREFIX
+    per_region = Sub(
+        f"https://${{{bucket}}}-${{AWS::Region}}.s3.${{AWS::Region}}.${{AWS::URLSuffix}}/"
+        f"${{{prefix}}}{version}/{filename}"
+    )
+    return If(BUCKET_PER_REGION, per_region, template_url(version, filename))
+
+
+def add_bucket_per_region_parameter(template: Template) -> None:
+    """``TemplateBucketPerRegion`` and its condition ``BucketPerRegion``."""
+    add_parameter(
+        template,
+        TEMPLATE_BUCKET_PER_REGION,
+        group=GROUP_TEMPLATES,
+        label="One template bucket per region",
+        description=(
+            "true: the templates are in <TemplateBucketName>-<region> of each region "
+            "(troposphere-fargate publish --bucket NAME-{region} --regions), as a StackSet "
+            "across regions needs; false: in TemplateBucketName itself."
+        ),
+        Type="String",
+        Default="false",
+        AllowedValues=["true", "false"],
+        ConstraintDescription="must be true or false",
+    )
+    template.add_condition(BUCKET_PER_REGION, Equals(Ref(TEMPLATE_BUCKET_PER_REGION), "true"))
+
+
 def add_template_location_parameters(template: Template, version: str) -> None:
     """``TemplateBucketName`` and ``TemplateKeyPrefix``: where the published templates are."""
     add_parameter(
@@ -223,16 +259,17 @@ def root_template(
     _check_wiring(children, nested)
     t = Template(Description=description)
     add_template_location_parameters(t, version)
+    add_bucket_per_region_parameter(t)
 
     stacks: dict[str, cloudformation.Stack] = {}
     for child in nested:
         template = children[child.layer]
         declared = template.get("Parameters", {})
         taken = child.taken(declared)
-        _copy_parameters(t, child, template, taken)
-        _copy_rules(t, child, template, taken)
+        copy_parameters(t, child, template, taken)
+        copy_rules(t, child, template, taken)
         passed: dict[str, Any] = {
-            name: _pass_through(child.prefix + name, declared[name]) for name in taken
+            name: pass_through(child.prefix + name, declared[name]) for name in taken
         }
         for parameter, source, output in child.wired(declared):
             passed[parameter] = GetAtt(stacks[source], f"Outputs.{output}")
@@ -246,7 +283,7 @@ def root_template(
                 # resources, so replaced nested stacks are kept instead.
                 DeletionPolicy="Delete",
                 UpdateReplacePolicy="Retain",
-                TemplateURL=template_url(version, child.filename),
+                TemplateURL=nested_template_url(version, child.filename),
                 Parameters=dict(sorted(passed.items())),
             )
         )
@@ -267,7 +304,7 @@ def _labelled(child: Child, text: str) -> str:
     return f"{child.label}: {text}" if child.label else text
 
 
-def _pass_through(name: str, declaration: Mapping[str, Any]) -> Any:
+def pass_through(name: str, declaration: Mapping[str, Any]) -> Any:
     """The value a root parameter passes to its nested stack. A list parameter is joined back
     into its comma-separated string: a nested stack's Parameters take strings only, and
     CloudFormation refuses a CommaDelimitedList passed with a bare Ref (AWS::CloudFormation::Stack,
@@ -334,7 +371,7 @@ def _check_quotas(t: Template) -> None:
             )
 
 
-def _copy_parameters(
+def copy_parameters(
     t: Template, child: Child, template: Mapping[str, Any], taken: Sequence[str]
 ) -> None:
     """Declare the child's parameters the root takes, with the child's console label and
@@ -386,7 +423,7 @@ def _renamed(node: Any, names: Mapping[str, str]) -> Any:
     return node
 
 
-def _copy_rules(
+def copy_rules(
     t: Template, child: Child, template: Mapping[str, Any], taken: Sequence[str]
 ) -> None:
     """The child's rules on the root, about the root's parameters of the child's. A rule about

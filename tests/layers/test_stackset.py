@@ -1,0 +1,121 @@
+"""stackset.yaml: the published root.yaml rolled out to organizational units and regions by a
+service-managed StackSet, with the root's parameters, labels, constraints and rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support import compute
+from troposphere_fargate import __version__
+from troposphere_fargate.cfn.evaluate import ParameterError, deployed
+from troposphere_fargate.layers import root
+from troposphere_fargate.layers import stackset as ss
+from troposphere_fargate.release.build import render_templates
+
+VALUES = {
+    ss.ORGANIZATIONAL_UNIT_IDS: "ou-ab12-cdef3456,r-ab12",
+    ss.DEPLOYMENT_REGIONS: "us-east-1,eu-west-1",
+    root.TEMPLATE_BUCKET_NAME: "my-templates",
+    "ContainerImage": "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1",
+}
+
+
+@pytest.fixture(scope="module")
+def built() -> dict:
+    return render_templates()
+
+
+@pytest.fixture(scope="module")
+def template(built) -> dict:
+    return built[ss.LAYER]
+
+
+def stack_set(template, **values) -> dict:
+    return deployed(template, {**VALUES, **values}).resources[ss.STACK_SET]["Properties"]
+
+
+def test_it_takes_every_root_parameter_as_the_root_declares_it(built, template):
+    declared = built[root.LAYER]["Parameters"]
+    for name, spec in declared.items():
+        if name == root.TEMPLATE_BUCKET_PER_REGION:
+            assert name not in template["Parameters"]  # always true: one bucket per region
+            continue
+        assert template["Parameters"][name] == spec, name
+    root_labels = built[root.LAYER]["Metadata"]["AWS::CloudFormation::Interface"]["ParameterLabels"]
+    labels = template["Metadata"]["AWS::CloudFormation::Interface"]["ParameterLabels"]
+    assert all(labels[name] == root_labels[name] for name in declared if name in labels)
+    assert template["Rules"] == built[root.LAYER]["Rules"]
+
+
+def test_each_instance_gets_the_values_and_reads_its_regions_bucket(built, template):
+    properties = stack_set(template)
+    passed = {p["ParameterKey"]: p["ParameterValue"] for p in properties["Parameters"]}
+    assert set(passed) == set(built[root.LAYER]["Parameters"])
+    assert passed[root.TEMPLATE_BUCKET_PER_REGION] == "true"
+    assert passed["ContainerImage"] == {"Ref": "ContainerImage"}
+    assert passed["AvailabilityZones"] == {"Fn::Join": [",", {"Ref": "AvailabilityZones"}]}
+    url = compute(
+        properties["TemplateURL"],
+        {
+            root.TEMPLATE_BUCKET_NAME: "my-templates",
+            root.TEMPLATE_KEY_PREFIX: "tf/",
+            "AWS::Region": "eu-west-1",
+            "AWS::URLSuffix": "amazonaws.com",
+        },
+    )
+    assert (
+        url
+        == f"https://my-templates-eu-west-1.s3.eu-west-1.amazonaws.com/tf/{__version__}/root.yaml"
+    )
+
+
+def test_service_managed_to_the_units_and_regions_with_the_iam_capability(template):
+    properties = stack_set(template)
+    assert properties["PermissionModel"] == "SERVICE_MANAGED"
+    assert properties["Capabilities"] == ["CAPABILITY_IAM"]
+    (group,) = properties["StackInstancesGroup"]
+    assert group["DeploymentTargets"] == {
+        "OrganizationalUnitIds": {"Ref": ss.ORGANIZATIONAL_UNIT_IDS}
+    }
+    assert group["Regions"] == {"Ref": ss.DEPLOYMENT_REGIONS}
+    assert properties["ManagedExecution"] == {"Active": True}
+
+
+@pytest.mark.parametrize(
+    ("auto", "retain", "expected"),
+    [
+        ("true", "true", {"Enabled": True, "RetainStacksOnAccountRemoval": True}),
+        ("true", "false", {"Enabled": True, "RetainStacksOnAccountRemoval": False}),
+        ("false", "true", {"Enabled": False}),
+    ],
+)
+def test_accounts_that_join_get_the_stacks_and_leavers_keep_or_lose_them(
+    template, auto, retain, expected
+):
+    found = stack_set(template, AutoDeployment=auto, RetainStacksOnAccountRemoval=retain)
+    assert found["AutoDeployment"] == expected
+
+
+def test_operation_preferences_are_the_parameters(template):
+    preferences = stack_set(template)["OperationPreferences"]
+    assert preferences == {
+        "FailureTolerancePercentage": {"Ref": ss.FAILURE_TOLERANCE_PERCENTAGE},
+        "MaxConcurrentPercentage": {"Ref": ss.MAX_CONCURRENT_PERCENTAGE},
+        "RegionConcurrencyType": {"Ref": ss.REGION_CONCURRENCY_TYPE},
+    }
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        (ss.ORGANIZATIONAL_UNIT_IDS, "o-abcdef1234"),
+        (ss.ORGANIZATIONAL_UNIT_IDS, "ou-ab12-cdef3456,123456789012"),
+        (ss.DEPLOYMENT_REGIONS, "eu-west-1,Europe"),
+        (ss.MAX_CONCURRENT_PERCENTAGE, "0"),
+        (ss.FAILURE_TOLERANCE_PERCENTAGE, "101"),
+        (ss.CALL_AS, "ADMIN"),
+    ],
+)
+def test_bad_rollout_values_are_refused_before_anything_is_created(template, name, value):
+    with pytest.raises(ParameterError, match=name):
+        deployed(template, {**VALUES, name: value})

@@ -1,0 +1,222 @@
+"""The StackSet layer, ``stackset.yaml``: the published ``root.yaml`` rolled out to the accounts
+of AWS Organizations organizational units, in several regions, by CloudFormation StackSets with
+service-managed permissions, and to every account that joins those units later.
+
+Derived from the root template, as the root is from its children: every parameter of the root
+(same type, default, constraints, description, console label and group) and its rules, passed
+to each stack instance. The instances read the nested templates from the bucket of their own
+region (``TemplateBucketPerRegion`` is set: ``<TemplateBucketName>-<region>``, filled by
+``publish --bucket NAME-{region} --regions``), and the StackSet reads ``root.yaml`` from the
+bucket of the region it is created in.
+
+Resources: the StackSet. Parameters: the root's, and ``OrganizationalUnitIds``,
+``DeploymentRegions``, ``AutoDeployment``, ``RetainStacksOnAccountRemoval``, ``CallAs``,
+``RegionConcurrencyType``, ``MaxConcurrentPercentage``, ``FailureTolerancePercentage``.
+Outputs: ``StackSetId``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from troposphere import Equals, If, NoValue, Ref, StackName, Sub, Template, cloudformation
+
+from . import root
+from .blocks import add_exported_output, add_parameter
+
+LAYER = "stackset"
+FILENAME = "stackset.yaml"
+
+# --- Parameters -------------------------------------------------------------------------------
+ORGANIZATIONAL_UNIT_IDS = "OrganizationalUnitIds"
+DEPLOYMENT_REGIONS = "DeploymentRegions"
+AUTO_DEPLOYMENT = "AutoDeployment"
+RETAIN_STACKS_ON_ACCOUNT_REMOVAL = "RetainStacksOnAccountRemoval"
+CALL_AS = "CallAs"
+REGION_CONCURRENCY_TYPE = "RegionConcurrencyType"
+MAX_CONCURRENT_PERCENTAGE = "MaxConcurrentPercentage"
+FAILURE_TOLERANCE_PERCENTAGE = "FailureTolerancePercentage"
+
+GROUP_ROLLOUT = "Rollout (where and how fast the StackSet deploys)"
+# An organizational unit (ou-...) or the organization's root (r-...), as StackSets take them.
+OU_PATTERN = r"^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$"
+REGION_PATTERN = r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]$"
+
+# --- Conditions -------------------------------------------------------------------------------
+AUTO_DEPLOYMENT_ON = "AutoDeploymentOn"
+RETAIN_ON_REMOVAL = "RetainOnRemoval"
+
+# --- Resources and outputs --------------------------------------------------------------------
+STACK_SET = "StackSet"
+OUTPUT_STACK_SET_ID = "StackSetId"
+
+
+def _add_rollout_parameters(t: Template) -> None:
+    def choice(name: str, label: str, description: str, default: str, *values: str) -> None:
+        add_parameter(
+            t,
+            name,
+            group=GROUP_ROLLOUT,
+            label=label,
+            description=description,
+            Type="String",
+            Default=default,
+            AllowedValues=list(values),
+            ConstraintDescription=f"must be {', '.join(values[:-1])} or {values[-1]}",
+        )
+
+    add_parameter(
+        t,
+        ORGANIZATIONAL_UNIT_IDS,
+        group=GROUP_ROLLOUT,
+        label="Organizational units",
+        description=(
+            "Organizational units (ou-...) whose accounts get the stack, comma-separated; the "
+            "organization's root (r-...) for every account."
+        ),
+        Type="CommaDelimitedList",
+        AllowedPattern=OU_PATTERN,
+        ConstraintDescription=(
+            "each must be an organizational unit id (ou-...-...) or a root id (r-...)"
+        ),
+    )
+    add_parameter(
+        t,
+        DEPLOYMENT_REGIONS,
+        group=GROUP_ROLLOUT,
+        label="Regions",
+        description=(
+            "Regions to deploy to in each account, comma-separated, such as us-east-1,eu-west-1; "
+            "each needs its template bucket <TemplateBucketName>-<region>."
+        ),
+        Type="CommaDelimitedList",
+        AllowedPattern=REGION_PATTERN,
+        ConstraintDescription="each must be a region name, such as eu-west-1",
+    )
+    choice(
+        AUTO_DEPLOYMENT,
+        "Deploy to accounts that join the units",
+        "true: an account that joins one of the organizational units gets the stacks without a "
+        "ticket; false: only the accounts there now.",
+        "true",
+        "true",
+        "false",
+    )
+    choice(
+        RETAIN_STACKS_ON_ACCOUNT_REMOVAL,
+        "Keep the stacks of an account that leaves",
+        "true: an account that leaves the units keeps its stacks (no longer managed); false: "
+        "they are deleted (the retained log groups and buckets stay).",
+        "true",
+        "true",
+        "false",
+    )
+    choice(
+        CALL_AS,
+        "Called from",
+        "SELF from the organization's management account; DELEGATED_ADMIN from a delegated "
+        "administrator account for StackSets.",
+        "SELF",
+        "SELF",
+        "DELEGATED_ADMIN",
+    )
+    choice(
+        REGION_CONCURRENCY_TYPE,
+        "Regions at once",
+        "PARALLEL deploys to all regions at once; SEQUENTIAL one region after the other.",
+        "SEQUENTIAL",
+        "SEQUENTIAL",
+        "PARALLEL",
+    )
+    for name, label, description, default, low in (
+        (
+            MAX_CONCURRENT_PERCENTAGE,
+            "Accounts at once (% per region)",
+            "Percentage of the accounts deployed at once in each region.",
+            "25",
+            1,
+        ),
+        (
+            FAILURE_TOLERANCE_PERCENTAGE,
+            "Failures tolerated (% per region)",
+            "Percentage of accounts per region whose stack may fail before the operation stops "
+            "in that region.",
+            "0",
+            0,
+        ),
+    ):
+        add_parameter(
+            t,
+            name,
+            group=GROUP_ROLLOUT,
+            label=label,
+            description=description,
+            Type="Number",
+            Default=default,
+            MinValue=low,
+            MaxValue=100,
+            ConstraintDescription=f"must be a whole number from {low} to 100",
+        )
+
+
+def stackset_template(built: Mapping[str, Mapping[str, Any]], version: str) -> Template:
+    """``stackset.yaml`` from the rendered root template (``built["root"]``)."""
+    root_template = built[root.LAYER]
+    t = Template(
+        Description=(
+            "StackSet with service-managed permissions that deploys troposphere-fargate's "
+            "root.yaml to the accounts of organizational units, in several regions, and to "
+            "accounts that join them"
+        )
+    )
+    _add_rollout_parameters(t)
+    declared = root_template.get("Parameters", {})
+    taken = [name for name in declared if name != root.TEMPLATE_BUCKET_PER_REGION]
+    as_root = root.Child(STACK_SET, root.LAYER, root.FILENAME)
+    root.copy_parameters(t, as_root, root_template, taken)
+    root.copy_rules(t, as_root, root_template, taken)
+    t.add_condition(AUTO_DEPLOYMENT_ON, Equals(Ref(AUTO_DEPLOYMENT), "true"))
+    t.add_condition(RETAIN_ON_REMOVAL, Equals(Ref(RETAIN_STACKS_ON_ACCOUNT_REMOVAL), "true"))
+    passed = {name: root.pass_through(name, declared[name]) for name in taken}
+    passed[root.TEMPLATE_BUCKET_PER_REGION] = "true"
+    stack_set = t.add_resource(
+        cloudformation.StackSet(
+            STACK_SET,
+            StackSetName=StackName,
+            Description=f"troposphere-fargate {version}: a Fargate service without public IPs",
+            PermissionModel="SERVICE_MANAGED",
+            CallAs=Ref(CALL_AS),
+            AutoDeployment=cloudformation.AutoDeployment(
+                Enabled=If(AUTO_DEPLOYMENT_ON, True, False),
+                RetainStacksOnAccountRemoval=If(
+                    AUTO_DEPLOYMENT_ON, If(RETAIN_ON_REMOVAL, True, False), NoValue
+                ),
+            ),
+            Capabilities=["CAPABILITY_IAM"],
+            ManagedExecution=cloudformation.ManagedExecution(Active=True),
+            OperationPreferences=cloudformation.OperationPreferences(
+                RegionConcurrencyType=Ref(REGION_CONCURRENCY_TYPE),
+                MaxConcurrentPercentage=Ref(MAX_CONCURRENT_PERCENTAGE),
+                FailureTolerancePercentage=Ref(FAILURE_TOLERANCE_PERCENTAGE),
+            ),
+            StackInstancesGroup=[
+                cloudformation.StackInstances(
+                    DeploymentTargets=cloudformation.DeploymentTargets(
+                        OrganizationalUnitIds=Ref(ORGANIZATIONAL_UNIT_IDS)
+                    ),
+                    Regions=Ref(DEPLOYMENT_REGIONS),
+                )
+            ],
+            TemplateURL=Sub(
+                f"https://${{{root.TEMPLATE_BUCKET_NAME}}}-${{AWS::Region}}.s3.${{AWS::Region}}."
+                f"${{AWS::URLSuffix}}/${{{root.TEMPLATE_KEY_PREFIX}}}{version}/{root.FILENAME}"
+            ),
+            Parameters=[
+                cloudformation.Parameter(ParameterKey=name, ParameterValue=value)
+                for name, value in sorted(passed.items())
+            ],
+        )
+    )
+    add_exported_output(t, OUTPUT_STACK_SET_ID, Ref(stack_set), "ID of the StackSet.")
+    return t
