@@ -47,6 +47,8 @@ from .layers.network import network_template
 from .layers.root import WiringError, root_template
 from .layers.schedules import ScheduledScaling
 from .layers.service import service_template
+from .layers.stackset import stackset_template
+from .layers.template_bucket import template_bucket_template
 from .release.build import (
     BuildError,
     LintFailed,
@@ -110,6 +112,8 @@ __all__ = [
     "render_templates",
     "root_template",
     "service_template",
+    "stackset_template",
+    "template_bucket_template",
     "to_yaml",
     "write_version",
 ]
