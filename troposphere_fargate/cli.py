@@ -8,6 +8,7 @@ import argparse
 import io
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -34,6 +35,7 @@ from .release.publish import PublishError, deploy_command
 from .release.spec import SpecError
 
 DEFAULT_OUTPUT = Path("templates")
+REGION_NAME = r"[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]"
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # lint findings, or --check found differences
@@ -618,10 +620,14 @@ def _build(args: argparse.Namespace) -> int:
 def _publish(args: argparse.Namespace) -> int:
     from .release.publish import publish_release
 
-    regions = [r.strip() for r in (args.regions or "").split(",") if r.strip()]
+    # Each region once, in the order given; a name that is no region stops the run at once.
+    regions = list(dict.fromkeys(r.strip() for r in (args.regions or "").split(",") if r.strip()))
     if args.regions is not None:
         if not regions:
             raise PublishError("--regions needs at least one region")
+        unknown = [r for r in regions if not re.fullmatch(REGION_NAME, r)]
+        if unknown:
+            raise PublishError(f"not a region name: {', '.join(unknown)} (such as eu-west-1)")
         if len(regions) > 1 and "{region}" not in args.bucket:
             raise PublishError(
                 "a bucket is in one region: with several --regions, name it with {region} in it "

@@ -502,7 +502,9 @@ def regional_buckets(s3, regions) -> None:
 
 def test_a_version_is_published_to_a_bucket_in_each_region(s3, templates, capsys):
     regional_buckets(s3, REGIONS)
-    argv = ["publish", "--bucket", BUCKET + "-{region}", "--regions", ",".join(REGIONS)]
+    # a region named twice is published to once
+    regions = ",".join((*REGIONS, REGIONS[0]))
+    argv = ["publish", "--bucket", BUCKET + "-{region}", "--regions", regions]
     assert cli.main([*argv, "--templates", str(templates)]) == 0
     out = capsys.readouterr().out
     expected = {name for name in read_version(templates, __version__)}
@@ -551,6 +553,10 @@ def test_a_failing_region_does_not_stop_the_others_and_fails_the_command(s3, tem
             "publish with --catalog-product-id or --share-with to one region at a time",
         ),
         (["--bucket", "b-{region}", "--regions", " , "], "--regions needs at least one region"),
+        (
+            ["--bucket", "b-{region}", "--regions", "eu-west-1,eu-wst,EU-WEST-2"],
+            "not a region name: eu-wst, EU-WEST-2 (such as eu-west-1)",
+        ),
         (["--bucket", "b-{region}", "--regions", "eu-west-1", "--region", "eu-west-1"], "not both"),
         (["--share-with", "o-abcdef1234"], "sharing a portfolio needs --catalog-product-id"),
     ],
