@@ -78,20 +78,29 @@ def test_nested_stacks_are_evaluated_with_the_values_passed_to_them():
     assert (found.availability_zones, found.nat_gateways, found.elastic_ips) == (3, 1, 1)
 
 
-def test_a_nested_template_refusing_a_value_is_reported_with_its_path(tmp_path):
+def test_nested_templates_refusing_values_are_each_reported_with_their_path(tmp_path):
     """The root may pass a value its child's own constraints refuse: the child's stack would
-    fail to create, after the root's had started."""
+    fail to create, after the root's had started. Every child that would is named."""
     for name in ("root.yaml", "network.yaml", "service.yaml"):
         (tmp_path / name).write_bytes((SHIPPED / name).read_bytes())
     network = (tmp_path / "network.yaml").read_text()
     (tmp_path / "network.yaml").write_text(
         network.replace("    - PerAz\n    - Single\n    - None\n", "    - PerAz\n    - None\n", 1)
     )
+    service = (tmp_path / "service.yaml").read_text()
+    declared = "  LoadBalancerType:\n    AllowedValues:\n    - application\n    - network\n"
+    assert declared in service
+    (tmp_path / "service.yaml").write_text(
+        service.replace(declared, "  LoadBalancerType:\n    AllowedValues:\n    - network\n", 1)
+    )
     with pytest.raises(DryRunFailed) as failed:
         dry_run(tmp_path / "root.yaml", {**LAUNCH, "NatGateways": "Single"})
-    (problem,) = failed.value.problems
-    assert problem.startswith(
+    network_problem, service_problem = failed.value.problems
+    assert network_problem.startswith(
         "root.yaml > NetworkStack (network.yaml): parameter NatGateways='Single' is not one of"
+    )
+    assert service_problem.startswith(
+        "root.yaml > ServiceStack (service.yaml): parameter LoadBalancerType='application'"
     )
 
 

@@ -84,24 +84,34 @@ def _nested_file(properties: Mapping[str, Any], folder: Path) -> Path | None:
     return candidate if candidate is not None and candidate.is_file() else None
 
 
-def dry_run(
-    path: Path,
-    given: Mapping[str, str],
-    region: str | None = None,
-    *,
-    _label: str = "",
-    _deferred: frozenset[str] = frozenset(),
-) -> PlannedStack:
+def dry_run(path: Path, given: Mapping[str, str], region: str | None = None) -> PlannedStack:
     """What launching the template at ``path`` with the ``given`` parameter values would do.
 
     Raises :class:`DryRunFailed` with every reason CloudFormation would refuse it (for a nested
-    stack, the reasons its own template gives for the values passed to it), and
-    :class:`~troposphere_fargate.cfn.yaml.TemplateFileError` for a file that is not a template.
+    stack, the reasons its own template gives for the values passed to it, for every nested
+    stack), and :class:`~troposphere_fargate.cfn.yaml.TemplateFileError` for a file that is not
+    a template.
     """
-    label = _label or path.name
+    return _dry_run(path, given, region, path.name, frozenset())
+
+
+def _as_parameter_value(value: Any) -> str:
+    """A literal as a stack receives it as a parameter value (CloudFormation's strings)."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _dry_run(
+    path: Path,
+    given: Mapping[str, str],
+    region: str | None,
+    label: str,
+    deferred: frozenset[str],
+) -> PlannedStack:
+    """:func:`dry_run` of one template; ``deferred`` parameters get their value only when the
+    stack is created (a nested stack's parameters fed by other stacks' outputs)."""
     template = read_template(path)
     pseudo = {"AWS::Region": region} if region else {}
-    problems = [f"{label}: {p}" for p in parameter_problems(template, given, _deferred)]
+    problems = [f"{label}: {p}" for p in parameter_problems(template, given, deferred)]
     if problems:
         raise DryRunFailed(problems)
     values = _given_values(template, given)
@@ -114,20 +124,30 @@ def dry_run(
         raise DryRunFailed([f"{label}: {exc}"]) from None
     resources: dict[str, dict[str, Any]] = stack.get("Resources", {})
     nested: dict[str, PlannedStack] = {}
+    refused: list[str] = []
     for logical_id, body in resources.items():
         properties = body.get("Properties", {})
         child = _nested_file(properties, path.parent) if body.get("Type") == NESTED_STACK else None
         if child is None:
             continue
         passed = properties.get("Parameters") or {}
-        known = {k: str(v) for k, v in passed.items() if isinstance(v, str | int | float)}
-        nested[logical_id] = dry_run(
-            child,
-            known,
-            region,
-            _label=f"{label} > {logical_id} ({child.name})",
-            _deferred=frozenset(passed) - set(known),  # other stacks' outputs, known later
-        )
+        known = {
+            name: _as_parameter_value(value)
+            for name, value in passed.items()
+            if isinstance(value, str | int | float)  # not another stack's output, known later
+        }
+        try:
+            nested[logical_id] = _dry_run(
+                child,
+                known,
+                region,
+                f"{label} > {logical_id} ({child.name})",
+                frozenset(passed) - set(known),
+            )
+        except DryRunFailed as exc:
+            refused += exc.problems
+    if refused:
+        raise DryRunFailed(refused)
     return PlannedStack(path.name, values, resources, nested, unchecked)
 
 
