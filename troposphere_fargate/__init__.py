@@ -16,10 +16,9 @@ offline evaluator of what a template deploys, and the dry run of a launch with i
 
 __version__ = "0.4.0"
 
-from .cfn.cost import Estimate, estimate
-from .cfn.dry_run import DryRunFailed, Footprint, PlannedStack, describe, dry_run, footprint
+from typing import TYPE_CHECKING, Any
+
 from .cfn.evaluate import Deployment, ParameterError, RuleError, deployed
-from .cfn.lint import Finding, lint_templates
 from .cfn.yaml import TemplateFileError, YamlTypeError, from_yaml, read_template, to_yaml
 from .layers import LAYERS, Layer, layers_for
 from .layers.application import (
@@ -57,7 +56,52 @@ from .release.build import (
     render_templates,
     write_version,
 )
-from .release.spec import SpecError, load_spec, parse_spec
+
+if TYPE_CHECKING:
+    from .cfn.cost import Estimate, estimate
+    from .cfn.dry_run import (
+        DryRunFailed,
+        Footprint,
+        PlannedStack,
+        describe,
+        dry_run,
+        footprint,
+    )
+    from .cfn.lint import Finding, lint_templates
+    from .release.spec import SpecError, load_spec, parse_spec
+
+# Imported on first use, so that generating templates does not pay for the dry run, the cost
+# table, cfn-lint's wrapper or the spec reader (about 30 ms of a 0.3 s cold generation).
+_LAZY = {
+    "Estimate": "cfn.cost",
+    "estimate": "cfn.cost",
+    "DryRunFailed": "cfn.dry_run",
+    "Footprint": "cfn.dry_run",
+    "PlannedStack": "cfn.dry_run",
+    "describe": "cfn.dry_run",
+    "dry_run": "cfn.dry_run",
+    "footprint": "cfn.dry_run",
+    "Finding": "cfn.lint",
+    "lint_templates": "cfn.lint",
+    "SpecError": "release.spec",
+    "load_spec": "release.spec",
+    "parse_spec": "release.spec",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from importlib import import_module
+
+        value = getattr(import_module(f"{__name__}.{_LAZY[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "LAYERS",

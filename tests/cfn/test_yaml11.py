@@ -14,6 +14,8 @@ reader with YAML 1.1's own rules sees the problem.
 
 from __future__ import annotations
 
+import re._constants as sre
+import re._parser as sre_parse
 from pathlib import Path
 
 import pytest
@@ -71,6 +73,52 @@ def test_yaml11_reads_these_plain_scalars_as_another_type(text, kind):
 @pytest.mark.parametrize("text", STRINGS)
 def test_yaml11_reads_these_plain_scalars_as_strings(text):
     assert yaml11.implicit_tag(text) == yaml11.STR
+
+
+def _first_characters(items: list) -> tuple[set[str], bool]:
+    """The characters a match of a parsed regular expression can begin with, and whether it
+    can match the empty text: enough of ``re``'s syntax tree for the YAML 1.1 patterns."""
+    chars: set[str] = set()
+    for op, arg in items:
+        if op is sre.LITERAL:
+            return chars | {chr(arg)}, False
+        if op is sre.IN:
+            for kind, value in arg:
+                assert kind in (sre.LITERAL, sre.RANGE), kind
+                low, high = (value, value) if kind is sre.LITERAL else value
+                chars |= {chr(code) for code in range(low, high + 1)}
+            return chars, False
+        if op is sre.AT:  # ^ and $ consume nothing
+            continue
+        if op is sre.SUBPATTERN:
+            inner, empty = _first_characters(arg[3])
+        elif op is sre.BRANCH:
+            branches = [_first_characters(branch) for branch in arg[1]]
+            inner = set().union(*(found for found, _ in branches))
+            empty = any(can for _, can in branches)
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+            inner, empty = _first_characters(arg[2])
+            empty = empty or arg[0] == 0
+        else:
+            raise AssertionError(f"a pattern construct this walk does not know: {op}")
+        chars |= inner
+        if not empty:
+            return chars, False
+    return chars, True
+
+
+def test_a_plain_scalar_beginning_with_another_character_is_a_string_under_every_rule():
+    """implicit_tag answers STR at once for text whose first character no rule can begin with:
+    the set is derived here from the patterns themselves, so a rule added later that begins
+    with another character fails this test instead of being skipped by the shortcut."""
+    for tag, pattern in yaml11._COMPILED:
+        begins, empty = _first_characters(sre_parse.parse(pattern.pattern).data)
+        assert begins <= yaml11.FIRST_CHARACTERS, (tag, sorted(begins - yaml11.FIRST_CHARACTERS))
+        assert not empty or tag == yaml11.NULL  # only null matches the empty scalar
+    for text in ["Yes", "no", "0x1F", "-.5", "_1", "<<", "=", "~", ""]:  # inside the set
+        assert yaml11.implicit_tag(text) != yaml11.STR, text
+    for text in ["Yesterday", "Vpc", "arn:aws:s3:::b", "!x", " 1", "\t1"]:
+        assert yaml11.implicit_tag(text) == yaml11.STR, text
 
 
 def test_the_0_1_0_service_template_has_the_account_ids_cloudformation_misreads():

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.support import section_differences
 from troposphere_fargate import __version__
@@ -247,6 +248,47 @@ def test_multiline_strings_are_block_literals():
     text = render.to_yaml({"Description": "one\ntwo\n", "Resources": {}})
     assert "Description: |\n  one\n  two\n" in text
     assert render.from_yaml(text)["Description"] == "one\ntwo\n"
+
+
+def test_a_function_whose_argument_is_one_function_keeps_its_long_form_around_the_short_one():
+    """A YAML node has one tag, so ``!Base64 !Sub x`` cannot be written: the outer function
+    stays long-form (as the CloudFormation user guide writes ``Fn::Base64: !Sub``). 0.4.0's
+    writer put a Python object's repr there instead (and its read-back check refused it)."""
+    template = {
+        "Resources": {
+            "R": {
+                "Type": "T",
+                "Properties": {
+                    "UserData": {"Fn::Base64": {"Fn::Sub": "echo ${AWS::Region}"}},
+                    "Name": {"Fn::Join": ["-", [{"Fn::Select": [0, {"Fn::GetAZs": ""}]}]]},
+                },
+            }
+        }
+    }
+    for dumper in filter(None, (render.LIBYAML_DUMPER, render.PYTHON_DUMPER)):
+        text = render.to_yaml(template, dumper)
+        assert "UserData:\n        Fn::Base64: !Sub echo ${AWS::Region}\n" in text
+        assert "- !Select\n          - 0\n          - !GetAZs ''\n" in text
+        assert render.from_yaml(text) == template
+
+
+def test_numbers_of_every_kind_are_written_as_yaml_1_1_reads_them():
+    """Floats as PyYAML's representer writes them (1e+20 gains a fraction so that it reads
+    as a float; infinity and NaN as .inf and .nan), checked by the YAML 1.1 read-back."""
+    values = {"Big": 1e20, "Small": 1.5e-7, "Inf": float("inf"), "Minus": -float("inf")}
+    values |= {"Int": -12, "Zero": 0, "Float": 0.5, "True": True, "None": None}
+    text = render.to_yaml({"Mappings": {"M": {"K": values}}, "Resources": {}})
+    assert "Big: 1.0e+20\n" in text and "Inf: .inf\n" in text and "Minus: -.inf\n" in text
+    assert "Small: 1.5e-07\n" in text and "'True': true\n" in text
+    assert "None: null\n" in text  # "None" is no YAML 1.1 null: plain
+    assert render.from_yaml(text)["Mappings"]["M"]["K"] == values
+    nan = render.to_yaml({"Mappings": {"M": {"K": {"NaN": float("nan")}}}, "Resources": {}})
+    assert "NaN: .nan\n" in nan
+
+
+def test_a_value_yaml_cannot_hold_is_refused_by_name():
+    with pytest.raises(yaml.representer.RepresenterError, match="cannot write set"):
+        render.to_yaml({"Resources": {"R": {"Type": "T", "Properties": {"A": {1, 2}}}}})
 
 
 def test_unknown_sections_are_refused():

@@ -15,13 +15,10 @@ for the length of a lint.
 from __future__ import annotations
 
 import gc
-import hashlib
 import importlib.util
 import json
 import os
-import pickle
 import sys
-import traceback
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -195,6 +192,9 @@ def _shares(items: Sequence[tuple[str, str]], count: int) -> list[list[tuple[str
 
 def _lint_forked(shares: list[list[tuple[str, str]]], config: Any, rules: Any) -> list[Finding]:
     """Lint the first share here and every other share in a forked copy of this process."""
+    import pickle
+    import traceback
+
     sys.stdout.flush()
     sys.stderr.flush()
     children = []
@@ -292,6 +292,8 @@ def _linter_fingerprint() -> str:
 
 
 def _verdict_key(filename: str, text: str, regions: Sequence[str] | None, fingerprint: str) -> str:
+    import hashlib  # here, like pickle and traceback above: not a cost of importing the package
+
     default_region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or ""
     parts = [
         fingerprint,

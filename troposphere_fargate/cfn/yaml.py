@@ -13,6 +13,7 @@ bytes.
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -69,34 +70,80 @@ _INTRINSICS = frozenset(
 )
 
 
-class _Tagged:
-    """A value written with a YAML tag (``!Ref X``)."""
-
-    __slots__ = ("tag", "value")
-
-    def __init__(self, tag: str, value: Any) -> None:
-        self.tag = tag
-        self.value = value
+_STR = yaml11.STR
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
 
 
-def _represent_tagged(dumper: yaml.SafeDumper, data: _Tagged) -> yaml.Node:
-    if isinstance(data.value, list):
-        return dumper.represent_sequence(data.tag, data.value)
-    if isinstance(data.value, dict):
-        return dumper.represent_mapping(data.tag, data.value)
-    text = str(data.value)
-    # An empty tagged scalar is quoted (!GetAZs ''): bare, some YAML tools read it as null.
-    return dumper.represent_scalar(data.tag, text, style="'" if text == "" else None)
+def _float_text(data: float) -> str:
+    """A float as PyYAML's SafeRepresenter writes it."""
+    if data != data:
+        return ".nan"
+    if data == float("inf"):
+        return ".inf"
+    if data == float("-inf"):
+        return "-.inf"
+    text = repr(data).lower()
+    if "." not in text and "e" in text:  # 1e+20 -> 1.0e+20, which YAML 1.1 reads as a float
+        text = text.replace("e", ".0e", 1)
+    return text
 
 
-def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
-    if "\n" in data:
-        return dumper.represent_scalar(yaml11.STR, data, style="|")
-    if yaml11.implicit_tag(data) != yaml11.STR:
-        # CloudFormation reads plain scalars with YAML 1.1 rules, which see numbers, booleans
-        # and nulls where PyYAML sees strings (098369216593 is a float there): quote them all.
-        return dumper.represent_scalar(yaml11.STR, data, style="'")
-    return dumper.represent_str(data)
+def _scalar(value: Any) -> yaml.ScalarNode:
+    if isinstance(value, str):
+        if "\n" in value:
+            return yaml.ScalarNode(_STR, value, style="|")
+        if yaml11.implicit_tag(value) != _STR:
+            # CloudFormation reads plain scalars with YAML 1.1 rules, which see numbers,
+            # booleans and nulls where PyYAML sees strings (098369216593 is a float there).
+            return yaml.ScalarNode(_STR, value, style="'")
+        return yaml.ScalarNode(_STR, value)
+    if isinstance(value, bool):
+        return yaml.ScalarNode(yaml11.BOOL, "true" if value else "false")
+    if isinstance(value, int):
+        return yaml.ScalarNode(yaml11.INT, str(value))
+    if isinstance(value, float):
+        return yaml.ScalarNode(yaml11.FLOAT, _float_text(value))
+    if value is None:
+        return yaml.ScalarNode(yaml11.NULL, "null")
+    raise yaml.representer.RepresenterError(f"cannot write {type(value).__name__}: {value!r}")
+
+
+def _node(value: Any, tag: str | None = None) -> yaml.Node:
+    """The YAML node for a long-form template value: mappings sorted by key, single-key
+    intrinsic functions in short form (``!Ref X``), every node new (no anchors, no aliases).
+
+    This is what a representer would build, without its dispatch on every value: writing is
+    about twice as fast, and tests/release/test_build.py checks the bytes against the written
+    templates."""
+    if isinstance(value, dict):
+        if len(value) == 1 and tag is None:
+            ((key, inner),) = value.items()
+            if key in _INTRINSICS and (key != "Condition" or isinstance(inner, str)):
+                short = "!" + key.removeprefix("Fn::")
+                if (
+                    key == "Fn::GetAtt"
+                    and isinstance(inner, list)
+                    and all(isinstance(part, str) for part in inner)
+                ):
+                    return yaml.ScalarNode(short, ".".join(inner))
+                if isinstance(inner, list | dict):
+                    argument = _node(inner)
+                    if not argument.tag.startswith("!"):
+                        argument.tag = short
+                        return argument
+                    # A node has one tag: a function whose argument is a single function
+                    # (Fn::Base64 of a !Sub) keeps its long form around the short one.
+                    return yaml.MappingNode(_MAP, [(_scalar(key), argument)], flow_style=False)
+                text = str(inner)
+                # An empty tagged scalar is quoted (!GetAZs ''): bare, some YAML tools read it
+                # as null.
+                return yaml.ScalarNode(short, text, style="'" if text == "" else None)
+        pairs = [(_scalar(key), _node(value[key])) for key in sorted(value)]
+        return yaml.MappingNode(tag or _MAP, pairs, flow_style=False)
+    if isinstance(value, list):
+        return yaml.SequenceNode(tag or _SEQ, [_node(item) for item in value], flow_style=False)
+    return _scalar(value)
 
 
 class _PythonEmitterDumper(yaml.SafeDumper):
@@ -129,40 +176,11 @@ class _PythonEmitterDumper(yaml.SafeDumper):
         return str(super().choose_scalar_style())
 
 
-def _dumper(base: type[Any]) -> type[yaml.SafeDumper]:
-    class Dumper(base):  # type: ignore[misc]
-        def ignore_aliases(self, data: Any) -> bool:
-            # Repeated values (the same list of subnet refs) are written out, not as &anchors.
-            return True
-
-    Dumper.add_representer(_Tagged, _represent_tagged)
-    Dumper.add_representer(str, _represent_str)
-    return Dumper
-
-
-LIBYAML_DUMPER = _dumper(yaml.CSafeDumper) if yaml.__with_libyaml__ else None
-PYTHON_DUMPER = _dumper(_PythonEmitterDumper)
+# The writers: :func:`to_yaml` builds the nodes itself (no anchors: every node is new), and
+# either emitter serializes them.
+LIBYAML_DUMPER: type[Any] | None = yaml.CSafeDumper if yaml.__with_libyaml__ else None
+PYTHON_DUMPER: type[yaml.SafeDumper] = _PythonEmitterDumper
 _Dumper = LIBYAML_DUMPER or PYTHON_DUMPER
-
-
-def _short_form(value: Any) -> Any:
-    """Sort mappings and turn single-key intrinsic mappings into tagged values."""
-    if isinstance(value, dict):
-        if len(value) == 1:
-            ((key, inner),) = value.items()
-            if key in _INTRINSICS and (key != "Condition" or isinstance(inner, str)):
-                tag = "!" + key.removeprefix("Fn::")
-                if (
-                    key == "Fn::GetAtt"
-                    and isinstance(inner, list)
-                    and all(isinstance(part, str) for part in inner)
-                ):
-                    return _Tagged(tag, ".".join(inner))
-                return _Tagged(tag, _short_form(inner))
-        return {k: _short_form(value[k]) for k in sorted(value)}
-    if isinstance(value, list):
-        return [_short_form(item) for item in value]
-    return value
 
 
 class YamlTypeError(ValueError):
@@ -185,16 +203,22 @@ def to_yaml(
     unknown = set(template) - set(SECTION_ORDER)
     if unknown:
         raise ValueError(f"unknown template sections: {', '.join(sorted(unknown))}")
-    ordered = {key: _short_form(template[key]) for key in SECTION_ORDER if key in template}
-    text: str = yaml.dump(
-        ordered,
-        Dumper=dumper or _Dumper,
-        sort_keys=False,
-        default_flow_style=False,
-        allow_unicode=True,
-        width=4096,
-        indent=2,
+    root = yaml.MappingNode(
+        _MAP,
+        [(_scalar(key), _node(template[key])) for key in SECTION_ORDER if key in template],
+        flow_style=False,
     )
+    stream = io.StringIO()
+    writer = (dumper or _Dumper)(
+        stream, default_flow_style=False, allow_unicode=True, width=4096, indent=2
+    )
+    try:
+        writer.open()
+        writer.serialize(root)
+        writer.close()
+    finally:
+        writer.dispose()
+    text = stream.getvalue()
     if verify:
         mismatches = yaml11.type_mismatches(text, template)
         if mismatches:

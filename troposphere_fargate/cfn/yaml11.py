@@ -20,6 +20,7 @@ and PyYAML's), and two things built on it:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -69,9 +70,18 @@ _RULES: tuple[tuple[str, str], ...] = (
 )
 _COMPILED = tuple((tag, re.compile(rf"^(?:{pattern})$")) for tag, pattern in _RULES)
 
+# Every rule above is anchored and each of its alternatives can only begin with one of these
+# characters (or match the empty text): a plain scalar that begins with anything else is a string,
+# without trying eleven patterns. Most of a template's scalars (names, types, ARNs) are such;
+# tests/cfn/test_yaml11.py checks the set against the patterns, character by character.
+FIRST_CHARACTERS = frozenset("yYnNtTfFoO~-+.0123456789_<=")
 
+
+@functools.lru_cache(maxsize=8192)
 def implicit_tag(text: str) -> str:
     """The type a YAML 1.1 reader gives ``text`` written as a plain scalar (``STR`` if none)."""
+    if text and text[0] not in FIRST_CHARACTERS:
+        return STR
     for tag, pattern in _COMPILED:
         if pattern.match(text):
             return tag
@@ -95,36 +105,22 @@ _Base: Any = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
 
 
 class Yaml11Loader(_Base):  # type: ignore[misc]
-    """Reads YAML with the YAML 1.1 rules above; every non-string scalar stays a
-    :class:`_Resolved` (nothing is converted, so nothing can fail to convert), and the short
-    forms of intrinsic functions (``!Ref``) become their long form, as in
-    :func:`troposphere_fargate.cfn.yaml.from_yaml`."""
+    """Composes YAML with the YAML 1.1 rules above: each plain scalar's node carries the tag
+    CloudFormation's reader would give it. :func:`type_mismatches` reads those nodes as they
+    are; nothing is converted, so nothing can fail to convert."""
+
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        # A plain scalar: the rules above, in order; anything else as PyYAML resolves it (a
+        # quoted scalar is a string). Not implicit_tag, which the writer uses: the check must
+        # not share the code it checks.
+        if kind is yaml.ScalarNode and implicit[0]:
+            return _read_tag(value)
+        return str(super().resolve(kind, value, implicit))
 
 
-Yaml11Loader.yaml_implicit_resolvers = {}
-for _tag, _pattern in _COMPILED:
-    Yaml11Loader.add_implicit_resolver(_tag, _pattern, None)
-
-
-def _keep(loader: yaml.SafeLoader, node: yaml.Node) -> _Resolved:
-    return _Resolved(node.tag, str(node.value))
-
-
-for _tag, _ in _COMPILED:
-    Yaml11Loader.add_constructor(_tag, _keep)
-
-
-def _intrinsic(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
-    key = suffix if suffix in ("Ref", "Condition") else f"Fn::{suffix}"
-    if isinstance(node, yaml.ScalarNode):
-        text = str(node.value)  # a tagged scalar is a string whatever it looks like
-        return {key: text.split(".", 1) if key == "Fn::GetAtt" else text}
-    if isinstance(node, yaml.SequenceNode):
-        return {key: loader.construct_sequence(node, deep=True)}
-    return {key: loader.construct_mapping(node, deep=True)}  # type: ignore[arg-type]
-
-
-Yaml11Loader.add_multi_constructor("!", _intrinsic)
+@functools.lru_cache(maxsize=8192)
+def _read_tag(value: str) -> str:
+    return next((tag for tag, pattern in _COMPILED if pattern.match(value)), STR)
 
 
 @dataclass(frozen=True)
@@ -146,37 +142,102 @@ def _short(tag: str) -> str:
     return tag.rsplit(":", 1)[-1]
 
 
+def _number(text: str, kind: type[int] | type[float]) -> int | float | None:
+    """The value of a YAML 1.1 int or float (binary, octal with a bare leading 0, hex,
+    sexagesimal, infinity, NaN); None for what this does not read."""
+    text = text.replace("_", "")
+    sign = -1 if text.startswith("-") else 1
+    digits = text.lstrip("+-")
+    try:
+        if ":" in digits:  # sexagesimal: 1:30 is 90
+            value: float = 0
+            for part in digits.split(":"):
+                value = value * 60 + kind(part)
+            return sign * value
+        if kind is float:
+            if digits.lower() in (".inf", ".nan"):
+                return sign * float(digits[1:])
+            return sign * float(digits)
+        if digits.startswith(("0b", "0x")):
+            return sign * int(digits, 0)
+        if len(digits) > 1 and digits.startswith("0"):
+            return sign * int(digits, 8)
+        return sign * int(digits)
+    except ValueError:
+        return None
+
+
 def _same_scalar(meant: Any, read: Any) -> bool:
     if isinstance(read, _Resolved):
         if read.tag == BOOL and isinstance(meant, bool):
             return (read.text.lower() in ("true", "yes", "on", "y")) == meant
         if read.tag == INT and type(meant) is int:
-            return int(read.text.replace("_", ""), 0) == meant
+            return _number(read.text, int) == meant
         if read.tag == FLOAT and type(meant) is float:
-            return float(read.text.replace("_", "")) == meant
+            number = _number(read.text, float)
+            return number == meant or (number != number and meant != meant)  # NaN is NaN
         return read.tag == NULL and meant is None
     return isinstance(read, str) and isinstance(meant, str) and read == meant
 
 
+def _read_scalar(node: yaml.ScalarNode) -> Any:
+    """A scalar node as the comparison sees it: a string, or the tag and text of anything else."""
+    return str(node.value) if node.tag == STR else _Resolved(node.tag, str(node.value))
+
+
+def _intrinsic(node: yaml.Node) -> tuple[str, Any]:
+    """The long form of a short-form intrinsic function (``!GetAtt A.B``), as
+    :func:`troposphere_fargate.cfn.yaml.from_yaml` reads it: its key, and its argument (a
+    tagged scalar is a string, whatever it looks like; a collection, the same node untagged)."""
+    suffix = node.tag[1:]
+    key = suffix if suffix in ("Ref", "Condition") else f"Fn::{suffix}"
+    if isinstance(node, yaml.ScalarNode):
+        text = str(node.value)
+        return key, text.split(".", 1) if key == "Fn::GetAtt" else text
+    if isinstance(node, yaml.SequenceNode):
+        return key, yaml.SequenceNode("tag:yaml.org,2002:seq", node.value)
+    return key, yaml.MappingNode("tag:yaml.org,2002:map", node.value)
+
+
 def _compare(meant: Any, read: Any, path: str, found: list[Mismatch]) -> None:
-    if isinstance(meant, Mapping):
-        if not isinstance(read, dict) or set(map(str, read)) != set(map(str, meant)):
+    """Compare what the generator meant with what was read back: a node, or (inside a
+    short-form function) a string or a list of strings."""
+    if isinstance(read, yaml.Node) and read.tag.startswith("!"):
+        key, argument = _intrinsic(read)
+        if not isinstance(meant, Mapping) or set(map(str, meant)) != {key}:
             found.append(Mismatch(path, "a mapping", "another structure"))
             return
-        for key in read:
-            if isinstance(key, _Resolved):  # a key read as a number, a boolean, a null...
-                where = f"{path}.{key}" if path else str(key)
-                found.append(Mismatch(f"{where} (key)", "str", _short(key.tag)))
-        by_text = {str(key): value for key, value in read.items()}
+        ((meant_key, inner),) = meant.items()
+        _compare(inner, argument, f"{path}.{meant_key}" if path else str(meant_key), found)
+        return
+    if isinstance(meant, Mapping):
+        if not isinstance(read, yaml.MappingNode):
+            found.append(Mismatch(path, "a mapping", "another structure"))
+            return
+        by_text: dict[str, yaml.Node] = {}
+        for key_node, value_node in read.value:
+            if key_node.tag != STR:  # a key read as a number, a boolean, a null...
+                where = f"{path}.{key_node.value}" if path else str(key_node.value)
+                found.append(Mismatch(f"{where} (key)", "str", _short(key_node.tag)))
+            by_text[str(key_node.value)] = value_node
+        if set(by_text) != set(map(str, meant)):
+            found.append(Mismatch(path, "a mapping", "another structure"))
+            return
         for key, value in meant.items():
             _compare(value, by_text[str(key)], f"{path}.{key}" if path else str(key), found)
         return
     if isinstance(meant, list | tuple):
-        if not isinstance(read, list) or len(read) != len(meant):
+        items = read.value if isinstance(read, yaml.SequenceNode) else read
+        if not isinstance(items, list) or len(items) != len(meant):
             found.append(Mismatch(path, "a sequence", "another structure"))
             return
-        for index, (inner, back) in enumerate(zip(meant, read, strict=True)):
+        for index, (inner, back) in enumerate(zip(meant, items, strict=True)):
             _compare(inner, back, f"{path}[{index}]", found)
+        return
+    if isinstance(read, yaml.ScalarNode):
+        read = _read_scalar(read)
+    elif isinstance(read, yaml.Node):
+        found.append(Mismatch(path, _short(_MEANT.get(type(meant), STR)), "another structure"))
         return
     if not _same_scalar(meant, read):
         meant_as = _short(_MEANT.get(type(meant), STR))
@@ -191,8 +252,8 @@ def _compare(meant: Any, read: Any, path: str, found: list[Mismatch]) -> None:
 
 def type_mismatches(text: str, meant: Mapping[str, Any]) -> list[Mismatch]:
     """Every scalar of ``text`` that YAML 1.1 reads as another type (or value) than ``meant``,
-    the long-form template dict it was written from."""
-    read = yaml.load(text, Loader=Yaml11Loader)  # a SafeLoader subclass: no arbitrary objects
+    the long-form template dict it was written from. The text is composed, not constructed
+    (a SafeLoader's parser: no arbitrary objects), and the nodes compared as they are."""
     found: list[Mismatch] = []
-    _compare(meant, read, "", found)
+    _compare(meant, yaml.compose(text, Loader=Yaml11Loader), "", found)
     return found

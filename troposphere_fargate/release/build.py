@@ -13,11 +13,8 @@ rename, so an interrupted or failed build leaves the previous files exactly as t
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import shutil
-import tempfile
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -93,6 +90,8 @@ def generate(config: ProductConfig | None = None, version: str = __version__) ->
 
 def manifest(files: Mapping[str, str], version: str = __version__) -> str:
     """``manifest.json``: the sha256 and size of every file in a version folder."""
+    import hashlib  # imported here (as shutil and tempfile below): generation never needs them
+
     entries = {}
     for name in sorted(files):
         data = files[name].encode()
@@ -113,6 +112,9 @@ def write_version(root: Path, files: Mapping[str, str], version: str = __version
     that the code no longer generates disappear with the old folder. On any error the previous
     folder is left (or put back) as it was.
     """
+    import shutil
+    import tempfile
+
     root.mkdir(parents=True, exist_ok=True)
     target = root / version
     staging = Path(tempfile.mkdtemp(prefix=f".{version}.new-", dir=root))
