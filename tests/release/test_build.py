@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -336,25 +337,37 @@ def test_a_failing_lint_worker_is_an_error_not_a_pass(monkeypatch):
 
     real = lint._lint
 
-    def explode_in_child(items, config, rules):
+    def explode(items, config, rules):
         if [name for name, _ in items] == ["small.yaml"]:
             raise RuntimeError("worker blew up")
         return real(items, config, rules)
 
-    monkeypatch.setattr(lint, "_lint", explode_in_child)
+    monkeypatch.setattr(lint, "_lint", explode)
     templates = {"big.yaml": broken("Nope") + "#" * 1000, "small.yaml": broken("Nada")}
-    with pytest.raises(lint.LintError, match="worker blew up"):
-        lint_templates(templates, jobs=2)
+    for jobs in (2, 3):  # whichever copy takes small.yaml
+        with pytest.raises(lint.LintError, match="worker blew up"):
+            lint_templates(templates, jobs=jobs)
 
 
-def test_shares_are_balanced_by_size():
-    from troposphere_fargate.cfn.lint import _shares
+@pytest.mark.lint
+def test_the_process_with_the_slow_template_takes_nothing_else(monkeypatch):
+    """Templates are taken from a queue, not dealt out in fixed shares: while one process
+    lints the slow template, the other lints all the rest (with shares by size, the slow
+    template shared its process with a third of the others)."""
+    from troposphere_fargate.cfn import lint
 
-    items = [("a", "x" * 50), ("b", "x" * 30), ("c", "x" * 25), ("d", "x" * 5)]
-    assert _shares(items, 2) == [
-        [("a", "x" * 50), ("d", "x" * 5)],
-        [("b", "x" * 30), ("c", "x" * 25)],
-    ]
+    def where(items, config, rules):  # "lint" by saying which process did it
+        ((name, _),) = items
+        if name == "slow.yaml":
+            time.sleep(1.0)
+        return [lint.Finding(name, os.getpid(), 0, "X", "")]
+
+    monkeypatch.setattr(lint, "_lint", where)
+    templates = {"slow.yaml": "x" * 1000, **{f"t{n}.yaml": "x" * 100 for n in range(6)}}
+    by_process: dict[int, set[str]] = {}
+    for finding in lint.lint_templates(templates, jobs=2):
+        by_process.setdefault(finding.line, set()).add(finding.filename)
+    assert sorted(by_process.values(), key=len) == [{"slow.yaml"}, set(templates) - {"slow.yaml"}]
 
 
 @pytest.mark.lint
