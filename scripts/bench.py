@@ -7,9 +7,9 @@ Reports, as the median of N runs (min in brackets):
 - generate (warm): rendering every template to YAML in a process that has imported the package;
 - generate (cold): a fresh ``python -c`` that imports the package and renders every template;
 - build, every template linted: a fresh ``troposphere-fargate build --no-lint-cache`` process
-  (imports, generation, one in-process cfn-lint pass over every template in every region it
-  claims, atomic write, docs), into a temporary folder; the pictures are rendered on the first
-  run only, as in a real checkout where they are current;
+  (imports, generation, cfn-lint loaded once and every template linted in every region it
+  claims by forked copies, one per CPU, atomic write, docs), into a temporary folder; the
+  pictures are rendered on the first run only, as in a real checkout where they are current;
 - build, templates unchanged: the same with cfn-lint's verdicts kept from the run before (a
   template whose exact text passed is not linted again; cfn-lint is not even imported), the
   everyday rebuild. Both use a temporary verdict cache.

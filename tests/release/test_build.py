@@ -371,6 +371,20 @@ def test_the_process_with_the_slow_template_takes_nothing_else(monkeypatch):
 
 
 @pytest.mark.lint
+def test_cfn_lint_is_loaded_and_frozen_once_not_at_every_call():
+    """Freezing what each lint allocated would keep its garbage forever (80 MB per call,
+    measured); only the loaded linter is frozen, once per set of regions."""
+    import gc
+
+    templates = {"a.yaml": broken("Nope")}
+    lint_templates(templates, regions=["eu-west-1"], jobs=1)
+    frozen = gc.get_freeze_count()
+    for jobs in (1, 2):
+        assert lint_templates(templates, regions=["eu-west-1"], jobs=jobs)
+    assert gc.get_freeze_count() == frozen
+
+
+@pytest.mark.lint
 def test_lint_ignores_cfnlintrc_files(tmp_path, monkeypatch):
     # A .cfnlintrc in the working directory (or the home directory) must not switch rules off.
     (tmp_path / ".cfnlintrc").write_text("ignore_checks:\n  - E3002\n  - E\n  - W\n")
