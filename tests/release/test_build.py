@@ -350,6 +350,20 @@ def test_a_failing_lint_worker_is_an_error_not_a_pass(monkeypatch):
 
 
 @pytest.mark.lint
+def test_lint_workers_that_die_at_once_are_an_error_not_a_pass(monkeypatch):
+    """Copies that leave before taking anything (killed, out of memory) leave the queue without
+    a reader: that is a LintError naming them, never an empty list of findings."""
+    from troposphere_fargate.cfn import lint
+
+    monkeypatch.setattr(lint, "_lint_taken", lambda *arguments: os._exit(9))
+    # 40,000 two-byte indexes: more than a pipe holds (64 KB on Linux), so the parent is still
+    # writing the queue when the last reader has gone.
+    templates = {f"t{n}.yaml": "x" for n in range(40_000)}
+    with pytest.raises(lint.LintError, match="exited without a result"):
+        lint_templates(templates, jobs=2)
+
+
+@pytest.mark.lint
 def test_the_process_with_the_slow_template_takes_nothing_else(monkeypatch):
     """Templates are taken from a queue, not dealt out in fixed shares: while one process
     lints the slow template, the other lints all the rest (with shares by size, the slow

@@ -227,29 +227,43 @@ def _lint_forked(
     sys.stderr.flush()
     children = []
     try:
-        for _ in range(jobs):
-            read_end, write_end = os.pipe()
-            pid = os.fork()
-            if pid == 0:  # a copy: lint what it takes, send the findings (or the error) back
-                os.close(queue)
-                os.close(read_end)
-                code = 0
-                try:
+        try:
+            for _ in range(jobs):
+                read_end, write_end = os.pipe()
+                pid = os.fork()
+                if pid == 0:  # a copy: lint what it takes, send the findings (or error) back
+                    os.close(queue)
+                    os.close(read_end)
+                    code = 0
                     try:
-                        result: tuple[str, Any] = ("ok", _lint_taken(tasks, items, config, rules))
-                    except BaseException:
-                        result, code = ("error", traceback.format_exc()), 1
-                    with os.fdopen(write_end, "wb") as pipe:
-                        pipe.write(pickle.dumps(result))
-                finally:
-                    os._exit(code)  # no atexit handlers, no second copy of the parent's cleanup
-            os.close(write_end)
-            children.append((pid, read_end))
+                        try:
+                            result: tuple[str, Any] = (
+                                "ok",
+                                _lint_taken(tasks, items, config, rules),
+                            )
+                        except BaseException:
+                            result, code = ("error", traceback.format_exc()), 1
+                        with os.fdopen(write_end, "wb") as pipe:
+                            pipe.write(pickle.dumps(result))
+                    finally:
+                        os._exit(code)  # no atexit handlers, no second run of the parent's cleanup
+                os.close(write_end)
+                children.append((pid, read_end))
+        finally:
+            # Only the copies read the queue: once they have all gone, a write fails at once
+            # (BrokenPipeError) instead of waiting for a reader that will never come.
+            os.close(tasks)
         for index in order:
             os.write(queue, index.to_bytes(_TASK_BYTES, "big"))
-    finally:
-        os.close(queue)  # the copies see the end of the queue and finish
-        os.close(tasks)
+    except BrokenPipeError:
+        pass  # every copy has gone already: each one's result (or its absence) says why
+    except BaseException:
+        os.close(queue)
+        for pid, read_end in children:  # fork failed: the copies see the end of the queue
+            os.close(read_end)
+            os.waitpid(pid, 0)
+        raise
+    os.close(queue)  # the copies see the end of the queue and finish
 
     findings: list[Finding] = []
     failures: list[str] = []
