@@ -399,6 +399,54 @@ def test_cfn_lint_is_loaded_and_frozen_once_not_at_every_call():
 
 
 @pytest.mark.lint
+def test_a_linter_started_ahead_finds_what_lint_templates_finds():
+    templates = {"a.yaml": broken("Nope"), "b.yaml": broken("Nada")}
+    with lint.StartedLinter(regions=["eu-west-1"]) as linter:
+        assert linter._pid  # a copy of this process is loading cfn-lint
+        found = linter.lint(templates)
+    assert found == lint_templates(templates, regions=["eu-west-1"])
+    assert {f.filename for f in found} == {"a.yaml", "b.yaml"}
+
+
+def test_a_linter_started_ahead_and_not_used_is_stopped():
+    with lint.StartedLinter() as linter:
+        pid = linter._pid
+    assert pid
+    with pytest.raises(ChildProcessError):  # killed and reaped, not left running or a zombie
+        os.waitpid(pid, os.WNOHANG)
+
+
+def test_a_linter_started_ahead_that_died_is_an_error_not_a_pass():
+    import signal
+
+    with lint.StartedLinter() as linter:
+        os.kill(linter._pid, signal.SIGKILL)
+        with pytest.raises(lint.LintError, match="exited without a result"):
+            linter.lint({"a.yaml": broken("Nope")})
+
+
+@pytest.mark.lint
+def test_a_linter_started_ahead_reports_cfn_lint_failing(monkeypatch):
+    def fail(templates, regions=None, jobs=None):
+        raise RuntimeError("cfn-lint blew up")
+
+    monkeypatch.setattr(lint, "lint_templates", fail)  # the copy is forked with it
+    with (
+        lint.StartedLinter() as linter,
+        pytest.raises(lint.LintError, match="cfn-lint blew up"),
+    ):
+        linter.lint({"a.yaml": broken("Nope")})
+
+
+def test_with_one_cpu_nothing_starts_ahead(monkeypatch):
+    monkeypatch.setattr(lint, "available_cpus", lambda: 1)
+    monkeypatch.setattr(lint, "lint_templates", lambda templates, regions, jobs: ["linted here"])
+    with lint.StartedLinter() as linter:
+        assert not linter._pid
+        assert linter.lint({"a.yaml": "x"}) == ["linted here"]
+
+
+@pytest.mark.lint
 def test_lint_ignores_cfnlintrc_files(tmp_path, monkeypatch):
     # A .cfnlintrc in the working directory (or the home directory) must not switch rules off.
     (tmp_path / ".cfnlintrc").write_text("ignore_checks:\n  - E3002\n  - E\n  - W\n")

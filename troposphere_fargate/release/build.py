@@ -23,7 +23,7 @@ from typing import Any
 
 from .. import __version__
 from ..cfn import yaml as cfn_yaml
-from ..cfn.lint import Finding, lint_templates, lint_templates_cached
+from ..cfn.lint import Finding, StartedLinter, lint_templates, lint_templates_cached
 from ..layers import endpoints, layers_for
 from ..layers import regions as regions_
 from ..layers.blocks import STAMP_KEY
@@ -225,18 +225,20 @@ def build_release(
     from .reference import generate_docs, start_pictures, write_docs
 
     started = time.perf_counter()
-    config = config or ProductConfig()
-    built = render_templates(config, version=version)
-    layers = layers_for(config)
-    files = {layer.filename: cfn_yaml.to_yaml(built[layer.name]) for layer in layers}
-    # The reference docs describe the shipped product; an environment build has none.
-    docs = generate_docs(built) if docs_folder is not None and not config.services else {}
-    generated = time.perf_counter()
-    pictures = [] if check or docs_folder is None else start_pictures(docs, docs_folder)
-    if lint_cache:
-        findings, linted = lint_templates_cached(files)
-    else:
-        findings, linted = lint_templates(files), sorted(files)
+    # cfn-lint loads in a forked copy while the templates and docs are rendered here.
+    with StartedLinter() as linter:
+        config = config or ProductConfig()
+        built = render_templates(config, version=version)
+        layers = layers_for(config)
+        files = {layer.filename: cfn_yaml.to_yaml(built[layer.name]) for layer in layers}
+        # The reference docs describe the shipped product; an environment build has none.
+        docs = generate_docs(built) if docs_folder is not None and not config.services else {}
+        generated = time.perf_counter()
+        pictures = [] if check or docs_folder is None else start_pictures(docs, docs_folder)
+        if lint_cache:
+            findings, linted = lint_templates_cached(files, linter=linter)
+        else:
+            findings, linted = linter.lint(files), sorted(files)
     report = BuildReport(files, docs, findings, linted, pictures_rendered=dot_available())
     report.regions = {layer.filename: len(layer.regions) for layer in layers}
     report.seconds = {"generate": generated - started, "lint": time.perf_counter() - generated}
