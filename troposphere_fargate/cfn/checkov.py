@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from .background import Background
 from .guard import Violation, staged
 
 # No network: no Bridgecrew platform mapping, no package scan, no download of extra checks.
@@ -28,37 +28,47 @@ def _reports(output: str) -> list[dict[str, Any]]:
     return loaded if isinstance(loaded, list) else [loaded]
 
 
+def start_checkov(copies: Mapping[Path, Path], checkov: Path) -> Background:
+    """checkov checking the staged ``copies`` (see :func:`~troposphere_fargate.cfn.guard.
+    staged`), in the background, offline; :func:`checkov_violations` reads its report."""
+    command = [str(checkov)]
+    for copy in copies:
+        command += ["-f", str(copy)]
+    command += ["--framework", "cloudformation", "--skip-download", "--output", "json"]
+    env = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp")}
+    return Background(command, env={**env, **_OFFLINE})
+
+
+def checkov_violations(running: Background, copies: Mapping[Path, Path]) -> list[Violation]:
+    """Every failed and skipped check :func:`start_checkov` found (skips as suppressed, with
+    their comment). Raises RuntimeError when checkov fails or cannot parse a template."""
+    result = running.wait()
+    try:
+        reports = _reports(result.stdout)
+    except ValueError:
+        why = (result.stderr.strip().splitlines() or [f"exit code {result.returncode}"])[-1]
+        raise RuntimeError(f"checkov failed: {why}") from None
+    violations = set()
+    for report in reports:
+        results = report.get("results", {})
+        for parsed in results.get("parsing_errors", []):
+            original = copies.get(Path(parsed).resolve(), Path(parsed))
+            raise RuntimeError(f"checkov could not parse {original}")
+        for kind in ("failed_checks", "skipped_checks"):
+            for found in results.get(kind, []):
+                path = copies[Path(found["file_abs_path"]).resolve()]
+                resource = str(found["resource"]).split(".", 1)[-1]
+                reason = (found.get("check_result") or {}).get("suppress_comment")
+                reason = reason if kind == "skipped_checks" and str(reason).strip() else None
+                violations.add(Violation(path.name, found["check_id"], resource, reason))
+    return sorted(violations)
+
+
 def run_checkov(templates: Iterable[Path], checkov: Path) -> list[Violation]:
     """Every failed and skipped checkov check in ``templates`` (skips as suppressed, with their
     comment). Raises RuntimeError when checkov fails or cannot parse a template."""
     paths = list(templates)
     if not paths:
         return []
-    with staged(paths) as copies:
-        command = [str(checkov)]
-        for copy in copies:
-            command += ["-f", str(copy)]
-        command += ["--framework", "cloudformation", "--skip-download", "--output", "json"]
-        env = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp")}
-        result = subprocess.run(
-            command, capture_output=True, text=True, env={**env, **_OFFLINE}, check=False
-        )
-        try:
-            reports = _reports(result.stdout)
-        except ValueError:
-            why = (result.stderr.strip().splitlines() or [f"exit code {result.returncode}"])[-1]
-            raise RuntimeError(f"checkov failed: {why}") from None
-        violations = set()
-        for report in reports:
-            results = report.get("results", {})
-            for parsed in results.get("parsing_errors", []):
-                original = copies.get(Path(parsed).resolve(), Path(parsed))
-                raise RuntimeError(f"checkov could not parse {original}")
-            for kind in ("failed_checks", "skipped_checks"):
-                for found in results.get(kind, []):
-                    path = copies[Path(found["file_abs_path"]).resolve()]
-                    resource = str(found["resource"]).split(".", 1)[-1]
-                    reason = (found.get("check_result") or {}).get("suppress_comment")
-                    reason = reason if kind == "skipped_checks" and str(reason).strip() else None
-                    violations.add(Violation(path.name, found["check_id"], resource, reason))
-    return sorted(violations)
+    with staged(paths) as copies, start_checkov(copies, checkov) as running:
+        return checkov_violations(running, copies)

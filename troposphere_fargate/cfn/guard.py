@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from . import policy_tools
+from .background import Background
 from .yaml import read_template
 
 POLICY_DIR = Path(__file__).resolve().parent.parent / "policies"
@@ -119,14 +120,20 @@ def staged(templates: Iterable[Path]) -> Iterator[dict[Path, Path]]:
         yield copies
 
 
-def _validate(rules: Path, copies: Mapping[Path, Path], guard: Path | None) -> list[dict[str, Any]]:
-    """cfn-guard's report on every staged copy; raises RuntimeError when cfn-guard fails or
-    leaves a template out (a gate never passes a file it did not check)."""
+def start_guard(rules: Path, copies: Mapping[Path, Path], guard: Path | None = None) -> Background:
+    """cfn-guard validating the staged ``copies`` (see :func:`staged`) against ``rules``, in the
+    background; :func:`guard_violations` reads its report."""
     command = [str(guard or find_cfn_guard()), "validate", "--rules", str(rules)]
     for copy in copies:
         command += ["--data", str(copy)]
     command += ["--show-summary", "none", "--output-format", "json"]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    return Background(command)
+
+
+def _documents(running: Background, copies: Mapping[Path, Path]) -> list[dict[str, Any]]:
+    """cfn-guard's report on every staged copy; raises RuntimeError when cfn-guard fails or
+    leaves a template out (a gate never passes a file it did not check)."""
+    result = running.wait()
     # 0: all pass, 19: some rule failed; anything else is cfn-guard failing.
     if result.returncode not in (0, 19):
         message = result.stderr.strip()
@@ -141,24 +148,12 @@ def _validate(rules: Path, copies: Mapping[Path, Path], guard: Path | None) -> l
     return documents
 
 
-def run_guard(
-    rules: Path,
-    templates: Iterable[Path],
-    guard: Path | None = None,
-    *,
-    suppressible: bool = True,
+def guard_violations(
+    running: Background, copies: Mapping[Path, Path], *, suppressible: bool = True
 ) -> list[Violation]:
-    """Every rule violation in ``templates`` (suppressed ones included, marked as such).
-
-    A violation counts as suppressed only when the resource's metadata names the rule with a
-    non-blank reason; ``suppressible=False`` (our own rules) ignores suppressions altogether.
-    """
-    paths = list(templates)
-    if not paths:
-        return []
-    with staged(paths) as copies:
-        documents = _validate(rules, copies, guard)
-    suppressions = {path: _suppressions(path) for path in paths}
+    """Every rule violation :func:`start_guard` found (suppressed ones included, marked)."""
+    documents = _documents(running, copies)
+    suppressions = {path: _suppressions(path) for path in copies.values()}
     violations: set[Violation] = set()
     for document in documents:
         if document.get("status") != "FAIL":
@@ -176,12 +171,31 @@ def run_guard(
     return sorted(violations)
 
 
+def run_guard(
+    rules: Path,
+    templates: Iterable[Path],
+    guard: Path | None = None,
+    *,
+    suppressible: bool = True,
+) -> list[Violation]:
+    """Every rule violation in ``templates`` (suppressed ones included, marked as such).
+
+    A violation counts as suppressed only when the resource's metadata names the rule with a
+    non-blank reason; ``suppressible=False`` (our own rules) ignores suppressions altogether.
+    """
+    paths = list(templates)
+    if not paths:
+        return []
+    with staged(paths) as copies, start_guard(rules, copies, guard) as running:
+        return guard_violations(running, copies, suppressible=suppressible)
+
+
 def rule_outcomes(
     rules: Path, templates: Iterable[Path], guard: Path | None = None
 ) -> dict[str, set[str]]:
     """Rule name -> the statuses (PASS, FAIL, SKIP) it had over ``templates``."""
-    with staged(templates) as copies:
-        documents = _validate(rules, copies, guard)
+    with staged(templates) as copies, start_guard(rules, copies, guard) as running:
+        documents = _documents(running, copies)
     outcomes: dict[str, set[str]] = {}
     for document in documents:
         for status, key in (("PASS", "compliant"), ("SKIP", "not_applicable")):

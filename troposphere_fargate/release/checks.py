@@ -11,14 +11,15 @@ never reports a file as passed that it did not read (see
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..cfn import policy_tools
-from ..cfn.checkov import run_checkov
+from ..cfn.checkov import checkov_violations, start_checkov
 from ..cfn.diff import TEMPLATE_SUFFIXES
-from ..cfn.guard import POLICY_DIR, Violation, run_guard
+from ..cfn.guard import POLICY_DIR, Violation, guard_violations, staged, start_guard
 from ..cfn.lint import Finding, lint_templates
 from ..cfn.yaml import read_templates
 
@@ -133,17 +134,25 @@ def check_templates(
         rules = policy_tools.control_tower_rules(home)
     else:
         guard, rules = found
-    lint = lint_templates(texts)
     checkov = policy_tools.find_checkov()
-    try:
-        violations = {
-            CONTROL_TOWER: run_guard(rules, paths, guard, suppressible=True),
-            OWN_RULES: run_guard(POLICY_DIR, paths, guard, suppressible=False),
-        }
-        if checkov is not None:
-            violations[CHECKOV] = run_checkov(paths, checkov)
-    except RuntimeError as exc:
-        raise CheckError(str(exc).splitlines()[0]) from None
+    # The gates run side by side: cfn-guard twice and checkov in the background, cfn-lint here
+    # meanwhile (it forks its own workers; nothing here uses threads). On the shipped templates
+    # one after the other took 24 s (guard 11.8 s, checkov 8.2 s, cfn-lint 3.9 s).
+    with contextlib.ExitStack() as running:
+        copies = running.enter_context(staged(paths))
+        control_tower = running.enter_context(start_guard(rules, copies, guard))
+        own_rules = running.enter_context(start_guard(POLICY_DIR, copies, guard))
+        scan = None if checkov is None else running.enter_context(start_checkov(copies, checkov))
+        lint = lint_templates(texts)
+        try:
+            violations = {
+                CONTROL_TOWER: guard_violations(control_tower, copies, suppressible=True),
+                OWN_RULES: guard_violations(own_rules, copies, suppressible=False),
+            }
+            if scan is not None:
+                violations[CHECKOV] = checkov_violations(scan, copies)
+        except RuntimeError as exc:
+            raise CheckError(str(exc).splitlines()[0]) from None
     not_run = {} if checkov is not None else {CHECKOV: NO_CHECKOV}
     return CheckReport(paths, lint, violations, not_run)
 
