@@ -23,7 +23,8 @@ from typing import Any
 
 from .. import __version__
 from ..cfn import yaml as cfn_yaml
-from ..cfn.lint import Finding, StartedLinter, lint_templates, lint_templates_cached
+from ..cfn.lint import Finding, StartedLinter, lint_templates_cached
+from ..cfn.lint import lint_templates as lint_templates  # part of this module's API (see above)
 from ..layers import endpoints, layers_for
 from ..layers import regions as regions_
 from ..layers.blocks import STAMP_KEY
@@ -185,8 +186,12 @@ def build_templates(
     on a template whose exact text passed before (:func:`~troposphere_fargate.cfn.lint.
     lint_templates_cached`).
     """
-    files = generate(config, version)
-    findings = lint_templates_cached(files)[0] if lint_cache else lint_templates(files)
+    with StartedLinter() as linter:  # cfn-lint loads in a forked copy while this renders
+        files = generate(config, version)
+        if lint_cache:
+            findings = lint_templates_cached(files, linter=linter)[0]
+        else:
+            findings = linter.lint(files)
     if findings:
         raise LintFailed(findings)
     return write_version(output, files, version)
