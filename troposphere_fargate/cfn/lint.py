@@ -21,11 +21,11 @@ import importlib.util
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 # Regions come from each template's own metadata (Metadata.cfn-lint.config.regions, stamped by
 # the build with every region the template claims), so the build, `check` and a plain
@@ -185,6 +185,39 @@ def lint_templates(
         return sorted(_lint(items, config, rules))
 
 
+def _answer(out: int, work: Callable[[], list[Finding]]) -> NoReturn:
+    """In a forked copy: do ``work`` and send back through ``out`` its findings, or the
+    traceback of what went wrong; then leave at once (no atexit handlers, no second run of the
+    parent's cleanup, nothing collected or torn down)."""
+    import pickle
+    import traceback
+
+    code = 0
+    try:
+        try:
+            result: tuple[str, Any] = ("ok", work())
+        except BaseException:
+            result, code = ("error", traceback.format_exc()), 1
+        with os.fdopen(out, "wb") as pipe:
+            pipe.write(pickle.dumps(result))
+    finally:
+        os._exit(code)
+
+
+def _answer_of(pid: int, answers: int) -> list[Finding] | str:
+    """What the copy ``pid`` sent through ``answers`` (see :func:`_answer`): its findings, or
+    why it failed; the copy is reaped."""
+    import pickle
+
+    with os.fdopen(answers, "rb") as pipe:
+        data = pipe.read()
+    os.waitpid(pid, 0)
+    if not data:
+        return f"cfn-lint worker {pid} exited without a result"
+    kind, payload = pickle.loads(data)  # our own copy's answer
+    return list(payload) if kind == "ok" else str(payload)
+
+
 class StartedLinter:
     """cfn-lint loading in a forked copy of this process while this one goes on (rendering the
     templates it will check, say): :meth:`lint` hands the copy the templates and returns what
@@ -216,26 +249,19 @@ class StartedLinter:
         os.close(findings_out)
         self._pid = pid
 
-    def _serve(self, templates_in: int, findings_out: int) -> None:
-        import pickle
-        import traceback
+    def _serve(self, templates_in: int, findings_out: int) -> NoReturn:
+        def work() -> list[Finding]:
+            import pickle
 
-        code = 0
-        try:
-            try:
-                _linter(self.regions)
-                with os.fdopen(templates_in, "rb") as pipe:
-                    data = pipe.read()
-                if not data:  # the build needed no lint after all
-                    os._exit(0)
-                templates = pickle.loads(data)  # from the process that forked this one
-                result: tuple[str, Any] = ("ok", lint_templates(templates, self.regions, self.jobs))
-            except BaseException:
-                result, code = ("error", traceback.format_exc()), 1
-            with os.fdopen(findings_out, "wb") as pipe:
-                pipe.write(pickle.dumps(result))
-        finally:
-            os._exit(code)  # no atexit handlers, no second run of the parent's cleanup
+            _linter(self.regions)
+            with os.fdopen(templates_in, "rb") as pipe:
+                data = pipe.read()
+            if not data:  # the build needed no lint after all
+                os._exit(0)
+            templates = pickle.loads(data)  # from the process that forked this one
+            return lint_templates(templates, self.regions, self.jobs)
+
+        _answer(findings_out, work)
 
     def lint(self, templates: Mapping[str, str]) -> list[Finding]:
         """Lint ``templates`` (file name -> YAML text): every finding, sorted. Once only."""
@@ -251,16 +277,10 @@ class StartedLinter:
             pass  # the copy has gone: its answer, or the lack of one, says why
         finally:
             self._send = -1
-        with os.fdopen(self._receive, "rb") as pipe:
-            data = pipe.read()
-        self._receive = -1
-        os.waitpid(pid, 0)
-        if not data:
-            raise LintError(f"cfn-lint failed: its process {pid} exited without a result")
-        kind, payload = pickle.loads(data)  # our own copy's answer
-        if kind != "ok":
-            raise LintError("cfn-lint failed:\n" + payload)
-        return list(payload)
+        answer, self._receive = _answer_of(pid, self._receive), -1
+        if isinstance(answer, str):
+            raise LintError("cfn-lint failed:\n" + answer)
+        return answer
 
     def close(self) -> None:
         """Stop the copy if it was never asked to lint."""
@@ -315,9 +335,6 @@ def _lint_forked(
     The copies leave with ``os._exit``: what they allocated is never collected or torn down,
     and this process, which linted nothing, has nothing new to collect either.
     """
-    import pickle
-    import traceback
-
     order = sorted(range(len(items)), key=lambda index: (-len(items[index][1]), index))
     tasks, queue = os.pipe()
     sys.stdout.flush()
@@ -331,19 +348,7 @@ def _lint_forked(
                 if pid == 0:  # a copy: lint what it takes, send the findings (or error) back
                     os.close(queue)
                     os.close(read_end)
-                    code = 0
-                    try:
-                        try:
-                            result: tuple[str, Any] = (
-                                "ok",
-                                _lint_taken(tasks, items, config, rules),
-                            )
-                        except BaseException:
-                            result, code = ("error", traceback.format_exc()), 1
-                        with os.fdopen(write_end, "wb") as pipe:
-                            pipe.write(pickle.dumps(result))
-                    finally:
-                        os._exit(code)  # no atexit handlers, no second run of the parent's cleanup
+                    _answer(write_end, lambda: _lint_taken(tasks, items, config, rules))
                 os.close(write_end)
                 children.append((pid, read_end))
         finally:
@@ -365,17 +370,11 @@ def _lint_forked(
     findings: list[Finding] = []
     failures: list[str] = []
     for pid, read_end in children:
-        with os.fdopen(read_end, "rb") as pipe:
-            data = pipe.read()
-        os.waitpid(pid, 0)
-        if not data:
-            failures.append(f"cfn-lint worker {pid} exited without a result")
-            continue
-        kind, payload = pickle.loads(data)  # our own child's output
-        if kind == "ok":
-            findings.extend(payload)
+        answer = _answer_of(pid, read_end)
+        if isinstance(answer, str):
+            failures.append(answer)
         else:
-            failures.append(payload)
+            findings.extend(answer)
     if failures:
         raise LintError("cfn-lint failed:\n" + "\n".join(failures))
     return findings
