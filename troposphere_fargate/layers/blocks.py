@@ -22,6 +22,7 @@ from troposphere import (
     Template,
     ec2,
     iam,
+    s3,
 )
 
 R = TypeVar("R", bound=AWSObject)
@@ -226,6 +227,33 @@ def add_exported_output(
     if condition is not None:
         output.Condition = condition
     return template.add_output(output)
+
+
+def private_bucket_properties() -> dict[str, Any]:
+    """What every bucket we create has: versioning, SSE-S3 encryption (the only kind load
+    balancers write access logs to, and one member accounts can read without a key policy),
+    every public access blocked, and ACLs off (the bucket owner owns every object)."""
+    return {
+        "VersioningConfiguration": s3.VersioningConfiguration(Status="Enabled"),
+        "BucketEncryption": s3.BucketEncryption(
+            ServerSideEncryptionConfiguration=[
+                s3.ServerSideEncryptionRule(
+                    ServerSideEncryptionByDefault=s3.ServerSideEncryptionByDefault(
+                        SSEAlgorithm="AES256"
+                    )
+                )
+            ]
+        ),
+        "PublicAccessBlockConfiguration": s3.PublicAccessBlockConfiguration(
+            BlockPublicAcls=True,
+            BlockPublicPolicy=True,
+            IgnorePublicAcls=True,
+            RestrictPublicBuckets=True,
+        ),
+        "OwnershipControls": s3.OwnershipControls(
+            Rules=[s3.OwnershipControlsRule(ObjectOwnership="BucketOwnerEnforced")]
+        ),
+    }
 
 
 def name_tag(suffix: str, **extra: str) -> Tags:

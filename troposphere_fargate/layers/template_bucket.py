@@ -27,7 +27,14 @@ from awacs.aws import (
 from awacs.aws import Condition as PolicyCondition
 from troposphere import Equals, If, Not, NoValue, Ref, Region, Sub, Template, s3
 
-from .blocks import NOT_GIVEN, add_exported_output, add_parameter, name_tag, suppress
+from .blocks import (
+    NOT_GIVEN,
+    add_exported_output,
+    add_parameter,
+    name_tag,
+    private_bucket_properties,
+    suppress,
+)
 from .root import BUCKET_NAME_PATTERN
 
 LAYER = "bucket"
@@ -138,25 +145,7 @@ def _add_bucket(t: Template) -> s3.Bucket:
     bucket = s3.Bucket(
         TEMPLATE_BUCKET,
         BucketName=If(HAS_BUCKET_NAME, Ref(BUCKET_NAME), NoValue),
-        VersioningConfiguration=s3.VersioningConfiguration(Status="Enabled"),
-        BucketEncryption=s3.BucketEncryption(
-            ServerSideEncryptionConfiguration=[
-                s3.ServerSideEncryptionRule(
-                    ServerSideEncryptionByDefault=s3.ServerSideEncryptionByDefault(
-                        SSEAlgorithm="AES256"
-                    )
-                )
-            ]
-        ),
-        PublicAccessBlockConfiguration=s3.PublicAccessBlockConfiguration(
-            BlockPublicAcls=True,
-            BlockPublicPolicy=True,
-            IgnorePublicAcls=True,
-            RestrictPublicBuckets=True,
-        ),
-        OwnershipControls=s3.OwnershipControls(
-            Rules=[s3.OwnershipControlsRule(ObjectOwnership="BucketOwnerEnforced")]
-        ),
+        **private_bucket_properties(),
         LifecycleConfiguration=s3.LifecycleConfiguration(
             Rules=[
                 s3.LifecycleRule(

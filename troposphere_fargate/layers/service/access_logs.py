@@ -19,7 +19,7 @@ from awacs.aws import (
 from awacs.aws import Condition as PolicyCondition
 from troposphere import AccountId, Equals, FindInMap, GetAtt, If, Ref, Region, Sub, Template, s3
 
-from ..blocks import name_tag, suppress
+from ..blocks import name_tag, private_bucket_properties, suppress
 from .names import (
     ACCESS_LOGS_BUCKET,
     ACCESS_LOGS_BUCKET_POLICY,
@@ -119,25 +119,7 @@ def add_access_logs_bucket(t: Template) -> s3.Bucket:
             DeletionPolicy="Retain",
             UpdateReplacePolicy="Retain",
             # Load balancers write access logs only with SSE-S3 (ALB) encryption.
-            BucketEncryption=s3.BucketEncryption(
-                ServerSideEncryptionConfiguration=[
-                    s3.ServerSideEncryptionRule(
-                        ServerSideEncryptionByDefault=s3.ServerSideEncryptionByDefault(
-                            SSEAlgorithm="AES256"
-                        )
-                    )
-                ]
-            ),
-            PublicAccessBlockConfiguration=s3.PublicAccessBlockConfiguration(
-                BlockPublicAcls=True,
-                BlockPublicPolicy=True,
-                IgnorePublicAcls=True,
-                RestrictPublicBuckets=True,
-            ),
-            OwnershipControls=s3.OwnershipControls(
-                Rules=[s3.OwnershipControlsRule(ObjectOwnership="BucketOwnerEnforced")]
-            ),
-            VersioningConfiguration=s3.VersioningConfiguration(Status="Enabled"),
+            **private_bucket_properties(),
             LifecycleConfiguration=s3.LifecycleConfiguration(
                 Rules=[
                     s3.LifecycleRule(
