@@ -23,7 +23,7 @@ from typing import Any
 from troposphere import Equals, If, NoValue, Ref, StackName, Sub, Template, cloudformation
 
 from . import root
-from .blocks import add_exported_output, add_parameter
+from .blocks import add_choice_parameter, add_exported_output, add_parameter
 
 LAYER = "stackset"
 FILENAME = "stackset.yaml"
@@ -54,16 +54,14 @@ OUTPUT_STACK_SET_ID = "StackSetId"
 
 def _add_rollout_parameters(t: Template) -> None:
     def choice(name: str, label: str, description: str, default: str, *values: str) -> None:
-        add_parameter(
+        add_choice_parameter(
             t,
             name,
             group=GROUP_ROLLOUT,
             label=label,
             description=description,
-            Type="String",
-            Default=default,
-            AllowedValues=list(values),
-            ConstraintDescription=f"must be {', '.join(values[:-1])} or {values[-1]}",
+            choices=values,
+            default=default,
         )
 
     add_parameter(
