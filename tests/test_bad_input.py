@@ -173,3 +173,47 @@ def test_diagram_writes_only_where_it_is_told(tmp_path, monkeypatch, capsys):
     assert usage.value.code == 2
     assert "the following arguments are required: -o/--output" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_diff_with_a_word_that_is_no_region_says_so_in_one_line(capsys):
+    # Without --region check the stacks were never evaluated there; with it, a region the
+    # templates cannot be evaluated in is one line (it was a FindInMap traceback).
+    for extra in ([], ["--set", "NatGateways=Single"]):
+        assert cli.main(["diff", __version__, __version__, "--region", "mars-1", *extra]) == 1
+        assert errors(capsys) == [
+            "troposphere-fargate: error: bucket.yaml: 'mars-1' is not a region name "
+            "(such as eu-west-1)"
+        ]
+
+
+def test_diff_takes_its_versions_back_from_a_set_that_swallowed_them(capsys, monkeypatch):
+    monkeypatch.chdir(REPO)
+    assert cli.main(["diff", "0.3.0", "0.4.0", "--set", "NatGateways=Single"]) == 1
+    expected = capsys.readouterr()
+    assert "NatGateways" not in expected.err and expected.out
+    for argv in (
+        ["diff", "--set", "NatGateways=Single", "0.3.0", "0.4.0"],
+        ["diff", "0.3.0", "--set", "NatGateways=Single", "0.4.0"],
+        [
+            "diff",
+            "--parameters",
+            "NatGateways=PerAz",
+            "0.3.0",
+            "--set",
+            "NatGateways=Single",
+            "0.4.0",
+        ],
+    ):
+        assert cli.main(argv) == 1, argv
+        assert capsys.readouterr() == expected, argv
+    with pytest.raises(SystemExit) as usage:
+        cli.main(["diff", "--set", "NatGateways=Single", "0.3.0"])
+    assert usage.value.code == 2
+    assert errors(capsys)[-1].endswith("the following arguments are required: OLD, NEW")
+    # A word too many is no KEY=VALUE pair, and said so.
+    for argv in (
+        ["diff", "0.3.0", "0.4.0", "--set", "NatGateways=Single", "0.2.0"],
+        ["diff", "--set", "0.2.0", "0.3.0", "0.4.0"],
+    ):
+        assert cli.main(argv) == 1
+        assert errors(capsys) == ["troposphere-fargate: error: '0.2.0' is not KEY=VALUE"]

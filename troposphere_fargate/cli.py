@@ -8,7 +8,6 @@ import argparse
 import io
 import json
 import os
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any, NoReturn, TextIO
 from . import __version__
 from .cfn.diff import DiffError
 from .cfn.dry_run import DryRunFailed
+from .cfn.evaluate import REGION_NAME
 from .cfn.guard import PolicyToolMissing
 from .cfn.lint import INCLUDE_CHECKS
 from .cfn.policy_tools import PolicyToolError
@@ -35,7 +35,6 @@ from .release.publish import PublishError, deploy_command
 from .release.spec import SpecError
 
 DEFAULT_OUTPUT = Path("templates")
-REGION_NAME = r"[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]"
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # lint findings, or --check found differences
@@ -61,6 +60,9 @@ def _parser() -> argparse.ArgumentParser:
         _add_diff,
     ):
         add(commands)
+    for command in commands.choices.values():
+        # main() reports what is left after parsing on the command's own usage line.
+        command.set_defaults(command_parser=command)
     return parser
 
 
@@ -203,6 +205,7 @@ def _add_check(commands: Any) -> None:
     check.add_argument(
         "templates",
         nargs="*",
+        default=[],
         metavar="TEMPLATE",
         help="a template file (YAML or JSON, whatever its extension), a folder of templates, or "
         "a version under --templates (default: this package's version)",
@@ -265,6 +268,7 @@ def _add_stack_arguments(command: Any) -> None:
     command.add_argument(
         "values",
         nargs="*",
+        default=[],  # without a default, argparse calls a missing "*" positional required
         metavar="KEY=VALUE",
         help="parameter values, as on the console (the others take their defaults)",
     )
@@ -330,6 +334,11 @@ def _add_diagram(commands: Any) -> None:
 def _add_diff(commands: Any) -> None:
     compare = commands.add_parser(
         "diff",
+        usage=(
+            "%(prog)s [-h] OLD NEW [--format {table,json}] [--allow SEVERITIES]\n"
+            "       [--templates DIR] [--parameters KEY=VALUE ...] [--set KEY=VALUE ...]\n"
+            "       [--region REGION]"
+        ),
         help="predict what updating stacks from OLD to NEW templates replaces or breaks",
         description=(
             "Compare two templates, or two sets of templates (each a version under templates/ "
@@ -341,10 +350,20 @@ def _add_diff(commands: Any) -> None:
             "breaking finding is not allowed with --allow."
         ),
     )
+    # Optional for argparse only: main() takes them back from a --set or --parameters list
+    # that swallowed them (``diff --set NatGateways=Single 0.3.0 0.4.0``) and requires them.
     compare.add_argument(
-        "old", help="version (such as 0.1.0), folder or file of the current templates"
+        "old",
+        nargs="?",
+        metavar="OLD",
+        help="version (such as 0.1.0), folder or file of the current templates",
     )
-    compare.add_argument("new", help="version, folder or file of the templates to update to")
+    compare.add_argument(
+        "new",
+        nargs="?",
+        metavar="NEW",
+        help="version, folder or file of the templates to update to",
+    )
     compare.add_argument(
         "--format", choices=["table", "json"], default="table", help="output (default: table)"
     )
@@ -504,8 +523,8 @@ def _validate(args: argparse.Namespace) -> int:
         else f"at {bill.priced_region} prices (the price table has none for {bill.region})"
     )
     print(
-        f"fixed cost: about {bill.total_text()} a month {where} "
-        f"(`troposphere-fargate cost` shows it line by line)"
+        f"fixed cost: about {bill.total_text()} a month {where}; "
+        "`troposphere-fargate cost` shows it line by line"
     )
     return EXIT_OK
 
@@ -625,7 +644,7 @@ def _publish(args: argparse.Namespace) -> int:
     if args.regions is not None:
         if not regions:
             raise PublishError("--regions needs at least one region")
-        unknown = [r for r in regions if not re.fullmatch(REGION_NAME, r)]
+        unknown = [r for r in regions if not REGION_NAME.fullmatch(r)]
         if unknown:
             raise PublishError(f"not a region name: {', '.join(unknown)} (such as eu-west-1)")
         if len(regions) > 1 and "{region}" not in args.bucket:
@@ -704,8 +723,45 @@ def _note(message: str) -> None:
     print(f"troposphere-fargate: {message}", file=sys.stderr)
 
 
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    """The arguments, with KEY=VALUE pairs and diff's versions found wherever they were put.
+
+    argparse gives a list of KEY=VALUE positionals only the words before the first option
+    (``validate T --region R K=V`` would leave ``K=V`` over), and an option taking one or more
+    values swallows the positionals after it (``diff --set K=V 0.3.0 0.4.0``). Neither can be
+    a mistake: a pair is a value, and a word without ``=`` cannot be one.
+    """
+    words = list(sys.argv[1:] if argv is None else argv)
+    args, left = _parser().parse_known_args(words)
+    command: argparse.ArgumentParser = args.command_parser
+    if args.command in ("validate", "cost"):
+        pairs = [w for w in left if "=" in w and not w.startswith("-")]
+        args.values += pairs
+        left = [w for w in left if w not in pairs]
+    if args.command == "diff":
+        # The last words without "=" that an option took stand for the missing versions; any
+        # other such word stays where it was and is refused as no KEY=VALUE pair.
+        missing = [args.old, args.new].count(None)
+        swallowed = set(args.set) | set(args.parameters)
+        words_taken = [w for w in words if w in swallowed and "=" not in w]
+        versions = words_taken[len(words_taken) - missing :] if missing else []
+        for name in ("set", "parameters"):
+            kept = list(getattr(args, name))
+            for version in versions:
+                if version in kept:
+                    kept.remove(version)
+            setattr(args, name, kept)
+        given = [v for v in (args.old, args.new) if v is not None] + versions
+        if len(given) < 2:
+            command.error("the following arguments are required: OLD, NEW")
+        args.old, args.new = given
+    if left:
+        command.error(f"unrecognized arguments: {' '.join(left)}")
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = _parse(argv)
     try:
         if args.command == "build":
             return _build(args)

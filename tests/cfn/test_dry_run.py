@@ -152,3 +152,93 @@ def test_validate_exits_1_with_a_line_per_refusal(capsys):
 def test_validate_refuses_malformed_values(capsys, values, says):
     assert cli.main(["validate", str(ROOT), *values]) == 1
     assert capsys.readouterr().err == f"troposphere-fargate: error: {says}\n"
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text)
+    return path
+
+
+def test_a_region_missing_from_a_mapping_is_refused_in_cloudformations_words(tmp_path):
+    """CloudFormation refuses a stack whose Fn::FindInMap finds nothing, naming the keys as it
+    resolved them: "Template error: Unable to get mapping for AWSAMIRegionMap::me-south-1::
+    WS2012R2" (https://github.com/aws-quickstart/quickstart-tableau-server/issues/77). The
+    dry run says the same, with the region, not the unresolved ``{'Ref': 'AWS::Region'}``."""
+    template = _write(
+        tmp_path / "t.yaml",
+        "Mappings:\n  Logs:\n    eu-west-1:\n      Account: '156460612806'\n"
+        "Conditions:\n"
+        "  ByAccount: !Not [!Equals [!FindInMap [Logs, !Ref AWS::Region, Account], '']]\n"
+        "Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n    Condition: ByAccount\n",
+    )
+    assert set(dry_run(template, {}, "eu-west-1").resources) == {"Topic"}
+    with pytest.raises(DryRunFailed) as failed:
+        dry_run(template, {}, "ap-south-2")
+    assert failed.value.problems == ["t.yaml: Unable to get mapping for Logs::ap-south-2::Account"]
+
+
+def test_a_region_the_template_is_not_made_for_is_refused_before_anything_else(capsys):
+    # catalog.yaml leaves out the regions without Service Catalog (layers/regions.py), and its
+    # Metadata.cfn-lint says so: the dry run reads the same list.
+    catalog = SHIPPED / "catalog.yaml"
+    claimed = read_template(catalog)["Metadata"]["cfn-lint"]["config"]["regions"]
+    assert "ap-east-2" not in claimed and "eu-west-1" in claimed
+    assert cli.main(["validate", str(catalog), "--region", "ap-east-2"]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"troposphere-fargate: error: catalog.yaml: the template is made for {len(claimed)} "
+        "regions (Metadata.cfn-lint.config.regions) and ap-east-2 is not one of them"
+    ]
+
+
+@pytest.mark.parametrize("command", ["validate", "cost"])
+def test_a_word_that_is_no_region_name_is_refused(capsys, command):
+    assert cli.main([command, str(ROOT), "--region", "mars-1", f"ContainerImage={IMAGE}"]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "troposphere-fargate: error: root.yaml: 'mars-1' is not a region name (such as eu-west-1)"
+    ]
+
+
+def test_a_stack_in_china_or_govcloud_has_that_partitions_pseudo_parameters(tmp_path):
+    # AWS::Partition is aws-cn in the China regions and aws-us-gov in GovCloud (the ARN
+    # reference: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html).
+    template = _write(
+        tmp_path / "t.yaml",
+        "Conditions:\n  China: !Equals [!Ref AWS::Partition, aws-cn]\n"
+        "  Gov: !Equals [!Ref AWS::Partition, aws-us-gov]\n"
+        "Resources:\n  InChina:\n    Type: AWS::SNS::Topic\n    Condition: China\n"
+        "  InGov:\n    Type: AWS::SNS::Topic\n    Condition: Gov\n"
+        "  Always:\n    Type: AWS::SNS::Topic\n",
+    )
+    assert set(dry_run(template, {}, "cn-north-1").resources) == {"InChina", "Always"}
+    assert set(dry_run(template, {}, "us-gov-west-1").resources) == {"InGov", "Always"}
+    assert set(dry_run(template, {}, "eu-west-1").resources) == {"Always"}
+
+
+def test_key_value_pairs_may_come_after_an_option(capsys):
+    before = cli.main(["validate", "--region", "eu-west-1", str(ROOT), *_pairs(LAUNCH)])
+    expected = capsys.readouterr()
+    after = cli.main(["validate", str(ROOT), "--region", "eu-west-1", *_pairs(LAUNCH)])
+    assert (before, after) == (0, 0)
+    assert capsys.readouterr() == expected
+    assert "(the price table has none for eu-west-1);" in expected.out
+
+
+def _pairs(values: dict[str, str]) -> list[str]:
+    return [f"{k}={v}" for k, v in values.items()]
+
+
+@pytest.mark.parametrize(
+    "argv, says",
+    [
+        (["validate"], "validate: error: the following arguments are required: TEMPLATE"),
+        (["validate", str(ROOT), "--bogus"], "validate: error: unrecognized arguments: --bogus"),
+        (["cost", str(ROOT), "--region", "eu-west-1", "-x"], "error: unrecognized arguments: -x"),
+    ],
+)
+def test_what_is_still_wrong_after_parsing_gets_the_commands_usage(capsys, argv, says):
+    with pytest.raises(SystemExit) as usage:
+        cli.main(argv)
+    assert usage.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"usage: troposphere-fargate {argv[0]} ")
+    assert err.splitlines()[-1].endswith(says)

@@ -136,7 +136,7 @@ def estimate(found: Footprint, region: str | None = None) -> Estimate:
             "dashboards",
             found.dashboards,
             price["dashboard_month"],
-            " (an account's first 3 are free)",
+            " (counted: an account's first 3 are free)",
         ),
     ):
         if count:

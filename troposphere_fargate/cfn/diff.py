@@ -610,15 +610,6 @@ def diff(
     return findings
 
 
-def pseudo_for_region(region: str) -> dict[str, str]:
-    """Pseudo parameter values of a stack in ``region``."""
-    partition = (
-        "aws-cn" if region.startswith("cn-") else "aws-us-gov" if "-gov-" in region else "aws"
-    )
-    suffix = "amazonaws.com.cn" if partition == "aws-cn" else "amazonaws.com"
-    return {"AWS::Region": region, "AWS::Partition": partition, "AWS::URLSuffix": suffix}
-
-
 def diff_stacks(
     old: Mapping[str, Mapping[str, Any]],
     new: Mapping[str, Mapping[str, Any]],
@@ -636,7 +627,13 @@ def diff_stacks(
     ``aws cloudformation deploy`` and the console keep it; one that is new takes its default.
     Both apply to every template that declares the parameter (a root and its children alike).
     """
-    from .evaluate import ParameterError, resolved
+    from .evaluate import (
+        EvaluationError,
+        ParameterError,
+        pseudo_for_region,
+        region_problem,
+        resolved,
+    )
 
     running, changes = dict(running or {}), dict(changes or {})
     declared = {
@@ -645,6 +642,12 @@ def diff_stacks(
     unknown = sorted((set(running) | set(changes)) - declared)
     if unknown:
         raise DiffError(f"no template declares the parameter(s) {', '.join(unknown)}")
+    if region:
+        for side in (old, new):
+            for name, template in sorted(side.items()):
+                problem = region_problem(template, region)
+                if problem:
+                    raise DiffError(f"{name}: {problem}")
     pseudo = pseudo_for_region(region) if region else None
     findings = []
     for name in sorted(set(old) | set(new)):
@@ -671,7 +674,7 @@ def diff_stacks(
         try:
             was = resolved(old[name], {k: v for k, v in running.items() if k in before}, pseudo)
             now = resolved(new[name], given_new, pseudo)
-        except ParameterError as exc:
+        except (ParameterError, EvaluationError) as exc:
             raise DiffError(f"{name}: {exc}") from None
         findings.extend(diff_template(name, was, now))
     return sorted(findings)

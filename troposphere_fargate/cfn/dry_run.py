@@ -23,6 +23,8 @@ from .evaluate import (
     EvaluationError,
     ParameterError,
     parameter_problems,
+    pseudo_for_region,
+    region_problem,
     resolved,
     rule_problems,
 )
@@ -110,7 +112,10 @@ def _dry_run(
     """:func:`dry_run` of one template; ``deferred`` parameters get their value only when the
     stack is created (a nested stack's parameters fed by other stacks' outputs)."""
     template = read_template(path)
-    pseudo = {"AWS::Region": region} if region else {}
+    problem = region_problem(template, region) if region else None
+    if problem:
+        raise DryRunFailed([f"{label}: {problem}"])
+    pseudo = pseudo_for_region(region) if region else {}
     problems = [f"{label}: {p}" for p in parameter_problems(template, given, deferred)]
     if problems:
         raise DryRunFailed(problems)

@@ -151,6 +151,41 @@ PSEUDO_PARAMETERS: dict[str, str] = {
     "AWS::URLSuffix": "amazonaws.com",
 }
 
+# What an AWS region name looks like (eu-west-1, us-gov-east-1, cn-north-1, us-isob-east-1).
+REGION_NAME = re.compile(r"[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]+")
+
+
+def pseudo_for_region(region: str) -> dict[str, str]:
+    """Pseudo parameter values of a stack in ``region``: its partition and URL suffix follow."""
+    partition = (
+        "aws-cn" if region.startswith("cn-") else "aws-us-gov" if "-gov-" in region else "aws"
+    )
+    suffix = "amazonaws.com.cn" if partition == "aws-cn" else "amazonaws.com"
+    return {"AWS::Region": region, "AWS::Partition": partition, "AWS::URLSuffix": suffix}
+
+
+def region_problem(template: Mapping[str, Any], region: str) -> str | None:
+    """Why ``template`` cannot be evaluated as a stack in ``region``, or None.
+
+    A name that is no region is refused; so is a region the template does not list in its
+    ``Metadata.cfn-lint.config.regions`` (the regions its build linted it for, where its
+    region mappings have an entry), which CloudFormation would otherwise refuse later with
+    "Unable to get mapping for ...".
+    """
+    if not REGION_NAME.fullmatch(region):
+        return f"{region!r} is not a region name (such as eu-west-1)"
+    metadata = template.get("Metadata")
+    lint = metadata.get("cfn-lint") if isinstance(metadata, Mapping) else None
+    config = lint.get("config") if isinstance(lint, Mapping) else None
+    claimed = config.get("regions") if isinstance(config, Mapping) else None
+    if isinstance(claimed, list) and claimed and region not in claimed:
+        return (
+            f"the template is made for {len(claimed)} regions (Metadata.cfn-lint.config.regions)"
+            f" and {region} is not one of them"
+        )
+    return None
+
+
 # The functions CloudFormation evaluates in each section (its "Condition functions" and "Rule
 # functions" references). Anything else there is an error, as CloudFormation would say.
 # Fn::Join is how a template asks whether a list parameter is empty (an empty list joins to "");
@@ -241,8 +276,11 @@ class _Evaluator:
             mapping, first, second = (self.value(a, allowed) for a in arg)
             try:
                 return self.template["Mappings"][mapping][first][second]
-            except KeyError:
-                raise EvaluationError(f"Fn::FindInMap finds nothing at {arg!r}") from None
+            except (KeyError, TypeError):
+                # CloudFormation's own words for it (it names the keys as resolved).
+                raise EvaluationError(
+                    f"Unable to get mapping for {mapping}::{first}::{second}"
+                ) from None
         if fn == "Fn::If":
             name, then, otherwise = arg
             return self.value(then if self.condition(name) else otherwise, allowed)
