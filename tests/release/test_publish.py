@@ -567,3 +567,41 @@ def test_regions_and_shares_that_cannot_work_are_refused_before_any_call(
     argv = ["publish", "--bucket", "b", "--templates", str(templates), *extra]
     assert cli.main(argv) == 1
     assert message in capsys.readouterr().err
+
+
+def test_deploy_command_names_each_parameter_the_root_needs(tmp_path):
+    """An application's root takes one image per service (WebContainerImage, ...), not the
+    shipped root's ContainerImage: the printed command must be one CloudFormation accepts."""
+    from troposphere_fargate.cfn.yaml import to_yaml
+    from troposphere_fargate.release.build import render_templates
+    from troposphere_fargate.release.spec import parse_spec
+
+    config = parse_spec(
+        'services:\n  web: {port: 8080, expose: public, routing: {path: "/*", priority: 100}}\n'
+        "  api: {port: 9000, expose: internal}\n"
+    )
+    root = render_templates(config)["root"]
+    (tmp_path / __version__).mkdir()
+    (tmp_path / __version__ / "root.yaml").write_text(to_yaml(root))
+    command = deploy_command(
+        Destination(BUCKET, PREFIX, __version__, "eu-west-1"), templates=tmp_path
+    )
+    required = sorted(
+        name
+        for name, spec in root["Parameters"].items()
+        if "Default" not in spec and name not in ("TemplateBucketName", "TemplateKeyPrefix")
+    )
+    assert required == ["ApiContainerImage", "WebContainerImage"]
+    overrides = command.split("--parameter-overrides ")[1].split()
+    assert sorted(o.split("=")[0] for o in overrides) == sorted(
+        ["TemplateBucketName", "TemplateKeyPrefix", *required]
+    )
+    assert "WebContainerImage=ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPOSITORY:TAG" in overrides
+    # The shipped root, and a root that is not there yet, still need ContainerImage only.
+    for templates in (REPO / "templates", tmp_path / "none"):
+        shipped = deploy_command(
+            Destination(BUCKET, PREFIX, __version__, "eu-west-1"), templates=templates
+        )
+        assert shipped.endswith(
+            " ContainerImage=ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPOSITORY:TAG"
+        )

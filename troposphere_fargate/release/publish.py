@@ -281,13 +281,37 @@ def launch_url(destination: Destination, stack_name: str = DEFAULT_STACK_NAME) -
 INLINE_TEMPLATE_BYTES = 51_200
 
 
+# What a container image parameter takes, written so that it pastes into a shell as it is.
+IMAGE_PLACEHOLDER = "ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPOSITORY:TAG"
+
+
+def _required_parameters(root: Path) -> list[str]:
+    """The root template's parameters without a default, other than the template bucket and
+    prefix (the shipped root needs ``ContainerImage``; an application's, one image per
+    service, such as ``WebContainerImage``). ``ContainerImage`` when the file is not there."""
+    from ..cfn.yaml import TemplateFileError, read_template
+
+    try:
+        declared = read_template(root).get("Parameters", {})
+    except (OSError, TemplateFileError):
+        return ["ContainerImage"]
+    return [
+        name
+        for name, spec in declared.items()
+        if isinstance(spec, Mapping)
+        and "Default" not in spec
+        and name not in (TEMPLATE_BUCKET_NAME, TEMPLATE_KEY_PREFIX)
+    ]
+
+
 def deploy_command(
     destination: Destination,
     stack_name: str = DEFAULT_STACK_NAME,
     templates: Path | str = "templates",
 ) -> str:
     """An ``aws cloudformation deploy`` command that launches the published version (staging
-    ``root.yaml`` in the bucket when it is too large to be sent inline)."""
+    ``root.yaml`` in the bucket when it is too large to be sent inline), with a placeholder
+    for each parameter of the root that has no default."""
     prefix = destination.prefix or '""'
     root = Path(templates) / destination.version / ROOT_FILENAME
     staged = (
@@ -295,14 +319,17 @@ def deploy_command(
         if root.is_file() and root.stat().st_size > INLINE_TEMPLATE_BYTES
         else ""
     )
+    placeholders = " ".join(
+        f"{name}={IMAGE_PLACEHOLDER if name.endswith('ContainerImage') else name.upper()}"
+        for name in _required_parameters(root)
+    )
     return (
         f"aws cloudformation deploy --region {destination.region} --stack-name {stack_name} "
         f"--template-file {templates}/{destination.version}/{ROOT_FILENAME} {staged}"
         "--capabilities CAPABILITY_IAM --parameter-overrides "
         f"{TEMPLATE_BUCKET_NAME}={destination.bucket} "
-        f"{TEMPLATE_KEY_PREFIX}={prefix} "
-        "ContainerImage=ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPOSITORY:TAG"
-    )
+        f"{TEMPLATE_KEY_PREFIX}={prefix} {placeholders}"
+    ).rstrip()
 
 
 def idempotency_token(product_id: str, destination: Destination) -> str:
