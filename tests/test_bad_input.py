@@ -217,3 +217,16 @@ def test_diff_takes_its_versions_back_from_a_set_that_swallowed_them(capsys, mon
     ):
         assert cli.main(argv) == 1
         assert errors(capsys) == ["troposphere-fargate: error: '0.2.0' is not KEY=VALUE"]
+
+
+def test_check_names_the_templates_whose_names_clash(tmp_path, capsys):
+    mine = tmp_path / "my-templates"
+    mine.mkdir()
+    shutil.copy(SHIPPED / "network.yaml", mine / "network.yaml")
+    shutil.copy(SHIPPED / "bucket.yaml", mine / "bucket.yaml")
+    assert cli.main(["check", str(SHIPPED), str(mine), "--no-fetch"]) == 1
+    assert errors(capsys) == [
+        "troposphere-fargate: error: the report names templates by file name: check templates "
+        f"with the same name one at a time (bucket.yaml is in {SHIPPED} and {mine}; "
+        f"network.yaml is in {SHIPPED} and {mine})"
+    ]

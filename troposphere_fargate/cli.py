@@ -208,7 +208,8 @@ def _add_check(commands: Any) -> None:
         default=[],
         metavar="TEMPLATE",
         help="a template file (YAML or JSON, whatever its extension), a folder of templates, or "
-        "a version under --templates (default: this package's version)",
+        "a version under --templates (default: this package's version); templates are named by "
+        "file name, so two of the same name are checked one at a time",
     )
     check.add_argument(
         "--templates",

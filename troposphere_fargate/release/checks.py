@@ -111,9 +111,20 @@ def check_templates(
     fails.
     """
     paths = list(paths)
-    names = [p.name for p in paths]
-    if len(set(names)) != len(names):
-        raise CheckError("check templates with different file names, one folder at a time")
+    # The report (and the gates' own reports) name a template by its file name.
+    where: dict[str, list[str]] = {}
+    for path in paths:
+        where.setdefault(path.name, []).append(str(path.parent))
+    clashes = [
+        f"{name} is in {' and '.join(dict.fromkeys(folders))}"
+        for name, folders in where.items()
+        if len(folders) > 1
+    ]
+    if clashes:
+        raise CheckError(
+            "the report names templates by file name: check templates with the same name one "
+            f"at a time ({'; '.join(clashes)})"
+        )
     read_templates(paths)  # every file that is not a template is named before a gate runs
     texts = {path.name: path.read_text(encoding="utf-8") for path in paths}
     found = policy_tools.find_guard()
