@@ -57,8 +57,23 @@ def test_check_names_the_files_that_differ_and_writes_nothing(tmp_path):
     assert result.returncode == 1
     expected = sorted([*(layer.filename for layer in LAYERS), MANIFEST])
     assert f"differing files: {', '.join(expected)}" in result.stderr
+    rebuild = f"troposphere-fargate build --output {tmp_path} --docs {REPO / 'docs'}"
+    assert f"Run `{rebuild}` and commit the result." in result.stderr
     assert (folder / "network.yaml").read_text() == "stale"
     assert sorted(p.name for p in folder.iterdir()) == ["network.yaml"]
+
+
+def test_check_of_a_spec_build_not_built_yet_says_so_and_how_to_build_it(tmp_path):
+    spec = tmp_path / "app.yaml"
+    spec.write_text("services:\n  web: {port: 8080}\n")
+    result = run("build", "--check", "--spec", str(spec), "--output", str(tmp_path / "build"))
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"{tmp_path / 'build' / __version__} is not built yet",
+        f"Run `troposphere-fargate build --spec {spec} --output {tmp_path / 'build'}` and commit "
+        "the result.",
+    ]
+    assert not (tmp_path / "build").exists()
 
 
 def test_lint_findings_fail_the_build_and_leave_previous_files_untouched(

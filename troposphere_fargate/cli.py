@@ -608,10 +608,20 @@ def _build(args: argparse.Namespace) -> int:
     folder = args.output / __version__
     if args.check:
         if report.differing:
+            # The command that rebuilds what was checked: the same spec, output and docs.
+            rebuild = " ".join(
+                ["troposphere-fargate build"]
+                + ([f"--spec {args.spec}"] if args.spec is not None else [])
+                + ([f"--output {args.output}"] if args.output != DEFAULT_OUTPUT else [])
+                + ([f"--docs {args.docs}"] if args.docs is not None else [])
+            )
+            state = (
+                "is out of date with the code; differing files: " + ", ".join(report.differing)
+                if folder.is_dir()
+                else "is not built yet"
+            )
             print(
-                f"{folder} is out of date with the code; differing files: "
-                f"{', '.join(report.differing)}\n"
-                "Run `troposphere-fargate build` and commit the result.",
+                f"{folder} {state}\nRun `{rebuild}` and commit the result.",
                 file=sys.stderr,
             )
             return EXIT_FAILED
