@@ -230,3 +230,30 @@ def test_check_names_the_templates_whose_names_clash(tmp_path, capsys):
         f"with the same name one at a time (bucket.yaml is in {SHIPPED} and {mine}; "
         f"network.yaml is in {SHIPPED} and {mine})"
     ]
+
+
+def test_a_file_where_a_folder_goes_is_one_line_naming_it(tmp_path, capsys):
+    taken = tmp_path / "net.txt"
+    taken.write_text("mine")
+    for option in ("--output", "--docs"):
+        assert cli.main(["build", "--quiet", option, str(taken)]) == 1
+        assert errors(capsys) == [
+            f"troposphere-fargate: error: {option} {taken} is a file: give a folder"
+        ]
+    assert taken.read_text() == "mine"
+
+
+def test_an_os_error_names_the_file_without_errno(tmp_path, capsys):
+    (tmp_path / "afile").write_text("mine")
+    assert cli.main(["diagram", "-o", str(tmp_path / "afile" / "x.dot")]) == 1
+    assert errors(capsys) == [f"troposphere-fargate: error: {tmp_path / 'afile'}: File exists"]
+    assert cli.main(["build", "-q", "--output", str(tmp_path / "afile" / "sub")]) == 1
+    assert errors(capsys) == [
+        f"troposphere-fargate: error: {tmp_path / 'afile' / 'sub'}: Not a directory"
+    ]
+
+
+def test_diagram_makes_the_folder_it_is_told_to_write_into(tmp_path, capsys):
+    picture = tmp_path / "new" / "folder" / "architecture.dot"
+    assert cli.main(["diagram", "-o", str(picture)]) == 0
+    assert picture.read_text().startswith("digraph")

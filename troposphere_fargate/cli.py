@@ -439,8 +439,9 @@ def _diagram(args: argparse.Namespace) -> int:
         print(f"troposphere-fargate: {INSTALL_DOT}; wrote the source to {source}", file=sys.stderr)
         return EXIT_FAILED
     try:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
         written = render(dot, args.output)
-    except ValueError as exc:
+    except (ValueError, RuntimeError) as exc:  # not .svg/.png/.dot; dot failed
         raise PublishError(str(exc)) from None
     print(f"wrote {written}")
     return EXIT_OK
@@ -571,6 +572,9 @@ def _check(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace) -> int:
     from .release.build import build_release
 
+    for option, folder in (("--output", args.output), ("--docs", args.docs)):
+        if folder is not None and folder.exists() and not folder.is_dir():
+            raise ArgumentValueError(f"{option} {folder} is a file: give a folder")
     config = None
     # The reference docs go beside the shipped templates only: a build into another folder
     # (or for a spec) writes none unless --docs says where.
@@ -788,8 +792,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _validate(args)
         if args.command == "cost":
             return _cost(args)
+    except OSError as exc:
+        # "[Errno 2] No such file or directory: 'x'" reads as a crash: name the file first.
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"troposphere-fargate: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_FAILED
     except (
-        OSError,
         PublishError,
         PolicyToolMissing,
         PolicyToolError,
