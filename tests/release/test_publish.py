@@ -28,6 +28,7 @@ from troposphere_fargate.release.publish import (
     idempotency_token,
     launch_url,
     publish,
+    publish_release,
     read_version,
 )
 
@@ -217,9 +218,18 @@ def test_no_credentials_is_a_one_line_error(aws_env, templates, capsys, monkeypa
         (BUCKET, "no-slash", "must be empty or end with /"),
     ],
 )
-def test_bucket_and_prefix_must_suit_the_templates(bucket, prefix, message):
+def test_bucket_and_prefix_must_suit_the_templates(bucket, prefix, message, templates, monkeypatch):
     with pytest.raises(PublishError, match=message):
         Destination(bucket, prefix, __version__, "us-east-1")
+
+    # ...and publish says so before it sends anything (it asked S3 for the bucket's region
+    # first, and an unreachable endpoint hid the real mistake behind a connection error).
+    def no_session(*args, **kwargs):
+        raise AssertionError("publish called AWS before checking its arguments")
+
+    monkeypatch.setattr(boto3, "Session", no_session)
+    with pytest.raises(PublishError, match=message):
+        publish_release(templates, __version__, bucket, prefix, region="eu-west-1")
 
 
 def test_access_denied_is_a_one_line_error(templates):

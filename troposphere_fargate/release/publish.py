@@ -514,6 +514,7 @@ def publish_release(
     targets = [share_target(target) for target in share_with]  # bad ids stop before any call
     if targets and not catalog_product_id:
         raise PublishError("sharing a portfolio needs --catalog-product-id: the product it holds")
+    Destination(bucket, prefix, version, region or "us-east-1")  # a bad bucket or prefix too
     try:
         import boto3
         from botocore.exceptions import (
