@@ -124,7 +124,7 @@ def test_check_without_templates_here_says_what_to_do(tmp_path, capsys, monkeypa
 
 def test_publish_of_a_version_build_cannot_make_says_where_it_comes_from(capsys, monkeypatch):
     monkeypatch.chdir(REPO)
-    assert cli.main(["publish", "--bucket", "b", "--version", "9.9.9"]) == 1
+    assert cli.main(["publish", "--bucket", "my-templates", "--version", "9.9.9"]) == 1
     (line,) = errors(capsys)
     assert line.startswith(
         "troposphere-fargate: error: no templates for version 9.9.9 in templates/"
@@ -136,7 +136,7 @@ def test_publish_of_a_version_build_cannot_make_says_where_it_comes_from(capsys,
 def test_publish_without_boto3_names_a_command_that_works(capsys, monkeypatch):
     monkeypatch.chdir(REPO)
     monkeypatch.setitem(sys.modules, "boto3", None)  # import boto3 raises ImportError
-    assert cli.main(["publish", "--bucket", "b"]) == 1
+    assert cli.main(["publish", "--bucket", "my-templates"]) == 1
     (line,) = errors(capsys)
     assert "pip install 'boto3>=1.34,<2'" in line
     assert "troposphere-fargate[publish]'" not in line.replace("'.[publish]'", "")

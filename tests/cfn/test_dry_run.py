@@ -242,3 +242,27 @@ def test_what_is_still_wrong_after_parsing_gets_the_commands_usage(capsys, argv,
     err = capsys.readouterr().err
     assert err.startswith(f"usage: troposphere-fargate {argv[0]} ")
     assert err.splitlines()[-1].endswith(says)
+
+
+def test_availability_zones_of_another_region_are_refused():
+    # An Availability Zone belongs to one region and is named after it (eu-west-1a):
+    # https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-regions-availability-zones.html
+    network = SHIPPED / "network.yaml"
+    zones = {"AvailabilityZones": "eu-west-1a,eu-west-1b"}
+    planned = dry_run(network, zones, "eu-west-1")
+    assert planned.parameters["AvailabilityZones"] == "eu-west-1a,eu-west-1b"
+    with pytest.raises(DryRunFailed) as failed:
+        dry_run(network, zones)  # us-east-1 when no region is given
+    assert failed.value.problems == [
+        "network.yaml: parameter AvailabilityZones: eu-west-1a, eu-west-1b are not Availability "
+        "Zones of us-east-1, the stack's region"
+    ]
+
+
+def test_too_few_zones_for_the_number_of_azs_names_the_parameter():
+    with pytest.raises(DryRunFailed) as failed:
+        dry_run(SHIPPED / "network.yaml", {"AvailabilityZones": "us-east-1a"})
+    assert failed.value.problems == [
+        "network.yaml: Fn::Select picks item 2 of parameter AvailabilityZones, ['us-east-1a'], "
+        "which has 1: CloudFormation would fail the stack here"
+    ]

@@ -20,6 +20,7 @@ from typing import Any
 
 from .evaluate import (
     PSEUDO_PARAMETERS,
+    REGION_NAME,
     EvaluationError,
     ParameterError,
     parameter_problems,
@@ -97,6 +98,32 @@ def dry_run(path: Path, given: Mapping[str, str], region: str | None = None) -> 
     return _dry_run(path, given, region, path.name, frozenset())
 
 
+DEFAULT_REGION = PSEUDO_PARAMETERS["AWS::Region"]
+
+
+def _zone_problems(given: Mapping[str, str], region: str) -> list[str]:
+    """A value that names an Availability Zone of another region than the stack's: subnets
+    there cannot be created (an Availability Zone belongs to its region; its name is the
+    region's and a letter)."""
+    problems = []
+    for name, value in sorted(given.items()):
+        elsewhere = [
+            zone
+            for zone in (item.strip() for item in value.split(","))
+            if REGION_NAME.fullmatch(zone[:-1]) and zone[-1:].isalpha() and zone[:-1] != region
+        ]
+        if elsewhere:
+            verb = (
+                "is not an Availability Zone"
+                if len(elsewhere) == 1
+                else "are not Availability Zones"
+            )
+            problems.append(
+                f"parameter {name}: {', '.join(elsewhere)} {verb} of {region}, the stack's region"
+            )
+    return problems
+
+
 def _as_parameter_value(value: Any) -> str:
     """A literal as a stack receives it as a parameter value (CloudFormation's strings)."""
     return str(value).lower() if isinstance(value, bool) else str(value)
@@ -117,6 +144,7 @@ def _dry_run(
         raise DryRunFailed([f"{label}: {problem}"])
     pseudo = pseudo_for_region(region) if region else {}
     problems = [f"{label}: {p}" for p in parameter_problems(template, given, deferred)]
+    problems += [f"{label}: {p}" for p in _zone_problems(given, region or DEFAULT_REGION)]
     if problems:
         raise DryRunFailed(problems)
     values = _given_values(template, given)

@@ -430,8 +430,10 @@ def _substituted(node: Any, values: Mapping[str, Any]) -> Any:
                 if key == "Fn::Join":
                     return str(first).join(str(item) for item in second)
                 if not 0 <= int(first) < len(second):
+                    source = inner[1].get("Ref") if isinstance(inner[1], dict) else None
+                    what = f"parameter {source}, " if isinstance(source, str) else ""
                     raise ParameterError(
-                        f"Fn::Select picks item {first} of {second!r}, which has "
+                        f"Fn::Select picks item {int(first) + 1} of {what}{second!r}, which has "
                         f"{len(second)}: CloudFormation would fail the stack here"
                     )
                 return second[int(first)]
