@@ -633,9 +633,10 @@ def _build(args: argparse.Namespace) -> int:
         where = f"{folder} and {docs}/" if report.docs else str(folder)
         say(f"{where}: {count} files match the code")
         return EXIT_OK
-    for name, text in with_manifest(files).items():
-        if name != MANIFEST:
-            say(f"  {folder / name}  {len(text.encode()):>7,} bytes")
+    written = {name: text for name, text in with_manifest(files).items() if name != MANIFEST}
+    width = max((len(str(folder / name)) for name in written), default=0)
+    for name, text in written.items():
+        say(f"  {folder / name!s:<{width}}  {len(text.encode()):>7,} bytes")
     say(f"  {folder / MANIFEST}")
     if report.docs:
         say(f"  {docs}/: {', '.join(sorted(report.docs))}, and their pictures")
