@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from .evaluate import pseudo_for_region as pseudo_for_region  # moved to evaluate; importable here
 from .yaml import read_template, read_templates
 
 DESTRUCTIVE = "destructive"
