@@ -266,3 +266,21 @@ def test_too_few_zones_for_the_number_of_azs_names_the_parameter():
         "network.yaml: Fn::Select picks item 2 of parameter AvailabilityZones, ['us-east-1a'], "
         "which has 1: CloudFormation would fail the stack here"
     ]
+
+
+def test_only_availability_zone_parameters_are_held_to_the_region(tmp_path):
+    template = _write(
+        tmp_path / "t.yaml",
+        "Parameters:\n  Label: {Type: String}\n  Zone: {Type: 'AWS::EC2::AvailabilityZone::Name'}\n"
+        "Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n",
+    )
+    assert dry_run(template, {"Label": "eu-west-1a", "Zone": "us-east-1b"}).parameters == {
+        "Label": "eu-west-1a",
+        "Zone": "us-east-1b",
+    }
+    with pytest.raises(DryRunFailed) as failed:
+        dry_run(template, {"Label": "x", "Zone": "eu-west-1a"})
+    assert failed.value.problems == [
+        "t.yaml: parameter Zone: eu-west-1a is not an Availability Zone of us-east-1, the stack's "
+        "region"
+    ]

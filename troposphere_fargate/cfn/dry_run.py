@@ -101,12 +101,18 @@ def dry_run(path: Path, given: Mapping[str, str], region: str | None = None) -> 
 DEFAULT_REGION = PSEUDO_PARAMETERS["AWS::Region"]
 
 
-def _zone_problems(given: Mapping[str, str], region: str) -> list[str]:
-    """A value that names an Availability Zone of another region than the stack's: subnets
-    there cannot be created (an Availability Zone belongs to its region; its name is the
-    region's and a letter)."""
+def _zone_problems(template: Mapping[str, Any], given: Mapping[str, str], region: str) -> list[str]:
+    """A parameter of Availability Zones (its type is AWS's Availability Zone type, or its
+    name says so) naming a zone of another region than the stack's: subnets there cannot be
+    created (an Availability Zone belongs to its region, and its name is the region's and a
+    letter)."""
+    declared: Mapping[str, Any] = template.get("Parameters", {})
     problems = []
     for name, value in sorted(given.items()):
+        spec = declared.get(name)
+        kind = str(spec.get("Type", "")) if isinstance(spec, Mapping) else ""
+        if "AvailabilityZone" not in kind and "AvailabilityZone" not in name:
+            continue
         elsewhere = [
             zone
             for zone in (item.strip() for item in value.split(","))
@@ -144,7 +150,7 @@ def _dry_run(
         raise DryRunFailed([f"{label}: {problem}"])
     pseudo = pseudo_for_region(region) if region else {}
     problems = [f"{label}: {p}" for p in parameter_problems(template, given, deferred)]
-    problems += [f"{label}: {p}" for p in _zone_problems(given, region or DEFAULT_REGION)]
+    problems += [f"{label}: {p}" for p in _zone_problems(template, given, region or DEFAULT_REGION)]
     if problems:
         raise DryRunFailed(problems)
     values = _given_values(template, given)
