@@ -181,8 +181,7 @@ def test_diff_with_a_word_that_is_no_region_says_so_in_one_line(capsys):
     for extra in ([], ["--set", "NatGateways=Single"]):
         assert cli.main(["diff", __version__, __version__, "--region", "mars-1", *extra]) == 1
         assert errors(capsys) == [
-            "troposphere-fargate: error: bucket.yaml: 'mars-1' is not a region name "
-            "(such as eu-west-1)"
+            "troposphere-fargate: error: 'mars-1' is not a region name (such as eu-west-1)"
         ]
 
 
@@ -203,6 +202,10 @@ def test_diff_takes_its_versions_back_from_a_set_that_swallowed_them(capsys, mon
             "NatGateways=Single",
             "0.4.0",
         ],
+        # OLD is the first version given, whatever swallowed which (it came out swapped once)
+        ["diff", "--set", "NatGateways=Single", "0.3.0", "--region", "us-east-1", "0.4.0"],
+        ["diff", "0.3.0", "--format", "table", "0.4.0", "--set", "NatGateways=Single"],
+        ["diff", "0.3.0", "--allow=", "0.4.0", "--set", "NatGateways=Single"],
     ):
         assert cli.main(argv) == 1, argv
         assert capsys.readouterr() == expected, argv
@@ -213,7 +216,7 @@ def test_diff_takes_its_versions_back_from_a_set_that_swallowed_them(capsys, mon
     # A word too many is no KEY=VALUE pair, and said so.
     for argv in (
         ["diff", "0.3.0", "0.4.0", "--set", "NatGateways=Single", "0.2.0"],
-        ["diff", "--set", "0.2.0", "0.3.0", "0.4.0"],
+        ["diff", "--set", "0.3.0", "0.4.0", "0.2.0"],
     ):
         assert cli.main(argv) == 1
         assert errors(capsys) == ["troposphere-fargate: error: '0.2.0' is not KEY=VALUE"]
@@ -245,8 +248,11 @@ def test_a_file_where_a_folder_goes_is_one_line_naming_it(tmp_path, capsys):
 
 def test_an_os_error_names_the_file_without_errno(tmp_path, capsys):
     (tmp_path / "afile").write_text("mine")
-    assert cli.main(["diagram", "-o", str(tmp_path / "afile" / "x.dot")]) == 1
-    assert errors(capsys) == [f"troposphere-fargate: error: {tmp_path / 'afile'}: File exists"]
+    picture = tmp_path / "afile" / "x.dot"
+    assert cli.main(["diagram", "-o", str(picture)]) == 1
+    assert errors(capsys) == [
+        f"troposphere-fargate: error: -o {picture}: {tmp_path / 'afile'} is a file, not a folder"
+    ]
     assert cli.main(["build", "-q", "--output", str(tmp_path / "afile" / "sub")]) == 1
     assert errors(capsys) == [
         f"troposphere-fargate: error: {tmp_path / 'afile' / 'sub'}: Not a directory"
@@ -257,3 +263,19 @@ def test_diagram_makes_the_folder_it_is_told_to_write_into(tmp_path, capsys):
     picture = tmp_path / "new" / "folder" / "architecture.dot"
     assert cli.main(["diagram", "-o", str(picture)]) == 0
     assert picture.read_text().startswith("digraph")
+
+
+def test_check_takes_a_file_named_twice_once(tmp_path, monkeypatch):
+    from troposphere_fargate.release import checks
+
+    seen = []
+    monkeypatch.setattr(checks, "read_templates", lambda paths: seen.extend(paths))
+    monkeypatch.setattr(checks.policy_tools, "find_guard", lambda: None)
+    network = SHIPPED / "network.yaml"
+    # Stops where the tools would be fetched: by then the paths are settled.
+    with pytest.raises(checks.policy_tools.PolicyToolError):
+        checks.check_templates(
+            [network, REPO / "templates" / ".." / "templates" / __version__ / "network.yaml"],
+            fetch=False,
+        )
+    assert seen == [network]

@@ -31,7 +31,7 @@ from .layers.errors import ConfigError
 from .layers.root import DEFAULT_KEY_PREFIX
 from .release.build import MANIFEST, with_manifest
 from .release.checks import CheckError
-from .release.publish import PublishError, deploy_command
+from .release.publish import PublishError
 from .release.spec import SpecError
 
 DEFAULT_OUTPUT = Path("templates")
@@ -438,6 +438,9 @@ def _diagram(args: argparse.Namespace) -> int:
         source = render(dot, args.output.with_suffix(".dot"))
         print(f"troposphere-fargate: {INSTALL_DOT}; wrote the source to {source}", file=sys.stderr)
         return EXIT_FAILED
+    for folder in (args.output.parent, *args.output.parent.parents):
+        if folder.exists() and not folder.is_dir():
+            raise ArgumentValueError(f"-o {args.output}: {folder} is a file, not a folder")
     try:
         args.output.parent.mkdir(parents=True, exist_ok=True)
         written = render(dot, args.output)
@@ -613,11 +616,13 @@ def _build(args: argparse.Namespace) -> int:
     if args.check:
         if report.differing:
             # The command that rebuilds what was checked: the same spec, output and docs.
-            rebuild = " ".join(
-                ["troposphere-fargate build"]
-                + ([f"--spec {args.spec}"] if args.spec is not None else [])
-                + ([f"--output {args.output}"] if args.output != DEFAULT_OUTPUT else [])
-                + ([f"--docs {args.docs}"] if args.docs is not None else [])
+            import shlex
+
+            rebuild = shlex.join(
+                ["troposphere-fargate", "build"]
+                + (["--spec", str(args.spec)] if args.spec is not None else [])
+                + (["--output", str(args.output)] if args.output != DEFAULT_OUTPUT else [])
+                + (["--docs", str(args.docs)] if args.docs is not None else [])
             )
             state = (
                 "is out of date with the code; differing files: " + ", ".join(report.differing)
@@ -730,13 +735,17 @@ def _report_release(args: argparse.Namespace, release: Any) -> None:
             )
         )
     print(f"\nLaunch Stack ({release.destination.region}):\n  {release.result.launch_url}")
-    command = deploy_command(release.destination, templates=args.templates)
+    command = release.result.deploy_command
     print(f"\nDeploy with the AWS CLI:\n  {command}")
 
 
 def _note(message: str) -> None:
     """A line for the user that is not the command's output (progress, what did not run)."""
     print(f"troposphere-fargate: {message}", file=sys.stderr)
+
+
+# diff's options that take one value: the word after one is that value, not a version.
+_DIFF_ONE_VALUE = ("--format", "--allow", "--templates", "--region")
 
 
 def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -751,26 +760,40 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     args, left = _parser().parse_known_args(words)
     command: argparse.ArgumentParser = args.command_parser
     if args.command in ("validate", "cost"):
-        pairs = [w for w in left if "=" in w and not w.startswith("-")]
-        args.values += pairs
-        left = [w for w in left if w not in pairs]
+        # Any other word is a value too, refused as no KEY=VALUE pair wherever it stands.
+        args.values += [w for w in left if not w.startswith("-")]
+        left = [w for w in left if w.startswith("-")]
     if args.command == "diff":
-        # The last words without "=" that an option took stand for the missing versions; any
-        # other such word stays where it was and is refused as no KEY=VALUE pair.
-        missing = [args.old, args.new].count(None)
-        swallowed = set(args.set) | set(args.parameters)
-        words_taken = [w for w in words if w in swallowed and "=" not in w]
-        versions = words_taken[len(words_taken) - missing :] if missing else []
+        # OLD and NEW are the first two words that are no option, option value or pair, in the
+        # order given; a further such word stays where argparse put it (in --set, refused as
+        # no KEY=VALUE pair; left over, unrecognized).
+        versions: list[str] = []
+        after_option = False
+        for word in words[words.index("diff") + 1 :]:
+            if after_option:
+                after_option = False
+            elif word in _DIFF_ONE_VALUE:
+                after_option = True
+            elif not word.startswith("-") and "=" not in word and len(versions) < 2:
+                versions.append(word)
+        if len(versions) < 2:
+            command.error("the following arguments are required: OLD, NEW")
+        # Those argparse did not take as OLD and NEW, an option took or it left over.
+        elsewhere = list(versions)
+        for parsed in (args.old, args.new):
+            if parsed in elsewhere:
+                elsewhere.remove(parsed)
+        args.old, args.new = versions
         for name in ("set", "parameters"):
             kept = list(getattr(args, name))
-            for version in versions:
+            for version in list(elsewhere):
                 if version in kept:
                     kept.remove(version)
+                    elsewhere.remove(version)
             setattr(args, name, kept)
-        given = [v for v in (args.old, args.new) if v is not None] + versions
-        if len(given) < 2:
-            command.error("the following arguments are required: OLD, NEW")
-        args.old, args.new = given
+        for version in elsewhere:
+            if version in left:
+                left.remove(version)
     if left:
         command.error(f"unrecognized arguments: {' '.join(left)}")
     return args

@@ -255,7 +255,7 @@ def test_availability_zones_of_another_region_are_refused():
         dry_run(network, zones)  # us-east-1 when no region is given
     assert failed.value.problems == [
         "network.yaml: parameter AvailabilityZones: eu-west-1a, eu-west-1b are not Availability "
-        "Zones of us-east-1, the stack's region"
+        "Zones of us-east-1, the stack's region (no region was given: us-east-1 is the default)"
     ]
 
 
@@ -282,5 +282,39 @@ def test_only_availability_zone_parameters_are_held_to_the_region(tmp_path):
         dry_run(template, {"Label": "x", "Zone": "eu-west-1a"})
     assert failed.value.problems == [
         "t.yaml: parameter Zone: eu-west-1a is not an Availability Zone of us-east-1, the stack's "
-        "region"
+        "region (no region was given: us-east-1 is the default)"
+    ]
+
+
+def _made_for(tmp_path: Path, regions: str) -> Path:
+    return _write(
+        tmp_path / "t.yaml",
+        f"Metadata:\n  cfn-lint:\n    config:\n      regions: {regions}\n"
+        "Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n",
+    )
+
+
+def test_a_template_made_for_one_region_is_held_to_it_even_by_default(tmp_path):
+    template = _made_for(tmp_path, "[eu-west-1]")
+    assert set(dry_run(template, {}, "eu-west-1").resources) == {"Topic"}
+    with pytest.raises(DryRunFailed) as failed:
+        dry_run(template, {})
+    assert failed.value.problems == [
+        "t.yaml: the template is made for 1 region (Metadata.cfn-lint.config.regions) and "
+        "us-east-1 is not one of them (no region was given: us-east-1 is the default)"
+    ]
+
+
+def test_cfn_lints_all_regions_holds_a_template_to_no_region(tmp_path):
+    template = _made_for(tmp_path, "[ALL_REGIONS]")
+    assert set(dry_run(template, {}, "ap-southeast-7").resources) == {"Topic"}
+
+
+def test_an_isolated_partitions_region_is_refused_not_guessed(tmp_path):
+    # Only the aws, aws-cn and aws-us-gov partitions' pseudo parameters are known here.
+    template = _made_for(tmp_path, "[ALL_REGIONS]")
+    with pytest.raises(DryRunFailed) as failed:
+        dry_run(template, {}, "us-isob-east-1")
+    assert failed.value.problems == [
+        "t.yaml: us-isob-east-1 is in an isolated partition, which these templates are not made for"
     ]

@@ -644,6 +644,9 @@ def diff_stacks(
     if unknown:
         raise DiffError(f"no template declares the parameter(s) {', '.join(unknown)}")
     if region:
+        problem = region_problem({}, region)  # a name that is no region, said once
+        if problem:
+            raise DiffError(problem)
         for side in (old, new):
             for name, template in sorted(side.items()):
                 problem = region_problem(template, region)

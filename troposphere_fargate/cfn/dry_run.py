@@ -145,12 +145,15 @@ def _dry_run(
     """:func:`dry_run` of one template; ``deferred`` parameters get their value only when the
     stack is created (a nested stack's parameters fed by other stacks' outputs)."""
     template = read_template(path)
-    problem = region_problem(template, region) if region else None
+    # Without a region the stack is evaluated in the default one: held to the same checks.
+    default = "" if region else f" (no region was given: {DEFAULT_REGION} is the default)"
+    problem = region_problem(template, region or DEFAULT_REGION)
     if problem:
-        raise DryRunFailed([f"{label}: {problem}"])
+        raise DryRunFailed([f"{label}: {problem}{default}"])
     pseudo = pseudo_for_region(region) if region else {}
     problems = [f"{label}: {p}" for p in parameter_problems(template, given, deferred)]
-    problems += [f"{label}: {p}" for p in _zone_problems(template, given, region or DEFAULT_REGION)]
+    zones = _zone_problems(template, given, region or DEFAULT_REGION)
+    problems += [f"{label}: {p}{default}" for p in zones]
     if problems:
         raise DryRunFailed(problems)
     values = _given_values(template, given)

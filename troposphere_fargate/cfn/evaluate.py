@@ -167,21 +167,30 @@ def pseudo_for_region(region: str) -> dict[str, str]:
 def region_problem(template: Mapping[str, Any], region: str) -> str | None:
     """Why ``template`` cannot be evaluated as a stack in ``region``, or None.
 
-    A name that is no region is refused; so is a region the template does not list in its
-    ``Metadata.cfn-lint.config.regions`` (the regions its build linted it for, where its
-    region mappings have an entry), which CloudFormation would otherwise refuse later with
-    "Unable to get mapping for ...".
+    A name that is no region is refused, and so is a region of an isolated partition (only the
+    commercial, China and GovCloud partitions' pseudo parameters are known here); so is a
+    region the template does not list in its ``Metadata.cfn-lint.config.regions`` (the regions
+    its build linted it for, where its region mappings have an entry), which CloudFormation
+    would otherwise refuse later with "Unable to get mapping for ...". cfn-lint's
+    ``ALL_REGIONS`` there lists every region.
     """
     if not REGION_NAME.fullmatch(region):
         return f"{region!r} is not a region name (such as eu-west-1)"
+    if "-iso" in region:
+        return f"{region} is in an isolated partition, which these templates are not made for"
     metadata = template.get("Metadata")
     lint = metadata.get("cfn-lint") if isinstance(metadata, Mapping) else None
     config = lint.get("config") if isinstance(lint, Mapping) else None
     claimed = config.get("regions") if isinstance(config, Mapping) else None
-    if isinstance(claimed, list) and claimed and region not in claimed:
+    if isinstance(claimed, str):
+        claimed = [claimed]
+    if not isinstance(claimed, list) or not claimed or "ALL_REGIONS" in claimed:
+        return None
+    if region not in claimed:
+        made_for = "1 region" if len(claimed) == 1 else f"{len(claimed)} regions"
         return (
-            f"the template is made for {len(claimed)} regions (Metadata.cfn-lint.config.regions)"
-            f" and {region} is not one of them"
+            f"the template is made for {made_for} (Metadata.cfn-lint.config.regions) and "
+            f"{region} is not one of them"
         )
     return None
 

@@ -110,7 +110,10 @@ def check_templates(
     :class:`~troposphere_fargate.cfn.policy_tools.PolicyToolError` when a tool is missing or
     fails.
     """
-    paths = list(paths)
+    first: dict[Path, Path] = {}
+    for path in paths:
+        first.setdefault(path.resolve(), path)  # each file once, as it was first named
+    paths = list(first.values())
     # The report (and the gates' own reports) name a template by its file name.
     where: dict[str, list[str]] = {}
     for path in paths:

@@ -86,6 +86,7 @@ class PublishResult:
     destination: Destination
     uploaded: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    templates: Path | str = "templates"  # the folder published from, whose root it launches
 
     @property
     def launch_url(self) -> str:
@@ -93,7 +94,7 @@ class PublishResult:
 
     @property
     def deploy_command(self) -> str:
-        return deploy_command(self.destination)
+        return deploy_command(self.destination, templates=self.templates)
 
 
 def _sha256(data: bytes) -> str:
@@ -548,9 +549,9 @@ def publish_release(
         destination = Destination(bucket, prefix, version, chosen)
         if chosen != s3.meta.region_name:
             s3 = session.client("s3", region_name=chosen)
-        release = Release(
-            destination, publish(s3, files, destination, force=force, progress=progress)
-        )
+        result = publish(s3, files, destination, force=force, progress=progress)
+        result.templates = templates
+        release = Release(destination, result)
         if catalog_product_id:
             catalog = session.client("servicecatalog", region_name=chosen)
             release.catalog = add_to_catalog(catalog, catalog_product_id, destination)
