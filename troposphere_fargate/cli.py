@@ -586,9 +586,13 @@ def _build(args: argparse.Namespace) -> int:
     if args.spec is not None:
         from .release.spec import load_spec
 
-        if args.output == DEFAULT_OUTPUT:
-            # The default folder holds the shipped product's versions: never write over them.
-            raise SpecError("build --spec needs --output: the folder for the application's build")
+        if args.output.resolve() == DEFAULT_OUTPUT.resolve():
+            # The default folder holds the shipped product's versions: never write over them,
+            # however it is spelled (templates/, ./templates, its absolute path).
+            raise SpecError(
+                "build --spec needs --output, a folder for the application's build other than "
+                f"{DEFAULT_OUTPUT}/ (it holds the shipped templates)"
+            )
         config = load_spec(args.spec)  # a bad spec stops here: nothing is written
     report = build_release(
         args.output, docs, config=config, check=args.check, lint_cache=not args.no_lint_cache

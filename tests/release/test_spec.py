@@ -492,7 +492,7 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
     ),
     "a-public-service-without-routing": (
         "services:\n  web: {expose: public}\n  worker: {expose: none}\n",
-        "app.yaml:2: services.web: routing (default None): a public service needs a listener "
+        "app.yaml:2: services.web: routing (not given): a public service needs a listener "
         "rule (routing): a priority, and a path, a host or both",
         False,
     ),
@@ -796,6 +796,15 @@ def test_a_spec_build_never_writes_over_the_shipped_templates(tmp_path: Path, ca
 
     monkeypatch.chdir(tmp_path)  # were it to write, it would write here, not in the checkout
     (tmp_path / "app.yaml").write_text("services:\n  web: {port: 8080}\n")
-    assert cli.main(["build", "--spec", str(tmp_path / "app.yaml")]) == 1
-    assert "build --spec needs --output" in capsys.readouterr().err
+    for output in (
+        [],
+        ["--output", "templates"],
+        ["--output", "./templates/"],
+        ["--output", str(tmp_path / "templates")],
+    ):
+        assert cli.main(["build", "--spec", str(tmp_path / "app.yaml"), *output]) == 1, output
+        assert capsys.readouterr().err.splitlines() == [
+            "troposphere-fargate: error: build --spec needs --output, a folder for the "
+            "application's build other than templates/ (it holds the shipped templates)"
+        ]
     assert not (tmp_path / "templates").exists()

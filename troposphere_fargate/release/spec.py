@@ -623,7 +623,10 @@ class _Object(_Kind):
             return reader.error(*_descend(kind, at, where, index, rest), reason)
         key = next((k for k in self.keys if first in (k.target, k.field_name)), None)
         if key is not None:  # a default the user left, at odds with what they gave
-            return reader.error(node, path, f"{key.name} (default {complaint.value}): {reason}")
+            left = (
+                "not given" if complaint.value in (None, "None") else f"default {complaint.value}"
+            )
+            return reader.error(node, path, f"{key.name} ({left}): {reason}")
         return reader.error(node, path, f"{reason} ({first}: {complaint.value})")
 
     def _in_spec_words(self, reason: str) -> str:
