@@ -808,3 +808,37 @@ def test_a_spec_build_never_writes_over_the_shipped_templates(tmp_path: Path, ca
             "application's build other than templates/ (it holds the shipped templates)"
         ]
     assert not (tmp_path / "templates").exists()
+
+
+def test_a_service_name_too_long_for_the_roots_names_is_one_line(tmp_path: Path, capsys):
+    """A 250-character name made troposphere raise a traceback (parameter titles of 255 at
+    most) and a 240-character one failed cfn-lint's E6011 (output names of 255)."""
+    from troposphere_fargate import cli
+    from troposphere_fargate.layers.config import MAX_MEMBER_NAME
+    from troposphere_fargate.release.build import render_templates
+
+    longest = "a" * MAX_MEMBER_NAME
+    templates = render_templates(
+        parse_spec(f"services:\n  {longest}: {{expose: none}}\n  b: {{expose: none}}\n")
+    )
+    names = [
+        n
+        for t in templates.values()
+        for s in ("Parameters", "Rules", "Outputs")
+        for n in t.get(s, {})
+    ]
+    assert max(len(n) for n in names) <= 255
+    spec = tmp_path / "app.yaml"
+    spec.write_text(f"services:\n  {longest}a: {{expose: none}}\n  b: {{expose: none}}\n")
+    for command in (
+        ["build", "--output", str(tmp_path / "out")],
+        ["diagram", "-o", str(tmp_path / "out" / "x.dot")],
+    ):
+        assert cli.main([*command, "--spec", str(spec)]) == 1
+        assert capsys.readouterr().err.splitlines() == [
+            f"troposphere-fargate: error: {spec}:2: services.{longest}a: a service of an "
+            f"environment has a name of at most {MAX_MEMBER_NAME} characters: the root's names "
+            "for its parameters, rules and outputs start with it, and CloudFormation takes "
+            "names of 255"
+        ]
+    assert not (tmp_path / "out").exists()

@@ -289,6 +289,10 @@ ENVIRONMENT_LOAD_BALANCER_FIELDS: tuple[str, ...] = (
 )
 
 _CONTAINER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$")
+# A service of an environment names the root's parameters, rules and outputs of it
+# (<Name>ContainerImage, <Name><Rule>...: 44 characters added at most today), and its file,
+# service-<name>.yaml; CloudFormation takes logical IDs of 255 characters.
+MAX_MEMBER_NAME = 64
 _HEALTH_CHECK_PATH = re.compile(r"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]{0,1023}$")
 
 
@@ -864,6 +868,15 @@ class ProductConfig:
                     "a service of an environment says how it is reached: give expose (public, "
                     "internal or none). A spec with several services, a domain or environment "
                     "settings describes an environment",
+                )
+            if len(name) > MAX_MEMBER_NAME:
+                raise _fail(
+                    owner,
+                    f"{at}.container_name",
+                    name,
+                    f"a service of an environment has a name of at most {MAX_MEMBER_NAME} "
+                    "characters: the root's names for its parameters, rules and outputs start "
+                    "with it, and CloudFormation takes names of 255",
                 )
             word = logical_name(name)
             if not word or word in names:

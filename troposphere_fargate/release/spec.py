@@ -838,7 +838,10 @@ _SIDECAR = _Object(
     (
         Key(
             "name",
-            _Str(patterns=(CONTAINER_NAME,), means="1-255 letters, digits, - or _"),
+            _Str(
+                patterns=(CONTAINER_NAME,),
+                means="1-255 letters, digits, - or _, the first a letter or digit",
+            ),
             "name",
             "The container's name; each sidecar and the service need their own.",
             required=True,
@@ -1462,12 +1465,17 @@ SPEC = _Object(
         Key(
             "services",
             _Services(
-                _Str(patterns=(CONTAINER_NAME,), means="1-255 letters, digits, - or _"), _SERVICE
+                _Str(
+                    patterns=(CONTAINER_NAME,),
+                    means="1-255 letters, digits, - or _, the first a letter or digit",
+                ),
+                _SERVICE,
             ),
             "services",
             "The services, by name; a name is its container's (and an internal service's name "
             "in the environment). Several services, a domain or environment settings make an "
-            "environment: each service then says how it is reached (expose).",
+            "environment: each service then says how it is reached (expose), and its name is "
+            "at most 64 characters (the root's names of its parameters start with it).",
             required=True,
         ),
     ),
