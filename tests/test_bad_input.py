@@ -246,7 +246,22 @@ def test_a_file_where_a_folder_goes_is_one_line_naming_it(tmp_path, capsys):
     assert taken.read_text() == "mine"
 
 
-def test_an_os_error_names_the_file_without_errno(tmp_path, capsys):
+def test_an_os_error_names_the_file_without_errno(tmp_path, capsys, monkeypatch):
+    import errno
+
+    from troposphere_fargate.release import build
+
+    def disk_full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "out"))
+
+    monkeypatch.setattr(build, "build_release", disk_full)
+    assert cli.main(["build", "-q", "--output", str(tmp_path / "out")]) == 1
+    assert errors(capsys) == [
+        f"troposphere-fargate: error: {tmp_path / 'out'}: No space left on device"
+    ]
+
+
+def test_a_file_where_a_folder_is_needed_is_named_before_anything_runs(tmp_path, capsys):
     (tmp_path / "afile").write_text("mine")
     picture = tmp_path / "afile" / "x.dot"
     assert cli.main(["diagram", "-o", str(picture)]) == 1
@@ -255,7 +270,8 @@ def test_an_os_error_names_the_file_without_errno(tmp_path, capsys):
     ]
     assert cli.main(["build", "-q", "--output", str(tmp_path / "afile" / "sub")]) == 1
     assert errors(capsys) == [
-        f"troposphere-fargate: error: {tmp_path / 'afile' / 'sub'}: Not a directory"
+        f"troposphere-fargate: error: --output {tmp_path / 'afile' / 'sub'}: {tmp_path / 'afile'} "
+        "is a file: give a folder"
     ]
 
 

@@ -29,7 +29,7 @@ from .layers.config import (
 )
 from .layers.errors import ConfigError
 from .layers.root import DEFAULT_KEY_PREFIX
-from .release.build import MANIFEST, with_manifest
+from .release.build import MANIFEST, BuildError, with_manifest
 from .release.checks import CheckError
 from .release.publish import PublishError
 from .release.spec import SpecError
@@ -575,9 +575,11 @@ def _check(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace) -> int:
     from .release.build import build_release
 
-    for option, folder in (("--output", args.output), ("--docs", args.docs)):
-        if folder is not None and folder.exists() and not folder.is_dir():
-            raise ArgumentValueError(f"{option} {folder} is a file: give a folder")
+    for option, given in (("--output", args.output), ("--docs", args.docs)):
+        for folder in () if given is None else (given, *given.parents):
+            if folder.exists() and not folder.is_dir():  # said before the lint, not after
+                where = "" if folder == given else f": {folder} is a file"
+                raise ArgumentValueError(f"{option} {given}{where or ' is a file'}: give a folder")
     config = None
     # The reference docs go beside the shipped templates only: a build into another folder
     # (or for a spec) writes none unless --docs says where.
@@ -826,6 +828,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"troposphere-fargate: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return EXIT_FAILED
     except (
+        BuildError,
         PublishError,
         PolicyToolMissing,
         PolicyToolError,

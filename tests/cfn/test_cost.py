@@ -107,3 +107,11 @@ def test_cdk_default_is_priced_from_the_same_table():
     assert (CDK_DEFAULT.nat_gateways, CDK_DEFAULT.availability_zones) == (2, 2)
     assert CDK_DEFAULT.tasks == [("CDK default", 1, 0.25, 0.5, "X86_64")]
     assert isinstance(CDK_DEFAULT, Footprint)
+
+
+def test_a_word_that_is_no_region_is_refused_not_priced_at_us_east_1():
+    found = footprint(dry_run(ROOT, LAUNCH))
+    for region in ("mars-1", ""):
+        with pytest.raises(ValueError, match="is not a region name"):
+            estimate(found, region)
+    assert estimate(found, "eu-west-1").region == "eu-west-1"

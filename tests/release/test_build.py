@@ -670,3 +670,33 @@ def test_an_installed_sat_solver_is_left_alone(monkeypatch):
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: object())
     lint._remember_the_missing_sat_solver()
     assert "pycosat" not in sys.modules
+
+
+def test_the_library_takes_str_paths_and_refuses_names_that_leave_the_version_folder(tmp_path):
+    from troposphere_fargate.cfn.dry_run import dry_run
+    from troposphere_fargate.cfn.yaml import read_template
+    from troposphere_fargate.release.build import BuildError, write_version
+    from troposphere_fargate.release.spec import load_spec
+
+    shipped = REPO / "templates" / __version__
+    assert read_template(str(shipped / "bucket.yaml"))["Resources"]
+    assert dry_run(str(shipped / "bucket.yaml"), {}).template == "bucket.yaml"
+    (tmp_path / "app.yaml").write_text("services:\n  web: {port: 8080}\n")
+    assert load_spec(str(tmp_path / "app.yaml")).service.container_name == "web"
+    assert write_version(str(tmp_path / "out"), {"a.yaml": "x: 1\n"}, "1.0.0").is_dir()
+    for version, files, says in (
+        ("", {"a.yaml": ""}, "version '' is not a folder name"),
+        ("..", {"a.yaml": ""}, "version '..' is not a folder name"),
+        ("../../evil", {"a.yaml": ""}, "version '../../evil' is not a folder name"),
+        (
+            "1.0.1",
+            {"../escape.yaml": ""},
+            "not plain file names (no folders, no leading dot): ../escape.yaml",
+        ),
+    ):
+        with pytest.raises(BuildError, match=re.escape(says)):
+            write_version(tmp_path / "out", files, version)
+    (tmp_path / "afile").write_text("mine")
+    with pytest.raises(BuildError, match="is a file, not a folder"):
+        write_version(tmp_path / "afile" / "sub", {"a.yaml": ""}, "1.0.0")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["1.0.0"]

@@ -83,7 +83,13 @@ def _money(value: float) -> str:
 
 
 def estimate(found: Footprint, region: str | None = None) -> Estimate:
-    """The fixed monthly cost of ``found`` in ``region`` (default: us-east-1)."""
+    """The fixed monthly cost of ``found`` in ``region`` (default: us-east-1); a region the
+    price table has no prices for is priced at the table's default region's. Raises
+    ``ValueError`` for a ``region`` that is no region name."""
+    from .evaluate import REGION_NAME
+
+    if region is not None and not REGION_NAME.fullmatch(region):
+        raise ValueError(f"{region!r} is not a region name (such as eu-west-1)")
     table = price_table()
     region = region or "us-east-1"
     priced = region if region in table["regions"] else table["default_region"]

@@ -87,7 +87,7 @@ def _nested_file(properties: Mapping[str, Any], folder: Path) -> Path | None:
     return candidate if candidate is not None and candidate.is_file() else None
 
 
-def dry_run(path: Path, given: Mapping[str, str], region: str | None = None) -> PlannedStack:
+def dry_run(path: Path | str, given: Mapping[str, str], region: str | None = None) -> PlannedStack:
     """What launching the template at ``path`` with the ``given`` parameter values would do.
 
     Raises :class:`DryRunFailed` with every reason CloudFormation would refuse it (for a nested
@@ -95,6 +95,7 @@ def dry_run(path: Path, given: Mapping[str, str], region: str | None = None) -> 
     stack), and :class:`~troposphere_fargate.cfn.yaml.TemplateFileError` for a file that is not
     a template.
     """
+    path = Path(path)
     return _dry_run(path, given, region, path.name, frozenset())
 
 

@@ -269,13 +269,14 @@ def _where(path: Path, line: int | None, column: int | None) -> str:
     return f"{path}:{line}:{column}" if line is not None else str(path)
 
 
-def read_template(path: Path) -> dict[str, Any]:
+def read_template(path: Path | str) -> dict[str, Any]:
     """The template in the file at ``path`` (JSON or YAML, short-form intrinsics included).
 
     Raises :class:`TemplateFileError` for a file that is missing, unreadable, not text, not
     JSON or YAML, or whose document is not a mapping with a ``Resources`` section, so every
     command reports a bad file the same way, in one line.
     """
+    path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -55,7 +56,9 @@ def stamp(
 
 
 class BuildError(ValueError):
-    """A generated template breaks one of the build's own checks."""
+    """A generated template breaks one of the build's own checks, or the build cannot be
+    written where and as it was asked (a version or file name that is no plain name, a file
+    where a folder goes)."""
 
 
 def check_template(filename: str, template: Mapping[str, Any]) -> None:
@@ -106,16 +109,31 @@ def with_manifest(files: Mapping[str, str], version: str = __version__) -> dict[
     return {**files, MANIFEST: manifest(files, version)}
 
 
-def write_version(root: Path, files: Mapping[str, str], version: str = __version__) -> Path:
+# A version or a file name written: one path segment, not hidden, nothing a shell would mind.
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]*")
+
+
+def write_version(root: Path | str, files: Mapping[str, str], version: str = __version__) -> Path:
     """Write ``files`` and their manifest as ``root/<version>/``, replacing it in one swap.
 
     The new folder is written and flushed beside the old one, then renamed into place; files
     that the code no longer generates disappear with the old folder. On any error the previous
-    folder is left (or put back) as it was.
+    folder is left (or put back) as it was. Raises :class:`BuildError`, writing nothing, for a
+    version or file name that is not a plain name (it would write outside the version folder)
+    and for a ``root`` that is a file.
     """
     import shutil
     import tempfile
 
+    root = Path(root)
+    if not isinstance(version, str) or not _PLAIN_NAME.fullmatch(version):
+        raise BuildError(f"version {version!r} is not a folder name such as 1.2.0")
+    odd = sorted(name for name in files if not _PLAIN_NAME.fullmatch(name))
+    if odd:
+        raise BuildError(f"not plain file names (no folders, no leading dot): {', '.join(odd)}")
+    for folder in (root, *root.parents):
+        if folder.exists() and not folder.is_dir():
+            raise BuildError(f"cannot write into {root}: {folder} is a file, not a folder")
     root.mkdir(parents=True, exist_ok=True)
     target = root / version
     staging = Path(tempfile.mkdtemp(prefix=f".{version}.new-", dir=root))
@@ -173,7 +191,7 @@ class LintFailed(BuildError):
 
 def build_templates(
     config: ProductConfig | None = None,
-    output: Path = Path("templates"),
+    output: Path | str = Path("templates"),
     version: str = __version__,
     *,
     lint_cache: bool = True,

@@ -1527,8 +1527,9 @@ def parse_spec(text: str, filename: str = "<spec>") -> ProductConfig:
         loader.dispose()
 
 
-def load_spec(path: Path) -> ProductConfig:
+def load_spec(path: Path | str) -> ProductConfig:
     """The product config the spec file at ``path`` describes (see :func:`parse_spec`)."""
+    path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
