@@ -293,28 +293,35 @@ def _add_diagram(commands: Any) -> None:
             "without it the .dot source is written and the command says how to install dot."
         ),
     )
+    # Unset options take the defaults of the templates drawn: the spec's, or the shipped ones.
     shipped = ProductConfig()
     draw.add_argument(
         "--azs",
         type=int,
         choices=SUPPORTED_AZ_COUNTS,
-        default=shipped.network.default_azs,
-        help="NumberOfAzs",
+        help=f"NumberOfAzs (default: the spec's, else {shipped.network.default_azs})",
     )
     draw.add_argument(
         "--nat",
         choices=NAT_GATEWAY_MODES,
-        default=shipped.network.default_nat_gateways,
-        help="NatGateways",
+        help=f"NatGateways (default: the spec's, else {shipped.network.default_nat_gateways})",
     )
-    draw.add_argument("--endpoints", action="store_true", help="VpcEndpoints=true")
+    draw.add_argument(
+        "--endpoints",
+        action="store_true",
+        help="VpcEndpoints=true (default: the spec's, else false)",
+    )
     draw.add_argument(
         "--lb",
         choices=LOAD_BALANCER_TYPES,
-        default=shipped.service.default_load_balancer_type,
-        help="LoadBalancerType",
+        help="LoadBalancerType of a service with a load balancer of its own (default: the "
+        f"spec's, else {shipped.service.default_load_balancer_type})",
     )
-    draw.add_argument("--https", action="store_true", help="with a CertificateArn")
+    draw.add_argument(
+        "--https",
+        action="store_true",
+        help="with a CertificateArn (a service with its own load balancer)",
+    )
     draw.add_argument(
         "--spec",
         type=Path,
@@ -420,18 +427,33 @@ def _diagram(args: argparse.Namespace) -> int:
         render,
     )
 
-    scenario = Scenario(args.azs, args.nat, args.endpoints, args.lb, args.https)
+    if args.spec is None:
+        config = ProductConfig()
+    else:
+        from .release.spec import load_spec
+
+        config = load_spec(args.spec)
+        if config.services and (args.lb or args.https):
+            raise ArgumentValueError(
+                "--lb and --https draw a service with a load balancer of its own: an "
+                "environment's shared load balancer and listeners come from its spec "
+                "(environment, domain)"
+            )
+    spec = Scenario.defaults_of(config)
+    scenario = Scenario(
+        spec.azs if args.azs is None else args.azs,
+        args.nat or spec.nat,
+        args.endpoints or spec.endpoints,
+        args.lb or spec.load_balancer,
+        args.https,
+    )
     try:
         if args.spec is None:
             dot = graph(picture(scenario))
+        elif config.services:
+            dot = environment_graph(environment_picture(config, scenario))
         else:
-            from .release.spec import load_spec
-
-            config = load_spec(args.spec)
-            if config.services:
-                dot = environment_graph(environment_picture(config, scenario))
-            else:
-                dot = graph(picture(scenario, render_templates(config)))
+            dot = graph(picture(scenario, render_templates(config)))
     except (ParameterError, RuleError) as exc:
         raise PublishError(f"the templates refuse these values: {exc}") from None
     if args.output.suffix.lower() in (".svg", ".png") and not dot_available():

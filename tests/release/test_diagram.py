@@ -239,3 +239,43 @@ def test_readme_shows_the_default_picture_near_the_top():
     readme = (REPO / "README.md").read_text()
     assert "![" in readme.split("## Quick start")[0]
     assert "docs/architecture.svg" in readme.split("## Quick start")[0]
+
+
+def test_diagram_of_a_spec_draws_the_specs_own_defaults(tmp_path, capsys):
+    """It drew the shipped defaults (2 AZs, a NAT gateway per AZ, an application load
+    balancer) whatever the spec said."""
+    from troposphere_fargate import cli
+
+    spec = tmp_path / "s.yaml"
+    spec.write_text(
+        "network: {azs: 3, nat_gateways: Single, vpc_endpoints: true}\n"
+        "services:\n  web: {load_balancer: network, port: 8080}\n"
+    )
+    drawn = {}
+    for name, options in (
+        ("spec", []),
+        ("explicit", ["--azs", "3", "--nat", "Single", "--endpoints", "--lb", "network"]),
+        ("shipped", ["--azs", "2", "--nat", "PerAz", "--lb", "application"]),
+    ):
+        out = tmp_path / f"{name}.dot"
+        assert cli.main(["diagram", "--spec", str(spec), *options, "-o", str(out)]) == 0
+        drawn[name] = out.read_text()
+    assert drawn["spec"] == drawn["explicit"]
+    assert drawn["spec"] != drawn["shipped"]
+    assert "Network Load Balancer" in drawn["spec"]
+
+
+def test_diagram_of_an_environment_refuses_options_it_cannot_draw(tmp_path, capsys):
+    from troposphere_fargate import cli
+
+    spec = tmp_path / "s.yaml"
+    spec.write_text("services:\n  a: {expose: none}\n  b: {expose: none}\n")
+    for option in (["--lb", "network"], ["--https"]):
+        assert (
+            cli.main(["diagram", "--spec", str(spec), *option, "-o", str(tmp_path / "x.dot")]) == 1
+        )
+        assert capsys.readouterr().err.startswith(
+            "troposphere-fargate: error: --lb and --https draw a service with a load balancer of "
+            "its own"
+        )
+    assert not (tmp_path / "x.dot").exists()

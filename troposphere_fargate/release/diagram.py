@@ -48,6 +48,16 @@ class Scenario:
     load_balancer: str = ServiceConfig().default_load_balancer_type
     https: bool = False
 
+    @classmethod
+    def defaults_of(cls, config: ProductConfig) -> Scenario:
+        """The choices a launch of ``config``'s templates makes by default."""
+        return cls(
+            azs=config.network.default_azs,
+            nat=config.network.default_nat_gateways,
+            endpoints=config.network.default_vpc_endpoints,
+            load_balancer=config.service.default_load_balancer_type,
+        )
+
     def network_parameters(self) -> dict[str, str]:
         return {
             n.NUMBER_OF_AZS: str(self.azs),
