@@ -57,3 +57,13 @@ def test_a_shipped_template_with_conditions_is_clean_both_ways():
     assert (
         command_findings(SHIPPED / "network.yaml") == [] == build_findings(SHIPPED / "network.yaml")
     )
+
+
+def test_regions_may_be_one_string_and_an_unknown_one_is_a_lint_error():
+    from troposphere_fargate.cfn.lint import LintError
+
+    text = (SHIPPED / "bucket.yaml").read_text()
+    # A string was iterated character by character ("Regions ['t', 'e', ...]").
+    assert lint_templates({"bucket.yaml": text}, regions="eu-west-1") == []
+    with pytest.raises(LintError, match="cfn-lint knows no region mars-1"):
+        lint_templates({"bucket.yaml": text}, regions=["eu-west-1", "mars-1"])

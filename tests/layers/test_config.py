@@ -216,3 +216,17 @@ def test_product_config_checks_its_layers():
 
 def test_config_error_is_a_value_error():
     assert issubclass(ConfigError, ValueError)
+
+
+def test_services_of_the_wrong_kind_are_named_by_type_in_a_short_message():
+    from troposphere_fargate.layers.config import ProductConfig, ServiceConfig
+
+    for services, says in (
+        ([ServiceConfig()], "not a list of ServiceConfig"),
+        ((ServiceConfig(), "web"), "not a tuple of ServiceConfig, str"),
+        ("web", "not a str"),
+    ):
+        with pytest.raises(ConfigError) as refused:
+            ProductConfig(services=services)
+        message = str(refused.value)
+        assert message == f"ProductConfig.services: must be a tuple of ServiceConfig, {says}"

@@ -171,12 +171,20 @@ def lint_templates(
 ) -> list[Finding]:
     """Lint rendered templates (file name -> YAML text); return every finding, sorted.
 
-    ``regions`` overrides the regions each template names in its metadata. ``jobs`` caps the
+    ``regions`` overrides the regions each template names in its metadata (one region may be
+    given as a string); a name cfn-lint does not know is a :class:`LintError`. ``jobs`` caps the
     number of processes (default: the CPUs this process may use). cfn-lint stays loaded for the
     next call; the first call with given ``regions`` moves every object alive at that point out
     of the cyclic garbage collector's reach (``gc.freeze``), later calls add nothing to it.
     """
-    config, rules = _linter(None if regions is None else tuple(regions))
+    chosen = None if regions is None else (regions,) if isinstance(regions, str) else tuple(regions)
+    if chosen is not None:
+        from cfnlint.helpers import REGIONS
+
+        unknown = sorted(set(chosen) - set(REGIONS))
+        if unknown:  # cfn-lint would raise it in every forked copy, as a traceback
+            raise LintError(f"cfn-lint knows no region {', '.join(unknown)}")
+    config, rules = _linter(chosen)
     items = sorted(templates.items())
     jobs = min(jobs or available_cpus(), len(items))
     with _garbage_collection_paused():

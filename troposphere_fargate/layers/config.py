@@ -846,7 +846,16 @@ class ProductConfig:
         if not isinstance(self.services, tuple) or not all(
             isinstance(s, ServiceConfig) for s in self.services
         ):
-            raise _fail(owner, "services", self.services, "must be a tuple of ServiceConfig")
+            # Named by type: the repr of a list of configs runs to a thousand characters.
+            kinds = (
+                sorted({type(s).__name__ for s in self.services})
+                if isinstance(self.services, (list, tuple))
+                else []
+            )
+            raise ConfigError(
+                f"{owner}.services: must be a tuple of ServiceConfig, not a "
+                f"{type(self.services).__name__}" + (f" of {', '.join(kinds)}" if kinds else "")
+            )
         self._validate_services(owner)
 
     def _validate_services(self, owner: str) -> None:
