@@ -466,6 +466,12 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "app.yaml:3: services.web.port: YAML tags such as !Ref are not supported",
         False,
     ),
+    "python-tag": (
+        "services:\n  web:\n    port: !!python/object/apply:os.system [echo]\n",
+        "app.yaml:3: services.web.port: YAML tags such as !!python/object/apply:os.system are not "
+        "supported",
+        False,
+    ),
     "no-services-key": (
         "network: {max_azs: 2}\n",
         "app.yaml:1: missing services (required)",

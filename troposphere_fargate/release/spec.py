@@ -170,8 +170,11 @@ class _Reader:
     def scalar(self, node: Node, path: KeyPath) -> Any:
         """A scalar node's Python value, as PyYAML's SafeLoader reads it; None for a list or a
         mapping (the caller says what it expected)."""
-        if not node.tag.startswith("tag:yaml.org,2002:"):
-            raise self.error(node, path, f"YAML tags such as {node.tag} are not supported")
+        # Only the standard tags a safe loader reads: !!python/object/... is "tag:yaml.org,2002:"
+        # too, and would otherwise be judged by its node's shape ("got a list").
+        if node.tag not in yaml.SafeLoader.yaml_constructors:
+            shown = node.tag.replace("tag:yaml.org,2002:", "!!")
+            raise self.error(node, path, f"YAML tags such as {shown} are not supported")
         if not isinstance(node, ScalarNode):
             return None
         try:
