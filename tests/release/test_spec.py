@@ -347,8 +347,8 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
     ),
     "sidecar-named-like-the-service": (
         f"services:\n  otel:\n    sidecars:\n      - {SIDECAR}\n",
-        "app.yaml:2: services.otel: a sidecar has the same name: every container of a task needs "
-        "its own",
+        "app.yaml:4: services.otel.sidecars[0].name: the service's own container has this name: "
+        "every container of a task needs its own",
         False,
     ),
     "duplicate-yaml-key": (

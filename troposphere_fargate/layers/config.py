@@ -407,11 +407,13 @@ class ServiceConfig:
         if not isinstance(self.application, Application):
             raise _fail(owner, "application", self.application, "must be an Application")
         if self.container_name in self.application.container_names:
+            clash = self.application.container_names.index(self.container_name)
             raise _fail(
                 owner,
-                "container_name",
+                f"application.sidecars[{clash}].name",
                 self.container_name,
-                "a sidecar has the same name: every container of a task needs its own",
+                "the service's own container has this name: every container of a task needs "
+                "its own",
             )
         self._validate_sidecars(owner)
         self._validate_egress(owner)
