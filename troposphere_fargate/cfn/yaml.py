@@ -253,7 +253,11 @@ _Loader.add_multi_constructor("!", _construct_intrinsic)
 
 
 def from_yaml(text: str) -> dict[str, Any]:
-    """Parse YAML written by :func:`to_yaml` back into the long-form template dict."""
+    """Parse YAML written by :func:`to_yaml` back into the long-form template dict.
+
+    Raises PyYAML's ``yaml.YAMLError`` (with the line and column) for text that is not YAML and
+    ``ValueError`` for a document that is not a mapping; :func:`read_template` turns both into
+    one :class:`TemplateFileError` line naming the file."""
     loaded = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass: no arbitrary objects
     if not isinstance(loaded, dict):
         raise ValueError("not a CloudFormation template: the YAML document is not a mapping")
