@@ -423,8 +423,8 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "services:\n  web:\n    sidecars:\n      - name: otel\n"
         "        image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/otel:1\n"
         "        health_check: {command: [CMD, x], interval: 1}\n",
-        "app.yaml:6: services.web.sidecars[0].health_check.interval: must be 5 to 300 (ECS's "
-        "limits)",
+        "app.yaml:6: services.web.sidecars[0].health_check.interval: 1 is out of range: must be "
+        "5 to 300 (ECS's limits)",
         False,
     ),
     "missing-required-key": (

@@ -244,6 +244,7 @@ class _Kind(ABC):
 class _Int(_Kind):
     between: tuple[int, int] | None = None
     choices: tuple[int, ...] = ()
+    whose: str = ""  # whose limits ``between`` are, said when a value is outside them
 
     def parse(self, reader: _Reader, node: Node, path: KeyPath) -> int:
         value = reader.scalar(node, path)
@@ -255,7 +256,10 @@ class _Int(_Kind):
             )
         if self.between and not self.between[0] <= value <= self.between[1]:
             low, high = self.between
-            raise reader.error(node, path, f"{value} is out of range: must be {low} to {high}")
+            whose = f" ({self.whose} limits)" if self.whose else ""
+            raise reader.error(
+                node, path, f"{value} is out of range: must be {low} to {high}{whose}"
+            )
         return value
 
     def schema(self) -> dict[str, Any]:
@@ -747,12 +751,29 @@ _HEALTH_CHECK = _Object(
             'when healthy, such as [CMD-SHELL, "curl -f http://localhost:8080/healthz || exit 1"].',
             required=True,
         ),
-        Key("interval", _Int(), "interval_seconds", "Seconds between checks, 5 to 300."),
-        Key("timeout", _Int(), "timeout_seconds", "Seconds a check may take, 2 to 60."),
-        Key("retries", _Int(), "retries", "Failed checks in a row that make it unhealthy, 1-10."),
+        # The ranges are ECS's (HealthCheck in the task definition), as HealthCheck checks them;
+        # here they also reach the JSON Schema, so an editor flags them.
+        Key(
+            "interval",
+            _Int(between=(5, 300), whose="ECS's"),
+            "interval_seconds",
+            "Seconds between checks, 5 to 300.",
+        ),
+        Key(
+            "timeout",
+            _Int(between=(2, 60), whose="ECS's"),
+            "timeout_seconds",
+            "Seconds a check may take, 2 to 60.",
+        ),
+        Key(
+            "retries",
+            _Int(between=(1, 10), whose="ECS's"),
+            "retries",
+            "Failed checks in a row that make it unhealthy, 1-10.",
+        ),
         Key(
             "start_period",
-            _Int(),
+            _Int(between=(0, 300), whose="ECS's"),
             "start_period_seconds",
             "Seconds after start during which failed checks do not count, 0 to 300.",
         ),
