@@ -94,3 +94,53 @@ def test_a_template_the_library_builds_can_be_written_and_read_back():
 
     template = network_template(NetworkConfig(max_azs=2)).to_dict()
     assert from_yaml(to_yaml(template)) == template
+
+
+def test_a_wrong_argument_to_the_library_is_a_type_error_naming_the_call(tmp_path):
+    """They raised AttributeError or TypeError from deep inside (``'str' object has no
+    attribute 'max_azs'``)."""
+    from troposphere_fargate import (
+        NetworkConfig,
+        describe,
+        dry_run,
+        environment_template,
+        estimate,
+        footprint,
+        generate,
+        layers_for,
+        network_template,
+        render_templates,
+        service_template,
+    )
+
+    cases = [
+        (
+            lambda: network_template("x"),
+            "network_template(config) takes NetworkConfig or None, not str",
+        ),
+        (
+            lambda: service_template(NetworkConfig()),
+            "service_template(config) takes ServiceConfig or None, not NetworkConfig",
+        ),
+        (
+            lambda: environment_template(1),
+            "environment_template(config) takes EnvironmentConfig or None, not int",
+        ),
+        (lambda: layers_for(None), "layers_for(config) takes ProductConfig, not None"),
+        (
+            lambda: render_templates("x"),
+            "render_templates(config) takes ProductConfig or None, not str",
+        ),
+        (lambda: generate(version=1), "generate(version) takes str, not int"),
+        (lambda: footprint({}), "footprint(stack) takes PlannedStack, not dict"),
+        (lambda: describe(None), "describe(found) takes Footprint, not None"),
+        (lambda: estimate(None), "estimate(found) takes Footprint, not None"),
+        (
+            lambda: dry_run(tmp_path / "t.yaml", None),
+            "dry_run(given) takes Mapping, not None",
+        ),
+    ]
+    for call, says in cases:
+        with pytest.raises(TypeError) as wrong:
+            call()
+        assert str(wrong.value) == says

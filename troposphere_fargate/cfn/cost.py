@@ -86,8 +86,10 @@ def estimate(found: Footprint, region: str | None = None) -> Estimate:
     """The fixed monthly cost of ``found`` in ``region`` (default: us-east-1); a region the
     price table has no prices for is priced at the table's default region's. Raises
     ``ValueError`` for a ``region`` that is no region name."""
+    from ..layers.errors import expect
     from .evaluate import REGION_NAME
 
+    expect(found, Footprint, "estimate(found)")
     if region is not None and not REGION_NAME.fullmatch(region):
         raise ValueError(f"{region!r} is not a region name (such as eu-west-1)")
     table = price_table()

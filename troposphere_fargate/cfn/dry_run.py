@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..layers.errors import expect
 from .evaluate import (
     PSEUDO_PARAMETERS,
     REGION_NAME,
@@ -95,6 +96,7 @@ def dry_run(path: Path | str, given: Mapping[str, str], region: str | None = Non
     stack), and :class:`~troposphere_fargate.cfn.yaml.TemplateFileError` for a file that is not
     a template.
     """
+    expect(given, Mapping, "dry_run(given)")
     path = Path(path)
     return _dry_run(path, given, region, path.name, frozenset())
 
@@ -235,6 +237,7 @@ def _service_name(endpoint: Mapping[str, Any]) -> str:
 
 def footprint(stack: PlannedStack) -> Footprint:
     """The priced parts of ``stack``, read from its resources by type."""
+    expect(stack, PlannedStack, "footprint(stack)")
     every = stack.every_resource()
 
     def typed(kind: str) -> list[dict[str, Any]]:
@@ -331,6 +334,7 @@ def _plural(count: int, word: str) -> str:
 
 def describe(found: Footprint) -> list[str]:
     """What deploys, one line per part, for a person deciding whether to launch."""
+    expect(found, Footprint, "describe(found)")
     lines = []
     if found.availability_zones is not None:
         lines.append(f"Availability Zones: {found.availability_zones}")

@@ -18,6 +18,7 @@ from troposphere import Template
 
 from . import catalog, environment, network, regions, root, service, stackset, template_bucket
 from .config import ProductConfig, ServiceConfig
+from .errors import expect
 from .exposure import EXPOSE_INTERNAL, logical_name
 
 # A builder gets the product config, the version being built, and the templates (as dicts) of
@@ -154,6 +155,7 @@ def layers_for(config: ProductConfig) -> tuple[Layer, ...]:
     """The templates a config builds: the shipped product's (:data:`LAYERS`) without services;
     with ``config.services``, the network, the environment, one template per service and a root
     that nests them all (no Service Catalog product: its launch role covers the shipped root)."""
+    expect(config, ProductConfig, "layers_for(config)")
     if not config.services:
         return LAYERS
     members = tuple(

@@ -78,6 +78,7 @@ from .config import (
     NAT_SINGLE,
     NetworkConfig,
 )
+from .errors import expect
 
 LAYER = "network"
 FILENAME = "network.yaml"
@@ -206,6 +207,7 @@ GROUP_LOGGING = "Logging"
 
 def network_template(config: NetworkConfig | None = None) -> Template:
     """Build the network layer. Pure: the same config always gives the same template."""
+    expect(config, (NetworkConfig, type(None)), "network_template(config)")
     config = config or NetworkConfig()
     t = Template(
         Description=(

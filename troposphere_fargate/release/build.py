@@ -30,6 +30,7 @@ from ..layers import endpoints, layers_for
 from ..layers import regions as regions_
 from ..layers.blocks import STAMP_KEY
 from ..layers.config import ProductConfig
+from ..layers.errors import expect
 
 MANIFEST = "manifest.json"
 
@@ -74,6 +75,7 @@ def render_templates(
 ) -> dict[str, dict[str, Any]]:
     """Every layer's template as a dict (layer name -> template), stamped with ``version`` and
     checked (:func:`check_template`)."""
+    expect(config, (ProductConfig, type(None)), "render_templates(config)")
     config = config or ProductConfig()
     built: dict[str, dict[str, Any]] = {}
     for layer in layers_for(config):
@@ -87,6 +89,8 @@ def render_templates(
 
 def generate(config: ProductConfig | None = None, version: str = __version__) -> dict[str, str]:
     """Render every layer: file name -> YAML text, stamped with ``version``."""
+    expect(config, (ProductConfig, type(None)), "generate(config)")
+    expect(version, str, "generate(version)")
     config = config or ProductConfig()
     built = render_templates(config, version)
     return {layer.filename: cfn_yaml.to_yaml(built[layer.name]) for layer in layers_for(config)}

@@ -34,6 +34,7 @@ from troposphere import Sub, Template, servicediscovery
 
 from ..blocks import name_tag
 from ..config import EnvironmentConfig
+from ..errors import expect
 from ..service.access_logs import (
     add_access_logs_bucket,
     add_access_logs_bucket_policy,
@@ -95,6 +96,7 @@ def environment_template(
     are the certificate's names. None (the shipped template): services join from the console
     with hosts not known here; the certificate names ``*.<domain>``. Pure: the same input always
     gives the same template."""
+    expect(config, (EnvironmentConfig, type(None)), "environment_template(config)")
     config = config or EnvironmentConfig()
     under = relative_hosts(config, hosts)
     t = Template(

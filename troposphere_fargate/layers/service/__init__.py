@@ -55,6 +55,7 @@ from troposphere import Template
 from troposphere import elasticloadbalancingv2 as elb
 
 from ..config import ServiceConfig
+from ..errors import expect
 from ..exposure import EXPOSE_INTERNAL, EXPOSE_NONE, EXPOSE_PUBLIC
 from . import names
 from .access_logs import (
@@ -155,6 +156,7 @@ def service_template(config: ServiceConfig | None = None) -> Template:
     template) has a load balancer of its own or joins an environment at deploy time; ``public``,
     ``internal`` or ``none`` is a service of an environment that holds only what that needs.
     """
+    expect(config, (ServiceConfig, type(None)), "service_template(config)")
     config = config or ServiceConfig()
     placement = Placement.of(config)
     application = config.application
