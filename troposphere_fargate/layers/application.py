@@ -244,6 +244,15 @@ class EgressRule:
         return self.port if self.to_port is None else self.to_port
 
 
+# ECS's limits on a container health check's numbers (HealthCheck in the task definition).
+HEALTH_CHECK_LIMITS: dict[str, tuple[int, int]] = {
+    "interval_seconds": (5, 300),
+    "timeout_seconds": (2, 60),
+    "retries": (1, 10),
+    "start_period_seconds": (0, 300),
+}
+
+
 @dataclass(frozen=True)
 class HealthCheck:
     """A container health check (ECS runs ``command`` in the container)."""
@@ -261,12 +270,7 @@ class HealthCheck:
             raise _fail(
                 owner, "command", self.command, "must start with CMD or CMD-SHELL and a command"
             )
-        for name, low, high in (
-            ("interval_seconds", 5, 300),
-            ("timeout_seconds", 2, 60),
-            ("retries", 1, 10),
-            ("start_period_seconds", 0, 300),
-        ):
+        for name, (low, high) in HEALTH_CHECK_LIMITS.items():
             value = getattr(self, name)
             if not _is_int(value) or not low <= value <= high:
                 raise _fail(owner, name, value, f"must be {low} to {high} (ECS's limits)")

@@ -36,6 +36,7 @@ from ..layers.application import (
     ECR_IMAGE,
     ENVIRONMENT_NAME,
     EPHEMERAL_STORAGE_GIB,
+    HEALTH_CHECK_LIMITS,
     KMS_KEY_ARN,
     MANAGED_POLICY_ARN,
     PARAMETER_ARN,
@@ -751,29 +752,28 @@ _HEALTH_CHECK = _Object(
             'when healthy, such as [CMD-SHELL, "curl -f http://localhost:8080/healthz || exit 1"].',
             required=True,
         ),
-        # The ranges are ECS's (HealthCheck in the task definition), as HealthCheck checks them;
-        # here they also reach the JSON Schema, so an editor flags them.
+        # HealthCheck's own limits, here too so that the JSON Schema carries them to editors.
         Key(
             "interval",
-            _Int(between=(5, 300), whose="ECS's"),
+            _Int(between=HEALTH_CHECK_LIMITS["interval_seconds"], whose="ECS's"),
             "interval_seconds",
             "Seconds between checks, 5 to 300.",
         ),
         Key(
             "timeout",
-            _Int(between=(2, 60), whose="ECS's"),
+            _Int(between=HEALTH_CHECK_LIMITS["timeout_seconds"], whose="ECS's"),
             "timeout_seconds",
             "Seconds a check may take, 2 to 60.",
         ),
         Key(
             "retries",
-            _Int(between=(1, 10), whose="ECS's"),
+            _Int(between=HEALTH_CHECK_LIMITS["retries"], whose="ECS's"),
             "retries",
             "Failed checks in a row that make it unhealthy, 1-10.",
         ),
         Key(
             "start_period",
-            _Int(between=(0, 300), whose="ECS's"),
+            _Int(between=HEALTH_CHECK_LIMITS["start_period_seconds"], whose="ECS's"),
             "start_period_seconds",
             "Seconds after start during which failed checks do not count, 0 to 300.",
         ),
