@@ -29,7 +29,7 @@ from .layers.config import (
 )
 from .layers.errors import ConfigError
 from .layers.root import DEFAULT_KEY_PREFIX
-from .release.build import MANIFEST, BuildError, with_manifest
+from .release.build import MANIFEST, BuildError, file_in_the_way, with_manifest
 from .release.checks import CheckError
 from .release.publish import PublishError
 from .release.spec import SpecError
@@ -460,9 +460,9 @@ def _diagram(args: argparse.Namespace) -> int:
         source = render(dot, args.output.with_suffix(".dot"))
         print(f"troposphere-fargate: {INSTALL_DOT}; wrote the source to {source}", file=sys.stderr)
         return EXIT_FAILED
-    for folder in (args.output.parent, *args.output.parent.parents):
-        if folder.exists() and not folder.is_dir():
-            raise ArgumentValueError(f"-o {args.output}: {folder} is a file, not a folder")
+    in_the_way = file_in_the_way(args.output.parent)
+    if in_the_way is not None:
+        raise ArgumentValueError(f"-o {args.output}: {in_the_way} is a file, not a folder")
     try:
         args.output.parent.mkdir(parents=True, exist_ok=True)
         written = render(dot, args.output)
@@ -598,10 +598,10 @@ def _build(args: argparse.Namespace) -> int:
     from .release.build import build_release
 
     for option, given in (("--output", args.output), ("--docs", args.docs)):
-        for folder in () if given is None else (given, *given.parents):
-            if folder.exists() and not folder.is_dir():  # said before the lint, not after
-                where = "" if folder == given else f": {folder} is a file"
-                raise ArgumentValueError(f"{option} {given}{where or ' is a file'}: give a folder")
+        in_the_way = None if given is None else file_in_the_way(given)
+        if in_the_way is not None:  # said before the lint, not after
+            where = " is a file" if in_the_way == given else f": {in_the_way} is a file"
+            raise ArgumentValueError(f"{option} {given}{where}: give a folder")
     config = None
     # The reference docs go beside the shipped templates only: a build into another folder
     # (or for a spec) writes none unless --docs says where.
@@ -772,10 +772,6 @@ def _note(message: str) -> None:
     print(f"troposphere-fargate: {message}", file=sys.stderr)
 
 
-# diff's options that take one value: the word after one is that value, not a version.
-_DIFF_ONE_VALUE = ("--format", "--allow", "--templates", "--region")
-
-
 def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     """The arguments, with KEY=VALUE pairs and diff's versions found wherever they were put.
 
@@ -795,12 +791,19 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
         # OLD and NEW are the first two words that are no option, option value or pair, in the
         # order given; a further such word stays where argparse put it (in --set, refused as
         # no KEY=VALUE pair; left over, unrecognized).
+        # The options that take one value, from the parser: the word after one is that value.
+        one_value = {
+            option
+            for action in command._actions
+            if action.nargs is None
+            for option in action.option_strings
+        }
         versions: list[str] = []
         after_option = False
         for word in words[words.index("diff") + 1 :]:
             if after_option:
                 after_option = False
-            elif word in _DIFF_ONE_VALUE:
+            elif word in one_value:
                 after_option = True
             elif not word.startswith("-") and "=" not in word and len(versions) < 2:
                 versions.append(word)

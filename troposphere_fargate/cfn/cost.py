@@ -87,11 +87,12 @@ def estimate(found: Footprint, region: str | None = None) -> Estimate:
     price table has no prices for is priced at the table's default region's. Raises
     ``ValueError`` for a ``region`` that is no region name."""
     from ..layers.errors import expect
-    from .evaluate import REGION_NAME
+    from .evaluate import region_name_problem
 
     expect(found, Footprint, "estimate(found)")
-    if region is not None and not REGION_NAME.fullmatch(region):
-        raise ValueError(f"{region!r} is not a region name (such as eu-west-1)")
+    problem = None if region is None else region_name_problem(region)
+    if problem:
+        raise ValueError(problem)
     table = price_table()
     region = region or "us-east-1"
     priced = region if region in table["regions"] else table["default_region"]

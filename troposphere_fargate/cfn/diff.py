@@ -632,6 +632,7 @@ def diff_stacks(
         EvaluationError,
         ParameterError,
         pseudo_for_region,
+        region_name_problem,
         region_problem,
         resolved,
     )
@@ -644,7 +645,7 @@ def diff_stacks(
     if unknown:
         raise DiffError(f"no template declares the parameter(s) {', '.join(unknown)}")
     if region:
-        problem = region_problem({}, region)  # a name that is no region, said once
+        problem = region_name_problem(region)  # said once, not per template
         if problem:
             raise DiffError(problem)
         for side in (old, new):

@@ -150,12 +150,13 @@ def _dry_run(
     template = read_template(path)
     # Without a region the stack is evaluated in the default one: held to the same checks.
     default = "" if region else f" (no region was given: {DEFAULT_REGION} is the default)"
-    problem = region_problem(template, region or DEFAULT_REGION)
+    stack_region = region or DEFAULT_REGION
+    problem = region_problem(template, stack_region)
     if problem:
         raise DryRunFailed([f"{label}: {problem}{default}"])
     pseudo = pseudo_for_region(region) if region else {}
     problems = [f"{label}: {p}" for p in parameter_problems(template, given, deferred)]
-    zones = _zone_problems(template, given, region or DEFAULT_REGION)
+    zones = _zone_problems(template, given, stack_region)
     problems += [f"{label}: {p}{default}" for p in zones]
     if problems:
         raise DryRunFailed(problems)

@@ -164,6 +164,13 @@ def pseudo_for_region(region: str) -> dict[str, str]:
     return {"AWS::Region": region, "AWS::Partition": partition, "AWS::URLSuffix": suffix}
 
 
+def region_name_problem(region: str) -> str | None:
+    """Why ``region`` is no region name, or None."""
+    if not REGION_NAME.fullmatch(region):
+        return f"{region!r} is not a region name (such as eu-west-1)"
+    return None
+
+
 def region_problem(template: Mapping[str, Any], region: str) -> str | None:
     """Why ``template`` cannot be evaluated as a stack in ``region``, or None.
 
@@ -174,8 +181,9 @@ def region_problem(template: Mapping[str, Any], region: str) -> str | None:
     would otherwise refuse later with "Unable to get mapping for ...". cfn-lint's
     ``ALL_REGIONS`` there lists every region.
     """
-    if not REGION_NAME.fullmatch(region):
-        return f"{region!r} is not a region name (such as eu-west-1)"
+    named = region_name_problem(region)
+    if named:
+        return named
     if "-iso" in region:
         return f"{region} is in an isolated partition, which these templates are not made for"
     metadata = template.get("Metadata")

@@ -113,6 +113,11 @@ def with_manifest(files: Mapping[str, str], version: str = __version__) -> dict[
     return {**files, MANIFEST: manifest(files, version)}
 
 
+def file_in_the_way(folder: Path) -> Path | None:
+    """The file that stands where ``folder`` or one of its parents must be a folder, if any."""
+    return next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), None)
+
+
 # A version or a file name written: one path segment, not hidden, nothing a shell would mind.
 _PLAIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]*")
 
@@ -135,9 +140,9 @@ def write_version(root: Path | str, files: Mapping[str, str], version: str = __v
     odd = sorted(name for name in files if not _PLAIN_NAME.fullmatch(name))
     if odd:
         raise BuildError(f"not plain file names (no folders, no leading dot): {', '.join(odd)}")
-    for folder in (root, *root.parents):
-        if folder.exists() and not folder.is_dir():
-            raise BuildError(f"cannot write into {root}: {folder} is a file, not a folder")
+    in_the_way = file_in_the_way(root)
+    if in_the_way is not None:
+        raise BuildError(f"cannot write into {root}: {in_the_way} is a file, not a folder")
     root.mkdir(parents=True, exist_ok=True)
     target = root / version
     staging = Path(tempfile.mkdtemp(prefix=f".{version}.new-", dir=root))
