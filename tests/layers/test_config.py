@@ -230,3 +230,121 @@ def test_services_of_the_wrong_kind_are_named_by_type_in_a_short_message():
             ProductConfig(services=services)
         message = str(refused.value)
         assert message == f"ProductConfig.services: must be a tuple of ServiceConfig, {says}"
+
+
+# --- Every setting counts: it changes the service's template, or it is refused ------------------
+
+# A valid value other than the default for each field of ServiceConfig. ``application``,
+# ``expose`` and ``routing`` say what the service is rather than set a default, and are tested
+# with the exposures themselves (tests/layers/test_services_of_an_environment.py).
+_OTHER_VALUE: dict[str, object] = {
+    "container_name": "web",
+    "default_container_port": 9000,
+    "default_health_check_path": "/healthz",
+    "default_task_cpu": 512,
+    "default_task_memory": 1024,
+    "default_cpu_architecture": "ARM64",
+    "default_capacity_provider": "FARGATE_SPOT",
+    "default_desired_count": 3,
+    "default_min_capacity": 1,
+    "default_max_capacity": 6,
+    "default_cpu_target": 50,
+    "default_memory_target": 60,
+    "default_requests_per_target": 100,
+    "default_error_rate_alarm_percent": 10,
+    "scaling_schedules": "office hours",  # made below: it needs the class
+    "default_health_check_grace_period_seconds": 120,
+    "default_load_balancer_type": "network",
+    "default_allowed_ingress_cidr": "10.0.0.0/8",
+    "default_deletion_protection": False,
+    "default_deregistration_delay_seconds": 5,
+    "default_enable_execute_command": True,
+    "default_log_retention_days": 731,
+    "tls_policy": "ELBSecurityPolicy-TLS13-1-3-2021-06",
+    "target_health": "a health check port",
+    "deployment": "blue/green",
+}
+_WHAT_THE_SERVICE_IS = {"application", "expose", "routing"}
+
+
+def _other_value(name: str) -> object:
+    from troposphere_fargate.layers.deployment import BLUE_GREEN, DeploymentSettings
+    from troposphere_fargate.layers.health import TargetHealth
+    from troposphere_fargate.layers.schedules import ScheduledScaling
+
+    made = {
+        "scaling_schedules": (
+            ScheduledScaling(name="office", schedule="cron(0 8 ? * MON-FRI *)", min_capacity=3),
+        ),
+        "target_health": TargetHealth(port=9100),
+        "deployment": DeploymentSettings(strategy=BLUE_GREEN),
+    }
+    return made.get(name, _OTHER_VALUE[name])
+
+
+def _exposures() -> dict[str, ServiceConfig]:
+    from troposphere_fargate.layers.exposure import Routing
+
+    return {
+        "shipped": ServiceConfig(),
+        "public": ServiceConfig(expose="public", routing=Routing(priority=10, path="/*")),
+        "internal": ServiceConfig(expose="internal"),
+        "none": ServiceConfig(expose="none"),
+    }
+
+
+def test_every_service_setting_has_another_value_to_try():
+    names = {field.name for field in dataclasses.fields(ServiceConfig)}
+    assert set(_OTHER_VALUE) == names - _WHAT_THE_SERVICE_IS
+
+
+@pytest.mark.parametrize("exposure", ["shipped", "public", "internal", "none"])
+def test_every_service_setting_changes_the_template_or_is_refused(exposure):
+    # A setting a service's template has no use for (a worker's port, an internal service's
+    # health check path) used to be taken without a word and change nothing.
+    from troposphere_fargate.layers.service import service_template
+
+    base = _exposures()[exposure]
+    before = service_template(base).to_dict()
+    silent = []
+    for name in _OTHER_VALUE:
+        changes = {name: _other_value(name)}
+        if name == "default_task_cpu":
+            changes["default_task_memory"] = 1024  # 512 CPU units take 1-4 GB
+        try:
+            config = dataclasses.replace(base, **changes)
+        except ConfigError:
+            continue
+        if service_template(config).to_dict() == before:
+            silent.append(name)
+    assert silent == []
+
+
+@pytest.mark.parametrize(
+    ("exposure", "name", "says"),
+    [
+        ("none", "default_container_port", "a worker listens on no port"),
+        ("none", "default_health_check_path", "it has no load balancer"),
+        ("internal", "default_health_check_path", "it has no load balancer"),
+        ("internal", "default_deregistration_delay_seconds", "it has no load balancer"),
+        ("internal", "default_health_check_grace_period_seconds", "it has no load balancer"),
+        ("internal", "default_error_rate_alarm_percent", "it has no load balancer"),
+    ],
+)
+def test_a_setting_a_service_has_no_use_for_is_refused_in_words(exposure, name, says):
+    with pytest.raises(ConfigError) as refused:
+        dataclasses.replace(_exposures()[exposure], **{name: _other_value(name)})
+    assert str(refused.value).startswith(f"ServiceConfig.{name}=")
+    assert f"a service exposed {exposure!r} has no use for it ({says}): leave it out" in str(
+        refused.value
+    )
+
+
+def test_a_workers_sidecar_may_take_the_port_a_worker_does_not_listen_on():
+    from troposphere_fargate.layers.application import Application, Sidecar
+
+    image = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/agent:1.0"
+    sidecar = Sidecar(name="agent", image=image, port=8080)
+    ServiceConfig(expose="none", application=Application(sidecars=(sidecar,)))
+    with pytest.raises(ConfigError, match="is default_container_port"):
+        ServiceConfig(expose="internal", application=Application(sidecars=(sidecar,)))

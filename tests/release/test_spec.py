@@ -560,6 +560,28 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "app.yaml:2: services.web: expected a mapping ({} for all defaults), got nothing (null)",
         True,
     ),
+    "a-target-utilization-above-90": (
+        "services:\n  web:\n    cpu_target: 95\n",
+        "app.yaml:3: services.web.cpu_target: 95 is out of range: must be 10 to 90, or 0 for off",
+        True,
+    ),
+    "a-target-utilization-below-10-that-is-not-0": (
+        "services:\n  web:\n    memory_target: 5\n",
+        "app.yaml:3: services.web.memory_target: 5 is out of range: must be 10 to 90, or 0 for off",
+        True,
+    ),
+    "a-port-on-a-worker": (
+        "services:\n  worker:\n    expose: none\n    port: 9000\n",
+        "app.yaml:4: services.worker.port: a service exposed 'none' has no use for it (a worker "
+        "listens on no port): leave it out",
+        False,
+    ),
+    "a-health-check-path-on-an-internal-service": (
+        "services:\n  orders:\n    expose: internal\n    health_check_path: /health\n",
+        "app.yaml:4: services.orders.health_check_path: a service exposed 'internal' has no use "
+        "for it (it has no load balancer): leave it out",
+        False,
+    ),
     "a-key-that-is-not-a-name": (
         "services:\n  web:\n    8080: x\n",
         "app.yaml:3: services.web: keys must be names, got an integer (8080)",
@@ -700,6 +722,17 @@ def test_the_schema_refuses_an_unknown_key(schema, where, key):
     assert [error.message for error in errors] == [
         f"Additional properties are not allowed ('{key}' was unexpected)"
     ]
+
+
+def test_the_schema_takes_0_for_off_and_10_to_90_for_a_target_utilization(schema):
+    document = yaml.safe_load(EXAMPLE_SPEC)
+    validator = jsonschema.Draft202012Validator(schema)
+    web = document["services"]["web"]
+    for value, valid in ((0, True), (10, True), (90, True), (5, False), (91, False)):
+        web["cpu_target"] = value
+        assert validator.is_valid(document) is valid, value
+        if valid:  # and the parser agrees (its refusals are BAD_SPECS' cases)
+            parse_spec(yaml.safe_dump(document), "app.yaml")
 
 
 @pytest.mark.parametrize("case", [case for case, (_, _, refused) in BAD_SPECS.items() if refused])

@@ -77,6 +77,9 @@ CPU_ARCHITECTURES: tuple[str, ...] = (X86_64, ARM64)
 
 # Tasks a service may run; the autoscaling bounds and desired count stay within it.
 MAX_TASKS = 1000
+# Target tracking on average CPU or memory utilization: the percentages a user may ask for (0
+# turns it off).
+TARGET_UTILIZATION_RANGE = (10, 90)
 # Target tracking on ALBRequestCountPerTarget: requests per task a user may ask for.
 MAX_REQUESTS_PER_TARGET = 100000
 
@@ -288,6 +291,18 @@ ENVIRONMENT_LOAD_BALANCER_FIELDS: tuple[str, ...] = (
     "tls_policy",
 )
 
+# The fields a service of an environment exposed "internal" or "none" has no use for: they are
+# the defaults of parameters of a load balancer's target group, of its health check and of the
+# 5xx alarm, which only a public service's template has. A worker (expose "none") listens on no
+# port either. Set, they would change nothing, so they are refused.
+LOAD_BALANCER_ONLY_FIELDS: tuple[str, ...] = (
+    "default_health_check_path",
+    "default_health_check_grace_period_seconds",
+    "default_deregistration_delay_seconds",
+    "default_error_rate_alarm_percent",
+)
+LISTENER_ONLY_FIELDS: tuple[str, ...] = ("default_container_port",)
+
 _CONTAINER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$")
 # A service of an environment names the root's parameters, rules and outputs of it
 # (<Name>ContainerImage, <Name><Rule>...: 44 characters added at most today), and its file,
@@ -304,8 +319,10 @@ class ServiceConfig:
         container_name: name of the one container in the task definition, and the name the load
             balancer's target group registers. Default ``app``.
         default_container_port: default of ``ContainerPort``. Default 8080 (an unprivileged
-            port: the container needs no capability to bind it).
+            port: the container needs no capability to bind it). A worker (``expose="none"``)
+            listens on no port and refuses it.
         default_health_check_path: default of ``HealthCheckPath``. Default ``/``.
+
         default_task_cpu: default of ``TaskCpu`` (CPU units). Default 256.
         default_task_memory: default of ``TaskMemory`` (MiB); must suit ``default_task_cpu``.
             Default 512.
@@ -364,6 +381,11 @@ class ServiceConfig:
         routing: the listener rule of a ``public`` service
             (:class:`~troposphere_fargate.layers.exposure.Routing`); required with
             ``expose="public"``, refused otherwise.
+
+    ``default_health_check_path``, ``default_health_check_grace_period_seconds``,
+    ``default_deregistration_delay_seconds`` and ``default_error_rate_alarm_percent`` set
+    parameters of a load balancer's target group and alarm: a service exposed ``internal`` or
+    ``none`` has neither, and refuses them (:data:`LOAD_BALANCER_ONLY_FIELDS`).
 
     ``CertificateArn`` has no default here: it is empty, which means "no certificate". With
     ``expose`` set, the load balancer's settings (``default_load_balancer_type``,
@@ -500,13 +522,30 @@ class ServiceConfig:
                     "a service of an environment shares the environment's load balancer: set "
                     "this on the environment (EnvironmentConfig; a spec's environment: section)",
                 )
+        unused = {name: "it has no load balancer" for name in LOAD_BALANCER_ONLY_FIELDS}
+        if self.expose == EXPOSE_NONE:
+            unused |= {name: "a worker listens on no port" for name in LISTENER_ONLY_FIELDS}
+        if self.expose == EXPOSE_PUBLIC:
+            unused = {}
+        for name, why in unused.items():
+            if getattr(self, name) != shared[name].default:
+                raise _fail(
+                    owner,
+                    name,
+                    getattr(self, name),
+                    f"a service exposed {self.expose!r} has no use for it ({why}): leave it out",
+                )
 
     def _validate_sidecars(self, owner: str) -> None:
         # The containers of a Fargate task share one network namespace: one port, one container.
         ports = [sidecar.port for sidecar in self.application.sidecars]
         for index, sidecar in enumerate(self.application.sidecars):
             name = f"application.sidecars[{index}]"
-            if sidecar.port is not None and sidecar.port == self.default_container_port:
+            if (
+                sidecar.port is not None
+                and sidecar.port == self.default_container_port
+                and self.expose != EXPOSE_NONE
+            ):
                 raise _fail(
                     owner,
                     f"{name}.port",
@@ -580,8 +619,9 @@ class ServiceConfig:
             )
         for name in ("default_cpu_target", "default_memory_target"):
             value = getattr(self, name)
-            if not _is_int(value) or not (value == 0 or 10 <= value <= 90):
-                raise _fail(owner, name, value, "must be 10-90, or 0 for off")
+            low, high = TARGET_UTILIZATION_RANGE
+            if not _is_int(value) or not (value == 0 or low <= value <= high):
+                raise _fail(owner, name, value, f"must be {low}-{high}, or 0 for off")
         requests = self.default_requests_per_target
         if not _is_int(requests) or not 0 <= requests <= MAX_REQUESTS_PER_TARGET:
             raise _fail(

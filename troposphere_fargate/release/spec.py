@@ -69,6 +69,7 @@ from ..layers.config import (
     MAX_TASKS,
     NAT_GATEWAY_MODES,
     SUPPORTED_AZ_COUNTS,
+    TARGET_UTILIZATION_RANGE,
     WEB_ACL_ARN_PATTERN,
     ConfigError,
     EnvironmentConfig,
@@ -246,6 +247,7 @@ class _Int(_Kind):
     between: tuple[int, int] | None = None
     choices: tuple[int, ...] = ()
     whose: str = ""  # whose limits ``between`` are, said when a value is outside them
+    off: int | None = None  # a value outside ``between`` that turns the setting off
 
     def parse(self, reader: _Reader, node: Node, path: KeyPath) -> int:
         value = reader.scalar(node, path)
@@ -255,11 +257,12 @@ class _Int(_Kind):
             raise reader.error(
                 node, path, f"{value} is not one of {', '.join(map(str, self.choices))}"
             )
-        if self.between and not self.between[0] <= value <= self.between[1]:
+        if self.between and value != self.off and not self.between[0] <= value <= self.between[1]:
             low, high = self.between
             whose = f" ({self.whose} limits)" if self.whose else ""
+            off = f", or {self.off} for off" if self.off is not None else ""
             raise reader.error(
-                node, path, f"{value} is out of range: must be {low} to {high}{whose}"
+                node, path, f"{value} is out of range: must be {low} to {high}{off}{whose}"
             )
         return value
 
@@ -267,7 +270,10 @@ class _Int(_Kind):
         schema: dict[str, Any] = {"type": "integer"}
         if self.choices:
             schema["enum"] = list(self.choices)
-        if self.between:
+        if self.between and self.off is not None:
+            low, high = self.between
+            schema["anyOf"] = [{"const": self.off}, {"minimum": low, "maximum": high}]
+        elif self.between:
             schema["minimum"], schema["maximum"] = self.between
         return schema
 
@@ -275,7 +281,8 @@ class _Int(_Kind):
         if self.choices:
             return "integer: " + ", ".join(map(str, self.choices))
         if self.between:
-            return f"integer, {self.between[0]} to {self.between[1]}"
+            off = f", or {self.off} (off)" if self.off is not None else ""
+            return f"integer, {self.between[0]} to {self.between[1]}{off}"
         return "integer"
 
 
@@ -1091,12 +1098,21 @@ _SERVICE = _Object(
             "routing",
             "The listener rule of a public service: a path, a host or both, and a priority.",
         ),
-        Key("port", _PORT, "default_container_port", _default_of("ContainerPort")),
+        Key(
+            "port",
+            _PORT,
+            "default_container_port",
+            _default_of("ContainerPort", " A worker (expose: none) has none."),
+        ),
         Key(
             "health_check_path",
             _Str(means="a URL path starting with /"),
             "default_health_check_path",
-            _default_of("HealthCheckPath", " The load balancer's health check requests it."),
+            _default_of(
+                "HealthCheckPath",
+                " The load balancer's health check requests it."
+                " Only a service behind a load balancer (not internal or none).",
+            ),
         ),
         Key(
             "cpu",
@@ -1130,13 +1146,13 @@ _SERVICE = _Object(
         ),
         Key(
             "cpu_target",
-            _Int(),
+            _Int(between=TARGET_UTILIZATION_RANGE, off=0),
             "default_cpu_target",
             _default_of("CpuTargetUtilization", " Percent, 10 to 90; 0 turns it off."),
         ),
         Key(
             "memory_target",
-            _Int(),
+            _Int(between=TARGET_UTILIZATION_RANGE, off=0),
             "default_memory_target",
             _default_of("MemoryTargetUtilization", " Percent, 10 to 90; 0 (off) by default."),
         ),
@@ -1156,7 +1172,8 @@ _SERVICE = _Object(
             "default_error_rate_alarm_percent",
             _default_of(
                 "ErrorRateAlarmPercent",
-                " Percent of 5xx answers above which a deployment rolls back.",
+                " Percent of 5xx answers above which a deployment rolls back."
+                " Only a service behind a load balancer (not internal or none).",
             ),
         ),
         Key(
@@ -1208,7 +1225,10 @@ _SERVICE = _Object(
             "health_check_grace_period",
             _Int(between=(0, MAX_HEALTH_CHECK_GRACE_PERIOD_SECONDS)),
             "default_health_check_grace_period_seconds",
-            _default_of("HealthCheckGracePeriodSeconds", " Seconds."),
+            _default_of(
+                "HealthCheckGracePeriodSeconds",
+                " Seconds. Only a service behind a load balancer (not internal or none).",
+            ),
         ),
         Key(
             "target_health",
@@ -1230,7 +1250,10 @@ _SERVICE = _Object(
             "deregistration_delay",
             _Int(between=(0, MAX_DEREGISTRATION_DELAY_SECONDS)),
             "default_deregistration_delay_seconds",
-            _default_of("DeregistrationDelaySeconds", " Seconds."),
+            _default_of(
+                "DeregistrationDelaySeconds",
+                " Seconds. Only a service behind a load balancer (not internal or none).",
+            ),
         ),
         Key(
             "allowed_ingress_cidr",
