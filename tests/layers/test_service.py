@@ -666,10 +666,14 @@ def test_a_health_check_timeout_given_is_set(service):
     assert props(group)["HealthCheckTimeoutSeconds"] == {"Ref": s.HEALTH_CHECK_TIMEOUT}
 
 
+# ("5", "0"): ELB compares its own default timeout (5 or 6 seconds for an HTTP check) with the
+# interval too, and refuses an interval of 5 without a timeout: "Health check interval must be
+# greater than the timeout" (terraform-linters/tflint-ruleset-aws#404). It used to pass here.
 @pytest.mark.parametrize(
     ("interval", "timeout", "ok"),
     [("10", "5", True), ("10", "6", True), ("10", "10", False), ("5", "4", True),
-     ("5", "5", False), ("300", "120", True), ("30", "0", True), ("5", "0", True)],
+     ("5", "5", False), ("300", "120", True), ("30", "0", True), ("10", "0", True),
+     ("5", "0", False)],
 )  # fmt: skip
 def test_a_timeout_not_shorter_than_the_interval_is_refused_by_a_rule(
     service, interval, timeout, ok
@@ -678,7 +682,7 @@ def test_a_timeout_not_shorter_than_the_interval_is_refused_by_a_rule(
     if ok:
         deploy(service, **values)
     else:
-        with pytest.raises(RuleError, match=r"must be 0 .* or shorter than"):
+        with pytest.raises(RuleError, match=r"must be shorter than .*, or 0 .* interval of 10"):
             deploy(service, **values)
 
 
@@ -737,7 +741,15 @@ def test_a_health_check_the_service_cannot_have_is_refused(fields, message):
     ("fields", "message"),
     [
         ({"interval_seconds": 7}, "interval_seconds=7: must be one of 5, 10"),
-        ({"timeout_seconds": 10}, "timeout_seconds=10: .*shorter than interval_seconds \\(10\\)"),
+        (
+            {"timeout_seconds": 10},
+            "timeout_seconds=10: must be one of 0, 2, 3, 4, 5, 6 with interval_seconds 10",
+        ),
+        (
+            {"interval_seconds": 5},
+            "timeout_seconds=0: must be one of 2, 3, 4 with interval_seconds 5: .* 0 for ELB's "
+            "default \\(up to 6 seconds\\) with an interval longer than that",
+        ),
         ({"healthy_threshold": 1}, "healthy_threshold=1: must be 2 to 10"),
         ({"unhealthy_threshold": 11}, "unhealthy_threshold=11: must be 2 to 10"),
         ({"success_codes": "500"}, "success_codes='500'"),

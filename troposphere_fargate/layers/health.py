@@ -8,10 +8,14 @@ application load balancer (200 to 599 for a network one: the codes here suit bot
 
 The templates offer the interval and the timeout as lists of values, because CloudFormation's
 rules cannot compare two numbers: a rule then refuses a timeout that is not shorter than the
-interval before anything is created. A timeout of 0 leaves ELB's default ("For target groups
-with a protocol of HTTP, the default is 6 seconds. For target groups with a protocol of TCP, TLS
-or HTTPS, the default is 10 seconds", CreateTargetGroup), which is what every version before
-0.4.0 had.
+interval before anything is created. A timeout of 0 leaves ELB's default, which is what every
+version before 0.4.0 had. The checks here are HTTP checks, whose default is 5 seconds behind an
+application load balancer and 6 behind a network one ("the default values are 6 seconds for
+HTTP and 10 seconds for TCP and HTTPS health checks", Network Load Balancers' guide; the API
+reference says 6 for a target group of protocol HTTP). ELB compares the default with the
+interval too: an interval of 5 with the default timeout fails ("Health check interval must be
+greater than the timeout", terraform-linters/tflint-ruleset-aws#404), so 0 needs an interval
+longer than :data:`ELB_LONGEST_DEFAULT_TIMEOUT`.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from .errors import ConfigError
 HEALTH_CHECK_INTERVALS: tuple[int, ...] = (5, 10, 15, 20, 30, 60, 120, 300)
 HEALTH_CHECK_TIMEOUTS: tuple[int, ...] = (2, 3, 4, 5, 6, 10, 15, 20, 30, 60, 120)
 ELB_DEFAULT_TIMEOUT = 0  # no HealthCheckTimeoutSeconds: ELB's default for the protocol
+ELB_LONGEST_DEFAULT_TIMEOUT = 6  # of an HTTP health check, whichever the load balancer
 MIN_THRESHOLD = 2
 MAX_THRESHOLD = 10
 # HTTP codes or ranges, comma-separated ("200", "200-299", "200,204"), 200 to 499.
@@ -41,6 +46,19 @@ def timeouts_below(interval: int) -> tuple[int, ...]:
     return tuple(timeout for timeout in HEALTH_CHECK_TIMEOUTS if timeout < interval)
 
 
+def timeouts_for(interval: int) -> tuple[int, ...]:
+    """The values ``HealthCheckTimeoutSeconds`` may take with a check every ``interval``
+    seconds: the timeouts below it, and 0 (ELB's default) when that default is below it too."""
+    default = (ELB_DEFAULT_TIMEOUT,) if interval > ELB_LONGEST_DEFAULT_TIMEOUT else ()
+    return (*default, *timeouts_below(interval))
+
+
+# 10: the shortest interval ELB's default timeout is shorter than.
+SHORTEST_INTERVAL_WITH_DEFAULT_TIMEOUT = min(
+    interval for interval in HEALTH_CHECK_INTERVALS if ELB_DEFAULT_TIMEOUT in timeouts_for(interval)
+)
+
+
 @dataclass(frozen=True)
 class TargetHealth:
     """The defaults of the target group's health check parameters, and where it checks.
@@ -48,8 +66,9 @@ class TargetHealth:
     Attributes:
         interval_seconds: default of ``HealthCheckIntervalSeconds``, one of
             :data:`HEALTH_CHECK_INTERVALS`. Default 10.
-        timeout_seconds: default of ``HealthCheckTimeoutSeconds``: 0 for ELB's default (6
-            seconds behind an application load balancer, 10 behind a network one), or one of
+        timeout_seconds: default of ``HealthCheckTimeoutSeconds``: 0 for ELB's default (5
+            seconds behind an application load balancer, 6 behind a network one; only with an
+            interval of 10 or more: :func:`timeouts_for`), or one of
             :data:`HEALTH_CHECK_TIMEOUTS` shorter than the interval. Default 0.
         healthy_threshold: default of ``HealthyThresholdCount``: checks passed in a row that
             make a task healthy, 2 to 10. Default 2.
@@ -80,15 +99,15 @@ class TargetHealth:
                 self.interval_seconds,
                 f"must be one of {', '.join(map(str, HEALTH_CHECK_INTERVALS))}",
             )
-        allowed = (ELB_DEFAULT_TIMEOUT, *timeouts_below(self.interval_seconds))
+        allowed = timeouts_for(self.interval_seconds)
         if self.timeout_seconds not in allowed or isinstance(self.timeout_seconds, bool):
             raise _fail(
                 owner,
                 "timeout_seconds",
                 self.timeout_seconds,
-                f"must be 0 (ELB's default) or one of "
-                f"{', '.join(map(str, HEALTH_CHECK_TIMEOUTS))}, shorter than interval_seconds "
-                f"({self.interval_seconds})",
+                f"must be one of {', '.join(map(str, allowed))} with interval_seconds "
+                f"{self.interval_seconds}: shorter than the interval, or 0 for ELB's default "
+                f"(up to {ELB_LONGEST_DEFAULT_TIMEOUT} seconds) with an interval longer than that",
             )
         for name in ("healthy_threshold", "unhealthy_threshold"):
             value = getattr(self, name)

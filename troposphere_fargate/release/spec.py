@@ -995,7 +995,9 @@ _TARGET_HEALTH = _Object(
             _Int(choices=HEALTH_CHECK_TIMEOUTS),
             "timeout_seconds",
             _default_of(
-                "HealthCheckTimeoutSeconds", " Seconds a check may take; shorter than interval."
+                "HealthCheckTimeoutSeconds",
+                " Seconds a check may take; shorter than interval. Left out: ELB's default (5 "
+                "or 6 seconds), which needs an interval of 10 or more.",
             ),
         ),
         Key(

@@ -39,12 +39,14 @@ from ..config import (
 from ..exposure import EXPOSE_PUBLIC
 from ..health import (
     ELB_DEFAULT_TIMEOUT,
+    ELB_LONGEST_DEFAULT_TIMEOUT,
     HEALTH_CHECK_INTERVALS,
     HEALTH_CHECK_TIMEOUTS,
     MAX_THRESHOLD,
     MIN_THRESHOLD,
+    SHORTEST_INTERVAL_WITH_DEFAULT_TIMEOUT,
     SUCCESS_CODES_PATTERN,
-    timeouts_below,
+    timeouts_for,
 )
 from .deployment import add_deployment_parameters
 from .joining import add_environment_parameters
@@ -305,8 +307,9 @@ def _add_health_check_parameters(t: Template, config: ServiceConfig) -> list[Par
         label="Health check timeout (seconds)",
         description=(
             "Seconds without an answer after which a check fails; shorter than the interval. "
-            "0: Elastic Load Balancing's default (6 behind an application load balancer, 10 "
-            "behind a network one)."
+            "0: Elastic Load Balancing's default (5 seconds behind an application load "
+            f"balancer, 6 behind a network one), with an interval of "
+            f"{SHORTEST_INTERVAL_WITH_DEFAULT_TIMEOUT} or more."
         ),
         Type="String",
         Default=str(health.timeout_seconds),
@@ -369,25 +372,24 @@ def add_health_check_rule(t: Template) -> str:
             "Assertions": [
                 {
                     "Assert": Or(
-                        Equals(Ref(HEALTH_CHECK_TIMEOUT), str(ELB_DEFAULT_TIMEOUT)),
-                        Or(
-                            *(
-                                And(
-                                    Equals(Ref(HEALTH_CHECK_INTERVAL), str(interval)),
-                                    {
-                                        "Fn::Contains": [
-                                            [str(timeout) for timeout in timeouts_below(interval)],
-                                            Ref(HEALTH_CHECK_TIMEOUT),
-                                        ]
-                                    },
-                                )
-                                for interval in HEALTH_CHECK_INTERVALS
+                        *(
+                            And(
+                                Equals(Ref(HEALTH_CHECK_INTERVAL), str(interval)),
+                                {
+                                    "Fn::Contains": [
+                                        [str(timeout) for timeout in timeouts_for(interval)],
+                                        Ref(HEALTH_CHECK_TIMEOUT),
+                                    ]
+                                },
                             )
-                        ),
+                            for interval in HEALTH_CHECK_INTERVALS
+                        )
                     ),
                     "AssertDescription": (
-                        "HealthCheckTimeoutSeconds must be 0 (Elastic Load Balancing's default) "
-                        "or shorter than HealthCheckIntervalSeconds."
+                        "HealthCheckTimeoutSeconds must be shorter than "
+                        "HealthCheckIntervalSeconds, or 0 (Elastic Load Balancing's default, "
+                        f"up to {ELB_LONGEST_DEFAULT_TIMEOUT} seconds) with an interval of "
+                        f"{SHORTEST_INTERVAL_WITH_DEFAULT_TIMEOUT} seconds or more."
                     ),
                 }
             ]
