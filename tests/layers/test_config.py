@@ -190,7 +190,7 @@ def test_bad_service_config_names_the_field_and_value(changes, message):
 
 def test_a_valid_service_config_builds():
     config = ServiceConfig(
-        default_cpu_architecture="ARM64",
+        default_cpu_architecture="X86_64",
         default_capacity_provider="FARGATE_SPOT",
         default_health_check_grace_period_seconds=0,
         default_load_balancer_type="network",

@@ -385,6 +385,30 @@ def test_service_runs_on_the_chosen_fargate_capacity_provider_on_the_latest_plat
 
 
 @pytest.mark.parametrize(
+    ("provider", "architecture", "ok"),
+    [("FARGATE_SPOT", "X86_64", True), ("FARGATE_SPOT", "ARM64", False),
+     ("FARGATE", "ARM64", True), ("FARGATE", "X86_64", True)],
+)  # fmt: skip
+def test_fargate_spot_takes_x86_64_tasks_only(service, provider, architecture, ok):
+    # "Linux tasks with the ARM64 architecture don't support the Fargate Spot capacity
+    # provider. Fargate Spot only supports Linux tasks with the X86_64 architecture." (Amazon
+    # ECS developer guide, AWS Fargate capacity providers, considerations). An ARM64 task on
+    # Spot never starts: the stack would wait for the circuit breaker, then roll back.
+    values = {s.CAPACITY_PROVIDER: provider, s.CPU_ARCHITECTURE: architecture}
+    if ok:
+        deploy(service, **values)
+    else:
+        with pytest.raises(RuleError, match="FargateSpotRunsX86Tasks: Fargate Spot runs X86_64"):
+            deploy(service, **values)
+    with_spot = {"default_capacity_provider": provider, "default_cpu_architecture": architecture}
+    if ok:
+        ServiceConfig(**with_spot)
+    else:
+        with pytest.raises(ConfigError, match="Fargate Spot runs X86_64 tasks only"):
+            ServiceConfig(**with_spot)
+
+
+@pytest.mark.parametrize(
     ("before", "after", "forced"),
     [
         ({}, {s.CAPACITY_PROVIDER: "FARGATE_SPOT"}, True),
@@ -1014,8 +1038,7 @@ def test_the_shipped_config_gives_the_documented_defaults(service):
 
 def test_every_parameter_default_comes_from_the_config():
     config = ServiceConfig(
-        default_cpu_architecture="ARM64",
-        default_capacity_provider="FARGATE_SPOT",
+        default_cpu_architecture="ARM64",  # so FARGATE_SPOT is tried below: it runs X86_64 only
         default_health_check_grace_period_seconds=300,
         default_load_balancer_type="network",
         default_allowed_ingress_cidr="203.0.113.0/24",
@@ -1036,7 +1059,6 @@ def test_every_parameter_default_comes_from_the_config():
     assert defaults == {
         **SHIPPED_DEFAULTS,
         s.CPU_ARCHITECTURE: "ARM64",
-        s.CAPACITY_PROVIDER: "FARGATE_SPOT",
         s.HEALTH_CHECK_GRACE_PERIOD: "300",
         s.LOAD_BALANCER_TYPE: "network",
         s.ALLOWED_INGRESS_CIDR: "203.0.113.0/24",
@@ -1052,6 +1074,9 @@ def test_every_parameter_default_comes_from_the_config():
     }
     # Each default is one the parameter itself accepts.
     deploy(service_template(config).to_dict())
+    spot = service_template(ServiceConfig(default_capacity_provider="FARGATE_SPOT")).to_dict()
+    assert spot["Parameters"][s.CAPACITY_PROVIDER]["Default"] == "FARGATE_SPOT"
+    deploy(spot)
 
 
 @pytest.mark.parametrize("cidr", ["0.0.0.0/0", "10.0.0.0/8", "203.0.113.7/32"])

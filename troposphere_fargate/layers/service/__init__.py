@@ -109,6 +109,7 @@ from .parameters import (
     HEALTH_CHECK_PATH_PATTERN,
     IMAGE_PATTERN,
     INGRESS_CIDR_PATTERN,
+    add_capacity_provider_rule,
     add_extra_egress_rules,
     add_health_check_rule,
     add_managed_policy_arns_rule,
@@ -163,6 +164,7 @@ def service_template(config: ServiceConfig | None = None) -> Template:
     t = Template(Description=_description(config))
     add_parameters(t, config, placement)
     add_task_size_rules(t)
+    add_capacity_provider_rule(t)
     if exists(placement.target_group):
         add_health_check_rule(t)
         add_request_scaling_rules(t, placement)

@@ -55,6 +55,7 @@ __all__ = [
     "EXTRA_EGRESS_SECURITY_GROUP_ID",
     "EXTRA_EGRESS_TO_CIDR",
     "EXTRA_EGRESS_TO_SECURITY_GROUP",
+    "FARGATE_SPOT_RUNS_X86_64",
     "FILENAME",
     "FORCE_DEPLOYMENT_ON_CHANGE",
     "GROUP_APPLICATION",
@@ -310,6 +311,8 @@ def rule_task_size(cpu: int) -> str:
 
 
 CONTAINER_PORT_NOT_A_SIDECAR_PORT = "ContainerPortNotASidecarPort"  # only with sidecar ports
+# "Linux tasks with the ARM64 architecture don't support the Fargate Spot capacity provider"
+FARGATE_SPOT_RUNS_X86_64 = "FargateSpotRunsX86Tasks"
 EXTRA_EGRESS_NEEDS_ONE_DESTINATION = "ExtraEgressPortNeedsOneDestination"
 MANAGED_POLICY_ARNS_WITHOUT_GAPS = "TaskRoleManagedPolicyArnsWithoutGaps"
 EXTRA_EGRESS_DESTINATION_NEEDS_PORT = "ExtraEgressDestinationNeedsPort"

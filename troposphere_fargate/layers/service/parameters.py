@@ -27,6 +27,8 @@ from ..config import (
     APPLICATION_LOAD_BALANCER,
     CAPACITY_PROVIDERS,
     CPU_ARCHITECTURES,
+    FARGATE,
+    FARGATE_SPOT,
     FARGATE_TASK_SIZES,
     LOAD_BALANCER_TYPES,
     LOG_RETENTION_DAYS,
@@ -34,6 +36,7 @@ from ..config import (
     MAX_HEALTH_CHECK_GRACE_PERIOD_SECONDS,
     MAX_REQUESTS_PER_TARGET,
     MAX_TASKS,
+    X86_64,
     ServiceConfig,
 )
 from ..exposure import EXPOSE_PUBLIC
@@ -73,6 +76,7 @@ from .names import (
     EXTRA_EGRESS_NEEDS_ONE_DESTINATION,
     EXTRA_EGRESS_PORT,
     EXTRA_EGRESS_SECURITY_GROUP_ID,
+    FARGATE_SPOT_RUNS_X86_64,
     GROUP_APPLICATION,
     GROUP_CONTAINER,
     GROUP_LOAD_BALANCER,
@@ -851,6 +855,29 @@ def add_task_size_rules(t: Template) -> tuple[str, ...]:
             },
         )
     return tuple(rule_task_size(cpu) for cpu in FARGATE_TASK_SIZES)
+
+
+def add_capacity_provider_rule(t: Template) -> str:
+    """Fargate Spot runs X86_64 Linux tasks only ("Linux tasks with the ARM64 architecture don't
+    support the Fargate Spot capacity provider", ECS's guide, AWS Fargate capacity providers):
+    an ARM64 task on it would never start, and the stack would wait for the circuit breaker
+    to roll it back."""
+    t.add_rule(
+        FARGATE_SPOT_RUNS_X86_64,
+        {
+            "RuleCondition": Equals(Ref(CAPACITY_PROVIDER), FARGATE_SPOT),
+            "Assertions": [
+                {
+                    "Assert": Equals(Ref(CPU_ARCHITECTURE), X86_64),
+                    "AssertDescription": (
+                        f"Fargate Spot runs {X86_64} tasks only: choose CpuArchitecture "
+                        f"{X86_64}, or CapacityProvider {FARGATE}."
+                    ),
+                }
+            ],
+        },
+    )
+    return FARGATE_SPOT_RUNS_X86_64
 
 
 def add_sidecar_port_rule(t: Template, application: Application) -> str | None:
