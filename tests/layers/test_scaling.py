@@ -15,6 +15,7 @@ from troposphere_fargate.layers import service as s
 from troposphere_fargate.layers.errors import ConfigError
 from troposphere_fargate.layers.exposure import Routing
 from troposphere_fargate.layers.service import service_template
+from troposphere_fargate.release.spec import SpecError, parse_spec
 
 IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/web:1.4.2"
 REQUIRED = {
@@ -123,6 +124,32 @@ def test_in_an_environment_the_request_label_comes_from_the_listener_arn(service
 def test_requests_without_an_application_load_balancer_are_refused(service, values, message):
     with pytest.raises(RuleError, match=message):
         deploy(service, RequestsPerTarget="100", **values)
+
+
+@pytest.mark.parametrize(
+    ("strategy", "requests", "ok"),
+    [("ROLLING", "100", True), ("CANARY", "100", False), ("LINEAR", "100", False),
+     ("BLUE_GREEN", "100", False), ("BLUE_GREEN", "0", True)],
+)  # fmt: skip
+def test_requests_per_target_needs_rolling_deployments(service, strategy, requests, ok):
+    # The policy counts TargetGroup's requests; a traffic-shifting deployment ends with the
+    # tasks in AlternateTargetGroup (ECS swaps the two each time), so the count would fall to
+    # nothing under load: "Target tracking scaling policy based on ALBRequestCountPerTarget
+    # becomes unusable in case of ECS blue green deployment" (aws/containers-roadmap#1681).
+    values = {s.DEPLOYMENT_STRATEGY: strategy, s.REQUESTS_PER_TARGET: requests}
+    if ok:
+        deploy(service, **values)
+    else:
+        with pytest.raises(RuleError, match=r"RequestScalingNeedsRollingDeployments: .* ROLLING"):
+            deploy(service, **values)
+
+
+def test_a_spec_service_scaling_on_requests_refuses_a_traffic_shifting_strategy():
+    spec = "services:\n  web:\n    requests_per_target: 100\n    deployment: {strategy: CANARY}\n"
+    with pytest.raises(
+        SpecError, match=r"app\.yaml:3: services\.web\.requests_per_target: .* CANARY"
+    ):
+        parse_spec(spec, "app.yaml")
 
 
 def test_a_spec_services_schedules_change_the_bounds():

@@ -74,7 +74,7 @@ EXPECTED = ProductConfig(
         default_max_capacity=4,
         default_cpu_target=70,
         default_memory_target=80,
-        default_requests_per_target=1000,
+        default_requests_per_target=0,
         default_error_rate_alarm_percent=5,
         scaling_schedules=(
             ScheduledScaling(

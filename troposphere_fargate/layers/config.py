@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import TypeGuard
 
 from .application import Application, EgressRule
-from .deployment import DeploymentSettings
+from .deployment import ROLLING, DeploymentSettings
 from .endpoints import INTERFACE_SERVICES
 from .errors import ConfigError as ConfigError
 from .exposure import (
@@ -702,6 +702,14 @@ class ServiceConfig:
                 deployment,
                 f"a service exposed {self.expose!r} has no load balancer traffic to shift: only "
                 "a public service (or the shipped template) takes deployment settings",
+            )
+        if self.default_requests_per_target and deployment.strategy != ROLLING:
+            raise _fail(
+                owner,
+                "default_requests_per_target",
+                self.default_requests_per_target,
+                f"scaling on requests counts one target group, and a {deployment.strategy} "
+                "deployment moves the tasks to the other: it needs ROLLING deployments",
             )
 
     def _validate_target_health(self, owner: str) -> None:

@@ -1633,7 +1633,7 @@ services:
     max_capacity: 4
     cpu_target: 70
     memory_target: 80
-    requests_per_target: 1000
+    requests_per_target: 0  # off; on (requests per task and minute) with ROLLING deployments
     error_rate_alarm: 5
     schedules:
       - {name: office-hours, schedule: "cron(0 8 ? * MON-FRI *)", min: 4, timezone: Europe/Paris}

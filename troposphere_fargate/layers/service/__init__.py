@@ -114,6 +114,7 @@ from .parameters import (
     add_health_check_rule,
     add_managed_policy_arns_rule,
     add_parameters,
+    add_request_scaling_deployment_rule,
     add_request_scaling_rules,
     add_secret_variable_name_rule,
     add_sidecar_port_rule,
@@ -168,6 +169,7 @@ def service_template(config: ServiceConfig | None = None) -> Template:
     if exists(placement.target_group):
         add_health_check_rule(t)
         add_request_scaling_rules(t, placement)
+        add_request_scaling_deployment_rule(t)
     if placement.listens:
         add_sidecar_port_rule(t, application)
     add_extra_egress_rules(t)

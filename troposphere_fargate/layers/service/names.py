@@ -147,6 +147,7 @@ __all__ = [
     "REQUESTS_PER_TARGET",
     "REQUEST_SCALING_NEEDS_AN_APPLICATION_LOAD_BALANCER",
     "REQUEST_SCALING_NEEDS_A_PUBLIC_SERVICE",
+    "REQUEST_SCALING_NEEDS_ROLLING_DEPLOYMENTS",
     "REQUEST_SCALING_POLICY",
     "ROUTING_PARAMETERS",
     "SCALABLE_TARGET",
@@ -330,6 +331,9 @@ HEALTH_CHECK_TIMEOUT_BELOW_INTERVAL = "HealthCheckTimeoutShorterThanInterval"
 # The shipped template: RequestsPerTarget needs an application load balancer's target group.
 REQUEST_SCALING_NEEDS_AN_APPLICATION_LOAD_BALANCER = "RequestScalingNeedsAnApplicationLoadBalancer"
 REQUEST_SCALING_NEEDS_A_PUBLIC_SERVICE = "RequestScalingNeedsAPublicService"
+# Every template with a target group: a traffic-shifting deployment moves the live tasks to the
+# alternate target group, whose requests the policy does not count.
+REQUEST_SCALING_NEEDS_ROLLING_DEPLOYMENTS = "RequestScalingNeedsRollingDeployments"
 # The shipped template: a traffic-shifting strategy needs load balancer traffic; a test listener
 # needs such a strategy, a load balancer of its own, and a port its listeners leave free.
 STRATEGY_NEEDS_LOAD_BALANCER_TRAFFIC = "DeploymentStrategyNeedsLoadBalancerTraffic"

@@ -39,6 +39,7 @@ from ..config import (
     X86_64,
     ServiceConfig,
 )
+from ..deployment import ROLLING
 from ..exposure import EXPOSE_PUBLIC
 from ..health import (
     ELB_DEFAULT_TIMEOUT,
@@ -65,6 +66,7 @@ from .names import (
     CPU_ARCHITECTURE,
     CPU_TARGET_UTILIZATION,
     DELETION_PROTECTION,
+    DEPLOYMENT_STRATEGY,
     DEREGISTRATION_DELAY,
     DESIRED_COUNT,
     ENABLE_EXECUTE_COMMAND,
@@ -100,6 +102,7 @@ from .names import (
     PUBLIC_SUBNET_IDS,
     REQUEST_SCALING_NEEDS_A_PUBLIC_SERVICE,
     REQUEST_SCALING_NEEDS_AN_APPLICATION_LOAD_BALANCER,
+    REQUEST_SCALING_NEEDS_ROLLING_DEPLOYMENTS,
     REQUESTS_PER_TARGET,
     SECRET_ARN_PARAMETER,
     SECRET_VARIABLE_NAME,
@@ -996,6 +999,32 @@ def add_secret_variable_name_rule(t: Template, application: Application) -> str 
         },
     )
     return SECRET_VARIABLE_NAME_NOT_TAKEN
+
+
+def add_request_scaling_deployment_rule(t: Template) -> str:
+    """RequestsPerTarget needs ROLLING deployments. The scaling policy counts the requests of
+    ``TargetGroup``; a CANARY, LINEAR or BLUE_GREEN deployment ends with the live tasks in the
+    alternate target group (ECS swaps the two each time), whose requests it does not count, so
+    the service would scale in under load ("Target tracking scaling policy based on
+    ALBRequestCountPerTarget becomes unusable in case of ECS blue green deployment",
+    aws/containers-roadmap#1681)."""
+    t.add_rule(
+        REQUEST_SCALING_NEEDS_ROLLING_DEPLOYMENTS,
+        {
+            "RuleCondition": Not(Equals(Ref(REQUESTS_PER_TARGET), "0")),
+            "Assertions": [
+                {
+                    "Assert": Equals(Ref(DEPLOYMENT_STRATEGY), ROLLING),
+                    "AssertDescription": (
+                        "RequestsPerTarget counts the requests of one target group, and a "
+                        "CANARY, LINEAR or BLUE_GREEN deployment moves the tasks to the other: "
+                        "leave RequestsPerTarget 0 with those strategies, or deploy ROLLING."
+                    ),
+                }
+            ],
+        },
+    )
+    return REQUEST_SCALING_NEEDS_ROLLING_DEPLOYMENTS
 
 
 def add_request_scaling_rules(t: Template, placement: Placement) -> tuple[str, ...]:
