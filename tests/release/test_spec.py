@@ -534,8 +534,7 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "services:\n  web: {expose: public, load_balancer: network, routing: {path: /*, "
         "priority: 5}}\n",
         "app.yaml:2: services.web.load_balancer: a service of an environment shares the "
-        "environment's load balancer: set this on the environment (EnvironmentConfig; a spec's "
-        "environment: section)",
+        "environment's load balancer: always an application load balancer",
         False,
     ),
     "an-internal-service-name-that-is-no-dns-label": (
@@ -580,6 +579,25 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "services:\n  orders:\n    expose: internal\n    health_check_path: /health\n",
         "app.yaml:4: services.orders.health_check_path: a service exposed 'internal' has no use "
         "for it (it has no load balancer): leave it out",
+        False,
+    ),
+    "a-port-on-a-worker-at-its-default": (
+        "services:\n  worker:\n    expose: none\n    port: 8080\n",
+        "app.yaml:4: services.worker.port: a service exposed 'none' has no use for it (a worker "
+        "listens on no port): leave it out",
+        False,
+    ),
+    "rolling-deployments-for-an-internal-service": (
+        "services:\n  orders:\n    expose: internal\n    deployment: {strategy: ROLLING}\n",
+        "app.yaml:4: services.orders.deployment: a service exposed 'internal' has no use for it "
+        "(it has no load balancer): leave it out",
+        False,
+    ),
+    "the-environments-load-balancer-type-on-a-public-service": (
+        "services:\n  web:\n    expose: public\n    routing: {path: /*, priority: 1}\n"
+        "    load_balancer: application\n",
+        "app.yaml:5: services.web.load_balancer: a service exposed 'public' has no use for it (it "
+        "shares the environment's load balancer): leave it out",
         False,
     ),
     "a-key-that-is-not-a-name": (

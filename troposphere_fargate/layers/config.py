@@ -303,6 +303,28 @@ LOAD_BALANCER_ONLY_FIELDS: tuple[str, ...] = (
 )
 LISTENER_ONLY_FIELDS: tuple[str, ...] = ("default_container_port",)
 
+
+def fields_without_use(expose: str | None) -> dict[str, str]:
+    """The ServiceConfig fields a service exposed ``expose`` has no use for, with why: a spec
+    refuses their keys even at their default values (ServiceConfig can only refuse a value
+    other than the default)."""
+    unused: dict[str, str] = {}
+    if expose is not None:
+        shared = "it shares the environment's load balancer"
+        unused |= {name: shared for name in ENVIRONMENT_LOAD_BALANCER_FIELDS}
+    if expose in (EXPOSE_INTERNAL, EXPOSE_NONE):
+        without = (
+            *LOAD_BALANCER_ONLY_FIELDS,
+            "default_requests_per_target",
+            "target_health",
+            "deployment",
+        )
+        unused |= {name: "it has no load balancer" for name in without}
+    if expose == EXPOSE_NONE:
+        unused |= {name: "a worker listens on no port" for name in LISTENER_ONLY_FIELDS}
+    return unused
+
+
 _CONTAINER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$")
 # A service of an environment names the root's parameters, rules and outputs of it
 # (<Name>ContainerImage, <Name><Rule>...: 44 characters added at most today), and its file,
@@ -515,19 +537,23 @@ class ServiceConfig:
         shared = ServiceConfig.__dataclass_fields__
         for name in ENVIRONMENT_LOAD_BALANCER_FIELDS:
             if getattr(self, name) != shared[name].default:
+                where = (
+                    "always an application load balancer"
+                    if name == "default_load_balancer_type"
+                    else "set this on the environment (EnvironmentConfig; a spec's "
+                    "environment: section)"
+                )
                 raise _fail(
                     owner,
                     name,
                     getattr(self, name),
-                    "a service of an environment shares the environment's load balancer: set "
-                    "this on the environment (EnvironmentConfig; a spec's environment: section)",
+                    f"a service of an environment shares the environment's load balancer: {where}",
                 )
-        unused = {name: "it has no load balancer" for name in LOAD_BALANCER_ONLY_FIELDS}
-        if self.expose == EXPOSE_NONE:
-            unused |= {name: "a worker listens on no port" for name in LISTENER_ONLY_FIELDS}
-        if self.expose == EXPOSE_PUBLIC:
-            unused = {}
-        for name, why in unused.items():
+        unused = fields_without_use(self.expose)
+        for name in (*LOAD_BALANCER_ONLY_FIELDS, *LISTENER_ONLY_FIELDS):
+            why = unused.get(name)
+            if why is None:
+                continue
             if getattr(self, name) != shared[name].default:
                 raise _fail(
                     owner,

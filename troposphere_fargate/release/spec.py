@@ -76,6 +76,7 @@ from ..layers.config import (
     NetworkConfig,
     ProductConfig,
     ServiceConfig,
+    fields_without_use,
 )
 from ..layers.deployment import (
     DEPLOYMENT_STRATEGIES,
@@ -705,12 +706,29 @@ class _Services(_Kind):
         for name, key_node, value_node in services:
             where = (*path, name)
             self.name.parse(reader, key_node, where)
-            built.append(
-                self.service.parse(
-                    reader, value_node, where, {"container_name": (name, key_node, where)}
-                )
+            service = self.service.parse(
+                reader, value_node, where, {"container_name": (name, key_node, where)}
             )
+            self._refuse_keys_without_use(reader, value_node, where, service)
+            built.append(service)
         return tuple(built)
+
+    def _refuse_keys_without_use(
+        self, reader: _Reader, node: Node, path: KeyPath, service: ServiceConfig
+    ) -> None:
+        """A key the service has no use for, such as a worker's port, even at its default
+        value (the config refuses only other values)."""
+        assert isinstance(node, MappingNode)  # the service's parse refused anything else
+        unused = fields_without_use(service.expose)
+        fields_of = {key.name: key.target for key in self.service.keys}
+        for key, key_node, _ in reader.pairs(node, path):
+            why = unused.get(fields_of.get(key, ""))
+            if why is not None:
+                raise reader.error(
+                    key_node,
+                    (*path, key),
+                    f"a service exposed {service.expose!r} has no use for it ({why}): leave it out",
+                )
 
     def schema(self) -> dict[str, Any]:
         return {
