@@ -4,6 +4,7 @@ deploys (``deployed``)."""
 
 from __future__ import annotations
 
+import zoneinfo
 from typing import Any
 
 import pytest
@@ -241,6 +242,15 @@ def test_a_scaling_the_service_cannot_have_is_refused(fields, message):
         ({"min_capacity": 5, "max_capacity": 2}, "min_capacity=5: exceeds max_capacity"),
         ({"timezone": "Paris"}, "timezone='Paris': must be UTC or an IANA zone"),
         ({"name": "a/b"}, "name='a/b'"),
+        # Application Auto Scaling's cron has six fields, "[Minutes] [Hours] [Day_of_Month]
+        # [Month] [Day_of_Week] [Year]" (User Guide, scheduled scaling using cron
+        # expressions), and one day field is "?" (its cron expressions reference). These used
+        # to build and fail only when CloudFormation created the scalable target.
+        ({"schedule": "cron(0 8 * * 1-5)"}, "has 6 fields .*, not 5"),
+        ({"schedule": "cron(0 8 * * MON-FRI *)"}, "one of day-of-month .* must be \\?"),
+        ({"schedule": "cron(0 8 ? * ? *)"}, "one of day-of-month .* and only one"),
+        ({"schedule": "at(2025-13-45T99:00:00)"}, "a date and time that exist"),
+        ({"schedule": "at(2026-02-30T08:00:00)"}, "a date and time that exist"),
     ],
 )
 def test_a_bad_schedule_names_the_field(fields, message):
@@ -251,7 +261,17 @@ def test_a_bad_schedule_names_the_field(fields, message):
 
 @pytest.mark.parametrize(
     "schedule",
-    ["cron(0 8 ? * MON-FRI *)", "rate(5 minutes)", "rate(1 hour)", "at(2026-12-24T18:00:00)"],
-)
+    ["cron(0 8 ? * MON-FRI *)", "cron(0 8 1 * ? *)", "cron(30 6 ? * MON *)", "rate(5 minutes)",
+     "rate(1 hour)", "at(2026-12-24T18:00:00)", "at(2028-02-29T00:00:00)"],
+)  # fmt: skip
 def test_schedule_expressions_application_auto_scaling_takes_are_accepted(schedule):
     ScheduledScaling("a", schedule, 1)
+
+
+@pytest.mark.skipif(not zoneinfo.available_timezones(), reason="no time zone database here")
+def test_a_time_zone_that_does_not_exist_is_refused():
+    # "The supported time zone values are the canonical names of the IANA time zones" (the
+    # Application Auto Scaling User Guide): Mars/Olympus fits the pattern and is no zone.
+    with pytest.raises(ConfigError, match="timezone='Mars/Olympus': must be UTC or an IANA"):
+        ScheduledScaling("a", "rate(1 day)", 1, timezone="Mars/Olympus")
+    ScheduledScaling("a", "rate(1 day)", 1, timezone="America/Argentina/Buenos_Aires")

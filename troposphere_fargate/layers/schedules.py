@@ -9,8 +9,11 @@ Reference). Between the schedules, target tracking moves the count within the bo
 
 from __future__ import annotations
 
+import functools
 import re
+import zoneinfo
 from dataclasses import dataclass
+from datetime import datetime
 
 from .errors import ConfigError
 
@@ -26,6 +29,41 @@ TIMEZONE_PATTERN = r"UTC|[A-Z][A-Za-z_]+(?:/[A-Za-z0-9_+-]+){1,2}"
 _SCHEDULE = re.compile(rf"^(?:{SCHEDULE_PATTERN})$")
 _ACTION_NAME = re.compile(rf"^{ACTION_NAME_PATTERN}$")
 _TIMEZONE = re.compile(rf"^(?:{TIMEZONE_PATTERN})$")
+
+
+@functools.cache
+def _time_zones() -> frozenset[str]:
+    """The IANA time zones this machine knows (none when it has no time zone database: then a
+    zone is only checked against TIMEZONE_PATTERN)."""
+    return frozenset(zoneinfo.available_timezones())
+
+
+def schedule_problem(schedule: str) -> str | None:
+    """Why Application Auto Scaling would refuse a schedule its pattern lets through, or None.
+
+    A cron expression has six fields, "[Minutes] [Hours] [Day_of_Month] [Month] [Day_of_Week]
+    [Year]" (Application Auto Scaling User Guide, scheduled scaling using cron expressions), and
+    one of the two day fields is ``?``: "If you specify a value or a * (asterisk) in one of the
+    fields, you must use a ? (question mark) in the other" (the cron expressions reference it
+    points to). An ``at()`` is a date and time that exist."""
+    if schedule.startswith("cron("):
+        fields = schedule[len("cron(") : -1].split()
+        if len(fields) != 6:
+            return (
+                f"a cron expression has 6 fields (minutes hours day-of-month month day-of-week "
+                f"year), not {len(fields)}: such as cron(0 8 ? * MON-FRI *)"
+            )
+        if (fields[2] == "?") == (fields[4] == "?"):
+            return (
+                "one of day-of-month (3rd field) and day-of-week (5th) must be ?, and only one: "
+                "such as cron(0 8 ? * MON-FRI *) or cron(0 8 1 * ? *)"
+            )
+    if schedule.startswith("at("):
+        try:
+            datetime.strptime(schedule[len("at(") : -1], "%Y-%m-%dT%H:%M:%S")
+        except ValueError:
+            return "at(...) must be a date and time that exist, such as at(2026-12-24T18:00:00)"
+    return None
 
 
 def _fail(owner: str, name: str, value: object, why: str) -> ConfigError:
@@ -69,6 +107,9 @@ class ScheduledScaling:
                 "must be cron(...), rate(<n> minutes|hours|days) or at(yyyy-mm-ddThh:mm:ss), "
                 "such as cron(0 8 ? * MON-FRI *)",
             )
+        problem = schedule_problem(self.schedule)
+        if problem is not None:
+            raise _fail(owner, "schedule", self.schedule, problem)
         if self.min_capacity is None and self.max_capacity is None:
             raise _fail(owner, "min_capacity", None, "give min_capacity, max_capacity or both")
         for field_name in ("min_capacity", "max_capacity"):
@@ -86,7 +127,12 @@ class ScheduledScaling:
                 self.min_capacity,
                 f"exceeds max_capacity ({self.max_capacity})",
             )
-        if not isinstance(self.timezone, str) or not _TIMEZONE.match(self.timezone):
+        zones = _time_zones()
+        if (
+            not isinstance(self.timezone, str)
+            or not _TIMEZONE.match(self.timezone)
+            or (zones and self.timezone != "UTC" and self.timezone not in zones)
+        ):
             raise _fail(
                 owner, "timezone", self.timezone, "must be UTC or an IANA zone such as Europe/Paris"
             )
