@@ -76,6 +76,19 @@ def test_fargate_is_priced_for_the_running_task_count_and_size():
     )
 
 
+def test_fargate_spot_tasks_are_named_so_and_priced_on_demand_saying_so():
+    # The table has no Spot prices (they change with spare capacity): the on-demand price is
+    # an upper bound, and the line says that is what it is.
+    found = footprint(dry_run(ROOT, {**LAUNCH, "CapacityProvider": "FARGATE_SPOT"}))
+    assert found.spot == ("ServiceStack/Service",)
+    bill = {line.item: line for line in estimate(found).lines_}
+    vcpu = bill["Fargate Spot vCPU (ServiceStack/Service)"]
+    assert vcpu.monthly == pytest.approx(2 * 0.25 * HOURS * PRICE["fargate_vcpu_hour"])
+    assert vcpu.quantity.endswith("(on-demand: Spot's price is lower and varies)")
+    assert "Fargate vCPU (ServiceStack/Service)" not in bill
+    assert footprint(dry_run(ROOT, LAUNCH)).spot == ()
+
+
 def test_the_total_is_the_sum_of_the_lines_and_the_cli_prints_both(capsys):
     values = [f"{k}={v}" for k, v in LAUNCH.items()]
     assert cli.main(["cost", str(ROOT), *values]) == 0

@@ -125,6 +125,13 @@ def test_the_summary_counts_tasks_from_autoscaling_unless_a_count_is_set():
     assert service[1] == 5
 
 
+def test_the_summary_says_which_tasks_run_on_fargate_spot():
+    on_demand = describe(footprint(dry_run(ROOT, LAUNCH)))
+    spot = describe(footprint(dry_run(ROOT, {**LAUNCH, "CapacityProvider": "FARGATE_SPOT"})))
+    assert any("(X86_64, Fargate), autoscaling" in line for line in on_demand)
+    assert any("(X86_64, Fargate Spot), autoscaling" in line for line in spot)
+
+
 def test_validate_prints_the_summary_and_the_fixed_cost(capsys):
     values = [f"{k}={v}" for k, v in LAUNCH.items()]
     assert cli.main(["validate", str(ROOT), *values]) == 0

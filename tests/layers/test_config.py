@@ -129,6 +129,12 @@ def test_a_valid_network_config_builds():
             {"default_min_capacity": 5, "default_max_capacity": 4},
             r"ServiceConfig\.default_min_capacity=5: exceeds default_max_capacity \(4\)",
         ),
+        (
+            {"default_desired_count": 10, "default_max_capacity": 4},
+            r"ServiceConfig\.default_desired_count=10: is outside default_min_capacity\.\."
+            r"default_max_capacity \(2\.\.4\), where autoscaling would move it at once",
+        ),
+        ({"default_desired_count": 1}, r"default_desired_count=1: is outside .* \(2\.\.4\)"),
         ({"default_cpu_target": 95}, r"ServiceConfig\.default_cpu_target=95: must be 10-90"),
         (
             {"default_health_check_grace_period_seconds": -1},

@@ -102,7 +102,9 @@ def estimate(found: Footprint, region: str | None = None) -> Estimate:
 
     def hourly(item: str, count: float, what: str, unit: float) -> None:
         if count:
-            lines.append(Line(item, f"{what} x {hours} h x {_money(unit)}", count * hours * unit))
+            on_demand = " (on-demand: Spot's price is lower and varies)" if "Spot" in item else ""
+            quantity = f"{what} x {hours} h x {_money(unit)}{on_demand}"
+            lines.append(Line(item, quantity, count * hours * unit))
 
     hourly("NAT gateways", found.nat_gateways, f"{found.nat_gateways}", price["nat_gateway_hour"])
     endpoints = len(found.interface_endpoints)
@@ -125,8 +127,11 @@ def estimate(found: Footprint, region: str | None = None) -> Estimate:
         arm = platform.upper() == "ARM64"
         vcpu_price = price["fargate_arm_vcpu_hour" if arm else "fargate_vcpu_hour"]
         gb_price = price["fargate_arm_gb_hour" if arm else "fargate_gb_hour"]
-        hourly(f"Fargate vCPU ({name})", count * vcpu, f"{count} x {vcpu:g} vCPU", vcpu_price)
-        hourly(f"Fargate memory ({name})", count * memory, f"{count} x {memory:g} GB", gb_price)
+        # Fargate Spot's price changes with spare capacity, and the table has none: its tasks
+        # are priced on demand (an upper bound), and the line says so.
+        kind = "Fargate Spot" if name in found.spot else "Fargate"
+        hourly(f"{kind} vCPU ({name})", count * vcpu, f"{count} x {vcpu:g} vCPU", vcpu_price)
+        hourly(f"{kind} memory ({name})", count * memory, f"{count} x {memory:g} GB", gb_price)
     if found.container_insights:
         metrics = (
             found.container_insights * price["container_insights_metrics_per_cluster"]

@@ -228,6 +228,7 @@ class Footprint:
     log_groups: list[str]
     resources: int
     stacks: int
+    spot: tuple[str, ...] = ()  # the services whose tasks run on Fargate Spot
 
 
 def _service_name(endpoint: Mapping[str, Any]) -> str:
@@ -250,8 +251,11 @@ def footprint(stack: PlannedStack) -> Footprint:
     azs = subnets // 2 if subnets else None
     if azs is None and load_balancers:
         azs = _count(load_balancers[0].get("Subnets"))
-    tasks, scaling = [], []
+    tasks, scaling, spot = [], [], []
     for name, props in _named(every, "AWS::ECS::Service").items():
+        strategy = props.get("CapacityProviderStrategy") or []
+        if any(item.get("CapacityProvider") == "FARGATE_SPOT" for item in strategy):
+            spot.append(name)
         # The task definition and scalable target of a service are in the same stack.
         stack_path = name.rpartition("/")[0]
         definition = _in_stack(every, "AWS::ECS::TaskDefinition", stack_path)
@@ -298,6 +302,7 @@ def footprint(stack: PlannedStack) -> Footprint:
             for listener in typed("AWS::ElasticLoadBalancingV2::Listener")
         ),
         tasks=tasks,
+        spot=tuple(spot),
         scaling=scaling,
         container_insights=insights,
         alarms=len(typed("AWS::CloudWatch::Alarm")),
@@ -367,7 +372,7 @@ def describe(found: Footprint) -> list[str]:
         )
         lines.append(
             f"service {name}: {_plural(count, 'task')} of {vcpu:g} vCPU and {memory:g} GB "
-            f"({platform}, Fargate){scaled}"
+            f"({platform}, {'Fargate Spot' if name in found.spot else 'Fargate'}){scaled}"
         )
     extras = [
         _plural(found.alarms, "alarm"),

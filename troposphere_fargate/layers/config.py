@@ -653,6 +653,17 @@ class ServiceConfig:
                 self.default_min_capacity,
                 f"exceeds default_max_capacity ({self.default_max_capacity})",
             )
+        low, high = self.default_min_capacity, self.default_max_capacity
+        if self.default_desired_count and not low <= self.default_desired_count <= high:
+            # RegisterScalableTarget "changes the resource's current capacity to a value that is
+            # inside of this range": every update would set the count, then autoscaling undo it.
+            raise _fail(
+                owner,
+                "default_desired_count",
+                self.default_desired_count,
+                f"is outside default_min_capacity..default_max_capacity ({low}..{high}), where "
+                "autoscaling would move it at once; 0 leaves the count to autoscaling",
+            )
         for name in ("default_cpu_target", "default_memory_target"):
             value = getattr(self, name)
             low, high = TARGET_UTILIZATION_RANGE
