@@ -297,6 +297,49 @@ def test_a_conflicting_environment_is_refused_naming_the_service(services, messa
         ProductConfig(services=services)
 
 
+def routed(*rules: Routing) -> tuple[ServiceConfig, ...]:
+    return tuple(
+        ServiceConfig(container_name=f"s{index}", expose="public", routing=rule)
+        for index, rule in enumerate(rules)
+    )
+
+
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [
+        (Routing(1, "/*"), Routing(10, "/api/*")),
+        (Routing(1, "/api/*"), Routing(10, "/api/v1/*")),
+        (Routing(1, "/*"), Routing(10, host="admin.example.com")),
+        (Routing(1, host="a.example.com"), Routing(10, "/x", "a.example.com")),
+        (Routing(1, "/api/*", "a.example.com"), Routing(10, "/api/x", "a.example.com")),
+    ],
+)
+def test_a_rule_that_an_earlier_rule_covers_is_refused(first, then):
+    # "Rules are evaluated in priority order, from the lowest value to the highest value" and
+    # the first that matches takes the request (Elastic Load Balancing, listener rules): the
+    # second service would never get one. Either order in the spec.
+    message = (
+        r"services\[\d\]\.routing\.priority=10: the service s\d's rule \(priority 1\) matches "
+        r"every request this one does and is evaluated first"
+    )
+    for services in (routed(first, then), routed(then, first)):
+        with pytest.raises(ConfigError, match=message):
+            ProductConfig(services=services)
+
+
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [
+        (Routing(1, "/api/*"), Routing(10, "/*")),  # the usual order: specific first
+        (Routing(1, "/*", "a.example.com"), Routing(10, "/x")),  # other hosts reach the second
+        (Routing(1, "/a?/*"), Routing(10, "/ab/x")),  # not sure: left to the user
+        (Routing(1, "/api/*"), Routing(10, host="b.example.com")),
+    ],
+)
+def test_rules_that_each_get_requests_are_accepted(first, then):
+    ProductConfig(services=routed(first, then))
+
+
 def test_a_public_service_without_routing_is_refused():
     with pytest.raises(ConfigError, match="a public service needs a listener rule"):
         ServiceConfig(container_name="web", expose="public")

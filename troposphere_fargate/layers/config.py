@@ -1036,6 +1036,28 @@ class ProductConfig:
                     f"its alias record's logical ID would be {records[record]}'s too: choose "
                     "host names that differ in more than punctuation",
                 )
+        self._refuse_shadowed_rules(owner)
+
+    def _refuse_shadowed_rules(self, owner: str) -> None:
+        """A listener rule that a rule of lower priority covers would never get a request: the
+        load balancer "evaluates rules in priority order, from the lowest value to the highest
+        value" and takes the first that matches (Elastic Load Balancing, listener rules)."""
+        routed = [
+            (index, service.container_name, service.routing)
+            for index, service in enumerate(self.services)
+            if service.routing is not None
+        ]
+        for index, _, routing in routed:
+            for _, other, first in routed:
+                if first.priority < routing.priority and first.covers(routing):
+                    raise _fail(
+                        owner,
+                        f"services[{index}].routing.priority",
+                        routing.priority,
+                        f"the service {other}'s rule (priority {first.priority}) matches every "
+                        "request this one does and is evaluated first, so this service would "
+                        "get none: give this rule the lower priority number",
+                    )
 
     @property
     def routed_hosts(self) -> tuple[str, ...]:

@@ -132,6 +132,20 @@ class Routing:
                 f"balancer takes {MAX_WILDCARDS} at most",
             )
 
+    def covers(self, other: Routing) -> bool:
+        """Whether every request ``other`` matches, this rule matches too (so with a lower
+        priority it would take them all). Only the sure cases: the same host or none, and a
+        path that is the same, none, or a prefix ending in ``*`` that ``other``'s path starts
+        with."""
+        if self.host is not None and self.host != other.host:
+            return False
+        if self.path is None or self.path == other.path:
+            return True
+        prefix = self.path[:-1]
+        if not self.path.endswith("*") or "*" in prefix or "?" in prefix:
+            return False
+        return (other.path or "/").startswith(prefix) and (other.path is not None or prefix == "/")
+
     @property
     def matches(self) -> tuple[str | None, str | None]:
         """What the rule matches: (host, path); two services may not match the same."""
