@@ -36,6 +36,12 @@ BROKEN = {
         b"Parameters: {}\n",
         ": not a CloudFormation template: it has no Resources section",
     ),
+    "app.yaml": (
+        b"services:\n  web: {}\n",
+        ": not a CloudFormation template: it has no Resources section: it looks like an "
+        "application spec; `troposphere-fargate build --spec {path} --output DIR` builds its "
+        "templates",
+    ),
 }
 
 
@@ -50,7 +56,29 @@ def test_diff_names_a_broken_file_in_a_folder_with_its_line(tmp_path, capsys, na
     content, says = BROKEN[name]
     (folder / name).write_bytes(content)
     assert cli.main(["diff", str(SHIPPED), str(folder)]) == 1
+    says = says.replace("{path}", str(folder / name))
     assert errors(capsys) == [f"troposphere-fargate: error: {folder / name}{says}"]
+
+
+def test_validate_and_cost_of_a_spec_say_to_build_it_first(tmp_path, capsys):
+    spec = tmp_path / "app.yaml"
+    spec.write_text("services:\n  web: {}\n")
+    for command in ("validate", "cost"):
+        assert cli.main([command, str(spec)]) == 1
+        assert errors(capsys) == [
+            f"troposphere-fargate: error: {spec}: not a CloudFormation template: it has no "
+            f"Resources section: it looks like an application spec; `troposphere-fargate build "
+            f"--spec {spec} --output DIR` builds its templates"
+        ]
+
+
+def test_diff_of_a_build_folder_names_the_version_folders_inside(tmp_path, capsys):
+    (tmp_path / "out" / "0.4.0").mkdir(parents=True)
+    (tmp_path / "out" / "0.4.0" / "manifest.json").write_text("{}")
+    assert cli.main(["diff", str(tmp_path / "out"), str(SHIPPED)]) == 1
+    assert errors(capsys)[-1].endswith(
+        "holds no templates (*.yaml, *.yml, *.json, *.template); its version folders: 0.4.0"
+    )
 
 
 @pytest.mark.parametrize("name", sorted(BROKEN))
@@ -62,6 +90,7 @@ def test_check_names_a_broken_file_before_any_gate_runs(tmp_path, capsys, name, 
     content, says = BROKEN[name]
     (tmp_path / name).write_bytes(content)
     assert cli.main(["check", str(tmp_path / name)]) == 1
+    says = says.replace("{path}", str(tmp_path / name))
     assert errors(capsys) == [f"troposphere-fargate: error: {tmp_path / name}{says}"]
 
 
@@ -70,7 +99,9 @@ def test_every_broken_file_gets_its_own_line(tmp_path, capsys):
         (tmp_path / name).write_bytes(content)
     assert cli.main(["check", str(tmp_path)]) == 1
     assert errors(capsys) == [
-        f"troposphere-fargate: error: {tmp_path / name}{BROKEN[name][1]}" for name in sorted(BROKEN)
+        f"troposphere-fargate: error: {tmp_path / name}"
+        + BROKEN[name][1].replace("{path}", str(tmp_path / name))
+        for name in sorted(BROKEN)
     ]
 
 

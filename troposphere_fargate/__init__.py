@@ -3,6 +3,8 @@
 Each layer is a pure function from a frozen config to a ``troposphere.Template``; compose your
 own templates from them, or build the whole product::
 
+    from pathlib import Path
+
     from troposphere_fargate import NetworkConfig, ProductConfig, build_templates
 
     folder = build_templates(ProductConfig(network=NetworkConfig(max_azs=2)), Path("out"))

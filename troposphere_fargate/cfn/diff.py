@@ -102,7 +102,9 @@ def load_side(side: str, templates_root: Path) -> dict[str, dict[str, Any]]:
         if p.suffix.lower() in TEMPLATE_SUFFIXES and p.name != "manifest.json" and p.is_file()
     ]
     if not files:
-        raise DiffError(f"{folder} holds no templates (*{', *'.join(TEMPLATE_SUFFIXES)})")
+        inside = sorted(p.name for p in folder.iterdir() if (p / "manifest.json").is_file())
+        hint = f"; its version folders: {', '.join(inside)}" if inside else ""
+        raise DiffError(f"{folder} holds no templates (*{', *'.join(TEMPLATE_SUFFIXES)}){hint}")
     return {p.name: template for p, template in read_templates(files).items()}
 
 

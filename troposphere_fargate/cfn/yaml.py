@@ -311,8 +311,15 @@ def read_template(path: Path | str) -> dict[str, Any]:
         kind = "empty" if loaded is None else f"a {type(loaded).__name__}, not a mapping"
         raise TemplateFileError(f"{path}: not a CloudFormation template: the document is {kind}")
     if not isinstance(loaded.get("Resources"), dict):
+        spec = "services" in loaded
+        hint = (
+            ": it looks like an application spec; `troposphere-fargate build --spec "
+            f"{path} --output DIR` builds its templates"
+            if spec
+            else ""
+        )
         raise TemplateFileError(
-            f"{path}: not a CloudFormation template: it has no Resources section"
+            f"{path}: not a CloudFormation template: it has no Resources section{hint}"
         )
     return loaded
 
