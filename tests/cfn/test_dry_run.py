@@ -325,3 +325,54 @@ def test_an_isolated_partitions_region_is_refused_not_guessed(tmp_path):
     assert failed.value.problems == [
         "t.yaml: us-isob-east-1 is in an isolated partition, which these templates are not made for"
     ]
+
+
+# --- One partition -------------------------------------------------------------------------
+
+SPEC_IN_AWS = """\
+services:
+  web:
+    expose: public
+    routing: {path: "/*", priority: 100}
+    secrets:
+      DB_PASSWORD: arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf
+"""
+
+
+def test_an_image_of_another_partition_is_refused():
+    # A stack runs in one partition: the shipped root took a commercial ECR image in China
+    # (its pull policy's Fn::Select would have failed at deploy time).
+    with pytest.raises(DryRunFailed) as refused:
+        dry_run(ROOT, {**LAUNCH, "ContainerImage": IMAGE}, "cn-north-1")
+    assert refused.value.problems == [
+        f"root.yaml: parameter ContainerImage: {IMAGE} is in the aws partition, and cn-north-1 "
+        "is in aws-cn: a stack names and pulls from its own partition only"
+    ]
+    china = "123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/app:1"
+    dry_run(ROOT, {**LAUNCH, "ContainerImage": china}, "cn-north-1")
+    with pytest.raises(DryRunFailed, match="is in the aws-cn partition, and us-gov-west-1"):
+        dry_run(ROOT, {**LAUNCH, "ContainerImage": china}, "us-gov-west-1")
+
+
+def test_a_spec_that_names_arns_of_one_partition_is_built_and_checked_for_its_regions(tmp_path):
+    from troposphere_fargate.cfn.yaml import to_yaml
+    from troposphere_fargate.layers import regions
+    from troposphere_fargate.release.build import render_templates
+    from troposphere_fargate.release.spec import parse_spec
+
+    built = render_templates(parse_spec(SPEC_IN_AWS, "shop.yaml"))
+    for name, template in built.items():
+        assert template["Metadata"]["cfn-lint"]["config"]["regions"] == list(regions.COMMERCIAL), (
+            name
+        )
+        (tmp_path / f"{name}.yaml").write_text(to_yaml(template))
+    image = "123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/web:1"
+    launch = {"WebContainerImage": image, "TemplateBucketName": "my-templates"}
+    with pytest.raises(DryRunFailed, match="cn-north-1 is not one of them"):
+        dry_run(tmp_path / "root.yaml", launch, "cn-north-1")
+    # The service's own template names the secret: refused even where the root is not read.
+    with pytest.raises(DryRunFailed) as refused:
+        dry_run(tmp_path / "service-web.yaml", {}, "cn-north-1")
+    assert "cn-north-1 is not one of them" in refused.value.problems[0]
+    # The shipped templates name no ARN: they claim every partition.
+    assert "cn-north-1" in read_template(ROOT)["Metadata"]["cfn-lint"]["config"]["regions"]

@@ -343,3 +343,20 @@ def test_rules_that_each_get_requests_are_accepted(first, then):
 def test_a_public_service_without_routing_is_refused():
     with pytest.raises(ConfigError, match="a public service needs a listener rule"):
         ServiceConfig(container_name="web", expose="public")
+
+
+def test_services_naming_arns_of_two_partitions_are_refused():
+    # Each application keeps to one partition; an environment is one stack, so all of its
+    # services do too.
+    from troposphere_fargate.layers.application import Application, Secret
+
+    def naming(name: str, partition: str, region: str) -> ServiceConfig:
+        arn = f"arn:{partition}:secretsmanager:{region}:123456789012:secret:db-AbCdEf"
+        application = Application(secrets=(Secret("DB", arn),))
+        return ServiceConfig(container_name=name, expose="none", application=application)
+
+    both = (naming("a", "aws", "eu-west-1"), naming("b", "aws-cn", "cn-north-1"))
+    with pytest.raises(ConfigError, match=r"services=\['aws', 'aws-cn'\]: the services name"):
+        ProductConfig(services=both)
+    assert ProductConfig(services=both[:1]).partitions == {"aws"}
+    assert ProductConfig().partitions == frozenset()

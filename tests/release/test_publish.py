@@ -615,3 +615,24 @@ def test_deploy_command_names_each_parameter_the_root_needs(tmp_path):
         assert shipped.endswith(
             " ContainerImage=ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPOSITORY:TAG"
         )
+
+
+def test_a_region_the_root_is_not_made_for_is_refused_before_any_call(tmp_path, monkeypatch):
+    # A spec that names ARNs of the aws partition builds templates for its regions only
+    # (Metadata.cfn-lint.config.regions); publishing them to China used to report "ok".
+    from troposphere_fargate.release.build import generate, write_version
+    from troposphere_fargate.release.spec import parse_spec
+
+    spec = (
+        "services:\n  web:\n    expose: public\n    routing: {path: /*, priority: 100}\n"
+        "    secrets:\n"
+        "      DB: arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf\n"
+    )
+    write_version(tmp_path, generate(parse_spec(spec, "shop.yaml")))
+    monkeypatch.setattr(boto3, "Session", lambda **_: pytest.fail("an AWS call was made"))
+    with pytest.raises(PublishError) as refused:
+        publish_release(tmp_path, __version__, "my-bucket", "shop/", region="cn-north-1")
+    assert str(refused.value) == (
+        "root.yaml: the template is made for 34 regions (Metadata.cfn-lint.config.regions) and "
+        "cn-north-1 is not one of them: publish to a bucket in one of them"
+    )

@@ -13,7 +13,7 @@ substituted, and nested stacks whose template sits beside this one (``root.yaml`
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -133,6 +133,60 @@ def _zone_problems(template: Mapping[str, Any], given: Mapping[str, str], region
     return problems
 
 
+_ARN_PARTITION = re.compile(r"^arn:([a-z-]+):")
+_ECR_HOST = re.compile(r"^[0-9]{12}\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?/")
+
+
+def _literals(value: Any) -> Iterator[str]:
+    """Every string in a template's (or a value's) structure."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for inner in value.values():
+            yield from _literals(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _literals(inner)
+
+
+def _partition_problems(
+    template: Mapping[str, Any], given: Mapping[str, str], region: str
+) -> list[str]:
+    """An ARN, or an ECR image, of another partition than the stack's region's: a stack runs in
+    one partition, and cannot name (or pull from) another's ("When granting access, the hosted
+    zone and the Amazon VPC must belong to the same partition"; an ARN's partition is its second
+    field, AWS General Reference, Amazon Resource Names)."""
+    partition = pseudo_for_region(region)["AWS::Partition"]
+
+    def elsewhere(text: str) -> str | None:
+        arn = _ARN_PARTITION.match(text)
+        if arn:
+            return arn.group(1) if arn.group(1) != partition else None
+        image = _ECR_HOST.match(text)
+        if image and REGION_NAME.fullmatch(image.group(1)):
+            other = pseudo_for_region(image.group(1))["AWS::Partition"]
+            return other if other != partition else None
+        return None
+
+    problems = []
+    for name, value in sorted(given.items()):
+        for item in (part.strip() for part in value.split(",")):
+            other = elsewhere(item)
+            if other:
+                problems.append(
+                    f"parameter {name}: {item} is in the {other} partition, and {region} is in "
+                    f"{partition}: a stack names and pulls from its own partition only"
+                )
+    named = sorted({text for text in _literals(template.get("Resources", {})) if elsewhere(text)})
+    if named:
+        shown = ", ".join(named[:3]) + (f" and {len(named) - 3} more" if len(named) > 3 else "")
+        problems.append(
+            f"the template names {shown}, of the {elsewhere(named[0])} partition, and {region} "
+            f"is in {partition}: build it for that partition's regions"
+        )
+    return problems
+
+
 def _as_parameter_value(value: Any) -> str:
     """A literal as a stack receives it as a parameter value (CloudFormation's strings)."""
     return str(value).lower() if isinstance(value, bool) else str(value)
@@ -157,6 +211,7 @@ def _dry_run(
     pseudo = pseudo_for_region(region) if region else {}
     problems = [f"{label}: {p}" for p in parameter_problems(template, given, deferred)]
     zones = _zone_problems(template, given, stack_region)
+    zones += _partition_problems(template, given, stack_region)
     problems += [f"{label}: {p}{default}" for p in zones]
     if problems:
         raise DryRunFailed(problems)

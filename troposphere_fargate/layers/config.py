@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TypeGuard
 
-from .application import Application, EgressRule
+from .application import Application, EgressRule, partition_of
 from .deployment import ROLLING, DeploymentSettings
 from .endpoints import INTERFACE_SERVICES
 from .errors import ConfigError as ConfigError
@@ -1037,6 +1037,13 @@ class ProductConfig:
                     "host names that differ in more than punctuation",
                 )
         self._refuse_shadowed_rules(owner)
+        if len(self.partitions) > 1:
+            raise _fail(
+                owner,
+                "services",
+                sorted(self.partitions),
+                "the services name ARNs of several partitions: an environment runs in one",
+            )
 
     def _refuse_shadowed_rules(self, owner: str) -> None:
         """A listener rule that a rule of lower priority covers would never get a request: the
@@ -1058,6 +1065,16 @@ class ProductConfig:
                         "request this one does and is evaluated first, so this service would "
                         "get none: give this rule the lower priority number",
                     )
+
+    @property
+    def partitions(self) -> frozenset[str]:
+        """The partitions of the ARNs the services' applications name (``aws``, ``aws-cn``,
+        ``aws-us-gov``): at most one, where its templates can run; none when they name no
+        ARN."""
+        services = self.services or (self.service,)
+        return frozenset(
+            partition_of(arn) for service in services for arn in service.application.arns()
+        )
 
     @property
     def routed_hosts(self) -> tuple[str, ...]:

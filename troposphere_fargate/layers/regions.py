@@ -49,6 +49,13 @@ COMMERCIAL: tuple[str, ...] = (
 CHINA: tuple[str, ...] = ("cn-north-1", "cn-northwest-1")
 GOVCLOUD: tuple[str, ...] = ("us-gov-east-1", "us-gov-west-1")
 
+# The regions of each partition (an ARN's second field).
+PARTITION_REGIONS: dict[str, tuple[str, ...]] = {
+    "aws": COMMERCIAL,
+    "aws-cn": CHINA,
+    "aws-us-gov": GOVCLOUD,
+}
+
 # Every region a template we ship is linted for and documented to work in.
 CLAIMED_REGIONS: tuple[str, ...] = COMMERCIAL + CHINA + GOVCLOUD
 
@@ -73,6 +80,16 @@ def supported(excluding: Iterable[str] = ()) -> tuple[str, ...]:
     """The claimed regions, less ``excluding``."""
     left_out = set(excluding)
     return tuple(region for region in CLAIMED_REGIONS if region not in left_out)
+
+
+def in_partitions(regions: Iterable[str], partitions: Iterable[str]) -> tuple[str, ...]:
+    """``regions`` less those outside ``partitions`` (all of them when ``partitions`` is
+    empty): a template that names an ARN of one partition runs in that partition only."""
+    wanted = set(partitions)
+    if not wanted:
+        return tuple(regions)
+    inside = {region for p in wanted for region in PARTITION_REGIONS.get(p, ())}
+    return tuple(region for region in regions if region in inside)
 
 
 def lint_metadata(regions: Iterable[str]) -> dict[str, object]:

@@ -81,9 +81,9 @@ def render_templates(
     for layer in layers_for(config):
         template = layer.builder(config, version, built).to_dict()
         check_template(layer.filename, template)
-        built[layer.name] = stamp(
-            template, layer=layer.name, version=version, regions=layer.regions
-        )
+        # A template that names ARNs of one partition is claimed (and linted) for its regions.
+        claimed = regions_.in_partitions(layer.regions, config.partitions)
+        built[layer.name] = stamp(template, layer=layer.name, version=version, regions=claimed)
     return built
 
 

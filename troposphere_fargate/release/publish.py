@@ -495,6 +495,25 @@ class Release:
     shares: dict[str, str] = field(default_factory=dict)  # target -> "shared" or "exists"
 
 
+def _refuse_unclaimed_region(folder: Path, files: Mapping[str, bytes], region: str) -> None:
+    """Stacks launch the published root in the bucket's region: it must claim it
+    (``Metadata.cfn-lint.config.regions``; a spec that names ARNs of one partition builds
+    templates for that partition's regions only). The catalog's template is not checked: a
+    region without Service Catalog still runs the root."""
+    from ..cfn.evaluate import region_problem
+    from ..cfn.yaml import TemplateFileError, read_template
+    from ..layers import root
+
+    if root.FILENAME not in files:
+        return
+    try:
+        problem = region_problem(read_template(folder / root.FILENAME), region)
+    except TemplateFileError as exc:
+        raise PublishError(str(exc)) from None
+    if problem:
+        raise PublishError(f"{root.FILENAME}: {problem}: publish to a bucket in one of them")
+
+
 def publish_release(
     templates: Path,
     version: str,
@@ -532,6 +551,8 @@ def publish_release(
         ) from None
 
     files = read_version(templates, version)
+    if region:
+        _refuse_unclaimed_region(templates / version, files, region)
     try:
         session = boto3.Session(profile_name=profile, region_name=region)
         s3 = session.client("s3", region_name=region or session.region_name or "us-east-1")
@@ -546,6 +567,8 @@ def publish_release(
                 f"bucket {bucket} is in {found}, not {chosen}: stacks fetch nested "
                 "templates from the bucket in their own region; publish to a bucket there"
             )
+        if not region:
+            _refuse_unclaimed_region(templates / version, files, chosen)
         destination = Destination(bucket, prefix, version, chosen)
         if chosen != s3.meta.region_name:
             s3 = session.client("s3", region_name=chosen)
