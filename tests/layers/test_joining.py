@@ -12,7 +12,10 @@ import pytest
 from tests.support import compute, dangling_refs, props
 from troposphere_fargate.cfn.evaluate import Deployment, ParameterError, RuleError, deployed
 from troposphere_fargate.layers import service as s
+from troposphere_fargate.layers.config import ServiceConfig
 from troposphere_fargate.layers.environment import names as e
+from troposphere_fargate.layers.exposure import Routing
+from troposphere_fargate.layers.service import service_template
 
 IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/web:1.4.2"
 REQUIRED = {
@@ -239,6 +242,33 @@ def test_a_worker_admits_nothing_and_calls_the_others_through_service_connect(se
 
 
 # --- Every service of an environment -----------------------------------------------------------
+
+
+def test_changing_how_a_service_is_exposed_keeps_its_task_security_group(service):
+    # GroupDescription: "Update requires: Replacement" (AWS::EC2::SecurityGroup). A description
+    # that named the exposure replaced the group when Expose changed: a database's rule that
+    # admits TaskSecurityGroupId stopped matching, and an import of it blocked the update.
+    def description(**values: str) -> Any:
+        return props(deploy(service, **values).resources[s.TASK_SECURITY_GROUP])["GroupDescription"]
+
+    public = {**PUBLIC, s.LISTENER_RULE_PATH: "/*"}
+    joined = {description(**values) for values in (public, INTERNAL, WORKER)}
+    assert len(joined) == 1
+    # On its own the service keeps the description every version before 0.4.0 had.
+    assert description() == "Fargate tasks: the container port from the load balancer only"
+    spec_built = {
+        props(
+            service_template(ServiceConfig(expose=expose, routing=routing)).to_dict()["Resources"][
+                s.TASK_SECURITY_GROUP
+            ]
+        )["GroupDescription"]
+        for expose, routing in (
+            ("public", Routing(10, "/*")),
+            ("internal", None),
+            ("none", None),
+        )
+    }
+    assert spec_built == joined
 
 
 @pytest.mark.parametrize("joined", [PUBLIC, INTERNAL, WORKER], ids=["public", "internal", "none"])

@@ -119,16 +119,14 @@ def add_security_groups(
     tasks = t.add_resource(
         ec2.SecurityGroup(
             TASK_SECURITY_GROUP,
-            # GroupDescription cannot change without replacing the group: the shipped
-            # template keeps the one it always had for a service with a load balancer.
+            # GroupDescription cannot change without replacing the group (and a database's
+            # rule that admits it would stop matching): a service with a load balancer of its
+            # own keeps the description it always had, and a service of an environment has one
+            # that does not depend on how it is exposed, so changing that keeps the group.
             GroupDescription=pick(
-                placement.internal,
-                "Fargate tasks: the container port from the services of the environment only",
-                pick(
-                    placement.target_group,
-                    "Fargate tasks: the container port from the load balancer only",
-                    "Fargate tasks of a worker: no inbound traffic",
-                ),
+                placement.standalone,
+                "Fargate tasks: the container port from the load balancer only",
+                "Fargate tasks of a service of an environment: inbound traffic as its rules say",
             ),
             VpcId=Ref(VPC_ID),
             # HTTPS first, then the application's rules in the order given.
