@@ -309,7 +309,9 @@ def _add_parameters(t: Template, config: NetworkConfig) -> None:
             "Zones for subnets 1, 2 and 3, in that order, comma-separated (eu-west-1a,eu-west-1b"
             ",eu-west-1c); at least NumberOfAzs of them, each running Fargate. Pinned zones never "
             "move. Empty: the region's first zones from Fn::GetAZs, whose list AWS does not "
-            "guarantee to keep (a changed list would replace every subnet on the next update)."
+            "guarantee to keep (a changed list would replace every subnet on the next update). "
+            "In us-west-1, ap-northeast-1 and cn-north-1 Fargate runs in some zones only: pin "
+            "those."
         ),
         Type="CommaDelimitedList",
         Default="",
