@@ -20,6 +20,7 @@ from troposphere_fargate.cfn.diff import (
     diff_stacks,
     diff_template,
     load_side,
+    nested_parameters,
     unexplained,
 )
 
@@ -607,3 +608,58 @@ def test_what_refers_to_a_replaced_resource_is_updated_and_a_service_redeploys()
         "(an ECS service starts a new deployment)"
     )
     assert "LoadBalancerAttributes updated in place" not in str(findings)  # it is new anyway
+
+
+# --- Nested stacks: what their parent passes, and what it does not ------------------------------
+
+
+def _environment(api: str) -> dict[str, dict[str, Any]]:
+    from troposphere_fargate.release.build import render_templates
+    from troposphere_fargate.release.spec import parse_spec
+
+    spec = (
+        'services:\n  web: {expose: public, routing: {path: "/*", priority: 100}}\n'
+        f"  api: {api}\n"
+    )
+    return {f"{n}.yaml": t for n, t in render_templates(parse_spec(spec)).items()}
+
+
+ROOT_VALUES = {
+    "WebContainerImage": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:1",
+    "ApiContainerImage": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/api:1",
+    "TemplateBucketName": "my-templates",
+}
+
+
+def test_a_nested_stack_takes_its_templates_new_default_for_what_its_parent_does_not_pass():
+    # The root passes a service stack its image and the environment's outputs, not its port:
+    # the nested stack takes ContainerPort's default on every update, so a new default is a
+    # new port, and the target group (Port: create-only) is replaced. The running-stack diff
+    # kept the old value and found nothing but a "breaking" parameter default.
+    old = _environment('{port: 9000, expose: public, routing: {path: "/api/*", priority: 10}}')
+    new = _environment('{port: 9100, expose: public, routing: {path: "/api/*", priority: 10}}')
+    assert nested_parameters(new)["service-api.yaml"] >= {"ContainerImage", "VpcId"}
+    assert "ContainerPort" not in nested_parameters(new)["service-api.yaml"]
+    findings = diff_stacks(old, new, ROOT_VALUES, region="eu-west-1")
+    assert (
+        Finding(
+            "service-api.yaml",
+            DESTRUCTIVE,
+            "resource TargetGroup",
+            "Port replaces (AWS::ElasticLoadBalancingV2::TargetGroup)",
+        )
+        in findings
+    )
+    # A nested template's parameters are no interface of the running stacks: the parent, in
+    # the same update, passes what the new one takes.
+    assert not [f for f in findings if f.subject.startswith("parameter ")]
+
+
+def test_a_parameter_a_nested_template_drops_is_not_breaking_when_its_parent_drops_it_too():
+    old = _environment('{port: 9000, expose: public, routing: {path: "/api/*", priority: 10}}')
+    new = _environment("{port: 9000, expose: internal}")
+    findings = diff_stacks(old, new, ROOT_VALUES, region="eu-west-1")
+    assert not [f for f in findings if f.subject.startswith("parameter ")]
+    assert any(f.subject == "resource TargetGroup" and f.severity == DESTRUCTIVE for f in findings)
+    # The template diff (no running stack) still lists each parameter change.
+    assert any(f.subject.startswith("parameter ") for f in diff(old, new))

@@ -518,7 +518,7 @@ def _parameter_findings(
                     template,
                     BREAKING,
                     f"parameter {name}",
-                    "added without a default: every update must supply it",
+                    "added without a default: the update that adds it must supply it",
                 )
             )
     for name in sorted(set(before) & set(after)):
@@ -613,6 +613,36 @@ def diff(
     return findings
 
 
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, Mapping):
+        return [text for inner in value.values() for text in _strings(inner)]
+    if isinstance(value, list):
+        return [text for inner in value for text in _strings(inner)]
+    return []
+
+
+def nested_parameters(side: Mapping[str, Mapping[str, Any]]) -> dict[str, frozenset[str]]:
+    """The templates of ``side`` another of its templates nests (an
+    ``AWS::CloudFormation::Stack`` whose ``TemplateURL`` ends with the file's name), each with
+    the parameters its parent passes. A nested stack's other parameters take the template's
+    defaults on every update: its parent's update is the only way to change them."""
+    found: dict[str, frozenset[str]] = {}
+    for template in side.values():
+        for resource in template.get("Resources", {}).values():
+            if not isinstance(resource, Mapping):
+                continue
+            if resource.get("Type") != "AWS::CloudFormation::Stack":
+                continue
+            properties = resource.get("Properties", {})
+            url = _strings(properties.get("TemplateURL"))
+            for name in side:
+                if any(text.endswith(name) for text in url):
+                    found[name] = frozenset(properties.get("Parameters", {}) or {})
+    return found
+
+
 def diff_stacks(
     old: Mapping[str, Mapping[str, Any]],
     new: Mapping[str, Mapping[str, Any]],
@@ -656,6 +686,7 @@ def diff_stacks(
                 if problem:
                     raise DiffError(f"{name}: {problem}")
     pseudo = pseudo_for_region(region) if region else None
+    nested_before, nested_after = nested_parameters(old), nested_parameters(new)
     findings = []
     for name in sorted(set(old) | set(new)):
         if name not in old or name not in new:
@@ -668,22 +699,36 @@ def diff_stacks(
             continue
         before: Mapping[str, Any] = old[name].get("Parameters", {})
         after: Mapping[str, Any] = new[name].get("Parameters", {})
+        # A nested stack takes from its parent only what the parent passes: the rest is the
+        # template's default, before and after, whatever the root's values are.
+        passed_before = nested_before.get(name)
+        passed_after = nested_after.get(name)
+        current = {
+            key: value
+            for key, value in running.items()
+            if key in before and (passed_before is None or key in passed_before)
+        }
         kept = {
-            key: running.get(key, str(before[key].get("Default", "")))
+            key: current.get(key, str(before[key].get("Default", "")))
             for key in before
-            if key in running or "Default" in before[key]
+            if key in current or "Default" in before[key]
         }
         given_new = {
             key: changes[key] if key in changes else kept[key]
             for key in after
-            if key in changes or key in kept
+            if (key in changes or key in kept) and (passed_after is None or key in passed_after)
         }
         try:
-            was = resolved(old[name], {k: v for k, v in running.items() if k in before}, pseudo)
+            was = resolved(old[name], current, pseudo)
             now = resolved(new[name], given_new, pseudo)
         except (ParameterError, EvaluationError) as exc:
             raise DiffError(f"{name}: {exc}") from None
-        findings.extend(diff_template(name, was, now))
+        found = diff_template(name, was, now)
+        if passed_before is not None and passed_after is not None:
+            # The parent is updated in the same operation and passes what the new template
+            # takes: a nested template's parameters are no interface of the running stacks.
+            found = [f for f in found if not f.subject.startswith("parameter ")]
+        findings.extend(found)
     return sorted(findings)
 
 
