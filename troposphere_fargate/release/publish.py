@@ -196,8 +196,9 @@ def publish(
     if differing and not force:
         raise PublishError(
             f"s3://{destination.bucket}/{destination.key('')} already holds a different "
-            f"{', '.join(differing)}: a published version is never changed in place. Bump the "
-            "version, or pass --force to overwrite it"
+            f"{', '.join(differing)}: a published version is never changed in place. Publish "
+            "the new build under a prefix of its own (an application's release, such as "
+            "--prefix shop/1.5.0/) or bump the version, or pass --force to overwrite it"
         )
     for name in _upload_order(list(files)):
         data = files[name]
