@@ -551,3 +551,29 @@ def test_the_policy_test_reads_the_template_it_writes(tmp_path: Path, template):
     path = tmp_path / s.FILENAME
     path.write_text(to_yaml(template))
     assert from_yaml(path.read_text()) == template
+
+
+@pytest.mark.parametrize(
+    ("resource", "taken"),
+    [
+        ("arn:aws:sqs:*:*:orders", True),  # every region and account of the partition
+        ("arn:aws:sqs:eu-*:123456789012:*", True),
+        ("arn:aws:dynamodb:eu-west-1:123456789012:table/orders/index/*", True),
+        ("arn:aws:s3:::uploads/*", True),
+        ("arn:aws:*:eu-west-1:123456789012:orders", False),  # IAM: no wildcard in the service
+        ("arn:*:sqs:eu-west-1:123456789012:orders", False),  # nor in the partition
+        ("arn:aws:sqs:eu-west-1:12345:orders", False),
+        ("orders", False),
+    ],
+)
+def test_a_statements_resources_take_iams_wildcards_after_the_service(resource, taken):
+    # IAM matches * and ? in an ARN's region, account and resource ("arn:aws:sqs:*:*:orders");
+    # such a resource was refused as "not an ARN".
+    def statement() -> PolicyStatement:
+        return PolicyStatement(actions=("sqs:SendMessage",), resources=(resource,))
+
+    if taken:
+        statement()
+    else:
+        with pytest.raises(ConfigError, match=r"must be an ARN \(IAM's \* and \? wildcards"):
+            statement()

@@ -46,8 +46,12 @@ KMS_KEY_ARN = re.compile(
     r"-[0-9a-f]{4}-[0-9a-f]{12}$"
 )
 MANAGED_POLICY_ARN = re.compile(rf"^{MANAGED_POLICY}$")
-# Any ARN (a statement's resource), or "*" only where written on purpose.
-ANY_ARN = re.compile(rf"^arn:{_PARTITION}:[a-z0-9-]+:(?:{_REGION})?:(?:{_ACCOUNT}|aws)?:.+$")
+# Any ARN (a statement's resource), or "*" only where written on purpose. IAM takes the * and
+# ? wildcards in any field but the partition and the service ("arn:aws:sqs:*:*:orders").
+ANY_ARN = re.compile(
+    rf"^arn:{_PARTITION}:[a-z0-9-]+:(?:{_REGION}|[a-z0-9-]*[*?][a-z0-9*?-]*)?:"
+    rf"(?:{_ACCOUNT}|aws|[0-9]*[*?][0-9*?]*)?:.+$"
+)
 ACTION = re.compile(r"^[a-z0-9-]+:[A-Za-z0-9*]+$")
 # A private ECR image with a tag or a digest, as a literal (sidecars; the application's own
 # image stays the ContainerImage parameter).
@@ -167,7 +171,13 @@ class PolicyStatement:
                 )
         for resource in self.resources:
             if resource != "*" and not ANY_ARN.match(resource):
-                raise _fail(owner, "resources", resource, "must be an ARN, or * written on purpose")
+                raise _fail(
+                    owner,
+                    "resources",
+                    resource,
+                    "must be an ARN (IAM's * and ? wildcards allowed after the service), or * "
+                    "written on purpose",
+                )
         if self.effect not in ("Allow", "Deny"):
             raise _fail(owner, "effect", self.effect, "must be Allow or Deny")
 

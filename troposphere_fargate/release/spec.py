@@ -821,7 +821,8 @@ _STATEMENT = _Object(
             _List(
                 _Str(
                     patterns=(ANY_ARN, ANY_RESOURCE),
-                    means="an ARN, or * written on purpose",
+                    means="an ARN (* and ? wildcards allowed after the service), or * "
+                    "written on purpose",
                     partition=_arn_partition,
                 )
             ),
