@@ -97,6 +97,13 @@ def test_lint_findings_fail_the_build_and_leave_previous_files_untouched(
     assert "network.yaml:" in err and "EnableDnsSuport" in err
     assert "nothing written" in err
     assert {p.name: p.read_bytes() for p in (tmp_path / __version__).iterdir()} == before
+    # The findings' lines point into templates that were not written: the rendered ones are
+    # left where the user can open them at those lines.
+    finding = next(line for line in err.splitlines() if "EnableDnsSuport" in line)
+    rendered = Path(err.split("the templates those lines are in, as rendered: ")[1].split()[0])
+    line = int(finding.split(":")[1])
+    assert "EnableDnsSuport" in (rendered / "network.yaml").read_text().splitlines()[line - 1]
+    assert [p.name for p in rendered.iterdir()] == ["network.yaml"]
 
 
 def test_help_explains_every_option():

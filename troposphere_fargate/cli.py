@@ -631,6 +631,14 @@ def _build(args: argparse.Namespace) -> int:
             f"{len({f.filename for f in report.findings})} template(s); nothing written",
             file=sys.stderr,
         )
+        # The findings' lines are in templates nobody can open: leave them where one can.
+        import tempfile
+
+        rendered = Path(tempfile.mkdtemp(prefix="troposphere-fargate-rendered-"))
+        for name in sorted({f.filename for f in report.findings}):
+            if name in report.files:
+                (rendered / name).write_text(report.files[name], encoding="utf-8")
+        print(f"the templates those lines are in, as rendered: {rendered}/", file=sys.stderr)
         return EXIT_FAILED
     unchanged = len(files) - len(report.linted)
     say(

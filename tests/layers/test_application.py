@@ -577,3 +577,36 @@ def test_a_statements_resources_take_iams_wildcards_after_the_service(resource, 
     else:
         with pytest.raises(ConfigError, match=r"must be an ARN \(IAM's \* and \? wildcards"):
             statement()
+
+
+@pytest.mark.parametrize(
+    ("action", "says"),
+    [
+        ("s3:GetObject", None),
+        ("s3:getOBJECT", None),  # IAM compares action names without case
+        ("s3:Get*", None),
+        ("s3:GetObjects", "s3 has no action GetObjects (did you mean s3:getobject?"),
+        ("s3:Frob*", "Frob* matches no s3 action"),
+        ("sqss:SendMessage", "sqss is not a service prefix IAM knows (did you mean sqs?)"),
+    ],
+)
+def test_a_statements_actions_are_ones_cfn_lint_knows(action, says):
+    # The build lints every template with W3037 ("Check for valid IAM Permissions"); a typo in
+    # a spec's action surfaced there, at a line of a template that was never written. The same
+    # list, read at the statement, refuses it at the spec's own line.
+    if says is None:
+        PolicyStatement(actions=(action,), resources=("*",))
+    else:
+        with pytest.raises(ConfigError) as refused:
+            PolicyStatement(actions=("sqs:SendMessage", action), resources=("*",))
+        assert f"PolicyStatement.actions[1]={action!r}: {says}" in str(refused.value)
+
+
+def test_the_actions_are_the_list_cfn_lints_own_rule_checks():
+    from cfnlint.rules.resources.iam.Permissions import Permissions
+
+    from troposphere_fargate.layers.iam_actions import known_actions
+
+    service_map = Permissions()._service_map
+    assert set(known_actions()) == set(service_map)
+    assert known_actions()["s3"] == {name.lower() for name in service_map["s3"]["Actions"]}

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from .errors import ConfigError
+from .iam_actions import action_problem
 
 # --- What ARNs and names look like ----------------------------------------------------------
 
@@ -164,11 +165,14 @@ class PolicyStatement:
         owner = type(self).__name__
         _strings(owner, "actions", self.actions, allow_empty=False)
         _strings(owner, "resources", self.resources, allow_empty=False)
-        for action in self.actions:
+        for index, action in enumerate(self.actions):
             if not ACTION.match(action):
                 raise _fail(
                     owner, "actions", action, "must be service:Action, such as sqs:SendMessage"
                 )
+            problem = action_problem(action)
+            if problem:
+                raise _fail(owner, f"actions[{index}]", action, problem)
         for resource in self.resources:
             if resource != "*" and not ANY_ARN.match(resource):
                 raise _fail(

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-import zoneinfo
 from dataclasses import dataclass
-from datetime import datetime
 
 from .errors import ConfigError
 
@@ -35,6 +33,8 @@ _TIMEZONE = re.compile(rf"^(?:{TIMEZONE_PATTERN})$")
 def _time_zones() -> frozenset[str]:
     """The IANA time zones this machine knows (none when it has no time zone database: then a
     zone is only checked against TIMEZONE_PATTERN)."""
+    import zoneinfo  # on first use: generation of the shipped templates never needs it
+
     return frozenset(zoneinfo.available_timezones())
 
 
@@ -59,6 +59,8 @@ def schedule_problem(schedule: str) -> str | None:
                 "such as cron(0 8 ? * MON-FRI *) or cron(0 8 1 * ? *)"
             )
     if schedule.startswith("at("):
+        from datetime import datetime
+
         try:
             datetime.strptime(schedule[len("at(") : -1], "%Y-%m-%dT%H:%M:%S")
         except ValueError:
