@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -104,6 +105,7 @@ def test_lint_findings_fail_the_build_and_leave_previous_files_untouched(
     line = int(finding.split(":")[1])
     assert "EnableDnsSuport" in (rendered / "network.yaml").read_text().splitlines()[line - 1]
     assert [p.name for p in rendered.iterdir()] == ["network.yaml"]
+    shutil.rmtree(rendered)
 
 
 def test_help_explains_every_option():
