@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests import tools
-from tests.support import props
+from tests.support import compute, props
 from troposphere_fargate import from_yaml, lint_templates, to_yaml
 from troposphere_fargate.cfn import guard as policy
 from troposphere_fargate.cfn.evaluate import Deployment, RuleError, deployed
@@ -610,3 +610,75 @@ def test_the_actions_are_the_list_cfn_lints_own_rule_checks():
     service_map = Permissions()._service_map
     assert set(known_actions()) == set(service_map)
     assert known_actions()["s3"] == {name.lower() for name in service_map["s3"]["Actions"]}
+
+
+# --- One spec for every account, region and partition ------------------------------------------
+
+OWN = "arn:${AWS::Partition}:%s:${AWS::Region}:${AWS::AccountId}:%s"
+PORTABLE = Application(
+    secrets=(
+        Secret("DB_PASSWORD", OWN % ("secretsmanager", "secret:prod/db-AbCdEf")),
+        Secret("API_KEY", OWN % ("ssm", "parameter/prod/api-key")),
+    ),
+    secrets_kms_key=OWN % ("kms", "key/0123abcd-0123-4567-89ab-0123456789ab"),
+    task_role=TaskRole(
+        managed_policies=("arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/shop-web",),
+        statements=(
+            PolicyStatement(actions=("sqs:SendMessage",), resources=(OWN % ("sqs", "orders"),)),
+        ),
+    ),
+    sidecars=(
+        Sidecar("agent", "${AWS::AccountId}.dkr.ecr.${AWS::Region}.${AWS::URLSuffix}/agent:1.0"),
+    ),
+)
+
+
+@pytest.mark.parametrize(
+    ("region", "account", "partition", "suffix"),
+    [
+        ("eu-west-1", "111111111111", "aws", "amazonaws.com"),
+        ("cn-north-1", "222222222222", "aws-cn", "amazonaws.com.cn"),
+        ("us-gov-west-1", "333333333333", "aws-us-gov", "amazonaws.com"),
+    ],
+)
+def test_an_application_may_name_the_stacks_own_partition_region_and_account(
+    region, account, partition, suffix
+):
+    # A secret's, a key's, a policy's ARN or a sidecar's image tied a spec to one account and
+    # region: with CloudFormation's pseudo parameters the template substitutes them per stack.
+    pseudo = {"AWS::Region": region, "AWS::AccountId": account, "AWS::Partition": partition,
+              "AWS::URLSuffix": suffix}  # fmt: skip
+    stack = deployed(build(PORTABLE), REQUIRED, pseudo)
+    definitions = props(stack.resources[s.TASK_DEFINITION])["ContainerDefinitions"]
+    app, agent = definitions
+
+    def value(x: Any) -> Any:
+        return compute(x, {**stack.parameters, **pseudo})
+
+    assert [value(secret["ValueFrom"]) for secret in app["Secrets"]] == [
+        f"arn:{partition}:ssm:{region}:{account}:parameter/prod/api-key",
+        f"arn:{partition}:secretsmanager:{region}:{account}:secret:prod/db-AbCdEf",
+    ]
+    assert value(agent["Image"]) == f"{account}.dkr.ecr.{region}.{suffix}/agent:1.0"
+    role = props(stack.resources[s.TASK_ROLE])
+    assert [value(arn) for arn in value(role["ManagedPolicyArns"])] == [
+        f"arn:{partition}:iam::{account}:policy/shop-web"
+    ]
+    (statement,) = value(role["Policies"])[0]["PolicyDocument"]["Statement"]
+    assert [value(r) for r in statement["Resource"]] == [
+        f"arn:{partition}:sqs:{region}:{account}:orders"
+    ]
+
+
+def test_the_stacks_own_partition_is_any_partition():
+    from troposphere_fargate.layers.config import ProductConfig
+
+    assert ProductConfig(service=ServiceConfig(application=PORTABLE)).partitions == frozenset()
+    mixed = dataclasses.replace(
+        PORTABLE, task_role=TaskRole(managed_policies=("arn:aws-cn:iam::aws:policy/A",))
+    )
+    assert ProductConfig(service=ServiceConfig(application=mixed)).partitions == {"aws-cn"}
+    literal = "arn:${AWS::Partition}:sqs:eu-west-1:${AWS::AccountId}:orders"
+    with pytest.raises(ConfigError, match="must be an ARN"):
+        PolicyStatement(actions=("sqs:SendMessage",), resources=("arn:${AWS::Other}:sqs",))
+    PolicyStatement(actions=("sqs:SendMessage",), resources=(literal,))

@@ -899,3 +899,33 @@ def test_a_service_name_too_long_for_the_roots_names_is_one_line(tmp_path: Path,
             "names of 255"
         ]
     assert not (tmp_path / "out").exists()
+
+
+PORTABLE_SPEC = """\
+services:
+  web:
+    secrets:
+      DB_PASSWORD: >-
+        arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:db-AbCdEf
+    task_role:
+      managed_policies: ["arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/shop-web"]
+      statements:
+        - actions: [sqs:SendMessage]
+          resources: ["arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:orders"]
+    sidecars:
+      - {name: agent, image: "${AWS::AccountId}.dkr.ecr.${AWS::Region}.${AWS::URLSuffix}/a:1"}
+"""
+
+
+def test_a_spec_may_name_the_stacks_own_partition_region_and_account(schema):
+    # One spec for every account and region: the template substitutes them per stack
+    # (tests/layers/test_application.py checks the substitution).
+    config = parse_spec(PORTABLE_SPEC, "app.yaml")
+    (secret,) = config.service.application.secrets
+    assert secret.value_from.startswith("arn:${AWS::Partition}:secretsmanager:${AWS::Region}:")
+    assert config.partitions == frozenset()  # built for every partition's regions
+    assert jsonschema.Draft202012Validator(schema).is_valid(yaml.safe_load(PORTABLE_SPEC))
+    # Another pseudo parameter is not one the services' ARNs may name.
+    other = PORTABLE_SPEC.replace("${AWS::AccountId}:secret", "${AWS::StackName}:secret")
+    with pytest.raises(SpecError, match=r"app\.yaml:4: services\.web\.secrets\.DB_PASSWORD"):
+        parse_spec(other, "app.yaml")

@@ -33,32 +33,50 @@ SECRET_RESOURCE = (
 )
 MANAGED_POLICY = rf"arn:{_PARTITION}:iam::(?:aws|{_ACCOUNT}):policy/[A-Za-z0-9+=,.@_/-]{{1,512}}"
 
+# An application's ARNs and images may name the stack's own partition, region and account with
+# CloudFormation's pseudo parameters, so one spec serves every account and region: the template
+# writes such a string as an Fn::Sub (:func:`cfn_string`). The console parameters' patterns
+# above take literal values only: a parameter's value is never substituted.
+PSEUDO_PARTITION, PSEUDO_REGION, PSEUDO_ACCOUNT, PSEUDO_URL_SUFFIX = (
+    "${AWS::Partition}",
+    "${AWS::Region}",
+    "${AWS::AccountId}",
+    "${AWS::URLSuffix}",
+)
+_ANY_PARTITION = rf"(?:aws|aws-cn|aws-us-gov|{re.escape(PSEUDO_PARTITION)})"
+_ANY_REGION = rf"(?:{_REGION}|{re.escape(PSEUDO_REGION)})"
+_ANY_ACCOUNT = rf"(?:{_ACCOUNT}|{re.escape(PSEUDO_ACCOUNT)})"
+
 # Secrets Manager: the secret's full ARN, then optionally :json-key:version-stage:version-id as
 # ECS takes it in valueFrom.
 SECRET_ARN = re.compile(
-    rf"^(?P<secret>{SECRET_RESOURCE})"
+    rf"^(?P<secret>arn:{_ANY_PARTITION}:secretsmanager:{_ANY_REGION}:{_ANY_ACCOUNT}:secret:"
+    r"[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6})"
     r"(?::(?P<json_key>[^:]*):(?P<stage>[^:]*):(?P<version>[^:]*))?$"
 )
 PARAMETER_ARN = re.compile(
-    rf"^arn:{_PARTITION}:ssm:{_REGION}:{_ACCOUNT}:parameter/[A-Za-z0-9/_.-]{{1,2048}}$"
+    rf"^arn:{_ANY_PARTITION}:ssm:{_ANY_REGION}:{_ANY_ACCOUNT}:parameter/[A-Za-z0-9/_.-]{{1,2048}}$"
 )
 KMS_KEY_ARN = re.compile(
-    rf"^arn:{_PARTITION}:kms:{_REGION}:{_ACCOUNT}:key/[0-9a-f]{{8}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}"
-    r"-[0-9a-f]{4}-[0-9a-f]{12}$"
+    rf"^arn:{_ANY_PARTITION}:kms:{_ANY_REGION}:{_ANY_ACCOUNT}:key/[0-9a-f]{{8}}-[0-9a-f]{{4}}-"
+    r"[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 )
-MANAGED_POLICY_ARN = re.compile(rf"^{MANAGED_POLICY}$")
+MANAGED_POLICY_ARN = re.compile(
+    rf"^arn:{_ANY_PARTITION}:iam::(?:aws|{_ANY_ACCOUNT}):policy/[A-Za-z0-9+=,.@_/-]{{1,512}}$"
+)
 # Any ARN (a statement's resource), or "*" only where written on purpose. IAM takes the * and
 # ? wildcards in any field but the partition and the service ("arn:aws:sqs:*:*:orders").
 ANY_ARN = re.compile(
-    rf"^arn:{_PARTITION}:[a-z0-9-]+:(?:{_REGION}|[a-z0-9-]*[*?][a-z0-9*?-]*)?:"
-    rf"(?:{_ACCOUNT}|aws|[0-9]*[*?][0-9*?]*)?:.+$"
+    rf"^arn:{_ANY_PARTITION}:[a-z0-9-]+:(?:{_ANY_REGION}|[a-z0-9-]*[*?][a-z0-9*?-]*)?:"
+    rf"(?:{_ANY_ACCOUNT}|aws|[0-9]*[*?][0-9*?]*)?:.+$"
 )
 ACTION = re.compile(r"^[a-z0-9-]+:[A-Za-z0-9*]+$")
 # A private ECR image with a tag or a digest, as a literal (sidecars; the application's own
 # image stays the ContainerImage parameter).
 ECR_IMAGE = re.compile(
-    r"^(?P<account>[0-9]{12})\.dkr\.ecr\.(?P<region>[a-z]{2}(?:-[a-z]+)+-[0-9])\.amazonaws\.com"
-    r"(?P<china>\.cn)?/(?P<repository>(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*)"
+    rf"^(?P<account>{_ANY_ACCOUNT})\.dkr\.ecr\.(?P<region>{_ANY_REGION})\."
+    rf"(?:amazonaws\.com(?P<china>\.cn)?|(?P<suffix>{re.escape(PSEUDO_URL_SUFFIX)}))/"
+    r"(?P<repository>(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*)"
     r"(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$"
 )
 ENVIRONMENT_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,254}$")
@@ -105,8 +123,21 @@ def _environment(owner: str, name: str, value: object) -> None:
 
 
 def partition_of(arn: str) -> str:
-    """The partition an ARN is in (``arn:<partition>:...``)."""
+    """The partition an ARN is in (``arn:<partition>:...``): ``${AWS::Partition}`` for the
+    stack's own."""
+    if arn.startswith(f"arn:{PSEUDO_PARTITION}:"):
+        return PSEUDO_PARTITION
     return arn.split(":", 2)[1]
+
+
+def cfn_string(text: str) -> object:
+    """``text`` as a template value: an ``Fn::Sub`` when it names a pseudo parameter (the
+    stack's partition, region, account or URL suffix), else the string itself."""
+    if "${AWS::" not in text:
+        return text
+    from troposphere import Sub
+
+    return Sub(text)
 
 
 # --- The types --------------------------------------------------------------------------------
@@ -340,8 +371,11 @@ class Sidecar:
         assert match is not None
         region = match.group("region")
         # ECR's hosts end in .amazonaws.com.cn in China; GovCloud's are plain .amazonaws.com.
+        # An image named with the stack's region (or URL suffix) is in the stack's partition.
         partition = (
-            "aws-cn"
+            PSEUDO_PARTITION
+            if match.group("suffix") or region == PSEUDO_REGION
+            else "aws-cn"
             if match.group("china")
             else "aws-us-gov"
             if region.startswith("us-gov-")
@@ -425,7 +459,7 @@ class Application:
             value = getattr(self, name)
             if value is not None and (not _is_int(value) or not low <= value <= high):
                 raise _fail(owner, name, value, f"must be {low} to {high}")
-        partitions = {partition_of(arn) for arn in self.arns()}
+        partitions = {partition_of(arn) for arn in self.arns()} - {PSEUDO_PARTITION}
         if len(partitions) > 1:
             raise _fail(
                 owner,

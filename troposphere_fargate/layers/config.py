@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TypeGuard
 
-from .application import Application, EgressRule, partition_of
+from .application import PSEUDO_PARTITION, Application, EgressRule, partition_of
 from .deployment import ROLLING, DeploymentSettings
 from .endpoints import INTERFACE_SERVICES
 from .errors import ConfigError as ConfigError
@@ -1069,12 +1069,11 @@ class ProductConfig:
     @property
     def partitions(self) -> frozenset[str]:
         """The partitions of the ARNs the services' applications name (``aws``, ``aws-cn``,
-        ``aws-us-gov``): at most one, where its templates can run; none when they name no
-        ARN."""
+        ``aws-us-gov``): at most one, where its templates can run; none when they name no ARN,
+        or only ARNs of the stack's own partition (``${AWS::Partition}``)."""
         services = self.services or (self.service,)
-        return frozenset(
-            partition_of(arn) for service in services for arn in service.application.arns()
-        )
+        named = {partition_of(arn) for service in services for arn in service.application.arns()}
+        return frozenset(named - {PSEUDO_PARTITION})  # the stack's own: any
 
     @property
     def routed_hosts(self) -> tuple[str, ...]:

@@ -42,6 +42,7 @@ from ..layers.application import (
     PARAMETER_ARN,
     PREFIX_LIST_ID,
     PROTOCOLS,
+    PSEUDO_PARTITION,
     SECRET_ARN,
     SECURITY_GROUP_ID,
     STOP_TIMEOUT_SECONDS,
@@ -444,6 +445,10 @@ class _Map(_Kind):
         return f"mapping of names ({self.key.means}) to {self.value.describe(path)}"
 
 
+# Said of every key whose ARN may name the stack's own partition, region and account.
+_OWN_STACK = " ${AWS::Partition}, ${AWS::Region} and ${AWS::AccountId} name the stack's own."
+
+
 @dataclass(frozen=True)
 class Key:
     """One key of the spec: its name in the file, the kind of its value, the config field it
@@ -749,12 +754,14 @@ class _Services(_Kind):
 
 
 def _image_partition(image: str) -> str | None:
-    """The partition of the repository a sidecar's image comes from, as the type finds it."""
-    return partition_of(Sidecar("sidecar", image).repository_arn)
+    """The partition of the repository a sidecar's image comes from, as the type finds it
+    (None for the stack's own)."""
+    return _arn_partition(Sidecar("sidecar", image).repository_arn)
 
 
 def _arn_partition(value: str) -> str | None:
-    return partition_of(value) if value.startswith("arn:") else None
+    partition = partition_of(value) if value.startswith("arn:") else None
+    return None if partition == PSEUDO_PARTITION else partition
 
 
 _PORT = _Int(between=PORT)
@@ -828,7 +835,7 @@ _STATEMENT = _Object(
             ),
             "resources",
             "The ARNs the actions apply to; * only written on purpose (for actions that take "
-            "no resource).",
+            "no resource)." + _OWN_STACK,
             required=True,
         ),
         Key("effect", _Str(choices=EFFECTS), "effect", "Allow or Deny."),
@@ -849,7 +856,8 @@ _TASK_ROLE = _Object(
                 unique=True,
             ),
             "managed_policies",
-            "Managed policies attached to the task role, by ARN.",
+            "Managed policies attached to the task role, by ARN (quote one that names "
+            "${AWS::...} in a [list])." + _OWN_STACK,
         ),
         Key(
             "statements",
@@ -906,7 +914,8 @@ _SIDECAR = _Object(
             ),
             "image",
             "A private ECR image with a tag or a digest; the execution role may pull from its "
-            "repository only.",
+            "repository only. ${AWS::AccountId}.dkr.ecr.${AWS::Region}.${AWS::URLSuffix}/... "
+            "names the stack's own account and region.",
             required=True,
         ),
         Key(
@@ -1310,14 +1319,14 @@ _SERVICE = _Object(
             ),
             "application.secrets",
             "Environment variables read from Secrets Manager or SSM Parameter Store when the "
-            "container starts; the execution role may read exactly these.",
+            "container starts; the execution role may read exactly these." + _OWN_STACK,
         ),
         Key(
             "secrets_kms_key",
             _Str(patterns=(KMS_KEY_ARN,), means="a KMS key ARN", partition=_arn_partition),
             "application.secrets_kms_key",
             "The customer managed KMS key the secrets are encrypted with; only then may the "
-            "execution role decrypt, with that key alone.",
+            "execution role decrypt, with that key alone." + _OWN_STACK,
         ),
         Key(
             "task_role",

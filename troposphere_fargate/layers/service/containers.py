@@ -11,7 +11,7 @@ from typing import Any
 
 from troposphere import GetAtt, If, NoValue, Ref, Region, Template, ecs, logs
 
-from ..application import Application, HealthCheck, Sidecar
+from ..application import Application, HealthCheck, Sidecar, cfn_string
 from ..blocks import LOG_GROUP_CHECKOV, LOG_GROUP_SUPPRESSIONS, suppress
 from ..config import ServiceConfig
 from .names import (
@@ -119,7 +119,7 @@ def sidecar_definition(sidecar: Sidecar, log_group: logs.LogGroup) -> ecs.Contai
     """
     definition = ecs.ContainerDefinition(
         Name=sidecar.name,
-        Image=sidecar.image,
+        Image=cfn_string(sidecar.image),
         Essential=sidecar.essential,
         ReadonlyRootFilesystem=True,
         Privileged=False,
@@ -195,7 +195,7 @@ def _apply_secrets_and_environment_file(
         NoValue,
     )
     secrets: list[ecs.Secret] = [
-        ecs.Secret(Name=secret.name, ValueFrom=secret.value_from)
+        ecs.Secret(Name=secret.name, ValueFrom=cfn_string(secret.value_from))
         for secret in sorted(application.secrets, key=lambda secret: secret.name)
     ]
     given = ecs.Secret(Name=Ref(SECRET_VARIABLE_NAME), ValueFrom=Ref(SECRET_ARN_PARAMETER))

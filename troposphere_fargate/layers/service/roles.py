@@ -20,7 +20,7 @@ from awacs import secretsmanager, ssm, ssmmessages
 from awacs.aws import Action, Allow, Deny, PolicyDocument, Statement
 from troposphere import GetAtt, If, Join, NoValue, Ref, Select, Split, Sub, Template, iam, logs
 
-from ..application import Application, PolicyStatement, TaskRole
+from ..application import Application, PolicyStatement, TaskRole, cfn_string
 from ..blocks import inline_policy, service_trust
 from .names import (
     APPLICATION_POLICY,
@@ -99,7 +99,10 @@ def image_repository_arn() -> Any:
 
 def _execution_role(log_group: logs.LogGroup, application: Application) -> iam.Role:
     # Each sidecar's repository, once; the application's own is computed from ContainerImage.
-    sidecar_repositories = sorted({sidecar.repository_arn for sidecar in application.sidecars})
+    sidecar_repositories = [
+        cfn_string(arn)
+        for arn in sorted({sidecar.repository_arn for sidecar in application.sidecars})
+    ]
     return iam.Role(
         EXECUTION_ROLE,
         AssumeRolePolicyDocument=_ecs_tasks_trust(),
@@ -185,8 +188,14 @@ def _secret_arn_policy() -> iam.Policy:
 def _secret_statements(application: Application) -> list[Statement]:
     """What ECS needs to hand the container its secrets: exactly the secrets and parameters
     named, and the key they are encrypted with when one is named; nothing when there are none."""
-    secrets = sorted({s.resource_arn for s in application.secrets if not s.is_parameter})
-    parameters = sorted({s.resource_arn for s in application.secrets if s.is_parameter})
+    secrets = [
+        cfn_string(arn)
+        for arn in sorted({s.resource_arn for s in application.secrets if not s.is_parameter})
+    ]
+    parameters = [
+        cfn_string(arn)
+        for arn in sorted({s.resource_arn for s in application.secrets if s.is_parameter})
+    ]
     statements = []
     if secrets:
         statements.append(
@@ -213,7 +222,7 @@ def _secret_statements(application: Application) -> list[Statement]:
                 Sid=DECRYPT_SECRETS_SID,
                 Effect=Allow,
                 Action=[awacs_kms.Decrypt],
-                Resource=[application.secrets_kms_key],
+                Resource=[cfn_string(application.secrets_kms_key)],
             )
         )
     return statements
@@ -258,7 +267,7 @@ def _application_statement(index: int, statement: PolicyStatement) -> Statement:
         Effect=Allow if statement.effect == "Allow" else Deny,
         # awacs Actions, as everywhere else: "sqs:SendMessage" -> Action("sqs", "SendMessage").
         Action=[Action(*action.split(":", 1)) for action in statement.actions],
-        Resource=list(statement.resources),
+        Resource=[cfn_string(resource) for resource in statement.resources],
     )
 
 
@@ -284,7 +293,7 @@ def _task_role(log_group: logs.LogGroup, task_role: TaskRole) -> iam.Role:
 def _managed_policy_arns(task_role: TaskRole) -> Any:
     """The application's managed policies, and TaskRoleManagedPolicyArns' when given."""
     given = Ref(TASK_ROLE_MANAGED_POLICY_ARNS)
-    own = list(task_role.managed_policies)
+    own = [cfn_string(arn) for arn in task_role.managed_policies]
     if not own:
         return If(HAS_TASK_ROLE_MANAGED_POLICIES, given, NoValue)
     # One list of both: the parameter's members joined, then the application's, split again.
