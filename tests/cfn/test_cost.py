@@ -87,6 +87,12 @@ def test_fargate_spot_tasks_are_named_so_and_priced_on_demand_saying_so():
     assert vcpu.quantity.endswith("(on-demand: Spot's price is lower and varies)")
     assert "Fargate vCPU (ServiceStack/Service)" not in bill
     assert footprint(dry_run(ROOT, LAUNCH)).spot == ()
+    # On demand, whatever the service is called.
+    spotlight = Footprint(
+        **{**vars(found), "tasks": [("Spotlight", 1, 1.0, 2.0, "X86_64")], "spot": ()}
+    )
+    (line,) = [line for line in estimate(spotlight).lines_ if "vCPU" in line.item]
+    assert line.item == "Fargate vCPU (Spotlight)" and "on-demand" not in line.quantity
 
 
 def test_the_total_is_the_sum_of_the_lines_and_the_cli_prints_both(capsys):

@@ -15,6 +15,7 @@ from troposphere_fargate.cfn.diff import (
     BREAKING,
     DESTRUCTIVE,
     SAFE,
+    DiffError,
     Finding,
     diff,
     diff_stacks,
@@ -663,3 +664,37 @@ def test_a_parameter_a_nested_template_drops_is_not_breaking_when_its_parent_dro
     assert any(f.subject == "resource TargetGroup" and f.severity == DESTRUCTIVE for f in findings)
     # The template diff (no running stack) still lists each parameter change.
     assert any(f.subject.startswith("parameter ") for f in diff(old, new))
+
+
+def test_a_value_for_what_the_root_does_not_pass_is_refused_in_a_folder_with_a_root():
+    # Expose is a parameter of service.yaml that the shipped root leaves at its default: a
+    # value for it describes a service.yaml stack of its own, which a folder diff would have
+    # compared as the root's nested stack, ignoring the value and finding nothing.
+    shipped = load_side(__version__, REPO / "templates")
+    with pytest.raises(DiffError) as refused:
+        diff_stacks(shipped, shipped, {"Expose": "internal"}, {"Expose": "none"})
+    assert str(refused.value) == (
+        "Expose is a parameter of service.yaml, which the root nests without passing it: a "
+        "nested stack takes its default. To compare a stack of service.yaml launched on its "
+        "own, diff the two files (service.yaml of each side)"
+    )
+    # The two files alone: a stack of its own, compared with those values.
+    alone = {"service.yaml": shipped["service.yaml"]}
+    diff_stacks(alone, alone, {}, {"LoadBalancerType": "network"})
+
+
+def test_a_nested_template_is_known_by_its_whole_file_name():
+    # A service named "network" is service-network.yaml, not network.yaml.
+    side = _environment("{expose: none}")
+    named = {
+        name.replace("service-api", "service-network"): template
+        for name, template in _environment("{expose: none}").items()
+    }
+    root = json.loads(
+        json.dumps(named["root.yaml"]).replace("service-api.yaml", "service-network.yaml")
+    )
+    named["root.yaml"] = root
+    passed = nested_parameters(named)
+    assert passed["network.yaml"] == nested_parameters(side)["network.yaml"]
+    assert "ContainerImage" not in passed["network.yaml"]
+    assert "ContainerImage" in passed["service-network.yaml"]

@@ -333,7 +333,12 @@ def test_every_service_setting_changes_the_template_or_is_refused(exposure):
         ("none", "default_health_check_path", "it has no load balancer"),
         ("internal", "default_health_check_path", "it has no load balancer"),
         ("internal", "default_deregistration_delay_seconds", "it has no load balancer"),
-        ("internal", "default_health_check_grace_period_seconds", "it has no load balancer"),
+        (
+            "internal",
+            "default_health_check_grace_period_seconds",
+            "its template sets a grace period only with a load balancer; a container "
+            "health_check's start_period covers a slow start",
+        ),
         ("internal", "default_error_rate_alarm_percent", "it has no load balancer"),
     ],
 )

@@ -356,7 +356,22 @@ def test_services_naming_arns_of_two_partitions_are_refused():
         return ServiceConfig(container_name=name, expose="none", application=application)
 
     both = (naming("a", "aws", "eu-west-1"), naming("b", "aws-cn", "cn-north-1"))
-    with pytest.raises(ConfigError, match=r"services=\['aws', 'aws-cn'\]: the services name"):
+    with pytest.raises(ConfigError) as refused:
         ProductConfig(services=both)
+    assert str(refused.value) == (
+        "ProductConfig.services=['aws', 'aws-cn']: the services name ARNs of several partitions "
+        "(aws: a; aws-cn: b): an environment runs in one"
+    )
+    # The environment's web ACL counts too.
+    from troposphere_fargate.layers.config import EnvironmentConfig
+
+    acl = (
+        "arn:aws-cn:wafv2:cn-north-1:123456789012:regional/webacl/shop/"
+        "0123abcd-0123-4567-89ab-0123456789ab"
+    )
+    environment = EnvironmentConfig(default_web_acl_arn=acl)
+    with pytest.raises(ConfigError, match=r"\(aws: a; aws-cn: the environment\)"):
+        ProductConfig(services=both[:1], environment=environment)
+    assert ProductConfig(services=both[1:], environment=environment).partitions == {"aws-cn"}
     assert ProductConfig(services=both[:1]).partitions == {"aws"}
     assert ProductConfig().partitions == frozenset()

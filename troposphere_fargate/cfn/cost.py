@@ -100,9 +100,9 @@ def estimate(found: Footprint, region: str | None = None) -> Estimate:
     hours = table["hours_per_month"]
     lines: list[Line] = []
 
-    def hourly(item: str, count: float, what: str, unit: float) -> None:
+    def hourly(item: str, count: float, what: str, unit: float, spot: bool = False) -> None:
         if count:
-            on_demand = " (on-demand: Spot's price is lower and varies)" if "Spot" in item else ""
+            on_demand = " (on-demand: Spot's price is lower and varies)" if spot else ""
             quantity = f"{what} x {hours} h x {_money(unit)}{on_demand}"
             lines.append(Line(item, quantity, count * hours * unit))
 
@@ -129,9 +129,11 @@ def estimate(found: Footprint, region: str | None = None) -> Estimate:
         gb_price = price["fargate_arm_gb_hour" if arm else "fargate_gb_hour"]
         # Fargate Spot's price changes with spare capacity, and the table has none: its tasks
         # are priced on demand (an upper bound), and the line says so.
-        kind = "Fargate Spot" if name in found.spot else "Fargate"
-        hourly(f"{kind} vCPU ({name})", count * vcpu, f"{count} x {vcpu:g} vCPU", vcpu_price)
-        hourly(f"{kind} memory ({name})", count * memory, f"{count} x {memory:g} GB", gb_price)
+        spot = name in found.spot
+        kind = "Fargate Spot" if spot else "Fargate"
+        cpus, gbs = f"{count} x {vcpu:g} vCPU", f"{count} x {memory:g} GB"
+        hourly(f"{kind} vCPU ({name})", count * vcpu, cpus, vcpu_price, spot)
+        hourly(f"{kind} memory ({name})", count * memory, gbs, gb_price, spot)
     if found.container_insights:
         metrics = (
             found.container_insights * price["container_insights_metrics_per_cluster"]

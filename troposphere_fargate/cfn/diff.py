@@ -637,10 +637,41 @@ def nested_parameters(side: Mapping[str, Mapping[str, Any]]) -> dict[str, frozen
                 continue
             properties = resource.get("Properties", {})
             url = _strings(properties.get("TemplateURL"))
+            # The URL's last segment is the file's name (service-network.yaml is not
+            # network.yaml).
+            files = {text.rsplit("/", 1)[-1] for text in url}
             for name in side:
-                if any(text.endswith(name) for text in url):
+                if name in files:
                     found[name] = frozenset(properties.get("Parameters", {}) or {})
     return found
+
+
+def _refuse_values_no_parent_passes(
+    old: Mapping[str, Mapping[str, Any]],
+    new: Mapping[str, Mapping[str, Any]],
+    nested_before: Mapping[str, frozenset[str]],
+    nested_after: Mapping[str, frozenset[str]],
+    running: Mapping[str, str],
+    changes: Mapping[str, str],
+) -> None:
+    """A value given for a parameter that only nested templates declare, and that their parent
+    does not pass, describes a stack of that template launched on its own, not the root's: in a
+    folder with a root it would be ignored, so it is refused, saying how to compare such a
+    stack."""
+    for key in sorted(set(running) | set(changes)):
+        declaring = [
+            (name, nested.get(name))
+            for side, nested in ((old, nested_before), (new, nested_after))
+            for name, template in side.items()
+            if key in template.get("Parameters", {})
+        ]
+        if declaring and all(passed is not None and key not in passed for _, passed in declaring):
+            name = declaring[0][0]
+            raise DiffError(
+                f"{key} is a parameter of {name}, which the root nests without passing it: a "
+                f"nested stack takes its default. To compare a stack of {name} launched on its "
+                f"own, diff the two files ({name} of each side)"
+            )
 
 
 def diff_stacks(
@@ -687,6 +718,7 @@ def diff_stacks(
                     raise DiffError(f"{name}: {problem}")
     pseudo = pseudo_for_region(region) if region else None
     nested_before, nested_after = nested_parameters(old), nested_parameters(new)
+    _refuse_values_no_parent_passes(old, new, nested_before, nested_after, running, changes)
     findings = []
     for name in sorted(set(old) | set(new)):
         if name not in old or name not in new:

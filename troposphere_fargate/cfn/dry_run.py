@@ -179,10 +179,11 @@ def _partition_problems(
                 )
     named = sorted({text for text in _literals(template.get("Resources", {})) if elsewhere(text)})
     if named:
-        shown = ", ".join(named[:3]) + (f" and {len(named) - 3} more" if len(named) > 3 else "")
+        shown = ", ".join(f"{text} ({elsewhere(text)})" for text in named[:3])
+        more = f" and {len(named) - 3} more" if len(named) > 3 else ""
         problems.append(
-            f"the template names {shown}, of the {elsewhere(named[0])} partition, and {region} "
-            f"is in {partition}: build it for that partition's regions"
+            f"the template names {shown}{more}, of another partition than {region}'s "
+            f"({partition}): build it for that partition's regions"
         )
     return problems
 

@@ -320,6 +320,12 @@ def fields_without_use(expose: str | None) -> dict[str, str]:
             "deployment",
         )
         unused |= {name: "it has no load balancer" for name in without}
+        # ECS's grace period also covers container health checks; the template sets it for a
+        # target group's only, and a container health check's start_period covers a slow start.
+        unused["default_health_check_grace_period_seconds"] = (
+            "its template sets a grace period only with a load balancer; a container "
+            "health_check's start_period covers a slow start"
+        )
     if expose == EXPOSE_NONE:
         unused |= {name: "a worker listens on no port" for name in LISTENER_ONLY_FIELDS}
     return unused
@@ -344,7 +350,6 @@ class ServiceConfig:
             port: the container needs no capability to bind it). A worker (``expose="none"``)
             listens on no port and refuses it.
         default_health_check_path: default of ``HealthCheckPath``. Default ``/``.
-
         default_task_cpu: default of ``TaskCpu`` (CPU units). Default 256.
         default_task_memory: default of ``TaskMemory`` (MiB); must suit ``default_task_cpu``.
             Default 512.
@@ -1038,11 +1043,14 @@ class ProductConfig:
                 )
         self._refuse_shadowed_rules(owner)
         if len(self.partitions) > 1:
+            named = self._partitions_named()
+            which = "; ".join(f"{p}: {named[p]}" for p in sorted(self.partitions))
             raise _fail(
                 owner,
                 "services",
                 sorted(self.partitions),
-                "the services name ARNs of several partitions: an environment runs in one",
+                f"the services name ARNs of several partitions ({which}): an environment runs "
+                "in one",
             )
 
     def _refuse_shadowed_rules(self, owner: str) -> None:
@@ -1071,9 +1079,18 @@ class ProductConfig:
         """The partitions of the ARNs the services' applications name (``aws``, ``aws-cn``,
         ``aws-us-gov``): at most one, where its templates can run; none when they name no ARN,
         or only ARNs of the stack's own partition (``${AWS::Partition}``)."""
-        services = self.services or (self.service,)
-        named = {partition_of(arn) for service in services for arn in service.application.arns()}
-        return frozenset(named - {PSEUDO_PARTITION})  # the stack's own: any
+        return frozenset(self._partitions_named()) - {PSEUDO_PARTITION}  # the stack's own: any
+
+    def _partitions_named(self) -> dict[str, str]:
+        """Each partition an ARN of the config names -> the first service (or the
+        environment) that names it."""
+        named: dict[str, str] = {}
+        if self.services and self.environment.default_web_acl_arn:
+            named[partition_of(self.environment.default_web_acl_arn)] = "the environment"
+        for service in self.services or (self.service,):
+            for arn in service.application.arns():
+                named.setdefault(partition_of(arn), service.container_name)
+        return named
 
     @property
     def routed_hosts(self) -> tuple[str, ...]:
