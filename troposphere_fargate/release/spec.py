@@ -1132,7 +1132,7 @@ _SERVICE = _Object(
             "port",
             _PORT,
             "default_container_port",
-            _default_of("ContainerPort", " A worker (expose: none) has none."),
+            _default_of("ContainerPort", " A worker (expose: none) listens on no port and takes none."),
         ),
         Key(
             "health_check_path",
