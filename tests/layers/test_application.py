@@ -682,3 +682,34 @@ def test_the_stacks_own_partition_is_any_partition():
     with pytest.raises(ConfigError, match="must be an ARN"):
         PolicyStatement(actions=("sqs:SendMessage",), resources=("arn:${AWS::Other}:sqs",))
     PolicyStatement(actions=("sqs:SendMessage",), resources=(literal,))
+
+
+def test_a_sidecar_reads_its_own_secrets_and_the_execution_role_may_read_them():
+    # An agent beside the application (Datadog's, say) needs its API key from a secret.
+    key = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:datadog/api-key-AbCdEf"
+    kms = "arn:aws:kms:eu-west-1:123456789012:key/0123abcd-0123-4567-89ab-0123456789ab"
+    agent = Sidecar(
+        "datadog",
+        "123456789012.dkr.ecr.eu-west-1.amazonaws.com/datadog-agent:7",
+        secrets=(Secret("DD_API_KEY", key),),
+    )
+    # The key names a secret of a sidecar only: the application's own secrets may be none.
+    template = build(Application(sidecars=(agent,), secrets_kms_key=kms))
+    stack = deploy(template)
+    _, sidecar = props(stack.resources[s.TASK_DEFINITION])["ContainerDefinitions"]
+    assert sidecar["Secrets"] == [{"Name": "DD_API_KEY", "ValueFrom": key}]
+    execution = props(stack.resources[s.EXECUTION_ROLE])["Policies"][0]["PolicyDocument"]
+    by_sid = {statement["Sid"]: statement for statement in execution["Statement"]}
+    reads = [st for st in by_sid.values() if "secretsmanager:GetSecretValue" in st["Action"]]
+    assert [st["Resource"] for st in reads] == [[key]]
+    assert any(st["Resource"] == [kms] for st in by_sid.values() if "kms:Decrypt" in st["Action"])
+
+
+def test_a_sidecar_secret_named_like_its_environment_variable_is_refused():
+    with pytest.raises(ConfigError, match=r"Sidecar\.secrets\[0\]\.name='K': is also an env"):
+        Sidecar(
+            "agent",
+            "123456789012.dkr.ecr.eu-west-1.amazonaws.com/agent:1",
+            environment=(("K", "v"),),
+            secrets=(Secret("K", "arn:aws:ssm:eu-west-1:123456789012:parameter/k"),),
+        )

@@ -138,6 +138,12 @@ EXPECTED = ProductConfig(
                     essential=False,
                     port=4317,
                     environment=(("OTEL_LOG_LEVEL", "warn"),),
+                    secrets=(
+                        Secret(
+                            "OTLP_TOKEN",
+                            "arn:aws:ssm:eu-west-1:123456789012:parameter/prod/otlp-token",
+                        ),
+                    ),
                     command=("--config=/etc/otel/config.yaml",),
                     health_check=HealthCheck(
                         command=("CMD", "/healthcheck"),

@@ -122,6 +122,20 @@ def _environment(owner: str, name: str, value: object) -> None:
         seen.add(key)
 
 
+def _secrets(owner: str, secrets: object, environment: tuple[tuple[str, str], ...]) -> None:
+    """A container's secrets: Secrets, each name once and not an environment variable too."""
+    if not isinstance(secrets, tuple) or not all(isinstance(s, Secret) for s in secrets):
+        raise _fail(owner, "secrets", secrets, "must be a tuple of Secret")
+    names = [s.name for s in secrets]
+    for index, secret in enumerate(secrets):
+        if names.count(secret.name) > 1:
+            raise _fail(owner, f"secrets[{index}].name", secret.name, "is used twice")
+        if secret.name in dict(environment):
+            raise _fail(
+                owner, f"secrets[{index}].name", secret.name, "is also an environment variable"
+            )
+
+
 def partition_of(arn: str) -> str:
     """The partition an ARN is in (``arn:<partition>:...``): ``${AWS::Partition}`` for the
     stack's own."""
@@ -334,6 +348,9 @@ class Sidecar:
     environment: tuple[tuple[str, str], ...] = ()
     command: tuple[str, ...] = ()
     health_check: HealthCheck | None = None
+    # Secrets it reads at start, such as an agent's API key; the execution role may read these
+    # too, and decrypts them with the application's secrets_kms_key when one is given.
+    secrets: tuple[Secret, ...] = ()
 
     def __post_init__(self) -> None:
         owner = type(self).__name__
@@ -348,7 +365,11 @@ class Sidecar:
                 "amazonaws.com/<repository>:<tag>",
             )
         match = ECR_IMAGE.match(self.image)
-        if match and match.group("region").startswith("cn-") != bool(match.group("china")):
+        if (
+            match
+            and not match.group("suffix")
+            and match.group("region").startswith("cn-") != bool(match.group("china"))
+        ):
             raise _fail(
                 owner,
                 "image",
@@ -363,6 +384,7 @@ class Sidecar:
         _strings(owner, "command", self.command)
         if self.health_check is not None and not isinstance(self.health_check, HealthCheck):
             raise _fail(owner, "health_check", self.health_check, "must be a HealthCheck")
+        _secrets(owner, self.secrets, self.environment)
 
     @property
     def repository_arn(self) -> str:
@@ -429,17 +451,10 @@ class Application:
             value = getattr(self, name)
             if not isinstance(value, tuple) or not all(isinstance(v, kind) for v in value):
                 raise _fail(owner, name, value, f"must be a tuple of {kind.__name__}")
-        names = [s.name for s in self.secrets]
-        for index, secret in enumerate(self.secrets):
-            if names.count(secret.name) > 1:
-                raise _fail(owner, f"secrets[{index}].name", secret.name, "is used twice")
-            if secret.name in dict(self.environment):
-                raise _fail(
-                    owner, f"secrets[{index}].name", secret.name, "is also an environment variable"
-                )
+        _secrets(owner, self.secrets, self.environment)
         if self.secrets_kms_key is not None and not KMS_KEY_ARN.match(self.secrets_kms_key):
             raise _fail(owner, "secrets_kms_key", self.secrets_kms_key, "must be a KMS key ARN")
-        if self.secrets_kms_key is not None and not self.secrets:
+        if self.secrets_kms_key is not None and not self.all_secrets:
             raise _fail(
                 owner, "secrets_kms_key", self.secrets_kms_key, "names a key but no secret uses it"
             )
@@ -468,9 +483,14 @@ class Application:
                 "every ARN must be in one partition: a stack runs in one",
             )
 
+    @property
+    def all_secrets(self) -> tuple[Secret, ...]:
+        """The application's secrets, then each sidecar's: what the execution role may read."""
+        return self.secrets + tuple(s for sidecar in self.sidecars for s in sidecar.secrets)
+
     def arns(self) -> list[str]:
         """Every ARN the application names (and each sidecar's repository's)."""
-        found = [s.value_from for s in self.secrets] + list(self.task_role.managed_policies)
+        found = [s.value_from for s in self.all_secrets] + list(self.task_role.managed_policies)
         found += [r for s in self.task_role.statements for r in s.resources if r != "*"]
         found += [s.repository_arn for s in self.sidecars]
         if self.secrets_kms_key:

@@ -891,6 +891,19 @@ _EGRESS = _Object(
     ),
 )
 
+# A container's secrets: variable name -> a secret's or a parameter's ARN.
+_SECRETS = _Map(
+    _VARIABLE,
+    _Str(
+        patterns=(SECRET_ARN, PARAMETER_ARN),
+        means="a Secrets Manager secret ARN (arn:<partition>:secretsmanager:<region>:"
+        "<account>:secret:<name>-<6 characters>, optionally :<json-key>::) or an SSM "
+        "parameter ARN (arn:<partition>:ssm:<region>:<account>:parameter/<name>)",
+        partition=_arn_partition,
+    ),
+    Secret,
+)
+
 _SIDECAR = _Object(
     Sidecar,
     (
@@ -926,6 +939,14 @@ _SIDECAR = _Object(
         ),
         Key("port", _PORT, "port", "A port the task's other containers reach on localhost."),
         Key("environment", _ENVIRONMENT, "environment", "Its environment variables (strings)."),
+        Key(
+            "secrets",
+            _SECRETS,
+            "secrets",
+            "Its environment variables read from Secrets Manager or SSM Parameter Store, such as "
+            "an agent's API key; the execution role may read these too, and decrypts them with "
+            "the service's secrets_kms_key." + _OWN_STACK,
+        ),
         Key("command", _STRINGS, "command", "Overrides the image's CMD."),
         Key("health_check", _HEALTH_CHECK, "health_check", "Its container health check."),
     ),
@@ -1132,7 +1153,9 @@ _SERVICE = _Object(
             "port",
             _PORT,
             "default_container_port",
-            _default_of("ContainerPort", " A worker (expose: none) listens on no port and takes none."),
+            _default_of(
+                "ContainerPort", " A worker (expose: none) listens on no port and takes none."
+            ),
         ),
         Key(
             "health_check_path",
@@ -1306,17 +1329,7 @@ _SERVICE = _Object(
         ),
         Key(
             "secrets",
-            _Map(
-                _VARIABLE,
-                _Str(
-                    patterns=(SECRET_ARN, PARAMETER_ARN),
-                    means="a Secrets Manager secret ARN (arn:<partition>:secretsmanager:<region>:"
-                    "<account>:secret:<name>-<6 characters>, optionally :<json-key>::) or an SSM "
-                    "parameter ARN (arn:<partition>:ssm:<region>:<account>:parameter/<name>)",
-                    partition=_arn_partition,
-                ),
-                Secret,
-            ),
+            _SECRETS,
             "application.secrets",
             "Environment variables read from Secrets Manager or SSM Parameter Store when the "
             "container starts; the execution role may read exactly these." + _OWN_STACK,
@@ -1713,6 +1726,8 @@ services:
         essential: false
         port: 4317
         environment: {OTEL_LOG_LEVEL: warn}
+        secrets:
+          OTLP_TOKEN: arn:aws:ssm:eu-west-1:123456789012:parameter/prod/otlp-token
         command: [--config=/etc/otel/config.yaml]
         health_check:
           command: [CMD, /healthcheck]

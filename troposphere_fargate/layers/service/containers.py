@@ -131,6 +131,11 @@ def sidecar_definition(sidecar: Sidecar, log_group: logs.LogGroup) -> ecs.Contai
         definition.PortMappings = [ecs.PortMapping(ContainerPort=sidecar.port, Protocol="tcp")]
     if sidecar.environment:
         definition.Environment = _environment(sidecar.environment)
+    if sidecar.secrets:
+        definition.Secrets = [
+            ecs.Secret(Name=secret.name, ValueFrom=cfn_string(secret.value_from))
+            for secret in sorted(sidecar.secrets, key=lambda secret: secret.name)
+        ]
     if sidecar.command:
         definition.Command = list(sidecar.command)
     if sidecar.health_check is not None:

@@ -190,11 +190,11 @@ def _secret_statements(application: Application) -> list[Statement]:
     named, and the key they are encrypted with when one is named; nothing when there are none."""
     secrets = [
         cfn_string(arn)
-        for arn in sorted({s.resource_arn for s in application.secrets if not s.is_parameter})
+        for arn in sorted({s.resource_arn for s in application.all_secrets if not s.is_parameter})
     ]
     parameters = [
         cfn_string(arn)
-        for arn in sorted({s.resource_arn for s in application.secrets if s.is_parameter})
+        for arn in sorted({s.resource_arn for s in application.all_secrets if s.is_parameter})
     ]
     statements = []
     if secrets:
@@ -216,7 +216,7 @@ def _secret_statements(application: Application) -> list[Statement]:
                 Resource=parameters,
             )
         )
-    if application.secrets and application.secrets_kms_key:
+    if application.all_secrets and application.secrets_kms_key:
         statements.append(
             Statement(
                 Sid=DECRYPT_SECRETS_SID,
