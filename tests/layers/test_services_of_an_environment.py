@@ -17,7 +17,7 @@ from troposphere_fargate.layers.config import ConfigError, ProductConfig, Servic
 from troposphere_fargate.layers.environment import names as e
 from troposphere_fargate.layers.exposure import Routing
 from troposphere_fargate.release.build import render_templates
-from troposphere_fargate.release.spec import parse_spec
+from troposphere_fargate.release.spec import SpecError, parse_spec
 
 SPEC = """
 domain: {name: shop.example.com, hosted_zone_id: Z0123456789ABCDEFGHIJ}
@@ -353,7 +353,11 @@ def test_services_naming_arns_of_two_partitions_are_refused():
     def naming(name: str, partition: str, region: str) -> ServiceConfig:
         arn = f"arn:{partition}:secretsmanager:{region}:123456789012:secret:db-AbCdEf"
         application = Application(secrets=(Secret("DB", arn),))
-        return ServiceConfig(container_name=name, expose="none", application=application)
+        # Public: an environment's settings (its web ACL, below) need a load balancer.
+        routing = Routing(priority=len(name) + ord(name[0]), host=f"{name}.example.com")
+        return ServiceConfig(
+            container_name=name, expose="public", routing=routing, application=application
+        )
 
     both = (naming("a", "aws", "eu-west-1"), naming("b", "aws-cn", "cn-north-1"))
     with pytest.raises(ConfigError) as refused:
@@ -375,3 +379,72 @@ def test_services_naming_arns_of_two_partitions_are_refused():
     assert ProductConfig(services=both[1:], environment=environment).partitions == {"aws-cn"}
     assert ProductConfig(services=both[:1]).partitions == {"aws"}
     assert ProductConfig().partitions == frozenset()
+
+
+# --- An environment without a public service -----------------------------------------------------
+
+PRIVATE_SPEC = """
+services:
+  orders: {port: 7000, expose: internal}
+  worker: {expose: none}
+"""
+
+
+@pytest.fixture(scope="module")
+def private() -> dict[str, dict[str, Any]]:
+    return render_templates(parse_spec(PRIVATE_SPEC, "app.yaml"))
+
+
+def test_without_a_public_service_the_environment_has_nothing_internet_facing(private):
+    # "Nothing public that need not be": the load balancer answered 404 to the internet, and
+    # cost its hours, public addresses and access-log bucket, for services nobody could reach.
+    environment = private[e.LAYER]
+    kinds = sorted({r["Type"] for r in environment["Resources"].values()})
+    assert kinds == [
+        "AWS::EC2::SecurityGroup",
+        "AWS::EC2::SecurityGroupEgress",
+        "AWS::ECS::Cluster",
+        "AWS::ServiceDiscovery::HttpNamespace",
+    ]
+    assert list(environment["Parameters"]) == [e.VPC_ID]
+    assert sorted(environment["Outputs"]) == sorted(
+        [
+            e.OUTPUT_CLUSTER_NAME,
+            e.OUTPUT_ENVIRONMENT_SECURITY_GROUP_ID,
+            e.OUTPUT_NAMESPACE_ARN,
+            e.OUTPUT_CLUSTER_ARN,
+            e.OUTPUT_NAMESPACE_NAME,
+        ]
+    )
+    # The services get what they join with, and the root is whole.
+    images = {f"{n}ContainerImage": IMAGE for n in ("Orders", "Worker")}
+    stack = deployed(private["root"], {**images, root.TEMPLATE_BUCKET_NAME: "my-templates"})
+    assert dangling_refs(stack) == set()
+    for name in ("Orders", "Worker"):
+        wired = props(stack.resources[root.service_stack(name)])["Parameters"]
+        assert wired[s.CLUSTER_NAME] == {
+            "Fn::GetAtt": [root.ENVIRONMENT_STACK, f"Outputs.{e.OUTPUT_CLUSTER_NAME}"]
+        }
+
+
+def test_with_a_public_service_the_environment_keeps_its_load_balancer(built):
+    kinds = {r["Type"] for r in built[e.LAYER]["Resources"].values()}
+    assert "AWS::ElasticLoadBalancingV2::LoadBalancer" in kinds
+
+
+def test_environment_settings_without_a_public_service_are_refused():
+    with pytest.raises(SpecError) as refused:
+        parse_spec("environment: {deletion_protection: false}\n" + PRIVATE_SPEC, "app.yaml")
+    assert str(refused.value) == (
+        "app.yaml:1: environment.deletion_protection: no service is public, so the environment "
+        "has no load balancer, and no use for this (its listeners, domain and clients are the "
+        "load balancer's)"
+    )
+
+
+@pytest.mark.lint
+def test_cfn_lint_finds_nothing_in_an_environment_without_a_public_service(private):
+    from troposphere_fargate import lint_templates, to_yaml
+
+    files = {f"{name}.yaml": to_yaml(template) for name, template in private.items()}
+    assert lint_templates(files, regions=["us-east-1"]) == []

@@ -242,14 +242,16 @@ def test_one_service_without_expose_keeps_a_load_balancer_of_its_own():
     "spec",
     [
         "services:\n  web: {expose: public, routing: {path: /*, priority: 1}}\n",
-        "environment: {deletion_protection: false}\nservices:\n  web: {expose: none}\n",
-        "domain: {name: a.example.com, hosted_zone_id: Z1}\nservices:\n  w: {expose: none}\n",
+        "environment: {deletion_protection: false}\nservices:\n  web: {expose: internal}\n"
+        "  api: {expose: public, routing: {path: /*, priority: 1}}\n",
+        "domain: {name: a.example.com, hosted_zone_id: Z1}\nservices:\n"
+        "  w: {expose: public, routing: {path: /*, priority: 1}}\n",
     ],
     ids=["expose", "environment", "domain"],
 )
 def test_one_service_with_expose_a_domain_or_environment_settings_is_an_environment(spec):
     config = parse_spec(spec)
-    assert len(config.services) == 1 and config.services[0].expose is not None
+    assert config.services and all(service.expose is not None for service in config.services)
 
 
 def test_example_loads_into_the_expected_config():

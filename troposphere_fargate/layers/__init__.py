@@ -168,7 +168,7 @@ def layers_for(config: ProductConfig) -> tuple[Layer, ...]:
             environment.LAYER,
             environment.FILENAME,
             lambda product, version, built: environment.environment_template(
-                product.environment, product.routed_hosts
+                product.environment, product.routed_hosts, public=product.has_public_service
             ),
             regions.ENVIRONMENT_REGIONS,
             nested_as=root.Child(

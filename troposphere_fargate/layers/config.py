@@ -1042,6 +1042,19 @@ class ProductConfig:
                     "host names that differ in more than punctuation",
                 )
         self._refuse_shadowed_rules(owner)
+        if self.services and not self.has_public_service:
+            shared = EnvironmentConfig.__dataclass_fields__
+            for name, spec in shared.items():
+                value = getattr(self.environment, name)
+                if value != spec.default:
+                    raise _fail(
+                        owner,
+                        f"environment.{name}",
+                        value,
+                        "no service is public, so the environment has no load balancer, and no "
+                        "use for this (its listeners, domain and clients are the load "
+                        "balancer's)",
+                    )
         if len(self.partitions) > 1:
             named = self._partitions_named()
             which = "; ".join(f"{p}: {named[p]}" for p in sorted(self.partitions))
@@ -1073,6 +1086,12 @@ class ProductConfig:
                         "request this one does and is evaluated first, so this service would "
                         "get none: give this rule the lower priority number",
                     )
+
+    @property
+    def has_public_service(self) -> bool:
+        """Whether a service of the environment is public: only then has the environment a
+        load balancer (and its listeners, certificate, domain records and web ACL)."""
+        return any(service.expose == EXPOSE_PUBLIC for service in self.services)
 
     @property
     def partitions(self) -> frozenset[str]:

@@ -482,12 +482,15 @@ def environment_graph(view: EnvironmentPicture) -> graphviz.Digraph:
     if view.web_acl:
         dot.node("waf", "AWS WAF web ACL", **_STYLE["aws"])
         dot.edge("waf", "lb", style="dashed", constraint="false")
+    # Without a public service the environment has no load balancer: nothing internet-facing.
+    has_load_balancer = bool(view.listeners)
     lb_label = "Application Load Balancer, shared\n" + "\n".join(view.listeners)
     with dot.subgraph(name="cluster_vpc") as vpc:
         vpc.attr(
             label=f"VPC {network.vpc_cidr}", style="rounded", color="#2b6cb0", fontcolor="#2b6cb0"
         )
-        vpc.node("lb", lb_label, **_STYLE["balancer"])
+        if has_load_balancer:
+            vpc.node("lb", lb_label, **_STYLE["balancer"])
         for az in network.azs:
             with vpc.subgraph(name=f"cluster_public{az}") as public:
                 public.attr(
@@ -498,7 +501,7 @@ def environment_graph(view: EnvironmentPicture) -> graphviz.Digraph:
                 )
                 public.node(
                     f"lbnode{az}",
-                    "load balancer\nnode",
+                    "load balancer\nnode" if has_load_balancer else "no load balancer",
                     shape="box",
                     style="rounded,dashed",
                     color="#2e7d32",
@@ -542,9 +545,11 @@ def environment_graph(view: EnvironmentPicture) -> graphviz.Digraph:
                 "s3endpoint", "S3 gateway endpoint\n(private route tables)", **_STYLE["endpoint"]
             )
 
-    dot.edge("igw", "lb")
+    if has_load_balancer:
+        dot.edge("igw", "lb")
     for az in network.azs:
-        dot.edge("lb", f"lbnode{az}", arrowhead="none", style="dotted", color="#2e7d32")
+        if has_load_balancer:
+            dot.edge("lb", f"lbnode{az}", arrowhead="none", style="dotted", color="#2e7d32")
         # The public subnets above the private ones.
         dot.edge(f"lbnode{az}", "egress", style="invis")
     for member in sorted(view.members, key=lambda m: m.priority):

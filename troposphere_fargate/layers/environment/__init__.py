@@ -89,15 +89,21 @@ def add_namespace(t: Template) -> servicediscovery.HttpNamespace:
 
 
 def environment_template(
-    config: EnvironmentConfig | None = None, hosts: Sequence[str] | None = None
+    config: EnvironmentConfig | None = None,
+    hosts: Sequence[str] | None = None,
+    public: bool = True,
 ) -> Template:
     """Build the environment layer. ``hosts`` are the host names the services of a spec route
     (:attr:`ProductConfig.routed_hosts`): those under the default domain get alias records and
     are the certificate's names. None (the shipped template): services join from the console
-    with hosts not known here; the certificate names ``*.<domain>``. Pure: the same input always
-    gives the same template."""
+    with hosts not known here; the certificate names ``*.<domain>``. ``public=False`` (a spec
+    without a public service): no load balancer, listeners, certificate or access-log bucket,
+    nothing internet-facing; only the cluster, the namespace and the services' group. Pure: the
+    same input always gives the same template."""
     expect(config, (EnvironmentConfig, type(None)), "environment_template(config)")
     config = config or EnvironmentConfig()
+    if not public:
+        return _private_environment(config)
     under = relative_hosts(config, hosts)
     t = Template(
         Description=(
@@ -114,6 +120,7 @@ def environment_template(
     namespace = add_namespace(t)
     cluster = add_cluster(t, namespace=namespace)
     groups = add_security_groups(t)
+    assert groups.load_balancer is not None  # public: the load balancer has its group
     bucket = add_access_logs_bucket(t)
     bucket_policy = add_access_logs_bucket_policy(t, bucket, network_load_balancer=False)
     load_balancer = add_load_balancer(t, groups.load_balancer, bucket, bucket_policy)
@@ -128,6 +135,32 @@ def environment_template(
         load_balancer=load_balancer,
         listeners=listeners,
         load_balancer_group=groups.load_balancer,
+        environment_group=groups.environment,
+    )
+    return t
+
+
+def _private_environment(config: EnvironmentConfig) -> Template:
+    """An environment of internal services and workers only: nothing reaches it from the
+    internet, so it has no load balancer (which would answer 404 to the internet and cost an
+    hour's price and public addresses for nothing)."""
+    t = Template(
+        Description=(
+            "Environment for Fargate services without public IPs: one cluster and one Service "
+            "Connect namespace they share, and no load balancer (no service is public)"
+        )
+    )
+    add_parameters(t, config, public=False)
+    namespace = add_namespace(t)
+    cluster = add_cluster(t, namespace=namespace)
+    groups = add_security_groups(t, public=False)
+    add_outputs(
+        t,
+        cluster=cluster,
+        namespace=namespace,
+        load_balancer=None,
+        listeners=None,
+        load_balancer_group=None,
         environment_group=groups.environment,
     )
     return t

@@ -89,11 +89,22 @@ ENVIRONMENT_HTTP_LISTENER_CHECKOV = {
 
 @dataclass(frozen=True)
 class SecurityGroups:
-    load_balancer: ec2.SecurityGroup
+    load_balancer: ec2.SecurityGroup | None  # None: the environment has no load balancer
     environment: ec2.SecurityGroup  # what every service's tasks are members of
 
 
-def add_security_groups(t: Template) -> SecurityGroups:
+def add_security_groups(t: Template, public: bool = True) -> SecurityGroups:
+    """The environment's group, and with ``public`` services the load balancer's."""
+    if not public:
+        environment_group = _add_environment_group(t)
+        _add_egress_to_services(
+            t,
+            SERVICE_TO_SERVICE_EGRESS,
+            environment_group,
+            environment_group,
+            "To the environment's other services (each admits its own container port only)",
+        )
+        return SecurityGroups(load_balancer=None, environment=environment_group)
     load_balancer_group = t.add_resource(
         ec2.SecurityGroup(
             LOAD_BALANCER_SECURITY_GROUP,
@@ -103,18 +114,7 @@ def add_security_groups(t: Template) -> SecurityGroups:
             Tags=name_tag("load-balancer"),
         )
     )
-    environment_group = t.add_resource(
-        ec2.SecurityGroup(
-            ENVIRONMENT_SECURITY_GROUP,
-            GroupDescription=(
-                "Tasks of the services of the environment: they call each other through it, and "
-                "the own group of each service admits what it serves"
-            ),
-            VpcId=Ref(VPC_ID),
-            SecurityGroupEgress=[no_egress_rule()],
-            Tags=name_tag("services"),
-        )
-    )
+    environment_group = _add_environment_group(t)
     http = t.add_resource(
         ec2.SecurityGroupIngress(
             LOAD_BALANCER_HTTP_INGRESS,
@@ -156,18 +156,44 @@ def add_security_groups(t: Template) -> SecurityGroups:
             "To the environment's other services (each admits its own container port only)",
         ),
     ):
-        t.add_resource(
-            ec2.SecurityGroupEgress(
-                title,
-                GroupId=Ref(group),
-                DestinationSecurityGroupId=Ref(environment_group),
-                IpProtocol="tcp",
-                FromPort=ALL_PORTS[0],
-                ToPort=ALL_PORTS[1],
-                Description=description,
-            )
-        )
+        _add_egress_to_services(t, title, group, environment_group, description)
     return SecurityGroups(load_balancer=load_balancer_group, environment=environment_group)
+
+
+def _add_environment_group(t: Template) -> ec2.SecurityGroup:
+    return t.add_resource(
+        ec2.SecurityGroup(
+            ENVIRONMENT_SECURITY_GROUP,
+            GroupDescription=(
+                "Tasks of the services of the environment: they call each other through it, and "
+                "the own group of each service admits what it serves"
+            ),
+            VpcId=Ref(VPC_ID),
+            SecurityGroupEgress=[no_egress_rule()],
+            Tags=name_tag("services"),
+        )
+    )
+
+
+def _add_egress_to_services(
+    t: Template,
+    title: str,
+    group: ec2.SecurityGroup,
+    environment_group: ec2.SecurityGroup,
+    description: str,
+) -> None:
+    # Separate resources: inline, the groups would refer to each other (or themselves).
+    t.add_resource(
+        ec2.SecurityGroupEgress(
+            title,
+            GroupId=Ref(group),
+            DestinationSecurityGroupId=Ref(environment_group),
+            IpProtocol="tcp",
+            FromPort=ALL_PORTS[0],
+            ToPort=ALL_PORTS[1],
+            Description=description,
+        )
+    )
 
 
 def add_load_balancer(

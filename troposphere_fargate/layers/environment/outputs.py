@@ -34,11 +34,37 @@ def add_outputs(
     *,
     cluster: ecs.Cluster,
     namespace: servicediscovery.HttpNamespace,
-    load_balancer: elb.LoadBalancer,
-    listeners: Listeners,
-    load_balancer_group: ec2.SecurityGroup,
+    load_balancer: elb.LoadBalancer | None,
+    listeners: Listeners | None,
+    load_balancer_group: ec2.SecurityGroup | None,
     environment_group: ec2.SecurityGroup,
 ) -> tuple[Output, ...]:
+    if load_balancer is None or listeners is None or load_balancer_group is None:
+        # No public service, no load balancer: what internal services and workers join with.
+        return (
+            add_exported_output(
+                t, OUTPUT_CLUSTER_NAME, Ref(cluster), "Name of the ECS cluster the services run in"
+            ),
+            add_exported_output(
+                t,
+                OUTPUT_ENVIRONMENT_SECURITY_GROUP_ID,
+                GetAtt(environment_group, "GroupId"),
+                "Security group every service's tasks are members of: through it they call "
+                "each other",
+            ),
+            add_exported_output(
+                t,
+                OUTPUT_NAMESPACE_ARN,
+                GetAtt(namespace, "Arn"),
+                "ARN of the Service Connect namespace (AWS Cloud Map, HTTP)",
+            ),
+            add_exported_output(
+                t, OUTPUT_CLUSTER_ARN, GetAtt(cluster, "Arn"), "ARN of the cluster"
+            ),
+            add_exported_output(
+                t, OUTPUT_NAMESPACE_NAME, namespace.Name, "Name of the Service Connect namespace"
+            ),
+        )
     dns_name = f"${{{load_balancer.title}.DNSName}}"
     return (
         add_exported_output(

@@ -42,8 +42,13 @@ from .names import (
 _SUBNET_ID_PATTERN = r"^subnet-[0-9a-f]+$"
 
 
-def add_parameters(t: Template, config: EnvironmentConfig) -> tuple[Parameter, ...]:
-    """Every parameter, group by group in the console's order."""
+def add_parameters(
+    t: Template, config: EnvironmentConfig, public: bool = True
+) -> tuple[Parameter, ...]:
+    """Every parameter, group by group in the console's order; without ``public`` services,
+    the VPC only (there is no load balancer)."""
+    if not public:
+        return add_network_parameters(t, public=False)
     return (
         *add_network_parameters(t),
         *add_domain_parameters(t, config),
@@ -51,7 +56,7 @@ def add_parameters(t: Template, config: EnvironmentConfig) -> tuple[Parameter, .
     )
 
 
-def add_network_parameters(t: Template) -> tuple[Parameter, ...]:
+def add_network_parameters(t: Template, public: bool = True) -> tuple[Parameter, ...]:
     vpc = add_parameter(
         t,
         VPC_ID,
@@ -65,7 +70,9 @@ def add_network_parameters(t: Template) -> tuple[Parameter, ...]:
         AllowedPattern=r"^vpc-[0-9a-f]+$",
         ConstraintDescription="must be the ID of a VPC (vpc-...)",
     )
-    public = add_parameter(
+    if not public:
+        return (vpc,)
+    subnets = add_parameter(
         t,
         PUBLIC_SUBNET_IDS,
         group=GROUP_NETWORK,
@@ -78,7 +85,7 @@ def add_network_parameters(t: Template) -> tuple[Parameter, ...]:
         AllowedPattern=_SUBNET_ID_PATTERN,
         ConstraintDescription="must be subnet IDs (subnet-...)",
     )
-    return vpc, public
+    return vpc, subnets
 
 
 def add_domain_parameters(t: Template, config: EnvironmentConfig) -> tuple[Parameter, ...]:
