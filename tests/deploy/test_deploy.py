@@ -885,6 +885,48 @@ def test_an_environment_of_four_services_launches_from_s3_with_one_load_balancer
 # --- 9. The shipped environment, joined one service stack at a time, as from the console -------
 
 
+PRIVATE_ENVIRONMENT_SPEC = """
+services:
+  orders: {port: 7000, expose: internal}
+  worker: {expose: none}
+"""
+
+
+def test_an_environment_without_a_public_service_launches_with_no_load_balancer(
+    aws, emulator, tmp_path
+):
+    from troposphere_fargate import generate, parse_spec, write_version
+
+    write_version(tmp_path, generate(parse_spec(PRIVATE_ENVIRONMENT_SPEC, "app.yaml")))
+    aws.client("s3").create_bucket(Bucket="team-templates")
+    publish = subprocess.run(
+        [sys.executable, "-m", "troposphere_fargate", "publish", "--bucket", "team-templates",
+         "--prefix", "jobs/", "--templates", str(tmp_path)],
+        env={"PATH": "/usr/bin:/bin", **emulator.env()},
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert publish.returncode == 0, publish.stderr
+    url = f"https://team-templates.s3.{REGION}.amazonaws.com/jobs/{__version__}/root.yaml"
+    aws.create_stack(
+        "jobs",
+        url,
+        TemplateBucketName="team-templates",
+        TemplateKeyPrefix="jobs/",
+        **{f"{name}ContainerImage": IMAGE for name in ("Orders", "Worker")},
+    )
+    # Both services run in the environment's cluster, and nothing is internet-facing: no load
+    # balancer, listener or access-log bucket anywhere in the account.
+    ecs = aws.client("ecs")
+    (cluster,) = ecs.list_clusters()["clusterArns"]
+    assert len(ecs.list_services(cluster=cluster)["serviceArns"]) == 2
+    assert aws.client("elbv2").describe_load_balancers()["LoadBalancers"] == []
+    buckets = [b["Name"] for b in aws.client("s3").list_buckets()["Buckets"]]
+    assert buckets == ["team-templates"]
+
+
 def test_shipped_services_join_the_shipped_environment_one_stack_at_a_time(aws):
     from troposphere_fargate.layers.environment import names as e
 
