@@ -698,3 +698,30 @@ def test_a_nested_template_is_known_by_its_whole_file_name():
     assert passed["network.yaml"] == nested_parameters(side)["network.yaml"]
     assert "ContainerImage" not in passed["network.yaml"]
     assert "ContainerImage" in passed["service-network.yaml"]
+
+
+def test_a_new_parameter_a_parent_passes_is_safe_in_a_template_diff():
+    # A first public service gives the environment its load balancer, and PublicSubnetIds,
+    # which the new root passes from the network stack: nothing for the user to supply.
+    private = _environment_of("services:\n  api: {expose: internal}\n  jobs: {expose: none}\n")
+    public = _environment_of(
+        "services:\n  api: {expose: internal}\n  jobs: {expose: none}\n"
+        '  web: {expose: public, routing: {path: "/*", priority: 1}}\n'
+    )
+    findings = diff(private, public)
+    assert (
+        Finding(
+            "environment.yaml",
+            SAFE,
+            "parameter PublicSubnetIds",
+            "added without a default; its parent passes it",
+        )
+        in findings
+    )
+
+
+def _environment_of(spec: str) -> dict[str, dict[str, Any]]:
+    from troposphere_fargate.release.build import render_templates
+    from troposphere_fargate.release.spec import parse_spec
+
+    return {f"{n}.yaml": t for n, t in render_templates(parse_spec(spec)).items()}

@@ -432,14 +432,63 @@ def test_with_a_public_service_the_environment_keeps_its_load_balancer(built):
     assert "AWS::ElasticLoadBalancingV2::LoadBalancer" in kinds
 
 
-def test_environment_settings_without_a_public_service_are_refused():
+@pytest.mark.parametrize(
+    ("section", "says"),
+    [
+        (
+            "environment: {deletion_protection: false}\n",
+            "app.yaml:1: environment.deletion_protection: no service is public, so the "
+            "environment has no load balancer, and no use for this (the domain, the allowed "
+            "clients and the listeners are the load balancer's): leave it out, or make a service "
+            "public",
+        ),
+        (
+            # Its line, not the file's first: domain: sets the environment's fields.
+            "\ndomain: {name: a.example.com, hosted_zone_id: Z0123456789ABCDEFGHIJ}\n",
+            "app.yaml:2: domain.name: no service is public, so the environment has no load "
+            "balancer, and no use for this (the domain, the allowed clients and the listeners "
+            "are the load balancer's): leave it out, or make a service public",
+        ),
+        (
+            "environment: {deletion_protection: true}\n",  # the default, written out
+            "app.yaml:1: environment: no service is public, so the environment has no load "
+            "balancer, and no use for this section (the domain, the allowed clients and the "
+            "listeners are the load balancer's): leave it out, or make a service public",
+        ),
+    ],
+    ids=["a-setting", "a-domain", "the-default"],
+)
+def test_environment_settings_without_a_public_service_are_refused(section, says):
     with pytest.raises(SpecError) as refused:
-        parse_spec("environment: {deletion_protection: false}\n" + PRIVATE_SPEC, "app.yaml")
-    assert str(refused.value) == (
-        "app.yaml:1: environment.deletion_protection: no service is public, so the environment "
-        "has no load balancer, and no use for this (its listeners, domain and clients are the "
-        "load balancer's)"
+        parse_spec(section + PRIVATE_SPEC, "app.yaml")
+    assert str(refused.value) == says
+
+
+def test_a_private_environment_template_refuses_a_load_balancers_settings():
+    from troposphere_fargate.layers.config import EnvironmentConfig
+    from troposphere_fargate.layers.environment import environment_template
+
+    environment_template(public=False)
+    for config, hosts in (
+        (EnvironmentConfig(default_deletion_protection=False), None),
+        (None, ["api.example.com"]),
+    ):
+        with pytest.raises(ConfigError, match=r"environment_template\(public=False\)"):
+            environment_template(config, hosts, public=False)
+
+
+def test_a_private_environment_is_drawn_without_a_load_balancer():
+    from troposphere_fargate.release.diagram import (
+        environment_graph,
+        environment_picture,
+        node_names,
     )
+
+    view = environment_picture(parse_spec(PRIVATE_SPEC, "app.yaml"))
+    assert view.listeners == []
+    assert "lb" not in node_names(environment_graph(view))
+    public = environment_picture(parse_spec(SPEC, "app.yaml"))
+    assert "lb" in node_names(environment_graph(public))
 
 
 @pytest.mark.lint

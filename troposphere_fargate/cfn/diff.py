@@ -601,6 +601,7 @@ def diff(
 ) -> list[Finding]:
     """Findings for every template on either side (file name -> template dict)."""
     findings = []
+    passed = nested_parameters(new)
     for name in sorted(set(old) | set(new)):
         if name not in new:
             findings.append(
@@ -609,8 +610,21 @@ def diff(
         elif name not in old:
             findings.append(Finding(name, SAFE, f"template {name}", "added"))
         else:
-            findings.extend(diff_template(name, old[name], new[name]))
+            found = diff_template(name, old[name], new[name])
+            findings.extend(_passed_by_parent(found, passed.get(name, frozenset())))
     return findings
+
+
+def _passed_by_parent(findings: list[Finding], passed: frozenset[str]) -> list[Finding]:
+    """A new required parameter of a nested template that its new parent passes needs nothing
+    from the user (the environment's PublicSubnetIds when a first service turns public)."""
+    return [
+        Finding(f.template, SAFE, f.subject, "added without a default; its parent passes it")
+        if f.subject.removeprefix("parameter ") in passed
+        and f.change.startswith("added without a default")
+        else f
+        for f in findings
+    ]
 
 
 def _strings(value: Any) -> list[str]:

@@ -149,6 +149,11 @@ ENVIRONMENT_ROOT_DESCRIPTION = (
     "Fargate services of one environment, without public IPs, in a new VPC: nests the network, "
     "the environment (cluster, shared load balancer, Service Connect) and each service"
 )
+PRIVATE_ENVIRONMENT_ROOT_DESCRIPTION = (
+    "Fargate services of one environment, without public IPs, in a new VPC: nests the network, "
+    "the environment (cluster, Service Connect; no load balancer: no service is public) and "
+    "each service"
+)
 
 
 def layers_for(config: ProductConfig) -> tuple[Layer, ...]:
@@ -186,7 +191,12 @@ def layers_for(config: ProductConfig) -> tuple[Layer, ...]:
             root.LAYER,
             root.FILENAME,
             lambda product, version, built: root.root_template(
-                built, version, nested_children(layers), ENVIRONMENT_ROOT_DESCRIPTION
+                built,
+                version,
+                nested_children(layers),
+                ENVIRONMENT_ROOT_DESCRIPTION
+                if product.has_public_service
+                else PRIVATE_ENVIRONMENT_ROOT_DESCRIPTION,
             ),
             regions.ENVIRONMENT_REGIONS,
         ),

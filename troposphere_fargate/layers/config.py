@@ -1052,8 +1052,8 @@ class ProductConfig:
                         f"environment.{name}",
                         value,
                         "no service is public, so the environment has no load balancer, and no "
-                        "use for this (its listeners, domain and clients are the load "
-                        "balancer's)",
+                        "use for this (the domain, the allowed clients and the listeners are the "
+                        "load balancer's): leave it out, or make a service public",
                     )
         if len(self.partitions) > 1:
             named = self._partitions_named()
@@ -1089,8 +1089,9 @@ class ProductConfig:
 
     @property
     def has_public_service(self) -> bool:
-        """Whether a service of the environment is public: only then has the environment a
-        load balancer (and its listeners, certificate, domain records and web ACL)."""
+        """Whether one of the environment's ``services`` is public: only then has the
+        environment a load balancer (and its listeners, certificate, domain records and web
+        ACL). False without ``services``: the shipped templates have no environment of theirs."""
         return any(service.expose == EXPOSE_PUBLIC for service in self.services)
 
     @property

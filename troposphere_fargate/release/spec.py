@@ -609,6 +609,9 @@ class _Object(_Kind):
                 )
             values[key.target] = key.kind.parse(reader, value_node, (*path, name))
             located[key.target] = located[key.field_name] = (key.kind, value_node, (*path, name))
+            # A key that sets another's field (domain: sets the environment's) is where an
+            # error about that field is, unless the other key is given too.
+            located.setdefault(key.config_field, (key.kind, value_node, (*path, name)))
         for target, (value, at, where) in (given or {}).items():
             values[target] = value
             located[target] = (None, at, where)
@@ -1586,6 +1589,23 @@ def spec_keys() -> list[tuple[str, Key]]:
 # --- Reading a spec ----------------------------------------------------------------------------
 
 
+def _refuse_load_balancer_sections(reader: _Reader, root: Node, config: ProductConfig) -> None:
+    """An environment without a public service has no load balancer: its ``environment:`` and
+    ``domain:`` sections, which set the load balancer's settings, are refused even when they
+    only repeat the defaults (the config sees values, not keys)."""
+    if not config.services or config.has_public_service or not isinstance(root, MappingNode):
+        return
+    for name, key_node, _ in reader.pairs(root, ()):
+        if name in ENVIRONMENT_KEYS:
+            raise reader.error(
+                key_node,
+                (name,),
+                "no service is public, so the environment has no load balancer, and no use "
+                "for this section (the domain, the allowed clients and the listeners are the "
+                "load balancer's): leave it out, or make a service public",
+            )
+
+
 def parse_spec(text: str, filename: str = "<spec>") -> ProductConfig:
     """The product config a spec's text describes; a :class:`SpecError` naming ``filename``,
     the line and the key path when it is invalid."""
@@ -1604,7 +1624,9 @@ def parse_spec(text: str, filename: str = "<spec>") -> ProductConfig:
             raise SpecError(f"{filename}: invalid YAML: {' '.join(str(exc).split())}") from None
         if root is None or root.tag == "tag:yaml.org,2002:null":
             raise SpecError(f"{filename}:1: the spec is empty: it needs at least services:")
-        config: ProductConfig = SPEC.parse(_Reader(filename, loader), root, ())
+        reader = _Reader(filename, loader)
+        config: ProductConfig = SPEC.parse(reader, root, ())
+        _refuse_load_balancer_sections(reader, root, config)
         return config
     except RecursionError:
         raise SpecError(f"{filename}: the spec is nested too deeply to read") from None
@@ -1821,8 +1843,9 @@ def spec_markdown() -> str:
         "`ClusterName` and the other outputs of an `environment.yaml` stack). Several "
         "services, a `domain` or `environment` settings make it an environment: every service "
         "says how it is reached (`expose`), and "
-        "the build writes `network.yaml`, `environment.yaml` (one cluster, one shared load "
-        "balancer, one Service Connect namespace), one `service-<name>.yaml` per service and a "
+        "the build writes `network.yaml`, `environment.yaml` (one cluster, one Service "
+        "Connect namespace and, when a service is public, one shared load balancer), one "
+        "`service-<name>.yaml` per service and a "
         "`root.yaml` that nests them all and takes each service's image as "
         "`<Name>ContainerImage` (the other settings are the spec's).\n",
         "## Example: one service, every key\n",

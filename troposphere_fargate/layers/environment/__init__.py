@@ -34,7 +34,7 @@ from troposphere import Sub, Template, servicediscovery
 
 from ..blocks import name_tag
 from ..config import EnvironmentConfig
-from ..errors import expect
+from ..errors import ConfigError, expect
 from ..service.access_logs import (
     add_access_logs_bucket,
     add_access_logs_bucket_policy,
@@ -103,6 +103,12 @@ def environment_template(
     expect(config, (EnvironmentConfig, type(None)), "environment_template(config)")
     config = config or EnvironmentConfig()
     if not public:
+        if config != EnvironmentConfig() or hosts:
+            raise ConfigError(
+                "environment_template(public=False): an environment without a public service "
+                "has no load balancer, so no use for a domain, hosts or other settings of one: "
+                "give the default EnvironmentConfig and no hosts"
+            )
         return _private_environment(config)
     under = relative_hosts(config, hosts)
     t = Template(

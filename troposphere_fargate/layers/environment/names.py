@@ -84,5 +84,6 @@ JOIN_OUTPUTS: tuple[str, ...] = (
 
 # --- Console groups ---------------------------------------------------------------------------
 GROUP_NETWORK = "Network (where the load balancer runs)"
+GROUP_PRIVATE_NETWORK = "Network (where the services run)"  # no public service, no balancer
 GROUP_DOMAIN = "Domain and HTTPS"
 GROUP_LOAD_BALANCER = "Load balancer"

@@ -28,6 +28,7 @@ from .names import (
     GROUP_DOMAIN,
     GROUP_LOAD_BALANCER,
     GROUP_NETWORK,
+    GROUP_PRIVATE_NETWORK,
     HAS_CERTIFICATE_ARN,
     HAS_DOMAIN,
     HAS_HTTPS,
@@ -60,7 +61,7 @@ def add_network_parameters(t: Template, public: bool = True) -> tuple[Parameter,
     vpc = add_parameter(
         t,
         VPC_ID,
-        group=GROUP_NETWORK,
+        group=GROUP_NETWORK if public else GROUP_PRIVATE_NETWORK,
         label="VPC",
         description=(
             "VPC of the environment: the network stack's VpcId output, or an existing VPC. Its "
