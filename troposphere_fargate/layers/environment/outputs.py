@@ -39,103 +39,83 @@ def add_outputs(
     load_balancer_group: ec2.SecurityGroup | None,
     environment_group: ec2.SecurityGroup,
 ) -> tuple[Output, ...]:
-    if load_balancer is None or listeners is None or load_balancer_group is None:
-        # No public service, no load balancer: what internal services and workers join with.
-        return (
-            add_exported_output(
-                t, OUTPUT_CLUSTER_NAME, Ref(cluster), "Name of the ECS cluster the services run in"
+    """The outputs, in one order; the load balancer's only when the environment has one (a
+    public service)."""
+    Entry = tuple[str, object, str]
+    joining: list[Entry] = []  # what a public service joins with, beside the others
+    url: list[Entry] = []
+    balancer: list[Entry] = []
+    if load_balancer is not None and listeners is not None and load_balancer_group is not None:
+        dns_name = f"${{{load_balancer.title}.DNSName}}"
+        joining = [
+            (
+                OUTPUT_LISTENER_ARN,
+                If(HAS_HTTPS, Ref(listeners.https), Ref(listeners.http)),
+                "The listener public services add their rules to: HTTPS (443) with a "
+                "certificate, HTTP (80) without. It changes when a certificate is given or "
+                "removed: update the services that joined with it",
             ),
-            add_exported_output(
-                t,
-                OUTPUT_ENVIRONMENT_SECURITY_GROUP_ID,
-                GetAtt(environment_group, "GroupId"),
-                "Security group every service's tasks are members of: through it they call "
-                "each other",
+            (
+                OUTPUT_LOAD_BALANCER_SECURITY_GROUP_ID,
+                GetAtt(load_balancer_group, "GroupId"),
+                "Security group of the load balancer: a public service admits its container "
+                "port from it",
             ),
-            add_exported_output(
-                t,
-                OUTPUT_NAMESPACE_ARN,
-                GetAtt(namespace, "Arn"),
-                "ARN of the Service Connect namespace (AWS Cloud Map, HTTP)",
+        ]
+        url = [
+            (
+                OUTPUT_ENVIRONMENT_URL,
+                If(
+                    HAS_DOMAIN,
+                    Sub(f"https://${{{DOMAIN_NAME}}}"),
+                    If(HAS_HTTPS, Sub(f"https://{dns_name}"), Sub(f"http://{dns_name}")),
+                ),
+                "URL of the environment: https://<domain> with a domain, else the load "
+                "balancer's DNS name",
+            )
+        ]
+        balancer = [
+            (OUTPUT_LOAD_BALANCER_ARN, Ref(load_balancer), "ARN of the shared load balancer"),
+            (
+                OUTPUT_LOAD_BALANCER_FULL_NAME,
+                GetAtt(load_balancer, "LoadBalancerFullName"),
+                "Full name of the load balancer (app/<name>/<id>), the dimension of its "
+                "CloudWatch metrics",
             ),
-            add_exported_output(
-                t, OUTPUT_CLUSTER_ARN, GetAtt(cluster, "Arn"), "ARN of the cluster"
+            (
+                OUTPUT_LOAD_BALANCER_DNS_NAME,
+                GetAtt(load_balancer, "DNSName"),
+                "DNS name of the load balancer, for a CNAME or alias record of your own",
             ),
-            add_exported_output(
-                t, OUTPUT_NAMESPACE_NAME, namespace.Name, "Name of the Service Connect namespace"
+            (
+                OUTPUT_LOAD_BALANCER_HOSTED_ZONE_ID,
+                GetAtt(load_balancer, "CanonicalHostedZoneID"),
+                "Route 53 hosted zone of the load balancer's DNS name, for an alias record",
             ),
-        )
-    dns_name = f"${{{load_balancer.title}.DNSName}}"
-    return (
-        add_exported_output(
-            t, OUTPUT_CLUSTER_NAME, Ref(cluster), "Name of the ECS cluster the services run in"
-        ),
-        add_exported_output(
-            t,
-            OUTPUT_LISTENER_ARN,
-            If(HAS_HTTPS, Ref(listeners.https), Ref(listeners.http)),
-            "The listener public services add their rules to: HTTPS (443) with a certificate, "
-            "HTTP (80) without. It changes when a certificate is given or removed: update the "
-            "services that joined with it",
-        ),
-        add_exported_output(
-            t,
-            OUTPUT_LOAD_BALANCER_SECURITY_GROUP_ID,
-            GetAtt(load_balancer_group, "GroupId"),
-            "Security group of the load balancer: a public service admits its container port "
-            "from it",
-        ),
-        add_exported_output(
-            t,
+        ]
+    reached = (
+        "the load balancer reaches them and they call each other"
+        if url
+        else ("they call each other")
+    )
+    outputs: list[Entry] = [
+        (OUTPUT_CLUSTER_NAME, Ref(cluster), "Name of the ECS cluster the services run in"),
+        *joining,
+        (
             OUTPUT_ENVIRONMENT_SECURITY_GROUP_ID,
             GetAtt(environment_group, "GroupId"),
-            "Security group every service's tasks are members of: through it the load "
-            "balancer reaches them and they call each other",
+            f"Security group every service's tasks are members of: through it {reached}",
         ),
-        add_exported_output(
-            t,
+        (
             OUTPUT_NAMESPACE_ARN,
             GetAtt(namespace, "Arn"),
             "ARN of the Service Connect namespace (AWS Cloud Map, HTTP)",
         ),
-        add_exported_output(
-            t,
-            OUTPUT_ENVIRONMENT_URL,
-            If(
-                HAS_DOMAIN,
-                Sub(f"https://${{{DOMAIN_NAME}}}"),
-                If(HAS_HTTPS, Sub(f"https://{dns_name}"), Sub(f"http://{dns_name}")),
-            ),
-            "URL of the environment: https://<domain> with a domain, else the load balancer's "
-            "DNS name",
-        ),
-        add_exported_output(t, OUTPUT_CLUSTER_ARN, GetAtt(cluster, "Arn"), "ARN of the cluster"),
-        add_exported_output(
-            t, OUTPUT_LOAD_BALANCER_ARN, Ref(load_balancer), "ARN of the shared load balancer"
-        ),
-        add_exported_output(
-            t,
-            OUTPUT_LOAD_BALANCER_FULL_NAME,
-            GetAtt(load_balancer, "LoadBalancerFullName"),
-            "Full name of the load balancer (app/<name>/<id>), the dimension of its CloudWatch "
-            "metrics",
-        ),
-        add_exported_output(
-            t,
-            OUTPUT_LOAD_BALANCER_DNS_NAME,
-            GetAtt(load_balancer, "DNSName"),
-            "DNS name of the load balancer, for a CNAME or alias record of your own",
-        ),
-        add_exported_output(
-            t,
-            OUTPUT_LOAD_BALANCER_HOSTED_ZONE_ID,
-            GetAtt(load_balancer, "CanonicalHostedZoneID"),
-            "Route 53 hosted zone of the load balancer's DNS name, for an alias record",
-        ),
-        add_exported_output(
-            t,
-            OUTPUT_NAMESPACE_NAME,
-            namespace.Name,
-            "Name of the Service Connect namespace",
-        ),
+        *url,
+        (OUTPUT_CLUSTER_ARN, GetAtt(cluster, "Arn"), "ARN of the cluster"),
+        *balancer,
+        (OUTPUT_NAMESPACE_NAME, namespace.Name, "Name of the Service Connect namespace"),
+    ]
+    return tuple(
+        add_exported_output(t, name, value, description) for name, value, description in outputs
     )
