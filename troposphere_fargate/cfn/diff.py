@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from .evaluate import literals
 from .evaluate import pseudo_for_region as pseudo_for_region  # moved to evaluate; importable here
 from .yaml import read_template, read_templates
 
@@ -627,16 +628,6 @@ def _passed_by_parent(findings: list[Finding], passed: frozenset[str]) -> list[F
     ]
 
 
-def _strings(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, Mapping):
-        return [text for inner in value.values() for text in _strings(inner)]
-    if isinstance(value, list):
-        return [text for inner in value for text in _strings(inner)]
-    return []
-
-
 def nested_parameters(side: Mapping[str, Mapping[str, Any]]) -> dict[str, frozenset[str]]:
     """The templates of ``side`` another of its templates nests (an
     ``AWS::CloudFormation::Stack`` whose ``TemplateURL`` ends with the file's name), each with
@@ -650,7 +641,7 @@ def nested_parameters(side: Mapping[str, Mapping[str, Any]]) -> dict[str, frozen
             if resource.get("Type") != "AWS::CloudFormation::Stack":
                 continue
             properties = resource.get("Properties", {})
-            url = _strings(properties.get("TemplateURL"))
+            url = literals(properties.get("TemplateURL"))
             # The URL's last segment is the file's name (service-network.yaml is not
             # network.yaml).
             files = {text.rsplit("/", 1)[-1] for text in url}

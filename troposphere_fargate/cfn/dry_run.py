@@ -13,7 +13,7 @@ substituted, and nested stacks whose template sits beside this one (``root.yaml`
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from .evaluate import (
     REGION_NAME,
     EvaluationError,
     ParameterError,
+    literals,
     parameter_problems,
     pseudo_for_region,
     region_problem,
@@ -137,18 +138,6 @@ _ARN_PARTITION = re.compile(r"^arn:([a-z-]+):")
 _ECR_HOST = re.compile(r"^[0-9]{12}\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?/")
 
 
-def _literals(value: Any) -> Iterator[str]:
-    """Every string in a template's (or a value's) structure."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, Mapping):
-        for inner in value.values():
-            yield from _literals(inner)
-    elif isinstance(value, list):
-        for inner in value:
-            yield from _literals(inner)
-
-
 def _partition_problems(
     template: Mapping[str, Any], given: Mapping[str, str], region: str
 ) -> list[str]:
@@ -177,7 +166,7 @@ def _partition_problems(
                     f"parameter {name}: {item} is in the {other} partition, and {region} is in "
                     f"{partition}: a stack names and pulls from its own partition only"
                 )
-    named = sorted({text for text in _literals(template.get("Resources", {})) if elsewhere(text)})
+    named = sorted({text for text in literals(template.get("Resources", {})) if elsewhere(text)})
     if named:
         shown = ", ".join(f"{text} ({elsewhere(text)})" for text in named[:3])
         more = f" and {len(named) - 3} more" if len(named) > 3 else ""

@@ -14,7 +14,7 @@ It implements the condition and rule functions CloudFormation allows there; othe
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -151,7 +151,21 @@ PSEUDO_PARAMETERS: dict[str, str] = {
     "AWS::URLSuffix": "amazonaws.com",
 }
 
+
 # What an AWS region name looks like (eu-west-1, us-gov-east-1, cn-north-1, us-isob-east-1).
+def literals(value: Any) -> Iterator[str]:
+    """Every string in a template's structure (or a part of it), in order: the literals of its
+    values, functions' arguments included."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for inner in value.values():
+            yield from literals(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from literals(inner)
+
+
 REGION_NAME = re.compile(r"[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]+")
 
 

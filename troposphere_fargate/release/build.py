@@ -78,11 +78,12 @@ def render_templates(
     expect(config, (ProductConfig, type(None)), "render_templates(config)")
     config = config or ProductConfig()
     built: dict[str, dict[str, Any]] = {}
+    # Templates that name ARNs of one partition are claimed (and linted) for its regions.
+    partitions = config.partitions
     for layer in layers_for(config):
         template = layer.builder(config, version, built).to_dict()
         check_template(layer.filename, template)
-        # A template that names ARNs of one partition is claimed (and linted) for its regions.
-        claimed = regions_.in_partitions(layer.regions, config.partitions)
+        claimed = regions_.in_partitions(layer.regions, partitions)
         built[layer.name] = stamp(template, layer=layer.name, version=version, regions=claimed)
     return built
 
