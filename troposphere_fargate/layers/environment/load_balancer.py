@@ -87,6 +87,9 @@ ENVIRONMENT_HTTP_LISTENER_CHECKOV = {
 }
 
 
+_TO_OTHER_SERVICES = "To the environment's other services (each admits its own container port only)"
+
+
 @dataclass(frozen=True)
 class SecurityGroups:
     load_balancer: ec2.SecurityGroup | None  # None: the environment has no load balancer
@@ -102,7 +105,7 @@ def add_security_groups(t: Template, public: bool = True) -> SecurityGroups:
             SERVICE_TO_SERVICE_EGRESS,
             environment_group,
             environment_group,
-            "To the environment's other services (each admits its own container port only)",
+            _TO_OTHER_SERVICES,
         )
         return SecurityGroups(load_balancer=None, environment=environment_group)
     load_balancer_group = t.add_resource(
@@ -153,7 +156,7 @@ def add_security_groups(t: Template, public: bool = True) -> SecurityGroups:
         (
             SERVICE_TO_SERVICE_EGRESS,
             environment_group,
-            "To the environment's other services (each admits its own container port only)",
+            _TO_OTHER_SERVICES,
         ),
     ):
         _add_egress_to_services(t, title, group, environment_group, description)
