@@ -626,6 +626,72 @@ def test_a_bad_spec_gets_one_line_naming_file_line_and_key(case: str):
     assert isinstance(raised.value, ValueError)
 
 
+def _spec_with_a_stray_key_in_every_section() -> tuple[str, list[str]]:
+    """A spec with the key ``stray`` in every mapping of keys the spec's table has (each
+    service's sidecars, health check, schedules, ...), and the key paths where it is."""
+    root: dict[str, Any] = {}
+    paths = []
+    for section, _ in SPEC.sections(""):
+        at: dict[str, Any] = root
+        where = ""
+        for part in section.split(".") if section else []:
+            name = "web" if part == "<name>" else part.removesuffix("[]")
+            if part.endswith("[]"):
+                at = at.setdefault(name, [{}])[0]
+                where += f".{name}[0]" if where else f"{name}[0]"
+            else:
+                at = at.setdefault(name, {})
+                where += f".{name}" if where else name
+        at["stray"] = 1
+        paths.append(f"{where}.stray" if where else "stray")
+    return yaml.safe_dump(root, sort_keys=False), paths
+
+
+def test_every_unknown_key_is_reported_at_once_one_line_each_in_file_order():
+    """Fixing a spec one typo per run is slow: every unknown key, in every section of the
+    table, is named on its own line before anything else is read."""
+    text, paths = _spec_with_a_stray_key_in_every_section()
+    assert len(paths) >= 15  # the table's sections: top level, network, each service's
+    with pytest.raises(SpecError) as raised:
+        parse_spec(text, "app.yaml")
+    lines = str(raised.value).splitlines()
+    unknown = re.compile(r"app\.yaml:(\d+): (\S+): unknown key( \(did you mean \w+\?\))?; allowed")
+    found = [unknown.match(line) for line in lines]
+    assert all(found), lines
+    assert sorted(m.group(2) for m in found if m) == sorted(paths)
+    numbers = [int(m.group(1)) for m in found if m]
+    assert numbers == sorted(numbers)
+    for number in numbers:
+        assert text.splitlines()[number - 1].strip().startswith(("stray:", "- stray:"))
+
+
+def test_unknown_keys_come_before_other_problems_and_the_command_prints_each(
+    tmp_path: Path, capsys
+):
+    from troposphere_fargate import cli
+
+    spec = tmp_path / "app.yaml"
+    spec.write_text(
+        "services:\n  web:\n    port: x\n    prot: 80\n    sidecars:\n"
+        "      - {name: otel, imgae: y}\n"
+    )
+    output = tmp_path / "build"
+    assert cli.main(["build", "--spec", str(spec), "--output", str(output)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert [line.split(": unknown key")[0] for line in err] == [
+        f"troposphere-fargate: error: {spec}:4: services.web.prot",
+        f"troposphere-fargate: error: {spec}:6: services.web.sidecars[0].imgae",
+    ]
+    assert "did you mean port?" in err[0] and "did you mean image?" in err[1]
+    assert not output.exists()
+    spec.write_text("services:\n  web:\n    port: x\n")  # the keys fixed, the next problem
+    assert cli.main(["build", "--spec", str(spec), "--output", str(output)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"troposphere-fargate: error: {spec}:3: services.web.port: expected an integer, "
+        "got a string ('x')"
+    ]
+
+
 def test_load_spec_names_the_file_in_errors(tmp_path: Path):
     spec = tmp_path / "app.yaml"
     spec.write_text("services:\n  web:\n    port: 0\n")

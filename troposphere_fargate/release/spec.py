@@ -127,8 +127,10 @@ ANY_RESOURCE = re.compile(r"^\*$")
 
 
 class SpecError(ValueError):
-    """A spec file is invalid. The message is one line: ``<file>:<line>: <key path>: <what is
-    wrong>`` (the key path is left out for the file as a whole)."""
+    """A spec file is invalid. The message is one line per problem: ``<file>:<line>: <key
+    path>: <what is wrong>`` (the key path is left out for the file as a whole). Unknown keys
+    are reported all at once, one line each, in the order of the file; any other problem stops
+    the reading at the first."""
 
 
 KeyPath = tuple[str | int, ...]
@@ -241,6 +243,12 @@ class _Kind(ABC):
 
     def sections(self, path: str) -> Iterator[tuple[str, _Object]]:
         """The mappings of keys within this value, by the path the docs show them at."""
+        return iter(())
+
+    def unknown_keys(self, reader: _Reader, node: Node, path: KeyPath) -> Iterator[SpecError]:
+        """An error for each key within this value that the spec does not have. Only a look
+        ahead, so that all of them are reported at once: anything else that is wrong (a value
+        of the wrong shape, a key that is not a name) is left for :meth:`parse` to refuse."""
         return iter(())
 
 
@@ -409,6 +417,11 @@ class _List(_Kind):
     def sections(self, path: str) -> Iterator[tuple[str, _Object]]:
         return self.item.sections(path + "[]")
 
+    def unknown_keys(self, reader: _Reader, node: Node, path: KeyPath) -> Iterator[SpecError]:
+        if isinstance(node, SequenceNode):
+            for index, item in enumerate(node.value):
+                yield from self.item.unknown_keys(reader, item, (*path, index))
+
 
 @dataclass(frozen=True)
 class _Map(_Kind):
@@ -443,6 +456,9 @@ class _Map(_Kind):
 
     def describe(self, path: str) -> str:
         return f"mapping of names ({self.key.means}) to {self.value.describe(path)}"
+
+    def unknown_keys(self, reader: _Reader, node: Node, path: KeyPath) -> Iterator[SpecError]:
+        yield from _each_value(self.value, reader, node, path)
 
 
 # Said of every key whose ARN may name the stack's own partition, region and account.
@@ -601,12 +617,7 @@ class _Object(_Kind):
         for name, key_node, value_node in reader.pairs(node, path):
             key = by_name.get(name)
             if key is None:
-                close = difflib.get_close_matches(name, by_name, n=1)
-                hint = f" (did you mean {close[0]}?)" if close else ""
-                allowed = ", ".join(by_name)
-                raise reader.error(
-                    key_node, (*path, name), f"unknown key{hint}; allowed: {allowed}"
-                )
+                raise self._unknown(reader, key_node, (*path, name))
             values[key.target] = key.kind.parse(reader, value_node, (*path, name))
             located[key.target] = located[key.field_name] = (key.kind, value_node, (*path, name))
             # A key that sets another's field (domain: sets the environment's) is where an
@@ -622,6 +633,26 @@ class _Object(_Kind):
             return self.build(values) if self.build else self.cls(**values)
         except ConfigError as error:
             raise self._locate(reader, error, node, path, located) from None
+
+    def _unknown(self, reader: _Reader, key_node: Node, path: KeyPath) -> SpecError:
+        names = [key.name for key in self.keys]
+        close = difflib.get_close_matches(str(path[-1]), names, n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        return reader.error(key_node, path, f"unknown key{hint}; allowed: {', '.join(names)}")
+
+    def unknown_keys(self, reader: _Reader, node: Node, path: KeyPath) -> Iterator[SpecError]:
+        if not isinstance(node, MappingNode):
+            return
+        by_name = {key.name: key for key in self.keys}
+        for key_node, value_node in node.value:
+            name = _plain_name(key_node)
+            if name is None:
+                continue
+            key = by_name.get(name)
+            if key is None:
+                yield self._unknown(reader, key_node, (*path, name))
+            else:
+                yield from key.kind.unknown_keys(reader, value_node, (*path, name))
 
     def _locate(
         self,
@@ -751,6 +782,26 @@ class _Services(_Kind):
 
     def sections(self, path: str) -> Iterator[tuple[str, _Object]]:
         return self.service.sections(path + ".<name>")
+
+    def unknown_keys(self, reader: _Reader, node: Node, path: KeyPath) -> Iterator[SpecError]:
+        yield from _each_value(self.service, reader, node, path)
+
+
+def _plain_name(key_node: Node) -> str | None:
+    """A mapping key that is a plain string, as written; None for anything else, which the
+    parse refuses (a number, a merge key, a tagged or quoted-in-a-list key)."""
+    if isinstance(key_node, ScalarNode) and key_node.tag == "tag:yaml.org,2002:str":
+        return str(key_node.value)
+    return None
+
+
+def _each_value(kind: _Kind, reader: _Reader, node: Node, path: KeyPath) -> Iterator[SpecError]:
+    """The unknown keys within each value of a mapping of the user's names."""
+    if isinstance(node, MappingNode):
+        for key_node, value_node in node.value:
+            name = _plain_name(key_node)
+            if name is not None:
+                yield from kind.unknown_keys(reader, value_node, (*path, name))
 
 
 # --- The table ---------------------------------------------------------------------------------
@@ -1625,6 +1676,9 @@ def parse_spec(text: str, filename: str = "<spec>") -> ProductConfig:
         if root is None or root.tag == "tag:yaml.org,2002:null":
             raise SpecError(f"{filename}:1: the spec is empty: it needs at least services:")
         reader = _Reader(filename, loader)
+        unknown = list(SPEC.unknown_keys(reader, root, ()))
+        if unknown:
+            raise SpecError("\n".join(map(str, unknown)))
         config: ProductConfig = SPEC.parse(reader, root, ())
         _refuse_load_balancer_sections(reader, root, config)
         return config
@@ -1834,7 +1888,8 @@ def spec_markdown() -> str:
         "[spec.schema.json](spec.schema.json). The image stays the `ContainerImage` parameter; "
         "keys that set a parameter's default leave the parameter for deploy time.\n",
         "A bad spec stops the build with one line: `<file>:<line>: <key path>: <what is wrong>`, "
-        "such as `app.yaml:12: services.web.secrets.API_KEY: ...`.\n",
+        "such as `app.yaml:12: services.web.secrets.API_KEY: ...`. Unknown keys come first, "
+        "all of them at once, one line each.\n",
         "## Layouts\n",
         "A spec of one service, without `expose`, `domain` or `environment`, builds the service "
         "with a load balancer of its own: `network.yaml`, `environment.yaml`, `service.yaml`, "
