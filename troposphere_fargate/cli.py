@@ -353,7 +353,11 @@ def _add_diff(commands: Any) -> None:
             "or a folder, paired by file name), offline. Reports resources added, removed or "
             "modified (with whether a change replaces the resource, from CloudFormation's "
             "resource schemas), renamed logical "
-            "IDs, parameter and output changes, and DeletionPolicy/UpdateReplacePolicy changes. "
+            "IDs, parameter and output changes, and DeletionPolicy/UpdateReplacePolicy changes, "
+            'and changes the service refuses during the update ("the update fails": a subnet '
+            "moved to another zone with its CIDR block, a load balancer moved to another VPC). "
+            "Compared as running stacks (--parameters, --set, --region), a nested stack's "
+            "outputs that change are followed into the stacks its parent passes them to. "
             "Each finding is destructive, breaking or safe; exits 1 when any destructive or "
             "breaking finding is not allowed with --allow."
         ),

@@ -725,3 +725,239 @@ def _environment_of(spec: str) -> dict[str, dict[str, Any]]:
     from troposphere_fargate.release.spec import parse_spec
 
     return {f"{n}.yaml": t for n, t in render_templates(parse_spec(spec)).items()}
+
+
+# --- Certain or possible --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "certain"),
+    [
+        ("a", "b", True),
+        ({"Ref": "A"}, {"Ref": "B"}, False),
+        ({"Ref": "A"}, "a", False),
+        (
+            [{"Image": {"Ref": "Image"}, "Cpu": 256}],
+            [{"Image": {"Ref": "Image"}, "Cpu": 512}],
+            True,
+        ),
+        ({"Key": "a", "Extra": {"Ref": "AWS::NoValue"}}, {"Key": "a"}, False),
+        ({"Key": "a", "Extra": "b"}, {"Key": "a"}, True),
+        (["a", "b"], ["a"], True),
+        (["a", {"Fn::If": ["C", "b", {"Ref": "AWS::NoValue"}]}], ["a"], False),
+        ({"Fn::If": ["C", "a", "b"]}, {"Fn::If": ["C", "a", "c"]}, False),
+    ],
+    ids=[
+        "literals",
+        "refs",
+        "ref-and-literal",
+        "a-literal-beside-a-ref",
+        "a-key-a-function-may-remove",
+        "a-literal-key-removed",
+        "a-list-shorter",
+        "a-list-an-if-may-shorten",
+        "two-ifs",
+    ],
+)
+def test_a_change_is_certain_only_where_it_is_outside_every_function(before, after, certain):
+    """A task definition that refers to its log group changed its command for certain: the
+    difference is in a literal, whatever the reference resolves to."""
+    from troposphere_fargate.cfn.diff import _certainly_differs
+
+    assert _certainly_differs(before, after) is certain
+    template = copy.deepcopy(BASE)
+    template["Resources"]["Task"] = {
+        "Type": "AWS::ECS::TaskDefinition",
+        "Properties": {"ContainerDefinitions": before},
+    }
+    renewed = copy.deepcopy(template)
+    renewed["Resources"]["Task"]["Properties"]["ContainerDefinitions"] = after
+    how = "replaces" if certain else "may replace"
+    assert Finding(
+        "t.yaml", SAFE, "resource Task", f"ContainerDefinitions {how} (AWS::ECS::TaskDefinition)"
+    ) in diff_template("t.yaml", template, renewed)
+
+
+# --- Running stacks: one nested stack's outputs change another --------------------------------
+
+NEW_ADDRESSES = {
+    "VpcCidr": "10.1.0.0/16",
+    "PublicSubnet1Cidr": "10.1.0.0/22",
+    "PublicSubnet2Cidr": "10.1.4.0/22",
+    "PublicSubnet3Cidr": "10.1.8.0/22",
+    "PrivateSubnet1Cidr": "10.1.32.0/19",
+    "PrivateSubnet2Cidr": "10.1.64.0/19",
+    "PrivateSubnet3Cidr": "10.1.96.0/19",
+}
+ROOT_RUNNING = {
+    "TemplateBucketName": "my-templates",
+    "ContainerImage": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1",
+}
+
+
+def test_a_new_vpc_under_a_running_service_is_followed_into_the_service_stack():
+    """The root passes the network stack's VpcId and subnets to the service stack
+    (``Fn::GetAtt NetworkStack.Outputs.VpcId``). A new VPC CIDR replaces the VPC, so the
+    service stack gets a new VpcId: its target group and security groups are replaced, and its
+    load balancer cannot follow (a load balancer cannot change VPC: its subnets and security
+    groups must be in its own; hashicorp/terraform-provider-aws#1023). The diff compared the
+    text ``Fn::GetAtt ...``, unchanged, and said nothing about the service stack."""
+    findings = diff_stacks(
+        shipped(__version__), shipped(__version__), ROOT_RUNNING, NEW_ADDRESSES, "eu-west-1"
+    )
+    service = {(f.severity, f.subject, f.change) for f in findings if f.template == "service.yaml"}
+    for replaced in ("TargetGroup", "TaskSecurityGroup", "LoadBalancerSecurityGroup"):
+        assert any(
+            s == DESTRUCTIVE and subject == f"resource {replaced}" and "VpcId replaces" in c
+            for s, subject, c in service
+        ), replaced
+    assert any(
+        s == BREAKING
+        and subject == "resource LoadBalancer"
+        and c.startswith("the update fails: a load balancer cannot move to another VPC")
+        for s, subject, c in service
+    )
+    assert (
+        SAFE,
+        "parameter VpcId",
+        "gets a new value from NetworkStack: output VpcId of network.yaml changes "
+        "(Vpc is replaced)",
+    ) in service
+    # The root's own exports of those values change too: another stack importing them blocks
+    # the update ("You can't modify or remove an output value that is referenced by another
+    # stack", Fn::ImportValue, CloudFormation User Guide).
+    root = {f.subject: f for f in findings if f.template == "root.yaml"}
+    assert root["output VpcId"].severity == BREAKING
+    assert root["output VpcId"].change.startswith(
+        "exported value changes (NetworkStack's VpcId: Vpc is replaced)"
+    )
+    assert root["output TaskSecurityGroupId"].severity == BREAKING
+
+
+def test_a_value_that_only_the_stack_knows_is_not_followed_when_nothing_replaces_it():
+    findings = diff_stacks(
+        shipped(__version__),
+        shipped(__version__),
+        ROOT_RUNNING,
+        {"NatGateways": "Single"},
+        "eu-west-1",
+    )
+    assert not [f for f in findings if f.template == "service.yaml"]
+    assert not [f for f in findings if f.severity == BREAKING]
+
+
+def test_an_exported_output_of_a_replaced_resource_breaks_importers():
+    """The exported value is the same text (``Ref Vpc``) but a new VPC's ID."""
+
+    def edit(t):
+        t["Resources"]["Vpc"]["Properties"]["CidrBlock"] = "10.1.0.0/16"
+
+    finding = next(f for f in changed(edit) if f.subject == "output VpcId")
+    assert finding.severity == BREAKING
+    assert finding.change == (
+        "exported value changes (Vpc is replaced): CloudFormation refuses the update while "
+        "another stack imports it"
+    )
+    assert not [f for f in changed(edit) if f.subject == "output Plain"]  # not exported
+
+
+# --- Updates CloudFormation starts and the service refuses ----------------------------------
+
+
+def _subnet_moved(cidr: str) -> list[Finding]:
+    old = copy.deepcopy(BASE)
+    old["Resources"]["Subnet"]["Properties"]["AvailabilityZone"] = "eu-west-1a"
+    new = copy.deepcopy(old)
+    new["Resources"]["Subnet"]["Properties"]["AvailabilityZone"] = "eu-west-1b"
+    new["Resources"]["Subnet"]["Properties"]["CidrBlock"] = cidr
+    return [f for f in diff_template("t.yaml", old, new) if f.severity == BREAKING]
+
+
+def test_a_subnet_moved_to_another_zone_with_its_cidr_block_fails_the_update():
+    """CloudFormation creates the replacement subnet before deleting the old one, and EC2
+    refuses a second subnet with the same block: "CIDR Block must change if Availability Zone
+    is changed and VPC ID is not changed" (docker-archive/for-aws#17,
+    buildkite/elastic-ci-stack-for-aws#319)."""
+    finding = only(_subnet_moved("10.0.0.0/24"))
+    assert finding.subject == "resource Subnet"
+    assert finding.change.startswith("the update fails: CloudFormation creates the new subnet")
+    assert _subnet_moved("10.0.1.0/24") == []  # a new block with the zone: it works
+
+
+def test_a_running_network_moved_to_other_zones_keeps_its_blocks_and_fails():
+    findings = diff_stacks(
+        shipped(__version__),
+        shipped(__version__),
+        {"AvailabilityZones": "eu-west-1a,eu-west-1b"},
+        {"AvailabilityZones": "eu-west-1b,eu-west-1c"},
+        "eu-west-1",
+    )
+    failing = {f.subject for f in findings if f.change.startswith("the update fails")}
+    subnets = {f"resource {tier}Subnet{az}" for tier in ("Public", "Private") for az in (1, 2)}
+    assert failing == subnets
+
+
+def test_a_network_load_balancer_cannot_swap_a_subnet_in_one_update():
+    """ "Subnet changes within the same Availability Zone must be independent actions. You
+    first complete removing the existing subnet, and then you can add the new subnet"
+    (Elastic Load Balancing, Network Load Balancers, "Update the Availability Zones"). An
+    Application Load Balancer takes new subnets in place."""
+
+    def failing(load_balancer: str) -> set[str]:
+        running = {**ROOT_RUNNING, "LoadBalancerType": load_balancer}
+        findings = diff_stacks(
+            shipped(__version__),
+            shipped(__version__),
+            running,
+            {"PublicSubnet1Cidr": "10.0.12.0/22"},
+            "eu-west-1",
+        )
+        return {
+            f"{f.template} {f.subject}" for f in findings if f.change.startswith("the update fails")
+        }
+
+    assert failing("network") == {"service.yaml resource LoadBalancer"}
+    assert failing("application") == set()
+
+
+def test_replacing_a_service_with_service_connect_fails_the_update():
+    """The replacement is created while the old service still holds its Service Connect
+    name: "CreateService error: SC service is already used by <namespace>", "when there's any
+    update that needs to replace the ECS service" (aws/copilot-cli#4337, #5431)."""
+    service = REPO / "templates" / __version__ / "service.yaml"
+    joined = {
+        "ContainerImage": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1",
+        "VpcId": "vpc-0123456789abcdef0",
+        "PrivateSubnetIds": "subnet-0123456789abcdef0,subnet-0123456789abcdef1",
+        "ClusterName": "env-cluster",
+        "EnvironmentSecurityGroupId": "sg-0123456789abcdef0",
+        "NamespaceArn": "arn:aws:servicediscovery:eu-west-1:123456789012:namespace/ns-abc",
+        "Expose": "internal",
+        "ServiceConnectName": "api",
+    }
+    sides = load_side(str(service), REPO / "templates")
+    findings = diff_stacks(sides, sides, joined, {"ClusterName": "env-cluster-2"}, "eu-west-1")
+    failing = [f for f in findings if f.change.startswith("the update fails")]
+    assert [(f.severity, f.subject) for f in failing] == [(BREAKING, "resource Service")]
+    assert "SC service is already used" in failing[0].change
+    # One line per resource replaced through what it refers to, not "may be" and then "is".
+    policies = [f for f in findings if f.subject == "resource CpuScalingPolicy"]
+    assert [f.change for f in policies] == [
+        "replaced too: a create-only property refers to ScalableTarget, which is replaced"
+    ]
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "AWS::CloudFormation::StackSet",
+        "AWS::ServiceDiscovery::HttpNamespace",
+        "AWS::CertificateManager::Certificate",
+    ],
+)
+def test_removing_what_carries_other_stacks_or_names_is_destructive(kind):
+    """A StackSet deletes its stack instances with it; a namespace, its services' Service
+    Connect names; a certificate must be validated again."""
+    old = {"Resources": {"It": {"Type": kind, "Properties": {}}}}
+    finding = only(diff_template("t.yaml", old, {"Resources": {}}))
+    assert finding.severity == DESTRUCTIVE

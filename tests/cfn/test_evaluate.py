@@ -172,3 +172,35 @@ def test_pseudo_parameters_and_mappings_can_be_evaluated():
     ]
     with pytest.raises(EvaluationError, match=r"^Unable to get mapping for M::us-east-1::Name$"):
         deployed(template, pseudo={"AWS::Region": "us-east-1"})
+
+
+def test_a_placeholder_stands_for_a_value_known_only_once_deployed():
+    """Another stack's output that a parent passes: taken as it is (no pattern applies to
+    ``<NetworkStack.Outputs.PrivateSubnetIds>``), one value even for a list parameter (its
+    members are unknown), and not empty for a condition."""
+    from troposphere_fargate.cfn.evaluate import resolved
+
+    template = {
+        "Parameters": {
+            "Subnets": {"Type": "List<AWS::EC2::Subnet::Id>", "AllowedPattern": "^subnet-.*$"},
+            "Cluster": {"Type": "String", "Default": ""},
+        },
+        "Conditions": {"Joined": {"Fn::Not": [{"Fn::Equals": [{"Ref": "Cluster"}, ""]}]}},
+        "Resources": {
+            "Service": {
+                "Type": "AWS::ECS::Service",
+                "Properties": {
+                    "Subnets": {"Ref": "Subnets"},
+                    "Cluster": {"Fn::If": ["Joined", {"Ref": "Cluster"}, "own"]},
+                },
+            }
+        },
+    }
+    held = {"Subnets": "<Net.Outputs.PrivateSubnetIds>", "Cluster": "<Env.Outputs.ClusterName>"}
+    properties = resolved(template, {}, placeholders=held)["Resources"]["Service"]["Properties"]
+    assert properties == {
+        "Subnets": "<Net.Outputs.PrivateSubnetIds>",
+        "Cluster": "<Env.Outputs.ClusterName>",
+    }
+    with pytest.raises(ParameterError):  # a value given by the user is still checked
+        resolved(template, {"Subnets": "<Net.Outputs.PrivateSubnetIds>"})

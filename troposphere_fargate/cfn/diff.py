@@ -37,10 +37,14 @@ SAFE = "safe"
 SEVERITIES = (DESTRUCTIVE, BREAKING, SAFE)
 
 # Resources that hold data or an identity others depend on (addresses, names, DNS, ARNs):
-# replacing or deleting one costs more than the time to create it again.
+# replacing or deleting one costs more than the time to create it again. A StackSet takes its
+# stack instances with it; a namespace, the services' Service Connect names; a certificate must
+# be validated again.
 STATEFUL_TYPES = frozenset(
     {
+        "AWS::CertificateManager::Certificate",
         "AWS::CloudFormation::Stack",
+        "AWS::CloudFormation::StackSet",
         "AWS::EC2::EIP",
         "AWS::EC2::InternetGateway",
         "AWS::EC2::NatGateway",
@@ -57,6 +61,7 @@ STATEFUL_TYPES = frozenset(
         "AWS::S3::Bucket",
         "AWS::ServiceCatalog::CloudFormationProduct",
         "AWS::ServiceCatalog::Portfolio",
+        "AWS::ServiceDiscovery::HttpNamespace",
     }
 )
 
@@ -163,13 +168,39 @@ def _get(properties: Mapping[str, Any], path: tuple[str, ...]) -> Any:
     return value
 
 
+def _is_function(value: Any) -> bool:
+    return isinstance(value, dict) and len(value) == 1 and _has_intrinsic(value)
+
+
+def _certainly_differs(before: Any, after: Any) -> bool:
+    """Whether two values differ whatever their functions resolve to: they differ somewhere
+    outside a function (a literal, a key, a list's length). Two values that differ only in a
+    function (a ``Ref``, an ``Fn::If``, which may also remove a key or an item) only may."""
+    if before == after or _is_function(before) or _is_function(after):
+        return False
+    if isinstance(before, dict) and isinstance(after, dict):
+        for key in set(before) | set(after):
+            if key not in before or key not in after:
+                present = before.get(key, after.get(key))
+                if not _is_function(present):
+                    return True
+            elif _certainly_differs(before[key], after[key]):
+                return True
+        return False
+    if isinstance(before, list) and isinstance(after, list):
+        if len(before) != len(after):
+            return not any(map(_is_function, before + after))
+        return any(_certainly_differs(b, a) for b, a in zip(before, after, strict=True))
+    return True
+
+
 def _replacements(resource_type: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
     """Property paths whose change replaces the resource, each marked certain or conditional."""
     found = []
     for path in _create_only(resource_type):
         before, after = _get(old, path), _get(new, path)
         if before != after:
-            how = "may replace" if _has_intrinsic(before) or _has_intrinsic(after) else "replaces"
+            how = "replaces" if _certainly_differs(before, after) else "may replace"
             found.append(f"{'.'.join(path)} {how}")
     return found
 
@@ -202,6 +233,10 @@ def _left_running(resource: Mapping[str, Any]) -> str:
         "it, leaves it running and billing outside the stack, and still reports "
         "UPDATE_COMPLETE. Update with DeletionProtection=false first"
     )
+
+
+def _are(names: list[str]) -> str:
+    return "are" if len(names) > 1 else "is"
 
 
 def _refs(value: Any) -> set[str]:
@@ -237,7 +272,7 @@ def _knock_on(
 
     ``replaced`` maps each replaced resource to whether its replacement is certain; one that
     only may be replaced makes what refers to it only possibly replaced too."""
-    findings = []
+    findings: list[Finding] = []
     old_resources: Mapping[str, Any] = old.get("Resources", {})
     new_resources: Mapping[str, Any] = new.get("Resources", {})
     old_parameters: Mapping[str, Any] = old.get("Parameters", {})
@@ -285,7 +320,7 @@ def _knock_on(
             if causes and certain:
                 why = (
                     f"replaced too: a create-only property refers to {', '.join(causes)}, "
-                    "which is replaced"
+                    f"which {_are(causes)} replaced"
                 )
             elif causes:
                 why = (
@@ -303,6 +338,8 @@ def _knock_on(
             settled = False
             severity = DESTRUCTIVE if resource.get("Type") in STATEFUL_TYPES else SAFE
             why += _left_running(old_resources[name])
+            # Found only "may be replaced" on an earlier round, and now certainly: one line.
+            findings = [f for f in findings if f.subject != f"resource {name}"]
             findings.append(Finding(template, severity, f"resource {name}", why))
     for name in sorted(set(old_resources) & set(new_resources)):
         condition = new_resources[name].get("Condition")
@@ -330,7 +367,8 @@ def _knock_on(
                     template,
                     SAFE,
                     f"resource {name}",
-                    f"updated in place: it refers to {', '.join(causes)}, which is replaced"
+                    f"updated in place: it refers to {', '.join(causes)}, which {_are(causes)} "
+                    "replaced"
                     + (
                         " (an ECS service starts a new deployment)"
                         if resource.get("Type") == "AWS::ECS::Service"
@@ -341,11 +379,41 @@ def _knock_on(
     return findings
 
 
-def _resource_findings(
-    template: str, old: Mapping[str, Any], new: Mapping[str, Any]
+def _policy_findings(
+    template: str,
+    subject: str,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    stateful: bool,
 ) -> list[Finding]:
     findings = []
-    replaced: dict[str, bool] = {}
+    for policy in ("DeletionPolicy", "UpdateReplacePolicy"):
+        was, now = before.get(policy, "Delete"), after.get(policy, "Delete")
+        if was != now:
+            weaker = was == "Retain" and now != "Retain"
+            findings.append(
+                Finding(
+                    template,
+                    DESTRUCTIVE if weaker and stateful else SAFE,
+                    subject,
+                    f"{policy} {was} -> {now}"
+                    + (": no longer kept when deleted or replaced" if weaker else ""),
+                )
+            )
+    return findings
+
+
+def _resource_findings(
+    template: str,
+    old: Mapping[str, Any],
+    new: Mapping[str, Any],
+    replaced: dict[str, bool] | None = None,
+) -> list[Finding]:
+    """Findings on the resources; ``replaced`` (when given) is filled with each replaced
+    resource and whether its replacement is certain."""
+    findings = []
+    replaced = {} if replaced is None else replaced
+    reasons: dict[str, list[str]] = {}
     old_resources: Mapping[str, Any] = old.get("Resources", {})
     new_resources: Mapping[str, Any] = new.get("Resources", {})
     removed = sorted(set(old_resources) - set(new_resources))
@@ -415,19 +483,7 @@ def _resource_findings(
                     "deleted or created on update",
                 )
             )
-        for policy in ("DeletionPolicy", "UpdateReplacePolicy"):
-            was, now = before.get(policy, "Delete"), after.get(policy, "Delete")
-            if was != now:
-                weaker = was == "Retain" and now != "Retain"
-                findings.append(
-                    Finding(
-                        template,
-                        DESTRUCTIVE if weaker and stateful else SAFE,
-                        subject,
-                        f"{policy} {was} -> {now}"
-                        + (": no longer kept when deleted or replaced" if weaker else ""),
-                    )
-                )
+        findings.extend(_policy_findings(template, subject, before, after, stateful))
         old_properties = before.get("Properties", {})
         new_properties = after.get("Properties", {})
         if old_properties == new_properties:
@@ -440,6 +496,7 @@ def _resource_findings(
         )
         if replacements:
             replaced[name] = any(r.endswith(" replaces") for r in replacements)
+            reasons[name] = replacements
             findings.append(
                 Finding(
                     template,
@@ -448,6 +505,7 @@ def _resource_findings(
                     f"{', '.join(replacements)} ({resource_type})" + _left_running(before),
                 )
             )
+
         replaced_keys = {r.split(" ")[0].split(".")[0] for r in replacements}
         in_place = [key for key in changed if key not in replaced_keys]
         if in_place and not replacements:  # a replaced resource is new through and through
@@ -460,7 +518,84 @@ def _resource_findings(
     findings = [
         f for f in findings if not (f.subject in certain and f.change.endswith(" updated in place"))
     ]
-    return findings + knock_on
+    return findings + knock_on + _failures(template, old, new, replaced, reasons)
+
+
+_FAILS = "the update fails"
+
+
+def _failures(
+    template: str,
+    old: Mapping[str, Any],
+    new: Mapping[str, Any],
+    replaced: Mapping[str, bool],
+    reasons: Mapping[str, list[str]],
+) -> list[Finding]:
+    """Changes CloudFormation accepts in a template but the service refuses during the update,
+    which then fails and rolls back:
+
+    - a subnet moved to another Availability Zone with its CIDR block kept: CloudFormation
+      creates the new subnet before it deletes the old one, and EC2 refuses a second subnet
+      with the same block ("CIDR Block must change if Availability Zone is changed and VPC ID
+      is not changed", docker-archive/for-aws#17, buildkite/elastic-ci-stack-for-aws#319);
+    - a load balancer kept while the template moves to another VPC (a security group or target
+      group replaced for its ``VpcId``): a load balancer cannot change VPC, and its new subnets
+      and security groups are in another one (hashicorp/terraform-provider-aws#1023);
+    - a Network Load Balancer's subnets changed: a subnet swapped for another in the same
+      Availability Zone takes two updates, "first complete removing the existing subnet, and
+      then you can add the new subnet" (Elastic Load Balancing, Network Load Balancers,
+      "Update the Availability Zones");
+    - an ECS service with Service Connect replaced: the new service is created while the old
+      one still holds its Service Connect name ("SC service is already used",
+      aws/copilot-cli#4337, #5431).
+    """
+    findings = []
+    before: Mapping[str, Any] = old.get("Resources", {})
+    after: Mapping[str, Any] = new.get("Resources", {})
+    moved = sorted(
+        name
+        for name, why in reasons.items()
+        if replaced.get(name) and any(r.startswith("VpcId ") for r in why)
+    )
+    for name in sorted(set(before) & set(after)):
+        kind = after[name].get("Type")
+        was = before[name].get("Properties", {})
+        now = after[name].get("Properties", {})
+        why = " ".join(reasons.get(name, []))
+        found = ""
+        if kind == "AWS::EC2::Subnet" and "AvailabilityZone" in why:
+            same_block = was.get("CidrBlock") == now.get("CidrBlock")
+            if same_block and not _has_intrinsic(now.get("CidrBlock")):
+                found = (
+                    f"{_FAILS}{'' if replaced[name] else ' if the zone changes'}: CloudFormation "
+                    "creates the new subnet before deleting the old one, and a VPC holds one "
+                    "subnet per CIDR block. Change CidrBlock with the zone"
+                )
+        elif kind == "AWS::ElasticLoadBalancingV2::LoadBalancer" and not replaced.get(name):
+            if moved:
+                found = (
+                    f"{_FAILS}: a load balancer cannot move to another VPC, and "
+                    f"{', '.join(moved)} move to another (VpcId replaces). Launch a new stack "
+                    "in the new VPC, move the traffic, then delete the old one"
+                )
+            elif now.get("Type") == "network" and was.get("Subnets") != now.get("Subnets"):
+                found = (
+                    f"{_FAILS} if a subnet is swapped for another in the same Availability "
+                    "Zone: a Network Load Balancer takes that as two updates (remove the old "
+                    "subnet, then add the new one)"
+                )
+        elif kind == "AWS::ECS::Service" and name in replaced:
+            connect = json.dumps(now.get("ServiceConnectConfiguration", {}))
+            if '"Services"' in connect:
+                found = (
+                    f"{_FAILS}{'' if replaced[name] else ' if it is replaced'}: the new service "
+                    'is created while the old one still holds its Service Connect name ("SC '
+                    'service is already used"). The old service must go first, in an update '
+                    "of its own"
+                )
+        if found:
+            findings.append(Finding(template, BREAKING, f"resource {name}", found))
+    return findings
 
 
 def _tightened(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
@@ -549,9 +684,13 @@ def _export_name(output: Mapping[str, Any]) -> Any:
 
 
 def _output_findings(
-    template: str, old: Mapping[str, Any], new: Mapping[str, Any]
+    template: str,
+    old: Mapping[str, Any],
+    new: Mapping[str, Any],
+    replaced: Mapping[str, bool] | None = None,
 ) -> list[Finding]:
     findings = []
+    gone = {name for name, sure in (replaced or {}).items() if sure}
     before: Mapping[str, Any] = old.get("Outputs", {})
     after: Mapping[str, Any] = new.get("Outputs", {})
     for name in sorted(set(before) - set(after)):
@@ -576,24 +715,54 @@ def _output_findings(
             )
         if before[name].get("Condition") != after[name].get("Condition"):
             findings.append(Finding(template, BREAKING, f"output {name}", "condition changed"))
-        if was is not None and was == now and before[name].get("Value") != after[name].get("Value"):
-            findings.append(
-                Finding(
-                    template,
-                    BREAKING,
-                    f"output {name}",
-                    "exported value changes: CloudFormation refuses the update while another "
-                    "stack imports it",
+        if was is not None and was == now:
+            causes = sorted(_refs(after[name].get("Value")) & gone)
+            if causes or before[name].get("Value") != after[name].get("Value"):
+                because = f" ({', '.join(causes)} {_are(causes)} replaced)" if causes else ""
+                findings.append(
+                    Finding(
+                        template,
+                        BREAKING,
+                        f"output {name}",
+                        f"exported value changes{because}: CloudFormation refuses the update "
+                        "while another stack imports it",
+                    )
                 )
-            )
     return findings
 
 
-def diff_template(name: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Finding]:
+def _changed_outputs(
+    old: Mapping[str, Any], new: Mapping[str, Any], replaced: Mapping[str, bool]
+) -> dict[str, str]:
+    """The outputs on both sides whose value certainly changes on the update, each with why:
+    its value differs outside any function, or it refers to a resource certainly replaced."""
+    gone = {name for name, sure in replaced.items() if sure}
+    before: Mapping[str, Any] = old.get("Outputs", {})
+    after: Mapping[str, Any] = new.get("Outputs", {})
+    found = {}
+    for name in sorted(set(before) & set(after)):
+        was, now = before[name].get("Value"), after[name].get("Value")
+        causes = sorted(_refs(now) & gone)
+        if causes:
+            found[name] = f"{', '.join(causes)} {_are(causes)} replaced"
+        elif _certainly_differs(was, now):
+            found[name] = "its value changes"
+    return found
+
+
+def diff_template(
+    name: str,
+    old: Mapping[str, Any],
+    new: Mapping[str, Any],
+    replaced: dict[str, bool] | None = None,
+) -> list[Finding]:
+    """Findings for one template; ``replaced`` (when given) is filled with the resources an
+    update replaces, each with whether that is certain."""
+    replaced = {} if replaced is None else replaced
     return sorted(
-        _resource_findings(name, old, new)
+        _resource_findings(name, old, new, replaced)
         + _parameter_findings(name, old, new)
-        + _output_findings(name, old, new)
+        + _output_findings(name, old, new, replaced)
     )
 
 
@@ -651,6 +820,44 @@ def nested_parameters(side: Mapping[str, Mapping[str, Any]]) -> dict[str, frozen
     return found
 
 
+def _stacks(parent: Mapping[str, Any], side: Mapping[str, Any]) -> dict[str, str]:
+    """The nested stacks of ``parent``, by logical ID, each with the file of ``side`` it
+    nests."""
+    found = {}
+    for name, resource in parent.get("Resources", {}).items():
+        if isinstance(resource, Mapping) and resource.get("Type") == "AWS::CloudFormation::Stack":
+            url = literals(resource.get("Properties", {}).get("TemplateURL"))
+            files = {text.rsplit("/", 1)[-1] for text in url} & set(side)
+            if files:
+                found[name] = min(files)
+    return found
+
+
+def _output_of(value: Any) -> tuple[str, str] | None:
+    """(stack, output) for ``Fn::GetAtt [Stack, Outputs.Name]``; None for anything else."""
+    if isinstance(value, Mapping) and set(value) == {"Fn::GetAtt"}:
+        target = value["Fn::GetAtt"]
+        if isinstance(target, list) and len(target) == 2 and str(target[1]).startswith("Outputs."):
+            return str(target[0]), str(target[1]).removeprefix("Outputs.")
+    return None
+
+
+def _wiring(side: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, tuple[str, str, str]]]:
+    """For each nested template of ``side``, the parameters its parent passes from a sibling
+    stack's output: parameter -> (sibling's logical ID, sibling's file, output)."""
+    found: dict[str, dict[str, tuple[str, str, str]]] = {}
+    for parent in side.values():
+        stacks = _stacks(parent, side)
+        for name, file in stacks.items():
+            passed = parent["Resources"][name].get("Properties", {}).get("Parameters") or {}
+            for parameter, value in passed.items():
+                source = _output_of(value)
+                if source and source[0] in stacks:
+                    sibling, output = source
+                    found.setdefault(file, {})[parameter] = (sibling, stacks[sibling], output)
+    return found
+
+
 def _refuse_values_no_parent_passes(
     old: Mapping[str, Mapping[str, Any]],
     new: Mapping[str, Mapping[str, Any]],
@@ -697,12 +904,9 @@ def diff_stacks(
     Both apply to every template that declares the parameter (a root and its children alike).
     """
     from .evaluate import (
-        EvaluationError,
-        ParameterError,
         pseudo_for_region,
         region_name_problem,
         region_problem,
-        resolved,
     )
 
     running, changes = dict(running or {}), dict(changes or {})
@@ -722,27 +926,92 @@ def diff_stacks(
                 if problem:
                     raise DiffError(f"{name}: {problem}")
     pseudo = pseudo_for_region(region) if region else None
-    nested_before, nested_after = nested_parameters(old), nested_parameters(new)
-    _refuse_values_no_parent_passes(old, new, nested_before, nested_after, running, changes)
+    stacks = _Stacks(old, new, running, changes, pseudo)
     findings = []
-    for name in sorted(set(old) | set(new)):
-        if name not in old or name not in new:
-            findings.extend(
-                diff(
-                    {name: old[name]} if name in old else {},
-                    {name: new[name]} if name in new else {},
-                )
+    for name in sorted(set(old) ^ set(new)):
+        findings.extend(
+            diff(
+                {name: old[name]} if name in old else {},
+                {name: new[name]} if name in new else {},
             )
-            continue
-        before: Mapping[str, Any] = old[name].get("Parameters", {})
-        after: Mapping[str, Any] = new[name].get("Parameters", {})
+        )
+    # A parent passes one nested stack's outputs to another (the network's VpcId to the
+    # service), so what replaces the VPC changes the service's VpcId too. Such a value is known
+    # only once deployed: it is a placeholder, a new one where the output changes. Templates are
+    # compared again with the outputs found changed until no more change (one round per level).
+    both = sorted(set(old) & set(new))
+    changed: dict[str, dict[str, str]] = {}
+    for _ in range(len(both) + 1):
+        compared = {name: stacks.compare(name, changed) for name in both}
+        now_changed = {name: c.outputs for name, c in compared.items() if c.outputs}
+        if now_changed == changed:
+            break
+        changed = now_changed
+    for name in both:
+        findings.extend(compared[name].findings)
+        findings.extend(_reexported(name, compared[name].now, stacks.stacks_after[name], changed))
+    return sorted(findings)
+
+
+@dataclass(frozen=True)
+class _Compared:
+    findings: list[Finding]
+    outputs: dict[str, str]  # output -> why its value changes
+    now: Mapping[str, Any]  # the new side, resolved
+
+
+class _Stacks:
+    """Running stacks of both sides' templates, each compared with its stack's values."""
+
+    def __init__(
+        self,
+        old: Mapping[str, Mapping[str, Any]],
+        new: Mapping[str, Mapping[str, Any]],
+        running: Mapping[str, str],
+        changes: Mapping[str, str],
+        pseudo: Mapping[str, str] | None,
+    ) -> None:
+        self.old, self.new = old, new
+        self.running, self.changes, self.pseudo = running, changes, pseudo
+        self.nested_before, self.nested_after = nested_parameters(old), nested_parameters(new)
+        _refuse_values_no_parent_passes(
+            old, new, self.nested_before, self.nested_after, running, changes
+        )
+        self.wired_before, self.wired_after = _wiring(old), _wiring(new)
+        self.stacks_after = {name: _stacks(template, new) for name, template in new.items()}
+        self._done: dict[tuple[str, str], _Compared] = {}
+
+    def compare(self, name: str, changed: Mapping[str, Mapping[str, str]]) -> _Compared:
+        """The template's findings when the outputs in ``changed`` (file -> output -> why)
+        change under it."""
+        renewed = {
+            parameter: (sibling, file, output)
+            for parameter, (sibling, file, output) in self.wired_after.get(name, {}).items()
+            if output in changed.get(file, {})
+        }
+        key = (name, json.dumps(sorted(renewed.items())))
+        if key not in self._done:
+            self._done[key] = self._compare(name, renewed, changed)
+        return self._done[key]
+
+    def _compare(
+        self,
+        name: str,
+        renewed: Mapping[str, tuple[str, str, str]],
+        changed: Mapping[str, Mapping[str, str]],
+    ) -> _Compared:
+        from .evaluate import EvaluationError, ParameterError, resolved
+
+        old, new = self.old[name], self.new[name]
+        before: Mapping[str, Any] = old.get("Parameters", {})
+        after: Mapping[str, Any] = new.get("Parameters", {})
         # A nested stack takes from its parent only what the parent passes: the rest is the
         # template's default, before and after, whatever the root's values are.
-        passed_before = nested_before.get(name)
-        passed_after = nested_after.get(name)
+        passed_before = self.nested_before.get(name)
+        passed_after = self.nested_after.get(name)
         current = {
             key: value
-            for key, value in running.items()
+            for key, value in self.running.items()
             if key in before and (passed_before is None or key in passed_before)
         }
         kept = {
@@ -751,22 +1020,68 @@ def diff_stacks(
             if key in current or "Default" in before[key]
         }
         given_new = {
-            key: changes[key] if key in changes else kept[key]
+            key: self.changes[key] if key in self.changes else kept[key]
             for key in after
-            if (key in changes or key in kept) and (passed_after is None or key in passed_after)
+            if (key in self.changes or key in kept)
+            and (passed_after is None or key in passed_after)
+        }
+        placeholders_before = {
+            parameter: f"<{sibling}.Outputs.{output}>"
+            for parameter, (sibling, _, output) in self.wired_before.get(name, {}).items()
+        }
+        placeholders_after = {
+            parameter: f"<{sibling}.Outputs.{output}{', new' if parameter in renewed else ''}>"
+            for parameter, (sibling, _, output) in self.wired_after.get(name, {}).items()
         }
         try:
-            was = resolved(old[name], current, pseudo)
-            now = resolved(new[name], given_new, pseudo)
+            was = resolved(old, current, self.pseudo, placeholders_before)
+            now = resolved(new, given_new, self.pseudo, placeholders_after)
         except (ParameterError, EvaluationError) as exc:
             raise DiffError(f"{name}: {exc}") from None
-        found = diff_template(name, was, now)
+        replaced: dict[str, bool] = {}
+        found = diff_template(name, was, now, replaced)
         if passed_before is not None and passed_after is not None:
             # The parent is updated in the same operation and passes what the new template
             # takes: a nested template's parameters are no interface of the running stacks.
             found = [f for f in found if not f.subject.startswith("parameter ")]
-        findings.extend(found)
-    return sorted(findings)
+        for parameter, (sibling, file, output) in sorted(renewed.items()):
+            found.append(
+                Finding(
+                    name,
+                    SAFE,
+                    f"parameter {parameter}",
+                    f"gets a new value from {sibling}: output {output} of {file} changes "
+                    f"({changed[file][output]})",
+                )
+            )
+        return _Compared(found, _changed_outputs(was, now, replaced), now)
+
+
+def _reexported(
+    name: str,
+    now: Mapping[str, Any],
+    stacks: Mapping[str, str],
+    changed: Mapping[str, Mapping[str, str]],
+) -> list[Finding]:
+    """A parent's exported outputs that pass on a nested stack's output that changes."""
+    findings = []
+    for output, body in sorted(now.get("Outputs", {}).items()):
+        source = _output_of(body.get("Value"))
+        if _export_name(body) is None or source is None or source[0] not in stacks:
+            continue
+        stack, inner = source
+        why = changed.get(stacks[stack], {}).get(inner)
+        if why is not None:
+            findings.append(
+                Finding(
+                    name,
+                    BREAKING,
+                    f"output {output}",
+                    f"exported value changes ({stack}'s {inner}: {why}): CloudFormation "
+                    "refuses the update while another stack imports it",
+                )
+            )
+    return findings
 
 
 def blocking(findings: Iterable[Finding], allow: Iterable[str] = ()) -> list[Finding]:

@@ -491,6 +491,7 @@ def resolved(
     template: Mapping[str, Any],
     given: Mapping[str, str],
     pseudo: Mapping[str, str] | None = None,
+    placeholders: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """``template`` as a stack with these parameter values holds it, as a template again: the
     resources and outputs whose condition is false left out, every ``Fn::If`` decided, every
@@ -500,11 +501,18 @@ def resolved(
     that ``Ref`` stays as it is. Given values are checked against their parameter's constraints
     (:class:`ParameterError`); a condition that needs a parameter without a value raises
     :class:`ParameterError` naming it. Two stacks resolved this way compare property by
-    property, as CloudFormation compares them on an update."""
+    property, as CloudFormation compares them on an update.
+
+    ``placeholders`` stand for values known only when the stack is deployed, such as another
+    stack's outputs a parent passes (``<NetworkStack.Outputs.VpcId>``): each is taken as it is,
+    unchecked, a single value even for a list parameter, and is not empty for a condition."""
     declared: Mapping[str, Mapping[str, Any]] = template.get("Parameters", {})
     values: dict[str, str] = {}
+    held = {name: value for name, value in (placeholders or {}).items() if name in declared}
     for name, spec in declared.items():
-        if name in given:
+        if name in held:
+            values[name] = held[name]
+        elif name in given:
             values[name] = str(given[name])
             _check_constraints(name, spec, values[name])
         elif "Default" in spec:
@@ -522,7 +530,7 @@ def resolved(
             raise
     typed = {
         name: ([member.strip() for member in value.split(",")] if value else [])
-        if _LIST_TYPE.match(str(declared[name].get("Type", "String")))
+        if _LIST_TYPE.match(str(declared[name].get("Type", "String"))) and name not in held
         else value
         for name, value in values.items()
     }

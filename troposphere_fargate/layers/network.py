@@ -308,8 +308,10 @@ def _add_parameters(t: Template, config: NetworkConfig) -> None:
         description=(
             "Zones for subnets 1, 2 and 3, in that order, comma-separated (eu-west-1a,eu-west-1b"
             ",eu-west-1c); at least NumberOfAzs of them, each running Fargate. Pinned zones never "
-            "move. Empty: the region's first zones from Fn::GetAZs, whose list AWS does not "
-            "guarantee to keep (a changed list would replace every subnet on the next update). "
+            "move; to move a subnet to another zone, change its CIDR block in the same update "
+            "(a VPC cannot hold the new subnet beside the old with one block). Empty: the "
+            "region's first zones from Fn::GetAZs, whose list AWS does not guarantee to keep (a "
+            "changed list would fail the next update). "
             "In us-west-1, ap-northeast-1 and cn-north-1 Fargate runs in some zones only: pin "
             "those."
         ),

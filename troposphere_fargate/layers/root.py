@@ -279,8 +279,10 @@ def root_template(
                 child.logical_id,
                 **ordered,
                 # Deleting the root deletes the nested stacks (their own Retain policies keep
-                # the logs); an update that replaced one would delete the old one with its
-                # resources, so replaced nested stacks are kept instead.
+                # the logs). No update replaces a nested stack (AWS::CloudFormation::Stack has
+                # no create-only property); what deletes one is removing or renaming it in the
+                # template, which `diff` calls destructive. Retain on replacement is only the
+                # safe answer should that ever change.
                 DeletionPolicy="Delete",
                 UpdateReplacePolicy="Retain",
                 TemplateURL=nested_template_url(version, child.filename),
