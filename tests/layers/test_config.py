@@ -38,11 +38,17 @@ from troposphere_fargate.layers.config import (
         ),
         (
             {"public_subnet_cidrs": ("10.0.0.0/22", "10.0.4.0/22")},
-            r"NetworkConfig\.public_subnet_cidrs=.*at least max_azs \(3\)",
+            r"NetworkConfig\.public_subnet_cidrs=.*one CIDR per subnet, max_azs \(3\), not 2",
+        ),
+        (
+            # A third CIDR for a template of two zones has no subnet, but was silently kept
+            # whatever it held.
+            {"max_azs": 2, "public_subnet_cidrs": ("10.0.0.0/22", "10.0.4.0/22", "garbage")},
+            r"NetworkConfig\.public_subnet_cidrs\[2\]='garbage': not a valid",
         ),
         (
             {"public_subnet_cidrs": ["10.0.0.0/22", "10.0.4.0/22", "10.0.8.0/22"]},
-            r"NetworkConfig\.public_subnet_cidrs=\[.*needs a tuple",
+            r"NetworkConfig\.public_subnet_cidrs=\[.*must be a tuple of max_azs \(3\)",
         ),
         (
             {"default_nat_gateways": "Two"},
@@ -216,8 +222,33 @@ def test_configs_are_frozen():
 
 
 def test_product_config_checks_its_layers():
-    with pytest.raises(ConfigError, match=r"ProductConfig\.network=.*must be a NetworkConfig"):
+    with pytest.raises(ConfigError) as raised:
         ProductConfig(network="small")  # type: ignore[arg-type]
+    assert str(raised.value) == "ProductConfig.network: must be a NetworkConfig, not a str"
+    # Named by type, not by a repr of hundreds of characters.
+    with pytest.raises(ConfigError) as raised:
+        ProductConfig(network=ServiceConfig())  # type: ignore[arg-type]
+    assert (
+        str(raised.value) == "ProductConfig.network: must be a NetworkConfig, not a ServiceConfig"
+    )
+    with pytest.raises(ConfigError, match="must be an EnvironmentConfig, not None"):
+        ProductConfig(environment=None)  # type: ignore[arg-type]
+
+
+def test_a_product_with_services_refuses_options_for_the_service_it_does_not_build():
+    """With services, the build writes service-<name>.yaml per service and no service.yaml:
+    options given for that one were silently dropped (its TaskCpu stayed 256)."""
+    from troposphere_fargate.layers.exposure import Routing
+
+    web = ServiceConfig(
+        container_name="web", expose="public", routing=Routing(priority=1, path="/*")
+    )
+    with pytest.raises(ConfigError, match=r"ProductConfig\.service: the options of the shipped"):
+        ProductConfig(
+            service=ServiceConfig(default_task_cpu=512, default_task_memory=1024), services=(web,)
+        )
+    assert ProductConfig(services=(web,)).services == (web,)
+    assert ProductConfig(service=ServiceConfig(default_task_cpu=512, default_task_memory=1024))
 
 
 def test_config_error_is_a_value_error():

@@ -354,3 +354,25 @@ def test_every_parameter_default_comes_from_the_config():
         e.LOG_RETENTION_DAYS_PARAMETER: "731",
     }
     deploy(environment_template(config).to_dict())  # each default is one its parameter takes
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error", "message"),
+    [
+        # A string is a sequence of one-letter hosts, none under the domain: the certificate
+        # named no host and no alias record was made, silently.
+        ({"hosts": "api.example.com"}, TypeError, "hosts) takes list or tuple or None, not str"),
+        ({"hosts": [5]}, ConfigError, "hosts): 5 must be a lower-case host name"),
+        ({"hosts": ["API.example.com"]}, ConfigError, "'API.example.com' must be a lower-case"),
+        ({"public": "no"}, TypeError, "public) takes bool, not str"),  # built one, it was truthy
+        ({"public": None}, TypeError, "public) takes bool, not None"),  # built none
+    ],
+    ids=["a-string", "not-a-string", "upper-case", "a-truthy-string", "none"],
+)
+def test_the_environment_refuses_hosts_and_public_it_cannot_use(arguments, error, message):
+    config = Config(
+        default_domain_name="example.com", default_hosted_zone_id="Z0123456789ABCDEFGHIJ"
+    )
+    with pytest.raises(error, match=message.replace("(", r"\(").replace(")", r"\)")):
+        environment_template(config, **arguments)
+    assert "ApiHostRecord" in environment_template(config, ["api.example.com"]).resources

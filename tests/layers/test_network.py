@@ -711,3 +711,17 @@ def test_builder_keeps_no_state_between_calls():
     first = network_template(NetworkConfig()).to_dict()
     network_template(NetworkConfig(max_azs=2, interface_endpoints=("ecr.api", "ecr.dkr", "logs")))
     assert network_template(NetworkConfig()).to_dict() == first
+
+
+@pytest.mark.parametrize(
+    ("max_azs", "subnets", "count"), [(2, "1 and 2", "two"), (3, "1, 2 and 3", "NumberOfAzs")]
+)
+def test_the_zones_parameter_describes_the_subnets_the_template_has(max_azs, subnets, count):
+    """A template of two zones has no third subnet and no NumberOfAzs: its description said
+    both."""
+    t = network_template(NetworkConfig(max_azs=max_azs)).to_dict()
+    text = t["Parameters"]["AvailabilityZones"]["Description"]
+    assert text.startswith(f"Zones for subnets {subnets}, in that order")
+    assert f"at least {count} of them" in text
+    assert ("NumberOfAzs" in t["Parameters"]) is (count == "NumberOfAzs")
+    assert ("eu-west-1c" in text) is (max_azs == 3)

@@ -253,11 +253,20 @@ class NetworkConfig:
         seen: list[tuple[str, ipaddress.IPv4Network]] = []
         for name in ("public_subnet_cidrs", "private_subnet_cidrs"):
             cidrs = getattr(self, name)
-            if not isinstance(cidrs, tuple) or len(cidrs) < self.max_azs:
+            if not isinstance(cidrs, tuple):
                 raise _fail(
-                    owner, name, cidrs, f"needs a tuple of at least max_azs ({self.max_azs}) CIDRs"
+                    owner, name, cidrs, f"must be a tuple of max_azs ({self.max_azs}) CIDRs"
                 )
-            for index, cidr in enumerate(cidrs[: self.max_azs]):
+            if len(cidrs) < self.max_azs:
+                raise _fail(
+                    owner,
+                    name,
+                    cidrs,
+                    f"needs one CIDR per subnet, max_azs ({self.max_azs}), not {len(cidrs)}",
+                )
+            # One past max_azs has no subnet (the defaults hold three for either template), but
+            # is still a CIDR of the VPC: what would be a typo is not silently kept.
+            for index, cidr in enumerate(cidrs):
                 label = f"{name}[{index}]"
                 net = _network(owner, label, cidr, 16)
                 if not net.subnet_of(vpc):
@@ -943,8 +952,12 @@ class ProductConfig:
             ("service", ServiceConfig),
             ("environment", EnvironmentConfig),
         ):
-            if not isinstance(getattr(self, name), kind):
-                raise _fail(owner, name, getattr(self, name), f"must be a {kind.__name__}")
+            value = getattr(self, name)
+            if not isinstance(value, kind):
+                # Named by type: a config's repr runs to hundreds of characters.
+                article = "an" if kind.__name__[0] in "AEIOU" else "a"
+                got = "None" if value is None else f"a {type(value).__name__}"
+                raise ConfigError(f"{owner}.{name}: must be {article} {kind.__name__}, not {got}")
         if not isinstance(self.services, tuple) or not all(
             isinstance(s, ServiceConfig) for s in self.services
         ):
@@ -957,6 +970,12 @@ class ProductConfig:
             raise ConfigError(
                 f"{owner}.services: must be a tuple of ServiceConfig, not a "
                 f"{type(self.services).__name__}" + (f" of {', '.join(kinds)}" if kinds else "")
+            )
+        if self.services and self.service != ServiceConfig():
+            raise ConfigError(
+                f"{owner}.service: the options of the shipped service.yaml, which a config with "
+                "services does not build (it builds service-<name>.yaml per service): give each "
+                "service its options in services, and leave service at its default"
             )
         self._validate_services(owner)
 

@@ -46,6 +46,15 @@ _PATH = re.compile(rf"^{PATH_PATTERN}$")
 _HOST = re.compile(rf"^{HOST_PATTERN}$")
 _SERVICE_CONNECT_NAME = re.compile(rf"^{SERVICE_CONNECT_NAME}$")
 _NAME_PART = re.compile(r"[A-Za-z0-9]+")
+HOST_RULE = (
+    "must be a lower-case host name such as api.example.com (or *.example.com), up to "
+    f"{MAX_HOST} characters"
+)
+
+
+def is_host_name(value: object) -> bool:
+    """Whether ``value`` is a host name a listener rule and an alias record both take."""
+    return isinstance(value, str) and len(value) <= MAX_HOST and bool(_HOST.match(value))
 
 
 def _fail(owner: str, name: str, value: object, why: str) -> ConfigError:
@@ -108,18 +117,8 @@ class Routing:
                 "must be a path pattern starting with /, up to 128 characters of letters, "
                 "digits and _-.$/~\"'@:+&, with * and ? as wildcards",
             )
-        if self.host is not None and (
-            not isinstance(self.host, str)
-            or len(self.host) > MAX_HOST
-            or not _HOST.match(self.host)
-        ):
-            raise _fail(
-                owner,
-                "host",
-                self.host,
-                "must be a lower-case host name such as api.example.com (or *.example.com), up "
-                f"to {MAX_HOST} characters",
-            )
+        if self.host is not None and not is_host_name(self.host):
+            raise _fail(owner, "host", self.host, HOST_RULE)
         wildcards = sum(
             (value or "").count("*") + (value or "").count("?") for value in (self.path, self.host)
         )

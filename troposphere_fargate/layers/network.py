@@ -306,8 +306,10 @@ def _add_parameters(t: Template, config: NetworkConfig) -> None:
         group=GROUP_ADDRESSING,
         label="Availability Zones (recommended: pin them)",
         description=(
-            "Zones for subnets 1, 2 and 3, in that order, comma-separated (eu-west-1a,eu-west-1b"
-            ",eu-west-1c); at least NumberOfAzs of them, each running Fargate. Pinned zones never "
+            f"Zones for subnets {_subnets(config.max_azs)}, in that order, comma-separated "
+            f"({','.join(f'eu-west-1{z}' for z in 'abc'[: config.max_azs])}); at least "
+            f"{'NumberOfAzs' if config.max_azs > 2 else 'two'} of them, each running Fargate. "
+            "Pinned zones never "
             "move; to move a subnet to another zone, change its CIDR block in the same update "
             "(a VPC cannot hold the new subnet beside the old with one block). Empty: the "
             "region's first zones from Fn::GetAZs, whose list AWS does not guarantee to keep (a "
@@ -382,6 +384,12 @@ def _add_parameters(t: Template, config: NetworkConfig) -> None:
         default=config.default_flow_log_retention_days,
         choices=LOG_RETENTION_DAYS,
     )
+
+
+def _subnets(count: int) -> str:
+    """``1 and 2``, ``1, 2 and 3``."""
+    numbers = [str(n) for n in range(1, count + 1)]
+    return f"{', '.join(numbers[:-1])} and {numbers[-1]}"
 
 
 def _add_number_of_azs(t: Template, config: NetworkConfig) -> None:

@@ -35,6 +35,7 @@ from troposphere import Sub, Template, servicediscovery
 from ..blocks import name_tag
 from ..config import EnvironmentConfig
 from ..errors import ConfigError, expect
+from ..exposure import HOST_RULE, is_host_name
 from ..service.access_logs import (
     add_access_logs_bucket,
     add_access_logs_bucket_policy,
@@ -88,6 +89,15 @@ def add_namespace(t: Template) -> servicediscovery.HttpNamespace:
     )
 
 
+def _check_hosts(hosts: Sequence[str] | None) -> None:
+    """A list or tuple of host names, or None. A bare string is a sequence of characters: it
+    would be read as one-letter hosts, none under the domain, and silently dropped."""
+    expect(hosts, (list, tuple, type(None)), "environment_template(hosts)")
+    for host in hosts or ():
+        if not is_host_name(host):
+            raise ConfigError(f"environment_template(hosts): {host!r} {HOST_RULE}")
+
+
 def environment_template(
     config: EnvironmentConfig | None = None,
     hosts: Sequence[str] | None = None,
@@ -101,6 +111,8 @@ def environment_template(
     nothing internet-facing; only the cluster, the namespace and the services' group. Pure: the
     same input always gives the same template."""
     expect(config, (EnvironmentConfig, type(None)), "environment_template(config)")
+    expect(public, bool, "environment_template(public)")
+    _check_hosts(hosts)
     config = config or EnvironmentConfig()
     if not public:
         if config != EnvironmentConfig() or hosts:
