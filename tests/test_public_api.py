@@ -101,6 +101,7 @@ def test_a_wrong_argument_to_the_library_is_a_type_error_naming_the_call(tmp_pat
     attribute 'max_azs'``)."""
     from troposphere_fargate import (
         NetworkConfig,
+        deployed,
         describe,
         dry_run,
         environment_template,
@@ -108,10 +109,14 @@ def test_a_wrong_argument_to_the_library_is_a_type_error_naming_the_call(tmp_pat
         footprint,
         generate,
         layers_for,
+        lint_templates,
         network_template,
         render_templates,
         service_template,
+        to_yaml,
+        write_version,
     )
+    from troposphere_fargate.layers.root import root_template
 
     cases = [
         (
@@ -139,8 +144,84 @@ def test_a_wrong_argument_to_the_library_is_a_type_error_naming_the_call(tmp_pat
             lambda: dry_run(tmp_path / "t.yaml", None),
             "dry_run(given) takes Mapping, not None",
         ),
+        # From a newcomer's programs: each failed deep inside (AttributeError, a troposphere
+        # TypeError, or a bare KeyError).
+        (
+            lambda: dry_run(tmp_path / "t.yaml", {"NumberOfAzs": 3}),
+            "dry_run(given) takes a mapping of names to parameter values (str): 'NumberOfAzs' "
+            "is int, write it as a string",
+        ),
+        (
+            lambda: to_yaml(network_template()),
+            "to_yaml(template) takes a template dict, not a troposphere Template: pass its "
+            ".to_dict()",
+        ),
+        (
+            lambda: deployed(network_template()),
+            "deployed(template) takes a template dict, not a troposphere Template: pass its "
+            ".to_dict()",
+        ),
+        (
+            lambda: write_version(tmp_path, {"a.yaml": b"x"}),  # type: ignore[dict-item]
+            "write_version(files) takes a mapping of names to YAML text (str): 'a.yaml' is bytes",
+        ),
+        (
+            lambda: lint_templates("Resources: {}"),  # type: ignore[arg-type]
+            "lint_templates(templates) takes a mapping of file names to YAML text, not str",
+        ),
+        (
+            lambda: lint_templates({"a.yaml": "x"}, jobs="2"),  # type: ignore[arg-type]
+            "lint_templates(jobs) takes a whole number from 1, or None, not '2'",
+        ),
+        (
+            lambda: render_templates(version=None),  # type: ignore[arg-type]
+            "render_templates(version) takes str, not None",
+        ),
+        (
+            lambda: root_template(render_templates(), None),  # type: ignore[arg-type]
+            "root_template(version) takes str, not None",
+        ),
+        (
+            lambda: environment_template(hosts="api.example.com"),
+            "environment_template(hosts) takes list or tuple or None, not str",
+        ),
     ]
     for call, says in cases:
         with pytest.raises(TypeError) as wrong:
             call()
         assert str(wrong.value) == says
+    assert not list(tmp_path.iterdir())  # write_version wrote nothing
+
+
+@pytest.mark.parametrize("version", ["", "../x", "1.0/evil", " 1.0"])
+def test_a_version_that_is_no_release_name_is_refused_by_every_renderer(version):
+    """It goes into the nested templates' URLs, the catalog artifact's name and every
+    description: ``generate(version="")`` rendered ``${TemplateKeyPrefix}/network.yaml``."""
+    from troposphere_fargate import ConfigError, catalog_template, generate, render_templates
+    from troposphere_fargate.layers.root import root_template
+    from troposphere_fargate.layers.stackset import stackset_template
+
+    built = render_templates()
+    for call, where in (
+        (lambda: generate(version=version), "generate(version)"),
+        (lambda: render_templates(version=version), "render_templates(version)"),
+        (lambda: root_template(built, version), "root_template(version)"),
+        (lambda: catalog_template(version), "catalog_template(version)"),
+        (lambda: stackset_template(built, version), "stackset_template(version)"),
+    ):
+        with pytest.raises(ConfigError) as refused:
+            call()
+        assert str(refused.value) == (
+            f"{where}: {version!r} is not a release name such as 1.2.0 (letters, digits and "
+            "._+-, starting with a letter or digit)"
+        )
+
+
+def test_templates_to_nest_that_are_missing_are_named():
+    from troposphere_fargate.layers.root import WiringError, root_template
+    from troposphere_fargate.layers.stackset import stackset_template
+
+    with pytest.raises(WiringError, match=r"no rendered network or service template \(it holds "):
+        root_template({}, "1.0")
+    with pytest.raises(WiringError, match=r"no rendered root template \(it holds none\)"):
+        stackset_template({}, "1.0")

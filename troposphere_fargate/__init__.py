@@ -69,7 +69,7 @@ if TYPE_CHECKING:
         dry_run,
         footprint,
     )
-    from .cfn.lint import Finding, lint_templates
+    from .cfn.lint import Finding, LintError, lint_templates
     from .release.spec import SpecError, load_spec, parse_spec
 
 # Imported on first use, so that generating templates does not pay for the dry run, the cost
@@ -84,6 +84,7 @@ _LAZY = {
     "dry_run": "cfn.dry_run",
     "footprint": "cfn.dry_run",
     "Finding": "cfn.lint",
+    "LintError": "cfn.lint",
     "lint_templates": "cfn.lint",
     "SpecError": "release.spec",
     "load_spec": "release.spec",
@@ -120,6 +121,7 @@ __all__ = [
     "Footprint",
     "HealthCheck",
     "Layer",
+    "LintError",
     "LintFailed",
     "NetworkConfig",
     "ParameterError",

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..layers.errors import expect
+from ..layers.errors import expect, expect_texts
 from .evaluate import (
     PSEUDO_PARAMETERS,
     REGION_NAME,
@@ -98,6 +98,7 @@ def dry_run(path: Path | str, given: Mapping[str, str], region: str | None = Non
     a template.
     """
     expect(given, Mapping, "dry_run(given)")
+    expect_texts(given, "dry_run(given)", "parameter values")
     path = Path(path)
     return _dry_run(path, given, region, path.name, frozenset())
 

@@ -418,6 +418,9 @@ def deployed(
     ``Fn::If`` resolved. ``pseudo`` overrides the values of pseudo parameters such as
     ``AWS::Region`` (default: :data:`PSEUDO_PARAMETERS`).
     """
+    from ..layers.errors import expect_template  # the layers import this module
+
+    expect_template(template, "deployed(template)")
     values = parameter_values(template, parameters or {})
     check_rules(template, values, pseudo)
     evaluator = _Evaluator(template, values, pseudo)

@@ -164,6 +164,25 @@ def _linter(regions: tuple[str, ...] | None) -> tuple[Any, Any]:
     return config, rules
 
 
+def _check_arguments(templates: object, jobs: object) -> None:
+    """A ``TypeError`` for templates that are not file names mapped to YAML text, or a
+    ``jobs`` that is not a positive whole number (they failed deep inside, or in each forked
+    copy)."""
+    if isinstance(templates, str) or not isinstance(templates, Mapping):
+        raise TypeError(
+            "lint_templates(templates) takes a mapping of file names to YAML text, not "
+            f"{type(templates).__name__}"
+        )
+    for name, text in templates.items():
+        if not isinstance(name, str) or not isinstance(text, str):
+            raise TypeError(
+                f"lint_templates(templates) takes YAML text (str): {name!r} is "
+                f"{type(text).__name__}"
+            )
+    if jobs is not None and (not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1):
+        raise TypeError(f"lint_templates(jobs) takes a whole number from 1, or None, not {jobs!r}")
+
+
 def lint_templates(
     templates: Mapping[str, str],
     regions: Iterable[str] | None = None,
@@ -177,6 +196,7 @@ def lint_templates(
     next call; the first call with given ``regions`` moves every object alive at that point out
     of the cyclic garbage collector's reach (``gc.freeze``), later calls add nothing to it.
     """
+    _check_arguments(templates, jobs)
     chosen = None if regions is None else (regions,) if isinstance(regions, str) else tuple(regions)
     if chosen is not None:
         from cfnlint.helpers import REGIONS
@@ -475,6 +495,7 @@ def lint_templates_cached(
     """:func:`lint_templates`, reusing the verdict on any template linted before with the same
     inputs (see above). Returns the findings and the names of the templates actually linted.
     ``linter``, started with the same ``regions`` and ``jobs``, lints what must be linted."""
+    _check_arguments(templates, jobs)
     folder = (cache or default_cache_dir()) / "lint"
     chosen = None if regions is None else list(regions)
     fingerprint = _linter_fingerprint()

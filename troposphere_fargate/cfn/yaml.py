@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from ..layers.errors import expect_template
 from . import yaml11
 
 TEMPLATE_FORMAT_VERSION = "2010-09-09"
@@ -200,6 +201,7 @@ def to_yaml(
     as a number, say): the writer quotes such strings, and this proves it did, for every
     template the project writes.
     """
+    expect_template(template, "to_yaml(template)")
     unknown = set(template) - set(SECTION_ORDER)
     if unknown:
         raise ValueError(f"unknown template sections: {', '.join(sorted(unknown))}")

@@ -51,6 +51,7 @@ from troposphere import iam as iam_resources
 
 from . import service
 from .blocks import add_exported_output, add_parameter, suppress
+from .errors import expect_version
 from .root import FILENAME as ROOT_FILENAME
 from .root import (
     TEMPLATE_BUCKET_NAME,
@@ -189,6 +190,7 @@ BUCKET_ACTIONS = _actions(
 
 def catalog_template(version: str) -> Template:
     """Build the catalog layer for the root template published under ``version``."""
+    expect_version(version, "catalog_template(version)")
     t = Template(
         Description=(
             "Service Catalog portfolio and product that launch the Fargate service template "

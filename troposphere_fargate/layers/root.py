@@ -33,6 +33,7 @@ from ..cfn.evaluate import RuleError, check_rules
 from . import network, service
 from .blocks import add_exported_output, add_parameter
 from .environment import names as environment
+from .errors import expect_version
 
 LAYER = "root"
 FILENAME = "root.yaml"
@@ -252,10 +253,17 @@ def root_template(
     layers to nest, in creation order (default: those the layer registry nests). Raises
     :class:`WiringError` when the children cannot be combined.
     """
+    expect_version(version, "root_template(version)")
     if nested is None:
         from . import nested_children  # the registry imports this module
 
         nested = nested_children()
+    missing = [child.layer for child in nested if child.layer not in children]
+    if missing:
+        raise WiringError(
+            f"root_template(children): no rendered {' or '.join(missing)} template (it holds "
+            f"{', '.join(sorted(children)) or 'none'}): pass what render_templates() returns"
+        )
     _check_wiring(children, nested)
     t = Template(Description=description)
     add_template_location_parameters(t, version)

@@ -24,6 +24,7 @@ from troposphere import Equals, If, NoValue, Ref, StackName, Sub, Template, clou
 
 from . import root
 from .blocks import add_choice_parameter, add_exported_output, add_parameter
+from .errors import expect_version
 
 LAYER = "stackset"
 FILENAME = "stackset.yaml"
@@ -160,6 +161,12 @@ def _add_rollout_parameters(t: Template) -> None:
 
 def stackset_template(built: Mapping[str, Mapping[str, Any]], version: str) -> Template:
     """``stackset.yaml`` from the rendered root template (``built["root"]``)."""
+    expect_version(version, "stackset_template(version)")
+    if root.LAYER not in built:
+        raise root.WiringError(
+            f"stackset_template(built): no rendered {root.LAYER} template (it holds "
+            f"{', '.join(sorted(built)) or 'none'}): pass what render_templates() returns"
+        )
     root_template = built[root.LAYER]
     t = Template(
         Description=(

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,7 +29,7 @@ from ..layers import endpoints, layers_for
 from ..layers import regions as regions_
 from ..layers.blocks import STAMP_KEY
 from ..layers.config import ProductConfig
-from ..layers.errors import expect
+from ..layers.errors import RELEASE_NAME, expect, expect_texts, expect_version
 
 MANIFEST = "manifest.json"
 
@@ -76,6 +75,7 @@ def render_templates(
     """Every layer's template as a dict (layer name -> template), stamped with ``version`` and
     checked (:func:`check_template`)."""
     expect(config, (ProductConfig, type(None)), "render_templates(config)")
+    expect_version(version, "render_templates(version)")
     config = config or ProductConfig()
     built: dict[str, dict[str, Any]] = {}
     # Templates that name ARNs of one partition are claimed (and linted) for its regions.
@@ -91,7 +91,7 @@ def render_templates(
 def generate(config: ProductConfig | None = None, version: str = __version__) -> dict[str, str]:
     """Render every layer: file name -> YAML text, stamped with ``version``."""
     expect(config, (ProductConfig, type(None)), "generate(config)")
-    expect(version, str, "generate(version)")
+    expect_version(version, "generate(version)")
     config = config or ProductConfig()
     built = render_templates(config, version)
     return {layer.filename: cfn_yaml.to_yaml(built[layer.name]) for layer in layers_for(config)}
@@ -120,7 +120,7 @@ def file_in_the_way(folder: Path) -> Path | None:
 
 
 # A version or a file name written: one path segment, not hidden, nothing a shell would mind.
-_PLAIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]*")
+_PLAIN_NAME = RELEASE_NAME
 
 
 def write_version(root: Path | str, files: Mapping[str, str], version: str = __version__) -> Path:
@@ -135,6 +135,7 @@ def write_version(root: Path | str, files: Mapping[str, str], version: str = __v
     import shutil
     import tempfile
 
+    expect_texts(files, "write_version(files)", "YAML text")
     root = Path(root)
     if not isinstance(version, str) or not _PLAIN_NAME.fullmatch(version):
         raise BuildError(f"version {version!r} is not a folder name such as 1.2.0")
