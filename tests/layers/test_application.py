@@ -5,6 +5,7 @@ templates changes nothing; a full one passes cfn-lint and the policy gates."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 from typing import Any
 
@@ -712,4 +713,59 @@ def test_a_sidecar_secret_named_like_its_environment_variable_is_refused():
             "123456789012.dkr.ecr.eu-west-1.amazonaws.com/agent:1",
             environment=(("K", "v"),),
             secrets=(Secret("K", "arn:aws:ssm:eu-west-1:123456789012:parameter/k"),),
+        )
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        # An integer is an address to IPv4Network: it was accepted, and the template failed in
+        # troposphere ("CidrIp is <class 'int'>, expected <class 'str'>").
+        (lambda: EgressRule(port=5432, cidr=167772160), "EgressRule.cidr=167772160: must be an"),
+        # A regular expression given an integer raised a bare TypeError.
+        (lambda: EgressRule(port=1, security_group=12345), "EgressRule.security_group=12345"),
+        (lambda: EgressRule(port=1, prefix_list=12345), "EgressRule.prefix_list=12345"),
+        (
+            lambda: Application(
+                secrets=(Secret("DB", DATABASE_SECRET),),
+                secrets_kms_key=123,  # type: ignore[arg-type]
+            ),
+            "Application.secrets_kms_key=123: must be a KMS key ARN",
+        ),
+    ],
+    ids=["cidr", "security-group", "prefix-list", "kms-key"],
+)
+def test_a_value_of_the_wrong_type_is_a_config_error_naming_the_field(build, message):
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        build()
+
+
+def test_a_statement_built_with_awacs_converts_and_anything_else_in_it_is_refused():
+    """The templates' own policies are awacs; so are many users'. An awacs action given where
+    a string goes said only "must be a tuple of strings", with the object's repr."""
+    from awacs import sqs
+    from awacs.aws import Action, Allow, Condition, Statement, StringEquals
+
+    statement = Statement(
+        Effect=Allow,
+        Action=[sqs.SendMessage, Action("sqs", "GetQueueUrl")],
+        Resource=[ORDERS_QUEUE],
+    )
+    assert PolicyStatement.from_awacs(statement) == PolicyStatement(
+        actions=("sqs:SendMessage", "sqs:GetQueueUrl"), resources=(ORDERS_QUEUE,)
+    )
+    with pytest.raises(ConfigError, match=r"take Effect, Action and Resource only, not Condition"):
+        PolicyStatement.from_awacs(
+            Statement(
+                Effect=Allow,
+                Action=[sqs.SendMessage],
+                Resource=[ORDERS_QUEUE],
+                Condition=Condition(StringEquals("aws:SourceVpc", "vpc-1")),
+            )
+        )
+    with pytest.raises(ConfigError, match=r"actions=\('sqs:SendMessage',\): .*from_awacs"):
+        PolicyStatement(actions=(sqs.SendMessage,), resources=(ORDERS_QUEUE,))  # type: ignore[arg-type]
+    with pytest.raises(ConfigError, match="sqs has no action SendMesage"):  # checked as any other
+        PolicyStatement.from_awacs(
+            Statement(Effect=Allow, Action=[sqs.Action("SendMesage")], Resource=[ORDERS_QUEUE])
         )

@@ -14,7 +14,10 @@ import ipaddress
 import re
 from dataclasses import dataclass, field
 
-from .errors import ConfigError
+from awacs.aws import Action as AwacsAction
+from awacs.aws import Statement
+
+from .errors import ConfigError, expect
 from .iam_actions import action_problem
 
 # --- What ARNs and names look like ----------------------------------------------------------
@@ -157,6 +160,12 @@ def cfn_string(text: str) -> object:
 # --- The types --------------------------------------------------------------------------------
 
 
+def _matches(pattern: re.Pattern[str], value: object) -> bool:
+    """Whether ``value`` is a string ``pattern`` matches (a regular expression given an
+    integer raises a bare TypeError)."""
+    return isinstance(value, str) and pattern.match(value) is not None
+
+
 @dataclass(frozen=True)
 class Secret:
     """A secret the container reads as an environment variable at start.
@@ -200,14 +209,52 @@ class Secret:
 
 @dataclass(frozen=True)
 class PolicyStatement:
-    """One statement of the task role's inline policy."""
+    """One statement of the task role's inline policy.
+
+    Attributes:
+        actions: IAM actions, ``service:Action`` (``sqs:SendMessage``, ``s3:Get*``), each one
+            IAM knows (checked against cfn-lint's list of actions).
+        resources: the ARNs they apply to (IAM's ``*`` and ``?`` wildcards allowed after the
+            service), or ``"*"`` written on purpose.
+        effect: ``Allow`` (the default) or ``Deny``.
+
+    A statement built with awacs converts with :meth:`from_awacs`.
+    """
 
     actions: tuple[str, ...]
     resources: tuple[str, ...]
     effect: str = "Allow"
 
+    @classmethod
+    def from_awacs(cls, statement: Statement) -> PolicyStatement:
+        """The statement an awacs ``Statement`` holds: its ``Effect``, ``Action`` (awacs
+        actions, such as ``awacs.sqs.SendMessage``) and ``Resource``. Anything else
+        (``Condition``, ``NotAction``, ``Principal``, ``Sid``) is refused: the task role's
+        policy takes only these three."""
+        expect(statement, Statement, "PolicyStatement.from_awacs(statement)")
+        given = dict(statement.properties)
+        extra = sorted(set(given) - {"Effect", "Action", "Resource"})
+        if extra:
+            raise ConfigError(
+                f"PolicyStatement.from_awacs: the task role's statements take Effect, Action and "
+                f"Resource only, not {', '.join(extra)}"
+            )
+        actions = tuple(action.JSONrepr() for action in given.get("Action", []))
+        return cls(actions, tuple(given.get("Resource", [])), given.get("Effect", "Allow"))
+
     def __post_init__(self) -> None:
         owner = type(self).__name__
+        if isinstance(self.actions, tuple) and any(
+            isinstance(a, AwacsAction) for a in self.actions
+        ):
+            shown = tuple(a.JSONrepr() if isinstance(a, AwacsAction) else a for a in self.actions)
+            raise _fail(
+                owner,
+                "actions",
+                shown,
+                "must be a tuple of strings, not awacs actions: write them as strings, or "
+                "convert an awacs Statement with PolicyStatement.from_awacs",
+            )
         _strings(owner, "actions", self.actions, allow_empty=False)
         _strings(owner, "resources", self.resources, allow_empty=False)
         for index, action in enumerate(self.actions):
@@ -287,13 +334,17 @@ class EgressRule:
                 "give exactly one of cidr, security_group or prefix_list",
             )
         if self.cidr is not None:
+            if not isinstance(self.cidr, str):  # IPv4Network takes an integer as an address
+                raise _fail(
+                    owner, "cidr", self.cidr, "must be an IPv4 CIDR block such as 10.0.0.0/16"
+                )
             try:
                 ipaddress.IPv4Network(self.cidr, strict=True)
             except ValueError as exc:
                 raise _fail(owner, "cidr", self.cidr, f"not an IPv4 CIDR block ({exc})") from None
-        if self.security_group is not None and not SECURITY_GROUP_ID.match(self.security_group):
+        if self.security_group is not None and not _matches(SECURITY_GROUP_ID, self.security_group):
             raise _fail(owner, "security_group", self.security_group, "must be sg-...")
-        if self.prefix_list is not None and not PREFIX_LIST_ID.match(self.prefix_list):
+        if self.prefix_list is not None and not _matches(PREFIX_LIST_ID, self.prefix_list):
             raise _fail(owner, "prefix_list", self.prefix_list, "must be pl-...")
         if not isinstance(self.description, str) or len(self.description) > 255:
             raise _fail(owner, "description", self.description, "must be at most 255 characters")
@@ -452,7 +503,7 @@ class Application:
             if not isinstance(value, tuple) or not all(isinstance(v, kind) for v in value):
                 raise _fail(owner, name, value, f"must be a tuple of {kind.__name__}")
         _secrets(owner, self.secrets, self.environment)
-        if self.secrets_kms_key is not None and not KMS_KEY_ARN.match(self.secrets_kms_key):
+        if self.secrets_kms_key is not None and not _matches(KMS_KEY_ARN, self.secrets_kms_key):
             raise _fail(owner, "secrets_kms_key", self.secrets_kms_key, "must be a KMS key ARN")
         if self.secrets_kms_key is not None and not self.all_secrets:
             raise _fail(
