@@ -894,7 +894,7 @@ def diff_stacks(
     region: str | None = None,
 ) -> list[Finding]:
     """Findings for updating running stacks, not templates: each template on both sides is
-    resolved (:func:`troposphere_fargate.evaluate.resolved`) with the stack's parameter values,
+    resolved (:func:`troposphere_fargate.cfn.evaluate.resolved`) with the stack's parameter values,
     so a condition, an ``Fn::If`` or a parameter decides what is replaced, as CloudFormation
     decides it.
 

@@ -2,7 +2,7 @@
 (``troposphere_fargate/policies/*.guard``), run with the cfn-guard 3 binary on templates.
 
 A rule that cannot judge a resource is suppressed in that resource's metadata, with the reason
-beside it (see :func:`troposphere_fargate.parts.suppress`)::
+beside it (see :func:`troposphere_fargate.layers.blocks.suppress`)::
 
     Metadata:
       guard:

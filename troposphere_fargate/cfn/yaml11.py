@@ -13,7 +13,7 @@ This module holds the union of those rules (the YAML 1.1 type repository, SnakeY
 and PyYAML's), and two things built on it:
 
 - :func:`implicit_tag`: what a plain scalar would become; the YAML writer quotes every string
-  for which this is not ``str`` (:mod:`troposphere_fargate.render`);
+  for which this is not ``str`` (:mod:`troposphere_fargate.cfn.yaml`);
 - :func:`type_mismatches`: reads written YAML back with these rules and lists every scalar whose
   type is not the one the generator meant; the build refuses to write a template with any.
 """

@@ -280,7 +280,12 @@ class PolicyStatement:
 
 @dataclass(frozen=True)
 class TaskRole:
-    """The application's own permissions: exactly these managed policies and statements."""
+    """The application's own permissions: exactly these managed policies and statements.
+
+    Attributes:
+        managed_policies: IAM managed policy ARNs attached to the task role (AWS's or yours).
+        statements: the task role's inline policy, one :class:`PolicyStatement` each.
+    """
 
     managed_policies: tuple[str, ...] = ()
     statements: tuple[PolicyStatement, ...] = ()
@@ -301,7 +306,19 @@ class TaskRole:
 
 @dataclass(frozen=True)
 class EgressRule:
-    """Traffic the tasks may send beyond HTTPS: a port (or range) to exactly one destination."""
+    """Traffic the tasks may send beyond HTTPS: a port (or range) to exactly one destination.
+
+    Attributes:
+        port: the destination port, 1 to 65535 (the first of a range).
+        to_port: the last port of a range; default: ``port`` alone.
+        protocol: ``tcp`` (the default) or ``udp``.
+        cidr: an IPv4 CIDR block, such as ``10.20.0.0/16``; or
+        security_group: a security group ID (``sg-...``), such as a database's; or
+        prefix_list: a managed prefix list ID (``pl-...``), such as S3's. Exactly one of the
+            three destinations.
+        description: the rule's description, up to 255 characters (default: one that names the
+            port and the destination).
+    """
 
     port: int
     to_port: int | None = None  # the end of a range; default: the same port
@@ -365,7 +382,17 @@ HEALTH_CHECK_LIMITS: dict[str, tuple[int, int]] = {
 
 @dataclass(frozen=True)
 class HealthCheck:
-    """A container health check (ECS runs ``command`` in the container)."""
+    """A container health check (ECS runs ``command`` in the container).
+
+    Attributes:
+        command: ``("CMD-SHELL", "curl -f http://localhost:8080/ || exit 1")`` (run by the
+            container's shell) or ``("CMD", "/bin/check", "--ready")`` (run directly).
+        interval_seconds: between checks, 5 to 300 (ECS's limits); default 30.
+        timeout_seconds: for one check, 2 to 60; default 5.
+        retries: failures in a row before the container is unhealthy, 1 to 10; default 3.
+        start_period_seconds: failures that do not count after the container starts, 0 to 300;
+            default 0.
+    """
 
     command: tuple[str, ...]  # ("CMD-SHELL", "curl -f http://localhost:8080/ || exit 1")
     interval_seconds: int = 30
@@ -390,7 +417,20 @@ class HealthCheck:
 class Sidecar:
     """A container beside the application's: it pulls only from its own repository, logs to the
     stack's log group, has a read-only root file system with its own scratch space, and is never
-    privileged."""
+    privileged.
+
+    Attributes:
+        name: the container's name (letters, digits, ``-`` and ``_``), other than the
+            application's.
+        image: a private ECR image with a tag or a digest
+            (``<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>``).
+        essential: whether the task stops when it stops; default False.
+        port: a port the task's other containers reach on localhost, if any.
+        environment: its environment variables, as (name, value).
+        command: overrides the image's CMD.
+        health_check: its container health check, if any.
+        secrets: secrets it reads at start, such as an agent's API key.
+    """
 
     name: str
     image: str  # a private ECR image with a tag or a digest

@@ -164,7 +164,8 @@ class NetworkConfig:
             Default ``PerAz``.
         default_vpc_endpoints: default of ``VpcEndpoints``. Default False.
         interface_endpoints: the interface endpoints created when ``VpcEndpoints`` is true, by
-            their names in :data:`troposphere_fargate.endpoints.INTERFACE_SERVICES` (``ecr.api``
+            their names in
+            :data:`troposphere_fargate.layers.endpoints.INTERFACE_SERVICES` (``ecr.api``
             becomes ``com.amazonaws.<region>.ecr.api``, or ``cn.com.amazonaws...`` in China).
             The free S3 gateway endpoint exists whatever ``VpcEndpoints`` says. Default: what a
             Fargate task on platform 1.4+ needs to pull from ECR, log and read secrets, and

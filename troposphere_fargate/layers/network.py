@@ -6,8 +6,8 @@ Resources: the VPC, one public and one private subnet per Availability Zone (the
 the public route table, one private route table per AZ, NAT gateways with Elastic IPs (one per
 AZ, a single one, or none), the S3 gateway endpoint (free; it carries every ECR image layer),
 optional interface endpoints behind their own security group (service names from
-:mod:`troposphere_fargate.endpoints`, right in every partition) and VPC flow logs to a retained
-CloudWatch log group through a least-privilege role.
+:mod:`troposphere_fargate.layers.endpoints`, right in every partition) and VPC flow logs to a
+retained CloudWatch log group through a least-privilege role.
 
 Parameters: ``VpcCidr``, ``NumberOfAzs``, ``AvailabilityZones``, ``PublicSubnet<N>Cidr``,
 ``PrivateSubnet<N>Cidr``, ``NatGateways``, ``VpcEndpoints``, ``FlowLogRetentionDays``. A rule

@@ -1,7 +1,7 @@
 """Architecture pictures drawn from what the templates deploy, not from the resource graph.
 
 :func:`picture` evaluates the generated network and service templates for a set of parameter
-values (:func:`troposphere_fargate.evaluate.deployed`) and keeps what a person would draw: the
+values (:func:`troposphere_fargate.cfn.evaluate.deployed`) and keeps what a person would draw: the
 Availability Zones in use, the NAT gateways and which private subnet routes to which, the VPC
 endpoints, the load balancer's type and listeners. :func:`graph` lays that out with Graphviz:
 the internet and the internet gateway on top, the VPC with one column per AZ (public subnet
