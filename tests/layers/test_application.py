@@ -769,3 +769,49 @@ def test_a_statement_built_with_awacs_converts_and_anything_else_in_it_is_refuse
         PolicyStatement.from_awacs(
             Statement(Effect=Allow, Action=[sqs.Action("SendMesage")], Resource=[ORDERS_QUEUE])
         )
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (
+            lambda: Secret("DB", "arn:aws:secretsmanager:cn-north-1:123456789012:secret:x-AbCdEf"),
+            "Secret.value_from='arn:aws:secretsmanager:cn-north-1:123456789012:secret:x-AbCdEf'"
+            ": cn-north-1 is a region of partition aws-cn: its ARNs start arn:aws-cn:",
+        ),
+        (
+            lambda: PolicyStatement(
+                actions=("sqs:SendMessage",),
+                resources=(ORDERS_QUEUE, "arn:aws-us-gov:sqs:eu-west-1:123456789012:q"),
+            ),
+            "PolicyStatement.resources[1]='arn:aws-us-gov:sqs:eu-west-1:123456789012:q': "
+            "eu-west-1 is a region of partition aws: its ARNs start arn:aws:",
+        ),
+        (
+            lambda: Application(
+                secrets=(Secret("DB", DATABASE_SECRET),),
+                secrets_kms_key=KMS_KEY.replace("eu-west-1", "us-gov-west-1"),
+            ),
+            "us-gov-west-1 is a region of partition aws-us-gov",
+        ),
+        (
+            lambda: HealthCheck(command=("CMD-SHELL", " ")),
+            "must start with CMD or CMD-SHELL and a command",
+        ),
+    ],
+    ids=["secret", "statement", "kms-key", "blank-health-check"],
+)
+def test_an_arn_whose_region_is_another_partitions_cannot_exist(build, message):
+    """Each partition has its own regions (ARNs, Service Authorization Reference): such an
+    ARN named nothing, and the stack failed when the task started, or never read its secret."""
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        build()
+    # The stack's own partition, a wildcard region and a known pair are all fine.
+    assert Secret("DB", "arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:x-AbCdEf")
+    assert PolicyStatement(
+        actions=("sqs:SendMessage",), resources=("arn:aws:sqs:*:123456789012:q",)
+    )
+    assert PolicyStatement(
+        actions=("sqs:SendMessage",),
+        resources=("arn:${AWS::Partition}:sqs:cn-north-1:123456789012:q",),
+    )

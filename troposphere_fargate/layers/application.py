@@ -19,6 +19,7 @@ from awacs.aws import Statement
 
 from .errors import ConfigError, expect
 from .iam_actions import action_problem
+from .regions import arn_region_problem
 
 # --- What ARNs and names look like ----------------------------------------------------------
 
@@ -194,6 +195,9 @@ class Secret:
                 "secret:<name>-<6 characters>, optionally :<json-key>:<stage>:<version>) or an "
                 "SSM parameter ARN (arn:aws:ssm:<region>:<account>:parameter/<name>)",
             )
+        problem = arn_region_problem(self.value_from)
+        if problem:
+            raise _fail(owner, "value_from", self.value_from, problem)
 
     @property
     def is_parameter(self) -> bool:
@@ -265,7 +269,7 @@ class PolicyStatement:
             problem = action_problem(action)
             if problem:
                 raise _fail(owner, f"actions[{index}]", action, problem)
-        for resource in self.resources:
+        for index, resource in enumerate(self.resources):
             if resource != "*" and not ANY_ARN.match(resource):
                 raise _fail(
                     owner,
@@ -274,6 +278,9 @@ class PolicyStatement:
                     "must be an ARN (IAM's * and ? wildcards allowed after the service), or * "
                     "written on purpose",
                 )
+            problem = arn_region_problem(resource)
+            if problem:
+                raise _fail(owner, f"resources[{index}]", resource, problem)
         if self.effect not in ("Allow", "Deny"):
             raise _fail(owner, "effect", self.effect, "must be Allow or Deny")
 
@@ -403,7 +410,11 @@ class HealthCheck:
     def __post_init__(self) -> None:
         owner = type(self).__name__
         _strings(owner, "command", self.command, allow_empty=False)
-        if self.command[0] not in ("CMD", "CMD-SHELL") or len(self.command) < 2:
+        if (
+            self.command[0] not in ("CMD", "CMD-SHELL")
+            or len(self.command) < 2
+            or not self.command[1].strip()
+        ):
             raise _fail(
                 owner, "command", self.command, "must start with CMD or CMD-SHELL and a command"
             )
@@ -545,6 +556,9 @@ class Application:
         _secrets(owner, self.secrets, self.environment)
         if self.secrets_kms_key is not None and not _matches(KMS_KEY_ARN, self.secrets_kms_key):
             raise _fail(owner, "secrets_kms_key", self.secrets_kms_key, "must be a KMS key ARN")
+        problem = self.secrets_kms_key and arn_region_problem(self.secrets_kms_key)
+        if problem:
+            raise _fail(owner, "secrets_kms_key", self.secrets_kms_key, problem)
         if self.secrets_kms_key is not None and not self.all_secrets:
             raise _fail(
                 owner, "secrets_kms_key", self.secrets_kms_key, "names a key but no secret uses it"

@@ -76,6 +76,22 @@ NO_ENVIRONMENT: tuple[str, ...] = ()
 CFN_LINT_METADATA = "cfn-lint"
 
 
+def arn_region_problem(arn: str) -> str | None:
+    """Why an ARN cannot exist: its region is one of another partition's
+    (``arn:aws:secretsmanager:cn-north-1:...``); None when it can, or when its partition or
+    region is not one this project knows (a pseudo parameter, a wildcard, a new region)."""
+    parts = arn.split(":", 4)
+    if len(parts) < 5:
+        return None
+    partition, region = parts[1], parts[3]
+    if partition not in PARTITION_REGIONS:
+        return None
+    for other, regions in PARTITION_REGIONS.items():
+        if region in regions and other != partition:
+            return f"{region} is a region of partition {other}: its ARNs start arn:{other}:"
+    return None
+
+
 def supported(excluding: Iterable[str] = ()) -> tuple[str, ...]:
     """The claimed regions, less ``excluding``."""
     left_out = set(excluding)
