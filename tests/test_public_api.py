@@ -166,12 +166,16 @@ def test_a_wrong_argument_to_the_library_is_a_type_error_naming_the_call(tmp_pat
             "write_version(files) takes a mapping of names to YAML text (str): 'a.yaml' is bytes",
         ),
         (
+            lambda: write_version(tmp_path, {5: "x"}),  # type: ignore[dict-item]
+            "write_version(files) takes names (str) as keys: 5 is int",
+        ),
+        (
             lambda: lint_templates("Resources: {}"),  # type: ignore[arg-type]
-            "lint_templates(templates) takes a mapping of file names to YAML text, not str",
+            "lint_templates(templates) takes a mapping of names to YAML text, not a single str",
         ),
         (
             lambda: lint_templates({"a.yaml": "x"}, jobs="2"),  # type: ignore[arg-type]
-            "lint_templates(jobs) takes a whole number from 1, or None, not '2'",
+            "lint_templates(jobs) takes a whole number, or None, not '2'",
         ),
         (
             lambda: render_templates(version=None),  # type: ignore[arg-type]

@@ -745,6 +745,9 @@ def _environment_of(spec: str) -> dict[str, dict[str, Any]]:
         ({"Key": "a", "Extra": "b"}, {"Key": "a"}, True),
         (["a", "b"], ["a"], True),
         (["a", {"Fn::If": ["C", "b", {"Ref": "AWS::NoValue"}]}], ["a"], False),
+        # A reference to a resource or a parameter is always something: one more is certain.
+        ([{"Ref": "SubnetA"}], [{"Ref": "SubnetA"}, {"Ref": "SubnetB"}], True),
+        ({"Key": "a"}, {"Key": "a", "Extra": {"Ref": "Extra"}}, True),
         ({"Fn::If": ["C", "a", "b"]}, {"Fn::If": ["C", "a", "c"]}, False),
     ],
     ids=[
@@ -756,6 +759,8 @@ def _environment_of(spec: str) -> dict[str, dict[str, Any]]:
         "a-literal-key-removed",
         "a-list-shorter",
         "a-list-an-if-may-shorten",
+        "one-more-reference",
+        "a-key-with-a-reference-added",
         "two-ifs",
     ],
 )
@@ -961,3 +966,94 @@ def test_removing_what_carries_other_stacks_or_names_is_destructive(kind):
     old = {"Resources": {"It": {"Type": kind, "Properties": {}}}}
     finding = only(diff_template("t.yaml", old, {"Resources": {}}))
     assert finding.severity == DESTRUCTIVE
+
+
+# --- What a review found: no cry of wolf -------------------------------------------------------
+
+
+def test_an_output_renamed_under_the_same_value_only_may_replace():
+    """The placeholder was built from the output's name, so a renamed output (the same
+    ``Ref Vpc``) looked like a new VPC: three certain replacements and a failed update."""
+    renamed = shipped(__version__)
+    network = copy.deepcopy(renamed["network.yaml"])
+    network["Outputs"]["TheVpcId"] = network["Outputs"].pop("VpcId")
+    root = json.loads(
+        json.dumps(renamed["root.yaml"]).replace(
+            '"NetworkStack", "Outputs.VpcId"', '"NetworkStack", "Outputs.TheVpcId"'
+        )
+    )
+    renamed = {**renamed, "network.yaml": network, "root.yaml": root}
+    findings = diff_stacks(shipped(__version__), renamed, ROOT_RUNNING, {}, "eu-west-1")
+    service = [f for f in findings if f.template == "service.yaml"]
+    assert {f.change for f in service if f.subject == "resource TargetGroup"} == {
+        "VpcId may replace (AWS::ElasticLoadBalancingV2::TargetGroup)"
+    }
+    assert not [f for f in findings if f.change.startswith("the update fails")]
+
+
+def test_an_output_that_names_another_resource_is_followed_into_the_services():
+    """A certificate turns the environment's listener from HttpListener to HttpsListener: its
+    ListenerArn output names another resource, so each service's listener rule (ListenerArn:
+    create-only) is replaced."""
+    spec = (
+        'services:\n  web: {expose: public, routing: {path: "/*", priority: 100}}\n'
+        '  api: {expose: public, routing: {path: "/api/*", priority: 10}}\n'
+    )
+    sides = _environment_of(spec)
+    certificate = (
+        "arn:aws:acm:eu-west-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"
+    )
+    findings = diff_stacks(sides, sides, ROOT_VALUES, {"CertificateArn": certificate}, "eu-west-1")
+    for service in ("service-web.yaml", "service-api.yaml"):
+        assert (
+            Finding(
+                service,
+                SAFE,
+                "resource ListenerRule",
+                "ListenerArn replaces (AWS::ElasticLoadBalancingV2::ListenerRule)",
+            )
+            in findings
+        )
+    root = {f.subject: f.change for f in findings if f.template == "root.yaml"}
+    assert root["output ListenerArn"].startswith(
+        "exported value changes (EnvironmentStack's ListenerArn: it names HttpsListener instead "
+        "of HttpListener)"
+    )
+
+
+def test_a_network_load_balancer_given_one_more_subnet_is_no_swap():
+    service = load_side(str(REPO / "templates" / __version__ / "service.yaml"), REPO / "templates")
+    running = {
+        "ContainerImage": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1",
+        "VpcId": "vpc-0123456789abcdef0",
+        "PrivateSubnetIds": "subnet-0123456789abcdef0,subnet-0123456789abcdef1",
+        "PublicSubnetIds": "subnet-0123456789abcdef2,subnet-0123456789abcdef3",
+        "LoadBalancerType": "network",
+    }
+    more = {"PublicSubnetIds": running["PublicSubnetIds"] + ",subnet-0123456789abcdef4"}
+    findings = diff_stacks(service, service, running, more, "eu-west-1")
+    assert not [f for f in findings if f.change.startswith("the update fails")]
+    fewer = {"PublicSubnetIds": "subnet-0123456789abcdef2,subnet-0123456789abcdef4"}
+    swapped = diff_stacks(service, service, running, fewer, "eu-west-1")
+    assert [f.subject for f in swapped if f.change.startswith("the update fails")] == [
+        "resource LoadBalancer"
+    ]
+
+
+def test_a_subnet_that_moves_to_another_vpc_may_keep_its_block():
+    old = copy.deepcopy(BASE)
+    old["Resources"]["Subnet"]["Properties"].update(
+        VpcId="vpc-aaaaaaaa", AvailabilityZone="eu-west-1a"
+    )
+    new = copy.deepcopy(old)
+    new["Resources"]["Subnet"]["Properties"].update(
+        VpcId="vpc-bbbbbbbb", AvailabilityZone="eu-west-1b"
+    )
+    assert not [f for f in diff_template("t.yaml", old, new) if f.severity == BREAKING]
+
+
+def test_a_service_connect_configuration_under_a_condition_is_not_said_to_fail():
+    """A template diff cannot tell which stacks use Service Connect: only a stack's diff
+    says so (0.3.0 to 0.4.0 got a doubly conditional "fails if it is replaced")."""
+    findings = diff(shipped("0.3.0"), shipped(__version__))
+    assert not [f for f in findings if "Service Connect" in f.change]

@@ -765,6 +765,11 @@ def test_a_statement_built_with_awacs_converts_and_anything_else_in_it_is_refuse
         )
     with pytest.raises(ConfigError, match=r"actions=\('sqs:SendMessage',\): .*from_awacs"):
         PolicyStatement(actions=(sqs.SendMessage,), resources=(ORDERS_QUEUE,))  # type: ignore[arg-type]
+    from awacs import s3  # awacs ARNs convert too
+
+    assert PolicyStatement.from_awacs(
+        Statement(Effect=Allow, Action=[s3.GetObject], Resource=[s3.ARN("shop-uploads/*")])
+    ) == PolicyStatement(actions=("s3:GetObject",), resources=(UPLOADS,))
     with pytest.raises(ConfigError, match="sqs has no action SendMesage"):  # checked as any other
         PolicyStatement.from_awacs(
             Statement(Effect=Allow, Action=[sqs.Action("SendMesage")], Resource=[ORDERS_QUEUE])

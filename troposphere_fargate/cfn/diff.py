@@ -13,8 +13,9 @@ deletion policies, and grades every finding:
 - ``safe``: everything else (additions, in-place updates, changes to stateless resources).
 
 Whether a property change replaces a resource comes from the CloudFormation resource provider
-schemas that cfn-lint ships (``createOnlyProperties``). When a value is, or contains, an
-intrinsic function whose outcome depends on parameters, the finding says "may replace".
+schemas that cfn-lint ships (``createOnlyProperties``). When the two values differ only inside an
+intrinsic function whose outcome depends on parameters, the finding says "may replace"; a
+difference outside every function (a literal beside a ``Ref``) "replaces".
 """
 
 from __future__ import annotations
@@ -172,6 +173,13 @@ def _is_function(value: Any) -> bool:
     return isinstance(value, dict) and len(value) == 1 and _has_intrinsic(value)
 
 
+def _may_vanish(value: Any) -> bool:
+    """Whether a value may resolve to nothing, removing its key or list item: an ``Fn::If``
+    (either branch may be ``AWS::NoValue``) or ``AWS::NoValue`` itself. A ``Ref`` to a
+    resource or a parameter is always something."""
+    return _is_function(value) and ("Fn::If" in value or value == {"Ref": "AWS::NoValue"})
+
+
 def _certainly_differs(before: Any, after: Any) -> bool:
     """Whether two values differ whatever their functions resolve to: they differ somewhere
     outside a function (a literal, a key, a list's length). Two values that differ only in a
@@ -181,15 +189,14 @@ def _certainly_differs(before: Any, after: Any) -> bool:
     if isinstance(before, dict) and isinstance(after, dict):
         for key in set(before) | set(after):
             if key not in before or key not in after:
-                present = before.get(key, after.get(key))
-                if not _is_function(present):
+                if not _may_vanish(before.get(key, after.get(key))):
                     return True
             elif _certainly_differs(before[key], after[key]):
                 return True
         return False
     if isinstance(before, list) and isinstance(after, list):
         if len(before) != len(after):
-            return not any(map(_is_function, before + after))
+            return not any(map(_may_vanish, before + after))
         return any(_certainly_differs(b, a) for b, a in zip(before, after, strict=True))
     return True
 
@@ -524,6 +531,18 @@ def _resource_findings(
 _FAILS = "the update fails"
 
 
+def _removes_a_subnet(before: Any, after: Any) -> bool:
+    """Whether a load balancer's subnets lose one: a list that no longer holds one of its
+    members, or a value passed from another stack that certainly changes (a subnet replaced);
+    only adding one is no swap."""
+    if isinstance(before, list) and isinstance(after, list):
+        return bool(
+            {json.dumps(s, sort_keys=True) for s in before}
+            - {json.dumps(s, sort_keys=True) for s in after}
+        )
+    return _certainly_differs(before, after)
+
+
 def _failures(
     template: str,
     old: Mapping[str, Any],
@@ -565,7 +584,11 @@ def _failures(
         found = ""
         if kind == "AWS::EC2::Subnet" and "AvailabilityZone" in why:
             same_block = was.get("CidrBlock") == now.get("CidrBlock")
-            if same_block and not _has_intrinsic(now.get("CidrBlock")):
+            # EC2 refuses it only in the same VPC: a new VPC holds the new subnet on its own.
+            same_vpc = was.get("VpcId") == now.get("VpcId") and not (
+                _refs(now.get("VpcId")) & {n for n, sure in replaced.items() if sure}
+            )
+            if same_block and same_vpc and not _has_intrinsic(now.get("CidrBlock")):
                 found = (
                     f"{_FAILS}{'' if replaced[name] else ' if the zone changes'}: CloudFormation "
                     "creates the new subnet before deleting the old one, and a VPC holds one "
@@ -578,15 +601,18 @@ def _failures(
                     f"{', '.join(moved)} move to another (VpcId replaces). Launch a new stack "
                     "in the new VPC, move the traffic, then delete the old one"
                 )
-            elif now.get("Type") == "network" and was.get("Subnets") != now.get("Subnets"):
+            elif now.get("Type") == "network" and _removes_a_subnet(
+                was.get("Subnets"), now.get("Subnets")
+            ):
                 found = (
                     f"{_FAILS} if a subnet is swapped for another in the same Availability "
                     "Zone: a Network Load Balancer takes that as two updates (remove the old "
                     "subnet, then add the new one)"
                 )
         elif kind == "AWS::ECS::Service" and name in replaced:
-            connect = json.dumps(now.get("ServiceConnectConfiguration", {}))
-            if '"Services"' in connect:
+            configuration = now.get("ServiceConnectConfiguration", {})
+            # Under a condition (a template, not a stack) it is for some stacks only: not said.
+            if not _is_function(configuration) and '"Services"' in json.dumps(configuration):
                 found = (
                     f"{_FAILS}{'' if replaced[name] else ' if it is replaced'}: the new service "
                     'is created while the old one still holds its Service Connect name ("SC '
@@ -731,23 +757,60 @@ def _output_findings(
     return findings
 
 
+@dataclass(frozen=True)
+class _Change:
+    """Why an output's value changes on the update, and whether it certainly does."""
+
+    certain: bool
+    why: str
+
+
+def _resource_of(value: Any, resources: Mapping[str, Any]) -> str | None:
+    """The resource a ``Ref`` or an ``Fn::GetAtt`` names, when it is one of ``resources``."""
+    if not _is_function(value):
+        return None
+    ((key, inner),) = value.items()
+    target = inner if key == "Ref" else inner[0] if key == "Fn::GetAtt" and inner else None
+    return target if isinstance(target, str) and target in resources else None
+
+
 def _changed_outputs(
     old: Mapping[str, Any], new: Mapping[str, Any], replaced: Mapping[str, bool]
-) -> dict[str, str]:
-    """The outputs on both sides whose value certainly changes on the update, each with why:
-    its value differs outside any function, or it refers to a resource certainly replaced."""
+) -> dict[str, _Change]:
+    """The outputs on both sides whose value changes on the update: certainly when it refers to
+    a resource certainly replaced, names another resource (``Ref HttpListener`` -> ``Ref
+    HttpsListener``) or differs outside any function; possibly when it differs otherwise (a
+    list joined with one more subnet, say)."""
     gone = {name for name, sure in replaced.items() if sure}
     before: Mapping[str, Any] = old.get("Outputs", {})
     after: Mapping[str, Any] = new.get("Outputs", {})
+    resources = {**old.get("Resources", {}), **new.get("Resources", {})}
     found = {}
     for name in sorted(set(before) & set(after)):
         was, now = before[name].get("Value"), after[name].get("Value")
         causes = sorted(_refs(now) & gone)
+        was_resource, now_resource = _resource_of(was, resources), _resource_of(now, resources)
         if causes:
-            found[name] = f"{', '.join(causes)} {_are(causes)} replaced"
+            found[name] = _Change(True, f"{', '.join(causes)} {_are(causes)} replaced")
+        elif was_resource and now_resource and was_resource != now_resource:
+            found[name] = _Change(True, f"it names {now_resource} instead of {was_resource}")
         elif _certainly_differs(was, now):
-            found[name] = "its value changes"
+            found[name] = _Change(True, "its value changes")
+        elif was != now:
+            found[name] = _Change(False, "it differs inside a function")
     return found
+
+
+def _unknown(node: Any, tokens: frozenset[str]) -> Any:
+    """``node`` with every string that holds one of ``tokens`` made a function (an
+    ``Fn::Sub`` of itself): a value that may or may not be new is compared as "may"."""
+    if isinstance(node, str):
+        return {"Fn::Sub": node} if any(token in node for token in tokens) else node
+    if isinstance(node, list):
+        return [_unknown(item, tokens) for item in node]
+    if isinstance(node, dict):
+        return {key: _unknown(item, tokens) for key, item in node.items()}
+    return node
 
 
 def diff_template(
@@ -940,7 +1003,7 @@ def diff_stacks(
     # only once deployed: it is a placeholder, a new one where the output changes. Templates are
     # compared again with the outputs found changed until no more change (one round per level).
     both = sorted(set(old) & set(new))
-    changed: dict[str, dict[str, str]] = {}
+    changed: dict[str, dict[str, _Change]] = {}
     for _ in range(len(both) + 1):
         compared = {name: stacks.compare(name, changed) for name in both}
         now_changed = {name: c.outputs for name, c in compared.items() if c.outputs}
@@ -956,7 +1019,7 @@ def diff_stacks(
 @dataclass(frozen=True)
 class _Compared:
     findings: list[Finding]
-    outputs: dict[str, str]  # output -> why its value changes
+    outputs: dict[str, _Change]  # output -> why its value changes
     now: Mapping[str, Any]  # the new side, resolved
 
 
@@ -981,7 +1044,7 @@ class _Stacks:
         self.stacks_after = {name: _stacks(template, new) for name, template in new.items()}
         self._done: dict[tuple[str, str], _Compared] = {}
 
-    def compare(self, name: str, changed: Mapping[str, Mapping[str, str]]) -> _Compared:
+    def compare(self, name: str, changed: Mapping[str, Mapping[str, _Change]]) -> _Compared:
         """The template's findings when the outputs in ``changed`` (file -> output -> why)
         change under it."""
         renewed = {
@@ -989,7 +1052,10 @@ class _Stacks:
             for parameter, (sibling, file, output) in self.wired_after.get(name, {}).items()
             if output in changed.get(file, {})
         }
-        key = (name, json.dumps(sorted(renewed.items())))
+        key = (
+            name,
+            json.dumps(sorted((p, changed[f][o].certain) for p, (_, f, o) in renewed.items())),
+        )
         if key not in self._done:
             self._done[key] = self._compare(name, renewed, changed)
         return self._done[key]
@@ -998,7 +1064,7 @@ class _Stacks:
         self,
         name: str,
         renewed: Mapping[str, tuple[str, str, str]],
-        changed: Mapping[str, Mapping[str, str]],
+        changed: Mapping[str, Mapping[str, _Change]],
     ) -> _Compared:
         from .evaluate import EvaluationError, ParameterError, resolved
 
@@ -1025,19 +1091,31 @@ class _Stacks:
             if (key in self.changes or key in kept)
             and (passed_after is None or key in passed_after)
         }
-        placeholders_before = {
-            parameter: f"<{sibling}.Outputs.{output}>"
-            for parameter, (sibling, _, output) in self.wired_before.get(name, {}).items()
-        }
-        placeholders_after = {
-            parameter: f"<{sibling}.Outputs.{output}{', new' if parameter in renewed else ''}>"
-            for parameter, (sibling, _, output) in self.wired_after.get(name, {}).items()
-        }
+        # One placeholder per parameter, the same on both sides while the same output passes
+        # it unchanged; another when the output certainly changes; when it only may change,
+        # or another output passes it now, one that compares as a function ("may").
+        wired_before = self.wired_before.get(name, {})
+        placeholders_before = {parameter: f"<{parameter}>" for parameter in wired_before}
+        placeholders_after = {}
+        unknown = set()
+        for parameter, wire in self.wired_after.get(name, {}).items():
+            sibling, file, output = wire
+            change = changed[file][output] if parameter in renewed else None
+            if change is None and wired_before.get(parameter) == wire:
+                placeholders_after[parameter] = f"<{parameter}>"
+            elif change is not None and change.certain:
+                placeholders_after[parameter] = f"<{parameter}, new>"
+            else:
+                placeholders_after[parameter] = f"<{parameter}, maybe new>"
+                unknown.add(placeholders_after[parameter])
         try:
             was = resolved(old, current, self.pseudo, placeholders_before)
             now = resolved(new, given_new, self.pseudo, placeholders_after)
         except (ParameterError, EvaluationError) as exc:
             raise DiffError(f"{name}: {exc}") from None
+        if unknown:
+            now = {**now, "Resources": _unknown(now.get("Resources", {}), frozenset(unknown))}
+            now["Outputs"] = _unknown(now.get("Outputs", {}), frozenset(unknown))
         replaced: dict[str, bool] = {}
         found = diff_template(name, was, now, replaced)
         if passed_before is not None and passed_after is not None:
@@ -1045,13 +1123,15 @@ class _Stacks:
             # takes: a nested template's parameters are no interface of the running stacks.
             found = [f for f in found if not f.subject.startswith("parameter ")]
         for parameter, (sibling, file, output) in sorted(renewed.items()):
+            change = changed[file][output]
+            gets = "gets" if change.certain else "may get"
             found.append(
                 Finding(
                     name,
                     SAFE,
                     f"parameter {parameter}",
-                    f"gets a new value from {sibling}: output {output} of {file} changes "
-                    f"({changed[file][output]})",
+                    f"{gets} a new value from {sibling}: output {output} of {file} "
+                    f"{'changes' if change.certain else 'may change'} ({change.why})",
                 )
             )
         return _Compared(found, _changed_outputs(was, now, replaced), now)
@@ -1061,7 +1141,7 @@ def _reexported(
     name: str,
     now: Mapping[str, Any],
     stacks: Mapping[str, str],
-    changed: Mapping[str, Mapping[str, str]],
+    changed: Mapping[str, Mapping[str, _Change]],
 ) -> list[Finding]:
     """A parent's exported outputs that pass on a nested stack's output that changes."""
     findings = []
@@ -1070,15 +1150,16 @@ def _reexported(
         if _export_name(body) is None or source is None or source[0] not in stacks:
             continue
         stack, inner = source
-        why = changed.get(stacks[stack], {}).get(inner)
-        if why is not None:
+        change = changed.get(stacks[stack], {}).get(inner)
+        if change is not None:
             findings.append(
                 Finding(
                     name,
                     BREAKING,
                     f"output {output}",
-                    f"exported value changes ({stack}'s {inner}: {why}): CloudFormation "
-                    "refuses the update while another stack imports it",
+                    f"exported value {'changes' if change.certain else 'may change'} "
+                    f"({stack}'s {inner}: {change.why}): CloudFormation refuses the update "
+                    "while another stack imports it",
                 )
             )
     return findings

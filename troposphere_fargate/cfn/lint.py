@@ -166,21 +166,15 @@ def _linter(regions: tuple[str, ...] | None) -> tuple[Any, Any]:
 
 def _check_arguments(templates: object, jobs: object) -> None:
     """A ``TypeError`` for templates that are not file names mapped to YAML text, or a
-    ``jobs`` that is not a positive whole number (they failed deep inside, or in each forked
-    copy)."""
-    if isinstance(templates, str) or not isinstance(templates, Mapping):
-        raise TypeError(
-            "lint_templates(templates) takes a mapping of file names to YAML text, not "
-            f"{type(templates).__name__}"
-        )
-    for name, text in templates.items():
-        if not isinstance(name, str) or not isinstance(text, str):
-            raise TypeError(
-                f"lint_templates(templates) takes YAML text (str): {name!r} is "
-                f"{type(text).__name__}"
-            )
-    if jobs is not None and (not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1):
-        raise TypeError(f"lint_templates(jobs) takes a whole number from 1, or None, not {jobs!r}")
+    ``jobs`` that is not a whole number, a ``ValueError`` for one below 1 (they failed deep
+    inside, or in each forked copy)."""
+    from ..layers.errors import expect_texts
+
+    expect_texts(templates, "lint_templates(templates)", "YAML text")
+    if jobs is not None and (not isinstance(jobs, int) or isinstance(jobs, bool)):
+        raise TypeError(f"lint_templates(jobs) takes a whole number, or None, not {jobs!r}")
+    if jobs is not None and jobs < 1:
+        raise ValueError(f"lint_templates(jobs) is a number of processes, at least 1, not {jobs}")
 
 
 def lint_templates(

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from awacs.aws import Action as AwacsAction
-from awacs.aws import Statement
+from awacs.aws import BaseARN, Statement
 
 from .errors import ConfigError, expect
 from .iam_actions import action_problem
@@ -244,7 +244,10 @@ class PolicyStatement:
                 f"Resource only, not {', '.join(extra)}"
             )
         actions = tuple(action.JSONrepr() for action in given.get("Action", []))
-        return cls(actions, tuple(given.get("Resource", [])), given.get("Effect", "Allow"))
+        resources = tuple(
+            r.JSONrepr() if isinstance(r, BaseARN) else r for r in given.get("Resource", [])
+        )  # awacs ARNs (awacs.s3.ARN("my-bucket/*")) or strings
+        return cls(actions, resources, given.get("Effect", "Allow"))
 
     def __post_init__(self) -> None:
         owner = type(self).__name__

@@ -55,7 +55,9 @@ def expect_texts(mapping: object, where: str, what: str = "text") -> None:
     expect(mapping, Mapping, where)
     assert isinstance(mapping, Mapping)  # for the type checker: expect raised otherwise
     for key, value in mapping.items():
-        if not isinstance(key, str) or not isinstance(value, str):
+        if not isinstance(key, str):
+            raise TypeError(f"{where} takes names (str) as keys: {key!r} is {type(key).__name__}")
+        if not isinstance(value, str):
             raise TypeError(
                 f"{where} takes a mapping of names to {what} (str): {key!r} is "
                 f"{type(value).__name__}"
