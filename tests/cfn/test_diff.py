@@ -1057,3 +1057,25 @@ def test_a_service_connect_configuration_under_a_condition_is_not_said_to_fail()
     says so (0.3.0 to 0.4.0 got a doubly conditional "fails if it is replaced")."""
     findings = diff(shipped("0.3.0"), shipped(__version__))
     assert not [f for f in findings if "Service Connect" in f.change]
+
+
+def test_a_root_parameter_passed_under_another_name_reaches_its_service():
+    """The root passes ``ContainerImage: !Ref WebContainerImage``: a new image was "Parameters
+    updated in place" on the nested stack and nothing in the service."""
+    spec = (
+        'services:\n  web: {expose: public, routing: {path: "/*", priority: 100}}\n'
+        '  api: {expose: public, routing: {path: "/api/*", priority: 10}}\n'
+    )
+    sides = _environment_of(spec)
+    image = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:2"
+    findings = diff_stacks(sides, sides, ROOT_VALUES, {"WebContainerImage": image}, "eu-west-1")
+    assert (
+        Finding(
+            "service-web.yaml",
+            SAFE,
+            "resource TaskDefinition",
+            "ContainerDefinitions replaces (AWS::ECS::TaskDefinition)",
+        )
+        in findings
+    )
+    assert not [f for f in findings if f.template == "service-api.yaml"]

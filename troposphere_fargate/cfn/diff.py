@@ -921,6 +921,24 @@ def _wiring(side: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, tuple[
     return found
 
 
+def _renamed(side: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, str]]:
+    """For each nested template of ``side``, the parameters its parent passes from one of its
+    own under another name (``ContainerImage: !Ref WebContainerImage``): parameter -> the
+    parent's."""
+    found: dict[str, dict[str, str]] = {}
+    for parent in side.values():
+        declared = parent.get("Parameters", {})
+        for name, file in _stacks(parent, side).items():
+            passed = parent["Resources"][name].get("Properties", {}).get("Parameters") or {}
+            for parameter, value in passed.items():
+                source = (
+                    value.get("Ref") if isinstance(value, Mapping) and len(value) == 1 else None
+                )
+                if isinstance(source, str) and source in declared and source != parameter:
+                    found.setdefault(file, {})[parameter] = source
+    return found
+
+
 def _refuse_values_no_parent_passes(
     old: Mapping[str, Mapping[str, Any]],
     new: Mapping[str, Mapping[str, Any]],
@@ -1041,6 +1059,7 @@ class _Stacks:
             old, new, self.nested_before, self.nested_after, running, changes
         )
         self.wired_before, self.wired_after = _wiring(old), _wiring(new)
+        self.renamed_before, self.renamed_after = _renamed(old), _renamed(new)
         self.stacks_after = {name: _stacks(template, new) for name, template in new.items()}
         self._done: dict[tuple[str, str], _Compared] = {}
 
@@ -1075,9 +1094,12 @@ class _Stacks:
         # template's default, before and after, whatever the root's values are.
         passed_before = self.nested_before.get(name)
         passed_after = self.nested_after.get(name)
+        # What the parent passes under another name takes the value of the parent's parameter.
+        running = _aliased(self.running, self.renamed_before.get(name, {}))
+        changes = _aliased(self.changes, self.renamed_after.get(name, {}))
         current = {
             key: value
-            for key, value in self.running.items()
+            for key, value in running.items()
             if key in before and (passed_before is None or key in passed_before)
         }
         kept = {
@@ -1086,10 +1108,9 @@ class _Stacks:
             if key in current or "Default" in before[key]
         }
         given_new = {
-            key: self.changes[key] if key in self.changes else kept[key]
+            key: changes[key] if key in changes else kept[key]
             for key in after
-            if (key in self.changes or key in kept)
-            and (passed_after is None or key in passed_after)
+            if (key in changes or key in kept) and (passed_after is None or key in passed_after)
         }
         # One placeholder per parameter, the same on both sides while the same output passes
         # it unchanged; another when the output certainly changes; when it only may change,
@@ -1135,6 +1156,17 @@ class _Stacks:
                 )
             )
         return _Compared(found, _changed_outputs(was, now, replaced), now)
+
+
+def _aliased(values: Mapping[str, str], renamed: Mapping[str, str]) -> dict[str, str]:
+    """``values`` with each renamed parameter given its parent parameter's value."""
+    found = dict(values)
+    for parameter, source in renamed.items():
+        if source in values:
+            found[parameter] = values[source]
+        else:
+            found.pop(parameter, None)  # a parent's parameter of the same name is not this one
+    return found
 
 
 def _reexported(
