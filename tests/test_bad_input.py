@@ -4,6 +4,7 @@ not read. Cases from issue 16, as a new user met them."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -326,3 +327,101 @@ def test_check_takes_a_file_named_twice_once(tmp_path, monkeypatch):
             fetch=False,
         )
     assert seen == [network]
+
+
+def test_ctrl_c_during_a_build_is_one_line_and_writes_nothing(tmp_path):
+    """A Ctrl-C while cfn-lint ran printed "error: Bad file descriptor" (the pipe from the
+    lint was closed twice, hiding the interrupt), earlier a traceback; and the lint's copy of
+    the process was left running."""
+    import signal
+    import time
+
+    output = tmp_path / "out"
+    command = [sys.executable, "-m", "troposphere_fargate", "build", "--no-lint-cache", "-q"]
+    process = subprocess.Popen(
+        [*command, "--output", str(output)],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "TROPOSPHERE_FARGATE_CACHE": str(tmp_path / "cache")},
+    )
+    time.sleep(1.0)  # imported, rendering or linting: long before the write
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert stderr == "troposphere-fargate: interrupted\n"
+    assert not output.exists()
+
+
+ROOT_VALUES = [
+    "TemplateBucketName=my-templates",
+    "ContainerImage=123456789012.dkr.ecr.eu-west-1.amazonaws.com/hello:1",
+]
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        # NaN compares false with every bound, so it passed them: a traceback in the cost,
+        # or "CloudFormation would accept" for ContainerPort.
+        (
+            ["DesiredCount=NaN"],
+            "root.yaml: parameter DesiredCount='NaN' is not a number: must be a whole number "
+            "from 0 to 1000",
+        ),
+        (
+            ["ContainerPort=nan"],
+            "root.yaml: parameter ContainerPort='nan' is not a number: must be a port number "
+            "from 1 to 65535",
+        ),
+        # --region "$AWS_REGION" with the variable unset: a traceback.
+        (
+            ["--region", ""],
+            "--region is empty: give a region name such as eu-west-1 (is the variable it comes "
+            "from set?)",
+        ),
+        # One zone twice: the load balancer needs subnets in two zones.
+        (
+            ["AvailabilityZones=eu-west-1a,eu-west-1a", "--region", "eu-west-1"],
+            "root.yaml: parameter AvailabilityZones: eu-west-1a is named twice: each subnet "
+            "needs a zone of its own",
+        ),
+    ],
+    ids=["nan", "nan-port", "empty-region", "a-zone-twice"],
+)
+def test_validate_and_cost_refuse_what_would_fail_in_one_line(extra, message, capsys):
+    for command in ("validate", "cost"):
+        shipped = str(SHIPPED / "root.yaml")
+        assert cli.main([command, shipped, *ROOT_VALUES, *extra]) == 1
+        assert errors(capsys) == [f"troposphere-fargate: error: {message}"]
+
+
+def test_a_root_without_the_templates_it_nests_is_refused_not_priced_at_nothing(tmp_path, capsys):
+    """Alone, root.yaml was "accepted", 2 resources in 1 stack, about $0.00 a month: what it
+    nests went unchecked and uncounted."""
+    shutil.copy(SHIPPED / "root.yaml", tmp_path / "root.yaml")
+    assert cli.main(["cost", str(tmp_path / "root.yaml"), *ROOT_VALUES]) == 1
+    assert errors(capsys) == [
+        f"troposphere-fargate: error: root.yaml > {stack}: nests {name}, which is not beside "
+        "root.yaml: keep the templates of a version together (its folder)"
+        for stack, name in (("NetworkStack", "network.yaml"), ("ServiceStack", "service.yaml"))
+    ]
+
+
+def test_validate_counts_a_value_given_twice_once(capsys):
+    shipped = str(SHIPPED / "root.yaml")
+    twice = ["NatGateways=Single", "NatGateways=Single"]
+    assert cli.main(["validate", shipped, *ROOT_VALUES, *twice]) == 0
+    assert "(3 given, " in capsys.readouterr().out
+
+
+def test_diff_names_the_side_that_does_not_exist(capsys):
+    """A typo on one side was reported as "the other is a file, this one is not"."""
+    network = str(SHIPPED / "network.yaml")
+    for sides in (["no/such.yaml", network], [network, "no/such.yaml"]):
+        assert cli.main(["diff", *sides]) == 1
+        assert errors(capsys) == [
+            "troposphere-fargate: error: no/such.yaml: no such template, folder or version "
+            "under templates/"
+        ]

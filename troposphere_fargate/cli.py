@@ -38,6 +38,7 @@ DEFAULT_OUTPUT = Path("templates")
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # lint findings, or --check found differences
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command stopped with Ctrl-C
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -533,7 +534,7 @@ def _validate(args: argparse.Namespace) -> int:
     from .cfn.dry_run import describe
 
     stack, found = _dry_run(args)
-    given = len(args.values)
+    given = len(_key_values(args.values))  # a key given twice with one value counts once
     print(
         f"{args.template.name}: CloudFormation would accept these values ({given} given, "
         f"{len(stack.parameters) - given} default)"
@@ -614,9 +615,11 @@ def _build(args: argparse.Namespace) -> int:
     if args.spec is not None:
         from .release.spec import load_spec
 
-        if args.output.resolve() == DEFAULT_OUTPUT.resolve():
-            # The default folder holds the shipped product's versions: never write over them,
-            # however it is spelled (templates/, ./templates, its absolute path).
+        # The default folder holds the shipped product's versions: never write over them,
+        # however it is spelled (templates/, ./templates, its absolute path), nor over the
+        # checkout's from another folder (cd docs && ... --output ../templates).
+        checkout = Path(__file__).resolve().parent.parent / DEFAULT_OUTPUT
+        if args.output.resolve() in (DEFAULT_OUTPUT.resolve(), checkout):
             raise SpecError(
                 "build --spec needs --output, a folder for the application's build other than "
                 f"{DEFAULT_OUTPUT}/ (it holds the shipped templates)"
@@ -842,9 +845,21 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
+def _refuse_an_empty_region(args: argparse.Namespace) -> None:
+    """``--region ""`` (``--region "$AWS_REGION"`` with the variable unset) was a traceback in
+    ``cost`` and ``validate``, and no region at all in ``diff``."""
+    given = args.region if args.command in ("validate", "cost", "diff") else None
+    if given is not None and not given.strip():
+        raise ArgumentValueError(
+            "--region is empty: give a region name such as eu-west-1 (is the variable it "
+            "comes from set?)"
+        )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parse(argv)
     try:
+        _refuse_an_empty_region(args)
         if args.command == "build":
             return _build(args)
         if args.command == "publish":
@@ -924,7 +939,13 @@ def run() -> NoReturn:
     object by object would add about 0.3 s to every build (measured) for nothing.
     """
     sys.stdout = _PipeSafe(sys.stdout)
-    code = main()
+    try:
+        code = main()
+    except KeyboardInterrupt:
+        # Writing is done with signals held back: a Ctrl-C lands before anything is written
+        # (the previous files stay as they were) or after all of it.
+        print("troposphere-fargate: interrupted", file=sys.stderr)
+        code = EXIT_INTERRUPTED
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)

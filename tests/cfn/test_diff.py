@@ -322,7 +322,7 @@ def test_command_writes_json(sides, capsys):
 def test_command_refuses_unknown_sides_and_severities(sides, capsys):
     old, _ = sides
     assert cli.main(["diff", str(old), "9.9.9"]) == 1
-    assert "9.9.9 is neither a template, a folder nor a version" in capsys.readouterr().err
+    assert "9.9.9: no such template, folder or version under " in capsys.readouterr().err
     assert cli.main(["diff", str(old), str(old), "--allow", "safe"]) == 1
     assert "--allow takes destructive and breaking" in capsys.readouterr().err
 

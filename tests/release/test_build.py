@@ -581,6 +581,43 @@ def test_write_version_leaves_the_previous_folder_when_writing_fails(tmp_path, f
     assert [p.name for p in tmp_path.iterdir()] == [__version__]
 
 
+def test_a_ctrl_c_between_the_two_renames_waits_for_the_second(tmp_path, files, monkeypatch):
+    """The old folder was renamed away, then a KeyboardInterrupt skipped the rename of the new
+    one, and the cleanup deleted both: no templates at all (seen with a slow file system)."""
+    import signal
+
+    write_version(tmp_path, files)
+    renames = []
+    real_rename = os.rename
+
+    def rename_then_interrupt(source, destination):
+        real_rename(source, destination)
+        renames.append(Path(destination).name)
+        if len(renames) == 1:  # the old folder is away: Ctrl-C now
+            os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(build.os, "rename", rename_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        write_version(tmp_path, {**files, "network.yaml": "new"})
+    assert renames == [f".{__version__}.old-{os.getpid()}", __version__]  # both, then it stopped
+    assert (tmp_path / __version__ / "network.yaml").read_text() == "new"
+    assert [p.name for p in tmp_path.iterdir()] == [__version__]
+
+
+def test_what_a_killed_build_left_beside_the_folder_is_cleared(tmp_path, files):
+    """A build killed outright (SIGKILL) leaves its staging or retired folder; the next build
+    removes those whose build is gone, and not one a build running now may hold."""
+    dead = tmp_path / f".{__version__}.old-{2**22 + 12345}"  # above any PID Linux hands out
+    old_staging = tmp_path / f".{__version__}.new-abc123"
+    fresh_staging = tmp_path / f".{__version__}.new-xyz789"
+    for folder in (dead, old_staging, fresh_staging):
+        folder.mkdir()
+    an_hour_ago = time.time() - 3700
+    os.utime(old_staging, (an_hour_ago, an_hour_ago))
+    write_version(tmp_path, files)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [fresh_staging.name, __version__]
+
+
 def test_compare_version_names_changed_missing_and_unexpected_files(tmp_path, files):
     write_version(tmp_path, files)
     folder = tmp_path / __version__

@@ -941,6 +941,27 @@ def test_a_spec_build_never_writes_over_the_shipped_templates(tmp_path: Path, ca
     assert not (tmp_path / "templates").exists()
 
 
+def test_a_spec_build_from_another_folder_never_writes_over_the_checkouts_templates(
+    tmp_path: Path, capsys, monkeypatch
+):
+    """From the checkout's docs/, ``--output ../templates`` wrote the spec's templates over
+    the shipped ones: only templates/ of the current folder was refused."""
+    from troposphere_fargate import cli
+    from troposphere_fargate.release import build
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the build ran")
+
+    monkeypatch.setattr(build, "build_release", never)  # were the guard to fail: no writing
+    (tmp_path / "app.yaml").write_text("services:\n  web: {port: 8080}\n")
+    repo = Path(cli.__file__).resolve().parent.parent
+    monkeypatch.chdir(repo / "docs")
+    assert (
+        cli.main(["build", "--spec", str(tmp_path / "app.yaml"), "--output", "../templates"]) == 1
+    )
+    assert "it holds the shipped templates" in capsys.readouterr().err
+
+
 def test_a_service_name_too_long_for_the_roots_names_is_one_line(tmp_path: Path, capsys):
     """A 250-character name made troposphere raise a traceback (parameter titles of 255 at
     most) and a 240-character one failed cfn-lint's E6011 (output names of 255)."""
@@ -1003,3 +1024,22 @@ def test_a_spec_may_name_the_stacks_own_partition_region_and_account(schema):
     other = PORTABLE_SPEC.replace("${AWS::AccountId}:secret", "${AWS::StackName}:secret")
     with pytest.raises(SpecError, match=r"app\.yaml:4: services\.web\.secrets\.DB_PASSWORD"):
         parse_spec(other, "app.yaml")
+
+
+def test_the_reference_names_every_file_a_spec_of_each_layout_builds():
+    """docs/spec.md listed five files for a one-service spec; the build writes seven."""
+    from troposphere_fargate.layers import layers_for
+
+    layouts = next(
+        part for part in spec_docs()["spec.md"].split("## ") if part.startswith("Layouts")
+    )
+    one, several = layouts.split("Several services", 1)
+    for text, spec in (
+        (one, "services:\n  web: {port: 8080}\n"),
+        (several, 'services:\n  web: {expose: public, routing: {path: "/*", priority: 1}}\n'),
+    ):
+        for layer in layers_for(parse_spec(spec)):
+            shown = (
+                "service-<name>.yaml" if layer.filename.startswith("service-") else layer.filename
+            )
+            assert f"`{shown}`" in text, shown

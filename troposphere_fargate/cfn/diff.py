@@ -120,6 +120,9 @@ def load_sides(
 ) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
     """Both sides of a comparison: two files (compared with each other whatever their names),
     or two folders or versions (their templates paired by file name)."""
+    for side in (old, new):  # a typo is named before any comparison of kinds
+        if not (Path(side).exists() or (templates_root / side).is_dir()):
+            raise DiffError(f"{side}: no such template, folder or version under {templates_root}/")
     files = [Path(side).is_file() for side in (old, new)]
     if files[0] != files[1]:
         raise DiffError(

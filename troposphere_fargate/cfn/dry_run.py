@@ -79,14 +79,14 @@ def _given_values(template: Mapping[str, Any], given: Mapping[str, str]) -> dict
 
 
 def _nested_file(properties: Mapping[str, Any], folder: Path) -> Path | None:
-    """The template beside this one that a nested stack's ``TemplateURL`` names."""
+    """The template beside this one that a nested stack's ``TemplateURL`` names (whether it is
+    there or not); None when the URL names no template file."""
     url = properties.get("TemplateURL")
     text = url.get("Fn::Sub") if isinstance(url, dict) else url
     if not isinstance(text, str):
         return None
     match = re.search(r"([^/]+\.(?:ya?ml|json|template))$", text)
-    candidate = folder / match.group(1) if match else None
-    return candidate if candidate is not None and candidate.is_file() else None
+    return folder / match.group(1) if match else None
 
 
 def dry_run(path: Path | str, given: Mapping[str, str], region: str | None = None) -> PlannedStack:
@@ -110,7 +110,9 @@ def _zone_problems(template: Mapping[str, Any], given: Mapping[str, str], region
     """A parameter of Availability Zones (its type is AWS's Availability Zone type, or its
     name says so) naming a zone of another region than the stack's: subnets there cannot be
     created (an Availability Zone belongs to its region, and its name is the region's and a
-    letter)."""
+    letter); or naming one zone twice: the subnets would share it, and a load balancer needs
+    subnets in at least two zones ("At least two subnets in two different Availability Zones
+    must be specified", Elastic Load Balancing's CreateLoadBalancer)."""
     declared: Mapping[str, Any] = template.get("Parameters", {})
     problems = []
     for name, value in sorted(given.items()):
@@ -118,9 +120,16 @@ def _zone_problems(template: Mapping[str, Any], given: Mapping[str, str], region
         kind = str(spec.get("Type", "")) if isinstance(spec, Mapping) else ""
         if "AvailabilityZone" not in kind and "AvailabilityZone" not in name:
             continue
+        zones = [item.strip() for item in value.split(",") if item.strip()]
+        twice = sorted({zone for zone in zones if zones.count(zone) > 1})
+        if twice:
+            problems.append(
+                f"parameter {name}: {', '.join(twice)} is named twice: each subnet needs a zone "
+                "of its own"
+            )
         elsewhere = [
             zone
-            for zone in (item.strip() for item in value.split(","))
+            for zone in zones
             if REGION_NAME.fullmatch(zone[:-1]) and zone[-1:].isalpha() and zone[:-1] != region
         ]
         if elsewhere:
@@ -221,6 +230,13 @@ def _dry_run(
         properties = body.get("Properties", {})
         child = _nested_file(properties, path.parent) if body.get("Type") == NESTED_STACK else None
         if child is None:
+            continue
+        if not child.is_file():
+            # What it nests would go unchecked and uncounted ($0.00 a month for a root alone).
+            refused.append(
+                f"{label} > {logical_id}: nests {child.name}, which is not beside "
+                f"{path.name}: keep the templates of a version together (its folder)"
+            )
             continue
         passed = properties.get("Parameters") or {}
         known = {

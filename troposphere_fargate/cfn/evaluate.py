@@ -13,6 +13,7 @@ It implements the condition and rule functions CloudFormation allows there; othe
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -136,6 +137,8 @@ def _check_constraints(name: str, spec: Mapping[str, Any], value: str) -> None:
             number = float(value)
         except ValueError:
             raise reject("is not a number") from None
+        if not math.isfinite(number):  # "NaN" compares false with every bound and passed them
+            raise reject("is not a number")
         if "MinValue" in spec and number < float(spec["MinValue"]):
             raise reject(f"is below the minimum {spec['MinValue']}")
         if "MaxValue" in spec and number > float(spec["MaxValue"]):

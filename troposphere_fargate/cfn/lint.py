@@ -22,7 +22,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, NoReturn
@@ -240,6 +240,17 @@ def _answer_of(pid: int, answers: int) -> list[Finding] | str:
     return list(payload) if kind == "ok" else str(payload)
 
 
+def _stop(pid: int) -> None:
+    """Stop and reap a forked copy, whatever it is doing (it may still be loading cfn-lint:
+    no need to wait for that), and whether or not it has already gone."""
+    import signal
+
+    with suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+    with suppress(ChildProcessError):
+        os.waitpid(pid, 0)
+
+
 class StartedLinter:
     """cfn-lint loading in a forked copy of this process while this one goes on (rendering the
     templates it will check, say): :meth:`lint` hands the copy the templates and returns what
@@ -291,15 +302,24 @@ class StartedLinter:
             return lint_templates(templates, self.regions, self.jobs)
         import pickle
 
+        # The pipes are this call's from here on (an interrupted read closes its end itself, so
+        # close() must not close it again), and so is the copy: stopped if this call is.
         pid, self._pid = self._pid, 0
+        send, self._send = self._send, -1
+        receive, self._receive = self._receive, -1
         try:
-            with os.fdopen(self._send, "wb") as pipe:
-                pipe.write(pickle.dumps(dict(templates)))
-        except BrokenPipeError:
-            pass  # the copy has gone: its answer, or the lack of one, says why
-        finally:
-            self._send = -1
-        answer, self._receive = _answer_of(pid, self._receive), -1
+            try:
+                with os.fdopen(send, "wb") as pipe:
+                    pipe.write(pickle.dumps(dict(templates)))
+            except BrokenPipeError:
+                pass  # the copy has gone: its answer, or the lack of one, says why
+            except BaseException:
+                os.close(receive)
+                raise
+            answer = _answer_of(pid, receive)
+        except BaseException:
+            _stop(pid)
+            raise
         if isinstance(answer, str):
             raise LintError("cfn-lint failed:\n" + answer)
         return answer
@@ -311,11 +331,8 @@ class StartedLinter:
                 os.close(fd)
         self._send = self._receive = -1
         if self._pid:
-            import signal
-
             pid, self._pid = self._pid, 0
-            os.kill(pid, signal.SIGKILL)  # it may still be loading: no need to wait for that
-            os.waitpid(pid, 0)
+            _stop(pid)
 
     def __enter__(self) -> StartedLinter:
         return self

@@ -16,7 +16,8 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -123,6 +124,50 @@ def file_in_the_way(folder: Path) -> Path | None:
 _PLAIN_NAME = RELEASE_NAME
 
 
+@contextmanager
+def deferred_signals() -> Iterator[None]:
+    """SIGINT, SIGTERM and SIGHUP held back until the block is done, then delivered: a Ctrl-C
+    in the middle of swapping folders and files in waits until every one is swapped, instead
+    of leaving the old folder renamed away and the new one not yet in place."""
+    import signal
+
+    if not hasattr(signal, "pthread_sigmask"):  # not on Windows: the swaps are as they are
+        yield
+        return
+    held = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+# A staging or retired folder older than this was left by a build that was killed outright
+# (SIGKILL, a power cut): no build holds one that long.
+_STALE_SECONDS = 3600
+
+
+def _remove_leftovers(root: Path, version: str) -> None:
+    """Folders a killed build left beside the version folder (``.<version>.new-*``,
+    ``.<version>.old-<pid>``): removed when their build is certainly gone."""
+    import shutil
+
+    for path in root.glob(f".{version}.*"):
+        kind, _, owner = path.name.removeprefix(f".{version}.").partition("-")
+        if kind not in ("new", "old") or not path.is_dir() or path.is_symlink():
+            continue
+        try:
+            stale = time.time() - path.stat().st_mtime > _STALE_SECONDS
+            if kind == "old" and owner.isdigit() and int(owner) != os.getpid():
+                os.kill(int(owner), 0)  # raises when that build's process is gone
+        except ProcessLookupError:
+            stale = True
+        except OSError:
+            continue
+        if stale:
+            shutil.rmtree(path, ignore_errors=True)
+
+
 def write_version(root: Path | str, files: Mapping[str, str], version: str = __version__) -> Path:
     """Write ``files`` and their manifest as ``root/<version>/``, replacing it in one swap.
 
@@ -146,6 +191,7 @@ def write_version(root: Path | str, files: Mapping[str, str], version: str = __v
     if in_the_way is not None:
         raise BuildError(f"cannot write into {root}: {in_the_way} is a file, not a folder")
     root.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(root, version)
     target = root / version
     staging = Path(tempfile.mkdtemp(prefix=f".{version}.new-", dir=root))
     retired = root / f".{version}.old-{os.getpid()}"
@@ -157,14 +203,20 @@ def write_version(root: Path | str, files: Mapping[str, str], version: str = __v
                 handle.flush()
                 os.fsync(handle.fileno())
         staging.chmod(0o755)
-        if target.exists():
-            os.rename(target, retired)
-        try:
-            os.rename(staging, target)
-        except BaseException:
-            if retired.exists() and not target.exists():
-                os.rename(retired, target)
-            raise
+        # Two renames, with signals held back between them: an interrupt lands before the
+        # first or after the second, never with the old folder moved away and the new one not
+        # in place. A rename that fails puts the old folder back.
+        with deferred_signals():
+            moved = False
+            try:
+                if target.exists():
+                    os.rename(target, retired)
+                    moved = True
+                os.rename(staging, target)
+            except BaseException:
+                if moved and not target.exists():
+                    os.rename(retired, target)
+                raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(retired, ignore_errors=True)
@@ -256,7 +308,7 @@ def build_release(
     ``output/<version>/`` and the docs, or, with ``check``, write nothing and list the files
     that differ from what the code generates."""
     from .diagram import dot_available
-    from .reference import generate_docs, start_pictures, write_docs
+    from .reference import commit_docs, generate_docs, stage_docs, start_pictures
 
     started = time.perf_counter()
     # cfn-lint loads in a forked copy while the templates and docs are rendered here.
@@ -287,8 +339,11 @@ def build_release(
                 if not (docs_folder / name).is_file() or (docs_folder / name).read_text() != text
             ]
     else:
-        write_version(output, files, version)
-        if docs_folder is not None:
-            report.failed_pictures = write_docs(docs_folder, docs, pictures)
+        staged, failed = stage_docs(docs_folder, docs, pictures) if docs_folder else ([], [])
+        # The templates and the docs are swapped in together: an interrupt waits for both.
+        with deferred_signals():
+            write_version(output, files, version)
+            commit_docs(staged)
+        report.failed_pictures = failed
     report.seconds["total"] = time.perf_counter() - started
     return report

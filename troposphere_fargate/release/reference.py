@@ -185,6 +185,17 @@ def start_pictures(docs: Mapping[str, str], folder: Path) -> list[Rendering]:
 def write_docs(folder: Path, docs: Mapping[str, str], pictures: list[Rendering]) -> list[str]:
     """Write the docs and the finished pictures, each file swapped in whole; returns the names of
     the pictures dot could not render (their sources are written all the same)."""
+    staged, failed = stage_docs(folder, docs, pictures)
+    commit_docs(staged)
+    return failed
+
+
+def stage_docs(
+    folder: Path, docs: Mapping[str, str], pictures: list[Rendering]
+) -> tuple[list[tuple[Path, Path]], list[str]]:
+    """Write each doc and finished picture beside its place (``.<name>.new``), waiting for dot:
+    the (staged, final) paths to swap in with :func:`commit_docs`, and the names of the
+    pictures dot could not render."""
     from .diagram import source_stamp
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -197,8 +208,15 @@ def write_docs(folder: Path, docs: Mapping[str, str], pictures: list[Rendering])
             outputs[path] = svg.rstrip() + f"\n{source_stamp(source)}\n".encode()
         else:
             failed.append(path.name)
+    staged = []
     for path, data in outputs.items():
         staging = path.with_name(f".{path.name}.new")
         staging.write_bytes(data)
+        staged.append((staging, path))
+    return staged, failed
+
+
+def commit_docs(staged: list[tuple[Path, Path]]) -> None:
+    """Swap the staged docs in, each in one rename."""
+    for staging, path in staged:
         os.replace(staging, path)
-    return failed
