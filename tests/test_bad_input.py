@@ -27,6 +27,16 @@ BROKEN = {
         b'{"Resources": {},}',
         ":1:18: not valid JSON: Expecting property name enclosed in double quotes",
     ),
+    # PyYAML and json keep the last of a key given twice; `aws cloudformation deploy` refuses
+    # the file ("found duplicate key", brentley/container-demo#11).
+    "twice.yaml": (
+        b"Resources:\n  T: {Type: AWS::SNS::Topic}\n  T: {Type: AWS::SQS::Queue}\n",
+        ":3:3: not valid YAML: found duplicate key 'T' (first at line 2)",
+    ),
+    "twice.json": (
+        b'{"Resources": {"T": {"Type": "AWS::SNS::Topic"}, "T": {"Type": "AWS::SQS::Queue"}}}',
+        ": not valid JSON: found duplicate key 'T'",
+    ),
     "list.yaml": (
         b"- a\n",
         ": not a CloudFormation template: the document is a list, not a mapping",
@@ -425,3 +435,25 @@ def test_diff_names_the_side_that_does_not_exist(capsys):
             "troposphere-fargate: error: no/such.yaml: no such template, folder or version "
             "under templates/"
         ]
+
+
+def test_diagram_without_graphviz_writes_the_source_into_the_folder_it_makes(
+    tmp_path, capsys, monkeypatch
+):
+    """It said "newdir/sub/x.dot: No such file or directory", not that dot is missing."""
+    from troposphere_fargate.release import diagram
+
+    monkeypatch.setattr(diagram, "dot_available", lambda: False)
+    picture = tmp_path / "newdir" / "sub" / "x.svg"
+    assert cli.main(["diagram", "-o", str(picture)]) == 1
+    assert (tmp_path / "newdir" / "sub" / "x.dot").is_file()
+    assert "wrote the source to" in capsys.readouterr().err
+
+
+def test_validate_refuses_a_template_without_resources(tmp_path, capsys):
+    (tmp_path / "empty.yaml").write_text("Resources: {}\n")
+    assert cli.main(["validate", str(tmp_path / "empty.yaml")]) == 1
+    assert errors(capsys) == [
+        "troposphere-fargate: error: empty.yaml: the template has no resources: CloudFormation "
+        'refuses it ("At least one Resources member must be defined")'
+    ]

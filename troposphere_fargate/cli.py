@@ -461,15 +461,15 @@ def _diagram(args: argparse.Namespace) -> int:
             dot = graph(picture(scenario, render_templates(config)))
     except (ParameterError, RuleError) as exc:
         raise PublishError(f"the templates refuse these values: {exc}") from None
+    in_the_way = file_in_the_way(args.output.parent)
+    if in_the_way is not None:
+        raise ArgumentValueError(f"-o {args.output}: {in_the_way} is a file, not a folder")
+    args.output.parent.mkdir(parents=True, exist_ok=True)  # for the picture or its source
     if args.output.suffix.lower() in (".svg", ".png") and not dot_available():
         source = render(dot, args.output.with_suffix(".dot"))
         print(f"troposphere-fargate: {INSTALL_DOT}; wrote the source to {source}", file=sys.stderr)
         return EXIT_FAILED
-    in_the_way = file_in_the_way(args.output.parent)
-    if in_the_way is not None:
-        raise ArgumentValueError(f"-o {args.output}: {in_the_way} is a file, not a folder")
     try:
-        args.output.parent.mkdir(parents=True, exist_ok=True)
         written = render(dot, args.output)
     except (ValueError, RuntimeError) as exc:  # not .svg/.png/.dot; dot failed
         raise PublishError(str(exc)) from None

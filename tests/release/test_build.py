@@ -737,3 +737,29 @@ def test_the_library_takes_str_paths_and_refuses_names_that_leave_the_version_fo
     with pytest.raises(BuildError, match="is a file, not a folder"):
         write_version(tmp_path / "afile" / "sub", {"a.yaml": ""}, "1.0.0")
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["1.0.0"]
+
+
+def test_a_folder_that_cannot_be_written_is_named_not_the_staging_folder(
+    tmp_path, files, monkeypatch
+):
+    """A read-only output said ".0.4.0.new-69ucrebb: Read-only file system"."""
+    import tempfile
+
+    def read_only(*args, **kwargs):
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr(tempfile, "mkdtemp", read_only)
+    with pytest.raises(build.BuildError) as refused:
+        write_version(tmp_path / "out", files)
+    assert str(refused.value) == f"cannot write into {tmp_path / 'out'}: Read-only file system"
+
+
+def test_a_link_to_nothing_as_the_output_is_named_with_where_it_points(tmp_path, files):
+    """It said "File exists"."""
+    (tmp_path / "out").symlink_to(tmp_path / "nowhere")
+    with pytest.raises(build.BuildError) as refused:
+        write_version(tmp_path / "out", files)
+    assert str(refused.value) == (
+        f"cannot write into {tmp_path / 'out'}: it links to {tmp_path / 'nowhere'}, which is "
+        "not there"
+    )

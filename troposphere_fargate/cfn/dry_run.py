@@ -202,6 +202,13 @@ def _dry_run(
     """:func:`dry_run` of one template; ``deferred`` parameters get their value only when the
     stack is created (a nested stack's parameters fed by other stacks' outputs)."""
     template = read_template(path)
+    if not template["Resources"]:
+        raise DryRunFailed(
+            [
+                f'{label}: the template has no resources: CloudFormation refuses it ("At least one '
+                'Resources member must be defined")'
+            ]
+        )
     # Without a region the stack is evaluated in the default one: held to the same checks.
     default = "" if region else f" (no region was given: {DEFAULT_REGION} is the default)"
     stack_region = region or DEFAULT_REGION

@@ -232,7 +232,23 @@ def to_yaml(
 
 
 class _Loader(yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader):  # type: ignore[misc]
-    pass
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        """A mapping, refusing a key given twice: PyYAML would keep the last silently, and
+        ``aws cloudformation deploy`` refuses the file ("found duplicate key",
+        brentley/container-demo#11), so what a command read would not be what deploys."""
+        seen: dict[str, int] = {}
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                first = seen.setdefault(key_node.value, key_node.start_mark.line + 1)
+                if first != key_node.start_mark.line + 1:
+                    raise yaml.constructor.ConstructorError(
+                        None,
+                        None,
+                        f"found duplicate key {key_node.value!r} (first at line {first})",
+                        key_node.start_mark,
+                    )
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep)
+        return mapping
 
 
 def _construct_intrinsic(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
@@ -266,6 +282,20 @@ def from_yaml(text: str) -> dict[str, Any]:
     return loaded
 
 
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refusing a key given twice (``json`` would keep the last)."""
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise _DuplicateKey(f"found duplicate key {key!r}")
+        found[key] = value
+    return found
+
+
 class TemplateFileError(ValueError):
     """A template file that cannot be read as a CloudFormation template; the message is one
     line, ``FILE:LINE:COLUMN: what is wrong`` (the line and column when the parser knows them)."""
@@ -292,7 +322,9 @@ def read_template(path: Path | str) -> dict[str, Any]:
     loaded: Any
     if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
         try:
-            loaded = json.loads(text)
+            loaded = json.loads(text, object_pairs_hook=_no_duplicate_keys)
+        except _DuplicateKey as exc:
+            raise TemplateFileError(f"{path}: not valid JSON: {exc}") from None
         except json.JSONDecodeError as exc:
             raise TemplateFileError(
                 f"{_where(path, exc.lineno, exc.colno)}: not valid JSON: {exc.msg}"

@@ -190,10 +190,17 @@ def write_version(root: Path | str, files: Mapping[str, str], version: str = __v
     in_the_way = file_in_the_way(root)
     if in_the_way is not None:
         raise BuildError(f"cannot write into {root}: {in_the_way} is a file, not a folder")
+    if root.is_symlink() and not root.exists():
+        raise BuildError(
+            f"cannot write into {root}: it links to {os.readlink(root)}, which is not there"
+        )
     root.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(root, version)
     target = root / version
-    staging = Path(tempfile.mkdtemp(prefix=f".{version}.new-", dir=root))
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{version}.new-", dir=root))
+    except OSError as exc:  # named by the folder asked for, not the staging folder's name
+        raise BuildError(f"cannot write into {root}: {exc.strerror or exc}") from None
     retired = root / f".{version}.old-{os.getpid()}"
     try:
         for name, text in with_manifest(files, version).items():
