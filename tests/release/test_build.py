@@ -763,3 +763,15 @@ def test_a_link_to_nothing_as_the_output_is_named_with_where_it_points(tmp_path,
         f"cannot write into {tmp_path / 'out'}: it links to {tmp_path / 'nowhere'}, which is "
         "not there"
     )
+
+
+def test_a_version_folder_that_is_a_link_is_refused_not_replaced(tmp_path, files):
+    """The link was swapped out for a real folder and kept as a hidden .old-<pid> link, and
+    the folder it pointed at was never updated."""
+    (tmp_path / "real").mkdir()
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / __version__).symlink_to(tmp_path / "real")
+    with pytest.raises(build.BuildError, match="it is a link"):
+        write_version(tmp_path / "out", files)
+    assert [p.name for p in (tmp_path / "out").iterdir()] == [__version__]
+    assert (tmp_path / "out" / __version__).is_symlink()

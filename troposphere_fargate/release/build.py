@@ -197,6 +197,11 @@ def write_version(root: Path | str, files: Mapping[str, str], version: str = __v
     root.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(root, version)
     target = root / version
+    if target.is_symlink():  # swapped, the link would be replaced and what it points at kept
+        raise BuildError(
+            f"cannot replace {target}: it is a link (to {os.readlink(target)}); write into "
+            "the folder it points into instead"
+        )
     try:
         staging = Path(tempfile.mkdtemp(prefix=f".{version}.new-", dir=root))
     except OSError as exc:  # named by the folder asked for, not the staging folder's name
