@@ -164,6 +164,12 @@ def _add_publish(commands: Any) -> None:
         help="folder holding the version folders (default: %(default)s)",
     )
     publish.add_argument(
+        "--bucket-owner",
+        metavar="ACCOUNT",
+        help="the account that owns the bucket; S3 refuses every request to a bucket of another "
+        "(default: the account the credentials are of)",
+    )
+    publish.add_argument(
         "--force",
         action="store_true",
         help="overwrite published objects that differ: stacks already launched fetch the new "
@@ -741,6 +747,7 @@ def _publish(args: argparse.Namespace) -> int:
                 catalog_product_id=args.catalog_product_id,
                 share_with=args.share_with,
                 progress=print,
+                bucket_owner=args.bucket_owner,
             )
         except PublishError as exc:
             if len(regions) <= 1:

@@ -300,9 +300,21 @@ def test_task_role_has_the_statements_in_its_application_policy(template):
 
 def test_ecs_exec_keeps_its_policy_beside_the_applications(template, service):
     policies = task_policies(template, execute_command=True)
-    assert list(policies) == [s.EXECUTE_COMMAND_POLICY, s.APPLICATION_POLICY]
+    assert list(policies) == [s.APPLICATION_POLICY, s.EXECUTE_COMMAND_POLICY]
     shipped = task_policies(service, execute_command=True)
     assert policies[s.EXECUTE_COMMAND_POLICY] == shipped[s.EXECUTE_COMMAND_POLICY]
+    assert list(task_policies(template, execute_command=False)) == [s.APPLICATION_POLICY]
+
+
+def test_the_applications_policy_is_outside_every_condition(template):
+    """checkov cannot judge statements inside an Fn::If: a spec granting iam:* on * passed
+    `check` while the application's policy sat in If(ExecuteCommandEnabled, ...)."""
+    written = template["Resources"][s.TASK_ROLE]["Properties"]["Policies"]
+    assert isinstance(written, list)
+    assert written[0]["PolicyName"] == s.APPLICATION_POLICY
+    assert written[1] == {
+        "Fn::If": [s.EXECUTE_COMMAND_ENABLED, written[1]["Fn::If"][1], {"Ref": "AWS::NoValue"}]
+    }
 
 
 def test_managed_policies_alone_add_no_inline_policy(service):

@@ -390,3 +390,28 @@ def test_a_workers_sidecar_may_take_the_port_a_worker_does_not_listen_on():
     ServiceConfig(expose="none", application=Application(sidecars=(sidecar,)))
     with pytest.raises(ConfigError, match="is default_container_port"):
         ServiceConfig(expose="internal", application=Application(sidecars=(sidecar,)))
+
+
+@pytest.mark.parametrize(
+    ("policy", "strong"),
+    [
+        ("ELBSecurityPolicy-TLS13-1-2-Res-2021-06", True),
+        ("ELBSecurityPolicy-TLS13-1-3-2021-06", True),
+        ("ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09", True),
+        # "TLS13" in the name, but it still takes TLS 1.0 or 1.1: the name after TLS13- is the
+        # oldest version it accepts (Elastic Load Balancing, "Security policies for your
+        # Application Load Balancer"). The suppression of checkov's CKV_AWS_103 says so.
+        ("ELBSecurityPolicy-TLS13-1-0-2021-06", False),
+        ("ELBSecurityPolicy-TLS13-1-1-2021-06", False),
+        ("ELBSecurityPolicy-2016-08", False),
+    ],
+)
+def test_a_tls_policy_must_refuse_tls_1_0_and_1_1(policy, strong):
+    from troposphere_fargate.layers.config import EnvironmentConfig
+
+    for config in (ServiceConfig, EnvironmentConfig):
+        if strong:
+            assert config(tls_policy=policy).tls_policy == policy
+        else:
+            with pytest.raises(ConfigError, match=r"refuses TLS 1\.0 and 1\.1"):
+                config(tls_policy=policy)

@@ -261,3 +261,31 @@ def test_rules_ship_with_the_package():
         p.name.removesuffix("_tests.yaml") for p in RULE_TESTS.glob("*_tests.yaml")
     )
     assert sys.version_info >= (3, 11)
+
+
+def test_checkov_sees_a_spec_that_grants_the_task_role_everything(checkov, tmp_path):
+    """The application's inline policy sat inside If(ExecuteCommandEnabled, ...), which
+    checkov cannot judge: a spec granting iam:* and s3:* on "*" passed `check`."""
+    from troposphere_fargate.release.build import generate
+    from troposphere_fargate.release.spec import parse_spec
+
+    spec = (
+        "services:\n  web:\n    port: 8080\n    task_role:\n      statements:\n"
+        "        - actions: ['iam:*', 's3:*']\n          resources: ['*']\n"
+    )
+    (tmp_path / "service.yaml").write_text(generate(parse_spec(spec))["service.yaml"])
+    env = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp"),
+           "BC_SKIP_MAPPING": "TRUE", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false"}  # fmt: skip
+    result = subprocess.run(
+        [str(checkov), "-f", str(tmp_path / "service.yaml"), "--framework", "cloudformation",
+         "--skip-download", "--output", "json"],
+        capture_output=True, text=True, env=env, timeout=300,
+    )  # fmt: skip
+    failed = {
+        (c["check_id"], c["resource"])
+        for c in json.loads(result.stdout)["results"]["failed_checks"]
+    }
+    # CKV_AWS_109/110/111: permissions management, privilege escalation, write without
+    # constraints, each on the task role's "*".
+    assert {"CKV_AWS_109", "CKV_AWS_110", "CKV_AWS_111"} <= {check for check, _ in failed}
+    assert {resource for _, resource in failed} == {"AWS::IAM::Role.TaskRole"}

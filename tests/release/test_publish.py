@@ -636,3 +636,42 @@ def test_a_region_the_root_is_not_made_for_is_refused_before_any_call(tmp_path, 
         "root.yaml: the template is made for 34 regions (Metadata.cfn-lint.config.regions) and "
         "cn-north-1 is not one of them: publish to a bucket in one of them"
     )
+
+
+def test_every_request_says_which_account_must_own_the_bucket(s3, templates, monkeypatch):
+    """Bucket names are global: a <bucket>-<region> in a region where we made none may be
+    someone else's, and stacks there would run what it serves. With ExpectedBucketOwner, S3
+    refuses each request to a bucket of another account ("Verifying bucket ownership with
+    bucket owner condition", S3 User Guide). The emulator does not enforce it, so what is sent
+    is checked: the account publishing by default, --bucket-owner when given."""
+    sent: list[tuple[str, str | None]] = []
+    real_client = boto3.session.Session.client
+
+    def client(self, name, *args, **kwargs):
+        made = real_client(self, name, *args, **kwargs)
+        if name == "s3":
+
+            def note(params, model, **_):
+                if model.name in ("HeadBucket", "GetObject", "PutObject"):
+                    sent.append((model.name, params.get("ExpectedBucketOwner")))
+
+            made.meta.events.register("provide-client-params.s3.*", note)
+        return made
+
+    monkeypatch.setattr(boto3.session.Session, "client", client)
+    assert run(templates) == 0
+    account = boto3.client("sts").get_caller_identity()["Account"]
+    kinds = {kind for kind, _ in sent}
+    assert {"GetObject", "PutObject"} <= kinds
+    # bucket_region's HeadBucket asks where the bucket is, before the owner is known
+    assert [owner for _, owner in sent[1:]] == [account] * (len(sent) - 1)
+    sent.clear()
+    assert run(templates, "--bucket-owner", "111122223333") == 0  # republished: reads only
+    assert {owner for _, owner in sent[1:]} == {"111122223333"}
+
+
+def test_a_bucket_owner_that_is_no_account_is_refused_before_any_call(templates, capsys):
+    assert run(templates, "--bucket-owner", "me") == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "troposphere-fargate: error: --bucket-owner 'me' is not an account ID (12 digits)"
+    ]

@@ -292,6 +292,14 @@ FARGATE_TASK_SIZES: dict[int, tuple[int, ...]] = {
 
 # A TLS 1.3 policy that still accepts TLS 1.2 clients, with forward secrecy only.
 DEFAULT_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-2021-06"
+# An ELB TLS 1.3 policy's name gives the oldest TLS version it accepts after TLS13-:
+# ELBSecurityPolicy-TLS13-1-0-2021-06 still takes TLS 1.0 (Elastic Load Balancing, "Security
+# policies for your Application Load Balancer"). Only those of TLS 1.2 or 1.3 at least pass.
+STRONG_TLS_POLICY = re.compile(r"^ELBSecurityPolicy-TLS13-1-[23]-[A-Za-z0-9-]+$")
+TLS_POLICY_RULE = (
+    "must be an ELB TLS 1.3 policy that refuses TLS 1.0 and 1.1: ELBSecurityPolicy-TLS13-1-2-... "
+    "or ELBSecurityPolicy-TLS13-1-3-..."
+)
 
 # ServiceConfig's settings of its own load balancer: in an environment, EnvironmentConfig's.
 ENVIRONMENT_LOAD_BALANCER_FIELDS: tuple[str, ...] = (
@@ -812,10 +820,8 @@ class ServiceConfig:
             self.default_deregistration_delay_seconds,
             MAX_DEREGISTRATION_DELAY_SECONDS,
         )
-        if not isinstance(self.tls_policy, str) or not self.tls_policy.startswith(
-            "ELBSecurityPolicy-TLS13-"
-        ):
-            raise _fail(owner, "tls_policy", self.tls_policy, "must be a TLS 1.3 ELB policy")
+        if not isinstance(self.tls_policy, str) or not STRONG_TLS_POLICY.match(self.tls_policy):
+            raise _fail(owner, "tls_policy", self.tls_policy, TLS_POLICY_RULE)
 
 
 # A domain the environment serves: lower-case DNS labels, at least two.
@@ -910,10 +916,8 @@ class EnvironmentConfig:
                 "must be a regional AWS WAF web ACL ARN (arn:aws:wafv2:<region>:<account>:"
                 "regional/webacl/<name>/<id>)",
             )
-        if not isinstance(self.tls_policy, str) or not self.tls_policy.startswith(
-            "ELBSecurityPolicy-TLS13-"
-        ):
-            raise _fail(owner, "tls_policy", self.tls_policy, "must be a TLS 1.3 ELB policy")
+        if not isinstance(self.tls_policy, str) or not STRONG_TLS_POLICY.match(self.tls_policy):
+            raise _fail(owner, "tls_policy", self.tls_policy, TLS_POLICY_RULE)
 
     def under_domain(self, host: str) -> str | None:
         """``host`` relative to the default domain (``api`` for ``api.shop.example.com``, ``""``

@@ -150,13 +150,15 @@ def _error_code(exc: Exception) -> str:
     return str(response.get("Error", {}).get("Code", ""))
 
 
-def _published_sha256(s3: Any, bucket: str, key: str) -> str | None:
+def _published_sha256(
+    s3: Any, bucket: str, key: str, owned: Mapping[str, str] | None = None
+) -> str | None:
     """The sha256 of the object at ``key`` (of its content, read back), or None if there is none.
 
     Metadata is not trusted for this: anyone who can write the object can write its metadata.
     """
     try:
-        body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+        body = s3.get_object(Bucket=bucket, Key=key, **(owned or {}))["Body"].read()
     except Exception as exc:
         if _error_code(exc) in ("404", "NoSuchKey", "NotFound"):
             return None
@@ -177,15 +179,24 @@ def publish(
     *,
     force: bool = False,
     progress: Callable[[str], None] = lambda message: None,
+    owner: str | None = None,
 ) -> PublishResult:
-    """Upload ``files`` (from :func:`read_version`) to ``destination`` with the S3 client ``s3``."""
+    """Upload ``files`` (from :func:`read_version`) to ``destination`` with the S3 client ``s3``.
+
+    ``owner``, an account ID, is sent with every request as ``ExpectedBucketOwner``: S3 refuses
+    each one (403) when another account owns the bucket. Bucket names are global, and one named
+    like ours in a region where we made none (``<bucket>-<region>``) may be someone else's:
+    stacks there would run the templates it serves (S3 User Guide, "Verifying bucket ownership
+    with bucket owner condition")."""
     from botocore.exceptions import ClientError
 
     result = PublishResult(destination)
+    owned = {"ExpectedBucketOwner": owner} if owner else {}
     try:
-        s3.head_bucket(Bucket=destination.bucket)
+        s3.head_bucket(Bucket=destination.bucket, **owned)
         published = {
-            name: _published_sha256(s3, destination.bucket, destination.key(name)) for name in files
+            name: _published_sha256(s3, destination.bucket, destination.key(name), owned)
+            for name in files
         }
     except ClientError as exc:
         raise _s3_error(exc, destination) from None
@@ -220,9 +231,10 @@ def publish(
                 ChecksumSHA256=base64.b64encode(hashlib.sha256(data).digest()).decode(),
                 Metadata={SHA256_METADATA: _sha256(data)},
                 **only_if_absent,
+                **owned,
             )
             # S3 checks the checksum on receipt; reading the object back checks the whole trip.
-            stored = s3.get_object(Bucket=destination.bucket, Key=destination.key(name))
+            stored = s3.get_object(Bucket=destination.bucket, Key=destination.key(name), **owned)
             if _sha256(stored["Body"].read()) != _sha256(data):
                 raise PublishError(
                     f"s3://{destination.bucket}/{destination.key(name)} does not read back as "
@@ -242,7 +254,8 @@ def _s3_error(exc: Exception, destination: Destination) -> PublishError:
     if code in ("403", "AccessDenied", "Forbidden", "AllAccessDisabled"):
         return PublishError(
             f"access denied to {where}: publishing needs s3:ListBucket, s3:GetObject and "
-            "s3:PutObject there"
+            "s3:PutObject there, in a bucket of the expected account (--bucket-owner; by "
+            "default the account publishing)"
         )
     if code in ("412", "PreconditionFailed", "ConditionalRequestConflict"):
         return PublishError(
@@ -527,12 +540,17 @@ def publish_release(
     catalog_product_id: str | None = None,
     share_with: Sequence[str] = (),
     progress: Callable[[str], None] = lambda message: None,
+    bucket_owner: str | None = None,
 ) -> Release:
     """Publish ``templates/<version>/`` with an AWS session of its own (``profile``), to the
     bucket in its own region, and add it to a Service Catalog product if one is given, sharing
     the product's portfolio with each organization, organizational unit or account of
-    ``share_with``. Every failure is a :class:`PublishError` with one line for the user."""
+    ``share_with``. The bucket must belong to ``bucket_owner`` (default: the account the
+    credentials are of; see :func:`publish`). Every failure is a :class:`PublishError` with one
+    line for the user."""
     targets = [share_target(target) for target in share_with]  # bad ids stop before any call
+    if bucket_owner is not None and not re.fullmatch(r"[0-9]{12}", bucket_owner):
+        raise PublishError(f"--bucket-owner {bucket_owner!r} is not an account ID (12 digits)")
     if targets and not catalog_product_id:
         raise PublishError("sharing a portfolio needs --catalog-product-id: the product it holds")
     Destination(bucket, prefix, version, region or "us-east-1")  # a bad bucket or prefix too
@@ -573,7 +591,11 @@ def publish_release(
         destination = Destination(bucket, prefix, version, chosen)
         if chosen != s3.meta.region_name:
             s3 = session.client("s3", region_name=chosen)
-        result = publish(s3, files, destination, force=force, progress=progress)
+        owner = (
+            bucket_owner
+            or session.client("sts", region_name=chosen).get_caller_identity()["Account"]
+        )
+        result = publish(s3, files, destination, force=force, progress=progress, owner=owner)
         result.templates = templates
         release = Release(destination, result)
         if catalog_product_id:

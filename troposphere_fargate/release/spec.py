@@ -69,6 +69,7 @@ from ..layers.config import (
     MAX_REQUESTS_PER_TARGET,
     MAX_TASKS,
     NAT_GATEWAY_MODES,
+    STRONG_TLS_POLICY,
     SUPPORTED_AZ_COUNTS,
     TARGET_UTILIZATION_RANGE,
     WEB_ACL_ARN_PATTERN,
@@ -1370,9 +1371,10 @@ _SERVICE = _Object(
         ),
         Key(
             "tls_policy",
-            _Str(means="an ELBSecurityPolicy-TLS13-... policy"),
+            _Str((STRONG_TLS_POLICY,), "an ELBSecurityPolicy-TLS13-1-2-... or -1-3-... policy"),
             "tls_policy",
-            "The load balancer's TLS policy when a certificate is given (TLS 1.3 policies only).",
+            "The load balancer's TLS policy when a certificate is given: a TLS 1.3 policy that "
+            "refuses TLS 1.0 and 1.1.",
         ),
         Key(
             "environment",
@@ -1556,9 +1558,9 @@ _ENVIRONMENT_SETTINGS = _Object(
         ),
         Key(
             "tls_policy",
-            _Str(means="an ELBSecurityPolicy-TLS13-... policy"),
+            _Str((STRONG_TLS_POLICY,), "an ELBSecurityPolicy-TLS13-1-2-... or -1-3-... policy"),
             "tls_policy",
-            "The HTTPS listener's TLS policy (TLS 1.3 policies only).",
+            "The HTTPS listener's TLS policy: a TLS 1.3 policy that refuses TLS 1.0 and 1.1.",
         ),
     ),
     build=_environment_values,

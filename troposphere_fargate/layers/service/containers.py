@@ -53,7 +53,9 @@ TASK_DEFINITION_SUPPRESSIONS = {
         "guard cannot read parameter values"
     ),
     "ecs_task_definition_nonroot_user_check": (
-        "the image sets its own USER; a fixed UID here would break images built for another"
+        "the container runs as its image's USER, which a fixed UID here would break for images "
+        "built for another: build the image to run as a non-root user, as nothing here can "
+        "check it"
     ),
 }
 # Added to the memory rule's reason when a container (a sidecar) has no Memory: two hard limits

@@ -90,7 +90,10 @@ LOAD_BALANCER_SUPPRESSIONS = {
     ),
 }
 LOAD_BALANCER_CHECKOV = {
-    "CKV_AWS_91": "access logs are on for both types; checkov cannot read attributes in an Fn::If",
+    "CKV_AWS_91": (
+        "access logs are on for both types (a network load balancer writes them for its TLS "
+        "listener only, so with a certificate); checkov cannot read attributes in an Fn::If"
+    ),
     "CKV_AWS_131": (
         "an application load balancer drops invalid header fields; checkov cannot read "
         "attributes in an Fn::If (a network load balancer has no such attribute)"
@@ -105,7 +108,10 @@ HTTP_LISTENER_CHECKOV = {
 }
 HTTPS_LISTENER_CHECKOV = {
     "CKV_AWS_2": "the protocol is HTTPS (or TLS on a network load balancer), set by an Fn::If",
-    "CKV_AWS_103": "the policy is ELBSecurityPolicy-TLS13-1-2-Res-2021-06 (TLS 1.2 and 1.3)",
+    "CKV_AWS_103": (
+        "the policy is an ELB TLS 1.3 policy that refuses TLS 1.0 and 1.1 (TLS13-1-2-* or "
+        "TLS13-1-3-*; the build refuses any other)"
+    ),
 }
 
 

@@ -284,7 +284,9 @@ def _task_role(log_group: logs.LogGroup, task_role: TaskRole) -> iam.Role:
                 for index, statement in enumerate(task_role.statements, start=1)
             ],
         )
-        policies = If(EXECUTE_COMMAND_ENABLED, [execute_command, application], [application])
+        # The application's policy stands outside the condition: the policy gates (checkov)
+        # cannot judge statements inside an Fn::If, and passed "iam:*" on "*" unseen.
+        policies = [application, If(EXECUTE_COMMAND_ENABLED, execute_command, NoValue)]
     role = iam.Role(TASK_ROLE, AssumeRolePolicyDocument=_ecs_tasks_trust(), Policies=policies)
     role.ManagedPolicyArns = _managed_policy_arns(task_role)
     return role
