@@ -134,3 +134,16 @@ def test_a_word_that_is_no_region_is_refused_not_priced_at_us_east_1():
         with pytest.raises(ValueError, match="is not a region name"):
             estimate(found, region)
     assert estimate(found, "eu-west-1").region == "eu-west-1"
+
+
+def test_an_alarm_is_priced_per_metric_it_reads():
+    """CloudWatch prices alarms per alarm metric ($0.10 a month in us-east-1): the error-rate
+    alarm's metric math reads two (5xx answers and requests), the unhealthy-targets alarm one.
+    Priced per alarm, the two were $0.20, where the README's own rule said $0.30."""
+    stack = dry_run(ROOT, LAUNCH)
+    found = footprint(stack)
+    assert (found.alarms, found.alarm_metrics) == (2, 3)
+    assert lines({})["alarms"] == pytest.approx(3 * PRICE["alarm_month"])
+    # A network load balancer counts no HTTP answers: no error-rate alarm.
+    network = footprint(dry_run(ROOT, {**LAUNCH, "LoadBalancerType": "network"}))
+    assert (network.alarms, network.alarm_metrics) == (1, 1)

@@ -146,8 +146,18 @@ def estimate(found: Footprint, region: str | None = None) -> Estimate:
                 metrics * price["custom_metric_month"],
             )
         )
+    metrics = found.alarms if found.alarm_metrics is None else found.alarm_metrics
+    if found.alarms:
+        # Amazon CloudWatch pricing: $0.10 per alarm metric a month; an alarm on a metric math
+        # expression is charged for each metric it reads (the error rate reads two).
+        lines.append(
+            Line(
+                "alarms",
+                f"{found.alarms} reading {metrics} metrics x {_money(price['alarm_month'])}",
+                metrics * price["alarm_month"],
+            )
+        )
     for item, count, unit, note in (
-        ("alarms", found.alarms, price["alarm_month"], ""),
         (
             "dashboards",
             found.dashboards,

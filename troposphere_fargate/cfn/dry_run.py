@@ -298,6 +298,9 @@ class Footprint:
     resources: int
     stacks: int
     spot: tuple[str, ...] = ()  # the services whose tasks run on Fargate Spot
+    # The metrics the alarms read (CloudWatch prices an alarm per metric: one on a metric math
+    # expression counts each it reads); None: one per alarm.
+    alarm_metrics: int | None = None
 
 
 def _service_name(endpoint: Mapping[str, Any]) -> str:
@@ -375,6 +378,10 @@ def footprint(stack: PlannedStack) -> Footprint:
         scaling=scaling,
         container_insights=insights,
         alarms=len(typed("AWS::CloudWatch::Alarm")),
+        alarm_metrics=sum(
+            max(1, sum(1 for query in alarm.get("Metrics") or [] if "MetricStat" in query))
+            for alarm in typed("AWS::CloudWatch::Alarm")
+        ),
         dashboards=len(typed("AWS::CloudWatch::Dashboard")),
         log_groups=sorted(
             f"{props.get('RetentionInDays', 'never expires')}"

@@ -180,6 +180,12 @@ def stackset_template(built: Mapping[str, Mapping[str, Any]], version: str) -> T
     taken = [name for name in declared if name != root.TEMPLATE_BUCKET_PER_REGION]
     as_root = root.Child(STACK_SET, root.LAYER, root.FILENAME)
     root.copy_parameters(t, as_root, root_template, taken)
+    # The root's says "the bucket in this region"; a StackSet's stacks read one per region.
+    t.parameters[root.TEMPLATE_BUCKET_NAME].Description = (
+        "Base name of the template buckets: the stacks of each deployment region read the "
+        "published templates from <TemplateBucketName>-<region>, which must exist there (no "
+        "dots in the name)"
+    )
     root.copy_rules(t, as_root, root_template, taken)
     t.add_condition(AUTO_DEPLOYMENT_ON, Equals(Ref(AUTO_DEPLOYMENT), "true"))
     t.add_condition(RETAIN_ON_REMOVAL, Equals(Ref(RETAIN_STACKS_ON_ACCOUNT_REMOVAL), "true"))

@@ -508,6 +508,8 @@ def _shown_default(value: Any) -> Any:
     """A default as JSON, or None when there is none worth showing (nothing, or an object)."""
     if isinstance(value, tuple) and value and all(isinstance(v, str | int) for v in value):
         return list(value)
+    if isinstance(value, float):  # a percentage: 5.0 is shown as 5
+        return int(value) if value.is_integer() else value
     return value if isinstance(value, bool | int | str) and value != "" else None
 
 
@@ -1505,9 +1507,9 @@ _DOMAIN = _Object(
             "default_domain_name",
             _default_of(
                 "DomainName",
-                " The domain the environment serves: an ACM certificate for it and *.<name>, "
-                "validated in the hosted zone, and alias records for it and every service's "
-                "host.",
+                " The domain the environment serves: an ACM certificate for it and each host "
+                "the services route under it, validated in the hosted zone, and alias records "
+                "for it and every service's host.",
             ),
             required=True,
         ),

@@ -129,7 +129,7 @@ def environment_template(
             "internet-facing load balancer and one Service Connect namespace they share"
         )
     )
-    add_parameters(t, config)
+    add_parameters(t, config, wildcard=hosts is None)
     add_conditions(t)
     add_rules(t, config, [host for host in hosts or () if config.under_domain(host) is not None])
     add_log_delivery_accounts(t)

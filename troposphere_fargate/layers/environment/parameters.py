@@ -44,15 +44,16 @@ _SUBNET_ID_PATTERN = r"^subnet-[0-9a-f]+$"
 
 
 def add_parameters(
-    t: Template, config: EnvironmentConfig, public: bool = True
+    t: Template, config: EnvironmentConfig, public: bool = True, wildcard: bool = True
 ) -> tuple[Parameter, ...]:
     """Every parameter, group by group in the console's order; without ``public`` services,
-    the VPC only (there is no load balancer)."""
+    the VPC only (there is no load balancer). ``wildcard``: the certificate names
+    ``*.<domain>`` (services join with hosts not known here), else the hosts routed."""
     if not public:
         return add_network_parameters(t, public=False)
     return (
         *add_network_parameters(t),
-        *add_domain_parameters(t, config),
+        *add_domain_parameters(t, config, wildcard),
         *add_load_balancer_parameters(t, config),
     )
 
@@ -89,7 +90,9 @@ def add_network_parameters(t: Template, public: bool = True) -> tuple[Parameter,
     return vpc, subnets
 
 
-def add_domain_parameters(t: Template, config: EnvironmentConfig) -> tuple[Parameter, ...]:
+def add_domain_parameters(
+    t: Template, config: EnvironmentConfig, wildcard: bool = True
+) -> tuple[Parameter, ...]:
     domain = add_parameter(
         t,
         DOMAIN_NAME,
@@ -97,7 +100,9 @@ def add_domain_parameters(t: Template, config: EnvironmentConfig) -> tuple[Param
         label="Domain name (optional)",
         description=(
             "The domain the environment serves, such as shop.example.com. With HostedZoneId the "
-            "stack makes an ACM certificate for it and *.<domain>, validated through DNS in "
+            "stack makes an ACM certificate for it and "
+            f"{'*.<domain>' if wildcard else 'each host the services route under it'}, "
+            "validated through DNS in "
             "that zone (unless CertificateArn is given), serves HTTPS with it, and points the "
             "domain at the load balancer with an alias record. Empty: no domain."
         ),
