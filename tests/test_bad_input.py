@@ -33,6 +33,10 @@ BROKEN = {
         b"Resources:\n  T: {Type: AWS::SNS::Topic}\n  T: {Type: AWS::SQS::Queue}\n",
         ":3:3: not valid YAML: found duplicate key 'T' (first at line 2)",
     ),
+    "twice-on-one-line.yaml": (
+        b"Resources: {T: {Type: AWS::SNS::Topic}, T: {Type: AWS::SQS::Queue}}\n",
+        ":1:41: not valid YAML: found duplicate key 'T' (first at line 1)",
+    ),
     "twice.json": (
         b'{"Resources": {"T": {"Type": "AWS::SNS::Topic"}, "T": {"Type": "AWS::SQS::Queue"}}}',
         ": not valid JSON: found duplicate key 'T'",

@@ -950,8 +950,13 @@ def run() -> NoReturn:
         code = main()
     except KeyboardInterrupt:
         # Writing is done with signals held back: a Ctrl-C lands before anything is written
-        # (the previous files stay as they were) or after all of it.
-        print("troposphere-fargate: interrupted", file=sys.stderr)
+        # (the previous files stay as they were) or after all of it, which it says.
+        build = sys.modules.get("troposphere_fargate.release.build")
+        after = build is not None and build.interrupted_after_writing()
+        print(
+            "troposphere-fargate: interrupted" + (" after every file was written" if after else ""),
+            file=sys.stderr,
+        )
         code = EXIT_INTERRUPTED
     sys.stdout.flush()
     sys.stderr.flush()

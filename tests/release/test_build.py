@@ -608,8 +608,8 @@ def test_what_a_killed_build_left_beside_the_folder_is_cleared(tmp_path, files):
     """A build killed outright (SIGKILL) leaves its staging or retired folder; the next build
     removes those whose build is gone, and not one a build running now may hold."""
     dead = tmp_path / f".{__version__}.old-{2**22 + 12345}"  # above any PID Linux hands out
-    old_staging = tmp_path / f".{__version__}.new-abc123"
-    fresh_staging = tmp_path / f".{__version__}.new-xyz789"
+    old_staging = tmp_path / f".{__version__}.new-abc12345"
+    fresh_staging = tmp_path / f".{__version__}.new-xyz78901"
     for folder in (dead, old_staging, fresh_staging):
         folder.mkdir()
     an_hour_ago = time.time() - 3700
@@ -775,3 +775,69 @@ def test_a_version_folder_that_is_a_link_is_refused_not_replaced(tmp_path, files
         write_version(tmp_path / "out", files)
     assert [p.name for p in (tmp_path / "out").iterdir()] == [__version__]
     assert (tmp_path / "out" / __version__).is_symlink()
+
+
+def test_an_interrupt_raised_as_the_signals_are_held_leaves_them_unheld(monkeypatch):
+    """Python runs a pending signal's handler when pthread_sigmask returns: a KeyboardInterrupt
+    raised by the call that holds the signals back escaped before the restoring ``finally``
+    was in force, and SIGINT, SIGTERM and SIGHUP stayed blocked for good (seen under a storm
+    of SIGINTs)."""
+    import signal
+
+    real = signal.pthread_sigmask
+
+    def interrupted_while_holding(how, mask):
+        previous = real(how, mask)
+        if how == signal.SIG_BLOCK and mask:
+            raise KeyboardInterrupt
+        return previous
+
+    monkeypatch.setattr(signal, "pthread_sigmask", interrupted_while_holding)
+    with pytest.raises(KeyboardInterrupt), build.deferred_signals():
+        pass  # never reached
+    monkeypatch.setattr(signal, "pthread_sigmask", real)
+    assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, set())
+
+
+def test_an_interrupt_during_a_swap_is_delivered_after_it_and_says_so(monkeypatch):
+    import signal
+
+    monkeypatch.setattr(build, "_held_over", False)
+    with pytest.raises(KeyboardInterrupt), build.deferred_signals():
+        os.kill(os.getpid(), signal.SIGINT)
+        swapped = True  # reached: the interrupt waited
+    assert swapped and build.interrupted_after_writing()
+
+
+def test_only_a_killed_builds_own_leftovers_are_removed(tmp_path, files):
+    """A user's .0.4.0.old-backup was removed, and a retired folder of a build still running
+    was removed once an hour old (a rename keeps the folder's time)."""
+    gone_pid = 2**22 + 12345  # above any PID Linux hands out
+    kept = [
+        f".{__version__}.old-backup",  # a user's
+        f".{__version__}.new",
+        f".{__version__}.new-mine",
+        f".{__version__}.old-{os.getppid()}",  # a process that is alive, however old
+    ]
+    removed = [f".{__version__}.old-{gone_pid}", f".{__version__}.new-abcd1234"]
+    an_hour_ago = time.time() - 3700
+    for name in kept + removed:
+        (tmp_path / name).mkdir()
+        os.utime(tmp_path / name, (an_hour_ago, an_hour_ago))
+    write_version(tmp_path, files)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*kept, __version__])
+
+
+def test_docs_staged_for_a_build_that_cannot_be_written_are_removed(tmp_path, monkeypatch):
+    """The docs are staged beside theirs before the templates are written; a template write
+    that failed left ten .<name>.new files in docs/."""
+
+    def refuse(*args, **kwargs):
+        raise build.BuildError("cannot write")
+
+    monkeypatch.setattr(build, "write_version", refuse)
+    monkeypatch.setenv("TROPOSPHERE_FARGATE_CACHE", str(tmp_path / "cache"))
+    docs = tmp_path / "docs"
+    with pytest.raises(build.BuildError, match="cannot write"):
+        build.build_release(tmp_path / "out", docs)
+    assert [p.name for p in docs.iterdir() if p.name.startswith(".")] == []

@@ -675,3 +675,30 @@ def test_a_bucket_owner_that_is_no_account_is_refused_before_any_call(templates,
     assert capsys.readouterr().err.splitlines() == [
         "troposphere-fargate: error: --bucket-owner 'me' is not an account ID (12 digits)"
     ]
+
+
+def test_credentials_whose_account_cannot_be_told_say_to_name_the_owner(
+    s3, templates, capsys, monkeypatch
+):
+    """An STS error escaped as a ClientError traceback."""
+    from botocore.exceptions import ClientError
+
+    real_client = boto3.session.Session.client
+
+    class NoIdentity:
+        def get_caller_identity(self):
+            raise ClientError(
+                {"Error": {"Code": "RegionDisabledException", "Message": "off"}},
+                "GetCallerIdentity",
+            )
+
+    def client(self, name, *args, **kwargs):
+        return NoIdentity() if name == "sts" else real_client(self, name, *args, **kwargs)
+
+    monkeypatch.setattr(boto3.session.Session, "client", client)
+    assert run(templates) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "troposphere-fargate: error: cannot tell which account the credentials are of "
+        "(RegionDisabledException): pass --bucket-owner, the account that owns the bucket"
+    ]
+    assert run(templates, "--bucket-owner", "123456789012") == 0  # no need to ask then

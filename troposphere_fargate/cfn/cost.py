@@ -153,7 +153,8 @@ def estimate(found: Footprint, region: str | None = None) -> Estimate:
         lines.append(
             Line(
                 "alarms",
-                f"{found.alarms} reading {metrics} metrics x {_money(price['alarm_month'])}",
+                f"{found.alarms} reading {metrics} metric{'s' if metrics != 1 else ''} x "
+                f"{_money(price['alarm_month'])}",
                 metrics * price["alarm_month"],
             )
         )

@@ -229,10 +229,19 @@ def _answer(out: int, work: Callable[[], list[Finding]]) -> NoReturn:
 def _answer_of(pid: int, answers: int) -> list[Finding] | str:
     """What the copy ``pid`` sent through ``answers`` (see :func:`_answer`): its findings, or
     why it failed; the copy is reaped."""
+    return _decoded(pid, _read_all(answers))
+
+
+def _read_all(answers: int) -> bytes:
+    """Everything a copy sent through ``answers``, which is closed after."""
+    with os.fdopen(answers, "rb") as pipe:
+        return pipe.read()
+
+
+def _decoded(pid: int, data: bytes) -> list[Finding] | str:
+    """The copy ``pid`` reaped, and what it sent: its findings, or why it failed."""
     import pickle
 
-    with os.fdopen(answers, "rb") as pipe:
-        data = pipe.read()
     os.waitpid(pid, 0)
     if not data:
         return f"cfn-lint worker {pid} exited without a result"
@@ -316,10 +325,11 @@ class StartedLinter:
             except BaseException:
                 os.close(receive)
                 raise
-            answer = _answer_of(pid, receive)
+            data = _read_all(receive)
         except BaseException:
-            _stop(pid)
+            _stop(pid)  # not reaped yet: its PID is still its own
             raise
+        answer = _decoded(pid, data)
         if isinstance(answer, str):
             raise LintError("cfn-lint failed:\n" + answer)
         return answer

@@ -239,14 +239,15 @@ class _Loader(yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader):  
         seen: dict[str, int] = {}
         for key_node, _ in node.value:
             if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
-                first = seen.setdefault(key_node.value, key_node.start_mark.line + 1)
-                if first != key_node.start_mark.line + 1:
+                if key_node.value in seen:  # on another line or the same ({a: 1, a: 2})
                     raise yaml.constructor.ConstructorError(
                         None,
                         None,
-                        f"found duplicate key {key_node.value!r} (first at line {first})",
+                        f"found duplicate key {key_node.value!r} (first at line "
+                        f"{seen[key_node.value]})",
                         key_node.start_mark,
                     )
+                seen[key_node.value] = key_node.start_mark.line + 1
         mapping: dict[Any, Any] = super().construct_mapping(node, deep)
         return mapping
 

@@ -820,7 +820,7 @@ class ServiceConfig:
             self.default_deregistration_delay_seconds,
             MAX_DEREGISTRATION_DELAY_SECONDS,
         )
-        if not isinstance(self.tls_policy, str) or not STRONG_TLS_POLICY.match(self.tls_policy):
+        if not isinstance(self.tls_policy, str) or not STRONG_TLS_POLICY.fullmatch(self.tls_policy):
             raise _fail(owner, "tls_policy", self.tls_policy, TLS_POLICY_RULE)
 
 
@@ -916,7 +916,7 @@ class EnvironmentConfig:
                 "must be a regional AWS WAF web ACL ARN (arn:aws:wafv2:<region>:<account>:"
                 "regional/webacl/<name>/<id>)",
             )
-        if not isinstance(self.tls_policy, str) or not STRONG_TLS_POLICY.match(self.tls_policy):
+        if not isinstance(self.tls_policy, str) or not STRONG_TLS_POLICY.fullmatch(self.tls_policy):
             raise _fail(owner, "tls_policy", self.tls_policy, TLS_POLICY_RULE)
 
     def under_domain(self, host: str) -> str | None:

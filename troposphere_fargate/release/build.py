@@ -131,15 +131,30 @@ def deferred_signals() -> Iterator[None]:
     of leaving the old folder renamed away and the new one not yet in place."""
     import signal
 
+    global _held_over
     if not hasattr(signal, "pthread_sigmask"):  # not on Windows: the swaps are as they are
         yield
         return
     held = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    # The mask is read first, unchanged: Python runs a pending signal's handler when
+    # pthread_sigmask returns, so a KeyboardInterrupt raised by the call that blocks must find
+    # the restoring ``finally`` already in force, or the signals would stay blocked for good.
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, set())
     try:
+        signal.pthread_sigmask(signal.SIG_BLOCK, held)
         yield
     finally:
+        _held_over = _held_over or bool(held & signal.sigpending())
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+_held_over = False  # a signal arrived during a swap and was delivered after it
+
+
+def interrupted_after_writing() -> bool:
+    """Whether an interrupt waited for a swap in this process: it was delivered once every file
+    was in place, so the files are the new ones."""
+    return _held_over
 
 
 # A staging or retired folder older than this was left by a build that was killed outright
@@ -148,23 +163,31 @@ _STALE_SECONDS = 3600
 
 
 def _remove_leftovers(root: Path, version: str) -> None:
-    """Folders a killed build left beside the version folder (``.<version>.new-*``,
-    ``.<version>.old-<pid>``): removed when their build is certainly gone."""
+    """Folders a killed build left beside the version folder, by their exact shapes only (a
+    user's ``.1.2.0.old-backup`` is no build's): a staging folder (``.<version>.new-`` and
+    mkdtemp's eight characters) untouched for an hour, a retired one (``.<version>.old-<pid>``)
+    once the process of that build is gone."""
+    import re
     import shutil
 
-    for path in root.glob(f".{version}.*"):
-        kind, _, owner = path.name.removeprefix(f".{version}.").partition("-")
-        if kind not in ("new", "old") or not path.is_dir() or path.is_symlink():
+    shape = re.compile(rf"\.{re.escape(version)}\.(?:new-[a-z0-9_]{{8}}|old-([0-9]+))")
+    for path in root.iterdir():
+        found = shape.fullmatch(path.name)
+        if found is None or not path.is_dir() or path.is_symlink():
             continue
         try:
-            stale = time.time() - path.stat().st_mtime > _STALE_SECONDS
-            if kind == "old" and owner.isdigit() and int(owner) != os.getpid():
-                os.kill(int(owner), 0)  # raises when that build's process is gone
+            if found.group(1) is None:
+                gone = time.time() - path.stat().st_mtime > _STALE_SECONDS
+            else:
+                owner = int(found.group(1))
+                gone = False
+                if owner != os.getpid():
+                    os.kill(owner, 0)  # raises ProcessLookupError once that process is gone
         except ProcessLookupError:
-            stale = True
+            gone = True
         except OSError:
             continue
-        if stale:
+        if gone:
             shutil.rmtree(path, ignore_errors=True)
 
 
@@ -353,9 +376,14 @@ def build_release(
     else:
         staged, failed = stage_docs(docs_folder, docs, pictures) if docs_folder else ([], [])
         # The templates and the docs are swapped in together: an interrupt waits for both.
-        with deferred_signals():
-            write_version(output, files, version)
-            commit_docs(staged)
+        try:
+            with deferred_signals():
+                write_version(output, files, version)
+                commit_docs(staged)
+        except BaseException:
+            for staging, _ in staged:  # nothing half-written: the docs staged go too
+                staging.unlink(missing_ok=True)
+            raise
         report.failed_pictures = failed
     report.seconds["total"] = time.perf_counter() - started
     return report

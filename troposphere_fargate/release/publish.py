@@ -528,6 +528,19 @@ def _refuse_unclaimed_region(folder: Path, files: Mapping[str, bytes], region: s
         raise PublishError(f"{root.FILENAME}: {problem}: publish to a bucket in one of them")
 
 
+def _account_of(session: Any, region: str) -> str:
+    """The account the session's credentials are of: the owner a bucket is expected to have."""
+    from botocore.exceptions import ClientError
+
+    try:
+        return str(session.client("sts", region_name=region).get_caller_identity()["Account"])
+    except ClientError as exc:
+        raise PublishError(
+            f"cannot tell which account the credentials are of ({_error_code(exc) or exc}): pass "
+            "--bucket-owner, the account that owns the bucket"
+        ) from None
+
+
 def publish_release(
     templates: Path,
     version: str,
@@ -591,10 +604,7 @@ def publish_release(
         destination = Destination(bucket, prefix, version, chosen)
         if chosen != s3.meta.region_name:
             s3 = session.client("s3", region_name=chosen)
-        owner = (
-            bucket_owner
-            or session.client("sts", region_name=chosen).get_caller_identity()["Account"]
-        )
+        owner = bucket_owner or _account_of(session, chosen)
         result = publish(s3, files, destination, force=force, progress=progress, owner=owner)
         result.templates = templates
         release = Release(destination, result)

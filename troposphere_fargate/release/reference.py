@@ -182,14 +182,6 @@ def start_pictures(docs: Mapping[str, str], folder: Path) -> list[Rendering]:
     return jobs
 
 
-def write_docs(folder: Path, docs: Mapping[str, str], pictures: list[Rendering]) -> list[str]:
-    """Write the docs and the finished pictures, each file swapped in whole; returns the names of
-    the pictures dot could not render (their sources are written all the same)."""
-    staged, failed = stage_docs(folder, docs, pictures)
-    commit_docs(staged)
-    return failed
-
-
 def stage_docs(
     folder: Path, docs: Mapping[str, str], pictures: list[Rendering]
 ) -> tuple[list[tuple[Path, Path]], list[str]]:
@@ -208,11 +200,16 @@ def stage_docs(
             outputs[path] = svg.rstrip() + f"\n{source_stamp(source)}\n".encode()
         else:
             failed.append(path.name)
-    staged = []
-    for path, data in outputs.items():
-        staging = path.with_name(f".{path.name}.new")
-        staging.write_bytes(data)
-        staged.append((staging, path))
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, data in outputs.items():
+            staging = path.with_name(f".{path.name}.new")
+            staged.append((staging, path))
+            staging.write_bytes(data)
+    except BaseException:
+        for staging, _ in staged:
+            staging.unlink(missing_ok=True)
+        raise
     return staged, failed
 
 
