@@ -461,3 +461,29 @@ def test_validate_refuses_a_template_without_resources(tmp_path, capsys):
         "troposphere-fargate: error: empty.yaml: the template has no resources: CloudFormation "
         'refuses it ("At least one Resources member must be defined")'
     ]
+
+
+def test_check_says_which_folders_inside_it_did_not_check(tmp_path, capsys, monkeypatch):
+    """A folder's templates are its own files: a failing sub/inner/bad.yaml went unchecked
+    under "all checks passed"."""
+    from troposphere_fargate.release import checks
+
+    (tmp_path / "gate" / "sub" / "inner").mkdir(parents=True)
+    shutil.copy(SHIPPED / "bucket.yaml", tmp_path / "gate" / "bucket.yaml")
+    (tmp_path / "gate" / "sub" / "inner" / "bad.yaml").write_text("Resources: {}\n")
+    (tmp_path / "gate" / "notes").mkdir()  # no templates in it: nothing to say
+    assert checks.folders_not_checked([str(tmp_path / "gate")], tmp_path) == [
+        tmp_path / "gate" / "sub"
+    ]
+
+    def gates(paths, **_):
+        assert [p.name for p in paths] == ["bucket.yaml"]
+        raise checks.CheckError("gates stopped here")
+
+    monkeypatch.setattr(checks, "check_templates", gates)
+    assert cli.main(["check", str(tmp_path / "gate")]) == 1
+    assert errors(capsys) == [
+        f"troposphere-fargate: not checked: {tmp_path / 'gate' / 'sub'}/, a folder inside (name "
+        "it to check its templates)",
+        "troposphere-fargate: error: gates stopped here",
+    ]

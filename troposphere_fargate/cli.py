@@ -577,7 +577,7 @@ def _cost(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .release.checks import check_templates, template_paths
+    from .release.checks import check_templates, folders_not_checked, template_paths
 
     if not args.templates and not (args.templates_root / __version__).is_dir():
         raise CheckError(
@@ -585,6 +585,8 @@ def _check(args: argparse.Namespace) -> int:
             "folders or versions to check, or run `troposphere-fargate build` first"
         )
     paths = template_paths(args.templates or [__version__], args.templates_root)
+    for inner in folders_not_checked(args.templates or [__version__], args.templates_root):
+        _note(f"not checked: {inner}/, a folder inside (name it to check its templates)")
     report = check_templates(paths, fetch=not args.no_fetch, progress=_note)
     header, rows = report.header(), report.rows()
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
