@@ -414,15 +414,11 @@ def _policy_findings(
 
 
 def _resource_findings(
-    template: str,
-    old: Mapping[str, Any],
-    new: Mapping[str, Any],
-    replaced: dict[str, bool] | None = None,
+    template: str, old: Mapping[str, Any], new: Mapping[str, Any], replaced: dict[str, bool]
 ) -> list[Finding]:
-    """Findings on the resources; ``replaced`` (when given) is filled with each replaced
-    resource and whether its replacement is certain."""
+    """Findings on the resources; ``replaced`` is filled with each replaced resource and
+    whether its replacement is certain."""
     findings = []
-    replaced = {} if replaced is None else replaced
     reasons: dict[str, list[str]] = {}
     old_resources: Mapping[str, Any] = old.get("Resources", {})
     new_resources: Mapping[str, Any] = new.get("Resources", {})
@@ -713,13 +709,10 @@ def _export_name(output: Mapping[str, Any]) -> Any:
 
 
 def _output_findings(
-    template: str,
-    old: Mapping[str, Any],
-    new: Mapping[str, Any],
-    replaced: Mapping[str, bool] | None = None,
+    template: str, old: Mapping[str, Any], new: Mapping[str, Any], replaced: Mapping[str, bool]
 ) -> list[Finding]:
     findings = []
-    gone = {name for name, sure in (replaced or {}).items() if sure}
+    gone = {name for name, sure in replaced.items() if sure}
     before: Mapping[str, Any] = old.get("Outputs", {})
     after: Mapping[str, Any] = new.get("Outputs", {})
     for name in sorted(set(before) - set(after)):
@@ -871,19 +864,20 @@ def nested_parameters(side: Mapping[str, Mapping[str, Any]]) -> dict[str, frozen
     found: dict[str, frozenset[str]] = {}
     for template in side.values():
         for resource in template.get("Resources", {}).values():
-            if not isinstance(resource, Mapping):
-                continue
-            if resource.get("Type") != "AWS::CloudFormation::Stack":
-                continue
-            properties = resource.get("Properties", {})
-            url = literals(properties.get("TemplateURL"))
-            # The URL's last segment is the file's name (service-network.yaml is not
-            # network.yaml).
-            files = {text.rsplit("/", 1)[-1] for text in url}
-            for name in side:
-                if name in files:
-                    found[name] = frozenset(properties.get("Parameters", {}) or {})
+            for name in _nested_files(resource, side):
+                passed = resource.get("Properties", {}).get("Parameters", {}) or {}
+                found[name] = frozenset(passed)
     return found
+
+
+def _nested_files(resource: Any, side: Mapping[str, Any]) -> set[str]:
+    """The files of ``side`` a resource nests: for an ``AWS::CloudFormation::Stack``, those its
+    ``TemplateURL`` ends with (the URL's last segment is the file's name: service-network.yaml
+    is not network.yaml); none for anything else."""
+    if not isinstance(resource, Mapping) or resource.get("Type") != "AWS::CloudFormation::Stack":
+        return set()
+    url = literals(resource.get("Properties", {}).get("TemplateURL"))
+    return {text.rsplit("/", 1)[-1] for text in url} & set(side)
 
 
 def _stacks(parent: Mapping[str, Any], side: Mapping[str, Any]) -> dict[str, str]:
@@ -891,11 +885,9 @@ def _stacks(parent: Mapping[str, Any], side: Mapping[str, Any]) -> dict[str, str
     nests."""
     found = {}
     for name, resource in parent.get("Resources", {}).items():
-        if isinstance(resource, Mapping) and resource.get("Type") == "AWS::CloudFormation::Stack":
-            url = literals(resource.get("Properties", {}).get("TemplateURL"))
-            files = {text.rsplit("/", 1)[-1] for text in url} & set(side)
-            if files:
-                found[name] = min(files)
+        files = _nested_files(resource, side)
+        if files:
+            found[name] = min(files)
     return found
 
 
@@ -908,11 +900,17 @@ def _output_of(value: Any) -> tuple[str, str] | None:
     return None
 
 
-def _wiring(side: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, tuple[str, str, str]]]:
+def _wiring(
+    side: Mapping[str, Mapping[str, Any]],
+) -> tuple[dict[str, dict[str, tuple[str, str, str]]], dict[str, dict[str, str]]]:
     """For each nested template of ``side``, the parameters its parent passes from a sibling
-    stack's output: parameter -> (sibling's logical ID, sibling's file, output)."""
-    found: dict[str, dict[str, tuple[str, str, str]]] = {}
+    stack's output (parameter -> (sibling's logical ID, sibling's file, output)), and those it
+    passes from one of its own under another name (``ContainerImage: !Ref WebContainerImage``:
+    parameter -> the parent's)."""
+    from_outputs: dict[str, dict[str, tuple[str, str, str]]] = {}
+    renamed: dict[str, dict[str, str]] = {}
     for parent in side.values():
+        declared = parent.get("Parameters", {})
         stacks = _stacks(parent, side)
         for name, file in stacks.items():
             passed = parent["Resources"][name].get("Properties", {}).get("Parameters") or {}
@@ -920,26 +918,15 @@ def _wiring(side: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, tuple[
                 source = _output_of(value)
                 if source and source[0] in stacks:
                     sibling, output = source
-                    found.setdefault(file, {})[parameter] = (sibling, stacks[sibling], output)
-    return found
-
-
-def _renamed(side: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, str]]:
-    """For each nested template of ``side``, the parameters its parent passes from one of its
-    own under another name (``ContainerImage: !Ref WebContainerImage``): parameter -> the
-    parent's."""
-    found: dict[str, dict[str, str]] = {}
-    for parent in side.values():
-        declared = parent.get("Parameters", {})
-        for name, file in _stacks(parent, side).items():
-            passed = parent["Resources"][name].get("Properties", {}).get("Parameters") or {}
-            for parameter, value in passed.items():
-                source = (
-                    value.get("Ref") if isinstance(value, Mapping) and len(value) == 1 else None
-                )
-                if isinstance(source, str) and source in declared and source != parameter:
-                    found.setdefault(file, {})[parameter] = source
-    return found
+                    from_outputs.setdefault(file, {})[parameter] = (
+                        sibling,
+                        stacks[sibling],
+                        output,
+                    )
+                reference = value.get("Ref") if _is_function(value) else None
+                if isinstance(reference, str) and reference in declared and reference != parameter:
+                    renamed.setdefault(file, {})[parameter] = reference
+    return from_outputs, renamed
 
 
 def _refuse_values_no_parent_passes(
@@ -1061,8 +1048,8 @@ class _Stacks:
         _refuse_values_no_parent_passes(
             old, new, self.nested_before, self.nested_after, running, changes
         )
-        self.wired_before, self.wired_after = _wiring(old), _wiring(new)
-        self.renamed_before, self.renamed_after = _renamed(old), _renamed(new)
+        self.wired_before, self.renamed_before = _wiring(old)
+        self.wired_after, self.renamed_after = _wiring(new)
         self.stacks_after = {name: _stacks(template, new) for name, template in new.items()}
         self._done: dict[tuple[str, str], _Compared] = {}
 
