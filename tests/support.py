@@ -5,8 +5,10 @@ and saying what differs between two templates, section by section."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
+
+import pytest
 
 from troposphere_fargate.cfn.yaml import SECTION_ORDER
 from troposphere_fargate.layers import service as s
@@ -144,3 +146,15 @@ def section_differences(committed: Mapping[str, Any], generated: Mapping[str, An
         )
         clauses.append(f"{section} {verb} ({details})")
     return "; ".join(clauses)
+
+
+def accepted_or_refused(
+    call: Callable[[], object], ok: bool, error: type[Exception], match: str
+) -> None:
+    """``call`` succeeds when ``ok``, and otherwise raises ``error`` matching ``match``: for the
+    tables of values a template rule or a config accepts or refuses."""
+    if ok:
+        call()
+    else:
+        with pytest.raises(error, match=match):
+            call()

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 import troposphere_fargate
-from tests.support import compute, dangling_refs, props
+from tests.support import accepted_or_refused, compute, dangling_refs, props
 from troposphere_fargate import Application, DeploymentSettings, HealthCheck, TargetHealth
 from troposphere_fargate.cfn.evaluate import Deployment, ParameterError, RuleError, deployed
 from troposphere_fargate.layers import service as s
@@ -395,17 +395,16 @@ def test_fargate_spot_takes_x86_64_tasks_only(service, provider, architecture, o
     # ECS developer guide, AWS Fargate capacity providers, considerations). An ARM64 task on
     # Spot never starts: the stack would wait for the circuit breaker, then roll back.
     values = {s.CAPACITY_PROVIDER: provider, s.CPU_ARCHITECTURE: architecture}
-    if ok:
-        deploy(service, **values)
-    else:
-        with pytest.raises(RuleError, match="FargateSpotRunsX86Tasks: Fargate Spot runs X86_64"):
-            deploy(service, **values)
+    accepted_or_refused(
+        lambda: deploy(service, **values),
+        ok,
+        RuleError,
+        "FargateSpotRunsX86Tasks: Fargate Spot runs X86_64",
+    )
     with_spot = {"default_capacity_provider": provider, "default_cpu_architecture": architecture}
-    if ok:
-        ServiceConfig(**with_spot)
-    else:
-        with pytest.raises(ConfigError, match="Fargate Spot runs X86_64 tasks only"):
-            ServiceConfig(**with_spot)
+    accepted_or_refused(
+        lambda: ServiceConfig(**with_spot), ok, ConfigError, "Fargate Spot runs X86_64 tasks only"
+    )
 
 
 @pytest.mark.parametrize(
@@ -703,11 +702,12 @@ def test_a_timeout_not_shorter_than_the_interval_is_refused_by_a_rule(
     service, interval, timeout, ok
 ):
     values = {s.HEALTH_CHECK_INTERVAL: interval, s.HEALTH_CHECK_TIMEOUT: timeout}
-    if ok:
-        deploy(service, **values)
-    else:
-        with pytest.raises(RuleError, match=r"must be shorter than .*, or 0 .* interval of 10"):
-            deploy(service, **values)
+    accepted_or_refused(
+        lambda: deploy(service, **values),
+        ok,
+        RuleError,
+        r"must be shorter than .*, or 0 .* interval of 10",
+    )
 
 
 @pytest.mark.parametrize("codes", ["200", "200-299", "200,204", "200-299,302,404"])
