@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from troposphere_fargate import __version__, cli
+from troposphere_fargate.cfn.diff import folders_inside
 
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED = REPO / "templates" / __version__
@@ -129,6 +130,20 @@ def test_diff_compares_two_single_files_whatever_their_names(tmp_path, capsys):
     assert '"subject": "resource EcsAgentEndpoint"' in out  # added since 0.1.0
     assert '"template": "network-next.template"' in out
     assert cli.main(["diff", str(after), str(after)]) == 0
+
+
+def test_diff_says_which_folders_inside_it_did_not_compare(tmp_path, capsys):
+    """A folder's templates are its own files: a service moved into sub/ was compared as
+    removed, and sub/ itself not at all, without a word."""
+    for side in ("old", "new"):
+        (tmp_path / side / "sub").mkdir(parents=True)
+        shutil.copy(SHIPPED / "bucket.yaml", tmp_path / side / "bucket.yaml")
+    (tmp_path / "new" / "sub" / "network.yaml").write_text("Resources: {}\n")
+    assert cli.main(["diff", str(tmp_path / "old"), str(tmp_path / "new")]) == 0
+    assert errors(capsys) == [
+        f"troposphere-fargate: not compared: {tmp_path / 'new' / 'sub'}/, a folder inside "
+        "(name it on both sides to compare it)"
+    ]
 
 
 def test_diff_refuses_a_file_against_a_folder(capsys):
@@ -472,9 +487,7 @@ def test_check_says_which_folders_inside_it_did_not_check(tmp_path, capsys, monk
     shutil.copy(SHIPPED / "bucket.yaml", tmp_path / "gate" / "bucket.yaml")
     (tmp_path / "gate" / "sub" / "inner" / "bad.yaml").write_text("Resources: {}\n")
     (tmp_path / "gate" / "notes").mkdir()  # no templates in it: nothing to say
-    assert checks.folders_not_checked([str(tmp_path / "gate")], tmp_path) == [
-        tmp_path / "gate" / "sub"
-    ]
+    assert folders_inside([str(tmp_path / "gate")], tmp_path) == [tmp_path / "gate" / "sub"]
 
     def gates(paths, **_):
         assert [p.name for p in paths] == ["bucket.yaml"]

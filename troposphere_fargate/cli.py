@@ -490,6 +490,7 @@ def _diff(args: argparse.Namespace) -> int:
         blocking,
         diff,
         diff_stacks,
+        folders_inside,
         load_sides,
         render_table,
     )
@@ -499,6 +500,8 @@ def _diff(args: argparse.Namespace) -> int:
     if unknown:
         raise PublishError(f"--allow takes destructive and breaking, not {', '.join(unknown)}")
     old, new = load_sides(args.old, args.new, args.templates)
+    for inner in folders_inside([args.old, args.new], args.templates):
+        _note(f"not compared: {inner}/, a folder inside (name it on both sides to compare it)")
     if args.parameters or args.set or args.region:
         findings = diff_stacks(
             old, new, _key_values(args.parameters), _key_values(args.set), args.region
@@ -577,7 +580,8 @@ def _cost(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .release.checks import check_templates, folders_not_checked, template_paths
+    from .cfn.diff import folders_inside
+    from .release.checks import check_templates, template_paths
 
     if not args.templates and not (args.templates_root / __version__).is_dir():
         raise CheckError(
@@ -585,7 +589,7 @@ def _check(args: argparse.Namespace) -> int:
             "folders or versions to check, or run `troposphere-fargate build` first"
         )
     paths = template_paths(args.templates or [__version__], args.templates_root)
-    for inner in folders_not_checked(args.templates or [__version__], args.templates_root):
+    for inner in folders_inside(args.templates or [__version__], args.templates_root):
         _note(f"not checked: {inner}/, a folder inside (name it to check its templates)")
     report = check_templates(paths, fetch=not args.no_fetch, progress=_note)
     header, rows = report.header(), report.rows()

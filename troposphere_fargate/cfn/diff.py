@@ -23,7 +23,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -86,6 +86,22 @@ class DiffError(ValueError):
 
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
+
+
+def folders_inside(names: Sequence[str], templates_root: Path) -> list[Path]:
+    """The folders inside the folders ``names`` stand for (paths, or versions under
+    ``templates_root``) that hold templates. A folder's templates are its own files only, so
+    ``check`` and ``diff`` do not look at these, and say so rather than pass them in silence."""
+    found = []
+    for name in names:
+        path = Path(name)
+        folder = path if path.is_dir() else templates_root / name
+        if path.is_file() or not folder.is_dir():
+            continue
+        for inner in sorted(p for p in folder.iterdir() if p.is_dir()):
+            if any(p.is_file() and p.suffix.lower() in TEMPLATE_SUFFIXES for p in inner.rglob("*")):
+                found.append(inner)
+    return found
 
 
 def load_side(side: str, templates_root: Path) -> dict[str, dict[str, Any]]:

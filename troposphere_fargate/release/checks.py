@@ -98,22 +98,6 @@ def template_paths(names: Sequence[str], templates_root: Path) -> list[Path]:
     return paths
 
 
-def folders_not_checked(names: Sequence[str], templates_root: Path) -> list[Path]:
-    """The folders inside the folders ``names`` stand for that hold templates: a folder's
-    templates are its own files only, so these are not checked, and :func:`template_paths`'s
-    callers say so rather than pass them in silence."""
-    found = []
-    for name in names:
-        path = Path(name)
-        folder = path if path.is_dir() else templates_root / name
-        if path.is_file() or not folder.is_dir():
-            continue
-        for inner in sorted(p for p in folder.iterdir() if p.is_dir()):
-            if any(p.is_file() and p.suffix.lower() in TEMPLATE_SUFFIXES for p in inner.rglob("*")):
-                found.append(inner)
-    return found
-
-
 def check_templates(
     paths: Sequence[Path], *, fetch: bool = True, progress: Callable[[str], None] | None = None
 ) -> CheckReport:
