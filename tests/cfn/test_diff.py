@@ -866,6 +866,57 @@ def test_an_exported_output_of_a_replaced_resource_breaks_importers():
     assert not [f for f in changed(edit) if f.subject == "output Plain"]  # not exported
 
 
+def test_without_values_the_templates_diff_follows_nested_outputs_too():
+    """``diff OLD NEW`` without ``--parameters`` compares the templates as they are, and follows
+    the network stack's outputs into the service stack as running stacks are followed: a VPC
+    under a new logical ID is a new VPC, so the service's VpcId is new (its output names
+    another resource). Before, only the network's own findings were listed."""
+    old = shipped(__version__)
+    new = copy.deepcopy(old)
+    text = json.dumps(new["network.yaml"])
+    for was, now in (('"Ref": "Vpc"}', '"Ref": "MainVpc"}'), ('["Vpc", ', '["MainVpc", ')):
+        assert was in text
+        text = text.replace(was, now)
+    network = json.loads(text)
+    network["Resources"]["MainVpc"] = network["Resources"].pop("Vpc")
+    new["network.yaml"] = network
+    findings = diff(old, new)
+    service = {f.subject: f for f in findings if f.template == "service.yaml"}
+    assert service["parameter VpcId"].change == (
+        "gets a new value from NetworkStack: output VpcId of network.yaml changes (it names "
+        "MainVpc instead of Vpc)"
+    )
+    for replaced in ("TargetGroup", "TaskSecurityGroup", "LoadBalancerSecurityGroup"):
+        assert service[f"resource {replaced}"].change.startswith("VpcId replaces"), replaced
+    assert any(
+        f.subject == "resource LoadBalancer"
+        and f.change.startswith("the update fails: a load balancer cannot move to another VPC")
+        for f in findings
+    )
+    root = {f.subject: f for f in findings if f.template == "root.yaml"}
+    assert root["output VpcId"].change.startswith(
+        "exported value changes (NetworkStack's VpcId: it names MainVpc instead of Vpc)"
+    )
+    # Nothing changed, nothing followed: the placeholders are the same on both sides.
+    assert diff(old, shipped(__version__)) == []
+
+
+def test_an_exported_value_that_differs_only_inside_a_function_may_change():
+    """A subnet list joined from one subnet fewer differs inside ``Fn::Join`` and ``Fn::If``: a
+    stack running with the zones the new template keeps exports the same list. It said
+    "changes", while the root that re-exports it said "may change"."""
+
+    def edit(t):
+        t["Outputs"]["VpcId"]["Value"] = {"Fn::If": ["Other", {"Ref": "Vpc"}, "vpc-1"]}
+
+    finding = only(changed(edit))
+    assert finding.severity == BREAKING
+    assert finding.change == (
+        "exported value may change (it differs inside a function): CloudFormation refuses the "
+        "update while another stack imports it"
+    )
+
+
 # --- Updates CloudFormation starts and the service refuses ----------------------------------
 
 

@@ -728,9 +728,9 @@ def _output_findings(
     template: str, old: Mapping[str, Any], new: Mapping[str, Any], replaced: Mapping[str, bool]
 ) -> list[Finding]:
     findings = []
-    gone = {name for name, sure in replaced.items() if sure}
     before: Mapping[str, Any] = old.get("Outputs", {})
     after: Mapping[str, Any] = new.get("Outputs", {})
+    changes = _changed_outputs(old, new, replaced)
     for name in sorted(set(before) - set(after)):
         exported = (
             " and its export (Fn::ImportValue users break)" if _export_name(before[name]) else ""
@@ -753,19 +753,19 @@ def _output_findings(
             )
         if before[name].get("Condition") != after[name].get("Condition"):
             findings.append(Finding(template, BREAKING, f"output {name}", "condition changed"))
-        if was is not None and was == now:
-            causes = sorted(_refs(after[name].get("Value")) & gone)
-            if causes or before[name].get("Value") != after[name].get("Value"):
-                because = f" ({', '.join(causes)} {_are(causes)} replaced)" if causes else ""
-                findings.append(
-                    Finding(
-                        template,
-                        BREAKING,
-                        f"output {name}",
-                        f"exported value changes{because}: CloudFormation refuses the update "
-                        "while another stack imports it",
-                    )
+        change = changes.get(name)
+        if was is not None and was == now and change is not None:
+            how = "changes" if change.certain else "may change"
+            because = "" if change.why == _VALUE_CHANGES else f" ({change.why})"
+            findings.append(
+                Finding(
+                    template,
+                    BREAKING,
+                    f"output {name}",
+                    f"exported value {how}{because}: CloudFormation refuses the update while "
+                    "another stack imports it",
                 )
+            )
     return findings
 
 
@@ -775,6 +775,9 @@ class _Change:
 
     certain: bool
     why: str
+
+
+_VALUE_CHANGES = "its value changes"
 
 
 def _resource_of(value: Any, resources: Mapping[str, Any]) -> str | None:
@@ -807,7 +810,7 @@ def _changed_outputs(
         elif was_resource and now_resource and was_resource != now_resource:
             found[name] = _Change(True, f"it names {now_resource} instead of {was_resource}")
         elif _certainly_differs(was, now):
-            found[name] = _Change(True, "its value changes")
+            found[name] = _Change(True, _VALUE_CHANGES)
         elif was != now:
             found[name] = _Change(False, "it differs inside a function")
     return found
@@ -844,19 +847,26 @@ def diff_template(
 def diff(
     old: Mapping[str, Mapping[str, Any]], new: Mapping[str, Mapping[str, Any]]
 ) -> list[Finding]:
-    """Findings for every template on either side (file name -> template dict)."""
+    """Findings for every template on either side (file name -> template dict).
+
+    A nested stack's outputs that change are followed into the stacks its parent passes them
+    to, as :func:`diff_stacks` follows them, with each such parameter a placeholder."""
+    findings = _added_or_removed(old, new)
+    stacks = _Stacks(old, new, {}, {}, None, resolve=False)
+    return sorted(findings + stacks.findings())
+
+
+def _added_or_removed(
+    old: Mapping[str, Mapping[str, Any]], new: Mapping[str, Mapping[str, Any]]
+) -> list[Finding]:
     findings = []
-    passed = nested_parameters(new)
-    for name in sorted(set(old) | set(new)):
+    for name in sorted(set(old) ^ set(new)):
         if name not in new:
             findings.append(
                 Finding(name, DESTRUCTIVE, f"template {name}", "removed: its stacks cannot update")
             )
-        elif name not in old:
-            findings.append(Finding(name, SAFE, f"template {name}", "added"))
         else:
-            found = diff_template(name, old[name], new[name])
-            findings.extend(_passed_by_parent(found, passed.get(name, frozenset())))
+            findings.append(Finding(name, SAFE, f"template {name}", "added"))
     return findings
 
 
@@ -1013,31 +1023,8 @@ def diff_stacks(
                 if problem:
                     raise DiffError(f"{name}: {problem}")
     pseudo = pseudo_for_region(region) if region else None
-    stacks = _Stacks(old, new, running, changes, pseudo)
-    findings = []
-    for name in sorted(set(old) ^ set(new)):
-        findings.extend(
-            diff(
-                {name: old[name]} if name in old else {},
-                {name: new[name]} if name in new else {},
-            )
-        )
-    # A parent passes one nested stack's outputs to another (the network's VpcId to the
-    # service), so what replaces the VPC changes the service's VpcId too. Such a value is known
-    # only once deployed: it is a placeholder, a new one where the output changes. Templates are
-    # compared again with the outputs found changed until no more change (one round per level).
-    both = sorted(set(old) & set(new))
-    changed: dict[str, dict[str, _Change]] = {}
-    for _ in range(len(both) + 1):
-        compared = {name: stacks.compare(name, changed) for name in both}
-        now_changed = {name: c.outputs for name, c in compared.items() if c.outputs}
-        if now_changed == changed:
-            break
-        changed = now_changed
-    for name in both:
-        findings.extend(compared[name].findings)
-        findings.extend(_reexported(name, compared[name].now, stacks.stacks_after[name], changed))
-    return sorted(findings)
+    stacks = _Stacks(old, new, running, changes, pseudo, resolve=True)
+    return sorted(_added_or_removed(old, new) + stacks.findings())
 
 
 @dataclass(frozen=True)
@@ -1057,9 +1044,14 @@ class _Stacks:
         running: Mapping[str, str],
         changes: Mapping[str, str],
         pseudo: Mapping[str, str] | None,
+        *,
+        resolve: bool,
     ) -> None:
+        """``resolve``: compare the stacks ``running`` and ``changes`` describe (each template
+        resolved with its values), or the templates as they are (``diff``)."""
         self.old, self.new = old, new
         self.running, self.changes, self.pseudo = running, changes, pseudo
+        self.resolve = resolve
         self.nested_before, self.nested_after = nested_parameters(old), nested_parameters(new)
         _refuse_values_no_parent_passes(
             old, new, self.nested_before, self.nested_after, running, changes
@@ -1068,6 +1060,29 @@ class _Stacks:
         self.wired_after, self.renamed_after = _wiring(new)
         self.stacks_after = {name: _stacks(template, new) for name, template in new.items()}
         self._done: dict[tuple[str, str], _Compared] = {}
+
+    def findings(self) -> list[Finding]:
+        """The findings of the templates on both sides.
+
+        A parent passes one nested stack's outputs to another (the network's VpcId to the
+        service), so what replaces the VPC changes the service's VpcId too. Such a value is
+        known only once deployed: it is a placeholder, a new one where the output changes.
+        Templates are compared again with the outputs found changed until no more change (one
+        round per level)."""
+        both = sorted(set(self.old) & set(self.new))
+        changed: dict[str, dict[str, _Change]] = {}
+        compared: dict[str, _Compared] = {}
+        for _ in range(len(both) + 1):
+            compared = {name: self.compare(name, changed) for name in both}
+            now_changed = {name: c.outputs for name, c in compared.items() if c.outputs}
+            if now_changed == changed:
+                break
+            changed = now_changed
+        findings = []
+        for name in both:
+            findings.extend(compared[name].findings)
+            findings.extend(_reexported(name, compared[name].now, self.stacks_after[name], changed))
+        return findings
 
     def compare(self, name: str, changed: Mapping[str, Mapping[str, _Change]]) -> _Compared:
         """The template's findings when the outputs in ``changed`` (file -> output -> why)
@@ -1135,17 +1150,22 @@ class _Stacks:
             else:
                 placeholders_after[parameter] = f"<{parameter}, maybe new>"
                 unknown.add(placeholders_after[parameter])
-        try:
-            was = resolved(old, current, self.pseudo, placeholders_before)
-            now = resolved(new, given_new, self.pseudo, placeholders_after)
-        except (ParameterError, EvaluationError) as exc:
-            raise DiffError(f"{name}: {exc}") from None
+        if not self.resolve:
+            was, now = _placed(old, placeholders_before), _placed(new, placeholders_after)
+        else:
+            try:
+                was = resolved(old, current, self.pseudo, placeholders_before)
+                now = resolved(new, given_new, self.pseudo, placeholders_after)
+            except (ParameterError, EvaluationError) as exc:
+                raise DiffError(f"{name}: {exc}") from None
         if unknown:
             now = {**now, "Resources": _unknown(now.get("Resources", {}), frozenset(unknown))}
             now["Outputs"] = _unknown(now.get("Outputs", {}), frozenset(unknown))
         replaced: dict[str, bool] = {}
         found = diff_template(name, was, now, replaced)
-        if passed_before is not None and passed_after is not None:
+        if not self.resolve:
+            found = _passed_by_parent(found, passed_after or frozenset())
+        elif passed_before is not None and passed_after is not None:
             # The parent is updated in the same operation and passes what the new template
             # takes: a nested template's parameters are no interface of the running stacks.
             found = [f for f in found if not f.subject.startswith("parameter ")]
@@ -1162,6 +1182,38 @@ class _Stacks:
                 )
             )
         return _Compared(found, _changed_outputs(was, now, replaced), now)
+
+
+def _placed(template: Mapping[str, Any], placeholders: Mapping[str, str]) -> dict[str, Any]:
+    """``template`` with each ``Ref`` to a parameter of ``placeholders`` in its resources and
+    outputs, and each ``${parameter}`` of an ``Fn::Sub`` there, replaced by its placeholder (as
+    :func:`troposphere_fargate.cfn.evaluate.resolved` places them, deciding nothing else)."""
+    if not placeholders:
+        return dict(template)
+
+    def place(node: Any) -> Any:
+        if isinstance(node, list):
+            return [place(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        if set(node) == {"Ref"} and node["Ref"] in placeholders:
+            return placeholders[node["Ref"]]
+        if set(node) == {"Fn::Sub"}:
+            inner = node["Fn::Sub"]
+            text = inner if isinstance(inner, str) else inner[0]
+            variables = {} if isinstance(inner, str) or len(inner) < 2 else inner[1]
+            if isinstance(text, str) and isinstance(variables, dict):
+                for parameter, value in placeholders.items():
+                    if parameter not in variables:
+                        text = text.replace("${" + parameter + "}", value)
+                return {"Fn::Sub": text if isinstance(inner, str) else [text, place(variables)]}
+        return {key: place(value) for key, value in node.items()}
+
+    placed = dict(template)
+    for section in ("Resources", "Outputs"):
+        if section in template:
+            placed[section] = place(template[section])
+    return placed
 
 
 def _aliased(values: Mapping[str, str], renamed: Mapping[str, str]) -> dict[str, str]:
