@@ -60,3 +60,53 @@ def test_every_full_name_a_docstring_points_at_exists():
     ]
     assert len(found) > 30  # the pattern finds them
     assert [(path, name) for path, name in found if not _resolves(name)] == []
+
+
+# Each part imports only the parts below it (README, "Development"): cli > release > layers >
+# cfn > errors. An import placed inside a function counts too.
+ORDER = ("errors", "cfn", "layers", "release", "cli")
+
+
+def _part(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 and parts[0] == "troposphere_fargate" else None
+
+
+def _imports(path: Path, package: str) -> set[str]:
+    import ast
+
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = package.split(".")[: len(package.split(".")) - node.level + 1]
+            named = [node.module] if node.module else []
+            module = ".".join([*base, *named] if node.level else named)
+            found.add(module.rstrip("."))
+            found |= {f"{module}.{alias.name}" for alias in node.names}
+    return found
+
+
+def test_each_part_imports_only_the_parts_below_it():
+    source = REPO / "troposphere_fargate"
+    upward = []
+    for path in sorted(source.rglob("*.py")):
+        relative = path.relative_to(REPO).with_suffix("")
+        dotted = ".".join(relative.parts)
+        part = _part(dotted)
+        if part not in ORDER:
+            continue
+        package = dotted if path.name == "__init__.py" else dotted.rsplit(".", 1)[0]
+        package = package.removesuffix(".__init__")
+        for module in _imports(path, package):
+            other = _part(module)
+            if other in ORDER and ORDER.index(other) > ORDER.index(part):
+                upward.append(f"{dotted} imports {module}")
+    # layers/errors.py keeps the old import path of the errors module working.
+    assert upward == []
+    assert _imports(source / "errors.py", "troposphere_fargate") <= {
+        "re",
+        "collections.abc",
+        "collections.abc.Mapping",
+    }

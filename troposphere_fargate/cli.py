@@ -21,13 +21,13 @@ from .cfn.guard import PolicyToolMissing
 from .cfn.lint import INCLUDE_CHECKS
 from .cfn.policy_tools import PolicyToolError
 from .cfn.yaml import TemplateFileError
+from .errors import ConfigError
 from .layers.config import (
     LOAD_BALANCER_TYPES,
     NAT_GATEWAY_MODES,
     SUPPORTED_AZ_COUNTS,
     ProductConfig,
 )
-from .layers.errors import ConfigError
 from .layers.root import DEFAULT_KEY_PREFIX
 from .release.build import MANIFEST, BuildError, file_in_the_way, with_manifest
 from .release.checks import CheckError

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..errors import expect
 from .dry_run import Footprint
 
 PRICES = Path(__file__).resolve().parent / "prices.json"
@@ -86,7 +87,6 @@ def estimate(found: Footprint, region: str | None = None) -> Estimate:
     """The fixed monthly cost of ``found`` in ``region`` (default: us-east-1); a region the
     price table has no prices for is priced at the table's default region's. Raises
     ``ValueError`` for a ``region`` that is no region name."""
-    from ..layers.errors import expect
     from .evaluate import region_name_problem
 
     expect(found, Footprint, "estimate(found)")

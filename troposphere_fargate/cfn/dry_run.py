@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..layers.errors import expect, expect_texts
+from ..errors import expect, expect_texts
 from .evaluate import (
     PSEUDO_PARAMETERS,
     REGION_NAME,

@@ -19,6 +19,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..errors import expect_template
+
 _NO_VALUE = {"Ref": "AWS::NoValue"}
 _LIST_TYPE = re.compile(r"^(List<.*>|CommaDelimitedList)$")
 
@@ -421,8 +423,6 @@ def deployed(
     ``Fn::If`` resolved. ``pseudo`` overrides the values of pseudo parameters such as
     ``AWS::Region`` (default: :data:`PSEUDO_PARAMETERS`).
     """
-    from ..layers.errors import expect_template  # the layers import this module
-
     expect_template(template, "deployed(template)")
     values = parameter_values(template, parameters or {})
     check_rules(template, values, pseudo)

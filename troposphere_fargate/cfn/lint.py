@@ -27,6 +27,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
+from ..errors import expect_texts
+
 # Regions come from each template's own metadata (Metadata.cfn-lint.config.regions, stamped by
 # the build with every region the template claims), so the build, `check` and a plain
 # `cfn-lint -c I` all lint a template in the same regions. A template without that metadata is
@@ -168,8 +170,6 @@ def _check_arguments(templates: object, jobs: object) -> None:
     """A ``TypeError`` for templates that are not file names mapped to YAML text, or a
     ``jobs`` that is not a whole number, a ``ValueError`` for one below 1 (they failed deep
     inside, or in each forked copy)."""
-    from ..layers.errors import expect_texts
-
     expect_texts(templates, "lint_templates(templates)", "YAML text")
     if jobs is not None and (not isinstance(jobs, int) or isinstance(jobs, bool)):
         raise TypeError(f"lint_templates(jobs) takes a whole number, or None, not {jobs!r}")

@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from ..layers.errors import expect_template
+from ..errors import expect_template
 from . import yaml11
 
 TEMPLATE_FORMAT_VERSION = "2010-09-09"

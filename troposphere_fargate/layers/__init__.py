@@ -16,9 +16,9 @@ from typing import Any
 
 from troposphere import Template
 
+from ..errors import expect
 from . import catalog, environment, network, regions, root, service, stackset, template_bucket
 from .config import ProductConfig, ServiceConfig
-from .errors import expect
 from .exposure import EXPOSE_INTERNAL, logical_name
 
 # A builder gets the product config, the version being built, and the templates (as dicts) of

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from awacs.aws import Action as AwacsAction
 from awacs.aws import BaseARN, Statement
 
-from .errors import ConfigError, expect
+from ..errors import ConfigError, expect
 from .iam_actions import action_problem
 from .regions import arn_region_problem
 

@@ -49,9 +49,9 @@ from awacs.aws import Condition as PolicyCondition
 from troposphere import GetAtt, Parameter, Ref, Sub, Template, servicecatalog
 from troposphere import iam as iam_resources
 
+from ..errors import expect_version
 from . import service
 from .blocks import add_exported_output, add_parameter, suppress
-from .errors import expect_version
 from .root import FILENAME as ROOT_FILENAME
 from .root import (
     TEMPLATE_BUCKET_NAME,

@@ -16,10 +16,10 @@ import re
 from dataclasses import dataclass, field
 from typing import TypeGuard
 
+from ..errors import ConfigError as ConfigError
 from .application import PSEUDO_PARTITION, Application, EgressRule, partition_of
 from .deployment import ROLLING, DeploymentSettings
 from .endpoints import INTERFACE_SERVICES
-from .errors import ConfigError as ConfigError
 from .exposure import (
     EXPOSE_INTERNAL,
     EXPOSE_NONE,

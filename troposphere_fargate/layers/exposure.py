@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 EXPOSE_PUBLIC = "public"
 EXPOSE_INTERNAL = "internal"

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 HEALTH_CHECK_INTERVALS: tuple[int, ...] = (5, 10, 15, 20, 30, 60, 120, 300)
 HEALTH_CHECK_TIMEOUTS: tuple[int, ...] = (2, 3, 4, 5, 6, 10, 15, 20, 30, 60, 120)

@@ -51,6 +51,7 @@ from troposphere import (
     logs,
 )
 
+from ..errors import expect
 from . import endpoints
 from .blocks import (
     CIDR_CONSTRAINT,
@@ -78,7 +79,6 @@ from .config import (
     NAT_SINGLE,
     NetworkConfig,
 )
-from .errors import expect
 
 LAYER = "network"
 FILENAME = "network.yaml"

@@ -30,10 +30,10 @@ from typing import Any
 from troposphere import Equals, GetAtt, If, Join, Parameter, Ref, Sub, Template, cloudformation
 
 from ..cfn.evaluate import RuleError, check_rules
+from ..errors import expect_version
 from . import network, service
 from .blocks import add_exported_output, add_parameter
 from .environment import names as environment
-from .errors import expect_version
 
 LAYER = "root"
 FILENAME = "root.yaml"

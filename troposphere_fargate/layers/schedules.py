@@ -13,7 +13,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 # Application Auto Scaling's schedule expressions: at(yyyy-mm-ddThh:mm:ss), rate(value unit),
 # cron(fields): "cron(0 8 ? * MON-FRI *)" is 08:00 each weekday.

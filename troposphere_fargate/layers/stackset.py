@@ -22,9 +22,9 @@ from typing import Any
 
 from troposphere import Equals, If, NoValue, Ref, StackName, Sub, Template, cloudformation
 
+from ..errors import expect_version
 from . import root
 from .blocks import add_choice_parameter, add_exported_output, add_parameter
-from .errors import expect_version
 
 LAYER = "stackset"
 FILENAME = "stackset.yaml"

@@ -26,11 +26,11 @@ from .. import __version__
 from ..cfn import yaml as cfn_yaml
 from ..cfn.lint import Finding, StartedLinter, lint_templates_cached
 from ..cfn.lint import lint_templates as lint_templates  # part of this module's API (see above)
+from ..errors import RELEASE_NAME, expect, expect_texts, expect_version
 from ..layers import endpoints, layers_for
 from ..layers import regions as regions_
 from ..layers.blocks import STAMP_KEY
 from ..layers.config import ProductConfig
-from ..layers.errors import RELEASE_NAME, expect, expect_texts, expect_version
 
 MANIFEST = "manifest.json"
 

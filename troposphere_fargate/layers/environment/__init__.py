@@ -32,9 +32,9 @@ from collections.abc import Sequence
 
 from troposphere import Sub, Template, servicediscovery
 
+from ...errors import ConfigError, expect
 from ..blocks import name_tag
 from ..config import EnvironmentConfig
-from ..errors import ConfigError, expect
 from ..exposure import HOST_RULE, is_host_name
 from ..service.access_logs import (
     add_access_logs_bucket,

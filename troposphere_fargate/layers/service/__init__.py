@@ -54,8 +54,8 @@ from dataclasses import dataclass
 from troposphere import Template
 from troposphere import elasticloadbalancingv2 as elb
 
+from ...errors import expect
 from ..config import ServiceConfig
-from ..errors import expect
 from ..exposure import EXPOSE_INTERNAL, EXPOSE_NONE, EXPOSE_PUBLIC
 from . import names
 from .access_logs import (
