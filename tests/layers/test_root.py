@@ -522,6 +522,7 @@ def launch_template(constraint: dict[str, Any], values: dict[str, str]) -> dict[
     return {
         "Parameters": {
             **{name: {"Type": "String"} for name in values},
+            root.TEMPLATE_BUCKET_PER_REGION: {"Type": "String", "Default": "false"},
             service.ENVIRONMENT_FILE_ARN: {"Type": "String", "Default": ""},
             service.SECRET_ARN_PARAMETER: {"Type": "String", "Default": ""},
             service.TASK_ROLE_MANAGED_POLICY_ARNS: {"Type": "CommaDelimitedList", "Default": ""},
@@ -540,6 +541,27 @@ def test_launches_may_only_use_the_catalogs_template_location(catalog_template):
         deployed(launch, {**values, root.TEMPLATE_BUCKET_NAME: "someone-elses"})
     with pytest.raises(RuleError, match="TemplateKeyPrefix is set by the catalog"):
         deployed(launch, {**values, root.TEMPLATE_KEY_PREFIX: "other/"})
+    # With one bucket per region, the nested templates would come from
+    # team-templates-<region>: a bucket nobody reserved, which the launching user could create
+    # and fill with templates the launch role runs.
+    with pytest.raises(RuleError, match="TemplateBucketPerRegion is set by the catalog"):
+        deployed(launch, {**values, root.TEMPLATE_BUCKET_PER_REGION: "true"})
+
+
+def test_the_catalog_fixes_every_template_location_parameter_of_the_root(
+    root_template, catalog_template
+):
+    """Each parameter of the root's "Template location" group decides where the nested
+    templates come from: the template constraint must fix all of them, a new one included."""
+    groups = root_template["Metadata"]["AWS::CloudFormation::Interface"]["ParameterGroups"]
+    (location,) = [g for g in groups if g["Label"]["default"] == root.GROUP_TEMPLATES]
+    constraint = catalog_template["Resources"][catalog.TEMPLATE_LOCATION_CONSTRAINT]
+    rules = json.loads(props(constraint)["Rules"]["Fn::Sub"])
+    fixed = {
+        a["Assert"]["Fn::Contains"][1]["Ref"]
+        for a in rules["TemplateLocationIsTheCatalogs"]["Assertions"]
+    }
+    assert fixed == set(location["Parameters"]) == set(catalog.CATALOG_TEMPLATE_LOCATION)
 
 
 def test_a_catalog_launch_cannot_name_a_secret_an_environment_file_or_managed_policies(

@@ -55,6 +55,7 @@ from .blocks import add_exported_output, add_parameter, suppress
 from .root import FILENAME as ROOT_FILENAME
 from .root import (
     TEMPLATE_BUCKET_NAME,
+    TEMPLATE_BUCKET_PER_REGION,
     TEMPLATE_KEY_PREFIX,
     add_template_location_parameters,
     template_url,
@@ -325,6 +326,18 @@ def _add_launch_role(t: Template) -> iam_resources.Role:
     return launch_role
 
 
+# Every parameter of the root's "Template location" group, with the one value a launch may give
+# it (the rules go through Fn::Sub: ${...} is the catalog's own parameter). TemplateBucketName
+# names the catalog's bucket in its region, so no "-<region>" may be added to it: with
+# TemplateBucketPerRegion a user would name a bucket nobody reserved, which they could create
+# and fill with templates the launch role runs.
+CATALOG_TEMPLATE_LOCATION = {
+    TEMPLATE_BUCKET_NAME: f"${{{TEMPLATE_BUCKET_NAME}}}",
+    TEMPLATE_KEY_PREFIX: f"${{{TEMPLATE_KEY_PREFIX}}}",
+    TEMPLATE_BUCKET_PER_REGION: "false",
+}
+
+
 def _add_constraints(
     t: Template,
     portfolio: servicecatalog.Portfolio,
@@ -344,17 +357,17 @@ def _add_constraints(
             Description="Launch with the product's own least-privilege role",
         )
     )
-    # Users must not point the launch role at templates of their own: the root's template
-    # location parameters may only take this catalog's values (the console shows them as a
-    # one-item choice).
+    # Users must not point the launch role at templates of their own: each of the root's
+    # template location parameters may only take this catalog's value (the console shows it
+    # as a one-item choice).
     location_rules = {
         "TemplateLocationIsTheCatalogs": {
             "Assertions": [
                 {
-                    "Assert": {"Fn::Contains": [[f"${{{name}}}"], {"Ref": name}]},
+                    "Assert": {"Fn::Contains": [[value], {"Ref": name}]},
                     "AssertDescription": f"{name} is set by the catalog",
                 }
-                for name in (TEMPLATE_BUCKET_NAME, TEMPLATE_KEY_PREFIX)
+                for name, value in sorted(CATALOG_TEMPLATE_LOCATION.items())
             ]
         },
         # The launch role may write the roles it creates, so a launching user who could name
