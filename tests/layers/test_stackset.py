@@ -3,6 +3,8 @@ service-managed StackSet, with the root's parameters, labels, constraints and ru
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.support import compute
@@ -11,6 +13,8 @@ from troposphere_fargate.cfn.evaluate import ParameterError, deployed
 from troposphere_fargate.layers import root
 from troposphere_fargate.layers import stackset as ss
 from troposphere_fargate.release.build import render_templates
+
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text()
 
 VALUES = {
     ss.ORGANIZATIONAL_UNIT_IDS: "ou-ab12-cdef3456,r-ab12",
@@ -106,7 +110,21 @@ def test_operation_preferences_are_the_parameters(template):
         "FailureTolerancePercentage": {"Ref": ss.FAILURE_TOLERANCE_PERCENTAGE},
         "MaxConcurrentPercentage": {"Ref": ss.MAX_CONCURRENT_PERCENTAGE},
         "RegionConcurrencyType": {"Ref": ss.REGION_CONCURRENCY_TYPE},
+        "ConcurrencyMode": {"Ref": ss.CONCURRENCY_MODE},
     }
+
+
+def test_a_quarter_of_the_accounts_at_once_means_soft_failure_tolerance(template):
+    """CloudFormation's default, STRICT_FAILURE_TOLERANCE, starts "the lower of either the value
+    of the MaxConcurrentCount, or the value of FailureToleranceCount +1" (CloudFormation API
+    reference, StackSetOperationPreferences): with the default 0% tolerated, one account at a
+    time, not the 25% the defaults promise. SOFT_FAILURE_TOLERANCE runs "at the concurrency
+    level set by the MaxConcurrentCount value, or MaxConcurrentPercentage"."""
+    parameters = template["Parameters"]
+    assert parameters[ss.MAX_CONCURRENT_PERCENTAGE]["Default"] == "25"
+    assert parameters[ss.FAILURE_TOLERANCE_PERCENTAGE]["Default"] == "0"
+    assert parameters[ss.CONCURRENCY_MODE]["Default"] == "SOFT_FAILURE_TOLERANCE"
+    assert "a quarter of the accounts at a time" in README
 
 
 @pytest.mark.parametrize(

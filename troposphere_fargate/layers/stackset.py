@@ -11,7 +11,8 @@ bucket of the region it is created in.
 
 Resources: the StackSet. Parameters: the root's, and ``OrganizationalUnitIds``,
 ``DeploymentRegions``, ``AutoDeployment``, ``RetainStacksOnAccountRemoval``, ``CallAs``,
-``RegionConcurrencyType``, ``MaxConcurrentPercentage``, ``FailureTolerancePercentage``.
+``RegionConcurrencyType``, ``MaxConcurrentPercentage``, ``FailureTolerancePercentage``,
+``ConcurrencyMode``.
 Outputs: ``StackSetId``.
 """
 
@@ -38,6 +39,7 @@ CALL_AS = "CallAs"
 REGION_CONCURRENCY_TYPE = "RegionConcurrencyType"
 MAX_CONCURRENT_PERCENTAGE = "MaxConcurrentPercentage"
 FAILURE_TOLERANCE_PERCENTAGE = "FailureTolerancePercentage"
+CONCURRENCY_MODE = "ConcurrencyMode"
 
 GROUP_ROLLOUT = "Rollout (where and how fast the StackSet deploys)"
 # An organizational unit (ou-...) or the organization's root (r-...), as StackSets take them.
@@ -128,6 +130,20 @@ def _add_rollout_parameters(t: Template) -> None:
         "SEQUENTIAL",
         "PARALLEL",
     )
+    # CloudFormation's own default, STRICT_FAILURE_TOLERANCE, starts at "the lower of either
+    # the value of the MaxConcurrentCount, or the value of FailureToleranceCount +1" (API
+    # reference, StackSetOperationPreferences): with no failure tolerated, one account at a
+    # time, whatever MaxConcurrentPercentage says.
+    choice(
+        CONCURRENCY_MODE,
+        "Concurrency when nothing fails",
+        "SOFT_FAILURE_TOLERANCE deploys MaxConcurrentPercentage of the accounts at once (a "
+        "bad release can fail in that many before the region stops); STRICT_FAILURE_TOLERANCE "
+        "at most one more than the failures tolerated (one at a time with 0%).",
+        "SOFT_FAILURE_TOLERANCE",
+        "SOFT_FAILURE_TOLERANCE",
+        "STRICT_FAILURE_TOLERANCE",
+    )
     for name, label, description, default, low in (
         (
             MAX_CONCURRENT_PERCENTAGE,
@@ -210,6 +226,7 @@ def stackset_template(built: Mapping[str, Mapping[str, Any]], version: str) -> T
                 RegionConcurrencyType=Ref(REGION_CONCURRENCY_TYPE),
                 MaxConcurrentPercentage=Ref(MAX_CONCURRENT_PERCENTAGE),
                 FailureTolerancePercentage=Ref(FAILURE_TOLERANCE_PERCENTAGE),
+                ConcurrencyMode=Ref(CONCURRENCY_MODE),
             ),
             StackInstancesGroup=[
                 cloudformation.StackInstances(
