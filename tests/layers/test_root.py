@@ -377,6 +377,28 @@ def test_launch_role_manages_only_the_roles_log_groups_and_buckets_of_launched_s
     ]
 
 
+def test_launch_role_can_roll_back_and_plan_the_stacks_it_launches(catalog_template):
+    """The product nests stacks: "make sure that you have cancel update stack permissions,
+    which are required if an update rolls back" (AWS::CloudFormation::Stack, CloudFormation
+    Template Reference); a rollback that fails is continued with ContinueUpdateRollback; a
+    provisioned product plan is a change set. Only on the stacks Service Catalog launches."""
+    actions = set(launch_statements(catalog_template)["ManageLaunchedStacks"]["Action"])
+    assert {
+        f"cloudformation:{name}"
+        for name in [
+            "CreateStack",
+            "UpdateStack",
+            "DeleteStack",
+            "CancelUpdateStack",
+            "ContinueUpdateRollback",
+            "CreateChangeSet",
+            "DescribeChangeSet",
+            "ExecuteChangeSet",
+            "DeleteChangeSet",
+        ]
+    } <= actions
+
+
 def test_launch_role_passes_roles_only_to_ecs_tasks_ecs_and_flow_logs(catalog_template):
     """ecs.amazonaws.com: a canary, linear or blue/green service's DeploymentRole, which ECS
     assumes to shift traffic (AdvancedConfiguration.RoleArn)."""

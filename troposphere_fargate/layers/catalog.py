@@ -99,11 +99,16 @@ def _actions(module: ModuleType, names: str) -> list[Action]:
     return [getattr(module, name) for name in names.split()]
 
 
+# A stack update that fails rolls back: "make sure that you have cancel update stack
+# permissions, which are required if an update rolls back" (AWS::CloudFormation::Stack,
+# CloudFormation Template Reference), and a rollback that fails continues with
+# ContinueUpdateRollback. A provisioned product plan is a change set of the launched stack.
 STACK_ACTIONS = _actions(
     cloudformation,
     "CreateStack DeleteStack UpdateStack DescribeStacks DescribeStackEvents "
     "DescribeStackResource DescribeStackResources ListStackResources GetTemplate "
-    "SetStackPolicy TagResource UntagResource",
+    "SetStackPolicy TagResource UntagResource CancelUpdateStack ContinueUpdateRollback "
+    "CreateChangeSet DescribeChangeSet ExecuteChangeSet DeleteChangeSet ListChangeSets",
 )
 TEMPLATE_INSPECTION_ACTIONS = _actions(cloudformation, "GetTemplateSummary ValidateTemplate")
 NETWORK_ACTIONS = _actions(
