@@ -500,3 +500,23 @@ def test_check_says_which_folders_inside_it_did_not_check(tmp_path, capsys, monk
         "it to check its templates)",
         "troposphere-fargate: error: gates stopped here",
     ]
+
+
+def test_a_spec_whose_root_would_pass_200_outputs_gets_one_line(tmp_path, capsys):
+    """troposphere stops at the 200th output with a bare ValueError (a traceback from `build
+    --spec` with 40 public services); CloudFormation takes 200 outputs per template."""
+    lines = ["services:"]
+    for i in range(40):
+        lines += [
+            f"  s{i}:",
+            "    expose: public",
+            f"    routing: {{path: /s{i}/*, priority: {i + 1}}}",
+        ]
+    (tmp_path / "app.yaml").write_text("\n".join(lines) + "\n")
+    arguments = ["build", "--spec", str(tmp_path / "app.yaml"), "--output", str(tmp_path / "out")]
+    assert cli.main(arguments) == 1
+    assert errors(capsys) == [
+        "troposphere-fargate: error: the root would have 220 outputs for its 42 nested stacks; "
+        "CloudFormation takes 200 at most: split the services between environments (a spec each)"
+    ]
+    assert not (tmp_path / "out").exists()

@@ -28,7 +28,7 @@ from .layers.config import (
     SUPPORTED_AZ_COUNTS,
     ProductConfig,
 )
-from .layers.root import DEFAULT_KEY_PREFIX
+from .layers.root import DEFAULT_KEY_PREFIX, WiringError
 from .release.build import MANIFEST, BuildError, file_in_the_way, with_manifest
 from .release.checks import CheckError
 from .release.publish import PublishError
@@ -904,6 +904,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         TemplateFileError,
         DryRunFailed,
         ArgumentValueError,
+        WiringError,
     ) as exc:
         for line in str(exc).splitlines() or [type(exc).__name__]:
             print(f"troposphere-fargate: error: {line}", file=sys.stderr)

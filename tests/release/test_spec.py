@@ -397,6 +397,15 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "there",
         False,
     ),
+    # EC2 refuses an apostrophe in a rule's description (troposphere_fargate/cfn/limits.py).
+    "egress-description-ec2-refuses": (
+        "services:\n  web:\n    egress:\n      - {port: 5432, cidr: 10.0.0.0/8, description: "
+        '"Bob\'s db"}\n',
+        'app.yaml:4: services.web.egress[0].description: "Bob\'s db" is not letters, digits, '
+        'spaces and ._-:/()#,@[]+=;{}!$* only (EC2 refuses others, such as "\'"), at most 255 '
+        "characters",
+        True,
+    ),
     "same-egress-twice": (
         "services:\n  web:\n    egress:\n      - {port: 5432, cidr: 10.0.0.0/8}\n"
         "      - {port: 5432, cidr: 10.0.0.0/8, description: 'again: the same'}\n",

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from awacs.aws import Action as AwacsAction
 from awacs.aws import BaseARN, Statement
 
+from ..cfn.limits import CONTAINERS_PER_TASK, EC2_TEXT_RULE, ec2_text_problem
 from ..errors import ConfigError, expect
 from .iam_actions import action_problem
 from .regions import arn_region_problem
@@ -373,8 +374,10 @@ class EgressRule:
             raise _fail(owner, "security_group", self.security_group, "must be sg-...")
         if self.prefix_list is not None and not _matches(PREFIX_LIST_ID, self.prefix_list):
             raise _fail(owner, "prefix_list", self.prefix_list, "must be pl-...")
-        if not isinstance(self.description, str) or len(self.description) > 255:
-            raise _fail(owner, "description", self.description, "must be at most 255 characters")
+        if not isinstance(self.description, str):
+            raise _fail(owner, "description", self.description, "must be a string")
+        if ec2_text_problem(self.description):
+            raise _fail(owner, "description", self.description, f"must be {EC2_TEXT_RULE}")
 
     @property
     def last_port(self) -> int:
@@ -568,6 +571,14 @@ class Application:
             )
         if not isinstance(self.task_role, TaskRole):
             raise _fail(owner, "task_role", self.task_role, "must be a TaskRole")
+        if len(self.sidecars) >= CONTAINERS_PER_TASK:
+            raise _fail(
+                owner,
+                "sidecars",
+                f"({len(self.sidecars)} sidecars)",
+                f"at most {CONTAINERS_PER_TASK - 1}: ECS takes {CONTAINERS_PER_TASK} containers "
+                "per task definition, the application's own included",
+            )
         sidecar_names = [s.name for s in self.sidecars]
         if len(set(sidecar_names)) != len(sidecar_names):
             raise _fail(owner, "sidecars", sidecar_names, "two sidecars have the same name")

@@ -297,16 +297,21 @@ def root_template(
                 Parameters=dict(sorted(passed.items())),
             )
         )
-    for child in nested:
-        for name, output in sorted(children[child.layer].get("Outputs", {}).items()):
-            if "Condition" not in output:
-                add_exported_output(
-                    t,
-                    child.prefix + name,
-                    GetAtt(stacks[child.logical_id], f"Outputs.{name}"),
-                    _labelled(child, output.get("Description", name)),
-                )
-    _check_quotas(t)
+    exported = [
+        (child, name, output)
+        for child in nested
+        for name, output in sorted(children[child.layer].get("Outputs", {}).items())
+        if "Condition" not in output
+    ]
+    # troposphere stops at the 200th output with a bare ValueError: count them first.
+    _check_quotas(t, len(t.outputs) + len(exported), len(nested))
+    for child, name, output in exported:
+        add_exported_output(
+            t,
+            child.prefix + name,
+            GetAtt(stacks[child.logical_id], f"Outputs.{name}"),
+            _labelled(child, output.get("Description", name)),
+        )
     return t
 
 
@@ -370,14 +375,16 @@ def _check_wiring(children: Mapping[str, Mapping[str, Any]], nested: Sequence[Ch
                 )
 
 
-def _check_quotas(t: Template) -> None:
+def _check_quotas(t: Template, outputs: int, stacks: int) -> None:
     for kind, count, quota in (
         ("parameters", len(t.parameters), MAX_PARAMETERS),
-        ("outputs", len(t.outputs), MAX_OUTPUTS),
+        ("outputs", outputs, MAX_OUTPUTS),
     ):
         if count > quota:
             raise WiringError(
-                f"the root would have {count} {kind}; CloudFormation takes {quota} at most"
+                f"the root would have {count} {kind} for its {stacks} nested stacks; "
+                f"CloudFormation takes {quota} at most: split the services between "
+                "environments (a spec each)"
             )
 
 

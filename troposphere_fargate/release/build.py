@@ -64,8 +64,12 @@ class BuildError(ValueError):
 
 def check_template(filename: str, template: Mapping[str, Any]) -> None:
     """The checks every template the project writes must pass before it is rendered: VPC
-    endpoint service names as the per-partition endpoint table gives them."""
-    problems = endpoints.check_template(template)
+    endpoint service names as the per-partition endpoint table gives them, and the service
+    limits of :mod:`troposphere_fargate.cfn.limits` (what cfn-lint and the emulator accept and
+    a real account refuses)."""
+    from ..cfn import limits
+
+    problems = endpoints.check_template(template) + limits.problems(template)
     if problems:
         raise BuildError(f"{filename}: " + "; ".join(problems))
 

@@ -29,6 +29,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from ..cfn.limits import EC2_TEXT, EC2_TEXT_RULE
 from ..layers.application import (
     ACTION,
     ANY_ARN,
@@ -944,7 +945,13 @@ _EGRESS = _Object(
             "prefix_list",
             "Destination: a managed prefix list's ID.",
         ),
-        Key("description", _Str(), "description", "What the rule is for (255 characters)."),
+        Key(
+            "description",
+            _Str(patterns=(EC2_TEXT,), means=EC2_TEXT_RULE),
+            "description",
+            "What the rule is for (255 characters: EC2 takes letters, digits, spaces and "
+            "._-:/()#,@[]+=;{}!$* only).",
+        ),
     ),
 )
 

@@ -87,7 +87,10 @@ ENVIRONMENT_HTTP_LISTENER_CHECKOV = {
 }
 
 
-_TO_OTHER_SERVICES = "To the environment's other services (each admits its own container port only)"
+# EC2 refuses an apostrophe in a rule's description (troposphere_fargate.cfn.limits.EC2_TEXT).
+_TO_OTHER_SERVICES = (
+    "To the other services of the environment (each admits its own container port only)"
+)
 
 
 @dataclass(frozen=True)
@@ -151,7 +154,7 @@ def add_security_groups(t: Template, public: bool = True) -> SecurityGroups:
         (
             LOAD_BALANCER_EGRESS_TO_SERVICES,
             load_balancer_group,
-            "To the environment's services (each admits its own container port only)",
+            "To the services of the environment (each admits its own container port only)",
         ),
         (
             SERVICE_TO_SERVICE_EGRESS,

@@ -1,0 +1,136 @@
+"""Service limits cfn-lint and the emulator accept and a real account refuses
+(troposphere_fargate/cfn/limits.py), each with its source in the module."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import pytest
+
+from troposphere_fargate.cfn import limits
+from troposphere_fargate.layers.application import (
+    Application,
+    EgressRule,
+    Secret,
+    Sidecar,
+)
+from troposphere_fargate.layers.config import ConfigError, ProductConfig, ServiceConfig
+from troposphere_fargate.release.build import BuildError, render_templates
+
+APOSTROPHE = "To the environment's services"
+
+
+def group(**properties: Any) -> dict[str, Any]:
+    return {"Resources": {"Group": {"Type": "AWS::EC2::SecurityGroup", "Properties": properties}}}
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        group(GroupDescription=APOSTROPHE),
+        group(GroupDescription="ok", SecurityGroupEgress=[{"Description": APOSTROPHE}]),
+        group(GroupDescription={"Fn::Sub": "${AWS::StackName}'s tasks"}),
+        group(GroupDescription={"Fn::If": ["Public", "ok", APOSTROPHE]}),
+        group(GroupDescription="x" * 256),
+        {
+            "Resources": {
+                "Rule": {
+                    "Type": "AWS::EC2::SecurityGroupEgress",
+                    "Properties": {"Description": "café"},
+                }
+            }
+        },
+    ],
+)
+def test_a_description_ec2_refuses_is_a_problem(template):
+    """EC2 takes "a-z, A-Z, 0-9, spaces, and ._-:/()#,@[]+=;{}!$*" in a rule's description
+    (UserIdGroupPair, EC2 API Reference); CloudFormation reports "Invalid rule description" for
+    an apostrophe (aws-cloudformation/cfn-lint#173). The environment's two egress rules had one:
+    no environment stack could be created."""
+    (problem,) = limits.problems(template)
+    assert problem.startswith("Group: description ") or problem.startswith("Rule: description ")
+
+
+def test_what_a_sub_substitutes_is_not_judged():
+    assert limits.problems(group(GroupDescription={"Fn::Sub": "Tasks of ${AWS::StackName}"})) == []
+
+
+def test_every_template_built_passes_the_limits():
+    """The build runs the limits on each template it renders (check_template); the environment
+    is among the shipped templates since 0.4.0."""
+    for template in render_templates().values():
+        assert limits.problems(template) == []
+
+
+def task_definition(containers: int) -> dict[str, Any]:
+    return {
+        "Resources": {
+            "Task": {
+                "Type": "AWS::ECS::TaskDefinition",
+                "Properties": {
+                    "ContainerDefinitions": [{"Name": f"c{i}"} for i in range(containers)]
+                    + [{"Fn::If": ["Sometimes", {"Name": "x"}, {"Ref": "AWS::NoValue"}]}]
+                },
+            }
+        }
+    }
+
+
+def test_a_task_takes_ten_containers():
+    """ "Containers per task definition: 10", not adjustable (ECS service quotas). A container
+    that may be nothing does not count."""
+    assert limits.problems(task_definition(10)) == []
+    assert limits.problems(task_definition(11)) == [
+        "Task: 11 containers; ECS takes 10 per task definition"
+    ]
+
+
+def test_an_application_takes_nine_sidecars():
+    sidecar = Sidecar(name="s0", image="123456789012.dkr.ecr.eu-west-1.amazonaws.com/s:1")
+    sidecars = tuple(dataclasses.replace(sidecar, name=f"s{i}") for i in range(9))
+    Application(sidecars=sidecars)
+    with pytest.raises(ConfigError, match="at most 9: ECS takes 10 containers"):
+        Application(sidecars=(*sidecars, dataclasses.replace(sidecar, name="s9")))
+
+
+def test_a_role_takes_10240_characters_of_inline_policy():
+    """ "Role policy size cannot exceed 10,240 characters", white space not counted (IAM and AWS
+    STS quotas): a spec with 150 secrets built an execution role of about 16,000."""
+    arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:app/key-{}-AbCdEf"
+    secrets = tuple(Secret(f"KEY_{i}", arn.format(i)) for i in range(150))
+    config = ProductConfig(service=ServiceConfig(application=Application(secrets=secrets)))
+    with pytest.raises(BuildError, match=r"service\.yaml: TaskExecutionRole: inline policies"):
+        render_templates(config)
+    few = ProductConfig(service=ServiceConfig(application=Application(secrets=secrets[:20])))
+    render_templates(few)
+
+
+def test_a_role_takes_twenty_managed_policies_at_most():
+    """Ten by default, "up to 20" on request (IAM and AWS STS quotas): only more than 20 is
+    refused, since an account may have raised its quota."""
+    policy = "arn:aws:iam::123456789012:policy/p{}"
+    role = {
+        "Type": "AWS::IAM::Role",
+        "Properties": {"ManagedPolicyArns": [policy.format(i) for i in range(21)]},
+    }
+    (problem,) = limits.problems({"Resources": {"Role": role}})
+    assert problem.startswith("Role: 21 managed policies; IAM attaches 20 per role at most")
+    role["Properties"]["ManagedPolicyArns"] = role["Properties"]["ManagedPolicyArns"][:20]
+    assert limits.problems({"Resources": {"Role": role}}) == []
+
+
+def test_a_certificate_takes_a_hundred_names_at_most():
+    certificate = {
+        "Type": "AWS::CertificateManager::Certificate",
+        "Properties": {"SubjectAlternativeNames": [f"h{i}.example.com" for i in range(100)]},
+    }
+    (problem,) = limits.problems({"Resources": {"Certificate": certificate}})
+    assert problem.startswith("Certificate: 101 domain names; ACM takes 100")
+
+
+@pytest.mark.parametrize("text", ["Bob's database", "<primary>", "café", "x" * 256])
+def test_an_egress_rule_description_ec2_refuses_is_a_config_error(text):
+    with pytest.raises(ConfigError, match="description"):
+        EgressRule(port=5432, cidr="10.0.0.0/16", description=text)
+    EgressRule(port=5432, cidr="10.0.0.0/16", description="PostgreSQL (primary) #1")

@@ -1,0 +1,175 @@
+"""Service limits a template can break that neither cfn-lint nor the emulator knows: each
+deploys there and fails in a real account, at create time, after other resources were made.
+
+Each branch of an ``Fn::If`` is a stack the template may make, so a limit one of them breaks is
+a problem; within it, the checks count only what is certainly there: an ``Fn::Sub``'s text
+without what it substitutes, a list's items without those that may be nothing, and nothing for
+a list a parameter gives.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+# EC2's characters for a security group's description and its rules' descriptions: "a-z, A-Z,
+# 0-9, spaces, and ._-:/()#,@[]+=&;{}!$*" (CreateSecurityGroup, IpRange), without the "&"
+# that a rule naming a security group or a prefix list refuses ("._-:/()#,@[]+=;{}!$*",
+# UserIdGroupPair and PrefixListId in the EC2 API Reference). CloudFormation reports "Invalid
+# rule description" for an apostrophe (aws-cloudformation/cfn-lint#173).
+EC2_TEXT_MAX = 255
+EC2_TEXT = re.compile(r"^[a-zA-Z0-9 ._\-:/()#,@\[\]+=;{}!$*]{0,255}$")
+EC2_TEXT_RULE = (
+    'letters, digits, spaces and ._-:/()#,@[]+=;{}!$* only (EC2 refuses others, such as "\'"), '
+    f"at most {EC2_TEXT_MAX} characters"
+)
+
+# Limits no quota increase lifts, each as its source states it. Adjustable quotas (10 names per
+# certificate by default, 10 managed policies per role, 60 rules per security group) are the
+# README's to list ("Operating at scale"): an account may have more.
+CONTAINERS_PER_TASK = 10  # "Containers per task definition: 10", not adjustable (ECS quotas)
+# "The default quota is 10 domain names for each ACM certificate ... You can request up to 100
+# domain names" (ACM quotas).
+NAMES_PER_CERTIFICATE = 100
+# "Managed policies attached to an IAM role: 10", adjustable "up to 20" (IAM and AWS STS quotas).
+MANAGED_POLICIES_PER_ROLE = 20
+# "Role policy size cannot exceed 10,240 characters" for a role's inline policies together,
+# white space not counted (IAM and AWS STS quotas); not adjustable.
+INLINE_POLICY_CHARACTERS = 10_240
+
+_SUBSTITUTED = re.compile(r"\$\{[^}]*\}")
+_WHITE_SPACE = re.compile(r"\s+")
+
+
+def ec2_text_problem(text: str) -> str | None:
+    """Why EC2 refuses ``text`` as a security group's or a rule's description, or None."""
+    if not EC2_TEXT.fullmatch(text):
+        return f"{text!r}: {EC2_TEXT_RULE}"
+    return None
+
+
+def problems(template: Mapping[str, Any]) -> list[str]:
+    """One line per limit a resource of ``template`` breaks, naming it."""
+    resources: Mapping[str, Any] = template.get("Resources", {})
+    found = []
+    for name, resource in sorted(resources.items()):
+        kind = resource.get("Type") if isinstance(resource, Mapping) else None
+        properties = resource.get("Properties", {}) if isinstance(resource, Mapping) else {}
+        if not isinstance(properties, Mapping):
+            continue
+        for text in _descriptions(kind, properties):
+            problem = ec2_text_problem(text)
+            if problem:
+                found.append(f"{name}: description {problem}")
+        found += [f"{name}: {line}" for line in _quota_problems(kind, properties)]
+    return found
+
+
+def _branches(value: Any) -> Iterator[Any]:
+    """Each value ``value`` may be: both sides of an ``Fn::If``, recursively."""
+    if isinstance(value, Mapping) and set(value) == {"Fn::If"} and len(value["Fn::If"]) == 3:
+        yield from _branches(value["Fn::If"][1])
+        yield from _branches(value["Fn::If"][2])
+    else:
+        yield value
+
+
+def _texts(value: Any) -> Iterator[str]:
+    """The literal text a value may be: a string, or an ``Fn::Sub``'s text without what it
+    substitutes."""
+    for branch in _branches(value):
+        if isinstance(branch, str):
+            yield branch
+        elif isinstance(branch, Mapping) and set(branch) == {"Fn::Sub"}:
+            inner = branch["Fn::Sub"]
+            text = inner if isinstance(inner, str) else inner[0] if inner else ""
+            if isinstance(text, str):
+                yield _SUBSTITUTED.sub("", text)
+
+
+def _items(value: Any) -> Iterator[Any]:
+    """The items of each list a value may be (an ``Fn::If`` item counts once)."""
+    for branch in _branches(value):
+        if isinstance(branch, list):
+            yield branch
+
+
+def _largest(value: Any) -> int:
+    """The longest list a value may be, not counting items that may be nothing."""
+    return max(
+        (sum(1 for item in items if not _may_be_nothing(item)) for items in _items(value)),
+        default=0,
+    )
+
+
+def _may_be_nothing(item: Any) -> bool:
+    return item == {"Ref": "AWS::NoValue"} or (
+        isinstance(item, Mapping)
+        and set(item) == {"Fn::If"}
+        and any(branch == {"Ref": "AWS::NoValue"} for branch in _branches(item))
+    )
+
+
+def _descriptions(kind: Any, properties: Mapping[str, Any]) -> Iterator[str]:
+    if kind == "AWS::EC2::SecurityGroup":
+        yield from _texts(properties.get("GroupDescription"))
+        for key in ("SecurityGroupIngress", "SecurityGroupEgress"):
+            for rules in _items(properties.get(key)):
+                for rule in rules:
+                    for branch in _branches(rule):
+                        if isinstance(branch, Mapping):
+                            yield from _texts(branch.get("Description"))
+    elif kind in ("AWS::EC2::SecurityGroupIngress", "AWS::EC2::SecurityGroupEgress"):
+        yield from _texts(properties.get("Description"))
+
+
+def _quota_problems(kind: Any, properties: Mapping[str, Any]) -> Iterator[str]:
+    if kind == "AWS::ECS::TaskDefinition":
+        count = _largest(properties.get("ContainerDefinitions"))
+        if count > CONTAINERS_PER_TASK:
+            yield f"{count} containers; ECS takes {CONTAINERS_PER_TASK} per task definition"
+    elif kind == "AWS::CertificateManager::Certificate":
+        count = 1 + _largest(properties.get("SubjectAlternativeNames"))
+        if count > NAMES_PER_CERTIFICATE:
+            yield (
+                f"{count} domain names; ACM takes {NAMES_PER_CERTIFICATE} per certificate at "
+                "most (10 unless the account's quota was raised)"
+            )
+    elif kind == "AWS::IAM::Role":
+        count = _largest(properties.get("ManagedPolicyArns"))
+        if count > MANAGED_POLICIES_PER_ROLE:
+            yield (
+                f"{count} managed policies; IAM attaches {MANAGED_POLICIES_PER_ROLE} per role at "
+                "most (10 unless the account's quota was raised)"
+            )
+        size = _policy_characters(properties.get("Policies"))
+        if size > INLINE_POLICY_CHARACTERS:
+            yield (
+                f"inline policies of at least {size:,} characters; IAM takes "
+                f"{INLINE_POLICY_CHARACTERS:,} per role"
+            )
+
+
+def _policy_characters(policies: Any) -> int:
+    """The fewest characters a role's inline policies may count, as IAM counts them (without
+    white space): the smaller branch of each ``Fn::If``, an ``Fn::Sub``'s text without what it
+    substitutes."""
+    if policies is None:
+        return 0
+    return len(_WHITE_SPACE.sub("", _SUBSTITUTED.sub("", json.dumps(_smallest(policies)))))
+
+
+def _smallest(value: Any) -> Any:
+    """``value`` with each ``Fn::If`` replaced by its shorter branch."""
+    if isinstance(value, Mapping):
+        if set(value) == {"Fn::If"} and len(value["Fn::If"]) == 3:
+            branches = [_smallest(value["Fn::If"][1]), _smallest(value["Fn::If"][2])]
+            return min(branches, key=lambda branch: len(json.dumps(branch)))
+        if set(value) == {"Ref"}:
+            return ""
+        return {key: _smallest(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_smallest(item) for item in value]
+    return value
