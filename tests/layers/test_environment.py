@@ -324,6 +324,12 @@ def test_access_logs_are_kept_and_delivered_by_elastic_load_balancing_only(envir
         ({"default_log_retention_days": 30}, "a year or more"),
         ({"tls_policy": "ELBSecurityPolicy-2016-08"}, "TLS 1.3"),
         ({"default_allowed_ingress_cidr": "10.0.0.1/8"}, "not a valid IPv4 CIDR"),
+        # "The length of the domain name (technically, the Common Name) that you provide cannot
+        # exceed 64 octets (characters), including periods" (ACM RequestCertificate).
+        (
+            {"default_domain_name": "a" * 55 + ".example.com", "default_hosted_zone_id": "Z1"},
+            "is 67 characters: the certificate the stack makes for it takes 64",
+        ),
     ],
 )
 def test_a_bad_environment_config_names_the_field(fields, message):

@@ -100,6 +100,8 @@ def test_the_join_parameters_are_the_environments_outputs_and_empty_by_default(s
         (s.LISTENER_RULE_PATH, "api/*"),
         (s.LISTENER_RULE_HOST, "API.example.com"),
         (s.SERVICE_CONNECT_NAME, "Orders"),
+        # A DNS label: "labels 63 octets or less" (RFC 1035); the other services resolve it.
+        (s.SERVICE_CONNECT_NAME, "o" * 64),
     ],
 )
 def test_a_malformed_value_is_refused_by_its_parameter(service, name, value):

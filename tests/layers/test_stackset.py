@@ -12,6 +12,7 @@ from troposphere_fargate import __version__
 from troposphere_fargate.cfn.evaluate import ParameterError, deployed
 from troposphere_fargate.layers import root
 from troposphere_fargate.layers import stackset as ss
+from troposphere_fargate.layers.regions import PARTITION_REGIONS
 from troposphere_fargate.release.build import render_templates
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text()
@@ -47,7 +48,13 @@ def test_it_takes_every_root_parameter_as_the_root_declares_it(built, template):
         taken = dict(template["Parameters"][name])
         if name == root.TEMPLATE_BUCKET_NAME:  # the base of one bucket name per region
             assert "<TemplateBucketName>-<region>" in taken.pop("Description")
-            spec = {key: value for key, value in spec.items() if key != "Description"}
+            assert "<TemplateBucketName>-<region>" in taken.pop("ConstraintDescription")
+            assert taken.pop("MaxLength") == ss.BASE_BUCKET_NAME_MAX
+            spec = {
+                key: value
+                for key, value in spec.items()
+                if key not in ("Description", "ConstraintDescription")
+            }
         assert taken == spec, name
     root_labels = built[root.LAYER]["Metadata"]["AWS::CloudFormation::Interface"]["ParameterLabels"]
     labels = template["Metadata"]["AWS::CloudFormation::Interface"]["ParameterLabels"]
@@ -141,3 +148,14 @@ def test_a_quarter_of_the_accounts_at_once_means_soft_failure_tolerance(template
 def test_bad_rollout_values_are_refused_before_anything_is_created(template, name, value):
     with pytest.raises(ParameterError, match=name):
         deployed(template, {**VALUES, name: value})
+
+
+def test_the_base_bucket_name_leaves_room_for_the_longest_region(template):
+    """S3 takes bucket names of 63 characters at most, and each stack reads
+    <TemplateBucketName>-<region>: a 61-character base passed and named no possible bucket."""
+    longest = max(len(r) for regions in PARTITION_REGIONS.values() for r in regions)
+    assert longest == 14  # ap-southeast-5, ap-northeast-3, ...
+    values = {**VALUES, root.TEMPLATE_BUCKET_NAME: "b" * 48}
+    deployed(template, values)
+    with pytest.raises(ParameterError, match="<TemplateBucketName>-<region> is a bucket name"):
+        deployed(template, {**values, root.TEMPLATE_BUCKET_NAME: "b" * 49})

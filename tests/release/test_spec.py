@@ -558,7 +558,7 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "services:\n  Orders: {expose: internal}\n",
         "app.yaml:2: services.Orders: an internal service is called by this name through "
         "Service Connect: it must be a DNS label of lower-case letters, digits and hyphens, up "
-        "to 64 characters",
+        "to 63 characters",
         False,
     ),
     "a-domain-without-its-zone": (

@@ -553,7 +553,7 @@ class ServiceConfig:
                 "container_name",
                 self.container_name,
                 "an internal service is called by this name through Service Connect: it must be "
-                "a DNS label of lower-case letters, digits and hyphens, up to 64 characters",
+                "a DNS label of lower-case letters, digits and hyphens, up to 63 characters",
             )
         if self.expose is None:
             return
@@ -826,6 +826,9 @@ class ServiceConfig:
 
 # A domain the environment serves: lower-case DNS labels, at least two.
 DOMAIN_NAME_PATTERN = r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]"
+# "The length of the domain name (technically, the Common Name) that you provide cannot exceed
+# 64 octets (characters), including periods" (ACM API Reference, RequestCertificate).
+CERTIFICATE_NAME_MAX = 64
 # A Route 53 public hosted zone's ID, as CloudFormation takes it (without "/hostedzone/").
 HOSTED_ZONE_ID_PATTERN = r"Z[A-Z0-9]{1,31}"
 # A regional AWS WAF web ACL (scope REGIONAL: a load balancer's).
@@ -877,6 +880,15 @@ class EnvironmentConfig:
                 "default_domain_name",
                 domain,
                 "must be a lower-case domain name such as shop.example.com",
+            )
+        if len(domain) > CERTIFICATE_NAME_MAX:
+            raise _fail(
+                owner,
+                "default_domain_name",
+                domain,
+                f"is {len(domain)} characters: the certificate the stack makes for it takes "
+                f"{CERTIFICATE_NAME_MAX} (ACM); leave the default empty and give DomainName "
+                "with CertificateArn when deploying",
             )
         if not isinstance(zone, str) or (zone and not _HOSTED_ZONE_ID.match(zone)):
             raise _fail(

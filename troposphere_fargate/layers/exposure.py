@@ -39,8 +39,9 @@ MAX_HOST = 128
 MAX_WILDCARDS = 5
 
 # What ECS Service Connect takes as a discovery name and a client alias of an internal service:
-# a DNS label (lower case), so the other services call it at http://<name>:<port>.
-SERVICE_CONNECT_NAME = r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?"
+# a DNS label (lower case, 63 characters at most: RFC 1035, "labels 63 octets or less"), so
+# the other services call it at http://<name>:<port>.
+SERVICE_CONNECT_NAME = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 
 _PATH = re.compile(rf"^{PATH_PATTERN}$")
 _HOST = re.compile(rf"^{HOST_PATTERN}$")

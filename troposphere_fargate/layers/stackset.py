@@ -26,11 +26,17 @@ from troposphere import Equals, If, NoValue, Ref, StackName, Sub, Template, clou
 from ..errors import expect_version
 from . import root
 from .blocks import add_choice_parameter, add_exported_output, add_parameter
+from .regions import PARTITION_REGIONS
 
 LAYER = "stackset"
 FILENAME = "stackset.yaml"
 
 # --- Parameters -------------------------------------------------------------------------------
+# S3: "Bucket names must be between 3 (min) and 63 (max) characters long" (general purpose
+# bucket naming rules); the StackSet's stacks read <TemplateBucketName>-<region>.
+BASE_BUCKET_NAME_MAX = (
+    63 - 1 - max(len(region) for regions in PARTITION_REGIONS.values() for region in regions)
+)
 ORGANIZATIONAL_UNIT_IDS = "OrganizationalUnitIds"
 DEPLOYMENT_REGIONS = "DeploymentRegions"
 AUTO_DEPLOYMENT = "AutoDeployment"
@@ -197,10 +203,17 @@ def stackset_template(built: Mapping[str, Mapping[str, Any]], version: str) -> T
     as_root = root.Child(STACK_SET, root.LAYER, root.FILENAME)
     root.copy_parameters(t, as_root, root_template, taken)
     # The root's says "the bucket in this region"; a StackSet's stacks read one per region.
-    t.parameters[root.TEMPLATE_BUCKET_NAME].Description = (
+    bucket = t.parameters[root.TEMPLATE_BUCKET_NAME]
+    bucket.Description = (
         "Base name of the template buckets: the stacks of each deployment region read the "
         "published templates from <TemplateBucketName>-<region>, which must exist there (no "
-        "dots in the name)"
+        f"dots in the name, at most {BASE_BUCKET_NAME_MAX} characters)"
+    )
+    # A bucket name takes 63 characters, "-<region>" included.
+    bucket.MaxLength = BASE_BUCKET_NAME_MAX
+    bucket.ConstraintDescription = (
+        f"must be 3-{BASE_BUCKET_NAME_MAX} lower-case letters, digits and hyphens (no dots): "
+        "<TemplateBucketName>-<region> is a bucket name, of 63 characters at most"
     )
     root.copy_rules(t, as_root, root_template, taken)
     t.add_condition(AUTO_DEPLOYMENT_ON, Equals(Ref(AUTO_DEPLOYMENT), "true"))

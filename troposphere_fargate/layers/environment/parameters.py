@@ -104,7 +104,8 @@ def add_domain_parameters(
             f"{'*.<domain>' if wildcard else 'each host the services route under it'}, "
             "validated through DNS in "
             "that zone (unless CertificateArn is given), serves HTTPS with it, and points the "
-            "domain at the load balancer with an alias record. Empty: no domain."
+            "domain at the load balancer with an alias record. Empty: no domain. A certificate "
+            "takes a name of 64 characters at most: for a longer one, give CertificateArn."
         ),
         Type="String",
         Default=config.default_domain_name,

@@ -237,7 +237,7 @@ def _add_routing_parameters(t: Template) -> list[Parameter]:
         Default=NOT_GIVEN,
         AllowedPattern=_pattern(SERVICE_CONNECT_NAME_PATTERN, True),
         ConstraintDescription=(
-            "must be empty or a DNS label: lower-case letters, digits and hyphens, up to 64"
+            "must be empty or a DNS label: lower-case letters, digits and hyphens, up to 63"
         ),
     )
     return [expose, priority, path, host, name]
