@@ -147,8 +147,13 @@ def test_where_it_works_lists_every_claimed_region():
     ):
         line = next(x for x in text.splitlines() if x.startswith(f"- {label} ("))
         assert re.findall(r"`([^`]+)`", line) == list(claimed), label
-    catalog = next(x for x in text.split("\n\n") if x.startswith("`catalog.yaml` works"))
+    paragraph = next(x for x in text.split("\n\n") if x.startswith("`catalog.yaml` works"))
+    catalog, stackset = paragraph.split("`stackset.yaml` works", 1)
     assert re.findall(r"`([a-z]{2}-[a-z]+-\d)`", catalog) == list(regions.NO_SERVICE_CATALOG)
+    stackset = stackset.split(".\n", 1)[0]
+    assert re.findall(r"`([a-z]{2}-[a-z]+-\d)`", stackset) == list(
+        regions.NO_SERVICE_MANAGED_STACKSETS
+    )
 
 
 def test_troubleshooting_gives_the_service_linked_role_command():

@@ -471,12 +471,20 @@ def test_the_claimed_regions_are_every_commercial_china_and_govcloud_region_cfn_
     )
 
 
+def from_yaml_metadata_regions(text: str) -> list[str]:
+    return render.from_yaml(text)["Metadata"]["cfn-lint"]["config"]["regions"]
+
+
 def test_every_template_names_the_regions_it_is_linted_for_in_its_metadata(files):
     for layer in LAYERS:
         metadata = render.from_yaml(files[layer.filename])["Metadata"]
         claimed = metadata["cfn-lint"]["config"]["regions"]
-        expected = regions.supported(NO_SERVICE_CATALOG if layer.name == "catalog" else ())
-        assert claimed == list(expected), layer.filename
+        excluded = {
+            "catalog": NO_SERVICE_CATALOG,
+            "stackset": regions.NO_SERVICE_MANAGED_STACKSETS,
+        }.get(layer.name, ())
+        assert claimed == list(regions.supported(excluded)), layer.filename
+    assert "cn-north-1" not in from_yaml_metadata_regions(files["stackset.yaml"])
 
 
 @pytest.mark.lint
@@ -841,3 +849,40 @@ def test_docs_staged_for_a_build_that_cannot_be_written_are_removed(tmp_path, mo
     with pytest.raises(build.BuildError, match="cannot write"):
         build.build_release(tmp_path / "out", docs)
     assert [p.name for p in docs.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_china_build_leaves_out_the_stackset_that_cannot_run_there():
+    """StackSets offer no AWS Organizations trusted access in China (CloudFormation User Guide,
+    StackSets prerequisites), so stackset.yaml runs nowhere in aws-cn: a build whose ARNs are
+    China's wrote it with no region to lint it in."""
+    from troposphere_fargate.layers import layers_for
+    from troposphere_fargate.layers.application import Application, Secret
+    from troposphere_fargate.layers.config import ProductConfig, ServiceConfig
+
+    secret = Secret("TOKEN", "arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:t-AbCdEf")
+    china = ProductConfig(service=ServiceConfig(application=Application(secrets=(secret,))))
+    built = [layer.filename for layer in layers_for(china)]
+    assert "stackset.yaml" not in built and "root.yaml" in built and "catalog.yaml" in built
+    assert "stackset.yaml" in [layer.filename for layer in layers_for(ProductConfig())]
+    rendered = build.render_templates(china)
+    assert all(from_claimed(t) for t in rendered.values())
+
+
+def from_claimed(template: dict) -> list[str]:
+    regions_claimed: list[str] = template["Metadata"]["cfn-lint"]["config"]["regions"]
+    return regions_claimed
+
+
+def test_the_build_summary_counts_the_regions_each_template_is_linted_in(tmp_path, capsys):
+    """A spec whose ARNs are China's is linted in China's two regions; the summary said 38."""
+    from troposphere_fargate import cli
+
+    spec = tmp_path / "app.yaml"
+    spec.write_text(
+        "services:\n  web:\n    secrets:\n      TOKEN: "
+        "arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:tok-AbCdEf\n"
+    )
+    assert cli.main(["build", "--spec", str(spec), "--output", str(tmp_path / "out")]) == 0
+    captured = capsys.readouterr()
+    summary = captured.err + captured.out
+    assert "network.yaml 2, " in summary and "stackset.yaml" not in summary

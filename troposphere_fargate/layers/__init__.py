@@ -88,6 +88,7 @@ LAYERS: tuple[Layer, ...] = (
         stackset.LAYER,
         stackset.FILENAME,
         lambda config, version, built: stackset.stackset_template(built, version),
+        regions.supported(excluding=regions.NO_SERVICE_MANAGED_STACKSETS),
     ),
     Layer(
         template_bucket.LAYER,
@@ -159,10 +160,15 @@ PRIVATE_ENVIRONMENT_ROOT_DESCRIPTION = (
 def layers_for(config: ProductConfig) -> tuple[Layer, ...]:
     """The templates a config builds: the shipped product's (:data:`LAYERS`) without services;
     with ``config.services``, the network, the environment, one template per service and a root
-    that nests them all (no Service Catalog product: its launch role covers the shipped root)."""
+    that nests them all (no Service Catalog product: its launch role covers the shipped root).
+    A template that runs in none of the regions of ``config.partitions`` is left out."""
     expect(config, ProductConfig, "layers_for(config)")
     if not config.services:
-        return LAYERS
+        # A template none of whose regions is in the config's partitions could run nowhere
+        # (stackset.yaml in China): it is not built.
+        return tuple(
+            layer for layer in LAYERS if regions.in_partitions(layer.regions, config.partitions)
+        )
     members = tuple(
         member_layer(member, after)
         for member, after in zip(config.services, _created_after(config.services), strict=True)

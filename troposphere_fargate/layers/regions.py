@@ -68,6 +68,12 @@ NO_SERVICE_CATALOG: tuple[str, ...] = (
     "mx-central-1",
 )
 
+# stackset.yaml's StackSet has service-managed permissions (AWS Organizations' trusted access),
+# which StackSets do not offer in China: "Activating trusted access with AWS Organizations for
+# CloudFormation StackSets isn't currently supported in the China (Beijing) and China (Ningxia)
+# Regions" (CloudFormation User Guide, StackSets prerequisites).
+NO_SERVICE_MANAGED_STACKSETS: tuple[str, ...] = CHINA
+
 # Regions where a resource type of an environment (ACM, Route 53, AWS Cloud Map, AWS WAF) is
 # missing from CloudFormation (cfn-lint E3006): environment.yaml cannot be deployed there.
 NO_ENVIRONMENT: tuple[str, ...] = ()

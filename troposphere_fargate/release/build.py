@@ -365,7 +365,12 @@ def build_release(
         else:
             findings, linted = linter.lint(files), sorted(files)
     report = BuildReport(files, docs, findings, linted, pictures_rendered=dot_available())
-    report.regions = {layer.filename: len(layer.regions) for layer in layers}
+    # The regions each template is stamped with and linted for: its own, in the config's
+    # partitions.
+    report.regions = {
+        layer.filename: len(regions_.in_partitions(layer.regions, config.partitions))
+        for layer in layers
+    }
     report.seconds = {"generate": generated - started, "lint": time.perf_counter() - generated}
     if findings:
         return report
