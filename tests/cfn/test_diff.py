@@ -455,6 +455,69 @@ def test_moving_a_running_service_to_canary_adds_its_plumbing_and_replaces_nothi
     assert not [f for f in findings if "replace" in f.change.lower()]
 
 
+CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
+
+
+@pytest.mark.parametrize("strategy", ["CANARY", "LINEAR", "BLUE_GREEN"])
+def test_changing_a_traffic_shifting_services_production_rule_resets_its_weights(strategy):
+    """ECS sets the production rule's weights in each canary, linear or blue/green deployment;
+    a stack update of the rule sets them back to the template's 100 / 0 (aws/aws-cdk#36649,
+    aws/containers-roadmap#2853) while the new revision may serve from AlternateTargetGroup.
+    A certificate moves the rule to the HTTPS listener: diff said "safe"."""
+    running = {"DesiredCount": "2", "DeploymentStrategy": strategy}
+    findings = diff_stacks(
+        shipped(__version__), shipped(__version__), running, {"CertificateArn": CERTIFICATE}
+    )
+    (reset,) = [f for f in findings if "weights" in f.change]
+    assert reset.subject == "resource ProductionListenerRule" and reset.severity == BREAKING
+    assert reset.change.startswith("resets the weights ECS set in the last canary")
+    assert "Move the service to ROLLING with one update first" in reset.change
+    rolling = diff_stacks(
+        shipped(__version__),
+        shipped(__version__),
+        {"DesiredCount": "2"},
+        {"CertificateArn": CERTIFICATE},
+    )
+    assert not [f for f in rolling if "weights" in f.change]
+    unchanged = diff_stacks(shipped(__version__), shipped(__version__), running, {})
+    assert not [f for f in unchanged if "weights" in f.change]
+
+
+def test_a_template_diff_says_a_weighted_rule_may_reset_when_a_condition_decides():
+    rule = {
+        "Type": "AWS::ElasticLoadBalancingV2::ListenerRule",
+        "Properties": {
+            "Priority": 10,
+            "Actions": [
+                {
+                    "Type": "forward",
+                    "ForwardConfig": {
+                        "TargetGroups": [
+                            {"TargetGroupArn": "a", "Weight": 100},
+                            {"TargetGroupArn": "b", "Weight": 0},
+                        ]
+                    },
+                }
+            ],
+        },
+    }
+    old = {"Resources": {"Rule": rule}}
+    new = copy.deepcopy(old)
+    new["Resources"]["Rule"]["Properties"]["Priority"] = 20
+    (reset,) = [f for f in diff_template("t.yaml", old, new) if "weights" in f.change]
+    assert reset.change.startswith("resets the weights")
+    old["Resources"]["Rule"]["Condition"] = new["Resources"]["Rule"]["Condition"] = "Shifts"
+    (reset,) = [f for f in diff_template("t.yaml", old, new) if "weights" in f.change]
+    assert reset.change.startswith("may reset the weights")
+    single = copy.deepcopy(old)
+    single["Resources"]["Rule"]["Properties"]["Actions"] = [
+        {"Type": "forward", "TargetGroupArn": "a"}
+    ]
+    moved = copy.deepcopy(single)
+    moved["Resources"]["Rule"]["Properties"]["Priority"] = 20
+    assert not [f for f in diff_template("t.yaml", single, moved) if "weights" in f.change]
+
+
 def test_changing_the_load_balancer_type_replaces_it_and_says_the_protected_one_stays():
     # Type is create-only ("Update requires: Replacement", AWS::ElasticLoadBalancingV2::
     # LoadBalancer). When CloudFormation cannot delete the old resource it "removes the old

@@ -540,7 +540,12 @@ def _resource_findings(
     findings = [
         f for f in findings if not (f.subject in certain and f.change.endswith(" updated in place"))
     ]
-    return findings + knock_on + _failures(template, old, new, replaced, reasons)
+    return (
+        findings
+        + knock_on
+        + _failures(template, old, new, replaced, reasons)
+        + _weights_reset(template, old, new, replaced)
+    )
 
 
 _FAILS = "the update fails"
@@ -556,6 +561,59 @@ def _removes_a_subnet(before: Any, after: Any) -> bool:
             - {json.dumps(s, sort_keys=True) for s in after}
         )
     return _certainly_differs(before, after)
+
+
+def _weighted(actions: Any) -> tuple[bool, bool]:
+    """(may, certainly): whether a listener rule's actions forward to two target groups or more
+    by weight, in some branch of their ``Fn::If``s, and outside any."""
+    if isinstance(actions, list):
+        found = [_weighted(action) for action in actions]
+        return any(may for may, _ in found), any(sure for _, sure in found)
+    if not isinstance(actions, Mapping):
+        return False, False
+    if set(actions) == {"Fn::If"} and isinstance(actions["Fn::If"], list):
+        found = [_weighted(branch) for branch in actions["Fn::If"][1:]]
+        return any(may for may, _ in found), False
+    groups = (actions.get("ForwardConfig") or {}).get("TargetGroups")
+    weighted = isinstance(groups, list) and len(groups) >= 2
+    return weighted, weighted
+
+
+def _weights_reset(
+    template: str, old: Mapping[str, Any], new: Mapping[str, Any], replaced: Mapping[str, bool]
+) -> list[Finding]:
+    """Listener rules that forward by weight (the production rule of a canary, linear or
+    blue/green deployment) and that the update changes or replaces. ECS sets their weights in
+    each deployment, outside the template; a stack update of the rule sets them back to the
+    template's (aws/aws-cdk#36649, aws/containers-roadmap#2853), and the new revision may be
+    serving from the other target group: every request can go to one with no tasks."""
+    findings = []
+    old_resources: Mapping[str, Any] = old.get("Resources", {})
+    new_resources: Mapping[str, Any] = new.get("Resources", {})
+    gone = {name for name, sure in replaced.items() if sure}
+    for name in sorted(set(old_resources) & set(new_resources)):
+        before, after = old_resources[name], new_resources[name]
+        if before.get("Type") != "AWS::ElasticLoadBalancingV2::ListenerRule":
+            continue
+        may, certainly = _weighted(before.get("Properties", {}).get("Actions"))
+        changed = before.get("Properties") != after.get("Properties") or bool(
+            _refs(after.get("Properties", {})) & gone
+        )
+        if not may or not (changed or name in replaced):
+            continue
+        certain = certainly and "Condition" not in before
+        findings.append(
+            Finding(
+                template,
+                BREAKING,
+                f"resource {name}",
+                f"{'resets' if certain else 'may reset'} the weights ECS set in the last canary, "
+                "linear or blue/green deployment to the template's (aws/aws-cdk#36649): every "
+                "request may go to a target group without tasks. Move the service to ROLLING "
+                "with one update first, then make this change",
+            )
+        )
+    return findings
 
 
 def _failures(
