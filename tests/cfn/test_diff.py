@@ -518,6 +518,55 @@ def test_a_template_diff_says_a_weighted_rule_may_reset_when_a_condition_decides
     assert not [f for f in diff_template("t.yaml", single, moved) if "weights" in f.change]
 
 
+def internal_service(port: str) -> dict[str, Any]:
+    """A service called through Service Connect at ``orders:<ContainerPort>``."""
+    return {
+        "Parameters": {"ContainerPort": {"Type": "Number", "Default": port}},
+        "Resources": {
+            "Service": {
+                "Type": "AWS::ECS::Service",
+                "Properties": {
+                    "ServiceConnectConfiguration": {
+                        "Enabled": True,
+                        "Services": [
+                            {
+                                "PortName": "app",
+                                "DiscoveryName": "orders",
+                                "ClientAliases": [
+                                    {"DnsName": "orders", "Port": {"Ref": "ContainerPort"}}
+                                ],
+                            }
+                        ],
+                    }
+                },
+            }
+        },
+        "Outputs": {
+            "ServiceUrl": {
+                "Value": {"Fn::Sub": ["http://${Name}:${ContainerPort}", {"Name": "orders"}]},
+                "Export": {"Name": {"Fn::Sub": "${AWS::StackName}-ServiceUrl"}},
+            }
+        },
+    }
+
+
+def test_a_new_port_of_an_internal_service_breaks_its_callers_until_they_deploy():
+    """ "Existing tasks can't resolve and connect to the new endpoint. Only new tasks ... that
+    start running after this deployment can" (Amazon ECS Developer Guide, Service Connect
+    components); the exported URL changes too. Both said "safe"."""
+    old, new = {"s.yaml": internal_service("7000")}, {"s.yaml": internal_service("7001")}
+    running = diff_stacks(old, old, changes={"ContainerPort": "7001"})
+    for findings, how in ((diff(old, new), "may change"), (running, "changes")):
+        found = {f.subject: f for f in findings if f.severity == BREAKING}
+        assert found["resource Service"].change.startswith(
+            f"the Service Connect endpoint it is called by {how}"
+        )
+        assert "deploy them again after this update" in found["resource Service"].change
+        assert found["output ServiceUrl"].change.startswith(f"exported value {how}")
+    same = {"s.yaml": internal_service("7000")}
+    assert diff(old, same) == [] and diff_stacks(old, same) == []
+
+
 def test_changing_the_load_balancer_type_replaces_it_and_says_the_protected_one_stays():
     # Type is create-only ("Update requires: Replacement", AWS::ElasticLoadBalancingV2::
     # LoadBalancer). When CloudFormation cannot delete the old resource it "removes the old

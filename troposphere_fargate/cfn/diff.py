@@ -301,13 +301,7 @@ def _knock_on(
     findings: list[Finding] = []
     old_resources: Mapping[str, Any] = old.get("Resources", {})
     new_resources: Mapping[str, Any] = new.get("Resources", {})
-    old_parameters: Mapping[str, Any] = old.get("Parameters", {})
-    new_parameters: Mapping[str, Any] = new.get("Parameters", {})
-    new_defaults = {
-        name
-        for name in set(old_parameters) & set(new_parameters)
-        if old_parameters[name].get("Default") != new_parameters[name].get("Default")
-    }
+    new_defaults = _new_defaults(old, new)
     old_conditions: Mapping[str, Any] = old.get("Conditions", {})
     new_conditions: Mapping[str, Any] = new.get("Conditions", {})
     changed_conditions = {
@@ -545,6 +539,7 @@ def _resource_findings(
         + knock_on
         + _failures(template, old, new, replaced, reasons)
         + _weights_reset(template, old, new, replaced)
+        + _endpoints_moved(template, old, new, replaced)
     )
 
 
@@ -611,6 +606,43 @@ def _weights_reset(
                 "linear or blue/green deployment to the template's (aws/aws-cdk#36649): every "
                 "request may go to a target group without tasks. Move the service to ROLLING "
                 "with one update first, then make this change",
+            )
+        )
+    return findings
+
+
+def _endpoints_moved(
+    template: str, old: Mapping[str, Any], new: Mapping[str, Any], replaced: Mapping[str, bool]
+) -> list[Finding]:
+    """ECS services whose Service Connect endpoint (the names and ports it is called by)
+    changes in place. Its callers keep the old one: "Existing tasks can't resolve and connect
+    to the new endpoint. Only new tasks ... that start running after this deployment can"
+    (Amazon ECS Developer Guide, Service Connect components)."""
+    findings = []
+    old_resources: Mapping[str, Any] = old.get("Resources", {})
+    new_resources: Mapping[str, Any] = new.get("Resources", {})
+    new_defaults = _new_defaults(old, new)
+    for name in sorted(set(old_resources) & set(new_resources)):
+        before, after = old_resources[name], new_resources[name]
+        if after.get("Type") != "AWS::ECS::Service" or replaced.get(name):
+            continue
+        was = _get(before.get("Properties", {}), ("ServiceConnectConfiguration", "Services"))
+        now = _get(after.get("Properties", {}), ("ServiceConnectConfiguration", "Services"))
+        if not was or not now:
+            continue  # an endpoint added or removed: its callers fail either way, or never called
+        defaults = sorted(_refs(now) & new_defaults)
+        if was == now and not defaults:
+            continue
+        how = "changes" if _certainly_differs(was, now) else "may change"
+        why = f" ({', '.join(defaults)}'s default changed)" if was == now else ""
+        findings.append(
+            Finding(
+                template,
+                BREAKING,
+                f"resource {name}",
+                f"the Service Connect endpoint it is called by {how}{why}: the services that "
+                "call it keep the old one until their own next deployment (ECS: existing tasks "
+                "cannot resolve the new endpoint); deploy them again after this update",
             )
         )
     return findings
@@ -858,10 +890,12 @@ def _changed_outputs(
     before: Mapping[str, Any] = old.get("Outputs", {})
     after: Mapping[str, Any] = new.get("Outputs", {})
     resources = {**old.get("Resources", {}), **new.get("Resources", {})}
+    new_defaults = _new_defaults(old, new)
     found = {}
     for name in sorted(set(before) & set(after)):
         was, now = before[name].get("Value"), after[name].get("Value")
         causes = sorted(_refs(now) & gone)
+        defaults = sorted(_refs(now) & new_defaults)
         was_resource, now_resource = _resource_of(was, resources), _resource_of(now, resources)
         if causes:
             found[name] = _Change(True, f"{', '.join(causes)} {_are(causes)} replaced")
@@ -871,7 +905,21 @@ def _changed_outputs(
             found[name] = _Change(True, _VALUE_CHANGES)
         elif was != now:
             found[name] = _Change(False, "it differs inside a function")
+        elif defaults:
+            found[name] = _Change(False, f"{', '.join(defaults)}'s default changed")
     return found
+
+
+def _new_defaults(old: Mapping[str, Any], new: Mapping[str, Any]) -> set[str]:
+    """The parameters on both sides whose default changed: a stack that kept the default takes
+    the new one on its next update."""
+    before: Mapping[str, Any] = old.get("Parameters", {})
+    after: Mapping[str, Any] = new.get("Parameters", {})
+    return {
+        name
+        for name in set(before) & set(after)
+        if before[name].get("Default") != after[name].get("Default")
+    }
 
 
 def _unknown(node: Any, tokens: frozenset[str]) -> Any:

@@ -452,9 +452,9 @@ def _existing(
 
 
 def _substituted(node: Any, values: Mapping[str, Any]) -> Any:
-    """``node`` with every ``Ref`` to a name in ``values`` (and every ``${Name}`` of one in a
-    plain ``Fn::Sub`` string) replaced by its value, and ``Fn::Select`` and ``Fn::Join`` of
-    what became literals computed."""
+    """``node`` with every ``Ref`` to a name in ``values`` (and every ``${Name}`` of one in an
+    ``Fn::Sub``, whose own variables come first) replaced by its value, and ``Fn::Select`` and
+    ``Fn::Join`` of what became literals computed."""
     if isinstance(node, list):
         return [_substituted(item, values) for item in node]
     if not isinstance(node, dict):
@@ -478,13 +478,37 @@ def _substituted(node: Any, values: Mapping[str, Any]) -> Any:
         if key == "Ref" and isinstance(inner, str) and inner in values:
             return values[inner]
         if key == "Fn::Sub" and isinstance(inner, str):
-            text = re.sub(
-                r"\$\{([^}!.]+)\}",
-                lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0),
-                inner,
-            )
+            text = _filled(inner, values)
             return text if "${" not in text else {"Fn::Sub": text}
+        if (
+            key == "Fn::Sub"
+            and isinstance(inner, list)
+            and len(inner) == 2
+            and isinstance(inner[0], str)
+            and isinstance(inner[1], dict)
+        ):
+            # The variables of its own first (they hide a parameter of the same name), then
+            # the values for the rest: http://${Name}:${ContainerPort} with Name given.
+            variables = {name: _substituted(item, values) for name, item in inner[1].items()}
+            known = {
+                **{name: value for name, value in values.items() if name not in variables},
+                **{name: value for name, value in variables.items() if isinstance(value, str)},
+            }
+            text = _filled(inner[0], known)
+            left = {name: value for name, value in variables.items() if f"${{{name}}}" in text}
+            if "${" not in text:
+                return text
+            return {"Fn::Sub": [text, left] if left else text}
     return {key: _substituted(item, values) for key, item in node.items()}
+
+
+def _filled(text: str, values: Mapping[str, Any]) -> str:
+    """``text`` (an ``Fn::Sub`` string) with each ``${Name}`` of ``values`` filled in."""
+    return re.sub(
+        r"\$\{([^}!.]+)\}",
+        lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0),
+        text,
+    )
 
 
 def _literal(value: Any) -> bool:
