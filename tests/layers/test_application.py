@@ -815,8 +815,17 @@ def test_a_statement_built_with_awacs_converts_and_anything_else_in_it_is_refuse
             lambda: HealthCheck(command=("CMD-SHELL", " ")),
             "must start with CMD or CMD-SHELL and a command",
         ),
+        # Written for the stack's region with a fixed partition: wrong in the other partitions,
+        # and cfn-lint's I3042 stopped the build late, pointing at a rendered template.
+        (
+            lambda: Secret(
+                "DB", "arn:aws:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:x-AbCdEf"
+            ),
+            "names the stack's own region with the fixed partition aws: write "
+            "arn:${AWS::Partition}:",
+        ),
     ],
-    ids=["secret", "statement", "kms-key", "blank-health-check"],
+    ids=["secret", "statement", "kms-key", "blank-health-check", "fixed-partition-own-region"],
 )
 def test_an_arn_whose_region_is_another_partitions_cannot_exist(build, message):
     """Each partition has its own regions (ARNs, Service Authorization Reference): such an
