@@ -520,3 +520,20 @@ def test_a_spec_whose_root_would_pass_200_outputs_gets_one_line(tmp_path, capsys
         "CloudFormation takes 200 at most: split the services between environments (a spec each)"
     ]
     assert not (tmp_path / "out").exists()
+
+
+def test_check_says_in_its_last_line_which_gate_did_not_run(tmp_path, capsys, monkeypatch):
+    """A pass without checkov said "all checks passed": the note above it scrolls away."""
+    from troposphere_fargate.release import checks
+
+    template = tmp_path / "bucket.yaml"
+    shutil.copy(SHIPPED / "bucket.yaml", template)
+
+    def gates(paths, **_):
+        return checks.CheckReport(
+            list(paths), [], {checks.CONTROL_TOWER: []}, {checks.CHECKOV: checks.NO_CHECKOV}
+        )
+
+    monkeypatch.setattr(checks, "check_templates", gates)
+    assert cli.main(["check", str(template)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "all checks passed (checkov not run)"

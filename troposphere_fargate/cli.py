@@ -607,7 +607,8 @@ def _check(args: argparse.Namespace) -> int:
                 print(f"{gate}: {where}: {v.rule} suppressed: {v.suppressed_because}")
     for gate, why in report.not_run.items():
         _note(f"{gate}: {why}")
-    print("FAILED" if report.failed else "all checks passed")
+    skipped = f" ({', '.join(sorted(report.not_run))} not run)" if report.not_run else ""
+    print("FAILED" if report.failed else f"all checks passed{skipped}")
     return EXIT_FAILED if report.failed else EXIT_OK
 
 
