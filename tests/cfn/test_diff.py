@@ -1242,3 +1242,20 @@ def test_a_root_parameter_passed_under_another_name_reaches_its_service():
         in findings
     )
     assert not [f for f in findings if f.template == "service-api.yaml"]
+
+
+def test_a_new_tag_of_the_same_repository_leaves_the_execution_role_as_it_is():
+    """The execution role may pull from the image's repository, an ARN cut from the image with
+    Fn::Split and Fn::Select: a new tag compared as a change "inside a function" and listed the
+    role as updated. Only another repository changes it."""
+    image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1"
+    running = {"ContainerImage": image, "DesiredCount": "2"}
+    side = shipped(__version__)
+
+    def changed_subjects(new_image: str) -> set[str]:
+        findings = diff_stacks(side, side, running, {"ContainerImage": new_image}, "us-east-1")
+        return {f.subject for f in findings if f.template == "service.yaml"}
+
+    assert "resource TaskExecutionRole" not in changed_subjects(image.replace(":1", ":2"))
+    assert "resource TaskDefinition" in changed_subjects(image.replace(":1", ":2"))
+    assert "resource TaskExecutionRole" in changed_subjects(image.replace("web:1", "api:1"))

@@ -227,3 +227,25 @@ def test_a_sub_with_its_own_variables_takes_the_parameters_for_the_rest():
     assert outputs["Url"]["Value"] == "http://orders:7001"
     # What is known only once deployed stays a Sub, with what is left of its variables.
     assert outputs["Arn"]["Value"] == {"Fn::Sub": "${Topic}:7001"}
+
+
+def test_a_split_of_a_value_is_computed_and_of_a_placeholder_is_not():
+    """The repository ARN the execution role pulls from is cut from the image with Fn::Split;
+    a value passed from another stack's output is a placeholder, whose text is no value's."""
+    from troposphere_fargate.cfn.evaluate import resolved
+
+    template = {
+        "Parameters": {"Image": {"Type": "String"}, "Listener": {"Type": "String"}},
+        "Resources": {"Topic": {"Type": "AWS::SNS::Topic"}},
+        "Outputs": {
+            "Repository": {"Value": {"Fn::Select": [1, {"Fn::Split": ["/", {"Ref": "Image"}]}]}},
+            "Balancer": {"Value": {"Fn::Split": ["/", {"Ref": "Listener"}]}},
+        },
+    }
+    outputs = resolved(
+        template,
+        {"Image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:1"},
+        placeholders={"Listener": "<Env.Outputs.ListenerArn>"},
+    )["Outputs"]
+    assert outputs["Repository"]["Value"] == "web:1"
+    assert outputs["Balancer"]["Value"] == {"Fn::Split": ["/", "<Env.Outputs.ListenerArn>"]}

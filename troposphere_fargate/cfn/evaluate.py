@@ -451,18 +451,18 @@ def _existing(
     return sections
 
 
-def _substituted(node: Any, values: Mapping[str, Any]) -> Any:
+def _substituted(node: Any, values: Mapping[str, Any], opaque: frozenset[str] = frozenset()) -> Any:
     """``node`` with every ``Ref`` to a name in ``values`` (and every ``${Name}`` of one in an
-    ``Fn::Sub``, whose own variables come first) replaced by its value, and ``Fn::Select`` and
-    ``Fn::Join`` of what became literals computed."""
+    ``Fn::Sub``, whose own variables come first) replaced by its value, and ``Fn::Select``,
+    ``Fn::Join`` and ``Fn::Split`` of what became literals computed."""
     if isinstance(node, list):
-        return [_substituted(item, values) for item in node]
+        return [_substituted(item, values, opaque) for item in node]
     if not isinstance(node, dict):
         return node
     if len(node) == 1:
         ((key, inner),) = node.items()
         if key in ("Fn::Select", "Fn::Join") and isinstance(inner, list) and len(inner) == 2:
-            first, second = (_substituted(part, values) for part in inner)
+            first, second = (_substituted(part, values, opaque) for part in inner)
             if _literal(first) and _literal(second) and isinstance(second, list):
                 if key == "Fn::Join":
                     return str(first).join(str(item) for item in second)
@@ -475,6 +475,13 @@ def _substituted(node: Any, values: Mapping[str, Any]) -> Any:
                     )
                 return second[int(first)]
             return {key: [first, second]}
+        if key == "Fn::Split" and isinstance(inner, list) and len(inner) == 2:
+            delimiter, text = (_substituted(part, values, opaque) for part in inner)
+            # A placeholder stands for a value known once deployed: its text is no value's.
+            decided = isinstance(text, str) and not any(token in text for token in opaque)
+            if isinstance(delimiter, str) and delimiter and isinstance(text, str) and decided:
+                return text.split(delimiter)
+            return {key: [delimiter, text]}
         if key == "Ref" and isinstance(inner, str) and inner in values:
             return values[inner]
         if key == "Fn::Sub" and isinstance(inner, str):
@@ -489,7 +496,9 @@ def _substituted(node: Any, values: Mapping[str, Any]) -> Any:
         ):
             # The variables of its own first (they hide a parameter of the same name), then
             # the values for the rest: http://${Name}:${ContainerPort} with Name given.
-            variables = {name: _substituted(item, values) for name, item in inner[1].items()}
+            variables = {
+                name: _substituted(item, values, opaque) for name, item in inner[1].items()
+            }
             known = {
                 **{name: value for name, value in values.items() if name not in variables},
                 **{name: value for name, value in variables.items() if isinstance(value, str)},
@@ -499,7 +508,7 @@ def _substituted(node: Any, values: Mapping[str, Any]) -> Any:
             if "${" not in text:
                 return text
             return {"Fn::Sub": [text, left] if left else text}
-    return {key: _substituted(item, values) for key, item in node.items()}
+    return {key: _substituted(item, values, opaque) for key, item in node.items()}
 
 
 def _filled(text: str, values: Mapping[str, Any]) -> str:
@@ -567,5 +576,8 @@ def resolved(
     # Pseudo parameters too: both sides of a comparison get the same values for them.
     substitutes = {**{k: v for k, v in evaluator.values.items() if k not in values}, **typed}
     result = {key: value for key, value in template.items() if key != "Conditions"}
-    result.update(_existing(template, evaluator, lambda body: _substituted(body, substitutes)))
+    opaque = frozenset(held.values())
+    result.update(
+        _existing(template, evaluator, lambda body: _substituted(body, substitutes, opaque))
+    )
     return result
