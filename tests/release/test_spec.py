@@ -863,6 +863,18 @@ def test_every_schema_object_is_closed_and_every_property_described(schema):
             assert prop.get("description"), f"{path}.{name}"
 
 
+def test_every_default_the_schema_shows_is_a_value_the_key_takes(schema):
+    """Editors offer a property's default as a value to write: target_health.timeout showed 0,
+    which stands for ELB's default and which the key refuses (2 to 120)."""
+    for path, obj in walk_schema(schema):
+        for name, prop in obj.get("properties", {}).items():
+            if "default" in prop:
+                checked = {key: value for key, value in prop.items() if key != "default"}
+                assert jsonschema.Draft202012Validator(checked).is_valid(prop["default"]), (
+                    f"{path}.{name}"
+                )
+
+
 def test_the_schema_has_every_key_of_the_table_and_no_other(schema):
     in_schema = {
         f"{path}.{name}" if path else name

@@ -505,6 +505,21 @@ def _field_default(cls: type, target: str) -> Any:
     return value
 
 
+def _documented_default(key: Key, value: Any) -> Any:
+    """The default the docs and the schema show for ``key``: none for a value the key itself
+    refuses (target_health.timeout's 0 stands for "ELB's default", and 0 is no timeout a spec
+    may give)."""
+    shown = _shown_default(value)
+    kind = key.kind
+    if isinstance(kind, _Int) and isinstance(shown, int) and not isinstance(shown, bool):
+        outside = bool(kind.choices) and shown not in kind.choices
+        if kind.between is not None and shown != kind.off:
+            outside = outside or not kind.between[0] <= shown <= kind.between[1]
+        if outside:
+            return None
+    return shown
+
+
 def _shown_default(value: Any) -> Any:
     """A default as JSON, or None when there is none worth showing (nothing, or an object)."""
     if isinstance(value, tuple) and value and all(isinstance(v, str | int) for v in value):
@@ -707,7 +722,7 @@ class _Object(_Kind):
         properties = {}
         for key in self.keys:
             described = {**key.kind.schema(), "description": key.description}
-            default = _shown_default(_field_default(self.cls, key.config_field))
+            default = _documented_default(key, _field_default(self.cls, key.config_field))
             if default is not None:
                 described["default"] = default
             properties[key.name] = described
@@ -1879,7 +1894,7 @@ def _cell(text: object) -> str:
 def _markdown_default(key: Key, value: Any) -> str:
     if key.required:
         return "(required)"
-    shown = _shown_default(value)
+    shown = _documented_default(key, value)
     if shown is None:
         return ""
     if isinstance(shown, bool):
