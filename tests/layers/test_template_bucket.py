@@ -68,6 +68,33 @@ def test_the_organizations_accounts_read_the_templates_and_nothing_else(template
     assert reads["Resource"] == [{"Fn::Sub": "${TemplateBucket.Arn}/*"}]  # objects, not listing
 
 
+PUBLISHER = "arn:aws:iam::123456789012:role/platform/template-publisher"
+
+
+def test_with_a_publisher_nobody_else_writes_deletes_or_tags_a_template(template):
+    """The catalog's launch role runs the templates of this bucket, so whoever writes there
+    can have it create roles (README, "Service Catalog"). With PublisherArn, every other
+    principal is denied the writes, in this account and any other."""
+    for values in ({"PublisherArn": PUBLISHER}, {"PublisherArn": PUBLISHER, "OrganizationId": ORG}):
+        found = {st["Sid"]: st for st in statements(template, **values)}
+        deny = found["OnlyThePublisherWrites"]
+        assert deny["Effect"] == "Deny" and deny["Principal"] == "*"
+        assert set(deny["Action"]) == {
+            "s3:PutObject",
+            "s3:DeleteObject",
+            "s3:DeleteObjectVersion",
+            "s3:PutObjectTagging",
+            "s3:DeleteObjectTagging",
+        }
+        assert deny["Condition"] == {"ArnNotEquals": {"aws:PrincipalArn": {"Ref": b.PUBLISHER_ARN}}}
+        assert set(found) == {"TlsOnly", "OnlyThePublisherWrites"} | (
+            {"OrganizationReadsTemplates"} if "OrganizationId" in values else set()
+        )
+    assert "OnlyThePublisherWrites" not in {st["Sid"] for st in statements(template)}
+    with pytest.raises(ParameterError, match=b.PUBLISHER_ARN):
+        deployed(template, {"PublisherArn": "arn:aws:iam::123456789012:role/*"})
+
+
 def test_the_name_is_cloudformations_unless_given(template):
     assert "BucketName" not in bucket(template)["Properties"]
     named = bucket(template, BucketName="my-templates-eu-west-1")["Properties"]["BucketName"]

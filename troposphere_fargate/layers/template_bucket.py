@@ -8,7 +8,8 @@ principal of that AWS Organization (``aws:PrincipalOrgID``), so that stacks in m
 fetch the nested templates. Nothing is public.
 
 Parameters: ``BucketName`` (optional; the Quick Start convention is one bucket per region, such
-as ``my-templates-<region>``), ``OrganizationId``, ``NoncurrentVersionDays``.
+as ``my-templates-<region>``), ``OrganizationId``, ``PublisherArn`` (optional: the only
+principal that may write objects), ``NoncurrentVersionDays``.
 Outputs: ``BucketName``, ``BucketRegion``.
 """
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 from awacs import s3 as awacs_s3
 from awacs.aws import (
     Allow,
+    ArnNotEquals,
     Bool,
     Deny,
     PolicyDocument,
@@ -44,13 +46,19 @@ FILENAME = "bucket.yaml"
 BUCKET_NAME = "BucketName"
 ORGANIZATION_ID = "OrganizationId"
 NONCURRENT_VERSION_DAYS = "NoncurrentVersionDays"
+PUBLISHER_ARN = "PublisherArn"
 
 ORGANIZATION_ID_PATTERN = r"^$|^o-[a-z0-9]{10,32}$"
+# The role or user that publishes: an IAM principal ARN, without wildcards.
+PUBLISHER_ARN_PATTERN = (
+    r"^$|^arn:aws(?:-cn|-us-gov)?:iam::[0-9]{12}:(?:role|user)/[A-Za-z0-9+=,.@_/-]{1,512}$"
+)
 GROUP_BUCKET = "Template bucket"
 
 # --- Conditions -------------------------------------------------------------------------------
 HAS_BUCKET_NAME = "HasBucketName"
 HAS_ORGANIZATION = "HasOrganization"
+HAS_PUBLISHER = "HasPublisher"
 
 # --- Resources --------------------------------------------------------------------------------
 TEMPLATE_BUCKET = "TemplateBucket"
@@ -126,6 +134,24 @@ def _add_parameters(t: Template) -> None:
     )
     add_parameter(
         t,
+        PUBLISHER_ARN,
+        group=GROUP_BUCKET,
+        label="The only principal that may publish (optional)",
+        description=(
+            "ARN of the IAM role or user that runs troposphere-fargate publish: every other "
+            "principal of any account is denied writing, deleting or tagging objects (the "
+            "Service Catalog launch role runs the templates here). Empty: whoever this "
+            "account's IAM policies allow."
+        ),
+        Type="String",
+        Default=NOT_GIVEN,
+        AllowedPattern=PUBLISHER_ARN_PATTERN,
+        ConstraintDescription=(
+            "must be empty or an IAM role or user ARN (arn:aws:iam::<account>:role/<name>)"
+        ),
+    )
+    add_parameter(
+        t,
         NONCURRENT_VERSION_DAYS,
         group=GROUP_BUCKET,
         label="Days to keep replaced object versions",
@@ -185,16 +211,42 @@ def _add_policy(t: Template, bucket: s3.Bucket) -> s3.BucketPolicy:
         Resource=[objects],
         Condition=PolicyCondition(StringEquals("aws:PrincipalOrgID", Ref(ORGANIZATION_ID))),
     )
+    # The launch role runs what is here: only the publisher may change it. For a role's
+    # sessions aws:PrincipalArn is the role's ARN ("For IAM roles, the request context returns
+    # the ARN of the role, not the ARN of the user that assumed the role", IAM User Guide,
+    # global condition context keys).
+    only_the_publisher_writes = Statement(
+        Sid="OnlyThePublisherWrites",
+        Effect=Deny,
+        Principal=Principal("*"),
+        Action=[
+            awacs_s3.PutObject,
+            awacs_s3.DeleteObject,
+            awacs_s3.DeleteObjectVersion,
+            awacs_s3.PutObjectTagging,
+            awacs_s3.DeleteObjectTagging,
+        ],
+        Resource=[objects],
+        Condition=PolicyCondition(ArnNotEquals("aws:PrincipalArn", Ref(PUBLISHER_ARN))),
+    )
+
+    def document(*statements: Statement) -> PolicyDocument:
+        return PolicyDocument(Version="2012-10-17", Statement=[tls_only, *statements])
+
+    # awacs takes no Fn::If inside a statement list: one document per case.
     return t.add_resource(
         suppress(
             s3.BucketPolicy(
                 TEMPLATE_BUCKET_POLICY,
                 Bucket=Ref(bucket),
-                # awacs takes no Fn::If inside a statement list: one document per case.
                 PolicyDocument=If(
                     HAS_ORGANIZATION,
-                    PolicyDocument(Version="2012-10-17", Statement=[tls_only, organization_reads]),
-                    PolicyDocument(Version="2012-10-17", Statement=[tls_only]),
+                    If(
+                        HAS_PUBLISHER,
+                        document(organization_reads, only_the_publisher_writes),
+                        document(organization_reads),
+                    ),
+                    If(HAS_PUBLISHER, document(only_the_publisher_writes), document()),
                 ),
             ),
             guard=POLICY_SUPPRESSIONS,
@@ -213,6 +265,7 @@ def template_bucket_template() -> Template:
     _add_parameters(t)
     t.add_condition(HAS_BUCKET_NAME, Not(Equals(Ref(BUCKET_NAME), NOT_GIVEN)))
     t.add_condition(HAS_ORGANIZATION, Not(Equals(Ref(ORGANIZATION_ID), NOT_GIVEN)))
+    t.add_condition(HAS_PUBLISHER, Not(Equals(Ref(PUBLISHER_ARN), NOT_GIVEN)))
     bucket = _add_bucket(t)
     _add_policy(t, bucket)
     add_exported_output(
