@@ -455,6 +455,38 @@ def test_every_interface_endpoint_the_config_offers_is_named_by_the_table():
     assert endpoints.check_template(network_template(config).to_dict()) == []
 
 
+def test_a_dynamodb_gateway_endpoint_serves_the_private_route_tables_when_asked():
+    """Free like S3's, and the only way to DynamoDB from a private subnet without NAT. Its name
+    is com.amazonaws.<region>.dynamodb in China too (dynamodb is not among the services AWS
+    CDK's VPC_ENDPOINT_SERVICE_EXCEPTIONS gives the cn.com.amazonaws prefix there)."""
+    config = NetworkConfig(gateway_endpoints=("s3", "dynamodb"))
+    template = network_template(config).to_dict()
+    assert endpoints.check_template(template) == []
+    for partition, region in (("aws", "eu-west-1"), ("aws-cn", "cn-north-1")):
+        pseudo = {"AWS::Partition": partition, "AWS::Region": region}
+        stack = deployed(template, {n.NUMBER_OF_AZS: "3"}, pseudo)
+        dynamodb = props(stack.resources["DynamodbGatewayEndpoint"])
+        assert compute(dynamodb["ServiceName"], {"AWS::Region": region}) == (
+            f"com.amazonaws.{region}.dynamodb"
+        )
+        assert dynamodb["RouteTableIds"] == [{"Ref": n.private_route_table(az)} for az in (1, 2, 3)]
+    assert "DynamodbGatewayEndpoint" not in network_template(NetworkConfig()).to_dict()["Resources"]
+
+
+@pytest.mark.parametrize(
+    ("gateways", "message"),
+    [
+        (("dynamodb",), "must include s3"),
+        (("s3", "s3"), "has duplicates"),
+        (("s3", "sqs"), "unknown service; known: s3, dynamodb"),
+        (["s3"], "must be a tuple"),
+    ],
+)
+def test_a_bad_gateway_endpoint_list_names_the_field(gateways, message):
+    with pytest.raises(ConfigError, match=f"NetworkConfig.gateway_endpoints=.*{message}"):
+        NetworkConfig(gateway_endpoints=gateways)
+
+
 def test_the_endpoint_check_catches_a_name_that_is_wrong_in_china(network):
     broken = copy.deepcopy(network)
     ecr = broken["Resources"]["EcrDkrEndpoint"]["Properties"]

@@ -61,6 +61,7 @@ EXPECTED = ProductConfig(
         default_nat_gateways="PerAz",
         default_vpc_endpoints=False,
         interface_endpoints=("ecr.api", "ecr.dkr", "logs", "secretsmanager", "ssm"),
+        gateway_endpoints=("s3", "dynamodb"),
         default_flow_log_retention_days=365,
     ),
     service=ServiceConfig(
@@ -395,6 +396,11 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "        image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/otel:1\n        port: 4317\n",
         "app.yaml:7: services.web.sidecars[0].port: is port: the application's container listens "
         "there",
+        False,
+    ),
+    "gateway-endpoints-without-s3": (
+        "network:\n  gateway_endpoints: [dynamodb]\nservices:\n  web: {}\n",
+        "app.yaml:2: network.gateway_endpoints: must include s3: image layers come through it",
         False,
     ),
     # EC2 refuses an apostrophe in a rule's description (troposphere_fargate/cfn/limits.py).

@@ -19,7 +19,7 @@ from typing import TypeGuard
 from ..errors import ConfigError as ConfigError
 from .application import PSEUDO_PARTITION, Application, EgressRule, partition_of
 from .deployment import ROLLING, DeploymentSettings
-from .endpoints import INTERFACE_SERVICES
+from .endpoints import GATEWAY_SERVICES, INTERFACE_SERVICES
 from .exposure import (
     EXPOSE_INTERNAL,
     EXPOSE_NONE,
@@ -52,6 +52,11 @@ NAT_GATEWAY_MODES: tuple[str, ...] = (NAT_PER_AZ, NAT_SINGLE, NAT_NONE)
 # Interface endpoints a private Fargate task may need (ARCHITECTURE.md: "What gets deployed"),
 # named as in the endpoint table, which gives each its service name per partition.
 KNOWN_INTERFACE_ENDPOINTS: tuple[str, ...] = tuple(INTERFACE_SERVICES)
+
+# Gateway endpoints (free, in the private route tables); S3's always: image layers come
+# through it.
+KNOWN_GATEWAY_ENDPOINTS: tuple[str, ...] = tuple(GATEWAY_SERVICES)
+REQUIRED_GATEWAY_ENDPOINTS: tuple[str, ...] = ("s3",)
 
 # Without a NAT gateway, a task needs these to pull its image (ecr.api, ecr.dkr; layers come
 # through the S3 gateway endpoint) and to ship its logs (logs).
@@ -174,6 +179,10 @@ class NetworkConfig:
             the VPC endpoints, Service Connect management of the Envoy proxy uses the ecs-sc
             endpoint in that Region" (Amazon ECS Developer Guide, "Amazon ECS interface VPC
             endpoints"), which a subnet without NAT cannot reach.
+        gateway_endpoints: the gateway endpoints (free, always created, routed from the private
+            subnets): ``s3``, required (image layers come through it), and ``dynamodb`` to
+            reach DynamoDB without a NAT gateway or its data processing charge. Default
+            ``("s3",)``.
         default_flow_log_retention_days: default of ``FlowLogRetentionDays``. Default 365.
     """
 
@@ -187,6 +196,7 @@ class NetworkConfig:
     interface_endpoints: tuple[str, ...] = field(
         default=("ecr.api", "ecr.dkr", "logs", "secretsmanager", "ssm", "ecs-agent")
     )
+    gateway_endpoints: tuple[str, ...] = ("s3",)
     default_flow_log_retention_days: int = 365
 
     def __post_init__(self) -> None:
@@ -217,6 +227,7 @@ class NetworkConfig:
             owner, "default_flow_log_retention_days", self.default_flow_log_retention_days
         )
         self._validate_endpoints(owner)
+        self._validate_gateway_endpoints(owner)
         self._validate_cidrs(owner)
 
     def _validate_endpoints(self, owner: str) -> None:
@@ -247,6 +258,28 @@ class NetworkConfig:
                 self.interface_endpoints,
                 f"must include {', '.join(missing)}: without them a task in a subnet with no "
                 "NAT gateway cannot pull its image or write its logs",
+            )
+
+    def _validate_gateway_endpoints(self, owner: str) -> None:
+        gateways = self.gateway_endpoints
+        if not isinstance(gateways, tuple):
+            raise _fail(owner, "gateway_endpoints", gateways, "must be a tuple")
+        for name in gateways:
+            if name not in KNOWN_GATEWAY_ENDPOINTS:
+                raise _fail(
+                    owner,
+                    "gateway_endpoints",
+                    name,
+                    "unknown service; known: " + ", ".join(KNOWN_GATEWAY_ENDPOINTS),
+                )
+        if len(set(gateways)) != len(gateways):
+            raise _fail(owner, "gateway_endpoints", gateways, "has duplicates")
+        if not set(REQUIRED_GATEWAY_ENDPOINTS) <= set(gateways):
+            raise _fail(
+                owner,
+                "gateway_endpoints",
+                gateways,
+                "must include s3: image layers come through it",
             )
 
     def _validate_cidrs(self, owner: str) -> None:

@@ -3,10 +3,10 @@ takes its name from, and the check that holds every written template to it.
 
 An endpoint's service name is ``<prefix>.<region>.<service>``. The prefix is ``com.amazonaws``
 almost everywhere, but not for every service in the China regions: there ``ecr.api`` and
-``ecr.dkr`` (and ``sts``, ``monitoring``, ``xray`` and S3's *interface* endpoint) are
+``ecr.dkr`` (and ``sts``, ``monitoring``, ``xray``, ``sqs`` and S3's *interface* endpoint) are
 ``cn.com.amazonaws.<region>.<service>``, while ``logs``, ``ssm``, ``ssmmessages``,
-``secretsmanager``, ``kms``, ``ecs*``, ``elasticloadbalancing`` and the S3 *gateway* endpoint keep
-``com.amazonaws``. Sources: AWS CDK's ``VPC_ENDPOINT_SERVICE_EXCEPTIONS``
+``secretsmanager``, ``kms``, ``sns``, ``ecs*``, ``elasticloadbalancing`` and the S3 and DynamoDB
+*gateway* endpoints keep ``com.amazonaws``. Sources: AWS CDK's ``VPC_ENDPOINT_SERVICE_EXCEPTIONS``
 (``aws-ec2/lib/vpc-endpoint.ts``, the same for cn-north-1 and cn-northwest-1), the
 ``describe-vpc-endpoint-services`` output quoted in aws/aws-cdk#25329 and the CloudFormation
 failure in aws/aws-cdk#9864 ("The Vpc Endpoint Service 'com.amazonaws.cn-north-1.ecr.dkr' does
@@ -54,7 +54,7 @@ class EndpointService:
 
 _CHINA = {"aws-cn": CHINA_PREFIX}
 
-# Interface endpoints a private Fargate task may need, and S3's gateway endpoint.
+# Interface endpoints a private Fargate task may need, and the gateway endpoints.
 INTERFACE_SERVICES: dict[str, EndpointService] = {
     service.name: service
     for service in (
@@ -69,13 +69,19 @@ INTERFACE_SERVICES: dict[str, EndpointService] = {
         EndpointService("monitoring", prefixes=_CHINA),
         EndpointService("xray", prefixes=_CHINA),
         EndpointService("elasticloadbalancing"),
+        EndpointService("sqs", prefixes=_CHINA),
+        EndpointService("sns"),
         EndpointService("ecs"),
         EndpointService("ecs-agent"),
         EndpointService("ecs-telemetry"),
     )
 }
 S3_GATEWAY = EndpointService("s3", kind=GATEWAY)
-GATEWAY_SERVICES: dict[str, EndpointService] = {S3_GATEWAY.name: S3_GATEWAY}
+# Free, like S3's: DynamoDB from a private subnet without NAT (or without its data charge).
+DYNAMODB_GATEWAY = EndpointService("dynamodb", kind=GATEWAY)
+GATEWAY_SERVICES: dict[str, EndpointService] = {
+    service.name: service for service in (S3_GATEWAY, DYNAMODB_GATEWAY)
+}
 
 
 def lookup(name: str, kind: str) -> EndpointService:

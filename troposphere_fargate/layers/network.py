@@ -177,6 +177,12 @@ def nat_gateway_eip(az: int) -> str:
     return f"NatGateway{az}Eip"
 
 
+def gateway_endpoint(service: str) -> str:
+    """``s3`` -> ``S3GatewayEndpoint``, ``dynamodb`` -> ``DynamodbGatewayEndpoint``."""
+    endpoints.lookup(service, endpoints.GATEWAY)  # only services the endpoint table names
+    return service.capitalize() + "GatewayEndpoint"
+
+
 def interface_endpoint(service: str) -> str:
     """``ecr.api`` -> ``EcrApiEndpoint``."""
     endpoints.lookup(service, endpoints.INTERFACE)  # only services the endpoint table names
@@ -539,15 +545,18 @@ def _add_vpc_endpoints(t: Template, config: NetworkConfig, vpc: ec2.VPC) -> None
     # Always, whatever VpcEndpoints says: a gateway endpoint costs nothing, and image layers
     # pulled through a NAT gateway instead pay its data processing charge per GB
     # (aws/copilot-cli#5167: 122 GB of NAT traffic in a day from ECR pulls).
-    t.add_resource(
-        ec2.VPCEndpoint(
-            S3_GATEWAY_ENDPOINT,
-            VpcId=Ref(vpc),
-            VpcEndpointType=endpoints.GATEWAY,
-            ServiceName=endpoints.service_name_expression(endpoints.S3_GATEWAY, IS_CHINA),
-            RouteTableIds=_per_az(config, private_route_table),
+    for service in config.gateway_endpoints:
+        t.add_resource(
+            ec2.VPCEndpoint(
+                gateway_endpoint(service),
+                VpcId=Ref(vpc),
+                VpcEndpointType=endpoints.GATEWAY,
+                ServiceName=endpoints.service_name_expression(
+                    endpoints.lookup(service, endpoints.GATEWAY), IS_CHINA
+                ),
+                RouteTableIds=_per_az(config, private_route_table),
+            )
         )
-    )
     security_group = t.add_resource(
         ec2.SecurityGroup(
             VPC_ENDPOINT_SECURITY_GROUP,

@@ -62,6 +62,7 @@ from ..layers.config import (
     DOMAIN_NAME_PATTERN,
     FARGATE_TASK_SIZES,
     HOSTED_ZONE_ID_PATTERN,
+    KNOWN_GATEWAY_ENDPOINTS,
     KNOWN_INTERFACE_ENDPOINTS,
     LOAD_BALANCER_TYPES,
     LOG_RETENTION_DAYS,
@@ -1501,6 +1502,13 @@ _NETWORK = _Object(
             "ecr.api, ecr.dkr and logs are required.",
         ),
         Key(
+            "gateway_endpoints",
+            _List(_Str(choices=KNOWN_GATEWAY_ENDPOINTS), unique=True),
+            "gateway_endpoints",
+            "The gateway endpoints, free and always created: s3 (required: image layers come "
+            "through it) and dynamodb, to reach DynamoDB without a NAT gateway.",
+        ),
+        Key(
             "flow_log_retention_days",
             _Int(choices=LOG_RETENTION_DAYS),
             "default_flow_log_retention_days",
@@ -1764,6 +1772,7 @@ network:
   nat_gateways: PerAz
   vpc_endpoints: false
   interface_endpoints: [ecr.api, ecr.dkr, logs, secretsmanager, ssm]
+  gateway_endpoints: [s3, dynamodb]
   flow_log_retention_days: 365
 services:
   web:
