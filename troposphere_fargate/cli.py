@@ -363,8 +363,9 @@ def _add_diff(commands: Any) -> None:
             "IDs, parameter and output changes, and DeletionPolicy/UpdateReplacePolicy changes, "
             'and changes the service refuses during the update ("the update fails": a subnet '
             "moved to another zone with its CIDR block, a load balancer moved to another VPC). "
-            "Compared as running stacks (--parameters, --set, --region), a nested stack's "
-            "outputs that change are followed into the stacks its parent passes them to. "
+            "A nested stack's outputs that change are followed into the stacks its parent "
+            "passes them to (with --parameters, --set or --region, for running stacks: "
+            "conditions decided, parameters filled in). "
             "Each finding is destructive, breaking or safe; exits 1 when any destructive or "
             "breaking finding is not allowed with --allow."
         ),

@@ -516,6 +516,20 @@ def test_a_template_diff_says_a_weighted_rule_may_reset_when_a_condition_decides
     moved = copy.deepcopy(single)
     moved["Resources"]["Rule"]["Properties"]["Priority"] = 20
     assert not [f for f in diff_template("t.yaml", single, moved) if "weights" in f.change]
+    # The move back to ROLLING (the README's advice before such a change) is not told to move
+    # back to ROLLING first: it is told what it risks.
+    (back,) = [f for f in diff_template("t.yaml", old, single) if "weight" in f.change]
+    assert back.severity == BREAKING
+    assert back.change.startswith("may stop forwarding by weight")
+    assert "Move the service to ROLLING" not in back.change
+    # A change only inside a function may reset them, not certainly.
+    inside = copy.deepcopy(old)
+    del inside["Resources"]["Rule"]["Condition"]
+    changed = copy.deepcopy(inside)
+    inside["Resources"]["Rule"]["Properties"]["Priority"] = {"Ref": "Priority"}
+    changed["Resources"]["Rule"]["Properties"]["Priority"] = {"Ref": "OtherPriority"}
+    (maybe,) = [f for f in diff_template("t.yaml", inside, changed) if "weights" in f.change]
+    assert maybe.change.startswith("may reset the weights")
 
 
 def internal_service(port: str) -> dict[str, Any]:
@@ -1259,3 +1273,86 @@ def test_a_new_tag_of_the_same_repository_leaves_the_execution_role_as_it_is():
     assert "resource TaskExecutionRole" not in changed_subjects(image.replace(":1", ":2"))
     assert "resource TaskDefinition" in changed_subjects(image.replace(":1", ":2"))
     assert "resource TaskExecutionRole" in changed_subjects(image.replace("web:1", "api:1"))
+
+
+def nesting(default: str) -> dict[str, dict[str, Any]]:
+    """A root that passes P to a.yaml, and a.yaml's output X (from P) to b.yaml."""
+    stack = {"Type": "AWS::CloudFormation::Stack"}
+    url = "https://b.s3.amazonaws.com/v/{}"
+    return {
+        "root.yaml": {
+            "Parameters": {"P": {"Type": "String", "Default": "p"}},
+            "Resources": {
+                "A": {
+                    **stack,
+                    "Properties": {
+                        "TemplateURL": url.format("a.yaml"),
+                        "Parameters": {"P": {"Ref": "P"}},
+                    },
+                },
+                "B": {
+                    **stack,
+                    "Properties": {
+                        "TemplateURL": url.format("b.yaml"),
+                        "Parameters": {"X": {"Fn::GetAtt": ["A", "Outputs.X"]}},
+                    },
+                },
+            },
+            "Outputs": {
+                "X": {"Value": {"Fn::GetAtt": ["A", "Outputs.X"]}, "Export": {"Name": "x"}}
+            },
+        },
+        "a.yaml": {
+            "Parameters": {"P": {"Type": "String", "Default": default}},
+            "Resources": {"T": {"Type": "AWS::SNS::Topic"}},
+            "Outputs": {"X": {"Value": {"Fn::Sub": "${P}-x"}}},
+        },
+        "b.yaml": {
+            "Parameters": {"X": {"Type": "String"}},
+            "Resources": {
+                "T": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": {"Ref": "X"}}}
+            },
+        },
+    }
+
+
+def test_a_default_the_parent_overrides_is_not_passed_on_to_the_siblings():
+    """a.yaml's default for P changes, but the root passes P: the nested stack's X does not
+    change, so neither b.yaml nor the root's export of X does (the running-stack diff said
+    nothing; the template diff said b's topic may be replaced and the export may change)."""
+    findings = diff(nesting("p"), nesting("q"))
+    assert [f.template for f in findings] == ["a.yaml"]  # its own default, for stacks of it alone
+    assert diff_stacks(nesting("p"), nesting("q")) == []
+
+
+def test_an_endpoint_under_a_condition_may_move():
+    """The shipped service.yaml has its Service Connect configuration inside an Fn::If
+    (internal services only): the walk goes into both branches."""
+
+    def conditional(port: str) -> dict[str, Any]:
+        template = internal_service(port)
+        properties = template["Resources"]["Service"]["Properties"]
+        properties["ServiceConnectConfiguration"] = {
+            "Fn::If": [
+                "Internal",
+                properties["ServiceConnectConfiguration"],
+                {"Ref": "AWS::NoValue"},
+            ]
+        }
+        return template
+
+    found = [
+        f
+        for f in diff({"s.yaml": conditional("7000")}, {"s.yaml": conditional("7001")})
+        if f.subject == "resource Service"
+    ]
+    assert [f.change.split(":")[0] for f in found] == [
+        "the Service Connect endpoint it is called by may change (ContainerPort's default changed)"
+    ]
+
+
+def test_a_malformed_sub_in_a_nested_template_is_compared_as_it_is():
+    """A Fn::Sub without its text went through the placing of sibling outputs (IndexError)."""
+    old = nesting("p")
+    old["b.yaml"]["Resources"]["T"]["Properties"]["TopicName"] = {"Fn::Sub": []}
+    assert diff(old, copy.deepcopy(old)) == []

@@ -249,3 +249,15 @@ def test_a_split_of_a_value_is_computed_and_of_a_placeholder_is_not():
     )["Outputs"]
     assert outputs["Repository"]["Value"] == "web:1"
     assert outputs["Balancer"]["Value"] == {"Fn::Split": ["/", "<Env.Outputs.ListenerArn>"]}
+
+
+def test_a_select_whose_index_is_no_number_is_left_as_it_is():
+    """A diff of such a template raised a bare ValueError from int("x")."""
+    from troposphere_fargate.cfn.evaluate import resolved
+
+    template = {
+        "Parameters": {"L": {"Type": "String", "Default": "a/b"}},
+        "Resources": {"T": {"Type": "AWS::SNS::Topic"}},
+        "Outputs": {"O": {"Value": {"Fn::Select": ["x", {"Fn::Split": ["/", {"Ref": "L"}]}]}}},
+    }
+    assert resolved(template, {})["Outputs"]["O"]["Value"] == {"Fn::Select": ["x", ["a", "b"]]}

@@ -134,3 +134,47 @@ def test_an_egress_rule_description_ec2_refuses_is_a_config_error(text):
     with pytest.raises(ConfigError, match="description"):
         EgressRule(port=5432, cidr="10.0.0.0/16", description=text)
     EgressRule(port=5432, cidr="10.0.0.0/16", description="PostgreSQL (primary) #1")
+
+
+def test_an_ampersand_is_refused_only_in_a_rule_that_names_a_group_or_a_prefix_list():
+    """EC2 takes "&" in a group's description and in a CIDR rule's (CreateSecurityGroup,
+    IpRange), not in a rule naming a security group or a prefix list (UserIdGroupPair,
+    PrefixListId)."""
+    assert limits.problems(group(GroupDescription="web & api")) == []
+    cidr = {"CidrIp": "10.0.0.0/8", "Description": "web & api"}
+    assert limits.problems(group(GroupDescription="g", SecurityGroupEgress=[cidr])) == []
+    peer = {"DestinationSecurityGroupId": "sg-1", "Description": "web & api"}
+    (problem,) = limits.problems(group(GroupDescription="g", SecurityGroupEgress=[peer]))
+    assert "no & in a rule that names a security group or prefix list" in problem
+    EgressRule(port=443, cidr="10.0.0.0/8", description="web & api")
+    with pytest.raises(ConfigError, match="description"):
+        EgressRule(port=443, security_group="sg-0123456789abcdef0", description="web & api")
+
+
+def test_a_policy_size_counts_each_function_at_its_smallest():
+    """A role whose policy names 200 log groups with Fn::GetAtt was "at least 10,999
+    characters": the function's own text counted, and it may resolve to a short ARN."""
+    statement = {"Effect": "Allow", "Action": "logs:PutLogEvents"}
+    resources = [{"Fn::GetAtt": [f"LogGroup{i}", "Arn"]} for i in range(200)]
+    role = {
+        "Type": "AWS::IAM::Role",
+        "Properties": {
+            "Policies": [
+                {
+                    "PolicyName": "logs",
+                    "PolicyDocument": {"Statement": [{**statement, "Resource": resources}]},
+                }
+            ]
+        },
+    }
+    assert limits.problems({"Resources": {"Role": role}}) == []
+
+
+@pytest.mark.parametrize(
+    "value",
+    [{"Fn::If": 5}, {"Fn::Sub": {"x": 1}}, {"Fn::Sub": []}, {"Fn::If": ["C", "a"]}],
+)
+def test_an_odd_value_is_no_crash(value):
+    assert limits.problems(group(GroupDescription=value)) == []
+    role = {"Type": "AWS::IAM::Role", "Properties": {"Policies": [{"PolicyDocument": value}]}}
+    assert limits.problems({"Resources": {"Role": role}}) == []

@@ -821,8 +821,7 @@ def test_a_statement_built_with_awacs_converts_and_anything_else_in_it_is_refuse
             lambda: Secret(
                 "DB", "arn:aws:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:x-AbCdEf"
             ),
-            "names the stack's own region with the fixed partition aws: write "
-            "arn:${AWS::Partition}:",
+            "names ${AWS::Region} with the fixed partition aws: write arn:${AWS::Partition}:",
         ),
     ],
     ids=["secret", "statement", "kms-key", "blank-health-check", "fixed-partition-own-region"],

@@ -85,6 +85,8 @@ def test_with_a_publisher_nobody_else_writes_deletes_or_tags_a_template(template
             "s3:DeleteObjectVersion",
             "s3:PutObjectTagging",
             "s3:DeleteObjectTagging",
+            "s3:PutObjectVersionTagging",
+            "s3:DeleteObjectVersionTagging",
         }
         assert deny["Condition"] == {"ArnNotEquals": {"aws:PrincipalArn": {"Ref": b.PUBLISHER_ARN}}}
         assert set(found) == {"TlsOnly", "OnlyThePublisherWrites"} | (

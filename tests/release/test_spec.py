@@ -408,8 +408,8 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "services:\n  web:\n    egress:\n      - {port: 5432, cidr: 10.0.0.0/8, description: "
         '"Bob\'s db"}\n',
         'app.yaml:4: services.web.egress[0].description: "Bob\'s db" is not letters, digits, '
-        'spaces and ._-:/()#,@[]+=;{}!$* only (EC2 refuses others, such as "\'"), at most 255 '
-        "characters",
+        "spaces and ._-:/()#,@[]+=&;{}!$* only (no & in a rule that names a security group or "
+        'prefix list; EC2 refuses others, such as "\'"), at most 255 characters',
         True,
     ),
     "same-egress-twice": (

@@ -30,6 +30,7 @@ from typing import Any
 
 from .evaluate import literals
 from .evaluate import pseudo_for_region as pseudo_for_region  # moved to evaluate; importable here
+from .limits import branches
 from .yaml import read_template, read_templates
 
 DESTRUCTIVE = "destructive"
@@ -275,8 +276,9 @@ def _refs(value: Any) -> set[str]:
             elif key == "Fn::GetAtt" and isinstance(inner, list) and inner:
                 found.add(str(inner[0]))
             elif key == "Fn::Sub":
-                text = inner if isinstance(inner, str) else inner[0]
-                found |= {m.split(".")[0] for m in re.findall(r"\$\{([^}!]+)\}", text)}
+                text = inner[0] if isinstance(inner, list) and inner else inner
+                if isinstance(text, str):
+                    found |= {m.split(".")[0] for m in re.findall(r"\$\{([^}!]+)\}", text)}
                 if isinstance(inner, list) and len(inner) > 1:
                     found |= _refs(inner[1])
             else:
@@ -574,6 +576,19 @@ def _weighted(actions: Any) -> tuple[bool, bool]:
     return weighted, weighted
 
 
+def _names_another(before: Any, after: Any, resources: Mapping[str, Any]) -> bool:
+    """Whether, at the same place, the two values refer to two different resources (``Ref
+    HttpListener`` -> ``Ref HttpsListener``): they differ whatever the functions resolve to."""
+    was, now = _resource_of(before, resources), _resource_of(after, resources)
+    if was and now:
+        return was != now
+    if isinstance(before, Mapping) and isinstance(after, Mapping) and set(before) == set(after):
+        return any(_names_another(before[key], after[key], resources) for key in before)
+    if isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
+        return any(_names_another(b, a, resources) for b, a in zip(before, after, strict=True))
+    return False
+
+
 def _weights_reset(
     template: str, old: Mapping[str, Any], new: Mapping[str, Any], replaced: Mapping[str, bool]
 ) -> list[Finding]:
@@ -590,13 +605,35 @@ def _weights_reset(
         before, after = old_resources[name], new_resources[name]
         if before.get("Type") != "AWS::ElasticLoadBalancingV2::ListenerRule":
             continue
-        may, certainly = _weighted(before.get("Properties", {}).get("Actions"))
-        changed = before.get("Properties") != after.get("Properties") or bool(
-            _refs(after.get("Properties", {})) & gone
-        )
-        if not may or not (changed or name in replaced):
+        was, now = before.get("Properties", {}), after.get("Properties", {})
+        may, certainly = _weighted(was.get("Actions"))
+        if not may or not (was != now or name in replaced or _refs(now) & gone):
             continue
-        certain = certainly and "Condition" not in before
+        if not _weighted(now.get("Actions"))[0]:
+            # The move back to ROLLING, as the README says to do before such a change.
+            findings.append(
+                Finding(
+                    template,
+                    BREAKING,
+                    f"resource {name}",
+                    "may stop forwarding by weight: if the last canary, linear or blue/green "
+                    "deployment left the traffic on the other target group, requests fail "
+                    "until the rolling deployment registers tasks in the one the rule keeps "
+                    "(try the move in a staging stack first)",
+                )
+            )
+            continue
+        resources = {**old_resources, **new_resources}
+        certain = (
+            certainly
+            and "Condition" not in before
+            and (
+                replaced.get(name, False)
+                or bool(_refs(now) & gone)
+                or _certainly_differs(was, now)
+                or _names_another(was, now, resources)
+            )
+        )
         findings.append(
             Finding(
                 template,
@@ -609,6 +646,16 @@ def _weights_reset(
             )
         )
     return findings
+
+
+def _connect_services(properties: Mapping[str, Any]) -> list[Any]:
+    """The ``Services`` (the endpoints it offers) an ECS service's Service Connect may have,
+    one per branch of the ``Fn::If``s around its configuration."""
+    found = []
+    for configuration in branches(properties.get("ServiceConnectConfiguration")):
+        if isinstance(configuration, Mapping):
+            found += [s for s in branches(configuration.get("Services")) if s]
+    return found
 
 
 def _endpoints_moved(
@@ -626,14 +673,15 @@ def _endpoints_moved(
         before, after = old_resources[name], new_resources[name]
         if after.get("Type") != "AWS::ECS::Service" or replaced.get(name):
             continue
-        was = _get(before.get("Properties", {}), ("ServiceConnectConfiguration", "Services"))
-        now = _get(after.get("Properties", {}), ("ServiceConnectConfiguration", "Services"))
+        was = _connect_services(before.get("Properties", {}))
+        now = _connect_services(after.get("Properties", {}))
         if not was or not now:
             continue  # an endpoint added or removed: its callers fail either way, or never called
         defaults = sorted(_refs(now) & new_defaults)
         if was == now and not defaults:
             continue
-        how = "changes" if _certainly_differs(was, now) else "may change"
+        single = len(was) == 1 and len(now) == 1
+        how = "changes" if single and _certainly_differs(was[0], now[0]) else "may change"
         why = f" ({', '.join(defaults)}'s default changed)" if was == now else ""
         findings.append(
             Finding(
@@ -880,17 +928,21 @@ def _resource_of(value: Any, resources: Mapping[str, Any]) -> str | None:
 
 
 def _changed_outputs(
-    old: Mapping[str, Any], new: Mapping[str, Any], replaced: Mapping[str, bool]
+    old: Mapping[str, Any],
+    new: Mapping[str, Any],
+    replaced: Mapping[str, bool],
+    passed: frozenset[str] = frozenset(),
 ) -> dict[str, _Change]:
     """The outputs on both sides whose value changes on the update: certainly when it refers to
     a resource certainly replaced, names another resource (``Ref HttpListener`` -> ``Ref
     HttpsListener``) or differs outside any function; possibly when it differs otherwise (a
-    list joined with one more subnet, say)."""
+    list joined with one more subnet, say) or uses a parameter whose default changed, unless
+    a parent ``passed`` it (then the default is not what the nested stack gets)."""
     gone = {name for name, sure in replaced.items() if sure}
     before: Mapping[str, Any] = old.get("Outputs", {})
     after: Mapping[str, Any] = new.get("Outputs", {})
     resources = {**old.get("Resources", {}), **new.get("Resources", {})}
-    new_defaults = _new_defaults(old, new)
+    new_defaults = _new_defaults(old, new) - passed
     found = {}
     for name in sorted(set(before) & set(after)):
         was, now = before[name].get("Value"), after[name].get("Value")
@@ -1287,7 +1339,9 @@ class _Stacks:
                     f"{'changes' if change.certain else 'may change'} ({change.why})",
                 )
             )
-        return _Compared(found, _changed_outputs(was, now, replaced), now)
+        # What a nested stack passes on: a default its parent overrides is not its value.
+        passed = frozenset(passed_before or ()) & frozenset(passed_after or ())
+        return _Compared(found, _changed_outputs(was, now, replaced, passed), now)
 
 
 def _placed(template: Mapping[str, Any], placeholders: Mapping[str, str]) -> dict[str, Any]:
@@ -1304,9 +1358,9 @@ def _placed(template: Mapping[str, Any], placeholders: Mapping[str, str]) -> dic
             return node
         if set(node) == {"Ref"} and node["Ref"] in placeholders:
             return placeholders[node["Ref"]]
-        if set(node) == {"Fn::Sub"}:
+        if set(node) == {"Fn::Sub"} and isinstance(node["Fn::Sub"], str | list):
             inner = node["Fn::Sub"]
-            text = inner if isinstance(inner, str) else inner[0]
+            text = inner if isinstance(inner, str) else inner[0] if inner else None
             variables = {} if isinstance(inner, str) or len(inner) < 2 else inner[1]
             if isinstance(text, str) and isinstance(variables, dict):
                 for parameter, value in placeholders.items():

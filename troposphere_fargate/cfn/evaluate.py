@@ -463,7 +463,8 @@ def _substituted(node: Any, values: Mapping[str, Any], opaque: frozenset[str] = 
         ((key, inner),) = node.items()
         if key in ("Fn::Select", "Fn::Join") and isinstance(inner, list) and len(inner) == 2:
             first, second = (_substituted(part, values, opaque) for part in inner)
-            if _literal(first) and _literal(second) and isinstance(second, list):
+            index = key == "Fn::Join" or str(first).lstrip("-").isdigit()
+            if _literal(first) and _literal(second) and isinstance(second, list) and index:
                 if key == "Fn::Join":
                     return str(first).join(str(item) for item in second)
                 if not 0 <= int(first) < len(second):

@@ -16,14 +16,25 @@ from typing import Any
 
 # EC2's characters for a security group's description and its rules' descriptions: "a-z, A-Z,
 # 0-9, spaces, and ._-:/()#,@[]+=&;{}!$*" (CreateSecurityGroup, IpRange), without the "&"
-# that a rule naming a security group or a prefix list refuses ("._-:/()#,@[]+=;{}!$*",
+# for a rule naming a security group or a prefix list ("._-:/()#,@[]+=;{}!$*",
 # UserIdGroupPair and PrefixListId in the EC2 API Reference). CloudFormation reports "Invalid
 # rule description" for an apostrophe (aws-cloudformation/cfn-lint#173).
 EC2_TEXT_MAX = 255
-EC2_TEXT = re.compile(r"^[a-zA-Z0-9 ._\-:/()#,@\[\]+=;{}!$*]{0,255}$")
+_EC2_CHARACTERS = r"a-zA-Z0-9 ._\-:/()#,@\[\]+=;{}!$*"
+EC2_TEXT = re.compile(rf"^[{_EC2_CHARACTERS}&]{{0,{EC2_TEXT_MAX}}}$")
+EC2_GROUP_RULE_TEXT = re.compile(rf"^[{_EC2_CHARACTERS}]{{0,{EC2_TEXT_MAX}}}$")
 EC2_TEXT_RULE = (
-    'letters, digits, spaces and ._-:/()#,@[]+=;{}!$* only (EC2 refuses others, such as "\'"), '
-    f"at most {EC2_TEXT_MAX} characters"
+    "letters, digits, spaces and ._-:/()#,@[]+=&;{}!$* only (no & in a rule that names a "
+    f'security group or prefix list; EC2 refuses others, such as "\'"), at most {EC2_TEXT_MAX} '
+    "characters"
+)
+# A rule names a security group or a prefix list with one of these.
+_GROUP_OR_LIST = (
+    "SourceSecurityGroupId",
+    "SourceSecurityGroupName",
+    "DestinationSecurityGroupId",
+    "SourcePrefixListId",
+    "DestinationPrefixListId",
 )
 
 # Limits no quota increase lifts, each as its source states it. Adjustable quotas (10 names per
@@ -43,9 +54,11 @@ _SUBSTITUTED = re.compile(r"\$\{[^}]*\}")
 _WHITE_SPACE = re.compile(r"\s+")
 
 
-def ec2_text_problem(text: str) -> str | None:
-    """Why EC2 refuses ``text`` as a security group's or a rule's description, or None."""
-    if not EC2_TEXT.fullmatch(text):
+def ec2_text_problem(text: str, names_a_group: bool = False) -> str | None:
+    """Why EC2 refuses ``text`` as a security group's or a rule's description (one that names
+    a security group or a prefix list when ``names_a_group``), or None."""
+    pattern = EC2_GROUP_RULE_TEXT if names_a_group else EC2_TEXT
+    if not isinstance(text, str) or not pattern.fullmatch(text):
         return f"{text!r}: {EC2_TEXT_RULE}"
     return None
 
@@ -59,19 +72,24 @@ def problems(template: Mapping[str, Any]) -> list[str]:
         properties = resource.get("Properties", {}) if isinstance(resource, Mapping) else {}
         if not isinstance(properties, Mapping):
             continue
-        for text in _descriptions(kind, properties):
-            problem = ec2_text_problem(text)
+        for text, names_a_group in _descriptions(kind, properties):
+            problem = ec2_text_problem(text, names_a_group)
             if problem:
                 found.append(f"{name}: description {problem}")
         found += [f"{name}: {line}" for line in _quota_problems(kind, properties)]
     return found
 
 
-def _branches(value: Any) -> Iterator[Any]:
+def branches(value: Any) -> Iterator[Any]:
     """Each value ``value`` may be: both sides of an ``Fn::If``, recursively."""
-    if isinstance(value, Mapping) and set(value) == {"Fn::If"} and len(value["Fn::If"]) == 3:
-        yield from _branches(value["Fn::If"][1])
-        yield from _branches(value["Fn::If"][2])
+    if (
+        isinstance(value, Mapping)
+        and set(value) == {"Fn::If"}
+        and isinstance(value["Fn::If"], list)
+        and len(value["Fn::If"]) == 3
+    ):
+        yield from branches(value["Fn::If"][1])
+        yield from branches(value["Fn::If"][2])
     else:
         yield value
 
@@ -79,19 +97,19 @@ def _branches(value: Any) -> Iterator[Any]:
 def _texts(value: Any) -> Iterator[str]:
     """The literal text a value may be: a string, or an ``Fn::Sub``'s text without what it
     substitutes."""
-    for branch in _branches(value):
+    for branch in branches(value):
         if isinstance(branch, str):
             yield branch
         elif isinstance(branch, Mapping) and set(branch) == {"Fn::Sub"}:
             inner = branch["Fn::Sub"]
-            text = inner if isinstance(inner, str) else inner[0] if inner else ""
+            text = inner[0] if isinstance(inner, list) and inner else inner
             if isinstance(text, str):
                 yield _SUBSTITUTED.sub("", text)
 
 
 def _items(value: Any) -> Iterator[Any]:
     """The items of each list a value may be (an ``Fn::If`` item counts once)."""
-    for branch in _branches(value):
+    for branch in branches(value):
         if isinstance(branch, list):
             yield branch
 
@@ -108,21 +126,28 @@ def _may_be_nothing(item: Any) -> bool:
     return item == {"Ref": "AWS::NoValue"} or (
         isinstance(item, Mapping)
         and set(item) == {"Fn::If"}
-        and any(branch == {"Ref": "AWS::NoValue"} for branch in _branches(item))
+        and any(branch == {"Ref": "AWS::NoValue"} for branch in branches(item))
     )
 
 
-def _descriptions(kind: Any, properties: Mapping[str, Any]) -> Iterator[str]:
+def _descriptions(kind: Any, properties: Mapping[str, Any]) -> Iterator[tuple[str, bool]]:
+    """The descriptions EC2 holds to its characters, each with whether it is a rule's that
+    names a security group or a prefix list."""
     if kind == "AWS::EC2::SecurityGroup":
-        yield from _texts(properties.get("GroupDescription"))
+        yield from ((text, False) for text in _texts(properties.get("GroupDescription")))
         for key in ("SecurityGroupIngress", "SecurityGroupEgress"):
             for rules in _items(properties.get(key)):
                 for rule in rules:
-                    for branch in _branches(rule):
+                    for branch in branches(rule):
                         if isinstance(branch, Mapping):
-                            yield from _texts(branch.get("Description"))
+                            yield from _rule_descriptions(branch)
     elif kind in ("AWS::EC2::SecurityGroupIngress", "AWS::EC2::SecurityGroupEgress"):
-        yield from _texts(properties.get("Description"))
+        yield from _rule_descriptions(properties)
+
+
+def _rule_descriptions(rule: Mapping[str, Any]) -> Iterator[tuple[str, bool]]:
+    names_a_group = any(key in rule for key in _GROUP_OR_LIST)
+    yield from ((text, names_a_group) for text in _texts(rule.get("Description")))
 
 
 def _quota_problems(kind: Any, properties: Mapping[str, Any]) -> Iterator[str]:
@@ -153,23 +178,34 @@ def _quota_problems(kind: Any, properties: Mapping[str, Any]) -> Iterator[str]:
 
 
 def _policy_characters(policies: Any) -> int:
-    """The fewest characters a role's inline policies may count, as IAM counts them (without
-    white space): the smaller branch of each ``Fn::If``, an ``Fn::Sub``'s text without what it
-    substitutes."""
-    if policies is None:
-        return 0
-    return len(_WHITE_SPACE.sub("", _SUBSTITUTED.sub("", json.dumps(_smallest(policies)))))
+    """The fewest characters a role's inline policy documents may count, as IAM counts them
+    (without white space): the smaller branch of each ``Fn::If``, an ``Fn::Sub``'s text without
+    what it substitutes, any other function as nothing."""
+    documents = [
+        policy.get("PolicyDocument")
+        for items in _items(policies)
+        for policy in items
+        if isinstance(policy, Mapping)
+    ]
+    return len(_WHITE_SPACE.sub("", json.dumps([_smallest(d) for d in documents])))
 
 
 def _smallest(value: Any) -> Any:
-    """``value`` with each ``Fn::If`` replaced by its shorter branch."""
-    if isinstance(value, Mapping):
-        if set(value) == {"Fn::If"} and len(value["Fn::If"]) == 3:
-            branches = [_smallest(value["Fn::If"][1]), _smallest(value["Fn::If"][2])]
-            return min(branches, key=lambda branch: len(json.dumps(branch)))
-        if set(value) == {"Ref"}:
-            return ""
-        return {key: _smallest(item) for key, item in value.items()}
+    """``value`` at its shortest: each ``Fn::If`` its shorter branch, each ``Fn::Sub`` its text
+    without what it substitutes, any other function (a ``Ref``, an ``Fn::GetAtt``, an
+    ``Fn::Join``) nothing."""
     if isinstance(value, list):
         return [_smallest(item) for item in value]
-    return value
+    if not isinstance(value, Mapping):
+        return value
+    if len(value) == 1:
+        ((key, inner),) = value.items()
+        if key == "Fn::If" and isinstance(inner, list) and len(inner) == 3:
+            options = [_smallest(inner[1]), _smallest(inner[2])]
+            return min(options, key=lambda option: len(json.dumps(option)))
+        if key == "Fn::Sub":
+            text = inner[0] if isinstance(inner, list) and inner else inner
+            return _SUBSTITUTED.sub("", text) if isinstance(text, str) else ""
+        if key == "Ref" or key.startswith("Fn::"):
+            return ""
+    return {key: _smallest(item) for key, item in value.items()}

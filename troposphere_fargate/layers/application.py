@@ -376,7 +376,8 @@ class EgressRule:
             raise _fail(owner, "prefix_list", self.prefix_list, "must be pl-...")
         if not isinstance(self.description, str):
             raise _fail(owner, "description", self.description, "must be a string")
-        if ec2_text_problem(self.description):
+        names_a_group = self.security_group is not None or self.prefix_list is not None
+        if ec2_text_problem(self.description, names_a_group):
             raise _fail(owner, "description", self.description, f"must be {EC2_TEXT_RULE}")
 
     @property

@@ -8,6 +8,7 @@ are checked there: the Elastic Load Balancing log-delivery mapping, for one, mus
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 COMMERCIAL: tuple[str, ...] = (
@@ -84,8 +85,8 @@ CFN_LINT_METADATA = "cfn-lint"
 
 def arn_region_problem(arn: str) -> str | None:
     """Why an ARN cannot exist: its region is one of another partition's
-    (``arn:aws:secretsmanager:cn-north-1:...``), or it names the stack's own region or account
-    (``${AWS::Region}``) with a fixed partition; None when it can, or when its partition or
+    (``arn:aws:secretsmanager:cn-north-1:...``), or it names a pseudo parameter such as
+    ``${AWS::Region}`` with a fixed partition; None when it can, or when its partition or
     region is not one this project knows (a pseudo parameter, a wildcard, a new region)."""
     parts = arn.split(":", 4)
     if len(parts) < 5:
@@ -96,10 +97,10 @@ def arn_region_problem(arn: str) -> str | None:
     if "${AWS::" in arn:
         # Written for any stack's region or account, it is an Fn::Sub: cfn-lint (I3042) wants
         # its partition to be the stack's too, and a fixed one is wrong in the other partitions.
+        pseudo = re.search(r"\$\{AWS::\w+\}", arn)
         return (
-            f"names the stack's own {'region' if '${AWS::Region}' in arn else 'account'} with "
-            f"the fixed partition {partition}: write arn:${{AWS::Partition}}: so it holds in "
-            "every partition"
+            f"names {pseudo.group(0) if pseudo else 'a pseudo parameter'} with the fixed "
+            f"partition {partition}: write arn:${{AWS::Partition}}: so it holds in every partition"
         )
     for other, regions in PARTITION_REGIONS.items():
         if region in regions and other != partition:

@@ -225,6 +225,8 @@ def _add_policy(t: Template, bucket: s3.Bucket) -> s3.BucketPolicy:
             awacs_s3.DeleteObjectVersion,
             awacs_s3.PutObjectTagging,
             awacs_s3.DeleteObjectTagging,
+            awacs_s3.PutObjectVersionTagging,
+            awacs_s3.DeleteObjectVersionTagging,
         ],
         Resource=[objects],
         Condition=PolicyCondition(ArnNotEquals("aws:PrincipalArn", Ref(PUBLISHER_ARN))),
