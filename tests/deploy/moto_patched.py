@@ -191,6 +191,31 @@ def _exports_of_outputs_that_exist(self: Any) -> list[Any]:
     return exports
 
 
+def _nested_stack_update(
+    cls: Any,
+    original_resource: Any,
+    new_resource_name: str,
+    cloudformation_json: Any,
+    account_id: str,
+    region_name: str,
+) -> Any:
+    """moto/cloudformation/models.py, ``Stack.update_from_cloudformation_json``: moto deletes a
+    nested stack and creates another on every update of its parent, where CloudFormation
+    updates it in place (AWS::CloudFormation::Stack has no create-only property). A listener
+    rule the deleted stack left behind (moto cannot delete one from CloudFormation) made the
+    new stack's rule "PriorityInUse", so no update of an environment got through. This updates
+    the nested stack in place, as update-stack updates a stack."""
+    from moto.cloudformation.utils import get_stack_from_s3_url
+    from moto.utilities.utils import get_partition
+
+    properties = cloudformation_json["Properties"]
+    template = get_stack_from_s3_url(
+        properties["TemplateURL"], account_id=account_id, partition=get_partition(region_name)
+    )
+    original_resource.update(template, parameters=properties.get("Parameters", {}))
+    return original_resource
+
+
 def _cloudformation_models() -> list[type]:
     """moto/servicediscovery, moto/acm and moto/cloudwatch have backends, but no CloudFormation
     model, so ``AWS::ServiceDiscovery::HttpNamespace``, ``AWS::CertificateManager::Certificate``
@@ -431,6 +456,9 @@ def apply() -> None:
         elbv2.FakeLoadBalancer.get_cfn_attribute
     )
     cloudformation.Stack.get_cfn_attribute = _stack_output  # type: ignore[attr-defined]
+    cloudformation.Stack.update_from_cloudformation_json = classmethod(  # type: ignore[method-assign,assignment]
+        _nested_stack_update
+    )
     elbv2.FakeTargetGroup.get_cfn_attribute = _target_group_attribute  # type: ignore[attr-defined]
     association = subnets.SubnetRouteTableAssociation
     association.create_from_cloudformation_json = _associate_route_table(  # type: ignore[method-assign]

@@ -716,11 +716,13 @@ services:
 """
 
 
-def test_an_environment_of_four_services_launches_from_s3_with_one_load_balancer(
-    aws, emulator, tmp_path
-):
-    from troposphere_fargate import from_yaml, generate, parse_spec, write_version
-    from troposphere_fargate.layers.environment import names as e
+SHOP_SERVICES = ("Web", "Api", "Orders", "Worker")
+
+
+def launch_shop(aws: Aws, emulator: MotoServer, tmp_path: Path) -> tuple[Path, dict[str, str], str]:
+    """ENVIRONMENT_SPEC built, published to S3 and launched as the stack "shop"; its folder,
+    the root's outputs and the hosted zone's ID."""
+    from troposphere_fargate import generate, parse_spec, write_version
 
     folder = write_version(tmp_path, generate(parse_spec(ENVIRONMENT_SPEC, "app.yaml")))
     aws.client("s3").create_bucket(Bucket="team-templates")
@@ -756,8 +758,18 @@ def test_an_environment_of_four_services_launches_from_s3_with_one_load_balancer
         TemplateBucketName="team-templates",
         TemplateKeyPrefix="shop/",
         HostedZoneId=zone,
-        **{f"{name}ContainerImage": IMAGE for name in ("Web", "Api", "Orders", "Worker")},
+        **{f"{name}ContainerImage": IMAGE for name in SHOP_SERVICES},
     )
+    return folder, out, zone
+
+
+def test_an_environment_of_four_services_launches_from_s3_with_one_load_balancer(
+    aws, emulator, tmp_path
+):
+    from troposphere_fargate import from_yaml
+    from troposphere_fargate.layers.environment import names as e
+
+    folder, out, zone = launch_shop(aws, emulator, tmp_path)
     nested = {
         r["LogicalResourceId"]: r
         for r in json.loads(
@@ -880,6 +892,57 @@ def test_an_environment_of_four_services_launches_from_s3_with_one_load_balancer
             assert served["DiscoveryName"] == "orders"
         else:
             assert "Services" not in connect
+
+
+def test_an_environment_updates_in_place(aws, emulator, tmp_path):
+    """A new image for one service of a running environment goes through: CloudFormation
+    updates the nested stacks in place (AWS::CloudFormation::Stack has no create-only
+    property), so every nested stack keeps its ID and each listener rule its ARN and priority.
+    moto replaced nested stacks on every update, and the listener rules of the old ones made the
+    update fail (tests/deploy/moto_patched.py, _nested_stack_update). moto changes a resource
+    only when its template text changes, not for a new parameter value: what the new image
+    replaces is `diff`'s to say (tests/cfn/test_diff.py), not this test's."""
+    launch_shop(aws, emulator, tmp_path)
+    cloudformation, ecs, elbv2 = (aws.client(x) for x in ("cloudformation", "ecs", "elbv2"))
+
+    def state() -> tuple[dict[str, str], list[tuple[str, str]], dict[str, str]]:
+        nested = {
+            r["LogicalResourceId"]: r["PhysicalResourceId"]
+            for r in cloudformation.list_stack_resources(StackName="shop")["StackResourceSummaries"]
+        }
+        (balancer,) = elbv2.describe_load_balancers()["LoadBalancers"]
+        rules = sorted(
+            (rule["RuleArn"], rule["Priority"])
+            for listener in elbv2.describe_listeners(LoadBalancerArn=balancer["LoadBalancerArn"])[
+                "Listeners"
+            ]
+            for rule in elbv2.describe_rules(ListenerArn=listener["ListenerArn"])["Rules"]
+        )
+        (cluster,) = ecs.list_clusters()["clusterArns"]
+        arns = ecs.list_services(cluster=cluster)["serviceArns"]
+        services = {
+            x["serviceName"]: x["taskDefinition"]
+            for x in ecs.describe_services(cluster=cluster, services=arns)["services"]
+        }
+        return nested, rules, services
+
+    before = state()
+    image = IMAGE.rsplit(":", 1)[0] + ":2"
+    aws.update_stack(
+        "shop",
+        keep=[
+            "TemplateBucketName",
+            "TemplateKeyPrefix",
+            "HostedZoneId",
+            *(f"{name}ContainerImage" for name in SHOP_SERVICES if name != "Web"),
+        ],
+        WebContainerImage=image,
+    )
+    after = state()
+    assert aws.stack("shop")["StackStatus"] == "UPDATE_COMPLETE"
+    assert after[0] == before[0]  # the same nested stacks
+    assert after[1] == before[1] and len(after[1]) >= 3  # the same rules, the same priorities
+    assert set(after[2]) == set(before[2])  # the same four services
 
 
 # --- 9. The shipped environment, joined one service stack at a time, as from the console -------

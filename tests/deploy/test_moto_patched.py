@@ -130,6 +130,24 @@ SCENARIO = textwrap.dedent(
         Value: !Sub "${NeverMade.RouteTableId}"
         Export: {Name: never-exported}
     '''
+    LABELLED = '''
+    Parameters:
+      Label: {Type: String}
+    Resources:
+      Topic: {Type: AWS::SNS::Topic}
+    Outputs:
+      Label: {Value: !Ref Label}
+    '''
+    HOLDER = '''
+    Parameters:
+      Label: {Type: String, Default: one}
+    Resources:
+      Nested:
+        Type: AWS::CloudFormation::Stack
+        Properties:
+          TemplateURL: https://b-1.s3.us-east-1.amazonaws.com/labelled.yaml
+          Parameters: {Label: !Ref Label}
+    '''
     with mock_aws():
         s3 = boto3.client("s3", region_name="us-east-1")
         s3.create_bucket(Bucket="b-1")
@@ -165,7 +183,18 @@ SCENARIO = textwrap.dedent(
         (group,) = elb.describe_target_groups()["TargetGroups"]
         names = acm.describe_certificate(
             CertificateArn=certificate["CertificateArn"])["Certificate"]
+        s3.put_object(Bucket="b-1", Key="labelled.yaml", Body=LABELLED)
+        cf.create_stack(StackName="h", TemplateBody=HOLDER)
+        def nested_stack():
+            (found,) = cf.list_stack_resources(StackName="h")["StackResourceSummaries"]
+            inner = cf.describe_stacks(StackName=found["PhysicalResourceId"])["Stacks"][0]
+            return inner["StackId"], inner["Outputs"][0]["OutputValue"]
+        before = nested_stack()
+        cf.update_stack(StackName="h", UsePreviousTemplate=True,
+                        Parameters=[{"ParameterKey": "Label", "ParameterValue": "two"}])
+        after = nested_stack()
         print(json.dumps({
+            "nested_update": [before[0] == after[0], before[1], after[1]],
             "nested_output": subnet["VpcId"] == child_vpc,
             "association": [t["RouteTableId"] for t in tables] == [resources["Routes"]],
             "condition": "OnlyIfBoth" in resources,
@@ -199,6 +228,13 @@ def outcome() -> dict[str, object]:
     )
     assert result.returncode == 0, result.stderr
     return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def test_a_nested_stack_is_updated_in_place_with_its_parent(outcome):
+    """CloudFormation updates a nested stack in place; moto deleted it and made another (a new
+    stack ID), and the listener rule the old one left made every update of an environment fail
+    with PriorityInUse."""
+    assert outcome["nested_update"] == [True, "one", "two"]
 
 
 def test_a_parent_reads_a_nested_stacks_output_through_the_short_form_getatt(outcome):
