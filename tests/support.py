@@ -115,7 +115,8 @@ def compute(node: Any, values: Mapping[str, str], conditions: Mapping[str, bool]
     if fn == "Fn::Sub":
         text, variables = (arg, {}) if isinstance(arg, str) else arg
         scope = {**values, **{k: compute(v, values, conditions) for k, v in variables.items()}}
-        return re.sub(r"\$\{([^}!]+)\}", lambda m: scope[m.group(1)], text)
+        filled = re.sub(r"\$\{([^}!]+)\}", lambda m: scope[m.group(1)], text)
+        return filled.replace("${!", "${")  # ${!Literal} is the text ${Literal}
     raise NotImplementedError(fn)
 
 

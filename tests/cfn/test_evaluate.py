@@ -229,6 +229,27 @@ def test_a_sub_with_its_own_variables_takes_the_parameters_for_the_rest():
     assert outputs["Arn"]["Value"] == {"Fn::Sub": "${Topic}:7001"}
 
 
+def test_a_sub_whose_only_dollar_braces_are_escaped_is_their_literal_text():
+    """``${!aws:username}`` is the text ``${aws:username}`` (an IAM policy variable) once
+    CloudFormation substitutes the rest ("add an exclamation point (!) after the open curly
+    brace", Fn::Sub); a Sub with a variable still unknown keeps its escapes."""
+    from troposphere_fargate.cfn.evaluate import resolved
+
+    template = {
+        "Parameters": {"Bucket": {"Type": "String", "Default": "uploads"}},
+        "Resources": {"Topic": {"Type": "AWS::SNS::Topic"}},
+        "Outputs": {
+            "Home": {"Value": {"Fn::Sub": "arn:aws:s3:::${Bucket}/${!aws:username}/*"}},
+            "Listed": {"Value": {"Fn::Sub": ["${Name}/${!aws:username}", {"Name": "x"}]}},
+            "Later": {"Value": {"Fn::Sub": "${Topic}/${!aws:username}"}},
+        },
+    }
+    outputs = resolved(template, {})["Outputs"]
+    assert outputs["Home"]["Value"] == "arn:aws:s3:::uploads/${aws:username}/*"
+    assert outputs["Listed"]["Value"] == "x/${aws:username}"
+    assert outputs["Later"]["Value"] == {"Fn::Sub": "${Topic}/${!aws:username}"}
+
+
 def test_a_split_of_a_value_is_computed_and_of_a_placeholder_is_not():
     """The repository ARN the execution role pulls from is cut from the image with Fn::Split;
     a value passed from another stack's output is a placeholder, whose text is no value's."""

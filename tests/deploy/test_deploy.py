@@ -534,7 +534,11 @@ services:
     task_role:
       managed_policies: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]
       statements:
-        - {actions: [sqs:SendMessage], resources: [arn:aws:sqs:us-east-1:123456789012:orders]}
+        - actions: [sqs:SendMessage]
+          resources: [arn:aws:sqs:us-east-1:123456789012:orders]
+          conditions:
+            StringEquals: {aws:ResourceAccount: "123456789012"}
+            Bool: {aws:SecureTransport: true}
     egress:
       - {port: 5432, security_group: sg-0123456789abcdef0}
     sidecars:
@@ -617,6 +621,10 @@ def test_a_service_built_from_a_spec_deploys_with_its_environment_secrets_sideca
         ["arn:aws:sqs:us-east-1:123456789012:orders"],
         "arn:aws:sqs:us-east-1:123456789012:orders",
     )
+    assert statement["Condition"] == {
+        "StringEquals": {"aws:ResourceAccount": ["123456789012"]},  # a string, not a number
+        "Bool": {"aws:SecureTransport": ["true"]},
+    }
     assert out[s.OUTPUT_SERVICE_NAME]
 
 

@@ -21,6 +21,7 @@ from troposphere_fargate.layers.application import (
     Application,
     EgressRule,
     HealthCheck,
+    PolicyCondition,
     PolicyStatement,
     Secret,
     Sidecar,
@@ -39,6 +40,7 @@ S3_READ_ONLY = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
 TEAM_POLICY = "arn:aws:iam::123456789012:policy/team/shop-web"
 ORDERS_QUEUE = f"arn:aws:sqs:{REGION_ACCOUNT}:orders"
 UPLOADS = "arn:aws:s3:::shop-uploads/*"
+ENDPOINT = "vpce-0123456789abcdef0"
 DATABASE_GROUP = "sg-0123456789abcdef0"
 S3_PREFIX_LIST = "pl-6da54004"
 OTEL_IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/otel/collector:0.98.0"
@@ -78,7 +80,13 @@ APPLICATION = Application(
         managed_policies=(S3_READ_ONLY, TEAM_POLICY),
         statements=(
             PolicyStatement(
-                actions=("sqs:SendMessage", "sqs:GetQueueUrl"), resources=(ORDERS_QUEUE,)
+                actions=("sqs:SendMessage", "sqs:GetQueueUrl"),
+                resources=(ORDERS_QUEUE,),
+                conditions=(
+                    PolicyCondition("StringEquals", "aws:SourceVpce", (ENDPOINT,)),
+                    PolicyCondition("Bool", "aws:SecureTransport", ("true",)),
+                    PolicyCondition("StringEquals", "aws:ResourceAccount", ("123456789012",)),
+                ),
             ),
             PolicyStatement(actions=("s3:DeleteObject",), resources=(UPLOADS,), effect="Deny"),
         ),
@@ -288,6 +296,14 @@ def test_task_role_has_the_statements_in_its_application_policy(template):
             "Effect": "Allow",
             "Action": ["sqs:SendMessage", "sqs:GetQueueUrl"],
             "Resource": [ORDERS_QUEUE],
+            # IAM's Condition: each operator once, its keys as given, each key's values a list.
+            "Condition": {
+                "StringEquals": {
+                    "aws:SourceVpce": [ENDPOINT],
+                    "aws:ResourceAccount": ["123456789012"],
+                },
+                "Bool": {"aws:SecureTransport": ["true"]},
+            },
         },
         {
             "Sid": "Application2",
@@ -756,7 +772,15 @@ def test_a_statement_built_with_awacs_converts_and_anything_else_in_it_is_refuse
     """The templates' own policies are awacs; so are many users'. An awacs action given where
     a string goes said only "must be a tuple of strings", with the object's repr."""
     from awacs import sqs
-    from awacs.aws import Action, Allow, Condition, Statement, StringEquals
+    from awacs.aws import (
+        Action,
+        Allow,
+        Bool,
+        Condition,
+        Statement,
+        StringEquals,
+        StringLikeIfExists,
+    )
 
     statement = Statement(
         Effect=Allow,
@@ -766,13 +790,38 @@ def test_a_statement_built_with_awacs_converts_and_anything_else_in_it_is_refuse
     assert PolicyStatement.from_awacs(statement) == PolicyStatement(
         actions=("sqs:SendMessage", "sqs:GetQueueUrl"), resources=(ORDERS_QUEUE,)
     )
-    with pytest.raises(ConfigError, match=r"take Effect, Action and Resource only, not Condition"):
+    # Conditions convert, each element's keys in order: two elements of one operator are both
+    # kept (awacs's own JSONrepr keeps the last), booleans become IAM's true and false.
+    conditioned = Statement(
+        Effect=Allow,
+        Action=[sqs.SendMessage],
+        Resource=[ORDERS_QUEUE],
+        Condition=Condition(
+            [
+                StringEquals("aws:SourceVpce", ENDPOINT),
+                Bool("aws:SecureTransport", True),
+                StringEquals({"aws:ResourceAccount": ["123456789012", "210987654321"]}),
+                StringLikeIfExists("aws:PrincipalTag/team", "shop-*"),
+            ]
+        ),
+    )
+    assert PolicyStatement.from_awacs(conditioned).conditions == (
+        PolicyCondition("StringEquals", "aws:SourceVpce", (ENDPOINT,)),
+        PolicyCondition("Bool", "aws:SecureTransport", ("true",)),
+        PolicyCondition("StringEquals", "aws:ResourceAccount", ("123456789012", "210987654321")),
+        PolicyCondition("StringLikeIfExists", "aws:PrincipalTag/team", ("shop-*",)),
+    )
+    with pytest.raises(ConfigError, match=r"Resource and Condition only, not NotAction"):
+        PolicyStatement.from_awacs(
+            Statement(Effect=Allow, NotAction=[sqs.SendMessage], Resource=[ORDERS_QUEUE])
+        )
+    with pytest.raises(ConfigError, match=r"its values must be strings, booleans or numbers"):
         PolicyStatement.from_awacs(
             Statement(
                 Effect=Allow,
                 Action=[sqs.SendMessage],
                 Resource=[ORDERS_QUEUE],
-                Condition=Condition(StringEquals("aws:SourceVpc", "vpc-1")),
+                Condition=Condition(StringEquals("aws:SourceVpce", {"nested": "x"})),
             )
         )
     with pytest.raises(ConfigError, match=r"actions=\('sqs:SendMessage',\): .*from_awacs"):
@@ -786,6 +835,148 @@ def test_a_statement_built_with_awacs_converts_and_anything_else_in_it_is_refuse
         PolicyStatement.from_awacs(
             Statement(Effect=Allow, Action=[sqs.Action("SendMesage")], Resource=[ORDERS_QUEUE])
         )
+
+
+# --- Conditions ---------------------------------------------------------------------------------
+# IAM User Guide, "IAM JSON policy elements: Condition operators": the operators, IfExists on
+# any but Null, what each kind compares with, and where a policy variable may stand.
+
+
+@pytest.mark.parametrize(
+    ("operator", "key", "values"),
+    [
+        ("StringLike", "s3:prefix", ("", "home/${aws:username}/")),  # "" is a prefix too
+        ("StringNotEqualsIgnoreCaseIfExists", "aws:PrincipalTag/team", ("Shop",)),
+        ("ForAnyValue:StringEquals", "aws:TagKeys", ("team", "env")),
+        ("ForAllValues:StringLike", "aws:TagKeys", ("shop-*",)),
+        ("NumericLessThanEquals", "s3:max-keys", ("10", "2.5")),
+        ("DateGreaterThan", "aws:TokenIssueTime", ("2026-01-01T00:00:01Z", "1767225600")),
+        ("DateLessThan", "aws:CurrentTime", ("2027-06", "2027-06-30T12:00+02:00")),
+        ("Bool", "aws:SecureTransport", ("false",)),
+        ("Bool", "aws:ViaAWSService", ("${aws:MultiFactorAuthPresent}",)),
+        ("BinaryEquals", "aws:x", ("QmluYXJ5VmFsdWVJbkJhc2U2NA==",)),
+        ("IpAddress", "aws:SourceIp", ("203.0.113.0/24", "2001:DB8:1234:5678::/64", "10.0.0.1")),
+        ("NotIpAddressIfExists", "aws:VpcSourceIp", ("10.0.0.0/8",)),
+        ("ArnLike", "aws:SourceArn", ("arn:${AWS::Partition}:sns:*:${AWS::AccountId}:orders-*",)),
+        ("ArnEquals", "aws:PrincipalArn", ("arn:aws:iam::123456789012:role/${aws:username}",)),
+        ("Null", "aws:TokenIssueTime", ("true",)),
+        ("StringEquals", "kms:EncryptionContext:aws:pi:service", ("rds",)),
+        ("StringEquals", "kms:ViaService", ("secretsmanager.${AWS::Region}.${AWS::URLSuffix}",)),
+    ],
+)
+def test_a_condition_takes_what_iam_takes(operator, key, values):
+    assert PolicyCondition(operator, key, values).values == values
+
+
+@pytest.mark.parametrize(
+    ("operator", "key", "values", "message"),
+    [
+        ("StringEqual", "aws:x", ("a",), "operator='StringEqual': must be an IAM condition"),
+        ("IfExists", "aws:x", ("a",), "must be an IAM condition operator"),
+        ("ForSomeValues:StringEquals", "aws:x", ("a",), "must be an IAM condition operator"),
+        ("NullIfExists", "aws:x", ("true",), "Null takes no IfExists"),
+        ("StringEquals", "SourceVpce", ("a",), "must be a condition key, service:key"),
+        ("StringEquals", "aws:x ", ("a",), "must be a condition key"),
+        ("StringEquals", "aws:x", (), "values=(): must not be empty"),
+        ("StringEquals", "aws:x", ["a"], "must be a tuple of strings"),
+        ("NumericEquals", "s3:max-keys", ("ten",), "values[0]='ten': must be a number"),
+        ("NumericEquals", "s3:max-keys", ("${aws:x}",), "must be a number"),
+        ("DateLessThan", "aws:CurrentTime", ("2027-1-1",), "must be a date in ISO 8601"),
+        ("DateLessThan", "aws:CurrentTime", ("2027-*",), "must be a date in ISO 8601"),
+        ("Bool", "aws:SecureTransport", ("yes",), "must be true or false"),
+        ("Null", "aws:TokenIssueTime", ("${aws:x}",), "must be true (the key is absent)"),
+        ("BinaryEquals", "aws:x", ("not base64!",), "must be base64"),
+        ("IpAddress", "aws:SourceIp", ("10.0.0.0/33",), "must be an IPv4 or IPv6 address"),
+        ("IpAddress", "aws:SourceIp", ("${aws:x}",), "must be an IPv4 or IPv6 address"),
+        ("ArnLike", "aws:SourceArn", ("",), "must be an ARN"),
+        (
+            "ArnEquals",
+            "aws:SourceArn",
+            ("arn:aws:sns:cn-north-1:123456789012:t",),
+            "cn-north-1 is a region of partition aws-cn",
+        ),
+        (
+            "StringEquals",
+            "aws:x",
+            ("${AWS::StackName}",),
+            "names ${AWS::StackName}: a condition may name the stack's own",
+        ),
+    ],
+)
+def test_a_condition_iam_would_refuse_is_a_config_error_naming_the_field(
+    operator, key, values, message
+):
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        PolicyCondition(operator, key, values)
+
+
+def test_one_key_twice_under_one_operator_is_refused():
+    """IAM reads condition keys case-insensitively, and a JSON object keeps one of two equal
+    keys: the second condition would silently replace the first."""
+    first = PolicyCondition("StringEquals", "aws:SourceVpce", (ENDPOINT,))
+    again = PolicyCondition("StringEquals", "aws:sourcevpce", ("vpce-1",))
+    with pytest.raises(ConfigError, match=r"conditions\[1\]='StringEquals aws:sourcevpce': is "
+                       r"given twice: give all its values in one condition"):  # fmt: skip
+        PolicyStatement(("sqs:SendMessage",), (ORDERS_QUEUE,), conditions=(first, again))
+    other_operator = PolicyCondition("StringNotEquals", "aws:SourceVpce", ("vpce-1",))
+    PolicyStatement(("sqs:SendMessage",), (ORDERS_QUEUE,), conditions=(first, other_operator))
+    with pytest.raises(ConfigError, match="must be a tuple of PolicyCondition"):
+        PolicyStatement(("sqs:SendMessage",), (ORDERS_QUEUE,), conditions=[first])  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("region", "account", "partition"),
+    [("eu-west-1", "111111111111", "aws"), ("cn-north-1", "222222222222", "aws-cn")],
+)
+def test_policy_variables_reach_iam_as_written_beside_the_stacks_own_values(
+    region, account, partition
+):
+    """A value naming ${AWS::Region} is an Fn::Sub, where an IAM policy variable such as
+    ${aws:username} would be a variable CloudFormation cannot resolve (cfn-lint E1019; the
+    stack fails): it is written ${!aws:username}, which Fn::Sub gives back as ${aws:username}
+    ("To write a dollar sign and curly braces (${}) literally, add an exclamation point (!)
+    after the open curly brace", Fn::Sub, CloudFormation User Guide)."""
+    home = "arn:${AWS::Partition}:s3:::shop-uploads/home/${aws:username}/*"
+    statement = PolicyStatement(
+        actions=("s3:GetObject",),
+        resources=(home,),
+        conditions=(
+            PolicyCondition("StringEquals", "kms:ViaService", ("s3.${AWS::Region}.amazonaws.com",)),
+            PolicyCondition("StringLike", "s3:prefix", ("home/${aws:username}/",)),
+        ),
+    )
+    template = build(Application(task_role=TaskRole(statements=(statement,))))
+    written = props(template["Resources"][s.TASK_ROLE])["Policies"][0]["PolicyDocument"]
+    (rendered,) = written["Statement"]
+    assert rendered["Resource"] == [
+        {"Fn::Sub": "arn:${AWS::Partition}:s3:::shop-uploads/home/${!aws:username}/*"}
+    ]
+    assert rendered["Condition"]["StringLike"] == {"s3:prefix": ["home/${aws:username}/"]}
+    pseudo = {"AWS::Region": region, "AWS::AccountId": account, "AWS::Partition": partition}
+    stack = deployed(template, REQUIRED, pseudo)
+    (document,) = [
+        p["PolicyDocument"]
+        for p in props(stack.resources[s.TASK_ROLE])["Policies"]
+        if p["PolicyName"] == s.APPLICATION_POLICY
+    ]
+    (statement_,) = compute(document["Statement"], {**stack.parameters, **pseudo})
+    assert statement_["Resource"] == [f"arn:{partition}:s3:::shop-uploads/home/${{aws:username}}/*"]
+    assert statement_["Condition"] == {
+        "StringEquals": {"kms:ViaService": [f"s3.{region}.amazonaws.com"]},
+        "StringLike": {"s3:prefix": ["home/${aws:username}/"]},
+    }
+
+
+@pytest.mark.lint
+def test_cfn_lint_takes_policy_variables_beside_the_stacks_own_values():
+    """Unescaped, the Fn::Sub above failed the build: E1019 'aws:username' is not one of the
+    template's parameters, resources or pseudo parameters."""
+    statement = PolicyStatement(
+        actions=("s3:GetObject",),
+        resources=("arn:${AWS::Partition}:s3:::shop-uploads/home/${aws:username}/*",),
+    )
+    template = build(Application(task_role=TaskRole(statements=(statement,))))
+    assert lint_templates({s.FILENAME: to_yaml(template)}, regions=["us-east-1"]) == []
 
 
 @pytest.mark.parametrize(

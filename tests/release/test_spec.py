@@ -18,6 +18,7 @@ from troposphere_fargate.layers.application import (
     Application,
     EgressRule,
     HealthCheck,
+    PolicyCondition,
     PolicyStatement,
     Secret,
     Sidecar,
@@ -122,6 +123,12 @@ EXPECTED = ProductConfig(
                         actions=("sqs:SendMessage",),
                         resources=("arn:aws:sqs:eu-west-1:123456789012:orders",),
                         effect="Allow",
+                        conditions=(
+                            PolicyCondition(
+                                "StringEquals", "aws:SourceVpce", ("vpce-0123456789abcdef0",)
+                            ),
+                            PolicyCondition("Bool", "aws:SecureTransport", ("true",)),
+                        ),
                     ),
                 ),
             ),
@@ -197,7 +204,7 @@ def yaml_key_paths(value: Any, path: str = "") -> set[str]:
         for key, item in value.items():
             named = "<name>" if path == "services" else key
             child = f"{path}.{named}" if path else named
-            if not path.endswith((".environment", ".secrets")):
+            if not path.endswith((".environment", ".secrets", ".conditions")):
                 found.add(child)
                 found |= yaml_key_paths(item, child)
     elif isinstance(value, list):
@@ -287,6 +294,13 @@ def test_strings_that_yaml_would_read_otherwise_are_kept_when_quoted():
 
 SIDECAR = "{name: otel, image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/otel:1}"
 SSM = "arn:aws:ssm:eu-west-1:123456789012:parameter"
+# A statement to which a case adds its conditions (at line 8).
+STATEMENT = (
+    "services:\n  web:\n    task_role:\n      statements:\n"
+    "        - actions: [sqs:SendMessage]\n"
+    "          resources: [arn:aws:sqs:eu-west-1:123456789012:orders]\n"
+    "          conditions:\n"
+)
 
 # id -> (spec, the error, whether the JSON Schema refuses it too)
 BAD_SPECS: dict[str, tuple[str, str, bool]] = {
@@ -364,6 +378,61 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "services:\n  web:\n    port: 80\n    cpu: 256\n    port: 81\n",
         "app.yaml:5: services.web.port: duplicate key (first at line 3): YAML would keep only "
         "the last",
+        False,
+    ),
+    "condition-operator": (
+        f"{STATEMENT}            StringEqual: {{aws:SourceVpce: vpce-1}}\n",
+        "app.yaml:8: services.web.task_role.statements[0].conditions.StringEqual: must be an "
+        "IAM condition operator, such as StringEquals, ArnLike, IpAddress, Bool or Null (with "
+        "IfExists at its end, ForAllValues: or ForAnyValue: before it)",
+        True,
+    ),
+    "condition-null-if-exists": (
+        f"{STATEMENT}            NullIfExists: {{aws:TokenIssueTime: true}}\n",
+        "app.yaml:8: services.web.task_role.statements[0].conditions.NullIfExists: Null takes "
+        "no IfExists (IAM)",
+        False,
+    ),
+    "condition-key-without-service": (
+        f"{STATEMENT}            StringEquals: {{SourceVpce: vpce-1}}\n",
+        "app.yaml:8: services.web.task_role.statements[0].conditions.StringEquals.SourceVpce: "
+        "must be a condition key, service:key, such as aws:SourceVpce or s3:prefix",
+        True,
+    ),
+    "condition-value-yaml-reads-as-a-boolean": (
+        f"{STATEMENT}            StringEquals:\n              aws:RequestTag/public: yes\n",
+        "app.yaml:9: services.web.task_role.statements[0].conditions.StringEquals."
+        'aws:RequestTag/public: expected a string, got a boolean (yes): write it in quotes ("yes") '
+        "so YAML reads it as text",
+        False,
+    ),
+    "condition-bad-address": (
+        f"{STATEMENT}            IpAddress:\n              aws:SourceIp:\n"
+        "                - 10.0.0.0/8\n                - 300.1.1.1\n",
+        "app.yaml:11: services.web.task_role.statements[0].conditions.IpAddress.aws:SourceIp[1]: "
+        "must be an IPv4 or IPv6 address or CIDR block, such as 203.0.113.0/24",
+        False,
+    ),
+    "condition-no-values": (
+        f"{STATEMENT}            StringEquals: {{aws:SourceVpce: []}}\n",
+        "app.yaml:8: services.web.task_role.statements[0].conditions.StringEquals.aws:SourceVpce: "
+        "expected at least one value",
+        True,
+    ),
+    "condition-key-twice": (
+        f"{STATEMENT}            StringEquals:\n"
+        "              {aws:SourceVpce: vpce-1, aws:sourcevpce: vpce-2}\n",
+        "app.yaml:9: services.web.task_role.statements[0].conditions.StringEquals.aws:sourcevpce: "
+        "is 'aws:SourceVpce' again (IAM reads condition keys case-insensitively): give all its "
+        "values once",
+        False,
+    ),
+    "condition-arn-in-another-partition": (
+        f"{STATEMENT}            ArnEquals:\n"
+        "              aws:SourceArn: arn:aws-cn:sns:cn-north-1:123456789012:orders\n",
+        "app.yaml:9: services.web.task_role.statements[0].conditions.ArnEquals.aws:SourceArn: is "
+        "in partition aws-cn while the other ARNs are in aws: every ARN must be in one partition: "
+        "a stack runs in one",
         False,
     ),
     "duplicate-managed-policy": (

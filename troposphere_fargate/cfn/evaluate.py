@@ -487,7 +487,7 @@ def _substituted(node: Any, values: Mapping[str, Any], opaque: frozenset[str] = 
             return values[inner]
         if key == "Fn::Sub" and isinstance(inner, str):
             text = _filled(inner, values)
-            return text if "${" not in text else {"Fn::Sub": text}
+            return _literal_text(text) if _all_filled(text) else {"Fn::Sub": text}
         if (
             key == "Fn::Sub"
             and isinstance(inner, list)
@@ -506,10 +506,21 @@ def _substituted(node: Any, values: Mapping[str, Any], opaque: frozenset[str] = 
             }
             text = _filled(inner[0], known)
             left = {name: value for name, value in variables.items() if f"${{{name}}}" in text}
-            if "${" not in text:
-                return text
+            if _all_filled(text):
+                return _literal_text(text)
             return {"Fn::Sub": [text, left] if left else text}
     return {key: _substituted(item, values, opaque) for key, item in node.items()}
+
+
+def _all_filled(text: str) -> bool:
+    """Whether an ``Fn::Sub`` text has no variable left: ``${!...}`` is no variable, but the
+    literal ``${...}`` (an IAM policy variable, say)."""
+    return "${" not in text.replace("${!", "")
+
+
+def _literal_text(text: str) -> str:
+    """What CloudFormation makes of an ``Fn::Sub`` text with no variable left."""
+    return text.replace("${!", "${")
 
 
 def _filled(text: str, values: Mapping[str, Any]) -> str:

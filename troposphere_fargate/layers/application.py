@@ -151,12 +151,15 @@ def partition_of(arn: str) -> str:
 
 def cfn_string(text: str) -> object:
     """``text`` as a template value: an ``Fn::Sub`` when it names a pseudo parameter (the
-    stack's partition, region, account or URL suffix), else the string itself."""
+    stack's partition, region, account or URL suffix), else the string itself. In the
+    ``Fn::Sub``, any other ``${...}`` (an IAM policy variable such as ``${aws:username}``) is
+    written ``${!...}``, which CloudFormation turns back into ``${...}``: unescaped, it would be
+    a variable CloudFormation cannot resolve, and the stack would fail to create."""
     if "${AWS::" not in text:
         return text
     from troposphere import Sub
 
-    return Sub(text)
+    return Sub(re.sub(r"\$\{(?!AWS::)", "${!", text))
 
 
 # --- The types --------------------------------------------------------------------------------
@@ -212,6 +215,173 @@ class Secret:
         return match.group("secret") if match else self.value_from
 
 
+# IAM's condition operators (IAM User Guide, "IAM JSON policy elements: Condition operators"),
+# each of which takes IfExists at its end except Null, and ForAllValues: or ForAnyValue: before
+# it for a key with several values ("Creating a condition with multiple keys or values").
+CONDITION_OPERATORS = (
+    "StringEquals",
+    "StringNotEquals",
+    "StringEqualsIgnoreCase",
+    "StringNotEqualsIgnoreCase",
+    "StringLike",
+    "StringNotLike",
+    "NumericEquals",
+    "NumericNotEquals",
+    "NumericLessThan",
+    "NumericLessThanEquals",
+    "NumericGreaterThan",
+    "NumericGreaterThanEquals",
+    "DateEquals",
+    "DateNotEquals",
+    "DateLessThan",
+    "DateLessThanEquals",
+    "DateGreaterThan",
+    "DateGreaterThanEquals",
+    "Bool",
+    "BinaryEquals",
+    "IpAddress",
+    "NotIpAddress",
+    "ArnEquals",
+    "ArnLike",
+    "ArnNotEquals",
+    "ArnNotLike",
+    "Null",
+)
+CONDITION_OPERATOR = re.compile(
+    r"^(?P<qualifier>ForAllValues:|ForAnyValue:)?"
+    rf"(?P<operator>{'|'.join(sorted(CONDITION_OPERATORS, key=len, reverse=True))})"
+    r"(?P<if_exists>IfExists)?$"
+)
+# A condition key: a service's prefix, a colon and the key (aws:SourceVpce, s3:prefix,
+# aws:ResourceTag/team, kms:EncryptionContext:aws:pi:service).
+CONDITION_KEY = re.compile(r"^[A-Za-z0-9-]+:\S(?:.*\S)?$")
+# The values each kind of operator compares with (the same page): a number; a date in one of
+# the W3C forms of ISO 8601 or epoch seconds; true or false; base64; an IPv4 or IPv6 address
+# or CIDR block (checked with ipaddress). Strings and ARNs take anything, policy variables
+# (${aws:username}) and the stack's own ${AWS::Partition}, ${AWS::Region}, ${AWS::AccountId}
+# and ${AWS::URLSuffix} included; numbers, dates, binary values, addresses and Null take no
+# variable.
+_NUMBER = re.compile(r"^-?[0-9]+(?:\.[0-9]+)?$")
+_DATE = re.compile(
+    r"^(?:[0-9]+|[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2}(?:T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?"
+    r"(?:Z|[+-][0-9]{2}:[0-9]{2}))?)?)?)$"
+)
+_TRUE_OR_FALSE = re.compile(r"^(?:true|false)$")
+_BOOL = re.compile(r"^(?:true|false|\$\{[^}]+\})$")  # Bool takes a policy variable too
+_BASE64 = re.compile(r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$")
+_CONDITION_VALUES: dict[str, tuple[re.Pattern[str], str]] = {
+    "Numeric": (_NUMBER, "must be a number, such as 10 or 2.5 (no policy variable)"),
+    "Date": (
+        _DATE,
+        "must be a date in ISO 8601 (2026-01-01, 2026-01-01T12:00:00Z) or epoch seconds",
+    ),
+    "Bool": (_BOOL, "must be true or false"),
+    "Null": (_TRUE_OR_FALSE, "must be true (the key is absent) or false (it is present)"),
+    "BinaryEquals": (_BASE64, "must be base64"),
+}
+# The stack's own values a condition may name; any other ${...} is an IAM policy variable.
+_PSEUDO_PARAMETER = re.compile(r"\$\{AWS::(\w+)\}")
+_OWN_STACK_PARAMETERS = ("Partition", "Region", "AccountId", "URLSuffix")
+
+
+def condition_operator_problem(operator: object) -> str | None:
+    """Why ``operator`` is not an IAM condition operator, or None."""
+    match = CONDITION_OPERATOR.match(operator) if isinstance(operator, str) else None
+    if not match:
+        return (
+            "must be an IAM condition operator, such as StringEquals, ArnLike, IpAddress, Bool "
+            "or Null (with IfExists at its end, ForAllValues: or ForAnyValue: before it)"
+        )
+    if match.group("operator") == "Null" and match.group("if_exists"):
+        return "Null takes no IfExists (IAM)"
+    return None
+
+
+def _condition_value_problem(operator: str, value: str) -> str | None:
+    """Why ``value`` cannot be compared by ``operator`` (its base name), or None."""
+    for pseudo in _PSEUDO_PARAMETER.findall(value):
+        if pseudo not in _OWN_STACK_PARAMETERS:
+            return (
+                f"names ${{AWS::{pseudo}}}: a condition may name the stack's own "
+                "${AWS::Partition}, ${AWS::Region}, ${AWS::AccountId} and ${AWS::URLSuffix}"
+            )
+    kind = next((k for k in _CONDITION_VALUES if operator.startswith(k)), None)
+    if kind:
+        pattern, why = _CONDITION_VALUES[kind]
+        return None if pattern.match(value) else why
+    if operator.endswith("IpAddress"):
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            return "must be an IPv4 or IPv6 address or CIDR block, such as 203.0.113.0/24"
+        return None
+    if operator.startswith("Arn") and not value:
+        return "must be an ARN (IAM's * and ? wildcards allowed), not empty"
+    if operator.startswith("Arn") and value.startswith("arn:"):
+        return arn_region_problem(value)
+    return None
+
+
+@dataclass(frozen=True)
+class PolicyCondition:
+    """One condition of a task role statement: IAM's ``Condition: {operator: {key: values}}``.
+
+    Attributes:
+        operator: an IAM condition operator, such as ``StringEquals``, ``ArnLike``,
+            ``IpAddress`` or ``Bool``; ``IfExists`` at its end (not ``Null``'s), and
+            ``ForAllValues:`` or ``ForAnyValue:`` before it for a key with several values.
+        key: the condition key, such as ``aws:SourceVpce``, ``s3:prefix`` or
+            ``aws:ResourceTag/team``.
+        values: what the key is compared with (any one may match), as IAM writes them: text,
+            ``"true"``/``"false"`` for ``Bool`` and ``Null``, numbers as ``"10"``. Strings and
+            ARNs may hold IAM policy variables (``${aws:username}``) and the stack's own
+            ``${AWS::Partition}``, ``${AWS::Region}``, ``${AWS::AccountId}`` and
+            ``${AWS::URLSuffix}``.
+    """
+
+    operator: str
+    key: str
+    values: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        owner = type(self).__name__
+        problem = condition_operator_problem(self.operator)
+        if problem:
+            raise _fail(owner, "operator", self.operator, problem)
+        match = CONDITION_OPERATOR.match(self.operator)
+        assert match is not None  # no problem: it is one
+        if not _matches(CONDITION_KEY, self.key):
+            raise _fail(
+                owner,
+                "key",
+                self.key,
+                "must be a condition key, service:key, such as aws:SourceVpce or s3:prefix",
+            )
+        _strings(owner, "values", self.values, allow_empty=False)
+        for index, value in enumerate(self.values):
+            problem = _condition_value_problem(match.group("operator"), value)
+            if problem:
+                raise _fail(owner, f"values[{index}]", value, problem)
+
+    @property
+    def arns(self) -> tuple[str, ...]:
+        """The ARNs an ARN operator compares with (those that begin ``arn:``)."""
+        match = CONDITION_OPERATOR.match(self.operator)
+        if match is None or not match.group("operator").startswith("Arn"):
+            return ()
+        return tuple(value for value in self.values if value.startswith("arn:"))
+
+
+def condition_text(value: object) -> str | None:
+    """A condition value as IAM writes it: a string as it is, ``true``/``false`` for a
+    boolean, a number's digits; None for anything else."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    return value if isinstance(value, str) else None
+
+
 @dataclass(frozen=True)
 class PolicyStatement:
     """One statement of the task role's inline policy.
@@ -222,6 +392,8 @@ class PolicyStatement:
         resources: the ARNs they apply to (IAM's ``*`` and ``?`` wildcards allowed after the
             service), or ``"*"`` written on purpose.
         effect: ``Allow`` (the default) or ``Deny``.
+        conditions: when the statement applies (IAM's ``Condition``), one
+            :class:`PolicyCondition` each, all of which must hold; none by default.
 
     A statement built with awacs converts with :meth:`from_awacs`.
     """
@@ -229,26 +401,29 @@ class PolicyStatement:
     actions: tuple[str, ...]
     resources: tuple[str, ...]
     effect: str = "Allow"
+    conditions: tuple[PolicyCondition, ...] = ()
 
     @classmethod
     def from_awacs(cls, statement: Statement) -> PolicyStatement:
         """The statement an awacs ``Statement`` holds: its ``Effect``, ``Action`` (awacs
-        actions, such as ``awacs.sqs.SendMessage``) and ``Resource``. Anything else
-        (``Condition``, ``NotAction``, ``Principal``, ``Sid``) is refused: the task role's
-        policy takes only these three."""
+        actions, such as ``awacs.sqs.SendMessage``), ``Resource`` and ``Condition`` (awacs
+        conditions, such as ``StringEquals("aws:SourceVpce", "vpce-...")``). Anything else
+        (``NotAction``, ``Principal``, ``Sid``) is refused: the task role's policy takes only
+        these four."""
         expect(statement, Statement, "PolicyStatement.from_awacs(statement)")
         given = dict(statement.properties)
-        extra = sorted(set(given) - {"Effect", "Action", "Resource"})
+        extra = sorted(set(given) - {"Effect", "Action", "Resource", "Condition"})
         if extra:
             raise ConfigError(
-                f"PolicyStatement.from_awacs: the task role's statements take Effect, Action and "
-                f"Resource only, not {', '.join(extra)}"
+                f"PolicyStatement.from_awacs: the task role's statements take Effect, Action, "
+                f"Resource and Condition only, not {', '.join(extra)}"
             )
         actions = tuple(action.JSONrepr() for action in given.get("Action", []))
         resources = tuple(
             r.JSONrepr() if isinstance(r, BaseARN) else r for r in given.get("Resource", [])
         )  # awacs ARNs (awacs.s3.ARN("my-bucket/*")) or strings
-        return cls(actions, resources, given.get("Effect", "Allow"))
+        conditions = _conditions_of(given["Condition"]) if "Condition" in given else ()
+        return cls(actions, resources, given.get("Effect", "Allow"), conditions)
 
     def __post_init__(self) -> None:
         owner = type(self).__name__
@@ -287,6 +462,43 @@ class PolicyStatement:
                 raise _fail(owner, f"resources[{index}]", resource, problem)
         if self.effect not in ("Allow", "Deny"):
             raise _fail(owner, "effect", self.effect, "must be Allow or Deny")
+        if not isinstance(self.conditions, tuple) or not all(
+            isinstance(c, PolicyCondition) for c in self.conditions
+        ):
+            raise _fail(owner, "conditions", self.conditions, "must be a tuple of PolicyCondition")
+        seen: set[tuple[str, str]] = set()
+        for index, condition in enumerate(self.conditions):
+            # IAM matches condition keys case-insensitively; one key twice under one operator
+            # would be a duplicate JSON key, of which IAM keeps one.
+            pair = (condition.operator, condition.key.lower())
+            if pair in seen:
+                raise _fail(
+                    owner,
+                    f"conditions[{index}]",
+                    f"{condition.operator} {condition.key}",
+                    "is given twice: give all its values in one condition",
+                )
+            seen.add(pair)
+
+
+def _conditions_of(condition: object) -> tuple[PolicyCondition, ...]:
+    """The conditions an awacs ``Condition`` holds, each operator's keys in order (read from
+    its elements: its JSONrepr keeps one element of each operator)."""
+    from awacs.aws import Condition
+
+    expect(condition, Condition, "PolicyStatement.from_awacs(statement): its Condition")
+    found = []
+    for element in condition.conditions:  # type: ignore[attr-defined]
+        for key, given in element.get_dict().items():
+            items = given if isinstance(given, list | tuple) else [given]
+            values = tuple(condition_text(item) for item in items)
+            if None in values:
+                raise ConfigError(
+                    f"PolicyStatement.from_awacs: condition {element.condition} {key}={given!r}: "
+                    "its values must be strings, booleans or numbers"
+                )
+            found.append(PolicyCondition(element.condition, key, values))  # type: ignore[arg-type]
+    return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -612,6 +824,7 @@ class Application:
         """Every ARN the application names (and each sidecar's repository's)."""
         found = [s.value_from for s in self.all_secrets] + list(self.task_role.managed_policies)
         found += [r for s in self.task_role.statements for r in s.resources if r != "*"]
+        found += [a for s in self.task_role.statements for c in s.conditions for a in c.arns]
         found += [s.repository_arn for s in self.sidecars]
         if self.secrets_kms_key:
             found.append(self.secrets_kms_key)

@@ -33,6 +33,8 @@ from ..cfn.limits import EC2_TEXT, EC2_TEXT_RULE
 from ..layers.application import (
     ACTION,
     ANY_ARN,
+    CONDITION_KEY,
+    CONDITION_OPERATOR,
     CONTAINER_NAME,
     ECR_IMAGE,
     ENVIRONMENT_NAME,
@@ -50,10 +52,13 @@ from ..layers.application import (
     Application,
     EgressRule,
     HealthCheck,
+    PolicyCondition,
     PolicyStatement,
     Secret,
     Sidecar,
     TaskRole,
+    condition_operator_problem,
+    condition_text,
     partition_of,
 )
 from ..layers.config import (
@@ -462,6 +467,121 @@ class _Map(_Kind):
 
     def unknown_keys(self, reader: _Reader, node: Node, path: KeyPath) -> Iterator[SpecError]:
         yield from _each_value(self.value, reader, node, path)
+
+
+_CONDITION_VALUE = {"type": ["string", "boolean", "number"]}
+
+
+@dataclass(frozen=True)
+class _Conditions(_Kind):
+    """IAM's ``Condition`` as a policy writes it: operator -> condition key -> a value or a
+    list of values, read into :class:`PolicyCondition` (one per operator and key)."""
+
+    def parse(self, reader: _Reader, node: Node, path: KeyPath) -> tuple[PolicyCondition, ...]:
+        reader.scalar(node, path)
+        if not isinstance(node, MappingNode):
+            raise reader.error(
+                node, path, f"expected a mapping (operator: {{key: values}}), got {_what(node)}"
+            )
+        found = []
+        for operator, operator_node, keys_node in reader.pairs(node, path):
+            where = (*path, operator)
+            problem = condition_operator_problem(operator)
+            if problem:
+                raise reader.error(operator_node, where, problem)
+            reader.scalar(keys_node, where)
+            if not isinstance(keys_node, MappingNode):
+                raise reader.error(
+                    keys_node,
+                    where,
+                    f"expected a mapping of condition keys to values, got {_what(keys_node)}",
+                )
+            if not keys_node.value:
+                raise reader.error(keys_node, where, "needs a condition key and its values")
+            seen: dict[str, str] = {}
+            for key, key_node, values_node in reader.pairs(keys_node, where):
+                at = (*where, key)
+                if key.lower() in seen:
+                    raise reader.error(
+                        key_node,
+                        at,
+                        f"is {seen[key.lower()]!r} again (IAM reads condition keys "
+                        "case-insensitively): give all its values once",
+                    )
+                seen[key.lower()] = key
+                found.append(self._condition(reader, operator, key, key_node, values_node, at))
+        return tuple(found)
+
+    @staticmethod
+    def _condition(
+        reader: _Reader, operator: str, key: str, key_node: Node, values_node: Node, at: KeyPath
+    ) -> PolicyCondition:
+        reader.scalar(values_node, at)
+        listed = isinstance(values_node, SequenceNode)
+        items: list[Node] = list(values_node.value) if listed else [values_node]
+        if listed and not items:
+            raise reader.error(values_node, at, "expected at least one value")
+        base = CONDITION_OPERATOR.match(operator)
+        assert base is not None  # checked by the caller
+        values = []
+        for index, item in enumerate(items):
+            item_path = (*at, index) if listed else at
+            value = reader.scalar(item, item_path)
+            text = condition_text(value)
+            takes_flag = base.group("operator") in ("Bool", "Null")
+            if (isinstance(value, bool) and not takes_flag) or (
+                isinstance(value, int | float)
+                and not isinstance(value, bool)
+                and not base.group("operator").startswith("Numeric")
+            ):
+                text = None
+            if text is None:
+                hint = ""
+                if isinstance(item, ScalarNode) and value is not None:
+                    hint = f': write it in quotes ("{item.value}") so YAML reads it as text'
+                raise reader.error(item, item_path, f"expected a string, got {_what(item)}{hint}")
+            partition = _arn_partition(text) if base.group("operator").startswith("Arn") else None
+            if partition:
+                reader.arns.append((partition, item_path, item))
+            values.append(text)
+        try:
+            return PolicyCondition(operator, key, tuple(values))
+        except ConfigError as error:
+            complaint = _complaint(error)
+            name, step = complaint.steps[0] if complaint.steps else ("", None)
+            if name == "key":
+                raise reader.error(key_node, at, complaint.reason) from None
+            if name == "values" and step is not None and listed:
+                number = int(step)
+                raise reader.error(items[number], (*at, number), complaint.reason) from None
+            raise reader.error(values_node, at, complaint.reason) from None
+
+    def schema(self) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "patternProperties": {
+                _portable(CONDITION_OPERATOR): {
+                    "type": "object",
+                    "minProperties": 1,
+                    "patternProperties": {
+                        _portable(CONDITION_KEY): {
+                            "anyOf": [
+                                _CONDITION_VALUE,
+                                {"type": "array", "minItems": 1, "items": _CONDITION_VALUE},
+                            ]
+                        }
+                    },
+                    "additionalProperties": False,
+                }
+            },
+            "additionalProperties": False,
+        }
+
+    def describe(self, path: str) -> str:
+        return (
+            "mapping of IAM condition operators (StringEquals, ArnLike, IpAddress, Bool, "
+            "...IfExists, ForAnyValue:...) to condition keys, each with a value or a list"
+        )
 
 
 # Said of every key whose ARN may name the stack's own partition, region and account.
@@ -913,6 +1033,16 @@ _STATEMENT = _Object(
             required=True,
         ),
         Key("effect", _Str(choices=EFFECTS), "effect", "Allow or Deny."),
+        Key(
+            "conditions",
+            _Conditions(),
+            "conditions",
+            "When the statement applies, as IAM's Condition: operator, then each key with a "
+            "value or a list of values, such as {StringEquals: {aws:SourceVpce: vpce-0abc}}. "
+            "Values may name the stack's own ${AWS::Partition}, ${AWS::Region}, "
+            "${AWS::AccountId} and ${AWS::URLSuffix}, and IAM policy variables "
+            "(${aws:username}).",
+        ),
     ),
 )
 
@@ -1827,6 +1957,9 @@ services:
         - actions: [sqs:SendMessage]
           resources: [arn:aws:sqs:eu-west-1:123456789012:orders]
           effect: Allow
+          conditions:
+            StringEquals: {aws:SourceVpce: vpce-0123456789abcdef0}
+            Bool: {aws:SecureTransport: true}
     egress:
       - {port: 5432, security_group: sg-0123456789abcdef0, description: PostgreSQL}
       - {port: 6379, to_port: 6380, protocol: tcp, cidr: 10.1.0.0/16}

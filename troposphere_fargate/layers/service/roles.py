@@ -17,7 +17,15 @@ from awacs import kms as awacs_kms
 from awacs import logs as awacs_logs
 from awacs import s3 as awacs_s3
 from awacs import secretsmanager, ssm, ssmmessages
-from awacs.aws import Action, Allow, Deny, PolicyDocument, Statement
+from awacs.aws import (
+    Action,
+    Allow,
+    Condition,
+    ConditionElement,
+    Deny,
+    PolicyDocument,
+    Statement,
+)
 from troposphere import GetAtt, If, Join, NoValue, Ref, Select, Split, Sub, Template, iam, logs
 
 from ..application import Application, PolicyStatement, TaskRole, cfn_string
@@ -261,14 +269,38 @@ def _execute_command_policy(log_group: logs.LogGroup) -> iam.Policy:
     )
 
 
+class _Operator(ConditionElement):
+    """An awacs condition element for any of IAM's operators (awacs has a class per operator;
+    the statement names its operator as text)."""
+
+    condition = ""
+
+    def __init__(self, operator: str, keys: dict[str, Any]) -> None:
+        super().__init__(keys)
+        self.condition = operator
+
+
+def _condition(statement: PolicyStatement) -> Condition:
+    """IAM's ``Condition`` of a statement: each operator once, in the order first given, with
+    its keys in order, each key's values a list."""
+    operators: dict[str, dict[str, Any]] = {}
+    for condition in statement.conditions:
+        values = [cfn_string(value) for value in condition.values]
+        operators.setdefault(condition.operator, {})[condition.key] = values
+    return Condition([_Operator(operator, keys) for operator, keys in operators.items()])
+
+
 def _application_statement(index: int, statement: PolicyStatement) -> Statement:
-    return Statement(
+    written = Statement(
         Sid=f"{APPLICATION_POLICY}{index}",
         Effect=Allow if statement.effect == "Allow" else Deny,
         # awacs Actions, as everywhere else: "sqs:SendMessage" -> Action("sqs", "SendMessage").
         Action=[Action(*action.split(":", 1)) for action in statement.actions],
         Resource=[cfn_string(resource) for resource in statement.resources],
     )
+    if statement.conditions:
+        written.Condition = _condition(statement)
+    return written
 
 
 def _task_role(log_group: logs.LogGroup, task_role: TaskRole) -> iam.Role:
