@@ -147,3 +147,18 @@ def test_an_alarm_is_priced_per_metric_it_reads():
     # A network load balancer counts no HTTP answers: no error-rate alarm.
     network = footprint(dry_run(ROOT, {**LAUNCH, "LoadBalancerType": "network"}))
     assert (network.alarms, network.alarm_metrics) == (1, 1)
+
+
+def test_each_target_tracking_policy_costs_the_two_alarms_it_creates():
+    """Application Auto Scaling creates two CloudWatch alarms (AlarmHigh and AlarmLow) for each
+    target tracking policy: "the ARNs of the two CloudWatch alarms created on your behalf"
+    (Application Auto Scaling User Guide, put-scaling-policy). No template lists them, and the
+    cost left them out; they are billed per alarm metric as any other."""
+    default = footprint(dry_run(ROOT, LAUNCH))  # CpuTargetUtilization=70: one policy
+    assert (default.scaling_alarms, default.scaling_alarm_metrics) == (2, 2)
+    assert lines({})["target tracking alarms"] == pytest.approx(2 * PRICE["alarm_month"])
+    both = footprint(dry_run(ROOT, {**LAUNCH, "MemoryTargetUtilization": "80"}))
+    assert (both.scaling_alarms, both.scaling_alarm_metrics) == (4, 4)
+    off = {"CpuTargetUtilization": "0"}
+    assert footprint(dry_run(ROOT, {**LAUNCH, **off})).scaling_alarms == 0
+    assert "target tracking alarms" not in lines(off)

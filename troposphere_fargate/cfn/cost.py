@@ -158,6 +158,17 @@ def estimate(found: Footprint, region: str | None = None) -> Estimate:
                 metrics * price["alarm_month"],
             )
         )
+    if found.scaling_alarms:
+        # Application Auto Scaling's alarms are the account's, billed as any other.
+        metrics = found.scaling_alarm_metrics
+        lines.append(
+            Line(
+                "target tracking alarms",
+                f"{found.scaling_alarms} (two per scaling policy) reading {metrics} "
+                f"metric{'s' if metrics != 1 else ''} x {_money(price['alarm_month'])}",
+                metrics * price["alarm_month"],
+            )
+        )
     for item, count, unit, note in (
         (
             "dashboards",

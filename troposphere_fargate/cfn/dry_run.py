@@ -301,6 +301,10 @@ class Footprint:
     # The metrics the alarms read (CloudWatch prices an alarm per metric: one on a metric math
     # expression counts each it reads); None: one per alarm.
     alarm_metrics: int | None = None
+    # The alarms Application Auto Scaling creates for the target tracking policies (two each,
+    # AlarmHigh and AlarmLow), which no template lists, and the metrics they read.
+    scaling_alarms: int = 0
+    scaling_alarm_metrics: int = 0
 
 
 def _service_name(endpoint: Mapping[str, Any]) -> str:
@@ -342,6 +346,13 @@ def footprint(stack: PlannedStack) -> Footprint:
         tasks.append((name, count, vcpu, memory, str(platform)))
         if target:
             scaling.append((name, low, high))
+    # A target tracking policy's alarms: "the ARNs of the two CloudWatch alarms created on your
+    # behalf" (Application Auto Scaling User Guide, put-scaling-policy).
+    tracking = [
+        props
+        for props in typed("AWS::ApplicationAutoScaling::ScalingPolicy")
+        if props.get("PolicyType") == "TargetTrackingScaling"
+    ]
     insights = sum(
         any(
             s.get("Name") == "containerInsights" and s.get("Value") in ("enabled", "enhanced")
@@ -382,6 +393,8 @@ def footprint(stack: PlannedStack) -> Footprint:
             max(1, sum(1 for query in alarm.get("Metrics") or [] if "MetricStat" in query))
             for alarm in typed("AWS::CloudWatch::Alarm")
         ),
+        scaling_alarms=2 * len(tracking),
+        scaling_alarm_metrics=2 * sum(_metrics_read(policy) for policy in tracking),
         dashboards=len(typed("AWS::CloudWatch::Dashboard")),
         log_groups=sorted(
             f"{props.get('RetentionInDays', 'never expires')}"
@@ -390,6 +403,14 @@ def footprint(stack: PlannedStack) -> Footprint:
         resources=len(every),
         stacks=1 + _nested_count(stack),
     )
+
+
+def _metrics_read(policy: Mapping[str, Any]) -> int:
+    """The metrics each alarm of a target tracking policy reads: one for a predefined or single
+    custom metric, each ``MetricStat`` of a metric math expression."""
+    configuration = policy.get("TargetTrackingScalingPolicyConfiguration") or {}
+    custom = configuration.get("CustomizedMetricSpecification") or {}
+    return max(1, sum(1 for query in custom.get("Metrics") or [] if "MetricStat" in query))
 
 
 def _named(every: Mapping[str, dict[str, Any]], kind: str) -> dict[str, dict[str, Any]]:
@@ -450,8 +471,11 @@ def describe(found: Footprint) -> list[str]:
             f"service {name}: {_plural(count, 'task')} of {vcpu:g} vCPU and {memory:g} GB "
             f"({platform}, {'Fargate Spot' if name in found.spot else 'Fargate'}){scaled}"
         )
+    alarms = _plural(found.alarms, "alarm")
+    if found.scaling_alarms:
+        alarms += f" (and {found.scaling_alarms} that target tracking scaling creates)"
     extras = [
-        _plural(found.alarms, "alarm"),
+        alarms,
         _plural(found.dashboards, "dashboard"),
         _plural(len(found.log_groups), "log group")
         + (f" (retention in days: {', '.join(found.log_groups)})" if found.log_groups else ""),
