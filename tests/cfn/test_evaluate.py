@@ -236,18 +236,24 @@ def test_a_sub_whose_only_dollar_braces_are_escaped_is_their_literal_text():
     from troposphere_fargate.cfn.evaluate import resolved
 
     template = {
-        "Parameters": {"Bucket": {"Type": "String", "Default": "uploads"}},
+        "Parameters": {
+            "Bucket": {"Type": "String", "Default": "uploads"},
+            "Given": {"Type": "String", "Default": "a${!b}"},
+        },
         "Resources": {"Topic": {"Type": "AWS::SNS::Topic"}},
         "Outputs": {
             "Home": {"Value": {"Fn::Sub": "arn:aws:s3:::${Bucket}/${!aws:username}/*"}},
             "Listed": {"Value": {"Fn::Sub": ["${Name}/${!aws:username}", {"Name": "x"}]}},
             "Later": {"Value": {"Fn::Sub": "${Topic}/${!aws:username}"}},
+            # A parameter's value is substituted as it is: only the template's text unescapes.
+            "Passed": {"Value": {"Fn::Sub": "x/${Given}/${!y}"}},
         },
     }
     outputs = resolved(template, {})["Outputs"]
     assert outputs["Home"]["Value"] == "arn:aws:s3:::uploads/${aws:username}/*"
     assert outputs["Listed"]["Value"] == "x/${aws:username}"
     assert outputs["Later"]["Value"] == {"Fn::Sub": "${Topic}/${!aws:username}"}
+    assert outputs["Passed"]["Value"] == "x/a${!b}/${y}"
 
 
 def test_a_split_of_a_value_is_computed_and_of_a_placeholder_is_not():

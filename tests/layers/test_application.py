@@ -775,6 +775,7 @@ def test_a_statement_built_with_awacs_converts_and_anything_else_in_it_is_refuse
     from awacs.aws import (
         Action,
         Allow,
+        ArnLike,
         Bool,
         Condition,
         Statement,
@@ -815,7 +816,18 @@ def test_a_statement_built_with_awacs_converts_and_anything_else_in_it_is_refuse
         PolicyStatement.from_awacs(
             Statement(Effect=Allow, NotAction=[sqs.SendMessage], Resource=[ORDERS_QUEUE])
         )
-    with pytest.raises(ConfigError, match=r"its values must be strings, booleans or numbers"):
+    from awacs import sns
+
+    arn_valued = Statement(
+        Effect=Allow,
+        Action=[sqs.SendMessage],
+        Resource=[ORDERS_QUEUE],
+        Condition=Condition(ArnLike("aws:SourceArn", sns.ARN("orders", "eu-west-1", "1" * 12))),
+    )  # an awacs ARN, as in Resource
+    assert PolicyStatement.from_awacs(arn_valued).conditions == (
+        PolicyCondition("ArnLike", "aws:SourceArn", ("arn:aws:sns:eu-west-1:111111111111:orders",)),
+    )
+    with pytest.raises(ConfigError, match=r"its values must be strings, booleans, numbers or"):
         PolicyStatement.from_awacs(
             Statement(
                 Effect=Allow,
@@ -851,7 +863,10 @@ def test_a_statement_built_with_awacs_converts_and_anything_else_in_it_is_refuse
         ("ForAllValues:StringLike", "aws:TagKeys", ("shop-*",)),
         ("NumericLessThanEquals", "s3:max-keys", ("10", "2.5")),
         ("DateGreaterThan", "aws:TokenIssueTime", ("2026-01-01T00:00:01Z", "1767225600")),
-        ("DateLessThan", "aws:CurrentTime", ("2027-06", "2027-06-30T12:00+02:00")),
+        ("DateLessThan", "aws:CurrentTime", ("2027-06", "2027-06-30T12:00+02:00", "2028")),
+        # As leniently as IAM (moto's copy of its parser): no zone, lower case, one digit.
+        ("DateLessThan", "aws:CurrentTime", ("2027-01-01T10:00:00", "2027-1-1", "2027-02-28t10z")),
+        ("DateLessThan", "aws:CurrentTime", ("2028-02-29T23:59:59.123456789-05:00",)),
         ("Bool", "aws:SecureTransport", ("false",)),
         ("Bool", "aws:ViaAWSService", ("${aws:MultiFactorAuthPresent}",)),
         ("BinaryEquals", "aws:x", ("QmluYXJ5VmFsdWVJbkJhc2U2NA==",)),
@@ -881,13 +896,22 @@ def test_a_condition_takes_what_iam_takes(operator, key, values):
         ("StringEquals", "aws:x", ["a"], "must be a tuple of strings"),
         ("NumericEquals", "s3:max-keys", ("ten",), "values[0]='ten': must be a number"),
         ("NumericEquals", "s3:max-keys", ("${aws:x}",), "must be a number"),
-        ("DateLessThan", "aws:CurrentTime", ("2027-1-1",), "must be a date in ISO 8601"),
+        ("DateLessThan", "aws:CurrentTime", ("2027-13-01",), "must be a date in ISO 8601"),
+        ("DateLessThan", "aws:CurrentTime", ("2027-02-29",), "must be a date in ISO 8601"),
+        ("DateLessThan", "aws:CurrentTime", ("2027-01-01T25:00Z",), "must be a date in ISO"),
+        ("DateLessThan", "aws:CurrentTime", ("2027-01-01T10:61Z",), "must be a date in ISO"),
+        ("DateLessThan", "aws:CurrentTime", ("99999999999999999999",), "must be a date in ISO"),
         ("DateLessThan", "aws:CurrentTime", ("2027-*",), "must be a date in ISO 8601"),
         ("Bool", "aws:SecureTransport", ("yes",), "must be true or false"),
+        ("Bool", "aws:SecureTransport", ("${AWS::Region}",), "must be true or false"),
         ("Null", "aws:TokenIssueTime", ("${aws:x}",), "must be true (the key is absent)"),
         ("BinaryEquals", "aws:x", ("not base64!",), "must be base64"),
         ("IpAddress", "aws:SourceIp", ("10.0.0.0/33",), "must be an IPv4 or IPv6 address"),
         ("IpAddress", "aws:SourceIp", ("${aws:x}",), "must be an IPv4 or IPv6 address"),
+        ("IpAddress", "aws:SourceIp", ("10.0.0.0/255.0.0.0",), "must be an IPv4 or IPv6"),
+        ("IpAddress", "aws:SourceIp", ("fe80::1%eth0",), "must be an IPv4 or IPv6 address"),
+        ("StringLike", "s3:prefix", ("${!aws:username}",), "holds ${!...}: write an IAM"),
+        ("StringEquals", "aws:ResourceTag/${aws:x}", ("a",), "key='aws:ResourceTag/${aws:x}'"),
         ("ArnLike", "aws:SourceArn", ("",), "must be an ARN"),
         (
             "ArnEquals",
@@ -965,6 +989,13 @@ def test_policy_variables_reach_iam_as_written_beside_the_stacks_own_values(
         "StringEquals": {"kms:ViaService": [f"s3.{region}.amazonaws.com"]},
         "StringLike": {"s3:prefix": ["home/${aws:username}/"]},
     }
+
+
+def test_an_escaped_policy_variable_is_refused_where_it_would_reach_iam_escaped():
+    """In a plain string (no pseudo parameter) ${!aws:username} is no Fn::Sub escape: IAM
+    would get the text ${!aws:username} and match nothing."""
+    with pytest.raises(ConfigError, match=re.escape("resources[0]='arn:aws:s3:::b/${!aws:")):
+        PolicyStatement(("s3:GetObject",), ("arn:aws:s3:::b/${!aws:username}/*",))
 
 
 @pytest.mark.lint

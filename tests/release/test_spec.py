@@ -391,7 +391,7 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         f"{STATEMENT}            NullIfExists: {{aws:TokenIssueTime: true}}\n",
         "app.yaml:8: services.web.task_role.statements[0].conditions.NullIfExists: Null takes "
         "no IfExists (IAM)",
-        False,
+        True,
     ),
     "condition-key-without-service": (
         f"{STATEMENT}            StringEquals: {{SourceVpce: vpce-1}}\n",
@@ -399,12 +399,12 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "must be a condition key, service:key, such as aws:SourceVpce or s3:prefix",
         True,
     ),
-    "condition-value-yaml-reads-as-a-boolean": (
-        f"{STATEMENT}            StringEquals:\n              aws:RequestTag/public: yes\n",
+    "condition-without-a-value": (
+        f"{STATEMENT}            StringEquals:\n              aws:RequestTag/public:\n",
         "app.yaml:9: services.web.task_role.statements[0].conditions.StringEquals."
-        'aws:RequestTag/public: expected a string, got a boolean (yes): write it in quotes ("yes") '
-        "so YAML reads it as text",
-        False,
+        "aws:RequestTag/public: expected a value (text, as IAM compares it; '' for the empty "
+        "text), got nothing (null)",
+        True,
     ),
     "condition-bad-address": (
         f"{STATEMENT}            IpAddress:\n              aws:SourceIp:\n"
@@ -1120,6 +1120,33 @@ def test_a_spec_may_name_the_stacks_own_partition_region_and_account(schema):
     other = PORTABLE_SPEC.replace("${AWS::AccountId}:secret", "${AWS::StackName}:secret")
     with pytest.raises(SpecError, match=r"app\.yaml:4: services\.web\.secrets\.DB_PASSWORD"):
         parse_spec(other, "app.yaml")
+
+
+def test_condition_values_are_taken_as_written_not_as_yaml_reads_them():
+    """IAM compares text: an account ID, true, a date or 010 unquoted is what it says. Read as
+    YAML 1.1 values they were refused, or 010 became 8 and 1:30 became 90."""
+    spec = (
+        f"{STATEMENT}            StringEquals:\n"
+        "              aws:ResourceAccount: [123456789012, 012345678901]\n"
+        "              aws:RequestTag/public: yes\n"
+        "            NumericLessThanEquals: {s3:max-keys: 010}\n"
+        "            DateLessThan: {aws:CurrentTime: 2027-01-01}\n"
+        "            DateGreaterThan: {aws:EpochTime: 1700000000}\n"
+        "            Bool: {aws:SecureTransport: true}\n"
+        "            StringLike: {s3:prefix: ['', 'home/']}\n"
+    )
+    (statement,) = parse_spec(spec, "app.yaml").service.application.task_role.statements
+    assert [(c.operator, c.key, c.values) for c in statement.conditions] == [
+        ("StringEquals", "aws:ResourceAccount", ("123456789012", "012345678901")),
+        ("StringEquals", "aws:RequestTag/public", ("yes",)),
+        ("NumericLessThanEquals", "s3:max-keys", ("010",)),
+        ("DateLessThan", "aws:CurrentTime", ("2027-01-01",)),
+        ("DateGreaterThan", "aws:EpochTime", ("1700000000",)),
+        ("Bool", "aws:SecureTransport", ("true",)),
+        ("StringLike", "s3:prefix", ("", "home/")),
+    ]
+    with pytest.raises(SpecError, match=r"app\.yaml:8: .*NumericEquals\.s3:max-keys: must be a"):
+        parse_spec(f"{STATEMENT}            NumericEquals: {{s3:max-keys: 1:30}}\n", "app.yaml")
 
 
 def test_the_reference_names_every_file_a_spec_of_each_layout_builds():

@@ -486,8 +486,8 @@ def _substituted(node: Any, values: Mapping[str, Any], opaque: frozenset[str] = 
         if key == "Ref" and isinstance(inner, str) and inner in values:
             return values[inner]
         if key == "Fn::Sub" and isinstance(inner, str):
-            text = _filled(inner, values)
-            return _literal_text(text) if _all_filled(text) else {"Fn::Sub": text}
+            text, done = _filled(inner, values)
+            return text if done else {"Fn::Sub": text}
         if (
             key == "Fn::Sub"
             and isinstance(inner, list)
@@ -504,32 +504,43 @@ def _substituted(node: Any, values: Mapping[str, Any], opaque: frozenset[str] = 
                 **{name: value for name, value in values.items() if name not in variables},
                 **{name: value for name, value in variables.items() if isinstance(value, str)},
             }
-            text = _filled(inner[0], known)
+            text, done = _filled(inner[0], known)
+            if done:
+                return text
             left = {name: value for name, value in variables.items() if f"${{{name}}}" in text}
-            if _all_filled(text):
-                return _literal_text(text)
             return {"Fn::Sub": [text, left] if left else text}
     return {key: _substituted(item, values, opaque) for key, item in node.items()}
 
 
-def _all_filled(text: str) -> bool:
-    """Whether an ``Fn::Sub`` text has no variable left: ``${!...}`` is no variable, but the
-    literal ``${...}`` (an IAM policy variable, say)."""
-    return "${" not in text.replace("${!", "")
+_SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")
 
 
-def _literal_text(text: str) -> str:
-    """What CloudFormation makes of an ``Fn::Sub`` text with no variable left."""
-    return text.replace("${!", "${")
-
-
-def _filled(text: str, values: Mapping[str, Any]) -> str:
-    """``text`` (an ``Fn::Sub`` string) with each ``${Name}`` of ``values`` filled in."""
-    return re.sub(
-        r"\$\{([^}!.]+)\}",
-        lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0),
-        text,
-    )
+def _filled(text: str, values: Mapping[str, Any]) -> tuple[str, bool]:
+    """``text`` (an ``Fn::Sub`` string) with each ``${Name}`` of ``values`` filled in, and
+    whether no variable is left. When none is, it is the text CloudFormation makes: each
+    ``${!Literal}`` of the template's own text is ``${Literal}`` (a value filled in is kept as
+    it is); else the escapes stay for the Sub that is left."""
+    kept: list[str] = []
+    literal: list[str] = []
+    left = False
+    position = 0
+    for match in _SUB_VARIABLE.finditer(text):
+        kept.append(text[position : match.start()])
+        literal.append(text[position : match.start()])
+        name = match.group(1)
+        if name.startswith("!"):
+            kept.append(match.group(0))
+            literal.append("${" + name[1:] + "}")
+        elif name and "." not in name and name in values:
+            kept.append(str(values[name]))
+            literal.append(str(values[name]))
+        else:  # a resource's attribute, or a value known once deployed
+            left = True
+            kept.append(match.group(0))
+        position = match.end()
+    kept.append(text[position:])
+    literal.append(text[position:])
+    return ("".join(kept), False) if left else ("".join(literal), True)
 
 
 def _literal(value: Any) -> bool:

@@ -10,6 +10,7 @@ of the shipped templates: it adds nothing. The application spec file
 
 from __future__ import annotations
 
+import calendar
 import ipaddress
 import re
 from dataclasses import dataclass, field
@@ -248,7 +249,9 @@ CONDITION_OPERATORS = (
     "Null",
 )
 CONDITION_OPERATOR = re.compile(
-    r"^(?P<qualifier>ForAllValues:|ForAnyValue:)?"
+    # Null takes no IfExists: refused here too, so that the spec's JSON Schema refuses it.
+    r"^(?!(?:ForAllValues:|ForAnyValue:)?NullIfExists$)"
+    r"(?P<qualifier>ForAllValues:|ForAnyValue:)?"
     rf"(?P<operator>{'|'.join(sorted(CONDITION_OPERATORS, key=len, reverse=True))})"
     r"(?P<if_exists>IfExists)?$"
 )
@@ -257,24 +260,29 @@ CONDITION_OPERATOR = re.compile(
 CONDITION_KEY = re.compile(r"^[A-Za-z0-9-]+:\S(?:.*\S)?$")
 # The values each kind of operator compares with (the same page): a number; a date in one of
 # the W3C forms of ISO 8601 or epoch seconds; true or false; base64; an IPv4 or IPv6 address
-# or CIDR block (checked with ipaddress). Strings and ARNs take anything, policy variables
-# (${aws:username}) and the stack's own ${AWS::Partition}, ${AWS::Region}, ${AWS::AccountId}
-# and ${AWS::URLSuffix} included; numbers, dates, binary values, addresses and Null take no
-# variable.
+# or CIDR block. Strings and ARNs take anything, policy variables (${aws:username}) and the
+# stack's own ${AWS::Partition}, ${AWS::Region}, ${AWS::AccountId} and ${AWS::URLSuffix}
+# included; Bool takes a policy variable too; numbers, dates, binary values, addresses and Null
+# take no variable ("You can not use a policy variable with the ... condition operator").
 _NUMBER = re.compile(r"^-?[0-9]+(?:\.[0-9]+)?$")
+# The W3C profiles of ISO 8601 (YYYY, YYYY-MM, YYYY-MM-DD, then Thh:mm, :ss and .s, and a time
+# zone), as leniently as IAM's parser takes them (moto's copy of it, checked against AWS: one
+# digit months and days, no time zone, lower-case t and z); the fields are checked for range.
 _DATE = re.compile(
-    r"^(?:[0-9]+|[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2}(?:T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?"
-    r"(?:Z|[+-][0-9]{2}:[0-9]{2}))?)?)?)$"
+    r"^(?P<year>[0-9]{4})(?:-(?P<month>[0-9]{1,2})(?:-(?P<day>[0-9]{1,2})"
+    r"(?:[Tt](?P<hour>[0-9]{2})(?::(?P<minute>[0-9]{2})(?::(?P<second>[0-9]{2})(?:\.[0-9]{1,9})?)?)?"
+    r"(?:[Zz]|[+-](?P<zone_hour>[0-9]{2})(?::?(?P<zone_minute>[0-9]{2}))?)?)?)?)?$"
 )
+_EPOCH = re.compile(r"^[0-9]{1,19}$")
 _TRUE_OR_FALSE = re.compile(r"^(?:true|false)$")
-_BOOL = re.compile(r"^(?:true|false|\$\{[^}]+\})$")  # Bool takes a policy variable too
+_BOOL = re.compile(r"^(?:true|false|\$\{(?!AWS::)[^}]+\})$")  # or an IAM policy variable
 _BASE64 = re.compile(r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$")
+# An address or a CIDR block in the standard form (ipaddress alone also takes a netmask, or an
+# IPv6 zone, which IAM does not).
+_ADDRESS = re.compile(r"^[0-9A-Fa-f:.]+(?:/[0-9]{1,3})?$")
+_DATE_RULE = "must be a date in ISO 8601 (2026-01-01, 2026-01-01T12:00:00Z) or epoch seconds"
 _CONDITION_VALUES: dict[str, tuple[re.Pattern[str], str]] = {
-    "Numeric": (_NUMBER, "must be a number, such as 10 or 2.5 (no policy variable)"),
-    "Date": (
-        _DATE,
-        "must be a date in ISO 8601 (2026-01-01, 2026-01-01T12:00:00Z) or epoch seconds",
-    ),
+    "Numeric": (_NUMBER, "must be a number, such as 10 or 2.5"),
     "Bool": (_BOOL, "must be true or false"),
     "Null": (_TRUE_OR_FALSE, "must be true (the key is absent) or false (it is present)"),
     "BinaryEquals": (_BASE64, "must be base64"),
@@ -284,27 +292,56 @@ _PSEUDO_PARAMETER = re.compile(r"\$\{AWS::(\w+)\}")
 _OWN_STACK_PARAMETERS = ("Partition", "Region", "AccountId", "URLSuffix")
 
 
+_ESCAPED_VARIABLE = (
+    "holds ${!...}: write an IAM policy variable as IAM does (${aws:username}); the template "
+    "escapes it where CloudFormation would read it"
+)
+
+
 def condition_operator_problem(operator: object) -> str | None:
     """Why ``operator`` is not an IAM condition operator, or None."""
-    match = CONDITION_OPERATOR.match(operator) if isinstance(operator, str) else None
-    if not match:
+    if isinstance(operator, str) and operator.endswith("NullIfExists"):
+        return "Null takes no IfExists (IAM)"
+    if not (isinstance(operator, str) and CONDITION_OPERATOR.match(operator)):
         return (
             "must be an IAM condition operator, such as StringEquals, ArnLike, IpAddress, Bool "
             "or Null (with IfExists at its end, ForAllValues: or ForAnyValue: before it)"
         )
-    if match.group("operator") == "Null" and match.group("if_exists"):
-        return "Null takes no IfExists (IAM)"
     return None
+
+
+def _is_date(value: str) -> bool:
+    """Whether IAM's date operators take ``value``: a real date and time, or epoch seconds."""
+    if _EPOCH.match(value):
+        return int(value) <= 2**63 - 1
+    match = _DATE.match(value)
+    if not match:
+        return False
+    fields = {name: int(text) for name, text in match.groupdict().items() if text is not None}
+    month, day = fields.get("month", 1), fields.get("day", 1)
+    return (
+        1 <= month <= 12
+        and 1 <= day <= calendar.monthrange(fields["year"], month)[1]
+        and fields.get("hour", 0) <= 23
+        and fields.get("minute", 0) <= 59
+        and fields.get("second", 0) <= 59
+        and fields.get("zone_hour", 0) <= 23
+        and fields.get("zone_minute", 0) <= 59
+    )
 
 
 def _condition_value_problem(operator: str, value: str) -> str | None:
     """Why ``value`` cannot be compared by ``operator`` (its base name), or None."""
+    if "${!" in value:
+        return _ESCAPED_VARIABLE
     for pseudo in _PSEUDO_PARAMETER.findall(value):
         if pseudo not in _OWN_STACK_PARAMETERS:
             return (
                 f"names ${{AWS::{pseudo}}}: a condition may name the stack's own "
                 "${AWS::Partition}, ${AWS::Region}, ${AWS::AccountId} and ${AWS::URLSuffix}"
             )
+    if operator.startswith("Date"):
+        return None if _is_date(value) else _DATE_RULE
     kind = next((k for k in _CONDITION_VALUES if operator.startswith(k)), None)
     if kind:
         pattern, why = _CONDITION_VALUES[kind]
@@ -313,8 +350,11 @@ def _condition_value_problem(operator: str, value: str) -> str | None:
         try:
             ipaddress.ip_network(value, strict=False)
         except ValueError:
-            return "must be an IPv4 or IPv6 address or CIDR block, such as 203.0.113.0/24"
-        return None
+            pass
+        else:
+            if _ADDRESS.match(value):
+                return None
+        return "must be an IPv4 or IPv6 address or CIDR block, such as 203.0.113.0/24"
     if operator.startswith("Arn") and not value:
         return "must be an ARN (IAM's * and ? wildcards allowed), not empty"
     if operator.startswith("Arn") and value.startswith("arn:"):
@@ -357,6 +397,14 @@ class PolicyCondition:
                 self.key,
                 "must be a condition key, service:key, such as aws:SourceVpce or s3:prefix",
             )
+        if "${" in self.key:
+            raise _fail(
+                owner,
+                "key",
+                self.key,
+                "holds ${...}: IAM takes policy variables in values, and CloudFormation "
+                "substitutes values, not keys",
+            )
         _strings(owner, "values", self.values, allow_empty=False)
         for index, value in enumerate(self.values):
             problem = _condition_value_problem(match.group("operator"), value)
@@ -370,16 +418,6 @@ class PolicyCondition:
         if match is None or not match.group("operator").startswith("Arn"):
             return ()
         return tuple(value for value in self.values if value.startswith("arn:"))
-
-
-def condition_text(value: object) -> str | None:
-    """A condition value as IAM writes it: a string as it is, ``true``/``false`` for a
-    boolean, a number's digits; None for anything else."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    return value if isinstance(value, str) else None
 
 
 @dataclass(frozen=True)
@@ -460,6 +498,8 @@ class PolicyStatement:
             problem = arn_region_problem(resource)
             if problem:
                 raise _fail(owner, f"resources[{index}]", resource, problem)
+            if "${!" in resource:
+                raise _fail(owner, f"resources[{index}]", resource, _ESCAPED_VARIABLE)
         if self.effect not in ("Allow", "Deny"):
             raise _fail(owner, "effect", self.effect, "must be Allow or Deny")
         if not isinstance(self.conditions, tuple) or not all(
@@ -491,14 +531,28 @@ def _conditions_of(condition: object) -> tuple[PolicyCondition, ...]:
     for element in condition.conditions:  # type: ignore[attr-defined]
         for key, given in element.get_dict().items():
             items = given if isinstance(given, list | tuple) else [given]
-            values = tuple(condition_text(item) for item in items)
+            values = tuple(_awacs_condition_text(item) for item in items)
             if None in values:
                 raise ConfigError(
                     f"PolicyStatement.from_awacs: condition {element.condition} {key}={given!r}: "
-                    "its values must be strings, booleans or numbers"
+                    "its values must be strings, booleans, numbers or awacs ARNs (write the "
+                    "stack's own values as ${AWS::Region} and the like, in a string)"
                 )
             found.append(PolicyCondition(element.condition, key, values))  # type: ignore[arg-type]
     return tuple(found)
+
+
+def _awacs_condition_text(value: object) -> str | None:
+    """A value of an awacs condition as IAM writes it: a string as it is, an awacs ARN's text,
+    ``true``/``false`` for a boolean, a number's digits; None for anything else (a troposphere
+    function, say)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, BaseARN):
+        return str(value.JSONrepr())
+    return value if isinstance(value, str) else None
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,6 @@ from ..layers.application import (
     Sidecar,
     TaskRole,
     condition_operator_problem,
-    condition_text,
     partition_of,
 )
 from ..layers.config import (
@@ -527,19 +526,16 @@ class _Conditions(_Kind):
         for index, item in enumerate(items):
             item_path = (*at, index) if listed else at
             value = reader.scalar(item, item_path)
-            text = condition_text(value)
-            takes_flag = base.group("operator") in ("Bool", "Null")
-            if (isinstance(value, bool) and not takes_flag) or (
-                isinstance(value, int | float)
-                and not isinstance(value, bool)
-                and not base.group("operator").startswith("Numeric")
-            ):
-                text = None
-            if text is None:
-                hint = ""
-                if isinstance(item, ScalarNode) and value is not None:
-                    hint = f': write it in quotes ("{item.value}") so YAML reads it as text'
-                raise reader.error(item, item_path, f"expected a string, got {_what(item)}{hint}")
+            if not isinstance(item, ScalarNode) or value is None:
+                raise reader.error(
+                    item,
+                    item_path,
+                    f"expected a value (text, as IAM compares it; '' for the empty text), got "
+                    f"{_what(item)}",
+                )
+            # IAM compares text: each value is taken as written, never as YAML 1.1 reads it
+            # (123456789012, true, 2026-01-01 and 010 stay what they say).
+            text = str(item.value)
             partition = _arn_partition(text) if base.group("operator").startswith("Arn") else None
             if partition:
                 reader.arns.append((partition, item_path, item))
@@ -1038,10 +1034,11 @@ _STATEMENT = _Object(
             _Conditions(),
             "conditions",
             "When the statement applies, as IAM's Condition: operator, then each key with a "
-            "value or a list of values, such as {StringEquals: {aws:SourceVpce: vpce-0abc}}. "
-            "Values may name the stack's own ${AWS::Partition}, ${AWS::Region}, "
-            "${AWS::AccountId} and ${AWS::URLSuffix}, and IAM policy variables "
-            "(${aws:username}).",
+            "value or a list of values, such as {StringEquals: {aws:SourceVpce: vpce-0abc}}; "
+            "each value is taken as written, as the text IAM compares (123456789012, true, "
+            "2026-01-01 and 010 need no quotes). Values may name the stack's own "
+            "${AWS::Partition}, ${AWS::Region}, ${AWS::AccountId} and ${AWS::URLSuffix}, and "
+            "IAM policy variables (${aws:username}).",
         ),
     ),
 )
