@@ -46,6 +46,7 @@ from .layers.environment import environment_template
 from .layers.exposure import Routing
 from .layers.health import TargetHealth
 from .layers.network import network_template
+from .layers.queue_scaling import QueueScaling
 from .layers.root import WiringError, root_template
 from .layers.schedules import ScheduledScaling
 from .layers.service import service_template
@@ -130,6 +131,7 @@ __all__ = [
     "PolicyCondition",
     "PolicyStatement",
     "ProductConfig",
+    "QueueScaling",
     "Routing",
     "RuleError",
     "ScheduledScaling",

@@ -162,3 +162,15 @@ def test_each_target_tracking_policy_costs_the_two_alarms_it_creates():
     off = {"CpuTargetUtilization": "0"}
     assert footprint(dry_run(ROOT, {**LAUNCH, **off})).scaling_alarms == 0
     assert "target tracking alarms" not in lines(off)
+
+
+def test_a_queue_policy_costs_two_alarms_on_the_two_metrics_it_divides(tmp_path):
+    """Each alarm of a metric math target reads both metrics (messages, tasks): CloudWatch
+    prices it per metric."""
+    from troposphere_fargate import generate, parse_spec, write_version
+
+    spec = "services:\n  worker:\n    queue_scaling: {queue: orders, messages_per_task: 100}\n"
+    folder = write_version(tmp_path, generate(parse_spec(spec, "app.yaml")))
+    found = footprint(dry_run(folder / "root.yaml", LAUNCH))
+    # The CPU target's two alarms read one metric each; the queue's two read two each.
+    assert (found.scaling_alarms, found.scaling_alarm_metrics) == (4, 6)

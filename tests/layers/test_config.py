@@ -290,6 +290,7 @@ _OTHER_VALUE: dict[str, object] = {
     "default_requests_per_target": 100,
     "default_error_rate_alarm_percent": 10,
     "scaling_schedules": "office hours",  # made below: it needs the class
+    "queue_scaling": "a queue",  # made below
     "default_health_check_grace_period_seconds": 120,
     "default_load_balancer_type": "network",
     "default_allowed_ingress_cidr": "10.0.0.0/8",
@@ -307,9 +308,11 @@ _WHAT_THE_SERVICE_IS = {"application", "expose", "routing"}
 def _other_value(name: str) -> object:
     from troposphere_fargate.layers.deployment import BLUE_GREEN, DeploymentSettings
     from troposphere_fargate.layers.health import TargetHealth
+    from troposphere_fargate.layers.queue_scaling import QueueScaling
     from troposphere_fargate.layers.schedules import ScheduledScaling
 
     made = {
+        "queue_scaling": QueueScaling("orders", 10),
         "scaling_schedules": (
             ScheduledScaling(name="office", schedule="cron(0 8 ? * MON-FRI *)", min_capacity=3),
         ),

@@ -4,6 +4,7 @@ deploys (``deployed``)."""
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from typing import Any
 
@@ -276,3 +277,146 @@ def test_a_time_zone_that_does_not_exist_is_refused():
     with pytest.raises(ConfigError, match="timezone='Mars/Olympus': must be UTC or an IANA"):
         ScheduledScaling("a", "rate(1 day)", 1, timezone="Mars/Olympus")
     ScheduledScaling("a", "rate(1 day)", 1, timezone="America/Argentina/Buenos_Aires")
+
+
+# --- Scaling on a queue (a spec's worker) -------------------------------------------------------
+# "To calculate the Amazon SQS queue backlog per task, take the approximate number of messages
+# available for retrieval from the queue and divide that number by the number of Amazon ECS
+# tasks running in the service" (Application Auto Scaling User Guide, target tracking with
+# metric math: ApproximateNumberOfMessagesVisible, Sum; RunningTaskCount, Average).
+
+WORKER = {  # a service of an environment behind no load balancer
+    s.VPC_ID: "vpc-0a1b2c3d",
+    s.PRIVATE_SUBNET_IDS: "subnet-11,subnet-12",
+    s.CONTAINER_IMAGE: IMAGE,
+    **{
+        name: ENVIRONMENT[name]
+        for name in (s.CLUSTER_NAME, s.ENVIRONMENT_SECURITY_GROUP_ID, s.NAMESPACE_ARN)
+    },
+}
+
+
+def queue_metrics(stack: Deployment) -> dict[str, Any]:
+    configuration = tracking(stack, s.QUEUE_SCALING_POLICY)
+    queries = configuration["CustomizedMetricSpecification"]["Metrics"]
+    return {"target": configuration["TargetValue"], **{q["Id"]: q for q in queries}}
+
+
+def test_a_worker_scales_on_its_queues_messages_per_running_task():
+    from troposphere_fargate.layers.queue_scaling import QueueScaling
+
+    config = ServiceConfig(expose="none", queue_scaling=QueueScaling("orders.fifo", 25))
+    stack = deployed(service_template(config).to_dict(), WORKER)
+    metrics = queue_metrics(stack)
+    assert metrics["target"] == 25
+    assert metrics["messages"]["MetricStat"] == {
+        "Metric": {
+            "Namespace": "AWS/SQS",
+            "MetricName": "ApproximateNumberOfMessagesVisible",
+            "Dimensions": [{"Name": "QueueName", "Value": "orders.fifo"}],
+        },
+        "Stat": "Sum",
+    }
+    tasks = metrics["tasks"]["MetricStat"]
+    assert (tasks["Metric"]["Namespace"], tasks["Metric"]["MetricName"], tasks["Stat"]) == (
+        "ECS/ContainerInsights",
+        "RunningTaskCount",
+        "Average",
+    )
+    dimensions = {d["Name"]: d["Value"] for d in tasks["Metric"]["Dimensions"]}
+    assert {**dimensions, "ClusterName": compute(dimensions["ClusterName"], stack.parameters)} == {
+        "ClusterName": ENVIRONMENT[s.CLUSTER_NAME],  # the environment's cluster, by name
+        "ServiceName": {"Fn::GetAtt": [s.SERVICE, "Name"]},
+    }
+    assert metrics["backlog"] == {
+        "Id": "backlog",
+        "Label": "Messages waiting per task",
+        "Expression": "messages / tasks",
+        "ReturnData": True,
+    }
+    assert not metrics["messages"]["ReturnData"] and not metrics["tasks"]["ReturnData"]
+    # The CPU target stays: any policy scales out, all must allow scaling in.
+    assert s.CPU_SCALING_POLICY in stack.resources
+
+
+def test_a_service_of_its_own_counts_the_tasks_of_its_own_cluster():
+    from troposphere_fargate.layers.queue_scaling import QueueScaling
+
+    stack = deploy(
+        service_template(ServiceConfig(queue_scaling=QueueScaling("jobs", 10))).to_dict()
+    )
+    tasks = queue_metrics(stack)["tasks"]["MetricStat"]["Metric"]
+    assert {d["Name"]: d["Value"] for d in tasks["Dimensions"]}["ClusterName"] == {"Ref": s.CLUSTER}
+
+
+def test_without_a_queue_there_is_no_queue_policy_and_no_rule(service):
+    assert s.QUEUE_SCALING_POLICY not in service["Resources"]
+    assert s.QUEUE_SCALING_NEEDS_A_TASK not in service["Rules"]
+
+
+def test_a_queue_scaled_service_refuses_a_minimum_of_no_task():
+    """With no task running the backlog per task has no value, and the policy would never
+    start one: the template's rule refuses MinCapacity=0 before anything is created."""
+    from troposphere_fargate.layers.queue_scaling import QueueScaling
+
+    template = service_template(
+        ServiceConfig(expose="none", queue_scaling=QueueScaling("orders", 100))
+    ).to_dict()
+    with pytest.raises(RuleError, match="MinCapacity must be 1 or more: the service scales on"):
+        deployed(template, {**WORKER, s.MIN_CAPACITY: "0"})
+    assert deployed(template, {**WORKER, s.MIN_CAPACITY: "1"}).parameters[s.MIN_CAPACITY] == "1"
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (
+            lambda q: q("https://sqs.eu-west-1.amazonaws.com/1/orders", 10),
+            "QueueScaling.queue='https://sqs.eu-west-1.amazonaws.com/1/orders': must be an SQS",
+        ),
+        (lambda q: q("a" * 81, 10), "must be an SQS queue's name"),
+        (lambda q: q("a" * 76 + ".fifo", 10), "must be an SQS queue's name"),
+        (lambda q: q("orders", 0), "QueueScaling.messages_per_task=0: must be 1 to 100,000"),
+        (lambda q: q("orders", True), "messages_per_task=True: must be 1 to"),
+        (
+            lambda q: ServiceConfig(default_min_capacity=0, queue_scaling=q("orders", 10)),
+            "ServiceConfig.default_min_capacity=0: scaling on a queue needs a running task",
+        ),
+        (
+            lambda q: ServiceConfig(
+                queue_scaling=q("orders", 10),
+                scaling_schedules=(ScheduledScaling("night", "cron(0 20 * * ? *)", 0, 2),),
+            ),
+            "scaling_schedules[0].min_capacity=0: scaling on a queue needs a running task",
+        ),
+        (
+            lambda q: ServiceConfig(queue_scaling="orders"),  # type: ignore[arg-type]
+            "ServiceConfig.queue_scaling='orders': must be a QueueScaling, or None",
+        ),
+    ],
+)
+def test_a_queue_to_scale_on_that_cannot_work_is_a_config_error(build, message):
+    from troposphere_fargate.layers.queue_scaling import QueueScaling
+
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        build(QueueScaling)
+
+
+def test_the_roots_of_a_spec_refuse_min_capacity_0_too():
+    """The rule reaches the root a spec builds (and so the console and Service Catalog)."""
+    from troposphere_fargate.release.build import generate
+
+    spec = "services:\n  worker:\n    queue_scaling: {queue: orders, messages_per_task: 100}\n"
+    root = generate(parse_spec(spec, "app.yaml"))["root.yaml"]
+    assert s.QUEUE_SCALING_NEEDS_A_TASK in root
+
+
+@pytest.mark.lint
+def test_a_queue_scaled_service_lints_clean_in_every_partition():
+    from troposphere_fargate import lint_templates, to_yaml
+    from troposphere_fargate.layers.queue_scaling import QueueScaling
+
+    template = service_template(ServiceConfig(queue_scaling=QueueScaling("orders", 100)))
+    text = to_yaml(template.to_dict())
+    regions = ["us-east-1", "cn-north-1", "us-gov-west-1"]
+    assert lint_templates({s.FILENAME: text}, regions=regions) == []

@@ -33,6 +33,7 @@ from troposphere_fargate.layers.config import (
 from troposphere_fargate.layers.deployment import DeploymentSettings
 from troposphere_fargate.layers.exposure import Routing
 from troposphere_fargate.layers.health import TargetHealth
+from troposphere_fargate.layers.queue_scaling import QueueScaling
 from troposphere_fargate.layers.schedules import ScheduledScaling
 from troposphere_fargate.release.spec import (
     ENVIRONMENT_EXAMPLE_SPEC,
@@ -93,6 +94,7 @@ EXPECTED = ProductConfig(
                 timezone="UTC",
             ),
         ),
+        queue_scaling=QueueScaling(queue="orders", messages_per_task=100),
         default_capacity_provider="FARGATE",
         default_cpu_architecture="X86_64",
         default_load_balancer_type="application",
@@ -309,7 +311,7 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "app.yaml:4: services.web.helth_check_path: unknown key (did you mean health_check_path?);"
         " allowed: expose, routing, port, health_check_path, cpu, memory, desired_count, "
         "min_capacity, max_capacity, cpu_target, memory_target, requests_per_target, "
-        "error_rate_alarm, schedules, capacity_provider, cpu_architecture, "
+        "error_rate_alarm, schedules, queue_scaling, capacity_provider, cpu_architecture, "
         "load_balancer, log_retention_days, deletion_protection, execute_command, "
         "health_check_grace_period, target_health, deployment, deregistration_delay, "
         "allowed_ingress_cidr, tls_policy, "
@@ -434,6 +436,27 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "in partition aws-cn while the other ARNs are in aws: every ARN must be in one partition: "
         "a stack runs in one",
         False,
+    ),
+    "queue-scaling-url-for-a-name": (
+        "services:\n  worker:\n    queue_scaling:\n"
+        "      queue: https://sqs.eu-west-1.amazonaws.com/123456789012/orders\n"
+        "      messages_per_task: 100\n",
+        "app.yaml:4: services.worker.queue_scaling.queue: "
+        "'https://sqs.eu-west-1.amazonaws.com/123456789012/orders' is not an SQS queue's name "
+        "(letters, digits, - and _, up to 80; .fifo at the end of a FIFO queue's)",
+        True,
+    ),
+    "queue-scaling-without-a-task": (
+        "services:\n  worker:\n    min_capacity: 0\n"
+        "    queue_scaling: {queue: orders, messages_per_task: 100}\n",
+        "app.yaml:3: services.worker.min_capacity: scaling on a queue needs a running task (the "
+        "backlog per task divides by them)",
+        False,
+    ),
+    "queue-scaling-without-messages-per-task": (
+        "services:\n  worker:\n    queue_scaling: {queue: orders}\n",
+        "app.yaml:3: services.worker.queue_scaling: missing messages_per_task (required)",
+        True,
     ),
     "duplicate-managed-policy": (
         "services:\n  web:\n    task_role:\n      managed_policies:\n"

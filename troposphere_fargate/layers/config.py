@@ -30,6 +30,7 @@ from .exposure import (
     logical_name,
 )
 from .health import TargetHealth
+from .queue_scaling import QueueScaling
 from .schedules import ScheduledScaling
 
 # CloudWatch Logs accepts only these retention periods (days); the templates offer those of a year
@@ -427,6 +428,11 @@ class ServiceConfig:
         scaling_schedules: scheduled changes of the scaling bounds
             (:class:`~troposphere_fargate.layers.schedules.ScheduledScaling`), such as more
             tasks in office hours. Build-time only. Default none.
+        queue_scaling: target tracking on an SQS queue's backlog per task, for a worker
+            (:class:`~troposphere_fargate.layers.queue_scaling.QueueScaling`): beside the CPU,
+            memory and request targets, any of which scales out and all of which must allow
+            scaling in. Needs at least one task (``default_min_capacity`` 1 or more, no schedule
+            setting the minimum to 0). Build-time only. Default none.
         default_health_check_grace_period_seconds: default of
             ``HealthCheckGracePeriodSeconds``. Default 60.
         default_load_balancer_type: default of ``LoadBalancerType`` (``application`` or
@@ -486,6 +492,7 @@ class ServiceConfig:
     default_requests_per_target: int = 0
     default_error_rate_alarm_percent: int = 5
     scaling_schedules: tuple[ScheduledScaling, ...] = ()
+    queue_scaling: QueueScaling | None = None
     default_health_check_grace_period_seconds: int = 60
     default_load_balancer_type: str = APPLICATION_LOAD_BALANCER
     default_allowed_ingress_cidr: str = "0.0.0.0/0"
@@ -746,9 +753,25 @@ class ServiceConfig:
                 "scaling on requests needs an application load balancer in front of the service",
             )
         self._validate_schedules(owner)
+        self._validate_queue_scaling(owner)
         rate = self.default_error_rate_alarm_percent
         if not _is_int(rate) or not 1 <= rate <= 100:
             raise _fail(owner, "default_error_rate_alarm_percent", rate, "must be 1-100")
+
+    def _validate_queue_scaling(self, owner: str) -> None:
+        queue = self.queue_scaling
+        if queue is None:
+            return
+        if not isinstance(queue, QueueScaling):
+            raise _fail(owner, "queue_scaling", queue, "must be a QueueScaling, or None")
+        # The backlog per task divides by the running tasks: with none it has no value, and
+        # the policy would never start one.
+        why = "scaling on a queue needs a running task (the backlog per task divides by them)"
+        if self.default_min_capacity < 1:
+            raise _fail(owner, "default_min_capacity", self.default_min_capacity, why)
+        for index, schedule in enumerate(self.scaling_schedules):
+            if schedule.min_capacity == 0:
+                raise _fail(owner, f"scaling_schedules[{index}].min_capacity", 0, why)
 
     def _validate_schedules(self, owner: str) -> None:
         schedules = self.scaling_schedules

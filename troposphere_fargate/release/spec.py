@@ -110,6 +110,7 @@ from ..layers.health import (
     SUCCESS_CODES_PATTERN,
     TargetHealth,
 )
+from ..layers.queue_scaling import MAX_MESSAGES_PER_TASK, QUEUE_NAME, QueueScaling
 from ..layers.schedules import SCHEDULE_PATTERN, TIMEZONE_PATTERN, ScheduledScaling
 
 __all__ = [
@@ -1237,6 +1238,31 @@ _SCHEDULE = _Object(
     ),
 )
 
+_QUEUE_SCALING = _Object(
+    QueueScaling,
+    (
+        Key(
+            "queue",
+            _Str(
+                patterns=(QUEUE_NAME,),
+                means="an SQS queue's name (letters, digits, - and _, up to 80; .fifo at the "
+                "end of a FIFO queue's)",
+            ),
+            "queue",
+            "The queue's name, in the stack's account and region.",
+            required=True,
+        ),
+        Key(
+            "messages_per_task",
+            _Int(between=(1, MAX_MESSAGES_PER_TASK)),
+            "messages_per_task",
+            "The backlog each running task should have: how many messages one task gets "
+            "through in the time a message may wait.",
+            required=True,
+        ),
+    ),
+)
+
 _TARGET_HEALTH = _Object(
     TargetHealth,
     (
@@ -1441,6 +1467,13 @@ _SERVICE = _Object(
             _List(_SCHEDULE),
             "scaling_schedules",
             "Times at which the scaling bounds change, such as more tasks in office hours.",
+        ),
+        Key(
+            "queue_scaling",
+            _QUEUE_SCALING,
+            "queue_scaling",
+            "Scale on an SQS queue's messages per running task, for a worker (beside the CPU, "
+            "memory and request targets). Needs min_capacity 1 or more.",
         ),
         Key(
             "capacity_provider",
@@ -1917,6 +1950,7 @@ services:
     schedules:
       - {name: office-hours, schedule: "cron(0 8 ? * MON-FRI *)", min: 4, timezone: Europe/Paris}
       - {name: evening, schedule: "cron(0 19 ? * MON-FRI *)", min: 2, max: 4, timezone: UTC}
+    queue_scaling: {queue: orders, messages_per_task: 100}
     capacity_provider: FARGATE
     cpu_architecture: X86_64
     load_balancer: application

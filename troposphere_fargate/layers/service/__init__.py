@@ -229,6 +229,8 @@ def service_template(config: ServiceConfig | None = None) -> Template:
         request_resource_label(placement, load_balancer, target_group)
         if target_group is not None
         else None,
+        queue=config.queue_scaling,
+        cluster_name=cluster_name_of_service,
     )
     dashboard = add_dashboard(
         t,

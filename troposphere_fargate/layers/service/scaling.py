@@ -5,7 +5,8 @@ balancer, the requests per task (``RequestsPerTarget``); 0 switches one off. Wit
 service scales out when any asks and in only when all allow ("Application Auto Scaling scales
 out when any target tracking policy is ready to scale out, but scales in only if all ... are
 ready to scale in", Application Auto Scaling User Guide). A spec's schedules change the bounds
-at set times (:mod:`troposphere_fargate.layers.schedules`)."""
+at set times (:mod:`troposphere_fargate.layers.schedules`), and a spec's queue adds target
+tracking on its backlog per task (:mod:`troposphere_fargate.layers.queue_scaling`)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from troposphere import (
+    Equals,
     GetAtt,
     Join,
+    Not,
     Ref,
     Sub,
     Template,
@@ -23,6 +26,7 @@ from troposphere import (
 )
 from troposphere import elasticloadbalancingv2 as elb
 
+from ..queue_scaling import QueueScaling
 from ..schedules import ScheduledScaling
 from .load_balancer import load_balancer_full_name
 from .names import (
@@ -36,6 +40,8 @@ from .names import (
     MEMORY_SCALING_POLICY,
     MEMORY_TARGET_UTILIZATION,
     MIN_CAPACITY,
+    QUEUE_SCALING_NEEDS_A_TASK,
+    QUEUE_SCALING_POLICY,
     REQUEST_SCALING_POLICY,
     REQUESTS_PER_TARGET,
     SCALABLE_TARGET,
@@ -53,6 +59,7 @@ class Scaling:
     cpu_policy: applicationautoscaling.ScalingPolicy
     memory_policy: applicationautoscaling.ScalingPolicy
     request_policy: applicationautoscaling.ScalingPolicy | None  # with a target group
+    queue_policy: applicationautoscaling.ScalingPolicy | None = None  # with a queue
 
 
 def _scheduled_action(schedule: ScheduledScaling) -> applicationautoscaling.ScheduledAction:
@@ -97,6 +104,96 @@ def _tracking(
     )
 
 
+def _backlog_per_task(
+    queue: QueueScaling, cluster_name: Any, service: ecs.Service
+) -> applicationautoscaling.CustomizedMetricSpecification:
+    """The queue's visible messages over the service's running tasks, as AWS's example has it
+    (Application Auto Scaling User Guide, "Example: Amazon SQS queue backlog per task")."""
+    metric = applicationautoscaling.TargetTrackingMetric
+    dimension = applicationautoscaling.TargetTrackingMetricDimension
+    query = applicationautoscaling.TargetTrackingMetricDataQuery
+    stat = applicationautoscaling.TargetTrackingMetricStat
+    return applicationautoscaling.CustomizedMetricSpecification(
+        Metrics=[
+            query(
+                Id="messages",
+                Label="Messages waiting in the queue",
+                MetricStat=stat(
+                    Metric=metric(
+                        Namespace="AWS/SQS",
+                        MetricName="ApproximateNumberOfMessagesVisible",
+                        Dimensions=[dimension(Name="QueueName", Value=queue.queue)],
+                    ),
+                    Stat="Sum",
+                ),
+                ReturnData=False,
+            ),
+            query(
+                Id="tasks",
+                Label="Tasks running",
+                MetricStat=stat(
+                    Metric=metric(
+                        Namespace="ECS/ContainerInsights",
+                        MetricName="RunningTaskCount",
+                        Dimensions=[
+                            dimension(Name="ClusterName", Value=cluster_name),
+                            dimension(Name="ServiceName", Value=GetAtt(service, "Name")),
+                        ],
+                    ),
+                    Stat="Average",
+                ),
+                ReturnData=False,
+            ),
+            query(
+                Id="backlog",
+                Label="Messages waiting per task",
+                Expression="messages / tasks",
+                ReturnData=True,
+            ),
+        ]
+    )
+
+
+def _add_queue_scaling(
+    t: Template,
+    target: applicationautoscaling.ScalableTarget,
+    queue: QueueScaling,
+    cluster_name: Any,
+    service: ecs.Service,
+) -> applicationautoscaling.ScalingPolicy:
+    t.add_rule(
+        QUEUE_SCALING_NEEDS_A_TASK,
+        {
+            "Assertions": [
+                {
+                    "Assert": Not(Equals(Ref(MIN_CAPACITY), "0")),
+                    "AssertDescription": (
+                        f"MinCapacity must be 1 or more: the service scales on queue "
+                        f"{queue.queue}'s messages per running task, which has no value with "
+                        "no task running."
+                    ),
+                }
+            ]
+        },
+    )
+    return t.add_resource(
+        applicationautoscaling.ScalingPolicy(
+            QUEUE_SCALING_POLICY,
+            PolicyName=Sub("${AWS::StackName}-queue"),
+            PolicyType="TargetTrackingScaling",
+            ScalingTargetId=Ref(target),
+            TargetTrackingScalingPolicyConfiguration=(
+                applicationautoscaling.TargetTrackingScalingPolicyConfiguration(
+                    CustomizedMetricSpecification=_backlog_per_task(queue, cluster_name, service),
+                    TargetValue=queue.messages_per_task,
+                    ScaleInCooldown=SCALE_IN_COOLDOWN,
+                    ScaleOutCooldown=SCALE_OUT_COOLDOWN,
+                )
+            ),
+        )
+    )
+
+
 def request_resource_label(
     placement: Placement, load_balancer: elb.LoadBalancer | None, target_group: elb.TargetGroup
 ) -> Any:
@@ -118,9 +215,12 @@ def add_autoscaling(
     service: ecs.Service,
     schedules: tuple[ScheduledScaling, ...] = (),
     request_label: Any = None,
+    queue: QueueScaling | None = None,
+    cluster_name: Any = None,
 ) -> Scaling:
     """Scaling of ``service``, in its own cluster or the environment's (``ClusterName``), with
-    ``request_label`` (:func:`request_resource_label`) when it has a target group."""
+    ``request_label`` (:func:`request_resource_label`) when it has a target group, and on
+    ``queue`` when given (``cluster_name`` names the service's cluster for its metric)."""
     scheduled = {"ScheduledActions": [_scheduled_action(s) for s in schedules]} if schedules else {}
     service_name = f"${{{service.title}.Name}}"
     own = Sub(f"service/${{{cluster.title}}}/{service_name}") if cluster is not None else None
@@ -168,9 +268,13 @@ def add_autoscaling(
             metric(PredefinedMetricType="ALBRequestCountPerTarget", ResourceLabel=request_label),
             REQUESTS_PER_TARGET,
         )
+    queue_policy = None
+    if queue is not None:
+        queue_policy = _add_queue_scaling(t, target, queue, cluster_name, service)
     return Scaling(
         target=target,
         cpu_policy=cpu_policy,
         memory_policy=memory_policy,
         request_policy=request_policy,
+        queue_policy=queue_policy,
     )

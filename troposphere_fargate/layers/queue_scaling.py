@@ -1,0 +1,58 @@
+"""Scaling on a queue: the service's task count follows an Amazon SQS queue's backlog per task,
+the messages waiting divided by the tasks running, which a worker's CPU does not show (a worker
+waiting on another service idles while its queue grows). This is AWS's own example of target
+tracking on metric math ("Example: Amazon SQS queue backlog per task", Application Auto Scaling
+User Guide): ``ApproximateNumberOfMessagesVisible`` (``AWS/SQS``, sum) divided by
+``RunningTaskCount`` (``ECS/ContainerInsights``, average; the service's cluster has Container
+Insights on), kept near ``messages_per_task``.
+
+With no task running the backlog per task has no value, and the policy could never start one:
+a service scaled on its queue keeps at least one task (the build refuses a minimum of 0, and the
+template's rule refuses ``MinCapacity=0``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..errors import ConfigError
+
+# An SQS queue's name: up to 80 letters, digits, hyphens and underscores, a FIFO queue's
+# ending in .fifo (CreateQueue, Amazon SQS API Reference).
+QUEUE_NAME_PATTERN = r"[A-Za-z0-9_-]{1,80}|[A-Za-z0-9_-]{1,75}\.fifo"
+QUEUE_NAME = re.compile(rf"^(?:{QUEUE_NAME_PATTERN})$")
+MAX_MESSAGES_PER_TASK = 100_000
+
+
+@dataclass(frozen=True)
+class QueueScaling:
+    """Target tracking on an SQS queue's backlog per task.
+
+    Attributes:
+        queue: the queue's name, in the stack's account and region (CloudWatch keeps a queue's
+            metrics in its own account and region), such as ``orders`` or ``orders.fifo``.
+        messages_per_task: the backlog each running task should have, 1 to 100,000: how many
+            messages one task gets through in the time you accept a message to wait. The
+            service scales out above it and in below it.
+    """
+
+    queue: str
+    messages_per_task: int
+
+    def __post_init__(self) -> None:
+        owner = type(self).__name__
+        if not isinstance(self.queue, str) or not QUEUE_NAME.match(self.queue):
+            raise ConfigError(
+                f"{owner}.queue={self.queue!r}: must be an SQS queue's name: up to 80 letters, "
+                "digits, - and _ (a FIFO queue's ending in .fifo), not its URL or ARN"
+            )
+        count = self.messages_per_task
+        if (
+            not isinstance(count, int)
+            or isinstance(count, bool)
+            or not (1 <= count <= MAX_MESSAGES_PER_TASK)
+        ):
+            raise ConfigError(
+                f"{owner}.messages_per_task={count!r}: must be 1 to {MAX_MESSAGES_PER_TASK:,}"
+            )
