@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import troposphere_fargate as tf
 from troposphere_fargate import __version__, cli
 from troposphere_fargate.cfn.diff import folders_inside
 
@@ -537,3 +538,29 @@ def test_check_says_in_its_last_line_which_gate_did_not_run(tmp_path, capsys, mo
     monkeypatch.setattr(checks, "check_templates", gates)
     assert cli.main(["check", str(template)]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == "all checks passed (checkov not run)"
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda n: tf.QueueScaling(f"orders{n}", 10),
+        lambda n: tf.Routing(10, path=f"/api/*{n}"),
+        lambda n: tf.Routing(10, host=f"api.example.com{n}"),
+        lambda n: tf.ServiceConfig(container_name=f"web{n}"),
+        lambda n: tf.Secret("DB", f"arn:aws:ssm:eu-west-1:123456789012:parameter/db{n}"),
+        lambda n: tf.PolicyStatement(
+            (f"sqs:SendMessage{n}",), ("arn:aws:sqs:eu-west-1:123456789012:q",)
+        ),
+        lambda n: tf.PolicyStatement(
+            ("sqs:SendMessage",), (f"arn:aws:sqs:eu-west-1:123456789012:q{n}",)
+        ),
+        lambda n: tf.ScheduledScaling("night", f"cron(0 20 * * ? *){n}", 1),
+    ],
+    ids=["queue", "path", "host", "container", "secret", "action", "resource", "schedule"],
+)
+def test_a_value_with_a_trailing_newline_is_refused(build):
+    """A YAML block scalar (``key: |``) ends its text with a newline, which ``$`` matches
+    before: such values passed every check and reached the template."""
+    build("")  # the same value without it is taken
+    with pytest.raises(tf.ConfigError):
+        build("\n")

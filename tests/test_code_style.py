@@ -110,3 +110,23 @@ def test_each_part_imports_only_the_parts_below_it():
         "collections.abc",
         "collections.abc.Mapping",
     }
+
+
+def test_input_is_checked_with_fullmatch_never_match():
+    """``$`` also matches before a final newline: ``QUEUE_NAME.match("orders\\n")`` passed, and
+    a spec's ``queue: |`` block put ``orders\\n`` in the template, a queue no metric has (its
+    policy then never scaled in). Every pattern that checks input (the configs, the spec) is
+    applied with ``fullmatch``; a test per type checks one such value below."""
+    import ast
+
+    found = []
+    for folder in ("layers", "release"):
+        for path in sorted((REPO / "troposphere_fargate" / folder).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "match"
+                ):
+                    found.append(f"{path.relative_to(REPO)}:{node.lineno}")
+    assert found == []

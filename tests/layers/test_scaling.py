@@ -349,21 +349,24 @@ def test_a_service_of_its_own_counts_the_tasks_of_its_own_cluster():
     assert {d["Name"]: d["Value"] for d in tasks["Dimensions"]}["ClusterName"] == {"Ref": s.CLUSTER}
 
 
-def test_without_a_queue_there_is_no_queue_policy_and_no_rule(service):
+def test_without_a_queue_there_is_no_queue_policy_and_min_capacity_takes_0(service):
     assert s.QUEUE_SCALING_POLICY not in service["Resources"]
-    assert s.QUEUE_SCALING_NEEDS_A_TASK not in service["Rules"]
+    assert service["Parameters"][s.MIN_CAPACITY]["MinValue"] == 0
 
 
 def test_a_queue_scaled_service_refuses_a_minimum_of_no_task():
     """With no task running the backlog per task has no value, and the policy would never
-    start one: the template's rule refuses MinCapacity=0 before anything is created."""
+    start one: MinCapacity takes 1 at least, checked as a number before anything is created
+    (a rule comparing text with "0" let 00 and 0.0 through)."""
+    from troposphere_fargate.cfn.evaluate import ParameterError
     from troposphere_fargate.layers.queue_scaling import QueueScaling
 
     template = service_template(
         ServiceConfig(expose="none", queue_scaling=QueueScaling("orders", 100))
     ).to_dict()
-    with pytest.raises(RuleError, match="MinCapacity must be 1 or more: the service scales on"):
-        deployed(template, {**WORKER, s.MIN_CAPACITY: "0"})
+    for zero in ("0", "00", "0.0"):
+        with pytest.raises(ParameterError, match=r"from 1 to 1000 \(at least 1: the service"):
+            deployed(template, {**WORKER, s.MIN_CAPACITY: zero})
     assert deployed(template, {**WORKER, s.MIN_CAPACITY: "1"}).parameters[s.MIN_CAPACITY] == "1"
 
 
@@ -376,7 +379,7 @@ def test_a_queue_scaled_service_refuses_a_minimum_of_no_task():
         ),
         (lambda q: q("a" * 81, 10), "must be an SQS queue's name"),
         (lambda q: q("a" * 76 + ".fifo", 10), "must be an SQS queue's name"),
-        (lambda q: q("orders", 0), "QueueScaling.messages_per_task=0: must be 1 to 100,000"),
+        (lambda q: q("orders", 0), "QueueScaling.messages_per_task=0: must be 1 to 100000"),
         (lambda q: q("orders", True), "messages_per_task=True: must be 1 to"),
         (
             lambda q: ServiceConfig(default_min_capacity=0, queue_scaling=q("orders", 10)),
@@ -403,12 +406,13 @@ def test_a_queue_to_scale_on_that_cannot_work_is_a_config_error(build, message):
 
 
 def test_the_roots_of_a_spec_refuse_min_capacity_0_too():
-    """The rule reaches the root a spec builds (and so the console and Service Catalog)."""
+    """The bound reaches the root a spec builds (and so the console and Service Catalog)."""
+    from troposphere_fargate import from_yaml
     from troposphere_fargate.release.build import generate
 
     spec = "services:\n  worker:\n    queue_scaling: {queue: orders, messages_per_task: 100}\n"
-    root = generate(parse_spec(spec, "app.yaml"))["root.yaml"]
-    assert s.QUEUE_SCALING_NEEDS_A_TASK in root
+    root = from_yaml(generate(parse_spec(spec, "app.yaml"))["root.yaml"])
+    assert root["Parameters"][s.MIN_CAPACITY]["MinValue"] == 1
 
 
 @pytest.mark.lint

@@ -119,7 +119,7 @@ def _environment(owner: str, name: str, value: object) -> None:
         raise _fail(owner, name, value, "must be a tuple of (name, value) string pairs")
     seen: set[str] = set()
     for key, _ in value:
-        if not ENVIRONMENT_NAME.match(key):
+        if not ENVIRONMENT_NAME.fullmatch(key):
             raise _fail(
                 owner, f"{name}[{key!r}]", key, "must be a variable name: letters, digits, _"
             )
@@ -169,7 +169,7 @@ def cfn_string(text: str) -> object:
 def _matches(pattern: re.Pattern[str], value: object) -> bool:
     """Whether ``value`` is a string ``pattern`` matches (a regular expression given an
     integer raises a bare TypeError)."""
-    return isinstance(value, str) and pattern.match(value) is not None
+    return isinstance(value, str) and pattern.fullmatch(value) is not None
 
 
 @dataclass(frozen=True)
@@ -187,10 +187,10 @@ class Secret:
 
     def __post_init__(self) -> None:
         owner = type(self).__name__
-        if not isinstance(self.name, str) or not ENVIRONMENT_NAME.match(self.name):
+        if not isinstance(self.name, str) or not ENVIRONMENT_NAME.fullmatch(self.name):
             raise _fail(owner, "name", self.name, "must be a variable name: letters, digits, _")
         if not isinstance(self.value_from, str) or not (
-            SECRET_ARN.match(self.value_from) or PARAMETER_ARN.match(self.value_from)
+            SECRET_ARN.fullmatch(self.value_from) or PARAMETER_ARN.fullmatch(self.value_from)
         ):
             raise _fail(
                 owner,
@@ -206,13 +206,13 @@ class Secret:
 
     @property
     def is_parameter(self) -> bool:
-        return PARAMETER_ARN.match(self.value_from) is not None
+        return PARAMETER_ARN.fullmatch(self.value_from) is not None
 
     @property
     def resource_arn(self) -> str:
         """What the execution role may read: the secret's ARN without the JSON key or version
         (IAM matches the secret, not a key in it), or the parameter's ARN."""
-        match = SECRET_ARN.match(self.value_from)
+        match = SECRET_ARN.fullmatch(self.value_from)
         return match.group("secret") if match else self.value_from
 
 
@@ -302,7 +302,7 @@ def condition_operator_problem(operator: object) -> str | None:
     """Why ``operator`` is not an IAM condition operator, or None."""
     if isinstance(operator, str) and operator.endswith("NullIfExists"):
         return "Null takes no IfExists (IAM)"
-    if not (isinstance(operator, str) and CONDITION_OPERATOR.match(operator)):
+    if not (isinstance(operator, str) and CONDITION_OPERATOR.fullmatch(operator)):
         return (
             "must be an IAM condition operator, such as StringEquals, ArnLike, IpAddress, Bool "
             "or Null (with IfExists at its end, ForAllValues: or ForAnyValue: before it)"
@@ -312,9 +312,9 @@ def condition_operator_problem(operator: object) -> str | None:
 
 def _is_date(value: str) -> bool:
     """Whether IAM's date operators take ``value``: a real date and time, or epoch seconds."""
-    if _EPOCH.match(value):
+    if _EPOCH.fullmatch(value):
         return int(value) <= 2**63 - 1
-    match = _DATE.match(value)
+    match = _DATE.fullmatch(value)
     if not match:
         return False
     fields = {name: int(text) for name, text in match.groupdict().items() if text is not None}
@@ -345,14 +345,14 @@ def _condition_value_problem(operator: str, value: str) -> str | None:
     kind = next((k for k in _CONDITION_VALUES if operator.startswith(k)), None)
     if kind:
         pattern, why = _CONDITION_VALUES[kind]
-        return None if pattern.match(value) else why
+        return None if pattern.fullmatch(value) else why
     if operator.endswith("IpAddress"):
         try:
             ipaddress.ip_network(value, strict=False)
         except ValueError:
             pass
         else:
-            if _ADDRESS.match(value):
+            if _ADDRESS.fullmatch(value):
                 return None
         return "must be an IPv4 or IPv6 address or CIDR block, such as 203.0.113.0/24"
     if operator.startswith("Arn") and not value:
@@ -388,7 +388,7 @@ class PolicyCondition:
         problem = condition_operator_problem(self.operator)
         if problem:
             raise _fail(owner, "operator", self.operator, problem)
-        match = CONDITION_OPERATOR.match(self.operator)
+        match = CONDITION_OPERATOR.fullmatch(self.operator)
         assert match is not None  # no problem: it is one
         if not _matches(CONDITION_KEY, self.key):
             raise _fail(
@@ -414,7 +414,7 @@ class PolicyCondition:
     @property
     def arns(self) -> tuple[str, ...]:
         """The ARNs an ARN operator compares with (those that begin ``arn:``)."""
-        match = CONDITION_OPERATOR.match(self.operator)
+        match = CONDITION_OPERATOR.fullmatch(self.operator)
         if match is None or not match.group("operator").startswith("Arn"):
             return ()
         return tuple(value for value in self.values if value.startswith("arn:"))
@@ -479,7 +479,7 @@ class PolicyStatement:
         _strings(owner, "actions", self.actions, allow_empty=False)
         _strings(owner, "resources", self.resources, allow_empty=False)
         for index, action in enumerate(self.actions):
-            if not ACTION.match(action):
+            if not ACTION.fullmatch(action):
                 raise _fail(
                     owner, "actions", action, "must be service:Action, such as sqs:SendMessage"
                 )
@@ -487,7 +487,7 @@ class PolicyStatement:
             if problem:
                 raise _fail(owner, f"actions[{index}]", action, problem)
         for index, resource in enumerate(self.resources):
-            if resource != "*" and not ANY_ARN.match(resource):
+            if resource != "*" and not ANY_ARN.fullmatch(resource):
                 raise _fail(
                     owner,
                     "resources",
@@ -571,7 +571,7 @@ class TaskRole:
         owner = type(self).__name__
         _strings(owner, "managed_policies", self.managed_policies)
         for index, arn in enumerate(self.managed_policies):
-            if not MANAGED_POLICY_ARN.match(arn):
+            if not MANAGED_POLICY_ARN.fullmatch(arn):
                 raise _fail(owner, f"managed_policies[{index}]", arn, "must be an IAM policy ARN")
         if len(set(self.managed_policies)) != len(self.managed_policies):
             raise _fail(owner, "managed_policies", self.managed_policies, "has duplicates")
@@ -729,9 +729,9 @@ class Sidecar:
 
     def __post_init__(self) -> None:
         owner = type(self).__name__
-        if not isinstance(self.name, str) or not CONTAINER_NAME.match(self.name):
+        if not isinstance(self.name, str) or not CONTAINER_NAME.fullmatch(self.name):
             raise _fail(owner, "name", self.name, "must be 1-255 letters, digits, - or _")
-        if not isinstance(self.image, str) or not ECR_IMAGE.match(self.image):
+        if not isinstance(self.image, str) or not ECR_IMAGE.fullmatch(self.image):
             raise _fail(
                 owner,
                 "image",
@@ -739,7 +739,7 @@ class Sidecar:
                 "must be a private ECR image with a tag or digest: <account>.dkr.ecr.<region>."
                 "amazonaws.com/<repository>:<tag>",
             )
-        match = ECR_IMAGE.match(self.image)
+        match = ECR_IMAGE.fullmatch(self.image)
         if (
             match
             and not match.group("suffix")
@@ -764,7 +764,7 @@ class Sidecar:
     @property
     def repository_arn(self) -> str:
         """The ECR repository its image comes from (the execution role pulls from it only)."""
-        match = ECR_IMAGE.match(self.image)
+        match = ECR_IMAGE.fullmatch(self.image)
         assert match is not None
         region = match.group("region")
         # ECR's hosts end in .amazonaws.com.cn in China; GovCloud's are plain .amazonaws.com.

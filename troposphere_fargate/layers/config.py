@@ -539,7 +539,7 @@ class ServiceConfig:
         _check_retention(owner, "default_log_retention_days", self.default_log_retention_days)
 
     def _validate_container(self, owner: str) -> None:
-        if not isinstance(self.container_name, str) or not _CONTAINER_NAME.match(
+        if not isinstance(self.container_name, str) or not _CONTAINER_NAME.fullmatch(
             self.container_name
         ):
             raise _fail(
@@ -555,7 +555,7 @@ class ServiceConfig:
             raise _fail(
                 owner, "default_container_port", self.default_container_port, "must be 1-65535"
             )
-        if not isinstance(self.default_health_check_path, str) or not _HEALTH_CHECK_PATH.match(
+        if not isinstance(self.default_health_check_path, str) or not _HEALTH_CHECK_PATH.fullmatch(
             self.default_health_check_path
         ):
             raise _fail(
@@ -930,7 +930,7 @@ class EnvironmentConfig:
     def __post_init__(self) -> None:
         owner = type(self).__name__
         domain, zone = self.default_domain_name, self.default_hosted_zone_id
-        if not isinstance(domain, str) or (domain and not _DOMAIN_NAME.match(domain)):
+        if not isinstance(domain, str) or (domain and not _DOMAIN_NAME.fullmatch(domain)):
             raise _fail(
                 owner,
                 "default_domain_name",
@@ -946,7 +946,7 @@ class EnvironmentConfig:
                 f"{CERTIFICATE_NAME_MAX} (ACM); leave the default empty and give DomainName "
                 "with CertificateArn when deploying",
             )
-        if not isinstance(zone, str) or (zone and not _HOSTED_ZONE_ID.match(zone)):
+        if not isinstance(zone, str) or (zone and not _HOSTED_ZONE_ID.fullmatch(zone)):
             raise _fail(
                 owner,
                 "default_hosted_zone_id",
@@ -976,7 +976,7 @@ class EnvironmentConfig:
             )
         _check_retention(owner, "default_log_retention_days", self.default_log_retention_days)
         acl = self.default_web_acl_arn
-        if not isinstance(acl, str) or (acl and not _WEB_ACL_ARN.match(acl)):
+        if not isinstance(acl, str) or (acl and not _WEB_ACL_ARN.fullmatch(acl)):
             raise _fail(
                 owner,
                 "default_web_acl_arn",

@@ -55,7 +55,7 @@ HOST_RULE = (
 
 def is_host_name(value: object) -> bool:
     """Whether ``value`` is a host name a listener rule and an alias record both take."""
-    return isinstance(value, str) and len(value) <= MAX_HOST and bool(_HOST.match(value))
+    return isinstance(value, str) and len(value) <= MAX_HOST and bool(_HOST.fullmatch(value))
 
 
 def _fail(owner: str, name: str, value: object, why: str) -> ConfigError:
@@ -63,7 +63,7 @@ def _fail(owner: str, name: str, value: object, why: str) -> ConfigError:
 
 
 def is_service_connect_name(name: str) -> bool:
-    return bool(_SERVICE_CONNECT_NAME.match(name))
+    return bool(_SERVICE_CONNECT_NAME.fullmatch(name))
 
 
 def logical_name(name: str) -> str:
@@ -110,7 +110,9 @@ class Routing:
             )
         if self.path is None and self.host is None:
             raise _fail(owner, "path", self.path, "give a path, a host or both")
-        if self.path is not None and (not isinstance(self.path, str) or not _PATH.match(self.path)):
+        if self.path is not None and (
+            not isinstance(self.path, str) or not _PATH.fullmatch(self.path)
+        ):
             raise _fail(
                 owner,
                 "path",

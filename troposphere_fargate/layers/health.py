@@ -117,7 +117,9 @@ class TargetHealth:
                 or not MIN_THRESHOLD <= value <= MAX_THRESHOLD
             ):
                 raise _fail(owner, name, value, f"must be {MIN_THRESHOLD} to {MAX_THRESHOLD}")
-        if not isinstance(self.success_codes, str) or not _SUCCESS_CODES.match(self.success_codes):
+        if not isinstance(self.success_codes, str) or not _SUCCESS_CODES.fullmatch(
+            self.success_codes
+        ):
             raise _fail(
                 owner,
                 "success_codes",

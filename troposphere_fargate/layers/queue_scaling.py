@@ -8,7 +8,7 @@ Insights on), kept near ``messages_per_task``.
 
 With no task running the backlog per task has no value, and the policy could never start one:
 a service scaled on its queue keeps at least one task (the build refuses a minimum of 0, and the
-template's rule refuses ``MinCapacity=0``).
+template's ``MinCapacity`` takes 1 at least).
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ class QueueScaling:
 
     def __post_init__(self) -> None:
         owner = type(self).__name__
-        if not isinstance(self.queue, str) or not QUEUE_NAME.match(self.queue):
+        if not isinstance(self.queue, str) or not QUEUE_NAME.fullmatch(self.queue):
             raise ConfigError(
                 f"{owner}.queue={self.queue!r}: must be an SQS queue's name: up to 80 letters, "
                 "digits, - and _ (a FIFO queue's ending in .fifo), not its URL or ARN"
@@ -54,5 +54,5 @@ class QueueScaling:
             or not (1 <= count <= MAX_MESSAGES_PER_TASK)
         ):
             raise ConfigError(
-                f"{owner}.messages_per_task={count!r}: must be 1 to {MAX_MESSAGES_PER_TASK:,}"
+                f"{owner}.messages_per_task={count!r}: must be 1 to {MAX_MESSAGES_PER_TASK}"
             )

@@ -99,9 +99,9 @@ class ScheduledScaling:
 
     def __post_init__(self) -> None:
         owner = type(self).__name__
-        if not isinstance(self.name, str) or not _ACTION_NAME.match(self.name):
+        if not isinstance(self.name, str) or not _ACTION_NAME.fullmatch(self.name):
             raise _fail(owner, "name", self.name, "must be 1-256 letters, digits, '.', '_' or '-'")
-        if not isinstance(self.schedule, str) or not _SCHEDULE.match(self.schedule):
+        if not isinstance(self.schedule, str) or not _SCHEDULE.fullmatch(self.schedule):
             raise _fail(
                 owner,
                 "schedule",
@@ -132,7 +132,7 @@ class ScheduledScaling:
         zones = _time_zones()
         if (
             not isinstance(self.timezone, str)
-            or not _TIMEZONE.match(self.timezone)
+            or not _TIMEZONE.fullmatch(self.timezone)
             or (zones and self.timezone != "UTC" and self.timezone not in zones)
         ):
             raise _fail(

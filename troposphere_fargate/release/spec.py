@@ -361,7 +361,7 @@ class _Str(_Kind):
             raise reader.error(node, path, f"expected a string, got {_what(node)}{hint}")
         if self.choices and value not in self.choices:
             raise reader.error(node, path, f"{value!r} is not one of {', '.join(self.choices)}")
-        if self.patterns and not any(p.match(value) for p in self.patterns):
+        if self.patterns and not any(p.fullmatch(value) for p in self.patterns):
             raise reader.error(node, path, f"{value!r} is not {self.means}")
         partition = self.partition(value) if self.partition else None
         if partition:
@@ -521,7 +521,7 @@ class _Conditions(_Kind):
         items: list[Node] = list(values_node.value) if listed else [values_node]
         if listed and not items:
             raise reader.error(values_node, at, "expected at least one value")
-        base = CONDITION_OPERATOR.match(operator)
+        base = CONDITION_OPERATOR.fullmatch(operator)
         assert base is not None  # checked by the caller
         values = []
         for index, item in enumerate(items):
@@ -670,7 +670,7 @@ class _Complaint:
 def _complaint(error: ConfigError) -> _Complaint:
     """What a ConfigError says. The value's repr ends at the first ': ' before which it reads
     as a whole Python expression (the repr may hold ': ' itself, in a string)."""
-    match = _CONFIG_ERROR.match(str(error))
+    match = _CONFIG_ERROR.fullmatch(str(error))
     if not match:
         return _Complaint((), "", str(error))
     steps = tuple((name, index or None) for name, index in _FIELD_STEP.findall(match["field"]))

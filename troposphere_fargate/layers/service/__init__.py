@@ -230,7 +230,6 @@ def service_template(config: ServiceConfig | None = None) -> Template:
         if target_group is not None
         else None,
         queue=config.queue_scaling,
-        cluster_name=cluster_name_of_service,
     )
     dashboard = add_dashboard(
         t,

@@ -144,7 +144,6 @@ __all__ = [
     "PUBLIC_IN_ENVIRONMENT",
     "PUBLIC_SERVICE_NEEDS_A_RULE",
     "PUBLIC_SUBNET_IDS",
-    "QUEUE_SCALING_NEEDS_A_TASK",
     "QUEUE_SCALING_POLICY",
     "REQUESTS_PER_TARGET",
     "REQUEST_SCALING_NEEDS_AN_APPLICATION_LOAD_BALANCER",
@@ -314,7 +313,6 @@ def rule_task_size(cpu: int) -> str:
 
 
 CONTAINER_PORT_NOT_A_SIDECAR_PORT = "ContainerPortNotASidecarPort"  # only with sidecar ports
-QUEUE_SCALING_NEEDS_A_TASK = "QueueScalingNeedsATask"  # only with a queue to scale on
 # "Linux tasks with the ARM64 architecture don't support the Fargate Spot capacity provider"
 FARGATE_SPOT_RUNS_X86_64 = "FargateSpotRunsX86Tasks"
 EXTRA_EGRESS_NEEDS_ONE_DESTINATION = "ExtraEgressPortNeedsOneDestination"

@@ -584,6 +584,16 @@ def add_scaling_parameters(
         choices=CAPACITY_PROVIDERS,
         default=config.default_capacity_provider,
     )
+    # A service scaled on its queue keeps a task: with none running, the backlog per task has
+    # no value and nothing would start one (layers/queue_scaling.py). MinValue is checked as a
+    # number (a rule comparing text let 00 and 0.0 through).
+    queue = config.queue_scaling
+    least = {MIN_CAPACITY: 1} if queue is not None else {}
+    why = (
+        f" (at least 1: the service scales on the messages per running task of queue {queue.queue})"
+        if queue is not None
+        else ""
+    )
     counts = tuple(
         add_parameter(
             t,
@@ -593,9 +603,12 @@ def add_scaling_parameters(
             description=description,
             Type="Number",
             Default=str(default),
-            MinValue=0,
+            MinValue=least.get(name, 0),
             MaxValue=MAX_TASKS,
-            ConstraintDescription=f"must be a whole number from 0 to {MAX_TASKS}",
+            ConstraintDescription=(
+                f"must be a whole number from {least.get(name, 0)} to {MAX_TASKS}"
+                + (why if name in least else "")
+            ),
         )
         for name, label, description, default in (
             (

@@ -14,10 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from troposphere import (
-    Equals,
     GetAtt,
     Join,
-    Not,
     Ref,
     Sub,
     Template,
@@ -28,6 +26,7 @@ from troposphere import elasticloadbalancingv2 as elb
 
 from ..queue_scaling import QueueScaling
 from ..schedules import ScheduledScaling
+from .ecs_service import cluster_name
 from .load_balancer import load_balancer_full_name
 from .names import (
     CLUSTER_NAME,
@@ -40,7 +39,6 @@ from .names import (
     MEMORY_SCALING_POLICY,
     MEMORY_TARGET_UTILIZATION,
     MIN_CAPACITY,
-    QUEUE_SCALING_NEEDS_A_TASK,
     QUEUE_SCALING_POLICY,
     REQUEST_SCALING_POLICY,
     REQUESTS_PER_TARGET,
@@ -105,7 +103,7 @@ def _tracking(
 
 
 def _backlog_per_task(
-    queue: QueueScaling, cluster_name: Any, service: ecs.Service
+    queue: QueueScaling, cluster: Any, service: ecs.Service
 ) -> applicationautoscaling.CustomizedMetricSpecification:
     """The queue's visible messages over the service's running tasks, as AWS's example has it
     (Application Auto Scaling User Guide, "Example: Amazon SQS queue backlog per task")."""
@@ -136,7 +134,7 @@ def _backlog_per_task(
                         Namespace="ECS/ContainerInsights",
                         MetricName="RunningTaskCount",
                         Dimensions=[
-                            dimension(Name="ClusterName", Value=cluster_name),
+                            dimension(Name="ClusterName", Value=cluster),
                             dimension(Name="ServiceName", Value=GetAtt(service, "Name")),
                         ],
                     ),
@@ -158,24 +156,9 @@ def _add_queue_scaling(
     t: Template,
     target: applicationautoscaling.ScalableTarget,
     queue: QueueScaling,
-    cluster_name: Any,
+    cluster: Any,
     service: ecs.Service,
 ) -> applicationautoscaling.ScalingPolicy:
-    t.add_rule(
-        QUEUE_SCALING_NEEDS_A_TASK,
-        {
-            "Assertions": [
-                {
-                    "Assert": Not(Equals(Ref(MIN_CAPACITY), "0")),
-                    "AssertDescription": (
-                        f"MinCapacity must be 1 or more: the service scales on queue "
-                        f"{queue.queue}'s messages per running task, which has no value with "
-                        "no task running."
-                    ),
-                }
-            ]
-        },
-    )
     return t.add_resource(
         applicationautoscaling.ScalingPolicy(
             QUEUE_SCALING_POLICY,
@@ -184,7 +167,7 @@ def _add_queue_scaling(
             ScalingTargetId=Ref(target),
             TargetTrackingScalingPolicyConfiguration=(
                 applicationautoscaling.TargetTrackingScalingPolicyConfiguration(
-                    CustomizedMetricSpecification=_backlog_per_task(queue, cluster_name, service),
+                    CustomizedMetricSpecification=_backlog_per_task(queue, cluster, service),
                     TargetValue=queue.messages_per_task,
                     ScaleInCooldown=SCALE_IN_COOLDOWN,
                     ScaleOutCooldown=SCALE_OUT_COOLDOWN,
@@ -216,11 +199,10 @@ def add_autoscaling(
     schedules: tuple[ScheduledScaling, ...] = (),
     request_label: Any = None,
     queue: QueueScaling | None = None,
-    cluster_name: Any = None,
 ) -> Scaling:
     """Scaling of ``service``, in its own cluster or the environment's (``ClusterName``), with
     ``request_label`` (:func:`request_resource_label`) when it has a target group, and on
-    ``queue`` when given (``cluster_name`` names the service's cluster for its metric)."""
+    ``queue`` when given."""
     scheduled = {"ScheduledActions": [_scheduled_action(s) for s in schedules]} if schedules else {}
     service_name = f"${{{service.title}.Name}}"
     own = Sub(f"service/${{{cluster.title}}}/{service_name}") if cluster is not None else None
@@ -270,7 +252,9 @@ def add_autoscaling(
         )
     queue_policy = None
     if queue is not None:
-        queue_policy = _add_queue_scaling(t, target, queue, cluster_name, service)
+        queue_policy = _add_queue_scaling(
+            t, target, queue, cluster_name(placement, cluster), service
+        )
     return Scaling(
         target=target,
         cpu_policy=cpu_policy,
