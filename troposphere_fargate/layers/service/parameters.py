@@ -567,23 +567,8 @@ def _add_extra_egress_parameters(t: Template) -> tuple[Parameter, ...]:
     return port, security_group, cidr
 
 
-def add_scaling_parameters(
-    t: Template, config: ServiceConfig, placement: Placement
-) -> tuple[Parameter, ...]:
-    """How many tasks, on which capacity, scaled on what, and (with a load balancer) how long
-    a new task may fail its health checks (GROUP_SCALING)."""
-    capacity_provider = add_choice_parameter(
-        t,
-        CAPACITY_PROVIDER,
-        group=GROUP_SCALING,
-        label="Capacity provider",
-        description=(
-            "FARGATE, or FARGATE_SPOT for interruptible tasks at a discount (a task may be "
-            "stopped with two minutes' warning)."
-        ),
-        choices=CAPACITY_PROVIDERS,
-        default=config.default_capacity_provider,
-    )
+def _task_counts(t: Template, config: ServiceConfig) -> tuple[Parameter, ...]:
+    """DesiredCount, MinCapacity and MaxCapacity."""
     # A service scaled on its queue keeps a task: with none running, the backlog per task has
     # no value and nothing would start one (layers/queue_scaling.py). MinValue is checked as a
     # number (a rule comparing text let 00 and 0.0 through).
@@ -594,7 +579,7 @@ def add_scaling_parameters(
         if queue is not None
         else ""
     )
-    counts = tuple(
+    return tuple(
         add_parameter(
             t,
             name,
@@ -634,6 +619,26 @@ def add_scaling_parameters(
             ),
         )
     )
+
+
+def add_scaling_parameters(
+    t: Template, config: ServiceConfig, placement: Placement
+) -> tuple[Parameter, ...]:
+    """How many tasks, on which capacity, scaled on what, and (with a load balancer) how long
+    a new task may fail its health checks (GROUP_SCALING)."""
+    capacity_provider = add_choice_parameter(
+        t,
+        CAPACITY_PROVIDER,
+        group=GROUP_SCALING,
+        label="Capacity provider",
+        description=(
+            "FARGATE, or FARGATE_SPOT for interruptible tasks at a discount (a task may be "
+            "stopped with two minutes' warning)."
+        ),
+        choices=CAPACITY_PROVIDERS,
+        default=config.default_capacity_provider,
+    )
+    counts = _task_counts(t, config)
     cpu_target = add_parameter(
         t,
         CPU_TARGET_UTILIZATION,
