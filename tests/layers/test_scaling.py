@@ -377,6 +377,10 @@ def test_a_queue_scaled_service_refuses_a_minimum_of_no_task():
             lambda q: q("https://sqs.eu-west-1.amazonaws.com/1/orders", 10),
             "QueueScaling.queue='https://sqs.eu-west-1.amazonaws.com/1/orders': must be an SQS",
         ),
+        (
+            lambda q: q("arn:aws:sqs:eu-west-1:123456789012:orders.fifo", 10),
+            "not its URL or ARN: give its name, orders.fifo",
+        ),
         (lambda q: q("a" * 81, 10), "must be an SQS queue's name"),
         (lambda q: q("a" * 76 + ".fifo", 10), "must be an SQS queue's name"),
         (lambda q: q("orders", 0), "QueueScaling.messages_per_task=0: must be 1 to 100000"),

@@ -386,7 +386,8 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         f"{STATEMENT}            StringEqual: {{aws:SourceVpce: vpce-1}}\n",
         "app.yaml:8: services.web.task_role.statements[0].conditions.StringEqual: must be an "
         "IAM condition operator, such as StringEquals, ArnLike, IpAddress, Bool or Null (with "
-        "IfExists at its end, ForAllValues: or ForAnyValue: before it)",
+        "IfExists at its end, ForAllValues: or ForAnyValue: before it) (did you mean "
+        "StringEquals?)",
         True,
     ),
     "condition-null-if-exists": (
@@ -413,6 +414,32 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "                - 10.0.0.0/8\n                - 300.1.1.1\n",
         "app.yaml:11: services.web.task_role.statements[0].conditions.IpAddress.aws:SourceIp[1]: "
         "must be an IPv4 or IPv6 address or CIDR block, such as 203.0.113.0/24",
+        False,
+    ),
+    "condition-value-in-a-block": (
+        f"{STATEMENT}            ArnEquals:\n              aws:SourceArn: |\n"
+        "                arn:aws:sns:eu-west-1:123456789012:orders\n",
+        "app.yaml:9: services.web.task_role.statements[0].conditions.ArnEquals.aws:SourceArn: "
+        "holds a control character (a YAML block's newline?): IAM would match nothing",
+        False,
+    ),
+    "condition-arn-that-is-no-arn": (
+        f"{STATEMENT}            ArnEquals: {{aws:SourceArn: orders-topic}}\n",
+        "app.yaml:8: services.web.task_role.statements[0].conditions.ArnEquals.aws:SourceArn: "
+        "must be an ARN (IAM's * and ? wildcards allowed), * or a policy variable",
+        False,
+    ),
+    "condition-date-yaml-cannot-make": (
+        f"{STATEMENT}            DateLessThan: {{aws:CurrentTime: 2026-02-30}}\n",
+        "app.yaml:8: services.web.task_role.statements[0].conditions.DateLessThan."
+        "aws:CurrentTime: must be a date in ISO 8601 (2026-01-01, 2026-01-01T12:00:00Z) or "
+        "epoch seconds",
+        False,
+    ),
+    "environment-date-yaml-cannot-make": (
+        "services:\n  web:\n    environment: {LAUNCH: 2026-02-30}\n",
+        "app.yaml:3: services.web.environment.LAUNCH: invalid YAML value '2026-02-30': day is "
+        "out of range for month (in quotes it is text)",
         False,
     ),
     "condition-no-values": (
@@ -443,7 +470,8 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "      messages_per_task: 100\n",
         "app.yaml:4: services.worker.queue_scaling.queue: "
         "'https://sqs.eu-west-1.amazonaws.com/123456789012/orders' is not an SQS queue's name "
-        "(letters, digits, - and _, up to 80; .fifo at the end of a FIFO queue's)",
+        "such as orders, not its URL or ARN (letters, digits, - and _, up to 80; .fifo at the "
+        "end of a FIFO queue's)",
         True,
     ),
     "queue-scaling-without-a-task": (
@@ -1019,7 +1047,11 @@ def test_the_docs_are_deterministic_and_end_with_a_newline():
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("services:\n  web:\n    port: " + "9" * 5000 + "\n", "cannot read the spec"),
+        (
+            "services:\n  web:\n    port: " + "9" * 5000 + "\n",
+            r"app\.yaml:3: services\.web\.port: invalid YAML value '9{37}\.\.\.': Exceeds the "
+            r"limit \(4300 digits\) for integer string conversion: value has 5000 digits \(in",
+        ),
         ("services: " + "[" * 3000 + "]" * 3000 + "\n", "nested too deeply"),
     ],
     ids=["a-huge-integer", "deep-nesting"],
@@ -1168,6 +1200,10 @@ def test_condition_values_are_taken_as_written_not_as_yaml_reads_them():
         ("Bool", "aws:SecureTransport", ("true",)),
         ("StringLike", "s3:prefix", ("", "home/")),
     ]
+    # Null is YAML 1.1's null: as an operator, it is the text written.
+    nulls = parse_spec(f"{STATEMENT}            Null: {{aws:TokenIssueTime: true}}\n", "app.yaml")
+    (null,) = nulls.service.application.task_role.statements[0].conditions
+    assert (null.operator, null.values) == ("Null", ("true",))
     with pytest.raises(SpecError, match=r"app\.yaml:8: .*NumericEquals\.s3:max-keys: must be a"):
         parse_spec(f"{STATEMENT}            NumericEquals: {{s3:max-keys: 1:30}}\n", "app.yaml")
 

@@ -11,6 +11,7 @@ of the shipped templates: it adds nothing. The application spec file
 from __future__ import annotations
 
 import calendar
+import difflib
 import ipaddress
 import re
 from dataclasses import dataclass, field
@@ -153,9 +154,10 @@ def partition_of(arn: str) -> str:
 def cfn_string(text: str) -> object:
     """``text`` as a template value: an ``Fn::Sub`` when it names a pseudo parameter (the
     stack's partition, region, account or URL suffix), else the string itself. In the
-    ``Fn::Sub``, any other ``${...}`` (an IAM policy variable such as ``${aws:username}``) is
-    written ``${!...}``, which CloudFormation turns back into ``${...}``: unescaped, it would be
-    a variable CloudFormation cannot resolve, and the stack would fail to create."""
+    ``Fn::Sub``, any other ``${...}`` (an IAM policy variable such as
+    ``${aws:PrincipalTag/team}``) is written ``${!...}``, which CloudFormation turns back into
+    ``${...}``: unescaped, it would be a variable CloudFormation cannot resolve, and the stack
+    would fail to create."""
     if "${AWS::" not in text:
         return text
     from troposphere import Sub
@@ -260,7 +262,7 @@ CONDITION_OPERATOR = re.compile(
 CONDITION_KEY = re.compile(r"^[A-Za-z0-9-]+:\S(?:.*\S)?$")
 # The values each kind of operator compares with (the same page): a number; a date in one of
 # the W3C forms of ISO 8601 or epoch seconds; true or false; base64; an IPv4 or IPv6 address
-# or CIDR block. Strings and ARNs take anything, policy variables (${aws:username}) and the
+# or CIDR block. Strings and ARNs take anything, policy variables (${aws:PrincipalTag/team}) and the
 # stack's own ${AWS::Partition}, ${AWS::Region}, ${AWS::AccountId} and ${AWS::URLSuffix}
 # included; Bool takes a policy variable too; numbers, dates, binary values, addresses and Null
 # take no variable ("You can not use a policy variable with the ... condition operator").
@@ -283,7 +285,7 @@ _ADDRESS = re.compile(r"^[0-9A-Fa-f:.]+(?:/[0-9]{1,3})?$")
 _DATE_RULE = "must be a date in ISO 8601 (2026-01-01, 2026-01-01T12:00:00Z) or epoch seconds"
 _CONDITION_VALUES: dict[str, tuple[re.Pattern[str], str]] = {
     "Numeric": (_NUMBER, "must be a number, such as 10 or 2.5"),
-    "Bool": (_BOOL, "must be true or false"),
+    "Bool": (_BOOL, "must be true or false (as written: yes is text, not true)"),
     "Null": (_TRUE_OR_FALSE, "must be true (the key is absent) or false (it is present)"),
     "BinaryEquals": (_BASE64, "must be base64"),
 }
@@ -292,9 +294,10 @@ _PSEUDO_PARAMETER = re.compile(r"\$\{AWS::(\w+)\}")
 _OWN_STACK_PARAMETERS = ("Partition", "Region", "AccountId", "URLSuffix")
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _ESCAPED_VARIABLE = (
-    "holds ${!...}: write an IAM policy variable as IAM does (${aws:username}); the template "
-    "escapes it where CloudFormation would read it"
+    "holds ${!...}: write an IAM policy variable as IAM does (${aws:PrincipalTag/team}); the "
+    "template escapes it where CloudFormation would read it"
 )
 
 
@@ -303,9 +306,18 @@ def condition_operator_problem(operator: object) -> str | None:
     if isinstance(operator, str) and operator.endswith("NullIfExists"):
         return "Null takes no IfExists (IAM)"
     if not (isinstance(operator, str) and CONDITION_OPERATOR.fullmatch(operator)):
+        hint = ""
+        if isinstance(operator, str):
+            qualifier, _, base = operator.rpartition(":")
+            if_exists = base.endswith("IfExists")
+            base = base.removesuffix("IfExists")
+            close = difflib.get_close_matches(base, CONDITION_OPERATORS, n=1)
+            if close:
+                known = f"{qualifier}:" if qualifier else ""
+                hint = f" (did you mean {known}{close[0]}{'IfExists' if if_exists else ''}?)"
         return (
-            "must be an IAM condition operator, such as StringEquals, ArnLike, IpAddress, Bool "
-            "or Null (with IfExists at its end, ForAllValues: or ForAnyValue: before it)"
+            f"must be an IAM condition operator, such as StringEquals, ArnLike, IpAddress, Bool "
+            f"or Null (with IfExists at its end, ForAllValues: or ForAnyValue: before it){hint}"
         )
     return None
 
@@ -332,6 +344,8 @@ def _is_date(value: str) -> bool:
 
 def _condition_value_problem(operator: str, value: str) -> str | None:
     """Why ``value`` cannot be compared by ``operator`` (its base name), or None."""
+    if _CONTROL.search(value):
+        return "holds a control character (a YAML block's newline?): IAM would match nothing"
     if "${!" in value:
         return _ESCAPED_VARIABLE
     for pseudo in _PSEUDO_PARAMETER.findall(value):
@@ -355,8 +369,10 @@ def _condition_value_problem(operator: str, value: str) -> str | None:
             if _ADDRESS.fullmatch(value):
                 return None
         return "must be an IPv4 or IPv6 address or CIDR block, such as 203.0.113.0/24"
-    if operator.startswith("Arn") and not value:
-        return "must be an ARN (IAM's * and ? wildcards allowed), not empty"
+    if operator.startswith("Arn") and not (
+        value.startswith(("arn:", "${")) or value == "*"
+    ):  # an ArnEquals of orders-topic would match no ARN, and the statement nothing
+        return "must be an ARN (IAM's * and ? wildcards allowed), * or a policy variable"
     if operator.startswith("Arn") and value.startswith("arn:"):
         return arn_region_problem(value)
     return None
@@ -374,7 +390,7 @@ class PolicyCondition:
             ``aws:ResourceTag/team``.
         values: what the key is compared with (any one may match), as IAM writes them: text,
             ``"true"``/``"false"`` for ``Bool`` and ``Null``, numbers as ``"10"``. Strings and
-            ARNs may hold IAM policy variables (``${aws:username}``) and the stack's own
+            ARNs may hold IAM policy variables (``${aws:PrincipalTag/team}``) and the stack's own
             ``${AWS::Partition}``, ``${AWS::Region}``, ``${AWS::AccountId}`` and
             ``${AWS::URLSuffix}``.
     """
@@ -397,6 +413,8 @@ class PolicyCondition:
                 self.key,
                 "must be a condition key, service:key, such as aws:SourceVpce or s3:prefix",
             )
+        if _CONTROL.search(self.key):
+            raise _fail(owner, "key", self.key, "holds a control character")
         if "${" in self.key:
             raise _fail(
                 owner,

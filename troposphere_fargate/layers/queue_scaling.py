@@ -46,6 +46,7 @@ class QueueScaling:
             raise ConfigError(
                 f"{owner}.queue={self.queue!r}: must be an SQS queue's name: up to 80 letters, "
                 "digits, - and _ (a FIFO queue's ending in .fifo), not its URL or ARN"
+                + _name_in(self.queue)
             )
         count = self.messages_per_task
         if (
@@ -56,3 +57,12 @@ class QueueScaling:
             raise ConfigError(
                 f"{owner}.messages_per_task={count!r}: must be 1 to {MAX_MESSAGES_PER_TASK}"
             )
+
+
+def _name_in(given: object) -> str:
+    """``: give its name, orders`` when ``given`` is a queue's URL or ARN."""
+    if isinstance(given, str) and given.startswith(("https://", "arn:")):
+        name = re.split(r"[/:]", given.rstrip("/"))[-1]
+        if QUEUE_NAME.fullmatch(name):
+            return f": give its name, {name}"
+    return ""

@@ -167,6 +167,13 @@ def _what(node: Node) -> str:
     return f"{named.get(kind, 'a ' + kind)} ({node.value})"
 
 
+# The tags of plain scalars YAML 1.1 would turn into something else than text: their text is
+# taken as written where a value is text (the construction of 2026-02-30 would fail).
+_PLAIN_TEXT_TAGS = frozenset(
+    f"tag:yaml.org,2002:{kind}" for kind in ("bool", "int", "float", "null", "timestamp", "str")
+)
+
+
 @dataclass
 class _Reader:
     """One spec file being read: where errors point, and every ARN seen (with its node), so a
@@ -195,15 +202,42 @@ class _Reader:
             return self.loader.construct_object(node)
         except yaml.MarkedYAMLError as exc:
             raise self.error(node, path, f"invalid YAML value: {exc.problem}") from None
+        except (ValueError, OverflowError) as exc:  # 2026-02-30: a date YAML cannot make
+            shown = node.value if len(node.value) <= 40 else f"{node.value[:37]}..."
+            why = str(exc).split(";")[0]  # not Python's advice on its own limits
+            raise self.error(
+                node, path, f"invalid YAML value {shown!r}: {why} (in quotes it is text)"
+            ) from None
 
-    def pairs(self, node: MappingNode, path: KeyPath) -> Iterator[tuple[str, Node, Node]]:
+    def text(self, node: Node, path: KeyPath) -> str | None:
+        """A scalar's text as written, whatever YAML would make of it (IAM's condition values
+        and operators are text: Null, 2026-01-01, 010); None for nothing (null)."""
+        if node.tag not in _PLAIN_TEXT_TAGS:
+            self.scalar(node, path)  # refuses the tags a spec does not take
+        if not isinstance(node, ScalarNode):
+            return None
+        if (
+            node.tag == "tag:yaml.org,2002:null"
+            and node.style is None
+            and node.value
+            in (
+                "",
+                "~",
+            )
+        ):
+            return None
+        return str(node.value)
+
+    def pairs(
+        self, node: MappingNode, path: KeyPath, as_written: bool = False
+    ) -> Iterator[tuple[str, Node, Node]]:
         """A mapping's (key, key node, value node), refusing keys that are not names and keys
-        given twice."""
+        given twice; ``as_written`` takes each key's text as written (``Null`` is a name)."""
         seen: dict[str, Node] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise self.error(key_node, path, "YAML merge keys (<<) are not supported")
-            name = self.scalar(key_node, path)
+            name = self.text(key_node, path) if as_written else self.scalar(key_node, path)
             if not isinstance(name, str):
                 raise self.error(key_node, path, f"keys must be names, got {_what(key_node)}")
             if name in seen:
@@ -484,7 +518,7 @@ class _Conditions(_Kind):
                 node, path, f"expected a mapping (operator: {{key: values}}), got {_what(node)}"
             )
         found = []
-        for operator, operator_node, keys_node in reader.pairs(node, path):
+        for operator, operator_node, keys_node in reader.pairs(node, path, as_written=True):
             where = (*path, operator)
             problem = condition_operator_problem(operator)
             if problem:
@@ -499,7 +533,7 @@ class _Conditions(_Kind):
             if not keys_node.value:
                 raise reader.error(keys_node, where, "needs a condition key and its values")
             seen: dict[str, str] = {}
-            for key, key_node, values_node in reader.pairs(keys_node, where):
+            for key, key_node, values_node in reader.pairs(keys_node, where, as_written=True):
                 at = (*where, key)
                 if key.lower() in seen:
                     raise reader.error(
@@ -516,7 +550,7 @@ class _Conditions(_Kind):
     def _condition(
         reader: _Reader, operator: str, key: str, key_node: Node, values_node: Node, at: KeyPath
     ) -> PolicyCondition:
-        reader.scalar(values_node, at)
+        reader.text(values_node, at)  # refuses the tags a spec does not take
         listed = isinstance(values_node, SequenceNode)
         items: list[Node] = list(values_node.value) if listed else [values_node]
         if listed and not items:
@@ -526,17 +560,16 @@ class _Conditions(_Kind):
         values = []
         for index, item in enumerate(items):
             item_path = (*at, index) if listed else at
-            value = reader.scalar(item, item_path)
-            if not isinstance(item, ScalarNode) or value is None:
+            # IAM compares text: each value is taken as written, never as YAML 1.1 reads it
+            # (123456789012, true, 2026-01-01 and 010 stay what they say).
+            text = reader.text(item, item_path)
+            if not isinstance(item, ScalarNode) or text is None:
                 raise reader.error(
                     item,
                     item_path,
                     f"expected a value (text, as IAM compares it; '' for the empty text), got "
                     f"{_what(item)}",
                 )
-            # IAM compares text: each value is taken as written, never as YAML 1.1 reads it
-            # (123456789012, true, 2026-01-01 and 010 stay what they say).
-            text = str(item.value)
             partition = _arn_partition(text) if base.group("operator").startswith("Arn") else None
             if partition:
                 reader.arns.append((partition, item_path, item))
@@ -1039,7 +1072,7 @@ _STATEMENT = _Object(
             "each value is taken as written, as the text IAM compares (123456789012, true, "
             "2026-01-01 and 010 need no quotes). Values may name the stack's own "
             "${AWS::Partition}, ${AWS::Region}, ${AWS::AccountId} and ${AWS::URLSuffix}, and "
-            "IAM policy variables (${aws:username}).",
+            "IAM policy variables (${aws:PrincipalTag/team}).",
         ),
     ),
 )
@@ -1245,8 +1278,8 @@ _QUEUE_SCALING = _Object(
             "queue",
             _Str(
                 patterns=(QUEUE_NAME,),
-                means="an SQS queue's name (letters, digits, - and _, up to 80; .fifo at the "
-                "end of a FIFO queue's)",
+                means="an SQS queue's name such as orders, not its URL or ARN (letters, "
+                "digits, - and _, up to 80; .fifo at the end of a FIFO queue's)",
             ),
             "queue",
             "The queue's name, in the stack's account and region.",
@@ -1472,8 +1505,9 @@ _SERVICE = _Object(
             "queue_scaling",
             _QUEUE_SCALING,
             "queue_scaling",
-            "Scale on an SQS queue's messages per running task, for a worker (beside the CPU, "
-            "memory and request targets). Needs min_capacity 1 or more.",
+            "Scale on an SQS queue's messages per running task (any service; a worker's usual "
+            "signal), beside the CPU, memory and, behind a load balancer, request targets. "
+            "Needs min_capacity 1 or more.",
         ),
         Key(
             "capacity_provider",
