@@ -125,6 +125,40 @@ def test_the_summary_counts_tasks_from_autoscaling_unless_a_count_is_set():
     assert service[1] == 5
 
 
+@pytest.mark.parametrize(
+    ("values", "on"),
+    [
+        ({}, "on CPU 70 %"),
+        ({"MemoryTargetUtilization": "80"}, "on CPU 70 %, memory 80 %"),
+        (
+            {"CpuTargetUtilization": "0", "RequestsPerTarget": "300"},
+            "on requests 300 per task and minute",
+        ),
+        ({"CpuTargetUtilization": "0"}, "autoscaling 2 to 4"),
+    ],
+)
+def test_the_summary_says_what_autoscaling_follows(values, on):
+    (line,) = [
+        line
+        for line in describe(footprint(dry_run(ROOT, {**LAUNCH, **values})))
+        if line.startswith("service ")
+    ]
+    assert line.endswith(on)
+
+
+def test_the_summary_names_the_queue_a_worker_scales_on(tmp_path):
+    from troposphere_fargate import generate, parse_spec, write_version
+
+    spec = "services:\n  worker:\n    queue_scaling: {queue: orders, messages_per_task: 50}\n"
+    folder = write_version(tmp_path, generate(parse_spec(spec, "app.yaml")))
+    (line,) = [
+        line
+        for line in describe(footprint(dry_run(folder / "root.yaml", LAUNCH)))
+        if line.startswith("service ")
+    ]
+    assert line.endswith("autoscaling 2 to 4 on CPU 70 %, queue orders 50 per task")
+
+
 def test_the_summary_says_which_tasks_run_on_fargate_spot():
     on_demand = describe(footprint(dry_run(ROOT, LAUNCH)))
     spot = describe(footprint(dry_run(ROOT, {**LAUNCH, "CapacityProvider": "FARGATE_SPOT"})))

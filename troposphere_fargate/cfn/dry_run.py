@@ -305,6 +305,9 @@ class Footprint:
     # AlarmHigh and AlarmLow), which no template lists, and the metrics they read.
     scaling_alarms: int = 0
     scaling_alarm_metrics: int = 0
+    # What each service's target tracking policies follow, and to what value: (service,
+    # "CPU 70 %"), (service, "queue orders 100 per task")...
+    scaling_targets: tuple[tuple[str, str], ...] = ()
 
 
 def _service_name(endpoint: Mapping[str, Any]) -> str:
@@ -328,6 +331,7 @@ def footprint(stack: PlannedStack) -> Footprint:
     if azs is None and load_balancers:
         azs = _count(load_balancers[0].get("Subnets"))
     tasks, scaling, spot = [], [], []
+    targets: list[tuple[str, str]] = []
     for name, props in _named(every, "AWS::ECS::Service").items():
         strategy = props.get("CapacityProviderStrategy") or []
         if any(item.get("CapacityProvider") == "FARGATE_SPOT" for item in strategy):
@@ -346,6 +350,14 @@ def footprint(stack: PlannedStack) -> Footprint:
         tasks.append((name, count, vcpu, memory, str(platform)))
         if target:
             scaling.append((name, low, high))
+            targets += [
+                (name, _tracked(policy))
+                for policy_name, policy in _named(
+                    every, "AWS::ApplicationAutoScaling::ScalingPolicy"
+                ).items()
+                if policy_name.rpartition("/")[0] == stack_path
+                and policy.get("PolicyType") == "TargetTrackingScaling"
+            ]
     # A target tracking policy's alarms: "the ARNs of the two CloudWatch alarms created on your
     # behalf" (Application Auto Scaling User Guide, put-scaling-policy).
     tracking = [
@@ -393,6 +405,7 @@ def footprint(stack: PlannedStack) -> Footprint:
             max(1, sum(1 for query in alarm.get("Metrics") or [] if "MetricStat" in query))
             for alarm in typed("AWS::CloudWatch::Alarm")
         ),
+        scaling_targets=tuple(targets),
         scaling_alarms=2 * len(tracking),
         scaling_alarm_metrics=2 * sum(_metrics_read(policy) for policy in tracking),
         dashboards=len(typed("AWS::CloudWatch::Dashboard")),
@@ -403,6 +416,34 @@ def footprint(stack: PlannedStack) -> Footprint:
         resources=len(every),
         stacks=1 + _nested_count(stack),
     )
+
+
+# The predefined metrics the service's policies track, as the summary names them.
+_TRACKED = {
+    "ECSServiceAverageCPUUtilization": ("CPU", " %"),
+    "ECSServiceAverageMemoryUtilization": ("memory", " %"),
+    "ALBRequestCountPerTarget": ("requests", " per task and minute"),
+}
+
+
+def _tracked(policy: Mapping[str, Any]) -> str:
+    """What a target tracking policy follows and its target: ``CPU 70 %``, ``queue orders
+    100 per task``."""
+    configuration = policy.get("TargetTrackingScalingPolicyConfiguration") or {}
+    value = _number(configuration.get("TargetValue"))
+    shown = f"{value:g}" if value is not None else "?"
+    predefined = (configuration.get("PredefinedMetricSpecification") or {}).get(
+        "PredefinedMetricType"
+    )
+    if predefined in _TRACKED:
+        label, unit = _TRACKED[predefined]
+        return f"{label} {shown}{unit}"
+    for query in (configuration.get("CustomizedMetricSpecification") or {}).get("Metrics") or []:
+        metric = (query.get("MetricStat") or {}).get("Metric") or {}
+        if metric.get("Namespace") == "AWS/SQS":
+            queues = [d.get("Value") for d in metric.get("Dimensions") or []]
+            return f"queue {', '.join(map(str, queues))} {shown} per task"
+    return f"a metric of its own {shown}"
 
 
 def _metrics_read(policy: Mapping[str, Any]) -> int:
@@ -464,8 +505,10 @@ def describe(found: Footprint) -> list[str]:
         lines.append(f"listeners: {', '.join(found.listeners)}")
     scaling = {name: (low, high) for name, low, high in found.scaling}
     for name, count, vcpu, memory, platform in found.tasks:
+        tracked = [label for service, label in found.scaling_targets if service == name]
+        on = f" on {', '.join(tracked)}" if tracked else ""
         scaled = (
-            f", autoscaling {scaling[name][0]} to {scaling[name][1]}" if name in scaling else ""
+            f", autoscaling {scaling[name][0]} to {scaling[name][1]}{on}" if name in scaling else ""
         )
         lines.append(
             f"service {name}: {_plural(count, 'task')} of {vcpu:g} vCPU and {memory:g} GB "
