@@ -442,6 +442,18 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "out of range for month (in quotes it is text)",
         False,
     ),
+    "condition-value-with-a-yaml-tag": (
+        f"{STATEMENT}            StringEquals: {{aws:x: !!float 10}}\n",
+        "app.yaml:8: services.web.task_role.statements[0].conditions.StringEquals.aws:x: takes "
+        "text as written, without a YAML tag (!!int)",
+        False,
+    ),
+    "tagged-value-yaml-cannot-make": (
+        "services:\n  web:\n    port: !!int abc\n",
+        "app.yaml:3: services.web.port: invalid YAML value 'abc': invalid literal for int() with "
+        "base 10: 'abc'",
+        False,
+    ),
     "condition-no-values": (
         f"{STATEMENT}            StringEquals: {{aws:SourceVpce: []}}\n",
         "app.yaml:8: services.web.task_role.statements[0].conditions.StringEquals.aws:SourceVpce: "
@@ -471,7 +483,7 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "app.yaml:4: services.worker.queue_scaling.queue: "
         "'https://sqs.eu-west-1.amazonaws.com/123456789012/orders' is not an SQS queue's name "
         "such as orders, not its URL or ARN (letters, digits, - and _, up to 80; .fifo at the "
-        "end of a FIFO queue's)",
+        "end of a FIFO queue's): give its name, orders",
         True,
     ),
     "queue-scaling-without-a-task": (
@@ -1200,6 +1212,9 @@ def test_condition_values_are_taken_as_written_not_as_yaml_reads_them():
         ("Bool", "aws:SecureTransport", ("true",)),
         ("StringLike", "s3:prefix", ("", "home/")),
     ]
+    tagged = parse_spec(f"{STATEMENT}            StringEquals: {{aws:x: !!str 010}}\n", "app.yaml")
+    (text,) = tagged.service.application.task_role.statements[0].conditions
+    assert text.values == ("010",)  # a !!str is text
     # Null is YAML 1.1's null: as an operator, it is the text written.
     nulls = parse_spec(f"{STATEMENT}            Null: {{aws:TokenIssueTime: true}}\n", "app.yaml")
     (null,) = nulls.service.application.task_role.statements[0].conditions

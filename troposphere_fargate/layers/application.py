@@ -285,7 +285,10 @@ _ADDRESS = re.compile(r"^[0-9A-Fa-f:.]+(?:/[0-9]{1,3})?$")
 _DATE_RULE = "must be a date in ISO 8601 (2026-01-01, 2026-01-01T12:00:00Z) or epoch seconds"
 _CONDITION_VALUES: dict[str, tuple[re.Pattern[str], str]] = {
     "Numeric": (_NUMBER, "must be a number, such as 10 or 2.5"),
-    "Bool": (_BOOL, "must be true or false (as written: yes is text, not true)"),
+    "Bool": (
+        _BOOL,
+        "must be true, false or an IAM policy variable (${aws:MultiFactorAuthPresent}), as written",
+    ),
     "Null": (_TRUE_OR_FALSE, "must be true (the key is absent) or false (it is present)"),
     "BinaryEquals": (_BASE64, "must be base64"),
 }

@@ -46,7 +46,7 @@ class QueueScaling:
             raise ConfigError(
                 f"{owner}.queue={self.queue!r}: must be an SQS queue's name: up to 80 letters, "
                 "digits, - and _ (a FIFO queue's ending in .fifo), not its URL or ARN"
-                + _name_in(self.queue)
+                + queue_name_hint(self.queue)
             )
         count = self.messages_per_task
         if (
@@ -59,7 +59,7 @@ class QueueScaling:
             )
 
 
-def _name_in(given: object) -> str:
+def queue_name_hint(given: object) -> str:
     """``: give its name, orders`` when ``given`` is a queue's URL or ARN."""
     if isinstance(given, str) and given.startswith(("https://", "arn:")):
         name = re.split(r"[/:]", given.rstrip("/"))[-1]

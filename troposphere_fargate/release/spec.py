@@ -110,7 +110,12 @@ from ..layers.health import (
     SUCCESS_CODES_PATTERN,
     TargetHealth,
 )
-from ..layers.queue_scaling import MAX_MESSAGES_PER_TASK, QUEUE_NAME, QueueScaling
+from ..layers.queue_scaling import (
+    MAX_MESSAGES_PER_TASK,
+    QUEUE_NAME,
+    QueueScaling,
+    queue_name_hint,
+)
 from ..layers.schedules import SCHEDULE_PATTERN, TIMEZONE_PATTERN, ScheduledScaling
 
 __all__ = [
@@ -205,9 +210,15 @@ class _Reader:
         except (ValueError, OverflowError) as exc:  # 2026-02-30: a date YAML cannot make
             shown = node.value if len(node.value) <= 40 else f"{node.value[:37]}..."
             why = str(exc).split(";")[0]  # not Python's advice on its own limits
-            raise self.error(
-                node, path, f"invalid YAML value {shown!r}: {why} (in quotes it is text)"
-            ) from None
+            quote = "" if self._tagged(node) else " (in quotes it is text)"
+            raise self.error(node, path, f"invalid YAML value {shown!r}: {why}{quote}") from None
+
+    def _tagged(self, node: ScalarNode) -> bool:
+        """Whether the scalar has a tag written on it (``!!int 5``), not the one YAML reads
+        from its text."""
+        plain = node.style is None
+        resolved = self.loader.resolve(ScalarNode, node.value, (plain, not plain))  # type: ignore[no-untyped-call]
+        return bool(node.tag != resolved)
 
     def text(self, node: Node, path: KeyPath) -> str | None:
         """A scalar's text as written, whatever YAML would make of it (IAM's condition values
@@ -216,6 +227,8 @@ class _Reader:
             self.scalar(node, path)  # refuses the tags a spec does not take
         if not isinstance(node, ScalarNode):
             return None
+        if self._tagged(node) and node.tag != "tag:yaml.org,2002:str":
+            raise self.error(node, path, "takes text as written, without a YAML tag (!!int)")
         if (
             node.tag == "tag:yaml.org,2002:null"
             and node.style is None
@@ -385,6 +398,7 @@ class _Str(_Kind):
     means: str = ""  # what a match looks like, for messages and docs
     choices: tuple[str, ...] = ()
     partition: Callable[[str], str | None] | None = None  # for values that name an ARN
+    hint: Callable[[str], str] | None = None  # more to say of a value that does not match
 
     def parse(self, reader: _Reader, node: Node, path: KeyPath) -> str:
         value = reader.scalar(node, path)
@@ -396,7 +410,8 @@ class _Str(_Kind):
         if self.choices and value not in self.choices:
             raise reader.error(node, path, f"{value!r} is not one of {', '.join(self.choices)}")
         if self.patterns and not any(p.fullmatch(value) for p in self.patterns):
-            raise reader.error(node, path, f"{value!r} is not {self.means}")
+            more = self.hint(value) if self.hint else ""
+            raise reader.error(node, path, f"{value!r} is not {self.means}{more}")
         partition = self.partition(value) if self.partition else None
         if partition:
             reader.arns.append((partition, path, node))
@@ -1280,6 +1295,7 @@ _QUEUE_SCALING = _Object(
                 patterns=(QUEUE_NAME,),
                 means="an SQS queue's name such as orders, not its URL or ARN (letters, "
                 "digits, - and _, up to 80; .fifo at the end of a FIFO queue's)",
+                hint=queue_name_hint,
             ),
             "queue",
             "The queue's name, in the stack's account and region.",
