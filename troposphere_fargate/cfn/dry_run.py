@@ -332,6 +332,13 @@ def footprint(stack: PlannedStack) -> Footprint:
         azs = _count(load_balancers[0].get("Subnets"))
     tasks, scaling, spot = [], [], []
     targets: list[tuple[str, str]] = []
+    # A target tracking policy's alarms: "the ARNs of the two CloudWatch alarms created on your
+    # behalf" (Application Auto Scaling User Guide, put-scaling-policy).
+    tracking = {
+        name: props
+        for name, props in _named(every, "AWS::ApplicationAutoScaling::ScalingPolicy").items()
+        if props.get("PolicyType") == "TargetTrackingScaling"
+    }
     for name, props in _named(every, "AWS::ECS::Service").items():
         strategy = props.get("CapacityProviderStrategy") or []
         if any(item.get("CapacityProvider") == "FARGATE_SPOT" for item in strategy):
@@ -352,19 +359,9 @@ def footprint(stack: PlannedStack) -> Footprint:
             scaling.append((name, low, high))
             targets += [
                 (name, _tracked(policy))
-                for policy_name, policy in _named(
-                    every, "AWS::ApplicationAutoScaling::ScalingPolicy"
-                ).items()
+                for policy_name, policy in tracking.items()
                 if policy_name.rpartition("/")[0] == stack_path
-                and policy.get("PolicyType") == "TargetTrackingScaling"
             ]
-    # A target tracking policy's alarms: "the ARNs of the two CloudWatch alarms created on your
-    # behalf" (Application Auto Scaling User Guide, put-scaling-policy).
-    tracking = [
-        props
-        for props in typed("AWS::ApplicationAutoScaling::ScalingPolicy")
-        if props.get("PolicyType") == "TargetTrackingScaling"
-    ]
     insights = sum(
         any(
             s.get("Name") == "containerInsights" and s.get("Value") in ("enabled", "enhanced")
@@ -407,7 +404,7 @@ def footprint(stack: PlannedStack) -> Footprint:
         ),
         scaling_targets=tuple(targets),
         scaling_alarms=2 * len(tracking),
-        scaling_alarm_metrics=2 * sum(_metrics_read(policy) for policy in tracking),
+        scaling_alarm_metrics=2 * sum(_metrics_read(policy) for policy in tracking.values()),
         dashboards=len(typed("AWS::CloudWatch::Dashboard")),
         log_groups=sorted(
             f"{props.get('RetentionInDays', 'never expires')}"

@@ -229,15 +229,8 @@ class _Reader:
             return None
         if self._tagged(node) and node.tag != "tag:yaml.org,2002:str":
             raise self.error(node, path, "takes text as written, without a YAML tag (!!int)")
-        if (
-            node.tag == "tag:yaml.org,2002:null"
-            and node.style is None
-            and node.value
-            in (
-                "",
-                "~",
-            )
-        ):
+        nothing = node.value in ("", "~")  # null, Null and NULL are text here
+        if node.tag == "tag:yaml.org,2002:null" and node.style is None and nothing:
             return None
         return str(node.value)
 

@@ -77,28 +77,51 @@ def _scheduled_action(schedule: ScheduledScaling) -> applicationautoscaling.Sche
 def _tracking(
     t: Template,
     title: str,
-    condition: str,
+    condition: str | None,
     target: applicationautoscaling.ScalableTarget,
     suffix: str,
-    metric: applicationautoscaling.PredefinedMetricSpecification,
-    value: str,
+    metric: (
+        applicationautoscaling.PredefinedMetricSpecification
+        | applicationautoscaling.CustomizedMetricSpecification
+    ),
+    value: Any,
 ) -> applicationautoscaling.ScalingPolicy:
+    """A target tracking policy of ``target`` on ``metric``, kept near ``value``; only where
+    ``condition`` holds, when one is given."""
+    kind = (
+        "PredefinedMetricSpecification"
+        if isinstance(metric, applicationautoscaling.PredefinedMetricSpecification)
+        else "CustomizedMetricSpecification"
+    )
+    conditional = {"Condition": condition} if condition is not None else {}
     return t.add_resource(
         applicationautoscaling.ScalingPolicy(
             title,
-            Condition=condition,
             PolicyName=Sub(f"${{AWS::StackName}}-{suffix}"),
             PolicyType="TargetTrackingScaling",
             ScalingTargetId=Ref(target),
             TargetTrackingScalingPolicyConfiguration=(
                 applicationautoscaling.TargetTrackingScalingPolicyConfiguration(
-                    PredefinedMetricSpecification=metric,
-                    TargetValue=Ref(value),
+                    TargetValue=value,
                     ScaleInCooldown=SCALE_IN_COOLDOWN,
                     ScaleOutCooldown=SCALE_OUT_COOLDOWN,
+                    **{kind: metric},
                 )
             ),
+            **conditional,
         )
+    )
+
+
+def _statistic(
+    name: str, label: str, metric: applicationautoscaling.TargetTrackingMetric, stat: str
+) -> applicationautoscaling.TargetTrackingMetricDataQuery:
+    """A metric the expression reads, by its name there (not returned itself)."""
+    return applicationautoscaling.TargetTrackingMetricDataQuery(
+        Id=name,
+        Label=label,
+        MetricStat=applicationautoscaling.TargetTrackingMetricStat(Metric=metric, Stat=stat),
+        ReturnData=False,
     )
 
 
@@ -109,71 +132,38 @@ def _backlog_per_task(
     (Application Auto Scaling User Guide, "Example: Amazon SQS queue backlog per task")."""
     metric = applicationautoscaling.TargetTrackingMetric
     dimension = applicationautoscaling.TargetTrackingMetricDimension
-    query = applicationautoscaling.TargetTrackingMetricDataQuery
-    stat = applicationautoscaling.TargetTrackingMetricStat
     return applicationautoscaling.CustomizedMetricSpecification(
         Metrics=[
-            query(
-                Id="messages",
-                Label="Messages waiting in the queue",
-                MetricStat=stat(
-                    Metric=metric(
-                        Namespace="AWS/SQS",
-                        MetricName="ApproximateNumberOfMessagesVisible",
-                        Dimensions=[dimension(Name="QueueName", Value=queue.queue)],
-                    ),
-                    Stat="Sum",
+            _statistic(
+                "messages",
+                "Messages waiting in the queue",
+                metric(
+                    Namespace="AWS/SQS",
+                    MetricName="ApproximateNumberOfMessagesVisible",
+                    Dimensions=[dimension(Name="QueueName", Value=queue.queue)],
                 ),
-                ReturnData=False,
+                "Sum",
             ),
-            query(
-                Id="tasks",
-                Label="Tasks running",
-                MetricStat=stat(
-                    Metric=metric(
-                        Namespace="ECS/ContainerInsights",
-                        MetricName="RunningTaskCount",
-                        Dimensions=[
-                            dimension(Name="ClusterName", Value=cluster),
-                            dimension(Name="ServiceName", Value=GetAtt(service, "Name")),
-                        ],
-                    ),
-                    Stat="Average",
+            _statistic(
+                "tasks",
+                "Tasks running",
+                metric(
+                    Namespace="ECS/ContainerInsights",
+                    MetricName="RunningTaskCount",
+                    Dimensions=[
+                        dimension(Name="ClusterName", Value=cluster),
+                        dimension(Name="ServiceName", Value=GetAtt(service, "Name")),
+                    ],
                 ),
-                ReturnData=False,
+                "Average",
             ),
-            query(
+            applicationautoscaling.TargetTrackingMetricDataQuery(
                 Id="backlog",
                 Label="Messages waiting per task",
                 Expression="messages / tasks",
                 ReturnData=True,
             ),
         ]
-    )
-
-
-def _add_queue_scaling(
-    t: Template,
-    target: applicationautoscaling.ScalableTarget,
-    queue: QueueScaling,
-    cluster: Any,
-    service: ecs.Service,
-) -> applicationautoscaling.ScalingPolicy:
-    return t.add_resource(
-        applicationautoscaling.ScalingPolicy(
-            QUEUE_SCALING_POLICY,
-            PolicyName=Sub("${AWS::StackName}-queue"),
-            PolicyType="TargetTrackingScaling",
-            ScalingTargetId=Ref(target),
-            TargetTrackingScalingPolicyConfiguration=(
-                applicationautoscaling.TargetTrackingScalingPolicyConfiguration(
-                    CustomizedMetricSpecification=_backlog_per_task(queue, cluster, service),
-                    TargetValue=queue.messages_per_task,
-                    ScaleInCooldown=SCALE_IN_COOLDOWN,
-                    ScaleOutCooldown=SCALE_OUT_COOLDOWN,
-                )
-            ),
-        )
     )
 
 
@@ -228,7 +218,7 @@ def add_autoscaling(
         target,
         "cpu",
         metric(PredefinedMetricType="ECSServiceAverageCPUUtilization"),
-        CPU_TARGET_UTILIZATION,
+        Ref(CPU_TARGET_UTILIZATION),
     )
     memory_policy = _tracking(
         t,
@@ -237,7 +227,7 @@ def add_autoscaling(
         target,
         "memory",
         metric(PredefinedMetricType="ECSServiceAverageMemoryUtilization"),
-        MEMORY_TARGET_UTILIZATION,
+        Ref(MEMORY_TARGET_UTILIZATION),
     )
     request_policy = None
     if request_label is not None:
@@ -248,12 +238,18 @@ def add_autoscaling(
             target,
             "requests",
             metric(PredefinedMetricType="ALBRequestCountPerTarget", ResourceLabel=request_label),
-            REQUESTS_PER_TARGET,
+            Ref(REQUESTS_PER_TARGET),
         )
     queue_policy = None
     if queue is not None:
-        queue_policy = _add_queue_scaling(
-            t, target, queue, cluster_name(placement, cluster), service
+        queue_policy = _tracking(
+            t,
+            QUEUE_SCALING_POLICY,
+            None,
+            target,
+            "queue",
+            _backlog_per_task(queue, cluster_name(placement, cluster), service),
+            queue.messages_per_task,
         )
     return Scaling(
         target=target,
