@@ -546,6 +546,8 @@ def test_check_says_in_its_last_line_which_gate_did_not_run(tmp_path, capsys, mo
         lambda n: tf.QueueScaling(f"orders{n}", 10),
         lambda n: tf.Routing(10, path=f"/api/*{n}"),
         lambda n: tf.Routing(10, host=f"api.example.com{n}"),
+        lambda n: tf.Routing(10, path=("/api", f"/api/*{n}")),
+        lambda n: tf.Routing(10, host=("a.example.com", f"api.example.com{n}")),
         lambda n: tf.ServiceConfig(container_name=f"web{n}"),
         lambda n: tf.Secret("DB", f"arn:aws:ssm:eu-west-1:123456789012:parameter/db{n}"),
         lambda n: tf.PolicyStatement(
@@ -556,7 +558,18 @@ def test_check_says_in_its_last_line_which_gate_did_not_run(tmp_path, capsys, mo
         ),
         lambda n: tf.ScheduledScaling("night", f"cron(0 20 * * ? *){n}", 1),
     ],
-    ids=["queue", "path", "host", "container", "secret", "action", "resource", "schedule"],
+    ids=[
+        "queue",
+        "path",
+        "host",
+        "paths",
+        "hosts",
+        "container",
+        "secret",
+        "action",
+        "resource",
+        "schedule",
+    ],
 )
 def test_a_value_with_a_trailing_newline_is_refused(build):
     """A YAML block scalar (``key: |``) ends its text with a newline, which ``$`` matches

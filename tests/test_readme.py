@@ -169,6 +169,19 @@ def readme_spec() -> str:
     return spec
 
 
+def test_the_readmes_environment_spec_reads_as_it_says():
+    from troposphere_fargate import parse_spec
+
+    (spec,) = [
+        b for b in re.findall(r"```yaml\n(.*?)```", README, re.S) if b.startswith("# shop.yaml")
+    ]
+    config = parse_spec(spec, "shop.yaml")
+    routes = {s.container_name: s.routing for s in config.services if s.routing}
+    assert routes["api"].paths == ("/api", "/api/*")  # the list the text explains
+    assert routes["web"].paths == ("/*",)
+    assert [s.container_name for s in config.services] == ["web", "api", "orders", "worker"]
+
+
 def test_the_readmes_application_spec_builds_templates_that_carry_it(tmp_path, capsys):
     from troposphere_fargate import __version__, cli, deployed, from_yaml
 

@@ -722,7 +722,12 @@ services:
   api:
     port: 9000
     expose: public
-    routing: {path: "/api/*", host: api.shop.example.com, priority: 10}
+    # Two paths (/api/* alone does not match /api) and two hosts: one rule, a request matches
+    # one value of each condition (ELB, "Condition types for listener rules").
+    routing:
+      path: [/api, "/api/*"]
+      host: [api.shop.example.com, rest.shop.example.com]
+      priority: 10
   orders: {port: 7000, expose: internal}
   worker: {expose: none}
 """
@@ -823,6 +828,7 @@ def test_an_environment_of_four_services_launches_from_s3_with_one_load_balancer
     assert names["DomainName"] == "shop.example.com"
     assert sorted(names["SubjectAlternativeNames"]) == [
         "api.shop.example.com",
+        "rest.shop.example.com",
         "shop.example.com",
     ]
     rules = {
@@ -837,7 +843,10 @@ def test_an_environment_of_four_services_launches_from_s3_with_one_load_balancer
         for priority, rule in rules.items()
     }
     assert conditions == {
-        "10": {"path-pattern": ["/api/*"], "host-header": ["api.shop.example.com"]},
+        "10": {
+            "path-pattern": ["/api", "/api/*"],
+            "host-header": ["api.shop.example.com", "rest.shop.example.com"],
+        },
         "100": {"path-pattern": ["/*"]},
     }
     groups = elbv2.describe_target_groups()["TargetGroups"]
@@ -846,7 +855,7 @@ def test_an_environment_of_four_services_launches_from_s3_with_one_load_balancer
     routed = {rule["Actions"][0]["TargetGroupArn"] for rule in rules.values()}
     assert routed == {g["TargetGroupArn"] for g in groups}
 
-    # The domain and the api host are aliases of the load balancer.
+    # The domain and the api hosts are aliases of the load balancer.
     records = aws.client("route53").list_resource_record_sets(HostedZoneId=zone)[
         "ResourceRecordSets"
     ]
@@ -857,9 +866,10 @@ def test_an_environment_of_four_services_launches_from_s3_with_one_load_balancer
     assert aliases == {
         "shop.example.com": balancer["DNSName"],
         "api.shop.example.com": balancer["DNSName"],
+        "rest.shop.example.com": balancer["DNSName"],
     }
     assert out["WebServiceUrl"] == "https://shop.example.com/"
-    assert out["ApiServiceUrl"] == "https://api.shop.example.com/api/"
+    assert out["ApiServiceUrl"] == "https://api.shop.example.com/api"  # the first path
     assert out["OrdersServiceUrl"] == "http://orders:7000"
 
     # The Service Connect namespace the cluster's services share.

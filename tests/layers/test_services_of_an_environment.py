@@ -280,7 +280,7 @@ def test_internal_services_are_created_in_the_order_the_spec_lists_them():
                 ServiceConfig(container_name="a", expose="public", routing=Routing(5, "/*")),
                 ServiceConfig(container_name="b", expose="public", routing=Routing(6, "/*")),
             ),
-            r"services\[1\]\.routing\.path='/\*': the service a routes the same path and host",
+            r"services\[1\]\.routing\.path='/\*': the service a routes the same path /\*: the rule",
         ),
         (
             (
@@ -312,6 +312,13 @@ def routed(*rules: Routing) -> tuple[ServiceConfig, ...]:
         (Routing(1, "/*"), Routing(10, host="admin.example.com")),
         (Routing(1, host="a.example.com"), Routing(10, "/x", "a.example.com")),
         (Routing(1, "/api/*", "a.example.com"), Routing(10, "/api/x", "a.example.com")),
+        # Several values: a request matches one of each condition's.
+        (Routing(1, ("/api/*", "/web/*")), Routing(10, ("/api/x", "/web/y"))),
+        (Routing(1, ("/api", "/api/*")), Routing(10, "/api/v1")),
+        (
+            Routing(1, host=("a.example.com", "b.example.com")),
+            Routing(10, "/x", ("b.example.com", "a.example.com")),
+        ),
     ],
 )
 def test_a_rule_that_an_earlier_rule_covers_is_refused(first, then):
@@ -334,10 +341,126 @@ def test_a_rule_that_an_earlier_rule_covers_is_refused(first, then):
         (Routing(1, "/*", "a.example.com"), Routing(10, "/x")),  # other hosts reach the second
         (Routing(1, "/a?/*"), Routing(10, "/ab/x")),  # not sure: left to the user
         (Routing(1, "/api/*"), Routing(10, host="b.example.com")),
+        # One path or host of the second rule that the first does not match is enough.
+        (Routing(1, "/api/*"), Routing(10, ("/api/x", "/other"))),
+        (Routing(1, "/a/*", ("a.example.com", "b.example.com")), Routing(10, "/a/b")),
     ],
 )
 def test_rules_that_each_get_requests_are_accepted(first, then):
     ProductConfig(services=routed(first, then))
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "same"),
+    [
+        (Routing(1, ("/a", "/b")), Routing(10, ("/b", "/c")), "path /b"),
+        (
+            Routing(10, "/x", host=("a.example.com", "b.example.com")),
+            Routing(1, ("/x", "/y"), host="b.example.com"),
+            "host b.example.com and path /x",
+        ),
+        (
+            Routing(10, host=("a.example.com", "b.example.com")),
+            Routing(1, host="b.example.com"),
+            "host b.example.com",
+        ),
+        (
+            Routing(1, host="a.example.com"),
+            Routing(10, host=("a.example.com", "b.example.com")),
+            "host a.example.com",
+        ),
+    ],
+)
+def test_two_rules_that_share_a_path_and_host_are_refused(first, then, same):
+    # Neither covers the other, but the lower priority would take every request of the
+    # (host, path) they share: most likely a copy-paste, never what the second one meant.
+    with pytest.raises(ConfigError, match=rf"the service s0 routes the same {same}: the rule"):
+        ProductConfig(services=routed(first, then))
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (
+            {"path": ["/a", "/b"]},
+            r"path=\['/a', '/b'\]: must be a path pattern .*, or a tuple of them, not a list",
+        ),
+        (
+            {"host": ("a.example.com", "A.example.com")},
+            r"host\[1\]='A.example.com': must be a lower-case host name",
+        ),
+        (
+            {"path": ()},
+            r"path=\(\): give 1 to 3 values \(the load balancer's limit for a condition\)",
+        ),
+        ({"path": ("/a", "/b", "/c", "/d")}, r"give 1 to 3 values"),
+        ({"path": ("/a", "/a")}, r"path\[1\]='/a': is given twice"),
+        ({"path": (1,)}, r"path\[0\]=1: must be a path pattern"),
+        (
+            {
+                "path": ("/a", "/b", "/c"),
+                "host": ("a.example.com", "b.example.com", "c.example.com"),
+            },
+            r"the rule has 6 values in its paths and hosts; the load balancer takes 5 at most",
+        ),
+        (
+            {"path": ("/a*?", "/b*", "/c*"), "host": ("*.a.example.com", "*.b.example.com")},
+            r"the rule has 6 wildcards \(\* and \?\) in its path and host; the load balancer "
+            r"takes 5 at most",
+        ),
+    ],
+)
+def test_a_rule_past_the_load_balancers_limits_is_refused(arguments, message):
+    # "Condition types for listener rules" (Application Load Balancers guide), condition
+    # basics: up to three match evaluations per condition, five per rule, five wildcards.
+    with pytest.raises(ConfigError, match=message):
+        Routing(1, **arguments)
+
+
+def test_a_rule_at_the_load_balancers_limits_is_accepted():
+    at_limits = Routing(1, ("/a*", "/b*", "/c*"), ("*.a.example.com", "*.b.example.com"))
+    assert at_limits.paths == ("/a*", "/b*", "/c*")
+    assert at_limits.hosts == ("*.a.example.com", "*.b.example.com")
+    assert Routing(1, "/a").paths == ("/a",) and Routing(1, "/a").hosts == ()
+
+
+SEVERAL = """
+domain: {name: shop.example.com, hosted_zone_id: Z0123456789ABCDEFGHIJ}
+services:
+  api:
+    expose: public
+    routing:
+      path: [/api, /api/*]
+      host: ["*.shop.example.com", api.shop.example.com]
+      priority: 10
+"""
+
+
+def test_a_rule_of_several_paths_and_hosts_matches_any_of_each_and_names_every_host():
+    built = render_templates(parse_spec(SEVERAL, "app.yaml"))
+    stack = member(built, "api")
+    assert props(stack.resources[s.LISTENER_RULE])["Conditions"] == [
+        {"Field": "path-pattern", "PathPatternConfig": {"Values": ["/api", "/api/*"]}},
+        {
+            "Field": "host-header",
+            "HostHeaderConfig": {"Values": ["*.shop.example.com", "api.shop.example.com"]},
+        },
+    ]
+    # The service's URL: its first path, at its first host a browser can open.
+    assert stack.outputs[s.OUTPUT_SERVICE_URL]["Value"]["Fn::Sub"][0] == (
+        "${Scheme}://api.shop.example.com/api"
+    )
+    environment = deployed(
+        built["environment"], {e.VPC_ID: "vpc-0a1b2c3d", e.PUBLIC_SUBNET_IDS: "subnet-1,subnet-2"}
+    )
+    certificate = props(environment.resources[e.CERTIFICATE])
+    assert certificate["SubjectAlternativeNames"] == [
+        {"Fn::Sub": "*.${DomainName}"},
+        {"Fn::Sub": "api.${DomainName}"},
+    ]
+    assert sorted(environment.of_type("AWS::Route53::RecordSet")) == sorted(
+        [e.DOMAIN_RECORD, e.host_record("*"), e.host_record("api")]
+    )
 
 
 def test_a_public_service_without_routing_is_refused():
@@ -496,4 +619,13 @@ def test_cfn_lint_finds_nothing_in_an_environment_without_a_public_service(priva
     from troposphere_fargate import lint_templates, to_yaml
 
     files = {f"{name}.yaml": to_yaml(template) for name, template in private.items()}
+    assert lint_templates(files, regions=["us-east-1"]) == []
+
+
+@pytest.mark.lint
+def test_cfn_lint_finds_nothing_in_a_rule_of_several_paths_and_hosts():
+    from troposphere_fargate import lint_templates, to_yaml
+
+    built = render_templates(parse_spec(SEVERAL, "app.yaml"))
+    files = {f"{name}.yaml": to_yaml(built[name]) for name in ("environment", "service-api")}
     assert lint_templates(files, regions=["us-east-1"]) == []

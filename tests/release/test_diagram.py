@@ -172,6 +172,19 @@ def test_a_domain_draws_its_records_certificate_and_https():
     assert {"dns", "certificate", "waf"} <= set(node_names(environment_graph(view)))
 
 
+def test_a_rule_of_several_paths_and_hosts_is_drawn_with_all_of_them():
+    spec = ENVIRONMENT_EXAMPLE_SPEC.replace(
+        'routing: {path: "/v1/*", host: api.shop.example.com, priority: 10}',
+        "routing: {path: [/v1, /v1/*], host: [api.shop.example.com, v1.shop.example.com], "
+        "priority: 10}",
+    )
+    assert spec != ENVIRONMENT_EXAMPLE_SPEC
+    view = environment(spec)
+    api = next(member for member in view.members if member.name == "api")
+    assert api.route == "api.shop.example.com, v1.shop.example.com /v1, /v1/*"
+    assert view.names == ["api.shop.example.com", "shop.example.com", "v1.shop.example.com"]
+
+
 def test_an_environment_without_nat_draws_no_route_out_and_its_endpoints():
     view = environment(scenario=Scenario(nat="None", endpoints=True))
     assert view.network.nat_gateways == []

@@ -667,8 +667,41 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
     "a-path-routed-twice": (
         "services:\n  web: {expose: public, routing: {path: /*, priority: 5}}\n"
         "  api: {expose: public, routing: {path: /*, priority: 6}}\n",
-        "app.yaml:3: services.api.routing.path: the service web routes the same path and host: "
-        "the rule with the lower priority would take every request",
+        "app.yaml:3: services.api.routing.path: the service web routes the same path /*: the "
+        "rule with the lower priority would take every such request",
+        False,
+    ),
+    "four-paths": (
+        "services:\n  web:\n    expose: public\n    routing:\n      priority: 5\n"
+        "      path: [/a, /b, /c, /d]\n",
+        "app.yaml:6: services.web.routing.path: give 1 to 3 values, not 4",
+        False,
+    ),
+    "a-path-twice-in-a-list": (
+        "services:\n  web:\n    expose: public\n    routing:\n      priority: 5\n"
+        "      path:\n        - /a\n        - /a\n",
+        "app.yaml:8: services.web.routing.path[1]: '/a' is given twice (first at line 7)",
+        False,
+    ),
+    "a-bad-host-in-a-list": (
+        "services:\n  web:\n    expose: public\n    routing:\n      priority: 5\n"
+        "      host:\n        - a.example.com\n        - A.example.com\n",
+        "app.yaml:8: services.web.routing.host[1]: 'A.example.com' is not a lower-case host name "
+        "such as api.example.com (or *.example.com)",
+        False,
+    ),
+    "six-paths-and-hosts": (
+        "services:\n  web:\n    expose: public\n    routing:\n      priority: 5\n"
+        "      path: [/a, /b, /c]\n      host: [a.example.com, b.example.com, c.example.com]\n",
+        "app.yaml:6: services.web.routing.path: the rule has 6 values in its paths and hosts; "
+        "the load balancer takes 5 at most",
+        False,
+    ),
+    "a-shared-path-in-lists": (
+        "services:\n  web: {expose: public, routing: {path: [/a, /b], priority: 5}}\n"
+        "  api: {expose: public, routing: {path: [/b, /c], priority: 6}}\n",
+        "app.yaml:3: services.api.routing.path: the service web routes the same path /b: the "
+        "rule with the lower priority would take every such request",
         False,
     ),
     "a-rule-on-a-worker": (

@@ -1104,35 +1104,42 @@ class ProductConfig:
                     "needs a priority of its own",
                 )
             priorities[routing.priority] = name
-            if routing.matches in matches:
+            overlap = sorted(routing.matches & matches.keys(), key=str)
+            if overlap:
+                host, path = overlap[0]
+                both = " and ".join(
+                    f"{what} {value}" for what, value in (("host", host), ("path", path)) if value
+                )
                 raise _fail(
                     owner,
                     f"{at}.routing.path",
                     routing.path,
-                    f"the service {matches[routing.matches]} routes the same path and host: the "
-                    "rule with the lower priority would take every request",
+                    f"the service {matches[overlap[0]]} routes the same {both}: the rule with "
+                    "the lower priority would take every such request",
                 )
-            matches[routing.matches] = name
-            if routing.host is None or not environment.default_domain_name:
+            matches.update(dict.fromkeys(routing.matches, name))
+            if not environment.default_domain_name:
                 continue
-            relative = environment.under_domain(routing.host)
-            if relative is None:
-                raise _fail(
-                    owner,
-                    f"{at}.routing.host",
-                    routing.host,
-                    f"is not under the environment's domain {environment.default_domain_name}: "
-                    "its certificate and alias records are made in that domain's hosted zone",
-                )
-            record = logical_name(relative)
-            if relative and records.setdefault(record, routing.host) != routing.host:
-                raise _fail(
-                    owner,
-                    f"{at}.routing.host",
-                    routing.host,
-                    f"its alias record's logical ID would be {records[record]}'s too: choose "
-                    "host names that differ in more than punctuation",
-                )
+            for host in routing.hosts:
+                relative = environment.under_domain(host)
+                if relative is None:
+                    raise _fail(
+                        owner,
+                        f"{at}.routing.host",
+                        host,
+                        f"is not under the environment's domain "
+                        f"{environment.default_domain_name}: its certificate and alias records "
+                        "are made in that domain's hosted zone",
+                    )
+                record = logical_name(relative)
+                if relative and records.setdefault(record, host) != host:
+                    raise _fail(
+                        owner,
+                        f"{at}.routing.host",
+                        host,
+                        f"its alias record's logical ID would be {records[record]}'s too: "
+                        "choose host names that differ in more than punctuation",
+                    )
         self._refuse_shadowed_rules(owner)
         if self.services and not self.has_public_service:
             shared = EnvironmentConfig.__dataclass_fields__
@@ -1207,6 +1214,4 @@ class ProductConfig:
     @property
     def routed_hosts(self) -> tuple[str, ...]:
         """The host names the services' listener rules route, each once, sorted."""
-        return tuple(
-            sorted({s.routing.host for s in self.services if s.routing and s.routing.host})
-        )
+        return tuple(sorted({host for s in self.services if s.routing for host in s.routing.hosts}))

@@ -10,12 +10,15 @@ listener rule of the shared load balancer that routes to it.
 The patterns follow Elastic Load Balancing's listener rule conditions (Application Load
 Balancers guide, "Listener rules": path patterns are case sensitive, up to 128 characters of
 ``A-Z a-z 0-9 _ - . $ / ~ " ' @ : + & * ?``; host names up to 128 characters of
-``A-Z a-z 0-9 - .`` with ``*`` and ``?`` wildcards; priorities 1 to 50000, unique per listener).
+``A-Z a-z 0-9 - .`` with ``*`` and ``?`` wildcards; priorities 1 to 50000, unique per listener)
+and their limits ("Condition types for listener rules", condition basics: "up to three match
+evaluations per condition", "up to five match evaluations per rule", five wildcards per rule).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..errors import ConfigError
@@ -35,8 +38,11 @@ PATH_PATTERN = r"/[A-Za-z0-9_.$/~\"'@:+&*?-]{0,127}"
 # environment also makes an alias record for must be a name Route 53 takes.
 HOST_PATTERN = r"(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]"
 MAX_HOST = 128
-# ELB counts "*" and "?" in a rule's conditions: five at most.
+# ELB counts "*" and "?" in a rule's conditions: five at most. A condition takes three values at
+# most (a request matches one of them), a rule five in all.
 MAX_WILDCARDS = 5
+MAX_VALUES_PER_CONDITION = 3
+MAX_VALUES_PER_RULE = 5
 
 # What ECS Service Connect takes as a discovery name and a client alias of an internal service:
 # a DNS label (lower case, 63 characters at most: RFC 1035, "labels 63 octets or less"), so
@@ -82,6 +88,23 @@ def path_prefix(path: str) -> str:
     return re.split(r"[*?]", path, maxsplit=1)[0] or "/"
 
 
+def _values(value: str | tuple[str, ...] | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else value
+
+
+def _covers_path(pattern: str, path: str | None) -> bool:
+    """Whether every request path ``path`` matches (None: any), ``pattern`` matches too: the
+    same pattern, or a prefix ending in ``*`` (no other wildcard) that ``path`` starts with."""
+    if pattern == path:
+        return True
+    prefix = pattern[:-1]
+    if not pattern.endswith("*") or "*" in prefix or "?" in prefix:
+        return False
+    return prefix == "/" if path is None else path.startswith(prefix)
+
+
 @dataclass(frozen=True)
 class Routing:
     """The listener rule that sends a public service its requests.
@@ -89,14 +112,18 @@ class Routing:
     Attributes:
         priority: the rule's priority, 1 to 50000, unique among the environment's services; the
             load balancer evaluates rules from the lowest priority up and takes the first match.
-        path: a path pattern such as ``/api/*`` (case sensitive; ``*`` and ``?`` wildcards).
-        host: a host name such as ``api.example.com`` (``*.example.com`` matches one level).
-            At least one of ``path`` and ``host``; with both, a request must match both.
+        path: a path pattern such as ``/api/*`` (case sensitive; ``*`` and ``?`` wildcards),
+            or a tuple of up to three, of which a request matches one, such as
+            ``("/api", "/api/*")`` (``/api/*`` alone does not match ``/api``).
+        host: a host name such as ``api.example.com`` (``*.example.com`` matches one level),
+            or a tuple of up to three, of which a request matches one. At least one of
+            ``path`` and ``host``; with both, a request must match both. Five values in all
+            at most, with five wildcards (``*`` and ``?``) at most.
     """
 
     priority: int
-    path: str | None = None
-    host: str | None = None
+    path: str | tuple[str, ...] | None = None
+    host: str | tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         owner = type(self).__name__
@@ -110,21 +137,22 @@ class Routing:
             )
         if self.path is None and self.host is None:
             raise _fail(owner, "path", self.path, "give a path, a host or both")
-        if self.path is not None and (
-            not isinstance(self.path, str) or not _PATH.fullmatch(self.path)
-        ):
+        path_rule = (
+            "must be a path pattern starting with /, up to 128 characters of letters, "
+            "digits and _-.$/~\"'@:+&, with * and ? as wildcards"
+        )
+        self._check_values("path", path_rule, lambda value: bool(_PATH.fullmatch(value)))
+        self._check_values("host", HOST_RULE, is_host_name)
+        values = len(self.paths) + len(self.hosts)
+        if values > MAX_VALUES_PER_RULE:
             raise _fail(
                 owner,
                 "path",
                 self.path,
-                "must be a path pattern starting with /, up to 128 characters of letters, "
-                "digits and _-.$/~\"'@:+&, with * and ? as wildcards",
+                f"the rule has {values} values in its paths and hosts; the load balancer takes "
+                f"{MAX_VALUES_PER_RULE} at most",
             )
-        if self.host is not None and not is_host_name(self.host):
-            raise _fail(owner, "host", self.host, HOST_RULE)
-        wildcards = sum(
-            (value or "").count("*") + (value or "").count("?") for value in (self.path, self.host)
-        )
+        wildcards = sum(value.count("*") + value.count("?") for value in self.paths + self.hosts)
         if wildcards > MAX_WILDCARDS:
             raise _fail(
                 owner,
@@ -134,21 +162,60 @@ class Routing:
                 f"balancer takes {MAX_WILDCARDS} at most",
             )
 
-    def covers(self, other: Routing) -> bool:
-        """Whether every request ``other`` matches, this rule matches too (so with a lower
-        priority it would take them all). Only the sure cases: the same host or none, and a
-        path that is the same, none, or a prefix ending in ``*`` that ``other``'s path starts
-        with."""
-        if self.host is not None and self.host != other.host:
-            return False
-        if self.path is None or self.path == other.path:
-            return True
-        prefix = self.path[:-1]
-        if not self.path.endswith("*") or "*" in prefix or "?" in prefix:
-            return False
-        return (other.path or "/").startswith(prefix) and (other.path is not None or prefix == "/")
+    def _check_values(self, name: str, rule: str, valid: Callable[[str], bool]) -> None:
+        """``path`` or ``host``: None, one value, or a tuple of 1 to 3 different values."""
+        owner = type(self).__name__
+        value = getattr(self, name)
+        if value is None:
+            return
+        if isinstance(value, tuple):
+            if not 1 <= len(value) <= MAX_VALUES_PER_CONDITION:
+                raise _fail(
+                    owner,
+                    name,
+                    value,
+                    f"give 1 to {MAX_VALUES_PER_CONDITION} values (the load balancer's limit "
+                    "for a condition)",
+                )
+            for index, item in enumerate(value):
+                if not isinstance(item, str) or not valid(item):
+                    raise _fail(owner, f"{name}[{index}]", item, rule)
+                if item in value[:index]:
+                    raise _fail(owner, f"{name}[{index}]", item, "is given twice")
+        elif not isinstance(value, str):
+            kind = ", not a list" if isinstance(value, list) else ""
+            raise _fail(owner, name, value, f"{rule}, or a tuple of them{kind}")
+        elif not valid(value):
+            raise _fail(owner, name, value, rule)
 
     @property
-    def matches(self) -> tuple[str | None, str | None]:
-        """What the rule matches: (host, path); two services may not match the same."""
-        return (self.host, self.path)
+    def paths(self) -> tuple[str, ...]:
+        """The path patterns, of which a request matches one (none: any path)."""
+        return _values(self.path)
+
+    @property
+    def hosts(self) -> tuple[str, ...]:
+        """The host names, of which a request matches one (none: any host)."""
+        return _values(self.host)
+
+    def covers(self, other: Routing) -> bool:
+        """Whether every request ``other`` matches, this rule matches too (so with a lower
+        priority it would take them all). Only the sure cases: this rule has no host, or every
+        host of ``other``; and no path, or for each path of ``other`` the same one or a prefix
+        ending in ``*`` that it starts with."""
+        if self.hosts and not (other.hosts and set(other.hosts) <= set(self.hosts)):
+            return False
+        if not self.paths:
+            return True
+        return all(
+            any(_covers_path(pattern, path) for pattern in self.paths)
+            for path in other.paths or (None,)
+        )
+
+    @property
+    def matches(self) -> frozenset[tuple[str | None, str | None]]:
+        """What the rule matches: each (host, path) pair of its values (None: any); two
+        services may not match the same pair."""
+        return frozenset(
+            (host, path) for host in self.hosts or (None,) for path in self.paths or (None,)
+        )

@@ -366,10 +366,11 @@ def _member(name: str, template: Mapping[str, Any]) -> Member:
     port = str(stack["Parameters"].get(s.CONTAINER_PORT, {}).get("Default", ""))
     rule = resources.get(s.LISTENER_RULE)
     if rule is not None:
+        # Several values of one condition (any of which matches) are joined by commas.
         matches = {
-            condition["Field"]: " ".join(next(iter(condition.values()))["Values"])
+            condition["Field"]: ", ".join(next(iter(condition.values()))["Values"])
             if "Values" not in condition
-            else " ".join(condition["Values"])
+            else ", ".join(condition["Values"])
             for condition in (
                 {k: v for k, v in c.items() if k != "Field"} | {"Field": c["Field"]}
                 for c in rule["Properties"]["Conditions"]

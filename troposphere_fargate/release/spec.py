@@ -98,6 +98,7 @@ from ..layers.exposure import (
     EXPOSURES,
     HOST_PATTERN,
     MAX_PRIORITY,
+    MAX_VALUES_PER_CONDITION,
     MIN_PRIORITY,
     PATH_PATTERN,
     Routing,
@@ -471,6 +472,30 @@ class _List(_Kind):
         if isinstance(node, SequenceNode):
             for index, item in enumerate(node.value):
                 yield from self.item.unknown_keys(reader, item, (*path, index))
+
+
+@dataclass(frozen=True)
+class _OneOrMore(_Kind):
+    """One value, or a list of 1 to ``most`` different ones (a listener rule's paths)."""
+
+    item: _Str
+    most: int
+
+    def parse(self, reader: _Reader, node: Node, path: KeyPath) -> str | tuple[str, ...]:
+        if not isinstance(node, SequenceNode):
+            return self.item.parse(reader, node, path)
+        values: tuple[str, ...] = _List(self.item, unique=True).parse(reader, node, path)
+        if not 1 <= len(values) <= self.most:
+            raise reader.error(node, path, f"give 1 to {self.most} values, not {len(values)}")
+        return values
+
+    def schema(self) -> dict[str, Any]:
+        one = self.item.schema()
+        several = {"type": "array", "items": one, "minItems": 1, "maxItems": self.most}
+        return {"anyOf": [one, {**several, "uniqueItems": True}]}
+
+    def describe(self, path: str) -> str:
+        return f"{self.item.describe(path)}; or a list of 1 to {self.most} of them"
 
 
 @dataclass(frozen=True)
@@ -1215,22 +1240,30 @@ _ROUTING = _Object(
         ),
         Key(
             "path",
-            _Str(
-                patterns=(re.compile(rf"^{PATH_PATTERN}$"),),
-                means="a path pattern starting with /, such as /api/* (* and ? are wildcards)",
+            _OneOrMore(
+                _Str(
+                    patterns=(re.compile(rf"^{PATH_PATTERN}$"),),
+                    means="a path pattern starting with /, such as /api/* (* and ? are wildcards)",
+                ),
+                MAX_VALUES_PER_CONDITION,
             ),
             "path",
-            "The path pattern the rule matches (case sensitive).",
+            "The path pattern the rule matches (case sensitive), or a list of them, of which a "
+            "request matches one: [/api, /api/*] (/api/* alone does not match /api).",
         ),
         Key(
             "host",
-            _Str(
-                patterns=(re.compile(rf"^{HOST_PATTERN}$"),),
-                means="a lower-case host name such as api.example.com (or *.example.com)",
+            _OneOrMore(
+                _Str(
+                    patterns=(re.compile(rf"^{HOST_PATTERN}$"),),
+                    means="a lower-case host name such as api.example.com (or *.example.com)",
+                ),
+                MAX_VALUES_PER_CONDITION,
             ),
             "host",
-            "The host name the rule matches; with a domain, under it (the environment makes its "
-            "alias record and names it in the certificate). With a path, both must match.",
+            "The host name the rule matches, or a list of them, of which a request matches one; "
+            "with a domain, under it (the environment makes their alias records and names them "
+            "in the certificate). With a path, both must match; five paths and hosts in all.",
         ),
     ),
 )

@@ -209,10 +209,13 @@ def add_target_group(
     return target_group
 
 
-def rule_condition(field: str, value: object) -> elb.Condition:
+def rule_condition(field: str, *values: object) -> elb.Condition:
+    """A ``path-pattern`` or ``host-header`` condition: a request matches one of ``values``."""
     if field == "path-pattern":
-        return elb.Condition(Field=field, PathPatternConfig=elb.PathPatternConfig(Values=[value]))
-    return elb.Condition(Field=field, HostHeaderConfig=elb.HostHeaderConfig(Values=[value]))
+        return elb.Condition(
+            Field=field, PathPatternConfig=elb.PathPatternConfig(Values=list(values))
+        )
+    return elb.Condition(Field=field, HostHeaderConfig=elb.HostHeaderConfig(Values=list(values)))
 
 
 def add_listener_rule(
@@ -231,9 +234,9 @@ def add_listener_rule(
     if routing is not None:
         priority: object = routing.priority
         conditions: list[object] = [
-            rule_condition(field, value)
-            for field, value in (("path-pattern", routing.path), ("host-header", routing.host))
-            if value is not None
+            rule_condition(field, *values)
+            for field, values in (("path-pattern", routing.paths), ("host-header", routing.hosts))
+            if values
         ]
     else:
         priority = Ref(LISTENER_RULE_PRIORITY)

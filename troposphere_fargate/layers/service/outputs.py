@@ -71,9 +71,11 @@ def _environment_url(config: ServiceConfig) -> Any:
         )
         without = Sub(f"${{{ENVIRONMENT_URL}}}${{Prefix}}", Prefix=prefix)
         return If(HAS_LISTENER_RULE_HOST, with_host, without)
-    prefix_text = path_prefix(routing.path) if routing.path is not None else "/"
-    if routing.host is not None:
-        return Sub(f"${{Scheme}}://{routing.host}{prefix_text}", Scheme=scheme)
+    # With several paths or hosts, the first path and the first host without a wildcard.
+    prefix_text = path_prefix(routing.paths[0]) if routing.paths else "/"
+    if routing.hosts:
+        host = next((h for h in routing.hosts if "*" not in h), routing.hosts[0])
+        return Sub(f"${{Scheme}}://{host}{prefix_text}", Scheme=scheme)
     return Sub(f"${{{ENVIRONMENT_URL}}}{prefix_text}")
 
 
