@@ -159,7 +159,8 @@ def test_a_spec_services_schedules_change_the_bounds():
     config = ServiceConfig(
         scaling_schedules=(
             ScheduledScaling("office-hours", "cron(0 8 ? * MON-FRI *)", 4, None, "Europe/Paris"),
-            ScheduledScaling("night", "cron(0 20 * * ? *)", 1, 2),
+            # A maximum not below office-hours' minimum, which keeps the maximum in place.
+            ScheduledScaling("night", "cron(0 20 * * ? *)", 1, 4),
         )
     )
     stack = deploy(service_template(config).to_dict())
@@ -174,9 +175,120 @@ def test_a_spec_services_schedules_change_the_bounds():
             "ScheduledActionName": "night",
             "Schedule": "cron(0 20 * * ? *)",
             "Timezone": "UTC",
-            "ScalableTargetAction": {"MinCapacity": 1, "MaxCapacity": 2},
+            "ScalableTargetAction": {"MinCapacity": 1, "MaxCapacity": 4},
         },
     ]
+
+
+PEAK = "cron(0 8 ? * MON-FRI *)"
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        (
+            {"scaling_schedules": (ScheduledScaling("peak", PEAK, 6),)},
+            r"scaling_schedules\[0\]\.min_capacity=6: exceeds default_max_capacity \(4\), "
+            r"which this schedule leaves in place: give it a maximum too",
+        ),
+        (
+            {
+                "default_max_capacity": 10,
+                "scaling_schedules": (
+                    ScheduledScaling("night", "cron(0 20 * * ? *)", 1, 3),
+                    ScheduledScaling("peak", PEAK, 6),
+                ),
+            },
+            r"scaling_schedules\[1\]\.min_capacity=6: exceeds the schedule night's maximum "
+            r"\(3\)",
+        ),
+        (
+            {"scaling_schedules": (ScheduledScaling("night", PEAK, None, 1),)},
+            r"scaling_schedules\[0\]\.max_capacity=1: is below default_min_capacity \(2\), "
+            r"which this schedule leaves in place: give it a minimum too",
+        ),
+        (
+            {
+                "default_min_capacity": 0,
+                "scaling_schedules": (
+                    ScheduledScaling("night", "cron(0 20 * * ? *)", None, 1),
+                    ScheduledScaling("peak", PEAK, 3, 8),
+                ),
+            },
+            r"scaling_schedules\[0\]\.max_capacity=1: is below the schedule peak's minimum "
+            r"\(3\)",
+        ),
+    ],
+)
+def test_a_schedule_setting_one_bound_across_the_other_is_refused(fields, message):
+    # "You must include both sizes to ensure that the new minimum capacity is not greater than
+    # the maximum capacity, or the new maximum capacity is not less than the minimum capacity"
+    # (Application Auto Scaling User Guide, how scheduled scaling works): the bound a schedule
+    # leaves is the template's, or the last schedule's, and the clock decides which.
+    with pytest.raises(ConfigError, match=message):
+        ServiceConfig(**fields)
+
+
+def test_schedules_that_set_both_bounds_or_stay_within_the_others_are_accepted():
+    ServiceConfig(scaling_schedules=(ScheduledScaling("peak", PEAK, 4),))  # max 4: at it
+    ServiceConfig(scaling_schedules=(ScheduledScaling("peak", PEAK, 6, 8),))  # both: its own
+    ServiceConfig(
+        default_min_capacity=1,
+        scaling_schedules=(
+            ScheduledScaling("peak", PEAK, 3, 8),
+            ScheduledScaling("night", "cron(0 20 * * ? *)", None, 3),
+        ),
+    )
+
+
+def test_the_template_keeps_its_own_bounds_on_the_side_of_one_sided_schedules():
+    """The parameters a console user sets are held to the schedules too: MaxCapacity below a
+    minimum a schedule sets alone (or MinCapacity above a maximum set alone) is refused
+    before anything is created."""
+    from troposphere_fargate.cfn.evaluate import ParameterError
+
+    config = ServiceConfig(
+        default_min_capacity=1,
+        default_max_capacity=6,
+        scaling_schedules=(
+            ScheduledScaling("peak", PEAK, 5),
+            ScheduledScaling("night", "cron(0 20 * * ? *)", None, 5),
+        ),
+    )
+    template = service_template(config).to_dict()
+    maximum, minimum = (template["Parameters"][n] for n in (s.MAX_CAPACITY, s.MIN_CAPACITY))
+    assert (maximum["MinValue"], maximum["MaxValue"]) == (5, 1000)
+    assert (minimum["MinValue"], minimum["MaxValue"]) == (0, 5)
+    with pytest.raises(ParameterError, match=r"from 5 to 1000 \(a schedule sets the minimum to 5"):
+        deploy(template, **{s.MAX_CAPACITY: "4"})
+    with pytest.raises(ParameterError, match=r"from 0 to 5 \(a schedule sets the maximum to 5"):
+        deploy(template, **{s.MIN_CAPACITY: "6"})
+    assert (
+        deploy(template, **{s.MAX_CAPACITY: "5", s.MIN_CAPACITY: "2"}).parameters[s.MAX_CAPACITY]
+        == "5"
+    )
+    # Without one-sided schedules the parameters keep their usual limits.
+    both = service_template(
+        ServiceConfig(scaling_schedules=(ScheduledScaling("peak", PEAK, 6, 8),))
+    ).to_dict()
+    assert both["Parameters"][s.MAX_CAPACITY]["MinValue"] == 0
+    assert both["Parameters"][s.MIN_CAPACITY]["MaxValue"] == 1000
+
+
+def test_the_root_of_a_spec_holds_its_bounds_to_the_schedules_too():
+    from troposphere_fargate import from_yaml
+    from troposphere_fargate.release.build import generate
+
+    spec = (
+        "services:\n  web:\n    min_capacity: 1\n    max_capacity: 6\n    schedules:\n"
+        '      - {name: peak, schedule: "cron(0 8 ? * MON-FRI *)", min: 5}\n'
+        '      - {name: night, schedule: "cron(0 20 * * ? *)", max: 5}\n'
+    )
+    built = generate(parse_spec(spec, "app.yaml"))
+    for name in ("root.yaml", "stackset.yaml"):
+        parameters = from_yaml(built[name])["Parameters"]
+        assert parameters[s.MAX_CAPACITY]["MinValue"] == 5, name
+        assert parameters[s.MIN_CAPACITY]["MaxValue"] == 5, name
 
 
 def test_without_schedules_the_target_has_none(service):

@@ -704,6 +704,13 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "rule with the lower priority would take every such request",
         False,
     ),
+    "a-schedules-min-alone-above-the-max": (
+        "services:\n  web:\n    max_capacity: 4\n    schedules:\n"
+        '      - {name: peak, schedule: "cron(0 8 ? * MON-FRI *)", min: 6}\n',
+        "app.yaml:5: services.web.schedules[0].min: exceeds max_capacity (4), which this "
+        "schedule leaves in place: give it a maximum too",
+        False,
+    ),
     "a-rule-on-a-worker": (
         "services:\n  worker: {expose: none, routing: {path: /*, priority: 5}}\n",
         "app.yaml:2: services.worker.routing: only a public service has a listener rule "

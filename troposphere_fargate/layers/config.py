@@ -773,6 +773,43 @@ class ServiceConfig:
             if schedule.min_capacity == 0:
                 raise _fail(owner, f"scaling_schedules[{index}].min_capacity", 0, why)
 
+    def _refuse_one_sided_schedules_out_of_bounds(self, owner: str) -> None:
+        """A schedule that sets one bound keeps the other as it is then: the template's
+        (``MinCapacity``, ``MaxCapacity``) or another schedule's. "In some cases, however, you
+        must include both sizes to ensure that the new minimum capacity is not greater than the
+        maximum capacity, or the new maximum capacity is not less than the minimum capacity"
+        (Application Auto Scaling User Guide, how scheduled scaling works). The order the
+        schedules run in is the clock's, so each one-sided bound must agree with every other
+        bound it may meet; the template's own bounds are held to them as parameter limits
+        (:func:`~troposphere_fargate.layers.schedules.one_sided_bounds`)."""
+        for index, schedule in enumerate(self.scaling_schedules):
+            at = f"scaling_schedules[{index}]"
+            others = [o for o in self.scaling_schedules if o is not schedule]
+            if schedule.max_capacity is None:
+                assert schedule.min_capacity is not None  # ScheduledScaling has one at least
+                maxima = [(o.max_capacity, f"the schedule {o.name}'s maximum") for o in others]
+                for value, whose in [(self.default_max_capacity, "default_max_capacity"), *maxima]:
+                    if value is not None and schedule.min_capacity > value:
+                        raise _fail(
+                            owner,
+                            f"{at}.min_capacity",
+                            schedule.min_capacity,
+                            f"exceeds {whose} ({value}), which this schedule leaves in place: "
+                            "give it a maximum too",
+                        )
+            if schedule.min_capacity is None:
+                assert schedule.max_capacity is not None
+                minima = [(o.min_capacity, f"the schedule {o.name}'s minimum") for o in others]
+                for value, whose in [(self.default_min_capacity, "default_min_capacity"), *minima]:
+                    if value is not None and schedule.max_capacity < value:
+                        raise _fail(
+                            owner,
+                            f"{at}.max_capacity",
+                            schedule.max_capacity,
+                            f"is below {whose} ({value}), which this schedule leaves in place: "
+                            "give it a minimum too",
+                        )
+
     def _validate_schedules(self, owner: str) -> None:
         schedules = self.scaling_schedules
         if not isinstance(schedules, tuple) or not all(
@@ -791,6 +828,7 @@ class ServiceConfig:
                 value = getattr(schedule, bound)
                 if value is not None and value > MAX_TASKS:
                     raise _fail(owner, f"{at}.{bound}", value, f"must be 0-{MAX_TASKS}")
+        self._refuse_one_sided_schedules_out_of_bounds(owner)
         _check_seconds(
             owner,
             "default_health_check_grace_period_seconds",

@@ -86,7 +86,9 @@ class ScheduledScaling:
             ``rate(1 day)`` or ``at(2026-12-24T18:00:00)``.
         min_capacity: the new minimum number of tasks (None: unchanged).
         max_capacity: the new maximum number of tasks (None: unchanged). At least one of the
-            two; with both, the minimum is not above the maximum.
+            two; with both, the minimum is not above the maximum. With one, the other stays as
+            it is: the service's ``ServiceConfig`` refuses a minimum alone above its maximum or
+            another schedule's, and a maximum alone below a minimum.
         timezone: the IANA time zone the schedule is read in, such as ``Europe/Paris``.
             Default ``UTC``.
     """
@@ -138,3 +140,16 @@ class ScheduledScaling:
             raise _fail(
                 owner, "timezone", self.timezone, "must be UTC or an IANA zone such as Europe/Paris"
             )
+
+
+def one_sided_bounds(schedules: tuple[ScheduledScaling, ...]) -> tuple[int, int | None]:
+    """What the schedules that set one bound alone ask of the template's own bounds: the
+    largest minimum set without a maximum (``MaxCapacity`` may not be below it), and the
+    smallest maximum set without a minimum (``MinCapacity`` may not be above it; None without
+    such a schedule). The scheduled action keeps the other bound as it is, and Application Auto
+    Scaling cannot set a minimum above the maximum."""
+    alone_min = [s.min_capacity for s in schedules if s.max_capacity is None]
+    alone_max = [s.max_capacity for s in schedules if s.min_capacity is None]
+    floor = max((m for m in alone_min if m is not None), default=0)
+    ceiling = min((m for m in alone_max if m is not None), default=None)
+    return floor, ceiling

@@ -1298,8 +1298,20 @@ _SCHEDULE = _Object(
             "When: cron(0 8 ? * MON-FRI *) is 08:00 each weekday.",
             required=True,
         ),
-        Key("min", _Int(between=(0, MAX_TASKS)), "min_capacity", "The new minimum of tasks."),
-        Key("max", _Int(between=(0, MAX_TASKS)), "max_capacity", "The new maximum of tasks."),
+        Key(
+            "min",
+            _Int(between=(0, MAX_TASKS)),
+            "min_capacity",
+            "The new minimum of tasks. Without max, the maximum stays as it is, so min may not "
+            "exceed the service's max_capacity or another schedule's max.",
+        ),
+        Key(
+            "max",
+            _Int(between=(0, MAX_TASKS)),
+            "max_capacity",
+            "The new maximum of tasks. Without min, the minimum stays as it is, so max may not "
+            "be below the service's min_capacity or another schedule's min.",
+        ),
         Key(
             "timezone",
             _Str(

@@ -52,6 +52,7 @@ from ..health import (
     SUCCESS_CODES_PATTERN,
     timeouts_for,
 )
+from ..schedules import one_sided_bounds
 from .deployment import add_deployment_parameters
 from .joining import add_environment_parameters
 from .names import (
@@ -573,12 +574,26 @@ def _task_counts(t: Template, config: ServiceConfig) -> tuple[Parameter, ...]:
     # no value and nothing would start one (layers/queue_scaling.py). MinValue is checked as a
     # number (a rule comparing text let 00 and 0.0 through).
     queue = config.queue_scaling
-    least = {MIN_CAPACITY: 1} if queue is not None else {}
-    why = (
-        f" (at least 1: the service scales on the messages per running task of queue {queue.queue})"
-        if queue is not None
-        else ""
-    )
+    least: dict[str, int] = {}
+    most: dict[str, int] = {}
+    why: dict[str, str] = {}
+    if queue is not None:
+        least[MIN_CAPACITY] = 1
+        why[MIN_CAPACITY] = (
+            f" (at least 1: the service scales on the messages per running task of queue "
+            f"{queue.queue})"
+        )
+    # A schedule that sets one bound leaves the other as the parameter has it (schedules.py).
+    floor, ceiling = one_sided_bounds(config.scaling_schedules)
+    if floor:
+        least[MAX_CAPACITY] = floor
+        why[MAX_CAPACITY] = f" (a schedule sets the minimum to {floor} and leaves the maximum)"
+    if ceiling is not None:
+        most[MIN_CAPACITY] = ceiling
+        why[MIN_CAPACITY] = (
+            why.get(MIN_CAPACITY, "")
+            + f" (a schedule sets the maximum to {ceiling} and leaves the minimum)"
+        )
     return tuple(
         add_parameter(
             t,
@@ -589,10 +604,10 @@ def _task_counts(t: Template, config: ServiceConfig) -> tuple[Parameter, ...]:
             Type="Number",
             Default=str(default),
             MinValue=least.get(name, 0),
-            MaxValue=MAX_TASKS,
+            MaxValue=most.get(name, MAX_TASKS),
             ConstraintDescription=(
-                f"must be a whole number from {least.get(name, 0)} to {MAX_TASKS}"
-                + (why if name in least else "")
+                f"must be a whole number from {least.get(name, 0)} to "
+                f"{most.get(name, MAX_TASKS)}" + why.get(name, "")
             ),
         )
         for name, label, description, default in (
