@@ -639,6 +639,13 @@ def _build(args: argparse.Namespace) -> int:
                 f"{DEFAULT_OUTPUT}/ (it holds the shipped templates)"
             )
         config = load_spec(args.spec)  # a bad spec stops here: nothing is written
+        # What is allowed but most likely a mistake: said, not refused.
+        for service in config.services or (config.service,):
+            for warning in service.warnings:
+                print(
+                    f"warning: {args.spec}: services.{service.container_name}.{warning}",
+                    file=sys.stderr,
+                )
     report = build_release(
         args.output, docs, config=config, check=args.check, lint_cache=not args.no_lint_cache
     )

@@ -531,6 +531,79 @@ def test_the_roots_of_a_spec_refuse_min_capacity_0_too():
     assert root["Parameters"][s.MIN_CAPACITY]["MinValue"] == 1
 
 
+def _worker(*statements: Any, managed: tuple[str, ...] = ()) -> ServiceConfig:
+    from troposphere_fargate import Application, TaskRole
+    from troposphere_fargate.layers.queue_scaling import QueueScaling
+
+    role = TaskRole(managed_policies=managed, statements=statements)
+    return ServiceConfig(
+        expose="none",
+        queue_scaling=QueueScaling("orders", 100),
+        application=Application(task_role=role),
+    )
+
+
+def _statement(actions: tuple[str, ...], resources: tuple[str, ...], effect: str = "Allow") -> Any:
+    from troposphere_fargate import PolicyStatement
+
+    return PolicyStatement(actions, resources, effect)
+
+
+ORDERS = "arn:aws:sqs:eu-west-1:123456789012:orders"
+
+
+@pytest.mark.parametrize(
+    "statements",
+    [
+        (),
+        (_statement(("sqs:SendMessage",), (ORDERS,)),),  # sends, cannot receive
+        (_statement(("sqs:ReceiveMessage",), ("arn:aws:sqs:eu-west-1:123456789012:payments",)),),
+        (_statement(("sqs:ReceiveMessage",), ("arn:aws:s3:::orders",)),),
+        (_statement(("sqs:ReceiveMessage",), (ORDERS,), effect="Deny"),),
+    ],
+    ids=["none", "send-only", "another-queue", "another-service", "deny"],
+)
+def test_a_queue_scaled_service_whose_role_cannot_read_the_queue_is_warned_of(statements):
+    """Allowed (a queue policy may grant it), but most likely a mistake: the service would start
+    tasks as the queue grows, and they would read nothing."""
+    (warning,) = _worker(*statements).warnings
+    assert warning.startswith(
+        "queue_scaling: the service scales on the queue orders, but its task role has no "
+        "statement allowing sqs:ReceiveMessage on it"
+    )
+    assert warning.endswith("arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:orders")
+
+
+@pytest.mark.parametrize(
+    ("actions", "resource"),
+    [
+        (("sqs:ReceiveMessage", "sqs:DeleteMessage"), ORDERS),
+        (("sqs:*",), "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:orders"),
+        (("sqs:Receive*",), "arn:aws:sqs:*:*:ord*"),
+        (("sqs:ReceiveMessage",), "arn:aws:sqs:eu-west-1:123456789012:order?"),
+    ],
+)
+def test_a_queue_scaled_service_whose_role_may_read_the_queue_is_not_warned_of(actions, resource):
+    assert _worker(_statement(actions, (resource,))).warnings == ()
+
+
+def test_the_receive_check_reads_actions_as_iam_does():
+    from troposphere_fargate.layers.queue_scaling import grants_receive
+
+    assert grants_receive("orders", ["SQS:receivemessage"], [ORDERS])  # case-insensitive
+    assert grants_receive("orders", ["*"], ["*"])
+    assert grants_receive("orders.fifo", ["sqs:ReceiveMessage"], ["arn:aws:sqs:*:*:*.fifo"])
+    assert not grants_receive("orders", ["sqs:ReceiveMessages"], [ORDERS])
+    assert not grants_receive("orders", ["sqs:ReceiveMessage"], [ORDERS + "-dlq"])
+    assert not grants_receive("orders", ["sqs:ReceiveMessage"], ["arn:aws:sqs:eu-west-1"])
+
+
+def test_a_managed_policy_may_grant_the_queue_so_it_is_not_warned_of():
+    managed = ("arn:aws:iam::aws:policy/AmazonSQSFullAccess",)
+    assert _worker(managed=managed).warnings == ()
+    assert ServiceConfig().warnings == ()  # no queue, nothing to say
+
+
 @pytest.mark.lint
 def test_a_queue_scaled_service_lints_clean_in_every_partition():
     from troposphere_fargate import lint_templates, to_yaml

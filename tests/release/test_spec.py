@@ -1280,3 +1280,31 @@ def test_the_reference_names_every_file_a_spec_of_each_layout_builds():
                 "service-<name>.yaml" if layer.filename.startswith("service-") else layer.filename
             )
             assert f"`{shown}`" in text, shown
+
+
+@pytest.mark.lint
+def test_the_build_warns_of_a_worker_that_cannot_read_its_queue_and_builds_it(
+    tmp_path: Path, capsys
+):
+    from troposphere_fargate import __version__, cli
+
+    spec = tmp_path / "app.yaml"
+    worker = "services:\n  worker:\n    queue_scaling: {queue: orders, messages_per_task: 100}\n"
+    spec.write_text(worker)
+    output = tmp_path / "build"
+    assert cli.main(["build", "--spec", str(spec), "--output", str(output), "-q"]) == 0
+    assert capsys.readouterr().err.splitlines() == [
+        f"warning: {spec}: services.worker.queue_scaling: the service scales on the queue "
+        "orders, but its task role has no statement allowing sqs:ReceiveMessage on it, so its "
+        "tasks cannot read it: add one to the task role's statements, with sqs:ReceiveMessage "
+        "and sqs:DeleteMessage on arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:"
+        "orders"
+    ]
+    assert (output / __version__ / "service.yaml").is_file()  # said, not refused
+    spec.write_text(
+        worker + "    task_role:\n      statements:\n        - actions: [sqs:ReceiveMessage]\n"
+        "          resources:\n"
+        "            - arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:orders\n"
+    )
+    assert cli.main(["build", "--spec", str(spec), "--output", str(output), "-q"]) == 0
+    assert capsys.readouterr().err == ""

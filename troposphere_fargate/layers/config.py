@@ -30,7 +30,7 @@ from .exposure import (
     logical_name,
 )
 from .health import TargetHealth
-from .queue_scaling import QueueScaling
+from .queue_scaling import RECEIVE, QueueScaling, grants_receive
 from .schedules import ScheduledScaling
 
 # CloudWatch Logs accepts only these retention periods (days); the templates offer those of a year
@@ -757,6 +757,33 @@ class ServiceConfig:
         rate = self.default_error_rate_alarm_percent
         if not _is_int(rate) or not 1 <= rate <= 100:
             raise _fail(owner, "default_error_rate_alarm_percent", rate, "must be 1-100")
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """What is allowed but most likely a mistake, one sentence each, beginning with the
+        field it is about (``build --spec`` prints them; nothing is refused). Today: a service
+        scaled on a queue whose task role has no statement that lets it receive the queue's
+        messages (and no managed policy that might): its tasks would start as the queue grows
+        and read nothing."""
+        found: list[str] = []
+        queue = self.queue_scaling
+        role = self.application.task_role
+        if (
+            queue is not None
+            and not role.managed_policies
+            and not any(
+                grants_receive(queue.queue, statement.actions, statement.resources)
+                for statement in role.statements
+                if statement.effect == "Allow"
+            )
+        ):
+            found.append(
+                f"queue_scaling: the service scales on the queue {queue.queue}, but its task role "
+                f"has no statement allowing {RECEIVE} on it, so its tasks cannot read it: add "
+                f"one to the task role's statements, with {RECEIVE} and sqs:DeleteMessage on "
+                f"arn:${{AWS::Partition}}:sqs:${{AWS::Region}}:${{AWS::AccountId}}:{queue.queue}"
+            )
+        return tuple(found)
 
     def _validate_queue_scaling(self, owner: str) -> None:
         queue = self.queue_scaling

@@ -14,6 +14,7 @@ template's ``MinCapacity`` takes 1 at least).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..errors import ConfigError
@@ -66,3 +67,32 @@ def queue_name_hint(given: object) -> str:
         if QUEUE_NAME.fullmatch(name):
             return f": give its name, {name}"
     return ""
+
+
+# What a worker needs of its queue to take messages off it (Amazon SQS Developer Guide, "Amazon
+# SQS API permissions": ReceiveMessage, then DeleteMessage once processed).
+RECEIVE = "sqs:ReceiveMessage"
+
+
+def _iam_match(pattern: str, value: str, ignore_case: bool = False) -> bool:
+    """Whether IAM's ``*`` (any characters) and ``?`` (one) in ``pattern`` match ``value``."""
+    regex = ".*".join(".".join(map(re.escape, part.split("?"))) for part in pattern.split("*"))
+    return re.fullmatch(regex, value, re.IGNORECASE if ignore_case else 0) is not None
+
+
+def grants_receive(queue: str, actions: Iterable[str], resources: Iterable[str]) -> bool:
+    """Whether an Allow statement of these actions and resources lets the task role receive
+    messages from ``queue`` in the stack's account and region. Lenient: an action matches
+    case-insensitively with IAM's wildcards, and a resource by its service and name only (a
+    CloudFormation ``${...}`` in it is taken as matching anything), so only a role that surely
+    cannot read the queue is reported."""
+    if not any(_iam_match(action, RECEIVE, ignore_case=True) for action in actions):
+        return False
+    for resource in resources:
+        pattern = re.sub(r"\$\{[^}]*\}", "*", resource)
+        if pattern == "*":
+            return True
+        parts = pattern.split(":", 5)
+        if len(parts) == 6 and _iam_match(parts[2], "sqs") and _iam_match(parts[5], queue):
+            return True
+    return False
