@@ -229,3 +229,64 @@ def test_templates_to_nest_that_are_missing_are_named():
         root_template({}, "1.0")
     with pytest.raises(WiringError, match=r"no rendered root template \(it holds none\)"):
         stackset_template({}, "1.0")
+
+
+# A config field that takes one of a few words is typed as a Literal of exactly those words,
+# which its runtime check also takes: a type checker catches a misspelt one at once.
+CHOICES = [
+    ("NetworkConfig", "default_nat_gateways", "layers.config", "NAT_GATEWAY_MODES"),
+    ("ServiceConfig", "default_cpu_architecture", "layers.config", "CPU_ARCHITECTURES"),
+    ("ServiceConfig", "default_capacity_provider", "layers.config", "CAPACITY_PROVIDERS"),
+    ("ServiceConfig", "default_load_balancer_type", "layers.config", "LOAD_BALANCER_TYPES"),
+    ("ServiceConfig", "expose", "layers.exposure", "EXPOSURES"),
+    ("DeploymentSettings", "strategy", "layers.deployment", "DEPLOYMENT_STRATEGIES"),
+    ("PolicyStatement", "effect", "layers.application", "EFFECTS"),
+    ("EgressRule", "protocol", "layers.application", "PROTOCOLS"),
+]
+
+
+@pytest.mark.parametrize(("config", "name", "module", "choices"), CHOICES)
+def test_a_field_of_a_few_words_is_a_literal_of_the_words_its_check_takes(
+    config, name, module, choices
+):
+    import importlib
+    import typing
+
+    cls = getattr(troposphere_fargate, config)
+    hint = typing.get_type_hints(cls)[name]
+    words = [a for a in typing.get_args(hint) if a is not type(None)]  # expose: or None
+    if len(words) == 1 and typing.get_origin(words[0]) is typing.Literal:
+        words = list(typing.get_args(words[0]))
+    allowed = getattr(importlib.import_module(f"troposphere_fargate.{module}"), choices)
+    assert words == list(allowed)
+    bad = {name: "nope"}
+    with pytest.raises(troposphere_fargate.ConfigError):
+        if config == "PolicyStatement":
+            cls(("sqs:SendMessage",), ("*",), **bad)
+        elif config == "EgressRule":
+            cls(5432, cidr="10.0.0.0/16", **bad)
+        else:
+            cls(**bad)
+
+
+def test_a_type_checker_catches_a_misspelt_choice(tmp_path):
+    """mypy, from the checkout (its setup.cfg, and the package as source)."""
+    import subprocess
+    import sys
+
+    snippet = tmp_path / "app.py"
+    snippet.write_text(
+        "from troposphere_fargate import NetworkConfig, ServiceConfig\n\n"
+        'NetworkConfig(default_nat_gateways="Single")\n'
+        'ServiceConfig(default_capacity_provider="FARGATE_SPOTT", expose="public")\n'
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", str(snippet)],
+        cwd=TESTS.parent,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    (error,) = [line for line in result.stdout.splitlines() if ": error:" in line]
+    assert f'{snippet.name}:4: error: Argument "default_capacity_provider"' in error
+    assert "expected \"Literal['FARGATE', 'FARGATE_SPOT']\"" in error

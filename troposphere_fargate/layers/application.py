@@ -15,6 +15,7 @@ import difflib
 import ipaddress
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 
 from awacs.aws import Action as AwacsAction
 from awacs.aws import BaseARN, Statement
@@ -91,7 +92,10 @@ CONTAINER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$")
 SECURITY_GROUP_ID = re.compile(r"^sg-[0-9a-f]{8}(?:[0-9a-f]{9})?$")
 PREFIX_LIST_ID = re.compile(r"^pl-[0-9a-f]{8}(?:[0-9a-f]{9})?$")
 
-PROTOCOLS = ("tcp", "udp")
+EgressProtocol = Literal["tcp", "udp"]
+PROTOCOLS: tuple[EgressProtocol, ...] = ("tcp", "udp")
+PolicyEffect = Literal["Allow", "Deny"]
+EFFECTS: tuple[PolicyEffect, ...] = ("Allow", "Deny")
 # Fargate's limits: ephemeral storage 21-200 GiB; a container's stop timeout up to 120 s.
 EPHEMERAL_STORAGE_GIB = (21, 200)
 STOP_TIMEOUT_SECONDS = (2, 120)
@@ -459,7 +463,7 @@ class PolicyStatement:
 
     actions: tuple[str, ...]
     resources: tuple[str, ...]
-    effect: str = "Allow"
+    effect: PolicyEffect = "Allow"
     conditions: tuple[PolicyCondition, ...] = ()
 
     @classmethod
@@ -521,7 +525,7 @@ class PolicyStatement:
                 raise _fail(owner, f"resources[{index}]", resource, problem)
             if "${!" in resource:
                 raise _fail(owner, f"resources[{index}]", resource, _ESCAPED_VARIABLE)
-        if self.effect not in ("Allow", "Deny"):
+        if self.effect not in EFFECTS:
             raise _fail(owner, "effect", self.effect, "must be Allow or Deny")
         if not isinstance(self.conditions, tuple) or not all(
             isinstance(c, PolicyCondition) for c in self.conditions
@@ -620,7 +624,7 @@ class EgressRule:
 
     port: int
     to_port: int | None = None  # the end of a range; default: the same port
-    protocol: str = "tcp"
+    protocol: EgressProtocol = "tcp"
     cidr: str | None = None
     security_group: str | None = None
     prefix_list: str | None = None

@@ -14,7 +14,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass, field
-from typing import TypeGuard
+from typing import Final, Literal, TypeGuard
 
 from ..errors import ConfigError as ConfigError
 from .application import PSEUDO_PARTITION, Application, EgressRule, partition_of
@@ -25,6 +25,7 @@ from .exposure import (
     EXPOSE_NONE,
     EXPOSE_PUBLIC,
     EXPOSURES,
+    Exposure,
     Routing,
     is_service_connect_name,
     logical_name,
@@ -44,11 +45,13 @@ LOG_RETENTION_DAYS: tuple[int, ...] = tuple(
     days for days in CLOUDWATCH_RETENTION_DAYS if days >= MINIMUM_LOG_RETENTION_DAYS
 )
 
-# Values of the network layer's NatGateways parameter.
-NAT_PER_AZ = "PerAz"
-NAT_SINGLE = "Single"
-NAT_NONE = "None"
-NAT_GATEWAY_MODES: tuple[str, ...] = (NAT_PER_AZ, NAT_SINGLE, NAT_NONE)
+# Values of the network layer's NatGateways parameter. Each choice of a config is a Literal
+# type too, so that a type checker catches a misspelt one before the config refuses it.
+NatGateways = Literal["PerAz", "Single", "None"]
+NAT_PER_AZ: Final = "PerAz"
+NAT_SINGLE: Final = "Single"
+NAT_NONE: Final = "None"
+NAT_GATEWAY_MODES: tuple[NatGateways, ...] = (NAT_PER_AZ, NAT_SINGLE, NAT_NONE)
 
 # Interface endpoints a private Fargate task may need (ARCHITECTURE.md: "What gets deployed"),
 # named as in the endpoint table, which gives each its service name per partition.
@@ -66,19 +69,25 @@ REQUIRED_INTERFACE_ENDPOINTS: tuple[str, ...] = ("ecr.api", "ecr.dkr", "logs")
 SUPPORTED_AZ_COUNTS: tuple[int, ...] = (2, 3)
 
 # Values of the service layer's LoadBalancerType parameter.
-APPLICATION_LOAD_BALANCER = "application"
-NETWORK_LOAD_BALANCER = "network"
-LOAD_BALANCER_TYPES: tuple[str, ...] = (APPLICATION_LOAD_BALANCER, NETWORK_LOAD_BALANCER)
+LoadBalancerType = Literal["application", "network"]
+APPLICATION_LOAD_BALANCER: Final = "application"
+NETWORK_LOAD_BALANCER: Final = "network"
+LOAD_BALANCER_TYPES: tuple[LoadBalancerType, ...] = (
+    APPLICATION_LOAD_BALANCER,
+    NETWORK_LOAD_BALANCER,
+)
 
 # Values of the service layer's CapacityProvider parameter; the cluster offers both.
-FARGATE = "FARGATE"
-FARGATE_SPOT = "FARGATE_SPOT"
-CAPACITY_PROVIDERS: tuple[str, ...] = (FARGATE, FARGATE_SPOT)
+CapacityProvider = Literal["FARGATE", "FARGATE_SPOT"]
+FARGATE: Final = "FARGATE"
+FARGATE_SPOT: Final = "FARGATE_SPOT"
+CAPACITY_PROVIDERS: tuple[CapacityProvider, ...] = (FARGATE, FARGATE_SPOT)
 
 # Values of the service layer's CpuArchitecture parameter.
-X86_64 = "X86_64"
-ARM64 = "ARM64"
-CPU_ARCHITECTURES: tuple[str, ...] = (X86_64, ARM64)
+CpuArchitecture = Literal["X86_64", "ARM64"]
+X86_64: Final = "X86_64"
+ARM64: Final = "ARM64"
+CPU_ARCHITECTURES: tuple[CpuArchitecture, ...] = (X86_64, ARM64)
 
 
 # Tasks a service may run; the autoscaling bounds and desired count stay within it.
@@ -192,7 +201,7 @@ class NetworkConfig:
     vpc_cidr: str = "10.0.0.0/16"
     public_subnet_cidrs: tuple[str, ...] = ("10.0.0.0/22", "10.0.4.0/22", "10.0.8.0/22")
     private_subnet_cidrs: tuple[str, ...] = ("10.0.32.0/19", "10.0.64.0/19", "10.0.96.0/19")
-    default_nat_gateways: str = NAT_PER_AZ
+    default_nat_gateways: NatGateways = NAT_PER_AZ
     default_vpc_endpoints: bool = False
     interface_endpoints: tuple[str, ...] = field(
         default=("ecr.api", "ecr.dkr", "logs", "secretsmanager", "ssm", "ecs-agent")
@@ -482,8 +491,8 @@ class ServiceConfig:
     default_health_check_path: str = "/"
     default_task_cpu: int = 256
     default_task_memory: int = 512
-    default_cpu_architecture: str = X86_64
-    default_capacity_provider: str = FARGATE
+    default_cpu_architecture: CpuArchitecture = X86_64
+    default_capacity_provider: CapacityProvider = FARGATE
     default_desired_count: int = 0
     default_min_capacity: int = 2
     default_max_capacity: int = 4
@@ -494,7 +503,7 @@ class ServiceConfig:
     scaling_schedules: tuple[ScheduledScaling, ...] = ()
     queue_scaling: QueueScaling | None = None
     default_health_check_grace_period_seconds: int = 60
-    default_load_balancer_type: str = APPLICATION_LOAD_BALANCER
+    default_load_balancer_type: LoadBalancerType = APPLICATION_LOAD_BALANCER
     default_allowed_ingress_cidr: str = "0.0.0.0/0"
     default_deletion_protection: bool = True
     default_deregistration_delay_seconds: int = 30
@@ -502,7 +511,7 @@ class ServiceConfig:
     default_log_retention_days: int = 365
     tls_policy: str = DEFAULT_TLS_POLICY
     application: Application = field(default_factory=Application)
-    expose: str | None = None
+    expose: Exposure | None = None
     routing: Routing | None = None
     target_health: TargetHealth = field(default_factory=TargetHealth)
     deployment: DeploymentSettings = field(default_factory=DeploymentSettings)

@@ -27,15 +27,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Final, Literal
 
 from ..errors import ConfigError
 
-ROLLING = "ROLLING"
-CANARY = "CANARY"
-LINEAR = "LINEAR"
-BLUE_GREEN = "BLUE_GREEN"
-DEPLOYMENT_STRATEGIES: tuple[str, ...] = (ROLLING, CANARY, LINEAR, BLUE_GREEN)
-TRAFFIC_SHIFTING_STRATEGIES: tuple[str, ...] = (CANARY, LINEAR, BLUE_GREEN)
+DeploymentStrategy = Literal["ROLLING", "CANARY", "LINEAR", "BLUE_GREEN"]
+ROLLING: Final = "ROLLING"
+CANARY: Final = "CANARY"
+LINEAR: Final = "LINEAR"
+BLUE_GREEN: Final = "BLUE_GREEN"
+DEPLOYMENT_STRATEGIES: tuple[DeploymentStrategy, ...] = (ROLLING, CANARY, LINEAR, BLUE_GREEN)
+TRAFFIC_SHIFTING_STRATEGIES: tuple[DeploymentStrategy, ...] = (CANARY, LINEAR, BLUE_GREEN)
 
 MAX_BAKE_MINUTES = 1440
 MIN_CANARY_PERCENT = 0.1
@@ -83,7 +85,7 @@ class DeploymentSettings:
             steps (0-1440). Default 6.
     """
 
-    strategy: str = ROLLING
+    strategy: DeploymentStrategy = ROLLING
     bake_minutes: int = 10
     canary_percent: float = 5.0
     canary_bake_minutes: int = 10

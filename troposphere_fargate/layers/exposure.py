@@ -20,13 +20,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Final, Literal
 
 from ..errors import ConfigError
 
-EXPOSE_PUBLIC = "public"
-EXPOSE_INTERNAL = "internal"
-EXPOSE_NONE = "none"
-EXPOSURES: tuple[str, ...] = (EXPOSE_PUBLIC, EXPOSE_INTERNAL, EXPOSE_NONE)
+Exposure = Literal["public", "internal", "none"]
+EXPOSE_PUBLIC: Final = "public"
+EXPOSE_INTERNAL: Final = "internal"
+EXPOSE_NONE: Final = "none"
+EXPOSURES: tuple[Exposure, ...] = (EXPOSE_PUBLIC, EXPOSE_INTERNAL, EXPOSE_NONE)
 
 # A listener rule's priority (AWS::ElasticLoadBalancingV2::ListenerRule, Priority).
 MIN_PRIORITY = 1

@@ -37,6 +37,7 @@ from ..layers.application import (
     CONDITION_OPERATOR,
     CONTAINER_NAME,
     ECR_IMAGE,
+    EFFECTS,
     ENVIRONMENT_NAME,
     EPHEMERAL_STORAGE_GIB,
     HEALTH_CHECK_LIMITS,
@@ -135,7 +136,6 @@ __all__ = [
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 PORT = (1, 65535)
-EFFECTS = ("Allow", "Deny")
 # A statement's resource may be "*", but only written on purpose.
 ANY_RESOURCE = re.compile(r"^\*$")
 
