@@ -249,6 +249,38 @@ def test_no_kms_grant_without_a_key(template):
     assert "ReadTheServiceSecrets" in execution_statements(without_key)
 
 
+def test_secrets_encrypted_with_several_keys_are_decrypted_with_each_and_no_other():
+    # Secrets of several teams, each team's encrypted with its own key: the execution role
+    # injects them all when the task starts, so it decrypts with each (and no other) key.
+    other = KMS_KEY.replace("0b7a5e8c", "1c8b6f9d")
+    both = build(dataclasses.replace(APPLICATION, secrets_kms_key=(KMS_KEY, other)))
+    decrypt = execution_statements(both)["DecryptTheServiceSecrets"]
+    assert decrypt["Resource"] == [KMS_KEY, other]
+    one = build(dataclasses.replace(APPLICATION, secrets_kms_key=(KMS_KEY,)))
+    assert one == build(APPLICATION)  # a list of one key: what the key alone builds
+    assert dataclasses.replace(APPLICATION, secrets_kms_key=(KMS_KEY, other)).arns()[-2:] == [
+        KMS_KEY,
+        other,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("keys", "message"),
+    [
+        ((), r"secrets_kms_key=\(\): give one key at least, or None"),
+        (
+            [KMS_KEY],
+            r"secrets_kms_key=\[.*\]: must be a KMS key ARN, or a tuple of them, not a list",
+        ),
+        ((KMS_KEY, KMS_KEY), r"secrets_kms_key\[1\]=.*: is given twice"),
+        ((KMS_KEY, "alias/shop"), r"secrets_kms_key\[1\]='alias/shop': must be a KMS key ARN"),
+    ],
+)
+def test_a_bad_list_of_kms_keys_names_the_key(keys, message):
+    with pytest.raises(ConfigError, match=message):
+        dataclasses.replace(APPLICATION, secrets_kms_key=keys)
+
+
 def test_a_kms_key_without_secrets_to_decrypt_is_refused():
     # It would grant nothing (no secret to decrypt): the spec most likely lost its secrets.
     with pytest.raises(ConfigError, match=r"secrets_kms_key=.*names a key but no secret uses it"):

@@ -711,6 +711,12 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "schedule leaves in place: give it a maximum too",
         False,
     ),
+    "an-empty-list-of-kms-keys": (
+        "services:\n  web:\n    secrets:\n      DB: arn:aws:secretsmanager:eu-west-1:"
+        "123456789012:secret:db-AbCdEf\n    secrets_kms_key: []\n",
+        "app.yaml:5: services.web.secrets_kms_key: give one value at least (or leave the key out)",
+        False,
+    ),
     "a-rule-on-a-worker": (
         "services:\n  worker: {expose: none, routing: {path: /*, priority: 5}}\n",
         "app.yaml:2: services.worker.routing: only a public service has a listener rule "
@@ -1308,3 +1314,15 @@ def test_the_build_warns_of_a_worker_that_cannot_read_its_queue_and_builds_it(
     )
     assert cli.main(["build", "--spec", str(spec), "--output", str(output), "-q"]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_secrets_of_several_kms_keys_are_a_list_of_keys(schema):
+    key = "arn:aws:kms:eu-west-1:123456789012:key/0b7a5e8c-1d2f-4e3a-9b8c-7d6e5f4a3b2c"
+    other = key.replace("0b7a5e8c", "1c8b6f9d")
+    text = (
+        "services:\n  web:\n    secrets:\n      DB: arn:aws:secretsmanager:eu-west-1:"
+        f"123456789012:secret:db-AbCdEf\n    secrets_kms_key: [{key}, {other}]\n"
+    )
+    config = parse_spec(text, "app.yaml")
+    assert config.service.application.secrets_kms_keys == (key, other)
+    jsonschema.Draft202012Validator(schema).validate(yaml.safe_load(text))

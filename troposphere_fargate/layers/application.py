@@ -816,8 +816,9 @@ class Application:
     Attributes:
         environment: environment variables of the application's container, as (name, value).
         secrets: secrets it reads at start; the execution role may read exactly these.
-        secrets_kms_key: the customer managed KMS key the secrets are encrypted with, if any;
-            only then does the execution role get ``kms:Decrypt``, on that key alone.
+        secrets_kms_key: the customer managed KMS key the secrets are encrypted with, if any,
+            or a tuple of the keys when they are encrypted with several; only then does the
+            execution role get ``kms:Decrypt``, on those keys alone.
         task_role: the application's own permissions.
         egress: traffic the tasks may send beyond HTTPS (443 to anywhere stays).
         sidecars: containers beside the application's.
@@ -830,7 +831,7 @@ class Application:
 
     environment: tuple[tuple[str, str], ...] = ()
     secrets: tuple[Secret, ...] = ()
-    secrets_kms_key: str | None = None
+    secrets_kms_key: str | tuple[str, ...] | None = None
     task_role: TaskRole = field(default_factory=TaskRole)
     egress: tuple[EgressRule, ...] = ()
     sidecars: tuple[Sidecar, ...] = ()
@@ -852,11 +853,7 @@ class Application:
             if not isinstance(value, tuple) or not all(isinstance(v, kind) for v in value):
                 raise _fail(owner, name, value, f"must be a tuple of {kind.__name__}")
         _secrets(owner, self.secrets, self.environment)
-        if self.secrets_kms_key is not None and not _matches(KMS_KEY_ARN, self.secrets_kms_key):
-            raise _fail(owner, "secrets_kms_key", self.secrets_kms_key, "must be a KMS key ARN")
-        problem = self.secrets_kms_key and arn_region_problem(self.secrets_kms_key)
-        if problem:
-            raise _fail(owner, "secrets_kms_key", self.secrets_kms_key, problem)
+        self._check_kms_keys(owner)
         if self.secrets_kms_key is not None and not self.all_secrets:
             raise _fail(
                 owner, "secrets_kms_key", self.secrets_kms_key, "names a key but no secret uses it"
@@ -899,14 +896,45 @@ class Application:
         """The application's secrets, then each sidecar's: what the execution role may read."""
         return self.secrets + tuple(s for sidecar in self.sidecars for s in sidecar.secrets)
 
+    def _check_kms_keys(self, owner: str) -> None:
+        keys = self.secrets_kms_key
+        if keys is None:
+            return
+        if isinstance(keys, tuple):
+            if not keys:
+                raise _fail(owner, "secrets_kms_key", keys, "give one key at least, or None")
+            named = [(f"secrets_kms_key[{index}]", key) for index, key in enumerate(keys)]
+        elif isinstance(keys, str):
+            named = [("secrets_kms_key", keys)]
+        else:
+            kind = ", not a list" if isinstance(keys, list) else ""
+            raise _fail(
+                owner, "secrets_kms_key", keys, f"must be a KMS key ARN, or a tuple of them{kind}"
+            )
+        for index, (name, key) in enumerate(named):
+            if not _matches(KMS_KEY_ARN, key):
+                raise _fail(owner, name, key, "must be a KMS key ARN")
+            problem = arn_region_problem(key)
+            if problem:
+                raise _fail(owner, name, key, problem)
+            if key in keys[:index]:
+                raise _fail(owner, name, key, "is given twice")
+
+    @property
+    def secrets_kms_keys(self) -> tuple[str, ...]:
+        """The KMS keys the secrets are encrypted with: ``secrets_kms_key`` as a tuple."""
+        key = self.secrets_kms_key
+        if key is None:
+            return ()
+        return (key,) if isinstance(key, str) else key
+
     def arns(self) -> list[str]:
         """Every ARN the application names (and each sidecar's repository's)."""
         found = [s.value_from for s in self.all_secrets] + list(self.task_role.managed_policies)
         found += [r for s in self.task_role.statements for r in s.resources if r != "*"]
         found += [a for s in self.task_role.statements for c in s.conditions for a in c.arns]
         found += [s.repository_arn for s in self.sidecars]
-        if self.secrets_kms_key:
-            found.append(self.secrets_kms_key)
+        found += self.secrets_kms_keys
         return found
 
     @property

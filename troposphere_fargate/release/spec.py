@@ -476,26 +476,32 @@ class _List(_Kind):
 
 @dataclass(frozen=True)
 class _OneOrMore(_Kind):
-    """One value, or a list of 1 to ``most`` different ones (a listener rule's paths)."""
+    """One value, or a list of different ones, ``most`` at most (a listener rule's paths, the
+    secrets' KMS keys)."""
 
     item: _Str
-    most: int
+    most: int | None = None  # None: no limit of the spec's own
 
     def parse(self, reader: _Reader, node: Node, path: KeyPath) -> str | tuple[str, ...]:
         if not isinstance(node, SequenceNode):
             return self.item.parse(reader, node, path)
         values: tuple[str, ...] = _List(self.item, unique=True).parse(reader, node, path)
-        if not 1 <= len(values) <= self.most:
+        if not values:
+            raise reader.error(node, path, "give one value at least (or leave the key out)")
+        if self.most is not None and len(values) > self.most:
             raise reader.error(node, path, f"give 1 to {self.most} values, not {len(values)}")
         return values
 
     def schema(self) -> dict[str, Any]:
         one = self.item.schema()
-        several = {"type": "array", "items": one, "minItems": 1, "maxItems": self.most}
+        several: dict[str, Any] = {"type": "array", "items": one, "minItems": 1}
+        if self.most is not None:
+            several["maxItems"] = self.most
         return {"anyOf": [one, {**several, "uniqueItems": True}]}
 
     def describe(self, path: str) -> str:
-        return f"{self.item.describe(path)}; or a list of 1 to {self.most} of them"
+        count = f"1 to {self.most}" if self.most is not None else "one or more"
+        return f"{self.item.describe(path)}; or a list of {count} of them"
 
 
 @dataclass(frozen=True)
@@ -1665,10 +1671,13 @@ _SERVICE = _Object(
         ),
         Key(
             "secrets_kms_key",
-            _Str(patterns=(KMS_KEY_ARN,), means="a KMS key ARN", partition=_arn_partition),
+            _OneOrMore(
+                _Str(patterns=(KMS_KEY_ARN,), means="a KMS key ARN", partition=_arn_partition)
+            ),
             "application.secrets_kms_key",
-            "The customer managed KMS key the secrets are encrypted with; only then may the "
-            "execution role decrypt, with that key alone." + _OWN_STACK,
+            "The customer managed KMS key the secrets are encrypted with, or a list of the keys "
+            "when they are encrypted with several; only then may the execution role decrypt, "
+            "with those keys alone." + _OWN_STACK,
         ),
         Key(
             "task_role",

@@ -224,13 +224,13 @@ def _secret_statements(application: Application) -> list[Statement]:
                 Resource=parameters,
             )
         )
-    if application.all_secrets and application.secrets_kms_key:
+    if application.all_secrets and application.secrets_kms_keys:
         statements.append(
             Statement(
                 Sid=DECRYPT_SECRETS_SID,
                 Effect=Allow,
                 Action=[awacs_kms.Decrypt],
-                Resource=[cfn_string(application.secrets_kms_key)],
+                Resource=[cfn_string(key) for key in application.secrets_kms_keys],
             )
         )
     return statements
