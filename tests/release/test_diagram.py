@@ -181,7 +181,7 @@ def test_a_rule_of_several_paths_and_hosts_is_drawn_with_all_of_them():
     assert spec != ENVIRONMENT_EXAMPLE_SPEC
     view = environment(spec)
     api = next(member for member in view.members if member.name == "api")
-    assert api.route == "api.shop.example.com, v1.shop.example.com /v1, /v1/*"
+    assert api.route == "{api.shop.example.com, v1.shop.example.com} {/v1, /v1/*}"
     assert view.names == ["api.shop.example.com", "shop.example.com", "v1.shop.example.com"]
 
 

@@ -1132,7 +1132,6 @@ class ProductConfig:
         the environment's domain, and their alias records' logical IDs each one host's."""
         names: dict[str, str] = {}  # logical ID -> service
         priorities: dict[int, str] = {}
-        matches: dict[tuple[str | None, str | None], str] = {}
         records: dict[str, str] = {}  # an alias record's logical ID -> host
         environment = self.environment
         for index, service in enumerate(self.services):
@@ -1178,28 +1177,16 @@ class ProductConfig:
                     "needs a priority of its own",
                 )
             priorities[routing.priority] = name
-            overlap = sorted(routing.matches & matches.keys(), key=str)
-            if overlap:
-                host, path = overlap[0]
-                both = " and ".join(
-                    f"{what} {value}" for what, value in (("host", host), ("path", path)) if value
-                )
-                raise _fail(
-                    owner,
-                    f"{at}.routing.path",
-                    routing.path,
-                    f"the service {matches[overlap[0]]} routes the same {both}: the rule with "
-                    "the lower priority would take every such request",
-                )
-            matches.update(dict.fromkeys(routing.matches, name))
             if not environment.default_domain_name:
                 continue
-            for host in routing.hosts:
+            for index, host in enumerate(routing.hosts):
+                # A host of a list is named by its index, so that a spec points at its line.
+                where = f"{at}.routing.host" + (f"[{index}]" if len(routing.hosts) > 1 else "")
                 relative = environment.under_domain(host)
                 if relative is None:
                     raise _fail(
                         owner,
-                        f"{at}.routing.host",
+                        where,
                         host,
                         f"is not under the environment's domain "
                         f"{environment.default_domain_name}: its certificate and alias records "
@@ -1209,7 +1196,7 @@ class ProductConfig:
                 if relative and records.setdefault(record, host) != host:
                     raise _fail(
                         owner,
-                        f"{at}.routing.host",
+                        where,
                         host,
                         f"its alias record's logical ID would be {records[record]}'s too: "
                         "choose host names that differ in more than punctuation",
@@ -1251,13 +1238,20 @@ class ProductConfig:
         for index, _, routing in routed:
             for _, other, first in routed:
                 if first.priority < routing.priority and first.covers(routing):
+                    # Two rules that cover each other match the same requests: whichever comes
+                    # first takes them all, so no order helps.
+                    fix = (
+                        "give them different paths or hosts"
+                        if routing.covers(first)
+                        else "give this rule the lower priority number"
+                    )
                     raise _fail(
                         owner,
                         f"services[{index}].routing.priority",
                         routing.priority,
                         f"the service {other}'s rule (priority {first.priority}) matches every "
                         "request this one does and is evaluated first, so this service would "
-                        "get none: give this rule the lower priority number",
+                        f"get none: {fix}",
                     )
 
     @property

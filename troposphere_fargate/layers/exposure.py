@@ -96,6 +96,16 @@ def _values(value: str | tuple[str, ...] | None) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else value
 
 
+def _covers_host(pattern: str, host: str) -> bool:
+    """Whether every host ``host`` matches, ``pattern`` matches too: the same name, or
+    ``*.`` and a suffix ``host`` ends with (the load balancer's ``*`` matches any characters,
+    dots included, so ``*.example.com`` matches ``a.b.example.com``)."""
+    if pattern == host:
+        return True
+    suffix = pattern[1:]
+    return pattern.startswith("*.") and "*" not in suffix and host.endswith(suffix)
+
+
 def _covers_path(pattern: str, path: str | None) -> bool:
     """Whether every request path ``path`` matches (None: any), ``pattern`` matches too: the
     same pattern, or a prefix ending in ``*`` (no other wildcard) that ``path`` starts with."""
@@ -117,10 +127,10 @@ class Routing:
         path: a path pattern such as ``/api/*`` (case sensitive; ``*`` and ``?`` wildcards),
             or a tuple of up to three, of which a request matches one, such as
             ``("/api", "/api/*")`` (``/api/*`` alone does not match ``/api``).
-        host: a host name such as ``api.example.com`` (``*.example.com`` matches one level),
-            or a tuple of up to three, of which a request matches one. At least one of
-            ``path`` and ``host``; with both, a request must match both. Five values in all
-            at most, with five wildcards (``*`` and ``?``) at most.
+        host: a host name such as ``api.example.com`` (``*.example.com`` matches any host
+            ending in ``.example.com``), or a tuple of up to three, of which a request
+            matches one. At least one of ``path`` and ``host``; with both, a request must match
+            both. Five values in all at most, with five wildcards (``*`` and ``?``) at most.
     """
 
     priority: int
@@ -202,22 +212,19 @@ class Routing:
 
     def covers(self, other: Routing) -> bool:
         """Whether every request ``other`` matches, this rule matches too (so with a lower
-        priority it would take them all). Only the sure cases: this rule has no host, or every
-        host of ``other``; and no path, or for each path of ``other`` the same one or a prefix
-        ending in ``*`` that it starts with."""
-        if self.hosts and not (other.hosts and set(other.hosts) <= set(self.hosts)):
+        priority it would take them all). Only the sure cases: this rule has no host, or for
+        each host of ``other`` the same one or a ``*.`` wildcard it ends under; and no path, or
+        for each path of ``other`` the same one or a prefix ending in ``*`` that it starts
+        with. A rule that takes only some of another's requests (a carve-out, such as
+        ``/checkout/*`` of one host before a rule of two hosts) is left alone."""
+        if self.hosts and not (
+            other.hosts
+            and all(any(_covers_host(p, host) for p in self.hosts) for host in other.hosts)
+        ):
             return False
         if not self.paths:
             return True
         return all(
             any(_covers_path(pattern, path) for pattern in self.paths)
             for path in other.paths or (None,)
-        )
-
-    @property
-    def matches(self) -> frozenset[tuple[str | None, str | None]]:
-        """What the rule matches: each (host, path) pair of its values (None: any); two
-        services may not match the same pair."""
-        return frozenset(
-            (host, path) for host in self.hosts or (None,) for path in self.paths or (None,)
         )

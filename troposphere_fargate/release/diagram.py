@@ -358,6 +358,10 @@ def _parameters(template: Mapping[str, Any], values: Mapping[str, str]) -> dict[
     return {name: value for name, value in values.items() if name in declared}
 
 
+def _one_of(values: list[str]) -> str:
+    return values[0] if len(values) == 1 else "{" + ", ".join(values) + "}"
+
+
 def _member(name: str, template: Mapping[str, Any]) -> Member:
     given = _parameters(template, _PLACEHOLDERS)
     deployed(template, given)  # the template's own constraints and rules accept it
@@ -366,11 +370,11 @@ def _member(name: str, template: Mapping[str, Any]) -> Member:
     port = str(stack["Parameters"].get(s.CONTAINER_PORT, {}).get("Default", ""))
     rule = resources.get(s.LISTENER_RULE)
     if rule is not None:
-        # Several values of one condition (any of which matches) are joined by commas.
+        # Several values of one condition (any of which matches) are drawn as {a, b}.
         matches = {
-            condition["Field"]: ", ".join(next(iter(condition.values()))["Values"])
+            condition["Field"]: _one_of(next(iter(condition.values()))["Values"])
             if "Values" not in condition
-            else ", ".join(condition["Values"])
+            else _one_of(condition["Values"])
             for condition in (
                 {k: v for k, v in c.items() if k != "Field"} | {"Field": c["Field"]}
                 for c in rule["Properties"]["Conditions"]

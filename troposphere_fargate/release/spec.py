@@ -98,6 +98,7 @@ from ..layers.deployment import (
 from ..layers.exposure import (
     EXPOSURES,
     HOST_PATTERN,
+    MAX_HOST,
     MAX_PRIORITY,
     MAX_VALUES_PER_CONDITION,
     MIN_PRIORITY,
@@ -393,6 +394,7 @@ class _Str(_Kind):
     choices: tuple[str, ...] = ()
     partition: Callable[[str], str | None] | None = None  # for values that name an ARN
     hint: Callable[[str], str] | None = None  # more to say of a value that does not match
+    longest: int | None = None  # characters at most, where the pattern does not say it
 
     def parse(self, reader: _Reader, node: Node, path: KeyPath) -> str:
         value = reader.scalar(node, path)
@@ -406,6 +408,10 @@ class _Str(_Kind):
         if self.patterns and not any(p.fullmatch(value) for p in self.patterns):
             more = self.hint(value) if self.hint else ""
             raise reader.error(node, path, f"{value!r} is not {self.means}{more}")
+        if self.longest is not None and len(value) > self.longest:
+            raise reader.error(
+                node, path, f"is {len(value)} characters long: {self.longest} at most"
+            )
         partition = self.partition(value) if self.partition else None
         if partition:
             reader.arns.append((partition, path, node))
@@ -420,6 +426,8 @@ class _Str(_Kind):
             schema["pattern"] = (
                 portable[0] if len(portable) == 1 else "|".join(f"(?:{p})" for p in portable)
             )
+        if self.longest is not None:
+            schema["maxLength"] = self.longest
         return schema
 
     def describe(self, path: str) -> str:
@@ -483,6 +491,10 @@ class _OneOrMore(_Kind):
     most: int | None = None  # None: no limit of the spec's own
 
     def parse(self, reader: _Reader, node: Node, path: KeyPath) -> str | tuple[str, ...]:
+        if isinstance(node, MappingNode) or node.tag == "tag:yaml.org,2002:null":
+            raise reader.error(
+                node, path, f"expected a string or a list of strings, got {_what(node)}"
+            )
         if not isinstance(node, SequenceNode):
             return self.item.parse(reader, node, path)
         values: tuple[str, ...] = _List(self.item, unique=True).parse(reader, node, path)
@@ -1263,6 +1275,7 @@ _ROUTING = _Object(
                 _Str(
                     patterns=(re.compile(rf"^{HOST_PATTERN}$"),),
                     means="a lower-case host name such as api.example.com (or *.example.com)",
+                    longest=MAX_HOST,
                 ),
                 MAX_VALUES_PER_CONDITION,
             ),
