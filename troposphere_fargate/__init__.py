@@ -13,7 +13,9 @@ The names below are the public API, pinned by ``tests/test_public_api.py``: the 
 routing of a service of an environment), every layer builder, the registry of layers and the
 layers a config builds, the application a service carries and the spec file that
 describes it, the build (render, check, lint, write), the YAML writer and reader, cfn-lint, the
-offline evaluator of what a template deploys, and the dry run of a launch with its fixed cost.
+offline evaluator of what a template deploys, and the dry run of a launch with its fixed cost;
+and the ``Literal`` types of the configs' fields that take one of a few words (``NatGateways``,
+``Exposure``...), for code that holds such a value before it builds a config.
 """
 
 __version__ = "0.4.0"
@@ -25,9 +27,11 @@ from .cfn.yaml import TemplateFileError, YamlTypeError, from_yaml, read_template
 from .layers import LAYERS, Layer, layers_for
 from .layers.application import (
     Application,
+    EgressProtocol,
     EgressRule,
     HealthCheck,
     PolicyCondition,
+    PolicyEffect,
     PolicyStatement,
     Secret,
     Sidecar,
@@ -35,15 +39,19 @@ from .layers.application import (
 )
 from .layers.catalog import catalog_template
 from .layers.config import (
+    CapacityProvider,
     ConfigError,
+    CpuArchitecture,
     EnvironmentConfig,
+    LoadBalancerType,
+    NatGateways,
     NetworkConfig,
     ProductConfig,
     ServiceConfig,
 )
-from .layers.deployment import DeploymentSettings
+from .layers.deployment import DeploymentSettings, DeploymentStrategy
 from .layers.environment import environment_template
-from .layers.exposure import Routing
+from .layers.exposure import Exposure, Routing
 from .layers.health import TargetHealth
 from .layers.network import network_template
 from .layers.queue_scaling import QueueScaling
@@ -112,23 +120,31 @@ __all__ = [
     "LAYERS",
     "Application",
     "BuildError",
+    "CapacityProvider",
     "ConfigError",
+    "CpuArchitecture",
     "Deployment",
     "DeploymentSettings",
+    "DeploymentStrategy",
     "DryRunFailed",
+    "EgressProtocol",
     "EgressRule",
     "EnvironmentConfig",
     "Estimate",
+    "Exposure",
     "Finding",
     "Footprint",
     "HealthCheck",
     "Layer",
     "LintError",
     "LintFailed",
+    "LoadBalancerType",
+    "NatGateways",
     "NetworkConfig",
     "ParameterError",
     "PlannedStack",
     "PolicyCondition",
+    "PolicyEffect",
     "PolicyStatement",
     "ProductConfig",
     "QueueScaling",

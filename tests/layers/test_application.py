@@ -281,6 +281,16 @@ def test_a_bad_list_of_kms_keys_names_the_key(keys, message):
         dataclasses.replace(APPLICATION, secrets_kms_key=keys)
 
 
+def test_a_multi_region_key_decrypts_secrets_too():
+    # A multi-Region key's ID is mrk- and 32 hex digits (AWS KMS API Reference, ReplicateKey):
+    # the same key material in several regions, a reason to name several keys.
+    mrk = f"arn:aws:kms:{REGION_ACCOUNT}:key/mrk-1234abcd12ab34cd56ef1234567890ab"
+    both = build(dataclasses.replace(APPLICATION, secrets_kms_key=(KMS_KEY, mrk)))
+    assert execution_statements(both)["DecryptTheServiceSecrets"]["Resource"] == [KMS_KEY, mrk]
+    with pytest.raises(ConfigError, match="must be a KMS key ARN"):
+        dataclasses.replace(APPLICATION, secrets_kms_key=mrk[:-1])  # 31 digits
+
+
 def test_a_kms_key_without_secrets_to_decrypt_is_refused():
     # It would grant nothing (no secret to decrypt): the spec most likely lost its secrets.
     with pytest.raises(ConfigError, match=r"secrets_kms_key=.*names a key but no secret uses it"):

@@ -552,6 +552,24 @@ def _statement(actions: tuple[str, ...], resources: tuple[str, ...], effect: str
 ORDERS = "arn:aws:sqs:eu-west-1:123456789012:orders"
 
 
+def test_a_queue_scaled_services_schedule_may_not_stop_every_task():
+    """A maximum of 0 alone was refused as "below min_capacity: give it a minimum too", which
+    no minimum could satisfy: the queue needs a running task, so say that."""
+    from troposphere_fargate.layers.queue_scaling import QueueScaling
+
+    night = ScheduledScaling("night", "cron(0 20 * * ? *)", None, 0)
+    with pytest.raises(ConfigError) as refused:
+        ServiceConfig(
+            expose="none",
+            default_min_capacity=1,
+            queue_scaling=QueueScaling("orders", 100),
+            scaling_schedules=(night,),
+        )
+    assert "scaling_schedules[0].max_capacity=0: scaling on a queue needs a running task" in str(
+        refused.value
+    )
+
+
 @pytest.mark.parametrize(
     "statements",
     [

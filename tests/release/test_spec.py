@@ -708,7 +708,7 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
     "an-empty-list-of-kms-keys": (
         "services:\n  web:\n    secrets:\n      DB: arn:aws:secretsmanager:eu-west-1:"
         "123456789012:secret:db-AbCdEf\n    secrets_kms_key: []\n",
-        "app.yaml:5: services.web.secrets_kms_key: give one value at least (or leave the key out)",
+        "app.yaml:5: services.web.secrets_kms_key: give one value at least",
         True,
     ),
     "a-host-of-a-list-outside-the-domain": (
@@ -1319,10 +1319,11 @@ def test_the_build_warns_of_a_worker_that_cannot_read_its_queue_and_builds_it(
     assert cli.main(["build", "--spec", str(spec), "--output", str(output), "-q"]) == 0
     assert capsys.readouterr().err.splitlines() == [
         f"warning: {spec}: services.worker.queue_scaling: the service scales on the queue "
-        "orders, but its task role has no statement allowing sqs:ReceiveMessage on it, so its "
-        "tasks cannot read it: add one to the task role's statements, with sqs:ReceiveMessage "
-        "and sqs:DeleteMessage on arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:"
-        "orders"
+        "orders, but its task role has no statement allowing sqs:ReceiveMessage on it: unless "
+        "a policy attached at deploy time (TaskRoleManagedPolicyArns) or the queue's own policy "
+        "allows it, its tasks cannot read it. Add a statement to the task role with "
+        "sqs:ReceiveMessage and sqs:DeleteMessage on "
+        "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:orders"
     ]
     assert (output / __version__ / "service.yaml").is_file()  # said, not refused
     spec.write_text(

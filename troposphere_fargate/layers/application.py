@@ -65,9 +65,12 @@ SECRET_ARN = re.compile(
 PARAMETER_ARN = re.compile(
     rf"^arn:{_ANY_PARTITION}:ssm:{_ANY_REGION}:{_ANY_ACCOUNT}:parameter/[A-Za-z0-9/_.-]{{1,2048}}$"
 )
+# A key's ID is a UUID, or mrk- and 32 hex digits for a multi-Region key ("Key ARN:
+# arn:aws:kms:us-east-2:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab", AWS KMS API
+# Reference, ReplicateKey).
 KMS_KEY_ARN = re.compile(
-    rf"^arn:{_ANY_PARTITION}:kms:{_ANY_REGION}:{_ANY_ACCOUNT}:key/[0-9a-f]{{8}}-[0-9a-f]{{4}}-"
-    r"[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+    rf"^arn:{_ANY_PARTITION}:kms:{_ANY_REGION}:{_ANY_ACCOUNT}:key/(?:[0-9a-f]{{8}}-[0-9a-f]{{4}}-"
+    r"[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$"
 )
 MANAGED_POLICY_ARN = re.compile(
     rf"^arn:{_ANY_PARTITION}:iam::(?:aws|{_ANY_ACCOUNT}):policy/[A-Za-z0-9+=,.@_/-]{{1,512}}$"

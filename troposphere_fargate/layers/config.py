@@ -763,6 +763,7 @@ class ServiceConfig:
             )
         self._validate_schedules(owner)
         self._validate_queue_scaling(owner)
+        self._refuse_one_sided_schedules_out_of_bounds(owner)
         rate = self.default_error_rate_alarm_percent
         if not _is_int(rate) or not 1 <= rate <= 100:
             raise _fail(owner, "default_error_rate_alarm_percent", rate, "must be 1-100")
@@ -788,8 +789,10 @@ class ServiceConfig:
         ):
             found.append(
                 f"queue_scaling: the service scales on the queue {queue.queue}, but its task role "
-                f"has no statement allowing {RECEIVE} on it, so its tasks cannot read it: add "
-                f"one to the task role's statements, with {RECEIVE} and sqs:DeleteMessage on "
+                f"has no statement allowing {RECEIVE} on it: unless a policy attached at deploy "
+                "time (TaskRoleManagedPolicyArns) or the queue's own policy allows it, its tasks "
+                f"cannot read it. Add a statement to the task role with {RECEIVE} and "
+                "sqs:DeleteMessage on "
                 f"arn:${{AWS::Partition}}:sqs:${{AWS::Region}}:${{AWS::AccountId}}:{queue.queue}"
             )
         return tuple(found)
@@ -806,8 +809,9 @@ class ServiceConfig:
         if self.default_min_capacity < 1:
             raise _fail(owner, "default_min_capacity", self.default_min_capacity, why)
         for index, schedule in enumerate(self.scaling_schedules):
-            if schedule.min_capacity == 0:
-                raise _fail(owner, f"scaling_schedules[{index}].min_capacity", 0, why)
+            for bound in ("min_capacity", "max_capacity"):  # a maximum of 0 stops every task
+                if getattr(schedule, bound) == 0:
+                    raise _fail(owner, f"scaling_schedules[{index}].{bound}", 0, why)
 
     def _refuse_one_sided_schedules_out_of_bounds(self, owner: str) -> None:
         """A schedule that sets one bound keeps the other as it is then: the template's
@@ -864,7 +868,6 @@ class ServiceConfig:
                 value = getattr(schedule, bound)
                 if value is not None and value > MAX_TASKS:
                     raise _fail(owner, f"{at}.{bound}", value, f"must be 0-{MAX_TASKS}")
-        self._refuse_one_sided_schedules_out_of_bounds(owner)
         _check_seconds(
             owner,
             "default_health_check_grace_period_seconds",

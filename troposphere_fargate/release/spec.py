@@ -499,7 +499,7 @@ class _OneOrMore(_Kind):
             return self.item.parse(reader, node, path)
         values: tuple[str, ...] = _List(self.item, unique=True).parse(reader, node, path)
         if not values:
-            raise reader.error(node, path, "give one value at least (or leave the key out)")
+            raise reader.error(node, path, "give one value at least")
         if self.most is not None and len(values) > self.most:
             raise reader.error(node, path, f"give 1 to {self.most} values, not {len(values)}")
         return values
