@@ -9,6 +9,8 @@ import dataclasses
 import inspect
 import json
 import re
+import subprocess
+import sys
 import typing
 from pathlib import Path
 from typing import Any
@@ -274,38 +276,35 @@ def test_a_field_of_a_few_words_is_a_literal_of_the_words_its_check_takes(
             cls(**bad)
 
 
-def test_a_type_checker_catches_a_misspelt_choice(tmp_path):
-    """mypy, from the checkout (its setup.cfg, and the package as source)."""
-    import subprocess
-    import sys
-
-    snippet = tmp_path / "app.py"
-    snippet.write_text(
-        "from troposphere_fargate import NetworkConfig, ServiceConfig\n\n"
-        'NetworkConfig(default_nat_gateways="Single")\n'
-        'ServiceConfig(default_capacity_provider="FARGATE_SPOTT", expose="public")\n'
-    )
-    result = subprocess.run(
+def _mypy(snippet: Path, code: str) -> subprocess.CompletedProcess[str]:
+    """mypy on ``code``, from the checkout (its setup.cfg, and the package as source)."""
+    snippet.write_text(code)
+    return subprocess.run(
         [sys.executable, "-m", "mypy", str(snippet)],
         cwd=TESTS.parent,
         capture_output=True,
         text=True,
+    )
+
+
+def test_a_type_checker_catches_a_misspelt_choice(tmp_path):
+    snippet = tmp_path / "app.py"
+    result = _mypy(
+        snippet,
+        "from troposphere_fargate import NetworkConfig, ServiceConfig\n\n"
+        'NetworkConfig(default_nat_gateways="Single")\n'
+        'ServiceConfig(default_capacity_provider="FARGATE_SPOTT", expose="public")\n',
     )
     assert result.returncode == 1, result.stdout + result.stderr
     (error,) = [line for line in result.stdout.splitlines() if ": error:" in line]
     assert f'{snippet.name}:4: error: Argument "default_capacity_provider"' in error
     assert "expected \"Literal['FARGATE', 'FARGATE_SPOT']\"" in error
     # A value held as a plain str passes with a cast to the exported alias (the README's way).
-    snippet.write_text(
+    result = _mypy(
+        snippet,
         "import os\nfrom typing import cast\n\n"
         "from troposphere_fargate import CapacityProvider, ServiceConfig\n\n"
         'raw = os.environ.get("PROVIDER", "FARGATE")\n'
-        "ServiceConfig(default_capacity_provider=cast(CapacityProvider, raw))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-m", "mypy", str(snippet)],
-        cwd=TESTS.parent,
-        capture_output=True,
-        text=True,
+        "ServiceConfig(default_capacity_provider=cast(CapacityProvider, raw))\n",
     )
     assert result.returncode == 0, result.stdout + result.stderr
