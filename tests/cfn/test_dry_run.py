@@ -159,6 +159,27 @@ def test_the_summary_names_the_queue_a_worker_scales_on(tmp_path):
     assert line.endswith("autoscaling 2 to 4 on CPU 70 %, queue orders 50 per task")
 
 
+def test_the_summary_names_each_schedule_and_the_bounds_it_sets(tmp_path):
+    from troposphere_fargate import generate, parse_spec, write_version
+
+    spec = (
+        "services:\n  web:\n    min_capacity: 1\n    max_capacity: 6\n    schedules:\n"
+        '      - {name: peak, schedule: "cron(0 8 ? * MON-FRI *)", min: 4}\n'
+        '      - {name: night, schedule: "cron(0 20 * * ? *)", min: 1, max: 4}\n'
+    )
+    folder = write_version(tmp_path, generate(parse_spec(spec, "app.yaml")))
+    found = footprint(dry_run(folder / "root.yaml", LAUNCH))
+    (line,) = [line for line in describe(found) if line.startswith("service ")]
+    assert line.endswith(
+        "autoscaling 1 to 6 on CPU 70 %; scheduled: peak (min 4), night (min 1, max 4)"
+    )
+    assert [label for _, label in found.scaling_schedules] == [
+        "peak (min 4)",
+        "night (min 1, max 4)",
+    ]
+    assert footprint(dry_run(ROOT, LAUNCH)).scaling_schedules == ()
+
+
 def test_the_summary_says_which_tasks_run_on_fargate_spot():
     on_demand = describe(footprint(dry_run(ROOT, LAUNCH)))
     spot = describe(footprint(dry_run(ROOT, {**LAUNCH, "CapacityProvider": "FARGATE_SPOT"})))

@@ -1320,8 +1320,9 @@ def test_the_build_warns_of_a_worker_that_cannot_read_its_queue_and_builds_it(
     assert capsys.readouterr().err.splitlines() == [
         f"warning: {spec}: services.worker.queue_scaling: the service scales on the queue "
         "orders, but its task role has no statement allowing sqs:ReceiveMessage on it: unless "
-        "a policy attached at deploy time (TaskRoleManagedPolicyArns) or the queue's own policy "
-        "allows it, its tasks cannot read it. Add a statement to the task role with "
+        "the queue's own policy, or a managed policy given to the service template's "
+        "TaskRoleManagedPolicyArns, allows it, its tasks cannot read it. Add a statement to the "
+        "task role with "
         "sqs:ReceiveMessage and sqs:DeleteMessage on "
         "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:orders"
     ]

@@ -308,6 +308,19 @@ class Footprint:
     # What each service's target tracking policies follow, and to what value: (service,
     # "CPU 70 %"), (service, "queue orders 100 per task")...
     scaling_targets: tuple[tuple[str, str], ...] = ()
+    # Each service's scheduled actions and the bounds each sets: (service, "peak (min 4)").
+    scaling_schedules: tuple[tuple[str, str], ...] = ()
+
+
+def _scheduled(action: Mapping[str, Any]) -> str:
+    """``peak (min 4)``, ``night (min 1, max 2)``: a scheduled action and the bounds it sets."""
+    bounds = action.get("ScalableTargetAction") or {}
+    set_ = [
+        f"{word} {bounds[key]}"
+        for word, key in (("min", "MinCapacity"), ("max", "MaxCapacity"))
+        if key in bounds
+    ]
+    return f"{action.get('ScheduledActionName', '?')} ({', '.join(set_)})"
 
 
 def _service_name(endpoint: Mapping[str, Any]) -> str:
@@ -332,6 +345,7 @@ def footprint(stack: PlannedStack) -> Footprint:
         azs = _count(load_balancers[0].get("Subnets"))
     tasks, scaling, spot = [], [], []
     targets: list[tuple[str, str]] = []
+    schedules: list[tuple[str, str]] = []
     # A target tracking policy's alarms: "the ARNs of the two CloudWatch alarms created on your
     # behalf" (Application Auto Scaling User Guide, put-scaling-policy).
     tracking = {
@@ -362,6 +376,7 @@ def footprint(stack: PlannedStack) -> Footprint:
                 for policy_name, policy in tracking.items()
                 if policy_name.rpartition("/")[0] == stack_path
             ]
+            schedules += [(name, _scheduled(a)) for a in target.get("ScheduledActions") or []]
     insights = sum(
         any(
             s.get("Name") == "containerInsights" and s.get("Value") in ("enabled", "enhanced")
@@ -403,6 +418,7 @@ def footprint(stack: PlannedStack) -> Footprint:
             for alarm in typed("AWS::CloudWatch::Alarm")
         ),
         scaling_targets=tuple(targets),
+        scaling_schedules=tuple(schedules),
         scaling_alarms=2 * len(tracking),
         scaling_alarm_metrics=2 * sum(_metrics_read(policy) for policy in tracking.values()),
         dashboards=len(typed("AWS::CloudWatch::Dashboard")),
@@ -504,8 +520,12 @@ def describe(found: Footprint) -> list[str]:
     for name, count, vcpu, memory, platform in found.tasks:
         tracked = [label for service, label in found.scaling_targets if service == name]
         on = f" on {', '.join(tracked)}" if tracked else ""
+        planned = [label for service, label in found.scaling_schedules if service == name]
+        when = f"; scheduled: {', '.join(planned)}" if planned else ""
         scaled = (
-            f", autoscaling {scaling[name][0]} to {scaling[name][1]}{on}" if name in scaling else ""
+            f", autoscaling {scaling[name][0]} to {scaling[name][1]}{on}{when}"
+            if name in scaling
+            else ""
         )
         lines.append(
             f"service {name}: {_plural(count, 'task')} of {vcpu:g} vCPU and {memory:g} GB "

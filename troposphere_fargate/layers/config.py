@@ -789,10 +789,10 @@ class ServiceConfig:
         ):
             found.append(
                 f"queue_scaling: the service scales on the queue {queue.queue}, but its task role "
-                f"has no statement allowing {RECEIVE} on it: unless a policy attached at deploy "
-                "time (TaskRoleManagedPolicyArns) or the queue's own policy allows it, its tasks "
-                f"cannot read it. Add a statement to the task role with {RECEIVE} and "
-                "sqs:DeleteMessage on "
+                f"has no statement allowing {RECEIVE} on it: unless the queue's own policy, or a "
+                "managed policy given to the service template's TaskRoleManagedPolicyArns, allows "
+                "it, its tasks cannot read it. Add a statement to the task role with "
+                f"{RECEIVE} and sqs:DeleteMessage on "
                 f"arn:${{AWS::Partition}}:sqs:${{AWS::Region}}:${{AWS::AccountId}}:{queue.queue}"
             )
         return tuple(found)
