@@ -577,9 +577,8 @@ def test_a_queue_scaled_services_schedule_may_not_stop_every_task():
         (_statement(("sqs:SendMessage",), (ORDERS,)),),  # sends, cannot receive
         (_statement(("sqs:ReceiveMessage",), ("arn:aws:sqs:eu-west-1:123456789012:payments",)),),
         (_statement(("sqs:ReceiveMessage",), ("arn:aws:s3:::orders",)),),
-        (_statement(("sqs:ReceiveMessage",), (ORDERS,), effect="Deny"),),
     ],
-    ids=["none", "send-only", "another-queue", "another-service", "deny"],
+    ids=["none", "send-only", "another-queue", "another-service"],
 )
 def test_a_queue_scaled_service_whose_role_cannot_read_the_queue_is_warned_of(statements):
     """Allowed (a queue policy may grant it), but most likely a mistake: the service would start
@@ -597,12 +596,30 @@ def test_a_queue_scaled_service_whose_role_cannot_read_the_queue_is_warned_of(st
     [
         (("sqs:ReceiveMessage", "sqs:DeleteMessage"), ORDERS),
         (("sqs:*",), "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:orders"),
-        (("sqs:Receive*",), "arn:aws:sqs:*:*:ord*"),
-        (("sqs:ReceiveMessage",), "arn:aws:sqs:eu-west-1:123456789012:order?"),
+        (("sqs:Receive*", "sqs:Delete*"), "arn:aws:sqs:*:*:ord*"),
+        (("sqs:ReceiveMessage", "sqs:DeleteMessage"), "arn:aws:sqs:eu-west-1:123456789012:order?"),
     ],
 )
 def test_a_queue_scaled_service_whose_role_may_read_the_queue_is_not_warned_of(actions, resource):
     assert _worker(_statement(actions, (resource,))).warnings == ()
+
+
+def test_a_role_that_reads_but_cannot_delete_or_is_denied_is_warned_of():
+    """A task that receives but cannot delete gets every message back after its visibility
+    timeout: the backlog never drains and the service scales to its maximum. A Deny wins over
+    any Allow (IAM's policy evaluation logic), a managed policy's included."""
+    (reads_only,) = _worker(_statement(("sqs:ReceiveMessage",), (ORDERS,))).warnings
+    assert "no statement allowing sqs:DeleteMessage on it" in reads_only
+    assert "the backlog never drains" in reads_only
+    denied = _worker(
+        _statement(("sqs:*",), (ORDERS,)),
+        _statement(("sqs:ReceiveMessage",), (ORDERS,), effect="Deny"),
+        managed=("arn:aws:iam::aws:policy/AmazonSQSFullAccess",),
+    ).warnings
+    assert denied == (
+        "queue_scaling: the service scales on the queue orders, but its task role denies "
+        "sqs:ReceiveMessage on it: its tasks cannot read it",
+    )
 
 
 def test_the_receive_check_reads_actions_as_iam_does():

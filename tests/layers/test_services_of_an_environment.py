@@ -630,3 +630,13 @@ def test_cfn_lint_finds_nothing_in_a_rule_of_several_paths_and_hosts():
     built = render_templates(parse_spec(SEVERAL, "app.yaml"))
     files = {f"{name}.yaml": to_yaml(built[name]) for name in ("environment", "service-api")}
     assert lint_templates(files, regions=["us-east-1"]) == []
+
+
+def test_a_rule_of_wildcard_hosts_only_gives_the_environments_url_with_its_path():
+    """``https://*.shop.example.com/api/`` is no address anyone can open."""
+    text = SEVERAL.replace(
+        'host: ["*.shop.example.com", api.shop.example.com]', 'host: "*.shop.example.com"'
+    )
+    assert text != SEVERAL
+    stack = member(render_templates(parse_spec(text, "app.yaml")), "api")
+    assert stack.outputs[s.OUTPUT_SERVICE_URL]["Value"] == {"Fn::Sub": "${EnvironmentUrl}/api"}

@@ -185,6 +185,15 @@ def test_a_rule_of_several_paths_and_hosts_is_drawn_with_all_of_them():
     assert view.names == ["api.shop.example.com", "shop.example.com", "v1.shop.example.com"]
 
 
+def test_one_nat_gateway_is_drawn_as_the_way_out_of_every_az():
+    single = environment_graph(environment(scenario=Scenario(nat="Single"))).source
+    assert "outbound: through the one NAT gateway" in single
+    assert (
+        "outbound: through the NAT gateway of the task's AZ"
+        in environment_graph(environment()).source
+    )
+
+
 def test_an_environment_without_nat_draws_no_route_out_and_its_endpoints():
     view = environment(scenario=Scenario(nat="None", endpoints=True))
     assert view.network.nat_gateways == []

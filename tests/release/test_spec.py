@@ -735,6 +735,13 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "app.yaml:4: services.api.routing.host[0]: is 133 characters long: 128 at most",
         True,
     ),
+    "routing-without-expose": (
+        "services:\n  api: {port: 8080, routing: {path: /api/*, priority: 5}}\n"
+        "  worker: {expose: none}\n",
+        "app.yaml:2: services.api: expose (not given): a service with a listener rule (routing) "
+        "is public: give expose: public",
+        False,
+    ),
     "a-rule-on-a-worker": (
         "services:\n  worker: {expose: none, routing: {path: /*, priority: 5}}\n",
         "app.yaml:2: services.worker.routing: only a public service has a listener rule "
@@ -1328,7 +1335,8 @@ def test_the_build_warns_of_a_worker_that_cannot_read_its_queue_and_builds_it(
     ]
     assert (output / __version__ / "service.yaml").is_file()  # said, not refused
     spec.write_text(
-        worker + "    task_role:\n      statements:\n        - actions: [sqs:ReceiveMessage]\n"
+        worker + "    task_role:\n      statements:\n"
+        "        - actions: [sqs:ReceiveMessage, sqs:DeleteMessage]\n"
         "          resources:\n"
         "            - arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:orders\n"
     )

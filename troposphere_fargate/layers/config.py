@@ -31,7 +31,7 @@ from .exposure import (
     logical_name,
 )
 from .health import TargetHealth
-from .queue_scaling import RECEIVE, QueueScaling, grants_receive
+from .queue_scaling import DELETE, RECEIVE, QueueScaling, names_queue_action
 from .schedules import ScheduledScaling
 
 # CloudWatch Logs accepts only these retention periods (days); the templates offer those of a year
@@ -589,6 +589,14 @@ class ServiceConfig:
                 "a public service needs a listener rule (routing): a priority, and a path, a host "
                 "or both",
             )
+        if self.expose is None and self.routing is not None:
+            # The likelier mistake is a forgotten expose, not a rule too many.
+            raise _fail(
+                owner,
+                "expose",
+                None,
+                "a service with a listener rule (routing) is public: give expose: public",
+            )
         if self.expose != EXPOSE_PUBLIC and self.routing is not None:
             raise _fail(
                 owner,
@@ -777,23 +785,38 @@ class ServiceConfig:
         and read nothing."""
         found: list[str] = []
         queue = self.queue_scaling
-        role = self.application.task_role
-        if (
-            queue is not None
-            and not role.managed_policies
-            and not any(
-                grants_receive(queue.queue, statement.actions, statement.resources)
-                for statement in role.statements
-                if statement.effect == "Allow"
+        if queue is None:
+            return ()
+        statements = self.application.task_role.statements
+
+        def named(action: str, effect: str) -> bool:
+            return any(
+                names_queue_action(action, queue.queue, st.actions, st.resources)
+                for st in statements
+                if st.effect == effect and (effect == "Allow" or not st.conditions)
             )
-        ):
+
+        arn = f"arn:${{AWS::Partition}}:sqs:${{AWS::Region}}:${{AWS::AccountId}}:{queue.queue}"
+        about = f"queue_scaling: the service scales on the queue {queue.queue}, but its task role"
+        if named(RECEIVE, "Deny"):
+            found.append(f"{about} denies {RECEIVE} on it: its tasks cannot read it")
+            return tuple(found)
+        if self.application.task_role.managed_policies:
+            return ()  # a managed policy may allow it
+        grant = (
+            "unless the queue's own policy, or a managed policy given to the service template's "
+            "TaskRoleManagedPolicyArns, allows it"
+        )
+        if not named(RECEIVE, "Allow"):
             found.append(
-                f"queue_scaling: the service scales on the queue {queue.queue}, but its task role "
-                f"has no statement allowing {RECEIVE} on it: unless the queue's own policy, or a "
-                "managed policy given to the service template's TaskRoleManagedPolicyArns, allows "
-                "it, its tasks cannot read it. Add a statement to the task role with "
-                f"{RECEIVE} and sqs:DeleteMessage on "
-                f"arn:${{AWS::Partition}}:sqs:${{AWS::Region}}:${{AWS::AccountId}}:{queue.queue}"
+                f"{about} has no statement allowing {RECEIVE} on it: {grant}, its tasks cannot "
+                f"read it. Add a statement to the task role with {RECEIVE} and {DELETE} on {arn}"
+            )
+        elif not named(DELETE, "Allow"):
+            found.append(
+                f"{about} has no statement allowing {DELETE} on it: {grant}, its tasks cannot "
+                "delete what they read, every message comes back after its visibility timeout "
+                f"and the backlog never drains. Add {DELETE} on {arn}"
             )
         return tuple(found)
 

@@ -72,6 +72,7 @@ def queue_name_hint(given: object) -> str:
 # What a worker needs of its queue to take messages off it (Amazon SQS Developer Guide, "Amazon
 # SQS API permissions": ReceiveMessage, then DeleteMessage once processed).
 RECEIVE = "sqs:ReceiveMessage"
+DELETE = "sqs:DeleteMessage"
 
 
 def _iam_match(pattern: str, value: str, ignore_case: bool = False) -> bool:
@@ -80,13 +81,14 @@ def _iam_match(pattern: str, value: str, ignore_case: bool = False) -> bool:
     return re.fullmatch(regex, value, re.IGNORECASE if ignore_case else 0) is not None
 
 
-def grants_receive(queue: str, actions: Iterable[str], resources: Iterable[str]) -> bool:
-    """Whether an Allow statement of these actions and resources lets the task role receive
-    messages from ``queue`` in the stack's account and region. Lenient: an action matches
-    case-insensitively with IAM's wildcards, and a resource by its service and name only (a
-    CloudFormation ``${...}`` in it is taken as matching anything), so only a role that surely
-    cannot read the queue is reported."""
-    if not any(_iam_match(action, RECEIVE, ignore_case=True) for action in actions):
+def names_queue_action(
+    action: str, queue: str, actions: Iterable[str], resources: Iterable[str]
+) -> bool:
+    """Whether a statement of these actions and resources is about ``action`` (such as
+    ``sqs:ReceiveMessage``) on ``queue`` in the stack's account and region. Lenient: an action
+    matches case-insensitively with IAM's wildcards, and a resource by its service and name only
+    (a CloudFormation ``${...}`` in it is taken as matching anything)."""
+    if not any(_iam_match(given, action, ignore_case=True) for given in actions):
         return False
     for resource in resources:
         pattern = re.sub(r"\$\{[^}]*\}", "*", resource)
@@ -96,3 +98,9 @@ def grants_receive(queue: str, actions: Iterable[str], resources: Iterable[str])
         if len(parts) == 6 and _iam_match(parts[2], "sqs") and _iam_match(parts[5], queue):
             return True
     return False
+
+
+def grants_receive(queue: str, actions: Iterable[str], resources: Iterable[str]) -> bool:
+    """Whether an Allow statement of these actions and resources may let the task role receive
+    messages from ``queue`` (see :func:`names_queue_action`)."""
+    return names_queue_action(RECEIVE, queue, actions, resources)

@@ -464,6 +464,14 @@ def _outbound(dot: graphviz.Digraph, network: NetworkView, source: str) -> None:
         dot.edge("s3endpoint", "aws", label="S3 layers", style="dashed", color="#6a1b9a")
 
 
+def _outbound_label(nat_gateways: int, no_route: bool) -> str:
+    if no_route:
+        return "outbound: none"
+    if nat_gateways > 1:
+        return "outbound: through the NAT gateway of the task's AZ"
+    return "outbound: through the one NAT gateway"
+
+
 def environment_graph(view: EnvironmentPicture) -> graphviz.Digraph:
     """Lay an environment out: the internet, its DNS names and the shared load balancer on top,
     one public subnet per AZ, then the ECS cluster in the private subnets with each service and
@@ -530,7 +538,7 @@ def environment_graph(view: EnvironmentPicture) -> graphviz.Digraph:
                 private.node(f"service_{member.name}", _member_label(member), **_STYLE["task"])
             private.node(
                 "egress",
-                "outbound: " + ("none" if no_route else "through the NAT gateway of the task's AZ"),
+                _outbound_label(len(network.nat_gateways), no_route),
                 shape="box",
                 style="rounded,dashed",
                 color="#ef6c00",

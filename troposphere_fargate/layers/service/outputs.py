@@ -73,8 +73,10 @@ def _environment_url(config: ServiceConfig) -> Any:
         return If(HAS_LISTENER_RULE_HOST, with_host, without)
     # With several paths or hosts, the first path and the first host without a wildcard.
     prefix_text = path_prefix(routing.paths[0]) if routing.paths else "/"
-    if routing.hosts:
-        host = next((h for h in routing.hosts if "*" not in h), routing.hosts[0])
+    # A wildcard is no address a browser can open: with wildcard hosts only, the environment's
+    # own URL (its domain or load balancer) with the path.
+    host = next((h for h in routing.hosts if "*" not in h), None)
+    if host is not None:
         return Sub(f"${{Scheme}}://{host}{prefix_text}", Scheme=scheme)
     return Sub(f"${{{ENVIRONMENT_URL}}}{prefix_text}")
 
