@@ -431,3 +431,17 @@ def test_a_spec_that_names_arns_of_one_partition_is_built_and_checked_for_its_re
     assert "cn-north-1 is not one of them" in refused.value.problems[0]
     # The shipped templates name no ARN: they claim every partition.
     assert "cn-north-1" in read_template(ROOT)["Metadata"]["cfn-lint"]["config"]["regions"]
+
+
+def test_a_minimum_above_the_maximum_is_refused_before_anything_is_created():
+    """The template cannot compare MinCapacity with MaxCapacity (a rule has no numeric
+    comparison); Application Auto Scaling refuses the pair ("Maximum capacity cannot be less
+    than minimum capacity") once the stack has got that far."""
+    with pytest.raises(DryRunFailed) as refused:
+        dry_run(ROOT, {**LAUNCH, "MinCapacity": "5", "MaxCapacity": "3"})
+    assert any(
+        "ScalableTarget: MinCapacity 5 is above MaxCapacity 3: Application Auto Scaling refuses it"
+        in problem
+        for problem in refused.value.problems
+    ), refused.value.problems
+    dry_run(ROOT, {**LAUNCH, "MinCapacity": "3", "MaxCapacity": "3"})  # equal: fine

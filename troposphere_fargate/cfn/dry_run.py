@@ -232,7 +232,7 @@ def _dry_run(
         raise DryRunFailed([f"{label}: {exc}"]) from None
     resources: dict[str, dict[str, Any]] = stack.get("Resources", {})
     nested: dict[str, PlannedStack] = {}
-    refused: list[str] = []
+    refused: list[str] = [f"{label}: {p}" for p in _capacity_problems(resources)]
     for logical_id, body in resources.items():
         properties = body.get("Properties", {})
         child = _nested_file(properties, path.parent) if body.get("Type") == NESTED_STACK else None
@@ -264,6 +264,25 @@ def _dry_run(
     if refused:
         raise DryRunFailed(refused)
     return PlannedStack(path.name, values, resources, nested, unchecked)
+
+
+def _capacity_problems(resources: dict[str, dict[str, Any]]) -> list[str]:
+    """A scalable target whose minimum is above its maximum: no template rule can compare two
+    numbers, and Application Auto Scaling refuses it when the stack creates it ("Maximum
+    capacity cannot be less than minimum capacity", a ValidationException of
+    RegisterScalableTarget)."""
+    problems = []
+    for logical_id, body in resources.items():
+        if body.get("Type") != "AWS::ApplicationAutoScaling::ScalableTarget":
+            continue
+        properties = body.get("Properties", {})
+        low, high = (_number(properties.get(k)) for k in ("MinCapacity", "MaxCapacity"))
+        if low is not None and high is not None and low > high:
+            problems.append(
+                f"{logical_id}: MinCapacity {low:g} is above MaxCapacity {high:g}: Application "
+                "Auto Scaling refuses it when the stack is created"
+            )
+    return problems
 
 
 def _count(value: Any) -> int | None:
