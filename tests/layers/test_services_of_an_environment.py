@@ -632,11 +632,13 @@ def test_cfn_lint_finds_nothing_in_a_rule_of_several_paths_and_hosts():
     assert lint_templates(files, regions=["us-east-1"]) == []
 
 
-def test_a_rule_of_wildcard_hosts_only_gives_the_environments_url_with_its_path():
-    """``https://*.shop.example.com/api/`` is no address anyone can open."""
+def test_a_rule_of_wildcard_hosts_only_gives_the_pattern_of_its_addresses():
+    """``https://*.shop.example.com/api/`` is no address anyone can open, and the environment's
+    URL (the bare domain) is one the rule does not match."""
     text = SEVERAL.replace(
         'host: ["*.shop.example.com", api.shop.example.com]', 'host: "*.shop.example.com"'
     )
     assert text != SEVERAL
     stack = member(render_templates(parse_spec(text, "app.yaml")), "api")
-    assert stack.outputs[s.OUTPUT_SERVICE_URL]["Value"] == {"Fn::Sub": "${EnvironmentUrl}/api"}
+    url = stack.outputs[s.OUTPUT_SERVICE_URL]["Value"]["Fn::Sub"][0]
+    assert url == "${Scheme}://<name>.shop.example.com/api"

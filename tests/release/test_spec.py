@@ -742,6 +742,14 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "is public: give expose: public",
         False,
     ),
+    "a-wildcard-inside-a-host": (
+        "services:\n  api:\n    expose: public\n    routing: {priority: 5, host: "
+        '"api-*.shop.example.com"}\n',
+        "app.yaml:4: services.api.routing.host: 'api-*.shop.example.com' is not a lower-case "
+        "host name such as api.example.com (or *.example.com): a wildcard is only allowed as the "
+        "whole first label, such as *.example.com",
+        True,
+    ),
     "a-rule-on-a-worker": (
         "services:\n  worker: {expose: none, routing: {path: /*, priority: 5}}\n",
         "app.yaml:2: services.worker.routing: only a public service has a listener rule "

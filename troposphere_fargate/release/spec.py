@@ -1245,6 +1245,14 @@ _SIDECAR = _Object(
 )
 
 
+def _wildcard_hint(value: str) -> str:
+    """A wildcard elsewhere than as the whole first label: the load balancer would take it,
+    but neither the certificate nor a Route 53 record can name it."""
+    if ("*" in value or "?" in value) and value.islower():
+        return ": a wildcard is only allowed as the whole first label, such as *.example.com"
+    return ""
+
+
 _ROUTING = _Object(
     Routing,
     (
@@ -1275,6 +1283,7 @@ _ROUTING = _Object(
                 _Str(
                     patterns=(re.compile(rf"^{HOST_PATTERN}$"),),
                     means="a lower-case host name such as api.example.com (or *.example.com)",
+                    hint=_wildcard_hint,
                     longest=MAX_HOST,
                 ),
                 MAX_VALUES_PER_CONDITION,

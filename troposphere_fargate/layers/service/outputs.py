@@ -73,10 +73,12 @@ def _environment_url(config: ServiceConfig) -> Any:
         return If(HAS_LISTENER_RULE_HOST, with_host, without)
     # With several paths or hosts, the first path and the first host without a wildcard.
     prefix_text = path_prefix(routing.paths[0]) if routing.paths else "/"
-    # A wildcard is no address a browser can open: with wildcard hosts only, the environment's
-    # own URL (its domain or load balancer) with the path.
-    host = next((h for h in routing.hosts if "*" not in h), None)
-    if host is not None:
+    # A wildcard is no address a browser can open, and the environment's own URL is not one the
+    # rule matches (*.example.com does not match example.com): with wildcard hosts only, the
+    # pattern of its addresses, such as https://<name>.example.com/.
+    if routing.hosts:
+        host = next((h for h in routing.hosts if "*" not in h), None)
+        host = host or routing.hosts[0].replace("*", "<name>", 1)
         return Sub(f"${{Scheme}}://{host}{prefix_text}", Scheme=scheme)
     return Sub(f"${{{ENVIRONMENT_URL}}}{prefix_text}")
 
