@@ -809,6 +809,104 @@ def test_a_value_for_what_the_root_does_not_pass_is_refused_in_a_folder_with_a_r
     diff_stacks(alone, alone, {}, {"LoadBalancerType": "network"})
 
 
+ROUTED = 'expose: public, routing: {path: "/api/*", priority: 10}'
+
+
+@pytest.mark.parametrize(
+    ("deployment", "expected"),
+    [
+        ("", None),
+        (", deployment: {strategy: ROLLING}", None),
+        (", deployment: {strategy: CANARY}", "resets the weights"),
+        (", deployment: {strategy: BLUE_GREEN}", "resets the weights"),
+    ],
+)
+def test_a_template_diff_of_an_environment_knows_the_strategy_its_root_never_passes(
+    deployment, expected
+):
+    # The root of an environment passes a service stack its image and the environment's
+    # outputs, never DeploymentStrategy: the nested stack always runs the template's default.
+    # A routine routing edit of a ROLLING service was "breaking" (its rule "may reset the
+    # weights" of a canary it can never run), which failed CI on every such edit.
+    old = _environment(f"{{{ROUTED}{deployment}}}")
+    new = _environment(f"{{{ROUTED.replace('/api/*', '/v2/*')}{deployment}}}")
+    assert "DeploymentStrategy" not in nested_parameters(new)["service-api.yaml"]
+    findings = [f for f in diff(old, new) if f.template == "service-api.yaml"]
+    assert (
+        Finding("service-api.yaml", SAFE, "resource ListenerRule", "Conditions updated in place")
+        in findings
+    )
+    weights = [f for f in findings if "weights" in f.change]
+    if expected is None:
+        assert not weights
+    else:
+        (reset,) = weights
+        assert reset.severity == BREAKING and reset.change.startswith(expected)
+    # The same files compared on their own may be stacks launched with any strategy.
+    alone = diff({"s.yaml": old["service-api.yaml"]}, {"s.yaml": new["service-api.yaml"]})
+    (maybe,) = [f for f in alone if "weights" in f.change]
+    assert maybe.change.startswith("may reset the weights")
+
+
+def test_a_template_diff_of_the_shipped_root_keeps_what_the_root_passes_undecided():
+    # The shipped root passes DeploymentStrategy through: its service may be a canary.
+    shipped = load_side(__version__, REPO / "templates")
+    new = copy.deepcopy(shipped)
+    rule = new["service.yaml"]["Resources"]["ProductionListenerRule"]["Properties"]
+    rule["Priority"] = 7
+    (maybe,) = [f for f in diff(shipped, new) if "weights" in f.change]
+    assert maybe.template == "service.yaml" and maybe.change.startswith("may reset the weights")
+
+
+def test_a_template_diff_decides_a_nested_resources_condition_only_where_both_sides_know_it():
+    def side(condition: dict[str, Any], passed: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        child = {
+            "Parameters": {
+                "Mode": {"Type": "String", "Default": "a"},
+                "Other": {"Type": "String", "Default": "x"},
+            },
+            "Conditions": {"On": condition},
+            "Resources": {
+                "Bucket": {"Type": "AWS::S3::Bucket", "Condition": "On"},
+                "Queue": {
+                    "Type": "AWS::SQS::Queue",
+                    "Properties": {"DelaySeconds": {"Fn::If": ["On", 5, {"Ref": "AWS::NoValue"}]}},
+                },
+            },
+        }
+        root = {
+            "Resources": {
+                "Child": {
+                    "Type": "AWS::CloudFormation::Stack",
+                    "Properties": {"TemplateURL": "https://b/child.yaml", "Parameters": passed},
+                }
+            }
+        }
+        return {"root.yaml": root, "child.yaml": child}
+
+    mode_is_b = {"Fn::Equals": [{"Ref": "Mode"}, "b"]}
+    other_is_y = {"Fn::Equals": [{"Ref": "Other"}, "y"]}
+    # Mode is never passed: On is false on both sides, so no bucket and no delay either side;
+    # the condition's new definition changes nothing.
+    findings = diff(side(mode_is_b, {}), side({"Fn::And": [mode_is_b, other_is_y]}, {"Other": "y"}))
+    assert [f for f in findings if f.template == "child.yaml"] == []
+    # The parent passes Mode now: On is decided before, not after. The delay may be set; the
+    # bucket keeps its condition on both sides (it was not created, and may be): neither
+    # "added" nor "removed", which would be certain.
+    findings = diff(side(mode_is_b, {}), side(mode_is_b, {"Mode": "b"}))
+    assert (
+        Finding("child.yaml", SAFE, "resource Queue", "DelaySeconds updated in place") in findings
+    )
+    assert not [f for f in findings if f.subject == "resource Bucket"]
+    # A delay of 6 where On is false changes nothing in the root's stack; in a stack of the
+    # template launched on its own, Mode may be b.
+    six = side(mode_is_b, {})
+    six["child.yaml"]["Resources"]["Queue"]["Properties"]["DelaySeconds"]["Fn::If"][1] = 6
+    assert [f for f in diff(side(mode_is_b, {}), six) if f.template == "child.yaml"] == []
+    alone = diff({"c.yaml": side(mode_is_b, {})["child.yaml"]}, {"c.yaml": six["child.yaml"]})
+    assert alone == [Finding("c.yaml", SAFE, "resource Queue", "DelaySeconds updated in place")]
+
+
 def test_a_nested_template_is_known_by_its_whole_file_name():
     # A service named "network" is service-network.yaml, not network.yaml.
     side = _environment("{expose: none}")

@@ -288,3 +288,49 @@ def test_a_select_whose_index_is_no_number_is_left_as_it_is():
         "Outputs": {"O": {"Value": {"Fn::Select": ["x", {"Fn::Split": ["/", {"Ref": "L"}]}]}}},
     }
     assert resolved(template, {})["Outputs"]["O"]["Value"] == {"Fn::Select": ["x", ["a", "b"]]}
+
+
+def test_decided_conditions_are_those_the_fixed_values_decide_whatever_the_others_are():
+    from troposphere_fargate.cfn.evaluate import decided_conditions, with_decided
+
+    template = {
+        "Parameters": {
+            "Fixed": {"Type": "String"},
+            "Free": {"Type": "String"},
+            "Zones": {"Type": "CommaDelimitedList"},
+        },
+        "Mappings": {"Sizes": {"a": {"Cpu": "256"}}},
+        "Conditions": {
+            "IsA": {"Fn::Equals": [{"Ref": "Fixed"}, "a"]},
+            "IsFree": {"Fn::Equals": [{"Ref": "Free"}, "a"]},
+            "AndFalse": {"Fn::And": [{"Condition": "IsFree"}, {"Fn::Not": [{"Condition": "IsA"}]}]},
+            "AndUnknown": {"Fn::And": [{"Condition": "IsFree"}, {"Condition": "IsA"}]},
+            "OrTrue": {"Fn::Or": [{"Condition": "IsFree"}, {"Condition": "IsA"}]},
+            "InRegion": {"Fn::Equals": [{"Ref": "AWS::Region"}, "us-east-1"]},
+            "Mapped": {
+                "Fn::Equals": [{"Fn::FindInMap": ["Sizes", {"Ref": "Fixed"}, "Cpu"]}, "256"]
+            },
+            "NoSuchKey": {"Fn::Equals": [{"Fn::FindInMap": ["Sizes", "b", "Cpu"]}, "256"]},
+            "TwoZones": {"Fn::Equals": [{"Fn::Select": [1, {"Ref": "Zones"}]}, "b"]},
+            "Itself": {"Fn::Not": [{"Condition": "Itself"}]},
+            "Undefined": {"Condition": "Nowhere"},
+        },
+    }
+    decided = decided_conditions(template, {"Fixed": "a", "Zones": "a,b"})
+    # Fn::Select is not evaluated: left unknown, as anything the evaluator does not compute.
+    assert decided == {"IsA": True, "AndFalse": False, "OrTrue": True, "Mapped": True}
+    assert decided_conditions(template, {}) == {}
+    node = {
+        "Keep": {"Fn::If": ["IsFree", 1, 2]},
+        "Gone": {"Fn::If": ["IsA", {"Ref": "AWS::NoValue"}, 3]},
+        "List": [{"Fn::If": ["AndFalse", "x", {"Ref": "AWS::NoValue"}]}, "y"],
+        "Nested": {"Fn::If": ["IsFree", {"Fn::If": ["IsA", "a", "b"]}, "c"]},
+    }
+    assert with_decided(node, decided) == {
+        "Keep": {"Fn::If": ["IsFree", 1, 2]},
+        "List": ["y"],
+        "Nested": {"Fn::If": ["IsFree", "a", "c"]},
+    }
+    assert with_decided({"Fn::If": ["IsA", {"Ref": "AWS::NoValue"}, 1]}, decided) == {
+        "Ref": "AWS::NoValue"
+    }

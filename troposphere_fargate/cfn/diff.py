@@ -1310,6 +1310,9 @@ class _Stacks:
                 unknown.add(placeholders_after[parameter])
         if not self.resolve:
             was, now = _placed(old, placeholders_before), _placed(new, placeholders_after)
+            was, now = _decided_pair(
+                was, now, _defaults_kept(old, passed_before), _defaults_kept(new, passed_after)
+            )
         else:
             try:
                 was = resolved(old, current, self.pseudo, placeholders_before)
@@ -1342,6 +1345,68 @@ class _Stacks:
         # What a nested stack passes on: a default its parent overrides is not its value.
         passed = frozenset(passed_before or ()) & frozenset(passed_after or ())
         return _Compared(found, _changed_outputs(was, now, replaced, passed), now)
+
+
+def _defaults_kept(template: Mapping[str, Any], passed: frozenset[str] | None) -> dict[str, str]:
+    """The values a nested template's parameters take whatever its parent's are: the default of
+    each one its parent does not pass (none for a template no other nests)."""
+    if passed is None:
+        return {}
+    declared: Mapping[str, Mapping[str, Any]] = template.get("Parameters", {})
+    return {
+        name: str(spec["Default"])
+        for name, spec in declared.items()
+        if name not in passed and isinstance(spec, Mapping) and "Default" in spec
+    }
+
+
+def _decided_pair(
+    old: Mapping[str, Any],
+    new: Mapping[str, Any],
+    fixed_before: Mapping[str, str],
+    fixed_after: Mapping[str, str],
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Both sides with what their fixed parameter values decide decided: each ``Fn::If`` on
+    such a condition takes its branch, and a resource or output whose condition is decided on
+    both sides (or that is on one side only) is kept without it or left out. A template diff of
+    an environment's service then knows that its rule forwards to one target group when its
+    parent never passes a DeploymentStrategy, though the template allows four."""
+    from .evaluate import decided_conditions, with_decided
+
+    decided_before = decided_conditions(old, fixed_before)
+    decided_after = decided_conditions(new, fixed_after)
+    if not decided_before and not decided_after:
+        return dict(old), dict(new)
+    sides = []
+    for this, other, decided, decided_other in (
+        (old, new, decided_before, decided_after),
+        (new, old, decided_after, decided_before),
+    ):
+        result = dict(this)
+        for section in ("Resources", "Outputs"):
+            if section not in this:
+                continue
+            kept = {}
+            theirs: Mapping[str, Any] = other.get(section, {})
+            for name, body in this[section].items():
+                condition = body.get("Condition") if isinstance(body, Mapping) else None
+                counterpart = theirs.get(name)
+                condition_other = (
+                    counterpart.get("Condition") if isinstance(counterpart, Mapping) else None
+                )
+                both_known = condition in decided and (
+                    counterpart is None
+                    or condition_other is None
+                    or condition_other in decided_other
+                )
+                if condition is not None and both_known:
+                    if not decided[condition]:
+                        continue
+                    body = {key: item for key, item in body.items() if key != "Condition"}
+                kept[name] = with_decided(body, decided)
+            result[section] = kept
+        sides.append(result)
+    return sides[0], sides[1]
 
 
 def _placed(template: Mapping[str, Any], placeholders: Mapping[str, str]) -> dict[str, Any]:

@@ -604,3 +604,111 @@ def resolved(
         _existing(template, evaluator, lambda body: _substituted(body, substitutes, opaque))
     )
     return result
+
+
+_UNKNOWN = object()  # a value the fixed parameters do not decide
+_DROPPED = object()  # a decided Fn::If's AWS::NoValue: its key or item is left out
+
+
+class _Partial:
+    """Conditions evaluated with only some parameters known: each is true, false or unknown
+    (``None``). ``Fn::And`` is false as soon as one of its conditions is, ``Fn::Or`` true as
+    soon as one is, whatever the others are; pseudo parameters are unknown."""
+
+    def __init__(self, template: Mapping[str, Any], fixed: Mapping[str, str]) -> None:
+        self.template = template
+        declared: Mapping[str, Mapping[str, Any]] = template.get("Parameters", {})
+        self.values: dict[str, Any] = {
+            name: ([m.strip() for m in value.split(",")] if value else [])
+            if _LIST_TYPE.match(str(declared.get(name, {}).get("Type", "String")))
+            else value
+            for name, value in fixed.items()
+        }
+        self.truths: dict[str, bool | None] = {}
+
+    def condition(self, name: Any) -> bool | None:
+        if not isinstance(name, str):
+            return None
+        if name not in self.truths:
+            self.truths[name] = None  # a condition that names itself stays unknown
+            definition = self.template.get("Conditions", {}).get(name, _UNKNOWN)
+            truth = self.value(definition)
+            self.truths[name] = truth if isinstance(truth, bool) else None
+        return self.truths[name]
+
+    def value(self, expr: Any) -> Any:
+        if expr is _UNKNOWN:
+            return _UNKNOWN
+        if isinstance(expr, list):
+            items = [self.value(item) for item in expr]
+            return _UNKNOWN if any(item is _UNKNOWN for item in items) else items
+        if not isinstance(expr, dict):
+            return expr
+        if len(expr) != 1:
+            return _UNKNOWN
+        ((fn, arg),) = expr.items()
+        if fn == "Ref":
+            return self.values.get(arg, _UNKNOWN) if isinstance(arg, str) else _UNKNOWN
+        if fn == "Condition":
+            truth = self.condition(arg)
+            return _UNKNOWN if truth is None else truth
+        if not isinstance(arg, list):
+            return _UNKNOWN
+        if fn == "Fn::If" and len(arg) == 3:
+            truth = self.condition(arg[0])
+            return _UNKNOWN if truth is None else self.value(arg[1] if truth else arg[2])
+        found = [self.value(item) for item in arg]
+        if fn == "Fn::And" and any(item is False for item in found):
+            return False
+        if fn == "Fn::Or" and any(item is True for item in found):
+            return True
+        if any(item is _UNKNOWN for item in found):
+            return _UNKNOWN
+        if fn == "Fn::And" and all(item is True for item in found):
+            return True
+        if fn == "Fn::Or" and all(item is False for item in found):
+            return False
+        if fn == "Fn::Not" and len(found) == 1 and isinstance(found[0], bool):
+            return not found[0]
+        if fn == "Fn::Equals" and len(found) == 2:
+            return str(found[0]) == str(found[1])
+        if fn == "Fn::FindInMap" and len(found) == 3:
+            try:
+                return self.template["Mappings"][found[0]][found[1]][found[2]]
+            except (KeyError, TypeError):
+                return _UNKNOWN
+        return _UNKNOWN
+
+
+def decided_conditions(template: Mapping[str, Any], fixed: Mapping[str, str]) -> dict[str, bool]:
+    """The conditions of ``template`` that the values in ``fixed`` decide, whatever the other
+    parameters are (a nested stack's parameters its parent does not pass always take their
+    defaults), each with its truth. A condition that needs another value is left out."""
+    partial = _Partial(template, fixed)
+    found = {name: partial.condition(name) for name in template.get("Conditions", {})}
+    return {name: truth for name, truth in found.items() if truth is not None}
+
+
+def with_decided(node: Any, conditions: Mapping[str, bool]) -> Any:
+    """``node`` (a resource, an output or a part of one) with each ``Fn::If`` on a condition of
+    ``conditions`` replaced by the branch it takes (its ``AWS::NoValue`` leaves the key or the
+    item out), and every other ``Fn::If`` kept, with both branches decided the same way."""
+    result = _decided(node, conditions)
+    return _NO_VALUE if result is _DROPPED else result
+
+
+def _decided(node: Any, conditions: Mapping[str, bool]) -> Any:
+    if isinstance(node, list):
+        return [r for r in (_decided(item, conditions) for item in node) if r is not _DROPPED]
+    if not isinstance(node, dict):
+        return node
+    if set(node) == {"Fn::If"} and isinstance(node["Fn::If"], list) and len(node["Fn::If"]) == 3:
+        name, then, otherwise = node["Fn::If"]
+        if isinstance(name, str) and name in conditions:
+            chosen = _decided(then if conditions[name] else otherwise, conditions)
+            return _DROPPED if chosen == _NO_VALUE else chosen
+        return {
+            "Fn::If": [name, with_decided(then, conditions), with_decided(otherwise, conditions)]
+        }
+    decided = {key: _decided(item, conditions) for key, item in node.items()}
+    return {key: item for key, item in decided.items() if item is not _DROPPED}
