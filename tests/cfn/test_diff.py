@@ -4,6 +4,7 @@ command, the public-API pin and the release gate."""
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -1454,3 +1455,126 @@ def test_a_malformed_sub_in_a_nested_template_is_compared_as_it_is():
     old = nesting("p")
     old["b.yaml"]["Resources"]["T"]["Properties"]["TopicName"] = {"Fn::Sub": []}
     assert diff(old, copy.deepcopy(old)) == []
+
+
+# --- Listener rule priorities: one number, one rule, at every moment of the update ----------
+
+
+def _routed(**services: str) -> dict[str, dict[str, Any]]:
+    """An environment of public services, each ``name="<path> <priority>"``."""
+    lines = [
+        f"  {name}: {{expose: public, routing: {{path: {rule.split()[0]}, "
+        f"priority: {rule.split()[1]}}}}}\n"
+        for name, rule in services.items()
+    ]
+    return _environment_of("services:\n" + "".join(lines))
+
+
+def _priority_findings(findings: list[Finding]) -> dict[str, str]:
+    """The PriorityInUse findings, by template and resource (``service-web.yaml ListenerRule``
+    for a service, the logical ID alone in a single template)."""
+    return {
+        f"{f.template} {f.subject.removeprefix('resource ')}".removeprefix("t.yaml "): f.change
+        for f in findings
+        if "PriorityInUse" in f.change
+    }
+
+
+def test_two_services_that_swap_priorities_fail_the_update_whatever_the_order():
+    # The load balancer refuses a priority another rule holds (PriorityInUse: copilot-cli#4532,
+    # pulumi-aws#175); each service's stack updates its own rule, so one of the two always
+    # asks for a number the other still holds. diff said "safe": Priority updated in place.
+    old = _routed(web="/web/* 100", api="/api/* 10")
+    new = _routed(web="/web/* 10", api="/api/* 100")
+    found = _priority_findings(diff(old, new))
+    assert set(found) == {"service-web.yaml ListenerRule", "service-api.yaml ListenerRule"}
+    assert found["service-api.yaml ListenerRule"].startswith(
+        "the update fails: it takes priority 100 from service-web.yaml's ListenerRule, which "
+        "takes another rule's number in the same update"
+    )
+    assert all(f.severity == BREAKING for f in diff(old, new) if "PriorityInUse" in f.change)
+    # The stacks' diff, with values, finds the same.
+    values = {**ROOT_VALUES, "ApiContainerImage": ROOT_VALUES["WebContainerImage"]}
+    resolved = _priority_findings(diff_stacks(old, new, values, region="eu-west-1"))
+    assert resolved == found
+    # The README's way, three updates: one rule to a free number, the other to the number
+    # freed, then the first to the number the second gave up. Two would race in the second.
+    steps = [
+        old,
+        _routed(web="/web/* 50", api="/api/* 10"),
+        _routed(web="/web/* 50", api="/api/* 100"),
+        new,
+    ]
+    for before, after in itertools.pairwise(steps):
+        assert _priority_findings(diff(before, after)) == {}
+    raced = _priority_findings(diff(steps[1], new))
+    assert list(raced) == ["service-web.yaml ListenerRule"]
+
+
+def test_a_number_another_service_gives_up_may_be_refused_when_their_stacks_update_side_by_side():
+    old = _routed(web="/web/* 100", api="/api/* 10")
+    new = _routed(web="/web/* 10", api="/api/* 20")
+    found = _priority_findings(diff(old, new))
+    assert list(found) == ["service-web.yaml ListenerRule"]
+    assert found["service-web.yaml ListenerRule"].startswith(
+        "the update fails if it is updated before service-api.yaml's ListenerRule gives up "
+        "priority 10 (the two update side by side)"
+    )
+
+
+@pytest.mark.parametrize(
+    "new",
+    [
+        {"api": "/api/* 100"},  # web is deleted, api takes its number
+        {"shop": "/web/* 100", "api": "/api/* 10"},  # web renamed: a new rule, the old deleted
+    ],
+)
+def test_a_number_a_deleted_rule_held_is_free_only_after_the_updates_cleanup(new):
+    # CloudFormation deletes what the update removes in UPDATE_COMPLETE_CLEANUP_IN_PROGRESS,
+    # after every resource is created or updated (AWS CloudFormation User Guide, "Monitor the
+    # progress of a stack update"): the rule still holds its number when the other asks.
+    old = _routed(web="/web/* 100", api="/api/* 10")
+    (change,) = _priority_findings(diff(old, _routed(**new))).values()
+    assert change.startswith(
+        "the update fails: it takes priority 100 from service-web.yaml's ListenerRule, which "
+        "CloudFormation deletes only in the update's cleanup"
+    )
+
+
+def _two_rules(priorities: tuple[int, int], ordered: bool = False) -> dict[str, Any]:
+    rules = {
+        name: {
+            "Type": "AWS::ElasticLoadBalancingV2::ListenerRule",
+            "Properties": {
+                "ListenerArn": {"Ref": "Listener"},
+                "Priority": priority,
+                "Actions": [{"Type": "forward", "TargetGroupArn": "tg"}],
+                "Conditions": [{"Field": "path-pattern", "Values": [f"/{name}/*"]}],
+            },
+        }
+        for name, priority in zip(("First", "Second"), priorities, strict=True)
+    }
+    if ordered:
+        rules["Second"]["DependsOn"] = "First"
+    listener = {"Type": "AWS::ElasticLoadBalancingV2::Listener", "Properties": {}}
+    return {"Resources": {"Listener": listener, **rules}}
+
+
+def test_a_rule_updated_after_the_one_that_gives_its_number_up_takes_it():
+    old = {"t.yaml": _two_rules((10, 20))}
+    # Second waits for First (DependsOn): First moves to 30 first, then Second takes 10.
+    assert _priority_findings(diff(old, {"t.yaml": _two_rules((30, 10), ordered=True)})) == {}
+    raced = _priority_findings(diff(old, {"t.yaml": _two_rules((30, 10))}))
+    assert list(raced) == ["Second"]
+    assert raced["Second"].startswith("the update fails if it is updated before First gives up")
+    # A swap fails in any order.
+    swapped = _priority_findings(diff(old, {"t.yaml": _two_rules((20, 10), ordered=True)}))
+    assert sorted(swapped) == ["First", "Second"]
+    assert all("takes another rule's number" in change for change in swapped.values())
+    # Another listener's numbers are its own.
+    other = _two_rules((10, 20))
+    other["Resources"]["Other"] = {"Type": "AWS::ElasticLoadBalancingV2::Listener"}
+    moved = copy.deepcopy(other)
+    moved["Resources"]["Second"]["Properties"]["ListenerArn"] = {"Ref": "Other"}
+    moved["Resources"]["Second"]["Properties"]["Priority"] = 10
+    assert _priority_findings(diff({"t.yaml": other}, {"t.yaml": moved})) == {}

@@ -1189,6 +1189,7 @@ def diff_stacks(
 class _Compared:
     findings: list[Finding]
     outputs: dict[str, _Change]  # output -> why its value changes
+    was: Mapping[str, Any]  # the old side, resolved
     now: Mapping[str, Any]  # the new side, resolved
 
 
@@ -1240,7 +1241,15 @@ class _Stacks:
         for name in both:
             findings.extend(compared[name].findings)
             findings.extend(_reexported(name, compared[name].now, self.stacks_after[name], changed))
-        return findings
+        before = {
+            name: compared[name].was if name in compared else self.old[name] for name in self.old
+        }
+        after = {
+            name: compared[name].now if name in compared else self.new[name] for name in self.new
+        }
+        return findings + _priorities_taken(
+            _rules(before, self.wired_before), _rules(after, self.wired_after), self.new
+        )
 
     def compare(self, name: str, changed: Mapping[str, Mapping[str, _Change]]) -> _Compared:
         """The template's findings when the outputs in ``changed`` (file -> output -> why)
@@ -1344,7 +1353,7 @@ class _Stacks:
             )
         # What a nested stack passes on: a default its parent overrides is not its value.
         passed = frozenset(passed_before or ()) & frozenset(passed_after or ())
-        return _Compared(found, _changed_outputs(was, now, replaced, passed), now)
+        return _Compared(found, _changed_outputs(was, now, replaced, passed), was, now)
 
 
 def _defaults_kept(template: Mapping[str, Any], passed: frozenset[str] | None) -> dict[str, str]:
@@ -1407,6 +1416,163 @@ def _decided_pair(
             result[section] = kept
         sides.append(result)
     return sides[0], sides[1]
+
+
+_RULE = "AWS::ElasticLoadBalancingV2::ListenerRule"
+_PLACEHOLDER = re.compile(r"<([A-Za-z0-9]+)>")  # a parameter whose output does not change
+
+
+@dataclass(frozen=True)
+class _Rule:
+    template: str
+    name: str
+    listener: tuple[str, ...]  # the same tuple for the same listener, wherever the rule is
+    priority: int
+
+
+def _rules(
+    side: Mapping[str, Mapping[str, Any]],
+    wired: Mapping[str, Mapping[str, tuple[str, str, str]]],
+) -> dict[tuple[str, str], _Rule]:
+    """The listener rules of ``side`` whose listener and priority are known, by (file, logical
+    ID). A listener is a resource of the rule's template, an ARN, or a sibling stack's output
+    its parent passes unchanged (the environment's ``ListenerArn`` to every service)."""
+    found = {}
+    for file, template in side.items():
+        resources: Mapping[str, Any] = template.get("Resources", {})
+        for name, resource in resources.items():
+            if not isinstance(resource, Mapping) or resource.get("Type") != _RULE:
+                continue
+            properties = resource.get("Properties", {})
+            priority, listener = properties.get("Priority"), properties.get("ListenerArn")
+            if isinstance(priority, bool) or not str(priority).isdigit():
+                continue
+            key: tuple[str, ...] | None = None
+            reference = listener.get("Ref") if isinstance(listener, Mapping) else None
+            placed = _PLACEHOLDER.fullmatch(listener) if isinstance(listener, str) else None
+            parameter = placed.group(1) if placed else reference
+            if isinstance(reference, str) and reference in resources:
+                key = ("resource", file, reference)
+            elif isinstance(parameter, str) and parameter in wired.get(file, {}):
+                _, sibling_file, output = wired[file][parameter]
+                key = ("output", sibling_file, output)
+            elif isinstance(listener, str) and listener.startswith("arn:"):
+                key = ("arn", listener)
+            if key:
+                found[(file, name)] = _Rule(file, name, key, int(priority))
+    return found
+
+
+def _update_order(new: Mapping[str, Mapping[str, Any]]) -> dict[tuple[str, str], set[str]]:
+    """For each resource of each template (file, logical ID), the resources of the same
+    template it waits for in an update (``DependsOn``, ``Ref``, ``Fn::GetAtt``, transitively);
+    for a nested template's resources also its stack's, as ``stack:<file>`` for each nested
+    template its stack waits for. CloudFormation updates what does not wait side by side."""
+    direct: dict[str, dict[str, set[str]]] = {}
+    for file, template in new.items():
+        resources: Mapping[str, Any] = template.get("Resources", {})
+        graph = {}
+        for name, resource in resources.items():
+            if not isinstance(resource, Mapping):
+                continue
+            depends = resource.get("DependsOn", [])
+            waits = {depends} if isinstance(depends, str) else set(depends or [])
+            graph[name] = (waits | _refs(resource.get("Properties", {}))) & set(resources)
+        direct[file] = graph
+
+    def closure(graph: Mapping[str, set[str]], start: str) -> set[str]:
+        seen: set[str] = set()
+        todo = list(graph.get(start, ()))
+        while todo:
+            item = todo.pop()
+            if item not in seen:
+                seen.add(item)
+                todo.extend(graph.get(item, ()))
+        return seen
+
+    stack_waits: dict[str, set[str]] = {}
+    for parent, template in new.items():
+        stacks = _stacks(template, new)
+        for logical, file in stacks.items():
+            earlier = closure(direct[parent], logical)
+            stack_waits[file] = {f"stack:{stacks[e]}" for e in earlier if e in stacks}
+    return {
+        (file, name): closure(graph, name) | stack_waits.get(file, set())
+        for file, graph in direct.items()
+        for name in graph
+    }
+
+
+def _priorities_taken(
+    before: Mapping[tuple[str, str], _Rule],
+    after: Mapping[tuple[str, str], _Rule],
+    new: Mapping[str, Mapping[str, Any]],
+) -> list[Finding]:
+    """Listener rules that take a priority another rule holds when the update starts. The load
+    balancer refuses a priority in use (``PriorityInUse``: aws/copilot-cli#4532,
+    pulumi/pulumi-aws#175). A rule deleted or replaced (a new listener) holds its number until
+    the update's cleanup, when CloudFormation deletes what is gone (AWS CloudFormation User
+    Guide, "Monitor the progress of a stack update": UPDATE_COMPLETE_CLEANUP_IN_PROGRESS), so
+    taking it fails; a rule that moves to another number gives it up when it is updated, so
+    taking it fails when the two update side by side (the environment's services do) or
+    when the rules swap numbers, whatever the order."""
+    held = {(rule.listener, rule.priority): key for key, rule in before.items()}
+    takes: dict[tuple[str, str], tuple[str, str]] = {}  # rule -> the rule whose number it takes
+    for key, rule in after.items():
+        holder = held.get((rule.listener, rule.priority))
+        was = before.get(key)
+        if (
+            holder is None
+            or holder == key
+            or (was and was.priority == rule.priority and was.listener == rule.listener)
+        ):
+            continue
+        still = after.get(holder)
+        if still and still.listener == rule.listener and still.priority == rule.priority:
+            continue  # two rules of one number: the load balancer refuses it at any time
+        takes[key] = holder
+    order = _update_order(new) if takes else {}
+    findings = []
+    for key, holder in sorted(takes.items()):
+        rule, other = after[key], after.get(holder)
+        where = holder[1] if holder[0] == key[0] else f"{holder[0]}'s {holder[1]}"
+        number = f"priority {rule.priority}"
+        if other is None or other.listener != rule.listener:
+            how = (
+                "CloudFormation deletes only in the update's cleanup"
+                if other is None
+                else "moves to another listener and holds the number on this one until the "
+                "update's cleanup (a replaced rule is deleted last)"
+            )
+            change = (
+                f"{_FAILS}: it takes {number} from {where}, which {how}: the load balancer "
+                "refuses a priority in use (PriorityInUse). Give this rule a free number now "
+                "and the one you want in the next update"
+            )
+        else:
+            cycle, seen = holder, {key}
+            while cycle in takes and cycle not in seen:
+                seen.add(cycle)
+                cycle = takes[cycle]
+            waits = order.get(key, set())
+            if cycle in seen:
+                change = (
+                    f"{_FAILS}: it takes {number} from {where}, which takes another rule's "
+                    "number in the same update: whichever is updated first is refused a "
+                    "priority in use (PriorityInUse). Move one rule to a free number first, "
+                    "deploy, then to the number you want"
+                )
+            elif holder[1] in waits if holder[0] == key[0] else f"stack:{holder[0]}" in waits:
+                continue  # updated after the rule that gives the number up
+            else:
+                change = (
+                    f"{_FAILS} if it is updated before {where} gives up {number} (the two "
+                    "update side by side): the load balancer refuses a priority in use "
+                    f"(PriorityInUse). Move {where} first, deploy, then give its number to "
+                    "this rule"
+                )
+        findings.append(Finding(key[0], BREAKING, f"resource {key[1]}", change))
+    return findings
 
 
 def _placed(template: Mapping[str, Any], placeholders: Mapping[str, str]) -> dict[str, Any]:
