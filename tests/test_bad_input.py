@@ -512,6 +512,7 @@ def test_a_spec_whose_root_would_pass_200_outputs_gets_one_line(tmp_path, capsys
             f"  s{i}:",
             "    expose: public",
             f"    routing: {{path: /s{i}/*, priority: {i + 1}}}",
+            f"    health_check_path: /s{i}/health",  # else a warning each, before the error
         ]
     (tmp_path / "app.yaml").write_text("\n".join(lines) + "\n")
     arguments = ["build", "--spec", str(tmp_path / "app.yaml"), "--output", str(tmp_path / "out")]

@@ -317,3 +317,15 @@ def test_the_validate_and_cost_examples_are_what_the_commands_print(capsys):
         out, err = capsys.readouterr()
         shown = (out + err).splitlines()
         assert printed.splitlines() == shown[: len(printed.splitlines())], command
+
+
+def test_the_readmes_and_the_references_environments_build_without_a_warning():
+    from troposphere_fargate import parse_spec
+    from troposphere_fargate.release.spec import ENVIRONMENT_EXAMPLE_SPEC
+
+    (spec,) = [
+        b for b in re.findall(r"```yaml\n(.*?)```", README, re.S) if b.startswith("# shop.yaml")
+    ]
+    for text in (spec, ENVIRONMENT_EXAMPLE_SPEC):
+        config = parse_spec(text, "shop.yaml")
+        assert [s.warnings for s in config.services] == [()] * len(config.services)

@@ -16,6 +16,7 @@ from troposphere_fargate.layers import service as s
 from troposphere_fargate.layers.config import ConfigError, ProductConfig, ServiceConfig
 from troposphere_fargate.layers.environment import names as e
 from troposphere_fargate.layers.exposure import Routing
+from troposphere_fargate.layers.health import TargetHealth
 from troposphere_fargate.release.build import render_templates
 from troposphere_fargate.release.spec import SpecError, parse_spec
 
@@ -642,3 +643,74 @@ def test_a_rule_of_wildcard_hosts_only_gives_the_pattern_of_its_addresses():
     stack = member(render_templates(parse_spec(text, "app.yaml")), "api")
     url = stack.outputs[s.OUTPUT_SERVICE_URL]["Value"]["Fn::Sub"][0]
     assert url == "${Scheme}://<name>.shop.example.com/api"
+
+
+@pytest.mark.parametrize(
+    ("fields", "warned"),
+    [
+        ({"routing": Routing(priority=1, path="/api/*")}, "/api/*"),
+        ({"routing": Routing(priority=1, path=("/api", "/api/*"))}, "/api, /api/*"),
+        # ? is one character: /?* takes every path but / itself.
+        ({"routing": Routing(priority=1, path="/?*", host="a.example.com")}, "/?*"),
+        ({"routing": Routing(priority=1, path="/*")}, None),
+        ({"routing": Routing(priority=1, path=("/", "/x/*"))}, None),
+        ({"routing": Routing(priority=1, host="api.example.com")}, None),  # every path
+        ({"routing": Routing(priority=1, path="/API/*")}, "/API/*"),
+        (
+            {
+                "routing": Routing(priority=1, path="/api/*"),
+                "default_health_check_path": "/api/health",
+            },
+            None,
+        ),
+        (
+            {
+                "routing": Routing(priority=1, path="/api/*"),
+                "target_health": TargetHealth(success_codes="200-299,404"),
+            },
+            None,
+        ),
+        (
+            {
+                "routing": Routing(priority=1, path="/api/*"),
+                "target_health": TargetHealth(success_codes="200,400-499"),
+            },
+            None,
+        ),
+        (
+            {"routing": Routing(priority=1, path="/api/*"), "target_health": TargetHealth(port=9)},
+            None,
+        ),
+    ],
+)
+def test_a_service_routed_away_from_slash_whose_health_check_requests_it_is_warned_of(
+    fields, warned
+):
+    # The health check goes to the task directly at HealthCheckPath, / by default; an
+    # application that serves only under its routed paths answers 404 there ("Health checks
+    # failed with these codes: [404]": AWS Knowledge Center, failed health checks for ALBs).
+    service = ServiceConfig(container_name="api", expose="public", **fields)
+    if warned is None:
+        assert service.warnings == ()
+    else:
+        (warning,) = service.warnings
+        assert warning.startswith(
+            f"health_check_path: the load balancer sends the service only {warned}, but its "
+            "health check requests / (the default)"
+        )
+        success = fields.get("target_health", TargetHealth()).success_codes
+        assert f"answers with {success}, such as its health endpoint" in warning
+
+
+@pytest.mark.lint
+def test_the_build_of_a_spec_prints_the_health_check_warning_and_builds(tmp_path, capsys):
+    from troposphere_fargate import __version__, cli
+
+    spec = tmp_path / "app.yaml"
+    spec.write_text("services:\n  api: {expose: public, routing: {path: /api/*, priority: 1}}\n")
+    output = tmp_path / "build"
+    arguments = ["build", "--spec", str(spec), "--output", str(output), "-q"]
+    assert cli.main(arguments) == 0
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"warning: {spec}: services.api.health_check_path: the load balancer")
+    assert (output / __version__ / "service-api.yaml").is_file()

@@ -400,6 +400,22 @@ MAX_MEMBER_NAME = 64
 _HEALTH_CHECK_PATH = re.compile(r"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]{0,1023}$")
 
 
+def _path_matches(pattern: str, path: str) -> bool:
+    """Whether a listener rule's path pattern matches ``path`` (``*``: any characters, ``?``:
+    one; case sensitive, as the load balancer compares them)."""
+    expression = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.fullmatch(expression, path, flags=re.DOTALL) is not None
+
+
+def _in_codes(code: int, codes: str) -> bool:
+    """Whether ``code`` is one of a target group's success codes (``200-299,302``)."""
+    for part in codes.split(","):
+        low, _, high = part.strip().partition("-")
+        if low.isdigit() and int(low) <= code <= int(high if high.isdigit() else low):
+            return True
+    return False
+
+
 @dataclass(frozen=True)
 class ServiceConfig:
     """Build-time options of the service layer (``service.yaml``).
@@ -782,7 +798,38 @@ class ServiceConfig:
         field it is about (``build --spec`` prints them; nothing is refused). Today: a service
         scaled on a queue whose task role has no statement that lets it receive the queue's
         messages (and no managed policy that might): its tasks would start as the queue grows
-        and read nothing."""
+        and read nothing; and a public service routed by paths that do not take ``/``, whose
+        health check still requests ``/``: an application that serves only under its paths
+        answers 404 there, and every task is stopped as unhealthy."""
+        return self._health_check_warnings() + self._queue_warnings()
+
+    def _health_check_warnings(self) -> tuple[str, ...]:
+        """The load balancer's health check goes to each task directly, not through the
+        listener's rules, at ``HealthCheckPath`` (``/`` unless set). A task whose health check
+        gets a code outside the success codes is unhealthy ("Health checks failed with these
+        codes: [404]", Target.ResponseCodeMismatch: AWS Knowledge Center, "How do I
+        troubleshoot failed health checks for Application Load Balancers?")."""
+        routing, health = self.routing, self.target_health
+        if (
+            self.expose != EXPOSE_PUBLIC
+            or routing is None
+            or not routing.paths
+            or self.default_health_check_path != "/"
+            or health.port is not None
+            or _in_codes(404, health.success_codes)
+            or any(_path_matches(pattern, "/") for pattern in routing.paths)
+        ):
+            return ()
+        paths = ", ".join(routing.paths)
+        return (
+            f"health_check_path: the load balancer sends the service only {paths}, but its "
+            "health check requests / (the default): an application that serves nothing at / "
+            "answers 404 there, and every task is stopped as unhealthy. Set health_check_path "
+            f"to a path the application answers with {health.success_codes}, such as its "
+            "health endpoint (the check goes to the task directly: it need not be routed)",
+        )
+
+    def _queue_warnings(self) -> tuple[str, ...]:
         found: list[str] = []
         queue = self.queue_scaling
         if queue is None:

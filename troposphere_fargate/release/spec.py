@@ -2161,6 +2161,7 @@ services:
     port: 9000
     expose: public
     routing: {path: "/v1/*", host: api.shop.example.com, priority: 10}
+    health_check_path: /v1/health  # the check requests / otherwise, which api does not serve
   orders:
     port: 7000
     expose: internal
