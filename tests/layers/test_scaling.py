@@ -648,3 +648,31 @@ def test_a_queue_scaled_service_lints_clean_in_every_partition():
     text = to_yaml(template.to_dict())
     regions = ["us-east-1", "cn-north-1", "us-gov-west-1"]
     assert lint_templates({s.FILENAME: text}, regions=regions) == []
+
+
+def test_a_one_time_schedule_whose_time_has_passed_is_warned_of():
+    # A scheduled action runs at its time; one at a time past would never run.
+    past = ScheduledScaling("launch", "at(2001-01-01T08:00:00)", min_capacity=4)
+    coming = ScheduledScaling("sale", "at(2999-11-27T08:00:00)", min_capacity=6)
+    daily = ScheduledScaling("night", "cron(0 22 ? * * *)", max_capacity=8)
+    service = ServiceConfig(default_max_capacity=8, scaling_schedules=(past, coming, daily))
+    assert service.warnings == (
+        "schedules: launch runs at(2001-01-01T08:00:00) (UTC), which has passed: it will never "
+        "run. Remove it, or give it a time to come",
+    )
+    assert ServiceConfig(default_max_capacity=8, scaling_schedules=(coming, daily)).warnings == ()
+
+
+def test_a_one_time_schedule_is_past_in_its_own_time_zone():
+    from datetime import UTC, datetime
+
+    from troposphere_fargate.layers.schedules import has_passed
+
+    # 12:00 in Paris in June is 10:00 UTC.
+    paris = ScheduledScaling("noon", "at(2030-06-01T12:00:00)", 2, timezone="Europe/Paris")
+    assert has_passed(paris, datetime(2030, 6, 1, 10, 30, tzinfo=UTC))
+    assert not has_passed(paris, datetime(2030, 6, 1, 9, 30, tzinfo=UTC))
+    utc = ScheduledScaling("noon", "at(2030-06-01T12:00:00)", 2)
+    assert not has_passed(utc, datetime(2030, 6, 1, 10, 30, tzinfo=UTC))
+    daily = ScheduledScaling("noon", "cron(0 12 ? * * *)", 2)
+    assert not has_passed(daily, datetime(2999, 1, 1, tzinfo=UTC))

@@ -32,7 +32,7 @@ from .exposure import (
 )
 from .health import TargetHealth
 from .queue_scaling import DELETE, RECEIVE, QueueScaling, names_queue_action
-from .schedules import ScheduledScaling
+from .schedules import ScheduledScaling, has_passed
 
 # CloudWatch Logs accepts only these retention periods (days); the templates offer those of a year
 # or more (AWS Control Tower CT.CLOUDWATCH.PR.2, Security Hub CloudWatch.16).
@@ -798,10 +798,20 @@ class ServiceConfig:
         field it is about (``build --spec`` prints them; nothing is refused). Today: a service
         scaled on a queue whose task role has no statement that lets it receive the queue's
         messages (and no managed policy that might): its tasks would start as the queue grows
-        and read nothing; and a public service routed by paths that do not take ``/``, whose
+        and read nothing; a public service routed by paths that do not take ``/``, whose
         health check still requests ``/``: an application that serves only under its paths
-        answers 404 there, and every task is stopped as unhealthy."""
-        return self._health_check_warnings() + self._queue_warnings()
+        answers 404 there, and every task is stopped as unhealthy; and a one-time schedule
+        (``at(...)``) whose time has passed, in its time zone, when the warning is asked for."""
+        return self._health_check_warnings() + self._schedule_warnings() + self._queue_warnings()
+
+    def _schedule_warnings(self) -> tuple[str, ...]:
+        """A one-time schedule whose time has passed: its scheduled action never runs."""
+        return tuple(
+            f"schedules: {schedule.name} runs {schedule.schedule} ({schedule.timezone}), which "
+            "has passed: it will never run. Remove it, or give it a time to come"
+            for schedule in self.scaling_schedules
+            if has_passed(schedule)
+        )
 
     def _health_check_warnings(self) -> tuple[str, ...]:
         """The load balancer's health check goes to each task directly, not through the

@@ -12,8 +12,12 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..errors import ConfigError
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 # Application Auto Scaling's schedule expressions: at(yyyy-mm-ddThh:mm:ss), rate(value unit),
 # cron(fields): "cron(0 8 ? * MON-FRI *)" is 08:00 each weekday.
@@ -140,6 +144,23 @@ class ScheduledScaling:
             raise _fail(
                 owner, "timezone", self.timezone, "must be UTC or an IANA zone such as Europe/Paris"
             )
+
+
+def has_passed(schedule: ScheduledScaling, now: datetime | None = None) -> bool:
+    """Whether a one-time schedule (``at(...)``) names a time already past in its time zone
+    (``now``: the current time, with its zone): its scheduled action would never run. False
+    for a recurring one, and when this machine has no time zone database for its zone."""
+    import zoneinfo
+    from datetime import UTC, datetime
+
+    if not schedule.schedule.startswith("at("):
+        return False
+    try:
+        zone = UTC if schedule.timezone == "UTC" else zoneinfo.ZoneInfo(schedule.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    when = datetime.strptime(schedule.schedule[len("at(") : -1], "%Y-%m-%dT%H:%M:%S")
+    return when.replace(tzinfo=zone) <= (now or datetime.now(UTC))
 
 
 def one_sided_bounds(schedules: tuple[ScheduledScaling, ...]) -> tuple[int, int | None]:
