@@ -640,12 +640,8 @@ def _build(args: argparse.Namespace) -> int:
             )
         config = load_spec(args.spec)  # a bad spec stops here: nothing is written
         # What is allowed but most likely a mistake: said, not refused.
-        for service in config.services or (config.service,):
-            for warning in service.warnings:
-                print(
-                    f"warning: {args.spec}: services.{service.container_name}.{warning}",
-                    file=sys.stderr,
-                )
+        for warning in config.warnings:
+            print(f"warning: {args.spec}: {warning}", file=sys.stderr)
     report = build_release(
         args.output, docs, config=config, check=args.check, lint_cache=not args.no_lint_cache
     )

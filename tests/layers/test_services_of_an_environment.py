@@ -714,3 +714,38 @@ def test_the_build_of_a_spec_prints_the_health_check_warning_and_builds(tmp_path
     (line,) = capsys.readouterr().err.splitlines()
     assert line.startswith(f"warning: {spec}: services.api.health_check_path: the load balancer")
     assert (output / __version__ / "service-api.yaml").is_file()
+
+
+@pytest.mark.parametrize(("hosts", "warned"), [(9, False), (10, True)])
+def test_a_certificate_of_more_names_than_acms_default_quota_is_warned_of(hosts, warned):
+    # "The default quota is 10 domain names for each ACM certificate ... You can request up to
+    # 100 domain names" (ACM User Guide, Quotas): the domain and 9 hosts fit, 10 hosts do not.
+    lines = ["domain: {name: shop.example.com, hosted_zone_id: Z0123456789ABCDEFGHIJ}"]
+    lines += ["services:"]
+    for i in range(hosts):
+        lines.append(
+            f"  s{i}: {{expose: public, routing: {{host: s{i}.shop.example.com, "
+            f"priority: {i + 1}}}}}"
+        )
+    config = parse_spec("\n".join(lines) + "\n", "app.yaml")
+    if not warned:
+        assert config.warnings == ()
+        return
+    assert config.warnings == (
+        "domain: the certificate names 11 domain names (shop.example.com and the 10 hosts under "
+        "it); ACM takes 10 per certificate unless the account's quota was raised: raise "
+        '"Domain names per ACM certificate" in Service Quotas (up to 100) before deploying, or '
+        "pass a certificate of your own as CertificateArn",
+    )
+    names = props(render_templates(config)["environment"]["Resources"]["Certificate"])
+    assert 1 + len(names["SubjectAlternativeNames"]) == 11  # what the warning counts
+
+
+def test_a_product_configs_warnings_hold_each_services_under_its_name():
+    config = parse_spec(
+        "services:\n  api: {expose: public, routing: {path: /api/*, priority: 1}}\n"
+        "  web: {expose: public, routing: {path: /*, priority: 2}}\n",
+        "app.yaml",
+    )
+    (api,) = config.services[0].warnings
+    assert config.warnings == (f"services.api.{api}",)

@@ -400,6 +400,9 @@ MAX_MEMBER_NAME = 64
 _HEALTH_CHECK_PATH = re.compile(r"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]{0,1023}$")
 
 
+DEFAULT_NAMES_PER_CERTIFICATE: Final = 10  # ACM's default quota (adjustable to 100)
+
+
 def _path_matches(pattern: str, path: str) -> bool:
     """Whether a listener rule's path pattern matches ``path`` (``*``: any characters, ``?``:
     one; case sensitive, as the load balancer compares them)."""
@@ -1366,3 +1369,34 @@ class ProductConfig:
     def routed_hosts(self) -> tuple[str, ...]:
         """The host names the services' listener rules route, each once, sorted."""
         return tuple(sorted({host for s in self.services if s.routing for host in s.routing.hosts}))
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """What is allowed but most likely a mistake, one sentence each, beginning with the key
+        of the spec it is about (``build --spec`` prints them; nothing is refused): each
+        service's :attr:`ServiceConfig.warnings` (``services.<name>.``), and a certificate of
+        more names than ACM's default quota."""
+        found = list(self._certificate_warnings())
+        for service in self.services or (self.service,):
+            found += [f"services.{service.container_name}.{w}" for w in service.warnings]
+        return tuple(found)
+
+    def _certificate_warnings(self) -> tuple[str, ...]:
+        """ "The default quota is 10 domain names for each ACM certificate ... You can request
+        up to 100 domain names" (ACM User Guide, Quotas): the build allows 100, an account that
+        never asked takes 10, and the stack fails when it requests the certificate."""
+        environment = self.environment
+        domain = environment.default_domain_name
+        if not self.has_public_service or not domain:
+            return ()
+        hosts = {environment.under_domain(host) for host in self.routed_hosts} - {None, ""}
+        names = 1 + len(hosts)
+        if names <= DEFAULT_NAMES_PER_CERTIFICATE:
+            return ()
+        return (
+            f"domain: the certificate names {names} domain names ({domain} and the {names - 1} "
+            f"hosts under it); ACM takes {DEFAULT_NAMES_PER_CERTIFICATE} per certificate unless "
+            'the account\'s quota was raised: raise "Domain names per ACM certificate" in '
+            "Service Quotas (up to 100) before deploying, or pass a certificate of your own as "
+            "CertificateArn",
+        )
