@@ -578,3 +578,122 @@ def test_a_value_with_a_trailing_newline_is_refused(build):
     build("")  # the same value without it is taken
     with pytest.raises(tf.ConfigError):
         build("\n")
+
+
+# --- Hints: what the value probably meant ----------------------------------------------------
+
+KMS_ARN = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+SECRETS = "    secrets: {A: arn:aws:ssm:eu-west-1:123456789012:parameter/a}\n"
+
+
+@pytest.mark.parametrize(
+    ("spec", "says"),
+    [
+        # An unquoted wildcard host is a YAML alias.
+        (
+            "services:\n  web:\n    expose: public\n"
+            "    routing: {host: *.shop.example.com, priority: 1}\n",
+            ":4: invalid YAML: expected alphabetic or numeric character, but found "
+            "'.' (while scanning an alias); quote a value that begins with *, such as "
+            '"*.example.com"',
+        ),
+        (
+            'services:\n  web:\n    schedules:\n      - {name: a, schedule: "cron(0 8 ? * * *)", '
+            "min: 1, timezone: europe/paris}\n",
+            ":4: services.web.schedules[0].timezone: 'europe/paris' is not UTC or an IANA zone "
+            "such as Europe/Paris (did you mean Europe/Paris?)",
+        ),
+        (
+            'services:\n  web:\n    schedules:\n      - {name: a, schedule: "cron(0 8 ? * * *)", '
+            "min: 1, timezone: Europe/Pari}\n",
+            ":4: services.web.schedules[0].timezone: must be UTC or an IANA zone such as "
+            "Europe/Paris (did you mean Europe/Paris?)",
+        ),
+        (
+            "services:\n  web:\n    deployment: {strategy: canary}\n",
+            ":3: services.web.deployment.strategy: 'canary' is not one of ROLLING, CANARY, LINEAR, "
+            "BLUE_GREEN (did you mean CANARY?)",
+        ),
+        # IAM names a key by its ARN only: "You cannot use a key id, alias name, or alias ARN"
+        # (AWS KMS Developer Guide, "Specifying KMS keys in IAM policy statements").
+        (
+            f"services:\n  web:\n{SECRETS}    secrets_kms_key: alias/app\n",
+            ":4: services.web.secrets_kms_key: 'alias/app' is not a KMS key ARN: an alias; give "
+            "the key ARN (aws kms describe-key --key-id alias/app --query KeyMetadata.Arn): the "
+            "execution role's policy can name a key by its ARN only",
+        ),
+        (
+            f"services:\n  web:\n{SECRETS}    secrets_kms_key: {KMS_ARN.rsplit('/', 1)[1]}\n",
+            ":4: services.web.secrets_kms_key: '1234abcd-12ab-34cd-56ef-1234567890ab' is not a "
+            "KMS key ARN: a key ID; give the key ARN (aws kms describe-key --key-id "
+            "1234abcd-12ab-34cd-56ef-1234567890ab --query KeyMetadata.Arn): the execution role's "
+            "policy can name a key by its ARN only",
+        ),
+        (
+            f"services:\n  web:\n{SECRETS}    secrets_kms_key: {KMS_ARN.upper()[:-1]}\n",
+            None,  # not an ARN of kms in lower case: the example
+        ),
+        (
+            f"services:\n  web:\n{SECRETS}    secrets_kms_key: {KMS_ARN.replace('-12ab', '')}\n",
+            ":4: services.web.secrets_kms_key: "
+            "'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-34cd-56ef-1234567890ab' is not a "
+            "KMS key ARN: its key ID must be a UUID (1234abcd-12ab-34cd-56ef-1234567890ab) or "
+            "mrk- and 32 hex digits, in lower case",
+        ),
+    ],
+)
+def test_a_spec_value_that_names_something_else_is_told_what_it_probably_meant(
+    tmp_path, capsys, spec, says
+):
+    path = tmp_path / "app.yaml"
+    path.write_text(spec)
+    arguments = ["build", "--spec", str(path), "--output", str(tmp_path / "out")]
+    assert cli.main(arguments) == 1
+    (line,) = errors(capsys)
+    if says is None:
+        assert line.endswith(f"is not a KMS key ARN, such as {KMS_ARN}")
+    else:
+        assert line == f"troposphere-fargate: error: {path}{says}"
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_library_gives_the_same_hints():
+    from troposphere_fargate import Application, ScheduledScaling, Secret
+
+    with pytest.raises(tf.ConfigError, match=r"\(did you mean America/New_York\?\)$"):
+        ScheduledScaling("a", "cron(0 8 ? * * *)", 1, timezone="America/New York")
+    with pytest.raises(tf.ConfigError, match=r"KMS key ARN: an alias; give the key ARN"):
+        Application(
+            secrets=(Secret("A", "arn:aws:ssm:eu-west-1:123456789012:parameter/a"),),
+            secrets_kms_key="arn:aws:kms:eu-west-1:123456789012:alias/app",
+        )
+
+
+@pytest.mark.parametrize(
+    ("given", "says"),
+    [
+        ("natgateways=Single", "unknown parameter natgateways (did you mean NatGateways?)"),
+        (
+            "Foo=1",
+            "unknown parameter Foo (it takes AvailabilityZones, FlowLogRetentionDays, "
+            "NatGateways, NumberOfAzs, PrivateSubnet1Cidr, PrivateSubnet2Cidr, "
+            "PrivateSubnet3Cidr, PublicSubnet1Cidr, PublicSubnet2Cidr, PublicSubnet3Cidr, "
+            "VpcCidr, VpcEndpoints)",
+        ),
+    ],
+)
+def test_validate_names_the_parameter_an_unknown_one_probably_meant(capsys, given, says):
+    assert cli.main(["validate", str(SHIPPED / "network.yaml"), given]) == 1
+    assert errors(capsys) == [f"troposphere-fargate: error: network.yaml: {says}"]
+
+
+def test_a_name_ending_in_s_is_said_with_an_apostrophe_alone():
+    from troposphere_fargate.errors import possessive
+
+    assert (possessive("web"), possessive("tenants")) == ("web's", "tenants'")
+    spec = (
+        "services:\n  tenants: {expose: public, routing: {path: /*, priority: 1}}\n"
+        "  api: {expose: public, routing: {path: /api/*, priority: 2}}\n"
+    )
+    with pytest.raises(tf.SpecError, match=r"the service tenants' rule \(priority 1\)"):
+        tf.parse_spec(spec, "app.yaml")

@@ -64,3 +64,8 @@ def expect_texts(mapping: object, where: str, what: str = "text") -> None:
                 f"{type(value).__name__}"
                 + (", write it as a string" if isinstance(value, (int, float)) else "")
             )
+
+
+def possessive(name: str) -> str:
+    """``name``'s, as a message says it: ``web's``, but ``tenants'`` (a name ending in s)."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"

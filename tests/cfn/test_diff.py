@@ -6,7 +6,9 @@ from __future__ import annotations
 import copy
 import itertools
 import json
+from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import pytest
@@ -849,14 +851,20 @@ def test_a_template_diff_of_an_environment_knows_the_strategy_its_root_never_pas
     assert maybe.change.startswith("may reset the weights")
 
 
-def test_a_template_diff_of_the_shipped_root_keeps_what_the_root_passes_undecided():
-    # The shipped root passes DeploymentStrategy through: its service may be a canary.
+@pytest.mark.parametrize("rule", ["ProductionListenerRule", "ListenerRule"])
+def test_a_template_diff_of_the_shipped_templates_decides_nothing_in_them(rule):
+    # The shipped root passes DeploymentStrategy through, and leaves the parameters that join
+    # an environment empty; but service.yaml is launched on its own too, to join one (the
+    # ListenerRule of PublicInEnvironment): a folder diff of the shipped versions, which the
+    # release gate runs, must keep what such a stack may do.
     shipped = load_side(__version__, REPO / "templates")
     new = copy.deepcopy(shipped)
-    rule = new["service.yaml"]["Resources"]["ProductionListenerRule"]["Properties"]
-    rule["Priority"] = 7
+    new["service.yaml"]["Resources"][rule]["Properties"]["Priority"] = 7
     (maybe,) = [f for f in diff(shipped, new) if "weights" in f.change]
     assert maybe.template == "service.yaml" and maybe.change.startswith("may reset the weights")
+    assert (f"resource {rule}", "Priority updated in place") in [
+        (f.subject, f.change) for f in diff(shipped, new)
+    ]
 
 
 def test_a_template_diff_decides_a_nested_resources_condition_only_where_both_sides_know_it():
@@ -1578,3 +1586,135 @@ def test_a_rule_updated_after_the_one_that_gives_its_number_up_takes_it():
     moved["Resources"]["Second"]["Properties"]["ListenerArn"] = {"Ref": "Other"}
     moved["Resources"]["Second"]["Properties"]["Priority"] = 10
     assert _priority_findings(diff({"t.yaml": other}, {"t.yaml": moved})) == {}
+
+
+def _nesting(child: dict[str, Any], *passed: Any) -> dict[str, dict[str, Any]]:
+    """A root that nests ``child.yaml`` once per ``passed`` (its stack's Parameters)."""
+    stacks = {
+        f"Child{i}": {
+            "Type": "AWS::CloudFormation::Stack",
+            "Properties": {"TemplateURL": "https://b/child.yaml", "Parameters": parameters},
+        }
+        for i, parameters in enumerate(passed)
+    }
+    return {"root.yaml": {"Resources": stacks}, "child.yaml": child}
+
+
+def _child(delay: int, default: Any = "a") -> dict[str, Any]:
+    return {
+        "Parameters": {"Mode": {"Type": "String", "Default": default}},
+        "Conditions": {"IsB": {"Fn::Equals": [{"Ref": "Mode"}, "b"]}},
+        "Resources": {
+            "Queue": {"Type": "AWS::SQS::Queue", "Condition": "IsB"},
+            "Topic": {
+                "Type": "AWS::SNS::Topic",
+                "Properties": {"DisplayName": {"Fn::If": ["IsB", str(delay), "x"]}},
+            },
+        },
+    }
+
+
+def test_what_any_parent_passes_is_not_decided():
+    # Nested twice, Mode passed by one stack only: both stacks are this template, so Mode may
+    # be b. The last parent's list used to win, so the order of the stacks decided.
+    for passed in ([{"Mode": "b"}, {}], [{}, {"Mode": "b"}]):
+        findings = diff(_nesting(_child(1), *passed), _nesting(_child(2), *passed))
+        assert [(f.subject, f.change) for f in findings] == [
+            ("resource Topic", "DisplayName updated in place")
+        ]
+    # Parameters chosen by a function: any of them may be passed.
+    chosen = {"Fn::If": ["Cond", {"Mode": "b"}, {}]}
+    findings = diff(_nesting(_child(1), chosen), _nesting(_child(2), chosen))
+    assert [f.subject for f in findings] == ["resource Topic"]
+    # Passed by none: Mode is a, always; the change is behind a false condition.
+    assert diff(_nesting(_child(1), {}), _nesting(_child(2), {})) == []
+
+
+def test_a_boolean_default_is_the_text_cloudformation_compares():
+    # YAML's `Default: true` is "true" to CloudFormation (the template is JSON to it), not
+    # Python's "True": a condition on "true" holds.
+    def child(delay: int) -> dict[str, Any]:
+        template = _child(delay, default=True)
+        template["Conditions"]["IsB"] = {"Fn::Equals": [{"Ref": "Mode"}, "true"]}
+        return template
+
+    findings = diff(_nesting(child(1), {}), _nesting(child(2), {}))
+    assert [(f.subject, f.change) for f in findings] == [
+        ("resource Topic", "DisplayName updated in place")
+    ]
+
+
+def _listener_rules(
+    priorities: dict[str, Any],
+    load_balancer: str = "arn:lb",
+    conditions: Mapping[str, str] = MappingProxyType({}),
+) -> dict[str, Any]:
+    rules = {
+        name: {
+            "Type": "AWS::ElasticLoadBalancingV2::ListenerRule",
+            "Properties": {
+                "ListenerArn": {"Ref": "Listener"},
+                "Priority": priority,
+                "Actions": [{"Type": "forward", "TargetGroupArn": "tg"}],
+                "Conditions": [{"Field": "path-pattern", "Values": [f"/{name}/*"]}],
+            },
+            **({"Condition": conditions[name]} if name in conditions else {}),
+        }
+        for name, priority in priorities.items()
+    }
+    listener = {
+        "Type": "AWS::ElasticLoadBalancingV2::Listener",
+        "Properties": {"LoadBalancerArn": load_balancer},
+    }
+    return {"Resources": {"Listener": listener, **rules}}
+
+
+def test_rules_on_a_replaced_listener_take_any_number():
+    # A new load balancer replaces the listener, and the rules with it: on the new listener
+    # no number is held.
+    old = {"t.yaml": _listener_rules({"A": 10, "B": 20})}
+    new = {"t.yaml": _listener_rules({"A": 20, "B": 10}, load_balancer="arn:lb2")}
+    assert _priority_findings(diff(old, new)) == {}
+
+
+def test_a_rule_that_may_not_exist_or_may_keep_its_number_may_fail_the_update():
+    old = {"t.yaml": _listener_rules({"A": 10, "B": 20}, conditions={"A": "IsB"})}
+    new = {"t.yaml": _listener_rules({"B": 10})}
+    assert _priority_findings(diff(old, new))["B"].startswith(
+        "the update may fail: it takes priority 10 from A, which CloudFormation deletes only "
+        "in the update's cleanup"
+    )
+    old = {"t.yaml": _listener_rules({"A": 10, "B": 20})}
+    for priority in ({"Fn::If": ["Moves", 30, 10]}, "²"):
+        new = {"t.yaml": _listener_rules({"A": priority, "B": 10})}
+        assert _priority_findings(diff(old, new))["B"].startswith(
+            "the update may fail: it takes priority 10 from A, which may keep it (a parameter "
+            "decides its new listener or priority)"
+        )
+
+
+def test_a_renamed_service_on_a_new_listener_takes_any_number():
+    # A certificate moves every rule to the HTTPS listener: the renamed service's rule is new
+    # there, and the old one's number on the HTTP listener is no matter.
+    old = _routed(web="/web/* 100", api="/api/* 10")
+    new = _routed(www="/web/* 100", api="/api/* 10")
+    image = ROOT_VALUES["WebContainerImage"]
+    values = {**ROOT_VALUES, "ApiContainerImage": image}
+    certificate = (
+        "arn:aws:acm:eu-west-1:123456789012:certificate/12345678-1234-1234-1234-1234567890ab"
+    )
+    changes = {"WwwContainerImage": image, "CertificateArn": certificate}
+    assert _priority_findings(diff_stacks(old, new, values, changes, "eu-west-1")) == {}
+    # Without the certificate the new rule asks the HTTP listener for web's number.
+    (change,) = _priority_findings(
+        diff_stacks(old, new, values, {"WwwContainerImage": image}, "eu-west-1")
+    ).values()
+    assert change.startswith("the update fails: it takes priority 100 from service-web.yaml's")
+
+
+def test_the_standalone_templates_are_the_shipped_products():
+    from troposphere_fargate.cfn.diff import STANDALONE_TEMPLATES
+
+    assert {
+        p.name for p in (REPO / "templates" / __version__).glob("*.yaml")
+    } == STANDALONE_TEMPLATES

@@ -28,7 +28,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from .evaluate import literals
+from ..errors import possessive
+from .evaluate import default_text, literals
 from .evaluate import pseudo_for_region as pseudo_for_region  # moved to evaluate; importable here
 from .limits import branches
 from .yaml import read_template, read_templates
@@ -64,6 +65,21 @@ STATEFUL_TYPES = frozenset(
         "AWS::ServiceCatalog::CloudFormationProduct",
         "AWS::ServiceCatalog::Portfolio",
         "AWS::ServiceDiscovery::HttpNamespace",
+    }
+)
+
+# The shipped product's templates: each is launched on its own too (service.yaml joins an
+# environment from the console), so a folder diff decides nothing in them from what a root does
+# not pass. A spec's service-<name>.yaml is built for its root alone.
+STANDALONE_TEMPLATES = frozenset(
+    {
+        "bucket.yaml",
+        "catalog.yaml",
+        "environment.yaml",
+        "network.yaml",
+        "root.yaml",
+        "service.yaml",
+        "stackset.yaml",
     }
 )
 
@@ -682,7 +698,7 @@ def _endpoints_moved(
             continue
         single = len(was) == 1 and len(now) == 1
         how = "changes" if single and _certainly_differs(was[0], now[0]) else "may change"
-        why = f" ({', '.join(defaults)}'s default changed)" if was == now else ""
+        why = f" ({possessive(', '.join(defaults))} default changed)" if was == now else ""
         findings.append(
             Finding(
                 template,
@@ -958,7 +974,7 @@ def _changed_outputs(
         elif was != now:
             found[name] = _Change(False, "it differs inside a function")
         elif defaults:
-            found[name] = _Change(False, f"{', '.join(defaults)}'s default changed")
+            found[name] = _Change(False, f"{possessive(', '.join(defaults))} default changed")
     return found
 
 
@@ -1050,7 +1066,11 @@ def nested_parameters(side: Mapping[str, Mapping[str, Any]]) -> dict[str, frozen
         for resource in template.get("Resources", {}).values():
             for name in _nested_files(resource, side):
                 passed = resource.get("Properties", {}).get("Parameters", {}) or {}
-                found[name] = frozenset(passed)
+                if not isinstance(passed, Mapping) or _is_function(passed):
+                    # Parameters chosen by a function: any of them may be passed.
+                    passed = side[name].get("Parameters", {})
+                # Nested by several parents: passed if any of them passes it.
+                found[name] = found.get(name, frozenset()) | frozenset(passed)
     return found
 
 
@@ -1191,6 +1211,7 @@ class _Compared:
     outputs: dict[str, _Change]  # output -> why its value changes
     was: Mapping[str, Any]  # the old side, resolved
     now: Mapping[str, Any]  # the new side, resolved
+    replaced: dict[str, bool]  # the resources the update replaces, each with whether surely
 
 
 class _Stacks:
@@ -1241,15 +1262,12 @@ class _Stacks:
         for name in both:
             findings.extend(compared[name].findings)
             findings.extend(_reexported(name, compared[name].now, self.stacks_after[name], changed))
-        before = {
-            name: compared[name].was if name in compared else self.old[name] for name in self.old
-        }
-        after = {
-            name: compared[name].now if name in compared else self.new[name] for name in self.new
-        }
-        return findings + _priorities_taken(
-            _rules(before, self.wired_before), _rules(after, self.wired_after), self.new
-        )
+        before = {n: compared[n].was if n in compared else self.old[n] for n in self.old}
+        after = {n: compared[n].now if n in compared else self.new[n] for n in self.new}
+        replaced = {name: compared[name].replaced for name in compared}
+        rules_before = _rules(before, self.wired_before, {}, {})
+        rules_after = _rules(after, self.wired_after, changed, replaced)
+        return findings + _priorities_taken(rules_before, rules_after, self.new)
 
     def compare(self, name: str, changed: Mapping[str, Mapping[str, _Change]]) -> _Compared:
         """The template's findings when the outputs in ``changed`` (file -> output -> why)
@@ -1291,7 +1309,7 @@ class _Stacks:
             if key in before and (passed_before is None or key in passed_before)
         }
         kept = {
-            key: current.get(key, str(before[key].get("Default", "")))
+            key: current.get(key, default_text(before[key].get("Default", "")))
             for key in before
             if key in current or "Default" in before[key]
         }
@@ -1319,9 +1337,10 @@ class _Stacks:
                 unknown.add(placeholders_after[parameter])
         if not self.resolve:
             was, now = _placed(old, placeholders_before), _placed(new, placeholders_after)
-            was, now = _decided_pair(
-                was, now, _defaults_kept(old, passed_before), _defaults_kept(new, passed_after)
-            )
+            if name not in STANDALONE_TEMPLATES:
+                was, now = _decided_pair(
+                    was, now, _defaults_kept(old, passed_before), _defaults_kept(new, passed_after)
+                )
         else:
             try:
                 was = resolved(old, current, self.pseudo, placeholders_before)
@@ -1353,7 +1372,7 @@ class _Stacks:
             )
         # What a nested stack passes on: a default its parent overrides is not its value.
         passed = frozenset(passed_before or ()) & frozenset(passed_after or ())
-        return _Compared(found, _changed_outputs(was, now, replaced, passed), was, now)
+        return _Compared(found, _changed_outputs(was, now, replaced, passed), was, now, replaced)
 
 
 def _defaults_kept(template: Mapping[str, Any], passed: frozenset[str] | None) -> dict[str, str]:
@@ -1363,7 +1382,7 @@ def _defaults_kept(template: Mapping[str, Any], passed: frozenset[str] | None) -
         return {}
     declared: Mapping[str, Mapping[str, Any]] = template.get("Parameters", {})
     return {
-        name: str(spec["Default"])
+        name: default_text(spec["Default"])
         for name, spec in declared.items()
         if name not in passed and isinstance(spec, Mapping) and "Default" in spec
     }
@@ -1424,42 +1443,52 @@ _PLACEHOLDER = re.compile(r"<([A-Za-z0-9]+)>")  # a parameter whose output does 
 
 @dataclass(frozen=True)
 class _Rule:
-    template: str
-    name: str
-    listener: tuple[str, ...]  # the same tuple for the same listener, wherever the rule is
-    priority: int
+    listener: tuple[str, ...] | None  # the same tuple for the same listener; None: unknown
+    priority: int | None  # None: unknown (a function)
+    conditional: bool  # under a condition the templates do not decide: it may not exist
+
+
+def _priority(value: Any) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{1,5}", value):
+        return int(value)
+    return None
 
 
 def _rules(
     side: Mapping[str, Mapping[str, Any]],
     wired: Mapping[str, Mapping[str, tuple[str, str, str]]],
+    changed: Mapping[str, Mapping[str, _Change]],
+    replaced: Mapping[str, Mapping[str, bool]],
 ) -> dict[tuple[str, str], _Rule]:
-    """The listener rules of ``side`` whose listener and priority are known, by (file, logical
-    ID). A listener is a resource of the rule's template, an ARN, or a sibling stack's output
-    its parent passes unchanged (the environment's ``ListenerArn`` to every service)."""
+    """The listener rules of ``side``, by (file, logical ID), with their listener and priority
+    where known. A listener is a resource of the rule's template (one the update may replace is
+    a new listener), an ARN, or a sibling stack's output its parent passes (the environment's
+    ``ListenerArn`` to every service) unless that output may change."""
     found = {}
     for file, template in side.items():
         resources: Mapping[str, Any] = template.get("Resources", {})
         for name, resource in resources.items():
             if not isinstance(resource, Mapping) or resource.get("Type") != _RULE:
                 continue
-            properties = resource.get("Properties", {})
-            priority, listener = properties.get("Priority"), properties.get("ListenerArn")
-            if isinstance(priority, bool) or not str(priority).isdigit():
-                continue
+            properties = resource.get("Properties") or {}
+            listener = properties.get("ListenerArn") if isinstance(properties, Mapping) else None
             key: tuple[str, ...] | None = None
             reference = listener.get("Ref") if isinstance(listener, Mapping) else None
             placed = _PLACEHOLDER.fullmatch(listener) if isinstance(listener, str) else None
             parameter = placed.group(1) if placed else reference
             if isinstance(reference, str) and reference in resources:
-                key = ("resource", file, reference)
+                new_listener = reference in replaced.get(file, {})
+                key = ("new listener" if new_listener else "resource", file, reference)
             elif isinstance(parameter, str) and parameter in wired.get(file, {}):
                 _, sibling_file, output = wired[file][parameter]
-                key = ("output", sibling_file, output)
+                if output not in changed.get(sibling_file, {}):
+                    key = ("output", sibling_file, output)
             elif isinstance(listener, str) and listener.startswith("arn:"):
                 key = ("arn", listener)
-            if key:
-                found[(file, name)] = _Rule(file, name, key, int(priority))
+            priority = properties.get("Priority") if isinstance(properties, Mapping) else None
+            found[(file, name)] = _Rule(key, _priority(priority), "Condition" in resource)
     return found
 
 
@@ -1515,29 +1544,37 @@ def _priorities_taken(
     Guide, "Monitor the progress of a stack update": UPDATE_COMPLETE_CLEANUP_IN_PROGRESS), so
     taking it fails; a rule that moves to another number gives it up when it is updated, so
     taking it fails when the two update side by side (the environment's services do) or
-    when the rules swap numbers, whatever the order."""
-    held = {(rule.listener, rule.priority): key for key, rule in before.items()}
+    when the rules swap numbers, whatever the order. A rule under a condition the templates do
+    not decide may not exist, and a rule whose listener or priority a parameter decides may
+    keep its number: then the update "may" fail."""
+    held = {
+        (rule.listener, rule.priority): key
+        for key, rule in before.items()
+        if rule.listener is not None and rule.priority is not None
+    }
     takes: dict[tuple[str, str], tuple[str, str]] = {}  # rule -> the rule whose number it takes
     for key, rule in after.items():
+        if rule.listener is None or rule.priority is None:
+            continue
         holder = held.get((rule.listener, rule.priority))
         was = before.get(key)
-        if (
-            holder is None
-            or holder == key
-            or (was and was.priority == rule.priority and was.listener == rule.listener)
-        ):
+        if holder is None or holder == key:
+            continue
+        if was and (was.listener, was.priority) == (rule.listener, rule.priority):
             continue
         still = after.get(holder)
-        if still and still.listener == rule.listener and still.priority == rule.priority:
+        if still and (still.listener, still.priority) == (rule.listener, rule.priority):
             continue  # two rules of one number: the load balancer refuses it at any time
         takes[key] = holder
     order = _update_order(new) if takes else {}
     findings = []
     for key, holder in sorted(takes.items()):
         rule, other = after[key], after.get(holder)
-        where = holder[1] if holder[0] == key[0] else f"{holder[0]}'s {holder[1]}"
+        where = holder[1] if holder[0] == key[0] else f"{possessive(holder[0])} {holder[1]}"
         number = f"priority {rule.priority}"
-        if other is None or other.listener != rule.listener:
+        sure = not (rule.conditional or before[holder].conditional)
+        fails = _FAILS if sure else "the update may fail"
+        if other is None or (other.listener is not None and other.listener != rule.listener):
             how = (
                 "CloudFormation deletes only in the update's cleanup"
                 if other is None
@@ -1545,9 +1582,15 @@ def _priorities_taken(
                 "update's cleanup (a replaced rule is deleted last)"
             )
             change = (
-                f"{_FAILS}: it takes {number} from {where}, which {how}: the load balancer "
+                f"{fails}: it takes {number} from {where}, which {how}: the load balancer "
                 "refuses a priority in use (PriorityInUse). Give this rule a free number now "
                 "and the one you want in the next update"
+            )
+        elif other.listener is None or other.priority is None:
+            change = (
+                f"the update may fail: it takes {number} from {where}, which may keep it (a "
+                "parameter decides its new listener or priority): the load balancer refuses "
+                "a priority in use (PriorityInUse)"
             )
         else:
             cycle, seen = holder, {key}
@@ -1557,7 +1600,7 @@ def _priorities_taken(
             waits = order.get(key, set())
             if cycle in seen:
                 change = (
-                    f"{_FAILS}: it takes {number} from {where}, which takes another rule's "
+                    f"{fails}: it takes {number} from {where}, which takes another rule's "
                     "number in the same update: whichever is updated first is refused a "
                     "priority in use (PriorityInUse). Move one rule to a free number first, "
                     "deploy, then to the number you want"
@@ -1566,7 +1609,7 @@ def _priorities_taken(
                 continue  # updated after the rule that gives the number up
             else:
                 change = (
-                    f"{_FAILS} if it is updated before {where} gives up {number} (the two "
+                    f"{fails} if it is updated before {where} gives up {number} (the two "
                     "update side by side): the load balancer refuses a priority in use "
                     f"(PriorityInUse). Move {where} first, deploy, then give its number to "
                     "this rule"
@@ -1639,7 +1682,8 @@ def _reexported(
                     BREAKING,
                     f"output {output}",
                     f"exported value {'changes' if change.certain else 'may change'} "
-                    f"({stack}'s {inner}: {change.why}): CloudFormation refuses the update "
+                    f"({possessive(stack)} {inner}: {change.why}): CloudFormation refuses the "
+                    "update "
                     "while another stack imports it",
                 )
             )

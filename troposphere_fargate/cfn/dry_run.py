@@ -24,6 +24,7 @@ from .evaluate import (
     REGION_NAME,
     EvaluationError,
     ParameterError,
+    default_text,
     literals,
     parameter_problems,
     pseudo_for_region,
@@ -73,7 +74,9 @@ class PlannedStack:
 
 def _given_values(template: Mapping[str, Any], given: Mapping[str, str]) -> dict[str, str]:
     declared: Mapping[str, Mapping[str, Any]] = template.get("Parameters", {})
-    values = {name: str(spec["Default"]) for name, spec in declared.items() if "Default" in spec}
+    values = {
+        name: default_text(spec["Default"]) for name, spec in declared.items() if "Default" in spec
+    }
     values.update({name: str(value) for name, value in given.items()})
     return values
 

@@ -33,6 +33,14 @@ class RuleError(ValueError):
     """A template ``Rules`` assertion fails for the given parameter values."""
 
 
+def default_text(value: Any) -> str:
+    """A parameter's ``Default`` as the text CloudFormation takes it for: a YAML ``true`` is
+    ``true`` (the template is JSON to CloudFormation), not Python's ``True``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
 def parameter_values(template: Mapping[str, Any], given: Mapping[str, str]) -> dict[str, str]:
     """Every parameter's value, defaults filled in, checked against the template's constraints.
 
@@ -49,7 +57,7 @@ def parameter_values(template: Mapping[str, Any], given: Mapping[str, str]) -> d
         if name in given:
             value = str(given[name])
         elif "Default" in spec:
-            value = str(spec["Default"])
+            value = default_text(spec["Default"])
         else:
             raise ParameterError(f"parameter {name} needs a value (it has no default)")
         _check_constraints(name, spec, value)
@@ -68,7 +76,10 @@ def parameter_problems(
     ``deferred`` parameters get their value only when the stack is created (a nested stack's
     parameter fed by another stack's output): they are not asked for."""
     declared: Mapping[str, Mapping[str, Any]] = template.get("Parameters", {})
-    problems = [f"unknown parameter {name}" for name in sorted(set(given) - set(declared))]
+    problems = [
+        f"unknown parameter {name}{_closest(name, declared)}"
+        for name in sorted(set(given) - set(declared))
+    ]
     later = set(deferred)
     for name, spec in declared.items():
         if name in later and name not in given:
@@ -76,7 +87,7 @@ def parameter_problems(
         if name in given:
             value = str(given[name])
         elif "Default" in spec:
-            value = str(spec["Default"])
+            value = default_text(spec["Default"])
         else:
             problems.append(f"parameter {name} needs a value (it has no default)")
             continue
@@ -97,6 +108,21 @@ _ID_PATTERNS = {
     "AWS::EC2::AvailabilityZone::Name": r"[a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d[a-z]",
     "AWS::Route53::HostedZone::Id": r"Z[A-Z0-9]{1,31}",
 }
+
+
+def _closest(name: str, declared: Iterable[str]) -> str:
+    """`` (did you mean X?)`` for the declared parameter ``name`` most looks like (case
+    aside: CloudFormation's names are case-sensitive), or the names declared when few."""
+    import difflib
+
+    names = sorted(declared)
+    by_case = {known.lower(): known for known in names}
+    close = difflib.get_close_matches(name.lower(), list(by_case), n=1, cutoff=0.75)
+    if close:
+        return f" (did you mean {by_case[close[0]]}?)"
+    if len(names) <= 12:
+        return f" (it takes {', '.join(names)})" if names else " (it takes none)"
+    return ""
 
 
 def _check_type(name: str, spec: Mapping[str, Any], value: str) -> None:
@@ -578,7 +604,7 @@ def resolved(
             values[name] = str(given[name])
             _check_constraints(name, spec, values[name])
         elif "Default" in spec:
-            values[name] = str(spec["Default"])
+            values[name] = default_text(spec["Default"])
     evaluator = _Evaluator(template, values, pseudo)
     for name in template.get("Conditions", {}):
         try:

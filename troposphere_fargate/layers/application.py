@@ -72,6 +72,30 @@ KMS_KEY_ARN = re.compile(
     rf"^arn:{_ANY_PARTITION}:kms:{_ANY_REGION}:{_ANY_ACCOUNT}:key/(?:[0-9a-f]{{8}}-[0-9a-f]{{4}}-"
     r"[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$"
 )
+
+
+def kms_key_hint(value: str) -> str:
+    """Why a value is not a KMS key ARN, when it is another way to name a key. "To specify a
+    KMS key in an IAM policy statement, you must use its key ARN. You cannot use a key id,
+    alias name, or alias ARN" (AWS KMS Developer Guide, "Specifying KMS keys in IAM policy
+    statements"): the execution role's decrypt grant names the key."""
+    how = (
+        "give the key ARN (aws kms describe-key --key-id {} --query KeyMetadata.Arn): the "
+        "execution role's policy can name a key by its ARN only"
+    )
+    if value.startswith("alias/") or re.fullmatch(r"arn:[^:]+:kms:[^:]*:[^:]*:alias/.+", value):
+        return f": an alias; {how.format(value)}"
+    key_id = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}"
+    if re.fullmatch(key_id, value):
+        return f": a key ID; {how.format(value)}"
+    if re.fullmatch(r"arn:[^:]+:kms:[^:]*:[^:]*:key/.*", value):
+        return (
+            ": its key ID must be a UUID (1234abcd-12ab-34cd-56ef-1234567890ab) or mrk- and 32 "
+            "hex digits, in lower case"
+        )
+    return ", such as arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+
+
 MANAGED_POLICY_ARN = re.compile(
     rf"^arn:{_ANY_PARTITION}:iam::(?:aws|{_ANY_ACCOUNT}):policy/[A-Za-z0-9+=,.@_/-]{{1,512}}$"
 )
@@ -916,7 +940,7 @@ class Application:
             )
         for index, (name, key) in enumerate(named):
             if not _matches(KMS_KEY_ARN, key):
-                raise _fail(owner, name, key, "must be a KMS key ARN")
+                raise _fail(owner, name, key, "must be a KMS key ARN" + kms_key_hint(key))
             problem = arn_region_problem(key)
             if problem:
                 raise _fail(owner, name, key, problem)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Final, Literal, TypeGuard
 
 from ..errors import ConfigError as ConfigError
+from ..errors import possessive
 from .application import PSEUDO_PARTITION, Application, EgressRule, partition_of
 from .deployment import ROLLING, DeploymentSettings
 from .endpoints import GATEWAY_SERVICES, INTERFACE_SERVICES
@@ -910,7 +911,9 @@ class ServiceConfig:
             others = [o for o in self.scaling_schedules if o is not schedule]
             if schedule.max_capacity is None:
                 assert schedule.min_capacity is not None  # ScheduledScaling has one at least
-                maxima = [(o.max_capacity, f"the schedule {o.name}'s maximum") for o in others]
+                maxima = [
+                    (o.max_capacity, f"the schedule {possessive(o.name)} maximum") for o in others
+                ]
                 for value, whose in [(self.default_max_capacity, "default_max_capacity"), *maxima]:
                     if value is not None and schedule.min_capacity > value:
                         raise _fail(
@@ -922,7 +925,9 @@ class ServiceConfig:
                         )
             if schedule.min_capacity is None:
                 assert schedule.max_capacity is not None
-                minima = [(o.min_capacity, f"the schedule {o.name}'s minimum") for o in others]
+                minima = [
+                    (o.min_capacity, f"the schedule {possessive(o.name)} minimum") for o in others
+                ]
                 for value, whose in [(self.default_min_capacity, "default_min_capacity"), *minima]:
                     if value is not None and schedule.max_capacity < value:
                         raise _fail(
@@ -1000,7 +1005,7 @@ class ServiceConfig:
                 f"a service with expose={self.expose!r} has no load balancer to check it",
             )
         taken = {self.default_container_port: "the container port"} | {
-            sidecar.port: f"the sidecar {sidecar.name}'s port"
+            sidecar.port: f"the sidecar {possessive(sidecar.name)} port"
             for sidecar in self.application.sidecars
             if sidecar.port is not None
         }
@@ -1246,7 +1251,8 @@ class ProductConfig:
                     owner,
                     f"{at}.container_name",
                     name,
-                    f"its logical ID {word or '(none)'} is the service {names.get(word)}'s too: "
+                    f"its logical ID {word or '(none)'} is the service "
+                    f"{possessive(str(names.get(word)))} too: "
                     "two names that differ only in punctuation or in the case of their first "
                     "letters cannot both be used",
                 )
@@ -1284,7 +1290,8 @@ class ProductConfig:
                         owner,
                         where,
                         host,
-                        f"its alias record's logical ID would be {records[record]}'s too: "
+                        "its alias record's logical ID would be "
+                        f"{possessive(records[record])} too: "
                         "choose host names that differ in more than punctuation",
                     )
         self._refuse_shadowed_rules(owner)
@@ -1335,7 +1342,8 @@ class ProductConfig:
                         owner,
                         f"services[{index}].routing.priority",
                         routing.priority,
-                        f"the service {other}'s rule (priority {first.priority}) matches every "
+                        f"the service {possessive(other)} rule (priority {first.priority}) "
+                        "matches every "
                         "request this one does and is evaluated first, so this service would "
                         f"get none: {fix}",
                     )

@@ -42,6 +42,17 @@ def _time_zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
+def zone_hint(name: object) -> str:
+    """`` (did you mean Europe/Paris?)`` for the known zone a misspelt one most looks like."""
+    import difflib
+
+    if not isinstance(name, str):
+        return ""
+    by_case = {zone.lower(): zone for zone in _time_zones() | {"UTC"}}
+    close = difflib.get_close_matches(name.lower(), list(by_case), n=1, cutoff=0.8)
+    return f" (did you mean {by_case[close[0]]}?)" if close else ""
+
+
 def schedule_problem(schedule: str) -> str | None:
     """Why Application Auto Scaling would refuse a schedule its pattern lets through, or None.
 
@@ -142,7 +153,10 @@ class ScheduledScaling:
             or (zones and self.timezone != "UTC" and self.timezone not in zones)
         ):
             raise _fail(
-                owner, "timezone", self.timezone, "must be UTC or an IANA zone such as Europe/Paris"
+                owner,
+                "timezone",
+                self.timezone,
+                "must be UTC or an IANA zone such as Europe/Paris" + zone_hint(self.timezone),
             )
 
 

@@ -59,6 +59,7 @@ from ..layers.application import (
     Sidecar,
     TaskRole,
     condition_operator_problem,
+    kms_key_hint,
     partition_of,
 )
 from ..layers.config import (
@@ -119,7 +120,12 @@ from ..layers.queue_scaling import (
     QueueScaling,
     queue_name_hint,
 )
-from ..layers.schedules import SCHEDULE_PATTERN, TIMEZONE_PATTERN, ScheduledScaling
+from ..layers.schedules import (
+    SCHEDULE_PATTERN,
+    TIMEZONE_PATTERN,
+    ScheduledScaling,
+    zone_hint,
+)
 
 __all__ = [
     "ENVIRONMENT_EXAMPLE_SPEC",
@@ -404,7 +410,11 @@ class _Str(_Kind):
                 hint = f': write it in quotes ("{node.value}") so YAML reads it as text'
             raise reader.error(node, path, f"expected a string, got {_what(node)}{hint}")
         if self.choices and value not in self.choices:
-            raise reader.error(node, path, f"{value!r} is not one of {', '.join(self.choices)}")
+            cased = [choice for choice in self.choices if choice.lower() == value.lower()]
+            more = f" (did you mean {cased[0]}?)" if cased else ""
+            raise reader.error(
+                node, path, f"{value!r} is not one of {', '.join(self.choices)}{more}"
+            )
         if self.patterns and not any(p.fullmatch(value) for p in self.patterns):
             more = self.hint(value) if self.hint else ""
             raise reader.error(node, path, f"{value!r} is not {self.means}{more}")
@@ -1345,6 +1355,7 @@ _SCHEDULE = _Object(
             _Str(
                 patterns=(re.compile(rf"^(?:{TIMEZONE_PATTERN})$"),),
                 means="UTC or an IANA zone such as Europe/Paris",
+                hint=zone_hint,
             ),
             "timezone",
             "The time zone the schedule is read in.",
@@ -1694,7 +1705,12 @@ _SERVICE = _Object(
         Key(
             "secrets_kms_key",
             _OneOrMore(
-                _Str(patterns=(KMS_KEY_ARN,), means="a KMS key ARN", partition=_arn_partition)
+                _Str(
+                    patterns=(KMS_KEY_ARN,),
+                    means="a KMS key ARN",
+                    partition=_arn_partition,
+                    hint=kms_key_hint,
+                )
             ),
             "application.secrets_kms_key",
             "The customer managed KMS key the secrets are encrypted with, or a list of the keys "
@@ -1983,6 +1999,9 @@ def parse_spec(text: str, filename: str = "<spec>") -> ProductConfig:
             context = f" ({exc.context})" if exc.context else ""
             if exc.problem == "mapping values are not allowed here":
                 context += "; quote a value that holds ': ' or ends with ':'"
+            if exc.context == "while scanning an alias":
+                # *name is a YAML alias: an unquoted wildcard host is read as one.
+                context += '; quote a value that begins with *, such as "*.example.com"'
             raise SpecError(f"{filename}{line}: invalid YAML: {exc.problem}{context}") from None
         except yaml.YAMLError as exc:
             raise SpecError(f"{filename}: invalid YAML: {' '.join(str(exc).split())}") from None
