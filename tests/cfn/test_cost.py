@@ -174,3 +174,33 @@ def test_a_queue_policy_costs_two_alarms_on_the_two_metrics_it_divides(tmp_path)
     found = footprint(dry_run(folder / "root.yaml", LAUNCH))
     # The CPU target's two alarms read one metric each; the queue's two read two each.
     assert (found.scaling_alarms, found.scaling_alarm_metrics) == (4, 6)
+
+
+def test_scheduled_capacity_is_priced_as_a_weeks_average(tmp_path):
+    from troposphere_fargate import generate, parse_spec, write_version
+
+    spec = (
+        "services:\n  web:\n    min_capacity: 2\n    max_capacity: 8\n    schedules:\n"
+        '      - {name: peak, schedule: "cron(0 8 ? * MON-FRI *)", min: 6, '
+        "timezone: Europe/Paris}\n"
+        '      - {name: night, schedule: "cron(0 20 ? * MON-FRI *)", min: 2, '
+        "timezone: Europe/Paris}\n"
+    )
+    folder = write_version(tmp_path, generate(parse_spec(spec, "app.yaml")))
+    found = footprint(dry_run(folder / "root.yaml", LAUNCH))
+    # 60 hours of the week's 168 at 6 tasks, the rest at 2.
+    ((service, average),) = found.scheduled_tasks
+    assert average == pytest.approx(2 + 4 * 60 / 168)
+    bill = estimate(found)
+    vcpu = next(line for line in bill.lines_ if line.item == f"Fargate vCPU ({service})")
+    assert vcpu.quantity.startswith("3.43 (scheduled, a week's average) x 0.25 vCPU x 730 h")
+    assert vcpu.monthly == pytest.approx(3.43 * 0.25 * HOURS * PRICE["fargate_vcpu_hour"])
+    # A schedule that is not weekly is named among what is not counted.
+    rate = spec.replace("cron(0 20 ? * MON-FRI *)", "rate(1 day)")
+    folder = write_version(tmp_path / "rate", generate(parse_spec(rate, "app.yaml")))
+    bill = estimate(footprint(dry_run(folder / "root.yaml", LAUNCH)))
+    assert bill.not_counted[0] == (
+        f"the scheduled capacity of {service} (night runs on a rate schedule (rate(1 day)): "
+        "priced at 2 tasks)"
+    )
+    assert f"Fargate vCPU ({service})" in {line.item for line in bill.lines_}

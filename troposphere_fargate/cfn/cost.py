@@ -123,6 +123,7 @@ def estimate(found: Footprint, region: str | None = None) -> Estimate:
         (subnets or 0) for _, scheme, subnets in found.load_balancers if scheme == "internet-facing"
     )
     hourly("public IPv4 addresses", public, f"{public}", price["public_ipv4_hour"])
+    averages = dict(found.scheduled_tasks)
     for name, count, vcpu, memory, platform in found.tasks:
         arm = platform.upper() == "ARM64"
         vcpu_price = price["fargate_arm_vcpu_hour" if arm else "fargate_vcpu_hour"]
@@ -131,9 +132,14 @@ def estimate(found: Footprint, region: str | None = None) -> Estimate:
         # are priced on demand (an upper bound), and the line says so.
         spot = name in found.spot
         kind = "Fargate Spot" if spot else "Fargate"
-        cpus, gbs = f"{count} x {vcpu:g} vCPU", f"{count} x {memory:g} GB"
-        hourly(f"{kind} vCPU ({name})", count * vcpu, cpus, vcpu_price, spot)
-        hourly(f"{kind} memory ({name})", count * memory, gbs, gb_price, spot)
+        tasks: float = count
+        if name in averages:
+            # Scheduled bounds: the tasks over a week, on average (cfn.weekly).
+            tasks = round(averages[name], 2)
+        shown = f"{tasks:g} (scheduled, a week's average)" if name in averages else f"{count}"
+        cpus, gbs = f"{shown} x {vcpu:g} vCPU", f"{shown} x {memory:g} GB"
+        hourly(f"{kind} vCPU ({name})", tasks * vcpu, cpus, vcpu_price, spot)
+        hourly(f"{kind} memory ({name})", tasks * memory, gbs, gb_price, spot)
     if found.container_insights:
         metrics = (
             found.container_insights * price["container_insights_metrics_per_cluster"]
@@ -179,7 +185,12 @@ def estimate(found: Footprint, region: str | None = None) -> Estimate:
     ):
         if count:
             lines.append(Line(item, f"{count} x {_money(unit)}{note}", count * unit))
-    return Estimate(region, priced, tuple(lines), tuple(table["not_counted"]))
+    counts = {name: count for name, count, *_ in found.tasks}
+    unpriced = tuple(
+        f"the scheduled capacity of {name} ({why}: priced at {counts.get(name, '?')} tasks)"
+        for name, why in found.unpriced_schedules
+    )
+    return Estimate(region, priced, tuple(lines), unpriced + tuple(table["not_counted"]))
 
 
 # What AWS CDK's ApplicationLoadBalancedFargateService (aws-ecs-patterns) deploys when given no

@@ -32,6 +32,7 @@ from .evaluate import (
     resolved,
     rule_problems,
 )
+from .weekly import NotWeekly, week_average
 from .yaml import read_template
 
 NESTED_STACK = "AWS::CloudFormation::Stack"
@@ -332,6 +333,10 @@ class Footprint:
     scaling_targets: tuple[tuple[str, str], ...] = ()
     # Each service's scheduled actions and the bounds each sets: (service, "peak (min 4)").
     scaling_schedules: tuple[tuple[str, str], ...] = ()
+    # The tasks a service with scheduled actions runs on average over a week (service, tasks),
+    # and, for one whose actions are not all weekly, why not (service, "peak runs on ...").
+    scheduled_tasks: tuple[tuple[str, float], ...] = ()
+    unpriced_schedules: tuple[tuple[str, str], ...] = ()
 
 
 def _scheduled(action: Mapping[str, Any]) -> str:
@@ -368,6 +373,8 @@ def footprint(stack: PlannedStack) -> Footprint:
     tasks, scaling, spot = [], [], []
     targets: list[tuple[str, str]] = []
     schedules: list[tuple[str, str]] = []
+    averages: list[tuple[str, float]] = []
+    unpriced: list[tuple[str, str]] = []
     # A target tracking policy's alarms: "the ARNs of the two CloudWatch alarms created on your
     # behalf" (Application Auto Scaling User Guide, put-scaling-policy).
     tracking = {
@@ -398,7 +405,13 @@ def footprint(stack: PlannedStack) -> Footprint:
                 for policy_name, policy in tracking.items()
                 if policy_name.rpartition("/")[0] == stack_path
             ]
-            schedules += [(name, _scheduled(a)) for a in target.get("ScheduledActions") or []]
+            actions = target.get("ScheduledActions") or []
+            schedules += [(name, _scheduled(a)) for a in actions]
+            if actions:
+                try:
+                    averages.append((name, week_average(count, low, high, actions)))
+                except NotWeekly as exc:
+                    unpriced.append((name, str(exc)))
     insights = sum(
         any(
             s.get("Name") == "containerInsights" and s.get("Value") in ("enabled", "enhanced")
@@ -441,6 +454,8 @@ def footprint(stack: PlannedStack) -> Footprint:
         ),
         scaling_targets=tuple(targets),
         scaling_schedules=tuple(schedules),
+        scheduled_tasks=tuple(averages),
+        unpriced_schedules=tuple(unpriced),
         scaling_alarms=2 * len(tracking),
         scaling_alarm_metrics=2 * sum(_metrics_read(policy) for policy in tracking.values()),
         dashboards=len(typed("AWS::CloudWatch::Dashboard")),
