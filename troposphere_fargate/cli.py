@@ -627,7 +627,7 @@ def _build(args: argparse.Namespace) -> int:
     shipped = args.output == DEFAULT_OUTPUT and args.spec is None
     docs = args.docs if args.docs is not None or not shipped else Path("docs")
     if args.spec is not None:
-        from .release.spec import load_spec
+        from .release.spec import key_line, load_spec
 
         # The default folder holds the shipped product's versions: never write over them,
         # however it is spelled (templates/, ./templates, its absolute path), nor over the
@@ -639,9 +639,12 @@ def _build(args: argparse.Namespace) -> int:
                 f"{DEFAULT_OUTPUT}/ (it holds the shipped templates)"
             )
         config = load_spec(args.spec)  # a bad spec stops here: nothing is written
-        # What is allowed but most likely a mistake: said, not refused.
+        # What is allowed but most likely a mistake: said, not refused, at its key's line.
+        text = args.spec.read_text(encoding="utf-8") if config.warnings else ""
         for warning in config.warnings:
-            print(f"warning: {args.spec}: {warning}", file=sys.stderr)
+            line = key_line(text, warning.split(": ", 1)[0])
+            where = f"{args.spec}:{line}" if line else f"{args.spec}"
+            print(f"warning: {where}: {warning}", file=sys.stderr)
     report = build_release(
         args.output, docs, config=config, check=args.check, lint_cache=not args.no_lint_cache
     )

@@ -1333,7 +1333,7 @@ def test_the_build_warns_of_a_worker_that_cannot_read_its_queue_and_builds_it(
     output = tmp_path / "build"
     assert cli.main(["build", "--spec", str(spec), "--output", str(output), "-q"]) == 0
     assert capsys.readouterr().err.splitlines() == [
-        f"warning: {spec}: services.worker.queue_scaling: the service scales on the queue "
+        f"warning: {spec}:3: services.worker.queue_scaling: the service scales on the queue "
         "orders, but its task role has no statement allowing sqs:ReceiveMessage on it: unless "
         "the queue's own policy, or a managed policy given to the service template's "
         "TaskRoleManagedPolicyArns, allows it, its tasks cannot read it. Add a statement to the "
@@ -1362,3 +1362,26 @@ def test_secrets_of_several_kms_keys_are_a_list_of_keys(schema):
     config = parse_spec(text, "app.yaml")
     assert config.service.application.secrets_kms_keys == (key, other)
     jsonschema.Draft202012Validator(schema).validate(yaml.safe_load(text))
+
+
+@pytest.mark.parametrize(
+    ("dotted", "line"),
+    [
+        ("services.web.schedules", 4),
+        ("services.web.health_check_path", 3),  # left out: the service's line
+        ("services.api", 6),
+        ("domain", 1),
+        ("environment", None),  # not in the spec at all
+    ],
+)
+def test_a_warning_is_placed_at_its_keys_line_or_the_nearest_above(dotted, line):
+    from troposphere_fargate.release.spec import key_line
+
+    text = (
+        "domain: {name: shop.example.com, hosted_zone_id: Z0123456789ABCDEFGHIJ}\n"
+        "services:\n  web:\n    schedules:\n      - {name: a, schedule: 'cron(0 8 ? * * *)', "
+        "min: 1}\n  api: {expose: internal}\n"
+    )
+    assert key_line(text, dotted) == line
+    assert key_line("- a list\n", dotted) is None
+    assert key_line("a: [\n", dotted) is None

@@ -2036,6 +2036,29 @@ def load_spec(path: Path | str) -> ProductConfig:
     return parse_spec(text, str(path))
 
 
+def key_line(text: str, dotted: str) -> int | None:
+    """The line (from 1) of a spec's key, given as a warning names it (``services.api.routing``,
+    ``services.web.schedules``), or of the nearest key above it that the spec has (a warning
+    may be about a key left out, such as ``health_check_path``); None when the text is not a
+    spec's YAML."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
+    if not isinstance(node, MappingNode):
+        return None
+    line = None
+    for part in dotted.split("."):
+        found = None
+        if isinstance(node, MappingNode):
+            found = next(((key, value) for key, value in node.value if key.value == part), None)
+        if found is None:
+            break
+        key, node = found
+        line = key.start_mark.line + 1
+    return line
+
+
 # --- Publishing the format -------------------------------------------------------------------
 
 
