@@ -301,3 +301,22 @@ def test_diagram_of_an_environment_refuses_options_it_cannot_draw(tmp_path, caps
             "its own"
         )
     assert not (tmp_path / "x.dot").exists()
+
+
+def test_a_service_that_scales_on_a_queue_or_a_schedule_says_so_in_its_box():
+    # A user trial: the picture of a worker scaled on its queue looked like any worker.
+    view = environment(
+        ENVIRONMENT.replace(
+            "  worker: {expose: none}\n",
+            "  worker:\n    expose: none\n"
+            "    queue_scaling: {queue: orders, messages_per_task: 100}\n"
+            '    schedules: [{name: night, schedule: "cron(0 22 * * ? *)", max: 2}]\n',
+        )
+    )
+    worker = next(member for member in view.members if member.name == "worker")
+    assert worker.scaling == "scales on queue orders 100 per task; scheduled: night"
+    assert all(member.scaling == "" for member in view.members if member.name != "worker")
+    source = environment_graph(view).source
+    assert "no inbound traffic (worker)\nscales on queue orders 100 per task; scheduled: night" in (
+        source
+    )

@@ -401,7 +401,7 @@ def footprint(stack: PlannedStack) -> Footprint:
         if target:
             scaling.append((name, low, high))
             targets += [
-                (name, _tracked(policy))
+                (name, tracked(policy))
                 for policy_name, policy in tracking.items()
                 if policy_name.rpartition("/")[0] == stack_path
             ]
@@ -476,7 +476,7 @@ _TRACKED = {
 }
 
 
-def _tracked(policy: Mapping[str, Any]) -> str:
+def tracked(policy: Mapping[str, Any]) -> str:
     """What a target tracking policy follows and its target: ``CPU 70 %``, ``queue orders
     100 per task``."""
     configuration = policy.get("TargetTrackingScalingPolicyConfiguration") or {}

@@ -338,6 +338,9 @@ class Member:
     port: str  # the container port ("" for a worker)
     route: str = ""  # public: what its listener rule matches; internal: how others call it
     priority: int = 0  # public: its listener rule's priority
+    # What moves its task count beyond CPU and memory: "scales on queue orders 100 per task",
+    # "scheduled: peak, night" ("" for neither).
+    scaling: str = ""
 
 
 @dataclass
@@ -383,13 +386,37 @@ def _member(name: str, template: Mapping[str, Any]) -> Member:
         route = " ".join(
             matches[field] for field in ("host-header", "path-pattern") if field in matches
         )
-        return Member(name, EXPOSE_PUBLIC, port, route, int(rule["Properties"]["Priority"]))
+        priority = int(rule["Properties"]["Priority"])
+        return Member(name, EXPOSE_PUBLIC, port, route, priority, _scaling(resources))
     connect = resources[s.SERVICE]["Properties"].get("ServiceConnectConfiguration", {})
     served = connect.get("Services", [])
     if served:
         alias = served[0]["ClientAliases"][0]
-        return Member(name, EXPOSE_INTERNAL, port, f"http://{alias['DnsName']}:{port}")
-    return Member(name, "none", "")
+        url = f"http://{alias['DnsName']}:{port}"
+        return Member(name, EXPOSE_INTERNAL, port, url, scaling=_scaling(resources))
+    return Member(name, "none", "", scaling=_scaling(resources))
+
+
+def _scaling(resources: Mapping[str, Any]) -> str:
+    """What moves a service's task count beyond CPU and memory, for its box: the queue it
+    scales on and its scheduled actions."""
+    from ..cfn.dry_run import tracked
+
+    parts = [
+        tracked(body.get("Properties", {}))
+        for body in resources.values()
+        if body.get("Type") == "AWS::ApplicationAutoScaling::ScalingPolicy"
+    ]
+    parts = [f"scales on {part}" for part in parts if part.startswith("queue ")]
+    actions = [
+        str(action.get("ScheduledActionName", "?"))
+        for body in resources.values()
+        if body.get("Type") == "AWS::ApplicationAutoScaling::ScalableTarget"
+        for action in body.get("Properties", {}).get("ScheduledActions") or []
+    ]
+    if actions:
+        parts.append(f"scheduled: {', '.join(actions)}")
+    return "; ".join(parts)
 
 
 def environment_picture(
@@ -593,10 +620,12 @@ def environment_graph(view: EnvironmentPicture) -> graphviz.Digraph:
 
 def _member_label(member: Member) -> str:
     if member.exposure == EXPOSE_PUBLIC:
-        return f"{member.name}\npublic, port {member.port}"
-    if member.exposure == EXPOSE_INTERNAL:
-        return f"{member.name}\ninternal: {member.route}"
-    return f"{member.name}\nno inbound traffic (worker)"
+        label = f"{member.name}\npublic, port {member.port}"
+    elif member.exposure == EXPOSE_INTERNAL:
+        label = f"{member.name}\ninternal: {member.route}"
+    else:
+        label = f"{member.name}\nno inbound traffic (worker)"
+    return f"{label}\n{member.scaling}" if member.scaling else label
 
 
 def node_names(dot: graphviz.Digraph) -> list[str]:
