@@ -381,6 +381,36 @@ def test_a_rule_that_takes_part_of_anothers_requests_is_accepted(first, then):
 
 
 @pytest.mark.parametrize(
+    ("firsts", "then"),
+    [
+        # Each host of the third rule is another's: together they take all its requests.
+        (
+            (Routing(1, host="a.example.com"), Routing(2, host="b.example.com")),
+            Routing(10, "/x/*", ("a.example.com", "b.example.com")),
+        ),
+        # Each path likewise.
+        ((Routing(1, "/a/*"), Routing(2, "/b/*")), Routing(10, ("/a/x", "/b/*"))),
+        # Each pair of host and path.
+        (
+            (Routing(1, "/a/*", "a.example.com"), Routing(2, host="b.example.com")),
+            Routing(10, "/a/*", ("a.example.com", "b.example.com")),
+        ),
+    ],
+)
+def test_a_rule_that_earlier_rules_cover_together_is_refused(firsts, then):
+    # Pairs alone were checked: a rule shadowed by two others was built, and never matched.
+    message = (
+        r"services\[2\]\.routing\.priority=10: the rules of s0 \(priority 1\) and s1 "
+        r"\(priority 2\) together match every request this one does"
+    )
+    with pytest.raises(ConfigError, match=message):
+        ProductConfig(services=routed(*firsts, then))
+    # One of them alone leaves it requests.
+    ProductConfig(services=routed(firsts[0], then))
+    ProductConfig(services=routed(firsts[1], then))
+
+
+@pytest.mark.parametrize(
     ("arguments", "message"),
     [
         (

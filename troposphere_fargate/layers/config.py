@@ -1347,6 +1347,42 @@ class ProductConfig:
                         "request this one does and is evaluated first, so this service would "
                         f"get none: {fix}",
                     )
+        for index, _, routing in routed:
+            # Several rules together: each host and path of this rule matched by one of them.
+            earlier = sorted(
+                (first.priority, other, first)
+                for _, other, first in routed
+                if first.priority < routing.priority
+            )
+            takers = set()
+            for host in routing.hosts or (None,):
+                for path in routing.paths or (None,):
+                    taker = next(
+                        (
+                            (priority, other)
+                            for priority, other, first in earlier
+                            if first.matches_every(host, path)
+                        ),
+                        None,
+                    )
+                    if taker is None:
+                        break
+                    takers.add(taker)
+                else:
+                    continue
+                break
+            else:
+                names = " and ".join(
+                    f"{other} (priority {priority})" for priority, other in sorted(takers)
+                )
+                raise _fail(
+                    owner,
+                    f"services[{index}].routing.priority",
+                    routing.priority,
+                    f"the rules of {names} together match every request this one does and are "
+                    "evaluated first, so this service would get none: give this rule the lower "
+                    "priority number, or paths or hosts of its own",
+                )
 
     @property
     def has_public_service(self) -> bool:

@@ -210,6 +210,14 @@ class Routing:
         """The host names, of which a request matches one (none: any host)."""
         return _values(self.host)
 
+    def matches_every(self, host: str | None, path: str | None) -> bool:
+        """Whether this rule matches every request whose host matches the host pattern
+        ``host`` and whose path matches the path pattern ``path`` (None: any), in the sure cases
+        :meth:`covers` takes."""
+        if self.hosts and (host is None or not any(_covers_host(p, host) for p in self.hosts)):
+            return False
+        return not self.paths or any(_covers_path(pattern, path) for pattern in self.paths)
+
     def covers(self, other: Routing) -> bool:
         """Whether every request ``other`` matches, this rule matches too (so with a lower
         priority it would take them all). Only the sure cases: this rule has no host, or for
