@@ -589,10 +589,19 @@ def test_write_version_leaves_the_previous_folder_when_writing_fails(tmp_path, f
     assert [p.name for p in tmp_path.iterdir()] == [__version__]
 
 
+def ctrl_c() -> None:
+    """A Ctrl-C as the command-line build gets it: SIGINT to the thread that builds (the CLI's
+    only one). Sent to the process, a test runner's other threads (pytest-xdist's) could take
+    it while the building thread holds it back."""
+    import signal
+    import threading
+
+    signal.pthread_kill(threading.get_ident(), signal.SIGINT)
+
+
 def test_a_ctrl_c_between_the_two_renames_waits_for_the_second(tmp_path, files, monkeypatch):
     """The old folder was renamed away, then a KeyboardInterrupt skipped the rename of the new
     one, and the cleanup deleted both: no templates at all (seen with a slow file system)."""
-    import signal
 
     write_version(tmp_path, files)
     renames = []
@@ -602,7 +611,7 @@ def test_a_ctrl_c_between_the_two_renames_waits_for_the_second(tmp_path, files, 
         real_rename(source, destination)
         renames.append(Path(destination).name)
         if len(renames) == 1:  # the old folder is away: Ctrl-C now
-            os.kill(os.getpid(), signal.SIGINT)
+            ctrl_c()
 
     monkeypatch.setattr(build.os, "rename", rename_then_interrupt)
     with pytest.raises(KeyboardInterrupt):
@@ -808,11 +817,10 @@ def test_an_interrupt_raised_as_the_signals_are_held_leaves_them_unheld(monkeypa
 
 
 def test_an_interrupt_during_a_swap_is_delivered_after_it_and_says_so(monkeypatch):
-    import signal
 
     monkeypatch.setattr(build, "_held_over", False)
     with pytest.raises(KeyboardInterrupt), build.deferred_signals():
-        os.kill(os.getpid(), signal.SIGINT)
+        ctrl_c()
         swapped = True  # reached: the interrupt waited
     assert swapped and build.interrupted_after_writing()
 

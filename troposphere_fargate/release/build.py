@@ -132,7 +132,10 @@ _PLAIN_NAME = RELEASE_NAME
 def deferred_signals() -> Iterator[None]:
     """SIGINT, SIGTERM and SIGHUP held back until the block is done, then delivered: a Ctrl-C
     in the middle of swapping folders and files in waits until every one is swapped, instead
-    of leaving the old folder renamed away and the new one not yet in place."""
+    of leaving the old folder renamed away and the new one not yet in place. The mask is the
+    calling thread's (pthread_sigmask): in a process of several threads (a library user's
+    server) the kernel may hand a signal sent to the process to another thread, and Python
+    then raises it in the main thread at once."""
     import signal
 
     global _held_over
