@@ -697,3 +697,44 @@ def test_a_name_ending_in_s_is_said_with_an_apostrophe_alone():
     )
     with pytest.raises(tf.SpecError, match=r"the service tenants' rule \(priority 1\)"):
         tf.parse_spec(spec, "app.yaml")
+
+
+@pytest.mark.parametrize(
+    ("key", "says"),
+    [
+        # The key ID is fine: the account has 11 digits, the region no dashes.
+        (
+            KMS_ARN.replace("123456789012", "12345678901"),
+            ": its partition, region or account is not valid (arn:<aws, aws-cn or "
+            "aws-us-gov>:kms:<region>:<12-digit account>:key/<key ID>)",
+        ),
+        (
+            KMS_ARN.replace("eu-west-1", "euwest1"),
+            ": its partition, region or account is not valid",
+        ),
+        (
+            "1234ABCD-12AB-34CD-56EF-1234567890AB",
+            ": a key ID (in lower case); give the key ARN (aws kms describe-key --key-id "
+            "1234abcd-12ab-34cd-56ef-1234567890ab",
+        ),
+        ("arn:${AWS::Partition}:kms:eu-west-1:123456789012:alias/app", ": an alias; give"),
+    ],
+)
+def test_the_kms_hint_names_the_part_that_is_wrong(key, says):
+    from troposphere_fargate.layers.application import kms_key_hint
+
+    assert kms_key_hint(key).startswith(says)
+
+
+@pytest.mark.parametrize(
+    ("zone", "hint"),
+    [
+        ("GMT", " (did you mean Etc/GMT?)"),  # a zone, but not of the pattern's form
+        ("Japan", ""),  # nothing close that the pattern takes
+        ("europe/paris", " (did you mean Europe/Paris?)"),
+    ],
+)
+def test_a_time_zone_hint_suggests_only_what_is_taken(zone, hint):
+    from troposphere_fargate.layers.schedules import zone_hint
+
+    assert zone_hint(zone) == hint

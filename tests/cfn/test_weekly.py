@@ -64,11 +64,18 @@ def test_steps_ranges_and_lists_of_cron_fields():
         ("rate(1 day)", "x runs on a rate schedule (rate(1 day))"),
         ("at(2027-01-01T00:00:00)", "x runs on a one-time schedule (at(2027-01-01T00:00:00))"),
         ("cron(0 8 1 * ? *)", "x runs on days of the month or of the year (cron(0 8 1 * ? *))"),
-        ("cron(0 8 ? * 2#1 *)", "the cron field '2#1' is not one this estimate reads"),
-        ("cron(0 8 ? * 6L *)", "the cron field '6L' is not one this estimate reads"),
+        ("cron(0 8 ? * 2#1 *)", "x: the cron field '2#1' is not one this estimate reads"),
+        ("cron(0 8 ? * 6L *)", "x: the cron field '6L' is not one this estimate reads"),
     ],
 )
 def test_an_action_that_is_not_weekly_is_named_not_guessed(schedule, why):
     with pytest.raises(NotWeekly) as refused:
         week_average(2, 2, 8, [action("x", schedule, low=3)])
     assert str(refused.value) == why
+
+
+def test_a_field_of_other_digits_is_named_with_its_action():
+    # "²".isdigit() is true and int("²") fails: cost and validate stopped with a traceback.
+    for schedule in ("cron(0/² 8 ? * MON-FRI *)", "cron(² 8 ? * MON-FRI *)"):
+        with pytest.raises(NotWeekly, match=r"^x: the cron field '.*²' is not one this"):
+            week_average(2, 2, 8, [action("x", schedule, low=3)])

@@ -676,3 +676,9 @@ def test_a_one_time_schedule_is_past_in_its_own_time_zone():
     assert not has_passed(utc, datetime(2030, 6, 1, 10, 30, tzinfo=UTC))
     daily = ScheduledScaling("noon", "cron(0 12 ? * * *)", 2)
     assert not has_passed(daily, datetime(2999, 1, 1, tzinfo=UTC))
+
+
+@pytest.mark.parametrize("schedule", ["cron(0/² 8 ? * MON-FRI *)", "cron(٣ 8 ? * MON *)"])
+def test_a_cron_field_of_characters_cron_does_not_take_is_refused(schedule):
+    with pytest.raises(ConfigError, match=r"has a character cron does not take"):
+        ScheduledScaling("x", schedule, min_capacity=1)

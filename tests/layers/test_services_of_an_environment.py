@@ -410,6 +410,20 @@ def test_a_rule_that_earlier_rules_cover_together_is_refused(firsts, then):
     ProductConfig(services=routed(firsts[1], then))
 
 
+def test_a_rule_that_covers_each_of_those_that_cover_it_together_is_told_no_order_helps():
+    # r takes each host's requests, and the two hosts' rules take all of r's: whichever order,
+    # one of them gets none. "Give this rule the lower priority number" sent the user back and
+    # forth.
+    firsts = (Routing(1, host="a.example.com"), Routing(2, host="b.example.com"))
+    then = Routing(10, host=("a.example.com", "b.example.com"))
+    with pytest.raises(
+        ConfigError,
+        match=r"so this service would get none: give them different "
+        r"paths or hosts$",
+    ):
+        ProductConfig(services=routed(*firsts, then))
+
+
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
@@ -726,7 +740,7 @@ def test_a_service_routed_away_from_slash_whose_health_check_requests_it_is_warn
         (warning,) = service.warnings
         assert warning.startswith(
             f"health_check_path: the load balancer sends the service only {warned}, but its "
-            "health check requests / (the default)"
+            "health check requests / (health_check_path)"
         )
         success = fields.get("target_health", TargetHealth()).success_codes
         assert f"answers with {success}, such as its health endpoint" in warning

@@ -9,7 +9,9 @@ Reference). Between them the service runs its baseline count (the one the estima
 without schedules) held within the bounds last set. Only weekly cron expressions are worked
 out ("[Minutes] [Hours] [Day_of_Month] [Month] [Day_of_Week] [Year]", day of week 1-7 or
 SUN-SAT, Application Auto Scaling User Guide, scheduled scaling using cron expressions) over a
-fixed reference fortnight of January 2026 in each action's time zone; anything else (a rate, a
+fixed reference fortnight of January 2026 in each action's time zone (so at January's UTC
+offsets: actions in two zones whose daylight saving differs are an hour nearer or further
+apart in summer); anything else (a rate, a
 one-time ``at()``, a day of the month, a start or end time) is named, not guessed.
 """
 
@@ -37,14 +39,15 @@ def _values(field: str, low: int, high: int, names: Sequence[str] = ()) -> set[i
     def number(text: str) -> int:
         if text.upper() in names:
             return names.index(text.upper()) + low
-        if not text.isdigit() or not low <= int(text) <= high:
+        if not re.fullmatch(r"[0-9]{1,2}", text) or not low <= int(text) <= high:
             raise NotWeekly(f"the cron field {field!r} is not one this estimate reads")
         return int(text)
 
     found: set[int] = set()
     for part in field.split(","):
         part, _, step_text = part.partition("/")
-        step = int(step_text) if step_text.isdigit() and int(step_text) > 0 else None
+        digits = re.fullmatch(r"[0-9]{1,2}", step_text)
+        step = int(step_text) if digits and int(step_text) > 0 else None
         if step_text and step is None:
             raise NotWeekly(f"the cron field {field!r} is not one this estimate reads")
         if part in ("*", "?"):
@@ -79,9 +82,12 @@ def _fire_times(action: Mapping[str, Any]) -> list[int]:
     minutes_field, hours_field, month_day, month, week_day, year = fields
     if month_day not in ("?", "*") or month != "*" or year != "*":
         raise NotWeekly(f"{name} runs on days of the month or of the year ({schedule})")
-    minutes = _values(minutes_field, 0, 59)
-    hours = _values(hours_field, 0, 23)
-    days = _values(week_day, 1, 7, _DAYS) if week_day != "?" else set(range(1, 8))
+    try:
+        minutes = _values(minutes_field, 0, 59)
+        hours = _values(hours_field, 0, 23)
+        days = _values(week_day, 1, 7, _DAYS) if week_day != "?" else set(range(1, 8))
+    except NotWeekly as exc:
+        raise NotWeekly(f"{name}: {exc}") from None
     zone_name = str(action.get("Timezone") or "UTC")
     try:
         zone = UTC if zone_name == "UTC" else zoneinfo.ZoneInfo(zone_name)

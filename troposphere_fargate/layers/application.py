@@ -83,12 +83,24 @@ def kms_key_hint(value: str) -> str:
         "give the key ARN (aws kms describe-key --key-id {} --query KeyMetadata.Arn): the "
         "execution role's policy can name a key by its ARN only"
     )
-    if value.startswith("alias/") or re.fullmatch(r"arn:[^:]+:kms:[^:]*:[^:]*:alias/.+", value):
+    partition = rf"(?:{re.escape(PSEUDO_PARTITION)}|[^:]+)"
+    if value.startswith("alias/") or re.fullmatch(
+        rf"arn:{partition}:kms:[^:]*:[^:]*:alias/.+", value
+    ):
         return f": an alias; {how.format(value)}"
     key_id = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}"
-    if re.fullmatch(key_id, value):
-        return f": a key ID; {how.format(value)}"
-    if re.fullmatch(r"arn:[^:]+:kms:[^:]*:[^:]*:key/.*", value):
+    lower = "" if value == value.lower() else " (in lower case)"
+    if re.fullmatch(key_id, value.lower()):
+        return f": a key ID{lower}; {how.format(value.lower())}"
+    arn = re.fullmatch(rf"arn:{partition}:kms:([^:]*):([^:]*):key/(.*)", value)
+    if arn and not re.fullmatch(
+        rf"arn:{_ANY_PARTITION}:kms:{_ANY_REGION}:{_ANY_ACCOUNT}:key/.*", value
+    ):
+        return (
+            ": its partition, region or account is not valid (arn:<aws, aws-cn or "
+            "aws-us-gov>:kms:<region>:<12-digit account>:key/<key ID>)"
+        )
+    if arn:
         return (
             ": its key ID must be a UUID (1234abcd-12ab-34cd-56ef-1234567890ab) or mrk- and 32 "
             "hex digits, in lower case"

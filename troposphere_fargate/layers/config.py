@@ -837,7 +837,7 @@ class ServiceConfig:
         paths = ", ".join(routing.paths)
         return (
             f"health_check_path: the load balancer sends the service only {paths}, but its "
-            "health check requests / (the default): an application that serves nothing at / "
+            "health check requests / (health_check_path): an application that serves nothing at / "
             "answers 404 there, and every task is stopped as unhealthy. Set health_check_path "
             f"to a path the application answers with {health.success_codes}, such as its "
             "health endpoint (the check goes to the task directly: it need not be routed)",
@@ -1375,13 +1375,19 @@ class ProductConfig:
                 names = " and ".join(
                     f"{other} (priority {priority})" for priority, other in sorted(takers)
                 )
+                by_name = {other: first for _, other, first in routed}
+                # This rule covers each of them too: no order helps.
+                fix = (
+                    "give them different paths or hosts"
+                    if all(routing.covers(by_name[other]) for _, other in takers)
+                    else "give this rule the lower priority number, or paths or hosts of its own"
+                )
                 raise _fail(
                     owner,
                     f"services[{index}].routing.priority",
                     routing.priority,
                     f"the rules of {names} together match every request this one does and are "
-                    "evaluated first, so this service would get none: give this rule the lower "
-                    "priority number, or paths or hosts of its own",
+                    f"evaluated first, so this service would get none: {fix}",
                 )
 
     @property

@@ -48,7 +48,11 @@ def zone_hint(name: object) -> str:
 
     if not isinstance(name, str):
         return ""
-    by_case = {zone.lower(): zone for zone in _time_zones() | {"UTC"}}
+    # Only zones the pattern takes: GMT and Japan are zones, but not of Area/Location's form.
+    zones = {zone for zone in _time_zones() if _TIMEZONE.fullmatch(zone)} | {"UTC"}
+    if f"Etc/{name}" in zones:
+        return f" (did you mean Etc/{name}?)"
+    by_case = {zone.lower(): zone for zone in zones}
     close = difflib.get_close_matches(name.lower(), list(by_case), n=1, cutoff=0.8)
     return f" (did you mean {by_case[close[0]]}?)" if close else ""
 
@@ -67,6 +71,12 @@ def schedule_problem(schedule: str) -> str | None:
             return (
                 f"a cron expression has 6 fields (minutes hours day-of-month month day-of-week "
                 f"year), not {len(fields)}: such as cron(0 8 ? * MON-FRI *)"
+            )
+        odd = next((f for f in fields if not re.fullmatch(r"[0-9A-Za-z,*?/#-]+", f)), None)
+        if odd is not None:
+            return (
+                f"the cron field {odd!r} has a character cron does not take: digits 0-9, "
+                "names such as MON, and , - * ? / L W #"
             )
         if (fields[2] == "?") == (fields[4] == "?"):
             return (
