@@ -1385,3 +1385,49 @@ def test_a_warning_is_placed_at_its_keys_line_or_the_nearest_above(dotted, line)
     assert key_line(text, dotted) == line
     assert key_line("- a list\n", dotted) is None
     assert key_line("a: [\n", dotted) is None
+
+
+def test_every_value_the_spec_refuses_is_named_in_one_run():
+    # A user trial fixed one error per run. Keys, services, list items and map entries are
+    # read on after one is refused; each line names its own place.
+    text = (
+        "services:\n"
+        "  web:\n"
+        "    port: 99999\n"
+        "    cpu: 3\n"
+        "    environment: {1BAD: x, ALSO-BAD: y}\n"
+        "    schedules:\n"
+        '      - {name: a, schedule: "cron(0 8 ? * * *)", min: -1}\n'
+        '      - {name: b, schedule: "nightly", min: 1}\n'
+        "  api:\n"
+        "    memory: x\n"
+    )
+    with pytest.raises(SpecError) as refused:
+        parse_spec(text, "app.yaml")
+    lines = str(refused.value).splitlines()
+    assert [line.split(": ", 2)[:2] for line in lines] == [
+        ["app.yaml:3", "services.web.port"],
+        ["app.yaml:4", "services.web.cpu"],
+        ["app.yaml:5", "services.web.environment.1BAD"],
+        ["app.yaml:5", "services.web.environment.ALSO-BAD"],
+        ["app.yaml:7", "services.web.schedules[0].min"],
+        ["app.yaml:8", "services.web.schedules[1].schedule"],
+        ["app.yaml:10", "services.api.memory"],
+    ]
+
+
+def test_what_needs_the_whole_config_is_judged_once_every_value_reads():
+    # Two services with one priority: a judgement of the environment, made only when each
+    # service's own values are good (else it would judge values that are not the user's).
+    clash = (
+        "services:\n  web: {expose: public, routing: {path: /*, priority: 1}}\n"
+        "  api: {expose: public, routing: {path: /api/*, priority: 1}}\n"
+    )
+    with pytest.raises(SpecError, match=r"^app\.yaml:3: services\.api\.routing\.priority"):
+        parse_spec(clash, "app.yaml")
+    with pytest.raises(SpecError) as refused:
+        parse_spec(clash.replace("/api/*", "api"), "app.yaml")
+    assert str(refused.value).splitlines() == [
+        "app.yaml:3: services.api.routing.path: 'api' is not a path pattern starting with /, "
+        "such as /api/* (* and ? are wildcards)"
+    ]

@@ -446,6 +446,24 @@ class _Str(_Kind):
         return f"string: {self.means}" if self.means else "string"
 
 
+_FAILED = object()  # a value whose key, item or entry was refused (its errors are kept)
+
+
+def _kept(errors: list[str], parse: Callable[..., Any], *args: Any) -> Any:
+    """``parse(*args)``, or :data:`_FAILED` with its error's lines added to ``errors``: a
+    spec's other keys, items and services are read on, so one run names every value refused."""
+    try:
+        return parse(*args)
+    except SpecError as exc:
+        errors.extend(line for line in str(exc).splitlines() if line not in errors)
+        return _FAILED
+
+
+def _refuse(errors: list[str]) -> None:
+    if errors:
+        raise SpecError("\n".join(errors))
+
+
 @dataclass(frozen=True)
 class _List(_Kind):
     item: _Kind
@@ -456,9 +474,14 @@ class _List(_Kind):
         reader.scalar(node, path)
         if not isinstance(node, SequenceNode):
             raise reader.error(node, path, f"expected a list, got {_what(node)}")
+        errors: list[str] = []
         items = tuple(
-            self.item.parse(reader, item, (*path, index)) for index, item in enumerate(node.value)
+            _kept(
+                errors, lambda item=item, index=index: self.item.parse(reader, item, (*path, index))
+            )
+            for index, item in enumerate(node.value)
         )
+        _refuse(errors)
         seen: dict[Any, Node] = {}
         for index, item_node in enumerate(node.value):
             if self.unique:
@@ -539,16 +562,25 @@ class _Map(_Kind):
         if not isinstance(node, MappingNode):
             raise reader.error(node, path, f"expected a mapping (name: value), got {_what(node)}")
         built = []
+        errors: list[str] = []
         for name, key_node, value_node in reader.pairs(node, path):
-            self.key.parse(reader, key_node, (*path, name))
-            value = self.value.parse(reader, value_node, (*path, name))
-            try:
-                built.append(self.build(name, value))
-            except ConfigError as error:
-                complaint = _complaint(error)
-                at = key_node if complaint.steps[:1] == (("name", None),) else value_node
-                raise reader.error(at, (*path, name), complaint.reason) from None
+            entry = _kept(errors, self._entry, reader, name, key_node, value_node, path)
+            if entry is not _FAILED:
+                built.append(entry)
+        _refuse(errors)
         return tuple(built)
+
+    def _entry(
+        self, reader: _Reader, name: str, key_node: Node, value_node: Node, path: KeyPath
+    ) -> Any:
+        self.key.parse(reader, key_node, (*path, name))
+        value = self.value.parse(reader, value_node, (*path, name))
+        try:
+            return self.build(name, value)
+        except ConfigError as error:
+            complaint = _complaint(error)
+            at = key_node if complaint.steps[:1] == (("name", None),) else value_node
+            raise reader.error(at, (*path, name), complaint.reason) from None
 
     def schema(self) -> dict[str, Any]:
         return {
@@ -845,11 +877,15 @@ class _Object(_Kind):
         by_name = {key.name: key for key in self.keys}
         values: dict[str, Any] = {}
         located: dict[str, tuple[_Kind | None, Node, KeyPath]] = {}
+        errors: list[str] = []
         for name, key_node, value_node in reader.pairs(node, path):
             key = by_name.get(name)
             if key is None:
                 raise self._unknown(reader, key_node, (*path, name))
-            values[key.target] = key.kind.parse(reader, value_node, (*path, name))
+            value = _kept(errors, key.kind.parse, reader, value_node, (*path, name))
+            if value is _FAILED:
+                continue
+            values[key.target] = value
             located[key.target] = located[key.field_name] = (key.kind, value_node, (*path, name))
             # A key that sets another's field (domain: sets the environment's) is where an
             # error about that field is, unless the other key is given too.
@@ -857,6 +893,7 @@ class _Object(_Kind):
         for target, (value, at, where) in (given or {}).items():
             values[target] = value
             located[target] = (None, at, where)
+        _refuse(errors)
         missing = [key.name for key in self.keys if key.required and key.target not in values]
         if missing:
             raise reader.error(node, path, f"missing {', '.join(missing)} (required)")
@@ -973,15 +1010,24 @@ class _Services(_Kind):
         if not services:
             raise reader.error(node, path, "no service: name one, such as web: {port: 8080}")
         built = []
+        errors: list[str] = []
         for name, key_node, value_node in services:
-            where = (*path, name)
-            self.name.parse(reader, key_node, where)
-            service = self.service.parse(
-                reader, value_node, where, {"container_name": (name, key_node, where)}
-            )
-            self._refuse_keys_without_use(reader, value_node, where, service)
-            built.append(service)
+            service = _kept(errors, self._service, reader, name, key_node, value_node, path)
+            if service is not _FAILED:
+                built.append(service)
+        _refuse(errors)
         return tuple(built)
+
+    def _service(
+        self, reader: _Reader, name: str, key_node: Node, value_node: Node, path: KeyPath
+    ) -> ServiceConfig:
+        where = (*path, name)
+        self.name.parse(reader, key_node, where)
+        service: ServiceConfig = self.service.parse(
+            reader, value_node, where, {"container_name": (name, key_node, where)}
+        )
+        self._refuse_keys_without_use(reader, value_node, where, service)
+        return service
 
     def _refuse_keys_without_use(
         self, reader: _Reader, node: Node, path: KeyPath, service: ServiceConfig
