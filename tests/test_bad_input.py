@@ -89,12 +89,20 @@ def test_validate_and_cost_of_a_spec_say_to_build_it_first(tmp_path, capsys):
         ]
 
 
-def test_diff_of_a_build_folder_names_the_version_folders_inside(tmp_path, capsys):
-    (tmp_path / "out" / "0.4.0").mkdir(parents=True)
-    (tmp_path / "out" / "0.4.0" / "manifest.json").write_text("{}")
-    assert cli.main(["diff", str(tmp_path / "out"), str(SHIPPED)]) == 1
+def test_diff_of_a_build_folder_compares_its_one_version_or_names_them(tmp_path, capsys):
+    # A user trial: `build --output b1` writes b1/0.4.0/, and `diff b1 b2` was refused.
+    import shutil
+
+    for side in ("b1", "b2"):
+        shutil.copytree(SHIPPED, tmp_path / side / __version__)
+    assert cli.main(["diff", str(tmp_path / "b1"), str(tmp_path / "b2")]) == 0
+    assert capsys.readouterr().out.strip() == "no differences"
+    # Two versions in one folder: which one is meant is the user's to say.
+    shutil.copytree(SHIPPED, tmp_path / "b1" / "0.3.9")
+    assert cli.main(["diff", str(tmp_path / "b1"), str(tmp_path / "b2")]) == 1
     assert errors(capsys)[-1].endswith(
-        "holds no templates (*.yaml, *.yml, *.json, *.template); its version folders: 0.4.0"
+        "holds no templates (*.yaml, *.yml, *.json, *.template); its version folders: 0.3.9, "
+        f"{__version__}"
     )
 
 
@@ -738,3 +746,42 @@ def test_a_time_zone_hint_suggests_only_what_is_taken(zone, hint):
     from troposphere_fargate.layers.schedules import zone_hint
 
     assert zone_hint(zone) == hint
+
+
+@pytest.mark.parametrize(
+    ("value", "hint"),
+    [
+        (
+            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db",
+            ": a secret's full ARN ends with - and the 6 characters Secrets Manager adds to its "
+            "name (aws secretsmanager describe-secret --secret-id prod/db --query ARN)",
+        ),
+        (
+            "arn:aws:secretmanager:eu-west-1:123456789012:secret:db-AbCdEf",
+            ": the service is secretsmanager or ssm, not 'secretmanager'",
+        ),
+        (
+            "arn:aws:secretsmanager:eu-west-1:12345678901:secret:db-AbCdEf",
+            ": the account is 12 digits, not '12345678901'",
+        ),
+        (
+            "arn:aws:ssm:eu-west1:123456789012:parameter/x",
+            ": 'eu-west1' is no region name (such as eu-west-1)",
+        ),
+        (
+            "arn:aws:ssm:eu-west-1:123456789012:parameter:x",
+            ": a parameter's ARN ends with parameter/<name>, a slash after parameter",
+        ),
+        ("prod/db", ""),  # not an ARN: the pattern's message says what one is
+    ],
+)
+def test_a_secrets_arn_is_told_which_part_is_wrong(tmp_path, capsys, value, hint):
+    # A user trial: five different defects, one long pattern message five times.
+    path = tmp_path / "app.yaml"
+    path.write_text(f'services:\n  web:\n    secrets: {{A: "{value}"}}\n')
+    assert cli.main(["build", "--spec", str(path), "--output", str(tmp_path / "out")]) == 1
+    (line,) = errors(capsys)
+    assert line.endswith("parameter/<name>)" + hint)
+    with pytest.raises(tf.ConfigError) as refused:
+        tf.Secret("A", value)
+    assert str(refused.value).endswith(hint or "parameter/<name>)")

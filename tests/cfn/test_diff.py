@@ -1718,3 +1718,26 @@ def test_the_standalone_templates_are_the_shipped_products():
     assert {
         p.name for p in (REPO / "templates" / __version__).glob("*.yaml")
     } == STANDALONE_TEMPLATES
+
+
+def test_a_new_parameter_the_update_gives_is_safe():
+    # A user trial: adding a service with its image given (--set) was still "breaking: the
+    # update that adds it must supply it".
+    old = _routed(web="/web/* 100")
+    new = _routed(web="/web/* 100", api="/api/* 10")
+    image = ROOT_VALUES["WebContainerImage"]
+    found = {
+        f.subject: (f.severity, f.change)
+        for f in diff_stacks(old, new, ROOT_VALUES, {"ApiContainerImage": image}, "eu-west-1")
+        if f.template == "root.yaml"
+    }
+    assert found["parameter ApiContainerImage"] == (
+        SAFE,
+        "added without a default; the update gives it",
+    )
+    without = {
+        f.subject: f.severity
+        for f in diff_stacks(old, new, ROOT_VALUES, {}, "eu-west-1")
+        if f.template == "root.yaml"
+    }
+    assert without["parameter ApiContainerImage"] == BREAKING

@@ -79,3 +79,15 @@ def test_a_field_of_other_digits_is_named_with_its_action():
     for schedule in ("cron(0/² 8 ? * MON-FRI *)", "cron(² 8 ? * MON-FRI *)"):
         with pytest.raises(NotWeekly, match=r"^x: the cron field '.*²' is not one this"):
             week_average(2, 2, 8, [action("x", schedule, low=3)])
+
+
+def test_without_a_desired_count_the_minimum_in_force_is_the_count():
+    # A user trial: a weekend schedule lowering the minimum to 1 was priced at the template's
+    # minimum of 2. With no desired count, autoscaling's floor is the minimum last set.
+    weekend = action("weekend", "cron(0 0 ? * SAT *)", low=1, high=2)
+    monday = action("monday", "cron(0 0 ? * MON *)", low=2, high=8)
+    # Saturday and Sunday, 48 hours of the week's 168, at 1; the rest at 2.
+    assert week_average(None, 2, 8, [weekend, monday]) == pytest.approx(2 - 48 / HOURS_A_WEEK)
+    # A fixed desired count of 2 stays 2 within 1 to 2.
+    assert week_average(2, 2, 8, [weekend, monday]) == 2
+    assert week_average(None, 3, 8, []) == 3

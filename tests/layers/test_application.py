@@ -1115,3 +1115,41 @@ def test_an_arn_whose_region_is_another_partitions_cannot_exist(build, message):
         actions=("sqs:SendMessage",),
         resources=("arn:${AWS::Partition}:sqs:cn-north-1:123456789012:q",),
     )
+
+
+@pytest.mark.parametrize(
+    ("actions", "resources", "effect", "conditions", "warned"),
+    [
+        (("s3:GetObject", "dynamodb:*"), ("*",), "Allow", False, "dynamodb:*"),
+        (("s3:*", "sqs:*"), ("*",), "Allow", False, "s3:*, sqs:*"),
+        (
+            ("dynamodb:*",),
+            ("arn:aws:dynamodb:eu-west-1:123456789012:table/t",),
+            "Allow",
+            False,
+            None,
+        ),
+        (("dynamodb:*",), ("*",), "Deny", False, None),
+        (("dynamodb:*",), ("*",), "Allow", True, None),  # a condition may scope it
+        (("dynamodb:GetItem",), ("*",), "Allow", False, None),
+    ],
+)
+def test_a_statement_of_every_action_of_a_service_on_everything_is_warned_of(
+    actions, resources, effect, conditions, warned
+):
+    # A user trial: dynamodb:* on * built silently; `check` then failed it (Control Tower's
+    # iam_inline_policy_no_statements_with_full_access_check, and checkov's CKV_AWS_108/109/111).
+    from troposphere_fargate import Application, PolicyCondition, PolicyStatement, TaskRole
+
+    scoped = (PolicyCondition("StringEquals", "aws:RequestedRegion", ("eu-west-1",)),)
+    statement = PolicyStatement(actions, resources, effect, scoped if conditions else ())
+    service = ServiceConfig(application=Application(task_role=TaskRole(statements=(statement,))))
+    if warned is None:
+        assert service.warnings == ()
+    else:
+        assert service.warnings == (
+            f"task_role: statement 1 allows {warned} on *: every action of the service on every "
+            "resource the account can reach; troposphere-fargate check fails it (AWS Control "
+            "Tower's iam_inline_policy_no_statements_with_full_access_check). Name the actions "
+            "and resources the application needs",
+        )

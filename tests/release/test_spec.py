@@ -341,14 +341,16 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         f"app.yaml:4: services.web.secrets.API_KEY: '{SSM}' is not a Secrets Manager secret ARN "
         "(arn:<partition>:secretsmanager:<region>:<account>:secret:<name>-<6 characters>, "
         "optionally :<json-key>::) or an SSM parameter ARN "
-        "(arn:<partition>:ssm:<region>:<account>:parameter/<name>)",
+        "(arn:<partition>:ssm:<region>:<account>:parameter/<name>): a parameter's ARN ends "
+        "with parameter/<name>, a slash after parameter",
         True,
     ),
     "malformed-policy-arn": (
         "services:\n  web:\n    task_role:\n      managed_policies:\n"
         "        - arn:aws:iam::aws:policy/A\n        - AmazonS3ReadOnlyAccess\n",
         "app.yaml:6: services.web.task_role.managed_policies[1]: 'AmazonS3ReadOnlyAccess' is not "
-        "an IAM policy ARN (arn:<partition>:iam::aws:policy/<name>)",
+        "an IAM managed policy ARN (arn:<partition>:iam::aws:policy/<name>, or "
+        "arn:<partition>:iam::<account>:policy/<name> for one of your own)",
         True,
     ),
     "secret-in-another-partition": (

@@ -112,7 +112,7 @@ def folders_inside(names: Sequence[str], templates_root: Path) -> list[Path]:
     found = []
     for name in names:
         path = Path(name)
-        folder = path if path.is_dir() else templates_root / name
+        folder = _build_folder(path if path.is_dir() else templates_root / name)
         if path.is_file() or not folder.is_dir():
             continue
         for inner in sorted(p for p in folder.iterdir() if p.is_dir()):
@@ -136,6 +136,7 @@ def load_side(side: str, templates_root: Path) -> dict[str, dict[str, Any]]:
         raise DiffError(
             f"{side} is neither a template, a folder nor a version under {templates_root}/"
         )
+    folder = _build_folder(folder)
     files = [
         p
         for p in sorted(folder.iterdir())
@@ -146,6 +147,22 @@ def load_side(side: str, templates_root: Path) -> dict[str, dict[str, Any]]:
         hint = f"; its version folders: {', '.join(inside)}" if inside else ""
         raise DiffError(f"{folder} holds no templates (*{', *'.join(TEMPLATE_SUFFIXES)}){hint}")
     return {p.name: template for p, template in read_templates(files).items()}
+
+
+def _templates_in(folder: Path) -> bool:
+    return any(
+        p.suffix.lower() in TEMPLATE_SUFFIXES and p.name != "manifest.json" and p.is_file()
+        for p in folder.iterdir()
+    )
+
+
+def _build_folder(folder: Path) -> Path:
+    """``folder``, or the one version folder inside it when it holds no templates itself:
+    ``build --output b1`` writes ``b1/0.4.0/``, and ``diff b1 b2`` compares those."""
+    if not folder.is_dir() or _templates_in(folder):
+        return folder
+    versions = [p for p in sorted(folder.iterdir()) if (p / "manifest.json").is_file()]
+    return versions[0] if len(versions) == 1 else folder
 
 
 def load_sides(
@@ -1358,6 +1375,15 @@ class _Stacks:
             # The parent is updated in the same operation and passes what the new template
             # takes: a nested template's parameters are no interface of the running stacks.
             found = [f for f in found if not f.subject.startswith("parameter ")]
+        else:
+            # A new parameter without a default that the update's values give (--set).
+            found = [
+                Finding(f.template, SAFE, f.subject, "added without a default; the update gives it")
+                if f.subject.removeprefix("parameter ") in changes
+                and f.change.startswith("added without a default")
+                else f
+                for f in found
+            ]
         for parameter, (sibling, file, output) in sorted(renewed.items()):
             change = changed[file][output]
             gets = "gets" if change.certain else "may get"

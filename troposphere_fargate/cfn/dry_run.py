@@ -409,7 +409,9 @@ def footprint(stack: PlannedStack) -> Footprint:
             schedules += [(name, _scheduled(a)) for a in actions]
             if actions:
                 try:
-                    averages.append((name, week_average(count, low, high, actions)))
+                    # No DesiredCount: autoscaling's minimum, as each action moves it.
+                    baseline = int(desired) if desired else None
+                    averages.append((name, week_average(baseline, low, high, actions)))
                 except NotWeekly as exc:
                     unpriced.append((name, str(exc)))
     insights = sum(

@@ -5,13 +5,13 @@ A scheduled action sets the scalable target's minimum, maximum or both at its ti
 current capacity is below the minimum capacity, Application Auto Scaling scales out to the
 minimum capacity. If the current capacity is above the maximum capacity, Application Auto
 Scaling scales in to the maximum capacity" (PutScheduledAction, Application Auto Scaling API
-Reference). Between them the service runs its baseline count (the one the estimate prices
-without schedules) held within the bounds last set. Only weekly cron expressions are worked
-out ("[Minutes] [Hours] [Day_of_Month] [Month] [Day_of_Week] [Year]", day of week 1-7 or
-SUN-SAT, Application Auto Scaling User Guide, scheduled scaling using cron expressions) over a
-fixed reference fortnight of January 2026 in each action's time zone (so at January's UTC
-offsets: actions in two zones whose daylight saving differs are an hour nearer or further
-apart in summer); anything else (a rate, a
+Reference). Between them the service runs its desired count held within the bounds last set,
+or, with none (autoscaling decides), the minimum last set: the fixed part of the bill. Only
+weekly cron expressions are worked out ("[Minutes] [Hours] [Day_of_Month] [Month]
+[Day_of_Week] [Year]", day of week 1-7 or SUN-SAT, Application Auto Scaling User Guide,
+scheduled scaling using cron expressions) over a fixed reference fortnight of January 2026 in
+each action's time zone (so at January's UTC offsets: actions in two zones whose daylight
+saving differs are an hour nearer or further apart in summer); anything else (a rate, a
 one-time ``at()``, a day of the month, a start or end time) is named, not guessed.
 """
 
@@ -107,10 +107,14 @@ def _fire_times(action: Mapping[str, Any]) -> list[int]:
     return times
 
 
-def week_average(baseline: int, low: int, high: int, actions: Iterable[Mapping[str, Any]]) -> float:
-    """The tasks a service runs on average over a week: ``baseline`` held within the bounds
-    its scheduled ``actions`` set over time, starting from ``low`` and ``high`` (the scalable
-    target's). Raises :class:`NotWeekly` for an action it does not work out."""
+def week_average(
+    baseline: int | None, low: int, high: int, actions: Iterable[Mapping[str, Any]]
+) -> float:
+    """The tasks a service runs on average over a week: ``baseline`` (a fixed desired count)
+    held within the bounds its scheduled ``actions`` set over time, starting from ``low`` and
+    ``high`` (the scalable target's); with no baseline, the minimum in force (autoscaling's
+    floor, which a schedule may lower at weekends). Raises :class:`NotWeekly` for an action it
+    does not work out."""
     events: list[tuple[int, int, int | None, int | None]] = []
     for order, action in enumerate(actions):
         bounds = action.get("ScalableTargetAction") or {}
@@ -129,7 +133,8 @@ def week_average(baseline: int, low: int, high: int, actions: Iterable[Mapping[s
     for at, _, new_low, new_high in [*events, (2 * _WEEK, -1, None, None)]:
         start = max(previous, _WEEK)  # the first week sets the bounds the second starts with
         if at > start:
-            total += max(min(baseline, high), low) * (at - start)
+            count = low if baseline is None else max(min(baseline, high), low)
+            total += count * (at - start)
         previous = max(previous, at)
         low = low if new_low is None else new_low
         high = high if new_high is None else new_high

@@ -74,6 +74,38 @@ KMS_KEY_ARN = re.compile(
 )
 
 
+def secret_hint(value: str) -> str:
+    """What is wrong in a value that looks like a secret's or a parameter's ARN but is not
+    one: the part to fix, where it can be told ("" otherwise)."""
+    parts = re.fullmatch(
+        rf"arn:({re.escape(PSEUDO_PARTITION)}|[^:]*):([^:]*):([^:]*):([^:]*):(.*)", value
+    )
+    if not parts:
+        return ""
+    partition, service, region, account, rest = parts.groups()
+    if service not in ("secretsmanager", "ssm"):
+        return f": the service is secretsmanager or ssm, not {service!r}"
+    if not re.fullmatch(_ANY_PARTITION, partition):
+        return f": the partition is aws, aws-cn or aws-us-gov, not {partition!r}"
+    if not re.fullmatch(_ANY_REGION, region):
+        return f": {region!r} is no region name (such as eu-west-1)"
+    if not re.fullmatch(_ANY_ACCOUNT, account):
+        return f": the account is 12 digits, not {account!r}"
+    if service == "ssm" and not rest.startswith("parameter/"):
+        return ": a parameter's ARN ends with parameter/<name>, a slash after parameter"
+    name = rest.removeprefix("secret:").split(":", 1)[0]
+    if (
+        service == "secretsmanager"
+        and rest.startswith("secret:")
+        and not re.search(r"-[A-Za-z0-9]{6}$", name)
+    ):
+        return (
+            ": a secret's full ARN ends with - and the 6 characters Secrets Manager adds to its "
+            f"name (aws secretsmanager describe-secret --secret-id {name} --query ARN)"
+        )
+    return ""
+
+
 def kms_key_hint(value: str) -> str:
     """Why a value is not a KMS key ARN, when it is another way to name a key. "To specify a
     KMS key in an IAM policy statement, you must use its key ARN. You cannot use a key id,
@@ -243,7 +275,8 @@ class Secret:
                 self.value_from,
                 "must be a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:"
                 "secret:<name>-<6 characters>, optionally :<json-key>:<stage>:<version>) or an "
-                "SSM parameter ARN (arn:aws:ssm:<region>:<account>:parameter/<name>)",
+                "SSM parameter ARN (arn:aws:ssm:<region>:<account>:parameter/<name>)"
+                + (secret_hint(self.value_from) if isinstance(self.value_from, str) else ""),
             )
         problem = arn_region_problem(self.value_from)
         if problem:

@@ -806,7 +806,33 @@ class ServiceConfig:
         health check still requests ``/``: an application that serves only under its paths
         answers 404 there, and every task is stopped as unhealthy; and a one-time schedule
         (``at(...)``) whose time has passed, in its time zone, when the warning is asked for."""
-        return self._health_check_warnings() + self._schedule_warnings() + self._queue_warnings()
+        return (
+            self._health_check_warnings()
+            + self._schedule_warnings()
+            + self._queue_warnings()
+            + self._full_access_warnings()
+        )
+
+    def _full_access_warnings(self) -> tuple[str, ...]:
+        """An Allow statement of every action of a service (``dynamodb:*``) on every resource,
+        without a condition: AWS Control Tower's
+        ``iam_inline_policy_no_statements_with_full_access_check`` fails it (``check`` says so,
+        after the build), and the task role is the application's whole reach."""
+        found = []
+        for index, statement in enumerate(self.application.task_role.statements):
+            broad = [action for action in statement.actions if action.endswith(":*")]
+            if statement.effect != "Allow" or statement.conditions or not broad:
+                continue
+            if "*" not in statement.resources:
+                continue
+            found.append(
+                f"task_role: statement {index + 1} allows {', '.join(broad)} on *: every action "
+                "of the service on every resource the account can reach; troposphere-fargate "
+                "check fails it (AWS Control Tower's "
+                "iam_inline_policy_no_statements_with_full_access_check). Name the actions and "
+                "resources the application needs"
+            )
+        return tuple(found)
 
     def _schedule_warnings(self) -> tuple[str, ...]:
         """A one-time schedule whose time has passed: its scheduled action never runs."""

@@ -144,8 +144,10 @@ class Routing:
             or isinstance(self.priority, bool)
             or not MIN_PRIORITY <= self.priority <= MAX_PRIORITY
         ):
+            whole = isinstance(self.priority, int) and not isinstance(self.priority, bool)
+            kind = "" if whole else "an integer, "
             raise _fail(
-                owner, "priority", self.priority, f"must be {MIN_PRIORITY} to {MAX_PRIORITY}"
+                owner, "priority", self.priority, f"must be {kind}{MIN_PRIORITY} to {MAX_PRIORITY}"
             )
         if self.path is None and self.host is None:
             raise _fail(owner, "path", self.path, "give a path, a host or both")

@@ -61,6 +61,7 @@ from ..layers.application import (
     condition_operator_problem,
     kms_key_hint,
     partition_of,
+    secret_hint,
 )
 from ..layers.config import (
     CAPACITY_PROVIDERS,
@@ -1192,7 +1193,8 @@ _TASK_ROLE = _Object(
             _List(
                 _Str(
                     patterns=(MANAGED_POLICY_ARN,),
-                    means="an IAM policy ARN (arn:<partition>:iam::aws:policy/<name>)",
+                    means="an IAM managed policy ARN (arn:<partition>:iam::aws:policy/<name>, or "
+                    "arn:<partition>:iam::<account>:policy/<name> for one of your own)",
                     partition=_arn_partition,
                 ),
                 unique=True,
@@ -1248,6 +1250,7 @@ _SECRETS = _Map(
         "<account>:secret:<name>-<6 characters>, optionally :<json-key>::) or an SSM "
         "parameter ARN (arn:<partition>:ssm:<region>:<account>:parameter/<name>)",
         partition=_arn_partition,
+        hint=secret_hint,
     ),
     Secret,
 )
