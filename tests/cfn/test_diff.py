@@ -791,8 +791,8 @@ def test_a_parameter_a_nested_template_drops_is_not_breaking_when_its_parent_dro
     findings = diff_stacks(old, new, ROOT_VALUES, region="eu-west-1")
     assert not [f for f in findings if f.subject.startswith("parameter ")]
     assert any(f.subject == "resource TargetGroup" and f.severity == DESTRUCTIVE for f in findings)
-    # The template diff (no running stack) still lists each parameter change.
-    assert any(f.subject.startswith("parameter ") for f in diff(old, new))
+    # The template diff too: service-api.yaml is built for the root, which passes what it takes.
+    assert not [f for f in diff(old, new) if f.subject.startswith("parameter ")]
 
 
 def test_a_value_for_what_the_root_does_not_pass_is_refused_in_a_folder_with_a_root():
@@ -1427,9 +1427,13 @@ def test_a_default_the_parent_overrides_is_not_passed_on_to_the_siblings():
     """a.yaml's default for P changes, but the root passes P: the nested stack's X does not
     change, so neither b.yaml nor the root's export of X does (the running-stack diff said
     nothing; the template diff said b's topic may be replaced and the export may change)."""
-    findings = diff(nesting("p"), nesting("q"))
-    assert [f.template for f in findings] == ["a.yaml"]  # its own default, for stacks of it alone
+    # a.yaml is built for its root (a spec's service-<name>.yaml is): its parameters are no
+    # interface of the running stacks, and what its default does, the root overrides.
+    assert diff(nesting("p"), nesting("q")) == []
     assert diff_stacks(nesting("p"), nesting("q")) == []
+    # The same file on its own is a stack of it alone, whose default changes.
+    (alone,) = diff({"a.yaml": nesting("p")["a.yaml"]}, {"a.yaml": nesting("q")["a.yaml"]})
+    assert alone.subject == "parameter P" and alone.severity == BREAKING
 
 
 def test_an_endpoint_under_a_condition_may_move():
@@ -1741,3 +1745,34 @@ def test_a_new_parameter_the_update_gives_is_safe():
         if f.template == "root.yaml"
     }
     assert without["parameter ApiContainerImage"] == BREAKING
+
+
+def test_a_template_diff_of_a_specs_new_port_names_what_it_replaces_not_a_default():
+    # A user trial: the folder diff of a new port said "breaking parameter ContainerPort:
+    # default ... stacks that relied on the old default" and "may replace"; the root never
+    # passes ContainerPort, so the nested stack takes the new one, for certain.
+    old = _environment('{port: 9000, expose: public, routing: {path: "/api/*", priority: 10}}')
+    new = _environment('{port: 9100, expose: public, routing: {path: "/api/*", priority: 10}}')
+    findings = [f for f in diff(old, new) if f.template == "service-api.yaml"]
+    assert (
+        Finding(
+            "service-api.yaml",
+            DESTRUCTIVE,
+            "resource TargetGroup",
+            "Port replaces (AWS::ElasticLoadBalancingV2::TargetGroup)",
+        )
+        in findings
+    )
+    assert not [f for f in findings if f.subject.startswith("parameter ")]
+    assert not [f for f in findings if "may replace" in f.change]
+    # Moving to a canary adds its second target group and rules, and breaks nothing.
+    canary = _environment(
+        '{port: 9000, expose: public, routing: {path: "/api/*", priority: 10}, '
+        "deployment: {strategy: CANARY}}"
+    )
+    moved = [f for f in diff(old, canary) if f.template == "service-api.yaml"]
+    assert not [f for f in moved if f.severity != SAFE]
+    assert (
+        "resource AlternateTargetGroup",
+        "added (AWS::ElasticLoadBalancingV2::TargetGroup)",
+    ) in [(f.subject, f.change) for f in moved]

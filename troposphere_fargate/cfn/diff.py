@@ -1356,7 +1356,11 @@ class _Stacks:
             was, now = _placed(old, placeholders_before), _placed(new, placeholders_after)
             if name not in STANDALONE_TEMPLATES:
                 was, now = _decided_pair(
-                    was, now, _defaults_kept(old, passed_before), _defaults_kept(new, passed_after)
+                    was,
+                    now,
+                    _defaults_kept(old, passed_before),
+                    _defaults_kept(new, passed_after),
+                    frozenset(placeholders_before.values()) | set(placeholders_after.values()),
                 )
         else:
             try:
@@ -1371,6 +1375,10 @@ class _Stacks:
         found = diff_template(name, was, now, replaced)
         if not self.resolve:
             found = _passed_by_parent(found, passed_after or frozenset())
+            if name not in STANDALONE_TEMPLATES and None not in (passed_before, passed_after):
+                # Built for its root alone, which is updated in the same operation: what it
+                # does with its parameters' values is in its resources' findings above.
+                found = [f for f in found if not f.subject.startswith("parameter ")]
         elif passed_before is not None and passed_after is not None:
             # The parent is updated in the same operation and passes what the new template
             # takes: a nested template's parameters are no interface of the running stacks.
@@ -1419,22 +1427,25 @@ def _decided_pair(
     new: Mapping[str, Any],
     fixed_before: Mapping[str, str],
     fixed_after: Mapping[str, str],
+    opaque: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Both sides with what their fixed parameter values decide decided: each ``Fn::If`` on
     such a condition takes its branch, and a resource or output whose condition is decided on
-    both sides (or that is on one side only) is kept without it or left out. A template diff of
-    an environment's service then knows that its rule forwards to one target group when its
-    parent never passes a DeploymentStrategy, though the template allows four."""
-    from .evaluate import decided_conditions, with_decided
+    both sides (or that is on one side only) is kept without it or left out; and each ``Ref``
+    to such a parameter is its value. A template diff of an environment's service then knows
+    that its rule forwards to one target group when its parent never passes a
+    DeploymentStrategy, though the template allows four, and that a spec's new port is a new
+    target group."""
+    from .evaluate import ParameterError, decided_conditions, with_decided, with_values
 
     decided_before = decided_conditions(old, fixed_before)
     decided_after = decided_conditions(new, fixed_after)
-    if not decided_before and not decided_after:
+    if not (decided_before or decided_after or fixed_before or fixed_after):
         return dict(old), dict(new)
     sides = []
-    for this, other, decided, decided_other in (
-        (old, new, decided_before, decided_after),
-        (new, old, decided_after, decided_before),
+    for this, other, decided, decided_other, fixed in (
+        (old, new, decided_before, decided_after, fixed_before),
+        (new, old, decided_after, decided_before, fixed_after),
     ):
         result = dict(this)
         for section in ("Resources", "Outputs"):
@@ -1457,7 +1468,10 @@ def _decided_pair(
                     if not decided[condition]:
                         continue
                     body = {key: item for key, item in body.items() if key != "Condition"}
-                kept[name] = with_decided(body, decided)
+                try:
+                    kept[name] = with_values(with_decided(body, decided), this, fixed, opaque)
+                except ParameterError as exc:
+                    raise DiffError(f"{section[:-1].lower()} {name}: {exc}") from None
             result[section] = kept
         sides.append(result)
     return sides[0], sides[1]

@@ -715,6 +715,27 @@ def decided_conditions(template: Mapping[str, Any], fixed: Mapping[str, str]) ->
     return {name: truth for name, truth in found.items() if truth is not None}
 
 
+def with_values(
+    node: Any,
+    template: Mapping[str, Any],
+    values: Mapping[str, str],
+    opaque: frozenset[str] = frozenset(),
+) -> Any:
+    """``node`` (a part of ``template``) with each ``Ref`` to a parameter of ``values`` and
+    each ``${Name}`` of one in an ``Fn::Sub`` replaced by its value (a list parameter's by its
+    list), and what became literals computed (``Fn::Select``, ``Fn::Join``, ``Fn::Split``), but
+    for text holding one of ``opaque`` (placeholders for values known once deployed). Raises
+    :class:`ParameterError` for an ``Fn::Select`` past a list's end."""
+    declared: Mapping[str, Mapping[str, Any]] = template.get("Parameters", {})
+    typed: dict[str, Any] = {
+        name: ([m.strip() for m in value.split(",")] if value else [])
+        if _LIST_TYPE.match(str(declared.get(name, {}).get("Type", "String")))
+        else value
+        for name, value in values.items()
+    }
+    return _substituted(node, typed, opaque)
+
+
 def with_decided(node: Any, conditions: Mapping[str, bool]) -> Any:
     """``node`` (a resource, an output or a part of one) with each ``Fn::If`` on a condition of
     ``conditions`` replaced by the branch it takes (its ``AWS::NoValue`` leaves the key or the
