@@ -1241,15 +1241,22 @@ def test_replacing_a_service_with_service_connect_fails_the_update():
     [
         "AWS::CloudFormation::StackSet",
         "AWS::ServiceDiscovery::HttpNamespace",
-        "AWS::CertificateManager::Certificate",
     ],
 )
 def test_removing_what_carries_other_stacks_or_names_is_destructive(kind):
     """A StackSet deletes its stack instances with it; a namespace, its services' Service
-    Connect names; a certificate must be validated again."""
+    Connect names."""
     old = {"Resources": {"It": {"Type": kind, "Properties": {}}}}
     finding = only(diff_template("t.yaml", old, {"Resources": {}}))
     assert finding.severity == DESTRUCTIVE
+
+
+def test_a_certificate_is_no_stateful_resource():
+    # A certificate was "destructive" for being validated again: a DNS-validated one is
+    # requested and validated in minutes, and nothing holds data in it; its ARN, where another
+    # stack imports it, is an exported output's finding.
+    old = {"Resources": {"It": {"Type": "AWS::CertificateManager::Certificate"}}}
+    assert only(diff_template("t.yaml", old, {"Resources": {}})).severity == SAFE
 
 
 # --- What a review found: no cry of wolf -------------------------------------------------------
@@ -1776,3 +1783,24 @@ def test_a_template_diff_of_a_specs_new_port_names_what_it_replaces_not_a_defaul
         "resource AlternateTargetGroup",
         "added (AWS::ElasticLoadBalancingV2::TargetGroup)",
     ) in [(f.subject, f.change) for f in moved]
+
+
+def test_a_new_host_requests_a_new_certificate_which_is_no_destruction():
+    # A user trial: adding a routed host was "destructive resource Certificate: ... replaces",
+    # which scared a team off a routine change. A DNS-validated certificate in the stack's
+    # hosted zone is requested, validated and swapped in before the old one is deleted.
+    domain = "domain: {name: shop.example.com, hosted_zone_id: Z0123456789ABCDEFGHIJ}\n"
+    old = _environment_of(
+        domain + 'services:\n  web: {expose: public, routing: {path: "/*", priority: 1}}\n'
+    )
+    new = _environment_of(
+        domain + 'services:\n  web: {expose: public, routing: {path: "/*", priority: 1, '
+        "host: [shop.example.com, www.shop.example.com]}}\n"
+    )
+    (certificate,) = [f for f in diff(old, new) if f.subject == "resource Certificate"]
+    assert certificate.severity == SAFE
+    assert certificate.change.endswith(
+        "CloudFormation requests a new certificate, waits until it is validated (CloudFormation "
+        "writes its DNS records in the hosted zone: minutes), moves what uses it, then deletes "
+        "the old one"
+    )

@@ -41,11 +41,12 @@ SEVERITIES = (DESTRUCTIVE, BREAKING, SAFE)
 
 # Resources that hold data or an identity others depend on (addresses, names, DNS, ARNs):
 # replacing or deleting one costs more than the time to create it again. A StackSet takes its
-# stack instances with it; a namespace, the services' Service Connect names; a certificate must
-# be validated again.
+# stack instances with it; a namespace, the services' Service Connect names. An ACM certificate
+# is not one: a new name for the domain requests a new certificate, validated through DNS in the
+# stack's hosted zone before the listeners move to it (its ARN, where exported, is an output's
+# finding).
 STATEFUL_TYPES = frozenset(
     {
-        "AWS::CertificateManager::Certificate",
         "AWS::CloudFormation::Stack",
         "AWS::CloudFormation::StackSet",
         "AWS::EC2::EIP",
@@ -266,6 +267,26 @@ def _replacements(resource_type: str, old: Mapping[str, Any], new: Mapping[str, 
 
 
 DELETION_PROTECTION_ATTRIBUTE = "deletion_protection.enabled"
+
+
+def _replacement_note(resource: Mapping[str, Any]) -> str:
+    """What a replacement does, where the type says more than "replaces"."""
+    if resource.get("Type") == "AWS::CertificateManager::Certificate":
+        properties = resource.get("Properties") or {}
+        options = properties.get("DomainValidationOptions")
+        in_zone = isinstance(options, list) and any(
+            isinstance(option, Mapping) and "HostedZoneId" in option for option in options
+        )
+        how = (
+            "(CloudFormation writes its DNS records in the hosted zone: minutes)"
+            if properties.get("ValidationMethod") == "DNS" and in_zone
+            else "(by DNS records or emails someone must answer, or the update waits)"
+        )
+        return (
+            f": CloudFormation requests a new certificate, waits until it is validated {how}, "
+            "moves what uses it, then deletes the old one"
+        )
+    return _left_running(resource)
 
 
 def _left_running(resource: Mapping[str, Any]) -> str:
@@ -553,7 +574,7 @@ def _resource_findings(
                     template,
                     DESTRUCTIVE if stateful else SAFE,
                     subject,
-                    f"{', '.join(replacements)} ({resource_type})" + _left_running(before),
+                    f"{', '.join(replacements)} ({resource_type})" + _replacement_note(before),
                 )
             )
 
