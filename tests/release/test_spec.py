@@ -640,7 +640,7 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         True,
     ),
     "several-services-without-expose": (
-        "services:\n  web: {}\n  worker: {}\n",
+        "services:\n  web: {}\n  worker: {expose: none}\n",
         "app.yaml:2: services.web: a service of an environment says how it is reached: give "
         "expose (public, internal or none). A spec with several services, a domain or "
         "environment settings describes an environment",
@@ -1432,4 +1432,63 @@ def test_what_needs_the_whole_config_is_judged_once_every_value_reads():
     assert str(refused.value).splitlines() == [
         "app.yaml:3: services.api.routing.path: 'api' is not a path pattern starting with /, "
         "such as /api/* (* and ? are wildcards)"
+    ]
+
+
+def test_the_checks_across_a_services_values_and_across_services_name_everything_at_once():
+    # A user trial took four builds for four errors of one worker, in no order, and three for
+    # four routing conflicts.
+    worker = (
+        "services:\n"
+        "  web: {port: 8080}\n"
+        "  worker:\n"
+        "    expose: none\n"
+        "    port: 9000\n"
+        "    health_check_path: /h\n"
+        "    cpu: 512\n"
+        "    memory: 512\n"
+        "    min_capacity: 0\n"
+        "    queue_scaling: {queue: orders, messages_per_task: 10}\n"
+    )
+    with pytest.raises(SpecError) as refused:
+        parse_spec(worker, "app.yaml")
+    assert [line.split(": ")[:2] for line in str(refused.value).splitlines()] == [
+        ["app.yaml:5", "services.worker.port"],
+        ["app.yaml:6", "services.worker.health_check_path"],
+        ["app.yaml:8", "services.worker.memory"],
+        ["app.yaml:9", "services.worker.min_capacity"],
+    ]
+    rules = (
+        "services:\n"
+        "  a: {expose: public, routing: {path: /*, priority: 1}, health_check_path: /h}\n"
+        "  b: {expose: public, routing: {path: /b/*, priority: 1}, health_check_path: /h}\n"
+        "  c: {expose: public, routing: {path: /c/*, priority: 3}, health_check_path: /h}\n"
+        "  d: {expose: public, routing: {path: /d/*, priority: 4}, health_check_path: /h}\n"
+    )
+    with pytest.raises(SpecError) as refused:
+        parse_spec(rules, "app.yaml")
+    lines = str(refused.value).splitlines()
+    assert [line.split(": ")[:2] for line in lines] == [
+        ["app.yaml:3", "services.b.routing.priority"],
+        ["app.yaml:4", "services.c.routing.priority"],
+        ["app.yaml:5", "services.d.routing.priority"],
+    ]
+    assert lines[0].endswith(
+        "the service a has it too: each listener rule needs a priority of its own"
+    )
+    # A consequence of a value refused is not another error: without expose, whether the
+    # domain has a public service to serve is not known.
+    with pytest.raises(SpecError) as refused:
+        parse_spec("domain: {name: shop.example.com, hosted_zone_id: Z1}\nservices:\n  web: {}\n")
+    assert len(str(refused.value).splitlines()) == 1
+
+
+def test_a_library_config_names_every_value_it_refuses():
+    from troposphere_fargate import ConfigError, ServiceConfig
+
+    with pytest.raises(ConfigError) as refused:
+        ServiceConfig(default_task_cpu=3, default_container_port=0)
+    assert [line.split("=")[0] for line in str(refused.value).splitlines()] == [
+        "ServiceConfig.default_container_port",
+        "ServiceConfig.default_task_cpu",
     ]

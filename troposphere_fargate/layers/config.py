@@ -11,8 +11,10 @@ fields below named ``default_*`` only set those parameters' defaults.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final, Literal, TypeGuard
 
@@ -404,6 +406,25 @@ _HEALTH_CHECK_PATH = re.compile(r"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]{0,1023}$")
 DEFAULT_NAMES_PER_CERTIFICATE: Final = 10  # ACM's default quota (adjustable to 100)
 
 
+def _all_of(owner: str, *checks: Callable[[str], None]) -> None:
+    """Run every check; raise the one ConfigError, or one of a line per error. An exception
+    other than a ConfigError after one was found is a consequence of it (a check comparing a
+    value an earlier one refused) and adds nothing."""
+    found: list[str] = []
+    for check in checks:
+        try:
+            check(owner)
+        except ConfigError as error:
+            found.extend(line for line in str(error).splitlines() if line not in found)
+        except Exception:
+            if not found:
+                raise
+    if len(found) == 1:
+        raise ConfigError(found[0])
+    if found:
+        raise ConfigError("\n".join(found))
+
+
 def _path_matches(pattern: str, path: str) -> bool:
     """Whether a listener rule's path pattern matches ``path`` (``*``: any characters, ``?``:
     one; case sensitive, as the load balancer compares them)."""
@@ -538,8 +559,25 @@ class ServiceConfig:
 
     def __post_init__(self) -> None:
         owner = type(self).__name__
-        self._validate_container(owner)
-        self._validate_exposure(owner)
+        # Every check runs, and every value refused is named at once (a ConfigError of a line
+        # each): a user fixed one per run. A check that trips over a value an earlier one
+        # refused (a type it cannot compare) adds nothing.
+        _all_of(
+            owner,
+            self._validate_container,
+            self._validate_exposure,
+            self._validate_application,
+            self._validate_sidecars,
+            self._validate_egress,
+            self._validate_task_size,
+            self._validate_scaling,
+            self._validate_load_balancer,
+            self._validate_target_health,
+            self._validate_deployment,
+            self._validate_operations,
+        )
+
+    def _validate_application(self, owner: str) -> None:
         if not isinstance(self.application, Application):
             raise _fail(owner, "application", self.application, "must be an Application")
         if self.container_name in self.application.container_names:
@@ -551,13 +589,8 @@ class ServiceConfig:
                 "the service's own container has this name: every container of a task needs "
                 "its own",
             )
-        self._validate_sidecars(owner)
-        self._validate_egress(owner)
-        self._validate_task_size(owner)
-        self._validate_scaling(owner)
-        self._validate_load_balancer(owner)
-        self._validate_target_health(owner)
-        self._validate_deployment(owner)
+
+    def _validate_operations(self, owner: str) -> None:
         if not isinstance(self.default_enable_execute_command, bool):
             raise _fail(
                 owner,
@@ -650,17 +683,20 @@ class ServiceConfig:
                     f"a service of an environment shares the environment's load balancer: {where}",
                 )
         unused = fields_without_use(self.expose)
-        for name in (*LOAD_BALANCER_ONLY_FIELDS, *LISTENER_ONLY_FIELDS):
-            why = unused.get(name)
-            if why is None:
-                continue
-            if getattr(self, name) != shared[name].default:
-                raise _fail(
+        refused = [
+            str(
+                _fail(
                     owner,
                     name,
                     getattr(self, name),
                     f"a service exposed {self.expose!r} has no use for it ({why}): leave it out",
                 )
+            )
+            for name in (*LOAD_BALANCER_ONLY_FIELDS, *LISTENER_ONLY_FIELDS)
+            if (why := unused.get(name)) is not None and getattr(self, name) != shared[name].default
+        ]
+        if refused:
+            raise ConfigError("\n".join(refused))
 
     def _validate_sidecars(self, owner: str) -> None:
         # The containers of a Fargate task share one network namespace: one port, one container.
@@ -1250,78 +1286,97 @@ class ProductConfig:
         names: dict[str, str] = {}  # logical ID -> service
         priorities: dict[int, str] = {}
         records: dict[str, str] = {}  # an alias record's logical ID -> host
+        # Each service's first problem, then the rules', then the environment's: all at once.
+        checks = [
+            functools.partial(self._validate_member, index, names, priorities, records)
+            for index in range(len(self.services))
+        ]
+        _all_of(owner, *checks, self._refuse_shadowed_rules, self._validate_environment_use)
+
+    def _validate_member(
+        self,
+        index: int,
+        names: dict[str, str],
+        priorities: dict[int, str],
+        records: dict[str, str],
+        owner: str,
+    ) -> None:
+        """One service of an environment, against those before it."""
         environment = self.environment
-        for index, service in enumerate(self.services):
-            at, name = f"services[{index}]", service.container_name
-            if service.expose is None:
+        service = self.services[index]
+        at, name = f"services[{index}]", service.container_name
+        if service.expose is None:
+            raise _fail(
+                owner,
+                f"{at}.expose",
+                service.expose,
+                "a service of an environment says how it is reached: give expose (public, "
+                "internal or none). A spec with several services, a domain or environment "
+                "settings describes an environment",
+            )
+        if len(name) > MAX_MEMBER_NAME:
+            raise _fail(
+                owner,
+                f"{at}.container_name",
+                name,
+                f"a service of an environment has a name of at most {MAX_MEMBER_NAME} "
+                "characters: the root's names for its parameters, rules and outputs start "
+                "with it, and CloudFormation takes names of 255",
+            )
+        word = logical_name(name)
+        if not word or word in names:
+            raise _fail(
+                owner,
+                f"{at}.container_name",
+                name,
+                f"its logical ID {word or '(none)'} is the service "
+                f"{possessive(str(names.get(word)))} too: "
+                "two names that differ only in punctuation or in the case of their first "
+                "letters cannot both be used",
+            )
+        names[word] = name
+        routing = service.routing
+        if routing is None:
+            return
+        if routing.priority in priorities:
+            raise _fail(
+                owner,
+                f"{at}.routing.priority",
+                routing.priority,
+                f"the service {priorities[routing.priority]} has it too: each listener rule "
+                "needs a priority of its own",
+            )
+        priorities[routing.priority] = name
+        if not environment.default_domain_name:
+            return
+        for index, host in enumerate(routing.hosts):
+            # A host of a list is named by its index, so that a spec points at its line.
+            where = f"{at}.routing.host" + (f"[{index}]" if len(routing.hosts) > 1 else "")
+            relative = environment.under_domain(host)
+            if relative is None:
                 raise _fail(
                     owner,
-                    f"{at}.expose",
-                    service.expose,
-                    "a service of an environment says how it is reached: give expose (public, "
-                    "internal or none). A spec with several services, a domain or environment "
-                    "settings describes an environment",
+                    where,
+                    host,
+                    f"is not under the environment's domain "
+                    f"{environment.default_domain_name}: its certificate and alias records "
+                    "are made in that domain's hosted zone",
                 )
-            if len(name) > MAX_MEMBER_NAME:
+            record = logical_name(relative)
+            if relative and records.setdefault(record, host) != host:
                 raise _fail(
                     owner,
-                    f"{at}.container_name",
-                    name,
-                    f"a service of an environment has a name of at most {MAX_MEMBER_NAME} "
-                    "characters: the root's names for its parameters, rules and outputs start "
-                    "with it, and CloudFormation takes names of 255",
+                    where,
+                    host,
+                    "its alias record's logical ID would be "
+                    f"{possessive(records[record])} too: "
+                    "choose host names that differ in more than punctuation",
                 )
-            word = logical_name(name)
-            if not word or word in names:
-                raise _fail(
-                    owner,
-                    f"{at}.container_name",
-                    name,
-                    f"its logical ID {word or '(none)'} is the service "
-                    f"{possessive(str(names.get(word)))} too: "
-                    "two names that differ only in punctuation or in the case of their first "
-                    "letters cannot both be used",
-                )
-            names[word] = name
-            routing = service.routing
-            if routing is None:
-                continue
-            if routing.priority in priorities:
-                raise _fail(
-                    owner,
-                    f"{at}.routing.priority",
-                    routing.priority,
-                    f"the service {priorities[routing.priority]} has it too: each listener rule "
-                    "needs a priority of its own",
-                )
-            priorities[routing.priority] = name
-            if not environment.default_domain_name:
-                continue
-            for index, host in enumerate(routing.hosts):
-                # A host of a list is named by its index, so that a spec points at its line.
-                where = f"{at}.routing.host" + (f"[{index}]" if len(routing.hosts) > 1 else "")
-                relative = environment.under_domain(host)
-                if relative is None:
-                    raise _fail(
-                        owner,
-                        where,
-                        host,
-                        f"is not under the environment's domain "
-                        f"{environment.default_domain_name}: its certificate and alias records "
-                        "are made in that domain's hosted zone",
-                    )
-                record = logical_name(relative)
-                if relative and records.setdefault(record, host) != host:
-                    raise _fail(
-                        owner,
-                        where,
-                        host,
-                        "its alias record's logical ID would be "
-                        f"{possessive(records[record])} too: "
-                        "choose host names that differ in more than punctuation",
-                    )
-        self._refuse_shadowed_rules(owner)
-        if self.services and not self.has_public_service:
+
+    def _validate_environment_use(self, owner: str) -> None:
+        # A service without expose is already refused: whether one is public is not known yet.
+        undecided = any(service.expose is None for service in self.services)
+        if self.services and not undecided and not self.has_public_service:
             shared = EnvironmentConfig.__dataclass_fields__
             for name, spec in shared.items():
                 value = getattr(self.environment, name)
@@ -1348,73 +1403,79 @@ class ProductConfig:
     def _refuse_shadowed_rules(self, owner: str) -> None:
         """A listener rule that a rule of lower priority covers would never get a request: the
         load balancer "evaluates rules in priority order, from the lowest value to the highest
-        value" and takes the first that matches (Elastic Load Balancing, listener rules)."""
+        value" and takes the first that matches (Elastic Load Balancing, listener rules). So
+        would one that several such rules cover together. Each such rule is named."""
         routed = [
             (index, service.container_name, service.routing)
             for index, service in enumerate(self.services)
             if service.routing is not None
         ]
-        for index, _, routing in routed:
-            for _, other, first in routed:
-                if first.priority < routing.priority and first.covers(routing):
-                    # Two rules that cover each other match the same requests: whichever comes
-                    # first takes them all, so no order helps.
-                    fix = (
-                        "give them different paths or hosts"
-                        if routing.covers(first)
-                        else "give this rule the lower priority number"
-                    )
-                    raise _fail(
-                        owner,
-                        f"services[{index}].routing.priority",
-                        routing.priority,
-                        f"the service {possessive(other)} rule (priority {first.priority}) "
-                        "matches every "
-                        "request this one does and is evaluated first, so this service would "
-                        f"get none: {fix}",
-                    )
-        for index, _, routing in routed:
-            # Several rules together: each host and path of this rule matched by one of them.
-            earlier = sorted(
-                (first.priority, other, first)
-                for _, other, first in routed
-                if first.priority < routing.priority
-            )
-            takers = set()
-            for host in routing.hosts or (None,):
-                for path in routing.paths or (None,):
-                    taker = next(
-                        (
-                            (priority, other)
-                            for priority, other, first in earlier
-                            if first.matches_every(host, path)
-                        ),
-                        None,
-                    )
-                    if taker is None:
-                        break
-                    takers.add(taker)
-                else:
-                    continue
-                break
-            else:
-                names = " and ".join(
-                    f"{other} (priority {priority})" for priority, other in sorted(takers)
-                )
-                by_name = {other: first for _, other, first in routed}
-                # This rule covers each of them too: no order helps.
+        problems = [
+            str(problem)
+            for index, _, routing in routed
+            if (problem := self._shadowed(owner, index, routing, routed)) is not None
+        ]
+        if problems:
+            raise ConfigError("\n".join(problems))
+
+    @staticmethod
+    def _shadowed(
+        owner: str, index: int, routing: Routing, routed: list[tuple[int, str, Routing]]
+    ) -> ConfigError | None:
+        """Why the rule of ``services[index]`` would get no request, or None."""
+        where = f"services[{index}].routing.priority"
+        for _, other, first in routed:
+            if first.priority < routing.priority and first.covers(routing):
+                # Two rules that cover each other match the same requests: whichever comes
+                # first takes them all, so no order helps.
                 fix = (
                     "give them different paths or hosts"
-                    if all(routing.covers(by_name[other]) for _, other in takers)
-                    else "give this rule the lower priority number, or paths or hosts of its own"
+                    if routing.covers(first)
+                    else "give this rule the lower priority number"
                 )
-                raise _fail(
+                return _fail(
                     owner,
-                    f"services[{index}].routing.priority",
+                    where,
                     routing.priority,
-                    f"the rules of {names} together match every request this one does and are "
-                    f"evaluated first, so this service would get none: {fix}",
+                    f"the service {possessive(other)} rule (priority {first.priority}) matches "
+                    "every request this one does and is evaluated first, so this service would "
+                    f"get none: {fix}",
                 )
+        # Several rules together: each host and path of this rule matched by one of them.
+        earlier = sorted(
+            (first.priority, other, first)
+            for _, other, first in routed
+            if first.priority < routing.priority
+        )
+        takers = set()
+        for host in routing.hosts or (None,):
+            for path in routing.paths or (None,):
+                taker = next(
+                    (
+                        (priority, other)
+                        for priority, other, first in earlier
+                        if first.matches_every(host, path)
+                    ),
+                    None,
+                )
+                if taker is None:
+                    return None
+                takers.add(taker)
+        names = " and ".join(f"{other} (priority {priority})" for priority, other in sorted(takers))
+        by_name = {other: first for _, other, first in routed}
+        # This rule covers each of them too: no order helps.
+        fix = (
+            "give them different paths or hosts"
+            if all(routing.covers(by_name[other]) for _, other in takers)
+            else "give this rule the lower priority number, or paths or hosts of its own"
+        )
+        return _fail(
+            owner,
+            where,
+            routing.priority,
+            f"the rules of {names} together match every request this one does and are "
+            f"evaluated first, so this service would get none: {fix}",
+        )
 
     @property
     def has_public_service(self) -> bool:

@@ -461,8 +461,16 @@ def _kept(errors: list[str], parse: Callable[..., Any], *args: Any) -> Any:
 
 
 def _refuse(errors: list[str]) -> None:
+    """Raise one SpecError of ``errors``, a line each, in the order of their lines in the file
+    (the same line in the order found)."""
+
+    def line(text: str) -> int:
+        found = re.fullmatch(r"[^\n]*?:(\d+): .*", text, re.DOTALL)
+        return int(found.group(1)) if found else 0
+
     if errors:
-        raise SpecError("\n".join(errors))
+        unique = list(dict.fromkeys(errors))
+        raise SpecError("\n".join(sorted(unique, key=line)))
 
 
 @dataclass(frozen=True)
@@ -901,7 +909,13 @@ class _Object(_Kind):
         try:
             return self.build(values) if self.build else self.cls(**values)
         except ConfigError as error:
-            raise self._locate(reader, error, node, path, located) from None
+            # One line per value the config refused, each at its own key.
+            lines = [
+                str(self._locate(reader, ConfigError(line), node, path, located))
+                for line in str(error).splitlines() or [str(error)]
+            ]
+            _refuse(lines)
+            raise  # unreachable: _refuse raised
 
     def _unknown(self, reader: _Reader, key_node: Node, path: KeyPath) -> SpecError:
         names = [key.name for key in self.keys]
@@ -1038,14 +1052,18 @@ class _Services(_Kind):
         assert isinstance(node, MappingNode)  # the service's parse refused anything else
         unused = fields_without_use(service.expose)
         fields_of = {key.name: key.target for key in self.service.keys}
-        for key, key_node, _ in reader.pairs(node, path):
-            why = unused.get(fields_of.get(key, ""))
-            if why is not None:
-                raise reader.error(
+        errors = [
+            str(
+                reader.error(
                     key_node,
                     (*path, key),
                     f"a service exposed {service.expose!r} has no use for it ({why}): leave it out",
                 )
+            )
+            for key, key_node, _ in reader.pairs(node, path)
+            if (why := unused.get(fields_of.get(key, ""))) is not None
+        ]
+        _refuse(errors)
 
     def schema(self) -> dict[str, Any]:
         return {
