@@ -445,3 +445,31 @@ def test_a_minimum_above_the_maximum_is_refused_before_anything_is_created():
         for problem in refused.value.problems
     ), refused.value.problems
     dry_run(ROOT, {**LAUNCH, "MinCapacity": "3", "MaxCapacity": "3"})  # equal: fine
+
+
+def test_the_summary_names_the_certificate_and_the_records_a_domain_makes(tmp_path):
+    # A user trial: validate said "listeners: HTTP 80, HTTPS 443" and nothing of the
+    # certificate it would request or the Route 53 records it would write.
+    from troposphere_fargate import generate, parse_spec, write_version
+
+    spec = (
+        "domain: {name: shop.example.com, hosted_zone_id: Z0123456789ABCDEFGHIJ}\n"
+        "services:\n  web: {expose: public, routing: {path: /*, priority: 1, "
+        "host: [shop.example.com, www.shop.example.com]}}\n"
+    )
+    folder = write_version(tmp_path, generate(parse_spec(spec, "app.yaml")))
+    values = {
+        "WebContainerImage": "123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1",
+        "TemplateBucketName": "my-templates",
+    }
+    lines = describe(footprint(dry_run(folder / "root.yaml", values)))
+    assert (
+        "certificate: requested for shop.example.com, www.shop.example.com (ACM: the stack "
+        "waits until it is validated)"
+    ) in lines
+    assert "DNS records: shop.example.com, www.shop.example.com (Route 53)" in lines
+    # A certificate of one's own: none requested, the records still made.
+    arn = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"
+    own = describe(footprint(dry_run(folder / "root.yaml", {**values, "CertificateArn": arn})))
+    assert not [line for line in own if line.startswith("certificate:")]
+    assert "DNS records: shop.example.com, www.shop.example.com (Route 53)" in own

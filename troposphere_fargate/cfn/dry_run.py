@@ -337,6 +337,9 @@ class Footprint:
     # and, for one whose actions are not all weekly, why not (service, "peak runs on ...").
     scheduled_tasks: tuple[tuple[str, float], ...] = ()
     unpriced_schedules: tuple[tuple[str, str], ...] = ()
+    # The names of the ACM certificates the stack requests, and of its Route 53 records.
+    certificate_names: tuple[str, ...] = ()
+    dns_records: tuple[str, ...] = ()
 
 
 def _scheduled(action: Mapping[str, Any]) -> str:
@@ -354,6 +357,32 @@ def _service_name(endpoint: Mapping[str, Any]) -> str:
     name = endpoint.get("ServiceName")
     text = name.get("Fn::Sub") if isinstance(name, dict) else name
     return re.sub(r"^com\.amazonaws\.[^.]+\.", "", str(text)) if text else "?"
+
+
+def _certificate_names(certificates: list[dict[str, Any]]) -> tuple[str, ...]:
+    return tuple(
+        name
+        for props in certificates
+        for name in [props.get("DomainName"), *(props.get("SubjectAlternativeNames") or [])]
+        if isinstance(name, str)
+    )
+
+
+def _average(
+    name: str,
+    baseline: int | None,
+    low: int,
+    high: int,
+    actions: list[Any],
+    averages: list[tuple[str, float]],
+    unpriced: list[tuple[str, str]],
+) -> None:
+    """A service's tasks on average over a week into ``averages``, or why not into
+    ``unpriced``."""
+    try:
+        averages.append((name, week_average(baseline, low, high, actions)))
+    except NotWeekly as exc:
+        unpriced.append((name, str(exc)))
 
 
 def footprint(stack: PlannedStack) -> Footprint:
@@ -408,12 +437,10 @@ def footprint(stack: PlannedStack) -> Footprint:
             actions = target.get("ScheduledActions") or []
             schedules += [(name, _scheduled(a)) for a in actions]
             if actions:
-                try:
-                    # No DesiredCount: autoscaling's minimum, as each action moves it.
-                    baseline = int(desired) if desired else None
-                    averages.append((name, week_average(baseline, low, high, actions)))
-                except NotWeekly as exc:
-                    unpriced.append((name, str(exc)))
+                # No DesiredCount: autoscaling's minimum, as each action moves it.
+                _average(
+                    name, int(desired) if desired else None, low, high, actions, averages, unpriced
+                )
     insights = sum(
         any(
             s.get("Name") == "containerInsights" and s.get("Value") in ("enabled", "enhanced")
@@ -458,6 +485,14 @@ def footprint(stack: PlannedStack) -> Footprint:
         scaling_schedules=tuple(schedules),
         scheduled_tasks=tuple(averages),
         unpriced_schedules=tuple(unpriced),
+        certificate_names=_certificate_names(typed("AWS::CertificateManager::Certificate")),
+        dns_records=tuple(
+            sorted(
+                str(props["Name"]).rstrip(".")
+                for props in typed("AWS::Route53::RecordSet")
+                if isinstance(props.get("Name"), str)
+            )
+        ),
         scaling_alarms=2 * len(tracking),
         scaling_alarm_metrics=2 * sum(_metrics_read(policy) for policy in tracking.values()),
         dashboards=len(typed("AWS::CloudWatch::Dashboard")),
@@ -555,6 +590,13 @@ def describe(found: Footprint) -> list[str]:
         lines.append(f"load balancer: {kind}, {scheme}{where}")
     if found.listeners:
         lines.append(f"listeners: {', '.join(found.listeners)}")
+    if found.certificate_names:
+        lines.append(
+            f"certificate: requested for {', '.join(found.certificate_names)} (ACM: the stack "
+            "waits until it is validated)"
+        )
+    if found.dns_records:
+        lines.append(f"DNS records: {', '.join(found.dns_records)} (Route 53)")
     scaling = {name: (low, high) for name, low, high in found.scaling}
     for name, count, vcpu, memory, platform in found.tasks:
         tracked = [label for service, label in found.scaling_targets if service == name]
