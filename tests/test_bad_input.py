@@ -785,3 +785,14 @@ def test_a_secrets_arn_is_told_which_part_is_wrong(tmp_path, capsys, value, hint
     with pytest.raises(tf.ConfigError) as refused:
         tf.Secret("A", value)
     assert str(refused.value).endswith(hint or "parameter/<name>)")
+
+
+def test_the_arn_hints_read_the_stacks_own_region_and_account():
+    # A review: '${AWS' is no region name, said of an ARN written for every region.
+    from troposphere_fargate.layers.application import kms_key_hint, secret_hint
+
+    own = "arn:${AWS::Partition}:SERVICE:${AWS::Region}:${AWS::AccountId}:"
+    assert secret_hint(own.replace("SERVICE", "secretsmanager") + "secret:prod/db").startswith(
+        ": a secret's full ARN ends with - and the 6 characters"
+    )
+    assert kms_key_hint(own.replace("SERVICE", "kms") + "alias/app").startswith(": an alias; give")

@@ -601,7 +601,9 @@ def test_a_queue_scaled_service_whose_role_cannot_read_the_queue_is_warned_of(st
     ],
 )
 def test_a_queue_scaled_service_whose_role_may_read_the_queue_is_not_warned_of(actions, resource):
-    assert _worker(_statement(actions, (resource,))).warnings == ()
+    # (sqs:* gets the warning of a statement of every action of a service, not this one.)
+    warnings = _worker(_statement(actions, (resource,))).warnings
+    assert [w for w in warnings if w.startswith("queue_scaling")] == []
 
 
 def test_a_role_that_reads_but_cannot_delete_or_is_denied_is_warned_of():
@@ -616,7 +618,7 @@ def test_a_role_that_reads_but_cannot_delete_or_is_denied_is_warned_of():
         _statement(("sqs:ReceiveMessage",), (ORDERS,), effect="Deny"),
         managed=("arn:aws:iam::aws:policy/AmazonSQSFullAccess",),
     ).warnings
-    assert denied == (
+    assert tuple(w for w in denied if w.startswith("queue_scaling")) == (
         "queue_scaling: the service scales on the queue orders, but its task role denies "
         "sqs:ReceiveMessage on it: its tasks cannot read it",
     )

@@ -1492,3 +1492,41 @@ def test_a_library_config_names_every_value_it_refuses():
         "ServiceConfig.default_container_port",
         "ServiceConfig.default_task_cpu",
     ]
+
+
+def test_a_review_of_everything_at_once_found_these_gaps_closed():
+    # Two load balancer keys of an environment's service: each named (the loop stopped at the
+    # first).
+    shared = (
+        "services:\n  web:\n    expose: public\n    routing: {priority: 10, path: /api/*}\n"
+        "    health_check_path: /h\n    allowed_ingress_cidr: 10.0.0.0/8\n"
+        "    deletion_protection: false\n"
+    )
+    with pytest.raises(SpecError) as refused:
+        parse_spec(shared, "app.yaml")
+    assert [line.split(": ")[:2] for line in str(refused.value).splitlines()] == [
+        ["app.yaml:6", "services.web.allowed_ingress_cidr"],
+        ["app.yaml:7", "services.web.deletion_protection"],
+    ]
+    # A key without use at its default value, beside one the config refuses: both named.
+    worker = (
+        "services:\n  web: {expose: public, routing: {priority: 10, path: /*}, "
+        "health_check_path: /h}\n  worker:\n    expose: none\n    port: 8080\n"
+        "    health_check_path: /x\n"
+    )
+    with pytest.raises(SpecError) as refused:
+        parse_spec(worker, "app.yaml")
+    assert [line.split(": ")[:2] for line in str(refused.value).splitlines()] == [
+        ["app.yaml:5", "services.worker.port"],
+        ["app.yaml:6", "services.worker.health_check_path"],
+    ]
+    # A missing required key beside a refused value: both named.
+    sidecar = "services:\n  web:\n    secrets: {A: x}\n    sidecars:\n      - {image: x}\n"
+    with pytest.raises(SpecError) as refused:
+        parse_spec(sidecar, "app.yaml")
+    assert [line.split(": ")[:2] for line in str(refused.value).splitlines()] == [
+        ["app.yaml:3", "services.web.secrets.A"],
+        ["app.yaml:5", "services.web.sidecars[0].image"],
+        ["app.yaml:5", "services.web.sidecars[0]"],
+    ]
+    assert str(refused.value).endswith("services.web.sidecars[0]: missing name (required)")

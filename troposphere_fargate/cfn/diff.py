@@ -1104,7 +1104,12 @@ def nested_parameters(side: Mapping[str, Mapping[str, Any]]) -> dict[str, frozen
         for resource in template.get("Resources", {}).values():
             for name in _nested_files(resource, side):
                 passed = resource.get("Properties", {}).get("Parameters", {}) or {}
-                if not isinstance(passed, Mapping) or _is_function(passed):
+                chosen = (
+                    isinstance(passed, Mapping)
+                    and len(passed) == 1
+                    and (next(iter(passed)) == "Ref" or str(next(iter(passed))).startswith("Fn::"))
+                )
+                if not isinstance(passed, Mapping) or chosen:
                     # Parameters chosen by a function: any of them may be passed.
                     passed = side[name].get("Parameters", {})
                 # Nested by several parents: passed if any of them passes it.
@@ -1397,9 +1402,7 @@ class _Stacks:
         if not self.resolve:
             found = _passed_by_parent(found, passed_after or frozenset())
             if name not in STANDALONE_TEMPLATES and None not in (passed_before, passed_after):
-                # Built for its root alone, which is updated in the same operation: what it
-                # does with its parameters' values is in its resources' findings above.
-                found = [f for f in found if not f.subject.startswith("parameter ")]
+                found = _for_its_root(found, old, new, passed_before, passed_after)
         elif passed_before is not None and passed_after is not None:
             # The parent is updated in the same operation and passes what the new template
             # takes: a nested template's parameters are no interface of the running stacks.
@@ -1443,6 +1446,50 @@ def _defaults_kept(template: Mapping[str, Any], passed: frozenset[str] | None) -
     }
 
 
+def _for_its_root(
+    found: list[Finding],
+    old: Mapping[str, Any],
+    new: Mapping[str, Any],
+    passed_before: frozenset[str] | None,
+    passed_after: frozenset[str] | None,
+) -> list[Finding]:
+    """The parameter findings of a template built for its root alone that still matter: a new
+    default of a parameter the root never passes is the stack's new value, and what it changes
+    is in the resources' findings; a default the root overrides is no one's value either. A
+    parameter the root passes on neither side (or no longer passes, removed) is no stack's
+    input: removing or constraining it breaks nothing. A parameter it must now be given, or
+    that refuses what the root passes, still fails the update."""
+    never = set(old.get("Parameters", {})) | set(new.get("Parameters", {}))
+    never -= set(passed_before or ()) | set(passed_after or ())
+    gone = set(old.get("Parameters", {})) - set(new.get("Parameters", {}))
+    never |= gone - set(passed_after or ())
+    return [
+        f
+        for f in found
+        if not f.subject.startswith("parameter ")
+        or (
+            not f.change.startswith("default ")
+            and (
+                f.subject.removeprefix("parameter ") not in never
+                or f.change.startswith("added without a default")
+            )
+        )
+    ]
+
+
+def _as_text(node: Any) -> Any:
+    """``node`` with every number and boolean as CloudFormation's text of it."""
+    if isinstance(node, bool):
+        return "true" if node else "false"
+    if isinstance(node, int | float):
+        return str(node)
+    if isinstance(node, list):
+        return [_as_text(item) for item in node]
+    if isinstance(node, dict):
+        return {key: _as_text(item) for key, item in node.items()}
+    return node
+
+
 def _decided_pair(
     old: Mapping[str, Any],
     new: Mapping[str, Any],
@@ -1457,7 +1504,7 @@ def _decided_pair(
     that its rule forwards to one target group when its parent never passes a
     DeploymentStrategy, though the template allows four, and that a spec's new port is a new
     target group."""
-    from .evaluate import ParameterError, decided_conditions, with_decided, with_values
+    from .evaluate import decided_conditions, with_decided, with_values
 
     decided_before = decided_conditions(old, fixed_before)
     decided_after = decided_conditions(new, fixed_after)
@@ -1489,10 +1536,11 @@ def _decided_pair(
                     if not decided[condition]:
                         continue
                     body = {key: item for key, item in body.items() if key != "Condition"}
-                try:
-                    kept[name] = with_values(with_decided(body, decided), this, fixed, opaque)
-                except ParameterError as exc:
-                    raise DiffError(f"{section[:-1].lower()} {name}: {exc}") from None
+                # Filled-in defaults are text, as CloudFormation takes every value: 8080 and
+                # "8080" are one port.
+                kept[name] = _as_text(
+                    with_values(with_decided(body, decided), this, fixed, opaque, strict=False)
+                )
             result[section] = kept
         sides.append(result)
     return sides[0], sides[1]

@@ -477,23 +477,30 @@ def _existing(
     return sections
 
 
-def _substituted(node: Any, values: Mapping[str, Any], opaque: frozenset[str] = frozenset()) -> Any:
+def _substituted(
+    node: Any,
+    values: Mapping[str, Any],
+    opaque: frozenset[str] = frozenset(),
+    strict: bool = True,
+) -> Any:
     """``node`` with every ``Ref`` to a name in ``values`` (and every ``${Name}`` of one in an
     ``Fn::Sub``, whose own variables come first) replaced by its value, and ``Fn::Select``,
     ``Fn::Join`` and ``Fn::Split`` of what became literals computed."""
     if isinstance(node, list):
-        return [_substituted(item, values, opaque) for item in node]
+        return [_substituted(item, values, opaque, strict) for item in node]
     if not isinstance(node, dict):
         return node
     if len(node) == 1:
         ((key, inner),) = node.items()
         if key in ("Fn::Select", "Fn::Join") and isinstance(inner, list) and len(inner) == 2:
-            first, second = (_substituted(part, values, opaque) for part in inner)
+            first, second = (_substituted(part, values, opaque, strict) for part in inner)
             index = key == "Fn::Join" or str(first).lstrip("-").isdigit()
             if _literal(first) and _literal(second) and isinstance(second, list) and index:
                 if key == "Fn::Join":
                     return str(first).join(str(item) for item in second)
                 if not 0 <= int(first) < len(second):
+                    if not strict:  # a branch that may never be taken: left as it is
+                        return {key: [first, second]}
                     source = inner[1].get("Ref") if isinstance(inner[1], dict) else None
                     what = f"parameter {source}, " if isinstance(source, str) else ""
                     raise ParameterError(
@@ -503,7 +510,7 @@ def _substituted(node: Any, values: Mapping[str, Any], opaque: frozenset[str] = 
                 return second[int(first)]
             return {key: [first, second]}
         if key == "Fn::Split" and isinstance(inner, list) and len(inner) == 2:
-            delimiter, text = (_substituted(part, values, opaque) for part in inner)
+            delimiter, text = (_substituted(part, values, opaque, strict) for part in inner)
             # A placeholder stands for a value known once deployed: its text is no value's.
             decided = isinstance(text, str) and not any(token in text for token in opaque)
             if isinstance(delimiter, str) and delimiter and isinstance(text, str) and decided:
@@ -524,7 +531,7 @@ def _substituted(node: Any, values: Mapping[str, Any], opaque: frozenset[str] = 
             # The variables of its own first (they hide a parameter of the same name), then
             # the values for the rest: http://${Name}:${ContainerPort} with Name given.
             variables = {
-                name: _substituted(item, values, opaque) for name, item in inner[1].items()
+                name: _substituted(item, values, opaque, strict) for name, item in inner[1].items()
             }
             known = {
                 **{name: value for name, value in values.items() if name not in variables},
@@ -535,7 +542,7 @@ def _substituted(node: Any, values: Mapping[str, Any], opaque: frozenset[str] = 
                 return text
             left = {name: value for name, value in variables.items() if f"${{{name}}}" in text}
             return {"Fn::Sub": [text, left] if left else text}
-    return {key: _substituted(item, values, opaque) for key, item in node.items()}
+    return {key: _substituted(item, values, opaque, strict) for key, item in node.items()}
 
 
 _SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")
@@ -720,12 +727,14 @@ def with_values(
     template: Mapping[str, Any],
     values: Mapping[str, str],
     opaque: frozenset[str] = frozenset(),
+    strict: bool = True,
 ) -> Any:
     """``node`` (a part of ``template``) with each ``Ref`` to a parameter of ``values`` and
     each ``${Name}`` of one in an ``Fn::Sub`` replaced by its value (a list parameter's by its
     list), and what became literals computed (``Fn::Select``, ``Fn::Join``, ``Fn::Split``), but
     for text holding one of ``opaque`` (placeholders for values known once deployed). Raises
-    :class:`ParameterError` for an ``Fn::Select`` past a list's end."""
+    :class:`ParameterError` for an ``Fn::Select`` past a list's end, unless not ``strict`` (a
+    branch of an undecided ``Fn::If`` may never be taken): then it is left as it is."""
     declared: Mapping[str, Mapping[str, Any]] = template.get("Parameters", {})
     typed: dict[str, Any] = {
         name: ([m.strip() for m in value.split(",")] if value else [])
@@ -733,7 +742,7 @@ def with_values(
         else value
         for name, value in values.items()
     }
-    return _substituted(node, typed, opaque)
+    return _substituted(node, typed, opaque, strict)
 
 
 def with_decided(node: Any, conditions: Mapping[str, bool]) -> Any:

@@ -78,7 +78,9 @@ def secret_hint(value: str) -> str:
     """What is wrong in a value that looks like a secret's or a parameter's ARN but is not
     one: the part to fix, where it can be told ("" otherwise)."""
     parts = re.fullmatch(
-        rf"arn:({re.escape(PSEUDO_PARTITION)}|[^:]*):([^:]*):([^:]*):([^:]*):(.*)", value
+        rf"arn:({re.escape(PSEUDO_PARTITION)}|[^:]*):([^:]*):({re.escape(PSEUDO_REGION)}|[^:]*):"
+        rf"({re.escape(PSEUDO_ACCOUNT)}|[^:]*):(.*)",
+        value,
     )
     if not parts:
         return ""
@@ -116,15 +118,17 @@ def kms_key_hint(value: str) -> str:
         "execution role's policy can name a key by its ARN only"
     )
     partition = rf"(?:{re.escape(PSEUDO_PARTITION)}|[^:]+)"
+    region = rf"(?:{re.escape(PSEUDO_REGION)}|[^:]*)"
+    account = rf"(?:{re.escape(PSEUDO_ACCOUNT)}|[^:]*)"
     if value.startswith("alias/") or re.fullmatch(
-        rf"arn:{partition}:kms:[^:]*:[^:]*:alias/.+", value
+        rf"arn:{partition}:kms:{region}:{account}:alias/.+", value
     ):
         return f": an alias; {how.format(value)}"
     key_id = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}"
     lower = "" if value == value.lower() else " (in lower case)"
     if re.fullmatch(key_id, value.lower()):
         return f": a key ID{lower}; {how.format(value.lower())}"
-    arn = re.fullmatch(rf"arn:{partition}:kms:([^:]*):([^:]*):key/(.*)", value)
+    arn = re.fullmatch(rf"arn:{partition}:kms:{region}:{account}:key/(.*)", value)
     if arn and not re.fullmatch(
         rf"arn:{_ANY_PARTITION}:kms:{_ANY_REGION}:{_ANY_ACCOUNT}:key/.*", value
     ):

@@ -668,22 +668,26 @@ class ServiceConfig:
         if self.expose is None:
             return
         shared = ServiceConfig.__dataclass_fields__
-        for name in ENVIRONMENT_LOAD_BALANCER_FIELDS:
-            if getattr(self, name) != shared[name].default:
-                where = (
-                    "always an application load balancer"
-                    if name == "default_load_balancer_type"
-                    else "set this on the environment (EnvironmentConfig; a spec's "
-                    "environment: section)"
-                )
-                raise _fail(
+        refused = [
+            str(
+                _fail(
                     owner,
                     name,
                     getattr(self, name),
-                    f"a service of an environment shares the environment's load balancer: {where}",
+                    "a service of an environment shares the environment's load balancer: "
+                    + (
+                        "always an application load balancer"
+                        if name == "default_load_balancer_type"
+                        else "set this on the environment (EnvironmentConfig; a spec's "
+                        "environment: section)"
+                    ),
                 )
+            )
+            for name in ENVIRONMENT_LOAD_BALANCER_FIELDS
+            if getattr(self, name) != shared[name].default
+        ]
         unused = fields_without_use(self.expose)
-        refused = [
+        refused += [
             str(
                 _fail(
                     owner,
@@ -850,23 +854,21 @@ class ServiceConfig:
         )
 
     def _full_access_warnings(self) -> tuple[str, ...]:
-        """An Allow statement of every action of a service (``dynamodb:*``) on every resource,
-        without a condition: AWS Control Tower's
-        ``iam_inline_policy_no_statements_with_full_access_check`` fails it (``check`` says so,
-        after the build), and the task role is the application's whole reach."""
+        """An Allow statement of every action of a service (``dynamodb:*``): AWS Control
+        Tower's ``iam_inline_policy_no_statements_with_full_access_check`` fails it whatever
+        its resources and conditions (``check`` says so, after the build), and on ``*`` it is
+        the application's whole reach of the service."""
         found = []
         for index, statement in enumerate(self.application.task_role.statements):
             broad = [action for action in statement.actions if action.endswith(":*")]
-            if statement.effect != "Allow" or statement.conditions or not broad:
+            if statement.effect != "Allow" or not broad:
                 continue
-            if "*" not in statement.resources:
-                continue
+            reach = " on every resource the account can reach" if "*" in statement.resources else ""
             found.append(
-                f"task_role: statement {index + 1} allows {', '.join(broad)} on *: every action "
-                "of the service on every resource the account can reach; troposphere-fargate "
-                "check fails it (AWS Control Tower's "
-                "iam_inline_policy_no_statements_with_full_access_check). Name the actions and "
-                "resources the application needs"
+                f"task_role: statement {index + 1} allows {', '.join(broad)}: every action of "
+                f"the service{reach}; troposphere-fargate check fails it (AWS Control Tower's "
+                "iam_inline_policy_no_statements_with_full_access_check). Name the actions the "
+                "application needs"
             )
         return tuple(found)
 

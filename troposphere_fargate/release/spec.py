@@ -150,9 +150,10 @@ ANY_RESOURCE = re.compile(r"^\*$")
 
 class SpecError(ValueError):
     """A spec file is invalid. The message is one line per problem: ``<file>:<line>: <key
-    path>: <what is wrong>`` (the key path is left out for the file as a whole). Unknown keys
-    are reported all at once, one line each, in the order of the file; any other problem stops
-    the reading at the first."""
+    path>: <what is wrong>`` (the key path is left out for the file as a whole), in the order of
+    the file. Unknown keys are reported first, all at once; then every value refused, with what
+    the checks across a service's values and across services find. YAML that does not parse,
+    and a key given twice, stop the reading there."""
 
 
 KeyPath = tuple[str | int, ...]
@@ -458,6 +459,15 @@ def _kept(errors: list[str], parse: Callable[..., Any], *args: Any) -> Any:
     except SpecError as exc:
         errors.extend(line for line in str(exc).splitlines() if line not in errors)
         return _FAILED
+
+
+def _exposure_of(node: Node) -> str | None:
+    """A service's ``expose`` as written, when it is one of the words (None otherwise)."""
+    if isinstance(node, MappingNode):
+        for key, value in node.value:
+            if key.value == "expose" and isinstance(value, ScalarNode):
+                return value.value if value.value in EXPOSURES else None
+    return None
 
 
 def _refuse(errors: list[str]) -> None:
@@ -887,25 +897,44 @@ class _Object(_Kind):
         values: dict[str, Any] = {}
         located: dict[str, tuple[_Kind | None, Node, KeyPath]] = {}
         errors: list[str] = []
-        for name, key_node, value_node in reader.pairs(node, path):
-            key = by_name.get(name)
-            if key is None:
-                raise self._unknown(reader, key_node, (*path, name))
-            value = _kept(errors, key.kind.parse, reader, value_node, (*path, name))
-            if value is _FAILED:
-                continue
-            values[key.target] = value
-            located[key.target] = located[key.field_name] = (key.kind, value_node, (*path, name))
-            # A key that sets another's field (domain: sets the environment's) is where an
-            # error about that field is, unless the other key is given too.
-            located.setdefault(key.config_field, (key.kind, value_node, (*path, name)))
+        try:
+            for name, key_node, value_node in reader.pairs(node, path):
+                key = by_name.get(name)
+                if key is None:
+                    raise self._unknown(reader, key_node, (*path, name))
+                value = _kept(errors, key.kind.parse, reader, value_node, (*path, name))
+                if value is _FAILED:
+                    continue
+                values[key.target] = value
+                place = (key.kind, value_node, (*path, name))
+                located[key.target] = located[key.field_name] = place
+                # A key that sets another's field (domain: sets the environment's) is where an
+                # error about that field is, unless the other key is given too.
+                located.setdefault(key.config_field, place)
+        except SpecError as exc:  # a key given twice: what was refused before it is named too
+            errors.extend(str(exc).splitlines())
+            _refuse(errors)
         for target, (value, at, where) in (given or {}).items():
             values[target] = value
             located[target] = (None, at, where)
-        _refuse(errors)
-        missing = [key.name for key in self.keys if key.required and key.target not in values]
+        # A required key whose value was refused is not missing too.
+        refused = {line.split(": ", 2)[1] for line in errors if line.count(": ") >= 2}
+        missing = [
+            key.name
+            for key in self.keys
+            if key.required
+            and key.target not in values
+            and not any(
+                said == _dotted((*path, key.name))
+                or said.startswith(
+                    (f"{_dotted((*path, key.name))}.", f"{_dotted((*path, key.name))}[")
+                )
+                for said in refused
+            )
+        ]
         if missing:
-            raise reader.error(node, path, f"missing {', '.join(missing)} (required)")
+            errors.append(str(reader.error(node, path, f"missing {', '.join(missing)} (required)")))
+        _refuse(errors)
         try:
             return self.build(values) if self.build else self.cls(**values)
         except ConfigError as error:
@@ -1038,32 +1067,41 @@ class _Services(_Kind):
     ) -> ServiceConfig:
         where = (*path, name)
         self.name.parse(reader, key_node, where)
-        service: ServiceConfig = self.service.parse(
-            reader, value_node, where, {"container_name": (name, key_node, where)}
-        )
-        self._refuse_keys_without_use(reader, value_node, where, service)
+        try:
+            service: ServiceConfig = self.service.parse(
+                reader, value_node, where, {"container_name": (name, key_node, where)}
+            )
+        except SpecError as exc:
+            # The keys it has no use for too, but for those already refused.
+            errors = str(exc).splitlines()
+            said = {line.split(": ", 2)[1] for line in errors if line.count(": ") >= 2}
+            extra = self._keys_without_use(reader, value_node, where, _exposure_of(value_node))
+            _refuse(errors + [line for line in extra if line.split(": ", 2)[1] not in said])
+            raise
+        _refuse(self._keys_without_use(reader, value_node, where, service.expose))
         return service
 
-    def _refuse_keys_without_use(
-        self, reader: _Reader, node: Node, path: KeyPath, service: ServiceConfig
-    ) -> None:
-        """A key the service has no use for, such as a worker's port, even at its default
-        value (the config refuses only other values)."""
-        assert isinstance(node, MappingNode)  # the service's parse refused anything else
-        unused = fields_without_use(service.expose)
+    def _keys_without_use(
+        self, reader: _Reader, node: Node, path: KeyPath, expose: str | None
+    ) -> list[str]:
+        """A line for each key the service has no use for, such as a worker's port, even at
+        its default value (the config refuses only other values)."""
+        if not isinstance(node, MappingNode):
+            return []
+        unused = fields_without_use(expose)
         fields_of = {key.name: key.target for key in self.service.keys}
         errors = [
             str(
                 reader.error(
                     key_node,
                     (*path, key),
-                    f"a service exposed {service.expose!r} has no use for it ({why}): leave it out",
+                    f"a service exposed {expose!r} has no use for it ({why}): leave it out",
                 )
             )
             for key, key_node, _ in reader.pairs(node, path)
             if (why := unused.get(fields_of.get(key, ""))) is not None
         ]
-        _refuse(errors)
+        return errors
 
     def schema(self) -> dict[str, Any]:
         return {
@@ -2315,9 +2353,10 @@ def spec_markdown() -> str:
         "application this YAML file describes. Editors validate and complete it with "
         "[spec.schema.json](spec.schema.json). The image stays the `ContainerImage` parameter; "
         "keys that set a parameter's default leave the parameter for deploy time.\n",
-        "A bad spec stops the build with one line: `<file>:<line>: <key path>: <what is wrong>`, "
-        "such as `app.yaml:12: services.web.secrets.API_KEY: ...`. Unknown keys come first, "
-        "all of them at once, one line each.\n",
+        "A bad spec stops the build with a line for each problem: `<file>:<line>: <key path>: "
+        "<what is wrong>`, such as `app.yaml:12: services.web.secrets.API_KEY: ...`, in the "
+        "order of the file. Unknown keys come first, all of them at once; then every value "
+        "refused, with what the checks across a service's values and across services find.\n",
         "## Layouts\n",
         "A spec of one service, without `expose`, `domain` or `environment`, builds the service "
         "with a load balancer of its own: `network.yaml`, `environment.yaml`, `service.yaml`, "
