@@ -1884,3 +1884,59 @@ def test_a_parent_passing_one_parameter_from_a_ref_passes_that_one_only():
     root = _nesting(_child(1), {"Mode": {"Ref": "Mode"}})
     root["child.yaml"]["Parameters"]["Other"] = {"Type": "String", "Default": "x"}
     assert nested_parameters(root)["child.yaml"] == {"Mode"}
+
+
+def test_a_second_review_of_a_folder_diff_for_a_templates_root():
+    # An Fn::Select past the end of a defaulted list outside any Fn::If fails the stack: said,
+    # not called safe (only a branch that may never run is left as it is).
+    def listed(display: Any) -> dict[str, Any]:
+        return {
+            "Parameters": {"Zones": {"Type": "CommaDelimitedList", "Default": ""}},
+            "Resources": {
+                "Topic": {"Type": "AWS::SNS::Topic", "Properties": {"DisplayName": display}}
+            },
+        }
+
+    with pytest.raises(DiffError, match=r"resource Topic: Fn::Select picks item 1"):
+        diff(_nesting(listed("x"), {}), _nesting(listed({"Fn::Select": [0, {"Ref": "Zones"}]}), {}))
+
+    # A required parameter renamed, which the root passes under neither name: the update fails.
+    def required(name: str) -> dict[str, Any]:
+        template = _child(1)
+        template["Parameters"][name] = {"Type": "String"}
+        return template
+
+    findings = diff(_nesting(required("Old"), {}), _nesting(required("New"), {}))
+    assert [(f.severity, f.subject) for f in findings if f.subject.startswith("parameter")] == [
+        (BREAKING, "parameter New")
+    ]
+    (new_one,) = [f for f in findings if f.subject == "parameter New"]
+    assert new_one.change == "it has no default and the root does not pass it: the update fails"
+    # A constraint the default meets, on a parameter the root no longer passes: nothing; a type
+    # or allowed values the default does not meet: the update fails.
+    meets = _child(1)
+    meets["Parameters"]["Mode"]["AllowedValues"] = ["a", "b"]
+    assert diff(_nesting(_child(1), {"Mode": "b"}), _nesting(meets, {})) != []
+    assert not [
+        f
+        for f in diff(_nesting(_child(1), {"Mode": "b"}), _nesting(meets, {}))
+        if f.subject.startswith("parameter")
+    ]
+    refuses = _child(1)
+    refuses["Parameters"]["Mode"]["AllowedValues"] = ["b"]
+    (refused,) = [
+        f
+        for f in diff(_nesting(_child(1), {}), _nesting(refuses, {}))
+        if f.subject.startswith("parameter")
+    ]
+    assert (refused.severity, refused.subject) == (BREAKING, "parameter Mode")
+    assert refused.change.startswith("its default is refused: ")
+    assert refused.change.endswith(": the update fails")
+
+    # 1 and 1.0 are one number.
+    def weighted(weight: Any) -> dict[str, Any]:
+        template = _child(1)
+        template["Resources"]["Topic"]["Properties"]["DisplayName"] = weight
+        return template
+
+    assert diff(_nesting(weighted(1), {}), _nesting(weighted(1.0), {})) == []

@@ -1530,3 +1530,19 @@ def test_a_review_of_everything_at_once_found_these_gaps_closed():
         ["app.yaml:5", "services.web.sidecars[0]"],
     ]
     assert str(refused.value).endswith("services.web.sidecars[0]: missing name (required)")
+
+
+def test_a_key_given_twice_in_a_service_keeps_what_was_refused_before_it():
+    text = (
+        "services:\n  web:\n    expose: public\n    routing: {path: /*, priority: 1}\n"
+        "    health_check_path: /h\n    cpu: 3\n    cpu: 256\n"
+    )
+    with pytest.raises(SpecError) as refused:
+        parse_spec(text, "app.yaml")
+    assert [line.split(": ")[:2] for line in str(refused.value).splitlines()] == [
+        ["app.yaml:6", "services.web.cpu"],
+        ["app.yaml:7", "services.web.cpu"],
+    ]
+    assert str(refused.value).endswith(
+        "duplicate key (first at line 6): YAML would keep only the last"
+    )

@@ -1402,7 +1402,7 @@ class _Stacks:
         if not self.resolve:
             found = _passed_by_parent(found, passed_after or frozenset())
             if name not in STANDALONE_TEMPLATES and None not in (passed_before, passed_after):
-                found = _for_its_root(found, old, new, passed_before, passed_after)
+                found = _for_its_root(name, found, new, passed_after)
         elif passed_before is not None and passed_after is not None:
             # The parent is updated in the same operation and passes what the new template
             # takes: a nested template's parameters are no interface of the running stacks.
@@ -1447,40 +1447,62 @@ def _defaults_kept(template: Mapping[str, Any], passed: frozenset[str] | None) -
 
 
 def _for_its_root(
+    template: str,
     found: list[Finding],
-    old: Mapping[str, Any],
     new: Mapping[str, Any],
-    passed_before: frozenset[str] | None,
     passed_after: frozenset[str] | None,
 ) -> list[Finding]:
-    """The parameter findings of a template built for its root alone that still matter: a new
-    default of a parameter the root never passes is the stack's new value, and what it changes
-    is in the resources' findings; a default the root overrides is no one's value either. A
-    parameter the root passes on neither side (or no longer passes, removed) is no stack's
-    input: removing or constraining it breaks nothing. A parameter it must now be given, or
-    that refuses what the root passes, still fails the update."""
-    never = set(old.get("Parameters", {})) | set(new.get("Parameters", {}))
-    never -= set(passed_before or ()) | set(passed_after or ())
-    gone = set(old.get("Parameters", {})) - set(new.get("Parameters", {}))
-    never |= gone - set(passed_after or ())
-    return [
-        f
-        for f in found
-        if not f.subject.startswith("parameter ")
-        or (
-            not f.change.startswith("default ")
-            and (
-                f.subject.removeprefix("parameter ") not in never
-                or f.change.startswith("added without a default")
-            )
-        )
-    ]
+    """The parameter findings of a template built for its root alone that still matter. Its
+    root is updated in the same operation and is the only one that passes it anything, so:
+
+    - a default is no interface: one the root never passes is the stack's new value (what it
+      changes is in the resources' findings), one it passes is overridden;
+    - a parameter the new root does not pass takes its default: a constraint or type that the
+      default meets breaks nothing, and one it does not meet, or no default, fails the update;
+    - a parameter the new root passes may be refused by a new constraint or type (kept), and
+      one removed fails only if the root still passes it.
+    """
+    from .evaluate import ParameterError, _check_constraints, _check_type, default_text
+
+    passing = set(passed_after or ())
+    declared: Mapping[str, Mapping[str, Any]] = new.get("Parameters", {})
+    kept = []
+    for f in found:
+        name = f.subject.removeprefix("parameter ")
+        if not f.subject.startswith("parameter ") or f.change.startswith("added without"):
+            kept.append(f)
+        elif f.change.startswith(("removed", "renamed to ")):
+            # The new name, when the root does not pass it, is judged on its default below.
+            if name in passing:
+                kept.append(f)
+        elif not f.change.startswith("default ") and name in passing:
+            kept.append(f)
+    # What the new root does not pass runs on its default: it must have one its own
+    # constraints take.
+    said = {f.subject for f in kept}
+    for name, spec in sorted(declared.items()):
+        if name in passing or f"parameter {name}" in said or not isinstance(spec, Mapping):
+            continue
+        if "Default" not in spec:
+            why = "it has no default and the root does not pass it"
+        else:
+            try:
+                value = default_text(spec["Default"])
+                _check_type(name, spec, value)
+                _check_constraints(name, spec, value)
+                continue
+            except ParameterError as exc:
+                why = f"its default is refused: {exc}"
+        kept.append(Finding(template, BREAKING, f"parameter {name}", f"{why}: {_FAILS}"))
+    return kept
 
 
 def _as_text(node: Any) -> Any:
     """``node`` with every number and boolean as CloudFormation's text of it."""
     if isinstance(node, bool):
         return "true" if node else "false"
+    if isinstance(node, float) and node.is_integer():
+        return str(int(node))
     if isinstance(node, int | float):
         return str(node)
     if isinstance(node, list):
@@ -1504,12 +1526,10 @@ def _decided_pair(
     that its rule forwards to one target group when its parent never passes a
     DeploymentStrategy, though the template allows four, and that a spec's new port is a new
     target group."""
-    from .evaluate import decided_conditions, with_decided, with_values
+    from .evaluate import ParameterError, decided_conditions, with_decided, with_values
 
     decided_before = decided_conditions(old, fixed_before)
     decided_after = decided_conditions(new, fixed_after)
-    if not (decided_before or decided_after or fixed_before or fixed_after):
-        return dict(old), dict(new)
     sides = []
     for this, other, decided, decided_other, fixed in (
         (old, new, decided_before, decided_after, fixed_before),
@@ -1538,9 +1558,12 @@ def _decided_pair(
                     body = {key: item for key, item in body.items() if key != "Condition"}
                 # Filled-in defaults are text, as CloudFormation takes every value: 8080 and
                 # "8080" are one port.
-                kept[name] = _as_text(
-                    with_values(with_decided(body, decided), this, fixed, opaque, strict=False)
-                )
+                try:
+                    kept[name] = _as_text(
+                        with_values(with_decided(body, decided), this, fixed, opaque, strict=False)
+                    )
+                except ParameterError as exc:
+                    raise DiffError(f"{section[:-1].lower()} {name}: {exc}") from None
             result[section] = kept
         sides.append(result)
     return sides[0], sides[1]

@@ -482,18 +482,32 @@ def _substituted(
     values: Mapping[str, Any],
     opaque: frozenset[str] = frozenset(),
     strict: bool = True,
+    strict_ifs: bool = True,
 ) -> Any:
     """``node`` with every ``Ref`` to a name in ``values`` (and every ``${Name}`` of one in an
     ``Fn::Sub``, whose own variables come first) replaced by its value, and ``Fn::Select``,
     ``Fn::Join`` and ``Fn::Split`` of what became literals computed."""
     if isinstance(node, list):
-        return [_substituted(item, values, opaque, strict) for item in node]
+        return [_substituted(item, values, opaque, strict, strict_ifs) for item in node]
     if not isinstance(node, dict):
         return node
     if len(node) == 1:
         ((key, inner),) = node.items()
+        if key == "Fn::If" and isinstance(inner, list) and len(inner) == 3 and not strict_ifs:
+            # A branch of an undecided condition may never be taken: what it selects is not
+            # refused.
+            name, then, otherwise = inner
+            return {
+                key: [
+                    name,
+                    _substituted(then, values, opaque, False),
+                    _substituted(otherwise, values, opaque, False),
+                ]
+            }
         if key in ("Fn::Select", "Fn::Join") and isinstance(inner, list) and len(inner) == 2:
-            first, second = (_substituted(part, values, opaque, strict) for part in inner)
+            first, second = (
+                _substituted(part, values, opaque, strict, strict_ifs) for part in inner
+            )
             index = key == "Fn::Join" or str(first).lstrip("-").isdigit()
             if _literal(first) and _literal(second) and isinstance(second, list) and index:
                 if key == "Fn::Join":
@@ -510,7 +524,9 @@ def _substituted(
                 return second[int(first)]
             return {key: [first, second]}
         if key == "Fn::Split" and isinstance(inner, list) and len(inner) == 2:
-            delimiter, text = (_substituted(part, values, opaque, strict) for part in inner)
+            delimiter, text = (
+                _substituted(part, values, opaque, strict, strict_ifs) for part in inner
+            )
             # A placeholder stands for a value known once deployed: its text is no value's.
             decided = isinstance(text, str) and not any(token in text for token in opaque)
             if isinstance(delimiter, str) and delimiter and isinstance(text, str) and decided:
@@ -531,7 +547,8 @@ def _substituted(
             # The variables of its own first (they hide a parameter of the same name), then
             # the values for the rest: http://${Name}:${ContainerPort} with Name given.
             variables = {
-                name: _substituted(item, values, opaque, strict) for name, item in inner[1].items()
+                name: _substituted(item, values, opaque, strict, strict_ifs)
+                for name, item in inner[1].items()
             }
             known = {
                 **{name: value for name, value in values.items() if name not in variables},
@@ -542,7 +559,9 @@ def _substituted(
                 return text
             left = {name: value for name, value in variables.items() if f"${{{name}}}" in text}
             return {"Fn::Sub": [text, left] if left else text}
-    return {key: _substituted(item, values, opaque, strict) for key, item in node.items()}
+    return {
+        key: _substituted(item, values, opaque, strict, strict_ifs) for key, item in node.items()
+    }
 
 
 _SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")
@@ -733,8 +752,9 @@ def with_values(
     each ``${Name}`` of one in an ``Fn::Sub`` replaced by its value (a list parameter's by its
     list), and what became literals computed (``Fn::Select``, ``Fn::Join``, ``Fn::Split``), but
     for text holding one of ``opaque`` (placeholders for values known once deployed). Raises
-    :class:`ParameterError` for an ``Fn::Select`` past a list's end, unless not ``strict`` (a
-    branch of an undecided ``Fn::If`` may never be taken): then it is left as it is."""
+    :class:`ParameterError` for an ``Fn::Select`` past a list's end, but in a branch of an
+    ``Fn::If`` when not ``strict`` (an undecided condition's branch may never be taken): there
+    it is left as it is."""
     declared: Mapping[str, Mapping[str, Any]] = template.get("Parameters", {})
     typed: dict[str, Any] = {
         name: ([m.strip() for m in value.split(",")] if value else [])
@@ -742,7 +762,7 @@ def with_values(
         else value
         for name, value in values.items()
     }
-    return _substituted(node, typed, opaque, strict)
+    return _substituted(node, typed, opaque, True, strict)
 
 
 def with_decided(node: Any, conditions: Mapping[str, bool]) -> Any:

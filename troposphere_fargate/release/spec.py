@@ -1075,7 +1075,10 @@ class _Services(_Kind):
             # The keys it has no use for too, but for those already refused.
             errors = str(exc).splitlines()
             said = {line.split(": ", 2)[1] for line in errors if line.count(": ") >= 2}
-            extra = self._keys_without_use(reader, value_node, where, _exposure_of(value_node))
+            try:
+                extra = self._keys_without_use(reader, value_node, where, _exposure_of(value_node))
+            except SpecError:  # a key given twice, already named
+                extra = []
             _refuse(errors + [line for line in extra if line.split(": ", 2)[1] not in said])
             raise
         _refuse(self._keys_without_use(reader, value_node, where, service.expose))
