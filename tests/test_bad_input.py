@@ -796,3 +796,20 @@ def test_the_arn_hints_read_the_stacks_own_region_and_account():
         ": a secret's full ARN ends with - and the 6 characters"
     )
     assert kms_key_hint(own.replace("SERVICE", "kms") + "alias/app").startswith(": an alias; give")
+
+
+def test_a_secret_hint_names_a_misspelt_or_untaken_pseudo_parameter():
+    from troposphere_fargate.layers.application import secret_hint
+
+    assert secret_hint("arn:aws:secretsmanager:eu-west-1:${AWS::AccountID}:secret:db-AbCdEf") == (
+        ": ${AWS::AccountID} is no pseudo parameter (did you mean ${AWS::AccountId}?)"
+    )
+    assert secret_hint(
+        "arn:aws:secretsmanager:eu-west-1:123456789012:secret:${AWS::StackName}-db"
+    ) == (
+        ": ${AWS::StackName} is not taken here: an ARN may name ${AWS::Partition}, "
+        "${AWS::Region} and ${AWS::AccountId}"
+    )
+    assert "--secret-id db --query" in secret_hint(
+        "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db:key::"
+    )

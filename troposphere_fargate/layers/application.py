@@ -77,6 +77,16 @@ KMS_KEY_ARN = re.compile(
 def secret_hint(value: str) -> str:
     """What is wrong in a value that looks like a secret's or a parameter's ARN but is not
     one: the part to fix, where it can be told ("" otherwise)."""
+    known = (PSEUDO_PARTITION, PSEUDO_REGION, PSEUDO_ACCOUNT)
+    for token in re.findall(r"\$\{[^}]*\}", value):
+        if token not in known:
+            close = [k for k in known if k.lower() == token.lower()]
+            if close:
+                return f": {token} is no pseudo parameter (did you mean {close[0]}?)"
+            return (
+                f": {token} is not taken here: an ARN may name {PSEUDO_PARTITION}, "
+                f"{PSEUDO_REGION} and {PSEUDO_ACCOUNT}"
+            )
     parts = re.fullmatch(
         rf"arn:({re.escape(PSEUDO_PARTITION)}|[^:]*):([^:]*):({re.escape(PSEUDO_REGION)}|[^:]*):"
         rf"({re.escape(PSEUDO_ACCOUNT)}|[^:]*):(.*)",
@@ -95,7 +105,9 @@ def secret_hint(value: str) -> str:
         return f": the account is 12 digits, not {account!r}"
     if service == "ssm" and not rest.startswith("parameter/"):
         return ": a parameter's ARN ends with parameter/<name>, a slash after parameter"
-    name = rest.removeprefix("secret:").split(":", 1)[0]
+    # The name up to its JSON key, a ${...} taken whole.
+    split = re.fullmatch(r"((?:\$\{[^}]*\}|[^:])*)(?::.*)?", rest.removeprefix("secret:"), re.S)
+    name = split.group(1) if split else rest
     if (
         service == "secretsmanager"
         and rest.startswith("secret:")
