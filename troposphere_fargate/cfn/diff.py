@@ -1462,7 +1462,7 @@ def _for_its_root(
     - a parameter the new root passes may be refused by a new constraint or type (kept), and
       one removed fails only if the root still passes it.
     """
-    from .evaluate import ParameterError, _check_constraints, _check_type, default_text
+    from .evaluate import parameter_problems
 
     passing = set(passed_after or ())
     declared: Mapping[str, Mapping[str, Any]] = new.get("Parameters", {})
@@ -1486,13 +1486,10 @@ def _for_its_root(
         if "Default" not in spec:
             why = "it has no default and the root does not pass it"
         else:
-            try:
-                value = default_text(spec["Default"])
-                _check_type(name, spec, value)
-                _check_constraints(name, spec, value)
+            problems = parameter_problems({"Parameters": {name: spec}}, {})
+            if not problems:
                 continue
-            except ParameterError as exc:
-                why = f"its default is refused: {exc}"
+            why = f"its default is refused: {problems[0]}"
         kept.append(Finding(template, BREAKING, f"parameter {name}", f"{why}: {_FAILS}"))
     return kept
 

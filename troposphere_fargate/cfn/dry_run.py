@@ -369,20 +369,13 @@ def _certificate_names(certificates: list[dict[str, Any]]) -> tuple[str, ...]:
 
 
 def _average(
-    name: str,
-    baseline: int | None,
-    low: int,
-    high: int,
-    actions: list[Any],
-    averages: list[tuple[str, float]],
-    unpriced: list[tuple[str, str]],
-) -> None:
-    """A service's tasks on average over a week into ``averages``, or why not into
-    ``unpriced``."""
+    baseline: int | None, low: int, high: int, actions: list[Any]
+) -> tuple[float | None, str]:
+    """A service's tasks on average over a week, or None and why not."""
     try:
-        averages.append((name, week_average(baseline, low, high, actions)))
+        return week_average(baseline, low, high, actions), ""
     except NotWeekly as exc:
-        unpriced.append((name, str(exc)))
+        return None, str(exc)
 
 
 def footprint(stack: PlannedStack) -> Footprint:
@@ -438,9 +431,11 @@ def footprint(stack: PlannedStack) -> Footprint:
             schedules += [(name, _scheduled(a)) for a in actions]
             if actions:
                 # No DesiredCount: autoscaling's minimum, as each action moves it.
-                _average(
-                    name, int(desired) if desired else None, low, high, actions, averages, unpriced
-                )
+                average, why = _average(int(desired) if desired else None, low, high, actions)
+                if average is None:
+                    unpriced.append((name, why))
+                else:
+                    averages.append((name, average))
     insights = sum(
         any(
             s.get("Name") == "containerInsights" and s.get("Value") in ("enabled", "enhanced")

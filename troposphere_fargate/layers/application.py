@@ -74,6 +74,13 @@ KMS_KEY_ARN = re.compile(
 )
 
 
+# The fields of an ARN as a hint reads them: a pseudo parameter whole (it holds colons), or
+# anything up to the next colon.
+_PARTITION_TEXT = rf"(?:{re.escape(PSEUDO_PARTITION)}|[^:]*)"
+_REGION_TEXT = rf"(?:{re.escape(PSEUDO_REGION)}|[^:]*)"
+_ACCOUNT_TEXT = rf"(?:{re.escape(PSEUDO_ACCOUNT)}|[^:]*)"
+
+
 def secret_hint(value: str) -> str:
     """What is wrong in a value that looks like a secret's or a parameter's ARN but is not
     one: the part to fix, where it can be told ("" otherwise)."""
@@ -88,9 +95,7 @@ def secret_hint(value: str) -> str:
                 f"{PSEUDO_REGION} and {PSEUDO_ACCOUNT}"
             )
     parts = re.fullmatch(
-        rf"arn:({re.escape(PSEUDO_PARTITION)}|[^:]*):([^:]*):({re.escape(PSEUDO_REGION)}|[^:]*):"
-        rf"({re.escape(PSEUDO_ACCOUNT)}|[^:]*):(.*)",
-        value,
+        rf"arn:({_PARTITION_TEXT}):([^:]*):({_REGION_TEXT}):({_ACCOUNT_TEXT}):(.*)", value
     )
     if not parts:
         return ""
@@ -130,8 +135,7 @@ def kms_key_hint(value: str) -> str:
         "execution role's policy can name a key by its ARN only"
     )
     partition = rf"(?:{re.escape(PSEUDO_PARTITION)}|[^:]+)"
-    region = rf"(?:{re.escape(PSEUDO_REGION)}|[^:]*)"
-    account = rf"(?:{re.escape(PSEUDO_ACCOUNT)}|[^:]*)"
+    region, account = _REGION_TEXT, _ACCOUNT_TEXT
     if value.startswith("alias/") or re.fullmatch(
         rf"arn:{partition}:kms:{region}:{account}:alias/.+", value
     ):

@@ -457,7 +457,7 @@ def _kept(errors: list[str], parse: Callable[..., Any], *args: Any) -> Any:
     try:
         return parse(*args)
     except SpecError as exc:
-        errors.extend(line for line in str(exc).splitlines() if line not in errors)
+        errors.extend(str(exc).splitlines())  # _refuse drops a line said twice
         return _FAILED
 
 
@@ -468,6 +468,12 @@ def _exposure_of(node: Node) -> str | None:
             if key.value == "expose" and isinstance(value, ScalarNode):
                 return value.value if value.value in EXPOSURES else None
     return None
+
+
+def _key_paths(errors: list[str]) -> set[str]:
+    """The key paths error lines name (``services.web.cpu`` of ``app.yaml:6: services.web.cpu:
+    ...``)."""
+    return {line.split(": ", 2)[1] for line in errors if line.count(": ") >= 2}
 
 
 def _refuse(errors: list[str]) -> None:
@@ -918,7 +924,7 @@ class _Object(_Kind):
             values[target] = value
             located[target] = (None, at, where)
         # A required key whose value was refused is not missing too.
-        refused = {line.split(": ", 2)[1] for line in errors if line.count(": ") >= 2}
+        refused = _key_paths(errors)
         missing = [
             key.name
             for key in self.keys
@@ -1074,7 +1080,7 @@ class _Services(_Kind):
         except SpecError as exc:
             # The keys it has no use for too, but for those already refused.
             errors = str(exc).splitlines()
-            said = {line.split(": ", 2)[1] for line in errors if line.count(": ") >= 2}
+            said = _key_paths(errors)
             try:
                 extra = self._keys_without_use(reader, value_node, where, _exposure_of(value_node))
             except SpecError:  # a key given twice, already named
