@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -159,3 +160,11 @@ def accepted_or_refused(
     else:
         with pytest.raises(error, match=match):
             call()
+
+
+def built(folder: Path, spec: str) -> Path:
+    """The version folder of ``spec`` (a spec's text) generated and written under ``folder``,
+    unlinted, for the dry run and the cost to read."""
+    from troposphere_fargate import generate, parse_spec, write_version
+
+    return write_version(folder, generate(parse_spec(spec, "app.yaml")))

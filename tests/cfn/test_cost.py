@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import built
 from troposphere_fargate import __version__, cli
 from troposphere_fargate.cfn.cost import estimate, price_table
 from troposphere_fargate.cfn.dry_run import Footprint, dry_run, footprint
@@ -167,18 +168,14 @@ def test_each_target_tracking_policy_costs_the_two_alarms_it_creates():
 def test_a_queue_policy_costs_two_alarms_on_the_two_metrics_it_divides(tmp_path):
     """Each alarm of a metric math target reads both metrics (messages, tasks): CloudWatch
     prices it per metric."""
-    from troposphere_fargate import generate, parse_spec, write_version
-
     spec = "services:\n  worker:\n    queue_scaling: {queue: orders, messages_per_task: 100}\n"
-    folder = write_version(tmp_path, generate(parse_spec(spec, "app.yaml")))
+    folder = built(tmp_path, spec)
     found = footprint(dry_run(folder / "root.yaml", LAUNCH))
     # The CPU target's two alarms read one metric each; the queue's two read two each.
     assert (found.scaling_alarms, found.scaling_alarm_metrics) == (4, 6)
 
 
 def test_scheduled_capacity_is_priced_as_a_weeks_average(tmp_path):
-    from troposphere_fargate import generate, parse_spec, write_version
-
     spec = (
         "services:\n  web:\n    min_capacity: 2\n    max_capacity: 8\n    schedules:\n"
         '      - {name: peak, schedule: "cron(0 8 ? * MON-FRI *)", min: 6, '
@@ -186,7 +183,7 @@ def test_scheduled_capacity_is_priced_as_a_weeks_average(tmp_path):
         '      - {name: night, schedule: "cron(0 20 ? * MON-FRI *)", min: 2, '
         "timezone: Europe/Paris}\n"
     )
-    folder = write_version(tmp_path, generate(parse_spec(spec, "app.yaml")))
+    folder = built(tmp_path, spec)
     found = footprint(dry_run(folder / "root.yaml", LAUNCH))
     # 60 hours of the week's 168 at 6 tasks, the rest at 2.
     ((service, average),) = found.scheduled_tasks
@@ -197,7 +194,7 @@ def test_scheduled_capacity_is_priced_as_a_weeks_average(tmp_path):
     assert vcpu.monthly == pytest.approx(3.43 * 0.25 * HOURS * PRICE["fargate_vcpu_hour"])
     # A schedule that is not weekly is named among what is not counted.
     rate = spec.replace("cron(0 20 ? * MON-FRI *)", "rate(1 day)")
-    folder = write_version(tmp_path / "rate", generate(parse_spec(rate, "app.yaml")))
+    folder = built(tmp_path / "rate", rate)
     bill = estimate(footprint(dry_run(folder / "root.yaml", LAUNCH)))
     assert bill.not_counted[0] == (
         f"the scheduled capacity of {service} (night runs on a rate schedule (rate(1 day)): "

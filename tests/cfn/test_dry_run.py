@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import built
 from troposphere_fargate import __version__, cli
 from troposphere_fargate.cfn.dry_run import DryRunFailed, describe, dry_run, footprint
 from troposphere_fargate.cfn.evaluate import parameter_problems
@@ -147,10 +148,8 @@ def test_the_summary_says_what_autoscaling_follows(values, on):
 
 
 def test_the_summary_names_the_queue_a_worker_scales_on(tmp_path):
-    from troposphere_fargate import generate, parse_spec, write_version
-
     spec = "services:\n  worker:\n    queue_scaling: {queue: orders, messages_per_task: 50}\n"
-    folder = write_version(tmp_path, generate(parse_spec(spec, "app.yaml")))
+    folder = built(tmp_path, spec)
     (line,) = [
         line
         for line in describe(footprint(dry_run(folder / "root.yaml", LAUNCH)))
@@ -160,14 +159,12 @@ def test_the_summary_names_the_queue_a_worker_scales_on(tmp_path):
 
 
 def test_the_summary_names_each_schedule_and_the_bounds_it_sets(tmp_path):
-    from troposphere_fargate import generate, parse_spec, write_version
-
     spec = (
         "services:\n  web:\n    min_capacity: 1\n    max_capacity: 6\n    schedules:\n"
         '      - {name: peak, schedule: "cron(0 8 ? * MON-FRI *)", min: 4}\n'
         '      - {name: night, schedule: "cron(0 20 * * ? *)", min: 1, max: 4}\n'
     )
-    folder = write_version(tmp_path, generate(parse_spec(spec, "app.yaml")))
+    folder = built(tmp_path, spec)
     found = footprint(dry_run(folder / "root.yaml", LAUNCH))
     (line,) = [line for line in describe(found) if line.startswith("service ")]
     assert line.endswith(
@@ -450,14 +447,12 @@ def test_a_minimum_above_the_maximum_is_refused_before_anything_is_created():
 def test_the_summary_names_the_certificate_and_the_records_a_domain_makes(tmp_path):
     # A user trial: validate said "listeners: HTTP 80, HTTPS 443" and nothing of the
     # certificate it would request or the Route 53 records it would write.
-    from troposphere_fargate import generate, parse_spec, write_version
-
     spec = (
         "domain: {name: shop.example.com, hosted_zone_id: Z0123456789ABCDEFGHIJ}\n"
         "services:\n  web: {expose: public, routing: {path: /*, priority: 1, "
         "host: [shop.example.com, www.shop.example.com]}}\n"
     )
-    folder = write_version(tmp_path, generate(parse_spec(spec, "app.yaml")))
+    folder = built(tmp_path, spec)
     values = {
         "WebContainerImage": "123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1",
         "TemplateBucketName": "my-templates",

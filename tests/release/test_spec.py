@@ -1389,6 +1389,18 @@ def test_a_warning_is_placed_at_its_keys_line_or_the_nearest_above(dotted, line)
     assert key_line("a: [\n", dotted) is None
 
 
+def _refused(text: str) -> str:
+    """The message of the SpecError a spec's text gets (as app.yaml)."""
+    with pytest.raises(SpecError) as refused:
+        parse_spec(text, "app.yaml")
+    return str(refused.value)
+
+
+def _places(message: str) -> list[list[str]]:
+    """Where each line of a SpecError's message points: [file:line, key path]."""
+    return [line.split(": ")[:2] for line in message.splitlines()]
+
+
 def test_every_value_the_spec_refuses_is_named_in_one_run():
     # A user trial fixed one error per run. Keys, services, list items and map entries are
     # read on after one is refused; each line names its own place.
@@ -1404,10 +1416,7 @@ def test_every_value_the_spec_refuses_is_named_in_one_run():
         "  api:\n"
         "    memory: x\n"
     )
-    with pytest.raises(SpecError) as refused:
-        parse_spec(text, "app.yaml")
-    lines = str(refused.value).splitlines()
-    assert [line.split(": ", 2)[:2] for line in lines] == [
+    assert _places(_refused(text)) == [
         ["app.yaml:3", "services.web.port"],
         ["app.yaml:4", "services.web.cpu"],
         ["app.yaml:5", "services.web.environment.1BAD"],
@@ -1427,9 +1436,7 @@ def test_what_needs_the_whole_config_is_judged_once_every_value_reads():
     )
     with pytest.raises(SpecError, match=r"^app\.yaml:3: services\.api\.routing\.priority"):
         parse_spec(clash, "app.yaml")
-    with pytest.raises(SpecError) as refused:
-        parse_spec(clash.replace("/api/*", "api"), "app.yaml")
-    assert str(refused.value).splitlines() == [
+    assert _refused(clash.replace("/api/*", "api")).splitlines() == [
         "app.yaml:3: services.api.routing.path: 'api' is not a path pattern starting with /, "
         "such as /api/* (* and ? are wildcards)"
     ]
@@ -1450,9 +1457,8 @@ def test_the_checks_across_a_services_values_and_across_services_name_everything
         "    min_capacity: 0\n"
         "    queue_scaling: {queue: orders, messages_per_task: 10}\n"
     )
-    with pytest.raises(SpecError) as refused:
-        parse_spec(worker, "app.yaml")
-    assert [line.split(": ")[:2] for line in str(refused.value).splitlines()] == [
+    refused = _refused(worker)
+    assert _places(refused) == [
         ["app.yaml:5", "services.worker.port"],
         ["app.yaml:6", "services.worker.health_check_path"],
         ["app.yaml:8", "services.worker.memory"],
@@ -1465,22 +1471,19 @@ def test_the_checks_across_a_services_values_and_across_services_name_everything
         "  c: {expose: public, routing: {path: /c/*, priority: 3}, health_check_path: /h}\n"
         "  d: {expose: public, routing: {path: /d/*, priority: 4}, health_check_path: /h}\n"
     )
-    with pytest.raises(SpecError) as refused:
-        parse_spec(rules, "app.yaml")
-    lines = str(refused.value).splitlines()
-    assert [line.split(": ")[:2] for line in lines] == [
+    refused = _refused(rules)
+    assert _places(refused) == [
         ["app.yaml:3", "services.b.routing.priority"],
         ["app.yaml:4", "services.c.routing.priority"],
         ["app.yaml:5", "services.d.routing.priority"],
     ]
-    assert lines[0].endswith(
+    assert refused.splitlines()[0].endswith(
         "the service a has it too: each listener rule needs a priority of its own"
     )
     # A consequence of a value refused is not another error: without expose, whether the
     # domain has a public service to serve is not known.
-    with pytest.raises(SpecError) as refused:
-        parse_spec("domain: {name: shop.example.com, hosted_zone_id: Z1}\nservices:\n  web: {}\n")
-    assert len(str(refused.value).splitlines()) == 1
+    domain = "domain: {name: shop.example.com, hosted_zone_id: Z1}\nservices:\n  web: {}\n"
+    assert len(_refused(domain).splitlines()) == 1
 
 
 def test_a_library_config_names_every_value_it_refuses():
@@ -1502,9 +1505,8 @@ def test_a_review_of_everything_at_once_found_these_gaps_closed():
         "    health_check_path: /h\n    allowed_ingress_cidr: 10.0.0.0/8\n"
         "    deletion_protection: false\n"
     )
-    with pytest.raises(SpecError) as refused:
-        parse_spec(shared, "app.yaml")
-    assert [line.split(": ")[:2] for line in str(refused.value).splitlines()] == [
+    refused = _refused(shared)
+    assert _places(refused) == [
         ["app.yaml:6", "services.web.allowed_ingress_cidr"],
         ["app.yaml:7", "services.web.deletion_protection"],
     ]
@@ -1514,22 +1516,20 @@ def test_a_review_of_everything_at_once_found_these_gaps_closed():
         "health_check_path: /h}\n  worker:\n    expose: none\n    port: 8080\n"
         "    health_check_path: /x\n"
     )
-    with pytest.raises(SpecError) as refused:
-        parse_spec(worker, "app.yaml")
-    assert [line.split(": ")[:2] for line in str(refused.value).splitlines()] == [
+    refused = _refused(worker)
+    assert _places(refused) == [
         ["app.yaml:5", "services.worker.port"],
         ["app.yaml:6", "services.worker.health_check_path"],
     ]
     # A missing required key beside a refused value: both named.
     sidecar = "services:\n  web:\n    secrets: {A: x}\n    sidecars:\n      - {image: x}\n"
-    with pytest.raises(SpecError) as refused:
-        parse_spec(sidecar, "app.yaml")
-    assert [line.split(": ")[:2] for line in str(refused.value).splitlines()] == [
+    refused = _refused(sidecar)
+    assert _places(refused) == [
         ["app.yaml:3", "services.web.secrets.A"],
         ["app.yaml:5", "services.web.sidecars[0].image"],
         ["app.yaml:5", "services.web.sidecars[0]"],
     ]
-    assert str(refused.value).endswith("services.web.sidecars[0]: missing name (required)")
+    assert refused.endswith("services.web.sidecars[0]: missing name (required)")
 
 
 def test_a_key_given_twice_in_a_service_keeps_what_was_refused_before_it():
@@ -1537,12 +1537,9 @@ def test_a_key_given_twice_in_a_service_keeps_what_was_refused_before_it():
         "services:\n  web:\n    expose: public\n    routing: {path: /*, priority: 1}\n"
         "    health_check_path: /h\n    cpu: 3\n    cpu: 256\n"
     )
-    with pytest.raises(SpecError) as refused:
-        parse_spec(text, "app.yaml")
-    assert [line.split(": ")[:2] for line in str(refused.value).splitlines()] == [
+    refused = _refused(text)
+    assert _places(refused) == [
         ["app.yaml:6", "services.web.cpu"],
         ["app.yaml:7", "services.web.cpu"],
     ]
-    assert str(refused.value).endswith(
-        "duplicate key (first at line 6): YAML would keep only the last"
-    )
+    assert refused.endswith("duplicate key (first at line 6): YAML would keep only the last")
