@@ -38,6 +38,14 @@ PUBLIC_IN_ENVIRONMENT = {
     s.LISTENER_RULE_PRIORITY: "10",
     s.LISTENER_RULE_PATH: "/*",
 }
+# What a root passes a spec's service of an environment: the network's and the environment's
+# outputs (its routing is built in, so no ListenerRule* parameters).
+JOINED = {
+    s.VPC_ID: SERVICE_REQUIRED[s.VPC_ID],
+    s.PRIVATE_SUBNET_IDS: SERVICE_REQUIRED[s.PRIVATE_SUBNET_IDS],
+    s.CONTAINER_IMAGE: IMAGE,
+    **{k: v for k, v in PUBLIC_IN_ENVIRONMENT.items() if not k.startswith("ListenerRule")},
+}
 
 PSEUDO_PARAMETERS = {
     "AWS::AccountId",

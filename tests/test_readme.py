@@ -182,6 +182,24 @@ def test_the_readmes_environment_spec_reads_as_it_says():
     assert [s.container_name for s in config.services] == ["web", "api", "orders", "worker"]
 
 
+def test_the_readmes_service_of_several_rules_builds_a_rule_for_each():
+    from troposphere_fargate import parse_spec
+    from troposphere_fargate.layers import service as s
+    from troposphere_fargate.release.build import render_templates
+
+    (spec,) = [
+        b for b in re.findall(r"```yaml\n(.*?)```", README, re.S) if b.startswith("# api.yaml")
+    ]
+    config = parse_spec(spec, "api.yaml")
+    assert config.warnings == ()
+    (api,) = config.services
+    # Five paths and two hosts: more values than one rule takes (five).
+    assert sum(len(r.paths) + len(r.hosts) for r in api.routing_rules) > 5
+    resources = render_templates(config)["service-api"]["Resources"]
+    rules = [name for name in resources if name.startswith(s.LISTENER_RULE)]
+    assert sorted(rules) == ["ListenerRule", "ListenerRule2"]
+
+
 def test_the_readmes_application_spec_builds_templates_that_carry_it(tmp_path, capsys):
     from troposphere_fargate import __version__, cli, deployed, from_yaml
 

@@ -723,11 +723,13 @@ services:
     port: 9000
     expose: public
     # Two paths (/api/* alone does not match /api) and two hosts: one rule, a request matches
-    # one value of each condition (ELB, "Condition types for listener rules").
+    # one value of each condition (ELB, "Condition types for listener rules"). A second rule
+    # for what the first's five values cannot add (ListenerRule2, to the same target group).
     routing:
-      path: [/api, "/api/*"]
-      host: [api.shop.example.com, rest.shop.example.com]
-      priority: 10
+      - path: [/api, "/api/*"]
+        host: [api.shop.example.com, rest.shop.example.com]
+        priority: 10
+      - {path: [/graphql, "/graphql/*"], host: api.shop.example.com, priority: 11}
   orders: {port: 7000, expose: internal}
   worker: {expose: none}
 """
@@ -836,7 +838,7 @@ def test_an_environment_of_four_services_launches_from_s3_with_one_load_balancer
         for rule in elbv2.describe_rules(ListenerArn=listeners[443]["ListenerArn"])["Rules"]
         if not rule["IsDefault"]
     }
-    assert sorted(rules) == ["10", "100"]
+    assert sorted(rules) == ["10", "100", "11"]
     config = {"path-pattern": "PathPatternConfig", "host-header": "HostHeaderConfig"}
     conditions = {
         priority: {c["Field"]: c[config[c["Field"]]]["Values"] for c in rule["Conditions"]}
@@ -847,6 +849,7 @@ def test_an_environment_of_four_services_launches_from_s3_with_one_load_balancer
             "path-pattern": ["/api", "/api/*"],
             "host-header": ["api.shop.example.com", "rest.shop.example.com"],
         },
+        "11": {"path-pattern": ["/graphql", "/graphql/*"], "host-header": ["api.shop.example.com"]},
         "100": {"path-pattern": ["/*"]},
     }
     groups = elbv2.describe_target_groups()["TargetGroups"]
@@ -854,6 +857,8 @@ def test_an_environment_of_four_services_launches_from_s3_with_one_load_balancer
     assert {g["TargetType"] for g in groups} == {"ip"}
     routed = {rule["Actions"][0]["TargetGroupArn"] for rule in rules.values()}
     assert routed == {g["TargetGroupArn"] for g in groups}
+    # Both of api's rules forward to its one target group.
+    assert rules["10"]["Actions"] == rules["11"]["Actions"] != rules["100"]["Actions"]
 
     # The domain and the api hosts are aliases of the load balancer.
     records = aws.client("route53").list_resource_record_sets(HostedZoneId=zone)[

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.support import dangling_refs, props
+from tests.support import IMAGE, JOINED, dangling_refs, props
 from troposphere_fargate import layers_for
 from troposphere_fargate.cfn.evaluate import Deployment, deployed
 from troposphere_fargate.layers import root
@@ -32,22 +32,6 @@ services:
   worker: {expose: none}
 """
 NAMES = ["web", "api", "orders", "worker"]
-IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/web:1.4.2"
-# The environment's outputs, as the root passes them.
-JOINED = {
-    s.VPC_ID: "vpc-0a1b2c3d",
-    s.PRIVATE_SUBNET_IDS: "subnet-11,subnet-12",
-    s.CONTAINER_IMAGE: IMAGE,
-    s.CLUSTER_NAME: "shop-Cluster-AbCdEf012345",
-    s.ENVIRONMENT_SECURITY_GROUP_ID: "sg-0123456789abcdef0",
-    s.NAMESPACE_ARN: "arn:aws:servicediscovery:eu-west-1:123456789012:namespace/ns-abcdef0123",
-    s.LISTENER_ARN: (
-        "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/shop/"
-        "0123456789abcdef/fedcba9876543210"
-    ),
-    s.LOAD_BALANCER_SECURITY_GROUP_ID: "sg-0fedcba9876543210",
-    s.ENVIRONMENT_URL: "https://shop.example.com",
-}
 
 
 @pytest.fixture(scope="module")

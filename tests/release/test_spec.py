@@ -1072,6 +1072,9 @@ def walk_schema(schema: dict[str, Any], path: str = "") -> list[tuple[str, dict[
         found += walk_schema(child, f"{path}.<name>")
     if "items" in schema:
         found += walk_schema(schema["items"], f"{path}[]")
+    for choice in schema.get("anyOf", []):
+        # One value or a list of them (a service's routing): the docs show both at one path.
+        found += walk_schema(choice.get("items", choice), path)
     return found
 
 

@@ -404,6 +404,9 @@ _HEALTH_CHECK_PATH = re.compile(r"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]{0,1023}$")
 
 
 DEFAULT_NAMES_PER_CERTIFICATE: Final = 10  # ACM's default quota (adjustable to 100)
+# "Rules per Application Load Balancer (not counting default rules): 100", adjustable (Elastic
+# Load Balancing, Quotas for your Application Load Balancers).
+DEFAULT_RULES_PER_LOAD_BALANCER: Final = 100
 
 
 def _all_of(owner: str, *checks: Callable[[str], None]) -> None:
@@ -513,8 +516,11 @@ class ServiceConfig:
             (:class:`~troposphere_fargate.layers.deployment.DeploymentSettings`). Only for a service
             behind a load balancer; a strategy other than rolling needs one.
         routing: the listener rule of a ``public`` service
-            (:class:`~troposphere_fargate.layers.exposure.Routing`); required with
-            ``expose="public"``, refused otherwise.
+            (:class:`~troposphere_fargate.layers.exposure.Routing`), or a tuple of several
+            (logical IDs ``ListenerRule``, ``ListenerRule2``, ... in their order), when one
+            rule's five values cannot say what the service takes; required with
+            ``expose="public"``, refused otherwise. Several rules need ``ROLLING`` deployments:
+            ECS shifts the traffic of one production rule only.
 
     ``default_health_check_path``, ``default_health_check_grace_period_seconds``,
     ``default_deregistration_delay_seconds`` and ``default_error_rate_alarm_percent`` set
@@ -553,7 +559,7 @@ class ServiceConfig:
     tls_policy: str = DEFAULT_TLS_POLICY
     application: Application = field(default_factory=Application)
     expose: Exposure | None = None
-    routing: Routing | None = None
+    routing: Routing | tuple[Routing, ...] | None = None
     target_health: TargetHealth = field(default_factory=TargetHealth)
     deployment: DeploymentSettings = field(default_factory=DeploymentSettings)
 
@@ -632,8 +638,14 @@ class ServiceConfig:
             raise _fail(
                 owner, "expose", self.expose, f"must be None or one of {', '.join(EXPOSURES)}"
             )
-        if self.routing is not None and not isinstance(self.routing, Routing):
-            raise _fail(owner, "routing", self.routing, "must be a Routing")
+        if isinstance(self.routing, tuple):
+            if not self.routing:
+                raise _fail(owner, "routing", self.routing, "give one rule at least")
+            for index, rule in enumerate(self.routing):
+                if not isinstance(rule, Routing):
+                    raise _fail(owner, f"routing[{index}]", rule, "must be a Routing")
+        elif self.routing is not None and not isinstance(self.routing, Routing):
+            raise _fail(owner, "routing", self.routing, "must be a Routing or a tuple of them")
         if self.expose == EXPOSE_PUBLIC and self.routing is None:
             raise _fail(
                 owner,
@@ -657,6 +669,16 @@ class ServiceConfig:
                 self.routing,
                 f"only a public service has a listener rule (expose={self.expose!r})",
             )
+        priorities = [rule.priority for rule in self.routing_rules]
+        for index, priority in enumerate(priorities):
+            if priority in priorities[:index]:
+                raise _fail(
+                    owner,
+                    f"routing[{index}].priority",
+                    priority,
+                    f"the service's rule routing[{priorities.index(priority)}] has it too: "
+                    "each listener rule needs a priority of its own",
+                )
         if self.expose == EXPOSE_INTERNAL and not is_service_connect_name(self.container_name):
             raise _fail(
                 owner,
@@ -887,18 +909,18 @@ class ServiceConfig:
         gets a code outside the success codes is unhealthy ("Health checks failed with these
         codes: [404]", Target.ResponseCodeMismatch: AWS Knowledge Center, "How do I
         troubleshoot failed health checks for Application Load Balancers?")."""
-        routing, health = self.routing, self.target_health
+        rules, health = self.routing_rules, self.target_health
         if (
             self.expose != EXPOSE_PUBLIC
-            or routing is None
-            or not routing.paths
+            or not rules
+            or any(not rule.paths for rule in rules)
             or self.default_health_check_path != "/"
             or health.port is not None
             or _in_codes(404, health.success_codes)
-            or any(_path_matches(pattern, "/") for pattern in routing.paths)
+            or any(_path_matches(pattern, "/") for rule in rules for pattern in rule.paths)
         ):
             return ()
-        paths = ", ".join(routing.paths)
+        paths = ", ".join(dict.fromkeys(path for rule in rules for path in rule.paths))
         return (
             f"health_check_path: the load balancer sends the service only {paths}, but its "
             "health check requests / (health_check_path): an application that serves nothing at / "
@@ -1036,10 +1058,28 @@ class ServiceConfig:
         start = check.start_period_seconds if check is not None else 0
         return max(self.default_health_check_grace_period_seconds, start)
 
+    @property
+    def routing_rules(self) -> tuple[Routing, ...]:
+        """The listener rules of ``routing``, in their order (none without routing)."""
+        if isinstance(self.routing, tuple):
+            return self.routing
+        return () if self.routing is None else (self.routing,)
+
     def _validate_deployment(self, owner: str) -> None:
         deployment = self.deployment
         if not isinstance(deployment, DeploymentSettings):
             raise _fail(owner, "deployment", deployment, "must be a DeploymentSettings")
+        rules = self.routing_rules
+        if len(rules) > 1 and deployment.strategy != ROLLING:
+            raise _fail(
+                owner,
+                "deployment.strategy",
+                deployment.strategy,
+                f"a {deployment.strategy} deployment shifts the traffic of one listener rule "
+                f"(ECS's production listener rule), and this service has {len(rules)}: the "
+                "others would keep sending requests to the target group ECS empties. Deploy "
+                "ROLLING, or give the service one rule",
+            )
         if self.expose in (EXPOSE_INTERNAL, EXPOSE_NONE) and deployment != DeploymentSettings():
             raise _fail(
                 owner,
@@ -1228,6 +1268,30 @@ class EnvironmentConfig:
 
 
 @dataclass(frozen=True)
+class _Routed:
+    """One listener rule of an environment's service: ``services[service].routing[number]``
+    (``number`` None when the service's routing is one rule, not a tuple)."""
+
+    service: int
+    number: int | None
+    name: str  # the service's
+    routing: Routing
+
+    @property
+    def where(self) -> str:
+        """The key path of the rule's priority."""
+        at = f"[{self.number}]" if self.number is not None else ""
+        return f"services[{self.service}].routing{at}.priority"
+
+    def whose(self, rule: _Routed, owned: bool = True) -> str:
+        """This rule's owner, as ``rule`` names it: "the service api's" or "the service's own"
+        (``owned``; else "api" or "this service")."""
+        if self.service == rule.service:
+            return "the service's own" if owned else "this service"
+        return f"the service {possessive(self.name)}" if owned else self.name
+
+
+@dataclass(frozen=True)
 class ProductConfig:
     """Everything the build needs, one config per layer. ``ProductConfig()`` is what we ship.
 
@@ -1304,7 +1368,6 @@ class ProductConfig:
         owner: str,
     ) -> None:
         """One service of an environment, against those before it."""
-        environment = self.environment
         service = self.services[index]
         at, name = f"services[{index}]", service.container_name
         if service.expose is None:
@@ -1337,23 +1400,49 @@ class ProductConfig:
                 "letters cannot both be used",
             )
         names[word] = name
-        routing = service.routing
-        if routing is None:
-            return
-        if routing.priority in priorities:
+        several = isinstance(service.routing, tuple)
+        # Each rule's first problem, all at once.
+        _all_of(
+            owner,
+            *(
+                functools.partial(
+                    self._validate_rule,
+                    f"{at}.routing" + (f"[{number}]" if several else ""),
+                    name,
+                    routing,
+                    priorities,
+                    records,
+                )
+                for number, routing in enumerate(service.routing_rules)
+            ),
+        )
+
+    def _validate_rule(
+        self,
+        at: str,
+        name: str,
+        routing: Routing,
+        priorities: dict[int, str],
+        records: dict[str, str],
+        owner: str,
+    ) -> None:
+        """One listener rule of the service ``name`` (at ``at``, its key path), against the
+        rules before it."""
+        environment = self.environment
+        taken = priorities.get(routing.priority)
+        if taken is not None:  # the service's own rules have priorities of their own already
             raise _fail(
                 owner,
-                f"{at}.routing.priority",
+                f"{at}.priority",
                 routing.priority,
-                f"the service {priorities[routing.priority]} has it too: each listener rule "
-                "needs a priority of its own",
+                f"the service {taken} has it too: each listener rule needs a priority of its own",
             )
         priorities[routing.priority] = name
         if not environment.default_domain_name:
             return
         for index, host in enumerate(routing.hosts):
             # A host of a list is named by its index, so that a spec points at its line.
-            where = f"{at}.routing.host" + (f"[{index}]" if len(routing.hosts) > 1 else "")
+            where = f"{at}.host" + (f"[{index}]" if len(routing.hosts) > 1 else "")
             relative = environment.under_domain(host)
             if relative is None:
                 raise _fail(
@@ -1406,77 +1495,76 @@ class ProductConfig:
         """A listener rule that a rule of lower priority covers would never get a request: the
         load balancer "evaluates rules in priority order, from the lowest value to the highest
         value" and takes the first that matches (Elastic Load Balancing, listener rules). So
-        would one that several such rules cover together. Each such rule is named."""
+        would one that several such rules cover together, the service's own included. Each
+        such rule is named."""
         routed = [
-            (index, service.container_name, service.routing)
+            _Routed(index, number if isinstance(service.routing, tuple) else None, name, rule)
             for index, service in enumerate(self.services)
-            if service.routing is not None
+            for name in (service.container_name,)
+            for number, rule in enumerate(service.routing_rules)
         ]
         problems = [
             str(problem)
-            for index, _, routing in routed
-            if (problem := self._shadowed(owner, index, routing, routed)) is not None
+            for rule in routed
+            if (problem := self._shadowed(owner, rule, routed)) is not None
         ]
         if problems:
             raise ConfigError("\n".join(problems))
 
     @staticmethod
-    def _shadowed(
-        owner: str, index: int, routing: Routing, routed: list[tuple[int, str, Routing]]
-    ) -> ConfigError | None:
-        """Why the rule of ``services[index]`` would get no request, or None."""
-        where = f"services[{index}].routing.priority"
-        for _, other, first in routed:
-            if first.priority < routing.priority and first.covers(routing):
+    def _shadowed(owner: str, rule: _Routed, routed: list[_Routed]) -> ConfigError | None:
+        """Why ``rule`` would get no request, or None."""
+        routing = rule.routing
+        # A service of one rule gets nothing; one of several has a rule that adds nothing.
+        loses = (
+            "this rule would get none" if rule.number is not None else "this service would get none"
+        )
+        earlier = sorted(
+            (other for other in routed if other.routing.priority < routing.priority),
+            key=lambda other: other.routing.priority,
+        )
+        for first in earlier:
+            if first.routing.covers(routing):
                 # Two rules that cover each other match the same requests: whichever comes
                 # first takes them all, so no order helps.
                 fix = (
                     "give them different paths or hosts"
-                    if routing.covers(first)
+                    if routing.covers(first.routing)
                     else "give this rule the lower priority number"
                 )
+                if first.service == rule.service:
+                    fix = "remove it, or " + fix
                 return _fail(
                     owner,
-                    where,
+                    rule.where,
                     routing.priority,
-                    f"the service {possessive(other)} rule (priority {first.priority}) matches "
-                    "every request this one does and is evaluated first, so this service would "
-                    f"get none: {fix}",
+                    f"{first.whose(rule)} rule (priority {first.routing.priority}) matches "
+                    f"every request this one does and is evaluated first, so {loses}: {fix}",
                 )
         # Several rules together: each host and path of this rule matched by one of them.
-        earlier = sorted(
-            (first.priority, other, first)
-            for _, other, first in routed
-            if first.priority < routing.priority
-        )
-        takers = set()
+        takers: dict[int, _Routed] = {}
         for host in routing.hosts or (None,):
             for path in routing.paths or (None,):
-                taker = next(
-                    (
-                        (priority, other)
-                        for priority, other, first in earlier
-                        if first.matches_every(host, path)
-                    ),
-                    None,
-                )
+                taker = next((o for o in earlier if o.routing.matches_every(host, path)), None)
                 if taker is None:
                     return None
-                takers.add(taker)
-        names = " and ".join(f"{other} (priority {priority})" for priority, other in sorted(takers))
-        by_name = {other: first for _, other, first in routed}
+                takers[taker.routing.priority] = taker
+        names = " and ".join(
+            f"{taker.whose(rule, owned=False)} (priority {priority})"
+            for priority, taker in sorted(takers.items())
+        )
         # This rule covers each of them too: no order helps.
         fix = (
             "give them different paths or hosts"
-            if all(routing.covers(by_name[other]) for _, other in takers)
+            if all(routing.covers(taker.routing) for taker in takers.values())
             else "give this rule the lower priority number, or paths or hosts of its own"
         )
         return _fail(
             owner,
-            where,
+            rule.where,
             routing.priority,
             f"the rules of {names} together match every request this one does and are "
-            f"evaluated first, so this service would get none: {fix}",
+            f"evaluated first, so {loses}: {fix}",
         )
 
     @property
@@ -1507,18 +1595,32 @@ class ProductConfig:
     @property
     def routed_hosts(self) -> tuple[str, ...]:
         """The host names the services' listener rules route, each once, sorted."""
-        return tuple(sorted({host for s in self.services if s.routing for host in s.routing.hosts}))
+        return tuple(
+            sorted({host for s in self.services for rule in s.routing_rules for host in rule.hosts})
+        )
 
     @property
     def warnings(self) -> tuple[str, ...]:
         """What is allowed but most likely a mistake, one sentence each, beginning with the key
         of the spec it is about (``build --spec`` prints them; nothing is refused): each
-        service's :attr:`ServiceConfig.warnings` (``services.<name>.``), and a certificate of
-        more names than ACM's default quota."""
-        found = list(self._certificate_warnings())
+        service's :attr:`ServiceConfig.warnings` (``services.<name>.``), a certificate of
+        more names than ACM's default quota, and more listener rules than the load balancer's."""
+        found = [*self._certificate_warnings(), *self._rule_quota_warnings()]
         for service in self.services or (self.service,):
             found += [f"services.{service.container_name}.{w}" for w in service.warnings]
         return tuple(found)
+
+    def _rule_quota_warnings(self) -> tuple[str, ...]:
+        """More listener rules than an application load balancer takes by default: the stack
+        fails on the rule past the quota (TooManyRules) unless the account's was raised."""
+        rules = sum(len(service.routing_rules) for service in self.services)
+        if rules <= DEFAULT_RULES_PER_LOAD_BALANCER:
+            return ()
+        return (
+            f"services: the services have {rules} listener rules; an application load balancer "
+            f"takes {DEFAULT_RULES_PER_LOAD_BALANCER} unless the account's quota was raised: "
+            'raise "Rules per Application Load Balancer" in Service Quotas before deploying',
+        )
 
     def _certificate_warnings(self) -> tuple[str, ...]:
         """ "The default quota is 10 domain names for each ACM certificate ... You can request

@@ -338,6 +338,8 @@ class Member:
     port: str  # the container port ("" for a worker)
     route: str = ""  # public: what its listener rule matches; internal: how others call it
     priority: int = 0  # public: its listener rule's priority
+    # public: its other listener rules (a spec's service of several), each (route, priority)
+    more_routes: tuple[tuple[str, int], ...] = ()
     # What moves its task count beyond CPU and memory: "scales on queue orders 100 per task",
     # "scheduled: peak, night" ("" for neither).
     scaling: str = ""
@@ -371,23 +373,16 @@ def _member(name: str, template: Mapping[str, Any]) -> Member:
     stack = resolved(template, given)
     resources = stack["Resources"]
     port = str(stack["Parameters"].get(s.CONTAINER_PORT, {}).get("Default", ""))
-    rule = resources.get(s.LISTENER_RULE)
-    if rule is not None:
-        # Several values of one condition (any of which matches) are drawn as {a, b}.
-        matches = {
-            condition["Field"]: _one_of(next(iter(condition.values()))["Values"])
-            if "Values" not in condition
-            else _one_of(condition["Values"])
-            for condition in (
-                {k: v for k, v in c.items() if k != "Field"} | {"Field": c["Field"]}
-                for c in rule["Properties"]["Conditions"]
-            )
-        }
-        route = " ".join(
-            matches[field] for field in ("host-header", "path-pattern") if field in matches
+    rules = [
+        _route(resources[title])
+        for number in range(len(resources))
+        if (title := s.listener_rule_title(number)) in resources
+    ]
+    if rules:
+        (route, priority), *more = rules
+        return Member(
+            name, EXPOSE_PUBLIC, port, route, priority, tuple(more), scaling=_scaling(resources)
         )
-        priority = int(rule["Properties"]["Priority"])
-        return Member(name, EXPOSE_PUBLIC, port, route, priority, _scaling(resources))
     connect = resources[s.SERVICE]["Properties"].get("ServiceConnectConfiguration", {})
     served = connect.get("Services", [])
     if served:
@@ -395,6 +390,24 @@ def _member(name: str, template: Mapping[str, Any]) -> Member:
         url = f"http://{alias['DnsName']}:{port}"
         return Member(name, EXPOSE_INTERNAL, port, url, scaling=_scaling(resources))
     return Member(name, "none", "", scaling=_scaling(resources))
+
+
+def _route(rule: Mapping[str, Any]) -> tuple[str, int]:
+    """What a listener rule matches, host before path (several values of one condition, any of
+    which matches, drawn as {a, b}), and its priority."""
+    matches = {
+        condition["Field"]: _one_of(next(iter(condition.values()))["Values"])
+        if "Values" not in condition
+        else _one_of(condition["Values"])
+        for condition in (
+            {k: v for k, v in c.items() if k != "Field"} | {"Field": c["Field"]}
+            for c in rule["Properties"]["Conditions"]
+        )
+    }
+    route = " ".join(
+        matches[field] for field in ("host-header", "path-pattern") if field in matches
+    )
+    return route, int(rule["Properties"]["Priority"])
 
 
 def _scaling(resources: Mapping[str, Any]) -> str:
@@ -592,19 +605,32 @@ def environment_graph(view: EnvironmentPicture) -> graphviz.Digraph:
             dot.edge("lb", f"lbnode{az}", arrowhead="none", style="dotted", color="#2e7d32")
         # The public subnets above the private ones.
         dot.edge(f"lbnode{az}", "egress", style="invis")
-    for member in sorted(view.members, key=lambda m: m.priority):
-        if member.exposure == EXPOSE_PUBLIC:
-            dot.edge(
-                "lb",
-                f"service_{member.name}",
-                label=f"{member.route}\npriority {member.priority}",
-                color="#2e7d32",
-                fontcolor="#2e7d32",
-            )
-    for server in view.members:
+    _member_edges(dot, view.members)
+    _outbound(dot, network, "egress")
+    return dot
+
+
+def _member_edges(dot: graphviz.Digraph, members: list[Member]) -> None:
+    """Each listener rule, from the load balancer to its service, in priority order, and
+    Service Connect from every other service to an internal one."""
+    routes = sorted(
+        (priority, route, member.name)
+        for member in members
+        if member.exposure == EXPOSE_PUBLIC
+        for route, priority in ((member.route, member.priority), *member.more_routes)
+    )
+    for priority, route, name in routes:
+        dot.edge(
+            "lb",
+            f"service_{name}",
+            label=f"{route}\npriority {priority}",
+            color="#2e7d32",
+            fontcolor="#2e7d32",
+        )
+    for server in members:
         if server.exposure != EXPOSE_INTERNAL:
             continue
-        for client in view.members:
+        for client in members:
             if client is not server:
                 dot.edge(
                     f"service_{client.name}",
@@ -614,8 +640,6 @@ def environment_graph(view: EnvironmentPicture) -> graphviz.Digraph:
                     color="#6a1b9a",
                     fontcolor="#6a1b9a",
                 )
-    _outbound(dot, network, "egress")
-    return dot
 
 
 def _member_label(member: Member) -> str:

@@ -575,6 +575,35 @@ class _OneOrMore(_Kind):
 
 
 @dataclass(frozen=True)
+class _OneOrList(_Kind):
+    """One mapping, or a list of one or more (a public service's listener rules)."""
+
+    item: _Object
+
+    def parse(self, reader: _Reader, node: Node, path: KeyPath) -> Any:
+        if not isinstance(node, SequenceNode):
+            return self.item.parse(reader, node, path)
+        values: tuple[Any, ...] = _List(self.item).parse(reader, node, path)
+        if not values:
+            raise reader.error(node, path, "give one at least")
+        return values
+
+    def schema(self) -> dict[str, Any]:
+        one = self.item.schema()
+        return {"anyOf": [one, {"type": "array", "items": one, "minItems": 1}]}
+
+    def describe(self, path: str) -> str:
+        return f"{self.item.describe(path)}; or a list of them"
+
+    def sections(self, path: str) -> Iterator[tuple[str, _Object]]:
+        return self.item.sections(path)
+
+    def unknown_keys(self, reader: _Reader, node: Node, path: KeyPath) -> Iterator[SpecError]:
+        kind = _List(self.item) if isinstance(node, SequenceNode) else self.item
+        return kind.unknown_keys(reader, node, path)
+
+
+@dataclass(frozen=True)
 class _Map(_Kind):
     """A mapping of the user's names to values (environment variables, secrets)."""
 
@@ -859,6 +888,8 @@ def _descend(
     steps = ((None, index), *rest)
     for name, step_index in steps:
         if name is not None:
+            if isinstance(kind, _OneOrList):  # the one mapping given, not a list of them
+                kind = kind.item
             if not (isinstance(kind, _Object) and isinstance(node, MappingNode)):
                 break
             key = next((k for k in kind.keys if k.field_name == name), None)
@@ -873,7 +904,7 @@ def _descend(
                 kind, node = (kind.service, value) if value is not None else (None, key_node)
                 continue
             node, path = _item(node, path, step_index)
-            kind = kind.item if isinstance(kind, _List) else None
+            kind = kind.item if isinstance(kind, _List | _OneOrList) else None
     return node, path
 
 
@@ -1618,9 +1649,12 @@ _SERVICE = _Object(
         ),
         Key(
             "routing",
-            _ROUTING,
+            _OneOrList(_ROUTING),
             "routing",
-            "The listener rule of a public service: a path, a host or both, and a priority.",
+            "The listener rule of a public service: a path, a host or both, and a priority. Or "
+            "a list of such rules, when one rule's five paths and hosts cannot say what the "
+            "service takes; a service of several rules deploys ROLLING (ECS shifts the "
+            "traffic of one rule).",
         ),
         Key(
             "port",

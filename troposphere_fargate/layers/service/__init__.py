@@ -95,7 +95,7 @@ from .load_balancer import (
     HTTPS_PORT,
     LOAD_BALANCER_CHECKOV,
     LOAD_BALANCER_SUPPRESSIONS,
-    add_listener_rule,
+    add_listener_rules,
     add_listeners,
     add_load_balancer,
     add_ready,
@@ -291,9 +291,9 @@ def _add_load_balancer_traffic(
     alternate = add_target_group(
         t, config, placement, title=names.ALTERNATE_TARGET_GROUP, condition=names.SHIFTS_TRAFFIC
     )
-    rule = None
+    rules: tuple[elb.ListenerRule, ...] = ()
     if exists(placement.listener_rule):
-        rule = add_listener_rule(t, config, placement, target_group, alternate)
+        rules = add_listener_rules(t, config, placement, target_group, alternate)
     listeners = None
     if load_balancer is not None:
         listeners = add_listeners(t, config, load_balancer, target_group)
@@ -311,7 +311,7 @@ def _add_load_balancer_traffic(
     )
     waited = [
         *((listeners.http, listeners.https) if listeners is not None else ()),
-        *((rule,) if rule is not None else ()),
+        *rules,
         *shifting.waited,
     ]
     waits_for = add_ready(t, waited).title

@@ -11,6 +11,7 @@ from typing import Any
 
 from troposphere import (
     AWSObject,
+    Equals,
     GetAtt,
     If,
     Join,
@@ -27,10 +28,12 @@ from troposphere import elasticloadbalancingv2 as elb
 
 from ..blocks import TRUE, name_tag, suppress
 from ..config import ServiceConfig
+from ..deployment import ROLLING
 from .names import (
     CERTIFICATE_ARN,
     CONTAINER_PORT,
     DELETION_PROTECTION,
+    DEPLOYMENT_STRATEGY,
     DEREGISTRATION_DELAY,
     HAS_CERTIFICATE,
     HAS_HEALTH_CHECK_TIMEOUT,
@@ -54,10 +57,12 @@ from .names import (
     LOAD_BALANCER,
     LOAD_BALANCER_TYPE,
     PUBLIC_SUBNET_IDS,
+    SEVERAL_RULES_NEED_ROLLING,
     SHIFTS_TRAFFIC,
     TARGET_GROUP,
     UNHEALTHY_THRESHOLD,
     VPC_ID,
+    listener_rule_title,
 )
 from .placement import Placement, exists, pick, when
 
@@ -218,51 +223,110 @@ def rule_condition(field: str, *values: object) -> elb.Condition:
     return elb.Condition(Field=field, HostHeaderConfig=elb.HostHeaderConfig(Values=list(values)))
 
 
-def add_listener_rule(
+def add_listener_rules(
     t: Template,
     config: ServiceConfig,
     placement: Placement,
     target_group: elb.TargetGroup,
     alternate: elb.TargetGroup,
-) -> elb.ListenerRule:
-    """The rule on the environment's listener that forwards what matches to the target group
+) -> tuple[elb.ListenerRule, ...]:
+    """The rules on the environment's listener that forward what matches to the target group
     (only for a public service of an environment: ``placement.listener_rule``). A spec's service
-    has its routing built in; the shipped one takes it from its ListenerRule* parameters. Under
-    a traffic-shifting strategy it forwards to both target groups, all to the first, and ECS
-    moves the weights."""
-    routing = config.routing
-    if routing is not None:
-        priority: object = routing.priority
+    has its routing built in, one rule or several; the shipped one takes it from its
+    ListenerRule* parameters. Under a traffic-shifting strategy the first forwards to both
+    target groups, all to the first, and ECS moves the weights; a service of several rules
+    deploys ROLLING only (``SeveralListenerRulesNeedRollingDeployments``)."""
+    if config.routing is None:
         conditions: list[object] = [
-            rule_condition(field, *values)
-            for field, values in (("path-pattern", routing.paths), ("host-header", routing.hosts))
-            if values
-        ]
-    else:
-        priority = Ref(LISTENER_RULE_PRIORITY)
-        conditions = [
             If(has, rule_condition(field, Ref(parameter)), NoValue)
             for has, field, parameter in (
                 (HAS_LISTENER_RULE_PATH, "path-pattern", LISTENER_RULE_PATH),
                 (HAS_LISTENER_RULE_HOST, "host-header", LISTENER_RULE_HOST),
             )
         ]
+        return (
+            _listener_rule(
+                t,
+                LISTENER_RULE,
+                Ref(LISTENER_RULE_PRIORITY),
+                conditions,
+                placement,
+                target_group,
+                alternate,
+            ),
+        )
+    rules = config.routing_rules
+    if len(rules) > 1:
+        _add_several_rules_rule(t, len(rules))
+    return tuple(
+        _listener_rule(
+            t,
+            listener_rule_title(number),
+            routing.priority,
+            [
+                rule_condition(field, *values)
+                for field, values in (
+                    ("path-pattern", routing.paths),
+                    ("host-header", routing.hosts),
+                )
+                if values
+            ],
+            placement,
+            target_group,
+            alternate if len(rules) == 1 else None,
+        )
+        for number, routing in enumerate(rules)
+    )
+
+
+def _listener_rule(
+    t: Template,
+    title: str,
+    priority: object,
+    conditions: list[object],
+    placement: Placement,
+    target_group: elb.TargetGroup,
+    alternate: elb.TargetGroup | None,
+) -> elb.ListenerRule:
+    """One rule; with an ``alternate`` target group, ready for a traffic-shifting strategy."""
+    forward = elb.ListenerRuleAction(Type="forward", TargetGroupArn=Ref(target_group))
     return t.add_resource(
         elb.ListenerRule(
-            LISTENER_RULE,
+            title,
             ListenerArn=Ref(LISTENER_ARN),
             Priority=priority,
             Conditions=conditions,
             Actions=[
-                If(
-                    SHIFTS_TRAFFIC,
-                    weighted_forward(target_group, alternate),
-                    elb.ListenerRuleAction(Type="forward", TargetGroupArn=Ref(target_group)),
-                )
+                If(SHIFTS_TRAFFIC, weighted_forward(target_group, alternate), forward)
+                if alternate is not None
+                else forward
             ],
             **when(placement.listener_rule),
         )
     )
+
+
+def _add_several_rules_rule(t: Template, rules: int) -> str:
+    """A service of several listener rules deploys ROLLING. ECS's blue/green, canary and linear
+    deployments shift the weights of one production listener rule
+    (``AdvancedConfiguration.ProductionListenerRule``, ``AWS::ECS::Service``) and end with the
+    tasks in the other target group, so the other rules would keep forwarding to a target
+    group ECS empties."""
+    t.add_rule(
+        SEVERAL_RULES_NEED_ROLLING,
+        {
+            "Assertions": [
+                {
+                    "Assert": Equals(Ref(DEPLOYMENT_STRATEGY), ROLLING),
+                    "AssertDescription": (
+                        f"This service has {rules} listener rules, and a CANARY, LINEAR or "
+                        "BLUE_GREEN deployment shifts the traffic of one: deploy ROLLING."
+                    ),
+                }
+            ]
+        },
+    )
+    return SEVERAL_RULES_NEED_ROLLING
 
 
 @dataclass(frozen=True)

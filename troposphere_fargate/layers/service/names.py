@@ -158,6 +158,7 @@ __all__ = [
     "SECRET_VARIABLE_NAME_NOT_TAKEN",
     "SERVICE",
     "SERVICE_CONNECT_NAME",
+    "SEVERAL_RULES_NEED_ROLLING",
     "SHIFTS_TRAFFIC",
     "STANDALONE",
     "STRATEGY_NEEDS_LOAD_BALANCER_TRAFFIC",
@@ -179,6 +180,7 @@ __all__ = [
     "UNHEALTHY_TARGETS_ALARM",
     "UNHEALTHY_THRESHOLD",
     "VPC_ID",
+    "listener_rule_title",
     "rule_task_size",
 ]
 
@@ -324,6 +326,8 @@ JOINING_NEEDS_THE_ENVIRONMENT = "JoiningNeedsTheEnvironment"
 PUBLIC_SERVICE_NEEDS_A_RULE = "PublicServiceNeedsAListenerRule"
 INTERNAL_SERVICE_NEEDS_A_NAME = "InternalServiceNeedsAServiceConnectName"
 ONLY_PUBLIC_SERVICES_HAVE_RULES = "OnlyPublicServicesHaveListenerRules"
+# Only for a spec's service of several listener rules.
+SEVERAL_RULES_NEED_ROLLING = "SeveralListenerRulesNeedRollingDeployments"
 # Only when the application names environment variables or secrets of its own.
 SECRET_VARIABLE_NAME_NOT_TAKEN = "SecretVariableNameNotTaken"
 # Only with a target group: CloudFormation's rules cannot compare two numbers, so one assertion
@@ -373,6 +377,14 @@ TARGET_GROUP = "TargetGroup"
 HTTP_LISTENER = "HttpListener"
 HTTPS_LISTENER = "HttpsListener"
 LISTENER_RULE = "ListenerRule"  # on the environment's listener
+
+
+def listener_rule_title(number: int) -> str:
+    """The logical ID of a spec's service's listener rule ``number`` (from 0):
+    ``ListenerRule``, then ``ListenerRule2``, ``ListenerRule3``, ..."""
+    return LISTENER_RULE if number == 0 else f"{LISTENER_RULE}{number + 1}"
+
+
 LISTENERS_READY = "ListenersReady"
 SERVICE = "Service"
 SCALABLE_TARGET = "ScalableTarget"

@@ -63,15 +63,16 @@ def _environment_url(config: ServiceConfig) -> Any:
     """The environment's URL with the listener rule's host (when it has one) and where its
     path begins: https://api.shop.example.com/, https://shop.example.com/api/."""
     scheme = Select(0, Split(":", Ref(ENVIRONMENT_URL)))
-    routing = config.routing
-    if routing is None:  # the shipped template: its ListenerRule* parameters
+    if config.routing is None:  # the shipped template: its ListenerRule* parameters
         prefix = Select(0, Split("*", Ref(LISTENER_RULE_PATH)))
         with_host = Sub(
             f"${{Scheme}}://${{{LISTENER_RULE_HOST}}}${{Prefix}}", Scheme=scheme, Prefix=prefix
         )
         without = Sub(f"${{{ENVIRONMENT_URL}}}${{Prefix}}", Prefix=prefix)
         return If(HAS_LISTENER_RULE_HOST, with_host, without)
-    # With several paths or hosts, the first path and the first host without a wildcard.
+    # With several paths or hosts, the first path and the first host without a wildcard, of
+    # the first rule.
+    routing = config.routing_rules[0]
     prefix_text = path_prefix(routing.paths[0]) if routing.paths else "/"
     # A wildcard is no address a browser can open, and the environment's own URL is not one the
     # rule matches (*.example.com does not match example.com): with wildcard hosts only, the
