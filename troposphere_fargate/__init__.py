@@ -47,6 +47,7 @@ from .layers.config import (
     NatGateways,
     NetworkConfig,
     ProductConfig,
+    S3EndpointAccess,
     ServiceConfig,
 )
 from .layers.deployment import DeploymentSettings, DeploymentStrategy
@@ -150,6 +151,7 @@ __all__ = [
     "QueueScaling",
     "Routing",
     "RuleError",
+    "S3EndpointAccess",
     "ScheduledScaling",
     "Secret",
     "ServiceConfig",

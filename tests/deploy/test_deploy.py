@@ -243,6 +243,22 @@ def test_network_topology(aws, nat, azs):
     assert services == (expected if endpoints == "true" else {f"com.amazonaws.{REGION}.s3"})
 
 
+def test_the_s3_endpoint_of_this_account_takes_its_buckets_and_ecrs_image_layers(aws):
+    out = aws.create_stack("net", TEMPLATES / "network.yaml", S3EndpointAccess="ThisAccount")
+    (endpoint,) = aws.client("ec2").describe_vpc_endpoints(
+        Filters=[{"Name": "vpc-id", "Values": [out[n.OUTPUT_VPC_ID]]}]
+    )["VpcEndpoints"]
+    text = endpoint["PolicyDocument"]
+    # AWS returns the policy as JSON; moto keeps the str() of the dict CloudFormation gave it.
+    policy = json.loads(text) if text.startswith('{"') else ast.literal_eval(text)
+    account = aws.client("sts").get_caller_identity()["Account"]
+    conditions = [x.get("Condition") for x in policy["Statement"]]
+    assert conditions[0] == {"StringEquals": {"s3:ResourceAccount": account}}
+    assert policy["Statement"][1]["Resource"] == [
+        f"arn:aws:s3:::prod-{REGION}-starport-layer-bucket/*"
+    ]
+
+
 def test_pinned_zones_are_used_in_order_and_kept_by_updates(aws):
     pinned = ["us-east-1c", "us-east-1a", "us-east-1b"]
     before = aws.create_stack(

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from tests.support import compute, dangling_refs, props
+from troposphere_fargate import __version__
 from troposphere_fargate.cfn import yaml as render
 from troposphere_fargate.cfn.evaluate import Deployment, ParameterError, RuleError, deployed
 from troposphere_fargate.layers import endpoints
@@ -364,6 +365,91 @@ def test_s3_gateway_endpoint_serves_every_private_route_table(network, azs, endp
     assert s3["RouteTableIds"] == [
         {"Ref": n.private_route_table(az)} for az in range(1, int(azs) + 1)
     ]
+
+
+# AWS's default endpoint policy: "By default, a VPC endpoint allows full access to the service"
+# (AWS PrivateLink Guide, "Control access to VPC endpoints using endpoint policies").
+FULL_ACCESS = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": "*", "Action": ["*"], "Resource": ["*"]}],
+}
+
+
+def test_the_s3_gateway_endpoint_takes_any_bucket_by_default_with_the_policy_written_out(network):
+    # Written out rather than left out, so that an update from ThisAccount back to AnyBucket
+    # sets it again instead of removing a property.
+    assert network["Parameters"][n.S3_ENDPOINT_ACCESS]["Default"] == "AnyBucket"
+    stack = deploy(network)
+    assert props(stack.resources[n.S3_GATEWAY_ENDPOINT])["PolicyDocument"] == FULL_ACCESS
+
+
+@pytest.mark.parametrize(
+    ("partition", "region"),
+    [("aws", "eu-west-1"), ("aws-cn", "cn-north-1"), ("aws-us-gov", "us-gov-west-1")],
+)
+def test_this_account_lets_through_the_accounts_buckets_and_ecrs_image_layers_only(
+    network, partition, region
+):
+    """ECR serves image layers from ``prod-<region>-starport-layer-bucket`` (Amazon ECR User
+    Guide, "Minimum Amazon S3 bucket permissions for Amazon ECR"); every other request must be
+    to a bucket the stack's account owns (``s3:ResourceAccount``, Amazon S3 condition keys)."""
+    pseudo = {"AWS::Partition": partition, "AWS::Region": region, "AWS::AccountId": "111122223333"}
+    stack = deployed(network, {n.S3_ENDPOINT_ACCESS: "ThisAccount"}, pseudo)
+    policy = compute(props(stack.resources[n.S3_GATEWAY_ENDPOINT])["PolicyDocument"], pseudo)
+    assert policy == {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "BucketsOfThisAccount",
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": ["s3:*"],
+                "Resource": ["*"],
+                "Condition": {"StringEquals": {"s3:ResourceAccount": "111122223333"}},
+            },
+            {
+                "Sid": "EcrImageLayers",
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": ["s3:GetObject"],
+                "Resource": [f"arn:{partition}:s3:::prod-{region}-starport-layer-bucket/*"],
+            },
+        ],
+    }
+
+
+def test_only_the_s3_endpoint_takes_the_policy():
+    config = NetworkConfig(
+        gateway_endpoints=("s3", "dynamodb"), default_s3_endpoint_access="ThisAccount"
+    )
+    template = network_template(config).to_dict()
+    assert template["Parameters"][n.S3_ENDPOINT_ACCESS]["Default"] == "ThisAccount"
+    assert "PolicyDocument" not in props(template["Resources"]["DynamodbGatewayEndpoint"])
+    with pytest.raises(
+        ConfigError,
+        match=r"default_s3_endpoint_access='Mine': must be one of AnyBucket, ThisAccount",
+    ):
+        NetworkConfig(default_s3_endpoint_access="Mine")
+
+
+def test_the_dry_run_says_what_the_s3_endpoint_lets_through():
+    from troposphere_fargate.cfn.dry_run import describe, dry_run, footprint
+
+    def endpoints_line(**values: str) -> str:
+        (line,) = [
+            x
+            for x in describe(
+                footprint(dry_run(REPO / "templates" / __version__ / "network.yaml", values))
+            )
+            if x.startswith("VPC endpoints")
+        ]
+        return line
+
+    assert endpoints_line() == "VPC endpoints: gateway s3; interface none"
+    assert endpoints_line(S3EndpointAccess="ThisAccount") == (
+        "VPC endpoints: gateway s3 (this account's buckets and ECR's image layers only); "
+        "interface none"
+    )
 
 
 @pytest.mark.parametrize("azs", AZ_COUNTS)
@@ -757,3 +843,18 @@ def test_the_zones_parameter_describes_the_subnets_the_template_has(max_azs, sub
     assert f"at least {count} of them" in text
     assert ("NumberOfAzs" in t["Parameters"]) is (count == "NumberOfAzs")
     assert ("eu-west-1c" in text) is (max_azs == 3)
+
+
+def test_a_spec_sets_the_s3_endpoint_access_and_refuses_another_word():
+    from troposphere_fargate import parse_spec
+    from troposphere_fargate.release.spec import SpecError
+
+    services = "services: {web: {}}\n"
+    config = parse_spec("network: {s3_endpoint_access: ThisAccount}\n" + services, "app.yaml")
+    assert config.network.default_s3_endpoint_access == "ThisAccount"
+    with pytest.raises(
+        SpecError,
+        match=r"app.yaml:1: network.s3_endpoint_access: 'thisaccount' "
+        r"is not one of AnyBucket, ThisAccount \(did you mean ThisAccount\?\)",
+    ):
+        parse_spec("network: {s3_endpoint_access: thisaccount}\n" + services, "app.yaml")

@@ -340,6 +340,9 @@ class Footprint:
     # The names of the ACM certificates the stack requests, and of its Route 53 records.
     certificate_names: tuple[str, ...] = ()
     dns_records: tuple[str, ...] = ()
+    # The gateway endpoints whose policy lets through less than everything, with what it lets
+    # through: ("s3", "this account's buckets and ECR's image layers only").
+    limited_gateway_endpoints: tuple[tuple[str, str], ...] = ()
 
 
 def _scheduled(action: Mapping[str, Any]) -> str:
@@ -351,6 +354,25 @@ def _scheduled(action: Mapping[str, Any]) -> str:
         if key in bounds
     ]
     return f"{action.get('ScheduledActionName', '?')} ({', '.join(set_)})"
+
+
+def _limits(endpoint: Mapping[str, Any]) -> str | None:
+    """What a gateway endpoint's policy lets through, when less than everything (None: no
+    policy, or AWS's default one of one statement allowing every action on everything)."""
+    statements = (endpoint.get("PolicyDocument") or {}).get("Statement") or []
+    everything = all(
+        x.get("Effect") == "Allow"
+        and "Condition" not in x
+        and x.get("Action") in ("*", ["*"])
+        and x.get("Resource") in ("*", ["*"])
+        for x in statements
+    )
+    if everything:
+        return None
+    owned = any("s3:ResourceAccount" in str(x.get("Condition")) for x in statements)
+    return (
+        "this account's buckets and ECR's image layers only" if owned else "limited by its policy"
+    )
 
 
 def _service_name(endpoint: Mapping[str, Any]) -> str:
@@ -378,6 +400,17 @@ def _average(
         return None, str(exc)
 
 
+def _with_insights(clusters: list[dict[str, Any]]) -> int:
+    """How many of ``clusters`` have Container Insights on."""
+    return sum(
+        any(
+            s.get("Name") == "containerInsights" and s.get("Value") in ("enabled", "enhanced")
+            for s in props.get("ClusterSettings", [])
+        )
+        for props in clusters
+    )
+
+
 def footprint(stack: PlannedStack) -> Footprint:
     """The priced parts of ``stack``, read from its resources by type."""
     expect(stack, PlannedStack, "footprint(stack)")
@@ -388,6 +421,7 @@ def footprint(stack: PlannedStack) -> Footprint:
 
     subnets = len(typed("AWS::EC2::Subnet"))
     endpoints = typed("AWS::EC2::VPCEndpoint")
+    gateways = [e for e in endpoints if e.get("VpcEndpointType", "Gateway") == "Gateway"]
     load_balancers = typed("AWS::ElasticLoadBalancingV2::LoadBalancer")
     azs = subnets // 2 if subnets else None
     if azs is None and load_balancers:
@@ -436,19 +470,14 @@ def footprint(stack: PlannedStack) -> Footprint:
                     unpriced.append((name, why))
                 else:
                     averages.append((name, average))
-    insights = sum(
-        any(
-            s.get("Name") == "containerInsights" and s.get("Value") in ("enabled", "enhanced")
-            for s in props.get("ClusterSettings", [])
-        )
-        for props in typed("AWS::ECS::Cluster")
-    )
+    insights = _with_insights(typed("AWS::ECS::Cluster"))
     return Footprint(
         availability_zones=azs,
         nat_gateways=len(typed("AWS::EC2::NatGateway")),
         elastic_ips=len(typed("AWS::EC2::EIP")),
-        gateway_endpoints=sorted(
-            _service_name(e) for e in endpoints if e.get("VpcEndpointType", "Gateway") == "Gateway"
+        gateway_endpoints=sorted(_service_name(e) for e in gateways),
+        limited_gateway_endpoints=tuple(
+            sorted((_service_name(e), x) for e in gateways if (x := _limits(e)) is not None)
         ),
         interface_endpoints={
             _service_name(e): _count(e.get("SubnetIds"))
@@ -576,10 +605,12 @@ def describe(found: Footprint) -> list[str]:
         interface = ", ".join(found.interface_endpoints) or "none"
         per_az = {n for n in found.interface_endpoints.values() if n is not None}
         where = f", each in {_plural(max(per_az), 'subnet')}" if per_az else ""
-        lines.append(
-            f"VPC endpoints: gateway {', '.join(found.gateway_endpoints) or 'none'}; "
-            f"interface {interface}{where}"
+        limited = dict(found.limited_gateway_endpoints)
+        gateway = ", ".join(
+            f"{name} ({limited[name]})" if name in limited else name
+            for name in found.gateway_endpoints
         )
+        lines.append(f"VPC endpoints: gateway {gateway or 'none'}; interface {interface}{where}")
     for kind, scheme, subnets in found.load_balancers:
         where = f" in {_plural(subnets, 'subnet')}" if subnets else ""
         lines.append(f"load balancer: {kind}, {scheme}{where}")

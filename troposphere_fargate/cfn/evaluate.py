@@ -120,7 +120,7 @@ def _closest(name: str, declared: Iterable[str]) -> str:
     close = difflib.get_close_matches(name.lower(), list(by_case), n=1, cutoff=0.75)
     if close:
         return f" (did you mean {by_case[close[0]]}?)"
-    if len(names) <= 12:
+    if len(names) <= 16:
         return f" (it takes {', '.join(names)})" if names else " (it takes none)"
     return ""
 

@@ -55,6 +55,12 @@ NAT_PER_AZ: Final = "PerAz"
 NAT_SINGLE: Final = "Single"
 NAT_NONE: Final = "None"
 NAT_GATEWAY_MODES: tuple[NatGateways, ...] = (NAT_PER_AZ, NAT_SINGLE, NAT_NONE)
+# What the S3 gateway endpoint lets through: any bucket (AWS's default endpoint policy), or
+# the stack's own account's buckets and the bucket ECR serves image layers from.
+S3EndpointAccess = Literal["AnyBucket", "ThisAccount"]
+S3_ANY_BUCKET: Final = "AnyBucket"
+S3_THIS_ACCOUNT: Final = "ThisAccount"
+S3_ENDPOINT_ACCESSES: tuple[S3EndpointAccess, ...] = (S3_ANY_BUCKET, S3_THIS_ACCOUNT)
 
 # Interface endpoints a private Fargate task may need (ARCHITECTURE.md: "What gets deployed"),
 # named as in the endpoint table, which gives each its service name per partition.
@@ -197,6 +203,10 @@ class NetworkConfig:
             reach DynamoDB without a NAT gateway or its data processing charge. Default
             ``("s3",)``.
         default_flow_log_retention_days: default of ``FlowLogRetentionDays``. Default 365.
+        default_s3_endpoint_access: default of ``S3EndpointAccess``: ``AnyBucket`` (the S3
+            gateway endpoint takes requests to any bucket, AWS's default endpoint policy) or
+            ``ThisAccount`` (only to the stack's account's buckets, and ECR's image layers).
+            Default ``AnyBucket``.
     """
 
     max_azs: int = 3
@@ -211,6 +221,7 @@ class NetworkConfig:
     )
     gateway_endpoints: tuple[str, ...] = ("s3",)
     default_flow_log_retention_days: int = 365
+    default_s3_endpoint_access: S3EndpointAccess = S3_ANY_BUCKET
 
     def __post_init__(self) -> None:
         owner = type(self).__name__
@@ -224,6 +235,12 @@ class NetworkConfig:
                 f"must be between 2 and max_azs ({self.max_azs})",
             )
         _check_choice(owner, "default_nat_gateways", self.default_nat_gateways, NAT_GATEWAY_MODES)
+        _check_choice(
+            owner,
+            "default_s3_endpoint_access",
+            self.default_s3_endpoint_access,
+            S3_ENDPOINT_ACCESSES,
+        )
         if not isinstance(self.default_vpc_endpoints, bool):
             raise _fail(
                 owner, "default_vpc_endpoints", self.default_vpc_endpoints, "must be a bool"

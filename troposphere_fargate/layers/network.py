@@ -28,11 +28,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from awacs import logs as awacs_logs
+from awacs import s3 as awacs_s3
 from awacs.aws import (
+    Action,
     Allow,
+    PolicyDocument,
+    Principal,
     Statement,
+    StringEquals,
 )
+from awacs.aws import Condition as PolicyCondition
 from troposphere import (
+    AccountId,
     And,
     Condition,
     Equals,
@@ -45,6 +52,7 @@ from troposphere import (
     Partition,
     Ref,
     Select,
+    Sub,
     Template,
     ec2,
     iam,
@@ -77,6 +85,8 @@ from .config import (
     NAT_NONE,
     NAT_PER_AZ,
     NAT_SINGLE,
+    S3_ENDPOINT_ACCESSES,
+    S3_THIS_ACCOUNT,
     NetworkConfig,
 )
 
@@ -90,6 +100,7 @@ AVAILABILITY_ZONES = "AvailabilityZones"
 NAT_GATEWAYS = "NatGateways"
 VPC_ENDPOINTS = "VpcEndpoints"
 FLOW_LOG_RETENTION_DAYS = "FlowLogRetentionDays"
+S3_ENDPOINT_ACCESS = "S3EndpointAccess"
 
 
 def public_subnet_cidr(az: int) -> str:
@@ -109,6 +120,7 @@ NAT_GATEWAY_PER_AZ = "NatGatewayPerAz"
 VPC_ENDPOINTS_ENABLED = "VpcEndpointsEnabled"
 AZS_PINNED = "AvailabilityZonesPinned"
 IS_CHINA = "IsChinaPartition"
+S3_ENDPOINT_THIS_ACCOUNT = "S3EndpointThisAccountOnly"
 
 
 def az_enabled(az: int) -> str:
@@ -378,6 +390,21 @@ def _add_parameters(t: Template, config: NetworkConfig) -> None:
         ),
         default=config.default_vpc_endpoints,
     )
+    add_choice_parameter(
+        t,
+        S3_ENDPOINT_ACCESS,
+        group=GROUP_EGRESS,
+        label="S3 through the gateway endpoint",
+        description=(
+            "AnyBucket: the private subnets reach any bucket of the region through the S3 "
+            "gateway endpoint (AWS's default endpoint policy). ThisAccount: only this account's "
+            "buckets, and the bucket ECR serves image layers from; a request to another "
+            "account's bucket in the region is refused, even through NAT (the endpoint's route "
+            "is the more specific)."
+        ),
+        choices=S3_ENDPOINT_ACCESSES,
+        default=config.default_s3_endpoint_access,
+    )
     add_retention_parameter(
         t,
         FLOW_LOG_RETENTION_DAYS,
@@ -423,6 +450,7 @@ def _add_conditions(t: Template, config: NetworkConfig) -> None:
     t.add_condition(VPC_ENDPOINTS_ENABLED, is_true(VPC_ENDPOINTS))
     t.add_condition(AZS_PINNED, Not(Equals(Join("", Ref(AVAILABILITY_ZONES)), "")))
     t.add_condition(IS_CHINA, Equals(Partition, "aws-cn"))
+    t.add_condition(S3_ENDPOINT_THIS_ACCOUNT, Equals(Ref(S3_ENDPOINT_ACCESS), S3_THIS_ACCOUNT))
     for az in range(3, config.max_azs + 1):
         counts = [Equals(Ref(NUMBER_OF_AZS), str(n)) for n in range(az, config.max_azs + 1)]
         t.add_condition(az_enabled(az), counts[0] if len(counts) == 1 else Or(*counts))
@@ -541,11 +569,54 @@ def _per_az(config: NetworkConfig, name_of: Callable[[int], str]) -> Any:
     return result
 
 
+# The bucket ECR serves image layers from, in every partition: "arn:aws:s3:::prod-region-
+# starport-layer-bucket/*" (Amazon ECR User Guide, "Minimum Amazon S3 bucket permissions for
+# Amazon ECR", in "Amazon ECR interface VPC endpoints (AWS PrivateLink)").
+ECR_LAYER_BUCKET_OBJECTS = "arn:${AWS::Partition}:s3:::prod-${AWS::Region}-starport-layer-bucket/*"
+
+
+def s3_endpoint_policy() -> Any:
+    """The S3 gateway endpoint's policy for ``S3EndpointAccess``. ``AnyBucket`` is AWS's default
+    endpoint policy, written out ("By default, a VPC endpoint allows full access to the service":
+    AWS PrivateLink Guide, endpoint policies) so that moving back from ``ThisAccount`` sets it
+    again rather than leaving the property out. ``ThisAccount`` lets through the requests to the
+    account's own buckets (``s3:ResourceAccount``, "the resource owner AWS account ID", Amazon
+    S3 condition keys) and ECR's image layer reads."""
+    any_bucket = PolicyDocument(
+        Version="2012-10-17",
+        Statement=[
+            Statement(Effect=Allow, Principal=Principal("*"), Action=[Action("*")], Resource=["*"])
+        ],
+    )
+    this_account = PolicyDocument(
+        Version="2012-10-17",
+        Statement=[
+            Statement(
+                Sid="BucketsOfThisAccount",
+                Effect=Allow,
+                Principal=Principal("*"),
+                Action=[Action("s3", "*")],
+                Resource=["*"],
+                Condition=PolicyCondition(StringEquals("s3:ResourceAccount", AccountId)),
+            ),
+            Statement(
+                Sid="EcrImageLayers",
+                Effect=Allow,
+                Principal=Principal("*"),
+                Action=[awacs_s3.GetObject],
+                Resource=[Sub(ECR_LAYER_BUCKET_OBJECTS)],
+            ),
+        ],
+    )
+    return If(S3_ENDPOINT_THIS_ACCOUNT, this_account, any_bucket)
+
+
 def _add_vpc_endpoints(t: Template, config: NetworkConfig, vpc: ec2.VPC) -> None:
     # Always, whatever VpcEndpoints says: a gateway endpoint costs nothing, and image layers
     # pulled through a NAT gateway instead pay its data processing charge per GB
     # (aws/copilot-cli#5167: 122 GB of NAT traffic in a day from ECR pulls).
     for service in config.gateway_endpoints:
+        policy = {"PolicyDocument": s3_endpoint_policy()} if service == "s3" else {}
         t.add_resource(
             ec2.VPCEndpoint(
                 gateway_endpoint(service),
@@ -555,6 +626,7 @@ def _add_vpc_endpoints(t: Template, config: NetworkConfig, vpc: ec2.VPC) -> None
                     endpoints.lookup(service, endpoints.GATEWAY), IS_CHINA
                 ),
                 RouteTableIds=_per_az(config, private_route_table),
+                **policy,
             )
         )
     security_group = t.add_resource(

@@ -78,6 +78,7 @@ from ..layers.config import (
     MAX_REQUESTS_PER_TARGET,
     MAX_TASKS,
     NAT_GATEWAY_MODES,
+    S3_ENDPOINT_ACCESSES,
     STRONG_TLS_POLICY,
     SUPPORTED_AZ_COUNTS,
     TARGET_UTILIZATION_RANGE,
@@ -1952,6 +1953,16 @@ _NETWORK = _Object(
             "through it) and dynamodb, to reach DynamoDB without a NAT gateway.",
         ),
         Key(
+            "s3_endpoint_access",
+            _Str(choices=S3_ENDPOINT_ACCESSES),
+            "default_s3_endpoint_access",
+            _default_of(
+                "S3EndpointAccess",
+                " AnyBucket, or ThisAccount: the S3 gateway endpoint takes requests to this "
+                "account's buckets and ECR's image layers only.",
+            ),
+        ),
+        Key(
             "flow_log_retention_days",
             _Int(choices=LOG_RETENTION_DAYS),
             "default_flow_log_retention_days",
@@ -2242,6 +2253,7 @@ network:
   vpc_endpoints: false
   interface_endpoints: [ecr.api, ecr.dkr, logs, secretsmanager, ssm]
   gateway_endpoints: [s3, dynamodb]
+  s3_endpoint_access: AnyBucket
   flow_log_retention_days: 365
 services:
   web:
