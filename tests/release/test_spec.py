@@ -1546,3 +1546,14 @@ def test_a_key_given_twice_in_a_service_keeps_what_was_refused_before_it():
         ["app.yaml:7", "services.web.cpu"],
     ]
     assert refused.endswith("duplicate key (first at line 6): YAML would keep only the last")
+
+
+def test_the_keys_after_a_key_given_twice_are_read_on():
+    # The reader stopped at the duplicate: a refused port after it needed a second run.
+    text = "services:\n  web:\n    cpu: 256\n    cpu: 512\n    port: 0\n  web:\n    cpu: 1\n"
+    refused = _refused(text)
+    assert _places(refused) == [
+        ["app.yaml:4", "services.web.cpu"],
+        ["app.yaml:5", "services.web.port"],
+        ["app.yaml:6", "services.web"],
+    ]

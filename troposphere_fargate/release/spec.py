@@ -246,10 +246,16 @@ class _Reader:
         return str(node.value)
 
     def pairs(
-        self, node: MappingNode, path: KeyPath, as_written: bool = False
+        self,
+        node: MappingNode,
+        path: KeyPath,
+        as_written: bool = False,
+        errors: list[str] | None = None,
     ) -> Iterator[tuple[str, Node, Node]]:
         """A mapping's (key, key node, value node), refusing keys that are not names and keys
-        given twice; ``as_written`` takes each key's text as written (``Null`` is a name)."""
+        given twice; ``as_written`` takes each key's text as written (``Null`` is a name). With
+        ``errors``, a key given twice is added to them and left out, and the keys after it are
+        read on, so that what is wrong with them is named in the same run."""
         seen: dict[str, Node] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
@@ -259,11 +265,15 @@ class _Reader:
                 raise self.error(key_node, path, f"keys must be names, got {_what(key_node)}")
             if name in seen:
                 first = seen[name].start_mark.line + 1
-                raise self.error(
+                twice = self.error(
                     key_node,
                     (*path, name),
                     f"duplicate key (first at line {first}): YAML would keep only the last",
                 )
+                if errors is None:
+                    raise twice
+                errors.append(str(twice))
+                continue
             seen[name] = key_node
             yield name, key_node, value_node
 
@@ -618,7 +628,7 @@ class _Map(_Kind):
             raise reader.error(node, path, f"expected a mapping (name: value), got {_what(node)}")
         built = []
         errors: list[str] = []
-        for name, key_node, value_node in reader.pairs(node, path):
+        for name, key_node, value_node in reader.pairs(node, path, errors=errors):
             entry = _kept(errors, self._entry, reader, name, key_node, value_node, path)
             if entry is not _FAILED:
                 built.append(entry)
@@ -936,7 +946,7 @@ class _Object(_Kind):
         located: dict[str, tuple[_Kind | None, Node, KeyPath]] = {}
         errors: list[str] = []
         try:
-            for name, key_node, value_node in reader.pairs(node, path):
+            for name, key_node, value_node in reader.pairs(node, path, errors=errors):
                 key = by_name.get(name)
                 if key is None:
                     raise self._unknown(reader, key_node, (*path, name))
@@ -949,7 +959,7 @@ class _Object(_Kind):
                 # A key that sets another's field (domain: sets the environment's) is where an
                 # error about that field is, unless the other key is given too.
                 located.setdefault(key.config_field, place)
-        except SpecError as exc:  # a key given twice: what was refused before it is named too
+        except SpecError as exc:  # an unknown key: what was refused before it is named too
             errors.extend(str(exc).splitlines())
             _refuse(errors)
         for target, (value, at, where) in (given or {}).items():
@@ -1088,11 +1098,11 @@ class _Services(_Kind):
         reader.scalar(node, path)
         if not isinstance(node, MappingNode):
             raise reader.error(node, path, f"expected a mapping (name: service), got {_what(node)}")
-        services = list(reader.pairs(node, path))
+        errors: list[str] = []
+        services = list(reader.pairs(node, path, errors=errors))
         if not services:
             raise reader.error(node, path, "no service: name one, such as web: {port: 8080}")
         built = []
-        errors: list[str] = []
         for name, key_node, value_node in services:
             service = _kept(errors, self._service, reader, name, key_node, value_node, path)
             if service is not _FAILED:
