@@ -354,3 +354,63 @@ def test_a_rule_added_is_safe_and_two_rules_that_swap_numbers_fail_the_update():
     )
     priority = {f.subject: f.severity for f in diff(old, swapped) if "PriorityInUse" in f.change}
     assert priority == {"resource ListenerRule": BREAKING, "resource ListenerRule2": BREAKING}
+
+
+# --- Messages that fit the case ----------------------------------------------------------------
+
+
+def test_a_service_without_load_balancer_traffic_is_told_that_not_about_its_rules():
+    with pytest.raises(ConfigError) as refused:
+        ServiceConfig(
+            container_name="worker",
+            expose="none",
+            routing=(Routing(10, "/a/*"), Routing(11, "/b/*")),
+            deployment=DeploymentSettings(strategy="CANARY"),
+        )
+    said = str(refused.value)
+    assert "has no load balancer traffic to shift" in said
+    assert "shifts the traffic of one listener rule" not in said
+
+
+def test_rules_of_one_owner_that_cover_a_rule_together_are_named_once_with_their_priorities():
+    own = api((Routing(10, "/a/*"), Routing(11, "/b/*"), Routing(12, ("/a/x", "/b/y"))))
+    with pytest.raises(
+        ConfigError,
+        match=r"routing\[2\]\.priority=12: the rules of this service \(priorities 10, 11\) "
+        r"together match every request this one does and are evaluated first, so this rule "
+        r"would get none: remove it, or give this rule the lower priority number",
+    ):
+        ProductConfig(services=(own,))
+    web = ServiceConfig(
+        container_name="web", expose="public", routing=(Routing(1, "/a/*"), Routing(2, "/b/*"))
+    )
+    with pytest.raises(
+        ConfigError,
+        match=r"the rules of web \(priorities 1, 2\) together match every request this one "
+        r"does and are evaluated first, so this service would get none: give this rule",
+    ):
+        ProductConfig(services=(web, api(Routing(10, ("/a/x", "/b/y")))))
+
+
+def test_a_list_of_one_covered_rule_leaves_the_service_without_requests():
+    web = ServiceConfig(container_name="web", expose="public", routing=Routing(1, "/*"))
+    with pytest.raises(ConfigError, match=r"routing\[0\]\.priority=10: .* so this service would "):
+        ProductConfig(services=(web, api((Routing(10, "/a/*"),))))
+
+
+@pytest.mark.parametrize(
+    ("routing", "said"),
+    [
+        ("5", "services.api.routing: expected a mapping or a list of mappings, got an integer (5)"),
+        ("", "services.api.routing: expected a mapping or a list of mappings, got nothing (null)"),
+        # No "{} for all defaults": a rule has a required priority.
+        (
+            "[{path: /a, priority: 1}, null]",
+            "services.api.routing[1]: expected a mapping, got nothing (null)",
+        ),
+    ],
+)
+def test_a_routing_of_the_wrong_shape_is_told_what_it_takes(routing, said):
+    with pytest.raises(SpecError) as refused:
+        parse_spec(f"services:\n  api:\n    expose: public\n    routing: {routing}\n", "app.yaml")
+    assert str(refused.value) == f"app.yaml:4: {said}"

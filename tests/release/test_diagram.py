@@ -174,14 +174,15 @@ def test_a_domain_draws_its_records_certificate_and_https():
 
 def test_a_rule_of_several_paths_and_hosts_is_drawn_with_all_of_them():
     spec = ENVIRONMENT_EXAMPLE_SPEC.replace(
-        'routing: {path: "/v1/*", host: api.shop.example.com, priority: 10}',
-        "routing: {path: [/v1, /v1/*], host: [api.shop.example.com, v1.shop.example.com], "
-        "priority: 10}",
+        '- {path: "/v1/*", host: api.shop.example.com, priority: 10}',
+        "- {path: [/v1, /v1/*], host: [api.shop.example.com, v1.shop.example.com], priority: 10}",
     )
     assert spec != ENVIRONMENT_EXAMPLE_SPEC
     view = environment(spec)
     api = next(member for member in view.members if member.name == "api")
     assert api.route == "{api.shop.example.com, v1.shop.example.com} {/v1, /v1/*}"
+    # The example's second rule for api, drawn as an arrow of its own.
+    assert api.more_routes == (("api.shop.example.com {/graphql, /graphql/*}", 11),)
     assert view.names == ["api.shop.example.com", "shop.example.com", "v1.shop.example.com"]
 
 

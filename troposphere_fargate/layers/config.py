@@ -1086,8 +1086,16 @@ class ServiceConfig:
         deployment = self.deployment
         if not isinstance(deployment, DeploymentSettings):
             raise _fail(owner, "deployment", deployment, "must be a DeploymentSettings")
+        if self.expose in (EXPOSE_INTERNAL, EXPOSE_NONE) and deployment != DeploymentSettings():
+            raise _fail(
+                owner,
+                "deployment",
+                deployment,
+                f"a service exposed {self.expose!r} has no load balancer traffic to shift: only "
+                "a public service (or the shipped template) takes deployment settings",
+            )
         rules = self.routing_rules
-        if len(rules) > 1 and deployment.strategy != ROLLING:
+        if self.expose == EXPOSE_PUBLIC and len(rules) > 1 and deployment.strategy != ROLLING:
             raise _fail(
                 owner,
                 "deployment.strategy",
@@ -1096,14 +1104,6 @@ class ServiceConfig:
                 f"(ECS's production listener rule), and this service has {len(rules)}: the "
                 "others would keep sending requests to the target group ECS empties. Deploy "
                 "ROLLING, or give the service one rule",
-            )
-        if self.expose in (EXPOSE_INTERNAL, EXPOSE_NONE) and deployment != DeploymentSettings():
-            raise _fail(
-                owner,
-                "deployment",
-                deployment,
-                f"a service exposed {self.expose!r} has no load balancer traffic to shift: only "
-                "a public service (or the shipped template) takes deployment settings",
             )
         if self.default_requests_per_target and deployment.strategy != ROLLING:
             raise _fail(
@@ -1293,6 +1293,7 @@ class _Routed:
     number: int | None
     name: str  # the service's
     routing: Routing
+    rules: int = 1  # how many the service has
 
     @property
     def where(self) -> str:
@@ -1515,9 +1516,14 @@ class ProductConfig:
         would one that several such rules cover together, the service's own included. Each
         such rule is named."""
         routed = [
-            _Routed(index, number if isinstance(service.routing, tuple) else None, name, rule)
+            _Routed(
+                index,
+                number if isinstance(service.routing, tuple) else None,
+                service.container_name,
+                rule,
+                len(service.routing_rules),
+            )
             for index, service in enumerate(self.services)
-            for name in (service.container_name,)
             for number, rule in enumerate(service.routing_rules)
         ]
         problems = [
@@ -1533,9 +1539,7 @@ class ProductConfig:
         """Why ``rule`` would get no request, or None."""
         routing = rule.routing
         # A service of one rule gets nothing; one of several has a rule that adds nothing.
-        loses = (
-            "this rule would get none" if rule.number is not None else "this service would get none"
-        )
+        loses = "this rule would get none" if rule.rules > 1 else "this service would get none"
         earlier = sorted(
             (other for other in routed if other.routing.priority < routing.priority),
             key=lambda other: other.routing.priority,
@@ -1566,9 +1570,12 @@ class ProductConfig:
                 if taker is None:
                     return None
                 takers[taker.routing.priority] = taker
+        owners: dict[str, list[str]] = {}  # each owner's rules, in priority order
+        for priority, taker in sorted(takers.items()):
+            owners.setdefault(taker.whose(rule, owned=False), []).append(str(priority))
         names = " and ".join(
-            f"{taker.whose(rule, owned=False)} (priority {priority})"
-            for priority, taker in sorted(takers.items())
+            f"{who} (priorit{'ies' if len(numbers) > 1 else 'y'} {', '.join(numbers)})"
+            for who, numbers in owners.items()
         )
         # This rule covers each of them too: no order helps.
         fix = (
@@ -1576,6 +1583,8 @@ class ProductConfig:
             if all(routing.covers(taker.routing) for taker in takers.values())
             else "give this rule the lower priority number, or paths or hosts of its own"
         )
+        if all(taker.service == rule.service for taker in takers.values()):
+            fix = "remove it, or " + fix  # the service's own rules take its requests
         return _fail(
             owner,
             rule.where,

@@ -592,8 +592,13 @@ class _OneOrList(_Kind):
     item: _Object
 
     def parse(self, reader: _Reader, node: Node, path: KeyPath) -> Any:
-        if not isinstance(node, SequenceNode):
+        if isinstance(node, MappingNode):
             return self.item.parse(reader, node, path)
+        if not isinstance(node, SequenceNode):
+            reader.scalar(node, path)
+            raise reader.error(
+                node, path, f"expected a mapping or a list of mappings, got {_what(node)}"
+            )
         values: tuple[Any, ...] = _List(self.item).parse(reader, node, path)
         if not values:
             raise reader.error(node, path, "give one at least")
@@ -938,7 +943,7 @@ class _Object(_Kind):
         reader.scalar(node, path)
         if not isinstance(node, MappingNode):
             expected = "a spec is a mapping (key: value)" if not path else "expected a mapping"
-            if node.tag == "tag:yaml.org,2002:null":
+            if node.tag == "tag:yaml.org,2002:null" and not any(k.required for k in self.keys):
                 expected += " ({} for all defaults)"
             raise reader.error(node, path, f"{expected}, got {_what(node)}")
         by_name = {key.name: key for key in self.keys}
@@ -1606,7 +1611,8 @@ _DEPLOYMENT = _Object(
             _default_of(
                 "DeploymentStrategy",
                 " ROLLING replaces tasks in place; CANARY, LINEAR and BLUE_GREEN move the load "
-                "balancer's traffic to the new revision (a public service only).",
+                "balancer's traffic to the new revision (a public service of one listener rule "
+                "only).",
             ),
         ),
         Key(
@@ -2372,7 +2378,9 @@ services:
   api:
     port: 9000
     expose: public
-    routing: {path: "/v1/*", host: api.shop.example.com, priority: 10}
+    routing:  # a list: one rule takes five paths and hosts at most
+      - {path: "/v1/*", host: api.shop.example.com, priority: 10}
+      - {path: [/graphql, "/graphql/*"], host: api.shop.example.com, priority: 11}
     health_check_path: /v1/health  # the check requests / otherwise, which api does not serve
   orders:
     port: 7000
