@@ -1776,7 +1776,13 @@ def test_a_template_diff_of_a_move_to_a_canary_breaks_nothing():
 def test_a_new_host_requests_a_new_certificate_which_is_no_destruction():
     # A user trial: adding a routed host was "destructive resource Certificate: ... replaces",
     # which scared a team off a routine change. A DNS-validated certificate in the stack's
-    # hosted zone is requested, validated and swapped in before the old one is deleted.
+    # hosted zone is requested, validated and swapped in before the old one is deleted: the
+    # DomainValidationOption's HostedZoneId "causes ACM to add your CNAME to the domain record"
+    # (CloudFormation Template Reference, AWS::CertificateManager::Certificate
+    # DomainValidationOption), and on replacement CloudFormation "usually creates the
+    # replacement resource first, changes references from other dependent resources to point to
+    # the replacement resource, and then deletes the old resource" (CloudFormation User Guide,
+    # "Understand update behaviors of stack resources").
     domain = "domain: {name: shop.example.com, hosted_zone_id: Z0123456789ABCDEFGHIJ}\n"
     old = _environment_of(
         domain + 'services:\n  web: {expose: public, routing: {path: "/*", priority: 1}}\n'
