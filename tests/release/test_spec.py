@@ -1557,6 +1557,23 @@ def test_a_key_given_twice_in_a_service_keeps_what_was_refused_before_it():
     assert refused.endswith("duplicate key (first at line 6): YAML would keep only the last")
 
 
+def test_a_key_a_service_has_no_use_for_is_named_beside_a_key_given_twice():
+    refused = _refused("services:\n  job: {expose: none, cpu: 256, cpu: 256, port: 8080}\n")
+    assert _places(refused) == [
+        ["app.yaml:2", "services.job.cpu"],
+        ["app.yaml:2", "services.job.port"],
+    ]
+    assert "has no use for it" in refused
+
+
+def test_an_unknown_key_given_twice_is_named_once():
+    text = (
+        "services:\n  api:\n    expose: public\n    routing: {paths: /a, paths: /b, priority: 1}\n"
+    )
+    refused = _refused(text)
+    assert _places(refused) == [["app.yaml:4", "services.api.routing.paths"]]
+
+
 def test_the_keys_after_a_key_given_twice_are_read_on():
     # The reader stopped at the duplicate: a refused port after it needed a second run.
     text = "services:\n  web:\n    cpu: 256\n    cpu: 512\n    port: 0\n  web:\n    cpu: 1\n"

@@ -400,7 +400,7 @@ def _add_parameters(t: Template, config: NetworkConfig) -> None:
             "gateway endpoint (AWS's default endpoint policy). ThisAccount: only this account's "
             "buckets, and the bucket ECR serves image layers from; a request to another "
             "account's bucket in the region is refused, even through NAT (the endpoint's route "
-            "is the more specific)."
+            "is the more specific), an environment file in such a bucket too."
         ),
         choices=S3_ENDPOINT_ACCESSES,
         default=config.default_s3_endpoint_access,

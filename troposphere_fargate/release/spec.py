@@ -1009,13 +1009,16 @@ class _Object(_Kind):
         if not isinstance(node, MappingNode):
             return
         by_name = {key.name: key for key in self.keys}
+        unknown: set[str] = set()
         for key_node, value_node in node.value:
             name = _plain_name(key_node)
             if name is None:
                 continue
             key = by_name.get(name)
             if key is None:
-                yield self._unknown(reader, key_node, (*path, name))
+                if name not in unknown:  # once: the next run names it given twice
+                    yield self._unknown(reader, key_node, (*path, name))
+                unknown.add(name)
             else:
                 yield from key.kind.unknown_keys(reader, value_node, (*path, name))
 
@@ -1154,7 +1157,8 @@ class _Services(_Kind):
                     f"a service exposed {expose!r} has no use for it ({why}): leave it out",
                 )
             )
-            for key, key_node, _ in reader.pairs(node, path)
+            # A key given twice is named by the parse: here it is left out.
+            for key, key_node, _ in reader.pairs(node, path, errors=[])
             if (why := unused.get(fields_of.get(key, ""))) is not None
         ]
         return errors
