@@ -321,3 +321,13 @@ def test_a_service_that_scales_on_a_queue_or_a_schedule_says_so_in_its_box():
     assert "no inbound traffic (worker)\nscales on queue orders 100 per task; scheduled: night" in (
         source
     )
+
+
+def test_the_s3_endpoint_says_what_it_lets_through_when_not_every_bucket():
+    limited = "this account's buckets\nand ECR's image layers only"
+    restricted = ProductConfig(network=NetworkConfig(default_s3_endpoint_access="ThisAccount"))
+    assert limited in graph(picture(Scenario(), render_templates(restricted))).source
+    assert limited not in graph(picture(Scenario())).source
+    text = "network: {s3_endpoint_access: ThisAccount}\n" + ENVIRONMENT
+    assert limited in environment_graph(environment(text)).source
+    assert limited not in environment_graph(environment()).source

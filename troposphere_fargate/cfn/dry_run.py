@@ -356,7 +356,7 @@ def _scheduled(action: Mapping[str, Any]) -> str:
     return f"{action.get('ScheduledActionName', '?')} ({', '.join(set_)})"
 
 
-def _limits(endpoint: Mapping[str, Any]) -> str | None:
+def endpoint_limits(endpoint: Mapping[str, Any]) -> str | None:
     """What a gateway endpoint's policy lets through, when less than everything (None: no
     policy, or AWS's default one of one statement allowing every action on everything)."""
     statements = (endpoint.get("PolicyDocument") or {}).get("Statement") or []
@@ -477,7 +477,7 @@ def footprint(stack: PlannedStack) -> Footprint:
         elastic_ips=len(typed("AWS::EC2::EIP")),
         gateway_endpoints=sorted(_service_name(e) for e in gateways),
         limited_gateway_endpoints=tuple(
-            sorted((_service_name(e), x) for e in gateways if (x := _limits(e)) is not None)
+            sorted((_service_name(e), x) for e in gateways if (x := endpoint_limits(e)) is not None)
         ),
         interface_endpoints={
             _service_name(e): _count(e.get("SubnetIds"))

@@ -94,6 +94,7 @@ class Picture:
     listeners: list[str] = field(default_factory=list)  # "HTTPS :443", "HTTP :80 (301 to HTTPS)"
     container_port: str = ""
     public_ip: bool = False  # whether tasks get a public IP (AssignPublicIp)
+    s3_limits: str | None = None  # what the S3 gateway endpoint lets through, when not all
 
 
 def _az_of_ref(reference: Any, name_of: Any, azs: list[int]) -> int | None:
@@ -119,6 +120,8 @@ class NetworkView:
     nat_gateways: list[int]
     routes: dict[int, int | None]
     endpoints: list[str]
+    # What the S3 gateway endpoint's policy lets through, when not every bucket (S3EndpointAccess)
+    s3_limits: str | None = None
 
 
 def _network(scenario: Scenario, template: Mapping[str, Any]) -> NetworkView:
@@ -146,13 +149,25 @@ def _network(scenario: Scenario, template: Mapping[str, Any]) -> NetworkView:
         str(resource["Properties"]["ServiceName"]["Fn::Sub"]).rsplit("}.", 1)[1]
         for resource in net.of_type("AWS::EC2::VPCEndpoint").values()
     )
+    from ..cfn.dry_run import endpoint_limits
+
+    s3 = net.resources.get(n.S3_GATEWAY_ENDPOINT)
     return NetworkView(
         vpc_cidr=str(net.parameters[n.VPC_CIDR]),
         azs=azs,
         nat_gateways=sorted(az for az in nats.values() if az is not None),
         routes=routes,
         endpoints=endpoints,
+        s3_limits=endpoint_limits(s3["Properties"]) if s3 else None,
     )
+
+
+def _s3_label(limits: str | None) -> str:
+    """The S3 gateway endpoint's box, with what its policy lets through when not everything."""
+    label = "S3 gateway endpoint\n(private route tables)"
+    if limits:
+        label += "\n" + limits.replace(" and ", "\nand ", 1)
+    return label
 
 
 def _listeners(listeners: Mapping[str, Any]) -> list[str]:
@@ -192,6 +207,7 @@ def picture(scenario: Scenario, templates: Mapping[str, Any] | None = None) -> P
             "AwsvpcConfiguration"
         ].get("AssignPublicIp")
         == "ENABLED",
+        s3_limits=net.s3_limits,
     )
 
 
@@ -266,9 +282,7 @@ def graph(view: Picture) -> graphviz.Digraph:
                         )
                 column.edge(f"lbnode{az}", f"task{az}", label=f":{view.container_port}")
         if "s3" in view.endpoints:
-            vpc.node(
-                "s3endpoint", "S3 gateway endpoint\n(private route tables)", **_STYLE["endpoint"]
-            )
+            vpc.node("s3endpoint", _s3_label(view.s3_limits), **_STYLE["endpoint"])
 
     dot.edge("igw", "lb")
     for az in view.azs:
@@ -594,9 +608,7 @@ def environment_graph(view: EnvironmentPicture) -> graphviz.Digraph:
                     **_STYLE["endpoint"],
                 )
         if "s3" in network.endpoints:
-            vpc.node(
-                "s3endpoint", "S3 gateway endpoint\n(private route tables)", **_STYLE["endpoint"]
-            )
+            vpc.node("s3endpoint", _s3_label(network.s3_limits), **_STYLE["endpoint"])
 
     if has_load_balancer:
         dot.edge("igw", "lb")
