@@ -197,7 +197,7 @@ def test_the_readmes_service_of_several_rules_builds_a_rule_for_each():
     assert sum(len(r.paths) + len(r.hosts) for r in api.routing_rules) > 5
     resources = render_templates(config)["service-api"]["Resources"]
     rules = [name for name in resources if name.startswith(s.LISTENER_RULE)]
-    assert sorted(rules) == ["ListenerRule", "ListenerRule2"]
+    assert sorted(rules) == ["ListenerRule", "ListenerRule11"]
 
 
 def test_the_readmes_application_spec_builds_templates_that_carry_it(tmp_path, capsys):

@@ -740,7 +740,7 @@ services:
     expose: public
     # Two paths (/api/* alone does not match /api) and two hosts: one rule, a request matches
     # one value of each condition (ELB, "Condition types for listener rules"). A second rule
-    # for what the first's five values cannot add (ListenerRule2, to the same target group).
+    # for what the first's five values cannot add (ListenerRule11, to the same target group).
     routing:
       - path: [/api, "/api/*"]
         host: [api.shop.example.com, rest.shop.example.com]

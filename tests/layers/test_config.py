@@ -56,7 +56,7 @@ from troposphere_fargate.layers.config import (
         ),
         (
             {"default_nat_gateways": "None"},
-            r"NetworkConfig\.default_nat_gateways='None': needs default_vpc_endpoints=True",
+            r"NetworkConfig\.default_nat_gateways='None': needs default_vpc_endpoints on",
         ),
         ({"default_vpc_endpoints": "yes"}, r"NetworkConfig\.default_vpc_endpoints='yes'"),
         (

@@ -1,7 +1,8 @@
 """A public service of several listener rules (``routing`` a list in a spec, a tuple of
 :class:`Routing` in Python): one rule takes five paths and hosts at most ("Condition values per
 rule: 5", Elastic Load Balancing, Quotas for your Application Load Balancers), so a service that
-needs more gets a rule more, ``ListenerRule2``, ``ListenerRule3``, ... to its one target group.
+needs more gets a rule more to its one target group: the first is ``ListenerRule``, the others are
+named by their priority (``ListenerRule11``).
 ECS's traffic-shifting deployments move the weights of one production listener rule
 (``AdvancedConfiguration.ProductionListenerRule``, ``AWS::ECS::Service``), so such a service
 deploys ROLLING."""
@@ -75,7 +76,7 @@ def test_each_rule_is_a_listener_rule_of_its_own_forwarding_to_the_one_target_gr
             ],
             "Actions": forward,
         },
-        "ListenerRule2": {
+        "ListenerRule11": {
             "ListenerArn": {"Ref": s.LISTENER_ARN},
             "Priority": 11,
             "Conditions": [
@@ -90,7 +91,7 @@ def test_each_rule_is_a_listener_rule_of_its_own_forwarding_to_the_one_target_gr
     }
     # The service waits for every rule: its target group is behind the load balancer then.
     ready = stack.resources[s.LISTENERS_READY]["Metadata"]
-    assert {"ListenerRule", "ListenerRule2"} <= set(ready)
+    assert {"ListenerRule", "ListenerRule11"} <= set(ready)
     # The first rule's host and path make the service's URL.
     url = built["service-api"]["Outputs"][s.OUTPUT_SERVICE_URL]["Value"]["Fn::Sub"][0]
     assert url == "${Scheme}://api.shop.example.com/v1/"
@@ -156,7 +157,8 @@ def test_a_rule_the_services_own_earlier_rule_covers_is_refused():
         ConfigError,
         match=r"services\[0\]\.routing\[1\]\.priority=11: the service's own rule \(priority 10\) "
         r"matches every request this one does and is evaluated first, so this rule would get "
-        r"none: remove it, or give this rule the lower priority number$",
+        r"none: remove it, or give this rule a priority number below 10, or that rule one "
+        r"above 11$",
     ):
         ProductConfig(services=(service,))
 
@@ -340,20 +342,38 @@ def _files(spec: str) -> dict[str, dict[str, Any]]:
     return {f"{n}.yaml": t for n, t in render_templates(parse_spec(spec, "app.yaml")).items()}
 
 
-def test_a_rule_added_is_safe_and_two_rules_that_swap_numbers_fail_the_update():
+THREE = SPEC + "      - {path: /ws/*, host: api.shop.example.com, priority: 12}\n"
+
+
+def test_a_rule_added_is_safe_and_a_main_rule_that_swaps_numbers_fails_the_update():
     old = _files(SPEC)
-    added = _files(SPEC + "      - {path: /ws/*, host: api.shop.example.com, priority: 12}\n")
-    (finding,) = diff(old, added)
-    assert (finding.severity, finding.subject) == (SAFE, "resource ListenerRule3")
+    (finding,) = diff(old, _files(THREE))
+    assert (finding.severity, finding.subject) == (SAFE, "resource ListenerRule12")
     # The load balancer refuses a priority another rule still holds (PriorityInUse:
-    # aws/copilot-cli#4532): the two rules of one stack cannot swap in one update.
+    # aws/copilot-cli#4532): the main rule cannot take the number of another in one update.
     swapped = _files(
         SPEC.replace("priority: 10", "priority: 1X")
         .replace("priority: 11", "priority: 10")
         .replace("1X", "11")
     )
     priority = {f.subject: f.severity for f in diff(old, swapped) if "PriorityInUse" in f.change}
-    assert priority == {"resource ListenerRule": BREAKING, "resource ListenerRule2": BREAKING}
+    assert priority == {"resource ListenerRule": BREAKING, "resource ListenerRule10": BREAKING}
+
+
+def test_the_other_rules_keep_their_names_when_one_is_removed_or_they_are_reordered():
+    # Named by position, removing the second rule moved the third onto the second's logical ID
+    # and priority while the second still held it: PriorityInUse, in a routine change.
+    old = _files(THREE)
+    lines = THREE.splitlines(keepends=True)
+    graphql, ws = lines[-2], lines[-1]
+    removed = _files("".join(lines[:-2]) + ws)
+    (finding,) = diff(old, removed)
+    assert (finding.severity, finding.subject) == (SAFE, "resource ListenerRule11")
+    assert finding.change.startswith("removed")
+    assert diff(old, _files("".join(lines[:-2]) + ws + graphql)) == []  # reordered
+    # Two of them that swap numbers keep theirs: each changes its conditions in place.
+    swapped = _files("".join(lines[:-2]) + graphql.replace("11}", "12}") + ws.replace("12}", "11}"))
+    assert {f.severity for f in diff(old, swapped)} == {SAFE}
 
 
 # --- Messages that fit the case ----------------------------------------------------------------
@@ -378,7 +398,8 @@ def test_rules_of_one_owner_that_cover_a_rule_together_are_named_once_with_their
         ConfigError,
         match=r"routing\[2\]\.priority=12: the rules of this service \(priorities 10, 11\) "
         r"together match every request this one does and are evaluated first, so this rule "
-        r"would get none: remove it, or give this rule the lower priority number",
+        r"would get none: remove it, or give this rule a priority number below 10, or paths or "
+        r"hosts of its own",
     ):
         ProductConfig(services=(own,))
     web = ServiceConfig(

@@ -581,7 +581,7 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
     ),
     "network-without-nat-or-endpoints": (
         "network:\n  nat_gateways: None\nservices:\n  web: {}\n",
-        "app.yaml:2: network.nat_gateways: needs vpc_endpoints=True: without NAT gateways or "
+        "app.yaml:2: network.nat_gateways: needs vpc_endpoints on: without NAT gateways or "
         "endpoints the tasks cannot pull their image",
         False,
     ),
@@ -1349,8 +1349,9 @@ def test_the_build_warns_of_a_worker_that_cannot_read_its_queue_and_builds_it(
     assert capsys.readouterr().err.splitlines() == [
         f"warning: {spec}:3: services.worker.queue_scaling: the service scales on the queue "
         "orders, but its task role has no statement allowing sqs:ReceiveMessage on it: unless "
-        "the queue's own policy, or a managed policy given to the service template's "
-        "TaskRoleManagedPolicyArns, allows it, its tasks cannot read it. Add a statement to the "
+        "the queue's own policy, or a managed policy (task_role.managed_policies, or the "
+        "shipped service template's TaskRoleManagedPolicyArns), allows it, its tasks cannot "
+        "read it. Add a statement to the "
         "task role with "
         "sqs:ReceiveMessage and sqs:DeleteMessage on "
         "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:orders"

@@ -905,8 +905,10 @@ def _parameter_findings(
                     template,
                     BREAKING,
                     subject,
-                    f"default {was.get('Default')!r} -> {now.get('Default')!r}: stacks that "
-                    "relied on the old default change on their next update",
+                    f"default {was.get('Default')!r} -> {now.get('Default')!r}: an update "
+                    "that gives no value for it takes the new default (aws cloudformation "
+                    "deploy and the console give the stack's current value: pass the new one "
+                    "to change a running stack)",
                 )
             )
     return findings

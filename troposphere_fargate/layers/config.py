@@ -250,7 +250,7 @@ class NetworkConfig:
                 owner,
                 "default_nat_gateways",
                 self.default_nat_gateways,
-                "needs default_vpc_endpoints=True: without NAT gateways or endpoints the tasks "
+                "needs default_vpc_endpoints on: without NAT gateways or endpoints the tasks "
                 "cannot pull their image",
             )
         _check_retention(
@@ -968,8 +968,8 @@ class ServiceConfig:
         if self.application.task_role.managed_policies:
             return ()  # a managed policy may allow it
         grant = (
-            "unless the queue's own policy, or a managed policy given to the service template's "
-            "TaskRoleManagedPolicyArns, allows it"
+            "unless the queue's own policy, or a managed policy (task_role.managed_policies, or "
+            "the shipped service template's TaskRoleManagedPolicyArns), allows it"
         )
         if not named(RECEIVE, "Allow"):
             found.append(
@@ -1548,10 +1548,12 @@ class ProductConfig:
             if first.routing.covers(routing):
                 # Two rules that cover each other match the same requests: whichever comes
                 # first takes them all, so no order helps.
+                # The edit may have been the other rule's: both ways out are named.
                 fix = (
                     "give them different paths or hosts"
                     if routing.covers(first.routing)
-                    else "give this rule the lower priority number"
+                    else f"give this rule a priority number below {first.routing.priority}, "
+                    f"or that rule one above {routing.priority}"
                 )
                 if first.service == rule.service:
                     fix = "remove it, or " + fix
@@ -1581,7 +1583,8 @@ class ProductConfig:
         fix = (
             "give them different paths or hosts"
             if all(routing.covers(taker.routing) for taker in takers.values())
-            else "give this rule the lower priority number, or paths or hosts of its own"
+            else f"give this rule a priority number below {min(takers)}, or paths or hosts of "
+            "its own"
         )
         if all(taker.service == rule.service for taker in takers.values()):
             fix = "remove it, or " + fix  # the service's own rules take its requests

@@ -387,11 +387,17 @@ def _member(name: str, template: Mapping[str, Any]) -> Member:
     stack = resolved(template, given)
     resources = stack["Resources"]
     port = str(stack["Parameters"].get(s.CONTAINER_PORT, {}).get("Default", ""))
-    rules = [
-        _route(resources[title])
-        for number in range(len(resources))
-        if (title := s.listener_rule_title(number)) in resources
-    ]
+    # The main rule first, then the others by priority.
+    main = resources.get(s.LISTENER_RULE)
+    others = sorted(
+        (
+            _route(body)
+            for title, body in resources.items()
+            if s.is_listener_rule_title(title) and title != s.LISTENER_RULE
+        ),
+        key=lambda route: route[1],
+    )
+    rules = ([_route(main)] if main is not None else []) + others
     if rules:
         (route, priority), *more = rules
         return Member(

@@ -261,7 +261,7 @@ def add_listener_rules(
     return tuple(
         _listener_rule(
             t,
-            listener_rule_title(number),
+            listener_rule_title(number, routing.priority),
             routing.priority,
             [
                 rule_condition(field, *values)

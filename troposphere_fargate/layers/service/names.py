@@ -180,6 +180,7 @@ __all__ = [
     "UNHEALTHY_TARGETS_ALARM",
     "UNHEALTHY_THRESHOLD",
     "VPC_ID",
+    "is_listener_rule_title",
     "listener_rule_title",
     "rule_task_size",
 ]
@@ -379,10 +380,19 @@ HTTPS_LISTENER = "HttpsListener"
 LISTENER_RULE = "ListenerRule"  # on the environment's listener
 
 
-def listener_rule_title(number: int) -> str:
-    """The logical ID of a spec's service's listener rule ``number`` (from 0):
-    ``ListenerRule``, then ``ListenerRule2``, ``ListenerRule3``, ..."""
-    return LISTENER_RULE if number == 0 else f"{LISTENER_RULE}{number + 1}"
+def listener_rule_title(number: int, priority: int) -> str:
+    """The logical ID of a spec's service's listener rule ``number`` (from 0) of ``priority``:
+    ``ListenerRule`` for the first, the service's main rule (its URL's); the others by their
+    priority, ``ListenerRule11``, so that adding, removing or reordering them leaves the others
+    as they are (a position would move every rule after it, and the load balancer refuses a
+    priority another rule still holds)."""
+    return LISTENER_RULE if number == 0 else f"{LISTENER_RULE}{priority}"
+
+
+def is_listener_rule_title(title: str) -> bool:
+    """Whether ``title`` is the logical ID of a rule :func:`listener_rule_title` names."""
+    rest = title.removeprefix(LISTENER_RULE)
+    return title.startswith(LISTENER_RULE) and (rest == "" or rest.isdigit())
 
 
 LISTENERS_READY = "ListenersReady"
