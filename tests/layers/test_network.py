@@ -858,3 +858,35 @@ def test_a_spec_sets_the_s3_endpoint_access_and_refuses_another_word():
         r"is not one of AnyBucket, ThisAccount \(did you mean ThisAccount\?\)",
     ):
         parse_spec("network: {s3_endpoint_access: thisaccount}\n" + services, "app.yaml")
+
+
+def test_without_nat_a_service_calling_a_service_the_network_has_no_endpoint_for_is_warned_of():
+    """A user trial: a worker scaling on an SQS queue, in a network without NAT and without the
+    sqs endpoint, built, validated and was drawn without a word; its calls would time out."""
+    from troposphere_fargate import parse_spec
+
+    worker = (
+        "services:\n  worker:\n    expose: none\n"
+        "    queue_scaling: {queue: jobs, messages_per_task: 10}\n"
+        "    task_role:\n      statements:\n"
+        "        - actions: [sqs:ReceiveMessage, sqs:DeleteMessage, dynamodb:GetItem, "
+        "states:StartExecution, iam:GetRole]\n"
+        '          resources: ["*"]\n'
+    )
+    no_nat = "network: {nat_gateways: None, vpc_endpoints: true}\n"
+    (warning,) = [w for w in parse_spec(no_nat + worker).warnings if "no NAT gateway" in w]
+    assert warning == (
+        "network.interface_endpoints: the network has no NAT gateway (nat_gateways: None), and "
+        "the service worker calls dynamodb (task_role); sqs (queue_scaling, task_role); states "
+        "(task_role), which it reaches only through an endpoint: add sqs to "
+        "network.interface_endpoints; add dynamodb to network.gateway_endpoints; states: it has "
+        "no endpoint here, give the network NAT"
+    )
+    # With the endpoints, or with NAT, nothing to say (states aside, it has no endpoint).
+    endpoints = (
+        "network: {nat_gateways: None, vpc_endpoints: true, gateway_endpoints: [s3, dynamodb],\n"
+        "  interface_endpoints: [ecr.api, ecr.dkr, logs, secretsmanager, ssm, ecs-agent, sqs]}\n"
+    )
+    fixed = worker.replace(", states:StartExecution", "")
+    assert not [w for w in parse_spec(endpoints + fixed).warnings if "no NAT gateway" in w]
+    assert not [w for w in parse_spec(worker).warnings if "no NAT gateway" in w]

@@ -1284,6 +1284,47 @@ class EnvironmentConfig:
         return host[: -len(domain) - 1] if host.endswith("." + domain) else None
 
 
+# The VPC endpoint (its name in the endpoint table) an IAM action's service is reached through,
+# where the two differ or the service has one; an action of another service has none here.
+_ENDPOINT_OF_ACTION = {
+    "cloudwatch": "monitoring",
+    "ecr": "ecr.api",
+    **{name: name for name in (*INTERFACE_SERVICES, *GATEWAY_SERVICES) if "." not in name},
+}
+# Services the task reaches from anywhere: IAM is global, and an action on every service is no
+# call to name.
+_NO_ENDPOINT_NEEDED = frozenset({"iam", "*"})
+
+
+def _aws_services_called(service: ServiceConfig) -> dict[str, str]:
+    """The endpoints a service's tasks call through (an action's service when no endpoint is
+    known for it), each with what calls it: the queue it scales on, its secrets and their KMS
+    key, and its task role's allowed actions."""
+    called: dict[str, list[str]] = {}
+
+    def add(endpoint: str, why: str) -> None:
+        reasons = called.setdefault(endpoint, [])
+        if why not in reasons:
+            reasons.append(why)
+
+    application = service.application
+    if service.queue_scaling is not None:
+        add("sqs", "queue_scaling")
+    secrets = [*application.secrets, *(s for c in application.sidecars for s in c.secrets)]
+    for secret in secrets:
+        add("ssm" if secret.is_parameter else "secretsmanager", "secrets")
+    if application.secrets_kms_key:
+        add("kms", "secrets_kms_key")
+    for statement in application.task_role.statements:
+        if statement.effect != "Allow":
+            continue
+        for action in statement.actions:
+            prefix = action.partition(":")[0].lower()
+            if prefix not in _NO_ENDPOINT_NEEDED:
+                add(_ENDPOINT_OF_ACTION.get(prefix, prefix), "task_role")
+    return {endpoint: ", ".join(why) for endpoint, why in called.items()}
+
+
 @dataclass(frozen=True)
 class _Routed:
     """One listener rule of an environment's service: ``services[service].routing[number]``
@@ -1634,9 +1675,54 @@ class ProductConfig:
         of the spec it is about (``build --spec`` prints them; nothing is refused): each
         service's :attr:`ServiceConfig.warnings` (``services.<name>.``), a certificate of
         more names than ACM's default quota, and more listener rules than the load balancer's."""
-        found = [*self._certificate_warnings(), *self._rule_quota_warnings()]
+        found = [
+            *self._certificate_warnings(),
+            *self._rule_quota_warnings(),
+            *self._endpoint_warnings(),
+        ]
         for service in self.services or (self.service,):
             found += [f"services.{service.container_name}.{w}" for w in service.warnings]
+        return tuple(found)
+
+    def _endpoint_warnings(self) -> tuple[str, ...]:
+        """Without a NAT gateway (the network's default), a task reaches an AWS service only
+        through its VPC endpoint: a service that scales on a queue, reads secrets or calls an
+        AWS service its network has no endpoint for would time out there."""
+        network = self.network
+        if network.default_nat_gateways != NAT_NONE:
+            return ()
+        have = set(network.interface_endpoints) | set(network.gateway_endpoints)
+        found = []
+        for service in self.services or (self.service,):
+            missing = {
+                endpoint: why
+                for endpoint, why in _aws_services_called(service).items()
+                if endpoint not in have
+            }
+            if not missing:
+                continue
+            calls = "; ".join(f"{e} ({missing[e]})" for e in sorted(missing))
+            advice = []
+            for key, table in (
+                ("interface_endpoints", INTERFACE_SERVICES),
+                ("gateway_endpoints", GATEWAY_SERVICES),
+            ):
+                names = sorted(e for e in missing if e in table)
+                if names:
+                    advice.append(f"add {', '.join(names)} to network.{key}")
+            unknown = sorted(
+                e for e in missing if e not in (*INTERFACE_SERVICES, *GATEWAY_SERVICES)
+            )
+            if unknown:
+                these = "it has" if len(unknown) == 1 else "they have"
+                advice.append(
+                    f"{', '.join(unknown)}: {these} no endpoint here, give the network NAT"
+                )
+            found.append(
+                f"network.interface_endpoints: the network has no NAT gateway (nat_gateways: "
+                f"None), and the service {service.container_name} calls {calls}, which it "
+                f"reaches only through an endpoint: {'; '.join(advice)}"
+            )
         return tuple(found)
 
     def _rule_quota_warnings(self) -> tuple[str, ...]:
