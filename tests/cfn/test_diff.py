@@ -761,6 +761,21 @@ ROOT_VALUES = {
 }
 
 
+def test_values_a_template_rule_refuses_fail_the_running_stacks_diff():
+    # A user trial: --set NatGateways=None VpcEndpoints=false was eight "destructive" findings,
+    # and a CANARY strategy on a service of several rules "safe", though CloudFormation refuses
+    # both before changing anything (the rules NoNatGatewaysRequireVpcEndpoints and
+    # SeveralListenerRulesNeedRollingDeployments, which validate does check).
+    network = {"network.yaml": shipped(__version__)["network.yaml"]}
+    with pytest.raises(
+        DiffError,
+        match=r"^network\.yaml: CloudFormation would refuse these values: rule "
+        r"NoNatGatewaysRequireVpcEndpoints: NatGateways is None",
+    ):
+        diff_stacks(network, network, changes={"NatGateways": "None", "VpcEndpoints": "false"})
+    assert diff_stacks(network, network, changes={"NatGateways": "Single"}) != []  # allowed
+
+
 def test_a_nested_stack_takes_its_templates_new_default_for_what_its_parent_does_not_pass():
     # The root passes a service stack its image and the environment's outputs, not its port:
     # the nested stack takes ContainerPort's default on every update, so a new default is a

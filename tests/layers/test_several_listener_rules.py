@@ -435,3 +435,12 @@ def test_a_routing_of_the_wrong_shape_is_told_what_it_takes(routing, said):
     with pytest.raises(SpecError) as refused:
         parse_spec(f"services:\n  api:\n    expose: public\n    routing: {routing}\n", "app.yaml")
     assert str(refused.value) == f"app.yaml:4: {said}"
+
+
+def test_the_running_stacks_diff_refuses_a_traffic_shifting_strategy_as_cloudformation_does(built):
+    from troposphere_fargate.cfn.diff import DiffError, diff_stacks
+
+    side = {"service-api.yaml": built["service-api"]}
+    with pytest.raises(DiffError, match="rule SeveralListenerRulesNeedRollingDeployments: This"):
+        diff_stacks(side, side, running=JOINED, changes={s.DEPLOYMENT_STRATEGY: "CANARY"})
+    assert diff_stacks(side, side, running=JOINED, changes={s.DEPLOYMENT_STRATEGY: "ROLLING"}) == []

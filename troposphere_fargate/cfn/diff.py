@@ -1396,6 +1396,7 @@ class _Stacks:
                 now = resolved(new, given_new, self.pseudo, placeholders_after)
             except (ParameterError, EvaluationError) as exc:
                 raise DiffError(f"{name}: {exc}") from None
+            _refuse_failed_rules(name, new, given_new, self.pseudo, set(placeholders_after))
         if unknown:
             now = {**now, "Resources": _unknown(now.get("Resources", {}), frozenset(unknown))}
             now["Outputs"] = _unknown(now.get("Outputs", {}), frozenset(unknown))
@@ -1747,6 +1748,33 @@ def _priorities_taken(
                 )
         findings.append(Finding(key[0], BREAKING, f"resource {key[1]}", change))
     return findings
+
+
+def _refuse_failed_rules(
+    name: str,
+    template: Mapping[str, Any],
+    values: Mapping[str, str],
+    pseudo: Mapping[str, str] | None,
+    wired: set[str],
+) -> None:
+    """A DiffError naming each of the template's rules the update's values fail: CloudFormation
+    refuses the update before it changes anything ("Rules ... validate parameter values ...
+    before creating or updating resources", CloudFormation User Guide, template Rules), as it
+    refuses a value outside a parameter's constraints. A rule about a value another stack's
+    output passes (known only once deployed) is left out."""
+    from .evaluate import rule_problems
+
+    rules = template.get("Rules", {})
+    checked = {rule: body for rule, body in rules.items() if not (_refs(body) & wired)}
+    if not checked:
+        return
+    failed, _ = rule_problems({**template, "Rules": checked}, values, pseudo)
+    if failed:
+        raise DiffError(
+            "\n".join(
+                f"{name}: CloudFormation would refuse these values: {line}" for line in failed
+            )
+        )
 
 
 def _placed(template: Mapping[str, Any], placeholders: Mapping[str, str]) -> dict[str, Any]:
