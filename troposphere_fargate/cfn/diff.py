@@ -1758,9 +1758,10 @@ def _refuse_failed_rules(
     wired: set[str],
 ) -> None:
     """A DiffError naming each of the template's rules the update's values fail: CloudFormation
-    refuses the update before it changes anything ("Rules ... validate parameter values ...
-    before creating or updating resources", CloudFormation User Guide, template Rules), as it
-    refuses a value outside a parameter's constraints. A rule about a value another stack's
+    refuses the update before it changes anything (the Rules section "contains rule functions
+    that validate parameter values before CloudFormation creates or updates any resources",
+    CloudFormation User Guide, "CloudFormation template Rules syntax"), as it refuses a value
+    outside a parameter's constraints. A rule about a value another stack's
     output passes (known only once deployed) is left out."""
     from .evaluate import rule_problems
 
