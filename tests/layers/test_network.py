@@ -870,7 +870,7 @@ def test_without_nat_a_service_calling_a_service_the_network_has_no_endpoint_for
         "    queue_scaling: {queue: jobs, messages_per_task: 10}\n"
         "    task_role:\n      statements:\n"
         "        - actions: [sqs:ReceiveMessage, sqs:DeleteMessage, dynamodb:GetItem, "
-        "states:StartExecution, iam:GetRole]\n"
+        "states:StartExecution, iam:PassRole, rds-db:connect]\n"
         '          resources: ["*"]\n'
     )
     no_nat = "network: {nat_gateways: None, vpc_endpoints: true}\n"
@@ -890,3 +890,40 @@ def test_without_nat_a_service_calling_a_service_the_network_has_no_endpoint_for
     fixed = worker.replace(", states:StartExecution", "")
     assert not [w for w in parse_spec(endpoints + fixed).warnings if "no NAT gateway" in w]
     assert not [w for w in parse_spec(worker).warnings if "no NAT gateway" in w]
+    # ECS Exec's session channel is ssmmessages; a warning of gateway endpoints alone is at
+    # their key.
+    execute = endpoints.replace(", sqs]", "]").replace("s3, dynamodb", "s3")
+    shell = fixed.replace("    expose: none\n", "    expose: none\n    execute_command: true\n")
+    assert [w.split(":")[0] for w in parse_spec(execute + shell).warnings if "NAT" in w] == [
+        "network.interface_endpoints"
+    ]
+    (said,) = [w for w in parse_spec(execute + shell).warnings if "NAT" in w]
+    assert "ssmmessages (execute_command)" in said
+    gateway_only = endpoints.replace("s3, dynamodb", "s3")
+    (said,) = [w for w in parse_spec(gateway_only + fixed).warnings if "NAT" in w]
+    assert said.startswith("network.gateway_endpoints: ")
+
+
+def test_secrets_and_their_kms_key_need_the_secrets_manager_endpoint_only():
+    # Secrets Manager decrypts a secret with its KMS key itself: the task calls no KMS endpoint.
+    from troposphere_fargate import parse_spec
+
+    secret = (
+        "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:db-AbCdEf"
+    )
+    key = (
+        "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/"
+        "1234abcd-12ab-34cd-56ef-1234567890ab"
+    )
+    spec = (
+        "network: {nat_gateways: None, vpc_endpoints: true}\n"
+        f'services:\n  web:\n    secrets: {{DB_PASSWORD: "{secret}"}}\n'
+        f'    secrets_kms_key: "{key}"\n'
+    )
+    assert [w for w in parse_spec(spec).warnings if "NAT" in w] == []
+    without = spec.replace(
+        "nat_gateways: None, vpc_endpoints: true",
+        "nat_gateways: None, vpc_endpoints: true, interface_endpoints: [ecr.api, ecr.dkr, logs]",
+    )
+    (said,) = [w for w in parse_spec(without).warnings if "NAT" in w]
+    assert "calls secretsmanager (secrets)," in said and "kms" not in said

@@ -444,3 +444,17 @@ def test_the_running_stacks_diff_refuses_a_traffic_shifting_strategy_as_cloudfor
     with pytest.raises(DiffError, match="rule SeveralListenerRulesNeedRollingDeployments: This"):
         diff_stacks(side, side, running=JOINED, changes={s.DEPLOYMENT_STRATEGY: "CANARY"})
     assert diff_stacks(side, side, running=JOINED, changes={s.DEPLOYMENT_STRATEGY: "ROLLING"}) == []
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "fix"),
+    [
+        (1, 10, "that rule one above 10"),  # no number below 1
+        (5, 50000, "give this rule a priority number below 5"),  # none above 50000
+        (5, 10, "give this rule a priority number below 5, or that rule one above 10"),
+    ],
+)
+def test_a_shadowed_rule_is_told_only_the_numbers_a_priority_takes(first, then, fix):
+    web = ServiceConfig(container_name="web", expose="public", routing=Routing(first, "/*"))
+    with pytest.raises(ConfigError, match=f"so this service would get none: {fix}$"):
+        ProductConfig(services=(web, api(Routing(then, "/api/*"))))

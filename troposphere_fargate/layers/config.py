@@ -28,6 +28,8 @@ from .exposure import (
     EXPOSE_NONE,
     EXPOSE_PUBLIC,
     EXPOSURES,
+    MAX_PRIORITY,
+    MIN_PRIORITY,
     Exposure,
     Routing,
     is_service_connect_name,
@@ -534,10 +536,10 @@ class ServiceConfig:
             behind a load balancer; a strategy other than rolling needs one.
         routing: the listener rule of a ``public`` service
             (:class:`~troposphere_fargate.layers.exposure.Routing`), or a tuple of several
-            (logical IDs ``ListenerRule``, ``ListenerRule2``, ... in their order), when one
-            rule's five values cannot say what the service takes; required with
-            ``expose="public"``, refused otherwise. Several rules need ``ROLLING`` deployments:
-            ECS shifts the traffic of one production rule only.
+            (the first is ``ListenerRule``, the others are named by their priority,
+            ``ListenerRule11``), when one rule's five values cannot say what the service
+            takes; required with ``expose="public"``, refused otherwise. Several rules need
+            ``ROLLING`` deployments: ECS shifts the traffic of one production rule only.
 
     ``default_health_check_path``, ``default_health_check_grace_period_seconds``,
     ``default_deregistration_delay_seconds`` and ``default_error_rate_alarm_percent`` set
@@ -1291,15 +1293,28 @@ _ENDPOINT_OF_ACTION = {
     "ecr": "ecr.api",
     **{name: name for name in (*INTERFACE_SERVICES, *GATEWAY_SERVICES) if "." not in name},
 }
-# Services the task reaches from anywhere: IAM is global, and an action on every service is no
-# call to name.
-_NO_ENDPOINT_NEEDED = frozenset({"iam", "*"})
+# Actions that make no call to an AWS API endpoint: a permission checked where the resource is
+# (a database token signed in the task, an NFS mount, a connection to a cluster in the VPC),
+# handing a role to a service, or an action on every service.
+_NO_ENDPOINT_NEEDED = frozenset(
+    {
+        "*",
+        "iam:passrole",
+        "rds-db:connect",
+        "elasticache:connect",
+        "elasticfilesystem:clientmount",
+        "elasticfilesystem:clientwrite",
+        "elasticfilesystem:clientrootaccess",
+    }
+)
+_NO_ENDPOINT_NEEDED_SERVICES = frozenset({"kafka-cluster", "neptune-db"})
 
 
 def _aws_services_called(service: ServiceConfig) -> dict[str, str]:
     """The endpoints a service's tasks call through (an action's service when no endpoint is
-    known for it), each with what calls it: the queue it scales on, its secrets and their KMS
-    key, and its task role's allowed actions."""
+    known for it), each with what calls it: the queue it scales on, its secrets (Secrets
+    Manager or SSM decrypts them with their KMS key itself), ECS Exec's session channel, and
+    its task role's allowed actions."""
     called: dict[str, list[str]] = {}
 
     def add(endpoint: str, why: str) -> None:
@@ -1313,16 +1328,28 @@ def _aws_services_called(service: ServiceConfig) -> dict[str, str]:
     secrets = [*application.secrets, *(s for c in application.sidecars for s in c.secrets)]
     for secret in secrets:
         add("ssm" if secret.is_parameter else "secretsmanager", "secrets")
-    if application.secrets_kms_key:
-        add("kms", "secrets_kms_key")
+    if service.default_enable_execute_command:
+        add("ssmmessages", "execute_command")
     for statement in application.task_role.statements:
         if statement.effect != "Allow":
             continue
         for action in statement.actions:
             prefix = action.partition(":")[0].lower()
-            if prefix not in _NO_ENDPOINT_NEEDED:
-                add(_ENDPOINT_OF_ACTION.get(prefix, prefix), "task_role")
+            if action.lower() in _NO_ENDPOINT_NEEDED or prefix in _NO_ENDPOINT_NEEDED_SERVICES:
+                continue
+            add(_ENDPOINT_OF_ACTION.get(prefix, prefix), "task_role")
     return {endpoint: ", ".join(why) for endpoint, why in called.items()}
+
+
+def _reorder(first: int, then: int | None) -> str:
+    """How a rule of priority ``then`` comes before one of ``first`` (``then`` None: before
+    several, the first of which is ``first``), in the numbers a priority takes."""
+    ways = []
+    if first > MIN_PRIORITY:
+        ways.append(f"give this rule a priority number below {first}")
+    if then is not None and then < MAX_PRIORITY:
+        ways.append(f"that rule one above {then}")
+    return ", or ".join(ways) or "give this rule paths or hosts of its own"
 
 
 @dataclass(frozen=True)
@@ -1589,12 +1616,12 @@ class ProductConfig:
             if first.routing.covers(routing):
                 # Two rules that cover each other match the same requests: whichever comes
                 # first takes them all, so no order helps.
-                # The edit may have been the other rule's: both ways out are named.
+                # The edit may have been the other rule's: both ways out are named, where the
+                # numbers leave room for them.
                 fix = (
                     "give them different paths or hosts"
                     if routing.covers(first.routing)
-                    else f"give this rule a priority number below {first.routing.priority}, "
-                    f"or that rule one above {routing.priority}"
+                    else _reorder(first.routing.priority, routing.priority)
                 )
                 if first.service == rule.service:
                     fix = "remove it, or " + fix
@@ -1624,8 +1651,7 @@ class ProductConfig:
         fix = (
             "give them different paths or hosts"
             if all(routing.covers(taker.routing) for taker in takers.values())
-            else f"give this rule a priority number below {min(takers)}, or paths or hosts of "
-            "its own"
+            else f"{_reorder(min(takers), None)}, or paths or hosts of its own"
         )
         if all(taker.service == rule.service for taker in takers.values()):
             fix = "remove it, or " + fix  # the service's own rules take its requests
@@ -1702,26 +1728,29 @@ class ProductConfig:
             if not missing:
                 continue
             calls = "; ".join(f"{e} ({missing[e]})" for e in sorted(missing))
-            advice = []
+            advice: list[tuple[str, str]] = []  # (the key it is about, what to do)
             for key, table in (
                 ("interface_endpoints", INTERFACE_SERVICES),
                 ("gateway_endpoints", GATEWAY_SERVICES),
             ):
                 names = sorted(e for e in missing if e in table)
                 if names:
-                    advice.append(f"add {', '.join(names)} to network.{key}")
+                    advice.append((key, f"add {', '.join(names)} to network.{key}"))
             unknown = sorted(
                 e for e in missing if e not in (*INTERFACE_SERVICES, *GATEWAY_SERVICES)
             )
             if unknown:
                 these = "it has" if len(unknown) == 1 else "they have"
                 advice.append(
-                    f"{', '.join(unknown)}: {these} no endpoint here, give the network NAT"
+                    (
+                        "nat_gateways",
+                        f"{', '.join(unknown)}: {these} no endpoint here, give the network NAT",
+                    )
                 )
             found.append(
-                f"network.interface_endpoints: the network has no NAT gateway (nat_gateways: "
-                f"None), and the service {service.container_name} calls {calls}, which it "
-                f"reaches only through an endpoint: {'; '.join(advice)}"
+                f"network.{advice[0][0]}: the network has no NAT gateway (nat_gateways: None), "
+                f"and the service {service.container_name} calls {calls}, which it reaches only "
+                f"through an endpoint: {'; '.join(what for _, what in advice)}"
             )
         return tuple(found)
 
