@@ -325,6 +325,27 @@ def test_product_is_in_the_portfolio_and_launches_with_the_launch_role(catalog_t
     assert constraint["DependsOn"] == [catalog.PORTFOLIO_PRODUCT_ASSOCIATION]
 
 
+def test_the_portfolio_is_named_after_the_stack_or_as_given(catalog_template):
+    """A portfolio's DisplayName takes 100 characters at most (AWS::ServiceCatalog::Portfolio,
+    CloudFormation Template Reference), a stack's name 128: the default, the stack's name and
+    " Fargate services", fits stack names of up to 83; a longer one needs a name of its own."""
+    pseudo = {"AWS::StackName": "s" * 83}
+    values = {
+        catalog.PRINCIPAL_ARN: "arn:aws:iam::123456789012:role/developers",
+        root.TEMPLATE_BUCKET_NAME: "my-templates",
+    }
+    stack = deployed(catalog_template, values, pseudo)
+    name = compute(props(stack.resources[catalog.PORTFOLIO])["DisplayName"], pseudo)
+    assert len(name) == catalog.MAX_DISPLAY_NAME
+    given = {**values, catalog.PORTFOLIO_DISPLAY_NAME: "Platform services"}
+    stack = deployed(catalog_template, given, pseudo)
+    assert props(stack.resources[catalog.PORTFOLIO])["DisplayName"] == {
+        "Ref": catalog.PORTFOLIO_DISPLAY_NAME
+    }
+    with pytest.raises(ParameterError, match="must be up to 100 printable characters"):
+        deployed(catalog_template, {**values, catalog.PORTFOLIO_DISPLAY_NAME: "x" * 101}, pseudo)
+
+
 def test_the_principal_given_may_launch(catalog_template):
     association = props(catalog_template["Resources"][catalog.PRINCIPAL_ASSOCIATION])
     assert association["PrincipalARN"] == {"Ref": catalog.PRINCIPAL_ARN}

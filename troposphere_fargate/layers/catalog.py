@@ -46,7 +46,7 @@ from awacs.aws import (
     StringLike,
 )
 from awacs.aws import Condition as PolicyCondition
-from troposphere import GetAtt, Parameter, Ref, Sub, Template, servicecatalog
+from troposphere import Equals, GetAtt, If, Not, Parameter, Ref, Sub, Template, servicecatalog
 from troposphere import iam as iam_resources
 
 from ..errors import expect_version
@@ -67,6 +67,15 @@ FILENAME = "catalog.yaml"
 # --- Parameters -------------------------------------------------------------------------------
 PRINCIPAL_ARN = "PrincipalArn"
 PROVIDER_NAME = "ProviderName"
+PORTFOLIO_DISPLAY_NAME = "PortfolioDisplayName"
+
+# "DisplayName ... Maximum: 100" (AWS::ServiceCatalog::Portfolio): the default display name,
+# the stack's name and PORTFOLIO_SUFFIX, fits a stack name of 83 characters (they take 128).
+MAX_DISPLAY_NAME = 100
+PORTFOLIO_SUFFIX = " Fargate services"
+
+# --- Conditions -------------------------------------------------------------------------------
+HAS_PORTFOLIO_DISPLAY_NAME = "HasPortfolioDisplayName"
 
 PRINCIPAL_PATTERN = (
     r"^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:(role|user|group)/[A-Za-z0-9+=,.@_/-]{1,512}$"
@@ -257,10 +266,32 @@ def _add_portfolio_and_product(
     servicecatalog.PortfolioProductAssociation,
 ]:
     """The portfolio, the product whose first provisioning artifact is this version's root."""
+    add_parameter(
+        t,
+        PORTFOLIO_DISPLAY_NAME,
+        group=GROUP_CATALOG,
+        label="Portfolio name (optional)",
+        description=(
+            f"The portfolio's name in the Service Catalog console. Empty: the stack's name and "
+            f"'{PORTFOLIO_SUFFIX.strip()}', which a portfolio takes for stack names of up to "
+            f"{MAX_DISPLAY_NAME - len(PORTFOLIO_SUFFIX)} characters: give one for a longer "
+            "stack name."
+        ),
+        Type="String",
+        Default="",
+        MaxLength=MAX_DISPLAY_NAME,
+        AllowedPattern=r"^[^\x00-\x1f]*$",
+        ConstraintDescription=f"must be up to {MAX_DISPLAY_NAME} printable characters",
+    )
+    t.add_condition(HAS_PORTFOLIO_DISPLAY_NAME, Not(Equals(Ref(PORTFOLIO_DISPLAY_NAME), "")))
     portfolio = t.add_resource(
         servicecatalog.Portfolio(
             PORTFOLIO,
-            DisplayName=Sub("${AWS::StackName} Fargate services"),
+            DisplayName=If(
+                HAS_PORTFOLIO_DISPLAY_NAME,
+                Ref(PORTFOLIO_DISPLAY_NAME),
+                Sub("${AWS::StackName}" + PORTFOLIO_SUFFIX),
+            ),
             ProviderName=Ref(provider),
             Description="Containers on AWS Fargate in private subnets, behind a load balancer",
         )
