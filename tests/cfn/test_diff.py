@@ -1580,22 +1580,12 @@ def test_a_number_a_deleted_rule_held_is_free_only_after_the_updates_cleanup(new
 
 
 def _two_rules(priorities: tuple[int, int], ordered: bool = False) -> dict[str, Any]:
-    rules = {
-        name: {
-            "Type": "AWS::ElasticLoadBalancingV2::ListenerRule",
-            "Properties": {
-                "ListenerArn": {"Ref": "Listener"},
-                "Priority": priority,
-                "Actions": [{"Type": "forward", "TargetGroupArn": "tg"}],
-                "Conditions": [{"Field": "path-pattern", "Values": [f"/{name}/*"]}],
-            },
-        }
-        for name, priority in zip(("First", "Second"), priorities, strict=True)
-    }
+    """Rules First and Second of ``priorities`` (``_listener_rules``); ``ordered``: Second
+    waits for First (``DependsOn``)."""
+    template = _listener_rules(dict(zip(("First", "Second"), priorities, strict=True)))
     if ordered:
-        rules["Second"]["DependsOn"] = "First"
-    listener = {"Type": "AWS::ElasticLoadBalancingV2::Listener", "Properties": {}}
-    return {"Resources": {"Listener": listener, **rules}}
+        template["Resources"]["Second"]["DependsOn"] = "First"
+    return template
 
 
 def test_a_rule_updated_after_the_one_that_gives_its_number_up_takes_it():

@@ -369,7 +369,10 @@ def endpoint_limits(endpoint: Mapping[str, Any]) -> str | None:
     )
     if everything:
         return None
-    owned = any("s3:ResourceAccount" in str(x.get("Condition")) for x in statements)
+    owned = any(
+        "s3:ResourceAccount" in (x.get("Condition") or {}).get("StringEquals", {})
+        for x in statements
+    )
     return (
         "this account's buckets and ECR's image layers only" if owned else "limited by its policy"
     )

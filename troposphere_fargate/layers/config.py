@@ -1352,22 +1352,27 @@ def _reorder(first: int, then: int | None) -> str:
     return ", or ".join(ways) or "give this rule paths or hosts of its own"
 
 
+def _rule_key(index: int, service: ServiceConfig, number: int) -> str:
+    """The key path of rule ``number`` of ``services[index]``: ``services[1].routing[0]``, or
+    ``services[1].routing`` for a routing of one rule, not a tuple."""
+    at = f"[{number}]" if isinstance(service.routing, tuple) else ""
+    return f"services[{index}].routing{at}"
+
+
 @dataclass(frozen=True)
 class _Routed:
-    """One listener rule of an environment's service: ``services[service].routing[number]``
-    (``number`` None when the service's routing is one rule, not a tuple)."""
+    """One listener rule of an environment's service, at ``key`` (:func:`_rule_key`)."""
 
     service: int
-    number: int | None
+    key: str
     name: str  # the service's
     routing: Routing
-    rules: int = 1  # how many the service has
+    rules: int  # how many the service has
 
     @property
     def where(self) -> str:
         """The key path of the rule's priority."""
-        at = f"[{self.number}]" if self.number is not None else ""
-        return f"services[{self.service}].routing{at}.priority"
+        return f"{self.key}.priority"
 
     def whose(self, rule: _Routed, owned: bool = True) -> str:
         """This rule's owner, as ``rule`` names it: "the service api's" or "the service's own"
@@ -1486,14 +1491,13 @@ class ProductConfig:
                 "letters cannot both be used",
             )
         names[word] = name
-        several = isinstance(service.routing, tuple)
         # Each rule's first problem, all at once.
         _all_of(
             owner,
             *(
                 functools.partial(
                     self._validate_rule,
-                    f"{at}.routing" + (f"[{number}]" if several else ""),
+                    _rule_key(index, service, number),
                     name,
                     routing,
                     priorities,
@@ -1586,7 +1590,7 @@ class ProductConfig:
         routed = [
             _Routed(
                 index,
-                number if isinstance(service.routing, tuple) else None,
+                _rule_key(index, service, number),
                 service.container_name,
                 rule,
                 len(service.routing_rules),
