@@ -686,7 +686,7 @@ def test_the_library_gives_the_same_hints():
             "unknown parameter Foo (it takes AvailabilityZones, FlowLogRetentionDays, "
             "NatGateways, NumberOfAzs, PrivateSubnet1Cidr, PrivateSubnet2Cidr, "
             "PrivateSubnet3Cidr, PublicSubnet1Cidr, PublicSubnet2Cidr, PublicSubnet3Cidr, "
-            "S3EndpointAccess, VpcCidr, VpcEndpoints)",
+            "RestrictDefaultSecurityGroup, S3EndpointAccess, VpcCidr, VpcEndpoints)",
         ),
     ],
 )

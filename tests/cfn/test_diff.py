@@ -174,6 +174,40 @@ def test_adding_a_resource_is_safe():
     assert only(changed(edit)).severity == SAFE
 
 
+RESTRICTION = {
+    "Type": "Custom::DefaultSecurityGroupRestriction",
+    "Properties": {
+        "ServiceToken": "arn:fn",
+        "GroupId": {"Fn::GetAtt": ["Vpc", "DefaultSecurityGroup"]},
+    },
+}
+
+
+def test_emptying_a_running_vpcs_default_security_group_is_breaking():
+    """The function refuses a group a network interface uses, and CloudFormation then rolls the
+    update back: whatever the user put in that group decides whether the update goes through."""
+
+    def edit(t):
+        t["Resources"]["DefaultSecurityGroupRestriction"] = copy.deepcopy(RESTRICTION)
+
+    finding = only(changed(edit))
+    assert finding.severity == BREAKING
+    assert "the update fails (changing nothing) if a network interface is in that group" in (
+        finding.change
+    )
+    assert "RestrictDefaultSecurityGroup=false" in finding.change
+
+
+def test_emptying_the_default_security_group_of_a_new_vpc_is_safe():
+    new = copy.deepcopy(BASE)
+    new["Resources"]["Vpc2"] = {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.1.0.0/16"}}
+    restriction = copy.deepcopy(RESTRICTION)
+    restriction["Properties"]["GroupId"] = {"Fn::GetAtt": ["Vpc2", "DefaultSecurityGroup"]}
+    new["Resources"]["DefaultSecurityGroupRestriction"] = restriction
+    findings = diff_template("t.yaml", BASE, new)
+    assert {f.severity for f in findings} == {SAFE}
+
+
 def test_dropping_retain_is_destructive_and_adding_it_safe():
     def weaken(t):
         t["Resources"]["Logs"]["DeletionPolicy"] = "Delete"

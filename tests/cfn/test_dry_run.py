@@ -188,8 +188,9 @@ def test_validate_prints_the_summary_and_the_fixed_cost(capsys):
     values = [f"{k}={v}" for k, v in LAUNCH.items()]
     assert cli.main(["validate", str(ROOT), *values]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == "root.yaml: CloudFormation would accept these values (2 given, 56 default)"
+    assert out[0] == "root.yaml: CloudFormation would accept these values (2 given, 57 default)"
     assert "  listeners: HTTP 80" in out
+    assert "  default security group: emptied (no rule in or out)" in out
     assert out[-1].startswith("fixed cost: about $") and "a month in us-east-1" in out[-1]
 
 
@@ -468,3 +469,33 @@ def test_the_summary_names_the_certificate_and_the_records_a_domain_makes(tmp_pa
     own = describe(footprint(dry_run(folder / "root.yaml", {**values, "CertificateArn": arn})))
     assert not [line for line in own if line.startswith("certificate:")]
     assert "DNS records: shop.example.com, www.shop.example.com (Route 53)" in own
+
+
+def test_the_summary_says_whether_the_default_security_group_is_emptied():
+    network = SHIPPED / "network.yaml"
+    emptied = describe(footprint(dry_run(network, {})))
+    kept = describe(footprint(dry_run(network, {"RestrictDefaultSecurityGroup": "false"})))
+    assert "default security group: emptied (no rule in or out)" in emptied
+    assert (
+        "default security group: keeps EC2's rules (its members talk to each other, all outbound)"
+        in kept
+    )
+    # A template without a VPC says nothing about it.
+    values = {
+        "VpcId": "vpc-0a1b2c3d",
+        "PublicSubnetIds": "subnet-0123456789abcdef0,subnet-0123456789abcdef1",
+        "PrivateSubnetIds": "subnet-0123456789abcdef2,subnet-0123456789abcdef3",
+        "ContainerImage": IMAGE,
+    }
+    service = describe(footprint(dry_run(SHIPPED / "service.yaml", values)))
+    assert not any(line.startswith("default security group") for line in service)
+
+
+def test_the_dry_run_knows_the_custom_resource_type_network_yaml_uses():
+    from troposphere_fargate.cfn.dry_run import DEFAULT_SECURITY_GROUP_RESTRICTION_TYPE
+    from troposphere_fargate.layers import network
+
+    resource = network.network_template().to_dict()["Resources"][
+        network.DEFAULT_SECURITY_GROUP_RESTRICTION
+    ]
+    assert resource["Type"] == DEFAULT_SECURITY_GROUP_RESTRICTION_TYPE

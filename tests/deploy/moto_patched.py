@@ -9,6 +9,8 @@ moto changes, :func:`apply` refuses to run rather than patch the wrong thing.
 
 from __future__ import annotations
 
+import json
+import os
 import sys
 from typing import Any
 
@@ -422,13 +424,121 @@ def _cloudformation_models() -> list[type]:
     return [CloudFormationHttpNamespace, CloudFormationCertificate, CloudFormationAlarm]
 
 
+def _nat_gateway_without_security_group(original: Any) -> Any:
+    """moto/ec2/models/nat_gateways.py, ``NatGateway.__init__``: moto gives a NAT gateway's
+    network interface the VPC's default security group, as it gives any interface created
+    without one. A NAT gateway takes none ("Security groups: Cannot be associated with a NAT
+    gateway", Amazon VPC User Guide, "Compare NAT gateways and NAT instances"), and its interface
+    is of type ``nat_gateway``. This takes the group off and sets that type."""
+
+    def patched(self: Any, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        self._eni._group_set.clear()
+        self._eni.interface_type = "nat_gateway"
+
+    return patched
+
+
+def _endpoint_interfaces_in_its_groups(original: Any) -> Any:
+    """moto/ec2/models/vpcs.py, ``VPCBackend.create_vpc_endpoint``: moto creates an interface
+    endpoint's network interfaces without its ``SecurityGroupIds``, so they land in the VPC's
+    default security group. AWS puts them in the endpoint's groups ("The security groups to
+    associate with the endpoint network interfaces", AWS::EC2::VPCEndpoint SecurityGroupIds),
+    and their type is ``vpc_endpoint``. This moves them there."""
+
+    def patched(self: Any, *args: Any, **kwargs: Any) -> Any:
+        endpoint = original(self, *args, **kwargs)
+        groups = kwargs.get("security_group_ids") or []
+        for eni_id in endpoint.network_interface_ids or []:
+            eni = self.get_network_interface(eni_id)
+            if groups:
+                eni._group_set[:] = [self.get_security_group_from_id(g) for g in groups]
+            eni.interface_type = "vpc_endpoint"
+        return endpoint
+
+    return patched
+
+
+def _failed_custom_resource_fails_its_stack(original: Any) -> Any:
+    """moto/cloudformation/responses.py, ``process_cfn_response``: moto reads a custom
+    resource's SUCCESS and ignores a FAILED answer, so the stack stayed CREATE_IN_PROGRESS and a
+    test waited until it timed out. CloudFormation fails the resource with "Received response
+    status [FAILED] from custom resource. Message returned: <Reason>" and rolls the stack back.
+    This records that reason and leaves the stack ROLLBACK_COMPLETE, which ends a waiter."""
+
+    def patched(self: Any) -> Any:
+        if self._get_param("Status") != "FAILED":
+            return original(self)
+        stack = self.cloudformation_backend.get_stack(self._get_param("StackId"))
+        reason = "Received response status [FAILED] from custom resource. Message returned: " + str(
+            self._get_param("Reason")
+        )
+        stack._add_stack_event("ROLLBACK_COMPLETE", resource_status_reason=reason)
+        stack.status = "ROLLBACK_COMPLETE"
+        return 200, {"status": 200}, json.dumps("{}")
+
+    return patched
+
+
+def _run_inline_python(original: Any) -> Any:
+    """moto/awslambda/models.py, ``LambdaFunction._invoke_lambda``: moto runs a function in a
+    Docker container, and this machine has none, so a custom resource's function never ran and
+    its stack waited forever. This runs a Python function whose code is inline (CloudFormation's
+    ``ZipFile``, which moto stores as ``index.py``) in this process, with boto3 pointed at this
+    emulator. Any other function goes to moto as before. (Its answer reaches this server: see
+    :func:`apply`, which gives moto this server's address for the response URL.)"""
+    import io
+    import os
+    import traceback
+    import types
+    import zipfile
+
+    def patched(self: Any, event: Any = None) -> tuple[str, bool, str]:
+        module_name, _, function_name = (self.handler or "").rpartition(".")
+        if not (self.run_time or "").startswith("python") or module_name != "index":
+            return original(self, event)  # type: ignore[no-any-return]
+        with zipfile.ZipFile(io.BytesIO(self.code_bytes)) as archive:
+            source = archive.read("index.py").decode()
+        request = json.loads(event) if isinstance(event, str) else dict(event or {})
+        # Every AWS call of the function goes to this server, whatever the environment says.
+        for key in [k for k in os.environ if k.startswith("AWS_ENDPOINT_URL_")]:
+            del os.environ[key]
+        os.environ.update(
+            AWS_ENDPOINT_URL=f"http://127.0.0.1:{os.environ['MOTO_PORT']}",
+            AWS_REGION=self.region,
+            AWS_DEFAULT_REGION=self.region,
+            AWS_ACCESS_KEY_ID="testing",
+            AWS_SECRET_ACCESS_KEY="testing",
+            AWS_SESSION_TOKEN="testing",
+            AWS_EC2_METADATA_DISABLED="true",
+            AWS_CONFIG_FILE=os.devnull,
+            AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+        )
+        index = types.ModuleType("index")
+        context = types.SimpleNamespace(
+            function_name=self.function_name, log_stream_name="moto/inline", aws_request_id="1"
+        )
+        try:
+            exec(compile(source, "index.py", "exec"), index.__dict__)
+            result = getattr(index, function_name)(request, context)
+        except Exception:
+            failure = traceback.format_exc()
+            print(failure, file=sys.stderr)  # into the server's log
+            return "", True, failure
+        return json.dumps(result), False, ""
+
+    return patched
+
+
 def apply() -> None:
     import moto
+    from moto import settings
+    from moto.awslambda import models as awslambda
     from moto.cloudformation import models as cloudformation
     from moto.cloudformation import parsing as cloudformation_parsing
     from moto.cloudformation import responses as cloudformation_responses
     from moto.cloudformation import utils as cloudformation_utils
-    from moto.ec2.models import subnets
+    from moto.ec2.models import nat_gateways, subnets, vpcs
     from moto.ecs import models as ecs
     from moto.elbv2 import models as elbv2
 
@@ -468,6 +578,23 @@ def apply() -> None:
     cloudformation_parsing.clean_json = _clean_json_drops_no_value_items(
         cloudformation_parsing.clean_json
     )
+    # moto/settings.py, ``moto_server_host``: the host a custom resource's response URL names.
+    # moto asks Docker for its container's address (curl on Docker's socket) and falls back to
+    # host.docker.internal; the function runs here, and this server is on 127.0.0.1.
+    settings.moto_server_host = lambda: "http://127.0.0.1"
+    nat_gateways.NatGateway.__init__ = _nat_gateway_without_security_group(  # type: ignore[method-assign]
+        nat_gateways.NatGateway.__init__
+    )
+    vpcs.VPCBackend.create_vpc_endpoint = _endpoint_interfaces_in_its_groups(  # type: ignore[method-assign]
+        vpcs.VPCBackend.create_vpc_endpoint
+    )
+    responses = cloudformation_responses.CloudFormationResponse
+    responses.process_cfn_response = _failed_custom_resource_fails_its_stack(  # type: ignore[method-assign]
+        responses.process_cfn_response
+    )
+    awslambda.LambdaFunction._invoke_lambda = _run_inline_python(  # type: ignore[method-assign]
+        awslambda.LambdaFunction._invoke_lambda
+    )
     # Held here: a class is one of CloudFormationModel.__subclasses__() only while it lives.
     _MODELS.extend(_cloudformation_models())
     cloudformation_parsing.get_model_list.cache_clear()
@@ -478,6 +605,8 @@ def apply() -> None:
 
 
 def main(argv: list[str]) -> None:
+    # The port this server listens on, where an inline function's answer goes.
+    os.environ["MOTO_PORT"] = argv[argv.index("-p") + 1]
     apply()
     from moto.server import main as serve
 

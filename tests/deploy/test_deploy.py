@@ -259,6 +259,29 @@ def test_the_s3_endpoint_of_this_account_takes_its_buckets_and_ecrs_image_layers
     ]
 
 
+def test_the_default_security_group_is_emptied_unless_the_stack_says_false(aws):
+    """The custom resource's function runs (moto_patched.py runs inline Python functions in the
+    emulator) against the VPC the stack creates, and CloudFormation waits for its answer."""
+    ec2 = aws.client("ec2")
+
+    def default_group_rules(vpc: str) -> tuple[list[Any], list[Any]]:
+        (group,) = ec2.describe_security_groups(
+            Filters=[
+                {"Name": "vpc-id", "Values": [vpc]},
+                {"Name": "group-name", "Values": ["default"]},
+            ]
+        )["SecurityGroups"]
+        return group["IpPermissions"], group["IpPermissionsEgress"]
+
+    emptied = aws.create_stack("net", TEMPLATES / "network.yaml")
+    kept = aws.create_stack(
+        "kept", TEMPLATES / "network.yaml", RestrictDefaultSecurityGroup="false"
+    )
+    assert default_group_rules(emptied[n.OUTPUT_VPC_ID]) == ([], [])
+    # moto gives a default group its outbound rule only (AWS adds one inbound from itself).
+    assert default_group_rules(kept[n.OUTPUT_VPC_ID])[1] != []
+
+
 def test_pinned_zones_are_used_in_order_and_kept_by_updates(aws):
     pinned = ["us-east-1c", "us-east-1a", "us-east-1b"]
     before = aws.create_stack(

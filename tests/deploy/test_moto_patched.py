@@ -107,6 +107,21 @@ SCENARIO = textwrap.dedent(
           TargetType: ip
           HealthCheckIntervalSeconds: !Ref Interval
           HealthyThresholdCount: !Ref Count
+      Eip: {Type: AWS::EC2::EIP, Properties: {Domain: vpc}}
+      Nat:
+        Type: AWS::EC2::NatGateway
+        Properties: {AllocationId: !GetAtt Eip.AllocationId, SubnetId: !Ref Subnet}
+      EndpointGroup:
+        Type: AWS::EC2::SecurityGroup
+        Properties: {GroupDescription: endpoints, VpcId: !GetAtt Child.Outputs.VpcId}
+      Endpoint:
+        Type: AWS::EC2::VPCEndpoint
+        Properties:
+          VpcId: !GetAtt Child.Outputs.VpcId
+          VpcEndpointType: Interface
+          ServiceName: com.amazonaws.us-east-1.logs
+          SubnetIds: [!Ref Subnet]
+          SecurityGroupIds: [!Ref EndpointGroup]
       Alarm:
         Type: AWS::CloudWatch::Alarm
         Properties:
@@ -193,7 +208,18 @@ SCENARIO = textwrap.dedent(
         cf.update_stack(StackName="h", UsePreviousTemplate=True,
                         Parameters=[{"ParameterKey": "Label", "ParameterValue": "two"}])
         after = nested_stack()
+        (nat,) = ec2.describe_nat_gateways()["NatGateways"]
+        nat_eni = nat["NatGatewayAddresses"][0]["NetworkInterfaceId"]
+        (endpoint,) = ec2.describe_vpc_endpoints(
+            Filters=[{"Name": "vpc-endpoint-type", "Values": ["Interface"]}])["VpcEndpoints"]
+        interfaces = {i["NetworkInterfaceId"]: i for i in ec2.describe_network_interfaces(
+            NetworkInterfaceIds=[nat_eni, *endpoint["NetworkInterfaceIds"]])["NetworkInterfaces"]}
         print(json.dumps({
+            "nat_interface": [interfaces[nat_eni]["Groups"], interfaces[nat_eni]["InterfaceType"]],
+            "endpoint_interfaces": [
+                ([g["GroupId"] for g in i["Groups"]] == [resources["EndpointGroup"]],
+                 i["InterfaceType"])
+                for eni_id, i in interfaces.items() if eni_id != nat_eni],
             "nested_update": [before[0] == after[0], before[1], after[1]],
             "nested_output": subnet["VpcId"] == child_vpc,
             "association": [t["RouteTableId"] for t in tables] == [resources["Routes"]],
@@ -297,6 +323,103 @@ def test_an_output_whose_condition_is_false_is_neither_evaluated_nor_exported(ou
     CloudFormation User Guide); moto evaluated every exported value, failing the stack on a
     reference to a resource its condition left out."""
     assert outcome["conditional_export"] == [False, []]
+
+
+def test_a_nat_gateways_interface_has_no_security_group(outcome):
+    """ "Security groups: Cannot be associated with a NAT gateway" (Amazon VPC User Guide,
+    "Compare NAT gateways and NAT instances"); moto gave it the VPC's default group."""
+    assert outcome["nat_interface"] == [[], "nat_gateway"]
+
+
+def test_an_interface_endpoints_interfaces_are_in_its_security_groups(outcome):
+    """AWS::EC2::VPCEndpoint SecurityGroupIds: "The IDs of the security groups to associate with
+    the endpoint network interfaces"; moto left them in the VPC's default group."""
+    assert outcome["endpoint_interfaces"] == [[True, "vpc_endpoint"]]
+
+
+INLINE_FUNCTION = textwrap.dedent(
+    """
+    Parameters:
+      Answer: {Type: String}
+    Resources:
+      Role:
+        Type: AWS::IAM::Role
+        Properties:
+          AssumeRolePolicyDocument:
+            Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com},
+                         Action: sts:AssumeRole}]
+      Function:
+        Type: AWS::Lambda::Function
+        Properties:
+          Runtime: python3.14
+          Handler: index.handler
+          Role: !GetAtt Role.Arn
+          Code:
+            ZipFile: |
+              import json, urllib.request
+              import boto3
+              def handler(event, context):
+                  topic = boto3.client("sns").create_topic(Name="made-by-the-function")
+                  body = {"Status": event["ResourceProperties"]["Answer"],
+                          "Reason": "asked to " + event["ResourceProperties"]["Answer"],
+                          "PhysicalResourceId": topic["TopicArn"],
+                          "StackId": event["StackId"], "RequestId": event["RequestId"],
+                          "LogicalResourceId": event["LogicalResourceId"]}
+                  request = urllib.request.Request(event["ResponseURL"], method="PUT",
+                                                   data=json.dumps(body).encode())
+                  # An empty Content-Type, as AWS's cfn-response module sends it.
+                  request.add_header("Content-Type", "")
+                  urllib.request.urlopen(request).close()
+      Custom:
+        Type: Custom::Answer
+        Properties: {ServiceToken: !GetAtt Function.Arn, Answer: !Ref Answer}
+    """
+)
+
+
+@pytest.mark.parametrize(
+    ("answer", "status"), [("SUCCESS", "CREATE_COMPLETE"), ("FAILED", "ROLLBACK_COMPLETE")]
+)
+def test_an_inline_python_function_answers_its_custom_resource(tmp_path, answer, status):
+    """The function runs in the emulator, its boto3 calls reach the emulator, and its answer
+    completes the stack, or fails it with CloudFormation's message."""
+    import time
+
+    import boto3
+
+    from tests.deploy.aws import MotoServer
+
+    server = MotoServer(tmp_path, patched=True)
+    try:
+        env = server.env()
+        session = boto3.session.Session(
+            aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
+            region_name=env["AWS_REGION"],
+        )
+        cloudformation = session.client("cloudformation", endpoint_url=server.url)
+        cloudformation.create_stack(
+            StackName="s",
+            TemplateBody=INLINE_FUNCTION,
+            Capabilities=["CAPABILITY_IAM"],
+            Parameters=[{"ParameterKey": "Answer", "ParameterValue": answer}],
+        )
+        deadline = time.monotonic() + 30
+        while (stack := cloudformation.describe_stacks(StackName="s")["Stacks"][0])[
+            "StackStatus"
+        ].endswith("IN_PROGRESS") and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert stack["StackStatus"] == status
+        topics = session.client("sns", endpoint_url=server.url).list_topics()["Topics"]
+        assert [t["TopicArn"].rsplit(":", 1)[1] for t in topics] == ["made-by-the-function"]
+        reasons = [
+            e.get("ResourceStatusReason", "")
+            for e in cloudformation.describe_stack_events(StackName="s")["StackEvents"]
+        ]
+        failed = "Received response status [FAILED] from custom resource. Message returned: "
+        assert (failed + "asked to FAILED" in reasons) == (answer == "FAILED")
+    finally:
+        server.stop()
 
 
 def test_the_patches_refuse_another_moto_version():

@@ -44,6 +44,17 @@ NOT_NEEDED = {
         "with DescribeStacks only 'to all stacks'"
     ),
     **{
+        (f"ec2:AuthorizeSecurityGroup{direction}", "ec2:CreateTags"): (
+            "the two rules the default security group's function puts back carry no tags (no "
+            "TagSpecifications): CreateTags serves tagging a rule as it is created"
+        )
+        for direction in ("Ingress", "Egress")
+    },
+    ("lambda:CreateFunction", "lambda:PassCapacityProvider"): (
+        "the function runs on Lambda's own capacity, not on a capacity provider (Lambda Managed "
+        "Instances)"
+    ),
+    **{
         ("ec2:CreateFlowLogs", f"ecs:{action}"): (
             "the flow log keeps the default format, without the ECS fields these serve"
         )

@@ -668,6 +668,101 @@ def test_flow_log_role_writes_only_to_its_log_group(network):
     assert statement["Resource"] == [{"Fn::GetAtt": [n.FLOW_LOG_GROUP, "Arn"]}]
 
 
+# --- The default security group -----------------------------------------------------------------
+
+RESTRICTION = (
+    n.DEFAULT_SECURITY_GROUP_RESTRICTION,
+    n.DEFAULT_SECURITY_GROUP_FUNCTION,
+    n.DEFAULT_SECURITY_GROUP_FUNCTION_ROLE,
+    n.DEFAULT_SECURITY_GROUP_FUNCTION_LOG_GROUP,
+)
+
+
+def test_the_default_security_group_is_emptied_unless_the_parameter_says_false(network):
+    """AWS Security Hub control EC2.2: "VPC default security groups should not allow inbound or
+    outbound traffic"; EC2 gives every VPC's default group rules that allow both."""
+    parameter = network["Parameters"][n.RESTRICT_DEFAULT_SECURITY_GROUP]
+    assert parameter["AllowedValues"] == ["true", "false"]
+    assert parameter["Default"] == "true"
+    assert deploy(network).resources.keys() >= set(RESTRICTION)
+    kept = deploy(network, RestrictDefaultSecurityGroup="false").resources
+    assert not kept.keys() & set(RESTRICTION)
+
+
+def test_a_config_sets_the_default_and_refuses_anything_but_a_bool():
+    template = network_template(NetworkConfig(default_restrict_default_security_group=False))
+    parameter = template.to_dict()["Parameters"][n.RESTRICT_DEFAULT_SECURITY_GROUP]
+    assert parameter["Default"] == "false"
+    with pytest.raises(ConfigError, match=r"default_restrict_default_security_group.*bool"):
+        NetworkConfig(default_restrict_default_security_group="false")  # type: ignore[arg-type]
+
+
+def test_the_custom_resource_names_the_vpcs_default_group_and_times_out_in_minutes(network):
+    restriction = network["Resources"][n.DEFAULT_SECURITY_GROUP_RESTRICTION]
+    # A Custom:: type: moto and the console both read it as a custom resource of that name.
+    assert restriction["Type"] == "Custom::DefaultSecurityGroupRestriction"
+    assert props(restriction) == {
+        "ServiceToken": {"Fn::GetAtt": [n.DEFAULT_SECURITY_GROUP_FUNCTION, "Arn"]},
+        "GroupId": {"Fn::GetAtt": [n.VPC, "DefaultSecurityGroup"]},
+        # "The maximum time, in seconds, that can elapse before a custom resource operation
+        # times out ... The default value is 3600 seconds" (AWS::CloudFormation::CustomResource).
+        "ServiceTimeout": 300,
+    }
+
+
+def test_the_function_ships_the_handler_module_and_runs_outside_the_vpc(network):
+    function = props(network["Resources"][n.DEFAULT_SECURITY_GROUP_FUNCTION])
+    source = (REPO / "troposphere_fargate" / "layers" / "default_sg_handler.py").read_text()
+    assert function["Code"] == {"ZipFile": source}
+    assert function["Handler"] == "index.handler"
+    assert function["Runtime"] == "python3.14"
+    assert function["Role"] == {"Fn::GetAtt": [n.DEFAULT_SECURITY_GROUP_FUNCTION_ROLE, "Arn"]}
+    assert function["LoggingConfig"] == {
+        "LogGroup": {"Ref": n.DEFAULT_SECURITY_GROUP_FUNCTION_LOG_GROUP}
+    }
+    # Six tries five seconds apart while IAM's change reaches EC2 fit in the timeout.
+    assert function["Timeout"] == 60
+    assert "VpcConfig" not in function
+
+
+def test_the_functions_role_changes_the_rules_of_that_group_only(network):
+    role = props(network["Resources"][n.DEFAULT_SECURITY_GROUP_FUNCTION_ROLE])
+    (trust,) = role["AssumeRolePolicyDocument"]["Statement"]
+    assert trust["Principal"] == {"Service": "lambda.amazonaws.com"}
+    assert trust["Action"] == ["sts:AssumeRole"]
+    (policy,) = role["Policies"]
+    change, read, log = policy["PolicyDocument"]["Statement"]
+    assert sorted(change["Action"]) == [
+        "ec2:AuthorizeSecurityGroupEgress",
+        "ec2:AuthorizeSecurityGroupIngress",
+        "ec2:RevokeSecurityGroupEgress",
+        "ec2:RevokeSecurityGroupIngress",
+    ]
+    (resource,) = change["Resource"]
+    arn = compute(
+        resource,
+        {
+            "AWS::Partition": "aws",
+            "AWS::Region": "eu-west-1",
+            "AWS::AccountId": "123456789012",
+            "Vpc.DefaultSecurityGroup": "sg-1",
+        },
+    )
+    assert arn == "arn:aws:ec2:eu-west-1:123456789012:security-group/sg-1"
+    # The two reads name no resource: EC2's Describe actions take "*" only.
+    assert sorted(read["Action"]) == ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSecurityGroups"]
+    assert read["Resource"] == ["*"]
+    assert sorted(log["Action"]) == ["logs:CreateLogStream", "logs:PutLogEvents"]
+    assert log["Resource"] == [{"Fn::GetAtt": [n.DEFAULT_SECURITY_GROUP_FUNCTION_LOG_GROUP, "Arn"]}]
+
+
+def test_the_functions_log_group_is_retained_for_a_year(network):
+    group = network["Resources"][n.DEFAULT_SECURITY_GROUP_FUNCTION_LOG_GROUP]
+    assert group["DeletionPolicy"] == "Retain"
+    assert group["UpdateReplacePolicy"] == "Retain"
+    assert props(group)["RetentionInDays"] == 365
+
+
 # --- Outputs -----------------------------------------------------------------------------------
 
 

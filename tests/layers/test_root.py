@@ -420,20 +420,33 @@ def test_launch_role_can_roll_back_and_plan_the_stacks_it_launches(catalog_templ
     } <= actions
 
 
-def test_launch_role_passes_roles_only_to_ecs_tasks_ecs_and_flow_logs(catalog_template):
+def test_launch_role_passes_roles_only_to_ecs_tasks_ecs_lambda_and_flow_logs(catalog_template):
     """ecs.amazonaws.com: a canary, linear or blue/green service's DeploymentRole, which ECS
-    assumes to shift traffic (AdvancedConfiguration.RoleArn)."""
-    passing = launch_statements(catalog_template)["PassTheProductsRolesToTasksAndFlowLogs"]
+    assumes to shift traffic (AdvancedConfiguration.RoleArn); lambda.amazonaws.com: the role of
+    network.yaml's function that empties the default security group."""
+    passing = launch_statements(catalog_template)["PassTheProductsRolesToTheirServices"]
     assert passing["Action"] == ["iam:PassRole"]
     assert passing["Condition"] == {
         "StringEquals": {
             "iam:PassedToService": [
                 "ecs-tasks.amazonaws.com",
                 "ecs.amazonaws.com",
+                "lambda.amazonaws.com",
                 "vpc-flow-logs.amazonaws.com",
             ]
         }
     }
+
+
+def test_launch_role_may_invoke_only_the_products_own_functions(catalog_template):
+    """CloudFormation invokes a custom resource's function as the stack's execution role, which
+    for a launched product is the launch role (aws-solutions/centralized-logging-with-opensearch
+    #216: "is not authorized to perform: lambda:InvokeFunction" from a custom resource)."""
+    functions = launch_statements(catalog_template)["ManageTheProductsFunctions"]
+    assert "lambda:InvokeFunction" in functions["Action"]
+    assert functions["Resource"] == [
+        {"Fn::Sub": "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:SC-*"}
+    ]
 
 
 # Actions CloudFormation's handlers may call for the resource types the product uses, that the
@@ -459,9 +472,30 @@ NOT_NEEDED = {
     "s3:PutObjectAcl": "ACLs are disabled (BucketOwnerEnforced)",
     "s3:REST.PUT.OBJECT": "not an IAM action",
     "vpce:AllowMultiRegion": "endpoints are in the stack's own region",
+    # network.yaml's one function (it empties the default security group): inline code, a
+    # managed runtime, nothing scaled, reserved, signed, layered, versioned or mounted.
+    "elasticfilesystem:DescribeMountTargets": "the function mounts no file system",
+    "s3files:ListMountTargets": "the function mounts no file system",
+    "kms:CreateGrant": "no customer managed keys",
+    "kms:Decrypt": "no customer managed keys",
+    "kms:Encrypt": "no customer managed keys",
+    "kms:GenerateDataKey": "no customer managed keys",
+    "s3:GetObjectVersion": "the function's code is inline (ZipFile), not in a bucket",
+    "lambda:AssociateRuntimeAlias": "the function runs a managed runtime as it is",
+    "lambda:GetCodeSigningConfig": "no code signing",
+    "lambda:PutFunctionCodeSigningConfig": "no code signing",
+    "lambda:DeleteFunctionCodeSigningConfig": "no code signing",
+    "lambda:PutFunctionConcurrency": "no reserved concurrency (see docs/suppressions.md)",
+    "lambda:DeleteFunctionConcurrency": "no reserved concurrency",
+    "lambda:GetProvisionedConcurrencyConfig": "no Lambda function is scaled",
+    "lambda:PutProvisionedConcurrencyConfig": "no Lambda function is scaled",
+    "lambda:DeleteProvisionedConcurrencyConfig": "no Lambda function is scaled",
+    "lambda:GetLayerVersion": "no layers",
+    "lambda:PassCapacityProvider": "no Lambda Managed Instances",
+    "lambda:PutFunctionScalingConfig": "no Lambda Managed Instances",
+    "lambda:PublishVersion": "no versions are published",
 }
 NOT_NEEDED_PREFIXES = {
-    "lambda:": "no Lambda functions are scaled",
     "s3tables:": "no S3 table buckets",
     "vpc-lattice:": "no VPC Lattice",
     "logs:PutDataProtectionPolicy": "no log data protection, index, resource or KMS policies",

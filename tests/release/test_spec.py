@@ -1584,3 +1584,11 @@ def test_the_keys_after_a_key_given_twice_are_read_on():
         ["app.yaml:5", "services.web.port"],
         ["app.yaml:6", "services.web"],
     ]
+
+
+def test_a_spec_keeps_the_default_security_group_as_ec2_made_it_when_told():
+    spec = parse_spec("network: {restrict_default_security_group: false}\nservices:\n  web: {}\n")
+    assert spec.network.default_restrict_default_security_group is False
+    assert parse_spec("services:\n  web: {}\n").network.default_restrict_default_security_group
+    with pytest.raises(SpecError, match=r"network\.restrict_default_security_group"):
+        parse_spec("network: {restrict_default_security_group: 'no'}\nservices:\n  web: {}\n")

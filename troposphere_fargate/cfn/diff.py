@@ -526,8 +526,7 @@ def _resource_findings(
         findings.append(Finding(template, severity, f"resource {name}", change))
     for name in added:
         if name not in renamed.values():
-            kind = new_resources[name].get("Type", "?")
-            findings.append(Finding(template, SAFE, f"resource {name}", f"added ({kind})"))
+            findings.append(_added(template, name, new_resources[name], old_resources))
 
     for name in sorted(set(old_resources) & set(new_resources)):
         before, after = old_resources[name], new_resources[name]
@@ -748,6 +747,30 @@ def _endpoints_moved(
             )
         )
     return findings
+
+
+# network.yaml's custom resource that empties its VPC's default security group.
+_RESTRICTION = "Custom::DefaultSecurityGroupRestriction"
+
+
+def _added(
+    template: str, name: str, resource: Mapping[str, Any], old_resources: Mapping[str, Any]
+) -> Finding:
+    """A resource the new template adds: safe, except the custom resource that empties the
+    default security group of a VPC that is already running, where whatever of yours is in that
+    group makes the update fail (its function refuses, and CloudFormation rolls back)."""
+    kind = resource.get("Type", "?")
+    vpcs = _refs(resource.get("Properties", {}).get("GroupId"))
+    if kind == _RESTRICTION and vpcs & set(old_resources):
+        return Finding(
+            template,
+            BREAKING,
+            f"resource {name}",
+            f"added ({kind}): the update empties the running VPC's default security group, and "
+            f"{_FAILS} (changing nothing) if a network interface is in that group; give it a "
+            "security group of its own first, or pass RestrictDefaultSecurityGroup=false",
+        )
+    return Finding(template, SAFE, f"resource {name}", f"added ({kind})")
 
 
 def _failures(

@@ -36,6 +36,8 @@ from .weekly import NotWeekly, week_average
 from .yaml import read_template
 
 NESTED_STACK = "AWS::CloudFormation::Stack"
+# network.yaml's custom resource that empties its VPC's default security group.
+DEFAULT_SECURITY_GROUP_RESTRICTION_TYPE = "Custom::DefaultSecurityGroupRestriction"
 
 
 class DryRunFailed(ValueError):
@@ -343,6 +345,10 @@ class Footprint:
     # The gateway endpoints whose policy lets through less than everything, with what it lets
     # through: ("s3", "this account's buckets and ECR's image layers only").
     limited_gateway_endpoints: tuple[tuple[str, str], ...] = ()
+    # The VPCs the stack creates, and how many of their default security groups a custom
+    # resource empties (network.yaml's RestrictDefaultSecurityGroup).
+    vpcs: int = 0
+    emptied_default_security_groups: int = 0
 
 
 def _scheduled(action: Mapping[str, Any]) -> str:
@@ -482,6 +488,8 @@ def footprint(stack: PlannedStack) -> Footprint:
         limited_gateway_endpoints=tuple(
             sorted((_service_name(e), x) for e in gateways if (x := endpoint_limits(e)) is not None)
         ),
+        vpcs=len(typed("AWS::EC2::VPC")),
+        emptied_default_security_groups=len(typed(DEFAULT_SECURITY_GROUP_RESTRICTION_TYPE)),
         interface_endpoints={
             _service_name(e): _count(e.get("SubnetIds"))
             for e in endpoints
@@ -614,6 +622,13 @@ def describe(found: Footprint) -> list[str]:
             for name in found.gateway_endpoints
         )
         lines.append(f"VPC endpoints: gateway {gateway or 'none'}; interface {interface}{where}")
+    if found.vpcs:
+        lines.append(
+            "default security group: emptied (no rule in or out)"
+            if found.emptied_default_security_groups >= found.vpcs
+            else "default security group: keeps EC2's rules (its members talk to each other, "
+            "all outbound)"
+        )
     for kind, scheme, subnets in found.load_balancers:
         where = f" in {_plural(subnets, 'subnet')}" if subnets else ""
         lines.append(f"load balancer: {kind}, {scheme}{where}")

@@ -187,6 +187,19 @@ def service_trust(service: str, source_arn: str) -> PolicyDocument:
     )
 
 
+def plain_service_trust(service: str) -> PolicyDocument:
+    """A role trust policy for an AWS service, without conditions: for the roles whose documented
+    trust policy has none (a key the service does not send would make every assume fail)."""
+    return PolicyDocument(
+        Version="2012-10-17",
+        Statement=[
+            Statement(
+                Effect=Allow, Principal=Principal("Service", service), Action=[sts.AssumeRole]
+            )
+        ],
+    )
+
+
 def no_egress_rule() -> ec2.SecurityGroupRule:
     """An egress rule that matches no traffic.
 

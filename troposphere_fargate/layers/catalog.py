@@ -25,6 +25,7 @@ from types import ModuleType
 from awacs import (
     application_autoscaling,
     autoscaling,
+    awslambda,
     cloudformation,
     cloudwatch,
     ec2,
@@ -34,13 +35,11 @@ from awacs import (
     logs,
     route53,
     s3,
-    sts,
 )
 from awacs.aws import (
     Action,
     Allow,
     PolicyDocument,
-    Principal,
     Statement,
     StringEquals,
     StringLike,
@@ -51,7 +50,7 @@ from troposphere import iam as iam_resources
 
 from ..errors import expect_version
 from . import service
-from .blocks import add_exported_output, add_parameter, suppress
+from .blocks import add_exported_output, add_parameter, plain_service_trust, suppress
 from .root import FILENAME as ROOT_FILENAME
 from .root import (
     TEMPLATE_BUCKET_NAME,
@@ -186,6 +185,15 @@ ROLE_ACTIONS = _actions(
     "CreateRole DeleteRole GetRole TagRole UntagRole UpdateAssumeRolePolicy PutRolePolicy "
     "DeleteRolePolicy GetRolePolicy ListRolePolicies ListAttachedRolePolicies DetachRolePolicy "
     "UpdateRole UpdateRoleDescription",
+)
+# network.yaml's function that empties the VPC's default security group, and the custom resource
+# CloudFormation answers by invoking it "as the stack's execution role": the launch role.
+FUNCTION_ACTIONS = _actions(
+    awslambda,
+    "CreateFunction DeleteFunction GetFunction UpdateFunctionCode UpdateFunctionConfiguration "
+    "TagResource UntagResource GetFunctionCodeSigningConfig GetFunctionRecursionConfig "
+    "PutFunctionRecursionConfig GetRuntimeManagementConfig PutRuntimeManagementConfig "
+    "InvokeFunction",
 )
 LOG_GROUP_ACTIONS = _actions(
     logs,
@@ -330,18 +338,9 @@ def _add_launch_role(t: Template) -> iam_resources.Role:
     launch_role = t.add_resource(
         iam_resources.Role(
             LAUNCH_ROLE,
-            AssumeRolePolicyDocument=PolicyDocument(
-                Version="2012-10-17",
-                Statement=[
-                    Statement(
-                        Effect=Allow,
-                        Principal=Principal("Service", "servicecatalog.amazonaws.com"),
-                        Action=[sts.AssumeRole],
-                        # No aws:SourceAccount condition: Service Catalog's documented launch
-                        # role trust has none, and a key it does not send would fail launches.
-                    )
-                ],
-            ),
+            # No aws:SourceAccount condition: Service Catalog's documented launch role trust has
+            # none, and a key it does not send would fail launches.
+            AssumeRolePolicyDocument=plain_service_trust("servicecatalog.amazonaws.com"),
             Policies=[
                 iam_resources.Policy(
                     PolicyName="LaunchFargateService", PolicyDocument=_launch_policy()
@@ -512,68 +511,82 @@ def _launch_policy() -> PolicyDocument:
                 # resources before they have an ARN to scope to.
                 Resource=["*"],
             ),
-            Statement(
-                Sid="ManageTheProductsRoles",
-                Effect=Allow,
-                Action=ROLE_ACTIONS,
-                Resource=[
-                    Sub(f"arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:role/{launched}*")
-                ],
-            ),
-            Statement(
-                # ecs.amazonaws.com: the role a canary, linear or blue/green deployment shifts
-                # traffic with (the service's AdvancedConfiguration.RoleArn).
-                Sid="PassTheProductsRolesToTasksAndFlowLogs",
-                Effect=Allow,
-                Action=[iam.PassRole],
-                Resource=[
-                    Sub(f"arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:role/{launched}*")
-                ],
-                Condition=PolicyCondition(
-                    StringEquals(
-                        "iam:PassedToService",
-                        [
-                            "ecs-tasks.amazonaws.com",
-                            "ecs.amazonaws.com",
-                            "vpc-flow-logs.amazonaws.com",
-                        ],
-                    )
-                ),
-            ),
-            Statement(
-                Sid="CreateServiceLinkedRoles",
-                Effect=Allow,
-                Action=[iam.CreateServiceLinkedRole],
-                Resource=["*"],
-                Condition=PolicyCondition(
-                    StringLike(
-                        "iam:AWSServiceName",
-                        [
-                            "ecs.amazonaws.com",
-                            "elasticloadbalancing.amazonaws.com",
-                            "ecs.application-autoscaling.amazonaws.com",
-                        ],
-                    )
-                ),
-            ),
-            Statement(
-                Sid="ManageTheProductsLogGroups",
-                Effect=Allow,
-                Action=LOG_GROUP_ACTIONS,
-                Resource=[Sub(f"arn:{account % 'logs'}:log-group:{launched}*")],
-            ),
-            Statement(
-                Sid="LookUpLogsAndTags",
-                Effect=Allow,
-                Action=LOOKUP_ACTIONS,
-                # These list or describe across the account; they accept no narrower resource.
-                Resource=["*"],
-            ),
-            Statement(
-                Sid="ManageTheProductsBuckets",
-                Effect=Allow,
-                Action=BUCKET_ACTIONS,
-                Resource=[Sub(f"arn:${{AWS::Partition}}:s3:::{launched.lower()}*")],
-            ),
+            *_product_resource_statements(),
         ],
     )
+
+
+def _product_resource_statements() -> list[Statement]:
+    """The launch role's statements on the roles, functions, log groups and buckets a launch
+    creates, each scoped to the names CloudFormation gives them under the launched stack."""
+    account = "${AWS::Partition}:%s:${AWS::Region}:${AWS::AccountId}"
+    launched = LAUNCHED_NAME_PREFIX
+    return [
+        Statement(
+            Sid="ManageTheProductsRoles",
+            Effect=Allow,
+            Action=ROLE_ACTIONS,
+            Resource=[Sub(f"arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:role/{launched}*")],
+        ),
+        Statement(
+            # ecs.amazonaws.com: the role a canary, linear or blue/green deployment shifts
+            # traffic with (the service's AdvancedConfiguration.RoleArn); lambda: the role of
+            # the function that empties the VPC's default security group.
+            Sid="PassTheProductsRolesToTheirServices",
+            Effect=Allow,
+            Action=[iam.PassRole],
+            Resource=[Sub(f"arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:role/{launched}*")],
+            Condition=PolicyCondition(
+                StringEquals(
+                    "iam:PassedToService",
+                    [
+                        "ecs-tasks.amazonaws.com",
+                        "ecs.amazonaws.com",
+                        "lambda.amazonaws.com",
+                        "vpc-flow-logs.amazonaws.com",
+                    ],
+                )
+            ),
+        ),
+        Statement(
+            Sid="CreateServiceLinkedRoles",
+            Effect=Allow,
+            Action=[iam.CreateServiceLinkedRole],
+            Resource=["*"],
+            Condition=PolicyCondition(
+                StringLike(
+                    "iam:AWSServiceName",
+                    [
+                        "ecs.amazonaws.com",
+                        "elasticloadbalancing.amazonaws.com",
+                        "ecs.application-autoscaling.amazonaws.com",
+                    ],
+                )
+            ),
+        ),
+        Statement(
+            Sid="ManageTheProductsFunctions",
+            Effect=Allow,
+            Action=FUNCTION_ACTIONS,
+            Resource=[Sub(f"arn:{account % 'lambda'}:function:{launched}*")],
+        ),
+        Statement(
+            Sid="ManageTheProductsLogGroups",
+            Effect=Allow,
+            Action=LOG_GROUP_ACTIONS,
+            Resource=[Sub(f"arn:{account % 'logs'}:log-group:{launched}*")],
+        ),
+        Statement(
+            Sid="LookUpLogsAndTags",
+            Effect=Allow,
+            Action=LOOKUP_ACTIONS,
+            # These list or describe across the account; they accept no narrower resource.
+            Resource=["*"],
+        ),
+        Statement(
+            Sid="ManageTheProductsBuckets",
+            Effect=Allow,
+            Action=BUCKET_ACTIONS,
+            Resource=[Sub(f"arn:${{AWS::Partition}}:s3:::{launched.lower()}*")],
+        ),
+    ]

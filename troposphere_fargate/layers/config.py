@@ -209,6 +209,10 @@ class NetworkConfig:
             gateway endpoint takes requests to any bucket, AWS's default endpoint policy) or
             ``ThisAccount`` (only to the stack's account's buckets, and ECR's image layers).
             Default ``AnyBucket``.
+        default_restrict_default_security_group: default of ``RestrictDefaultSecurityGroup``:
+            True empties the VPC's default security group (no rule in or out: AWS Security Hub
+            control EC2.2, CIS AWS Foundations 5.4) through a custom resource and its Lambda
+            function; False leaves it with the rules EC2 gives it. Default True.
     """
 
     max_azs: int = 3
@@ -224,6 +228,7 @@ class NetworkConfig:
     gateway_endpoints: tuple[str, ...] = ("s3",)
     default_flow_log_retention_days: int = 365
     default_s3_endpoint_access: S3EndpointAccess = S3_ANY_BUCKET
+    default_restrict_default_security_group: bool = True
 
     def __post_init__(self) -> None:
         owner = type(self).__name__
@@ -246,6 +251,13 @@ class NetworkConfig:
         if not isinstance(self.default_vpc_endpoints, bool):
             raise _fail(
                 owner, "default_vpc_endpoints", self.default_vpc_endpoints, "must be a bool"
+            )
+        if not isinstance(self.default_restrict_default_security_group, bool):
+            raise _fail(
+                owner,
+                "default_restrict_default_security_group",
+                self.default_restrict_default_security_group,
+                "must be a bool",
             )
         if self.default_nat_gateways == NAT_NONE and not self.default_vpc_endpoints:
             raise _fail(

@@ -25,8 +25,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from awacs import ec2 as awacs_ec2
 from awacs import logs as awacs_logs
 from awacs import s3 as awacs_s3
 from awacs.aws import (
@@ -54,6 +56,8 @@ from troposphere import (
     Select,
     Sub,
     Template,
+    awslambda,
+    cloudformation,
     ec2,
     iam,
     logs,
@@ -64,6 +68,7 @@ from . import endpoints
 from .blocks import (
     CIDR_CONSTRAINT,
     CIDR_PATTERN,
+    FALSE,
     LOG_GROUP_CHECKOV,
     LOG_GROUP_SUPPRESSIONS,
     TRUE,
@@ -76,6 +81,7 @@ from .blocks import (
     is_true,
     name_tag,
     no_egress_rule,
+    plain_service_trust,
     service_trust,
     suppress,
 )
@@ -101,6 +107,7 @@ NAT_GATEWAYS = "NatGateways"
 VPC_ENDPOINTS = "VpcEndpoints"
 FLOW_LOG_RETENTION_DAYS = "FlowLogRetentionDays"
 S3_ENDPOINT_ACCESS = "S3EndpointAccess"
+RESTRICT_DEFAULT_SECURITY_GROUP = "RestrictDefaultSecurityGroup"
 
 
 def public_subnet_cidr(az: int) -> str:
@@ -121,6 +128,7 @@ VPC_ENDPOINTS_ENABLED = "VpcEndpointsEnabled"
 AZS_PINNED = "AvailabilityZonesPinned"
 IS_CHINA = "IsChinaPartition"
 S3_ENDPOINT_THIS_ACCOUNT = "S3EndpointThisAccountOnly"
+DEFAULT_SECURITY_GROUP_RESTRICTED = "DefaultSecurityGroupRestricted"
 
 
 def az_enabled(az: int) -> str:
@@ -155,6 +163,10 @@ VPC_ENDPOINT_SECURITY_GROUP = "VpcEndpointSecurityGroup"
 FLOW_LOG_GROUP = "FlowLogGroup"
 FLOW_LOG_ROLE = "FlowLogRole"
 FLOW_LOG = "FlowLog"
+DEFAULT_SECURITY_GROUP_RESTRICTION = "DefaultSecurityGroupRestriction"
+DEFAULT_SECURITY_GROUP_FUNCTION = "DefaultSecurityGroupFunction"
+DEFAULT_SECURITY_GROUP_FUNCTION_ROLE = "DefaultSecurityGroupFunctionRole"
+DEFAULT_SECURITY_GROUP_FUNCTION_LOG_GROUP = "DefaultSecurityGroupFunctionLogGroup"
 
 
 def public_subnet(az: int) -> str:
@@ -221,6 +233,7 @@ def output_private_subnet_id(az: int) -> str:
 GROUP_ADDRESSING = "Network addressing"
 GROUP_EGRESS = "Outbound access from the private subnets"
 GROUP_LOGGING = "Logging"
+GROUP_SECURITY = "Security"
 
 
 def network_template(config: NetworkConfig | None = None) -> Template:
@@ -297,6 +310,7 @@ def network_template(config: NetworkConfig | None = None) -> Template:
 
     _add_vpc_endpoints(t, config, vpc)
     _add_flow_logs(t, vpc)
+    _add_default_security_group_restriction(t, vpc)
     _add_outputs(t, config, vpc)
     return t
 
@@ -362,6 +376,38 @@ def _add_parameters(t: Template, config: NetworkConfig) -> None:
                 AllowedPattern=CIDR_PATTERN,
                 ConstraintDescription=CIDR_CONSTRAINT,
             )
+    _add_egress_parameters(t, config)
+    add_switch_parameter(
+        t,
+        RESTRICT_DEFAULT_SECURITY_GROUP,
+        group=GROUP_SECURITY,
+        label="Empty the default security group",
+        description=(
+            f"{TRUE}: a Lambda function, run once by a custom resource, removes every rule of "
+            "the VPC's default security group (AWS Security Hub control EC2.2), so nothing put "
+            "in it by mistake sends or receives traffic; on a running stack it refuses, and the "
+            "update rolls back, when a network interface already uses that group. "
+            f"{FALSE}: the group keeps the rules EC2 gives it (all traffic between its members, "
+            f"all outbound); going from {TRUE} to {FALSE} puts those rules back."
+        ),
+        default=config.default_restrict_default_security_group,
+    )
+    add_retention_parameter(
+        t,
+        FLOW_LOG_RETENTION_DAYS,
+        group=GROUP_LOGGING,
+        label="Flow log retention (days)",
+        description=(
+            "Days to keep VPC flow logs in CloudWatch Logs. The log group is kept when the "
+            "stack is deleted."
+        ),
+        default=config.default_flow_log_retention_days,
+        choices=LOG_RETENTION_DAYS,
+    )
+
+
+def _add_egress_parameters(t: Template, config: NetworkConfig) -> None:
+    """NatGateways, VpcEndpoints and S3EndpointAccess: how the private subnets reach out."""
     add_choice_parameter(
         t,
         NAT_GATEWAYS,
@@ -405,18 +451,6 @@ def _add_parameters(t: Template, config: NetworkConfig) -> None:
         choices=S3_ENDPOINT_ACCESSES,
         default=config.default_s3_endpoint_access,
     )
-    add_retention_parameter(
-        t,
-        FLOW_LOG_RETENTION_DAYS,
-        group=GROUP_LOGGING,
-        label="Flow log retention (days)",
-        description=(
-            "Days to keep VPC flow logs in CloudWatch Logs. The log group is kept when the "
-            "stack is deleted."
-        ),
-        default=config.default_flow_log_retention_days,
-        choices=LOG_RETENTION_DAYS,
-    )
 
 
 def _subnets(count: int) -> str:
@@ -451,6 +485,7 @@ def _add_conditions(t: Template, config: NetworkConfig) -> None:
     t.add_condition(AZS_PINNED, Not(Equals(Join("", Ref(AVAILABILITY_ZONES)), "")))
     t.add_condition(IS_CHINA, Equals(Partition, "aws-cn"))
     t.add_condition(S3_ENDPOINT_THIS_ACCOUNT, Equals(Ref(S3_ENDPOINT_ACCESS), S3_THIS_ACCOUNT))
+    t.add_condition(DEFAULT_SECURITY_GROUP_RESTRICTED, is_true(RESTRICT_DEFAULT_SECURITY_GROUP))
     for az in range(3, config.max_azs + 1):
         counts = [Equals(Ref(NUMBER_OF_AZS), str(n)) for n in range(az, config.max_azs + 1)]
         t.add_condition(az_enabled(az), counts[0] if len(counts) == 1 else Or(*counts))
@@ -714,6 +749,132 @@ def _add_flow_logs(t: Template, vpc: ec2.VPC) -> None:
             LogGroupName=Ref(group),
             DeliverLogsPermissionArn=GetAtt(role, "Arn"),
             Tags=name_tag("flow-log"),
+        )
+    )
+
+
+# The function's code: a module of this package, shipped as its text (CloudFormation writes an
+# inline ZipFile to index.py). Python 3.14 is the newest Lambda runtime cfn-lint 1.58 knows, the
+# one with no successor (its deprecation date is checked by cfn-lint's rule W2531 on every build).
+DEFAULT_SECURITY_GROUP_RUNTIME = "python3.14"
+_HANDLER_SOURCE = Path(__file__).with_name("default_sg_handler.py")
+
+
+class _DefaultSecurityGroupRestriction(cloudformation.CustomResource):  # type: ignore[misc]
+    """The custom resource, under a type of its own (``Custom::``) that says what it does in the
+    console's resource list; its one property beside the reserved ones is ``GroupId``."""
+
+    resource_type = "Custom::DefaultSecurityGroupRestriction"
+
+
+def _add_default_security_group_restriction(t: Template, vpc: ec2.VPC) -> None:
+    """The custom resource that empties the VPC's default security group, its function, the
+    function's role (exactly that group's rules, and the two reads that name no resource) and
+    its retained log group. The function runs outside the VPC: it calls the EC2 API only."""
+    restricted = {"Condition": DEFAULT_SECURITY_GROUP_RESTRICTED}
+    log_group = t.add_resource(
+        suppress(
+            logs.LogGroup(
+                DEFAULT_SECURITY_GROUP_FUNCTION_LOG_GROUP,
+                DeletionPolicy="Retain",
+                UpdateReplacePolicy="Retain",
+                RetentionInDays=365,
+                **restricted,
+            ),
+            guard={
+                "cloudwatch_log_group_encrypted_check": LOG_GROUP_SUPPRESSIONS[
+                    "cloudwatch_log_group_encrypted_check"
+                ]
+            },
+            checkov=LOG_GROUP_CHECKOV,
+        )
+    )
+    default_group = "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:security-group/"
+    role = t.add_resource(
+        iam.Role(
+            DEFAULT_SECURITY_GROUP_FUNCTION_ROLE,
+            # Lambda's execution role trusts the service alone, as AWS's examples do; who may
+            # hand the role to a function is iam:PassRole's to decide.
+            AssumeRolePolicyDocument=plain_service_trust("lambda.amazonaws.com"),
+            Policies=[
+                inline_policy(
+                    "EmptyTheDefaultSecurityGroup",
+                    [
+                        Statement(
+                            Effect=Allow,
+                            Action=[
+                                awacs_ec2.RevokeSecurityGroupIngress,
+                                awacs_ec2.RevokeSecurityGroupEgress,
+                                awacs_ec2.AuthorizeSecurityGroupIngress,
+                                awacs_ec2.AuthorizeSecurityGroupEgress,
+                            ],
+                            Resource=[Sub(default_group + f"${{{VPC}.DefaultSecurityGroup}}")],
+                        ),
+                        # Describe* actions take no resource ARN (Service Authorization
+                        # Reference, Amazon EC2): "*" is the only resource they accept.
+                        Statement(
+                            Effect=Allow,
+                            Action=[
+                                awacs_ec2.DescribeSecurityGroups,
+                                awacs_ec2.DescribeNetworkInterfaces,
+                            ],
+                            Resource=["*"],
+                        ),
+                        Statement(
+                            Effect=Allow,
+                            Action=[awacs_logs.CreateLogStream, awacs_logs.PutLogEvents],
+                            Resource=[GetAtt(log_group, "Arn")],
+                        ),
+                    ],
+                )
+            ],
+            **restricted,
+        )
+    )
+    function = t.add_resource(
+        suppress(
+            awslambda.Function(
+                DEFAULT_SECURITY_GROUP_FUNCTION,
+                Description="Empties the VPC's default security group (custom resource)",
+                Runtime=DEFAULT_SECURITY_GROUP_RUNTIME,
+                Handler="index.handler",
+                Code=awslambda.Code(ZipFile=_HANDLER_SOURCE.read_text(encoding="utf-8")),
+                Role=GetAtt(role, "Arn"),
+                Timeout=60,
+                MemorySize=128,
+                LoggingConfig=awslambda.LoggingConfig(LogGroup=Ref(log_group)),
+                **restricted,
+            ),
+            guard={
+                "lambda_inside_vpc_check": (
+                    "the function calls the EC2 API only, once; inside the VPC it would need "
+                    "the NAT gateways or an EC2 endpoint the VPC may not have"
+                )
+            },
+            checkov={
+                "CKV_AWS_115": (
+                    "reserved concurrency takes from the account's unreserved pool, which a new "
+                    "account may not be allowed to lower; CloudFormation calls it once per change"
+                ),
+                "CKV_AWS_116": (
+                    "CloudFormation waits for the function's answer and fails the stack without "
+                    "it; a dead-letter queue would hold a request nobody reads"
+                ),
+                "CKV_AWS_117": (
+                    "the function calls the EC2 API only, once; inside the VPC it would need "
+                    "the NAT gateways or an EC2 endpoint the VPC may not have"
+                ),
+            },
+        )
+    )
+    t.add_resource(
+        _DefaultSecurityGroupRestriction(
+            DEFAULT_SECURITY_GROUP_RESTRICTION,
+            ServiceToken=GetAtt(function, "Arn"),
+            # An answer that never comes fails the stack in 5 minutes, not CloudFormation's hour.
+            ServiceTimeout=300,
+            GroupId=GetAtt(vpc, "DefaultSecurityGroup"),
+            **restricted,
         )
     )
 

@@ -1983,6 +1983,16 @@ _NETWORK = _Object(
             ),
         ),
         Key(
+            "restrict_default_security_group",
+            _Bool(),
+            "default_restrict_default_security_group",
+            _default_of(
+                "RestrictDefaultSecurityGroup",
+                " true: a custom resource's function empties the VPC's default security group "
+                "(AWS Security Hub EC2.2).",
+            ),
+        ),
+        Key(
             "flow_log_retention_days",
             _Int(choices=LOG_RETENTION_DAYS),
             "default_flow_log_retention_days",
@@ -2274,6 +2284,7 @@ network:
   interface_endpoints: [ecr.api, ecr.dkr, logs, secretsmanager, ssm]
   gateway_endpoints: [s3, dynamodb]
   s3_endpoint_access: AnyBucket
+  restrict_default_security_group: true
   flow_log_retention_days: 365
 services:
   web:

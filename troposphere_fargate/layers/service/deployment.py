@@ -41,8 +41,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from awacs import elasticloadbalancing as awacs_elb
-from awacs.aws import Allow, PolicyDocument, Principal, Statement
-from awacs.sts import AssumeRole
+from awacs.aws import Allow, Statement
 from troposphere import (
     And,
     Condition,
@@ -67,6 +66,7 @@ from ..blocks import (
     add_parameter,
     inline_policy,
     name_tag,
+    plain_service_trust,
     suppress,
 )
 from ..config import ServiceConfig
@@ -563,16 +563,7 @@ def _deployment_role(
         Condition=SHIFTS_TRAFFIC,
         # The trust policy of the ECS Developer Guide's "Amazon ECS infrastructure IAM role for
         # load balancers": ECS assumes it for the service's deployments.
-        AssumeRolePolicyDocument=PolicyDocument(
-            Version="2012-10-17",
-            Statement=[
-                Statement(
-                    Effect=Allow,
-                    Principal=Principal("Service", "ecs.amazonaws.com"),
-                    Action=[AssumeRole],
-                )
-            ],
-        ),
+        AssumeRolePolicyDocument=plain_service_trust("ecs.amazonaws.com"),
         Policies=[
             inline_policy(
                 "ShiftTraffic",

@@ -1,0 +1,99 @@
+"""Empties a VPC's default security group; on delete, gives it back its two default rules.
+
+network.yaml's custom resource runs this file, inline in the template (ZipFile, as index.py).
+Create and Update refuse a group some network interface uses (its rules may carry its traffic)."""
+
+import json
+import time
+import urllib.request
+from typing import Any
+
+import boto3
+from botocore.exceptions import ClientError
+
+GONE = ("InvalidGroup.NotFound", "InvalidPermission.Duplicate")
+
+
+def handler(event: dict[str, Any], context: Any) -> None:
+    kind = event["RequestType"]
+    group = event["ResourceProperties"]["GroupId"]
+    status, reason = "SUCCESS", ""
+    try:
+        ec2 = boto3.client("ec2")
+        if kind == "Delete":
+            account = event["StackId"].split(":")[4]
+            patiently(lambda: restore(ec2, group, account))
+        else:
+            patiently(lambda: empty(ec2, group))
+    except Exception as error:
+        reason = f"{type(error).__name__}: {error}"
+        print(reason)
+        # A failed delete would keep the stack from being deleted.
+        status = "SUCCESS" if kind == "Delete" else "FAILED"
+    respond(event, context, status, reason, group)
+
+
+def patiently(act: Any) -> None:
+    # The role is new: its policy can take seconds to reach EC2 (IAM is eventually consistent).
+    for attempt in range(6):
+        try:
+            act()
+            return
+        except ClientError as error:
+            if attempt == 5 or error.response["Error"]["Code"] != "UnauthorizedOperation":
+                raise
+            print(f"{error}; trying again in 5 seconds")
+            time.sleep(5)
+
+
+def empty(ec2: Any, group: str) -> None:
+    (found,) = ec2.describe_security_groups(GroupIds=[group])["SecurityGroups"]
+    if found["GroupName"] != "default":
+        raise ValueError(f"{group} is not a VPC's default security group")
+    users = ec2.describe_network_interfaces(Filters=[{"Name": "group-id", "Values": [group]}])
+    used = sorted(i["NetworkInterfaceId"] for i in users["NetworkInterfaces"])
+    if used:
+        raise ValueError(
+            f"the VPC's default security group {group} is used by {', '.join(used[:5])}"
+            f"{' and more' if len(used) > 5 else ''}, whose traffic its rules may allow: give "
+            "them security groups of their own, or set RestrictDefaultSecurityGroup to false"
+        )
+    if found["IpPermissions"]:
+        ec2.revoke_security_group_ingress(GroupId=group, IpPermissions=found["IpPermissions"])
+    if found["IpPermissionsEgress"]:
+        ec2.revoke_security_group_egress(GroupId=group, IpPermissions=found["IpPermissionsEgress"])
+    print(f"removed every rule of {group}")
+
+
+def restore(ec2: Any, group: str, account: str) -> None:
+    rules = (
+        (
+            ec2.authorize_security_group_ingress,
+            {"UserIdGroupPairs": [{"GroupId": group, "UserId": account}]},
+        ),
+        (ec2.authorize_security_group_egress, {"IpRanges": [{"CidrIp": "0.0.0.0/0"}]}),
+    )
+    for authorize, peer in rules:
+        try:
+            authorize(GroupId=group, IpPermissions=[{"IpProtocol": "-1", **peer}])
+        except ClientError as error:
+            if error.response["Error"]["Code"] not in GONE:
+                raise
+    print(f"gave {group} back its default rules")
+
+
+def respond(event: dict[str, Any], context: Any, status: str, reason: str, group: str) -> None:
+    body = {
+        "Status": status,
+        "Reason": (reason or "See log stream " + context.log_stream_name)[:1000],
+        "PhysicalResourceId": group,
+        "StackId": event["StackId"],
+        "RequestId": event["RequestId"],
+        "LogicalResourceId": event["LogicalResourceId"],
+    }
+    request = urllib.request.Request(
+        event["ResponseURL"], data=json.dumps(body).encode(), method="PUT"
+    )
+    request.add_header("Content-Type", "")  # as AWS's cfn-response module sends it
+    with urllib.request.urlopen(request, timeout=30) as response:
+        print(f"CloudFormation answered {response.status}")
