@@ -96,8 +96,9 @@ def dangling_refs(stack: Any) -> set[str]:
 
 def compute(node: Any, values: Mapping[str, str], conditions: Mapping[str, bool] = {}) -> Any:
     """Evaluate Ref (to parameters and pseudo parameters), Fn::Select, Fn::Split, Fn::Join,
-    Fn::Sub, Fn::If and Fn::GetAZs, the way CloudFormation would, with ``values`` for the
-    references (``values["Fn::GetAZs"]``: the zones Fn::GetAZs returns)."""
+    Fn::Sub, Fn::If, Fn::GetAtt and Fn::GetAZs, the way CloudFormation would, with ``values``
+    for the references (``values["Fn::GetAZs"]``: the zones Fn::GetAZs returns;
+    ``values["Vpc.DefaultSecurityGroup"]``: an attribute)."""
     if isinstance(node, list):
         return [compute(item, values, conditions) for item in node]
     if not isinstance(node, dict):
@@ -121,6 +122,8 @@ def compute(node: Any, values: Mapping[str, str], conditions: Mapping[str, bool]
     if fn == "Fn::If":
         name, then, otherwise = arg
         return compute(then if conditions[name] else otherwise, values, conditions)
+    if fn == "Fn::GetAtt":  # given as "Resource.Attribute" in values
+        return values[".".join(arg)]
     if fn == "Fn::Sub":
         text, variables = (arg, {}) if isinstance(arg, str) else arg
         scope = {**values, **{k: compute(v, values, conditions) for k, v in variables.items()}}
