@@ -715,7 +715,7 @@ def test_the_function_ships_the_handler_module_and_runs_outside_the_vpc(network)
     source = (REPO / "troposphere_fargate" / "layers" / "default_sg_handler.py").read_text()
     assert function["Code"] == {"ZipFile": source}
     assert function["Handler"] == "index.handler"
-    assert function["Runtime"] == "python3.14"
+    assert function["Runtime"] == "python3.13"
     assert function["Role"] == {"Fn::GetAtt": [n.DEFAULT_SECURITY_GROUP_FUNCTION_ROLE, "Arn"]}
     assert function["LoggingConfig"] == {
         "LogGroup": {"Ref": n.DEFAULT_SECURITY_GROUP_FUNCTION_LOG_GROUP}

@@ -754,9 +754,10 @@ def _add_flow_logs(t: Template, vpc: ec2.VPC) -> None:
 
 
 # The function's code: a module of this package, shipped as its text (CloudFormation writes an
-# inline ZipFile to index.py). Python 3.14 is the newest Lambda runtime cfn-lint 1.58 knows, the
-# one with no successor (its deprecation date is checked by cfn-lint's rule W2531 on every build).
-DEFAULT_SECURITY_GROUP_RUNTIME = "python3.14"
+# inline ZipFile to index.py). Python 3.13: AWS deprecates it on the same day as 3.14 (30 June
+# 2029, Lambda Developer Guide, "Building Lambda functions with Python"), and it has been in
+# every region a year longer. From that date cfn-lint's rule W2531 fails the build.
+DEFAULT_SECURITY_GROUP_RUNTIME = "python3.13"
 _HANDLER_SOURCE = Path(__file__).with_name("default_sg_handler.py")
 
 
