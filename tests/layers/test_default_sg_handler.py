@@ -257,3 +257,67 @@ def test_a_denial_while_the_new_role_reaches_ec2_is_tried_again(ec2, cloudformat
     assert waits == [5, 5]
     assert [a["Status"] for a in cloudformation] == ["SUCCESS"]
     assert _rules(ec2, group) == ([], [])
+
+
+def test_rules_of_several_peers_are_revoked_by_their_rule_ids(ec2, cloudformation, monkeypatch):
+    """DescribeSecurityGroups lists the rules of one protocol and port range as one permission
+    with several peers; passed back as they are, RevokeSecurityGroupIngress can answer "missing
+    mandatory parameter: exactly one of remote-security-group, remote-ip-range,
+    remote-ipv6-range, or prefix-list-id must be present" (aws/aws-sdk-ruby#1716). The function
+    revokes rules by their IDs (DescribeSecurityGroupRules: one peer each)."""
+    vpc, group = _vpc_with_aws_default_group(ec2)
+    other = ec2.create_security_group(GroupName="db", Description="db", VpcId=vpc)["GroupId"]
+    ec2.authorize_security_group_ingress(
+        GroupId=group,
+        IpPermissions=[
+            {
+                "IpProtocol": "tcp",
+                "FromPort": 5432,
+                "ToPort": 5432,
+                "UserIdGroupPairs": [{"GroupId": other, "Description": "the database"}],
+                "IpRanges": [
+                    {"CidrIp": "10.0.0.0/8", "Description": "the office"},
+                    {"CidrIp": "192.168.0.0/16"},
+                ],
+            }
+        ],
+    )
+    rule_ids = {
+        rule["SecurityGroupRuleId"]: rule["IsEgress"]
+        for rule in ec2.describe_security_group_rules(
+            Filters=[{"Name": "group-id", "Values": [group]}]
+        )["SecurityGroupRules"]
+    }
+    index = _shipped_function()
+    sent: list[tuple[str, dict[str, Any]]] = []
+    real_client = index.boto3.client
+
+    def client(*args: Any, **kwargs: Any) -> Any:
+        ec2_client = real_client(*args, **kwargs)
+        for name in ("revoke_security_group_ingress", "revoke_security_group_egress"):
+            real = getattr(ec2_client, name)
+
+            def spy(real: Any = real, name: str = name, **call: Any) -> Any:
+                sent.append((name, call))
+                return real(**call)
+
+            setattr(ec2_client, name, spy)
+        return ec2_client
+
+    monkeypatch.setattr(index.boto3, "client", client)
+    index.handler(_event("Create", group, "req-4"), CONTEXT)
+
+    assert [a["Status"] for a in cloudformation] == ["SUCCESS"]
+    assert _rules(ec2, group) == ([], [])
+    # The self-reference, the database group and two CIDRs in; the outbound rule out.
+    assert len(rule_ids) == 5
+    assert sent == [
+        (
+            "revoke_security_group_ingress",
+            {"GroupId": group, "SecurityGroupRuleIds": [i for i, e in rule_ids.items() if not e]},
+        ),
+        (
+            "revoke_security_group_egress",
+            {"GroupId": group, "SecurityGroupRuleIds": [i for i, e in rule_ids.items() if e]},
+        ),
+    ]

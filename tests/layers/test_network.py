@@ -749,8 +749,13 @@ def test_the_functions_role_changes_the_rules_of_that_group_only(network):
         },
     )
     assert arn == "arn:aws:ec2:eu-west-1:123456789012:security-group/sg-1"
-    # The two reads name no resource: EC2's Describe actions take "*" only.
-    assert sorted(read["Action"]) == ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSecurityGroups"]
+    # The reads name no resource: EC2's Describe actions take "*" only.
+    assert sorted(read["Action"]) == [
+        "ec2:DescribeNetworkInterfaces",
+        "ec2:DescribeSecurityGroupRules",
+        "ec2:DescribeSecurityGroups",
+    ]
+
     assert read["Resource"] == ["*"]
     assert sorted(log["Action"]) == ["logs:CreateLogStream", "logs:PutLogEvents"]
     assert log["Resource"] == [{"Fn::GetAtt": [n.DEFAULT_SECURITY_GROUP_FUNCTION_LOG_GROUP, "Arn"]}]

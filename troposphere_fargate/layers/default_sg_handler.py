@@ -58,10 +58,20 @@ def empty(ec2: Any, group: str) -> None:
             f"{' and more' if len(used) > 5 else ''}, whose traffic its rules may allow: give "
             "them security groups of their own, or set RestrictDefaultSecurityGroup to false"
         )
-    if found["IpPermissions"]:
-        ec2.revoke_security_group_ingress(GroupId=group, IpPermissions=found["IpPermissions"])
-    if found["IpPermissionsEgress"]:
-        ec2.revoke_security_group_egress(GroupId=group, IpPermissions=found["IpPermissionsEgress"])
+    # Each rule by its ID, one peer each: DescribeSecurityGroups groups the peers of a protocol
+    # and port range, which RevokeSecurityGroupIngress can refuse back ("exactly one of
+    # remote-security-group, remote-ip-range, remote-ipv6-range, or prefix-list-id").
+    pages = ec2.get_paginator("describe_security_group_rules").paginate(
+        Filters=[{"Name": "group-id", "Values": [group]}]
+    )
+    rules = [rule for page in pages for rule in page["SecurityGroupRules"]]
+    for egress, revoke in (
+        (False, ec2.revoke_security_group_ingress),
+        (True, ec2.revoke_security_group_egress),
+    ):
+        ids = [rule["SecurityGroupRuleId"] for rule in rules if rule["IsEgress"] is egress]
+        if ids:
+            revoke(GroupId=group, SecurityGroupRuleIds=ids)
     print(f"removed every rule of {group}")
 
 

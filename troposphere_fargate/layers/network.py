@@ -770,7 +770,7 @@ class _DefaultSecurityGroupRestriction(cloudformation.CustomResource):  # type: 
 
 def _add_default_security_group_restriction(t: Template, vpc: ec2.VPC) -> None:
     """The custom resource that empties the VPC's default security group, its function, the
-    function's role (exactly that group's rules, and the two reads that name no resource) and
+    function's role (exactly that group's rules, and the reads that name no resource) and
     its retained log group. The function runs outside the VPC: it calls the EC2 API only."""
     restricted = {"Condition": DEFAULT_SECURITY_GROUP_RESTRICTED}
     log_group = t.add_resource(
@@ -825,6 +825,7 @@ def _add_default_security_group_restriction(t: Template, vpc: ec2.VPC) -> None:
                             Effect=Allow,
                             Action=[
                                 awacs_ec2.DescribeSecurityGroups,
+                                awacs_ec2.DescribeSecurityGroupRules,
                                 awacs_ec2.DescribeNetworkInterfaces,
                             ],
                             Resource=["*"],
