@@ -321,3 +321,40 @@ def test_rules_of_several_peers_are_revoked_by_their_rule_ids(ec2, cloudformatio
             {"GroupId": group, "SecurityGroupRuleIds": [i for i, e in rule_ids.items() if e]},
         ),
     ]
+
+
+def test_the_rollback_of_a_refused_create_gives_nothing_back(ec2, cloudformation):
+    """ "When a CREATE operation fails, CloudFormation will automatically issue a DELETE operation
+    with the PhysicalResourceId submitted by the FAILED response" (aws/aws-cdk#5525, whose
+    provider framework marks that ID the same way). The group was never emptied, so its rules
+    stay as they were, even where they differ from EC2's two."""
+    vpc, group = _vpc_with_aws_default_group(ec2)
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+    ec2.create_network_interface(SubnetId=subnet, Groups=[group])
+    ec2.revoke_security_group_egress(
+        GroupId=group, IpPermissions=[{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]
+    )  # the user's own choice: no outbound rule
+    before = _rules(ec2, group)
+
+    _run("Create", group)
+    (refused,) = cloudformation
+    assert refused["Status"] == "FAILED"
+    assert refused["PhysicalResourceId"] == f"not-emptied-{group}"
+
+    event = _event("Delete", group, "req-5")
+    event["PhysicalResourceId"] = refused["PhysicalResourceId"]
+    _shipped_function().handler(event, CONTEXT)
+    assert cloudformation[1]["Status"] == "SUCCESS"
+    assert _rules(ec2, group) == before
+
+
+def test_a_refused_update_keeps_the_resources_name(ec2, cloudformation):
+    vpc, group = _vpc_with_aws_default_group(ec2)
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.2.0/24")["Subnet"]["SubnetId"]
+    ec2.create_network_interface(SubnetId=subnet, Groups=[group])
+    event = _event("Update", group, "req-6")
+    event["PhysicalResourceId"] = "sg-0123456789abcdef0"  # the group of the VPC it replaces
+    _shipped_function().handler(event, CONTEXT)
+    (answer,) = cloudformation
+    assert answer["Status"] == "FAILED"
+    assert answer["PhysicalResourceId"] == "sg-0123456789abcdef0"

@@ -17,20 +17,27 @@ GONE = ("InvalidGroup.NotFound", "InvalidPermission.Duplicate")
 def handler(event: dict[str, Any], context: Any) -> None:
     kind = event["RequestType"]
     group = event["ResourceProperties"]["GroupId"]
+    # The group's ID names a group this emptied. A refused Create answers another name, so the
+    # Delete of its rollback finds nothing to give back; a refused Update keeps the old name.
+    physical = group
     status, reason = "SUCCESS", ""
     try:
         ec2 = boto3.client("ec2")
-        if kind == "Delete":
+        if kind != "Delete":
+            patiently(lambda: empty(ec2, group))
+        elif event.get("PhysicalResourceId") == group:
             account = event["StackId"].split(":")[4]
             patiently(lambda: restore(ec2, group, account))
         else:
-            patiently(lambda: empty(ec2, group))
+            print(f"{group} was never emptied here: nothing to give back")
     except Exception as error:
         reason = f"{type(error).__name__}: {error}"
         print(reason)
         # A failed delete would keep the stack from being deleted.
-        status = "SUCCESS" if kind == "Delete" else "FAILED"
-    respond(event, context, status, reason, group)
+        if kind != "Delete":
+            status = "FAILED"
+            physical = event.get("PhysicalResourceId", "not-emptied-" + group)
+    respond(event, context, status, reason, physical)
 
 
 def patiently(act: Any) -> None:
@@ -92,11 +99,11 @@ def restore(ec2: Any, group: str, account: str) -> None:
     print(f"gave {group} back its default rules")
 
 
-def respond(event: dict[str, Any], context: Any, status: str, reason: str, group: str) -> None:
+def respond(event: dict[str, Any], context: Any, status: str, reason: str, physical: str) -> None:
     body = {
         "Status": status,
         "Reason": (reason or "See log stream " + context.log_stream_name)[:1000],
-        "PhysicalResourceId": group,
+        "PhysicalResourceId": physical,
         "StackId": event["StackId"],
         "RequestId": event["RequestId"],
         "LogicalResourceId": event["LogicalResourceId"],
