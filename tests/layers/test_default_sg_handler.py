@@ -208,6 +208,8 @@ def test_delete_of_a_group_that_has_its_rules_or_is_gone_still_succeeds(ec2, clo
     ec2.delete_vpc(VpcId=vpc)
     _run("Delete", group)  # group gone with its VPC: InvalidGroup.NotFound
     assert [a["Status"] for a in cloudformation] == ["SUCCESS", "SUCCESS"]
+    # Both errors were expected ones, not caught failures (a Delete answers SUCCESS either way).
+    assert all(a["Reason"].startswith("See log stream") for a in cloudformation)
 
 
 def test_any_other_failure_of_a_delete_is_told_but_never_blocks_the_stack(
@@ -358,3 +360,51 @@ def test_a_refused_update_keeps_the_resources_name(ec2, cloudformation):
     (answer,) = cloudformation
     assert answer["Status"] == "FAILED"
     assert answer["PhysicalResourceId"] == "sg-0123456789abcdef0"
+
+
+def test_a_create_that_fails_after_touching_a_rule_is_rolled_back_to_ec2s_rules(
+    ec2, cloudformation, monkeypatch
+):
+    """Only a refusal before any rule is touched answers not-emptied-<group>; a Create that
+    fails halfway (its ingress rules gone, the egress revoke refused) answers the group's ID,
+    so the Delete of the rollback gives EC2's two rules back."""
+    _, group = _vpc_with_aws_default_group(ec2)
+    before = _rules(ec2, group)
+    index = _shipped_function()
+    real_client = index.boto3.client
+
+    def client(*args: Any, **kwargs: Any) -> Any:
+        ec2_client = real_client(*args, **kwargs)
+
+        def refuse(**call: Any) -> Any:
+            raise index.ClientError(
+                {"Error": {"Code": "RequestLimitExceeded", "Message": "slow down"}},
+                "RevokeSecurityGroupEgress",
+            )
+
+        ec2_client.revoke_security_group_egress = refuse
+        return ec2_client
+
+    monkeypatch.setattr(index.boto3, "client", client)
+    index.handler(_event("Create", group, "req-7"), CONTEXT)
+    (failed,) = cloudformation
+    assert failed["Status"] == "FAILED"
+    assert failed["PhysicalResourceId"] == group
+    assert _rules(ec2, group)[0] == []  # halfway: no inbound rule left
+
+    monkeypatch.undo()
+    rollback = _event("Delete", group, "req-8")
+    rollback["PhysicalResourceId"] = failed["PhysicalResourceId"]
+    _shipped_function().handler(rollback, CONTEXT)
+    assert _rules(ec2, group) == before
+
+
+def test_an_empty_group_is_left_alone_whatever_uses_it(ec2, cloudformation):
+    """An empty group carries no traffic: an Update (a replaced VPC, a later property) does not
+    fail because an interface has since landed in it."""
+    vpc, group = _vpc_with_aws_default_group(ec2)
+    _run("Create", group)
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.3.0/24")["Subnet"]["SubnetId"]
+    ec2.create_network_interface(SubnetId=subnet, Groups=[group])
+    _run("Update", group)
+    assert [a["Status"] for a in cloudformation] == ["SUCCESS", "SUCCESS"]

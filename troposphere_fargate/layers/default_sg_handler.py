@@ -14,11 +14,17 @@ from botocore.exceptions import ClientError
 GONE = ("InvalidGroup.NotFound", "InvalidPermission.Duplicate")
 
 
+class Refused(ValueError):
+    """A check before any rule is touched: the group is as it was."""
+
+
 def handler(event: dict[str, Any], context: Any) -> None:
     kind = event["RequestType"]
     group = event["ResourceProperties"]["GroupId"]
-    # The group's ID names a group this emptied. A refused Create answers another name, so the
-    # Delete of its rollback finds nothing to give back; a refused Update keeps the old name.
+    # The group's ID names a group this may have changed. A Create refused before any rule was
+    # touched answers another name, so the Delete of its rollback gives nothing back (a Create
+    # that failed later answers the group's ID: the rollback gives EC2's rules back); a failed
+    # Update keeps the old name.
     physical = group
     status, reason = "SUCCESS", ""
     try:
@@ -36,7 +42,8 @@ def handler(event: dict[str, Any], context: Any) -> None:
         # A failed delete would keep the stack from being deleted.
         if kind != "Delete":
             status = "FAILED"
-            physical = event.get("PhysicalResourceId", "not-emptied-" + group)
+            untouched = "not-emptied-" + group if isinstance(error, Refused) else group
+            physical = event.get("PhysicalResourceId", untouched)
     respond(event, context, status, reason, physical)
 
 
@@ -56,11 +63,18 @@ def patiently(act: Any) -> None:
 def empty(ec2: Any, group: str) -> None:
     (found,) = ec2.describe_security_groups(GroupIds=[group])["SecurityGroups"]
     if found["GroupName"] != "default":
-        raise ValueError(f"{group} is not a VPC's default security group")
+        raise Refused(f"{group} is not a VPC's default security group")
+    pages = ec2.get_paginator("describe_security_group_rules").paginate(
+        Filters=[{"Name": "group-id", "Values": [group]}]
+    )
+    rules = [rule for page in pages for rule in page["SecurityGroupRules"]]
+    if not rules:
+        print(f"{group} has no rule: nothing to remove")
+        return
     users = ec2.describe_network_interfaces(Filters=[{"Name": "group-id", "Values": [group]}])
     used = sorted(i["NetworkInterfaceId"] for i in users["NetworkInterfaces"])
     if used:
-        raise ValueError(
+        raise Refused(
             f"the VPC's default security group {group} is used by {', '.join(used[:5])}"
             f"{' and more' if len(used) > 5 else ''}, whose traffic its rules may allow: give "
             "them security groups of their own, or set RestrictDefaultSecurityGroup to false"
@@ -68,10 +82,6 @@ def empty(ec2: Any, group: str) -> None:
     # Each rule by its ID, one peer each: DescribeSecurityGroups groups the peers of a protocol
     # and port range, which RevokeSecurityGroupIngress can refuse back ("exactly one of
     # remote-security-group, remote-ip-range, remote-ipv6-range, or prefix-list-id").
-    pages = ec2.get_paginator("describe_security_group_rules").paginate(
-        Filters=[{"Name": "group-id", "Values": [group]}]
-    )
-    rules = [rule for page in pages for rule in page["SecurityGroupRules"]]
     for egress, revoke in (
         (False, ec2.revoke_security_group_ingress),
         (True, ec2.revoke_security_group_egress),
