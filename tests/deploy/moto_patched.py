@@ -488,7 +488,6 @@ def _run_inline_python(original: Any) -> Any:
     emulator. Any other function goes to moto as before. (Its answer reaches this server: see
     :func:`apply`, which gives moto this server's address for the response URL.)"""
     import io
-    import os
     import traceback
     import types
     import zipfile

@@ -139,6 +139,23 @@ def _run(kind: str, group: str) -> None:
     _shipped_function().handler(_event(kind, group), CONTEXT)
 
 
+def _with_calls(monkeypatch: pytest.MonkeyPatch, index: Any, **wrap: Any) -> None:
+    """The function's EC2 clients call ``wrap[name](the real method)`` for each named method."""
+    real_client = index.boto3.client
+
+    def client(*args: Any, **kwargs: Any) -> Any:
+        ec2_client = real_client(*args, **kwargs)
+        for name, wrapper in wrap.items():
+            setattr(ec2_client, name, wrapper(getattr(ec2_client, name)))
+        return ec2_client
+
+    monkeypatch.setattr(index.boto3, "client", client)
+
+
+def _client_error(index: Any, code: str, operation: str) -> Exception:
+    return index.ClientError({"Error": {"Code": code, "Message": code}}, operation)
+
+
 def test_create_removes_both_default_rules_and_answers_success(ec2, cloudformation):
     _, group = _vpc_with_aws_default_group(ec2)
     ingress, egress = _rules(ec2, group)
@@ -236,25 +253,17 @@ def test_a_denial_while_the_new_role_reaches_ec2_is_tried_again(ec2, cloudformat
     index = _shipped_function()
     waits: list[float] = []
     monkeypatch.setattr(index.time, "sleep", waits.append)
-    real_client = index.boto3.client
     denials = iter([True, True])
 
-    def client(*args: Any, **kwargs: Any) -> Any:
-        ec2_client = real_client(*args, **kwargs)
-        describe = ec2_client.describe_security_groups
-
-        def maybe_denied(**call: Any) -> Any:
+    def maybe_denied(describe: Any) -> Any:
+        def call(**kwargs: Any) -> Any:
             if next(denials, False):
-                raise index.ClientError(
-                    {"Error": {"Code": "UnauthorizedOperation", "Message": "not yet"}},
-                    "DescribeSecurityGroups",
-                )
-            return describe(**call)
+                raise _client_error(index, "UnauthorizedOperation", "DescribeSecurityGroups")
+            return describe(**kwargs)
 
-        ec2_client.describe_security_groups = maybe_denied
-        return ec2_client
+        return call
 
-    monkeypatch.setattr(index.boto3, "client", client)
+    _with_calls(monkeypatch, index, describe_security_groups=maybe_denied)
     index.handler(_event("Create", group, "req-3"), CONTEXT)
     assert waits == [5, 5]
     assert [a["Status"] for a in cloudformation] == ["SUCCESS"]
@@ -292,21 +301,19 @@ def test_rules_of_several_peers_are_revoked_by_their_rule_ids(ec2, cloudformatio
     }
     index = _shipped_function()
     sent: list[tuple[str, dict[str, Any]]] = []
-    real_client = index.boto3.client
 
-    def client(*args: Any, **kwargs: Any) -> Any:
-        ec2_client = real_client(*args, **kwargs)
-        for name in ("revoke_security_group_ingress", "revoke_security_group_egress"):
-            real = getattr(ec2_client, name)
+    def spy(name: str) -> Any:
+        def wrapper(real: Any) -> Any:
+            def call(**kwargs: Any) -> Any:
+                sent.append((name, kwargs))
+                return real(**kwargs)
 
-            def spy(real: Any = real, name: str = name, **call: Any) -> Any:
-                sent.append((name, call))
-                return real(**call)
+            return call
 
-            setattr(ec2_client, name, spy)
-        return ec2_client
+        return wrapper
 
-    monkeypatch.setattr(index.boto3, "client", client)
+    names = ("revoke_security_group_ingress", "revoke_security_group_egress")
+    _with_calls(monkeypatch, index, **{name: spy(name) for name in names})
     index.handler(_event("Create", group, "req-4"), CONTEXT)
 
     assert [a["Status"] for a in cloudformation] == ["SUCCESS"]
@@ -371,21 +378,14 @@ def test_a_create_that_fails_after_touching_a_rule_is_rolled_back_to_ec2s_rules(
     _, group = _vpc_with_aws_default_group(ec2)
     before = _rules(ec2, group)
     index = _shipped_function()
-    real_client = index.boto3.client
 
-    def client(*args: Any, **kwargs: Any) -> Any:
-        ec2_client = real_client(*args, **kwargs)
+    def refuse(real: Any) -> Any:
+        def call(**kwargs: Any) -> Any:
+            raise _client_error(index, "RequestLimitExceeded", "RevokeSecurityGroupEgress")
 
-        def refuse(**call: Any) -> Any:
-            raise index.ClientError(
-                {"Error": {"Code": "RequestLimitExceeded", "Message": "slow down"}},
-                "RevokeSecurityGroupEgress",
-            )
+        return call
 
-        ec2_client.revoke_security_group_egress = refuse
-        return ec2_client
-
-    monkeypatch.setattr(index.boto3, "client", client)
+    _with_calls(monkeypatch, index, revoke_security_group_egress=refuse)
     index.handler(_event("Create", group, "req-7"), CONTEXT)
     (failed,) = cloudformation
     assert failed["Status"] == "FAILED"

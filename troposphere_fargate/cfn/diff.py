@@ -749,19 +749,17 @@ def _endpoints_moved(
     return findings
 
 
-# network.yaml's custom resource that empties its VPC's default security group.
-_RESTRICTION = "Custom::DefaultSecurityGroupRestriction"
-
-
 def _added(
     template: str, name: str, resource: Mapping[str, Any], old_resources: Mapping[str, Any]
 ) -> Finding:
     """A resource the new template adds: safe, except the custom resource that empties the
     default security group of a VPC that is already running, where whatever of yours is in that
     group makes the update fail (its function refuses, and CloudFormation rolls back)."""
+    from .dry_run import DEFAULT_SECURITY_GROUP_RESTRICTION_TYPE
+
     kind = resource.get("Type", "?")
     vpcs = _refs(resource.get("Properties", {}).get("GroupId"))
-    if kind == _RESTRICTION and vpcs & set(old_resources):
+    if kind == DEFAULT_SECURITY_GROUP_RESTRICTION_TYPE and vpcs & set(old_resources):
         return Finding(
             template,
             BREAKING,

@@ -521,12 +521,13 @@ def _product_resource_statements() -> list[Statement]:
     creates, each scoped to the names CloudFormation gives them under the launched stack."""
     account = "${AWS::Partition}:%s:${AWS::Region}:${AWS::AccountId}"
     launched = LAUNCHED_NAME_PREFIX
+    roles = f"arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:role/{launched}*"
     return [
         Statement(
             Sid="ManageTheProductsRoles",
             Effect=Allow,
             Action=ROLE_ACTIONS,
-            Resource=[Sub(f"arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:role/{launched}*")],
+            Resource=[Sub(roles)],
         ),
         Statement(
             # ecs.amazonaws.com: the role a canary, linear or blue/green deployment shifts
@@ -535,7 +536,7 @@ def _product_resource_statements() -> list[Statement]:
             Sid="PassTheProductsRolesToTheirServices",
             Effect=Allow,
             Action=[iam.PassRole],
-            Resource=[Sub(f"arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:role/{launched}*")],
+            Resource=[Sub(roles)],
             Condition=PolicyCondition(
                 StringEquals(
                     "iam:PassedToService",

@@ -759,6 +759,11 @@ def _add_flow_logs(t: Template, vpc: ec2.VPC) -> None:
 # every region a year longer. From that date cfn-lint's rule W2531 fails the build.
 DEFAULT_SECURITY_GROUP_RUNTIME = "python3.13"
 _HANDLER_SOURCE = Path(__file__).with_name("default_sg_handler.py")
+# Why the function is not in the VPC (cfn-guard's and checkov's rules ask that it be).
+_OUTSIDE_THE_VPC = (
+    "the function calls the EC2 API only, once; inside the VPC it would need the NAT gateways "
+    "or an EC2 endpoint the VPC may not have"
+)
 
 
 class _DefaultSecurityGroupRestriction(cloudformation.CustomResource):  # type: ignore[misc]
@@ -855,12 +860,7 @@ def _add_default_security_group_restriction(t: Template, vpc: ec2.VPC) -> None:
                 LoggingConfig=awslambda.LoggingConfig(LogGroup=Ref(log_group)),
                 **restricted,
             ),
-            guard={
-                "lambda_inside_vpc_check": (
-                    "the function calls the EC2 API only, once; inside the VPC it would need "
-                    "the NAT gateways or an EC2 endpoint the VPC may not have"
-                )
-            },
+            guard={"lambda_inside_vpc_check": _OUTSIDE_THE_VPC},
             checkov={
                 "CKV_AWS_115": (
                     "reserved concurrency takes from the account's unreserved pool, which a new "
@@ -870,10 +870,7 @@ def _add_default_security_group_restriction(t: Template, vpc: ec2.VPC) -> None:
                     "CloudFormation waits for the function's answer and fails the stack without "
                     "it; a dead-letter queue would hold a request nobody reads"
                 ),
-                "CKV_AWS_117": (
-                    "the function calls the EC2 API only, once; inside the VPC it would need "
-                    "the NAT gateways or an EC2 endpoint the VPC may not have"
-                ),
+                "CKV_AWS_117": _OUTSIDE_THE_VPC,
             },
         )
     )
