@@ -208,6 +208,26 @@ def test_emptying_the_default_security_group_of_a_new_vpc_is_safe():
     assert {f.severity for f in findings} == {SAFE}
 
 
+def test_removing_the_restriction_from_a_vpc_that_stays_says_the_group_opens_again():
+    """RestrictDefaultSecurityGroup true -> false: the custom resource's Delete gives the group
+    EC2's two rules back (default_sg_handler restores them); nothing breaks, but the user is
+    told, as Security Hub EC2.2 stops being met."""
+    old = copy.deepcopy(BASE)
+    old["Resources"]["DefaultSecurityGroupRestriction"] = copy.deepcopy(RESTRICTION)
+    finding = only(diff_template("t.yaml", old, copy.deepcopy(BASE)))
+    assert finding.severity == SAFE
+    assert finding.change.startswith("removed (Custom::DefaultSecurityGroupRestriction)")
+    assert "gives the VPC's default security group back the two rules" in finding.change
+    assert "EC2.2 is no longer met" in finding.change
+
+    # With its VPC gone too, there is no group left to open: no such note.
+    without_vpc = copy.deepcopy(BASE)
+    del without_vpc["Resources"]["Vpc"]
+    findings = diff_template("t.yaml", old, without_vpc)
+    notes = [f for f in findings if f.subject == "resource DefaultSecurityGroupRestriction"]
+    assert notes and "two rules" not in only(notes).change
+
+
 def test_dropping_retain_is_destructive_and_adding_it_safe():
     def weaken(t):
         t["Resources"]["Logs"]["DeletionPolicy"] = "Delete"

@@ -316,6 +316,28 @@ def _left_running(resource: Mapping[str, Any]) -> str:
     )
 
 
+def _reopened(
+    resource: Mapping[str, Any], old_resources: Mapping[str, Any], new_resources: Mapping[str, Any]
+) -> str:
+    """What removing the default security group's restriction from a VPC that stays does: its
+    Delete gives the group back the two rules EC2 creates it with (layers/default_sg_handler.py),
+    so whatever is put in that group later is open to the rest of the group and to the
+    internet's replies again."""
+    from .dry_run import DEFAULT_SECURITY_GROUP_RESTRICTION_TYPE
+
+    if resource.get("Type") != DEFAULT_SECURITY_GROUP_RESTRICTION_TYPE:
+        return ""
+    # CloudFormation deletes the resource before its function, which answers the Delete.
+    group = _refs(resource.get("Properties", {}).get("GroupId"))
+    if any(name not in new_resources for name in group & set(old_resources)):
+        return ""  # the VPC goes too
+    return (
+        "; its Delete gives the VPC's default security group back the two rules EC2 creates it "
+        "with (all traffic out, and in from the group itself): Security Hub's EC2.2 is no "
+        "longer met"
+    )
+
+
 def _are(names: list[str]) -> str:
     return "are" if len(names) > 1 else "is"
 
@@ -522,7 +544,9 @@ def _resource_findings(
             )
         else:
             change = f"removed ({resource_type}): deleted on update"
-        change += _left_running(old_resources[name])
+        change += _left_running(old_resources[name]) + _reopened(
+            old_resources[name], old_resources, new_resources
+        )
         findings.append(Finding(template, severity, f"resource {name}", change))
     for name in added:
         if name not in renamed.values():
