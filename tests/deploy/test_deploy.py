@@ -581,8 +581,11 @@ services:
     egress:
       - {port: 5432, security_group: sg-0123456789abcdef0}
     sidecars:
-      - {name: otel, image: 123456789012.dkr.ecr.us-east-1.amazonaws.com/otel/collector:0.98.0}
+      - name: otel
+        image: 123456789012.dkr.ecr.us-east-1.amazonaws.com/otel/collector:0.98.0
+        user: "10001"
     queue_scaling: {queue: orders, messages_per_task: 100}
+    user: "1000:1000"
 """
 
 
@@ -618,6 +621,8 @@ def test_a_service_built_from_a_spec_deploys_with_its_environment_secrets_sideca
     otel = containers["otel"]
     assert otel["image"] == "123456789012.dkr.ecr.us-east-1.amazonaws.com/otel/collector:0.98.0"
     assert otel["readonlyRootFilesystem"] is True and otel["privileged"] is False
+    # Each runs as its spec's user (the application's through ContainerUser's default).
+    assert (web["user"], otel["user"]) == ("1000:1000", "10001")
 
     iam = aws.client("iam")
     execution = _document(

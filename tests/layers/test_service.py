@@ -1016,6 +1016,7 @@ SHIPPED_DEFAULTS = {
     s.EXTRA_EGRESS_PORT: "0",
     s.EXTRA_EGRESS_SECURITY_GROUP_ID: "",
     s.EXTRA_EGRESS_CIDR: "",
+    s.CONTAINER_USER: "",  # the image's USER
     # Joining an environment: none, the service runs on its own (tests/layers/test_joining.py)
     s.CLUSTER_NAME: "",
     s.LISTENER_ARN: "",
@@ -1045,6 +1046,7 @@ def test_every_parameter_default_comes_from_the_config():
         default_deletion_protection=False,
         default_deregistration_delay_seconds=5,
         default_enable_execute_command=True,
+        application=Application(user="1000:1000"),
         deployment=DeploymentSettings(
             strategy="BLUE_GREEN",
             bake_minutes=30,
@@ -1071,6 +1073,7 @@ def test_every_parameter_default_comes_from_the_config():
         s.CANARY_BAKE_TIME: "20",
         s.LINEAR_STEP_PERCENT: "12.5",
         s.LINEAR_STEP_BAKE_TIME: "3",
+        s.CONTAINER_USER: "1000:1000",
     }
     # Each default is one the parameter itself accepts.
     deploy(service_template(config).to_dict())

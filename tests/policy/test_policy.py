@@ -289,3 +289,35 @@ def test_checkov_sees_a_spec_that_grants_the_task_role_everything(checkov, tmp_p
     # constraints, each on the task role's "*".
     assert {"CKV_AWS_109", "CKV_AWS_110", "CKV_AWS_111"} <= {check for check, _ in failed}
     assert {resource for _, resource in failed} == {"AWS::IAM::Role.TaskRole"}
+
+
+def test_control_tower_checks_each_containers_user(guard, tmp_path):
+    """CT.ECS.PR.3 (``ecs_task_definition_nonroot_user_check``) wants a non-root User on every
+    container: the application's always names ContainerUser, a sidecar its spec's ``user``.
+    Only a sidecar without one needs the suppression; a sidecar forced to root fails."""
+    from troposphere_fargate.release.build import generate
+    from troposphere_fargate.release.spec import parse_spec
+
+    image = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/agent:2"
+    rule = "ecs_task_definition_nonroot_user_check"
+
+    def violations(sidecar: str, edit=None) -> list[tuple[str, bool]]:
+        spec = f"services:\n  web:\n    sidecars:\n      - {{{sidecar}}}\n"
+        template = render.from_yaml(generate(parse_spec(spec))["service.yaml"])
+        if edit:
+            edit(template)
+        path = tmp_path / "service.yaml"
+        path.write_text(render.to_yaml(template))
+        found = policy.run_guard(policy.find_control_tower_rules(), [path], guard)
+        return [(v.resource, v.suppressed) for v in found if v.rule == rule]
+
+    assert violations(f"name: agent, image: {image}") == [("TaskDefinition", True)]
+    assert violations(f"name: agent, image: {image}, user: '10001'") == []
+
+    def make_root(template):
+        definitions = template["Resources"]["TaskDefinition"]["Properties"]
+        definitions["ContainerDefinitions"][1]["User"] = "0:0"
+
+    assert violations(f"name: agent, image: {image}, user: '10001'", make_root) == [
+        ("TaskDefinition", False)
+    ]

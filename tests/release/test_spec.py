@@ -162,6 +162,7 @@ EXPECTED = ProductConfig(
                         retries=3,
                         start_period_seconds=5,
                     ),
+                    user="10001",
                 ),
             ),
             health_check=HealthCheck(
@@ -175,6 +176,7 @@ EXPECTED = ProductConfig(
             entry_point=("/usr/bin/tini", "--"),
             ephemeral_storage_gib=40,
             stop_timeout_seconds=60,
+            user="1000:1000",
         ),
     ),
 )
@@ -326,7 +328,7 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "allowed_ingress_cidr, tls_policy, "
         "environment, secrets, "
         "secrets_kms_key, task_role, egress, sidecars, health_check, command, entrypoint, "
-        "ephemeral_storage, stop_timeout",
+        "ephemeral_storage, stop_timeout, user",
         True,
     ),
     "unknown-top-level-key": (

@@ -180,6 +180,27 @@ ECR_IMAGE = re.compile(
 )
 ENVIRONMENT_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,254}$")
 CONTAINER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$")
+# The user a container runs as, as ECS takes it (ContainerDefinition ``user``: user, user:group,
+# uid, uid:gid, user:gid or uid:group), and never root: not ``root`` or UID 0, with or without a
+# group, which AWS Config's ecs-task-definition-linux-user-non-root (Security Hub ECS.20) and
+# Control Tower's CT.ECS.PR.3 refuse. A UID needs no entry in the image's /etc/passwd; a name
+# does. Written without lookahead, so that CloudFormation's AllowedPattern, JSON Schema and
+# Python read it alike: a name that is not "root" is one of another length, or one that differs
+# from it at its first, second, third or fourth character.
+_NAME_CHARACTER = "[A-Za-z0-9_.-]"
+_NOT_ROOT_NAME = (
+    rf"[A-Za-z_]{_NAME_CHARACTER}{{0,2}}|[A-Za-z_]{_NAME_CHARACTER}{{4,31}}"
+    rf"|[A-Za-qs-z_]{_NAME_CHARACTER}{{3}}|r[A-Za-np-z0-9_.-]{_NAME_CHARACTER}{{2}}"
+    rf"|ro[A-Za-np-z0-9_.-]{_NAME_CHARACTER}|roo[A-Za-su-z0-9_.-]"
+)
+NON_ROOT_USER = re.compile(
+    rf"^(?:[1-9][0-9]{{0,9}}|{_NOT_ROOT_NAME})"
+    rf"(?::(?:[0-9]{{1,10}}|[A-Za-z_]{_NAME_CHARACTER}{{0,31}}))?$"
+)
+NON_ROOT_USER_MEANS = (
+    "a user other than root: a UID other than 0, or a name (letters, digits, _ . -), "
+    "optionally with :<group> or :<gid>, such as 1000:1000 or app"
+)
 SECURITY_GROUP_ID = re.compile(r"^sg-[0-9a-f]{8}(?:[0-9a-f]{9})?$")
 PREFIX_LIST_ID = re.compile(r"^pl-[0-9a-f]{8}(?:[0-9a-f]{9})?$")
 
@@ -261,6 +282,12 @@ def cfn_string(text: str) -> object:
 
 
 # --- The types --------------------------------------------------------------------------------
+
+
+def _user(owner: str, value: object) -> None:
+    """A container's ``user``: None (the image's USER), or a non-root user."""
+    if value is not None and not _matches(NON_ROOT_USER, value):
+        raise _fail(owner, "user", value, f"must be {NON_ROOT_USER_MEANS}")
 
 
 def _matches(pattern: re.Pattern[str], value: object) -> bool:
@@ -831,6 +858,7 @@ class Sidecar:
         command: overrides the image's CMD.
         health_check: its container health check, if any.
         secrets: secrets it reads at start, such as an agent's API key.
+        user: the user it runs as (``1000:1000``, ``app``), never root; None: its image's USER.
     """
 
     name: str
@@ -843,6 +871,7 @@ class Sidecar:
     # Secrets it reads at start, such as an agent's API key; the execution role may read these
     # too, and decrypts them with the application's secrets_kms_key when one is given.
     secrets: tuple[Secret, ...] = ()
+    user: str | None = None
 
     def __post_init__(self) -> None:
         owner = type(self).__name__
@@ -877,6 +906,7 @@ class Sidecar:
         if self.health_check is not None and not isinstance(self.health_check, HealthCheck):
             raise _fail(owner, "health_check", self.health_check, "must be a HealthCheck")
         _secrets(owner, self.secrets, self.environment)
+        _user(owner, self.user)
 
     @property
     def repository_arn(self) -> str:
@@ -919,6 +949,8 @@ class Application:
         ephemeral_storage_gib: the task's ephemeral storage, 21 to 200 GiB (Fargate's default
             is 20 GiB).
         stop_timeout_seconds: how long the container may take to stop after SIGTERM, 2 to 120.
+        user: the user the container runs as (``1000:1000``, ``app``), never root: the default
+            of the ``ContainerUser`` parameter. None: the image's USER.
     """
 
     environment: tuple[tuple[str, str], ...] = ()
@@ -932,6 +964,7 @@ class Application:
     entry_point: tuple[str, ...] = ()
     ephemeral_storage_gib: int | None = None
     stop_timeout_seconds: int | None = None
+    user: str | None = None
 
     def __post_init__(self) -> None:
         owner = type(self).__name__
@@ -974,6 +1007,7 @@ class Application:
             value = getattr(self, name)
             if value is not None and (not _is_int(value) or not low <= value <= high):
                 raise _fail(owner, name, value, f"must be {low} to {high}")
+        _user(owner, self.user)
         partitions = {partition_of(arn) for arn in self.arns()} - {PSEUDO_PARTITION}
         if len(partitions) > 1:
             raise _fail(

@@ -43,6 +43,8 @@ from ..layers.application import (
     HEALTH_CHECK_LIMITS,
     KMS_KEY_ARN,
     MANAGED_POLICY_ARN,
+    NON_ROOT_USER,
+    NON_ROOT_USER_MEANS,
     PARAMETER_ARN,
     PREFIX_LIST_ID,
     PROTOCOLS,
@@ -1371,6 +1373,8 @@ _SECRETS = _Map(
     Secret,
 )
 
+_USER = _Str(patterns=(NON_ROOT_USER,), means=NON_ROOT_USER_MEANS)
+
 _SIDECAR = _Object(
     Sidecar,
     (
@@ -1416,6 +1420,12 @@ _SIDECAR = _Object(
         ),
         Key("command", _STRINGS, "command", "Overrides the image's CMD."),
         Key("health_check", _HEALTH_CHECK, "health_check", "Its container health check."),
+        Key(
+            "user",
+            _USER,
+            "user",
+            "The user it runs as (1000:1000, app), never root; without it, its image's USER.",
+        ),
     ),
 )
 
@@ -1924,6 +1934,16 @@ _SERVICE = _Object(
             "application.stop_timeout_seconds",
             "Seconds the container may take to stop after SIGTERM.",
         ),
+        Key(
+            "user",
+            _USER,
+            "application.user",
+            _default_of(
+                "ContainerUser",
+                " The user the container runs as (1000:1000, app), never root; without it, "
+                "the image's USER.",
+            ),
+        ),
     ),
     build=_build_service,
 )
@@ -2356,6 +2376,7 @@ services:
         secrets:
           OTLP_TOKEN: arn:aws:ssm:eu-west-1:123456789012:parameter/prod/otlp-token
         command: [--config=/etc/otel/config.yaml]
+        user: "10001"
         health_check:
           command: [CMD, /healthcheck]
           interval: 30
@@ -2372,6 +2393,7 @@ services:
     entrypoint: [/usr/bin/tini, --]
     ephemeral_storage: 40
     stop_timeout: 60
+    user: "1000:1000"
 """
 """A spec of one service with a load balancer of its own that uses every key it can (the
 reference shows it; a test reads it back)."""

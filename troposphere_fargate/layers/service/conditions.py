@@ -29,6 +29,7 @@ from .names import (
     ALARM_TOPIC_ARN,
     CERTIFICATE_ARN,
     CLUSTER_NAME,
+    CONTAINER_USER,
     CPU_TARGET_UTILIZATION,
     DESIRED_COUNT,
     ENABLE_EXECUTE_COMMAND,
@@ -44,6 +45,7 @@ from .names import (
     EXTRA_EGRESS_TO_SECURITY_GROUP,
     HAS_ALARM_TOPIC,
     HAS_CERTIFICATE,
+    HAS_CONTAINER_USER,
     HAS_CPU_SCALING,
     HAS_DESIRED_COUNT,
     HAS_ENVIRONMENT_FILE,
@@ -199,6 +201,7 @@ def add_load_balancer_conditions(t: Template, placement: Placement) -> tuple[str
 def add_application_conditions(t: Template) -> tuple[str, ...]:
     """What the application parameters switch on; return the conditions' names."""
     return (
+        t.add_condition(HAS_CONTAINER_USER, _given(CONTAINER_USER)),
         t.add_condition(HAS_ENVIRONMENT_FILE, _given(ENVIRONMENT_FILE_ARN)),
         t.add_condition(HAS_SECRET, _given(SECRET_ARN_PARAMETER)),
         # An empty list joins to "" (a list parameter cannot be compared with Equals itself).

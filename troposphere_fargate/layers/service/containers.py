@@ -17,9 +17,11 @@ from ..config import ServiceConfig
 from .names import (
     CONTAINER_IMAGE,
     CONTAINER_PORT,
+    CONTAINER_USER,
     CPU_ARCHITECTURE,
     ENVIRONMENT_FILE_ARN,
     EXECUTE_COMMAND_ENABLED,
+    HAS_CONTAINER_USER,
     HAS_ENVIRONMENT_FILE,
     HAS_SECRET,
     LOG_GROUP,
@@ -52,12 +54,16 @@ TASK_DEFINITION_SUPPRESSIONS = {
         "the container's Memory is the TaskMemory parameter, a Fargate size from AllowedValues; "
         "guard cannot read parameter values"
     ),
-    "ecs_task_definition_nonroot_user_check": (
-        "the container runs as its image's USER, which a fixed UID here would break for images "
-        "built for another: build the image to run as a non-root user, as nothing here can "
-        "check it"
-    ),
 }
+# The application's container always names a User (ContainerUser, which refuses root, or, when
+# empty, none: the image's USER), so Control Tower's non-root check passes it; whether the
+# deployed task meets Security Hub ECS.20 is ContainerUser's to decide (README). A sidecar
+# without a user of its own runs as its image's USER, which nothing here can read.
+_NONROOT_RULE = "ecs_task_definition_nonroot_user_check"
+SIDECAR_USER_REASON = (
+    "a sidecar without a user in the spec runs as its image's USER, which a fixed UID could "
+    "break and nothing here can read: give each sidecar a user to meet the check"
+)
 # Added to the memory rule's reason when a container (a sidecar) has no Memory: two hard limits
 # would reserve more than the task has, since the application's container reserves all of it.
 SIDECAR_MEMORY_REASON = (
@@ -98,6 +104,7 @@ def container_definition(
         # writable (Security Hub ECS.5 flags that, rightly; Exec is off by default).
         ReadonlyRootFilesystem=If(EXECUTE_COMMAND_ENABLED, False, True),
         Privileged=False,
+        User=If(HAS_CONTAINER_USER, Ref(CONTAINER_USER), NoValue),
         MountPoints=[_scratch_mount(SCRATCH_VOLUME)],
         # An init process reaps zombies and forwards signals; ECS Exec wants it too.
         LinuxParameters=ecs.LinuxParameters(InitProcessEnabled=True),
@@ -129,6 +136,8 @@ def sidecar_definition(sidecar: Sidecar, log_group: logs.LogGroup) -> ecs.Contai
         LinuxParameters=ecs.LinuxParameters(InitProcessEnabled=True),
         LogConfiguration=_awslogs(log_group, sidecar.name),
     )
+    if sidecar.user is not None:
+        definition.User = sidecar.user
     if sidecar.port is not None:
         definition.PortMappings = [ecs.PortMapping(ContainerPort=sidecar.port, Protocol="tcp")]
     if sidecar.environment:
@@ -245,4 +254,6 @@ def add_task_definition(
     suppressions = dict(TASK_DEFINITION_SUPPRESSIONS)
     if any("Memory" not in container.properties for container in containers):
         suppressions[_MEMORY_RULE] = f"{suppressions[_MEMORY_RULE]}; {SIDECAR_MEMORY_REASON}"
+    if any("User" not in container.properties for container in containers):
+        suppressions[_NONROOT_RULE] = SIDECAR_USER_REASON
     return suppress(task_definition, guard=suppressions)

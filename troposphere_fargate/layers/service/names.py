@@ -24,6 +24,7 @@ __all__ = [
     "CONTAINER_IMAGE",
     "CONTAINER_PORT",
     "CONTAINER_PORT_NOT_A_SIDECAR_PORT",
+    "CONTAINER_USER",
     "CPU_ARCHITECTURE",
     "CPU_SCALING_POLICY",
     "CPU_TARGET_UTILIZATION",
@@ -69,6 +70,7 @@ __all__ = [
     "HAS_ALARM_TOPIC",
     "HAS_ALTERNATE_ERROR_RATE_ALARM",
     "HAS_CERTIFICATE",
+    "HAS_CONTAINER_USER",
     "HAS_CPU_SCALING",
     "HAS_DESIRED_COUNT",
     "HAS_ENVIRONMENT_FILE",
@@ -194,6 +196,7 @@ VPC_ID = "VpcId"
 PUBLIC_SUBNET_IDS = "PublicSubnetIds"
 PRIVATE_SUBNET_IDS = "PrivateSubnetIds"
 CONTAINER_IMAGE = "ContainerImage"
+CONTAINER_USER = "ContainerUser"
 CONTAINER_PORT = "ContainerPort"
 HEALTH_CHECK_PATH = "HealthCheckPath"
 HEALTH_CHECK_INTERVAL = "HealthCheckIntervalSeconds"
@@ -286,6 +289,7 @@ HAS_MEMORY_SCALING = "HasMemoryScaling"
 HAS_REQUEST_SCALING = "HasRequestScaling"  # DesiredCount above 0: set on every create and update
 IS_CHINA = "IsChinaPartition"
 ELB_LOGS_FROM_SERVICE_PRINCIPAL = "ElbLogDeliveryByServicePrincipal"
+HAS_CONTAINER_USER = "HasContainerUser"
 HAS_ENVIRONMENT_FILE = "HasEnvironmentFile"
 HAS_SECRET = "HasSecret"
 HAS_TASK_ROLE_MANAGED_POLICIES = "HasTaskRoleManagedPolicies"

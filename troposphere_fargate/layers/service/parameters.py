@@ -13,6 +13,8 @@ from .. import blocks
 from ..application import (
     ENVIRONMENT_NAME,
     MANAGED_POLICY,
+    NON_ROOT_USER,
+    NON_ROOT_USER_MEANS,
     SECRET_RESOURCE,
     SECURITY_GROUP_ID,
     Application,
@@ -64,6 +66,7 @@ from .names import (
     CONTAINER_IMAGE,
     CONTAINER_PORT,
     CONTAINER_PORT_NOT_A_SIDECAR_PORT,
+    CONTAINER_USER,
     CPU_ARCHITECTURE,
     CPU_TARGET_UTILIZATION,
     DELETION_PROTECTION,
@@ -153,6 +156,7 @@ ENVIRONMENT_FILE_PATTERN = (
 # A secret's full ARN, without a JSON key or version: IAM grants on the secret itself.
 SECRET_PATTERN = rf"^$|^{SECRET_RESOURCE}$"
 SECRET_VARIABLE_NAME_PATTERN = ENVIRONMENT_NAME.pattern
+CONTAINER_USER_PATTERN = rf"^$|{NON_ROOT_USER.pattern}"
 # CloudFormation checks a CommaDelimitedList's pattern member by member.
 MANAGED_POLICY_PATTERN = rf"^$|^{MANAGED_POLICY}$"
 SECURITY_GROUP_PATTERN = rf"^$|{SECURITY_GROUP_ID.pattern}"
@@ -250,7 +254,23 @@ def add_container_parameters(
             "<repository>:<tag> or ...@sha256:<digest>"
         ),
     )
-    declared = [image]
+    user = add_parameter(
+        t,
+        CONTAINER_USER,
+        group=GROUP_CONTAINER,
+        label="Container user (optional)",
+        description=(
+            "The user the container runs as instead of the image's USER: a UID such as 1000 "
+            "or 1000:1000 (any image), or a name the image knows. Never root. Empty: the "
+            "image's USER. Only /tmp is writable, and by a user other than root only if the "
+            "image declares VOLUME /tmp."
+        ),
+        Type="String",
+        Default=config.application.user or NOT_GIVEN,
+        AllowedPattern=CONTAINER_USER_PATTERN,
+        ConstraintDescription=f"must be empty or {NON_ROOT_USER_MEANS}",
+    )
+    declared = [image, user]
     if placement.listens:
         receives = (
             "the load balancer sends traffic here"
