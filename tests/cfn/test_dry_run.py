@@ -471,6 +471,27 @@ def test_the_summary_names_the_certificate_and_the_records_a_domain_makes(tmp_pa
     assert "DNS records: shop.example.com, www.shop.example.com (Route 53)" in own
 
 
+def test_the_summary_says_who_each_container_runs_as(tmp_path):
+    """Security Hub ECS.20 wants a non-root user named on every container: the summary shows,
+    before anything is created, which ones run as whatever their image says."""
+    lines = describe(footprint(dry_run(ROOT, {**LAUNCH, "ContainerUser": "1000:1000"})))
+    assert "containers of ServiceStack/Service: app as 1000:1000" in lines
+    lines = describe(footprint(dry_run(ROOT, LAUNCH)))
+    assert "containers of ServiceStack/Service: app as its image's USER" in lines
+    spec = (
+        "services:\n  web:\n    user: app\n    sidecars:\n"
+        "      - {name: otel, image: 123456789012.dkr.ecr.us-east-1.amazonaws.com/otel:1}\n"
+    )
+    found = footprint(dry_run(built(tmp_path, spec) / "root.yaml", LAUNCH))
+    assert found.container_users == (
+        ("ServiceStack/Service", "web", "app"),
+        ("ServiceStack/Service", "otel", ""),
+    )
+    assert "containers of ServiceStack/Service: web as app, otel as its image's USER" in (
+        describe(found)
+    )
+
+
 def test_the_summary_says_whether_the_default_security_group_is_emptied():
     network = SHIPPED / "network.yaml"
     emptied = describe(footprint(dry_run(network, {})))

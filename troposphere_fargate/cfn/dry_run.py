@@ -349,6 +349,22 @@ class Footprint:
     # resource empties (network.yaml's RestrictDefaultSecurityGroup).
     vpcs: int = 0
     emptied_default_security_groups: int = 0
+    # Who each service's containers run as: (service, container, user), "" for the image's USER.
+    container_users: tuple[tuple[str, str, str], ...] = ()
+
+
+def _container_users(every: Mapping[str, dict[str, Any]]) -> tuple[tuple[str, str, str], ...]:
+    """(service, container, user) for each container of each service's task definition (in
+    the service's stack); "" for none given: the container runs as its image's USER."""
+    found = []
+    for name in _named(every, "AWS::ECS::Service"):
+        definition = _in_stack(every, "AWS::ECS::TaskDefinition", name.rpartition("/")[0])
+        found += [
+            (name, str(container.get("Name", "?")), str(container.get("User") or ""))
+            for container in definition.get("ContainerDefinitions") or []
+            if isinstance(container, Mapping)
+        ]
+    return tuple(found)
 
 
 def _scheduled(action: Mapping[str, Any]) -> str:
@@ -508,6 +524,7 @@ def footprint(stack: PlannedStack) -> Footprint:
             for listener in typed("AWS::ElasticLoadBalancingV2::Listener")
         ),
         tasks=tasks,
+        container_users=_container_users(every),
         spot=tuple(spot),
         scaling=scaling,
         container_insights=insights,
@@ -656,6 +673,13 @@ def describe(found: Footprint) -> list[str]:
             f"service {name}: {_plural(count, 'task')} of {vcpu:g} vCPU and {memory:g} GB "
             f"({platform}, {'Fargate Spot' if name in found.spot else 'Fargate'}){scaled}"
         )
+        runs_as = [
+            f"{container} as {user}" if user else f"{container} as its image's USER"
+            for service, container, user in found.container_users
+            if service == name
+        ]
+        if runs_as:
+            lines.append(f"containers of {name}: {', '.join(runs_as)}")
     alarms = _plural(found.alarms, "alarm")
     if found.scaling_alarms:
         alarms += f" (and {found.scaling_alarms} that target tracking scaling creates)"
