@@ -27,7 +27,7 @@ import pytest
 from tests.support import accepted_or_refused, props
 from troposphere_fargate import Application, ServiceConfig, Sidecar, from_yaml, to_yaml
 from troposphere_fargate.cfn.evaluate import ParameterError, deployed, resolved
-from troposphere_fargate.layers.application import NON_ROOT_USER
+from troposphere_fargate.layers.application import NON_ROOT_USER, positive_up_to
 from troposphere_fargate.layers.errors import ConfigError
 from troposphere_fargate.layers.service import names as s
 from troposphere_fargate.layers.service import service_template
@@ -44,28 +44,33 @@ REQUIRED = {
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,31}")
 
 
+def _an_id(text: str) -> bool:
+    """A UID or GID as ECS takes one ("a positive integer") and the container runtimes do (at
+    most 2147483647), written without leading zeros."""
+    return text.isdigit() and text.isascii() and not text.startswith("0") and int(text) < 2**31
+
+
 def non_root(value: str) -> bool:
-    """What the pattern must mean, written the plain way: a UID (no leading zero, not 0) or a
-    name other than root, then optionally a group (a GID or a name)."""
+    """What the pattern must mean, written the plain way: a UID or a name other than root,
+    then optionally a group (a GID or a name)."""
     user, colon, group = value.partition(":")
-    if user.isdigit() and user.isascii():
-        user_ok = len(user) <= 10 and not user.startswith("0")
-    else:
-        user_ok = bool(_NAME.fullmatch(user)) and user != "root"
+    user_ok = _an_id(user) or (bool(_NAME.fullmatch(user)) and user != "root")
     if not colon:
         return user_ok
-    group_ok = (group.isdigit() and group.isascii() and len(group) <= 10) or bool(
-        _NAME.fullmatch(group)
-    )
-    return user_ok and group_ok
+    return user_ok and (_an_id(group) or bool(_NAME.fullmatch(group)))
 
 
-def candidates() -> list[str]:
-    """Every string of up to five characters over an alphabet that reaches each branch of the
-    pattern (root's letters and their neighbours, digits, the separators), and longer ones."""
-    alphabet = "0129roqtsu_.-:R"
-    short = ["".join(p) for n in range(1, 6) for p in itertools.product(alphabet, repeat=n)]
-    longer = ["a" * 32, "a" * 33, "1" * 10, "1" * 11, "root:" + "g" * 32, "app:" + "9" * 11]
+def candidates(longest: int = 5) -> list[str]:
+    """Every string of up to ``longest`` characters over an alphabet that reaches each branch of
+    the pattern (root's letters and their neighbours, digits, the separators), and longer ones:
+    names and IDs at and past their limits."""
+    alphabet = "0129nopqrstu_.-:R"
+    short = [
+        "".join(p) for n in range(1, longest + 1) for p in itertools.product(alphabet, repeat=n)
+    ]
+    longer = ["a" * 32, "a" * 33, "root:" + "g" * 32, "app:" + "g" * 33]
+    for limit in (2**31 - 1, 2**31, 10**9 - 1, 10**9, 2 * 10**9, 10**10, 2**32):
+        longer += [str(limit), f"1000:{limit}", f"{limit}:1000", f"0{limit}"]
     return short + longer
 
 
@@ -81,6 +86,14 @@ def test_no_value_the_pattern_takes_is_one_control_tower_calls_root():
     assert taken and not [v for v in taken if guard_root.fullmatch(v)]
 
 
+@pytest.mark.parametrize("highest", [1, 9, 10, 11, 20, 99, 100, 305, 1000, 2**31 - 1])
+def test_positive_up_to_takes_exactly_one_to_the_highest(highest):
+    pattern = re.compile(rf"^(?:{positive_up_to(highest)})$")
+    samples = [*range(0, 2100), highest - 1, highest, highest + 1, 10 * highest]
+    assert [i for i in samples if bool(pattern.match(str(i))) != (1 <= i <= highest)] == []
+    assert not pattern.match(f"0{highest}")
+
+
 def test_the_pattern_has_no_lookaround():
     assert not re.search(r"\(\?<?[=!]", NON_ROOT_USER.pattern)
 
@@ -93,6 +106,10 @@ def test_the_pattern_has_no_lookaround():
         ("app", True),
         ("app:staff", True),
         ("65534", True),
+        ("2147483647:2147483647", True),
+        ("2147483648", False),
+        ("1000:0", False),
+        ("1000:00", False),
         ("root", False),
         ("0", False),
         ("0:0", False),

@@ -181,25 +181,46 @@ ECR_IMAGE = re.compile(
 ENVIRONMENT_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,254}$")
 CONTAINER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$")
 # The user a container runs as, as ECS takes it (ContainerDefinition ``user``: user, user:group,
-# uid, uid:gid, user:gid or uid:group), and never root: not ``root`` or UID 0, with or without a
-# group, which AWS Config's ecs-task-definition-linux-user-non-root (Security Hub ECS.20) and
-# Control Tower's CT.ECS.PR.3 refuse. A UID needs no entry in the image's /etc/passwd; a name
-# does. Written without lookahead, so that CloudFormation's AllowedPattern, JSON Schema and
-# Python read it alike: a name that is not "root" is one of another length, or one that differs
-# from it at its first, second, third or fourth character.
+# uid, uid:gid, user:gid or uid:group; "a UID or GID ... as a positive integer"), and never
+# root: not ``root`` or UID 0, with or without a group, which AWS Config's
+# ecs-task-definition-linux-user-non-root (Security Hub ECS.20) and Control Tower's CT.ECS.PR.3
+# refuse. An ID is at most 2147483647, the container runtimes' limit ("uids and gids must be in
+# range 0-2147483647", runc and moby). A UID needs no entry in the image's /etc/passwd (without
+# one its group is 0: give uid:gid), a name does, and a group name needs one in /etc/group.
+# Written without lookaround, so that CloudFormation's AllowedPattern (java.util.regex), JSON
+# Schema and Python read it alike: a name that is not "root" is one of another length, or one
+# that differs from it at its first, second, third or fourth character.
+MAX_CONTAINER_ID = 2**31 - 1
+
+
+def positive_up_to(highest: int) -> str:
+    """A regular expression, without anchors or lookaround, for the integers 1 to ``highest``
+    written without leading zeros."""
+    digits = str(highest)
+    shorter = [f"[1-9][0-9]{{0,{len(digits) - 2}}}"] if len(digits) > 1 else []
+    same_length = []
+    for index, digit in enumerate(digits):
+        low = 1 if index == 0 else 0
+        if int(digit) > low:
+            rest = len(digits) - index - 1
+            tail = "" if not rest else "[0-9]" if rest == 1 else f"[0-9]{{{rest}}}"
+            below = str(low) if int(digit) - 1 == low else f"[{low}-{int(digit) - 1}]"
+            same_length.append(f"{digits[:index]}{below}{tail}")
+    return "|".join([*shorter, *same_length, digits])
+
+
+_ID = positive_up_to(MAX_CONTAINER_ID)
 _NAME_CHARACTER = "[A-Za-z0-9_.-]"
+_NAME = f"[A-Za-z_]{_NAME_CHARACTER}{{0,31}}"
 _NOT_ROOT_NAME = (
     rf"[A-Za-z_]{_NAME_CHARACTER}{{0,2}}|[A-Za-z_]{_NAME_CHARACTER}{{4,31}}"
     rf"|[A-Za-qs-z_]{_NAME_CHARACTER}{{3}}|r[A-Za-np-z0-9_.-]{_NAME_CHARACTER}{{2}}"
     rf"|ro[A-Za-np-z0-9_.-]{_NAME_CHARACTER}|roo[A-Za-su-z0-9_.-]"
 )
-NON_ROOT_USER = re.compile(
-    rf"^(?:[1-9][0-9]{{0,9}}|{_NOT_ROOT_NAME})"
-    rf"(?::(?:[0-9]{{1,10}}|[A-Za-z_]{_NAME_CHARACTER}{{0,31}}))?$"
-)
+NON_ROOT_USER = re.compile(rf"^(?:{_ID}|{_NOT_ROOT_NAME})(?::(?:{_ID}|{_NAME}))?$")
 NON_ROOT_USER_MEANS = (
-    "a user other than root: a UID other than 0, or a name (letters, digits, _ . -), "
-    "optionally with :<group> or :<gid>, such as 1000:1000 or app"
+    "a user other than root: a UID from 1 to 2147483647 or a user name (letters, digits, "
+    "_ . -), optionally with :<gid> or :<group>, such as 1000:1000 or app"
 )
 SECURITY_GROUP_ID = re.compile(r"^sg-[0-9a-f]{8}(?:[0-9a-f]{9})?$")
 PREFIX_LIST_ID = re.compile(r"^pl-[0-9a-f]{8}(?:[0-9a-f]{9})?$")

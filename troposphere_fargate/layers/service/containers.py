@@ -55,10 +55,11 @@ TASK_DEFINITION_SUPPRESSIONS = {
         "guard cannot read parameter values"
     ),
 }
-# The application's container always names a User (ContainerUser, which refuses root, or, when
-# empty, none: the image's USER), so Control Tower's non-root check passes it; whether the
-# deployed task meets Security Hub ECS.20 is ContainerUser's to decide (README). A sidecar
-# without a user of its own runs as its image's USER, which nothing here can read.
+# The application's container names its User through ContainerUser (which refuses root; empty,
+# the image's USER), an Fn::If that Control Tower's static non-root check takes for a user. Its
+# hook, which sees the value, refuses an empty one, and so does Security Hub ECS.20: the README
+# says to give ContainerUser, and tests/policy/test_hooks.py holds that list. A sidecar without
+# a user of its own runs as its image's USER, which nothing here can read.
 _NONROOT_RULE = "ecs_task_definition_nonroot_user_check"
 SIDECAR_USER_REASON = (
     "a sidecar without a user in the spec runs as its image's USER, which a fixed UID could "

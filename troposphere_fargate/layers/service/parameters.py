@@ -260,10 +260,11 @@ def add_container_parameters(
         group=GROUP_CONTAINER,
         label="Container user (optional)",
         description=(
-            "The user the container runs as instead of the image's USER: a UID such as 1000 "
-            "or 1000:1000 (any image), or a name the image knows. Never root. Empty: the "
-            "image's USER. Only /tmp is writable, and by a user other than root only if the "
-            "image declares VOLUME /tmp."
+            "The user the container runs as instead of the image's USER: uid:gid such as "
+            "1000:1000 (any image; a UID alone that the image does not list gets group 0), or "
+            "names the image's /etc/passwd and /etc/group know. Never root. Empty: the image's "
+            "USER. Only /tmp is writable (all of it with EnableExecuteCommand), by a user other "
+            "than root only if the image declares VOLUME /tmp. ECS Exec runs as root anyway."
         ),
         Type="String",
         Default=config.application.user or NOT_GIVEN,
