@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from tests.support import accepted_or_refused, props
+from tests.support import SERVICE_REQUIRED, accepted_or_refused, props
 from troposphere_fargate import Application, ServiceConfig, Sidecar, from_yaml, to_yaml
 from troposphere_fargate.cfn.evaluate import ParameterError, deployed, resolved
 from troposphere_fargate.layers.application import NON_ROOT_USER, positive_up_to
@@ -33,14 +33,7 @@ from troposphere_fargate.layers.service import names as s
 from troposphere_fargate.layers.service import service_template
 from troposphere_fargate.layers.service.containers import SIDECAR_USER_REASON
 
-IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/web:1.4.2"
 AGENT = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/agent:2"
-REQUIRED = {
-    s.VPC_ID: "vpc-0a1b2c3d",
-    s.PUBLIC_SUBNET_IDS: "subnet-01,subnet-02",
-    s.PRIVATE_SUBNET_IDS: "subnet-11,subnet-12",
-    s.CONTAINER_IMAGE: IMAGE,
-}
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,31}")
 
 
@@ -139,7 +132,7 @@ def shipped() -> dict[str, Any]:
 
 
 def container(template: dict[str, Any], **values: str) -> dict[str, Any]:
-    stack = resolved(template, {**REQUIRED, **values})
+    stack = resolved(template, {**SERVICE_REQUIRED, **values})
     (first, *_) = props(stack["Resources"][s.TASK_DEFINITION])["ContainerDefinitions"]
     return dict(first)
 
@@ -156,7 +149,7 @@ def test_the_container_runs_as_the_user_given(shipped):
 @pytest.mark.parametrize("user", ["root", "0", "0:0", "root:wheel", "app user", "-1"])
 def test_the_console_refuses_root_with_the_parameters_own_message(shipped, user):
     with pytest.raises(ParameterError, match=r"ContainerUser.*must be empty or a user other"):
-        deployed(shipped, {**REQUIRED, s.CONTAINER_USER: user})
+        deployed(shipped, {**SERVICE_REQUIRED, s.CONTAINER_USER: user})
 
 
 def test_a_specs_user_is_the_parameters_default_written_as_a_string():
@@ -177,7 +170,7 @@ def test_a_sidecar_runs_as_its_own_user_whatever_the_parameter():
         )
     )
     template = service_template(ServiceConfig(application=application)).to_dict()
-    stack = resolved(template, {**REQUIRED, s.CONTAINER_USER: "1000"})
+    stack = resolved(template, {**SERVICE_REQUIRED, s.CONTAINER_USER: "1000"})
     definitions = props(stack["Resources"][s.TASK_DEFINITION])["ContainerDefinitions"]
     users = {d["Name"]: d.get("User") for d in definitions}
     assert users == {"app": "1000", "agent": "10001", "plain": None}

@@ -24,18 +24,15 @@ from typing import Any
 import pytest
 
 from tests import tools
+from tests.support import SERVICE_REQUIRED
 from troposphere_fargate.cfn import guard as policy
 from troposphere_fargate.cfn.evaluate import resolved
 from troposphere_fargate.release.build import render_templates
 
 REPO = Path(__file__).resolve().parents[2]
-IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/web:1.4.2"
 # What each template cannot do without (no default); everything else keeps its default.
 NEEDED = {
-    "VpcId": "vpc-0a1b2c3d",
-    "PublicSubnetIds": "subnet-0123456789abcdef0,subnet-0123456789abcdef1",
-    "PrivateSubnetIds": "subnet-0123456789abcdef2,subnet-0123456789abcdef3",
-    "ContainerImage": IMAGE,
+    **SERVICE_REQUIRED,
     "TemplateBucketName": "my-templates",
     "PrincipalArn": "arn:aws:iam::123456789012:role/Admin",
     "OrganizationalUnitIds": "ou-ab12-cdef3456",
