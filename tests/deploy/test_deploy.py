@@ -1222,6 +1222,7 @@ def test_each_strategy_deploys_its_second_target_group_rule_and_role(aws, strate
         DeploymentStrategy=strategy,
         CertificateArn=certificate,
         TestListenerPort="8443",
+        HttpsOnly="true",
         **wired,
     )
     assert {
@@ -1235,6 +1236,18 @@ def test_each_strategy_deploys_its_second_target_group_rule_and_role(aws, strate
     } <= _resources(aws, "svc")
     rules = _listener_rules(aws, outputs[s.OUTPUT_LOAD_BALANCER_DNS_NAME])
     assert sorted(rule["Port"] for rule in rules) == [443, 8443]  # production and test rules
+    # HttpsOnly: no port 80, every listener HTTPS (Security Hub ELB.18; tests/layers/
+    # test_https_only.py cites the AWS Config rule behind it).
+    elbv2 = aws.client("elbv2")
+    (balancer,) = elbv2.describe_load_balancers()["LoadBalancers"]
+    listeners = elbv2.describe_listeners(LoadBalancerArn=balancer["LoadBalancerArn"])["Listeners"]
+    assert sorted((x["Port"], x["Protocol"]) for x in listeners) == [
+        (443, "HTTPS"),
+        (8443, "HTTPS"),
+    ]
+    (front,) = balancer["SecurityGroups"]
+    admitted = aws.client("ec2").describe_security_groups(GroupIds=[front])["SecurityGroups"][0]
+    assert sorted(p["FromPort"] for p in admitted["IpPermissions"]) == [443, 8443]
     for rule in rules:
         (action,) = rule["Actions"]
         weights = [group["Weight"] for group in action["ForwardConfig"]["TargetGroups"]]

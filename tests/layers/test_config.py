@@ -295,6 +295,7 @@ _OTHER_VALUE: dict[str, object] = {
     "default_load_balancer_type": "network",
     "default_allowed_ingress_cidr": "10.0.0.0/8",
     "default_deletion_protection": False,
+    "default_https_only": True,
     "default_deregistration_delay_seconds": 5,
     "default_enable_execute_command": True,
     "default_log_retention_days": 731,

@@ -345,6 +345,7 @@ def test_every_parameter_default_comes_from_the_config():
         default_deletion_protection=False,
         default_log_retention_days=731,
         default_web_acl_arn=WEB_ACL,
+        default_https_only=True,
     )
     parameters = environment_template(config).to_dict()["Parameters"]
     defaults = {k: v.get("Default") for k, v in parameters.items()}
@@ -357,6 +358,7 @@ def test_every_parameter_default_comes_from_the_config():
         e.ALLOWED_INGRESS_CIDR: "203.0.113.0/24",
         e.WEB_ACL_ARN: WEB_ACL,
         e.DELETION_PROTECTION: "false",
+        e.HTTPS_ONLY: "true",
         e.LOG_RETENTION_DAYS_PARAMETER: "731",
     }
     deploy(environment_template(config).to_dict())  # each default is one its parameter takes

@@ -996,6 +996,7 @@ SHIPPED_DEFAULTS = {
     s.CERTIFICATE_ARN: "",
     s.ALLOWED_INGRESS_CIDR: "0.0.0.0/0",
     s.DELETION_PROTECTION: "true",
+    s.HTTPS_ONLY: "false",
     s.DEREGISTRATION_DELAY: "30",
     s.ENABLE_EXECUTE_COMMAND: "false",
     s.LOG_RETENTION_DAYS_PARAMETER: "365",
@@ -1044,6 +1045,7 @@ def test_every_parameter_default_comes_from_the_config():
         default_load_balancer_type="network",
         default_allowed_ingress_cidr="203.0.113.0/24",
         default_deletion_protection=False,
+        default_https_only=True,
         default_deregistration_delay_seconds=5,
         default_enable_execute_command=True,
         application=Application(user="1000:1000"),
@@ -1065,6 +1067,7 @@ def test_every_parameter_default_comes_from_the_config():
         s.LOAD_BALANCER_TYPE: "network",
         s.ALLOWED_INGRESS_CIDR: "203.0.113.0/24",
         s.DELETION_PROTECTION: "false",
+        s.HTTPS_ONLY: "true",
         s.DEREGISTRATION_DELAY: "5",
         s.ENABLE_EXECUTE_COMMAND: "true",
         s.DEPLOYMENT_STRATEGY: "BLUE_GREEN",
@@ -1075,8 +1078,8 @@ def test_every_parameter_default_comes_from_the_config():
         s.LINEAR_STEP_BAKE_TIME: "3",
         s.CONTAINER_USER: "1000:1000",
     }
-    # Each default is one the parameter itself accepts.
-    deploy(service_template(config).to_dict())
+    # Each default is one the parameter itself accepts (HttpsOnly true with a certificate).
+    deploy(service_template(config).to_dict(), **{s.CERTIFICATE_ARN: CERTIFICATE})
     spot = service_template(ServiceConfig(default_capacity_provider="FARGATE_SPOT")).to_dict()
     assert spot["Parameters"][s.CAPACITY_PROVIDER]["Default"] == "FARGATE_SPOT"
     deploy(spot)

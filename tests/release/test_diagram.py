@@ -166,7 +166,15 @@ def test_a_domain_draws_its_records_certificate_and_https():
     view = environment(ENVIRONMENT_EXAMPLE_SPEC)
     assert view.names == ["api.shop.example.com", "shop.example.com"]
     assert view.certificate and view.web_acl
-    assert view.listeners == ["HTTP :80 (301 to HTTPS)", "HTTPS :443 (404 unless a rule matches)"]
+    # The example's https_only closes port 80; without it, port 80 redirects.
+    assert view.listeners == ["HTTPS :443 (404 unless a rule matches)"]
+    redirecting = environment(
+        ENVIRONMENT_EXAMPLE_SPEC.replace("https_only: true", "https_only: false")
+    )
+    assert redirecting.listeners == [
+        "HTTP :80 (301 to HTTPS)",
+        "HTTPS :443 (404 unless a rule matches)",
+    ]
     api = next(member for member in view.members if member.name == "api")
     assert (api.route, api.priority) == ("api.shop.example.com /v1/*", 10)
     assert {"dns", "certificate", "waf"} <= set(node_names(environment_graph(view)))

@@ -235,6 +235,7 @@ def test_the_environment_example_loads_into_an_environment_of_four_services():
         default_hosted_zone_id="Z0123456789ABCDEFGHIJ",
         default_web_acl_arn="arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/shop/"
         "a1b2c3d4-5678-90ab-cdef-111122223333",
+        default_https_only=True,
     )
     assert [(s.container_name, s.expose, s.routing) for s in config.services] == [
         ("web", "public", Routing(priority=100, path="/*")),
@@ -323,7 +324,7 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         " allowed: expose, routing, port, health_check_path, cpu, memory, desired_count, "
         "min_capacity, max_capacity, cpu_target, memory_target, requests_per_target, "
         "error_rate_alarm, schedules, queue_scaling, capacity_provider, cpu_architecture, "
-        "load_balancer, log_retention_days, deletion_protection, execute_command, "
+        "load_balancer, log_retention_days, deletion_protection, https_only, execute_command, "
         "health_check_grace_period, target_health, deployment, deregistration_delay, "
         "allowed_ingress_cidr, tls_policy, "
         "environment, secrets, "

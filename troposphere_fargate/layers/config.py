@@ -384,6 +384,7 @@ ENVIRONMENT_LOAD_BALANCER_FIELDS: tuple[str, ...] = (
     "default_allowed_ingress_cidr",
     "default_deletion_protection",
     "tls_policy",
+    "default_https_only",
 )
 
 # The fields a service of an environment exposed "internal" or "none" has no use for: they are
@@ -524,6 +525,10 @@ class ServiceConfig:
         default_allowed_ingress_cidr: default of ``AllowedIngressCidr``, an IPv4 CIDR block.
             Default ``0.0.0.0/0`` (everyone: the load balancer is internet-facing).
         default_deletion_protection: default of ``DeletionProtection``. Default True.
+        default_https_only: default of ``HttpsOnly``: True closes port 80, so that the load
+            balancer listens on 443 only (Security Hub ELB.18); it needs ``CertificateArn`` when
+            deploying. Default False: port 80 redirects to HTTPS (application) with a
+            certificate, and serves plain HTTP without one.
         default_deregistration_delay_seconds: default of ``DeregistrationDelaySeconds``
             (0-3600). Default 30.
         default_enable_execute_command: default of ``EnableExecuteCommand`` (ECS Exec). Default
@@ -560,8 +565,9 @@ class ServiceConfig:
 
     ``CertificateArn`` has no default here: it is empty, which means "no certificate". With
     ``expose`` set, the load balancer's settings (``default_load_balancer_type``,
-    ``default_allowed_ingress_cidr``, ``default_deletion_protection``, ``tls_policy``) are the
-    environment's (:class:`EnvironmentConfig`) and must keep their defaults here.
+    ``default_allowed_ingress_cidr``, ``default_deletion_protection``, ``tls_policy``,
+    ``default_https_only``) are the environment's (:class:`EnvironmentConfig`) and must keep
+    their defaults here.
     """
 
     container_name: str = "app"
@@ -593,6 +599,7 @@ class ServiceConfig:
     routing: Routing | tuple[Routing, ...] | None = None
     target_health: TargetHealth = field(default_factory=TargetHealth)
     deployment: DeploymentSettings = field(default_factory=DeploymentSettings)
+    default_https_only: bool = False
 
     def __post_init__(self) -> None:
         owner = type(self).__name__
@@ -1170,6 +1177,8 @@ class ServiceConfig:
                 self.default_deletion_protection,
                 "must be a bool",
             )
+        if not isinstance(self.default_https_only, bool):
+            raise _fail(owner, "default_https_only", self.default_https_only, "must be a bool")
         _check_seconds(
             owner,
             "default_deregistration_delay_seconds",
@@ -1217,6 +1226,10 @@ class EnvironmentConfig:
             with the load balancer. Default empty: none.
         tls_policy: the HTTPS listener's TLS policy. Default
             ``ELBSecurityPolicy-TLS13-1-2-Res-2021-06``.
+        default_https_only: default of ``HttpsOnly``: True closes port 80, so that the load
+            balancer listens on 443 only (Security Hub ELB.18); it needs a certificate
+            (``DomainName`` or ``CertificateArn``) when deploying. Default False: port 80
+            redirects to HTTPS with a certificate, and answers 404 without one.
     """
 
     default_domain_name: str = ""
@@ -1226,6 +1239,7 @@ class EnvironmentConfig:
     default_log_retention_days: int = 365
     default_web_acl_arn: str = ""
     tls_policy: str = DEFAULT_TLS_POLICY
+    default_https_only: bool = False
 
     def __post_init__(self) -> None:
         owner = type(self).__name__
@@ -1274,6 +1288,8 @@ class EnvironmentConfig:
                 self.default_deletion_protection,
                 "must be a bool",
             )
+        if not isinstance(self.default_https_only, bool):
+            raise _fail(owner, "default_https_only", self.default_https_only, "must be a bool")
         _check_retention(owner, "default_log_retention_days", self.default_log_retention_days)
         acl = self.default_web_acl_arn
         if not isinstance(acl, str) or (acl and not _WEB_ACL_ARN.fullmatch(acl)):

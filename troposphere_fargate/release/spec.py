@@ -1812,6 +1812,15 @@ _SERVICE = _Object(
             _default_of("DeletionProtection", " Of the load balancer."),
         ),
         Key(
+            "https_only",
+            _Bool(),
+            "default_https_only",
+            _default_of(
+                "HttpsOnly",
+                " true closes port 80 (HTTPS on 443 only); it needs CertificateArn when deploying.",
+            ),
+        ),
+        Key(
             "execute_command",
             _Bool(),
             "default_enable_execute_command",
@@ -2077,6 +2086,16 @@ _ENVIRONMENT_SETTINGS = _Object(
             _default_of("DeletionProtection", " Of the shared load balancer."),
         ),
         Key(
+            "https_only",
+            _Bool(),
+            "default_https_only",
+            _default_of(
+                "HttpsOnly",
+                " true closes port 80 (HTTPS on 443 only); it needs a certificate (the domain, "
+                "or CertificateArn when deploying).",
+            ),
+        ),
+        Key(
             "log_retention_days",
             _Int(choices=LOG_RETENTION_DAYS),
             "default_log_retention_days",
@@ -2328,6 +2347,7 @@ services:
     load_balancer: application
     log_retention_days: 365
     deletion_protection: true
+    https_only: false  # true closes port 80 (HTTPS only), with a CertificateArn when deploying
     execute_command: false
     health_check_grace_period: 60
     deployment:
@@ -2402,6 +2422,7 @@ ENVIRONMENT_EXAMPLE_SPEC = """\
 environment:
   allowed_ingress_cidr: 0.0.0.0/0
   deletion_protection: true
+  https_only: true  # port 443 only: the domain below gives the certificate
   log_retention_days: 365
   web_acl_arn: "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/shop/\\
     a1b2c3d4-5678-90ab-cdef-111122223333"

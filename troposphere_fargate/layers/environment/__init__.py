@@ -6,18 +6,19 @@ parameter and the others this template outputs), or all at once in a spec build'
 Resources: an ECS cluster (Container Insights, FARGATE and FARGATE_SPOT) whose services use the
 Service Connect namespace ``Namespace`` (AWS Cloud Map, HTTP: no Route 53 zone) by default; one
 internet-facing application load balancer in the public subnets, with access logs in a retained,
-encrypted bucket, listeners on port 80 (404 for what no service routes, or a redirect to HTTPS)
-and, with a certificate, 443 (TLS 1.3 policy, 404 for what no service routes); its security
-group, and the environment's security group every service's tasks are members of (see
-:mod:`.load_balancer`); with ``DomainName`` and ``HostedZoneId``, an ACM certificate validated
-through DNS in that zone (unless ``CertificateArn`` brings one) and alias records for the domain
-and the hosts the spec's services route under it (:mod:`.domain`); with ``WebAclArn``, that AWS
-WAF web ACL in front of the load balancer.
+encrypted bucket, listeners on port 80 (404 for what no service routes, or a redirect to HTTPS;
+closed by ``HttpsOnly``) and, with a certificate, 443 (TLS 1.3 policy, 404 for what no service
+routes); its security group, and the environment's security group every service's tasks are members
+of (see :mod:`.load_balancer`); with ``DomainName`` and ``HostedZoneId``, an ACM certificate
+validated through DNS in that zone (unless ``CertificateArn`` brings one) and alias records for the
+domain and the hosts the spec's services route under it (:mod:`.domain`); with ``WebAclArn``, that
+AWS WAF web ACL in front of the load balancer.
 
 Parameters: ``VpcId``, ``PublicSubnetIds``, ``DomainName``, ``HostedZoneId``,
 ``CertificateArn``, ``AllowedIngressCidr``, ``WebAclArn``, ``DeletionProtection``,
-``LogRetentionDays``. Rules: ``DomainNameNeedsHostedZoneId``, and in a spec build whose
-services route hosts under its domain, ``DomainNameOfTheServicesHosts``.
+``HttpsOnly``, ``LogRetentionDays``. Rules: ``DomainNameNeedsHostedZoneId``,
+``HttpsOnlyNeedsACertificate``, and in a spec build whose services route hosts under its
+domain, ``DomainNameOfTheServicesHosts``.
 
 Outputs (exported as ``<stack name>-<output>``): ``ClusterName``, ``ListenerArn``,
 ``LoadBalancerSecurityGroupId``, ``EnvironmentSecurityGroupId``, ``NamespaceArn`` and

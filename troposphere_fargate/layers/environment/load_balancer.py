@@ -9,9 +9,10 @@ Two security groups, neither of which grows with the number of services:
   container port from the load balancer's group, or from the environment's), so what a task
   takes is the intersection: a port it opened, from a source it named.
 
-Port 80 always listens: it answers 404 to what no service routes, or redirects to HTTPS when
-the environment has a certificate. Port 443 listens with a certificate and answers 404 to what
-no service routes. Services add their listener rules to the ``ListenerArn`` output's listener.
+Port 80 listens unless ``HttpsOnly`` closes it (which needs a certificate): it answers 404 to
+what no service routes, or redirects to HTTPS when the environment has a certificate. Port 443
+listens with a certificate and answers 404 to what no service routes. Services add their
+listener rules to the ``ListenerArn`` output's listener.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from .names import (
     HAS_HTTPS,
     HAS_WEB_ACL,
     HTTP_LISTENER,
+    HTTP_PORT_OPEN,
     HTTPS_LISTENER,
     LOAD_BALANCER,
     LOAD_BALANCER_EGRESS_TO_SERVICES,
@@ -124,6 +126,7 @@ def add_security_groups(t: Template, public: bool = True) -> SecurityGroups:
     http = t.add_resource(
         ec2.SecurityGroupIngress(
             LOAD_BALANCER_HTTP_INGRESS,
+            Condition=HTTP_PORT_OPEN,
             GroupId=Ref(load_balancer_group),
             CidrIp=Ref(ALLOWED_INGRESS_CIDR),
             IpProtocol="tcp",
@@ -240,7 +243,7 @@ def add_load_balancer(
 
 @dataclass(frozen=True)
 class Listeners:
-    http: elb.Listener  # port 80, always
+    http: elb.Listener  # port 80, unless HttpsOnly closes it (with a certificate)
     https: elb.Listener  # port 443, with a certificate
 
 
@@ -253,6 +256,7 @@ def add_listeners(
     http = t.add_resource(
         elb.Listener(
             HTTP_LISTENER,
+            Condition=HTTP_PORT_OPEN,
             LoadBalancerArn=Ref(load_balancer),
             Port=HTTP_PORT,
             Protocol="HTTP",

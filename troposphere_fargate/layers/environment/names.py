@@ -20,6 +20,7 @@ ALLOWED_INGRESS_CIDR = "AllowedIngressCidr"
 DELETION_PROTECTION = "DeletionProtection"
 WEB_ACL_ARN = "WebAclArn"
 LOG_RETENTION_DAYS_PARAMETER = "LogRetentionDays"
+HTTPS_ONLY = "HttpsOnly"
 
 # --- Conditions -------------------------------------------------------------------------------
 HAS_DOMAIN = "HasDomain"
@@ -27,9 +28,11 @@ HAS_CERTIFICATE_ARN = "HasCertificateArn"
 CREATES_CERTIFICATE = "CreatesCertificate"  # a domain, and no certificate brought
 HAS_HTTPS = "HasHttps"  # a certificate, brought or made
 HAS_WEB_ACL = "HasWebAcl"
+HTTP_PORT_OPEN = "HttpPortOpen"  # no certificate, or one and HttpsOnly false
 
 # --- Rules ------------------------------------------------------------------------------------
 DOMAIN_NEEDS_HOSTED_ZONE = "DomainNameNeedsHostedZoneId"
+HTTPS_ONLY_NEEDS_A_CERTIFICATE = "HttpsOnlyNeedsACertificate"
 # Only in a spec build whose services route host names under the spec's domain.
 DOMAIN_OF_THE_HOSTS = "DomainNameOfTheServicesHosts"
 

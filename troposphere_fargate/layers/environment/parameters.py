@@ -1,6 +1,7 @@
 """The environment layer's parameters, one function per console group, its conditions, and the
-rules that refuse a domain without its hosted zone (and, in a spec build whose services route
-host names, a domain other than the one the hosts are under)."""
+rules that refuse a domain without its hosted zone, HTTPS only without a certificate (and, in a
+spec build whose services route host names, a domain other than the one the hosts are
+under)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Sequence
 
 from troposphere import And, Condition, Equals, Not, Or, Parameter, Ref, Template
 
-from ..blocks import add_parameter, add_retention_parameter, add_switch_parameter
+from ..blocks import TRUE, add_parameter, add_retention_parameter, add_switch_parameter
 from ..config import (
     DOMAIN_NAME_PATTERN,
     HOSTED_ZONE_ID_PATTERN,
@@ -34,6 +35,9 @@ from .names import (
     HAS_HTTPS,
     HAS_WEB_ACL,
     HOSTED_ZONE_ID,
+    HTTP_PORT_OPEN,
+    HTTPS_ONLY,
+    HTTPS_ONLY_NEEDS_A_CERTIFICATE,
     LOG_RETENTION_DAYS_PARAMETER,
     PUBLIC_SUBNET_IDS,
     VPC_ID,
@@ -190,6 +194,19 @@ def add_load_balancer_parameters(t: Template, config: EnvironmentConfig) -> tupl
         ),
         default=config.default_deletion_protection,
     )
+    https_only = add_switch_parameter(
+        t,
+        HTTPS_ONLY,
+        group=GROUP_LOAD_BALANCER,
+        label="HTTPS only (close port 80)",
+        description=(
+            "With a certificate (DomainName or CertificateArn): true closes port 80, so the "
+            "load balancer listens on 443 only (Security Hub ELB.18) and http:// addresses get "
+            "no answer; false keeps port 80 answering with a redirect to HTTPS. true needs a "
+            "certificate."
+        ),
+        default=config.default_https_only,
+    )
     log_retention = add_retention_parameter(
         t,
         LOG_RETENTION_DAYS_PARAMETER,
@@ -202,7 +219,7 @@ def add_load_balancer_parameters(t: Template, config: EnvironmentConfig) -> tupl
         default=config.default_log_retention_days,
         choices=LOG_RETENTION_DAYS,
     )
-    return clients, web_acl, deletion_protection, log_retention
+    return clients, web_acl, deletion_protection, https_only, log_retention
 
 
 def _given(parameter: str) -> Not:
@@ -218,6 +235,9 @@ def add_conditions(t: Template) -> tuple[str, ...]:
             CREATES_CERTIFICATE, And(Condition(HAS_DOMAIN), Not(Condition(HAS_CERTIFICATE_ARN)))
         ),
         t.add_condition(HAS_HTTPS, Or(Condition(HAS_DOMAIN), Condition(HAS_CERTIFICATE_ARN))),
+        t.add_condition(
+            HTTP_PORT_OPEN, Or(Not(Condition(HAS_HTTPS)), Not(Equals(Ref(HTTPS_ONLY), TRUE)))
+        ),
         t.add_condition(HAS_WEB_ACL, _given(WEB_ACL_ARN)),
     )
 
@@ -242,8 +262,24 @@ def add_rules(t: Template, config: EnvironmentConfig, hosts: Sequence[str]) -> t
             ]
         },
     )
+    t.add_rule(
+        HTTPS_ONLY_NEEDS_A_CERTIFICATE,
+        {
+            "RuleCondition": Equals(Ref(HTTPS_ONLY), TRUE),
+            "Assertions": [
+                {
+                    "Assert": Not(And(no_domain, Equals(Ref(CERTIFICATE_ARN), NOT_GIVEN))),
+                    "AssertDescription": (
+                        "HttpsOnly true closes port 80 and leaves HTTPS on 443, which needs a "
+                        "certificate: give DomainName (and HostedZoneId) or CertificateArn, or "
+                        "set HttpsOnly to false."
+                    ),
+                }
+            ],
+        },
+    )
     if not hosts:
-        return (DOMAIN_NEEDS_HOSTED_ZONE,)
+        return DOMAIN_NEEDS_HOSTED_ZONE, HTTPS_ONLY_NEEDS_A_CERTIFICATE
     t.add_rule(
         DOMAIN_OF_THE_HOSTS,
         {
@@ -260,4 +296,4 @@ def add_rules(t: Template, config: EnvironmentConfig, hosts: Sequence[str]) -> t
             ]
         },
     )
-    return DOMAIN_NEEDS_HOSTED_ZONE, DOMAIN_OF_THE_HOSTS
+    return DOMAIN_NEEDS_HOSTED_ZONE, HTTPS_ONLY_NEEDS_A_CERTIFICATE, DOMAIN_OF_THE_HOSTS

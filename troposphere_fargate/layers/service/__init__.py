@@ -27,7 +27,7 @@ Parameters: ``VpcId``, ``PublicSubnetIds``, ``PrivateSubnetIds``, ``ContainerIma
 ``ExtraEgressPort``, ``ExtraEgressSecurityGroupId``, ``ExtraEgressCidr``,
 ``CapacityProvider``, ``DesiredCount``, ``MinCapacity``, ``MaxCapacity``,
 ``CpuTargetUtilization``, ``HealthCheckGracePeriodSeconds``, ``LoadBalancerType``,
-``CertificateArn``, ``AllowedIngressCidr``, ``DeletionProtection``,
+``CertificateArn``, ``AllowedIngressCidr``, ``DeletionProtection``, ``HttpsOnly``,
 ``DeregistrationDelaySeconds``, ``EnableExecuteCommand``, ``LogRetentionDays``. One rule per CPU
 size rejects a memory size Fargate does not offer with it; two rules give ``ExtraEgressPort``
 exactly one destination and a destination a port.
@@ -112,6 +112,7 @@ from .parameters import (
     add_capacity_provider_rule,
     add_extra_egress_rules,
     add_health_check_rule,
+    add_https_only_rule,
     add_managed_policy_arns_rule,
     add_parameters,
     add_request_scaling_deployment_rule,
@@ -166,6 +167,8 @@ def service_template(config: ServiceConfig | None = None) -> Template:
     add_parameters(t, config, placement)
     add_task_size_rules(t)
     add_capacity_provider_rule(t)
+    if exists(placement.standalone):
+        add_https_only_rule(t)
     if exists(placement.target_group):
         add_health_check_rule(t)
         add_request_scaling_rules(t, placement)

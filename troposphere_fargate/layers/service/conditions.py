@@ -61,6 +61,7 @@ from .names import (
     HAS_TASK_ROLE_MANAGED_POLICIES,
     HEALTH_CHECK_TIMEOUT,
     HTTP_LISTENER_PORT_OPEN,
+    HTTPS_ONLY,
     INTERNAL_IN_ENVIRONMENT,
     IS_APPLICATION,
     IS_CHINA,
@@ -184,9 +185,13 @@ def add_load_balancer_conditions(t: Template, placement: Placement) -> tuple[str
     if not exists(placement.standalone):
         return ()
     # A certificate of its own; port 80 is open without one, and on an ALB with one (to
-    # redirect to HTTPS). In the shipped template both only with a load balancer of its own.
+    # redirect to HTTPS) unless HttpsOnly closes it. In the shipped template both only with a
+    # load balancer of its own.
     certificate: object = Not(Equals(Ref(CERTIFICATE_ARN), NO_CERTIFICATE))
-    port_open: object = Or(Not(Condition(HAS_CERTIFICATE)), Condition(IS_APPLICATION))
+    port_open: object = Or(
+        Not(Condition(HAS_CERTIFICATE)),
+        And(Condition(IS_APPLICATION), Not(is_true(HTTPS_ONLY))),
+    )
     if isinstance(placement.standalone, str):
         certificate = And(Condition(placement.standalone), certificate)
         port_open = And(Condition(placement.standalone), port_open)

@@ -95,6 +95,8 @@ __all__ = [
     "HEALTH_CHECK_TIMEOUT",
     "HEALTH_CHECK_TIMEOUT_BELOW_INTERVAL",
     "HTTPS_LISTENER",
+    "HTTPS_ONLY",
+    "HTTPS_ONLY_NEEDS_A_CERTIFICATE",
     "HTTP_LISTENER",
     "HTTP_LISTENER_PORT_OPEN",
     "INTERNAL_IN_ENVIRONMENT",
@@ -222,6 +224,7 @@ LOAD_BALANCER_TYPE = "LoadBalancerType"
 CERTIFICATE_ARN = "CertificateArn"
 ALLOWED_INGRESS_CIDR = "AllowedIngressCidr"
 DELETION_PROTECTION = "DeletionProtection"
+HTTPS_ONLY = "HttpsOnly"
 DEREGISTRATION_DELAY = "DeregistrationDelaySeconds"
 ENABLE_EXECUTE_COMMAND = "EnableExecuteCommand"
 LOG_RETENTION_DAYS_PARAMETER = "LogRetentionDays"
@@ -322,6 +325,7 @@ def rule_task_size(cpu: int) -> str:
 CONTAINER_PORT_NOT_A_SIDECAR_PORT = "ContainerPortNotASidecarPort"  # only with sidecar ports
 # "Linux tasks with the ARM64 architecture don't support the Fargate Spot capacity provider"
 FARGATE_SPOT_RUNS_X86_64 = "FargateSpotRunsX86Tasks"
+HTTPS_ONLY_NEEDS_A_CERTIFICATE = "HttpsOnlyNeedsACertificate"
 EXTRA_EGRESS_NEEDS_ONE_DESTINATION = "ExtraEgressPortNeedsOneDestination"
 MANAGED_POLICY_ARNS_WITHOUT_GAPS = "TaskRoleManagedPolicyArnsWithoutGaps"
 EXTRA_EGRESS_DESTINATION_NEEDS_PORT = "ExtraEgressDestinationNeedsPort"

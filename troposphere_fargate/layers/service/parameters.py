@@ -20,6 +20,7 @@ from ..application import (
     Application,
 )
 from ..blocks import (
+    TRUE,
     add_choice_parameter,
     add_parameter,
     add_retention_parameter,
@@ -96,6 +97,8 @@ from .names import (
     HEALTH_CHECK_TIMEOUT,
     HEALTH_CHECK_TIMEOUT_BELOW_INTERVAL,
     HEALTHY_THRESHOLD,
+    HTTPS_ONLY,
+    HTTPS_ONLY_NEEDS_A_CERTIFICATE,
     LOAD_BALANCER_TYPE,
     LOG_RETENTION_DAYS_PARAMETER,
     MANAGED_POLICY_ARNS_WITHOUT_GAPS,
@@ -813,7 +816,21 @@ def _add_own_load_balancer_parameters(t: Template, config: ServiceConfig) -> tup
         ),
         default=config.default_deletion_protection,
     )
-    return kind, certificate, clients, deletion_protection
+    https_only = add_switch_parameter(
+        t,
+        HTTPS_ONLY,
+        group=GROUP_LOAD_BALANCER,
+        label="HTTPS only (close port 80)",
+        description=(
+            "With CertificateArn: true closes port 80, so the load balancer listens on 443 "
+            "only (Security Hub ELB.18) and http:// addresses get no answer; false, the "
+            "default, keeps port 80 answering with a redirect to HTTPS. A network load "
+            "balancer with a certificate listens on 443 only either way. true needs a "
+            "certificate."
+        ),
+        default=config.default_https_only,
+    )
+    return kind, certificate, clients, deletion_protection, https_only
 
 
 # A standard SNS topic (CloudWatch alarms do not notify FIFO topics), or nothing.
@@ -935,6 +952,30 @@ def add_capacity_provider_rule(t: Template) -> str:
         },
     )
     return FARGATE_SPOT_RUNS_X86_64
+
+
+def add_https_only_rule(t: Template) -> str:
+    """``HttpsOnly`` closes port 80, which leaves the load balancer a listener only with a
+    certificate: without one it would listen nowhere. In an environment the certificate is
+    the environment's, and ``JoiningNeedsTheEnvironment`` refuses ``CertificateArn``, so a
+    joined service is refused ``HttpsOnly`` too (the environment has its own)."""
+    t.add_rule(
+        HTTPS_ONLY_NEEDS_A_CERTIFICATE,
+        {
+            "RuleCondition": Equals(Ref(HTTPS_ONLY), TRUE),
+            "Assertions": [
+                {
+                    "Assert": Not(Equals(Ref(CERTIFICATE_ARN), NO_CERTIFICATE)),
+                    "AssertDescription": (
+                        "HttpsOnly true closes port 80 and leaves HTTPS on 443, which needs a "
+                        "CertificateArn: give one, or set HttpsOnly to false. In an "
+                        "environment, set the environment's HttpsOnly instead."
+                    ),
+                }
+            ],
+        },
+    )
+    return HTTPS_ONLY_NEEDS_A_CERTIFICATE
 
 
 def add_sidecar_port_rule(t: Template, application: Application) -> str | None:
