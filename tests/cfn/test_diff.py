@@ -1993,3 +1993,43 @@ def test_a_second_review_of_a_folder_diff_for_a_templates_root():
         return template
 
     assert diff(_nesting(weighted(1), {}), _nesting(weighted(1.0), {})) == []
+
+
+LISTENERS = {
+    "Balancer": {"Type": "AWS::ElasticLoadBalancingV2::LoadBalancer", "Properties": {}},
+    "HttpListener": {
+        "Type": "AWS::ElasticLoadBalancingV2::Listener",
+        "Properties": {"LoadBalancerArn": {"Ref": "Balancer"}, "Port": 80, "Protocol": "HTTP"},
+    },
+    "HttpsListener": {
+        "Type": "AWS::ElasticLoadBalancingV2::Listener",
+        "Properties": {"LoadBalancerArn": {"Ref": "Balancer"}, "Port": 443, "Protocol": "HTTPS"},
+    },
+}
+
+
+def test_closing_a_port_of_a_load_balancer_that_stays_is_breaking():
+    """HttpsOnly=true, or a certificate removed: a listener goes while its load balancer stays,
+    and whoever uses that port (http:// links, https:// bookmarks) gets no answer."""
+    old = {"Resources": copy.deepcopy(LISTENERS)}
+    new = copy.deepcopy(old)
+    del new["Resources"]["HttpListener"]
+    finding = only(diff_template("t.yaml", old, new))
+    assert finding.severity == BREAKING
+    assert finding.subject == "resource HttpListener"
+    assert finding.change.endswith(
+        "; port 80 of its load balancer stops answering: clients, links and bookmarks that use "
+        "it get no answer"
+    )
+
+    # Another listener taking the same port of the same load balancer keeps it answering.
+    moved = copy.deepcopy(new)
+    moved["Resources"]["PlainListener"] = copy.deepcopy(LISTENERS["HttpListener"])
+    moved["Resources"]["PlainListener"]["Properties"]["Protocol"] = "TCP"
+    findings = diff_template("t.yaml", old, moved)
+    assert {f.severity for f in findings} == {SAFE}
+
+    # With the load balancer gone too, its removal says it all: no note on the listeners.
+    gone = {"Resources": {}}
+    notes = [f for f in diff_template("t.yaml", old, gone) if "Listener" in f.subject]
+    assert len(notes) == 2 and not any("stops answering" in f.change for f in notes)

@@ -338,6 +338,38 @@ def _reopened(
     )
 
 
+LISTENER_TYPE = "AWS::ElasticLoadBalancingV2::Listener"
+
+
+def _closed_port(
+    resource: Mapping[str, Any], old_resources: Mapping[str, Any], new_resources: Mapping[str, Any]
+) -> str:
+    """What removing a listener from a load balancer that stays (replaced or not) does: its port
+    stops answering (the clients, links and bookmarks that use it get no answer, not even a
+    redirect), unless another listener of the new template takes the same port of the same
+    load balancer."""
+    if resource.get("Type") != LISTENER_TYPE:
+        return ""
+    properties = resource.get("Properties", {})
+    balancer = _refs(properties.get("LoadBalancerArn"))
+    if not balancer or any(name not in new_resources for name in balancer & set(old_resources)):
+        return ""  # the load balancer goes too
+    port = properties.get("Port")
+    for other in new_resources.values():
+        other_properties = other.get("Properties", {})
+        if (
+            other.get("Type") == LISTENER_TYPE
+            and _refs(other_properties.get("LoadBalancerArn")) == balancer
+            and other_properties.get("Port") == port
+        ):
+            return ""
+    which = f"port {port}" if isinstance(port, int | str) else "its port"
+    return (
+        f"; {which} of its load balancer stops answering: clients, links and bookmarks that use "
+        "it get no answer"
+    )
+
+
 def _are(names: list[str]) -> str:
     return "are" if len(names) > 1 else "is"
 
@@ -501,6 +533,39 @@ def _policy_findings(
     return findings
 
 
+def _removed(
+    template: str,
+    name: str,
+    old_resources: Mapping[str, Any],
+    new_resources: Mapping[str, Any],
+    renamed: str | None,
+) -> Finding:
+    """The finding on a resource the new template no longer has (``renamed``: the logical ID
+    it has there, when it only changed its name)."""
+    resource = old_resources[name]
+    resource_type = resource.get("Type", "?")
+    if resource.get("DeletionPolicy") == "Retain":
+        return Finding(
+            template,
+            BREAKING,
+            f"resource {name}",
+            f"removed ({resource_type}) but kept (DeletionPolicy Retain): it stays in the "
+            "account, outside the stack"
+            + (f"; the stack creates {renamed} anew" if renamed else ""),
+        )
+    if renamed:
+        change = (
+            f"logical ID renamed to {renamed} ({resource_type}): CloudFormation deletes the old "
+            "resource and creates a new one"
+        )
+    else:
+        change = f"removed ({resource_type}): deleted on update"
+    closed = _closed_port(resource, old_resources, new_resources)
+    change += _left_running(resource) + _reopened(resource, old_resources, new_resources) + closed
+    severity = DESTRUCTIVE if resource_type in STATEFUL_TYPES else BREAKING if closed else SAFE
+    return Finding(template, severity, f"resource {name}", change)
+
+
 def _resource_findings(
     template: str, old: Mapping[str, Any], new: Mapping[str, Any], replaced: dict[str, bool]
 ) -> list[Finding]:
@@ -522,32 +587,10 @@ def _resource_findings(
             ):
                 renamed[name] = candidate
                 break
-    for name in removed:
-        resource_type = old_resources[name].get("Type", "?")
-        severity = DESTRUCTIVE if resource_type in STATEFUL_TYPES else SAFE
-        if old_resources[name].get("DeletionPolicy") == "Retain":
-            findings.append(
-                Finding(
-                    template,
-                    BREAKING,
-                    f"resource {name}",
-                    f"removed ({resource_type}) but kept (DeletionPolicy Retain): it stays in the "
-                    "account, outside the stack"
-                    + (f"; the stack creates {renamed[name]} anew" if name in renamed else ""),
-                )
-            )
-            continue
-        if name in renamed:
-            change = (
-                f"logical ID renamed to {renamed[name]} ({resource_type}): CloudFormation "
-                "deletes the old resource and creates a new one"
-            )
-        else:
-            change = f"removed ({resource_type}): deleted on update"
-        change += _left_running(old_resources[name]) + _reopened(
-            old_resources[name], old_resources, new_resources
-        )
-        findings.append(Finding(template, severity, f"resource {name}", change))
+    findings += [
+        _removed(template, name, old_resources, new_resources, renamed.get(name))
+        for name in removed
+    ]
     for name in added:
         if name not in renamed.values():
             findings.append(_added(template, name, new_resources[name], old_resources))
