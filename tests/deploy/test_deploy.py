@@ -1061,6 +1061,31 @@ def test_an_environment_without_a_public_service_launches_with_no_load_balancer(
     assert buckets == ["team-templates"]
 
 
+def test_an_https_only_environment_listens_on_443_alone(aws):
+    from troposphere_fargate.layers.environment import names as e
+
+    net = aws.create_stack("net", TEMPLATES / "network.yaml")
+    certificate = aws.client("acm").request_certificate(DomainName="shop.example.com")
+    env = aws.create_stack(
+        "env",
+        TEMPLATES / "environment.yaml",
+        **{
+            e.VPC_ID: net[n.OUTPUT_VPC_ID],
+            e.PUBLIC_SUBNET_IDS: net[n.OUTPUT_PUBLIC_SUBNET_IDS],
+            e.CERTIFICATE_ARN: certificate["CertificateArn"],
+            e.HTTPS_ONLY: "true",
+        },
+    )
+    elbv2 = aws.client("elbv2")
+    (balancer,) = elbv2.describe_load_balancers()["LoadBalancers"]
+    (listener,) = elbv2.describe_listeners(LoadBalancerArn=balancer["LoadBalancerArn"])["Listeners"]
+    assert (listener["Port"], listener["Protocol"]) == (443, "HTTPS")
+    assert env[e.OUTPUT_LISTENER_ARN] == listener["ListenerArn"]  # what services join
+    (front,) = balancer["SecurityGroups"]
+    admitted = aws.client("ec2").describe_security_groups(GroupIds=[front])["SecurityGroups"][0]
+    assert [p["FromPort"] for p in admitted["IpPermissions"]] == [443]
+
+
 def test_shipped_services_join_the_shipped_environment_one_stack_at_a_time(aws):
     from troposphere_fargate.layers.environment import names as e
 
@@ -1205,8 +1230,11 @@ def _resources(aws: Aws, stack: str) -> set[str]:
     return {r["LogicalResourceId"] for r in summaries["StackResourceSummaries"]}
 
 
-@pytest.mark.parametrize("strategy", ["CANARY", "LINEAR", "BLUE_GREEN"])
-def test_each_strategy_deploys_its_second_target_group_rule_and_role(aws, strategy):
+# Blue/green with HttpsOnly, the others with port 80 redirecting (the default): both deploy.
+@pytest.mark.parametrize(
+    ("strategy", "https_only"), [("CANARY", "false"), ("LINEAR", "false"), ("BLUE_GREEN", "true")]
+)
+def test_each_strategy_deploys_its_second_target_group_rule_and_role(aws, strategy, https_only):
     """moto does not model ECS's deployment strategies: it accepts the service's Strategy,
     BakeTimeInMinutes, CanaryConfiguration, LinearConfiguration and AdvancedConfiguration and
     keeps none of them, so what the service receives is asserted on the template
@@ -1222,7 +1250,7 @@ def test_each_strategy_deploys_its_second_target_group_rule_and_role(aws, strate
         DeploymentStrategy=strategy,
         CertificateArn=certificate,
         TestListenerPort="8443",
-        HttpsOnly="true",
+        HttpsOnly=https_only,
         **wired,
     )
     assert {
@@ -1237,17 +1265,26 @@ def test_each_strategy_deploys_its_second_target_group_rule_and_role(aws, strate
     rules = _listener_rules(aws, outputs[s.OUTPUT_LOAD_BALANCER_DNS_NAME])
     assert sorted(rule["Port"] for rule in rules) == [443, 8443]  # production and test rules
     # HttpsOnly: no port 80, every listener HTTPS (Security Hub ELB.18; tests/layers/
-    # test_https_only.py cites the AWS Config rule behind it).
+    # test_https_only.py cites the AWS Config rule behind it). Without it, 80 redirects.
+    # (moto keeps a resource whose condition turns false on update, so what flipping it on a
+    # running stack does is asserted on the template, in that test.)
     elbv2 = aws.client("elbv2")
     (balancer,) = elbv2.describe_load_balancers()["LoadBalancers"]
     listeners = elbv2.describe_listeners(LoadBalancerArn=balancer["LoadBalancerArn"])["Listeners"]
+    port_80 = [] if https_only == "true" else [(80, "HTTP")]
     assert sorted((x["Port"], x["Protocol"]) for x in listeners) == [
+        *port_80,
         (443, "HTTPS"),
         (8443, "HTTPS"),
     ]
+    if port_80:
+        (http,) = [x for x in listeners if x["Port"] == 80]
+        assert http["DefaultActions"][0]["Type"] == "redirect"
     (front,) = balancer["SecurityGroups"]
     admitted = aws.client("ec2").describe_security_groups(GroupIds=[front])["SecurityGroups"][0]
-    assert sorted(p["FromPort"] for p in admitted["IpPermissions"]) == [443, 8443]
+    assert sorted(p["FromPort"] for p in admitted["IpPermissions"]) == sorted(
+        port for port, _ in [*port_80, (443, ""), (8443, "")]
+    )
     for rule in rules:
         (action,) = rule["Actions"]
         weights = [group["Weight"] for group in action["ForwardConfig"]["TargetGroups"]]

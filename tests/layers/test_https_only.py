@@ -18,7 +18,13 @@ from typing import Any
 import pytest
 
 from tests.support import PUBLIC_IN_ENVIRONMENT, SERVICE_REQUIRED, compute, props, refs_in
-from troposphere_fargate.cfn.evaluate import Deployment, RuleError, deployed
+from troposphere_fargate.cfn.evaluate import (
+    Deployment,
+    RuleError,
+    deployed,
+    parameter_values,
+    rule_problems,
+)
 from troposphere_fargate.layers import service as s
 from troposphere_fargate.layers.config import EnvironmentConfig, ServiceConfig
 from troposphere_fargate.layers.environment import environment_template
@@ -117,8 +123,36 @@ def test_https_only_without_a_certificate_is_refused_with_the_templates_own_mess
 def test_a_service_joining_an_environment_takes_the_environments_https_only(service):
     values = {**SERVICE_REQUIRED, **PUBLIC_IN_ENVIRONMENT}
     deployed(service, values)  # joins
-    with pytest.raises(RuleError, match="environment's HttpsOnly"):
-        deployed(service, {**values, s.HTTPS_ONLY: "true"})
+    # Both rules fail, and validate prints both: no certificate, and not one's own to close.
+    failed, unknown = rule_problems(
+        service, parameter_values(service, {**values, s.HTTPS_ONLY: "true"})
+    )
+    assert unknown == []
+    assert [line.split(":")[0] for line in failed] == [
+        f"rule {s.HTTPS_ONLY_NEEDS_A_CERTIFICATE}",
+        f"rule {s.JOINING_NEEDS_THE_ENVIRONMENT}",
+    ]
+    assert failed[1].endswith("HttpsOnly false (set the environment's HttpsOnly).")
+    # The shipped root never joins one: its copy of the rule says nothing of environments.
+    message = service["Rules"][s.HTTPS_ONLY_NEEDS_A_CERTIFICATE]["Assertions"][0]
+    assert "environment" not in message["AssertDescription"]
+
+
+def test_flipping_it_on_a_running_stack_removes_port_80_and_changes_nothing_else(service):
+    """What an update from HttpsOnly false to true does, resource by resource (moto keeps a
+    resource whose condition turns false on update, so the deploy tests cannot show it):
+    HttpListener and its security group rule are deleted; every other resource is the same,
+    so none is updated or replaced. The diff tool calls it breaking (tests/cfn/test_diff.py)."""
+    values = {**SERVICE_REQUIRED, s.CERTIFICATE_ARN: CERTIFICATE}
+    before = deployed(service, {**values, s.HTTPS_ONLY: "false"}).resources
+    after = deployed(service, {**values, s.HTTPS_ONLY: "true"}).resources
+    assert set(before) - set(after) == {s.HTTP_LISTENER, s.LOAD_BALANCER_HTTP_INGRESS}
+    assert set(after) <= set(before)
+    changed = {name for name in after if after[name] != before[name]}
+    # The wait handle's metadata names the listeners that exist: a metadata update, which
+    # interrupts nothing.
+    assert changed == {s.LISTENERS_READY}
+    assert after[s.LISTENERS_READY]["Metadata"][s.HTTP_LISTENER] == ""
 
 
 def test_the_default_keeps_port_80_as_before(service):

@@ -308,7 +308,7 @@ def test_on_its_own_the_service_is_in_no_namespace_and_no_group_but_its_own(serv
         ),
         (
             {**WORKER, s.LOAD_BALANCER_TYPE: "network"},
-            "the load balancer and its certificate are the environment's",
+            "the load balancer, its certificate and its port 80 are the environment's",
         ),
         ({**PUBLIC, s.LISTENER_ARN: "", s.LISTENER_RULE_PATH: "/*"}, "needs its ListenerArn"),
         ({**PUBLIC, s.LISTENER_RULE_PRIORITY: "0", s.LISTENER_RULE_PATH: "/*"}, "Priority"),

@@ -139,7 +139,8 @@ def add_domain_parameters(
         group=GROUP_DOMAIN,
         label="ACM certificate ARN (optional)",
         description=(
-            "A certificate of your own for HTTPS on port 443 (port 80 then redirects to it), "
+            "A certificate of your own for HTTPS on port 443 (port 80 then redirects to it, "
+            "or is closed with HttpsOnly), "
             f"with the TLS 1.3 policy {config.tls_policy}. Empty: the stack makes one when "
             "DomainName is given, and serves plain HTTP on port 80 otherwise."
         ),

@@ -30,7 +30,8 @@ Parameters: ``VpcId``, ``PublicSubnetIds``, ``PrivateSubnetIds``, ``ContainerIma
 ``CertificateArn``, ``AllowedIngressCidr``, ``DeletionProtection``, ``HttpsOnly``,
 ``DeregistrationDelaySeconds``, ``EnableExecuteCommand``, ``LogRetentionDays``. One rule per CPU
 size rejects a memory size Fargate does not offer with it; two rules give ``ExtraEgressPort``
-exactly one destination and a destination a port.
+exactly one destination and a destination a port; ``HttpsOnlyNeedsACertificate`` refuses
+``HttpsOnly`` without ``CertificateArn``.
 
 Outputs (exported as ``<stack name>-<output>``): ``ServiceUrl``, ``LoadBalancerDnsName``,
 ``ClusterName``, ``ServiceName``, ``TaskSecurityGroupId``, ``LogGroupName``.

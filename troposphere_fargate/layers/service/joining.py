@@ -15,7 +15,7 @@ from typing import Any
 
 from troposphere import And, Equals, Not, Or, Parameter, Ref, Template
 
-from ..blocks import NOT_GIVEN, add_choice_parameter, add_parameter
+from ..blocks import FALSE, NOT_GIVEN, add_choice_parameter, add_parameter
 from ..config import APPLICATION_LOAD_BALANCER
 from ..exposure import (
     EXPOSE_INTERNAL,
@@ -35,6 +35,7 @@ from .names import (
     EXPOSE,
     EXPOSE_NEEDS_AN_ENVIRONMENT,
     GROUP_ENVIRONMENT,
+    HTTPS_ONLY,
     INTERNAL_SERVICE_NEEDS_A_NAME,
     JOIN_PARAMETERS,
     JOINING_NEEDS_THE_ENVIRONMENT,
@@ -301,9 +302,11 @@ def add_placement_rules(t: Template, placement: Placement) -> tuple[str, ...]:
                     And(
                         Equals(Ref(LOAD_BALANCER_TYPE), APPLICATION_LOAD_BALANCER),
                         _empty(CERTIFICATE_ARN),
+                        Equals(Ref(HTTPS_ONLY), FALSE),
                     ),
-                    "In an environment the load balancer and its certificate are the "
-                    "environment's: leave LoadBalancerType application and CertificateArn empty.",
+                    "In an environment the load balancer, its certificate and its port 80 are "
+                    "the environment's: leave LoadBalancerType application, CertificateArn "
+                    "empty and HttpsOnly false (set the environment's HttpsOnly).",
                 ),
             ],
         },

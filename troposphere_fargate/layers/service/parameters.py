@@ -772,7 +772,8 @@ def _add_own_load_balancer_parameters(t: Template, config: ServiceConfig) -> tup
         label="Load balancer type",
         description=(
             "application: HTTP(S), layer 7 (port 80, or 443 with a certificate and a redirect "
-            "from 80). network: TCP or TLS, layer 4. Changing it replaces the load balancer."
+            "from 80 unless HttpsOnly). network: TCP or TLS, layer 4. Changing it replaces the "
+            "load balancer."
         ),
         choices=LOAD_BALANCER_TYPES,
         default=config.default_load_balancer_type,
@@ -956,9 +957,9 @@ def add_capacity_provider_rule(t: Template) -> str:
 
 def add_https_only_rule(t: Template) -> str:
     """``HttpsOnly`` closes port 80, which leaves the load balancer a listener only with a
-    certificate: without one it would listen nowhere. In an environment the certificate is
-    the environment's, and ``JoiningNeedsTheEnvironment`` refuses ``CertificateArn``, so a
-    joined service is refused ``HttpsOnly`` too (the environment has its own)."""
+    certificate: without one it would listen nowhere. A service joining an environment is
+    refused ``HttpsOnly`` by ``JoiningNeedsTheEnvironment`` too (the environment has its own);
+    this rule does not say so, as root.yaml copies it and never joins one."""
     t.add_rule(
         HTTPS_ONLY_NEEDS_A_CERTIFICATE,
         {
@@ -968,8 +969,7 @@ def add_https_only_rule(t: Template) -> str:
                     "Assert": Not(Equals(Ref(CERTIFICATE_ARN), NO_CERTIFICATE)),
                     "AssertDescription": (
                         "HttpsOnly true closes port 80 and leaves HTTPS on 443, which needs a "
-                        "CertificateArn: give one, or set HttpsOnly to false. In an "
-                        "environment, set the environment's HttpsOnly instead."
+                        "CertificateArn: give one, or set HttpsOnly to false."
                     ),
                 }
             ],
