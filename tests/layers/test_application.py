@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from tests import tools
+from tests.support import SERVICE_REQUIRED as REQUIRED
 from tests.support import compute, props
 from troposphere_fargate import from_yaml, lint_templates, to_yaml
 from troposphere_fargate.cfn import guard as policy
@@ -47,13 +48,6 @@ OTEL_IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/otel/collector:0.98.0
 OTEL_REPOSITORY = f"arn:aws:ecr:{REGION_ACCOUNT}:repository/otel/collector"
 PROXY_IMAGE = "210987654321.dkr.ecr.us-east-2.amazonaws.com/edge/proxy@sha256:" + "a" * 64
 PROXY_REPOSITORY = "arn:aws:ecr:us-east-2:210987654321:repository/edge/proxy"
-IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/web:1.4.2"
-REQUIRED = {
-    s.VPC_ID: "vpc-0a1b2c3d",
-    s.PUBLIC_SUBNET_IDS: "subnet-01,subnet-02",
-    s.PRIVATE_SUBNET_IDS: "subnet-11,subnet-12",
-    s.CONTAINER_IMAGE: IMAGE,
-}
 
 OTEL = Sidecar(
     name="otel",

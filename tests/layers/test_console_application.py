@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from tests.support import compute, props
+from tests.support import IMAGE, compute, props
+from tests.support import SERVICE_REQUIRED as REQUIRED
 from troposphere_fargate import Application, Secret, ServiceConfig, TaskRole, from_yaml
 from troposphere_fargate.cfn.evaluate import (
     Deployment,
@@ -25,13 +26,6 @@ from troposphere_fargate.layers.service import service_template
 from troposphere_fargate.release.build import render_templates
 
 REPO = Path(__file__).resolve().parents[2]
-IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/web:1.4.2"
-REQUIRED = {
-    s.VPC_ID: "vpc-0a1b2c3d",
-    s.PUBLIC_SUBNET_IDS: "subnet-01,subnet-02",
-    s.PRIVATE_SUBNET_IDS: "subnet-11,subnet-12",
-    s.CONTAINER_IMAGE: IMAGE,
-}
 ENVIRONMENT_FILE = "arn:aws:s3:::shop-config/web/production.env"
 SECRET = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf"
 TEAM_POLICY = "arn:aws:iam::123456789012:policy/team/shop-web"

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tests.support import SERVICE_REQUIRED as REQUIRED
 from tests.support import compute, props
 from troposphere_fargate import ServiceConfig
 from troposphere_fargate.cfn.evaluate import Deployment, deployed
@@ -16,13 +17,6 @@ from troposphere_fargate.layers import service as s
 from troposphere_fargate.layers.service import service_template
 from troposphere_fargate.layers.service.dashboard import CONSOLE_HOST_BY_PARTITION
 
-IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/web:1.4.2"
-REQUIRED = {
-    s.VPC_ID: "vpc-0a1b2c3d",
-    s.PUBLIC_SUBNET_IDS: "subnet-01,subnet-02",
-    s.PRIVATE_SUBNET_IDS: "subnet-11,subnet-12",
-    s.CONTAINER_IMAGE: IMAGE,
-}
 ENVIRONMENT = {
     s.CLUSTER_NAME: "shop-Cluster-AbCdEf012345",
     s.ENVIRONMENT_SECURITY_GROUP_ID: "sg-0123456789abcdef0",

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tests.support import SERVICE_REQUIRED as REQUIRED
 from tests.support import compute, dangling_refs, props
 from troposphere_fargate.cfn.evaluate import Deployment, ParameterError, RuleError, deployed
 from troposphere_fargate.layers import service as s
@@ -17,13 +18,6 @@ from troposphere_fargate.layers.environment import names as e
 from troposphere_fargate.layers.exposure import Routing
 from troposphere_fargate.layers.service import service_template
 
-IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/web:1.4.2"
-REQUIRED = {
-    s.VPC_ID: "vpc-0a1b2c3d",
-    s.PUBLIC_SUBNET_IDS: "subnet-01,subnet-02",
-    s.PRIVATE_SUBNET_IDS: "subnet-11,subnet-12",
-    s.CONTAINER_IMAGE: IMAGE,
-}
 # The environment stack's outputs, as a console user copies them.
 ENVIRONMENT = {
     s.CLUSTER_NAME: "shop-Cluster-AbCdEf012345",

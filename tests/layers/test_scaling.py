@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from tests.support import accepted_or_refused, compute, props
+from tests.support import IMAGE, accepted_or_refused, compute, props
+from tests.support import SERVICE_REQUIRED as REQUIRED
 from troposphere_fargate import ScheduledScaling, ServiceConfig
 from troposphere_fargate.cfn.evaluate import Deployment, RuleError, deployed
 from troposphere_fargate.layers import service as s
@@ -19,13 +20,6 @@ from troposphere_fargate.layers.exposure import Routing
 from troposphere_fargate.layers.service import service_template
 from troposphere_fargate.release.spec import SpecError, parse_spec
 
-IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/web:1.4.2"
-REQUIRED = {
-    s.VPC_ID: "vpc-0a1b2c3d",
-    s.PUBLIC_SUBNET_IDS: "subnet-01,subnet-02",
-    s.PRIVATE_SUBNET_IDS: "subnet-11,subnet-12",
-    s.CONTAINER_IMAGE: IMAGE,
-}
 LISTENER = (
     "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/shop/"
     "0123456789abcdef/fedcba9876543210"

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 import troposphere_fargate
+from tests.support import SERVICE_REQUIRED as REQUIRED
 from tests.support import accepted_or_refused, compute, dangling_refs, props
 from troposphere_fargate import Application, DeploymentSettings, HealthCheck, TargetHealth
 from troposphere_fargate.cfn.evaluate import Deployment, ParameterError, RuleError, deployed
@@ -26,14 +27,7 @@ from troposphere_fargate.layers.config import (
 from troposphere_fargate.layers.errors import ConfigError
 from troposphere_fargate.layers.service import names, service_template
 
-IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/web:1.4.2"
 CERTIFICATE = "arn:aws:acm:eu-west-1:123456789012:certificate/0b7a5e8c-1d2f-4e3a-9b8c-7d6e5f4a3b2c"
-REQUIRED = {
-    s.VPC_ID: "vpc-0a1b2c3d",
-    s.PUBLIC_SUBNET_IDS: "subnet-01,subnet-02",
-    s.PRIVATE_SUBNET_IDS: "subnet-11,subnet-12",
-    s.CONTAINER_IMAGE: IMAGE,
-}
 LOAD_BALANCERS = ("application", "network")
 CERTIFICATES = ("", CERTIFICATE)
 
