@@ -120,6 +120,13 @@ def test_the_values_the_readme_names_meet_what_only_a_hook_refuses(guard, tmp_pa
     assert not (refusals(guard, tmp_path, given) & set(HOOK_ONLY))
 
 
+def test_closing_port_80_adds_no_refusal(guard, tmp_path):
+    """HttpsOnly (Security Hub ELB.18) with the values above: every resource left, in every
+    shipped template, is one a hook accepts or a declared suppression."""
+    given = {"ContainerUser": "1000:1000", "CertificateArn": CERTIFICATE, "HttpsOnly": "true"}
+    assert refusals(guard, tmp_path, given) <= suppressed()
+
+
 def test_the_readme_names_each_with_its_remedy():
     readme = (REPO / "README.md").read_text()
     section = readme[readme.index("Control Tower's proactive controls") :][:2500]
