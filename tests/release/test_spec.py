@@ -1595,3 +1595,32 @@ def test_a_spec_keeps_the_default_security_group_as_ec2_made_it_when_told():
     assert parse_spec("services:\n  web: {}\n").network.default_restrict_default_security_group
     with pytest.raises(SpecError, match=r"network\.restrict_default_security_group"):
         parse_spec("network: {restrict_default_security_group: 'no'}\nservices:\n  web: {}\n")
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("0700", "448"),  # YAML 1.1: octal (it used to build port 448 without a word)
+        ("08080", "text"),  # not octal, so a string: the message said only "got a string"
+        ("0x1F90", "8080"),
+        ("1_000", "1000"),
+        ("1:30", "90"),  # base 60
+    ],
+)
+def test_an_integer_yaml_1_1_reads_otherwise_than_written_is_refused(written, read):
+    with pytest.raises(SpecError) as refused:
+        parse_spec(f"services:\n  web:\n    port: {written}\n", "app.yaml")
+    assert str(refused.value) == (
+        f"app.yaml:3: services.web.port: write {written} as a plain decimal number: YAML 1.1 "
+        f"reads it as {read} (a leading 0 is octal, 0x hexadecimal, and _ or : join digits)"
+    )
+
+
+@pytest.mark.parametrize("written", ["8080", "0", "-5", "10"])
+def test_a_plain_decimal_is_read_as_written(written):
+    try:
+        config = parse_spec(f"services:\n  web:\n    port: {written}\n", "app.yaml")
+    except SpecError as refused:  # 0 and -5: out of range, said so, not "write it as..."
+        assert "is out of range" in str(refused)
+    else:
+        assert config.service.default_container_port == int(written)

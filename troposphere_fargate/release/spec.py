@@ -323,6 +323,13 @@ class _Kind(ABC):
         return iter(())
 
 
+# An integer YAML 1.1 reads otherwise than a person does: 0700 (octal: 448), 08080 (not octal:
+# text), 0x1F, 0b101, 1_000, 1:30 (base 60: 90). Plain decimals, 0 and -5, do not match.
+_NOT_DECIMAL = re.compile(
+    r"[-+]?(?:0[0-9_]+|0[xXoObB][0-9a-fA-F_]*|[0-9][0-9_]*(?::[0-9_]+)+|[1-9][0-9]*_[0-9_]*)"
+)
+
+
 @dataclass(frozen=True)
 class _Int(_Kind):
     between: tuple[int, int] | None = None
@@ -332,6 +339,15 @@ class _Int(_Kind):
 
     def parse(self, reader: _Reader, node: Node, path: KeyPath) -> int:
         value = reader.scalar(node, path)
+        plain = isinstance(node, ScalarNode) and node.style is None
+        if plain and _NOT_DECIMAL.fullmatch(written := str(node.value)):
+            read = f"reads it as {value}" if isinstance(value, int) else "reads it as text"
+            raise reader.error(
+                node,
+                path,
+                f"write {written} as a plain decimal number: YAML 1.1 {read} (a leading 0 is "
+                "octal, 0x hexadecimal, and _ or : join digits)",
+            )
         if not isinstance(value, int) or isinstance(value, bool):
             raise reader.error(node, path, f"expected an integer, got {_what(node)}")
         if self.choices and value not in self.choices:
