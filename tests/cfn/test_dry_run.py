@@ -520,3 +520,63 @@ def test_the_dry_run_knows_the_custom_resource_type_network_yaml_uses():
         network.DEFAULT_SECURITY_GROUP_RESTRICTION
     ]
     assert resource["Type"] == DEFAULT_SECURITY_GROUP_RESTRICTION_TYPE
+
+
+@pytest.mark.parametrize(
+    ("values", "refused"),
+    [
+        (
+            {"DesiredCount": "2.5"},
+            ["Service: DesiredCount is 2.5, not written as a whole number: AWS::ECS::Service"],
+        ),
+        (
+            {"ContainerPort": "8080.5"},
+            [
+                "LoadBalancerEgressToTasks: FromPort is 8080.5",
+                "LoadBalancerEgressToTasks: ToPort is 8080.5",
+                "Service: LoadBalancers.0.ContainerPort is 8080.5",
+            ],
+        ),
+        ({"ContainerPort": "1e3"}, ["Service: LoadBalancers.0.ContainerPort is 1e3"]),
+    ],
+)
+def test_a_fraction_where_a_resource_takes_an_integer_is_refused(values, refused):
+    """A Number parameter takes 2.5 (CloudFormation User Guide, Parameters: Number, "An integer
+    or float"), and its MinValue and MaxValue hold; the resource it feeds takes an integer, and
+    CloudFormation checks each property against the type's schema when it creates the
+    resource ("#/...: expected type: Integer", aws-cloudformation/cloudformation-coverage-
+    roadmap#2097): the stack would fail half-created. The dry run used to say "would accept"
+    and print 2 tasks for DesiredCount=2.5 (a newcomer's trial)."""
+    with pytest.raises(DryRunFailed) as failed:
+        dry_run(ROOT, {**LAUNCH, **values})
+    problems = failed.value.problems
+    assert all(p.startswith("root.yaml > ServiceStack (service.yaml): ") for p in problems)
+    for expected in refused:
+        assert any(expected in p for p in problems), (expected, problems)
+    assert all("and the stack would fail creating" in p for p in problems)
+
+
+def test_only_a_fraction_where_the_schema_takes_an_integer_is_refused():
+    from troposphere_fargate.cfn.dry_run import _whole_number_problems
+
+    resources = {
+        "Service": {"Type": "AWS::ECS::Service", "Properties": {"DesiredCount": "2"}},
+        "Setting": {
+            "Type": "AWS::SSM::Parameter",
+            "Properties": {"Type": "String", "Value": "1.5"},
+        },
+        "Group": {
+            "Type": "AWS::EC2::SecurityGroup",
+            "Properties": {"SecurityGroupIngress": [{"FromPort": 443, "ToPort": "443.0"}]},
+        },
+    }
+    assert _whole_number_problems(resources, "eu-west-1") == [
+        "Group: SecurityGroupIngress.0.ToPort is 443.0, not written as a whole number: "
+        "AWS::EC2::SecurityGroup takes an integer there, and the stack would fail creating Group"
+    ]
+    # Whole numbers, as text or not, and text where text is taken: nothing to say.
+    del resources["Group"]
+    assert _whole_number_problems(resources, "eu-west-1") == []
+    # A type cfn-lint does not know: nothing to compare with, nothing said.
+    unknown = {"X": {"Type": "Custom::Thing", "Properties": {"Count": "2.5"}}}
+    assert _whole_number_problems(unknown, "eu-west-1") == []

@@ -239,6 +239,7 @@ def _dry_run(
     resources: dict[str, dict[str, Any]] = stack.get("Resources", {})
     nested: dict[str, PlannedStack] = {}
     refused: list[str] = [f"{label}: {p}" for p in _capacity_problems(resources)]
+    refused += [f"{label}: {p}" for p in _whole_number_problems(resources, stack_region)]
     for logical_id, body in resources.items():
         properties = body.get("Properties", {})
         child = _nested_file(properties, path.parent) if body.get("Type") == NESTED_STACK else None
@@ -289,6 +290,66 @@ def _capacity_problems(resources: dict[str, dict[str, Any]]) -> list[str]:
                 "Auto Scaling refuses it when the stack is created"
             )
     return problems
+
+
+# A number a Number parameter takes (CloudFormation: "An integer or float") that is not written
+# as a whole number: 2.5, 1e3, .5.
+_NOT_WHOLE = re.compile(r"[-+]?(?:[0-9]*\.[0-9]*|[0-9.]+[eE][-+]?[0-9]+)")
+
+
+def _whole_number_problems(resources: dict[str, dict[str, Any]], region: str) -> list[str]:
+    """A value that is not a whole number where the resource's schema takes an integer (a
+    ``Number`` parameter takes 2.5, and ``Ref`` hands it on as it is): CloudFormation checks
+    each property against the resource type's schema when it creates the resource ("expected
+    type: Integer"), so the stack would fail there, after the others were created. Read from
+    cfn-lint's copy of the schemas, loaded only when such a value is there."""
+    found = [
+        (logical_id, body.get("Type", ""), path, value)
+        for logical_id, body in resources.items()
+        for path, value in _leaves(body.get("Properties", {}), ())
+        if isinstance(value, str | float) and _NOT_WHOLE.fullmatch(str(value))
+    ]
+    if not found:
+        return []
+    from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
+
+    problems = []
+    for logical_id, kind, path, value in found:
+        try:
+            schema = PROVIDER_SCHEMA_MANAGER.get_resource_schema(region, kind).schema
+        except Exception:  # a type cfn-lint does not know: nothing to compare with
+            continue
+        if _schema_type(schema, path) == "integer":
+            problems.append(
+                f"{logical_id}: {'.'.join(map(str, path))} is {value}, not written as a whole "
+                "number: "
+                f"{kind} takes an integer there, and the stack would fail creating {logical_id}"
+            )
+    return problems
+
+
+def _leaves(node: Any, path: tuple[str | int, ...]) -> list[tuple[tuple[str | int, ...], Any]]:
+    """(path, value) of each scalar under ``node``."""
+    if isinstance(node, Mapping):
+        return [leaf for key, value in node.items() for leaf in _leaves(value, (*path, key))]
+    if isinstance(node, list):
+        return [leaf for i, value in enumerate(node) for leaf in _leaves(value, (*path, i))]
+    return [(path, node)]
+
+
+def _schema_type(schema: Mapping[str, Any], path: tuple[str | int, ...]) -> Any:
+    """The JSON Schema type at a property path of a resource's schema (None where the schema
+    does not say, or branches)."""
+    node: Mapping[str, Any] = schema
+    for step in path:
+        while "$ref" in node:
+            node = schema["definitions"][str(node["$ref"]).rsplit("/", 1)[-1]]
+        node = node.get("items", {}) if isinstance(step, int) else node.get("properties", {})
+        if not isinstance(step, int):
+            node = node.get(step, {})
+    while "$ref" in node:
+        node = schema["definitions"][str(node["$ref"]).rsplit("/", 1)[-1]]
+    return node.get("type")
 
 
 def _count(value: Any) -> int | None:
