@@ -222,7 +222,9 @@ def test_a_reader_that_leaves_early_is_not_an_error(tmp_path):
     stderr = process.stderr.read().decode()
     # diff exits 1 because 0.1.0 -> now has breaking findings, as without the pipe
     assert process.wait(timeout=60) == 1
-    assert stderr == ""
+    # Nothing but the note that the "may" findings depend on the stacks' values.
+    (note,) = stderr.splitlines()
+    assert note.startswith("troposphere-fargate: ") and 'findings say "may"' in note
 
 
 def test_build_into_another_folder_writes_no_docs_into_the_current_directory(tmp_path):

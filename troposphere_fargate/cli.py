@@ -513,6 +513,15 @@ def _diff(args: argparse.Namespace) -> int:
         print(json.dumps([f.to_json() for f in findings], indent=2))
     else:
         print(render_table(findings))
+    # A finding that depends on what a parameter or a condition decides ("may be deleted",
+    # "may replace", "exported value may change").
+    unsure = [f for f in blocking(findings, allow) if " may " in f" {f.change} "]
+    if unsure and not (args.parameters or args.set or args.region):
+        _note(
+            f'{len(unsure)} of these destructive or breaking findings say "may": whether they '
+            "happen depends on the parameter values of your stacks; give them (--parameters "
+            "KEY=VALUE ..., and --region) for a definite answer"
+        )
     return EXIT_FAILED if blocking(findings, allow) else EXIT_OK
 
 

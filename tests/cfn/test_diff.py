@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import itertools
 import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -13,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from tests.support import SERVICE_REQUIRED
 from troposphere_fargate import __version__, cli
 from troposphere_fargate.cfn.diff import (
     BREAKING,
@@ -2033,3 +2035,28 @@ def test_closing_a_port_of_a_load_balancer_that_stays_is_breaking():
     gone = {"Resources": {}}
     notes = [f for f in diff_template("t.yaml", old, gone) if "Listener" in f.subject]
     assert len(notes) == 2 and not any("stops answering" in f.change for f in notes)
+
+
+def test_a_template_diff_whose_findings_say_may_points_to_the_parameters(capsys):
+    """`diff 0.3.0 0.4.0` alone reports the load balancer "may be deleted" (behind conditions a
+    running stack's values decide): a newcomer read it as "the upgrade deletes it". The note
+    says how to get a definite answer; with the values, it is not needed."""
+    assert cli.main(["diff", "0.3.0", "0.4.0"]) == 1
+    captured = capsys.readouterr()
+    assert "may be deleted or created on update" in captured.out
+    (note,) = captured.err.splitlines()
+    assert re.fullmatch(
+        r"troposphere-fargate: \d+ of these destructive or breaking findings say \"may\": "
+        r"whether they happen depends on the parameter values of your stacks; give them "
+        r"\(--parameters KEY=VALUE \.\.\., and --region\) for a definite answer",
+        note,
+    )
+    values = [
+        "TemplateBucketName=my-templates",
+        "ContainerImage=" + SERVICE_REQUIRED["ContainerImage"],
+    ]
+    cli.main(["diff", "0.3.0", "0.4.0", "--parameters", *values])
+    assert capsys.readouterr().err == ""
+    # Allowed findings need no note.
+    assert cli.main(["diff", "0.3.0", "0.4.0", "--allow", "destructive,breaking"]) == 0
+    assert capsys.readouterr().err == ""
