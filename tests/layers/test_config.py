@@ -112,8 +112,23 @@ def test_a_valid_network_config_builds():
             r"ServiceConfig\.default_container_port=0: must be 1-65535",
         ),
         (
+            {"default_container_port": "8080"},  # the type, not the range, is wrong
+            r"ServiceConfig\.default_container_port='8080': must be an int from 1 to 65535",
+        ),
+        (
             {"default_health_check_path": "health"},
-            r"ServiceConfig\.default_health_check_path='health'",
+            r"ServiceConfig\.default_health_check_path='health': must be a URL path starting "
+            r"with /$",
+        ),
+        (
+            # It starts with /: what is wrong is the space (it said "starting with /").
+            {"default_health_check_path": "/health z"},
+            r"ServiceConfig\.default_health_check_path='/health z': has a character a URL path "
+            r"cannot have, ' ': percent-encode it \(%20 for a space\)",
+        ),
+        (
+            {"default_health_check_path": "/" + "a" * 1024},
+            r"is 1025 characters: a health check path takes 1,024 at most",
         ),
         ({"default_task_cpu": 300}, r"ServiceConfig\.default_task_cpu=300: must be one of 256"),
         (

@@ -435,6 +435,18 @@ MAX_MEMBER_NAME = 64
 _HEALTH_CHECK_PATH = re.compile(r"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]{0,1023}$")
 
 
+def _health_check_path_rule(path: object) -> str:
+    """What is wrong with a health check path :data:`_HEALTH_CHECK_PATH` refuses."""
+    if isinstance(path, str) and path.startswith("/"):
+        if len(path) > 1024:
+            return f"is {len(path)} characters: a health check path takes 1,024 at most"
+        bad = next(c for c in path if not _HEALTH_CHECK_PATH.fullmatch(f"/{c}"))
+        return (
+            f"has a character a URL path cannot have, {bad!r}: percent-encode it (%20 for a space)"
+        )
+    return "must be a URL path starting with /"
+
+
 DEFAULT_NAMES_PER_CERTIFICATE: Final = 10  # ACM's default quota (adjustable to 100)
 # "Rules per Application Load Balancer (not counting default rules): 100", adjustable (Elastic
 # Load Balancing, Quotas for your Application Load Balancers).
@@ -654,22 +666,13 @@ class ServiceConfig:
                 self.container_name,
                 "must be 1-255 letters, digits, hyphens or underscores",
             )
-        if (
-            not _is_int(self.default_container_port)
-            or not 1 <= self.default_container_port <= 65535
-        ):
-            raise _fail(
-                owner, "default_container_port", self.default_container_port, "must be 1-65535"
-            )
-        if not isinstance(self.default_health_check_path, str) or not _HEALTH_CHECK_PATH.fullmatch(
-            self.default_health_check_path
-        ):
-            raise _fail(
-                owner,
-                "default_health_check_path",
-                self.default_health_check_path,
-                "must be a URL path starting with /",
-            )
+        port = self.default_container_port
+        if not _is_int(port) or not 1 <= port <= 65535:
+            why = "must be 1-65535" if _is_int(port) else "must be an int from 1 to 65535"
+            raise _fail(owner, "default_container_port", port, why)
+        path = self.default_health_check_path
+        if not isinstance(path, str) or not _HEALTH_CHECK_PATH.fullmatch(path):
+            raise _fail(owner, "default_health_check_path", path, _health_check_path_rule(path))
 
     def _validate_exposure(self, owner: str) -> None:
         if self.expose is not None and self.expose not in EXPOSURES:
