@@ -10,7 +10,13 @@ import pytest
 
 from tests.support import built
 from troposphere_fargate import __version__, cli
-from troposphere_fargate.cfn.dry_run import DryRunFailed, describe, dry_run, footprint
+from troposphere_fargate.cfn.dry_run import (
+    DryRunFailed,
+    _unresolved,
+    describe,
+    dry_run,
+    footprint,
+)
 from troposphere_fargate.cfn.evaluate import parameter_problems
 from troposphere_fargate.cfn.yaml import read_template
 
@@ -580,3 +586,33 @@ def test_only_a_fraction_where_the_schema_takes_an_integer_is_refused():
     # A type cfn-lint does not know: nothing to compare with, nothing said.
     unknown = {"X": {"Type": "Custom::Thing", "Properties": {"Count": "2.5"}}}
     assert _whole_number_problems(unknown, "eu-west-1") == []
+
+
+def test_a_reference_to_nothing_is_refused_as_cloudformation_refuses_the_template(tmp_path):
+    """CloudFormation refuses a template whose Ref, GetAtt or Sub names neither a parameter, a
+    resource nor a pseudo parameter ("Template format error: Unresolved resource dependencies
+    [...] in the Resources block of the template"). validate said "would accept" of one (a
+    newcomer's trial); only `check` (cfn-lint E1020) found it."""
+    template = tmp_path / "min.yaml"
+    template.write_text(
+        "Parameters:\n  Name: {Type: String, Default: x}\n"
+        "Resources:\n"
+        "  Bucket:\n    Type: AWS::S3::Bucket\n    Properties:\n"
+        "      BucketName: !Ref Missing\n"
+        "      Tags:\n"
+        "        - {Key: a, Value: !Sub '${AWS::Region}-${Name}-${Other.Arn}-${!Literal}'}\n"
+        "  Topic:\n    Type: AWS::SNS::Topic\n    Properties:\n"
+        "      TopicName: !Sub ['${Own}-${Bucket}', {Own: !GetAtt Ghost.Arn}]\n"
+        "Outputs:\n  Arn: {Value: !GetAtt Bucket.Arn}\n  Gone: {Value: !Ref Nope}\n"
+    )
+    with pytest.raises(DryRunFailed) as failed:
+        dry_run(template, {})
+    assert failed.value.problems == [
+        "min.yaml: Template format error: Unresolved resource dependencies [Ghost, Missing, "
+        "Other] in the Resources block of the template",
+        "min.yaml: Template format error: Unresolved resource dependencies [Nope] in the "
+        "Outputs block of the template",
+    ]
+    # Every shipped template refers only to what it declares.
+    for path in sorted(SHIPPED.glob("*.yaml")):
+        assert _unresolved(read_template(path)) == [], path.name

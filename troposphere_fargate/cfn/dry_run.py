@@ -215,6 +215,9 @@ def _dry_run(
                 'Resources member must be defined")'
             ]
         )
+    unresolved = _unresolved(template)
+    if unresolved:
+        raise DryRunFailed([f"{label}: {p}" for p in unresolved])
     # Without a region the stack is evaluated in the default one: held to the same checks.
     default = "" if region else f" (no region was given: {DEFAULT_REGION} is the default)"
     stack_region = region or DEFAULT_REGION
@@ -271,6 +274,51 @@ def _dry_run(
     if refused:
         raise DryRunFailed(refused)
     return PlannedStack(path.name, values, resources, nested, unchecked)
+
+
+def _unresolved(template: Mapping[str, Any]) -> list[str]:
+    """References to a name that is neither a parameter, a resource nor a pseudo parameter:
+    CloudFormation refuses the template before anything else ("Template format error:
+    Unresolved resource dependencies [...] in the Resources block of the template")."""
+    known = set(template.get("Parameters") or {}) | set(template.get("Resources") or {})
+    problems = []
+    for section in ("Resources", "Outputs"):
+        names = sorted(
+            name
+            for name in _referred(template.get(section) or {})
+            if name not in known and not name.startswith("AWS::")
+        )
+        if names:
+            problems.append(
+                f"Template format error: Unresolved resource dependencies [{', '.join(names)}] "
+                f"in the {section} block of the template"
+            )
+    return problems
+
+
+def _referred(node: Any) -> set[str]:
+    """The names ``Ref``, ``Fn::GetAtt`` and ``Fn::Sub`` variables refer to under ``node``."""
+    if isinstance(node, list):
+        return set().union(*(_referred(item) for item in node))
+    if not isinstance(node, Mapping):
+        return set()
+    found: set[str] = set()
+    for key, value in node.items():
+        if key == "Ref" and isinstance(value, str):
+            found.add(value)
+        elif key == "Fn::GetAtt":
+            first = value.split(".", 1)[0] if isinstance(value, str) else (value or [None])[0]
+            found |= {first} if isinstance(first, str) else set()
+        elif key == "Fn::Sub":
+            text, own = (value[0], value[1]) if isinstance(value, list) else (value, {})
+            own = own if isinstance(own, Mapping) else {}
+            if isinstance(text, str):
+                variables = re.findall(r"\$\{(?!!)([^}]+)\}", text)
+                found |= {v.split(".", 1)[0] for v in variables} - set(own)
+            found |= _referred(list(own.values()))
+        else:
+            found |= _referred(value)
+    return found
 
 
 def _capacity_problems(resources: dict[str, dict[str, Any]]) -> list[str]:
