@@ -601,15 +601,15 @@ def test_a_reference_to_nothing_is_refused_as_cloudformation_refuses_the_templat
         "      BucketName: !Ref Missing\n"
         "      Tags:\n"
         "        - {Key: a, Value: !Sub '${AWS::Region}-${Name}-${Other.Arn}-${!Literal}'}\n"
-        "  Topic:\n    Type: AWS::SNS::Topic\n    Properties:\n"
+        "  Topic:\n    Type: AWS::SNS::Topic\n    DependsOn: [Bucket, Later]\n    Properties:\n"
         "      TopicName: !Sub ['${Own}-${Bucket}', {Own: !GetAtt Ghost.Arn}]\n"
         "Outputs:\n  Arn: {Value: !GetAtt Bucket.Arn}\n  Gone: {Value: !Ref Nope}\n"
     )
     with pytest.raises(DryRunFailed) as failed:
         dry_run(template, {})
     assert failed.value.problems == [
-        "min.yaml: Template format error: Unresolved resource dependencies [Ghost, Missing, "
-        "Other] in the Resources block of the template",
+        "min.yaml: Template format error: Unresolved resource dependencies [Ghost, Later, "
+        "Missing, Other] in the Resources block of the template",
         "min.yaml: Template format error: Unresolved resource dependencies [Nope] in the "
         "Outputs block of the template",
     ]

@@ -277,16 +277,23 @@ def _dry_run(
 
 
 def _unresolved(template: Mapping[str, Any]) -> list[str]:
-    """References to a name that is neither a parameter, a resource nor a pseudo parameter:
-    CloudFormation refuses the template before anything else ("Template format error:
-    Unresolved resource dependencies [...] in the Resources block of the template")."""
+    """References (and DependsOn) to a name that is neither a parameter, a resource nor a pseudo
+    parameter: CloudFormation refuses the template before anything else ("Template format
+    error: Unresolved resource dependencies [...] in the Resources block of the template")."""
     known = set(template.get("Parameters") or {}) | set(template.get("Resources") or {})
     problems = []
+    resources: Mapping[str, Any] = template.get("Resources") or {}
+    waited: set[str] = set()
+    for body in resources.values():
+        depends = body.get("DependsOn") if isinstance(body, Mapping) else None
+        listed = [depends] if isinstance(depends, str) else depends or []
+        waited |= {name for name in listed if isinstance(name, str)}
     for section in ("Resources", "Outputs"):
+        referred = _referred(template.get(section) or {}) | (
+            waited if section == "Resources" else set()
+        )
         names = sorted(
-            name
-            for name in _referred(template.get(section) or {})
-            if name not in known and not name.startswith("AWS::")
+            name for name in referred if name not in known and not name.startswith("AWS::")
         )
         if names:
             problems.append(
