@@ -515,14 +515,15 @@ def _diff(args: argparse.Namespace) -> int:
         print(render_table(findings))
     # A finding that depends on what a parameter or a condition decides ("may be deleted",
     # "may replace", "exported value may change").
-    unsure = [f for f in blocking(findings, allow) if " may " in f" {f.change} "]
+    blocked = blocking(findings, allow)
+    unsure = [f for f in blocked if " may " in f" {f.change} "]
     if unsure and not (args.parameters or args.set or args.region):
         _note(
             f'{len(unsure)} of these destructive or breaking findings say "may": whether they '
             "happen depends on the parameter values of your stacks; give them (--parameters "
             "KEY=VALUE ..., and --region) for a definite answer"
         )
-    return EXIT_FAILED if blocking(findings, allow) else EXIT_OK
+    return EXIT_FAILED if blocked else EXIT_OK
 
 
 class ArgumentValueError(ValueError):

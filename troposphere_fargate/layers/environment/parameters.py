@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from troposphere import And, Condition, Equals, Not, Or, Parameter, Ref, Template
 
-from ..blocks import TRUE, add_parameter, add_retention_parameter, add_switch_parameter
+from ..blocks import add_parameter, add_retention_parameter, add_switch_parameter, is_true
 from ..config import (
     DOMAIN_NAME_PATTERN,
     HOSTED_ZONE_ID_PATTERN,
@@ -236,9 +236,7 @@ def add_conditions(t: Template) -> tuple[str, ...]:
             CREATES_CERTIFICATE, And(Condition(HAS_DOMAIN), Not(Condition(HAS_CERTIFICATE_ARN)))
         ),
         t.add_condition(HAS_HTTPS, Or(Condition(HAS_DOMAIN), Condition(HAS_CERTIFICATE_ARN))),
-        t.add_condition(
-            HTTP_PORT_OPEN, Or(Not(Condition(HAS_HTTPS)), Not(Equals(Ref(HTTPS_ONLY), TRUE)))
-        ),
+        t.add_condition(HTTP_PORT_OPEN, Or(Not(Condition(HAS_HTTPS)), Not(is_true(HTTPS_ONLY)))),
         t.add_condition(HAS_WEB_ACL, _given(WEB_ACL_ARN)),
     )
 
@@ -266,7 +264,7 @@ def add_rules(t: Template, config: EnvironmentConfig, hosts: Sequence[str]) -> t
     t.add_rule(
         HTTPS_ONLY_NEEDS_A_CERTIFICATE,
         {
-            "RuleCondition": Equals(Ref(HTTPS_ONLY), TRUE),
+            "RuleCondition": is_true(HTTPS_ONLY),
             "Assertions": [
                 {
                     "Assert": Not(And(no_domain, Equals(Ref(CERTIFICATE_ARN), NOT_GIVEN))),

@@ -20,11 +20,11 @@ from ..application import (
     Application,
 )
 from ..blocks import (
-    TRUE,
     add_choice_parameter,
     add_parameter,
     add_retention_parameter,
     add_switch_parameter,
+    is_true,
 )
 from ..config import (
     APPLICATION_LOAD_BALANCER,
@@ -963,7 +963,7 @@ def add_https_only_rule(t: Template) -> str:
     t.add_rule(
         HTTPS_ONLY_NEEDS_A_CERTIFICATE,
         {
-            "RuleCondition": Equals(Ref(HTTPS_ONLY), TRUE),
+            "RuleCondition": is_true(HTTPS_ONLY),
             "Assertions": [
                 {
                     "Assert": Not(Equals(Ref(CERTIFICATE_ARN), NO_CERTIFICATE)),
