@@ -351,6 +351,10 @@ def test_diagram_makes_the_folder_it_is_told_to_write_into(tmp_path, capsys):
     picture = tmp_path / "new" / "folder" / "architecture.dot"
     assert cli.main(["diagram", "-o", str(picture)]) == 0
     assert picture.read_text().startswith("digraph")
+    # A newcomer's trial: the folders appeared without a word. The line says which it made.
+    assert capsys.readouterr().out == f"wrote {picture} (created the folder {tmp_path / 'new'})\n"
+    assert cli.main(["diagram", "-o", str(picture)]) == 0
+    assert capsys.readouterr().out == f"wrote {picture}\n"
 
 
 def test_check_takes_a_file_named_twice_once(tmp_path, monkeypatch):
@@ -477,7 +481,10 @@ def test_diagram_without_graphviz_writes_the_source_into_the_folder_it_makes(
     picture = tmp_path / "newdir" / "sub" / "x.svg"
     assert cli.main(["diagram", "-o", str(picture)]) == 1
     assert (tmp_path / "newdir" / "sub" / "x.dot").is_file()
-    assert "wrote the source to" in capsys.readouterr().err
+    assert capsys.readouterr().err.endswith(
+        f"wrote the source to {tmp_path / 'newdir' / 'sub' / 'x.dot'} "
+        f"(created the folder {tmp_path / 'newdir'})\n"
+    )
 
 
 def test_validate_refuses_a_template_without_resources(tmp_path, capsys):

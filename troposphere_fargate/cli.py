@@ -471,16 +471,22 @@ def _diagram(args: argparse.Namespace) -> int:
     in_the_way = file_in_the_way(args.output.parent)
     if in_the_way is not None:
         raise ArgumentValueError(f"-o {args.output}: {in_the_way} is a file, not a folder")
-    args.output.parent.mkdir(parents=True, exist_ok=True)  # for the picture or its source
+    # For the picture or its source; the line that names what was written says so.
+    missing = [folder for folder in args.output.parents if not folder.exists()]
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    created = f" (created the folder {missing[-1]})" if missing else ""
     if args.output.suffix.lower() in (".svg", ".png") and not dot_available():
         source = render(dot, args.output.with_suffix(".dot"))
-        print(f"troposphere-fargate: {INSTALL_DOT}; wrote the source to {source}", file=sys.stderr)
+        print(
+            f"troposphere-fargate: {INSTALL_DOT}; wrote the source to {source}{created}",
+            file=sys.stderr,
+        )
         return EXIT_FAILED
     try:
         written = render(dot, args.output)
     except (ValueError, RuntimeError) as exc:  # not .svg/.png/.dot; dot failed
         raise PublishError(str(exc)) from None
-    print(f"wrote {written}")
+    print(f"wrote {written}{created}")
     return EXIT_OK
 
 

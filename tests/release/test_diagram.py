@@ -339,3 +339,64 @@ def test_the_s3_endpoint_says_what_it_lets_through_when_not_every_bucket():
     text = "network: {s3_endpoint_access: ThisAccount}\n" + ENVIRONMENT
     assert limited in environment_graph(environment(text)).source
     assert limited not in environment_graph(environment()).source
+
+
+def test_the_aws_services_drawn_are_those_the_tasks_roles_name():
+    # A newcomer's trial: a service reading a secret and writing to a queue was drawn reaching
+    # "ECR, S3, CloudWatch Logs" only.
+    assert environment().services == ["ECR", "S3", "CloudWatch Logs"]
+    assert picture(Scenario()).services == ["ECR", "S3", "CloudWatch Logs"]
+    text = ENVIRONMENT.replace(
+        "  worker: {expose: none}\n",
+        "  worker:\n    expose: none\n"
+        "    secrets:\n"
+        '      DB: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf"\n'
+        "      KEY: arn:aws:ssm:eu-west-1:123456789012:parameter/prod/key\n"
+        "    task_role:\n"
+        "      statements:\n"
+        "        - actions: [sqs:SendMessage, bedrock:InvokeModel]\n"
+        "          resources: ['*']\n",
+    )
+    view = environment(text)
+    assert view.services == [
+        "ECR",
+        "S3",
+        "CloudWatch Logs",
+        "bedrock",
+        "Secrets Manager",
+        "SQS",
+        "SSM Parameter Store",
+    ]
+    assert (
+        "AWS services\nECR, S3, CloudWatch Logs\nbedrock, Secrets Manager, SQS\n"
+        "SSM Parameter Store" in environment_graph(view).source
+    )
+
+
+def test_services_reached_reads_only_the_task_and_execution_roles():
+    document = {"Statement": [{"Effect": "Allow", "Action": ["sqs:SendMessage"]}]}
+    denied = {"Statement": [{"Effect": "Deny", "Action": "sns:Publish"}]}
+    resources = {
+        "Task": {
+            "Type": "AWS::ECS::TaskDefinition",
+            "Properties": {"TaskRoleArn": {"Fn::GetAtt": "TaskRole.Arn"}},
+        },
+        "TaskRole": {
+            "Type": "AWS::IAM::Role",
+            "Properties": {"Policies": [{"PolicyDocument": denied}]},
+        },
+        "Attached": {
+            "Type": "AWS::IAM::Policy",
+            "Properties": {"Roles": [{"Ref": "TaskRole"}], "PolicyDocument": document},
+        },
+        # A role no task uses (a Lambda function's): not the tasks' reach.
+        "Other": {
+            "Type": "AWS::IAM::Role",
+            "Properties": {
+                "Policies": [
+                    {"PolicyDocument": {"Statement": [{"Effect": "Allow", "Action": "ec2:*"}]}}
+                ]
+            },
+        },
+    }
+    assert diagram.services_reached(resources) == ["ECR", "S3", "CloudWatch Logs", "SQS"]

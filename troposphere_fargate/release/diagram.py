@@ -81,6 +81,28 @@ class Scenario:
         }
 
 
+# What every task uses: its image from ECR (whose layers come from S3) and its logs.
+_ALWAYS = ("ECR", "S3", "CloudWatch Logs")
+# The names a picture gives the IAM service prefixes a task's roles name; a prefix not here is
+# drawn as it is (``bedrock``).
+_SERVICE_NAMES = {
+    "cloudwatch": "CloudWatch",
+    "dynamodb": "DynamoDB",
+    "ecr": "ECR",
+    "events": "EventBridge",
+    "kms": "KMS",
+    "logs": "CloudWatch Logs",
+    "s3": "S3",
+    "secretsmanager": "Secrets Manager",
+    "ses": "SES",
+    "sns": "SNS",
+    "sqs": "SQS",
+    "ssm": "SSM Parameter Store",
+    "ssmmessages": "Session Manager",
+    "xray": "X-Ray",
+}
+
+
 @dataclass
 class Picture:
     """What the templates deploy for a scenario, as a person would draw it."""
@@ -95,6 +117,65 @@ class Picture:
     container_port: str = ""
     public_ip: bool = False  # whether tasks get a public IP (AssignPublicIp)
     s3_limits: str | None = None  # what the S3 gateway endpoint lets through, when not all
+    # The AWS services the tasks use: ECR, S3 and CloudWatch Logs, then those their roles name.
+    services: list[str] = field(default_factory=lambda: list(_ALWAYS))
+
+
+def _role_name(arn: Any) -> str | None:
+    """The role a task definition's ``TaskRoleArn`` or ``ExecutionRoleArn`` gets the ARN of."""
+    if isinstance(arn, Mapping) and "Fn::GetAtt" in arn:
+        target = arn["Fn::GetAtt"]
+        return str(target[0] if isinstance(target, list) else str(target).split(".")[0])
+    return None
+
+
+def services_reached(resources: Mapping[str, Any]) -> list[str]:
+    """The AWS services the tasks of a resolved stack use: ECR, S3 and CloudWatch Logs, then
+    each service an Allow statement of the task role or the execution role names (their inline
+    policies and the ``AWS::IAM::Policy`` resources attached to them), by name. Managed
+    policies are not read: their statements are not in the template."""
+    named_roles = (
+        _role_name(body["Properties"].get(key))
+        for body in resources.values()
+        if body.get("Type") == "AWS::ECS::TaskDefinition"
+        for key in ("TaskRoleArn", "ExecutionRoleArn")
+    )
+    roles = {role for role in named_roles if role is not None}
+    documents = [
+        policy.get("PolicyDocument", {})
+        for role in roles
+        for policy in resources.get(role, {}).get("Properties", {}).get("Policies") or []
+    ]
+    documents += [
+        body["Properties"].get("PolicyDocument", {})
+        for body in resources.values()
+        if body.get("Type") == "AWS::IAM::Policy"
+        and roles & {_ref(r) for r in body["Properties"].get("Roles") or []}
+    ]
+    prefixes = {
+        action.split(":")[0].lower()
+        for document in documents
+        for statement in document.get("Statement", [])
+        if statement.get("Effect") == "Allow"
+        for action in _as_list(statement.get("Action", []))
+        if isinstance(action, str) and ":" in action
+    }
+    named = {_SERVICE_NAMES.get(prefix, prefix) for prefix in prefixes} - set(_ALWAYS)
+    return [*_ALWAYS, *sorted(named, key=str.lower)]
+
+
+def _ref(value: Any) -> str | None:
+    return str(value["Ref"]) if isinstance(value, Mapping) and "Ref" in value else None
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _services_label(services: list[str]) -> str:
+    """``AWS services`` and the services, three to a line."""
+    lines = [", ".join(services[i : i + 3]) for i in range(0, len(services), 3)]
+    return "AWS services\n" + "\n".join(lines)
 
 
 def _az_of_ref(reference: Any, name_of: Any, azs: list[int]) -> int | None:
@@ -208,6 +289,7 @@ def picture(scenario: Scenario, templates: Mapping[str, Any] | None = None) -> P
         ].get("AssignPublicIp")
         == "ENABLED",
         s3_limits=net.s3_limits,
+        services=services_reached(svc.resources),
     )
 
 
@@ -301,7 +383,7 @@ def graph(view: Picture) -> graphviz.Digraph:
     for az in view.nat_gateways:
         dot.edge(f"nat{az}", "igw", color="#ef6c00", constraint="false")
 
-    dot.node("aws", "AWS services\nECR, S3, CloudWatch Logs", **_STYLE["aws"])
+    dot.node("aws", _services_label(view.services), **_STYLE["aws"])
     if view.nat_gateways:
         dot.edge(
             "igw",
@@ -370,6 +452,8 @@ class EnvironmentPicture:
     certificate: bool  # an ACM certificate the stack makes for the domain
     web_acl: bool
     members: list[Member]
+    # The AWS services the tasks of every service use (see services_reached).
+    services: list[str] = field(default_factory=lambda: list(_ALWAYS))
 
 
 def _parameters(template: Mapping[str, Any], values: Mapping[str, str]) -> dict[str, str]:
@@ -381,10 +465,14 @@ def _one_of(values: list[str]) -> str:
     return values[0] if len(values) == 1 else "{" + ", ".join(values) + "}"
 
 
-def _member(name: str, template: Mapping[str, Any]) -> Member:
+def _member_stack(template: Mapping[str, Any]) -> dict[str, Any]:
+    """A service's template resolved for the placeholders of what the environment passes."""
     given = _parameters(template, _PLACEHOLDERS)
     deployed(template, given)  # the template's own constraints and rules accept it
-    stack = resolved(template, given)
+    return resolved(template, given)
+
+
+def _member(name: str, stack: Mapping[str, Any]) -> Member:
     resources = stack["Resources"]
     port = str(stack["Parameters"].get(s.CONTAINER_PORT, {}).get("Default", ""))
     # The main rule first, then the others by priority.
@@ -479,10 +567,12 @@ def environment_picture(
         for body in resources.values()
         if body["Type"] == "AWS::Route53::RecordSet"
     )
-    members = [
-        _member(member.container_name, templates[layer.name])
+    stacks = {
+        member.container_name: _member_stack(templates[layer.name])
         for member, layer in zip(config.services, layers_for(config)[2:], strict=False)
-    ]
+    }
+    members = [_member(name, stack) for name, stack in stacks.items()]
+    reached = {name for stack in stacks.values() for name in services_reached(stack["Resources"])}
     return EnvironmentPicture(
         network=network,
         listeners=_listeners(listeners),
@@ -490,10 +580,13 @@ def environment_picture(
         certificate=e.CERTIFICATE in resources,
         web_acl=e.WEB_ACL_ASSOCIATION in resources,
         members=members,
+        services=[*_ALWAYS, *sorted(reached - set(_ALWAYS), key=str.lower)],
     )
 
 
-def _outbound(dot: graphviz.Digraph, network: NetworkView, source: str) -> None:
+def _outbound(
+    dot: graphviz.Digraph, network: NetworkView, source: str, services: list[str]
+) -> None:
     """The private subnets' way out from ``source``: NAT gateways (routes drawn without moving
     the columns), interface endpoints and the S3 gateway endpoint, to the AWS services."""
     for az in sorted({az for az in network.routes.values() if az is not None}):
@@ -507,7 +600,7 @@ def _outbound(dot: graphviz.Digraph, network: NetworkView, source: str) -> None:
         )
     for az in network.nat_gateways:
         dot.edge(f"nat{az}", "igw", color="#ef6c00", constraint="false")
-    dot.node("aws", "AWS services\nECR, S3, CloudWatch Logs", **_STYLE["aws"])
+    dot.node("aws", _services_label(services), **_STYLE["aws"])
     if network.nat_gateways:
         dot.edge(
             "igw",
@@ -624,7 +717,7 @@ def environment_graph(view: EnvironmentPicture) -> graphviz.Digraph:
         # The public subnets above the private ones.
         dot.edge(f"lbnode{az}", "egress", style="invis")
     _member_edges(dot, view.members)
-    _outbound(dot, network, "egress")
+    _outbound(dot, network, "egress", view.services)
     return dot
 
 
