@@ -308,3 +308,99 @@ def test_a_type_checker_catches_a_misspelt_choice(tmp_path):
         "ServiceConfig(default_capacity_provider=cast(CapacityProvider, raw))\n",
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# The public dataclasses the library hands back rather than takes: no one constructs them.
+RESULTS = {"Deployment", "Estimate", "Finding", "Footprint", "Layer", "PlannedStack"}
+INPUTS = sorted(
+    name
+    for name in troposphere_fargate.__all__
+    if dataclasses.is_dataclass(getattr(troposphere_fargate, name)) and name not in RESULTS
+)
+
+
+@pytest.mark.parametrize("name", INPUTS)
+def test_a_misspelt_keyword_names_the_field_it_looks_like(name):
+    """A newcomer's trial: ``Application(enviroment=...)`` said only "unexpected keyword
+    argument". Every field of every config a user builds, misspelt, names the field."""
+    cls = getattr(troposphere_fargate, name)
+    fields = [field.name for field in dataclasses.fields(cls) if field.init]
+    assert fields
+    for field in fields:
+        with pytest.raises(TypeError) as refused:
+            cls(**{f"{field}x": None})
+        assert str(refused.value) == (
+            f"{name}() got an unexpected keyword argument '{field}x' (did you mean {field}?)"
+        )
+
+
+def test_an_unknown_keyword_without_a_close_field_says_where_the_fields_are():
+    from troposphere_fargate import Application, ServiceConfig
+
+    with pytest.raises(TypeError) as refused:
+        ServiceConfig(port=8080)  # the spec's key; the config's field says what it sets
+    assert str(refused.value) == (
+        "ServiceConfig() got an unexpected keyword argument 'port' (its fields with port in "
+        "their name: default_container_port)"
+    )
+    with pytest.raises(TypeError) as refused:
+        Application(zzz=1)
+    assert str(refused.value) == (
+        "Application() got an unexpected keyword argument 'zzz': help(Application) lists its fields"
+    )
+    # The signature editors and help() show is the dataclass's own.
+    assert list(inspect.signature(Application).parameters)[:2] == ["environment", "secrets"]
+
+
+def test_a_list_or_dict_where_a_tuple_goes_says_how_to_write_it():
+    """A newcomer's trial: ``Application(environment={...})`` was refused without a word on what
+    to write instead."""
+    from troposphere_fargate import (
+        Application,
+        ConfigError,
+        NetworkConfig,
+        ProductConfig,
+        ServiceConfig,
+        TaskRole,
+    )
+
+    secret = troposphere_fargate.Secret("KEY", "arn:aws:ssm:eu-west-1:123456789012:parameter/k")
+    for build, says in (
+        (
+            lambda: Application(environment={"A": "b"}),  # type: ignore[arg-type]
+            "Application.environment={'A': 'b'}: must be a tuple of (name, value) string pairs, "
+            "not a dict: tuple(the_dict.items()) converts it",
+        ),
+        (
+            lambda: Application(secrets=[secret]),  # type: ignore[arg-type]
+            f"Application.secrets=[{secret!r}]: must be a tuple of Secret, not a list: "
+            "tuple(the_list) converts it",
+        ),
+        (
+            lambda: Application(secrets=secret),  # type: ignore[arg-type]
+            f"Application.secrets={secret!r}: must be a tuple of Secret, not a Secret: a tuple "
+            "of one is written (item,)",
+        ),
+        (
+            lambda: TaskRole(statements=None),  # type: ignore[arg-type]
+            "TaskRole.statements=None: must be a tuple of PolicyStatement, not None: () is none",
+        ),
+        (
+            lambda: Application(command=["python", "app.py"]),  # type: ignore[arg-type]
+            "Application.command=['python', 'app.py']: must be a tuple of strings, not a list: "
+            "tuple(the_list) converts it",
+        ),
+        (
+            lambda: NetworkConfig(interface_endpoints=["ecr.api", "ecr.dkr", "logs"]),  # type: ignore[arg-type]
+            "NetworkConfig.interface_endpoints=['ecr.api', 'ecr.dkr', 'logs']: must be a tuple, "
+            "not a list: tuple(the_list) converts it",
+        ),
+        (
+            lambda: ProductConfig(services=[ServiceConfig()]),  # type: ignore[arg-type]
+            "ProductConfig.services: must be a tuple of ServiceConfig, not a list of "
+            "ServiceConfig: tuple(the_list) converts it",
+        ),
+    ):
+        with pytest.raises(ConfigError) as refused:
+            build()
+        assert str(refused.value) == says

@@ -49,12 +49,16 @@ def test_library_example_runs():
     assert "PublicSubnet3" not in printed[0]  # max_azs=2
 
 
-def test_config_error_example_is_what_the_code_says():
-    match = re.search(r">>> (NetworkConfig\(.*\))\nConfigError: (.*)\n", README)
-    assert match
-    with pytest.raises(ConfigError) as error:
-        eval(match.group(1), {"NetworkConfig": NetworkConfig})
-    assert str(error.value) == match.group(2)
+def test_every_error_the_readme_shows_is_what_the_code_says():
+    import troposphere_fargate
+
+    examples = re.findall(r">>> (.*)\n(ConfigError|TypeError): (.*)\n", README)
+    assert len(examples) >= 3
+    names = {name: getattr(troposphere_fargate, name) for name in troposphere_fargate.__all__}
+    for call, kind, says in examples:
+        with pytest.raises((ConfigError, TypeError)) as error:
+            eval(call, names)
+        assert (type(error.value).__name__, str(error.value)) == (kind, says)
 
 
 def test_readme_commands_are_the_ci_commands():

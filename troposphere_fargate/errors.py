@@ -1,12 +1,74 @@
 """The error every build-time config raises, and the argument checks every module shares
 (the bottom of the package: it imports nothing of it)."""
 
+import dataclasses
+import difflib
+import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+_Class = TypeVar("_Class", bound=type)
 
 
 class ConfigError(ValueError):
     """A build-time configuration value is invalid. The message names the field and the value."""
+
+
+def field_error(owner: str, name: str, value: object, why: str) -> ConfigError:
+    """``Owner.name=value: why``; when ``why`` asks for a tuple and ``value`` is not one, what
+    it is and how to write it (a list, a dict of pairs, a single item)."""
+    if why.startswith("must be a tuple") and not isinstance(value, tuple):
+        kind = "None" if value is None else f"a {type(value).__name__}"
+        if value is None:
+            how = "() is none"
+        elif isinstance(value, list):
+            how = "tuple(the_list) converts it"
+        elif isinstance(value, Mapping) and "pairs" in why:
+            how = "tuple(the_dict.items()) converts it"
+        elif isinstance(value, Mapping):
+            how = "give its values as a tuple"
+        else:
+            how = "a tuple of one is written (item,)"
+        why = f"{why}, not {kind}: {how}"
+    return ConfigError(f"{owner}.{name}={value!r}: {why}")
+
+
+def suggest_fields(cls: _Class) -> _Class:
+    """Make a keyword argument the dataclass ``cls`` does not take name the field it most looks
+    like (``ServiceConfig(desired_count=2)``: did you mean default_desired_count?), where
+    Python says only that the keyword is unexpected. Decorate the dataclass with it."""
+    names = [f.name for f in dataclasses.fields(cls) if f.init]
+    init: Callable[..., None] = cls.__init__  # type: ignore[misc]
+
+    @functools.wraps(init)
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        try:
+            init(self, *args, **kwargs)
+        except TypeError:
+            unknown = [name for name in kwargs if name not in names]
+            if not unknown:
+                raise
+            raise TypeError(
+                f"{cls.__name__}() got an unexpected keyword argument {unknown[0]!r}"
+                + _field_hint(unknown[0], names, cls.__name__)
+            ) from None
+
+    cls.__init__ = __init__  # type: ignore[misc]
+    return cls
+
+
+def _field_hint(name: str, names: list[str], owner: str) -> str:
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.7)
+    if close:
+        return f" (did you mean {close[0]}?)"
+    words = set(name.lower().split("_"))
+    sharing = [field for field in names if words & set(field.split("_"))]
+    if 0 < len(sharing) <= 4:
+        return (
+            f" (its fields with {' or '.join(sorted(words))} in their name: {', '.join(sharing)})"
+        )
+    return f": help({owner}) lists its fields"
 
 
 def expect(value: object, kind: type | tuple[type, ...], where: str) -> None:

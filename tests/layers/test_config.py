@@ -274,7 +274,7 @@ def test_services_of_the_wrong_kind_are_named_by_type_in_a_short_message():
     from troposphere_fargate.layers.config import ProductConfig, ServiceConfig
 
     for services, says in (
-        ([ServiceConfig()], "not a list of ServiceConfig"),
+        ([ServiceConfig()], "not a list of ServiceConfig: tuple(the_list) converts it"),
         ((ServiceConfig(), "web"), "not a tuple of ServiceConfig, str"),
         ("web", "not a str"),
     ):

@@ -21,7 +21,8 @@ from awacs.aws import Action as AwacsAction
 from awacs.aws import BaseARN, Statement
 
 from ..cfn.limits import CONTAINERS_PER_TASK, EC2_TEXT_RULE, ec2_text_problem
-from ..errors import ConfigError, expect
+from ..errors import ConfigError, expect, suggest_fields
+from ..errors import field_error as _fail
 from .iam_actions import action_problem
 from .regions import arn_region_problem
 
@@ -234,10 +235,6 @@ EPHEMERAL_STORAGE_GIB = (21, 200)
 STOP_TIMEOUT_SECONDS = (2, 120)
 
 
-def _fail(owner: str, name: str, value: object, why: str) -> ConfigError:
-    return ConfigError(f"{owner}.{name}={value!r}: {why}")
-
-
 def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -317,6 +314,7 @@ def _matches(pattern: re.Pattern[str], value: object) -> bool:
     return isinstance(value, str) and pattern.fullmatch(value) is not None
 
 
+@suggest_fields
 @dataclass(frozen=True)
 class Secret:
     """A secret the container reads as an environment variable at start.
@@ -525,6 +523,7 @@ def _condition_value_problem(operator: str, value: str) -> str | None:
     return None
 
 
+@suggest_fields
 @dataclass(frozen=True)
 class PolicyCondition:
     """One condition of a task role statement: IAM's ``Condition: {operator: {key: values}}``.
@@ -585,6 +584,7 @@ class PolicyCondition:
         return tuple(value for value in self.values if value.startswith("arn:"))
 
 
+@suggest_fields
 @dataclass(frozen=True)
 class PolicyStatement:
     """One statement of the task role's inline policy.
@@ -720,6 +720,7 @@ def _awacs_condition_text(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
 
+@suggest_fields
 @dataclass(frozen=True)
 class TaskRole:
     """The application's own permissions: exactly these managed policies and statements.
@@ -746,6 +747,7 @@ class TaskRole:
             raise _fail(owner, "statements", self.statements, "must be a tuple of PolicyStatement")
 
 
+@suggest_fields
 @dataclass(frozen=True)
 class EgressRule:
     """Traffic the tasks may send beyond HTTPS: a port (or range) to exactly one destination.
@@ -825,6 +827,7 @@ HEALTH_CHECK_LIMITS: dict[str, tuple[int, int]] = {
 }
 
 
+@suggest_fields
 @dataclass(frozen=True)
 class HealthCheck:
     """A container health check (ECS runs ``command`` in the container).
@@ -862,6 +865,7 @@ class HealthCheck:
                 raise _fail(owner, name, value, f"must be {low} to {high} (ECS's limits)")
 
 
+@suggest_fields
 @dataclass(frozen=True)
 class Sidecar:
     """A container beside the application's: it pulls only from its own repository, logs to the
@@ -952,6 +956,7 @@ class Sidecar:
         )
 
 
+@suggest_fields
 @dataclass(frozen=True)
 class Application:
     """Everything the application brings to the service layer. Each field defaults to nothing.

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from typing import Final, Literal, TypeGuard
 
 from ..errors import ConfigError as ConfigError
-from ..errors import possessive
+from ..errors import field_error as _fail
+from ..errors import possessive, suggest_fields
 from .application import PSEUDO_PARTITION, Application, EgressRule, partition_of
 from .deployment import ROLLING, DeploymentSettings
 from .endpoints import GATEWAY_SERVICES, INTERFACE_SERVICES
@@ -130,10 +131,6 @@ def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _fail(owner: str, name: str, value: object, why: str) -> ConfigError:
-    return ConfigError(f"{owner}.{name}={value!r}: {why}")
-
-
 def _check_retention(owner: str, name: str, value: object) -> None:
     """A log retention default must be one the templates offer: a year or more."""
     if not _is_int(value) or value not in LOG_RETENTION_DAYS:
@@ -172,6 +169,7 @@ def _check_seconds(owner: str, name: str, value: object, maximum: int) -> None:
         raise _fail(owner, name, value, f"must be a whole number of seconds from 0 to {maximum}")
 
 
+@suggest_fields
 @dataclass(frozen=True)
 class NetworkConfig:
     """Build-time options of the network layer (``network.yaml``).
@@ -488,6 +486,7 @@ def _in_codes(code: int, codes: str) -> bool:
     return False
 
 
+@suggest_fields
 @dataclass(frozen=True)
 class ServiceConfig:
     """Build-time options of the service layer (``service.yaml``).
@@ -1209,6 +1208,7 @@ _HOSTED_ZONE_ID = re.compile(rf"^{HOSTED_ZONE_ID_PATTERN}$")
 _WEB_ACL_ARN = re.compile(rf"^{WEB_ACL_ARN_PATTERN}$")
 
 
+@suggest_fields
 @dataclass(frozen=True)
 class EnvironmentConfig:
     """Build-time options of the environment layer (``environment.yaml``): the shared cluster,
@@ -1413,6 +1413,7 @@ class _Routed:
         return f"the service {possessive(self.name)}" if owned else self.name
 
 
+@suggest_fields
 @dataclass(frozen=True)
 class ProductConfig:
     """Everything the build needs, one config per layer. ``ProductConfig()`` is what we ship.
@@ -1457,7 +1458,9 @@ class ProductConfig:
             )
             raise ConfigError(
                 f"{owner}.services: must be a tuple of ServiceConfig, not a "
-                f"{type(self.services).__name__}" + (f" of {', '.join(kinds)}" if kinds else "")
+                f"{type(self.services).__name__}"
+                + (f" of {', '.join(kinds)}" if kinds else "")
+                + (": tuple(the_list) converts it" if isinstance(self.services, list) else "")
             )
         if self.services and self.service != ServiceConfig():
             raise ConfigError(

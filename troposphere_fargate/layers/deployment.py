@@ -29,7 +29,8 @@ import math
 from dataclasses import dataclass
 from typing import Final, Literal
 
-from ..errors import ConfigError
+from ..errors import field_error as _fail
+from ..errors import suggest_fields
 
 DeploymentStrategy = Literal["ROLLING", "CANARY", "LINEAR", "BLUE_GREEN"]
 ROLLING: Final = "ROLLING"
@@ -50,10 +51,6 @@ CANARY_PERCENT_PATTERN = r"^(?:100(?:\.0)?|[1-9][0-9]?(?:\.[0-9])?|0\.[1-9])$"
 STEP_PERCENT_PATTERN = r"^(?:100(?:\.0)?|[1-9][0-9](?:\.[0-9])?|[3-9](?:\.[0-9])?)$"
 
 
-def _fail(owner: str, name: str, value: object, why: str) -> ConfigError:
-    return ConfigError(f"{owner}.{name}={value!r}: {why}")
-
-
 def linear_steps(step_percent: float) -> int:
     """The traffic shifts after which a linear deployment waits its step bake time: CloudFormation
     counts ``100 / step - 1`` when the step divides 100, else ``floor(100 / step)``."""
@@ -66,6 +63,7 @@ def in_tenths(value: float, low: float) -> bool:
     return low <= value <= 100 and math.isclose(value * 10, round(value * 10), abs_tol=1e-9)
 
 
+@suggest_fields
 @dataclass(frozen=True)
 class DeploymentSettings:
     """The defaults of the deployment parameters of a service behind a load balancer.

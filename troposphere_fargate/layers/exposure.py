@@ -22,7 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final, Literal
 
-from ..errors import ConfigError
+from ..errors import field_error as _fail
+from ..errors import suggest_fields
 
 Exposure = Literal["public", "internal", "none"]
 EXPOSE_PUBLIC: Final = "public"
@@ -64,10 +65,6 @@ HOST_RULE = (
 def is_host_name(value: object) -> bool:
     """Whether ``value`` is a host name a listener rule and an alias record both take."""
     return isinstance(value, str) and len(value) <= MAX_HOST and bool(_HOST.fullmatch(value))
-
-
-def _fail(owner: str, name: str, value: object, why: str) -> ConfigError:
-    return ConfigError(f"{owner}.{name}={value!r}: {why}")
 
 
 def is_service_connect_name(name: str) -> bool:
@@ -117,6 +114,7 @@ def _covers_path(pattern: str, path: str | None) -> bool:
     return prefix == "/" if path is None else path.startswith(prefix)
 
 
+@suggest_fields
 @dataclass(frozen=True)
 class Routing:
     """The listener rule that sends a public service its requests.

@@ -23,7 +23,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..errors import ConfigError
+from ..errors import field_error as _fail
+from ..errors import suggest_fields
 
 HEALTH_CHECK_INTERVALS: tuple[int, ...] = (5, 10, 15, 20, 30, 60, 120, 300)
 HEALTH_CHECK_TIMEOUTS: tuple[int, ...] = (2, 3, 4, 5, 6, 10, 15, 20, 30, 60, 120)
@@ -35,10 +36,6 @@ MAX_THRESHOLD = 10
 _CODE = r"[2-4][0-9]{2}"
 SUCCESS_CODES_PATTERN = rf"{_CODE}(?:-{_CODE})?(?:,{_CODE}(?:-{_CODE})?)*"
 _SUCCESS_CODES = re.compile(rf"^{SUCCESS_CODES_PATTERN}$")
-
-
-def _fail(owner: str, name: str, value: object, why: str) -> ConfigError:
-    return ConfigError(f"{owner}.{name}={value!r}: {why}")
 
 
 def timeouts_below(interval: int) -> tuple[int, ...]:
@@ -59,6 +56,7 @@ SHORTEST_INTERVAL_WITH_DEFAULT_TIMEOUT = min(
 )
 
 
+@suggest_fields
 @dataclass(frozen=True)
 class TargetHealth:
     """The defaults of the target group's health check parameters, and where it checks.

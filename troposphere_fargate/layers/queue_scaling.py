@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..errors import ConfigError
+from ..errors import ConfigError, suggest_fields
 
 # An SQS queue's name: up to 80 letters, digits, hyphens and underscores, a FIFO queue's
 # ending in .fifo (CreateQueue, Amazon SQS API Reference).
@@ -26,6 +26,7 @@ QUEUE_NAME = re.compile(rf"^(?:{QUEUE_NAME_PATTERN})$")
 MAX_MESSAGES_PER_TASK = 100_000
 
 
+@suggest_fields
 @dataclass(frozen=True)
 class QueueScaling:
     """Target tracking on an SQS queue's backlog per task.

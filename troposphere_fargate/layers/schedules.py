@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..errors import ConfigError
+from ..errors import field_error as _fail
+from ..errors import suggest_fields
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -93,14 +94,11 @@ def schedule_problem(schedule: str) -> str | None:
     return None
 
 
-def _fail(owner: str, name: str, value: object, why: str) -> ConfigError:
-    return ConfigError(f"{owner}.{name}={value!r}: {why}")
-
-
 def _count(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
+@suggest_fields
 @dataclass(frozen=True)
 class ScheduledScaling:
     """New scaling bounds from a given time on.
