@@ -85,7 +85,8 @@ def test_everything_exported_exists_and_is_documented():
 
 
 @pytest.mark.lint
-def test_the_readmes_library_examples_produce_templates_cfn_lint_passes():
+def test_the_readmes_library_examples_produce_templates_cfn_lint_passes(monkeypatch):
+    monkeypatch.chdir(TESTS.parent)  # the examples name templates/ as a user's checkout has it
     blocks = [b for b in re.findall(r"```python\n(.*?)```", README, re.S) if "print(" in b]
     assert blocks, "the README has no library example that prints a template"
     printed: list[str] = []

@@ -49,6 +49,24 @@ def test_library_example_runs():
     assert "PublicSubnet3" not in printed[0]  # max_azs=2
 
 
+def test_the_dry_run_example_prints_what_validate_and_cost_print(monkeypatch):
+    """A newcomer's trial: the README named dry_run, footprint, describe and estimate without
+    showing how they chain. The example prints validate's summary and cost's total, as the
+    README's own validate and cost examples show them."""
+    (example,) = [
+        block for block in re.findall(r"```python\n(.*?)```", README, re.S) if "dry_run(" in block
+    ]
+    monkeypatch.chdir(Path(__file__).resolve().parent.parent)
+    printed: list[str] = []
+    exec(example, {"print": printed.append})
+    summary, total = printed
+    shown = README.split("CloudFormation would accept these values (3 given, 58 default)\n")[1]
+    validate_lines = shown.split("\nfixed cost:")[0].splitlines()
+    assert summary.splitlines() == [line.removeprefix("  ") for line in validate_lines]
+    assert total.startswith(re.search(r"fixed cost: about (\$[\d.]+) a month", shown)[1] + " a")
+    assert "NAT gateways, application load balancer" in total
+
+
 def test_every_error_the_readme_shows_is_what_the_code_says():
     import troposphere_fargate
 
@@ -321,7 +339,7 @@ def cost_table() -> str:
     bills["AWS CDK's default"] = estimate(CDK_DEFAULT)
     for name, bill in bills.items():
         sums = dict.fromkeys((*columns, "monitoring"), 0.0)
-        for line in bill.lines_:
+        for line in bill.lines:
             column = next(
                 (c for c in columns if c.split()[0].lower() in line.item.lower()), "monitoring"
             )

@@ -591,7 +591,7 @@ def _cost(args: argparse.Namespace) -> int:
     from .cfn.cost import estimate
 
     _, found = _dry_run(args)
-    for line in estimate(found, args.region).lines():
+    for line in estimate(found, args.region).report():
         print(line)
     return EXIT_OK
 

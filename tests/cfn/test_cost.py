@@ -26,7 +26,7 @@ HOURS = price_table()["hours_per_month"]
 
 def lines(values: dict[str, str], region: str | None = None) -> dict[str, float]:
     bill = estimate(footprint(dry_run(ROOT, {**LAUNCH, **values})), region)
-    return {line.item: line.monthly for line in bill.lines_}
+    return {line.item: line.monthly for line in bill.lines}
 
 
 def test_the_table_says_when_and_where_its_prices_come_from():
@@ -59,7 +59,7 @@ def test_endpoints_cost_per_interface_endpoint_per_az_and_the_gateway_one_nothin
     found = footprint(stack)
     interface = len(found.interface_endpoints)
     assert interface == 6 and found.gateway_endpoints == ["s3"]
-    none = {line.item: line for line in estimate(found).lines_}
+    none = {line.item: line for line in estimate(found).lines}
     assert "NAT gateways" not in none
     assert none["interface endpoints"].monthly == pytest.approx(
         interface * 2 * HOURS * PRICE["interface_endpoint_az_hour"]
@@ -82,7 +82,7 @@ def test_fargate_spot_tasks_are_named_so_and_priced_on_demand_saying_so():
     # an upper bound, and the line says that is what it is.
     found = footprint(dry_run(ROOT, {**LAUNCH, "CapacityProvider": "FARGATE_SPOT"}))
     assert found.spot == ("ServiceStack/Service",)
-    bill = {line.item: line for line in estimate(found).lines_}
+    bill = {line.item: line for line in estimate(found).lines}
     vcpu = bill["Fargate Spot vCPU (ServiceStack/Service)"]
     assert vcpu.monthly == pytest.approx(2 * 0.25 * HOURS * PRICE["fargate_vcpu_hour"])
     assert vcpu.quantity.endswith("(on-demand: Spot's price is lower and varies)")
@@ -92,7 +92,7 @@ def test_fargate_spot_tasks_are_named_so_and_priced_on_demand_saying_so():
     spotlight = Footprint(
         **{**vars(found), "tasks": [("Spotlight", 1, 1.0, 2.0, "X86_64")], "spot": ()}
     )
-    (line,) = [line for line in estimate(spotlight).lines_ if "vCPU" in line.item]
+    (line,) = [line for line in estimate(spotlight).lines if "vCPU" in line.item]
     assert line.item == "Fargate vCPU (Spotlight)" and "on-demand" not in line.quantity
 
 
@@ -115,7 +115,7 @@ def test_a_region_without_prices_says_whose_prices_it_used():
     found = footprint(dry_run(ROOT, LAUNCH))
     bill = estimate(found, "ap-southeast-7")
     assert bill.priced_region == "us-east-1"
-    assert "for us-east-1 (the table has no prices for ap-southeast-7)" in bill.lines()[0]
+    assert "for us-east-1 (the table has no prices for ap-southeast-7)" in bill.report()[0]
 
 
 def test_cdk_default_is_priced_from_the_same_table():
@@ -189,7 +189,7 @@ def test_scheduled_capacity_is_priced_as_a_weeks_average(tmp_path):
     ((service, average),) = found.scheduled_tasks
     assert average == pytest.approx(2 + 4 * 60 / 168)
     bill = estimate(found)
-    vcpu = next(line for line in bill.lines_ if line.item == f"Fargate vCPU ({service})")
+    vcpu = next(line for line in bill.lines if line.item == f"Fargate vCPU ({service})")
     assert vcpu.quantity.startswith("3.43 (scheduled, a week's average) x 0.25 vCPU x 730 h")
     assert vcpu.monthly == pytest.approx(3.43 * 0.25 * HOURS * PRICE["fargate_vcpu_hour"])
     # A schedule that is not weekly is named among what is not counted.
@@ -200,4 +200,4 @@ def test_scheduled_capacity_is_priced_as_a_weeks_average(tmp_path):
         f"the scheduled capacity of {service} (night runs on a rate schedule (rate(1 day)): "
         "priced at 2 tasks)"
     )
-    assert f"Fargate vCPU ({service})" in {line.item for line in bill.lines_}
+    assert f"Fargate vCPU ({service})" in {line.item for line in bill.lines}

@@ -650,7 +650,13 @@ def test_a_statements_resources_take_iams_wildcards_after_the_service(resource, 
         ("s3:GetObject", None),
         ("s3:getOBJECT", None),  # IAM compares action names without case
         ("s3:Get*", None),
-        ("s3:GetObjects", "s3 has no action GetObjects (did you mean s3:getobject?"),
+        # The suggestion in the case written (cfn-lint lists actions in lower case).
+        ("s3:GetObjects", "s3 has no action GetObjects (did you mean s3:GetObject?)"),
+        (
+            "sqs:RecieveMessage",
+            "sqs has no action RecieveMessage (did you mean sqs:ReceiveMessage?)",
+        ),
+        ("sqs:sendmesage", "sqs has no action sendmesage (did you mean sqs:sendmessage?)"),
         ("s3:Frob*", "Frob* matches no s3 action"),
         ("sqss:SendMessage", "sqss is not a service prefix IAM knows (did you mean sqs?)"),
     ],
@@ -1151,3 +1157,15 @@ def test_a_statement_of_every_action_of_a_service_is_warned_of(
         "iam_inline_policy_no_statements_with_full_access_check). Name the actions the "
         "application needs",
     )
+
+
+def test_a_statements_refused_action_or_resource_is_named_with_its_index():
+    # A newcomer's trial: "PolicyStatement.resources='orders'" did not say which of several.
+    with pytest.raises(ConfigError) as refused:
+        PolicyStatement(actions=("sqs:SendMessage", "*"), resources=("*",))
+    assert str(refused.value) == (
+        "PolicyStatement.actions[1]='*': must be service:Action, such as sqs:SendMessage"
+    )
+    with pytest.raises(ConfigError) as refused:
+        PolicyStatement(actions=("sqs:SendMessage",), resources=(ORDERS_QUEUE, "orders"))
+    assert str(refused.value).startswith("PolicyStatement.resources[1]='orders': must be an ARN")

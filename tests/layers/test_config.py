@@ -266,6 +266,29 @@ def test_a_product_with_services_refuses_options_for_the_service_it_does_not_bui
     assert ProductConfig(service=ServiceConfig(default_task_cpu=512, default_task_memory=1024))
 
 
+@pytest.mark.parametrize("expose", ["public", "internal", "none"])
+def test_the_shipped_service_with_an_exposure_is_refused_when_the_config_is_built(expose):
+    """A newcomer's trial: ``ProductConfig(service=ServiceConfig(expose="none"))`` was accepted,
+    then rendering said "the root neither takes nor wires the service template's parameter
+    ClusterName, which has no default". An exposure is an environment's service's."""
+    from troposphere_fargate.layers.exposure import Routing
+
+    routing = Routing(priority=1, path="/*") if expose == "public" else None
+    service = ServiceConfig(container_name="web", expose=expose, routing=routing)
+    with pytest.raises(ConfigError) as refused:
+        ProductConfig(service=service)
+    assert str(refused.value) == (
+        f"ProductConfig.service.expose={expose!r}: is for a service of an environment, which "
+        "the shipped service.yaml is not (it has a load balancer of its own, or joins an "
+        "environment at deploy time): give services=(ServiceConfig(container_name=..., "
+        f"expose={expose!r}, ...),) instead, and an environment is built for it"
+    )
+    # What the message says to do builds.
+    from troposphere_fargate.release.build import render_templates
+
+    assert render_templates(ProductConfig(services=(service,)))
+
+
 def test_config_error_is_a_value_error():
     assert issubclass(ConfigError, ValueError)
 

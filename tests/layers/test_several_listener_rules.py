@@ -449,7 +449,8 @@ def test_the_running_stacks_diff_refuses_a_traffic_shifting_strategy_as_cloudfor
 @pytest.mark.parametrize(
     ("first", "then", "fix"),
     [
-        (1, 10, "that rule one above 10"),  # no number below 1
+        # No number below 1 (it read "that rule one above 10" in a sentence of its own).
+        (1, 10, "give that rule a priority number above 10"),
         (5, 50000, "give this rule a priority number below 5"),  # none above 50000
         (5, 10, "give this rule a priority number below 5, or that rule one above 10"),
     ],

@@ -320,22 +320,25 @@ STATEMENT = (
 BAD_SPECS: dict[str, tuple[str, str, bool]] = {
     "unknown-key": (
         "services:\n  web:\n    port: 80\n    helth_check_path: /x\n",
-        "app.yaml:4: services.web.helth_check_path: unknown key (did you mean health_check_path?);"
-        " allowed: expose, routing, port, health_check_path, cpu, memory, desired_count, "
-        "min_capacity, max_capacity, cpu_target, memory_target, requests_per_target, "
-        "error_rate_alarm, schedules, queue_scaling, capacity_provider, cpu_architecture, "
-        "load_balancer, log_retention_days, deletion_protection, https_only, execute_command, "
-        "health_check_grace_period, target_health, deployment, deregistration_delay, "
-        "allowed_ingress_cidr, tls_policy, "
-        "environment, secrets, "
-        "secrets_kms_key, task_role, egress, sidecars, health_check, command, entrypoint, "
-        "ephemeral_storage, stop_timeout, user",
+        "app.yaml:4: services.web.helth_check_path: unknown key (did you mean health_check_path?)",
         True,
     ),
     "unknown-top-level-key": (
         "servces:\n  web: {}\n",
-        "app.yaml:1: servces: unknown key (did you mean services?); allowed: network, "
-        "environment, domain, services",
+        "app.yaml:1: servces: unknown key (did you mean services?)",
+        True,
+    ),
+    # With no key like it, the keys it may have.
+    "unknown-key-like-none": (
+        "services:\n  web:\n    port: 80\n    zzz: 1\n",
+        "app.yaml:4: services.web.zzz: unknown key; allowed: expose, routing, port, "
+        "health_check_path, cpu, memory, desired_count, min_capacity, max_capacity, cpu_target, "
+        "memory_target, requests_per_target, error_rate_alarm, schedules, queue_scaling, "
+        "capacity_provider, cpu_architecture, load_balancer, log_retention_days, "
+        "deletion_protection, https_only, execute_command, health_check_grace_period, "
+        "target_health, deployment, deregistration_delay, allowed_ingress_cidr, tls_policy, "
+        "environment, secrets, secrets_kms_key, task_role, egress, sidecars, health_check, "
+        "command, entrypoint, ephemeral_storage, stop_timeout, user",
         True,
     ),
     "wrong-type": (
@@ -427,27 +430,38 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         f"{STATEMENT}            IpAddress:\n              aws:SourceIp:\n"
         "                - 10.0.0.0/8\n                - 300.1.1.1\n",
         "app.yaml:11: services.web.task_role.statements[0].conditions.IpAddress.aws:SourceIp[1]: "
-        "must be an IPv4 or IPv6 address or CIDR block, such as 203.0.113.0/24",
+        "must be an IPv4 or IPv6 address or CIDR block, such as 203.0.113.0/24 (got '300.1.1.1')",
         False,
     ),
     "condition-value-in-a-block": (
         f"{STATEMENT}            ArnEquals:\n              aws:SourceArn: |\n"
         "                arn:aws:sns:eu-west-1:123456789012:orders\n",
         "app.yaml:9: services.web.task_role.statements[0].conditions.ArnEquals.aws:SourceArn: "
-        "holds a control character (a YAML block's newline?): IAM would match nothing",
+        "holds a control character (a YAML block's newline?): IAM would match nothing (got "
+        "'arn:aws:sns:eu-west-1:123456789012:orders\\n')",
         False,
     ),
     "condition-arn-that-is-no-arn": (
         f"{STATEMENT}            ArnEquals: {{aws:SourceArn: orders-topic}}\n",
         "app.yaml:8: services.web.task_role.statements[0].conditions.ArnEquals.aws:SourceArn: "
-        "must be an ARN (IAM's * and ? wildcards allowed), * or a policy variable",
+        "must be an ARN (IAM's * and ? wildcards allowed), * or a policy variable (got "
+        "'orders-topic')",
+        False,
+    ),
+    # A newcomer's trial: YAML 1.1's yes is taken as written, and the message said so without
+    # naming it.
+    "condition-bool-yes": (
+        f"{STATEMENT}            Bool: {{aws:SecureTransport: yes}}\n",
+        "app.yaml:8: services.web.task_role.statements[0].conditions.Bool.aws:SecureTransport: "
+        "must be true, false or an IAM policy variable (${aws:MultiFactorAuthPresent}), as "
+        "written (got 'yes')",
         False,
     ),
     "condition-date-yaml-cannot-make": (
         f"{STATEMENT}            DateLessThan: {{aws:CurrentTime: 2026-02-30}}\n",
         "app.yaml:8: services.web.task_role.statements[0].conditions.DateLessThan."
         "aws:CurrentTime: must be a date in ISO 8601 (2026-01-01, 2026-01-01T12:00:00Z) or "
-        "epoch seconds",
+        "epoch seconds (got '2026-02-30')",
         False,
     ),
     "environment-date-yaml-cannot-make": (
@@ -895,7 +909,7 @@ def test_every_unknown_key_is_reported_at_once_one_line_each_in_file_order():
     with pytest.raises(SpecError) as raised:
         parse_spec(text, "app.yaml")
     lines = str(raised.value).splitlines()
-    unknown = re.compile(r"app\.yaml:(\d+): (\S+): unknown key( \(did you mean \w+\?\))?; allowed")
+    unknown = re.compile(r"app\.yaml:(\d+): (\S+): unknown key( \(did you mean \w+\?\)$|; allowed)")
     found = [unknown.match(line) for line in lines]
     assert all(found), lines
     assert sorted(m.group(2) for m in found if m) == sorted(paths)

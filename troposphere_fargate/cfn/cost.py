@@ -32,6 +32,8 @@ def price_table() -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Line:
+    """One thing paid for: what it is, how it is counted, and its monthly price."""
+
     item: str
     quantity: str  # how it is counted, such as "2 x 730 h x $0.045"
     monthly: float
@@ -39,21 +41,33 @@ class Line:
 
 @dataclass(frozen=True)
 class Estimate:
-    """A fixed monthly cost, line by line, and what it leaves out."""
+    """A fixed monthly cost, line by line, and what it leaves out.
+
+    Attributes:
+        region: the region asked about.
+        priced_region: the price table's region whose prices were used (``us-east-1`` for a
+            region the table has no prices for).
+        lines: what is paid for, one :class:`Line` each (item, how it is counted, monthly).
+        not_counted: what the estimate leaves out because it depends on use.
+
+    :attr:`total` sums the lines; :meth:`report` is the table the ``cost`` command prints.
+    (Until 0.4.0's release the lines were the field ``lines_`` and the table ``lines()``: a
+    newcomer's trial found the two names confusing.)
+    """
 
     region: str
     priced_region: str  # the table's region whose prices were used
-    lines_: tuple[Line, ...]
+    lines: tuple[Line, ...]
     not_counted: tuple[str, ...]
 
     @property
     def total(self) -> float:
-        return round(sum(line.monthly for line in self.lines_), 2)
+        return round(sum(line.monthly for line in self.lines), 2)
 
     def total_text(self) -> str:
         return f"${self.total:,.2f}"
 
-    def lines(self) -> list[str]:
+    def report(self) -> list[str]:
         """The estimate as the ``cost`` command prints it."""
         table = price_table()
         header = (
@@ -62,12 +76,12 @@ class Estimate:
         )
         if self.priced_region != self.region:
             header += f" for {self.priced_region} (the table has no prices for {self.region})"
-        width = max([len(line.item) for line in self.lines_] + [5])
-        count_width = max([len(line.quantity) for line in self.lines_] + [1])
+        width = max([len(line.item) for line in self.lines] + [5])
+        count_width = max([len(line.quantity) for line in self.lines] + [1])
         rows = [
             f"  {line.item.ljust(width)}  {line.quantity.ljust(count_width)}  "
             f"{f'${line.monthly:,.2f}':>10}"
-            for line in self.lines_
+            for line in self.lines
         ]
         total = f"  {'total'.ljust(width)}  {''.ljust(count_width)}  {self.total_text():>10}"
         return [

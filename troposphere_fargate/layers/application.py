@@ -646,7 +646,10 @@ class PolicyStatement:
         for index, action in enumerate(self.actions):
             if not ACTION.fullmatch(action):
                 raise _fail(
-                    owner, "actions", action, "must be service:Action, such as sqs:SendMessage"
+                    owner,
+                    f"actions[{index}]",
+                    action,
+                    "must be service:Action, such as sqs:SendMessage",
                 )
             problem = action_problem(action)
             if problem:
@@ -655,7 +658,7 @@ class PolicyStatement:
             if resource != "*" and not ANY_ARN.fullmatch(resource):
                 raise _fail(
                     owner,
-                    "resources",
+                    f"resources[{index}]",
                     resource,
                     "must be an ARN (IAM's * and ? wildcards allowed after the service), or * "
                     "written on purpose",

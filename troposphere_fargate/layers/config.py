@@ -1379,7 +1379,10 @@ def _reorder(first: int, then: int | None) -> str:
     if first > MIN_PRIORITY:
         ways.append(f"give this rule a priority number below {first}")
     if then is not None and then < MAX_PRIORITY:
-        ways.append(f"that rule one above {then}")
+        # "that rule one above" reads on from the first way only (a newcomer's trial got
+        # "so this service would get none: that rule one above 2").
+        way = "that rule one" if ways else "give that rule a priority number"
+        ways.append(f"{way} above {then}")
     return ", or ".join(ways) or "give this rule paths or hosts of its own"
 
 
@@ -1461,6 +1464,18 @@ class ProductConfig:
                 f"{type(self.services).__name__}"
                 + (f" of {', '.join(kinds)}" if kinds else "")
                 + (": tuple(the_list) converts it" if isinstance(self.services, list) else "")
+            )
+        if self.service.expose is not None:
+            # A newcomer's trial: accepted here, then "the root neither takes nor wires the
+            # service template's parameter ClusterName" when the templates were rendered.
+            raise _fail(
+                owner,
+                "service.expose",
+                self.service.expose,
+                "is for a service of an environment, which the shipped service.yaml is not (it "
+                "has a load balancer of its own, or joins an environment at deploy time): give "
+                f"services=(ServiceConfig(container_name=..., expose={self.service.expose!r}, "
+                "...),) instead, and an environment is built for it",
             )
         if self.services and self.service != ServiceConfig():
             raise ConfigError(

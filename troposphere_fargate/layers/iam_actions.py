@@ -58,5 +58,18 @@ def action_problem(action: str) -> str | None:
     if wanted in actions:
         return None
     close = difflib.get_close_matches(wanted, actions, 1)
-    hint = f" (did you mean {service}:{close[0]}? names are not case-sensitive)" if close else ""
+    hint = f" (did you mean {service}:{_cased(close[0], name)}?)" if close else ""
     return f"{service} has no action {name}{hint}"
+
+
+def _cased(suggestion: str, written: str) -> str:
+    """``suggestion`` (lower case, as cfn-lint lists actions) in the case of ``written`` where
+    the two have the same letters: ``SendMessages`` -> ``SendMessage``, not ``sendmessage``
+    (a newcomer's trial). Letters ``written`` does not have stay lower case."""
+    import difflib
+
+    cased = list(suggestion)
+    matcher = difflib.SequenceMatcher(None, suggestion, written.lower(), autojunk=False)
+    for at, start, size in matcher.get_matching_blocks():
+        cased[at : at + size] = written[start : start + size]
+    return "".join(cased)

@@ -762,10 +762,13 @@ class _Conditions(_Kind):
             name, step = complaint.steps[0] if complaint.steps else ("", None)
             if name == "key":
                 raise reader.error(key_node, at, complaint.reason) from None
+            # The value refused, as the other refusals name it (a newcomer's trial: "must be
+            # true, false or ..." of aws:SecureTransport: yes did not say it read 'yes').
+            got = f" (got {complaint.value})" if complaint.value else ""
             if name == "values" and step is not None and listed:
                 number = int(step)
-                raise reader.error(items[number], (*at, number), complaint.reason) from None
-            raise reader.error(values_node, at, complaint.reason) from None
+                raise reader.error(items[number], (*at, number), complaint.reason + got) from None
+            raise reader.error(values_node, at, complaint.reason + got) from None
 
     def schema(self) -> dict[str, Any]:
         return {
@@ -1020,8 +1023,10 @@ class _Object(_Kind):
     def _unknown(self, reader: _Reader, key_node: Node, path: KeyPath) -> SpecError:
         names = [key.name for key in self.keys]
         close = difflib.get_close_matches(str(path[-1]), names, n=1)
-        hint = f" (did you mean {close[0]}?)" if close else ""
-        return reader.error(key_node, path, f"unknown key{hint}; allowed: {', '.join(names)}")
+        # The keys it may have only when none looks like it: a service takes 40, a line of
+        # several hundred characters after the one it meant (a newcomer's trial).
+        hint = f" (did you mean {close[0]}?)" if close else f"; allowed: {', '.join(names)}"
+        return reader.error(key_node, path, f"unknown key{hint}")
 
     def unknown_keys(self, reader: _Reader, node: Node, path: KeyPath) -> Iterator[SpecError]:
         if not isinstance(node, MappingNode):
