@@ -405,3 +405,51 @@ def test_a_list_or_dict_where_a_tuple_goes_says_how_to_write_it():
         with pytest.raises(ConfigError) as refused:
             build()
         assert str(refused.value) == says
+
+
+def _routed_only_under_api() -> Any:
+    from troposphere_fargate import ProductConfig, Routing, ServiceConfig
+
+    return ProductConfig(
+        services=(
+            ServiceConfig(
+                container_name="api", expose="public", routing=Routing(priority=10, path="/api/*")
+            ),
+        )
+    )
+
+
+def test_a_library_build_issues_the_configs_warnings_at_the_callers_line():
+    """A newcomer's trial: ``build --spec`` warned that every task of a service routed only
+    under /api/* would fail its health check at /, and the same config built from Python said
+    nothing."""
+    import warnings
+
+    from troposphere_fargate import ConfigWarning, generate
+
+    shop = _routed_only_under_api()
+    assert len(shop.warnings) == 1
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        files = generate(shop)  # builds all the same
+    assert "service-api.yaml" in files
+    assert [(w.category, str(w.message)) for w in caught] == [(ConfigWarning, shop.warnings[0])]
+    assert shop.warnings[0].startswith("services.api.health_check_path: the load balancer")
+    assert caught[0].filename == __file__  # this line, not the library's
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        generate()  # the shipped product warns about nothing
+    assert caught == []
+
+
+def test_a_ci_job_can_refuse_the_warnings_and_nothing_is_written(tmp_path):
+    import warnings
+
+    from troposphere_fargate import ConfigWarning, build_templates
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConfigWarning)
+        with pytest.raises(ConfigWarning) as refused:
+            build_templates(_routed_only_under_api(), tmp_path / "out")
+    assert "health_check_path" in str(refused.value)
+    assert not (tmp_path / "out").exists()

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from .cfn.evaluate import Deployment, ParameterError, RuleError, deployed
 from .cfn.yaml import TemplateFileError, YamlTypeError, from_yaml, read_template, to_yaml
+from .errors import ConfigWarning
 from .layers import LAYERS, Layer, layers_for
 from .layers.application import (
     Application,
@@ -123,6 +124,7 @@ __all__ = [
     "BuildError",
     "CapacityProvider",
     "ConfigError",
+    "ConfigWarning",
     "CpuArchitecture",
     "Deployment",
     "DeploymentSettings",

@@ -15,6 +15,12 @@ class ConfigError(ValueError):
     """A build-time configuration value is invalid. The message names the field and the value."""
 
 
+class ConfigWarning(UserWarning):
+    """What a config allows but is most likely a mistake (``ProductConfig.warnings``), said by
+    the library's builds (``generate``, ``build_templates``) as ``build --spec`` says it:
+    ``warnings.simplefilter("error", ConfigWarning)`` makes it refuse them."""
+
+
 def field_error(owner: str, name: str, value: object, why: str) -> ConfigError:
     """``Owner.name=value: why``; when ``why`` asks for a tuple and ``value`` is not one, what
     it is and how to write it (a list, a dict of pairs, a single item)."""

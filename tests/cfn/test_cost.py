@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.support import built
-from troposphere_fargate import __version__, cli
+from troposphere_fargate import ConfigWarning, __version__, cli
 from troposphere_fargate.cfn.cost import estimate, price_table
 from troposphere_fargate.cfn.dry_run import Footprint, dry_run, footprint
 
@@ -169,7 +169,8 @@ def test_a_queue_policy_costs_two_alarms_on_the_two_metrics_it_divides(tmp_path)
     """Each alarm of a metric math target reads both metrics (messages, tasks): CloudWatch
     prices it per metric."""
     spec = "services:\n  worker:\n    queue_scaling: {queue: orders, messages_per_task: 100}\n"
-    folder = built(tmp_path, spec)
+    with pytest.warns(ConfigWarning, match="its task role has no statement allowing sqs:Rec"):
+        folder = built(tmp_path, spec)
     found = footprint(dry_run(folder / "root.yaml", LAUNCH))
     # The CPU target's two alarms read one metric each; the queue's two read two each.
     assert (found.scaling_alarms, found.scaling_alarm_metrics) == (4, 6)

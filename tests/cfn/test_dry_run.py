@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.support import built
-from troposphere_fargate import __version__, cli
+from troposphere_fargate import ConfigWarning, __version__, cli
 from troposphere_fargate.cfn.dry_run import (
     DryRunFailed,
     _unresolved,
@@ -155,7 +155,8 @@ def test_the_summary_says_what_autoscaling_follows(values, on):
 
 def test_the_summary_names_the_queue_a_worker_scales_on(tmp_path):
     spec = "services:\n  worker:\n    queue_scaling: {queue: orders, messages_per_task: 50}\n"
-    folder = built(tmp_path, spec)
+    with pytest.warns(ConfigWarning, match="its task role has no statement allowing sqs:Rec"):
+        folder = built(tmp_path, spec)
     (line,) = [
         line
         for line in describe(footprint(dry_run(folder / "root.yaml", LAUNCH)))

@@ -12,7 +12,7 @@ import pytest
 
 from tests.support import IMAGE, accepted_or_refused, compute, props
 from tests.support import SERVICE_REQUIRED as REQUIRED
-from troposphere_fargate import ScheduledScaling, ServiceConfig
+from troposphere_fargate import ConfigWarning, ScheduledScaling, ServiceConfig
 from troposphere_fargate.cfn.evaluate import Deployment, RuleError, deployed
 from troposphere_fargate.layers import service as s
 from troposphere_fargate.layers.errors import ConfigError
@@ -521,7 +521,8 @@ def test_the_roots_of_a_spec_refuse_min_capacity_0_too():
     from troposphere_fargate.release.build import generate
 
     spec = "services:\n  worker:\n    queue_scaling: {queue: orders, messages_per_task: 100}\n"
-    root = from_yaml(generate(parse_spec(spec, "app.yaml"))["root.yaml"])
+    with pytest.warns(ConfigWarning, match="its task role has no statement allowing sqs:Rec"):
+        root = from_yaml(generate(parse_spec(spec, "app.yaml"))["root.yaml"])
     assert root["Parameters"][s.MIN_CAPACITY]["MinValue"] == 1
 
 

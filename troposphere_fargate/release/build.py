@@ -26,7 +26,7 @@ from .. import __version__
 from ..cfn import yaml as cfn_yaml
 from ..cfn.lint import Finding, StartedLinter, lint_templates_cached
 from ..cfn.lint import lint_templates as lint_templates  # part of this module's API (see above)
-from ..errors import RELEASE_NAME, expect, expect_texts, expect_version
+from ..errors import RELEASE_NAME, ConfigWarning, expect, expect_texts, expect_version
 from ..layers import endpoints, layers_for
 from ..layers import regions as regions_
 from ..layers.blocks import STAMP_KEY
@@ -94,10 +94,28 @@ def render_templates(
 
 
 def generate(config: ProductConfig | None = None, version: str = __version__) -> dict[str, str]:
-    """Render every layer: file name -> YAML text, stamped with ``version``."""
+    """Render every layer: file name -> YAML text, stamped with ``version``. Each of the
+    config's :attr:`~troposphere_fargate.layers.config.ProductConfig.warnings` is issued as a
+    :class:`~troposphere_fargate.errors.ConfigWarning` first (it builds all the same)."""
     expect(config, (ProductConfig, type(None)), "generate(config)")
     expect_version(version, "generate(version)")
     config = config or ProductConfig()
+    _warn(config)
+    return _generated(config, version)
+
+
+def _warn(config: ProductConfig) -> None:
+    """Issue the config's warnings, as the line that called ``generate`` or
+    ``build_templates`` (a newcomer's trial: a library build said nothing of what ``build
+    --spec`` warns about, such as a health check every task would fail)."""
+    if config.warnings:
+        import warnings
+
+        for warning in config.warnings:
+            warnings.warn(warning, ConfigWarning, stacklevel=3)
+
+
+def _generated(config: ProductConfig, version: str) -> dict[str, str]:
     built = render_templates(config, version)
     return {layer.filename: cfn_yaml.to_yaml(built[layer.name]) for layer in layers_for(config)}
 
@@ -305,12 +323,17 @@ def build_templates(
     on, every region each template claims) and write ``output/<version>/`` with its manifest.
 
     Raises :class:`BuildError` (a failed check) or :class:`LintFailed` (cfn-lint findings)
-    before anything is written; returns the version folder. ``lint_cache`` reuses the verdict
-    on a template whose exact text passed before (:func:`~troposphere_fargate.cfn.lint.
-    lint_templates_cached`).
+    before anything is written; returns the version folder. The config's warnings are issued
+    as :class:`~troposphere_fargate.errors.ConfigWarning`, as ``generate`` does.
+    ``lint_cache`` reuses the verdict on a template whose exact text passed before
+    (:func:`~troposphere_fargate.cfn.lint.lint_templates_cached`).
     """
+    expect(config, (ProductConfig, type(None)), "build_templates(config)")
+    expect_version(version, "build_templates(version)")
+    config = config or ProductConfig()
+    _warn(config)
     with StartedLinter() as linter:  # cfn-lint loads in a forked copy while this renders
-        files = generate(config, version)
+        files = _generated(config, version)
         if lint_cache:
             findings = lint_templates_cached(files, linter=linter)[0]
         else:
