@@ -109,6 +109,56 @@ def test_a_tags_change_is_safe():
     assert finding.change == "Tags updated in place"
 
 
+def test_a_rename_is_said_only_when_one_new_parameter_can_be_the_old_one():
+    """A newcomer's trial: a service renamed (worker -> jobs) while another was added (admin)
+    gave "WorkerContainerImage renamed to AdminContainerImage": the first new parameter of the
+    same type and default. With two such, neither is guessed; both are named."""
+    image = {"Type": "String", "Description": "image"}
+
+    def rename_and_add(t):
+        t["Parameters"].pop("Mode")
+        t["Parameters"]["WorkerImage"] = dict(image)
+        old = copy.deepcopy(t)
+        t["Parameters"]["JobsImage"] = t["Parameters"].pop("WorkerImage")
+        t["Parameters"]["AdminImage"] = dict(image)
+        return old
+
+    new = copy.deepcopy(BASE)
+    old = rename_and_add(new)
+    findings = {f.subject: (f.severity, f.change) for f in diff_template("t.yaml", old, new)}
+    assert findings == {
+        "parameter WorkerImage": (
+            BREAKING,
+            "removed: stacks that pass it fail to update (renamed to one of AdminImage, "
+            "JobsImage?)",
+        ),
+        "parameter AdminImage": (
+            BREAKING,
+            "added without a default: the update that adds it must supply it",
+        ),
+        "parameter JobsImage": (
+            BREAKING,
+            "added without a default: the update that adds it must supply it",
+        ),
+    }
+    # The rename alone is still said as one.
+    del new["Parameters"]["AdminImage"]
+    (finding,) = diff_template("t.yaml", old, new)
+    assert finding.change == "renamed to JobsImage: stacks that pass WorkerImage fail to update"
+
+
+def test_two_removed_parameters_alike_one_added_are_not_paired_with_it():
+    old = copy.deepcopy(BASE)
+    old["Parameters"]["A"] = {"Type": "String"}
+    old["Parameters"]["B"] = {"Type": "String"}
+    new = copy.deepcopy(BASE)
+    new["Parameters"]["C"] = {"Type": "String"}
+    changes = {f.subject: f.change for f in diff_template("t.yaml", old, new)}
+    assert changes["parameter A"] == ("removed: stacks that pass it fail to update (renamed to C?)")
+    assert changes["parameter B"] == changes["parameter A"]
+    assert changes["parameter C"].startswith("added without a default")
+
+
 def test_a_renamed_logical_id_is_a_delete_and_a_create():
     def edit(t):
         t["Resources"]["MainVpc"] = t["Resources"].pop("Vpc")

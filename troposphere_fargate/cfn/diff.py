@@ -23,7 +23,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -578,15 +578,9 @@ def _resource_findings(
     removed = sorted(set(old_resources) - set(new_resources))
     added = sorted(set(new_resources) - set(old_resources))
 
-    renamed: dict[str, str] = {}
-    for name in removed:
-        for candidate in added:
-            if (
-                candidate not in renamed.values()
-                and old_resources[name] == new_resources[candidate]
-            ):
-                renamed[name] = candidate
-                break
+    renamed, _ = _renames(
+        removed, added, lambda name, candidate: old_resources[name] == new_resources[candidate]
+    )
     findings += [
         _removed(template, name, old_resources, new_resources, renamed.get(name))
         for name in removed
@@ -940,6 +934,30 @@ def _tightened(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
     return reasons
 
 
+def _renames(
+    removed: list[str], added: list[str], alike: Callable[[str, str], bool]
+) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Each removed name paired with the added one it became, when that is the only added name
+    ``alike`` it and it is alike no other removed name; and, for a removed name with several
+    such, the names it may have become. A newcomer's trial: ``worker`` renamed to ``jobs`` and
+    ``admin`` added in one change gave "WorkerContainerImage renamed to AdminContainerImage",
+    the first parameter of the same type and default."""
+    like = {name: [candidate for candidate in added if alike(name, candidate)] for name in removed}
+    liked = {
+        candidate: [name for name in removed if candidate in like[name]] for candidate in added
+    }
+    renamed = {
+        name: found[0]
+        for name, found in like.items()
+        if len(found) == 1 and len(liked[found[0]]) == 1
+    }
+    return renamed, {name: found for name, found in like.items() if name not in renamed and found}
+
+
+def _one_of(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"one of {', '.join(names)}"
+
+
 def _parameter_findings(
     template: str, old: Mapping[str, Any], new: Mapping[str, Any]
 ) -> list[Finding]:
@@ -948,20 +966,19 @@ def _parameter_findings(
     after: Mapping[str, Any] = new.get("Parameters", {})
     removed = sorted(set(before) - set(after))
     added = sorted(set(after) - set(before))
-    renamed: dict[str, str] = {}
-    for name in removed:
-        for candidate in added:
-            same = before[name].get("Type") == after[candidate].get("Type") and before[name].get(
-                "Default"
-            ) == after[candidate].get("Default")
-            if same and candidate not in renamed.values():
-                renamed[name] = candidate
-                break
+    renamed, maybe = _renames(
+        removed,
+        added,
+        lambda name, candidate: all(
+            before[name].get(key) == after[candidate].get(key) for key in ("Type", "Default")
+        ),
+    )
     for name in removed:
         change = (
             f"renamed to {renamed[name]}: stacks that pass {name} fail to update"
             if name in renamed
             else "removed: stacks that pass it fail to update"
+            + (f" (renamed to {_one_of(maybe[name])}?)" if name in maybe else "")
         )
         findings.append(Finding(template, BREAKING, f"parameter {name}", change))
     for name in added:
