@@ -617,3 +617,54 @@ def test_a_reference_to_nothing_is_refused_as_cloudformation_refuses_the_templat
     # Every shipped template refers only to what it declares.
     for path in sorted(SHIPPED.glob("*.yaml")):
         assert _unresolved(read_template(path)) == [], path.name
+
+
+WORKER_CALLING_AWS = (
+    "services:\n  worker:\n"
+    "    secrets:\n"
+    '      DB: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf"\n'
+    "    task_role:\n      statements:\n"
+    "        - actions: [sqs:ReceiveMessage, dynamodb:GetItem, rds-db:connect]\n"
+    "          resources: ['*']\n"
+)
+
+
+def test_without_nat_the_summary_names_each_call_with_no_endpoint(tmp_path):
+    """A newcomer's trial: ``validate NatGateways=None VpcEndpoints=true`` said "would accept"
+    of a worker whose task role calls SQS, which it could not reach: without a NAT gateway a
+    task reaches an AWS API only through a VPC endpoint (Amazon ECS Developer Guide, "Amazon
+    ECS interface VPC endpoints (AWS PrivateLink)"). rds-db:connect calls no endpoint (the
+    token is signed in the task); the secrets' endpoint is among the defaults."""
+    folder = built(tmp_path / "a", WORKER_CALLING_AWS)
+    no_nat = {**LAUNCH, "NatGateways": "None", "VpcEndpoints": "true"}
+    found = footprint(dry_run(folder / "root.yaml", no_nat))
+    service = "ServiceStack/Service"
+    assert found.unreachable == (
+        (service, "dynamodb", "task role"),
+        (service, "sqs", "task role"),
+    )
+    lines = [line for line in describe(found) if line.startswith("unreachable")]
+    assert lines == [
+        f"unreachable from {service}: dynamodb (its task role), with no NAT gateway and no "
+        "dynamodb VPC endpoint: those calls time out. Add the endpoint to the network's gateway "
+        "endpoints, or use a NAT gateway",
+        f"unreachable from {service}: sqs (its task role), with no NAT gateway and no sqs VPC "
+        "endpoint: those calls time out. Add the endpoint to the network's interface endpoints, "
+        "or use a NAT gateway",
+    ]
+    # With a NAT gateway, or with the endpoints, nothing is unreachable.
+    assert footprint(dry_run(folder / "root.yaml", LAUNCH)).unreachable == ()
+    endpoints = (
+        "network:\n  interface_endpoints: [ecr.api, ecr.dkr, logs, secretsmanager, sqs]\n"
+        "  gateway_endpoints: [s3, dynamodb]\n"
+    )
+    with_endpoints = built(tmp_path / "b", endpoints + WORKER_CALLING_AWS)
+    assert footprint(dry_run(with_endpoints / "root.yaml", no_nat)).unreachable == ()
+    # Without the secrets' endpoint, the secrets are named as what calls it.
+    no_secrets_endpoint = built(
+        tmp_path / "c",
+        endpoints.replace("secretsmanager, ", "") + WORKER_CALLING_AWS,
+    )
+    assert footprint(dry_run(no_secrets_endpoint / "root.yaml", no_nat)).unreachable == (
+        (service, "secretsmanager", "secrets"),
+    )

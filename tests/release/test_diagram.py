@@ -400,3 +400,25 @@ def test_services_reached_reads_only_the_task_and_execution_roles():
         },
     }
     assert diagram.services_reached(resources) == ["ECR", "S3", "CloudWatch Logs", "SQS"]
+
+
+def test_without_nat_a_service_with_no_endpoint_is_drawn_unreachable():
+    """A newcomer's trial: with --nat None and the default endpoints, the picture drew SQS
+    among the services reached "through private link", with no sqs endpoint to reach it by."""
+    text = ENVIRONMENT.replace(
+        "  worker: {expose: none}\n",
+        "  worker:\n    expose: none\n"
+        "    task_role:\n      statements:\n"
+        "        - actions: [sqs:ReceiveMessage, secretsmanager:GetSecretValue]\n"
+        "          resources: ['*']\n",
+    )
+    no_nat = environment(text, Scenario(nat="None", endpoints=True))
+    assert no_nat.unreachable == ["SQS"]
+    assert no_nat.services == ["ECR", "S3", "CloudWatch Logs", "Secrets Manager"]
+    source = environment_graph(no_nat).source
+    assert "not reachable: no NAT gateway,\nno VPC endpoint\nSQS" in source
+    assert re.search(r"^\tegress -> unreachable \[label=\"times out\"", source, re.M)
+    # Through a NAT gateway every service is reached, and nothing is drawn apart.
+    with_nat = environment(text)
+    assert (with_nat.unreachable, with_nat.services[-2:]) == ([], ["Secrets Manager", "SQS"])
+    assert "unreachable" not in node_names(environment_graph(with_nat))

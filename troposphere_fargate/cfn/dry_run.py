@@ -32,6 +32,7 @@ from .evaluate import (
     resolved,
     rule_problems,
 )
+from .reach import GATEWAY_ENDPOINTS, endpoints_called
 from .weekly import NotWeekly, week_average
 from .yaml import read_template
 
@@ -467,6 +468,39 @@ class Footprint:
     emptied_default_security_groups: int = 0
     # Who each service's containers run as: (service, container, user), "" for the image's USER.
     container_users: tuple[tuple[str, str, str], ...] = ()
+    # Without a NAT gateway, each (service, endpoint, what calls it) its tasks call that has no
+    # VPC endpoint here: those calls time out (see troposphere_fargate.cfn.reach). Empty with a
+    # NAT gateway, or when the stack holds no VPC (a service stack alone: its network unknown).
+    unreachable: tuple[tuple[str, str, str], ...] = ()
+
+
+def _unreachable(every: Mapping[str, dict[str, Any]]) -> tuple[tuple[str, str, str], ...]:
+    """(service, endpoint, what calls it) for each endpoint a service's tasks call that the
+    stack's network has no VPC endpoint for, when it has no NAT gateway either (a newcomer's
+    trial: ``validate NatGateways=None`` said nothing of a worker's SQS calls, which would time
+    out)."""
+    kinds = [body.get("Type") for body in every.values()]
+    if "AWS::EC2::VPC" not in kinds or "AWS::EC2::NatGateway" in kinds:
+        return ()
+    available = {
+        _service_name(body.get("Properties", {}))
+        for body in every.values()
+        if body.get("Type") == "AWS::EC2::VPCEndpoint"
+    }
+    found = []
+    for name in _named(every, "AWS::ECS::Service"):
+        path = name.rpartition("/")[0]
+        local = {
+            full.rpartition("/")[2]: body
+            for full, body in every.items()
+            if full.rpartition("/")[0] == path
+        }
+        found += [
+            (name, endpoint, " and ".join(why))
+            for endpoint, why in endpoints_called(local).items()
+            if endpoint not in available
+        ]
+    return tuple(found)
 
 
 def _container_users(every: Mapping[str, dict[str, Any]]) -> tuple[tuple[str, str, str], ...]:
@@ -641,6 +675,7 @@ def footprint(stack: PlannedStack) -> Footprint:
         ),
         tasks=tasks,
         container_users=_container_users(every),
+        unreachable=_unreachable(every),
         spot=tuple(spot),
         scaling=scaling,
         container_insights=insights,
@@ -796,6 +831,14 @@ def describe(found: Footprint) -> list[str]:
         ]
         if runs_as:
             lines.append(f"containers of {name}: {', '.join(runs_as)}")
+        lines += [
+            f"unreachable from {name}: {endpoint} (its {why}), with no NAT gateway and no "
+            f"{endpoint} VPC endpoint: those calls time out. Add the endpoint to the network's "
+            f"{'gateway' if endpoint in GATEWAY_ENDPOINTS else 'interface'} endpoints, or use a "
+            "NAT gateway"
+            for service, endpoint, why in found.unreachable
+            if service == name
+        ]
     alarms = _plural(found.alarms, "alarm")
     if found.scaling_alarms:
         alarms += f" (and {found.scaling_alarms} that target tracking scaling creates)"

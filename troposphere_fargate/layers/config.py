@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final, Literal, TypeGuard
 
+from ..cfn.reach import endpoint_for
 from ..errors import ConfigError as ConfigError
 from ..errors import field_error as _fail
 from ..errors import possessive, suggest_fields
@@ -1317,30 +1318,6 @@ class EnvironmentConfig:
         return host[: -len(domain) - 1] if host.endswith("." + domain) else None
 
 
-# The VPC endpoint (its name in the endpoint table) an IAM action's service is reached through,
-# where the two differ or the service has one; an action of another service has none here.
-_ENDPOINT_OF_ACTION = {
-    "cloudwatch": "monitoring",
-    "ecr": "ecr.api",
-    **{name: name for name in (*INTERFACE_SERVICES, *GATEWAY_SERVICES) if "." not in name},
-}
-# Actions that make no call to an AWS API endpoint: a permission checked where the resource is
-# (a database token signed in the task, an NFS mount, a connection to a cluster in the VPC),
-# handing a role to a service, or an action on every service.
-_NO_ENDPOINT_NEEDED = frozenset(
-    {
-        "*",
-        "iam:passrole",
-        "rds-db:connect",
-        "elasticache:connect",
-        "elasticfilesystem:clientmount",
-        "elasticfilesystem:clientwrite",
-        "elasticfilesystem:clientrootaccess",
-    }
-)
-_NO_ENDPOINT_NEEDED_SERVICES = frozenset({"kafka-cluster", "neptune-db"})
-
-
 def _aws_services_called(service: ServiceConfig) -> dict[str, str]:
     """The endpoints a service's tasks call through (an action's service when no endpoint is
     known for it), each with what calls it: the queue it scales on, its secrets (Secrets
@@ -1365,10 +1342,9 @@ def _aws_services_called(service: ServiceConfig) -> dict[str, str]:
         if statement.effect != "Allow":
             continue
         for action in statement.actions:
-            prefix = action.partition(":")[0].lower()
-            if action.lower() in _NO_ENDPOINT_NEEDED or prefix in _NO_ENDPOINT_NEEDED_SERVICES:
-                continue
-            add(_ENDPOINT_OF_ACTION.get(prefix, prefix), "task_role")
+            endpoint = endpoint_for(action)
+            if endpoint is not None:
+                add(endpoint, "task_role")
     return {endpoint: ", ".join(why) for endpoint, why in called.items()}
 
 

@@ -15,13 +15,14 @@ import hashlib
 import re
 import shutil
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import graphviz
 
+from ..cfn import reach
 from ..cfn.evaluate import ParameterError, deployed, resolved
 from ..layers import layers_for
 from ..layers import network as n
@@ -99,6 +100,7 @@ _SERVICE_NAMES = {
     "sqs": "SQS",
     "ssm": "SSM Parameter Store",
     "ssmmessages": "Session Manager",
+    "monitoring": "CloudWatch",
     "xray": "X-Ray",
 }
 
@@ -119,14 +121,8 @@ class Picture:
     s3_limits: str | None = None  # what the S3 gateway endpoint lets through, when not all
     # The AWS services the tasks use: ECR, S3 and CloudWatch Logs, then those their roles name.
     services: list[str] = field(default_factory=lambda: list(_ALWAYS))
-
-
-def _role_name(arn: Any) -> str | None:
-    """The role a task definition's ``TaskRoleArn`` or ``ExecutionRoleArn`` gets the ARN of."""
-    if isinstance(arn, Mapping) and "Fn::GetAtt" in arn:
-        target = arn["Fn::GetAtt"]
-        return str(target[0] if isinstance(target, list) else str(target).split(".")[0])
-    return None
+    # Those of them the tasks cannot reach: no NAT gateway and no VPC endpoint (unreachable).
+    unreachable: list[str] = field(default_factory=list)
 
 
 def services_reached(resources: Mapping[str, Any]) -> list[str]:
@@ -134,42 +130,31 @@ def services_reached(resources: Mapping[str, Any]) -> list[str]:
     each service an Allow statement of the task role or the execution role names (their inline
     policies and the ``AWS::IAM::Policy`` resources attached to them), by name. Managed
     policies are not read: their statements are not in the template."""
-    named_roles = (
-        _role_name(body["Properties"].get(key))
-        for body in resources.values()
-        if body.get("Type") == "AWS::ECS::TaskDefinition"
-        for key in ("TaskRoleArn", "ExecutionRoleArn")
-    )
-    roles = {role for role in named_roles if role is not None}
-    documents = [
-        policy.get("PolicyDocument", {})
-        for role in roles
-        for policy in resources.get(role, {}).get("Properties", {}).get("Policies") or []
-    ]
-    documents += [
-        body["Properties"].get("PolicyDocument", {})
-        for body in resources.values()
-        if body.get("Type") == "AWS::IAM::Policy"
-        and roles & {_ref(r) for r in body["Properties"].get("Roles") or []}
-    ]
+    task, execution = reach.task_roles(resources)
     prefixes = {
         action.split(":")[0].lower()
-        for document in documents
-        for statement in document.get("Statement", [])
-        if statement.get("Effect") == "Allow"
-        for action in _as_list(statement.get("Action", []))
-        if isinstance(action, str) and ":" in action
+        for role in task | execution
+        for action in reach.allowed_actions(resources, role)
     }
+    return _named_services(prefixes)
+
+
+def _named_services(prefixes: Iterable[str]) -> list[str]:
+    """ECR, S3 and CloudWatch Logs, then the services of ``prefixes`` (or endpoint names), by
+    name."""
     named = {_SERVICE_NAMES.get(prefix, prefix) for prefix in prefixes} - set(_ALWAYS)
     return [*_ALWAYS, *sorted(named, key=str.lower)]
 
 
-def _ref(value: Any) -> str | None:
-    return str(value["Ref"]) if isinstance(value, Mapping) and "Ref" in value else None
-
-
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
+def unreachable(resources: Mapping[str, Any], network: NetworkView) -> list[str]:
+    """The services the tasks of a resolved stack call that they cannot reach: with no NAT
+    gateway, those with no VPC endpoint in ``network`` (:mod:`troposphere_fargate.cfn.reach`).
+    A newcomer's trial: the picture drew SQS reached "through private link" with no sqs
+    endpoint and no NAT gateway."""
+    if network.nat_gateways:
+        return []
+    missing = [e for e in reach.endpoints_called(resources) if e not in network.endpoints]
+    return _named_services(missing)[len(_ALWAYS) :]
 
 
 def _services_label(services: list[str]) -> str:
@@ -289,8 +274,18 @@ def picture(scenario: Scenario, templates: Mapping[str, Any] | None = None) -> P
         ].get("AssignPublicIp")
         == "ENABLED",
         s3_limits=net.s3_limits,
-        services=services_reached(svc.resources),
+        **_reached([svc.resources], net),
     )
+
+
+def _reached(stacks: list[Mapping[str, Any]], network: NetworkView) -> dict[str, list[str]]:
+    """``services`` and ``unreachable`` of a picture of the stacks' resources on ``network``."""
+    cut = {name for resources in stacks for name in unreachable(resources, network)}
+    used = {name for resources in stacks for name in services_reached(resources)} | cut
+    return {
+        "services": [name for name in _named_services(used) if name not in cut],
+        "unreachable": sorted(cut, key=str.lower),
+    }
 
 
 _STYLE = {
@@ -384,6 +379,7 @@ def graph(view: Picture) -> graphviz.Digraph:
         dot.edge(f"nat{az}", "igw", color="#ef6c00", constraint="false")
 
     dot.node("aws", _services_label(view.services), **_STYLE["aws"])
+    _unreachable_node(dot, view.unreachable, f"task{view.azs[0]}" if view.azs else None)
     if view.nat_gateways:
         dot.edge(
             "igw",
@@ -452,8 +448,10 @@ class EnvironmentPicture:
     certificate: bool  # an ACM certificate the stack makes for the domain
     web_acl: bool
     members: list[Member]
-    # The AWS services the tasks of every service use (see services_reached).
+    # The AWS services the tasks of every service use (see services_reached), and those they
+    # cannot reach (see unreachable).
     services: list[str] = field(default_factory=lambda: list(_ALWAYS))
+    unreachable: list[str] = field(default_factory=list)
 
 
 def _parameters(template: Mapping[str, Any], values: Mapping[str, str]) -> dict[str, str]:
@@ -572,7 +570,6 @@ def environment_picture(
         for member, layer in zip(config.services, layers_for(config)[2:], strict=False)
     }
     members = [_member(name, stack) for name, stack in stacks.items()]
-    reached = {name for stack in stacks.values() for name in services_reached(stack["Resources"])}
     return EnvironmentPicture(
         network=network,
         listeners=_listeners(listeners),
@@ -580,12 +577,45 @@ def environment_picture(
         certificate=e.CERTIFICATE in resources,
         web_acl=e.WEB_ACL_ASSOCIATION in resources,
         members=members,
-        services=[*_ALWAYS, *sorted(reached - set(_ALWAYS), key=str.lower)],
+        **_reached([stack["Resources"] for stack in stacks.values()], network),
     )
 
 
+def _unreachable_node(dot: graphviz.Digraph, names: list[str], source: str | None) -> None:
+    """The services the tasks call and cannot reach, apart, with a red edge that says so."""
+    if not names:
+        return
+    lines = [", ".join(names[i : i + 3]) for i in range(0, len(names), 3)]
+    dot.node(
+        "unreachable",
+        "not reachable: no NAT gateway,\nno VPC endpoint\n" + "\n".join(lines),
+        shape="folder",
+        style="dashed",
+        color="#c62828",
+        fontcolor="#c62828",
+    )
+    with dot.subgraph() as row:  # beside the services the tasks do reach
+        row.attr(rank="same")
+        row.node("aws")
+        row.node("unreachable")
+    if source is not None:
+        dot.edge(
+            source,
+            "unreachable",
+            label="times out",
+            style="dashed",
+            color="#c62828",
+            fontcolor="#c62828",
+            constraint="false",
+        )
+
+
 def _outbound(
-    dot: graphviz.Digraph, network: NetworkView, source: str, services: list[str]
+    dot: graphviz.Digraph,
+    network: NetworkView,
+    source: str,
+    services: list[str],
+    unreachable_services: list[str],
 ) -> None:
     """The private subnets' way out from ``source``: NAT gateways (routes drawn without moving
     the columns), interface endpoints and the S3 gateway endpoint, to the AWS services."""
@@ -601,6 +631,7 @@ def _outbound(
     for az in network.nat_gateways:
         dot.edge(f"nat{az}", "igw", color="#ef6c00", constraint="false")
     dot.node("aws", _services_label(services), **_STYLE["aws"])
+    _unreachable_node(dot, unreachable_services, source)
     if network.nat_gateways:
         dot.edge(
             "igw",
@@ -717,7 +748,7 @@ def environment_graph(view: EnvironmentPicture) -> graphviz.Digraph:
         # The public subnets above the private ones.
         dot.edge(f"lbnode{az}", "egress", style="invis")
     _member_edges(dot, view.members)
-    _outbound(dot, network, "egress", view.services)
+    _outbound(dot, network, "egress", view.services, view.unreachable)
     return dot
 
 

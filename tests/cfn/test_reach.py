@@ -1,0 +1,84 @@
+"""Which endpoints a service's tasks call, read from its template's roles."""
+
+from __future__ import annotations
+
+import pytest
+
+from troposphere_fargate.cfn import reach
+from troposphere_fargate.layers.endpoints import GATEWAY_SERVICES, INTERFACE_SERVICES
+
+
+@pytest.mark.parametrize(
+    ("action", "endpoint"),
+    [
+        ("sqs:SendMessage", "sqs"),
+        ("SQS:SendMessage", "sqs"),  # IAM's prefixes are not case-sensitive
+        ("ecr:BatchGetImage", "ecr.api"),
+        ("cloudwatch:PutMetricData", "monitoring"),
+        ("dynamodb:GetItem", "dynamodb"),
+        ("bedrock:InvokeModel", "bedrock"),  # no endpoint in our table: named as the prefix
+        ("rds-db:connect", None),  # an IAM token signed in the task
+        ("elasticfilesystem:ClientMount", None),
+        ("kafka-cluster:Connect", None),
+        ("iam:PassRole", None),
+        ("*", None),
+    ],
+)
+def test_an_action_calls_the_endpoint_of_its_service(action, endpoint):
+    assert reach.endpoint_for(action) == endpoint
+
+
+def test_the_gateway_endpoints_are_the_endpoint_tables():
+    assert set(GATEWAY_SERVICES) == reach.GATEWAY_ENDPOINTS
+    # Every special case names an endpoint the network can create.
+    assert set(reach.ENDPOINT_OF_PREFIX.values()) <= set(INTERFACE_SERVICES)
+
+
+def test_only_the_task_definitions_roles_are_read():
+    allow = {"Statement": [{"Effect": "Allow", "Action": ["sqs:SendMessage", "kms:Decrypt"]}]}
+    secrets = {
+        "Statement": [
+            {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue"},
+            {"Effect": "Allow", "Action": ["kms:Decrypt", "ecr:BatchGetImage"]},
+        ]
+    }
+    resources = {
+        "Task": {
+            "Type": "AWS::ECS::TaskDefinition",
+            "Properties": {
+                "TaskRoleArn": {"Fn::GetAtt": ["TaskRole", "Arn"]},
+                "ExecutionRoleArn": {"Fn::GetAtt": "ExecutionRole.Arn"},
+            },
+        },
+        "TaskRole": {"Type": "AWS::IAM::Role", "Properties": {}},
+        "Attached": {
+            "Type": "AWS::IAM::Policy",
+            "Properties": {"Roles": [{"Ref": "TaskRole"}], "PolicyDocument": allow},
+        },
+        "ExecutionRole": {
+            "Type": "AWS::IAM::Role",
+            "Properties": {"Policies": [{"PolicyDocument": secrets}]},
+        },
+        "Denied": {
+            "Type": "AWS::IAM::Policy",
+            "Properties": {
+                "Roles": [{"Ref": "TaskRole"}],
+                "PolicyDocument": {"Statement": [{"Effect": "Deny", "Action": "sns:Publish"}]},
+            },
+        },
+        "Other": {
+            "Type": "AWS::IAM::Role",
+            "Properties": {
+                "Policies": [
+                    {"PolicyDocument": {"Statement": [{"Effect": "Allow", "Action": "ec2:*"}]}}
+                ]
+            },
+        },
+    }
+    # The task role's kms is its own call; the execution role's kms is Secrets Manager's, and
+    # its ECR pulls are the network's required endpoints: neither is read from the role.
+    assert reach.endpoints_called(resources) == {
+        "kms": ["task role"],
+        "secretsmanager": ["secrets"],
+        "sqs": ["task role"],
+    }
