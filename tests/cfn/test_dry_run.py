@@ -668,3 +668,30 @@ def test_without_nat_the_summary_names_each_call_with_no_endpoint(tmp_path):
     assert footprint(dry_run(no_secrets_endpoint / "root.yaml", no_nat)).unreachable == (
         (service, "secretsmanager", "secrets"),
     )
+
+
+def test_a_nested_stacks_own_parameter_given_to_the_root_says_whose_it_is(tmp_path):
+    """A newcomer's trial: ``MinCapacity=5`` on an environment's root said only "unknown
+    parameter": it is each service's, and the root sets it from the spec."""
+    spec = (
+        "services:\n"
+        "  web: {port: 8080, expose: public, routing: {path: '/*', priority: 100}}\n"
+        "  worker: {expose: none}\n"
+    )
+    folder = built(tmp_path, spec)
+    given = {
+        "TemplateBucketName": "my-templates",
+        "WebContainerImage": IMAGE,
+        "WorkerContainerImage": IMAGE,
+        "MinCapacity": "5",
+        "Nonsense": "1",
+    }
+    with pytest.raises(DryRunFailed) as failed:
+        dry_run(folder / "root.yaml", given)
+    assert failed.value.problems == [
+        "root.yaml: unknown parameter MinCapacity (it is a parameter of WebServiceStack "
+        "(service-web.yaml) and WorkerServiceStack (service-worker.yaml), which this template "
+        "sets itself: change it where the templates are built, such as a spec's service keys, "
+        "or launch that template on its own)",
+        "root.yaml: unknown parameter Nonsense",
+    ]

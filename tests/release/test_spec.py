@@ -1638,3 +1638,16 @@ def test_a_plain_decimal_is_read_as_written(written):
         assert "is out of range" in str(refused)
     else:
         assert config.service.default_container_port == int(written)
+
+
+def test_a_spec_errors_problems_are_its_lines_as_a_list():
+    """A newcomer's trial: a CI wrapper had to split SpecError's message, while DryRunFailed
+    has ``problems``."""
+    with pytest.raises(SpecError) as raised:
+        parse_spec("services:\n  web:\n    port: 0\n    cpu: 500\n", "app.yaml")
+    assert raised.value.problems == str(raised.value).splitlines()
+    assert len(raised.value.problems) == 2
+    assert [line.split(": ")[1] for line in raised.value.problems] == [
+        "services.web.port",
+        "services.web.cpu",
+    ]

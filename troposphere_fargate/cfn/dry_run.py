@@ -12,6 +12,7 @@ substituted, and nested stacks whose template sits beside this one (``root.yaml`
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -94,6 +95,38 @@ def _nested_file(properties: Mapping[str, Any], folder: Path) -> Path | None:
         return None
     match = re.search(r"([^/]+\.(?:ya?ml|json|template))$", text)
     return folder / match.group(1) if match else None
+
+
+def _nested_owner(problem: str, template: Mapping[str, Any], folder: Path) -> str:
+    """For ``unknown parameter X`` with no name like it, whose nested stack's template declares
+    X: that the parameter is that stack's, which this template sets itself (a newcomer's
+    trial: ``MinCapacity=5`` on an environment's root said only "unknown parameter")."""
+    unknown = re.fullmatch(r"unknown parameter (\S+)", problem)
+    if unknown is None:
+        return ""
+    owners = []
+    for logical_id, body in sorted(template.get("Resources", {}).items()):
+        if body.get("Type") != NESTED_STACK:
+            continue
+        # Unresolved: the URL may still be an Fn::If of two (a bucket per region or one).
+        url = json.dumps(body.get("Properties", {}).get("TemplateURL"))
+        texts = re.findall(r"[^\"/]+\.(?:ya?ml|json|template)(?=\")", url)
+        child = folder / texts[0] if texts else None
+        if child is None or not child.is_file():
+            continue
+        try:
+            declared = read_template(child).get("Parameters", {})
+        except (OSError, ValueError):
+            continue
+        if unknown.group(1) in declared:
+            owners.append(f"{logical_id} ({child.name})")
+    if not owners:
+        return ""
+    return (
+        f" (it is a parameter of {' and '.join(owners)}, which this template sets itself: "
+        "change it where the templates are built, such as a spec's service keys, or launch "
+        "that template on its own)"
+    )
 
 
 def dry_run(path: Path | str, given: Mapping[str, str], region: str | None = None) -> PlannedStack:
@@ -226,7 +259,10 @@ def _dry_run(
     if problem:
         raise DryRunFailed([f"{label}: {problem}{default}"])
     pseudo = pseudo_for_region(region) if region else {}
-    problems = [f"{label}: {p}" for p in parameter_problems(template, given, deferred)]
+    problems = [
+        f"{label}: {p}{_nested_owner(p, template, path.parent)}"
+        for p in parameter_problems(template, given, deferred)
+    ]
     zones = _zone_problems(template, given, stack_region)
     zones += _partition_problems(template, given, stack_region)
     problems += [f"{label}: {p}{default}" for p in zones]

@@ -156,7 +156,13 @@ class SpecError(ValueError):
     path>: <what is wrong>`` (the key path is left out for the file as a whole), in the order of
     the file. Unknown keys are reported first, all at once; then every value refused, with what
     the checks across a service's values and across services find. YAML that does not parse,
-    and a key given twice, stop the reading there."""
+    and a key given twice, stop the reading there. :attr:`problems` gives the lines as a list,
+    as :class:`~troposphere_fargate.cfn.dry_run.DryRunFailed` does."""
+
+    @property
+    def problems(self) -> list[str]:
+        """One line per problem, in the order of the file."""
+        return str(self).splitlines()
 
 
 KeyPath = tuple[str | int, ...]
