@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests import tools
-from troposphere_fargate import __version__, cli
+from troposphere_fargate import ConfigWarning, __version__, cli
 from troposphere_fargate.cfn import guard as policy
 from troposphere_fargate.cfn import yaml as render
 
@@ -273,7 +273,8 @@ def test_checkov_sees_a_spec_that_grants_the_task_role_everything(checkov, tmp_p
         "services:\n  web:\n    port: 8080\n    task_role:\n      statements:\n"
         "        - actions: ['iam:*', 's3:*']\n          resources: ['*']\n"
     )
-    (tmp_path / "service.yaml").write_text(generate(parse_spec(spec))["service.yaml"])
+    with pytest.warns(ConfigWarning, match="iam_inline_policy_no_statements_with_full_access"):
+        (tmp_path / "service.yaml").write_text(generate(parse_spec(spec))["service.yaml"])
     env = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp"),
            "BC_SKIP_MAPPING": "TRUE", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false"}  # fmt: skip
     result = subprocess.run(
