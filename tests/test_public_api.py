@@ -453,3 +453,51 @@ def test_a_ci_job_can_refuse_the_warnings_and_nothing_is_written(tmp_path):
             build_templates(_routed_only_under_api(), tmp_path / "out")
     assert "health_check_path" in str(refused.value)
     assert not (tmp_path / "out").exists()
+
+
+def test_a_set_a_generator_or_text_where_a_tuple_goes_says_how_to_write_it():
+    """The review of the hints: a set was told "a tuple of one is written (item,)", and text
+    for pairs a tuple of one, which is no pair either."""
+    from troposphere_fargate import Application, ConfigError, NetworkConfig, PolicyStatement
+
+    for build, says in (
+        (
+            lambda: PolicyStatement(actions={"sqs:SendMessage"}, resources=("*",)),  # type: ignore[arg-type]
+            "PolicyStatement.actions={'sqs:SendMessage'}: must be a tuple of strings, not a set: "
+            "tuple(sorted(the_set)) converts it",
+        ),
+        (
+            lambda: Application(environment="A=b"),  # type: ignore[arg-type]
+            "Application.environment='A=b': must be a tuple of (name, value) string pairs, not a "
+            'str: (("NAME", "value"),) is one pair',
+        ),
+        (
+            lambda: NetworkConfig(interface_endpoints=1),  # type: ignore[arg-type]
+            "NetworkConfig.interface_endpoints=1: must be a tuple, not an int: a tuple of one is "
+            "written (item,)",
+        ),
+    ):
+        with pytest.raises(ConfigError) as refused:
+            build()
+        assert str(refused.value) == says
+    with pytest.raises(ConfigError) as refused:
+        PolicyStatement(actions=(a for a in ["sqs:SendMessage"]), resources=("*",))  # type: ignore[arg-type]
+    assert str(refused.value).endswith("not a generator: tuple(...) of it converts it")
+
+
+def test_a_subclass_is_named_as_itself_and_other_binding_errors_are_pythons():
+    from troposphere_fargate import Routing, ServiceConfig
+
+    class Mine(ServiceConfig):
+        pass
+
+    with pytest.raises(TypeError) as refused:
+        Mine(desired_count=1)
+    assert str(refused.value) == (
+        "Mine() got an unexpected keyword argument 'desired_count' (did you mean "
+        "default_desired_count?)"
+    )
+    # Another binding error beside an unknown keyword: Python's own words stay.
+    with pytest.raises(TypeError) as refused:
+        Routing(1, priority=2, zzz=1)  # type: ignore[call-arg,misc]
+    assert str(refused.value) == "Routing.__init__() got multiple values for argument 'priority'"

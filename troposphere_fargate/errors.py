@@ -23,21 +23,35 @@ class ConfigWarning(UserWarning):
 
 def field_error(owner: str, name: str, value: object, why: str) -> ConfigError:
     """``Owner.name=value: why``; when ``why`` asks for a tuple and ``value`` is not one, what
-    it is and how to write it (a list, a dict of pairs, a single item)."""
+    it is and how to write it (a list, a set, a dict of pairs, a single item)."""
     if why.startswith("must be a tuple") and not isinstance(value, tuple):
-        kind = "None" if value is None else f"a {type(value).__name__}"
-        if value is None:
-            how = "() is none"
-        elif isinstance(value, list):
-            how = "tuple(the_list) converts it"
-        elif isinstance(value, Mapping) and "pairs" in why:
-            how = "tuple(the_dict.items()) converts it"
-        elif isinstance(value, Mapping):
-            how = "give its values as a tuple"
-        else:
-            how = "a tuple of one is written (item,)"
-        why = f"{why}, not {kind}: {how}"
+        why = f"{why}, not {_kind(value)}: {_tuple_hint(value, why)}"
     return ConfigError(f"{owner}.{name}={value!r}: {why}")
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "None"
+    kind = type(value).__name__
+    return f"{'an' if kind[0] in 'aeiouAEIOU' else 'a'} {kind}"
+
+
+def _tuple_hint(value: object, why: str) -> str:
+    pairs = "pairs" in why
+    if value is None:
+        return "() is none"
+    if isinstance(value, Mapping):
+        return "tuple(the_dict.items()) converts it" if pairs else "give its values as a tuple"
+    if isinstance(value, str):
+        return '(("NAME", "value"),) is one pair' if pairs else "a tuple of one is written (item,)"
+    if isinstance(value, (set, frozenset)):
+        # Sorted: a set's order changes from run to run, and the templates must not.
+        return "tuple(sorted(the_set)) converts it"
+    if isinstance(value, list):
+        return "tuple(the_list) converts it"
+    if hasattr(value, "__iter__"):
+        return "tuple(...) of it converts it"
+    return "a tuple of one is written (item,)"
 
 
 def suggest_fields(cls: _Class) -> _Class:
@@ -51,13 +65,16 @@ def suggest_fields(cls: _Class) -> _Class:
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
         try:
             init(self, *args, **kwargs)
-        except TypeError:
+        except TypeError as error:
             unknown = [name for name in kwargs if name not in names]
-            if not unknown:
+            # Only Python's own refusal of the keyword is said again, with the hint: another
+            # binding error (too many positional arguments) is left as Python says it.
+            if not unknown or "unexpected keyword argument" not in str(error):
                 raise
+            owner = type(self).__name__  # a subclass is named as itself
             raise TypeError(
-                f"{cls.__name__}() got an unexpected keyword argument {unknown[0]!r}"
-                + _field_hint(unknown[0], names, cls.__name__)
+                f"{owner}() got an unexpected keyword argument {unknown[0]!r}"
+                + _field_hint(unknown[0], names, owner)
             ) from None
 
     cls.__init__ = __init__  # type: ignore[misc]

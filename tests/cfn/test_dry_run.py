@@ -660,6 +660,18 @@ def test_without_nat_the_summary_names_each_call_with_no_endpoint(tmp_path):
     )
     with_endpoints = built(tmp_path / "b", endpoints + WORKER_CALLING_AWS)
     assert footprint(dry_run(with_endpoints / "root.yaml", no_nat)).unreachable == ()
+    # China's endpoint services are cn.com.amazonaws.<region>.<service> (sqs among them): the
+    # review found them taken for none, so sqs was called unreachable there.
+    queue_only = (
+        "services:\n  worker:\n    task_role:\n      statements:\n"
+        "        - {actions: [sqs:ReceiveMessage], resources: ['*']}\n"
+    )
+    in_china = built(tmp_path / "d", endpoints + queue_only)
+    image = "123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/app:1"
+    china = footprint(
+        dry_run(in_china / "root.yaml", {**no_nat, "ContainerImage": image}, region="cn-north-1")
+    )
+    assert (china.unreachable, "sqs" in china.interface_endpoints) == ((), True)
     # Without the secrets' endpoint, the secrets are named as what calls it.
     no_secrets_endpoint = built(
         tmp_path / "c",
@@ -684,14 +696,40 @@ def test_a_nested_stacks_own_parameter_given_to_the_root_says_whose_it_is(tmp_pa
         "WebContainerImage": IMAGE,
         "WorkerContainerImage": IMAGE,
         "MinCapacity": "5",
+        "ClusterName": "mine",
         "Nonsense": "1",
     }
     with pytest.raises(DryRunFailed) as failed:
         dry_run(folder / "root.yaml", given)
+    owners = "WebServiceStack (service-web.yaml) and WorkerServiceStack (service-worker.yaml)"
+    advice = (
+        "change it where the templates are built, such as a spec's service keys, or launch "
+        "that template on its own)"
+    )
+    # The root passes the environment's cluster to each service, and leaves MinCapacity at
+    # each service template's default (the spec's min_capacity).
     assert failed.value.problems == [
-        "root.yaml: unknown parameter MinCapacity (it is a parameter of WebServiceStack "
-        "(service-web.yaml) and WorkerServiceStack (service-worker.yaml), which this template "
-        "sets itself: change it where the templates are built, such as a spec's service keys, "
-        "or launch that template on its own)",
+        f"root.yaml: unknown parameter ClusterName (it is a parameter of {owners}, which this "
+        f"template sets: {advice}",
+        f"root.yaml: unknown parameter MinCapacity (it is a parameter of {owners}, which this "
+        f"template leaves at the nested template's default: {advice}",
         "root.yaml: unknown parameter Nonsense",
+    ]
+
+
+def test_a_call_to_a_service_the_network_has_no_endpoint_for_is_told_to_use_nat(tmp_path):
+    """The review: "Add the endpoint to the network's interface endpoints" of bedrock was advice
+    the network refuses (it makes no bedrock endpoint)."""
+    spec = (
+        "services:\n  worker:\n    task_role:\n      statements:\n"
+        "        - {actions: [bedrock:InvokeModel], resources: ['*']}\n"
+    )
+    folder = built(tmp_path, spec)
+    found = footprint(
+        dry_run(folder / "root.yaml", {**LAUNCH, "NatGateways": "None", "VpcEndpoints": "true"})
+    )
+    assert [line for line in describe(found) if line.startswith("unreachable")] == [
+        "unreachable from ServiceStack/Service: bedrock (its task role), with no NAT gateway "
+        "and no VPC endpoint for it (the network template makes none): those calls time out. "
+        "Use a NAT gateway"
     ]

@@ -30,6 +30,7 @@ def test_an_action_calls_the_endpoint_of_its_service(action, endpoint):
 
 def test_the_gateway_endpoints_are_the_endpoint_tables():
     assert set(GATEWAY_SERVICES) == reach.GATEWAY_ENDPOINTS
+    assert set(GATEWAY_SERVICES) | set(INTERFACE_SERVICES) == reach.KNOWN_ENDPOINTS
     # Every special case names an endpoint the network can create.
     assert set(reach.ENDPOINT_OF_PREFIX.values()) <= set(INTERFACE_SERVICES)
 

@@ -374,12 +374,31 @@ def test_the_aws_services_drawn_are_those_the_tasks_roles_name():
 
 
 def test_services_reached_reads_only_the_task_and_execution_roles():
-    document = {"Statement": [{"Effect": "Allow", "Action": ["sqs:SendMessage"]}]}
+    document = {"Statement": [{"Effect": "Allow", "Action": ["sqs:SendMessage", "rds-db:connect"]}]}
     denied = {"Statement": [{"Effect": "Deny", "Action": "sns:Publish"}]}
     resources = {
         "Task": {
             "Type": "AWS::ECS::TaskDefinition",
-            "Properties": {"TaskRoleArn": {"Fn::GetAtt": "TaskRole.Arn"}},
+            "Properties": {
+                "TaskRoleArn": {"Fn::GetAtt": "TaskRole.Arn"},
+                "ExecutionRoleArn": {"Fn::GetAtt": ["ExecutionRole", "Arn"]},
+            },
+        },
+        # Secrets Manager decrypts the secrets with KMS itself: kms is not the tasks' call.
+        "ExecutionRole": {
+            "Type": "AWS::IAM::Role",
+            "Properties": {
+                "Policies": [
+                    {
+                        "PolicyDocument": {
+                            "Statement": [
+                                {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue"},
+                                {"Effect": "Allow", "Action": "kms:Decrypt"},
+                            ]
+                        }
+                    }
+                ]
+            },
         },
         "TaskRole": {
             "Type": "AWS::IAM::Role",
@@ -399,7 +418,14 @@ def test_services_reached_reads_only_the_task_and_execution_roles():
             },
         },
     }
-    assert diagram.services_reached(resources) == ["ECR", "S3", "CloudWatch Logs", "SQS"]
+    # rds-db:connect calls no AWS API (the token is signed in the task): not drawn either.
+    assert diagram.services_reached(resources) == [
+        "ECR",
+        "S3",
+        "CloudWatch Logs",
+        "Secrets Manager",
+        "SQS",
+    ]
 
 
 def test_without_nat_a_service_with_no_endpoint_is_drawn_unreachable():

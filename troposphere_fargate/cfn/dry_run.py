@@ -33,7 +33,7 @@ from .evaluate import (
     resolved,
     rule_problems,
 )
-from .reach import GATEWAY_ENDPOINTS, endpoints_called
+from .reach import GATEWAY_ENDPOINTS, KNOWN_ENDPOINTS, endpoints_called
 from .weekly import NotWeekly, week_average
 from .yaml import read_template
 
@@ -97,11 +97,17 @@ def _nested_file(properties: Mapping[str, Any], folder: Path) -> Path | None:
     return folder / match.group(1) if match else None
 
 
+def _and(names: list[str]) -> str:
+    """``A``, ``A and B``, ``A, B and C``."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def _nested_owner(problem: str, template: Mapping[str, Any], folder: Path) -> str:
-    """For ``unknown parameter X`` with no name like it, whose nested stack's template declares
-    X: that the parameter is that stack's, which this template sets itself (a newcomer's
-    trial: ``MinCapacity=5`` on an environment's root said only "unknown parameter")."""
-    unknown = re.fullmatch(r"unknown parameter (\S+)", problem)
+    """For ``unknown parameter X`` whose nested stack's template declares X: that the parameter
+    is that stack's, and whether this template passes it a value or leaves the nested
+    template's default (a newcomer's trial: ``MinCapacity=5`` on an environment's root said
+    only "unknown parameter")."""
+    unknown = re.fullmatch(r"unknown parameter (\S+)(?: \(did you mean \S+\?\))?", problem)
     if unknown is None:
         return ""
     owners = []
@@ -119,13 +125,19 @@ def _nested_owner(problem: str, template: Mapping[str, Any], folder: Path) -> st
         except (OSError, ValueError):
             continue
         if unknown.group(1) in declared:
-            owners.append(f"{logical_id} ({child.name})")
+            passed = body.get("Properties", {}).get("Parameters") or {}
+            how = (
+                "sets" if unknown.group(1) in passed else "leaves at the nested template's default"
+            )
+            owners.append((f"{logical_id} ({child.name})", how))
     if not owners:
         return ""
+    hows = {how for _, how in owners}
+    how = hows.pop() if len(hows) == 1 else "sets for some and leaves at the default for others"
     return (
-        f" (it is a parameter of {' and '.join(owners)}, which this template sets itself: "
-        "change it where the templates are built, such as a spec's service keys, or launch "
-        "that template on its own)"
+        f" (it is a parameter of {_and([name for name, _ in owners])}, which this "
+        f"template {how}: change it where the templates are built, such as a spec's service "
+        "keys, or launch that template on its own)"
     )
 
 
@@ -589,7 +601,9 @@ def endpoint_limits(endpoint: Mapping[str, Any]) -> str | None:
 def _service_name(endpoint: Mapping[str, Any]) -> str:
     name = endpoint.get("ServiceName")
     text = name.get("Fn::Sub") if isinstance(name, dict) else name
-    return re.sub(r"^com\.amazonaws\.[^.]+\.", "", str(text)) if text else "?"
+    # China's endpoint services are named cn.com.amazonaws.<region>.<service> (ecr, sqs, sts,
+    # ...: layers/endpoints.py's prefixes), the others com.amazonaws.<region>.<service>.
+    return re.sub(r"^(?:cn\.)?com\.amazonaws\.[^.]+\.", "", str(text)) if text else "?"
 
 
 def _certificate_names(certificates: list[dict[str, Any]]) -> tuple[str, ...]:
@@ -802,6 +816,23 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" + ("" if count == 1 else "s")
 
 
+def _unreachable_line(service: str, endpoint: str, why: str) -> str:
+    """What to do about a call a service's tasks cannot make: add the endpoint when the network
+    template can make it, or a NAT gateway (a review: "add the bedrock endpoint" was advice
+    the network refuses)."""
+    start = f"unreachable from {service}: {endpoint} (its {why}), with no NAT gateway and no "
+    if endpoint not in KNOWN_ENDPOINTS:
+        return (
+            f"{start}VPC endpoint for it (the network template makes none): those calls time "
+            "out. Use a NAT gateway"
+        )
+    kind = "gateway" if endpoint in GATEWAY_ENDPOINTS else "interface"
+    return (
+        f"{start}{endpoint} VPC endpoint: those calls time out. Add the endpoint to the "
+        f"network's {kind} endpoints, or use a NAT gateway"
+    )
+
+
 def describe(found: Footprint) -> list[str]:
     """What deploys, one line per part, for a person deciding whether to launch."""
     expect(found, Footprint, "describe(found)")
@@ -868,10 +899,7 @@ def describe(found: Footprint) -> list[str]:
         if runs_as:
             lines.append(f"containers of {name}: {', '.join(runs_as)}")
         lines += [
-            f"unreachable from {name}: {endpoint} (its {why}), with no NAT gateway and no "
-            f"{endpoint} VPC endpoint: those calls time out. Add the endpoint to the network's "
-            f"{'gateway' if endpoint in GATEWAY_ENDPOINTS else 'interface'} endpoints, or use a "
-            "NAT gateway"
+            _unreachable_line(name, endpoint, why)
             for service, endpoint, why in found.unreachable
             if service == name
         ]

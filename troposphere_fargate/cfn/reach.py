@@ -33,9 +33,30 @@ NO_ENDPOINT_NEEDED = frozenset(
     }
 )
 NO_ENDPOINT_NEEDED_SERVICES = frozenset({"kafka-cluster", "neptune-db"})
-# The endpoints that are gateways, not interfaces (layers/endpoints.py's GATEWAY_SERVICES: a
-# test keeps the two the same).
+# The endpoints that are gateways, not interfaces, and every endpoint the network template can
+# make (layers/endpoints.py's GATEWAY_SERVICES and INTERFACE_SERVICES: a test keeps them the
+# same). Another service a task calls is reached through a NAT gateway only.
 GATEWAY_ENDPOINTS = frozenset({"s3", "dynamodb"})
+KNOWN_ENDPOINTS = GATEWAY_ENDPOINTS | frozenset(
+    {
+        "ecr.api",
+        "ecr.dkr",
+        "logs",
+        "secretsmanager",
+        "ssm",
+        "ssmmessages",
+        "kms",
+        "sts",
+        "monitoring",
+        "xray",
+        "elasticloadbalancing",
+        "sqs",
+        "sns",
+        "ecs",
+        "ecs-agent",
+        "ecs-telemetry",
+    }
+)
 # The execution role's actions the ECS agent calls for a task from its subnets: the secrets'
 # (Secrets Manager or SSM decrypts them with their KMS key itself, so kms is not called).
 _EXECUTION_CALLS = frozenset({"secretsmanager", "ssm"})

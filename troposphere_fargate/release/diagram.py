@@ -127,16 +127,11 @@ class Picture:
 
 def services_reached(resources: Mapping[str, Any]) -> list[str]:
     """The AWS services the tasks of a resolved stack use: ECR, S3 and CloudWatch Logs, then
-    each service an Allow statement of the task role or the execution role names (their inline
-    policies and the ``AWS::IAM::Policy`` resources attached to them), by name. Managed
-    policies are not read: their statements are not in the template."""
-    task, execution = reach.task_roles(resources)
-    prefixes = {
-        action.split(":")[0].lower()
-        for role in task | execution
-        for action in reach.allowed_actions(resources, role)
-    }
-    return _named_services(prefixes)
+    each service whose API they call (:func:`troposphere_fargate.cfn.reach.endpoints_called`:
+    the task role's allowed actions, the secrets the execution role reads), by name. An action
+    that calls no AWS API (``rds-db:connect``, ``iam:PassRole``) and the execution role's
+    ``kms:Decrypt`` (Secrets Manager decrypts) are not drawn; managed policies are not read."""
+    return _named_services(reach.endpoints_called(resources))
 
 
 def _named_services(prefixes: Iterable[str]) -> list[str]:
