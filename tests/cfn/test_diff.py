@@ -2110,3 +2110,27 @@ def test_a_template_diff_whose_findings_say_may_points_to_the_parameters(capsys)
     # Allowed findings need no note.
     assert cli.main(["diff", "0.3.0", "0.4.0", "--allow", "destructive,breaking"]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_a_changed_default_is_safe_for_a_stack_that_keeps_its_value():
+    """A trial: ``diff 0.3.0 0.4.0 --parameters ... DesiredCount=2`` still called DesiredCount's
+    new default breaking, while the comparison itself keeps a value the update does not set
+    (as aws cloudformation deploy and the console do); only --allow breaking passed it."""
+    new = copy.deepcopy(BASE)
+    new["Parameters"]["Mode"]["Default"] = "b"
+    old_side, new_side = {"t.yaml": BASE}, {"t.yaml": new}
+    # Without the stack's values, the template's finding stands.
+    assert [f.severity for f in diff_template("t.yaml", BASE, new)] == [BREAKING]
+    (kept,) = diff_stacks(old_side, new_side, running={"Mode": "a"})
+    assert (kept.severity, kept.subject) == (SAFE, "parameter Mode")
+    assert kept.change == (
+        "default 'a' -> 'b': the stack keeps 'a' (aws cloudformation deploy and the console "
+        "keep a value not given; an UpdateStack call that neither gives one nor sets "
+        "UsePreviousValue takes 'b')"
+    )
+    (changed,) = [
+        f
+        for f in diff_stacks(old_side, new_side, running={"Mode": "a"}, changes={"Mode": "b"})
+        if f.subject == "parameter Mode"
+    ]
+    assert changed.severity == SAFE and "the update sets 'b'" in changed.change

@@ -1524,6 +1524,10 @@ class _Stacks:
                 else f
                 for f in found
             ]
+            # A changed default of a parameter the stack keeps: these stacks keep their value,
+            # as this comparison assumes (a trial: "DesiredCount: default '2' -> '0'" stayed
+            # breaking with DesiredCount=2 given, and only --allow breaking passed it).
+            found = [_kept_default(f, kept, changes) for f in found]
         for parameter, (sibling, file, output) in sorted(renewed.items()):
             change = changed[file][output]
             gets = "gets" if change.certain else "may get"
@@ -1539,6 +1543,25 @@ class _Stacks:
         # What a nested stack passes on: a default its parent overrides is not its value.
         passed = frozenset(passed_before or ()) & frozenset(passed_after or ())
         return _Compared(found, _changed_outputs(was, now, replaced, passed), was, now, replaced)
+
+
+def _kept_default(finding: Finding, kept: Mapping[str, str], changes: Mapping[str, str]) -> Finding:
+    """A "default A -> B" finding of a stack that keeps its value of the parameter (or whose
+    update sets one): safe for it, with what a raw API update would do said still."""
+    name = finding.subject.removeprefix("parameter ")
+    if not finding.change.startswith("default ") or (name not in kept and name not in changes):
+        return finding
+    new_default = finding.change.split(" -> ", 1)[1].split(":", 1)[0]
+    value = changes.get(name, kept.get(name))
+    who = "the update sets" if name in changes else "the stack keeps"
+    return Finding(
+        finding.template,
+        SAFE,
+        finding.subject,
+        f"{finding.change.split(':', 1)[0]}: {who} {value!r} (aws cloudformation deploy and "
+        "the console keep a value not given; an UpdateStack call that neither gives one nor "
+        f"sets UsePreviousValue takes {new_default})",
+    )
 
 
 def _defaults_kept(template: Mapping[str, Any], passed: frozenset[str] | None) -> dict[str, str]:
