@@ -88,13 +88,12 @@ def _given_values(template: Mapping[str, Any], given: Mapping[str, str]) -> dict
 
 def _nested_file(properties: Mapping[str, Any], folder: Path) -> Path | None:
     """The template beside this one that a nested stack's ``TemplateURL`` names (whether it is
-    there or not); None when the URL names no template file."""
-    url = properties.get("TemplateURL")
-    text = url.get("Fn::Sub") if isinstance(url, dict) else url
-    if not isinstance(text, str):
-        return None
-    match = re.search(r"([^/]+\.(?:ya?ml|json|template))$", text)
-    return folder / match.group(1) if match else None
+    there or not); None when the URL names no template file. The URL may be a string, a
+    ``Fn::Sub``, or, unresolved, an ``Fn::If`` of two (a bucket per region or one): the first
+    template file name in it."""
+    url = json.dumps(properties.get("TemplateURL"))
+    found = re.search(r"[^\"/]+\.(?:ya?ml|json|template)(?=\")", url)
+    return folder / found.group(0) if found else None
 
 
 def _and(names: list[str]) -> str:
@@ -114,10 +113,7 @@ def _nested_owner(problem: str, template: Mapping[str, Any], folder: Path) -> st
     for logical_id, body in sorted(template.get("Resources", {}).items()):
         if body.get("Type") != NESTED_STACK:
             continue
-        # Unresolved: the URL may still be an Fn::If of two (a bucket per region or one).
-        url = json.dumps(body.get("Properties", {}).get("TemplateURL"))
-        texts = re.findall(r"[^\"/]+\.(?:ya?ml|json|template)(?=\")", url)
-        child = folder / texts[0] if texts else None
+        child = _nested_file(body.get("Properties", {}), folder)
         if child is None or not child.is_file():
             continue
         try:

@@ -84,15 +84,16 @@ class Scenario:
 
 # What every task uses: its image from ECR (whose layers come from S3) and its logs.
 _ALWAYS = ("ECR", "S3", "CloudWatch Logs")
-# The names a picture gives the IAM service prefixes a task's roles name; a prefix not here is
-# drawn as it is (``bedrock``).
+# The names a picture gives the endpoints the tasks call (cfn.reach.endpoints_called: an
+# action's service prefix, or the endpoint it calls where the two differ); another is drawn as
+# it is (``bedrock``).
 _SERVICE_NAMES = {
-    "cloudwatch": "CloudWatch",
     "dynamodb": "DynamoDB",
-    "ecr": "ECR",
+    "ecr.api": "ECR",
     "events": "EventBridge",
     "kms": "KMS",
     "logs": "CloudWatch Logs",
+    "monitoring": "CloudWatch",
     "s3": "S3",
     "secretsmanager": "Secrets Manager",
     "ses": "SES",
@@ -100,7 +101,6 @@ _SERVICE_NAMES = {
     "sqs": "SQS",
     "ssm": "SSM Parameter Store",
     "ssmmessages": "Session Manager",
-    "monitoring": "CloudWatch",
     "xray": "X-Ray",
 }
 
@@ -134,28 +134,20 @@ def services_reached(resources: Mapping[str, Any]) -> list[str]:
     return _named_services(reach.endpoints_called(resources))
 
 
-def _named_services(prefixes: Iterable[str]) -> list[str]:
-    """ECR, S3 and CloudWatch Logs, then the services of ``prefixes`` (or endpoint names), by
-    name."""
-    named = {_SERVICE_NAMES.get(prefix, prefix) for prefix in prefixes} - set(_ALWAYS)
+def _named_services(endpoints: Iterable[str]) -> list[str]:
+    """ECR, S3 and CloudWatch Logs, then the services of ``endpoints``, by name."""
+    named = {_SERVICE_NAMES.get(endpoint, endpoint) for endpoint in endpoints} - set(_ALWAYS)
     return [*_ALWAYS, *sorted(named, key=str.lower)]
 
 
-def unreachable(resources: Mapping[str, Any], network: NetworkView) -> list[str]:
-    """The services the tasks of a resolved stack call that they cannot reach: with no NAT
-    gateway, those with no VPC endpoint in ``network`` (:mod:`troposphere_fargate.cfn.reach`).
-    A newcomer's trial: the picture drew SQS reached "through private link" with no sqs
-    endpoint and no NAT gateway."""
-    if network.nat_gateways:
-        return []
-    missing = [e for e in reach.endpoints_called(resources) if e not in network.endpoints]
-    return _named_services(missing)[len(_ALWAYS) :]
+def _rows(names: list[str], per_row: int) -> str:
+    """``names``, ``per_row`` to a line."""
+    return "\n".join(", ".join(names[i : i + per_row]) for i in range(0, len(names), per_row))
 
 
 def _services_label(services: list[str]) -> str:
     """``AWS services`` and the services, three to a line."""
-    lines = [", ".join(services[i : i + 3]) for i in range(0, len(services), 3)]
-    return "AWS services\n" + "\n".join(lines)
+    return "AWS services\n" + _rows(services, 3)
 
 
 def _az_of_ref(reference: Any, name_of: Any, azs: list[int]) -> int | None:
@@ -274,11 +266,15 @@ def picture(scenario: Scenario, templates: Mapping[str, Any] | None = None) -> P
 
 
 def _reached(stacks: list[Mapping[str, Any]], network: NetworkView) -> dict[str, list[str]]:
-    """``services`` and ``unreachable`` of a picture of the stacks' resources on ``network``."""
-    cut = {name for resources in stacks for name in unreachable(resources, network)}
-    used = {name for resources in stacks for name in services_reached(resources)} | cut
+    """``services`` and ``unreachable`` of a picture of the stacks' resources on ``network``:
+    the services the tasks call (:func:`services_reached`), and, with no NAT gateway, those of
+    them with no VPC endpoint in ``network``, drawn apart (a newcomer's trial: the picture drew
+    SQS reached "through private link" with no sqs endpoint and no NAT gateway)."""
+    called = {endpoint for resources in stacks for endpoint in reach.endpoints_called(resources)}
+    missing = [] if network.nat_gateways else [e for e in called if e not in network.endpoints]
+    cut = set(_named_services(missing)) - set(_ALWAYS)
     return {
-        "services": [name for name in _named_services(used) if name not in cut],
+        "services": [name for name in _named_services(called) if name not in cut],
         "unreachable": sorted(cut, key=str.lower),
     }
 
@@ -344,12 +340,9 @@ def graph(view: Picture) -> graphviz.Digraph:
                     private.node(f"task{az}", f"Fargate tasks\n{ip}", **_STYLE["task"])
                     interfaces = [e for e in view.endpoints if e != "s3"]
                     if interfaces:
-                        lines = [
-                            ", ".join(interfaces[i : i + 3]) for i in range(0, len(interfaces), 3)
-                        ]
                         private.node(
                             f"endpoints{az}",
-                            "interface endpoints\n" + "\n".join(lines),
+                            "interface endpoints\n" + _rows(interfaces, 3),
                             **_STYLE["endpoint"],
                         )
                 column.edge(f"lbnode{az}", f"task{az}", label=f":{view.container_port}")
@@ -580,10 +573,9 @@ def _unreachable_node(dot: graphviz.Digraph, names: list[str], source: str | Non
     """The services the tasks call and cannot reach, apart, with a red edge that says so."""
     if not names:
         return
-    lines = [", ".join(names[i : i + 3]) for i in range(0, len(names), 3)]
     dot.node(
         "unreachable",
-        "not reachable: no NAT gateway,\nno VPC endpoint\n" + "\n".join(lines),
+        "not reachable: no NAT gateway,\nno VPC endpoint\n" + _rows(names, 3),
         shape="folder",
         style="dashed",
         color="#c62828",
@@ -726,10 +718,9 @@ def environment_graph(view: EnvironmentPicture) -> graphviz.Digraph:
             )
             interfaces = [x for x in network.endpoints if x != "s3"]
             if interfaces:
-                lines = [", ".join(interfaces[i : i + 4]) for i in range(0, len(interfaces), 4)]
                 private.node(
                     "endpoints",
-                    "interface endpoints (each AZ)\n" + "\n".join(lines),
+                    "interface endpoints (each AZ)\n" + _rows(interfaces, 4),
                     **_STYLE["endpoint"],
                 )
         if "s3" in network.endpoints:
