@@ -200,8 +200,10 @@ def _add_check(commands: Any) -> None:
         description=(
             "Check CloudFormation templates (default: this version's under templates/) with "
             "cfn-lint (informational rules included), AWS Control Tower's proactive-control "
-            "rules and this project's own rules (cfn-guard 3), and checkov when it is "
-            "installed. Prints a table per template and exits 1 if anything fails. A guard rule "
+            "rules and this project's own rules (cfn-guard 3), checkov when it is installed, "
+            "and YAML 1.1's rules (a plain value CloudFormation reads as another, such as an "
+            "account ID with a leading zero or a tag value YES). Prints a table per template "
+            "and exits 1 if anything fails. A guard rule "
             "suppressed in a resource's metadata (Metadata.guard.SuppressedRules, reason under "
             "Metadata.guard.Reasons) or a checkov check skipped with a comment "
             "(Metadata.checkov.skip) counts as suppressed, not failed; --verbose lists each with "
@@ -598,7 +600,7 @@ def _cost(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     from .cfn.diff import folders_inside
-    from .release.checks import check_templates, template_paths
+    from .release.checks import YAML11, check_templates, template_paths
 
     if not args.templates and not (args.templates_root / __version__).is_dir():
         raise CheckError(
@@ -615,6 +617,9 @@ def _check(args: argparse.Namespace) -> int:
         print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
     for finding in report.lint:
         print(f"cfn-lint: {finding}", file=sys.stderr)
+    for name, misread in report.misread.items():
+        for scalar in misread:
+            print(f"{YAML11}: {name}:{scalar}", file=sys.stderr)
     for gate, violations in report.violations.items():
         for v in violations:
             where = f"{v.template} {v.resource or '(template)'}"

@@ -216,3 +216,96 @@ def test_the_committed_templates_of_this_version_read_back_as_generated():
     for layer in LAYERS:
         text = (REPO / "templates" / __version__ / layer.filename).read_text()
         assert yaml11.type_mismatches(text, built[layer.name]) == [], layer.filename
+
+
+# --- Reading a file someone else wrote: what `check` fails ---------------------------------------
+
+# A plain scalar and what CloudFormation makes of it, where that is not the text written.
+# YES/NO: a tag's value became "true"/"false" in a real stack (ASFHyP3/hyp3#2061, "the
+# CloudFormation yaml parser interprets yes/no as boolean"); on/off the same
+# (alienplatform/alien#302, reproduced against CloudFormation); 012345670123 "will be read as the
+# number 1402433619" (aws-cloudformation/cloudformation-coverage-roadmap#745).
+MISREAD = {
+    "YES": ("the boolean true", False),
+    "Off": ("the boolean false", False),
+    "012345670123": ("the integer 1402433619", False),
+    "1.10": ("the number 1.1", False),
+    "1:30": ("the integer 90", False),
+    "0x1F": ("the integer 31", False),
+    "1_000": ("the integer 1000", False),
+    "+5": ("the integer 5", False),
+    ".5": ("the number 0.5", False),
+    # PyYAML (so cfn-lint and checkov) reads these as text: the gates checked another value.
+    "098369216593": ("the number 98369216593.0", True),
+    "1e3": ("the number 1000.0", True),
+}
+# Read back as written, or not a boolean or number to CloudFormation's reader (y and 1.2.3 are
+# only to the YAML 1.1 type repository), or a date or null, or quoted, or tagged.
+READ_AS_WRITTEN = [
+    "true", "True", "FALSE", "80", "-12", "0", "1.5", "1.0", "2010-09-09", "~", "y", "N",
+    "1.2.3", ".", "'0123'", '"YES"', "!Ref 0123", "!!str 0777", "vpc-0a1b",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "reading"), sorted(MISREAD.items()))
+def test_check_finds_a_scalar_cloudformation_reads_as_another_value(text, reading):
+    ((found,),) = [yaml11.misreadings(f"Value: {text}\n")]
+    assert (found.line, found.column, found.text, found.key) == (1, 8, text, False)
+    assert (found.reads_as, found.linters_read_text) == reading
+
+
+@pytest.mark.parametrize("text", READ_AS_WRITTEN)
+def test_check_leaves_a_scalar_read_as_written(text):
+    assert yaml11.misreadings(f"Value: {text}\nList: [{text}]\n") == []
+
+
+def test_a_misreading_says_where_what_and_how_to_write_it():
+    found = yaml11.misreadings(
+        "Resources:\n  B:\n    Tags:\n      - {Key: Public, Value: NO}\n"
+        "Mappings:\n  M:\n    0123: {Id: 098369216593}\n"
+    )
+    assert [str(m) for m in found] == [
+        "4:30: NO is the boolean false to CloudFormation (YAML 1.1): write false if a boolean "
+        "is meant, 'NO' if the text",
+        "7:5: key 0123 is the integer 83 to CloudFormation (YAML 1.1): quote it ('0123') if "
+        "the text is meant",
+        "7:16: 098369216593 is the number 98369216593.0 to CloudFormation (YAML 1.1) but text "
+        "to cfn-lint and checkov: quote it ('098369216593') if the text is meant",
+    ]
+
+
+def test_a_scalar_an_alias_repeats_is_found_once_at_its_anchor():
+    found = yaml11.misreadings("A: &id 0777\nB: *id\nC: [*id, *id]\n")
+    assert [(m.line, m.text) for m in found] == [(1, "0777")]
+
+
+def test_check_finds_in_0_1_0_the_account_ids_the_build_check_finds():
+    """The same six account IDs as the build's read-back check (above), by line, from the
+    file alone: no generator to say what was meant."""
+    text = (REPO / "templates" / "0.1.0" / "service.yaml").read_text()
+    found = yaml11.misreadings(text)
+    lines = text.splitlines()
+    assert [lines[m.line - 1].split(": ")[1] for m in found] == [m.text for m in found]
+    assert [m.text for m in found] == [
+        "098369216593",
+        "054676820928",
+        "009996457667",
+        "033677994240",
+        "048591011584",
+        "027434742980",
+    ]
+    assert all(m.linters_read_text for m in found)
+    assert len(found) == len(
+        [m for m in yaml11.type_mismatches(text, render.from_yaml(text)) if "AccountId" in m.path]
+    )
+
+
+def test_every_version_since_0_1_0_reads_as_written():
+    shipped = sorted((REPO / "templates").glob("*/*.yaml"))
+    assert len(shipped) >= 19  # 0.1.0 to 0.3.0: four each; 0.4.0: seven
+    found = {
+        str(path.relative_to(REPO)): yaml11.misreadings(path.read_text())
+        for path in shipped
+        if path.parent.name != "0.1.0"
+    }
+    assert not any(found.values()), found

@@ -153,6 +153,8 @@ def test_check_command_passes_on_the_shipped_templates(guard, checkov, capsys, m
     assert out.splitlines()[0].split() == [
         "template",
         "cfn-lint",
+        "yaml",
+        "1.1",
         "control-tower",
         "own",
         "rules",
@@ -185,6 +187,41 @@ def test_every_gate_reads_a_template_whatever_its_extension(guard, checkov, tmp_
     assert all(rows[path.name] == rows["bucket.yaml"] for path in paths), rows
     counts = dict(zip(report.header()[1:], rows["bucket.yaml"], strict=True))
     assert int(counts["control-tower"]) > 0 and int(counts["checkov"]) > 0
+
+
+def test_check_fails_0_1_0_for_the_account_ids_cloudformation_read_as_numbers(
+    guard, tmp_path, monkeypatch, capsys
+):
+    """0.1.0 passed every gate it had, and failed in a real account: the gates read YAML as
+    PyYAML does, CloudFormation with YAML 1.1 rules (tests/cfn/test_yaml11.py). The same
+    template as JSON is typed by its quotes, so that gate has nothing to say about it."""
+    from troposphere_fargate.cfn import policy_tools
+
+    monkeypatch.setattr(policy_tools, "find_checkov", lambda: None)  # not its question
+    monkeypatch.chdir(REPO)
+    assert cli.main(["check", "0.1.0"]) == 1
+    out, err = capsys.readouterr()
+    header, *rows, last = out.splitlines()
+    column = header.split().index("yaml")  # "yaml 1.1" is one column of two words
+    assert {row.split()[0]: row.split()[column] for row in rows} == {
+        "catalog.yaml": "0",
+        "network.yaml": "0",
+        "root.yaml": "0",
+        "service.yaml": "6",
+    }
+    failures = [line for line in err.splitlines() if not line.startswith("troposphere-fargate:")]
+    assert [line.split(": ", 1)[0] for line in failures] == ["yaml 1.1"] * 6
+    assert failures[0].startswith(
+        "yaml 1.1: service.yaml:436:18: 098369216593 is the number 98369216593.0 to "
+        "CloudFormation (YAML 1.1) but text to cfn-lint and checkov"
+    )
+    assert last == "FAILED"
+    as_json = tmp_path / "service.json"
+    as_json.write_text(
+        json.dumps(render.from_yaml((REPO / "templates/0.1.0/service.yaml").read_text()))
+    )
+    assert cli.main(["check", str(as_json)]) == 0
+    assert capsys.readouterr().out.splitlines()[1].split()[:3] == ["service.json", "0", "0"]
 
 
 def test_check_runs_checkov_when_it_is_there_and_says_when_it_is_not(

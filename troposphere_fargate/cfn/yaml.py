@@ -306,6 +306,12 @@ def _where(path: Path, line: int | None, column: int | None) -> str:
     return f"{path}:{line}:{column}" if line is not None else str(path)
 
 
+def is_json(path: Path, text: str) -> bool:
+    """Whether a template file is read as JSON (its extension, or its first character), not as
+    YAML: a JSON template's scalars are typed by their quotes, whatever YAML 1.1 would say."""
+    return path.suffix.lower() == ".json" or text.lstrip().startswith("{")
+
+
 def read_template(path: Path | str) -> dict[str, Any]:
     """The template in the file at ``path`` (JSON or YAML, short-form intrinsics included).
 
@@ -321,7 +327,7 @@ def read_template(path: Path | str) -> dict[str, Any]:
     except OSError as exc:
         raise TemplateFileError(f"{path}: {exc.strerror or exc}") from None
     loaded: Any
-    if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
+    if is_json(path, text):
         try:
             loaded = json.loads(text, object_pairs_hook=_no_duplicate_keys)
         except _DuplicateKey as exc:

@@ -257,3 +257,96 @@ def type_mismatches(text: str, meant: Mapping[str, Any]) -> list[Mismatch]:
     found: list[Mismatch] = []
     _compare(meant, yaml.compose(text, Loader=Yaml11Loader), "", found)
     return found
+
+
+# --- Reading a file someone else wrote -----------------------------------------------------------
+
+_PYYAML: Any = yaml.resolver.Resolver()
+_KINDS = {BOOL: "the boolean", INT: "the integer", FLOAT: "the number"}
+# Booleans to the YAML 1.1 type repository (so the writer quotes them) but text to SnakeYAML,
+# whose resolver CloudFormation's readings follow (the bare digit-run float above): misreadings()
+# does not fail a file for them.
+_SPEC_ONLY = frozenset("yYnN")
+
+
+@functools.lru_cache(maxsize=8192)
+def _pyyaml_tag(value: str) -> str:
+    return str(_PYYAML.resolve(yaml.ScalarNode, value, (True, False)))
+
+
+def _read_back(tag: str, text: str) -> str | None:
+    """The text a boolean or number written as ``text`` comes back as where a string is
+    expected (a tag's value, a name, a parameter's default): ``yes`` is ``true``, ``0123`` is
+    ``83``, ``1.10`` is ``1.1``. None for other types, or a number this does not read."""
+    if tag == BOOL:
+        return "true" if text.lower() in ("true", "yes", "on", "y") else "false"
+    if tag in (INT, FLOAT):
+        number = _number(text, int if tag == INT else float)
+        return None if number is None else repr(number)
+    return None
+
+
+@dataclass(frozen=True)
+class Misreading:
+    """A plain scalar of a YAML template that CloudFormation reads as something other than the
+    text written: a type PyYAML (so cfn-lint and checkov) does not see, or a boolean or number
+    whose value, as text, is not what was written."""
+
+    line: int
+    column: int
+    text: str
+    reads_as: str  # "the boolean true", "the number 98369216593.0"
+    linters_read_text: bool  # PyYAML reads the text as a string: the linters checked another value
+    key: bool = False
+
+    def __str__(self) -> str:
+        found = (
+            f"{self.line}:{self.column}: {'key ' if self.key else ''}{self.text} is "
+            f"{self.reads_as} to CloudFormation (YAML 1.1)"
+            + (" but text to cfn-lint and checkov" if self.linters_read_text else "")
+        )
+        if self.reads_as.startswith("the boolean"):
+            meant = "true" if self.reads_as.endswith("true") else "false"
+            return f"{found}: write {meant} if a boolean is meant, '{self.text}' if the text"
+        return f"{found}: quote it ('{self.text}') if the text is meant"
+
+
+def misreadings(text: str) -> list[Misreading]:
+    """Every plain scalar (values and keys) of the YAML ``text`` that CloudFormation, reading
+    with YAML 1.1 rules, takes for something other than the text written: an account ID
+    ``098369216593`` (a float, to CloudFormation alone), a tag value ``YES`` (``true``), an
+    octal ``0123`` (``83``), a version ``1.10`` (``1.1``). Dates (``2010-09-09``) and nulls are
+    left alone; so is a scalar given a tag (``!Ref``, ``!!str``) or quotes, and what only the
+    YAML 1.1 type repository reads as a boolean or number (``y``, ``1.2.3``), which the writer
+    quotes all the same. The text is composed, not constructed: nothing in it runs."""
+    found: list[Misreading] = []
+    seen: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(yaml.compose(text, Loader=Yaml11Loader), False)]
+    while stack:
+        node, key = stack.pop()
+        if node is None or id(node) in seen:  # an alias: the anchor's node, read once
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            stack += [pair for k, v in reversed(node.value) for pair in ((v, False), (k, True))]
+        elif isinstance(node, yaml.SequenceNode):
+            stack += [(item, False) for item in reversed(node.value)]
+        elif not node.style and node.tag in _KINDS:  # plain: None, or '' from libyaml
+            value = str(node.value)
+            back = _read_back(node.tag, value)
+            if back is None or value in _SPEC_ONLY:
+                continue  # 1.2.3, or y: not numbers or booleans to SnakeYAML
+            linters_read_text = _pyyaml_tag(value) == STR
+            if linters_read_text or back != (value.lower() if node.tag == BOOL else value):
+                where = node.start_mark
+                found.append(
+                    Misreading(
+                        where.line + 1,
+                        where.column + 1,
+                        value,
+                        f"{_KINDS[node.tag]} {back}",
+                        linters_read_text,
+                        key,
+                    )
+                )
+    return sorted(found, key=lambda m: (m.line, m.column))

@@ -1,7 +1,9 @@
 """The gates a template must pass, run together: cfn-lint (informational rules on, in every
 region the template names), AWS Control Tower's proactive-control rules and this project's own
-guard rules (cfn-guard 3), and checkov when it is installed. ``troposphere-fargate check``
-prints what :func:`check_templates` finds.
+guard rules (cfn-guard 3), checkov when it is installed, and a YAML 1.1 reading (the scalars
+CloudFormation takes for another value than the text written, which the other gates, reading
+with PyYAML or YAML 1.2, do not see). ``troposphere-fargate check`` prints what
+:func:`check_templates` finds.
 
 Every template is read first: a file that is not a template stops the check with one line per
 such file, naming it and the line where the parser knows it, before any gate runs; and a gate
@@ -16,13 +18,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..cfn import policy_tools
+from ..cfn import policy_tools, yaml11
 from ..cfn.checkov import checkov_violations, start_checkov
 from ..cfn.diff import TEMPLATE_SUFFIXES
 from ..cfn.guard import POLICY_DIR, Violation, guard_violations, staged, start_guard
 from ..cfn.lint import Finding, lint_templates
-from ..cfn.yaml import read_templates
+from ..cfn.yaml import is_json, read_templates
 
+YAML11 = "yaml 1.1"
 CONTROL_TOWER = "control-tower"
 OWN_RULES = "own rules"
 CHECKOV = "checkov"
@@ -40,18 +43,22 @@ class CheckReport:
     lint: list[Finding]
     violations: dict[str, list[Violation]]  # gate -> violations, suppressed ones included
     not_run: dict[str, str] = field(default_factory=dict)  # gate -> why it did not run
+    # template file name -> its misread scalars (a YAML template's; a JSON one has none)
+    misread: dict[str, list[yaml11.Misreading]] = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:
-        return bool(self.lint) or any(
-            not v.suppressed for found in self.violations.values() for v in found
+        return (
+            bool(self.lint)
+            or any(self.misread.values())
+            or any(not v.suppressed for found in self.violations.values() for v in found)
         )
 
     def gates(self) -> list[str]:
         return [*self.violations, *self.not_run]
 
     def header(self) -> tuple[str, ...]:
-        return ("template", "cfn-lint", *self.gates(), "suppressed")
+        return ("template", "cfn-lint", YAML11, *self.gates(), "suppressed")
 
     def rows(self) -> list[tuple[str, ...]]:
         """One row per template: findings per gate ("-" for a gate that did not run), then the
@@ -66,6 +73,7 @@ class CheckReport:
                 (
                     path.name,
                     str(sum(f.filename == path.name for f in self.lint)),
+                    str(len(self.misread.get(path.name, ()))),
                     *(str(sum(not v.suppressed for v in mine[gate])) for gate in mine),
                     *("-" for _ in self.not_run),
                     str(sum(v.suppressed for found in mine.values() for v in found)),
@@ -130,6 +138,11 @@ def check_templates(
         )
     read_templates(paths)  # every file that is not a template is named before a gate runs
     texts = {path.name: path.read_text(encoding="utf-8") for path in paths}
+    misread = {
+        path.name: yaml11.misreadings(texts[path.name])
+        for path in paths
+        if not is_json(path, texts[path.name])
+    }
     found = policy_tools.find_guard()
     if found is None:
         if not fetch:
@@ -168,7 +181,7 @@ def check_templates(
         except RuntimeError as exc:
             raise CheckError(str(exc).splitlines()[0]) from None
     not_run = {} if checkov is not None else {CHECKOV: NO_CHECKOV}
-    return CheckReport(paths, lint, violations, not_run)
+    return CheckReport(paths, lint, violations, not_run, misread)
 
 
 NO_CHECKOV = (
