@@ -127,7 +127,7 @@ def _add_publish(commands: Any) -> None:
             "version is never changed (unless --force); publishing identical content again is a "
             "no-op. root.yaml is uploaded last. Prints the console Launch Stack URL and an "
             "`aws cloudformation deploy` command. Needs boto3 (pip install boto3) and AWS "
-            "credentials."
+            "credentials, except with --dry-run."
         ),
     )
     publish.add_argument(
@@ -175,6 +175,13 @@ def _add_publish(commands: Any) -> None:
         help="overwrite published objects that differ: stacks already launched fetch the new "
         "nested templates on their next update, and Service Catalog keeps its own copy of the "
         "old root.yaml, so only do this to repair a broken publish",
+    )
+    publish.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print what would be uploaded where (in order, with sizes and sha256), the launch "
+        "link and the deploy command, offline: no AWS call, no credentials, no boto3; needs "
+        "--region or --regions",
     )
     publish.add_argument(
         "--catalog-product-id",
@@ -742,7 +749,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _publish(args: argparse.Namespace) -> int:
-    from .release.publish import publish_release
+    from .release.publish import plan_release, publish_release
 
     # Each region once, in the order given; a name that is no region stops the run at once.
     regions = list(dict.fromkeys(r.strip() for r in (args.regions or "").split(",") if r.strip()))
@@ -770,19 +777,22 @@ def _publish(args: argparse.Namespace) -> int:
     for region in regions or [args.region]:
         if len(regions) > 1:
             print(f"== {region}")
+        where = dict(
+            templates=args.templates,
+            version=args.version,
+            bucket=args.bucket.replace("{region}", region or ""),
+            prefix=args.prefix,
+            region=region,
+            catalog_product_id=args.catalog_product_id,
+            share_with=args.share_with,
+            bucket_owner=args.bucket_owner,
+        )
         try:
+            if args.dry_run:
+                _report_plan(plan_release(**where), force=args.force)
+                continue
             release = publish_release(
-                args.templates,
-                args.version,
-                args.bucket.replace("{region}", region or ""),
-                args.prefix,
-                region=region,
-                profile=args.profile,
-                force=args.force,
-                catalog_product_id=args.catalog_product_id,
-                share_with=args.share_with,
-                progress=print,
-                bucket_owner=args.bucket_owner,
+                **where, profile=args.profile, force=args.force, progress=print
             )
         except PublishError as exc:
             if len(regions) <= 1:
@@ -792,10 +802,46 @@ def _publish(args: argparse.Namespace) -> int:
             continue
         _report_release(args, release)
     if len(regions) > 1:
-        print(f"\n{len(regions) - len(failed)} of {len(regions)} regions published")
+        done = "would publish (dry run)" if args.dry_run else "published"
+        print(f"\n{len(regions) - len(failed)} of {len(regions)} regions {done}")
         for region in regions:
             print(f"  {region}: " + (f"FAILED: {failed[region]}" if region in failed else "ok"))
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _report_plan(plan: Any, *, force: bool) -> None:
+    """What a publish would do, as :func:`_report_release` says what one did."""
+    import hashlib
+
+    from .release.publish import SHARE_KINDS
+
+    where = f"s3://{plan.destination.bucket}/{plan.destination.key('')}"
+    other = "is overwritten (--force)" if force else "stops the publish, unless --force"
+    print(
+        f"dry run, no AWS call made: {where} would get each of these {len(plan.files)} files "
+        f"it does not already hold, in this order (one it holds with other content {other}):"
+    )
+    width = max(map(len, plan.files))
+    for name, data in plan.files.items():
+        digest = hashlib.sha256(data).hexdigest()
+        print(f"  {name.ljust(width)}  {len(data):>9,} bytes  sha256 {digest}")
+    owner = plan.bucket_owner or "the account of the credentials that publish"
+    print(f"S3 would refuse every request if the bucket is not owned by {owner}")
+    product = plan.catalog_product_id
+    if product:
+        print(
+            f"Service Catalog product {product} ({plan.destination.region}): version "
+            f"{plan.destination.version} would be added, from "
+            f"{plan.destination.url('root.yaml')}, unless the product has it"
+        )
+    for kind, target in plan.shares:
+        print(f"its portfolio would be shared with {SHARE_KINDS[kind]} {target}, unless it is")
+    _print_launch(plan.destination, plan.launch_url, plan.deploy_command)
+
+
+def _print_launch(destination: Any, url: str, command: str) -> None:
+    print(f"\nLaunch Stack ({destination.region}):\n  {url}")
+    print(f"\nDeploy with the AWS CLI:\n  {command}")
 
 
 def _report_release(args: argparse.Namespace, release: Any) -> None:
@@ -819,9 +865,7 @@ def _report_release(args: argparse.Namespace, release: Any) -> None:
                 else f"already shared with {target}, left as it is"
             )
         )
-    print(f"\nLaunch Stack ({release.destination.region}):\n  {release.result.launch_url}")
-    command = release.result.deploy_command
-    print(f"\nDeploy with the AWS CLI:\n  {command}")
+    _print_launch(release.destination, release.result.launch_url, release.result.deploy_command)
 
 
 def _note(message: str) -> None:

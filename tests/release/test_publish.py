@@ -187,6 +187,18 @@ def test_a_file_missing_from_the_folder_or_the_manifest_is_reported(templates):
         read_version(templates, __version__)
 
 
+def test_an_older_version_that_does_not_match_is_not_told_to_build_again(templates):
+    """This package's build writes its own version only: 0.1.0 comes from 0.1.0's build."""
+    shutil.copytree(REPO / "templates" / "0.1.0", templates / "0.1.0")
+    (templates / "0.1.0" / "root.yaml").write_text("Resources: {}\n")
+    with pytest.raises(PublishError) as refused:
+        read_version(templates, "0.1.0")
+    assert str(refused.value).endswith(
+        "root.yaml does not match its sha256 in the manifest: restore it as "
+        "troposphere-fargate 0.1.0's build wrote it"
+    )
+
+
 def test_missing_bucket_is_a_one_line_error(s3, templates, capsys):
     assert cli.main(["publish", "--bucket", "no-such-bucket", "--templates", str(templates)]) == 1
     err = capsys.readouterr().err
@@ -356,6 +368,24 @@ def test_an_unknown_product_is_a_one_line_error(catalog):
     )
     with pytest.raises(PublishError, match=r"^Service Catalog has no product prod-nope$"):
         add_to_catalog(client, "prod-nope", DESTINATION)
+
+
+def test_a_service_catalog_error_says_what_aws_said(catalog):
+    """Against the emulator the error said "InvalidParametersException" and no more: AWS's
+    message names the parameter."""
+    client, stub = catalog
+    stub.add_response("list_provisioning_artifacts", {}, {"ProductId": "prod-abc"})
+    stub.add_client_error(
+        "create_provisioning_artifact",
+        "InvalidParametersException",
+        "Unable to fetch the template from the URL",
+    )
+    with pytest.raises(PublishError) as refused:
+        add_to_catalog(client, "prod-abc", DESTINATION)
+    assert str(refused.value) == (
+        "Service Catalog error for product prod-abc: InvalidParametersException: Unable to "
+        "fetch the template from the URL"
+    )
 
 
 def test_manifest_of_another_version_is_refused(templates):
@@ -702,3 +732,97 @@ def test_credentials_whose_account_cannot_be_told_say_to_name_the_owner(
         "(RegionDisabledException): pass --bucket-owner, the account that owns the bucket"
     ]
     assert run(templates, "--bucket-owner", "123456789012") == 0  # no need to ask then
+
+
+# --- publish --dry-run: the same checks and links, offline ------------------------------------
+
+
+@pytest.fixture
+def offline(monkeypatch):
+    """No boto3 and no botocore to import: a dry run must not need them, nor call AWS."""
+    import sys
+
+    for name in ("boto3", "botocore", "botocore.exceptions"):
+        monkeypatch.setitem(sys.modules, name, None)
+
+
+def test_a_dry_run_lists_the_uploads_and_prints_the_links_without_aws(templates, offline, capsys):
+    argv = ["--region", "eu-west-1", "--dry-run", "--bucket-owner", "111122223333"]
+    assert run(templates, *argv) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert lines[0] == (
+        f"dry run, no AWS call made: s3://{BUCKET}/{PREFIX}{__version__}/ would get each of "
+        "these 8 files it does not already hold, in this order (one it holds with other content "
+        "stops the publish, unless --force):"
+    )
+    listed = [line.split() for line in lines[1:9]]
+    manifest = json.loads((templates / __version__ / MANIFEST).read_text())["files"]
+    assert [row[0] for row in listed[-2:]] == [MANIFEST, "root.yaml"]  # as publish uploads
+    for name, size, _, _, digest in listed:
+        if name != MANIFEST:  # the manifest is not in itself
+            assert (int(size.replace(",", "")), digest) == (
+                manifest[name]["bytes"],
+                manifest[name]["sha256"],
+            )
+    assert sorted(row[0] for row in listed) == sorted(
+        p.name for p in (templates / __version__).iterdir()
+    )
+    assert lines[9] == "S3 would refuse every request if the bucket is not owned by 111122223333"
+    destination = Destination(BUCKET, PREFIX, __version__, "eu-west-1")
+    assert out.endswith(
+        f"\nLaunch Stack (eu-west-1):\n  {launch_url(destination)}\n\n"
+        f"Deploy with the AWS CLI:\n  {deploy_command(destination, templates=templates)}\n"
+    )
+
+
+def test_a_dry_run_says_what_it_would_do_in_service_catalog(templates, offline, capsys):
+    extra = ["--catalog-product-id", "prod-abcdefghijklm", "--share-with", "o-abcdefghij"]
+    assert run(templates, "--region", "eu-west-1", "--dry-run", "--force", *extra) == 0
+    out = capsys.readouterr().out
+    assert "(one it holds with other content is overwritten (--force)):" in out
+    root = f"https://{BUCKET}.s3.eu-west-1.amazonaws.com/{PREFIX}{__version__}/root.yaml"
+    assert (
+        f"\nService Catalog product prod-abcdefghijklm (eu-west-1): version {__version__} would "
+        f"be added, from {root}, unless the product has it\n"
+        "its portfolio would be shared with the organization o-abcdefghij, unless it is\n"
+    ) in out
+
+
+def test_a_dry_run_to_several_regions_names_each_bucket(templates, offline, capsys):
+    argv = ["publish", "--bucket", BUCKET + "-{region}", "--regions", ",".join(REGIONS)]
+    assert cli.main([*argv, "--templates", str(templates), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    for region in REGIONS:
+        assert f"s3://{BUCKET}-{region}/{PREFIX}{__version__}/ would get" in out
+        assert f"Launch Stack ({region}):" in out
+    assert out.endswith(
+        "\n3 of 3 regions would publish (dry run)\n"
+        + "".join(f"  {region}: ok\n" for region in REGIONS)
+    )
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ([], "a dry run makes no AWS call, so it cannot ask S3 which region the bucket is in: "
+         "give --region (or --regions)"),
+        (["--region", "eu-wst"], "'eu-wst' is not a region name (such as eu-west-1)"),
+        (["--region", "eu-west-1", "--version", "9.9.9"], "no templates for version 9.9.9 in "),
+        (["--region", "eu-west-1", "--share-with", "o-abcdefghij"],
+         "sharing a portfolio needs --catalog-product-id: the product it holds"),
+    ],
+)  # fmt: skip
+def test_a_dry_run_refuses_what_a_publish_would(templates, offline, capsys, extra, message):
+    assert run(templates, "--dry-run", *extra) == 1
+    assert message in capsys.readouterr().err
+
+
+def test_a_dry_run_checks_the_files_against_their_manifest(templates, offline, capsys):
+    (templates / __version__ / "network.yaml").write_text("Resources: {}\n")
+    assert run(templates, "--dry-run", "--region", "eu-west-1") == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"troposphere-fargate: error: {templates / __version__} does not match {MANIFEST}: "
+        "network.yaml does not match its sha256 in the manifest: build it again rather than "
+        "edit it (`troposphere-fargate build`, with the --spec and --output it was built with)"
+    ]

@@ -138,7 +138,16 @@ def read_version(templates: Path, version: str) -> dict[str, bytes]:
             problems.append(f"{name} does not match its sha256 in the manifest")
         files[name] = data
     if problems:
-        raise PublishError(f"{folder} does not match {MANIFEST}: " + "; ".join(problems))
+        # A build writes the files and their manifest together: a difference is an edit since.
+        again = (
+            "build it again rather than edit it (`troposphere-fargate build`, with the --spec "
+            "and --output it was built with)"
+            if version == __version__
+            else f"restore it as troposphere-fargate {version}'s build wrote it"
+        )
+        raise PublishError(
+            f"{folder} does not match {MANIFEST}: " + "; ".join(problems) + f": {again}"
+        )
     if ROOT_FILENAME not in files:
         raise PublishError(f"{folder} has no {ROOT_FILENAME} to publish")
     files[MANIFEST] = (folder / MANIFEST).read_bytes()
@@ -148,6 +157,17 @@ def read_version(templates: Path, version: str) -> dict[str, bytes]:
 def _error_code(exc: Exception) -> str:
     response = getattr(exc, "response", None) or {}
     return str(response.get("Error", {}).get("Code", ""))
+
+
+def _error_text(exc: Exception) -> str:
+    """An AWS error as the user needs it: its code and AWS's own message (a code alone, such
+    as InvalidParametersException, does not say which parameter)."""
+    code = _error_code(exc)
+    response = getattr(exc, "response", None) or {}
+    message = str(response.get("Error", {}).get("Message", "")).strip()
+    if code and message and message != code:
+        return f"{code}: {message}"
+    return code or message or str(exc)
 
 
 def _published_sha256(
@@ -263,7 +283,7 @@ def _s3_error(exc: Exception, destination: Destination) -> PublishError:
         )
     if code in ("BadDigest", "InvalidDigest", "XAmzContentSHA256Mismatch"):
         return PublishError(f"S3 refused an upload to {where}: its checksum did not match ({code})")
-    return PublishError(f"S3 error on {where}: {code or exc}")
+    return PublishError(f"S3 error on {where}: {_error_text(exc)}")
 
 
 def launch_url(destination: Destination, stack_name: str = DEFAULT_STACK_NAME) -> str:
@@ -385,9 +405,7 @@ def add_to_catalog(catalog: Any, product_id: str, destination: Destination) -> s
                 f"access denied to Service Catalog product {product_id}: needs "
                 "servicecatalog:ListProvisioningArtifacts and CreateProvisioningArtifact"
             ) from None
-        raise PublishError(
-            f"Service Catalog error for product {product_id}: {code or exc}"
-        ) from None
+        raise _catalog_error(exc, f"product {product_id}") from None
     return "added"
 
 
@@ -398,6 +416,11 @@ SHARE_TARGETS = (
     ("ORGANIZATIONAL_UNIT", re.compile(r"ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}")),
     ("ACCOUNT", re.compile(r"[0-9]{12}")),
 )
+SHARE_KINDS = {
+    "ORGANIZATION": "the organization",
+    "ORGANIZATIONAL_UNIT": "the organizational unit",
+    "ACCOUNT": "the account",
+}
 
 
 def share_target(identifier: str) -> tuple[str, str]:
@@ -478,7 +501,7 @@ def _catalog_error(exc: Exception, what: str) -> PublishError:
         return PublishError(f"Service Catalog has no {what}")
     if code in ("AccessDeniedException", "AccessDenied"):
         return PublishError(f"access denied to Service Catalog {what}")
-    return PublishError(f"Service Catalog error for {what}: {code or exc}")
+    return PublishError(f"Service Catalog error for {what}: {_error_text(exc)}")
 
 
 def bucket_region(s3: Any, bucket: str) -> str | None:
@@ -541,6 +564,87 @@ def _account_of(session: Any, region: str) -> str:
         ) from None
 
 
+def _checked_options(
+    bucket: str,
+    prefix: str,
+    version: str,
+    region: str | None,
+    share_with: Sequence[str],
+    bucket_owner: str | None,
+    catalog_product_id: str | None,
+) -> list[tuple[str, str]]:
+    """The share targets, once every option that cannot work is refused, before any call."""
+    targets = [share_target(target) for target in share_with]
+    if bucket_owner is not None and not re.fullmatch(r"[0-9]{12}", bucket_owner):
+        raise PublishError(f"--bucket-owner {bucket_owner!r} is not an account ID (12 digits)")
+    if targets and not catalog_product_id:
+        raise PublishError("sharing a portfolio needs --catalog-product-id: the product it holds")
+    Destination(bucket, prefix, version, region or "us-east-1")  # a bad bucket or prefix too
+    return targets
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What :func:`publish_release` would do, worked out offline (:func:`plan_release`)."""
+
+    destination: Destination
+    files: dict[str, bytes]  # in the order they would be uploaded, root.yaml last
+    templates: Path
+    bucket_owner: str | None = None  # None: the account of the credentials that publish
+    catalog_product_id: str | None = None
+    shares: tuple[tuple[str, str], ...] = ()  # (OrganizationNode type, id), as share_target
+
+    @property
+    def launch_url(self) -> str:
+        return launch_url(self.destination)
+
+    @property
+    def deploy_command(self) -> str:
+        return deploy_command(self.destination, templates=self.templates)
+
+
+def plan_release(
+    templates: Path,
+    version: str,
+    bucket: str,
+    prefix: str,
+    *,
+    region: str | None,
+    catalog_product_id: str | None = None,
+    share_with: Sequence[str] = (),
+    bucket_owner: str | None = None,
+) -> Plan:
+    """What :func:`publish_release` would upload, where, and what it would print, with no AWS
+    call, no credentials and no boto3: every check it makes before its first call (the options,
+    the manifest, the region the root is made for). What only AWS knows is not known here: that
+    the bucket exists, is in ``region`` and is the expected account's, what it already holds
+    (an identical file is not uploaded again, a different one stops the publish), and the
+    Service Catalog product. Raises :class:`PublishError` as a publish would."""
+    if not region:
+        raise PublishError(
+            "a dry run makes no AWS call, so it cannot ask S3 which region the bucket is in: "
+            "give --region (or --regions)"
+        )
+    targets = _checked_options(
+        bucket, prefix, version, region, share_with, bucket_owner, catalog_product_id
+    )
+    from ..cfn.evaluate import region_name_problem
+
+    problem = region_name_problem(region)
+    if problem:
+        raise PublishError(problem)
+    files = read_version(templates, version)
+    _refuse_unclaimed_region(templates / version, files, region)
+    return Plan(
+        Destination(bucket, prefix, version, region),
+        {name: files[name] for name in _upload_order(list(files))},
+        templates,
+        bucket_owner,
+        catalog_product_id,
+        tuple(targets),
+    )
+
+
 def publish_release(
     templates: Path,
     version: str,
@@ -561,12 +665,9 @@ def publish_release(
     ``share_with``. The bucket must belong to ``bucket_owner`` (default: the account the
     credentials are of; see :func:`publish`). Every failure is a :class:`PublishError` with one
     line for the user."""
-    targets = [share_target(target) for target in share_with]  # bad ids stop before any call
-    if bucket_owner is not None and not re.fullmatch(r"[0-9]{12}", bucket_owner):
-        raise PublishError(f"--bucket-owner {bucket_owner!r} is not an account ID (12 digits)")
-    if targets and not catalog_product_id:
-        raise PublishError("sharing a portfolio needs --catalog-product-id: the product it holds")
-    Destination(bucket, prefix, version, region or "us-east-1")  # a bad bucket or prefix too
+    targets = _checked_options(
+        bucket, prefix, version, region, share_with, bucket_owner, catalog_product_id
+    )
     try:
         import boto3
         from botocore.exceptions import (
