@@ -589,8 +589,13 @@ def _validate(args: argparse.Namespace) -> int:
         if bill.priced_region == bill.region
         else f"at {bill.priced_region} prices (the price table has none for {bill.region})"
     )
+    each = [
+        f"{estimate(instance, region).total_text()} in {region}"
+        for _, region, instance in found.instances
+    ]
+    accounts = f"; each account a StackSet deploys to: {', '.join(each)}" if each else ""
     print(
-        f"fixed cost: about {bill.total_text()} a month {where}; "
+        f"fixed cost: about {bill.total_text()} a month {where}{accounts}; "
         "`troposphere-fargate cost` shows it line by line"
     )
     return EXIT_OK
@@ -600,8 +605,19 @@ def _cost(args: argparse.Namespace) -> int:
     from .cfn.cost import estimate
 
     _, found = _dry_run(args)
-    for line in estimate(found, args.region).report():
+    report = estimate(found, args.region).report()
+    *table, not_counted, sources = report
+    for line in table:
         print(line)
+    # A StackSet's stacks are in the member accounts: each region's, per account, apart.
+    templates = {name: template for name, template, _, _ in found.stack_sets}
+    for name, region, instance in found.instances:
+        *instance_table, _, _ = estimate(instance, region).report()
+        print(f"\n{name}'s stack ({templates[name]}) in each account, in {region}:")
+        for line in instance_table:
+            print(line)
+    print(not_counted)
+    print(sources)
     return EXIT_OK
 
 

@@ -733,3 +733,114 @@ def test_a_call_to_a_service_the_network_has_no_endpoint_for_is_told_to_use_nat(
         "and no VPC endpoint for it (the network template makes none): those calls time out. "
         "Use a NAT gateway"
     ]
+
+
+# --- A StackSet: the stack it creates in each account, per region -----------------------------
+
+STACKSET = SHIPPED / "stackset.yaml"
+ROLLOUT = {
+    **LAUNCH,
+    "OrganizationalUnitIds": "ou-abcd-12345678",
+    "DeploymentRegions": "eu-west-1,us-east-1",
+}
+
+
+def test_a_stackset_is_evaluated_in_each_region_as_the_root_it_deploys():
+    """validate stackset.yaml said "1 resource in 1 stack" and $0.00: what each account gets
+    was neither checked nor counted. Each region's stack is root.yaml with the StackSet's
+    values (TemplateBucketPerRegion=true), in that region; none is counted in the StackSet's."""
+    stack = dry_run(STACKSET, ROLLOUT, "eu-west-1")
+    assert list(stack.instances) == [("StackSet", "eu-west-1"), ("StackSet", "us-east-1")]
+    found = footprint(stack)
+    assert (found.resources, found.stacks, found.tasks) == (1, 1, [])
+    for (_, region), instance in stack.instances.items():
+        alone = dry_run(ROOT, {**LAUNCH, "TemplateBucketPerRegion": "true"}, region)
+        assert instance.parameters == alone.parameters
+        assert footprint(instance) == footprint(alone)
+        assert footprint(instance).template_buckets == (f"my-templates-{region}",)
+    assert found.stack_sets == (
+        (
+            "StackSet",
+            "root.yaml",
+            "each account of ou-abcd-12345678 (and each that joins them)",
+            ("eu-west-1", "us-east-1"),
+        ),
+    )
+
+
+def test_availability_zones_of_one_region_are_refused_for_the_stackset_s_others():
+    """Accepted before: the StackSet's values were checked in its own region only, and its
+    stacks in us-east-1 would fail to create subnets in eu-west-1's zones."""
+    values = {**ROLLOUT, "AvailabilityZones": "eu-west-1a,eu-west-1b"}
+    with pytest.raises(DryRunFailed) as refused:
+        dry_run(STACKSET, values, "eu-west-1")
+    assert refused.value.problems == [
+        "stackset.yaml > StackSet in us-east-1 (root.yaml): parameter AvailabilityZones: "
+        "eu-west-1a, eu-west-1b are not Availability Zones of us-east-1, the stack's region"
+    ]
+
+
+def test_a_stackset_s_stack_is_described_once_for_the_regions_where_it_is_the_same():
+    lines = describe(footprint(dry_run(STACKSET, ROLLOUT, "eu-west-1")))
+    alone = describe(footprint(dry_run(ROOT, {**LAUNCH, "TemplateBucketPerRegion": "true"})))
+    start = lines.index(
+        "StackSet's stack in each account, in eu-west-1 and us-east-1 (root.yaml, templates "
+        "from bucket my-templates-<region>):"
+    )
+    assert lines[:start] == [
+        "StackSet StackSet: root.yaml to each account of ou-abcd-12345678 (and each that joins "
+        "them), in eu-west-1 and us-east-1",
+        "monitoring: 0 alarms, 0 dashboards, 0 log groups",
+        "1 resource in 1 stack",
+    ]
+    assert lines[start + 1 :] == [f"  {line}" for line in alone]
+
+
+def test_a_template_bucket_name_with_the_region_in_it_is_noted():
+    """The README warns that TemplateBucketName is the name without the region; given
+    my-templates-eu-west-1, the stacks read my-templates-eu-west-1-eu-west-1."""
+    values = {**ROLLOUT, "TemplateBucketName": "my-templates-eu-west-1"}
+    lines = describe(footprint(dry_run(STACKSET, values, "eu-west-1")))
+    assert lines[-1] == (
+        "  note: the bucket name my-templates-eu-west-1-<region> has a region in it twice: if "
+        "the buckets are my-templates-<region>, the name to give is my-templates"
+    )
+    # A name that ends in GovCloud's region is read as one too; a plain name is not noted.
+    values["TemplateBucketName"] = "my-templates-us-gov-west-1"
+    assert (
+        "the name to give is my-templates"
+        in describe(footprint(dry_run(STACKSET, values, "eu-west-1")))[-1]
+    )
+    assert not any("note:" in line for line in describe(footprint(dry_run(STACKSET, ROLLOUT))))
+
+
+def test_validate_and_cost_count_each_account_s_stack_apart(capsys):
+    argv = [str(STACKSET), *(f"{k}={v}" for k, v in ROLLOUT.items()), "--region", "us-east-1"]
+    assert cli.main(["validate", *argv]) == 0
+    last = capsys.readouterr().out.splitlines()[-1]
+    assert last == (
+        "fixed cost: about $0.00 a month in us-east-1; each account a StackSet deploys to: "
+        "$127.55 in eu-west-1, $127.55 in us-east-1; `troposphere-fargate cost` shows it line "
+        "by line"
+    )
+    assert cli.main(["cost", *argv]) == 0
+    out = capsys.readouterr().out.splitlines()
+    heads = [line for line in out if line.startswith("StackSet's stack")]
+    assert heads == [
+        "StackSet's stack (root.yaml) in each account, in eu-west-1:",
+        "StackSet's stack (root.yaml) in each account, in us-east-1:",
+    ]
+    totals = [line.split()[-1] for line in out if line.split()[:1] == ["total"]]
+    assert totals == ["$0.00", "$127.55", "$127.55"]
+    assert out[-2].startswith("not counted") and out[-1].startswith("prices from")
+    assert sum(line.startswith("not counted") for line in out) == 1
+
+
+def test_a_stackset_whose_template_is_not_beside_it_is_refused(tmp_path):
+    (tmp_path / "stackset.yaml").write_text(STACKSET.read_text())
+    with pytest.raises(DryRunFailed) as refused:
+        dry_run(tmp_path / "stackset.yaml", ROLLOUT)
+    assert refused.value.problems == [
+        "stackset.yaml > StackSet: deploys root.yaml, which is not beside stackset.yaml: keep "
+        "the templates of a version together (its folder)"
+    ]

@@ -38,6 +38,7 @@ from .weekly import NotWeekly, week_average
 from .yaml import read_template
 
 NESTED_STACK = "AWS::CloudFormation::Stack"
+STACK_SET = "AWS::CloudFormation::StackSet"
 # network.yaml's custom resource that empties its VPC's default security group.
 DEFAULT_SECURITY_GROUP_RESTRICTION_TYPE = "Custom::DefaultSecurityGroupRestriction"
 
@@ -61,6 +62,9 @@ class PlannedStack:
     resources: dict[str, dict[str, Any]]
     nested: dict[str, PlannedStack] = field(default_factory=dict)
     unchecked_rules: list[str] = field(default_factory=list)
+    # The stack a StackSet of this template creates in each account, per region, by
+    # (StackSet logical ID, region): in other accounts, so in none of this stack's counts.
+    instances: dict[tuple[str, str], PlannedStack] = field(default_factory=dict)
 
     def every_resource(self) -> dict[str, dict[str, Any]]:
         """Resources of this stack and every nested one, by ``Stack/LogicalId`` path."""
@@ -316,9 +320,53 @@ def _dry_run(
             )
         except DryRunFailed as exc:
             refused += exc.problems
+    instances, problems = _instances(resources, path, label)
+    refused += problems
     if refused:
         raise DryRunFailed(refused)
-    return PlannedStack(path.name, values, resources, nested, unchecked)
+    return PlannedStack(path.name, values, resources, nested, unchecked, instances)
+
+
+def _instances(
+    resources: Mapping[str, dict[str, Any]], path: Path, label: str
+) -> tuple[dict[tuple[str, str], PlannedStack], list[str]]:
+    """The stack each StackSet deploys in each of its regions (one per account there), from
+    the template beside ``path`` its ``TemplateURL`` names, with the values it passes: each
+    region held to that template's checks (a StackSet of eu-west-1's Availability Zones
+    deployed to us-east-1 fails in us-east-1), and the problems found."""
+    instances: dict[tuple[str, str], PlannedStack] = {}
+    refused: list[str] = []
+    for logical_id, body in resources.items():
+        properties = body.get("Properties", {})
+        child = _nested_file(properties, path.parent) if body.get("Type") == STACK_SET else None
+        if child is None:
+            continue
+        if not child.is_file():
+            refused.append(
+                f"{label} > {logical_id}: deploys {child.name}, which is not beside "
+                f"{path.name}: keep the templates of a version together (its folder)"
+            )
+            continue
+        passed = {
+            str(item.get("ParameterKey")): _as_parameter_value(item.get("ParameterValue"))
+            for item in properties.get("Parameters") or []
+            if isinstance(item, Mapping)
+            and isinstance(item.get("ParameterValue"), str | int | float)
+        }
+        groups = properties.get("StackInstancesGroup") or []
+        regions = [
+            str(region)
+            for group in groups
+            if isinstance(group, Mapping) and isinstance(group.get("Regions"), list)
+            for region in group["Regions"]
+        ]
+        for region in dict.fromkeys(regions):
+            where = f"{label} > {logical_id} in {region} ({child.name})"
+            try:
+                instances[logical_id, region] = _dry_run(child, passed, region, where, frozenset())
+            except DryRunFailed as exc:
+                refused += exc.problems
+    return instances, refused
 
 
 def _unresolved(template: Mapping[str, Any]) -> list[str]:
@@ -516,6 +564,57 @@ class Footprint:
     # VPC endpoint here: those calls time out (see troposphere_fargate.cfn.reach). Empty with a
     # NAT gateway, or when the stack holds no VPC (a service stack alone: its network unknown).
     unreachable: tuple[tuple[str, str, str], ...] = ()
+    # Each StackSet: (logical ID, the template it deploys, to whom: "each account of
+    # ou-abcd-12345678 (and each that joins it)", its regions), and the footprint of the stack
+    # it creates in each account, per region: (logical ID, region, footprint). Not counted
+    # above: those stacks are in the member accounts.
+    stack_sets: tuple[tuple[str, str, str, tuple[str, ...]], ...] = ()
+    instances: tuple[tuple[str, str, Footprint], ...] = ()
+    # The buckets the nested stacks' templates are read from (their TemplateURL's host).
+    template_buckets: tuple[str, ...] = ()
+
+
+def _record_names(records: list[dict[str, Any]]) -> tuple[str, ...]:
+    return tuple(
+        sorted(str(p["Name"]).rstrip(".") for p in records if isinstance(p.get("Name"), str))
+    )
+
+
+def _stack_sets(stack: PlannedStack) -> tuple[tuple[str, str, str, tuple[str, ...]], ...]:
+    found = []
+    for name, body in stack.resources.items():
+        if body.get("Type") != STACK_SET:
+            continue
+        properties = body.get("Properties", {})
+        regions = tuple(region for set_name, region in stack.instances if set_name == name)
+        child = _nested_file(properties, Path("."))
+        groups = [g for g in properties.get("StackInstancesGroup") or [] if isinstance(g, Mapping)]
+        targets = [g.get("DeploymentTargets") or {} for g in groups]
+        units = [str(u) for t in targets for u in t.get("OrganizationalUnitIds") or []]
+        accounts = [str(a) for t in targets for a in t.get("Accounts") or []]
+        joining = (properties.get("AutoDeployment") or {}).get("Enabled") in (True, "true")
+        whom = (
+            f"each account of {_and(units)}" + (" (and each that joins them)" if joining else "")
+            if units
+            else f"the accounts {_and(accounts)}"
+            if accounts
+            else "no account named"
+        )
+        found.append((name, child.name if child else "its template", whom, regions))
+    return tuple(found)
+
+
+def _template_buckets(stack: PlannedStack) -> tuple[str, ...]:
+    """The buckets whose templates this stack's nested stacks read, from each resolved
+    ``TemplateURL`` (``https://<bucket>.s3.<region>.<suffix>/...``)."""
+    found = []
+    for body in stack.resources.values():
+        url = (body.get("Properties") or {}).get("TemplateURL")
+        if body.get("Type") == NESTED_STACK and isinstance(url, str):
+            host = re.match(r"https://([^/]+?)\.s3[.-]", url)
+            if host:
+                found.append(host.group(1))
+    return tuple(dict.fromkeys(found))
 
 
 def _unreachable(every: Mapping[str, dict[str, Any]]) -> tuple[tuple[str, str, str], ...]:
@@ -735,13 +834,7 @@ def footprint(stack: PlannedStack) -> Footprint:
         scheduled_tasks=tuple(averages),
         unpriced_schedules=tuple(unpriced),
         certificate_names=_certificate_names(typed("AWS::CertificateManager::Certificate")),
-        dns_records=tuple(
-            sorted(
-                str(props["Name"]).rstrip(".")
-                for props in typed("AWS::Route53::RecordSet")
-                if isinstance(props.get("Name"), str)
-            )
-        ),
+        dns_records=_record_names(typed("AWS::Route53::RecordSet")),
         scaling_alarms=2 * len(tracking),
         scaling_alarm_metrics=2 * sum(_metrics_read(policy) for policy in tracking.values()),
         dashboards=len(typed("AWS::CloudWatch::Dashboard")),
@@ -751,6 +844,9 @@ def footprint(stack: PlannedStack) -> Footprint:
         ),
         resources=len(every),
         stacks=1 + _nested_count(stack),
+        stack_sets=_stack_sets(stack),
+        instances=tuple((*key, footprint(instance)) for key, instance in stack.instances.items()),
+        template_buckets=_template_buckets(stack),
     )
 
 
@@ -910,6 +1006,52 @@ def describe(found: Footprint) -> list[str]:
     ]
     if found.container_insights:
         extras.append(f"Container Insights on {_plural(found.container_insights, 'cluster')}")
+    lines += [
+        f"StackSet {name}: {template} to {whom}, in {_and(list(regions) or ['no region'])}"
+        for name, template, whom, regions in found.stack_sets
+    ]
     lines.append("monitoring: " + ", ".join(extras))
     lines.append(f"{_plural(found.resources, 'resource')} in {_plural(found.stacks, 'stack')}")
+    return lines + _instance_lines(found)
+
+
+def _instance_lines(found: Footprint) -> list[str]:
+    """Each StackSet's stack in an account, described once for the regions where it is the
+    same, with where its nested templates come from (and a bucket name with a region twice in
+    it: ``TemplateBucketName`` is the name without the region)."""
+    lines: list[str] = []
+    groups: dict[tuple[str, tuple[str, ...]], list[tuple[str, Footprint]]] = {}
+    for name, region, instance in found.instances:
+        groups.setdefault((name, tuple(describe(instance))), []).append((region, instance))
+    templates = {name: template for name, template, _, _ in found.stack_sets}
+    for (name, described), members in groups.items():
+        regions = [region for region, _ in members]
+        buckets = [(region, b) for region, instance in members for b in instance.template_buckets]
+        stems = {b[: -len(region) - 1] for region, b in buckets if b.endswith(f"-{region}")}
+        source = ""
+        if buckets and len(stems) == 1 and len(buckets) == len(members):
+            source = f", templates from bucket {next(iter(stems))}-<region>"
+        elif buckets:
+            source = f", templates from {_and([b for _, b in buckets])}"
+        lines.append(
+            f"{name}'s stack in each account, in {_and(regions)} ({templates.get(name, '')}"
+            f"{source}):"
+        )
+        lines += [f"  {line}" for line in described]
+        lines += [
+            f"  note: the bucket name {stem}-<region> has a region in it twice: if the buckets "
+            f"are {base}-<region>, the name to give is {base}"
+            for stem in sorted(stems)
+            if (base := _without_region(stem))
+        ]
     return lines
+
+
+def _without_region(name: str) -> str:
+    """A bucket name without the region it ends in (``my-templates`` for
+    ``my-templates-eu-west-1``), or "" when it ends in none."""
+    parts = name.split("-")
+    for size in (3, 4):  # eu-west-1, us-gov-west-1
+        if len(parts) > size and REGION_NAME.fullmatch("-".join(parts[-size:])):
+            return "-".join(parts[:-size])
+    return ""
