@@ -1852,9 +1852,10 @@ def test_a_new_parameter_the_update_gives_is_safe():
     old = _routed(web="/web/* 100")
     new = _routed(web="/web/* 100", api="/api/* 10")
     image = ROOT_VALUES["WebContainerImage"]
+    running = {k: v for k, v in ROOT_VALUES.items() if k != "ApiContainerImage"}  # not yet
     found = {
         f.subject: (f.severity, f.change)
-        for f in diff_stacks(old, new, ROOT_VALUES, {"ApiContainerImage": image}, "eu-west-1")
+        for f in diff_stacks(old, new, running, {"ApiContainerImage": image}, "eu-west-1")
         if f.template == "root.yaml"
     }
     assert found["parameter ApiContainerImage"] == (
@@ -1863,10 +1864,19 @@ def test_a_new_parameter_the_update_gives_is_safe():
     )
     without = {
         f.subject: f.severity
-        for f in diff_stacks(old, new, ROOT_VALUES, {}, "eu-west-1")
+        for f in diff_stacks(old, new, running, {}, "eu-west-1")
         if f.template == "root.yaml"
     }
     assert without["parameter ApiContainerImage"] == BREAKING
+    # Given as a running value, it was ignored: the stacks cannot have one (a user meant --set).
+    with pytest.raises(DiffError) as refused:
+        diff_stacks(old, new, ROOT_VALUES, {}, "eu-west-1")
+    assert str(refused.value) == (
+        "the running stacks' values (--parameters) name ApiContainerImage, which only the new "
+        "templates declare: the stacks have no value for it; give the update's value instead "
+        f"(--set ApiContainerImage={ROOT_VALUES['ApiContainerImage']}), or leave it out for "
+        "its default"
+    )
 
 
 def test_a_template_diff_of_a_move_to_a_canary_breaks_nothing():

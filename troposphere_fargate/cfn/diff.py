@@ -1341,6 +1341,18 @@ def diff_stacks(
     unknown = sorted((set(running) | set(changes)) - declared)
     if unknown:
         raise DiffError(f"no template declares the parameter(s) {', '.join(unknown)}")
+    # A running stack has values for its own template's parameters only: one that only the
+    # new side declares comes from the update (or takes its default).
+    before = {name for t in old.values() for name in t.get("Parameters", {})}
+    new_only = sorted(set(running) - before)
+    if new_only:
+        sets = " ".join(f"--set {name}={running[name]}" for name in new_only)
+        them, their = ("it", "its") if len(new_only) == 1 else ("them", "their")
+        raise DiffError(
+            f"the running stacks' values (--parameters) name {', '.join(new_only)}, which "
+            f"only the new templates declare: the stacks have no value for {them}; give the "
+            f"update's value instead ({sets}), or leave {them} out for {their} default"
+        )
     if region:
         problem = region_name_problem(region)  # said once, not per template
         if problem:
