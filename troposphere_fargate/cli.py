@@ -645,9 +645,11 @@ def _check(args: argparse.Namespace) -> int:
             print(f"{YAML11}: {name}:{scalar}", file=sys.stderr)
     for gate, violations in report.violations.items():
         for v in violations:
-            where = f"{v.template} {v.resource or '(template)'}"
+            line = f":{v.line}" if v.line else ""
+            where = f"{v.template}{line} {v.resource or '(template)'}"
             if not v.suppressed:
-                print(f"{gate}: {where}: {v.rule} FAILED", file=sys.stderr)
+                said = f": {v.message}" if v.message else ""
+                print(f"{gate}: {where}: {v.rule} FAILED{said}", file=sys.stderr)
             elif args.verbose:
                 print(f"{gate}: {where}: {v.rule} suppressed: {v.suppressed_because}")
     for gate, why in report.not_run.items():

@@ -232,7 +232,10 @@ def test_check_runs_checkov_when_it_is_there_and_says_when_it_is_not(
     (tmp_path / "bucket.yaml").write_text(PUBLIC_BUCKET)
     monkeypatch.setenv("CHECKOV", str(checkov))
     assert cli.main(["check", str(tmp_path / "bucket.yaml")]) == 1
-    assert "checkov: bucket.yaml Bucket: CKV_AWS_18 FAILED" in capsys.readouterr().err
+    assert (
+        "checkov: bucket.yaml:2 Bucket: CKV_AWS_18 FAILED: Ensure the S3 bucket has access "
+        "logging enabled"
+    ) in capsys.readouterr().err.splitlines()
     monkeypatch.setattr(policy_tools, "find_checkov", lambda: None)
     assert cli.main(["check", str(tmp_path / "bucket.yaml")]) == 1
     out, err = capsys.readouterr()
@@ -280,13 +283,36 @@ def test_our_own_rules_cannot_be_suppressed(guard, tmp_path):
     assert [(v.rule, v.suppressed) for v in found] == [("subnet_no_public_ip_on_launch", False)]
 
 
+def _line_of(path: Path, resource: str) -> int:
+    """The line of a resource's logical ID in a template we wrote (two spaces in)."""
+    return path.read_text().splitlines().index(f"  {resource}:") + 1
+
+
 def test_check_command_fails_and_names_what_broke(guard, tmp_path, capsys):
-    assert cli.main(["check", *map(str, broken_copies(tmp_path))]) == 1
+    """Each failure names the resource's line and says the rule's own words: it gave the
+    rule's name alone, and a Control Tower rule's name is not its control ID."""
+    network, service = broken_copies(tmp_path)
+    assert cli.main(["check", str(network), str(service)]) == 1
     captured = capsys.readouterr()
-    assert "own rules: service.yaml Service: ecs_service_no_public_ip FAILED" in captured.err
+    err = captured.err.splitlines()
     assert (
-        "own rules: network.yaml PublicSubnet1: subnet_no_public_ip_on_launch FAILED"
-        in captured.err
+        f"own rules: service.yaml:{_line_of(service, 'Service')} Service: "
+        "ecs_service_no_public_ip FAILED: An ECS service on awsvpc networking must set "
+        "AssignPublicIp to DISABLED: tasks live in private subnets and reach out through NAT "
+        "gateways or VPC endpoints."
+    ) in err
+    subnet = f"network.yaml:{_line_of(network, 'PublicSubnet1')} PublicSubnet1"
+    assert any(
+        line.startswith(f"own rules: {subnet}: subnet_no_public_ip_on_launch FAILED: ")
+        for line in err
+    )
+    assert any(
+        line.startswith(
+            f"control-tower: {subnet}: subnet_auto_assign_public_ip_disabled_check FAILED: "
+            "[CT.EC2.PR.11]: "
+        )
+        and "[FIX]: " in line
+        for line in err
     )
     assert captured.out.strip().endswith("FAILED")
 

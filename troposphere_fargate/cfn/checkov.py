@@ -60,7 +60,11 @@ def checkov_violations(running: Background, copies: Mapping[Path, Path]) -> list
                 resource = str(found["resource"]).split(".", 1)[-1]
                 reason = (found.get("check_result") or {}).get("suppress_comment")
                 reason = reason if kind == "skipped_checks" and str(reason).strip() else None
-                violations.add(Violation(path.name, found["check_id"], resource, reason))
+                line = (found.get("file_line_range") or [None])[0]
+                name = str(found.get("check_name") or "")
+                violations.add(
+                    Violation(path.name, found["check_id"], resource, reason, line, name)
+                )
     return sorted(violations)
 
 

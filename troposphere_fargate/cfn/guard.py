@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from . import policy_tools
 from .background import Background
 from .yaml import read_template
@@ -44,12 +46,16 @@ class PolicyToolMissing(RuntimeError):
 
 @dataclass(frozen=True, order=True)
 class Violation:
-    """A rule a template's resource (or the template, ``resource == ""``) does not meet."""
+    """A rule a template's resource (or the template, ``resource == ""``) does not meet: where
+    (the resource's line in the file, when known) and the rule's own words (a Control Tower
+    rule's control ID, what it requires and how to fix it; a checkov check's name)."""
 
     template: str
     rule: str
     resource: str
     suppressed_because: str | None = None
+    line: int | None = None
+    message: str = ""
 
     @property
     def suppressed(self) -> bool:
@@ -85,6 +91,36 @@ def _json_documents(text: str) -> list[dict[str, Any]]:
             return documents
         document, index = decoder.raw_decode(text, index)
         documents.append(document)
+
+
+def resource_lines(path: Path) -> dict[str, int]:
+    """Each resource's line in the template file (its logical ID's), for a report to point at;
+    empty for a file it cannot compose. Composed, not constructed: any tag reads."""
+    try:
+        document = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except (OSError, ValueError, yaml.YAMLError):
+        return {}
+    lines: dict[str, int] = {}
+    for key, value in document.value if isinstance(document, yaml.MappingNode) else []:
+        if key.value == "Resources" and isinstance(value, yaml.MappingNode):
+            lines.update({str(k.value): k.start_mark.line + 1 for k, _ in value.value})
+    return lines
+
+
+def _messages(node: Any) -> list[str]:
+    """The rule's own messages in a cfn-guard failure (``custom_message``), whitespace made
+    single, in the order found."""
+    found: list[str] = []
+    if isinstance(node, Mapping):
+        for key, value in node.items():
+            if key == "custom_message" and isinstance(value, str) and value.strip():
+                found.append(" ".join(value.split()))
+            else:
+                found += _messages(value)
+    elif isinstance(node, list):
+        for item in node:
+            found += _messages(item)
+    return found
 
 
 def _suppressions(path: Path) -> dict[str, dict[str, str]]:
@@ -154,7 +190,9 @@ def guard_violations(
     """Every rule violation :func:`start_guard` found (suppressed ones included, marked)."""
     documents = _documents(running, copies)
     suppressions = {path: _suppressions(path) for path in copies.values()}
-    violations: set[Violation] = set()
+    lines = {path: resource_lines(path) for path in copies.values()}
+    # (file, rule, resource) -> the rule's messages; one violation each, however many checks.
+    found: dict[tuple[Path, str, str], list[str]] = {}
     for document in documents:
         if document.get("status") != "FAIL":
             continue
@@ -162,12 +200,16 @@ def guard_violations(
         for failure in document.get("not_compliant", []):
             rule = failure.get("Rule", {}).get("name", "?")
             text = json.dumps(failure)
-            resources = sorted(set(re.findall(r'"/Resources/([^/"]+)', text))) or [""]
-            for resource in resources:
-                reason = suppressions[path].get(resource, {}).get(rule) if suppressible else None
-                if reason is not None and not reason.strip():
-                    reason = None  # a suppression without a reason does not count
-                violations.add(Violation(path.name, rule, resource, reason))
+            for resource in sorted(set(re.findall(r'"/Resources/([^/"\[]+)', text))) or [""]:
+                found.setdefault((path, rule, resource), []).extend(_messages(failure))
+    violations = []
+    for (path, rule, resource), messages in found.items():
+        reason = suppressions[path].get(resource, {}).get(rule) if suppressible else None
+        if reason is not None and not reason.strip():
+            reason = None  # a suppression without a reason does not count
+        message = " ".join(dict.fromkeys(messages))
+        line = lines[path].get(resource)
+        violations.append(Violation(path.name, rule, resource, reason, line, message))
     return sorted(violations)
 
 
