@@ -550,7 +550,7 @@ def test_check_says_in_its_last_line_which_gate_did_not_run(tmp_path, capsys, mo
 
     def gates(paths, **_):
         return checks.CheckReport(
-            list(paths), [], {checks.CONTROL_TOWER: []}, {checks.CHECKOV: checks.NO_CHECKOV}
+            list(paths), [], {checks.CONTROL_TOWER: []}, {checks.CHECKOV: checks.no_checkov()}
         )
 
     monkeypatch.setattr(checks, "check_templates", gates)

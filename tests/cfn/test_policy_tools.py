@@ -137,6 +137,20 @@ def test_checkov_is_optional_but_a_wrong_setting_is_an_error(nowhere, monkeypatc
         policy_tools.find_checkov()
 
 
+def test_the_hint_s_checkov_environment_is_where_check_finds_it(nowhere):
+    """After a plain pip install the hint said to run a checkout's script: it now names a
+    virtual environment in the user's cache, which find_checkov looks in."""
+    from troposphere_fargate.release.checks import no_checkov
+
+    home = nowhere / "user-cache" / "checkov-venv"
+    hint = no_checkov()
+    assert f"`python -m venv {home} && {home}/bin/pip install checkov`" in hint
+    assert policy_tools.find_checkov() is None
+    (home / "bin").mkdir(parents=True)
+    (home / "bin" / "checkov").write_text("#!/bin/sh\n")
+    assert policy_tools.find_checkov() == home / "bin" / "checkov"
+
+
 def test_a_guard_that_skips_a_file_is_an_error_not_a_pass(tmp_path):
     """cfn-guard silently skips extensions it does not know; the copies it is given always have
     one it reads, and a file missing from its report is an error."""

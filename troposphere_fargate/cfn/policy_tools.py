@@ -11,8 +11,8 @@ Looked for, in order: ``$CFN_GUARD`` with ``$CONTROL_TOWER_GUARD_RULES``; the us
 (``$TROPOSPHERE_FARGATE_CACHE``, else ``~/.cache/troposphere-fargate``, its ``cfn-guard``
 folder), which is where ``check`` fetches to after a plain ``pip install``; a checkout's
 ``.cache/cfn-guard`` (``scripts/fetch_test_tools.py``), beside this package or under the current
-directory. checkov is optional: ``$CHECKOV``, a checkout's ``.cache/checkov-venv``, or
-``checkov`` on the PATH.
+directory. checkov is optional: ``$CHECKOV``, the user's cache's ``checkov-venv``, a
+checkout's ``.cache/checkov-venv``, or ``checkov`` on the PATH.
 """
 
 from __future__ import annotations
@@ -195,13 +195,21 @@ MANUAL_GUARD = (
 )
 
 
+def user_checkov_home() -> Path:
+    """Where a user's own checkov environment is looked for after a plain ``pip install``:
+    the user's cache, beside the fetched cfn-guard (``check``'s hint says how to make it)."""
+    return default_cache_dir() / "checkov-venv"
+
+
 def checkov_homes() -> Iterator[Path]:
+    yield user_checkov_home()
     yield _PACKAGE_CHECKOUT / ".cache" / "checkov-venv"
     yield Path.cwd() / ".cache" / "checkov-venv"
 
 
 def find_checkov() -> Path | None:
-    """checkov, when it is installed: ``$CHECKOV``, a checkout's ``.cache/checkov-venv``
+    """checkov, when it is installed: ``$CHECKOV``, the user's cache's ``checkov-venv``
+    (:func:`user_checkov_home`), a checkout's ``.cache/checkov-venv``
     (``scripts/fetch_test_tools.py --checkov``), or ``checkov`` on the PATH."""
     chosen = os.environ.get("CHECKOV")
     if chosen:

@@ -180,12 +180,17 @@ def check_templates(
                 violations[CHECKOV] = checkov_violations(scan, copies)
         except RuntimeError as exc:
             raise CheckError(str(exc).splitlines()[0]) from None
-    not_run = {} if checkov is not None else {CHECKOV: NO_CHECKOV}
+    not_run = {} if checkov is not None else {CHECKOV: no_checkov()}
     return CheckReport(paths, lint, violations, not_run, misread)
 
 
-NO_CHECKOV = (
-    "checkov is not installed, so it did not run (install it in a virtual environment of its "
-    "own, as `python scripts/fetch_test_tools.py --checkov` does in a checkout, and put it on "
-    "the PATH or set CHECKOV)"
-)
+def no_checkov() -> str:
+    """Why checkov did not run, and how to install it after a plain ``pip install``."""
+    home = policy_tools.user_checkov_home()
+    return (
+        "checkov is not installed, so it did not run; install it in a virtual environment of "
+        f"its own (it pins an old boto3), where `check` finds it: `python -m venv {home} && "
+        f"{home}/bin/pip install checkov` (or set CHECKOV to a checkov, or put one on the "
+        "PATH; in a checkout, `python scripts/fetch_test_tools.py --checkov` installs the "
+        "pinned one)"
+    )
