@@ -17,9 +17,20 @@ from troposphere_fargate.layers.endpoints import GATEWAY_SERVICES, INTERFACE_SER
         ("cloudwatch:PutMetricData", "monitoring"),
         ("dynamodb:GetItem", "dynamodb"),
         ("bedrock:InvokeModel", "bedrock"),  # no endpoint in our table: named as the prefix
-        ("rds-db:connect", None),  # an IAM token signed in the task
+        # Permissions checked where the resource is, with a token the task signs itself (no
+        # AWS API call): RDS IAM tokens; ElastiCache's "short-lived IAM authentication token"
+        # in AUTH, a presigned SigV4 request (ElastiCache guide, "Authenticating with IAM");
+        # MSK's token from MSKAuthTokenProvider.generate_auth_token, sent to the brokers over
+        # SASL (MSK guide, "Configure clients for IAM access control"); Neptune's SigV4-signed
+        # requests to the cluster's own endpoint, which "performs the same steps" to check the
+        # signature (Neptune guide, "Connecting ... using IAM authentication"); EFS's mount,
+        # made with the task role by the platform through the mount target in the subnet (ECS
+        # API reference, EFSAuthorizationConfig: the task role is used "when mounting").
+        ("rds-db:connect", None),
+        ("elasticache:Connect", None),
         ("elasticfilesystem:ClientMount", None),
         ("kafka-cluster:Connect", None),
+        ("neptune-db:ReadDataViaQuery", None),
         ("iam:PassRole", None),
         ("*", None),
     ],

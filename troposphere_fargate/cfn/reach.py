@@ -20,7 +20,10 @@ from typing import Any
 ENDPOINT_OF_PREFIX = {"cloudwatch": "monitoring", "ecr": "ecr.api"}
 # Actions that make no call to an AWS API endpoint: a permission checked where the resource is
 # (a database token signed in the task, an NFS mount, a connection to a cluster in the VPC),
-# handing a role to a service, or an action on every service.
+# handing a role to a service, or an action on every service. RDS, ElastiCache and MSK take a
+# token the task signs itself (SigV4, no call); Neptune checks each signed request at the
+# cluster's endpoint; EFS is mounted through its mount target (tests/cfn/test_reach.py cites
+# each guide).
 NO_ENDPOINT_NEEDED = frozenset(
     {
         "*",
