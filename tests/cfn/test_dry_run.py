@@ -735,6 +735,24 @@ def test_a_call_to_a_service_the_network_has_no_endpoint_for_is_told_to_use_nat(
     ]
 
 
+def test_a_call_to_an_opensearch_domain_is_unreachable_only_for_a_public_domain(tmp_path):
+    """es:ESHttp* reaches the domain's endpoint, in the VPC for a VPC domain: "unreachable"
+    alone was a false alarm for those."""
+    spec = (
+        "services:\n  worker:\n    task_role:\n      statements:\n"
+        "        - {actions: [es:ESHttpGet], resources: "
+        "['arn:aws:es:us-east-1:123456789012:domain/search/*']}\n"
+    )
+    folder = built(tmp_path, spec)
+    values = {**LAUNCH, "NatGateways": "None", "VpcEndpoints": "true"}
+    found = footprint(dry_run(folder / "root.yaml", values))
+    assert [line for line in describe(found) if line.startswith("unreachable")] == [
+        "unreachable from ServiceStack/Service: es (its task role), with no NAT gateway and no "
+        "es VPC endpoint, unless the domain is in this VPC: calls to a public OpenSearch domain, "
+        "and to its configuration API, time out. Use a NAT gateway for a public domain"
+    ]
+
+
 # --- A StackSet: the stack it creates in each account, per region -----------------------------
 
 STACKSET = SHIPPED / "stackset.yaml"

@@ -913,6 +913,14 @@ def _unreachable_line(service: str, endpoint: str, why: str) -> str:
     template can make it, or a NAT gateway (a review: "add the bedrock endpoint" was advice
     the network refuses)."""
     start = f"unreachable from {service}: {endpoint} (its {why}), with no NAT gateway and no "
+    if endpoint == "es":
+        # es:ESHttp* goes to the domain's own endpoint, which a VPC domain has in its subnets
+        # (OpenSearch Service guide, "Launching your domains within a VPC").
+        return (
+            f"{start}es VPC endpoint, unless the domain is in this VPC: calls to a public "
+            "OpenSearch domain, and to its configuration API, time out. Use a NAT gateway for "
+            "a public domain"
+        )
     if endpoint not in KNOWN_ENDPOINTS:
         return (
             f"{start}VPC endpoint for it (the network template makes none): those calls time "
