@@ -822,3 +822,24 @@ def test_a_secret_hint_names_a_misspelt_or_untaken_pseudo_parameter():
     assert "--secret-id db --query" in secret_hint(
         "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db:key::"
     )
+
+
+def test_check_s_yaml_column_shows_a_json_template_was_not_read_so(tmp_path):
+    """A JSON template is typed by its quotes: its YAML 1.1 column is "-", not a pass."""
+    from troposphere_fargate.release import checks
+
+    paths = [tmp_path / "a.json", tmp_path / "b.yaml"]
+    report = checks.CheckReport(paths, [], {}, {}, {"b.yaml": []})
+    assert [row[:3] for row in report.rows()] == [("a.json", "0", "-"), ("b.yaml", "0", "0")]
+
+
+def test_a_tab_indented_json_template_s_resources_have_lines(tmp_path):
+    """cfn-guard's failures in a JSON template indented with tabs had no line (YAML, which
+    reads JSON, refuses tabs as indentation)."""
+    from troposphere_fargate.cfn.guard import resource_lines
+
+    path = tmp_path / "t.json"
+    path.write_text(
+        '{\n\t"Resources": {\n\t\t"Bucket": {\n\t\t\t"Type": "AWS::S3::Bucket"\n\t\t}\n\t}\n}\n'
+    )
+    assert resource_lines(path) == {"Bucket": 3}

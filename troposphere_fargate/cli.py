@@ -589,10 +589,12 @@ def _validate(args: argparse.Namespace) -> int:
         if bill.priced_region == bill.region
         else f"at {bill.priced_region} prices (the price table has none for {bill.region})"
     )
-    each = [
-        f"{estimate(instance, region).total_text()} in {region}"
-        for _, region, instance in found.instances
-    ]
+    several = len(found.stack_sets) > 1
+    each = []
+    for name, region, instance in found.instances:
+        priced = estimate(instance, region)
+        at = "" if priced.priced_region == region else f" at {priced.priced_region} prices"
+        each.append(f"{f'{name} ' if several else ''}{priced.total_text()} in {region}{at}")
     accounts = f"; each account a StackSet deploys to: {', '.join(each)}" if each else ""
     print(
         f"fixed cost: about {bill.total_text()} a month {where}{accounts}; "

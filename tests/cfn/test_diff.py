@@ -1877,6 +1877,11 @@ def test_a_new_parameter_the_update_gives_is_safe():
         f"(--set ApiContainerImage={ROOT_VALUES['ApiContainerImage']}), or leave it out for "
         "its default"
     )
+    # Given with --set too: only --parameters is wrong. A value with a space comes quoted.
+    with pytest.raises(DiffError, match=r"leave it out of --parameters: the update gives it"):
+        diff_stacks(old, new, ROOT_VALUES, {"ApiContainerImage": image}, "eu-west-1")
+    with pytest.raises(DiffError, match=r"\(--set 'ApiContainerImage=a b'\)"):
+        diff_stacks(old, new, {**running, "ApiContainerImage": "a b"}, {}, "eu-west-1")
 
 
 def test_a_template_diff_of_a_move_to_a_canary_breaks_nothing():

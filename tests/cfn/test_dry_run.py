@@ -780,7 +780,7 @@ def test_a_stackset_is_evaluated_in_each_region_as_the_root_it_deploys():
         (
             "StackSet",
             "root.yaml",
-            "each account of ou-abcd-12345678 (and each that joins them)",
+            "each account of ou-abcd-12345678 (and each that joins it)",
             ("eu-west-1", "us-east-1"),
         ),
     )
@@ -807,7 +807,7 @@ def test_a_stackset_s_stack_is_described_once_for_the_regions_where_it_is_the_sa
     )
     assert lines[:start] == [
         "StackSet StackSet: root.yaml to each account of ou-abcd-12345678 (and each that joins "
-        "them), in eu-west-1 and us-east-1",
+        "it), in eu-west-1 and us-east-1",
         "monitoring: 0 alarms, 0 dashboards, 0 log groups",
         "1 resource in 1 stack",
     ]
@@ -838,8 +838,8 @@ def test_validate_and_cost_count_each_account_s_stack_apart(capsys):
     last = capsys.readouterr().out.splitlines()[-1]
     assert last == (
         "fixed cost: about $0.00 a month in us-east-1; each account a StackSet deploys to: "
-        "$127.55 in eu-west-1, $127.55 in us-east-1; `troposphere-fargate cost` shows it line "
-        "by line"
+        "$127.55 in eu-west-1 at us-east-1 prices, $127.55 in us-east-1; `troposphere-fargate "
+        "cost` shows it line by line"
     )
     assert cli.main(["cost", *argv]) == 0
     out = capsys.readouterr().out.splitlines()
@@ -854,11 +854,85 @@ def test_validate_and_cost_count_each_account_s_stack_apart(capsys):
     assert sum(line.startswith("not counted") for line in out) == 1
 
 
-def test_a_stackset_whose_template_is_not_beside_it_is_refused(tmp_path):
+def test_a_stackset_whose_template_is_not_beside_it_is_named_but_not_counted(tmp_path):
+    """A StackSet may deploy another team's template from its own bucket: it is said, not
+    refused (a nested stack's template must be beside it: a version's folder)."""
     (tmp_path / "stackset.yaml").write_text(STACKSET.read_text())
+    found = footprint(dry_run(tmp_path / "stackset.yaml", ROLLOUT))
+    assert found.instances == ()
+    assert describe(found)[0] == (
+        "StackSet StackSet: root.yaml (not beside this template: not checked or counted) to "
+        "each account of ou-abcd-12345678 (and each that joins it), in eu-west-1 and us-east-1"
+    )
+
+
+SET = """Resources:
+  Topic: {{Type: AWS::SNS::Topic}}
+  Set:
+    Type: AWS::CloudFormation::StackSet
+    Properties:
+      StackSetName: s
+      PermissionModel: SERVICE_MANAGED
+      TemplateURL: https://b.s3.amazonaws.com/{template}
+      Parameters:
+        - {{ParameterKey: TopicArn, ParameterValue: !Ref Topic}}
+      StackInstancesGroup:
+        - DeploymentTargets: {{Accounts: "{accounts}"}}
+          Regions: [eu-west-1, eu-west-1]
+"""
+CHILD = """Parameters:
+  TopicArn: {Type: String}
+Resources:
+  Queue: {Type: AWS::SQS::Queue}
+"""
+
+
+def test_a_stackset_value_from_its_own_resources_is_known_when_it_deploys(tmp_path):
+    """The review: a value passed by Ref was dropped, and the child said it "needs a value"."""
+    (tmp_path / "set.yaml").write_text(SET.format(template="child.yaml", accounts="123456789012"))
+    (tmp_path / "child.yaml").write_text(CHILD)
+    found = footprint(dry_run(tmp_path / "set.yaml", {}, "eu-west-1"))
+    assert [(name, region) for name, region, _ in found.instances] == [("Set", "eu-west-1")]
+    # Accounts written as one string is no list of accounts: none is named.
+    assert found.stack_sets == (("Set", "child.yaml", "no account named", ("eu-west-1",)),)
+
+
+def test_a_template_that_contains_itself_is_refused_not_followed_forever(tmp_path):
+    (tmp_path / "self.yaml").write_text(SET.format(template="self.yaml", accounts="1"))
     with pytest.raises(DryRunFailed) as refused:
-        dry_run(tmp_path / "stackset.yaml", ROLLOUT)
+        dry_run(tmp_path / "self.yaml", {}, "eu-west-1")
     assert refused.value.problems == [
-        "stackset.yaml > StackSet: deploys root.yaml, which is not beside stackset.yaml: keep "
-        "the templates of a version together (its folder)"
+        "self.yaml > Set: self.yaml is a template this stack is already in: a stack that "
+        "contains itself never finishes creating"
     ]
+
+
+def test_a_stackset_in_a_nested_stack_is_described_and_counted(tmp_path):
+    (tmp_path / "set.yaml").write_text(SET.format(template="child.yaml", accounts="1"))
+    (tmp_path / "child.yaml").write_text(CHILD)
+    (tmp_path / "parent.yaml").write_text(
+        "Resources:\n  Rollout:\n    Type: AWS::CloudFormation::Stack\n"
+        "    Properties: {TemplateURL: https://b.s3.amazonaws.com/set.yaml}\n"
+    )
+    found = footprint(dry_run(tmp_path / "parent.yaml", {}, "eu-west-1"))
+    assert [(name, region) for name, region, _ in found.instances] == [("Rollout/Set", "eu-west-1")]
+    assert [s[0] for s in found.stack_sets] == ["Rollout/Set"]
+
+
+def test_one_bucket_for_every_region_is_named_once(tmp_path):
+    (tmp_path / "set.yaml").write_text(
+        SET.format(template="child.yaml", accounts="1").replace(
+            "[eu-west-1, eu-west-1]", "[eu-west-1, us-east-1]"
+        )
+    )
+    (tmp_path / "child.yaml").write_text(
+        CHILD
+        + "  Inner:\n    Type: AWS::CloudFormation::Stack\n"
+        + "    Properties: {TemplateURL: https://one-bucket.s3.amazonaws.com/inner.yaml}\n"
+    )
+    (tmp_path / "inner.yaml").write_text("Resources:\n  Topic: {Type: AWS::SNS::Topic}\n")
+    lines = describe(footprint(dry_run(tmp_path / "set.yaml", {}, "eu-west-1")))
+    assert (
+        "Set's stack in each account, in eu-west-1 and us-east-1 (child.yaml, templates from "
+        "one-bucket):"
+    ) in lines

@@ -235,8 +235,10 @@ MISREAD = {
     "1_000": ("the integer 1000", False),
     "+5": ("the integer 5", False),
     ".5": ("the number 0.5", False),
+    "12345678.0": ("the number 1.2345678E7", False),  # Java writes 10^7 and up so
+    "0.0001": ("the number 1.0E-4", False),  # and below 10^-3
     # PyYAML (so cfn-lint and checkov) reads these as text: the gates checked another value.
-    "098369216593": ("the number 98369216593.0", True),
+    "098369216593": ("the number 9.8369216593E10", True),
     "1e3": ("the number 1000.0", True),
 }
 # Read back as written, or not a boolean or number to CloudFormation's reader (y and 1.2.3 are
@@ -269,9 +271,32 @@ def test_a_misreading_says_where_what_and_how_to_write_it():
         "is meant, 'NO' if the text",
         "7:5: key 0123 is the integer 83 to CloudFormation (YAML 1.1): quote it ('0123') if "
         "the text is meant",
-        "7:16: 098369216593 is the number 98369216593.0 to CloudFormation (YAML 1.1) but text "
+        "7:16: 098369216593 is the number 9.8369216593E10 to CloudFormation (YAML 1.1) but text "
         "to cfn-lint and checkov: quote it ('098369216593') if the text is meant",
     ]
+
+
+@pytest.mark.parametrize(
+    ("number", "text"),
+    [
+        # Java's Double.toString (its API documentation): a decimal with at least one fraction
+        # digit from 10^-3 up to 10^7, else "computerized scientific notation", d.dddE<n>; the
+        # 0.1.0 account IDs became 9.8369216593E10 this way (aws-cfn-template-flip#41).
+        (98369216593.0, "9.8369216593E10"),
+        (1.5, "1.5"),
+        (100.0, "100.0"),
+        (0.001, "0.001"),
+        (9999999.0, "9999999.0"),
+        (1e7, "1.0E7"),
+        (12345678.0, "1.2345678E7"),
+        (0.0001, "1.0E-4"),
+        (-2.5e10, "-2.5E10"),
+        (0.0, "0.0"),
+        (float("inf"), "Infinity"),
+    ],
+)
+def test_a_float_reads_back_as_java_writes_it(number, text):
+    assert yaml11.java_double(number) == text
 
 
 def test_a_scalar_an_alias_repeats_is_found_once_at_its_anchor():

@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import shlex
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -1346,12 +1347,17 @@ def diff_stacks(
     before = {name for t in old.values() for name in t.get("Parameters", {})}
     new_only = sorted(set(running) - before)
     if new_only:
-        sets = " ".join(f"--set {name}={running[name]}" for name in new_only)
         them, their = ("it", "its") if len(new_only) == 1 else ("them", "their")
+        unset = [name for name in new_only if name not in changes]
+        sets = " ".join(f"--set {shlex.quote(f'{name}={running[name]}')}" for name in unset)
+        instead = (
+            f"give the update's value instead ({sets}), or leave {them} out for {their} default"
+            if unset
+            else "leave it out of --parameters: the update gives it (--set)"
+        )
         raise DiffError(
             f"the running stacks' values (--parameters) name {', '.join(new_only)}, which "
-            f"only the new templates declare: the stacks have no value for {them}; give the "
-            f"update's value instead ({sets}), or leave {them} out for {their} default"
+            f"only the new templates declare: the stacks have no value for {them}; {instead}"
         )
     if region:
         problem = region_name_problem(region)  # said once, not per template

@@ -250,9 +250,13 @@ def _dry_run(
     region: str | None,
     label: str,
     deferred: frozenset[str],
+    within: tuple[Path, ...] = (),
 ) -> PlannedStack:
     """:func:`dry_run` of one template; ``deferred`` parameters get their value only when the
-    stack is created (a nested stack's parameters fed by other stacks' outputs)."""
+    stack is created (a nested stack's parameters fed by other stacks' outputs); ``within``,
+    the templates whose stacks this one is in (one that contains itself is refused, not
+    followed forever)."""
+    within = (*within, path.resolve())
     template = read_template(path)
     if not template["Resources"]:
         raise DryRunFailed(
@@ -304,6 +308,9 @@ def _dry_run(
                 f"{path.name}: keep the templates of a version together (its folder)"
             )
             continue
+        if child.resolve() in within:
+            refused.append(_contains_itself(label, logical_id, child))
+            continue
         passed = properties.get("Parameters") or {}
         known = {
             name: _as_parameter_value(value)
@@ -317,53 +324,69 @@ def _dry_run(
                 region,
                 f"{label} > {logical_id} ({child.name})",
                 frozenset(passed) - set(known),
+                within,
             )
         except DryRunFailed as exc:
             refused += exc.problems
-    instances, problems = _instances(resources, path, label)
+    instances, problems = _instances(resources, path, label, within)
     refused += problems
     if refused:
         raise DryRunFailed(refused)
     return PlannedStack(path.name, values, resources, nested, unchecked, instances)
 
 
+def _contains_itself(label: str, logical_id: str, child: Path) -> str:
+    return (
+        f"{label} > {logical_id}: {child.name} is a template this stack is already in: a "
+        "stack that contains itself never finishes creating"
+    )
+
+
+def _regions_of(properties: Mapping[str, Any]) -> list[str]:
+    """A StackSet's regions, each once, in the order its ``StackInstancesGroup`` names them."""
+    groups = properties.get("StackInstancesGroup")
+    return list(
+        dict.fromkeys(
+            str(region)
+            for group in (groups if isinstance(groups, list) else [])
+            if isinstance(group, Mapping) and isinstance(group.get("Regions"), list)
+            for region in group["Regions"]
+        )
+    )
+
+
 def _instances(
-    resources: Mapping[str, dict[str, Any]], path: Path, label: str
+    resources: Mapping[str, dict[str, Any]], path: Path, label: str, within: tuple[Path, ...]
 ) -> tuple[dict[tuple[str, str], PlannedStack], list[str]]:
     """The stack each StackSet deploys in each of its regions (one per account there), from
     the template beside ``path`` its ``TemplateURL`` names, with the values it passes: each
     region held to that template's checks (a StackSet of eu-west-1's Availability Zones
-    deployed to us-east-1 fails in us-east-1), and the problems found."""
+    deployed to us-east-1 fails in us-east-1), and the problems found. A StackSet whose
+    template is not beside this one (another team's, from its own bucket) is left out."""
     instances: dict[tuple[str, str], PlannedStack] = {}
     refused: list[str] = []
     for logical_id, body in resources.items():
         properties = body.get("Properties", {})
         child = _nested_file(properties, path.parent) if body.get("Type") == STACK_SET else None
-        if child is None:
+        if child is None or not child.is_file():
             continue
-        if not child.is_file():
-            refused.append(
-                f"{label} > {logical_id}: deploys {child.name}, which is not beside "
-                f"{path.name}: keep the templates of a version together (its folder)"
-            )
+        if child.resolve() in within:
+            refused.append(_contains_itself(label, logical_id, child))
             continue
+        items = [i for i in properties.get("Parameters") or [] if isinstance(i, Mapping)]
         passed = {
             str(item.get("ParameterKey")): _as_parameter_value(item.get("ParameterValue"))
-            for item in properties.get("Parameters") or []
-            if isinstance(item, Mapping)
-            and isinstance(item.get("ParameterValue"), str | int | float)
+            for item in items
+            if isinstance(item.get("ParameterValue"), str | int | float)
         }
-        groups = properties.get("StackInstancesGroup") or []
-        regions = [
-            str(region)
-            for group in groups
-            if isinstance(group, Mapping) and isinstance(group.get("Regions"), list)
-            for region in group["Regions"]
-        ]
-        for region in dict.fromkeys(regions):
+        # A value from this stack's resources (Ref, GetAtt) is known once they exist.
+        later = frozenset(str(item.get("ParameterKey")) for item in items) - set(passed)
+        for region in _regions_of(properties):
             where = f"{label} > {logical_id} in {region} ({child.name})"
             try:
-                instances[logical_id, region] = _dry_run(child, passed, region, where, frozenset())
+                instances[logical_id, region] = _dry_run(
+                    child, passed, region, where, later, within
+                )
             except DryRunFailed as exc:
                 refused += exc.problems
     return instances, refused
@@ -580,28 +603,59 @@ def _record_names(records: list[dict[str, Any]]) -> tuple[str, ...]:
     )
 
 
+def _stacks_within(stack: PlannedStack, prefix: str = "") -> list[tuple[str, PlannedStack]]:
+    """The stack and each nested one, with the ``Stack/`` path its resources are named by."""
+    found = [(prefix, stack)]
+    for logical_id, child in stack.nested.items():
+        found += _stacks_within(child, f"{prefix}{logical_id}/")
+    return found
+
+
+def _listed(value: Any) -> list[str]:
+    return [str(item) for item in value] if isinstance(value, list) else []
+
+
 def _stack_sets(stack: PlannedStack) -> tuple[tuple[str, str, str, tuple[str, ...]], ...]:
+    """Each StackSet of the stack and its nested ones: (name, what it deploys, to whom, its
+    regions)."""
     found = []
-    for name, body in stack.resources.items():
-        if body.get("Type") != STACK_SET:
-            continue
-        properties = body.get("Properties", {})
-        regions = tuple(region for set_name, region in stack.instances if set_name == name)
-        child = _nested_file(properties, Path("."))
-        groups = [g for g in properties.get("StackInstancesGroup") or [] if isinstance(g, Mapping)]
-        targets = [g.get("DeploymentTargets") or {} for g in groups]
-        units = [str(u) for t in targets for u in t.get("OrganizationalUnitIds") or []]
-        accounts = [str(a) for t in targets for a in t.get("Accounts") or []]
-        joining = (properties.get("AutoDeployment") or {}).get("Enabled") in (True, "true")
-        whom = (
-            f"each account of {_and(units)}" + (" (and each that joins them)" if joining else "")
-            if units
-            else f"the accounts {_and(accounts)}"
-            if accounts
-            else "no account named"
-        )
-        found.append((name, child.name if child else "its template", whom, regions))
+    for prefix, within in _stacks_within(stack):
+        for name, body in within.resources.items():
+            if body.get("Type") != STACK_SET:
+                continue
+            properties = body.get("Properties", {})
+            groups = properties.get("StackInstancesGroup")
+            targets = [
+                g.get("DeploymentTargets") or {}
+                for g in (groups if isinstance(groups, list) else [])
+                if isinstance(g, Mapping)
+            ]
+            units = [u for t in targets for u in _listed(t.get("OrganizationalUnitIds"))]
+            accounts = [a for t in targets for a in _listed(t.get("Accounts"))]
+            joining = (properties.get("AutoDeployment") or {}).get("Enabled") in (True, "true")
+            them = "it" if len(units) == 1 else "them"
+            whom = (
+                f"each account of {_and(units)}"
+                + (f" (and each that joins {them})" if joining else "")
+                if units
+                else f"the account{'s' if len(accounts) > 1 else ''} {_and(accounts)}"
+                if accounts
+                else "no account named"
+            )
+            child = _nested_file(properties, Path("."))
+            template = child.name if child else "its template"
+            if not any(key[0] == name for key in within.instances):
+                template += " (not beside this template: not checked or counted)"
+            found.append((prefix + name, template, whom, tuple(_regions_of(properties))))
     return tuple(found)
+
+
+def _all_instances(stack: PlannedStack) -> tuple[tuple[str, str, PlannedStack], ...]:
+    return tuple(
+        (prefix + name, region, instance)
+        for prefix, within in _stacks_within(stack)
+        for (name, region), instance in within.instances.items()
+    )
 
 
 def _template_buckets(stack: PlannedStack) -> tuple[str, ...]:
@@ -845,7 +899,7 @@ def footprint(stack: PlannedStack) -> Footprint:
         resources=len(every),
         stacks=1 + _nested_count(stack),
         stack_sets=_stack_sets(stack),
-        instances=tuple((*key, footprint(instance)) for key, instance in stack.instances.items()),
+        instances=tuple((n, r, footprint(instance)) for n, r, instance in _all_instances(stack)),
         template_buckets=_template_buckets(stack),
     )
 
@@ -1040,7 +1094,7 @@ def _instance_lines(found: Footprint) -> list[str]:
         if buckets and len(stems) == 1 and len(buckets) == len(members):
             source = f", templates from bucket {next(iter(stems))}-<region>"
         elif buckets:
-            source = f", templates from {_and([b for _, b in buckets])}"
+            source = f", templates from {_and(list(dict.fromkeys(b for _, b in buckets)))}"
         lines.append(
             f"{name}'s stack in each account, in {_and(regions)} ({templates.get(name, '')}"
             f"{source}):"

@@ -30,7 +30,7 @@ import yaml
 
 from . import policy_tools
 from .background import Background
-from .yaml import read_template
+from .yaml import is_json, read_template
 
 POLICY_DIR = Path(__file__).resolve().parent.parent / "policies"
 
@@ -97,7 +97,12 @@ def resource_lines(path: Path) -> dict[str, int]:
     """Each resource's line in the template file (its logical ID's), for a report to point at;
     empty for a file it cannot compose. Composed, not constructed: any tag reads."""
     try:
-        document = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+        text = path.read_text(encoding="utf-8")
+        # JSON is YAML but for tabs, which JSON allows between tokens and YAML does not
+        # indent with; inside a JSON string a tab is written \t, so none is lost.
+        if is_json(path, text):
+            text = text.replace("\t", " ")
+        document = yaml.compose(text, Loader=yaml.SafeLoader)
     except (OSError, ValueError, yaml.YAMLError):
         return {}
     lines: dict[str, int] = {}

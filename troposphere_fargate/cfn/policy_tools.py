@@ -11,8 +11,8 @@ Looked for, in order: ``$CFN_GUARD`` with ``$CONTROL_TOWER_GUARD_RULES``; the us
 (``$TROPOSPHERE_FARGATE_CACHE``, else ``~/.cache/troposphere-fargate``, its ``cfn-guard``
 folder), which is where ``check`` fetches to after a plain ``pip install``; a checkout's
 ``.cache/cfn-guard`` (``scripts/fetch_test_tools.py``), beside this package or under the current
-directory. checkov is optional: ``$CHECKOV``, the user's cache's ``checkov-venv``, a
-checkout's ``.cache/checkov-venv``, or ``checkov`` on the PATH.
+directory. checkov is optional: ``$CHECKOV``, a checkout's ``.cache/checkov-venv``, the
+user's cache's ``checkov-venv``, or ``checkov`` on the PATH.
 """
 
 from __future__ import annotations
@@ -202,15 +202,16 @@ def user_checkov_home() -> Path:
 
 
 def checkov_homes() -> Iterator[Path]:
-    yield user_checkov_home()
+    """Where checkov is looked for: a checkout's pinned one first, then the user's own."""
     yield _PACKAGE_CHECKOUT / ".cache" / "checkov-venv"
     yield Path.cwd() / ".cache" / "checkov-venv"
+    yield user_checkov_home()
 
 
 def find_checkov() -> Path | None:
-    """checkov, when it is installed: ``$CHECKOV``, the user's cache's ``checkov-venv``
-    (:func:`user_checkov_home`), a checkout's ``.cache/checkov-venv``
-    (``scripts/fetch_test_tools.py --checkov``), or ``checkov`` on the PATH."""
+    """checkov, when it is installed: ``$CHECKOV``, a checkout's ``.cache/checkov-venv``
+    (``scripts/fetch_test_tools.py --checkov``, pinned), the user's cache's ``checkov-venv``
+    (:func:`user_checkov_home`), or ``checkov`` on the PATH."""
     chosen = os.environ.get("CHECKOV")
     if chosen:
         if not Path(chosen).is_file():

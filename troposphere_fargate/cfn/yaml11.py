@@ -24,6 +24,7 @@ import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import yaml
@@ -280,10 +281,36 @@ def _read_back(tag: str, text: str) -> str | None:
     ``83``, ``1.10`` is ``1.1``. None for other types, or a number this does not read."""
     if tag == BOOL:
         return "true" if text.lower() in ("true", "yes", "on", "y") else "false"
-    if tag in (INT, FLOAT):
-        number = _number(text, int if tag == INT else float)
-        return None if number is None else repr(number)
+    if tag == INT:
+        number = _number(text, int)
+        return None if number is None else str(number)
+    if tag == FLOAT:
+        number = _number(text, float)
+        return None if number is None else java_double(float(number))
     return None
+
+
+def java_double(number: float) -> str:
+    """A float as Java's ``Double.toString`` writes it, as CloudFormation (a Java service) turns
+    a YAML float into text: ``9.8369216593E10`` for ``098369216593`` (the account IDs of
+    awslabs/aws-cfn-template-flip#41), a decimal with a fraction between 10^-3 and 10^7
+    (``1.5``, ``100.0``), and the shortest digits that read back as the same double."""
+    if number != number:
+        return "NaN"
+    if number in (float("inf"), float("-inf")):
+        return "Infinity" if number > 0 else "-Infinity"
+    if number == 0:
+        return "-0.0" if str(number).startswith("-") else "0.0"
+    sign = "-" if number < 0 else ""
+    size = abs(number)
+    if 1e-3 <= size < 1e7:
+        shown = repr(size)  # Python writes these as a decimal with its shortest digits
+        return sign + (shown if "." in shown else f"{shown}.0")
+    # Python's repr has the shortest digits too; Decimal reads them without rounding.
+    _, coefficient, power = Decimal(repr(size)).as_tuple()
+    digits = "".join(map(str, coefficient)).rstrip("0") or "0"
+    exponent = int(power) + len(coefficient) - 1
+    return f"{sign}{digits[0]}.{digits[1:] or '0'}E{exponent}"
 
 
 @dataclass(frozen=True)
@@ -295,7 +322,7 @@ class Misreading:
     line: int
     column: int
     text: str
-    reads_as: str  # "the boolean true", "the number 98369216593.0"
+    reads_as: str  # "the boolean true", "the number 9.8369216593E10"
     linters_read_text: bool  # PyYAML reads the text as a string: the linters checked another value
     key: bool = False
 
@@ -315,8 +342,10 @@ def misreadings(text: str) -> list[Misreading]:
     """Every plain scalar (values and keys) of the YAML ``text`` that CloudFormation, reading
     with YAML 1.1 rules, takes for something other than the text written: an account ID
     ``098369216593`` (a float, to CloudFormation alone), a tag value ``YES`` (``true``), an
-    octal ``0123`` (``83``), a version ``1.10`` (``1.1``). Dates (``2010-09-09``) and nulls are
-    left alone; so is a scalar given a tag (``!Ref``, ``!!str``) or quotes, and what only the
+    octal ``0123`` (``83``), a version ``1.10`` (``1.1``), ``12345678.0`` (``1.2345678E7``, as
+    Java writes it). Dates (``2010-09-09``) and nulls are left alone; so is a scalar in quotes,
+    or with a local tag (``!Ref``) or ``!!str`` (``!!int 0123`` is the integer 83, and said
+    so), and what only the
     YAML 1.1 type repository reads as a boolean or number (``y``, ``1.2.3``), which the writer
     quotes all the same. The text is composed, not constructed: nothing in it runs."""
     found: list[Misreading] = []

@@ -14,6 +14,7 @@ never reports a file as passed that it did not read (see
 from __future__ import annotations
 
 import contextlib
+import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,7 +74,7 @@ class CheckReport:
                 (
                     path.name,
                     str(sum(f.filename == path.name for f in self.lint)),
-                    str(len(self.misread.get(path.name, ()))),
+                    str(len(self.misread[path.name])) if path.name in self.misread else "-",
                     *(str(sum(not v.suppressed for v in mine[gate])) for gate in mine),
                     *("-" for _ in self.not_run),
                     str(sum(v.suppressed for found in mine.values() for v in found)),
@@ -186,7 +187,7 @@ def check_templates(
 
 def no_checkov() -> str:
     """Why checkov did not run, and how to install it after a plain ``pip install``."""
-    home = policy_tools.user_checkov_home()
+    home = shlex.quote(str(policy_tools.user_checkov_home()))
     return (
         "checkov is not installed, so it did not run; install it in a virtual environment of "
         f"its own (it pins an old boto3), where `check` finds it: `python -m venv {home} && "
