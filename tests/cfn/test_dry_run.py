@@ -936,3 +936,28 @@ def test_one_bucket_for_every_region_is_named_once(tmp_path):
         "Set's stack in each account, in eu-west-1 and us-east-1 (child.yaml, templates from "
         "one-bucket):"
     ) in lines
+
+
+def test_a_nested_stack_of_its_own_template_is_refused(tmp_path):
+    """Before the review it recursed until Python gave up (RecursionError)."""
+    (tmp_path / "loop.yaml").write_text(
+        "Resources:\n  Again:\n    Type: AWS::CloudFormation::Stack\n"
+        "    Properties: {TemplateURL: https://b.s3.amazonaws.com/loop.yaml}\n"
+    )
+    with pytest.raises(DryRunFailed) as refused:
+        dry_run(tmp_path / "loop.yaml", {})
+    assert refused.value.problems == [
+        "loop.yaml > Again: loop.yaml is a template this stack is already in: a stack that "
+        "contains itself never finishes creating"
+    ]
+
+
+def test_a_catalog_product_says_what_it_launches_and_that_it_is_not_counted():
+    """validate catalog.yaml said $0.00 a month and nothing of the stacks users launch."""
+    values = {"PrincipalArn": "arn:aws:iam::123456789012:role/dev", "TemplateBucketName": "bkt"}
+    found = footprint(dry_run(SHIPPED / "catalog.yaml", values))
+    assert found.catalog_products == (("Product", "root.yaml"),)
+    assert describe(found)[0] == (
+        "Service Catalog product Product: launches root.yaml, a stack of its own each time, with "
+        "the values given then (not counted here: validate that template with them)"
+    )

@@ -595,6 +595,9 @@ class Footprint:
     instances: tuple[tuple[str, str, Footprint], ...] = ()
     # The buckets the nested stacks' templates are read from (their TemplateURL's host).
     template_buckets: tuple[str, ...] = ()
+    # Each Service Catalog product and the template file its versions launch, by name:
+    # ("Product", "root.yaml"); what a launch deploys and costs is that template's.
+    catalog_products: tuple[tuple[str, str], ...] = ()
 
 
 def _record_names(records: list[dict[str, Any]]) -> tuple[str, ...]:
@@ -647,6 +650,20 @@ def _stack_sets(stack: PlannedStack) -> tuple[tuple[str, str, str, tuple[str, ..
             if not any(key[0] == name for key in within.instances):
                 template += " (not beside this template: not checked or counted)"
             found.append((prefix + name, template, whom, tuple(_regions_of(properties))))
+    return tuple(found)
+
+
+def _catalog_products(every: Mapping[str, dict[str, Any]]) -> tuple[tuple[str, str], ...]:
+    found = []
+    for name, props in _named(every, "AWS::ServiceCatalog::CloudFormationProduct").items():
+        artifacts = props.get("ProvisioningArtifactParameters")
+        urls = [
+            (a.get("Info") or {}).get("LoadTemplateFromURL")
+            for a in (artifacts if isinstance(artifacts, list) else [])
+            if isinstance(a, Mapping)
+        ]
+        files = [f.name for url in urls if (f := _nested_file({"TemplateURL": url}, Path(".")))]
+        found.append((name, _and(list(dict.fromkeys(files))) if files else "its template"))
     return tuple(found)
 
 
@@ -901,6 +918,7 @@ def footprint(stack: PlannedStack) -> Footprint:
         stack_sets=_stack_sets(stack),
         instances=tuple((n, r, footprint(instance)) for n, r, instance in _all_instances(stack)),
         template_buckets=_template_buckets(stack),
+        catalog_products=_catalog_products(every),
     )
 
 
@@ -1071,6 +1089,11 @@ def describe(found: Footprint) -> list[str]:
     lines += [
         f"StackSet {name}: {template} to {whom}, in {_and(list(regions) or ['no region'])}"
         for name, template, whom, regions in found.stack_sets
+    ]
+    lines += [
+        f"Service Catalog product {name}: launches {template}, a stack of its own each time, "
+        "with the values given then (not counted here: validate that template with them)"
+        for name, template in found.catalog_products
     ]
     lines.append("monitoring: " + ", ".join(extras))
     lines.append(f"{_plural(found.resources, 'resource')} in {_plural(found.stacks, 'stack')}")
