@@ -81,12 +81,12 @@ class Destination:
         )
 
 
-@dataclass
-class PublishResult:
+class _Links:
+    """The launch link and deploy command of a version published (or to be) at
+    ``destination`` from the folder ``templates``."""
+
     destination: Destination
-    uploaded: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    templates: Path | str = "templates"  # the folder published from, whose root it launches
+    templates: Path | str
 
     @property
     def launch_url(self) -> str:
@@ -95,6 +95,14 @@ class PublishResult:
     @property
     def deploy_command(self) -> str:
         return deploy_command(self.destination, templates=self.templates)
+
+
+@dataclass
+class PublishResult(_Links):
+    destination: Destination
+    uploaded: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    templates: Path | str = "templates"  # the folder published from, whose root it launches
 
 
 def _sha256(data: bytes) -> str:
@@ -584,7 +592,7 @@ def _checked_options(
 
 
 @dataclass(frozen=True)
-class Plan:
+class Plan(_Links):
     """What :func:`publish_release` would do, worked out offline (:func:`plan_release`)."""
 
     destination: Destination
@@ -593,14 +601,6 @@ class Plan:
     bucket_owner: str | None = None  # None: the account of the credentials that publish
     catalog_product_id: str | None = None
     shares: tuple[tuple[str, str], ...] = ()  # (OrganizationNode type, id), as share_target
-
-    @property
-    def launch_url(self) -> str:
-        return launch_url(self.destination)
-
-    @property
-    def deploy_command(self) -> str:
-        return deploy_command(self.destination, templates=self.templates)
 
 
 def plan_release(
