@@ -961,3 +961,64 @@ def test_a_catalog_product_says_what_it_launches_and_that_it_is_not_counted():
         "Service Catalog product Product: launches root.yaml, a stack of its own each time, with "
         "the values given then (not counted here: validate that template with them)"
     )
+
+
+CERTIFICATE = "arn:aws:acm:eu-west-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"
+
+
+def test_a_certificate_of_another_region_is_refused():
+    """A newcomer's trial: accepted, and the listener would fail to create (ACM certificates
+    are regional: ACM User Guide, "Supported Regions")."""
+    with pytest.raises(DryRunFailed) as refused:
+        dry_run(ROOT, {**LAUNCH, "CertificateArn": CERTIFICATE})
+    assert refused.value.problems == [
+        "root.yaml > ServiceStack (service.yaml): parameter CertificateArn: the certificate is "
+        "in eu-west-1, not us-east-1, the stack's region: a load balancer takes an ACM "
+        "certificate of its own region (request or import one in us-east-1) (no region was "
+        "given: us-east-1 is the default)"
+    ]
+    dry_run(ROOT, {**LAUNCH, "CertificateArn": CERTIFICATE}, "eu-west-1")  # its own region
+
+
+def test_a_resource_type_the_region_does_not_have_is_refused(tmp_path):
+    (tmp_path / "t.yaml").write_text(
+        "Resources:\n  B: {Type: AWS::S3::Buckett}\n"
+        "  P: {Type: AWS::ServiceCatalog::Portfolio,\n"
+        "      Properties: {DisplayName: x, ProviderName: y}}\n"
+        "  C: {Type: Custom::Mine, Properties: {ServiceToken: arn}}\n"
+    )
+    with pytest.raises(DryRunFailed) as refused:
+        dry_run(tmp_path / "t.yaml", {}, "mx-central-1")
+    assert refused.value.problems == [
+        "t.yaml: B: AWS::S3::Buckett is no resource type (did you mean AWS::S3::Bucket?): "
+        'CloudFormation refuses the template ("Unrecognized resource types")',
+        "t.yaml: P: AWS::ServiceCatalog::Portfolio is not available in mx-central-1: "
+        'CloudFormation refuses the template ("Unrecognized resource types")',
+    ]
+
+
+def test_without_nat_an_image_or_secret_of_another_region_is_unreachable(tmp_path):
+    """A newcomer's trial: an image in eu-west-1's ECR for a stack in us-east-1 with VPC
+    endpoints only got no note; the endpoints are the stack's own region's."""
+    folder = built(tmp_path, WORKER_CALLING_AWS)  # its secret is in eu-west-1
+    image = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1"
+    no_nat = {**LAUNCH, "NatGateways": "None", "VpcEndpoints": "true", "ContainerImage": image}
+    found = footprint(dry_run(folder / "root.yaml", no_nat, "us-east-1"))
+    others = [u for u in found.unreachable if " in " in u[1]]
+    assert others == [
+        ("ServiceStack/Service", "ecr in eu-west-1", "image"),
+        ("ServiceStack/Service", "secretsmanager in eu-west-1", "secrets"),
+    ]
+    assert (
+        "unreachable from ServiceStack/Service: ecr in eu-west-1 (its image), with no NAT "
+        "gateway and no VPC endpoint to that region (the network's are its own region's): those "
+        "calls time out. Use a NAT gateway, or keep the image in the stack's region"
+    ) in describe(found)
+    # In the image's own region, or with a NAT gateway, or with no region given: no note.
+    assert not [
+        u
+        for u in footprint(dry_run(folder / "root.yaml", no_nat, "eu-west-1")).unreachable
+        if " in " in u[1]
+    ]
+    nat = {**no_nat, "NatGateways": "Single"}
+    assert footprint(dry_run(folder / "root.yaml", nat, "us-east-1")).unreachable == ()

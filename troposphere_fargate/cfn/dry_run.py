@@ -12,6 +12,8 @@ substituted, and nested stacks whose template sits beside this one (``root.yaml`
 
 from __future__ import annotations
 
+import difflib
+import functools
 import json
 import re
 from collections.abc import Mapping
@@ -65,6 +67,7 @@ class PlannedStack:
     # The stack a StackSet of this template creates in each account, per region, by
     # (StackSet logical ID, region): in other accounts, so in none of this stack's counts.
     instances: dict[tuple[str, str], PlannedStack] = field(default_factory=dict)
+    region: str = ""  # the stack's region as given ("": none, evaluated in us-east-1)
 
     def every_resource(self) -> dict[str, dict[str, Any]]:
         """Resources of this stack and every nested one, by ``Stack/LogicalId`` path."""
@@ -274,6 +277,9 @@ def _dry_run(
     problem = region_problem(template, stack_region)
     if problem:
         raise DryRunFailed([f"{label}: {problem}{default}"])
+    unknown = _type_problems(template, stack_region)
+    if unknown:
+        raise DryRunFailed([f"{label}: {p}{default}" for p in unknown])
     pseudo = pseudo_for_region(region) if region else {}
     problems = [
         f"{label}: {p}{_nested_owner(p, template, path.parent)}"
@@ -295,6 +301,9 @@ def _dry_run(
     resources: dict[str, dict[str, Any]] = stack.get("Resources", {})
     nested: dict[str, PlannedStack] = {}
     refused: list[str] = [f"{label}: {p}" for p in _capacity_problems(resources)]
+    refused += [
+        f"{label}: {p}{default}" for p in _certificate_problems(resources, values, stack_region)
+    ]
     refused += [f"{label}: {p}" for p in _whole_number_problems(resources, stack_region)]
     for logical_id, body in resources.items():
         properties = body.get("Properties", {})
@@ -332,7 +341,7 @@ def _dry_run(
     refused += problems
     if refused:
         raise DryRunFailed(refused)
-    return PlannedStack(path.name, values, resources, nested, unchecked, instances)
+    return PlannedStack(path.name, values, resources, nested, unchecked, instances, region or "")
 
 
 def _contains_itself(label: str, logical_id: str, child: Path) -> str:
@@ -442,6 +451,83 @@ def _referred(node: Any) -> set[str]:
         else:
             found |= _referred(value)
     return found
+
+
+@functools.lru_cache(maxsize=64)
+def _resource_types(region: str) -> frozenset[str] | None:
+    """The resource types CloudFormation has in ``region``, from cfn-lint's copy of the
+    provider schemas (its per-region index, read without loading cfn-lint); None when there
+    is none to read."""
+    import importlib.util
+
+    found = importlib.util.find_spec("cfnlint")
+    if found is None or found.origin is None:
+        return None
+    index = Path(found.origin).parent / "data" / "schemas" / "providers" / f"{region}.json"
+    try:
+        return frozenset(json.loads(index.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return None
+
+
+def _type_problems(template: Mapping[str, Any], region: str) -> list[str]:
+    """A resource type CloudFormation does not have in ``region``: it refuses the template
+    before anything is created ("Template format error: Unrecognized resource types"), for a
+    misspelt type and for a service the region does not offer alike. Custom and third-party
+    types, and a template with a ``Transform`` (which makes its own), are not checked."""
+    if "Transform" in template:
+        return []
+    known = _resource_types(region)
+    if not known:
+        return []
+    problems = []
+    for logical_id, body in template.get("Resources", {}).items():
+        kind = body.get("Type") if isinstance(body, Mapping) else None
+        if not isinstance(kind, str) or not kind.startswith("AWS::") or kind in known:
+            continue
+        elsewhere = _resource_types(DEFAULT_REGION) or frozenset()
+        if kind in elsewhere:
+            why = f"{kind} is not available in {region}"
+        else:
+            close = difflib.get_close_matches(kind, sorted(known), n=1)
+            why = f"{kind} is no resource type" + (f" (did you mean {close[0]}?)" if close else "")
+        problems.append(
+            f'{logical_id}: {why}: CloudFormation refuses the template ("Unrecognized resource '
+            'types")'
+        )
+    return problems
+
+
+# An ACM certificate's ARN: its region is the fourth field.
+_ACM_ARN = re.compile(r"arn:aws[a-z-]*:acm:([a-z0-9-]+):[0-9]{12}:certificate/.+")
+
+
+def _certificate_problems(
+    resources: Mapping[str, dict[str, Any]], values: Mapping[str, str], region: str
+) -> list[str]:
+    """A listener's certificate from another region: ACM certificates are regional, and a load
+    balancer takes one of its own region (ACM User Guide, "Supported Regions": to use a
+    certificate with Elastic Load Balancing in more than one region, "you must request or
+    import a certificate for each region")."""
+    problems = []
+    for logical_id, body in resources.items():
+        if body.get("Type") not in (
+            "AWS::ElasticLoadBalancingV2::Listener",
+            "AWS::ElasticLoadBalancingV2::ListenerCertificate",
+        ):
+            continue
+        for certificate in body.get("Properties", {}).get("Certificates") or []:
+            arn = certificate.get("CertificateArn") if isinstance(certificate, Mapping) else None
+            match = _ACM_ARN.fullmatch(arn) if isinstance(arn, str) else None
+            if match and match.group(1) != region:
+                given = [name for name, value in values.items() if value == arn]
+                what = f"parameter {given[0]}" if given else f"{logical_id}'s certificate"
+                problems.append(
+                    f"{what}: the certificate is in {match.group(1)}, not {region}, the stack's "
+                    f"region: a load balancer takes an ACM certificate of its own region "
+                    f"(request or import one in {region})"
+                )
+    return list(dict.fromkeys(problems))
 
 
 def _capacity_problems(resources: dict[str, dict[str, Any]]) -> list[str]:
@@ -688,7 +774,9 @@ def _template_buckets(stack: PlannedStack) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
-def _unreachable(every: Mapping[str, dict[str, Any]]) -> tuple[tuple[str, str, str], ...]:
+def _unreachable(
+    every: Mapping[str, dict[str, Any]], region: str = ""
+) -> tuple[tuple[str, str, str], ...]:
     """(service, endpoint, what calls it) for each endpoint a service's tasks call that the
     stack's network has no VPC endpoint for, when it has no NAT gateway either (a newcomer's
     trial: ``validate NatGateways=None`` said nothing of a worker's SQS calls, which would time
@@ -701,6 +789,11 @@ def _unreachable(every: Mapping[str, dict[str, Any]]) -> tuple[tuple[str, str, s
         for body in every.values()
         if body.get("Type") == "AWS::EC2::VPCEndpoint"
     }
+    endpoint_names = " ".join(
+        str(body.get("Properties", {}).get("ServiceName"))
+        for body in every.values()
+        if body.get("Type") == "AWS::EC2::VPCEndpoint"
+    )
     found = []
     for name in _named(every, "AWS::ECS::Service"):
         path = name.rpartition("/")[0]
@@ -714,7 +807,49 @@ def _unreachable(every: Mapping[str, dict[str, Any]]) -> tuple[tuple[str, str, s
             for endpoint, why in endpoints_called(local).items()
             if endpoint not in available
         ]
+        found += [
+            item
+            for item in _other_regions(
+                name, _in_stack(every, "AWS::ECS::TaskDefinition", path), region
+            )
+            if f".{item[1].rpartition(' in ')[2]}." not in endpoint_names
+        ]
     return tuple(found)
+
+
+# An ECR image's registry, and a secret's ARN (Secrets Manager or SSM Parameter Store): each
+# names its region.
+_ECR_IMAGE = re.compile(r"[0-9]{12}\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/")
+_SECRET_ARN = re.compile(r"arn:aws[a-z-]*:(secretsmanager|ssm):([a-z0-9-]+):")
+
+
+def _other_regions(
+    service: str, definition: Mapping[str, Any], region: str
+) -> list[tuple[str, str, str]]:
+    """Without NAT, what a service's tasks fetch from another region: an image in another
+    region's ECR (and its layers, in that region's S3), or a secret there. The network's VPC
+    endpoints are for its own region's services; a few services, ECR and S3 among them, take
+    a cross-region interface endpoint (PrivateLink guide, "Cross-region enabled AWS
+    services"), which the network template does not make and which is counted as one here
+    when the stack has any endpoint to that region."""
+    if not region:
+        return []
+    found = []
+    for container in definition.get("ContainerDefinitions") or []:
+        if not isinstance(container, Mapping):
+            continue
+        image = _ECR_IMAGE.match(str(container.get("Image", "")))
+        if image and image.group(1) != region:
+            found.append((service, f"ecr in {image.group(1)}", "image"))
+        for secret in container.get("Secrets") or []:
+            arn = (
+                _SECRET_ARN.match(str(secret.get("ValueFrom", "")))
+                if isinstance(secret, Mapping)
+                else None
+            )
+            if arn and arn.group(2) != region:
+                found.append((service, f"{arn.group(1)} in {arn.group(2)}", "secrets"))
+    return list(dict.fromkeys(found))
 
 
 def _container_users(every: Mapping[str, dict[str, Any]]) -> tuple[tuple[str, str, str], ...]:
@@ -891,7 +1026,7 @@ def footprint(stack: PlannedStack) -> Footprint:
         ),
         tasks=tasks,
         container_users=_container_users(every),
-        unreachable=_unreachable(every),
+        unreachable=_unreachable(every, stack.region),
         spot=tuple(spot),
         scaling=scaling,
         container_insights=insights,
@@ -984,6 +1119,12 @@ def _unreachable_line(service: str, endpoint: str, why: str) -> str:
     """What to do about a call a service's tasks cannot make: add the endpoint when the network
     template can make it, or a NAT gateway (a review: "add the bedrock endpoint" was advice
     the network refuses)."""
+    if " in " in endpoint:  # another region's service
+        return (
+            f"unreachable from {service}: {endpoint} (its {why}), with no NAT gateway and no "
+            "VPC endpoint to that region (the network's are its own region's): those calls time "
+            f"out. Use a NAT gateway, or keep the {why} in the stack's region"
+        )
     start = f"unreachable from {service}: {endpoint} (its {why}), with no NAT gateway and no "
     if endpoint == "es":
         # es:ESHttp* goes to the domain's own endpoint, which a VPC domain has in its subnets
