@@ -161,3 +161,25 @@ def test_a_guard_that_skips_a_file_is_an_error_not_a_pass(tmp_path):
     template.write_text("Resources:\n  T:\n    Type: AWS::SNS::Topic\n")
     with pytest.raises(RuntimeError, match=f"cfn-guard did not check {re.escape(str(template))}$"):
         guard.run_guard(guard.POLICY_DIR, [template], silent)
+
+
+def test_a_guard_setting_that_names_nothing_is_an_error_not_ignored(nowhere, monkeypatch, capsys):
+    """A newcomer's trial: CFN_GUARD and CONTROL_TOWER_GUARD_RULES set to missing paths were
+    passed over for the cached copy, silently; CHECKOV set so is an error."""
+    from troposphere_fargate import cli
+
+    monkeypatch.setenv("CFN_GUARD", str(nowhere / "missing"))
+    monkeypatch.setenv("CONTROL_TOWER_GUARD_RULES", str(nowhere / "rules"))
+    with pytest.raises(policy_tools.PolicyToolError) as wrong:
+        policy_tools.find_guard()
+    assert str(wrong.value) == (
+        f"CFN_GUARD is set to {nowhere / 'missing'}, which is not a file; "
+        f"CONTROL_TOWER_GUARD_RULES is set to {nowhere / 'rules'}, which is not a folder"
+    )
+    (nowhere / "t.yaml").write_text("Resources:\n  T:\n    Type: AWS::SNS::Topic\n")
+    assert cli.main(["check", "t.yaml"]) == 1
+    assert "CFN_GUARD is set to" in capsys.readouterr().err
+    monkeypatch.delenv("CONTROL_TOWER_GUARD_RULES")
+    (nowhere / "missing").write_text("")
+    with pytest.raises(policy_tools.PolicyToolError, match="set both, or neither"):
+        policy_tools.find_guard()

@@ -826,3 +826,17 @@ def test_a_dry_run_checks_the_files_against_their_manifest(templates, offline, c
         "network.yaml does not match its sha256 in the manifest: build it again rather than "
         "edit it (`troposphere-fargate build`, with the --spec and --output it was built with)"
     ]
+
+
+def test_a_product_in_a_region_without_service_catalog_is_refused(templates, offline, capsys):
+    """A newcomer's trial: the dry run promised a product version in mx-central-1, where the
+    version's catalog.yaml is not made for (no Service Catalog there); a publish would have
+    uploaded, then failed at the product."""
+    extra = ["--catalog-product-id", "prod-abcdefghijklm", "--dry-run"]
+    assert run(templates, "--region", "mx-central-1", *extra) == 1
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.endswith(
+        "and mx-central-1 is not one of them, so no Service Catalog product of it is there: "
+        "publish without --catalog-product-id and --share-with in that region"
+    )
+    assert run(templates, "--region", "mx-central-1", "--dry-run") == 0  # the templates are

@@ -974,17 +974,16 @@ def _parameter_findings(
             before[name].get(key) == after[candidate].get(key) for key in ("Type", "Default")
         ),
     )
+    # A rename is only ever a guess: a service renamed and a service replaced by another give
+    # the same parameters (a newcomer's trial: worker removed and api added was "renamed to
+    # ApiContainerImage"). Both are said; the update must supply the new one either way.
+    guesses = {**{name: [found] for name, found in renamed.items()}, **maybe}
     for name in removed:
-        change = (
-            f"renamed to {renamed[name]}: stacks that pass {name} fail to update"
-            if name in renamed
-            else "removed: stacks that pass it fail to update"
-            + (f" (renamed to {_one_of(maybe[name])}?)" if name in maybe else "")
+        change = "removed: stacks that pass it fail to update" + (
+            f" (renamed to {_one_of(guesses[name])}?)" if name in guesses else ""
         )
         findings.append(Finding(template, BREAKING, f"parameter {name}", change))
     for name in added:
-        if name in renamed.values():
-            continue
         if "Default" in after[name]:
             findings.append(Finding(template, SAFE, f"parameter {name}", "added, with a default"))
         else:

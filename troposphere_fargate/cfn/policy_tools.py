@@ -95,7 +95,23 @@ def find_guard() -> tuple[Path, Path] | None:
     """(cfn-guard binary, Control Tower rules folder), or None when neither the environment
     variables nor any fetched copy provide both."""
     binary, rules = os.environ.get("CFN_GUARD"), os.environ.get("CONTROL_TOWER_GUARD_RULES")
-    if binary and rules and Path(binary).is_file() and Path(rules).is_dir():
+    # Set, they are the user's choice: one that names nothing is said, never replaced by a
+    # copy found elsewhere (as CHECKOV is).
+    wrong = [
+        f"{name} is set to {value}, which is not {kind}"
+        for name, value, ok, kind in (
+            ("CFN_GUARD", binary, binary and Path(binary).is_file(), "a file"),
+            ("CONTROL_TOWER_GUARD_RULES", rules, rules and Path(rules).is_dir(), "a folder"),
+        )
+        if value and not ok
+    ]
+    if wrong:
+        raise PolicyToolError("; ".join(wrong))
+    if bool(binary) != bool(rules):
+        given = "CFN_GUARD" if binary else "CONTROL_TOWER_GUARD_RULES"
+        other = "CONTROL_TOWER_GUARD_RULES" if binary else "CFN_GUARD"
+        raise PolicyToolError(f"{given} is set without {other}: set both, or neither")
+    if binary and rules:
         return Path(binary), Path(rules)
     for home in guard_homes():
         found = installed_guard(home)

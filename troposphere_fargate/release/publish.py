@@ -540,6 +540,27 @@ class Release:
     shares: dict[str, str] = field(default_factory=dict)  # target -> "shared" or "exists"
 
 
+def _refuse_catalog_region(folder: Path, files: Mapping[str, bytes], region: str) -> None:
+    """A product added in a region the version's ``catalog.yaml`` is not made for: its
+    portfolio and product cannot be there (the regions without Service Catalog are left out of
+    the template's ``Metadata.cfn-lint.config.regions``)."""
+    from ..cfn.evaluate import region_problem
+    from ..cfn.yaml import TemplateFileError, read_template
+    from ..layers import catalog
+
+    if catalog.FILENAME not in files:
+        return
+    try:
+        problem = region_problem(read_template(folder / catalog.FILENAME), region)
+    except TemplateFileError as exc:
+        raise PublishError(str(exc)) from None
+    if problem:
+        raise PublishError(
+            f"{catalog.FILENAME}: {problem}, so no Service Catalog product of it is there: "
+            "publish without --catalog-product-id and --share-with in that region"
+        )
+
+
 def _refuse_unclaimed_region(folder: Path, files: Mapping[str, bytes], region: str) -> None:
     """Stacks launch the published root in the bucket's region: it must claim it
     (``Metadata.cfn-lint.config.regions``; a spec that names ARNs of one partition builds
@@ -635,6 +656,8 @@ def plan_release(
         raise PublishError(problem)
     files = read_version(templates, version)
     _refuse_unclaimed_region(templates / version, files, region)
+    if catalog_product_id:
+        _refuse_catalog_region(templates / version, files, region)
     return Plan(
         Destination(bucket, prefix, version, region),
         {name: files[name] for name in _upload_order(list(files))},
@@ -702,6 +725,8 @@ def publish_release(
             )
         if not region:
             _refuse_unclaimed_region(templates / version, files, chosen)
+        if catalog_product_id:
+            _refuse_catalog_region(templates / version, files, chosen)
         destination = Destination(bucket, prefix, version, chosen)
         if chosen != s3.meta.region_name:
             s3 = session.client("s3", region_name=chosen)
