@@ -843,3 +843,33 @@ def test_a_tab_indented_json_template_s_resources_have_lines(tmp_path):
         '{\n\t"Resources": {\n\t\t"Bucket": {\n\t\t\t"Type": "AWS::S3::Bucket"\n\t\t}\n\t}\n}\n'
     )
     assert resource_lines(path) == {"Bucket": 3}
+
+
+def test_check_of_a_folder_of_versions_names_them(capsys):
+    """A newcomer's trial: `check templates/` said "holds no templates" and no more."""
+    assert cli.main(["check", str(REPO / "templates")]) == 1
+    (line,) = errors(capsys)
+    assert line.endswith(f"; its version folders: 0.1.0, 0.2.0, 0.3.0, {__version__} (name one)")
+
+
+def test_validate_takes_the_template_after_a_pair(capsys):
+    """A newcomer's trial: `validate --region R K=V root.yaml` said "'root.yaml' is not
+    KEY=VALUE" (argparse took the pair for the template)."""
+    root = SHIPPED / "root.yaml"
+    image = "ContainerImage=123456789012.dkr.ecr.eu-west-1.amazonaws.com/hello:1"
+    argv = ["validate", "--region", "eu-west-1", "TemplateBucketName=my-templates", str(root)]
+    assert cli.main([*argv, image]) == 0
+    assert capsys.readouterr().out.startswith(
+        "root.yaml: CloudFormation would accept these values (2 given"
+    )
+
+
+def test_build_into_a_folder_named_as_the_version_is_refused(tmp_path, capsys):
+    """A newcomer's trial: --output build/0.4.0 wrote build/0.4.0/0.4.0/."""
+    out = tmp_path / "build" / __version__
+    assert cli.main(["build", "--output", str(out)]) == 1
+    assert errors(capsys) == [
+        f"troposphere-fargate: error: --output {out} is named like the version folder the build "
+        f"writes into it ({out}/{__version__}/): give the folder above, --output {out.parent}"
+    ]
+    assert not out.exists()

@@ -669,6 +669,13 @@ def _build(args: argparse.Namespace) -> int:
         if in_the_way is not None:  # said before the lint, not after
             where = " is a file" if in_the_way == given else f": {in_the_way} is a file"
             raise ArgumentValueError(f"{option} {given}{where}: give a folder")
+    if args.output.name == __version__:
+        # The build writes OUTPUT/<version>/: build/0.4.0 would give build/0.4.0/0.4.0/.
+        raise ArgumentValueError(
+            f"--output {args.output} is named like the version folder the build writes into "
+            f"it ({args.output}/{__version__}/): give the folder above, "
+            f"--output {args.output.parent}"
+        )
     config = None
     # The reference docs go beside the shipped templates only: a build into another folder
     # (or for a spec) writes none unless --docs says where.
@@ -908,6 +915,13 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
         # Any other word is a value too, refused as no KEY=VALUE pair wherever it stands.
         args.values += [w for w in left if not w.startswith("-")]
         left = [w for w in left if w.startswith("-")]
+        # A pair first and the template after it (``validate K=V root.yaml``): argparse took
+        # the pair for the template. The template is the first word that is no pair.
+        first = str(args.template)
+        words = [w for w in args.values if "=" not in w]
+        if "=" in first and not args.template.exists() and words:
+            args.template = Path(words[0])
+            args.values = [first, *(w for w in args.values if w != words[0])]
     if args.command == "diff":
         # OLD and NEW are the first two words that are no option, option value or pair, in the
         # order given; a further such word stays where argparse put it (in --set, refused as

@@ -227,7 +227,10 @@ def test_no_credentials_is_a_one_line_error(aws_env, templates, capsys, monkeypa
     ("bucket", "prefix", "message"),
     [
         ("my.bucket", PREFIX, "no dots"),
-        (BUCKET, "no-slash", "must be empty or end with /"),
+        (BUCKET, "no-slash", "must be empty or folder names each ending with /"),
+        # A newcomer's trial: these end with / and were told they must.
+        (BUCKET, "/abs/", r"no / first, no empty folder \(//\)"),
+        (BUCKET, "a//b/", r"no / first, no empty folder \(//\)"),
     ],
 )
 def test_bucket_and_prefix_must_suit_the_templates(bucket, prefix, message, templates, monkeypatch):
@@ -840,3 +843,20 @@ def test_a_product_in_a_region_without_service_catalog_is_refused(templates, off
         "publish without --catalog-product-id and --share-with in that region"
     )
     assert run(templates, "--region", "mx-central-1", "--dry-run") == 0  # the templates are
+
+
+def test_templates_that_are_a_file_or_a_version_folder_say_what_to_give(templates, offline, capsys):
+    """A newcomer's trial: --templates templates/0.4.0 said "no templates for version 0.4.0 in
+    templates/0.4.0/; run build first"."""
+    version = templates / __version__
+    assert run(version, "--region", "eu-west-1", "--dry-run") == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"troposphere-fargate: error: --templates {version} is a version folder itself: give "
+        f"the folder that holds it (--templates {templates})"
+    ]
+    readme = templates / "README.md"
+    readme.write_text("x")
+    assert run(readme, "--region", "eu-west-1", "--dry-run") == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"troposphere-fargate: error: --templates {readme} is a file: give the folder of versions"
+    ]

@@ -102,7 +102,11 @@ def template_paths(names: Sequence[str], templates_root: Path) -> list[Path]:
             if p.is_file() and p.suffix.lower() in TEMPLATE_SUFFIXES and p.name != "manifest.json"
         ]
         if not found:
-            raise CheckError(f"{folder} holds no templates (*{', *'.join(TEMPLATE_SUFFIXES)})")
+            inside = sorted(p.name for p in folder.iterdir() if (p / "manifest.json").is_file())
+            hint = f"; its version folders: {', '.join(inside)} (name one)" if inside else ""
+            raise CheckError(
+                f"{folder} holds no templates (*{', *'.join(TEMPLATE_SUFFIXES)}){hint}"
+            )
         paths += found
     return paths
 

@@ -65,7 +65,11 @@ class Destination:
                 "over HTTPS from <bucket>.s3.<region>.amazonaws.com)"
             )
         if not re.fullmatch(KEY_PREFIX_PATTERN, self.prefix):
-            raise PublishError(f"prefix {self.prefix!r} must be empty or end with /")
+            raise PublishError(
+                f"prefix {self.prefix!r} must be empty or folder names each ending with / "
+                "(such as team/templates/): no / first, no empty folder (//), only letters, "
+                "digits and !_.*'()- in a name"
+            )
 
     def key(self, filename: str) -> str:
         return f"{self.prefix}{self.version}/{filename}"
@@ -112,6 +116,14 @@ def _sha256(data: bytes) -> str:
 def read_version(templates: Path, version: str) -> dict[str, bytes]:
     """The files of ``templates/<version>/``, checked against their manifest."""
     folder = templates / version
+    if templates.is_file():
+        raise PublishError(f"--templates {templates} is a file: give the folder of versions")
+    if (templates / MANIFEST).is_file() and not folder.is_dir():
+        other = f" --version {templates.name}" if templates.name != version else ""
+        raise PublishError(
+            f"--templates {templates} is a version folder itself: give the folder that holds "
+            f"it (--templates {templates.parent}{other})"
+        )
     if not folder.is_dir():
         built = (
             sorted(p.name for p in templates.iterdir() if p.is_dir()) if templates.is_dir() else []
