@@ -164,7 +164,8 @@ def add_outputs(
             OUTPUT_TASK_SECURITY_GROUP_ID,
             GetAtt(task_security_group, "GroupId"),
             "Security group of the tasks: it admits the container port from the load balancer "
-            "only (or, internal in an environment, from the environment's services) and sends "
+            "only (internal in an environment, from the environment's services; a worker, "
+            "exposed as none, nothing) and sends "
             "HTTPS, plus the extra egress given. To reach a database, allow it in the "
             "database's group (and give the database's port as extra egress)",
         ),
