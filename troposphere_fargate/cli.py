@@ -595,11 +595,12 @@ def _validate(args: argparse.Namespace) -> int:
         priced = estimate(instance, region)
         at = "" if priced.priced_region == region else f" at {priced.priced_region} prices"
         each.append(f"{f'{name} ' if several else ''}{priced.total_text()} in {region}{at}")
-    accounts = f"; each account a StackSet deploys to: {', '.join(each)}" if each else ""
-    print(
-        f"fixed cost: about {bill.total_text()} a month {where}{accounts}; "
-        "`troposphere-fargate cost` shows it line by line"
-    )
+    # A StackSet's own stack costs nothing: what each account pays comes first.
+    fixed = f"about {bill.total_text()} a month {where}"
+    if each:
+        accounts = ", ".join(each)
+        fixed = f"each account a StackSet deploys to, about {accounts} a month; this stack, {fixed}"
+    print(f"fixed cost: {fixed}; `troposphere-fargate cost` shows it line by line")
     return EXIT_OK
 
 

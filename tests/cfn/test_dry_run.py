@@ -837,9 +837,9 @@ def test_validate_and_cost_count_each_account_s_stack_apart(capsys):
     assert cli.main(["validate", *argv]) == 0
     last = capsys.readouterr().out.splitlines()[-1]
     assert last == (
-        "fixed cost: about $0.00 a month in us-east-1; each account a StackSet deploys to: "
-        "$127.55 in eu-west-1 at us-east-1 prices, $127.55 in us-east-1; `troposphere-fargate "
-        "cost` shows it line by line"
+        "fixed cost: each account a StackSet deploys to, about $127.55 in eu-west-1 at "
+        "us-east-1 prices, $127.55 in us-east-1 a month; this stack, about $0.00 a month in "
+        "us-east-1; `troposphere-fargate cost` shows it line by line"
     )
     assert cli.main(["cost", *argv]) == 0
     out = capsys.readouterr().out.splitlines()
