@@ -808,7 +808,6 @@ def test_a_stackset_s_stack_is_described_once_for_the_regions_where_it_is_the_sa
     assert lines[:start] == [
         "StackSet StackSet: root.yaml to each account of ou-abcd-12345678 (and each that joins "
         "it), in eu-west-1 and us-east-1",
-        "monitoring: 0 alarms, 0 dashboards, 0 log groups",
         "1 resource in 1 stack",
     ]
     assert lines[start + 1 :] == [f"  {line}" for line in alone]
@@ -1022,3 +1021,10 @@ def test_without_nat_an_image_or_secret_of_another_region_is_unreachable(tmp_pat
     ]
     nat = {**no_nat, "NatGateways": "Single"}
     assert footprint(dry_run(folder / "root.yaml", nat, "us-east-1")).unreachable == ()
+
+
+def test_a_stack_without_monitoring_has_no_monitoring_line():
+    """A newcomer's trial: bucket.yaml's summary said "monitoring: 0 alarms, 0 dashboards, 0 log
+    groups", noise for a stack that has none."""
+    lines = describe(footprint(dry_run(SHIPPED / "bucket.yaml", {"BucketName": "my-templates"})))
+    assert lines == ["2 resources in 1 stack"]

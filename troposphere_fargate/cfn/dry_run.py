@@ -1236,7 +1236,14 @@ def describe(found: Footprint) -> list[str]:
         "with the values given then (not counted here: validate that template with them)"
         for name, template in found.catalog_products
     ]
-    lines.append("monitoring: " + ", ".join(extras))
+    if (
+        found.alarms
+        or found.scaling_alarms
+        or found.dashboards
+        or found.log_groups
+        or found.container_insights
+    ):
+        lines.append("monitoring: " + ", ".join(extras))  # not for a stack that has none
     lines.append(f"{_plural(found.resources, 'resource')} in {_plural(found.stacks, 'stack')}")
     return lines + _instance_lines(found)
 
