@@ -873,3 +873,23 @@ def test_build_into_a_folder_named_as_the_version_is_refused(tmp_path, capsys):
         f"writes into it ({out}/{__version__}/): give the folder above, --output {out.parent}"
     ]
     assert not out.exists()
+
+
+def test_build_into_the_current_folder_named_as_the_version_is_refused(
+    tmp_path, capsys, monkeypatch
+):
+    here = tmp_path / __version__
+    here.mkdir()
+    monkeypatch.chdir(here)
+    assert cli.main(["build", "--output", "."]) == 1
+    assert "is named like the version folder the build writes into" in errors(capsys)[0]
+    assert list(here.iterdir()) == []
+
+
+def test_validate_takes_a_template_whose_name_has_an_equals_sign(tmp_path, capsys):
+    template = tmp_path / "a=b.yaml"
+    template.write_text("Resources:\n  T: {Type: AWS::SNS::Topic}\n")
+    assert cli.main(["validate", "K=V", str(template)]) == 1
+    assert errors(capsys) == [
+        f"troposphere-fargate: error: {template.name}: unknown parameter K (it takes none)"
+    ]

@@ -599,7 +599,9 @@ def _validate(args: argparse.Namespace) -> int:
     fixed = f"about {bill.total_text()} a month {where}"
     if each:
         accounts = ", ".join(each)
-        fixed = f"each account a StackSet deploys to, about {accounts} a month; this stack, {fixed}"
+        fixed = (
+            f"a month, about {accounts} for each account a StackSet deploys to; this stack, {fixed}"
+        )
     print(f"fixed cost: {fixed}; `troposphere-fargate cost` shows it line by line")
     return EXIT_OK
 
@@ -670,7 +672,7 @@ def _build(args: argparse.Namespace) -> int:
         if in_the_way is not None:  # said before the lint, not after
             where = " is a file" if in_the_way == given else f": {in_the_way} is a file"
             raise ArgumentValueError(f"{option} {given}{where}: give a folder")
-    if args.output.name == __version__:
+    if args.output.resolve().name == __version__:
         # The build writes OUTPUT/<version>/: build/0.4.0 would give build/0.4.0/0.4.0/.
         raise ArgumentValueError(
             f"--output {args.output} is named like the version folder the build writes into "
@@ -919,7 +921,7 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
         # A pair first and the template after it (``validate K=V root.yaml``): argparse took
         # the pair for the template. The template is the first word that is no pair.
         first = str(args.template)
-        words = [w for w in args.values if "=" not in w]
+        words = [w for w in args.values if "=" not in w or Path(w).is_file()]
         if "=" in first and not args.template.exists() and words:
             args.template = Path(words[0])
             args.values = [first, *(w for w in args.values if w != words[0])]

@@ -1934,7 +1934,8 @@ def test_a_folder_diff_keeps_what_fails_the_update_of_a_template_built_for_its_r
     new["child.yaml"]["Parameters"]["NewRequired"] = {"Type": "String"}
     (finding,) = diff(old, new)
     assert (finding.severity, finding.subject) == (BREAKING, "parameter NewRequired")
-    assert finding.change.startswith("added without a default")
+    # Not "the update that adds it must supply it": a user cannot supply a nested parameter.
+    assert finding.change == "it has no default and the root does not pass it: the update fails"
     # A new default of a parameter never passed is the stack's new value: its effect is what
     # is listed, not the default.
     changed = copy.deepcopy(old)
@@ -2031,7 +2032,7 @@ def test_a_second_review_of_a_folder_diff_for_a_templates_root():
         (BREAKING, "parameter New")
     ]
     (new_one,) = [f for f in findings if f.subject == "parameter New"]
-    assert new_one.change == "added without a default: the update that adds it must supply it"
+    assert new_one.change == "it has no default and the root does not pass it: the update fails"
     # A constraint the default meets, on a parameter the root no longer passes: nothing; a type
     # or allowed values the default does not meet: the update fails.
     meets = _child(1)

@@ -836,8 +836,8 @@ def test_validate_and_cost_count_each_account_s_stack_apart(capsys):
     assert cli.main(["validate", *argv]) == 0
     last = capsys.readouterr().out.splitlines()[-1]
     assert last == (
-        "fixed cost: each account a StackSet deploys to, about $127.55 in eu-west-1 at "
-        "us-east-1 prices, $127.55 in us-east-1 a month; this stack, about $0.00 a month in "
+        "fixed cost: a month, about $127.55 in eu-west-1 at us-east-1 prices, $127.55 in "
+        "us-east-1 for each account a StackSet deploys to; this stack, about $0.00 a month in "
         "us-east-1; `troposphere-fargate cost` shows it line by line"
     )
     assert cli.main(["cost", *argv]) == 0
@@ -1015,6 +1015,9 @@ def test_without_nat_an_image_or_secret_of_another_region_is_unreachable(tmp_pat
     ) in describe(found)
     # In the image's own region, or with a NAT gateway, or with no region given: no note.
     assert not [
+        u for u in footprint(dry_run(folder / "root.yaml", no_nat)).unreachable if " in " in u[1]
+    ]
+    assert not [
         u
         for u in footprint(dry_run(folder / "root.yaml", no_nat, "eu-west-1")).unreachable
         if " in " in u[1]
@@ -1028,3 +1031,30 @@ def test_a_stack_without_monitoring_has_no_monitoring_line():
     groups", noise for a stack that has none."""
     lines = describe(footprint(dry_run(SHIPPED / "bucket.yaml", {"BucketName": "my-templates"})))
     assert lines == ["2 resources in 1 stack"]
+
+
+def test_a_transform_s_types_are_not_checked_and_a_serverless_type_without_it_is_told(tmp_path):
+    body = "Resources:\n  F: {Type: AWS::Serverless::Function, Properties: {}}\n"
+    (tmp_path / "sam.yaml").write_text("Transform: AWS::Serverless-2016-10-31\n" + body)
+    dry_run(tmp_path / "sam.yaml", {}, "eu-west-1")  # the transform makes its own types
+    (tmp_path / "plain.yaml").write_text(body)
+    with pytest.raises(DryRunFailed) as refused:
+        dry_run(tmp_path / "plain.yaml", {}, "eu-west-1")
+    assert refused.value.problems == [
+        "plain.yaml: F: AWS::Serverless::Function needs the template's Transform: "
+        'AWS::Serverless-2016-10-31: CloudFormation refuses the template ("Unrecognized '
+        'resource types")'
+    ]
+
+
+def test_a_type_of_other_regions_only_is_said_to_be_unavailable_here(tmp_path):
+    """The review: a type absent from us-east-1 but present elsewhere was called no type."""
+    from troposphere_fargate.cfn.dry_run import _resource_types
+
+    everywhere, here = _resource_types("*"), _resource_types("us-east-1")
+    assert everywhere and here
+    kind = sorted(k for k in everywhere - here if k.startswith("AWS::"))[0]
+    (tmp_path / "t.yaml").write_text(f"Resources:\n  R: {{Type: {kind}}}\n")
+    with pytest.raises(DryRunFailed) as refused:
+        dry_run(tmp_path / "t.yaml", {}, "us-east-1")
+    assert refused.value.problems[0].startswith(f"t.yaml: R: {kind} is not available in us-east-1")

@@ -860,3 +860,25 @@ def test_templates_that_are_a_file_or_a_version_folder_say_what_to_give(template
     assert capsys.readouterr().err.splitlines() == [
         f"troposphere-fargate: error: --templates {readme} is a file: give the folder of versions"
     ]
+
+
+def test_a_publish_to_a_region_without_service_catalog_is_refused_before_any_call(
+    templates, monkeypatch
+):
+    monkeypatch.setattr(boto3, "Session", lambda **_: pytest.fail("an AWS call was made"))
+    with pytest.raises(PublishError, match="no Service Catalog product of it is there"):
+        publish_release(
+            templates, __version__, BUCKET, PREFIX, region="mx-central-1",
+            catalog_product_id="prod-abcdefghijklm",
+        )  # fmt: skip
+
+
+def test_templates_dot_inside_a_version_folder_names_its_parent(
+    templates, offline, capsys, monkeypatch
+):
+    monkeypatch.chdir(templates / __version__)
+    assert run(Path("."), "--region", "eu-west-1", "--dry-run") == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"troposphere-fargate: error: --templates {(templates / __version__).resolve()} is a "
+        f"version folder itself: give the folder that holds it (--templates {templates.resolve()})"
+    ]

@@ -1617,9 +1617,13 @@ def _for_its_root(
     kept = []
     for f in found:
         name = f.subject.removeprefix("parameter ")
-        if not f.subject.startswith("parameter ") or f.change.startswith("added without"):
+        if not f.subject.startswith("parameter "):
             kept.append(f)
-        elif f.change.startswith(("removed", "renamed to ")):
+        elif f.change.startswith("added without"):
+            # One the root does not pass is worded below: the user cannot supply it.
+            if name in passing:
+                kept.append(f)
+        elif f.change.startswith("removed"):
             # The new name, when the root does not pass it, is judged on its default below.
             if name in passing:
                 kept.append(f)

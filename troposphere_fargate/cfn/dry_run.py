@@ -15,6 +15,7 @@ from __future__ import annotations
 import difflib
 import functools
 import json
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -453,21 +454,42 @@ def _referred(node: Any) -> set[str]:
     return found
 
 
-@functools.lru_cache(maxsize=64)
-def _resource_types(region: str) -> frozenset[str] | None:
-    """The resource types CloudFormation has in ``region``, from cfn-lint's copy of the
-    provider schemas (its per-region index, read without loading cfn-lint); None when there
-    is none to read."""
+def _schema_indexes() -> list[Path]:
+    """The folders of cfn-lint's per-region type indexes: the copy it ships and the one
+    ``cfn-lint --update-specs`` downloads (cfnlint.helpers.get_cache_dir's path; cfn-lint uses
+    the newer, so a type either knows counts as known)."""
     import importlib.util
+    import sys
 
     found = importlib.util.find_spec("cfnlint")
-    if found is None or found.origin is None:
-        return None
-    index = Path(found.origin).parent / "data" / "schemas" / "providers" / f"{region}.json"
-    try:
-        return frozenset(json.loads(index.read_text(encoding="utf-8")))
-    except (OSError, ValueError):
-        return None
+    folders = []
+    if found is not None and found.origin is not None:
+        folders.append(Path(found.origin).parent / "data" / "schemas" / "providers")
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA", os.path.expanduser("~\\AppData\\Local"))
+    elif sys.platform == "darwin":
+        base = os.path.expanduser("~/Library/Caches")
+    else:
+        base = os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache"))
+    folders.append(Path(base) / "aws" / "cfn-lint" / "schemas" / "providers")
+    return [folder for folder in folders if folder.is_dir()]
+
+
+@functools.lru_cache(maxsize=64)
+def _resource_types(region: str) -> frozenset[str] | None:
+    """The resource types CloudFormation has in ``region`` (``*``: in any region), from
+    cfn-lint's indexes, read without loading cfn-lint; None when there is none to read."""
+    names = [f"{region}.json"] if region != "*" else None
+    found: set[str] = set()
+    read = False
+    for folder in _schema_indexes():
+        for index in [folder / n for n in names] if names else sorted(folder.glob("*.json")):
+            try:
+                found |= set(json.loads(index.read_text(encoding="utf-8")))
+                read = True
+            except (OSError, ValueError):
+                continue
+    return frozenset(found) if read else None
 
 
 def _type_problems(template: Mapping[str, Any], region: str) -> list[str]:
@@ -485,8 +507,9 @@ def _type_problems(template: Mapping[str, Any], region: str) -> list[str]:
         kind = body.get("Type") if isinstance(body, Mapping) else None
         if not isinstance(kind, str) or not kind.startswith("AWS::") or kind in known:
             continue
-        elsewhere = _resource_types(DEFAULT_REGION) or frozenset()
-        if kind in elsewhere:
+        if kind.startswith("AWS::Serverless::"):
+            why = f"{kind} needs the template's Transform: AWS::Serverless-2016-10-31"
+        elif kind in (_resource_types("*") or frozenset()):
             why = f"{kind} is not available in {region}"
         else:
             close = difflib.get_close_matches(kind, sorted(known), n=1)

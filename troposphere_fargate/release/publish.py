@@ -116,6 +116,8 @@ def _sha256(data: bytes) -> str:
 def read_version(templates: Path, version: str) -> dict[str, bytes]:
     """The files of ``templates/<version>/``, checked against their manifest."""
     folder = templates / version
+    if (templates / MANIFEST).is_file():  # ".": its name and parent are the resolved path's
+        templates = templates.resolve()
     if templates.is_file():
         raise PublishError(f"--templates {templates} is a file: give the folder of versions")
     if (templates / MANIFEST).is_file() and not folder.is_dir():
@@ -721,6 +723,8 @@ def publish_release(
     files = read_version(templates, version)
     if region:
         _refuse_unclaimed_region(templates / version, files, region)
+        if catalog_product_id:  # before any AWS call
+            _refuse_catalog_region(templates / version, files, region)
     try:
         session = boto3.Session(profile_name=profile, region_name=region)
         s3 = session.client("s3", region_name=region or session.region_name or "us-east-1")
@@ -737,8 +741,8 @@ def publish_release(
             )
         if not region:
             _refuse_unclaimed_region(templates / version, files, chosen)
-        if catalog_product_id:
-            _refuse_catalog_region(templates / version, files, chosen)
+            if catalog_product_id:
+                _refuse_catalog_region(templates / version, files, chosen)
         destination = Destination(bucket, prefix, version, chosen)
         if chosen != s3.meta.region_name:
             s3 = session.client("s3", region_name=chosen)
