@@ -554,25 +554,39 @@ class Release:
     shares: dict[str, str] = field(default_factory=dict)  # target -> "shared" or "exists"
 
 
+def _refuse_unmade_region(
+    folder: Path, files: Mapping[str, bytes], filename: str, region: str, advice: str
+) -> None:
+    """Refuse ``region`` when the version's ``filename`` is not made for it (its
+    ``Metadata.cfn-lint.config.regions``), saying ``advice``; nothing when the version has no
+    such file."""
+    from ..cfn.evaluate import region_problem
+    from ..cfn.yaml import TemplateFileError, read_template
+
+    if filename not in files:
+        return
+    try:
+        problem = region_problem(read_template(folder / filename), region)
+    except TemplateFileError as exc:
+        raise PublishError(str(exc)) from None
+    if problem:
+        raise PublishError(f"{filename}: {problem}{advice}")
+
+
 def _refuse_catalog_region(folder: Path, files: Mapping[str, bytes], region: str) -> None:
     """A product added in a region the version's ``catalog.yaml`` is not made for: its
     portfolio and product cannot be there (the regions without Service Catalog are left out of
     the template's ``Metadata.cfn-lint.config.regions``)."""
-    from ..cfn.evaluate import region_problem
-    from ..cfn.yaml import TemplateFileError, read_template
     from ..layers import catalog
 
-    if catalog.FILENAME not in files:
-        return
-    try:
-        problem = region_problem(read_template(folder / catalog.FILENAME), region)
-    except TemplateFileError as exc:
-        raise PublishError(str(exc)) from None
-    if problem:
-        raise PublishError(
-            f"{catalog.FILENAME}: {problem}, so no Service Catalog product of it is there: "
-            "publish without --catalog-product-id and --share-with in that region"
-        )
+    _refuse_unmade_region(
+        folder,
+        files,
+        catalog.FILENAME,
+        region,
+        ", so no Service Catalog product of it is there: publish without "
+        "--catalog-product-id and --share-with in that region",
+    )
 
 
 def _refuse_unclaimed_region(folder: Path, files: Mapping[str, bytes], region: str) -> None:
@@ -580,18 +594,11 @@ def _refuse_unclaimed_region(folder: Path, files: Mapping[str, bytes], region: s
     (``Metadata.cfn-lint.config.regions``; a spec that names ARNs of one partition builds
     templates for that partition's regions only). The catalog's template is not checked: a
     region without Service Catalog still runs the root."""
-    from ..cfn.evaluate import region_problem
-    from ..cfn.yaml import TemplateFileError, read_template
     from ..layers import root
 
-    if root.FILENAME not in files:
-        return
-    try:
-        problem = region_problem(read_template(folder / root.FILENAME), region)
-    except TemplateFileError as exc:
-        raise PublishError(str(exc)) from None
-    if problem:
-        raise PublishError(f"{root.FILENAME}: {problem}: publish to a bucket in one of them")
+    _refuse_unmade_region(
+        folder, files, root.FILENAME, region, ": publish to a bucket in one of them"
+    )
 
 
 def _account_of(session: Any, region: str) -> str:
