@@ -579,7 +579,7 @@ def _resource_findings(
     removed = sorted(set(old_resources) - set(new_resources))
     added = sorted(set(new_resources) - set(old_resources))
 
-    renamed, _ = _renames(
+    renamed = _renames(
         removed, added, lambda name, candidate: old_resources[name] == new_resources[candidate]
     )
     findings += [
@@ -937,13 +937,13 @@ def _tightened(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
 
 def _renames(
     removed: list[str], added: list[str], alike: Callable[[str, str], bool]
-) -> tuple[dict[str, str], dict[str, list[str]]]:
+) -> dict[str, str]:
     """Each removed name paired with the added one it became, when that is the only added name
-    ``alike`` it and it is alike no other removed name; and, for a removed name with several
-    such, the names it may have become. A newcomer's trial: ``worker`` renamed to ``jobs`` and
-    ``admin`` added in one change gave "WorkerContainerImage renamed to AdminContainerImage",
-    the first parameter of the same type and default."""
-    like = {name: [candidate for candidate in added if alike(name, candidate)] for name in removed}
+    ``alike`` it and it is alike no other removed name (a resource's logical ID renamed, its
+    body the same). A newcomer's trial: ``worker`` renamed to ``jobs`` and ``admin`` added in
+    one change gave "WorkerContainerImage renamed to AdminContainerImage", the first parameter
+    of the same type and default."""
+    like = _candidates(removed, added, alike)
     liked = {
         candidate: [name for name in removed if candidate in like[name]] for candidate in added
     }
@@ -952,7 +952,14 @@ def _renames(
         for name, found in like.items()
         if len(found) == 1 and len(liked[found[0]]) == 1
     }
-    return renamed, {name: found for name, found in like.items() if name not in renamed and found}
+    return renamed
+
+
+def _candidates(
+    removed: list[str], added: list[str], alike: Callable[[str, str], bool]
+) -> dict[str, list[str]]:
+    """Each removed name with every added name ``alike`` it (none: an empty list)."""
+    return {name: [candidate for candidate in added if alike(name, candidate)] for name in removed}
 
 
 def _one_of(names: list[str]) -> str:
@@ -967,20 +974,20 @@ def _parameter_findings(
     after: Mapping[str, Any] = new.get("Parameters", {})
     removed = sorted(set(before) - set(after))
     added = sorted(set(after) - set(before))
-    renamed, maybe = _renames(
+    # A rename is only ever a guess: a service renamed and a service replaced by another give
+    # the same parameters (a newcomer's trial: worker removed and api added was "renamed to
+    # ApiContainerImage"). Each removed parameter names every new one of its type and default;
+    # the new ones are listed too: the update must supply them either way.
+    guesses = _candidates(
         removed,
         added,
         lambda name, candidate: all(
             before[name].get(key) == after[candidate].get(key) for key in ("Type", "Default")
         ),
     )
-    # A rename is only ever a guess: a service renamed and a service replaced by another give
-    # the same parameters (a newcomer's trial: worker removed and api added was "renamed to
-    # ApiContainerImage"). Both are said; the update must supply the new one either way.
-    guesses = {**{name: [found] for name, found in renamed.items()}, **maybe}
     for name in removed:
         change = "removed: stacks that pass it fail to update" + (
-            f" (renamed to {_one_of(guesses[name])}?)" if name in guesses else ""
+            f" (renamed to {_one_of(guesses[name])}?)" if guesses[name] else ""
         )
         findings.append(Finding(template, BREAKING, f"parameter {name}", change))
     for name in added:
