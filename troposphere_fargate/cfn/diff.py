@@ -145,10 +145,15 @@ def load_side(side: str, templates_root: Path) -> dict[str, dict[str, Any]]:
         if p.suffix.lower() in TEMPLATE_SUFFIXES and p.name != "manifest.json" and p.is_file()
     ]
     if not files:
-        inside = sorted(p.name for p in folder.iterdir() if (p / "manifest.json").is_file())
+        inside = version_folders(folder)
         hint = f"; its version folders: {', '.join(inside)}" if inside else ""
         raise DiffError(f"{folder} holds no templates (*{', *'.join(TEMPLATE_SUFFIXES)}){hint}")
     return {p.name: template for p, template in read_templates(files).items()}
+
+
+def version_folders(folder: Path) -> list[str]:
+    """The names of the version folders in ``folder`` (each holds a ``manifest.json``)."""
+    return sorted(p.name for p in folder.iterdir() if (p / "manifest.json").is_file())
 
 
 def _templates_in(folder: Path) -> bool:
@@ -163,7 +168,7 @@ def _build_folder(folder: Path) -> Path:
     ``build --output b1`` writes ``b1/0.4.0/``, and ``diff b1 b2`` compares those."""
     if not folder.is_dir() or _templates_in(folder):
         return folder
-    versions = [p for p in sorted(folder.iterdir()) if (p / "manifest.json").is_file()]
+    versions = [folder / name for name in version_folders(folder)]
     return versions[0] if len(versions) == 1 else folder
 
 

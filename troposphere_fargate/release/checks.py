@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..cfn import policy_tools, yaml11
 from ..cfn.checkov import checkov_violations, start_checkov
-from ..cfn.diff import TEMPLATE_SUFFIXES
+from ..cfn.diff import TEMPLATE_SUFFIXES, version_folders
 from ..cfn.guard import POLICY_DIR, Violation, guard_violations, staged, start_guard
 from ..cfn.lint import Finding, lint_templates
 from ..cfn.yaml import is_json, read_templates
@@ -102,7 +102,7 @@ def template_paths(names: Sequence[str], templates_root: Path) -> list[Path]:
             if p.is_file() and p.suffix.lower() in TEMPLATE_SUFFIXES and p.name != "manifest.json"
         ]
         if not found:
-            inside = sorted(p.name for p in folder.iterdir() if (p / "manifest.json").is_file())
+            inside = version_folders(folder)
             hint = f"; its version folders: {', '.join(inside)} (name one)" if inside else ""
             raise CheckError(
                 f"{folder} holds no templates (*{', *'.join(TEMPLATE_SUFFIXES)}){hint}"
