@@ -111,6 +111,38 @@ def test_the_total_is_the_sum_of_the_lines_and_the_cli_prints_both(capsys):
     assert out[-1].startswith("prices from https://")
 
 
+def test_what_is_not_counted_is_what_the_stack_has():
+    """Only what the stack creates is named as priced by use: a bucket's storage for the
+    bucket's template, NAT data without endpoint data, endpoint data once NAT is gone."""
+    bucket = ROOT.with_name("bucket.yaml")
+    found = footprint(dry_run(bucket, {"BucketName": "my-templates"}))
+    assert estimate(found).not_counted == ("S3 storage and requests of its buckets",)
+    nat = estimate(footprint(dry_run(ROOT, LAUNCH))).not_counted
+    endpoints = estimate(
+        footprint(dry_run(ROOT, {**LAUNCH, "NatGateways": "None", "VpcEndpoints": "true"}))
+    ).not_counted
+    assert "data processed by NAT gateways ($0.045 a GB)" in nat
+    assert not any("interface endpoints" in item for item in nat)
+    assert "data processed by interface endpoints ($0.01 a GB)" in endpoints
+    assert not any("NAT gateways" in item for item in endpoints)
+    for both in ("load balancer capacity units", "ECR storage of images", "CloudWatch Logs"):
+        assert any(item.startswith(both) for item in nat)
+        assert any(item.startswith(both) for item in endpoints)
+    # AWS WAF only where a web ACL is associated.
+    environment = ROOT.with_name("environment.yaml")
+    shared = {"VpcId": "vpc-0abc1234", "PublicSubnetIds": "subnet-0abc1234,subnet-0def5678"}
+    acl = "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/shop/" + "0" * 36
+    waf = "AWS WAF requests and the web ACL's own price"
+    assert waf not in estimate(footprint(dry_run(environment, shared))).not_counted
+    with_acl = footprint(dry_run(environment, {**shared, "WebAclArn": acl}))
+    assert waf in estimate(with_acl).not_counted
+    assert waf not in nat
+    # Nothing priced by use at all: said so, not an empty list.
+    empty = Footprint(None, 0, 0, [], {}, [], [], [], [], 0, 0, 0, [], 1, 1)
+    report = estimate(empty).report()
+    assert report[-2] == "not counted (it depends on use): nothing the price table knows of"
+
+
 def test_a_region_without_prices_says_whose_prices_it_used():
     found = footprint(dry_run(ROOT, LAUNCH))
     bill = estimate(found, "ap-southeast-7")

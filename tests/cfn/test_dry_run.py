@@ -73,6 +73,20 @@ def test_aws_specific_types_take_ids_of_their_kind(kind, value, ok):
     assert (problems == []) is ok, problems
 
 
+def test_an_id_of_the_wrong_form_is_refused_with_the_form_it_takes():
+    template = {"Parameters": {"Subnets": {"Type": "List<AWS::EC2::Subnet::Id>"}}}
+    assert parameter_problems(template, {"Subnets": "subnet-0abc1234,subnet-0a"}) == [
+        "parameter Subnets='subnet-0abc1234,subnet-0a' is not a List<AWS::EC2::Subnet::Id>: "
+        "'subnet-0a' is not such an id (subnet- and 8 or 17 hexadecimal digits, such as "
+        "subnet-0123abcd)"
+    ]
+    template = {"Parameters": {"Vpc": {"Type": "AWS::EC2::VPC::Id"}}}
+    assert parameter_problems(template, {"Vpc": "vpc-0abc"}) == [
+        "parameter Vpc='vpc-0abc' is not an AWS::EC2::VPC::Id: 'vpc-0abc' is not such an id "
+        "(vpc- and 8 or 17 hexadecimal digits, such as vpc-0123456789abcdef0)"
+    ]
+
+
 def test_nested_stacks_are_evaluated_with_the_values_passed_to_them():
     stack = dry_run(ROOT, {**LAUNCH, "NumberOfAzs": "3", "NatGateways": "Single"})
     assert sorted(stack.nested) == ["NetworkStack", "ServiceStack"]
@@ -851,6 +865,8 @@ def test_validate_and_cost_count_each_account_s_stack_apart(capsys):
     assert totals == ["$0.00", "$127.55", "$127.55"]
     assert out[-2].startswith("not counted") and out[-1].startswith("prices from")
     assert sum(line.startswith("not counted") for line in out) == 1
+    # This stack creates nothing priced by use; the accounts' stacks do, and are named.
+    assert "data processed by NAT gateways" in out[-2] and "ECR storage" in out[-2]
 
 
 def test_a_stackset_whose_template_is_not_beside_it_is_named_but_not_counted(tmp_path):

@@ -88,7 +88,8 @@ class Estimate:
             header,
             *rows,
             total,
-            "not counted (it depends on use): " + "; ".join(self.not_counted),
+            "not counted (it depends on use): "
+            + ("; ".join(self.not_counted) or "nothing the price table knows of"),
             "prices from " + ", ".join(sorted(set(table["sources"].values()))),
         ]
 
@@ -204,7 +205,18 @@ def estimate(found: Footprint, region: str | None = None) -> Estimate:
         f"the scheduled capacity of {name} ({why}: priced at {counts.get(name, '?')} tasks)"
         for name, why in found.unpriced_schedules
     )
-    return Estimate(region, priced, tuple(lines), unpriced + tuple(table["not_counted"]))
+    return Estimate(region, priced, tuple(lines), unpriced + _by_use(found))
+
+
+def _by_use(found: Footprint) -> tuple[str, ...]:
+    """What the price table names as priced by use, for what ``found`` (or a stack a StackSet
+    of it creates) has: a bucket's storage for a bucket, a NAT gateway's data for a gateway."""
+    stacks = [found] + [instance for _, _, instance in found.instances]
+    return tuple(
+        item["text"]
+        for item in price_table()["not_counted"]
+        if any(getattr(stack, what) for stack in stacks for what in item["when"])
+    )
 
 
 # What AWS CDK's ApplicationLoadBalancedFargateService (aws-ecs-patterns) deploys when given no

@@ -690,6 +690,10 @@ class Footprint:
     # resource empties (network.yaml's RestrictDefaultSecurityGroup).
     vpcs: int = 0
     emptied_default_security_groups: int = 0
+    # The S3 buckets the stack creates (their storage and requests are priced by use).
+    buckets: int = 0
+    # The AWS WAF web ACLs associated with its load balancers (WAF's price is by use).
+    web_acls: int = 0
     # Who each service's containers run as: (service, container, user), "" for the image's USER.
     container_users: tuple[tuple[str, str, str], ...] = ()
     # Without a NAT gateway, each (service, endpoint, what calls it) its tasks call that has no
@@ -1029,6 +1033,8 @@ def footprint(stack: PlannedStack) -> Footprint:
             sorted((_service_name(e), x) for e in gateways if (x := endpoint_limits(e)) is not None)
         ),
         vpcs=len(typed("AWS::EC2::VPC")),
+        buckets=len(typed("AWS::S3::Bucket")),
+        web_acls=len(typed("AWS::WAFv2::WebACLAssociation")),
         emptied_default_security_groups=len(typed(DEFAULT_SECURITY_GROUP_RESTRICTION_TYPE)),
         interface_endpoints={
             _service_name(e): _count(e.get("SubnetIds"))

@@ -108,6 +108,14 @@ _ID_PATTERNS = {
     "AWS::EC2::AvailabilityZone::Name": r"[a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d[a-z]",
     "AWS::Route53::HostedZone::Id": r"Z[A-Z0-9]{1,31}",
 }
+# How each of those ids is written, for the message that refuses one.
+_ID_FORMS = {
+    "AWS::EC2::VPC::Id": "vpc- and 8 or 17 hexadecimal digits, such as vpc-0123456789abcdef0",
+    "AWS::EC2::Subnet::Id": "subnet- and 8 or 17 hexadecimal digits, such as subnet-0123abcd",
+    "AWS::EC2::SecurityGroup::Id": "sg- and 8 or 17 hexadecimal digits, such as sg-0123abcd",
+    "AWS::EC2::AvailabilityZone::Name": "a zone name such as eu-west-1a",
+    "AWS::Route53::HostedZone::Id": "Z and up to 31 capital letters and digits",
+}
 
 
 def _closest(name: str, declared: Iterable[str]) -> str:
@@ -128,13 +136,16 @@ def _closest(name: str, declared: Iterable[str]) -> str:
 def _check_type(name: str, spec: Mapping[str, Any], value: str) -> None:
     kind = str(spec.get("Type", "String"))
     listed = re.fullmatch(r"List<(.+)>", kind)
-    pattern = _ID_PATTERNS.get(listed.group(1) if listed else kind)
+    single = listed.group(1) if listed else kind
+    pattern = _ID_PATTERNS.get(single)
     if pattern is None or value == "":
         return
     for member in [m.strip() for m in value.split(",")] if listed else [value]:
         if not re.fullmatch(pattern, member):
+            article = "an" if kind.startswith("AWS") else "a"
             raise ParameterError(
-                f"parameter {name}={value!r} is not a {kind}: {member!r} is not such an id"
+                f"parameter {name}={value!r} is not {article} {kind}: {member!r} is not such an "
+                f"id ({_ID_FORMS[single]})"
             )
 
 
