@@ -224,6 +224,59 @@ def test_a_changed_condition_may_delete_the_resources_it_guards():
     assert "condition Keep changed" in findings["resource Vpc"].change
 
 
+def _catalog(actions: list[str], constrained: bool = True) -> dict[str, Any]:
+    role = {
+        "Type": "AWS::IAM::Role",
+        "Properties": {
+            "AssumeRolePolicyDocument": {},
+            "Policies": [{"PolicyDocument": {"Statement": [{"Action": actions}]}}],
+        },
+    }
+    resources: dict[str, Any] = {"LaunchRole": role}
+    if constrained:
+        resources["Constraint"] = {
+            "Type": "AWS::ServiceCatalog::LaunchRoleConstraint",
+            "Properties": {"RoleArn": {"Fn::GetAtt": ["LaunchRole", "Arn"]}},
+        }
+    return {"Resources": resources}
+
+
+def test_a_launch_role_s_new_or_lost_actions_say_which_to_update_first():
+    """Service Catalog assumes the launch role "when an end user launches, updates, or
+    terminates a product" (AWS Service Catalog Administrator Guide, Launch constraints): a
+    product updated to a version needing an action the deployed role lacks fails, so the
+    catalog stack goes first; an action lost may be needed by a product left behind."""
+    old = _catalog(["s3:GetObject"])
+    gained = only(diff_template("c.yaml", old, _catalog(["s3:GetObject", "lambda:GetFunction"])))
+    assert gained.severity == SAFE
+    assert gained.change == (
+        "Policies updated in place; it is a launch role and gains 1 action (lambda:GetFunction): "
+        "update this stack before any provisioned product moves to the new version (Service "
+        "Catalog runs a product's update with the deployed role: without them it fails and "
+        "rolls back)"
+    )
+    lost = only(diff_template("c.yaml", old, _catalog(["s3:GetObjectTagging"])))
+    assert "gains 1 action (s3:GetObjectTagging)" in lost.change
+    assert lost.change.endswith(
+        "; it is a launch role and loses 1 action (s3:GetObject): a provisioned product left on "
+        "an older version may need them to update or terminate"
+    )
+    # The same change to a role no launch constraint names: no order to keep.
+    plain = only(diff_template("c.yaml", _catalog(["a:B"], False), _catalog(["a:B", "a:C"], False)))
+    assert plain.change == "Policies updated in place"
+    # The shipped catalog of 0.4.0 gains what the new templates need.
+    (launch,) = [
+        f
+        for f in diff(
+            load_side("0.3.0", REPO / "templates"), load_side("0.4.0", REPO / "templates")
+        )
+        if f.subject == "resource LaunchRole"
+    ]
+    assert "it is a launch role and gains 31 actions (cloudformation:CancelUpdateStack" in (
+        launch.change
+    )
+
+
 def test_adding_a_resource_is_safe():
     def edit(t):
         t["Resources"]["Igw"] = {"Type": "AWS::EC2::InternetGateway"}

@@ -647,8 +647,9 @@ def _resource_findings(
         replaced_keys = {r.split(" ")[0].split(".")[0] for r in replacements}
         in_place = [key for key in changed if key not in replaced_keys]
         if in_place and not replacements:  # a replaced resource is new through and through
+            order = _launch_role_order(name, before, after, new_resources)
             findings.append(
-                Finding(template, SAFE, subject, f"{', '.join(in_place)} updated in place")
+                Finding(template, SAFE, subject, f"{', '.join(in_place)} updated in place{order}")
             )
     knock_on = _knock_on(template, old, new, replaced)
     # A resource found replaced later is new through and through: no "updated in place" for it.
@@ -663,6 +664,66 @@ def _resource_findings(
         + _weights_reset(template, old, new, replaced)
         + _endpoints_moved(template, old, new, replaced)
     )
+
+
+def _actions(node: Any) -> set[str]:
+    """The IAM actions a policy document (or a list of policies) names, in every branch."""
+    found: set[str] = set()
+    if isinstance(node, list):
+        for item in node:
+            found |= _actions(item)
+    elif isinstance(node, Mapping):
+        for key, inner in node.items():
+            if key == "Action":
+                listed = inner if isinstance(inner, list) else [inner]
+                found |= {a for a in listed if isinstance(a, str)}
+                found |= _actions([a for a in listed if not isinstance(a, str)])
+            else:
+                found |= _actions(inner)
+    return found
+
+
+def _launch_role_order(
+    name: str, before: Mapping[str, Any], after: Mapping[str, Any], resources: Mapping[str, Any]
+) -> str:
+    """For a Service Catalog launch role whose policies change: which to update first, the
+    catalog stack or the provisioned products. Service Catalog assumes the launch role "when
+    an end user launches, updates, or terminates a product" (AWS Service Catalog Administrator
+    Guide, Launch constraints), so a product moving to a version that needs an action the
+    deployed role lacks fails and rolls back, and a product left on an older version may need
+    an action the new role no longer grants."""
+    if after.get("Type") != "AWS::IAM::Role" or not any(
+        body.get("Type") == "AWS::ServiceCatalog::LaunchRoleConstraint"
+        and name in _refs(body.get("Properties", {}))
+        for body in resources.values()
+    ):
+        return ""
+    old = _actions(before.get("Properties", {}).get("Policies"))
+    new = _actions(after.get("Properties", {}).get("Policies"))
+
+    def some(actions: set[str]) -> str:
+        shown = sorted(actions)[:3]
+        more = f" and {len(actions) - 3} more" if len(actions) > 3 else ""
+        return f"{len(actions)} action{'s' if len(actions) > 1 else ''} ({', '.join(shown)}{more})"
+
+    said = []
+    if new - old:
+        said.append(
+            f"; it is a launch role and gains {some(new - old)}: update this stack before any "
+            "provisioned product moves to the new version (Service Catalog runs a product's "
+            "update with the deployed role: without them it fails and rolls back)"
+        )
+    if old - new:
+        said.append(
+            f"; it is a launch role and loses {some(old - new)}: a provisioned product left on "
+            "an older version may need them to update or terminate"
+        )
+    if not said:
+        said.append(
+            "; it is a launch role: its statements change, so update this stack before any "
+            "provisioned product moves to the new version"
+        )
+    return "".join(said)
 
 
 _FAILS = "the update fails"
