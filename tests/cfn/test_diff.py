@@ -213,6 +213,19 @@ def test_a_new_default_feeding_a_create_only_property_may_replace():
     assert "may replace" in findings["resource Subnet"].change
 
 
+def test_a_sub_s_own_variable_named_like_a_parameter_is_not_that_parameter():
+    """``${VpcCidr}`` in a ``Fn::Sub`` that defines ``VpcCidr`` itself is the Sub's value, not
+    the parameter's: the parameter's new default replaces nothing (it said "may replace")."""
+    base = copy.deepcopy(BASE)
+    own = {"Fn::Sub": ["${VpcCidr}", {"VpcCidr": "10.0.0.0/24"}]}
+    base["Resources"]["Subnet"]["Properties"]["CidrBlock"] = own
+    new = copy.deepcopy(base)
+    new["Parameters"]["VpcCidr"]["Default"] = "10.9.0.0/16"
+    findings = {f.subject: f for f in diff_template("t.yaml", base, new)}
+    assert "resource Subnet" not in findings
+    assert set(findings) == {"parameter VpcCidr"}
+
+
 def test_a_changed_condition_may_delete_the_resources_it_guards():
     base = copy.deepcopy(BASE)
     base["Conditions"] = {"Keep": {"Fn::Equals": [{"Ref": "Mode"}, "a"]}}

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import possessive
-from .evaluate import default_text, literals
+from .evaluate import default_text, literals, referred
 from .evaluate import pseudo_for_region as pseudo_for_region  # moved to evaluate; importable here
 from .limits import branches
 from .yaml import read_template, read_templates
@@ -334,7 +334,7 @@ def _reopened(
     if resource.get("Type") != DEFAULT_SECURITY_GROUP_RESTRICTION_TYPE:
         return ""
     # CloudFormation deletes the resource before its function, which answers the Delete.
-    group = _refs(resource.get("Properties", {}).get("GroupId"))
+    group = referred(resource.get("Properties", {}).get("GroupId"))
     if any(name not in new_resources for name in group & set(old_resources)):
         return ""  # the VPC goes too
     return (
@@ -357,7 +357,7 @@ def _closed_port(
     if resource.get("Type") != LISTENER_TYPE:
         return ""
     properties = resource.get("Properties", {})
-    balancer = _refs(properties.get("LoadBalancerArn"))
+    balancer = referred(properties.get("LoadBalancerArn"))
     if not balancer or any(name not in new_resources for name in balancer & set(old_resources)):
         return ""  # the load balancer goes too
     port = properties.get("Port")
@@ -365,7 +365,7 @@ def _closed_port(
         other_properties = other.get("Properties", {})
         if (
             other.get("Type") == LISTENER_TYPE
-            and _refs(other_properties.get("LoadBalancerArn")) == balancer
+            and referred(other_properties.get("LoadBalancerArn")) == balancer
             and other_properties.get("Port") == port
         ):
             return ""
@@ -378,29 +378,6 @@ def _closed_port(
 
 def _are(names: list[str]) -> str:
     return "are" if len(names) > 1 else "is"
-
-
-def _refs(value: Any) -> set[str]:
-    """Names a value refers to: Ref targets (parameters or resources) and GetAtt resources."""
-    found: set[str] = set()
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            if key == "Ref" and isinstance(inner, str):
-                found.add(inner)
-            elif key == "Fn::GetAtt" and isinstance(inner, list) and inner:
-                found.add(str(inner[0]))
-            elif key == "Fn::Sub":
-                text = inner[0] if isinstance(inner, list) and inner else inner
-                if isinstance(text, str):
-                    found |= {m.split(".")[0] for m in re.findall(r"\$\{([^}!]+)\}", text)}
-                if isinstance(inner, list) and len(inner) > 1:
-                    found |= _refs(inner[1])
-            else:
-                found |= _refs(inner)
-    elif isinstance(value, list):
-        for inner in value:
-            found |= _refs(inner)
-    return found
 
 
 def _knock_on(
@@ -447,7 +424,7 @@ def _knock_on(
             properties = resource.get("Properties", {})
             refers = set()
             for path in _create_only(resource.get("Type", "")):
-                refers |= _refs(_get(properties, path))
+                refers |= referred(_get(properties, path))
             causes = sorted(refers & set(replaced))
             defaults = sorted(refers & new_defaults)
             certain = any(replaced[cause] for cause in causes)
@@ -495,7 +472,7 @@ def _knock_on(
             continue
         resource = new_resources[name]
         causes = sorted(
-            _refs(resource.get("Properties", {})) & {r for r, sure in replaced.items() if sure}
+            referred(resource.get("Properties", {})) & {r for r, sure in replaced.items() if sure}
         )
         if causes:
             findings.append(
@@ -694,7 +671,7 @@ def _launch_role_order(
     an action the new role no longer grants."""
     if after.get("Type") != "AWS::IAM::Role" or not any(
         body.get("Type") == "AWS::ServiceCatalog::LaunchRoleConstraint"
-        and name in _refs(body.get("Properties", {}))
+        and name in referred(body.get("Properties", {}))
         for body in resources.values()
     ):
         return ""
@@ -788,7 +765,7 @@ def _weights_reset(
             continue
         was, now = before.get("Properties", {}), after.get("Properties", {})
         may, certainly = _weighted(was.get("Actions"))
-        if not may or not (was != now or name in replaced or _refs(now) & gone):
+        if not may or not (was != now or name in replaced or referred(now) & gone):
             continue
         if not _weighted(now.get("Actions"))[0]:
             # The move back to ROLLING, as the README says to do before such a change.
@@ -810,7 +787,7 @@ def _weights_reset(
             and "Condition" not in before
             and (
                 replaced.get(name, False)
-                or bool(_refs(now) & gone)
+                or bool(referred(now) & gone)
                 or _certainly_differs(was, now)
                 or _names_another(was, now, resources)
             )
@@ -858,7 +835,7 @@ def _endpoints_moved(
         now = _connect_services(after.get("Properties", {}))
         if not was or not now:
             continue  # an endpoint added or removed: its callers fail either way, or never called
-        defaults = sorted(_refs(now) & new_defaults)
+        defaults = sorted(referred(now) & new_defaults)
         if was == now and not defaults:
             continue
         single = len(was) == 1 and len(now) == 1
@@ -886,7 +863,7 @@ def _added(
     from .dry_run import DEFAULT_SECURITY_GROUP_RESTRICTION_TYPE
 
     kind = resource.get("Type", "?")
-    vpcs = _refs(resource.get("Properties", {}).get("GroupId"))
+    vpcs = referred(resource.get("Properties", {}).get("GroupId"))
     if kind == DEFAULT_SECURITY_GROUP_RESTRICTION_TYPE and vpcs & set(old_resources):
         return Finding(
             template,
@@ -942,7 +919,7 @@ def _failures(
             same_block = was.get("CidrBlock") == now.get("CidrBlock")
             # EC2 refuses it only in the same VPC: a new VPC holds the new subnet on its own.
             same_vpc = was.get("VpcId") == now.get("VpcId") and not (
-                _refs(now.get("VpcId")) & {n for n, sure in replaced.items() if sure}
+                referred(now.get("VpcId")) & {n for n, sure in replaced.items() if sure}
             )
             if same_block and same_vpc and not _has_intrinsic(now.get("CidrBlock")):
                 found = (
@@ -1180,8 +1157,8 @@ def _changed_outputs(
     found = {}
     for name in sorted(set(before) & set(after)):
         was, now = before[name].get("Value"), after[name].get("Value")
-        causes = sorted(_refs(now) & gone)
-        defaults = sorted(_refs(now) & new_defaults)
+        causes = sorted(referred(now) & gone)
+        defaults = sorted(referred(now) & new_defaults)
         was_resource, now_resource = _resource_of(was, resources), _resource_of(now, resources)
         if causes:
             found[name] = _Change(True, f"{', '.join(causes)} {_are(causes)} replaced")
@@ -1860,7 +1837,7 @@ def _update_order(new: Mapping[str, Mapping[str, Any]]) -> dict[tuple[str, str],
                 continue
             depends = resource.get("DependsOn", [])
             waits = {depends} if isinstance(depends, str) else set(depends or [])
-            graph[name] = (waits | _refs(resource.get("Properties", {}))) & set(resources)
+            graph[name] = (waits | referred(resource.get("Properties", {}))) & set(resources)
         direct[file] = graph
 
     def closure(graph: Mapping[str, set[str]], start: str) -> set[str]:
@@ -1988,7 +1965,7 @@ def _refuse_failed_rules(
     from .evaluate import rule_problems
 
     rules = template.get("Rules", {})
-    checked = {rule: body for rule, body in rules.items() if not (_refs(body) & wired)}
+    checked = {rule: body for rule, body in rules.items() if not (referred(body) & wired)}
     if not checked:
         return
     failed, _ = rule_problems({**template, "Rules": checked}, values, pseudo)

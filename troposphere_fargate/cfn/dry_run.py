@@ -32,6 +32,7 @@ from .evaluate import (
     literals,
     parameter_problems,
     pseudo_for_region,
+    referred,
     region_problem,
     resolved,
     rule_problems,
@@ -415,43 +416,16 @@ def _unresolved(template: Mapping[str, Any]) -> list[str]:
         listed = [depends] if isinstance(depends, str) else depends or []
         waited |= {name for name in listed if isinstance(name, str)}
     for section in ("Resources", "Outputs"):
-        referred = _referred(template.get(section) or {}) | (
+        named = referred(template.get(section) or {}) | (
             waited if section == "Resources" else set()
         )
-        names = sorted(
-            name for name in referred if name not in known and not name.startswith("AWS::")
-        )
+        names = sorted(name for name in named if name not in known and not name.startswith("AWS::"))
         if names:
             problems.append(
                 f"Template format error: Unresolved resource dependencies [{', '.join(names)}] "
                 f"in the {section} block of the template"
             )
     return problems
-
-
-def _referred(node: Any) -> set[str]:
-    """The names ``Ref``, ``Fn::GetAtt`` and ``Fn::Sub`` variables refer to under ``node``."""
-    if isinstance(node, list):
-        return set().union(*(_referred(item) for item in node))
-    if not isinstance(node, Mapping):
-        return set()
-    found: set[str] = set()
-    for key, value in node.items():
-        if key == "Ref" and isinstance(value, str):
-            found.add(value)
-        elif key == "Fn::GetAtt":
-            first = value.split(".", 1)[0] if isinstance(value, str) else (value or [None])[0]
-            found |= {first} if isinstance(first, str) else set()
-        elif key == "Fn::Sub":
-            text, own = (value[0], value[1]) if isinstance(value, list) else (value, {})
-            own = own if isinstance(own, Mapping) else {}
-            if isinstance(text, str):
-                variables = re.findall(r"\$\{(?!!)([^}]+)\}", text)
-                found |= {v.split(".", 1)[0] for v in variables} - set(own)
-            found |= _referred(list(own.values()))
-        else:
-            found |= _referred(value)
-    return found
 
 
 def _schema_indexes() -> list[Path]:

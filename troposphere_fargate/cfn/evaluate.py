@@ -799,3 +799,31 @@ def _decided(node: Any, conditions: Mapping[str, bool]) -> Any:
         }
     decided = {key: _decided(item, conditions) for key, item in node.items()}
     return {key: item for key, item in decided.items() if item is not _DROPPED}
+
+
+def referred(node: Any) -> set[str]:
+    """The names ``Ref``, ``Fn::GetAtt`` and ``Fn::Sub`` variables refer to under ``node``
+    (parameters, pseudo parameters or resources; a ``Fn::Sub``'s own variables and its
+    ``${!Literal}`` text are not references)."""
+    if isinstance(node, list):
+        return set().union(*(referred(item) for item in node))
+    if not isinstance(node, Mapping):
+        return set()
+    found: set[str] = set()
+    for key, value in node.items():
+        if key == "Ref" and isinstance(value, str):
+            found.add(value)
+        elif key == "Fn::GetAtt":
+            first = value.split(".", 1)[0] if isinstance(value, str) else (value or [None])[0]
+            found |= {first} if isinstance(first, str) else set()
+        elif key == "Fn::Sub":
+            listed = value if isinstance(value, list) else [value, {}]
+            text, own = [*listed, None, {}][:2]  # a malformed Sub is compared as it is
+            own = own if isinstance(own, Mapping) else {}
+            if isinstance(text, str):
+                variables = re.findall(r"\$\{(?!!)([^}]+)\}", text)
+                found |= {v.split(".", 1)[0] for v in variables} - set(own)
+            found |= referred(list(own.values()))
+        else:
+            found |= referred(value)
+    return found
