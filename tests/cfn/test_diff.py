@@ -226,6 +226,43 @@ def test_a_sub_s_own_variable_named_like_a_parameter_is_not_that_parameter():
     assert set(findings) == {"parameter VpcCidr"}
 
 
+def test_a_number_and_its_text_are_one_value():
+    """CloudFormation passes a Number parameter's value as text ("the parameter value becomes
+    a string", AWS CloudFormation User Guide, Parameters) and takes 8080 and "8080" as one
+    value: a port moving between a literal and a parameter of that value replaces nothing
+    (sparkleformation/sfn#134, a Redis port from a parameter: "no such replacement occurs")."""
+    group = {"Type": "AWS::ElasticLoadBalancingV2::TargetGroup", "Properties": {"Port": 8080}}
+    literal = {"Resources": {"Group": group}}
+    quoted = copy.deepcopy(literal)
+    quoted["Resources"]["Group"]["Properties"]["Port"] = "8080"
+    assert diff_template("t.yaml", literal, quoted) == []
+    parameter = copy.deepcopy(literal)
+    parameter["Parameters"] = {"Port": {"Type": "Number", "Default": 8080}}
+    parameter["Resources"]["Group"]["Properties"]["Port"] = {"Ref": "Port"}
+    side = {"t.yaml": literal}
+    assert diff_stacks(side, {"t.yaml": parameter}, {}, {"Port": "8080"}) == [
+        Finding("t.yaml", SAFE, "parameter Port", "added, with a default")
+    ]
+    # Another port is another target group.
+    assert diff_stacks(side, {"t.yaml": parameter}, {}, {"Port": "8081"})[0] == Finding(
+        "t.yaml",
+        DESTRUCTIVE,
+        "resource Group",
+        "Port replaces (AWS::ElasticLoadBalancingV2::TargetGroup)",
+    )
+    # 0.4.0's health check parameters default to 0.3.0's numbers: the stack's target group
+    # does not change (it was "HealthCheckIntervalSeconds, ... updated in place").
+    shipped = [load_side(v, REPO / "templates") for v in ("0.3.0", "0.4.0")]
+    findings = diff_stacks(*shipped, {"DesiredCount": "2"})
+    assert [f.subject for f in findings if f.template == "service.yaml"] == [
+        "output DashboardUrl",
+        "resource Dashboard",
+        "resource ErrorRateAlarm",
+        "resource Service",
+        "resource UnhealthyTargetsAlarm",
+    ]
+
+
 def test_a_changed_condition_may_delete_the_resources_it_guards():
     base = copy.deepcopy(BASE)
     base["Conditions"] = {"Keep": {"Fn::Equals": [{"Ref": "Mode"}, "a"]}}

@@ -1206,6 +1206,11 @@ def diff_template(
     """Findings for one template; ``replaced`` (when given) is filled with the resources an
     update replaces, each with whether that is certain."""
     replaced = {} if replaced is None else replaced
+    # CloudFormation takes every value as text: a port of 8080 and one of "8080" (a Number
+    # parameter's Ref "becomes a string", AWS CloudFormation User Guide, Parameters) are one
+    # value, and an update from one to the other changes nothing (sparkleformation/sfn#134: a
+    # Redis port from a parameter, "no such replacement occurs").
+    old, new = _values_as_text(old), _values_as_text(new)
     return sorted(
         _resource_findings(name, old, new, replaced)
         + _parameter_findings(name, old, new)
@@ -1694,6 +1699,12 @@ def _for_its_root(
             why = f"its default is refused: {problems[0]}"
         kept.append(Finding(template, BREAKING, f"parameter {name}", f"{why}: {_FAILS}"))
     return kept
+
+
+def _values_as_text(template: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``template`` with the numbers and booleans of its resources and outputs as text."""
+    sections = {s: _as_text(template[s]) for s in ("Resources", "Outputs") if s in template}
+    return {**template, **sections} if sections else template
 
 
 def _as_text(node: Any) -> Any:
