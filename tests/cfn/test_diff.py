@@ -263,6 +263,32 @@ def test_a_number_and_its_text_are_one_value():
     ]
 
 
+def test_removing_a_private_subnets_default_route_is_breaking():
+    """NatGateways=None removes each private route table's route to the NAT gateway: the tasks
+    then reach only the VPC and its endpoints (it was called safe)."""
+    table = {"Type": "AWS::EC2::RouteTable", "Properties": {"VpcId": "vpc-1"}}
+    route = {
+        "Type": "AWS::EC2::Route",
+        "Properties": {
+            "RouteTableId": {"Ref": "Table"},
+            "DestinationCidrBlock": "0.0.0.0/0",
+            "NatGatewayId": "nat-1",
+        },
+    }
+    old = {"Resources": {"Table": table, "Route": route}}
+    finding = only(diff_template("n.yaml", old, {"Resources": {"Table": table}}))
+    assert finding.severity == BREAKING
+    assert finding.change == (
+        "removed (AWS::EC2::Route): deleted on update; its route table keeps no route to the "
+        "internet: what runs in its subnets reaches only the VPC and its endpoints, and calls "
+        "to anything else time out"
+    )
+    # The table goes too, or another route takes the destination: nothing is cut off.
+    assert {f.severity for f in diff_template("n.yaml", old, {"Resources": {}})} == {SAFE}
+    moved = {"Resources": {"Table": table, "Other": route}}
+    assert {f.severity for f in diff_template("n.yaml", old, moved)} == {SAFE}
+
+
 def test_a_changed_condition_may_delete_the_resources_it_guards():
     base = copy.deepcopy(BASE)
     base["Conditions"] = {"Keep": {"Fn::Equals": [{"Ref": "Mode"}, "a"]}}

@@ -347,6 +347,40 @@ def _reopened(
 LISTENER_TYPE = "AWS::ElasticLoadBalancingV2::Listener"
 
 
+def _no_way_out(
+    resource: Mapping[str, Any], old_resources: Mapping[str, Any], new_resources: Mapping[str, Any]
+) -> str:
+    """What removing a route table's default route does when the table stays and no other
+    route of the new template takes its destination: its subnets' tasks lose the way to the
+    internet (``NatGateways=None``), and their calls to anything but the VPC's endpoints time
+    out."""
+    if resource.get("Type") != "AWS::EC2::Route":
+        return ""
+    properties = resource.get("Properties", {})
+    keys = ("DestinationCidrBlock", "DestinationIpv6CidrBlock")
+    destination = {key: properties.get(key) for key in keys if key in properties}
+    if destination not in (
+        {"DestinationCidrBlock": "0.0.0.0/0"},
+        {"DestinationIpv6CidrBlock": "::/0"},
+    ):
+        return ""
+    table = referred(properties.get("RouteTableId"))
+    if not table or any(name not in new_resources for name in table & set(old_resources)):
+        return ""  # the route table goes too
+    for other in new_resources.values():
+        other_properties = other.get("Properties", {})
+        if (
+            other.get("Type") == "AWS::EC2::Route"
+            and referred(other_properties.get("RouteTableId")) == table
+            and all(other_properties.get(key) == value for key, value in destination.items())
+        ):
+            return ""
+    return (
+        "; its route table keeps no route to the internet: what runs in its subnets reaches only "
+        "the VPC and its endpoints, and calls to anything else time out"
+    )
+
+
 def _closed_port(
     resource: Mapping[str, Any], old_resources: Mapping[str, Any], new_resources: Mapping[str, Any]
 ) -> str:
@@ -544,6 +578,7 @@ def _removed(
     else:
         change = f"removed ({resource_type}): deleted on update"
     closed = _closed_port(resource, old_resources, new_resources)
+    closed += _no_way_out(resource, old_resources, new_resources)
     change += _left_running(resource) + _reopened(resource, old_resources, new_resources) + closed
     severity = DESTRUCTIVE if resource_type in STATEFUL_TYPES else BREAKING if closed else SAFE
     return Finding(template, severity, f"resource {name}", change)
