@@ -533,6 +533,68 @@ def test_the_summary_says_whether_the_default_security_group_is_emptied():
     assert not any(line.startswith("default security group") for line in service)
 
 
+STANDALONE = {
+    "VpcId": "vpc-0a1b2c3d",
+    "PublicSubnetIds": "subnet-0aaa1111,subnet-0bbb2222",
+    "PrivateSubnetIds": "subnet-0ccc3333,subnet-0ddd4444",
+    "ContainerImage": IMAGE,
+}
+
+
+def test_load_balancer_subnets_elb_refuses_are_refused():
+    """ELB's CreateLoadBalancer: "You can specify only one subnet per Availability Zone" and
+    "[Application Load Balancers] You must specify subnets from at least two Availability
+    Zones" (Elastic Load Balancing API Reference). Both were accepted, "Availability Zones: 1"."""
+    service = SHIPPED / "service.yaml"
+    with pytest.raises(DryRunFailed) as one:
+        dry_run(service, {**STANDALONE, "PublicSubnetIds": "subnet-0aaa1111"})
+    assert one.value.problems == [
+        "service.yaml: parameter PublicSubnetIds: an application load balancer needs subnets in "
+        "at least two Availability Zones (1 given)"
+    ]
+    with pytest.raises(DryRunFailed) as twice:
+        dry_run(service, {**STANDALONE, "PublicSubnetIds": "subnet-0aaa1111,subnet-0aaa1111"})
+    assert twice.value.problems == [
+        "service.yaml: parameter PublicSubnetIds: subnet-0aaa1111 is given twice: a load "
+        "balancer takes one subnet per Availability Zone"
+    ]
+    # A network load balancer may have one zone.
+    network = {**STANDALONE, "PublicSubnetIds": "subnet-0aaa1111", "LoadBalancerType": "network"}
+    assert footprint(dry_run(service, network)).load_balancers == [
+        ("network", "internet-facing", 1)
+    ]
+
+
+def test_tasks_in_the_public_load_balancer_s_subnet_are_noted(tmp_path):
+    service = SHIPPED / "service.yaml"
+    assert footprint(dry_run(service, STANDALONE)).shared_subnets == ()
+    mixed = {**STANDALONE, "PrivateSubnetIds": "subnet-0bbb2222,subnet-0ccc3333"}
+    found = footprint(dry_run(service, mixed))
+    assert found.shared_subnets == (("Service", ("subnet-0bbb2222",)),)
+    assert (
+        "  note: Service runs its tasks in subnet-0bbb2222, where the internet-facing load "
+        "balancer is too: the load balancer needs public subnets, the tasks private ones (they "
+        "get no public IP: without NAT or VPC endpoints they cannot pull their image)"
+    ) in describe(found)
+    # An internal load balancer is in private subnets on purpose.
+    template = tmp_path / "t.yaml"
+    template.write_text(
+        "Parameters:\n  Subnets: {Type: 'List<AWS::EC2::Subnet::Id>'}\n"
+        "Resources:\n"
+        "  Balancer:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n"
+        "    Properties: {Scheme: internal, Subnets: !Ref Subnets}\n"
+        "  Service:\n    Type: AWS::ECS::Service\n    Properties:\n"
+        "      NetworkConfiguration: {AwsvpcConfiguration: {Subnets: !Ref Subnets}}\n"
+    )
+    subnets = {"Subnets": "subnet-0aaa1111,subnet-0bbb2222"}
+    assert footprint(dry_run(template, subnets)).shared_subnets == ()
+    public = template.read_text().replace("internal", "internet-facing")
+    template.write_text(public)
+    assert footprint(dry_run(template, subnets)).shared_subnets == (
+        ("Service", ("subnet-0aaa1111", "subnet-0bbb2222")),
+    )
+
+
 def test_the_dry_run_knows_the_custom_resource_type_network_yaml_uses():
     from troposphere_fargate.cfn.dry_run import DEFAULT_SECURITY_GROUP_RESTRICTION_TYPE
     from troposphere_fargate.layers import network

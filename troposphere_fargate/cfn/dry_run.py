@@ -307,6 +307,7 @@ def _dry_run(
         f"{label}: {p}{default}" for p in _certificate_problems(resources, values, stack_region)
     ]
     refused += [f"{label}: {p}" for p in _whole_number_problems(resources, stack_region)]
+    refused += [f"{label}: {p}" for p in _subnet_problems(resources, values)]
     for logical_id, body in resources.items():
         properties = body.get("Properties", {})
         child = _nested_file(properties, path.parent) if body.get("Type") == NESTED_STACK else None
@@ -527,6 +528,45 @@ def _certificate_problems(
     return list(dict.fromkeys(problems))
 
 
+def _literal_subnets(value: Any) -> list[str] | None:
+    """A list of subnet ids given as such (not the stack's own subnets, named by ``Ref``)."""
+    if isinstance(value, list) and value and all(isinstance(item, str) for item in value):
+        return list(value)
+    return None
+
+
+def _subnet_problems(
+    resources: Mapping[str, dict[str, Any]], values: Mapping[str, str]
+) -> list[str]:
+    """Load balancer subnets ELB refuses: "You can specify only one subnet per Availability
+    Zone", and "[Application Load Balancers] You must specify subnets from at least two
+    Availability Zones" (Elastic Load Balancing API Reference, CreateLoadBalancer, Subnets).
+    Only ids given as such are judged: whether two ids are in one zone only the account knows,
+    but one id twice is one zone twice."""
+    problems = []
+    for logical_id, body in resources.items():
+        if body.get("Type") != "AWS::ElasticLoadBalancingV2::LoadBalancer":
+            continue
+        properties = body.get("Properties", {})
+        subnets = _literal_subnets(properties.get("Subnets"))
+        if subnets is None:
+            continue
+        given = [n for n, v in values.items() if [p.strip() for p in v.split(",")] == subnets]
+        what = f"parameter {given[0]}" if given else f"{logical_id}'s subnets"
+        twice = sorted({subnet for subnet in subnets if subnets.count(subnet) > 1})
+        if twice:
+            problems.append(
+                f"{what}: {', '.join(twice)} {'is' if len(twice) == 1 else 'are'} given twice: "
+                "a load balancer takes one subnet per Availability Zone"
+            )
+        elif properties.get("Type", "application") == "application" and len(subnets) < 2:
+            problems.append(
+                f"{what}: an application load balancer needs subnets in at least two "
+                f"Availability Zones ({len(subnets)} given)"
+            )
+    return problems
+
+
 def _capacity_problems(resources: dict[str, dict[str, Any]]) -> list[str]:
     """A scalable target whose minimum is above its maximum: no template rule can compare two
     numbers, and Application Auto Scaling refuses it when the stack creates it ("Maximum
@@ -668,6 +708,9 @@ class Footprint:
     buckets: int = 0
     # The AWS WAF web ACLs associated with its load balancers (WAF's price is by use).
     web_acls: int = 0
+    # Each service whose tasks run in a subnet an internet-facing load balancer is in too, with
+    # those subnets: one of the two is in the wrong kind of subnet.
+    shared_subnets: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # Who each service's containers run as: (service, container, user), "" for the image's USER.
     container_users: tuple[tuple[str, str, str], ...] = ()
     # Without a NAT gateway, each (service, endpoint, what calls it) its tasks call that has no
@@ -853,6 +896,27 @@ def _other_regions(
     return list(dict.fromkeys(found))
 
 
+def _shared_subnets(every: Mapping[str, dict[str, Any]]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(service, subnets) for each service whose tasks are in a subnet given to an
+    internet-facing load balancer too (ids given as such: the stack's own subnets are public or
+    private by their names)."""
+    public: set[str] = set()
+    for body in every.values():
+        properties = body.get("Properties", {})
+        if (
+            body.get("Type") == "AWS::ElasticLoadBalancingV2::LoadBalancer"
+            and properties.get("Scheme", "internet-facing") == "internet-facing"
+        ):
+            public |= set(_literal_subnets(properties.get("Subnets")) or [])
+    found = []
+    for name, properties in _named(every, "AWS::ECS::Service").items():
+        network = (properties.get("NetworkConfiguration") or {}).get("AwsvpcConfiguration") or {}
+        shared = sorted(set(_literal_subnets(network.get("Subnets")) or []) & public)
+        if shared:
+            found.append((name, tuple(shared)))
+    return tuple(found)
+
+
 def _container_users(every: Mapping[str, dict[str, Any]]) -> tuple[tuple[str, str, str], ...]:
     """(service, container, user) for each container of each service's task definition (in
     the service's stack); "" for none given: the container runs as its image's USER."""
@@ -938,33 +1002,26 @@ def _with_insights(clusters: list[dict[str, Any]]) -> int:
     )
 
 
-def footprint(stack: PlannedStack) -> Footprint:
-    """The priced parts of ``stack``, read from its resources by type."""
-    expect(stack, PlannedStack, "footprint(stack)")
-    every = stack.every_resource()
+def _tracking(every: Mapping[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The target tracking policies, by name. Each has two alarms: "the ARNs of the two
+    CloudWatch alarms created on your behalf" (Application Auto Scaling User Guide,
+    put-scaling-policy)."""
+    return {
+        name: props
+        for name, props in _named(every, "AWS::ApplicationAutoScaling::ScalingPolicy").items()
+        if props.get("PolicyType") == "TargetTrackingScaling"
+    }
 
-    def typed(kind: str) -> list[dict[str, Any]]:
-        return [body.get("Properties", {}) for body in every.values() if body.get("Type") == kind]
 
-    subnets = len(typed("AWS::EC2::Subnet"))
-    endpoints = typed("AWS::EC2::VPCEndpoint")
-    gateways = [e for e in endpoints if e.get("VpcEndpointType", "Gateway") == "Gateway"]
-    load_balancers = typed("AWS::ElasticLoadBalancingV2::LoadBalancer")
-    azs = subnets // 2 if subnets else None
-    if azs is None and load_balancers:
-        azs = _count(load_balancers[0].get("Subnets"))
+def _services(every: Mapping[str, dict[str, Any]]) -> dict[str, list[Any]]:
+    """What :func:`footprint` reads from each ECS service, its task definition and scalable
+    target: its tasks, scaling, Spot, scaling targets and schedules, and the week's average."""
     tasks, scaling, spot = [], [], []
     targets: list[tuple[str, str]] = []
     schedules: list[tuple[str, str]] = []
     averages: list[tuple[str, float]] = []
     unpriced: list[tuple[str, str]] = []
-    # A target tracking policy's alarms: "the ARNs of the two CloudWatch alarms created on your
-    # behalf" (Application Auto Scaling User Guide, put-scaling-policy).
-    tracking = {
-        name: props
-        for name, props in _named(every, "AWS::ApplicationAutoScaling::ScalingPolicy").items()
-        if props.get("PolicyType") == "TargetTrackingScaling"
-    }
+    tracking = _tracking(every)
     for name, props in _named(every, "AWS::ECS::Service").items():
         strategy = props.get("CapacityProviderStrategy") or []
         if any(item.get("CapacityProvider") == "FARGATE_SPOT" for item in strategy):
@@ -997,6 +1054,34 @@ def footprint(stack: PlannedStack) -> Footprint:
                     unpriced.append((name, why))
                 else:
                     averages.append((name, average))
+    return {
+        "tasks": tasks,
+        "scaling": scaling,
+        "spot": spot,
+        "targets": targets,
+        "schedules": schedules,
+        "averages": averages,
+        "unpriced": unpriced,
+    }
+
+
+def footprint(stack: PlannedStack) -> Footprint:
+    """The priced parts of ``stack``, read from its resources by type."""
+    expect(stack, PlannedStack, "footprint(stack)")
+    every = stack.every_resource()
+
+    def typed(kind: str) -> list[dict[str, Any]]:
+        return [body.get("Properties", {}) for body in every.values() if body.get("Type") == kind]
+
+    subnets = len(typed("AWS::EC2::Subnet"))
+    endpoints = typed("AWS::EC2::VPCEndpoint")
+    gateways = [e for e in endpoints if e.get("VpcEndpointType", "Gateway") == "Gateway"]
+    load_balancers = typed("AWS::ElasticLoadBalancingV2::LoadBalancer")
+    azs = subnets // 2 if subnets else None
+    if azs is None and load_balancers:
+        azs = _count(load_balancers[0].get("Subnets"))
+    services = _services(every)
+    tracking = _tracking(every)
     insights = _with_insights(typed("AWS::ECS::Cluster"))
     return Footprint(
         availability_zones=azs,
@@ -1027,21 +1112,22 @@ def footprint(stack: PlannedStack) -> Footprint:
             f"{listener.get('Protocol', '?')} {listener.get('Port', '?')}"
             for listener in typed("AWS::ElasticLoadBalancingV2::Listener")
         ),
-        tasks=tasks,
+        tasks=services["tasks"],
         container_users=_container_users(every),
+        shared_subnets=_shared_subnets(every),
         unreachable=_unreachable(every, stack.region),
-        spot=tuple(spot),
-        scaling=scaling,
+        spot=tuple(services["spot"]),
+        scaling=services["scaling"],
         container_insights=insights,
         alarms=len(typed("AWS::CloudWatch::Alarm")),
         alarm_metrics=sum(
             max(1, sum(1 for query in alarm.get("Metrics") or [] if "MetricStat" in query))
             for alarm in typed("AWS::CloudWatch::Alarm")
         ),
-        scaling_targets=tuple(targets),
-        scaling_schedules=tuple(schedules),
-        scheduled_tasks=tuple(averages),
-        unpriced_schedules=tuple(unpriced),
+        scaling_targets=tuple(services["targets"]),
+        scaling_schedules=tuple(services["schedules"]),
+        scheduled_tasks=tuple(services["averages"]),
+        unpriced_schedules=tuple(services["unpriced"]),
         certificate_names=_certificate_names(typed("AWS::CertificateManager::Certificate")),
         dns_records=_record_names(typed("AWS::Route53::RecordSet")),
         scaling_alarms=2 * len(tracking),
@@ -1217,6 +1303,14 @@ def describe(found: Footprint) -> list[str]:
         lines += [
             _unreachable_line(name, endpoint, why)
             for service, endpoint, why in found.unreachable
+            if service == name
+        ]
+        lines += [
+            f"  note: {name} runs its tasks in {_and(list(subnets))}, where the internet-facing "
+            "load balancer is too: the load balancer needs public subnets, the tasks private "
+            "ones (they get no public IP: without NAT or VPC endpoints they cannot pull their "
+            "image)"
+            for service, subnets in found.shared_subnets
             if service == name
         ]
     alarms = _plural(found.alarms, "alarm")
