@@ -152,7 +152,7 @@ def test_running_stack_diff_examples_are_what_the_command_prints(capsys, monkeyp
     examples = re.findall(
         r"\$ troposphere-fargate (diff [^\n]*--(?:set|parameters)[^\n]*)\n(.*?)```", README, re.S
     )
-    assert len(examples) == 2
+    assert len(examples) == 3
     for command, printed in examples:
         cli.main(command.split())
         assert capsys.readouterr().out == printed, command

@@ -361,7 +361,7 @@ def _add_diff(commands: Any) -> None:
         usage=(
             "%(prog)s [-h] OLD NEW [--format {table,json}] [--allow SEVERITIES]\n"
             "       [--templates DIR] [--parameters KEY=VALUE ...] [--set KEY=VALUE ...]\n"
-            "       [--region REGION]"
+            "       [--region REGION] [--zones ZONE,ZONE,...]"
         ),
         help="predict what updating stacks from OLD to NEW templates replaces or breaks",
         description=(
@@ -431,6 +431,13 @@ def _add_diff(commands: Any) -> None:
     compare.add_argument(
         "--region",
         help="the stacks' region, for what depends on it (default: us-east-1, as a stack there)",
+    )
+    compare.add_argument(
+        "--zones",
+        metavar="ZONE,ZONE,...",
+        help="the zones Fn::GetAZs gives in your account and region, in its order (your running "
+        "subnets' zones, the first subnet's first): then a subnet whose zone comes from it is "
+        "known to move or stay, as when pinning AvailabilityZones",
     )
 
 
@@ -518,9 +525,10 @@ def _diff(args: argparse.Namespace) -> int:
     old, new = load_sides(args.old, args.new, args.templates)
     for inner in folders_inside([args.old, args.new], args.templates):
         _note(f"not compared: {inner}/, a folder inside (name it on both sides to compare it)")
-    if args.parameters or args.set or args.region:
+    if args.parameters or args.set or args.region or args.zones is not None:
+        zones = None if args.zones is None else args.zones.split(",")
         findings = diff_stacks(
-            old, new, _key_values(args.parameters), _key_values(args.set), args.region
+            old, new, _key_values(args.parameters), _key_values(args.set), args.region, zones
         )
     else:
         findings = diff(old, new)
@@ -532,11 +540,17 @@ def _diff(args: argparse.Namespace) -> int:
     # "may replace", "exported value may change").
     blocked = blocking(findings, allow)
     unsure = [f for f in blocked if " may " in f" {f.change} "]
-    if unsure and not (args.parameters or args.set or args.region):
+    if unsure and not (args.parameters or args.set or args.region or args.zones is not None):
         _note(
             f'{len(unsure)} of these destructive or breaking findings say "may": whether they '
             "happen depends on the parameter values of your stacks; give them (--parameters "
             "KEY=VALUE ..., and --region) for a definite answer"
+        )
+    elif args.zones is None and any("AvailabilityZone may" in f.change for f in unsure):
+        _note(
+            "a subnet's zone comes from Fn::GetAZs, which only your account can answer: give "
+            "--zones (your running subnets' zones, the first subnet's first) to know which "
+            "subnets move"
         )
     return EXIT_FAILED if blocked else EXIT_OK
 

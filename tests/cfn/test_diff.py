@@ -2279,3 +2279,49 @@ def test_a_changed_default_is_safe_for_a_stack_that_keeps_its_value():
         if f.subject == "parameter Mode"
     ]
     assert changed.severity == SAFE and "the update sets 'b'" in changed.change
+
+
+# --- The zones Fn::GetAZs gives: --zones ------------------------------------------------------
+
+
+PIN = "AvailabilityZones=eu-west-1a,eu-west-1c"
+
+
+def test_zones_say_which_subnets_move_when_zones_are_pinned(capsys):
+    """A running stack's subnets took their zones from Fn::GetAZs, which only the account can
+    answer: given them (--zones), pinning says exactly which subnets move (it was "may
+    replace" for every subnet, and the README promised better)."""
+    side = load_side(__version__, REPO / "templates")
+    zones = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
+    pinned = {"AvailabilityZones": ",".join(zones)}
+    same = diff_stacks(side, side, {}, pinned, "eu-west-1", zones)
+    assert {f.template for f in same} == {"root.yaml", "stackset.yaml"}
+    moved = diff_stacks(
+        side, side, {}, {"AvailabilityZones": "eu-west-1a,eu-west-1c"}, "eu-west-1", zones
+    )
+    replaced = {
+        f.subject for f in moved if f.change == "AvailabilityZone replaces (AWS::EC2::Subnet)"
+    }
+    assert replaced == {"resource PublicSubnet2", "resource PrivateSubnet2"}
+    assert not any(" may " in f" {f.change} " for f in moved if f.template == "network.yaml")
+    # Without them, each subnet may move, and the command says what to give.
+    assert cli.main(["diff", __version__, __version__, "--region", "eu-west-1", "--set", PIN]) == 1
+    assert "give --zones (your running subnets' zones, the first subnet's first)" in (
+        capsys.readouterr().err
+    )
+
+
+@pytest.mark.parametrize(
+    ("zones", "message"),
+    [
+        ("eu-west-1a,us-east-1b", "--zones: us-east-1b is a zone of us-east-1, not of eu-west-1"),
+        ("eu-west-1a,eu-west-1a", "--zones: eu-west-1a is named twice"),
+        ("eu-west-1a,subnet-1", "--zones: 'subnet-1' is no Availability Zone name"),
+        (",", "--zones names no zone"),
+        ("eu-west-1a", "(--zones: give the zone of each running subnet, the first subnet's first"),
+    ],
+)
+def test_zones_that_cannot_be_the_stack_s_are_refused(capsys, zones, message):
+    argv = ["diff", __version__, __version__, "--region", "eu-west-1", "--zones", zones]
+    assert cli.main([*argv, "--set", PIN]) == 1
+    assert message in capsys.readouterr().err

@@ -1407,6 +1407,7 @@ def diff_stacks(
     running: Mapping[str, str] | None = None,
     changes: Mapping[str, str] | None = None,
     region: str | None = None,
+    zones: Sequence[str] | None = None,
 ) -> list[Finding]:
     """Findings for updating running stacks, not templates: each template on both sides is
     resolved (:func:`troposphere_fargate.cfn.evaluate.resolved`) with the stack's parameter values,
@@ -1417,6 +1418,9 @@ def diff_stacks(
     values the update sets. A parameter the update does not set keeps its current value, as
     ``aws cloudformation deploy`` and the console keep it; one that is new takes its default.
     Both apply to every template that declares the parameter (a root and its children alike).
+    ``zones``: what ``Fn::GetAZs`` of the stacks' region gives in the account, in its order
+    (the zones of the running subnets, first subnet first); without it, a subnet whose zone
+    comes from ``Fn::GetAZs`` "may" move.
     """
     from .evaluate import (
         pseudo_for_region,
@@ -1458,8 +1462,55 @@ def diff_stacks(
                 if problem:
                     raise DiffError(f"{name}: {problem}")
     pseudo = pseudo_for_region(region) if region else None
+    if zones is not None:
+        old, new = (
+            {name: _with_zones(t, _checked_zones(zones, region)) for name, t in side.items()}
+            for side in (old, new)
+        )
     stacks = _Stacks(old, new, running, changes, pseudo, resolve=True)
-    return sorted(_added_or_removed(old, new) + stacks.findings())
+    try:
+        return sorted(_added_or_removed(old, new) + stacks.findings())
+    except DiffError as exc:
+        if zones is None or "Fn::Select picks item" not in str(exc):
+            raise
+        raise DiffError(
+            f"{exc} (--zones: give the zone of each running subnet, the first subnet's "
+            "first, as many as Fn::GetAZs is asked for)"
+        ) from None
+
+
+def _checked_zones(zones: Sequence[str], region: str | None) -> list[str]:
+    """``zones`` as given to ``--zones``: Availability Zone names of the stacks' region, each
+    once."""
+    from .evaluate import REGION_NAME
+
+    region = region or "us-east-1"
+    listed = [zone.strip() for zone in zones if zone.strip()]
+    if not listed:
+        raise DiffError("--zones names no zone: give the zones Fn::GetAZs returns, comma-separated")
+    for zone in listed:
+        if not (REGION_NAME.fullmatch(zone[:-1]) and zone[-1].isalpha() and zone[-1].islower()):
+            raise DiffError(f"--zones: {zone!r} is no Availability Zone name (such as {region}a)")
+        if zone[:-1] != region:
+            raise DiffError(
+                f"--zones: {zone} is a zone of {zone[:-1]}, not of {region}, the stacks' region "
+                "(--region)"
+            )
+    twice = sorted({zone for zone in listed if listed.count(zone) > 1})
+    if twice:
+        raise DiffError(f"--zones: {', '.join(twice)} is named twice")
+    return listed
+
+
+def _with_zones(node: Any, zones: list[str]) -> Any:
+    """``node`` with each ``Fn::GetAZs`` of the stack's own region replaced by ``zones``."""
+    if isinstance(node, list):
+        return [_with_zones(item, zones) for item in node]
+    if not isinstance(node, Mapping):
+        return node
+    if set(node) == {"Fn::GetAZs"} and node["Fn::GetAZs"] in ("", {"Ref": "AWS::Region"}):
+        return list(zones)
+    return {key: _with_zones(value, zones) for key, value in node.items()}
 
 
 @dataclass(frozen=True)
