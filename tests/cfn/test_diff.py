@@ -2271,7 +2271,7 @@ def test_a_changed_default_is_safe_for_a_stack_that_keeps_its_value():
     assert kept.change == (
         "default 'a' -> 'b': the stack keeps 'a' (aws cloudformation deploy and the console "
         "keep a value not given; an UpdateStack call that neither gives one nor sets "
-        "UsePreviousValue takes 'b')"
+        "UsePreviousValue takes 'b'); --set Mode=b takes the new default"
     )
     (changed,) = [
         f

@@ -1712,13 +1712,21 @@ def _kept_default(finding: Finding, kept: Mapping[str, str], changes: Mapping[st
     new_default = finding.change.split(" -> ", 1)[1].split(":", 1)[0]
     value = changes.get(name, kept.get(name))
     who = "the update sets" if name in changes else "the stack keeps"
+    # The new default is news to a stack that keeps its value: how to take it (0.4.0's
+    # DesiredCount=0, which the changelog asks for, was not said here).
+    default = new_default.strip("'")
+    take = (
+        f"; --set {shlex.quote(f'{name}={default}')} takes the new default"
+        if name not in changes and value != default
+        else ""
+    )
     return Finding(
         finding.template,
         SAFE,
         finding.subject,
         f"{finding.change.split(':', 1)[0]}: {who} {value!r} (aws cloudformation deploy and "
         "the console keep a value not given; an UpdateStack call that neither gives one nor "
-        f"sets UsePreviousValue takes {new_default})",
+        f"sets UsePreviousValue takes {new_default}){take}",
     )
 
 
