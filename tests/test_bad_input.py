@@ -351,8 +351,10 @@ def test_diagram_makes_the_folder_it_is_told_to_write_into(tmp_path, capsys):
     picture = tmp_path / "new" / "folder" / "architecture.dot"
     assert cli.main(["diagram", "-o", str(picture)]) == 0
     assert picture.read_text().startswith("digraph")
-    # A newcomer's trial: the folders appeared without a word. The line says which it made.
-    assert capsys.readouterr().out == f"wrote {picture} (created the folder {tmp_path / 'new'})\n"
+    # A newcomer's trial: the folders appeared without a word. The line says which it made
+    # (a fourth trial: each of them, not the first alone).
+    made = f"{tmp_path / 'new'} and {tmp_path / 'new' / 'folder'}"
+    assert capsys.readouterr().out == f"wrote {picture} (created the folders {made})\n"
     assert cli.main(["diagram", "-o", str(picture)]) == 0
     assert capsys.readouterr().out == f"wrote {picture}\n"
 
@@ -483,7 +485,7 @@ def test_diagram_without_graphviz_writes_the_source_into_the_folder_it_makes(
     assert (tmp_path / "newdir" / "sub" / "x.dot").is_file()
     assert capsys.readouterr().err.endswith(
         f"wrote the source to {tmp_path / 'newdir' / 'sub' / 'x.dot'} "
-        f"(created the folder {tmp_path / 'newdir'})\n"
+        f"(created the folders {tmp_path / 'newdir'} and {tmp_path / 'newdir' / 'sub'})\n"
     )
 
 

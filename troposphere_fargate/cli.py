@@ -305,7 +305,8 @@ def _add_diagram(commands: Any) -> None:
             "public and private subnets, NAT gateways and routes, VPC endpoints, the load "
             "balancer and its listeners. With --spec, what that application's templates deploy: "
             "for an environment, its shared load balancer, each service with its listener rule "
-            "or Service Connect name, and its domain. Needs Graphviz's dot for .svg and .png; "
+            "or Service Connect name, and its domain. Needs Graphviz's dot for .svg, .png and "
+            ".pdf; "
             "without it the .dot source is written and the command says how to install dot."
         ),
     )
@@ -351,7 +352,7 @@ def _add_diagram(commands: Any) -> None:
         type=Path,
         required=True,
         metavar="FILE",
-        help="where to write the picture: FILE.svg, FILE.png or FILE.dot",
+        help="where to write the picture: FILE.svg, FILE.png, FILE.pdf or FILE.dot",
     )
 
 
@@ -483,15 +484,26 @@ def _diagram(args: argparse.Namespace) -> int:
         else:
             dot = graph(picture(scenario, render_templates(config)))
     except (ParameterError, RuleError) as exc:
-        raise PublishError(f"the templates refuse these values: {exc}") from None
+        # The template's message names its parameters: say which option sets each.
+        flags = {
+            "NumberOfAzs": "--azs",
+            "NatGateways": "--nat",
+            "VpcEndpoints": "--endpoints",
+            "LoadBalancerType": "--lb",
+            "CertificateArn": "--https",
+        }
+        named = [f"{flag} sets {name}" for name, flag in flags.items() if name in str(exc)]
+        options = f" ({', '.join(named)})" if named else ""
+        raise PublishError(f"the templates refuse these values: {exc}{options}") from None
     in_the_way = file_in_the_way(args.output.parent)
     if in_the_way is not None:
         raise ArgumentValueError(f"-o {args.output}: {in_the_way} is a file, not a folder")
     # For the picture or its source; the line that names what was written says so.
     missing = [folder for folder in args.output.parents if not folder.exists()]
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    created = f" (created the folder {missing[-1]})" if missing else ""
-    if args.output.suffix.lower() in (".svg", ".png") and not dot_available():
+    what = "folder" if len(missing) == 1 else "folders"
+    created = f" (created the {what} {_and_paths(missing[::-1])})" if missing else ""
+    if args.output.suffix.lower() in (".svg", ".png", ".pdf") and not dot_available():
         source = render(dot, args.output.with_suffix(".dot"))
         print(
             f"troposphere-fargate: {INSTALL_DOT}; wrote the source to {source}{created}",
@@ -504,6 +516,12 @@ def _diagram(args: argparse.Namespace) -> int:
         raise PublishError(str(exc)) from None
     print(f"wrote {written}{created}")
     return EXIT_OK
+
+
+def _and_paths(paths: Sequence[Path]) -> str:
+    return (
+        ", ".join(str(p) for p in paths[:-1]) + (" and " if len(paths) > 1 else "") + str(paths[-1])
+    )
 
 
 def _diff(args: argparse.Namespace) -> int:

@@ -448,3 +448,17 @@ def test_without_nat_a_service_with_no_endpoint_is_drawn_unreachable():
     with_nat = environment(text)
     assert (with_nat.unreachable, with_nat.services[-2:]) == ([], ["Secrets Manager", "SQS"])
     assert "unreachable" not in node_names(environment_graph(with_nat))
+
+
+def test_a_refusal_of_the_templates_names_the_options_that_set_what_it_names(tmp_path, capsys):
+    """The rule's message names the template's parameters (VpcEndpoints); the command's options
+    are --nat and --endpoints (a fourth trial)."""
+    assert cli.main(["diagram", "--nat", "None", "-o", str(tmp_path / "a.dot")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("troposphere-fargate: error: the templates refuse these values: rule ")
+    assert err.rstrip().endswith("(--nat sets NatGateways, --endpoints sets VpcEndpoints)")
+
+
+def test_a_pdf_is_drawn_by_dot(dot, tmp_path):
+    assert cli.main(["diagram", "-o", str(tmp_path / "a.pdf")]) == 0
+    assert (tmp_path / "a.pdf").read_bytes().startswith(b"%PDF")

@@ -796,13 +796,13 @@ def dot_available() -> bool:
 
 
 def render(dot: graphviz.Digraph, output: Path) -> Path:
-    """Write ``output``: .dot (the source), or .svg/.png rendered by Graphviz's dot."""
+    """Write ``output``: .dot (the source), or .svg/.png/.pdf rendered by Graphviz's dot."""
     suffix = output.suffix.lstrip(".").lower()
     if suffix == "dot":
         output.write_text(dot.source)
         return output
-    if suffix not in ("svg", "png"):
-        raise ValueError(f"{output}: choose a .svg, .png or .dot file")
+    if suffix not in ("svg", "png", "pdf"):
+        raise ValueError(f"{output}: choose a .svg, .png, .pdf or .dot file")
     if not dot_available():
         raise FileNotFoundError(INSTALL_DOT)
     result = subprocess.run(
