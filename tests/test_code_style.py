@@ -62,6 +62,35 @@ def test_every_full_name_a_docstring_points_at_exists():
     assert [(path, name) for path, name in found if not _resolves(name)] == []
 
 
+def test_every_file_of_the_project_a_text_names_exists():
+    """.taskcat.yml's header named the taskcat test at its old place, before it moved to
+    tests/release/ (a newcomer's fourth trial). Every path of this project's code, tests or
+    scripts that a file of the checkout names exists (CHANGELOG.md aside: it tells what was)."""
+    import re
+
+    named = re.compile(r"\b(?:tests|scripts|troposphere_fargate)/[\w/]+\.(?:py|json|guard|md)\b")
+    listed = subprocess.run(
+        ["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=False
+    ).stdout.split()
+    if not listed:
+        pytest.skip("not a git checkout")
+    texts = [
+        name
+        for name in listed
+        if name != "CHANGELOG.md"
+        and not name.startswith("templates/")
+        and name.endswith((".py", ".md", ".yml", ".yaml", ".cfg", ".toml", ".txt", "run"))
+    ]
+    found = {
+        (name, path)
+        for name in texts
+        if (REPO / name).is_file()
+        for path in named.findall((REPO / name).read_text(encoding="utf-8", errors="replace"))
+    }
+    assert len(found) > 50  # the pattern finds them
+    assert sorted((name, path) for name, path in found if not (REPO / path).exists()) == []
+
+
 # Each part imports only the parts below it (README, "Development"): cli > release > layers >
 # cfn > errors. An import placed inside a function counts too.
 ORDER = ("errors", "cfn", "layers", "release", "cli")

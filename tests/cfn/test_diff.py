@@ -939,6 +939,10 @@ def test_command_compares_running_stacks(capsys):
         (["--set", "LoadBalancerType"], "'LoadBalancerType' is not KEY=VALUE"),
         (["--set", "Nope=1"], "no template declares the parameter(s) Nope"),
         (
+            ["--parameters", "NatGateway=Single"],
+            "no template declares the parameter(s) NatGateway (did you mean NatGateways?)",
+        ),
+        (
             ["--set", "LoadBalancerType=gateway"],
             "LoadBalancerType='gateway' is not one of the allowed",
         ),

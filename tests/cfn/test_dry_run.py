@@ -345,7 +345,8 @@ def test_too_few_zones_for_the_number_of_azs_names_the_parameter():
         dry_run(SHIPPED / "network.yaml", {"AvailabilityZones": "us-east-1a"})
     assert failed.value.problems == [
         "network.yaml: Fn::Select picks item 2 of parameter AvailabilityZones, ['us-east-1a'], "
-        "which has 1: CloudFormation would fail the stack here"
+        "which has 1: CloudFormation would fail the stack here (give AvailabilityZones at "
+        "least 2 items)"
     ]
 
 

@@ -83,6 +83,13 @@ def test_values_outside_the_constraints_are_rejected(given, message):
         parameter_values(TEMPLATE, {**SUBNETS, **given})
 
 
+def test_an_unknown_parameter_says_which_it_may_be():
+    """A fourth trial: ``deployed(..., {"NatGateway": ...})`` named the key alone."""
+    with pytest.raises(ParameterError) as refused:
+        parameter_values(TEMPLATE, {**SUBNETS, "count": "2"})
+    assert str(refused.value) == "unknown parameter(s): count (did you mean Count?)"
+
+
 def test_a_parameter_without_default_needs_a_value():
     with pytest.raises(ParameterError, match="Subnets needs a value"):
         parameter_values(TEMPLATE, {})

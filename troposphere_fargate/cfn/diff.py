@@ -1434,7 +1434,12 @@ def diff_stacks(
     }
     unknown = sorted((set(running) | set(changes)) - declared)
     if unknown:
-        raise DiffError(f"no template declares the parameter(s) {', '.join(unknown)}")
+        from .evaluate import closest
+
+        raise DiffError(
+            "no template declares the parameter(s) "
+            + ", ".join(f"{name}{closest(name, declared)}" for name in unknown)
+        )
     # A running stack has values for its own template's parameters only: one that only the
     # new side declares comes from the update (or takes its default).
     before = {name for t in old.values() for name in t.get("Parameters", {})}

@@ -51,7 +51,10 @@ def parameter_values(template: Mapping[str, Any], given: Mapping[str, str]) -> d
     declared: Mapping[str, Mapping[str, Any]] = template.get("Parameters", {})
     unknown = sorted(set(given) - set(declared))
     if unknown:
-        raise ParameterError(f"unknown parameter(s): {', '.join(unknown)}")
+        raise ParameterError(
+            "unknown parameter(s): "
+            + ", ".join(f"{name}{closest(name, declared)}" for name in unknown)
+        )
     values: dict[str, str] = {}
     for name, spec in declared.items():
         if name in given:
@@ -77,7 +80,7 @@ def parameter_problems(
     parameter fed by another stack's output): they are not asked for."""
     declared: Mapping[str, Mapping[str, Any]] = template.get("Parameters", {})
     problems = [
-        f"unknown parameter {name}{_closest(name, declared)}"
+        f"unknown parameter {name}{closest(name, declared)}"
         for name in sorted(set(given) - set(declared))
     ]
     later = set(deferred)
@@ -118,7 +121,7 @@ _ID_FORMS = {
 }
 
 
-def _closest(name: str, declared: Iterable[str]) -> str:
+def closest(name: str, declared: Iterable[str]) -> str:
     """`` (did you mean X?)`` for the declared parameter ``name`` most looks like (case
     aside: CloudFormation's names are case-sensitive), or the names declared when few."""
     import difflib
@@ -528,9 +531,14 @@ def _substituted(
                         return {key: [first, second]}
                     source = inner[1].get("Ref") if isinstance(inner[1], dict) else None
                     what = f"parameter {source}, " if isinstance(source, str) else ""
+                    remedy = (
+                        f" (give {source} at least {int(first) + 1} items)"
+                        if isinstance(source, str)
+                        else ""
+                    )
                     raise ParameterError(
                         f"Fn::Select picks item {int(first) + 1} of {what}{second!r}, which has "
-                        f"{len(second)}: CloudFormation would fail the stack here"
+                        f"{len(second)}: CloudFormation would fail the stack here{remedy}"
                     )
                 return second[int(first)]
             return {key: [first, second]}
