@@ -177,6 +177,13 @@ def test_a_wrong_argument_to_the_library_is_a_type_error_naming_the_call(tmp_pat
             lambda: write_version(tmp_path, {5: "x"}),  # type: ignore[dict-item]
             "write_version(files) takes names (str) as keys: 5 is int",
         ),
+        # A fourth trial swapped them (build_templates takes the config first, the folder
+        # second): "write_version(files) takes Mapping, not PosixPath" did not say so.
+        (
+            lambda: write_version({"a.yaml": "x"}, tmp_path),  # type: ignore[arg-type]
+            "write_version(root, files): the folder comes first, then the files, as in "
+            "write_version('templates', generate())",
+        ),
         (
             lambda: lint_templates("Resources: {}"),  # type: ignore[arg-type]
             "lint_templates(templates) takes a mapping of names to YAML text, not a single str",

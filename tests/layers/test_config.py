@@ -116,6 +116,11 @@ def test_a_valid_network_config_builds():
             r"ServiceConfig\.default_container_port='8080': must be an int from 1 to 65535",
         ),
         (
+            # One error: it also said target_health.port=None "is the container port".
+            {"default_container_port": None},
+            r"^ServiceConfig\.default_container_port=None: must be an int from 1 to 65535$",
+        ),
+        (
             {"default_health_check_path": "health"},
             r"ServiceConfig\.default_health_check_path='health': must be a URL path starting "
             r"with /$",

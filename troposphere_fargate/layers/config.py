@@ -1154,7 +1154,7 @@ class ServiceConfig:
             for sidecar in self.application.sidecars
             if sidecar.port is not None
         }
-        if health.port in taken:
+        if health.port is not None and health.port in taken:
             raise _fail(
                 owner,
                 "target_health.port",

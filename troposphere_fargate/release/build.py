@@ -228,6 +228,11 @@ def write_version(root: Path | str, files: Mapping[str, str], version: str = __v
     import shutil
     import tempfile
 
+    if isinstance(root, Mapping) and isinstance(files, str | Path):
+        raise TypeError(
+            "write_version(root, files): the folder comes first, then the files, as in "
+            "write_version('templates', generate())"
+        )
     expect_texts(files, "write_version(files)", "YAML text")
     root = Path(root)
     if not isinstance(version, str) or not _PLAIN_NAME.fullmatch(version):
