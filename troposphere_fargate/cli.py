@@ -534,6 +534,7 @@ def _diff(args: argparse.Namespace) -> int:
         folders_inside,
         load_sides,
         render_table,
+        unrelated,
     )
 
     allow = [a for a in args.allow.split(",") if a]
@@ -541,6 +542,11 @@ def _diff(args: argparse.Namespace) -> int:
     if unknown:
         raise PublishError(f"--allow takes destructive and breaking, not {', '.join(unknown)}")
     old, new = load_sides(args.old, args.new, args.templates)
+    if Path(args.old).is_file() and Path(args.new).is_file():
+        ((name, before),), ((_, after),) = old.items(), new.items()
+        why = unrelated(Path(args.old).name, before, name, after)
+        if why:
+            _note(why)
     for inner in folders_inside([args.old, args.new], args.templates):
         _note(f"not compared: {inner}/, a folder inside (name it on both sides to compare it)")
     if args.parameters or args.set or args.region or args.zones is not None:

@@ -680,7 +680,10 @@ def test_moving_a_running_service_to_canary_adds_its_plumbing_and_replaces_nothi
         changes={"DeploymentStrategy": "CANARY"},
     )
     service = {f.subject: f.change.split(" (")[0] for f in findings if f.template == "service.yaml"}
-    assert service["resource Service"] == "DeploymentConfiguration, LoadBalancers updated in place"
+    assert service["resource Service"] == (
+        "DeploymentConfiguration, LoadBalancers updated in place; the service starts a "
+        "deployment: new tasks take over from the running ones"
+    )
     added = {subject for subject, change in service.items() if change == "added"}
     assert added == {
         "resource AlternateTargetGroup",
@@ -928,7 +931,10 @@ def test_command_compares_running_stacks(capsys):
         cli.main(["diff", __version__, __version__, "--set", "CapacityProvider=FARGATE_SPOT"]) == 0
     )
     out = capsys.readouterr().out
-    in_place = "resource Service: CapacityProviderStrategy, ForceNewDeployment updated in place"
+    in_place = (
+        "resource Service: CapacityProviderStrategy, ForceNewDeployment updated in place; the "
+        "service starts a deployment: new tasks take over from the running ones"
+    )
     assert f"  safe         {in_place}\n" in out
     assert "replace" not in out
 
@@ -2329,3 +2335,43 @@ def test_zones_that_cannot_be_the_stack_s_are_refused(capsys, zones, message):
     argv = ["diff", __version__, __version__, "--region", "eu-west-1", "--zones", zones]
     assert cli.main([*argv, "--set", PIN]) == 1
     assert message in capsys.readouterr().err
+
+
+def test_two_different_templates_compared_file_with_file_are_said_to_be(tmp_path, capsys):
+    """``diff network.yaml service.yaml`` compared two layers under the second's name without a
+    word (a fourth trial)."""
+    shipped = REPO / "templates" / __version__
+    argv = ["diff", str(shipped / "network.yaml"), str(shipped / "service.yaml")]
+    assert cli.main(argv) == 1
+    assert capsys.readouterr().err.startswith(
+        "troposphere-fargate: network.yaml is the network layer and service.yaml the service "
+        "layer: two different templates, so every resource reads as removed or added\n"
+    )
+    # Without the layers' metadata: no resource in common says it.
+    (tmp_path / "a.yaml").write_text("Resources: {A: {Type: AWS::SNS::Topic}}\n")
+    (tmp_path / "b.yaml").write_text("Resources: {B: {Type: AWS::SNS::Topic}}\n")
+    cli.main(["diff", str(tmp_path / "a.yaml"), str(tmp_path / "b.yaml")])
+    assert "a.yaml and b.yaml have no resource in common" in capsys.readouterr().err
+    # Two versions of one template: nothing to say.
+    cli.main(
+        ["diff", str(REPO / "templates" / "0.3.0" / "network.yaml"), str(shipped / "network.yaml")]
+    )
+    assert "in common" not in capsys.readouterr().err
+
+
+def test_an_ecs_service_update_that_replaces_its_tasks_says_so():
+    """ECS API Reference, UpdateService: for the properties it names "Amazon ECS starts new
+    tasks with the new configuration"; 0.1.0 -> 0.2.0 said "ForceNewDeployment updated in
+    place" while the changelog warned of a rolling deployment (a fourth trial). A change of
+    what only scales or alarms does not."""
+    service = {"Type": "AWS::ECS::Service", "Properties": {"TaskDefinition": "a:1"}}
+    old = {"Resources": {"Service": service}}
+    new = copy.deepcopy(old)
+    new["Resources"]["Service"]["Properties"]["TaskDefinition"] = "a:2"
+    assert only(diff_template("s.yaml", old, new)).change == (
+        "TaskDefinition updated in place; the service starts a deployment: new tasks take over "
+        "from the running ones"
+    )
+    new = copy.deepcopy(old)
+    new["Resources"]["Service"]["Properties"]["DesiredCount"] = 3
+    assert only(diff_template("s.yaml", old, new)).change == "DesiredCount updated in place"

@@ -193,6 +193,27 @@ def load_sides(
     return before, after
 
 
+def unrelated(old_name: str, old: Mapping[str, Any], new_name: str, new: Mapping[str, Any]) -> str:
+    """Why two templates compared file with file look like two different templates (their
+    layers differ, or they share no resource), or ``""``: ``diff network.yaml service.yaml``
+    compared them under the second's name without a word."""
+    layers = [
+        ((t.get("Metadata") or {}).get("TroposphereFargate") or {}).get("Layer") for t in (old, new)
+    ]
+    if all(isinstance(layer, str) for layer in layers) and layers[0] != layers[1]:
+        return (
+            f"{old_name} is the {layers[0]} layer and {new_name} the {layers[1]} layer: two "
+            "different templates, so every resource reads as removed or added"
+        )
+    shared = set(old.get("Resources") or {}) & set(new.get("Resources") or {})
+    if not shared and old.get("Resources") and new.get("Resources"):
+        return (
+            f"{old_name} and {new_name} have no resource in common: every resource reads as "
+            "removed or added (are they two versions of one template?)"
+        )
+    return ""
+
+
 def _has_intrinsic(value: Any) -> bool:
     if isinstance(value, dict):
         return any(k == "Ref" or k.startswith("Fn::") for k in value) or any(
@@ -660,6 +681,7 @@ def _resource_findings(
         in_place = [key for key in changed if key not in replaced_keys]
         if in_place and not replacements:  # a replaced resource is new through and through
             order = _launch_role_order(name, before, after, new_resources)
+            order += _redeploys(resource_type, in_place)
             findings.append(
                 Finding(template, SAFE, subject, f"{', '.join(in_place)} updated in place{order}")
             )
@@ -676,6 +698,33 @@ def _resource_findings(
         + _weights_reset(template, old, new, replaced)
         + _endpoints_moved(template, old, new, replaced)
     )
+
+
+# The ECS service properties whose change starts a deployment: new tasks take over from the
+# running ones, as the deployment configuration says ("When you update any of these
+# parameters, Amazon ECS starts new tasks with the new configuration", ECS API Reference,
+# UpdateService; a forced deployment, the capacity providers and the platform version take a
+# deployment too).
+_REDEPLOYING = frozenset(
+    {
+        "CapacityProviderStrategy",
+        "ForceNewDeployment",
+        "LoadBalancers",
+        "NetworkConfiguration",
+        "PlatformVersion",
+        "ServiceConnectConfiguration",
+        "ServiceRegistries",
+        "TaskDefinition",
+        "VolumeConfigurations",
+    }
+)
+
+
+def _redeploys(resource_type: str, changed: Sequence[str]) -> str:
+    """For an ECS service updated in place: whether its tasks are replaced."""
+    if resource_type != "AWS::ECS::Service" or not _REDEPLOYING & set(changed):
+        return ""
+    return "; the service starts a deployment: new tasks take over from the running ones"
 
 
 def _actions(node: Any) -> set[str]:
