@@ -83,6 +83,26 @@ def test_values_outside_the_constraints_are_rejected(given, message):
         parameter_values(TEMPLATE, {**SUBNETS, **given})
 
 
+def test_a_list_refused_by_its_pattern_names_the_item():
+    """A fourth trial: ``PublicSubnetIds=subnet-xyz,subnet-0bbb2222`` "does not match its
+    pattern", without saying which subnet."""
+    with pytest.raises(ParameterError) as listed:
+        parameter_values(TEMPLATE, {"Subnets": "subnet-1, vpc-2"})
+    assert str(listed.value) == (
+        "parameter Subnets='subnet-1, vpc-2' does not match ^subnet-[0-9]+$ ('vpc-2' does not)"
+    )
+    # A String of ids whose pattern takes each alone.
+    ids = {"Parameters": {"Ids": {"Type": "String", "AllowedPattern": "^(subnet-[0-9]+,?)+$"}}}
+    with pytest.raises(ParameterError) as text:
+        parameter_values(ids, {"Ids": "subnet-1,vpc-2,vpc-3"})
+    assert str(text.value).endswith("('vpc-2', 'vpc-3' do not)")
+    # A pattern no item matches alone says nothing more.
+    pair = {"Parameters": {"Pair": {"Type": "String", "AllowedPattern": "^a,b$"}}}
+    with pytest.raises(ParameterError) as whole:
+        parameter_values(pair, {"Pair": "a,c"})
+    assert str(whole.value) == "parameter Pair='a,c' does not match ^a,b$"
+
+
 def test_an_unknown_parameter_says_which_it_may_be():
     """A fourth trial: ``deployed(..., {"NatGateway": ...})`` named the key alone."""
     with pytest.raises(ParameterError) as refused:

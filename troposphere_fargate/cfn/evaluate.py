@@ -152,6 +152,18 @@ def _check_type(name: str, spec: Mapping[str, Any], value: str) -> None:
             )
 
 
+def _which_items(pattern: str, value: str, member: bool) -> str:
+    """Which item of a comma-separated value a pattern refuses, when the pattern takes items
+    alone (a list of ids as a String): `` ('subnet-xyz' does not)``, or ``""``."""
+    if member:
+        return f" ({value!r} does not)"
+    items = [item.strip() for item in value.split(",")]
+    failing = [item for item in items if not re.fullmatch(pattern, item)]
+    if len(items) < 2 or not failing or len(failing) == len(items):
+        return ""
+    return f" ({', '.join(map(repr, failing))} {'does' if len(failing) == 1 else 'do'} not)"
+
+
 def _check_constraints(name: str, spec: Mapping[str, Any], value: str) -> None:
     def reject(why: str) -> ParameterError:
         hint = spec.get("ConstraintDescription")
@@ -169,7 +181,8 @@ def _check_constraints(name: str, spec: Mapping[str, Any], value: str) -> None:
             # CloudFormation shows the ConstraintDescription instead of the pattern when the
             # template gives one; so does this message.
             hint = spec.get("ConstraintDescription")
-            raise reject("does not match its pattern" if hint else f"does not match {pattern}")
+            why = "does not match its pattern" if hint else f"does not match {pattern}"
+            raise reject(why + _which_items(pattern, member, is_list and len(members) > 1))
     if "MinLength" in spec and len(value) < int(spec["MinLength"]):
         raise reject(f"is shorter than {spec['MinLength']} characters")
     if "MaxLength" in spec and len(value) > int(spec["MaxLength"]):
