@@ -289,6 +289,34 @@ def test_removing_a_private_subnets_default_route_is_breaking():
     assert {f.severity for f in diff_template("n.yaml", old, moved)} == {SAFE}
 
 
+def test_parameters_and_conditions_take_a_number_and_its_text_as_one_value():
+    """A review: a default of 2 against one of "2" was breaking (exit 1), and a condition
+    comparing 1 with "1" "changed"."""
+    old = copy.deepcopy(BASE)
+    old["Conditions"] = {"One": {"Fn::Equals": [1, "1"]}}
+    new = copy.deepcopy(old)
+    new["Parameters"]["Count"]["Default"] = 2  # "2" in BASE
+    new["Parameters"]["Count"]["MaxValue"] = "9"
+    new["Conditions"]["One"] = {"Fn::Equals": ["1", "1"]}
+    assert diff_template("t.yaml", old, new) == []
+
+
+def test_a_kept_default_with_colons_is_quoted_whole():
+    """A review: an image default's colon cut the hint short (``--set Image=repo``)."""
+    old = {
+        "Parameters": {"Image": {"Type": "String", "Default": "repo:1"}},
+        "Resources": {"T": {"Type": "AWS::SNS::Topic"}},
+    }
+    new = copy.deepcopy(old)
+    new["Parameters"]["Image"]["Default"] = "repo:2"
+    (kept,) = diff_stacks({"t.yaml": old}, {"t.yaml": new}, {"Image": "repo:1"})
+    assert kept.change == (
+        "default 'repo:1' -> 'repo:2': the stack keeps 'repo:1' (aws cloudformation deploy and "
+        "the console keep a value not given; an UpdateStack call that neither gives one nor "
+        "sets UsePreviousValue takes 'repo:2'); --set Image=repo:2 takes the new default"
+    )
+
+
 def test_a_changed_condition_may_delete_the_resources_it_guards():
     base = copy.deepcopy(BASE)
     base["Conditions"] = {"Keep": {"Fn::Equals": [{"Ref": "Mode"}, "a"]}}
@@ -2352,11 +2380,17 @@ def test_two_different_templates_compared_file_with_file_are_said_to_be(tmp_path
     (tmp_path / "b.yaml").write_text("Resources: {B: {Type: AWS::SNS::Topic}}\n")
     cli.main(["diff", str(tmp_path / "a.yaml"), str(tmp_path / "b.yaml")])
     assert "a.yaml and b.yaml have no resource in common" in capsys.readouterr().err
-    # Two versions of one template: nothing to say.
-    cli.main(
-        ["diff", str(REPO / "templates" / "0.3.0" / "network.yaml"), str(shipped / "network.yaml")]
+    # Malformed metadata is compared, not a traceback.
+    (tmp_path / "c.yaml").write_text("Metadata: [1]\nResources: {A: {Type: AWS::SNS::Topic}}\n")
+    (tmp_path / "d.yaml").write_text(
+        "Metadata: {TroposphereFargate: x}\nResources: {A: {Type: AWS::SNS::Topic}}\n"
     )
-    assert "in common" not in capsys.readouterr().err
+    assert cli.main(["diff", str(tmp_path / "c.yaml"), str(tmp_path / "d.yaml")]) == 0
+    assert capsys.readouterr().err == ""
+    # Two versions of one template: nothing to say of them.
+    older = REPO / "templates" / "0.3.0" / "network.yaml"
+    cli.main(["diff", str(older), str(shipped / "network.yaml"), "--allow", "destructive,breaking"])
+    assert capsys.readouterr().err == ""
 
 
 def test_an_ecs_service_update_that_replaces_its_tasks_says_so():

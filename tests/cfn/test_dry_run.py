@@ -559,6 +559,11 @@ def test_load_balancer_subnets_elb_refuses_are_refused():
         "service.yaml: parameter PublicSubnetIds: subnet-0aaa1111 is given twice: a load "
         "balancer takes one subnet per Availability Zone"
     ]
+    # The parameter named is the one the load balancer takes, not another of the same value.
+    with pytest.raises(DryRunFailed) as same:
+        one_subnet = {"PrivateSubnetIds": "subnet-0aaa1111", "PublicSubnetIds": "subnet-0aaa1111"}
+        dry_run(service, {**one_subnet, **STANDALONE, **one_subnet})
+    assert same.value.problems[0].startswith("service.yaml: parameter PublicSubnetIds: ")
     # A network load balancer may have one zone.
     network = {**STANDALONE, "PublicSubnetIds": "subnet-0aaa1111", "LoadBalancerType": "network"}
     assert footprint(dry_run(service, network)).load_balancers == [

@@ -197,16 +197,22 @@ def unrelated(old_name: str, old: Mapping[str, Any], new_name: str, new: Mapping
     """Why two templates compared file with file look like two different templates (their
     layers differ, or they share no resource), or ``""``: ``diff network.yaml service.yaml``
     compared them under the second's name without a word."""
-    layers = [
-        ((t.get("Metadata") or {}).get("TroposphereFargate") or {}).get("Layer") for t in (old, new)
-    ]
+
+    def layer(template: Mapping[str, Any]) -> Any:
+        metadata = template.get("Metadata")
+        ours = metadata.get("TroposphereFargate") if isinstance(metadata, Mapping) else None
+        return ours.get("Layer") if isinstance(ours, Mapping) else None
+
+    layers = [layer(old), layer(new)]
     if all(isinstance(layer, str) for layer in layers) and layers[0] != layers[1]:
         return (
             f"{old_name} is the {layers[0]} layer and {new_name} the {layers[1]} layer: two "
             "different templates, so every resource reads as removed or added"
         )
-    shared = set(old.get("Resources") or {}) & set(new.get("Resources") or {})
-    if not shared and old.get("Resources") and new.get("Resources"):
+    before, after = old.get("Resources"), new.get("Resources")
+    if not (isinstance(before, Mapping) and isinstance(after, Mapping) and before and after):
+        return ""
+    if not set(before) & set(after):
         return (
             f"{old_name} and {new_name} have no resource in common: every resource reads as "
             "removed or added (are they two versions of one template?)"
@@ -1739,7 +1745,8 @@ class _Stacks:
             # A changed default of a parameter the stack keeps: these stacks keep their value,
             # as this comparison assumes (a trial: "DesiredCount: default '2' -> '0'" stayed
             # breaking with DesiredCount=2 given, and only --allow breaking passed it).
-            found = [_kept_default(f, kept, changes) for f in found]
+            declared = now.get("Parameters") or {}
+            found = [_kept_default(f, kept, changes, declared) for f in found]
         for parameter, (sibling, file, output) in sorted(renewed.items()):
             change = changed[file][output]
             gets = "gets" if change.certain else "may get"
@@ -1757,30 +1764,43 @@ class _Stacks:
         return _Compared(found, _changed_outputs(was, now, replaced, passed), was, now, replaced)
 
 
-def _kept_default(finding: Finding, kept: Mapping[str, str], changes: Mapping[str, str]) -> Finding:
+def _kept_default(
+    finding: Finding,
+    kept: Mapping[str, str],
+    changes: Mapping[str, str],
+    declared: Mapping[str, Any],
+) -> Finding:
     """A "default A -> B" finding of a stack that keeps its value of the parameter (or whose
-    update sets one): safe for it, with what a raw API update would do said still."""
+    update sets one): safe for it, with what a raw API update would do said still.
+    ``declared``: the new template's parameters (the new default is read there, not from the
+    finding's text: an image's default has colons)."""
     name = finding.subject.removeprefix("parameter ")
     if not finding.change.startswith("default ") or (name not in kept and name not in changes):
         return finding
-    new_default = finding.change.split(" -> ", 1)[1].split(":", 1)[0]
+    spec = declared.get(name)
+    if not isinstance(spec, Mapping):
+        return finding
+    default = str(_as_text(spec["Default"])) if "Default" in spec else None
+    shown = f" -> {default!r}"
+    if shown not in finding.change:
+        return finding
+    head = finding.change[: finding.change.index(shown) + len(shown)]
     value = changes.get(name, kept.get(name))
     who = "the update sets" if name in changes else "the stack keeps"
     # The new default is news to a stack that keeps its value: how to take it (0.4.0's
     # DesiredCount=0, which the changelog asks for, was not said here).
-    default = new_default.strip("'")
     take = (
         f"; --set {shlex.quote(f'{name}={default}')} takes the new default"
-        if name not in changes and value != default
+        if default is not None and name not in changes and value != default
         else ""
     )
     return Finding(
         finding.template,
         SAFE,
         finding.subject,
-        f"{finding.change.split(':', 1)[0]}: {who} {value!r} (aws cloudformation deploy and "
-        "the console keep a value not given; an UpdateStack call that neither gives one nor "
-        f"sets UsePreviousValue takes {new_default}){take}",
+        f"{head}: {who} {value!r} (aws cloudformation deploy and the console keep a value not "
+        "given; an UpdateStack call that neither gives one nor sets UsePreviousValue takes "
+        f"{default!r}){take}",
     )
 
 
@@ -1850,8 +1870,10 @@ def _for_its_root(
 
 
 def _values_as_text(template: Mapping[str, Any]) -> Mapping[str, Any]:
-    """``template`` with the numbers and booleans of its resources and outputs as text."""
-    sections = {s: _as_text(template[s]) for s in ("Resources", "Outputs") if s in template}
+    """``template`` with the numbers and booleans of its parameters, conditions, resources and
+    outputs as text (a default of 2 and one of "2" are one default)."""
+    compared = ("Parameters", "Conditions", "Resources", "Outputs")
+    sections = {s: _as_text(template[s]) for s in compared if s in template}
     return {**template, **sections} if sections else template
 
 

@@ -307,7 +307,7 @@ def _dry_run(
         f"{label}: {p}{default}" for p in _certificate_problems(resources, values, stack_region)
     ]
     refused += [f"{label}: {p}" for p in _whole_number_problems(resources, stack_region)]
-    refused += [f"{label}: {p}" for p in _subnet_problems(resources, values)]
+    refused += [f"{label}: {p}" for p in _subnet_problems(resources, template, values)]
     for logical_id, body in resources.items():
         properties = body.get("Properties", {})
         child = _nested_file(properties, path.parent) if body.get("Type") == NESTED_STACK else None
@@ -536,7 +536,9 @@ def _literal_subnets(value: Any) -> list[str] | None:
 
 
 def _subnet_problems(
-    resources: Mapping[str, dict[str, Any]], values: Mapping[str, str]
+    resources: Mapping[str, dict[str, Any]],
+    template: Mapping[str, Any],
+    values: Mapping[str, str],
 ) -> list[str]:
     """Load balancer subnets ELB refuses: "You can specify only one subnet per Availability
     Zone", and "[Application Load Balancers] You must specify subnets from at least two
@@ -551,8 +553,19 @@ def _subnet_problems(
         subnets = _literal_subnets(properties.get("Subnets"))
         if subnets is None:
             continue
-        given = [n for n, v in values.items() if [p.strip() for p in v.split(",")] == subnets]
-        what = f"parameter {given[0]}" if given else f"{logical_id}'s subnets"
+        # The parameters the property names (in any branch) that hold these very subnets.
+        written = (template.get("Resources", {}).get(logical_id) or {}).get("Properties") or {}
+        given = sorted(
+            name
+            for name in referred(written.get("Subnets"))
+            if name in values and [p.strip() for p in values[name].split(",")] == subnets
+        )
+        what = (
+            f"parameter {given[0]}"
+            if len(given) == 1
+            else f"{logical_id}'s subnets"
+            + (f" ({' or '.join(given)}, the same subnets)" if given else "")
+        )
         twice = sorted({subnet for subnet in subnets if subnets.count(subnet) > 1})
         if twice:
             problems.append(
