@@ -283,6 +283,16 @@ def test_removing_a_private_subnets_default_route_is_breaking():
         "internet: what runs in its subnets reaches only the VPC and its endpoints, and calls "
         "to anything else time out"
     )
+    # One address family's default route gone while the other's stays: said of that family.
+    v6 = copy.deepcopy(route)
+    v6["Properties"] = {"RouteTableId": {"Ref": "Table"}, "DestinationIpv6CidrBlock": "::/0"}
+    both = {"Resources": {"Table": table, "Route": route, "Route6": v6}}
+    (v4_gone,) = diff_template("n.yaml", both, {"Resources": {"Table": table, "Route6": v6}})
+    assert v4_gone.severity == BREAKING
+    assert v4_gone.change.endswith(
+        "; its route table keeps no IPv4 route to the internet (its IPv6 route stays): IPv4 "
+        "calls from its subnets to anything but the VPC and its endpoints time out"
+    )
     # The table goes too, or another route takes the destination: nothing is cut off.
     assert {f.severity for f in diff_template("n.yaml", old, {"Resources": {}})} == {SAFE}
     moved = {"Resources": {"Table": table, "Other": route}}
@@ -333,7 +343,9 @@ def _catalog(actions: list[str], constrained: bool = True) -> dict[str, Any]:
         "Type": "AWS::IAM::Role",
         "Properties": {
             "AssumeRolePolicyDocument": {},
-            "Policies": [{"PolicyDocument": {"Statement": [{"Action": actions}]}}],
+            "Policies": [
+                {"PolicyDocument": {"Statement": [{"Effect": "Allow", "Action": actions}]}}
+            ],
         },
     }
     resources: dict[str, Any] = {"LaunchRole": role}
@@ -362,9 +374,26 @@ def test_a_launch_role_s_new_or_lost_actions_say_which_to_update_first():
     lost = only(diff_template("c.yaml", old, _catalog(["s3:GetObjectTagging"])))
     assert "gains 1 action (s3:GetObjectTagging)" in lost.change
     assert lost.change.endswith(
-        "; it is a launch role and loses 1 action (s3:GetObject): a provisioned product left on "
-        "an older version may need them to update or terminate"
+        "; loses 1 action (s3:GetObject): a provisioned product left on an older version may "
+        "need them to update or terminate"
     )
+    # A wildcard narrowed loses what it covered and gains nothing; case is no change (IAM
+    # action names are case-insensitive); a Deny added grants nothing; tags are no policy.
+    narrowed = only(diff_template("c.yaml", _catalog(["s3:*"]), _catalog(["s3:GetObject"])))
+    assert "gains" not in narrowed.change and "loses 1 action (s3:*)" in narrowed.change
+    cased = only(diff_template("c.yaml", old, _catalog(["S3:GetObject"])))
+    assert cased.change.endswith(
+        "it is a launch role and its statements change (resources or conditions): if they "
+        "grant more, update this stack before any provisioned product moves to the new version"
+    )
+    denied = _catalog(["s3:GetObject"])
+    denied["Resources"]["LaunchRole"]["Properties"]["Policies"][0]["PolicyDocument"][
+        "Statement"
+    ].append({"Effect": "Deny", "Action": ["s3:DeleteBucket"]})
+    assert "gains" not in only(diff_template("c.yaml", old, denied)).change
+    tagged = _catalog(["s3:GetObject"])
+    tagged["Resources"]["LaunchRole"]["Properties"]["Tags"] = [{"Key": "a", "Value": "b"}]
+    assert only(diff_template("c.yaml", old, tagged)).change == "Tags updated in place"
     # The same change to a role no launch constraint names: no order to keep.
     plain = only(diff_template("c.yaml", _catalog(["a:B"], False), _catalog(["a:B", "a:C"], False)))
     assert plain.change == "Policies updated in place"

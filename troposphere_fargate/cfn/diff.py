@@ -374,34 +374,72 @@ def _reopened(
 LISTENER_TYPE = "AWS::ElasticLoadBalancingV2::Listener"
 
 
+def _kept_elsewhere(
+    resource: Mapping[str, Any],
+    parent_key: str,
+    same: Sequence[str],
+    old_resources: Mapping[str, Any],
+    new_resources: Mapping[str, Any],
+) -> bool | None:
+    """For a removed resource under a parent (a listener's load balancer, a route's table):
+    ``None`` when the parent goes too (or is none of the stack's), else whether another
+    resource of its type under the same parent has the same ``same`` properties in the new
+    template (a listener of the same port, a route to the same destination)."""
+    properties = resource.get("Properties", {})
+    parent = referred(properties.get(parent_key))
+    if not parent or any(name not in new_resources for name in parent & set(old_resources)):
+        return None
+    for other in new_resources.values():
+        theirs = other.get("Properties", {})
+        if (
+            other.get("Type") == resource.get("Type")
+            and referred(theirs.get(parent_key)) == parent
+            and all(theirs.get(key) == properties.get(key) for key in same)
+        ):
+            return True
+    return False
+
+
+# The keys of a route's destination, and the default route of each address family.
+_DESTINATIONS = ("DestinationCidrBlock", "DestinationIpv6CidrBlock")
+_DEFAULT_ROUTES = {"DestinationCidrBlock": "0.0.0.0/0", "DestinationIpv6CidrBlock": "::/0"}
+
+
 def _no_way_out(
     resource: Mapping[str, Any], old_resources: Mapping[str, Any], new_resources: Mapping[str, Any]
 ) -> str:
     """What removing a route table's default route does when the table stays and no other
     route of the new template takes its destination: its subnets' tasks lose the way to the
-    internet (``NatGateways=None``), and their calls to anything but the VPC's endpoints time
-    out."""
+    internet over that address family (``NatGateways=None``), and their calls to anything but
+    the VPC's endpoints time out."""
     if resource.get("Type") != "AWS::EC2::Route":
         return ""
     properties = resource.get("Properties", {})
-    keys = ("DestinationCidrBlock", "DestinationIpv6CidrBlock")
-    destination = {key: properties.get(key) for key in keys if key in properties}
-    if destination not in (
-        {"DestinationCidrBlock": "0.0.0.0/0"},
-        {"DestinationIpv6CidrBlock": "::/0"},
+    destination = {key: properties[key] for key in _DESTINATIONS if key in properties}
+    if len(destination) != 1 or _DEFAULT_ROUTES.get(next(iter(destination))) != next(
+        iter(destination.values())
     ):
         return ""
-    table = referred(properties.get("RouteTableId"))
-    if not table or any(name not in new_resources for name in table & set(old_resources)):
-        return ""  # the route table goes too
-    for other in new_resources.values():
-        other_properties = other.get("Properties", {})
-        if (
-            other.get("Type") == "AWS::EC2::Route"
-            and referred(other_properties.get("RouteTableId")) == table
-            and all(other_properties.get(key) == value for key, value in destination.items())
-        ):
-            return ""
+    cut = _kept_elsewhere(resource, "RouteTableId", _DESTINATIONS, old_resources, new_resources)
+    if cut is not False:  # the table goes too, or another route takes the destination
+        return ""
+    (key,) = destination
+    other = next(k for k in _DESTINATIONS if k != key)
+    family, other_family = ("IPv4", "IPv6") if key == "DestinationCidrBlock" else ("IPv6", "IPv4")
+    default_other = {**{k: None for k in _DESTINATIONS}, other: _DEFAULT_ROUTES[other]}
+    stays = _kept_elsewhere(
+        {**resource, "Properties": {**properties, **default_other}},
+        "RouteTableId",
+        _DESTINATIONS,
+        old_resources,
+        new_resources,
+    )
+    if stays:
+        return (
+            f"; its route table keeps no {family} route to the internet (its {other_family} "
+            f"route stays): {family} calls from its subnets to anything but the VPC and its "
+            "endpoints time out"
+        )
     return (
         "; its route table keeps no route to the internet: what runs in its subnets reaches only "
         "the VPC and its endpoints, and calls to anything else time out"
@@ -417,19 +455,10 @@ def _closed_port(
     load balancer."""
     if resource.get("Type") != LISTENER_TYPE:
         return ""
-    properties = resource.get("Properties", {})
-    balancer = referred(properties.get("LoadBalancerArn"))
-    if not balancer or any(name not in new_resources for name in balancer & set(old_resources)):
-        return ""  # the load balancer goes too
-    port = properties.get("Port")
-    for other in new_resources.values():
-        other_properties = other.get("Properties", {})
-        if (
-            other.get("Type") == LISTENER_TYPE
-            and referred(other_properties.get("LoadBalancerArn")) == balancer
-            and other_properties.get("Port") == port
-        ):
-            return ""
+    closed = _kept_elsewhere(resource, "LoadBalancerArn", ("Port",), old_resources, new_resources)
+    if closed is not False:  # the load balancer goes too, or another listener takes the port
+        return ""
+    port = resource.get("Properties", {}).get("Port")
     which = f"port {port}" if isinstance(port, int | str) else "its port"
     return (
         f"; {which} of its load balancer stops answering: clients, links and bookmarks that use "
@@ -686,7 +715,7 @@ def _resource_findings(
         replaced_keys = {r.split(" ")[0].split(".")[0] for r in replacements}
         in_place = [key for key in changed if key not in replaced_keys]
         if in_place and not replacements:  # a replaced resource is new through and through
-            order = _launch_role_order(name, before, after, new_resources)
+            order = _launch_role_order(name, before, after, new_resources, in_place)
             order += _redeploys(resource_type, in_place)
             findings.append(
                 Finding(template, SAFE, subject, f"{', '.join(in_place)} updated in place{order}")
@@ -733,25 +762,38 @@ def _redeploys(resource_type: str, changed: Sequence[str]) -> str:
     return "; the service starts a deployment: new tasks take over from the running ones"
 
 
-def _actions(node: Any) -> set[str]:
-    """The IAM actions a policy document (or a list of policies) names, in every branch."""
-    found: set[str] = set()
+def _allowed(node: Any) -> dict[str, str]:
+    """The IAM actions the Allow statements of a policy document (or a list of policies) name,
+    in every branch, by their lower-case name (IAM action names are case-insensitive)."""
+    found: dict[str, str] = {}
     if isinstance(node, list):
         for item in node:
-            found |= _actions(item)
+            found |= _allowed(item)
     elif isinstance(node, Mapping):
-        for key, inner in node.items():
-            if key == "Action":
-                listed = inner if isinstance(inner, list) else [inner]
-                found |= {a for a in listed if isinstance(a, str)}
-                found |= _actions([a for a in listed if not isinstance(a, str)])
-            else:
-                found |= _actions(inner)
+        if "Action" in node and "Effect" in node:
+            if node.get("Effect") != "Allow":
+                return found
+            listed = node["Action"] if isinstance(node["Action"], list) else [node["Action"]]
+            found = {a.lower(): a for a in listed if isinstance(a, str)}
+            return found | _allowed([a for a in listed if not isinstance(a, str)])
+        for inner in node.values():
+            found |= _allowed(inner)
     return found
 
 
+def _uncovered(actions: set[str], patterns: set[str]) -> set[str]:
+    """The ``actions`` no pattern of ``patterns`` covers (``s3:Get*`` covers ``s3:GetObject``)."""
+    import fnmatch
+
+    return {a for a in actions if not any(fnmatch.fnmatchcase(a, p) for p in patterns)}
+
+
 def _launch_role_order(
-    name: str, before: Mapping[str, Any], after: Mapping[str, Any], resources: Mapping[str, Any]
+    name: str,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    resources: Mapping[str, Any],
+    changed: Sequence[str],
 ) -> str:
     """For a Service Catalog launch role whose policies change: which to update first, the
     catalog stack or the provisioned products. Service Catalog assumes the launch role "when
@@ -759,14 +801,18 @@ def _launch_role_order(
     Guide, Launch constraints), so a product moving to a version that needs an action the
     deployed role lacks fails and rolls back, and a product left on an older version may need
     an action the new role no longer grants."""
+    if not {"Policies", "ManagedPolicyArns"} & set(changed):
+        return ""
     if after.get("Type") != "AWS::IAM::Role" or not any(
         body.get("Type") == "AWS::ServiceCatalog::LaunchRoleConstraint"
         and name in referred(body.get("Properties", {}))
         for body in resources.values()
     ):
         return ""
-    old = _actions(before.get("Properties", {}).get("Policies"))
-    new = _actions(after.get("Properties", {}).get("Policies"))
+    old = _allowed(before.get("Properties", {}).get("Policies"))
+    new = _allowed(after.get("Properties", {}).get("Policies"))
+    gained = {new[a] for a in _uncovered(set(new), set(old))}
+    lost = {old[a] for a in _uncovered(set(old), set(new))}
 
     def some(actions: set[str]) -> str:
         shown = sorted(actions)[:3]
@@ -774,23 +820,28 @@ def _launch_role_order(
         return f"{len(actions)} action{'s' if len(actions) > 1 else ''} ({', '.join(shown)}{more})"
 
     said = []
-    if new - old:
+    if gained:
         said.append(
-            f"; it is a launch role and gains {some(new - old)}: update this stack before any "
-            "provisioned product moves to the new version (Service Catalog runs a product's "
-            "update with the deployed role: without them it fails and rolls back)"
+            f"gains {some(gained)}: update this stack before any provisioned product moves to "
+            "the new version (Service Catalog runs a product's update with the deployed role: "
+            "without them it fails and rolls back)"
         )
-    if old - new:
+    if lost:
         said.append(
-            f"; it is a launch role and loses {some(old - new)}: a provisioned product left on "
-            "an older version may need them to update or terminate"
+            f"loses {some(lost)}: a provisioned product left on an older version may need them "
+            "to update or terminate"
         )
-    if not said:
+    if "ManagedPolicyArns" in changed:
         said.append(
-            "; it is a launch role: its statements change, so update this stack before any "
+            "its managed policies change: if they grant more, update this stack before any "
             "provisioned product moves to the new version"
         )
-    return "".join(said)
+    elif not said:
+        said.append(
+            "its statements change (resources or conditions): if they grant more, update this "
+            "stack before any provisioned product moves to the new version"
+        )
+    return "; it is a launch role and " + "; ".join(said)
 
 
 _FAILS = "the update fails"
