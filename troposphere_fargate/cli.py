@@ -436,9 +436,10 @@ def _add_diff(commands: Any) -> None:
     compare.add_argument(
         "--zones",
         metavar="ZONE,ZONE,...",
-        help="the zones Fn::GetAZs gives in your account and region, in its order (your running "
-        "subnets' zones, the first subnet's first): then a subnet whose zone comes from it is "
-        "known to move or stay, as when pinning AvailabilityZones",
+        help="the zones Fn::GetAZs gives in your account and region, in its order: your running "
+        "subnets' zones, the first subnet's first (and the next ones when the update adds "
+        "zones); then a subnet whose zone comes from it is known to move or stay, as when "
+        "pinning AvailabilityZones",
     )
 
 

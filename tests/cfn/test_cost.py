@@ -132,11 +132,17 @@ def test_what_is_not_counted_is_what_the_stack_has():
     environment = ROOT.with_name("environment.yaml")
     shared = {"VpcId": "vpc-0abc1234", "PublicSubnetIds": "subnet-0abc1234,subnet-0def5678"}
     acl = "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/shop/" + "0" * 36
-    waf = "AWS WAF requests and the web ACL's own price"
+    waf = "AWS WAF requests (its web ACL and rules are priced with the ACL)"
     assert waf not in estimate(footprint(dry_run(environment, shared))).not_counted
     with_acl = footprint(dry_run(environment, {**shared, "WebAclArn": acl}))
     assert waf in estimate(with_acl).not_counted
     assert waf not in nat
+    # Secrets Manager only when a container reads a secret.
+    secrets = "Secrets Manager secrets the containers read, and their API calls"
+    assert secrets not in nat
+    arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:shop/db-AbCdEf"
+    with_secret = footprint(dry_run(ROOT, {**LAUNCH, "SecretArn": arn}))
+    assert with_secret.secrets == 1 and secrets in estimate(with_secret).not_counted
     # Nothing priced by use at all: said so, not an empty list.
     empty = Footprint(None, 0, 0, [], {}, [], [], [], [], 0, 0, 0, [], 1, 1)
     report = estimate(empty).report()

@@ -1036,8 +1036,8 @@ def test_what_refers_to_a_replaced_resource_is_updated_and_a_service_redeploys()
     )
     changes = {f.subject: f.change for f in findings if f.template == "service.yaml"}
     assert changes["resource Service"] == (
-        "updated in place: it refers to TargetGroup, which is replaced "
-        "(an ECS service starts a new deployment)"
+        "updated in place: it refers to TargetGroup, which is replaced; the service starts a "
+        "deployment: new tasks take over from the running ones"
     )
     assert "LoadBalancerAttributes updated in place" not in str(findings)  # it is new anyway
 
@@ -2385,7 +2385,8 @@ def test_zones_say_which_subnets_move_when_zones_are_pinned(capsys):
         ("eu-west-1a,eu-west-1a", "--zones: eu-west-1a is named twice"),
         ("eu-west-1a,subnet-1", "--zones: 'subnet-1' is no Availability Zone name"),
         (",", "--zones names no zone"),
-        ("eu-west-1a", "(--zones: give the zone of each running subnet, the first subnet's first"),
+        ("eu-west-1a", "(--zones: give as many zones as the templates pick, in the order"),
+        ("euw1-az1,euw1-az2", "--zones: euw1-az1 is an Availability Zone ID: give zone names"),
     ],
 )
 def test_zones_that_cannot_be_the_stack_s_are_refused(capsys, zones, message):
@@ -2423,10 +2424,11 @@ def test_two_different_templates_compared_file_with_file_are_said_to_be(tmp_path
 
 
 def test_an_ecs_service_update_that_replaces_its_tasks_says_so():
-    """ECS API Reference, UpdateService: for the properties it names "Amazon ECS starts new
-    tasks with the new configuration"; 0.1.0 -> 0.2.0 said "ForceNewDeployment updated in
-    place" while the changelog warned of a rolling deployment (a fourth trial). A change of
-    what only scales or alarms does not."""
+    """ECS API Reference, UpdateService: with a new task definition "Amazon ECS spawns a task
+    with the new version of the task definition and then stops an old task";
+    forceNewDeployment triggers a deployment too. 0.1.0 -> 0.2.0 said "ForceNewDeployment
+    updated in place" while the changelog warned of a rolling deployment (a fourth trial). The
+    desired count is no new task definition: no deployment is said."""
     service = {"Type": "AWS::ECS::Service", "Properties": {"TaskDefinition": "a:1"}}
     old = {"Resources": {"Service": service}}
     new = copy.deepcopy(old)

@@ -579,8 +579,9 @@ def test_tasks_in_the_public_load_balancer_s_subnet_are_noted(tmp_path):
     assert found.shared_subnets == (("Service", ("subnet-0bbb2222",)),)
     assert (
         "  note: Service runs its tasks in subnet-0bbb2222, where the internet-facing load "
-        "balancer is too: the load balancer needs public subnets, the tasks private ones (they "
-        "get no public IP: without NAT or VPC endpoints they cannot pull their image)"
+        "balancer is too: the load balancer needs public subnets, the tasks private ones (a "
+        "task without a public IP in a public subnet reaches nothing outside the VPC, its image "
+        "registry included, but through VPC endpoints)"
     ) in describe(found)
     # An internal load balancer is in private subnets on purpose.
     template = tmp_path / "t.yaml"
@@ -599,6 +600,13 @@ def test_tasks_in_the_public_load_balancer_s_subnet_are_noted(tmp_path):
     assert footprint(dry_run(template, subnets)).shared_subnets == (
         ("Service", ("subnet-0aaa1111", "subnet-0bbb2222")),
     )
+    # Tasks given public IPs there are a choice, not a slip.
+    template.write_text(
+        public.replace(
+            "Subnets: !Ref Subnets}}", "Subnets: !Ref Subnets, AssignPublicIp: ENABLED}}"
+        )
+    )
+    assert footprint(dry_run(template, subnets)).shared_subnets == ()
 
 
 def test_the_dry_run_knows_the_custom_resource_type_network_yaml_uses():

@@ -572,11 +572,7 @@ def _knock_on(
                     f"resource {name}",
                     f"updated in place: it refers to {', '.join(causes)}, which {_are(causes)} "
                     "replaced"
-                    + (
-                        " (an ECS service starts a new deployment)"
-                        if resource.get("Type") == "AWS::ECS::Service"
-                        else ""
-                    ),
+                    + (_DEPLOYMENT if resource.get("Type") == "AWS::ECS::Service" else ""),
                 )
             )
     return findings
@@ -735,11 +731,14 @@ def _resource_findings(
     )
 
 
-# The ECS service properties whose change starts a deployment: new tasks take over from the
-# running ones, as the deployment configuration says ("When you update any of these
-# parameters, Amazon ECS starts new tasks with the new configuration", ECS API Reference,
-# UpdateService; a forced deployment, the capacity providers and the platform version take a
-# deployment too).
+# The ECS service properties whose change starts a deployment, new tasks taking over from the
+# running ones as the deployment configuration says. ECS API Reference, UpdateService: with a
+# new task definition "Amazon ECS spawns a task with the new version of the task definition and
+# then stops an old task"; forceNewDeployment "trigger[s] a new deployment with no service
+# definition changes"; new volume configurations "trigger a new deployment". The network, load
+# balancers, registries, Service Connect, capacity providers and platform version are what a
+# task is launched with, so this project takes a change of them to start one too; the desired
+# count, deployment configuration, placement and tags change no running task.
 _REDEPLOYING = frozenset(
     {
         "CapacityProviderStrategy",
@@ -755,11 +754,14 @@ _REDEPLOYING = frozenset(
 )
 
 
+_DEPLOYMENT = "; the service starts a deployment: new tasks take over from the running ones"
+
+
 def _redeploys(resource_type: str, changed: Sequence[str]) -> str:
     """For an ECS service updated in place: whether its tasks are replaced."""
     if resource_type != "AWS::ECS::Service" or not _REDEPLOYING & set(changed):
         return ""
-    return "; the service starts a deployment: new tasks take over from the running ones"
+    return _DEPLOYMENT
 
 
 def _allowed(node: Any) -> dict[str, str]:
@@ -1585,8 +1587,8 @@ def diff_stacks(
         if zones is None or "Fn::Select picks item" not in str(exc):
             raise
         raise DiffError(
-            f"{exc} (--zones: give the zone of each running subnet, the first subnet's "
-            "first, as many as Fn::GetAZs is asked for)"
+            f"{exc} (--zones: give as many zones as the templates pick, in the order "
+            "Fn::GetAZs returns them: the running subnets' zones first, then the next ones)"
         ) from None
 
 
@@ -1600,6 +1602,10 @@ def _checked_zones(zones: Sequence[str], region: str | None) -> list[str]:
     if not listed:
         raise DiffError("--zones names no zone: give the zones Fn::GetAZs returns, comma-separated")
     for zone in listed:
+        if re.fullmatch(r"[a-z]{2,5}[0-9]-az[0-9]+", zone):
+            raise DiffError(
+                f"--zones: {zone} is an Availability Zone ID: give zone names (such as {region}a)"
+            )
         if not (REGION_NAME.fullmatch(zone[:-1]) and zone[-1].isalpha() and zone[-1].islower()):
             raise DiffError(f"--zones: {zone!r} is no Availability Zone name (such as {region}a)")
         if zone[:-1] != region:

@@ -721,6 +721,8 @@ class Footprint:
     buckets: int = 0
     # The AWS WAF web ACLs associated with its load balancers (WAF's price is by use).
     web_acls: int = 0
+    # The Secrets Manager secrets its containers read (each a price of its own and per call).
+    secrets: int = 0
     # Each service whose tasks run in a subnet an internet-facing load balancer is in too, with
     # those subnets: one of the two is in the wrong kind of subnet.
     shared_subnets: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -909,6 +911,19 @@ def _other_regions(
     return list(dict.fromkeys(found))
 
 
+def _secrets(definitions: list[dict[str, Any]]) -> int:
+    """The Secrets Manager secrets the task definitions' containers read, each once."""
+    read = {
+        json.dumps(secret.get("ValueFrom"), sort_keys=True)
+        for definition in definitions
+        for container in definition.get("ContainerDefinitions") or []
+        if isinstance(container, Mapping)
+        for secret in container.get("Secrets") or []
+        if isinstance(secret, Mapping) and "secretsmanager" in json.dumps(secret.get("ValueFrom"))
+    }
+    return len(read)
+
+
 def _shared_subnets(every: Mapping[str, dict[str, Any]]) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """(service, subnets) for each service whose tasks are in a subnet given to an
     internet-facing load balancer too (ids given as such: the stack's own subnets are public or
@@ -924,6 +939,8 @@ def _shared_subnets(every: Mapping[str, dict[str, Any]]) -> tuple[tuple[str, tup
     found = []
     for name, properties in _named(every, "AWS::ECS::Service").items():
         network = (properties.get("NetworkConfiguration") or {}).get("AwsvpcConfiguration") or {}
+        if network.get("AssignPublicIp") == "ENABLED":
+            continue  # tasks with public IPs in public subnets: a choice, not a slip
         shared = sorted(set(_literal_subnets(network.get("Subnets")) or []) & public)
         if shared:
             found.append((name, tuple(shared)))
@@ -1107,6 +1124,7 @@ def footprint(stack: PlannedStack) -> Footprint:
         vpcs=len(typed("AWS::EC2::VPC")),
         buckets=len(typed("AWS::S3::Bucket")),
         web_acls=len(typed("AWS::WAFv2::WebACLAssociation")),
+        secrets=_secrets(typed("AWS::ECS::TaskDefinition")),
         emptied_default_security_groups=len(typed(DEFAULT_SECURITY_GROUP_RESTRICTION_TYPE)),
         interface_endpoints={
             _service_name(e): _count(e.get("SubnetIds"))
@@ -1321,8 +1339,8 @@ def describe(found: Footprint) -> list[str]:
         lines += [
             f"  note: {name} runs its tasks in {_and(list(subnets))}, where the internet-facing "
             "load balancer is too: the load balancer needs public subnets, the tasks private "
-            "ones (they get no public IP: without NAT or VPC endpoints they cannot pull their "
-            "image)"
+            "ones (a task without a public IP in a public subnet reaches nothing outside the "
+            "VPC, its image registry included, but through VPC endpoints)"
             for service, subnets in found.shared_subnets
             if service == name
         ]
