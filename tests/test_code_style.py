@@ -68,7 +68,9 @@ def test_every_file_of_the_project_a_text_names_exists():
     scripts that a file of the checkout names exists (CHANGELOG.md aside: it tells what was)."""
     import re
 
-    named = re.compile(r"\b(?:tests|scripts|troposphere_fargate)/[\w/]+\.(?:py|json|guard|md)\b")
+    named = re.compile(
+        r"\b(?:tests|scripts|troposphere_fargate)/[\w/]+\.(?:py|json|guard|md|ya?ml)\b"
+    )
     listed = subprocess.run(
         ["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=False
     ).stdout.split()

@@ -453,6 +453,7 @@ def _diagram(args: argparse.Namespace) -> int:
         environment_graph,
         environment_picture,
         graph,
+        options_named,
         picture,
         render,
     )
@@ -486,14 +487,7 @@ def _diagram(args: argparse.Namespace) -> int:
             dot = graph(picture(scenario, render_templates(config)))
     except (ParameterError, RuleError) as exc:
         # The template's message names its parameters: say which option sets each.
-        flags = {
-            "NumberOfAzs": "--azs",
-            "NatGateways": "--nat",
-            "VpcEndpoints": "--endpoints",
-            "LoadBalancerType": "--lb",
-            "CertificateArn": "--https",
-        }
-        named = [f"{flag} sets {name}" for name, flag in flags.items() if name in str(exc)]
+        named = options_named(str(exc))
         options = f" ({', '.join(named)})" if named else ""
         raise PublishError(f"the templates refuse these values: {exc}{options}") from None
     in_the_way = file_in_the_way(args.output.parent)

@@ -1595,7 +1595,7 @@ def diff_stacks(
 def _checked_zones(zones: Sequence[str], region: str | None) -> list[str]:
     """``zones`` as given to ``--zones``: Availability Zone names of the stacks' region, each
     once."""
-    from .evaluate import REGION_NAME
+    from .evaluate import named_twice, zone_region
 
     region = region or "us-east-1"
     listed = [zone.strip() for zone in zones if zone.strip()]
@@ -1606,14 +1606,14 @@ def _checked_zones(zones: Sequence[str], region: str | None) -> list[str]:
             raise DiffError(
                 f"--zones: {zone} is an Availability Zone ID: give zone names (such as {region}a)"
             )
-        if not (REGION_NAME.fullmatch(zone[:-1]) and zone[-1].isalpha() and zone[-1].islower()):
+        of = zone_region(zone)
+        if of is None:
             raise DiffError(f"--zones: {zone!r} is no Availability Zone name (such as {region}a)")
-        if zone[:-1] != region:
+        if of != region:
             raise DiffError(
-                f"--zones: {zone} is a zone of {zone[:-1]}, not of {region}, the stacks' region "
-                "(--region)"
+                f"--zones: {zone} is a zone of {of}, not of {region}, the stacks' region (--region)"
             )
-    twice = sorted({zone for zone in listed if listed.count(zone) > 1})
+    twice = named_twice(listed)
     if twice:
         raise DiffError(f"--zones: {', '.join(twice)} is named twice")
     return listed

@@ -20,7 +20,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..errors import expect, expect_texts
 from .evaluate import (
@@ -30,12 +30,14 @@ from .evaluate import (
     ParameterError,
     default_text,
     literals,
+    named_twice,
     parameter_problems,
     pseudo_for_region,
     referred,
     region_problem,
     resolved,
     rule_problems,
+    zone_region,
 )
 from .reach import GATEWAY_ENDPOINTS, KNOWN_ENDPOINTS, endpoints_called
 from .weekly import NotWeekly, week_average
@@ -178,17 +180,13 @@ def _zone_problems(template: Mapping[str, Any], given: Mapping[str, str], region
         if "AvailabilityZone" not in kind and "AvailabilityZone" not in name:
             continue
         zones = [item.strip() for item in value.split(",") if item.strip()]
-        twice = sorted({zone for zone in zones if zones.count(zone) > 1})
+        twice = named_twice(zones)
         if twice:
             problems.append(
                 f"parameter {name}: {', '.join(twice)} is named twice: each subnet needs a zone "
                 "of its own"
             )
-        elsewhere = [
-            zone
-            for zone in zones
-            if REGION_NAME.fullmatch(zone[:-1]) and zone[-1:].isalpha() and zone[:-1] != region
-        ]
+        elsewhere = [zone for zone in zones if zone_region(zone) not in (None, region)]
         if elsewhere:
             verb = (
                 "is not an Availability Zone"
@@ -566,7 +564,7 @@ def _subnet_problems(
             else f"{logical_id}'s subnets"
             + (f" ({' or '.join(given)}, the same subnets)" if given else "")
         )
-        twice = sorted({subnet for subnet in subnets if subnets.count(subnet) > 1})
+        twice = named_twice(subnets)
         if twice:
             problems.append(
                 f"{what}: {', '.join(twice)} {'is' if len(twice) == 1 else 'are'} given twice: "
@@ -1043,15 +1041,28 @@ def _tracking(every: Mapping[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     }
 
 
-def _services(every: Mapping[str, dict[str, Any]]) -> dict[str, list[Any]]:
+class _Services(NamedTuple):
+    """What :func:`footprint` reads from the ECS services (each a :class:`Footprint` field)."""
+
+    tasks: list[tuple[str, int, float, float, str]]
+    scaling: list[tuple[str, int, int]]
+    spot: list[str]
+    targets: list[tuple[str, str]]
+    schedules: list[tuple[str, str]]
+    averages: list[tuple[str, float]]
+    unpriced: list[tuple[str, str]]
+
+
+def _services(
+    every: Mapping[str, dict[str, Any]], tracking: Mapping[str, dict[str, Any]]
+) -> _Services:
     """What :func:`footprint` reads from each ECS service, its task definition and scalable
-    target: its tasks, scaling, Spot, scaling targets and schedules, and the week's average."""
-    tasks, scaling, spot = [], [], []
-    targets: list[tuple[str, str]] = []
-    schedules: list[tuple[str, str]] = []
-    averages: list[tuple[str, float]] = []
-    unpriced: list[tuple[str, str]] = []
-    tracking = _tracking(every)
+    target (``tracking``: the target tracking policies): its tasks, scaling, Spot, scaling
+    targets and schedules, and the week's average."""
+    found = _Services([], [], [], [], [], [], [])
+    tasks, scaling, spot = found.tasks, found.scaling, found.spot
+    targets, schedules = found.targets, found.schedules
+    averages, unpriced = found.averages, found.unpriced
     for name, props in _named(every, "AWS::ECS::Service").items():
         strategy = props.get("CapacityProviderStrategy") or []
         if any(item.get("CapacityProvider") == "FARGATE_SPOT" for item in strategy):
@@ -1084,15 +1095,7 @@ def _services(every: Mapping[str, dict[str, Any]]) -> dict[str, list[Any]]:
                     unpriced.append((name, why))
                 else:
                     averages.append((name, average))
-    return {
-        "tasks": tasks,
-        "scaling": scaling,
-        "spot": spot,
-        "targets": targets,
-        "schedules": schedules,
-        "averages": averages,
-        "unpriced": unpriced,
-    }
+    return found
 
 
 def footprint(stack: PlannedStack) -> Footprint:
@@ -1110,8 +1113,8 @@ def footprint(stack: PlannedStack) -> Footprint:
     azs = subnets // 2 if subnets else None
     if azs is None and load_balancers:
         azs = _count(load_balancers[0].get("Subnets"))
-    services = _services(every)
     tracking = _tracking(every)
+    services = _services(every, tracking)
     insights = _with_insights(typed("AWS::ECS::Cluster"))
     return Footprint(
         availability_zones=azs,
@@ -1143,22 +1146,22 @@ def footprint(stack: PlannedStack) -> Footprint:
             f"{listener.get('Protocol', '?')} {listener.get('Port', '?')}"
             for listener in typed("AWS::ElasticLoadBalancingV2::Listener")
         ),
-        tasks=services["tasks"],
+        tasks=services.tasks,
         container_users=_container_users(every),
         shared_subnets=_shared_subnets(every),
         unreachable=_unreachable(every, stack.region),
-        spot=tuple(services["spot"]),
-        scaling=services["scaling"],
+        spot=tuple(services.spot),
+        scaling=services.scaling,
         container_insights=insights,
         alarms=len(typed("AWS::CloudWatch::Alarm")),
         alarm_metrics=sum(
             max(1, sum(1 for query in alarm.get("Metrics") or [] if "MetricStat" in query))
             for alarm in typed("AWS::CloudWatch::Alarm")
         ),
-        scaling_targets=tuple(services["targets"]),
-        scaling_schedules=tuple(services["schedules"]),
-        scheduled_tasks=tuple(services["averages"]),
-        unpriced_schedules=tuple(services["unpriced"]),
+        scaling_targets=tuple(services.targets),
+        scaling_schedules=tuple(services.schedules),
+        scheduled_tasks=tuple(services.averages),
+        unpriced_schedules=tuple(services.unpriced),
         certificate_names=_certificate_names(typed("AWS::CertificateManager::Certificate")),
         dns_records=_record_names(typed("AWS::Route53::RecordSet")),
         scaling_alarms=2 * len(tracking),

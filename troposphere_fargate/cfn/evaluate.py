@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -102,13 +102,30 @@ def parameter_problems(
     return problems
 
 
+# What an AWS region name looks like (eu-west-1, us-gov-east-1, cn-north-1, us-isob-east-1),
+# and an Availability Zone's: its region's and a letter (eu-west-1a).
+REGION_NAME = re.compile(r"[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]+")
+ZONE_NAME = re.compile(REGION_NAME.pattern + "[a-z]")
+
+
+def zone_region(zone: str) -> str | None:
+    """The region an Availability Zone name is of (eu-west-1 for eu-west-1a); ``None`` for a
+    text that is no zone name."""
+    return zone[:-1] if ZONE_NAME.fullmatch(zone) else None
+
+
+def named_twice(items: Sequence[str]) -> list[str]:
+    """The items named more than once, each once, sorted."""
+    return sorted({item for item in items if items.count(item) > 1})
+
+
 # What an id of each AWS-specific parameter type looks like (CloudFormation's "Supported
 # AWS-specific parameter types"); it also checks that the id exists, which offline cannot be.
 _ID_PATTERNS = {
     "AWS::EC2::VPC::Id": r"vpc-[0-9a-f]{8}(?:[0-9a-f]{9})?",
     "AWS::EC2::Subnet::Id": r"subnet-[0-9a-f]{8}(?:[0-9a-f]{9})?",
     "AWS::EC2::SecurityGroup::Id": r"sg-[0-9a-f]{8}(?:[0-9a-f]{9})?",
-    "AWS::EC2::AvailabilityZone::Name": r"[a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d[a-z]",
+    "AWS::EC2::AvailabilityZone::Name": ZONE_NAME.pattern,
     "AWS::Route53::HostedZone::Id": r"Z[A-Z0-9]{1,31}",
 }
 # How each of those ids is written, for the message that refuses one.
@@ -210,7 +227,6 @@ PSEUDO_PARAMETERS: dict[str, str] = {
 }
 
 
-# What an AWS region name looks like (eu-west-1, us-gov-east-1, cn-north-1, us-isob-east-1).
 def literals(value: Any) -> Iterator[str]:
     """Every string in a template's structure (or a part of it), in order: the literals of its
     values, functions' arguments included."""
@@ -222,9 +238,6 @@ def literals(value: Any) -> Iterator[str]:
     elif isinstance(value, list):
         for inner in value:
             yield from literals(inner)
-
-
-REGION_NAME = re.compile(r"[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]+")
 
 
 def pseudo_for_region(region: str) -> dict[str, str]:

@@ -82,6 +82,26 @@ class Scenario:
         }
 
 
+# The ``diagram`` option that sets each template parameter a Scenario fills in: a refusal of
+# the templates names their parameters, and the command says which option to change.
+OPTIONS = {
+    n.NUMBER_OF_AZS: "--azs",
+    n.NAT_GATEWAYS: "--nat",
+    n.VPC_ENDPOINTS: "--endpoints",
+    s.LOAD_BALANCER_TYPE: "--lb",
+    s.CERTIFICATE_ARN: "--https",
+}
+
+
+def options_named(message: str) -> list[str]:
+    """``--nat sets NatGateways``, for each parameter ``message`` names as a word."""
+    return [
+        f"{option} sets {name}"
+        for name, option in OPTIONS.items()
+        if re.search(rf"\b{re.escape(name)}\b", message)
+    ]
+
+
 # What every task uses: its image from ECR (whose layers come from S3) and its logs.
 _ALWAYS = ("ECR", "S3", "CloudWatch Logs")
 # The names a picture gives the endpoints the tasks call (cfn.reach.endpoints_called: an
