@@ -87,6 +87,11 @@ def test_with_a_publisher_nobody_else_writes_deletes_or_tags_a_template(template
             "s3:DeleteObjectTagging",
             "s3:PutObjectVersionTagging",
             "s3:DeleteObjectVersionTagging",
+            # Replication into the bucket writes objects without s3:PutObject (Amazon S3 User
+            # Guide, "Setting up permissions for live replication"; a security review).
+            "s3:ReplicateObject",
+            "s3:ReplicateDelete",
+            "s3:ReplicateTags",
         }
         assert deny["Condition"] == {"ArnNotEquals": {"aws:PrincipalArn": {"Ref": b.PUBLISHER_ARN}}}
         assert set(found) == {"TlsOnly", "OnlyThePublisherWrites"} | (

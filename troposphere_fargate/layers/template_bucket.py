@@ -76,7 +76,8 @@ BUCKET_SUPPRESSIONS = {
     ),
     "s3_bucket_logging_enabled_check": (
         "the objects are published templates that CloudFormation reads; server access logs "
-        "would need a second bucket per region, and CloudTrail data events record the reads"
+        "would need a second bucket per region: CloudTrail data events on this bucket record "
+        "who reads and writes them (README, Service Catalog)"
     ),
     "s3_bucket_object_lock_enabled_check": (
         "publish --force must be able to repair a broken publish; versioning keeps every "
@@ -214,7 +215,10 @@ def _add_policy(t: Template, bucket: s3.Bucket) -> s3.BucketPolicy:
     # The launch role runs what is here: only the publisher may change it. For a role's
     # sessions aws:PrincipalArn is the role's ARN ("For IAM roles, the request context returns
     # the ARN of the role, not the ARN of the user that assumed the role", IAM User Guide,
-    # global condition context keys).
+    # global condition context keys). Replication writes objects too, with the replication
+    # role's s3:ReplicateObject, s3:ReplicateDelete and s3:ReplicateTags on the destination
+    # (Amazon S3 User Guide, "Setting up permissions for live replication"): denied as well,
+    # or a bucket replicating into this one would write templates without s3:PutObject.
     only_the_publisher_writes = Statement(
         Sid="OnlyThePublisherWrites",
         Effect=Deny,
@@ -227,6 +231,9 @@ def _add_policy(t: Template, bucket: s3.Bucket) -> s3.BucketPolicy:
             awacs_s3.DeleteObjectTagging,
             awacs_s3.PutObjectVersionTagging,
             awacs_s3.DeleteObjectVersionTagging,
+            awacs_s3.ReplicateObject,
+            awacs_s3.ReplicateDelete,
+            awacs_s3.ReplicateTags,
         ],
         Resource=[objects],
         Condition=PolicyCondition(ArnNotEquals("aws:PrincipalArn", Ref(PUBLISHER_ARN))),
