@@ -83,7 +83,8 @@ ELB_LOG_DELIVERY_ACCOUNTS: dict[str, str] = {
 # --- Policy rules that do not apply, and why (resource metadata) ------------------------------
 ACCESS_LOGS_BUCKET_SUPPRESSIONS = {
     "s3_bucket_default_encryption_kms_check": (
-        "load balancers write access logs only to buckets encrypted with SSE-S3"
+        "an application load balancer writes access logs only to a bucket encrypted with "
+        "SSE-S3, and this bucket serves either type of load balancer"
     ),
     "s3_bucket_logging_enabled_check": (
         "this bucket holds access logs; logging its own access would need another bucket "
