@@ -352,9 +352,11 @@ def _add_launch_role(t: Template) -> iam_resources.Role:
         launch_role,
         checkov={
             "CKV_AWS_111": (
-                "EC2, ECS, Elastic Load Balancing and Application Auto Scaling create resources "
-                "before they have ARNs to scope to; every action is listed by name, and IAM, "
-                "logs, S3 and stacks are scoped to what Service Catalog launches"
+                "the role creates, changes and deletes EC2, ECS, Elastic Load Balancing and "
+                "Application Auto Scaling resources whose ARNs hold IDs made at creation, so "
+                "no ARN can name them beforehand (nor are they scoped by tag); every action is "
+                "listed by name, and IAM, logs, S3 and stacks are scoped to the SC- names "
+                "Service Catalog launches"
             )
         },
     )
