@@ -110,6 +110,45 @@ def test_an_unknown_parameter_says_which_it_may_be():
     assert str(refused.value) == "unknown parameter(s): count (did you mean Count?)"
 
 
+def test_every_refused_value_and_failing_rule_is_said_at_once():
+    """``deployed`` stopped at the first refused value: fixing one showed the next (left out
+    for several sessions). Now its errors carry every one, as the ``validate`` command says
+    them."""
+    with pytest.raises(ParameterError) as refused:
+        parameter_values(TEMPLATE, {"Mode": "c", "Count": "9"})
+    assert refused.value.problems == [
+        "parameter Mode='c' is not one of the allowed values",
+        "parameter Count='9' is above the maximum 3",
+        "parameter Subnets needs a value (it has no default)",
+    ]
+    assert str(refused.value) == "; ".join(refused.value.problems)
+    two = {
+        "Parameters": {"P": {"Type": "String", "Default": "x"}},
+        "Rules": {
+            "A": {
+                "Assertions": [
+                    {
+                        "Assert": {"Fn::Equals": [{"Ref": "P"}, "a"]},
+                        "AssertDescription": "P must be a",
+                    }
+                ]
+            },
+            "B": {
+                "Assertions": [
+                    {
+                        "Assert": {"Fn::Equals": [{"Ref": "P"}, "b"]},
+                        "AssertDescription": "P must be b",
+                    }
+                ]
+            },
+        },
+        "Resources": {"T": {"Type": "AWS::SNS::Topic"}},
+    }
+    with pytest.raises(RuleError) as failed:
+        deployed(two)
+    assert failed.value.problems == ["rule A: P must be a", "rule B: P must be b"]
+
+
 def test_a_parameter_without_default_needs_a_value():
     with pytest.raises(ParameterError, match="Subnets needs a value"):
         parameter_values(TEMPLATE, {})

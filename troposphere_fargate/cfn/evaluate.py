@@ -26,11 +26,21 @@ _LIST_TYPE = re.compile(r"^(List<.*>|CommaDelimitedList)$")
 
 
 class ParameterError(ValueError):
-    """A parameter value CloudFormation would reject before creating anything."""
+    """A parameter value CloudFormation would reject before creating anything. ``problems``:
+    each refused value's line, when several are refused at once (the message joins them)."""
+
+    def __init__(self, message: str, problems: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.problems = list(problems) or [message]
 
 
 class RuleError(ValueError):
-    """A template ``Rules`` assertion fails for the given parameter values."""
+    """A template ``Rules`` assertion fails for the given parameter values. ``problems``: each
+    failing assertion's line, when several fail (the message joins them)."""
+
+    def __init__(self, message: str, problems: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.problems = list(problems) or [message]
 
 
 def default_text(value: Any) -> str:
@@ -46,12 +56,14 @@ def parameter_values(template: Mapping[str, Any], given: Mapping[str, str]) -> d
 
     Raises :class:`ParameterError` naming the parameter (and its ``ConstraintDescription``) for an
     unknown parameter, a missing value, or a value outside ``AllowedValues``, ``AllowedPattern``,
-    ``MinLength``/``MaxLength`` or ``MinValue``/``MaxValue``.
+    ``MinLength``/``MaxLength`` or ``MinValue``/``MaxValue``: every one at once (its
+    ``problems``, joined by "; " in its message).
     """
     declared: Mapping[str, Mapping[str, Any]] = template.get("Parameters", {})
+    problems = []
     unknown = sorted(set(given) - set(declared))
     if unknown:
-        raise ParameterError(
+        problems.append(
             "unknown parameter(s): "
             + ", ".join(f"{name}{closest(name, declared)}" for name in unknown)
         )
@@ -62,9 +74,15 @@ def parameter_values(template: Mapping[str, Any], given: Mapping[str, str]) -> d
         elif "Default" in spec:
             value = default_text(spec["Default"])
         else:
-            raise ParameterError(f"parameter {name} needs a value (it has no default)")
-        _check_constraints(name, spec, value)
+            problems.append(f"parameter {name} needs a value (it has no default)")
+            continue
+        try:
+            _check_constraints(name, spec, value)
+        except ParameterError as exc:
+            problems.append(str(exc))
         values[name] = value
+    if problems:
+        raise ParameterError("; ".join(problems), problems)
     return values
 
 
@@ -412,8 +430,11 @@ class _Evaluator:
 def check_rules(
     template: Mapping[str, Any], values: Mapping[str, str], pseudo: Mapping[str, str] | None = None
 ) -> None:
-    """Raise :class:`RuleError` with the ``AssertDescription`` of the first failing assertion."""
+    """Raise :class:`RuleError` with the ``AssertDescription`` of every failing assertion (its
+    ``problems``, joined by "; " in its message); an :class:`EvaluationError` for a rule that
+    cannot be evaluated (see :func:`rule_problems`, which sets those apart instead)."""
     evaluator = _Evaluator(template, values, pseudo)
+    failed = []
     for name, rule in sorted(template.get("Rules", {}).items()):
         where = f"rule {name}"
         if "RuleCondition" in rule:
@@ -422,7 +443,9 @@ def check_rules(
                 continue
         for assertion in rule.get("Assertions", []):
             if not evaluator._truth(evaluator.value(assertion["Assert"], _RULE_FUNCTIONS), where):
-                raise RuleError(f"{where}: {assertion.get('AssertDescription', 'failed')}")
+                failed.append(f"{where}: {assertion.get('AssertDescription', 'failed')}")
+    if failed:
+        raise RuleError("; ".join(failed), failed)
 
 
 def rule_problems(
@@ -484,10 +507,11 @@ def deployed(
     """The stack CloudFormation would create from ``template`` with ``parameters``.
 
     Parameters not given take their defaults. Parameter constraints and rules are checked first
-    (raising :class:`ParameterError` or :class:`RuleError`: CloudFormation would refuse the
-    stack); then every resource and output whose condition is false is left out and every
-    ``Fn::If`` resolved. ``pseudo`` overrides the values of pseudo parameters such as
-    ``AWS::Region`` (default: :data:`PSEUDO_PARAMETERS`).
+    (raising :class:`ParameterError` or :class:`RuleError`, whose ``problems`` list every value
+    or assertion refused: CloudFormation would refuse the stack); then every resource and
+    output whose condition is false is left out and every ``Fn::If`` resolved. ``pseudo``
+    overrides the values of pseudo parameters such as ``AWS::Region`` (default:
+    :data:`PSEUDO_PARAMETERS`).
     """
     expect_template(template, "deployed(template)")
     values = parameter_values(template, parameters or {})
