@@ -9,7 +9,7 @@ import io
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
@@ -347,6 +347,14 @@ def _add_diagram(commands: Any) -> None:
         "several services with its load balancer, listener rules, Service Connect and domain",
     )
     draw.add_argument(
+        "--from",
+        dest="source",
+        metavar="VERSION|FOLDER",
+        help="draw the network.yaml and service.yaml of a committed version (such as 0.3.0, "
+        "under templates/) or of a folder (a build of your own), with their own defaults, "
+        "instead of what this code builds",
+    )
+    draw.add_argument(
         "-o",
         "--output",
         type=Path,
@@ -444,20 +452,17 @@ def _add_diff(commands: Any) -> None:
 
 
 def _diagram(args: argparse.Namespace) -> int:
-    from .cfn.evaluate import ParameterError, RuleError
     from .release.build import render_templates
     from .release.diagram import (
-        INSTALL_DOT,
         Scenario,
-        dot_available,
         environment_graph,
         environment_picture,
         graph,
-        options_named,
         picture,
-        render,
     )
 
+    if args.source is not None:
+        return _diagram_of(args)
     if args.spec is None:
         config = ProductConfig()
     else:
@@ -470,44 +475,90 @@ def _diagram(args: argparse.Namespace) -> int:
                 "environment's shared load balancer and listeners come from its spec "
                 "(environment, domain)"
             )
-    spec = Scenario.defaults_of(config)
-    scenario = Scenario(
-        spec.azs if args.azs is None else args.azs,
-        args.nat or spec.nat,
-        args.endpoints or spec.endpoints,
-        args.lb or spec.load_balancer,
+    scenario = _scenario(args, Scenario.defaults_of(config))
+
+    def draw() -> Any:
+        if args.spec is None:
+            return graph(picture(scenario))
+        if config.services:
+            return environment_graph(environment_picture(config, scenario))
+        return graph(picture(scenario, render_templates(config)))
+
+    return _draw(_drawing(draw), args.output)
+
+
+def _scenario(args: argparse.Namespace, own: Any) -> Any:
+    """The Scenario the options ask for, ``own`` (a Scenario: the defaults of what is drawn)
+    filling in what they leave out."""
+    from .release.diagram import Scenario
+
+    return Scenario(
+        own.azs if args.azs is None else args.azs,
+        args.nat or own.nat,
+        args.endpoints or own.endpoints,
+        args.lb or own.load_balancer,
         args.https,
     )
+
+
+def _drawing(draw: Callable[[], Any]) -> Any:
+    """``draw()``, a refusal of the templates told as one line that names the options setting
+    the parameters it names."""
+    from .cfn.evaluate import ParameterError, RuleError
+    from .release.diagram import options_named
+
     try:
-        if args.spec is None:
-            dot = graph(picture(scenario))
-        elif config.services:
-            dot = environment_graph(environment_picture(config, scenario))
-        else:
-            dot = graph(picture(scenario, render_templates(config)))
+        return draw()
     except (ParameterError, RuleError) as exc:
-        # The template's message names its parameters: say which option sets each.
         named = options_named(str(exc))
         options = f" ({', '.join(named)})" if named else ""
         raise PublishError(f"the templates refuse these values: {exc}{options}") from None
-    in_the_way = file_in_the_way(args.output.parent)
+
+
+def _diagram_of(args: argparse.Namespace) -> int:
+    """``diagram --from``: a committed version's (or a folder's) network and service templates,
+    drawn for their own defaults and the options given."""
+    from .cfn.diff import load_side
+    from .release.diagram import Scenario, graph, picture
+
+    if args.spec is not None:
+        raise ArgumentValueError(
+            "--from draws committed templates and --spec what a spec builds: give one"
+        )
+    side = load_side(args.source, DEFAULT_OUTPUT)
+    missing = [name for name in ("network.yaml", "service.yaml") if name not in side]
+    if missing:
+        raise ArgumentValueError(
+            f"--from {args.source}: no {' or '.join(missing)} there (an environment's services "
+            "are drawn from their spec: --spec)"
+        )
+    templates = {"network": side["network.yaml"], "service": side["service.yaml"]}
+    scenario = _scenario(args, Scenario.defaults_of_templates(templates))
+    return _draw(_drawing(lambda: graph(picture(scenario, templates))), args.output)
+
+
+def _draw(dot: Any, output: Path) -> int:
+    """Write ``dot`` to ``output`` (its source when Graphviz is missing), saying what was made."""
+    from .release.diagram import INSTALL_DOT, dot_available, render
+
+    in_the_way = file_in_the_way(output.parent)
     if in_the_way is not None:
-        raise ArgumentValueError(f"-o {args.output}: {in_the_way} is a file, not a folder")
+        raise ArgumentValueError(f"-o {output}: {in_the_way} is a file, not a folder")
     # For the picture or its source; the line that names what was written says so.
-    missing = [folder for folder in args.output.parents if not folder.exists()]
-    args.output.parent.mkdir(parents=True, exist_ok=True)
+    missing = [folder for folder in output.parents if not folder.exists()]
+    output.parent.mkdir(parents=True, exist_ok=True)
     what = "folder" if len(missing) == 1 else "folders"
     created = f" (created the {what} {_and_paths(missing[::-1])})" if missing else ""
-    if args.output.suffix.lower() in (".svg", ".png", ".pdf") and not dot_available():
-        source = render(dot, args.output.with_suffix(".dot"))
+    if output.suffix.lower() in (".svg", ".png", ".pdf") and not dot_available():
+        source = render(dot, output.with_suffix(".dot"))
         print(
             f"troposphere-fargate: {INSTALL_DOT}; wrote the source to {source}{created}",
             file=sys.stderr,
         )
         return EXIT_FAILED
     try:
-        written = render(dot, args.output)
-    except (ValueError, RuntimeError) as exc:  # not .svg/.png/.dot; dot failed
+        written = render(dot, output)
+    except (ValueError, RuntimeError) as exc:  # not .svg/.png/.pdf/.dot; dot failed
         raise PublishError(str(exc)) from None
     print(f"wrote {written}{created}")
     return EXIT_OK

@@ -462,3 +462,25 @@ def test_a_refusal_of_the_templates_names_the_options_that_set_what_it_names(tmp
 def test_a_pdf_is_drawn_by_dot(dot, tmp_path):
     assert cli.main(["diagram", "-o", str(tmp_path / "a.pdf")]) == 0
     assert (tmp_path / "a.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_a_committed_version_is_drawn_from_its_own_templates(tmp_path, capsys, monkeypatch):
+    """A fourth trial could not draw 0.1.0 or a build of its own: ``--from`` draws that
+    version's (or folder's) network and service templates, with their own defaults. 0.1.0 had
+    no S3 gateway endpoint (0.2.0 added it)."""
+    monkeypatch.chdir(Path(__file__).resolve().parents[2])
+    old, new = tmp_path / "old.dot", tmp_path / "new.dot"
+    assert cli.main(["diagram", "--from", "0.1.0", "-o", str(old)]) == 0
+    assert cli.main(["diagram", "--from", "0.4.0", "-o", str(new)]) == 0
+    assert "s3endpoint" not in old.read_text() and "s3endpoint" in new.read_text()
+    capsys.readouterr()
+    # What it cannot draw, or would draw wrong, is said in one line.
+    assert cli.main(["diagram", "--from", "0.1.0", "--spec", "app.yaml", "-o", str(old)]) == 1
+    assert capsys.readouterr().err == (
+        "troposphere-fargate: error: --from draws committed templates and --spec what a spec "
+        "builds: give one\n"
+    )
+    (tmp_path / "env").mkdir()
+    (tmp_path / "env" / "network.yaml").write_text("Resources: {}\n")
+    assert cli.main(["diagram", "--from", str(tmp_path / "env"), "-o", str(old)]) == 1
+    assert "no service.yaml there" in capsys.readouterr().err

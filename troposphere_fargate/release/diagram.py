@@ -23,7 +23,7 @@ from typing import Any
 import graphviz
 
 from ..cfn import reach
-from ..cfn.evaluate import ParameterError, deployed, resolved
+from ..cfn.evaluate import ParameterError, default_text, deployed, resolved
 from ..layers import layers_for
 from ..layers import network as n
 from ..layers import service as s
@@ -57,6 +57,24 @@ class Scenario:
             nat=config.network.default_nat_gateways,
             endpoints=config.network.default_vpc_endpoints,
             load_balancer=config.service.default_load_balancer_type,
+        )
+
+    @classmethod
+    def defaults_of_templates(cls, templates: Mapping[str, Any]) -> Scenario:
+        """The choices a launch of these network and service templates makes by default (a
+        committed version's own, which may not be this code's)."""
+
+        def default(layer: str, name: str, otherwise: str) -> str:
+            spec = (templates[layer].get("Parameters") or {}).get(name) or {}
+            return default_text(spec["Default"]) if "Default" in spec else otherwise
+
+        shipped = cls()
+        azs = default(n.LAYER, n.NUMBER_OF_AZS, str(shipped.azs))
+        return cls(
+            azs=int(azs) if azs.isdigit() else shipped.azs,
+            nat=default(n.LAYER, n.NAT_GATEWAYS, shipped.nat),
+            endpoints=default(n.LAYER, n.VPC_ENDPOINTS, "false") == "true",
+            load_balancer=default(s.LAYER, s.LOAD_BALANCER_TYPE, shipped.load_balancer),
         )
 
     def network_parameters(self) -> dict[str, str]:
