@@ -2440,3 +2440,21 @@ def test_an_ecs_service_update_that_replaces_its_tasks_says_so():
     new = copy.deepcopy(old)
     new["Resources"]["Service"]["Properties"]["DesiredCount"] = 3
     assert only(diff_template("s.yaml", old, new)).change == "DesiredCount updated in place"
+
+
+def test_an_exported_list_that_held_a_deleted_subnet_certainly_changes(tmp_path):
+    """A fourth trial: a running 3-AZ stack updated to a 2-AZ build was told its exported
+    subnet lists "may change"; the third subnet, which the list held, is deleted. Without the
+    running values the list holds it only under a condition: "may" stays."""
+    from troposphere_fargate import NetworkConfig, ProductConfig, generate, write_version
+
+    write_version(tmp_path, generate(ProductConfig(network=NetworkConfig(max_azs=2))), "two")
+    old = load_side(__version__, REPO / "templates")
+    new = load_side(str(tmp_path / "two"), tmp_path)
+    running = diff_stacks(old, new, {"NumberOfAzs": "3"})
+    network = {f.subject: f.change for f in running if f.template == "network.yaml"}
+    assert network["output PrivateSubnetIds"].startswith(
+        "exported value changes (PrivateSubnet3 is deleted)"
+    )
+    templates = {f.subject: f.change for f in diff(old, new) if f.template == "network.yaml"}
+    assert templates["output PrivateSubnetIds"].startswith("exported value may change")

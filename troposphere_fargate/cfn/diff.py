@@ -1296,17 +1296,22 @@ def _changed_outputs(
     before: Mapping[str, Any] = old.get("Outputs", {})
     after: Mapping[str, Any] = new.get("Outputs", {})
     resources = {**old.get("Resources", {}), **new.get("Resources", {})}
+    deleted = set(old.get("Resources", {})) - set(new.get("Resources", {}))
     new_defaults = _new_defaults(old, new) - passed
     found = {}
     for name in sorted(set(before) & set(after)):
         was, now = before[name].get("Value"), after[name].get("Value")
         causes = sorted(referred(now) & gone)
+        # A resource the value certainly held (outside any Fn::If) that the update deletes.
+        dropped = sorted((_unconditional(was) & deleted) - referred(now))
         defaults = sorted(referred(now) & new_defaults)
         was_resource, now_resource = _resource_of(was, resources), _resource_of(now, resources)
         if causes:
             found[name] = _Change(True, f"{', '.join(causes)} {_are(causes)} replaced")
         elif was_resource and now_resource and was_resource != now_resource:
             found[name] = _Change(True, f"it names {now_resource} instead of {was_resource}")
+        elif dropped:
+            found[name] = _Change(True, f"{', '.join(dropped)} {_are(dropped)} deleted")
         elif _certainly_differs(was, now):
             found[name] = _Change(True, _VALUE_CHANGES)
         elif was != now:
@@ -1314,6 +1319,19 @@ def _changed_outputs(
         elif defaults:
             found[name] = _Change(False, f"{possessive(', '.join(defaults))} default changed")
     return found
+
+
+def _unconditional(value: Any) -> set[str]:
+    """The names ``value`` refers to outside any ``Fn::If`` (which may not take that branch)."""
+    if isinstance(value, list):
+        return set().union(*(_unconditional(item) for item in value))
+    if isinstance(value, Mapping):
+        if set(value) == {"Fn::If"}:
+            return set()
+        if len(value) == 1 and next(iter(value)) in ("Ref", "Fn::GetAtt", "Fn::Sub"):
+            return referred(value)
+        return set().union(*(_unconditional(item) for item in value.values()))
+    return set()
 
 
 def _new_defaults(old: Mapping[str, Any], new: Mapping[str, Any]) -> set[str]:
