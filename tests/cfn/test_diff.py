@@ -2458,3 +2458,16 @@ def test_an_exported_list_that_held_a_deleted_subnet_certainly_changes(tmp_path)
     )
     templates = {f.subject: f.change for f in diff(old, new) if f.template == "network.yaml"}
     assert templates["output PrivateSubnetIds"].startswith("exported value may change")
+
+
+def test_an_output_followed_into_another_stack_is_compared_as_text():
+    """A nested stack's output moving from the literal 8080 to a parameter of 8080 is the same
+    value for the stacks it is passed to: it said the sibling's topic was replaced and the
+    root's export broke (the text comparison was made for one template's findings only, not
+    for the outputs followed into others)."""
+    old = nesting("8080")
+    old["root.yaml"]["Parameters"]["P"]["Default"] = "8080"
+    new = copy.deepcopy(old)
+    old["a.yaml"]["Outputs"]["X"]["Value"] = 8080
+    new["a.yaml"]["Outputs"]["X"]["Value"] = {"Ref": "P"}
+    assert diff_stacks(old, new, {}, {}) == []

@@ -377,16 +377,15 @@ LISTENER_TYPE = "AWS::ElasticLoadBalancingV2::Listener"
 def _kept_elsewhere(
     resource: Mapping[str, Any],
     parent_key: str,
-    same: Sequence[str],
+    wanted: Mapping[str, Any],
     old_resources: Mapping[str, Any],
     new_resources: Mapping[str, Any],
 ) -> bool | None:
     """For a removed resource under a parent (a listener's load balancer, a route's table):
-    ``None`` when the parent goes too (or is none of the stack's), else whether another
-    resource of its type under the same parent has the same ``same`` properties in the new
+    ``None`` when the parent goes too (or is none of the stack's), else whether a resource of
+    its type under the same parent has the ``wanted`` properties (``None``: absent) in the new
     template (a listener of the same port, a route to the same destination)."""
-    properties = resource.get("Properties", {})
-    parent = referred(properties.get(parent_key))
+    parent = referred(resource.get("Properties", {}).get(parent_key))
     if not parent or any(name not in new_resources for name in parent & set(old_resources)):
         return None
     for other in new_resources.values():
@@ -394,7 +393,7 @@ def _kept_elsewhere(
         if (
             other.get("Type") == resource.get("Type")
             and referred(theirs.get(parent_key)) == parent
-            and all(theirs.get(key) == properties.get(key) for key in same)
+            and all(theirs.get(key) == value for key, value in wanted.items())
         ):
             return True
     return False
@@ -403,6 +402,11 @@ def _kept_elsewhere(
 # The keys of a route's destination, and the default route of each address family.
 _DESTINATIONS = ("DestinationCidrBlock", "DestinationIpv6CidrBlock")
 _DEFAULT_ROUTES = {"DestinationCidrBlock": "0.0.0.0/0", "DestinationIpv6CidrBlock": "::/0"}
+
+
+def _default_route(key: str) -> dict[str, str | None]:
+    """A route's destination properties when it is the default route of ``key``'s family."""
+    return {**dict.fromkeys(_DESTINATIONS), key: _DEFAULT_ROUTES[key]}
 
 
 def _no_way_out(
@@ -415,26 +419,18 @@ def _no_way_out(
     if resource.get("Type") != "AWS::EC2::Route":
         return ""
     properties = resource.get("Properties", {})
-    destination = {key: properties[key] for key in _DESTINATIONS if key in properties}
-    if len(destination) != 1 or _DEFAULT_ROUTES.get(next(iter(destination))) != next(
-        iter(destination.values())
-    ):
+    destination = {key: properties.get(key) for key in _DESTINATIONS}
+    key = next((k for k in _DESTINATIONS if destination == _default_route(k)), None)
+    if key is None:
         return ""
-    cut = _kept_elsewhere(resource, "RouteTableId", _DESTINATIONS, old_resources, new_resources)
+    cut = _kept_elsewhere(resource, "RouteTableId", destination, old_resources, new_resources)
     if cut is not False:  # the table goes too, or another route takes the destination
         return ""
-    (key,) = destination
     other = next(k for k in _DESTINATIONS if k != key)
     family, other_family = ("IPv4", "IPv6") if key == "DestinationCidrBlock" else ("IPv6", "IPv4")
-    default_other = {**{k: None for k in _DESTINATIONS}, other: _DEFAULT_ROUTES[other]}
-    stays = _kept_elsewhere(
-        {**resource, "Properties": {**properties, **default_other}},
-        "RouteTableId",
-        _DESTINATIONS,
-        old_resources,
-        new_resources,
-    )
-    if stays:
+    if _kept_elsewhere(
+        resource, "RouteTableId", _default_route(other), old_resources, new_resources
+    ):
         return (
             f"; its route table keeps no {family} route to the internet (its {other_family} "
             f"route stays): {family} calls from its subnets to anything but the VPC and its "
@@ -455,10 +451,12 @@ def _closed_port(
     load balancer."""
     if resource.get("Type") != LISTENER_TYPE:
         return ""
-    closed = _kept_elsewhere(resource, "LoadBalancerArn", ("Port",), old_resources, new_resources)
+    port = resource.get("Properties", {}).get("Port")
+    closed = _kept_elsewhere(
+        resource, "LoadBalancerArn", {"Port": port}, old_resources, new_resources
+    )
     if closed is not False:  # the load balancer goes too, or another listener takes the port
         return ""
-    port = resource.get("Properties", {}).get("Port")
     which = f"port {port}" if isinstance(port, int | str) else "its port"
     return (
         f"; {which} of its load balancer stops answering: clients, links and bookmarks that use "
@@ -1367,11 +1365,14 @@ def diff_template(
     """Findings for one template; ``replaced`` (when given) is filled with the resources an
     update replaces, each with whether that is certain."""
     replaced = {} if replaced is None else replaced
-    # CloudFormation takes every value as text: a port of 8080 and one of "8080" (a Number
-    # parameter's Ref "becomes a string", AWS CloudFormation User Guide, Parameters) are one
-    # value, and an update from one to the other changes nothing (sparkleformation/sfn#134: a
-    # Redis port from a parameter, "no such replacement occurs").
-    old, new = _values_as_text(old), _values_as_text(new)
+    return _template_findings(name, _values_as_text(old), _values_as_text(new), replaced)
+
+
+def _template_findings(
+    name: str, old: Mapping[str, Any], new: Mapping[str, Any], replaced: dict[str, bool]
+) -> list[Finding]:
+    """:func:`diff_template` of two templates whose values are text already
+    (:func:`_values_as_text`)."""
     return sorted(
         _resource_findings(name, old, new, replaced)
         + _parameter_findings(name, old, new)
@@ -1798,8 +1799,10 @@ class _Stacks:
         if unknown:
             now = {**now, "Resources": _unknown(now.get("Resources", {}), frozenset(unknown))}
             now["Outputs"] = _unknown(now.get("Outputs", {}), frozenset(unknown))
+        # Compared as text, the findings and the outputs followed into other stacks alike.
+        was, now = _values_as_text(was), _values_as_text(now)
         replaced: dict[str, bool] = {}
-        found = diff_template(name, was, now, replaced)
+        found = _template_findings(name, was, now, replaced)
         if not self.resolve:
             found = _passed_by_parent(found, passed_after or frozenset())
             if name not in STANDALONE_TEMPLATES and None not in (passed_before, passed_after):
@@ -1820,8 +1823,7 @@ class _Stacks:
             # A changed default of a parameter the stack keeps: these stacks keep their value,
             # as this comparison assumes (a trial: "DesiredCount: default '2' -> '0'" stayed
             # breaking with DesiredCount=2 given, and only --allow breaking passed it).
-            declared = now.get("Parameters") or {}
-            found = [_kept_default(f, kept, changes, declared) for f in found]
+            found = [_kept_default(f, kept, changes, was, now) for f in found]
         for parameter, (sibling, file, output) in sorted(renewed.items()):
             change = changed[file][output]
             gets = "gets" if change.certain else "may get"
@@ -1843,23 +1845,19 @@ def _kept_default(
     finding: Finding,
     kept: Mapping[str, str],
     changes: Mapping[str, str],
-    declared: Mapping[str, Any],
+    old: Mapping[str, Any],
+    new: Mapping[str, Any],
 ) -> Finding:
     """A "default A -> B" finding of a stack that keeps its value of the parameter (or whose
-    update sets one): safe for it, with what a raw API update would do said still.
-    ``declared``: the new template's parameters (the new default is read there, not from the
-    finding's text: an image's default has colons)."""
+    update sets one): safe for it, with what a raw API update would do said still. The
+    defaults are read from both templates (values as text), not from the finding's words: an
+    image's default has colons."""
     name = finding.subject.removeprefix("parameter ")
     if not finding.change.startswith("default ") or (name not in kept and name not in changes):
         return finding
-    spec = declared.get(name)
-    if not isinstance(spec, Mapping):
-        return finding
-    default = str(_as_text(spec["Default"])) if "Default" in spec else None
-    shown = f" -> {default!r}"
-    if shown not in finding.change:
-        return finding
-    head = finding.change[: finding.change.index(shown) + len(shown)]
+    was, now = ((t.get("Parameters") or {}).get(name) or {} for t in (old, new))
+    default = now.get("Default")
+    head = f"default {was.get('Default')!r} -> {default!r}"
     value = changes.get(name, kept.get(name))
     who = "the update sets" if name in changes else "the stack keeps"
     # The new default is news to a stack that keeps its value: how to take it (0.4.0's
@@ -1944,12 +1942,11 @@ def _for_its_root(
     return kept
 
 
-def _values_as_text(template: Mapping[str, Any]) -> Mapping[str, Any]:
+def _values_as_text(template: Mapping[str, Any]) -> dict[str, Any]:
     """``template`` with the numbers and booleans of its parameters, conditions, resources and
     outputs as text (a default of 2 and one of "2" are one default)."""
     compared = ("Parameters", "Conditions", "Resources", "Outputs")
-    sections = {s: _as_text(template[s]) for s in compared if s in template}
-    return {**template, **sections} if sections else template
+    return {**template, **{s: _as_text(template[s]) for s in compared if s in template}}
 
 
 def _as_text(node: Any) -> Any:
@@ -2011,11 +2008,9 @@ def _decided_pair(
                     if not decided[condition]:
                         continue
                     body = {key: item for key, item in body.items() if key != "Condition"}
-                # Filled-in defaults are text, as CloudFormation takes every value: 8080 and
-                # "8080" are one port.
                 try:
-                    kept[name] = _as_text(
-                        with_values(with_decided(body, decided), this, fixed, opaque, strict=False)
+                    kept[name] = with_values(
+                        with_decided(body, decided), this, fixed, opaque, strict=False
                     )
                 except ParameterError as exc:
                     raise DiffError(f"{section[:-1].lower()} {name}: {exc}") from None
