@@ -17,7 +17,7 @@ import functools
 import json
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -302,7 +302,8 @@ def _dry_run(
     nested: dict[str, PlannedStack] = {}
     refused: list[str] = [f"{label}: {p}" for p in _capacity_problems(resources)]
     refused += [
-        f"{label}: {p}{default}" for p in _certificate_problems(resources, values, stack_region)
+        f"{label}: {p}{default}"
+        for p in _certificate_problems(resources, template, values, stack_region)
     ]
     refused += [f"{label}: {p}" for p in _whole_number_problems(resources, stack_region)]
     refused += [f"{label}: {p}" for p in _subnet_problems(resources, template, values)]
@@ -498,8 +499,27 @@ def _type_problems(template: Mapping[str, Any], region: str) -> list[str]:
 _ACM_ARN = re.compile(r"arn:aws[a-z-]*:acm:([a-z0-9-]+):[0-9]{12}:certificate/.+")
 
 
+def _given_by(
+    template: Mapping[str, Any],
+    logical_id: str,
+    key: str,
+    values: Mapping[str, str],
+    holds: Callable[[str], bool],
+) -> list[str]:
+    """The parameters a resource's property refers to, as the template writes it (in any
+    branch), whose value ``holds``: the one that gave a refused value, not another parameter
+    that happens to hold the same."""
+    written = (template.get("Resources", {}).get(logical_id) or {}).get("Properties") or {}
+    return sorted(
+        name for name in referred(written.get(key)) if name in values and holds(values[name])
+    )
+
+
 def _certificate_problems(
-    resources: Mapping[str, dict[str, Any]], values: Mapping[str, str], region: str
+    resources: Mapping[str, dict[str, Any]],
+    template: Mapping[str, Any],
+    values: Mapping[str, str],
+    region: str,
 ) -> list[str]:
     """A listener's certificate from another region: ACM certificates are regional, and a load
     balancer takes one of its own region (ACM User Guide, "Supported Regions": to use a
@@ -516,7 +536,7 @@ def _certificate_problems(
             arn = certificate.get("CertificateArn") if isinstance(certificate, Mapping) else None
             match = _ACM_ARN.fullmatch(arn) if isinstance(arn, str) else None
             if match and match.group(1) != region:
-                given = [name for name, value in values.items() if value == arn]
+                given = _given_by(template, logical_id, "Certificates", values, arn.__eq__)
                 what = f"parameter {given[0]}" if given else f"{logical_id}'s certificate"
                 problems.append(
                     f"{what}: the certificate is in {match.group(1)}, not {region}, the stack's "
@@ -531,6 +551,11 @@ def _literal_subnets(value: Any) -> list[str] | None:
     if isinstance(value, list) and value and all(isinstance(item, str) for item in value):
         return list(value)
     return None
+
+
+def _lists(items: list[str], value: str) -> bool:
+    """Whether a list parameter's ``value`` holds exactly ``items``, in order."""
+    return [part.strip() for part in value.split(",")] == items
 
 
 def _subnet_problems(
@@ -551,12 +576,12 @@ def _subnet_problems(
         subnets = _literal_subnets(properties.get("Subnets"))
         if subnets is None:
             continue
-        # The parameters the property names (in any branch) that hold these very subnets.
-        written = (template.get("Resources", {}).get(logical_id) or {}).get("Properties") or {}
-        given = sorted(
-            name
-            for name in referred(written.get("Subnets"))
-            if name in values and [p.strip() for p in values[name].split(",")] == subnets
+        given = _given_by(
+            template,
+            logical_id,
+            "Subnets",
+            values,
+            functools.partial(_lists, subnets),
         )
         what = (
             f"parameter {given[0]}"
@@ -841,16 +866,13 @@ def _unreachable(
     kinds = [body.get("Type") for body in every.values()]
     if "AWS::EC2::VPC" not in kinds or "AWS::EC2::NatGateway" in kinds:
         return ()
-    available = {
-        _service_name(body.get("Properties", {}))
+    endpoints = [
+        body.get("Properties", {})
         for body in every.values()
         if body.get("Type") == "AWS::EC2::VPCEndpoint"
-    }
-    endpoint_names = " ".join(
-        str(body.get("Properties", {}).get("ServiceName"))
-        for body in every.values()
-        if body.get("Type") == "AWS::EC2::VPCEndpoint"
-    )
+    ]
+    available = {_service_name(properties) for properties in endpoints}
+    endpoint_names = " ".join(str(properties.get("ServiceName")) for properties in endpoints)
     found = []
     for name in _named(every, "AWS::ECS::Service"):
         path = name.rpartition("/")[0]
