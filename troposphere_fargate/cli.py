@@ -595,7 +595,9 @@ def _diff(args: argparse.Namespace) -> int:
             _note(why)
     for inner in folders_inside([args.old, args.new], args.templates):
         _note(f"not compared: {inner}/, a folder inside (name it on both sides to compare it)")
-    if args.parameters or args.set or args.region or args.zones is not None:
+    # Values of any kind: the templates are compared as the stacks they deploy.
+    stacks = bool(args.parameters or args.set or args.region or args.zones is not None)
+    if stacks:
         zones = None if args.zones is None else args.zones.split(",")
         findings = diff_stacks(
             old, new, _key_values(args.parameters), _key_values(args.set), args.region, zones
@@ -610,7 +612,7 @@ def _diff(args: argparse.Namespace) -> int:
     # "may replace", "exported value may change").
     blocked = blocking(findings, allow)
     unsure = [f for f in blocked if " may " in f" {f.change} "]
-    if unsure and not (args.parameters or args.set or args.region or args.zones is not None):
+    if unsure and not stacks:
         _note(
             f'{len(unsure)} of these destructive or breaking findings say "may": whether they '
             "happen depends on the parameter values of your stacks; give them (--parameters "

@@ -601,6 +601,16 @@ def _refuse_unclaimed_region(folder: Path, files: Mapping[str, bytes], region: s
     )
 
 
+def _refuse_regions(
+    folder: Path, files: Mapping[str, bytes], region: str, catalog_product_id: str | None
+) -> None:
+    """A region the version's root is not made for, or, when a product is to get the version,
+    its catalog."""
+    _refuse_unclaimed_region(folder, files, region)
+    if catalog_product_id:
+        _refuse_catalog_region(folder, files, region)
+
+
 def _account_of(session: Any, region: str) -> str:
     """The account the session's credentials are of: the owner a bucket is expected to have."""
     from botocore.exceptions import ClientError
@@ -676,9 +686,7 @@ def plan_release(
     if problem:
         raise PublishError(problem)
     files = read_version(templates, version)
-    _refuse_unclaimed_region(templates / version, files, region)
-    if catalog_product_id:
-        _refuse_catalog_region(templates / version, files, region)
+    _refuse_regions(templates / version, files, region, catalog_product_id)
     return Plan(
         Destination(bucket, prefix, version, region),
         {name: files[name] for name in _upload_order(list(files))},
@@ -728,10 +736,8 @@ def publish_release(
         ) from None
 
     files = read_version(templates, version)
-    if region:
-        _refuse_unclaimed_region(templates / version, files, region)
-        if catalog_product_id:  # before any AWS call
-            _refuse_catalog_region(templates / version, files, region)
+    if region:  # before any AWS call
+        _refuse_regions(templates / version, files, region, catalog_product_id)
     try:
         session = boto3.Session(profile_name=profile, region_name=region)
         s3 = session.client("s3", region_name=region or session.region_name or "us-east-1")
@@ -747,9 +753,7 @@ def publish_release(
                 "templates from the bucket in their own region; publish to a bucket there"
             )
         if not region:
-            _refuse_unclaimed_region(templates / version, files, chosen)
-            if catalog_product_id:
-                _refuse_catalog_region(templates / version, files, chosen)
+            _refuse_regions(templates / version, files, chosen, catalog_product_id)
         destination = Destination(bucket, prefix, version, chosen)
         if chosen != s3.meta.region_name:
             s3 = session.client("s3", region_name=chosen)
