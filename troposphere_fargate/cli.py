@@ -539,7 +539,7 @@ def _diagram_of(args: argparse.Namespace) -> int:
 
 def _draw(dot: Any, output: Path) -> int:
     """Write ``dot`` to ``output`` (its source when Graphviz is missing), saying what was made."""
-    from .release.diagram import INSTALL_DOT, dot_available, render
+    from .release.diagram import INSTALL_DOT, RENDERED, dot_available, render
 
     in_the_way = file_in_the_way(output.parent)
     if in_the_way is not None:
@@ -549,7 +549,7 @@ def _draw(dot: Any, output: Path) -> int:
     output.parent.mkdir(parents=True, exist_ok=True)
     what = "folder" if len(missing) == 1 else "folders"
     created = f" (created the {what} {_and_paths(missing[::-1])})" if missing else ""
-    if output.suffix.lower() in (".svg", ".png", ".pdf") and not dot_available():
+    if output.suffix.lower().lstrip(".") in RENDERED and not dot_available():
         source = render(dot, output.with_suffix(".dot"))
         print(
             f"troposphere-fargate: {INSTALL_DOT}; wrote the source to {source}{created}",

@@ -833,13 +833,17 @@ def dot_available() -> bool:
     return shutil.which("dot") is not None
 
 
+# The formats Graphviz's dot renders a picture to (a .dot file is the source, written as is).
+RENDERED = ("svg", "png", "pdf")
+
+
 def render(dot: graphviz.Digraph, output: Path) -> Path:
     """Write ``output``: .dot (the source), or .svg/.png/.pdf rendered by Graphviz's dot."""
     suffix = output.suffix.lstrip(".").lower()
     if suffix == "dot":
         output.write_text(dot.source)
         return output
-    if suffix not in ("svg", "png", "pdf"):
+    if suffix not in RENDERED:
         raise ValueError(f"{output}: choose a .svg, .png, .pdf or .dot file")
     if not dot_available():
         raise FileNotFoundError(INSTALL_DOT)
