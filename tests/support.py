@@ -22,6 +22,10 @@ SERVICE_REQUIRED = {
     s.PRIVATE_SUBNET_IDS: "subnet-11,subnet-12",
     s.CONTAINER_IMAGE: IMAGE,
 }
+# A regional AWS WAF web ACL (WebAclArn), as the console's ARNs are written.
+WEB_ACL = (
+    "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/shop/a1b2c3d4-5678-90ab-cdef-111122223333"
+)
 IN_ENVIRONMENT = {
     s.CLUSTER_NAME: "shop-Cluster-AbCdEf012345",
     s.ENVIRONMENT_SECURITY_GROUP_ID: "sg-0123456789abcdef0",

@@ -405,7 +405,7 @@ def test_a_launch_role_s_new_or_lost_actions_say_which_to_update_first():
         )
         if f.subject == "resource LaunchRole"
     ]
-    assert "it is a launch role and gains 31 actions (cloudformation:CancelUpdateStack" in (
+    assert "it is a launch role and gains 39 actions (cloudformation:CancelUpdateStack" in (
         launch.change
     )
 

@@ -209,7 +209,7 @@ def test_validate_prints_the_summary_and_the_fixed_cost(capsys):
     values = [f"{k}={v}" for k, v in LAUNCH.items()]
     assert cli.main(["validate", str(ROOT), *values]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == "root.yaml: CloudFormation would accept these values (2 given, 59 default)"
+    assert out[0] == "root.yaml: CloudFormation would accept these values (2 given, 60 default)"
     assert "  listeners: HTTP 80" in out
     assert "  default security group: emptied (no rule in or out)" in out
     assert out[-1].startswith("fixed cost: about $") and "a month in us-east-1" in out[-1]
@@ -1069,6 +1069,64 @@ def test_a_certificate_of_another_region_is_refused():
         "given: us-east-1 is the default)"
     ]
     dry_run(ROOT, {**LAUNCH, "CertificateArn": CERTIFICATE}, "eu-west-1")  # its own region
+
+
+def test_an_alarm_topic_of_another_region_is_refused():
+    """A review: accepted, and CloudWatch refuses the alarm when the stack creates it
+    ("ValidationError: Invalid region ca-central-1 specified. Only us-west-2 is supported.",
+    cds-snc/notification-terraform#128; "Cloudwatch alarms cannot communicate across regions",
+    cds-snc/covid-alert-portal#333)."""
+    topic = "arn:aws:sns:eu-west-1:123456789012:ops"
+    with pytest.raises(DryRunFailed) as refused:
+        dry_run(ROOT, {**LAUNCH, "AlarmTopicArn": topic}, "us-west-2")
+    assert refused.value.problems == [
+        "root.yaml > ServiceStack (service.yaml): parameter AlarmTopicArn: the topic is in "
+        "eu-west-1, not us-west-2, the stack's region: CloudWatch alarms notify a topic of their "
+        "own region only (create one in us-west-2; it may deliver to queues and functions of "
+        "other regions)"
+    ]
+    dry_run(ROOT, {**LAUNCH, "AlarmTopicArn": topic}, "eu-west-1")  # its own region
+
+
+CANARY = {"DeploymentStrategy": "CANARY"}
+LINEAR_3 = {"DeploymentStrategy": "LINEAR", "LinearStepPercent": "3"}
+
+
+@pytest.mark.parametrize(
+    ("values", "refused"),
+    [
+        ({**CANARY, "CanaryBakeTimeMinutes": "1440"}, None),  # 10 + 1440
+        ({**CANARY, "DeploymentBakeTimeMinutes": "1440", "CanaryBakeTimeMinutes": "540"}, None),
+        (
+            {**CANARY, "DeploymentBakeTimeMinutes": "1440", "CanaryBakeTimeMinutes": "541"},
+            "parameters DeploymentBakeTimeMinutes, CanaryBakeTimeMinutes: a CANARY deployment "
+            "would wait 1981 minutes",
+        ),
+        # 3 % steps: 33 shifts, each followed by a bake (limits.linear_steps): 10 + 33 * 60.
+        (
+            {**LINEAR_3, "LinearStepBakeTimeMinutes": "60"},
+            "parameters DeploymentBakeTimeMinutes, LinearStepBakeTimeMinutes, LinearStepPercent: "
+            "a LINEAR deployment would wait 1990 minutes",
+        ),
+        ({**LINEAR_3, "LinearStepBakeTimeMinutes": "59"}, None),  # 1957
+        ({"DeploymentStrategy": "BLUE_GREEN", "DeploymentBakeTimeMinutes": "1440"}, None),
+    ],
+)
+def test_a_deployment_longer_than_33_hours_is_refused(values, refused):
+    """A review: each bake time is within ECS's 0-1440, and their sum is not checked by any rule
+    (rules cannot add): "CloudFormation rejects deployments when the calculated deployment time
+    exceeds 33 hours" (AWS::ECS::Service CanaryConfiguration and LinearConfiguration,
+    CloudFormation Template Reference). The build checks a spec's defaults the same way."""
+    if refused is None:
+        dry_run(ROOT, {**LAUNCH, **values})
+        return
+    with pytest.raises(DryRunFailed) as failed:
+        dry_run(ROOT, {**LAUNCH, **values})
+    assert failed.value.problems == [
+        f"root.yaml > ServiceStack (service.yaml): {refused} in all; CloudFormation refuses one "
+        "longer than 1980 minutes (33 hours) when it creates or updates the service: shorten "
+        "the bake times"
+    ]
 
 
 def test_a_resource_type_the_region_does_not_have_is_refused(tmp_path):

@@ -339,6 +339,10 @@ _OTHER_VALUE: dict[str, object] = {
     "default_allowed_ingress_cidr": "10.0.0.0/8",
     "default_deletion_protection": False,
     "default_https_only": True,
+    "default_web_acl_arn": (
+        "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/shop/"
+        "a1b2c3d4-5678-90ab-cdef-111122223333"
+    ),
     "default_deregistration_delay_seconds": 5,
     "default_enable_execute_command": True,
     "default_log_retention_days": 731,

@@ -50,6 +50,46 @@ NOT_NEEDED = {
         )
         for direction in ("Ingress", "Egress")
     },
+    # AssociateWebACL "requires permissions that are specific to the protected resource type"
+    # (AWS WAF API Reference): the launch associates a web ACL with an application load
+    # balancer only, so it has Elastic Load Balancing's and none of the other types'.
+    **{
+        (f"wafv2:{action}", dependent): (
+            "the web ACL protects an application load balancer, not a resource of this service"
+        )
+        for action, dependents in (
+            (
+                "AssociateWebACL",
+                "amplify:AssociateWebACL apigateway:SetWebACL apprunner:AssociateWebAcl "
+                "appsync:AssociateWebACL appsync:SetWebACL cognito-idp:AssociateWebACL "
+                "ec2:AssociateVerifiedAccessInstanceWebAcl",
+            ),
+            (
+                "DisassociateWebACL",
+                "amplify:DisassociateWebACL apigateway:SetWebACL apprunner:DisassociateWebAcl "
+                "appsync:DisassociateWebACL appsync:SetWebACL cognito-idp:DisassociateWebACL "
+                "ec2:DisassociateVerifiedAccessInstanceWebAcl",
+            ),
+            (
+                "GetWebACLForResource",
+                "amplify:GetWebACLForResource apprunner:DescribeWebAclForService "
+                "appsync:GetWebACLForResource cognito-idp:GetWebACLForResource "
+                "ec2:GetVerifiedAccessInstanceWebAcl",
+            ),
+        )
+        for dependent in dependents.split()
+    },
+    **{
+        (f"wafv2:{action}", f"wafv2:{policy}"): (
+            "permission policies share rule groups (their only resource type) across accounts; "
+            "the launch shares none"
+        )
+        for action, policy in (
+            ("AssociateWebACL", "GetPermissionPolicy"),
+            ("AssociateWebACL", "PutPermissionPolicy"),
+            ("DisassociateWebACL", "PutPermissionPolicy"),
+        )
+    },
     ("lambda:CreateFunction", "lambda:PassCapacityProvider"): (
         "the function runs on Lambda's own capacity, not on a capacity provider (Lambda Managed "
         "Instances)"

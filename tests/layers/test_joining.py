@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.support import SERVICE_REQUIRED as REQUIRED
-from tests.support import compute, dangling_refs, props
+from tests.support import WEB_ACL, compute, dangling_refs, props
 from troposphere_fargate.cfn.evaluate import Deployment, ParameterError, RuleError, deployed
 from troposphere_fargate.layers import service as s
 from troposphere_fargate.layers.config import ServiceConfig
@@ -302,7 +302,11 @@ def test_on_its_own_the_service_is_in_no_namespace_and_no_group_but_its_own(serv
         ),
         (
             {**WORKER, s.LOAD_BALANCER_TYPE: "network"},
-            "the load balancer, its certificate and its port 80 are the environment's",
+            "the load balancer, its certificate, its port 80 and its web ACL are the environment's",
+        ),
+        (
+            {**WORKER, s.WEB_ACL_ARN: WEB_ACL},
+            "leave LoadBalancerType application, CertificateArn and WebAclArn empty",
         ),
         ({**PUBLIC, s.LISTENER_ARN: "", s.LISTENER_RULE_PATH: "/*"}, "needs its ListenerArn"),
         ({**PUBLIC, s.LISTENER_RULE_PRIORITY: "0", s.LISTENER_RULE_PATH: "/*"}, "Priority"),
@@ -316,6 +320,7 @@ def test_on_its_own_the_service_is_in_no_namespace_and_no_group_but_its_own(serv
         "rule-alone",
         "no-namespace",
         "own-load-balancer-type",
+        "own-web-acl",
         "public-without-listener",
         "public-without-priority",
         "public-without-path-or-host",

@@ -991,6 +991,7 @@ SHIPPED_DEFAULTS = {
     s.ALLOWED_INGRESS_CIDR: "0.0.0.0/0",
     s.DELETION_PROTECTION: "true",
     s.HTTPS_ONLY: "false",
+    s.WEB_ACL_ARN: "",  # none (tests/layers/test_web_acl.py)
     s.DEREGISTRATION_DELAY: "30",
     s.ENABLE_EXECUTE_COMMAND: "false",
     s.LOG_RETENTION_DAYS_PARAMETER: "365",

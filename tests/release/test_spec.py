@@ -113,6 +113,8 @@ EXPECTED = ProductConfig(
         ),
         deployment=DeploymentSettings(strategy="CANARY"),
         default_allowed_ingress_cidr="0.0.0.0/0",
+        default_web_acl_arn="arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/web/"
+        "a1b2c3d4-5678-90ab-cdef-111122223333",
         tls_policy="ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
         application=Application(
             environment=(("LOG_LEVEL", "info"), ("WORKERS", "4")),
@@ -336,7 +338,8 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "memory_target, requests_per_target, error_rate_alarm, schedules, queue_scaling, "
         "capacity_provider, cpu_architecture, load_balancer, log_retention_days, "
         "deletion_protection, https_only, execute_command, health_check_grace_period, "
-        "target_health, deployment, deregistration_delay, allowed_ingress_cidr, tls_policy, "
+        "target_health, deployment, deregistration_delay, allowed_ingress_cidr, web_acl_arn, "
+        "tls_policy, "
         "environment, secrets, secrets_kms_key, task_role, egress, sidecars, health_check, "
         "command, entrypoint, ephemeral_storage, stop_timeout, user",
         True,

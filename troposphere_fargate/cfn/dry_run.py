@@ -17,7 +17,7 @@ import functools
 import json
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -39,6 +39,7 @@ from .evaluate import (
     rule_problems,
     zone_region,
 )
+from .limits import MAX_DEPLOYMENT_MINUTES, deployment_minutes
 from .reach import GATEWAY_ENDPOINTS, KNOWN_ENDPOINTS, endpoints_called
 from .weekly import NotWeekly, week_average
 from .yaml import read_template
@@ -303,9 +304,10 @@ def _dry_run(
     refused: list[str] = [f"{label}: {p}" for p in _capacity_problems(resources)]
     refused += [
         f"{label}: {p}{default}"
-        for p in _certificate_problems(resources, template, values, stack_region)
+        for p in _region_problems(resources, template, values, stack_region)
     ]
     refused += [f"{label}: {p}" for p in _whole_number_problems(resources, stack_region)]
+    refused += [f"{label}: {p}" for p in _deployment_time_problems(resources, template, values)]
     refused += [f"{label}: {p}" for p in _subnet_problems(resources, template, values)]
     for logical_id, body in resources.items():
         properties = body.get("Properties", {})
@@ -495,10 +497,6 @@ def _type_problems(template: Mapping[str, Any], region: str) -> list[str]:
     return problems
 
 
-# An ACM certificate's ARN: its region is the fourth field.
-_ACM_ARN = re.compile(r"arn:aws[a-z-]*:acm:([a-z0-9-]+):[0-9]{12}:certificate/.+")
-
-
 def _given_by(
     template: Mapping[str, Any],
     logical_id: str,
@@ -515,33 +513,90 @@ def _given_by(
     )
 
 
-def _certificate_problems(
+@dataclass(frozen=True)
+class _Regional:
+    """A property that names a resource of the stack's own region only, and why."""
+
+    types: tuple[str, ...]
+    properties: tuple[str, ...]
+    arn: re.Pattern[str]  # its region is the first group
+    noun: str
+    rule: str  # what AWS takes, and what to do ("{region}": the stack's)
+    inside: str | None = None  # the key of each item of the list that holds the ARN
+
+    def arns(self, properties: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+        """(property, ARN) of each value it names, as resolved."""
+        for key in self.properties:
+            value = properties.get(key)
+            for item in value if isinstance(value, list) else [value]:
+                if self.inside is not None and isinstance(item, Mapping):
+                    item = item.get(self.inside)
+                if isinstance(item, str):
+                    yield key, item
+
+
+# Each a service refuses, or a resource fails to create, when given one of another region.
+_REGIONAL = (
+    _Regional(
+        # ACM User Guide, "Supported Regions": to use a certificate with Elastic Load Balancing
+        # in more than one region, "you must request or import a certificate for each region".
+        (
+            "AWS::ElasticLoadBalancingV2::Listener",
+            "AWS::ElasticLoadBalancingV2::ListenerCertificate",
+        ),
+        ("Certificates",),
+        re.compile(r"arn:aws[a-z-]*:acm:([a-z0-9-]+):[0-9]{12}:certificate/.+"),
+        "certificate",
+        "a load balancer takes an ACM certificate of its own region (request or import one in "
+        "{region})",
+        inside="CertificateArn",
+    ),
+    _Regional(
+        # AWS WAF Developer Guide, "Associating or disassociating a web ACL with an AWS
+        # resource": "the web ACL must be in the same region as your resource".
+        ("AWS::WAFv2::WebACLAssociation",),
+        ("WebACLArn",),
+        re.compile(r"arn:aws[a-z-]*:wafv2:([a-z0-9-]+):[0-9]{12}:regional/webacl/.+"),
+        "web ACL",
+        "AWS WAF associates a web ACL with a load balancer of its own region only (create one "
+        "in {region})",
+    ),
+    _Regional(
+        # PutMetricAlarm refuses it: "ValidationError: Invalid region ca-central-1 specified.
+        # Only us-west-2 is supported." (cds-snc/notification-terraform#128).
+        ("AWS::CloudWatch::Alarm",),
+        ("AlarmActions", "OKActions", "InsufficientDataActions"),
+        re.compile(r"arn:aws[a-z-]*:sns:([a-z0-9-]+):[0-9]{12}:.+"),
+        "topic",
+        "CloudWatch alarms notify a topic of their own region only (create one in {region}; "
+        "it may deliver to queues and functions of other regions)",
+    ),
+)
+
+
+def _region_problems(
     resources: Mapping[str, dict[str, Any]],
     template: Mapping[str, Any],
     values: Mapping[str, str],
     region: str,
 ) -> list[str]:
-    """A listener's certificate from another region: ACM certificates are regional, and a load
-    balancer takes one of its own region (ACM User Guide, "Supported Regions": to use a
-    certificate with Elastic Load Balancing in more than one region, "you must request or
-    import a certificate for each region")."""
+    """A certificate, web ACL or alarm topic of another region than the stack's, each named by
+    the parameter that gave it: accepted by every rule, and refused by the service when the
+    resource is created (see _REGIONAL)."""
     problems = []
     for logical_id, body in resources.items():
-        if body.get("Type") not in (
-            "AWS::ElasticLoadBalancingV2::Listener",
-            "AWS::ElasticLoadBalancingV2::ListenerCertificate",
-        ):
-            continue
-        for certificate in body.get("Properties", {}).get("Certificates") or []:
-            arn = certificate.get("CertificateArn") if isinstance(certificate, Mapping) else None
-            match = _ACM_ARN.fullmatch(arn) if isinstance(arn, str) else None
-            if match and match.group(1) != region:
-                given = _given_by(template, logical_id, "Certificates", values, arn.__eq__)
-                what = f"parameter {given[0]}" if given else f"{logical_id}'s certificate"
+        for kind in _REGIONAL:
+            if body.get("Type") not in kind.types:
+                continue
+            for key, arn in kind.arns(body.get("Properties", {})):
+                match = kind.arn.fullmatch(arn)
+                if match is None or match.group(1) == region:
+                    continue
+                given = _given_by(template, logical_id, key, values, arn.__eq__)
+                what = f"parameter {given[0]}" if given else f"{logical_id}'s {kind.noun}"
                 problems.append(
-                    f"{what}: the certificate is in {match.group(1)}, not {region}, the stack's "
-                    f"region: a load balancer takes an ACM certificate of its own region "
-                    f"(request or import one in {region})"
+                    f"{what}: the {kind.noun} is in {match.group(1)}, not {region}, the "
+                    f"stack's region: {kind.rule.format(region=region)}"
                 )
     return list(dict.fromkeys(problems))
 
@@ -625,6 +680,72 @@ def _capacity_problems(resources: dict[str, dict[str, Any]]) -> list[str]:
 # A number a Number parameter takes (CloudFormation: "An integer or float") that is not written
 # as a whole number: 2.5, 1e3, .5.
 _NOT_WHOLE = re.compile(r"[-+]?(?:[0-9]*\.[0-9]*|[0-9.]+[eE][-+]?[0-9]+)")
+
+
+# Where an ECS service's DeploymentConfiguration holds each number the deployment's length adds.
+_BAKE_TIMES = (
+    ("BakeTimeInMinutes",),
+    ("CanaryConfiguration", "CanaryBakeTimeInMinutes"),
+    ("LinearConfiguration", "StepBakeTimeInMinutes"),
+    ("LinearConfiguration", "StepPercent"),
+)
+
+
+def _deployment_time_problems(
+    resources: Mapping[str, dict[str, Any]], template: Mapping[str, Any], values: Mapping[str, str]
+) -> list[str]:
+    """A canary, linear or blue/green deployment longer than CloudFormation takes: each bake
+    time is within ECS's bounds (the parameters' own), but CloudFormation refuses the service
+    when they add up to more than 33 hours (see limits.deployment_minutes), and a rule cannot
+    add numbers."""
+    problems = []
+    for logical_id, body in resources.items():
+        if body.get("Type") != "AWS::ECS::Service":
+            continue
+        config = (body.get("Properties") or {}).get("DeploymentConfiguration") or {}
+        found: dict[tuple[str, ...], Any] = {}
+        for path in _BAKE_TIMES:
+            value: Any = config
+            for key in path:
+                value = value.get(key) if isinstance(value, Mapping) else None
+            found[path] = value
+        try:
+            bake, canary, step, percent = (float(found[path] or 0) for path in _BAKE_TIMES)
+        except (TypeError, ValueError):  # not numbers: the schema check says so
+            continue
+        strategy = str(config.get("Strategy") or "")
+        minutes = deployment_minutes(strategy, int(bake), int(canary), int(step), percent or 100)
+        if minutes <= MAX_DEPLOYMENT_MINUTES:
+            continue
+        written = (template.get("Resources", {}).get(logical_id) or {}).get("Properties") or {}
+        given = [
+            name
+            for path in _BAKE_TIMES
+            if found[path] is not None
+            for name in sorted(referred(_at(written.get("DeploymentConfiguration"), path)))
+            if name in values and values[name] == _as_parameter_value(found[path])
+        ]
+        what = f"parameters {', '.join(dict.fromkeys(given))}" if given else logical_id
+        problems.append(
+            f"{what}: a {strategy} deployment would wait {minutes} minutes in all; "
+            f"CloudFormation refuses one longer than {MAX_DEPLOYMENT_MINUTES} minutes (33 hours) "
+            "when it creates or updates the service: shorten the bake times"
+        )
+    return problems
+
+
+def _at(node: Any, path: tuple[str, ...]) -> Any:
+    """What ``path`` holds in a property as the template writes it: through each ``Fn::If``'s
+    branches (both), so that a parameter it may refer to is found."""
+    if not path:
+        return node
+    if isinstance(node, Mapping) and "Fn::If" in node:
+        branches = node["Fn::If"]
+        if isinstance(branches, list) and len(branches) == 3:
+            return [_at(branches[1], path), _at(branches[2], path)]
+    if isinstance(node, Mapping):
+        return _at(node.get(path[0]), path[1:])
+    return None
 
 
 def _whole_number_problems(resources: dict[str, dict[str, Any]], region: str) -> list[str]:
@@ -1327,6 +1448,8 @@ def describe(found: Footprint) -> list[str]:
         lines.append(f"load balancer: {kind}, {scheme}{where}")
     if found.listeners:
         lines.append(f"listeners: {', '.join(found.listeners)}")
+    if found.web_acls:
+        lines.append(f"AWS WAF: a web ACL in front of {_plural(found.web_acls, 'load balancer')}")
     if found.certificate_names:
         lines.append(
             f"certificate: requested for {', '.join(found.certificate_names)} (ACM: the stack "

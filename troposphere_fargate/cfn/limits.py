@@ -50,6 +50,31 @@ MANAGED_POLICIES_PER_ROLE = 20
 # white space not counted (IAM and AWS STS quotas); not adjustable.
 INLINE_POLICY_CHARACTERS = 10_240
 
+# "CloudFormation rejects deployments when the calculated deployment time exceeds 33 hours"
+# (AWS::ECS::Service CanaryConfiguration and LinearConfiguration, CloudFormation Template
+# Reference): its operations time out after 36.
+MAX_DEPLOYMENT_MINUTES = 33 * 60
+
+
+def linear_steps(step_percent: float) -> int:
+    """The traffic shifts after which a linear deployment waits its step bake time: CloudFormation
+    counts ``100 / step - 1`` when the step divides 100, else ``floor(100 / step)``."""
+    tenths = round(step_percent * 10)
+    return 1000 // tenths - 1 if 1000 % tenths == 0 else 1000 // tenths
+
+
+def deployment_minutes(
+    strategy: str, bake: int, canary_bake: int, step_bake: int, step_percent: float
+) -> int:
+    """The minutes an ECS deployment of ``strategy`` waits in all, as CloudFormation counts them
+    (BakeTimeInMinutes plus the canary's bake time, or each linear step's)."""
+    if strategy == "CANARY":
+        return bake + canary_bake
+    if strategy == "LINEAR":
+        return bake + step_bake * linear_steps(step_percent)
+    return bake if strategy == "BLUE_GREEN" else 0
+
+
 _SUBSTITUTED = re.compile(r"\$\{[^}]*\}")
 _WHITE_SPACE = re.compile(r"\s+")
 

@@ -35,6 +35,7 @@ from awacs import (
     logs,
     route53,
     s3,
+    wafv2,
 )
 from awacs.aws import (
     Action,
@@ -161,7 +162,15 @@ LOAD_BALANCER_ACTIONS = _actions(
     "ModifyListenerAttributes DescribeTargetHealth RegisterTargets DeregisterTargets SetSubnets "
     "SetIpAddressType "
     # The production and test listener rules of a canary, linear or blue/green deployment.
-    "CreateRule DeleteRule ModifyRule DescribeRules",
+    "CreateRule DeleteRule ModifyRule DescribeRules "
+    # WebAclArn: what AWS WAF calls on the load balancer's side to associate a web ACL (the
+    # dependent actions of wafv2:AssociateWebACL and DisassociateWebACL); SetWebAcl accepts
+    # no narrower resource.
+    "SetWebAcl CreateWebACLAssociation DeleteWebACLAssociation GetLoadBalancerWebACL",
+)
+# WebAclArn: associating the account's web ACL with the launch's application load balancer.
+WEB_ACL_ACTIONS = _actions(
+    wafv2, "AssociateWebACL DisassociateWebACL GetWebACLForResource GetWebACL"
 )
 SCALING_ACTIONS = _actions(
     application_autoscaling,
@@ -585,6 +594,17 @@ def _product_resource_statements() -> list[Statement]:
             Action=LOOKUP_ACTIONS,
             # These list or describe across the account; they accept no narrower resource.
             Resource=["*"],
+        ),
+        Statement(
+            # A launch associates a web ACL of the account (WebAclArn) with its own application
+            # load balancer; CloudFormation names the load balancer, so its ARN has no prefix.
+            Sid="AssociateWebAclsWithTheProductsLoadBalancers",
+            Effect=Allow,
+            Action=WEB_ACL_ACTIONS,
+            Resource=[
+                Sub(f"arn:{account % 'wafv2'}:regional/webacl/*"),
+                Sub(f"arn:{account % 'elasticloadbalancing'}:loadbalancer/app/*"),
+            ],
         ),
         Statement(
             Sid="ManageTheProductsBuckets",

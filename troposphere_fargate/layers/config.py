@@ -384,6 +384,7 @@ ENVIRONMENT_LOAD_BALANCER_FIELDS: tuple[str, ...] = (
     "default_deletion_protection",
     "tls_policy",
     "default_https_only",
+    "default_web_acl_arn",
 )
 
 # The fields a service of an environment exposed "internal" or "none" has no use for: they are
@@ -541,6 +542,8 @@ class ServiceConfig:
             balancer listens on 443 only (Security Hub ELB.18); it needs ``CertificateArn`` when
             deploying. Default False: port 80 redirects to HTTPS (application) with a
             certificate, and serves plain HTTP without one.
+        default_web_acl_arn: default of ``WebAclArn``, a regional AWS WAF web ACL associated
+            with the load balancer (an application load balancer only). Default empty: none.
         default_deregistration_delay_seconds: default of ``DeregistrationDelaySeconds``
             (0-3600). Default 30.
         default_enable_execute_command: default of ``EnableExecuteCommand`` (ECS Exec). Default
@@ -578,8 +581,8 @@ class ServiceConfig:
     ``CertificateArn`` has no default here: it is empty, which means "no certificate". With
     ``expose`` set, the load balancer's settings (``default_load_balancer_type``,
     ``default_allowed_ingress_cidr``, ``default_deletion_protection``, ``tls_policy``,
-    ``default_https_only``) are the environment's (:class:`EnvironmentConfig`) and must keep
-    their defaults here.
+    ``default_https_only``, ``default_web_acl_arn``) are the environment's
+    (:class:`EnvironmentConfig`) and must keep their defaults here.
     """
 
     container_name: str = "app"
@@ -612,6 +615,7 @@ class ServiceConfig:
     target_health: TargetHealth = field(default_factory=TargetHealth)
     deployment: DeploymentSettings = field(default_factory=DeploymentSettings)
     default_https_only: bool = False
+    default_web_acl_arn: str = ""
 
     def __post_init__(self) -> None:
         owner = type(self).__name__
@@ -1182,6 +1186,18 @@ class ServiceConfig:
             )
         if not isinstance(self.default_https_only, bool):
             raise _fail(owner, "default_https_only", self.default_https_only, "must be a bool")
+        _check_web_acl(owner, self.default_web_acl_arn)
+        if (
+            self.default_web_acl_arn
+            and self.default_load_balancer_type != APPLICATION_LOAD_BALANCER
+        ):
+            raise _fail(
+                owner,
+                "default_web_acl_arn",
+                self.default_web_acl_arn,
+                "AWS WAF protects application load balancers only: leave it empty with "
+                f"default_load_balancer_type {self.default_load_balancer_type!r}",
+            )
         _check_seconds(
             owner,
             "default_deregistration_delay_seconds",
@@ -1207,6 +1223,18 @@ WEB_ACL_ARN_PATTERN = (
 _DOMAIN_NAME = re.compile(rf"^{DOMAIN_NAME_PATTERN}$")
 _HOSTED_ZONE_ID = re.compile(rf"^{HOSTED_ZONE_ID_PATTERN}$")
 _WEB_ACL_ARN = re.compile(rf"^{WEB_ACL_ARN_PATTERN}$")
+
+
+def _check_web_acl(owner: str, acl: object) -> None:
+    """``default_web_acl_arn``: empty, or a regional web ACL's ARN (a load balancer's scope)."""
+    if not isinstance(acl, str) or (acl and not _WEB_ACL_ARN.fullmatch(acl)):
+        raise _fail(
+            owner,
+            "default_web_acl_arn",
+            acl,
+            "must be a regional AWS WAF web ACL ARN (arn:aws:wafv2:<region>:<account>:"
+            "regional/webacl/<name>/<id>)",
+        )
 
 
 @suggest_fields
@@ -1295,15 +1323,7 @@ class EnvironmentConfig:
         if not isinstance(self.default_https_only, bool):
             raise _fail(owner, "default_https_only", self.default_https_only, "must be a bool")
         _check_retention(owner, "default_log_retention_days", self.default_log_retention_days)
-        acl = self.default_web_acl_arn
-        if not isinstance(acl, str) or (acl and not _WEB_ACL_ARN.fullmatch(acl)):
-            raise _fail(
-                owner,
-                "default_web_acl_arn",
-                acl,
-                "must be a regional AWS WAF web ACL ARN (arn:aws:wafv2:<region>:<account>:"
-                "regional/webacl/<name>/<id>)",
-            )
+        _check_web_acl(owner, self.default_web_acl_arn)
         if not isinstance(self.tls_policy, str) or not STRONG_TLS_POLICY.fullmatch(self.tls_policy):
             raise _fail(owner, "tls_policy", self.tls_policy, TLS_POLICY_RULE)
 
@@ -1712,6 +1732,8 @@ class ProductConfig:
         named: dict[str, str] = {}
         if self.services and self.environment.default_web_acl_arn:
             named[partition_of(self.environment.default_web_acl_arn)] = "the environment"
+        if not self.services and self.service.default_web_acl_arn:
+            named[partition_of(self.service.default_web_acl_arn)] = self.service.container_name
         for service in self.services or (self.service,):
             for arn in service.application.arns():
                 named.setdefault(partition_of(arn), service.container_name)

@@ -29,6 +29,7 @@ import math
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from ..cfn.limits import MAX_DEPLOYMENT_MINUTES, deployment_minutes
 from ..errors import field_error as _fail
 from ..errors import suggest_fields
 
@@ -43,19 +44,11 @@ TRAFFIC_SHIFTING_STRATEGIES: tuple[DeploymentStrategy, ...] = (CANARY, LINEAR, B
 MAX_BAKE_MINUTES = 1440
 MIN_CANARY_PERCENT = 0.1
 MIN_STEP_PERCENT = 3.0
-MAX_DEPLOYMENT_MINUTES = 33 * 60  # CloudFormation refuses a longer canary or linear deployment
 
 # A percentage in tenths: 0.1-100 for a canary, 3-100 for a linear step (CloudFormation Number
 # parameters cannot say "multiples of 0.1", so the templates take these as patterned strings).
 CANARY_PERCENT_PATTERN = r"^(?:100(?:\.0)?|[1-9][0-9]?(?:\.[0-9])?|0\.[1-9])$"
 STEP_PERCENT_PATTERN = r"^(?:100(?:\.0)?|[1-9][0-9](?:\.[0-9])?|[3-9](?:\.[0-9])?)$"
-
-
-def linear_steps(step_percent: float) -> int:
-    """The traffic shifts after which a linear deployment waits its step bake time: CloudFormation
-    counts ``100 / step - 1`` when the step divides 100, else ``floor(100 / step)``."""
-    tenths = round(step_percent * 10)
-    return 1000 // tenths - 1 if 1000 % tenths == 0 else 1000 // tenths
 
 
 def in_tenths(value: float, low: float) -> bool:
@@ -131,10 +124,10 @@ class DeploymentSettings:
 
     def minutes(self) -> int:
         """The minutes a deployment waits in all, as CloudFormation counts them."""
-        if self.strategy == CANARY:
-            return self.bake_minutes + self.canary_bake_minutes
-        if self.strategy == LINEAR:
-            return self.bake_minutes + self.step_bake_minutes * linear_steps(self.step_percent)
-        if self.strategy == BLUE_GREEN:
-            return self.bake_minutes
-        return 0
+        return deployment_minutes(
+            self.strategy,
+            self.bake_minutes,
+            self.canary_bake_minutes,
+            self.step_bake_minutes,
+            self.step_percent,
+        )

@@ -1897,6 +1897,18 @@ _SERVICE = _Object(
             _default_of("AllowedIngressCidr", " Who may reach the load balancer."),
         ),
         Key(
+            "web_acl_arn",
+            _Str(
+                patterns=(re.compile(rf"^{WEB_ACL_ARN_PATTERN}$"),),
+                means="a regional AWS WAF web ACL ARN",
+                partition=_arn_partition,
+            ),
+            "default_web_acl_arn",
+            _default_of(
+                "WebAclArn", " AWS WAF in front of the load balancer (an application one)."
+            ),
+        ),
+        Key(
             "tls_policy",
             _Str((STRONG_TLS_POLICY,), "an ELBSecurityPolicy-TLS13-1-2-... or -1-3-... policy"),
             "tls_policy",
@@ -2393,6 +2405,8 @@ services:
       port: 8081
     deregistration_delay: 30
     allowed_ingress_cidr: 0.0.0.0/0
+    web_acl_arn: "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/web/\\
+      a1b2c3d4-5678-90ab-cdef-111122223333"  # AWS WAF in front of the load balancer
     tls_policy: ELBSecurityPolicy-TLS13-1-2-Res-2021-06
     environment:
       LOG_LEVEL: info

@@ -121,6 +121,7 @@ from .parameters import (
     add_secret_variable_name_rule,
     add_sidecar_port_rule,
     add_task_size_rules,
+    add_web_acl_rule,
 )
 from .placement import Placement, condition_of, exists, guard
 from .roles import add_roles
@@ -170,6 +171,7 @@ def service_template(config: ServiceConfig | None = None) -> Template:
     add_capacity_provider_rule(t)
     if exists(placement.standalone):
         add_https_only_rule(t)
+        add_web_acl_rule(t)
     if exists(placement.target_group):
         add_health_check_rule(t)
         add_request_scaling_rules(t, placement)

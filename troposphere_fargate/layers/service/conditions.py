@@ -59,6 +59,7 @@ from .names import (
     HAS_SECRET,
     HAS_TARGET_GROUP,
     HAS_TASK_ROLE_MANAGED_POLICIES,
+    HAS_WEB_ACL,
     HEALTH_CHECK_TIMEOUT,
     HTTP_LISTENER_PORT_OPEN,
     HTTPS_ONLY,
@@ -80,6 +81,7 @@ from .names import (
     SERVICE_CONNECT_NAME,
     STANDALONE,
     TASK_ROLE_MANAGED_POLICY_ARNS,
+    WEB_ACL_ARN,
 )
 from .parameters import NO_CERTIFICATE, NO_EXTRA_EGRESS_PORT, NOT_GIVEN
 from .placement import Placement, exists
@@ -195,10 +197,18 @@ def add_load_balancer_conditions(t: Template, placement: Placement) -> tuple[str
     if isinstance(placement.standalone, str):
         certificate = And(Condition(placement.standalone), certificate)
         port_open = And(Condition(placement.standalone), port_open)
+    # A web ACL only on an application load balancer of its own (the rules refuse it on a
+    # network one, and in an environment, whose load balancer has its own).
+    web_acl: object = And(Condition(IS_APPLICATION), _given(WEB_ACL_ARN))
+    if isinstance(placement.standalone, str):
+        web_acl = And(
+            Condition(placement.standalone), Condition(IS_APPLICATION), _given(WEB_ACL_ARN)
+        )
     return (
         t.add_condition(IS_APPLICATION, Equals(Ref(LOAD_BALANCER_TYPE), APPLICATION_LOAD_BALANCER)),
         t.add_condition(HAS_CERTIFICATE, certificate),
         t.add_condition(HTTP_LISTENER_PORT_OPEN, port_open),
+        t.add_condition(HAS_WEB_ACL, web_acl),
         add_log_delivery_condition(t),
     )
 

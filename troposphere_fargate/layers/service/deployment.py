@@ -152,7 +152,8 @@ def add_deployment_parameters(
             "the traffic for CanaryBakeTimeMinutes, then all; LINEAR moves LinearStepPercent "
             "every LinearStepBakeTimeMinutes; BLUE_GREEN moves all at once. The last three "
             "keep the old revision for DeploymentBakeTimeMinutes and move the traffic back "
-            "when an alarm fires."
+            "when an alarm fires. CloudFormation refuses a deployment whose bake times add up "
+            "to more than 33 hours (each LINEAR step's counts)."
         ),
         choices=DEPLOYMENT_STRATEGIES,
         default=defaults.strategy,

@@ -49,6 +49,7 @@ from .names import (
     ONLY_PUBLIC_SERVICES_HAVE_RULES,
     PUBLIC_SERVICE_NEEDS_A_RULE,
     SERVICE_CONNECT_NAME,
+    WEB_ACL_ARN,
 )
 from .placement import Placement, exists
 
@@ -303,10 +304,12 @@ def add_placement_rules(t: Template, placement: Placement) -> tuple[str, ...]:
                         Equals(Ref(LOAD_BALANCER_TYPE), APPLICATION_LOAD_BALANCER),
                         _empty(CERTIFICATE_ARN),
                         Equals(Ref(HTTPS_ONLY), FALSE),
+                        _empty(WEB_ACL_ARN),
                     ),
-                    "In an environment the load balancer, its certificate and its port 80 are "
-                    "the environment's: leave LoadBalancerType application, CertificateArn "
-                    "empty and HttpsOnly false (set the environment's HttpsOnly).",
+                    "In an environment the load balancer, its certificate, its port 80 and its "
+                    "web ACL are the environment's: leave LoadBalancerType application, "
+                    "CertificateArn and WebAclArn empty and HttpsOnly false (set the "
+                    "environment's HttpsOnly and WebAclArn).",
                 ),
             ],
         },

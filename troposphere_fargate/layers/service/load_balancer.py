@@ -23,6 +23,7 @@ from troposphere import (
     cloudformation,
     ec2,
     s3,
+    wafv2,
 )
 from troposphere import elasticloadbalancingv2 as elb
 
@@ -39,6 +40,7 @@ from .names import (
     HAS_HEALTH_CHECK_TIMEOUT,
     HAS_LISTENER_RULE_HOST,
     HAS_LISTENER_RULE_PATH,
+    HAS_WEB_ACL,
     HEALTH_CHECK_INTERVAL,
     HEALTH_CHECK_PATH,
     HEALTH_CHECK_SUCCESS_CODES,
@@ -62,6 +64,8 @@ from .names import (
     TARGET_GROUP,
     UNHEALTHY_THRESHOLD,
     VPC_ID,
+    WEB_ACL_ARN,
+    WEB_ACL_ASSOCIATION,
     listener_rule_title,
 )
 from .placement import Placement, exists, pick, when
@@ -160,6 +164,15 @@ def add_load_balancer(
             ),
             Tags=name_tag("load-balancer"),
             **when(placement.standalone),
+        )
+    )
+    # The web ACL WebAclArn names, in front of an application load balancer (when given).
+    t.add_resource(
+        wafv2.WebACLAssociation(
+            WEB_ACL_ASSOCIATION,
+            Condition=HAS_WEB_ACL,
+            ResourceArn=Ref(load_balancer),
+            WebACLArn=Ref(WEB_ACL_ARN),
         )
     )
     return suppress(load_balancer, guard=LOAD_BALANCER_SUPPRESSIONS, checkov=LOAD_BALANCER_CHECKOV)

@@ -87,6 +87,7 @@ __all__ = [
     "HAS_TASK_ROLE_MANAGED_POLICIES",
     "HAS_TEST_LISTENER",
     "HAS_TEST_LISTENER_RULE",
+    "HAS_WEB_ACL",
     "HEALTHY_THRESHOLD",
     "HEALTH_CHECK_GRACE_PERIOD",
     "HEALTH_CHECK_INTERVAL",
@@ -184,6 +185,9 @@ __all__ = [
     "UNHEALTHY_TARGETS_ALARM",
     "UNHEALTHY_THRESHOLD",
     "VPC_ID",
+    "WEB_ACL_ARN",
+    "WEB_ACL_ASSOCIATION",
+    "WEB_ACL_NEEDS_AN_APPLICATION_LOAD_BALANCER",
     "is_listener_rule_title",
     "listener_rule_title",
     "rule_task_size",
@@ -225,6 +229,7 @@ CERTIFICATE_ARN = "CertificateArn"
 ALLOWED_INGRESS_CIDR = "AllowedIngressCidr"
 DELETION_PROTECTION = "DeletionProtection"
 HTTPS_ONLY = "HttpsOnly"
+WEB_ACL_ARN = "WebAclArn"  # empty: no AWS WAF web ACL
 DEREGISTRATION_DELAY = "DeregistrationDelaySeconds"
 ENABLE_EXECUTE_COMMAND = "EnableExecuteCommand"
 LOG_RETENTION_DAYS_PARAMETER = "LogRetentionDays"
@@ -296,6 +301,7 @@ HAS_CONTAINER_USER = "HasContainerUser"
 HAS_ENVIRONMENT_FILE = "HasEnvironmentFile"
 HAS_SECRET = "HasSecret"
 HAS_TASK_ROLE_MANAGED_POLICIES = "HasTaskRoleManagedPolicies"
+HAS_WEB_ACL = "HasWebAcl"  # a web ACL in front of a load balancer of its own (application)
 HAS_EXTRA_EGRESS_PORT = "HasExtraEgressPort"
 EXTRA_EGRESS_TO_SECURITY_GROUP = "ExtraEgressToSecurityGroup"
 EXTRA_EGRESS_TO_CIDR = "ExtraEgressToCidr"
@@ -326,6 +332,8 @@ CONTAINER_PORT_NOT_A_SIDECAR_PORT = "ContainerPortNotASidecarPort"  # only with 
 # "Linux tasks with the ARM64 architecture don't support the Fargate Spot capacity provider"
 FARGATE_SPOT_RUNS_X86_64 = "FargateSpotRunsX86Tasks"
 HTTPS_ONLY_NEEDS_A_CERTIFICATE = "HttpsOnlyNeedsACertificate"
+# AWS WAF protects application load balancers, not network ones.
+WEB_ACL_NEEDS_AN_APPLICATION_LOAD_BALANCER = "WebAclNeedsAnApplicationLoadBalancer"
 EXTRA_EGRESS_NEEDS_ONE_DESTINATION = "ExtraEgressPortNeedsOneDestination"
 MANAGED_POLICY_ARNS_WITHOUT_GAPS = "TaskRoleManagedPolicyArnsWithoutGaps"
 EXTRA_EGRESS_DESTINATION_NEEDS_PORT = "ExtraEgressDestinationNeedsPort"
@@ -385,6 +393,7 @@ LOAD_BALANCER = "LoadBalancer"
 TARGET_GROUP = "TargetGroup"
 HTTP_LISTENER = "HttpListener"
 HTTPS_LISTENER = "HttpsListener"
+WEB_ACL_ASSOCIATION = "WebAclAssociation"  # only with WebAclArn
 LISTENER_RULE = "ListenerRule"  # on the environment's listener
 
 

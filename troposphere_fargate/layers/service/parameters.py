@@ -39,6 +39,7 @@ from ..config import (
     MAX_HEALTH_CHECK_GRACE_PERIOD_SECONDS,
     MAX_REQUESTS_PER_TARGET,
     MAX_TASKS,
+    WEB_ACL_ARN_PATTERN,
     X86_64,
     ServiceConfig,
 )
@@ -119,6 +120,8 @@ from .names import (
     TASK_ROLE_MANAGED_POLICY_ARNS,
     UNHEALTHY_THRESHOLD,
     VPC_ID,
+    WEB_ACL_ARN,
+    WEB_ACL_NEEDS_AN_APPLICATION_LOAD_BALANCER,
     rule_task_size,
 )
 from .placement import Placement, exists
@@ -831,7 +834,25 @@ def _add_own_load_balancer_parameters(t: Template, config: ServiceConfig) -> tup
         ),
         default=config.default_https_only,
     )
-    return kind, certificate, clients, deletion_protection, https_only
+    web_acl = add_parameter(
+        t,
+        WEB_ACL_ARN,
+        group=GROUP_LOAD_BALANCER,
+        label="AWS WAF web ACL ARN (optional)",
+        description=(
+            "A regional AWS WAF web ACL to associate with the application load balancer, such "
+            "as arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/shop/<id>, in the stack's "
+            "region. Empty: none."
+        ),
+        Type="String",
+        Default=config.default_web_acl_arn,
+        AllowedPattern=rf"^$|^{WEB_ACL_ARN_PATTERN}$",
+        ConstraintDescription=(
+            "must be empty or a regional web ACL ARN "
+            "(arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>)"
+        ),
+    )
+    return kind, certificate, clients, web_acl, deletion_protection, https_only
 
 
 # A standard SNS topic (CloudWatch alarms do not notify FIFO topics), or nothing.
@@ -893,8 +914,8 @@ def add_operations_parameters(
         group=GROUP_OPERATIONS,
         label="SNS topic for alarms (optional)",
         description=(
-            "A standard SNS topic that receives every alarm of the service and its return to "
-            "OK. Empty: the alarms only roll deployments back."
+            "A standard SNS topic of the stack's region that receives every alarm of the "
+            "service and its return to OK. Empty: the alarms only roll deployments back."
         ),
         Type="String",
         Default="",
@@ -976,6 +997,29 @@ def add_https_only_rule(t: Template) -> str:
         },
     )
     return HTTPS_ONLY_NEEDS_A_CERTIFICATE
+
+
+def add_web_acl_rule(t: Template) -> str:
+    """``WebAclArn`` on a network load balancer: AWS WAF protects application load balancers
+    (and other resources), not network ones, so the association would fail after the load
+    balancer was created. A service joining an environment is refused it by
+    ``JoiningNeedsTheEnvironment`` (the environment has its own ``WebAclArn``)."""
+    t.add_rule(
+        WEB_ACL_NEEDS_AN_APPLICATION_LOAD_BALANCER,
+        {
+            "RuleCondition": Not(Equals(Ref(WEB_ACL_ARN), NOT_GIVEN)),
+            "Assertions": [
+                {
+                    "Assert": Equals(Ref(LOAD_BALANCER_TYPE), APPLICATION_LOAD_BALANCER),
+                    "AssertDescription": (
+                        "AWS WAF protects application load balancers only: leave WebAclArn "
+                        "empty with a network load balancer."
+                    ),
+                }
+            ],
+        },
+    )
+    return WEB_ACL_NEEDS_AN_APPLICATION_LOAD_BALANCER
 
 
 def add_sidecar_port_rule(t: Template, application: Application) -> str | None:
