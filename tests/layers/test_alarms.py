@@ -116,3 +116,34 @@ def test_a_public_spec_service_has_both_alarms_unconditionally():
     ).to_dict()
     assert "Condition" not in template["Resources"][s.ERROR_RATE_ALARM]
     assert template["Parameters"][s.ERROR_RATE_ALARM_PERCENT]["Default"] == "2"
+
+
+def test_a_spec_names_the_topic_its_services_alarms_notify(tmp_path):
+    """A spec trial: the rollback alarms of an environment's services notified nobody, since
+    the spec's root passes no AlarmTopicArn and the spec had no key for it. The spec's topic is
+    the parameter's default, which the nested stack takes when the root passes nothing."""
+    from tests.support import built
+    from troposphere_fargate.cfn.dry_run import dry_run
+    from troposphere_fargate.layers.config import ConfigError
+
+    folder = built(
+        tmp_path,
+        "services:\n  web:\n    expose: public\n    routing: {path: /*, priority: 1}\n"
+        f"    alarm_topic_arn: {TOPIC}\n",
+    )
+    image = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:1"
+    root = dry_run(
+        folder / "root.yaml",
+        {"WebContainerImage": image, "TemplateBucketName": "my-templates"},
+        "eu-west-1",
+    )
+    (service,) = [stack for stack in root.nested.values() if s.SERVICE in stack.resources]
+    assert service.parameters[s.ALARM_TOPIC_ARN] == TOPIC
+    alarm = props(service.resources[s.UNHEALTHY_TARGETS_ALARM])
+    assert alarm["AlarmActions"] == alarm["OKActions"] == [TOPIC]
+    # A service without a load balancer has no alarm to notify: the key is refused.
+    with pytest.raises(ConfigError, match="default_alarm_topic_arn") as refused:
+        ServiceConfig(expose="internal", default_alarm_topic_arn=TOPIC)
+    assert "has no use for it (it has no load balancer)" in str(refused.value)
+    with pytest.raises(ConfigError, match="a FIFO topic"):
+        ServiceConfig(default_alarm_topic_arn=TOPIC + ".fifo")

@@ -332,6 +332,7 @@ _OTHER_VALUE: dict[str, object] = {
     "default_memory_target": 60,
     "default_requests_per_target": 100,
     "default_error_rate_alarm_percent": 10,
+    "default_alarm_topic_arn": "arn:aws:sns:eu-west-1:123456789012:ops",
     "scaling_schedules": "office hours",  # made below: it needs the class
     "queue_scaling": "a queue",  # made below
     "default_health_check_grace_period_seconds": 120,

@@ -112,6 +112,7 @@ EXPECTED = ProductConfig(
             port=8081,
         ),
         deployment=DeploymentSettings(strategy="CANARY"),
+        default_alarm_topic_arn="arn:aws:sns:eu-west-1:123456789012:ops-alarms",
         default_allowed_ingress_cidr="0.0.0.0/0",
         default_web_acl_arn="arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/web/"
         "a1b2c3d4-5678-90ab-cdef-111122223333",
@@ -335,7 +336,8 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "services:\n  web:\n    port: 80\n    zzz: 1\n",
         "app.yaml:4: services.web.zzz: unknown key; allowed: expose, routing, port, "
         "health_check_path, cpu, memory, desired_count, min_capacity, max_capacity, cpu_target, "
-        "memory_target, requests_per_target, error_rate_alarm, schedules, queue_scaling, "
+        "memory_target, requests_per_target, error_rate_alarm, alarm_topic_arn, schedules, "
+        "queue_scaling, "
         "capacity_provider, cpu_architecture, load_balancer, log_retention_days, "
         "deletion_protection, https_only, execute_command, health_check_grace_period, "
         "target_health, deployment, deregistration_delay, allowed_ingress_cidr, web_acl_arn, "

@@ -377,6 +377,12 @@ TLS_POLICY_RULE = (
     "or ELBSecurityPolicy-TLS13-1-3-..."
 )
 
+# A standard SNS topic (CloudWatch alarms do not notify FIFO topics, whose names end ".fifo").
+ALARM_TOPIC_ARN_PATTERN = (
+    r"arn:aws(?:-cn|-us-gov)?:sns:[a-z]{2}(?:-[a-z]+)+-[0-9]:[0-9]{12}:[A-Za-z0-9_-]{1,256}"
+)
+_ALARM_TOPIC_ARN = re.compile(rf"^{ALARM_TOPIC_ARN_PATTERN}$")
+
 # ServiceConfig's settings of its own load balancer: in an environment, EnvironmentConfig's.
 ENVIRONMENT_LOAD_BALANCER_FIELDS: tuple[str, ...] = (
     "default_load_balancer_type",
@@ -396,6 +402,7 @@ LOAD_BALANCER_ONLY_FIELDS: tuple[str, ...] = (
     "default_health_check_grace_period_seconds",
     "default_deregistration_delay_seconds",
     "default_error_rate_alarm_percent",
+    "default_alarm_topic_arn",
 )
 LISTENER_ONLY_FIELDS: tuple[str, ...] = ("default_container_port",)
 
@@ -523,6 +530,8 @@ class ServiceConfig:
         default_error_rate_alarm_percent: default of ``ErrorRateAlarmPercent``: the share of
             5xx answers (percent, 1-100) above which the error rate alarm fires and a
             deployment rolls back. Default 5.
+        default_alarm_topic_arn: default of ``AlarmTopicArn``: a standard SNS topic of the
+            stack's region that the rollback alarms notify. Default empty: they notify nobody.
         scaling_schedules: scheduled changes of the scaling bounds
             (:class:`~troposphere_fargate.layers.schedules.ScheduledScaling`), such as more
             tasks in office hours. Build-time only. Default none.
@@ -599,6 +608,7 @@ class ServiceConfig:
     default_memory_target: int = 0
     default_requests_per_target: int = 0
     default_error_rate_alarm_percent: int = 5
+    default_alarm_topic_arn: str = ""
     scaling_schedules: tuple[ScheduledScaling, ...] = ()
     queue_scaling: QueueScaling | None = None
     default_health_check_grace_period_seconds: int = 60
@@ -902,6 +912,15 @@ class ServiceConfig:
         rate = self.default_error_rate_alarm_percent
         if not _is_int(rate) or not 1 <= rate <= 100:
             raise _fail(owner, "default_error_rate_alarm_percent", rate, "must be 1-100")
+        topic = self.default_alarm_topic_arn
+        if not isinstance(topic, str) or (topic and not _ALARM_TOPIC_ARN.fullmatch(topic)):
+            raise _fail(
+                owner,
+                "default_alarm_topic_arn",
+                topic,
+                "must be a standard SNS topic ARN (arn:aws:sns:<region>:<account>:<name>; not "
+                "a FIFO topic, which alarms cannot notify)",
+            )
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -1735,6 +1754,10 @@ class ProductConfig:
         if not self.services and self.service.default_web_acl_arn:
             named[partition_of(self.service.default_web_acl_arn)] = self.service.container_name
         for service in self.services or (self.service,):
+            if service.default_alarm_topic_arn:
+                named.setdefault(
+                    partition_of(service.default_alarm_topic_arn), service.container_name
+                )
             for arn in service.application.arns():
                 named.setdefault(partition_of(arn), service.container_name)
         return named

@@ -66,6 +66,7 @@ from ..layers.application import (
     secret_hint,
 )
 from ..layers.config import (
+    ALARM_TOPIC_ARN_PATTERN,
     CAPACITY_PROVIDERS,
     CPU_ARCHITECTURES,
     DOMAIN_NAME_PATTERN,
@@ -1795,6 +1796,20 @@ _SERVICE = _Object(
             ),
         ),
         Key(
+            "alarm_topic_arn",
+            _Str(
+                patterns=(re.compile(rf"^{ALARM_TOPIC_ARN_PATTERN}$"),),
+                means="a standard SNS topic ARN",
+                partition=_arn_partition,
+            ),
+            "default_alarm_topic_arn",
+            _default_of(
+                "AlarmTopicArn",
+                " A standard SNS topic of the stack's region that the rollback alarms notify."
+                " Only a service behind a load balancer (not internal or none).",
+            ),
+        ),
+        Key(
             "schedules",
             _List(_SCHEDULE),
             "scaling_schedules",
@@ -2377,6 +2392,7 @@ services:
     memory_target: 80
     requests_per_target: 0  # off; on (requests per task and minute) with ROLLING deployments
     error_rate_alarm: 5
+    alarm_topic_arn: arn:aws:sns:eu-west-1:123456789012:ops-alarms  # the rollback alarms notify it
     schedules:
       - {name: office-hours, schedule: "cron(0 8 ? * MON-FRI *)", min: 4, timezone: Europe/Paris}
       - {name: evening, schedule: "cron(0 19 ? * MON-FRI *)", min: 2, max: 4, timezone: UTC}

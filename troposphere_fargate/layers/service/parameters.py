@@ -27,6 +27,7 @@ from ..blocks import (
     is_true,
 )
 from ..config import (
+    ALARM_TOPIC_ARN_PATTERN,
     APPLICATION_LOAD_BALANCER,
     CAPACITY_PROVIDERS,
     CPU_ARCHITECTURES,
@@ -856,9 +857,7 @@ def _add_own_load_balancer_parameters(t: Template, config: ServiceConfig) -> tup
 
 
 # A standard SNS topic (CloudWatch alarms do not notify FIFO topics), or nothing.
-ALARM_TOPIC_PATTERN = (
-    r"^$|^arn:aws(?:-cn|-us-gov)?:sns:[a-z]{2}(?:-[a-z]+)+-[0-9]:[0-9]{12}:[A-Za-z0-9_-]{1,256}$"
-)
+ALARM_TOPIC_PATTERN = rf"^$|^{ALARM_TOPIC_ARN_PATTERN}$"
 
 
 def add_operations_parameters(
@@ -918,7 +917,7 @@ def add_operations_parameters(
             "service and its return to OK. Empty: the alarms only roll deployments back."
         ),
         Type="String",
-        Default="",
+        Default=config.default_alarm_topic_arn,
         AllowedPattern=ALARM_TOPIC_PATTERN,
         ConstraintDescription="must be empty or a standard SNS topic ARN",
     )
