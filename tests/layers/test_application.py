@@ -243,6 +243,32 @@ def test_no_kms_grant_without_a_key(template):
     assert "ReadTheServiceSecrets" in execution_statements(without_key)
 
 
+def test_a_kms_key_of_a_region_no_secret_is_in_is_refused():
+    """A spec trial: a key in us-east-1 for secrets in eu-west-1 built, and the task could not
+    decrypt them when it started: "You can't use a KMS key in a different Region" (AWS Secrets
+    Manager User Guide, "Secret encryption and decryption"; KMS keys are regional)."""
+    elsewhere = KMS_KEY.replace("eu-west-1", "us-east-1")
+    with pytest.raises(ConfigError) as refused:
+        dataclasses.replace(APPLICATION, secrets_kms_key=elsewhere)
+    assert str(refused.value) == (
+        f"Application.secrets_kms_key={elsewhere!r}: is in us-east-1, and the secrets are in "
+        "eu-west-1: a secret is encrypted with a KMS key of its own region (a multi-Region "
+        "key's replica there has an ARN of that region)"
+    )
+    # Secrets of two regions take a key of each; a key the stack substitutes is not judged.
+    other_secret = Secret("OTHER", TOKEN_SECRET.replace("eu-west-1", "us-east-1"))
+    dataclasses.replace(
+        APPLICATION,
+        secrets=(*APPLICATION.secrets, other_secret),
+        secrets_kms_key=(KMS_KEY, elsewhere),
+    )
+    dataclasses.replace(
+        APPLICATION,
+        secrets_kms_key="arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/"
+        "0b7a5e8c-1d2f-4e3a-9b8c-7d6e5f4a3b2c",
+    )
+
+
 def test_secrets_encrypted_with_several_keys_are_decrypted_with_each_and_no_other():
     # Secrets of several teams, each team's encrypted with its own key: the execution role
     # injects them all when the task starts, so it decrypts with each (and no other) key.
@@ -634,14 +660,81 @@ def test_the_policy_test_reads_the_template_it_writes(tmp_path: Path, template):
 def test_a_statements_resources_take_iams_wildcards_after_the_service(resource, taken):
     # IAM matches * and ? in an ARN's region, account and resource ("arn:aws:sqs:*:*:orders");
     # such a resource was refused as "not an ARN".
+    # An action of the resource's own service: one of another service's is refused (below).
+    action = {"dynamodb": "dynamodb:GetItem", "s3": "s3:GetObject"}.get(
+        resource.split(":")[2] if resource.count(":") > 2 else "", "sqs:SendMessage"
+    )
+
     def statement() -> PolicyStatement:
-        return PolicyStatement(actions=("sqs:SendMessage",), resources=(resource,))
+        return PolicyStatement(actions=(action,), resources=(resource,))
 
     if taken:
         statement()
     else:
         with pytest.raises(ConfigError, match=r"must be an ARN \(IAM's \* and \? wildcards"):
             statement()
+
+
+@pytest.mark.parametrize(
+    ("actions", "resources", "says"),
+    [
+        # A spec trial: each built with exit 0, and the task got AccessDenied at run time.
+        (
+            ("s3:GetObject",),
+            ("arn:aws:s3:::shop-assets",),
+            "PolicyStatement.actions[0]='s3:GetObject': applies to accesspointobject or object "
+            "ARNs (arn:aws:s3:::<name>/<...>, arn:aws:s3:${Region}:${Account}:accesspoint/<...>),"
+            " and no resource of the statement is one: for the bucket's objects, write "
+            "arn:aws:s3:::shop-assets/*",
+        ),
+        (
+            ("s3:ListBucket",),
+            ("arn:aws:s3:::shop-assets/*",),
+            "for the bucket itself, write arn:aws:s3:::shop-assets",
+        ),
+        (
+            ("s3:GetObject",),
+            ("arn:aws:s3:eu-west-1:123456789012:shop-assets/*",),
+            "PolicyStatement.resources[0]='arn:aws:s3:eu-west-1:123456789012:shop-assets/*': has "
+            "the form of no s3 ARN: arn:aws:s3:::<name>, arn:aws:s3:::<name>/<...>,",
+        ),
+        (
+            ("sqs:SendMessage",),
+            ("arn:aws:sns:eu-west-1:123456789012:orders",),
+            "applies to queue ARNs (arn:aws:sqs:${Region}:${Account}:<...>), and no resource of "
+            "the statement is one",
+        ),
+        # Written for any stack: its variables hold colons, which split no field.
+        (
+            ("s3:GetObject",),
+            ("arn:${AWS::Partition}:s3:::assets",),
+            "write arn:${AWS::Partition}:s3:::assets/*",
+        ),
+        (
+            ("s3:GetObject",),
+            ("arn:${AWS::Partition}:s3:${AWS::Region}:${AWS::AccountId}:assets/*",),
+            "has the form of no s3 ARN",
+        ),
+        # What may name the right resource is taken: a wildcard, a variable, both kinds.
+        (("s3:GetObject", "s3:ListBucket"), ("arn:aws:s3:::a", "arn:aws:s3:::a/*"), None),
+        (("s3:GetObject",), ("arn:aws:s3:::a*",), None),
+        (("s3:Get*",), ("arn:aws:s3:::a",), None),
+        (("s3:GetObject",), ("arn:${AWS::Partition}:s3:::a-${AWS::AccountId}/*",), None),
+        (("s3:GetObject",), ("arn:aws:s3:::a/${aws:PrincipalTag/team}/*",), None),
+        (("s3:ListAllMyBuckets",), ("arn:aws:s3:::a",), None),  # no resource type: not judged
+    ],
+)
+def test_a_statement_that_names_no_resource_its_actions_apply_to_is_refused(
+    actions, resources, says
+):
+    """From cfn-lint's copy of the Service Authorization Reference: each action's resource types
+    and each type's ARN formats (iam_actions.resource_problem, action_resource_problem)."""
+    if says is None:
+        PolicyStatement(actions=actions, resources=resources)
+        return
+    with pytest.raises(ConfigError) as refused:
+        PolicyStatement(actions=actions, resources=resources)
+    assert says in str(refused.value)
 
 
 @pytest.mark.parametrize(

