@@ -321,6 +321,32 @@ STATEMENT = (
 
 # id -> (spec, the error, whether the JSON Schema refuses it too)
 BAD_SPECS: dict[str, tuple[str, str, bool]] = {
+    # A spec trial: each said what was wrong and not what to write.
+    "tab": (
+        "services:\n  web:\n\tport: 80\n",
+        "app.yaml:3: invalid YAML: found character '\\t' that cannot start any token (while "
+        "scanning for the next token); YAML indents with spaces, never tabs",
+        False,
+    ),
+    "cpu-as-text": (
+        "services:\n  web:\n    cpu: 1 vCPU\n",
+        "app.yaml:3: services.web.cpu: expected an integer, got a string ('1 vCPU'): one of 256, "
+        "512, 1024, 2048, 4096, 8192, 16384",
+        True,
+    ),
+    "variables-for-every-service": (
+        "environment: {LOG_LEVEL: info}\nservices:\n  web: {}\n",
+        "app.yaml:1: environment.LOG_LEVEL: unknown key: environment: sets the shared load "
+        "balancer; environment variables are each service's own (services.<name>.environment)",
+        True,
+    ),
+    "merge-key": (
+        "services:\n  web:\n    <<: {cpu: 512}\n",
+        "app.yaml:3: services.web: YAML merge keys (<<) are not supported: give the keys where "
+        "they apply (an alias, *name, may stand for a whole value, such as an environment: "
+        "mapping)",
+        False,  # a YAML library that merges hands the schema a valid service
+    ),
     "unknown-key": (
         "services:\n  web:\n    port: 80\n    helth_check_path: /x\n",
         "app.yaml:4: services.web.helth_check_path: unknown key (did you mean health_check_path?)",
@@ -348,7 +374,7 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
     ),
     "wrong-type": (
         "services:\n  web:\n    port: '8080'\n",
-        "app.yaml:3: services.web.port: expected an integer, got a string ('8080')",
+        "app.yaml:3: services.web.port: expected an integer, got a string ('8080'): 1 to 65535",
         True,
     ),
     "wrong-type-list": (
@@ -947,7 +973,7 @@ def test_unknown_keys_come_before_other_problems_and_the_command_prints_each(
     assert cli.main(["build", "--spec", str(spec), "--output", str(output)]) == 1
     assert capsys.readouterr().err.splitlines() == [
         f"troposphere-fargate: error: {spec}:3: services.web.port: expected an integer, "
-        "got a string ('x')"
+        "got a string ('x'): 1 to 65535"
     ]
 
 

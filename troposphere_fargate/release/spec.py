@@ -268,7 +268,13 @@ class _Reader:
         seen: dict[str, Node] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise self.error(key_node, path, "YAML merge keys (<<) are not supported")
+                raise self.error(
+                    key_node,
+                    path,
+                    "YAML merge keys (<<) are not supported: give the keys where they apply "
+                    "(an alias, *name, may stand for a whole value, such as an environment: "
+                    "mapping)",
+                )
             name = self.text(key_node, path) if as_written else self.scalar(key_node, path)
             if not isinstance(name, str):
                 raise self.error(key_node, path, f"keys must be names, got {_what(key_node)}")
@@ -337,6 +343,9 @@ _NOT_DECIMAL = re.compile(
 )
 
 
+_VARIABLE_NAME = re.compile(r"[A-Z_][A-Z0-9_]*")
+
+
 @dataclass(frozen=True)
 class _Int(_Kind):
     between: tuple[int, int] | None = None
@@ -356,7 +365,14 @@ class _Int(_Kind):
                 "octal, 0x hexadecimal, and _ or : join digits)",
             )
         if not isinstance(value, int) or isinstance(value, bool):
-            raise reader.error(node, path, f"expected an integer, got {_what(node)}")
+            allowed = (
+                f": one of {', '.join(map(str, self.choices))}"
+                if self.choices
+                else f": {self.between[0]} to {self.between[1]}"
+                if self.between
+                else ""
+            )
+            raise reader.error(node, path, f"expected an integer, got {_what(node)}{allowed}")
         if self.choices and value not in self.choices:
             raise reader.error(
                 node, path, f"{value} is not one of {', '.join(map(str, self.choices))}"
@@ -1033,6 +1049,12 @@ class _Object(_Kind):
         # The keys it may have only when none looks like it: a service takes 40, a line of
         # several hundred characters after the one it meant (a newcomer's trial).
         hint = f" (did you mean {close[0]}?)" if close else f"; allowed: {', '.join(names)}"
+        if path[:1] == ("environment",) and _VARIABLE_NAME.fullmatch(str(path[-1])):
+            # The top-level section is the shared load balancer's, not variables for all.
+            hint = (
+                ": environment: sets the shared load balancer; environment variables are each "
+                "service's own (services.<name>.environment)"
+            )
         return reader.error(key_node, path, f"unknown key{hint}")
 
     def unknown_keys(self, reader: _Reader, node: Node, path: KeyPath) -> Iterator[SpecError]:
@@ -2281,6 +2303,8 @@ def parse_spec(text: str, filename: str = "<spec>") -> ProductConfig:
             context = f" ({exc.context})" if exc.context else ""
             if exc.problem == "mapping values are not allowed here":
                 context += "; quote a value that holds ': ' or ends with ':'"
+            if "'\\t'" in str(exc.problem):
+                context += "; YAML indents with spaces, never tabs"
             if exc.context == "while scanning an alias":
                 # *name is a YAML alias: an unquoted wildcard host is read as one.
                 context += '; quote a value that begins with *, such as "*.example.com"'
