@@ -475,6 +475,13 @@ def _diagram(args: argparse.Namespace) -> int:
                 "environment's shared load balancer and listeners come from its spec "
                 "(environment, domain)"
             )
+        given = [f"--{name}" for name in ("azs", "nat", "endpoints") if getattr(args, name)]
+        if config.network.existing_vpc and given:
+            raise ArgumentValueError(
+                f"{' and '.join(given)} {'draws' if len(given) == 1 else 'draw'} the network "
+                "the build makes, and the spec's "
+                "network is existing_vpc: its subnets, NAT gateways and endpoints are yours"
+            )
     scenario = _scenario(args, Scenario.defaults_of(config))
 
     def draw() -> Any:

@@ -888,6 +888,12 @@ class Footprint:
     # ("Product", "root.yaml"); what a launch deploys and costs is that template's.
     catalog_products: tuple[tuple[str, str], ...] = ()
 
+    @property
+    def in_a_vpc_it_does_not_make(self) -> bool:
+        """Whether its tasks run in a VPC the stack does not make (an existing VPC's, or a
+        network stack's apart): that VPC's NAT gateways and endpoints are not counted here."""
+        return bool(self.tasks) and not self.vpcs
+
 
 def _record_names(records: list[dict[str, Any]]) -> tuple[str, ...]:
     return tuple(

@@ -98,7 +98,17 @@ LAYERS: tuple[Layer, ...] = (
 )
 
 
-def member_layer(config: ServiceConfig, after: Sequence[str] = ()) -> Layer:
+def _network_wires(table: Mapping[str, str], source: str) -> tuple[root.Wire, ...]:
+    """The network's ids a child takes: the network stack's outputs, or, in an existing VPC
+    (source ROOT), the root's parameters of the child's own names."""
+    if source == root.ROOT:
+        return tuple((parameter, root.ROOT, parameter) for parameter in table)
+    return root.wires(table, source)
+
+
+def member_layer(
+    config: ServiceConfig, after: Sequence[str] = (), network_source: str = root.NETWORK_STACK
+) -> Layer:
     """The template of one service of an environment, ``service-<name>.yaml``, nested as
     ``<Name>ServiceStack`` (created after the stacks ``after`` names): on the network's private
     subnets and the environment's outputs, its image (``<Name>ContainerImage``) the one
@@ -115,7 +125,7 @@ def member_layer(config: ServiceConfig, after: Sequence[str] = ()) -> Layer:
             root.service_stack(word),
             name,
             filename,
-            wires=root.wires(root.MEMBER_WIRING, root.NETWORK_STACK)
+            wires=_network_wires(root.MEMBER_WIRING, network_source)
             + root.wires(root.MEMBER_ENVIRONMENT_WIRING, root.ENVIRONMENT_STACK),
             takes=frozenset({service.CONTAINER_IMAGE}),
             prefix=word,
@@ -157,6 +167,19 @@ PRIVATE_ENVIRONMENT_ROOT_DESCRIPTION = (
 )
 
 
+def _root_description(config: ProductConfig) -> str:
+    described = (
+        ENVIRONMENT_ROOT_DESCRIPTION
+        if config.has_public_service
+        else PRIVATE_ENVIRONMENT_ROOT_DESCRIPTION
+    )
+    if config.network.existing_vpc:
+        described = described.replace(
+            "in a new VPC: nests the network, ", "in a VPC of yours: nests "
+        )
+    return described
+
+
 def layers_for(config: ProductConfig) -> tuple[Layer, ...]:
     """The templates a config builds: the shipped product's (:data:`LAYERS`) without services;
     with ``config.services``, the network, the environment, one template per service and a root
@@ -169,12 +192,14 @@ def layers_for(config: ProductConfig) -> tuple[Layer, ...]:
         return tuple(
             layer for layer in LAYERS if regions.in_partitions(layer.regions, config.partitions)
         )
+    existing = config.network.existing_vpc
+    network_source = root.ROOT if existing else root.NETWORK_STACK
     members = tuple(
-        member_layer(member, after)
+        member_layer(member, after, network_source)
         for member, after in zip(config.services, _created_after(config.services), strict=True)
     )
     layers = (
-        NETWORK,
+        *(() if existing else (NETWORK,)),
         Layer(
             environment.LAYER,
             environment.FILENAME,
@@ -186,7 +211,7 @@ def layers_for(config: ProductConfig) -> tuple[Layer, ...]:
                 root.ENVIRONMENT_STACK,
                 environment.LAYER,
                 environment.FILENAME,
-                wires=root.wires(root.ENVIRONMENT_WIRING, root.NETWORK_STACK),
+                wires=_network_wires(root.ENVIRONMENT_WIRING, network_source),
             ),
         ),
         *members,
@@ -200,9 +225,7 @@ def layers_for(config: ProductConfig) -> tuple[Layer, ...]:
                 built,
                 version,
                 nested_children(layers),
-                ENVIRONMENT_ROOT_DESCRIPTION
-                if product.has_public_service
-                else PRIVATE_ENVIRONMENT_ROOT_DESCRIPTION,
+                _root_description(product),
             ),
             regions.ENVIRONMENT_REGIONS,
         ),

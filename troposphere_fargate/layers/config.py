@@ -15,8 +15,8 @@ import functools
 import ipaddress
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Final, Literal, TypeGuard
+from dataclasses import MISSING, dataclass, field, fields
+from typing import Any, Final, Literal, TypeGuard
 
 from ..cfn.reach import endpoint_for
 from ..errors import ConfigError as ConfigError
@@ -170,6 +170,11 @@ def _check_seconds(owner: str, name: str, value: object, maximum: int) -> None:
         raise _fail(owner, name, value, f"must be a whole number of seconds from 0 to {maximum}")
 
 
+def _default(declared: Any) -> Any:
+    """A dataclass field's default value (its factory's, for a mutable one)."""
+    return declared.default_factory() if declared.default is MISSING else declared.default
+
+
 @suggest_fields
 @dataclass(frozen=True)
 class NetworkConfig:
@@ -212,6 +217,12 @@ class NetworkConfig:
             True empties the VPC's default security group (no rule in or out: AWS Security Hub
             control EC2.2, CIS AWS Foundations 5.4) through a custom resource and its Lambda
             function; False leaves it with the rules EC2 gives it. Default True.
+        existing_vpc: True builds no network: the services of an environment run in a VPC
+            that exists, whose ids the root takes as its parameters ``VpcId``,
+            ``PublicSubnetIds`` (with a public service: the load balancer's) and
+            ``PrivateSubnetIds`` (the tasks'), and hands to the environment and each service.
+            The other options describe a network the build makes, and are refused with it.
+            Default False.
     """
 
     max_azs: int = 3
@@ -228,9 +239,26 @@ class NetworkConfig:
     default_flow_log_retention_days: int = 365
     default_s3_endpoint_access: S3EndpointAccess = S3_ANY_BUCKET
     default_restrict_default_security_group: bool = True
+    existing_vpc: bool = False
 
     def __post_init__(self) -> None:
         owner = type(self).__name__
+        if not isinstance(self.existing_vpc, bool):
+            raise _fail(owner, "existing_vpc", self.existing_vpc, "must be a bool")
+        if self.existing_vpc:
+            made = [
+                f.name
+                for f in fields(self)
+                if f.name != "existing_vpc" and getattr(self, f.name) != _default(f)
+            ]
+            if made:
+                raise _fail(
+                    owner,
+                    made[0],
+                    getattr(self, made[0]),
+                    "describes a network the build makes, and existing_vpc makes none: leave "
+                    f"{', '.join(made)} out (the existing VPC has its own)",
+                )
         if not _is_int(self.max_azs) or self.max_azs not in SUPPORTED_AZ_COUNTS:
             raise _fail(owner, "max_azs", self.max_azs, "must be 2 or 3")
         if not _is_int(self.default_azs) or self.default_azs not in range(2, self.max_azs + 1):
@@ -1491,6 +1519,16 @@ class ProductConfig:
                 "has a load balancer of its own, or joins an environment at deploy time): give "
                 f"services=(ServiceConfig(container_name=..., expose={self.service.expose!r}, "
                 "...),) instead, and an environment is built for it",
+            )
+        if self.network.existing_vpc and not self.services:
+            # The shipped root makes its VPC; service.yaml alone takes an existing one.
+            raise _fail(
+                owner,
+                "network.existing_vpc",
+                True,
+                "is for the services of an environment (a root that nests them): one service "
+                "of its own deploys into an existing VPC as its service.yaml, which takes "
+                "VpcId, PublicSubnetIds and PrivateSubnetIds",
             )
         if self.services and self.service != ServiceConfig():
             raise ConfigError(

@@ -22,6 +22,7 @@ Nested ``TemplateURL``s come from ``TemplateBucketName`` and ``TemplateKeyPrefix
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -55,6 +56,9 @@ DEFAULT_KEY_PREFIX = "troposphere-fargate/"
 NETWORK_STACK = "NetworkStack"
 SERVICE_STACK = "ServiceStack"
 ENVIRONMENT_STACK = "EnvironmentStack"
+# A wire from the root itself: the child's parameter takes the root's parameter of the wire's
+# name, which the root declares once for every child wired to it (an existing VPC's ids).
+ROOT = ""
 
 
 def service_stack(logical_name: str) -> str:
@@ -89,6 +93,7 @@ MEMBER_WIRING: dict[str, str] = {
 MEMBER_ENVIRONMENT_WIRING: dict[str, str] = {name: name for name in environment.JOIN_OUTPUTS}
 
 Wire = tuple[str, str, str]  # child parameter, the stack (logical ID) it comes from, its output
+# (ROOT: the root's own parameter of that name)
 
 
 @dataclass(frozen=True)
@@ -268,6 +273,7 @@ def root_template(
     t = Template(Description=description)
     add_template_location_parameters(t, version)
     add_bucket_per_region_parameter(t)
+    _declare_shared_parameters(t, children, nested)
 
     stacks: dict[str, cloudformation.Stack] = {}
     for child in nested:
@@ -280,7 +286,11 @@ def root_template(
             name: pass_through(child.prefix + name, declared[name]) for name in taken
         }
         for parameter, source, output in child.wired(declared):
-            passed[parameter] = GetAtt(stacks[source], f"Outputs.{output}")
+            passed[parameter] = (
+                pass_through(output, declared[parameter])
+                if source == ROOT
+                else GetAtt(stacks[source], f"Outputs.{output}")
+            )
         ordered = {"DependsOn": list(child.after)} if child.after else {}
         stacks[child.logical_id] = t.add_resource(
             cloudformation.Stack(
@@ -315,6 +325,22 @@ def root_template(
     return t
 
 
+def _declare_shared_parameters(
+    t: Template, children: Mapping[str, Mapping[str, Any]], nested: Sequence[Child]
+) -> None:
+    """The root's own parameters its children are wired to (ROOT), each declared once, as the
+    first child that takes it declares it (label, group, constraints); without a prefix."""
+    declared: set[str] = set()
+    for child in nested:
+        template = children[child.layer]
+        for parameter, source, output in child.wired(template.get("Parameters", {})):
+            if source != ROOT or output in declared:
+                continue
+            declared.add(output)
+            shared = dataclasses.replace(child, prefix="", label="")
+            copy_parameters(t, shared, template, [parameter])
+
+
 def _labelled(child: Child, text: str) -> str:
     return f"{child.label}: {text}" if child.label else text
 
@@ -332,13 +358,17 @@ def pass_through(name: str, declaration: Mapping[str, Any]) -> Any:
 
 def _check_wiring(children: Mapping[str, Mapping[str, Any]], nested: Sequence[Child]) -> None:
     created: dict[str, str] = {}  # logical ID -> layer, of the stacks before each child
+    shared: dict[str, tuple[str, Any]] = {}  # a root parameter (ROOT) -> first layer, its Type
     seen: dict[str, dict[str, str]] = {"Parameters": {}, "Rules": {}, "Outputs": {}}
     for child in nested:
         template = children[child.layer]
         declared = template.get("Parameters", {})
         if child.wires and not child.wired(declared):
             raise WiringError(f"the {child.layer} template has none of the parameters to wire")
-        for _, source, output in child.wired(declared):
+        for parameter, source, output in child.wired(declared):
+            if source == ROOT:
+                _check_shared(shared, child, parameter, output, declared[parameter])
+                continue
             outputs = children[created[source]].get("Outputs", {}) if source in created else {}
             if output not in outputs or "Condition" in outputs[output]:
                 layer = created.get(source, source)
@@ -373,6 +403,23 @@ def _check_wiring(children: Mapping[str, Mapping[str, Any]], nested: Sequence[Ch
                     f"the {child.layer} stack is to be created after {other}, which is not "
                     "another stack the root nests"
                 )
+
+
+def _check_shared(
+    shared: dict[str, tuple[str, Any]],
+    child: Child,
+    parameter: str,
+    name: str,
+    declaration: Mapping[str, Any],
+) -> None:
+    """A root parameter wired to several children is one value: each must take its type."""
+    kind = declaration.get("Type", "String")
+    first = shared.setdefault(name, (child.layer, kind))
+    if first[1] != kind:
+        raise WiringError(
+            f"the root's parameter {name} is a {first[1]} for the {first[0]} template and the "
+            f"{child.layer} template's {parameter}, wired to it, is a {kind}"
+        )
 
 
 def _check_quotas(t: Template, outputs: int, stacks: int) -> None:

@@ -24,7 +24,6 @@ import graphviz
 
 from ..cfn import reach
 from ..cfn.evaluate import ParameterError, default_text, deployed, resolved
-from ..layers import layers_for
 from ..layers import network as n
 from ..layers import service as s
 from ..layers.config import APPLICATION_LOAD_BALANCER, NetworkConfig, ProductConfig, ServiceConfig
@@ -213,6 +212,14 @@ class NetworkView:
     endpoints: list[str]
     # What the S3 gateway endpoint's policy lets through, when not every bucket (S3EndpointAccess)
     s3_limits: str | None = None
+    # A VPC of the user's (NetworkConfig.existing_vpc): its subnets and routes are not drawn.
+    existing: bool = False
+
+
+# The network of an environment in an existing VPC: what the templates know of it.
+EXISTING_NETWORK = NetworkView(
+    vpc_cidr="", azs=[], nat_gateways=[], routes={}, endpoints=[], existing=True
+)
 
 
 def _network(scenario: Scenario, template: Mapping[str, Any]) -> NetworkView:
@@ -309,7 +316,9 @@ def _reached(stacks: list[Mapping[str, Any]], network: NetworkView) -> dict[str,
     them with no VPC endpoint in ``network``, drawn apart (a newcomer's trial: the picture drew
     SQS reached "through private link" with no sqs endpoint and no NAT gateway)."""
     called = {endpoint for resources in stacks for endpoint in reach.endpoints_called(resources)}
-    missing = [] if network.nat_gateways else [e for e in called if e not in network.endpoints]
+    # An existing VPC's routes and endpoints are its own: no call is known to be cut off.
+    unknown = network.existing or network.nat_gateways
+    missing = [] if unknown else [e for e in called if e not in network.endpoints]
     cut = set(_named_services(missing)) - set(_ALWAYS)
     return {
         "services": [name for name in _named_services(called) if name not in cut],
@@ -575,7 +584,7 @@ def environment_picture(
         raise ValueError("environment_picture draws an environment: the config has no services")
     scenario = scenario or Scenario()
     templates = templates or render_templates(config)
-    network = _network(scenario, templates[n.LAYER])
+    network = _network(scenario, templates[n.LAYER]) if n.LAYER in templates else EXISTING_NETWORK
     environment = templates[e.LAYER]
     given = _parameters(environment, _PLACEHOLDERS)
     deployed(environment, given)
@@ -592,8 +601,8 @@ def environment_picture(
         if body["Type"] == "AWS::Route53::RecordSet"
     )
     stacks = {
-        member.container_name: _member_stack(templates[layer.name])
-        for member, layer in zip(config.services, layers_for(config)[2:], strict=False)
+        member.container_name: _member_stack(templates[f"service-{member.container_name}"])
+        for member in config.services
     }
     members = [_member(name, stack) for name, stack in stacks.items()]
     return EnvironmentPicture(
@@ -667,6 +676,8 @@ def _outbound(
             fontcolor="#ef6c00",
             constraint="false",
         )
+    if network.existing:
+        dot.edge(source, "aws", label="your VPC's routes", style="dashed", constraint="false")
     if [x for x in network.endpoints if x != "s3"]:
         dot.edge("endpoints", "aws", label="private link", style="dashed", color="#6a1b9a")
     if "s3" in network.endpoints:
@@ -709,10 +720,22 @@ def environment_graph(view: EnvironmentPicture) -> graphviz.Digraph:
     lb_label = "Application Load Balancer, shared\n" + "\n".join(view.listeners)
     with dot.subgraph(name="cluster_vpc") as vpc:
         vpc.attr(
-            label=f"VPC {network.vpc_cidr}", style="rounded", color="#2b6cb0", fontcolor="#2b6cb0"
+            label="VPC of yours (VpcId)" if network.existing else f"VPC {network.vpc_cidr}",
+            style="rounded",
+            color="#2b6cb0",
+            fontcolor="#2b6cb0",
         )
         if has_load_balancer:
             vpc.node("lb", lb_label, **_STYLE["balancer"])
+        if network.existing and has_load_balancer:
+            vpc.node(
+                "lbnodes",
+                "your public subnets (PublicSubnetIds):\nload balancer nodes",
+                shape="box",
+                style="rounded,dashed",
+                color="#2e7d32",
+                fontsize="9",
+            )
         for az in network.azs:
             with vpc.subgraph(name=f"cluster_public{az}") as public:
                 public.attr(
@@ -733,11 +756,16 @@ def environment_graph(view: EnvironmentPicture) -> graphviz.Digraph:
                     public.node(f"nat{az}", f"NAT gateway {az}\n+ Elastic IP", **_STYLE["gateway"])
         zones = ", ".join(str(az) for az in network.azs)
         no_route = all(target is None for target in network.routes.values())
+        where = (
+            "your private subnets (PrivateSubnetIds)"
+            if network.existing
+            else (f"private subnets {zones}")
+        )
         with vpc.subgraph(name="cluster_private") as private:
             private.attr(
                 label=(
-                    f"private subnets {zones}: one ECS cluster, tasks without public IPs"
-                    + (", no route to the internet" if no_route else "")
+                    f"{where}: one ECS cluster, tasks without public IPs"
+                    + (", no route to the internet" if no_route and not network.existing else "")
                 ),
                 style="filled",
                 fillcolor="#fff8e1",
@@ -747,7 +775,9 @@ def environment_graph(view: EnvironmentPicture) -> graphviz.Digraph:
                 private.node(f"service_{member.name}", _member_label(member), **_STYLE["task"])
             private.node(
                 "egress",
-                _outbound_label(len(network.nat_gateways), no_route),
+                "outbound: your VPC's own routes and endpoints"
+                if network.existing
+                else _outbound_label(len(network.nat_gateways), no_route),
                 shape="box",
                 style="rounded,dashed",
                 color="#ef6c00",
@@ -766,6 +796,9 @@ def environment_graph(view: EnvironmentPicture) -> graphviz.Digraph:
 
     if has_load_balancer:
         dot.edge("igw", "lb")
+    if network.existing and has_load_balancer:
+        dot.edge("lb", "lbnodes", arrowhead="none", style="dotted", color="#2e7d32")
+        dot.edge("lbnodes", "egress", style="invis")
     for az in network.azs:
         if has_load_balancer:
             dot.edge("lb", f"lbnode{az}", arrowhead="none", style="dotted", color="#2e7d32")

@@ -2098,6 +2098,14 @@ _NETWORK = _Object(
             ),
         ),
         Key(
+            "existing_vpc",
+            _Bool(),
+            "existing_vpc",
+            "true: no network is built; the services of an environment run in a VPC of yours, "
+            "whose VpcId, PublicSubnetIds (the load balancer's) and PrivateSubnetIds (the "
+            "tasks') the root takes as parameters. The other network keys are then refused.",
+        ),
+        Key(
             "flow_log_retention_days",
             _Int(choices=LOG_RETENTION_DAYS),
             "default_flow_log_retention_days",
@@ -2403,6 +2411,7 @@ network:
   s3_endpoint_access: AnyBucket
   restrict_default_security_group: true
   flow_log_retention_days: 365
+  existing_vpc: false  # true, for an environment's services: no network; your VPC's ids instead
 services:
   web:
     port: 8080

@@ -1,0 +1,182 @@
+"""An environment of services in a VPC that exists (``network: {existing_vpc: true}``).
+
+A spec trial: the spec could not use an existing VPC (``network.vpc_id: unknown key``), so the
+only way in was to deploy environment.yaml and then each service by hand, in order, with six of
+the environment's outputs each. Now the build makes no network, and the root takes the VPC's
+ids as its own parameters and hands them to the environment and every service (a root
+parameter wired to children, ``root.ROOT``), as a Copilot environment manifest's
+``network.vpc.id`` does.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support import built
+from troposphere_fargate import layers_for
+from troposphere_fargate.cfn.cost import estimate
+from troposphere_fargate.cfn.dry_run import DryRunFailed, dry_run, footprint
+from troposphere_fargate.layers import network as n
+from troposphere_fargate.layers import root
+from troposphere_fargate.layers.config import ConfigError, NetworkConfig, ProductConfig
+from troposphere_fargate.release.build import render_templates
+from troposphere_fargate.release.spec import parse_spec
+
+SPEC = """\
+network: {existing_vpc: true}
+services:
+  web: {expose: public, routing: {path: "/*", priority: 100}}
+  orders: {expose: internal}
+"""
+IDS = {
+    "VpcId": "vpc-0a1b2c3d",
+    "PublicSubnetIds": "subnet-0a1b2c3d,subnet-1a1b2c3d",
+    "PrivateSubnetIds": "subnet-2a1b2c3d,subnet-3a1b2c3d",
+}
+IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/{}:1"
+LAUNCH = {
+    "TemplateBucketName": "my-templates",
+    "WebContainerImage": IMAGE.format("web"),
+    "OrdersContainerImage": IMAGE.format("orders"),
+}
+
+
+@pytest.fixture(scope="module")
+def templates() -> dict[str, Any]:
+    return render_templates(parse_spec(SPEC, "app.yaml"))
+
+
+def test_no_network_is_built_and_the_root_takes_the_vpc_s_ids_once(templates):
+    assert n.LAYER not in templates
+    assert [layer.name for layer in layers_for(parse_spec(SPEC, "app.yaml"))] == [
+        "environment",
+        "service-web",
+        "service-orders",
+        "root",
+    ]
+    top = templates["root"]
+    assert root.NETWORK_STACK not in top["Resources"]
+    assert {name: top["Parameters"][name]["Type"] for name in IDS} == {
+        "VpcId": "AWS::EC2::VPC::Id",
+        "PublicSubnetIds": "List<AWS::EC2::Subnet::Id>",
+        "PrivateSubnetIds": "List<AWS::EC2::Subnet::Id>",
+    }
+    assert "in a VPC of yours: nests the environment" in top["Description"]
+
+
+def test_the_environment_and_each_service_take_the_root_s_ids(templates):
+    def given(stack: str) -> dict[str, Any]:
+        passed = templates["root"]["Resources"][stack]["Properties"]["Parameters"]
+        return {name: value for name, value in passed.items() if name in IDS}
+
+    joined = {"Fn::Join": [",", {"Ref": "PublicSubnetIds"}]}  # nested stacks take strings
+    assert given(root.ENVIRONMENT_STACK) == {"VpcId": {"Ref": "VpcId"}, "PublicSubnetIds": joined}
+    private = {"Fn::Join": [",", {"Ref": "PrivateSubnetIds"}]}
+    for stack in (root.service_stack("Web"), root.service_stack("Orders")):
+        assert given(stack) == {"VpcId": {"Ref": "VpcId"}, "PrivateSubnetIds": private}
+
+
+def test_validate_takes_the_ids_and_cost_says_the_vpc_s_own_costs_are_not_counted(tmp_path):
+    folder = built(tmp_path, SPEC)
+    found = footprint(dry_run(folder / "root.yaml", {**LAUNCH, **IDS}, "eu-west-1"))
+    assert found.vpcs == 0 and found.nat_gateways == 0
+    assert len(found.tasks) == 2
+    assert (
+        "the NAT gateways, VPC endpoints and public IPv4 addresses of the VPC the tasks run in, "
+        "which this stack does not make"
+    ) in estimate(found).not_counted
+    with pytest.raises(DryRunFailed) as refused:
+        dry_run(folder / "root.yaml", LAUNCH, "eu-west-1")
+    assert sorted(p.split(":")[1].strip() for p in refused.value.problems) == sorted(
+        f"parameter {name} needs a value (it has no default)" for name in IDS
+    )
+    # A VPC the root makes is counted as before: its NAT gateways are this stack's.
+    made = built(tmp_path / "made", SPEC.replace("network: {existing_vpc: true}\n", ""))
+    assert "which this stack does not make" not in " ".join(
+        estimate(footprint(dry_run(made / "root.yaml", LAUNCH, "eu-west-1"))).not_counted
+    )
+
+
+def test_a_private_environment_takes_no_public_subnets(tmp_path):
+    private = SPEC.replace('web: {expose: public, routing: {path: "/*", priority: 100}}', "web: {}")
+    templates = render_templates(parse_spec(private.replace("web: {}", "web: {expose: none}")))
+    assert "PublicSubnetIds" not in templates["root"]["Parameters"]
+    assert {"VpcId", "PrivateSubnetIds"} <= set(templates["root"]["Parameters"])
+
+
+@pytest.mark.parametrize(
+    ("config", "says"),
+    [
+        (
+            lambda: NetworkConfig(existing_vpc=True, default_nat_gateways="Single"),
+            "NetworkConfig.default_nat_gateways='Single': describes a network the build makes, "
+            "and existing_vpc makes none: leave default_nat_gateways out",
+        ),
+        (
+            lambda: ProductConfig(network=NetworkConfig(existing_vpc=True)),
+            "ProductConfig.network.existing_vpc=True: is for the services of an environment",
+        ),
+        (lambda: NetworkConfig(existing_vpc="yes"), "NetworkConfig.existing_vpc='yes': must be"),
+    ],
+)
+def test_what_an_existing_vpc_cannot_take_is_refused(config, says):
+    with pytest.raises(ConfigError) as refused:
+        config()
+    assert str(refused.value).startswith(says)
+
+
+def test_the_spec_says_which_network_key_an_existing_vpc_refuses():
+    from troposphere_fargate.release.spec import SpecError
+
+    with pytest.raises(SpecError) as refused:
+        parse_spec(SPEC.replace("{existing_vpc: true}", "{existing_vpc: true, azs: 3}"), "a.yaml")
+    assert str(refused.value).startswith("a.yaml:1: network.azs: describes a network the build")
+
+
+def test_a_root_parameter_wired_to_two_types_is_refused():
+    child = {"Parameters": {"VpcId": {"Type": "String", "Description": "x"}}}
+    other = {"Parameters": {"VpcId": {"Type": "AWS::EC2::VPC::Id", "Description": "x"}}}
+    nested = [
+        root.Child("A", "a", "a.yaml", wires=(("VpcId", root.ROOT, "VpcId"),)),
+        root.Child("B", "b", "b.yaml", wires=(("VpcId", root.ROOT, "VpcId"),)),
+    ]
+    with pytest.raises(root.WiringError, match="the root's parameter VpcId is a String for the a"):
+        root.root_template({"a": child, "b": other}, "0.4.0", nested)
+
+
+def test_the_picture_draws_the_vpc_as_yours(tmp_path: Path):
+    from troposphere_fargate.release.diagram import environment_graph, environment_picture
+
+    view = environment_picture(parse_spec(SPEC, "app.yaml"))
+    assert view.network.existing and view.unreachable == []
+    source = environment_graph(view).source
+    assert "VPC of yours (VpcId)" in source
+    assert "your private subnets (PrivateSubnetIds)" in source
+    assert "NAT gateway" not in source
+
+
+@pytest.mark.lint
+def test_cfn_lint_reports_zero_findings_on_the_templates_of_an_existing_vpc(templates):
+    from troposphere_fargate import lint_templates, to_yaml
+
+    rendered = {f"{name}.yaml": to_yaml(template) for name, template in templates.items()}
+    assert [str(finding) for finding in lint_templates(rendered)] == []
+
+
+def test_diagram_refuses_the_network_options_of_an_existing_vpc(tmp_path, capsys):
+    from troposphere_fargate import cli
+
+    spec = tmp_path / "app.yaml"
+    spec.write_text(SPEC)
+    out = tmp_path / "x.dot"
+    assert cli.main(["diagram", "--spec", str(spec), "--nat", "Single", "-o", str(out)]) == 1
+    assert capsys.readouterr().err.startswith(
+        "troposphere-fargate: error: --nat draws the network the build makes, and the spec's "
+        "network is existing_vpc"
+    )
+    assert not out.exists()
+    assert cli.main(["diagram", "--spec", str(spec), "-o", str(out)]) == 0
+    assert "VPC of yours" in out.read_text()
