@@ -756,6 +756,84 @@ def test_the_shipped_service_takes_an_environment_file_a_secret_and_extra_egress
     assert s.TASK_EXTRA_EGRESS_TO_SECURITY_GROUP not in stack.resources
 
 
+def _as_given(value: str) -> str:
+    """A parameter's value as DescribeStacks gives it: moto stores a list parameter split
+    (moto/cloudformation/parsing.py, ``value.split(",")``) and prints the Python list, where
+    CloudFormation prints the comma-separated text it was given."""
+    if value.startswith("["):
+        return ",".join(ast.literal_eval(value))
+    return value
+
+
+EXISTING_VPC_SPEC = """
+network: {existing_vpc: true}
+services:
+  web: {port: 8080, expose: public, routing: {path: "/*", priority: 100}}
+  orders: {port: 7000, expose: internal}
+"""
+
+
+def test_an_environment_in_an_existing_vpc_takes_its_ids_and_makes_no_network(
+    aws, emulator, tmp_path
+):
+    """The VPC is another stack's (the shipped network.yaml, as a team's own VPC would be): the
+    spec's root makes none, and runs the load balancer and the tasks in the subnets given."""
+    from troposphere_fargate import generate, parse_spec, write_version
+
+    vpc = aws.create_stack("their-vpc", TEMPLATES / "network.yaml", NatGateways="Single")
+    write_version(tmp_path, generate(parse_spec(EXISTING_VPC_SPEC, "app.yaml")))
+    aws.client("s3").create_bucket(Bucket="team-templates")
+    publish = subprocess.run(
+        [sys.executable, "-m", "troposphere_fargate", "publish", "--bucket", "team-templates",
+         "--prefix", "shop/", "--templates", str(tmp_path)],
+        env={"PATH": "/usr/bin:/bin", **emulator.env()},
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert publish.returncode == 0, publish.stderr
+    vpcs_before = aws.client("ec2").describe_vpcs()["Vpcs"]
+    url = f"https://team-templates.s3.{REGION}.amazonaws.com/shop/{__version__}/root.yaml"
+    aws.create_stack(
+        "shop",
+        url,
+        TemplateBucketName="team-templates",
+        TemplateKeyPrefix="shop/",
+        VpcId=vpc["VpcId"],
+        PublicSubnetIds=vpc["PublicSubnetIds"],
+        PrivateSubnetIds=vpc["PrivateSubnetIds"],
+        **{f"{name}ContainerImage": IMAGE for name in ("Web", "Orders")},
+    )
+    assert aws.client("ec2").describe_vpcs()["Vpcs"] == vpcs_before  # no VPC made
+    (balancer,) = aws.client("elbv2").describe_load_balancers()["LoadBalancers"]
+    assert balancer["VpcId"] == vpc["VpcId"]
+    assert sorted(zone["SubnetId"] for zone in balancer["AvailabilityZones"]) == sorted(
+        vpc["PublicSubnetIds"].split(",")
+    )
+    ecs = aws.client("ecs")
+    (cluster,) = ecs.list_clusters()["clusterArns"]
+    assert len(ecs.list_services(cluster=cluster)["serviceArns"]) == 2
+    # moto keeps no service's network configuration (see the test of four services): what each
+    # nested stack was given is, and the environment's and both services' are the VPC's ids.
+    resources = json.loads(
+        aws.cli("cloudformation", "list-stack-resources", "--stack-name", "shop").stdout
+    )["StackResourceSummaries"]
+    given = {
+        r["LogicalResourceId"]: {
+            p["ParameterKey"]: _as_given(p["ParameterValue"])
+            for p in aws.stack(r["PhysicalResourceId"])["Parameters"]
+        }
+        for r in resources
+        if r["ResourceType"] == "AWS::CloudFormation::Stack"
+    }
+    assert sorted(given) == ["EnvironmentStack", "OrdersServiceStack", "WebServiceStack"]
+    assert given["EnvironmentStack"]["PublicSubnetIds"] == vpc["PublicSubnetIds"]
+    for name in ("OrdersServiceStack", "WebServiceStack"):
+        assert given[name]["PrivateSubnetIds"] == vpc["PrivateSubnetIds"]
+    assert {values["VpcId"] for values in given.values()} == {vpc["VpcId"]}
+
+
 # --- 8. An environment of four services, with a domain, launched from S3 ----------------------
 
 
