@@ -128,8 +128,16 @@ def test_a_valid_network_config_builds():
         (
             # It starts with /: what is wrong is the space (it said "starting with /").
             {"default_health_check_path": "/health z"},
-            r"ServiceConfig\.default_health_check_path='/health z': has a character a URL path "
-            r"cannot have, ' ': percent-encode it \(%20 for a space\)",
+            r"ServiceConfig\.default_health_check_path='/health z': has a character ELB takes "
+            r"in no health check path, ' ': letters, digits and -@:%_\+\.~#\?&/= only; "
+            r"percent-encode it \(%20\)",
+        ),
+        (
+            # A spec trial: told to percent-encode a query's ?, which ELB takes. What it
+            # refuses (ELB's error, apollographql/router#1852) the pattern took.
+            {"default_health_check_path": "/health(full)"},
+            r"has a character ELB takes in no health check path, '\(': .*percent-encode it "
+            r"\(%28\)",
         ),
         (
             {"default_health_check_path": "/" + "a" * 1024},
@@ -467,3 +475,17 @@ def test_a_tls_policy_must_refuse_tls_1_0_and_1_1(policy, strong):
         else:
             with pytest.raises(ConfigError, match=r"refuses TLS 1\.0 and 1\.1"):
                 config(tls_policy=policy)
+
+
+def test_a_health_check_path_with_a_query_is_taken_as_elb_takes_it():
+    # ELB takes ?, & and = in a health check path ("a-z, A-Z, 0-9, and @:%_+.~#?&/=",
+    # apollographql/router#1852); a spec trial was told to percent-encode the ?.
+    from tests.support import SERVICE_REQUIRED
+    from troposphere_fargate.cfn.evaluate import ParameterError, deployed
+    from troposphere_fargate.layers.service import service_template
+
+    config = ServiceConfig(default_health_check_path="/health?full=1&x=a-b")
+    template = service_template(config).to_dict()
+    deployed(template, SERVICE_REQUIRED)
+    with pytest.raises(ParameterError, match="HealthCheckPath"):
+        deployed(template, {**SERVICE_REQUIRED, "HealthCheckPath": "/health;full"})

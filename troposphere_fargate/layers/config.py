@@ -467,7 +467,13 @@ _CONTAINER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$")
 # (<Name>ContainerImage, <Name><Rule>...: 44 characters added at most today), and its file,
 # service-<name>.yaml; CloudFormation takes logical IDs of 255 characters.
 MAX_MEMBER_NAME = 64
-_HEALTH_CHECK_PATH = re.compile(r"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]{0,1023}$")
+# What ELB takes in a health check path: "Health check must begin with a '/' and can only
+# consist of the characters: a-z, A-Z, 0-9, and @:%_+.~#?&/=" (ELB's error, quoted in
+# apollographql/router#1852), and the hyphen of paths such as /health-check. A query is
+# taken (?, & and =); RFC 3986's other sub-delimiters (!$'()*,;) are not, and fail the
+# target group at creation.
+HEALTH_CHECK_PATH_PATTERN = r"^/[A-Za-z0-9@:%_+.~#?&/=-]{0,1023}$"
+_HEALTH_CHECK_PATH = re.compile(HEALTH_CHECK_PATH_PATTERN)
 
 
 def _health_check_path_rule(path: object) -> str:
@@ -477,7 +483,8 @@ def _health_check_path_rule(path: object) -> str:
             return f"is {len(path)} characters: a health check path takes 1,024 at most"
         bad = next(c for c in path if not _HEALTH_CHECK_PATH.fullmatch(f"/{c}"))
         return (
-            f"has a character a URL path cannot have, {bad!r}: percent-encode it (%20 for a space)"
+            f"has a character ELB takes in no health check path, {bad!r}: letters, digits and "
+            f"-@:%_+.~#?&/= only; percent-encode it (%{ord(bad):02X})"
         )
     return "must be a URL path starting with /"
 

@@ -56,7 +56,7 @@ from troposphere import Template
 from troposphere import elasticloadbalancingv2 as elb
 
 from ...errors import expect
-from ..config import ServiceConfig
+from ..config import HEALTH_CHECK_PATH_PATTERN, ServiceConfig
 from ..exposure import EXPOSE_INTERNAL, EXPOSE_NONE, EXPOSE_PUBLIC
 from . import names
 from .access_logs import (
@@ -107,7 +107,6 @@ from .names import *  # noqa: F403 (re-exported: every name in names.__all__)
 from .outputs import add_outputs
 from .parameters import (
     CERTIFICATE_PATTERN,
-    HEALTH_CHECK_PATH_PATTERN,
     IMAGE_PATTERN,
     INGRESS_CIDR_PATTERN,
     add_capacity_provider_rule,

@@ -34,6 +34,7 @@ from ..config import (
     FARGATE,
     FARGATE_SPOT,
     FARGATE_TASK_SIZES,
+    HEALTH_CHECK_PATH_PATTERN,
     LOAD_BALANCER_TYPES,
     LOG_RETENTION_DAYS,
     MAX_DEREGISTRATION_DELAY_SECONDS,
@@ -145,7 +146,6 @@ NO_CERTIFICATE = ""
 # Any IPv4 CIDR, /0 included (the load balancer may be open to the whole internet).
 _OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
 INGRESS_CIDR_PATTERN = rf"^({_OCTET}\.){{3}}{_OCTET}/([0-9]|[12][0-9]|3[0-2])$"
-HEALTH_CHECK_PATH_PATTERN = r"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]{0,1023}$"
 _SUBNET_ID_PATTERN = r"^subnet-[0-9a-f]+$"
 
 # --- The application's console parameters: each empty (or 0) means "none" ------------------
