@@ -334,6 +334,31 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "512, 1024, 2048, 4096, 8192, 16384",
         True,
     ),
+    # ECR's pull through cache, under the console's prefix ("Pulling an image with a pull
+    # through cache rule in Amazon ECR", ECR User Guide): Docker Hub's official images take
+    # library/.
+    "sidecar-of-a-public-registry": (
+        "services:\n  web:\n    sidecars:\n"
+        "      - {name: dd, image: public.ecr.aws/datadog/agent:7}\n",
+        "app.yaml:4: services.web.sidecars[0].image: 'public.ecr.aws/datadog/agent:7' is not a "
+        "private ECR image with a tag or a digest "
+        "(<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>); an image of "
+        "public.ecr.aws reaches tasks without a public IP through an ECR pull through cache "
+        "rule: <account>.dkr.ecr.<region>.amazonaws.com/ecr-public/datadog/agent:7 (the "
+        "console's prefix), once you have pulled it yourself (the execution role may pull from "
+        "the cache, not import into it)",
+        True,
+    ),
+    "sidecar-of-docker-hub": (
+        'services:\n  web:\n    sidecars:\n      - {name: web2, image: "nginx:1.27"}\n',
+        "app.yaml:4: services.web.sidecars[0].image: 'nginx:1.27' is not a private ECR image "
+        "with a tag or a digest (<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>); "
+        "an image of docker.io reaches tasks without a public IP through an ECR pull through "
+        "cache rule: <account>.dkr.ecr.<region>.amazonaws.com/docker-hub/library/nginx:1.27 "
+        "(the console's prefix), once you have pulled it yourself (the execution role may pull "
+        "from the cache, not import into it)",
+        True,
+    ),
     "variables-for-every-service": (
         "environment: {LOG_LEVEL: info}\nservices:\n  web: {}\n",
         "app.yaml:1: environment.LOG_LEVEL: unknown key: environment: sets the shared load "
