@@ -240,3 +240,20 @@ def test_scheduled_capacity_is_priced_as_a_weeks_average(tmp_path):
         "priced at 2 tasks)"
     )
     assert f"Fargate vCPU ({service})" in {line.item for line in bill.lines}
+
+
+def test_the_ceiling_prices_every_autoscaled_service_at_its_most_tasks():
+    """A spec trial: the cost was at the minimum count only, with no figure for the bill when
+    the services scale out."""
+    found = footprint(dry_run(ROOT, {**LAUNCH, "MinCapacity": "2", "MaxCapacity": "10"}))
+    bill = estimate(found)
+    per_task = HOURS * (0.25 * PRICE["fargate_vcpu_hour"] + 0.5 * PRICE["fargate_gb_hour"])
+    assert bill.at_most == pytest.approx(bill.total + 8 * per_task, abs=0.01)
+    assert bill.report()[len(bill.lines) + 2] == (
+        f"at most: ${bill.at_most:,.2f} a month with the most tasks autoscaling allows all month "
+        "(ServiceStack/Service 10)"
+    )
+    # Nothing to scale above: no ceiling line.
+    fixed = estimate(footprint(dry_run(ROOT, {**LAUNCH, "MinCapacity": "4", "MaxCapacity": "4"})))
+    assert fixed.at_most == fixed.total and fixed.at_most_text() is None
+    assert not any(line.startswith("at most:") for line in fixed.report())

@@ -59,10 +59,30 @@ class Estimate:
     priced_region: str  # the table's region whose prices were used
     lines: tuple[Line, ...]
     not_counted: tuple[str, ...]
+    # Each autoscaled service's most tasks (MaxCapacity) and what each task more costs a month
+    # (name, most, priced, per task): the ceiling if they all scale out for the month.
+    scaling: tuple[tuple[str, int, float, float], ...] = ()
 
     @property
     def total(self) -> float:
         return round(sum(line.monthly for line in self.lines), 2)
+
+    @property
+    def at_most(self) -> float:
+        """The total with every autoscaled service at its most tasks all month: the ceiling of
+        the fixed cost (the total when nothing scales)."""
+        more = sum(max(most - priced, 0) * each for _, most, priced, each in self.scaling)
+        return round(self.total + more, 2)
+
+    def at_most_text(self) -> str | None:
+        """The ceiling in words, or None when nothing can scale above what is priced."""
+        if self.at_most <= self.total:
+            return None
+        counts = ", ".join(f"{name} {most}" for name, most, _, _ in self.scaling)
+        return (
+            f"${self.at_most:,.2f} a month with the most tasks autoscaling allows all month "
+            f"({counts})"
+        )
 
     def total_text(self) -> str:
         return f"${self.total:,.2f}"
@@ -84,10 +104,12 @@ class Estimate:
             for line in self.lines
         ]
         total = f"  {'total'.ljust(width)}  {''.ljust(count_width)}  {self.total_text():>10}"
+        ceiling = self.at_most_text()
         return [
             header,
             *rows,
             total,
+            *([f"at most: {ceiling}"] if ceiling else []),
             "not counted (it depends on use): "
             + ("; ".join(self.not_counted) or "nothing the price table knows of"),
             "prices from " + ", ".join(sorted(set(table["sources"].values()))),
@@ -139,6 +161,8 @@ def estimate(found: Footprint, region: str | None = None) -> Estimate:
     )
     hourly("public IPv4 addresses", public, f"{public}", price["public_ipv4_hour"])
     averages = dict(found.scheduled_tasks)
+    bounds = {name: high for name, _, high in found.scaling}
+    scaling: list[tuple[str, int, float, float]] = []
     for name, count, vcpu, memory, platform in found.tasks:
         arm = platform.upper() == "ARM64"
         vcpu_price = price["fargate_arm_vcpu_hour" if arm else "fargate_vcpu_hour"]
@@ -155,6 +179,9 @@ def estimate(found: Footprint, region: str | None = None) -> Estimate:
         cpus, gbs = f"{shown} x {vcpu:g} vCPU", f"{shown} x {memory:g} GB"
         hourly(f"{kind} vCPU ({name})", tasks * vcpu, cpus, vcpu_price, spot)
         hourly(f"{kind} memory ({name})", tasks * memory, gbs, gb_price, spot)
+        if name in bounds:
+            each = hours * (vcpu * vcpu_price + memory * gb_price)
+            scaling.append((name, bounds[name], tasks, each))
     if found.container_insights:
         metrics = (
             found.container_insights * price["container_insights_metrics_per_cluster"]
@@ -205,7 +232,7 @@ def estimate(found: Footprint, region: str | None = None) -> Estimate:
         f"the scheduled capacity of {name} ({why}: priced at {counts.get(name, '?')} tasks)"
         for name, why in found.unpriced_schedules
     )
-    return Estimate(region, priced, tuple(lines), unpriced + _by_use(found))
+    return Estimate(region, priced, tuple(lines), unpriced + _by_use(found), tuple(scaling))
 
 
 def _by_use(found: Footprint) -> tuple[str, ...]:
