@@ -267,6 +267,14 @@ def test_a_kms_key_of_a_region_no_secret_is_in_is_refused():
         secrets_kms_key="arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/"
         "0b7a5e8c-1d2f-4e3a-9b8c-7d6e5f4a3b2c",
     )
+    # A secret in the stack's own region may be in any: a key of any region may be its (a
+    # review: it was judged against the other secrets' regions alone).
+    own = Secret("OWN", "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/x")
+    dataclasses.replace(
+        APPLICATION,
+        secrets=(*APPLICATION.secrets, other_secret, own),
+        secrets_kms_key=(KMS_KEY, elsewhere, KMS_KEY.replace("eu-west-1", "ap-south-1")),
+    )
 
 
 def test_secrets_encrypted_with_several_keys_are_decrypted_with_each_and_no_other():
@@ -696,7 +704,7 @@ def test_a_statements_resources_take_iams_wildcards_after_the_service(resource, 
             ("s3:GetObject",),
             ("arn:aws:s3:eu-west-1:123456789012:shop-assets/*",),
             "PolicyStatement.resources[0]='arn:aws:s3:eu-west-1:123456789012:shop-assets/*': has "
-            "the form of no s3 ARN: arn:aws:s3:::<name>, arn:aws:s3:::<name>/<...>,",
+            "the form of no s3 ARN: arn:aws:s3:::<name>/<...>, arn:aws:s3:::<name>,",
         ),
         (
             ("sqs:SendMessage",),
@@ -722,6 +730,11 @@ def test_a_statements_resources_take_iams_wildcards_after_the_service(resource, 
         (("s3:GetObject",), ("arn:${AWS::Partition}:s3:::a-${AWS::AccountId}/*",), None),
         (("s3:GetObject",), ("arn:aws:s3:::a/${aws:PrincipalTag/team}/*",), None),
         (("s3:ListAllMyBuckets",), ("arn:aws:s3:::a",), None),  # no resource type: not judged
+        # A review: IAM's * matches colons too, and an AWS-owned resource has no account.
+        (("logs:PutLogEvents",), ("arn:aws:logs:*:*:*",), None),
+        (("dynamodb:GetItem",), ("arn:aws:dynamodb:eu-west-1:123456789012:*",), None),
+        (("ssm:GetParameter",), ("arn:aws:ssm:eu-west-1::parameter/aws/service/ecs/*",), None),
+        (("sqs:SendMessage",), ("arn:aws:sns:eu-west-1:123456789012:*",), "applies to queue"),
     ],
 )
 def test_a_statement_that_names_no_resource_its_actions_apply_to_is_refused(

@@ -278,6 +278,24 @@ def test_the_narrowed_s3_formats_are_the_reference_s(resource_types):
     assert set(_NARROWER) == {("s3", "bucket"), ("s3", "object")}
 
 
+def wildcard_forms(template: str) -> list[str]:
+    """ARNs IAM takes for resources of a template's form, written with its wildcards: every
+    region, account and name (``arn:aws:logs:*:*:*``, in AWS's own managed policies), every
+    name of one account, and the empty account of an AWS-owned resource."""
+    fields = example_arn(template).split(":", 5)
+    if len(fields) < 6:
+        return []
+    head = ":".join(fields[:3])
+    forms = [
+        f"{head}:*:*:*",
+        f"{head}:{fields[3]}:{fields[4]}:*",
+        f"{head}:{fields[3]}:{fields[4]}:{fields[5][:1]}*",
+    ]
+    if template.split(":")[4:5] == ["${Account}"]:
+        forms.append(f"{head}:{fields[3]}::{fields[5]}")  # AWS's own, as SSM's public ones
+    return forms
+
+
 def test_no_arn_of_a_form_the_reference_gives_is_refused(resource_types):
     from troposphere_fargate.layers.iam_actions import resource_problem
 
@@ -285,7 +303,7 @@ def test_no_arn_of_a_form_the_reference_gives_is_refused(resource_types):
         f"{prefix} {name}: {arn}: {problem}"
         for prefix, types in resource_types.items()
         for name, template in types.items()
-        for arn in [example_arn(template)]
+        for arn in [example_arn(template), *wildcard_forms(template)]
         if arn.startswith("arn:aws:") and (problem := resource_problem(arn))
     )
     assert refused == []
@@ -301,9 +319,9 @@ def test_no_action_is_refused_a_resource_of_a_type_it_applies_to(reference, reso
                 template = resource_types.get(prefix, {}).get(kind.rstrip("*"))
                 if not kind or template is None:
                     continue
-                arn = example_arn(template)
                 name = f"{prefix}:{action['privilege']}"
-                problem = action_resource_problem(name, (arn,))
-                if problem:
-                    refused.append(f"{name} on {arn}: {problem}")
+                for arn in [example_arn(template), *wildcard_forms(template)]:
+                    problem = action_resource_problem(name, (arn,))
+                    if problem:
+                        refused.append(f"{name} on {arn}: {problem}")
     assert len(refused) < 1, refused[:20]

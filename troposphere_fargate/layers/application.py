@@ -24,7 +24,7 @@ from ..cfn.limits import CONTAINERS_PER_TASK, EC2_TEXT_RULE, ec2_text_problem
 from ..errors import ConfigError, expect, suggest_fields
 from ..errors import field_error as _fail
 from .iam_actions import action_problem, action_resource_problem, resource_problem
-from .regions import arn_region_problem
+from .regions import arn_fields, arn_region_problem
 
 # --- What ARNs and names look like ----------------------------------------------------------
 
@@ -696,7 +696,7 @@ class PolicyStatement:
 def _arn_region(arn: str) -> str | None:
     """An ARN's region as written; None for one the stack substitutes (``${AWS::Region}``)
     or none."""
-    fields = re.sub(r"\$\{[^}]*\}", "$", arn).split(":")  # ${AWS::Region} has colons
+    fields = arn_fields(arn, "$")
     region = fields[3] if len(fields) > 4 else ""
     return region if region and "$" not in region and "*" not in region else None
 
@@ -1089,9 +1089,9 @@ class Application:
         # KMS keys are regional, and a secret or parameter is encrypted with a key of its own
         # region ("You can't use a KMS key in a different Region", Secrets Manager User Guide,
         # "Secret encryption and decryption"): a key of a region no secret is in decrypts none.
-        regions = {
-            region for s in self.all_secrets if (region := _arn_region(s.value_from)) is not None
-        }
+        written = [_arn_region(s.value_from) for s in self.all_secrets]
+        # A secret in the stack's own region (${AWS::Region}) may be in any: then no key is.
+        regions = set() if None in written else {r for r in written if r is not None}
         for name, key in named:
             region = _arn_region(key)
             if region is not None and regions and region not in regions:

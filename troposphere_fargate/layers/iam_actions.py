@@ -17,6 +17,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from .regions import VARIABLE
+
 
 @functools.cache
 def _policies() -> Mapping[str, Any]:
@@ -58,12 +60,14 @@ _PLACEHOLDER = re.compile(r"\$\{[^}]+\}|\.\*|\[\^/\]\+|\*")
 
 def _format_pattern(arn_format: str) -> re.Pattern[str]:
     """An ARN format (``arn:${Partition}:sqs:${Region}:${Account}:.*``) as a pattern: each
-    ``${...}`` one field or more, ``.*`` and ``*`` anything (the data writes both)."""
+    ``${...}`` one field, empty too (an AWS-owned resource's account is empty:
+    ``arn:aws:ssm:eu-west-1::parameter/aws/service/...``), ``.*`` and ``*`` anything (the
+    data writes both)."""
     parts, at = [], 0
     for found in _PLACEHOLDER.finditer(arn_format):
         parts.append(re.escape(arn_format[at : found.start()]))
         token = found.group(0)
-        parts.append({".*": ".*", "*": ".*", "[^/]+": "[^/]+"}.get(token, "[^:]+"))
+        parts.append({".*": ".*", "*": ".*", "[^/]+": "[^/]+"}.get(token, "[^:]*"))
         at = found.end()
     parts.append(re.escape(arn_format[at:]))
     return re.compile("".join(parts))
@@ -105,11 +109,12 @@ _SAMPLES = {
 }
 
 
-def _substituted(resource: str) -> str:
-    """``resource`` with a sample value for each variable, IAM's wildcards kept."""
-    for variable, value in _SAMPLES.items():
-        resource = resource.replace(variable, value)
-    return re.sub(r"\$\{[^}]*\}", "x", resource)
+def _substituted(resource: str, variable: str = "x") -> str:
+    """``resource`` with a sample value for each pseudo parameter, and ``variable`` for each IAM
+    policy variable (``${aws:username}``), IAM's wildcards kept."""
+    for pseudo, value in _SAMPLES.items():
+        resource = resource.replace(pseudo, value)
+    return VARIABLE.sub(variable, resource)
 
 
 def _samples(resource: str) -> tuple[str, ...]:
@@ -123,7 +128,37 @@ def _service_of(resource: str) -> str | None:
 
 
 def _matches(resource: str, formats: tuple[tuple[str, re.Pattern[str]], ...]) -> bool:
-    return any(p.fullmatch(sample) for sample in _samples(resource) for _, p in formats)
+    """Whether some ARN may be both ``resource`` and of one of ``formats``: a sample of the
+    resource (each wildcard a word or two) of a format's form, or, for IAM's ``*`` and ``?``,
+    which match colons too (``arn:aws:logs:*:*:*``), a sample of a format the resource's
+    pattern takes."""
+    if any(p.fullmatch(sample) for sample in _samples(resource) for _, p in formats):
+        return True
+    written = _substituted(resource, variable="*")
+    if "*" not in written and "?" not in written:
+        return False
+    glob = re.compile(
+        "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in written)
+    )
+    fields = written.split(":", 5)
+    return any(glob.fullmatch(_format_sample(f, fields)) for f, _ in formats)
+
+
+def _format_sample(arn_format: str, fields: list[str]) -> str:
+    """An ARN of ``arn_format``'s form, in the resource's partition, region and account where
+    it writes them out, and a word for every other part."""
+
+    def given(index: int) -> str:
+        value = fields[index] if len(fields) > index else ""
+        return value if value and "*" not in value and "?" not in value else "x"
+
+    # The partition, region and account by their place (${Account}, ${AccountId}, ...).
+    parts = arn_format.split(":", 5)
+    for index in (1, 3, 4):
+        if len(parts) > index and parts[index].startswith("${"):
+            parts[index] = given(index)
+    sample = VARIABLE.sub("x", ":".join(parts))
+    return sample.replace("[^/]+", "x").replace(".*", "x").replace("*", "x")
 
 
 def resource_problem(resource: str) -> str | None:
@@ -136,19 +171,30 @@ def resource_problem(resource: str) -> str | None:
     formats = _formats_by_arn_service().get(fields[2])
     if not formats or _matches(resource, formats):
         return None
-    shown = _shown(formats, fields[1])
+    shown = _shown(formats, fields[1], resource)
     more = f", or {len(shown) - 3} other forms" if len(shown) > 3 else ""
     return f"has the form of no {fields[2]} ARN: {', '.join(shown[:3])}{more}"
 
 
-def _shown(formats: tuple[tuple[str, re.Pattern[str]], ...], partition: str) -> list[str]:
-    """The formats as a person writes them, those _NARROWER corrects first (the likeliest)."""
+def _shown(
+    formats: tuple[tuple[str, re.Pattern[str]], ...], partition: str, like: str = ""
+) -> list[str]:
+    """The formats as a person writes them: those _NARROWER corrects first, then the closest
+    to ``like`` (what was written: ``log-group`` before ``anomaly-detector`` for a log group's
+    ARN)."""
+    import difflib  # on first use, as the data
+
     first = {written for narrowed in _NARROWER.values() for written in narrowed}
+
+    def rank(written: str) -> tuple[bool, float, str]:
+        closeness = difflib.SequenceMatcher(None, written, like, autojunk=False).ratio()
+        return (written not in first, -closeness, written)
+
     readable = [
         written.replace("${Partition}", partition or "aws")
         .replace("[^/]+", "<name>")
         .replace(".*", "<...>")
-        for written in sorted({w for w, _ in formats}, key=lambda w: (w not in first, w))
+        for written in sorted({w for w, _ in formats}, key=rank)
     ]
     return list(dict.fromkeys(readable))
 

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..errors import ConfigError, suggest_fields
+from .regions import arn_fields
 
 # An SQS queue's name: up to 80 letters, digits, hyphens and underscores, a FIFO queue's
 # ending in .fifo (CreateQueue, Amazon SQS API Reference).
@@ -92,10 +93,9 @@ def names_queue_action(
     if not any(_iam_match(given, action, ignore_case=True) for given in actions):
         return False
     for resource in resources:
-        pattern = re.sub(r"\$\{[^}]*\}", "*", resource)
-        if pattern == "*":
+        parts = arn_fields(resource)
+        if parts == ["*"]:
             return True
-        parts = pattern.split(":", 5)
         if len(parts) == 6 and _iam_match(parts[2], "sqs") and _iam_match(parts[5], queue):
             return True
     return False

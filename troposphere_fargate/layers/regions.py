@@ -83,6 +83,17 @@ NO_ENVIRONMENT: tuple[str, ...] = ()
 CFN_LINT_METADATA = "cfn-lint"
 
 
+# A CloudFormation ${...} (a pseudo parameter, an Fn::Sub variable) or an IAM policy variable
+# in an ARN: ${AWS::Region} holds colons, which are no field's end.
+VARIABLE = re.compile(r"\$\{[^}]*\}")
+
+
+def arn_fields(arn: str, variable: str = "*") -> list[str]:
+    """An ARN's fields, "arn" and the partition, service, region, account and resource (the
+    last with its own colons), each variable in it written as ``variable``."""
+    return VARIABLE.sub(variable, arn).split(":", 5)
+
+
 def arn_region_problem(arn: str) -> str | None:
     """Why an ARN cannot exist: its region is one of another partition's
     (``arn:aws:secretsmanager:cn-north-1:...``), or it names a pseudo parameter such as

@@ -315,7 +315,10 @@ def add_container_parameters(
                 Type="String",
                 Default=config.default_health_check_path,
                 AllowedPattern=HEALTH_CHECK_PATH_PATTERN,
-                ConstraintDescription="must be a URL path starting with /",
+                ConstraintDescription=(
+                    "must be a path starting with /, of letters, digits and -@:%_+.~#?&/= "
+                    "only (what ELB takes: percent-encode any other character)"
+                ),
             )
         )
         declared += _add_health_check_parameters(t, config)
