@@ -159,3 +159,21 @@ def test_the_catalog_s_launch_role_may_associate_only_the_account_s_web_acls():
             "${AWS::AccountId}:loadbalancer/app/*"
         },
     ]
+
+
+def test_a_spec_whose_web_acl_and_alarm_topic_are_of_two_regions_is_warned_of():
+    """A review: each default is a good ARN, and a stack takes both of its own region only
+    (validate refuses either of another): one fails wherever the stack is deployed."""
+    topic = "arn:aws:sns:us-east-1:123456789012:ops"
+    config = parse_spec(
+        f'services:\n  web:\n    web_acl_arn: "{WEB_ACL}"\n    alarm_topic_arn: {topic}\n',
+        "app.yaml",
+    )
+    assert config.warnings == (
+        "services.web.alarm_topic_arn: is in us-east-1, and services.web.web_acl_arn in "
+        "eu-west-1: a stack takes a web ACL and an alarm topic of its own region only, so one "
+        "of them fails wherever it is deployed",
+    )
+    same = topic.replace("us-east-1", "eu-west-1")
+    both = f'services:\n  web:\n    web_acl_arn: "{WEB_ACL}"\n    alarm_topic_arn: {same}\n'
+    assert parse_spec(both, "app.yaml").warnings == ()

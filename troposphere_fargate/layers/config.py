@@ -39,6 +39,7 @@ from .exposure import (
 )
 from .health import TargetHealth
 from .queue_scaling import DELETE, RECEIVE, QueueScaling, names_queue_action
+from .regions import arn_fields
 from .schedules import ScheduledScaling, has_passed
 
 # CloudWatch Logs accepts only these retention periods (days); the templates offer those of a year
@@ -1824,10 +1825,36 @@ class ProductConfig:
             *self._certificate_warnings(),
             *self._rule_quota_warnings(),
             *self._endpoint_warnings(),
+            *self._regional_default_warnings(),
         ]
         for service in self.services or (self.service,):
             found += [f"services.{service.container_name}.{w}" for w in service.warnings]
         return tuple(found)
+
+    def _regional_default_warnings(self) -> tuple[str, ...]:
+        """A web ACL and an alarm topic are taken of the stack's own region only (validate
+        refuses others): defaults of several regions cannot all be right in one stack."""
+        named = {
+            key: arn
+            for key, arn in (
+                ("environment.web_acl_arn", self.environment.default_web_acl_arn),
+                *(
+                    (f"services.{s.container_name}.{field}", getattr(s, f"default_{field}"))
+                    for s in self.services or (self.service,)
+                    for field in ("web_acl_arn", "alarm_topic_arn")
+                ),
+            )
+            if arn
+        }
+        regions = {key: arn_fields(arn)[3] for key, arn in named.items()}
+        if len(set(regions.values())) < 2:
+            return ()
+        first, *others = sorted(regions)
+        listed = ", ".join(f"{key} in {regions[key]}" for key in others)
+        return (
+            f"{first}: is in {regions[first]}, and {listed}: a stack takes a web ACL and an "
+            "alarm topic of its own region only, so one of them fails wherever it is deployed",
+        )
 
     def _endpoint_warnings(self) -> tuple[str, ...]:
         """Without a NAT gateway (the network's default), a task reaches an AWS service only
