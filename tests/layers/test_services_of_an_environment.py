@@ -243,6 +243,80 @@ def test_internal_services_are_created_in_the_order_the_spec_lists_them():
     ]
 
 
+CONNECTED = """
+services:
+  web: {port: 8080, expose: public, routing: {path: "/*", priority: 100}}
+  api: {port: 9000, expose: public, connect: true, routing: {path: "/api/*", priority: 10}}
+  orders: {port: 7000, expose: internal}
+"""
+
+
+def test_a_public_service_with_connect_is_served_through_service_connect_too():
+    """A spec trial: web could reach api, another public service, only out through the
+    internet-facing load balancer. With ``connect`` api also serves as "api" on its port, and
+    admits the environment's services there (Copilot's ``network.connect``)."""
+    built = render_templates(parse_spec(CONNECTED, "app.yaml"))
+    api = member(built, "api")
+    connect = props(api.resources[s.SERVICE])["ServiceConnectConfiguration"]
+    (served,) = connect["Services"]
+    assert served["DiscoveryName"] == "api"
+    assert served["ClientAliases"] == [{"DnsName": "api", "Port": {"Ref": s.CONTAINER_PORT}}]
+    (definition,) = props(api.resources[s.TASK_DEFINITION])["ContainerDefinitions"]
+    assert definition["PortMappings"][0]["Name"] == served["PortName"]
+    ingress = props(api.resources[s.TASK_SECURITY_GROUP])["SecurityGroupIngress"]
+    assert {rule["SourceSecurityGroupId"]["Ref"] for rule in ingress} == {
+        s.LOAD_BALANCER_SECURITY_GROUP_ID,
+        s.ENVIRONMENT_SECURITY_GROUP_ID,
+    }
+    # Still public: its listener rule stays; and web, without connect, serves nothing.
+    assert s.LISTENER_RULE in api.resources
+    web = props(member(built, "web").resources[s.SERVICE])["ServiceConnectConfiguration"]
+    assert "Services" not in web
+    # Created after the internal services it may call, before the clients that call it.
+    stacks = built["root"]["Resources"]
+    assert stacks[root.service_stack("Api")]["DependsOn"] == [root.service_stack("Orders")]
+    assert stacks[root.service_stack("Web")]["DependsOn"] == [
+        root.service_stack("Orders"),
+        root.service_stack("Api"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("service", "says"),
+    [
+        ("{expose: internal, connect: true}", "an internal service is served through Service"),
+        ("{expose: none, connect: true}", "a worker listens on no port"),
+        (
+            '{expose: public, connect: true, routing: {path: "/*", priority: 1}}',
+            None,
+        ),
+    ],
+)
+def test_connect_is_for_a_public_service(service, says):
+    spec = f"services:\n  a: {service}\n  b: {{expose: none}}\n"
+    if says is None:
+        parse_spec(spec, "app.yaml")
+        return
+    with pytest.raises(SpecError, match=r"services\.a\.connect") as refused:
+        parse_spec(spec, "app.yaml")
+    assert f"is for a public service: {says}" in str(refused.value)
+    with pytest.raises(ConfigError, match="a service of its own is in no environment"):
+        ServiceConfig(connect=True)
+    with pytest.raises(ConfigError, match=r"it \(connect\) is called by this name"):
+        ServiceConfig(container_name="Api", expose="public", connect=True, routing=Routing(1, "/*"))
+
+
+def test_the_picture_draws_service_connect_to_a_public_service_with_connect():
+    from troposphere_fargate.release.diagram import environment_graph, environment_picture
+
+    view = environment_picture(parse_spec(CONNECTED, "app.yaml"))
+    api = next(m for m in view.members if m.name == "api")
+    assert (api.exposure, api.serves) == ("public", "http://api:9000")
+    source = environment_graph(view).source
+    assert 'service_web -> service_api [label="Service Connect"' in source
+    assert "and http://api:9000" in source
+
+
 # --- What an environment refuses ---------------------------------------------------------------
 
 

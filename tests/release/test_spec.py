@@ -385,7 +385,7 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
     # With no key like it, the keys it may have.
     "unknown-key-like-none": (
         "services:\n  web:\n    port: 80\n    zzz: 1\n",
-        "app.yaml:4: services.web.zzz: unknown key; allowed: expose, routing, port, "
+        "app.yaml:4: services.web.zzz: unknown key; allowed: expose, routing, connect, port, "
         "health_check_path, cpu, memory, desired_count, min_capacity, max_capacity, cpu_target, "
         "memory_target, requests_per_target, error_rate_alarm, alarm_topic_arn, schedules, "
         "queue_scaling, "

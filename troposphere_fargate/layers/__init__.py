@@ -141,11 +141,14 @@ def _created_after(services: Sequence[ServiceConfig]) -> list[tuple[str, ...]]:
     new tasks ... that start running after this deployment can resolve and connect to this
     endpoint"; CloudFormation "must use dependsOn", ECS Developer Guide, "Amazon ECS Service
     Connect components"). So each internal service comes after the internal ones listed before
-    it, and every other service after all of them."""
+    it; then each public one served through Service Connect too (``connect``), after every
+    internal one (it likely calls them) and those listed before it; and every other service
+    after all of them."""
     internal = [
         root.service_stack(logical_name(s.container_name))
-        for s in services
-        if s.expose == EXPOSE_INTERNAL
+        for s in sorted(
+            (s for s in services if s.serves), key=lambda s: s.expose != EXPOSE_INTERNAL
+        )
     ]
     waits = []
     for member in services:

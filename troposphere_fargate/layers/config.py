@@ -617,6 +617,10 @@ class ServiceConfig:
             ``ListenerRule11``), when one rule's five values cannot say what the service
             takes; required with ``expose="public"``, refused otherwise. Several rules need
             ``ROLLING`` deployments: ECS shifts the traffic of one production rule only.
+        connect: True serves a ``public`` service through Service Connect as well, as its
+            ``container_name``: the environment's other services call it at
+            ``http://<name>:<port>``, without going out through the load balancer. An
+            ``internal`` service always is; refused for the others. Default False.
 
     ``default_health_check_path``, ``default_health_check_grace_period_seconds``,
     ``default_deregistration_delay_seconds`` and ``default_error_rate_alarm_percent`` set
@@ -662,6 +666,7 @@ class ServiceConfig:
     deployment: DeploymentSettings = field(default_factory=DeploymentSettings)
     default_https_only: bool = False
     default_web_acl_arn: str = ""
+    connect: bool = False
 
     def __post_init__(self) -> None:
         owner = type(self).__name__
@@ -770,13 +775,23 @@ class ServiceConfig:
                     f"the service's rule routing[{priorities.index(priority)}] has it too: "
                     "each listener rule needs a priority of its own",
                 )
-        if self.expose == EXPOSE_INTERNAL and not is_service_connect_name(self.container_name):
+        if not isinstance(self.connect, bool):
+            raise _fail(owner, "connect", self.connect, "must be a bool")
+        if self.connect and self.expose != EXPOSE_PUBLIC:
+            reason = {
+                EXPOSE_INTERNAL: "an internal service is served through Service Connect always",
+                EXPOSE_NONE: "a worker listens on no port",
+                None: "a service of its own is in no environment",
+            }[self.expose]
+            raise _fail(owner, "connect", True, f"is for a public service: {reason}")
+        if self.serves and not is_service_connect_name(self.container_name):
+            who = "an internal service" if self.expose == EXPOSE_INTERNAL else "it (connect)"
             raise _fail(
                 owner,
                 "container_name",
                 self.container_name,
-                "an internal service is called by this name through Service Connect: it must be "
-                "a DNS label of lower-case letters, digits and hyphens, up to 63 characters",
+                f"{who} is called by this name through Service Connect: it must be a DNS label "
+                "of lower-case letters, digits and hyphens, up to 63 characters",
             )
         if self.expose is None:
             return
@@ -957,6 +972,12 @@ class ServiceConfig:
                 "must be a standard SNS topic ARN (arn:aws:sns:<region>:<account>:<name>; not "
                 "a FIFO topic, which alarms cannot notify)",
             )
+
+    @property
+    def serves(self) -> bool:
+        """Whether the environment's services call it through Service Connect: an internal
+        service, or a public one with ``connect``."""
+        return self.expose == EXPOSE_INTERNAL or (self.expose == EXPOSE_PUBLIC and self.connect)
 
     @property
     def warnings(self) -> tuple[str, ...]:

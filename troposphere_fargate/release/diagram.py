@@ -470,6 +470,8 @@ class Member:
     # What moves its task count beyond CPU and memory: "scales on queue orders 100 per task",
     # "scheduled: peak, night" ("" for neither).
     scaling: str = ""
+    # public with connect: how the other services call it too ("http://api:9000")
+    serves: str = ""
 
 
 @dataclass
@@ -519,16 +521,25 @@ def _member(name: str, stack: Mapping[str, Any]) -> Member:
         key=lambda route: route[1],
     )
     rules = ([_route(main)] if main is not None else []) + others
-    if rules:
-        (route, priority), *more = rules
-        return Member(
-            name, EXPOSE_PUBLIC, port, route, priority, tuple(more), scaling=_scaling(resources)
-        )
     connect = resources[s.SERVICE]["Properties"].get("ServiceConnectConfiguration", {})
     served = connect.get("Services", [])
+    url = ""
     if served:
         alias = served[0]["ClientAliases"][0]
         url = f"http://{alias['DnsName']}:{port}"
+    if rules:
+        (route, priority), *more = rules
+        return Member(
+            name,
+            EXPOSE_PUBLIC,
+            port,
+            route,
+            priority,
+            tuple(more),
+            scaling=_scaling(resources),
+            serves=url,
+        )
+    if served:
         return Member(name, EXPOSE_INTERNAL, port, url, scaling=_scaling(resources))
     return Member(name, "none", "", scaling=_scaling(resources))
 
@@ -827,7 +838,7 @@ def _member_edges(dot: graphviz.Digraph, members: list[Member]) -> None:
             fontcolor="#2e7d32",
         )
     for server in members:
-        if server.exposure != EXPOSE_INTERNAL:
+        if server.exposure != EXPOSE_INTERNAL and not server.serves:
             continue
         for client in members:
             if client is not server:
@@ -844,6 +855,8 @@ def _member_edges(dot: graphviz.Digraph, members: list[Member]) -> None:
 def _member_label(member: Member) -> str:
     if member.exposure == EXPOSE_PUBLIC:
         label = f"{member.name}\npublic, port {member.port}"
+        if member.serves:
+            label += f"\nand {member.serves}"
     elif member.exposure == EXPOSE_INTERNAL:
         label = f"{member.name}\ninternal: {member.route}"
     else:

@@ -1772,6 +1772,14 @@ _SERVICE = _Object(
             "traffic of one rule).",
         ),
         Key(
+            "connect",
+            _Bool(),
+            "connect",
+            "true: a public service is served through Service Connect as well, so the other "
+            "services call it by its name (http://<name>:<port>) without going out through the "
+            "load balancer. An internal service always is.",
+        ),
+        Key(
             "port",
             _PORT,
             "default_container_port",
@@ -2564,6 +2572,7 @@ services:
       - {path: "/v1/*", host: api.shop.example.com, priority: 10}
       - {path: [/graphql, "/graphql/*"], host: api.shop.example.com, priority: 11}
     health_check_path: /v1/health  # the check requests / otherwise, which api does not serve
+    connect: true  # the other services call it as http://api:9000 too
   orders:
     port: 7000
     expose: internal

@@ -113,8 +113,8 @@ def container_definition(
     )
     if placement.listens:
         port = ecs.PortMapping(ContainerPort=Ref(CONTAINER_PORT), Protocol="tcp")
-        if exists(placement.internal):
-            port.Name = pick(placement.internal, SERVICE_CONNECT_PORT_NAME, NoValue)
+        if exists(placement.serves):
+            port.Name = pick(placement.serves, SERVICE_CONNECT_PORT_NAME, NoValue)
         definition.PortMappings = [port]
     _apply_application(definition, config.application)
     _apply_secrets_and_environment_file(definition, config.application)

@@ -111,8 +111,8 @@ def _service_connect(
             },
         ),
     )
-    if exists(placement.internal):
-        connect.Services = pick(placement.internal, [server], NoValue)
+    if exists(placement.serves):
+        connect.Services = pick(placement.serves, [server], NoValue)
     return connect
 
 

@@ -76,7 +76,8 @@ class Placement:
         joined: in an environment (its cluster, its Service Connect namespace).
         target_group: load balancer traffic: standalone, or public in an environment.
         listener_rule: a rule on the environment's listener: public in an environment.
-        internal: reached by name through Service Connect, in an environment.
+        internal: reached by name through Service Connect only, in an environment.
+        serves: served through Service Connect (internal, or public with ``connect``).
         listens: whether the container has a port at all (False for a built worker).
         deploy_time: whether a console user picks (the shipped template's parameters).
     """
@@ -86,6 +87,7 @@ class Placement:
     target_group: Switch
     listener_rule: Switch
     internal: Switch
+    serves: Switch
     listens: bool
     deploy_time: bool
 
@@ -98,6 +100,7 @@ class Placement:
                 target_group=HAS_TARGET_GROUP,
                 listener_rule=PUBLIC_IN_ENVIRONMENT,
                 internal=INTERNAL_IN_ENVIRONMENT,
+                serves=INTERNAL_IN_ENVIRONMENT,
                 listens=True,
                 deploy_time=True,
             )
@@ -107,6 +110,7 @@ class Placement:
             target_group=config.expose == EXPOSE_PUBLIC,
             listener_rule=config.expose == EXPOSE_PUBLIC,
             internal=config.expose == EXPOSE_INTERNAL,
+            serves=config.serves,
             listens=config.expose != EXPOSE_NONE,
             deploy_time=False,
         )

@@ -206,7 +206,7 @@ def _task_ingress(
             _container_port_from(Ref(LOAD_BALANCER_SECURITY_GROUP_ID), from_load_balancer),
         ),
         (
-            placement.internal,
+            placement.serves,
             _container_port_from(
                 Ref(ENVIRONMENT_SECURITY_GROUP_ID),
                 "Container port from the services of the environment",
