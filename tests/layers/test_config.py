@@ -129,7 +129,7 @@ def test_a_valid_network_config_builds():
             # It starts with /: what is wrong is the space (it said "starting with /").
             {"default_health_check_path": "/health z"},
             r"ServiceConfig\.default_health_check_path='/health z': has a character ELB takes "
-            r"in no health check path, ' ': letters, digits and -@:%_\+\.~#\?&/= only; "
+            r"in no health check path, ' ': letters, digits and -@:%_\+\.~\?&/= only; "
             r"percent-encode it \(%20\)",
         ),
         (

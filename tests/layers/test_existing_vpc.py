@@ -180,3 +180,25 @@ def test_diagram_refuses_the_network_options_of_an_existing_vpc(tmp_path, capsys
     assert not out.exists()
     assert cli.main(["diagram", "--spec", str(spec), "-o", str(out)]) == 0
     assert "VPC of yours" in out.read_text()
+
+
+def test_the_root_checks_the_subnets_are_the_vpc_s_before_creating_anything(templates, tmp_path):
+    """A review: subnets of another VPC failed late, at the load balancer or the service.
+    CloudFormation checks a rule of Fn::ValueOfAll before it creates anything ("All subnets
+    must be in the VPC", CloudFormation User Guide, Rules); the dry run cannot (it needs the
+    account's subnets) and says it left it unchecked."""
+    rule = templates["root"]["Rules"][root.SUBNETS_IN_THE_VPC]
+    (assertion,) = rule["Assertions"]
+    assert assertion["Assert"] == {
+        "Fn::EachMemberEquals": [
+            {"Fn::ValueOfAll": ["AWS::EC2::Subnet::Id", "VpcId"]},
+            {"Ref": "VpcId"},
+        ]
+    }
+    assert "(PublicSubnetIds, PrivateSubnetIds)" in assertion["AssertDescription"]
+    folder = built(tmp_path, SPEC)
+    stack = dry_run(folder / "root.yaml", {**LAUNCH, **IDS}, "eu-west-1")
+    assert stack.unchecked_rules == [root.SUBNETS_IN_THE_VPC]
+    # A root that makes its VPC has no such rule: its subnets are its network stack's.
+    made = render_templates(parse_spec(SPEC.replace("network: {existing_vpc: true}\n", "")))
+    assert root.SUBNETS_IN_THE_VPC not in made["root"].get("Rules", {})

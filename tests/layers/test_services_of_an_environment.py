@@ -306,6 +306,26 @@ def test_connect_is_for_a_public_service(service, says):
         ServiceConfig(container_name="Api", expose="public", connect=True, routing=Routing(1, "/*"))
 
 
+def test_connect_deploys_rolling_only():
+    """ECS shifts a canary's, a linear or a blue/green deployment's traffic through a load
+    balancer or Service Connect ("must use one of", ECS Developer Guide, blue/green
+    deployments); a service with both is unconfirmed, so it is refused (a review)."""
+    from troposphere_fargate.layers.deployment import DeploymentSettings
+
+    with pytest.raises(ConfigError) as refused:
+        ServiceConfig(
+            container_name="api",
+            expose="public",
+            connect=True,
+            routing=Routing(1, "/*"),
+            deployment=DeploymentSettings(strategy="CANARY"),
+        )
+    assert str(refused.value) == (
+        "ServiceConfig.connect=True: a CANARY deployment shifts traffic through the load "
+        "balancer or Service Connect, not both: deploy a service with connect ROLLING"
+    )
+
+
 def test_the_picture_draws_service_connect_to_a_public_service_with_connect():
     from troposphere_fargate.release.diagram import environment_graph, environment_picture
 

@@ -39,11 +39,32 @@ def stack_set(template, **values) -> dict:
     return deployed(template, {**VALUES, **values}).resources[ss.STACK_SET]["Properties"]
 
 
+def test_a_web_acl_is_not_offered_and_every_stack_gets_none(template):
+    """A review: one WebAclArn went to every account and region of the StackSet, and AWS WAF
+    associates a web ACL with resources of its own account and region only ("the web ACL must
+    be in the same Region as the resource", AWS WAF Developer Guide): every other stack would
+    roll back. AWS Firewall Manager's WAF policies are the organization's way."""
+    assert ss.NOT_OFFERED == {"WebAclArn": ""}
+    assert "WebAclArn" not in template["Parameters"]
+    assert {"ParameterKey": "WebAclArn", "ParameterValue": ""} in stack_set(template)["Parameters"]
+    # Even when a spec gives its one service a web ACL, the StackSet's stacks get none.
+    from troposphere_fargate.layers.config import ProductConfig, ServiceConfig
+    from troposphere_fargate.release.build import render_templates
+
+    acl = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/shop/" + "0" * 36
+    spec = render_templates(ProductConfig(service=ServiceConfig(default_web_acl_arn=acl)))
+    passed = spec[ss.LAYER]["Resources"][ss.STACK_SET]["Properties"]["Parameters"]
+    assert {"ParameterKey": "WebAclArn", "ParameterValue": ""} in passed
+
+
 def test_it_takes_every_root_parameter_as_the_root_declares_it(built, template):
     declared = built[root.LAYER]["Parameters"]
     for name, spec in declared.items():
         if name == root.TEMPLATE_BUCKET_PER_REGION:
             assert name not in template["Parameters"]  # always true: one bucket per region
+            continue
+        if name in ss.NOT_OFFERED:
+            assert name not in template["Parameters"]  # see the test of NOT_OFFERED
             continue
         taken = dict(template["Parameters"][name])
         if name == root.TEMPLATE_BUCKET_NAME:  # the base of one bucket name per region
@@ -59,7 +80,15 @@ def test_it_takes_every_root_parameter_as_the_root_declares_it(built, template):
     root_labels = built[root.LAYER]["Metadata"]["AWS::CloudFormation::Interface"]["ParameterLabels"]
     labels = template["Metadata"]["AWS::CloudFormation::Interface"]["ParameterLabels"]
     assert all(labels[name] == root_labels[name] for name in declared if name in labels)
-    assert template["Rules"] == built[root.LAYER]["Rules"]
+    # Every rule of the root's, less those about what it does not offer (decided for the value
+    # it passes: no web ACL, no rule to break).
+    offered = {
+        name: rule
+        for name, rule in built[root.LAYER]["Rules"].items()
+        if not any(parameter in str(rule) for parameter in ss.NOT_OFFERED)
+    }
+    assert template["Rules"] == offered
+    assert "WebAclNeedsAnApplicationLoadBalancer" in built[root.LAYER]["Rules"]
 
 
 def test_each_instance_gets_the_values_and_reads_its_regions_bucket(built, template):

@@ -472,8 +472,9 @@ MAX_MEMBER_NAME = 64
 # consist of the characters: a-z, A-Z, 0-9, and @:%_+.~#?&/=" (ELB's error, quoted in
 # apollographql/router#1852), and the hyphen of paths such as /health-check. A query is
 # taken (?, & and =); RFC 3986's other sub-delimiters (!$'()*,;) are not, and fail the
-# target group at creation.
-HEALTH_CHECK_PATH_PATTERN = r"^/[A-Za-z0-9@:%_+.~#?&/=-]{0,1023}$"
+# target group at creation. Nor is #, stricter than ELB: a fragment is no part of an HTTP
+# request (RFC 9110, 4.2.4), so /health#x could only be sent as a path no server serves.
+HEALTH_CHECK_PATH_PATTERN = r"^/[A-Za-z0-9@:%_+.~?&/=-]{0,1023}$"
 _HEALTH_CHECK_PATH = re.compile(HEALTH_CHECK_PATH_PATTERN)
 
 
@@ -485,7 +486,7 @@ def _health_check_path_rule(path: object) -> str:
         bad = next(c for c in path if not _HEALTH_CHECK_PATH.fullmatch(f"/{c}"))
         return (
             f"has a character ELB takes in no health check path, {bad!r}: letters, digits and "
-            f"-@:%_+.~#?&/= only; percent-encode it (%{ord(bad):02X})"
+            f"-@:%_+.~?&/= only; percent-encode it (%{ord(bad):02X})"
         )
     return "must be a URL path starting with /"
 
@@ -784,6 +785,16 @@ class ServiceConfig:
                 None: "a service of its own is in no environment",
             }[self.expose]
             raise _fail(owner, "connect", True, f"is for a public service: {reason}")
+        if self.connect and self.deployment.strategy != ROLLING:
+            # "must use one of" a load balancer or Service Connect for the traffic it shifts
+            # (ECS Developer Guide, blue/green deployments); both on one service is unconfirmed.
+            raise _fail(
+                owner,
+                "connect",
+                True,
+                f"a {self.deployment.strategy} deployment shifts traffic through the load "
+                "balancer or Service Connect, not both: deploy a service with connect ROLLING",
+            )
         if self.serves and not is_service_connect_name(self.container_name):
             who = "an internal service" if self.expose == EXPOSE_INTERNAL else "it (connect)"
             raise _fail(

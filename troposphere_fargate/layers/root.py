@@ -56,6 +56,8 @@ DEFAULT_KEY_PREFIX = "troposphere-fargate/"
 NETWORK_STACK = "NetworkStack"
 SERVICE_STACK = "ServiceStack"
 ENVIRONMENT_STACK = "EnvironmentStack"
+# The rule of a root that takes an existing VPC's id and subnets: the subnets are the VPC's.
+SUBNETS_IN_THE_VPC = "SubnetsAreInTheVpc"
 # A wire from the root itself: the child's parameter takes the root's parameter of the wire's
 # name, which the root declares once for every child wired to it (an existing VPC's ids).
 ROOT = ""
@@ -329,7 +331,9 @@ def _declare_shared_parameters(
     t: Template, children: Mapping[str, Mapping[str, Any]], nested: Sequence[Child]
 ) -> None:
     """The root's own parameters its children are wired to (ROOT), each declared once, as the
-    first child that takes it declares it (label, group, constraints); without a prefix."""
+    first child that takes it declares it (label, group, constraints); without a prefix. With
+    a VPC's id and subnets among them (an existing VPC), a rule that the subnets are the
+    VPC's."""
     declared: set[str] = set()
     for child in nested:
         template = children[child.layer]
@@ -339,6 +343,30 @@ def _declare_shared_parameters(
             declared.add(output)
             shared = dataclasses.replace(child, prefix="", label="")
             copy_parameters(t, shared, template, [parameter])
+    subnets = [name for name, p in t.parameters.items() if p.Type == "List<AWS::EC2::Subnet::Id>"]
+    if service.VPC_ID in declared and subnets:
+        # CloudFormation checks it before creating anything (Rules, Fn::ValueOfAll over every
+        # subnet parameter, "All subnets must be in the VPC", CloudFormation User Guide):
+        # without it, subnets of another VPC fail late, at the load balancer or the service.
+        t.add_rule(
+            SUBNETS_IN_THE_VPC,
+            {
+                "Assertions": [
+                    {
+                        "Assert": {
+                            "Fn::EachMemberEquals": [
+                                {"Fn::ValueOfAll": ["AWS::EC2::Subnet::Id", "VpcId"]},
+                                Ref(service.VPC_ID),
+                            ]
+                        },
+                        "AssertDescription": (
+                            f"The subnets ({', '.join(subnets)}) must be subnets of the VPC "
+                            f"{service.VPC_ID} names."
+                        ),
+                    }
+                ]
+            },
+        )
 
 
 def _labelled(child: Child, text: str) -> str:

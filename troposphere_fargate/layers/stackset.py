@@ -24,7 +24,7 @@ from typing import Any
 from troposphere import Equals, If, NoValue, Ref, StackName, Sub, Template, cloudformation
 
 from ..errors import expect_version
-from . import root
+from . import root, service
 from .blocks import add_choice_parameter, add_exported_output, add_parameter
 from .regions import PARTITION_REGIONS
 
@@ -181,6 +181,23 @@ def _add_rollout_parameters(t: Template) -> None:
         )
 
 
+# The root's parameters a StackSet does not offer, with what it passes instead: a web ACL is
+# one account's, in one region, and a StackSet deploys to many accounts (AWS WAF associates a
+# web ACL with resources of its own account and region only); AWS Firewall Manager's WAF
+# policies put a web ACL in front of each account's load balancers instead.
+NOT_OFFERED: dict[str, str] = {service.WEB_ACL_ARN: ""}
+
+
+def _without_offered(template: Mapping[str, Any]) -> dict[str, Any]:
+    """The root as the StackSet's stacks get it: each parameter of NOT_OFFERED at the value
+    passed for it, so that the rules about it are decided for that value."""
+    declared = dict(template.get("Parameters", {}))
+    for name, value in NOT_OFFERED.items():
+        if name in declared:
+            declared[name] = {**declared[name], "Default": value}
+    return {**template, "Parameters": declared}
+
+
 def stackset_template(built: Mapping[str, Mapping[str, Any]], version: str) -> Template:
     """``stackset.yaml`` from the rendered root template (``built["root"]``)."""
     expect_version(version, "stackset_template(version)")
@@ -189,7 +206,7 @@ def stackset_template(built: Mapping[str, Mapping[str, Any]], version: str) -> T
             f"stackset_template(built): no rendered {root.LAYER} template (it holds "
             f"{', '.join(sorted(built)) or 'none'}): pass what render_templates() returns"
         )
-    root_template = built[root.LAYER]
+    root_template = _without_offered(built[root.LAYER])
     t = Template(
         Description=(
             "StackSet with service-managed permissions that deploys troposphere-fargate's "
@@ -199,7 +216,11 @@ def stackset_template(built: Mapping[str, Mapping[str, Any]], version: str) -> T
     )
     _add_rollout_parameters(t)
     declared = root_template.get("Parameters", {})
-    taken = [name for name in declared if name != root.TEMPLATE_BUCKET_PER_REGION]
+    taken = [
+        name
+        for name in declared
+        if name != root.TEMPLATE_BUCKET_PER_REGION and name not in NOT_OFFERED
+    ]
     as_root = root.Child(STACK_SET, root.LAYER, root.FILENAME)
     root.copy_parameters(t, as_root, root_template, taken)
     # The root's says "the bucket in this region"; a StackSet's stacks read one per region.
@@ -220,6 +241,7 @@ def stackset_template(built: Mapping[str, Mapping[str, Any]], version: str) -> T
     t.add_condition(RETAIN_ON_REMOVAL, Equals(Ref(RETAIN_STACKS_ON_ACCOUNT_REMOVAL), "true"))
     passed = {name: root.pass_through(name, declared[name]) for name in taken}
     passed[root.TEMPLATE_BUCKET_PER_REGION] = "true"
+    passed |= {name: value for name, value in NOT_OFFERED.items() if name in declared}
     stack_set = t.add_resource(
         cloudformation.StackSet(
             STACK_SET,

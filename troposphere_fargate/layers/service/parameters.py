@@ -316,7 +316,7 @@ def add_container_parameters(
                 Default=config.default_health_check_path,
                 AllowedPattern=HEALTH_CHECK_PATH_PATTERN,
                 ConstraintDescription=(
-                    "must be a path starting with /, of letters, digits and -@:%_+.~#?&/= "
+                    "must be a path starting with /, of letters, digits and -@:%_+.~?&/= "
                     "only (what ELB takes: percent-encode any other character)"
                 ),
             )
