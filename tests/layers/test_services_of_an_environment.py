@@ -17,6 +17,7 @@ from troposphere_fargate.layers.config import ConfigError, ProductConfig, Servic
 from troposphere_fargate.layers.environment import names as e
 from troposphere_fargate.layers.exposure import Routing
 from troposphere_fargate.layers.health import TargetHealth
+from troposphere_fargate.layers.service import service_template
 from troposphere_fargate.release.build import render_templates
 from troposphere_fargate.release.spec import SpecError, parse_spec
 
@@ -304,6 +305,36 @@ def test_connect_is_for_a_public_service(service, says):
         ServiceConfig(connect=True)
     with pytest.raises(ConfigError, match=r"it \(connect\) is called by this name"):
         ServiceConfig(container_name="Api", expose="public", connect=True, routing=Routing(1, "/*"))
+
+
+def test_a_service_added_to_service_connect_redeploys_the_services_that_may_call_it():
+    """A task resolves the Service Connect names that exist when it starts ("Existing tasks
+    can't resolve and connect to the new endpoint", ECS Developer Guide): a review found that
+    turning connect on (or adding an internal service) left the running callers unable to
+    call it. The names the others serve are in each service's deployment nonce, so a change in
+    them starts a deployment of each caller, after the new server (the root's order)."""
+
+    def nonces(spec: str) -> dict[str, Any]:
+        built = render_templates(parse_spec(spec, "app.yaml"))
+        return {
+            name: props(member(built, name).resources[s.SERVICE])["ForceNewDeployment"][
+                "ForceNewDeploymentNonce"
+            ]["Fn::Join"][1]
+            for name in ("web", "api")
+        }
+
+    before = nonces(CONNECTED.replace(" connect: true,", ""))
+    after = nonces(CONNECTED)
+    assert before["web"] == [{"Ref": s.CAPACITY_PROVIDER}, "resolves:orders"]
+    assert after["web"] == [{"Ref": s.CAPACITY_PROVIDER}, "resolves:api+orders"]
+    assert before["api"] == after["api"] == [{"Ref": s.CAPACITY_PROVIDER}, "resolves:orders"]
+    # The shipped service.yaml names no other service: its nonce is the capacity provider's.
+    shipped = service_template().to_dict()["Resources"][s.SERVICE]["Properties"]
+    assert shipped["ForceNewDeployment"]["ForceNewDeploymentNonce"] == {
+        "Fn::Join": ["-", [{"Ref": s.CAPACITY_PROVIDER}]]
+    }
+    with pytest.raises(TypeError, match="takes a tuple of names"):
+        service_template(ServiceConfig(), resolves=(1,))  # type: ignore[arg-type]
 
 
 def test_connect_deploys_rolling_only():

@@ -119,7 +119,14 @@ def member_layer(
     return Layer(
         name,
         filename,
-        lambda product, version, built: service.service_template(config),
+        lambda product, version, built: service.service_template(
+            config,
+            resolves=tuple(
+                other.container_name
+                for other in product.services
+                if other.serves and other.container_name != config.container_name
+            ),
+        ),
         regions.ENVIRONMENT_REGIONS,
         nested_as=root.Child(
             root.service_stack(word),

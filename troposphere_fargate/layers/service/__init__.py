@@ -153,14 +153,23 @@ __all__ = [
 ]
 
 
-def service_template(config: ServiceConfig | None = None) -> Template:
+def service_template(
+    config: ServiceConfig | None = None, *, resolves: tuple[str, ...] = ()
+) -> Template:
     """Build the service layer. Pure: the same config always gives the same template.
+
+    ``resolves``: the names the environment's other services serve through Service Connect
+    (a spec's environment passes them): a change in them starts a deployment of this one, whose
+    tasks resolve only the names that exist when they start.
 
     ``config.expose`` decides the placement (:mod:`.placement`): ``None`` (the shipped
     template) has a load balancer of its own or joins an environment at deploy time; ``public``,
     ``internal`` or ``none`` is a service of an environment that holds only what that needs.
     """
     expect(config, (ServiceConfig, type(None)), "service_template(config)")
+    expect(resolves, tuple, "service_template(resolves)")
+    if not all(isinstance(name, str) for name in resolves):
+        raise TypeError("service_template(resolves) takes a tuple of names (str)")
     config = config or ServiceConfig()
     placement = Placement.of(config)
     application = config.application
@@ -224,6 +233,7 @@ def service_template(config: ServiceConfig | None = None) -> Template:
         waits_for=traffic.waits_for if traffic is not None else None,
         alarms=alarms,
         shifting=traffic.shifting if traffic is not None else None,
+        resolves=resolves,
     )
     add_autoscaling(
         t,

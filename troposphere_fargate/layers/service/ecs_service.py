@@ -129,13 +129,15 @@ def add_ecs_service(
     waits_for: str | None,
     alarms: Alarms | None = None,
     shifting: TrafficShifting | None = None,
+    resolves: tuple[str, ...] = (),
 ) -> ecs.Service:
     """The service: in the private subnets without public IPs, registered with the target group
     when it has load balancer traffic, in the environment's Service Connect namespace when it
     joins one; it waits for ``waits_for`` (its listeners or listener rule) first. A deployment
     rolls back when its tasks fail to start (the circuit breaker) or, with load balancer
     traffic, when ``alarms`` fire. With ``shifting``, the strategy may move traffic to a second
-    target group instead of replacing tasks in place (:mod:`.deployment`)."""
+    target group instead of replacing tasks in place (:mod:`.deployment`). ``resolves``: the
+    Service Connect names of the environment's other services, in its deployment's nonce."""
     properties: dict[str, Any] = {
         "Cluster": cluster_name(placement, cluster),
         "TaskDefinition": Ref(task_definition),
@@ -174,9 +176,20 @@ def add_ecs_service(
         # the parameters whose change needs one: it changes exactly when they do, and a
         # changed nonce is what starts the forced deployment (AWS::ECS::Service
         # ForceNewDeployment, CloudFormation User Guide).
+        # A task resolves the Service Connect names that exist when it starts ("Existing tasks
+        # can't resolve and connect to the new endpoint", ECS Developer Guide, Service Connect
+        # deployments): the names of the environment's other services are in the nonce too,
+        # so a service added to them, or one that turns connect on, redeploys the others
+        # (after it: the root creates them after the services they call).
         "ForceNewDeployment": ecs.ForceNewDeployment(
             EnableForceNewDeployment=True,
-            ForceNewDeploymentNonce=Join("-", [Ref(p) for p in FORCE_DEPLOYMENT_ON_CHANGE]),
+            ForceNewDeploymentNonce=Join(
+                "-",
+                [
+                    *(Ref(p) for p in FORCE_DEPLOYMENT_ON_CHANGE),
+                    *([f"resolves:{'+'.join(sorted(resolves))}"] if resolves else []),
+                ],
+            ),
         ),
         "EnableExecuteCommand": If(EXECUTE_COMMAND_ENABLED, True, False),
         "EnableECSManagedTags": True,
