@@ -281,7 +281,20 @@ def _add_cost(commands: Any) -> None:
 
 
 def _add_stack_arguments(command: Any) -> None:
-    command.add_argument("template", type=Path, metavar="TEMPLATE", help="a template file")
+    command.add_argument(
+        "template",
+        type=Path,
+        nargs="?",
+        metavar="TEMPLATE",
+        help="a template file (or --spec)",
+    )
+    command.add_argument(
+        "--spec",
+        type=Path,
+        metavar="FILE",
+        help="an application spec instead of TEMPLATE: its root, built in a temporary folder "
+        "(unlinted: build --spec lints what you publish)",
+    )
     command.add_argument(
         "values",
         nargs="*",
@@ -653,7 +666,19 @@ def _key_values(pairs: Sequence[str]) -> dict[str, str]:
 def _dry_run(args: argparse.Namespace) -> tuple[Any, Any]:
     from .cfn.dry_run import dry_run, footprint
 
-    stack = dry_run(args.template, _key_values(args.values), args.region)
+    if args.spec is None:
+        stack = dry_run(args.template, _key_values(args.values), args.region)
+        return stack, footprint(stack)
+    import tempfile
+
+    from .release.build import generate, write_version
+    from .release.spec import load_spec
+
+    values = _key_values(args.values)  # a bad pair is refused before anything is built
+    with tempfile.TemporaryDirectory(prefix="troposphere-fargate-") as folder:
+        built = write_version(Path(folder), generate(load_spec(args.spec)))
+        args.template = built / "root.yaml"
+        stack = dry_run(args.template, values, args.region)
     return stack, footprint(stack)
 
 
@@ -1015,9 +1040,19 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
         # the pair for the template. The template is the first word that is no pair.
         first = str(args.template)
         words = [w for w in args.values if "=" not in w or Path(w).is_file()]
-        if "=" in first and not args.template.exists() and words:
-            args.template = Path(words[0])
-            args.values = [first, *(w for w in args.values if w != words[0])]
+        if args.template is not None and "=" in first and not args.template.exists():
+            if words:
+                args.template = Path(words[0])
+                args.values = [first, *(w for w in args.values if w != words[0])]
+            elif args.spec is not None:  # ``cost --spec app.yaml K=V``: a value, no template
+                args.template = None
+                args.values = [first, *args.values]
+        if args.template is None and args.spec is None:
+            command.error("the following arguments are required: TEMPLATE (or --spec FILE)")
+        if args.template is not None and args.spec is not None:
+            command.error(
+                f"give a TEMPLATE or --spec, not both ({args.template} and --spec {args.spec})"
+            )
     if args.command == "diff":
         # OLD and NEW are the first two words that are no option, option value or pair, in the
         # order given; a further such word stays where argparse put it (in --set, refused as

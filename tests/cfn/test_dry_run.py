@@ -311,7 +311,10 @@ def _pairs(values: dict[str, str]) -> list[str]:
 @pytest.mark.parametrize(
     "argv, says",
     [
-        (["validate"], "validate: error: the following arguments are required: TEMPLATE"),
+        (
+            ["validate"],
+            "validate: error: the following arguments are required: TEMPLATE (or --spec FILE)",
+        ),
         (["validate", str(ROOT), "--bogus"], "validate: error: unrecognized arguments: --bogus"),
         (["cost", str(ROOT), "--region", "eu-west-1", "-x"], "error: unrecognized arguments: -x"),
     ],
@@ -1208,3 +1211,25 @@ def test_a_type_of_other_regions_only_is_said_to_be_unavailable_here(tmp_path):
     with pytest.raises(DryRunFailed) as refused:
         dry_run(tmp_path / "t.yaml", {}, "us-east-1")
     assert refused.value.problems[0].startswith(f"t.yaml: R: {kind} is not available in us-east-1")
+
+
+def test_validate_and_cost_take_a_spec_instead_of_a_template(tmp_path, capsys):
+    """A spec trial: `cost --spec` was an unrecognized argument, and a price meant a build
+    first. The spec's root is built in a temporary folder and dry-run as it is."""
+    spec = tmp_path / "app.yaml"
+    spec.write_text("services:\n  web:\n    cpu: 512\n    memory: 1024\n")
+    values = [f"{k}={v}" for k, v in LAUNCH.items()]
+    assert cli.main(["cost", "--spec", str(spec), *values]) == 0
+    out = capsys.readouterr().out
+    assert "Fargate vCPU (ServiceStack/Service)    2 x 0.5 vCPU" in out
+    # A pair before the option is a value, not a template.
+    assert cli.main(["validate", values[0], "--spec", str(spec), *values[1:]]) == 0
+    assert capsys.readouterr().out.startswith("root.yaml: CloudFormation would accept")
+    assert list(tmp_path.iterdir()) == [spec]  # nothing left where the spec is
+    for argv, says in (
+        (["validate"], "the following arguments are required: TEMPLATE (or --spec FILE)"),
+        (["cost", str(ROOT), "--spec", str(spec)], "give a TEMPLATE or --spec, not both"),
+    ):
+        with pytest.raises(SystemExit):
+            cli.main(argv)
+        assert says in capsys.readouterr().err
