@@ -257,3 +257,21 @@ def test_the_ceiling_prices_every_autoscaled_service_at_its_most_tasks():
     fixed = estimate(footprint(dry_run(ROOT, {**LAUNCH, "MinCapacity": "4", "MaxCapacity": "4"})))
     assert fixed.at_most == fixed.total and fixed.at_most_text() is None
     assert not any(line.startswith("at most:") for line in fixed.report())
+
+
+def test_the_ceiling_takes_a_schedule_s_higher_maximum(tmp_path):
+    """A review: a schedule that raises the maximum above MaxCapacity (20 against 2) left no
+    ceiling line at all; the most tasks are the highest maximum of the target and its
+    scheduled actions."""
+    from tests.support import built
+
+    spec = (
+        "services:\n  web:\n    min_capacity: 1\n    max_capacity: 2\n    schedules:\n"
+        '      - {name: sale, schedule: "cron(0 8 ? * MON-FRI *)", min: 8, max: 20}\n'
+        '      - {name: night, schedule: "cron(0 20 * * ? *)", min: 1, max: 2}\n'
+    )
+    found = footprint(dry_run(built(tmp_path, spec) / "root.yaml", LAUNCH))
+    assert dict(found.most_tasks) == {"ServiceStack/Service": 20}
+    bill = estimate(found)
+    assert bill.at_most_text() is not None
+    assert bill.at_most_text().endswith("(ServiceStack/Service 20)")

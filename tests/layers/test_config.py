@@ -490,3 +490,6 @@ def test_a_health_check_path_with_a_query_is_taken_as_elb_takes_it():
     deployed(template, SERVICE_REQUIRED)
     with pytest.raises(ParameterError, match="HealthCheckPath"):
         deployed(template, {**SERVICE_REQUIRED, "HealthCheckPath": "/health;full"})
+    # A fragment is never sent (RFC 9110, 4.2.4): ELB takes #, the config says to leave it out.
+    with pytest.raises(ConfigError, match="which an HTTP request never carries: leave it out"):
+        ServiceConfig(default_health_check_path="/health#ready")

@@ -4,13 +4,14 @@ templates and what they deploy (``deployed``)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 
 from tests.support import IMAGE, JOINED, dangling_refs, props
 from troposphere_fargate import layers_for
-from troposphere_fargate.cfn.evaluate import Deployment, deployed
+from troposphere_fargate.cfn.evaluate import Deployment, RuleError, deployed
 from troposphere_fargate.layers import root
 from troposphere_fargate.layers import service as s
 from troposphere_fargate.layers.config import ConfigError, ProductConfig, ServiceConfig
@@ -307,12 +308,13 @@ def test_connect_is_for_a_public_service(service, says):
         ServiceConfig(container_name="Api", expose="public", connect=True, routing=Routing(1, "/*"))
 
 
-def test_a_service_added_to_service_connect_redeploys_the_services_that_may_call_it():
+def test_a_service_added_to_service_connect_redeploys_the_services_created_after_it():
     """A task resolves the Service Connect names that exist when it starts ("Existing tasks
     can't resolve and connect to the new endpoint", ECS Developer Guide): a review found that
     turning connect on (or adding an internal service) left the running callers unable to
-    call it. The names the others serve are in each service's deployment nonce, so a change in
-    them starts a deployment of each caller, after the new server (the root's order)."""
+    call it. The names of the services a service is created after are in its deployment nonce,
+    so a change in them starts a deployment of it, after theirs (the root's order); a service
+    created before them would redeploy too early, and its nonce leaves them out."""
 
     def nonces(spec: str) -> dict[str, Any]:
         built = render_templates(parse_spec(spec, "app.yaml"))
@@ -320,14 +322,17 @@ def test_a_service_added_to_service_connect_redeploys_the_services_that_may_call
             name: props(member(built, name).resources[s.SERVICE])["ForceNewDeployment"][
                 "ForceNewDeploymentNonce"
             ]["Fn::Join"][1]
-            for name in ("web", "api")
+            for name in ("web", "api", "orders")
         }
 
     before = nonces(CONNECTED.replace(" connect: true,", ""))
     after = nonces(CONNECTED)
-    assert before["web"] == [{"Ref": s.CAPACITY_PROVIDER}, "resolves:orders"]
-    assert after["web"] == [{"Ref": s.CAPACITY_PROVIDER}, "resolves:api+orders"]
-    assert before["api"] == after["api"] == [{"Ref": s.CAPACITY_PROVIDER}, "resolves:orders"]
+    assert before["web"] != after["web"]  # web now resolves api too, and redeploys
+    assert before["api"] == after["api"]  # api resolves orders either way
+    # orders is created before api: it resolves nothing, and an update does not touch it.
+    assert before["orders"] == after["orders"] == [{"Ref": s.CAPACITY_PROVIDER}]
+    resolves = after["web"][1]
+    assert re.fullmatch(r"resolves:[0-9a-f]{16}", resolves)
     # The shipped service.yaml names no other service: its nonce is the capacity provider's.
     shipped = service_template().to_dict()["Resources"][s.SERVICE]["Properties"]
     assert shipped["ForceNewDeployment"]["ForceNewDeploymentNonce"] == {
@@ -335,6 +340,21 @@ def test_a_service_added_to_service_connect_redeploys_the_services_that_may_call
     }
     with pytest.raises(TypeError, match="takes a tuple of names"):
         service_template(ServiceConfig(), resolves=(1,))  # type: ignore[arg-type]
+
+
+def test_the_nonce_stays_within_its_255_characters_with_many_long_names():
+    """A review: 25 internal services of 63-character names made the nonce of the service
+    created after them longer than AWS::ECS::Service's ForceNewDeploymentNonce takes (255,
+    cfn-lint W1032). The names are in it as a digest of fixed length."""
+    names = [f"s{i:02d}-" + "x" * 59 for i in range(25)]
+    spec = "services:\n  web: {expose: none}\n" + "".join(
+        f"  {name}: {{expose: internal, port: 7000}}\n" for name in names
+    )
+    built = render_templates(parse_spec(spec, "app.yaml"))
+    nonce = props(member(built, "web").resources[s.SERVICE])["ForceNewDeployment"][
+        "ForceNewDeploymentNonce"
+    ]["Fn::Join"][1]
+    assert len("FARGATE_SPOT-" + nonce[1]) < 255
 
 
 def test_connect_deploys_rolling_only():
@@ -355,6 +375,14 @@ def test_connect_deploys_rolling_only():
         "ServiceConfig.connect=True: a CANARY deployment shifts traffic through the load "
         "balancer or Service Connect, not both: deploy a service with connect ROLLING"
     )
+    # And a stack of the built template, whose DeploymentStrategy a console user picks.
+    built = render_templates(parse_spec(CONNECTED, "app.yaml"))
+    api = built["service-api"]
+    assert s.CONNECT_NEEDS_ROLLING in api["Rules"]
+    declared = {k: v for k, v in JOINED.items() if k in api["Parameters"]}
+    with pytest.raises(RuleError, match=s.CONNECT_NEEDS_ROLLING):
+        deployed(api, {**declared, s.DEPLOYMENT_STRATEGY: "CANARY"})
+    assert s.CONNECT_NEEDS_ROLLING not in built["service-web"].get("Rules", {})
 
 
 def test_the_picture_draws_service_connect_to_a_public_service_with_connect():

@@ -161,7 +161,7 @@ def estimate(found: Footprint, region: str | None = None) -> Estimate:
     )
     hourly("public IPv4 addresses", public, f"{public}", price["public_ipv4_hour"])
     averages = dict(found.scheduled_tasks)
-    bounds = {name: high for name, _, high in found.scaling}
+    bounds = dict(found.most_tasks) or {name: high for name, _, high in found.scaling}
     scaling: list[tuple[str, int, float, float]] = []
     for name, count, vcpu, memory, platform in found.tasks:
         arm = platform.upper() == "ARM64"

@@ -851,6 +851,9 @@ class Footprint:
     # and, for one whose actions are not all weekly, why not (service, "peak runs on ...").
     scheduled_tasks: tuple[tuple[str, float], ...] = ()
     unpriced_schedules: tuple[tuple[str, str], ...] = ()
+    # The most tasks each autoscaled service may run: MaxCapacity, or a scheduled action's
+    # higher MaxCapacity (service, tasks).
+    most_tasks: tuple[tuple[str, int], ...] = ()
     # The names of the ACM certificates the stack requests, and of its Route 53 records.
     certificate_names: tuple[str, ...] = ()
     dns_records: tuple[str, ...] = ()
@@ -1200,6 +1203,7 @@ class _Services(NamedTuple):
     schedules: list[tuple[str, str]]
     averages: list[tuple[str, float]]
     unpriced: list[tuple[str, str]]
+    most: list[tuple[str, int]]
 
 
 def _services(
@@ -1208,7 +1212,7 @@ def _services(
     """What :func:`footprint` reads from each ECS service, its task definition and scalable
     target (``tracking``: the target tracking policies): its tasks, scaling, Spot, scaling
     targets and schedules, and the week's average."""
-    found = _Services([], [], [], [], [], [], [])
+    found = _Services([], [], [], [], [], [], [], [])
     tasks, scaling, spot = found.tasks, found.scaling, found.spot
     targets, schedules = found.targets, found.schedules
     averages, unpriced = found.averages, found.unpriced
@@ -1237,6 +1241,11 @@ def _services(
             ]
             actions = target.get("ScheduledActions") or []
             schedules += [(name, _scheduled(a)) for a in actions]
+            scheduled = [
+                int(_number((a.get("ScalableTargetAction") or {}).get("MaxCapacity")) or 0)
+                for a in actions
+            ]
+            found.most.append((name, max([high, *scheduled])))
             if actions:
                 # No DesiredCount: autoscaling's minimum, as each action moves it.
                 average, why = _average(int(desired) if desired else None, low, high, actions)
@@ -1311,6 +1320,7 @@ def footprint(stack: PlannedStack) -> Footprint:
         scaling_schedules=tuple(services.schedules),
         scheduled_tasks=tuple(services.averages),
         unpriced_schedules=tuple(services.unpriced),
+        most_tasks=tuple(services.most),
         certificate_names=_certificate_names(typed("AWS::CertificateManager::Certificate")),
         dns_records=_record_names(typed("AWS::Route53::RecordSet")),
         scaling_alarms=2 * len(tracking),

@@ -119,12 +119,14 @@ def member_layer(
     return Layer(
         name,
         filename,
+        # It resolves the services it is created after: a later one redeploying it would do
+        # so before that one's endpoint exists (a review).
         lambda product, version, built: service.service_template(
             config,
             resolves=tuple(
                 other.container_name
                 for other in product.services
-                if other.serves and other.container_name != config.container_name
+                if root.service_stack(logical_name(other.container_name)) in after
             ),
         ),
         regions.ENVIRONMENT_REGIONS,

@@ -484,6 +484,8 @@ def _health_check_path_rule(path: object) -> str:
         if len(path) > 1024:
             return f"is {len(path)} characters: a health check path takes 1,024 at most"
         bad = next(c for c in path if not _HEALTH_CHECK_PATH.fullmatch(f"/{c}"))
+        if bad == "#":
+            return "has a fragment (# and after), which an HTTP request never carries: leave it out"
         return (
             f"has a character ELB takes in no health check path, {bad!r}: letters, digits and "
             f"-@:%_+.~?&/= only; percent-encode it (%{ord(bad):02X})"

@@ -87,7 +87,7 @@ from .deployment import (
     add_deployment_rules,
     add_traffic_shifting,
 )
-from .ecs_service import add_cluster, add_ecs_service, cluster_name
+from .ecs_service import add_cluster, add_connect_rule, add_ecs_service, cluster_name
 from .joining import add_placement_rules
 from .load_balancer import (
     HTTP_LISTENER_CHECKOV,
@@ -191,6 +191,8 @@ def service_template(
     add_secret_variable_name_rule(t, application)
     add_placement_rules(t, placement)
     add_deployment_rules(t, placement)
+    if config.connect:
+        add_connect_rule(t)
     add_conditions(t, placement)
 
     cluster = (

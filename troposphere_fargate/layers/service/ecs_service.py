@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from troposphere import (
+    Equals,
     GetAtt,
     If,
     Join,
@@ -23,6 +24,7 @@ from troposphere import elasticloadbalancingv2 as elb
 
 from ..blocks import name_tag
 from ..config import CAPACITY_PROVIDERS, FARGATE, ServiceConfig
+from ..deployment import ROLLING
 from .alarms import Alarms
 from .containers import SERVICE_CONNECT_LOG_PREFIX, SERVICE_CONNECT_PORT_NAME
 from .deployment import TrafficShifting, deployment_configuration
@@ -30,7 +32,9 @@ from .names import (
     CAPACITY_PROVIDER,
     CLUSTER,
     CLUSTER_NAME,
+    CONNECT_NEEDS_ROLLING,
     CONTAINER_PORT,
+    DEPLOYMENT_STRATEGY,
     DESIRED_COUNT,
     ENVIRONMENT_SECURITY_GROUP_ID,
     EXECUTE_COMMAND_ENABLED,
@@ -116,6 +120,40 @@ def _service_connect(
     return connect
 
 
+def add_connect_rule(t: Template) -> str:
+    """A public service served through Service Connect as well (a spec's ``connect``) deploys
+    ROLLING: ECS shifts a canary's, a linear or a blue/green deployment's traffic through a
+    load balancer or Service Connect ("must use one of", ECS Developer Guide, blue/green
+    deployments), and both on one service is unconfirmed. The spec refuses it; the rule keeps a
+    stack of the built template from it too."""
+    t.add_rule(
+        CONNECT_NEEDS_ROLLING,
+        {
+            "Assertions": [
+                {
+                    "Assert": Equals(Ref(DEPLOYMENT_STRATEGY), ROLLING),
+                    "AssertDescription": (
+                        "This service takes traffic through the load balancer and Service "
+                        "Connect, and a CANARY, LINEAR or BLUE_GREEN deployment shifts it "
+                        "through one: deploy ROLLING."
+                    ),
+                }
+            ]
+        },
+    )
+    return CONNECT_NEEDS_ROLLING
+
+
+def _resolves_nonce(names: tuple[str, ...]) -> str:
+    """The names a service resolves, as a part of its nonce of fixed length: a nonce takes 255
+    characters (AWS::ECS::Service ForceNewDeployment), and 25 services of 63-character names
+    would take more."""
+    import hashlib  # on first use: generation of the shipped templates never needs it
+
+    digest = hashlib.sha256("+".join(sorted(names)).encode()).hexdigest()[:16]
+    return f"resolves:{digest}"
+
+
 def add_ecs_service(
     t: Template,
     config: ServiceConfig,
@@ -187,7 +225,7 @@ def add_ecs_service(
                 "-",
                 [
                     *(Ref(p) for p in FORCE_DEPLOYMENT_ON_CHANGE),
-                    *([f"resolves:{'+'.join(sorted(resolves))}"] if resolves else []),
+                    *([_resolves_nonce(resolves)] if resolves else []),
                 ],
             ),
         ),

@@ -20,6 +20,7 @@ __all__ = [
     "CERTIFICATE_ARN",
     "CLUSTER",
     "CLUSTER_NAME",
+    "CONNECT_NEEDS_ROLLING",
     "CONSOLE_HOSTS",
     "CONTAINER_IMAGE",
     "CONTAINER_PORT",
@@ -345,6 +346,8 @@ INTERNAL_SERVICE_NEEDS_A_NAME = "InternalServiceNeedsAServiceConnectName"
 ONLY_PUBLIC_SERVICES_HAVE_RULES = "OnlyPublicServicesHaveListenerRules"
 # Only for a spec's service of several listener rules.
 SEVERAL_RULES_NEED_ROLLING = "SeveralListenerRulesNeedRollingDeployments"
+# Only for a spec's public service served through Service Connect as well (connect).
+CONNECT_NEEDS_ROLLING = "ConnectNeedsRollingDeployments"
 # Only when the application names environment variables or secrets of its own.
 SECRET_VARIABLE_NAME_NOT_TAKEN = "SecretVariableNameNotTaken"
 # Only with a target group: CloudFormation's rules cannot compare two numbers, so one assertion

@@ -317,7 +317,7 @@ def add_container_parameters(
                 AllowedPattern=HEALTH_CHECK_PATH_PATTERN,
                 ConstraintDescription=(
                     "must be a path starting with /, of letters, digits and -@:%_+.~?&/= "
-                    "only (what ELB takes: percent-encode any other character)"
+                    "only (percent-encode any other character; no # fragment)"
                 ),
             )
         )
