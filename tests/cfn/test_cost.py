@@ -275,3 +275,29 @@ def test_the_ceiling_takes_a_schedule_s_higher_maximum(tmp_path):
     bill = estimate(found)
     assert bill.at_most_text() is not None
     assert bill.at_most_text().endswith("(ServiceStack/Service 20)")
+
+
+def test_ephemeral_storage_above_the_20_gb_included_is_a_fixed_cost(tmp_path):
+    """A trial: it was listed as priced by use, but Fargate bills the storage configured above
+    the 20 GB included ("you only pay for any additional storage that you configure", AWS
+    Fargate pricing): 100 GB is 80 GB a task, every hour it runs."""
+    from tests.support import built
+
+    spec = "services:\n  web:\n    ephemeral_storage: 100\n"
+    found = footprint(dry_run(built(tmp_path, spec) / "root.yaml", LAUNCH))
+    assert found.ephemeral_storage == (("ServiceStack/Service", 100),)
+    bill = estimate(found)
+    line = {line.item: line for line in bill.lines}[
+        "Fargate ephemeral storage (ServiceStack/Service)"
+    ]
+    assert line.quantity == f"2 x 80 GB x {HOURS} h x $0.000111"
+    assert line.monthly == pytest.approx(2 * 80 * HOURS * PRICE["fargate_ephemeral_gb_hour"])
+    assert not any("ephemeral" in item for item in bill.not_counted)
+    # The ceiling prices the storage of every task more too; 20 GB (the default) costs nothing.
+    per_task = HOURS * (
+        0.25 * PRICE["fargate_vcpu_hour"]
+        + 0.5 * PRICE["fargate_gb_hour"]
+        + 80 * PRICE["fargate_ephemeral_gb_hour"]
+    )
+    assert bill.at_most == pytest.approx(bill.total + 2 * per_task, abs=0.01)
+    assert footprint(dry_run(ROOT, LAUNCH)).ephemeral_storage == ()

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import expect
-from .dry_run import Footprint
+from .dry_run import INCLUDED_EPHEMERAL_GIB, Footprint
 
 PRICES = Path(__file__).resolve().parent / "prices.json"
 
@@ -160,28 +161,7 @@ def estimate(found: Footprint, region: str | None = None) -> Estimate:
         (subnets or 0) for _, scheme, subnets in found.load_balancers if scheme == "internet-facing"
     )
     hourly("public IPv4 addresses", public, f"{public}", price["public_ipv4_hour"])
-    averages = dict(found.scheduled_tasks)
-    bounds = dict(found.most_tasks) or {name: high for name, _, high in found.scaling}
-    scaling: list[tuple[str, int, float, float]] = []
-    for name, count, vcpu, memory, platform in found.tasks:
-        arm = platform.upper() == "ARM64"
-        vcpu_price = price["fargate_arm_vcpu_hour" if arm else "fargate_vcpu_hour"]
-        gb_price = price["fargate_arm_gb_hour" if arm else "fargate_gb_hour"]
-        # Fargate Spot's price changes with spare capacity, and the table has none: its tasks
-        # are priced on demand (an upper bound), and the line says so.
-        spot = name in found.spot
-        kind = "Fargate Spot" if spot else "Fargate"
-        tasks: float = count
-        if name in averages:
-            # Scheduled bounds: the tasks over a week, on average (cfn.weekly).
-            tasks = round(averages[name], 2)
-        shown = f"{tasks:g} (scheduled, a week's average)" if name in averages else f"{count}"
-        cpus, gbs = f"{shown} x {vcpu:g} vCPU", f"{shown} x {memory:g} GB"
-        hourly(f"{kind} vCPU ({name})", tasks * vcpu, cpus, vcpu_price, spot)
-        hourly(f"{kind} memory ({name})", tasks * memory, gbs, gb_price, spot)
-        if name in bounds:
-            each = hours * (vcpu * vcpu_price + memory * gb_price)
-            scaling.append((name, bounds[name], tasks, each))
+    scaling = _fargate(found, price, hourly)
     if found.container_insights:
         metrics = (
             found.container_insights * price["container_insights_metrics_per_cluster"]
@@ -233,6 +213,50 @@ def estimate(found: Footprint, region: str | None = None) -> Estimate:
         for name, why in found.unpriced_schedules
     )
     return Estimate(region, priced, tuple(lines), unpriced + _by_use(found), tuple(scaling))
+
+
+Hourly = Callable[..., None]  # estimate's hourly(item, count, what, unit, spot=False)
+
+
+def _fargate(
+    found: Footprint, price: Mapping[str, float], hourly: Hourly
+) -> list[tuple[str, int, float, float]]:
+    """Each service's Fargate lines (vCPU, memory, ephemeral storage above the 20 GB included),
+    through ``hourly``; returns what its ceiling needs: (name, most tasks, priced, per task)."""
+    hours = price_table()["hours_per_month"]
+    averages = dict(found.scheduled_tasks)
+    storage = dict(found.ephemeral_storage)
+    bounds = dict(found.most_tasks) or {name: high for name, _, high in found.scaling}
+    scaling: list[tuple[str, int, float, float]] = []
+    for name, count, vcpu, memory, platform in found.tasks:
+        arm = platform.upper() == "ARM64"
+        vcpu_price = price["fargate_arm_vcpu_hour" if arm else "fargate_vcpu_hour"]
+        gb_price = price["fargate_arm_gb_hour" if arm else "fargate_gb_hour"]
+        # Fargate Spot's price changes with spare capacity, and the table has none: its tasks
+        # are priced on demand (an upper bound), and the line says so.
+        spot = name in found.spot
+        kind = "Fargate Spot" if spot else "Fargate"
+        tasks: float = count
+        if name in averages:
+            # Scheduled bounds: the tasks over a week, on average (cfn.weekly).
+            tasks = round(averages[name], 2)
+        shown = f"{tasks:g} (scheduled, a week's average)" if name in averages else f"{count}"
+        cpus, gbs = f"{shown} x {vcpu:g} vCPU", f"{shown} x {memory:g} GB"
+        hourly(f"{kind} vCPU ({name})", tasks * vcpu, cpus, vcpu_price, spot)
+        hourly(f"{kind} memory ({name})", tasks * memory, gbs, gb_price, spot)
+        # Configured above the 20 GB included: a fixed price per task, as vCPU and memory.
+        extra = max(storage.get(name, 0) - INCLUDED_EPHEMERAL_GIB, 0)
+        storage_price = price["fargate_ephemeral_gb_hour"]
+        hourly(
+            f"Fargate ephemeral storage ({name})",
+            tasks * extra,
+            f"{shown} x {extra} GB",
+            storage_price,
+        )
+        if name in bounds:
+            each = hours * (vcpu * vcpu_price + memory * gb_price + extra * storage_price)
+            scaling.append((name, bounds[name], tasks, each))
+    return scaling
 
 
 def _by_use(found: Footprint) -> tuple[str, ...]:

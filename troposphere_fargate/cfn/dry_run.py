@@ -854,6 +854,9 @@ class Footprint:
     # The most tasks each autoscaled service may run: MaxCapacity, or a scheduled action's
     # higher MaxCapacity (service, tasks).
     most_tasks: tuple[tuple[str, int], ...] = ()
+    # The ephemeral storage of each service whose tasks have more than the 20 GB included
+    # (service, GiB configured): Fargate bills what is configured, not what is used.
+    ephemeral_storage: tuple[tuple[str, int], ...] = ()
     # The names of the ACM certificates the stack requests, and of its Route 53 records.
     certificate_names: tuple[str, ...] = ()
     dns_records: tuple[str, ...] = ()
@@ -1193,6 +1196,11 @@ def _tracking(every: Mapping[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     }
 
 
+# "20 GB of ephemeral storage is available for all Fargate Tasks by default—you only pay for
+# any additional storage that you configure" (AWS Fargate pricing).
+INCLUDED_EPHEMERAL_GIB = 20
+
+
 class _Services(NamedTuple):
     """What :func:`footprint` reads from the ECS services (each a :class:`Footprint` field)."""
 
@@ -1204,6 +1212,7 @@ class _Services(NamedTuple):
     averages: list[tuple[str, float]]
     unpriced: list[tuple[str, str]]
     most: list[tuple[str, int]]
+    storage: list[tuple[str, int]]
 
 
 def _services(
@@ -1212,7 +1221,7 @@ def _services(
     """What :func:`footprint` reads from each ECS service, its task definition and scalable
     target (``tracking``: the target tracking policies): its tasks, scaling, Spot, scaling
     targets and schedules, and the week's average."""
-    found = _Services([], [], [], [], [], [], [], [])
+    found = _Services([], [], [], [], [], [], [], [], [])
     tasks, scaling, spot = found.tasks, found.scaling, found.spot
     targets, schedules = found.targets, found.schedules
     averages, unpriced = found.averages, found.unpriced
@@ -1232,6 +1241,9 @@ def _services(
         memory = (_number(definition.get("Memory")) or 0) / 1024
         platform = (definition.get("RuntimePlatform") or {}).get("CpuArchitecture", "X86_64")
         tasks.append((name, count, vcpu, memory, str(platform)))
+        size = int(_number((definition.get("EphemeralStorage") or {}).get("SizeInGiB")) or 0)
+        if size > INCLUDED_EPHEMERAL_GIB:
+            found.storage.append((name, size))
         if target:
             scaling.append((name, low, high))
             targets += [
@@ -1321,6 +1333,7 @@ def footprint(stack: PlannedStack) -> Footprint:
         scheduled_tasks=tuple(services.averages),
         unpriced_schedules=tuple(services.unpriced),
         most_tasks=tuple(services.most),
+        ephemeral_storage=tuple(services.storage),
         certificate_names=_certificate_names(typed("AWS::CertificateManager::Certificate")),
         dns_records=_record_names(typed("AWS::Route53::RecordSet")),
         scaling_alarms=2 * len(tracking),

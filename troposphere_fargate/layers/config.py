@@ -478,6 +478,11 @@ HEALTH_CHECK_PATH_PATTERN = r"^/[A-Za-z0-9@:%_+.~?&/=-]{0,1023}$"
 _HEALTH_CHECK_PATH = re.compile(HEALTH_CHECK_PATH_PATTERN)
 
 
+def _percent_encoded(character: str) -> str:
+    """A character as a URL writes it: its UTF-8 bytes, each %XX (é is %C3%A9)."""
+    return "".join(f"%{byte:02X}" for byte in character.encode())
+
+
 def _health_check_path_rule(path: object) -> str:
     """What is wrong with a health check path :data:`_HEALTH_CHECK_PATH` refuses."""
     if isinstance(path, str) and path.startswith("/"):
@@ -488,7 +493,7 @@ def _health_check_path_rule(path: object) -> str:
             return "has a fragment (# and after), which an HTTP request never carries: leave it out"
         return (
             f"has a character ELB takes in no health check path, {bad!r}: letters, digits and "
-            f"-@:%_+.~?&/= only; percent-encode it (%{ord(bad):02X})"
+            f"-@:%_+.~?&/= only; percent-encode it ({_percent_encoded(bad)})"
         )
     return "must be a URL path starting with /"
 
