@@ -755,6 +755,10 @@ def test_a_statement_that_names_no_resource_its_actions_apply_to_is_refused(
     [
         ("s3:GetObject", None),
         ("s3:getOBJECT", None),  # IAM compares action names without case
+        # "The prefix and the action name are case insensitive" (IAM User Guide, Action): a
+        # trial's S3:getobject was refused as no service:Action; ? is IAM's wildcard too.
+        ("S3:getobject", None),
+        ("s3:Get?bject", None),
         ("s3:Get*", None),
         # The suggestion in the case written (cfn-lint lists actions in lower case).
         ("s3:GetObjects", "s3 has no action GetObjects (did you mean s3:GetObject?)"),

@@ -46,6 +46,11 @@ def test_a_web_acl_is_not_offered_and_every_stack_gets_none(template):
     roll back. AWS Firewall Manager's WAF policies are the organization's way."""
     assert ss.NOT_OFFERED == {"WebAclArn": ""}
     assert "WebAclArn" not in template["Parameters"]
+    # Who gives one is told why, not only that it is unknown (a trial).
+    from troposphere_fargate.cfn.evaluate import parameter_problems
+
+    (problem,) = parameter_problems(template, {**VALUES, "WebAclArn": "arn:x"})
+    assert problem.startswith("unknown parameter WebAclArn: the StackSet does not offer it")
     assert {"ParameterKey": "WebAclArn", "ParameterValue": ""} in stack_set(template)["Parameters"]
     # Even when a spec gives its one service a web ACL, the StackSet's stacks get none.
     from troposphere_fargate.layers.config import ProductConfig, ServiceConfig

@@ -97,8 +97,13 @@ def parameter_problems(
     ``deferred`` parameters get their value only when the stack is created (a nested stack's
     parameter fed by another stack's output): they are not asked for."""
     declared: Mapping[str, Mapping[str, Any]] = template.get("Parameters", {})
+    # A parameter the template's generator left out on purpose says why (stackset.yaml's).
+    stamp = (template.get("Metadata") or {}).get("TroposphereFargate") or {}
+    why: Mapping[str, Any] = stamp.get("NotOffered") or {} if isinstance(stamp, Mapping) else {}
     problems = [
-        f"unknown parameter {name}{closest(name, declared)}"
+        f"unknown parameter {name}: {why[name]}"
+        if name in why
+        else f"unknown parameter {name}{closest(name, declared)}"
         for name in sorted(set(given) - set(declared))
     ]
     later = set(deferred)

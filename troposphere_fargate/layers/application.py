@@ -170,7 +170,10 @@ ANY_ARN = re.compile(
     rf"^arn:{_ANY_PARTITION}:[a-z0-9-]+:(?:{_ANY_REGION}|[a-z0-9-]*[*?][a-z0-9*?-]*)?:"
     rf"(?:{_ANY_ACCOUNT}|aws|[0-9]*[*?][0-9*?]*)?:.+$"
 )
-ACTION = re.compile(r"^[a-z0-9-]+:[A-Za-z0-9*]+$")
+# "The prefix and the action name are case insensitive. For example, iam:ListAccessKeys is
+# the same as IAM:listaccesskeys", and either may hold the wildcards * and ? (IAM User Guide,
+# IAM JSON policy elements: Action).
+ACTION = re.compile(r"^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$")
 # A private ECR image with a tag or a digest, as a literal (sidecars; the application's own
 # image stays the ContainerImage parameter).
 ECR_IMAGE = re.compile(

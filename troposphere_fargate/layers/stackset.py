@@ -25,7 +25,7 @@ from troposphere import Equals, If, NoValue, Ref, StackName, Sub, Template, clou
 
 from ..errors import expect_version
 from . import root, service
-from .blocks import add_choice_parameter, add_exported_output, add_parameter
+from .blocks import STAMP_KEY, add_choice_parameter, add_exported_output, add_parameter
 from .regions import PARTITION_REGIONS
 
 LAYER = "stackset"
@@ -186,6 +186,14 @@ def _add_rollout_parameters(t: Template) -> None:
 # web ACL with resources of its own account and region only); AWS Firewall Manager's WAF
 # policies put a web ACL in front of each account's load balancers instead.
 NOT_OFFERED: dict[str, str] = {service.WEB_ACL_ARN: ""}
+# Why, as `validate` says it to someone who gives one (the template's metadata).
+NOT_OFFERED_BECAUSE = {
+    service.WEB_ACL_ARN: (
+        "the StackSet does not offer it, and every stack gets none: a web ACL is one account's, "
+        "in one region (AWS Firewall Manager's WAF policies put one in front of each account's "
+        "load balancers)"
+    ),
+}
 
 
 def _without_offered(template: Mapping[str, Any]) -> dict[str, Any]:
@@ -214,6 +222,7 @@ def stackset_template(built: Mapping[str, Mapping[str, Any]], version: str) -> T
             "accounts that join them"
         )
     )
+    t.set_metadata({STAMP_KEY: {"NotOffered": dict(NOT_OFFERED_BECAUSE)}})
     _add_rollout_parameters(t)
     declared = root_template.get("Parameters", {})
     taken = [

@@ -49,7 +49,7 @@ def stamp(
     summary = stamped.get("Description", "")
     stamped["Description"] = f"troposphere_fargate {version}, {layer} layer. {summary}".strip()
     metadata = dict(stamped.get("Metadata", {}))
-    metadata[STAMP_KEY] = {"Layer": layer, "Version": version}
+    metadata[STAMP_KEY] = {**metadata.get(STAMP_KEY, {}), "Layer": layer, "Version": version}
     if regions is not None:
         metadata[regions_.CFN_LINT_METADATA] = regions_.lint_metadata(regions)
     stamped["Metadata"] = metadata
