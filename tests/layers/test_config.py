@@ -493,6 +493,14 @@ def test_a_health_check_path_with_a_query_is_taken_as_elb_takes_it():
     # A fragment is never sent (RFC 9110, 4.2.4): ELB takes #, the config says to leave it out.
     with pytest.raises(ConfigError, match="which an HTTP request never carries: leave it out"):
         ServiceConfig(default_health_check_path="/health#ready")
+    # A % starts two hex digits (a trial's /h%zz built); the parameter refuses it too.
+    with pytest.raises(ConfigError, match="a % starts a percent-encoding of two hex digits"):
+        ServiceConfig(default_health_check_path="/h%zz")
+    with pytest.raises(ParameterError, match="HealthCheckPath"):
+        deployed(template, {**SERVICE_REQUIRED, "HealthCheckPath": "/h%zz"})
+    deployed(template, {**SERVICE_REQUIRED, "HealthCheckPath": "/h%20z"})
+    with pytest.raises(ParameterError, match="HealthCheckPath"):
+        deployed(template, {**SERVICE_REQUIRED, "HealthCheckPath": "/" + "%20" * 400})
     # A URL's percent-encoding is of the UTF-8 bytes (a trial was told %E9 for é).
     with pytest.raises(ConfigError, match=r"percent-encode it \(%C3%A9\)"):
         ServiceConfig(default_health_check_path="/héalth")

@@ -474,8 +474,13 @@ MAX_MEMBER_NAME = 64
 # taken (?, & and =); RFC 3986's other sub-delimiters (!$'()*,;) are not, and fail the
 # target group at creation. Nor is #, stricter than ELB: a fragment is no part of an HTTP
 # request (RFC 9110, 4.2.4), so /health#x could only be sent as a path no server serves.
-HEALTH_CHECK_PATH_PATTERN = r"^/[A-Za-z0-9@:%_+.~?&/=-]{0,1023}$"
+# A % starts a percent-encoding, two hex digits ("/h%zz" would reach the application as a path
+# it cannot decode). The length is the parameter's MaxLength (1,024 characters, ELB's).
+HEALTH_CHECK_PATH_PATTERN = r"^/(?:[A-Za-z0-9@:_+.~?&/=-]|%[0-9A-Fa-f]{2}){0,1023}$"
+HEALTH_CHECK_PATH_MAX = 1024
 _HEALTH_CHECK_PATH = re.compile(HEALTH_CHECK_PATH_PATTERN)
+_HEALTH_CHECK_CHARACTER = re.compile(r"[A-Za-z0-9@:%_+.~?&/=-]")
+_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
 def _percent_encoded(character: str) -> str:
@@ -486,9 +491,16 @@ def _percent_encoded(character: str) -> str:
 def _health_check_path_rule(path: object) -> str:
     """What is wrong with a health check path :data:`_HEALTH_CHECK_PATH` refuses."""
     if isinstance(path, str) and path.startswith("/"):
-        if len(path) > 1024:
+        if len(path) > HEALTH_CHECK_PATH_MAX:
             return f"is {len(path)} characters: a health check path takes 1,024 at most"
-        bad = next(c for c in path if not _HEALTH_CHECK_PATH.fullmatch(f"/{c}"))
+        bad = next((c for c in path if not _HEALTH_CHECK_CHARACTER.fullmatch(c)), "%")
+        if bad == "%":  # every character is one ELB takes: a % of no two hex digits
+            at = _BAD_PERCENT.search(path)
+            shown = path[at.start() : at.start() + 3] if at else "%"
+            return (
+                f"has {shown!r}, and a % starts a percent-encoding of two hex digits (%20 for a "
+                "space): write %25 for a % itself"
+            )
         if bad == "#":
             return "has a fragment (# and after), which an HTTP request never carries: leave it out"
         return (
@@ -734,7 +746,11 @@ class ServiceConfig:
             why = "must be 1-65535" if _is_int(port) else "must be an int from 1 to 65535"
             raise _fail(owner, "default_container_port", port, why)
         path = self.default_health_check_path
-        if not isinstance(path, str) or not _HEALTH_CHECK_PATH.fullmatch(path):
+        if (
+            not isinstance(path, str)
+            or not _HEALTH_CHECK_PATH.fullmatch(path)
+            or len(path) > HEALTH_CHECK_PATH_MAX
+        ):
             raise _fail(owner, "default_health_check_path", path, _health_check_path_rule(path))
 
     def _validate_exposure(self, owner: str) -> None:

@@ -34,6 +34,7 @@ from ..config import (
     FARGATE,
     FARGATE_SPOT,
     FARGATE_TASK_SIZES,
+    HEALTH_CHECK_PATH_MAX,
     HEALTH_CHECK_PATH_PATTERN,
     LOAD_BALANCER_TYPES,
     LOG_RETENTION_DAYS,
@@ -315,9 +316,11 @@ def add_container_parameters(
                 Type="String",
                 Default=config.default_health_check_path,
                 AllowedPattern=HEALTH_CHECK_PATH_PATTERN,
+                MaxLength=HEALTH_CHECK_PATH_MAX,
                 ConstraintDescription=(
                     "must be a path starting with /, of letters, digits and -@:%_+.~?&/= "
-                    "only (percent-encode any other character; no # fragment)"
+                    "only, a % of two hex digits (percent-encode any other character; no # "
+                    "fragment)"
                 ),
             )
         )
