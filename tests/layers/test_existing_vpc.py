@@ -84,6 +84,10 @@ def test_validate_takes_the_ids_and_cost_says_the_vpc_s_own_costs_are_not_counte
     found = footprint(dry_run(folder / "root.yaml", {**LAUNCH, **IDS}, "eu-west-1"))
     assert found.vpcs == 0 and found.nat_gateways == 0
     assert len(found.tasks) == 2
+    from troposphere_fargate.cfn.dry_run import describe
+
+    # The zones are counted from the subnets given: the account alone knows theirs.
+    assert describe(found)[0] == "Availability Zones: 2 (one per load balancer subnet given)"
     assert (
         "the NAT gateways, VPC endpoints and public IPv4 addresses of the VPC the tasks run in, "
         "which this stack does not make"

@@ -1446,7 +1446,10 @@ def describe(found: Footprint) -> list[str]:
     expect(found, Footprint, "describe(found)")
     lines = []
     if found.availability_zones is not None:
-        lines.append(f"Availability Zones: {found.availability_zones}")
+        # Without a VPC of its own, the count is the load balancer's subnets given: their zones
+        # are the account's to tell (a trial read it as zones checked).
+        counted = "" if found.vpcs else " (one per load balancer subnet given)"
+        lines.append(f"Availability Zones: {found.availability_zones}{counted}")
     if found.nat_gateways or found.gateway_endpoints or found.interface_endpoints:
         addresses = _plural(found.elastic_ips, "Elastic IP")
         nat = (
