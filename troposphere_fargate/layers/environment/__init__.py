@@ -44,14 +44,10 @@ from ..service.access_logs import (
     add_log_delivery_condition,
 )
 from ..service.ecs_service import add_cluster
+from ..service.load_balancer import add_web_acl_association
 from . import names
 from .domain import add_alias_records, add_certificate, certificate_names
-from .load_balancer import (
-    add_listeners,
-    add_load_balancer,
-    add_security_groups,
-    add_web_acl_association,
-)
+from .load_balancer import add_listeners, add_load_balancer, add_security_groups
 from .names import FILENAME, LAYER, NAMESPACE
 from .outputs import add_outputs
 from .parameters import add_conditions, add_parameters, add_rules

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from troposphere import If, Ref, Template, ec2, s3, wafv2
+from troposphere import If, Ref, Template, ec2, s3
 from troposphere import elasticloadbalancingv2 as elb
 
 from ..blocks import TRUE, name_tag, no_egress_rule, suppress
@@ -40,7 +40,6 @@ from .names import (
     DELETION_PROTECTION,
     ENVIRONMENT_SECURITY_GROUP,
     HAS_HTTPS,
-    HAS_WEB_ACL,
     HTTP_LISTENER,
     HTTP_PORT_OPEN,
     HTTPS_LISTENER,
@@ -52,8 +51,6 @@ from .names import (
     PUBLIC_SUBNET_IDS,
     SERVICE_TO_SERVICE_EGRESS,
     VPC_ID,
-    WEB_ACL_ARN,
-    WEB_ACL_ASSOCIATION,
 )
 
 # What the listeners answer for a request no service's rule matches.
@@ -299,18 +296,4 @@ def add_listeners(
         https=suppress(
             https, guard=ENVIRONMENT_HTTPS_LISTENER_SUPPRESSIONS, checkov=HTTPS_LISTENER_CHECKOV
         ),
-    )
-
-
-def add_web_acl_association(
-    t: Template, load_balancer: elb.LoadBalancer
-) -> wafv2.WebACLAssociation:
-    """The web ACL ``WebAclArn`` names, in front of the load balancer (when given)."""
-    return t.add_resource(
-        wafv2.WebACLAssociation(
-            WEB_ACL_ASSOCIATION,
-            Condition=HAS_WEB_ACL,
-            ResourceArn=Ref(load_balancer),
-            WebACLArn=Ref(WEB_ACL_ARN),
-        )
     )

@@ -166,8 +166,16 @@ def add_load_balancer(
             **when(placement.standalone),
         )
     )
-    # The web ACL WebAclArn names, in front of an application load balancer (when given).
-    t.add_resource(
+    add_web_acl_association(t, load_balancer)
+    return suppress(load_balancer, guard=LOAD_BALANCER_SUPPRESSIONS, checkov=LOAD_BALANCER_CHECKOV)
+
+
+def add_web_acl_association(
+    t: Template, load_balancer: elb.LoadBalancer
+) -> wafv2.WebACLAssociation:
+    """The web ACL ``WebAclArn`` names, in front of the load balancer, under ``HasWebAcl``: a
+    service's own application load balancer, or an environment's shared one."""
+    return t.add_resource(
         wafv2.WebACLAssociation(
             WEB_ACL_ASSOCIATION,
             Condition=HAS_WEB_ACL,
@@ -175,7 +183,6 @@ def add_load_balancer(
             WebACLArn=Ref(WEB_ACL_ARN),
         )
     )
-    return suppress(load_balancer, guard=LOAD_BALANCER_SUPPRESSIONS, checkov=LOAD_BALANCER_CHECKOV)
 
 
 def add_target_group(
