@@ -14,10 +14,14 @@ from ..config import (
     DOMAIN_NAME_PATTERN,
     HOSTED_ZONE_ID_PATTERN,
     LOG_RETENTION_DAYS,
-    WEB_ACL_ARN_PATTERN,
     EnvironmentConfig,
 )
-from ..service.parameters import CERTIFICATE_PATTERN, INGRESS_CIDR_PATTERN, NOT_GIVEN
+from ..service.parameters import (
+    CERTIFICATE_PATTERN,
+    INGRESS_CIDR_PATTERN,
+    NOT_GIVEN,
+    add_web_acl_parameter,
+)
 from .names import (
     ALLOWED_INGRESS_CIDR,
     CERTIFICATE_ARN,
@@ -167,22 +171,12 @@ def add_load_balancer_parameters(t: Template, config: EnvironmentConfig) -> tupl
         AllowedPattern=INGRESS_CIDR_PATTERN,
         ConstraintDescription="must be an IPv4 CIDR block such as 0.0.0.0/0 or 203.0.113.0/24",
     )
-    web_acl = add_parameter(
+    web_acl = add_web_acl_parameter(
         t,
-        WEB_ACL_ARN,
-        group=GROUP_LOAD_BALANCER,
-        label="AWS WAF web ACL ARN (optional)",
-        description=(
-            "A regional AWS WAF web ACL to associate with the load balancer, such as "
-            "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/shop/<id>. Empty: none."
-        ),
-        Type="String",
-        Default=config.default_web_acl_arn,
-        AllowedPattern=rf"^$|^{WEB_ACL_ARN_PATTERN}$",
-        ConstraintDescription=(
-            "must be empty or a regional web ACL ARN "
-            "(arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>)"
-        ),
+        GROUP_LOAD_BALANCER,
+        config.default_web_acl_arn,
+        "A regional AWS WAF web ACL to associate with the load balancer, such as "
+        "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/shop/<id>. Empty: none.",
     )
     deletion_protection = add_switch_parameter(
         t,

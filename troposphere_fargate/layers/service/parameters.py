@@ -841,25 +841,34 @@ def _add_own_load_balancer_parameters(t: Template, config: ServiceConfig) -> tup
         ),
         default=config.default_https_only,
     )
-    web_acl = add_parameter(
+    web_acl = add_web_acl_parameter(
+        t,
+        GROUP_LOAD_BALANCER,
+        config.default_web_acl_arn,
+        "A regional AWS WAF web ACL to associate with the application load balancer, such as "
+        "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/shop/<id>, in the stack's region. "
+        "Empty: none.",
+    )
+    return kind, certificate, clients, web_acl, deletion_protection, https_only
+
+
+def add_web_acl_parameter(t: Template, group: str, default: str, description: str) -> Parameter:
+    """``WebAclArn``: empty, or a regional web ACL's ARN; of a service's own load balancer or
+    an environment's (each its own group and words)."""
+    return add_parameter(
         t,
         WEB_ACL_ARN,
-        group=GROUP_LOAD_BALANCER,
+        group=group,
         label="AWS WAF web ACL ARN (optional)",
-        description=(
-            "A regional AWS WAF web ACL to associate with the application load balancer, such "
-            "as arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/shop/<id>, in the stack's "
-            "region. Empty: none."
-        ),
+        description=description,
         Type="String",
-        Default=config.default_web_acl_arn,
+        Default=default,
         AllowedPattern=rf"^$|^{WEB_ACL_ARN_PATTERN}$",
         ConstraintDescription=(
             "must be empty or a regional web ACL ARN "
             "(arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>)"
         ),
     )
-    return kind, certificate, clients, web_acl, deletion_protection, https_only
 
 
 # A standard SNS topic (CloudWatch alarms do not notify FIFO topics), or nothing.
