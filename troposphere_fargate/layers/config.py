@@ -997,15 +997,14 @@ class ServiceConfig:
         rate = self.default_error_rate_alarm_percent
         if not _is_int(rate) or not 1 <= rate <= 100:
             raise _fail(owner, "default_error_rate_alarm_percent", rate, "must be 1-100")
-        topic = self.default_alarm_topic_arn
-        if not isinstance(topic, str) or (topic and not _ALARM_TOPIC_ARN.fullmatch(topic)):
-            raise _fail(
-                owner,
-                "default_alarm_topic_arn",
-                topic,
-                "must be a standard SNS topic ARN (arn:aws:sns:<region>:<account>:<name>; not "
-                "a FIFO topic, which alarms cannot notify)",
-            )
+        _check_optional_arn(
+            owner,
+            "default_alarm_topic_arn",
+            self.default_alarm_topic_arn,
+            _ALARM_TOPIC_ARN,
+            "must be a standard SNS topic ARN (arn:aws:sns:<region>:<account>:<name>; not a "
+            "FIFO topic, which alarms cannot notify)",
+        )
 
     @property
     def serves(self) -> bool:
@@ -1335,16 +1334,24 @@ _HOSTED_ZONE_ID = re.compile(rf"^{HOSTED_ZONE_ID_PATTERN}$")
 _WEB_ACL_ARN = re.compile(rf"^{WEB_ACL_ARN_PATTERN}$")
 
 
+def _check_optional_arn(
+    owner: str, name: str, value: object, pattern: re.Pattern[str], rule: str
+) -> None:
+    """A default of an optional ARN parameter: empty, or an ARN ``pattern`` takes."""
+    if not isinstance(value, str) or (value and not pattern.fullmatch(value)):
+        raise _fail(owner, name, value, rule)
+
+
 def _check_web_acl(owner: str, acl: object) -> None:
     """``default_web_acl_arn``: empty, or a regional web ACL's ARN (a load balancer's scope)."""
-    if not isinstance(acl, str) or (acl and not _WEB_ACL_ARN.fullmatch(acl)):
-        raise _fail(
-            owner,
-            "default_web_acl_arn",
-            acl,
-            "must be a regional AWS WAF web ACL ARN (arn:aws:wafv2:<region>:<account>:"
-            "regional/webacl/<name>/<id>)",
-        )
+    _check_optional_arn(
+        owner,
+        "default_web_acl_arn",
+        acl,
+        _WEB_ACL_ARN,
+        "must be a regional AWS WAF web ACL ARN (arn:aws:wafv2:<region>:<account>:"
+        "regional/webacl/<name>/<id>)",
+    )
 
 
 @suggest_fields

@@ -1749,6 +1749,13 @@ _DEPLOYMENT = _Object(
     ),
 )
 
+# A regional web ACL's ARN: a service's own load balancer's, and an environment's.
+_WEB_ACL = _Str(
+    patterns=(re.compile(rf"^{WEB_ACL_ARN_PATTERN}$"),),
+    means="a regional AWS WAF web ACL ARN",
+    partition=_arn_partition,
+)
+
 _SERVICE = _Object(
     ServiceConfig,
     (
@@ -1977,11 +1984,7 @@ _SERVICE = _Object(
         ),
         Key(
             "web_acl_arn",
-            _Str(
-                patterns=(re.compile(rf"^{WEB_ACL_ARN_PATTERN}$"),),
-                means="a regional AWS WAF web ACL ARN",
-                partition=_arn_partition,
-            ),
+            _WEB_ACL,
             "default_web_acl_arn",
             _default_of(
                 "WebAclArn", " AWS WAF in front of the load balancer (an application one)."
@@ -2229,11 +2232,7 @@ _ENVIRONMENT_SETTINGS = _Object(
         ),
         Key(
             "web_acl_arn",
-            _Str(
-                patterns=(re.compile(rf"^{WEB_ACL_ARN_PATTERN}$"),),
-                means="a regional AWS WAF web ACL ARN",
-                partition=_arn_partition,
-            ),
+            _WEB_ACL,
             "default_web_acl_arn",
             _default_of("WebAclArn", " AWS WAF in front of the shared load balancer."),
         ),
