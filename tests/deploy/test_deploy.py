@@ -149,6 +149,32 @@ def _parameters(values: dict[str, str]) -> list[str]:
     ]
 
 
+def publish(aws: Aws, emulator: MotoServer, templates: Path, prefix: str | None = None) -> str:
+    """``templates`` published to the emulator's bucket "team-templates" (made here) as a user
+    would, with ``troposphere-fargate publish``; its standard output."""
+    aws.client("s3").create_bucket(Bucket="team-templates")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "troposphere_fargate",
+            "publish",
+            "--bucket",
+            "team-templates",
+            *(["--prefix", prefix] if prefix else []),
+            "--templates",
+            str(templates),
+        ],
+        env={"PATH": "/usr/bin:/bin", **emulator.env()},
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
 def network_ids(outputs: dict[str, str]) -> dict[str, str]:
     """The service's network parameters, from the network stack's outputs."""
     return {
@@ -416,27 +442,9 @@ def test_service_on_the_network(aws, kind, tls):
 
 
 def test_root_published_and_launched_from_s3_nests_both_stacks_wired_together(aws, emulator):
-    aws.client("s3").create_bucket(Bucket="team-templates")
-    publish = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "troposphere_fargate",
-            "publish",
-            "--bucket",
-            "team-templates",
-            "--templates",
-            str(REPO / "templates"),
-        ],
-        env={"PATH": "/usr/bin:/bin", **emulator.env()},
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert publish.returncode == 0, publish.stderr
+    stdout = publish(aws, emulator, REPO / "templates")
     url = f"https://team-templates.s3.{REGION}.amazonaws.com/{root.DEFAULT_KEY_PREFIX}{__version__}/root.yaml"
-    assert url.replace(":", "%3A").replace("/", "%2F") in publish.stdout  # the Launch Stack link
+    assert url.replace(":", "%3A").replace("/", "%2F") in stdout  # the Launch Stack link
 
     out = aws.create_stack(
         "shop", url, TemplateBucketName="team-templates", ContainerImage=IMAGE, NatGateways="Single"
@@ -782,17 +790,7 @@ def test_an_environment_in_an_existing_vpc_takes_its_ids_and_makes_no_network(
 
     vpc = aws.create_stack("their-vpc", TEMPLATES / "network.yaml", NatGateways="Single")
     write_version(tmp_path, generate(parse_spec(EXISTING_VPC_SPEC, "app.yaml")))
-    aws.client("s3").create_bucket(Bucket="team-templates")
-    publish = subprocess.run(
-        [sys.executable, "-m", "troposphere_fargate", "publish", "--bucket", "team-templates",
-         "--prefix", "shop/", "--templates", str(tmp_path)],
-        env={"PATH": "/usr/bin:/bin", **emulator.env()},
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )  # fmt: skip
-    assert publish.returncode == 0, publish.stderr
+    publish(aws, emulator, tmp_path, "shop/")
     vpcs_before = aws.client("ec2").describe_vpcs()["Vpcs"]
     url = f"https://team-templates.s3.{REGION}.amazonaws.com/shop/{__version__}/root.yaml"
     aws.create_stack(
@@ -869,27 +867,7 @@ def launch_shop(aws: Aws, emulator: MotoServer, tmp_path: Path) -> tuple[Path, d
     with pytest.warns(ConfigWarning, match="services.api.health_check_path"):
         files = generate(parse_spec(ENVIRONMENT_SPEC, "app.yaml"))
     folder = write_version(tmp_path, files)
-    aws.client("s3").create_bucket(Bucket="team-templates")
-    publish = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "troposphere_fargate",
-            "publish",
-            "--bucket",
-            "team-templates",
-            "--prefix",
-            "shop/",
-            "--templates",
-            str(tmp_path),
-        ],
-        env={"PATH": "/usr/bin:/bin", **emulator.env()},
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert publish.returncode == 0, publish.stderr
+    publish(aws, emulator, tmp_path, "shop/")
     zone = (
         aws.client("route53")
         .create_hosted_zone(Name="shop.example.com", CallerReference="shop")["HostedZone"]["Id"]
@@ -1113,17 +1091,7 @@ def test_an_environment_without_a_public_service_launches_with_no_load_balancer(
     from troposphere_fargate import generate, parse_spec, write_version
 
     write_version(tmp_path, generate(parse_spec(PRIVATE_ENVIRONMENT_SPEC, "app.yaml")))
-    aws.client("s3").create_bucket(Bucket="team-templates")
-    publish = subprocess.run(
-        [sys.executable, "-m", "troposphere_fargate", "publish", "--bucket", "team-templates",
-         "--prefix", "jobs/", "--templates", str(tmp_path)],
-        env={"PATH": "/usr/bin:/bin", **emulator.env()},
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )  # fmt: skip
-    assert publish.returncode == 0, publish.stderr
+    publish(aws, emulator, tmp_path, "jobs/")
     url = f"https://team-templates.s3.{REGION}.amazonaws.com/jobs/{__version__}/root.yaml"
     aws.create_stack(
         "jobs",
