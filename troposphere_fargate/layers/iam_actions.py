@@ -122,8 +122,13 @@ def _samples(resource: str) -> tuple[str, ...]:
     return (resource.replace("*", "x"), resource.replace("*", "x/x"), resource.replace("*", ""))
 
 
+def _fields(resource: str) -> list[str]:
+    """A resource's ARN fields, as a sample writes them (``${AWS::Region}`` has colons)."""
+    return _samples(resource)[0].split(":", 5)
+
+
 def _service_of(resource: str) -> str | None:
-    fields = _samples(resource)[0].split(":")
+    fields = _fields(resource)
     return fields[2] if len(fields) > 5 else None
 
 
@@ -165,7 +170,7 @@ def resource_problem(resource: str) -> str | None:
     """Why ``resource`` names nothing of its service: it has the form of none of the service's
     ARNs (``arn:aws:s3:eu-west-1:123456789012:assets``: a bucket's ARN has no region or
     account). None for ``*``, a form that fits, or a service cfn-lint lists no ARN of."""
-    fields = _samples(resource)[0].split(":", 5)  # ${AWS::Region} and the like have colons
+    fields = _fields(resource)
     if resource == "*" or len(fields) < 6:
         return None
     formats = _formats_by_arn_service().get(fields[2])
@@ -225,7 +230,7 @@ def action_resource_problem(action: str, resources: tuple[str, ...]) -> str | No
     own = [r for r in resources if _service_of(r) in own_services]
     if own and not _s3_mixed_up(service.lower(), types, own):
         return None
-    fields = _samples(resources[0])[0].split(":")
+    fields = _fields(resources[0])
     partition = fields[1] if len(fields) > 5 else "aws"
     return (
         f"applies to {' or '.join(types)} ARNs ({', '.join(_shown(formats, partition)[:3])}), "
