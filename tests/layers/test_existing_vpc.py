@@ -92,6 +92,12 @@ def test_validate_takes_the_ids_and_cost_says_the_vpc_s_own_costs_are_not_counte
         "the NAT gateways, VPC endpoints and public IPv4 addresses of the VPC the tasks run in, "
         "which this stack does not make"
     ) in estimate(found).not_counted
+    # Those are fixed costs, of the stack that made the VPC: not "it depends on use" alone.
+    assert (
+        estimate(found)
+        .report()[-2]
+        .startswith("not counted (it depends on use, or it is another stack's): ")
+    )
     with pytest.raises(DryRunFailed) as refused:
         dry_run(folder / "root.yaml", LAUNCH, "eu-west-1")
     assert sorted(p.split(":")[1].strip() for p in refused.value.problems) == sorted(
@@ -99,9 +105,9 @@ def test_validate_takes_the_ids_and_cost_says_the_vpc_s_own_costs_are_not_counte
     )
     # A VPC the root makes is counted as before: its NAT gateways are this stack's.
     made = built(tmp_path / "made", SPEC.replace("network: {existing_vpc: true}\n", ""))
-    assert "which this stack does not make" not in " ".join(
-        estimate(footprint(dry_run(made / "root.yaml", LAUNCH, "eu-west-1"))).not_counted
-    )
+    own = estimate(footprint(dry_run(made / "root.yaml", LAUNCH, "eu-west-1")))
+    assert "which this stack does not make" not in " ".join(own.not_counted)
+    assert own.report()[-2].startswith("not counted (it depends on use): ")
 
 
 def test_a_private_environment_takes_no_public_subnets(tmp_path):

@@ -88,6 +88,14 @@ class Estimate:
     def total_text(self) -> str:
         return f"${self.total:,.2f}"
 
+    def _why_not_counted(self) -> str:
+        """Why the items are left out: use, unless one is another stack's (an existing VPC's NAT
+        gateways are a fixed cost, of the stack that made the VPC)."""
+        others = {i["text"] for i in price_table()["not_counted"] if not i.get("use", True)}
+        if others & set(self.not_counted):
+            return "it depends on use, or it is another stack's"
+        return "it depends on use"
+
     def report(self) -> list[str]:
         """The estimate as the ``cost`` command prints it."""
         table = price_table()
@@ -111,7 +119,7 @@ class Estimate:
             *rows,
             total,
             *([f"at most: {ceiling}"] if ceiling else []),
-            "not counted (it depends on use): "
+            f"not counted ({self._why_not_counted()}): "
             + ("; ".join(self.not_counted) or "nothing the price table knows of"),
             "prices from " + ", ".join(sorted(set(table["sources"].values()))),
         ]
