@@ -607,12 +607,14 @@ def _diff(args: argparse.Namespace) -> int:
     unknown = sorted(set(allow) - {DESTRUCTIVE, BREAKING})
     if unknown:
         raise PublishError(f"--allow takes destructive and breaking, not {', '.join(unknown)}")
-    old, new = load_sides(args.old, args.new, args.templates)
+    old, new, notes = load_sides(args.old, args.new, args.templates)
     if Path(args.old).is_file() and Path(args.new).is_file():
-        ((name, before),), ((_, after),) = old.items(), new.items()
-        why = unrelated(Path(args.old).name, before, name, after)
+        name = Path(args.new).name
+        why = unrelated(Path(args.old).name, old[name], name, new[name])
         if why:
             _note(why)
+    for note in notes:
+        _note(note)
     for inner in folders_inside([args.old, args.new], args.templates):
         _note(f"not compared: {inner}/, a folder inside (name it on both sides to compare it)")
     # Values of any kind: the templates are compared as the stacks they deploy.

@@ -879,6 +879,36 @@ def test_a_new_port_of_an_internal_service_breaks_its_callers_until_they_deploy(
     assert diff(old, same) == [] and diff_stacks(old, same) == []
 
 
+def test_a_service_connect_endpoint_removed_breaks_its_callers():
+    """Service Connect's services are "names and aliases (also known as endpoints) that are used
+    by other Amazon ECS services to connect to this service" (ECS API Reference,
+    ServiceConnectConfiguration). A public service's ``connect: true`` turned off, or an
+    internal service made public, removes the endpoint its callers use: both said "safe" (a
+    day-2 trial)."""
+    routed = 'expose: public, routing: {path: "/api/*", priority: 10}'
+    for before, after in (
+        (f"{{port: 9000, {routed}, connect: true}}", f"{{port: 9000, {routed}}}"),
+        ("{port: 9000, expose: internal}", f"{{port: 9000, {routed}}}"),
+    ):
+        old, new = _environment(before), _environment(after)
+        for findings in (diff(old, new), diff_stacks(old, new, ROOT_VALUES, region="eu-west-1")):
+            (removed,) = [
+                f for f in findings if f.template == "service-api.yaml" and "endpoint" in f.change
+            ]
+            assert removed.subject == "resource Service" and removed.severity == BREAKING
+            assert removed.change.startswith(
+                "the Service Connect endpoint it is called by is removed"
+            )
+        # Turned on: nobody could call it before, nothing breaks.
+        assert not [f for f in diff(new, old) if "Service Connect endpoint" in f.change]
+    # Made public, its URL is the load balancer's: http://api:9000 changes for certain (it said
+    # "may change": the new URL's host is an output of the environment's stack).
+    for findings in (diff(old, new), diff_stacks(old, new, ROOT_VALUES, region="eu-west-1")):
+        urls = {f.template: f.change for f in findings if f.subject.endswith("ServiceUrl")}
+        assert urls["service-api.yaml"].startswith("exported value changes:")
+        assert urls["root.yaml"].startswith("exported value changes (")
+
+
 def test_changing_the_load_balancer_type_replaces_it_and_says_the_protected_one_stays():
     # Type is create-only ("Update requires: Replacement", AWS::ElasticLoadBalancingV2::
     # LoadBalancer). When CloudFormation cannot delete the old resource it "removes the old
@@ -1303,6 +1333,17 @@ def _environment_of(spec: str) -> dict[str, dict[str, Any]]:
         ([{"Ref": "SubnetA"}], [{"Ref": "SubnetA"}, {"Ref": "SubnetB"}], True),
         ({"Key": "a"}, {"Key": "a", "Extra": {"Ref": "Extra"}}, True),
         ({"Fn::If": ["C", "a", "b"]}, {"Fn::If": ["C", "a", "c"]}, False),
+        # A text's known ends (a day-2 trial: an internal service's URL made public said "may
+        # change"): http://api:9000 can never end in /api/, whatever the variable is.
+        ("http://api:9000", {"Fn::Sub": "${Url}/api/"}, True),
+        ({"Fn::Sub": "arn:aws:s3:::${B}"}, {"Fn::Sub": "arn:aws:sqs:${B}"}, True),
+        ({"Fn::Sub": ["http://${Name}:${Port}", {"Name": "api"}]}, "http://web:80", True),
+        ({"Fn::Sub": "http://${Host}/"}, "http://api/", False),
+        ({"Fn::Sub": "a${X}b"}, {"Fn::Sub": "a${Y}b"}, False),
+        ({"Fn::Sub": "${X}"}, "anything", False),
+        ({"Fn::Sub": "<Url, maybe new>/api/"}, "<Url>/api/", False),
+        ({"Fn::Sub": "<Url, maybe new>/api/"}, "http://api:9000", True),
+        ({"Fn::Sub": "${!Literal}"}, "${Literal}", False),
     ],
     ids=[
         "literals",
@@ -1316,6 +1357,15 @@ def _environment_of(spec: str) -> dict[str, dict[str, Any]]:
         "one-more-reference",
         "a-key-with-a-reference-added",
         "two-ifs",
+        "a-text-that-cannot-end-so",
+        "a-text-that-cannot-start-so",
+        "a-sub-s-literal-variable-filled-in",
+        "a-text-that-may-be-the-sub",
+        "two-subs-of-the-same-ends",
+        "a-sub-of-a-variable-alone",
+        "a-placeholder-that-may-be-new",
+        "a-placeholder-that-may-be-new-but-not-that",
+        "an-escaped-variable",
     ],
 )
 def test_a_change_is_certain_only_where_it_is_outside_every_function(before, after, certain):
@@ -2421,6 +2471,58 @@ def test_two_different_templates_compared_file_with_file_are_said_to_be(tmp_path
     older = REPO / "templates" / "0.3.0" / "network.yaml"
     cli.main(["diff", str(older), str(shipped / "network.yaml"), "--allow", "destructive,breaking"])
     assert capsys.readouterr().err == ""
+
+
+def test_two_roots_compared_file_with_file_bring_the_templates_they_nest(tmp_path, capsys):
+    """A root's stack is the root and its nested stacks. ``diff a/root.yaml b/root.yaml``, the
+    README's command for a spec's running stacks, compared the roots alone and said "no
+    differences" of a new port for web, which replaces web's target group (a day-2 trial)."""
+    from troposphere_fargate.release.build import generate, write_version
+    from troposphere_fargate.release.spec import parse_spec
+
+    spec = (
+        'services:\n  web: {port: 8080, expose: public, routing: {path: "/*", priority: 100}}\n'
+        "  api: {port: 9000, expose: internal}\n"
+    )
+    old = write_version(tmp_path / "a", generate(parse_spec(spec)))
+    new = write_version(tmp_path / "b", generate(parse_spec(spec.replace("8080", "8081"))))
+    argv = ["diff", str(old / "root.yaml"), str(new / "root.yaml"), "--format", "json"]
+    assert cli.main(argv) == 1
+    findings = json.loads(capsys.readouterr().out)
+    assert {
+        "template": "service-web.yaml",
+        "subject": "resource TargetGroup",
+        "severity": DESTRUCTIVE,
+    }.items() <= next(f for f in findings if f["subject"] == "resource TargetGroup").items()
+    # The same findings as the folder diff's, of the templates the roots nest.
+    assert cli.main(["diff", str(old), str(new), "--format", "json"]) == 1
+    assert findings == json.loads(capsys.readouterr().out)
+    # A root copied alone: what it nests is not there, and said so; the roots are compared.
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    (alone / "root.yaml").write_bytes((old / "root.yaml").read_bytes())
+    assert cli.main(["diff", str(alone / "root.yaml"), str(new / "root.yaml")]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "no differences\n"
+    assert captured.err.splitlines() == [
+        f"troposphere-fargate: not compared: {name}, which {alone / 'root.yaml'} nests, is not "
+        "beside it"
+        for name in ("environment.yaml", "network.yaml", "service-api.yaml", "service-web.yaml")
+    ]
+    # A template that nests nothing is still compared alone (a service launched on its own).
+    only = cli.main(["diff", str(old / "service-web.yaml"), str(new / "service-web.yaml")])
+    assert only == 1
+    assert {f.template for f in diff(*load_sides_of(old, new, "service-web.yaml"))} == {
+        "service-web.yaml"
+    }
+
+
+def load_sides_of(old: Path, new: Path, name: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    from troposphere_fargate.cfn.diff import load_sides
+
+    before, after, notes = load_sides(str(old / name), str(new / name), REPO / "templates")
+    assert notes == []
+    return before, after
 
 
 def test_an_ecs_service_update_that_replaces_its_tasks_says_so():

@@ -172,11 +172,45 @@ def _build_folder(folder: Path) -> Path:
     return versions[0] if len(versions) == 1 else folder
 
 
+def _nested_beside(path: Path, template: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The templates the template in file ``path`` nests (an ``AWS::CloudFormation::Stack``
+    whose ``TemplateURL`` ends with their file name), and theirs in turn, read from beside it;
+    and the names of those it nests that are not there."""
+    found: dict[str, Any] = {}
+    missing: list[str] = []
+    todo = [template]
+    while todo:
+        resources = todo.pop().get("Resources")
+        for resource in resources.values() if isinstance(resources, Mapping) else ():
+            if not isinstance(resource, Mapping) or resource.get("Type") != (
+                "AWS::CloudFormation::Stack"
+            ):
+                continue
+            properties = resource.get("Properties")
+            url = properties.get("TemplateURL") if isinstance(properties, Mapping) else None
+            for text in literals(url):
+                name = text.rsplit("/", 1)[-1]
+                known = name in found or name in missing or name == path.name
+                if known or not name.lower().endswith(TEMPLATE_SUFFIXES):
+                    continue
+                if (path.parent / name).is_file():
+                    found[name] = read_template(path.parent / name)
+                    todo.append(found[name])
+                else:
+                    missing.append(name)
+    return found, missing
+
+
 def load_sides(
     old: str, new: str, templates_root: Path
-) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]], list[str]]:
     """Both sides of a comparison: two files (compared with each other whatever their names),
-    or two folders or versions (their templates paired by file name)."""
+    or two folders or versions (their templates paired by file name); and notes on what is not
+    compared.
+
+    A file's stack is the template and the stacks it nests: two roots are compared with the
+    templates each nests, read from beside it (as a folder diff pairs them). A nested template
+    missing beside either root is left out of both sides, with a note."""
     for side in (old, new):  # a typo is named before any comparison of kinds
         if not (Path(side).exists() or (templates_root / side).is_dir()):
             raise DiffError(f"{side}: no such template, folder or version under {templates_root}/")
@@ -187,10 +221,24 @@ def load_sides(
             f"version: {old if files[0] else new} is a file, the other is not"
         )
     before, after = load_side(old, templates_root), load_side(new, templates_root)
+    notes: list[str] = []
     if files[0]:
         (name,) = after
         before = {name: next(iter(before.values()))}
-    return before, after
+        found = [
+            _nested_beside(Path(side), loaded[name])
+            for side, loaded in ((old, before), (new, after))
+        ]
+        absent = {
+            n: side for side, (_, missing) in zip((old, new), found, strict=True) for n in missing
+        }
+        for loaded, (nested, _) in zip((before, after), found, strict=True):
+            loaded.update((n, t) for n, t in nested.items() if n not in absent and n != name)
+        notes = [
+            f"not compared: {n}, which {side} nests, is not beside it"
+            for n, side in sorted(absent.items())
+        ]
+    return before, after, notes
 
 
 def unrelated(old_name: str, old: Mapping[str, Any], new_name: str, new: Mapping[str, Any]) -> str:
@@ -270,8 +318,21 @@ def _may_vanish(value: Any) -> bool:
 def _certainly_differs(before: Any, after: Any) -> bool:
     """Whether two values differ whatever their functions resolve to: they differ somewhere
     outside a function (a literal, a key, a list's length). Two values that differ only in a
-    function (a ``Ref``, an ``Fn::If``, which may also remove a key or an item) only may."""
-    if before == after or _is_function(before) or _is_function(after):
+    function (a ``Ref``, an ``Fn::If``, which may also remove a key or an item) only may; but
+    a text whose ends are known differs for certain from one that cannot have those ends
+    (``http://api:9000`` from an ``Fn::Sub`` of ``${EnvironmentUrl}/api/``)."""
+    if before == after:
+        return False
+    ends, other_ends = _text_bounds(before), _text_bounds(after)
+    if ends is not None and other_ends is not None:
+        (start, end, known), (other_start, other_end, other_known) = ends, other_ends
+        if known and other_known:
+            return start != other_start
+        return not (
+            (start.startswith(other_start) or other_start.startswith(start))
+            and (end.endswith(other_end) or other_end.endswith(end))
+        )
+    if _is_function(before) or _is_function(after):
         return False
     if isinstance(before, dict) and isinstance(after, dict):
         for key in set(before) | set(after):
@@ -286,6 +347,34 @@ def _certainly_differs(before: Any, after: Any) -> bool:
             return not any(map(_may_vanish, before + after))
         return any(_certainly_differs(b, a) for b, a in zip(before, after, strict=True))
     return True
+
+
+# What an Fn::Sub's text leaves unknown: its variables, and the placeholder of a nested stack's
+# parameter whose value may be new (diff_stacks wraps the text holding it in a Sub for that).
+_VARIABLE = re.compile(r"\$\{[^}]*\}|<[^<>]*, maybe new>")
+
+
+def _text_bounds(value: Any) -> tuple[str, str, bool] | None:
+    """What a text certainly starts and ends with, and whether that is all of it: a string is
+    all known; an ``Fn::Sub`` is known before its first variable and after its last (variables
+    its map gives as strings filled in; a placeholder that "may be new" is a variable too). None
+    for any other value, or a ``Sub`` that escapes a variable (``${!Literal}``)."""
+    if isinstance(value, str):
+        return value, value, True
+    if not (isinstance(value, dict) and list(value) == ["Fn::Sub"]):
+        return None
+    sub = value["Fn::Sub"]
+    if isinstance(sub, list) and len(sub) == 2 and isinstance(sub[1], dict):
+        text, variables = sub
+    else:
+        text, variables = sub, {}
+    if not isinstance(text, str) or "${!" in text:
+        return None
+    for name, given in variables.items():
+        if isinstance(given, str):
+            text = text.replace(f"${{{name}}}", given)
+    parts = _VARIABLE.split(text)
+    return parts[0], parts[-1], len(parts) == 1
 
 
 def _replacements(resource_type: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
@@ -974,8 +1063,21 @@ def _endpoints_moved(
             continue
         was = _connect_services(before.get("Properties", {}))
         now = _connect_services(after.get("Properties", {}))
+        if was and not now:
+            # "names and aliases (also known as endpoints) that are used by other Amazon ECS
+            # services to connect to this service" (ECS API Reference, ServiceConnectConfiguration,
+            # services): without them, whatever calls the service by its name fails.
+            findings.append(
+                Finding(
+                    template,
+                    BREAKING,
+                    f"resource {name}",
+                    "the Service Connect endpoint it is called by is removed: the services that "
+                    "call it by its name fail to reach it; move them off it first",
+                )
+            )
         if not was or not now:
-            continue  # an endpoint added or removed: its callers fail either way, or never called
+            continue  # an endpoint added: no one could call it before (removed: said above)
         defaults = sorted(referred(now) & new_defaults)
         if was == now and not defaults:
             continue
