@@ -318,6 +318,32 @@ def test_a_type_checker_catches_a_misspelt_choice(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_a_type_checker_catches_a_misspelt_name_of_the_package(tmp_path):
+    """A library trial: the package's lazy ``__getattr__`` made mypy --strict take any name,
+    ``from troposphere_fargate import build_template`` included, as Any; it failed only when
+    run. The lazily imported names keep their types."""
+    snippet = tmp_path / "app.py"
+    result = _mypy(
+        snippet,
+        "import troposphere_fargate as tf\n"
+        "from troposphere_fargate import build_template, dry_run\n\n"
+        "tf.estimat\n"
+        "reveal_type(dry_run)\n",
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert any(
+        f'{snippet.name}:2: error: Module "troposphere_fargate" has no attribute '
+        '"build_template"' in line
+        for line in lines
+    ), result.stdout
+    assert any(
+        f'{snippet.name}:4: error: Module has no attribute "estimat"' in line for line in lines
+    ), result.stdout
+    revealed = [line for line in lines if ":5: note: Revealed type is" in line]
+    assert revealed[0].endswith('-> troposphere_fargate.cfn.dry_run.PlannedStack"'), revealed
+
+
 # The public dataclasses the library hands back rather than takes: no one constructs them.
 RESULTS = {"Deployment", "Estimate", "Finding", "Footprint", "Layer", "PlannedStack"}
 INPUTS = sorted(

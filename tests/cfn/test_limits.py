@@ -118,6 +118,16 @@ def test_a_role_takes_twenty_managed_policies_at_most():
     assert problem.startswith("Role: 21 managed policies; IAM attaches 20 per role at most")
     role["Properties"]["ManagedPolicyArns"] = role["Properties"]["ManagedPolicyArns"][:20]
     assert limits.problems({"Resources": {"Role": role}}) == []
+    # A task role is refused when it is made: a template composed from service_template never
+    # went through the build's check, and cfn-lint does not count (a library trial).
+    from troposphere_fargate import TaskRole
+
+    with pytest.raises(ConfigError, match=r"^TaskRole\.managed_policies: 21 given; IAM "):
+        TaskRole(managed_policies=tuple(policy.format(i) for i in range(21)))
+    assert (
+        len(TaskRole(managed_policies=tuple(policy.format(i) for i in range(20))).managed_policies)
+        == 20
+    )
 
 
 def test_a_certificate_takes_a_hundred_names_at_most():

@@ -171,6 +171,44 @@ def test_environment_is_on_the_application_container_sorted_by_name(template):
     ]
 
 
+def test_an_environment_value_may_name_the_stacks_region_and_account():
+    """As an ARN may: ``${AWS::Region}`` is the stack's, through ``Fn::Sub``; any other
+    ``${...}`` reaches the container as written. Written as text, ``${AWS::Region}`` reached the
+    container as such, and cfn-lint's E1029 stopped the build (a library trial)."""
+    app = Application(
+        environment=(
+            ("BUCKET", "assets-${AWS::AccountId}-${AWS::Region}:${HOME}"),
+            ("P", "${HOME}"),
+        )
+    )
+    template = build(app)
+    variables = {v["Name"]: v["Value"] for v in application_container(template)["Environment"]}
+    # ${!HOME}: CloudFormation's escape, which it turns back into ${HOME} (Fn::Sub reference).
+    assert variables == {
+        "BUCKET": {"Fn::Sub": "assets-${AWS::AccountId}-${AWS::Region}:${!HOME}"},
+        "P": "${HOME}",
+    }
+
+
+@pytest.mark.lint
+def test_cfn_lint_takes_an_environment_value_naming_the_stacks_region():
+    template = build(Application(environment=(("R", "${AWS::Region}"), ("P", "${HOME}"))))
+    assert lint_templates({s.FILENAME: to_yaml(template)}, regions=["us-east-1"]) == []
+
+
+def test_an_environment_value_that_is_no_string_or_a_name_set_twice_is_said_so():
+    """A library trial: ``(("PORT", 8080),)`` named neither the variable nor the int, and a name
+    set twice was shown where its value belongs (``environment['A']='A'``)."""
+    with pytest.raises(ConfigError) as refused:
+        Application(environment=(("PORT", 8080),))  # type: ignore[arg-type]
+    assert str(refused.value) == (
+        "Application.environment['PORT']=8080: must be a string, not int (write '8080')"
+    )
+    with pytest.raises(ConfigError) as refused:
+        Application(environment=(("A", "1"), ("A", "2")))
+    assert str(refused.value) == "Application.environment: 'A' is set twice"
+
+
 def test_secrets_are_on_the_application_container_with_value_from_as_given(template):
     assert application_container(template)["Secrets"] == [
         {"Name": "API_KEY", "ValueFrom": API_KEY_PARAMETER},

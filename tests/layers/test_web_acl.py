@@ -69,6 +69,15 @@ def test_the_parameter_refuses_what_is_not_a_regional_web_acl(service):
     global_acl = WEB_ACL.replace(":regional/", ":global/")  # CloudFront's scope
     with pytest.raises(ParameterError, match="must be empty or a regional web ACL ARN"):
         deployed(service, {**SERVICE_REQUIRED, s.WEB_ACL_ARN: global_acl})
+    # An id in capitals, as AWS's examples write their placeholder (a1b2c3d4-...-EXAMPLE11111):
+    # WAF's ids are lowercase UUIDs (AWS::WAFv2::WebACL's EntityId pattern), and the messages
+    # say so (a library trial was refused without knowing why).
+    upper = WEB_ACL[:-36] + WEB_ACL[-36:].upper()
+    assert upper != WEB_ACL
+    with pytest.raises(ParameterError, match="its id a lowercase UUID"):
+        deployed(service, {**SERVICE_REQUIRED, s.WEB_ACL_ARN: upper})
+    with pytest.raises(ConfigError, match="its id a lowercase UUID"):
+        ServiceConfig(default_web_acl_arn=upper)
 
 
 def test_the_root_passes_it_to_the_service():

@@ -20,7 +20,12 @@ from typing import Literal
 from awacs.aws import Action as AwacsAction
 from awacs.aws import BaseARN, Statement
 
-from ..cfn.limits import CONTAINERS_PER_TASK, EC2_TEXT_RULE, ec2_text_problem
+from ..cfn.limits import (
+    CONTAINERS_PER_TASK,
+    EC2_TEXT_RULE,
+    MANAGED_POLICIES_PER_ROLE,
+    ec2_text_problem,
+)
 from ..errors import ConfigError, expect, suggest_fields
 from ..errors import field_error as _fail
 from .iam_actions import action_problem, action_resource_problem, resource_problem
@@ -250,6 +255,20 @@ def _strings(owner: str, name: str, value: object, *, allow_empty: bool = True) 
 
 
 def _environment(owner: str, name: str, value: object) -> None:
+    if isinstance(value, tuple):
+        for pair in value:  # the pair that is not two strings, named (a library trial)
+            if (
+                isinstance(pair, tuple)
+                and len(pair) == 2
+                and isinstance(pair[0], str)
+                and not isinstance(pair[1], str)
+            ):
+                raise _fail(
+                    owner,
+                    f"{name}[{pair[0]!r}]",
+                    pair[1],
+                    f"must be a string, not {type(pair[1]).__name__} (write {str(pair[1])!r})",
+                )
     if not isinstance(value, tuple) or not all(
         isinstance(pair, tuple) and len(pair) == 2 and all(isinstance(x, str) for x in pair)
         for pair in value
@@ -262,7 +281,7 @@ def _environment(owner: str, name: str, value: object) -> None:
                 owner, f"{name}[{key!r}]", key, "must be a variable name: letters, digits, _"
             )
         if key in seen:
-            raise _fail(owner, f"{name}[{key!r}]", key, "is set twice")
+            raise ConfigError(f"{owner}.{name}: {key!r} is set twice")
         seen.add(key)
 
 
@@ -759,6 +778,14 @@ class TaskRole:
                 raise _fail(owner, f"managed_policies[{index}]", arn, "must be an IAM policy ARN")
         if len(set(self.managed_policies)) != len(self.managed_policies):
             raise _fail(owner, "managed_policies", self.managed_policies, "has duplicates")
+        if len(self.managed_policies) > MANAGED_POLICIES_PER_ROLE:
+            # The build's own check said so (cfn.limits), but only for what it renders: a
+            # template composed from service_template reached cfn-lint, which does not count.
+            raise ConfigError(
+                f"{owner}.managed_policies: {len(self.managed_policies)} given; IAM attaches "
+                f"{MANAGED_POLICIES_PER_ROLE} managed policies per role at most (10 unless the "
+                "account's quota was raised): merge some into statements"
+            )
         if not isinstance(self.statements, tuple) or not all(
             isinstance(s, PolicyStatement) for s in self.statements
         ):

@@ -1324,7 +1324,8 @@ DOMAIN_NAME_PATTERN = r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-
 CERTIFICATE_NAME_MAX = 64
 # A Route 53 public hosted zone's ID, as CloudFormation takes it (without "/hostedzone/").
 HOSTED_ZONE_ID_PATTERN = r"Z[A-Z0-9]{1,31}"
-# A regional AWS WAF web ACL (scope REGIONAL: a load balancer's).
+# A regional AWS WAF web ACL (scope REGIONAL: a load balancer's). Its id is a lowercase UUID (the
+# EntityId pattern of AWS::WAFv2::WebACL's schema); AWS's examples' EXAMPLE11111 is a placeholder.
 WEB_ACL_ARN_PATTERN = (
     r"arn:aws(?:-cn|-us-gov)?:wafv2:[a-z]{2}(?:-[a-z]+)+-[0-9]:[0-9]{12}:regional/webacl/"
     r"[A-Za-z0-9_-]{1,128}/[a-f0-9-]{36}"
@@ -1350,7 +1351,7 @@ def _check_web_acl(owner: str, acl: object) -> None:
         acl,
         _WEB_ACL_ARN,
         "must be a regional AWS WAF web ACL ARN (arn:aws:wafv2:<region>:<account>:"
-        "regional/webacl/<name>/<id>)",
+        "regional/webacl/<name>/<id>, its id a lowercase UUID)",
     )
 
 

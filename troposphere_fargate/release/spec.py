@@ -1752,7 +1752,9 @@ _DEPLOYMENT = _Object(
 # A regional web ACL's ARN: a service's own load balancer's, and an environment's.
 _WEB_ACL = _Str(
     patterns=(re.compile(rf"^{WEB_ACL_ARN_PATTERN}$"),),
-    means="a regional AWS WAF web ACL ARN",
+    means=(
+        "a regional AWS WAF web ACL ARN (.../regional/webacl/<name>/<id>, its id a lowercase UUID)"
+    ),
     partition=_arn_partition,
 )
 

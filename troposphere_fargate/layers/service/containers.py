@@ -172,7 +172,9 @@ def _awslogs(log_group: logs.LogGroup, stream_prefix: str) -> ecs.LogConfigurati
 
 def _environment(variables: Sequence[tuple[str, str]]) -> list[ecs.Environment]:
     # Sorted by name: the same variables always render the same task definition.
-    return [ecs.Environment(Name=name, Value=value) for name, value in sorted(variables)]
+    return [
+        ecs.Environment(Name=name, Value=cfn_string(value)) for name, value in sorted(variables)
+    ]
 
 
 def _health_check(check: HealthCheck) -> ecs.HealthCheck:

@@ -866,7 +866,8 @@ def add_web_acl_parameter(t: Template, group: str, default: str, description: st
         AllowedPattern=rf"^$|^{WEB_ACL_ARN_PATTERN}$",
         ConstraintDescription=(
             "must be empty or a regional web ACL ARN "
-            "(arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>)"
+            "(arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>, its id a lowercase "
+            "UUID)"
         ),
     )
 
