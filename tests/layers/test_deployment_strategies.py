@@ -433,3 +433,49 @@ def test_the_test_url_is_an_output_only_with_a_test_listener(service):
     assert stack.outputs[s.OUTPUT_TEST_URL]["Value"] == {
         "Fn::Sub": "https://${LoadBalancer.DNSName}:${TestListenerPort}"
     }
+
+
+# --- Percentages cfn-lint misjudges ----------------------------------------------------------
+
+
+@pytest.mark.lint
+def test_a_percentage_in_tenths_that_cfn_lint_misjudges_builds_with_a_reasoned_suppression():
+    """A spec trial (fuzzing): ``canary_percent: 0.3`` or ``step_percent: 33.3``, which ECS
+    takes (tenths of a percent), stopped the build: cfn-lint's W1030 tests the default against
+    the schema's ``multipleOf: 0.1`` in floats (python-jsonschema/jsonschema#810), and about a
+    third of the tenths fail. Only such a default gets the suppression, with its reason; the
+    suppression is needed (without it cfn-lint finds W1030) and the shipped templates have
+    none."""
+    import copy
+
+    from troposphere_fargate import lint_templates, to_yaml
+    from troposphere_fargate.release.build import render_templates
+
+    odd = DeploymentSettings(strategy="CANARY", canary_percent=0.3, step_percent=33.3)
+    template = service_template(ServiceConfig(deployment=odd)).to_dict()
+    metadata = template["Resources"][s.SERVICE]["Metadata"]["cfn-lint"]
+    assert metadata["config"] == {"ignore_checks": ["W1030"]}
+    assert metadata["reasons"]["W1030"].startswith(
+        "CanaryPercent 0.3 and LinearStepPercent 33.3 are in tenths of a percent"
+    )
+    regions = ["us-east-1"]
+    assert lint_templates({s.FILENAME: to_yaml(template)}, regions=regions) == []
+    bare = copy.deepcopy(template)
+    del bare["Resources"][s.SERVICE]["Metadata"]
+    found = lint_templates({s.FILENAME: to_yaml(bare)}, regions=regions)
+    assert {f.rule for f in found} == {"W1030"} and len(found) == 2
+    # Tenths cfn-lint computes exactly, and the shipped templates: no suppression at all.
+    even = DeploymentSettings(strategy="CANARY", canary_percent=0.5, step_percent=25)
+    plain = service_template(ServiceConfig(deployment=even)).to_dict()
+    assert "Metadata" not in plain["Resources"][s.SERVICE]
+    built = render_templates()
+    for name, shipped in built.items():
+        for resource in shipped.get("Resources", {}).values():
+            assert "cfn-lint" not in (resource.get("Metadata") or {}), name
+    # The suppressions reference lists it, as it lists cfn-guard's and checkov's.
+    from troposphere_fargate.release.reference import suppressions_markdown
+
+    rows = suppressions_markdown({**built, "service": template}).splitlines()
+    assert [r for r in rows if "(cfn-lint)" in r] == [
+        f"| service.yaml | Service | `W1030` (cfn-lint) | {metadata['reasons']['W1030']} |"
+    ]

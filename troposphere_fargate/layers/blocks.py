@@ -279,14 +279,22 @@ def suppress(
     *,
     guard: Mapping[str, str] | None = None,
     checkov: Mapping[str, str] | None = None,
+    cfn_lint: Mapping[str, str] | None = None,
 ) -> R:
     """Record, in the resource's metadata, policy rules that do not apply to it and why.
 
-    ``guard`` maps cfn-guard rule names and ``checkov`` maps checkov check IDs to a one-line
-    reason. cfn-guard rules are suppressed under ``Metadata.guard.SuppressedRules`` (the reasons
-    beside them, under ``Reasons``); checkov reads ``Metadata.checkov.skip`` with a comment each.
+    ``guard`` maps cfn-guard rule names, ``checkov`` checkov check IDs and ``cfn_lint`` cfn-lint
+    rule IDs to a one-line reason. cfn-guard rules are suppressed under
+    ``Metadata.guard.SuppressedRules`` (the reasons beside them, under ``Reasons``); checkov
+    reads ``Metadata.checkov.skip`` with a comment each; cfn-lint reads
+    ``Metadata.cfn-lint.config.ignore_checks`` (the reasons beside it, under ``reasons``).
     """
     metadata: dict[str, Any] = dict(getattr(resource, "Metadata", None) or {})
+    if cfn_lint:
+        metadata["cfn-lint"] = {
+            "config": {"ignore_checks": sorted(cfn_lint)},
+            "reasons": dict(sorted(cfn_lint.items())),
+        }
     if guard:
         metadata["guard"] = {
             "SuppressedRules": sorted(guard),

@@ -103,7 +103,9 @@ SUPPRESSIONS_INTRO = """\
 Every policy rule a shipped template does not meet on a resource, and why it does not apply
 there. A rule that cannot judge a resource is suppressed in that resource's metadata, with the
 reason beside it (`Metadata.guard.SuppressedRules` and `Reasons` for cfn-guard,
-`Metadata.checkov.skip` with a `comment` for checkov); a test fails when a suppression lacks a
+`Metadata.checkov.skip` with a `comment` for checkov, `Metadata.cfn-lint.config.ignore_checks`
+and `reasons` for cfn-lint, which no shipped template needs: a spec's percentage that cfn-lint
+misjudges gets one); a test fails when a suppression lacks a
 reason or is no longer needed, and a guard suppression without a reason counts as a failure.
 This project's own guard rules cannot be suppressed. Most suppressions are rules that cannot
 read a parameter's value or an `Fn::If`.
@@ -111,7 +113,8 @@ read a parameter's value or an `Fn::If`.
 
 
 def suppressions_markdown(built: Mapping[str, Mapping[str, Any]]) -> str:
-    """Every cfn-guard and checkov suppression of the shipped templates, with its reason."""
+    """Every cfn-guard, checkov and cfn-lint suppression of the shipped templates, with its
+    reason."""
     lines = [_HEADER, "# Policy suppressions\n", SUPPRESSIONS_INTRO]
     lines.append("| template | resource | rule | why it does not apply |")
     lines.append("| --- | --- | --- | --- |")
@@ -127,6 +130,8 @@ def suppressions_markdown(built: Mapping[str, Mapping[str, Any]]) -> str:
                     f"| {FILES[layer]} | {name} | `{skip['id']}` (checkov) | "
                     f"{_cell(skip['comment'])} |"
                 )
+            for rule, why in sorted((metadata.get("cfn-lint") or {}).get("reasons", {}).items()):
+                lines.append(f"| {FILES[layer]} | {name} | `{rule}` (cfn-lint) | {_cell(why)} |")
     return "\n".join(lines) + "\n"
 
 

@@ -22,13 +22,14 @@ from troposphere import (
 )
 from troposphere import elasticloadbalancingv2 as elb
 
-from ..blocks import name_tag
+from ..blocks import name_tag, suppress
 from ..config import CAPACITY_PROVIDERS, FARGATE, ServiceConfig
 from ..deployment import ROLLING
 from .alarms import Alarms
 from .containers import SERVICE_CONNECT_LOG_PREFIX, SERVICE_CONNECT_PORT_NAME
 from .deployment import TrafficShifting, deployment_configuration
 from .names import (
+    CANARY_PERCENT,
     CAPACITY_PROVIDER,
     CLUSTER,
     CLUSTER_NAME,
@@ -41,6 +42,7 @@ from .names import (
     FORCE_DEPLOYMENT_ON_CHANGE,
     HAS_DESIRED_COUNT,
     HEALTH_CHECK_GRACE_PERIOD,
+    LINEAR_STEP_PERCENT,
     NAMESPACE_ARN,
     PRIVATE_SUBNET_IDS,
     SERVICE,
@@ -262,7 +264,40 @@ def add_ecs_service(
     if waits_for is not None:
         # ECS attaches the target group only once a listener ties it to the load balancer.
         properties["DependsOn"] = [waits_for]
-    return t.add_resource(ecs.Service(SERVICE, **properties))
+    service = ecs.Service(SERVICE, **properties)
+    if exists(placement.target_group):  # the deployment percentages are parameters
+        _suppress_misjudged_tenths(service, config)
+    return t.add_resource(service)
+
+
+def _suppress_misjudged_tenths(service: ecs.Service, config: ServiceConfig) -> None:
+    """A cfn-lint suppression, with its reason, for percentage defaults it misjudges."""
+    misjudged = _misjudged_tenths(config)
+    if misjudged:
+        suppress(
+            service,
+            cfn_lint={
+                "W1030": f"{' and '.join(misjudged)} {'is' if len(misjudged) == 1 else 'are'} "
+                "in tenths of a percent, as ECS takes them; cfn-lint divides floats and finds "
+                "no multiple of 0.1 (0.3 / 0.1 is 2.9999999999999996: "
+                "python-jsonschema/jsonschema#810)"
+            },
+        )
+
+
+def _misjudged_tenths(config: ServiceConfig) -> tuple[str, ...]:
+    """The percentage defaults cfn-lint's ``multipleOf: 0.1`` check refuses though they are in
+    tenths (it tests ``int(value / 0.1) == value / 0.1`` in floats: 0.3, 3.3, 33.3 fail), each
+    as ``Parameter value``."""
+    found = []
+    for name, value in (
+        (CANARY_PERCENT, config.deployment.canary_percent),
+        (LINEAR_STEP_PERCENT, config.deployment.step_percent),
+    ):
+        quotient = float(value) / 0.1
+        if int(quotient) != quotient:
+            found.append(f"{name} {float(value):g}")
+    return tuple(found)
 
 
 def _present(value: Any) -> list[Any]:
