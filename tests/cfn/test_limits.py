@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Any
 
 import pytest
@@ -92,6 +93,27 @@ def test_an_application_takes_nine_sidecars():
     Application(sidecars=sidecars)
     with pytest.raises(ConfigError, match="at most 9: ECS takes 10 containers"):
         Application(sidecars=(*sidecars, dataclasses.replace(sidecar, name="s9")))
+
+
+def test_a_task_definition_of_more_than_64_kib_is_refused():
+    """ECS's "Task definition size limit", not adjustable: 32 KiB in the Developer Guide's
+    older quota table, 64 KiB since ECS took larger ones (2022); above 64 KiB
+    RegisterTaskDefinition fails either way. A spec of 1,000 environment variables built a
+    103 KB task definition and passed every gate (a fuzzing trial). What a function may add is
+    not counted: only a certain excess is refused."""
+    value = "x" * 60
+    many = tuple((f"VARIABLE_NUMBER_{i}", value) for i in range(1000))
+    config = ProductConfig(service=ServiceConfig(application=Application(environment=many)))
+    with pytest.raises(BuildError) as refused:
+        render_templates(config)
+    assert re.search(
+        r"service\.yaml: TaskDefinition: a task definition of at least [0-9,]+ bytes; ECS takes "
+        r"64 KiB at most",
+        str(refused.value),
+    ), refused.value
+    # Half of them: about 50 KB, which the current limit takes.
+    half = ProductConfig(service=ServiceConfig(application=Application(environment=many[:500])))
+    render_templates(half)
 
 
 def test_a_role_takes_10240_characters_of_inline_policy():

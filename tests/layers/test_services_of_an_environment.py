@@ -931,3 +931,33 @@ def test_a_product_configs_warnings_hold_each_services_under_its_name():
     )
     (api,) = config.services[0].warnings
     assert config.warnings == (f"services.api.{api}",)
+
+
+@pytest.mark.parametrize(("policies", "rules"), [(10, 59), (11, 60)])
+def test_more_managed_policies_or_outbound_rules_than_the_default_quotas_are_warned_of(
+    policies, rules
+):
+    """A fuzzing trial built 71 outbound rules and 11 managed policies without a word: "Inbound
+    or outbound rules per security group: 60" (Amazon VPC quotas) and "Managed policies
+    attached to an IAM role: 10" (IAM and AWS STS quotas) are defaults an account may have
+    raised, so they are warned of, not refused; the group's HTTPS rule counts."""
+    from troposphere_fargate import Application, EgressRule, TaskRole
+
+    arns = tuple(f"arn:aws:iam::aws:policy/P{i}" for i in range(policies))
+    egress = tuple(EgressRule(1000 + i, cidr="10.1.0.0/16") for i in range(rules))
+    application = Application(task_role=TaskRole(managed_policies=arns), egress=egress)
+    warnings = ServiceConfig(application=application).warnings
+    if policies == 10:
+        assert warnings == ()
+        return
+    assert warnings == (
+        "task_role: 11 managed policies; IAM attaches 10 per role unless the account's quota "
+        'was raised: raise "Managed policies per role" in Service Quotas (up to 20) before '
+        "deploying, or merge some into statements",
+        "egress: the tasks' security group has 61 outbound rules (HTTPS and these); a group "
+        "takes 60 unless the account's quota was raised: raise \"Inbound or outbound rules per "
+        'security group" in Service Quotas before deploying, or use fewer, wider rules',
+    )
+    group = render_templates(ProductConfig(service=ServiceConfig(application=application)))
+    rules_made = props(group["service"]["Resources"][s.TASK_SECURITY_GROUP])["SecurityGroupEgress"]
+    assert len(rules_made) == 61  # what the warning counts

@@ -46,6 +46,12 @@ CONTAINERS_PER_TASK = 10  # "Containers per task definition: 10", not adjustable
 NAMES_PER_CERTIFICATE = 100
 # "Managed policies attached to an IAM role: 10", adjustable "up to 20" (IAM and AWS STS quotas).
 MANAGED_POLICIES_PER_ROLE = 20
+# "Task definition size limit: The maximum size, in KiB, of a task definition", not adjustable:
+# 32 in the ECS Developer Guide's quota table as awsdocs/amazon-ecs-developer-guide last has it;
+# ECS "supports new task definition sizes" since 2022 (AWS SDK changelog, 2022-09-15), 64 KiB
+# by later sources. Only a task definition larger than the larger figure is refused: above it,
+# RegisterTaskDefinition fails either way.
+TASK_DEFINITION_BYTES = 64 * 1024
 # "Role policy size cannot exceed 10,240 characters" for a role's inline policies together,
 # white space not counted (IAM and AWS STS quotas); not adjustable.
 INLINE_POLICY_CHARACTERS = 10_240
@@ -180,6 +186,13 @@ def _quota_problems(kind: Any, properties: Mapping[str, Any]) -> Iterator[str]:
         count = _largest(properties.get("ContainerDefinitions"))
         if count > CONTAINERS_PER_TASK:
             yield f"{count} containers; ECS takes {CONTAINERS_PER_TASK} per task definition"
+        size = len(json.dumps(_smallest(dict(properties)), separators=(",", ":")))
+        if size > TASK_DEFINITION_BYTES:
+            yield (
+                f"a task definition of at least {size:,} bytes; ECS takes "
+                f"{TASK_DEFINITION_BYTES // 1024} KiB at most (fewer environment variables: "
+                "an environment file, or secrets, hold more)"
+            )
     elif kind == "AWS::CertificateManager::Certificate":
         count = 1 + _largest(properties.get("SubjectAlternativeNames"))
         if count > NAMES_PER_CERTIFICATE:

@@ -514,6 +514,11 @@ DEFAULT_NAMES_PER_CERTIFICATE: Final = 10  # ACM's default quota (adjustable to 
 # "Rules per Application Load Balancer (not counting default rules): 100", adjustable (Elastic
 # Load Balancing, Quotas for your Application Load Balancers).
 DEFAULT_RULES_PER_LOAD_BALANCER: Final = 100
+# "Inbound or outbound rules per security group: 60", adjustable; a rule that names a prefix
+# list counts as the list's maximum entries (Amazon VPC quotas).
+DEFAULT_RULES_PER_SECURITY_GROUP: Final = 60
+# "Managed policies attached to an IAM role: 10", adjustable "up to 20" (IAM and AWS STS quotas).
+DEFAULT_MANAGED_POLICIES_PER_ROLE: Final = 10
 
 
 def _all_of(owner: str, *checks: Callable[[str], None]) -> None:
@@ -1020,14 +1025,39 @@ class ServiceConfig:
         messages (and no managed policy that might): its tasks would start as the queue grows
         and read nothing; a public service routed by paths that do not take ``/``, whose
         health check still requests ``/``: an application that serves only under its paths
-        answers 404 there, and every task is stopped as unhealthy; and a one-time schedule
-        (``at(...)``) whose time has passed, in its time zone, when the warning is asked for."""
+        answers 404 there, and every task is stopped as unhealthy; a one-time schedule
+        (``at(...)``) whose time has passed, in its time zone, when the warning is asked for;
+        an Allow of every action of a service; and more managed policies or outbound rules
+        than an account takes by default."""
         return (
             self._health_check_warnings()
             + self._schedule_warnings()
             + self._queue_warnings()
             + self._full_access_warnings()
+            + self._quota_warnings()
         )
+
+    def _quota_warnings(self) -> tuple[str, ...]:
+        """More than an account takes by default, unless its quota was raised: the stack fails
+        creating the role or the group (a fuzzing trial built 71 outbound rules)."""
+        found = []
+        policies = len(self.application.task_role.managed_policies)
+        if policies > DEFAULT_MANAGED_POLICIES_PER_ROLE:
+            found.append(
+                f"task_role: {policies} managed policies; IAM attaches "
+                f"{DEFAULT_MANAGED_POLICIES_PER_ROLE} per role unless the account's quota was "
+                'raised: raise "Managed policies per role" in Service Quotas (up to 20) before '
+                "deploying, or merge some into statements"
+            )
+        rules = 1 + len(self.application.egress)  # HTTPS out, then the application's
+        if rules > DEFAULT_RULES_PER_SECURITY_GROUP:
+            found.append(
+                f"egress: the tasks' security group has {rules} outbound rules (HTTPS and "
+                f"these); a group takes {DEFAULT_RULES_PER_SECURITY_GROUP} unless the account's "
+                'quota was raised: raise "Inbound or outbound rules per security group" in '
+                "Service Quotas before deploying, or use fewer, wider rules"
+            )
+        return tuple(found)
 
     def _full_access_warnings(self) -> tuple[str, ...]:
         """An Allow statement of every action of a service (``dynamodb:*``): AWS Control
