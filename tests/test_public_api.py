@@ -109,6 +109,7 @@ def test_a_wrong_argument_to_the_library_is_a_type_error_naming_the_call(tmp_pat
     attribute 'max_azs'``)."""
     from troposphere_fargate import (
         NetworkConfig,
+        build_templates,
         deployed,
         describe,
         dry_run,
@@ -145,6 +146,10 @@ def test_a_wrong_argument_to_the_library_is_a_type_error_naming_the_call(tmp_pat
             "render_templates(config) takes ProductConfig or None, not str",
         ),
         (lambda: generate(version=1), "generate(version) takes str, not int"),
+        (
+            lambda: build_templates(None, None),  # type: ignore[arg-type]
+            "build_templates(output) takes str or Path, not None",
+        ),
         (lambda: footprint({}), "footprint(stack) takes PlannedStack, not dict"),
         (lambda: describe(None), "describe(found) takes Footprint, not None"),
         (lambda: estimate(None), "estimate(found) takes Footprint, not None"),

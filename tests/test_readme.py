@@ -119,9 +119,13 @@ def test_the_suppressions_reference_lists_every_suppression_with_its_reason():
                 expected.add(
                     f"| {path.name} | {name} | `{skip['id']}` (checkov) | {skip['comment']} |"
                 )
+            for rule, why in (metadata.get("cfn-lint") or {}).get("reasons", {}).items():
+                expected.add(f"| {path.name} | {name} | `{rule}` (cfn-lint) | {why} |")
     reference = (folder.parent.parent / "docs" / "suppressions.md").read_text()
     listed = {
-        line for line in reference.splitlines() if "(cfn-guard) |" in line or "(checkov) |" in line
+        line
+        for line in reference.splitlines()
+        if any(f"({tool}) |" in line for tool in ("cfn-guard", "checkov", "cfn-lint"))
     }
     assert listed == expected
     assert "[docs/suppressions.md](docs/suppressions.md)" in README

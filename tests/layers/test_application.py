@@ -209,6 +209,40 @@ def test_an_environment_value_that_is_no_string_or_a_name_set_twice_is_said_so()
     assert str(refused.value) == "Application.environment: 'A' is set twice"
 
 
+def test_a_template_function_or_a_variable_as_a_statement_s_resource_says_what_to_do():
+    """A library trial: a GetAtt from an awacs statement was refused with its Python repr, and
+    ``${JobsQueue.Arn}`` as "must be an ARN": each now says how a resource of one's own
+    template is granted (README: Use it as a library)."""
+    from awacs.aws import Allow, Statement
+    from awacs.sqs import SendMessage
+    from troposphere import GetAtt
+
+    given = Statement(Effect=Allow, Action=[SendMessage], Resource=[GetAtt("JobsQueue", "Arn")])
+    with pytest.raises(ConfigError) as refused:
+        PolicyStatement.from_awacs(given)
+    assert str(refused.value).startswith(
+        "PolicyStatement.resources[0]={'Fn::GetAtt': ['JobsQueue', 'Arn']}: must be an ARN as "
+        "text, not GetAtt: a resource of your own template is granted with a policy of your own "
+        "on the task role (iam.PolicyType with Roles=[Ref(troposphere_fargate.layers.service."
+        "TASK_ROLE)]"
+    )
+    with pytest.raises(ConfigError, match=r"\$\{JobsQueue\.Arn\}'.*a policy of your own"):
+        PolicyStatement(("sqs:SendMessage",), ("${JobsQueue.Arn}",))
+    # The constant it names is the task role's logical ID.
+    assert s.TASK_ROLE in build(Application())["Resources"]
+
+
+def test_a_public_sidecar_image_from_python_names_the_pull_through_cache_uri():
+    """As a spec's does (a library trial: Python said only "must be a private ECR image")."""
+    with pytest.raises(ConfigError) as refused:
+        Sidecar("otel", "otel/collector:latest")
+    assert str(refused.value).endswith(
+        "through an ECR pull through cache rule: <account>.dkr.ecr.<region>.amazonaws.com/"
+        "docker-hub/otel/collector:latest (the console's prefix), once you have pulled it "
+        "yourself (the execution role may pull from the cache, not import into it)"
+    )
+
+
 def test_secrets_are_on_the_application_container_with_value_from_as_given(template):
     assert application_container(template)["Secrets"] == [
         {"Name": "API_KEY", "ValueFrom": API_KEY_PARAMETER},

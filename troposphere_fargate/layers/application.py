@@ -299,6 +299,49 @@ def _secrets(owner: str, secrets: object, environment: tuple[tuple[str, str], ..
             )
 
 
+# The registries an ECR pull through cache rule takes, with the console's default prefix for
+# each ("Pulling an image with a pull through cache rule in Amazon ECR", ECR User Guide).
+_UPSTREAM_PREFIXES = {
+    "public.ecr.aws": "ecr-public",
+    "registry-1.docker.io": "docker-hub",
+    "docker.io": "docker-hub",
+    "quay.io": "quay",
+    "ghcr.io": "github",
+    "registry.k8s.io": "kubernetes",
+    "registry.gitlab.com": "gitlab",
+}
+
+
+def pull_through_hint(image: str) -> str:
+    """How an image of a public registry reaches tasks without a public IP: through a pull
+    through cache rule of the account's ECR, under its prefix."""
+    first, _, rest = image.partition("/")
+    named = rest and ("." in first or ":" in first)  # a registry's host comes before a /
+    registry, path = (first, rest) if named else ("docker.io", image)
+    prefix = _UPSTREAM_PREFIXES.get(registry)
+    if prefix is None and registry.endswith(".azurecr.io"):
+        prefix = "azure"
+    if prefix is None or not path:
+        return ""
+    if prefix == "docker-hub" and "/" not in path:
+        path = f"library/{path}"  # Docker Hub's official images
+    return (
+        f"; an image of {registry} reaches tasks without a public IP through an ECR pull "
+        f"through cache rule: <account>.dkr.ecr.<region>.amazonaws.com/{prefix}/{path} (the "
+        "console's prefix), once you have pulled it yourself (the execution role may pull "
+        "from the cache, not import into it)"
+    )
+
+
+# A task role statement on a resource of the template it is in: the statement's ARNs are text,
+# checked when it is made, so such a grant is a policy of the template's own.
+_YOUR_OWN = (
+    "a resource of your own template is granted with a policy of your own on the task role "
+    "(iam.PolicyType with Roles=[Ref(troposphere_fargate.layers.service.TASK_ROLE)], README: "
+    "Use it as a library)"
+)
+
+
 def partition_of(arn: str) -> str:
     """The partition an ARN is in (``arn:<partition>:...``): ``${AWS::Partition}`` for the
     stack's own."""
@@ -664,6 +707,16 @@ class PolicyStatement:
                 "convert an awacs Statement with PolicyStatement.from_awacs",
             )
         _strings(owner, "actions", self.actions, allow_empty=False)
+        if isinstance(self.resources, tuple):
+            for index, resource in enumerate(self.resources):
+                if not isinstance(resource, str):
+                    shown = resource.to_dict() if hasattr(resource, "to_dict") else resource
+                    raise _fail(
+                        owner,
+                        f"resources[{index}]",
+                        shown,
+                        f"must be an ARN as text, not {type(resource).__name__}: {_YOUR_OWN}",
+                    )
         _strings(owner, "resources", self.resources, allow_empty=False)
         for index, action in enumerate(self.actions):
             if not ACTION.fullmatch(action):
@@ -683,7 +736,7 @@ class PolicyStatement:
                     f"resources[{index}]",
                     resource,
                     "must be an ARN (IAM's * and ? wildcards allowed after the service), or * "
-                    "written on purpose",
+                    "written on purpose" + (f"; {_YOUR_OWN}" if resource.startswith("${") else ""),
                 )
             problem = arn_region_problem(resource) or resource_problem(resource)
             if problem:
@@ -953,7 +1006,8 @@ class Sidecar:
                 "image",
                 self.image,
                 "must be a private ECR image with a tag or digest: <account>.dkr.ecr.<region>."
-                "amazonaws.com/<repository>:<tag>",
+                "amazonaws.com/<repository>:<tag>"
+                + (pull_through_hint(self.image) if isinstance(self.image, str) else ""),
             )
         match = ECR_IMAGE.fullmatch(self.image)
         if (

@@ -334,6 +334,7 @@ def build_templates(
     (:func:`~troposphere_fargate.cfn.lint.lint_templates_cached`).
     """
     expect(config, (ProductConfig, type(None)), "build_templates(config)")
+    expect(output, (str, Path), "build_templates(output)")
     expect_version(version, "build_templates(version)")
     config = config or ProductConfig()
     _warn(config)

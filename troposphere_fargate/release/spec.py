@@ -63,6 +63,7 @@ from ..layers.application import (
     condition_operator_problem,
     kms_key_hint,
     partition_of,
+    pull_through_hint,
     secret_hint,
 )
 from ..layers.config import (
@@ -344,39 +345,6 @@ _NOT_DECIMAL = re.compile(
 
 
 _VARIABLE_NAME = re.compile(r"[A-Z_][A-Z0-9_]*")
-
-# The registries an ECR pull through cache rule takes, with the console's default prefix for
-# each ("Pulling an image with a pull through cache rule in Amazon ECR", ECR User Guide).
-_UPSTREAM_PREFIXES = {
-    "public.ecr.aws": "ecr-public",
-    "registry-1.docker.io": "docker-hub",
-    "docker.io": "docker-hub",
-    "quay.io": "quay",
-    "ghcr.io": "github",
-    "registry.k8s.io": "kubernetes",
-    "registry.gitlab.com": "gitlab",
-}
-
-
-def _pull_through_hint(image: str) -> str:
-    """How an image of a public registry reaches tasks without a public IP: through a pull
-    through cache rule of the account's ECR, under its prefix."""
-    first, _, rest = image.partition("/")
-    named = rest and ("." in first or ":" in first)  # a registry's host comes before a /
-    registry, path = (first, rest) if named else ("docker.io", image)
-    prefix = _UPSTREAM_PREFIXES.get(registry)
-    if prefix is None and registry.endswith(".azurecr.io"):
-        prefix = "azure"
-    if prefix is None or not path:
-        return ""
-    if prefix == "docker-hub" and "/" not in path:
-        path = f"library/{path}"  # Docker Hub's official images
-    return (
-        f"; an image of {registry} reaches tasks without a public IP through an ECR pull "
-        f"through cache rule: <account>.dkr.ecr.<region>.amazonaws.com/{prefix}/{path} (the "
-        "console's prefix), once you have pulled it yourself (the execution role may pull "
-        "from the cache, not import into it)"
-    )
 
 
 @dataclass(frozen=True)
@@ -1478,7 +1446,7 @@ _SIDECAR = _Object(
                 means="a private ECR image with a tag or a digest "
                 "(<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>)",
                 partition=_image_partition,
-                hint=_pull_through_hint,
+                hint=pull_through_hint,
             ),
             "image",
             "A private ECR image with a tag or a digest; the execution role may pull from its "
