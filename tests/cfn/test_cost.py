@@ -240,6 +240,10 @@ def test_scheduled_capacity_is_priced_as_a_weeks_average(tmp_path):
         "priced at 2 tasks)"
     )
     assert f"Fargate vCPU ({service})" in {line.item for line in bill.lines}
+    # One task is "1 task" (it said "1 tasks").
+    one = built(tmp_path / "one", rate.replace("min_capacity: 2", "min_capacity: 1"))
+    bill = estimate(footprint(dry_run(one / "root.yaml", LAUNCH)))
+    assert bill.not_counted[0].endswith(": priced at 1 task)")
 
 
 def test_the_ceiling_prices_every_autoscaled_service_at_its_most_tasks():

@@ -74,6 +74,21 @@ def test_an_action_that_is_not_weekly_is_named_not_guessed(schedule, why):
     assert str(refused.value) == why
 
 
+def test_every_action_that_is_not_weekly_is_named():
+    """A fuzzing trial: with several, only the first was named among what cost does not count."""
+    actions = [
+        action("a", "cron(0 8 1 * ? *)", low=3),
+        PEAK,
+        action("b", "rate(1 day)", low=2),
+    ]
+    with pytest.raises(NotWeekly) as refused:
+        week_average(2, 2, 8, actions)
+    assert str(refused.value) == (
+        "a runs on days of the month or of the year (cron(0 8 1 * ? *)); b runs on a rate "
+        "schedule (rate(1 day))"
+    )
+
+
 def test_a_field_of_other_digits_is_named_with_its_action():
     # "²".isdigit() is true and int("²") fails: cost and validate stopped with a traceback.
     for schedule in ("cron(0/² 8 ? * MON-FRI *)", "cron(² 8 ? * MON-FRI *)"):

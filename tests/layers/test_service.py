@@ -769,8 +769,15 @@ def test_a_health_check_the_service_cannot_have_is_refused(fields, message):
             "timeout_seconds=10: must be one of 0, 2, 3, 4, 5, 6 with interval_seconds 10",
         ),
         (
+            # The default timeout, which a spec's user did not write (a fuzzing trial: "must be
+            # one of 2, 3, 4 ... or 0 for ELB's default" of a 0 never given).
             {"interval_seconds": 5},
-            "timeout_seconds=0: must be one of 2, 3, 4 with interval_seconds 5: .* 0 for ELB's "
+            "timeout_seconds=0: ELB's default \\(up to 6 seconds\\) is not shorter than "
+            "interval_seconds 5: give one of 2, 3, 4$",
+        ),
+        (
+            {"interval_seconds": 5, "timeout_seconds": 5},
+            "timeout_seconds=5: must be one of 2, 3, 4 with interval_seconds 5: .* 0 for ELB's "
             "default \\(up to 6 seconds\\) with an interval longer than that",
         ),
         ({"healthy_threshold": 1}, "healthy_threshold=1: must be 2 to 10"),

@@ -125,6 +125,10 @@ class Estimate:
         ]
 
 
+def _tasks(count: object) -> str:
+    return "1 task" if count == 1 else f"{count} tasks"
+
+
 def _money(value: float) -> str:
     return f"${value:g}"
 
@@ -217,7 +221,7 @@ def estimate(found: Footprint, region: str | None = None) -> Estimate:
             lines.append(Line(item, f"{count} x {_money(unit)}{note}", count * unit))
     counts = {name: count for name, count, *_ in found.tasks}
     unpriced = tuple(
-        f"the scheduled capacity of {name} ({why}: priced at {counts.get(name, '?')} tasks)"
+        f"the scheduled capacity of {name} ({why}: priced at {_tasks(counts.get(name, '?'))})"
         for name, why in found.unpriced_schedules
     )
     return Estimate(region, priced, tuple(lines), unpriced + _by_use(found), tuple(scaling))

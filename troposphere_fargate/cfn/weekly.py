@@ -116,9 +116,15 @@ def week_average(
     floor, which a schedule may lower at weekends). Raises :class:`NotWeekly` for an action it
     does not work out."""
     events: list[tuple[int, int, int | None, int | None]] = []
+    unread: list[str] = []  # every action not worked out is named, not the first alone
     for order, action in enumerate(actions):
         bounds = action.get("ScalableTargetAction") or {}
         new_low, new_high = bounds.get("MinCapacity"), bounds.get("MaxCapacity")
+        try:
+            times = _fire_times(action)
+        except NotWeekly as exc:
+            unread.append(str(exc))
+            continue
         events += [
             (
                 at,
@@ -126,8 +132,10 @@ def week_average(
                 None if new_low is None else int(new_low),
                 None if new_high is None else int(new_high),
             )
-            for at in _fire_times(action)
+            for at in times
         ]
+    if unread:
+        raise NotWeekly("; ".join(unread))
     events.sort(key=lambda event: (event[0], event[1]))
     total, previous = 0, 0
     for at, _, new_low, new_high in [*events, (2 * _WEEK, -1, None, None)]:

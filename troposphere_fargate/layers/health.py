@@ -98,6 +98,15 @@ class TargetHealth:
                 f"must be one of {', '.join(map(str, HEALTH_CHECK_INTERVALS))}",
             )
         allowed = timeouts_for(self.interval_seconds)
+        if self.timeout_seconds == 0 and 0 not in allowed:  # the default, often not written
+            raise _fail(
+                owner,
+                "timeout_seconds",
+                self.timeout_seconds,
+                f"ELB's default (up to {ELB_LONGEST_DEFAULT_TIMEOUT} seconds) is not shorter "
+                f"than interval_seconds {self.interval_seconds}: give one of "
+                f"{', '.join(map(str, allowed))}",
+            )
         if self.timeout_seconds not in allowed or isinstance(self.timeout_seconds, bool):
             raise _fail(
                 owner,
