@@ -961,3 +961,21 @@ def test_more_managed_policies_or_outbound_rules_than_the_default_quotas_are_war
     group = render_templates(ProductConfig(service=ServiceConfig(application=application)))
     rules_made = props(group["service"]["Resources"][s.TASK_SECURITY_GROUP])["SecurityGroupEgress"]
     assert len(rules_made) == 61  # what the warning counts
+
+
+def test_two_hosts_of_one_alias_record_logical_id_are_refused_saying_why():
+    """api-v2 and api.v2 both make ApiV2HostRecord; the message said they differ "in no more than
+    punctuation", which * and wildcard (WildcardHostRecord both) do not (a fuzzing trial)."""
+    spec = (
+        "domain: {name: shop.example.com, hosted_zone_id: Z0123456789ABCDEFGHIJ}\n"
+        "services:\n"
+        "  a: {expose: public, routing: {host: api-v2.shop.example.com, priority: 1}}\n"
+        "  b: {expose: public, routing: {host: api.v2.shop.example.com, priority: 2}}\n"
+    )
+    with pytest.raises(SpecError) as refused:
+        parse_spec(spec, "app.yaml")
+    assert str(refused.value) == (
+        "app.yaml:4: services.b.routing.host: its alias record's logical ID would be "
+        "api-v2.shop.example.com's too (ApiV2HostRecord: a logical ID keeps letters and digits, "
+        "and writes * as Wildcard): choose host names that differ in more than that"
+    )

@@ -1365,6 +1365,12 @@ _HOSTED_ZONE_ID = re.compile(rf"^{HOSTED_ZONE_ID_PATTERN}$")
 _WEB_ACL_ARN = re.compile(rf"^{WEB_ACL_ARN_PATTERN}$")
 
 
+def _host_record(relative: str) -> str:
+    from .environment.names import host_record  # the environment package imports this one
+
+    return host_record(relative)
+
+
 def _check_optional_arn(
     owner: str, name: str, value: object, pattern: re.Pattern[str], rule: str
 ) -> None:
@@ -1752,9 +1758,9 @@ class ProductConfig:
                     owner,
                     where,
                     host,
-                    "its alias record's logical ID would be "
-                    f"{possessive(records[record])} too: "
-                    "choose host names that differ in more than punctuation",
+                    f"its alias record's logical ID would be {possessive(records[record])} too "
+                    f"({_host_record(relative)}: a logical ID keeps letters and digits, and "
+                    "writes * as Wildcard): choose host names that differ in more than that",
                 )
 
     def _validate_environment_use(self, owner: str) -> None:
