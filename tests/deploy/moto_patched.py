@@ -218,6 +218,152 @@ def _nested_stack_update(
     return original_resource
 
 
+def _resource_diff_with_conditions(original: Any) -> Any:
+    """moto/cloudformation/parsing.py, ``ResourceMap.build_resource_diff``: moto lists for
+    update only the resources whose text (or a parameter they name) changed, so a resource whose
+    Condition turns true on an update is never created, nor one turning false deleted. This
+    lists every resource with a Condition too (marked, so that an unchanged one that stays is
+    left as it is); :func:`_conditional_update` decides what each becomes."""
+
+    def patched(self: Any, other_template: Any, parameters: Any = None) -> Any:
+        found = original(self, other_template, parameters)
+        old, new = self._resource_json_map, other_template["Resources"]
+        self.condition_only = {
+            name
+            for name in new
+            if name in old and "Condition" in new[name] and name not in found["Modify"]
+        }
+        found["Modify"] += sorted(self.condition_only)
+        return found
+
+    return patched
+
+
+def _conditional_update() -> Any:
+    """moto/cloudformation/parsing.py, ``parse_and_update_resource``: moto updates a resource
+    whatever its Condition, as if it existed: an update from a version that had no Condition on
+    a listener to one that has (0.3.0 to 0.4.0's HttpsListener, without a certificate) resolved
+    a Ref to nothing and failed (KeyError 'TargetGroupArn', HTTP 500); and a resource of a type
+    moto cannot update became nothing. "At stack creation or stack update, AWS CloudFormation
+    evaluates all the conditions in your template before creating any resources. Any resources
+    that are associated with a true condition are created" (CloudFormation User Guide,
+    Conditions): this creates a resource whose condition became true, deletes one whose
+    condition is false, updates the others under the name they have (moto generated a new one
+    and replaced a resource CloudFormation had named), and leaves one moto cannot update as it
+    was."""
+    from moto.cloudformation.parsing import (
+        parse_and_create_resource,
+        parse_resource_and_generate_name,
+    )
+
+    def patched(
+        logical_id: str, resource_json: Any, resources_map: Any, account_id: str, region_name: str
+    ) -> Any:
+        condition = resource_json.get("Condition")
+        existing = resources_map._parsed_resources.get(logical_id)
+        if condition and not resources_map.lazy_condition_map[condition]:
+            if existing is not None:
+                resources_map._delete_resource(existing, resource_json)
+            resources_map._parsed_resources.pop(logical_id, None)
+            return None
+        if existing is None:
+            return parse_and_create_resource(
+                logical_id, resource_json, resources_map, account_id, region_name
+            )
+        if logical_id in getattr(resources_map, "condition_only", ()):
+            return existing  # listed for its condition only: it stays as it is
+        parsed = parse_resource_and_generate_name(logical_id, resource_json, resources_map)
+        if not parsed:
+            return existing
+        resource_class, resolved, name = parsed
+        # A name CloudFormation generated stays the resource's: moto generates another on every
+        # update and took the difference for a rename (an ECS cluster without ClusterName was
+        # deleted and made again whenever its template changed; a task definition without a
+        # Family registered again).
+        name_property = resource_class.cloudformation_name_type()
+        given = resolved.get("Properties") or {}
+        if name_property and name_property not in given and hasattr(existing, "name"):
+            name = existing.name
+        if resolved["Type"] == "AWS::ECS::TaskDefinition" and "Family" not in given:
+            # moto draws a random family on every update, so every task definition changed
+            given["Family"] = existing.family
+            resolved["Properties"] = given
+        if hasattr(resource_class.update_from_cloudformation_json, "__isabstractmethod__"):
+            # A type moto cannot update (a load balancer) came back as nothing, and a GetAtt on
+            # it then failed: it stays as it was.
+            return existing
+        updated = resource_class.update_from_cloudformation_json(
+            original_resource=existing,
+            new_resource_name=name,
+            cloudformation_json=resolved,
+            account_id=account_id,
+            region_name=region_name,
+        )
+        updated.cf_resource_type = resolved["Type"]
+        updated.logical_resource_id = logical_id
+        return updated
+
+    return patched
+
+
+def _security_group_update_in_place(original: Any) -> Any:
+    """moto/ec2/models/security_groups.py, ``SecurityGroup.update_from_cloudformation_json``:
+    moto deletes the group and makes another on any change to its template, where
+    CloudFormation replaces a group only for a new GroupName, GroupDescription or VpcId (their
+    "Update requires: Replacement", AWS::EC2::SecurityGroup) and updates its rules in place.
+    This keeps the group when those three are unchanged; its inline rules are not synced (no
+    test reads a group's rules from the emulator: they are asserted on the template)."""
+
+    def patched(
+        cls: Any,
+        original_resource: Any,
+        new_resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+    ) -> Any:
+        properties = cloudformation_json.get("Properties", {})
+        same = (
+            properties.get("GroupDescription") == original_resource.description
+            and properties.get("VpcId") == original_resource.vpc_id
+            and properties.get("GroupName", original_resource.name) == original_resource.name
+        )
+        if same:
+            return original_resource
+        return original.__func__(
+            cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name
+        )
+
+    return classmethod(patched)
+
+
+def _an_update_stays_an_update(original: Any) -> Any:
+    """moto/cloudformation/models.py, ``Stack.mark_creation_complete``: a custom resource's
+    answer marks its stack ``CREATE_COMPLETE``, also when an update added the resource (0.4.0's
+    network adds one that empties the default security group), so ``aws cloudformation wait
+    stack-update-complete`` never returned. An updated stack keeps its update's status."""
+
+    def patched(self: Any) -> None:
+        if not str(self.status).startswith("UPDATE"):
+            original(self)
+
+    return patched
+
+
+def _bucket_update_keeps_its_name(original: Any) -> Any:
+    """moto/s3/models.py, ``FakeBucket.update_from_cloudformation_json``: a bucket without a
+    BucketName (CloudFormation names it) whose Tags change is tagged by ``properties
+    ["BucketName"]``: KeyError, HTTP 500. The bucket keeps the name it was given, as in
+    CloudFormation; this passes that name on."""
+
+    def patched(cls: Any, original_resource: Any, *args: Any, **kwargs: Any) -> Any:
+        json_ = args[1] if len(args) > 1 else kwargs["cloudformation_json"]
+        json_.setdefault("Properties", {}).setdefault("BucketName", original_resource.name)
+        return original.__func__(cls, original_resource, *args, **kwargs)
+
+    return classmethod(patched)
+
+
 def _cloudformation_models() -> list[type]:
     """moto/servicediscovery, moto/acm and moto/cloudwatch have backends, but no CloudFormation
     model, so ``AWS::ServiceDiscovery::HttpNamespace``, ``AWS::CertificateManager::Certificate``
@@ -537,9 +683,10 @@ def apply() -> None:
     from moto.cloudformation import parsing as cloudformation_parsing
     from moto.cloudformation import responses as cloudformation_responses
     from moto.cloudformation import utils as cloudformation_utils
-    from moto.ec2.models import nat_gateways, subnets, vpcs
+    from moto.ec2.models import nat_gateways, security_groups, subnets, vpcs
     from moto.ecs import models as ecs
     from moto.elbv2 import models as elbv2
+    from moto.s3 import models as s3
 
     if not moto.__version__.startswith(SUPPORTED_MOTO):
         raise RuntimeError(
@@ -572,6 +719,22 @@ def apply() -> None:
     association = subnets.SubnetRouteTableAssociation
     association.create_from_cloudformation_json = _associate_route_table(  # type: ignore[method-assign]
         association.__dict__["create_from_cloudformation_json"]
+    )
+    resource_map = cloudformation_parsing.ResourceMap
+    resource_map.build_resource_diff = _resource_diff_with_conditions(  # type: ignore[method-assign]
+        resource_map.build_resource_diff
+    )
+    cloudformation_parsing.parse_and_update_resource = _conditional_update()
+    group = security_groups.SecurityGroup
+    group.update_from_cloudformation_json = _security_group_update_in_place(  # type: ignore[method-assign]
+        group.__dict__["update_from_cloudformation_json"]
+    )
+    cloudformation.Stack.mark_creation_complete = _an_update_stays_an_update(  # type: ignore[method-assign]
+        cloudformation.Stack.mark_creation_complete
+    )
+    bucket = s3.FakeBucket
+    bucket.update_from_cloudformation_json = _bucket_update_keeps_its_name(  # type: ignore[method-assign]
+        bucket.__dict__["update_from_cloudformation_json"]
     )
     cloudformation_parsing.OutputMap.exports = property(_exports_of_outputs_that_exist)  # type: ignore[method-assign,assignment]
     cloudformation_parsing.clean_json = _clean_json_drops_no_value_items(

@@ -112,13 +112,22 @@ class Aws:
         s3.put_object(Bucket=STAGING_BUCKET, Key=template.name, Body=template.read_bytes())
         return f"https://{STAGING_BUCKET}.s3.{REGION}.amazonaws.com/{template.name}"
 
-    def update_stack(self, name: str, keep: list[str], **parameters: str) -> dict[str, str]:
+    def update_stack(
+        self, name: str, keep: list[str], template: Path | None = None, **parameters: str
+    ) -> dict[str, str]:
+        """Update a stack, to ``template`` (else its own), keeping the values of ``keep``."""
+        if template is None:
+            source = ["--use-previous-template"]
+        elif template.stat().st_size > INLINE_TEMPLATE_BYTES:
+            source = ["--template-url", self.staged(template)]
+        else:
+            source = ["--template-body", f"file://{template}"]
         self.cli(
             "cloudformation",
             "update-stack",
             "--stack-name",
             name,
-            "--use-previous-template",
+            *source,
             "--capabilities",
             "CAPABILITY_IAM",
             "--parameters",
@@ -482,6 +491,9 @@ def test_root_published_and_launched_from_s3_nests_both_stacks_wired_together(aw
 
 def test_updates_keep_the_vpc_subnets_and_service(aws):
     before = aws.create_stack("net", TEMPLATES / "network.yaml", NatGateways="Single")
+    ec2 = aws.client("ec2")
+    first_gateway = [g["NatGatewayId"] for g in ec2.describe_nat_gateways()["NatGateways"]]
+    assert len(first_gateway) == 1
     after = aws.update_stack(
         "net",
         keep=[],
@@ -490,8 +502,13 @@ def test_updates_keep_the_vpc_subnets_and_service(aws):
     assert aws.stack("net")["StackStatus"] == "UPDATE_COMPLETE"
     for output in (n.OUTPUT_VPC_ID, n.OUTPUT_PUBLIC_SUBNET_IDS, n.OUTPUT_PRIVATE_SUBNET_IDS):
         assert after[output] == before[output]  # same VPC, same subnets: updated in place
-    # moto 5.2 does not create resources whose condition becomes true on an update, so the
-    # second NAT gateway is checked on what the template deploys for the new parameters.
+    # The second NAT gateway, whose condition the update turns true, is made (moto made none
+    # until tests/deploy/moto_patched.py followed conditions on updates); the first is kept.
+    gateways = {
+        g["NatGatewayId"]: g["SubnetId"] for g in ec2.describe_nat_gateways()["NatGateways"]
+    }
+    assert len(gateways) == 2 and set(first_gateway) <= set(gateways)
+    assert set(gateways.values()) == set(after[n.OUTPUT_PUBLIC_SUBNET_IDS].split(","))
     stack = deployed(render_templates()["network"], {"NatGateways": "PerAz"})
     assert sorted(stack.of_type("AWS::EC2::NatGateway")) == [n.nat_gateway(1), n.nat_gateway(2)]
 
@@ -517,6 +534,69 @@ def test_updates_keep_the_vpc_subnets_and_service(aws):
     # moto keeps no capacity provider strategy for a service made through CloudFormation (it
     # reports launchType EC2), so the nonce that changes with this update is asserted on the
     # template: tests/layers/test_service.py, test_the_deployment_nonce_changes_with_...
+
+
+# The release before this one, as its users run it: the upgrade the CHANGELOG describes.
+PREVIOUS = REPO / "templates" / "0.3.0"
+
+
+def _physical_ids(aws: Aws, *stacks: str) -> dict[str, str]:
+    """Each resource of ``stacks`` (``stack/LogicalId``) with its physical ID."""
+    return {
+        f"{stack}/{r['LogicalResourceId']}": r["PhysicalResourceId"]
+        for stack in stacks
+        for r in json.loads(
+            aws.cli("cloudformation", "list-stack-resources", "--stack-name", stack).stdout
+        )["StackResourceSummaries"]
+    }
+
+
+def test_stacks_of_the_previous_version_update_to_this_one_in_place(aws):
+    """A network and a service of 0.3.0 updated to this version's templates with the values
+    they were created with, as `aws cloudformation deploy` does: both updates complete, every
+    resource of 0.3.0 is the same resource afterwards (the VPC, subnets, NAT gateway, load
+    balancer, target group, cluster, service, log group and buckets keep their IDs, and every
+    output its value), and what the CHANGELOG says 0.4.0 adds is added. moto failed this update
+    until tests/deploy/moto_patched.py followed conditions on updates; CloudFormation's own
+    verdict on what the update replaces is `diff`'s, asserted here for the same values."""
+    from troposphere_fargate.cfn.diff import DESTRUCTIVE, diff_stacks, load_side
+
+    net = aws.create_stack("net", PREVIOUS / "network.yaml", NatGateways="Single")
+    wired = network_ids(net)
+    svc = aws.create_stack("svc", PREVIOUS / "service.yaml", ContainerImage=IMAGE, **wired)
+    before = _physical_ids(aws, "net", "svc")
+    net_after = aws.update_stack("net", keep=["NatGateways"], template=TEMPLATES / "network.yaml")
+    svc_after = aws.update_stack(
+        "svc", keep=[s.CONTAINER_IMAGE, *wired], template=TEMPLATES / "service.yaml"
+    )
+    assert [aws.stack(x)["StackStatus"] for x in ("net", "svc")] == ["UPDATE_COMPLETE"] * 2
+    after = _physical_ids(aws, "net", "svc")
+    assert set(before) <= set(after)  # nothing removed
+    # moto registers a task definition again on any change to its template text (it compares
+    # its own stored form with the template's); the family, CloudFormation's name, is kept.
+    task = "svc/TaskDefinition"
+    assert after[task].rsplit(":", 1)[0] == before[task].rsplit(":", 1)[0]
+    assert {k: v for k, v in after.items() if k in before and k != task} == {
+        k: v for k, v in before.items() if k != task
+    }
+    assert sorted(set(after) - set(before)) == [
+        "net/DefaultSecurityGroupFunction",
+        "net/DefaultSecurityGroupFunctionLogGroup",
+        "net/DefaultSecurityGroupFunctionRole",
+        "net/DefaultSecurityGroupRestriction",
+        "svc/Dashboard",
+        "svc/ErrorRateAlarm",
+        "svc/UnhealthyTargetsAlarm",
+    ]
+    assert {k: net_after[k] for k in net} == net and {k: svc_after[k] for k in svc} == svc
+    # CloudFormation's verdict for the same stacks: nothing replaced or deleted.
+    old, new = load_side("0.3.0", REPO / "templates"), load_side(__version__, REPO / "templates")
+    for name, values in (
+        ("network.yaml", {"NatGateways": "Single"}),
+        ("service.yaml", {s.CONTAINER_IMAGE: IMAGE, **wired}),
+    ):
+        findings = diff_stacks({name: old[name]}, {name: new[name]}, values, region=REGION)
+        assert [f for f in findings if f.severity == DESTRUCTIVE] == [], name
 
 
 # --- 5. Bad parameters ------------------------------------------------------------------------

@@ -247,6 +247,98 @@ SCENARIO = textwrap.dedent(
 )
 
 
+UPDATES = textwrap.dedent(
+    """
+    import json, warnings
+    warnings.simplefilter("ignore")
+    import boto3
+    from moto import mock_aws
+    import tests.deploy.moto_patched as patched
+    patched.apply()
+
+    V1 = '''
+    Parameters:
+      Mode: {Type: String, Default: a}
+    Conditions:
+      IsA: !Equals [!Ref Mode, a]
+      IsB: !Equals [!Ref Mode, b]
+    Resources:
+      Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.2.0.0/16}}
+      OnlyA: {Type: AWS::SQS::Queue, Condition: IsA}
+      OnlyB: {Type: AWS::SQS::Queue, Condition: IsB}
+      Cluster: {Type: AWS::ECS::Cluster}
+      Group:
+        Type: AWS::EC2::SecurityGroup
+        Properties: {GroupDescription: tasks, VpcId: !Ref Vpc}
+      Bucket: {Type: AWS::S3::Bucket}
+    '''
+    # What a new version changes: a condition on the cluster, a rule in the group, tags on the
+    # bucket, a setting of a queue whose condition is false.
+    V2 = (
+        V1.replace("Cluster: {Type: AWS::ECS::Cluster}",
+                   "Cluster: {Type: AWS::ECS::Cluster, Condition: IsB}")
+        .replace("Properties: {GroupDescription: tasks, VpcId: !Ref Vpc}",
+                 "Properties: {GroupDescription: tasks, VpcId: !Ref Vpc, SecurityGroupIngress: "
+                 "[{IpProtocol: tcp, FromPort: 80, ToPort: 80, CidrIp: 10.2.0.0/16}]}")
+        .replace("Bucket: {Type: AWS::S3::Bucket}",
+                 "Bucket: {Type: AWS::S3::Bucket, Properties: {Tags: [{Key: k, Value: v}]}}")
+        .replace("Condition: IsA}", "Condition: IsA, Properties: {VisibilityTimeout: 40}}")
+    )
+    assert "VisibilityTimeout" in V2 and "SecurityGroupIngress" in V2 and "Tags" in V2
+    with mock_aws():
+        cf = boto3.client("cloudformation", region_name="us-east-1")
+        sqs = boto3.client("sqs", region_name="us-east-1")
+        def physical():
+            return {r["LogicalResourceId"]: r["PhysicalResourceId"]
+                    for r in cf.list_stack_resources(StackName="u")["StackResourceSummaries"]}
+        def queues():  # the queues that exist
+            return sorted(sqs.list_queues().get("QueueUrls", []))
+        cf.create_stack(StackName="u", TemplateBody=V1)
+        first = physical()
+        first_queues = queues()
+        cf.update_stack(StackName="u", UsePreviousTemplate=True,
+                        Parameters=[{"ParameterKey": "Mode", "ParameterValue": "b"}])
+        second = physical()
+        second_queues = queues()
+        cf.update_stack(StackName="u", TemplateBody=V2,
+                        Parameters=[{"ParameterKey": "Mode", "UsePreviousValue": True}])
+        third = physical()
+        print(json.dumps({
+            "status": cf.describe_stacks(StackName="u")["Stacks"][0]["StackStatus"],
+            "condition_flip": [first_queues == [first["OnlyA"]], "OnlyB" in first,
+                               second_queues == [second["OnlyB"]], "OnlyA" in second],
+            "false_condition_changed": ["OnlyA" in third, queues() == [second["OnlyB"]]],
+            "kept": {name: first[name] == third[name] for name in ("Cluster", "Group", "Bucket")},
+        }))
+    """
+)
+
+
+@pytest.fixture(scope="module")
+def updates() -> dict[str, object]:
+    result = subprocess.run(
+        [sys.executable, "-c", UPDATES], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def test_an_update_creates_and_deletes_what_a_changed_condition_says(updates):
+    """moto updated only the resources whose text changed, whatever their Condition: one whose
+    condition turned true was never made, one turned false stayed, and one under a false
+    condition whose text changed was updated as if it existed (0.3.0 to 0.4.0 failed so)."""
+    assert updates["status"] == "UPDATE_COMPLETE"
+    assert updates["condition_flip"] == [True, False, True, False]
+    assert updates["false_condition_changed"] == [False, True]
+
+
+def test_an_update_keeps_a_generated_name_a_group_and_a_bucket(updates):
+    """moto made an unnamed ECS cluster again on any change (it compared a fresh random name),
+    made a security group again for a new rule, and failed tagging a bucket without a
+    BucketName (KeyError): CloudFormation keeps all three."""
+    assert updates["kept"] == {"Cluster": True, "Group": True, "Bucket": True}
+
+
 @pytest.fixture(scope="module")
 def outcome() -> dict[str, object]:
     result = subprocess.run(
@@ -418,6 +510,49 @@ def test_an_inline_python_function_answers_its_custom_resource(tmp_path, answer,
         ]
         failed = "Received response status [FAILED] from custom resource. Message returned: "
         assert (failed + "asked to FAILED" in reasons) == (answer == "FAILED")
+    finally:
+        server.stop()
+
+
+def test_a_custom_resource_an_update_adds_leaves_the_stack_updated(tmp_path):
+    """The function's answer marked the stack CREATE_COMPLETE after its update had completed,
+    so `aws cloudformation wait stack-update-complete` ran out of time (0.4.0's network adds a
+    custom resource to a 0.3.0 stack)."""
+    import time
+
+    import boto3
+
+    from tests.deploy.aws import MotoServer
+
+    before = INLINE_FUNCTION.split("\n  Custom:")[0] + "\n"
+    assert "Custom::Answer" not in before and "Custom::Answer" in INLINE_FUNCTION
+    server = MotoServer(tmp_path, patched=True)
+    try:
+        env = server.env()
+        session = boto3.session.Session(
+            aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
+            region_name=env["AWS_REGION"],
+        )
+        cloudformation = session.client("cloudformation", endpoint_url=server.url)
+        given = [{"ParameterKey": "Answer", "ParameterValue": "SUCCESS"}]
+        cloudformation.create_stack(
+            StackName="s", TemplateBody=before, Capabilities=["CAPABILITY_IAM"], Parameters=given
+        )
+        cloudformation.update_stack(
+            StackName="s",
+            TemplateBody=INLINE_FUNCTION,
+            Capabilities=["CAPABILITY_IAM"],
+            Parameters=given,
+        )
+        sns = session.client("sns", endpoint_url=server.url)
+        deadline = time.monotonic() + 30
+        while not sns.list_topics()["Topics"] and time.monotonic() < deadline:
+            time.sleep(0.1)  # the function has answered once its topic exists
+        time.sleep(0.5)
+        assert sns.list_topics()["Topics"]
+        stack = cloudformation.describe_stacks(StackName="s")["Stacks"][0]
+        assert stack["StackStatus"] == "UPDATE_COMPLETE"
     finally:
         server.stop()
 
