@@ -113,10 +113,18 @@ class Aws:
         return f"https://{STAGING_BUCKET}.s3.{REGION}.amazonaws.com/{template.name}"
 
     def update_stack(
-        self, name: str, keep: list[str], template: Path | None = None, **parameters: str
+        self,
+        name: str,
+        keep: list[str],
+        template: Path | None = None,
+        template_url: str | None = None,
+        **parameters: str,
     ) -> dict[str, str]:
-        """Update a stack, to ``template`` (else its own), keeping the values of ``keep``."""
-        if template is None:
+        """Update a stack, to ``template`` or ``template_url`` (else its own), keeping the
+        values of ``keep``."""
+        if template_url is not None:
+            source = ["--template-url", template_url]
+        elif template is None:
             source = ["--use-previous-template"]
         elif template.stat().st_size > INLINE_TEMPLATE_BYTES:
             source = ["--template-url", self.staged(template)]
@@ -158,7 +166,13 @@ def _parameters(values: dict[str, str]) -> list[str]:
     ]
 
 
-def publish(aws: Aws, emulator: MotoServer, templates: Path, prefix: str | None = None) -> str:
+def publish(
+    aws: Aws,
+    emulator: MotoServer,
+    templates: Path,
+    prefix: str | None = None,
+    version: str | None = None,
+) -> str:
     """``templates`` published to the emulator's bucket "team-templates" (made here) as a user
     would, with ``troposphere-fargate publish``; its standard output."""
     aws.client("s3").create_bucket(Bucket="team-templates")
@@ -173,6 +187,7 @@ def publish(aws: Aws, emulator: MotoServer, templates: Path, prefix: str | None 
             *(["--prefix", prefix] if prefix else []),
             "--templates",
             str(templates),
+            *(["--version", version] if version else []),
         ],
         env={"PATH": "/usr/bin:/bin", **emulator.env()},
         cwd=REPO,
@@ -551,14 +566,46 @@ def _physical_ids(aws: Aws, *stacks: str) -> dict[str, str]:
     }
 
 
+# What 0.4.0 adds to a stack of 0.3.0 that leaves the new parameters at their defaults: the
+# custom resource that empties the default security group, the dashboard, the rollback alarms.
+ADDED_BY_THE_UPGRADE = {
+    "network": [
+        "DefaultSecurityGroupFunction",
+        "DefaultSecurityGroupFunctionLogGroup",
+        "DefaultSecurityGroupFunctionRole",
+        "DefaultSecurityGroupRestriction",
+    ],
+    "service": ["Dashboard", "ErrorRateAlarm", "UnhealthyTargetsAlarm"],
+}
+
+
+def _upgraded(before: dict[str, str], after: dict[str, str], stacks: dict[str, str]) -> None:
+    """Every resource of ``before`` is the same one in ``after``, and ``after`` adds what
+    ADDED_BY_THE_UPGRADE names (``stacks``: the layer of each stack name). moto registers a task
+    definition again on any change to its template text (it compares its own stored form with
+    the template's); its family, CloudFormation's name for it, is kept."""
+    assert set(before) <= set(after)  # nothing removed
+    tasks = [k for k in before if k.endswith("/TaskDefinition")]
+    for task in tasks:
+        assert after[task].rsplit(":", 1)[0] == before[task].rsplit(":", 1)[0]
+    assert {k: after[k] for k in before if k not in tasks} == {
+        k: v for k, v in before.items() if k not in tasks
+    }
+    added = sorted(set(after) - set(before))
+    assert added == sorted(
+        f"{stack}/{name}" for stack, layer in stacks.items() for name in ADDED_BY_THE_UPGRADE[layer]
+    )
+
+
 def test_stacks_of_the_previous_version_update_to_this_one_in_place(aws):
     """A network and a service of 0.3.0 updated to this version's templates with the values
     they were created with, as `aws cloudformation deploy` does: both updates complete, every
     resource of 0.3.0 is the same resource afterwards (the VPC, subnets, NAT gateway, load
     balancer, target group, cluster, service, log group and buckets keep their IDs, and every
     output its value), and what the CHANGELOG says 0.4.0 adds is added. moto failed this update
-    until tests/deploy/moto_patched.py followed conditions on updates; CloudFormation's own
-    verdict on what the update replaces is `diff`'s, asserted here for the same values."""
+    until tests/deploy/moto_patched.py followed conditions on updates (a day-2 trial);
+    CloudFormation's own verdict on what the update replaces is `diff`'s, asserted here for the
+    same values."""
     from troposphere_fargate.cfn.diff import DESTRUCTIVE, diff_stacks, load_side
 
     net = aws.create_stack("net", PREVIOUS / "network.yaml", NatGateways="Single")
@@ -570,24 +617,7 @@ def test_stacks_of_the_previous_version_update_to_this_one_in_place(aws):
         "svc", keep=[s.CONTAINER_IMAGE, *wired], template=TEMPLATES / "service.yaml"
     )
     assert [aws.stack(x)["StackStatus"] for x in ("net", "svc")] == ["UPDATE_COMPLETE"] * 2
-    after = _physical_ids(aws, "net", "svc")
-    assert set(before) <= set(after)  # nothing removed
-    # moto registers a task definition again on any change to its template text (it compares
-    # its own stored form with the template's); the family, CloudFormation's name, is kept.
-    task = "svc/TaskDefinition"
-    assert after[task].rsplit(":", 1)[0] == before[task].rsplit(":", 1)[0]
-    assert {k: v for k, v in after.items() if k in before and k != task} == {
-        k: v for k, v in before.items() if k != task
-    }
-    assert sorted(set(after) - set(before)) == [
-        "net/DefaultSecurityGroupFunction",
-        "net/DefaultSecurityGroupFunctionLogGroup",
-        "net/DefaultSecurityGroupFunctionRole",
-        "net/DefaultSecurityGroupRestriction",
-        "svc/Dashboard",
-        "svc/ErrorRateAlarm",
-        "svc/UnhealthyTargetsAlarm",
-    ]
+    _upgraded(before, _physical_ids(aws, "net", "svc"), {"net": "network", "svc": "service"})
     assert {k: net_after[k] for k in net} == net and {k: svc_after[k] for k in svc} == svc
     # CloudFormation's verdict for the same stacks: nothing replaced or deleted.
     old, new = load_side("0.3.0", REPO / "templates"), load_side(__version__, REPO / "templates")
@@ -597,6 +627,31 @@ def test_stacks_of_the_previous_version_update_to_this_one_in_place(aws):
     ):
         findings = diff_stacks({name: old[name]}, {name: new[name]}, values, region=REGION)
         assert [f for f in findings if f.severity == DESTRUCTIVE] == [], name
+
+
+def test_a_root_of_the_previous_version_updates_to_this_one_in_place(aws, emulator):
+    """The README's upgrade: both versions published, a root of 0.3.0 launched from its URL,
+    then updated to this version's root.yaml with the values it was launched with. The nested
+    stacks are updated in place with their parent, and keep every resource and output."""
+    for version in ("0.3.0", __version__):
+        publish(aws, emulator, REPO / "templates", version=version)
+    base = f"https://team-templates.s3.{REGION}.amazonaws.com/{root.DEFAULT_KEY_PREFIX}"
+    values = {"TemplateBucketName": "team-templates", "NatGateways": "Single"}
+    out = aws.create_stack("shop", f"{base}0.3.0/root.yaml", ContainerImage=IMAGE, **values)
+    nested = _physical_ids(aws, "shop")
+    layers = {
+        nested[f"shop/{root.NETWORK_STACK}"]: "network",
+        nested[f"shop/{root.SERVICE_STACK}"]: "service",
+    }
+    before = _physical_ids(aws, "shop", *layers)
+    after_outputs = aws.update_stack(
+        "shop",
+        keep=[*values, "ContainerImage"],
+        template_url=f"{base}{__version__}/root.yaml",
+    )
+    assert aws.stack("shop")["StackStatus"] == "UPDATE_COMPLETE"
+    _upgraded(before, _physical_ids(aws, "shop", *layers), layers)
+    assert {k: after_outputs[k] for k in out} == out
 
 
 # --- 5. Bad parameters ------------------------------------------------------------------------
