@@ -646,6 +646,11 @@ def _diff(args: argparse.Namespace) -> int:
             "--zones (your running subnets' zones, the first subnet's first) to know which "
             "subnets move"
         )
+    if notes:
+        # A comparison that left a nested template out never passes: what changed there is
+        # not known ("no differences" of a root alone was the false pass it had).
+        _note("the comparison is incomplete: exit 1 until every template it nests is beside it")
+        return EXIT_FAILED
     return EXIT_FAILED if blocked else EXIT_OK
 
 

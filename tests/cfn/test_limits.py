@@ -114,6 +114,12 @@ def test_a_task_definition_of_more_than_64_kib_is_refused():
     # Half of them: about 50 KB, which the current limit takes.
     half = ProductConfig(service=ServiceConfig(application=Application(environment=many[:500])))
     render_templates(half)
+    # Bytes of UTF-8, not of JSON's \u escapes (six for an é): 100 values of 200 é are about
+    # 43 KB, and were counted as 123 KB (a review).
+    accented = tuple((f"V{i}", "é" * 200) for i in range(100))
+    render_templates(
+        ProductConfig(service=ServiceConfig(application=Application(environment=accented)))
+    )
 
 
 def test_a_role_takes_10240_characters_of_inline_policy():

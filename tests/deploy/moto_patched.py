@@ -9,6 +9,7 @@ moto changes, :func:`apply` refuses to run rather than patch the wrong thing.
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import sys
@@ -222,39 +223,103 @@ def _resource_diff_with_conditions(original: Any) -> Any:
     """moto/cloudformation/parsing.py, ``ResourceMap.build_resource_diff``: moto lists for
     update only the resources whose text (or a parameter they name) changed, so a resource whose
     Condition turns true on an update is never created, nor one turning false deleted. This
-    lists every resource with a Condition too (marked, so that an unchanged one that stays is
-    left as it is); :func:`_conditional_update` decides what each becomes."""
+    lists every resource with a Condition too; :func:`_conditional_update` decides what each
+    becomes (one whose properties resolve as before is left as it is)."""
 
     def patched(self: Any, other_template: Any, parameters: Any = None) -> Any:
         found = original(self, other_template, parameters)
         old, new = self._resource_json_map, other_template["Resources"]
-        self.condition_only = {
+        found["Modify"] += sorted(
             name
             for name in new
             if name in old and "Condition" in new[name] and name not in found["Modify"]
-        }
-        found["Modify"] += sorted(self.condition_only)
+        )
         return found
 
     return patched
+
+
+def _resolutions_recorded(original: Any) -> Any:
+    """moto/cloudformation/parsing.py, ``parse_resource_and_generate_name``, which resolves a
+    resource's template for its creation and its updates: each resolution is kept, by logical
+    ID, on the stack's resource map, so that an update can tell what changed."""
+
+    def patched(logical_id: str, resource_json: Any, resources_map: Any) -> Any:
+        parsed = original(logical_id, resource_json, resources_map)
+        if parsed:
+            resolved = resources_map.__dict__.setdefault("resolved_properties", {})
+            resolved[logical_id] = copy.deepcopy(parsed[1].get("Properties") or {})
+        return parsed
+
+    return patched
+
+
+def _route_in_place(existing: Any, given: dict[str, Any], account_id: str, region: str) -> Any:
+    """AWS::EC2::Route: a new target (NatGatewayId, GatewayId) is updated in place ("Update
+    requires: No interruption"), as the ReplaceRoute API does."""
+    from moto.ec2.models import ec2_backends
+
+    return ec2_backends[account_id][region].replace_route(
+        route_table_id=given["RouteTableId"],
+        destination_cidr_block=given.get("DestinationCidrBlock"),
+        nat_gateway_id=given.get("NatGatewayId"),
+        gateway_id=given.get("GatewayId"),
+    )
+
+
+def _endpoint_in_place(existing: Any, given: dict[str, Any], account_id: str, region: str) -> Any:
+    """AWS::EC2::VPCEndpoint: a new PolicyDocument is updated in place ("Update requires: No
+    interruption"), as the ModifyVpcEndpoint API does."""
+    from moto.ec2.models import ec2_backends
+
+    policy = given.get("PolicyDocument")
+    document = json.dumps(policy) if isinstance(policy, dict) else policy
+    backend = ec2_backends[account_id][region]
+    backend.modify_vpc_endpoint(existing.id, document, None, None, None, None, None, None)
+    return existing
+
+
+# Updates moto has no model for, made in place as CloudFormation makes them: the type, the
+# properties its function takes, and the function. Any other change fails (NotEmulated).
+_IN_PLACE: dict[str, tuple[frozenset[str], Any]] = {
+    "AWS::EC2::Route": (frozenset({"NatGatewayId", "GatewayId"}), _route_in_place),
+    "AWS::EC2::VPCEndpoint": (frozenset({"PolicyDocument"}), _endpoint_in_place),
+}
+
+
+def _as_text(value: Any) -> Any:
+    """``value`` with each number and boolean as CloudFormation passes it on, as text: a
+    property written 15 and one given by a Number parameter ("15") are the same."""
+    if isinstance(value, dict):
+        return {k: _as_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_text(v) for v in value]
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int | float):
+        return f"{value:g}" if isinstance(value, float) else str(value)
+    return value
+
+
+class NotEmulated(RuntimeError):
+    """An update this emulator does not model: the update fails, rather than pass unseen."""
 
 
 def _conditional_update() -> Any:
     """moto/cloudformation/parsing.py, ``parse_and_update_resource``: moto updates a resource
     whatever its Condition, as if it existed: an update from a version that had no Condition on
     a listener to one that has (0.3.0 to 0.4.0's HttpsListener, without a certificate) resolved
-    a Ref to nothing and failed (KeyError 'TargetGroupArn', HTTP 500); and a resource of a type
-    moto cannot update became nothing. "At stack creation or stack update, AWS CloudFormation
-    evaluates all the conditions in your template before creating any resources. Any resources
-    that are associated with a true condition are created" (CloudFormation User Guide,
-    Conditions): this creates a resource whose condition became true, deletes one whose
-    condition is false, updates the others under the name they have (moto generated a new one
-    and replaced a resource CloudFormation had named), and leaves one moto cannot update as it
-    was."""
-    from moto.cloudformation.parsing import (
-        parse_and_create_resource,
-        parse_resource_and_generate_name,
-    )
+    a Ref to nothing and failed (KeyError 'TargetGroupArn', HTTP 500); a resource of a type moto
+    cannot update became nothing; and a name CloudFormation generated was generated again and
+    taken for a rename (an ECS cluster without ClusterName, a task definition without a Family,
+    remade on any change). "At stack creation or stack update, AWS CloudFormation evaluates all
+    the conditions in your template before creating any resources. Any resources that are
+    associated with a true condition are created" (CloudFormation User Guide, Conditions), and
+    it "updates only the changed resources" (Stack updates). So this creates a resource whose
+    condition became true, deletes one whose condition is false, leaves one whose properties
+    resolve as before as it is, keeps a generated name that stays generated, and fails the
+    update (:class:`NotEmulated`) where moto cannot update what changed."""
+    from moto.cloudformation import parsing
 
     def patched(
         logical_id: str, resource_json: Any, resources_map: Any, account_id: str, region_name: str
@@ -267,31 +332,48 @@ def _conditional_update() -> Any:
             resources_map._parsed_resources.pop(logical_id, None)
             return None
         if existing is None:
-            return parse_and_create_resource(
+            return parsing.parse_and_create_resource(
                 logical_id, resource_json, resources_map, account_id, region_name
             )
-        if logical_id in getattr(resources_map, "condition_only", ()):
-            return existing  # listed for its condition only: it stays as it is
-        parsed = parse_resource_and_generate_name(logical_id, resource_json, resources_map)
+        before = resources_map.__dict__.get("resolved_properties", {}).get(logical_id)
+        parsed = parsing.parse_resource_and_generate_name(logical_id, resource_json, resources_map)
         if not parsed:
             return existing
         resource_class, resolved, name = parsed
-        # A name CloudFormation generated stays the resource's: moto generates another on every
-        # update and took the difference for a rename (an ECS cluster without ClusterName was
-        # deleted and made again whenever its template changed; a task definition without a
-        # Family registered again).
+        given = resolved.setdefault("Properties", {})
+        if before is not None and _as_text(given) == _as_text(before):
+            return existing  # nothing of it changed (15 and a Number parameter's "15" alike)
         name_property = resource_class.cloudformation_name_type()
-        given = resolved.get("Properties") or {}
-        if name_property and name_property not in given and hasattr(existing, "name"):
-            name = existing.name
-        if resolved["Type"] == "AWS::ECS::TaskDefinition" and "Family" not in given:
-            # moto draws a random family on every update, so every task definition changed
-            given["Family"] = existing.family
-            resolved["Properties"] = given
+        unnamed = before is not None and name_property and name_property not in before
+        if unnamed and name_property not in given and hasattr(existing, "name"):
+            name = existing.name  # generated, and still generated: the same name
+        # moto reads these names from the properties: a task definition's family (it drew a
+        # random one, and registered again), a bucket's name (it tagged by it: KeyError).
+        read = {
+            "AWS::ECS::TaskDefinition": ("Family", "family"),
+            "AWS::S3::Bucket": ("BucketName", "name"),
+        }
+        if resolved["Type"] in read and before is not None:
+            key, attribute = read[resolved["Type"]]
+            if key not in given and key not in before:
+                given[key] = getattr(existing, attribute)
+        recorded = resources_map.__dict__["resolved_properties"]
+        if before is not None:
+            recorded[logical_id] = before  # until the update is made (moto tries again)
         if hasattr(resource_class.update_from_cloudformation_json, "__isabstractmethod__"):
-            # A type moto cannot update (a load balancer) came back as nothing, and a GetAtt on
-            # it then failed: it stays as it was.
-            return existing
+            was = before or {}
+            changed = sorted(
+                k for k in set(given) | set(was) if _as_text(given.get(k)) != _as_text(was.get(k))
+            )
+            handled, update = _IN_PLACE.get(resolved["Type"], (frozenset(), None))
+            if update is None or not set(changed) <= handled:
+                raise NotEmulated(
+                    f"moto cannot update {resolved['Type']} {logical_id}: "
+                    f"{', '.join(changed)} changed"
+                )
+            made = update(existing, given, account_id, region_name)
+            recorded[logical_id] = copy.deepcopy(given)
+            return made
         updated = resource_class.update_from_cloudformation_json(
             original_resource=existing,
             new_resource_name=name,
@@ -301,40 +383,10 @@ def _conditional_update() -> Any:
         )
         updated.cf_resource_type = resolved["Type"]
         updated.logical_resource_id = logical_id
+        recorded[logical_id] = copy.deepcopy(given)
         return updated
 
     return patched
-
-
-def _security_group_update_in_place(original: Any) -> Any:
-    """moto/ec2/models/security_groups.py, ``SecurityGroup.update_from_cloudformation_json``:
-    moto deletes the group and makes another on any change to its template, where
-    CloudFormation replaces a group only for a new GroupName, GroupDescription or VpcId (their
-    "Update requires: Replacement", AWS::EC2::SecurityGroup) and updates its rules in place.
-    This keeps the group when those three are unchanged; its inline rules are not synced (no
-    test reads a group's rules from the emulator: they are asserted on the template)."""
-
-    def patched(
-        cls: Any,
-        original_resource: Any,
-        new_resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-    ) -> Any:
-        properties = cloudformation_json.get("Properties", {})
-        same = (
-            properties.get("GroupDescription") == original_resource.description
-            and properties.get("VpcId") == original_resource.vpc_id
-            and properties.get("GroupName", original_resource.name) == original_resource.name
-        )
-        if same:
-            return original_resource
-        return original.__func__(
-            cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name
-        )
-
-    return classmethod(patched)
 
 
 def _an_update_stays_an_update(original: Any) -> Any:
@@ -348,20 +400,6 @@ def _an_update_stays_an_update(original: Any) -> Any:
             original(self)
 
     return patched
-
-
-def _bucket_update_keeps_its_name(original: Any) -> Any:
-    """moto/s3/models.py, ``FakeBucket.update_from_cloudformation_json``: a bucket without a
-    BucketName (CloudFormation names it) whose Tags change is tagged by ``properties
-    ["BucketName"]``: KeyError, HTTP 500. The bucket keeps the name it was given, as in
-    CloudFormation; this passes that name on."""
-
-    def patched(cls: Any, original_resource: Any, *args: Any, **kwargs: Any) -> Any:
-        json_ = args[1] if len(args) > 1 else kwargs["cloudformation_json"]
-        json_.setdefault("Properties", {}).setdefault("BucketName", original_resource.name)
-        return original.__func__(cls, original_resource, *args, **kwargs)
-
-    return classmethod(patched)
 
 
 def _cloudformation_models() -> list[type]:
@@ -610,7 +648,8 @@ def _failed_custom_resource_fails_its_stack(original: Any) -> Any:
     resource's SUCCESS and ignores a FAILED answer, so the stack stayed CREATE_IN_PROGRESS and a
     test waited until it timed out. CloudFormation fails the resource with "Received response
     status [FAILED] from custom resource. Message returned: <Reason>" and rolls the stack back.
-    This records that reason and leaves the stack ROLLBACK_COMPLETE, which ends a waiter."""
+    This records that reason and leaves the stack ROLLBACK_COMPLETE (UPDATE_ROLLBACK_COMPLETE
+    when an update added the resource), which ends a waiter."""
 
     def patched(self: Any) -> Any:
         if self._get_param("Status") != "FAILED":
@@ -619,8 +658,13 @@ def _failed_custom_resource_fails_its_stack(original: Any) -> Any:
         reason = "Received response status [FAILED] from custom resource. Message returned: " + str(
             self._get_param("Reason")
         )
-        stack._add_stack_event("ROLLBACK_COMPLETE", resource_status_reason=reason)
-        stack.status = "ROLLBACK_COMPLETE"
+        status = (
+            "UPDATE_ROLLBACK_COMPLETE"
+            if str(stack.status).startswith("UPDATE")
+            else "ROLLBACK_COMPLETE"
+        )
+        stack._add_stack_event(status, resource_status_reason=reason)
+        stack.status = status
         return 200, {"status": 200}, json.dumps("{}")
 
     return patched
@@ -683,10 +727,9 @@ def apply() -> None:
     from moto.cloudformation import parsing as cloudformation_parsing
     from moto.cloudformation import responses as cloudformation_responses
     from moto.cloudformation import utils as cloudformation_utils
-    from moto.ec2.models import nat_gateways, security_groups, subnets, vpcs
+    from moto.ec2.models import nat_gateways, subnets, vpcs
     from moto.ecs import models as ecs
     from moto.elbv2 import models as elbv2
-    from moto.s3 import models as s3
 
     if not moto.__version__.startswith(SUPPORTED_MOTO):
         raise RuntimeError(
@@ -724,17 +767,12 @@ def apply() -> None:
     resource_map.build_resource_diff = _resource_diff_with_conditions(  # type: ignore[method-assign]
         resource_map.build_resource_diff
     )
-    cloudformation_parsing.parse_and_update_resource = _conditional_update()
-    group = security_groups.SecurityGroup
-    group.update_from_cloudformation_json = _security_group_update_in_place(  # type: ignore[method-assign]
-        group.__dict__["update_from_cloudformation_json"]
+    cloudformation_parsing.parse_resource_and_generate_name = _resolutions_recorded(
+        cloudformation_parsing.parse_resource_and_generate_name
     )
+    cloudformation_parsing.parse_and_update_resource = _conditional_update()
     cloudformation.Stack.mark_creation_complete = _an_update_stays_an_update(  # type: ignore[method-assign]
         cloudformation.Stack.mark_creation_complete
-    )
-    bucket = s3.FakeBucket
-    bucket.update_from_cloudformation_json = _bucket_update_keeps_its_name(  # type: ignore[method-assign]
-        bucket.__dict__["update_from_cloudformation_json"]
     )
     cloudformation_parsing.OutputMap.exports = property(_exports_of_outputs_that_exist)  # type: ignore[method-assign,assignment]
     cloudformation_parsing.clean_json = _clean_json_drops_no_value_items(

@@ -278,13 +278,14 @@ UPDATES = textwrap.dedent(
         V1.replace("Cluster: {Type: AWS::ECS::Cluster}",
                    "Cluster: {Type: AWS::ECS::Cluster, Condition: IsB}")
         .replace("Properties: {GroupDescription: tasks, VpcId: !Ref Vpc}",
-                 "Properties: {GroupDescription: tasks, VpcId: !Ref Vpc, SecurityGroupIngress: "
-                 "[{IpProtocol: tcp, FromPort: 80, ToPort: 80, CidrIp: 10.2.0.0/16}]}")
+                 "Properties: {GroupDescription: !Sub tasks, VpcId: !Ref Vpc}")
         .replace("Bucket: {Type: AWS::S3::Bucket}",
                  "Bucket: {Type: AWS::S3::Bucket, Properties: {Tags: [{Key: k, Value: v}]}}")
         .replace("Condition: IsA}", "Condition: IsA, Properties: {VisibilityTimeout: 40}}")
     )
-    assert "VisibilityTimeout" in V2 and "SecurityGroupIngress" in V2 and "Tags" in V2
+    assert "VisibilityTimeout" in V2 and "!Sub tasks" in V2 and "Tags" in V2
+    # A change moto cannot make (a VPC's block: moto has no update for a VPC).
+    V3 = V2.replace("CidrBlock: 10.2.0.0/16", "CidrBlock: 10.3.0.0/16")
     with mock_aws():
         cf = boto3.client("cloudformation", region_name="us-east-1")
         sqs = boto3.client("sqs", region_name="us-east-1")
@@ -303,7 +304,14 @@ UPDATES = textwrap.dedent(
         cf.update_stack(StackName="u", TemplateBody=V2,
                         Parameters=[{"ParameterKey": "Mode", "UsePreviousValue": True}])
         third = physical()
+        try:
+            cf.update_stack(StackName="u", TemplateBody=V3,
+                            Parameters=[{"ParameterKey": "Mode", "UsePreviousValue": True}])
+            refused = ""
+        except Exception as exc:
+            refused = str(exc)
         print(json.dumps({
+            "not_emulated": refused,
             "status": cf.describe_stacks(StackName="u")["Stacks"][0]["StackStatus"],
             "condition_flip": [first_queues == [first["OnlyA"]], "OnlyB" in first,
                                second_queues == [second["OnlyB"]], "OnlyA" in second],
@@ -332,11 +340,18 @@ def test_an_update_creates_and_deletes_what_a_changed_condition_says(updates):
     assert updates["false_condition_changed"] == [False, True]
 
 
-def test_an_update_keeps_a_generated_name_a_group_and_a_bucket(updates):
+def test_an_update_keeps_a_generated_name_and_what_resolves_as_before(updates):
     """moto made an unnamed ECS cluster again on any change (it compared a fresh random name),
-    made a security group again for a new rule, and failed tagging a bucket without a
-    BucketName (KeyError): CloudFormation keeps all three."""
+    failed tagging a bucket without a BucketName (KeyError), and made a security group again
+    whose template text changed though its value did not (!Sub tasks is tasks): CloudFormation
+    "updates only the changed resources", and keeps a generated name."""
     assert updates["kept"] == {"Cluster": True, "Group": True, "Bucket": True}
+
+
+def test_an_update_moto_cannot_make_fails_rather_than_passing_unseen(updates):
+    """A VPC's new block (moto has no update for a VPC: it left the old one, or nothing) fails
+    the update, naming what changed: a deploy test never passes on what the emulator skipped."""
+    assert "moto cannot update AWS::EC2::VPC Vpc: CidrBlock changed" in updates["not_emulated"]
 
 
 @pytest.fixture(scope="module")
@@ -514,10 +529,14 @@ def test_an_inline_python_function_answers_its_custom_resource(tmp_path, answer,
         server.stop()
 
 
-def test_a_custom_resource_an_update_adds_leaves_the_stack_updated(tmp_path):
+@pytest.mark.parametrize(
+    ("answer", "status"), [("SUCCESS", "UPDATE_COMPLETE"), ("FAILED", "UPDATE_ROLLBACK_COMPLETE")]
+)
+def test_a_custom_resource_an_update_adds_leaves_the_stack_updated(tmp_path, answer, status):
     """The function's answer marked the stack CREATE_COMPLETE after its update had completed,
     so `aws cloudformation wait stack-update-complete` ran out of time (0.4.0's network adds a
-    custom resource to a 0.3.0 stack)."""
+    custom resource to a 0.3.0 stack); a FAILED answer made it ROLLBACK_COMPLETE, a status of
+    failed creations, where CloudFormation rolls an update back to UPDATE_ROLLBACK_COMPLETE."""
     import time
 
     import boto3
@@ -535,7 +554,7 @@ def test_a_custom_resource_an_update_adds_leaves_the_stack_updated(tmp_path):
             region_name=env["AWS_REGION"],
         )
         cloudformation = session.client("cloudformation", endpoint_url=server.url)
-        given = [{"ParameterKey": "Answer", "ParameterValue": "SUCCESS"}]
+        given = [{"ParameterKey": "Answer", "ParameterValue": answer}]
         cloudformation.create_stack(
             StackName="s", TemplateBody=before, Capabilities=["CAPABILITY_IAM"], Parameters=given
         )
@@ -546,13 +565,22 @@ def test_a_custom_resource_an_update_adds_leaves_the_stack_updated(tmp_path):
             Parameters=given,
         )
         sns = session.client("sns", endpoint_url=server.url)
+
+        def answered() -> bool:
+            if answer == "FAILED":  # its reason is among the stack's events once it is read
+                events = cloudformation.describe_stack_events(StackName="s")["StackEvents"]
+                return any("asked to FAILED" in e.get("ResourceStatusReason", "") for e in events)
+            return bool(sns.list_topics()["Topics"])  # made just before the answer is sent
+
         deadline = time.monotonic() + 30
-        while not sns.list_topics()["Topics"] and time.monotonic() < deadline:
-            time.sleep(0.1)  # the function has answered once its topic exists
-        time.sleep(0.5)
-        assert sns.list_topics()["Topics"]
-        stack = cloudformation.describe_stacks(StackName="s")["Stacks"][0]
-        assert stack["StackStatus"] == "UPDATE_COMPLETE"
+        while not answered():
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        # The answer is read within milliseconds of being sent: the status must hold for 2 s.
+        for _ in range(20):
+            stack = cloudformation.describe_stacks(StackName="s")["Stacks"][0]
+            assert stack["StackStatus"] == status
+            time.sleep(0.1)
     finally:
         server.stop()
 

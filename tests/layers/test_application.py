@@ -207,6 +207,24 @@ def test_an_environment_value_that_is_no_string_or_a_name_set_twice_is_said_so()
     with pytest.raises(ConfigError) as refused:
         Application(environment=(("A", "1"), ("A", "2")))
     assert str(refused.value) == "Application.environment: 'A' is set twice"
+    # None is no number: no "write 'None'" (a review).
+    with pytest.raises(ConfigError) as refused:
+        Application(environment=(("A", None),))  # type: ignore[arg-type]
+    assert str(refused.value) == "Application.environment['A']=None: must be a string, not NoneType"
+
+
+def test_an_environment_value_names_only_pseudo_parameters_a_sub_substitutes():
+    """${AWS::Bogus} was taken, and stopped the build at cfn-lint's E1019 (a review)."""
+    with pytest.raises(ConfigError) as refused:
+        Application(environment=(("X", "${AWS::Bogus}"),))
+    assert str(refused.value) == (
+        "Application.environment['X']='${AWS::Bogus}': ${AWS::Bogus} is no pseudo parameter "
+        "CloudFormation substitutes: ${AWS::AccountId}, ${AWS::Partition}, ${AWS::Region}, "
+        "${AWS::StackId}, ${AWS::StackName}, ${AWS::URLSuffix}"
+    )
+    with pytest.raises(ConfigError, match=r"\(did you mean \$\{AWS::Region\}\?\)$"):
+        Application(environment=(("X", "${AWS::region}"),))
+    Application(environment=(("X", "${AWS::StackName}-${AWS::StackId}"),))
 
 
 def test_a_template_function_or_a_variable_as_a_statement_s_resource_says_what_to_do():

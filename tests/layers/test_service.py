@@ -776,6 +776,11 @@ def test_a_health_check_the_service_cannot_have_is_refused(fields, message):
             "interval_seconds 5: give one of 2, 3, 4$",
         ),
         (
+            # False is no default timeout (bool is an int subclass; a review).
+            {"interval_seconds": 5, "timeout_seconds": False},
+            "timeout_seconds=False: must be one of 2, 3, 4 with interval_seconds 5",
+        ),
+        (
             {"interval_seconds": 5, "timeout_seconds": 5},
             "timeout_seconds=5: must be one of 2, 3, 4 with interval_seconds 5: .* 0 for ELB's "
             "default \\(up to 6 seconds\\) with an interval longer than that",

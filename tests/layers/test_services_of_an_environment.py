@@ -954,9 +954,11 @@ def test_more_managed_policies_or_outbound_rules_than_the_default_quotas_are_war
         "task_role: 11 managed policies; IAM attaches 10 per role unless the account's quota "
         'was raised: raise "Managed policies per role" in Service Quotas (up to 20) before '
         "deploying, or merge some into statements",
-        "egress: the tasks' security group has 61 outbound rules (HTTPS and these); a group "
-        "takes 60 unless the account's quota was raised: raise \"Inbound or outbound rules per "
-        'security group" in Service Quotas before deploying, or use fewer, wider rules',
+        "egress: the tasks' security group has at least 61 outbound rules (HTTPS and these; a "
+        "rule to a prefix list counts as the list's maximum entries, and the console's extra "
+        "egress rule as one more); a group takes 60 unless the account's quota was raised: "
+        'raise "Inbound or outbound rules per security group" in Service Quotas before '
+        "deploying, or use fewer, wider rules",
     )
     group = render_templates(ProductConfig(service=ServiceConfig(application=application)))
     rules_made = props(group["service"]["Resources"][s.TASK_SECURITY_GROUP])["SecurityGroupEgress"]

@@ -172,33 +172,43 @@ def _build_folder(folder: Path) -> Path:
     return versions[0] if len(versions) == 1 else folder
 
 
-def _nested_beside(path: Path, template: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+def _nested_beside(
+    path: Path, template: Mapping[str, Any]
+) -> tuple[dict[str, Any], list[str], list[str]]:
     """The templates the template in file ``path`` nests (an ``AWS::CloudFormation::Stack``
     whose ``TemplateURL`` ends with their file name), and theirs in turn, read from beside it;
-    and the names of those it nests that are not there."""
+    the names of those it nests that are not there; and the nested stacks whose TemplateURL
+    names no file (a ``Ref``, a query string after the name)."""
     found: dict[str, Any] = {}
     missing: list[str] = []
+    unnamed: list[str] = []
     todo = [template]
     while todo:
         resources = todo.pop().get("Resources")
-        for resource in resources.values() if isinstance(resources, Mapping) else ():
+        items = resources.items() if isinstance(resources, Mapping) else ()
+        for logical_id, resource in items:
             if not isinstance(resource, Mapping) or resource.get("Type") != (
                 "AWS::CloudFormation::Stack"
             ):
                 continue
             properties = resource.get("Properties")
             url = properties.get("TemplateURL") if isinstance(properties, Mapping) else None
-            for text in literals(url):
-                name = text.rsplit("/", 1)[-1]
-                known = name in found or name in missing or name == path.name
-                if known or not name.lower().endswith(TEMPLATE_SUFFIXES):
+            names = [
+                text.rsplit("/", 1)[-1]
+                for text in literals(url)
+                if text.rsplit("/", 1)[-1].lower().endswith(TEMPLATE_SUFFIXES)
+            ]
+            if not names:
+                unnamed.append(logical_id)
+            for name in names:
+                if name in found or name in missing or name == path.name:
                     continue
                 if (path.parent / name).is_file():
                     found[name] = read_template(path.parent / name)
                     todo.append(found[name])
                 else:
                     missing.append(name)
-    return found, missing
+    return found, missing, unnamed
 
 
 def load_sides(
@@ -230,13 +240,20 @@ def load_sides(
             for side, loaded in ((old, before), (new, after))
         ]
         absent = {
-            n: side for side, (_, missing) in zip((old, new), found, strict=True) for n in missing
+            n: side
+            for side, (_, missing, _) in zip((old, new), found, strict=True)
+            for n in missing
         }
-        for loaded, (nested, _) in zip((before, after), found, strict=True):
+        for loaded, (nested, _, _) in zip((before, after), found, strict=True):
             loaded.update((n, t) for n, t in nested.items() if n not in absent and n != name)
         notes = [
             f"not compared: {n}, which {side} nests, is not beside it"
             for n, side in sorted(absent.items())
+        ] + [
+            f"not compared: the template of {stack}, which {side} nests: its TemplateURL names "
+            "no file"
+            for side, (_, _, unnamed) in zip((old, new), found, strict=True)
+            for stack in unnamed
         ]
     return before, after, notes
 
@@ -324,7 +341,10 @@ def _certainly_differs(before: Any, after: Any) -> bool:
     if before == after:
         return False
     ends, other_ends = _text_bounds(before), _text_bounds(after)
-    if ends is not None and other_ends is not None:
+    # Two strings compare as they are (a placeholder is told apart from a new one on purpose);
+    # a Sub on either side compares by the ends its text certainly has.
+    subs = isinstance(before, dict) or isinstance(after, dict)
+    if subs and ends is not None and other_ends is not None:
         (start, end, known), (other_start, other_end, other_known) = ends, other_ends
         if known and other_known:
             return start != other_start
@@ -349,18 +369,21 @@ def _certainly_differs(before: Any, after: Any) -> bool:
     return True
 
 
-# What an Fn::Sub's text leaves unknown: its variables, and the placeholder of a nested stack's
-# parameter whose value may be new (diff_stacks wraps the text holding it in a Sub for that).
-_VARIABLE = re.compile(r"\$\{[^}]*\}|<[^<>]*, maybe new>")
+# What a text leaves unknown: an Fn::Sub's variables, and the placeholders diff_stacks puts
+# for a nested stack's parameter passed from another's output (<Name>, <Name, new>, <Name,
+# maybe new>), which stand for values known once deployed.
+_VARIABLE = re.compile(r"\$\{[^}]*\}|<[A-Za-z0-9]+(?:, (?:maybe )?new)?>")
 
 
 def _text_bounds(value: Any) -> tuple[str, str, bool] | None:
     """What a text certainly starts and ends with, and whether that is all of it: a string is
-    all known; an ``Fn::Sub`` is known before its first variable and after its last (variables
-    its map gives as strings filled in; a placeholder that "may be new" is a variable too). None
-    for any other value, or a ``Sub`` that escapes a variable (``${!Literal}``)."""
+    known but for its placeholders; an ``Fn::Sub`` is known before its first variable and after
+    its last (variables its map gives as strings filled in; a placeholder is a variable too).
+    None for any other value, or a ``Sub`` that escapes a variable (``${!Literal}``)."""
     if isinstance(value, str):
-        return value, value, True
+        parts = _VARIABLE.split(value.replace("${", "\0"))  # a string's ${ is text
+        parts = [part.replace("\0", "${") for part in parts]
+        return parts[0], parts[-1], len(parts) == 1
     if not (isinstance(value, dict) and list(value) == ["Fn::Sub"]):
         return None
     sub = value["Fn::Sub"]

@@ -186,7 +186,8 @@ def _quota_problems(kind: Any, properties: Mapping[str, Any]) -> Iterator[str]:
         count = _largest(properties.get("ContainerDefinitions"))
         if count > CONTAINERS_PER_TASK:
             yield f"{count} containers; ECS takes {CONTAINERS_PER_TASK} per task definition"
-        size = len(json.dumps(_smallest(dict(properties)), separators=(",", ":")))
+        smallest = _smallest(dict(properties))
+        size = len(json.dumps(smallest, separators=(",", ":"), ensure_ascii=False).encode())
         if size > TASK_DEFINITION_BYTES:
             yield (
                 f"a task definition of at least {size:,} bytes; ECS takes "

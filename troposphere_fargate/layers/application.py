@@ -254,6 +254,14 @@ def _strings(owner: str, name: str, value: object, *, allow_empty: bool = True) 
         raise _fail(owner, name, value, "must not be empty")
 
 
+# The pseudo parameters an Fn::Sub substitutes in a text (AWS::NotificationARNs is a list and
+# AWS::NoValue no value: CloudFormation User Guide, Pseudo parameters reference).
+_SUBSTITUTED_PSEUDO = tuple(
+    f"${{AWS::{name}}}"
+    for name in ("AccountId", "Partition", "Region", "StackId", "StackName", "URLSuffix")
+)
+
+
 def _environment(owner: str, name: str, value: object) -> None:
     if isinstance(value, tuple):
         for pair in value:  # the pair that is not two strings, named (a library trial)
@@ -263,11 +271,13 @@ def _environment(owner: str, name: str, value: object) -> None:
                 and isinstance(pair[0], str)
                 and not isinstance(pair[1], str)
             ):
+                number = isinstance(pair[1], int | float) and not isinstance(pair[1], bool)
                 raise _fail(
                     owner,
                     f"{name}[{pair[0]!r}]",
                     pair[1],
-                    f"must be a string, not {type(pair[1]).__name__} (write {str(pair[1])!r})",
+                    f"must be a string, not {type(pair[1]).__name__}"
+                    + (f" (write {str(pair[1])!r})" if number else ""),
                 )
     if not isinstance(value, tuple) or not all(
         isinstance(pair, tuple) and len(pair) == 2 and all(isinstance(x, str) for x in pair)
@@ -275,7 +285,21 @@ def _environment(owner: str, name: str, value: object) -> None:
     ):
         raise _fail(owner, name, value, "must be a tuple of (name, value) string pairs")
     seen: set[str] = set()
-    for key, _ in value:
+    for key, text in value:
+        for token in re.findall(r"\$\{AWS::[^}]*\}", text, flags=re.IGNORECASE):
+            if token not in _SUBSTITUTED_PSEUDO:
+                close = [p for p in _SUBSTITUTED_PSEUDO if p.lower() == token.lower()]
+                raise _fail(
+                    owner,
+                    f"{name}[{key!r}]",
+                    text,
+                    f"{token} is no pseudo parameter "
+                    + (
+                        f"(did you mean {close[0]}?)"
+                        if close
+                        else f"CloudFormation substitutes: {', '.join(_SUBSTITUTED_PSEUDO)}"
+                    ),
+                )
         if not ENVIRONMENT_NAME.fullmatch(key):
             raise _fail(
                 owner, f"{name}[{key!r}]", key, "must be a variable name: letters, digits, _"

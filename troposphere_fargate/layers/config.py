@@ -1052,10 +1052,12 @@ class ServiceConfig:
         rules = 1 + len(self.application.egress)  # HTTPS out, then the application's
         if rules > DEFAULT_RULES_PER_SECURITY_GROUP:
             found.append(
-                f"egress: the tasks' security group has {rules} outbound rules (HTTPS and "
-                f"these); a group takes {DEFAULT_RULES_PER_SECURITY_GROUP} unless the account's "
-                'quota was raised: raise "Inbound or outbound rules per security group" in '
-                "Service Quotas before deploying, or use fewer, wider rules"
+                f"egress: the tasks' security group has at least {rules} outbound rules (HTTPS "
+                "and these; a rule to a prefix list counts as the list's maximum entries, and "
+                "the console's extra egress rule as one more); a group takes "
+                f"{DEFAULT_RULES_PER_SECURITY_GROUP} unless the account's quota was raised: "
+                'raise "Inbound or outbound rules per security group" in Service Quotas before '
+                "deploying, or use fewer, wider rules"
             )
         return tuple(found)
 

@@ -98,7 +98,8 @@ class TargetHealth:
                 f"must be one of {', '.join(map(str, HEALTH_CHECK_INTERVALS))}",
             )
         allowed = timeouts_for(self.interval_seconds)
-        if self.timeout_seconds == 0 and 0 not in allowed:  # the default, often not written
+        default = self.timeout_seconds == 0 and not isinstance(self.timeout_seconds, bool)
+        if default and 0 not in allowed:  # the default, often not written
             raise _fail(
                 owner,
                 "timeout_seconds",
