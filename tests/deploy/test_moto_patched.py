@@ -267,6 +267,7 @@ UPDATES = textwrap.dedent(
       OnlyA: {Type: AWS::SQS::Queue, Condition: IsA}
       OnlyB: {Type: AWS::SQS::Queue, Condition: IsB}
       Cluster: {Type: AWS::ECS::Cluster}
+      Named: {Type: AWS::ECS::Cluster, Properties: {ClusterName: named}}
       Group:
         Type: AWS::EC2::SecurityGroup
         Properties: {GroupDescription: tasks, VpcId: !Ref Vpc}
@@ -276,7 +277,9 @@ UPDATES = textwrap.dedent(
     # bucket, a setting of a queue whose condition is false.
     V2 = (
         V1.replace("Cluster: {Type: AWS::ECS::Cluster}",
-                   "Cluster: {Type: AWS::ECS::Cluster, Condition: IsB}")
+                   "Cluster: {Type: AWS::ECS::Cluster, Condition: IsB, Properties: "
+                   "{ClusterSettings: [{Name: containerInsights, Value: enabled}]}}")
+        .replace("Properties: {ClusterName: named}", "Properties: {}")
         .replace("Properties: {GroupDescription: tasks, VpcId: !Ref Vpc}",
                  "Properties: {GroupDescription: !Sub tasks, VpcId: !Ref Vpc}")
         .replace("Bucket: {Type: AWS::S3::Bucket}",
@@ -317,6 +320,7 @@ UPDATES = textwrap.dedent(
                                second_queues == [second["OnlyB"]], "OnlyA" in second],
             "false_condition_changed": ["OnlyA" in third, queues() == [second["OnlyB"]]],
             "kept": {name: first[name] == third[name] for name in ("Cluster", "Group", "Bucket")},
+            "renamed": [first["Named"] == "named", third["Named"] != "named"],
         }))
     """
 )
@@ -346,6 +350,12 @@ def test_an_update_keeps_a_generated_name_and_what_resolves_as_before(updates):
     whose template text changed though its value did not (!Sub tasks is tasks): CloudFormation
     "updates only the changed resources", and keeps a generated name."""
     assert updates["kept"] == {"Cluster": True, "Group": True, "Bucket": True}
+
+
+def test_a_cluster_that_loses_its_name_is_made_again(updates):
+    """ClusterName is create-only: without it CloudFormation makes a cluster of a generated name
+    (a review: the generated-name fix kept "named")."""
+    assert updates["renamed"] == [True, True]
 
 
 def test_an_update_moto_cannot_make_fails_rather_than_passing_unseen(updates):
