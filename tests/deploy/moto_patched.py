@@ -343,6 +343,7 @@ def _conditional_update() -> Any:
         given = resolved.setdefault("Properties", {})
         if before is not None and _as_text(given) == _as_text(before):
             return existing  # nothing of it changed (15 and a Number parameter's "15" alike)
+        resolution = copy.deepcopy(given)  # recorded as the template gives it, without names
         name_property = resource_class.cloudformation_name_type()
         unnamed = before is not None and name_property and name_property not in before
         if unnamed and name_property not in given and hasattr(existing, "name"):
@@ -372,7 +373,7 @@ def _conditional_update() -> Any:
                     f"{', '.join(changed)} changed"
                 )
             made = update(existing, given, account_id, region_name)
-            recorded[logical_id] = copy.deepcopy(given)
+            recorded[logical_id] = resolution
             return made
         updated = resource_class.update_from_cloudformation_json(
             original_resource=existing,
@@ -383,7 +384,7 @@ def _conditional_update() -> Any:
         )
         updated.cf_resource_type = resolved["Type"]
         updated.logical_resource_id = logical_id
-        recorded[logical_id] = copy.deepcopy(given)
+        recorded[logical_id] = resolution
         return updated
 
     return patched
