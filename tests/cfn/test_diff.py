@@ -1348,6 +1348,11 @@ def _environment_of(spec: str) -> dict[str, dict[str, Any]]:
         ("<EnvironmentUrl>", {"Fn::Sub": "http://${Balancer.DNSName}"}, False),
         ("<Url>/api/", {"Fn::Sub": "http://${X}/api/"}, False),
         ("<Url>", "<Url, new>", True),
+        (
+            {"Fn::Sub": "<Url>/api/${AWS::Region}"},
+            {"Fn::Sub": "<Url, new>/api/${AWS::Region}"},
+            True,
+        ),
     ],
     ids=[
         "literals",
@@ -1373,6 +1378,7 @@ def _environment_of(spec: str) -> dict[str, dict[str, Any]]:
         "a-placeholder-against-a-sub",
         "a-placeholder-beside-text-against-a-sub",
         "a-placeholder-and-its-new-value",
+        "a-placeholder-and-its-new-value-in-a-sub",
     ],
 )
 def test_a_change_is_certain_only_where_it_is_outside_every_function(before, after, certain):

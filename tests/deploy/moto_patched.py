@@ -296,8 +296,10 @@ def _as_text(value: Any) -> Any:
         return [_as_text(v) for v in value]
     if isinstance(value, bool):
         return str(value).lower()
-    if isinstance(value, int | float):
-        return f"{value:g}" if isinstance(value, float) else str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, int):
+        return str(value)
     return value
 
 
@@ -318,7 +320,10 @@ def _conditional_update() -> Any:
     it "updates only the changed resources" (Stack updates). So this creates a resource whose
     condition became true, deletes one whose condition is false, leaves one whose properties
     resolve as before as it is, keeps a generated name that stays generated, and fails the
-    update (:class:`NotEmulated`) where moto cannot update what changed."""
+    update (:class:`NotEmulated`) where moto has no update for a type whose properties changed.
+    moto's own updates apply part of a resource's properties (a cluster's name only, a role's
+    description only; a security group is made again): what they drop is asserted on the
+    templates, and what an update replaces is diff's to say (the upgrade tests assert both)."""
     from moto.cloudformation import parsing
 
     def patched(
@@ -338,8 +343,12 @@ def _conditional_update() -> Any:
         before = resources_map.__dict__.get("resolved_properties", {}).get(logical_id)
         parsed = parsing.parse_resource_and_generate_name(logical_id, resource_json, resources_map)
         if not parsed:
-            return existing
+            raise NotEmulated(
+                f"moto has no model to update {resource_json.get('Type')} {logical_id}"
+            )
         resource_class, resolved, name = parsed
+        if getattr(existing, "cf_resource_type", resolved["Type"]) != resolved["Type"]:
+            raise NotEmulated(f"moto cannot change the type of {logical_id}")
         given = resolved.setdefault("Properties", {})
         if before is not None and _as_text(given) == _as_text(before):
             return existing  # nothing of it changed (15 and a Number parameter's "15" alike)
@@ -359,8 +368,10 @@ def _conditional_update() -> Any:
             if key not in given and key not in before:
                 given[key] = getattr(existing, attribute)
         recorded = resources_map.__dict__["resolved_properties"]
-        if before is not None:
-            recorded[logical_id] = before  # until the update is made (moto tries again)
+        if before is None:
+            recorded.pop(logical_id, None)  # until the update is made (moto tries again)
+        else:
+            recorded[logical_id] = before
         if hasattr(resource_class.update_from_cloudformation_json, "__isabstractmethod__"):
             was = before or {}
             changed = sorted(
@@ -373,6 +384,8 @@ def _conditional_update() -> Any:
                     f"{', '.join(changed)} changed"
                 )
             made = update(existing, given, account_id, region_name)
+            made.cf_resource_type = resolved["Type"]
+            made.logical_resource_id = logical_id
             recorded[logical_id] = resolution
             return made
         updated = resource_class.update_from_cloudformation_json(
@@ -664,8 +677,8 @@ def _failed_custom_resource_fails_its_stack(original: Any) -> Any:
             if str(stack.status).startswith("UPDATE")
             else "ROLLBACK_COMPLETE"
         )
+        stack.status = status  # before its event: a poll that sees the event sees the status
         stack._add_stack_event(status, resource_status_reason=reason)
-        stack.status = status
         return 200, {"status": 200}, json.dumps("{}")
 
     return patched

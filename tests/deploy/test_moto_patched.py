@@ -268,6 +268,9 @@ UPDATES = textwrap.dedent(
       OnlyB: {Type: AWS::SQS::Queue, Condition: IsB}
       Cluster: {Type: AWS::ECS::Cluster}
       Named: {Type: AWS::ECS::Cluster, Properties: {ClusterName: named}}
+      Task:
+        Type: AWS::ECS::TaskDefinition
+        Properties: {ContainerDefinitions: [{Name: app, Image: "nginx:1", Memory: 512}]}
       Group:
         Type: AWS::EC2::SecurityGroup
         Properties: {GroupDescription: tasks, VpcId: !Ref Vpc}
@@ -277,8 +280,8 @@ UPDATES = textwrap.dedent(
     # bucket, a setting of a queue whose condition is false.
     V2 = (
         V1.replace("Cluster: {Type: AWS::ECS::Cluster}",
-                   "Cluster: {Type: AWS::ECS::Cluster, Condition: IsB, Properties: "
-                   "{ClusterSettings: [{Name: containerInsights, Value: enabled}]}}")
+                   "Cluster: {Type: AWS::ECS::Cluster, Condition: IsB}")
+        .replace('Image: "nginx:1"', 'Image: "nginx:2"')
         .replace("Properties: {ClusterName: named}", "Properties: {}")
         .replace("Properties: {GroupDescription: tasks, VpcId: !Ref Vpc}",
                  "Properties: {GroupDescription: !Sub tasks, VpcId: !Ref Vpc}")
@@ -325,6 +328,8 @@ UPDATES = textwrap.dedent(
             "false_condition_changed": ["OnlyA" in third, queues() == [second["OnlyB"]]],
             "kept": {name: first[name] == third[name] for name in ("Cluster", "Group", "Bucket")},
             "renamed": [first["Named"] == "named", third["Named"] != "named"],
+            "family": [third["Task"] != first["Task"],
+                       third["Task"].rsplit(":", 1)[0] == first["Task"].rsplit(":", 1)[0]],
             "bucket_updated_again": again,
         }))
     """
@@ -350,12 +355,15 @@ def test_an_update_creates_and_deletes_what_a_changed_condition_says(updates):
 
 
 def test_an_update_keeps_a_generated_name_and_what_resolves_as_before(updates):
-    """moto made an unnamed ECS cluster again on any change (it compared a fresh random name),
-    failed tagging a bucket without a BucketName (KeyError), and made a security group again
-    whose template text changed though its value did not (!Sub tasks is tasks): CloudFormation
-    "updates only the changed resources", and keeps a generated name."""
+    """moto made an unnamed ECS cluster again whenever its template text changed (it compared
+    a fresh random name), failed tagging a bucket without a BucketName (KeyError), registered a
+    task definition under a new random family, and made a security group again whose template
+    text changed though its value did not (!Sub tasks is tasks): CloudFormation "updates only
+    the changed resources", and keeps a generated name."""
     assert updates["kept"] == {"Cluster": True, "Group": True, "Bucket": True}
     assert updates["bucket_updated_again"] is True
+    # A new image registers a new revision of the same family (moto drew a new family).
+    assert updates["family"] == [True, True]
 
 
 def test_a_cluster_that_loses_its_name_is_made_again(updates):

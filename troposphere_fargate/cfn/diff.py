@@ -340,6 +340,8 @@ def _certainly_differs(before: Any, after: Any) -> bool:
     (``http://api:9000`` from an ``Fn::Sub`` of ``${EnvironmentUrl}/api/``)."""
     if before == after:
         return False
+    if _NEW.sub(r"<\1>", json.dumps(after, sort_keys=True)) == json.dumps(before, sort_keys=True):
+        return True  # the same, but for values certainly new (<Url, new> where <Url> was)
     ends, other_ends = _text_bounds(before), _text_bounds(after)
     # Two strings compare as they are (a placeholder is told apart from a new one on purpose);
     # a Sub on either side compares by the ends its text certainly has.
@@ -373,6 +375,7 @@ def _certainly_differs(before: Any, after: Any) -> bool:
 # for a nested stack's parameter passed from another's output (<Name>, <Name, new>, <Name,
 # maybe new>), which stand for values known once deployed.
 _VARIABLE = re.compile(r"\$\{[^}]*\}|<[A-Za-z0-9]+(?:, (?:maybe )?new)?>")
+_NEW = re.compile(r"<([A-Za-z0-9]+), new>")
 
 
 def _text_bounds(value: Any) -> tuple[str, str, bool] | None:
