@@ -555,14 +555,20 @@ def test_updates_keep_the_vpc_subnets_and_service(aws):
 PREVIOUS = REPO / "templates" / "0.3.0"
 
 
+def _stack_resources(aws: Aws, stack: str) -> dict[str, str]:
+    """Each resource of ``stack``, by logical ID, with its physical ID."""
+    summaries = aws.client("cloudformation").list_stack_resources(StackName=stack)
+    return {
+        r["LogicalResourceId"]: r["PhysicalResourceId"] for r in summaries["StackResourceSummaries"]
+    }
+
+
 def _physical_ids(aws: Aws, *stacks: str) -> dict[str, str]:
     """Each resource of ``stacks`` (``stack/LogicalId``) with its physical ID."""
     return {
-        f"{stack}/{r['LogicalResourceId']}": r["PhysicalResourceId"]
+        f"{stack}/{logical}": physical
         for stack in stacks
-        for r in json.loads(
-            aws.cli("cloudformation", "list-stack-resources", "--stack-name", stack).stdout
-        )["StackResourceSummaries"]
+        for logical, physical in _stack_resources(aws, stack).items()
     }
 
 
@@ -1420,8 +1426,7 @@ def _listener_rules(aws: Aws, load_balancer_dns: str) -> list[dict[str, Any]]:
 
 
 def _resources(aws: Aws, stack: str) -> set[str]:
-    summaries = aws.client("cloudformation").list_stack_resources(StackName=stack)
-    return {r["LogicalResourceId"] for r in summaries["StackResourceSummaries"]}
+    return set(_stack_resources(aws, stack))
 
 
 # Blue/green with HttpsOnly, the others with port 80 redirecting (the default): both deploy.
@@ -1493,13 +1498,7 @@ def test_each_strategy_deploys_its_second_target_group_rule_and_role(aws, strate
 
 
 def _physical(aws: Aws, stack: str, logical: str) -> str:
-    summaries = aws.client("cloudformation").list_stack_resources(StackName=stack)
-    (found,) = [
-        r["PhysicalResourceId"]
-        for r in summaries["StackResourceSummaries"]
-        if r["LogicalResourceId"] == logical
-    ]
-    return str(found)
+    return _stack_resources(aws, stack)[logical]
 
 
 def test_a_running_stack_moves_from_rolling_to_canary_and_back(aws):

@@ -336,13 +336,18 @@ UPDATES = textwrap.dedent(
 )
 
 
-@pytest.fixture(scope="module")
-def updates() -> dict[str, object]:
+def _run(scenario: str) -> dict[str, object]:
+    """What ``scenario`` prints last, as JSON, run in a Python of its own."""
     result = subprocess.run(
-        [sys.executable, "-c", UPDATES], cwd=REPO, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", scenario], cwd=REPO, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
     return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+@pytest.fixture(scope="module")
+def updates() -> dict[str, object]:
+    return _run(UPDATES)
 
 
 def test_an_update_creates_and_deletes_what_a_changed_condition_says(updates):
@@ -380,11 +385,7 @@ def test_an_update_moto_cannot_make_fails_rather_than_passing_unseen(updates):
 
 @pytest.fixture(scope="module")
 def outcome() -> dict[str, object]:
-    result = subprocess.run(
-        [sys.executable, "-c", SCENARIO], cwd=REPO, capture_output=True, text=True, timeout=120
-    )
-    assert result.returncode == 0, result.stderr
-    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+    return _run(SCENARIO)
 
 
 def test_a_nested_stack_is_updated_in_place_with_its_parent(outcome):

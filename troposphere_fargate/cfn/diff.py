@@ -187,20 +187,13 @@ def _nested_beside(
         resources = todo.pop().get("Resources")
         items = resources.items() if isinstance(resources, Mapping) else ()
         for logical_id, resource in items:
-            if not isinstance(resource, Mapping) or resource.get("Type") != (
-                "AWS::CloudFormation::Stack"
-            ):
+            segments = _template_url_ends(resource)
+            if segments is None:
                 continue
-            properties = resource.get("Properties")
-            url = properties.get("TemplateURL") if isinstance(properties, Mapping) else None
-            names = [
-                text.rsplit("/", 1)[-1]
-                for text in literals(url)
-                if text.rsplit("/", 1)[-1].lower().endswith(TEMPLATE_SUFFIXES)
-            ]
+            names = {n for n in segments if n.lower().endswith(TEMPLATE_SUFFIXES)}
             if not names:
                 unnamed.append(logical_id)
-            for name in names:
+            for name in sorted(names):
                 if name in found or name in missing or name == path.name:
                     continue
                 if (path.parent / name).is_file():
@@ -340,13 +333,13 @@ def _certainly_differs(before: Any, after: Any) -> bool:
     (``http://api:9000`` from an ``Fn::Sub`` of ``${EnvironmentUrl}/api/``)."""
     if before == after:
         return False
-    if _NEW.sub(r"<\1>", json.dumps(after, sort_keys=True)) == json.dumps(before, sort_keys=True):
-        return True  # the same, but for values certainly new (<Url, new> where <Url> was)
     ends, other_ends = _text_bounds(before), _text_bounds(after)
     # Two strings compare as they are (a placeholder is told apart from a new one on purpose);
     # a Sub on either side compares by the ends its text certainly has.
     subs = isinstance(before, dict) or isinstance(after, dict)
     if subs and ends is not None and other_ends is not None:
+        if _NEW.sub(r"<\1>", json.dumps(after)) == json.dumps(before):
+            return True  # the same, but for values certainly new (<Url, new> where <Url> was)
         (start, end, known), (other_start, other_end, other_known) = ends, other_ends
         if known and other_known:
             return start != other_start
@@ -1569,14 +1562,21 @@ def nested_parameters(side: Mapping[str, Mapping[str, Any]]) -> dict[str, frozen
     return found
 
 
-def _nested_files(resource: Any, side: Mapping[str, Any]) -> set[str]:
-    """The files of ``side`` a resource nests: for an ``AWS::CloudFormation::Stack``, those its
-    ``TemplateURL`` ends with (the URL's last segment is the file's name: service-network.yaml
-    is not network.yaml); none for anything else."""
+def _template_url_ends(resource: Any) -> set[str] | None:
+    """For an ``AWS::CloudFormation::Stack``, the last segments of its ``TemplateURL``'s texts,
+    where a template's file name is (service-network.yaml is not network.yaml); None for
+    anything else."""
     if not isinstance(resource, Mapping) or resource.get("Type") != "AWS::CloudFormation::Stack":
-        return set()
-    url = literals(resource.get("Properties", {}).get("TemplateURL"))
-    return {text.rsplit("/", 1)[-1] for text in url} & set(side)
+        return None
+    properties = resource.get("Properties")
+    url = properties.get("TemplateURL") if isinstance(properties, Mapping) else None
+    return {text.rsplit("/", 1)[-1] for text in literals(url)}
+
+
+def _nested_files(resource: Any, side: Mapping[str, Any]) -> set[str]:
+    """The files of ``side`` a resource nests (:func:`_template_url_ends`); none for anything
+    else."""
+    return (_template_url_ends(resource) or set()) & set(side)
 
 
 def _stacks(parent: Mapping[str, Any], side: Mapping[str, Any]) -> dict[str, str]:
