@@ -65,6 +65,8 @@ from .layers.template_bucket import template_bucket_template
 from .release.build import (
     BuildError,
     LintFailed,
+    TemplateChecksFailed,
+    TemplateProblem,
     build_templates,
     generate,
     render_templates,
@@ -165,7 +167,9 @@ __all__ = [
     "SpecError",
     "TargetHealth",
     "TaskRole",
+    "TemplateChecksFailed",
     "TemplateFileError",
+    "TemplateProblem",
     "WiringError",
     "YamlTypeError",
     "__version__",

@@ -9,7 +9,8 @@ import io
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
@@ -29,7 +30,13 @@ from .layers.config import (
     ProductConfig,
 )
 from .layers.root import DEFAULT_KEY_PREFIX, WiringError
-from .release.build import MANIFEST, BuildError, file_in_the_way, with_manifest
+from .release.build import (
+    MANIFEST,
+    BuildError,
+    TemplateChecksFailed,
+    file_in_the_way,
+    with_manifest,
+)
 from .release.checks import CheckError
 from .release.publish import PublishError
 from .release.spec import SpecError
@@ -479,9 +486,7 @@ def _diagram(args: argparse.Namespace) -> int:
     if args.spec is None:
         config = ProductConfig()
     else:
-        from .release.spec import load_spec
-
-        config = load_spec(args.spec)
+        config = _spec_config(args.spec)
         if config.services and (args.lb or args.https):
             raise ArgumentValueError(
                 "--lb and --https draw a service with a load balancer of its own: an "
@@ -504,7 +509,9 @@ def _diagram(args: argparse.Namespace) -> int:
             return environment_graph(environment_picture(config, scenario))
         return graph(picture(scenario, render_templates(config)))
 
-    return _draw(_drawing(draw), args.output)
+    with _at_spec_lines(args.spec, config):
+        drawn = _drawing(draw)
+    return _draw(drawn, args.output)
 
 
 def _scenario(args: argparse.Namespace, own: Any) -> Any:
@@ -519,6 +526,37 @@ def _scenario(args: argparse.Namespace, own: Any) -> Any:
         args.lb or own.load_balancer,
         args.https,
     )
+
+
+def _spec_config(spec: Path) -> Any:
+    """The config of the spec file ``spec``, each of its warnings (what is allowed but most
+    likely a mistake) said on standard error at its key's line, as every command taking
+    ``--spec`` says them (``validate --spec`` printed them as Python warnings, naming a line of
+    this module)."""
+    from .release.spec import key_line, load_spec
+
+    config = load_spec(spec)
+    text = spec.read_text(encoding="utf-8") if config.warnings else ""
+    for warning in config.warnings:
+        line = key_line(text, warning.split(": ", 1)[0])
+        where = f"{spec}:{line}" if line else f"{spec}"
+        print(f"warning: {where}: {warning}", file=sys.stderr)
+    return config
+
+
+@contextmanager
+def _at_spec_lines(spec: Path | None, config: Any) -> Iterator[None]:
+    """What stops a spec's build once its templates are made (the build's own checks, a root
+    that cannot nest the services), each problem at the line of the spec key it comes from (a
+    trial: ``service-web.yaml: TaskDefinition: ...`` named no line of the spec that made it)."""
+    try:
+        yield
+    except (TemplateChecksFailed, WiringError) as exc:
+        if spec is None:
+            raise
+        from .release.spec import spec_build_error
+
+        raise spec_build_error(exc, spec, config) from None
 
 
 def _drawing(draw: Callable[[], Any]) -> Any:
@@ -677,13 +715,18 @@ def _dry_run(args: argparse.Namespace) -> tuple[Any, Any]:
         stack = dry_run(args.template, _key_values(args.values), args.region)
         return stack, footprint(stack)
     import tempfile
+    import warnings
 
+    from .errors import ConfigWarning
     from .release.build import generate, write_version
-    from .release.spec import load_spec
 
     values = _key_values(args.values)  # a bad pair is refused before anything is built
+    config = _spec_config(args.spec)
     with tempfile.TemporaryDirectory(prefix="troposphere-fargate-") as folder:
-        built = write_version(Path(folder), generate(load_spec(args.spec)))
+        with _at_spec_lines(args.spec, config), warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConfigWarning)  # _spec_config said them
+            files = generate(config)
+        built = write_version(Path(folder), files)
         args.template = built / "root.yaml"
         stack = dry_run(args.template, values, args.region)
     return stack, footprint(stack)
@@ -810,8 +853,6 @@ def _build(args: argparse.Namespace) -> int:
     shipped = args.output == DEFAULT_OUTPUT and args.spec is None
     docs = args.docs if args.docs is not None or not shipped else Path("docs")
     if args.spec is not None:
-        from .release.spec import key_line, load_spec
-
         # The default folder holds the shipped product's versions: never write over them,
         # however it is spelled (templates/, ./templates, its absolute path), nor over the
         # checkout's from another folder (cd docs && ... --output ../templates).
@@ -821,16 +862,11 @@ def _build(args: argparse.Namespace) -> int:
                 "build --spec needs --output, a folder for the application's build other than "
                 f"{DEFAULT_OUTPUT}/ (it holds the shipped templates)"
             )
-        config = load_spec(args.spec)  # a bad spec stops here: nothing is written
-        # What is allowed but most likely a mistake: said, not refused, at its key's line.
-        text = args.spec.read_text(encoding="utf-8") if config.warnings else ""
-        for warning in config.warnings:
-            line = key_line(text, warning.split(": ", 1)[0])
-            where = f"{args.spec}:{line}" if line else f"{args.spec}"
-            print(f"warning: {where}: {warning}", file=sys.stderr)
-    report = build_release(
-        args.output, docs, config=config, check=args.check, lint_cache=not args.no_lint_cache
-    )
+        config = _spec_config(args.spec)  # a bad spec stops here: nothing is written
+    with _at_spec_lines(args.spec, config):
+        report = build_release(
+            args.output, docs, config=config, check=args.check, lint_cache=not args.no_lint_cache
+        )
     say = (lambda *_: None) if args.quiet else print
     files = report.files
     if report.findings:

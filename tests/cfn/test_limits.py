@@ -216,3 +216,92 @@ def test_an_odd_value_is_no_crash(value):
     assert limits.problems(group(GroupDescription=value)) == []
     role = {"Type": "AWS::IAM::Role", "Properties": {"Policies": [{"PolicyDocument": value}]}}
     assert limits.problems({"Resources": {"Role": role}}) == []
+
+
+def test_every_template_s_problems_are_named_at_once():
+    """A spec of two services, one over ECS's task definition size and one over IAM's inline
+    policy size, named only the first (the build stopped at the first template it checked):
+    each problem is a line and a TemplateProblem of its own."""
+    from troposphere_fargate.layers.config import EnvironmentConfig
+    from troposphere_fargate.layers.exposure import Routing
+    from troposphere_fargate.release.build import TemplateChecksFailed, TemplateProblem
+
+    many = tuple((f"VARIABLE_NUMBER_{i}", "x" * 60) for i in range(1000))
+    arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:app/key-{}-AbCdEf"
+    secrets = tuple(Secret(f"KEY_{i}", arn.format(i)) for i in range(150))
+    web = ServiceConfig(
+        container_name="web",
+        expose="public",
+        routing=Routing(priority=1, path="/*"),
+        default_health_check_path="/health",
+        application=Application(environment=many),
+    )
+    api = ServiceConfig(
+        container_name="api", expose="internal", application=Application(secrets=secrets)
+    )
+    config = ProductConfig(environment=EnvironmentConfig(), services=(web, api))
+    with pytest.raises(TemplateChecksFailed) as refused:
+        render_templates(config)
+    problems = refused.value.problems
+    assert [(p.filename, p.resource) for p in problems] == [
+        ("service-web.yaml", "TaskDefinition"),
+        ("service-api.yaml", "TaskExecutionRole"),
+    ]
+    assert all(isinstance(p, TemplateProblem) for p in problems)
+    assert str(refused.value).splitlines() == [str(p) for p in problems]
+    assert str(problems[1]).startswith("service-api.yaml: TaskExecutionRole: inline policies")
+
+
+def outputs(count: int) -> dict[str, Any]:
+    return {
+        "Resources": {"Topic": {"Type": "AWS::SNS::Topic"}},
+        "Outputs": {f"Output{i}": {"Value": f"v{i}"} for i in range(count)},
+    }
+
+
+def test_a_template_over_a_per_template_quota_is_a_problem():
+    """ "Understand CloudFormation quotas" (User Guide): 200 parameters, 500 resources, 200
+    outputs and 200 mappings per template, none adjustable."""
+    assert limits.problems(outputs(200)) == []
+    assert limits.problems(outputs(201)) == [
+        "Outputs: 201 outputs; CloudFormation takes 200 per template"
+    ]
+    resources = {"Resources": {f"T{i}": {"Type": "AWS::SNS::Topic"} for i in range(501)}}
+    assert limits.problems(resources) == [
+        "Resources: 501 resources; CloudFormation takes 500 per template"
+    ]
+
+
+def test_approaching_a_quota_is_suppressed_with_its_reason_only_above_ninety_percent():
+    """cfn-lint's MaxProperties rules report "approaching the limit" above 90 % (their
+    ``threshold``, ``percent > threshold``): 180 outputs of 200 is not reported, 181 is."""
+    assert limits.approaching_quotas(outputs(180)) == {}
+    reasons = limits.approaching_quotas(outputs(181))
+    assert list(reasons) == ["I6010"]
+    assert reasons["I6010"].startswith("181 outputs of the 200 CloudFormation takes per template")
+    assert limits.approaching_quotas(outputs(201)) == {}  # a problem, not a suppression
+
+
+@pytest.mark.lint
+def test_a_template_approaching_a_quota_it_keeps_lints_clean_with_the_stamped_suppression():
+    """A spec of 36 public services built a root of 200 outputs, which CloudFormation takes;
+    cfn-lint's informational I6010 ("approaching the limit of 200") stopped the build. The
+    stamp suppresses it in the template's metadata, with the reason beside it; without the
+    suppression cfn-lint finds I6010, so it is needed."""
+    import copy
+
+    from troposphere_fargate import lint_templates, to_yaml
+    from troposphere_fargate.release.build import stamp
+
+    stamped = stamp(outputs(185), layer="root", version="0.4.0", regions=["us-east-1"])
+    lint = stamped["Metadata"]["cfn-lint"]
+    assert lint["config"] == {"regions": ["us-east-1"], "ignore_checks": ["I6010"]}
+    assert set(lint["reasons"]) == {"I6010"}
+    assert lint_templates({"root.yaml": to_yaml(stamped)}) == []
+    bare = copy.deepcopy(stamped)
+    del bare["Metadata"]["cfn-lint"]["config"]["ignore_checks"]
+    found = lint_templates({"root.yaml": to_yaml(bare)})
+    assert [f.rule for f in found] == ["I6010"]
+    # The shipped templates approach no quota: none carries the suppression.
+    for template in render_templates().values():
+        assert "ignore_checks" not in template["Metadata"]["cfn-lint"]["config"]

@@ -1707,3 +1707,118 @@ def test_a_spec_errors_problems_are_its_lines_as_a_list():
         "services.web.port",
         "services.web.cpu",
     ]
+
+
+# --- What the build refuses of a spec's templates, at the spec's lines -------------------------
+
+
+def _over_the_limits() -> str:
+    """A spec of two services: web's 1,000 variables make a task definition of about 100 KB
+    (ECS takes 64 KiB), api's 150 secrets an execution role of about 11,500 characters of
+    inline policy (IAM takes 10,240)."""
+    lines = ["services:", "  web:", "    expose: public", "    routing: {priority: 1, path: /*}"]
+    lines += ["    health_check_path: /health", "    environment:"]
+    lines += [f"      VARIABLE_NUMBER_{i}: {'x' * 60}" for i in range(1000)]
+    lines += ["  api:", "    expose: internal", "    port: 8080", "    secrets:"]
+    arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:app/key-{}-AbCdEf"
+    lines += [f"      KEY_{i}: {arn.format(i)}" for i in range(150)]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("command", ["build", "validate", "cost", "diagram"])
+def test_what_the_build_refuses_of_a_spec_is_named_at_the_spec_s_lines(
+    tmp_path: Path, capsys, command: str
+):
+    """A fuzzing trial: a limit the build refuses was named by template and resource
+    (``service-web.yaml: TaskDefinition: ...``), a file the user never wrote, and only the
+    first of them. Every command that builds a spec names each at the line of the key it
+    comes from: the key a limit is about (api's secrets), else the service."""
+    from troposphere_fargate import cli
+
+    spec = tmp_path / "app.yaml"
+    text = _over_the_limits()
+    spec.write_text(text)
+    output = tmp_path / "out"
+    arguments = {
+        "build": ["build", "--spec", str(spec), "--output", str(output)],
+        "validate": ["validate", "--spec", str(spec)],
+        "cost": ["cost", "--spec", str(spec)],
+        "diagram": ["diagram", "--spec", str(spec), "-o", str(tmp_path / "d.dot")],
+    }[command]
+    assert cli.main(arguments) == 1
+    err = capsys.readouterr().err.splitlines()
+    secrets = text.splitlines().index("    secrets:") + 1
+    assert [line.split(": a task definition")[0].split(": inline policies")[0] for line in err] == [
+        f"troposphere-fargate: error: {spec}:2: services.web: service-web.yaml: TaskDefinition",
+        f"troposphere-fargate: error: {spec}:{secrets}: services.api.secrets: service-api.yaml: "
+        "TaskExecutionRole",
+    ]
+    assert "ECS takes 64 KiB at most" in err[0] and "IAM takes 10,240 per role" in err[1]
+    assert not output.exists() and not (tmp_path / "d.dot").exists()
+
+
+def test_a_one_service_spec_s_refusal_is_at_its_service(tmp_path: Path, capsys):
+    """One service without expose builds service.yaml: its problems are the service's."""
+    from troposphere_fargate import cli
+
+    spec = tmp_path / "app.yaml"
+    many = [f"      VARIABLE_NUMBER_{i}: {'x' * 60}" for i in range(1000)]
+    spec.write_text("\n".join(["services:", "  shop:", "    environment:", *many]) + "\n")
+    assert cli.main(["validate", "--spec", str(spec)]) == 1
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith(
+        f"troposphere-fargate: error: {spec}:2: services.shop: service.yaml: TaskDefinition: "
+        "a task definition of at least"
+    )
+
+
+def test_a_problem_no_key_of_the_spec_makes_names_the_file_alone(tmp_path: Path):
+    """An environment problem in a spec without environment or domain sections: the file."""
+    from troposphere_fargate.release.build import TemplateChecksFailed, TemplateProblem
+    from troposphere_fargate.release.spec import parse_spec, spec_build_error
+
+    spec = tmp_path / "app.yaml"
+    spec.write_text("services:\n  web:\n    expose: internal\n")
+    config = parse_spec(spec.read_text())
+    network = TemplateProblem("network.yaml", "Vpc", "why")
+    failed = TemplateChecksFailed([TemplateProblem("environment.yaml", "Cluster", "why"), network])
+    assert spec_build_error(failed, spec, config).problems == [
+        f"{spec}: environment.yaml: Cluster: why",
+        f"{spec}: network.yaml: Vpc: why",
+    ]
+    spec.write_text("network:\n  azs: 2\nservices:\n  web:\n    expose: internal\n")
+    assert spec_build_error(TemplateChecksFailed([network]), spec, config).problems == [
+        f"{spec}:1: network: network.yaml: Vpc: why"
+    ]
+
+
+@pytest.mark.parametrize("command", ["validate", "cost", "diagram"])
+def test_a_spec_s_warnings_are_said_at_their_lines_by_every_command(
+    tmp_path: Path, capsys, command: str
+):
+    """``validate --spec`` printed a spec's warnings as Python warnings naming a line of
+    cli.py (``cli.py:712: ConfigWarning: ...`` and the source line); ``diagram --spec`` did
+    not say them. Each command says them as ``build --spec`` does: at the spec's line."""
+    from troposphere_fargate import cli
+
+    spec = tmp_path / "app.yaml"
+    spec.write_text(
+        "services:\n  web:\n    expose: public\n    routing: {priority: 1, path: /web/*}\n"
+        "  api:\n    expose: internal\n"
+    )
+    image = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/{}:1"
+    values = [
+        f"WebContainerImage={image.format('web')}",
+        f"ApiContainerImage={image.format('api')}",
+        "TemplateBucketName=my-templates",
+    ]
+    arguments = {
+        "validate": ["validate", "--spec", str(spec), *values],
+        "cost": ["cost", "--spec", str(spec), *values],
+        "diagram": ["diagram", "--spec", str(spec), "-o", str(tmp_path / "d.dot")],
+    }[command]
+    assert cli.main(arguments) == 0
+    err = capsys.readouterr().err
+    assert "ConfigWarning" not in err and "cli.py" not in err
+    (warning,) = [line for line in err.splitlines() if line.startswith("warning:")]
+    assert warning.startswith(f"warning: {spec}:2: services.web.health_check_path: ")

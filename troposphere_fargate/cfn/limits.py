@@ -56,6 +56,35 @@ TASK_DEFINITION_BYTES = 64 * 1024
 # white space not counted (IAM and AWS STS quotas); not adjustable.
 INLINE_POLICY_CHARACTERS = 10_240
 
+# Declarations per template ("Understand CloudFormation quotas", User Guide), not adjustable,
+# with the cfn-lint rule that reports a template approaching each (more than 90 %: its
+# MaxProperties threshold). troposphere itself refuses a 201st output or parameter and a 501st
+# resource with a bare ValueError.
+SECTION_QUOTAS = {
+    "Parameters": (200, "I2010"),
+    "Resources": (500, "I3010"),
+    "Outputs": (200, "I6010"),
+    "Mappings": (200, "I7010"),
+}
+APPROACHING = 0.9
+
+
+def approaching_quotas(template: Mapping[str, Any]) -> dict[str, str]:
+    """The cfn-lint rules reporting ``template`` as approaching a per-template quota it keeps,
+    each with why that is no defect: a root nesting 36 services re-exports 185 outputs, which
+    cfn-lint's I6010 reported and the build refused, though CloudFormation takes it."""
+    reasons = {}
+    for section, (quota, rule) in SECTION_QUOTAS.items():
+        count = len(template.get(section) or {})
+        if APPROACHING * quota < count <= quota:
+            reasons[rule] = (
+                f"{count} {section.lower()} of the {quota} CloudFormation takes per template: "
+                f"cfn-lint reports more than {APPROACHING:.0%} as approaching the quota, which "
+                "the template keeps (the build refuses more)"
+            )
+    return reasons
+
+
 # "CloudFormation rejects deployments when the calculated deployment time exceeds 33 hours"
 # (AWS::ECS::Service CanaryConfiguration and LinearConfiguration, CloudFormation Template
 # Reference): its operations time out after 36.
@@ -97,7 +126,11 @@ def ec2_text_problem(text: str, names_a_group: bool = False) -> str | None:
 def problems(template: Mapping[str, Any]) -> list[str]:
     """One line per limit a resource of ``template`` breaks, naming it."""
     resources: Mapping[str, Any] = template.get("Resources", {})
-    found = []
+    found = [
+        f"{section}: {count} {section.lower()}; CloudFormation takes {quota} per template"
+        for section, (quota, _) in SECTION_QUOTAS.items()
+        if (count := len(template.get(section) or {})) > quota
+    ]
     for name, resource in sorted(resources.items()):
         kind = resource.get("Type") if isinstance(resource, Mapping) else None
         properties = resource.get("Properties", {}) if isinstance(resource, Mapping) else {}

@@ -23,10 +23,18 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..cfn import limits
 from ..cfn import yaml as cfn_yaml
 from ..cfn.lint import Finding, StartedLinter, lint_templates_cached
 from ..cfn.lint import lint_templates as lint_templates  # part of this module's API (see above)
-from ..errors import RELEASE_NAME, ConfigWarning, expect, expect_texts, expect_version
+from ..errors import (
+    RELEASE_NAME,
+    ConfigWarning,
+    expect,
+    expect_texts,
+    expect_version,
+    suggest_fields,
+)
 from ..layers import endpoints, layers_for
 from ..layers import regions as regions_
 from ..layers.blocks import STAMP_KEY
@@ -52,6 +60,14 @@ def stamp(
     metadata[STAMP_KEY] = {**metadata.get(STAMP_KEY, {}), "Layer": layer, "Version": version}
     if regions is not None:
         metadata[regions_.CFN_LINT_METADATA] = regions_.lint_metadata(regions)
+    approaching = limits.approaching_quotas(template)
+    if approaching:
+        # cfn-lint's informational "approaching the limit" of a quota the template keeps: a
+        # suppression, with its reason beside it as every other.
+        lint = dict(metadata.get(regions_.CFN_LINT_METADATA, {}))
+        lint["config"] = {**lint.get("config", {}), "ignore_checks": sorted(approaching)}
+        lint["reasons"] = dict(sorted(approaching.items()))
+        metadata[regions_.CFN_LINT_METADATA] = lint
     stamped["Metadata"] = metadata
     return stamped
 
@@ -62,34 +78,70 @@ class BuildError(ValueError):
     where a folder goes)."""
 
 
-def check_template(filename: str, template: Mapping[str, Any]) -> None:
-    """The checks every template the project writes must pass before it is rendered: VPC
-    endpoint service names as the per-partition endpoint table gives them, and the service
-    limits of :mod:`troposphere_fargate.cfn.limits` (what cfn-lint and the emulator accept and
-    a real account refuses)."""
-    from ..cfn import limits
+@suggest_fields
+@dataclass(frozen=True)
+class TemplateProblem:
+    """One of the build's own checks a generated template fails: the file, the resource's
+    logical ID and what is wrong (``service-web.yaml: TaskDefinition: ...`` as text)."""
 
-    problems = endpoints.check_template(template) + limits.problems(template)
+    filename: str
+    resource: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.filename}: {self.resource}: {self.reason}"
+
+
+class TemplateChecksFailed(BuildError):
+    """Generated templates fail the build's own checks (:func:`check_template`): one line per
+    problem, every template's at once; :attr:`problems` gives them one by one (``build
+    --spec`` names the spec's line of each)."""
+
+    def __init__(self, problems: Sequence[TemplateProblem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(map(str, self.problems)))
+
+
+def template_problems(filename: str, template: Mapping[str, Any]) -> list[TemplateProblem]:
+    """The checks every template the project writes must pass before it is rendered, failed
+    by ``template``: VPC endpoint service names as the per-partition endpoint table gives them,
+    and the service limits of :mod:`troposphere_fargate.cfn.limits` (what cfn-lint and the
+    emulator accept and a real account refuses)."""
+    found = []
+    for line in endpoints.check_template(template) + limits.problems(template):
+        resource, _, reason = line.partition(": ")
+        found.append(TemplateProblem(filename, resource, reason))
+    return found
+
+
+def check_template(filename: str, template: Mapping[str, Any]) -> None:
+    """Raise :class:`TemplateChecksFailed` when ``template`` fails a check of
+    :func:`template_problems`."""
+    problems = template_problems(filename, template)
     if problems:
-        raise BuildError(f"{filename}: " + "; ".join(problems))
+        raise TemplateChecksFailed(problems)
 
 
 def render_templates(
     config: ProductConfig | None = None, version: str = __version__
 ) -> dict[str, dict[str, Any]]:
     """Every layer's template as a dict (layer name -> template), stamped with ``version`` and
-    checked (:func:`check_template`)."""
+    checked: :class:`TemplateChecksFailed` names what every template fails
+    (:func:`template_problems`), all of them at once."""
     expect(config, (ProductConfig, type(None)), "render_templates(config)")
     expect_version(version, "render_templates(version)")
     config = config or ProductConfig()
     built: dict[str, dict[str, Any]] = {}
     # Templates that name ARNs of one partition are claimed (and linted) for its regions.
     partitions = config.partitions
+    problems: list[TemplateProblem] = []
     for layer in layers_for(config):
         template = layer.builder(config, version, built).to_dict()
-        check_template(layer.filename, template)
+        problems += template_problems(layer.filename, template)
         claimed = regions_.in_partitions(layer.regions, partitions)
         built[layer.name] = stamp(template, layer=layer.name, version=version, regions=claimed)
+    if problems:
+        raise TemplateChecksFailed(problems)
     return built
 
 

@@ -105,7 +105,9 @@ there. A rule that cannot judge a resource is suppressed in that resource's meta
 reason beside it (`Metadata.guard.SuppressedRules` and `Reasons` for cfn-guard,
 `Metadata.checkov.skip` with a `comment` for checkov, `Metadata.cfn-lint.config.ignore_checks`
 and `reasons` for cfn-lint, which no shipped template needs: a spec's percentage that cfn-lint
-misjudges gets one); a test fails when a suppression lacks a
+misjudges gets one, and a spec's template approaching a per-template quota it keeps gets one in
+its own metadata for cfn-lint's informational "approaching the limit"); a test fails when a
+suppression lacks a
 reason or is no longer needed, and a guard suppression without a reason counts as a failure.
 This project's own guard rules cannot be suppressed. Most suppressions are rules that cannot
 read a parameter's value or an `Fn::If`.

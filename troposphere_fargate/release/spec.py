@@ -102,6 +102,8 @@ from ..layers.deployment import (
     DeploymentSettings,
     in_tenths,
 )
+from ..layers.environment.names import CERTIFICATE
+from ..layers.environment.names import LAYER as ENVIRONMENT_LAYER
 from ..layers.exposure import (
     EXPOSURES,
     HOST_PATTERN,
@@ -120,18 +122,24 @@ from ..layers.health import (
     SUCCESS_CODES_PATTERN,
     TargetHealth,
 )
+from ..layers.network import LAYER as NETWORK_LAYER
 from ..layers.queue_scaling import (
     MAX_MESSAGES_PER_TASK,
     QUEUE_NAME,
     QueueScaling,
     queue_name_hint,
 )
+from ..layers.root import LAYER as ROOT_LAYER
+from ..layers.root import WiringError
 from ..layers.schedules import (
     SCHEDULE_PATTERN,
     TIMEZONE_PATTERN,
     ScheduledScaling,
     zone_hint,
 )
+from ..layers.service.names import EXECUTION_ROLE, TASK_ROLE
+from ..layers.service.names import LAYER as SERVICE_LAYER
+from .build import TemplateChecksFailed, TemplateProblem
 
 __all__ = [
     "ENVIRONMENT_EXAMPLE_SPEC",
@@ -141,6 +149,7 @@ __all__ = [
     "SpecError",
     "load_spec",
     "parse_spec",
+    "spec_build_error",
     "spec_docs",
     "spec_keys",
     "spec_markdown",
@@ -2366,13 +2375,21 @@ def key_line(text: str, dotted: str) -> int | None:
     ``services.web.schedules``), or of the nearest key above it that the spec has (a warning
     may be about a key left out, such as ``health_check_path``); None when the text is not a
     spec's YAML."""
+    found = _key_at(text, dotted)
+    return found[0] if found else None
+
+
+def _key_at(text: str, dotted: str) -> tuple[int, str] | None:
+    """The line of the key ``dotted`` names, or of the nearest key above it the spec has, and
+    that key's path; None when the spec has not even the first."""
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:
         return None
     if not isinstance(node, MappingNode):
         return None
-    line = None
+    found_at = None
+    parts: list[str] = []
     for part in dotted.split("."):
         found = None
         if isinstance(node, MappingNode):
@@ -2380,8 +2397,64 @@ def key_line(text: str, dotted: str) -> int | None:
         if found is None:
             break
         key, node = found
-        line = key.start_mark.line + 1
-    return line
+        parts.append(part)
+        found_at = (key.start_mark.line + 1, ".".join(parts))
+    return found_at
+
+
+# The spec key each resource of a service's template comes from, when one key makes most of
+# it: the execution role's inline policies grow with the secrets, the task role's managed
+# policies are the task_role's. Others are the service's as a whole.
+_SERVICE_RESOURCE_KEYS = {EXECUTION_ROLE: "secrets", TASK_ROLE: "task_role"}
+
+
+def _problem_keys(problem: TemplateProblem, config: ProductConfig) -> tuple[str, ...]:
+    """The spec keys a template problem may come from, the most precise first."""
+    name = problem.filename.removesuffix(".yaml")
+    service_name = None
+    if name.startswith(f"{SERVICE_LAYER}-"):
+        service_name = name.removeprefix(f"{SERVICE_LAYER}-")
+    elif name == SERVICE_LAYER and config.service is not None:
+        service_name = config.service.container_name
+    if service_name is not None:
+        sub = _SERVICE_RESOURCE_KEYS.get(problem.resource)
+        service_key = f"services.{service_name}"
+        return (f"{service_key}.{sub}", service_key) if sub else (service_key,)
+    if name == ENVIRONMENT_LAYER:
+        return (
+            ("domain", "environment")
+            if problem.resource == CERTIFICATE
+            else (
+                "environment",
+                "domain",
+            )
+        )
+    return {NETWORK_LAYER: ("network",), ROOT_LAYER: ("services",)}.get(name, ())
+
+
+def spec_build_error(
+    error: TemplateChecksFailed | WiringError, spec: Path | str, config: ProductConfig
+) -> SpecError:
+    """What stopped the build of the templates a spec describes (``config``, from the spec
+    file ``spec``), each problem at the line of the spec key it most likely comes from:
+    ``app.yaml:5: services.api.secrets: service-api.yaml: TaskExecutionRole: ...`` (the key a
+    limit is about, else its service's or section's; the file alone when the spec has none of
+    them). A root that cannot nest the services (more outputs than CloudFormation takes) is
+    the ``services``'."""
+    try:
+        text = Path(spec).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    if isinstance(error, WiringError):
+        problems: list[tuple[tuple[str, ...], str]] = [(("services",), str(error))]
+    else:
+        problems = [(_problem_keys(p, config), str(p)) for p in error.problems]
+    lines = []
+    for keys, problem in problems:
+        found = next((at for key in keys if (at := _key_at(text, key))), None)
+        where = f"{spec}:{found[0]}: {found[1]}" if found else f"{spec}"
+        lines.append(f"{where}: {problem}")
+    return SpecError("\n".join(lines))
 
 
 # --- Publishing the format -------------------------------------------------------------------
@@ -2589,7 +2662,11 @@ def spec_markdown() -> str:
         "A bad spec stops the build with a line for each problem: `<file>:<line>: <key path>: "
         "<what is wrong>`, such as `app.yaml:12: services.web.secrets.API_KEY: ...`, in the "
         "order of the file. Unknown keys come first, all of them at once; then every value "
-        "refused, with what the checks across a service's values and across services find.\n",
+        "refused, with what the checks across a service's values and across services find. "
+        "What the build then refuses of the templates the spec makes (a limit no quota "
+        "request raises, such as ECS's 64 KiB per task definition) is named at the line of "
+        "the key it comes from too: `app.yaml:1008: services.api.secrets: service-api.yaml: "
+        "TaskExecutionRole: ...`, every template's at once.\n",
         "## Layouts\n",
         "A spec of one service, without `expose`, `domain` or `environment`, builds the service "
         "with a load balancer of its own: `network.yaml`, `environment.yaml`, `service.yaml`, "
