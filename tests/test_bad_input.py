@@ -538,9 +538,9 @@ def test_a_spec_whose_root_would_pass_200_outputs_gets_one_line(tmp_path, capsys
     assert cli.main(arguments) == 1
     # At the spec's line of the services (a trial: build refusals named no line of the spec).
     assert errors(capsys) == [
-        f"troposphere-fargate: error: {tmp_path / 'app.yaml'}:1: services: the root would have "
-        "220 outputs for its 42 nested stacks; CloudFormation takes 200 at most: split the "
-        "services between environments (a spec each)"
+        f"troposphere-fargate: error: {tmp_path / 'app.yaml'}:1: services: root.yaml: Outputs: "
+        "the root would have 220 outputs for its 42 nested stacks; CloudFormation takes 200 at "
+        "most: split the services between environments (a spec each)"
     ]
     assert not (tmp_path / "out").exists()
 

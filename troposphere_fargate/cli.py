@@ -483,10 +483,11 @@ def _diagram(args: argparse.Namespace) -> int:
 
     if args.source is not None:
         return _diagram_of(args)
+    text = ""
     if args.spec is None:
         config = ProductConfig()
     else:
-        config = _spec_config(args.spec)
+        config, text = _spec_config(args.spec)
         if config.services and (args.lb or args.https):
             raise ArgumentValueError(
                 "--lb and --https draw a service with a load balancer of its own: an "
@@ -509,7 +510,7 @@ def _diagram(args: argparse.Namespace) -> int:
             return environment_graph(environment_picture(config, scenario))
         return graph(picture(scenario, render_templates(config)))
 
-    with _at_spec_lines(args.spec, config):
+    with _at_spec_lines(args.spec, config, text):
         drawn = _drawing(draw)
     return _draw(drawn, args.output)
 
@@ -528,35 +529,35 @@ def _scenario(args: argparse.Namespace, own: Any) -> Any:
     )
 
 
-def _spec_config(spec: Path) -> Any:
-    """The config of the spec file ``spec``, each of its warnings (what is allowed but most
-    likely a mistake) said on standard error at its key's line, as every command taking
-    ``--spec`` says them (``validate --spec`` printed them as Python warnings, naming a line of
-    this module)."""
-    from .release.spec import key_line, load_spec
+def _spec_config(spec: Path) -> tuple[Any, str]:
+    """The config of the spec file ``spec`` and the text it was read from (once: a pipe gives
+    it once), each of its warnings (what is allowed but most likely a mistake) said on
+    standard error at its key's line, as every command taking ``--spec`` says them
+    (``validate --spec`` printed them as Python warnings, naming a line of this module)."""
+    from .release.spec import key_lines, parse_spec, read_spec_text
 
-    config = load_spec(spec)
-    text = spec.read_text(encoding="utf-8") if config.warnings else ""
-    for warning in config.warnings:
-        line = key_line(text, warning.split(": ", 1)[0])
+    text = read_spec_text(spec)
+    config = parse_spec(text, str(spec))
+    lines = key_lines(text, [warning.split(": ", 1)[0] for warning in config.warnings])
+    for warning, line in zip(config.warnings, lines, strict=True):
         where = f"{spec}:{line}" if line else f"{spec}"
         print(f"warning: {where}: {warning}", file=sys.stderr)
-    return config
+    return config, text
 
 
 @contextmanager
-def _at_spec_lines(spec: Path | None, config: Any) -> Iterator[None]:
-    """What stops a spec's build once its templates are made (the build's own checks, a root
-    that cannot nest the services), each problem at the line of the spec key it comes from (a
-    trial: ``service-web.yaml: TaskDefinition: ...`` named no line of the spec that made it)."""
+def _at_spec_lines(spec: Path | None, config: Any, text: str) -> Iterator[None]:
+    """What the build's checks refuse of a spec's templates, each problem at the line of the
+    spec key it comes from (a trial: ``service-web.yaml: TaskDefinition: ...`` named no line
+    of the spec that made it)."""
     try:
         yield
-    except (TemplateChecksFailed, WiringError) as exc:
+    except TemplateChecksFailed as exc:
         if spec is None:
             raise
         from .release.spec import spec_build_error
 
-        raise spec_build_error(exc, spec, config) from None
+        raise spec_build_error(exc, spec, config, text) from None
 
 
 def _drawing(draw: Callable[[], Any]) -> Any:
@@ -721,9 +722,9 @@ def _dry_run(args: argparse.Namespace) -> tuple[Any, Any]:
     from .release.build import generate, write_version
 
     values = _key_values(args.values)  # a bad pair is refused before anything is built
-    config = _spec_config(args.spec)
+    config, text = _spec_config(args.spec)
     with tempfile.TemporaryDirectory(prefix="troposphere-fargate-") as folder:
-        with _at_spec_lines(args.spec, config), warnings.catch_warnings():
+        with _at_spec_lines(args.spec, config, text), warnings.catch_warnings():
             warnings.simplefilter("ignore", ConfigWarning)  # _spec_config said them
             files = generate(config)
         built = write_version(Path(folder), files)
@@ -847,7 +848,7 @@ def _build(args: argparse.Namespace) -> int:
             f"it ({args.output}/{__version__}/): give the folder above, "
             f"--output {args.output.parent}"
         )
-    config = None
+    config, text = None, ""
     # The reference docs go beside the shipped templates only: a build into another folder
     # (or for a spec) writes none unless --docs says where.
     shipped = args.output == DEFAULT_OUTPUT and args.spec is None
@@ -862,8 +863,8 @@ def _build(args: argparse.Namespace) -> int:
                 "build --spec needs --output, a folder for the application's build other than "
                 f"{DEFAULT_OUTPUT}/ (it holds the shipped templates)"
             )
-        config = _spec_config(args.spec)  # a bad spec stops here: nothing is written
-    with _at_spec_lines(args.spec, config):
+        config, text = _spec_config(args.spec)  # a bad spec stops here: nothing is written
+    with _at_spec_lines(args.spec, config, text):
         report = build_release(
             args.output, docs, config=config, check=args.check, lint_cache=not args.no_lint_cache
         )

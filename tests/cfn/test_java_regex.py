@@ -22,7 +22,9 @@ from pathlib import Path
 import pytest
 
 from tests.layers.test_container_user import candidates
+from tests.layers.test_template_bucket import ORDINARY_BUCKET_NAMES, RESERVED_BUCKET_NAMES
 from troposphere_fargate.layers.service import names as s
+from troposphere_fargate.layers.template_bucket import BUCKET_NAME
 from troposphere_fargate.release.build import render_templates
 
 JAVA = shutil.which("java")
@@ -65,6 +67,8 @@ def shipped_patterns() -> dict[str, tuple[str, list[str]]]:
                 values = probes(spec.get("Default"))
                 if name == s.CONTAINER_USER:
                     values += candidates(longest=4)
+                if name == BUCKET_NAME:  # its lookaheads: the names S3 reserves, and near ones
+                    values += [*RESERVED_BUCKET_NAMES, *ORDINARY_BUCKET_NAMES]
                 found[f"{template}/{name}"] = (str(spec["AllowedPattern"]), values)
     return found
 

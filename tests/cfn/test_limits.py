@@ -259,17 +259,36 @@ def outputs(count: int) -> dict[str, Any]:
     }
 
 
-def test_a_template_over_a_per_template_quota_is_a_problem():
-    """ "Understand CloudFormation quotas" (User Guide): 200 parameters, 500 resources, 200
-    outputs and 200 mappings per template, none adjustable."""
-    assert limits.problems(outputs(200)) == []
-    assert limits.problems(outputs(201)) == [
-        "Outputs: 201 outputs; CloudFormation takes 200 per template"
+def test_a_root_of_too_many_services_is_named_with_the_other_templates_problems():
+    """troposphere refuses a 201st output with a bare ValueError, so the root counts its
+    outputs first ("Understand CloudFormation quotas": 200 per template). A review: that
+    refusal, a WiringError, hid what the other templates fail; it is a problem of root.yaml's
+    Outputs among theirs."""
+    from troposphere_fargate.layers.config import EnvironmentConfig
+    from troposphere_fargate.layers.exposure import Routing
+    from troposphere_fargate.release.build import TemplateChecksFailed
+
+    many = tuple((f"VARIABLE_NUMBER_{i}", "x" * 60) for i in range(1000))
+    services = tuple(
+        ServiceConfig(
+            container_name=f"s{i}",
+            expose="public",
+            routing=Routing(priority=i + 1, path=f"/s{i}/*"),
+            default_health_check_path=f"/s{i}/health",
+            application=Application(environment=many if i == 0 else ()),
+        )
+        for i in range(37)
+    )
+    config = ProductConfig(environment=EnvironmentConfig(), services=services)
+    with pytest.raises(TemplateChecksFailed) as refused:
+        render_templates(config)
+    assert [(p.filename, p.resource) for p in refused.value.problems] == [
+        ("service-s0.yaml", "TaskDefinition"),
+        ("root.yaml", "Outputs"),
     ]
-    resources = {"Resources": {f"T{i}": {"Type": "AWS::SNS::Topic"} for i in range(501)}}
-    assert limits.problems(resources) == [
-        "Resources: 501 resources; CloudFormation takes 500 per template"
-    ]
+    assert refused.value.problems[1].reason.startswith(
+        "the root would have 205 outputs for its 39 nested stacks; CloudFormation takes 200"
+    )
 
 
 def test_approaching_a_quota_is_suppressed_with_its_reason_only_above_ninety_percent():
@@ -279,7 +298,23 @@ def test_approaching_a_quota_is_suppressed_with_its_reason_only_above_ninety_per
     reasons = limits.approaching_quotas(outputs(181))
     assert list(reasons) == ["I6010"]
     assert reasons["I6010"].startswith("181 outputs of the 200 CloudFormation takes per template")
-    assert limits.approaching_quotas(outputs(201)) == {}  # a problem, not a suppression
+    assert limits.approaching_quotas(outputs(201)) == {}  # more cannot be built at all
+
+
+def test_the_stamp_keeps_a_suppression_the_template_carries():
+    """A review: the stamp replaced the template's cfn-lint metadata, suppressions and their
+    reasons included, with its regions and its own suppression."""
+    from troposphere_fargate.release.build import stamp
+
+    template = outputs(190)
+    template["Metadata"] = {
+        "cfn-lint": {"config": {"ignore_checks": ["W3005"]}, "reasons": {"W3005": "why"}}
+    }
+    lint = stamp(template, layer="x", version="0.4.0", regions=["eu-west-1"])["Metadata"][
+        "cfn-lint"
+    ]
+    assert lint["config"] == {"ignore_checks": ["I6010", "W3005"], "regions": ["eu-west-1"]}
+    assert set(lint["reasons"]) == {"I6010", "W3005"} and lint["reasons"]["W3005"] == "why"
 
 
 @pytest.mark.lint
@@ -305,3 +340,30 @@ def test_a_template_approaching_a_quota_it_keeps_lints_clean_with_the_stamped_su
     # The shipped templates approach no quota: none carries the suppression.
     for template in render_templates().values():
         assert "ignore_checks" not in template["Metadata"]["cfn-lint"]["config"]
+
+
+def test_a_container_whose_log_stream_names_are_too_long_is_a_problem():
+    """ "Log stream names can be between 1 and 512 characters long" (CloudWatch Logs API
+    Reference, CreateLogStream), and the awslogs driver names a task's stream
+    "prefix-name/container-name/ecs-task-id" (ECS, awslogs-stream-prefix; the task ID is 32
+    characters). The stream prefix is the container's name, so a name of more than 239
+    characters could log nothing, and the spec takes 255 (an audit: a service named 250
+    characters built, linted and deployed in the emulator)."""
+    for length, refused in ((239, False), (240, True)):
+        name = "a" * length
+        config = ProductConfig(service=ServiceConfig(container_name=name))
+        if not refused:
+            render_templates(config)
+            continue
+        with pytest.raises(BuildError) as error:
+            render_templates(config)
+        assert re.search(
+            rf"service\.yaml: TaskDefinition: container 'a{{37}}\.\.\.' \({length} characters\): "
+            r"its log streams are named 514 characters \(stream prefix/container name/task ID\); "
+            r"CloudWatch Logs takes 512",
+            str(error.value),
+        ), error.value
+    sidecar = Sidecar(name="s" * 240, image="123456789012.dkr.ecr.eu-west-1.amazonaws.com/s:1")
+    config = ProductConfig(service=ServiceConfig(application=Application(sidecars=(sidecar,))))
+    with pytest.raises(BuildError, match=r"container 's{37}\.\.\.' \(240 characters\)"):
+        render_templates(config)

@@ -357,6 +357,23 @@ def test_a_scaling_the_service_cannot_have_is_refused(fields, message):
         ({"schedule": "cron(0 8 * * 1-5)"}, "has 6 fields .*, not 5"),
         ({"schedule": "cron(0 8 * * MON-FRI *)"}, "one of day-of-month .* must be \\?"),
         ({"schedule": "cron(0 8 ? * ? *)"}, "one of day-of-month .* and only one"),
+        # Each field's values as the cron expressions reference gives them (EventBridge User
+        # Guide): minutes 0-59, hours 0-23, day-of-month 1-31, month 1-12 or JAN-DEC,
+        # day-of-week 1-7 or SUN-SAT, year 1970-2199. cron(99 25 ? 13 FOO *) built, linted and
+        # deployed in the emulator (an audit); Application Auto Scaling refuses an expression
+        # it cannot read ("Invalid schedule expression", aws/aws-cdk#6053).
+        ({"schedule": "cron(99 25 ? 13 FOO *)"}, "minutes field '99': '99' is not one of its "),
+        ({"schedule": "cron(0 25 ? * * *)"}, "hours field '25': .* 0-23"),
+        ({"schedule": "cron(0 8 32 * ? *)"}, "day-of-month field '32': .* 1-31"),
+        ({"schedule": "cron(0 8 0 * ? *)"}, "day-of-month field '0': .* 1-31"),
+        ({"schedule": "cron(0 8 ? 13 * *)"}, "month field '13': .* 1-12 or JAN-DEC"),
+        ({"schedule": "cron(0 8 ? * FOO *)"}, "day-of-week field 'FOO': .* 1-7 or SUN-SAT"),
+        ({"schedule": "cron(0 8 ? * 8 *)"}, "day-of-week field '8'"),
+        ({"schedule": "cron(0 8 ? * MON#6 *)"}, "n#k takes k from 1 to 5"),
+        ({"schedule": "cron(0 8 ? * MON-FOO *)"}, "day-of-week field 'MON-FOO': 'FOO'"),
+        ({"schedule": "cron(0 8 ? * * 1900)"}, "year field '1900': .* 1970-2199"),
+        ({"schedule": "cron(0/0 8 ? * * *)"}, "increment after / must be 1 or more"),
+        ({"schedule": "cron(? 8 ? * * *)"}, "only the two day fields take \\?"),
         ({"schedule": "at(2025-13-45T99:00:00)"}, "a date and time that exist"),
         ({"schedule": "at(2026-02-30T08:00:00)"}, "a date and time that exist"),
     ],
@@ -370,6 +387,9 @@ def test_a_bad_schedule_names_the_field(fields, message):
 @pytest.mark.parametrize(
     "schedule",
     ["cron(0 8 ? * MON-FRI *)", "cron(0 8 1 * ? *)", "cron(30 6 ? * MON *)", "rate(5 minutes)",
+     "cron(0/15 * ? * * *)", "cron(0 18 L * ? *)", "cron(0 18 ? * 6L *)", "cron(0 9 LW * ? *)",
+     "cron(0 18 ? * MON#2 *)", "cron(0 18 15W * ? 2026-2030)", "cron(0 9 ? JAN-MAR SUN,SAT *)",
+     "cron(59 23 31 12 ? 2199)", "cron(0 0 ? JAN MON 1970)",
      "rate(1 hour)", "at(2026-12-24T18:00:00)", "at(2028-02-29T00:00:00)"],
 )  # fmt: skip
 def test_schedule_expressions_application_auto_scaling_takes_are_accepted(schedule):

@@ -108,6 +108,41 @@ def test_the_name_is_cloudformations_unless_given(template):
     assert named == {"Ref": b.BUCKET_NAME}
 
 
+# "Bucket names must not start with the prefix xn--", "sthree-", "amzn-s3-demo-", and "must not
+# end with the suffix -s3alias", "--ol-s3", "--x-s3" (S3 User Guide, general purpose bucket
+# naming rules): cfn-lint and the emulator took them (an audit), S3 refuses to create them.
+RESERVED_BUCKET_NAMES = [
+    "xn--templates-eu-west-1",
+    "sthree-templates",
+    "sthree-configurator-x",
+    "amzn-s3-demo-templates",
+    "templates-s3alias",
+    "templates--ol-s3",
+    "templates--usw2-az1--x-s3",
+]
+ORDINARY_BUCKET_NAMES = [
+    "my-templates-eu-west-1",
+    "xn-templates",
+    "sthree",
+    "amzn-s3-demo",
+    "templates-s3alias-1",
+    "templates-ol-s3",
+    "templates-x-s3",
+]
+
+
+@pytest.mark.parametrize("name", RESERVED_BUCKET_NAMES)
+def test_a_name_s3_reserves_is_refused_before_anything_is_created(template, name):
+    with pytest.raises(ParameterError, match=f"{b.BUCKET_NAME}.*reserved by S3"):
+        deployed(template, {b.BUCKET_NAME: name})
+
+
+@pytest.mark.parametrize("name", ORDINARY_BUCKET_NAMES)
+def test_a_name_near_a_reserved_one_is_taken(template, name):
+    properties = bucket(template, BucketName=name)["Properties"]
+    assert properties["BucketName"] == {"Ref": b.BUCKET_NAME}
+
+
 @pytest.mark.parametrize(
     ("name", "value"),
     [

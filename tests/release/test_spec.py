@@ -1817,8 +1817,44 @@ def test_a_spec_s_warnings_are_said_at_their_lines_by_every_command(
         "cost": ["cost", "--spec", str(spec), *values],
         "diagram": ["diagram", "--spec", str(spec), "-o", str(tmp_path / "d.dot")],
     }[command]
-    assert cli.main(arguments) == 0
+    import warnings
+
+    from troposphere_fargate.errors import ConfigWarning
+
+    # pytest collects Python warnings itself, off standard error: record them (a review).
+    with warnings.catch_warnings(record=True) as issued:
+        warnings.simplefilter("always")
+        assert cli.main(arguments) == 0
+    assert [w for w in issued if issubclass(w.category, ConfigWarning)] == []
     err = capsys.readouterr().err
-    assert "ConfigWarning" not in err and "cli.py" not in err
     (warning,) = [line for line in err.splitlines() if line.startswith("warning:")]
     assert warning.startswith(f"warning: {spec}:2: services.web.health_check_path: ")
+
+
+def test_a_spec_is_read_once(tmp_path: Path, capsys, monkeypatch):
+    """``validate --spec <(cat app.yaml)``: the spec was read three times (parsed, for its
+    warnings' lines, for its refusals' lines), and a pipe gives its text once, so the
+    refusals named no line (a review). Here the file gives its text once, as a pipe does."""
+    from troposphere_fargate import cli
+
+    spec = tmp_path / "app.yaml"
+    text = _over_the_limits()
+    spec.write_text(text)
+    reads = []
+    read_text = Path.read_text
+
+    def once(self: Path, *args: Any, **kwargs: Any) -> str:
+        if self == spec:
+            reads.append(self)
+            return text if len(reads) == 1 else ""
+        return read_text(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_text", once)
+    assert cli.main(["validate", "--spec", str(spec)]) == 1
+    assert len(reads) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert [line.split(": service-")[0] for line in err if "error:" in line] == [
+        f"troposphere-fargate: error: {spec}:2: services.web",
+        f"troposphere-fargate: error: {spec}:{text.splitlines().index('    secrets:') + 1}: "
+        "services.api.secrets",
+    ]

@@ -56,10 +56,18 @@ TASK_DEFINITION_BYTES = 64 * 1024
 # white space not counted (IAM and AWS STS quotas); not adjustable.
 INLINE_POLICY_CHARACTERS = 10_240
 
+# "Log stream names can be between 1 and 512 characters long" (CloudWatch Logs API Reference,
+# CreateLogStream); the awslogs driver names a task's stream
+# "prefix-name/container-name/ecs-task-id" (ECS, awslogs-stream-prefix), the task ID of 32
+# characters (the last field of a task's ARN). The driver cannot make a longer one.
+LOG_STREAM_NAME_MAX = 512
+TASK_ID_LENGTH = 32
+
 # Declarations per template ("Understand CloudFormation quotas", User Guide), not adjustable,
 # with the cfn-lint rule that reports a template approaching each (more than 90 %: its
-# MaxProperties threshold). troposphere itself refuses a 201st output or parameter and a 501st
-# resource with a bare ValueError.
+# MaxProperties threshold). More cannot be built: troposphere refuses a 201st output or
+# parameter and a 501st resource (the root says so first: root.QuotaError), and cfn-lint's
+# E2010, E3010, E6010 and E7010 find them in a template written by hand.
 SECTION_QUOTAS = {
     "Parameters": (200, "I2010"),
     "Resources": (500, "I3010"),
@@ -126,11 +134,7 @@ def ec2_text_problem(text: str, names_a_group: bool = False) -> str | None:
 def problems(template: Mapping[str, Any]) -> list[str]:
     """One line per limit a resource of ``template`` breaks, naming it."""
     resources: Mapping[str, Any] = template.get("Resources", {})
-    found = [
-        f"{section}: {count} {section.lower()}; CloudFormation takes {quota} per template"
-        for section, (quota, _) in SECTION_QUOTAS.items()
-        if (count := len(template.get(section) or {})) > quota
-    ]
+    found = []
     for name, resource in sorted(resources.items()):
         kind = resource.get("Type") if isinstance(resource, Mapping) else None
         properties = resource.get("Properties", {}) if isinstance(resource, Mapping) else {}
@@ -219,6 +223,7 @@ def _quota_problems(kind: Any, properties: Mapping[str, Any]) -> Iterator[str]:
         count = _largest(properties.get("ContainerDefinitions"))
         if count > CONTAINERS_PER_TASK:
             yield f"{count} containers; ECS takes {CONTAINERS_PER_TASK} per task definition"
+        yield from _log_stream_problems(properties.get("ContainerDefinitions"))
         smallest = _smallest(dict(properties))
         size = len(json.dumps(smallest, separators=(",", ":"), ensure_ascii=False).encode())
         if size > TASK_DEFINITION_BYTES:
@@ -247,6 +252,33 @@ def _quota_problems(kind: Any, properties: Mapping[str, Any]) -> Iterator[str]:
                 f"inline policies of at least {size:,} characters; IAM takes "
                 f"{INLINE_POLICY_CHARACTERS:,} per role"
             )
+
+
+def _log_stream_problems(containers: Any) -> Iterator[str]:
+    """Each container whose awslogs stream names are certainly longer than CloudWatch Logs
+    takes (its name and stream prefix as written; a function in either is not counted)."""
+    for items in _items(containers):
+        for item in items:
+            for container in branches(item):
+                if not isinstance(container, Mapping):
+                    continue
+                logging = container.get("LogConfiguration")
+                if not isinstance(logging, Mapping) or logging.get("LogDriver") != "awslogs":
+                    continue
+                options = logging.get("Options")
+                if not isinstance(options, Mapping):
+                    continue
+                name, prefix = container.get("Name"), options.get("awslogs-stream-prefix")
+                if not (isinstance(name, str) and isinstance(prefix, str)):
+                    continue
+                length = len(prefix) + 1 + len(name) + 1 + TASK_ID_LENGTH
+                if length > LOG_STREAM_NAME_MAX:
+                    shown = name if len(name) <= 40 else f"{name[:37]}..."
+                    yield (
+                        f"container {shown!r} ({len(name)} characters): its log streams are "
+                        f"named {length} characters (stream prefix/container name/task ID); "
+                        f"CloudWatch Logs takes {LOG_STREAM_NAME_MAX} (a shorter name)"
+                    )
 
 
 def _policy_characters(policies: Any) -> int:

@@ -135,10 +135,5 @@ def in_partitions(regions: Iterable[str], partitions: Iterable[str]) -> tuple[st
     return tuple(region for region in regions if region in inside)
 
 
-def lint_metadata(regions: Iterable[str]) -> dict[str, object]:
-    """``Metadata.cfn-lint``: cfn-lint, run on the template with no ``--regions``, checks these."""
-    return {"config": {"regions": list(regions)}}
-
-
 # Where environment.yaml and the templates of an environment's services work.
 ENVIRONMENT_REGIONS: tuple[str, ...] = supported(excluding=NO_ENVIRONMENT)

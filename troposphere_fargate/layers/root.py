@@ -49,6 +49,13 @@ BUCKET_PER_REGION = "BucketPerRegion"
 # No dots: CloudFormation fetches nested templates over HTTPS from
 # <bucket>.s3.<region>.amazonaws.com, and a dotted bucket name breaks that certificate match.
 BUCKET_NAME_PATTERN = r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$"
+# A bucket made under a name: S3 also refuses the prefixes xn--, sthree- and amzn-s3-demo- and
+# the suffixes -s3alias, --ol-s3 and --x-s3, reserved for access points and directory buckets
+# (S3 User Guide, general purpose bucket naming rules). cfn-lint and the emulator take them.
+NEW_BUCKET_NAME_PATTERN = (
+    r"^(?!xn--|sthree-|amzn-s3-demo-)(?!.*(?:-s3alias|--ol-s3|--x-s3)$)"
+    r"[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$"
+)
 KEY_PREFIX_PATTERN = r"^([0-9A-Za-z!_.*'()-]+/)*$"
 DEFAULT_KEY_PREFIX = "troposphere-fargate/"
 
@@ -165,6 +172,15 @@ _PARAMETER_KEYS = (
 
 class WiringError(ValueError):
     """The child templates cannot be nested as they are (a clash, or a wire to nothing)."""
+
+
+class QuotaError(WiringError):
+    """The root would declare more of a ``section`` (``Outputs``, ``Parameters``) than
+    CloudFormation takes per template: too many services for one root."""
+
+    def __init__(self, section: str, message: str) -> None:
+        super().__init__(message)
+        self.section = section
 
 
 def template_url(version: str, filename: str) -> Sub:
@@ -456,10 +472,11 @@ def _check_quotas(t: Template, outputs: int, stacks: int) -> None:
         ("outputs", outputs, MAX_OUTPUTS),
     ):
         if count > quota:
-            raise WiringError(
+            raise QuotaError(
+                kind.capitalize(),
                 f"the root would have {count} {kind} for its {stacks} nested stacks; "
                 f"CloudFormation takes {quota} at most: split the services between "
-                "environments (a spec each)"
+                "environments (a spec each)",
             )
 
 

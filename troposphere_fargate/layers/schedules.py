@@ -84,6 +84,10 @@ def schedule_problem(schedule: str) -> str | None:
                 "one of day-of-month (3rd field) and day-of-week (5th) must be ?, and only one: "
                 "such as cron(0 8 ? * MON-FRI *) or cron(0 8 1 * ? *)"
             )
+        for field, (name, low, high, names) in zip(fields, _CRON_FIELDS, strict=True):
+            problem = _cron_field_problem(field, name, low, high, names)
+            if problem:
+                return problem
     if schedule.startswith("at("):
         from datetime import datetime
 
@@ -91,6 +95,63 @@ def schedule_problem(schedule: str) -> str | None:
             datetime.strptime(schedule[len("at(") : -1], "%Y-%m-%dT%H:%M:%S")
         except ValueError:
             return "at(...) must be a date and time that exist, such as at(2026-12-24T18:00:00)"
+    return None
+
+
+_MONTH_NAMES = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+_MONTHS = {month: number for number, month in enumerate(_MONTH_NAMES, 1)}
+_DAYS = {
+    day: number for number, day in enumerate(("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"), 1)
+}
+# Each field's values, as the cron expressions reference Application Auto Scaling points to
+# gives them (Amazon EventBridge User Guide): minutes 0-59, hours 0-23, day-of-month 1-31,
+# month 1-12 or JAN-DEC, day-of-week 1-7 or SUN-SAT, year 1970-2199. Application Auto Scaling
+# refuses an expression it cannot read ("Invalid schedule expression", aws/aws-cdk#6053) when
+# the stack is created; the emulator took cron(99 25 ? 13 FOO *) (an audit).
+_CRON_FIELDS: tuple[tuple[str, int, int, dict[str, int]], ...] = (
+    ("minutes", 0, 59, {}),
+    ("hours", 0, 23, {}),
+    ("day-of-month", 1, 31, {}),
+    ("month", 1, 12, _MONTHS),
+    ("day-of-week", 1, 7, _DAYS),
+    ("year", 1970, 2199, {}),
+)
+# What a day field takes besides values and ranges: L (last), W (nearest weekday), LW; n#k
+# (the k-th such day of the month) and nL (the last such day) in day-of-week.
+_DAY_OF_MONTH_SPECIAL = re.compile(r"L|LW|(\d+)W")
+_DAY_OF_WEEK_SPECIAL = re.compile(r"L|([0-9A-Za-z]+)(?:#([1-5])|L)")
+
+
+def _cron_field_problem(
+    field: str, name: str, low: int, high: int, names: dict[str, int]
+) -> str | None:
+    """Why a cron field holds a value out of its range or a name it does not take, or None."""
+    for item in field.split(","):
+        base, slash, step = item.partition("/")
+        if slash and not (step.isdigit() and int(step) > 0):
+            return f"the cron {name} field {field!r}: the increment after / must be 1 or more"
+        values: list[str] = []
+        special = {
+            "day-of-month": _DAY_OF_MONTH_SPECIAL,
+            "day-of-week": _DAY_OF_WEEK_SPECIAL,
+        }.get(name)
+        match = special.fullmatch(base) if special else None
+        if base in ("*", "?"):
+            if base == "?" and name not in ("day-of-month", "day-of-week"):
+                return f"the cron {name} field {field!r}: only the two day fields take ?"
+            continue
+        if "#" in base and not match:
+            return f"the cron {name} field {field!r}: n#k takes k from 1 to 5 (the k-th such day)"
+        values = ([match.group(1)] if match.group(1) else []) if match else base.split("-", 1)
+        for value in values:
+            number = int(value) if value.isdigit() else names.get(value.upper())
+            if number is None or not low <= number <= high:
+                spelled = f" or {min(names, key=names.__getitem__)}-" if names else ""
+                spelled += max(names, key=names.__getitem__) if names else ""
+                return (
+                    f"the cron {name} field {field!r}: {value!r} is not one of its values, "
+                    f"{low}-{high}{spelled}"
+                )
     return None
 
 

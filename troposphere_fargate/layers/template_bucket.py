@@ -37,7 +37,7 @@ from .blocks import (
     private_bucket_properties,
     suppress,
 )
-from .root import BUCKET_NAME_PATTERN
+from .root import NEW_BUCKET_NAME_PATTERN
 
 LAYER = "bucket"
 FILENAME = "bucket.yaml"
@@ -110,10 +110,11 @@ def _add_parameters(t: Template) -> None:
         ),
         Type="String",
         Default=NOT_GIVEN,
-        AllowedPattern=f"^$|{BUCKET_NAME_PATTERN}",
+        AllowedPattern=f"^$|{NEW_BUCKET_NAME_PATTERN}",
         ConstraintDescription=(
             "must be empty or an S3 bucket name of 3-63 lower-case letters, digits and "
-            "hyphens (no dots)"
+            "hyphens (no dots), not starting with xn--, sthree- or amzn-s3-demo- nor ending "
+            "with -s3alias, --ol-s3 or --x-s3 (reserved by S3)"
         ),
     )
     add_parameter(

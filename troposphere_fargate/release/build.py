@@ -39,6 +39,7 @@ from ..layers import endpoints, layers_for
 from ..layers import regions as regions_
 from ..layers.blocks import STAMP_KEY
 from ..layers.config import ProductConfig
+from ..layers.root import QuotaError
 
 MANIFEST = "manifest.json"
 
@@ -59,14 +60,20 @@ def stamp(
     metadata = dict(stamped.get("Metadata", {}))
     metadata[STAMP_KEY] = {**metadata.get(STAMP_KEY, {}), "Layer": layer, "Version": version}
     if regions is not None:
-        metadata[regions_.CFN_LINT_METADATA] = regions_.lint_metadata(regions)
+        lint = dict(metadata.get(regions_.CFN_LINT_METADATA, {}))
+        # Metadata.cfn-lint.config.regions: cfn-lint, run on the template with no --regions,
+        # checks these (beside any suppression the template carries).
+        lint["config"] = {**lint.get("config", {}), "regions": list(regions)}
+        metadata[regions_.CFN_LINT_METADATA] = lint
     approaching = limits.approaching_quotas(template)
     if approaching:
         # cfn-lint's informational "approaching the limit" of a quota the template keeps: a
         # suppression, with its reason beside it as every other.
         lint = dict(metadata.get(regions_.CFN_LINT_METADATA, {}))
-        lint["config"] = {**lint.get("config", {}), "ignore_checks": sorted(approaching)}
-        lint["reasons"] = dict(sorted(approaching.items()))
+        config_ = dict(lint.get("config", {}))
+        config_["ignore_checks"] = sorted({*config_.get("ignore_checks", []), *approaching})
+        lint["config"] = config_
+        lint["reasons"] = dict(sorted({**lint.get("reasons", {}), **approaching}.items()))
         metadata[regions_.CFN_LINT_METADATA] = lint
     stamped["Metadata"] = metadata
     return stamped
@@ -136,7 +143,13 @@ def render_templates(
     partitions = config.partitions
     problems: list[TemplateProblem] = []
     for layer in layers_for(config):
-        template = layer.builder(config, version, built).to_dict()
+        try:
+            template = layer.builder(config, version, built).to_dict()
+        except QuotaError as exc:
+            # A root of too many services: named with what the other templates fail (the
+            # templates after it need it, so the build stops there).
+            problems.append(TemplateProblem(layer.filename, exc.section, str(exc)))
+            break
         problems += template_problems(layer.filename, template)
         claimed = regions_.in_partitions(layer.regions, partitions)
         built[layer.name] = stamp(template, layer=layer.name, version=version, regions=claimed)

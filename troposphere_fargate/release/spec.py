@@ -21,7 +21,7 @@ import json
 import re
 from abc import ABC, abstractmethod
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -71,6 +71,7 @@ from ..layers.config import (
     CAPACITY_PROVIDERS,
     CPU_ARCHITECTURES,
     DOMAIN_NAME_PATTERN,
+    ENVIRONMENT_LOAD_BALANCER_FIELDS,
     FARGATE_TASK_SIZES,
     HOSTED_ZONE_ID_PATTERN,
     KNOWN_GATEWAY_ENDPOINTS,
@@ -130,7 +131,6 @@ from ..layers.queue_scaling import (
     queue_name_hint,
 )
 from ..layers.root import LAYER as ROOT_LAYER
-from ..layers.root import WiringError
 from ..layers.schedules import (
     SCHEDULE_PATTERN,
     TIMEZONE_PATTERN,
@@ -149,6 +149,7 @@ __all__ = [
     "SpecError",
     "load_spec",
     "parse_spec",
+    "read_spec_text",
     "spec_build_error",
     "spec_docs",
     "spec_keys",
@@ -1569,7 +1570,9 @@ _SCHEDULE = _Object(
                 means="cron(...), rate(<n> minutes|hours|days) or at(yyyy-mm-ddThh:mm:ss)",
             ),
             "schedule",
-            "When: cron(0 8 ? * MON-FRI *) is 08:00 each weekday.",
+            "When: cron(0 8 ? * MON-FRI *) is 08:00 each weekday (six fields, each of its "
+            "values: minutes 0-59, hours 0-23, day-of-month 1-31, month 1-12 or JAN-DEC, "
+            "day-of-week 1-7 or SUN-SAT, year 1970-2199).",
             required=True,
         ),
         Key(
@@ -2361,13 +2364,18 @@ def parse_spec(text: str, filename: str = "<spec>") -> ProductConfig:
 
 def load_spec(path: Path | str) -> ProductConfig:
     """The product config the spec file at ``path`` describes (see :func:`parse_spec`)."""
+    return parse_spec(read_spec_text(path), str(path))
+
+
+def read_spec_text(path: Path | str) -> str:
+    """The text of the spec file at ``path``; a :class:`SpecError` naming it when it cannot
+    be read or is not UTF-8."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
         raise SpecError(f"{path}: cannot read the spec: {reason}") from None
-    return parse_spec(text, str(path))
 
 
 def key_line(text: str, dotted: str) -> int | None:
@@ -2375,25 +2383,32 @@ def key_line(text: str, dotted: str) -> int | None:
     ``services.web.schedules``), or of the nearest key above it that the spec has (a warning
     may be about a key left out, such as ``health_check_path``); None when the text is not a
     spec's YAML."""
-    found = _key_at(text, dotted)
-    return found[0] if found else None
+    return key_lines(text, [dotted])[0]
 
 
-def _key_at(text: str, dotted: str) -> tuple[int, str] | None:
-    """The line of the key ``dotted`` names, or of the nearest key above it the spec has, and
-    that key's path; None when the spec has not even the first."""
+def key_lines(text: str, dotted: Sequence[str]) -> list[int | None]:
+    """:func:`key_line` of each key, the text composed once."""
+    root = _composed(text)
+    return [found[0] if (found := _key_at(root, key)) else None for key in dotted]
+
+
+def _composed(text: str) -> Node | None:
+    """The spec's YAML as nodes, which keep their lines; None when it is not YAML."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:
         return None
-    if not isinstance(node, MappingNode):
-        return None
+
+
+def _key_at(node: Node | None, dotted: str) -> tuple[int, str] | None:
+    """The line of the key ``dotted`` names in the spec's nodes, or of the nearest key above it
+    the spec has, and that key's path; None when the spec has not even the first."""
     found_at = None
     parts: list[str] = []
     for part in dotted.split("."):
-        found = None
-        if isinstance(node, MappingNode):
-            found = next(((key, value) for key, value in node.value if key.value == part), None)
+        if not isinstance(node, MappingNode):
+            break
+        found = next(((key, value) for key, value in node.value if key.value == part), None)
         if found is None:
             break
         key, node = found
@@ -2433,25 +2448,24 @@ def _problem_keys(problem: TemplateProblem, config: ProductConfig) -> tuple[str,
 
 
 def spec_build_error(
-    error: TemplateChecksFailed | WiringError, spec: Path | str, config: ProductConfig
+    error: TemplateChecksFailed, spec: Path | str, config: ProductConfig, text: str | None = None
 ) -> SpecError:
-    """What stopped the build of the templates a spec describes (``config``, from the spec
-    file ``spec``), each problem at the line of the spec key it most likely comes from:
-    ``app.yaml:5: services.api.secrets: service-api.yaml: TaskExecutionRole: ...`` (the key a
-    limit is about, else its service's or section's; the file alone when the spec has none of
-    them). A root that cannot nest the services (more outputs than CloudFormation takes) is
-    the ``services``'."""
-    try:
-        text = Path(spec).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        text = ""
-    if isinstance(error, WiringError):
-        problems: list[tuple[tuple[str, ...], str]] = [(("services",), str(error))]
-    else:
-        problems = [(_problem_keys(p, config), str(p)) for p in error.problems]
+    """What the build's checks refuse of the templates a spec describes (``config``, from the
+    spec file ``spec``, whose ``text`` is read again when not given), each problem at the line
+    of the spec key it most likely comes from: ``app.yaml:5: services.api.secrets:
+    service-api.yaml: TaskExecutionRole: ...`` (the key a limit is about, else its service's or
+    section's, ``services`` for a root of too many services; the file alone when the spec has
+    none of them)."""
+    if text is None:
+        try:
+            text = Path(spec).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            text = ""
+    root = _composed(text)  # once: a spec of 20,000 lines takes about a second to compose
     lines = []
-    for keys, problem in problems:
-        found = next((at for key in keys if (at := _key_at(text, key))), None)
+    for problem in error.problems:
+        keys = _problem_keys(problem, config)
+        found = next((at for key in keys if (at := _key_at(root, key))), None)
         where = f"{spec}:{found[0]}: {found[1]}" if found else f"{spec}"
         lines.append(f"{where}: {problem}")
     return SpecError("\n".join(lines))
@@ -2686,9 +2700,14 @@ def spec_markdown() -> str:
         EXAMPLE_SPEC.rstrip("\n"),
         "```",
         "\n## Example: an environment of four services\n",
-        "Keys a service of an environment does not take (`load_balancer`, "
-        "`allowed_ingress_cidr`, `deletion_protection`, `tls_policy`) are the environment's, "
-        "under `environment:`.\n",
+        "Keys a service of an environment does not take ("
+        + ", ".join(
+            f"`{key.name}`"
+            for field_ in ENVIRONMENT_LOAD_BALANCER_FIELDS
+            for key in _SERVICE.keys
+            if key.target == field_
+        )
+        + ") are the environment's, under `environment:`.\n",
         "```yaml",
         ENVIRONMENT_EXAMPLE_SPEC.rstrip("\n"),
         "```",
