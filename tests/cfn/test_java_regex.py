@@ -69,6 +69,8 @@ def shipped_patterns() -> dict[str, tuple[str, list[str]]]:
                     values += candidates(longest=4)
                 if name == BUCKET_NAME:  # its lookaheads: the names S3 reserves, and near ones
                     values += [*RESERVED_BUCKET_NAMES, *ORDINARY_BUCKET_NAMES]
+                if name == s.LISTENER_RULE_PATH:  # its lookahead: five wildcards, and six
+                    values += ["/a*/b*/c*/d*/e*", "/a*/b*/c*/d*/e*/f*", "/?????", "/??????"]
                 found[f"{template}/{name}"] = (str(spec["AllowedPattern"]), values)
     return found
 

@@ -92,6 +92,10 @@ def test_the_join_parameters_are_the_environments_outputs_and_empty_by_default(s
         (s.ENVIRONMENT_URL, "shop.example.com"),
         (s.LISTENER_RULE_PRIORITY, "50001"),
         (s.LISTENER_RULE_PATH, "api/*"),
+        # "Condition wildcards per rule: 5", not adjustable (Elastic Load Balancing, quotas
+        # for your Application Load Balancers): six took the pattern and moto (an audit).
+        (s.LISTENER_RULE_PATH, "/a*/b*/c*/d*/e*/f*"),
+        (s.LISTENER_RULE_PATH, "/??????"),
         (s.LISTENER_RULE_HOST, "API.example.com"),
         (s.SERVICE_CONNECT_NAME, "Orders"),
         # A DNS label: "labels 63 octets or less" (RFC 1035); the other services resolve it.

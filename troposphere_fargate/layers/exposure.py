@@ -46,6 +46,10 @@ MAX_HOST = 128
 MAX_WILDCARDS = 5
 MAX_VALUES_PER_CONDITION = 3
 MAX_VALUES_PER_RULE = 5
+# One path of at most MAX_WILDCARDS wildcards: the shipped service's ListenerRulePath (a
+# lookahead, which CloudFormation's Java regex takes). A "*." host adds one, which no pattern of
+# one parameter can count: its description says so.
+PATH_WITH_WILDCARDS_PATTERN = rf"(?=(?:[^*?]*[*?]){{0,{MAX_WILDCARDS}}}[^*?]*$){PATH_PATTERN}"
 
 # What ECS Service Connect takes as a discovery name and a client alias of an internal service:
 # a DNS label (lower case, 63 characters at most: RFC 1035, "labels 63 octets or less"), so

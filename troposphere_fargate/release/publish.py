@@ -601,14 +601,30 @@ def _refuse_unclaimed_region(folder: Path, files: Mapping[str, bytes], region: s
     )
 
 
+# A nested stack's TemplateURL takes 1,024 characters (the AWS::CloudFormation::Stack resource
+# schema, maxLength 1024, as cfn-lint ships it); S3 keys take 1,024 bytes themselves, so a long
+# prefix makes URLs the root cannot nest (an audit: 1,087 characters, uploaded without a word).
+MAX_TEMPLATE_URL = 1024
+
+
 def _refuse_regions(
-    folder: Path, files: Mapping[str, bytes], region: str, catalog_product_id: str | None
+    folder: Path,
+    files: Mapping[str, bytes],
+    catalog_product_id: str | None,
+    destination: Destination,
 ) -> None:
     """A region the version's root is not made for, or, when a product is to get the version,
-    its catalog."""
+    its catalog; a destination whose template URLs are longer than a nested stack takes."""
+    region = destination.region
     _refuse_unclaimed_region(folder, files, region)
     if catalog_product_id:
         _refuse_catalog_region(folder, files, region)
+    longest = max(files, key=lambda name: len(destination.url(name)), default=None)
+    if longest is not None and len(url := destination.url(longest)) > MAX_TEMPLATE_URL:
+        raise PublishError(
+            f"the URL of {longest} would be {len(url):,} characters; a nested stack's "
+            f"TemplateURL takes {MAX_TEMPLATE_URL:,}: give a shorter --prefix"
+        )
 
 
 def _account_of(session: Any, region: str) -> str:
@@ -686,9 +702,10 @@ def plan_release(
     if problem:
         raise PublishError(problem)
     files = read_version(templates, version)
-    _refuse_regions(templates / version, files, region, catalog_product_id)
+    destination = Destination(bucket, prefix, version, region)
+    _refuse_regions(templates / version, files, catalog_product_id, destination)
     return Plan(
-        Destination(bucket, prefix, version, region),
+        destination,
         {name: files[name] for name in _upload_order(list(files))},
         templates,
         bucket_owner,
@@ -737,7 +754,8 @@ def publish_release(
 
     files = read_version(templates, version)
     if region:  # before any AWS call
-        _refuse_regions(templates / version, files, region, catalog_product_id)
+        destination = Destination(bucket, prefix, version, region)
+        _refuse_regions(templates / version, files, catalog_product_id, destination)
     try:
         session = boto3.Session(profile_name=profile, region_name=region)
         s3 = session.client("s3", region_name=region or session.region_name or "us-east-1")
@@ -752,9 +770,9 @@ def publish_release(
                 f"bucket {bucket} is in {found}, not {chosen}: stacks fetch nested "
                 "templates from the bucket in their own region; publish to a bucket there"
             )
-        if not region:
-            _refuse_regions(templates / version, files, chosen, catalog_product_id)
         destination = Destination(bucket, prefix, version, chosen)
+        if not region:
+            _refuse_regions(templates / version, files, catalog_product_id, destination)
         if chosen != s3.meta.region_name:
             s3 = session.client("s3", region_name=chosen)
         owner = bucket_owner or _account_of(session, chosen)

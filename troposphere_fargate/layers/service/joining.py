@@ -24,7 +24,8 @@ from ..exposure import (
     HOST_PATTERN,
     MAX_HOST,
     MAX_PRIORITY,
-    PATH_PATTERN,
+    MAX_WILDCARDS,
+    PATH_WITH_WILDCARDS_PATTERN,
 )
 from ..exposure import SERVICE_CONNECT_NAME as SERVICE_CONNECT_NAME_PATTERN
 from .names import (
@@ -200,13 +201,15 @@ def _add_routing_parameters(t: Template) -> list[Parameter]:
         label="Listener rule path (public)",
         description=(
             "Path pattern the rule matches, such as /api/* (case sensitive; * and ? are "
-            "wildcards). Empty: any path of ListenerRuleHost."
+            "wildcards, 5 at most with the host's: the load balancer takes 5 per rule). "
+            "Empty: any path of ListenerRuleHost."
         ),
         Type="String",
         Default=NOT_GIVEN,
-        AllowedPattern=_pattern(PATH_PATTERN, True),
+        AllowedPattern=_pattern(PATH_WITH_WILDCARDS_PATTERN, True),
         ConstraintDescription=(
-            "must be empty or a path pattern starting with /, up to 128 characters"
+            "must be empty or a path pattern starting with /, up to 128 characters, with at "
+            f"most {MAX_WILDCARDS} wildcards (* and ?)"
         ),
     )
     host = add_parameter(
