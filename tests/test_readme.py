@@ -388,3 +388,43 @@ def test_the_readmes_and_the_references_environments_build_without_a_warning():
     for text in (spec, ENVIRONMENT_EXAMPLE_SPEC):
         config = parse_spec(text, "shop.yaml")
         assert [s.warnings for s in config.services] == [()] * len(config.services)
+
+
+def test_the_development_tree_names_every_module():
+    """A docs trial: the tree left out three of the seven template builders and half of
+    ``cfn/``. Every module is named: a file by its name, a module of ``layers/service/`` or
+    ``layers/environment/`` by its stem on its folder's lines."""
+    tree = section("Development").split("```")[1]
+    package = Path(__file__).resolve().parent.parent / "troposphere_fargate"
+    folders = {"service", "environment"}
+    missing = []
+    for module in sorted(package.rglob("*.py")):
+        relative = module.relative_to(package)
+        if relative.parent.name in folders:
+            # The folder's line and the lines that continue it (indented past the names).
+            match = re.search(rf"^    {relative.parent.name}/ .*(?:\n {{10,}}\S.*)*", tree, re.M)
+            lines = match.group(0) if match else ""
+            named = module.stem == "__init__" or re.search(rf"\b{module.stem}\b", lines)
+        else:
+            named = re.search(rf"^\s+{re.escape(module.name)} ", tree, re.M)
+        if not named:
+            missing.append(str(relative))
+    assert missing == []
+
+
+def test_the_load_balancer_cost_table_is_what_the_prices_give():
+    """A docs trial: the rows multiplied the rounded $23.73 ($94.92 for 4, not $94.90)."""
+    import json
+
+    prices = json.loads(
+        (
+            Path(__file__).resolve().parent.parent / "troposphere_fargate" / "cfn" / "prices.json"
+        ).read_text()
+    )
+    hours = prices["hours_per_month"]
+    us = prices["regions"]["us-east-1"]
+    # One load balancer and its nodes' public IPv4 addresses, one per AZ, in two AZs.
+    month = (us["application_load_balancer_hour"] + 2 * us["public_ipv4_hour"]) * hours
+    for count in (1, 4, 10, 50):
+        row = f"| {count} | ${month * count:,.2f}"
+        assert row in README, row
