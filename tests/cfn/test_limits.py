@@ -346,24 +346,38 @@ def test_a_container_whose_log_stream_names_are_too_long_is_a_problem():
     """ "Log stream names can be between 1 and 512 characters long" (CloudWatch Logs API
     Reference, CreateLogStream), and the awslogs driver names a task's stream
     "prefix-name/container-name/ecs-task-id" (ECS, awslogs-stream-prefix; the task ID is 32
-    characters). The stream prefix is the container's name, so a name of more than 239
-    characters could log nothing, and the spec takes 255 (an audit: a service named 250
-    characters built, linted and deployed in the emulator)."""
-    for length, refused in ((239, False), (240, True)):
-        name = "a" * length
-        config = ProductConfig(service=ServiceConfig(container_name=name))
-        if not refused:
-            render_templates(config)
-            continue
-        with pytest.raises(BuildError) as error:
-            render_templates(config)
-        assert re.search(
-            rf"service\.yaml: TaskDefinition: container 'a{{37}}\.\.\.' \({length} characters\): "
-            r"its log streams are named 514 characters \(stream prefix/container name/task ID\); "
-            r"CloudWatch Logs takes 512",
-            str(error.value),
-        ), error.value
-    sidecar = Sidecar(name="s" * 240, image="123456789012.dkr.ecr.eu-west-1.amazonaws.com/s:1")
-    config = ProductConfig(service=ServiceConfig(application=Application(sidecars=(sidecar,))))
-    with pytest.raises(BuildError, match=r"container 's{37}\.\.\.' \(240 characters\)"):
-        render_templates(config)
+    characters). A service named 250 characters built, linted and deployed in the emulator
+    (an audit): any template's container is checked, and the configs refuse such a name."""
+
+    def task(name: str, prefix: Any) -> dict[str, Any]:
+        container = {
+            "Name": name,
+            "LogConfiguration": {
+                "LogDriver": "awslogs",
+                "Options": {"awslogs-stream-prefix": prefix, "awslogs-group": {"Ref": "Logs"}},
+            },
+        }
+        return {
+            "Resources": {
+                "Task": {
+                    "Type": "AWS::ECS::TaskDefinition",
+                    "Properties": {"ContainerDefinitions": [container]},
+                }
+            }
+        }
+
+    assert limits.problems(task("a" * 239, "a" * 239)) == []  # 239 + 1 + 239 + 1 + 32 = 512
+    assert limits.problems(task("a" * 240, "a" * 239)) == [
+        f"Task: container '{'a' * 37}...' (240 characters): its log streams are named 513 "
+        "characters (stream prefix/container name/task ID); CloudWatch Logs takes 512 (a "
+        "shorter name)"
+    ]
+    # A prefix a function gives is not counted.
+    assert limits.problems(task("a" * 255, {"Ref": "Prefix"})) == []
+    # The configs: 239 characters build, 240 are refused with the reason.
+    render_templates(ProductConfig(service=ServiceConfig(container_name="a" * 239)))
+    with pytest.raises(ConfigError, match=r"container_name='a{240}': must be 1-239 letters"):
+        ServiceConfig(container_name="a" * 240)
+    image = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/s:1"
+    with pytest.raises(ConfigError, match=r"Sidecar\.name='s{240}': must be 1-239 .*512"):
+        Sidecar(name="s" * 240, image=image)

@@ -695,11 +695,6 @@ def test_no_port_rule_without_sidecar_ports(service):
             r"application\.sidecars\[0\]\.port=4317: another sidecar has it too",
             id="two-sidecars",
         ),
-        pytest.param(
-            (dataclasses.replace(PROXY, name="p" * 252),),
-            r"application\.sidecars\[0\]\.name=.*at most 251 characters",
-            id="name-too-long-for-its-volume",
-        ),
     ],
 )
 def test_service_config_rejects_sidecars_that_cannot_run(sidecars, message):

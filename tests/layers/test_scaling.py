@@ -370,6 +370,7 @@ def test_a_scaling_the_service_cannot_have_is_refused(fields, message):
         ({"schedule": "cron(0 8 ? * FOO *)"}, "day-of-week field 'FOO': .* 1-7 or SUN-SAT"),
         ({"schedule": "cron(0 8 ? * 8 *)"}, "day-of-week field '8'"),
         ({"schedule": "cron(0 8 ? * MON#6 *)"}, "n#k takes k from 1 to 5"),
+        ({"schedule": "cron(0 8 L-3 * ? *)"}, "has L \\(the last day\\), not L-n"),
         ({"schedule": "cron(0 8 ? * MON-FOO *)"}, "day-of-week field 'MON-FOO': 'FOO'"),
         ({"schedule": "cron(0 8 ? * * 1900)"}, "year field '1900': .* 1970-2199"),
         ({"schedule": "cron(0/0 8 ? * * *)"}, "increment after / must be 1 or more"),

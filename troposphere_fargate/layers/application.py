@@ -188,7 +188,17 @@ ECR_IMAGE = re.compile(
     r"(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$"
 )
 ENVIRONMENT_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,254}$")
-CONTAINER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$")
+# ECS takes 255 characters in a container's name, but its awslogs streams are named
+# "<prefix>/<name>/<task ID>" (the prefix is the name here, the task ID 32 characters), and
+# CloudWatch Logs takes 512 (CreateLogStream; cfn.limits checks any template for it): 239 at
+# most. A sidecar's scratch volume, <name>-tmp, stays within ECS's 255 too.
+MAX_CONTAINER_NAME = 239
+CONTAINER_NAME = re.compile(rf"^[A-Za-z0-9][A-Za-z0-9_-]{{0,{MAX_CONTAINER_NAME - 1}}}$")
+CONTAINER_NAME_RULE = (
+    f"must be 1-{MAX_CONTAINER_NAME} letters, digits, - or _, the first a letter or digit "
+    f"(its log streams are named <name>/<name>/<task ID>: CloudWatch Logs takes 512 "
+    "characters)"
+)
 # The user a container runs as, as ECS takes it (ContainerDefinition ``user``: user, user:group,
 # uid, uid:gid, user:gid or uid:group; "a UID or GID ... as a positive integer"), and never
 # root: not ``root`` or UID 0, with or without a group, which AWS Config's
@@ -1023,7 +1033,7 @@ class Sidecar:
     def __post_init__(self) -> None:
         owner = type(self).__name__
         if not isinstance(self.name, str) or not CONTAINER_NAME.fullmatch(self.name):
-            raise _fail(owner, "name", self.name, "must be 1-255 letters, digits, - or _")
+            raise _fail(owner, "name", self.name, CONTAINER_NAME_RULE)
         if not isinstance(self.image, str) or not ECR_IMAGE.fullmatch(self.image):
             raise _fail(
                 owner,

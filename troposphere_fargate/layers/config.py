@@ -22,7 +22,14 @@ from ..cfn.reach import endpoint_for
 from ..errors import ConfigError as ConfigError
 from ..errors import field_error as _fail
 from ..errors import possessive, suggest_fields
-from .application import PSEUDO_PARTITION, Application, EgressRule, partition_of
+from .application import (
+    CONTAINER_NAME,
+    CONTAINER_NAME_RULE,
+    PSEUDO_PARTITION,
+    Application,
+    EgressRule,
+    partition_of,
+)
 from .deployment import ROLLING, DeploymentSettings
 from .endpoints import GATEWAY_SERVICES, INTERFACE_SERVICES
 from .exposure import (
@@ -111,9 +118,6 @@ MAX_TASKS = 1000
 TARGET_UTILIZATION_RANGE = (10, 90)
 # Target tracking on ALBRequestCountPerTarget: requests per task a user may ask for.
 MAX_REQUESTS_PER_TARGET = 100000
-
-# A sidecar's scratch volume is "<name>-tmp", and ECS takes volume names of 255 characters.
-MAX_SIDECAR_NAME = 251
 
 # What the tasks' security group always sends, whatever the application adds: HTTPS anywhere.
 TASKS_HTTPS_EGRESS = EgressRule(
@@ -463,7 +467,6 @@ def fields_without_use(expose: str | None) -> dict[str, str]:
     return unused
 
 
-_CONTAINER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$")
 # A service of an environment names the root's parameters, rules and outputs of it
 # (<Name>ContainerImage, <Name><Rule>...: 44 characters added at most today), and its file,
 # service-<name>.yaml; CloudFormation takes logical IDs of 255 characters.
@@ -737,15 +740,10 @@ class ServiceConfig:
         _check_retention(owner, "default_log_retention_days", self.default_log_retention_days)
 
     def _validate_container(self, owner: str) -> None:
-        if not isinstance(self.container_name, str) or not _CONTAINER_NAME.fullmatch(
+        if not isinstance(self.container_name, str) or not CONTAINER_NAME.fullmatch(
             self.container_name
         ):
-            raise _fail(
-                owner,
-                "container_name",
-                self.container_name,
-                "must be 1-255 letters, digits, hyphens or underscores",
-            )
+            raise _fail(owner, "container_name", self.container_name, CONTAINER_NAME_RULE)
         port = self.default_container_port
         if not _is_int(port) or not 1 <= port <= 65535:
             why = "must be 1-65535" if _is_int(port) else "must be an int from 1 to 65535"
@@ -887,13 +885,6 @@ class ServiceConfig:
                 )
             if sidecar.port is not None and ports.count(sidecar.port) > 1:
                 raise _fail(owner, f"{name}.port", sidecar.port, "another sidecar has it too")
-            if len(sidecar.name) > MAX_SIDECAR_NAME:
-                raise _fail(
-                    owner,
-                    f"{name}.name",
-                    sidecar.name,
-                    f"at most {MAX_SIDECAR_NAME} characters: its scratch volume is <name>-tmp",
-                )
 
     def _validate_egress(self, owner: str) -> None:
         # EC2 rejects the same rule twice in a group, whatever the descriptions say.

@@ -118,8 +118,9 @@ _CRON_FIELDS: tuple[tuple[str, int, int, dict[str, int]], ...] = (
 )
 # What a day field takes besides values and ranges: L (last), W (nearest weekday), LW; n#k
 # (the k-th such day of the month) and nL (the last such day) in day-of-week.
-_DAY_OF_MONTH_SPECIAL = re.compile(r"L|LW|(\d+)W")
-_DAY_OF_WEEK_SPECIAL = re.compile(r"L|([0-9A-Za-z]+)(?:#([1-5])|L)")
+# Letters in any case, as the names (MON, JAN) are taken.
+_DAY_OF_MONTH_SPECIAL = re.compile(r"L|LW|(\d+)W", re.IGNORECASE)
+_DAY_OF_WEEK_SPECIAL = re.compile(r"L|([0-9A-Za-z]+?)(?:#([1-5])|L)", re.IGNORECASE)
 
 
 def _cron_field_problem(
@@ -142,6 +143,10 @@ def _cron_field_problem(
             continue
         if "#" in base and not match:
             return f"the cron {name} field {field!r}: n#k takes k from 1 to 5 (the k-th such day)"
+        if base.upper().startswith("L-"):
+            return (
+                f"the cron {name} field {field!r}: the cron reference has L (the last day), not L-n"
+            )
         values = ([match.group(1)] if match.group(1) else []) if match else base.split("-", 1)
         for value in values:
             number = int(value) if value.isdigit() else names.get(value.upper())

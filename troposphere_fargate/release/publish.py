@@ -619,12 +619,23 @@ def _refuse_regions(
     _refuse_unclaimed_region(folder, files, region)
     if catalog_product_id:
         _refuse_catalog_region(folder, files, region)
-    longest = max(files, key=lambda name: len(destination.url(name)), default=None)
-    if longest is not None and len(url := destination.url(longest)) > MAX_TEMPLATE_URL:
-        raise PublishError(
-            f"the URL of {longest} would be {len(url):,} characters; a nested stack's "
-            f"TemplateURL takes {MAX_TEMPLATE_URL:,}: give a shorter --prefix"
+    # The URLs the root builds for its nested stacks, as written (no percent-encoding: the
+    # root's Fn::Sub joins the bucket, the region and the prefix as they are given).
+    root_text = files.get(ROOT_FILENAME, b"").decode("utf-8", "replace")
+    version = re.escape(destination.version)
+    nested = sorted(set(re.findall(rf"}}{version}/([A-Za-z0-9_.-]+\.yaml)", root_text)))
+    longest = max(nested, key=len, default=None)
+    if longest is not None:
+        url = (
+            f"https://{destination.bucket}.s3.{destination.region}.{destination.url_suffix}/"
+            f"{destination.key(longest)}"
         )
+        if len(url) > MAX_TEMPLATE_URL:
+            raise PublishError(
+                f"the URL of {longest}, which root.yaml nests, would be {len(url):,} "
+                f"characters; a nested stack's TemplateURL takes {MAX_TEMPLATE_URL:,}: give "
+                "a shorter --prefix"
+            )
 
 
 def _account_of(session: Any, region: str) -> str:

@@ -43,6 +43,7 @@ from ..layers.application import (
     HEALTH_CHECK_LIMITS,
     KMS_KEY_ARN,
     MANAGED_POLICY_ARN,
+    MAX_CONTAINER_NAME,
     NON_ROOT_USER,
     NON_ROOT_USER_MEANS,
     PARAMETER_ARN,
@@ -1443,7 +1444,9 @@ _SIDECAR = _Object(
             "name",
             _Str(
                 patterns=(CONTAINER_NAME,),
-                means="1-255 letters, digits, - or _, the first a letter or digit",
+                means=(
+                    f"1-{MAX_CONTAINER_NAME} letters, digits, - or _, the first a letter or digit"
+                ),
             ),
             "name",
             "The container's name; each sidecar and the service need their own.",
@@ -2275,7 +2278,10 @@ SPEC = _Object(
             _Services(
                 _Str(
                     patterns=(CONTAINER_NAME,),
-                    means="1-255 letters, digits, - or _, the first a letter or digit",
+                    means=(
+                        f"1-{MAX_CONTAINER_NAME} letters, digits, - or _, the first a letter or "
+                        "digit"
+                    ),
                 ),
                 _SERVICE,
             ),
