@@ -202,6 +202,62 @@ def test_replacing_a_resource_replaces_what_refers_to_it_in_a_create_only_proper
     assert "refers to Vpc, which is replaced" in findings["resource Subnet"].change
 
 
+def one_resource(kind: str, **properties: Any) -> dict[str, Any]:
+    return {"Resources": {"R": {"Type": kind, "Properties": properties}}}
+
+
+def test_a_record_whose_name_changes_is_replaced_and_its_old_name_goes():
+    """A Route 53 record's Name: "Update requires: Replacement" (CloudFormation Template
+    Reference, AWS::Route53::RecordSet); the schema cfn-lint ships does not list it as
+    create-only, but as part of the record's primary identifier, which no update changes in
+    place. diff said "updated in place" and safe (an audit); CloudFormation makes the new
+    record and deletes the old one, so what resolved the old name breaks."""
+    record = {
+        "HostedZoneId": "Z1",
+        "Type": "A",
+        "AliasTarget": {"DNSName": "lb", "HostedZoneId": "Z2"},
+    }
+    old = one_resource("AWS::Route53::RecordSet", Name="shop.example.com", **record)
+    new = one_resource("AWS::Route53::RecordSet", Name="api.example.com", **record)
+    finding = only(diff_template("t.yaml", old, new))
+    assert finding.severity == BREAKING
+    assert finding.change.startswith("Name replaces (AWS::Route53::RecordSet): the old record is")
+    # Deleted: the name it answers goes too.
+    (removed,) = diff_template("t.yaml", old, {"Resources": {}})
+    assert removed.severity == BREAKING and "the name it answers stops resolving" in removed.change
+
+
+@pytest.mark.parametrize(
+    ("kind", "prop", "before", "after", "severity"),
+    [
+        # "Update requires: Replacement" in the Template Reference, not create-only in the
+        # schema (an audit of every property the templates set): diff said "updated in place".
+        ("AWS::EC2::EIP", "Domain", "vpc", "standard", DESTRUCTIVE),
+        ("AWS::CertificateManager::Certificate", "ValidationMethod", "DNS", "EMAIL", SAFE),
+    ],
+)
+def test_a_property_the_reference_says_replaces_is_a_replacement(
+    kind, prop, before, after, severity
+):
+    finding = only(
+        diff_template(
+            "t.yaml", one_resource(kind, **{prop: before}), one_resource(kind, **{prop: after})
+        )
+    )
+    assert finding.severity == severity
+    assert finding.change.startswith(f"{prop} replaces ({kind})"), finding.change
+
+
+def test_a_conditionally_create_only_property_may_replace():
+    """The schema's conditionalCreateOnlyProperties (an ECS service's LaunchType: FARGATE to EC2
+    replaces the service, per the Template Reference) were not read: "updated in place"."""
+    old = one_resource("AWS::ECS::Service", LaunchType="FARGATE")
+    new = one_resource("AWS::ECS::Service", LaunchType="EC2")
+    finding = only(diff_template("t.yaml", old, new))
+    assert finding.severity == DESTRUCTIVE
+    assert finding.change.startswith("LaunchType may replace (AWS::ECS::Service)")
+
+
 def test_a_new_default_feeding_a_create_only_property_may_replace():
     base = copy.deepcopy(BASE)
     base["Resources"]["Subnet"]["Properties"]["CidrBlock"] = {"Ref": "VpcCidr"}

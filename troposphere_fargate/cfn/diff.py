@@ -70,6 +70,18 @@ STATEFUL_TYPES = frozenset(
     }
 )
 
+# Resources that are a name clients resolve: replacing or deleting one takes the old name away
+# (a Route 53 record: CloudFormation makes the new record, then deletes the old one).
+NAME_TYPES = frozenset({"AWS::Route53::RecordSet"})
+
+
+def _loss(resource_type: object) -> str:
+    """The severity of replacing or deleting a resource of ``resource_type``."""
+    if resource_type in STATEFUL_TYPES:
+        return DESTRUCTIVE
+    return BREAKING if resource_type in NAME_TYPES else SAFE
+
+
 # The shipped product's templates: each is launched on its own too (service.yaml joins an
 # environment from the console), so a folder diff decides nothing in them from what a root does
 # not pass. A spec's service-<name>.yaml is built for its root alone.
@@ -288,21 +300,57 @@ def _has_intrinsic(value: Any) -> bool:
     return False
 
 
-@functools.cache
-def _create_only(resource_type: str) -> tuple[tuple[str, ...], ...]:
-    """Property paths of a type that cannot change without replacement (asked once per type:
-    the knock-on pass asks again for every resource on every round)."""
+# Properties the CloudFormation Template Reference says "Update requires: Replacement" of,
+# which the resource provider schema cfn-lint ships does not list as create-only (an audit of
+# every property the templates set, against the Template Reference: 2023 and current pages).
+DOCUMENTED_REPLACEMENT: dict[str, tuple[tuple[str, ...], ...]] = {
+    "AWS::CertificateManager::Certificate": (("ValidationMethod",),),
+    "AWS::EC2::EIP": (("Domain",),),
+}
+
+
+def _schema(resource_type: str) -> Mapping[str, Any]:
     from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
 
     try:
-        schema = PROVIDER_SCHEMA_MANAGER.get_resource_schema("us-east-1", resource_type).schema
+        schema: Mapping[str, Any] = PROVIDER_SCHEMA_MANAGER.get_resource_schema(
+            "us-east-1", resource_type
+        ).schema
     except Exception:  # an unknown type: nothing can be said, so nothing is claimed
-        return ()
-    return tuple(
+        return {}
+    return schema
+
+
+def _paths(pointers: Any) -> set[tuple[str, ...]]:
+    return {
         tuple(pointer.split("/")[2:])
-        for pointer in schema.get("createOnlyProperties", [])
-        if pointer.startswith("/properties/")
-    )
+        for pointer in pointers or []
+        if isinstance(pointer, str) and pointer.startswith("/properties/")
+    }
+
+
+@functools.cache
+def _create_only(resource_type: str) -> tuple[tuple[str, ...], ...]:
+    """Property paths of a type that cannot change without replacement (asked once per type:
+    the knock-on pass asks again for every resource on every round): the schema's create-only
+    properties; the writable ones of its primary identifier, which no update changes in place
+    (a Route 53 record's Name, Type and SetIdentifier: its name changed, diff said "updated in
+    place", and CloudFormation replaces the record, the old name gone); and
+    :data:`DOCUMENTED_REPLACEMENT`."""
+    schema = _schema(resource_type)
+    read_only = _paths(schema.get("readOnlyProperties"))
+    paths = _paths(schema.get("createOnlyProperties"))
+    paths |= _paths(schema.get("primaryIdentifier")) - read_only
+    paths |= set(DOCUMENTED_REPLACEMENT.get(resource_type, ()))
+    return tuple(sorted(paths))
+
+
+@functools.cache
+def _conditionally_create_only(resource_type: str) -> tuple[tuple[str, ...], ...]:
+    """Property paths whose change replaces the resource for some values only (the schema's
+    ``conditionalCreateOnlyProperties``: an ECS service's LaunchType, a VPC's InstanceTenancy)."""
+    paths = _paths(_schema(resource_type).get("conditionalCreateOnlyProperties"))
+    return tuple(sorted(paths - set(_create_only(resource_type))))
 
 
 def _get(properties: Mapping[str, Any], path: tuple[str, ...]) -> Any:
@@ -404,7 +452,10 @@ def _replacements(resource_type: str, old: Mapping[str, Any], new: Mapping[str, 
         if before != after:
             how = "replaces" if _certainly_differs(before, after) else "may replace"
             found.append(f"{'.'.join(path)} {how}")
-    return found
+    for path in _conditionally_create_only(resource_type):
+        if _get(old, path) != _get(new, path):
+            found.append(f"{'.'.join(path)} may replace")
+    return sorted(found)
 
 
 DELETION_PROTECTION_ATTRIBUTE = "deletion_protection.enabled"
@@ -645,7 +696,7 @@ def _knock_on(
                 continue
             replaced[name] = certain
             settled = False
-            severity = DESTRUCTIVE if resource.get("Type") in STATEFUL_TYPES else SAFE
+            severity = _loss(resource.get("Type"))
             why += _left_running(old_resources[name])
             # Found only "may be replaced" on an earlier round, and now certainly: one line.
             findings = [f for f in findings if f.subject != f"resource {name}"]
@@ -657,7 +708,7 @@ def _knock_on(
             findings.append(
                 Finding(
                     template,
-                    DESTRUCTIVE if new_resources[name].get("Type") in STATEFUL_TYPES else SAFE,
+                    _loss(new_resources[name].get("Type")),
                     f"resource {name}",
                     f"its condition {condition} changed: may be deleted or created on update",
                 )
@@ -738,7 +789,9 @@ def _removed(
     closed = _closed_port(resource, old_resources, new_resources)
     closed += _no_way_out(resource, old_resources, new_resources)
     change += _left_running(resource) + _reopened(resource, old_resources, new_resources) + closed
-    severity = DESTRUCTIVE if resource_type in STATEFUL_TYPES else BREAKING if closed else SAFE
+    if resource_type in NAME_TYPES:
+        change += ": the name it answers stops resolving"
+    severity = min(_loss(resource_type), BREAKING if closed else SAFE, key=SEVERITIES.index)
     return Finding(template, severity, f"resource {name}", change)
 
 
@@ -775,7 +828,7 @@ def _resource_findings(
             findings.append(
                 Finding(
                     template,
-                    DESTRUCTIVE if stateful or before.get("Type") in STATEFUL_TYPES else SAFE,
+                    min(_loss(before.get("Type")), _loss(resource_type), key=SEVERITIES.index),
                     subject,
                     f"type {before.get('Type')} -> {resource_type}: replaced",
                 )
@@ -785,7 +838,7 @@ def _resource_findings(
             findings.append(
                 Finding(
                     template,
-                    DESTRUCTIVE if stateful else SAFE,
+                    _loss(resource_type),
                     subject,
                     f"condition {before.get('Condition')} -> {after.get('Condition')}: may be "
                     "deleted or created on update",
@@ -805,12 +858,15 @@ def _resource_findings(
         if replacements:
             replaced[name] = any(r.endswith(" replaces") for r in replacements)
             reasons[name] = replacements
+            named = resource_type in NAME_TYPES
             findings.append(
                 Finding(
                     template,
-                    DESTRUCTIVE if stateful else SAFE,
+                    _loss(resource_type),
                     subject,
-                    f"{', '.join(replacements)} ({resource_type})" + _replacement_note(before),
+                    f"{', '.join(replacements)} ({resource_type})"
+                    + (": the old record is deleted" if named else "")
+                    + _replacement_note(before),
                 )
             )
 
