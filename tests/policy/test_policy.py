@@ -385,3 +385,35 @@ def test_control_tower_checks_each_containers_user(guard, tmp_path):
     assert violations(f"name: agent, image: {image}, user: '10001'", make_root) == [
         ("TaskDefinition", False)
     ]
+
+
+def test_check_passes_on_what_the_spec_examples_build(
+    guard, checkov, tmp_path, capsys, monkeypatch
+):
+    """The gates ran on the shipped templates only: a spec's build (sidecars, a worker on a
+    queue, a domain, internal services, schedules: the two examples of docs/spec.md use every
+    key) is what users deploy. Each of its templates passes every gate, with reasoned
+    suppressions only."""
+    import warnings
+
+    from troposphere_fargate.release.build import generate, write_version
+    from troposphere_fargate.release.spec import (
+        ENVIRONMENT_EXAMPLE_SPEC,
+        EXAMPLE_SPEC,
+        parse_spec,
+    )
+
+    monkeypatch.setenv("CHECKOV", str(checkov))
+    built = {}
+    for name, spec in (("one", EXAMPLE_SPEC), ("environment", ENVIRONMENT_EXAMPLE_SPEC)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConfigWarning)  # the examples show every key
+            built[name] = write_version(tmp_path / name, generate(parse_spec(spec)))
+    # The report names templates by file name: the environment's build, and the one service's
+    # template (the rest of its build is the shipped product's, with other defaults).
+    one = built["one"] / "service.yaml"
+    assert cli.main(["check", str(built["environment"]), str(one)]) == 0
+    out = capsys.readouterr().out
+    names = {line.split()[0] for line in out.splitlines()[1:-1]}
+    assert {"service.yaml", "service-web.yaml", "service-worker.yaml", "environment.yaml"} <= names
+    assert out.strip().endswith("all checks passed")
