@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from . import __version__
-from .cfn.diff import DiffError
+from .cfn.diff import SOME_CHANGES, DiffError
 from .cfn.dry_run import DryRunFailed
 from .cfn.evaluate import REGION_NAME
 from .cfn.guard import PolicyToolMissing
@@ -672,7 +672,8 @@ def _diff(args: argparse.Namespace) -> int:
     # A finding that depends on what a parameter or a condition decides ("may be deleted",
     # "may replace", "exported value may change").
     blocked = blocking(findings, allow)
-    unsure = [f for f in blocked if " may " in f" {f.change} "]
+    # A conditional create-only property's "may" is the schema's, which no value settles.
+    unsure = [f for f in blocked if " may " in f" {f.change} " and SOME_CHANGES not in f.change]
     if unsure and not stacks:
         _note(
             f'{len(unsure)} of these destructive or breaking findings say "may": whether they '

@@ -75,6 +75,30 @@ STATEFUL_TYPES = frozenset(
 NAME_TYPES = frozenset({"AWS::Route53::RecordSet"})
 
 
+def _same_record(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
+    """Whether two Route 53 records answer the same name and type (and set identifier)."""
+    keys = ("Name", "Type", "SetIdentifier")
+    old_properties, new_properties = old.get("Properties") or {}, new.get("Properties") or {}
+    return all(old_properties.get(key) == new_properties.get(key) for key in keys)
+
+
+def _record_clash() -> str:
+    """A record replaced by one of the same name and type: CloudFormation creates the new
+    record before it deletes the old one, and Route 53 refuses a second record of a name and
+    type in a zone ("Tried to create resource record set ... but it already exists",
+    aws/aws-cdk#12564)."""
+    return (
+        ": CloudFormation creates the new record before deleting the old one, and Route 53 "
+        "refuses a second record of the same name and type in a zone: in the same hosted zone "
+        "the update fails"
+    )
+
+
+def _record_replaced(old: Mapping[str, Any], new: Mapping[str, Any]) -> str:
+    """What replacing a Route 53 record does."""
+    return _record_clash() if _same_record(old, new) else ": the old record is deleted"
+
+
 def _loss(resource_type: object) -> str:
     """The severity of replacing or deleting a resource of ``resource_type``."""
     if resource_type in STATEFUL_TYPES:
@@ -345,6 +369,11 @@ def _create_only(resource_type: str) -> tuple[tuple[str, ...], ...]:
     return tuple(sorted(paths))
 
 
+# A conditional create-only property's finding: which changes of it replace, the schema does not
+# say, so no parameter value settles it (the Template Reference does, property by property).
+SOME_CHANGES = "some changes of it replace"
+
+
 @functools.cache
 def _conditionally_create_only(resource_type: str) -> tuple[tuple[str, ...], ...]:
     """Property paths whose change replaces the resource for some values only (the schema's
@@ -454,7 +483,7 @@ def _replacements(resource_type: str, old: Mapping[str, Any], new: Mapping[str, 
             found.append(f"{'.'.join(path)} {how}")
     for path in _conditionally_create_only(resource_type):
         if _get(old, path) != _get(new, path):
-            found.append(f"{'.'.join(path)} may replace")
+            found.append(f"{'.'.join(path)} may replace ({SOME_CHANGES})")
     return sorted(found)
 
 
@@ -627,6 +656,38 @@ def _are(names: list[str]) -> str:
     return "are" if len(names) > 1 else "is"
 
 
+def _and(names: list[str]) -> str:
+    """``A``, ``A and B``, ``A, B and C``."""
+    return ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1]
+
+
+def _knock_on_why(
+    refers: Mapping[tuple[str, ...], set[str]],
+    causes: list[str],
+    certain: bool,
+    defaults: list[str],
+) -> str:
+    """Why a resource is replaced, or may be, by what its properties that no update changes in
+    place (``refers``: each path's names) refer to: replaced resources, changed defaults."""
+    used = set(causes or defaults)
+    if not used:
+        return ""
+    paths = sorted(".".join(path) for path, names in refers.items() if names & used)
+    one = len(paths) == 1
+    what = f"its {_and(paths)} (no update changes {'it' if one else 'them'} in place)"
+    if causes:
+        refer = "refers" if one else "refer"
+        which = f"which {_are(causes)} replaced" if certain else "which may be replaced"
+        prefix = "replaced too" if certain else "may be replaced too"
+        return f"{prefix}: {what} {refer} to {', '.join(causes)}, {which}"
+    if defaults:
+        return (
+            f"may replace: {what} {'uses' if one else 'use'} {', '.join(defaults)}, whose "
+            "default changed (stacks that kept the default)"
+        )
+    return ""
+
+
 def _knock_on(
     template: str,
     old: Mapping[str, Any],
@@ -669,30 +730,24 @@ def _knock_on(
                 continue  # certainly replaced already: nothing to add
             resource = new_resources[name]
             properties = resource.get("Properties", {})
-            refers = set()
-            for path in _create_only(resource.get("Type", "")):
-                refers |= referred(_get(properties, path))
+            kind = resource.get("Type", "")
+            # What each property no update changes in place refers to; a conditional one
+            # (some changes of it replace) only ever "may".
+            always = {path: referred(_get(properties, path)) for path in _create_only(kind)}
+            sometimes = {
+                path: referred(_get(properties, path)) for path in _conditionally_create_only(kind)
+            }
+            refers = set().union(*always.values(), *sometimes.values())
             causes = sorted(refers & set(replaced))
             defaults = sorted(refers & new_defaults)
-            certain = any(replaced[cause] for cause in causes)
+            certain = any(
+                replaced[cause] and any(cause in names for names in always.values())
+                for cause in causes
+            )
             if name in replaced and not certain:
                 continue  # only may be replaced, and nothing makes it certain
-            if causes and certain:
-                why = (
-                    f"replaced too: a create-only property refers to {', '.join(causes)}, "
-                    f"which {_are(causes)} replaced"
-                )
-            elif causes:
-                why = (
-                    f"may be replaced too: a create-only property refers to "
-                    f"{', '.join(causes)}, which may be replaced"
-                )
-            elif defaults:
-                why = (
-                    f"may replace: a create-only property uses {', '.join(defaults)}, whose "
-                    "default changed (stacks that kept the default)"
-                )
-            else:
+            why = _knock_on_why({**always, **sometimes}, causes, certain, defaults)
+            if not why:
                 continue
             replaced[name] = certain
             settled = False
@@ -790,7 +845,8 @@ def _removed(
     closed += _no_way_out(resource, old_resources, new_resources)
     change += _left_running(resource) + _reopened(resource, old_resources, new_resources) + closed
     if resource_type in NAME_TYPES:
-        change += ": the name it answers stops resolving"
+        kept = renamed and _same_record(resource, new_resources[renamed])
+        change += _record_clash() if kept else ": the name it answers stops resolving"
     severity = min(_loss(resource_type), BREAKING if closed else SAFE, key=SEVERITIES.index)
     return Finding(template, severity, f"resource {name}", change)
 
@@ -865,7 +921,7 @@ def _resource_findings(
                     _loss(resource_type),
                     subject,
                     f"{', '.join(replacements)} ({resource_type})"
-                    + (": the old record is deleted" if named else "")
+                    + (_record_replaced(before, after) if named else "")
                     + _replacement_note(before),
                 )
             )
