@@ -89,7 +89,8 @@ class BuildError(ValueError):
 @dataclass(frozen=True)
 class TemplateProblem:
     """One of the build's own checks a generated template fails: the file, the resource's
-    logical ID and what is wrong (``service-web.yaml: TaskDefinition: ...`` as text)."""
+    logical ID (or the section, ``Outputs`` of a root of too many services) and what is wrong
+    (``service-web.yaml: TaskDefinition: ...`` as text)."""
 
     filename: str
     resource: str
