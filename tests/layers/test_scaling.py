@@ -371,6 +371,12 @@ def test_a_scaling_the_service_cannot_have_is_refused(fields, message):
         ({"schedule": "cron(0 8 ? * 8 *)"}, "day-of-week field '8'"),
         ({"schedule": "cron(0 8 ? * MON#6 *)"}, "n#k takes k from 1 to 5"),
         ({"schedule": "cron(0 8 L-3 * ? *)"}, "has L \\(the last day\\), not L-n"),
+        # The reference's wildcards: no / in day-of-week; with #, one expression ("3#1,6#3"
+        # is not valid, the reference says); # only in day-of-week, W only in day-of-month.
+        ({"schedule": "cron(0 8 ? * MON/2 *)"}, "day-of-week takes no /"),
+        ({"schedule": "cron(0 8 ? * 3#1,6#3 *)"}, "with #, the field holds one expression"),
+        ({"schedule": "cron(0 8 1#2 * ? *)"}, "day-of-month field '1#2'"),
+        ({"schedule": "cron(0 8 ? * 5W *)"}, "day-of-week field '5W'"),
         ({"schedule": "cron(0 8 ? * MON-FOO *)"}, "day-of-week field 'MON-FOO': 'FOO'"),
         ({"schedule": "cron(0 8 ? * * 1900)"}, "year field '1900': .* 1970-2199"),
         ({"schedule": "cron(0/0 8 ? * * *)"}, "increment after / must be 1 or more"),

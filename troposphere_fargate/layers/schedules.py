@@ -105,7 +105,9 @@ _DAYS = {
 }
 # Each field's values, as the cron expressions reference Application Auto Scaling points to
 # gives them (Amazon EventBridge User Guide): minutes 0-59, hours 0-23, day-of-month 1-31,
-# month 1-12 or JAN-DEC, day-of-week 1-7 or SUN-SAT, year 1970-2199. Application Auto Scaling
+# month 1-12 or JAN-DEC, day-of-week 1-7 or SUN-SAT, year 1970-2199; its wildcards: , - * in
+# every field, / in all but day-of-week, ? and L in the two day fields, W in day-of-month, #
+# in day-of-week. Application Auto Scaling
 # refuses an expression it cannot read ("Invalid schedule expression", aws/aws-cdk#6053) when
 # the stack is created; the emulator took cron(99 25 ? 13 FOO *) (an audit).
 _CRON_FIELDS: tuple[tuple[str, int, int, dict[str, int]], ...] = (
@@ -127,6 +129,12 @@ def _cron_field_problem(
     field: str, name: str, low: int, high: int, names: dict[str, int]
 ) -> str | None:
     """Why a cron field holds a value out of its range or a name it does not take, or None."""
+    # The reference's wildcards per field: day-of-week takes no / (increments), and "#" only in
+    # a field of one expression ("3#1,6#3" is not valid: two expressions).
+    if name == "day-of-week" and "/" in field:
+        return f"the cron {name} field {field!r}: day-of-week takes no / (increments)"
+    if "#" in field and "," in field:
+        return f"the cron {name} field {field!r}: with #, the field holds one expression only"
     for item in field.split(","):
         base, slash, step = item.partition("/")
         if slash and not (step.isdigit() and int(step) > 0):
