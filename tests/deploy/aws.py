@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 REGION = "us-east-1"
 REPO = Path(__file__).resolve().parents[2]
@@ -29,6 +30,7 @@ class MotoServer:
 
     def __init__(self, scratch: Path, patched: bool = False) -> None:
         """``patched``: run moto_patched.py's fixes for the deploy tests' emulator gaps."""
+        self._session: Any = None
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.scratch = scratch
@@ -72,6 +74,19 @@ class MotoServer:
             "AWS_CONFIG_FILE": str(self.scratch / "no-config"),
             "AWS_SHARED_CREDENTIALS_FILE": str(self.scratch / "no-credentials"),
         }
+
+    def client(self, service: str) -> Any:
+        """A boto3 client of ``service`` bound to the emulator, with its dummy credentials."""
+        if self._session is None:  # one session: making one loads boto3's data again
+            import boto3  # the test extras' (imported here: the CLI tests need no boto3)
+
+            env = self.env()
+            self._session = boto3.session.Session(
+                aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+                aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
+                region_name=env["AWS_REGION"],
+            )
+        return self._session.client(service, endpoint_url=self.url)
 
     def stop(self) -> None:
         if self.process.poll() is None:

@@ -28,7 +28,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
 from tests.deploy.aws import REGION, MotoServer
@@ -60,13 +59,11 @@ class Aws:
 
     def __init__(self, emulator: MotoServer) -> None:
         self.env = {"PATH": "/usr/bin:/bin", **emulator.env()}
-        self.session = boto3.Session(
-            aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION
-        )
+        self.emulator = emulator
         self.url = emulator.url
 
     def client(self, service: str) -> Any:
-        return self.session.client(service, endpoint_url=self.url)
+        return self.emulator.client(service)
 
     def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         result = subprocess.run(

@@ -517,19 +517,11 @@ def test_an_inline_python_function_answers_its_custom_resource(tmp_path, answer,
     completes the stack, or fails it with CloudFormation's message."""
     import time
 
-    import boto3
-
     from tests.deploy.aws import MotoServer
 
     server = MotoServer(tmp_path, patched=True)
     try:
-        env = server.env()
-        session = boto3.session.Session(
-            aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
-            aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
-            region_name=env["AWS_REGION"],
-        )
-        cloudformation = session.client("cloudformation", endpoint_url=server.url)
+        cloudformation = server.client("cloudformation")
         cloudformation.create_stack(
             StackName="s",
             TemplateBody=INLINE_FUNCTION,
@@ -542,7 +534,7 @@ def test_an_inline_python_function_answers_its_custom_resource(tmp_path, answer,
         ].endswith("IN_PROGRESS") and time.monotonic() < deadline:
             time.sleep(0.1)
         assert stack["StackStatus"] == status
-        topics = session.client("sns", endpoint_url=server.url).list_topics()["Topics"]
+        topics = server.client("sns").list_topics()["Topics"]
         assert [t["TopicArn"].rsplit(":", 1)[1] for t in topics] == ["made-by-the-function"]
         reasons = [
             e.get("ResourceStatusReason", "")
@@ -564,21 +556,13 @@ def test_a_custom_resource_an_update_adds_leaves_the_stack_updated(tmp_path, ans
     failed creations, where CloudFormation rolls an update back to UPDATE_ROLLBACK_COMPLETE."""
     import time
 
-    import boto3
-
     from tests.deploy.aws import MotoServer
 
     before = INLINE_FUNCTION.split("\n  Custom:")[0] + "\n"
     assert "Custom::Answer" not in before and "Custom::Answer" in INLINE_FUNCTION
     server = MotoServer(tmp_path, patched=True)
     try:
-        env = server.env()
-        session = boto3.session.Session(
-            aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
-            aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
-            region_name=env["AWS_REGION"],
-        )
-        cloudformation = session.client("cloudformation", endpoint_url=server.url)
+        cloudformation = server.client("cloudformation")
         given = [{"ParameterKey": "Answer", "ParameterValue": answer}]
         cloudformation.create_stack(
             StackName="s", TemplateBody=before, Capabilities=["CAPABILITY_IAM"], Parameters=given
@@ -589,7 +573,7 @@ def test_a_custom_resource_an_update_adds_leaves_the_stack_updated(tmp_path, ans
             Capabilities=["CAPABILITY_IAM"],
             Parameters=given,
         )
-        sns = session.client("sns", endpoint_url=server.url)
+        sns = server.client("sns")
 
         def answered() -> bool:
             if answer == "FAILED":  # its reason is among the stack's events once it is read
