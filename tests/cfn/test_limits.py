@@ -58,7 +58,7 @@ def test_what_a_sub_substitutes_is_not_judged():
 
 
 def test_every_template_built_passes_the_limits():
-    """The build runs the limits on each template it renders (check_template); the environment
+    """The build runs the limits on each template it renders (template_problems); the environment
     is among the shipped templates since 0.4.0."""
     for template in render_templates().values():
         assert limits.problems(template) == []

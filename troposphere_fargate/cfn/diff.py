@@ -82,21 +82,19 @@ def _same_record(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
     return all(old_properties.get(key) == new_properties.get(key) for key in keys)
 
 
-def _record_clash() -> str:
-    """A record replaced by one of the same name and type: CloudFormation creates the new
-    record before it deletes the old one, and Route 53 refuses a second record of a name and
-    type in a zone ("Tried to create resource record set ... but it already exists",
-    aws/aws-cdk#12564)."""
-    return (
-        ": CloudFormation creates the new record before deleting the old one, and Route 53 "
-        "refuses a second record of the same name and type in a zone: in the same hosted zone "
-        "the update fails"
-    )
+# A record replaced by one of the same name and type: CloudFormation creates the new record
+# before it deletes the old one, and Route 53 refuses a second record of a name and type in a
+# zone ("Tried to create resource record set ... but it already exists", aws/aws-cdk#12564).
+_RECORD_CLASH = (
+    ": CloudFormation creates the new record before deleting the old one, and Route 53 "
+    "refuses a second record of the same name and type in a zone: in the same hosted zone the "
+    "update fails"
+)
 
 
 def _record_replaced(old: Mapping[str, Any], new: Mapping[str, Any]) -> str:
     """What replacing a Route 53 record does."""
-    return _record_clash() if _same_record(old, new) else ": the old record is deleted"
+    return _RECORD_CLASH if _same_record(old, new) else ": the old record is deleted"
 
 
 def _loss(resource_type: object) -> str:
@@ -846,7 +844,7 @@ def _removed(
     change += _left_running(resource) + _reopened(resource, old_resources, new_resources) + closed
     if resource_type in NAME_TYPES:
         kept = renamed and _same_record(resource, new_resources[renamed])
-        change += _record_clash() if kept else ": the name it answers stops resolving"
+        change += _RECORD_CLASH if kept else ": the name it answers stops resolving"
     severity = min(_loss(resource_type), BREAKING if closed else SAFE, key=SEVERITIES.index)
     return Finding(template, severity, f"resource {name}", change)
 

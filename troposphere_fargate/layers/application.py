@@ -23,7 +23,9 @@ from awacs.aws import BaseARN, Statement
 from ..cfn.limits import (
     CONTAINERS_PER_TASK,
     EC2_TEXT_RULE,
+    LOG_STREAM_NAME_MAX,
     MANAGED_POLICIES_PER_ROLE,
+    TASK_ID_LENGTH,
     ec2_text_problem,
 )
 from ..errors import ConfigError, expect, suggest_fields
@@ -189,15 +191,15 @@ ECR_IMAGE = re.compile(
 )
 ENVIRONMENT_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,254}$")
 # ECS takes 255 characters in a container's name, but its awslogs streams are named
-# "<prefix>/<name>/<task ID>" (the prefix is the name here, the task ID 32 characters), and
-# CloudWatch Logs takes 512 (CreateLogStream; cfn.limits checks any template for it): 239 at
-# most. A sidecar's scratch volume, <name>-tmp, stays within ECS's 255 too.
-MAX_CONTAINER_NAME = 239
+# "<prefix>/<name>/<task ID>" (the prefix is the name here), and CloudWatch Logs takes 512
+# (cfn.limits, which checks any template for it): 239 at most. A sidecar's scratch volume,
+# <name>-tmp, stays within ECS's 255 too.
+MAX_CONTAINER_NAME = (LOG_STREAM_NAME_MAX - TASK_ID_LENGTH - 2) // 2
 CONTAINER_NAME = re.compile(rf"^[A-Za-z0-9][A-Za-z0-9_-]{{0,{MAX_CONTAINER_NAME - 1}}}$")
 CONTAINER_NAME_RULE = (
     f"must be 1-{MAX_CONTAINER_NAME} letters, digits, - or _, the first a letter or digit "
-    f"(its log streams are named <name>/<name>/<task ID>: CloudWatch Logs takes 512 "
-    "characters)"
+    "(its log streams are named <name>/<name>/<task ID>: CloudWatch Logs takes "
+    f"{LOG_STREAM_NAME_MAX} characters)"
 )
 # The user a container runs as, as ECS takes it (ContainerDefinition ``user``: user, user:group,
 # uid, uid:gid, user:gid or uid:group; "a UID or GID ... as a positive integer"), and never

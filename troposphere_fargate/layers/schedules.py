@@ -107,9 +107,9 @@ _DAYS = {
 # gives them (Amazon EventBridge User Guide): minutes 0-59, hours 0-23, day-of-month 1-31,
 # month 1-12 or JAN-DEC, day-of-week 1-7 or SUN-SAT, year 1970-2199; its wildcards: , - * in
 # every field, / in all but day-of-week, ? and L in the two day fields, W in day-of-month, #
-# in day-of-week. Application Auto Scaling
-# refuses an expression it cannot read ("Invalid schedule expression", aws/aws-cdk#6053) when
-# the stack is created; the emulator took cron(99 25 ? 13 FOO *) (an audit).
+# in day-of-week. Application Auto Scaling refuses an expression it cannot read ("Invalid
+# schedule expression", aws/aws-cdk#6053) when the stack is created; the emulator took
+# cron(99 25 ? 13 FOO *) (an audit).
 _CRON_FIELDS: tuple[tuple[str, int, int, dict[str, int]], ...] = (
     ("minutes", 0, 59, {}),
     ("hours", 0, 23, {}),
@@ -123,6 +123,7 @@ _CRON_FIELDS: tuple[tuple[str, int, int, dict[str, int]], ...] = (
 # Letters in any case, as the names (MON, JAN) are taken.
 _DAY_OF_MONTH_SPECIAL = re.compile(r"L|LW|(\d+)W", re.IGNORECASE)
 _DAY_OF_WEEK_SPECIAL = re.compile(r"L|([0-9A-Za-z]+?)(?:#([1-5])|L)", re.IGNORECASE)
+_SPECIAL = {"day-of-month": _DAY_OF_MONTH_SPECIAL, "day-of-week": _DAY_OF_WEEK_SPECIAL}
 
 
 def _cron_field_problem(
@@ -139,11 +140,7 @@ def _cron_field_problem(
         base, slash, step = item.partition("/")
         if slash and not (step.isdigit() and int(step) > 0):
             return f"the cron {name} field {field!r}: the increment after / must be 1 or more"
-        values: list[str] = []
-        special = {
-            "day-of-month": _DAY_OF_MONTH_SPECIAL,
-            "day-of-week": _DAY_OF_WEEK_SPECIAL,
-        }.get(name)
+        special = _SPECIAL.get(name)
         match = special.fullmatch(base) if special else None
         if base in ("*", "?"):
             if base == "?" and name not in ("day-of-month", "day-of-week"):
@@ -159,8 +156,8 @@ def _cron_field_problem(
         for value in values:
             number = int(value) if value.isdigit() else names.get(value.upper())
             if number is None or not low <= number <= high:
-                spelled = f" or {min(names, key=names.__getitem__)}-" if names else ""
-                spelled += max(names, key=names.__getitem__) if names else ""
+                # The names in their order: JAN-DEC, SUN-SAT.
+                spelled = f" or {next(iter(names))}-{next(reversed(names))}" if names else ""
                 return (
                     f"the cron {name} field {field!r}: {value!r} is not one of its values, "
                     f"{low}-{high}{spelled}"

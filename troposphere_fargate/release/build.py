@@ -59,22 +59,20 @@ def stamp(
     stamped["Description"] = f"troposphere_fargate {version}, {layer} layer. {summary}".strip()
     metadata = dict(stamped.get("Metadata", {}))
     metadata[STAMP_KEY] = {**metadata.get(STAMP_KEY, {}), "Layer": layer, "Version": version}
+    # Metadata.cfn-lint, beside any suppression the template carries: config.regions (cfn-lint,
+    # run on the template with no --regions, checks these), and for a quota the template keeps
+    # but approaches, cfn-lint's informational "approaching the limit" suppressed, with its
+    # reason beside it as every other.
+    lint = dict(metadata.get(regions_.CFN_LINT_METADATA, {}))
+    lint_config = dict(lint.get("config", {}))
     if regions is not None:
-        lint = dict(metadata.get(regions_.CFN_LINT_METADATA, {}))
-        # Metadata.cfn-lint.config.regions: cfn-lint, run on the template with no --regions,
-        # checks these (beside any suppression the template carries).
-        lint["config"] = {**lint.get("config", {}), "regions": list(regions)}
-        metadata[regions_.CFN_LINT_METADATA] = lint
+        lint_config["regions"] = list(regions)
     approaching = limits.approaching_quotas(template)
     if approaching:
-        # cfn-lint's informational "approaching the limit" of a quota the template keeps: a
-        # suppression, with its reason beside it as every other.
-        lint = dict(metadata.get(regions_.CFN_LINT_METADATA, {}))
-        config_ = dict(lint.get("config", {}))
-        config_["ignore_checks"] = sorted({*config_.get("ignore_checks", []), *approaching})
-        lint["config"] = config_
+        lint_config["ignore_checks"] = sorted({*lint_config.get("ignore_checks", []), *approaching})
         lint["reasons"] = dict(sorted({**lint.get("reasons", {}), **approaching}.items()))
-        metadata[regions_.CFN_LINT_METADATA] = lint
+    if regions is not None or approaching:
+        metadata[regions_.CFN_LINT_METADATA] = {**lint, "config": lint_config}
     stamped["Metadata"] = metadata
     return stamped
 
@@ -101,7 +99,7 @@ class TemplateProblem:
 
 
 class TemplateChecksFailed(BuildError):
-    """Generated templates fail the build's own checks (:func:`check_template`): one line per
+    """Generated templates fail the build's own checks (:func:`template_problems`): one line per
     problem, every template's at once; :attr:`problems` gives them one by one (``build
     --spec`` names the spec's line of each)."""
 
@@ -120,14 +118,6 @@ def template_problems(filename: str, template: Mapping[str, Any]) -> list[Templa
         resource, _, reason = line.partition(": ")
         found.append(TemplateProblem(filename, resource, reason))
     return found
-
-
-def check_template(filename: str, template: Mapping[str, Any]) -> None:
-    """Raise :class:`TemplateChecksFailed` when ``template`` fails a check of
-    :func:`template_problems`."""
-    problems = template_problems(filename, template)
-    if problems:
-        raise TemplateChecksFailed(problems)
 
 
 def render_templates(

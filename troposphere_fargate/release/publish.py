@@ -78,10 +78,13 @@ class Destination:
     def url_suffix(self) -> str:
         return "amazonaws.com.cn" if self.region.startswith("cn-") else "amazonaws.com"
 
-    def url(self, filename: str) -> str:
-        """The HTTPS URL the root template builds for a nested template (its TemplateURL)."""
-        return (
-            f"https://{self.bucket}.s3.{self.region}.{self.url_suffix}/{quote(self.key(filename))}"
+    def url(self, filename: str, *, encoded: bool = True) -> str:
+        """The HTTPS URL of a published template; as the root template builds it for a nested
+        template (its TemplateURL: the prefix as given, no percent-encoding) when not
+        ``encoded``."""
+        key = self.key(filename)
+        return f"https://{self.bucket}.s3.{self.region}.{self.url_suffix}/" + (
+            quote(key) if encoded else key
         )
 
 
@@ -626,10 +629,7 @@ def _refuse_regions(
     nested = sorted(set(re.findall(rf"}}{version}/([A-Za-z0-9_.-]+\.yaml)", root_text)))
     longest = max(nested, key=len, default=None)
     if longest is not None:
-        url = (
-            f"https://{destination.bucket}.s3.{destination.region}.{destination.url_suffix}/"
-            f"{destination.key(longest)}"
-        )
+        url = destination.url(longest, encoded=False)
         if len(url) > MAX_TEMPLATE_URL:
             raise PublishError(
                 f"the URL of {longest}, which root.yaml nests, would be {len(url):,} "

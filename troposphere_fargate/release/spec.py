@@ -2441,15 +2441,9 @@ def _problem_keys(problem: TemplateProblem, config: ProductConfig) -> tuple[str,
         sub = _SERVICE_RESOURCE_KEYS.get(problem.resource)
         service_key = f"services.{service_name}"
         return (f"{service_key}.{sub}", service_key) if sub else (service_key,)
-    if name == ENVIRONMENT_LAYER:
-        return (
-            ("domain", "environment")
-            if problem.resource == CERTIFICATE
-            else (
-                "environment",
-                "domain",
-            )
-        )
+    if name == ENVIRONMENT_LAYER:  # its certificate is the domain's, the rest its settings'
+        keys = ("environment", "domain")
+        return keys[::-1] if problem.resource == CERTIFICATE else keys
     return {NETWORK_LAYER: ("network",), ROOT_LAYER: ("services",)}.get(name, ())
 
 
@@ -2464,8 +2458,8 @@ def spec_build_error(
     none of them)."""
     if text is None:
         try:
-            text = Path(spec).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            text = read_spec_text(spec)
+        except SpecError:  # the file alone, then
             text = ""
     root = _composed(text)  # once: a spec of 20,000 lines takes about a second to compose
     lines = []
