@@ -188,6 +188,21 @@ def test_troubleshooting_gives_the_service_linked_role_command():
     assert "cloudformation-coverage-roadmap#818" in text
 
 
+def test_when_something_goes_wrong_says_what_guardduty_leaves_in_the_vpc():
+    """GuardDuty Runtime Monitoring's automated agent for Fargate creates a VPC endpoint and a
+    security group (tagged GuardDutyManaged: true) in every VPC whose tasks it watches, outside
+    the stack, and deletes them only when Runtime Monitoring is turned off: the network stack's
+    subnets and VPC then refuse deletion ("has dependencies and cannot be deleted").
+    https://docs.aws.amazon.com/guardduty/latest/ug/using-iac-with-gdu-automated-agents-runtime-monitoring.html
+    https://docs.aws.amazon.com/guardduty/latest/ug/runtime-monitoring-agent-resource-clean-up.html
+    """
+    text = section("When something goes wrong")
+    assert "has\n  dependencies and cannot be deleted" in text
+    assert "Name=tag:GuardDutyManaged,Values=true" in text
+    assert "aws ec2 delete-vpc-endpoints" in text
+    assert "aws ec2 delete-security-group" in text
+
+
 def readme_spec() -> str:
     (spec,) = [
         b for b in re.findall(r"```yaml\n(.*?)```", README, re.S) if b.startswith("# app.yaml")
