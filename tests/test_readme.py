@@ -203,6 +203,20 @@ def test_when_something_goes_wrong_says_what_guardduty_leaves_in_the_vpc():
     assert "aws ec2 delete-security-group" in text
 
 
+def test_the_organization_rollout_says_to_create_the_ecs_service_linked_role_first():
+    """A StackSet rolls the product out to accounts that may never have had an ECS cluster, and
+    to new accounts as they join: CreateCluster there can fail with "Unable to assume the service
+    linked role" (aws-cloudformation/cloudformation-coverage-roadmap#818,
+    https://github.com/aws-cloudformation/cloudformation-coverage-roadmap/issues/818; open for
+    ECS as https://github.com/aws/containers-roadmap/issues/2614), which stops the region with
+    no failure tolerated. The Troubleshooting item covers one stack; the rollout must say so too.
+    """
+    text = section("Roll out to an organization")
+    assert "aws iam create-service-linked-role --aws-service-name ecs.amazonaws.com" in text
+    assert "cloudformation-coverage-roadmap#818" in text
+    assert "containers-roadmap#2614" in text
+
+
 def readme_spec() -> str:
     (spec,) = [
         b for b in re.findall(r"```yaml\n(.*?)```", README, re.S) if b.startswith("# app.yaml")
