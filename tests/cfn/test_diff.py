@@ -202,6 +202,31 @@ def test_replacing_a_resource_replaces_what_refers_to_it_in_a_create_only_proper
     assert "refers to Vpc, which is replaced" in findings["resource Subnet"].change
 
 
+def test_a_service_found_replaced_later_is_not_also_updated_in_place():
+    """A resource the knock-on pass finds certainly replaced is new through and through. An ECS
+    service's in-place line ends with its deployment, not with "updated in place", so it was
+    kept beside "replaced too" (a review)."""
+
+    def template(cidr: str, revision: str) -> dict[str, Any]:
+        return {
+            "Resources": {
+                "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": cidr}},
+                "Service": {
+                    "Type": "AWS::ECS::Service",
+                    "Properties": {"Cluster": {"Ref": "Vpc"}, "TaskDefinition": revision},
+                },
+            }
+        }
+
+    findings = diff_template(
+        "t.yaml", template("10.0.0.0/16", "a:1"), template("10.1.0.0/16", "a:2")
+    )
+    service = [f.change for f in findings if f.subject == "resource Service"]
+    assert service == [
+        "replaced too: its Cluster (no update changes it in place) refers to Vpc, which is replaced"
+    ]
+
+
 def one_resource(kind: str, **properties: Any) -> dict[str, Any]:
     return {"Resources": {"R": {"Type": kind, "Properties": properties}}}
 

@@ -855,6 +855,7 @@ def _resource_findings(
     """Findings on the resources; ``replaced`` is filled with each replaced resource and
     whether its replacement is certain."""
     findings = []
+    updated: list[Finding] = []  # the "updated in place" findings, whatever they go on to say
     reasons: dict[str, list[str]] = {}
     old_resources: Mapping[str, Any] = old.get("Resources", {})
     new_resources: Mapping[str, Any] = new.get("Resources", {})
@@ -929,15 +930,15 @@ def _resource_findings(
         if in_place and not replacements:  # a replaced resource is new through and through
             order = _launch_role_order(name, before, after, new_resources, in_place)
             order += _redeploys(resource_type, in_place)
-            findings.append(
-                Finding(template, SAFE, subject, f"{', '.join(in_place)} updated in place{order}")
+            finding = Finding(
+                template, SAFE, subject, f"{', '.join(in_place)} updated in place{order}"
             )
+            findings.append(finding)
+            updated.append(finding)
     knock_on = _knock_on(template, old, new, replaced)
     # A resource found replaced later is new through and through: no "updated in place" for it.
     certain = {f"resource {name}" for name, sure in replaced.items() if sure}
-    findings = [
-        f for f in findings if not (f.subject in certain and f.change.endswith(" updated in place"))
-    ]
+    findings = [f for f in findings if not (f.subject in certain and f in updated)]
     return (
         findings
         + knock_on
