@@ -273,6 +273,88 @@ def test_a_property_the_reference_says_replaces_is_a_replacement(
     assert finding.change.startswith(f"{prop} replaces ({kind})"), finding.change
 
 
+RULE = {"IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080, "CidrIp": "10.0.0.0/16"}
+SOME_INTERRUPTION = (
+    "with some interruption (Template Reference: Some interruptions): CloudFormation removes a "
+    "changed rule before it adds the new one, and the traffic the rule allows is dropped in "
+    "between"
+)
+
+
+@pytest.mark.parametrize("prop", ["SecurityGroupIngress", "SecurityGroupEgress"])
+def test_a_security_groups_rules_are_updated_in_place_with_some_interruption(prop):
+    """A security group's SecurityGroupIngress and SecurityGroupEgress: "Update requires: Some
+    interruptions", and "If you modify a rule, CloudFormation removes the existing rule and then
+    adds a new rule. There is a brief period when neither the original rule or the new rule
+    exists, so the corresponding traffic is dropped" (CloudFormation Template Reference,
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-securitygroup.html).
+    The schema cannot tell this from "No interruption": diff said "updated in place" (an audit
+    of every property the templates set). Safe still: the update succeeds, nothing is replaced."""
+    kind = "AWS::EC2::SecurityGroup"
+    old = one_resource(kind, GroupDescription="g", **{prop: [RULE]})
+    new = one_resource(kind, GroupDescription="g", **{prop: [{**RULE, "FromPort": 9090}]})
+    finding = only(diff_template("t.yaml", old, new))
+    assert finding.severity == SAFE
+    assert finding.change == f"{prop} updated in place, {SOME_INTERRUPTION}"
+
+
+def test_only_the_properties_that_interrupt_are_said_to():
+    kind = "AWS::EC2::SecurityGroup"
+    old = one_resource(kind, GroupDescription="g", SecurityGroupIngress=[RULE], Tags=[])
+    new = one_resource(
+        kind, GroupDescription="g", SecurityGroupIngress=[], Tags=[{"Key": "a", "Value": "b"}]
+    )
+    finding = only(diff_template("t.yaml", old, new))
+    assert finding.change == (
+        f"SecurityGroupIngress, Tags updated in place; SecurityGroupIngress {SOME_INTERRUPTION}"
+    )
+    # Tags alone: no interruption (Template Reference: "Update requires: No interruption").
+    tagged = copy.deepcopy(old)
+    tagged["Resources"]["R"]["Properties"]["Tags"] = [{"Key": "a", "Value": "b"}]
+    assert only(diff_template("t.yaml", old, tagged)).change == "Tags updated in place"
+
+
+def test_a_rule_that_gets_a_replaced_groups_id_is_updated_with_some_interruption():
+    """A rule that names a replaced security group gets the new group's ID: the rule changes, so
+    the group that holds it is interrupted as for any rule change (Template Reference, above)."""
+
+    def template(description: str) -> dict[str, Any]:
+        source = {**RULE, "SourceSecurityGroupId": {"Ref": "Source"}}
+        del source["CidrIp"]
+        return {
+            "Resources": {
+                "Source": {
+                    "Type": "AWS::EC2::SecurityGroup",
+                    "Properties": {"GroupDescription": description},
+                },
+                "Target": {
+                    "Type": "AWS::EC2::SecurityGroup",
+                    "Properties": {"GroupDescription": "t", "SecurityGroupIngress": [source]},
+                },
+            }
+        }
+
+    findings = {f.subject: f for f in diff_template("t.yaml", template("a"), template("b"))}
+    assert "GroupDescription replaces" in findings["resource Source"].change
+    assert findings["resource Target"].severity == SAFE
+    assert findings["resource Target"].change == (
+        "updated in place: it refers to Source, which is replaced; SecurityGroupIngress "
+        + SOME_INTERRUPTION
+    )
+
+
+def test_a_running_services_new_port_interrupts_its_task_security_group():
+    """The shipped service: a new ContainerPort changes the rule that lets the load balancer in
+    to the tasks."""
+    findings = diff_stacks(
+        shipped(__version__), shipped(__version__), changes={"ContainerPort": "9090"}
+    )
+    group = [f for f in findings if f.subject == "resource TaskSecurityGroup"]
+    assert [(f.severity, f.change) for f in group] == [
+        (SAFE, f"SecurityGroupIngress updated in place, {SOME_INTERRUPTION}")
+    ]
+
+
 def test_a_conditionally_create_only_property_may_replace():
     """The schema's conditionalCreateOnlyProperties (an ECS service's LaunchType: FARGATE to EC2
     replaces the service, per the Template Reference) were not read: "updated in place"."""

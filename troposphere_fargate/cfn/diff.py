@@ -331,6 +331,56 @@ DOCUMENTED_REPLACEMENT: dict[str, tuple[tuple[str, ...], ...]] = {
 }
 
 
+# Properties the CloudFormation Template Reference says "Update requires: Some interruptions" of:
+# CloudFormation updates the resource in place, and it is interrupted while it does (an audit of
+# every property the templates set, against the Template Reference: 2023 and current pages; the
+# schemas do not tell this apart from "No interruption"). Each with what the interruption is.
+_RULE_GAP = (
+    "CloudFormation removes a changed rule before it adds the new one, and the traffic the rule "
+    "allows is dropped in between"
+)
+SOME_INTERRUPTIONS: dict[str, dict[str, str]] = {
+    # https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-securitygroup.html
+    # SecurityGroupEgress and SecurityGroupIngress: "Update requires: Some interruptions"; and
+    # "If you modify a rule, CloudFormation removes the existing rule and then adds a new rule.
+    # There is a brief period when neither the original rule or the new rule exists, so the
+    # corresponding traffic is dropped."
+    "AWS::EC2::SecurityGroup": {
+        "SecurityGroupEgress": _RULE_GAP,
+        "SecurityGroupIngress": _RULE_GAP,
+    },
+}
+
+
+_SOME_INTERRUPTION = "with some interruption (Template Reference: Some interruptions)"
+
+
+def _interrupted(resource_type: str, keys: Iterable[str]) -> tuple[list[str], str]:
+    """Those of ``keys`` whose in-place update interrupts the resource, and how
+    (:data:`SOME_INTERRUPTIONS`)."""
+    table = SOME_INTERRUPTIONS.get(resource_type, {})
+    interrupted = sorted(key for key in set(keys) if key in table)
+    how = "; ".join(dict.fromkeys(table[key] for key in interrupted))
+    return interrupted, f"{_SOME_INTERRUPTION}: {how}"
+
+
+def _interruption(resource_type: str, keys: Iterable[str]) -> str:
+    """ "<keys> with some interruption (...): <how>" for those of ``keys`` an in-place update
+    interrupts; "" for none."""
+    interrupted, how = _interrupted(resource_type, keys)
+    return f"{', '.join(interrupted)} {how}" if interrupted else ""
+
+
+def _in_place(resource_type: str, keys: Sequence[str]) -> str:
+    """The finding on properties updated in place, naming those the update interrupts."""
+    interrupted, how = _interrupted(resource_type, keys)
+    if not interrupted:
+        return f"{', '.join(keys)} updated in place"
+    if len(interrupted) == len(keys):  # each of them interrupts
+        return f"{', '.join(keys)} updated in place, {how}"
+    return f"{', '.join(keys)} updated in place; {', '.join(interrupted)} {how}"
+
+
 def _schema(resource_type: str) -> Mapping[str, Any]:
     from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
 
@@ -775,6 +825,10 @@ def _knock_on(
             referred(resource.get("Properties", {})) & {r for r, sure in replaced.items() if sure}
         )
         if causes:
+            # The properties that get the new IDs: an update of one may interrupt.
+            properties = resource.get("Properties", {})
+            keys = [key for key, value in properties.items() if referred(value) & set(causes)]
+            interruption = _interruption(resource.get("Type", ""), keys)
             findings.append(
                 Finding(
                     template,
@@ -782,7 +836,8 @@ def _knock_on(
                     f"resource {name}",
                     f"updated in place: it refers to {', '.join(causes)}, which {_are(causes)} "
                     "replaced"
-                    + (_DEPLOYMENT if resource.get("Type") == "AWS::ECS::Service" else ""),
+                    + (_DEPLOYMENT if resource.get("Type") == "AWS::ECS::Service" else "")
+                    + (f"; {interruption}" if interruption else ""),
                 )
             )
     return findings
@@ -930,9 +985,7 @@ def _resource_findings(
         if in_place and not replacements:  # a replaced resource is new through and through
             order = _launch_role_order(name, before, after, new_resources, in_place)
             order += _redeploys(resource_type, in_place)
-            finding = Finding(
-                template, SAFE, subject, f"{', '.join(in_place)} updated in place{order}"
-            )
+            finding = Finding(template, SAFE, subject, _in_place(resource_type, in_place) + order)
             findings.append(finding)
             updated.append(finding)
     knock_on = _knock_on(template, old, new, replaced)
