@@ -326,7 +326,9 @@ def _has_intrinsic(value: Any) -> bool:
 # which the resource provider schema cfn-lint ships does not list as create-only (an audit of
 # every property the templates set, against the Template Reference: 2023 and current pages).
 DOCUMENTED_REPLACEMENT: dict[str, tuple[tuple[str, ...], ...]] = {
+    # https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-certificatemanager-certificate.html
     "AWS::CertificateManager::Certificate": (("ValidationMethod",),),
+    # https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-eip.html
     "AWS::EC2::EIP": (("Domain",),),
 }
 
