@@ -356,8 +356,9 @@ def test_a_running_services_new_port_interrupts_its_task_security_group():
 
 
 def test_a_conditionally_create_only_property_may_replace():
-    """The schema's conditionalCreateOnlyProperties (an ECS service's LaunchType: FARGATE to EC2
-    replaces the service, per the Template Reference) were not read: "updated in place"."""
+    """The schema's conditionalCreateOnlyProperties (an ECS service's LaunchType, which the
+    resource schema lists there: some changes of it replace the service) were not read: "updated
+    in place"."""
     old = one_resource("AWS::ECS::Service", LaunchType="FARGATE")
     new = one_resource("AWS::ECS::Service", LaunchType="EC2")
     finding = only(diff_template("t.yaml", old, new))
