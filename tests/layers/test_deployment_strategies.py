@@ -206,6 +206,67 @@ def test_on_a_network_load_balancer_the_listener_itself_is_the_production_rule(s
     assert s.ALTERNATE_UNHEALTHY_TARGETS_ALARM in stack.resources
 
 
+# ECS rolls a deployment back, "Target group ... is not associated with either
+# productionListenerRule or testListenerRule", unless "Both the primary target group and
+# alternate target group [are] associated with either the production listener rule or the test
+# listener rule" (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/troubleshooting-blue-green.html);
+# a network load balancer's listener may forward to both by weight since November 2025
+# (https://aws.amazon.com/blogs/networking-and-content-delivery/network-load-balancers-now-support-weighted-target-groups/).
+BOTH_GROUPS = {
+    "Type": "forward",
+    "ForwardConfig": {
+        "TargetGroups": [
+            {"TargetGroupArn": {"Ref": s.TARGET_GROUP}, "Weight": 100},
+            {"TargetGroupArn": {"Ref": s.ALTERNATE_TARGET_GROUP}, "Weight": 0},
+        ]
+    },
+}
+ONE_GROUP = {"Type": "forward", "TargetGroupArn": {"Ref": s.TARGET_GROUP}}
+
+
+@pytest.mark.parametrize("strategy", SHIFTING)
+def test_on_a_network_load_balancer_the_production_listener_forwards_to_both_groups(
+    service, strategy
+):
+    stack = deploy(service, **{s.DEPLOYMENT_STRATEGY: strategy, s.LOAD_BALANCER_TYPE: "network"})
+    assert props(stack.resources[s.HTTP_LISTENER])["DefaultActions"] == [BOTH_GROUPS]
+
+
+def test_with_a_certificate_the_network_production_listener_is_tls_and_forwards_to_both(service):
+    stack = deploy(
+        service,
+        **{
+            s.DEPLOYMENT_STRATEGY: "CANARY",
+            s.LOAD_BALANCER_TYPE: "network",
+            s.CERTIFICATE_ARN: CERTIFICATE,
+        },
+    )
+    assert s.HTTP_LISTENER not in stack.resources
+    assert load_balancer_entry(stack)["AdvancedConfiguration"]["ProductionListenerRule"] == {
+        "Ref": s.HTTPS_LISTENER
+    }
+    assert props(stack.resources[s.HTTPS_LISTENER])["DefaultActions"] == [BOTH_GROUPS]
+
+
+def test_on_a_network_load_balancer_under_rolling_the_listeners_forward_to_one_group(service):
+    for parameters in ({}, {s.CERTIFICATE_ARN: CERTIFICATE}):
+        stack = deploy(service, **parameters, **{s.LOAD_BALANCER_TYPE: "network"})
+        listener = s.HTTPS_LISTENER if parameters else s.HTTP_LISTENER
+        assert props(stack.resources[listener])["DefaultActions"] == [ONE_GROUP]
+
+
+def test_on_an_application_load_balancer_the_rule_shifts_and_the_listeners_keep_one_group(
+    service,
+):
+    stack = deploy(service, **{s.DEPLOYMENT_STRATEGY: "LINEAR"})
+    assert props(stack.resources[s.HTTP_LISTENER])["DefaultActions"] == [ONE_GROUP]
+    stack = deploy(
+        service,
+        **{s.DEPLOYMENT_STRATEGY: "LINEAR", s.CERTIFICATE_ARN: CERTIFICATE, s.HTTPS_ONLY: "true"},
+    )
+    assert props(stack.resources[s.HTTPS_LISTENER])["DefaultActions"] == [ONE_GROUP]
+
+
 def test_in_an_environment_the_services_own_rule_forwards_to_both_groups(service):
     stack = deploy(service, **PUBLIC_IN_ENVIRONMENT, **{s.DEPLOYMENT_STRATEGY: "LINEAR"})
     rule = props(stack.resources[s.LISTENER_RULE])

@@ -313,7 +313,7 @@ def _add_load_balancer_traffic(
         rules = add_listener_rules(t, config, placement, target_group, alternate)
     listeners = None
     if load_balancer is not None:
-        listeners = add_listeners(t, config, load_balancer, target_group)
+        listeners = add_listeners(t, config, load_balancer, target_group, alternate)
     shifting = add_traffic_shifting(
         t,
         config,

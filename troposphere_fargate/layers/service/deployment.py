@@ -13,8 +13,9 @@ Resources, only under ``ShiftsTraffic`` (a strategy other than ``ROLLING``, with
 - the production "listener rule" ECS moves the traffic on: on an application load balancer of
   its own, ``ProductionListenerRule`` (priority 1, every path, forward 100 to ``TargetGroup`` and
   0 to ``AlternateTargetGroup``) on the listener that serves (HTTPS with a certificate, else
-  HTTP); on a network one, that listener itself; in an environment, the service's
-  ``ListenerRule``, which then forwards to both target groups.
+  HTTP); on a network one, that listener itself, which then forwards to both target groups
+  (``load_balancer.production_forward``); in an environment, the service's ``ListenerRule``,
+  which then forwards to both target groups.
 - with ``TestListenerPort``: ``TestListener`` on that port (and on an application load balancer
   its ``TestListenerRule``), which reaches the new revision before production traffic does, and
   ``LoadBalancerTestIngress`` from ``AllowedIngressCidr``.

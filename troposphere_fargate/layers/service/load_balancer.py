@@ -74,6 +74,17 @@ HTTP_PORT = 80
 HTTPS_PORT = 443
 
 
+def _all_to_the_first(
+    target_group: elb.TargetGroup, alternate: elb.TargetGroup
+) -> elb.ForwardConfig:
+    return elb.ForwardConfig(
+        TargetGroups=[
+            elb.TargetGroupTuple(TargetGroupArn=Ref(target_group), Weight=100),
+            elb.TargetGroupTuple(TargetGroupArn=Ref(alternate), Weight=0),
+        ]
+    )
+
+
 def weighted_forward(
     target_group: elb.TargetGroup, alternate: elb.TargetGroup
 ) -> elb.ListenerRuleAction:
@@ -81,14 +92,23 @@ def weighted_forward(
     weights in (a traffic-shifting deployment rewrites the weights; the template only sets the
     first ones)."""
     return elb.ListenerRuleAction(
-        Type="forward",
-        ForwardConfig=elb.ForwardConfig(
-            TargetGroups=[
-                elb.TargetGroupTuple(TargetGroupArn=Ref(target_group), Weight=100),
-                elb.TargetGroupTuple(TargetGroupArn=Ref(alternate), Weight=0),
-            ]
-        ),
+        Type="forward", ForwardConfig=_all_to_the_first(target_group, alternate)
     )
+
+
+def production_forward(target_group: elb.TargetGroup, alternate: elb.TargetGroup) -> Any:
+    """A production listener's forward: to ``target_group``, and on a network load balancer
+    under a traffic-shifting strategy, where the listener itself is the production "rule" ECS
+    shifts, to both target groups as :func:`weighted_forward` (100 and 0). ECS needs both target
+    groups associated with the production or the test listener ("Target group ... is not
+    associated with either productionListenerRule or testListenerRule", ECS Developer Guide,
+    troubleshooting-blue-green.html), and a network load balancer's listener forwards to
+    several target groups by weight since November 2025 ("Network Load Balancers now support
+    Weighted Target Groups", AWS Networking & Content Delivery blog). On an application load
+    balancer the listener keeps its plain forward: ``ProductionListenerRule`` on it shifts."""
+    forward = elb.Action(Type="forward", TargetGroupArn=Ref(target_group))
+    weighted = elb.Action(Type="forward", ForwardConfig=_all_to_the_first(target_group, alternate))
+    return If(SHIFTS_TRAFFIC, If(IS_APPLICATION, forward, weighted), forward)
 
 
 # --- Policy rules that do not apply, and why (resource metadata) ------------------------------
@@ -360,10 +380,12 @@ def add_listeners(
     config: ServiceConfig,
     load_balancer: elb.LoadBalancer,
     target_group: elb.TargetGroup,
+    alternate: elb.TargetGroup,
 ) -> Listeners:
     # One listener per port, so adding or removing a certificate creates or deletes a listener
-    # instead of moving one onto a port another still holds.
-    forward = elb.Action(Type="forward", TargetGroupArn=Ref(target_group))
+    # instead of moving one onto a port another still holds. Either may be the production
+    # listener of a traffic-shifting strategy on a network load balancer (production_forward).
+    forward = production_forward(target_group, alternate)
     http = t.add_resource(
         elb.Listener(
             HTTP_LISTENER,
