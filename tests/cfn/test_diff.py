@@ -1045,6 +1045,34 @@ def test_changing_a_traffic_shifting_services_production_rule_resets_its_weights
     assert not [f for f in unchanged if "weights" in f.change]
 
 
+@pytest.mark.parametrize("strategy", ["CANARY", "LINEAR", "BLUE_GREEN"])
+def test_changing_a_network_load_balancers_production_listener_resets_its_weights(strategy):
+    """On a network load balancer the listener itself is the production "rule" ECS shifts
+    ("Must be RuleArn for ALB or ListenerArn for NLB", ECS Developer Guide,
+    https://docs.aws.amazon.com/AmazonECS/latest/developerguide/troubleshooting-blue-green.html),
+    and it forwards by weight to both target groups: a new certificate updates it, and the
+    update sets the weights back to the template's 100 / 0 as for a rule (aws/aws-cdk#36649).
+    diff looked at listener rules alone."""
+    running = {
+        "DesiredCount": "2",
+        "DeploymentStrategy": strategy,
+        "LoadBalancerType": "network",
+        "CertificateArn": CERTIFICATE,
+    }
+    other = CERTIFICATE.replace("0a1b2c3d", "9f8e7d6c")
+    findings = diff_stacks(
+        shipped(__version__), shipped(__version__), running, {"CertificateArn": other}
+    )
+    (reset,) = [f for f in findings if "weights" in f.change]
+    assert reset.subject == "resource HttpsListener" and reset.severity == BREAKING
+    assert reset.change.startswith("resets the weights ECS set in the last canary")
+    rolling = {**running, "DeploymentStrategy": "ROLLING"}
+    findings = diff_stacks(
+        shipped(__version__), shipped(__version__), rolling, {"CertificateArn": other}
+    )
+    assert not [f for f in findings if "weights" in f.change]
+
+
 def test_a_template_diff_says_a_weighted_rule_may_reset_when_a_condition_decides():
     rule = {
         "Type": "AWS::ElasticLoadBalancingV2::ListenerRule",

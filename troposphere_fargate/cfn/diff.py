@@ -1162,12 +1162,23 @@ def _names_another(before: Any, after: Any, resources: Mapping[str, Any]) -> boo
     return False
 
 
+# The resources ECS shifts weights on, and the property that holds their forward: a listener
+# rule's, and a network load balancer's listener, which ECS takes as the production "rule"
+# ("Must be RuleArn for ALB or ListenerArn for NLB", ECS Developer Guide,
+# troubleshooting-blue-green.html).
+_WEIGHTED_ACTIONS = {
+    "AWS::ElasticLoadBalancingV2::ListenerRule": "Actions",
+    "AWS::ElasticLoadBalancingV2::Listener": "DefaultActions",
+}
+
+
 def _weights_reset(
     template: str, old: Mapping[str, Any], new: Mapping[str, Any], replaced: Mapping[str, bool]
 ) -> list[Finding]:
     """Listener rules that forward by weight (the production rule of a canary, linear or
-    blue/green deployment) and that the update changes or replaces. ECS sets their weights in
-    each deployment, outside the template; a stack update of the rule sets them back to the
+    blue/green deployment), and listeners that do (a network load balancer's, which is its own
+    production rule), that the update changes or replaces. ECS sets their weights in each
+    deployment, outside the template; a stack update of the rule sets them back to the
     template's (aws/aws-cdk#36649, aws/containers-roadmap#2853), and the new revision may be
     serving from the other target group: every request can go to one with no tasks."""
     findings = []
@@ -1176,13 +1187,14 @@ def _weights_reset(
     gone = {name for name, sure in replaced.items() if sure}
     for name in sorted(set(old_resources) & set(new_resources)):
         before, after = old_resources[name], new_resources[name]
-        if before.get("Type") != "AWS::ElasticLoadBalancingV2::ListenerRule":
+        actions = _WEIGHTED_ACTIONS.get(before.get("Type"))
+        if actions is None:
             continue
         was, now = before.get("Properties", {}), after.get("Properties", {})
-        may, certainly = _weighted(was.get("Actions"))
+        may, certainly = _weighted(was.get(actions))
         if not may or not (was != now or name in replaced or referred(now) & gone):
             continue
-        if not _weighted(now.get("Actions"))[0]:
+        if not _weighted(now.get(actions))[0]:
             # The move back to ROLLING, as the README says to do before such a change.
             findings.append(
                 Finding(
