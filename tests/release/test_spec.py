@@ -789,6 +789,13 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "schedule leaves in place: give it a maximum too",
         False,
     ),
+    "a-schedule-name-with-a-space": (
+        "services:\n  web:\n    schedules:\n"
+        '      - {name: office hours, schedule: "cron(0 8 ? * MON-FRI *)", min: 3}\n',
+        "app.yaml:4: services.web.schedules[0].name: 'office hours' is not 1-256 letters, "
+        "digits, . _ or -, the first a letter or digit",
+        True,
+    ),
     "an-empty-list-of-kms-keys": (
         "services:\n  web:\n    secrets:\n      DB: arn:aws:secretsmanager:eu-west-1:"
         "123456789012:secret:db-AbCdEf\n    secrets_kms_key: []\n",

@@ -196,7 +196,12 @@ class ScheduledScaling:
     def __post_init__(self) -> None:
         owner = type(self).__name__
         if not isinstance(self.name, str) or not _ACTION_NAME.fullmatch(self.name):
-            raise _fail(owner, "name", self.name, "must be 1-256 letters, digits, '.', '_' or '-'")
+            raise _fail(
+                owner,
+                "name",
+                self.name,
+                "must be 1-256 letters, digits, '.', '_' or '-', the first a letter or digit",
+            )
         if not isinstance(self.schedule, str) or not _SCHEDULE.fullmatch(self.schedule):
             raise _fail(
                 owner,

@@ -133,6 +133,7 @@ from ..layers.queue_scaling import (
 )
 from ..layers.root import LAYER as ROOT_LAYER
 from ..layers.schedules import (
+    ACTION_NAME_PATTERN,
     SCHEDULE_PATTERN,
     TIMEZONE_PATTERN,
     ScheduledScaling,
@@ -1565,7 +1566,16 @@ def _default_of(parameter: str, more: str = "") -> str:
 _SCHEDULE = _Object(
     ScheduledScaling,
     (
-        Key("name", _Str(means="a name"), "name", "The scheduled action's name.", required=True),
+        Key(
+            "name",
+            _Str(
+                patterns=(re.compile(rf"^{ACTION_NAME_PATTERN}$"),),
+                means="1-256 letters, digits, . _ or -, the first a letter or digit",
+            ),
+            "name",
+            "The scheduled action's name, unique among the service's schedules.",
+            required=True,
+        ),
         Key(
             "schedule",
             _Str(
