@@ -796,6 +796,14 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "digits, . _ or -, the first a letter or digit",
         True,
     ),
+    "more-managed-policies-than-a-role-takes": (
+        "services:\n  web:\n    task_role:\n      managed_policies:\n"
+        + "".join(f"        - arn:aws:iam::123456789012:policy/p{i}\n" for i in range(21)),
+        "app.yaml:5: services.web.task_role.managed_policies: 21 given; IAM attaches 20 managed "
+        "policies per role at most (10 unless the account's quota was raised): merge some into "
+        "statements",
+        False,
+    ),
     "an-empty-list-of-kms-keys": (
         "services:\n  web:\n    secrets:\n      DB: arn:aws:secretsmanager:eu-west-1:"
         "123456789012:secret:db-AbCdEf\n    secrets_kms_key: []\n",

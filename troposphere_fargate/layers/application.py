@@ -870,10 +870,13 @@ class TaskRole:
         if len(self.managed_policies) > MANAGED_POLICIES_PER_ROLE:
             # The build's own check said so (cfn.limits), but only for what it renders: a
             # template composed from service_template reached cfn-lint, which does not count.
-            raise ConfigError(
-                f"{owner}.managed_policies: {len(self.managed_policies)} given; IAM attaches "
-                f"{MANAGED_POLICIES_PER_ROLE} managed policies per role at most (10 unless the "
-                "account's quota was raised): merge some into statements"
+            raise _fail(
+                owner,
+                "managed_policies",
+                self.managed_policies,
+                f"{len(self.managed_policies)} given; IAM attaches {MANAGED_POLICIES_PER_ROLE} "
+                "managed policies per role at most (10 unless the account's quota was raised): "
+                "merge some into statements",
             )
         if not isinstance(self.statements, tuple) or not all(
             isinstance(s, PolicyStatement) for s in self.statements
