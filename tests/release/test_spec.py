@@ -804,6 +804,12 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "statements",
         False,
     ),
+    "a-network-key-at-its-default-beside-existing-vpc": (
+        "network:\n  existing_vpc: true\n  azs: 2\nservices:\n  worker: {expose: none}\n",
+        "app.yaml:3: network.azs: describes a network the build makes, and existing_vpc makes "
+        "none: leave it out (the existing VPC has its own)",
+        False,
+    ),
     "an-empty-list-of-kms-keys": (
         "services:\n  web:\n    secrets:\n      DB: arn:aws:secretsmanager:eu-west-1:"
         "123456789012:secret:db-AbCdEf\n    secrets_kms_key: []\n",

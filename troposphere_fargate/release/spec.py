@@ -2073,6 +2073,24 @@ _SERVICE = _Object(
     build=_build_service,
 )
 
+
+def _network(values: dict[str, Any]) -> NetworkConfig:
+    """The network section's config. With existing_vpc, every other key is refused, even at
+    its default value (the config sees values, not keys): the build makes no network."""
+    if values.get("existing_vpc") is True:
+        given = [target for target in values if target != "existing_vpc"]
+        if given:
+            raise ConfigError(
+                "\n".join(
+                    f"NetworkConfig.{target}={values[target]!r}: describes a network the build "
+                    "makes, and existing_vpc makes none: leave it out (the existing VPC has its "
+                    "own)"
+                    for target in given
+                )
+            )
+    return NetworkConfig(**values)
+
+
 _NETWORK = _Object(
     NetworkConfig,
     (
@@ -2152,6 +2170,7 @@ _NETWORK = _Object(
             _default_of("FlowLogRetentionDays"),
         ),
     ),
+    build=_network,
 )
 
 
