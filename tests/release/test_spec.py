@@ -810,6 +810,13 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "none: leave it out (the existing VPC has its own)",
         False,
     ),
+    "one-service-without-expose-beside-an-empty-environment-section": (
+        "environment: {}\nservices:\n  web: {port: 9000}\n",
+        "app.yaml:3: services.web: a service of an environment says how it is reached: give "
+        "expose (public, internal or none). A spec with several services, a domain or "
+        "environment settings describes an environment",
+        True,
+    ),
     "an-empty-list-of-kms-keys": (
         "services:\n  web:\n    secrets:\n      DB: arn:aws:secretsmanager:eu-west-1:"
         "123456789012:secret:db-AbCdEf\n    secrets_kms_key: []\n",

@@ -2273,7 +2273,10 @@ def _build_product(values: dict[str, Any]) -> ProductConfig:
     environment = {
         key: value for part in ENVIRONMENT_KEYS for key, value in values.get(part, {}).items()
     }
-    if len(services) == 1 and services[0].expose is None and not environment:
+    # A section given, even empty ({}), makes an environment, as the schema and the reference
+    # say: a spec without them is one service with a load balancer of its own.
+    sections = any(part in values for part in ENVIRONMENT_KEYS)
+    if len(services) == 1 and services[0].expose is None and not sections:
         return ProductConfig(network=network, service=services[0])
     return ProductConfig(
         network=network, environment=EnvironmentConfig(**environment), services=services
