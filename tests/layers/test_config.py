@@ -47,6 +47,19 @@ from troposphere_fargate.layers.config import (
             r"NetworkConfig\.public_subnet_cidrs\[2\]='garbage': not a valid",
         ),
         (
+            # A fourth CIDR has no subnet in any template: it was silently dropped.
+            {
+                "private_subnet_cidrs": (
+                    "10.0.32.0/19",
+                    "10.0.64.0/19",
+                    "10.0.96.0/19",
+                    "10.0.128.0/19",
+                )
+            },
+            r"NetworkConfig\.private_subnet_cidrs=.*4 given, and a network has 3 subnets of each "
+            r"kind at most",
+        ),
+        (
             {"public_subnet_cidrs": ["10.0.0.0/22", "10.0.4.0/22", "10.0.8.0/22"]},
             r"NetworkConfig\.public_subnet_cidrs=\[.*must be a tuple of max_azs \(3\)",
         ),

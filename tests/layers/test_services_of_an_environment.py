@@ -429,8 +429,24 @@ def test_the_picture_draws_service_connect_to_a_public_service_with_connect():
             ),
             "its logical ID OrdersApi is the service orders-api's too",
         ),
+        (
+            (
+                ServiceConfig(container_name="myapi", expose="none"),
+                ServiceConfig(container_name="MyApi", expose="none"),
+            ),
+            # Their logical IDs differ (Myapi, MyApi), their templates' file names only by case:
+            # service-myapi.yaml and service-MyApi.yaml are one file on macOS or Windows.
+            r"services\[1\]\.container_name='MyApi': the service myapi has this name but for "
+            "its case",
+        ),
     ],
-    ids=["no-expose", "one-priority-twice", "one-path-twice", "one-logical-id-twice"],
+    ids=[
+        "no-expose",
+        "one-priority-twice",
+        "one-path-twice",
+        "one-logical-id-twice",
+        "one-name-but-for-case",
+    ],
 )
 def test_a_conflicting_environment_is_refused_naming_the_service(services, message):
     with pytest.raises(ConfigError, match=message):

@@ -946,6 +946,23 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "shares the environment's load balancer): leave it out",
         False,
     ),
+    # A service's name is its key: a refusal of the name is at the key's line, not at its
+    # mapping's first key.
+    "two-service-names-that-differ-only-in-case": (
+        "services:\n  myapi:\n    expose: none\n  MyApi:\n    expose: none\n",
+        "app.yaml:4: services.MyApi: the service myapi has this name but for its case: the build "
+        "writes each service's template as service-<name>.yaml, and a file system that does not "
+        "tell case apart (macOS's and Windows's by default) keeps one of the two files; DNS "
+        "names, which Service Connect calls services by, do not either (RFC 4343)",
+        False,
+    ),
+    "two-service-names-of-one-logical-id": (
+        "services:\n  orders-api:\n    expose: none\n  orders_api:\n    expose: none\n",
+        "app.yaml:4: services.orders_api: its logical ID OrdersApi is the service orders-api's "
+        "too: two names that differ only in punctuation or in the case of their first letters "
+        "cannot both be used",
+        False,
+    ),
     "a-key-that-is-not-a-name": (
         "services:\n  web:\n    8080: x\n",
         "app.yaml:3: services.web: keys must be names, got an integer (8080)",

@@ -374,6 +374,15 @@ class NetworkConfig:
                     cidrs,
                     f"needs one CIDR per subnet, max_azs ({self.max_azs}), not {len(cidrs)}",
                 )
+            if len(cidrs) > max(SUPPORTED_AZ_COUNTS):
+                # More than any template has subnets: the last would be dropped unsaid.
+                raise _fail(
+                    owner,
+                    name,
+                    cidrs,
+                    f"needs one CIDR per subnet: {len(cidrs)} given, and a network has "
+                    f"{max(SUPPORTED_AZ_COUNTS)} subnets of each kind at most",
+                )
             # One past max_azs has no subnet (the defaults hold three for either template), but
             # is still a CIDR of the VPC: what would be a typo is not silently kept.
             for index, cidr in enumerate(cidrs):
@@ -1691,6 +1700,17 @@ class ProductConfig:
                 f"{possessive(str(names.get(word)))} too: "
                 "two names that differ only in punctuation or in the case of their first "
                 "letters cannot both be used",
+            )
+        same = next((other for other in names.values() if other.casefold() == name.casefold()), "")
+        if same:
+            raise _fail(
+                owner,
+                f"{at}.container_name",
+                name,
+                f"the service {same} has this name but for its case: the build writes each "
+                "service's template as service-<name>.yaml, and a file system that does not tell "
+                "case apart (macOS's and Windows's by default) keeps one of the two files; DNS "
+                "names, which Service Connect calls services by, do not either (RFC 4343)",
             )
         names[word] = name
         # Each rule's first problem, all at once.

@@ -959,7 +959,11 @@ def _descend(
     """The node a ConfigError's field path points at, followed down the table's kinds: an
     item's index, then a field of it (``sidecars[0].port``), as far as the spec has them."""
     steps = ((None, index), *rest)
+    service_key: Node | None = None  # a service's name is its key: container_name is there
     for name, step_index in steps:
+        if name == "container_name" and service_key is not None:
+            return service_key, path
+        service_key = None
         if name is not None:
             if isinstance(kind, _OneOrList):  # the one mapping given, not a list of them
                 kind = kind.item
@@ -975,6 +979,7 @@ def _descend(
                 key_node, path = _item(node, path, step_index)
                 value = next((v for k, v in node.value if k is key_node), None)
                 kind, node = (kind.service, value) if value is not None else (None, key_node)
+                service_key = key_node
                 continue
             node, path = _item(node, path, step_index)
             kind = kind.item if isinstance(kind, _List | _OneOrList) else None
@@ -2321,7 +2326,9 @@ SPEC = _Object(
             "The services, by name; a name is its container's (and an internal service's name "
             "in the environment). Several services, a domain or environment settings make an "
             "environment: each service then says how it is reached (expose), and its name is "
-            "at most 64 characters (the root's names of its parameters start with it).",
+            "at most 64 characters (the root's names of its parameters start with it), and "
+            "differs from the others by more than case or punctuation (each service has a "
+            "template file, service-<name>.yaml, and logical IDs of its own).",
             required=True,
         ),
     ),
@@ -2703,7 +2710,12 @@ def spec_markdown() -> str:
         "# Application spec\n",
         "`troposphere-fargate build --spec app.yaml --output DIR` builds the templates for the "
         "application this YAML file describes. Editors validate and complete it with "
-        "[spec.schema.json](spec.schema.json). The image stays the `ContainerImage` parameter; "
+        "[spec.schema.json](spec.schema.json): each key, its type and most of its values; the "
+        "build checks more than a schema can say (keys against each other, such as `memory` for a "
+        "`cpu` or `min_capacity` against `max_capacity`; services against each other; "
+        "AWS quotas), so a spec the schema takes can still be refused by the build, at its "
+        "lines. "
+        "The image stays the `ContainerImage` parameter; "
         "keys that set a parameter's default leave the parameter for deploy time.\n",
         "A bad spec stops the build with a line for each problem: `<file>:<line>: <key path>: "
         "<what is wrong>`, such as `app.yaml:12: services.web.secrets.API_KEY: ...`, in the "
