@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
+import functools
+import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -457,3 +462,341 @@ def test_the_load_balancer_cost_table_is_what_the_prices_give():
     for count in (1, 4, 10, 50):
         row = f"| {count} | ${month * count:,.2f}"
         assert row in README, row
+
+
+# Every `aws ...` command the README and docs/*.md show, against the AWS CLI's own command
+# table (awscli, a test extra, in-process and offline: nothing is called). The CLI is v1; what
+# only v2 has is listed here, with why, and the text must say it needs v2 where it uses it.
+AWS_CLI_V2_ONLY = {
+    ("logs", "tail"): "a customization of the AWS CLI v2: awscli v1's logs commands are the "
+    "CloudWatch Logs API's operations only (filter-log-events reads the same events, without "
+    "--follow)",
+}
+# And what v1 has that v2 took away: the README asks for v2, so these are refused.
+AWS_CLI_V1_ONLY = {
+    ("ecr", "get-login"): "removed in the AWS CLI v2 (its migration guide): get-login-password "
+    "piped to docker login --password-stdin works in both",
+}
+DOCS = (
+    Path(__file__).resolve().parent.parent / "README.md",
+    *sorted((Path(__file__).resolve().parent.parent / "docs").glob("*.md")),
+)
+SHELL_LANGUAGES = ("sh", "bash", "shell", "")  # "": a block of what a command prints
+
+
+def _closing_parenthesis(text: str, start: int) -> int:
+    """The index of the ``)`` that closes the ``$(`` or ``(`` just before ``start``."""
+    depth, quote, i = 1, "", start
+    while i < len(text):
+        char = text[i]
+        if quote == "'":
+            quote = "" if char == "'" else quote
+        elif char == "\\":
+            i += 1
+        elif char == quote == '"':
+            quote = ""
+        elif char in "'\"" and not quote:
+            quote = char
+        elif char == "(" and (not quote or text[i - 1] == "$"):
+            depth += 1
+        elif char == ")" and not quote:
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    raise AssertionError(f"no closing parenthesis in {text[start - 2 :]!r}")
+
+
+def shell_commands(text: str, offset: int = 0) -> list[list[tuple[str, int]]]:
+    """The simple commands of a shell script, each a list of (word, offset of the word): lines
+    joined at a trailing backslash, comments dropped, split at newlines, ``;``, ``|``, ``&&``
+    and parentheses, quotes removed, and each ``$(...)`` read as commands of its own (its word
+    keeps the text ``$(...)``). Leading ``{``, ``do``, ``then`` and ``NAME=value`` words go."""
+    commands: list[list[tuple[str, int]]] = [[]]
+    substituted: list[list[tuple[str, int]]] = []
+    word, at, quote, i = "", -1, "", 0
+
+    def end_word() -> None:
+        nonlocal word, at
+        if at >= 0:
+            commands[-1].append((word, offset + at))
+        word, at = "", -1
+
+    while i < len(text):
+        char = text[i]
+        if quote == "'" and char != "'":
+            word += char
+        elif char == "\\" and text[i + 1 : i + 2] == "\n":
+            i += 1  # a line continuation
+        elif char == "\\":
+            at = i if at < 0 else at
+            word += text[i + 1 : i + 2]
+            i += 1
+        elif text.startswith("$(", i):
+            close = _closing_parenthesis(text, i + 2)
+            substituted += shell_commands(text[i + 2 : close], offset + i + 2)
+            at = i if at < 0 else at
+            word += "$(...)"
+            i = close
+        elif char in "'\"" and (not quote or char == quote):
+            at = i if at < 0 else at
+            quote = "" if quote else char
+        elif quote:
+            word += char
+        elif char == "#" and at < 0:  # a comment, up to the newline
+            newline = text.find("\n", i)
+            i = (len(text) if newline < 0 else newline) - 1
+        elif char.isspace() and char != "\n":
+            end_word()
+        elif char in "\n;|&()":
+            end_word()
+            commands.append([])
+        else:
+            at = i if at < 0 else at
+            word += char
+        i += 1
+    end_word()
+    simple = []
+    for command in commands + substituted:
+        while command and (
+            command[0][0] in {"{", "}", "do", "then", "else", "!"}
+            or re.fullmatch(r"[A-Za-z_]\w*=.*", command[0][0])
+        ):
+            command = command[1:]
+        if command:
+            simple.append(command)
+    return simple
+
+
+def aws_commands() -> list[tuple[str, list[str], str]]:
+    """Every ``aws`` command of the README and docs/*.md, in their shell code blocks (and the
+    blocks of what a command prints) and in their inline code: (file:line, the words after
+    ``aws``, the text that says what the command needs: its paragraph or list item, or for a
+    code block the one before it and the block)."""
+    found = []
+    for path in DOCS:
+        in_file = []
+        text = path.read_text()
+        block = re.compile(r"^( *)```(\w*)\n(.*?)^\1```", re.M | re.S)
+        for match in block.finditer(text):
+            if match.group(2) not in SHELL_LANGUAGES:
+                continue
+            before = len(text[: match.start()].rstrip())
+            context = _paragraph(text, before, before) + match.group(3)
+            for command in shell_commands(match.group(3), match.start(3)):
+                if command[0][0] == "aws":
+                    line = text.count("\n", 0, command[0][1]) + 1
+                    in_file.append((f"{path.name}:{line}", [w for w, _ in command[1:]], context))
+        # Inline code, in the prose and in the shell blocks' comments (the rest blanked).
+        prose = block.sub(_comments_only, text)
+        for match in re.finditer(r"`(aws [^`]*)`", prose):
+            context = _paragraph(prose, match.start(), match.end())
+            line = text.count("\n", 0, match.start()) + 1
+            for command in shell_commands(match.group(1).replace("\n", " ")):
+                if command[0][0] == "aws":
+                    in_file.append((f"{path.name}:{line}", [w for w, _ in command[1:]], context))
+        found += sorted(in_file, key=lambda item: int(item[0].rsplit(":", 1)[1]))
+    return found
+
+
+def _paragraph(text: str, start: int, end: int) -> str:
+    """The paragraph or list item around ``text[start:end]``."""
+    boundary = re.compile(r"\n\s*\n|\n *(?:[-*]|\d+\.) ")
+    starts = [0] + [m.end() for m in boundary.finditer(text, 0, start)]
+    after = boundary.search(text, end)
+    return text[starts[-1] : after.start() if after else len(text)]
+
+
+def _comments_only(block: re.Match[str]) -> str:
+    """A code block blanked but for a shell block's comments, "#" and all, each in its place."""
+    lines = []
+    for line in block.group(0).split("\n"):
+        comment = re.search(r"(?:^|\s)# ?", line) if block.group(2) in SHELL_LANGUAGES else None
+        start = comment.end() if comment else len(line)
+        lines.append(" " * start + line[start:])
+    return "\n".join(lines)
+
+
+@functools.cache
+def _aws_cli() -> Any:
+    from awscli.clidriver import create_clidriver
+
+    return create_clidriver()
+
+
+def aws_cli(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """awscli's driver, in-process: its command table only is read, nothing is called. The
+    user's AWS config (a profile, pinned api_versions) stays out of its names."""
+    monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    monkeypatch.delenv("AWS_DEFAULT_PROFILE", raising=False)
+    return _aws_cli()
+
+
+def _subcommands(command: Any) -> dict[str, Any]:
+    """The driver's services, a service's operations, a customization's subcommands
+    (``wait``'s waiters, ``s3``'s commands), or nothing for an operation."""
+    if hasattr(command, "subcommand_table"):
+        return dict(command.subcommand_table)
+    if hasattr(command, "_get_command_table"):
+        return dict(command._get_command_table())
+    return {}
+
+
+def _unknown(kind: str, name: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(known), 1)
+    return f"no {kind} {name}" + (f" (did you mean {close[0]}?)" if close else "")
+
+
+def aws_cli_reading(driver: Any, words: list[str]) -> tuple[tuple[str, ...], str]:
+    """The command ``aws <words>`` names (its service, operation and any subcommand, such as a
+    waiter), and why the AWS CLI's command table refuses it: "" when it has the command and
+    every ``--option`` given (the command's or a global one). Values, shorthand and JSON are
+    not read, nor ``...``, a command elided. A command of AWS_CLI_V2_ONLY is named, not
+    checked; one of AWS_CLI_V1_ONLY is refused."""
+    global_options = driver._get_argument_table()
+    words = [word for word in words if word != "..."]
+    while words and words[0].startswith("--"):  # global options before the service
+        name = words.pop(0)[2:]
+        if name.split("=")[0] not in global_options:
+            return (), _unknown("global option", f"--{name}", map("--{}".format, global_options))
+        if "=" not in name and global_options[name].cli_type_name != "boolean" and words:
+            words.pop(0)
+    path: tuple[str, ...] = ()
+    command, table = driver, _subcommands(driver)
+    while table:
+        if words and not words[0].startswith("-"):
+            path += (words.pop(0),)
+            if path in AWS_CLI_V2_ONLY:
+                return path, ""
+            if path in AWS_CLI_V1_ONLY:
+                return path, AWS_CLI_V1_ONLY[path]
+            if path[-1] not in table:
+                kind = ("service", "operation")[len(path) - 1] if len(path) < 3 else "subcommand"
+                return path[:-1], _unknown(kind, path[-1], table)
+            command, table = table[path[-1]], _subcommands(table[path[-1]])
+        elif command is driver or not command.arg_table:  # a service, wait, s3
+            return path, "needs one of " + ", ".join(sorted(table)[:4]) + ", ..."
+        else:  # cloudformation deploy: awscli gives it codedeploy's subcommands, unused here
+            break
+    options = {
+        name for name, argument in command.arg_table.items() if not argument.positional_arg
+    } | set(global_options)
+    for word in words:
+        if word.startswith("--") and word[2:].split("=")[0] not in options:
+            return path, _unknown("option", word.split("=")[0], map("--{}".format, options))
+    return path, ""
+
+
+def test_every_aws_command_the_docs_show_is_one_the_aws_cli_has(monkeypatch):
+    """Nothing ran the README's ~90 aws commands (walkthrough, troubleshooting, StackSets,
+    publish, tear-down): a misspelt operation or option (`describe-stack-event`, `--stack-names`)
+    would reach the reader as an error of the AWS CLI. Each is read against the CLI's own
+    command table: the service, the operation or customization (deploy, wait's waiters, s3 rb),
+    and every option, the command's or a global one."""
+    driver = aws_cli(monkeypatch)
+    commands = aws_commands()
+    assert len(commands) >= 85  # the extraction finds them: about 60 in code blocks, 30 inline
+    refused = []
+    for where, words, _ in commands:
+        path, why = aws_cli_reading(driver, words)
+        if why:
+            refused.append(f"{where}: aws {' '.join(path)}: {why}")
+    # A command or option only the AWS CLI v2 has goes into AWS_CLI_V2_ONLY, with the reason.
+    assert refused == []
+
+
+@pytest.mark.parametrize(
+    ("command", "refused"),
+    [
+        ("cloudfromation deploy", "no service cloudfromation (did you mean cloudformation?)"),
+        (
+            "cloudformation describe-stack-event --stack-name hello",
+            "no operation describe-stack-event (did you mean describe-stack-events?)",
+        ),
+        (
+            "cloudformation describe-stacks --stack-names hello",
+            "no option --stack-names (did you mean --stack-name?)",
+        ),
+        (
+            "cloudformation deploy --stack-name hello --no-execute-changset",
+            "no option --no-execute-changset (did you mean --no-execute-changeset?)",
+        ),
+        ("cloudformation wait stack-deleted --stack-name hello", "no subcommand stack-deleted"),
+        ("cloudformation wait --stack-name hello", "needs one of change-set-create-complete"),
+        ("s3 rb s3://BUCKET --forse", "no option --forse (did you mean --force?)"),
+        ("--regoin eu-west-1 ecs list-tasks", "no global option --regoin"),
+        ("ecr get-login --no-include-email", "removed in the AWS CLI v2"),
+        ("ecs", "needs one of"),
+    ],
+)
+def test_the_aws_cli_check_refuses_a_misspelt_name(monkeypatch, command, refused):
+    """What the check above would say of a typo at each level of a command."""
+    assert aws_cli_reading(aws_cli(monkeypatch), command.split())[1].startswith(refused)
+
+
+def test_the_aws_cli_check_takes_values_placeholders_and_global_options(monkeypatch):
+    """Only names are read: a placeholder, a shorthand or JSON value, an elided ``...`` and the
+    global options (before the service or after the operation) are not refused."""
+    driver = aws_cli(monkeypatch)
+    for command in (
+        "--region eu-west-1 ecs list-tasks --cluster CLUSTER --desired-status STOPPED",
+        "ecs describe-tasks --tasks TASK_ARN --query 'tasks[].[a,b]' --output text --no-paginate",
+        "cloudformation deploy ... --parameter-overrides Name=Value --profile p",
+        "cloudformation create-change-set --include-nested-stacks --parameters $keep",
+        "ec2 describe-vpc-endpoints --filters Name=vpc-id,Values=VPC",
+        "s3 rb s3://BUCKET --force",
+        "ecr get-login-password",
+    ):
+        assert aws_cli_reading(driver, command.split())[1] == "", command
+
+
+def test_the_aws_command_extraction_reads_a_script_as_the_shell_does():
+    """Continued lines, pipes, ``$(...)`` (a command of its own), comments, function bodies,
+    loops and assignments: each aws command is found once, with its own words."""
+    script = (
+        "ORG=$(aws organizations describe-organization --query Organization.Id --output text)\n"
+        "for region in us-east-1 eu-west-1; do\n"
+        '  aws cloudformation deploy --region "$region" \\\n'
+        "    --stack-name s  # a comment (with parentheses) --not-an-option\n"
+        "done\n"
+        "out() { aws cloudformation describe-stacks --stack-name n \\\n"
+        "  --query \"Stacks[0].Outputs[?OutputKey=='$1'].OutputValue\" --output text; }\n"
+        'aws s3api delete-objects --bucket LOGS --delete "$(aws s3api list-object-versions \\\n'
+        '  --bucket LOGS --output json)"\n'
+        "aws s3 ls | grep -i hello\n"
+    )
+    commands = [[word for word, _ in c] for c in shell_commands(script) if c[0][0] == "aws"]
+    assert commands == [
+        ["aws", "cloudformation", "deploy", "--region", "$region", "--stack-name", "s"],
+        ["aws", "cloudformation", "describe-stacks", "--stack-name", "n", "--query",
+         "Stacks[0].Outputs[?OutputKey=='$1'].OutputValue", "--output", "text"],
+        ["aws", "s3api", "delete-objects", "--bucket", "LOGS", "--delete", "$(...)"],
+        ["aws", "s3", "ls"],
+        ["aws", "organizations", "describe-organization", "--query", "Organization.Id",
+         "--output", "text"],
+        ["aws", "s3api", "list-object-versions", "--bucket", "LOGS", "--output", "json"],
+    ]  # fmt: skip
+    offsets = [c[0][1] for c in shell_commands(script) if c[0][0] == "aws"]
+    assert all(script.startswith("aws ", at) for at in offsets)
+    assert [script.count("\n", 0, at) + 1 for at in offsets] == [3, 6, 8, 10, 1, 8]  # lines
+
+
+def test_a_command_only_the_aws_cli_v2_has_is_said_to_need_it(monkeypatch):
+    """The CLI the tests read is v1 (awscli, a test extra); `aws logs tail` is v2's alone. Where
+    the README uses such a command it says so (its paragraph names the AWS CLI v2), and the
+    table stays true: v1 still lacks each command of it, and the docs still use each."""
+    driver = aws_cli(monkeypatch)
+    used = {}
+    for where, words, context in aws_commands():
+        path, _ = aws_cli_reading(driver, words)
+        if path in AWS_CLI_V2_ONLY:
+            used.setdefault(path, []).append(where)
+            assert "AWS CLI v2" in " ".join(context.split()), where
+    assert sorted(used) == sorted(AWS_CLI_V2_ONLY)
+    for path in AWS_CLI_V2_ONLY:
+        command = driver
+        for name in path[:-1]:
+            command = _subcommands(command)[name]
+        assert path[-1] not in _subcommands(command), f"awscli v1 has aws {' '.join(path)} now"
