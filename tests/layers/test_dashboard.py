@@ -115,3 +115,43 @@ def test_the_link_opens_the_dashboard_in_the_console_of_the_stacks_partition(
         {"AWS::Region": "eu-west-1"},
     )
     assert url == f"https://{host}/cloudwatch/home?region=eu-west-1#dashboards:name=shop-dash"
+
+
+def _target_groups(widget: dict[str, Any]) -> set[str]:
+    return {metric[metric.index("TargetGroup") + 1] for metric in widget["properties"]["metrics"]}
+
+
+@pytest.mark.parametrize("load_balancer", ["application", "network"])
+def test_under_a_traffic_shifting_strategy_it_reads_both_target_groups(service, load_balancer):
+    # ECS moves the tasks to the other target group at each deployment (the production listener
+    # rule's weights "re-swing ... on every subsequent deployment",
+    # https://github.com/go-to-k/cdk-real-drift/issues/1730; "Alternate target groups across
+    # successive deployments", https://github.com/hashicorp/terraform-provider-aws/issues/45678):
+    # after every other deployment the tasks serve from AlternateTargetGroup, and widgets of
+    # TargetGroup alone show an idle target group. CloudWatch's target group metrics are per
+    # TargetGroup, LoadBalancer ("Dimensions", CloudWatch metrics for your Application Load
+    # Balancer, https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html).
+    stack = deploy(service, LoadBalancerType=load_balancer, DeploymentStrategy="CANARY")
+    widgets = [w for w in body(stack)["widgets"] if w["type"] == "metric"]
+    targets = [w for w in widgets if "TargetGroup" in w["properties"]["metrics"][0]]
+    assert targets, "no widget reads the target groups"
+    for widget in targets:
+        assert _target_groups(widget) == {"${TargetGroup}", "${AlternateTargetGroup}"}
+        labels = [metric[-1]["label"] for metric in widget["properties"]["metrics"]]
+        assert len(set(labels)) == len(labels)
+    _, variables = props(stack.resources[s.DASHBOARD])["DashboardBody"]["Fn::Sub"]
+    assert variables["AlternateTargetGroup"] == {
+        "Fn::GetAtt": [s.ALTERNATE_TARGET_GROUP, "TargetGroupFullName"]
+    }
+    placeholders = body(stack)["widgets"][-1]["properties"]["alarms"]
+    shown = [variables[text[2:-1]]["Fn::Sub"][1]["Name"] for text in placeholders]
+    expected = [s.UNHEALTHY_TARGETS_ALARM, s.ALTERNATE_UNHEALTHY_TARGETS_ALARM]
+    if load_balancer == "application":
+        expected = [s.UNHEALTHY_TARGETS_ALARM, s.ERROR_RATE_ALARM,
+                    s.ALTERNATE_UNHEALTHY_TARGETS_ALARM, s.ALTERNATE_ERROR_RATE_ALARM]  # fmt: skip
+    assert shown == [{"Ref": alarm} for alarm in expected]
+
+
+def test_under_rolling_deployments_it_reads_the_one_target_group(service):
+    stack = deploy(service, DeploymentStrategy="ROLLING")
+    assert "AlternateTargetGroup" not in json.dumps(body(stack))

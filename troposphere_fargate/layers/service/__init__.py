@@ -257,6 +257,7 @@ def service_template(
         load_balancer=load_balancer,
         target_group=target_group,
         alarms=alarms,
+        alternate=traffic.shifting.alternate if traffic is not None else None,
     )
     add_outputs(
         t,

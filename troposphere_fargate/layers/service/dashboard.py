@@ -3,6 +3,12 @@ latency and 5xx answers (behind an application load balancer), healthy and unhea
 (behind any load balancer), CPU and memory, the task counts and deployments (Container
 Insights, which the cluster has on), and the state of the rollback alarms.
 
+Under a traffic-shifting strategy (``ShiftsTraffic``) the target widgets read both target groups
+and the alarm widget shows the alternate target group's alarms too: ECS moves the service's
+tasks to the other target group at each deployment ("ECS alternates the two from one deployment
+to the next", :mod:`troposphere_fargate.layers.service.deployment`), so after every other one
+the production tasks are in ``AlternateTargetGroup`` and ``TargetGroup`` is idle.
+
 The body is CloudWatch's dashboard JSON, written once here as data and filled in by ``Fn::Sub``
 with the cluster, the service, the load balancer and the target group of the stack; the shipped
 template picks the body that suits its placement with ``Fn::If``."""
@@ -33,6 +39,7 @@ from .names import (
     DASHBOARD,
     HAS_ERROR_RATE_ALARM,
     HAS_TARGET_GROUP,
+    SHIFTS_TRAFFIC,
 )
 from .placement import Placement
 
@@ -45,6 +52,7 @@ CONSOLE_HOST_BY_PARTITION = {
 
 _ECS = {"ClusterName": "${Cluster}", "ServiceName": "${Service}"}
 _TARGETS = {"LoadBalancer": "${LoadBalancer}", "TargetGroup": "${TargetGroup}"}
+_ALTERNATE_TARGETS = {"LoadBalancer": "${LoadBalancer}", "TargetGroup": "${AlternateTargetGroup}"}
 _WIDTH = 12
 _HEIGHT = 6
 
@@ -53,6 +61,22 @@ def _metrics(namespace: str, dimensions: dict[str, str], *series: tuple[str, str
     """CloudWatch's metric arrays: namespace, name, dimension pairs, then the statistic."""
     pairs = [item for name, value in dimensions.items() for item in (name, value)]
     return [[namespace, name, *pairs, {"stat": stat}] for name, stat in series]
+
+
+def _target_metrics(namespace: str, alternate: bool, *series: tuple[str, str]) -> list[Any]:
+    """The series of the target group, and with ``alternate`` of both target groups, each
+    labelled with its group's logical ID."""
+    if not alternate:
+        return _metrics(namespace, _TARGETS, *series)
+    return [
+        [*metric[:-1], {**metric[-1], "label": f"{metric[1]} {metric[-1]['stat']}, {group}"}]
+        for name, stat in series
+        for group, dimensions in (
+            ("TargetGroup", _TARGETS),
+            ("AlternateTargetGroup", _ALTERNATE_TARGETS),
+        )
+        for metric in _metrics(namespace, dimensions, (name, stat))
+    ]
 
 
 def _widget(title: str, metrics: list[Any], index: int, **extra: Any) -> dict[str, Any]:
@@ -105,13 +129,13 @@ def _service_widgets() -> list[Widget]:
 Widget = tuple[str, list[Any], dict[str, Any]]  # title, metrics, more properties
 
 
-def _target_widgets(namespace: str, http: bool) -> list[Widget]:
+def _target_widgets(namespace: str, http: bool, alternate: bool) -> list[Widget]:
     widgets: list[Widget] = [
         (
             "Targets",
-            _metrics(
+            _target_metrics(
                 namespace,
-                _TARGETS,
+                alternate,
                 ("HealthyHostCount", "Minimum"),
                 ("UnHealthyHostCount", "Maximum"),
             ),
@@ -122,9 +146,9 @@ def _target_widgets(namespace: str, http: bool) -> list[Widget]:
         widgets = [
             (
                 "Requests and 5xx answers of the tasks",
-                _metrics(
+                _target_metrics(
                     namespace,
-                    _TARGETS,
+                    alternate,
                     ("RequestCount", "Sum"),
                     ("HTTPCode_Target_5XX_Count", "Sum"),
                 ),
@@ -132,9 +156,9 @@ def _target_widgets(namespace: str, http: bool) -> list[Widget]:
             ),
             (
                 "Latency (seconds)",
-                _metrics(
+                _target_metrics(
                     namespace,
-                    _TARGETS,
+                    alternate,
                     ("TargetResponseTime", "p50"),
                     ("TargetResponseTime", "p99"),
                 ),
@@ -145,15 +169,17 @@ def _target_widgets(namespace: str, http: bool) -> list[Widget]:
     return widgets
 
 
-def dashboard_body(targets: str | None, alarms: int) -> str:
+def dashboard_body(targets: str | None, alarms: int, alternate: bool = False) -> str:
     """The dashboard's JSON with ``${...}`` placeholders: the target widgets of an application
-    (``"application"``) or network (``"network"``) load balancer, or none (``None``); an
-    alarm status widget for the first ``alarms`` alarm placeholders (``${Alarm0}``...)."""
+    (``"application"``) or network (``"network"``) load balancer, or none (``None``), of
+    ``${TargetGroup}`` and with ``alternate`` of ``${AlternateTargetGroup}`` too; an alarm
+    status widget for the first ``alarms`` alarm placeholders (``${Alarm0}``...)."""
     widgets = [
         *(
             _target_widgets(
                 "AWS/ApplicationELB" if targets == "application" else "AWS/NetworkELB",
                 http=targets == "application",
+                alternate=alternate,
             )
             if targets
             else []
@@ -198,33 +224,63 @@ def add_dashboard(
     load_balancer: elb.LoadBalancer | None,
     target_group: elb.TargetGroup | None,
     alarms: Alarms | None,
+    alternate: elb.TargetGroup | None = None,
 ) -> cloudwatch.Dashboard:
     """The service's dashboard (and the partition table its link needs). In the shipped
     template each body names what exists where it is chosen: without a target group the
     service is an environment's (its ClusterName); behind a network load balancer it is on its
-    own (its cluster and load balancer)."""
+    own (its cluster and load balancer); under ``ShiftsTraffic``, with the ``alternate`` target
+    group, the body reads both target groups and shows the alternate's alarms too."""
     service_name = GetAtt(service, "Name")
     body: Any = Sub(dashboard_body(None, 0), Cluster=cluster_name, Service=service_name)
     if target_group is not None and alarms is not None:
         group = GetAtt(target_group, "TargetGroupFullName")
-        application = Sub(
-            dashboard_body("application", 2),
-            Cluster=cluster_name,
-            Service=service_name,
-            LoadBalancer=load_balancer_full_name(placement, load_balancer),
-            TargetGroup=group,
-            Alarm0=_alarm_arn(alarms.unhealthy_targets),
-            Alarm1=_alarm_arn(alarms.error_rate),
+        second = alarms.alternate
+        shifts = alternate is not None and second is not None
+
+        def body_of(kind: str, names: dict[str, Any], watched: list[Any], more: list[Any]) -> Any:
+            """The body of ``kind`` filled with ``names`` and the ``watched`` alarms, and under
+            ``ShiftsTraffic`` the one that adds the alternate target group and its alarms
+            ``more``."""
+            one = Sub(
+                dashboard_body(kind, len(watched)),
+                **names,
+                **{f"Alarm{i}": _alarm_arn(alarm) for i, alarm in enumerate(watched)},
+            )
+            if not shifts:
+                return one
+            both = [*watched, *more]
+            two = Sub(
+                dashboard_body(kind, len(both), alternate=True),
+                **names,
+                **{f"Alarm{i}": _alarm_arn(alarm) for i, alarm in enumerate(both)},
+                AlternateTargetGroup=GetAtt(alternate, "TargetGroupFullName"),
+            )
+            return If(SHIFTS_TRAFFIC, two, one)
+
+        application = body_of(
+            "application",
+            {
+                "Cluster": cluster_name,
+                "Service": service_name,
+                "LoadBalancer": load_balancer_full_name(placement, load_balancer),
+                "TargetGroup": group,
+            },
+            [alarms.unhealthy_targets, alarms.error_rate],
+            [second.unhealthy_targets, second.error_rate] if second is not None else [],
         )
         body = application
         if isinstance(placement.target_group, str) and cluster is not None and load_balancer:
-            network = Sub(
-                dashboard_body("network", 1),
-                Cluster=Ref(cluster),
-                Service=service_name,
-                LoadBalancer=GetAtt(load_balancer, "LoadBalancerFullName"),
-                TargetGroup=group,
-                Alarm0=_alarm_arn(alarms.unhealthy_targets),
+            network = body_of(
+                "network",
+                {
+                    "Cluster": Ref(cluster),
+                    "Service": service_name,
+                    "LoadBalancer": GetAtt(load_balancer, "LoadBalancerFullName"),
+                    "TargetGroup": group,
+                },
+                [alarms.unhealthy_targets],
+                [second.unhealthy_targets] if second is not None else [],
             )
             joined = Sub(dashboard_body(None, 0), Cluster=Ref(CLUSTER_NAME), Service=service_name)
             body = If(HAS_ERROR_RATE_ALARM, application, If(HAS_TARGET_GROUP, network, joined))
