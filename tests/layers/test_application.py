@@ -987,6 +987,15 @@ def test_a_sidecar_secret_named_like_its_environment_variable_is_refused():
         # An integer is an address to IPv4Network: it was accepted, and the template failed in
         # troposphere ("CidrIp is <class 'int'>, expected <class 'str'>").
         (lambda: EgressRule(port=5432, cidr=167772160), "EgressRule.cidr=167772160: must be an"),
+        # ipaddress reads an address alone as a /32, and a netmask: EC2's CidrIp is CIDR notation.
+        (
+            lambda: EgressRule(port=5432, cidr="10.1.2.3"),
+            "EgressRule.cidr='10.1.2.3': write it as 10.1.2.3/32",
+        ),
+        (
+            lambda: EgressRule(port=5432, cidr="10.0.0.0/255.0.0.0"),
+            "EgressRule.cidr='10.0.0.0/255.0.0.0': write it as 10.0.0.0/8",
+        ),
         # A regular expression given an integer raised a bare TypeError.
         (lambda: EgressRule(port=1, security_group=12345), "EgressRule.security_group=12345"),
         (lambda: EgressRule(port=1, prefix_list=12345), "EgressRule.prefix_list=12345"),
@@ -998,7 +1007,7 @@ def test_a_sidecar_secret_named_like_its_environment_variable_is_refused():
             "Application.secrets_kms_key=123: must be a KMS key ARN",
         ),
     ],
-    ids=["cidr", "security-group", "prefix-list", "kms-key"],
+    ids=["cidr", "cidr-address-alone", "cidr-netmask", "security-group", "prefix-list", "kms-key"],
 )
 def test_a_value_of_the_wrong_type_is_a_config_error_naming_the_field(build, message):
     with pytest.raises(ConfigError, match=re.escape(message)):

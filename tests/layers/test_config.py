@@ -27,6 +27,18 @@ from troposphere_fargate.layers.config import (
         ({"vpc_cidr": "10.0.0.1/16"}, r"NetworkConfig\.vpc_cidr='10\.0\.0\.1/16': not a valid"),
         ({"vpc_cidr": "10.0.0.0/8"}, r"NetworkConfig\.vpc_cidr='10\.0\.0\.0/8': prefix length"),
         ({"vpc_cidr": 10}, r"NetworkConfig\.vpc_cidr=10: expected an IPv4 CIDR"),
+        # ipaddress reads a netmask and a zero-padded prefix; the template's pattern, and cfn-lint
+        # after it, did not (E2015: the default is not allowed by AllowedPattern).
+        (
+            {"vpc_cidr": "10.0.0.0/016"},
+            r"NetworkConfig\.vpc_cidr='10\.0\.0\.0/016': write it as "
+            r"10\.0\.0\.0/16",
+        ),
+        (
+            {"public_subnet_cidrs": ("10.0.0.0/255.255.252.0", "10.0.4.0/22", "10.0.8.0/22")},
+            r"NetworkConfig\.public_subnet_cidrs\[0\]='10\.0\.0\.0/255\.255\.252\.0': write "
+            r"it as 10\.0\.0\.0/22",
+        ),
         (
             {"public_subnet_cidrs": ("10.0.0.0/22", "10.0.4.0/22", "10.1.0.0/22")},
             r"NetworkConfig\.public_subnet_cidrs\[2\]='10\.1\.0\.0/22': is not inside vpc_cidr",

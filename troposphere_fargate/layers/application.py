@@ -937,9 +937,13 @@ class EgressRule:
                     owner, "cidr", self.cidr, "must be an IPv4 CIDR block such as 10.0.0.0/16"
                 )
             try:
-                ipaddress.IPv4Network(self.cidr, strict=True)
+                net = ipaddress.IPv4Network(self.cidr, strict=True)
             except ValueError as exc:
                 raise _fail(owner, "cidr", self.cidr, f"not an IPv4 CIDR block ({exc})") from None
+            # ipaddress reads 10.0.0.0/255.0.0.0 and 10.1.2.3 (a /32) too; EC2's CidrIp is
+            # CIDR notation, as the spec's schema says (INGRESS_CIDR_PATTERN).
+            if str(net) != self.cidr:
+                raise _fail(owner, "cidr", self.cidr, f"write it as {net}")
         if self.security_group is not None and not _matches(SECURITY_GROUP_ID, self.security_group):
             raise _fail(owner, "security_group", self.security_group, "must be sg-...")
         if self.prefix_list is not None and not _matches(PREFIX_LIST_ID, self.prefix_list):

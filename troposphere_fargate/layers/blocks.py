@@ -27,10 +27,43 @@ from troposphere import (
 
 R = TypeVar("R", bound=AWSObject)
 
-# A CloudFormation AllowedPattern for an IPv4 CIDR block with a /16 to /28 prefix, the range that
-# VPCs and subnets accept. CloudFormation matches a pattern against the whole value.
+
+def _two_digits_from(low: int, high: int) -> str:
+    """A regular expression, without anchors, for the integers ``low`` to ``high`` (0 to 99)
+    written without leading zeros: ``1[6-9]|2[0-8]`` for 16 to 28."""
+    parts: list[str] = []
+    whole: list[str] = []  # tens digits whose units run 0-9, written as one class
+
+    def flush() -> None:
+        if whole:
+            tens = whole[0] if len(whole) == 1 else f"[{''.join(whole)}]"
+            parts.append(f"{tens}[0-9]")
+            whole.clear()
+
+    for tens in range(low // 10, high // 10 + 1):
+        first, last = max(low, tens * 10) % 10, min(high, tens * 10 + 9) % 10
+        units = str(first) if first == last else f"[{first}-{last}]"
+        if tens == 0:
+            parts.append(units)
+        elif (first, last) == (0, 9):
+            whole.append(str(tens))
+        else:
+            flush()
+            parts.append(f"{tens}{units}")
+    flush()
+    return "|".join(parts)
+
+
+# The prefix lengths VPCs and subnets accept, and those of any IPv4 CIDR block (a security
+# group rule's: /0 included, the load balancer may be open to the whole internet).
+VPC_PREFIX_LENGTHS = (16, 28)
+PREFIX_LENGTHS = (0, 32)
+# CloudFormation AllowedPatterns (and the spec's JSON Schema patterns) for an IPv4 CIDR block
+# as written canonically: no leading zeros, a prefix length (not a netmask). CloudFormation
+# matches a pattern against the whole value.
 _OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
-CIDR_PATTERN = rf"^({_OCTET}\.){{3}}{_OCTET}/(1[6-9]|2[0-8])$"
+CIDR_PATTERN = rf"^({_OCTET}\.){{3}}{_OCTET}/({_two_digits_from(*VPC_PREFIX_LENGTHS)})$"
+INGRESS_CIDR_PATTERN = rf"^({_OCTET}\.){{3}}{_OCTET}/({_two_digits_from(*PREFIX_LENGTHS)})$"
 CIDR_CONSTRAINT = "must be an IPv4 CIDR block with a prefix from /16 to /28, such as 10.0.0.0/16"
 
 # Outputs are exported as "<stack name>-<output name>" (ARCHITECTURE.md).

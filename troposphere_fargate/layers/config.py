@@ -30,6 +30,7 @@ from .application import (
     EgressRule,
     partition_of,
 )
+from .blocks import PREFIX_LENGTHS, VPC_PREFIX_LENGTHS
 from .deployment import ROLLING, DeploymentSettings
 from .endpoints import GATEWAY_SERVICES, INTERFACE_SERVICES
 from .exposure import (
@@ -150,8 +151,12 @@ def _check_retention(owner: str, name: str, value: object) -> None:
 
 
 def _network(
-    owner: str, name: str, value: object, min_prefix: int, max_prefix: int = 28
+    owner: str, name: str, value: object, prefix_lengths: tuple[int, int]
 ) -> ipaddress.IPv4Network:
+    """An IPv4 CIDR block of a prefix length in ``prefix_lengths``, written as the templates'
+    patterns take it (:data:`~troposphere_fargate.layers.blocks.CIDR_PATTERN`): ipaddress also
+    reads 10.0.0.0/255.0.0.0, 10.0.0.0/016 and 10.1.2.3 (a /32), which the templates do not."""
+    min_prefix, max_prefix = prefix_lengths
     if not isinstance(value, str):
         raise _fail(owner, name, value, "expected an IPv4 CIDR string such as '10.0.0.0/16'")
     try:
@@ -162,6 +167,8 @@ def _network(
         raise _fail(
             owner, name, value, f"prefix length must be between /{min_prefix} and /{max_prefix}"
         )
+    if str(net) != value:
+        raise _fail(owner, name, value, f"write it as {net}")
     return net
 
 
@@ -266,12 +273,13 @@ class NetworkConfig:
                 )
         if not _is_int(self.max_azs) or self.max_azs not in SUPPORTED_AZ_COUNTS:
             raise _fail(owner, "max_azs", self.max_azs, "must be 2 or 3")
-        if not _is_int(self.default_azs) or self.default_azs not in range(2, self.max_azs + 1):
+        fewest = min(SUPPORTED_AZ_COUNTS)
+        if not _is_int(self.default_azs) or self.default_azs not in range(fewest, self.max_azs + 1):
             raise _fail(
                 owner,
                 "default_azs",
                 self.default_azs,
-                f"must be between 2 and max_azs ({self.max_azs})",
+                f"must be between {fewest} and max_azs ({self.max_azs})",
             )
         _check_choice(owner, "default_nat_gateways", self.default_nat_gateways, NAT_GATEWAY_MODES)
         _check_choice(
@@ -359,7 +367,7 @@ class NetworkConfig:
             )
 
     def _validate_cidrs(self, owner: str) -> None:
-        vpc = _network(owner, "vpc_cidr", self.vpc_cidr, 16)
+        vpc = _network(owner, "vpc_cidr", self.vpc_cidr, VPC_PREFIX_LENGTHS)
         seen: list[tuple[str, ipaddress.IPv4Network]] = []
         for name in ("public_subnet_cidrs", "private_subnet_cidrs"):
             cidrs = getattr(self, name)
@@ -387,7 +395,7 @@ class NetworkConfig:
             # is still a CIDR of the VPC: what would be a typo is not silently kept.
             for index, cidr in enumerate(cidrs):
                 label = f"{name}[{index}]"
-                net = _network(owner, label, cidr, 16)
+                net = _network(owner, label, cidr, VPC_PREFIX_LENGTHS)
                 if not net.subnet_of(vpc):
                     raise _fail(owner, label, cidr, f"is not inside vpc_cidr {self.vpc_cidr}")
                 for other_label, other in seen:
@@ -1314,10 +1322,9 @@ class ServiceConfig:
             self.default_load_balancer_type,
             LOAD_BALANCER_TYPES,
         )
-        cidr = self.default_allowed_ingress_cidr
-        net = _network(owner, "default_allowed_ingress_cidr", cidr, 0, 32)
-        if str(net) != cidr:  # "10.0.0.0/255.0.0.0" is valid to ipaddress, not to the template
-            raise _fail(owner, "default_allowed_ingress_cidr", cidr, f"write it as {net}")
+        _network(
+            owner, "default_allowed_ingress_cidr", self.default_allowed_ingress_cidr, PREFIX_LENGTHS
+        )
         if not isinstance(self.default_deletion_protection, bool):
             raise _fail(
                 owner,
@@ -1465,10 +1472,9 @@ class EnvironmentConfig:
                 value,
                 "a domain needs its hosted zone and a hosted zone its domain: give both or neither",
             )
-        cidr = self.default_allowed_ingress_cidr
-        net = _network(owner, "default_allowed_ingress_cidr", cidr, 0, 32)
-        if str(net) != cidr:
-            raise _fail(owner, "default_allowed_ingress_cidr", cidr, f"write it as {net}")
+        _network(
+            owner, "default_allowed_ingress_cidr", self.default_allowed_ingress_cidr, PREFIX_LENGTHS
+        )
         if not isinstance(self.default_deletion_protection, bool):
             raise _fail(
                 owner,

@@ -19,6 +19,7 @@ from ..application import (
     SECURITY_GROUP_ID,
     Application,
 )
+from ..blocks import INGRESS_CIDR_PATTERN as INGRESS_CIDR_PATTERN  # re-exported
 from ..blocks import (
     add_choice_parameter,
     add_parameter,
@@ -144,9 +145,6 @@ CERTIFICATE_PATTERN = (
 )
 # The CertificateArn that means "no certificate": its default, and what the conditions test.
 NO_CERTIFICATE = ""
-# Any IPv4 CIDR, /0 included (the load balancer may be open to the whole internet).
-_OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
-INGRESS_CIDR_PATTERN = rf"^({_OCTET}\.){{3}}{_OCTET}/([0-9]|[12][0-9]|3[0-2])$"
 _SUBNET_ID_PATTERN = r"^subnet-[0-9a-f]+$"
 
 # --- The application's console parameters: each empty (or 0) means "none" ------------------
