@@ -24,7 +24,14 @@ from troposphere_fargate.layers.application import (
     Sidecar,
     TaskRole,
 )
+from troposphere_fargate.layers.blocks import (
+    CIDR_PATTERN,
+    INGRESS_CIDR_PATTERN,
+    PREFIX_LENGTHS,
+    VPC_PREFIX_LENGTHS,
+)
 from troposphere_fargate.layers.config import (
+    FARGATE_TASK_SIZES,
     EnvironmentConfig,
     NetworkConfig,
     ProductConfig,
@@ -32,7 +39,11 @@ from troposphere_fargate.layers.config import (
 )
 from troposphere_fargate.layers.deployment import DeploymentSettings
 from troposphere_fargate.layers.exposure import Routing
-from troposphere_fargate.layers.health import TargetHealth
+from troposphere_fargate.layers.health import (
+    HEALTH_CHECK_INTERVALS,
+    HEALTH_CHECK_TIMEOUTS,
+    TargetHealth,
+)
 from troposphere_fargate.layers.queue_scaling import QueueScaling
 from troposphere_fargate.layers.schedules import ScheduledScaling
 from troposphere_fargate.release.spec import (
@@ -366,7 +377,7 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         True,
     ),
     "merge-key": (
-        "services:\n  web:\n    <<: {cpu: 512}\n",
+        "services:\n  web:\n    <<: {port: 9000}\n",
         "app.yaml:3: services.web: YAML merge keys (<<) are not supported: give the keys where "
         "they apply (an alias, *name, may stand for a whole value, such as an environment: "
         "mapping)",
@@ -605,7 +616,7 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "sg-01234567}\n",
         "app.yaml:4: services.web.egress[0]: give exactly one of cidr, security_group or "
         "prefix_list (destination: ['cidr', 'security_group'])",
-        False,
+        True,
     ),
     "sidecar-port-taken-by-the-service": (
         "services:\n  web:\n    port: 4317\n    sidecars:\n      - name: otel\n"
@@ -617,7 +628,7 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
     "gateway-endpoints-without-s3": (
         "network:\n  gateway_endpoints: [dynamodb]\nservices:\n  web: {}\n",
         "app.yaml:2: network.gateway_endpoints: must include s3: image layers come through it",
-        False,
+        True,
     ),
     # EC2 refuses an apostrophe in a rule's description (troposphere_fargate/cfn/limits.py).
     "egress-description-ec2-refuses": (
@@ -645,7 +656,7 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "services:\n  web:\n    cpu: 512\n    memory: 512\n",
         "app.yaml:4: services.web.memory: Fargate takes 1024-4096 MiB (in steps of 1024) with "
         "cpu=512",
-        False,
+        True,
     ),
     "a-default-at-odds-with-a-given-value": (
         "services:\n  web:\n    max_capacity: 1\n",
@@ -656,7 +667,7 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "network:\n  nat_gateways: None\nservices:\n  web: {}\n",
         "app.yaml:2: network.nat_gateways: needs vpc_endpoints on: without NAT gateways or "
         "endpoints the tasks cannot pull their image",
-        False,
+        True,
     ),
     "health-check-interval-out-of-ecs-limits": (
         "services:\n  web:\n    sidecars:\n      - name: otel\n"
@@ -739,7 +750,7 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "services:\n  web: {expose: public}\n  worker: {expose: none}\n",
         "app.yaml:2: services.web: routing (not given): a public service needs a listener "
         "rule (routing): a priority, and a path, a host or both",
-        False,
+        True,
     ),
     "two-rules-with-one-priority": (
         "services:\n  web: {expose: public, routing: {path: /*, priority: 5}}\n"
@@ -802,13 +813,13 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "app.yaml:5: services.web.task_role.managed_policies: 21 given; IAM attaches 20 managed "
         "policies per role at most (10 unless the account's quota was raised): merge some into "
         "statements",
-        False,
+        True,
     ),
     "a-network-key-at-its-default-beside-existing-vpc": (
         "network:\n  existing_vpc: true\n  azs: 2\nservices:\n  worker: {expose: none}\n",
         "app.yaml:3: network.azs: describes a network the build makes, and existing_vpc makes "
         "none: leave it out (the existing VPC has its own)",
-        False,
+        True,
     ),
     "one-service-without-expose-beside-an-empty-environment-section": (
         "environment: {}\nservices:\n  web: {port: 9000}\n",
@@ -866,7 +877,7 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "services:\n  worker: {expose: none, routing: {path: /*, priority: 5}}\n",
         "app.yaml:2: services.worker.routing: only a public service has a listener rule "
         "(expose='none')",
-        False,
+        True,
     ),
     "a-host-outside-the-domain": (
         "domain: {name: shop.example.com, hosted_zone_id: Z1}\nservices:\n"
@@ -881,7 +892,7 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "priority: 5}}\n",
         "app.yaml:2: services.web.load_balancer: a service of an environment shares the "
         "environment's load balancer: always an application load balancer",
-        False,
+        True,
     ),
     "an-internal-service-name-that-is-no-dns-label": (
         "services:\n  Orders: {expose: internal}\n",
@@ -919,32 +930,32 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "services:\n  worker:\n    expose: none\n    port: 9000\n",
         "app.yaml:4: services.worker.port: a service exposed 'none' has no use for it (a worker "
         "listens on no port): leave it out",
-        False,
+        True,
     ),
     "a-health-check-path-on-an-internal-service": (
         "services:\n  orders:\n    expose: internal\n    health_check_path: /health\n",
         "app.yaml:4: services.orders.health_check_path: a service exposed 'internal' has no use "
         "for it (it has no load balancer): leave it out",
-        False,
+        True,
     ),
     "a-port-on-a-worker-at-its-default": (
         "services:\n  worker:\n    expose: none\n    port: 8080\n",
         "app.yaml:4: services.worker.port: a service exposed 'none' has no use for it (a worker "
         "listens on no port): leave it out",
-        False,
+        True,
     ),
     "rolling-deployments-for-an-internal-service": (
         "services:\n  orders:\n    expose: internal\n    deployment: {strategy: ROLLING}\n",
         "app.yaml:4: services.orders.deployment: a service exposed 'internal' has no use for it "
         "(it has no load balancer): leave it out",
-        False,
+        True,
     ),
     "the-environments-load-balancer-type-on-a-public-service": (
         "services:\n  web:\n    expose: public\n    routing: {path: /*, priority: 1}\n"
         "    load_balancer: application\n",
         "app.yaml:5: services.web.load_balancer: a service exposed 'public' has no use for it (it "
         "shares the environment's load balancer): leave it out",
-        False,
+        True,
     ),
     # A service's name is its key: a refusal of the name is at the key's line, not at its
     # mapping's first key.
@@ -966,6 +977,173 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
     "a-key-that-is-not-a-name": (
         "services:\n  web:\n    8080: x\n",
         "app.yaml:3: services.web: keys must be names, got an integer (8080)",
+        True,
+    ),
+    # The build's refusals the schema says too: each key's own rule (its values, a list's
+    # length), and the rules across a mapping's keys it can say (memory for a cpu).
+    "azs-beyond-any-template": (
+        "network:\n  azs: 4\nservices:\n  web: {}\n",
+        "app.yaml:2: network.azs: must be between 2 and max_azs (3)",
+        True,
+    ),
+    "azs-beyond-max-azs": (
+        "network:\n  max_azs: 2\n  azs: 3\nservices:\n  web: {}\n",
+        "app.yaml:3: network.azs: must be between 2 and max_azs (2)",
+        True,
+    ),
+    "a-vpc-cidr-too-wide": (
+        "network:\n  vpc_cidr: 10.0.0.0/8\nservices:\n  web: {}\n",
+        "app.yaml:2: network.vpc_cidr: prefix length must be between /16 and /28",
+        True,
+    ),
+    "a-vpc-cidr-with-a-netmask": (
+        "network:\n  vpc_cidr: 10.0.0.0/255.255.0.0\nservices:\n  web: {}\n",
+        "app.yaml:2: network.vpc_cidr: write it as 10.0.0.0/16",
+        True,
+    ),
+    "a-subnet-cidr-that-is-no-cidr": (
+        "network:\n  private_subnet_cidrs: [10.0.32.0/19, 10.0.64.0/19, private]\nservices:\n  "
+        "web: {}\n",
+        "app.yaml:2: network.private_subnet_cidrs[2]: not a valid IPv4 CIDR block (Expected "
+        "4 octets in 'private')",
+        True,
+    ),
+    "four-subnet-cidrs": (
+        "network:\n  public_subnet_cidrs: [10.0.0.0/22, 10.0.4.0/22, 10.0.8.0/22, "
+        "10.0.12.0/22]\nservices:\n  web: {}\n",
+        "app.yaml:2: network.public_subnet_cidrs: needs one CIDR per subnet: 4 given, and a "
+        "network has 3 subnets of each kind at most",
+        True,
+    ),
+    "two-subnet-cidrs-for-three-azs": (
+        "network:\n  public_subnet_cidrs: [10.0.0.0/22, 10.0.4.0/22]\nservices:\n  web: {}\n",
+        "app.yaml:2: network.public_subnet_cidrs: needs one CIDR per subnet, max_azs (3), not 2",
+        True,
+    ),
+    "interface-endpoints-without-logs": (
+        "network:\n  interface_endpoints: [ecr.api, ecr.dkr]\nservices:\n  web: {}\n",
+        "app.yaml:2: network.interface_endpoints: must include logs: without them a task in "
+        "a subnet with no NAT gateway cannot pull its image or write its logs",
+        True,
+    ),
+    "an-ingress-cidr-without-a-prefix": (
+        "services:\n  web:\n    allowed_ingress_cidr: 203.0.113.7\n",
+        "app.yaml:3: services.web.allowed_ingress_cidr: write it as 203.0.113.7/32",
+        True,
+    ),
+    "an-egress-cidr-without-a-prefix": (
+        "services:\n  web:\n    egress:\n      - {port: 5432, cidr: 10.1.2.3}\n",
+        "app.yaml:4: services.web.egress[0].cidr: write it as 10.1.2.3/32",
+        True,
+    ),
+    "a-health-check-path-with-a-space": (
+        "services:\n  web:\n    health_check_path: /health check\n",
+        "app.yaml:3: services.web.health_check_path: has a character ELB takes in no health "
+        "check path, ' ': letters, digits and -@:%_+.~?&/= only; percent-encode it (%20)",
+        True,
+    ),
+    "a-health-check-path-without-a-slash": (
+        "services:\n  web:\n    health_check_path: healthz\n",
+        "app.yaml:3: services.web.health_check_path: must be a URL path starting with /",
+        True,
+    ),
+    "a-health-check-path-too-long": (
+        "services:\n  web:\n    health_check_path: /" + "%20" * 342 + "\n",
+        "app.yaml:3: services.web.health_check_path: is 1027 characters: a health check path "
+        "takes 1,024 at most",
+        True,
+    ),
+    "memory-that-does-not-suit-the-default-cpu": (
+        "services:\n  web:\n    memory: 4096\n",
+        "app.yaml:3: services.web.memory: Fargate takes 512-2048 MiB (in steps of 512) with "
+        "cpu=256",
+        True,
+    ),
+    "a-cpu-whose-sizes-do-not-take-the-default-memory": (
+        "services:\n  web:\n    cpu: 1024\n",
+        "app.yaml:3: services.web: memory (default 512): Fargate takes 2048-8192 MiB (in "
+        "steps of 1024) with cpu=1024",
+        True,
+    ),
+    "a-domain-too-long-for-a-certificate": (
+        "domain: {name: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.shop.example.com, "
+        "hosted_zone_id: Z1}\nservices:\n  web: {expose: public, routing: {path: /*, priority: "
+        "1}}\n",
+        "app.yaml:1: domain.name: is 67 characters: the certificate the stack makes for it "
+        "takes 64 (ACM); leave the default empty and give DomainName with CertificateArn "
+        "when deploying",
+        True,
+    ),
+    "a-timeout-not-shorter-than-the-interval": (
+        "services:\n  web:\n    target_health: {interval: 5, timeout: 5}\n",
+        "app.yaml:3: services.web.target_health.timeout: must be one of 2, 3, 4 with "
+        "interval 5: shorter than the interval, or 0 for ELB's default (up to 6 seconds) "
+        "with an interval longer than that",
+        True,
+    ),
+    "a-short-interval-with-elbs-default-timeout": (
+        "services:\n  web:\n    target_health: {interval: 5}\n",
+        "app.yaml:3: services.web.target_health: timeout (default 0): ELB's default (up to 6 "
+        "seconds) is not shorter than interval 5: give one of 2, 3, 4",
+        True,
+    ),
+    "fargate-spot-on-arm": (
+        "services:\n  web:\n    capacity_provider: FARGATE_SPOT\n    cpu_architecture: ARM64\n",
+        "app.yaml:3: services.web.capacity_provider: Fargate Spot runs X86_64 tasks only, "
+        "and cpu_architecture is 'ARM64'",
+        True,
+    ),
+    "ten-sidecars": (
+        "services:\n  web:\n    sidecars:\n"
+        + "".join(f"      - {SIDECAR.replace('otel,', f's{i},')}\n" for i in range(10)),
+        "app.yaml:4: services.web.sidecars: at most 9: ECS takes 10 containers per task "
+        "definition, the application's own included",
+        True,
+    ),
+    "a-statement-without-actions": (
+        "services:\n  web:\n    task_role:\n      statements:\n        - {actions: [], "
+        "resources: ['*']}\n",
+        "app.yaml:5: services.web.task_role.statements[0].actions: must not be empty",
+        True,
+    ),
+    "a-health-check-command-without-cmd": (
+        "services:\n  web:\n    health_check: {command: [curl, -f, http://localhost/]}\n",
+        "app.yaml:3: services.web.health_check.command: must start with CMD or CMD-SHELL and "
+        "a command",
+        True,
+    ),
+    "a-schedule-without-min-or-max": (
+        'services:\n  web:\n    schedules:\n      - {name: peak, schedule: "cron(0 8 ? * '
+        'MON-FRI *)"}\n',
+        "app.yaml:4: services.web.schedules[0]: min (not given): give min, max or both",
+        True,
+    ),
+    "a-rule-without-path-or-host": (
+        "services:\n  web: {expose: public, routing: {priority: 5}}\n",
+        "app.yaml:2: services.web.routing: path (not given): give a path, a host or both",
+        True,
+    ),
+    "an-ampersand-in-a-rule-to-a-security-group": (
+        "services:\n  web:\n    egress:\n      - {port: 5432, security_group: "
+        "sg-0123456789abcdef0, description: a & b}\n",
+        "app.yaml:4: services.web.egress[0].description: must be letters, digits, spaces and "
+        "._-:/()#,@[]+=&;{}!$* only (no & in a rule that names a security group or prefix "
+        'list; EC2 refuses others, such as "\'"), at most 255 characters',
+        True,
+    ),
+    "connect-on-an-internal-service": (
+        "services:\n  orders: {expose: internal, connect: true}\n",
+        "app.yaml:2: services.orders.connect: is for a public service: an internal service "
+        "is served through Service Connect always",
+        True,
+    ),
+    "a-service-name-too-long-for-an-environment": (
+        "services:\n  " + "a" * 65 + ": {expose: none}\n  b: {expose: none}\n",
+        "app.yaml:2: services."
+        + "a" * 65
+        + ": a service of an environment has a name of at most 64 characters: the root's names for "
+        "its parameters, rules and outputs start with it, and CloudFormation takes names of "
+        "255",
         True,
     ),
 }
@@ -1186,6 +1364,111 @@ def test_the_schema_takes_0_for_off_and_10_to_90_for_a_target_utilization(schema
 def test_the_schema_refuses_what_the_parser_refuses(schema, case):
     document = yaml.safe_load(BAD_SPECS[case][0])
     assert not jsonschema.Draft202012Validator(schema).is_valid(document)
+
+
+def _agree(validator: jsonschema.Draft202012Validator, text: str) -> tuple[bool, bool]:
+    """Whether the schema takes the spec ``text``, and whether the build's parser does."""
+    try:
+        parse_spec(text, "app.yaml")
+        parsed = True
+    except SpecError:
+        parsed = False
+    return validator.is_valid(yaml.safe_load(text)), parsed
+
+
+def _service(keys: str) -> str:
+    return f"services:\n  web: {{{keys}}}\n"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Each size Fargate takes and others, with each cpu and with the default one (256).
+        *(
+            _service(f"cpu: {cpu}, memory: {memory}")
+            for cpu in FARGATE_TASK_SIZES
+            for memory in sorted(
+                {0, 256, 500, *(m for s in FARGATE_TASK_SIZES.values() for m in s)}
+            )
+        ),
+        *(_service(f"cpu: {cpu}") for cpu in FARGATE_TASK_SIZES),
+        *(_service(f"memory: {memory}") for memory in (512, 1024, 2048, 3072)),
+        # A timeout shorter than the interval, or ELB's default (the key left out) when shorter.
+        *(
+            _service(f"target_health: {{interval: {interval}{timeout}}}")
+            for interval in HEALTH_CHECK_INTERVALS
+            for timeout in ("", *(f", timeout: {t}" for t in HEALTH_CHECK_TIMEOUTS))
+        ),
+        # NumberOfAzs from 2 to max_azs, and a subnet CIDR for each zone.
+        *(
+            f"network: {{max_azs: {most}, azs: {azs}}}\nservices: {{web: {{}}}}\n"
+            for most in (2, 3)
+            for azs in range(5)
+        ),
+        "network: {max_azs: 2, public_subnet_cidrs: [10.0.0.0/22, 10.0.4.0/22]}\n"
+        "services: {web: {}}\n",
+        # CIDR blocks in CIDR notation only.
+        *(
+            _service(f"allowed_ingress_cidr: {cidr}")
+            for cidr in (
+                "0.0.0.0/0",
+                "203.0.113.7/32",
+                "203.0.113.7",
+                "10.0.0.0/255.0.0.0",
+                "10.0.0.0/08",
+                "010.0.0.0/8",
+                "256.0.0.0/8",
+                "10.0.0.0/33",
+            )
+        ),
+        *(
+            f"network: {{vpc_cidr: {cidr}}}\nservices: {{web: {{}}}}\n"
+            for cidr in ("10.0.0.0/16", "10.0.0.0/15", "10.0.0.0/016", "10.0.0.0/255.255.0.0")
+        ),
+        # ELB's health check paths.
+        *(
+            _service(f"health_check_path: '{path}'")
+            for path in (
+                "/",
+                "/health-check?ready=1&x=%2F",
+                "/" + "a" * 1023,
+                "/" + "a" * 1024,
+                "/" + "%20" * 341,
+                "/" + "%20" * 342,
+                "health",
+                "/a b",
+                "/%zz",
+                "/a#b",
+                "/é",
+            )
+        ),
+        # Keys a service exposed so has no use for, and routing for a public service only.
+        "services:\n  web: {expose: public, routing: {path: /*, priority: 1}, port: 9000}\n",
+        "services:\n  web: {expose: public, routing: {path: /*, priority: 1}, tls_policy: x}\n",
+        "services:\n  web: {expose: internal, port: 9000}\n",
+        "services:\n  web: {expose: internal, target_health: {interval: 10}}\n",
+        "services:\n  web: {expose: none, cpu: 512, memory: 1024}\n",
+        "services:\n  web: {expose: public, connect: true, routing: {path: /*, priority: 1}}\n",
+        "services:\n  web: {expose: public, connect: false, routing: {path: /*, priority: 1}}\n",
+        "services:\n  web: {expose: internal, connect: false}\n",
+        "services:\n  web: {connect: false}\n",
+    ],
+)
+def test_the_schema_takes_what_the_build_takes_of_the_rules_it_says(schema, text):
+    """The schema says these rules of the build's (a key's values, and across a mapping's keys
+    the ones JSON Schema can say): it takes a spec exactly when the parser does, never more
+    strictly."""
+    in_schema, parsed = _agree(jsonschema.Draft202012Validator(schema), text)
+    assert in_schema is parsed, text
+
+
+def test_the_cidr_patterns_take_the_prefix_lengths_the_config_takes():
+    for low, high, pattern in (
+        (*VPC_PREFIX_LENGTHS, CIDR_PATTERN),
+        (*PREFIX_LENGTHS, INGRESS_CIDR_PATTERN),
+    ):
+        taken = [n for n in range(100) if re.fullmatch(pattern, f"10.0.0.0/{n}")]
+        assert taken == list(range(low, high + 1))
 
 
 def walk_schema(schema: dict[str, Any], path: str = "") -> list[tuple[str, dict[str, Any]]]:

@@ -959,6 +959,8 @@ class EgressRule:
         return self.port if self.to_port is None else self.to_port
 
 
+# How ECS runs a container health check's command: directly, or in the container's shell.
+HEALTH_CHECK_KINDS = ("CMD", "CMD-SHELL")
 # ECS's limits on a container health check's numbers (HealthCheck in the task definition).
 HEALTH_CHECK_LIMITS: dict[str, tuple[int, int]] = {
     "interval_seconds": (5, 300),
@@ -993,7 +995,7 @@ class HealthCheck:
         owner = type(self).__name__
         _strings(owner, "command", self.command, allow_empty=False)
         if (
-            self.command[0] not in ("CMD", "CMD-SHELL")
+            self.command[0] not in HEALTH_CHECK_KINDS
             or len(self.command) < 2
             or not self.command[1].strip()
         ):

@@ -29,7 +29,13 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from ..cfn.limits import EC2_TEXT, EC2_TEXT_RULE
+from ..cfn.limits import (
+    CONTAINERS_PER_TASK,
+    EC2_GROUP_RULE_TEXT,
+    EC2_TEXT,
+    EC2_TEXT_RULE,
+    MANAGED_POLICIES_PER_ROLE,
+)
 from ..layers.application import (
     ACTION,
     ANY_ARN,
@@ -40,6 +46,7 @@ from ..layers.application import (
     EFFECTS,
     ENVIRONMENT_NAME,
     EPHEMERAL_STORAGE_GIB,
+    HEALTH_CHECK_KINDS,
     HEALTH_CHECK_LIMITS,
     KMS_KEY_ARN,
     MANAGED_POLICY_ARN,
@@ -67,13 +74,18 @@ from ..layers.application import (
     pull_through_hint,
     secret_hint,
 )
+from ..layers.blocks import CIDR_PATTERN, INGRESS_CIDR_PATTERN, VPC_PREFIX_LENGTHS
 from ..layers.config import (
     ALARM_TOPIC_ARN_PATTERN,
     CAPACITY_PROVIDERS,
+    CERTIFICATE_NAME_MAX,
     CPU_ARCHITECTURES,
     DOMAIN_NAME_PATTERN,
     ENVIRONMENT_LOAD_BALANCER_FIELDS,
+    FARGATE_SPOT,
     FARGATE_TASK_SIZES,
+    HEALTH_CHECK_PATH_MAX,
+    HEALTH_CHECK_PATH_PATTERN,
     HOSTED_ZONE_ID_PATTERN,
     KNOWN_GATEWAY_ENDPOINTS,
     KNOWN_INTERFACE_ENDPOINTS,
@@ -81,14 +93,19 @@ from ..layers.config import (
     LOG_RETENTION_DAYS,
     MAX_DEREGISTRATION_DELAY_SECONDS,
     MAX_HEALTH_CHECK_GRACE_PERIOD_SECONDS,
+    MAX_MEMBER_NAME,
     MAX_REQUESTS_PER_TARGET,
     MAX_TASKS,
     NAT_GATEWAY_MODES,
+    NAT_NONE,
+    REQUIRED_GATEWAY_ENDPOINTS,
+    REQUIRED_INTERFACE_ENDPOINTS,
     S3_ENDPOINT_ACCESSES,
     STRONG_TLS_POLICY,
     SUPPORTED_AZ_COUNTS,
     TARGET_UTILIZATION_RANGE,
     WEB_ACL_ARN_PATTERN,
+    X86_64,
     ConfigError,
     EnvironmentConfig,
     NetworkConfig,
@@ -107,6 +124,7 @@ from ..layers.deployment import (
 from ..layers.environment.names import CERTIFICATE
 from ..layers.environment.names import LAYER as ENVIRONMENT_LAYER
 from ..layers.exposure import (
+    EXPOSE_PUBLIC,
     EXPOSURES,
     HOST_PATTERN,
     MAX_HOST,
@@ -123,6 +141,7 @@ from ..layers.health import (
     MIN_THRESHOLD,
     SUCCESS_CODES_PATTERN,
     TargetHealth,
+    timeouts_for,
 )
 from ..layers.network import LAYER as NETWORK_LAYER
 from ..layers.queue_scaling import (
@@ -358,6 +377,12 @@ _NOT_DECIMAL = re.compile(
 
 _VARIABLE_NAME = re.compile(r"[A-Z_][A-Z0-9_]*")
 
+# A kind's ``config_checks`` are JSON Schema keywords for what the config refuses of a value
+# (an IPv4 CIDR block's shape, a list's length): the schema publishes them, each made of the
+# constant or the pattern the config checks with, and the parse leaves them to the config,
+# whose refusal says why ("write it as 10.0.0.0/16", "must include s3: image layers come
+# through it") better than a kind's "is not ..." would.
+
 
 @dataclass(frozen=True)
 class _Int(_Kind):
@@ -365,6 +390,7 @@ class _Int(_Kind):
     choices: tuple[int, ...] = ()
     whose: str = ""  # whose limits ``between`` are, said when a value is outside them
     off: int | None = None  # a value outside ``between`` that turns the setting off
+    config_checks: Mapping[str, Any] = field(default_factory=dict)  # the config's (above _Int)
 
     def parse(self, reader: _Reader, node: Node, path: KeyPath) -> int:
         value = reader.scalar(node, path)
@@ -408,7 +434,7 @@ class _Int(_Kind):
             schema["anyOf"] = [{"const": self.off}, {"minimum": low, "maximum": high}]
         elif self.between:
             schema["minimum"], schema["maximum"] = self.between
-        return schema
+        return {**schema, **self.config_checks}
 
     def describe(self, path: str) -> str:
         if self.choices:
@@ -468,6 +494,7 @@ class _Str(_Kind):
     partition: Callable[[str], str | None] | None = None  # for values that name an ARN
     hint: Callable[[str], str] | None = None  # more to say of a value that does not match
     longest: int | None = None  # characters at most, where the pattern does not say it
+    config_checks: Mapping[str, Any] = field(default_factory=dict)  # the config's (above _Int)
 
     def parse(self, reader: _Reader, node: Node, path: KeyPath) -> str:
         value = reader.scalar(node, path)
@@ -505,7 +532,7 @@ class _Str(_Kind):
             )
         if self.longest is not None:
             schema["maxLength"] = self.longest
-        return schema
+        return {**schema, **self.config_checks}
 
     def describe(self, path: str) -> str:
         if self.choices:
@@ -559,6 +586,7 @@ class _List(_Kind):
     item: _Kind
     unique: bool = False  # no value twice
     unique_by: str | None = None  # items are mappings; no two with this key's value
+    config_checks: Mapping[str, Any] = field(default_factory=dict)  # the config's (above _Int)
 
     def parse(self, reader: _Reader, node: Node, path: KeyPath) -> tuple[Any, ...]:
         reader.scalar(node, path)
@@ -591,7 +619,7 @@ class _List(_Kind):
         schema: dict[str, Any] = {"type": "array", "items": self.item.schema()}
         if self.unique:
             schema["uniqueItems"] = True
-        return schema
+        return {**schema, **self.config_checks}
 
     def describe(self, path: str) -> str:
         return f"list of {self.item.describe(path + '[]')}"
@@ -994,6 +1022,9 @@ class _Object(_Kind):
     cls: type
     keys: tuple[Key, ...]
     build: Callable[[dict[str, Any]], Any] | None = None
+    # JSON Schema subschemas, each a rule across its keys the config checks (memory for a cpu),
+    # all of which the mapping must meet ("allOf"); the parse leaves them to the config.
+    rules: tuple[dict[str, Any], ...] = ()
 
     def parse(
         self,
@@ -1153,6 +1184,8 @@ class _Object(_Kind):
         required = [key.name for key in self.keys if key.required]
         if required:
             schema["required"] = required
+        if self.rules:
+            schema["allOf"] = list(self.rules)
         return schema
 
     def describe(self, path: str) -> str:
@@ -1271,6 +1304,41 @@ def _each_value(kind: _Kind, reader: _Reader, node: Node, path: KeyPath) -> Iter
 # --- The table ---------------------------------------------------------------------------------
 
 
+def _is(key: str, value: Any, default: Any) -> dict[str, Any]:
+    """A mapping whose ``key`` is ``value``, or left out when ``value`` is its default
+    (``properties`` holds for a key that is not there): a rule's "if", or its "then"."""
+    schema: dict[str, Any] = {"properties": {key: {"const": value}}}
+    if value != default:
+        schema["required"] = [key]
+    return schema
+
+
+def _allowed_with(
+    key: str, other: str, table: Mapping[Any, Sequence[Any]], defaults: tuple[Any, Any]
+) -> tuple[dict[str, Any], ...]:
+    """Rules of a mapping: with each value of ``key`` in ``table``, ``other`` is one of the
+    table's values for it, and is given when its default is not one of them. ``defaults`` are
+    the two keys' defaults."""
+    key_default, other_default = defaults
+    rules = []
+    for value, allowed in table.items():
+        then: dict[str, Any] = {"properties": {other: {"enum": list(allowed)}}}
+        if other_default not in allowed:
+            then["required"] = [other]
+        rules.append({"if": _is(key, value, key_default), "then": then})
+    return tuple(rules)
+
+
+def _one_of_keys(*keys: str) -> dict[str, Any]:
+    """A rule: exactly one of ``keys`` is given."""
+    return {"oneOf": [{"required": [key]} for key in keys]}
+
+
+def _any_of_keys(*keys: str) -> dict[str, Any]:
+    """A rule: one of ``keys`` at least is given."""
+    return {"anyOf": [{"required": [key]} for key in keys]}
+
+
 def _image_partition(image: str) -> str | None:
     """The partition of the repository a sidecar's image comes from, as the type finds it
     (None for the stack's own)."""
@@ -1288,15 +1356,30 @@ _VARIABLE = _Str(
     patterns=(ENVIRONMENT_NAME,), means="letters, digits and _, not starting with a digit"
 )
 _ENVIRONMENT = _Map(_VARIABLE, _Str(), lambda name, value: (name, value))
-_CIDR = _Str(means="an IPv4 CIDR block such as 10.0.0.0/16")
-_CIDRS = _List(_CIDR)
+_CIDR = _Str(
+    means="an IPv4 CIDR block such as 10.0.0.0/16",
+    config_checks={"pattern": INGRESS_CIDR_PATTERN},
+)
+_VPC_CIDR = _Str(
+    means=f"an IPv4 CIDR block of a /{VPC_PREFIX_LENGTHS[0]} to /{VPC_PREFIX_LENGTHS[1]} "
+    "prefix, such as 10.0.0.0/16",
+    config_checks={"pattern": CIDR_PATTERN},
+)
+# One per AZ: as many as max_azs at least (the network's rules), and no more than a network has.
+_SUBNET_CIDRS = _List(_VPC_CIDR, config_checks={"maxItems": max(SUPPORTED_AZ_COUNTS)})
 
 _HEALTH_CHECK = _Object(
     HealthCheck,
     (
         Key(
             "command",
-            _STRINGS,
+            _List(
+                _Str(),
+                config_checks={
+                    "minItems": 2,
+                    "prefixItems": [{"enum": list(HEALTH_CHECK_KINDS)}, {"pattern": r"\S"}],
+                },
+            ),
             "command",
             "What ECS runs in the container: CMD or CMD-SHELL, then the command; it exits 0 "
             'when healthy, such as [CMD-SHELL, "curl -f http://localhost:8080/healthz || exit 1"].',
@@ -1335,7 +1418,10 @@ _STATEMENT = _Object(
     (
         Key(
             "actions",
-            _List(_Str(patterns=(ACTION,), means="service:Action, such as sqs:SendMessage")),
+            _List(
+                _Str(patterns=(ACTION,), means="service:Action, such as sqs:SendMessage"),
+                config_checks={"minItems": 1},
+            ),
             "actions",
             "The actions allowed (or denied), such as [sqs:SendMessage]. Wildcards in the action "
             "name are accepted; name the actions the application needs.",
@@ -1349,7 +1435,8 @@ _STATEMENT = _Object(
                     means="an ARN (* and ? wildcards allowed after the service), or * "
                     "written on purpose",
                     partition=_arn_partition,
-                )
+                ),
+                config_checks={"minItems": 1},
             ),
             "resources",
             "The ARNs the actions apply to; * only written on purpose (for actions that take "
@@ -1384,6 +1471,7 @@ _TASK_ROLE = _Object(
                     partition=_arn_partition,
                 ),
                 unique=True,
+                config_checks={"maxItems": MANAGED_POLICIES_PER_ROLE},
             ),
             "managed_policies",
             "Managed policies attached to the task role, by ARN (quote one that names "
@@ -1424,6 +1512,14 @@ _EGRESS = _Object(
             "What the rule is for (255 characters: EC2 takes letters, digits, spaces and "
             "._-:/()#,@[]+=;{}!$* only).",
         ),
+    ),
+    rules=(
+        _one_of_keys("cidr", "security_group", "prefix_list"),
+        # EC2 takes no & in the description of a rule that names a group or a prefix list.
+        {
+            "if": _any_of_keys("security_group", "prefix_list"),
+            "then": {"properties": {"description": {"pattern": _portable(EC2_GROUP_RULE_TEXT)}}},
+        },
     ),
 )
 
@@ -1550,6 +1646,7 @@ _ROUTING = _Object(
             "in the certificate). With a path, both must match; five paths and hosts in all.",
         ),
     ),
+    rules=(_any_of_keys("path", "host"),),
 )
 
 
@@ -1618,6 +1715,7 @@ _SCHEDULE = _Object(
             "The time zone the schedule is read in.",
         ),
     ),
+    rules=(_any_of_keys("min", "max"),),
 )
 
 _QUEUE_SCALING = _Object(
@@ -1694,6 +1792,16 @@ _TARGET_HEALTH = _Object(
             "container port); the tasks admit it from the load balancer too.",
         ),
     ),
+    # A timeout shorter than the interval; left out, ELB's default must be.
+    rules=_allowed_with(
+        "interval",
+        "timeout",
+        {interval: timeouts_for(interval) for interval in HEALTH_CHECK_INTERVALS},
+        (
+            _field_default(TargetHealth, "interval_seconds"),
+            _field_default(TargetHealth, "timeout_seconds"),
+        ),
+    ),
 )
 
 _BAKE_MINUTES = _Int(between=(0, MAX_BAKE_MINUTES))
@@ -1756,326 +1864,372 @@ _WEB_ACL = _Str(
     partition=_arn_partition,
 )
 
-_SERVICE = _Object(
-    ServiceConfig,
-    (
-        Key(
-            "expose",
-            _Str(choices=EXPOSURES),
-            "expose",
-            "How the service of an environment is reached: public (behind the shared load "
-            "balancer, by its routing), internal (by its name, through Service Connect, from the "
-            "other services) or none (a worker). Required for every service when the spec has "
-            "several services, a domain or environment settings; a spec of one service without "
-            "it builds the service with a load balancer of its own.",
+_SERVICE_KEYS = (
+    Key(
+        "expose",
+        _Str(choices=EXPOSURES),
+        "expose",
+        "How the service of an environment is reached: public (behind the shared load "
+        "balancer, by its routing), internal (by its name, through Service Connect, from the "
+        "other services) or none (a worker). Required for every service when the spec has "
+        "several services, a domain or environment settings; a spec of one service without "
+        "it builds the service with a load balancer of its own.",
+    ),
+    Key(
+        "routing",
+        _OneOrList(_ROUTING),
+        "routing",
+        "The listener rule of a public service: a path, a host or both, and a priority. Or "
+        "a list of such rules, when one rule's five paths and hosts cannot say what the "
+        "service takes; a service of several rules deploys ROLLING (ECS shifts the "
+        "traffic of one rule).",
+    ),
+    Key(
+        "connect",
+        _Bool(),
+        "connect",
+        "true: a public service is served through Service Connect as well, so the other "
+        "services call it by its name (http://<name>:<port>) without going out through the "
+        "load balancer. An internal service always is.",
+    ),
+    Key(
+        "port",
+        _PORT,
+        "default_container_port",
+        _default_of("ContainerPort", " A worker (expose: none) listens on no port and takes none."),
+    ),
+    Key(
+        "health_check_path",
+        _Str(
+            means="a URL path starting with /",
+            config_checks={
+                "pattern": _portable(re.compile(HEALTH_CHECK_PATH_PATTERN)),
+                "maxLength": HEALTH_CHECK_PATH_MAX,
+            },
         ),
-        Key(
-            "routing",
-            _OneOrList(_ROUTING),
-            "routing",
-            "The listener rule of a public service: a path, a host or both, and a priority. Or "
-            "a list of such rules, when one rule's five paths and hosts cannot say what the "
-            "service takes; a service of several rules deploys ROLLING (ECS shifts the "
-            "traffic of one rule).",
-        ),
-        Key(
-            "connect",
-            _Bool(),
-            "connect",
-            "true: a public service is served through Service Connect as well, so the other "
-            "services call it by its name (http://<name>:<port>) without going out through the "
-            "load balancer. An internal service always is.",
-        ),
-        Key(
-            "port",
-            _PORT,
-            "default_container_port",
-            _default_of(
-                "ContainerPort", " A worker (expose: none) listens on no port and takes none."
-            ),
-        ),
-        Key(
-            "health_check_path",
-            _Str(means="a URL path starting with /"),
-            "default_health_check_path",
-            _default_of(
-                "HealthCheckPath",
-                " The load balancer's health check requests it."
-                " Only a service behind a load balancer (not internal or none).",
-            ),
-        ),
-        Key(
-            "cpu",
-            _Int(choices=tuple(FARGATE_TASK_SIZES)),
-            "default_task_cpu",
-            _default_of("TaskCpu", " CPU units (1024 is one vCPU)."),
-        ),
-        Key(
-            "memory",
-            _Int(),
-            "default_task_memory",
-            _default_of("TaskMemory", " MiB; must be a size Fargate takes with cpu."),
-        ),
-        Key(
-            "desired_count",
-            _Int(between=(0, MAX_TASKS)),
-            "default_desired_count",
-            "Default of the DesiredCount parameter.",
-        ),
-        Key(
-            "min_capacity",
-            _Int(between=(0, MAX_TASKS)),
-            "default_min_capacity",
-            _default_of("MinCapacity", " The fewest tasks autoscaling keeps."),
-        ),
-        Key(
-            "max_capacity",
-            _Int(between=(0, MAX_TASKS)),
-            "default_max_capacity",
-            _default_of("MaxCapacity", " The most tasks autoscaling starts."),
-        ),
-        Key(
-            "cpu_target",
-            _Int(between=TARGET_UTILIZATION_RANGE, off=0),
-            "default_cpu_target",
-            _default_of("CpuTargetUtilization", " Percent, 10 to 90; 0 turns it off."),
-        ),
-        Key(
-            "memory_target",
-            _Int(between=TARGET_UTILIZATION_RANGE, off=0),
-            "default_memory_target",
-            _default_of("MemoryTargetUtilization", " Percent, 10 to 90; 0 (off) by default."),
-        ),
-        Key(
-            "requests_per_target",
-            _Int(between=(0, MAX_REQUESTS_PER_TARGET)),
-            "default_requests_per_target",
-            _default_of(
-                "RequestsPerTarget",
-                " Requests per task and minute, behind an application load balancer; 0 (off) "
-                "by default.",
-            ),
-        ),
-        Key(
-            "error_rate_alarm",
-            _Int(between=(1, 100)),
-            "default_error_rate_alarm_percent",
-            _default_of(
-                "ErrorRateAlarmPercent",
-                " Percent of 5xx answers above which a deployment rolls back."
-                " Only a service behind a load balancer (not internal or none).",
-            ),
-        ),
-        Key(
-            "alarm_topic_arn",
-            _Str(
-                patterns=(re.compile(rf"^{ALARM_TOPIC_ARN_PATTERN}$"),),
-                means="a standard SNS topic ARN",
-                partition=_arn_partition,
-            ),
-            "default_alarm_topic_arn",
-            _default_of(
-                "AlarmTopicArn",
-                " A standard SNS topic of the stack's region that the rollback alarms notify."
-                " Only a service behind a load balancer (not internal or none).",
-            ),
-        ),
-        Key(
-            "schedules",
-            _List(_SCHEDULE),
-            "scaling_schedules",
-            "Times at which the scaling bounds change, such as more tasks in office hours.",
-        ),
-        Key(
-            "queue_scaling",
-            _QUEUE_SCALING,
-            "queue_scaling",
-            "Scale on an SQS queue's messages per running task (any service; a worker's usual "
-            "signal), beside the CPU, memory and, behind a load balancer, request targets. "
-            "Needs min_capacity 1 or more.",
-        ),
-        Key(
-            "capacity_provider",
-            _Str(choices=CAPACITY_PROVIDERS),
-            "default_capacity_provider",
-            _default_of("CapacityProvider", " FARGATE_SPOT tasks may be stopped at any time."),
-        ),
-        Key(
-            "cpu_architecture",
-            _Str(choices=CPU_ARCHITECTURES),
-            "default_cpu_architecture",
-            _default_of("CpuArchitecture", " The image must be built for it."),
-        ),
-        Key(
-            "load_balancer",
-            _Str(choices=LOAD_BALANCER_TYPES),
-            "default_load_balancer_type",
-            _default_of("LoadBalancerType"),
-        ),
-        Key(
-            "log_retention_days",
-            _Int(choices=LOG_RETENTION_DAYS),
-            "default_log_retention_days",
-            _default_of("LogRetentionDays"),
-        ),
-        Key(
-            "deletion_protection",
-            _Bool(),
-            "default_deletion_protection",
-            _default_of("DeletionProtection", " Of the load balancer."),
-        ),
-        Key(
-            "https_only",
-            _Bool(),
-            "default_https_only",
-            _default_of(
-                "HttpsOnly",
-                " true closes port 80 (HTTPS on 443 only); it needs CertificateArn when deploying.",
-            ),
-        ),
-        Key(
-            "execute_command",
-            _Bool(),
-            "default_enable_execute_command",
-            _default_of(
-                "EnableExecuteCommand",
-                " ECS Exec; with it on, the container's root file system is writable.",
-            ),
-        ),
-        Key(
-            "health_check_grace_period",
-            _Int(between=(0, MAX_HEALTH_CHECK_GRACE_PERIOD_SECONDS)),
-            "default_health_check_grace_period_seconds",
-            _default_of(
-                "HealthCheckGracePeriodSeconds",
-                " Seconds. Only a service behind a load balancer (not internal or none).",
-            ),
-        ),
-        Key(
-            "target_health",
-            _TARGET_HEALTH,
-            "target_health",
-            "How the load balancer checks the tasks (a public service, or one with a load "
-            "balancer of its own): the defaults of its health check parameters, and a port of "
-            "its own to check.",
-        ),
-        Key(
-            "deployment",
-            _DEPLOYMENT,
-            "deployment",
-            "How a new revision takes over (a public service, or one with a load balancer of its "
-            "own): the defaults of its deployment parameters. The circuit breaker and the "
-            "rollback alarms watch every strategy.",
-        ),
-        Key(
-            "deregistration_delay",
-            _Int(between=(0, MAX_DEREGISTRATION_DELAY_SECONDS)),
-            "default_deregistration_delay_seconds",
-            _default_of(
-                "DeregistrationDelaySeconds",
-                " Seconds. Only a service behind a load balancer (not internal or none).",
-            ),
-        ),
-        Key(
-            "allowed_ingress_cidr",
-            _CIDR,
-            "default_allowed_ingress_cidr",
-            _default_of("AllowedIngressCidr", " Who may reach the load balancer."),
-        ),
-        Key(
-            "web_acl_arn",
-            _WEB_ACL,
-            "default_web_acl_arn",
-            _default_of(
-                "WebAclArn", " AWS WAF in front of the load balancer (an application one)."
-            ),
-        ),
-        Key(
-            "tls_policy",
-            _Str((STRONG_TLS_POLICY,), "an ELBSecurityPolicy-TLS13-1-2-... or -1-3-... policy"),
-            "tls_policy",
-            "The load balancer's TLS policy when a certificate is given: a TLS 1.3 policy that "
-            "refuses TLS 1.0 and 1.1.",
-        ),
-        Key(
-            "environment",
-            _ENVIRONMENT,
-            "application.environment",
-            "Environment variables of the service's container. Values are strings: quote "
-            "numbers and booleans.",
-        ),
-        Key(
-            "secrets",
-            _SECRETS,
-            "application.secrets",
-            "Environment variables read from Secrets Manager or SSM Parameter Store when the "
-            "container starts; the execution role may read exactly these." + _OWN_STACK,
-        ),
-        Key(
-            "secrets_kms_key",
-            _OneOrMore(
-                _Str(
-                    patterns=(KMS_KEY_ARN,),
-                    means="a KMS key ARN",
-                    partition=_arn_partition,
-                    hint=kms_key_hint,
-                )
-            ),
-            "application.secrets_kms_key",
-            "The customer managed KMS key the secrets are encrypted with, or a list of the keys "
-            "when they are encrypted with several; only then may the execution role decrypt, "
-            "with those keys alone." + _OWN_STACK,
-        ),
-        Key(
-            "task_role",
-            _TASK_ROLE,
-            "application.task_role",
-            "The application's own AWS permissions: exactly these.",
-        ),
-        Key(
-            "egress",
-            _List(_EGRESS),
-            "application.egress",
-            "Traffic the tasks may send beyond HTTPS (443 to anywhere stays).",
-        ),
-        Key(
-            "sidecars",
-            _List(_SIDECAR, unique_by="name"),
-            "application.sidecars",
-            "Containers beside the service's, in the same task.",
-        ),
-        Key(
-            "health_check",
-            _HEALTH_CHECK,
-            "application.health_check",
-            "The container health check (the load balancer's stays).",
-        ),
-        Key("command", _STRINGS, "application.command", "Overrides the image's CMD."),
-        Key("entrypoint", _STRINGS, "application.entry_point", "Overrides the image's ENTRYPOINT."),
-        Key(
-            "ephemeral_storage",
-            _Int(between=EPHEMERAL_STORAGE_GIB),
-            "application.ephemeral_storage_gib",
-            "The task's ephemeral storage in GiB (Fargate gives 20 without it).",
-        ),
-        Key(
-            "stop_timeout",
-            _Int(between=STOP_TIMEOUT_SECONDS),
-            "application.stop_timeout_seconds",
-            "Seconds the container may take to stop after SIGTERM.",
-        ),
-        Key(
-            "user",
-            _USER,
-            "application.user",
-            _default_of(
-                "ContainerUser",
-                " The user the container runs as (1000:1000, app), never root; without it, "
-                "the image's USER.",
-            ),
+        "default_health_check_path",
+        _default_of(
+            "HealthCheckPath",
+            " The load balancer's health check requests it."
+            " Only a service behind a load balancer (not internal or none).",
         ),
     ),
-    build=_build_service,
+    Key(
+        "cpu",
+        _Int(choices=tuple(FARGATE_TASK_SIZES)),
+        "default_task_cpu",
+        _default_of("TaskCpu", " CPU units (1024 is one vCPU)."),
+    ),
+    Key(
+        "memory",
+        _Int(),
+        "default_task_memory",
+        _default_of("TaskMemory", " MiB; must be a size Fargate takes with cpu."),
+    ),
+    Key(
+        "desired_count",
+        _Int(between=(0, MAX_TASKS)),
+        "default_desired_count",
+        "Default of the DesiredCount parameter.",
+    ),
+    Key(
+        "min_capacity",
+        _Int(between=(0, MAX_TASKS)),
+        "default_min_capacity",
+        _default_of("MinCapacity", " The fewest tasks autoscaling keeps."),
+    ),
+    Key(
+        "max_capacity",
+        _Int(between=(0, MAX_TASKS)),
+        "default_max_capacity",
+        _default_of("MaxCapacity", " The most tasks autoscaling starts."),
+    ),
+    Key(
+        "cpu_target",
+        _Int(between=TARGET_UTILIZATION_RANGE, off=0),
+        "default_cpu_target",
+        _default_of("CpuTargetUtilization", " Percent, 10 to 90; 0 turns it off."),
+    ),
+    Key(
+        "memory_target",
+        _Int(between=TARGET_UTILIZATION_RANGE, off=0),
+        "default_memory_target",
+        _default_of("MemoryTargetUtilization", " Percent, 10 to 90; 0 (off) by default."),
+    ),
+    Key(
+        "requests_per_target",
+        _Int(between=(0, MAX_REQUESTS_PER_TARGET)),
+        "default_requests_per_target",
+        _default_of(
+            "RequestsPerTarget",
+            " Requests per task and minute, behind an application load balancer; 0 (off) "
+            "by default.",
+        ),
+    ),
+    Key(
+        "error_rate_alarm",
+        _Int(between=(1, 100)),
+        "default_error_rate_alarm_percent",
+        _default_of(
+            "ErrorRateAlarmPercent",
+            " Percent of 5xx answers above which a deployment rolls back."
+            " Only a service behind a load balancer (not internal or none).",
+        ),
+    ),
+    Key(
+        "alarm_topic_arn",
+        _Str(
+            patterns=(re.compile(rf"^{ALARM_TOPIC_ARN_PATTERN}$"),),
+            means="a standard SNS topic ARN",
+            partition=_arn_partition,
+        ),
+        "default_alarm_topic_arn",
+        _default_of(
+            "AlarmTopicArn",
+            " A standard SNS topic of the stack's region that the rollback alarms notify."
+            " Only a service behind a load balancer (not internal or none).",
+        ),
+    ),
+    Key(
+        "schedules",
+        _List(_SCHEDULE),
+        "scaling_schedules",
+        "Times at which the scaling bounds change, such as more tasks in office hours.",
+    ),
+    Key(
+        "queue_scaling",
+        _QUEUE_SCALING,
+        "queue_scaling",
+        "Scale on an SQS queue's messages per running task (any service; a worker's usual "
+        "signal), beside the CPU, memory and, behind a load balancer, request targets. "
+        "Needs min_capacity 1 or more.",
+    ),
+    Key(
+        "capacity_provider",
+        _Str(choices=CAPACITY_PROVIDERS),
+        "default_capacity_provider",
+        _default_of("CapacityProvider", " FARGATE_SPOT tasks may be stopped at any time."),
+    ),
+    Key(
+        "cpu_architecture",
+        _Str(choices=CPU_ARCHITECTURES),
+        "default_cpu_architecture",
+        _default_of("CpuArchitecture", " The image must be built for it."),
+    ),
+    Key(
+        "load_balancer",
+        _Str(choices=LOAD_BALANCER_TYPES),
+        "default_load_balancer_type",
+        _default_of("LoadBalancerType"),
+    ),
+    Key(
+        "log_retention_days",
+        _Int(choices=LOG_RETENTION_DAYS),
+        "default_log_retention_days",
+        _default_of("LogRetentionDays"),
+    ),
+    Key(
+        "deletion_protection",
+        _Bool(),
+        "default_deletion_protection",
+        _default_of("DeletionProtection", " Of the load balancer."),
+    ),
+    Key(
+        "https_only",
+        _Bool(),
+        "default_https_only",
+        _default_of(
+            "HttpsOnly",
+            " true closes port 80 (HTTPS on 443 only); it needs CertificateArn when deploying.",
+        ),
+    ),
+    Key(
+        "execute_command",
+        _Bool(),
+        "default_enable_execute_command",
+        _default_of(
+            "EnableExecuteCommand",
+            " ECS Exec; with it on, the container's root file system is writable.",
+        ),
+    ),
+    Key(
+        "health_check_grace_period",
+        _Int(between=(0, MAX_HEALTH_CHECK_GRACE_PERIOD_SECONDS)),
+        "default_health_check_grace_period_seconds",
+        _default_of(
+            "HealthCheckGracePeriodSeconds",
+            " Seconds. Only a service behind a load balancer (not internal or none).",
+        ),
+    ),
+    Key(
+        "target_health",
+        _TARGET_HEALTH,
+        "target_health",
+        "How the load balancer checks the tasks (a public service, or one with a load "
+        "balancer of its own): the defaults of its health check parameters, and a port of "
+        "its own to check.",
+    ),
+    Key(
+        "deployment",
+        _DEPLOYMENT,
+        "deployment",
+        "How a new revision takes over (a public service, or one with a load balancer of its "
+        "own): the defaults of its deployment parameters. The circuit breaker and the "
+        "rollback alarms watch every strategy.",
+    ),
+    Key(
+        "deregistration_delay",
+        _Int(between=(0, MAX_DEREGISTRATION_DELAY_SECONDS)),
+        "default_deregistration_delay_seconds",
+        _default_of(
+            "DeregistrationDelaySeconds",
+            " Seconds. Only a service behind a load balancer (not internal or none).",
+        ),
+    ),
+    Key(
+        "allowed_ingress_cidr",
+        _CIDR,
+        "default_allowed_ingress_cidr",
+        _default_of("AllowedIngressCidr", " Who may reach the load balancer."),
+    ),
+    Key(
+        "web_acl_arn",
+        _WEB_ACL,
+        "default_web_acl_arn",
+        _default_of("WebAclArn", " AWS WAF in front of the load balancer (an application one)."),
+    ),
+    Key(
+        "tls_policy",
+        _Str((STRONG_TLS_POLICY,), "an ELBSecurityPolicy-TLS13-1-2-... or -1-3-... policy"),
+        "tls_policy",
+        "The load balancer's TLS policy when a certificate is given: a TLS 1.3 policy that "
+        "refuses TLS 1.0 and 1.1.",
+    ),
+    Key(
+        "environment",
+        _ENVIRONMENT,
+        "application.environment",
+        "Environment variables of the service's container. Values are strings: quote "
+        "numbers and booleans.",
+    ),
+    Key(
+        "secrets",
+        _SECRETS,
+        "application.secrets",
+        "Environment variables read from Secrets Manager or SSM Parameter Store when the "
+        "container starts; the execution role may read exactly these." + _OWN_STACK,
+    ),
+    Key(
+        "secrets_kms_key",
+        _OneOrMore(
+            _Str(
+                patterns=(KMS_KEY_ARN,),
+                means="a KMS key ARN",
+                partition=_arn_partition,
+                hint=kms_key_hint,
+            )
+        ),
+        "application.secrets_kms_key",
+        "The customer managed KMS key the secrets are encrypted with, or a list of the keys "
+        "when they are encrypted with several; only then may the execution role decrypt, "
+        "with those keys alone." + _OWN_STACK,
+    ),
+    Key(
+        "task_role",
+        _TASK_ROLE,
+        "application.task_role",
+        "The application's own AWS permissions: exactly these.",
+    ),
+    Key(
+        "egress",
+        _List(_EGRESS),
+        "application.egress",
+        "Traffic the tasks may send beyond HTTPS (443 to anywhere stays).",
+    ),
+    Key(
+        "sidecars",
+        _List(_SIDECAR, unique_by="name", config_checks={"maxItems": CONTAINERS_PER_TASK - 1}),
+        "application.sidecars",
+        "Containers beside the service's, in the same task.",
+    ),
+    Key(
+        "health_check",
+        _HEALTH_CHECK,
+        "application.health_check",
+        "The container health check (the load balancer's stays).",
+    ),
+    Key("command", _STRINGS, "application.command", "Overrides the image's CMD."),
+    Key("entrypoint", _STRINGS, "application.entry_point", "Overrides the image's ENTRYPOINT."),
+    Key(
+        "ephemeral_storage",
+        _Int(between=EPHEMERAL_STORAGE_GIB),
+        "application.ephemeral_storage_gib",
+        "The task's ephemeral storage in GiB (Fargate gives 20 without it).",
+    ),
+    Key(
+        "stop_timeout",
+        _Int(between=STOP_TIMEOUT_SECONDS),
+        "application.stop_timeout_seconds",
+        "Seconds the container may take to stop after SIGTERM.",
+    ),
+    Key(
+        "user",
+        _USER,
+        "application.user",
+        _default_of(
+            "ContainerUser",
+            " The user the container runs as (1000:1000, app), never root; without it, "
+            "the image's USER.",
+        ),
+    ),
+)
+
+
+def _service_rules(keys: tuple[Key, ...]) -> tuple[dict[str, Any], ...]:
+    """The rules across a service's keys: the memory Fargate takes with its cpu, Fargate Spot's
+    architecture, routing for a public service only, and no key a service of its exposure has
+    no use for (:func:`fields_without_use`)."""
+    by_field = {key.target: key.name for key in keys}
+    unused = [
+        {
+            "if": _is("expose", expose, None),
+            "then": {"propertyNames": {"not": {"enum": [by_field[f] for f in without]}}},
+        }
+        for expose in EXPOSURES
+        if (without := fields_without_use(expose))
+    ]
+    return (
+        *_allowed_with(
+            "cpu",
+            "memory",
+            FARGATE_TASK_SIZES,
+            (
+                _field_default(ServiceConfig, "default_task_cpu"),
+                _field_default(ServiceConfig, "default_task_memory"),
+            ),
+        ),
+        {
+            "if": _is(
+                "capacity_provider",
+                FARGATE_SPOT,
+                _field_default(ServiceConfig, "default_capacity_provider"),
+            ),
+            "then": _is(
+                "cpu_architecture",
+                X86_64,
+                _field_default(ServiceConfig, "default_cpu_architecture"),
+            ),
+        },
+        # A listener rule is a public service's, and a public service has one; so is connect.
+        {"if": {"required": ["routing"]}, "then": _is("expose", EXPOSE_PUBLIC, None)},
+        {"if": _is("expose", EXPOSE_PUBLIC, None), "then": {"required": ["routing"]}},
+        {"if": _is("connect", True, False), "then": _is("expose", EXPOSE_PUBLIC, None)},
+        *unused,
+    )
+
+
+_SERVICE = _Object(
+    ServiceConfig, _SERVICE_KEYS, build=_build_service, rules=_service_rules(_SERVICE_KEYS)
 )
 
 
@@ -2105,17 +2259,27 @@ _NETWORK = _Object(
             "max_azs",
             "How many Availability Zones the template can span.",
         ),
-        Key("azs", _Int(), "default_azs", _default_of("NumberOfAzs", " From 2 to max_azs.")),
-        Key("vpc_cidr", _CIDR, "vpc_cidr", _default_of("VpcCidr")),
+        Key(
+            "azs",
+            _Int(
+                config_checks={
+                    "minimum": min(SUPPORTED_AZ_COUNTS),
+                    "maximum": max(SUPPORTED_AZ_COUNTS),
+                }
+            ),
+            "default_azs",
+            _default_of("NumberOfAzs", " From 2 to max_azs."),
+        ),
+        Key("vpc_cidr", _VPC_CIDR, "vpc_cidr", _default_of("VpcCidr")),
         Key(
             "public_subnet_cidrs",
-            _CIDRS,
+            _SUBNET_CIDRS,
             "public_subnet_cidrs",
             "Defaults of the PublicSubnet<N>Cidr parameters, one per AZ up to max_azs.",
         ),
         Key(
             "private_subnet_cidrs",
-            _CIDRS,
+            _SUBNET_CIDRS,
             "private_subnet_cidrs",
             "Defaults of the PrivateSubnet<N>Cidr parameters, one per AZ up to max_azs.",
         ),
@@ -2128,14 +2292,26 @@ _NETWORK = _Object(
         Key("vpc_endpoints", _Bool(), "default_vpc_endpoints", _default_of("VpcEndpoints")),
         Key(
             "interface_endpoints",
-            _List(_Str(choices=KNOWN_INTERFACE_ENDPOINTS), unique=True),
+            _List(
+                _Str(choices=KNOWN_INTERFACE_ENDPOINTS),
+                unique=True,
+                config_checks={
+                    "allOf": [{"contains": {"const": n}} for n in REQUIRED_INTERFACE_ENDPOINTS]
+                },
+            ),
             "interface_endpoints",
             "The interface endpoints created when VpcEndpoints is true; "
             "ecr.api, ecr.dkr and logs are required.",
         ),
         Key(
             "gateway_endpoints",
-            _List(_Str(choices=KNOWN_GATEWAY_ENDPOINTS), unique=True),
+            _List(
+                _Str(choices=KNOWN_GATEWAY_ENDPOINTS),
+                unique=True,
+                config_checks={
+                    "allOf": [{"contains": {"const": n}} for n in REQUIRED_GATEWAY_ENDPOINTS]
+                },
+            ),
             "gateway_endpoints",
             "The gateway endpoints, free and always created: s3 (required: image layers come "
             "through it) and dynamodb, to reach DynamoDB without a NAT gateway.",
@@ -2176,6 +2352,36 @@ _NETWORK = _Object(
         ),
     ),
     build=_network,
+    rules=(
+        # A template of max_azs zones: NumberOfAzs up to it, a subnet CIDR for each zone.
+        *(
+            {
+                "if": _is("max_azs", count, _field_default(NetworkConfig, "max_azs")),
+                "then": {
+                    "properties": {
+                        "azs": {"maximum": count},
+                        "public_subnet_cidrs": {"minItems": count},
+                        "private_subnet_cidrs": {"minItems": count},
+                    }
+                },
+            }
+            for count in SUPPORTED_AZ_COUNTS
+        ),
+        # Without NAT gateways, the tasks pull their image through the endpoints.
+        {
+            "if": _is(
+                "nat_gateways", NAT_NONE, _field_default(NetworkConfig, "default_nat_gateways")
+            ),
+            "then": _is(
+                "vpc_endpoints", True, _field_default(NetworkConfig, "default_vpc_endpoints")
+            ),
+        },
+        # An existing VPC: every other key describes a network the build makes.
+        {
+            "if": _is("existing_vpc", True, _field_default(NetworkConfig, "existing_vpc")),
+            "then": {"propertyNames": {"const": "existing_vpc"}},
+        },
+    ),
 )
 
 
@@ -2194,6 +2400,7 @@ _DOMAIN = _Object(
             _Str(
                 patterns=(re.compile(rf"^{DOMAIN_NAME_PATTERN}$"),),
                 means="a lower-case domain name such as shop.example.com",
+                config_checks={"maxLength": CERTIFICATE_NAME_MAX},
             ),
             "default_domain_name",
             _default_of(
@@ -2528,8 +2735,14 @@ def spec_schema() -> dict[str, Any]:
         # Several services, a domain or environment settings: each service says how it is
         # reached (the parser's _build_product).
         "if": {"anyOf": [*environment["anyOf"], several]},
+        # ... and its name is MAX_MEMBER_NAME characters at most (ProductConfig's check).
         "then": {
-            "properties": {"services": {"patternProperties": {name: {"required": ["expose"]}}}}
+            "properties": {
+                "services": {
+                    "patternProperties": {name: {"required": ["expose"]}},
+                    "propertyNames": {"maxLength": MAX_MEMBER_NAME},
+                }
+            }
         },
     }
 
