@@ -1516,9 +1516,24 @@ def test_the_schema_has_every_key_of_the_table_and_no_other(schema):
     assert in_schema == {path for path, _ in spec_keys()}
 
 
+def _patterns(schema: Any) -> list[str]:
+    """Every regular expression of a schema: its patterns and its patternProperties' names."""
+    if isinstance(schema, list):
+        return [p for item in schema for p in _patterns(item)]
+    if not isinstance(schema, dict):
+        return []
+    found = [schema["pattern"]] if isinstance(schema.get("pattern"), str) else []
+    found += list(schema.get("patternProperties", {}))
+    return found + [p for value in schema.values() for p in _patterns(value)]
+
+
 def test_the_schema_takes_the_types_modules_patterns_in_a_portable_form(schema):
     text = json.dumps(schema)
     assert "(?P<" not in text  # Python's named groups; JSON Schema's regexes are ECMA-262
+    # ECMA-262's unicode mode refuses an escape of a character that is not syntax, such as
+    # the listener rule path's \"; Python, and ECMA-262 without it, read a quote alike.
+    escaped_quote = re.compile(r'(?<!\\)(?:\\\\)*\\"')
+    assert not [p for p in _patterns(schema) if escaped_quote.search(p)]
     secrets = schema["properties"]["services"]["patternProperties"]
     (service,) = secrets.values()
     pattern = service["properties"]["secrets"]["patternProperties"]

@@ -482,8 +482,11 @@ class _Bool(_Kind):
 
 
 def _portable(pattern: re.Pattern[str]) -> str:
-    """A Python regex as JSON Schema (ECMA-262) takes it: named groups become plain groups."""
-    return re.sub(r"\(\?P<\w+>", "(?:", pattern.pattern)
+    """A Python regex as JSON Schema (ECMA-262) takes it: named groups become plain groups, and
+    an escaped quote a quote (ECMA-262's unicode mode, in which validators such as Ajv compile
+    patterns, refuses escapes of characters that are not syntax, such as \\")."""
+    plain = re.sub(r"\(\?P<\w+>", "(?:", pattern.pattern)
+    return re.sub(r'(?<!\\)((?:\\\\)*)\\"', r'\1"', plain)
 
 
 @dataclass(frozen=True)
