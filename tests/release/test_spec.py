@@ -967,6 +967,15 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "names, which Service Connect calls services by, do not either (RFC 4343)",
         False,
     ),
+    # The partition check of a sidecar's image built a Sidecar, whose refusal was "cannot read
+    # the spec: Sidecar.image=...", with no line or key.
+    "a-sidecar-image-of-a-china-region-on-the-commercial-host": (
+        "services:\n  web:\n    sidecars:\n      - name: proxy\n"
+        "        image: 123456789012.dkr.ecr.cn-north-1.amazonaws.com/proxy:1\n",
+        "app.yaml:5: services.web.sidecars[0].image: the China regions' ECR host ends in "
+        "amazonaws.com.cn, and only theirs",
+        False,
+    ),
     "two-service-names-of-one-logical-id": (
         "services:\n  orders-api:\n    expose: none\n  orders_api:\n    expose: none\n",
         "app.yaml:4: services.orders_api: its logical ID OrdersApi is the service orders-api's "

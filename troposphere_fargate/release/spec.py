@@ -1344,8 +1344,13 @@ def _any_of_keys(*keys: str) -> dict[str, Any]:
 
 def _image_partition(image: str) -> str | None:
     """The partition of the repository a sidecar's image comes from, as the type finds it
-    (None for the stack's own)."""
-    return _arn_partition(Sidecar("sidecar", image).repository_arn)
+    (None for the stack's own, or for an image the sidecar refuses: its own check says why,
+    at the image's line)."""
+    try:
+        sidecar = Sidecar("sidecar", image)
+    except ConfigError:
+        return None
+    return _arn_partition(sidecar.repository_arn)
 
 
 def _arn_partition(value: str) -> str | None:
