@@ -121,6 +121,12 @@ def test_the_alternate_alarms_watch_the_alternate_target_group(service):
     assert dimensions[1]["Value"] == {
         "Fn::GetAtt": [s.ALTERNATE_TARGET_GROUP, "TargetGroupFullName"]
     }
+    # ECS serves from the two target groups in turn: after every other deployment the
+    # alternate one holds production, so its alarms must not call it "the new revision's".
+    for watching in (alarm, error_rate):
+        described = str(watching["AlarmDescription"])
+        assert "alternate target group: ECS serves from the two in turn" in described
+        assert "new revision" not in described
 
 
 def test_canary_sends_its_share_then_the_rest(service):

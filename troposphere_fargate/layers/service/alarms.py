@@ -128,7 +128,9 @@ def add_alarms(
                 SHIFTS_TRAFFIC,
                 HAS_ALTERNATE_ERROR_RATE_ALARM if error_condition else SHIFTS_TRAFFIC,
             ),
-            which=" (alternate target group, the new revision's while traffic shifts)",
+            # Not "the new revision's": ECS serves from the two target groups in turn, so after
+            # every other deployment the alternate one holds the production tasks.
+            which=" (alternate target group: ECS serves from the two in turn)",
         )
     return Alarms(
         unhealthy_targets=main.unhealthy_targets, error_rate=main.error_rate, alternate=second
