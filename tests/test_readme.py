@@ -65,7 +65,7 @@ def test_the_dry_run_example_prints_what_validate_and_cost_print(monkeypatch):
     printed: list[str] = []
     exec(example, {"print": printed.append})
     summary, total = printed
-    shown = README.split("CloudFormation would accept these values (3 given, 59 default)\n")[1]
+    shown = README.split("CloudFormation would accept these values (3 given, 60 default)\n")[1]
     validate_lines = shown.split("\nfixed cost:")[0].splitlines()
     assert summary.splitlines() == [line.removeprefix("  ") for line in validate_lines]
     assert total.startswith(re.search(r"fixed cost: about (\$[\d.]+) a month", shown)[1] + " a")

@@ -209,7 +209,7 @@ def test_validate_prints_the_summary_and_the_fixed_cost(capsys):
     values = [f"{k}={v}" for k, v in LAUNCH.items()]
     assert cli.main(["validate", str(ROOT), *values]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == "root.yaml: CloudFormation would accept these values (2 given, 60 default)"
+    assert out[0] == "root.yaml: CloudFormation would accept these values (2 given, 61 default)"
     assert "  listeners: HTTP 80" in out
     assert "  default security group: emptied (no rule in or out)" in out
     assert out[-1].startswith("fixed cost: about $") and "a month in us-east-1" in out[-1]

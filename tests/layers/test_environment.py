@@ -359,6 +359,8 @@ def test_every_parameter_default_comes_from_the_config():
         e.WEB_ACL_ARN: WEB_ACL,
         e.DELETION_PROTECTION: "false",
         e.HTTPS_ONLY: "true",
+        # no header unless given at deploy (tests/layers/test_strict_transport_security.py)
+        e.STRICT_TRANSPORT_SECURITY_MAX_AGE: "0",
         e.LOG_RETENTION_DAYS_PARAMETER: "731",
     }
     deploy(environment_template(config).to_dict())  # each default is one its parameter takes

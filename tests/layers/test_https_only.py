@@ -132,7 +132,10 @@ def test_a_service_joining_an_environment_takes_the_environments_https_only(serv
         f"rule {s.HTTPS_ONLY_NEEDS_A_CERTIFICATE}",
         f"rule {s.JOINING_NEEDS_THE_ENVIRONMENT}",
     ]
-    assert failed[1].endswith("HttpsOnly false (set the environment's HttpsOnly and WebAclArn).")
+    assert failed[1].endswith(
+        "HttpsOnly false and StrictTransportSecurityMaxAge 0 (set the environment's HttpsOnly, "
+        "WebAclArn and StrictTransportSecurityMaxAge)."
+    )
     # The shipped root never joins one: its copy of the rule says nothing of environments.
     message = service["Rules"][s.HTTPS_ONLY_NEEDS_A_CERTIFICATE]["Assertions"][0]
     assert "environment" not in message["AssertDescription"]

@@ -306,7 +306,8 @@ def test_on_its_own_the_service_is_in_no_namespace_and_no_group_but_its_own(serv
         ),
         (
             {**WORKER, s.LOAD_BALANCER_TYPE: "network"},
-            "the load balancer, its certificate, its port 80 and its web ACL are the environment's",
+            "the load balancer, its certificate, its port 80, its web ACL and its HSTS header are "
+            "the environment's",
         ),
         (
             {**WORKER, s.WEB_ACL_ARN: WEB_ACL},

@@ -1009,6 +1009,7 @@ SHIPPED_DEFAULTS = {
     s.DELETION_PROTECTION: "true",
     s.HTTPS_ONLY: "false",
     s.WEB_ACL_ARN: "",  # none (tests/layers/test_web_acl.py)
+    s.STRICT_TRANSPORT_SECURITY_MAX_AGE: "0",  # no header (test_strict_transport_security.py)
     s.DEREGISTRATION_DELAY: "30",
     s.ENABLE_EXECUTE_COMMAND: "false",
     s.LOG_RETENTION_DAYS_PARAMETER: "365",

@@ -30,6 +30,7 @@ from ..service.load_balancer import (
     HTTPS_LISTENER_CHECKOV,
     HTTPS_PORT,
     LOAD_BALANCER_SUPPRESSIONS,
+    strict_transport_security,
 )
 from ..service.security_groups import HTTP_INGRESS_CHECKOV
 from .names import (
@@ -40,6 +41,7 @@ from .names import (
     DELETION_PROTECTION,
     ENVIRONMENT_SECURITY_GROUP,
     HAS_HTTPS,
+    HAS_STRICT_TRANSPORT_SECURITY,
     HTTP_LISTENER,
     HTTP_PORT_OPEN,
     HTTPS_LISTENER,
@@ -50,6 +52,7 @@ from .names import (
     LOAD_BALANCER_SECURITY_GROUP,
     PUBLIC_SUBNET_IDS,
     SERVICE_TO_SERVICE_EGRESS,
+    STRICT_TRANSPORT_SECURITY_MAX_AGE,
     VPC_ID,
 )
 
@@ -284,6 +287,9 @@ def add_listeners(
                 )
             ],
             SslPolicy=config.tls_policy,
+            ListenerAttributes=strict_transport_security(
+                HAS_STRICT_TRANSPORT_SECURITY, STRICT_TRANSPORT_SECURITY_MAX_AGE
+            ),
             DefaultActions=[not_found],
         )
     )

@@ -21,6 +21,8 @@ DELETION_PROTECTION = "DeletionProtection"
 WEB_ACL_ARN = "WebAclArn"
 LOG_RETENTION_DAYS_PARAMETER = "LogRetentionDays"
 HTTPS_ONLY = "HttpsOnly"
+# 0: no Strict-Transport-Security header; else its max-age, added by the HTTPS listener
+STRICT_TRANSPORT_SECURITY_MAX_AGE = "StrictTransportSecurityMaxAge"
 
 # --- Conditions -------------------------------------------------------------------------------
 HAS_DOMAIN = "HasDomain"
@@ -28,11 +30,13 @@ HAS_CERTIFICATE_ARN = "HasCertificateArn"
 CREATES_CERTIFICATE = "CreatesCertificate"  # a domain, and no certificate brought
 HAS_HTTPS = "HasHttps"  # a certificate, brought or made
 HAS_WEB_ACL = "HasWebAcl"
+HAS_STRICT_TRANSPORT_SECURITY = "HasStrictTransportSecurity"
 HTTP_PORT_OPEN = "HttpPortOpen"  # no certificate, or one and HttpsOnly false
 
 # --- Rules ------------------------------------------------------------------------------------
 DOMAIN_NEEDS_HOSTED_ZONE = "DomainNameNeedsHostedZoneId"
 HTTPS_ONLY_NEEDS_A_CERTIFICATE = "HttpsOnlyNeedsACertificate"
+STRICT_TRANSPORT_SECURITY_NEEDS_HTTPS = "StrictTransportSecurityNeedsHttps"
 # Only in a spec build whose services route host names under the spec's domain.
 DOMAIN_OF_THE_HOSTS = "DomainNameOfTheServicesHosts"
 

@@ -19,7 +19,9 @@ from ..config import (
 from ..service.parameters import (
     CERTIFICATE_PATTERN,
     INGRESS_CIDR_PATTERN,
+    NO_STRICT_TRANSPORT_SECURITY,
     NOT_GIVEN,
+    add_strict_transport_security_parameter,
     add_web_acl_parameter,
 )
 from .names import (
@@ -37,6 +39,7 @@ from .names import (
     HAS_CERTIFICATE_ARN,
     HAS_DOMAIN,
     HAS_HTTPS,
+    HAS_STRICT_TRANSPORT_SECURITY,
     HAS_WEB_ACL,
     HOSTED_ZONE_ID,
     HTTP_PORT_OPEN,
@@ -44,6 +47,8 @@ from .names import (
     HTTPS_ONLY_NEEDS_A_CERTIFICATE,
     LOG_RETENTION_DAYS_PARAMETER,
     PUBLIC_SUBNET_IDS,
+    STRICT_TRANSPORT_SECURITY_MAX_AGE,
+    STRICT_TRANSPORT_SECURITY_NEEDS_HTTPS,
     VPC_ID,
     WEB_ACL_ARN,
 )
@@ -202,6 +207,15 @@ def add_load_balancer_parameters(t: Template, config: EnvironmentConfig) -> tupl
         ),
         default=config.default_https_only,
     )
+    hsts = add_strict_transport_security_parameter(
+        t,
+        GROUP_LOAD_BALANCER,
+        "With a certificate (DomainName or CertificateArn): seconds browsers keep to HTTPS for "
+        "a host of the environment once told (the HTTPS listener adds "
+        "Strict-Transport-Security: max-age=<seconds> to every response, replacing a "
+        "service's own). 0, the default: no header. Browsers remember it for that long: keep "
+        "it short (300) until HTTPS is there to stay; 31536000 is a year.",
+    )
     log_retention = add_retention_parameter(
         t,
         LOG_RETENTION_DAYS_PARAMETER,
@@ -214,7 +228,7 @@ def add_load_balancer_parameters(t: Template, config: EnvironmentConfig) -> tupl
         default=config.default_log_retention_days,
         choices=LOG_RETENTION_DAYS,
     )
-    return clients, web_acl, deletion_protection, https_only, log_retention
+    return clients, web_acl, deletion_protection, https_only, hsts, log_retention
 
 
 def _given(parameter: str) -> Not:
@@ -232,6 +246,13 @@ def add_conditions(t: Template) -> tuple[str, ...]:
         t.add_condition(HAS_HTTPS, Or(Condition(HAS_DOMAIN), Condition(HAS_CERTIFICATE_ARN))),
         t.add_condition(HTTP_PORT_OPEN, Or(Not(Condition(HAS_HTTPS)), Not(is_true(HTTPS_ONLY)))),
         t.add_condition(HAS_WEB_ACL, _given(WEB_ACL_ARN)),
+        t.add_condition(
+            HAS_STRICT_TRANSPORT_SECURITY,
+            And(
+                Condition(HAS_HTTPS),
+                Not(Equals(Ref(STRICT_TRANSPORT_SECURITY_MAX_AGE), NO_STRICT_TRANSPORT_SECURITY)),
+            ),
+        ),
     )
 
 
@@ -271,8 +292,30 @@ def add_rules(t: Template, config: EnvironmentConfig, hosts: Sequence[str]) -> t
             ],
         },
     )
+    t.add_rule(
+        STRICT_TRANSPORT_SECURITY_NEEDS_HTTPS,
+        {
+            "RuleCondition": Not(
+                Equals(Ref(STRICT_TRANSPORT_SECURITY_MAX_AGE), NO_STRICT_TRANSPORT_SECURITY)
+            ),
+            "Assertions": [
+                {
+                    "Assert": Not(And(no_domain, Equals(Ref(CERTIFICATE_ARN), NOT_GIVEN))),
+                    "AssertDescription": (
+                        "StrictTransportSecurityMaxAge is sent by the HTTPS listener, which "
+                        "needs a certificate: give DomainName (and HostedZoneId) or "
+                        "CertificateArn, or set it to 0."
+                    ),
+                }
+            ],
+        },
+    )
     if not hosts:
-        return DOMAIN_NEEDS_HOSTED_ZONE, HTTPS_ONLY_NEEDS_A_CERTIFICATE
+        return (
+            DOMAIN_NEEDS_HOSTED_ZONE,
+            HTTPS_ONLY_NEEDS_A_CERTIFICATE,
+            STRICT_TRANSPORT_SECURITY_NEEDS_HTTPS,
+        )
     t.add_rule(
         DOMAIN_OF_THE_HOSTS,
         {
@@ -289,4 +332,9 @@ def add_rules(t: Template, config: EnvironmentConfig, hosts: Sequence[str]) -> t
             ]
         },
     )
-    return DOMAIN_NEEDS_HOSTED_ZONE, HTTPS_ONLY_NEEDS_A_CERTIFICATE, DOMAIN_OF_THE_HOSTS
+    return (
+        DOMAIN_NEEDS_HOSTED_ZONE,
+        HTTPS_ONLY_NEEDS_A_CERTIFICATE,
+        STRICT_TRANSPORT_SECURITY_NEEDS_HTTPS,
+        DOMAIN_OF_THE_HOSTS,
+    )

@@ -119,6 +119,7 @@ from .parameters import (
     add_request_scaling_rules,
     add_secret_variable_name_rule,
     add_sidecar_port_rule,
+    add_strict_transport_security_rule,
     add_task_size_rules,
     add_web_acl_rule,
 )
@@ -180,6 +181,7 @@ def service_template(
     if exists(placement.standalone):
         add_https_only_rule(t)
         add_web_acl_rule(t)
+        add_strict_transport_security_rule(t)
     if exists(placement.target_group):
         add_health_check_rule(t)
         add_request_scaling_rules(t, placement)

@@ -57,6 +57,7 @@ from .names import (
     HAS_MEMORY_SCALING,
     HAS_REQUEST_SCALING,
     HAS_SECRET,
+    HAS_STRICT_TRANSPORT_SECURITY,
     HAS_TARGET_GROUP,
     HAS_TASK_ROLE_MANAGED_POLICIES,
     HAS_WEB_ACL,
@@ -80,10 +81,16 @@ from .names import (
     SECRET_ARN_PARAMETER,
     SERVICE_CONNECT_NAME,
     STANDALONE,
+    STRICT_TRANSPORT_SECURITY_MAX_AGE,
     TASK_ROLE_MANAGED_POLICY_ARNS,
     WEB_ACL_ARN,
 )
-from .parameters import NO_CERTIFICATE, NO_EXTRA_EGRESS_PORT, NOT_GIVEN
+from .parameters import (
+    NO_CERTIFICATE,
+    NO_EXTRA_EGRESS_PORT,
+    NO_STRICT_TRANSPORT_SECURITY,
+    NOT_GIVEN,
+)
 from .placement import Placement, exists
 
 
@@ -204,11 +211,19 @@ def add_load_balancer_conditions(t: Template, placement: Placement) -> tuple[str
         web_acl = And(
             Condition(placement.standalone), Condition(IS_APPLICATION), _given(WEB_ACL_ARN)
         )
+    # Strict-Transport-Security only from the HTTPS listeners of an application load balancer
+    # (the rules refuse it on a network one, without a certificate and in an environment).
+    hsts = And(
+        Condition(HAS_CERTIFICATE),
+        Condition(IS_APPLICATION),
+        Not(Equals(Ref(STRICT_TRANSPORT_SECURITY_MAX_AGE), NO_STRICT_TRANSPORT_SECURITY)),
+    )
     return (
         t.add_condition(IS_APPLICATION, Equals(Ref(LOAD_BALANCER_TYPE), APPLICATION_LOAD_BALANCER)),
         t.add_condition(HAS_CERTIFICATE, certificate),
         t.add_condition(HTTP_LISTENER_PORT_OPEN, port_open),
         t.add_condition(HAS_WEB_ACL, web_acl),
+        t.add_condition(HAS_STRICT_TRANSPORT_SECURITY, hsts),
         add_log_delivery_condition(t),
     )
 

@@ -83,7 +83,14 @@ from ..deployment import (
     STEP_PERCENT_PATTERN,
 )
 from ..exposure import EXPOSE_PUBLIC
-from .load_balancer import HTTP_PORT, HTTPS_PORT, Listeners, rule_condition, weighted_forward
+from .load_balancer import (
+    HTTP_PORT,
+    HTTPS_PORT,
+    Listeners,
+    rule_condition,
+    strict_transport_security,
+    weighted_forward,
+)
 from .names import (
     ALLOWED_INGRESS_CIDR,
     CANARY_BAKE_TIME,
@@ -99,6 +106,7 @@ from .names import (
     HAS_CERTIFICATE,
     HAS_ERROR_RATE_ALARM,
     HAS_PRODUCTION_LISTENER_RULE,
+    HAS_STRICT_TRANSPORT_SECURITY,
     HAS_TEST_LISTENER,
     HAS_TEST_LISTENER_RULE,
     IS_APPLICATION,
@@ -112,6 +120,7 @@ from .names import (
     SHIFTS_TRAFFIC,
     STANDALONE,
     STRATEGY_NEEDS_LOAD_BALANCER_TRAFFIC,
+    STRICT_TRANSPORT_SECURITY_MAX_AGE,
     TEST_LISTENER,
     TEST_LISTENER_NEEDS_OWN_LOAD_BALANCER,
     TEST_LISTENER_NEEDS_TRAFFIC_SHIFTING,
@@ -545,6 +554,9 @@ def _add_test_listener(
             Protocol=If(IS_APPLICATION, "HTTPS", "TLS"),
             Certificates=[elb.Certificate(CertificateArn=Ref(CERTIFICATE_ARN))],
             SslPolicy=config.tls_policy,
+            ListenerAttributes=strict_transport_security(
+                HAS_STRICT_TRANSPORT_SECURITY, STRICT_TRANSPORT_SECURITY_MAX_AGE
+            ),
             DefaultActions=[elb.Action(Type="forward", TargetGroupArn=Ref(target_group))],
         )
     )

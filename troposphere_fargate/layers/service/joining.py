@@ -50,6 +50,7 @@ from .names import (
     ONLY_PUBLIC_SERVICES_HAVE_RULES,
     PUBLIC_SERVICE_NEEDS_A_RULE,
     SERVICE_CONNECT_NAME,
+    STRICT_TRANSPORT_SECURITY_MAX_AGE,
     WEB_ACL_ARN,
 )
 from .placement import Placement, exists
@@ -308,11 +309,13 @@ def add_placement_rules(t: Template, placement: Placement) -> tuple[str, ...]:
                         _empty(CERTIFICATE_ARN),
                         Equals(Ref(HTTPS_ONLY), FALSE),
                         _empty(WEB_ACL_ARN),
+                        Equals(Ref(STRICT_TRANSPORT_SECURITY_MAX_AGE), "0"),
                     ),
-                    "In an environment the load balancer, its certificate, its port 80 and its "
-                    "web ACL are the environment's: leave LoadBalancerType application, "
-                    "CertificateArn and WebAclArn empty and HttpsOnly false (set the "
-                    "environment's HttpsOnly and WebAclArn).",
+                    "In an environment the load balancer, its certificate, its port 80, its "
+                    "web ACL and its HSTS header are the environment's: leave LoadBalancerType "
+                    "application, CertificateArn and WebAclArn empty, HttpsOnly false and "
+                    "StrictTransportSecurityMaxAge 0 (set the environment's HttpsOnly, "
+                    "WebAclArn and StrictTransportSecurityMaxAge).",
                 ),
             ],
         },

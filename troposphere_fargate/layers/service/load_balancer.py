@@ -19,6 +19,7 @@ from troposphere import (
     Ref,
     Select,
     Split,
+    Sub,
     Template,
     cloudformation,
     ec2,
@@ -40,6 +41,7 @@ from .names import (
     HAS_HEALTH_CHECK_TIMEOUT,
     HAS_LISTENER_RULE_HOST,
     HAS_LISTENER_RULE_PATH,
+    HAS_STRICT_TRANSPORT_SECURITY,
     HAS_WEB_ACL,
     HEALTH_CHECK_INTERVAL,
     HEALTH_CHECK_PATH,
@@ -61,6 +63,7 @@ from .names import (
     PUBLIC_SUBNET_IDS,
     SEVERAL_RULES_NEED_ROLLING,
     SHIFTS_TRAFFIC,
+    STRICT_TRANSPORT_SECURITY_MAX_AGE,
     TARGET_GROUP,
     UNHEALTHY_THRESHOLD,
     VPC_ID,
@@ -72,6 +75,25 @@ from .placement import Placement, exists, pick, when
 
 HTTP_PORT = 80
 HTTPS_PORT = 443
+# "Informs browsers that the site should only be accessed using HTTPS" (ListenerAttribute,
+# Elastic Load Balancing API Reference): an application load balancer's listener adds the
+# header to every response, and replaces a target's own ("HTTP header modification for your
+# Application Load Balancer", Add response headers).
+STRICT_TRANSPORT_SECURITY_ATTRIBUTE = "routing.http.response.strict_transport_security.header_value"
+
+
+def strict_transport_security(condition: str, max_age: str) -> Any:
+    """An HTTPS listener's ``ListenerAttributes``: ``Strict-Transport-Security:
+    max-age=<max_age parameter>`` under ``condition``, else none."""
+    return If(
+        condition,
+        [
+            elb.ListenerAttribute(
+                Key=STRICT_TRANSPORT_SECURITY_ATTRIBUTE, Value=Sub(f"max-age=${{{max_age}}}")
+            )
+        ],
+        NoValue,
+    )
 
 
 def _all_to_the_first(
@@ -416,6 +438,9 @@ def add_listeners(
             Protocol=If(IS_APPLICATION, "HTTPS", "TLS"),
             Certificates=[elb.Certificate(CertificateArn=Ref(CERTIFICATE_ARN))],
             SslPolicy=config.tls_policy,
+            ListenerAttributes=strict_transport_security(
+                HAS_STRICT_TRANSPORT_SECURITY, STRICT_TRANSPORT_SECURITY_MAX_AGE
+            ),
             DefaultActions=[forward],
         )
     )

@@ -84,6 +84,7 @@ __all__ = [
     "HAS_PRODUCTION_LISTENER_RULE",
     "HAS_REQUEST_SCALING",
     "HAS_SECRET",
+    "HAS_STRICT_TRANSPORT_SECURITY",
     "HAS_TARGET_GROUP",
     "HAS_TASK_ROLE_MANAGED_POLICIES",
     "HAS_TEST_LISTENER",
@@ -168,6 +169,8 @@ __all__ = [
     "SHIFTS_TRAFFIC",
     "STANDALONE",
     "STRATEGY_NEEDS_LOAD_BALANCER_TRAFFIC",
+    "STRICT_TRANSPORT_SECURITY_MAX_AGE",
+    "STRICT_TRANSPORT_SECURITY_NEEDS_HTTPS",
     "TARGET_GROUP",
     "TASK_CPU",
     "TASK_DEFINITION",
@@ -231,6 +234,8 @@ ALLOWED_INGRESS_CIDR = "AllowedIngressCidr"
 DELETION_PROTECTION = "DeletionProtection"
 HTTPS_ONLY = "HttpsOnly"
 WEB_ACL_ARN = "WebAclArn"  # empty: no AWS WAF web ACL
+# 0: no Strict-Transport-Security header; else its max-age, added by the HTTPS listener
+STRICT_TRANSPORT_SECURITY_MAX_AGE = "StrictTransportSecurityMaxAge"
 DEREGISTRATION_DELAY = "DeregistrationDelaySeconds"
 ENABLE_EXECUTE_COMMAND = "EnableExecuteCommand"
 LOG_RETENTION_DAYS_PARAMETER = "LogRetentionDays"
@@ -303,6 +308,8 @@ HAS_ENVIRONMENT_FILE = "HasEnvironmentFile"
 HAS_SECRET = "HasSecret"
 HAS_TASK_ROLE_MANAGED_POLICIES = "HasTaskRoleManagedPolicies"
 HAS_WEB_ACL = "HasWebAcl"  # a web ACL in front of a load balancer of its own (application)
+# the HTTPS listeners of an application load balancer of its own add Strict-Transport-Security
+HAS_STRICT_TRANSPORT_SECURITY = "HasStrictTransportSecurity"
 HAS_EXTRA_EGRESS_PORT = "HasExtraEgressPort"
 EXTRA_EGRESS_TO_SECURITY_GROUP = "ExtraEgressToSecurityGroup"
 EXTRA_EGRESS_TO_CIDR = "ExtraEgressToCidr"
@@ -335,6 +342,7 @@ FARGATE_SPOT_RUNS_X86_64 = "FargateSpotRunsX86Tasks"
 HTTPS_ONLY_NEEDS_A_CERTIFICATE = "HttpsOnlyNeedsACertificate"
 # AWS WAF protects application load balancers, not network ones.
 WEB_ACL_NEEDS_AN_APPLICATION_LOAD_BALANCER = "WebAclNeedsAnApplicationLoadBalancer"
+STRICT_TRANSPORT_SECURITY_NEEDS_HTTPS = "StrictTransportSecurityNeedsHttps"
 EXTRA_EGRESS_NEEDS_ONE_DESTINATION = "ExtraEgressPortNeedsOneDestination"
 MANAGED_POLICY_ARNS_WITHOUT_GAPS = "TaskRoleManagedPolicyArnsWithoutGaps"
 EXTRA_EGRESS_DESTINATION_NEEDS_PORT = "ExtraEgressDestinationNeedsPort"

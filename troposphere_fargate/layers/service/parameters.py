@@ -119,6 +119,8 @@ from .names import (
     SECRET_ARN_PARAMETER,
     SECRET_VARIABLE_NAME,
     SECRET_VARIABLE_NAME_NOT_TAKEN,
+    STRICT_TRANSPORT_SECURITY_MAX_AGE,
+    STRICT_TRANSPORT_SECURITY_NEEDS_HTTPS,
     TASK_CPU,
     TASK_MEMORY,
     TASK_ROLE_MANAGED_POLICY_ARNS,
@@ -847,7 +849,16 @@ def _add_own_load_balancer_parameters(t: Template, config: ServiceConfig) -> tup
         "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/shop/<id>, in the stack's region. "
         "Empty: none.",
     )
-    return kind, certificate, clients, web_acl, deletion_protection, https_only
+    hsts = add_strict_transport_security_parameter(
+        t,
+        GROUP_LOAD_BALANCER,
+        "With CertificateArn on an application load balancer: seconds browsers keep to HTTPS "
+        "for this host once told (the HTTPS listeners add Strict-Transport-Security: "
+        "max-age=<seconds> to every response, replacing the application's own). 0, the "
+        "default: no header. Browsers remember it for that long: keep it short (300) until "
+        "HTTPS is there to stay; 31536000 is a year.",
+    )
+    return kind, certificate, clients, web_acl, deletion_protection, https_only, hsts
 
 
 def add_web_acl_parameter(t: Template, group: str, default: str, description: str) -> Parameter:
@@ -866,6 +877,34 @@ def add_web_acl_parameter(t: Template, group: str, default: str, description: st
             "must be empty or a regional web ACL ARN "
             "(arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>, its id a lowercase "
             "UUID)"
+        ),
+    )
+
+
+# "Strict-Transport-Security: max-age=<seconds>": HSTS for this host only (no includeSubDomains,
+# which would hold every name under it to HTTPS, nor preload, a browser list that is slow to
+# leave). Two years at most, the longest the HSTS preload list asks for.
+MAX_STRICT_TRANSPORT_SECURITY_MAX_AGE = 63072000
+NO_STRICT_TRANSPORT_SECURITY = "0"
+
+
+def add_strict_transport_security_parameter(t: Template, group: str, description: str) -> Parameter:
+    """``StrictTransportSecurityMaxAge``: 0 (no header), or the max-age in seconds of the
+    Strict-Transport-Security header an application load balancer's HTTPS listeners add to
+    every response; of a service's own load balancer or an environment's."""
+    return add_parameter(
+        t,
+        STRICT_TRANSPORT_SECURITY_MAX_AGE,
+        group=group,
+        label="HSTS max-age (seconds, 0: none)",
+        description=description,
+        Type="Number",
+        Default=NO_STRICT_TRANSPORT_SECURITY,
+        MinValue=0,
+        MaxValue=MAX_STRICT_TRANSPORT_SECURITY_MAX_AGE,
+        ConstraintDescription=(
+            f"must be a number of seconds from 0 (no header) to "
+            f"{MAX_STRICT_TRANSPORT_SECURITY_MAX_AGE} (two years)"
         ),
     )
 
@@ -1033,6 +1072,36 @@ def add_web_acl_rule(t: Template) -> str:
         },
     )
     return WEB_ACL_NEEDS_AN_APPLICATION_LOAD_BALANCER
+
+
+def add_strict_transport_security_rule(t: Template) -> str:
+    """``StrictTransportSecurityMaxAge`` without HTTPS: the header is a listener attribute of an
+    application load balancer's HTTPS listener ("routing.http.response.strict_transport_security
+    .header_value", ListenerAttribute, Elastic Load Balancing API Reference), so a network load
+    balancer, or no certificate, would leave it unsent without a word. A service joining an
+    environment is refused it by ``JoiningNeedsTheEnvironment`` (the environment has its own)."""
+    t.add_rule(
+        STRICT_TRANSPORT_SECURITY_NEEDS_HTTPS,
+        {
+            "RuleCondition": Not(
+                Equals(Ref(STRICT_TRANSPORT_SECURITY_MAX_AGE), NO_STRICT_TRANSPORT_SECURITY)
+            ),
+            "Assertions": [
+                {
+                    "Assert": And(
+                        Equals(Ref(LOAD_BALANCER_TYPE), APPLICATION_LOAD_BALANCER),
+                        Not(Equals(Ref(CERTIFICATE_ARN), NO_CERTIFICATE)),
+                    ),
+                    "AssertDescription": (
+                        "StrictTransportSecurityMaxAge is sent by the HTTPS listener of an "
+                        "application load balancer: give CertificateArn with LoadBalancerType "
+                        "application, or set it to 0."
+                    ),
+                }
+            ],
+        },
+    )
+    return STRICT_TRANSPORT_SECURITY_NEEDS_HTTPS
 
 
 def add_sidecar_port_rule(t: Template, application: Application) -> str | None:
