@@ -1233,3 +1233,28 @@ def test_validate_and_cost_take_a_spec_instead_of_a_template(tmp_path, capsys):
         with pytest.raises(SystemExit):
             cli.main(argv)
         assert says in capsys.readouterr().err
+
+
+def test_validate_refuses_a_domain_longer_than_acm_takes_for_the_certificate_it_requests():
+    """The shipped environment.yaml takes a DomainName of any length (with CertificateArn a
+    longer one is fine: no certificate is requested), and requests a certificate for it
+    otherwise; "The length of the domain name ... cannot exceed 64 octets (characters),
+    including periods" (ACM API Reference, RequestCertificate,
+    https://docs.aws.amazon.com/acm/latest/APIReference/API_RequestCertificate.html), so the
+    stack failed at the certificate while validate had said it would be accepted."""
+    environment = SHIPPED / "environment.yaml"
+    required = {"VpcId": "vpc-0123abcd", "PublicSubnetIds": "subnet-0aaa1111,subnet-0bbb2222"}
+    long = "a" * 40 + "." + "b" * 20 + ".example.com"  # 73 characters
+    domain = {**required, "DomainName": long, "HostedZoneId": "Z0123456789ABCDEFGHIJ"}
+    with pytest.raises(DryRunFailed) as refused:
+        dry_run(environment, domain)
+    assert refused.value.problems == [
+        f"environment.yaml: parameter DomainName: {long} is 73 characters, and ACM takes a "
+        "certificate's domain name of 64 at most: the stack would fail creating Certificate; "
+        "give CertificateArn (a certificate of your own that covers it) or a shorter domain"
+    ]
+    certificate = (
+        "arn:aws:acm:us-east-1:123456789012:certificate/0b7a5e8c-1d2f-4e3a-9b8c-7d6e5f4a3b2c"
+    )
+    dry_run(environment, {**domain, "CertificateArn": certificate})  # none is requested
+    dry_run(environment, {**domain, "DomainName": "a" * 52 + ".example.com"})  # 64: taken

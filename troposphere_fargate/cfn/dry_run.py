@@ -309,6 +309,7 @@ def _dry_run(
     refused += [f"{label}: {p}" for p in _whole_number_problems(resources, stack_region)]
     refused += [f"{label}: {p}" for p in _deployment_time_problems(resources, template, values)]
     refused += [f"{label}: {p}" for p in _subnet_problems(resources, template, values)]
+    refused += [f"{label}: {p}" for p in _certificate_name_problems(resources, template, values)]
     for logical_id, body in resources.items():
         properties = body.get("Properties", {})
         child = _nested_file(properties, path.parent) if body.get("Type") == NESTED_STACK else None
@@ -599,6 +600,40 @@ def _region_problems(
                     f"stack's region: {kind.rule.format(region=region)}"
                 )
     return list(dict.fromkeys(problems))
+
+
+# "The length of the domain name (technically, the Common Name) that you provide cannot exceed
+# 64 octets (characters), including periods" (ACM API Reference, RequestCertificate,
+# https://docs.aws.amazon.com/acm/latest/APIReference/API_RequestCertificate.html). The other
+# names of the certificate (SubjectAlternativeNames) take up to 253.
+CERTIFICATE_NAME_MAX = 64
+
+
+def _certificate_name_problems(
+    resources: Mapping[str, dict[str, Any]],
+    template: Mapping[str, Any],
+    values: Mapping[str, str],
+) -> list[str]:
+    """A certificate the stack requests whose first name is longer than ACM takes: accepted by
+    every parameter pattern and rule (the shipped environment's ``DomainName`` may be longer
+    when ``CertificateArn`` brings the certificate), and refused by ACM when the stack creates
+    it, after the load balancer."""
+    problems = []
+    for logical_id, body in resources.items():
+        if body.get("Type") != "AWS::CertificateManager::Certificate":
+            continue
+        name = (body.get("Properties") or {}).get("DomainName")
+        if not isinstance(name, str) or len(name) <= CERTIFICATE_NAME_MAX:
+            continue
+        given = _given_by(template, logical_id, "DomainName", values, name.__eq__)
+        what = f"parameter {given[0]}" if given else f"{logical_id}'s DomainName"
+        problems.append(
+            f"{what}: {name} is {len(name)} characters, and ACM takes a certificate's domain "
+            f"name of {CERTIFICATE_NAME_MAX} at most: the stack would fail creating "
+            f"{logical_id}; give CertificateArn (a certificate of your own that covers it) or a "
+            "shorter domain"
+        )
+    return problems
 
 
 def _literal_subnets(value: Any) -> list[str] | None:
