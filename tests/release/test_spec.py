@@ -1471,6 +1471,20 @@ def test_the_schema_takes_what_the_build_takes_of_the_rules_it_says(schema, text
     assert in_schema is parsed, text
 
 
+def test_the_references_examples_of_what_only_the_build_checks_are_not_the_schemas(schema):
+    """docs/spec.md says what the build checks beyond the schema, by example. Memory for a cpu
+    was one, until the schema said it too (an if/then for each cpu): the reference then named
+    a check the editor does make. Its examples are comparisons the schema takes."""
+    validator = jsonschema.Draft202012Validator(schema)
+    assert not validator.is_valid(yaml.safe_load(_service("cpu: 512, memory: 512")))
+    assert "`memory` for a `cpu`" not in spec_markdown()
+    for text in (
+        _service("min_capacity: 3, max_capacity: 2"),  # min_capacity against max_capacity
+        "network: {vpc_cidr: 10.1.0.0/16}\nservices: {web: {}}\n",  # subnets inside vpc_cidr
+    ):
+        assert _agree(validator, text) == (True, False), text
+
+
 def test_the_cidr_patterns_take_the_prefix_lengths_the_config_takes():
     for low, high, pattern in (
         (*VPC_PREFIX_LENGTHS, CIDR_PATTERN),
