@@ -1461,6 +1461,11 @@ def _service(keys: str) -> str:
         "services:\n  web: {expose: public, connect: false, routing: {path: /*, priority: 1}}\n",
         "services:\n  web: {expose: internal, connect: false}\n",
         "services:\n  web: {connect: false}\n",
+        # One service with expose is an environment too: its name is 64 characters at most
+        # (a review: the schema held only several services or a section to it).
+        f"services:\n  {'w' * 65}: {{expose: none}}\n",
+        f"services:\n  {'w' * 64}: {{expose: none}}\n",
+        f"services:\n  {'w' * 65}: {{}}\n",
     ],
 )
 def test_the_schema_takes_what_the_build_takes_of_the_rules_it_says(schema, text):

@@ -64,7 +64,11 @@ PREFIX_LENGTHS = (0, 32)
 _OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
 CIDR_PATTERN = rf"^({_OCTET}\.){{3}}{_OCTET}/({_two_digits_from(*VPC_PREFIX_LENGTHS)})$"
 INGRESS_CIDR_PATTERN = rf"^({_OCTET}\.){{3}}{_OCTET}/({_two_digits_from(*PREFIX_LENGTHS)})$"
-CIDR_CONSTRAINT = "must be an IPv4 CIDR block with a prefix from /16 to /28, such as 10.0.0.0/16"
+CIDR_CONSTRAINT = (
+    "must be an IPv4 CIDR block with a prefix from /{} to /{}, such as 10.0.0.0/16".format(
+        *VPC_PREFIX_LENGTHS
+    )
+)
 
 # Outputs are exported as "<stack name>-<output name>" (ARCHITECTURE.md).
 EXPORT_NAME_FORMAT = "${AWS::StackName}-%s"

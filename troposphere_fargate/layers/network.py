@@ -72,6 +72,7 @@ from .blocks import (
     LOG_GROUP_CHECKOV,
     LOG_GROUP_SUPPRESSIONS,
     TRUE,
+    VPC_PREFIX_LENGTHS,
     add_choice_parameter,
     add_exported_output,
     add_parameter,
@@ -322,8 +323,8 @@ def _add_parameters(t: Template, config: NetworkConfig) -> None:
         group=GROUP_ADDRESSING,
         label="VPC CIDR block",
         description=(
-            "IPv4 address range of the VPC (/16 to /28). Every subnet CIDR below must lie "
-            "inside it."
+            "IPv4 address range of the VPC (/{} to /{}). Every subnet CIDR below must lie "
+            "inside it.".format(*VPC_PREFIX_LENGTHS)
         ),
         Type="String",
         Default=config.vpc_cidr,

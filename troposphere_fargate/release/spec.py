@@ -2541,7 +2541,8 @@ SPEC = _Object(
             "The services, by name; a name is its container's (and an internal service's name "
             "in the environment). Several services, a domain or environment settings make an "
             "environment: each service then says how it is reached (expose), and its name is "
-            "at most 64 characters (the root's names of its parameters start with it), and "
+            f"at most {MAX_MEMBER_NAME} characters (the root's names of its parameters start "
+            "with it), and "
             "differs from the others by more than case or punctuation (each service has a "
             "template file, service-<name>.yaml, and logical IDs of its own).",
             required=True,
@@ -2735,23 +2736,40 @@ def spec_schema() -> dict[str, Any]:
     name = _portable(services.name.patterns[0])
     environment = {"anyOf": [{"required": [key]} for key in ENVIRONMENT_KEYS]}
     several = {"properties": {"services": {"minProperties": 2}}, "required": ["services"]}
+    # A service that says how it is reached makes an environment of one service too.
+    exposed = {
+        "properties": {
+            "services": {"not": {"additionalProperties": {"not": {"required": ["expose"]}}}}
+        },
+        "required": ["services"],
+    }
+    top = SPEC.schema()
     return {
         "$schema": SCHEMA_DIALECT,
         "title": "troposphere-fargate application spec",
         "description": "An application for troposphere-fargate build --spec; see docs/spec.md.",
-        **SPEC.schema(),
-        # Several services, a domain or environment settings: each service says how it is
-        # reached (the parser's _build_product).
-        "if": {"anyOf": [*environment["anyOf"], several]},
-        # ... and its name is MAX_MEMBER_NAME characters at most (ProductConfig's check).
-        "then": {
-            "properties": {
-                "services": {
-                    "patternProperties": {name: {"required": ["expose"]}},
-                    "propertyNames": {"maxLength": MAX_MEMBER_NAME},
-                }
-            }
-        },
+        **top,
+        "allOf": [
+            *top.get("allOf", []),
+            # Several services, a domain or environment settings: each service says how it is
+            # reached (the parser's _build_product).
+            {
+                "if": {"anyOf": [*environment["anyOf"], several]},
+                "then": {
+                    "properties": {
+                        "services": {"patternProperties": {name: {"required": ["expose"]}}}
+                    }
+                },
+            },
+            # In any environment a service's name is MAX_MEMBER_NAME characters at most
+            # (ProductConfig's check).
+            {
+                "if": {"anyOf": [*environment["anyOf"], several, exposed]},
+                "then": {
+                    "properties": {"services": {"propertyNames": {"maxLength": MAX_MEMBER_NAME}}}
+                },
+            },
+        ],
     }
 
 

@@ -34,12 +34,14 @@ from troposphere import elasticloadbalancingv2 as elb
 from .alarms import Alarms
 from .load_balancer import load_balancer_full_name
 from .names import (
+    ALTERNATE_TARGET_GROUP,
     CLUSTER_NAME,
     CONSOLE_HOSTS,
     DASHBOARD,
     HAS_ERROR_RATE_ALARM,
     HAS_TARGET_GROUP,
     SHIFTS_TRAFFIC,
+    TARGET_GROUP,
 )
 from .placement import Placement
 
@@ -72,8 +74,8 @@ def _target_metrics(namespace: str, alternate: bool, *series: tuple[str, str]) -
         [*metric[:-1], {**metric[-1], "label": f"{metric[1]} {metric[-1]['stat']}, {group}"}]
         for name, stat in series
         for group, dimensions in (
-            ("TargetGroup", _TARGETS),
-            ("AlternateTargetGroup", _ALTERNATE_TARGETS),
+            (TARGET_GROUP, _TARGETS),
+            (ALTERNATE_TARGET_GROUP, _ALTERNATE_TARGETS),
         )
         for metric in _metrics(namespace, dimensions, (name, stat))
     ]
