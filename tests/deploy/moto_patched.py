@@ -84,6 +84,43 @@ def _load_balancer_attribute(original: Any) -> Any:
     return patched
 
 
+def _weighted(action: Any) -> bool:
+    return (
+        isinstance(action, dict) and action.get("Type") == "forward" and "ForwardConfig" in action
+    )
+
+
+def _listener_forward_config(original: Any) -> Any:
+    """moto/elbv2/models.py, ``ELBv2Backend.convert_and_validate_properties`` (the default actions
+    of ``AWS::ElasticLoadBalancingV2::Listener``, on create and on update): moto rewrites each
+    forward action to ``{Type, TargetGroupArn}``, so one that forwards by ``ForwardConfig`` alone
+    (weighted target groups, no ``TargetGroupArn``) fails the stack (KeyError 'TargetGroupArn',
+    HTTP 500), and one with both loses its ``ForwardConfig``. CloudFormation passes it on
+    ("Information for creating an action that distributes requests among multiple target
+    groups", AWS::ElasticLoadBalancingV2::Listener ForwardConfig), and Network Load Balancers
+    take weighted target groups (weights 0 to 999: "Network Load Balancers now support Weighted
+    Target Groups", AWS Networking & Content Delivery Blog; ECS, "Network Load Balancer
+    resources for Amazon ECS blue/green, linear and canary deployments"). This passes such an
+    action on as given, as moto's CreateListener and ModifyListener take ``DefaultActions``
+    (they keep every target group and its weight, and refuse one that does not exist); any
+    other action goes through moto as before. What the template emits is unchanged: the
+    listener holds the action it was given, and reads back through DescribeListeners."""
+
+    def patched(self: Any, properties: dict[str, Any]) -> list[dict[str, Any]]:
+        actions = properties["DefaultActions"]
+        # moto converts each action in turn (one out for one in), so its refusals keep their
+        # positions; a weighted action stands in as a plain forward.
+        stand_ins = [
+            {"Type": "forward", "TargetGroupArn": None} if _weighted(a) else a for a in actions
+        ]
+        converted = original(self, {**properties, "DefaultActions": stand_ins})
+        return [
+            copy.deepcopy(a) if _weighted(a) else c for a, c in zip(actions, converted, strict=True)
+        ]
+
+    return patched
+
+
 def _target_group_attribute(self: Any, attribute_name: str) -> Any:
     """moto/elbv2/models.py, ``FakeTargetGroup``: it has no ``get_cfn_attribute``, so
     ``Fn::GetAtt [TargetGroup, TargetGroupFullName]`` (a metric's dimension) fails (HTTP 500).
@@ -767,6 +804,10 @@ def apply() -> None:
     )
     elbv2.FakeLoadBalancer.get_cfn_attribute = _load_balancer_attribute(  # type: ignore[method-assign]
         elbv2.FakeLoadBalancer.get_cfn_attribute
+    )
+    backend = elbv2.ELBv2Backend
+    backend.convert_and_validate_properties = _listener_forward_config(  # type: ignore[method-assign]
+        backend.convert_and_validate_properties
     )
     cloudformation.Stack.get_cfn_attribute = _stack_output  # type: ignore[attr-defined]
     cloudformation.Stack.update_from_cloudformation_json = classmethod(  # type: ignore[method-assign,assignment]

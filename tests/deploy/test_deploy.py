@@ -1494,6 +1494,56 @@ def test_each_strategy_deploys_its_second_target_group_rule_and_role(aws, strate
     }
 
 
+def test_a_strategy_on_a_network_load_balancer_forwards_by_weight_from_its_listener(aws):
+    """A network load balancer has no listener rules: under a traffic-shifting strategy the
+    listener's default action forwards to both target groups by weight, which ECS shifts.
+    Without a certificate that is HttpListener (TCP 80), with one HttpsListener (TLS 443): one
+    network, a stack for each. (moto needed a patch to create such a listener from a template:
+    moto_patched.py, _listener_forward_config.)"""
+    wired = network_ids(aws.create_stack("net", TEMPLATES / "network.yaml"))
+    certificate = aws.client("acm").request_certificate(DomainName="shop.example.com")[
+        "CertificateArn"
+    ]
+    elbv2, ecs = aws.client("elbv2"), aws.client("ecs")
+    for stack, strategy, given, served in [
+        ("canary", "CANARY", "", (80, "TCP")),
+        ("bluegreen", "BLUE_GREEN", certificate, (443, "TLS")),
+    ]:
+        outputs = aws.create_stack(
+            stack,
+            TEMPLATES / "service.yaml",
+            ContainerImage=IMAGE,
+            LoadBalancerType="network",
+            DeploymentStrategy=strategy,
+            CertificateArn=given,
+            **wired,
+        )
+        resources = _stack_resources(aws, stack)
+        assert {s.ALTERNATE_TARGET_GROUP, s.DEPLOYMENT_ROLE, s.DASHBOARD} <= set(resources)
+        (balancer,) = elbv2.describe_load_balancers(LoadBalancerArns=[resources[s.LOAD_BALANCER]])[
+            "LoadBalancers"
+        ]
+        assert balancer["Type"] == "network"
+        (listener,) = elbv2.describe_listeners(LoadBalancerArn=balancer["LoadBalancerArn"])[
+            "Listeners"
+        ]
+        assert (listener["Port"], listener["Protocol"]) == served
+        (action,) = listener["DefaultActions"]
+        assert action["Type"] == "forward"
+        # All to the running revision until ECS shifts it.
+        assert [
+            (g["TargetGroupArn"], g["Weight"]) for g in action["ForwardConfig"]["TargetGroups"]
+        ] == [
+            (resources[s.TARGET_GROUP], 100),
+            (resources[s.ALTERNATE_TARGET_GROUP], 0),
+        ]
+        (service,) = ecs.describe_services(
+            cluster=outputs[s.OUTPUT_CLUSTER_NAME], services=[outputs[s.OUTPUT_SERVICE_NAME]]
+        )["services"]
+        assert service["serviceArn"] == resources[s.SERVICE]
+        assert service["status"] == "ACTIVE"
+
+
 def _physical(aws: Aws, stack: str, logical: str) -> str:
     return _stack_resources(aws, stack)[logical]
 

@@ -469,6 +469,117 @@ def test_an_interface_endpoints_interfaces_are_in_its_security_groups(outcome):
     assert outcome["endpoint_interfaces"] == [[True, "vpc_endpoint"]]
 
 
+WEIGHTED_LISTENER = textwrap.dedent(
+    """
+    import json, warnings
+    warnings.simplefilter("ignore")
+    import boto3
+    from moto import mock_aws
+    import tests.deploy.moto_patched as patched
+    patched.apply()
+
+    TEMPLATE = '''
+    Parameters:
+      Shifts: {Type: String}
+    Conditions:
+      ShiftsTraffic: !Equals [!Ref Shifts, "true"]
+      Always: !Equals [x, x]
+    Resources:
+      Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.4.0.0/16}}
+      Subnet:
+        Type: AWS::EC2::Subnet
+        Properties: {VpcId: !Ref Vpc, CidrBlock: 10.4.0.0/24, AvailabilityZone: us-east-1a}
+      Subnet2:
+        Type: AWS::EC2::Subnet
+        Properties: {VpcId: !Ref Vpc, CidrBlock: 10.4.1.0/24, AvailabilityZone: us-east-1b}
+      Balancer:
+        Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+        Properties: {Type: network, Subnets: [!Ref Subnet, !Ref Subnet2]}
+      Blue:
+        Type: AWS::ElasticLoadBalancingV2::TargetGroup
+        Properties: {VpcId: !Ref Vpc, Protocol: TCP, Port: 8080, TargetType: ip}
+      Green:
+        Type: AWS::ElasticLoadBalancingV2::TargetGroup
+        Properties: {VpcId: !Ref Vpc, Protocol: TCP, Port: 8080, TargetType: ip}
+      Listener:
+        Type: AWS::ElasticLoadBalancingV2::Listener
+        # A Condition, as the product's listeners have (HttpPortOpen, HasCertificate): moto
+        # lists for update only a resource with one (or whose text or Refs changed), and the
+        # Fn::If below names its condition, not the parameter.
+        Condition: Always
+        Properties:
+          LoadBalancerArn: !Ref Balancer
+          Port: 80
+          Protocol: TCP
+          DefaultActions:
+            - !If
+              - ShiftsTraffic
+              - Type: forward
+                ForwardConfig:
+                  TargetGroups:
+                    - {TargetGroupArn: !Ref Blue, Weight: 100}
+                    - {TargetGroupArn: !Ref Green, Weight: 0}
+              - {Type: forward, TargetGroupArn: !Ref Blue}
+    '''
+    with mock_aws():
+        cf = boto3.client("cloudformation", region_name="us-east-1")
+        elb = boto3.client("elbv2", region_name="us-east-1")
+        def given(shifts):
+            return [{"ParameterKey": "Shifts", "ParameterValue": shifts}]
+        def stack(name):
+            resources = {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in
+                         cf.list_stack_resources(StackName=name)["StackResourceSummaries"]}
+            (listener,) = elb.describe_listeners(ListenerArns=[resources["Listener"]])["Listeners"]
+            return resources, listener
+        def forwards_to(listener):
+            (action,) = listener["DefaultActions"]
+            return [[g["TargetGroupArn"], g["Weight"]]
+                    for g in action.get("ForwardConfig", {}).get("TargetGroups", [])]
+        # Created weighted (what a traffic-shifting strategy on an NLB emits).
+        cf.create_stack(StackName="weighted", TemplateBody=TEMPLATE, Parameters=given("true"))
+        resources, created = stack("weighted")
+        groups = {g["TargetGroupArn"]: g for g in elb.describe_target_groups()["TargetGroups"]}
+        # The same action through the ELBv2 API, on another port of the same load balancer.
+        (through_api,) = elb.create_listener(
+            LoadBalancerArn=resources["Balancer"], Protocol="TCP", Port=81,
+            DefaultActions=[{"Type": "forward", "ForwardConfig": {"TargetGroups": [
+                {"TargetGroupArn": resources["Blue"], "Weight": 100},
+                {"TargetGroupArn": resources["Green"], "Weight": 0}]}}])["Listeners"]
+        # Created plain, then updated to weighted (ROLLING to CANARY on a running stack).
+        cf.create_stack(StackName="moved", TemplateBody=TEMPLATE, Parameters=given("false"))
+        moved, before = stack("moved")
+        cf.update_stack(StackName="moved", UsePreviousTemplate=True, Parameters=given("true"))
+        _, after = stack("moved")
+        print(json.dumps({
+            "status": [cf.describe_stacks(StackName=n)["Stacks"][0]["StackStatus"]
+                       for n in ("weighted", "moved")],
+            "created": forwards_to(created) == [[resources["Blue"], 100],
+                                                [resources["Green"], 0]],
+            "as_the_api": created["DefaultActions"] == through_api["DefaultActions"],
+            "balancer_on_both": [groups[resources[g]]["LoadBalancerArns"]
+                                 == [resources["Balancer"]] for g in ("Blue", "Green")],
+            "before_update": [before["DefaultActions"][0].get("TargetGroupArn") == moved["Blue"],
+                              forwards_to(before)],
+            "after_update": [after["ListenerArn"] == before["ListenerArn"],
+                             forwards_to(after) == [[moved["Blue"], 100], [moved["Green"], 0]]],
+        }))
+    """
+)
+
+
+def test_a_listener_forwards_by_weight_to_two_target_groups():
+    """A traffic-shifting strategy on a network load balancer gives its listener a forward action
+    with a ForwardConfig alone (weights 100 and 0): moto read a TargetGroupArn (KeyError, the
+    stack failed). It is created, and updated to, as the ELBv2 API creates it."""
+    weighted = _run(WEIGHTED_LISTENER)
+    assert weighted["status"] == ["CREATE_COMPLETE", "UPDATE_COMPLETE"]
+    assert weighted["created"] is True
+    assert weighted["as_the_api"] is True
+    assert weighted["balancer_on_both"] == [True, True]
+    assert weighted["before_update"] == [True, []]  # a plain forward stays as moto made it
+    assert weighted["after_update"] == [True, True]  # the same listener, now weighted
+
+
 INLINE_FUNCTION = textwrap.dedent(
     """
     Parameters:
