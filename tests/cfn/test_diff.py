@@ -1073,6 +1073,30 @@ def test_changing_a_network_load_balancers_production_listener_resets_its_weight
     assert not [f for f in findings if "weights" in f.change]
 
 
+@pytest.mark.parametrize("strategy", ["CANARY", "BLUE_GREEN"])
+def test_a_certificate_given_to_a_network_load_balancer_moves_its_weights_to_a_new_listener(
+    strategy,
+):
+    """On a network load balancer the production "rule" is the listener: a certificate given
+    swaps HttpListener (port 80) for HttpsListener (443), which starts at the template's 100 /
+    0 while the service may serve from AlternateTargetGroup. diff compared the weights of
+    resources on both sides only, and said nothing of it (a review); an application load
+    balancer's ProductionListenerRule, moved to the new listener, already "resets the
+    weights"."""
+    running = {"DesiredCount": "2", "DeploymentStrategy": strategy, "LoadBalancerType": "network"}
+    findings = diff_stacks(
+        shipped(__version__), shipped(__version__), running, {"CertificateArn": CERTIFICATE}
+    )
+    (moved,) = [f for f in findings if "weight" in f.change]
+    assert moved.subject == "resource HttpsListener" and moved.severity == BREAKING
+    assert moved.change.startswith("takes over from HttpListener forwarding by weight")
+    rolling = {**running, "DeploymentStrategy": "ROLLING"}
+    findings = diff_stacks(
+        shipped(__version__), shipped(__version__), rolling, {"CertificateArn": CERTIFICATE}
+    )
+    assert not [f for f in findings if "weight" in f.change]
+
+
 def test_a_template_diff_says_a_weighted_rule_may_reset_when_a_condition_decides():
     rule = {
         "Type": "AWS::ElasticLoadBalancingV2::ListenerRule",

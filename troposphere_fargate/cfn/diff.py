@@ -1230,7 +1230,41 @@ def _weights_reset(
                 "with one update first, then make this change",
             )
         )
-    return findings
+    return findings + _weights_moved(template, old_resources, new_resources)
+
+
+def _weights_moved(
+    template: str, old_resources: Mapping[str, Any], new_resources: Mapping[str, Any]
+) -> list[Finding]:
+    """A rule or listener forwarding by weight that the update adds while it removes another:
+    on a network load balancer a certificate given swaps HttpListener for HttpsListener, the
+    production "rule" ECS shifts. The new one starts at the template's weights, not at those
+    ECS set on the old one."""
+
+    def weighted(resources: Mapping[str, Any], names: Iterable[str]) -> list[str]:
+        found = []
+        for name in sorted(names):
+            actions = _WEIGHTED_ACTIONS.get(resources[name].get("Type"))
+            if actions and _weighted(resources[name].get("Properties", {}).get(actions))[0]:
+                found.append(name)
+        return found
+
+    gone = weighted(old_resources, set(old_resources) - set(new_resources))
+    added = weighted(new_resources, set(new_resources) - set(old_resources))
+    if not gone:
+        return []
+    return [
+        Finding(
+            template,
+            BREAKING,
+            f"resource {name}",
+            f"takes over from {', '.join(gone)} forwarding by weight, at the template's weights, "
+            "not those ECS set in the last canary, linear or blue/green deployment: every "
+            "request may go to a target group without tasks. Move the service to ROLLING with "
+            "one update first, then make this change",
+        )
+        for name in added
+    ]
 
 
 def _connect_services(properties: Mapping[str, Any]) -> list[Any]:
