@@ -118,6 +118,22 @@ def test_the_max_age_is_bounded(service):
         )
 
 
+@pytest.mark.parametrize("value", ["300.5", "1e3", "0.0", "00", "0300"])
+@pytest.mark.parametrize("layer", ["service", "environment"])
+def test_the_max_age_is_a_whole_number_as_written(service, environment, layer, value):
+    """max-age is delta-seconds, digits only (RFC 6797 6.1.1): a Number parameter took 300.5
+    and 1e3 and Fn::Sub wrote them into the header as given ("max-age=300.5", which a browser
+    ignores), and took 0.0 and 00, which are not the "0" the conditions and rules compare with
+    (a header "max-age=00" with a certificate, a refusal saying "set it to 0" without one)."""
+    template, required, certificate = {
+        "service": (service, SERVICE_REQUIRED, s.CERTIFICATE_ARN),
+        "environment": (environment, ENVIRONMENT_REQUIRED, e.CERTIFICATE_ARN),
+    }[layer]
+    values = {**required, certificate: CERTIFICATE, s.STRICT_TRANSPORT_SECURITY_MAX_AGE: value}
+    with pytest.raises(ParameterError, match="whole number of seconds"):
+        deployed(template, values)
+
+
 def test_an_environment_sends_it_from_its_https_listener_when_given(environment):
     with_certificate = {**ENVIRONMENT_REQUIRED, e.CERTIFICATE_ARN: CERTIFICATE}
     assert _attributes(deployed(environment, with_certificate), e.HTTPS_LISTENER) is None

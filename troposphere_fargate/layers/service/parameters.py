@@ -886,6 +886,15 @@ def add_web_acl_parameter(t: Template, group: str, default: str, description: st
 # leave). Two years at most, the longest the HSTS preload list asks for.
 MAX_STRICT_TRANSPORT_SECURITY_MAX_AGE = 63072000
 NO_STRICT_TRANSPORT_SECURITY = "0"
+# A String with a pattern, not a Number: a Number takes 300.5, 1e3, 0.0 and 00, and Ref hands
+# them on as written, so Fn::Sub made "max-age=300.5" (max-age is delta-seconds, digits only,
+# RFC 6797 6.1.1: a browser ignores such a header) and "0.0" or "00" was not the "0" the
+# conditions and rules compare with (a header "max-age=00", or a refusal saying "set it to 0").
+# Whole numbers from 0 to MAX_STRICT_TRANSPORT_SECURITY_MAX_AGE, without leading zeros.
+STRICT_TRANSPORT_SECURITY_MAX_AGE_PATTERN = (
+    r"^(?:0|[1-9][0-9]{0,6}|[1-5][0-9]{7}|6[0-2][0-9]{6}|630[0-6][0-9]{4}|6307[01][0-9]{3}"
+    r"|63072000)$"
+)
 
 
 def add_strict_transport_security_parameter(t: Template, group: str, description: str) -> Parameter:
@@ -898,13 +907,12 @@ def add_strict_transport_security_parameter(t: Template, group: str, description
         group=group,
         label="HSTS max-age (seconds, 0: none)",
         description=description,
-        Type="Number",
+        Type="String",
         Default=NO_STRICT_TRANSPORT_SECURITY,
-        MinValue=0,
-        MaxValue=MAX_STRICT_TRANSPORT_SECURITY_MAX_AGE,
+        AllowedPattern=STRICT_TRANSPORT_SECURITY_MAX_AGE_PATTERN,
         ConstraintDescription=(
-            f"must be a number of seconds from 0 (no header) to "
-            f"{MAX_STRICT_TRANSPORT_SECURITY_MAX_AGE} (two years)"
+            f"must be a whole number of seconds from 0 (no header) to "
+            f"{MAX_STRICT_TRANSPORT_SECURITY_MAX_AGE} (two years), without leading zeros"
         ),
     )
 
