@@ -16,10 +16,10 @@ from ..config import (
     LOG_RETENTION_DAYS,
     EnvironmentConfig,
 )
+from ..service.names import NO_STRICT_TRANSPORT_SECURITY
 from ..service.parameters import (
     CERTIFICATE_PATTERN,
     INGRESS_CIDR_PATTERN,
-    NO_STRICT_TRANSPORT_SECURITY,
     NOT_GIVEN,
     add_strict_transport_security_parameter,
     add_web_acl_parameter,

@@ -76,6 +76,7 @@ from .names import (
     LOAD_BALANCER_TYPE,
     MEMORY_TARGET_UTILIZATION,
     NAMESPACE_ARN,
+    NO_STRICT_TRANSPORT_SECURITY,
     PUBLIC_IN_ENVIRONMENT,
     REQUESTS_PER_TARGET,
     SECRET_ARN_PARAMETER,
@@ -88,7 +89,6 @@ from .names import (
 from .parameters import (
     NO_CERTIFICATE,
     NO_EXTRA_EGRESS_PORT,
-    NO_STRICT_TRANSPORT_SECURITY,
     NOT_GIVEN,
 )
 from .placement import Placement, exists

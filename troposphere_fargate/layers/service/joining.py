@@ -47,6 +47,7 @@ from .names import (
     LOAD_BALANCER_SECURITY_GROUP_ID,
     LOAD_BALANCER_TYPE,
     NAMESPACE_ARN,
+    NO_STRICT_TRANSPORT_SECURITY,
     ONLY_PUBLIC_SERVICES_HAVE_RULES,
     PUBLIC_SERVICE_NEEDS_A_RULE,
     SERVICE_CONNECT_NAME,
@@ -309,7 +310,9 @@ def add_placement_rules(t: Template, placement: Placement) -> tuple[str, ...]:
                         _empty(CERTIFICATE_ARN),
                         Equals(Ref(HTTPS_ONLY), FALSE),
                         _empty(WEB_ACL_ARN),
-                        Equals(Ref(STRICT_TRANSPORT_SECURITY_MAX_AGE), "0"),
+                        Equals(
+                            Ref(STRICT_TRANSPORT_SECURITY_MAX_AGE), NO_STRICT_TRANSPORT_SECURITY
+                        ),
                     ),
                     "In an environment the load balancer, its certificate, its port 80, its "
                     "web ACL and its HSTS header are the environment's: leave LoadBalancerType "

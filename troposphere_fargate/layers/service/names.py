@@ -236,6 +236,7 @@ HTTPS_ONLY = "HttpsOnly"
 WEB_ACL_ARN = "WebAclArn"  # empty: no AWS WAF web ACL
 # 0: no Strict-Transport-Security header; else its max-age, added by the HTTPS listener
 STRICT_TRANSPORT_SECURITY_MAX_AGE = "StrictTransportSecurityMaxAge"
+NO_STRICT_TRANSPORT_SECURITY = "0"  # its value for no header, which conditions and rules test
 DEREGISTRATION_DELAY = "DeregistrationDelaySeconds"
 ENABLE_EXECUTE_COMMAND = "EnableExecuteCommand"
 LOG_RETENTION_DAYS_PARAMETER = "LogRetentionDays"

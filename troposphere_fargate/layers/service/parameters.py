@@ -110,6 +110,7 @@ from .names import (
     MAX_CAPACITY,
     MEMORY_TARGET_UTILIZATION,
     MIN_CAPACITY,
+    NO_STRICT_TRANSPORT_SECURITY,
     PRIVATE_SUBNET_IDS,
     PUBLIC_SUBNET_IDS,
     REQUEST_SCALING_NEEDS_A_PUBLIC_SERVICE,
@@ -885,7 +886,6 @@ def add_web_acl_parameter(t: Template, group: str, default: str, description: st
 # which would hold every name under it to HTTPS, nor preload, a browser list that is slow to
 # leave). Two years at most, the longest the HSTS preload list asks for.
 MAX_STRICT_TRANSPORT_SECURITY_MAX_AGE = 63072000
-NO_STRICT_TRANSPORT_SECURITY = "0"
 # A String with a pattern, not a Number: a Number takes 300.5, 1e3, 0.0 and 00, and Ref hands
 # them on as written, so Fn::Sub made "max-age=300.5" (max-age is delta-seconds, digits only,
 # RFC 6797 6.1.1: a browser ignores such a header) and "0.0" or "00" was not the "0" the
