@@ -1172,6 +1172,15 @@ _WEIGHTED_ACTIONS = {
 }
 
 
+def _forward_weights(resource: Mapping[str, Any]) -> tuple[bool, bool]:
+    """(may, certainly): whether a listener rule or listener forwards by weight (see
+    :func:`_weighted`); neither for a resource of another type."""
+    actions = _WEIGHTED_ACTIONS.get(str(resource.get("Type")))
+    if actions is None:
+        return False, False
+    return _weighted(resource.get("Properties", {}).get(actions))
+
+
 def _weights_reset(
     template: str, old: Mapping[str, Any], new: Mapping[str, Any], replaced: Mapping[str, bool]
 ) -> list[Finding]:
@@ -1187,13 +1196,11 @@ def _weights_reset(
     gone = {name for name, sure in replaced.items() if sure}
     for name in sorted(set(old_resources) & set(new_resources)):
         before, after = old_resources[name], new_resources[name]
-        actions = _WEIGHTED_ACTIONS.get(before.get("Type"))
-        if actions is None:
-            continue
+        may, certainly = _forward_weights(before)
         was, now = before.get("Properties", {}), after.get("Properties", {})
-        may, certainly = _weighted(was.get(actions))
         if not may or not (was != now or name in replaced or referred(now) & gone):
             continue
+        actions = _WEIGHTED_ACTIONS[before["Type"]]
         if not _weighted(now.get(actions))[0]:
             # The move back to ROLLING, as the README says to do before such a change.
             findings.append(
@@ -1242,12 +1249,7 @@ def _weights_moved(
     ECS set on the old one."""
 
     def weighted(resources: Mapping[str, Any], names: Iterable[str]) -> list[str]:
-        found = []
-        for name in sorted(names):
-            actions = _WEIGHTED_ACTIONS.get(resources[name].get("Type"))
-            if actions and _weighted(resources[name].get("Properties", {}).get(actions))[0]:
-                found.append(name)
-        return found
+        return [name for name in sorted(names) if _forward_weights(resources[name])[0]]
 
     gone = weighted(old_resources, set(old_resources) - set(new_resources))
     added = weighted(new_resources, set(new_resources) - set(old_resources))
