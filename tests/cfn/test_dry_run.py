@@ -1258,3 +1258,37 @@ def test_validate_refuses_a_domain_longer_than_acm_takes_for_the_certificate_it_
     )
     dry_run(environment, {**domain, "CertificateArn": certificate})  # none is requested
     dry_run(environment, {**domain, "DomainName": "a" * 52 + ".example.com"})  # 64: taken
+
+
+def test_the_summary_says_what_each_listener_does_besides_forwarding():
+    """With a certificate, port 80 only redirects, and with StrictTransportSecurityMaxAge above
+    0 the HTTPS listeners send Strict-Transport-Security: the summary said "HTTP 80, HTTPS 443"
+    either way, so whether browsers would be told to keep to HTTPS (for max-age seconds) showed
+    nowhere before launching. The header comes from the listener attribute
+    "routing.http.response.strict_transport_security.header_value" (Elastic Load Balancing User
+    Guide, "HTTP header modification for your Application Load Balancer",
+    https://docs.aws.amazon.com/elasticloadbalancing/latest/application/header-modification.html)."""
+    certificate = (
+        "arn:aws:acm:us-east-1:123456789012:certificate/0b7a5e8c-1d2f-4e3a-9b8c-7d6e5f4a3b2c"
+    )
+    https = {**LAUNCH, "CertificateArn": certificate}
+    assert footprint(dry_run(ROOT, LAUNCH)).listeners == ["HTTP 80"]
+    assert footprint(dry_run(ROOT, https)).listeners == [
+        "HTTP 80 (redirects to HTTPS)",
+        "HTTPS 443",
+    ]
+    hsts = {**https, "StrictTransportSecurityMaxAge": "31536000"}
+    assert (
+        "listeners: HTTP 80 (redirects to HTTPS), HTTPS 443 (sends Strict-Transport-Security: "
+        "max-age=31536000)"
+    ) in describe(footprint(dry_run(ROOT, hsts)))
+    environment = {
+        "VpcId": "vpc-0123abcd",
+        "PublicSubnetIds": "subnet-0aaa1111,subnet-0bbb2222",
+        "CertificateArn": certificate,
+        "StrictTransportSecurityMaxAge": "300",
+    }
+    assert footprint(dry_run(SHIPPED / "environment.yaml", environment)).listeners == [
+        "HTTP 80 (redirects to HTTPS)",
+        "HTTPS 443 (sends Strict-Transport-Security: max-age=300)",
+    ]

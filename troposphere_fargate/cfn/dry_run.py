@@ -936,6 +936,33 @@ class Footprint:
         return bool(self.tasks) and not self.vpcs
 
 
+# An application load balancer's listener attributes that add a header to every response:
+# "routing.http.response.<header, in lower case with underscores>.header_value" (Elastic Load
+# Balancing User Guide, "HTTP header modification for your Application Load Balancer",
+# https://docs.aws.amazon.com/elasticloadbalancing/latest/application/header-modification.html).
+_RESPONSE_HEADER = re.compile(r"routing\.http\.response\.([a-z_]+)\.header_value")
+
+
+def _listener(listener: Mapping[str, Any]) -> str:
+    """``HTTPS 443``, with what it does besides forwarding: ``HTTP 80 (redirects to HTTPS)``,
+    ``HTTPS 443 (sends Strict-Transport-Security: max-age=31536000)``."""
+    notes = []
+    actions = listener.get("DefaultActions")
+    if isinstance(actions, list) and actions and isinstance(actions[0], Mapping):
+        redirect = actions[0].get("RedirectConfig")
+        if actions[0].get("Type") == "redirect":
+            to = redirect.get("Protocol") if isinstance(redirect, Mapping) else None
+            notes.append(f"redirects to {to}" if to else "redirects")
+    attributes = listener.get("ListenerAttributes")
+    for attribute in attributes if isinstance(attributes, list) else []:
+        header = _RESPONSE_HEADER.fullmatch(str(attribute.get("Key", "")))
+        if header and attribute.get("Value"):
+            name = "-".join(word.capitalize() for word in header.group(1).split("_"))
+            notes.append(f"sends {name}: {attribute['Value']}")
+    about = f" ({'; '.join(notes)})" if notes else ""
+    return f"{listener.get('Protocol', '?')} {listener.get('Port', '?')}{about}"
+
+
 def _record_names(records: list[dict[str, Any]]) -> tuple[str, ...]:
     return tuple(
         sorted(str(p["Name"]).rstrip(".") for p in records if isinstance(p.get("Name"), str))
@@ -1348,8 +1375,7 @@ def footprint(stack: PlannedStack) -> Footprint:
             for lb in load_balancers
         ],
         listeners=sorted(
-            f"{listener.get('Protocol', '?')} {listener.get('Port', '?')}"
-            for listener in typed("AWS::ElasticLoadBalancingV2::Listener")
+            _listener(listener) for listener in typed("AWS::ElasticLoadBalancingV2::Listener")
         ),
         tasks=services.tasks,
         container_users=_container_users(every),
