@@ -1097,6 +1097,65 @@ def test_a_certificate_given_to_a_network_load_balancer_moves_its_weights_to_a_n
     assert not [f for f in findings if "weight" in f.change]
 
 
+@pytest.mark.parametrize("given", [True, False])
+def test_a_rule_moved_to_another_listener_is_replaced_and_the_service_follows_it(given):
+    """A certificate given (or taken away) moves an application load balancer's
+    ProductionListenerRule from HttpListener to HttpsListener (or back). ``ListenerArn`` is
+    create-only ("Update requires: Replacement", AWS::ElasticLoadBalancingV2::ListenerRule,
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-listenerrule.html),
+    and two listeners never have one ARN: the rule is replaced for certain. diff said "may
+    replace" (two Refs, either of which could be anything), so it did not follow the new rule's
+    ARN into the Service (its blue/green ProductionListenerRule): the deployment the update
+    starts went unsaid."""
+    running = {"DesiredCount": "2", "DeploymentStrategy": "CANARY"}
+    before, after = (
+        (running, {"CertificateArn": CERTIFICATE})
+        if given
+        else (
+            {**running, "CertificateArn": CERTIFICATE},
+            {"CertificateArn": ""},
+        )
+    )
+    findings = diff_stacks(shipped(__version__), shipped(__version__), before, after)
+    changes = {f.subject: f.change for f in findings if "ListenerArn" in f.change}
+    assert changes == {
+        "resource ProductionListenerRule": "ListenerArn replaces "
+        "(AWS::ElasticLoadBalancingV2::ListenerRule)"
+    }
+    (service,) = [f for f in findings if f.subject == "resource Service"]
+    assert service.change == (
+        "updated in place: it refers to ProductionListenerRule, which is replaced; the service "
+        "starts a deployment: new tasks take over from the running ones"
+    )
+
+
+def test_a_create_only_attribute_of_another_resource_may_still_be_the_same():
+    """Two subnets' ``Fn::GetAtt ... VpcId`` are one VPC: a create-only property that moves
+    from one to the other may keep its value, unlike a ``Ref`` of another resource."""
+    subnets = {
+        name: {"Type": "AWS::EC2::Subnet", "Properties": {"VpcId": "vpc-1", "CidrBlock": cidr}}
+        for name, cidr in (("A", "10.0.0.0/24"), ("B", "10.0.1.0/24"))
+    }
+
+    def group(vpc: object) -> dict[str, object]:
+        return {
+            "Resources": {
+                **subnets,
+                "Group": {
+                    "Type": "AWS::EC2::SecurityGroup",
+                    "Properties": {"GroupDescription": "g", "VpcId": vpc},
+                },
+            }
+        }
+
+    (attribute,) = diff_template(
+        "t.yaml", group({"Fn::GetAtt": ["A", "VpcId"]}), group({"Fn::GetAtt": ["B", "VpcId"]})
+    )
+    assert attribute.change == "VpcId may replace (AWS::EC2::SecurityGroup)"
+    (ref,) = diff_template("t.yaml", group({"Ref": "A"}), group({"Ref": "B"}))
+    assert ref.change == "VpcId replaces (AWS::EC2::SecurityGroup)"
+
+
 def test_a_template_diff_says_a_weighted_rule_may_reset_when_a_condition_decides():
     rule = {
         "Type": "AWS::ElasticLoadBalancingV2::ListenerRule",

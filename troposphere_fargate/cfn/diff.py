@@ -523,13 +523,25 @@ def _text_bounds(value: Any) -> tuple[str, str, bool] | None:
     return parts[0], parts[-1], len(parts) == 1
 
 
-def _replacements(resource_type: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
-    """Property paths whose change replaces the resource, each marked certain or conditional."""
+def _replacements(
+    resource_type: str,
+    old: Mapping[str, Any],
+    new: Mapping[str, Any],
+    resources: Mapping[str, Any],
+) -> list[str]:
+    """Property paths whose change replaces the resource, each marked certain or conditional:
+    certain when the values differ outside any function, or ``Ref`` two different
+    ``resources`` (``ListenerArn``: ``Ref HttpsListener`` -> ``Ref HttpListener``; two
+    resources never have one physical ID). An ``Fn::GetAtt`` of two may be the same (two
+    subnets' ``VpcId``)."""
     found = []
     for path in _create_only(resource_type):
         before, after = _get(old, path), _get(new, path)
         if before != after:
-            how = "replaces" if _certainly_differs(before, after) else "may replace"
+            certain = _certainly_differs(before, after) or _names_another(
+                before, after, resources, by=("Ref",)
+            )
+            how = "replaces" if certain else "may replace"
             found.append(f"{'.'.join(path)} {how}")
     for path in _conditionally_create_only(resource_type):
         if _get(old, path) != _get(new, path):
@@ -961,7 +973,9 @@ def _resource_findings(
         new_properties = after.get("Properties", {})
         if old_properties == new_properties:
             continue
-        replacements = _replacements(resource_type, old_properties, new_properties)
+        replacements = _replacements(
+            resource_type, old_properties, new_properties, {**old_resources, **new_resources}
+        )
         changed = sorted(
             key
             for key in set(old_properties) | set(new_properties)
@@ -1149,16 +1163,23 @@ def _weighted(actions: Any) -> tuple[bool, bool]:
     return weighted, weighted
 
 
-def _names_another(before: Any, after: Any, resources: Mapping[str, Any]) -> bool:
+# The functions that name a resource: its physical ID, or one of its attributes.
+_NAMING = ("Ref", "Fn::GetAtt")
+
+
+def _names_another(
+    before: Any, after: Any, resources: Mapping[str, Any], by: tuple[str, ...] = _NAMING
+) -> bool:
     """Whether, at the same place, the two values refer to two different resources (``Ref
-    HttpListener`` -> ``Ref HttpsListener``): they differ whatever the functions resolve to."""
-    was, now = _resource_of(before, resources), _resource_of(after, resources)
+    HttpListener`` -> ``Ref HttpsListener``), through the functions ``by``: they differ
+    whatever the functions resolve to."""
+    was, now = _resource_of(before, resources, by), _resource_of(after, resources, by)
     if was and now:
         return was != now
     if isinstance(before, Mapping) and isinstance(after, Mapping) and set(before) == set(after):
-        return any(_names_another(before[key], after[key], resources) for key in before)
+        return any(_names_another(before[key], after[key], resources, by) for key in before)
     if isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
-        return any(_names_another(b, a, resources) for b, a in zip(before, after, strict=True))
+        return any(_names_another(b, a, resources, by) for b, a in zip(before, after, strict=True))
     return False
 
 
@@ -1605,11 +1626,16 @@ class _Change:
 _VALUE_CHANGES = "its value changes"
 
 
-def _resource_of(value: Any, resources: Mapping[str, Any]) -> str | None:
-    """The resource a ``Ref`` or an ``Fn::GetAtt`` names, when it is one of ``resources``."""
+def _resource_of(
+    value: Any, resources: Mapping[str, Any], by: tuple[str, ...] = _NAMING
+) -> str | None:
+    """The resource a ``Ref`` or an ``Fn::GetAtt`` (of the functions ``by``) names, when it is
+    one of ``resources``."""
     if not _is_function(value):
         return None
     ((key, inner),) = value.items()
+    if key not in by:
+        return None
     target = inner if key == "Ref" else inner[0] if key == "Fn::GetAtt" and inner else None
     return target if isinstance(target, str) and target in resources else None
 
