@@ -375,29 +375,108 @@ def test_check_takes_a_file_named_twice_once(tmp_path, monkeypatch):
     assert seen == [network]
 
 
-def test_ctrl_c_during_a_build_is_one_line_and_writes_nothing(tmp_path):
+def _running_with(argument: str) -> list[int]:
+    """The live processes (Linux's /proc) whose command line holds ``argument``: a build and
+    the copies it forks, which keep its command line (a zombie's is empty)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            arguments = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue  # ended meanwhile
+        if argument.encode() in arguments:
+            found.append(int(cmdline.parent.name))
+    return found
+
+
+def test_ctrl_c_during_a_build_is_one_line_writes_nothing_and_leaves_nothing_running(tmp_path):
     """A Ctrl-C while cfn-lint ran printed "error: Bad file descriptor" (the pipe from the
     lint was closed twice, hiding the interrupt), earlier a traceback; and the lint's copy of
-    the process was left running."""
+    the process was left running. A Ctrl-C sent to the build alone (``kill -INT``, as a
+    supervisor does, where a terminal's reaches every process of the group) stopped the copy
+    that lints, but not the copies it forks: they went on linting for seconds after the build
+    had said "interrupted"."""
     import signal
     import time
 
+    from troposphere_fargate.cfn.lint import available_cpus
+
     output = tmp_path / "out"
     command = [sys.executable, "-m", "troposphere_fargate", "build", "--no-lint-cache", "-q"]
-    process = subprocess.Popen(
-        [*command, "--output", str(output)],
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "TROPOSPHERE_FARGATE_CACHE": str(tmp_path / "cache")},
-    )
-    time.sleep(1.0)  # imported, rendering or linting: long before the write
+    with open(tmp_path / "stderr", "w") as stderr:
+        process = subprocess.Popen(
+            [*command, "--output", str(output)],
+            cwd=tmp_path,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            env={**os.environ, "TROPOSPHERE_FARGATE_CACHE": str(tmp_path / "cache")},
+        )
+    # Wait until cfn-lint runs in the copies of copies (the build, its copy, one of that
+    # copy's): a fixed second could still be the imports on a loaded machine, where a Ctrl-C
+    # is Python's own KeyboardInterrupt (a traceback, then death by SIGINT: -2).
+    linux = Path("/proc/self/cmdline").exists() and available_cpus() >= 2
+    deadline = time.monotonic() + 30
+    while linux and len(_running_with(str(output))) < 3 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    if not linux:
+        time.sleep(1.0)  # imported, rendering or linting by then
     process.send_signal(signal.SIGINT)
-    _, stderr = process.communicate(timeout=60)
-    assert process.returncode == 130
-    assert stderr == "troposphere-fargate: interrupted\n"
+    assert process.wait(timeout=60) == 130
+    assert (tmp_path / "stderr").read_text() == "troposphere-fargate: interrupted\n"
     assert not output.exists()
+    if linux:  # the copies are killed as the build ends: gone within moments, not seconds
+        deadline = time.monotonic() + 1.0
+        while _running_with(str(output)) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert _running_with(str(output)) == []
+
+
+def _children_of(pid: int) -> list[int]:
+    """The processes (Linux's /proc) whose parent is ``pid``, live or not yet waited for (a
+    zombie): field 4 of their stat, after the name in parentheses, which may hold spaces."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # ended meanwhile
+        if fields[1] == str(pid):
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads Linux's /proc")
+def test_an_interrupted_lint_stops_and_reaps_its_copies(tmp_path):
+    """``lint_templates`` in a process that goes on after a KeyboardInterrupt (a notebook, a
+    server): the copies it forked went on linting, and were never waited for."""
+    import inspect
+    import signal
+    import time
+
+    from troposphere_fargate.cfn.lint import available_cpus
+
+    if available_cpus() < 2:
+        pytest.skip("lints in this process: nothing forked")
+    script = tmp_path / "lint.py"
+    script.write_text(
+        "import os, sys\nfrom pathlib import Path\n"
+        + inspect.getsource(_children_of)
+        + "from troposphere_fargate.cfn.lint import lint_templates\n"
+        + "texts = {p.name: p.read_text() for p in Path(sys.argv[1]).glob('*.yaml')}\n"
+        + "try:\n"
+        + "    lint_templates(texts, jobs=2)\n"
+        + "except KeyboardInterrupt:\n"
+        + "    print(len(_children_of(os.getpid())), flush=True)\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, str(script), str(SHIPPED)], stdout=subprocess.PIPE, text=True
+    )
+    deadline = time.monotonic() + 30
+    while len(_children_of(process.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    process.send_signal(signal.SIGINT)
+    out, _ = process.communicate(timeout=60)
+    assert out == "0\n"
 
 
 ROOT_VALUES = [

@@ -251,13 +251,34 @@ def _decoded(pid: int, data: bytes) -> list[Finding] | str:
 
 def _stop(pid: int) -> None:
     """Stop and reap a forked copy, whatever it is doing (it may still be loading cfn-lint:
-    no need to wait for that), and whether or not it has already gone."""
+    no need to wait for that), and whether or not it has already gone. The copies it forked
+    die with it where :func:`_die_with_parent` can arrange it."""
     import signal
 
     with suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
     with suppress(ChildProcessError):
         os.waitpid(pid, 0)
+
+
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def _die_with_parent(parent: int) -> None:
+    """In a forked copy, on Linux: be killed when the process that forked it ends, however it
+    ends. A build stopped by a Ctrl-C sent to it alone (``kill -INT``), by SIGTERM or SIGKILL,
+    left its copies linting for seconds, holding its stdout and stderr open (prctl(2),
+    PR_SET_PDEATHSIG). Elsewhere nothing changes: a copy finishes its lint and leaves."""
+    import signal
+
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    with suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL))
+    if os.getppid() != parent:  # it ended before the request took effect
+        os._exit(1)
 
 
 class StartedLinter:
@@ -282,8 +303,10 @@ class StartedLinter:
         self._receive, findings_out = os.pipe()
         sys.stdout.flush()
         sys.stderr.flush()
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # the copy: load, wait for the templates, lint them, answer, leave
+            _die_with_parent(parent)
             os.close(self._send)
             os.close(self._receive)
             self._serve(templates_in, findings_out)
@@ -389,12 +412,14 @@ def _lint_forked(
     sys.stdout.flush()
     sys.stderr.flush()
     children = []
+    parent = os.getpid()
     try:
         try:
             for _ in range(jobs):
                 read_end, write_end = os.pipe()
                 pid = os.fork()
                 if pid == 0:  # a copy: lint what it takes, send the findings (or error) back
+                    _die_with_parent(parent)
                     os.close(queue)
                     os.close(read_end)
                     _answer(write_end, lambda: _lint_taken(tasks, items, config, rules))
@@ -408,18 +433,25 @@ def _lint_forked(
             os.write(queue, index.to_bytes(_TASK_BYTES, "big"))
     except BrokenPipeError:
         pass  # every copy has gone already: each one's result (or its absence) says why
-    except BaseException:
+    except BaseException:  # a fork failed, or an interrupt: the copies are stopped
         os.close(queue)
-        for pid, read_end in children:  # fork failed: the copies see the end of the queue
+        for pid, read_end in children:
             os.close(read_end)
-            os.waitpid(pid, 0)
+            _stop(pid)
         raise
     os.close(queue)  # the copies see the end of the queue and finish
 
     findings: list[Finding] = []
     failures: list[str] = []
-    for pid, read_end in children:
-        answer = _answer_of(pid, read_end)
+    for done, (pid, read_end) in enumerate(children):
+        try:
+            answer = _answer_of(pid, read_end)  # closes read_end, even when interrupted
+        except BaseException:  # an interrupt: stop this copy and those not read yet
+            for other, unread in children[done + 1 :]:
+                os.close(unread)
+                _stop(other)
+            _stop(pid)
+            raise
         if isinstance(answer, str):
             failures.append(answer)
         else:
