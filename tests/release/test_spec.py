@@ -37,7 +37,7 @@ from troposphere_fargate.layers.config import (
     ProductConfig,
     ServiceConfig,
 )
-from troposphere_fargate.layers.deployment import DeploymentSettings
+from troposphere_fargate.layers.deployment import DEPLOYMENT_STRATEGIES, DeploymentSettings
 from troposphere_fargate.layers.exposure import Routing
 from troposphere_fargate.layers.health import (
     HEALTH_CHECK_INTERVALS,
@@ -1461,6 +1461,22 @@ def _service(keys: str) -> str:
         "services:\n  web: {expose: public, connect: false, routing: {path: /*, priority: 1}}\n",
         "services:\n  web: {expose: internal, connect: false}\n",
         "services:\n  web: {connect: false}\n",
+        # Scaling on requests and Service Connect: with ROLLING deployments only (the others
+        # move the tasks to the other target group, and shift traffic through the load balancer).
+        *(
+            _service(f"requests_per_target: {requests}, deployment: {{strategy: {strategy}}}")
+            for strategy in DEPLOYMENT_STRATEGIES
+            for requests in (0, 100)
+        ),
+        _service("requests_per_target: 100"),
+        *(
+            _service(
+                f"expose: public, connect: {connect}, routing: {{path: /*, priority: 1}}, "
+                f"deployment: {{strategy: {strategy}}}"
+            )
+            for strategy in DEPLOYMENT_STRATEGIES
+            for connect in ("true", "false")
+        ),
         # One service with expose is an environment too: its name is 64 characters at most
         # (a review: the schema held only several services or a section to it).
         f"services:\n  {'w' * 65}: {{expose: none}}\n",

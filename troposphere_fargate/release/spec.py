@@ -118,6 +118,7 @@ from ..layers.deployment import (
     MAX_BAKE_MINUTES,
     MIN_CANARY_PERCENT,
     MIN_STEP_PERCENT,
+    ROLLING,
     DeploymentSettings,
     in_tenths,
 )
@@ -1332,6 +1333,12 @@ def _allowed_with(
     return tuple(rules)
 
 
+def _given(key: str, schema: dict[str, Any]) -> dict[str, Any]:
+    """A mapping whose ``key`` is given and matches ``schema`` (a rule's "if" on a value inside
+    a key's mapping, such as deployment's strategy)."""
+    return {"properties": {key: schema}, "required": [key]}
+
+
 def _one_of_keys(*keys: str) -> dict[str, Any]:
     """A rule: exactly one of ``keys`` is given."""
     return {"oneOf": [{"required": [key]} for key in keys]}
@@ -2233,6 +2240,32 @@ def _service_rules(keys: tuple[Key, ...]) -> tuple[dict[str, Any], ...]:
         {"if": _is("expose", EXPOSE_PUBLIC, None), "then": {"required": ["routing"]}},
         {"if": _is("connect", True, False), "then": _is("expose", EXPOSE_PUBLIC, None)},
         *unused,
+        *_refused_together(),
+    )
+
+
+def _refused_together() -> tuple[dict[str, Any], ...]:
+    """Rules for what ServiceConfig refuses of two keys together, each beside the check it
+    says (the config's message gives the why)."""
+    requests_off = _is(
+        "requests_per_target", 0, _field_default(ServiceConfig, "default_requests_per_target")
+    )
+    return (
+        # A deployment other than ROLLING moves the tasks to the other target group (scaling on
+        # requests counts one) and shifts traffic through the load balancer, not Service Connect
+        # too (_validate_deployment, _validate_exposure).
+        {
+            "if": _given(
+                "deployment",
+                _given("strategy", {"enum": [s for s in DEPLOYMENT_STRATEGIES if s != ROLLING]}),
+            ),
+            "then": {
+                "allOf": [
+                    requests_off,
+                    _is("connect", False, _field_default(ServiceConfig, "connect")),
+                ]
+            },
+        },
     )
 
 
