@@ -32,6 +32,7 @@ from troposphere_fargate.layers.blocks import (
 )
 from troposphere_fargate.layers.config import (
     FARGATE_TASK_SIZES,
+    LOAD_BALANCER_TYPES,
     EnvironmentConfig,
     NetworkConfig,
     ProductConfig,
@@ -63,6 +64,9 @@ OTEL_IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/otel/collector:0.98.0
 DATABASE_URL = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf:url::"
 API_KEY = "arn:aws:ssm:eu-west-1:123456789012:parameter/prod/api-key"
 KMS_KEY = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+WEB_ACL = (
+    "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/web/a1b2c3d4-5678-90ab-cdef-111122223333"
+)
 
 EXPECTED = ProductConfig(
     network=NetworkConfig(
@@ -125,8 +129,7 @@ EXPECTED = ProductConfig(
         deployment=DeploymentSettings(strategy="CANARY"),
         default_alarm_topic_arn="arn:aws:sns:eu-west-1:123456789012:ops-alarms",
         default_allowed_ingress_cidr="0.0.0.0/0",
-        default_web_acl_arn="arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/web/"
-        "a1b2c3d4-5678-90ab-cdef-111122223333",
+        default_web_acl_arn=WEB_ACL,
         tls_policy="ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
         application=Application(
             environment=(("LOG_LEVEL", "info"), ("WORKERS", "4")),
@@ -1477,6 +1480,13 @@ def _service(keys: str) -> str:
             for strategy in DEPLOYMENT_STRATEGIES
             for connect in ("true", "false")
         ),
+        # AWS WAF in front of an application load balancer only.
+        *(
+            _service(f"load_balancer: {kind}{acl}")
+            for kind in LOAD_BALANCER_TYPES
+            for acl in ("", f", web_acl_arn: {WEB_ACL}", ", web_acl_arn: ''")
+        ),
+        _service(f"web_acl_arn: {WEB_ACL}"),
         # One service with expose is an environment too: its name is 64 characters at most
         # (a review: the schema held only several services or a section to it).
         f"services:\n  {'w' * 65}: {{expose: none}}\n",

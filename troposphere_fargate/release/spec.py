@@ -98,6 +98,7 @@ from ..layers.config import (
     MAX_TASKS,
     NAT_GATEWAY_MODES,
     NAT_NONE,
+    NETWORK_LOAD_BALANCER,
     REQUIRED_GATEWAY_ENDPOINTS,
     REQUIRED_INTERFACE_ENDPOINTS,
     S3_ENDPOINT_ACCESSES,
@@ -2265,6 +2266,15 @@ def _refused_together() -> tuple[dict[str, Any], ...]:
                     _is("connect", False, _field_default(ServiceConfig, "connect")),
                 ]
             },
+        },
+        # AWS WAF protects application load balancers only (_validate_load_balancer).
+        {
+            "if": _is(
+                "load_balancer",
+                NETWORK_LOAD_BALANCER,
+                _field_default(ServiceConfig, "default_load_balancer_type"),
+            ),
+            "then": {"propertyNames": {"not": {"const": "web_acl_arn"}}},
         },
     )
 
