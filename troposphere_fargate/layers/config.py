@@ -46,7 +46,13 @@ from .exposure import (
     logical_name,
 )
 from .health import TargetHealth
-from .queue_scaling import DELETE, RECEIVE, QueueScaling, names_queue_action
+from .queue_scaling import (
+    DELETE,
+    MIN_RUNNING_TASKS,
+    RECEIVE,
+    QueueScaling,
+    names_queue_action,
+)
 from .regions import arn_fields
 from .schedules import ScheduledScaling, has_passed
 
@@ -1170,12 +1176,13 @@ class ServiceConfig:
         # The backlog per task divides by the running tasks: with none it has no value, and
         # the policy would never start one.
         why = "scaling on a queue needs a running task (the backlog per task divides by them)"
-        if self.default_min_capacity < 1:
+        if self.default_min_capacity < MIN_RUNNING_TASKS:
             raise _fail(owner, "default_min_capacity", self.default_min_capacity, why)
         for index, schedule in enumerate(self.scaling_schedules):
             for bound in ("min_capacity", "max_capacity"):  # a maximum of 0 stops every task
-                if getattr(schedule, bound) == 0:
-                    raise _fail(owner, f"scaling_schedules[{index}].{bound}", 0, why)
+                value = getattr(schedule, bound)
+                if value is not None and value < MIN_RUNNING_TASKS:
+                    raise _fail(owner, f"scaling_schedules[{index}].{bound}", value, why)
 
     def _refuse_one_sided_schedules_out_of_bounds(self, owner: str) -> None:
         """A schedule that sets one bound keeps the other as it is then: the template's

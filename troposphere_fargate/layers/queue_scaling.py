@@ -25,6 +25,8 @@ from .regions import arn_fields
 QUEUE_NAME_PATTERN = r"[A-Za-z0-9_-]{1,80}|[A-Za-z0-9_-]{1,75}\.fifo"
 QUEUE_NAME = re.compile(rf"^(?:{QUEUE_NAME_PATTERN})$")
 MAX_MESSAGES_PER_TASK = 100_000
+# The fewest tasks a service scaled on its queue may be left with, by MinCapacity or a schedule.
+MIN_RUNNING_TASKS = 1
 
 
 @suggest_fields

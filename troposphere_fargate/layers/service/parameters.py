@@ -60,6 +60,7 @@ from ..health import (
     SUCCESS_CODES_PATTERN,
     timeouts_for,
 )
+from ..queue_scaling import MIN_RUNNING_TASKS
 from ..schedules import one_sided_bounds
 from .deployment import add_deployment_parameters
 from .joining import add_environment_parameters
@@ -613,10 +614,10 @@ def _task_counts(t: Template, config: ServiceConfig) -> tuple[Parameter, ...]:
     most: dict[str, int] = {}
     why: dict[str, str] = {}
     if queue is not None:
-        least[MIN_CAPACITY] = 1
+        least[MIN_CAPACITY] = MIN_RUNNING_TASKS
         why[MIN_CAPACITY] = (
-            f" (at least 1: the service scales on the messages per running task of queue "
-            f"{queue.queue})"
+            f" (at least {MIN_RUNNING_TASKS}: the service scales on the messages per running "
+            f"task of queue {queue.queue})"
         )
     # A schedule that sets one bound leaves the other as the parameter has it (schedules.py).
     floor, ceiling = one_sided_bounds(config.scaling_schedules)
