@@ -589,7 +589,7 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "    queue_scaling: {queue: orders, messages_per_task: 100}\n",
         "app.yaml:3: services.worker.min_capacity: scaling on a queue needs a running task (the "
         "backlog per task divides by them)",
-        False,
+        True,
     ),
     "queue-scaling-without-messages-per-task": (
         "services:\n  worker:\n    queue_scaling: {queue: orders}\n",
@@ -1487,6 +1487,25 @@ def _service(keys: str) -> str:
             for acl in ("", f", web_acl_arn: {WEB_ACL}", ", web_acl_arn: ''")
         ),
         _service(f"web_acl_arn: {WEB_ACL}"),
+        # Scaling on a queue keeps a task running: min_capacity, and each schedule's bounds.
+        *(
+            _service(f"min_capacity: {low}, desired_count: {low}{queue}")
+            for low in (0, 1, 2)
+            for queue in ("", ", queue_scaling: {queue: orders, messages_per_task: 10}")
+        ),
+        _service("queue_scaling: {queue: orders, messages_per_task: 10}"),
+        *(
+            _service(
+                f"min_capacity: 1, max_capacity: 3{queue}, schedules: [{{name: night, "
+                f"schedule: 'cron(0 20 * * ? *)', {bounds}}}]"
+            )
+            for bounds in ("min: 0", "min: 1", "min: 0, max: 0", "min: 1, max: 1", "max: 1")
+            for queue in ("", ", queue_scaling: {queue: orders, messages_per_task: 10}")
+        ),
+        _service(
+            "min_capacity: 1, queue_scaling: {queue: orders, messages_per_task: 10}, "
+            "schedules: [{name: night, schedule: 'cron(0 20 * * ? *)', max: 0}]"
+        ),
         # One service with expose is an environment too: its name is 64 characters at most
         # (a review: the schema held only several services or a section to it).
         f"services:\n  {'w' * 65}: {{expose: none}}\n",

@@ -148,6 +148,7 @@ from ..layers.health import (
 from ..layers.network import LAYER as NETWORK_LAYER
 from ..layers.queue_scaling import (
     MAX_MESSAGES_PER_TASK,
+    MIN_RUNNING_TASKS,
     QUEUE_NAME,
     QueueScaling,
     queue_name_hint,
@@ -2275,6 +2276,23 @@ def _refused_together() -> tuple[dict[str, Any], ...]:
                 _field_default(ServiceConfig, "default_load_balancer_type"),
             ),
             "then": {"propertyNames": {"not": {"const": "web_acl_arn"}}},
+        },
+        # Scaling on a queue divides its backlog by the running tasks: MinCapacity and each
+        # schedule's bounds keep one (_validate_queue_scaling; the default minimum does).
+        {
+            "if": {"required": ["queue_scaling"]},
+            "then": {
+                "properties": {
+                    "min_capacity": {"minimum": MIN_RUNNING_TASKS},
+                    "schedules": {
+                        "items": {
+                            "properties": {
+                                bound: {"minimum": MIN_RUNNING_TASKS} for bound in ("min", "max")
+                            }
+                        }
+                    },
+                }
+            },
         },
     )
 
