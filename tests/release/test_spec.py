@@ -1487,6 +1487,18 @@ def _service(keys: str) -> str:
             for acl in ("", f", web_acl_arn: {WEB_ACL}", ", web_acl_arn: ''")
         ),
         _service(f"web_acl_arn: {WEB_ACL}"),
+        # A KMS key for the secrets, the service's or a sidecar's.
+        *(
+            _service(f"{key}{secrets}{sidecars}")
+            for key in (f"secrets_kms_key: {KMS_KEY}", f"secrets_kms_key: [{KMS_KEY}]", "port: 80")
+            for secrets in ("", ", secrets: {}", f", secrets: {{API_KEY: {API_KEY}}}")
+            for sidecars in (
+                "",
+                f", sidecars: [{SIDECAR}]",
+                f", sidecars: [{SIDECAR[:-1]}, secrets: {{}}}}]",
+                f", sidecars: [{SIDECAR[:-1]}, secrets: {{AGENT_KEY: {API_KEY}}}}}]",
+            )
+        ),
         # Scaling on a queue keeps a task running: min_capacity, and each schedule's bounds.
         *(
             _service(f"min_capacity: {low}, desired_count: {low}{queue}")

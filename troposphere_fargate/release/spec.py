@@ -2247,8 +2247,8 @@ def _service_rules(keys: tuple[Key, ...]) -> tuple[dict[str, Any], ...]:
 
 
 def _refused_together() -> tuple[dict[str, Any], ...]:
-    """Rules for what ServiceConfig refuses of two keys together, each beside the check it
-    says (the config's message gives the why)."""
+    """Rules for what ServiceConfig and its Application refuse of keys together, each beside
+    the check it says (the config's message gives the why)."""
     requests_off = _is(
         "requests_per_target", 0, _field_default(ServiceConfig, "default_requests_per_target")
     )
@@ -2292,6 +2292,16 @@ def _refused_together() -> tuple[dict[str, Any], ...]:
                         }
                     },
                 }
+            },
+        },
+        # A KMS key decrypts secrets: the service's, or a sidecar's (Application.all_secrets).
+        {
+            "if": {"required": ["secrets_kms_key"]},
+            "then": {
+                "anyOf": [
+                    has_secrets := _given("secrets", {"minProperties": 1}),
+                    _given("sidecars", {"contains": has_secrets}),
+                ]
             },
         },
     )
