@@ -1464,8 +1464,9 @@ def _service(keys: str) -> str:
         "services:\n  web: {expose: public, connect: false, routing: {path: /*, priority: 1}}\n",
         "services:\n  web: {expose: internal, connect: false}\n",
         "services:\n  web: {connect: false}\n",
-        # Scaling on requests and Service Connect: with ROLLING deployments only (the others
-        # move the tasks to the other target group, and shift traffic through the load balancer).
+        # Scaling on requests, Service Connect and several listener rules: with ROLLING
+        # deployments only (the others move the tasks to the other target group, and shift the
+        # traffic of one listener rule through the load balancer).
         *(
             _service(f"requests_per_target: {requests}, deployment: {{strategy: {strategy}}}")
             for strategy in DEPLOYMENT_STRATEGIES
@@ -1479,6 +1480,15 @@ def _service(keys: str) -> str:
             )
             for strategy in DEPLOYMENT_STRATEGIES
             for connect in ("true", "false")
+        ),
+        *(
+            _service(f"expose: public, routing: {routing}, deployment: {{strategy: {strategy}}}")
+            for strategy in DEPLOYMENT_STRATEGIES
+            for routing in (
+                "{path: /a, priority: 1}",
+                "[{path: /a, priority: 1}]",
+                "[{path: /a, priority: 1}, {path: /b, priority: 2}]",
+            )
         ),
         # AWS WAF in front of an application load balancer only.
         *(

@@ -2254,8 +2254,8 @@ def _refused_together() -> tuple[dict[str, Any], ...]:
     )
     return (
         # A deployment other than ROLLING moves the tasks to the other target group (scaling on
-        # requests counts one) and shifts traffic through the load balancer, not Service Connect
-        # too (_validate_deployment, _validate_exposure).
+        # requests counts one) and shifts the traffic of one listener rule, through the load
+        # balancer, not Service Connect too (_validate_deployment, _validate_exposure).
         {
             "if": _given(
                 "deployment",
@@ -2264,6 +2264,7 @@ def _refused_together() -> tuple[dict[str, Any], ...]:
             "then": {
                 "allOf": [
                     requests_off,
+                    {"properties": {"routing": {"not": {"type": "array", "minItems": 2}}}},
                     _is("connect", False, _field_default(ServiceConfig, "connect")),
                 ]
             },
