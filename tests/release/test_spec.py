@@ -1490,11 +1490,16 @@ def _service(keys: str) -> str:
                 "[{path: /a, priority: 1}, {path: /b, priority: 2}]",
             )
         ),
-        # AWS WAF in front of an application load balancer only.
+        # AWS WAF, and scaling on requests, behind an application load balancer only.
         *(
             _service(f"load_balancer: {kind}{acl}")
             for kind in LOAD_BALANCER_TYPES
             for acl in ("", f", web_acl_arn: {WEB_ACL}", ", web_acl_arn: ''")
+        ),
+        *(
+            _service(f"load_balancer: {kind}, requests_per_target: {requests}")
+            for kind in LOAD_BALANCER_TYPES
+            for requests in (0, 100)
         ),
         _service(f"web_acl_arn: {WEB_ACL}"),
         # A KMS key for the secrets, the service's or a sidecar's.

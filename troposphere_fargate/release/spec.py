@@ -2269,14 +2269,15 @@ def _refused_together() -> tuple[dict[str, Any], ...]:
                 ]
             },
         },
-        # AWS WAF protects application load balancers only (_validate_load_balancer).
+        # AWS WAF protects application load balancers only, and only they count requests
+        # (_validate_load_balancer, _validate_scaling).
         {
             "if": _is(
                 "load_balancer",
                 NETWORK_LOAD_BALANCER,
                 _field_default(ServiceConfig, "default_load_balancer_type"),
             ),
-            "then": {"propertyNames": {"not": {"const": "web_acl_arn"}}},
+            "then": {"allOf": [{"propertyNames": {"not": {"const": "web_acl_arn"}}}, requests_off]},
         },
         # Scaling on a queue divides its backlog by the running tasks: MinCapacity and each
         # schedule's bounds keep one (_validate_queue_scaling; the default minimum does).
