@@ -1555,6 +1555,14 @@ def test_the_references_examples_of_what_only_the_build_checks_are_not_the_schem
     validator = jsonschema.Draft202012Validator(schema)
     assert not validator.is_valid(yaml.safe_load(_service("cpu: 512, memory: 512")))
     assert "`memory` for a `cpu`" not in spec_markdown()
+    # The keys a value rules out or needs, which the reference says the schema does check.
+    for text in (
+        _service("requests_per_target: 100, deployment: {strategy: CANARY}"),
+        _service(f"load_balancer: network, web_acl_arn: {WEB_ACL}"),
+        _service("min_capacity: 0, queue_scaling: {queue: orders, messages_per_task: 10}"),
+        _service(f"secrets_kms_key: {KMS_KEY}"),
+    ):
+        assert _agree(validator, text) == (False, False), text
     for text in (
         _service("min_capacity: 3, max_capacity: 2"),  # min_capacity against max_capacity
         "network: {vpc_cidr: 10.1.0.0/16}\nservices: {web: {}}\n",  # subnets inside vpc_cidr

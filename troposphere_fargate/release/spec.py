@@ -3022,8 +3022,11 @@ def spec_markdown() -> str:
         "# Application spec\n",
         "`troposphere-fargate build --spec app.yaml --output DIR` builds the templates for the "
         "application this YAML file describes. Editors validate and complete it with "
-        "[spec.schema.json](spec.schema.json): each key, its type and most of its values; the "
-        "build checks more than a schema can say (keys compared with each other, such as "
+        "[spec.schema.json](spec.schema.json): each key, its type, most of its values and "
+        "the keys one value rules out or needs (such as `requests_per_target` or `connect` "
+        "with a `deployment` other than ROLLING, `web_acl_arn` with a network load balancer, "
+        "`min_capacity: 0` with `queue_scaling`, or `secrets_kms_key` without a secret); the "
+        "build checks more than a schema can say (values compared with each other, such as "
         "`min_capacity` against `max_capacity` or the subnets inside `vpc_cidr`; services "
         "against each other; AWS quotas on sums and sizes), so a spec the schema takes can "
         "still be refused by the build, at its lines. "
