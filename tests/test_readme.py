@@ -147,7 +147,8 @@ def test_diff_example_is_what_the_command_prints(tmp_path, capsys):
         re.S,
     )
     assert match
-    write_version(tmp_path, generate(ProductConfig(network=NetworkConfig(max_azs=2))), "two-azs")
+    two = ProductConfig(network=NetworkConfig(max_azs=2))
+    write_version(tmp_path, generate(two, "two-azs"), "two-azs")
     repo = Path(__file__).resolve().parent.parent
     arguments = [__version__, str(tmp_path / "two-azs"), "--templates", str(repo / "templates")]
     assert cli.main(["diff", *arguments]) == 1

@@ -2957,7 +2957,7 @@ def test_an_exported_list_that_held_a_deleted_subnet_certainly_changes(tmp_path)
     running values the list holds it only under a condition: "may" stays."""
     from troposphere_fargate import NetworkConfig, ProductConfig, generate, write_version
 
-    write_version(tmp_path, generate(ProductConfig(network=NetworkConfig(max_azs=2))), "two")
+    write_version(tmp_path, generate(ProductConfig(network=NetworkConfig(max_azs=2)), "two"), "two")
     old = load_side(__version__, REPO / "templates")
     new = load_side(str(tmp_path / "two"), tmp_path)
     running = diff_stacks(old, new, {"NumberOfAzs": "3"})

@@ -755,6 +755,28 @@ def test_the_library_takes_str_paths_and_refuses_names_that_leave_the_version_fo
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["1.0.0"]
 
 
+def test_templates_stamped_for_another_version_are_not_written_as_this_one(tmp_path):
+    """A library trial: ``write_version(folder, generate(config), "1.0.0")`` wrote 0.4.0's
+    templates as 1.0.0/, whose root nested ``.../0.4.0/network.yaml`` once published; and a
+    ``manifest.json`` among the files was silently replaced by the written one."""
+    from troposphere_fargate import NetworkConfig, ProductConfig, generate
+
+    files = generate(ProductConfig(network=NetworkConfig(max_azs=2)))
+    with pytest.raises(build.BuildError) as refused:
+        write_version(tmp_path, files, "1.0.0")
+    assert str(refused.value) == (
+        "write_version(files): stamped for another version than '1.0.0': "
+        + ", ".join(f"{name} ({__version__})" for name in sorted(files))
+        + "; generate(config, version='1.0.0') renders them for it"
+    )
+    with pytest.raises(build.BuildError, match=r"manifest\.json is the manifest write_version"):
+        write_version(tmp_path, {"a.yaml": "x: 1\n", "manifest.json": "{}"}, "1.0.0")
+    assert not list(tmp_path.iterdir())
+    rendered = generate(ProductConfig(network=NetworkConfig(max_azs=2)), "1.0.0")
+    root = (write_version(tmp_path, rendered, "1.0.0") / "root.yaml").read_text()
+    assert "}1.0.0/network.yaml" in root and f"}}{__version__}/network.yaml" not in root
+
+
 def test_a_folder_that_cannot_be_written_is_named_not_the_staging_folder(
     tmp_path, files, monkeypatch
 ):

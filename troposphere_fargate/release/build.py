@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -42,6 +43,12 @@ from ..layers.config import ProductConfig
 from ..layers.root import QuotaError
 
 MANIFEST = "manifest.json"
+
+# The version ``stamp`` writes into a template's description, as ``to_yaml`` renders it (plain
+# or quoted): a file stamped for another version than its folder's nests that version's files.
+_STAMPED_VERSION = re.compile(
+    r"^Description: ['\"]?troposphere_fargate ([A-Za-z0-9][A-Za-z0-9._+-]*), ", re.M
+)
 
 
 def stamp(
@@ -278,8 +285,10 @@ def write_version(root: Path | str, files: Mapping[str, str], version: str = __v
     The new folder is written and flushed beside the old one, then renamed into place; files
     that the code no longer generates disappear with the old folder. On any error the previous
     folder is left (or put back) as it was. Raises :class:`BuildError`, writing nothing, for a
-    version or file name that is not a plain name (it would write outside the version folder)
-    and for a ``root`` that is a file.
+    version or file name that is not a plain name (it would write outside the version folder),
+    for a ``root`` that is a file, for a template stamped for another version (render it with
+    ``generate(config, version)``: its root would nest the other version's files) and for a
+    ``manifest.json`` among ``files``.
     """
     import shutil
     import tempfile
@@ -296,6 +305,7 @@ def write_version(root: Path | str, files: Mapping[str, str], version: str = __v
     odd = sorted(name for name in files if not _PLAIN_NAME.fullmatch(name))
     if odd:
         raise BuildError(f"not plain file names (no folders, no leading dot): {', '.join(odd)}")
+    _check_stamps(files, version)
     in_the_way = file_in_the_way(root)
     if in_the_way is not None:
         raise BuildError(f"cannot write into {root}: {in_the_way} is a file, not a folder")
@@ -342,6 +352,27 @@ def write_version(root: Path | str, files: Mapping[str, str], version: str = __v
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(retired, ignore_errors=True)
     return target
+
+
+def _check_stamps(files: Mapping[str, str], version: str) -> None:
+    """Refuse what would write a folder that is not ``version``'s: a template stamped for
+    another version (its root nests that version's files, and its description and catalog
+    artifact name it), or a ``manifest.json`` of the caller's, which the written one replaces."""
+    if MANIFEST in files:
+        raise BuildError(
+            f"write_version(files): {MANIFEST} is the manifest write_version writes itself; "
+            "leave it out of the files"
+        )
+    others = []
+    for name in sorted(files):
+        found = _STAMPED_VERSION.search(files[name])
+        if found and found.group(1) != version:
+            others.append(f"{name} ({found.group(1)})")
+    if others:
+        raise BuildError(
+            f"write_version(files): stamped for another version than {version!r}: "
+            f"{', '.join(others)}; generate(config, version={version!r}) renders them for it"
+        )
 
 
 def compare_version(root: Path, files: Mapping[str, str], version: str = __version__) -> list[str]:
