@@ -126,6 +126,7 @@ def test_a_wrong_argument_to_the_library_is_a_type_error_naming_the_call(tmp_pat
         write_version,
     )
     from troposphere_fargate.layers.root import root_template
+    from troposphere_fargate.layers.stackset import stackset_template
 
     cases = [
         (
@@ -208,6 +209,32 @@ def test_a_wrong_argument_to_the_library_is_a_type_error_naming_the_call(tmp_pat
         (
             lambda: environment_template(hosts="api.example.com"),
             "environment_template(hosts) takes list or tuple or None, not str",
+        ),
+        # A platform engineer's trial, nesting the layers in a root of their own: each failed
+        # deep inside ('Template' object has no attribute 'get', 'str' object has no
+        # attribute 'layer'), or left the root without a Description.
+        (
+            lambda: root_template(
+                {"network": network_template(), "service": service_template()}, "1.0.0"
+            ),
+            "root_template(children)['network'] takes a template dict, not a troposphere "
+            "Template: pass its .to_dict()",
+        ),
+        (
+            lambda: root_template([network_template().to_dict()], "1.0.0"),  # type: ignore[arg-type]
+            "root_template(children) takes Mapping, not list",
+        ),
+        (
+            lambda: root_template(render_templates(), "1.0.0", nested="network"),  # type: ignore[arg-type]
+            "root_template(nested) takes list or tuple, not str",
+        ),
+        (
+            lambda: root_template(render_templates(), "1.0.0", description=None),  # type: ignore[arg-type]
+            "root_template(description) takes str, not None",
+        ),
+        (
+            lambda: stackset_template({"root": root_template}, "1.0.0"),  # type: ignore[dict-item]
+            "stackset_template(built)['root'] takes Mapping, not function",
         ),
     ]
     for call, says in cases:

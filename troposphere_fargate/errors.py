@@ -133,6 +133,25 @@ def expect_template(template: object, where: str) -> None:
     expect(template, Mapping, where)
 
 
+def expect_templates(mapping: object, where: str) -> None:
+    """A ``TypeError`` unless ``mapping`` maps layer names to template dicts (what
+    ``render_templates`` returns), naming the first entry that is not one and, for a
+    troposphere ``Template``, how to get its dict."""
+    if hasattr(mapping, "to_dict") and not isinstance(mapping, Mapping):
+        raise TypeError(
+            f"{where} takes template dicts by layer name, as render_templates() returns them, "
+            f"not a single troposphere {type(mapping).__name__}"
+        )
+    expect(mapping, Mapping, where)
+    assert isinstance(mapping, Mapping)  # for the type checker: expect raised otherwise
+    for key, value in mapping.items():
+        if not isinstance(key, str):
+            raise TypeError(
+                f"{where} takes layer names (str) as keys: {key!r} is {type(key).__name__}"
+            )
+        expect_template(value, f"{where}[{key!r}]")
+
+
 def expect_texts(mapping: object, where: str, what: str = "text") -> None:
     """A ``TypeError`` unless ``mapping`` maps strings to strings, naming the first entry that
     does not (``'a.yaml' is bytes``)."""

@@ -31,7 +31,7 @@ from typing import Any
 from troposphere import Equals, GetAtt, If, Join, Parameter, Ref, Sub, Template, cloudformation
 
 from ..cfn.evaluate import RuleError, check_rules
-from ..errors import expect_version
+from ..errors import expect, expect_templates, expect_version
 from . import network, service
 from .blocks import add_exported_output, add_parameter
 from .environment import names as environment
@@ -276,7 +276,13 @@ def root_template(
     layers to nest, in creation order (default: those the layer registry nests). Raises
     :class:`WiringError` when the children cannot be combined.
     """
+    expect_templates(children, "root_template(children)")
     expect_version(version, "root_template(version)")
+    expect(description, str, "root_template(description)")
+    if nested is not None:
+        expect(nested, (list, tuple), "root_template(nested)")
+        for child in nested:
+            expect(child, Child, "root_template(nested) item")
     if nested is None:
         from . import nested_children  # the registry imports this module
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from troposphere import Equals, If, NoValue, Ref, StackName, Sub, Template, cloudformation
 
-from ..errors import expect_version
+from ..errors import expect_templates, expect_version
 from . import root, service
 from .blocks import STAMP_KEY, add_choice_parameter, add_exported_output, add_parameter
 from .regions import PARTITION_REGIONS
@@ -208,6 +208,7 @@ def _without_offered(template: Mapping[str, Any]) -> dict[str, Any]:
 
 def stackset_template(built: Mapping[str, Mapping[str, Any]], version: str) -> Template:
     """``stackset.yaml`` from the rendered root template (``built["root"]``)."""
+    expect_templates(built, "stackset_template(built)")
     expect_version(version, "stackset_template(version)")
     if root.LAYER not in built:
         raise root.WiringError(
