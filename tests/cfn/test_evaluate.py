@@ -240,6 +240,27 @@ def test_pseudo_parameters_and_mappings_can_be_evaluated():
         deployed(template, pseudo={"AWS::Region": "us-east-1"})
 
 
+def test_a_misspelt_pseudo_parameter_or_a_list_of_pairs_is_refused_naming_the_argument():
+    """A platform engineer's trial: ``pseudo={"AWS::Regio": "eu-west-1"}`` was ignored and
+    the stack evaluated in us-east-1, and parameters as a list of pairs failed deep inside
+    (``'tuple' object has no attribute 'lower'``)."""
+    with pytest.raises(ValueError) as refused:
+        deployed(TEMPLATE, {"Subnets": "subnet-1"}, {"AWS::Regio": "eu-west-1"})
+    assert str(refused.value) == (
+        "deployed(pseudo): 'AWS::Regio' is no pseudo parameter (did you mean AWS::Region?): it "
+        "takes AWS::AccountId, AWS::NotificationARNs, AWS::Partition, AWS::Region, "
+        "AWS::StackId, AWS::StackName, AWS::URLSuffix"
+    )
+    with pytest.raises(ValueError, match=r"^deployed\(pseudo\): AWS::Region 'eu_west_1' is not "):
+        deployed(TEMPLATE, {"Subnets": "subnet-1"}, {"AWS::Region": "eu_west_1"})
+    with pytest.raises(TypeError, match=r"^deployed\(pseudo\) takes a mapping of names to values"):
+        deployed(TEMPLATE, {"Subnets": "subnet-1"}, {"AWS::Region": None})  # type: ignore[dict-item]
+    with pytest.raises(TypeError, match=r"^deployed\(parameters\) takes Mapping, not list$"):
+        deployed(TEMPLATE, [("Subnets", "subnet-1")])  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^deployed\(parameters\) takes names \(str\) as keys"):
+        deployed(TEMPLATE, {1: "subnet-1"})  # type: ignore[dict-item]
+
+
 def test_a_placeholder_stands_for_a_value_known_only_once_deployed():
     """Another stack's output that a parent passes: taken as it is (no pattern applies to
     ``<NetworkStack.Outputs.PrivateSubnetIds>``), one value even for a list parameter (its

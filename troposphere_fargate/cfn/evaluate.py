@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import expect_template
+from ..errors import expect, expect_template, expect_texts
 
 _NO_VALUE = {"Ref": "AWS::NoValue"}
 _LIST_TYPE = re.compile(r"^(List<.*>|CommaDelimitedList)$")
@@ -248,6 +248,19 @@ PSEUDO_PARAMETERS: dict[str, str] = {
     "AWS::StackName": "stack",
     "AWS::URLSuffix": "amazonaws.com",
 }
+
+
+# Every pseudo parameter a caller may give a value (CloudFormation User Guide, Pseudo parameters
+# reference; AWS::NoValue has none).
+PSEUDO_PARAMETER_NAMES = (
+    "AWS::AccountId",
+    "AWS::NotificationARNs",
+    "AWS::Partition",
+    "AWS::Region",
+    "AWS::StackId",
+    "AWS::StackName",
+    "AWS::URLSuffix",
+)
 
 
 def literals(value: Any) -> Iterator[str]:
@@ -519,12 +532,47 @@ def deployed(
     :data:`PSEUDO_PARAMETERS`).
     """
     expect_template(template, "deployed(template)")
+    if parameters is not None:
+        _expect_names(parameters, "deployed(parameters)")
+    if pseudo is not None:
+        _expect_pseudo(pseudo, "deployed(pseudo)")
     values = parameter_values(template, parameters or {})
     check_rules(template, values, pseudo)
     evaluator = _Evaluator(template, values, pseudo)
     conditions = {name: evaluator.condition(name) for name in template.get("Conditions", {})}
     sections = _existing(template, evaluator)
     return Deployment(values, conditions, sections["Resources"], sections["Outputs"])
+
+
+def _expect_names(given: object, where: str) -> None:
+    """A ``TypeError`` unless ``given`` maps names (str) to values: a list of pairs failed
+    deep inside (``'tuple' object has no attribute 'lower'``)."""
+    expect(given, Mapping, where)
+    assert isinstance(given, Mapping)  # for the type checker: expect raised otherwise
+    for key in given:
+        if not isinstance(key, str):
+            raise TypeError(f"{where} takes names (str) as keys: {key!r} is {type(key).__name__}")
+
+
+def _expect_pseudo(pseudo: object, where: str) -> None:
+    """Refuse a name that is no pseudo parameter (a misspelt ``AWS::Regio`` was ignored, and
+    the stack evaluated in us-east-1) and a region that is no region name."""
+    expect_texts(pseudo, where, "values")
+    assert isinstance(pseudo, Mapping)  # for the type checker: expect_texts raised otherwise
+    import difflib
+
+    for name in pseudo:
+        if name not in PSEUDO_PARAMETER_NAMES:
+            close = difflib.get_close_matches(name, PSEUDO_PARAMETER_NAMES, n=1, cutoff=0.75)
+            raise ValueError(
+                f"{where}: {name!r} is no pseudo parameter"
+                + (f" (did you mean {close[0]}?)" if close else "")
+                + f": it takes {', '.join(PSEUDO_PARAMETER_NAMES)}"
+            )
+    region = pseudo.get("AWS::Region")
+    problem = None if region is None else region_name_problem(region)
+    if problem:
+        raise ValueError(f"{where}: AWS::Region {problem}")
 
 
 def _existing(
