@@ -119,7 +119,9 @@ def test_a_wrong_argument_to_the_library_is_a_type_error_naming_the_call(tmp_pat
         generate,
         layers_for,
         lint_templates,
+        load_spec,
         network_template,
+        read_template,
         render_templates,
         service_template,
         to_yaml,
@@ -235,6 +237,33 @@ def test_a_wrong_argument_to_the_library_is_a_type_error_naming_the_call(tmp_pat
         (
             lambda: stackset_template({"root": root_template}, "1.0.0"),  # type: ignore[dict-item]
             "stackset_template(built)['root'] takes Mapping, not function",
+        ),
+        # pathlib's "expected str, bytes or os.PathLike object, not dict" named neither the
+        # call nor the argument; a template dict is the likely mistake.
+        (
+            lambda: dry_run(network_template().to_dict(), {}),  # type: ignore[arg-type]
+            "dry_run(path) takes the path of a template file, not a dict: write it to a file "
+            "first (to_yaml gives its text)",
+        ),
+        (
+            lambda: read_template(3),  # type: ignore[arg-type]
+            "read_template(path) takes str or PathLike, not int",
+        ),
+        (lambda: load_spec(None), "load_spec(path) takes str or PathLike, not None"),  # type: ignore[arg-type]
+        (
+            lambda: estimate(
+                footprint(
+                    dry_run(
+                        TESTS.parent
+                        / "templates"
+                        / troposphere_fargate.__version__
+                        / "network.yaml",
+                        {},
+                    )
+                ),
+                1,
+            ),  # type: ignore[arg-type]
+            "estimate(region) takes str or None, not int",
         ),
     ]
     for call, says in cases:

@@ -4,6 +4,7 @@
 import dataclasses
 import difflib
 import functools
+import os
 import re
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
@@ -150,6 +151,20 @@ def expect_templates(mapping: object, where: str) -> None:
                 f"{where} takes layer names (str) as keys: {key!r} is {type(key).__name__}"
             )
         expect_template(value, f"{where}[{key!r}]")
+
+
+def expect_path(path: object, where: str, what: str = "file") -> None:
+    """A ``TypeError`` unless ``path`` is a path (``str`` or ``os.PathLike``), saying for a
+    template (a dict, or a troposphere ``Template``) that this call reads a file: pathlib's own
+    refusal names neither the call nor the argument."""
+    if isinstance(path, (str, os.PathLike)):
+        return
+    if isinstance(path, Mapping) or hasattr(path, "to_dict"):
+        raise TypeError(
+            f"{where} takes the path of a {what}, not a {type(path).__name__}: write it to a "
+            "file first (to_yaml gives its text)"
+        )
+    expect(path, (str, os.PathLike), where)
 
 
 def expect_texts(mapping: object, where: str, what: str = "text") -> None:

@@ -279,6 +279,14 @@ def test_a_word_that_is_no_region_name_is_refused(capsys, command):
     ]
 
 
+def test_an_empty_region_is_refused_not_taken_for_the_default():
+    """A library trial: ``dry_run(path, values, "")`` evaluated the stack in us-east-1, as
+    if no region were given, where ``estimate(found, "")`` refused the same word."""
+    with pytest.raises(DryRunFailed) as refused:
+        dry_run(ROOT, {"ContainerImage": IMAGE, "TemplateBucketName": "b"}, "")
+    assert refused.value.problems == ["root.yaml: '' is not a region name (such as eu-west-1)"]
+
+
 def test_a_stack_in_china_or_govcloud_has_that_partitions_pseudo_parameters(tmp_path):
     # AWS::Partition is aws-cn in the China regions and aws-us-gov in GovCloud (the ARN
     # reference: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html).

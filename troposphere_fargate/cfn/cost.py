@@ -140,6 +140,7 @@ def estimate(found: Footprint, region: str | None = None) -> Estimate:
     from .evaluate import region_name_problem
 
     expect(found, Footprint, "estimate(found)")
+    expect(region, (str, type(None)), "estimate(region)")
     problem = None if region is None else region_name_problem(region)
     if problem:
         raise ValueError(problem)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ..errors import expect, expect_texts
+from ..errors import expect, expect_path, expect_texts
 from .evaluate import (
     PSEUDO_PARAMETERS,
     REGION_NAME,
@@ -157,8 +157,10 @@ def dry_run(path: Path | str, given: Mapping[str, str], region: str | None = Non
     stack), and :class:`~troposphere_fargate.cfn.yaml.TemplateFileError` for a file that is not
     a template.
     """
+    expect_path(path, "dry_run(path)", "template file")
     expect(given, Mapping, "dry_run(given)")
     expect_texts(given, "dry_run(given)", "parameter values")
+    expect(region, (str, type(None)), "dry_run(region)")
     path = Path(path)
     return _dry_run(path, given, region, path.name, frozenset())
 
@@ -273,8 +275,10 @@ def _dry_run(
     if unresolved:
         raise DryRunFailed([f"{label}: {p}" for p in unresolved])
     # Without a region the stack is evaluated in the default one: held to the same checks.
-    default = "" if region else f" (no region was given: {DEFAULT_REGION} is the default)"
-    stack_region = region or DEFAULT_REGION
+    default = (
+        "" if region is not None else f" (no region was given: {DEFAULT_REGION} is the default)"
+    )
+    stack_region = DEFAULT_REGION if region is None else region  # "" is refused, not defaulted
     problem = region_problem(template, stack_region)
     if problem:
         raise DryRunFailed([f"{label}: {problem}{default}"])

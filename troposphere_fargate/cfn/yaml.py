@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import expect_template
+from ..errors import expect_path, expect_template
 from . import yaml11
 
 TEMPLATE_FORMAT_VERSION = "2010-09-09"
@@ -319,6 +319,7 @@ def read_template(path: Path | str) -> dict[str, Any]:
     JSON or YAML, or whose document is not a mapping with a ``Resources`` section, so every
     command reports a bad file the same way, in one line.
     """
+    expect_path(path, "read_template(path)", "template file")
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")

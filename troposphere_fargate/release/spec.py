@@ -36,6 +36,7 @@ from ..cfn.limits import (
     EC2_TEXT_RULE,
     MANAGED_POLICIES_PER_ROLE,
 )
+from ..errors import expect_path
 from ..layers.application import (
     ACTION,
     ANY_ARN,
@@ -2698,6 +2699,7 @@ def parse_spec(text: str, filename: str = "<spec>") -> ProductConfig:
 
 def load_spec(path: Path | str) -> ProductConfig:
     """The product config the spec file at ``path`` describes (see :func:`parse_spec`)."""
+    expect_path(path, "load_spec(path)", "spec file")
     return parse_spec(read_spec_text(path), str(path))
 
 
