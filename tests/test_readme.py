@@ -801,3 +801,20 @@ def test_a_command_only_the_aws_cli_v2_has_is_said_to_need_it(monkeypatch):
         for name in path[:-1]:
             command = _subcommands(command)[name]
         assert path[-1] not in _subcommands(command), f"awscli v1 has aws {' '.join(path)} now"
+
+
+def test_the_library_section_asks_a_type_ignore_only_of_the_untyped_import():
+    """A library trial: the README said awacs ships no type hints and to put
+    ``# type: ignore[import-untyped]`` on its import; awacs ships ``py.typed``, and
+    ``mypy --strict`` failed that comment as unused."""
+    import importlib.util
+
+    def typed(package: str) -> bool:
+        spec = importlib.util.find_spec(package)
+        assert spec and spec.origin
+        return (Path(spec.origin).parent / "py.typed").is_file()
+
+    text = " ".join(section("Use it as a library").split())
+    assert typed("awacs") and not typed("troposphere")
+    assert "imports troposphere (to add a resource) needs `# type: ignore[import-untyped]`" in text
+    assert "awacs does (`py.typed`): an import of it needs nothing" in text
