@@ -4,7 +4,6 @@
 import dataclasses
 import difflib
 import functools
-import os
 import re
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
@@ -157,14 +156,15 @@ def expect_path(path: object, where: str, what: str = "file") -> None:
     """A ``TypeError`` unless ``path`` is a path (``str`` or ``os.PathLike``), saying for a
     template (a dict, or a troposphere ``Template``) that this call reads a file: pathlib's own
     refusal names neither the call nor the argument."""
-    if isinstance(path, (str, os.PathLike)):
+    if isinstance(path, str) or hasattr(path, "__fspath__"):  # os.PathLike's protocol
         return
     if isinstance(path, Mapping) or hasattr(path, "to_dict"):
         raise TypeError(
             f"{where} takes the path of a {what}, not a {type(path).__name__}: write it to a "
             "file first (to_yaml gives its text)"
         )
-    expect(path, (str, os.PathLike), where)
+    got = "None" if path is None else type(path).__name__
+    raise TypeError(f"{where} takes str or PathLike, not {got}")
 
 
 def expect_texts(mapping: object, where: str, what: str = "text") -> None:
