@@ -400,6 +400,43 @@ def test_manifest_of_another_version_is_refused(templates):
         read_version(templates, __version__)
 
 
+@pytest.mark.parametrize(
+    "content",
+    [
+        {"version": __version__, "files": 3},
+        {"version": __version__, "files": {"network.yaml": 3}},
+        {"version": __version__, "files": {"network.yaml": {"bytes": "1", "sha256": "ab"}}},
+        [],
+        "files",
+    ],
+)
+def test_a_manifest_of_another_shape_is_one_line_not_a_traceback(templates, capsys, content):
+    """A newcomer's trial: ``files`` as a number or an entry as a number stopped a dry run with
+    a TypeError or an AttributeError; a list said "list indices must be integers"."""
+    manifest = templates / __version__ / MANIFEST
+    manifest.write_text(json.dumps(content))
+    assert run(templates, "--dry-run", "--region", "eu-west-1") == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"troposphere-fargate: error: {manifest} is not a manifest `troposphere-fargate build` "
+        "writes: it needs files, each file's name with its bytes (a number) and sha256 (a string)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (b"{bad", ":1:2: not valid JSON: Expecting property name enclosed in double quotes"),
+        (b"\xff\xfe", ": not a text file (it is not UTF-8)"),
+    ],
+)
+def test_a_manifest_that_does_not_read_says_why_in_words(templates, capsys, content, says):
+    manifest = templates / __version__ / MANIFEST
+    manifest.write_bytes(content)
+    assert run(templates, "--dry-run", "--region", "eu-west-1") == 1
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"troposphere-fargate: error: {manifest}{says}")
+
+
 def test_idempotency_token_is_one_the_api_accepts_and_differs_per_product():
     client = boto3.client(
         "servicecatalog", region_name="eu-west-1", aws_access_key_id="x", aws_secret_access_key="x"

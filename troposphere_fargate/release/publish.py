@@ -144,11 +144,8 @@ def read_version(templates: Path, version: str) -> dict[str, bytes]:
             + (f" (found: {', '.join(built)})" if built else "")
             + how
         )
-    try:
-        manifest = json.loads((folder / MANIFEST).read_text())
-        entries: Mapping[str, Mapping[str, Any]] = manifest["files"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise PublishError(f"{folder / MANIFEST} is missing or unreadable: {exc}") from None
+    manifest = _read_manifest(folder / MANIFEST)
+    entries: Mapping[str, Mapping[str, Any]] = manifest["files"]
     if manifest.get("version") != version:
         raise PublishError(
             f"{folder / MANIFEST} is for version {manifest.get('version')!r}, not {version}"
@@ -177,6 +174,31 @@ def read_version(templates: Path, version: str) -> dict[str, bytes]:
         raise PublishError(f"{folder} has no {ROOT_FILENAME} to publish")
     files[MANIFEST] = (folder / MANIFEST).read_bytes()
     return files
+
+
+def _read_manifest(path: Path) -> dict[str, Any]:
+    """The manifest at ``path``, as a build writes it: ``files`` maps each name to its
+    ``bytes`` and ``sha256`` (anything else is one line naming the file, not a traceback)."""
+    try:
+        manifest: Any = json.loads(path.read_bytes().decode("utf-8"))
+    except OSError as exc:
+        raise PublishError(f"{path} is missing or unreadable: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise PublishError(f"{path}: not a text file (it is not UTF-8)") from None
+    except json.JSONDecodeError as exc:
+        raise PublishError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
+    files = manifest.get("files") if isinstance(manifest, dict) else None
+    if not isinstance(files, dict) or not all(
+        isinstance(entry, dict)
+        and isinstance(entry.get("sha256"), str)
+        and type(entry.get("bytes")) is int
+        for entry in files.values()
+    ):
+        raise PublishError(
+            f"{path} is not a manifest `troposphere-fargate build` writes: it needs files, "
+            "each file's name with its bytes (a number) and sha256 (a string)"
+        )
+    return dict(manifest)
 
 
 def _error_code(exc: Exception) -> str:
