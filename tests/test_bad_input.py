@@ -359,6 +359,16 @@ def test_diagram_makes_the_folder_it_is_told_to_write_into(tmp_path, capsys):
     assert capsys.readouterr().out == f"wrote {picture}\n"
 
 
+def test_diagram_refuses_a_file_type_before_it_makes_a_folder(tmp_path, capsys):
+    """A newcomer's trial: ``-o new/sub/x.txt`` was refused, after making new/ and new/sub/."""
+    picture = tmp_path / "new" / "sub" / "x.txt"
+    assert cli.main(["diagram", "-o", str(picture)]) == 1
+    assert errors(capsys) == [
+        f"troposphere-fargate: error: {picture}: choose a .svg, .png, .pdf or .dot file"
+    ]
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_check_takes_a_file_named_twice_once(tmp_path, monkeypatch):
     from troposphere_fargate.release import checks
 

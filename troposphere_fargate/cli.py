@@ -600,6 +600,9 @@ def _draw(dot: Any, output: Path) -> int:
     """Write ``dot`` to ``output`` (its source when Graphviz is missing), saying what was made."""
     from .release.diagram import INSTALL_DOT, RENDERED, dot_available, render
 
+    if output.suffix.lower().lstrip(".") not in (*RENDERED, "dot"):
+        # Before any folder is made: a refused name leaves nothing behind.
+        raise ArgumentValueError(f"{output}: choose a .svg, .png, .pdf or .dot file")
     in_the_way = file_in_the_way(output.parent)
     if in_the_way is not None:
         raise ArgumentValueError(f"-o {output}: {in_the_way} is a file, not a folder")
