@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import troposphere_fargate as tf
+from tests import tools
 from troposphere_fargate import __version__, cli
 from troposphere_fargate.cfn.diff import folders_inside
 
@@ -367,6 +368,32 @@ def test_diagram_refuses_a_file_type_before_it_makes_a_folder(tmp_path, capsys):
         f"troposphere-fargate: error: {picture}: choose a .svg, .png, .pdf or .dot file"
     ]
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["x.dot", "x.svg"])
+def test_diagram_on_a_full_disk_names_the_file_and_leaves_the_old_one(
+    tmp_path, capsys, monkeypatch, name
+):
+    """A newcomer's trial (-o a link to /dev/full): "error: No space left on device", naming
+    no file, and a picture cut short where the disk filled up."""
+    import errno
+
+    if name.endswith(".svg"):
+        tools.dot()
+    picture = tmp_path / name
+    picture.write_text("the previous picture")
+    write_bytes = Path.write_bytes
+
+    def half_then_full(self, data):
+        write_bytes(self, data[: len(data) // 2])
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_bytes", half_then_full)
+    monkeypatch.setattr(Path, "write_text", lambda self, text, *a, **k: half_then_full(self, text))
+    assert cli.main(["diagram", "-o", str(picture)]) == 1
+    assert errors(capsys) == [f"troposphere-fargate: error: {picture}: No space left on device"]
+    assert [p.name for p in tmp_path.iterdir()] == [name]
+    assert picture.read_text() == "the previous picture"
 
 
 def test_check_takes_a_file_named_twice_once(tmp_path, monkeypatch):

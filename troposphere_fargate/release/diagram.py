@@ -12,6 +12,7 @@ gateways or the endpoints. Change the templates and the picture changes with the
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import subprocess
@@ -887,7 +888,7 @@ def render(dot: graphviz.Digraph, output: Path) -> Path:
     """Write ``output``: .dot (the source), or .svg/.png/.pdf rendered by Graphviz's dot."""
     suffix = output.suffix.lstrip(".").lower()
     if suffix == "dot":
-        output.write_text(dot.source)
+        _write_whole(output, dot.source.encode())
         return output
     if suffix not in RENDERED:
         raise ValueError(f"{output}: choose a .svg, .png, .pdf or .dot file")
@@ -898,5 +899,20 @@ def render(dot: graphviz.Digraph, output: Path) -> Path:
     )
     if result.returncode != 0:
         raise RuntimeError(f"dot failed: {result.stderr.decode().strip()}")
-    output.write_bytes(result.stdout)
+    _write_whole(output, result.stdout)
     return output
+
+
+def _write_whole(output: Path, data: bytes) -> None:
+    """Write ``data`` to ``output`` in one rename: a full disk or an interrupt leaves the file
+    as it was, not cut short, and the error names ``output`` (a failed write names no file)."""
+    staging = output.with_name(f".{output.name}.new")
+    try:
+        staging.write_bytes(data)
+        os.replace(staging, output)
+    except OSError as exc:
+        staging.unlink(missing_ok=True)
+        raise OSError(exc.errno, exc.strerror, str(output)) from None
+    except BaseException:
+        staging.unlink(missing_ok=True)
+        raise
