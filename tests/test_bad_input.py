@@ -537,6 +537,13 @@ ROOT_VALUES = [
             "root.yaml: parameter ContainerPort='nan' is not a number: must be a port number "
             "from 1 to 65535",
         ),
+        # Python's float() joins digits across _: MinCapacity=1_0 was read as 10 (Java's
+        # number parsers refuse it, so CloudFormation would).
+        (
+            ["MinCapacity=1_0", "MaxCapacity=20"],
+            "root.yaml: parameter MinCapacity='1_0' is not a number: must be a whole number "
+            "from 0 to 1000",
+        ),
         # --region "$AWS_REGION" with the variable unset: a traceback.
         (
             ["--region", ""],
@@ -550,7 +557,7 @@ ROOT_VALUES = [
             "needs a zone of its own",
         ),
     ],
-    ids=["nan", "nan-port", "empty-region", "a-zone-twice"],
+    ids=["nan", "nan-port", "underscore", "empty-region", "a-zone-twice"],
 )
 def test_validate_and_cost_refuse_what_would_fail_in_one_line(extra, message, capsys):
     for command in ("validate", "cost"):

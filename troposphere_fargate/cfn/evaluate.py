@@ -228,6 +228,10 @@ def _check_constraints(name: str, spec: Mapping[str, Any], value: str) -> None:
     if "MaxLength" in spec and len(value) > int(spec["MaxLength"]):
         raise reject(f"is longer than {spec['MaxLength']} characters")
     if spec.get("Type") == "Number":
+        if "_" in value:
+            # Python's float() reads 1_0 as 10 (PEP 515); Java's Double.parseDouble and
+            # BigDecimal, the ways a Java service reads a number, refuse it.
+            raise reject("is not a number")
         try:
             number = float(value)
         except ValueError:
