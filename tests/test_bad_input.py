@@ -54,6 +54,28 @@ BROKEN = {
         b"Parameters: {}\n",
         ": not a CloudFormation template: it has no Resources section",
     ),
+    # Of another shape than CloudFormation takes: validate, cost and diff printed a
+    # traceback (AttributeError, TypeError, IndexError), or took a resource without a Type.
+    "resource-list.yaml": (
+        b"Resources:\n  B: [1]\n",
+        ":2:3: not a CloudFormation template: resource B is a list, not a mapping",
+    ),
+    "no-type.yaml": (
+        b"Resources:\n  B: {Properties: {}}\n",
+        ":2:3: not a CloudFormation template: resource B has no Type (such as AWS::S3::Bucket)",
+    ),
+    "properties-list.yaml": (
+        b"Resources:\n  B: {Type: AWS::SNS::Topic, Properties: [1]}\n",
+        ":2:30: not a CloudFormation template: resource B: its Properties is a list, not a mapping",
+    ),
+    "parameters-list.yaml": (
+        b"Parameters: [1]\nResources:\n  B: {Type: AWS::SNS::Topic}\n",
+        ":1:1: not a CloudFormation template: its Parameters section is a list, not a mapping",
+    ),
+    "output-number.json": (
+        b'{\n\t"Resources": {"B": {"Type": "AWS::SNS::Topic"}},\n\t"Outputs": {"O": 3}\n}',
+        ":3:14: not a CloudFormation template: output O is a number, not a mapping",
+    ),
     "app.yaml": (
         b"services:\n  web: {}\n",
         ": not a CloudFormation template: it has no Resources section: it looks like an "
@@ -76,6 +98,24 @@ def test_diff_names_a_broken_file_in_a_folder_with_its_line(tmp_path, capsys, na
     assert cli.main(["diff", str(SHIPPED), str(folder)]) == 1
     says = says.replace("{path}", str(folder / name))
     assert errors(capsys) == [f"troposphere-fargate: error: {folder / name}{says}"]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "resource-list.yaml",
+        "no-type.yaml",
+        "properties-list.yaml",
+        "parameters-list.yaml",
+        "output-number.json",
+    ],
+)
+def test_validate_and_cost_name_a_template_of_another_shape_in_one_line(tmp_path, capsys, name):
+    content, says = BROKEN[name]
+    (tmp_path / name).write_bytes(content)
+    for command in ("validate", "cost"):
+        assert cli.main([command, str(tmp_path / name)]) == 1
+        assert errors(capsys) == [f"troposphere-fargate: error: {tmp_path / name}{says}"]
 
 
 def test_validate_and_cost_of_a_spec_say_to_build_it_first(tmp_path, capsys):

@@ -316,8 +316,10 @@ def read_template(path: Path | str) -> dict[str, Any]:
     """The template in the file at ``path`` (JSON or YAML, short-form intrinsics included).
 
     Raises :class:`TemplateFileError` for a file that is missing, unreadable, not text, not
-    JSON or YAML, or whose document is not a mapping with a ``Resources`` section, so every
-    command reports a bad file the same way, in one line.
+    JSON or YAML, or whose document is not a mapping with a ``Resources`` section, or is of
+    another shape than CloudFormation takes (a resource that is not a mapping or has no
+    ``Type``, a ``Parameters`` section that is a list), so every command reports a bad file
+    the same way, in one line.
     """
     expect_path(path, "read_template(path)", "template file")
     path = Path(path)
@@ -363,7 +365,88 @@ def read_template(path: Path | str) -> dict[str, Any]:
         raise TemplateFileError(
             f"{path}: not a CloudFormation template: it has no Resources section{hint}"
         )
+    misshapen = _shape_problem(loaded)
+    if misshapen is not None:
+        keys, problem = misshapen
+        line, column = _key_mark(text, is_json(path, text), keys)
+        raise TemplateFileError(
+            f"{_where(path, line, column)}: not a CloudFormation template: {problem}"
+        )
     return loaded
+
+
+# The sections CloudFormation takes as mappings, and in them the entries that are mappings
+# too ("Template format error" before anything is read). The commands read them without
+# looking first: a list there, or a resource without a Type, was a traceback. (Metadata is
+# read where it is used: diff compares a template whose Metadata is a list.)
+_MAPPING_SECTIONS = ("Parameters", "Rules", "Mappings", "Conditions", "Resources")
+_MAPPING_ENTRIES = {"Parameters": "parameter", "Rules": "rule", "Mappings": "Mappings entry"}
+
+
+def _a(value: Any) -> str:
+    kind = {bool: "a boolean", int: "a number", float: "a number", str: "a string"}
+    return "nothing" if value is None else kind.get(type(value), f"a {type(value).__name__}")
+
+
+def _shape_problem(template: Mapping[str, Any]) -> tuple[tuple[str, ...], str] | None:
+    """The first part of ``template`` that is not of the shape CloudFormation takes: the keys
+    that lead to it and what is wrong, or None."""
+    for section in (*_MAPPING_SECTIONS, "Outputs"):
+        if section in template and not isinstance(template[section], dict):
+            return (section,), f"its {section} section is {_a(template[section])}, not a mapping"
+    entries = {**_MAPPING_ENTRIES, "Resources": "resource", "Outputs": "output"}
+    for section, what in entries.items():
+        for name, entry in template.get(section, {}).items():
+            if not isinstance(entry, dict):
+                return (section, str(name)), f"{what} {name} is {_a(entry)}, not a mapping"
+    for name, resource in template["Resources"].items():
+        where = ("Resources", str(name))
+        if not isinstance(resource.get("Type"), str):
+            if "Type" not in resource:
+                return where, f"resource {name} has no Type (such as AWS::S3::Bucket)"
+            return (*where, "Type"), (
+                f"resource {name}: its Type is {_a(resource['Type'])}, not a string such as "
+                "AWS::S3::Bucket"
+            )
+        for key in ("Properties", "Metadata"):
+            if key in resource and not isinstance(resource[key], dict):
+                return (
+                    *where,
+                    key,
+                ), f"resource {name}: its {key} is {_a(resource[key])}, not a mapping"
+        depends = resource.get("DependsOn", [])
+        if not isinstance(depends, str) and not (
+            isinstance(depends, list) and all(isinstance(item, str) for item in depends)
+        ):
+            return (*where, "DependsOn"), (
+                f"resource {name}: its DependsOn is {_a(depends)}, not a name or a list of names"
+            )
+    for section, what, member in (
+        ("Parameters", "parameter", "Type"),
+        ("Outputs", "output", "Value"),
+    ):
+        for name, entry in template.get(section, {}).items():
+            if member not in entry:
+                return (section, str(name)), f"{what} {name} has no {member}"
+    return None
+
+
+def _key_mark(text: str, json_text: bool, keys: tuple[str, ...]) -> tuple[int | None, int | None]:
+    """The line and column of the last of ``keys``, followed from the document's top, or
+    (None, None) when the text does not compose. Composed, not constructed: any tag reads."""
+    try:
+        # A tab may separate JSON's tokens, never YAML's: inside a JSON string it is \t.
+        node = yaml.compose(text.replace("\t", " ") if json_text else text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None, None
+    mark = None
+    for key in keys:
+        pairs = node.value if isinstance(node, yaml.MappingNode) else []
+        found = next((pair for pair in pairs if getattr(pair[0], "value", None) == key), None)
+        if found is None:
+            break
+        mark, node = found[0].start_mark, found[1]
+    return (mark.line + 1, mark.column + 1) if mark else (None, None)
 
 
 def read_templates(paths: Iterable[Path]) -> dict[Path, dict[str, Any]]:
