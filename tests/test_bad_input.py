@@ -118,6 +118,15 @@ def test_validate_and_cost_name_a_template_of_another_shape_in_one_line(tmp_path
         assert errors(capsys) == [f"troposphere-fargate: error: {tmp_path / name}{says}"]
 
 
+def test_validate_reads_a_template_whose_metadata_is_not_a_mapping(tmp_path, capsys):
+    """As diff compares it: validate and cost printed an AttributeError traceback."""
+    template = tmp_path / "odd.yaml"
+    template.write_text("Metadata: [1]\nResources: {A: {Type: AWS::SNS::Topic}}\n")
+    for command in ("validate", "cost"):
+        assert cli.main([command, str(template)]) == 0
+    assert capsys.readouterr().out.startswith("odd.yaml: CloudFormation would accept")
+
+
 def test_validate_and_cost_of_a_spec_say_to_build_it_first(tmp_path, capsys):
     spec = tmp_path / "app.yaml"
     spec.write_text("services:\n  web: {}\n")

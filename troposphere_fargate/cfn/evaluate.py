@@ -98,7 +98,8 @@ def parameter_problems(
     parameter fed by another stack's output): they are not asked for."""
     declared: Mapping[str, Mapping[str, Any]] = template.get("Parameters", {})
     # A parameter the template's generator left out on purpose says why (stackset.yaml's).
-    stamp = (template.get("Metadata") or {}).get("TroposphereFargate") or {}
+    metadata = template.get("Metadata")
+    stamp = metadata.get("TroposphereFargate") or {} if isinstance(metadata, Mapping) else {}
     why: Mapping[str, Any] = stamp.get("NotOffered") or {} if isinstance(stamp, Mapping) else {}
     problems = [
         f"unknown parameter {name}: {why[name]}"
