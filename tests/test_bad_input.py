@@ -169,6 +169,19 @@ def test_check_names_a_broken_file_before_any_gate_runs(tmp_path, capsys, name, 
     assert errors(capsys) == [f"troposphere-fargate: error: {tmp_path / name}{says}"]
 
 
+def test_a_template_whose_metadata_is_not_a_mapping_fails_the_lint_not_with_a_traceback():
+    """cfn-lint reads its config in Metadata: a list there was its AttributeError, and
+    ``check`` printed the traceback."""
+    from troposphere_fargate.cfn.lint import lint_templates
+
+    text = "Metadata: [1]\nResources: {A: {Type: AWS::SNS::Topic}}\n"
+    (finding,) = lint_templates({"odd.yaml": text})
+    assert str(finding) == (
+        "odd.yaml:1:11: E0000 Metadata must be a mapping: cfn-lint cannot read the template "
+        "otherwise"
+    )
+
+
 def test_every_broken_file_gets_its_own_line(tmp_path, capsys):
     for name, (content, _) in BROKEN.items():
         (tmp_path / name).write_bytes(content)

@@ -381,11 +381,22 @@ def _lint(items: Sequence[tuple[str, str]], config: Any, rules: Any) -> list[Fin
     findings: list[Finding] = []
     for filename, text in items:
         decoded, errors = decode_str(text)
+        metadata = decoded.get("Metadata", {}) if isinstance(decoded, dict) else {}
+        if not isinstance(metadata, dict):
+            # cfn-lint reads its own config there and fails with an AttributeError: the file
+            # fails in its place, at the section, as cfn-lint says a template it cannot read.
+            mark = getattr(metadata, "start_mark", None)
+            line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            findings.append(Finding(filename, line, column, "E0000", _METADATA_NOT_A_MAPPING))
+            continue
         matches = errors or (list(run_template_by_data(decoded, config, rules)) if decoded else [])
         findings.extend(
             Finding(filename, m.linenumber, m.columnnumber, m.rule.id, m.message) for m in matches
         )
     return findings
+
+
+_METADATA_NOT_A_MAPPING = "Metadata must be a mapping: cfn-lint cannot read the template otherwise"
 
 
 _TASK_BYTES = 2  # a template's index in the task pipe; one os.write each, atomic (PIPE_BUF)
