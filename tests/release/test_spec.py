@@ -825,6 +825,20 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "none: leave it out (the existing VPC has its own)",
         True,
     ),
+    "an-existing-vpc-for-one-service-of-its-own": (
+        "network: {existing_vpc: true}\nservices:\n  web: {port: 9000}\n",
+        "app.yaml:1: network.existing_vpc: is for the services of an environment (a root that "
+        "nests them): one service of its own deploys into an existing VPC as its service.yaml, "
+        "which takes VpcId, PublicSubnetIds and PrivateSubnetIds",
+        True,
+    ),
+    "an-environment-section-without-a-public-service": (
+        "environment: {}\nservices:\n  web: {expose: internal}\n  worker: {expose: none}\n",
+        "app.yaml:1: environment: no service is public, so the environment has no load "
+        "balancer, and no use for this section (the domain, the allowed clients and the "
+        "listeners are the load balancer's): leave it out, or make a service public",
+        True,
+    ),
     "one-service-without-expose-beside-an-empty-environment-section": (
         "environment: {}\nservices:\n  web: {port: 9000}\n",
         "app.yaml:3: services.web: a service of an environment says how it is reached: give "
@@ -1400,6 +1414,10 @@ def _service(keys: str) -> str:
     return f"services:\n  web: {{{keys}}}\n"
 
 
+DOMAIN = "{name: shop.example.com, hosted_zone_id: Z0123456789ABCDEFGHIJ}"
+PUBLIC = "{expose: public, routing: {path: /*, priority: 1}}"
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -1546,6 +1564,31 @@ def _service(keys: str) -> str:
         f"services:\n  {'w' * 65}: {{expose: none}}\n",
         f"services:\n  {'w' * 64}: {{expose: none}}\n",
         f"services:\n  {'w' * 65}: {{}}\n",
+        # An existing VPC is for the services of an environment (one service of its own takes
+        # it as its service.yaml), and a domain or environment settings for a public service's
+        # load balancer: the build refused them, the schema took them.
+        *(
+            f"{network}{section}services: {services}\n"
+            for network in (
+                "",
+                "network: {existing_vpc: true}\n",
+                "network: {existing_vpc: false}\n",
+            )
+            for section in (
+                "",
+                "environment: {}\n",
+                "environment: {deletion_protection: true}\n",
+                f"domain: {DOMAIN}\n",
+            )
+            for services in (
+                "{web: {}}",
+                "{web: {port: 80}, worker: {}}",
+                "{web: {expose: none}}",
+                "{web: {expose: internal}, worker: {expose: none}}",
+                f"{{web: {PUBLIC}}}",
+                f"{{web: {PUBLIC}, worker: {{expose: none}}}}",
+            )
+        ),
     ],
 )
 def test_the_schema_takes_what_the_build_takes_of_the_rules_it_says(schema, text):
@@ -1569,6 +1612,9 @@ def test_the_references_examples_of_what_only_the_build_checks_are_not_the_schem
         _service(f"load_balancer: network, web_acl_arn: {WEB_ACL}"),
         _service("min_capacity: 0, queue_scaling: {queue: orders, messages_per_task: 10}"),
         _service(f"secrets_kms_key: {KMS_KEY}"),
+        "network: {existing_vpc: true}\nservices: {web: {}}\n",
+        f"domain: {DOMAIN}\nservices: {{web: {{expose: internal}}}}\n",
+        "environment: {}\nservices: {web: {expose: none}}\n",
     ):
         assert _agree(validator, text) == (False, False), text
     for text in (

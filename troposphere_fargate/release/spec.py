@@ -2809,7 +2809,7 @@ def spec_schema() -> dict[str, Any]:
     services = SPEC.keys[-1].kind
     assert isinstance(services, _Services)
     name = _portable(services.name.patterns[0])
-    environment = {"anyOf": [{"required": [key]} for key in ENVIRONMENT_KEYS]}
+    sections = _any_of_keys(*ENVIRONMENT_KEYS)
     several = {"properties": {"services": {"minProperties": 2}}, "required": ["services"]}
     # A service that says how it is reached makes an environment of one service too.
     exposed = {
@@ -2818,6 +2818,18 @@ def spec_schema() -> dict[str, Any]:
         },
         "required": ["services"],
     }
+    # Anything but one service without expose, domain or environment (the parser's
+    # _build_product).
+    an_environment = {"anyOf": [*sections["anyOf"], several, exposed]}
+    public = {
+        "properties": {
+            "services": {
+                "not": {"additionalProperties": {"not": _is("expose", EXPOSE_PUBLIC, None)}}
+            }
+        },
+        "required": ["services"],
+    }
+    existing_vpc = _is("existing_vpc", True, _field_default(NetworkConfig, "existing_vpc"))
     top = SPEC.schema()
     return {
         "$schema": SCHEMA_DIALECT,
@@ -2829,7 +2841,7 @@ def spec_schema() -> dict[str, Any]:
             # Several services, a domain or environment settings: each service says how it is
             # reached (the parser's _build_product).
             {
-                "if": {"anyOf": [*environment["anyOf"], several]},
+                "if": {"anyOf": [*sections["anyOf"], several]},
                 "then": {
                     "properties": {
                         "services": {"patternProperties": {name: {"required": ["expose"]}}}
@@ -2839,11 +2851,17 @@ def spec_schema() -> dict[str, Any]:
             # In any environment a service's name is MAX_MEMBER_NAME characters at most
             # (ProductConfig's check).
             {
-                "if": {"anyOf": [*environment["anyOf"], several, exposed]},
+                "if": an_environment,
                 "then": {
                     "properties": {"services": {"propertyNames": {"maxLength": MAX_MEMBER_NAME}}}
                 },
             },
+            # An existing VPC is for the services of an environment: one service of its own
+            # takes it as its service.yaml (ProductConfig's check).
+            {"if": _given("network", existing_vpc), "then": an_environment},
+            # A domain or environment settings are the shared load balancer's, which only a
+            # public service makes (the parser's _refuse_load_balancer_sections).
+            {"if": sections, "then": public},
         ],
     }
 
@@ -3027,7 +3045,9 @@ def spec_markdown() -> str:
         "[spec.schema.json](spec.schema.json): each key, its type, most of its values and "
         "the keys one value rules out or needs (such as `requests_per_target` or `connect` "
         "with a `deployment` other than ROLLING, `web_acl_arn` with a network load balancer, "
-        "`min_capacity: 0` with `queue_scaling`, or `secrets_kms_key` without a secret); the "
+        "`min_capacity: 0` with `queue_scaling`, `secrets_kms_key` without a secret, "
+        "`existing_vpc` for one service of its own, or `domain` and `environment` without a "
+        "public service); the "
         "build checks more than a schema can say (values compared with each other, such as "
         "`min_capacity` against `max_capacity` or the subnets inside `vpc_cidr`; services "
         "against each other; AWS quotas on sums and sizes), so a spec the schema takes can "
