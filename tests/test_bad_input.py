@@ -100,6 +100,28 @@ def test_diff_names_a_broken_file_in_a_folder_with_its_line(tmp_path, capsys, na
     assert errors(capsys) == [f"troposphere-fargate: error: {folder / name}{says}"]
 
 
+def test_diff_names_every_broken_side_at_once(tmp_path, capsys):
+    """As check does: with both sides broken (one empty, one not text), diff named the first."""
+    old, new = tmp_path / "old", tmp_path / "new"
+    for folder, name in ((old, "empty.yaml"), (new, "binary.yaml")):
+        shutil.copytree(SHIPPED, folder)
+        (folder / name).write_bytes(BROKEN[name][0])
+    broken = [old / "empty.yaml", new / "binary.yaml"]
+    expected = [f"troposphere-fargate: error: {path}{BROKEN[path.name][1]}" for path in broken]
+    assert cli.main(["diff", *map(str, broken)]) == 1
+    assert errors(capsys) == expected
+    assert cli.main(["diff", str(old), str(new)]) == 1
+    assert errors(capsys) == expected
+    # Two roots whose nested templates beside them are broken: each named too.
+    for folder in (old, new):
+        (folder / "network.yaml").write_bytes(BROKEN["list.yaml"][0])
+    assert cli.main(["diff", str(old / "root.yaml"), str(new / "root.yaml")]) == 1
+    assert errors(capsys) == [
+        f"troposphere-fargate: error: {folder / 'network.yaml'}{BROKEN['list.yaml'][1]}"
+        for folder in (old, new)
+    ]
+
+
 @pytest.mark.parametrize(
     "name",
     [

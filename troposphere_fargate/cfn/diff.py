@@ -33,7 +33,7 @@ from ..errors import possessive
 from .evaluate import default_text, literals, referred
 from .evaluate import pseudo_for_region as pseudo_for_region  # moved to evaluate; importable here
 from .limits import branches
-from .yaml import read_template, read_templates
+from .yaml import TemplateFileError, read_template, read_templates
 
 DESTRUCTIVE = "destructive"
 BREAKING = "breaking"
@@ -238,6 +238,21 @@ def _nested_beside(
     return found, missing, unnamed
 
 
+def _both(read: Callable[[Any], Any], old: Any, new: Any) -> tuple[Any, Any]:
+    """``read`` of each side; when either or both are no template, one
+    :class:`~troposphere_fargate.cfn.yaml.TemplateFileError` with a line for every such file
+    (each once; it named only the first side's)."""
+    results, problems = [], []
+    for side in (old, new):
+        try:
+            results.append(read(side))
+        except TemplateFileError as exc:
+            problems += str(exc).splitlines()
+    if problems:
+        raise TemplateFileError("\n".join(dict.fromkeys(problems)))
+    return results[0], results[1]
+
+
 def load_sides(
     old: str, new: str, templates_root: Path
 ) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]], list[str]]:
@@ -257,15 +272,15 @@ def load_sides(
             "compare a template with a template, or a folder or version with a folder or "
             f"version: {old if files[0] else new} is a file, the other is not"
         )
-    before, after = load_side(old, templates_root), load_side(new, templates_root)
+    before, after = _both(lambda side: load_side(side, templates_root), old, new)
     notes: list[str] = []
     if files[0]:
         (name,) = after
         before = {name: next(iter(before.values()))}
-        found = [
-            _nested_beside(Path(side), loaded[name])
-            for side, loaded in ((old, before), (new, after))
-        ]
+        # The templates each root nests, read from beside it: every broken one named at once.
+        found = _both(
+            lambda side: _nested_beside(Path(side[0]), side[1][name]), (old, before), (new, after)
+        )
         absent = {
             n: side
             for side, (_, missing, _) in zip((old, new), found, strict=True)
