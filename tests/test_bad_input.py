@@ -76,6 +76,14 @@ BROKEN = {
         b'{\n\t"Resources": {"B": {"Type": "AWS::SNS::Topic"}},\n\t"Outputs": {"O": 3}\n}',
         ":3:14: not a CloudFormation template: output O is a number, not a mapping",
     ),
+    # CloudFormation refuses the template: "Template format error: Unrecognized parameter type"
+    # (User Guide, "Parameters template section syntax", lists the types it takes). validate
+    # said "parameter P needs a value (it has no default)", never that Strin is no type.
+    "parameter-type.yaml": (
+        b"Parameters:\n  P: {Type: Strin}\nResources:\n  B: {Type: AWS::SNS::Topic}\n",
+        ":2:7: not a CloudFormation template: parameter P: Strin is not a parameter type (did you "
+        'mean String?): CloudFormation refuses the template ("Unrecognized parameter type")',
+    ),
     "app.yaml": (
         b"services:\n  web: {}\n",
         ": not a CloudFormation template: it has no Resources section: it looks like an "
@@ -130,6 +138,7 @@ def test_diff_names_every_broken_side_at_once(tmp_path, capsys):
         "properties-list.yaml",
         "parameters-list.yaml",
         "output-number.json",
+        "parameter-type.yaml",
     ],
 )
 def test_validate_and_cost_name_a_template_of_another_shape_in_one_line(tmp_path, capsys, name):
@@ -138,6 +147,33 @@ def test_validate_and_cost_name_a_template_of_another_shape_in_one_line(tmp_path
     for command in ("validate", "cost"):
         assert cli.main([command, str(tmp_path / name)]) == 1
         assert errors(capsys) == [f"troposphere-fargate: error: {tmp_path / name}{says}"]
+
+
+def test_validate_takes_every_parameter_type_cloudformation_takes(tmp_path, capsys):
+    """The types of the User Guide's "Parameters template section syntax" (String, Number,
+    List<Number>, CommaDelimitedList, the AWS-specific and the Systems Manager parameter
+    types, as cfn-lint lists them: cfnlint.helpers.VALID_PARAMETER_TYPES), and any other
+    List<...> or AWS::SSM::Parameter::Value<...>, which CloudFormation takes too (cfn-lint
+    W2002): none is refused as an unknown type."""
+    from troposphere_fargate.cfn.yaml import PARAMETER_TYPES
+
+    kinds = [
+        *sorted(PARAMETER_TYPES),
+        "List<String>",
+        "AWS::SSM::Parameter::Value<String>",
+        "AWS::SSM::Parameter::Value<CommaDelimitedList>",
+        "AWS::SSM::Parameter::Value<List<AWS::EC2::Subnet::Id>>",
+        "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>",
+    ]
+    assert {"String", "Number", "List<Number>", "AWS::EC2::VPC::Id"} <= set(kinds)
+    parameters = "".join(
+        f"  P{i}: {{Type: '{kind}', Default: '{1 if 'Number' in kind else ''}'}}\n"
+        for i, kind in enumerate(kinds)
+    )
+    template = tmp_path / "types.yaml"
+    template.write_text(f"Parameters:\n{parameters}Resources:\n  B: {{Type: AWS::SNS::Topic}}\n")
+    assert cli.main(["validate", str(template)]) == 0, capsys.readouterr().err
+    assert f"(0 given, {len(kinds)} default)" in capsys.readouterr().out
 
 
 def test_validate_reads_a_template_whose_metadata_is_not_a_mapping(tmp_path, capsys):

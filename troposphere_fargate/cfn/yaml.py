@@ -428,7 +428,62 @@ def _shape_problem(template: Mapping[str, Any]) -> tuple[tuple[str, ...], str] |
         for name, entry in template.get(section, {}).items():
             if member not in entry:
                 return (section, str(name)), f"{what} {name} has no {member}"
+    for name, entry in template.get("Parameters", {}).items():
+        problem = _parameter_type_problem(entry["Type"])
+        if problem is not None:
+            return ("Parameters", str(name), "Type"), f"parameter {name}: {problem}"
     return None
+
+
+# The parameter types CloudFormation takes: AWS CloudFormation User Guide, "Parameters
+# template section syntax" (Type: String, Number, List<Number>, CommaDelimitedList, the
+# AWS-specific and the Systems Manager parameter types), as cfn-lint lists them
+# (cfnlint.helpers.VALID_PARAMETER_TYPES, rule E2002). Any other type is refused with the
+# template ("Template format error: Unrecognized parameter type").
+_AWS_SPECIFIC_TYPES = (
+    "AWS::EC2::AvailabilityZone::Name",
+    "AWS::EC2::Image::Id",
+    "AWS::EC2::Instance::Id",
+    "AWS::EC2::KeyPair::KeyName",
+    "AWS::EC2::SecurityGroup::GroupName",
+    "AWS::EC2::SecurityGroup::Id",
+    "AWS::EC2::Subnet::Id",
+    "AWS::EC2::VPC::Id",
+    "AWS::EC2::Volume::Id",
+    "AWS::Route53::HostedZone::Id",
+)
+PARAMETER_TYPES = frozenset(
+    {
+        "String",
+        "Number",
+        "List<Number>",
+        "CommaDelimitedList",
+        "AWS::SSM::Parameter::Name",
+        *_AWS_SPECIFIC_TYPES,
+        *(f"List<{kind}>" for kind in _AWS_SPECIFIC_TYPES if kind != "AWS::EC2::KeyPair::KeyName"),
+    }
+)
+# CloudFormation also takes any List<...> and AWS::SSM::Parameter::Value<...> (of String,
+# List<String>, CommaDelimitedList, an AWS-specific type...), checking fewer of their values
+# (cfn-lint's W2002): those are never refused here.
+_OPEN_PARAMETER_TYPES = ("List<", "AWS::SSM::Parameter::Value<")
+
+
+def _parameter_type_problem(kind: Any) -> str | None:
+    """What is wrong with a parameter's ``Type``, or None for one CloudFormation takes."""
+    if not isinstance(kind, str):
+        return f"its Type is {_a(kind)}, not a string such as String"
+    if kind in PARAMETER_TYPES or kind.startswith(_OPEN_PARAMETER_TYPES):
+        return None
+    import difflib
+
+    by_case = {known.lower(): known for known in sorted(PARAMETER_TYPES)}
+    close = difflib.get_close_matches(kind.lower(), list(by_case), n=1, cutoff=0.75)
+    hint = f" (did you mean {by_case[close[0]]}?)" if close else ""
+    return (
+        f"{kind} is not a parameter type{hint}: CloudFormation refuses the template "
+        '("Unrecognized parameter type")'
+    )
 
 
 def _key_mark(text: str, json_text: bool, keys: tuple[str, ...]) -> tuple[int | None, int | None]:
