@@ -368,6 +368,33 @@ def test_diagram_writes_only_where_it_is_told(tmp_path, monkeypatch, capsys):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        # "2 of 2 regions would publish (dry run)": the empty region was skipped unsaid.
+        (
+            ["publish", "--bucket", "b-{region}", "--regions", "us-east-1,,eu-west-1", "--dry-run"],
+            "--regions 'us-east-1,,eu-west-1': item 2 of 3 is empty (a comma too many?)",
+        ),
+        (
+            ["diff", __version__, __version__, "--allow", "destructive,breaking,"],
+            "--allow 'destructive,breaking,': item 3 of 3 is empty (a comma too many?)",
+        ),
+        (
+            ["diff", __version__, __version__, "--region", "eu-west-1", "--zones", ",eu-west-1a,"],
+            "--zones ',eu-west-1a,': items 1 and 3 of 3 are empty (a comma too many?)",
+        ),
+    ],
+    ids=["regions", "allow", "zones"],
+)
+def test_a_comma_list_with_an_empty_item_is_refused_not_skipped(argv, message, capsys, monkeypatch):
+    monkeypatch.chdir(REPO)
+    assert cli.main(argv) == 1
+    output = capsys.readouterr()
+    assert output.err.splitlines() == [f"troposphere-fargate: error: {message}"]
+    assert output.out == ""
+
+
 def test_diff_with_a_word_that_is_no_region_says_so_in_one_line(capsys):
     # Without --region check the stacks were never evaluated there; with it, a region the
     # templates cannot be evaluated in is one line (it was a FindInMap traceback).

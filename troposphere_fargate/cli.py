@@ -645,10 +645,11 @@ def _diff(args: argparse.Namespace) -> int:
         unrelated,
     )
 
-    allow = [a for a in args.allow.split(",") if a]
+    allow = _comma_items("--allow", args.allow)
     unknown = sorted(set(allow) - {DESTRUCTIVE, BREAKING})
     if unknown:
         raise PublishError(f"--allow takes destructive and breaking, not {', '.join(unknown)}")
+    zones = None if args.zones is None else _comma_items("--zones", args.zones)
     old, new, notes = load_sides(args.old, args.new, args.templates)
     if Path(args.old).is_file() and Path(args.new).is_file():
         name = Path(args.new).name
@@ -662,7 +663,6 @@ def _diff(args: argparse.Namespace) -> int:
     # Values of any kind: the templates are compared as the stacks they deploy.
     stacks = bool(args.parameters or args.set or args.region or args.zones is not None)
     if stacks:
-        zones = None if args.zones is None else args.zones.split(",")
         findings = diff_stacks(
             old, new, _key_values(args.parameters), _key_values(args.set), args.region, zones
         )
@@ -711,6 +711,27 @@ def _key_values(pairs: Sequence[str]) -> dict[str, str]:
             raise ArgumentValueError(f"{key} is given twice: {values[key]!r} and {value!r}")
         values[key] = value
     return values
+
+
+def _comma_items(option: str, value: str) -> list[str]:
+    """The items of an option's comma-separated value, each stripped; none for a value of
+    commas and spaces alone (the option then says what it needs). An empty item among others
+    (``--regions us-east-1,,eu-west-1``) is refused: it was skipped without a word."""
+    items = [item.strip() for item in value.split(",")]
+    if not any(items):
+        return []
+    empty = [str(number) for number, item in enumerate(items, 1) if not item]
+    if empty:
+        which = (
+            f"item {empty[0]}"
+            if len(empty) == 1
+            else f"items {', '.join(empty[:-1])} and {empty[-1]}"
+        )
+        verb = "is" if len(empty) == 1 else "are"
+        raise ArgumentValueError(
+            f"{option} {value!r}: {which} of {len(items)} {verb} empty (a comma too many?)"
+        )
+    return items
 
 
 def _dry_run(args: argparse.Namespace) -> tuple[Any, Any]:
@@ -948,7 +969,7 @@ def _publish(args: argparse.Namespace) -> int:
     from .release.publish import plan_release, publish_release
 
     # Each region once, in the order given; a name that is no region stops the run at once.
-    regions = list(dict.fromkeys(r.strip() for r in (args.regions or "").split(",") if r.strip()))
+    regions = list(dict.fromkeys(_comma_items("--regions", args.regions or "")))
     if args.regions is not None:
         if not regions:
             raise PublishError("--regions needs at least one region")
