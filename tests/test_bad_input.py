@@ -738,9 +738,31 @@ def test_diff_names_the_side_that_does_not_exist(capsys):
     for sides in (["no/such.yaml", network], [network, "no/such.yaml"]):
         assert cli.main(["diff", *sides]) == 1
         assert errors(capsys) == [
-            "troposphere-fargate: error: no/such.yaml: no such template, folder or version "
-            "under templates/"
+            "troposphere-fargate: error: no/such.yaml: the file does not exist (there is no "
+            "folder no)"
         ]
+
+
+@pytest.mark.parametrize("command", ["check", "diff"])
+def test_a_path_that_does_not_exist_is_a_missing_file_not_version(tmp_path, capsys, command):
+    """``check /tmp/x/missing.yaml`` said "no such template, folder or version under
+    templates/": a name with a slash or a template's extension is a path, never a version.
+    Every name that is not there is said at once; a bare word is still looked for as a
+    version."""
+    (tmp_path / "here").mkdir()
+    names = [str(tmp_path / "here" / "missing.yaml"), str(tmp_path / "gone" / "root.json")]
+    assert cli.main([command, *names]) == 1
+    assert errors(capsys) == [
+        f"troposphere-fargate: error: {names[0]}: the file does not exist",
+        f"troposphere-fargate: error: {names[1]}: the file does not exist (there is no folder "
+        f"{tmp_path / 'gone'})",
+    ]
+    assert cli.main([command, str(tmp_path / "gone" / "build"), "9.9.9"]) == 1
+    assert errors(capsys) == [
+        f"troposphere-fargate: error: {tmp_path / 'gone' / 'build'}: no such file or folder "
+        f"(there is no folder {tmp_path / 'gone'})",
+        "troposphere-fargate: error: 9.9.9: no such template, folder or version under templates/",
+    ]
 
 
 def test_diagram_without_graphviz_writes_the_source_into_the_folder_it_makes(

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 import shlex
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -157,6 +158,24 @@ def folders_inside(names: Sequence[str], templates_root: Path) -> list[Path]:
     return found
 
 
+def not_there(name: str, templates_root: Path) -> str:
+    """The line that says ``name`` (a template file, a folder, or a version under
+    ``templates_root``) names nothing there. A path (with a slash in it, or a template's
+    extension) is a file that does not exist, not a version: ``/tmp/x/missing.yaml`` was "no
+    such template, folder or version under templates/"."""
+    template = name.lower().endswith(TEMPLATE_SUFFIXES)
+    if not (template or "/" in name or os.sep in name):
+        return f"{name}: no such template, folder or version under {templates_root}/"
+    path = Path(name)
+    folder = next((p for p in reversed(path.parents) if not p.exists()), None)
+    nor = f" (there is no folder {folder})" if folder is not None else ""
+    return (
+        f"{name}: the file does not exist{nor}"
+        if template
+        else f"{name}: no such file or folder{nor}"
+    )
+
+
 def load_side(side: str, templates_root: Path) -> dict[str, dict[str, Any]]:
     """Templates by file name, from one file, a folder or a version under ``templates_root``.
 
@@ -263,9 +282,14 @@ def load_sides(
     A file's stack is the template and the stacks it nests: two roots are compared with the
     templates each nests, read from beside it (as a folder diff pairs them). A nested template
     missing beside either root is left out of both sides, with a note."""
-    for side in (old, new):  # a typo is named before any comparison of kinds
-        if not (Path(side).exists() or (templates_root / side).is_dir()):
-            raise DiffError(f"{side}: no such template, folder or version under {templates_root}/")
+    # A typo is named before any comparison of kinds; a typo on each side, both.
+    missing = [
+        not_there(side, templates_root)
+        for side in dict.fromkeys((old, new))
+        if not (Path(side).exists() or (templates_root / side).is_dir())
+    ]
+    if missing:
+        raise DiffError("\n".join(missing))
     files = [Path(side).is_file() for side in (old, new)]
     if files[0] != files[1]:
         raise DiffError(

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..cfn import policy_tools, yaml11
 from ..cfn.checkov import checkov_violations, start_checkov
-from ..cfn.diff import TEMPLATE_SUFFIXES, version_folders
+from ..cfn.diff import TEMPLATE_SUFFIXES, not_there, version_folders
 from ..cfn.guard import POLICY_DIR, Violation, guard_violations, staged, start_guard
 from ..cfn.lint import Finding, lint_templates
 from ..cfn.yaml import is_json, read_templates
@@ -87,6 +87,14 @@ def template_paths(names: Sequence[str], templates_root: Path) -> list[Path]:
     """The template files that ``names`` stand for: each a file, a folder (its ``*.yaml``,
     ``*.yml``, ``*.json`` and ``*.template`` files, ``manifest.json`` aside) or a version under
     ``templates_root``."""
+    # Every name that names nothing, at once, before any folder is listed.
+    missing = [
+        not_there(name, templates_root)
+        for name in dict.fromkeys(names)
+        if not (Path(name).exists() or (templates_root / name).is_dir())
+    ]
+    if missing:
+        raise CheckError("\n".join(missing))
     paths: list[Path] = []
     for name in names:
         path = Path(name)
@@ -94,8 +102,8 @@ def template_paths(names: Sequence[str], templates_root: Path) -> list[Path]:
             paths.append(path)
             continue
         folder = path if path.is_dir() else templates_root / name
-        if not folder.is_dir():
-            raise CheckError(f"{name}: no such template, folder or version under {templates_root}/")
+        if not folder.is_dir():  # something else than a file or a folder, such as a socket
+            raise CheckError(f"{name}: neither a template file nor a folder")
         found = [
             p
             for p in sorted(folder.iterdir())
