@@ -543,6 +543,46 @@ def test_diagram_on_a_full_disk_names_the_file_and_leaves_the_old_one(
     assert picture.read_text() == "the previous picture"
 
 
+@pytest.mark.parametrize("name", ["x.dot", "x.svg"])
+def test_diagram_through_a_symbolic_link_keeps_the_link(tmp_path, capsys, monkeypatch, name):
+    """-o link.svg replaced the link with a file (renamed onto the link): the picture is
+    renamed onto the file the link points to, with the same guarantees (a full disk or an
+    interrupt leaves that file as it was, and nothing beside it)."""
+    import errno
+
+    if name.endswith(".svg"):
+        tools.dot()
+    (tmp_path / "pictures").mkdir()
+    target = tmp_path / "pictures" / name
+    target.write_text("the previous picture")
+    link = tmp_path / f"link{Path(name).suffix}"
+    link.symlink_to(Path("pictures") / name)  # relative, as ln -s makes them
+    assert cli.main(["diagram", "-o", str(link)]) == 0
+    assert link.is_symlink() and os.readlink(link) == str(Path("pictures") / name)
+    assert "the previous picture" not in target.read_text()
+    assert [p.name for p in (tmp_path / "pictures").iterdir()] == [name]
+    capsys.readouterr()
+
+    target.write_text("the previous picture")
+    write_bytes = Path.write_bytes
+
+    def half_then(error):
+        def write(self, data):
+            write_bytes(self, data[: len(data) // 2])
+            raise error
+
+        return write
+
+    monkeypatch.setattr(Path, "write_bytes", half_then(OSError(errno.ENOSPC, "No space left")))
+    assert cli.main(["diagram", "-o", str(link)]) == 1
+    assert errors(capsys) == [f"troposphere-fargate: error: {link}: No space left"]
+    monkeypatch.setattr(Path, "write_bytes", half_then(KeyboardInterrupt()))
+    with pytest.raises(KeyboardInterrupt):
+        cli.main(["diagram", "-o", str(link)])
+    assert link.is_symlink() and target.read_text() == "the previous picture"
+    assert sorted(p.name for p in tmp_path.rglob("*")) == sorted([link.name, "pictures", name])
+
+
 def test_check_takes_a_file_named_twice_once(tmp_path, monkeypatch):
     from troposphere_fargate.release import checks
 

@@ -905,11 +905,14 @@ def render(dot: graphviz.Digraph, output: Path) -> Path:
 
 def _write_whole(output: Path, data: bytes) -> None:
     """Write ``data`` to ``output`` in one rename: a full disk or an interrupt leaves the file
-    as it was, not cut short, and the error names ``output`` (a failed write names no file)."""
-    staging = output.with_name(f".{output.name}.new")
+    as it was, not cut short, and the error names ``output`` (a failed write names no file).
+    An ``output`` that is a symbolic link stays one: the file it points to is written beside
+    and renamed onto (a rename onto the link replaced the link with the file)."""
+    target = Path(os.path.realpath(output))
+    staging = target.with_name(f".{target.name}.new")
     try:
         staging.write_bytes(data)
-        os.replace(staging, output)
+        os.replace(staging, target)
     except OSError as exc:
         staging.unlink(missing_ok=True)
         raise OSError(exc.errno, exc.strerror, str(output)) from None
