@@ -755,6 +755,28 @@ def test_the_library_takes_str_paths_and_refuses_names_that_leave_the_version_fo
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["1.0.0"]
 
 
+def test_an_empty_folder_name_is_refused_not_taken_as_the_current_directory(
+    tmp_path, files, monkeypatch
+):
+    """An audit: ``write_version("", files)`` and ``build_templates(output="")`` wrote into the
+    current directory (``Path("")`` is ``.``), as an unset variable would make them."""
+    from troposphere_fargate import build_templates
+
+    monkeypatch.chdir(tmp_path)
+    for call, where in (
+        (lambda: write_version("", files), "write_version(root)"),
+        (lambda: build_templates(output=""), "build_templates(output)"),
+    ):
+        with pytest.raises(build.BuildError) as refused:
+            call()
+        assert str(refused.value) == (
+            f"{where}: an empty path names no folder (pathlib reads it as the current "
+            "directory): give '.' to write there"
+        )
+    assert not list(tmp_path.iterdir())
+    assert write_version(".", files) == Path(__version__)  # said so, it writes there
+
+
 def test_templates_stamped_for_another_version_are_not_written_as_this_one(tmp_path):
     """A library trial: ``write_version(folder, generate(config), "1.0.0")`` wrote 0.4.0's
     templates as 1.0.0/, whose root nested ``.../0.4.0/network.yaml`` once published; and a

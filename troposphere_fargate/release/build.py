@@ -200,6 +200,16 @@ def with_manifest(files: Mapping[str, str], version: str = __version__) -> dict[
     return {**files, MANIFEST: manifest(files, version)}
 
 
+def _refuse_empty_folder(folder: object, where: str) -> None:
+    """A :class:`BuildError` for ``""``: ``Path("")`` is ``.``, so a folder name left empty
+    (an unset variable, say) wrote into the current directory without a word."""
+    if folder == "":
+        raise BuildError(
+            f"{where}: an empty path names no folder (pathlib reads it as the current "
+            "directory): give '.' to write there"
+        )
+
+
 def file_in_the_way(folder: Path) -> Path | None:
     """The file that stands where ``folder`` or one of its parents must be a folder, if any."""
     return next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), None)
@@ -286,9 +296,9 @@ def write_version(root: Path | str, files: Mapping[str, str], version: str = __v
     that the code no longer generates disappear with the old folder. On any error the previous
     folder is left (or put back) as it was. Raises :class:`BuildError`, writing nothing, for a
     version or file name that is not a plain name (it would write outside the version folder),
-    for a ``root`` that is a file, for a template stamped for another version (render it with
-    ``generate(config, version)``: its root would nest the other version's files) and for a
-    ``manifest.json`` among ``files``.
+    for a ``root`` that is a file or ``""`` (pathlib's current directory: give ``"."``), for a
+    template stamped for another version (render it with ``generate(config, version)``: its
+    root would nest the other version's files) and for a ``manifest.json`` among ``files``.
     """
     import shutil
     import tempfile
@@ -299,6 +309,7 @@ def write_version(root: Path | str, files: Mapping[str, str], version: str = __v
             "write_version('templates', generate())"
         )
     expect_texts(files, "write_version(files)", "YAML text")
+    _refuse_empty_folder(root, "write_version(root)")
     root = Path(root)
     if not isinstance(version, str) or not _PLAIN_NAME.fullmatch(version):
         raise BuildError(f"version {version!r} is not a folder name such as 1.2.0")
@@ -422,6 +433,7 @@ def build_templates(
     """
     expect(config, (ProductConfig, type(None)), "build_templates(config)")
     expect(output, (str, Path), "build_templates(output)")
+    _refuse_empty_folder(output, "build_templates(output)")
     expect_version(version, "build_templates(version)")
     config = config or ProductConfig()
     _warn(config)
