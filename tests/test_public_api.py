@@ -172,6 +172,17 @@ def test_a_wrong_argument_to_the_library_is_a_type_error_naming_the_call(tmp_pat
             "to_yaml(template) takes a template dict, not a troposphere Template: pass its "
             ".to_dict()",
         ),
+        # An audit: dumper=str failed deep inside ("str() takes at most 3 arguments"), and
+        # verify="no" was taken as true.
+        (
+            lambda: to_yaml({}, dumper=str),  # type: ignore[arg-type]
+            "to_yaml(dumper) takes a PyYAML dumper class (yaml.SafeDumper, yaml.CSafeDumper) or "
+            "None, not the class str",
+        ),
+        (
+            lambda: to_yaml({}, verify="no"),  # type: ignore[arg-type]
+            "to_yaml(verify) takes bool, not str",
+        ),
         (
             lambda: deployed(network_template()),
             "deployed(template) takes a template dict, not a troposphere Template: pass its "

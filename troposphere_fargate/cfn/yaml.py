@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import expect_path, expect_template
+from ..errors import expect, expect_path, expect_template
 from . import yaml11
 
 TEMPLATE_FORMAT_VERSION = "2010-09-09"
@@ -199,9 +199,13 @@ def to_yaml(
     ``verify`` (the default) reads the text back with YAML 1.1 rules, as CloudFormation does,
     and raises :class:`YamlTypeError` naming every scalar that would change type (a string read
     as a number, say): the writer quotes such strings, and this proves it did, for every
-    template the project writes.
+    template the project writes. ``dumper``: the PyYAML dumper class that writes the text
+    (default: libyaml's ``CSafeDumper`` when PyYAML has it); a ``TypeError`` names either
+    argument when it is of another type.
     """
     expect_template(template, "to_yaml(template)")
+    _expect_dumper(dumper)
+    expect(verify, bool, "to_yaml(verify)")  # "no" is true: it would verify all the same
     unknown = set(template) - set(SECTION_ORDER)
     if unknown:
         raise ValueError(f"unknown template sections: {', '.join(sorted(unknown))}")
@@ -229,6 +233,24 @@ def to_yaml(
                 + "; ".join(map(str, mismatches))
             )
     return text
+
+
+# What to_yaml calls of its dumper: PyYAML's dumpers and libyaml's (CSafeDumper, the default)
+# all have them.
+_DUMPER_METHODS = ("open", "serialize", "close", "dispose")
+
+
+def _expect_dumper(dumper: object) -> None:
+    """A ``TypeError`` unless ``dumper`` is None or a PyYAML dumper class: ``dumper=str``
+    failed deep inside (``str() takes at most 3 arguments``)."""
+    methods = all(hasattr(dumper, method) for method in _DUMPER_METHODS)
+    if dumper is None or (isinstance(dumper, type) and methods):
+        return
+    got = f"the class {dumper.__name__}" if isinstance(dumper, type) else type(dumper).__name__
+    raise TypeError(
+        f"to_yaml(dumper) takes a PyYAML dumper class (yaml.SafeDumper, yaml.CSafeDumper) or "
+        f"None, not {got}" + (": pass its class" if methods else "")
+    )
 
 
 class _Loader(yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader):  # type: ignore[misc]
