@@ -308,6 +308,21 @@ def test_a_version_that_is_no_release_name_is_refused_by_every_renderer(version)
         )
 
 
+@pytest.mark.parametrize("description", ["", "  "])
+def test_a_root_without_a_description_is_refused(description):
+    """An audit: ``root_template(..., description="")`` built a root without a Description,
+    saying nothing, where ``description=None`` is refused."""
+    from troposphere_fargate import ConfigError
+    from troposphere_fargate.layers.root import root_template
+
+    with pytest.raises(ConfigError) as refused:
+        root_template(render_templates(), "1.0.0", description=description)
+    assert str(refused.value) == (
+        f"root_template(description): {description!r} is empty: say what the stack deploys, "
+        "or leave it out for the shipped root's"
+    )
+
+
 def test_templates_to_nest_that_are_missing_are_named():
     from troposphere_fargate.layers.root import WiringError, root_template
     from troposphere_fargate.layers.stackset import stackset_template

@@ -31,7 +31,7 @@ from typing import Any
 from troposphere import Equals, GetAtt, If, Join, Parameter, Ref, Sub, Template, cloudformation
 
 from ..cfn.evaluate import RuleError, check_rules
-from ..errors import expect, expect_templates, expect_version
+from ..errors import ConfigError, expect, expect_templates, expect_version
 from . import network, service
 from .blocks import add_exported_output, add_parameter
 from .environment import names as environment
@@ -273,12 +273,20 @@ def root_template(
     """Build the root layer from the rendered child templates (layer name -> template dict).
 
     ``version`` is the version folder the nested templates are published under; ``nested`` the
-    layers to nest, in creation order (default: those the layer registry nests). Raises
-    :class:`WiringError` when the children cannot be combined.
+    layers to nest, in creation order (default: those the layer registry nests);
+    ``description`` the root's, not empty. Raises :class:`WiringError` when the children cannot
+    be combined.
     """
     expect_templates(children, "root_template(children)")
     expect_version(version, "root_template(version)")
     expect(description, str, "root_template(description)")
+    if not description.strip():
+        # What the console, Service Catalog and `aws cloudformation describe-stacks` show of
+        # the stack: a root built without one (render_templates stamps one in) had none.
+        raise ConfigError(
+            f"root_template(description): {description!r} is empty: say what the stack "
+            "deploys, or leave it out for the shipped root's"
+        )
     if nested is not None:
         expect(nested, (list, tuple), "root_template(nested)")
         for child in nested:
