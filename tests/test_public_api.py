@@ -121,6 +121,7 @@ def test_a_wrong_argument_to_the_library_is_a_type_error_naming_the_call(tmp_pat
         lint_templates,
         load_spec,
         network_template,
+        parse_spec,
         read_template,
         render_templates,
         service_template,
@@ -261,6 +262,15 @@ def test_a_wrong_argument_to_the_library_is_a_type_error_naming_the_call(tmp_pat
             "read_template(path) takes str or PathLike, not int",
         ),
         (lambda: load_spec(None), "load_spec(path) takes str or PathLike, not None"),  # type: ignore[arg-type]
+        # An audit: parse_spec read bytes, and named a None filename "None" in its errors.
+        (
+            lambda: parse_spec(b"services:\n  web: {port: 8080}\n"),  # type: ignore[arg-type]
+            "parse_spec(text) takes str, not bytes: decode it, or load_spec(path) reads the file",
+        ),
+        (
+            lambda: parse_spec("services:\n  web: {port: 8080}\n", None),  # type: ignore[arg-type]
+            "parse_spec(filename) takes str, not None",
+        ),
         (
             lambda: estimate(
                 footprint(

@@ -36,7 +36,7 @@ from ..cfn.limits import (
     EC2_TEXT_RULE,
     MANAGED_POLICIES_PER_ROLE,
 )
-from ..errors import expect_path
+from ..errors import expect, expect_path
 from ..layers.application import (
     ACTION,
     ANY_ARN,
@@ -2659,6 +2659,8 @@ def _refuse_load_balancer_sections(reader: _Reader, root: Node, config: ProductC
 def parse_spec(text: str, filename: str = "<spec>") -> ProductConfig:
     """The product config a spec's text describes; a :class:`SpecError` naming ``filename``,
     the line and the key path when it is invalid."""
+    _expect_text(text)
+    expect(filename, str, "parse_spec(filename)")
     loader = yaml.SafeLoader(text)
     try:
         try:
@@ -2695,6 +2697,21 @@ def parse_spec(text: str, filename: str = "<spec>") -> ProductConfig:
         raise SpecError(f"{filename}: cannot read the spec: {' '.join(str(exc).split())}") from None
     finally:
         loader.dispose()
+
+
+def _expect_text(text: object) -> None:
+    """A ``TypeError`` for a spec's text that is no str (PyYAML read bytes and file objects
+    all the same), saying how to get the text of bytes or of a path."""
+    hint = (
+        ": decode it, or load_spec(path) reads the file"
+        if isinstance(text, bytes | bytearray)
+        else ": load_spec(path) reads a spec file"
+        if hasattr(text, "__fspath__")
+        else ""
+    )
+    if not isinstance(text, str):
+        got = "None" if text is None else type(text).__name__
+        raise TypeError(f"parse_spec(text) takes str, not {got}{hint}")
 
 
 def load_spec(path: Path | str) -> ProductConfig:
