@@ -261,6 +261,18 @@ def test_a_misspelt_pseudo_parameter_or_a_list_of_pairs_is_refused_naming_the_ar
         deployed(TEMPLATE, {1: "subnet-1"})  # type: ignore[dict-item]
 
 
+def test_a_parameter_value_that_is_not_text_is_refused_as_dry_run_refuses_it():
+    """An audit: ``deployed(t, {"Count": 3})`` read the int as "3" where ``dry_run`` refused
+    it, and a bool as "True", which CloudFormation's "true" is not: values are text."""
+    for value, kind in ((3, "int"), (True, "bool")):
+        with pytest.raises(TypeError) as refused:
+            deployed(TEMPLATE, {**SUBNETS, "Count": value})  # type: ignore[dict-item]
+        assert str(refused.value) == (
+            "deployed(parameters) takes a mapping of names to parameter values (str): 'Count' "
+            f"is {kind}, write it as a string"
+        )
+
+
 def test_a_placeholder_stands_for_a_value_known_only_once_deployed():
     """Another stack's output that a parent passes: taken as it is (no pattern applies to
     ``<NetworkStack.Outputs.PrivateSubnetIds>``), one value even for a list parameter (its

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import expect, expect_template, expect_texts
+from ..errors import expect_template, expect_texts
 
 _NO_VALUE = {"Ref": "AWS::NoValue"}
 _LIST_TYPE = re.compile(r"^(List<.*>|CommaDelimitedList)$")
@@ -529,16 +529,20 @@ def deployed(
 ) -> Deployment:
     """The stack CloudFormation would create from ``template`` with ``parameters``.
 
-    Parameters not given take their defaults. Parameter constraints and rules are checked first
-    (raising :class:`ParameterError` or :class:`RuleError`, whose ``problems`` list every value
-    or assertion refused: CloudFormation would refuse the stack); then every resource and
-    output whose condition is false is left out and every ``Fn::If`` resolved. ``pseudo``
-    overrides the values of pseudo parameters such as ``AWS::Region`` (default:
-    :data:`PSEUDO_PARAMETERS`).
+    ``parameters`` maps names to values as text (``{"FlowLogRetentionDays": "7"}``), as
+    CloudFormation and :func:`~troposphere_fargate.cfn.dry_run.dry_run` take them: a value of
+    another type is a ``TypeError``. Parameters not given take their defaults. Parameter
+    constraints and rules are checked first (raising :class:`ParameterError` or
+    :class:`RuleError`, whose ``problems`` list every value or assertion refused: CloudFormation
+    would refuse the stack); then every resource and output whose condition is false is left
+    out and every ``Fn::If`` resolved. ``pseudo`` overrides the values of pseudo parameters
+    such as ``AWS::Region`` (default: :data:`PSEUDO_PARAMETERS`).
     """
     expect_template(template, "deployed(template)")
     if parameters is not None:
-        _expect_names(parameters, "deployed(parameters)")
+        # Values are text, as CloudFormation takes them and dry_run asks: str(7) read as "7"
+        # here where dry_run refused it, and str(True) as "True", which no "true" matches.
+        expect_texts(parameters, "deployed(parameters)", "parameter values")
     if pseudo is not None:
         _expect_pseudo(pseudo, "deployed(pseudo)")
     values = parameter_values(template, parameters or {})
@@ -547,16 +551,6 @@ def deployed(
     conditions = {name: evaluator.condition(name) for name in template.get("Conditions", {})}
     sections = _existing(template, evaluator)
     return Deployment(values, conditions, sections["Resources"], sections["Outputs"])
-
-
-def _expect_names(given: object, where: str) -> None:
-    """A ``TypeError`` unless ``given`` maps names (str) to values: a list of pairs failed
-    deep inside (``'tuple' object has no attribute 'lower'``)."""
-    expect(given, Mapping, where)
-    assert isinstance(given, Mapping)  # for the type checker: expect raised otherwise
-    for key in given:
-        if not isinstance(key, str):
-            raise TypeError(f"{where} takes names (str) as keys: {key!r} is {type(key).__name__}")
 
 
 def _expect_pseudo(pseudo: object, where: str) -> None:
