@@ -357,6 +357,31 @@ def test_the_nonce_stays_within_its_255_characters_with_many_long_names():
     assert len("FARGATE_SPOT-" + nonce[1]) < 255
 
 
+@pytest.mark.parametrize(
+    ("resolves", "says"),
+    [
+        (
+            ("Orders",),
+            "'Orders' is no name a service is served by through Service Connect (an internal "
+            "service's container_name, or a connect one's: a DNS label of lower-case letters, "
+            "digits and hyphens, up to 63 characters)",
+        ),
+        (("orders", "orders"), "'orders' is named twice"),
+        (
+            ("api",),
+            "'api' is this service's own name: it resolves the environment's other services",
+        ),
+    ],
+)
+def test_what_a_service_resolves_is_a_name_another_service_is_served_by(resolves, says):
+    """An audit: ``service_template(resolves=...)`` put any name into the deployment's nonce
+    unchecked. Which services the environment has only the product knows (a spec's build
+    passes them); a name none can have, a name twice or the service's own is refused."""
+    with pytest.raises(ConfigError) as refused:
+        service_template(ServiceConfig(container_name="api", expose="internal"), resolves=resolves)
+    assert str(refused.value) == f"service_template(resolves): {says}"
+
+
 def test_connect_deploys_rolling_only():
     """ECS shifts a canary's, a linear or a blue/green deployment's traffic through a load
     balancer or Service Connect ("must use one of", ECS Developer Guide, blue/green

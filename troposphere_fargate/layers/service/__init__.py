@@ -56,8 +56,13 @@ from troposphere import Template
 from troposphere import elasticloadbalancingv2 as elb
 
 from ...errors import expect
-from ..config import HEALTH_CHECK_PATH_PATTERN, ServiceConfig
-from ..exposure import EXPOSE_INTERNAL, EXPOSE_NONE, EXPOSE_PUBLIC
+from ..config import HEALTH_CHECK_PATH_PATTERN, ConfigError, ServiceConfig
+from ..exposure import (
+    EXPOSE_INTERNAL,
+    EXPOSE_NONE,
+    EXPOSE_PUBLIC,
+    is_service_connect_name,
+)
 from . import names
 from .access_logs import (
     ACCESS_LOGS_BUCKET_SUPPRESSIONS,
@@ -154,13 +159,37 @@ __all__ = [
 ]
 
 
+def _expect_resolves(config: ServiceConfig, resolves: object) -> None:
+    """Refuse what no service of an environment is served by: each name went into the
+    deployment's nonce unchecked, where a misspelt one only changed the nonce."""
+    expect(resolves, tuple, "service_template(resolves)")
+    assert isinstance(resolves, tuple)  # for the type checker: expect raised otherwise
+    if not all(isinstance(name, str) for name in resolves):
+        raise TypeError("service_template(resolves) takes a tuple of names (str)")
+    for index, name in enumerate(resolves):
+        if not is_service_connect_name(name):
+            why = (
+                "is no name a service is served by through Service Connect (an internal "
+                "service's container_name, or a connect one's: a DNS label of lower-case "
+                "letters, digits and hyphens, up to 63 characters)"
+            )
+        elif config.expose is not None and name == config.container_name:
+            why = "is this service's own name: it resolves the environment's other services"
+        elif name in resolves[:index]:
+            why = "is named twice"
+        else:
+            continue
+        raise ConfigError(f"service_template(resolves): {name!r} {why}")
+
+
 def service_template(
     config: ServiceConfig | None = None, *, resolves: tuple[str, ...] = ()
 ) -> Template:
     """Build the service layer. Pure: the same config always gives the same template.
 
     ``resolves``: the names the environment's other services serve through Service Connect
-    (a spec's environment passes them): a change in them starts a deployment of this one, whose
+    (a spec's environment passes them; never this service's own, a :class:`ConfigError`
+    names one no service can have): a change in them starts a deployment of this one, whose
     tasks resolve only the names that exist when they start.
 
     ``config.expose`` decides the placement (:mod:`.placement`): ``None`` (the shipped
@@ -168,10 +197,8 @@ def service_template(
     ``internal`` or ``none`` is a service of an environment that holds only what that needs.
     """
     expect(config, (ServiceConfig, type(None)), "service_template(config)")
-    expect(resolves, tuple, "service_template(resolves)")
-    if not all(isinstance(name, str) for name in resolves):
-        raise TypeError("service_template(resolves) takes a tuple of names (str)")
     config = config or ServiceConfig()
+    _expect_resolves(config, resolves)
     placement = Placement.of(config)
     application = config.application
     t = Template(Description=_description(config))
