@@ -12,6 +12,7 @@ import re
 import subprocess
 import sys
 import typing
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -448,6 +449,37 @@ INPUTS = sorted(
     for name in troposphere_fargate.__all__
     if dataclasses.is_dataclass(getattr(troposphere_fargate, name)) and name not in RESULTS
 )
+
+
+def _classes(hint: Any) -> Iterator[type]:
+    """The classes a type hint names (``Sequence[Child] | None``: Sequence, Child)."""
+    if typing.get_origin(hint) is typing.Literal:
+        return
+    if isinstance(hint, type) and typing.get_origin(hint) is None:
+        yield hint
+    for argument in typing.get_args(hint):
+        yield from _classes(argument)
+
+
+def test_every_type_a_user_passes_in_is_exported():
+    """An audit: ``root_template(nested: Sequence[Child])`` took a type the package did not
+    export. What an exported function takes, and a config's fields, a user can import."""
+    exported = {id(getattr(troposphere_fargate, name)) for name in troposphere_fargate.__all__}
+    taken = [
+        (name, value)
+        for name in sorted(troposphere_fargate.__all__)
+        if typing.get_origin(value := getattr(troposphere_fargate, name)) is not typing.Literal
+        and (name in INPUTS or (callable(value) and not inspect.isclass(value)))
+    ]
+    unexported = sorted(
+        f"{name}({argument}): {cls.__qualname__}"
+        for name, value in taken
+        for argument, hint in typing.get_type_hints(value).items()
+        if argument != "return"
+        for cls in _classes(hint)
+        if cls.__module__.startswith("troposphere_fargate") and id(cls) not in exported
+    )
+    assert unexported == []
 
 
 @pytest.mark.parametrize("name", INPUTS)

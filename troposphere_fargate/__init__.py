@@ -10,12 +10,13 @@ own templates from them, or build the whole product::
     folder = build_templates(ProductConfig(network=NetworkConfig(max_azs=2)), Path("out"))
 
 The names below are the public API, pinned by ``tests/test_public_api.py``: the configs (and the
-routing of a service of an environment), every layer builder, the registry of layers and the
-layers a config builds, the application a service carries and the spec file that
-describes it, the build (render, check, lint, write), the YAML writer and reader, cfn-lint, the
-offline evaluator of what a template deploys, and the dry run of a launch with its fixed cost;
-and the ``Literal`` types of the configs' fields that take one of a few words (``NatGateways``,
-``Exposure``...), for code that holds such a value before it builds a config.
+routing of a service of an environment), every layer builder, the registry of layers (and
+``Child``, how the root nests one) and the layers a config builds, the application a service
+carries and the spec file that describes it, the build (render, check, lint, write), the YAML
+writer and reader, cfn-lint, the offline evaluator of what a template deploys, and the dry run of a
+launch with its fixed cost; and the ``Literal`` types of the configs' fields that take one of a few
+words (``NatGateways``, ``Exposure``...), for code that holds such a value before it builds a
+config.
 """
 
 __version__ = "0.4.0"
@@ -57,7 +58,7 @@ from .layers.exposure import Exposure, Routing
 from .layers.health import TargetHealth
 from .layers.network import network_template
 from .layers.queue_scaling import QueueScaling
-from .layers.root import WiringError, root_template
+from .layers.root import Child, WiringError, root_template
 from .layers.schedules import ScheduledScaling
 from .layers.service import service_template
 from .layers.stackset import stackset_template
@@ -129,6 +130,7 @@ __all__ = [
     "Application",
     "BuildError",
     "CapacityProvider",
+    "Child",
     "ConfigError",
     "ConfigWarning",
     "CpuArchitecture",

@@ -31,7 +31,7 @@ from typing import Any
 from troposphere import Equals, GetAtt, If, Join, Parameter, Ref, Sub, Template, cloudformation
 
 from ..cfn.evaluate import RuleError, check_rules
-from ..errors import ConfigError, expect, expect_templates, expect_version
+from ..errors import ConfigError, expect, expect_templates, expect_version, suggest_fields
 from . import network, service
 from .blocks import add_exported_output, add_parameter
 from .environment import names as environment
@@ -105,6 +105,7 @@ Wire = tuple[str, str, str]  # child parameter, the stack (logical ID) it comes 
 # (ROOT: the root's own parameter of that name)
 
 
+@suggest_fields
 @dataclass(frozen=True)
 class Child:
     """A layer the root nests, and how.
