@@ -1229,3 +1229,37 @@ def test_validate_takes_a_template_whose_name_has_an_equals_sign(tmp_path, capsy
     assert errors(capsys) == [
         f"troposphere-fargate: error: {template.name}: unknown parameter K (it takes none)"
     ]
+
+
+_EMPTY_PATH = "an empty path names no file or folder (give . for the current folder)"
+_EMPTY_NAME = "an empty name names no template, folder or version (give . for the current folder)"
+
+
+@pytest.mark.parametrize(
+    ("argv", "refused"),
+    [
+        (["build", "--output", ""], f"argument --output: {_EMPTY_PATH}"),
+        (["build", "--docs", ""], f"argument --docs: {_EMPTY_PATH}"),
+        (["build", "--spec", ""], f"argument --spec: {_EMPTY_PATH}"),
+        (["check", ""], f"argument TEMPLATE: {_EMPTY_NAME}"),
+        (["check", "--templates", ""], f"argument --templates: {_EMPTY_PATH}"),
+        (["validate", ""], f"argument TEMPLATE: {_EMPTY_PATH}"),
+        (["cost", "--spec", ""], f"argument --spec: {_EMPTY_PATH}"),
+        (["diagram", "-o", ""], f"argument -o/--output: {_EMPTY_PATH}"),
+        (["diff", "", "0.4.0"], f"argument OLD: {_EMPTY_NAME}"),
+        (["diff", "--set", "NatGateways=Single", "0.4.0", ""], f"argument NEW: {_EMPTY_NAME}"),
+        (["diff", "0.4.0", "0.4.0", "--templates", ""], f"argument --templates: {_EMPTY_PATH}"),
+    ],
+)
+def test_an_empty_path_is_refused_not_read_as_the_current_folder(
+    tmp_path, monkeypatch, capsys, argv, refused
+):
+    """pathlib reads "" as ".": ``build --output ""`` (``--output "$OUT"`` with the variable
+    unset) wrote templates/'s version folder into the current folder, ``check ""`` and
+    ``diff "" 0.4.0`` read every file there."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as exited:
+        cli.main(argv)
+    assert exited.value.code == 2
+    assert errors(capsys)[-1] == f"troposphere-fargate {argv[0]}: error: {refused}"
+    assert list(tmp_path.iterdir()) == []

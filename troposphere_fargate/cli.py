@@ -48,6 +48,27 @@ EXIT_FAILED = 1  # lint findings, or --check found differences
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command stopped with Ctrl-C
 
 
+def _path(text: str) -> Path:
+    """A path option's value; an empty one is refused: pathlib reads ``""`` as the current
+    folder, where ``build --output ""`` wrote its version folder without a word."""
+    if not text:
+        raise argparse.ArgumentTypeError(
+            "an empty path names no file or folder (give . for the current folder)"
+        )
+    return Path(text)
+
+
+def _named(text: str) -> str:
+    """A template, folder or version named on the command line; an empty one is refused (it
+    was read as the current folder)."""
+    if not text:
+        raise argparse.ArgumentTypeError(_EMPTY_NAME)
+    return text
+
+
+_EMPTY_NAME = "an empty name names no template, folder or version (give . for the current folder)"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="troposphere-fargate",
@@ -88,7 +109,7 @@ def _add_build(commands: Any) -> None:
     build.add_argument(
         "--output",
         metavar="DIR",
-        type=Path,
+        type=_path,
         default=DEFAULT_OUTPUT,
         help="folder that holds the version folders (default: %(default)s, relative to the "
         "current directory)",
@@ -96,7 +117,7 @@ def _add_build(commands: Any) -> None:
     build.add_argument(
         "--docs",
         metavar="DIR",
-        type=Path,
+        type=_path,
         default=None,
         help="folder for the generated reference docs and pictures (default: docs when "
         "--output is templates; with another --output or --spec, none unless given)",
@@ -104,7 +125,7 @@ def _add_build(commands: Any) -> None:
     build.add_argument(
         "--spec",
         metavar="FILE",
-        type=Path,
+        type=_path,
         help="build templates made for the application this spec file describes (see "
         "docs/spec.md) instead of the shipped product; write them to --output (required)",
     )
@@ -166,7 +187,7 @@ def _add_publish(commands: Any) -> None:
     publish.add_argument(
         "--templates",
         metavar="DIR",
-        type=Path,
+        type=_path,
         default=DEFAULT_OUTPUT,
         help="folder holding the version folders (default: %(default)s)",
     )
@@ -229,6 +250,7 @@ def _add_check(commands: Any) -> None:
         "templates",
         nargs="*",
         default=[],
+        type=_named,
         metavar="TEMPLATE",
         help="a template file (YAML or JSON, whatever its extension), a folder of templates, or "
         "a version under --templates (default: this package's version); templates are named by "
@@ -238,7 +260,7 @@ def _add_check(commands: Any) -> None:
         "--templates",
         dest="templates_root",
         metavar="DIR",
-        type=Path,
+        type=_path,
         default=DEFAULT_OUTPUT,
         help="folder holding the version folders (default: %(default)s)",
     )
@@ -290,14 +312,14 @@ def _add_cost(commands: Any) -> None:
 def _add_stack_arguments(command: Any) -> None:
     command.add_argument(
         "template",
-        type=Path,
+        type=_path,
         nargs="?",
         metavar="TEMPLATE",
         help="a template file (or --spec)",
     )
     command.add_argument(
         "--spec",
-        type=Path,
+        type=_path,
         metavar="FILE",
         help="an application spec instead of TEMPLATE: its root, built in a temporary folder "
         "(unlinted: build --spec lints what you publish)",
@@ -361,7 +383,7 @@ def _add_diagram(commands: Any) -> None:
     )
     draw.add_argument(
         "--spec",
-        type=Path,
+        type=_path,
         metavar="FILE",
         help="draw what this application spec builds (see docs/spec.md): an environment of "
         "several services with its load balancer, listener rules, Service Connect and domain",
@@ -377,7 +399,7 @@ def _add_diagram(commands: Any) -> None:
     draw.add_argument(
         "-o",
         "--output",
-        type=Path,
+        type=_path,
         required=True,
         metavar="FILE",
         help="where to write the picture: FILE.svg, FILE.png, FILE.pdf or FILE.dot",
@@ -413,12 +435,14 @@ def _add_diff(commands: Any) -> None:
     compare.add_argument(
         "old",
         nargs="?",
+        type=_named,
         metavar="OLD",
         help="version (such as 0.1.0), folder or file of the current templates",
     )
     compare.add_argument(
         "new",
         nargs="?",
+        type=_named,
         metavar="NEW",
         help="version, folder or file of the templates to update to",
     )
@@ -434,7 +458,7 @@ def _add_diff(commands: Any) -> None:
     compare.add_argument(
         "--templates",
         metavar="DIR",
-        type=Path,
+        type=_path,
         default=DEFAULT_OUTPUT,
         help="folder holding the version folders (default: %(default)s)",
     )
@@ -1144,6 +1168,9 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
                 versions.append(word)
         if len(versions) < 2:
             command.error("the following arguments are required: OLD, NEW")
+        for side, version in zip(("OLD", "NEW"), versions, strict=True):
+            if not version:  # taken back from --set or --parameters, past argparse's check
+                command.error(f"argument {side}: {_EMPTY_NAME}")
         # Those argparse did not take as OLD and NEW, an option took or it left over.
         elsewhere = list(versions)
         for parsed in (args.old, args.new):
