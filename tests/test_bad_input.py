@@ -155,10 +155,13 @@ def test_validate_takes_every_parameter_type_cloudformation_takes(tmp_path, caps
     types, as cfn-lint lists them: cfnlint.helpers.VALID_PARAMETER_TYPES), and any other
     List<...> or AWS::SSM::Parameter::Value<...>, which CloudFormation takes too (cfn-lint
     W2002): none is refused as an unknown type."""
+    from cfnlint.helpers import VALID_PARAMETER_TYPES
+
     from troposphere_fargate.cfn.yaml import PARAMETER_TYPES
 
+    # cfn-lint's list too, so that a type a newer cfn-lint knows fails here, not in use.
     kinds = [
-        *sorted(PARAMETER_TYPES),
+        *sorted(PARAMETER_TYPES | set(VALID_PARAMETER_TYPES)),
         "List<String>",
         "AWS::SSM::Parameter::Value<String>",
         "AWS::SSM::Parameter::Value<CommaDelimitedList>",
