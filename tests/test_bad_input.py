@@ -734,6 +734,18 @@ ROOT_VALUES = [
             "root.yaml: parameter MinCapacity='1_0' is not a number: must be a whole number "
             "from 0 to 1000",
         ),
+        # float() reads any Unicode digit and spaces around: DesiredCount=٣ (Arabic-Indic
+        # three) was "accepted", and went to ECS as the text "٣".
+        (
+            ["DesiredCount=٣"],
+            "root.yaml: parameter DesiredCount='٣' is not a number: must be a whole number "
+            "from 0 to 1000",
+        ),
+        (
+            ["DesiredCount= 3"],
+            "root.yaml: parameter DesiredCount=' 3' is not a number: must be a whole number "
+            "from 0 to 1000",
+        ),
         # --region "$AWS_REGION" with the variable unset: a traceback.
         (
             ["--region", ""],
@@ -747,13 +759,32 @@ ROOT_VALUES = [
             "needs a zone of its own",
         ),
     ],
-    ids=["nan", "nan-port", "underscore", "empty-region", "a-zone-twice"],
+    ids=["nan", "nan-port", "underscore", "unicode-digit", "space", "empty-region", "a-zone-twice"],
 )
 def test_validate_and_cost_refuse_what_would_fail_in_one_line(extra, message, capsys):
     for command in ("validate", "cost"):
         shipped = str(SHIPPED / "root.yaml")
         assert cli.main([command, shipped, *ROOT_VALUES, *extra]) == 1
         assert errors(capsys) == [f"troposphere-fargate: error: {message}"]
+
+
+def test_a_list_of_numbers_holds_numbers_only(tmp_path, capsys):
+    """List<Number>: "An array of integers or floats that are separated by commas.
+    CloudFormation validates the parameter value as numbers" (User Guide, Parameters template
+    section syntax, Supported parameter types,
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html).
+    validate took any text in it."""
+    template = tmp_path / "ports.yaml"
+    template.write_text(
+        "Parameters:\n  Ports: {Type: List<Number>}\nResources:\n  T: {Type: AWS::SNS::Topic}\n"
+    )
+    assert cli.main(["validate", str(template), "Ports=80, 443,8080"]) == 0
+    capsys.readouterr()
+    assert cli.main(["validate", str(template), "Ports=80,http,1_0"]) == 1
+    assert errors(capsys) == [
+        "troposphere-fargate: error: ports.yaml: parameter Ports='80,http,1_0' holds 'http', "
+        "'1_0', not a number"
+    ]
 
 
 def test_a_root_without_the_templates_it_nests_is_refused_not_priced_at_nothing(tmp_path, capsys):
