@@ -194,6 +194,11 @@ def test_a_wrong_argument_to_the_library_is_a_type_error_naming_the_call(tmp_pat
             lambda: write_version(tmp_path, {"a.yaml": b"x"}),  # type: ignore[dict-item]
             "write_version(files) takes a mapping of names to YAML text (str): 'a.yaml' is bytes",
         ),
+        (  # it said "is NoneType"
+            lambda: dry_run(tmp_path / "t.yaml", {"NumberOfAzs": None}),  # type: ignore[dict-item]
+            "dry_run(given) takes a mapping of names to parameter values (str): 'NumberOfAzs' "
+            "is None",
+        ),
         (
             lambda: write_version(tmp_path, {5: "x"}),  # type: ignore[dict-item]
             "write_version(files) takes names (str) as keys: 5 is int",

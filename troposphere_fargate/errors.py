@@ -180,7 +180,7 @@ def expect_texts(mapping: object, where: str, what: str = "text") -> None:
         if not isinstance(value, str):
             raise TypeError(
                 f"{where} takes a mapping of names to {what} (str): {key!r} is "
-                f"{type(value).__name__}"
+                f"{'None' if value is None else type(value).__name__}"
                 + (", write it as a string" if isinstance(value, (int, float)) else "")
             )
 
