@@ -305,3 +305,44 @@ def test_ephemeral_storage_above_the_20_gb_included_is_a_fixed_cost(tmp_path):
     )
     assert bill.at_most == pytest.approx(bill.total + 2 * per_task, abs=0.01)
     assert footprint(dry_run(ROOT, LAUNCH)).ephemeral_storage == ()
+
+
+def test_enhanced_container_insights_is_not_priced_as_metrics(tmp_path):
+    """An audit: a cluster whose containerInsights is "enhanced" was priced as standard
+    Container Insights, about 31 custom metrics at $0.30. Enhanced observability is priced
+    otherwise: "Container Insights with enhanced observability uses a tiered pricing model
+    based on observations" (Amazon CloudWatch pricing, https://aws.amazon.com/cloudwatch/pricing/,
+    as quoted in aws-observability/observability-best-practices issue 123). The table has no
+    price per observation: it is named as not counted, not priced at a wrong model."""
+    service = ROOT.with_name("service.yaml").read_text()
+    standard = "- Name: containerInsights\n        Value: enabled"
+    assert service.count(standard) == 1
+    enhanced = tmp_path / "service.yaml"
+    enhanced.write_text(service.replace(standard, standard.replace("enabled", "enhanced")))
+    values = {
+        "ContainerImage": LAUNCH["ContainerImage"],
+        "VpcId": "vpc-0abc1234",
+        "PrivateSubnetIds": "subnet-0abc1234,subnet-0def5678",
+        "PublicSubnetIds": "subnet-0abc1234,subnet-0def5678",
+    }
+    found = footprint(dry_run(enhanced, values))
+    assert (found.container_insights, found.enhanced_insights) == (1, 1)
+    bill = estimate(found)
+    assert "Container Insights" not in {line.item for line in bill.lines}
+    observations = (
+        "Container Insights with enhanced observability (priced per observation: "
+        "the table has no price for it)"
+    )
+    assert observations in bill.not_counted
+    # Standard Container Insights (what the package builds) is still priced per metric.
+    standard_found = footprint(dry_run(ROOT.with_name("service.yaml"), values))
+    assert (standard_found.container_insights, standard_found.enhanced_insights) == (1, 0)
+    line = {line.item: line for line in estimate(standard_found).lines}["Container Insights"]
+    assert line.monthly == pytest.approx(
+        (
+            PRICE["container_insights_metrics_per_cluster"]
+            + PRICE["container_insights_metrics_per_service"]
+        )
+        * PRICE["custom_metric_month"]
+    )
+    assert observations not in estimate(standard_found).not_counted

@@ -175,9 +175,12 @@ def estimate(found: Footprint, region: str | None = None) -> Estimate:
     )
     hourly("public IPv4 addresses", public, f"{public}", price["public_ipv4_hour"])
     scaling = _fargate(found, price, hourly)
-    if found.container_insights:
+    # Standard Container Insights is priced as custom metrics; with enhanced observability
+    # CloudWatch prices observations instead, which the table has no price for (not counted).
+    standard_insights = found.container_insights - found.enhanced_insights
+    if standard_insights:
         metrics = (
-            found.container_insights * price["container_insights_metrics_per_cluster"]
+            standard_insights * price["container_insights_metrics_per_cluster"]
             + len(found.tasks) * price["container_insights_metrics_per_service"]
         )
         lines.append(

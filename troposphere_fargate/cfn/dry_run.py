@@ -867,7 +867,7 @@ class Footprint:
     listeners: list[str]  # "HTTPS 443"
     tasks: list[tuple[str, int, float, float, str]]  # (service, count, vCPU, GB, architecture)
     scaling: list[tuple[str, int, int]]  # (service, min, max)
-    container_insights: int  # clusters with Container Insights on
+    container_insights: int  # clusters with Container Insights on (enhanced ones included)
     alarms: int
     dashboards: int
     log_groups: list[str]
@@ -927,6 +927,9 @@ class Footprint:
     # above: those stacks are in the member accounts.
     stack_sets: tuple[tuple[str, str, str, tuple[str, ...]], ...] = ()
     instances: tuple[tuple[str, str, Footprint], ...] = ()
+    # Of the clusters with Container Insights, those with enhanced observability
+    # (containerInsights "enhanced"): CloudWatch prices it per observation, not per metric.
+    enhanced_insights: int = 0
     # The buckets the nested stacks' templates are read from (their TemplateURL's host).
     template_buckets: tuple[str, ...] = ()
     # Each Service Catalog product and the template file its versions launch, by name:
@@ -1240,11 +1243,13 @@ def _average(
         return None, str(exc)
 
 
-def _with_insights(clusters: list[dict[str, Any]]) -> int:
-    """How many of ``clusters`` have Container Insights on."""
+def _with_insights(
+    clusters: list[dict[str, Any]], values: tuple[str, ...] = ("enabled", "enhanced")
+) -> int:
+    """How many of ``clusters`` have Container Insights on (as one of ``values``)."""
     return sum(
         any(
-            s.get("Name") == "containerInsights" and s.get("Value") in ("enabled", "enhanced")
+            s.get("Name") == "containerInsights" and s.get("Value") in values
             for s in props.get("ClusterSettings", [])
         )
         for props in clusters
@@ -1388,6 +1393,7 @@ def footprint(stack: PlannedStack) -> Footprint:
         spot=tuple(services.spot),
         scaling=services.scaling,
         container_insights=insights,
+        enhanced_insights=_with_insights(typed("AWS::ECS::Cluster"), ("enhanced",)),
         alarms=len(typed("AWS::CloudWatch::Alarm")),
         alarm_metrics=sum(
             max(1, sum(1 for query in alarm.get("Metrics") or [] if "MetricStat" in query))
