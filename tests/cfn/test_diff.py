@@ -1156,6 +1156,65 @@ def test_a_create_only_attribute_of_another_resource_may_still_be_the_same():
     assert ref.change == "VpcId replaces (AWS::EC2::SecurityGroup)"
 
 
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        # A branch the condition may not take (a review: "replaces" for a stack whose
+        # condition keeps the other branch, where --set showed no difference).
+        (
+            {"Fn::If": ["C", {"Ref": "A"}, {"Ref": "X"}]},
+            {"Fn::If": ["C", {"Ref": "B"}, {"Ref": "X"}]},
+        ),
+        (
+            {"Fn::Select": [0, [{"Ref": "X"}, {"Ref": "A"}]]},
+            {"Fn::Select": [0, [{"Ref": "X"}, {"Ref": "B"}]]},
+        ),
+        # Two record sets' Ref is each its record's name: an A and an AAAA record share it
+        # ("Ref returns the domain name of the record", AWS::Route53::RecordSet, Return
+        # values, https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53-recordset.html).
+        ({"Ref": "RecordA"}, {"Ref": "RecordB"}),
+        # Resources of two types may share a Ref: a secret's ARN is its target attachment's.
+        ({"Ref": "A"}, {"Ref": "RecordA"}),
+    ],
+    ids=["if", "select", "record-sets", "two-types"],
+)
+def test_a_ref_of_another_resource_replaces_only_where_it_certainly_differs(before, after):
+    resources = {
+        "A": {
+            "Type": "AWS::EC2::Subnet",
+            "Properties": {"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/24"},
+        },
+        "B": {
+            "Type": "AWS::EC2::Subnet",
+            "Properties": {"VpcId": "vpc-1", "CidrBlock": "10.0.1.0/24"},
+        },
+        "X": {
+            "Type": "AWS::EC2::Subnet",
+            "Properties": {"VpcId": "vpc-1", "CidrBlock": "10.0.2.0/24"},
+        },
+        **{
+            name: {
+                "Type": "AWS::Route53::RecordSet",
+                "Properties": {"Name": "a.example.com", "Type": kind, "HostedZoneId": "Z1"},
+            }
+            for name, kind in (("RecordA", "A"), ("RecordB", "AAAA"))
+        },
+    }
+
+    def group(vpc: object) -> dict[str, object]:
+        resource = {
+            "Type": "AWS::EC2::SecurityGroup",
+            "Properties": {"GroupDescription": "g", "VpcId": vpc},
+        }
+        return {
+            "Conditions": {"C": {"Fn::Equals": ["a", "b"]}},
+            "Resources": {**resources, "Group": resource},
+        }
+
+    (finding,) = diff_template("t.yaml", group(before), group(after))
+    assert finding.change == "VpcId may replace (AWS::EC2::SecurityGroup)"
+
+
 def test_a_template_diff_says_a_weighted_rule_may_reset_when_a_condition_decides():
     rule = {
         "Type": "AWS::ElasticLoadBalancingV2::ListenerRule",

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import json
+import operator
 import os
 import re
 import shlex
@@ -570,16 +571,13 @@ def _replacements(
 ) -> list[str]:
     """Property paths whose change replaces the resource, each marked certain or conditional:
     certain when the values differ outside any function, or ``Ref`` two different
-    ``resources`` (``ListenerArn``: ``Ref HttpsListener`` -> ``Ref HttpListener``; two
-    resources never have one physical ID). An ``Fn::GetAtt`` of two may be the same (two
-    subnets' ``VpcId``)."""
+    ``resources`` (``ListenerArn``: ``Ref HttpsListener`` -> ``Ref HttpListener``; see
+    :func:`_refs_another`)."""
     found = []
     for path in _create_only(resource_type):
         before, after = _get(old, path), _get(new, path)
         if before != after:
-            certain = _certainly_differs(before, after) or _names_another(
-                before, after, resources, by=("Ref",)
-            )
+            certain = _certainly_differs(before, after) or _refs_another(before, after, resources)
             how = "replaces" if certain else "may replace"
             found.append(f"{'.'.join(path)} {how}")
     for path in _conditionally_create_only(resource_type):
@@ -1207,19 +1205,48 @@ _NAMING = ("Ref", "Fn::GetAtt")
 
 
 def _names_another(
-    before: Any, after: Any, resources: Mapping[str, Any], by: tuple[str, ...] = _NAMING
+    before: Any,
+    after: Any,
+    resources: Mapping[str, Any],
+    by: tuple[str, ...] = _NAMING,
+    differ: Callable[[str, str], bool] = operator.ne,
 ) -> bool:
     """Whether, at the same place, the two values refer to two different resources (``Ref
-    HttpListener`` -> ``Ref HttpsListener``), through the functions ``by``: they differ
-    whatever the functions resolve to."""
+    HttpListener`` -> ``Ref HttpsListener``), through the functions ``by``, whose values
+    ``differ`` tells apart: they differ whatever the functions resolve to. Only through plain
+    lists and mappings: inside another function (an ``Fn::If``, an ``Fn::Select``) the place
+    may not be the one used."""
     was, now = _resource_of(before, resources, by), _resource_of(after, resources, by)
     if was and now:
-        return was != now
+        return differ(was, now)
+    if _is_function(before) or _is_function(after):
+        return False
     if isinstance(before, Mapping) and isinstance(after, Mapping) and set(before) == set(after):
-        return any(_names_another(before[key], after[key], resources, by) for key in before)
+        return any(_names_another(before[key], after[key], resources, by, differ) for key in before)
     if isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
-        return any(_names_another(b, a, resources, by) for b, a in zip(before, after, strict=True))
+        return any(
+            _names_another(b, a, resources, by, differ) for b, a in zip(before, after, strict=True)
+        )
     return False
+
+
+# The types whose Ref is not the resource's own: a record set's is the record's name, which
+# an A and an AAAA record of one name share ("Ref returns the domain name of the record",
+# Template Reference, AWS::Route53::RecordSet, Return values).
+_SHARED_REFS = frozenset({"AWS::Route53::RecordSet"})
+
+
+def _refs_another(before: Any, after: Any, resources: Mapping[str, Any]) -> bool:
+    """Whether the two values ``Ref`` two different resources of one type at the same place
+    (see :func:`_names_another`): two such resources never have one physical ID, but record
+    sets. Resources of two types may (a secret's ARN is also its target attachment's Ref), and
+    an ``Fn::GetAtt`` of two may be one value (two subnets' ``VpcId``)."""
+
+    def differ(was: str, now: str) -> bool:
+        kind = resources[was].get("Type")
+        return was != now and kind == resources[now].get("Type") and kind not in _SHARED_REFS
+
+    return _names_another(before, after, resources, ("Ref",), differ)
 
 
 # The resources ECS shifts weights on, and the property that holds their forward: a listener
