@@ -645,7 +645,9 @@ def test_ctrl_c_during_a_build_is_one_line_writes_nothing_and_leaves_nothing_run
     deadline = time.monotonic() + 30
     while linux and len(_running_with(str(output))) < 3 and time.monotonic() < deadline:
         time.sleep(0.02)
-    if not linux:
+    if linux:  # not a wait that timed out, taken for a lint under way
+        assert len(_running_with(str(output))) >= 3
+    else:
         time.sleep(1.0)  # imported, rendering or linting by then
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=60) == 130
@@ -704,6 +706,35 @@ def test_an_interrupted_lint_stops_and_reaps_its_copies(tmp_path):
     process.send_signal(signal.SIGINT)
     out, _ = process.communicate(timeout=60)
     assert out == "0\n"
+
+
+@pytest.mark.parametrize("started", [True, False], ids=["started-linter", "lint-templates"])
+def test_a_lint_copy_interrupted_before_it_answers_never_goes_on_as_its_parent(tmp_path, started):
+    """A copy forked to lint, interrupted before it reached the code that answers and leaves
+    (here: as it asks to die with its parent), let the KeyboardInterrupt out of the fork's
+    branch and ran its parent's code on (a review: "KeyboardInterrupt caught in CHILD")."""
+    from troposphere_fargate.cfn.lint import available_cpus
+
+    if available_cpus() < 2 or not hasattr(os, "fork"):
+        pytest.skip("lints in this process: nothing forked")
+    script = tmp_path / "interrupted_copy.py"
+    call = (
+        "    with lint.StartedLinter() as linter:\n        linter.lint(texts)\n"
+        if started
+        else "    lint.lint_templates(texts, jobs=2)\n"
+    )
+    script.write_text(
+        "import os\n"
+        "from troposphere_fargate.cfn import lint\n"
+        "def interrupted(parent):\n    raise KeyboardInterrupt\n"
+        "lint._die_with_parent = interrupted\n"
+        "texts = {n: 'Resources: {T: {Type: AWS::SNS::Topic}}\\n' for n in ('a.yaml', 'b.yaml')}\n"
+        "try:\n" + call + "except BaseException as error:\n"
+        "    print(type(error).__name__, 'in', os.getpid(), flush=True)\n"
+    )
+    process = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    out, _ = process.communicate(timeout=120)
+    assert out.splitlines() == [f"LintError in {process.pid}"]
 
 
 ROOT_VALUES = [

@@ -306,10 +306,13 @@ class StartedLinter:
         parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # the copy: load, wait for the templates, lint them, answer, leave
-            _die_with_parent(parent)
-            os.close(self._send)
-            os.close(self._receive)
-            self._serve(templates_in, findings_out)
+            try:
+                _die_with_parent(parent)
+                os.close(self._send)
+                os.close(self._receive)
+                self._serve(templates_in, findings_out)
+            finally:  # an interrupt before _serve answers: never go on as the parent would
+                os._exit(1)
         os.close(templates_in)
         os.close(findings_out)
         self._pid = pid
@@ -430,12 +433,15 @@ def _lint_forked(
                 read_end, write_end = os.pipe()
                 pid = os.fork()
                 if pid == 0:  # a copy: lint what it takes, send the findings (or error) back
-                    _die_with_parent(parent)
-                    os.close(queue)
-                    os.close(read_end)
-                    _answer(write_end, lambda: _lint_taken(tasks, items, config, rules))
+                    try:
+                        _die_with_parent(parent)
+                        os.close(queue)
+                        os.close(read_end)
+                        _answer(write_end, lambda: _lint_taken(tasks, items, config, rules))
+                    finally:  # an interrupt before _answer: never go on as the parent would
+                        os._exit(1)
+                children.append((pid, read_end))  # first: an interrupt now still stops it
                 os.close(write_end)
-                children.append((pid, read_end))
         finally:
             # Only the copies read the queue: once they have all gone, a write fails at once
             # (BrokenPipeError) instead of waiting for a reader that will never come.
