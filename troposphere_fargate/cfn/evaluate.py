@@ -13,6 +13,7 @@ It implements the condition and rule functions CloudFormation allows there; othe
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -204,12 +205,20 @@ def _which_items(pattern: str, value: str, member: bool) -> str:
     return f" ({', '.join(map(repr, failing))} {'does' if len(failing) == 1 else 'do'} not)"
 
 
-# A number as a parameter value: an integer or a decimal fraction, with an exponent or not,
-# in ASCII digits. Python's float() reads more, all of it refused here: "1_0" (PEP 515's 10),
-# "٣" (any Unicode digit), " 3 ", "inf" and "nan" ("NaN" compares false with every bound, and
-# passed them); Java's Double.parseDouble, the way a Java service reads a number, refuses
-# "1_0", "٣" and "inf" too.
-_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+def _number(text: str) -> float | None:
+    """A parameter value read as a number, or None for one that is no number. Python's
+    float() reads ``1_0`` as 10 (PEP 515), which Java's Double.parseDouble and BigDecimal, the
+    ways a Java service reads a number, refuse; and "NaN" compares false with every bound, so
+    it passed them. What both Java readers take (spaces around for the first, any Unicode
+    digit for the second) is taken: which one CloudFormation uses is not documented, and a
+    check that refuses what CloudFormation takes is worse than none."""
+    if "_" in text:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _check_constraints(name: str, spec: Mapping[str, Any], value: str) -> None:
@@ -235,16 +244,16 @@ def _check_constraints(name: str, spec: Mapping[str, Any], value: str) -> None:
         raise reject(f"is shorter than {spec['MinLength']} characters")
     if "MaxLength" in spec and len(value) > int(spec["MaxLength"]):
         raise reject(f"is longer than {spec['MaxLength']} characters")
-    if spec.get("Type") == "List<Number>":
+    if spec.get("Type") == "List<Number>" and value:  # "": an empty list, as for the others
         # "An array of integers or floats ... CloudFormation validates the parameter value as
         # numbers" (User Guide, Parameters template section syntax, Supported parameter types).
-        odd = [member for member in members if not _NUMBER.fullmatch(member)]
+        odd = [member for member in members if _number(member) is None]
         if odd:
             raise reject(f"holds {', '.join(map(repr, odd))}, not a number")
     if spec.get("Type") == "Number":
-        if not _NUMBER.fullmatch(value):
+        number = _number(value)
+        if number is None:
             raise reject("is not a number")
-        number = float(value)
         if "MinValue" in spec and number < float(spec["MinValue"]):
             raise reject(f"is below the minimum {spec['MinValue']}")
         if "MaxValue" in spec and number > float(spec["MaxValue"]):
