@@ -1300,3 +1300,19 @@ def test_the_summary_says_what_each_listener_does_besides_forwarding():
         "HTTP 80 (redirects to HTTPS)",
         "HTTPS 443 (sends Strict-Transport-Security: max-age=300)",
     ]
+
+
+def test_a_listener_attribute_that_is_no_mapping_is_left_out_of_the_summary(tmp_path):
+    """A review: ``ListenerAttributes: [routing.http.response.server.enabled]`` was an
+    AttributeError traceback in validate's summary."""
+    template = tmp_path / "odd.yaml"
+    template.write_text(
+        "Resources:\n"
+        "  LoadBalancer: {Type: AWS::ElasticLoadBalancingV2::LoadBalancer, Properties: "
+        "{Subnets: [subnet-1, subnet-2]}}\n"
+        "  Listener:\n    Type: AWS::ElasticLoadBalancingV2::Listener\n    Properties:\n"
+        "      LoadBalancerArn: !Ref LoadBalancer\n      Port: 80\n      Protocol: HTTP\n"
+        "      DefaultActions: [{Type: fixed-response, FixedResponseConfig: {StatusCode: '200'}}]\n"
+        "      ListenerAttributes: [routing.http.response.server.enabled]\n"
+    )
+    assert footprint(dry_run(template, {})).listeners == ["HTTP 80"]

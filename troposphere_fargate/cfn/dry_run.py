@@ -962,6 +962,8 @@ def _listener(listener: Mapping[str, Any]) -> str:
             notes.append(f"redirects to {to}" if to else "redirects")
     attributes = listener.get("ListenerAttributes")
     for attribute in attributes if isinstance(attributes, list) else []:
+        if not isinstance(attribute, Mapping):
+            continue  # not an attribute: the summary is no place to refuse it
         header = _RESPONSE_HEADER.fullmatch(str(attribute.get("Key", "")))
         if header and attribute.get("Value"):
             name = "-".join(word.capitalize() for word in header.group(1).split("_"))
