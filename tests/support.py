@@ -136,6 +136,23 @@ def compute(node: Any, values: Mapping[str, str], conditions: Mapping[str, bool]
     raise NotImplementedError(fn)
 
 
+def memory_left(template: Mapping[str, Any], stack: Any) -> int:
+    """The MiB of a deployment's task memory that no container's hard limit (``Memory``: a
+    number, a ``Ref`` to a parameter or an ``Fn::FindInMap`` of them) takes."""
+
+    def value(node: Any) -> Any:
+        if isinstance(node, dict) and "Ref" in node:
+            return stack.parameters[node["Ref"]]
+        if isinstance(node, dict) and "Fn::FindInMap" in node:
+            mapping, key, attribute = (value(part) for part in node["Fn::FindInMap"])
+            return template["Mappings"][mapping][key][attribute]
+        return node
+
+    task = props(stack.resources[s.TASK_DEFINITION])
+    limits = [value(c["Memory"]) for c in task["ContainerDefinitions"] if "Memory" in c]
+    return int(value(task["Memory"])) - sum(int(limit) for limit in limits)
+
+
 def section_differences(committed: Mapping[str, Any], generated: Mapping[str, Any]) -> str:
     """What differs between two templates, one clause per section, in reading order, e.g.
     ``Resources differ (changed: Service; added: Alarm; removed: Old); Description differs``.

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.support import SERVICE_REQUIRED as REQUIRED
-from tests.support import WEB_ACL, compute, dangling_refs, props
+from tests.support import WEB_ACL, compute, dangling_refs, memory_left, props
 from troposphere_fargate.cfn.evaluate import Deployment, ParameterError, RuleError, deployed
 from troposphere_fargate.layers import service as s
 from troposphere_fargate.layers.config import ServiceConfig
@@ -283,6 +283,29 @@ def test_tasks_join_the_environments_group_in_the_private_subnets_without_public
         {"Ref": s.TASK_SECURITY_GROUP},
         {"Ref": s.ENVIRONMENT_SECURITY_GROUP_ID},
     ]
+
+
+# "you must set the task memory limit to a number greater than the sum of the container memory
+# limits. The additional CPU and memory in the task limits that aren't allocated in the container
+# limits are used by the Service Connect proxy container"; "We recommend adding ... at least 64
+# MiB of memory to your task ... for the Service Connect proxy container" (Amazon ECS Developer
+# Guide, Service Connect components, Considerations and Proxy resources:
+# https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-connect-concepts-deploy.html).
+@pytest.mark.parametrize("joined", [PUBLIC, INTERNAL, WORKER], ids=["public", "internal", "none"])
+@pytest.mark.parametrize(("cpu", "memory"), [("256", "512"), ("1024", "8192"), ("16384", "122880")])
+def test_the_service_connect_proxy_has_memory_no_container_limit_takes(
+    service, joined, cpu, memory
+):
+    extra = {s.LISTENER_RULE_PATH: "/*"} if joined is PUBLIC else {}
+    stack = deploy(service, **joined, **extra, TaskCpu=cpu, TaskMemory=memory)
+    assert memory_left(service, stack) >= 64
+
+
+def test_on_its_own_the_application_container_may_use_all_the_task_memory(service):
+    # No proxy: the task definition of a service on its own stays what 0.3.0 deployed.
+    stack = deploy(service, TaskMemory="1024")
+    (container,) = props(stack.resources[s.TASK_DEFINITION])["ContainerDefinitions"]
+    assert container["Memory"] == {"Ref": s.TASK_MEMORY}
 
 
 def test_on_its_own_the_service_is_in_no_namespace_and_no_group_but_its_own(service):

@@ -236,7 +236,21 @@ def test_container_runs_the_image_on_the_container_port(own):
 def test_container_is_locked_down_with_a_writable_tmp_only(service):
     definition = container(service)
     assert definition["Privileged"] is False
-    assert definition["Memory"] == {"Ref": s.TASK_MEMORY}
+    # On its own the whole task; in an environment less the Service Connect proxy's share
+    # (tests/layers/test_joining.py).
+    assert definition["Memory"] == {
+        "Fn::If": [
+            s.JOINS_ENVIRONMENT,
+            {
+                "Fn::FindInMap": [
+                    s.SERVICE_CONNECT_TASK_MEMORY,
+                    {"Ref": s.TASK_MEMORY},
+                    "Application",
+                ]
+            },
+            {"Ref": s.TASK_MEMORY},
+        ]
+    }
     assert definition["MountPoints"] == [
         {"ContainerPath": "/tmp", "ReadOnly": False, "SourceVolume": s.SCRATCH_VOLUME}
     ]

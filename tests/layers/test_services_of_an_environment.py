@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.support import IMAGE, JOINED, dangling_refs, props
+from tests.support import IMAGE, JOINED, dangling_refs, memory_left, props
 from troposphere_fargate import layers_for
 from troposphere_fargate.cfn.evaluate import Deployment, RuleError, deployed
 from troposphere_fargate.layers import root
@@ -181,6 +181,19 @@ def test_every_task_is_private_and_a_member_of_the_environments_group(built, nam
         {"Ref": s.TASK_SECURITY_GROUP},
         {"Ref": s.ENVIRONMENT_SECURITY_GROUP_ID},
     ]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_each_task_leaves_the_service_connect_proxy_memory_no_container_limit_takes(built, name):
+    # "you must set the task memory limit to a number greater than the sum of the container
+    # memory limits ... used by the Service Connect proxy container"; "at least 64 MiB" for it
+    # (Amazon ECS Developer Guide, Service Connect components:
+    # https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-connect-concepts-deploy.html).
+    template = built[f"service-{name}"]
+    values = {k: v for k, v in JOINED.items() if k in template["Parameters"]}
+    for cpu, memory in (("256", "512"), ("4096", "30720")):
+        stack = deployed(template, {**values, s.TASK_CPU: cpu, s.TASK_MEMORY: memory})
+        assert memory_left(template, stack) >= 64
 
 
 # --- The domain --------------------------------------------------------------------------------

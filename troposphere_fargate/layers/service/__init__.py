@@ -81,6 +81,7 @@ from .containers import (
     SCRATCH_VOLUME,
     TASK_DEFINITION_SUPPRESSIONS,
     add_log_group,
+    add_service_connect_memory,
     add_task_definition,
     container_definition,
     sidecar_definition,
@@ -231,6 +232,7 @@ def service_template(
     )
     log_group = add_log_group(t)
     roles = add_roles(t, log_group, application)
+    add_service_connect_memory(t, placement)
     task_definition = add_task_definition(
         t,
         roles,

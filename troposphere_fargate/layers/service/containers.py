@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from troposphere import GetAtt, If, NoValue, Ref, Region, Template, ecs, logs
+from troposphere import FindInMap, GetAtt, If, NoValue, Ref, Region, Template, ecs, logs
 
 from ..application import Application, HealthCheck, Sidecar, cfn_string
 from ..blocks import LOG_GROUP_CHECKOV, LOG_GROUP_SUPPRESSIONS, suppress
-from ..config import ServiceConfig
+from ..config import FARGATE_TASK_SIZES, ServiceConfig
 from .names import (
     CONTAINER_IMAGE,
     CONTAINER_PORT,
@@ -28,6 +28,7 @@ from .names import (
     LOG_RETENTION_DAYS_PARAMETER,
     SECRET_ARN_PARAMETER,
     SECRET_VARIABLE_NAME,
+    SERVICE_CONNECT_TASK_MEMORY,
     TASK_CPU,
     TASK_DEFINITION,
     TASK_MEMORY,
@@ -42,6 +43,14 @@ SCRATCH_PATH = "/tmp"
 SERVICE_CONNECT_PORT_NAME = "app"
 # Where the Service Connect proxy's logs go, in the service's log group.
 SERVICE_CONNECT_LOG_PREFIX = "service-connect"
+# The task memory the application's container leaves to the Service Connect proxy ECS adds to
+# each task of an environment's service: "you must set the task memory limit to a number greater
+# than the sum of the container memory limits. The additional CPU and memory in the task limits
+# that aren't allocated in the container limits are used by the Service Connect proxy
+# container"; "We recommend adding ... at least 64 MiB of memory to your task CPU and memory for
+# the Service Connect proxy container" (Amazon ECS Developer Guide, Service Connect components).
+SERVICE_CONNECT_PROXY_MEMORY = 64
+_APPLICATION = "Application"  # the attribute of SERVICE_CONNECT_TASK_MEMORY's entries
 
 # --- Policy rules that do not apply, and why (resource metadata) ------------------------------
 _MEMORY_RULE = "ecs_task_definition_memory_hard_limit_check"
@@ -51,8 +60,10 @@ TASK_DEFINITION_SUPPRESSIONS = {
         "ECS Exec agent writes to it; guard cannot evaluate the Fn::If"
     ),
     _MEMORY_RULE: (
-        "the container's Memory is the TaskMemory parameter, a Fargate size from AllowedValues; "
-        "guard cannot read parameter values"
+        "the container's Memory is the TaskMemory parameter, a Fargate size from AllowedValues "
+        f"(in an environment {SERVICE_CONNECT_PROXY_MEMORY} MiB less, from the "
+        f"{SERVICE_CONNECT_TASK_MEMORY} mapping, for the Service Connect proxy); guard cannot "
+        "read parameter values"
     ),
 }
 # The application's container names its User through ContainerUser (which refuses root; empty,
@@ -90,6 +101,29 @@ def add_log_group(t: Template) -> logs.LogGroup:
     return suppress(log_group, guard=LOG_GROUP_SUPPRESSIONS, checkov=LOG_GROUP_CHECKOV)
 
 
+def add_service_connect_memory(t: Template, placement: Placement) -> None:
+    """In an environment, the mapping of each TaskMemory to the application container's hard
+    limit: SERVICE_CONNECT_PROXY_MEMORY less, for the Service Connect proxy. Every Fargate size
+    is a key, so a lookup never misses (CloudFormation may evaluate one in a branch of an
+    Fn::If it does not take)."""
+    if not exists(placement.joined):
+        return
+    sizes = sorted({memory for sizes in FARGATE_TASK_SIZES.values() for memory in sizes})
+    t.add_mapping(
+        SERVICE_CONNECT_TASK_MEMORY,
+        {str(size): {_APPLICATION: size - SERVICE_CONNECT_PROXY_MEMORY} for size in sizes},
+    )
+
+
+def _application_memory(placement: Placement) -> Any:
+    """The application container's hard limit: the whole task on its own; in an environment,
+    what the Service Connect proxy leaves (:func:`add_service_connect_memory`)."""
+    whole = Ref(TASK_MEMORY)
+    return pick(
+        placement.joined, FindInMap(SERVICE_CONNECT_TASK_MEMORY, whole, _APPLICATION), whole
+    )
+
+
 def container_definition(
     config: ServiceConfig, log_group: logs.LogGroup, placement: Placement
 ) -> ecs.ContainerDefinition:
@@ -100,7 +134,7 @@ def container_definition(
         Name=config.container_name,
         Image=Ref(CONTAINER_IMAGE),
         Essential=True,
-        Memory=Ref(TASK_MEMORY),
+        Memory=_application_memory(placement),
         # ECS Exec's agent writes to the root file system: with Exec on, it is
         # writable (Security Hub ECS.5 flags that, rightly; Exec is off by default).
         ReadonlyRootFilesystem=If(EXECUTE_COMMAND_ENABLED, False, True),

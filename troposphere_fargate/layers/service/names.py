@@ -166,6 +166,7 @@ __all__ = [
     "SECRET_VARIABLE_NAME_NOT_TAKEN",
     "SERVICE",
     "SERVICE_CONNECT_NAME",
+    "SERVICE_CONNECT_TASK_MEMORY",
     "SEVERAL_RULES_NEED_ROLLING",
     "SHIFTS_TRAFFIC",
     "STANDALONE",
@@ -380,6 +381,8 @@ TEST_LISTENER_PORT_IS_FREE = "TestListenerPortIsFree"
 # --- Mappings ---------------------------------------------------------------------------------
 ELB_ACCOUNTS = "ElbLogDeliveryAccounts"
 CONSOLE_HOSTS = "ConsoleHosts"  # the AWS console's host per partition (the dashboard's link)
+# Per TaskMemory, the application container's hard limit beside the Service Connect proxy.
+SERVICE_CONNECT_TASK_MEMORY = "ServiceConnectTaskMemory"
 
 # --- Resources --------------------------------------------------------------------------------
 CLUSTER = "Cluster"
