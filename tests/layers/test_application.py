@@ -431,6 +431,55 @@ def test_only_the_kind_of_secret_named_is_granted():
     assert "ReadTheServiceSecrets" not in sids
 
 
+@pytest.mark.parametrize(
+    ("name", "hint"),
+    [
+        # The ARN of /prod/api-key is parameter/prod/api-key: a grant on parameter//prod/api-key
+        # is denied ("AccessDeniedException ... not authorized to perform: ssm:GetParameter on
+        # resource: ...:parameter/x/y/z" for a policy of "...:parameter//x/y/z", aws/aws-cdk
+        # #4803), and the task would stop with a ResourceInitializationError.
+        ("/prod/api-key", "the ARN of /prod/api-key is ...:parameter/prod/api-key"),
+        ("prod//api-key", "the ARN of /prod/api-key is ...:parameter/prod/api-key"),
+        ("prod/api-key/", "the ARN of /prod/api-key is ...:parameter/prod/api-key"),
+        # "Parameter Store honors IAM policies attached to Secrets Manager secrets" (Systems
+        # Manager User Guide, "Referencing AWS Secrets Manager secrets from Parameter Store
+        # parameters", https://docs.aws.amazon.com/systems-manager/latest/userguide/
+        # integration-ps-secretsmanager.html): ECS "secretsmanager:GetSecretValue - Required ...
+        # if your Systems Manager Parameter Store parameter is referencing a Secrets Manager
+        # secret" (ECS Developer Guide, secrets-envvar-ssm-paramstore.html), which
+        # ssm:GetParameters on the parameter alone does not give.
+        ("aws/reference/secretsmanager/prod/db", "give the secret's own ARN"),
+        # "A parameter name can't be prefixed with "aws" or "ssm" (case-insensitive)", and
+        # "Parameter hierarchies are limited to a maximum depth of fifteen levels" (Systems
+        # Manager API Reference, PutParameter): no such parameter exists to be read.
+        ("SSM-testparameter", 'can\'t begin with "aws" or "ssm"'),
+        ("awsTestParameter", 'can\'t begin with "aws" or "ssm"'),
+        ("/".join(f"L{level}" for level in range(1, 17)), "fifteen levels at most, not 16"),
+        ("x" * 1012, "1011 characters at most, not 1012"),
+    ],
+)
+def test_a_parameter_arn_no_grant_could_read_is_refused(name, hint):
+    value = f"arn:aws:ssm:{REGION_ACCOUNT}:parameter/{name}"
+    with pytest.raises(ConfigError) as refused:
+        Secret("API_KEY", value)
+    assert hint in str(refused.value)
+
+
+def test_a_parameter_arn_of_fifteen_levels_is_read_as_given():
+    # "/Level-1/L2/L3/L4/L5/L6/L7/L8/L9/L10/L11/L12/L13/L14/parameter-name" is valid (Systems
+    # Manager User Guide, "Parameter name requirements and constraints"); so are a name
+    # without a hierarchy and one that has aws or ssm after its start.
+    for name in (
+        "Level-1/" + "/".join(f"L{n}" for n in range(2, 15)) + "/parameter-name",
+        "api-key",
+        "prod/aws-key",
+        "x" * 1011,
+    ):
+        value = f"arn:aws:ssm:{REGION_ACCOUNT}:parameter/{name}"
+        granted = execution_statements(build(Application(secrets=(Secret("KEY", value),))))
+        assert granted["ReadTheServiceParameters"]["Resource"] == [value]
+
+
 def test_execution_role_uses_a_wildcard_only_for_the_ecr_token(template):
     wildcard = [sid for sid, st in execution_statements(template).items() if "*" in st["Resource"]]
     assert wildcard == ["EcrAuthorizationToken"]

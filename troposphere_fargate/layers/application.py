@@ -70,8 +70,16 @@ SECRET_ARN = re.compile(
     r"[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6})"
     r"(?::(?P<json_key>[^:]*):(?P<stage>[^:]*):(?P<version>[^:]*))?$"
 )
+# SSM Parameter Store: a parameter's ARN is parameter/ and its name without the leading slash
+# (/prod/api-key is parameter/prod/api-key; a parameter//prod/api-key grant is denied, aws-cdk
+# #4803), its levels separated by single slashes, fifteen at most; the name is "a-zA-Z0-9_.-"
+# and can't be "prefixed with "aws" or "ssm" (case-insensitive)", up to 1011 characters
+# (Systems Manager User Guide, "Parameter name requirements and constraints"). Written without
+# lookbehind, so that JSON Schema reads it as Python does.
 PARAMETER_ARN = re.compile(
-    rf"^arn:{_ANY_PARTITION}:ssm:{_ANY_REGION}:{_ANY_ACCOUNT}:parameter/[A-Za-z0-9/_.-]{{1,2048}}$"
+    rf"^arn:{_ANY_PARTITION}:ssm:{_ANY_REGION}:{_ANY_ACCOUNT}:parameter/"
+    r"(?![Aa][Ww][Ss]|[Ss][Ss][Mm])(?=[A-Za-z0-9/_.-]{1,1011}$)"
+    r"[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+){0,14}$"
 )
 # A key's ID is a UUID, or mrk- and 32 hex digits for a multi-Region key ("Key ARN:
 # arn:aws:kms:us-east-2:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab", AWS KMS API
@@ -116,8 +124,8 @@ def secret_hint(value: str) -> str:
         return f": {region!r} is no region name (such as eu-west-1)"
     if not re.fullmatch(_ANY_ACCOUNT, account):
         return f": the account is 12 digits, not {account!r}"
-    if service == "ssm" and not rest.startswith("parameter/"):
-        return ": a parameter's ARN ends with parameter/<name>, a slash after parameter"
+    if service == "ssm":
+        return _parameter_hint(rest)
     # The name up to its JSON key, a ${...} taken whole.
     split = re.fullmatch(r"((?:\$\{[^}]*\}|[^:])*)(?::.*)?", rest.removeprefix("secret:"), re.S)
     name = split.group(1) if split else rest
@@ -130,6 +138,40 @@ def secret_hint(value: str) -> str:
             ": a secret's full ARN ends with - and the 6 characters Secrets Manager adds to its "
             f"name (aws secretsmanager describe-secret --secret-id {name} --query ARN)"
         )
+    return ""
+
+
+def _parameter_hint(rest: str) -> str:
+    """What is wrong in the part of a parameter's ARN after its account ("" when it cannot be
+    told)."""
+    if not rest.startswith("parameter/"):
+        return ": a parameter's ARN ends with parameter/<name>, a slash after parameter"
+    name = rest.removeprefix("parameter/")
+    if name.lower().startswith("aws/reference/secretsmanager/"):
+        # "Parameter Store honors IAM policies attached to Secrets Manager secrets" (Systems
+        # Manager User Guide, "Referencing AWS Secrets Manager secrets from Parameter Store
+        # parameters"): ECS would need secretsmanager:GetSecretValue on the secret as well.
+        return (
+            ": a Secrets Manager secret read through Parameter Store; give the secret's own ARN "
+            "(arn:<partition>:secretsmanager:<region>:<account>:secret:<name>-<6 characters>), "
+            "which the execution role may read: through Parameter Store it would need the "
+            "secret too"
+        )
+    if name.lower().startswith(("aws", "ssm")):
+        return (
+            f': a parameter\'s name can\'t begin with "aws" or "ssm" (any case), not {name!r}: '
+            "Parameter Store keeps those prefixes"
+        )
+    if "//" in name or name.startswith("/") or name.endswith("/"):
+        example = "/".join(part for part in name.split("/") if part)
+        return (
+            f": one slash between levels and none at either end: the ARN of /{example} is "
+            f"...:parameter/{example} (an IAM grant of another spelling is denied)"
+        )
+    if len(name) > 1011:
+        return f": a parameter's name has 1011 characters at most, not {len(name)}"
+    if name.count("/") > 14:
+        return f": a parameter's name has fifteen levels at most, not {name.count('/') + 1}"
     return ""
 
 
