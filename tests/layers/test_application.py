@@ -480,6 +480,39 @@ def test_a_parameter_arn_of_fifteen_levels_is_read_as_given():
         assert granted["ReadTheServiceParameters"]["Resource"] == [value]
 
 
+# ECS Developer Guide, "Pass Secrets Manager secrets through Amazon ECS environment variables"
+# (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html):
+# "arn:aws:secretsmanager:region:aws_account_id:secret:secret-name:json-key:version-stage:
+# version-id ... These parameters are optional, but if you do not use them, you must include the
+# colons"; "If a version staging label is specified, you cannot specify a version ID".
+VERSION_ID = "9d4cb84b-ad69-40c0-a0ab-cead3EXAMPLE"
+
+
+@pytest.mark.parametrize(
+    "suffix", [":username1::", "::AWSPREVIOUS:", f":::{VERSION_ID}", f":username1::{VERSION_ID}"]
+)
+def test_a_secret_by_json_key_version_stage_or_version_id_is_read_as_the_guide_writes_it(suffix):
+    granted = build(Application(secrets=(Secret("DB", DATABASE_SECRET + suffix),)))
+    assert execution_statements(granted)["ReadTheServiceSecrets"]["Resource"] == [DATABASE_SECRET]
+    (secret,) = application_container(granted)["Secrets"]
+    assert secret == {"Name": "DB", "ValueFrom": DATABASE_SECRET + suffix}
+
+
+@pytest.mark.parametrize(
+    ("suffix", "hint"),
+    [
+        (f"::AWSPREVIOUS:{VERSION_ID}", "a version stage or a version ID, not both"),
+        (f":username1:AWSCURRENT:{VERSION_ID}", "a version stage or a version ID, not both"),
+        (":username1", "after the name come three fields"),
+        (":username1:", "after the name come three fields"),
+    ],
+)
+def test_a_secret_value_from_ecs_does_not_take_is_refused(suffix, hint):
+    with pytest.raises(ConfigError) as refused:
+        Secret("DB", DATABASE_SECRET + suffix)
+    assert hint in str(refused.value)
+
+
 def test_execution_role_uses_a_wildcard_only_for_the_ecr_token(template):
     wildcard = [sid for sid, st in execution_statements(template).items() if "*" in st["Resource"]]
     assert wildcard == ["EcrAuthorizationToken"]

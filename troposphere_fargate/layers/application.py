@@ -64,11 +64,13 @@ _ANY_REGION = rf"(?:{_REGION}|{re.escape(PSEUDO_REGION)})"
 _ANY_ACCOUNT = rf"(?:{_ACCOUNT}|{re.escape(PSEUDO_ACCOUNT)})"
 
 # Secrets Manager: the secret's full ARN, then optionally :json-key:version-stage:version-id as
-# ECS takes it in valueFrom.
+# ECS takes it in valueFrom, a version stage or a version ID but not both: "If a version
+# staging label is specified, you cannot specify a version ID" (ECS Developer Guide, "Pass
+# Secrets Manager secrets through Amazon ECS environment variables").
 SECRET_ARN = re.compile(
     rf"^(?P<secret>arn:{_ANY_PARTITION}:secretsmanager:{_ANY_REGION}:{_ANY_ACCOUNT}:secret:"
     r"[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6})"
-    r"(?::(?P<json_key>[^:]*):(?P<stage>[^:]*):(?P<version>[^:]*))?$"
+    r"(?::(?P<json_key>[^:]*):(?:(?P<stage>[^:]+):|:(?P<version>[^:]*)))?$"
 )
 # SSM Parameter Store: a parameter's ARN is parameter/ and its name without the leading slash
 # (/prod/api-key is parameter/prod/api-key; a parameter//prod/api-key grant is denied, aws-cdk
@@ -137,6 +139,19 @@ def secret_hint(value: str) -> str:
         return (
             ": a secret's full ARN ends with - and the 6 characters Secrets Manager adds to its "
             f"name (aws secretsmanager describe-secret --secret-id {name} --query ARN)"
+        )
+    fields = rest.removeprefix("secret:")[len(name) :].split(":")
+    if service == "secretsmanager" and len(fields) not in (1, 4):
+        # "These parameters are optional, but if you do not use them, you must include the
+        # colons" (ECS Developer Guide, as above); the agent refuses any other count.
+        return (
+            ": after the name come three fields, :<json-key>:<version-stage>:<version-id>, "
+            "with the colons of those left out (:<json-key>:: for a JSON key alone)"
+        )
+    if service == "secretsmanager" and len(fields) == 4 and all(fields[2:]):
+        return (
+            ": a version stage or a version ID, not both (ECS takes :<json-key>:<version-stage>: "
+            "or :<json-key>::<version-id>)"
         )
     return ""
 
@@ -465,7 +480,8 @@ class Secret:
     Attributes:
         name: the environment variable's name.
         value_from: a Secrets Manager secret's full ARN, optionally followed by
-            ``:json-key:version-stage:version-id`` (ECS's valueFrom), or an SSM parameter ARN.
+            ``:json-key:version-stage:version-id`` (ECS's valueFrom; a stage or an ID, not
+            both), or an SSM parameter ARN.
     """
 
     name: str
@@ -483,8 +499,9 @@ class Secret:
                 "value_from",
                 self.value_from,
                 "must be a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:"
-                "secret:<name>-<6 characters>, optionally :<json-key>:<stage>:<version>) or an "
-                "SSM parameter ARN (arn:aws:ssm:<region>:<account>:parameter/<name>)"
+                "secret:<name>-<6 characters>, optionally :<json-key>:<stage>: or "
+                ":<json-key>::<version>) or an SSM parameter ARN "
+                "(arn:aws:ssm:<region>:<account>:parameter/<name>)"
                 + (secret_hint(self.value_from) if isinstance(self.value_from, str) else ""),
             )
         problem = arn_region_problem(self.value_from)
