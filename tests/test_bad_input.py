@@ -76,6 +76,18 @@ BROKEN = {
         b'{\n\t"Resources": {"B": {"Type": "AWS::SNS::Topic"}},\n\t"Outputs": {"O": 3}\n}',
         ":3:14: not a CloudFormation template: output O is a number, not a mapping",
     ),
+    # A Condition that is no condition's name: validate and diff printed "TypeError:
+    # unhashable type" (cfn-lint: E3001, E6003).
+    "resource-condition-list.yaml": (
+        b"Resources:\n  A: {Type: AWS::SNS::Topic, Condition: [C]}\n",
+        ":2:30: not a CloudFormation template: resource A: its Condition is a list, not the "
+        "name of a condition",
+    ),
+    "output-condition-mapping.yaml": (
+        b"Resources:\n  A: {Type: AWS::SNS::Topic}\nOutputs:\n  O: {Value: x, Condition: {C: 1}}\n",
+        ":4:17: not a CloudFormation template: output O: its Condition is a dict, not the name "
+        "of a condition",
+    ),
     # CloudFormation refuses the template: "Template format error: Unrecognized parameter type"
     # (User Guide, "Parameters template section syntax", lists the types it takes). validate
     # said "parameter P needs a value (it has no default)", never that Strin is no type.
@@ -139,6 +151,8 @@ def test_diff_names_every_broken_side_at_once(tmp_path, capsys):
         "parameters-list.yaml",
         "output-number.json",
         "parameter-type.yaml",
+        "resource-condition-list.yaml",
+        "output-condition-mapping.yaml",
     ],
 )
 def test_validate_and_cost_name_a_template_of_another_shape_in_one_line(tmp_path, capsys, name):
@@ -147,6 +161,56 @@ def test_validate_and_cost_name_a_template_of_another_shape_in_one_line(tmp_path
     for command in ("validate", "cost"):
         assert cli.main([command, str(tmp_path / name)]) == 1
         assert errors(capsys) == [f"troposphere-fargate: error: {tmp_path / name}{says}"]
+
+
+# Templates of a shape CloudFormation takes once a transform has expanded them: read_template
+# refused the first two ("resource Fn::Transform has no Type", "resource Fn::ForEach::Topics
+# is a list, not a mapping"), and with it every command (check: tests/policy/). cfn-lint finds
+# nothing in include.yaml, foreach.yaml and included-body.yaml.
+EXPANDED = {
+    # AWS::Include, embedded in a section: the file's entries are inserted in its place.
+    "include.yaml": "".join(
+        f"{section}:\n{entries}  Fn::Transform:\n    Name: AWS::Include\n"
+        f"    Parameters: {{Location: 's3://bucket/{section}.yaml'}}\n"
+        for section, entries in (
+            ("Mappings", ""),
+            ("Resources", "  Topic: {Type: AWS::SNS::Topic}\n"),
+            ("Outputs", ""),
+        )
+    ),
+    # Fn::ForEach (AWS::LanguageExtensions): a loop that makes resources.
+    "foreach.yaml": (
+        "Transform: AWS::LanguageExtensions\n"
+        "Resources:\n  Fn::ForEach::Topics:\n  - TopicName\n  - [Success, Failure]\n"
+        "  - SnsTopic${TopicName}:\n      Type: AWS::SNS::Topic\n"
+        "      Properties: {TopicName: !Ref TopicName}\n"
+    ),
+    # ... and conditions and outputs (the loop's name may be the same in each section).
+    "foreach-in-every-section.yaml": (
+        "Transform: AWS::LanguageExtensions\n"
+        "Conditions:\n  Fn::ForEach::Stages:\n  - Stage\n  - [Dev, Prod]\n"
+        "  - Is${Stage}: !Equals [!Ref AWS::StackName, '${Stage}']\n"
+        "Resources:\n  Topic: {Type: AWS::SNS::Topic}\n"
+        "Outputs:\n  Fn::ForEach::Stages:\n  - Stage\n  - [Dev, Prod]\n"
+        "  - ${Stage}Stage: {Value: '${Stage}'}\n"
+    ),
+    # A resource whose body a file gives: no Type of its own.
+    "included-body.yaml": (
+        "Resources:\n  Topic:\n    Fn::Transform:\n      Name: AWS::Include\n"
+        "      Parameters: {Location: 's3://bucket/topic.yaml'}\n"
+    ),
+    # A macro of the account's is handed the whole template and returns what CloudFormation
+    # checks (cfn-lint checks it as written): neither entry need be a resource yet.
+    "macro.yaml": "Transform: Expand\nResources:\n  Queues: {Items: [a, b]}\n  Bucket: [1]\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPANDED))
+def test_a_template_a_transform_expands_is_read_not_refused(tmp_path, name):
+    from troposphere_fargate.cfn.yaml import from_yaml
+
+    (tmp_path / name).write_text(EXPANDED[name])
+    assert tf.read_template(tmp_path / name) == from_yaml(EXPANDED[name])
 
 
 def test_validate_takes_every_parameter_type_cloudformation_takes(tmp_path, capsys):

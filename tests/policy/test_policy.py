@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests import tools
+from tests.test_bad_input import EXPANDED
 from troposphere_fargate import ConfigWarning, __version__, cli
 from troposphere_fargate.cfn import guard as policy
 from troposphere_fargate.cfn import yaml as render
@@ -241,6 +242,21 @@ def test_check_runs_checkov_when_it_is_there_and_says_when_it_is_not(
     out, err = capsys.readouterr()
     assert out.splitlines()[1].split()[-2] == "-"  # the checkov column: not run
     assert "troposphere-fargate: checkov: checkov is not installed, so it did not run" in err
+
+
+def test_check_passes_the_templates_a_transform_expands(guard, tmp_path, monkeypatch, capsys):
+    """AWS::Include's Fn::Transform and AWS::LanguageExtensions' Fn::ForEach under Resources:
+    cfn-lint takes both, and check refused them as resources without a Type or not a mapping
+    (and cfn-guard's suppressions read the loop as a resource)."""
+    from troposphere_fargate.cfn import policy_tools
+
+    monkeypatch.setattr(policy_tools, "find_checkov", lambda: None)
+    paths = []
+    for name in ("include.yaml", "foreach.yaml"):
+        paths.append(tmp_path / name)
+        paths[-1].write_text(EXPANDED[name])
+    assert cli.main(["check", *map(str, paths)]) == 0
+    assert capsys.readouterr().out.strip().endswith("all checks passed (checkov not run)")
 
 
 def test_a_checkov_skip_counts_as_suppressed_with_its_comment(checkov):

@@ -133,6 +133,8 @@ def _suppressions(path: Path) -> dict[str, dict[str, str]]:
     template = read_template(path)
     found: dict[str, dict[str, str]] = {}
     for name, resource in template.get("Resources", {}).items():
+        if not isinstance(resource, dict):  # Fn::ForEach::Name: a loop, no resource of its own
+            continue
         guard = (resource.get("Metadata") or {}).get("guard") or {}
         reasons = guard.get("Reasons") or {}
         found[name] = {

@@ -400,9 +400,26 @@ def read_template(path: Path | str) -> dict[str, Any]:
 # The sections CloudFormation takes as mappings, and in them the entries that are mappings
 # too ("Template format error" before anything is read). The commands read them without
 # looking first: a list there, or a resource without a Type, was a traceback. (Metadata is
-# read where it is used: diff compares a template whose Metadata is a list.)
+# read where it is used: diff compares a template whose Metadata is a list. A condition's
+# entry is not checked: cfn-lint takes true or false there (E8001), and validate says what
+# does not evaluate to either.)
 _MAPPING_SECTIONS = ("Parameters", "Rules", "Mappings", "Conditions", "Resources")
 _MAPPING_ENTRIES = {"Parameters": "parameter", "Rules": "rule", "Mappings": "Mappings entry"}
+
+# Keys in a section that name no entry of it, but a transform CloudFormation expands before it
+# reads the section (AWS CloudFormation Template Reference):
+# - "Fn::Transform" (the AWS::Include transform, "usable anywhere within the template except
+#   the Parameters section"): the file at its Location is inserted in its place, so an entry
+#   holding the key gets its content from that file too;
+# - "Fn::ForEach::LoopLogicalName" (Fn::ForEach, AWS::LanguageExtensions; in Conditions,
+#   Outputs and Resources): a list of an identifier, a collection and the entries it makes,
+#   whose logical IDs exist only once the loop is expanded.
+_EXPANDED_KEYS = ("Fn::Transform", "Fn::ForEach::")
+
+
+# Where a part of a template that is not of CloudFormation's shape is (the keys leading to it)
+# and what is wrong with it; None when nothing is.
+_Problem = tuple[tuple[str, ...], str] | None
 
 
 def _a(value: Any) -> str:
@@ -410,51 +427,99 @@ def _a(value: Any) -> str:
     return "nothing" if value is None else kind.get(type(value), f"a {type(value).__name__}")
 
 
-def _shape_problem(template: Mapping[str, Any]) -> tuple[tuple[str, ...], str] | None:
+def _entries(template: Mapping[str, Any], section: str) -> list[tuple[str, Any]]:
+    """A section's entries by name, without the keys a transform expands."""
+    return [
+        (str(name), entry)
+        for name, entry in template.get(section, {}).items()
+        if not str(name).startswith(_EXPANDED_KEYS)
+    ]
+
+
+def _included(entry: Any) -> bool:
+    """Whether AWS::Include gives ``entry`` its content (``Fn::Transform`` in it)."""
+    return isinstance(entry, dict) and "Fn::Transform" in entry
+
+
+def _shape_problem(template: Mapping[str, Any]) -> _Problem:
     """The first part of ``template`` that is not of the shape CloudFormation takes: the keys
-    that lead to it and what is wrong, or None."""
+    that lead to it and what is wrong, or None.
+
+    None for a template with a ``Transform`` section: CloudFormation checks the template its
+    transforms return, not the one written (User Guide, "template macros": a macro named in
+    the Transform section is handed the whole template and may rewrite any of it;
+    AWS::LanguageExtensions takes intrinsic functions where CloudFormation takes none, such
+    as DeletionPolicy; AWS::Include there inserts a file at the top level). What the file
+    holds need not be of the final shape, and a template refused here that CloudFormation
+    takes is worse than a shape left to cfn-lint and CloudFormation."""
+    if "Transform" in template:
+        return None
     for section in (*_MAPPING_SECTIONS, "Outputs"):
         if section in template and not isinstance(template[section], dict):
             return (section,), f"its {section} section is {_a(template[section])}, not a mapping"
     entries = {**_MAPPING_ENTRIES, "Resources": "resource", "Outputs": "output"}
     for section, what in entries.items():
-        for name, entry in template.get(section, {}).items():
+        for name, entry in _entries(template, section):
             if not isinstance(entry, dict):
-                return (section, str(name)), f"{what} {name} is {_a(entry)}, not a mapping"
-    for name, resource in template["Resources"].items():
-        where = ("Resources", str(name))
-        if not isinstance(resource.get("Type"), str):
-            if "Type" not in resource:
-                return where, f"resource {name} has no Type (such as AWS::S3::Bucket)"
-            return (*where, "Type"), (
-                f"resource {name}: its Type is {_a(resource['Type'])}, not a string such as "
-                "AWS::S3::Bucket"
-            )
-        for key in ("Properties", "Metadata"):
-            if key in resource and not isinstance(resource[key], dict):
-                return (
-                    *where,
-                    key,
-                ), f"resource {name}: its {key} is {_a(resource[key])}, not a mapping"
-        depends = resource.get("DependsOn", [])
-        if not isinstance(depends, str) and not (
-            isinstance(depends, list) and all(isinstance(item, str) for item in depends)
-        ):
-            return (*where, "DependsOn"), (
-                f"resource {name}: its DependsOn is {_a(depends)}, not a name or a list of names"
-            )
-    for section, what, member in (
-        ("Parameters", "parameter", "Type"),
-        ("Outputs", "output", "Value"),
+                return (section, name), f"{what} {name} is {_a(entry)}, not a mapping"
+    for section, check in (
+        ("Resources", _resource_problem),
+        ("Parameters", _parameter_problem),
+        ("Outputs", _output_problem),
     ):
-        for name, entry in template.get(section, {}).items():
-            if member not in entry:
-                return (section, str(name)), f"{what} {name} has no {member}"
-    for name, entry in template.get("Parameters", {}).items():
-        problem = _parameter_type_problem(entry["Type"])
+        for name, entry in _entries(template, section):
+            found = None if _included(entry) else check(name, entry)
+            if found is not None:
+                return (section, name, *found[0]), found[1]
+    for name, entry in _entries(template, "Parameters"):
+        problem = None if _included(entry) else _parameter_type_problem(entry["Type"])
         if problem is not None:
-            return ("Parameters", str(name), "Type"), f"parameter {name}: {problem}"
+            return ("Parameters", name, "Type"), f"parameter {name}: {problem}"
     return None
+
+
+def _condition_problem(what: str, entry: Mapping[str, Any]) -> _Problem:
+    """A ``Condition`` that is no condition's name: validate and diff looked it up (a list
+    there was their ``TypeError: unhashable type``), and cfn-lint refuses it (E3001, E6003)."""
+    if "Condition" in entry and not isinstance(entry["Condition"], str):
+        return ("Condition",), (
+            f"{what}: its Condition is {_a(entry['Condition'])}, not the name of a condition"
+        )
+    return None
+
+
+def _resource_problem(name: str, resource: Mapping[str, Any]) -> _Problem:
+    """What is wrong with a resource (a mapping): the keys from it to the part, and what."""
+    if not isinstance(resource.get("Type"), str):
+        if "Type" not in resource:
+            return (), f"resource {name} has no Type (such as AWS::S3::Bucket)"
+        return ("Type",), (
+            f"resource {name}: its Type is {_a(resource['Type'])}, not a string such as "
+            "AWS::S3::Bucket"
+        )
+    for key in ("Properties", "Metadata"):
+        if key in resource and not isinstance(resource[key], dict):
+            return (key,), f"resource {name}: its {key} is {_a(resource[key])}, not a mapping"
+    depends = resource.get("DependsOn", [])
+    if not isinstance(depends, str) and not (
+        isinstance(depends, list) and all(isinstance(item, str) for item in depends)
+    ):
+        return ("DependsOn",), (
+            f"resource {name}: its DependsOn is {_a(depends)}, not a name or a list of names"
+        )
+    return _condition_problem(f"resource {name}", resource)
+
+
+def _parameter_problem(name: str, parameter: Mapping[str, Any]) -> _Problem:
+    """A parameter (a mapping) without a Type; its Type is checked once every entry's shape is."""
+    return None if "Type" in parameter else ((), f"parameter {name} has no Type")
+
+
+def _output_problem(name: str, output: Mapping[str, Any]) -> _Problem:
+    """What is wrong with an output (a mapping): the keys from it to the part, and what."""
+    if "Value" not in output:
+        return (), f"output {name} has no Value"
+    return _condition_problem(f"output {name}", output)
 
 
 # The parameter types CloudFormation takes: AWS CloudFormation User Guide, "Parameters
