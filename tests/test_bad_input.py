@@ -307,6 +307,41 @@ def test_a_template_whose_metadata_is_not_a_mapping_fails_the_lint_not_with_a_tr
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        (
+            "Metadata:\n  cfn-lint: [1]\nResources: {A: {Type: AWS::SNS::Topic}}\n",
+            "odd.yaml:2:13: E0000 Metadata.cfn-lint must be a mapping",
+        ),
+        (
+            "Metadata:\n  cfn-lint:\nResources: {A: {Type: AWS::SNS::Topic}}\n",
+            "odd.yaml:2:3: E0000 Metadata.cfn-lint must be a mapping",
+        ),
+        (
+            "Resources:\n  A: {Type: AWS::SNS::Topic, Metadata: {cfn-lint: {config: [1]}}}\n",
+            "odd.yaml:2:60: E0000 Resources.A.Metadata.cfn-lint.config must be a mapping",
+        ),
+        (
+            "Resources:\n  A:\n    Type: AWS::SNS::Topic\n"
+            "    Metadata: {cfn-lint: {config: {ignore_checks: 1}}}\n",
+            # A number has no line and column of its own (cfn-lint's reader): its key's.
+            "odd.yaml:4:36: E0000 Resources.A.Metadata.cfn-lint.config.ignore_checks must be a "
+            "list",
+        ),
+    ],
+    ids=["cfn-lint-list", "cfn-lint-null", "resource-config-list", "ignore-checks-number"],
+)
+def test_a_cfn_lint_config_cfn_lint_cannot_read_fails_the_lint_not_with_a_traceback(text, says):
+    """cfn-lint reads Metadata.cfn-lint.config of the template and of each resource (and
+    iterates a resource's ignore_checks): anything else there was its AttributeError or
+    TypeError, and ``check`` printed the traceback."""
+    from troposphere_fargate.cfn.lint import lint_templates
+
+    (finding,) = lint_templates({"odd.yaml": text})
+    assert str(finding) == f"{says}: cfn-lint cannot read the template otherwise"
+
+
 def test_every_broken_file_gets_its_own_line(tmp_path, capsys):
     for name, (content, _) in BROKEN.items():
         (tmp_path / name).write_bytes(content)

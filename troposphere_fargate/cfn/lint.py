@@ -384,13 +384,15 @@ def _lint(items: Sequence[tuple[str, str]], config: Any, rules: Any) -> list[Fin
     findings: list[Finding] = []
     for filename, text in items:
         decoded, errors = decode_str(text)
-        metadata = decoded.get("Metadata", {}) if isinstance(decoded, dict) else {}
-        if not isinstance(metadata, dict):
-            # cfn-lint reads its own config there and fails with an AttributeError: the file
-            # fails in its place, at the section, as cfn-lint says a template it cannot read.
-            mark = getattr(metadata, "start_mark", None)
+        unreadable = _unreadable_config(decoded) if isinstance(decoded, dict) else None
+        if unreadable is not None:
+            # cfn-lint reads its own config there and fails with an AttributeError or a
+            # TypeError: the file fails in its place, at the value, as cfn-lint says a
+            # template it cannot read.
+            value, message = unreadable
+            mark = getattr(value, "start_mark", None)
             line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-            findings.append(Finding(filename, line, column, "E0000", _METADATA_NOT_A_MAPPING))
+            findings.append(Finding(filename, line, column, "E0000", message))
             continue
         matches = errors or (list(run_template_by_data(decoded, config, rules)) if decoded else [])
         findings.extend(
@@ -399,7 +401,42 @@ def _lint(items: Sequence[tuple[str, str]], config: Any, rules: Any) -> list[Fin
     return findings
 
 
-_METADATA_NOT_A_MAPPING = "Metadata must be a mapping: cfn-lint cannot read the template otherwise"
+_CANNOT_READ = "cfn-lint cannot read the template otherwise"
+
+# What cfn-lint reads of its own configuration, with .get at each step (cfnlint.config's
+# TemplateArgs for the template's Metadata, cfnlint.template's get_directives for each
+# resource's, which iterates ignore_checks), and what each must be for that to work.
+_TEMPLATE_CONFIG = (("Metadata", dict), ("cfn-lint", dict))
+_RESOURCE_CONFIG = (
+    ("Metadata", dict),
+    ("cfn-lint", dict),
+    ("config", dict),
+    ("ignore_checks", list),
+)
+
+
+def _unreadable_config(template: dict[str, Any]) -> tuple[Any, str] | None:
+    """Where cfn-lint fails reading its configuration from ``template``'s metadata or a
+    resource's (``Metadata: [1]``, ``cfn-lint: null``): the value (or, for a null, its key,
+    which has a line and column), and what it must be; None when cfn-lint can read it."""
+    places: list[tuple[str, Any, tuple[tuple[str, type], ...]]] = [("", template, _TEMPLATE_CONFIG)]
+    resources = template.get("Resources")
+    if isinstance(resources, dict):
+        places += [
+            (f"Resources.{name}", resource, _RESOURCE_CONFIG)
+            for name, resource in resources.items()
+            if isinstance(resource, dict)
+        ]
+    for path, node, steps in places:
+        for key, kind in steps:
+            if not isinstance(node, dict) or key not in node:
+                break
+            parent, node, path = node, node[key], f"{path}.{key}".lstrip(".")
+            if not isinstance(node, kind):
+                where = node if hasattr(node, "start_mark") else next(k for k in parent if k == key)
+                what = "a mapping" if kind is dict else "a list"
+                return where, f"{path} must be {what}: {_CANNOT_READ}"
+    return None
 
 
 _TASK_BYTES = 2  # a template's index in the task pipe; one os.write each, atomic (PIPE_BUF)
