@@ -799,6 +799,31 @@ def test_templates_stamped_for_another_version_are_not_written_as_this_one(tmp_p
     assert "}1.0.0/network.yaml" in root and f"}}{__version__}/network.yaml" not in root
 
 
+@pytest.mark.parametrize(
+    "description",
+    ["a summary on one line", "a summary\non two lines", "a summary: with a colon"],
+)
+def test_the_stamp_is_read_from_the_metadata_whatever_the_description(tmp_path, description):
+    """The version was read off ``Description: troposphere_fargate X, ...`` with a pattern of
+    its own: a description of several lines is written ``Description: |-``, and a template
+    stamped for another version was written as this one, without a word."""
+    from troposphere_fargate.layers.blocks import STAMP_KEY
+
+    template = render.from_yaml((COMMITTED / __version__ / "network.yaml").read_text())
+    template["Description"] = f"troposphere_fargate 0.3.0, {description}"
+    text = render.to_yaml(template)
+    stamped = rf"another version than '1\.0\.0': network\.yaml \({re.escape(__version__)}\)"
+    with pytest.raises(build.BuildError, match=stamped):
+        write_version(tmp_path, {"network.yaml": text}, "1.0.0")
+    assert build.stamped_version(text) == __version__
+    # The stamp after other metadata, in a text laid out otherwise, or none at all.
+    template["Metadata"] = {"A": 1, STAMP_KEY: {"Layer": "x", "Version": "1.10"}, "Z": [1]}
+    assert build.stamped_version(render.to_yaml(template)) == "1.10"
+    assert build.stamped_version(json.dumps(template)) == "1.10"
+    assert build.stamped_version("Resources: {}\n") is None
+    assert not list(tmp_path.iterdir())
+
+
 def test_a_folder_that_cannot_be_written_is_named_not_the_staging_folder(
     tmp_path, files, monkeypatch
 ):

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from .. import __version__
 from ..cfn import limits
 from ..cfn import yaml as cfn_yaml
@@ -44,10 +46,12 @@ from ..layers.root import QuotaError
 
 MANIFEST = "manifest.json"
 
-# The version ``stamp`` writes into a template's description, as ``to_yaml`` renders it (plain
-# or quoted): a file stamped for another version than its folder's nests that version's files.
-_STAMPED_VERSION = re.compile(
-    r"^Description: ['\"]?troposphere_fargate ([A-Za-z0-9][A-Za-z0-9._+-]*), ", re.M
+# The key of the generator's version in the mapping ``stamp`` writes as Metadata.<STAMP_KEY>.
+STAMP_VERSION = "Version"
+# That mapping as ``to_yaml`` writes it: the Metadata section at the start of a line, its keys
+# two spaces in (sorted: the stamp's key may follow others), the stamp's entries further in.
+_STAMP_BLOCK = re.compile(
+    rf"^Metadata:\n(?:(?:  .*)?\n)*?(  {re.escape(STAMP_KEY)}:\n(?:(?:   .*)?\n)*)", re.M
 )
 
 
@@ -65,7 +69,7 @@ def stamp(
     summary = stamped.get("Description", "")
     stamped["Description"] = f"troposphere_fargate {version}, {layer} layer. {summary}".strip()
     metadata = dict(stamped.get("Metadata", {}))
-    metadata[STAMP_KEY] = {**metadata.get(STAMP_KEY, {}), "Layer": layer, "Version": version}
+    metadata[STAMP_KEY] = {**metadata.get(STAMP_KEY, {}), "Layer": layer, STAMP_VERSION: version}
     # Metadata.cfn-lint, beside any suppression the template carries: config.regions (cfn-lint,
     # run on the template with no --regions, checks these), and for a quota the template keeps
     # but approaches, cfn-lint's informational "approaching the limit" suppressed, with its
@@ -376,14 +380,37 @@ def _check_stamps(files: Mapping[str, str], version: str) -> None:
         )
     others = []
     for name in sorted(files):
-        found = _STAMPED_VERSION.search(files[name])
-        if found and found.group(1) != version:
-            others.append(f"{name} ({found.group(1)})")
+        found = stamped_version(files[name])
+        if found is not None and found != version:
+            others.append(f"{name} ({found})")
     if others:
         raise BuildError(
             f"write_version(files): stamped for another version than {version!r}: "
             f"{', '.join(others)}; generate(config, version={version!r}) renders them for it"
         )
+
+
+def stamped_version(text: str) -> str | None:
+    """The generator's version :func:`stamp` wrote into a template's text
+    (``Metadata.<STAMP_KEY>.Version``), or None for a template without one.
+
+    Only the stamp's mapping is parsed, found where ``to_yaml`` writes it: parsing every
+    template whole with PyYAML would add some 60 ms to each build, this well under one. A text
+    laid out otherwise (flow style, JSON) that names the stamp's key is parsed whole."""
+    block = _STAMP_BLOCK.search(text)
+    stamped: Any
+    try:
+        if block is not None:
+            stamped = cfn_yaml.from_yaml(block.group(1))
+        elif STAMP_KEY in text:
+            stamped = cfn_yaml.from_yaml(text).get("Metadata")
+        else:
+            return None
+    except (yaml.YAMLError, ValueError):
+        return None  # not YAML: no stamp to read (write_version writes the text as given)
+    found = stamped.get(STAMP_KEY) if isinstance(stamped, dict) else None
+    version = found.get(STAMP_VERSION) if isinstance(found, dict) else None
+    return None if version is None else str(version)
 
 
 def compare_version(root: Path, files: Mapping[str, str], version: str = __version__) -> list[str]:
