@@ -685,6 +685,29 @@ def test_diagram_through_a_symbolic_link_keeps_the_link(tmp_path, capsys, monkey
     assert sorted(p.name for p in tmp_path.rglob("*")) == sorted([link.name, "pictures", name])
 
 
+def test_diagram_keeps_the_pictures_permissions_and_a_staging_name_of_its_own(
+    tmp_path, capsys, monkeypatch
+):
+    """The picture was written as .x.dot.new and renamed in: a 0600 picture became 0644, and
+    a second run at once wrote into the first's staging file."""
+    picture, other_run = tmp_path / "x.dot", tmp_path / ".x.dot.new"
+    picture.write_text("the previous picture")
+    picture.chmod(0o600)
+    other_run.write_text("another run's picture, not renamed in yet")
+    assert cli.main(["diagram", "-o", str(picture)]) == 0
+    assert picture.stat().st_mode & 0o777 == 0o600
+    assert "digraph" in picture.read_text()
+    assert other_run.read_text() == "another run's picture, not renamed in yet"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".x.dot.new", "x.dot"]
+    # A new picture gets what any new file gets, not the staging file's 0600.
+    umask = os.umask(0o027)
+    try:
+        assert cli.main(["diagram", "-o", str(tmp_path / "new.dot")]) == 0
+    finally:
+        os.umask(umask)
+    assert (tmp_path / "new.dot").stat().st_mode & 0o777 == 0o640
+
+
 def test_check_takes_a_file_named_twice_once(tmp_path, monkeypatch):
     from troposphere_fargate.release import checks
 

@@ -903,15 +903,35 @@ def render(dot: graphviz.Digraph, output: Path) -> Path:
     return output
 
 
+def _umask() -> int:
+    """The process's umask (reading it means setting it: set back at once)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def _write_whole(output: Path, data: bytes) -> None:
     """Write ``data`` to ``output`` in one rename: a full disk or an interrupt leaves the file
     as it was, not cut short, and the error names ``output`` (a failed write names no file).
     An ``output`` that is a symbolic link stays one: the file it points to is written beside
-    and renamed onto (a rename onto the link replaced the link with the file)."""
+    and renamed onto (a rename onto the link replaced the link with the file). The file keeps
+    its permissions (a new one gets what the umask gives), and the staging file's name is this
+    run's own: a fixed name gave a 0600 picture 0644, and two runs wrote into one file."""
+    import tempfile
+
     target = Path(os.path.realpath(output))
-    staging = target.with_name(f".{target.name}.new")
     try:
+        handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".new")
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(output)) from None
+    staging = Path(name)
+    try:
+        os.close(handle)
         staging.write_bytes(data)
+        if target.exists():
+            shutil.copymode(target, staging)
+        else:  # mkstemp's 0600, where any other new file gets 0666 less the umask
+            staging.chmod(0o666 & ~_umask())
         os.replace(staging, target)
     except OSError as exc:
         staging.unlink(missing_ok=True)
