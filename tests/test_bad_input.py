@@ -1408,24 +1408,25 @@ def test_validate_takes_a_template_whose_name_has_an_equals_sign(tmp_path, capsy
     ]
 
 
-_EMPTY_PATH = "an empty path names no file or folder (give . for the current folder)"
+_EMPTY_FOLDER = "an empty path names no folder (give . for the current folder)"
+_EMPTY_FILE = "an empty path names no file"  # . names none either: no hint of it
 _EMPTY_NAME = "an empty name names no template, folder or version (give . for the current folder)"
 
 
 @pytest.mark.parametrize(
     ("argv", "refused"),
     [
-        (["build", "--output", ""], f"argument --output: {_EMPTY_PATH}"),
-        (["build", "--docs", ""], f"argument --docs: {_EMPTY_PATH}"),
-        (["build", "--spec", ""], f"argument --spec: {_EMPTY_PATH}"),
+        (["build", "--output", ""], f"argument --output: {_EMPTY_FOLDER}"),
+        (["build", "--docs", ""], f"argument --docs: {_EMPTY_FOLDER}"),
+        (["build", "--spec", ""], f"argument --spec: {_EMPTY_FILE}"),
         (["check", ""], f"argument TEMPLATE: {_EMPTY_NAME}"),
-        (["check", "--templates", ""], f"argument --templates: {_EMPTY_PATH}"),
-        (["validate", ""], f"argument TEMPLATE: {_EMPTY_PATH}"),
-        (["cost", "--spec", ""], f"argument --spec: {_EMPTY_PATH}"),
-        (["diagram", "-o", ""], f"argument -o/--output: {_EMPTY_PATH}"),
+        (["check", "--templates", ""], f"argument --templates: {_EMPTY_FOLDER}"),
+        (["validate", ""], f"argument TEMPLATE: {_EMPTY_FILE}"),
+        (["cost", "--spec", ""], f"argument --spec: {_EMPTY_FILE}"),
+        (["diagram", "-o", ""], f"argument -o/--output: {_EMPTY_FILE}"),
         (["diff", "", "0.4.0"], f"argument OLD: {_EMPTY_NAME}"),
         (["diff", "--set", "NatGateways=Single", "0.4.0", ""], f"argument NEW: {_EMPTY_NAME}"),
-        (["diff", "0.4.0", "0.4.0", "--templates", ""], f"argument --templates: {_EMPTY_PATH}"),
+        (["diff", "0.4.0", "0.4.0", "--templates", ""], f"argument --templates: {_EMPTY_FOLDER}"),
     ],
 )
 def test_an_empty_path_is_refused_not_read_as_the_current_folder(

@@ -48,13 +48,21 @@ EXIT_FAILED = 1  # lint findings, or --check found differences
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command stopped with Ctrl-C
 
 
-def _path(text: str) -> Path:
-    """A path option's value; an empty one is refused: pathlib reads ``""`` as the current
+def _folder(text: str) -> Path:
+    """A folder option's value; an empty one is refused: pathlib reads ``""`` as the current
     folder, where ``build --output ""`` wrote its version folder without a word."""
     if not text:
         raise argparse.ArgumentTypeError(
-            "an empty path names no file or folder (give . for the current folder)"
+            "an empty path names no folder (give . for the current folder)"
         )
+    return Path(text)
+
+
+def _file(text: str) -> Path:
+    """A file argument's value; an empty one is refused, without :func:`_folder`'s hint: ``.``
+    names no file either."""
+    if not text:
+        raise argparse.ArgumentTypeError("an empty path names no file")
     return Path(text)
 
 
@@ -109,7 +117,7 @@ def _add_build(commands: Any) -> None:
     build.add_argument(
         "--output",
         metavar="DIR",
-        type=_path,
+        type=_folder,
         default=DEFAULT_OUTPUT,
         help="folder that holds the version folders (default: %(default)s, relative to the "
         "current directory)",
@@ -117,7 +125,7 @@ def _add_build(commands: Any) -> None:
     build.add_argument(
         "--docs",
         metavar="DIR",
-        type=_path,
+        type=_folder,
         default=None,
         help="folder for the generated reference docs and pictures (default: docs when "
         "--output is templates; with another --output or --spec, none unless given)",
@@ -125,7 +133,7 @@ def _add_build(commands: Any) -> None:
     build.add_argument(
         "--spec",
         metavar="FILE",
-        type=_path,
+        type=_file,
         help="build templates made for the application this spec file describes (see "
         "docs/spec.md) instead of the shipped product; write them to --output (required)",
     )
@@ -187,7 +195,7 @@ def _add_publish(commands: Any) -> None:
     publish.add_argument(
         "--templates",
         metavar="DIR",
-        type=_path,
+        type=_folder,
         default=DEFAULT_OUTPUT,
         help="folder holding the version folders (default: %(default)s)",
     )
@@ -260,7 +268,7 @@ def _add_check(commands: Any) -> None:
         "--templates",
         dest="templates_root",
         metavar="DIR",
-        type=_path,
+        type=_folder,
         default=DEFAULT_OUTPUT,
         help="folder holding the version folders (default: %(default)s)",
     )
@@ -312,14 +320,14 @@ def _add_cost(commands: Any) -> None:
 def _add_stack_arguments(command: Any) -> None:
     command.add_argument(
         "template",
-        type=_path,
+        type=_file,
         nargs="?",
         metavar="TEMPLATE",
         help="a template file (or --spec)",
     )
     command.add_argument(
         "--spec",
-        type=_path,
+        type=_file,
         metavar="FILE",
         help="an application spec instead of TEMPLATE: its root, built in a temporary folder "
         "(unlinted: build --spec lints what you publish)",
@@ -383,7 +391,7 @@ def _add_diagram(commands: Any) -> None:
     )
     draw.add_argument(
         "--spec",
-        type=_path,
+        type=_file,
         metavar="FILE",
         help="draw what this application spec builds (see docs/spec.md): an environment of "
         "several services with its load balancer, listener rules, Service Connect and domain",
@@ -399,7 +407,7 @@ def _add_diagram(commands: Any) -> None:
     draw.add_argument(
         "-o",
         "--output",
-        type=_path,
+        type=_file,
         required=True,
         metavar="FILE",
         help="where to write the picture: FILE.svg, FILE.png, FILE.pdf or FILE.dot",
@@ -458,7 +466,7 @@ def _add_diff(commands: Any) -> None:
     compare.add_argument(
         "--templates",
         metavar="DIR",
-        type=_path,
+        type=_folder,
         default=DEFAULT_OUTPUT,
         help="folder holding the version folders (default: %(default)s)",
     )
