@@ -141,6 +141,7 @@ def test_each_part_imports_only_the_parts_below_it():
         "re",
         "collections.abc",
         "collections.abc.Callable",
+        "collections.abc.Iterable",
         "collections.abc.Mapping",
         "dataclasses",
         "difflib",

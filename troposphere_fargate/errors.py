@@ -5,7 +5,7 @@ import dataclasses
 import difflib
 import functools
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 _Class = TypeVar("_Class", bound=type)
@@ -79,6 +79,14 @@ def suggest_fields(cls: _Class) -> _Class:
 
     cls.__init__ = __init__  # type: ignore[misc]
     return cls
+
+
+def close_match(name: str, known: Iterable[str]) -> str | None:
+    """The one of ``known`` that ``name`` most looks like, case aside (``Strin``: String;
+    ``aws::region``: AWS::Region), for a "did you mean" hint; None when none is close."""
+    by_case = {each.lower(): each for each in sorted(known)}
+    close = difflib.get_close_matches(name.lower(), list(by_case), n=1, cutoff=0.75)
+    return by_case[close[0]] if close else None
 
 
 def _field_hint(name: str, names: list[str], owner: str) -> str:

@@ -251,6 +251,11 @@ def test_a_misspelt_pseudo_parameter_or_a_list_of_pairs_is_refused_naming_the_ar
         "takes AWS::AccountId, AWS::NotificationARNs, AWS::Partition, AWS::Region, "
         "AWS::StackId, AWS::StackName, AWS::URLSuffix"
     )
+    # Case aside, as a misspelt parameter's name or type is (errors.close_match): it named none.
+    with pytest.raises(
+        ValueError, match=r"'aws::region' is no pseudo parameter \(did you mean AWS::Region\?\)"
+    ):
+        deployed(TEMPLATE, {"Subnets": "subnet-1"}, {"aws::region": "eu-west-1"})
     with pytest.raises(ValueError, match=r"^deployed\(pseudo\): AWS::Region 'eu_west_1' is not "):
         deployed(TEMPLATE, {"Subnets": "subnet-1"}, {"AWS::Region": "eu_west_1"})
     with pytest.raises(TypeError, match=r"^deployed\(pseudo\) takes a mapping of names to values"):

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import expect_template, expect_texts
+from ..errors import close_match, expect_template, expect_texts
 
 _NO_VALUE = {"Ref": "AWS::NoValue"}
 _LIST_TYPE = re.compile(r"^(List<.*>|CommaDelimitedList)$")
@@ -165,13 +165,10 @@ _ID_FORMS = {
 def closest(name: str, declared: Iterable[str]) -> str:
     """`` (did you mean X?)`` for the declared parameter ``name`` most looks like (case
     aside: CloudFormation's names are case-sensitive), or the names declared when few."""
-    import difflib
-
     names = sorted(declared)
-    by_case = {known.lower(): known for known in names}
-    close = difflib.get_close_matches(name.lower(), list(by_case), n=1, cutoff=0.75)
+    close = close_match(name, names)
     if close:
-        return f" (did you mean {by_case[close[0]]}?)"
+        return f" (did you mean {close}?)"
     if len(names) <= 16:
         return f" (it takes {', '.join(names)})" if names else " (it takes none)"
     return ""
@@ -573,14 +570,12 @@ def _expect_pseudo(pseudo: object, where: str) -> None:
     the stack evaluated in us-east-1) and a region that is no region name."""
     expect_texts(pseudo, where, "values")
     assert isinstance(pseudo, Mapping)  # for the type checker: expect_texts raised otherwise
-    import difflib
-
     for name in pseudo:
         if name not in PSEUDO_PARAMETER_NAMES:
-            close = difflib.get_close_matches(name, PSEUDO_PARAMETER_NAMES, n=1, cutoff=0.75)
+            close = close_match(name, PSEUDO_PARAMETER_NAMES)
             raise ValueError(
                 f"{where}: {name!r} is no pseudo parameter"
-                + (f" (did you mean {close[0]}?)" if close else "")
+                + (f" (did you mean {close}?)" if close else "")
                 + f": it takes {', '.join(PSEUDO_PARAMETER_NAMES)}"
             )
     region = pseudo.get("AWS::Region")

@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import expect, expect_path, expect_template
+from ..errors import close_match, expect, expect_path, expect_template
 from . import yaml11
 
 TEMPLATE_FORMAT_VERSION = "2010-09-09"
@@ -562,11 +562,8 @@ def _parameter_type_problem(kind: Any) -> str | None:
         return f"its Type is {_a(kind)}, not a string such as String"
     if kind in PARAMETER_TYPES or kind.startswith(_OPEN_PARAMETER_TYPES):
         return None
-    import difflib
-
-    by_case = {known.lower(): known for known in sorted(PARAMETER_TYPES)}
-    close = difflib.get_close_matches(kind.lower(), list(by_case), n=1, cutoff=0.75)
-    hint = f" (did you mean {by_case[close[0]]}?)" if close else ""
+    close = close_match(kind, PARAMETER_TYPES)
+    hint = f" (did you mean {close}?)" if close else ""
     return (
         f"{kind} is not a parameter type{hint}: CloudFormation refuses the template "
         '("Unrecognized parameter type")'
