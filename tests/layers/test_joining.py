@@ -107,6 +107,20 @@ def test_a_malformed_value_is_refused_by_its_parameter(service, name, value):
         deploy(service, **{**PUBLIC, name: value})
 
 
+def test_a_service_connect_name_is_refused_in_the_same_words_everywhere(service):
+    """The rule was written out three times, the parameter's in words of its own ("a DNS
+    label: lower-case letters, digits and hyphens, up to 63")."""
+    from troposphere_fargate.errors import ConfigError
+    from troposphere_fargate.layers.exposure import SERVICE_CONNECT_NAME_RULE as RULE
+
+    with pytest.raises(ParameterError, match=f"must be empty or {RULE}"):
+        deploy(service, **{**PUBLIC, s.SERVICE_CONNECT_NAME: "Orders"})
+    with pytest.raises(ConfigError, match=f"it must be {RULE}"):
+        ServiceConfig(expose="internal", container_name="Orders")
+    with pytest.raises(ConfigError, match=rf"a connect one's: {RULE}\)"):
+        service_template(ServiceConfig(), resolves=("Orders",))
+
+
 # --- Public: a listener rule on the environment's listener -------------------------------------
 
 

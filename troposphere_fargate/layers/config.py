@@ -40,6 +40,7 @@ from .exposure import (
     EXPOSURES,
     MAX_PRIORITY,
     MIN_PRIORITY,
+    SERVICE_CONNECT_NAME_RULE,
     Exposure,
     Routing,
     is_service_connect_name,
@@ -850,8 +851,8 @@ class ServiceConfig:
                 owner,
                 "container_name",
                 self.container_name,
-                f"{who} is called by this name through Service Connect: it must be a DNS label "
-                "of lower-case letters, digits and hyphens, up to 63 characters",
+                f"{who} is called by this name through Service Connect: it must be "
+                + SERVICE_CONNECT_NAME_RULE,
             )
         if self.expose is None:
             return

@@ -55,6 +55,11 @@ PATH_WITH_WILDCARDS_PATTERN = rf"(?=(?:[^*?]*[*?]){{0,{MAX_WILDCARDS}}}[^*?]*$){
 # a DNS label (lower case, 63 characters at most: RFC 1035, "labels 63 octets or less"), so
 # the other services call it at http://<name>:<port>.
 SERVICE_CONNECT_NAME = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+# The rule in words, for every message that refuses a name (config, service_template's
+# resolves, the ServiceConnectName parameter's ConstraintDescription).
+SERVICE_CONNECT_NAME_RULE = (
+    "a DNS label of lower-case letters, digits and hyphens, up to 63 characters"
+)
 
 _PATH = re.compile(rf"^{PATH_PATTERN}$")
 _HOST = re.compile(rf"^{HOST_PATTERN}$")

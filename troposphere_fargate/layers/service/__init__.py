@@ -61,6 +61,7 @@ from ..exposure import (
     EXPOSE_INTERNAL,
     EXPOSE_NONE,
     EXPOSE_PUBLIC,
+    SERVICE_CONNECT_NAME_RULE,
     is_service_connect_name,
 )
 from . import names
@@ -171,8 +172,7 @@ def _expect_resolves(config: ServiceConfig, resolves: object) -> None:
         if not is_service_connect_name(name):
             why = (
                 "is no name a service is served by through Service Connect (an internal "
-                "service's container_name, or a connect one's: a DNS label of lower-case "
-                "letters, digits and hyphens, up to 63 characters)"
+                f"service's container_name, or a connect one's: {SERVICE_CONNECT_NAME_RULE})"
             )
         elif config.expose is not None and name == config.container_name:
             why = "is this service's own name: it resolves the environment's other services"

@@ -26,6 +26,7 @@ from ..exposure import (
     MAX_PRIORITY,
     MAX_WILDCARDS,
     PATH_WITH_WILDCARDS_PATTERN,
+    SERVICE_CONNECT_NAME_RULE,
 )
 from ..exposure import SERVICE_CONNECT_NAME as SERVICE_CONNECT_NAME_PATTERN
 from .names import (
@@ -243,9 +244,7 @@ def _add_routing_parameters(t: Template) -> list[Parameter]:
         Type="String",
         Default=NOT_GIVEN,
         AllowedPattern=_pattern(SERVICE_CONNECT_NAME_PATTERN, True),
-        ConstraintDescription=(
-            "must be empty or a DNS label: lower-case letters, digits and hyphens, up to 63"
-        ),
+        ConstraintDescription=f"must be empty or {SERVICE_CONNECT_NAME_RULE}",
     )
     return [expose, priority, path, host, name]
 
