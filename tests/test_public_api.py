@@ -19,8 +19,29 @@ from typing import Any
 import pytest
 
 import troposphere_fargate
-from troposphere_fargate import lint_templates, to_yaml
-from troposphere_fargate.release.build import render_templates
+from troposphere_fargate import (
+    NetworkConfig,
+    build_templates,
+    deployed,
+    describe,
+    dry_run,
+    environment_template,
+    estimate,
+    footprint,
+    generate,
+    layers_for,
+    lint_templates,
+    load_spec,
+    network_template,
+    parse_spec,
+    read_template,
+    render_templates,
+    service_template,
+    to_yaml,
+    write_version,
+)
+from troposphere_fargate.layers.root import root_template
+from troposphere_fargate.layers.stackset import stackset_template
 
 TESTS = Path(__file__).resolve().parent
 README = (TESTS.parent / "README.md").read_text()
@@ -105,198 +126,175 @@ def test_a_template_the_library_builds_can_be_written_and_read_back():
     assert from_yaml(to_yaml(template)) == template
 
 
-def test_a_wrong_argument_to_the_library_is_a_type_error_naming_the_call(tmp_path):
-    """They raised AttributeError or TypeError from deep inside (``'str' object has no
-    attribute 'max_azs'``)."""
-    from troposphere_fargate import (
-        NetworkConfig,
-        build_templates,
-        deployed,
-        describe,
-        dry_run,
-        environment_template,
-        estimate,
-        footprint,
-        generate,
-        layers_for,
-        lint_templates,
-        load_spec,
-        network_template,
-        parse_spec,
-        read_template,
-        render_templates,
-        service_template,
-        to_yaml,
-        write_version,
-    )
-    from troposphere_fargate.layers.root import root_template
-    from troposphere_fargate.layers.stackset import stackset_template
-
-    cases = [
-        (
-            lambda: network_template("x"),
-            "network_template(config) takes NetworkConfig or None, not str",
+# A wrong argument to each library call, and the TypeError naming the call: they raised
+# AttributeError or TypeError from deep inside (``'str' object has no attribute 'max_azs'``).
+# Each call takes the test's empty folder.
+WRONG_ARGUMENTS = [
+    (
+        lambda tmp_path: network_template("x"),
+        "network_template(config) takes NetworkConfig or None, not str",
+    ),
+    (
+        lambda tmp_path: service_template(NetworkConfig()),
+        "service_template(config) takes ServiceConfig or None, not NetworkConfig",
+    ),
+    (
+        lambda tmp_path: environment_template(1),
+        "environment_template(config) takes EnvironmentConfig or None, not int",
+    ),
+    (lambda tmp_path: layers_for(None), "layers_for(config) takes ProductConfig, not None"),
+    (
+        lambda tmp_path: render_templates("x"),
+        "render_templates(config) takes ProductConfig or None, not str",
+    ),
+    (lambda tmp_path: generate(version=1), "generate(version) takes str, not int"),
+    (
+        lambda tmp_path: build_templates(None, None),  # type: ignore[arg-type]
+        "build_templates(output) takes str or Path, not None",
+    ),
+    (lambda tmp_path: footprint({}), "footprint(stack) takes PlannedStack, not dict"),
+    (lambda tmp_path: describe(None), "describe(found) takes Footprint, not None"),
+    (lambda tmp_path: estimate(None), "estimate(found) takes Footprint, not None"),
+    (
+        lambda tmp_path: dry_run(tmp_path / "t.yaml", None),
+        "dry_run(given) takes Mapping, not None",
+    ),
+    # From a newcomer's programs: each failed deep inside (AttributeError, a troposphere
+    # TypeError, or a bare KeyError).
+    (
+        lambda tmp_path: dry_run(tmp_path / "t.yaml", {"NumberOfAzs": 3}),
+        "dry_run(given) takes a mapping of names to parameter values (str): 'NumberOfAzs' "
+        "is int, write it as a string",
+    ),
+    (
+        lambda tmp_path: to_yaml(network_template()),
+        "to_yaml(template) takes a template dict, not a troposphere Template: pass its .to_dict()",
+    ),
+    # An audit: dumper=str failed deep inside ("str() takes at most 3 arguments"), and
+    # verify="no" was taken as true.
+    (
+        lambda tmp_path: to_yaml({}, dumper=str),  # type: ignore[arg-type]
+        "to_yaml(dumper) takes a PyYAML dumper class (yaml.SafeDumper, yaml.CSafeDumper) or "
+        "None, not the class str",
+    ),
+    (
+        lambda tmp_path: to_yaml({}, verify="no"),  # type: ignore[arg-type]
+        "to_yaml(verify) takes bool, not str",
+    ),
+    (
+        lambda tmp_path: deployed(network_template()),
+        "deployed(template) takes a template dict, not a troposphere Template: pass its .to_dict()",
+    ),
+    (
+        lambda tmp_path: write_version(tmp_path, {"a.yaml": b"x"}),  # type: ignore[dict-item]
+        "write_version(files) takes a mapping of names to YAML text (str): 'a.yaml' is bytes",
+    ),
+    (  # it said "is NoneType"
+        lambda tmp_path: dry_run(tmp_path / "t.yaml", {"NumberOfAzs": None}),  # type: ignore[dict-item]
+        "dry_run(given) takes a mapping of names to parameter values (str): 'NumberOfAzs' is None",
+    ),
+    (
+        lambda tmp_path: write_version(tmp_path, {5: "x"}),  # type: ignore[dict-item]
+        "write_version(files) takes names (str) as keys: 5 is int",
+    ),
+    # A fourth trial swapped them (build_templates takes the config first, the folder
+    # second): "write_version(files) takes Mapping, not PosixPath" did not say so.
+    (
+        lambda tmp_path: write_version({"a.yaml": "x"}, tmp_path),  # type: ignore[arg-type]
+        "write_version(root, files): the folder comes first, then the files, as in "
+        "write_version('templates', generate())",
+    ),
+    (
+        lambda tmp_path: lint_templates("Resources: {}"),  # type: ignore[arg-type]
+        "lint_templates(templates) takes a mapping of names to YAML text, not a single str",
+    ),
+    (
+        lambda tmp_path: lint_templates({"a.yaml": "x"}, jobs="2"),  # type: ignore[arg-type]
+        "lint_templates(jobs) takes a whole number, or None, not '2'",
+    ),
+    (
+        lambda tmp_path: render_templates(version=None),  # type: ignore[arg-type]
+        "render_templates(version) takes str, not None",
+    ),
+    (
+        lambda tmp_path: root_template(render_templates(), None),  # type: ignore[arg-type]
+        "root_template(version) takes str, not None",
+    ),
+    (
+        lambda tmp_path: environment_template(hosts="api.example.com"),
+        "environment_template(hosts) takes list or tuple or None, not str",
+    ),
+    # A platform engineer's trial, nesting the layers in a root of their own: each failed
+    # deep inside ('Template' object has no attribute 'get', 'str' object has no
+    # attribute 'layer'), or left the root without a Description.
+    (
+        lambda tmp_path: root_template(
+            {"network": network_template(), "service": service_template()}, "1.0.0"
         ),
-        (
-            lambda: service_template(NetworkConfig()),
-            "service_template(config) takes ServiceConfig or None, not NetworkConfig",
-        ),
-        (
-            lambda: environment_template(1),
-            "environment_template(config) takes EnvironmentConfig or None, not int",
-        ),
-        (lambda: layers_for(None), "layers_for(config) takes ProductConfig, not None"),
-        (
-            lambda: render_templates("x"),
-            "render_templates(config) takes ProductConfig or None, not str",
-        ),
-        (lambda: generate(version=1), "generate(version) takes str, not int"),
-        (
-            lambda: build_templates(None, None),  # type: ignore[arg-type]
-            "build_templates(output) takes str or Path, not None",
-        ),
-        (lambda: footprint({}), "footprint(stack) takes PlannedStack, not dict"),
-        (lambda: describe(None), "describe(found) takes Footprint, not None"),
-        (lambda: estimate(None), "estimate(found) takes Footprint, not None"),
-        (
-            lambda: dry_run(tmp_path / "t.yaml", None),
-            "dry_run(given) takes Mapping, not None",
-        ),
-        # From a newcomer's programs: each failed deep inside (AttributeError, a troposphere
-        # TypeError, or a bare KeyError).
-        (
-            lambda: dry_run(tmp_path / "t.yaml", {"NumberOfAzs": 3}),
-            "dry_run(given) takes a mapping of names to parameter values (str): 'NumberOfAzs' "
-            "is int, write it as a string",
-        ),
-        (
-            lambda: to_yaml(network_template()),
-            "to_yaml(template) takes a template dict, not a troposphere Template: pass its "
-            ".to_dict()",
-        ),
-        # An audit: dumper=str failed deep inside ("str() takes at most 3 arguments"), and
-        # verify="no" was taken as true.
-        (
-            lambda: to_yaml({}, dumper=str),  # type: ignore[arg-type]
-            "to_yaml(dumper) takes a PyYAML dumper class (yaml.SafeDumper, yaml.CSafeDumper) or "
-            "None, not the class str",
-        ),
-        (
-            lambda: to_yaml({}, verify="no"),  # type: ignore[arg-type]
-            "to_yaml(verify) takes bool, not str",
-        ),
-        (
-            lambda: deployed(network_template()),
-            "deployed(template) takes a template dict, not a troposphere Template: pass its "
-            ".to_dict()",
-        ),
-        (
-            lambda: write_version(tmp_path, {"a.yaml": b"x"}),  # type: ignore[dict-item]
-            "write_version(files) takes a mapping of names to YAML text (str): 'a.yaml' is bytes",
-        ),
-        (  # it said "is NoneType"
-            lambda: dry_run(tmp_path / "t.yaml", {"NumberOfAzs": None}),  # type: ignore[dict-item]
-            "dry_run(given) takes a mapping of names to parameter values (str): 'NumberOfAzs' "
-            "is None",
-        ),
-        (
-            lambda: write_version(tmp_path, {5: "x"}),  # type: ignore[dict-item]
-            "write_version(files) takes names (str) as keys: 5 is int",
-        ),
-        # A fourth trial swapped them (build_templates takes the config first, the folder
-        # second): "write_version(files) takes Mapping, not PosixPath" did not say so.
-        (
-            lambda: write_version({"a.yaml": "x"}, tmp_path),  # type: ignore[arg-type]
-            "write_version(root, files): the folder comes first, then the files, as in "
-            "write_version('templates', generate())",
-        ),
-        (
-            lambda: lint_templates("Resources: {}"),  # type: ignore[arg-type]
-            "lint_templates(templates) takes a mapping of names to YAML text, not a single str",
-        ),
-        (
-            lambda: lint_templates({"a.yaml": "x"}, jobs="2"),  # type: ignore[arg-type]
-            "lint_templates(jobs) takes a whole number, or None, not '2'",
-        ),
-        (
-            lambda: render_templates(version=None),  # type: ignore[arg-type]
-            "render_templates(version) takes str, not None",
-        ),
-        (
-            lambda: root_template(render_templates(), None),  # type: ignore[arg-type]
-            "root_template(version) takes str, not None",
-        ),
-        (
-            lambda: environment_template(hosts="api.example.com"),
-            "environment_template(hosts) takes list or tuple or None, not str",
-        ),
-        # A platform engineer's trial, nesting the layers in a root of their own: each failed
-        # deep inside ('Template' object has no attribute 'get', 'str' object has no
-        # attribute 'layer'), or left the root without a Description.
-        (
-            lambda: root_template(
-                {"network": network_template(), "service": service_template()}, "1.0.0"
+        "root_template(children)['network'] takes a template dict, not a troposphere "
+        "Template: pass its .to_dict()",
+    ),
+    (
+        lambda tmp_path: root_template([network_template().to_dict()], "1.0.0"),  # type: ignore[arg-type]
+        "root_template(children) takes Mapping, not list",
+    ),
+    (
+        lambda tmp_path: root_template(render_templates(), "1.0.0", nested="network"),  # type: ignore[arg-type]
+        "root_template(nested) takes list or tuple, not str",
+    ),
+    (
+        lambda tmp_path: root_template(render_templates(), "1.0.0", description=None),  # type: ignore[arg-type]
+        "root_template(description) takes str, not None",
+    ),
+    (
+        lambda tmp_path: stackset_template({"root": root_template}, "1.0.0"),  # type: ignore[dict-item]
+        "stackset_template(built)['root'] takes Mapping, not function",
+    ),
+    # pathlib's "expected str, bytes or os.PathLike object, not dict" named neither the
+    # call nor the argument; a template dict is the likely mistake.
+    (
+        lambda tmp_path: dry_run(network_template().to_dict(), {}),  # type: ignore[arg-type]
+        "dry_run(path) takes the path of a template file, not a dict: write it to a file "
+        "first (to_yaml gives its text)",
+    ),
+    (
+        lambda tmp_path: read_template(3),  # type: ignore[arg-type]
+        "read_template(path) takes str or PathLike, not int",
+    ),
+    (lambda tmp_path: load_spec(None), "load_spec(path) takes str or PathLike, not None"),  # type: ignore[arg-type]
+    # An audit: parse_spec read bytes, and named a None filename "None" in its errors.
+    (
+        lambda tmp_path: parse_spec(b"services:\n  web: {port: 8080}\n"),  # type: ignore[arg-type]
+        "parse_spec(text) takes str, not bytes: decode it, or load_spec(path) reads the file",
+    ),
+    (
+        lambda tmp_path: parse_spec("services:\n  web: {port: 8080}\n", None),  # type: ignore[arg-type]
+        "parse_spec(filename) takes str, not None",
+    ),
+    (
+        lambda tmp_path: estimate(
+            footprint(
+                dry_run(
+                    TESTS.parent / "templates" / troposphere_fargate.__version__ / "network.yaml",
+                    {},
+                )
             ),
-            "root_template(children)['network'] takes a template dict, not a troposphere "
-            "Template: pass its .to_dict()",
-        ),
-        (
-            lambda: root_template([network_template().to_dict()], "1.0.0"),  # type: ignore[arg-type]
-            "root_template(children) takes Mapping, not list",
-        ),
-        (
-            lambda: root_template(render_templates(), "1.0.0", nested="network"),  # type: ignore[arg-type]
-            "root_template(nested) takes list or tuple, not str",
-        ),
-        (
-            lambda: root_template(render_templates(), "1.0.0", description=None),  # type: ignore[arg-type]
-            "root_template(description) takes str, not None",
-        ),
-        (
-            lambda: stackset_template({"root": root_template}, "1.0.0"),  # type: ignore[dict-item]
-            "stackset_template(built)['root'] takes Mapping, not function",
-        ),
-        # pathlib's "expected str, bytes or os.PathLike object, not dict" named neither the
-        # call nor the argument; a template dict is the likely mistake.
-        (
-            lambda: dry_run(network_template().to_dict(), {}),  # type: ignore[arg-type]
-            "dry_run(path) takes the path of a template file, not a dict: write it to a file "
-            "first (to_yaml gives its text)",
-        ),
-        (
-            lambda: read_template(3),  # type: ignore[arg-type]
-            "read_template(path) takes str or PathLike, not int",
-        ),
-        (lambda: load_spec(None), "load_spec(path) takes str or PathLike, not None"),  # type: ignore[arg-type]
-        # An audit: parse_spec read bytes, and named a None filename "None" in its errors.
-        (
-            lambda: parse_spec(b"services:\n  web: {port: 8080}\n"),  # type: ignore[arg-type]
-            "parse_spec(text) takes str, not bytes: decode it, or load_spec(path) reads the file",
-        ),
-        (
-            lambda: parse_spec("services:\n  web: {port: 8080}\n", None),  # type: ignore[arg-type]
-            "parse_spec(filename) takes str, not None",
-        ),
-        (
-            lambda: estimate(
-                footprint(
-                    dry_run(
-                        TESTS.parent
-                        / "templates"
-                        / troposphere_fargate.__version__
-                        / "network.yaml",
-                        {},
-                    )
-                ),
-                1,
-            ),  # type: ignore[arg-type]
-            "estimate(region) takes str or None, not int",
-        ),
-    ]
-    for call, says in cases:
-        with pytest.raises(TypeError) as wrong:
-            call()
-        assert str(wrong.value) == says
+            1,
+        ),  # type: ignore[arg-type]
+        "estimate(region) takes str or None, not int",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("call", "says"),
+    WRONG_ARGUMENTS,
+    ids=[says.split(" ", 1)[0] for _, says in WRONG_ARGUMENTS],
+)
+def test_a_wrong_argument_to_the_library_is_a_type_error_naming_the_call(tmp_path, call, says):
+    with pytest.raises(TypeError) as wrong:
+        call(tmp_path)
+    assert str(wrong.value) == says
     assert not list(tmp_path.iterdir())  # write_version wrote nothing
 
 
