@@ -1441,3 +1441,50 @@ def test_an_empty_path_is_refused_not_read_as_the_current_folder(
     assert exited.value.code == 2
     assert errors(capsys)[-1] == f"troposphere-fargate {argv[0]}: error: {refused}"
     assert list(tmp_path.iterdir()) == []
+
+
+_LOOP = (
+    "Transform: AWS::LanguageExtensions\n"
+    "Resources:\n"
+    "  Fn::ForEach::Topics:\n"
+    "    - TopicName\n"
+    "    - [Success, Failure]\n"
+    "    - SnsTopic${TopicName}: {Type: AWS::SNS::Topic, Properties: {TopicName: !Ref TopicName}}\n"
+)
+_INCLUDE = (
+    "Resources:\n"
+    "  Topic: {Type: AWS::SNS::Topic}\n"
+    "  Fn::Transform: {Name: AWS::Include, Parameters: {Location: s3://bucket/snippet.yaml}}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "transform"),
+    [(_LOOP, "AWS::LanguageExtensions"), (_INCLUDE, "AWS::Include")],
+    ids=["foreach", "include"],
+)
+def test_a_template_cloudformation_transforms_first_is_named_not_compared_as_written(
+    tmp_path, capsys, text, transform
+):
+    """CloudFormation expands a template's transforms (Fn::ForEach of AWS::LanguageExtensions,
+    Fn::Transform of AWS::Include, usable without a Transform section) before it reads it
+    (User Guide, "Template macros"; Template Reference, Fn::ForEach and AWS::Include): a loop's
+    resources exist only once expanded. diff printed an AttributeError traceback on a loop (a
+    review), and validate counted Fn::Transform as a resource and refused the loop's
+    references as unresolved."""
+    template = tmp_path / "t.yaml"
+    template.write_text(text)
+    assert cli.main(["diff", str(template), str(template)]) == 1
+    assert errors(capsys) == [
+        f"troposphere-fargate: error: t.yaml: CloudFormation runs {transform} on it before it "
+        "deploys it, and diff compares templates as deployed: compare the processed templates "
+        "(aws cloudformation get-template --template-stage Processed, of a stack or change set)"
+    ]
+    for command in ("validate", "cost"):
+        assert cli.main([command, str(template)]) == 1
+        assert errors(capsys) == [
+            f"troposphere-fargate: error: t.yaml: CloudFormation runs {transform} on it before "
+            "it checks anything, and the dry run reads templates as written: give it the "
+            "processed template (aws cloudformation get-template --template-stage Processed, "
+            "of a stack or change set)"
+        ]

@@ -35,7 +35,13 @@ from ..errors import possessive
 from .evaluate import default_text, literals, referred
 from .evaluate import pseudo_for_region as pseudo_for_region  # moved to evaluate; importable here
 from .limits import branches
-from .yaml import TemplateFileError, read_template, read_templates
+from .yaml import (
+    PROCESSED_TEMPLATE,
+    TemplateFileError,
+    expanded_by,
+    read_template,
+    read_templates,
+)
 
 DESTRUCTIVE = "destructive"
 BREAKING = "breaking"
@@ -298,6 +304,7 @@ def load_sides(
             f"version: {old if files[0] else new} is a file, the other is not"
         )
     before, after = _both(lambda side: load_side(side, templates_root), old, new)
+    _refuse_transforms(before, after)
     notes: list[str] = []
     if files[0]:
         (name,) = after
@@ -323,6 +330,27 @@ def load_sides(
             for stack in unnamed
         ]
     return before, after, notes
+
+
+def _refuse_transforms(*sides: Mapping[str, Mapping[str, Any]]) -> None:
+    """A :class:`DiffError` naming each template CloudFormation transforms before it deploys
+    it: what replaces what is a question of the processed template (a ``Fn::ForEach`` loop's
+    resources exist only once it is expanded), which only CloudFormation makes."""
+    found = {
+        name: transforms
+        for side in sides
+        for name, template in side.items()
+        if (transforms := expanded_by(template))
+    }
+    if found:
+        raise DiffError(
+            "\n".join(
+                f"{name}: CloudFormation runs {', '.join(transforms)} on it before it deploys it, "
+                "and diff compares templates as deployed: compare the processed templates "
+                f"({PROCESSED_TEMPLATE})"
+                for name, transforms in sorted(found.items())
+            )
+        )
 
 
 def unrelated(old_name: str, old: Mapping[str, Any], new_name: str, new: Mapping[str, Any]) -> str:

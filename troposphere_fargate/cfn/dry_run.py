@@ -42,7 +42,7 @@ from .evaluate import (
 from .limits import MAX_DEPLOYMENT_MINUTES, deployment_minutes
 from .reach import GATEWAY_ENDPOINTS, KNOWN_ENDPOINTS, endpoints_called
 from .weekly import NotWeekly, week_average
-from .yaml import read_template
+from .yaml import PROCESSED_TEMPLATE, expanded_by, read_template
 
 NESTED_STACK = "AWS::CloudFormation::Stack"
 STACK_SET = "AWS::CloudFormation::StackSet"
@@ -264,6 +264,15 @@ def _dry_run(
     followed forever)."""
     within = (*within, path.resolve())
     template = read_template(path)
+    transforms = expanded_by(template)
+    if transforms:
+        raise DryRunFailed(
+            [
+                f"{label}: CloudFormation runs {', '.join(transforms)} on it before it checks "
+                "anything, and the dry run reads templates as written: give it the processed "
+                f"template ({PROCESSED_TEMPLATE})"
+            ]
+        )
     if not template["Resources"]:
         raise DryRunFailed(
             [

@@ -417,6 +417,29 @@ _MAPPING_ENTRIES = {"Parameters": "parameter", "Rules": "rule", "Mappings": "Map
 _EXPANDED_KEYS = ("Fn::Transform", "Fn::ForEach::")
 
 
+# Where the template CloudFormation makes of a transformed one is read.
+PROCESSED_TEMPLATE = (
+    "aws cloudformation get-template --template-stage Processed, of a stack or change set"
+)
+
+
+def expanded_by(template: Mapping[str, Any]) -> list[str]:
+    """The transforms CloudFormation runs on ``template`` before it reads it: the names in its
+    ``Transform`` section, and ``AWS::Include`` for an ``Fn::Transform`` anywhere in it (which
+    needs no Transform section). Empty for a template CloudFormation reads as written."""
+    named = template.get("Transform")
+    found = [str(n) for n in (named if isinstance(named, list) else [named] if named else [])]
+    if "AWS::Include" not in found and _holds_key(template, "Fn::Transform"):
+        found.append("AWS::Include")
+    return found
+
+
+def _holds_key(node: Any, key: str) -> bool:
+    if isinstance(node, dict):
+        return key in node or any(_holds_key(value, key) for value in node.values())
+    return isinstance(node, list) and any(_holds_key(item, key) for item in node)
+
+
 # Where a part of a template that is not of CloudFormation's shape is (the keys leading to it)
 # and what is wrong with it; None when nothing is.
 _Problem = tuple[tuple[str, ...], str] | None
