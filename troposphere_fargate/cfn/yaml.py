@@ -423,15 +423,23 @@ PROCESSED_TEMPLATE = (
 )
 
 
+# The transforms whose template cannot be read as written: AWS::LanguageExtensions adds loops
+# and functions (Fn::ForEach, Fn::Length, Fn::ToJsonString) that exist only once expanded, and
+# AWS::Include inserts a file from S3. Another (AWS::Serverless, a macro of one's own) makes
+# resources of its own types, read as written: their types are not checked.
+_UNREADABLE_AS_WRITTEN = ("AWS::LanguageExtensions", "AWS::Include")
+
+
 def expanded_by(template: Mapping[str, Any]) -> list[str]:
-    """The transforms CloudFormation runs on ``template`` before it reads it: the names in its
-    ``Transform`` section, and ``AWS::Include`` for an ``Fn::Transform`` anywhere in it (which
-    needs no Transform section). Empty for a template CloudFormation reads as written."""
+    """The transforms CloudFormation runs on ``template`` before it reads it that leave it
+    unreadable as written: AWS::LanguageExtensions in its ``Transform`` section, and
+    AWS::Include there or for an ``Fn::Transform`` anywhere in it (which needs no Transform
+    section). Empty for a template that can be read as written."""
     named = template.get("Transform")
     found = [str(n) for n in (named if isinstance(named, list) else [named] if named else [])]
     if "AWS::Include" not in found and _holds_key(template, "Fn::Transform"):
         found.append("AWS::Include")
-    return found
+    return [name for name in found if name in _UNREADABLE_AS_WRITTEN]
 
 
 def _holds_key(node: Any, key: str) -> bool:
