@@ -374,6 +374,7 @@ _OTHER_VALUE: dict[str, object] = {
     "default_deletion_protection": False,
     "default_https_only": True,
     "connect": True,
+    "app_protocol": "grpc",
     "default_web_acl_arn": (
         "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/shop/"
         "a1b2c3d4-5678-90ab-cdef-111122223333"

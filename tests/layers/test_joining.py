@@ -5,13 +5,17 @@ the default) it deploys exactly what 0.3.0 deployed: tests/layers/test_console_a
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.support import SERVICE_REQUIRED as REQUIRED
 from tests.support import WEB_ACL, compute, dangling_refs, memory_left, props
+from troposphere_fargate import __version__
+from troposphere_fargate.cfn.dry_run import DryRunFailed, dry_run
 from troposphere_fargate.cfn.evaluate import Deployment, ParameterError, RuleError, deployed
+from troposphere_fargate.cfn.yaml import read_template
 from troposphere_fargate.layers import service as s
 from troposphere_fargate.layers.config import ServiceConfig
 from troposphere_fargate.layers.environment import names as e
@@ -78,6 +82,7 @@ def test_the_join_parameters_are_the_environments_outputs_and_empty_by_default(s
         s.LISTENER_RULE_PATH: "",
         s.LISTENER_RULE_HOST: "",
         s.SERVICE_CONNECT_NAME: "",
+        s.SERVICE_CONNECT_APP_PROTOCOL: "",
     }
     assert parameters[s.EXPOSE]["AllowedValues"] == ["public", "internal", "none"]
 
@@ -100,6 +105,9 @@ def test_the_join_parameters_are_the_environments_outputs_and_empty_by_default(s
         (s.SERVICE_CONNECT_NAME, "Orders"),
         # A DNS label: "labels 63 octets or less" (RFC 1035); the other services resolve it.
         (s.SERVICE_CONNECT_NAME, "o" * 64),
+        # ECS takes http, http2 and grpc (PortMapping, appProtocol); TCP is no value at all.
+        (s.SERVICE_CONNECT_APP_PROTOCOL, "tcp"),
+        (s.SERVICE_CONNECT_APP_PROTOCOL, "HTTP"),
     ],
 )
 def test_a_malformed_value_is_refused_by_its_parameter(service, name, value):
@@ -243,6 +251,44 @@ def test_the_service_connect_proxy_logs_to_the_services_log_group(service):
     assert options["awslogs-group"] == {"Ref": s.LOG_GROUP}
 
 
+def app_port(stack: Deployment) -> dict[str, Any]:
+    (container,) = props(stack.resources[s.TASK_DEFINITION])["ContainerDefinitions"]
+    (port,) = container["PortMappings"]
+    return dict(port)
+
+
+# "If you don't set a value for this parameter, then TCP is used" and "appProtocol is immutable
+# in a Service Connect service. Updating this field requires a service deletion and
+# redeployment" (ECS API Reference, PortMapping:
+# https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_PortMapping.html): chosen at
+# creation, and left out unless chosen, so a running stack's port mapping does not change.
+@pytest.mark.parametrize("protocol", ["http", "http2", "grpc"])
+def test_an_internal_service_is_served_by_the_app_protocol_chosen(service, protocol):
+    port = app_port(deploy(service, **INTERNAL, **{s.SERVICE_CONNECT_APP_PROTOCOL: protocol}))
+    assert port["AppProtocol"] == {"Ref": s.SERVICE_CONNECT_APP_PROTOCOL}
+    assert port["Name"] == "app"
+
+
+@pytest.mark.parametrize(
+    "values",
+    [{}, INTERNAL, WORKER, {**PUBLIC, s.LISTENER_RULE_PATH: "/*"}],
+    ids=["own", "internal", "none", "public"],
+)
+def test_without_an_app_protocol_service_connect_serves_tcp_as_before(service, values):
+    assert "AppProtocol" not in app_port(deploy(service, **values))
+
+
+def test_the_app_protocol_parameter_says_what_it_adds_breaks_and_that_it_cannot_change(service):
+    parameter = service["Parameters"][s.SERVICE_CONNECT_APP_PROTOCOL]
+    assert parameter["AllowedValues"] == ["", "http", "http2", "grpc"]
+    assert parameter["Default"] == ""
+    for words in ("telemetry", "http breaks", "HTTP/2 or gRPC", "deleted and created again"):
+        assert words in parameter["Description"]
+    groups = service["Metadata"]["AWS::CloudFormation::Interface"]["ParameterGroups"]
+    (group,) = [g for g in groups if s.SERVICE_CONNECT_NAME in g["Parameters"]]
+    assert s.SERVICE_CONNECT_APP_PROTOCOL in group["Parameters"]
+
+
 # --- None: a worker ----------------------------------------------------------------------------
 
 
@@ -355,6 +401,19 @@ def test_on_its_own_the_service_is_in_no_namespace_and_no_group_but_its_own(serv
         ({**PUBLIC}, "needs ListenerRulePath, ListenerRuleHost or both"),
         ({**INTERNAL, s.SERVICE_CONNECT_NAME: ""}, "An internal service needs a ServiceConnect"),
         ({**INTERNAL, s.LISTENER_RULE_PATH: "/*"}, "Only a public service has a listener rule"),
+        ({s.SERVICE_CONNECT_APP_PROTOCOL: "http"}, "ServiceConnectAppProtocol is for an internal"),
+        (
+            {**WORKER, s.SERVICE_CONNECT_APP_PROTOCOL: "grpc"},
+            "ServiceConnectAppProtocol is for an internal service",
+        ),
+        (
+            {**PUBLIC, s.LISTENER_RULE_PATH: "/*", s.SERVICE_CONNECT_APP_PROTOCOL: "http2"},
+            "set Expose to internal, or leave ServiceConnectAppProtocol empty",
+        ),
+        (
+            {**ENVIRONMENT, s.EXPOSE: "internal", s.SERVICE_CONNECT_APP_PROTOCOL: "http"},
+            "ServiceConnectAppProtocol needs a ServiceConnectName",
+        ),
     ],
     ids=[
         "internal-alone",
@@ -368,11 +427,43 @@ def test_on_its_own_the_service_is_in_no_namespace_and_no_group_but_its_own(serv
         "public-without-path-or-host",
         "internal-without-name",
         "rule-on-internal",
+        "app-protocol-alone",
+        "app-protocol-on-a-worker",
+        "app-protocol-on-a-public-service",
+        "app-protocol-without-a-name",
     ],
 )
 def test_a_combination_that_cannot_deploy_is_refused_by_a_rule(service, values, message):
     with pytest.raises(RuleError, match=message):
         deploy(service, **values)
+
+
+SHIPPED_SERVICE = Path(__file__).resolve().parents[2] / "templates" / __version__ / "service.yaml"
+
+
+def test_validate_refuses_an_app_protocol_for_a_worker_in_the_templates_words():
+    # The shipped file, as `troposphere-fargate validate` reads it: a worker is served by no
+    # Service Connect name, so a protocol for it would be taken without a word.
+    rule = s.APP_PROTOCOL_NEEDS_AN_INTERNAL_SERVICE
+    subnets = {
+        s.PUBLIC_SUBNET_IDS: "subnet-0a000001,subnet-0a000002",
+        s.PRIVATE_SUBNET_IDS: "subnet-0b000001,subnet-0b000002",
+    }
+    assertions = read_template(SHIPPED_SERVICE)["Rules"][rule]["Assertions"]
+    with pytest.raises(DryRunFailed) as failed:
+        dry_run(
+            SHIPPED_SERVICE,
+            {**REQUIRED, **subnets, **WORKER, s.SERVICE_CONNECT_APP_PROTOCOL: "grpc"},
+        )
+    assert failed.value.problems == [
+        f"service.yaml: rule {rule}: {assertion['AssertDescription']}" for assertion in assertions
+    ]
+    assert "set Expose to internal" in failed.value.problems[0]
+    internal = {**REQUIRED, **subnets, **INTERNAL, s.SERVICE_CONNECT_APP_PROTOCOL: "grpc"}
+    planned = dry_run(SHIPPED_SERVICE, internal)
+    (definition,) = planned.of_type("AWS::ECS::TaskDefinition").values()
+    (container,) = props(definition)["ContainerDefinitions"]
+    assert container["PortMappings"][0]["AppProtocol"] == "grpc"
 
 
 def test_every_placement_rule_is_there(service):
@@ -382,4 +473,5 @@ def test_every_placement_rule_is_there(service):
         s.PUBLIC_SERVICE_NEEDS_A_RULE,
         s.INTERNAL_SERVICE_NEEDS_A_NAME,
         s.ONLY_PUBLIC_SERVICES_HAVE_RULES,
+        s.APP_PROTOCOL_NEEDS_AN_INTERNAL_SERVICE,
     } <= set(service["Rules"])

@@ -321,6 +321,37 @@ def test_connect_is_for_a_public_service(service, says):
         ServiceConfig(container_name="Api", expose="public", connect=True, routing=Routing(1, "/*"))
 
 
+def _app_port(built: dict[str, dict[str, Any]], name: str) -> dict[str, Any]:
+    (definition,) = props(member(built, name).resources[s.TASK_DEFINITION])["ContainerDefinitions"]
+    (port,) = definition["PortMappings"]
+    return dict(port)
+
+
+# "If you don't set a value for this parameter, then TCP is used" (ECS API Reference,
+# PortMapping, appProtocol: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_PortMapping.html).
+def test_a_service_served_through_service_connect_has_the_app_protocol_its_spec_gives():
+    spec = CONNECTED.replace("connect: true,", "connect: true, app_protocol: grpc,").replace(
+        "expose: internal}", "expose: internal, app_protocol: http2}"
+    )
+    built = render_templates(parse_spec(spec, "app.yaml"))
+    assert _app_port(built, "api")["AppProtocol"] == "grpc"
+    assert _app_port(built, "orders")["AppProtocol"] == "http2"
+    assert "AppProtocol" not in _app_port(built, "web")
+    assert s.SERVICE_CONNECT_APP_PROTOCOL not in built["service-orders"]["Parameters"]
+    # Without one, TCP: no AppProtocol, as before.
+    before = render_templates(parse_spec(CONNECTED, "app.yaml"))
+    assert "AppProtocol" not in _app_port(before, "api")
+    assert "AppProtocol" not in _app_port(before, "orders")
+
+
+def test_an_app_protocol_is_for_a_service_service_connect_serves():
+    for kwargs in ({}, {"expose": "none"}, {"expose": "public", "routing": Routing(1, "/*")}):
+        with pytest.raises(ConfigError, match=r"app_protocol.*served through Service Connect"):
+            ServiceConfig(**kwargs, app_protocol="http")  # type: ignore[arg-type]
+    with pytest.raises(ConfigError, match="must be None or one of http, http2, grpc"):
+        ServiceConfig(expose="internal", app_protocol="tcp")  # type: ignore[arg-type]
+
+
 def test_a_service_added_to_service_connect_redeploys_the_services_created_after_it():
     """A task resolves the Service Connect names that exist when it starts ("Existing tasks
     can't resolve and connect to the new endpoint", ECS Developer Guide): a review found that

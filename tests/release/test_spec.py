@@ -400,7 +400,8 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
     # With no key like it, the keys it may have.
     "unknown-key-like-none": (
         "services:\n  web:\n    port: 80\n    zzz: 1\n",
-        "app.yaml:4: services.web.zzz: unknown key; allowed: expose, routing, connect, port, "
+        "app.yaml:4: services.web.zzz: unknown key; allowed: expose, routing, connect, "
+        "app_protocol, port, "
         "health_check_path, cpu, memory, desired_count, min_capacity, max_capacity, cpu_target, "
         "memory_target, requests_per_target, error_rate_alarm, alarm_topic_arn, schedules, "
         "queue_scaling, "
@@ -1164,6 +1165,33 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "is served through Service Connect always",
         True,
     ),
+    # ECS serves a port by an application protocol through Service Connect only (PortMapping,
+    # appProtocol: "This parameter only applies to Service Connect").
+    "an-app-protocol-on-a-worker": (
+        "services:\n  jobs: {expose: none, app_protocol: http}\n  b: {expose: none}\n",
+        "app.yaml:2: services.jobs.app_protocol: is for a service served through Service "
+        "Connect: a worker listens on no port",
+        True,
+    ),
+    "an-app-protocol-on-a-public-service-without-connect": (
+        "services:\n  web: {expose: public, routing: {path: /*, priority: 1}, "
+        "app_protocol: http2}\n",
+        "app.yaml:2: services.web.app_protocol: is for a service served through Service "
+        "Connect: a public service is only with connect: true",
+        True,
+    ),
+    "an-app-protocol-on-a-service-of-its-own": (
+        "services:\n  web: {app_protocol: grpc}\n",
+        "app.yaml:2: services.web.app_protocol: is for a service served through Service "
+        "Connect: a service of its own is in no environment (the shipped service.yaml takes "
+        "ServiceConnectAppProtocol when it joins one)",
+        True,
+    ),
+    "an-app-protocol-ecs-does-not-take": (
+        "services:\n  orders: {expose: internal, app_protocol: tcp}\n  b: {expose: none}\n",
+        "app.yaml:2: services.orders.app_protocol: 'tcp' is not one of http, http2, grpc",
+        True,
+    ),
     "a-service-name-too-long-for-an-environment": (
         "services:\n  " + "a" * 65 + ": {expose: none}\n  b: {expose: none}\n",
         "app.yaml:2: services."
@@ -1490,6 +1518,19 @@ PUBLIC = "{expose: public, routing: {path: /*, priority: 1}}"
         "services:\n  web: {expose: public, connect: false, routing: {path: /*, priority: 1}}\n",
         "services:\n  web: {expose: internal, connect: false}\n",
         "services:\n  web: {connect: false}\n",
+        # An application protocol for a service Service Connect serves only.
+        *(
+            f"services:\n  web: {{{exposure}, app_protocol: {protocol}}}\n"
+            for protocol in ("http", "http2", "grpc")
+            for exposure in (
+                "expose: internal",
+                "expose: none",
+                "expose: public, connect: true, routing: {path: /*, priority: 1}",
+                "expose: public, connect: false, routing: {path: /*, priority: 1}",
+                "expose: public, routing: {path: /*, priority: 1}",
+                "connect: false",
+            )
+        ),
         # Scaling on requests, Service Connect and several listener rules: with ROLLING
         # deployments only (the others move the tasks to the other target group, and shift the
         # traffic of one listener rule through the load balancer).

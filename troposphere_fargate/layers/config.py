@@ -34,6 +34,7 @@ from .blocks import PREFIX_LENGTHS, VPC_PREFIX_LENGTHS
 from .deployment import ROLLING, DeploymentSettings
 from .endpoints import GATEWAY_SERVICES, INTERFACE_SERVICES
 from .exposure import (
+    APP_PROTOCOLS,
     EXPOSE_INTERNAL,
     EXPOSE_NONE,
     EXPOSE_PUBLIC,
@@ -41,6 +42,7 @@ from .exposure import (
     MAX_PRIORITY,
     MIN_PRIORITY,
     SERVICE_CONNECT_NAME_RULE,
+    AppProtocol,
     Exposure,
     Routing,
     is_service_connect_name,
@@ -673,6 +675,14 @@ class ServiceConfig:
             ``container_name``: the environment's other services call it at
             ``http://<name>:<port>``, without going out through the load balancer. An
             ``internal`` service always is; refused for the others. Default False.
+        app_protocol: the application protocol Service Connect serves the service by
+            (``http``, ``http2`` or ``grpc``; the port mapping's ``AppProtocol``): the proxy
+            adds protocol-specific connection handling and telemetry. ``http`` breaks an
+            application that speaks HTTP/2 or gRPC. ECS cannot change it on a running service
+            (it must be deleted and created again), so choose it when the service is first
+            deployed. Only for a service served through Service Connect (``internal``, or
+            ``public`` with ``connect``); the shipped ``service.yaml`` takes it at deploy time
+            (``ServiceConnectAppProtocol``). Default None: TCP.
 
     ``default_health_check_path``, ``default_health_check_grace_period_seconds``,
     ``default_deregistration_delay_seconds`` and ``default_error_rate_alarm_percent`` set
@@ -719,6 +729,7 @@ class ServiceConfig:
     default_https_only: bool = False
     default_web_acl_arn: str = ""
     connect: bool = False
+    app_protocol: AppProtocol | None = None
 
     def __post_init__(self) -> None:
         owner = type(self).__name__
@@ -729,6 +740,7 @@ class ServiceConfig:
             owner,
             self._validate_container,
             self._validate_exposure,
+            self._validate_app_protocol,
             self._validate_application,
             self._validate_sidecars,
             self._validate_egress,
@@ -890,6 +902,31 @@ class ServiceConfig:
         ]
         if refused:
             raise ConfigError("\n".join(refused))
+
+    def _validate_app_protocol(self, owner: str) -> None:
+        protocol = self.app_protocol
+        if protocol is None:
+            return
+        if protocol not in APP_PROTOCOLS:
+            raise _fail(
+                owner,
+                "app_protocol",
+                protocol,
+                f"must be None or one of {', '.join(APP_PROTOCOLS)}",
+            )
+        if not self.serves:
+            reason = {
+                EXPOSE_PUBLIC: "a public service is only with connect: true",
+                EXPOSE_NONE: "a worker listens on no port",
+                None: "a service of its own is in no environment (the shipped service.yaml takes "
+                "ServiceConnectAppProtocol when it joins one)",
+            }.get(self.expose, "")
+            raise _fail(
+                owner,
+                "app_protocol",
+                protocol,
+                f"is for a service served through Service Connect: {reason}",
+            )
 
     def _validate_sidecars(self, owner: str) -> None:
         # The containers of a Fargate task share one network namespace: one port, one container.

@@ -31,6 +31,14 @@ EXPOSE_INTERNAL: Final = "internal"
 EXPOSE_NONE: Final = "none"
 EXPOSURES: tuple[Exposure, ...] = (EXPOSE_PUBLIC, EXPOSE_INTERNAL, EXPOSE_NONE)
 
+# The application protocols ECS Service Connect serves a service's port by (ECS API Reference,
+# PortMapping, appProtocol): with one, "Amazon ECS adds protocol-specific connection handling to
+# the Service Connect proxy" and protocol-specific telemetry; without one, "TCP is used". It "is
+# immutable in a Service Connect service. Updating this field requires a service deletion and
+# redeployment", so it is chosen when the service is created.
+AppProtocol = Literal["http", "http2", "grpc"]
+APP_PROTOCOLS: tuple[AppProtocol, ...] = ("http", "http2", "grpc")
+
 # A listener rule's priority (AWS::ElasticLoadBalancingV2::ListenerRule, Priority).
 MIN_PRIORITY = 1
 MAX_PRIORITY = 50000

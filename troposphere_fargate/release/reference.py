@@ -39,7 +39,7 @@ def _allowed(parameter: Mapping[str, Any]) -> str:
     allowed = []
     values = parameter.get("AllowedValues")
     if values:
-        shown = [f"`{v}`" for v in values]
+        shown = [f"`{v}`" if v != "" else "(empty)" for v in values]  # as Default shows it
         if len(shown) > 12:  # only these values, not the range between them
             shown = [*shown[:3], "...", shown[-1], f"({len(values)} values)"]
         allowed.append(", ".join(shown))

@@ -127,6 +127,8 @@ from ..layers.deployment import (
 from ..layers.environment.names import CERTIFICATE
 from ..layers.environment.names import LAYER as ENVIRONMENT_LAYER
 from ..layers.exposure import (
+    APP_PROTOCOLS,
+    EXPOSE_INTERNAL,
     EXPOSE_PUBLIC,
     EXPOSURES,
     HOST_PATTERN,
@@ -1911,6 +1913,16 @@ _SERVICE_KEYS = (
         "load balancer. An internal service always is.",
     ),
     Key(
+        "app_protocol",
+        _Str(choices=APP_PROTOCOLS),
+        "app_protocol",
+        "The protocol the other services call it by through Service Connect (internal, or "
+        "public with connect): http, http2 or grpc adds protocol-specific connection handling "
+        "and telemetry to the proxy; http breaks an application that speaks HTTP/2 or gRPC. "
+        "Not given: TCP. ECS cannot change it on a running service (it must be deleted and "
+        "created again): choose it when the service is first deployed.",
+    ),
+    Key(
         "port",
         _PORT,
         "default_container_port",
@@ -2242,6 +2254,21 @@ def _service_rules(keys: tuple[Key, ...]) -> tuple[dict[str, Any], ...]:
         {"if": {"required": ["routing"]}, "then": _is("expose", EXPOSE_PUBLIC, None)},
         {"if": _is("expose", EXPOSE_PUBLIC, None), "then": {"required": ["routing"]}},
         {"if": _is("connect", True, False), "then": _is("expose", EXPOSE_PUBLIC, None)},
+        # An application protocol is for a service Service Connect serves (ServiceConfig.serves).
+        {
+            "if": {"required": ["app_protocol"]},
+            "then": {
+                "anyOf": [
+                    _is("expose", EXPOSE_INTERNAL, None),
+                    {
+                        "allOf": [
+                            _is("expose", EXPOSE_PUBLIC, None),
+                            _is("connect", True, _field_default(ServiceConfig, "connect")),
+                        ]
+                    },
+                ]
+            },
+        },
         *unused,
         *_refused_together(),
     )
@@ -3020,6 +3047,7 @@ services:
   orders:
     port: 7000
     expose: internal
+    app_protocol: http  # HTTP handling and telemetry in the proxy; chosen once, at creation
   worker:
     expose: none
 """

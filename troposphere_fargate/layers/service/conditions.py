@@ -57,6 +57,7 @@ from .names import (
     HAS_MEMORY_SCALING,
     HAS_REQUEST_SCALING,
     HAS_SECRET,
+    HAS_SERVICE_CONNECT_APP_PROTOCOL,
     HAS_STRICT_TRANSPORT_SECURITY,
     HAS_TARGET_GROUP,
     HAS_TASK_ROLE_MANAGED_POLICIES,
@@ -80,6 +81,7 @@ from .names import (
     PUBLIC_IN_ENVIRONMENT,
     REQUESTS_PER_TARGET,
     SECRET_ARN_PARAMETER,
+    SERVICE_CONNECT_APP_PROTOCOL,
     SERVICE_CONNECT_NAME,
     STANDALONE,
     STRICT_TRANSPORT_SECURITY_MAX_AGE,
@@ -183,6 +185,10 @@ def add_placement_conditions(t: Template, placement: Placement) -> tuple[str, ..
         ),
         t.add_condition(
             HAS_TARGET_GROUP, Or(Condition(STANDALONE), Condition(PUBLIC_IN_ENVIRONMENT))
+        ),
+        t.add_condition(
+            HAS_SERVICE_CONNECT_APP_PROTOCOL,
+            And(Condition(INTERNAL_IN_ENVIRONMENT), _given(SERVICE_CONNECT_APP_PROTOCOL)),
         ),
         t.add_condition(HAS_LISTENER_RULE_PATH, _given(LISTENER_RULE_PATH)),
         t.add_condition(HAS_LISTENER_RULE_HOST, _given(LISTENER_RULE_HOST)),

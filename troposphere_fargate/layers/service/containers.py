@@ -24,10 +24,12 @@ from .names import (
     HAS_CONTAINER_USER,
     HAS_ENVIRONMENT_FILE,
     HAS_SECRET,
+    HAS_SERVICE_CONNECT_APP_PROTOCOL,
     LOG_GROUP,
     LOG_RETENTION_DAYS_PARAMETER,
     SECRET_ARN_PARAMETER,
     SECRET_VARIABLE_NAME,
+    SERVICE_CONNECT_APP_PROTOCOL,
     SERVICE_CONNECT_TASK_MEMORY,
     TASK_CPU,
     TASK_DEFINITION,
@@ -129,7 +131,8 @@ def container_definition(
 ) -> ecs.ContainerDefinition:
     """The application's container: the image on the container port (none for a worker; named
     for Service Connect when internal), locked down, logging to ``log_group``. The target group
-    registers it by ``config.container_name``."""
+    registers it by ``config.container_name``. Its application protocol (AppProtocol) is set only
+    when one is chosen: without it ECS serves TCP, as every version before 0.4.0 did."""
     definition = ecs.ContainerDefinition(
         Name=config.container_name,
         Image=Ref(CONTAINER_IMAGE),
@@ -149,10 +152,21 @@ def container_definition(
         port = ecs.PortMapping(ContainerPort=Ref(CONTAINER_PORT), Protocol="tcp")
         if exists(placement.serves):
             port.Name = pick(placement.serves, SERVICE_CONNECT_PORT_NAME, NoValue)
+            protocol = _app_protocol(config, placement)
+            if protocol is not None:
+                port.AppProtocol = protocol
         definition.PortMappings = [port]
     _apply_application(definition, config.application)
     _apply_secrets_and_environment_file(definition, config.application)
     return definition
+
+
+def _app_protocol(config: ServiceConfig, placement: Placement) -> Any:
+    """The application protocol Service Connect serves the port by (None: TCP): the shipped
+    template's ServiceConnectAppProtocol when it serves an internal service, or the spec's."""
+    if placement.deploy_time:
+        return If(HAS_SERVICE_CONNECT_APP_PROTOCOL, Ref(SERVICE_CONNECT_APP_PROTOCOL), NoValue)
+    return config.app_protocol
 
 
 def sidecar_definition(sidecar: Sidecar, log_group: logs.LogGroup) -> ecs.ContainerDefinition:

@@ -2,7 +2,8 @@
 same names (``ClusterName``, ``ListenerArn``, ``LoadBalancerSecurityGroupId``,
 ``EnvironmentSecurityGroupId``, ``NamespaceArn``, ``EnvironmentUrl``), the shipped template's
 choice of how it is reached there (``Expose``, ``ListenerRulePriority``, ``ListenerRulePath``,
-``ListenerRuleHost``, ``ServiceConnectName``), and the rules that refuse what cannot deploy.
+``ListenerRuleHost``, ``ServiceConnectName``, ``ServiceConnectAppProtocol``), and the rules that
+refuse what cannot deploy.
 
 In the shipped template each is optional (empty: the service runs on its own, as before); a
 spec's service of an environment requires the outputs its exposure uses and has its routing
@@ -18,6 +19,7 @@ from troposphere import And, Equals, Not, Or, Parameter, Ref, Template
 from ..blocks import FALSE, NOT_GIVEN, add_choice_parameter, add_parameter
 from ..config import APPLICATION_LOAD_BALANCER
 from ..exposure import (
+    APP_PROTOCOLS,
     EXPOSE_INTERNAL,
     EXPOSE_PUBLIC,
     EXPOSURES,
@@ -30,6 +32,7 @@ from ..exposure import (
 )
 from ..exposure import SERVICE_CONNECT_NAME as SERVICE_CONNECT_NAME_PATTERN
 from .names import (
+    APP_PROTOCOL_NEEDS_AN_INTERNAL_SERVICE,
     CERTIFICATE_ARN,
     CLUSTER_NAME,
     ENVIRONMENT_SECURITY_GROUP_ID,
@@ -51,6 +54,7 @@ from .names import (
     NO_STRICT_TRANSPORT_SECURITY,
     ONLY_PUBLIC_SERVICES_HAVE_RULES,
     PUBLIC_SERVICE_NEEDS_A_RULE,
+    SERVICE_CONNECT_APP_PROTOCOL,
     SERVICE_CONNECT_NAME,
     STRICT_TRANSPORT_SECURITY_MAX_AGE,
     WEB_ACL_ARN,
@@ -246,7 +250,25 @@ def _add_routing_parameters(t: Template) -> list[Parameter]:
         AllowedPattern=_pattern(SERVICE_CONNECT_NAME_PATTERN, True),
         ConstraintDescription=f"must be empty or {SERVICE_CONNECT_NAME_RULE}",
     )
-    return [expose, priority, path, host, name]
+    protocol = add_parameter(
+        t,
+        SERVICE_CONNECT_APP_PROTOCOL,
+        group=GROUP_ENVIRONMENT,
+        label="Service Connect application protocol (internal)",
+        description=(
+            "The protocol the environment's services call an internal service by: http, http2 "
+            "or grpc adds protocol-specific connection handling and telemetry to the Service "
+            "Connect proxy; http breaks an application that speaks HTTP/2 or gRPC. Empty: TCP, "
+            "without them. ECS cannot change it on a running service (the service must be "
+            "deleted and created again): choose it when the service is created."
+        ),
+        Type="String",
+        Default=NOT_GIVEN,
+        AllowedValues=[NOT_GIVEN, *APP_PROTOCOLS],
+        ConstraintDescription=f"must be empty (TCP), {', '.join(APP_PROTOCOLS[:-1])} or "
+        f"{APP_PROTOCOLS[-1]}",
+    )
+    return [expose, priority, path, host, name, protocol]
 
 
 def _empty(parameter: str) -> Equals:
@@ -261,7 +283,8 @@ def add_placement_rules(t: Template, placement: Placement) -> tuple[str, ...]:
     """What the shipped template refuses before anything is created: the environment's outputs
     without its cluster (or an exposure other than public on its own), a joined service without
     the outputs it needs or with a load balancer setting of its own, a public one without a
-    listener rule, an internal one without a name, a rule on a service that is not public.
+    listener rule, an internal one without a name, a rule on a service that is not public, an
+    application protocol for a service Service Connect does not serve.
     Returns the rule names (none for a spec's service: its placement is built in)."""
     if not placement.deploy_time:
         return ()
@@ -367,7 +390,31 @@ def add_placement_rules(t: Template, placement: Placement) -> tuple[str, ...]:
                 )
             ],
         },
+        APP_PROTOCOL_NEEDS_AN_INTERNAL_SERVICE: _app_protocol_rule(),
     }
     for name, rule in rules.items():
         t.add_rule(name, rule)
     return tuple(rules)
+
+
+def _app_protocol_rule() -> dict[str, Any]:
+    """ServiceConnectAppProtocol only for the service Service Connect serves: internal, by its
+    ServiceConnectName (a public or worker service of the shipped template serves nothing
+    through it, and would take the protocol without a word)."""
+    return {
+        "RuleCondition": Not(_empty(SERVICE_CONNECT_APP_PROTOCOL)),
+        "Assertions": [
+            _assertion(
+                Equals(Ref(EXPOSE), EXPOSE_INTERNAL),
+                "ServiceConnectAppProtocol is for an internal service, the one Service "
+                "Connect serves: set Expose to internal, or leave ServiceConnectAppProtocol "
+                "empty.",
+            ),
+            _assertion(
+                Not(_empty(SERVICE_CONNECT_NAME)),
+                "ServiceConnectAppProtocol needs a ServiceConnectName: it is the protocol "
+                "the environment's services call that name by. Give both, or leave "
+                "ServiceConnectAppProtocol empty (TCP).",
+            ),
+        ],
+    }

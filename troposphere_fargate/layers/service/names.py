@@ -14,6 +14,7 @@ __all__ = [
     "ALTERNATE_TARGET_GROUP",
     "ALTERNATE_UNHEALTHY_TARGETS_ALARM",
     "APPLICATION_POLICY",
+    "APP_PROTOCOL_NEEDS_AN_INTERNAL_SERVICE",
     "CANARY_BAKE_TIME",
     "CANARY_PERCENT",
     "CAPACITY_PROVIDER",
@@ -84,6 +85,7 @@ __all__ = [
     "HAS_PRODUCTION_LISTENER_RULE",
     "HAS_REQUEST_SCALING",
     "HAS_SECRET",
+    "HAS_SERVICE_CONNECT_APP_PROTOCOL",
     "HAS_STRICT_TRANSPORT_SECURITY",
     "HAS_TARGET_GROUP",
     "HAS_TASK_ROLE_MANAGED_POLICIES",
@@ -165,6 +167,7 @@ __all__ = [
     "SECRET_VARIABLE_NAME",
     "SECRET_VARIABLE_NAME_NOT_TAKEN",
     "SERVICE",
+    "SERVICE_CONNECT_APP_PROTOCOL",
     "SERVICE_CONNECT_NAME",
     "SERVICE_CONNECT_TASK_MEMORY",
     "SEVERAL_RULES_NEED_ROLLING",
@@ -281,12 +284,15 @@ LISTENER_RULE_PRIORITY = "ListenerRulePriority"
 LISTENER_RULE_PATH = "ListenerRulePath"
 LISTENER_RULE_HOST = "ListenerRuleHost"
 SERVICE_CONNECT_NAME = "ServiceConnectName"
+# The application protocol Service Connect serves an internal service by (empty: TCP).
+SERVICE_CONNECT_APP_PROTOCOL = "ServiceConnectAppProtocol"
 ROUTING_PARAMETERS: tuple[str, ...] = (
     EXPOSE,
     LISTENER_RULE_PRIORITY,
     LISTENER_RULE_PATH,
     LISTENER_RULE_HOST,
     SERVICE_CONNECT_NAME,
+    SERVICE_CONNECT_APP_PROTOCOL,
 )
 
 # Parameters a live service can take a new value of only with a forced new deployment.
@@ -322,6 +328,8 @@ JOINS_ENVIRONMENT = "JoinsEnvironment"
 PUBLIC_IN_ENVIRONMENT = "PublicInEnvironment"
 INTERNAL_IN_ENVIRONMENT = "InternalInEnvironment"
 HAS_TARGET_GROUP = "HasTargetGroup"
+# An internal service in an environment with a ServiceConnectAppProtocol: its port mapping's.
+HAS_SERVICE_CONNECT_APP_PROTOCOL = "HasServiceConnectAppProtocol"
 HAS_LISTENER_RULE_PATH = "HasListenerRulePath"
 HAS_LISTENER_RULE_HOST = "HasListenerRuleHost"
 # The deployment strategy (deployment.py): traffic shifting needs a second target group.
@@ -355,6 +363,7 @@ JOINING_NEEDS_THE_ENVIRONMENT = "JoiningNeedsTheEnvironment"
 PUBLIC_SERVICE_NEEDS_A_RULE = "PublicServiceNeedsAListenerRule"
 INTERNAL_SERVICE_NEEDS_A_NAME = "InternalServiceNeedsAServiceConnectName"
 ONLY_PUBLIC_SERVICES_HAVE_RULES = "OnlyPublicServicesHaveListenerRules"
+APP_PROTOCOL_NEEDS_AN_INTERNAL_SERVICE = "ServiceConnectAppProtocolNeedsAnInternalService"
 # Only for a spec's service of several listener rules.
 SEVERAL_RULES_NEED_ROLLING = "SeveralListenerRulesNeedRollingDeployments"
 # Only for a spec's public service served through Service Connect as well (connect).
