@@ -3039,3 +3039,64 @@ def test_an_output_followed_into_another_stack_is_compared_as_text():
     old["a.yaml"]["Outputs"]["X"]["Value"] = 8080
     new["a.yaml"]["Outputs"]["X"]["Value"] = {"Ref": "P"}
     assert diff_stacks(old, new, {}, {}) == []
+
+
+# "appProtocol is immutable in a Service Connect service. Updating this field requires a service
+# deletion and redeployment" (ECS API Reference, PortMapping:
+# https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_PortMapping.html).
+APP_PROTOCOL_FAILS = "the update fails: the AppProtocol of the port mapping Service Connect"
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("{port: 9000, expose: internal}", "{port: 9000, expose: internal, app_protocol: http}"),
+        ("{port: 9000, expose: internal, app_protocol: http}", "{port: 9000, expose: internal}"),
+        (
+            "{port: 9000, expose: internal, app_protocol: http}",
+            "{port: 9000, expose: internal, app_protocol: grpc}",
+        ),
+        (
+            '{port: 9000, expose: public, routing: {path: "/api/*", priority: 10}, connect: true}',
+            '{port: 9000, expose: public, routing: {path: "/api/*", priority: 10}, connect: true, '
+            "app_protocol: http2}",
+        ),
+    ],
+    ids=["added", "removed", "changed", "connect"],
+)
+def test_a_new_app_protocol_of_a_service_connect_service_fails_the_update(before, after):
+    old, new = _environment(before), _environment(after)
+    for findings in (diff(old, new), diff_stacks(old, new, ROOT_VALUES, region="eu-west-1")):
+        (failing,) = [f for f in findings if "AppProtocol" in f.change]
+        assert failing.template == "service-api.yaml" and failing.subject == "resource Service"
+        assert failing.severity == BREAKING
+        assert failing.change.startswith(APP_PROTOCOL_FAILS)
+        assert "appProtocol is immutable in a Service Connect service" in failing.change
+    # The same protocol, or a service Service Connect does not serve: nothing to say.
+    assert not [f for f in diff(new, new) if "AppProtocol" in f.change]
+
+
+def test_the_shipped_service_fails_only_when_a_running_internal_service_changes_protocol():
+    """ServiceConnectAppProtocol is empty by default: 0.3.0 to this version changes no
+    service's protocol. Given on a running internal service, it does, and ECS refuses it."""
+    assert not [
+        f for f in diff(shipped("0.3.0"), shipped(__version__)) if "AppProtocol" in f.change
+    ]
+    service = REPO / "templates" / __version__ / "service.yaml"
+    joined = {
+        **SERVICE_REQUIRED,
+        "ClusterName": "env-cluster",
+        "EnvironmentSecurityGroupId": "sg-0123456789abcdef0",
+        "NamespaceArn": "arn:aws:servicediscovery:eu-west-1:123456789012:namespace/ns-abc",
+        "Expose": "internal",
+        "ServiceConnectName": "api",
+    }
+    sides = load_side(str(service), REPO / "templates")
+    changed = diff_stacks(sides, sides, joined, {"ServiceConnectAppProtocol": "grpc"}, "eu-west-1")
+    assert [(f.severity, f.subject) for f in changed if "AppProtocol" in f.change] == [
+        (BREAKING, "resource Service")
+    ]
+    kept = diff_stacks(
+        sides, sides, {**joined, "ServiceConnectAppProtocol": "grpc"}, {}, "eu-west-1"
+    )
+    assert not [f for f in kept if "AppProtocol" in f.change]

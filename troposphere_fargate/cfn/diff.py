@@ -26,7 +26,7 @@ import operator
 import os
 import re
 import shlex
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -1079,6 +1079,7 @@ def _resource_findings(
         + _failures(template, old, new, replaced, reasons)
         + _weights_reset(template, old, new, replaced)
         + _endpoints_moved(template, old, new, replaced)
+        + _protocols_changed(template, old, new, replaced)
     )
 
 
@@ -1442,6 +1443,93 @@ def _endpoints_moved(
                 "cannot resolve the new endpoint); deploy them again after this update",
             )
         )
+    return findings
+
+
+# What ECS takes of a port mapping Service Connect serves a service by only when the service is
+# created: "appProtocol is immutable in a Service Connect service. Updating this field requires a
+# service deletion and redeployment" (ECS API Reference, PortMapping:
+# https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_PortMapping.html); the protocol
+# it carries (tcp, udp) is what the proxy forwards, compared with it.
+_FIXED_PORT_MAPPING_KEYS = ("AppProtocol", "Protocol")
+
+
+def _members(value: Any) -> Iterator[Mapping[str, Any]]:
+    """Each mapping a list may hold, in every branch of the ``Fn::If``s around it and its items."""
+    for branch in branches(value):
+        for item in branch if isinstance(branch, list) else []:
+            yield from (member for member in branches(item) if isinstance(member, Mapping))
+
+
+def _served_ports(
+    service: Mapping[str, Any], resources: Mapping[str, Any]
+) -> dict[str, dict[str, Any]]:
+    """The port mappings an ECS service's Service Connect serves it by (its services'
+    ``PortName``s, in every branch), in the task definitions it refers to, by port name: only
+    the keys ECS fixes at creation (:data:`_FIXED_PORT_MAPPING_KEYS`)."""
+    properties = service.get("Properties", {})
+    names = {
+        served["PortName"]
+        for services in _connect_services(properties)
+        for served in _members(services)
+        if isinstance(served.get("PortName"), str)
+    }
+    found: dict[str, dict[str, Any]] = {}
+    for ref in sorted(referred(properties.get("TaskDefinition"))):
+        definition = resources.get(ref, {})
+        if definition.get("Type") != "AWS::ECS::TaskDefinition":
+            continue
+        for container in _members(definition.get("Properties", {}).get("ContainerDefinitions")):
+            for port in _members(container.get("PortMappings")):
+                for name in branches(port.get("Name")):
+                    if isinstance(name, str) and name in names:
+                        found[name] = {k: port[k] for k in _FIXED_PORT_MAPPING_KEYS if k in port}
+    return found
+
+
+def _only(mapping: Mapping[str, Any], key: str) -> dict[str, Any]:
+    return {key: mapping[key]} if key in mapping else {}
+
+
+def _protocols_changed(
+    template: str, old: Mapping[str, Any], new: Mapping[str, Any], replaced: Mapping[str, bool]
+) -> list[Finding]:
+    """ECS services kept (not replaced) whose port mapping Service Connect serves them by gets
+    another application protocol (or protocol): ECS refuses the new deployment, as
+    :data:`_FIXED_PORT_MAPPING_KEYS` says. Said only of a change certain to happen: a protocol
+    added under an ``Fn::If`` (the shipped template's ServiceConnectAppProtocol, empty by
+    default) is what a stack's diff, with its values, tells."""
+    findings = []
+    old_resources: Mapping[str, Any] = old.get("Resources", {})
+    new_resources: Mapping[str, Any] = new.get("Resources", {})
+    for name in sorted(set(old_resources) & set(new_resources)):
+        before, after = old_resources[name], new_resources[name]
+        if after.get("Type") != "AWS::ECS::Service" or replaced.get(name):
+            continue
+        was = _served_ports(before, old_resources)
+        now = _served_ports(after, new_resources)
+        changed = [
+            key
+            for key in _FIXED_PORT_MAPPING_KEYS
+            if any(
+                _certainly_differs(_only(was[port], key), _only(now[port], key))
+                for port in sorted(set(was) & set(now))
+            )
+        ]
+        if changed:
+            findings.append(
+                Finding(
+                    template,
+                    BREAKING,
+                    f"resource {name}",
+                    f"{_FAILS}: the {' and '.join(changed)} of the port mapping "
+                    "Service Connect serves it by changes, which ECS takes only when a service "
+                    'is created ("appProtocol is immutable in a Service Connect service. '
+                    'Updating this field requires a service deletion and redeployment", ECS '
+                    "API Reference, PortMapping). Remove the service in an update of its own, "
+                    "then create it again with the new protocol",
+                )
+            )
     return findings
 
 
