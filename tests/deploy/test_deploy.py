@@ -1311,7 +1311,12 @@ def test_shipped_services_join_the_shipped_environment_one_stack_at_a_time(aws):
         TEMPLATES / "service.yaml",
         **common,
         **{name: env[name] for name in (s.CLUSTER_NAME, *ENVIRONMENT_MEMBERSHIP)},
-        **{s.CONTAINER_PORT: "7000", s.EXPOSE: "internal", s.SERVICE_CONNECT_NAME: "orders"},
+        **{
+            s.CONTAINER_PORT: "7000",
+            s.EXPOSE: "internal",
+            s.SERVICE_CONNECT_NAME: "orders",
+            s.SERVICE_CONNECT_APP_PROTOCOL: "http",
+        },
     )
 
     # One load balancer (the environment's) and one cluster, holding both services.
@@ -1371,6 +1376,20 @@ def test_shipped_services_join_the_shipped_environment_one_stack_at_a_time(aws):
 
     assert sources(api) == [(9000, env[e.OUTPUT_LOAD_BALANCER_SECURITY_GROUP_ID])]
     assert sources(orders) == [(7000, env[e.OUTPUT_ENVIRONMENT_SECURITY_GROUP_ID])]
+
+    # The internal one's port mapping carries the application protocol Service Connect
+    # serves it by; the public one's, none (TCP).
+    ecs = aws.client("ecs")
+
+    def mappings(outputs: dict[str, str]) -> list[dict[str, object]]:
+        (described,) = ecs.describe_services(
+            cluster=outputs[s.OUTPUT_CLUSTER_NAME], services=[outputs[s.OUTPUT_SERVICE_NAME]]
+        )["services"]
+        definition = ecs.describe_task_definition(taskDefinition=described["taskDefinition"])
+        return definition["taskDefinition"]["containerDefinitions"][0]["portMappings"]
+
+    assert [m.get("appProtocol") for m in mappings(orders)] == ["http"]
+    assert [m.get("appProtocol") for m in mappings(api)] == [None]
 
 
 # --- 10. A stack update leaves the task count to autoscaling ------------------------------------
