@@ -1458,10 +1458,28 @@ _INCLUDE = (
 )
 
 
+# AWS::Include at the top level, in the form that takes its Location (Template Reference,
+# AWS::Include transform: "Transform: Name: 'AWS::Include' Parameters: Location: ..."), and a
+# snippet macro of one's own, whose output replaces the snippet.
+_TOP_LEVEL_INCLUDE = (
+    "Transform: {Name: AWS::Include, Parameters: {Location: s3://bucket/more.yaml}}\n"
+    "Resources:\n  Topic: {Type: AWS::SNS::Topic}\n"
+)
+_SNIPPET_MACRO = (
+    "Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n"
+    "    Properties: {Fn::Transform: {Name: MyStringMacro, Parameters: {Value: x}}}\n"
+)
+
+
 @pytest.mark.parametrize(
     ("text", "transform"),
-    [(_LOOP, "AWS::LanguageExtensions"), (_INCLUDE, "AWS::Include")],
-    ids=["foreach", "include"],
+    [
+        (_LOOP, "AWS::LanguageExtensions"),
+        (_INCLUDE, "AWS::Include"),
+        (_TOP_LEVEL_INCLUDE, "AWS::Include"),
+        (_SNIPPET_MACRO, "MyStringMacro"),
+    ],
+    ids=["foreach", "include", "top-level-include", "snippet-macro"],
 )
 def test_a_template_cloudformation_transforms_first_is_named_not_compared_as_written(
     tmp_path, capsys, text, transform
@@ -1488,3 +1506,19 @@ def test_a_template_cloudformation_transforms_first_is_named_not_compared_as_wri
             "processed template (aws cloudformation get-template --template-stage Processed, "
             "of a stack or change set)"
         ]
+
+
+def test_a_loop_without_its_transform_is_refused_at_its_line(tmp_path, capsys):
+    """Fn::ForEach needs "Transform: AWS::LanguageExtensions" (Template Reference, Fn::ForEach),
+    the usual mistake with loops: without it, validate, cost and diff printed an AttributeError
+    traceback (a review)."""
+    template = tmp_path / "loop.yaml"
+    template.write_text(_LOOP.replace("Transform: AWS::LanguageExtensions\n", ""))
+    says = (
+        f"troposphere-fargate: error: {template}:2:3: not a CloudFormation template: "
+        "Fn::ForEach needs the template's Transform: AWS::LanguageExtensions: CloudFormation "
+        "refuses it otherwise"
+    )
+    for command in (["validate", str(template)], ["diff", str(template), str(template)]):
+        assert cli.main(command) == 1
+        assert errors(capsys) == [says]

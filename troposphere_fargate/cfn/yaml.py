@@ -414,7 +414,8 @@ _MAPPING_ENTRIES = {"Parameters": "parameter", "Rules": "rule", "Mappings": "Map
 # - "Fn::ForEach::LoopLogicalName" (Fn::ForEach, AWS::LanguageExtensions; in Conditions,
 #   Outputs and Resources): a list of an identifier, a collection and the entries it makes,
 #   whose logical IDs exist only once the loop is expanded.
-_EXPANDED_KEYS = ("Fn::Transform", "Fn::ForEach::")
+_LOOP = "Fn::ForEach::"
+_EXPANDED_KEYS = ("Fn::Transform", _LOOP)
 
 
 # Where the template CloudFormation makes of a transformed one is read.
@@ -423,29 +424,46 @@ PROCESSED_TEMPLATE = (
 )
 
 
-# The transforms whose template cannot be read as written: AWS::LanguageExtensions adds loops
-# and functions (Fn::ForEach, Fn::Length, Fn::ToJsonString) that exist only once expanded, and
-# AWS::Include inserts a file from S3. Another (AWS::Serverless, a macro of one's own) makes
-# resources of its own types, read as written: their types are not checked.
+# The transforms whose template cannot be read as written, named in its Transform section:
+# AWS::LanguageExtensions adds loops and functions (Fn::ForEach, Fn::Length, Fn::ToJsonString)
+# that exist only once expanded, and AWS::Include inserts a file from S3. Another (AWS::Serverless,
+# a macro of one's own) makes resources of its own types, read as written: their types are not
+# checked. An Fn::Transform anywhere is a snippet its macro replaces (AWS::Include's file, or a
+# macro of one's own): unreadable as written too.
 _UNREADABLE_AS_WRITTEN = ("AWS::LanguageExtensions", "AWS::Include")
+
+
+def _macro_name(entry: Any) -> str:
+    """A transform's name, given as a string or as a mapping with ``Name`` (the form that
+    takes ``Parameters``: ``Transform: {Name: AWS::Include, Parameters: {Location: ...}}``)."""
+    return str(entry.get("Name", "?")) if isinstance(entry, Mapping) else str(entry)
 
 
 def expanded_by(template: Mapping[str, Any]) -> list[str]:
     """The transforms CloudFormation runs on ``template`` before it reads it that leave it
-    unreadable as written: AWS::LanguageExtensions in its ``Transform`` section, and
-    AWS::Include there or for an ``Fn::Transform`` anywhere in it (which needs no Transform
-    section). Empty for a template that can be read as written."""
+    unreadable as written: AWS::LanguageExtensions or AWS::Include in its ``Transform`` section
+    (a name, or a mapping with its ``Name``), and the macro of each ``Fn::Transform`` anywhere
+    in it (which needs no Transform section). Empty for a template that can be read as
+    written."""
     named = template.get("Transform")
-    found = [str(n) for n in (named if isinstance(named, list) else [named] if named else [])]
-    if "AWS::Include" not in found and _holds_key(template, "Fn::Transform"):
-        found.append("AWS::Include")
-    return [name for name in found if name in _UNREADABLE_AS_WRITTEN]
+    listed = named if isinstance(named, list) else [named] if named else []
+    found = [n for n in map(_macro_name, listed) if n in _UNREADABLE_AS_WRITTEN]
+    found += [n for n in _snippet_macros(template) if n not in found]
+    return found
 
 
-def _holds_key(node: Any, key: str) -> bool:
+def _snippet_macros(node: Any) -> list[str]:
+    """The macro names of every ``Fn::Transform`` in ``node``, in order, once each."""
+    names: list[str] = []
     if isinstance(node, dict):
-        return key in node or any(_holds_key(value, key) for value in node.values())
-    return isinstance(node, list) and any(_holds_key(item, key) for item in node)
+        if "Fn::Transform" in node:
+            names.append(_macro_name(node["Fn::Transform"]))
+        for value in node.values():
+            names += _snippet_macros(value)
+    elif isinstance(node, list):
+        for item in node:
+            names += _snippet_macros(item)
+    return list(dict.fromkeys(names))
 
 
 # Where a part of a template that is not of CloudFormation's shape is (the keys leading to it)
@@ -488,6 +506,13 @@ def _shape_problem(template: Mapping[str, Any]) -> _Problem:
     for section in (*_MAPPING_SECTIONS, "Outputs"):
         if section in template and not isinstance(template[section], dict):
             return (section,), f"its {section} section is {_a(template[section])}, not a mapping"
+    for section in ("Conditions", "Outputs", "Resources"):
+        for name in template.get(section, {}):
+            if str(name).startswith(_LOOP):  # no Transform section, so no loop is expanded
+                return (section, str(name)), (
+                    "Fn::ForEach needs the template's Transform: AWS::LanguageExtensions: "
+                    "CloudFormation refuses it otherwise"
+                )
     entries = {**_MAPPING_ENTRIES, "Resources": "resource", "Outputs": "output"}
     for section, what in entries.items():
         for name, entry in _entries(template, section):
