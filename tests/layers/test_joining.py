@@ -412,7 +412,7 @@ def test_on_its_own_the_service_is_in_no_namespace_and_no_group_but_its_own(serv
         ),
         (
             {**ENVIRONMENT, s.EXPOSE: "internal", s.SERVICE_CONNECT_APP_PROTOCOL: "http"},
-            "ServiceConnectAppProtocol needs a ServiceConnectName",
+            "An internal service needs a ServiceConnect",
         ),
     ],
     ids=[
@@ -460,6 +460,13 @@ def test_validate_refuses_an_app_protocol_for_a_worker_in_the_templates_words():
     ]
     assert "set Expose to internal" in failed.value.problems[0]
     internal = {**REQUIRED, **subnets, **INTERNAL, s.SERVICE_CONNECT_APP_PROTOCOL: "grpc"}
+    # Without its name, the internal service's own rule says so, once (a review: the
+    # protocol's rule said it a second time, in other words).
+    with pytest.raises(DryRunFailed) as failed:
+        dry_run(SHIPPED_SERVICE, {**internal, s.SERVICE_CONNECT_NAME: ""})
+    assert [p.split(":")[1] for p in failed.value.problems] == [
+        f" rule {s.INTERNAL_SERVICE_NEEDS_A_NAME}"
+    ]
     planned = dry_run(SHIPPED_SERVICE, internal)
     (definition,) = planned.of_type("AWS::ECS::TaskDefinition").values()
     (container,) = props(definition)["ContainerDefinitions"]

@@ -398,9 +398,11 @@ def add_placement_rules(t: Template, placement: Placement) -> tuple[str, ...]:
 
 
 def _app_protocol_rule() -> dict[str, Any]:
-    """ServiceConnectAppProtocol only for the service Service Connect serves: internal, by its
-    ServiceConnectName (a public or worker service of the shipped template serves nothing
-    through it, and would take the protocol without a word)."""
+    """ServiceConnectAppProtocol only for the service Service Connect serves: internal (a
+    public or worker service of the shipped template serves nothing through it, and would take
+    the protocol without a word). An internal service without its ServiceConnectName is
+    InternalServiceNeedsAServiceConnectName's to refuse: a second message for it here only
+    repeated that one (a review)."""
     return {
         "RuleCondition": Not(_empty(SERVICE_CONNECT_APP_PROTOCOL)),
         "Assertions": [
@@ -409,12 +411,6 @@ def _app_protocol_rule() -> dict[str, Any]:
                 "ServiceConnectAppProtocol is for an internal service, the one Service "
                 "Connect serves: set Expose to internal, or leave ServiceConnectAppProtocol "
                 "empty.",
-            ),
-            _assertion(
-                Not(_empty(SERVICE_CONNECT_NAME)),
-                "ServiceConnectAppProtocol needs a ServiceConnectName: it is the protocol "
-                "the environment's services call that name by. Give both, or leave "
-                "ServiceConnectAppProtocol empty (TCP).",
             ),
         ],
     }
