@@ -342,6 +342,19 @@ def test_a_cfn_lint_config_cfn_lint_cannot_read_fails_the_lint_not_with_a_traceb
     assert str(finding) == f"{says}: cfn-lint cannot read the template otherwise"
 
 
+def test_an_ignore_checks_string_is_read_as_cfn_lint_reads_it_not_refused():
+    """cfn-lint iterates a resource's ignore_checks: a string reads (as its characters, which
+    suppress nothing), so cfn-lint reports the resource's other findings. The check refused it
+    as unreadable and dropped them (a review)."""
+    from troposphere_fargate.cfn.lint import lint_templates
+
+    text = (
+        "Resources:\n  A:\n    Type: AWS::SNS::Topic\n    Properties: {Foo: 1}\n"
+        "    Metadata: {cfn-lint: {config: {ignore_checks: E3002}}}\n"
+    )
+    assert [f.rule for f in lint_templates({"odd.yaml": text})] == ["E3002"]
+
+
 def test_every_broken_file_gets_its_own_line(tmp_path, capsys):
     for name, (content, _) in BROKEN.items():
         (tmp_path / name).write_bytes(content)

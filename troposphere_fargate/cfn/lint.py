@@ -406,12 +406,17 @@ _CANNOT_READ = "cfn-lint cannot read the template otherwise"
 # What cfn-lint reads of its own configuration, with .get at each step (cfnlint.config's
 # TemplateArgs for the template's Metadata, cfnlint.template's get_directives for each
 # resource's, which iterates ignore_checks), and what each must be for that to work.
-_TEMPLATE_CONFIG = (("Metadata", dict), ("cfn-lint", dict))
+_TEMPLATE_CONFIG: tuple[tuple[str, type | tuple[type, ...]], ...] = (
+    ("Metadata", dict),
+    ("cfn-lint", dict),
+)
 _RESOURCE_CONFIG = (
     ("Metadata", dict),
     ("cfn-lint", dict),
     ("config", dict),
-    ("ignore_checks", list),
+    # Iterated: a string reads (as characters, none a rule's id: it suppresses nothing, and
+    # cfn-lint says nothing of it either), a number or null does not.
+    ("ignore_checks", (list, str, dict)),
 )
 
 
@@ -419,7 +424,9 @@ def _unreadable_config(template: dict[str, Any]) -> tuple[Any, str] | None:
     """Where cfn-lint fails reading its configuration from ``template``'s metadata or a
     resource's (``Metadata: [1]``, ``cfn-lint: null``): the value (or, for a null, its key,
     which has a line and column), and what it must be; None when cfn-lint can read it."""
-    places: list[tuple[str, Any, tuple[tuple[str, type], ...]]] = [("", template, _TEMPLATE_CONFIG)]
+    places: list[tuple[str, Any, tuple[tuple[str, type | tuple[type, ...]], ...]]] = [
+        ("", template, _TEMPLATE_CONFIG)
+    ]
     resources = template.get("Resources")
     if isinstance(resources, dict):
         places += [
