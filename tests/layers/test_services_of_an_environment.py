@@ -348,7 +348,7 @@ def test_an_app_protocol_is_for_a_service_service_connect_serves():
     for kwargs in ({}, {"expose": "none"}, {"expose": "public", "routing": Routing(1, "/*")}):
         with pytest.raises(ConfigError, match=r"app_protocol.*served through Service Connect"):
             ServiceConfig(**kwargs, app_protocol="http")  # type: ignore[arg-type]
-    with pytest.raises(ConfigError, match="must be None or one of http, http2, grpc"):
+    with pytest.raises(ConfigError, match="must be one of http, http2, grpc, or left out for TCP"):
         ServiceConfig(expose="internal", app_protocol="tcp")  # type: ignore[arg-type]
 
 

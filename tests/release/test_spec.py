@@ -1177,7 +1177,7 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "services:\n  web: {expose: public, routing: {path: /*, priority: 1}, "
         "app_protocol: http2}\n",
         "app.yaml:2: services.web.app_protocol: is for a service served through Service "
-        "Connect: a public service is only with connect: true",
+        "Connect: a public service is served through Service Connect only with connect: true",
         True,
     ),
     "an-app-protocol-on-a-service-of-its-own": (

@@ -912,11 +912,12 @@ class ServiceConfig:
                 owner,
                 "app_protocol",
                 protocol,
-                f"must be None or one of {', '.join(APP_PROTOCOLS)}",
+                f"must be one of {', '.join(APP_PROTOCOLS)}, or left out for TCP",
             )
         if not self.serves:
             reason = {
-                EXPOSE_PUBLIC: "a public service is only with connect: true",
+                EXPOSE_PUBLIC: "a public service is served through Service Connect only with "
+                "connect: true",
                 EXPOSE_NONE: "a worker listens on no port",
                 None: "a service of its own is in no environment (the shipped service.yaml takes "
                 "ServiceConnectAppProtocol when it joins one)",

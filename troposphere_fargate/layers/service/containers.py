@@ -79,10 +79,12 @@ SIDECAR_USER_REASON = (
     "break and nothing here can read: give each sidecar a user to meet the check"
 )
 # Added to the memory rule's reason when a container (a sidecar) has no Memory: two hard limits
-# would reserve more than the task has, since the application's container reserves all of it.
+# would reserve more than the task has, since the application's container reserves all of it
+# (in an environment, all but what the Service Connect proxy needs).
 SIDECAR_MEMORY_REASON = (
     "sidecars have no Memory of their own: they share the task's TaskMemory, which Fargate "
-    "enforces, and the application's container already reserves all of it"
+    "enforces, and the application's container already reserves all of it (in an "
+    f"environment, all but the Service Connect proxy's {SERVICE_CONNECT_PROXY_MEMORY} MiB)"
 )
 
 
