@@ -3096,6 +3096,13 @@ def test_the_shipped_service_fails_only_when_a_running_internal_service_changes_
     assert [(f.severity, f.subject) for f in changed if "AppProtocol" in f.change] == [
         (BREAKING, "resource Service")
     ]
+    # What to do names a way the shipped template has (no parameter removes its Service: a
+    # review found "remove the service in an update of its own" said of it).
+    (failing,) = [f for f in changed if "AppProtocol" in f.change]
+    assert failing.change.endswith(
+        "Remove the service first (a spec's: leave it out of one update; a stack of the "
+        "shipped service.yaml: delete the stack), then create it again with the new protocol"
+    )
     kept = diff_stacks(
         sides, sides, {**joined, "ServiceConnectAppProtocol": "grpc"}, {}, "eu-west-1"
     )

@@ -1526,8 +1526,9 @@ def _protocols_changed(
                     "Service Connect serves it by changes, which ECS takes only when a service "
                     'is created ("appProtocol is immutable in a Service Connect service. '
                     'Updating this field requires a service deletion and redeployment", ECS '
-                    "API Reference, PortMapping). Remove the service in an update of its own, "
-                    "then create it again with the new protocol",
+                    "API Reference, PortMapping). Remove the service first (a spec's: leave "
+                    "it out of one update; a stack of the shipped service.yaml: delete the "
+                    "stack), then create it again with the new protocol",
                 )
             )
     return findings
