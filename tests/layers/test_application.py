@@ -455,7 +455,10 @@ def test_only_the_kind_of_secret_named_is_granted():
         ("SSM-testparameter", 'can\'t begin with "aws" or "ssm"'),
         ("awsTestParameter", 'can\'t begin with "aws" or "ssm"'),
         ("/".join(f"L{level}" for level in range(1, 17)), "fifteen levels at most, not 16"),
-        ("x" * 1012, "1011 characters at most, not 1012"),
+        (
+            "x" * 1012,
+            "fewer than 1011 characters (its ARN up to the name has 1011 at most), not 1012",
+        ),
     ],
 )
 def test_a_parameter_arn_no_grant_could_read_is_refused(name, hint):

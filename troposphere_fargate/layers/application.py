@@ -76,8 +76,11 @@ SECRET_ARN = re.compile(
 # (/prod/api-key is parameter/prod/api-key; a parameter//prod/api-key grant is denied, aws-cdk
 # #4803), its levels separated by single slashes, fifteen at most; the name is "a-zA-Z0-9_.-"
 # and can't be "prefixed with "aws" or "ssm" (case-insensitive)", up to 1011 characters
-# (Systems Manager User Guide, "Parameter name requirements and constraints"). Written without
-# lookbehind, so that JSON Schema reads it as Python does.
+# (Systems Manager User Guide, "Parameter name requirements and constraints"). That limit counts
+# "the characters in the ARN that precede the name" too (API Reference, PutParameter, Name),
+# which a spec's ARN may give as pseudo parameters: the name alone is held to 1011 here, which
+# refuses no name Parameter Store takes. Written without lookbehind, so that JSON Schema reads
+# it as Python does.
 PARAMETER_ARN = re.compile(
     rf"^arn:{_ANY_PARTITION}:ssm:{_ANY_REGION}:{_ANY_ACCOUNT}:parameter/"
     r"(?![Aa][Ww][Ss]|[Ss][Ss][Mm])(?=[A-Za-z0-9/_.-]{1,1011}$)"
@@ -184,7 +187,10 @@ def _parameter_hint(rest: str) -> str:
             f"...:parameter/{example} (an IAM grant of another spelling is denied)"
         )
     if len(name) > 1011:
-        return f": a parameter's name has 1011 characters at most, not {len(name)}"
+        return (
+            f": a parameter's name has fewer than 1011 characters (its ARN up to the name has "
+            f"1011 at most), not {len(name)}"
+        )
     if name.count("/") > 14:
         return f": a parameter's name has fifteen levels at most, not {name.count('/') + 1}"
     return ""
