@@ -482,3 +482,19 @@ def test_every_placement_rule_is_there(service):
         s.ONLY_PUBLIC_SERVICES_HAVE_RULES,
         s.APP_PROTOCOL_NEEDS_AN_INTERNAL_SERVICE,
     } <= set(service["Rules"])
+
+
+def test_every_task_memory_has_its_application_limit_the_proxy_s_64_mib_less():
+    """The shipped service.yaml, read as CloudFormation reads it: each TaskMemory the
+    parameter allows is a key of ServiceConnectTaskMemory (a FindInMap of a missing key fails
+    the stack), and each limit is that size less 64 MiB, "at least 64 MiB of memory ... for the
+    Service Connect proxy container" (ECS Developer Guide, Service Connect components,
+    https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-connect-concepts-deploy.html).
+    Three sizes were checked; a review asked for all."""
+    template = read_template(SHIPPED_SERVICE)
+    allowed = template["Parameters"][s.TASK_MEMORY]["AllowedValues"]
+    mapping = template["Mappings"][s.SERVICE_CONNECT_TASK_MEMORY]
+    assert sorted(mapping, key=int) == sorted(map(str, allowed), key=int)
+    assert {size: [*limit.values()] for size, limit in mapping.items()} == {
+        size: [int(size) - 64] for size in mapping
+    }
