@@ -11,6 +11,7 @@ gateways or the endpoints. Change the templates and the picture changes with the
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
@@ -903,11 +904,17 @@ def render(dot: graphviz.Digraph, output: Path) -> Path:
     return output
 
 
-def _umask() -> int:
-    """The process's umask (reading it means setting it: set back at once)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+def _staging_file(target: Path) -> tuple[int, Path]:
+    """A new file beside ``target`` under a name of this run's own, open for writing, created
+    with 0666 less the umask as any new file (the kernel applies it: reading the umask means
+    setting it, for every thread of the process)."""
+    for _ in range(100):
+        name = target.parent / f".{target.name}.{os.urandom(6).hex()}.new"
+        try:
+            return os.open(name, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666), name
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free staging name beside it", str(target))
 
 
 def _write_whole(output: Path, data: bytes) -> None:
@@ -917,21 +924,16 @@ def _write_whole(output: Path, data: bytes) -> None:
     and renamed onto (a rename onto the link replaced the link with the file). The file keeps
     its permissions (a new one gets what the umask gives), and the staging file's name is this
     run's own: a fixed name gave a 0600 picture 0644, and two runs wrote into one file."""
-    import tempfile
-
     target = Path(os.path.realpath(output))
     try:
-        handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".new")
+        handle, staging = _staging_file(target)
     except OSError as exc:
         raise OSError(exc.errno, exc.strerror, str(output)) from None
-    staging = Path(name)
     try:
         os.close(handle)
         staging.write_bytes(data)
         if target.exists():
             shutil.copymode(target, staging)
-        else:  # mkstemp's 0600, where any other new file gets 0666 less the umask
-            staging.chmod(0o666 & ~_umask())
         os.replace(staging, target)
     except OSError as exc:
         staging.unlink(missing_ok=True)
