@@ -200,3 +200,45 @@ def built(folder: Path, spec: str) -> Path:
     from troposphere_fargate import generate, parse_spec, write_version
 
     return write_version(folder, generate(parse_spec(spec, "app.yaml")))
+
+
+# Templates of a shape CloudFormation takes once a transform has expanded them: read_template
+# refused the first two ("resource Fn::Transform has no Type", "resource Fn::ForEach::Topics
+# is a list, not a mapping"), and with it every command (check: tests/policy/). cfn-lint finds
+# nothing in include.yaml, foreach.yaml and included-body.yaml.
+EXPANDED = {
+    # AWS::Include, embedded in a section: the file's entries are inserted in its place.
+    "include.yaml": "".join(
+        f"{section}:\n{entries}  Fn::Transform:\n    Name: AWS::Include\n"
+        f"    Parameters: {{Location: 's3://bucket/{section}.yaml'}}\n"
+        for section, entries in (
+            ("Mappings", ""),
+            ("Resources", "  Topic: {Type: AWS::SNS::Topic}\n"),
+            ("Outputs", ""),
+        )
+    ),
+    # Fn::ForEach (AWS::LanguageExtensions): a loop that makes resources.
+    "foreach.yaml": (
+        "Transform: AWS::LanguageExtensions\n"
+        "Resources:\n  Fn::ForEach::Topics:\n  - TopicName\n  - [Success, Failure]\n"
+        "  - SnsTopic${TopicName}:\n      Type: AWS::SNS::Topic\n"
+        "      Properties: {TopicName: !Ref TopicName}\n"
+    ),
+    # ... and conditions and outputs (the loop's name may be the same in each section).
+    "foreach-in-every-section.yaml": (
+        "Transform: AWS::LanguageExtensions\n"
+        "Conditions:\n  Fn::ForEach::Stages:\n  - Stage\n  - [Dev, Prod]\n"
+        "  - Is${Stage}: !Equals [!Ref AWS::StackName, '${Stage}']\n"
+        "Resources:\n  Topic: {Type: AWS::SNS::Topic}\n"
+        "Outputs:\n  Fn::ForEach::Stages:\n  - Stage\n  - [Dev, Prod]\n"
+        "  - ${Stage}Stage: {Value: '${Stage}'}\n"
+    ),
+    # A resource whose body a file gives: no Type of its own.
+    "included-body.yaml": (
+        "Resources:\n  Topic:\n    Fn::Transform:\n      Name: AWS::Include\n"
+        "      Parameters: {Location: 's3://bucket/topic.yaml'}\n"
+    ),
+    # A macro of the account's is handed the whole template and returns what CloudFormation
+    # checks (cfn-lint checks it as written): neither entry need be a resource yet.
+    "macro.yaml": "Transform: Expand\nResources:\n  Queues: {Items: [a, b]}\n  Bucket: [1]\n",
+}

@@ -14,6 +14,7 @@ import pytest
 
 import troposphere_fargate as tf
 from tests import tools
+from tests.support import EXPANDED
 from troposphere_fargate import __version__, cli
 from troposphere_fargate.cfn.diff import folders_inside
 
@@ -161,48 +162,6 @@ def test_validate_and_cost_name_a_template_of_another_shape_in_one_line(tmp_path
     for command in ("validate", "cost"):
         assert cli.main([command, str(tmp_path / name)]) == 1
         assert errors(capsys) == [f"troposphere-fargate: error: {tmp_path / name}{says}"]
-
-
-# Templates of a shape CloudFormation takes once a transform has expanded them: read_template
-# refused the first two ("resource Fn::Transform has no Type", "resource Fn::ForEach::Topics
-# is a list, not a mapping"), and with it every command (check: tests/policy/). cfn-lint finds
-# nothing in include.yaml, foreach.yaml and included-body.yaml.
-EXPANDED = {
-    # AWS::Include, embedded in a section: the file's entries are inserted in its place.
-    "include.yaml": "".join(
-        f"{section}:\n{entries}  Fn::Transform:\n    Name: AWS::Include\n"
-        f"    Parameters: {{Location: 's3://bucket/{section}.yaml'}}\n"
-        for section, entries in (
-            ("Mappings", ""),
-            ("Resources", "  Topic: {Type: AWS::SNS::Topic}\n"),
-            ("Outputs", ""),
-        )
-    ),
-    # Fn::ForEach (AWS::LanguageExtensions): a loop that makes resources.
-    "foreach.yaml": (
-        "Transform: AWS::LanguageExtensions\n"
-        "Resources:\n  Fn::ForEach::Topics:\n  - TopicName\n  - [Success, Failure]\n"
-        "  - SnsTopic${TopicName}:\n      Type: AWS::SNS::Topic\n"
-        "      Properties: {TopicName: !Ref TopicName}\n"
-    ),
-    # ... and conditions and outputs (the loop's name may be the same in each section).
-    "foreach-in-every-section.yaml": (
-        "Transform: AWS::LanguageExtensions\n"
-        "Conditions:\n  Fn::ForEach::Stages:\n  - Stage\n  - [Dev, Prod]\n"
-        "  - Is${Stage}: !Equals [!Ref AWS::StackName, '${Stage}']\n"
-        "Resources:\n  Topic: {Type: AWS::SNS::Topic}\n"
-        "Outputs:\n  Fn::ForEach::Stages:\n  - Stage\n  - [Dev, Prod]\n"
-        "  - ${Stage}Stage: {Value: '${Stage}'}\n"
-    ),
-    # A resource whose body a file gives: no Type of its own.
-    "included-body.yaml": (
-        "Resources:\n  Topic:\n    Fn::Transform:\n      Name: AWS::Include\n"
-        "      Parameters: {Location: 's3://bucket/topic.yaml'}\n"
-    ),
-    # A macro of the account's is handed the whole template and returns what CloudFormation
-    # checks (cfn-lint checks it as written): neither entry need be a resource yet.
-    "macro.yaml": "Transform: Expand\nResources:\n  Queues: {Items: [a, b]}\n  Bucket: [1]\n",
-}
 
 
 @pytest.mark.parametrize("name", sorted(EXPANDED))

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests import tools
-from tests.test_bad_input import EXPANDED
+from tests.support import EXPANDED
 from troposphere_fargate import ConfigWarning, __version__, cli
 from troposphere_fargate.cfn import guard as policy
 from troposphere_fargate.cfn import yaml as render
