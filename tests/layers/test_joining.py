@@ -401,6 +401,11 @@ def test_on_its_own_the_service_is_in_no_namespace_and_no_group_but_its_own(serv
         ({**PUBLIC}, "needs ListenerRulePath, ListenerRuleHost or both"),
         ({**INTERNAL, s.SERVICE_CONNECT_NAME: ""}, "An internal service needs a ServiceConnect"),
         ({**INTERNAL, s.LISTENER_RULE_PATH: "/*"}, "Only a public service has a listener rule"),
+        (
+            {**PUBLIC, s.LISTENER_RULE_PATH: "/*", s.SERVICE_CONNECT_NAME: "web"},
+            "Only an internal service has a ServiceConnectName",
+        ),
+        ({**WORKER, s.SERVICE_CONNECT_NAME: "jobs"}, "leave it empty, or set Expose to internal"),
         ({s.SERVICE_CONNECT_APP_PROTOCOL: "http"}, "ServiceConnectAppProtocol is for an internal"),
         (
             {**WORKER, s.SERVICE_CONNECT_APP_PROTOCOL: "grpc"},
@@ -427,6 +432,8 @@ def test_on_its_own_the_service_is_in_no_namespace_and_no_group_but_its_own(serv
         "public-without-path-or-host",
         "internal-without-name",
         "rule-on-internal",
+        "name-on-a-public-service",
+        "name-on-a-worker",
         "app-protocol-alone",
         "app-protocol-on-a-worker",
         "app-protocol-on-a-public-service",
@@ -480,6 +487,7 @@ def test_every_placement_rule_is_there(service):
         s.PUBLIC_SERVICE_NEEDS_A_RULE,
         s.INTERNAL_SERVICE_NEEDS_A_NAME,
         s.ONLY_PUBLIC_SERVICES_HAVE_RULES,
+        s.ONLY_INTERNAL_SERVICES_HAVE_A_NAME,
         s.APP_PROTOCOL_NEEDS_AN_INTERNAL_SERVICE,
     } <= set(service["Rules"])
 

@@ -143,6 +143,7 @@ def test_root_has_the_childrens_rules_but_those_its_defaults_decide(built, root_
         service.PUBLIC_SERVICE_NEEDS_A_RULE,
         service.INTERNAL_SERVICE_NEEDS_A_NAME,
         service.ONLY_PUBLIC_SERVICES_HAVE_RULES,
+        service.ONLY_INTERNAL_SERVICES_HAVE_A_NAME,
         service.APP_PROTOCOL_NEEDS_AN_INTERNAL_SERVICE,
         service.REQUEST_SCALING_NEEDS_A_PUBLIC_SERVICE,
         service.STRATEGY_NEEDS_LOAD_BALANCER_TRAFFIC,

@@ -52,6 +52,7 @@ from .names import (
     LOAD_BALANCER_TYPE,
     NAMESPACE_ARN,
     NO_STRICT_TRANSPORT_SECURITY,
+    ONLY_INTERNAL_SERVICES_HAVE_A_NAME,
     ONLY_PUBLIC_SERVICES_HAVE_RULES,
     PUBLIC_SERVICE_NEEDS_A_RULE,
     SERVICE_CONNECT_APP_PROTOCOL,
@@ -283,9 +284,10 @@ def add_placement_rules(t: Template, placement: Placement) -> tuple[str, ...]:
     """What the shipped template refuses before anything is created: the environment's outputs
     without its cluster (or an exposure other than public on its own), a joined service without
     the outputs it needs or with a load balancer setting of its own, a public one without a
-    listener rule, an internal one without a name, a rule on a service that is not public, an
-    application protocol for a service Service Connect does not serve.
-    Returns the rule names (none for a spec's service: its placement is built in)."""
+    listener rule, an internal one without a name, a rule on a service that is not public, a
+    name on one that is not internal, an application protocol for a service Service Connect
+    does not serve. Returns the rule names (none for a spec's service: its placement is built
+    in)."""
     if not placement.deploy_time:
         return ()
     standalone = _empty(CLUSTER_NAME)
@@ -390,11 +392,31 @@ def add_placement_rules(t: Template, placement: Placement) -> tuple[str, ...]:
                 )
             ],
         },
+        ONLY_INTERNAL_SERVICES_HAVE_A_NAME: _name_rule(standalone),
         APP_PROTOCOL_NEEDS_AN_INTERNAL_SERVICE: _app_protocol_rule(),
     }
     for name, rule in rules.items():
         t.add_rule(name, rule)
     return tuple(rules)
+
+
+def _name_rule(standalone: Equals) -> dict[str, Any]:
+    """ServiceConnectName only for an internal service of an environment: a public service or
+    a worker of the shipped template is served by no Service Connect name
+    (InternalInEnvironment), so a name given for it was taken without a word. On its own,
+    ExposeNeedsAnEnvironment refuses the name already."""
+    return {
+        "RuleCondition": And(Not(standalone), Not(Equals(Ref(EXPOSE), EXPOSE_INTERNAL))),
+        "Assertions": [
+            _assertion(
+                _empty(SERVICE_CONNECT_NAME),
+                "Only an internal service has a ServiceConnectName (a public service is "
+                "reached through the load balancer, a worker not at all): leave it empty, or "
+                "set Expose to internal. A spec's connect: true serves a public service "
+                "through both.",
+            )
+        ],
+    }
 
 
 def _app_protocol_rule() -> dict[str, Any]:

@@ -140,6 +140,7 @@ __all__ = [
     "MIN_CAPACITY",
     "NAMESPACE_ARN",
     "NO_STRICT_TRANSPORT_SECURITY",
+    "ONLY_INTERNAL_SERVICES_HAVE_A_NAME",
     "ONLY_PUBLIC_SERVICES_HAVE_RULES",
     "OUTPUT_CLUSTER_NAME",
     "OUTPUT_DASHBOARD_URL",
@@ -363,6 +364,7 @@ JOINING_NEEDS_THE_ENVIRONMENT = "JoiningNeedsTheEnvironment"
 PUBLIC_SERVICE_NEEDS_A_RULE = "PublicServiceNeedsAListenerRule"
 INTERNAL_SERVICE_NEEDS_A_NAME = "InternalServiceNeedsAServiceConnectName"
 ONLY_PUBLIC_SERVICES_HAVE_RULES = "OnlyPublicServicesHaveListenerRules"
+ONLY_INTERNAL_SERVICES_HAVE_A_NAME = "OnlyInternalServicesHaveAServiceConnectName"
 APP_PROTOCOL_NEEDS_AN_INTERNAL_SERVICE = "ServiceConnectAppProtocolNeedsAnInternalService"
 # Only for a spec's service of several listener rules.
 SEVERAL_RULES_NEED_ROLLING = "SeveralListenerRulesNeedRollingDeployments"
