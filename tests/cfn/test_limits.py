@@ -167,6 +167,25 @@ def test_a_certificate_takes_a_hundred_names_at_most():
     assert problem.startswith("Certificate: 101 domain names; ACM takes 100")
 
 
+def test_a_scalable_target_takes_200_scheduled_actions_at_most():
+    """ "Scheduled actions per scalable target: 200", not adjustable (Quotas for Application
+    Auto Scaling, https://docs.aws.amazon.com/autoscaling/application/userguide/
+    application-auto-scaling-quotas.html). An action that may be nothing does not count."""
+    action = {"ScheduledActionName": "a", "Schedule": "rate(1 day)"}
+    actions: list[Any] = [{**action, "ScheduledActionName": f"a{i}"} for i in range(200)]
+    target = {
+        "Type": "AWS::ApplicationAutoScaling::ScalableTarget",
+        "Properties": {"ScheduledActions": actions},
+    }
+    assert limits.problems({"Resources": {"Target": target}}) == []
+    actions.append({"Fn::If": ["Maybe", action, {"Ref": "AWS::NoValue"}]})
+    assert limits.problems({"Resources": {"Target": target}}) == []
+    actions.append(action)
+    assert limits.problems({"Resources": {"Target": target}}) == [
+        "Target: 201 scheduled actions; Application Auto Scaling takes 200 per scalable target"
+    ]
+
+
 @pytest.mark.parametrize("text", ["Bob's database", "<primary>", "café", "x" * 256])
 def test_an_egress_rule_description_ec2_refuses_is_a_config_error(text):
     with pytest.raises(ConfigError, match="description"):

@@ -706,3 +706,19 @@ def test_a_one_time_schedule_is_past_in_its_own_time_zone():
 def test_a_cron_field_of_characters_cron_does_not_take_is_refused(schedule):
     with pytest.raises(ConfigError, match=r"has a character cron does not take"):
         ScheduledScaling("x", schedule, min_capacity=1)
+
+
+def test_a_service_takes_200_schedules_at_most():
+    # "Scheduled actions per scalable target: 200", not adjustable (Quotas for Application Auto
+    # Scaling, https://docs.aws.amazon.com/autoscaling/application/userguide/
+    # application-auto-scaling-quotas.html). Each schedule is a scheduled action of the
+    # service's one scalable target: a spec of 201 built and linted clean, for
+    # the scalable target's scheduled actions to fail when the stack is created (an audit).
+    schedules = tuple(ScheduledScaling(f"s{i}", "rate(1 day)", 1) for i in range(201))
+    assert len(ServiceConfig(scaling_schedules=schedules[:200]).scaling_schedules) == 200
+    with pytest.raises(
+        ConfigError,
+        match=r"^ServiceConfig\.scaling_schedules='\(201 schedules\)': at most 200: Application "
+        "Auto Scaling takes 200 scheduled actions per scalable target",
+    ):
+        ServiceConfig(scaling_schedules=schedules)

@@ -1128,6 +1128,16 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "definition, the application's own included",
         True,
     ),
+    # "Scheduled actions per scalable target: 200", not adjustable (Quotas for Application
+    # Auto Scaling, https://docs.aws.amazon.com/autoscaling/application/userguide/
+    # application-auto-scaling-quotas.html).
+    "201-schedules": (
+        "services:\n  web:\n    schedules:\n"
+        + "".join(f"      - {{name: s{i}, schedule: 'rate(1 day)', min: 1}}\n" for i in range(201)),
+        "app.yaml:4: services.web.schedules: at most 200: Application Auto Scaling takes 200 "
+        "scheduled actions per scalable target, and no quota increase raises it",
+        True,
+    ),
     "a-statement-without-actions": (
         "services:\n  web:\n    task_role:\n      statements:\n        - {actions: [], "
         "resources: ['*']}\n",

@@ -52,6 +52,9 @@ MANAGED_POLICIES_PER_ROLE = 20
 # by later sources. Only a task definition larger than the larger figure is refused: above it,
 # RegisterTaskDefinition fails either way.
 TASK_DEFINITION_BYTES = 64 * 1024
+# "Scheduled actions per scalable target: 200", not adjustable (Quotas for Application Auto
+# Scaling, Application Auto Scaling User Guide).
+SCHEDULED_ACTIONS_PER_SCALABLE_TARGET = 200
 # "Role policy size cannot exceed 10,240 characters" for a role's inline policies together,
 # white space not counted (IAM and AWS STS quotas); not adjustable.
 INLINE_POLICY_CHARACTERS = 10_240
@@ -238,6 +241,13 @@ def _quota_problems(kind: Any, properties: Mapping[str, Any]) -> Iterator[str]:
             yield (
                 f"{count} domain names; ACM takes {NAMES_PER_CERTIFICATE} per certificate at "
                 "most (10 unless the account's quota was raised)"
+            )
+    elif kind == "AWS::ApplicationAutoScaling::ScalableTarget":
+        count = _largest(properties.get("ScheduledActions"))
+        if count > SCHEDULED_ACTIONS_PER_SCALABLE_TARGET:
+            yield (
+                f"{count} scheduled actions; Application Auto Scaling takes "
+                f"{SCHEDULED_ACTIONS_PER_SCALABLE_TARGET} per scalable target"
             )
     elif kind == "AWS::IAM::Role":
         count = _largest(properties.get("ManagedPolicyArns"))

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import MISSING, dataclass, field, fields
 from typing import Any, Final, Literal, TypeGuard
 
+from ..cfn.limits import SCHEDULED_ACTIONS_PER_SCALABLE_TARGET
 from ..cfn.reach import endpoint_for
 from ..errors import ConfigError as ConfigError
 from ..errors import field_error as _fail
@@ -624,7 +625,8 @@ class ServiceConfig:
             stack's region that the rollback alarms notify. Default empty: they notify nobody.
         scaling_schedules: scheduled changes of the scaling bounds
             (:class:`~troposphere_fargate.layers.schedules.ScheduledScaling`), such as more
-            tasks in office hours. Build-time only. Default none.
+            tasks in office hours; 200 at most (scheduled actions per scalable target).
+            Build-time only. Default none.
         queue_scaling: target tracking on an SQS queue's backlog per task, for a worker
             (:class:`~troposphere_fargate.layers.queue_scaling.QueueScaling`): beside the CPU,
             memory and request targets, any of which scales out and all of which must allow
@@ -1271,6 +1273,16 @@ class ServiceConfig:
         ):
             raise _fail(
                 owner, "scaling_schedules", schedules, "must be a tuple of ScheduledScaling"
+            )
+        if len(schedules) > SCHEDULED_ACTIONS_PER_SCALABLE_TARGET:
+            # Each is a scheduled action of the service's one scalable target (cfn.limits).
+            raise _fail(
+                owner,
+                "scaling_schedules",
+                f"({len(schedules)} schedules)",
+                f"at most {SCHEDULED_ACTIONS_PER_SCALABLE_TARGET}: Application Auto Scaling "
+                f"takes {SCHEDULED_ACTIONS_PER_SCALABLE_TARGET} scheduled actions per scalable "
+                "target, and no quota increase raises it",
             )
         names: set[str] = set()
         for index, schedule in enumerate(schedules):

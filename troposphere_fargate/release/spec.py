@@ -35,6 +35,7 @@ from ..cfn.limits import (
     EC2_TEXT,
     EC2_TEXT_RULE,
     MANAGED_POLICIES_PER_ROLE,
+    SCHEDULED_ACTIONS_PER_SCALABLE_TARGET,
 )
 from ..errors import expect, expect_path
 from ..layers.application import (
@@ -2022,9 +2023,11 @@ _SERVICE_KEYS = (
     ),
     Key(
         "schedules",
-        _List(_SCHEDULE),
+        _List(_SCHEDULE, config_checks={"maxItems": SCHEDULED_ACTIONS_PER_SCALABLE_TARGET}),
         "scaling_schedules",
-        "Times at which the scaling bounds change, such as more tasks in office hours.",
+        "Times at which the scaling bounds change, such as more tasks in office hours. At "
+        f"most {SCHEDULED_ACTIONS_PER_SCALABLE_TARGET} (Application Auto Scaling's scheduled "
+        "actions per scalable target).",
     ),
     Key(
         "queue_scaling",
