@@ -223,6 +223,71 @@ def test_the_organization_rollout_says_to_create_the_ecs_service_linked_role_fir
     assert "containers-roadmap#2614" in text
 
 
+# fmt: off
+NUMBER_WORDS = (
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen", "twenty",
+)
+# fmt: on
+
+
+def _refs(node: Any) -> set[str]:
+    """The parameters a rule (or a part of one) refers to."""
+    if isinstance(node, list):
+        return set().union(*map(_refs, node)) if node else set()
+    if isinstance(node, dict):
+        if set(node) == {"Ref"}:
+            return {node["Ref"]}
+        return set().union(*map(_refs, node.values())) if node else set()
+    return set()
+
+
+def test_the_root_section_counts_what_the_root_leaves_and_adds_and_lists_its_outputs():
+    """`root.yaml`'s section counts the parameters of service.yaml the root leaves at their
+    defaults and those it adds, and lists every output it exports. ServiceConnectAppProtocol
+    made those it leaves twelve while the README still said eleven (an audit)."""
+    from troposphere_fargate.layers import root
+    from troposphere_fargate.release.build import render_templates
+
+    built = render_templates()
+    top = built[root.LAYER]
+    passed = top["Resources"][root.SERVICE_STACK]["Properties"]["Parameters"]
+    left = set(built["service"]["Parameters"]) - set(passed)
+    children = set(built["network"]["Parameters"]) | set(built["service"]["Parameters"])
+    own = set(top["Parameters"]) - children
+    text = " ".join(section("`root.yaml`: everything in one stack").split())
+    assert f"but the {NUMBER_WORDS[len(left)]} with which `service.yaml` joins" in text
+    assert f"plus {NUMBER_WORDS[len(own)]} of its own" in text
+    listed = text.split("exported as `<root stack name>-<output>`: ", 1)[1].split(". ", 1)[0]
+    assert sorted(re.findall(r"`(\w+)`", listed)) == sorted(top["Outputs"])
+
+
+def test_the_console_environment_section_names_what_the_placement_rules_refuse():
+    """Where the README lists what service.yaml's rules refuse of a service joining an
+    environment, it names every parameter those rules (the ones about ClusterName or Expose)
+    check; the list stopped at LoadBalancerType and CertificateArn, though the rules refuse
+    HttpsOnly, WebAclArn, StrictTransportSecurityMaxAge, TestListenerPort, RequestsPerTarget,
+    DeploymentStrategy and ServiceConnectAppProtocol too (an audit)."""
+    from troposphere_fargate.layers import service as s
+    from troposphere_fargate.release.build import render_templates
+
+    rules = render_templates()["service"]["Rules"]
+    placement = {
+        name: rule for name, rule in rules.items() if _refs(rule) & {s.CLUSTER_NAME, s.EXPOSE}
+    }
+    assert s.JOINING_NEEDS_THE_ENVIRONMENT in placement
+    text = " ".join(section("One stack at a time, from the console").split())
+    refused = text.split("The template's rules refuse, before anything is created: ", 1)[1]
+    refused = refused.split(". What a console user", 1)[0]
+    named = set(re.findall(r"`(\w+)(?:=[^`]*)?`", refused))
+    checked = set().union(*(_refs(rule["Assertions"]) for rule in placement.values()))
+    # The listener rule's parameters are "a listener rule", "a priority or a path or host".
+    rule_parameters = {s.LISTENER_RULE_PRIORITY, s.LISTENER_RULE_PATH, s.LISTENER_RULE_HOST}
+    assert "a priority or a path or host" in refused
+    assert sorted(checked - named - rule_parameters) == []
+
+
 def readme_spec() -> str:
     (spec,) = [
         b for b in re.findall(r"```yaml\n(.*?)```", README, re.S) if b.startswith("# app.yaml")
