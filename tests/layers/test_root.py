@@ -10,12 +10,13 @@ from typing import Any
 
 import pytest
 
-from tests.support import compute, dangling_refs, props
+from tests.support import compute, dangling_refs, props, refs_in
 from troposphere_fargate import __version__
 from troposphere_fargate.cfn.evaluate import ParameterError, RuleError, check_rules, deployed
 from troposphere_fargate.layers import catalog, network, root, service
 from troposphere_fargate.release.build import render_templates
 from troposphere_fargate.release.publish import Destination
+from troposphere_fargate.release.spec import ENVIRONMENT_EXAMPLE_SPEC, EXAMPLE_SPEC, parse_spec
 
 
 @pytest.fixture(scope="module")
@@ -290,6 +291,86 @@ def test_a_wire_to_a_missing_output_is_refused(built):
     del children["network"]["Outputs"][network.OUTPUT_PRIVATE_SUBNET_IDS]
     with pytest.raises(root.WiringError, match="no unconditional output PrivateSubnetIds"):
         root.root_template(children, __version__)
+
+
+# --- Every root, not only the shipped one ------------------------------------------------------
+
+
+PRIVATE_ENVIRONMENT_SPEC = """\
+services:
+  orders: {expose: internal, app_protocol: grpc}
+  jobs: {expose: none}
+"""
+SPECS = {
+    "one service, every key": EXAMPLE_SPEC,
+    "an environment": ENVIRONMENT_EXAMPLE_SPEC,
+    "an environment in an existing VPC": ENVIRONMENT_EXAMPLE_SPEC.replace(
+        "services:", "network: {existing_vpc: true}\nservices:", 1
+    ),
+    "an environment without a public service": PRIVATE_ENVIRONMENT_SPEC,
+}
+
+
+def nested_layer(stack: dict[str, Any]) -> str:
+    """The layer whose template a nested stack of the root loads (<layer>.yaml)."""
+    (filename,) = set(re.findall(r"/([\w-]+)\.yaml", json.dumps(props(stack)["TemplateURL"])))
+    return str(filename)
+
+
+@pytest.mark.parametrize("spec", sorted(SPECS))
+def test_every_root_a_spec_builds_is_derived_from_its_children(spec):
+    """What the tests above check of the shipped root, for the roots a spec builds (an
+    environment's, whose parameters for a service start with its name; an existing VPC's,
+    whose ids are the root's own): each nested stack's parameter is wired to an unconditional
+    output of a stack created before it, passed through from a root parameter declared exactly
+    as the child declares it, or left at the child's default; each child rule about passed
+    parameters only is the root's (renamed with them); each root parameter is grouped and
+    labelled for the console."""
+    built = render_templates(parse_spec(SPECS[spec], "app.yaml"))
+    top = built[root.LAYER]
+    stacks = top["Resources"]
+    created: set[str] = set()
+    for logical_id, stack in stacks.items():
+        child = built[nested_layer(stack)]
+        passed = props(stack)["Parameters"]
+        renames: dict[str, str] = {}
+        for name, declaration in child["Parameters"].items():
+            where = (logical_id, name)
+            if name not in passed:
+                assert "Default" in declaration, where
+            elif "Fn::GetAtt" in passed[name]:
+                source, output = passed[name]["Fn::GetAtt"]
+                assert source in created, where
+                outputs = built[nested_layer(stacks[source])]["Outputs"]
+                assert "Condition" not in outputs[output.removeprefix("Outputs.")], where
+            else:
+                (taken,) = refs_in(passed[name])
+                given = dict(top["Parameters"][taken])
+                if taken in root.WIRING:  # an existing VPC's id, described as its first child does
+                    given["Description"] = declaration["Description"]
+                assert given == declaration, where
+                listed = declaration["Type"] == "CommaDelimitedList" or declaration[
+                    "Type"
+                ].startswith("List<")
+                # "You can't pass values of type CommaDelimitedList to a nested stack. Instead,
+                # use the Fn::Join intrinsic function" (AWS Knowledge Center,
+                # https://repost.aws/knowledge-center/cloudformation-parameters-nested-stacks).
+                joined = {"Fn::Join": [",", {"Ref": taken}]}
+                assert passed[name] == (joined if listed else {"Ref": taken}), where
+                renames[name] = taken
+        prefixes = {taken.removesuffix(name) for name, taken in renames.items()}
+        for name, rule in child.get("Rules", {}).items():
+            if refs_in(rule) <= set(renames):
+                # Shared parameters (an existing VPC's ids) have no prefix: rules are not
+                # about them alone.
+                (prefix,) = prefixes - {""} or {""}
+                expected = root._renamed(rule, {n: t for n, t in renames.items() if n != t})
+                assert top["Rules"][prefix + name] == expected, (logical_id, name)
+        created.add(logical_id)
+    interface = top["Metadata"]["AWS::CloudFormation::Interface"]
+    grouped = [p for group in interface["ParameterGroups"] for p in group["Parameters"]]
+    assert sorted(grouped) == sorted(top["Parameters"])
+    assert sorted(interface["ParameterLabels"]) == sorted(top["Parameters"])
 
 
 # --- Catalog -----------------------------------------------------------------------------------
