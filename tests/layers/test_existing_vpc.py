@@ -157,6 +157,46 @@ def test_a_root_parameter_wired_to_two_types_is_refused():
         root.root_template({"a": child, "b": other}, "0.4.0", nested)
 
 
+@pytest.mark.parametrize(
+    ("other", "says"),
+    [
+        ({"AllowedPattern": "^vpc-[0-9a-f]{17}$"}, "has another AllowedPattern"),
+        ({"ConstraintDescription": "a VPC"}, "has another ConstraintDescription"),
+        ({"Default": "vpc-0a1b2c3d"}, "has another Default"),
+    ],
+)
+def test_a_root_parameter_wired_to_two_declarations_is_refused(other, says):
+    """The root declares a parameter wired to several children (an existing VPC's ids) as the
+    first child does, and CloudFormation checks each nested stack's parameters against that
+    stack's own declaration ("AllowedPattern: A regular expression that represents the
+    patterns to allow for String or CommaDelimitedList types"; "Default: A value of the
+    appropriate type for the template to use if no value is specified", CloudFormation User
+    Guide, Parameters syntax,
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html):
+    a stricter pattern in the second child would refuse, at its nested stack, after the first
+    was created, a value the root took; another default would change the second child's
+    value. Only the type was compared (an audit)."""
+    declaration = {"Type": "String", "Description": "x", "AllowedPattern": "^vpc-[0-9a-f]+$"}
+    nested = [
+        root.Child("A", "a", "a.yaml", wires=(("VpcId", root.ROOT, "VpcId"),)),
+        root.Child("B", "b", "b.yaml", wires=(("VpcId", root.ROOT, "VpcId"),)),
+    ]
+
+    def child(vpc: dict[str, str]) -> dict[str, Any]:
+        group = {"Label": {"default": "Network"}, "Parameters": ["VpcId"]}
+        interface = {"ParameterGroups": [group], "ParameterLabels": {"VpcId": {"default": "VPC"}}}
+        return {
+            "Parameters": {"VpcId": vpc},
+            "Metadata": {"AWS::CloudFormation::Interface": interface},
+        }
+
+    children = {"a": child(declaration), "b": child({**declaration, "Description": "y"})}
+    root.root_template(children, "0.4.0", nested)  # alike but in words: taken
+    children["b"] = child({**declaration, **other})
+    with pytest.raises(root.WiringError, match=f"VpcId, wired to it, {says}"):
+        root.root_template(children, "0.4.0", nested)
+
+
 def test_the_picture_draws_the_vpc_as_yours(tmp_path: Path):
     from troposphere_fargate.release.diagram import environment_graph, environment_picture
 

@@ -417,7 +417,8 @@ def pass_through(name: str, declaration: Mapping[str, Any]) -> Any:
 
 def _check_wiring(children: Mapping[str, Mapping[str, Any]], nested: Sequence[Child]) -> None:
     created: dict[str, str] = {}  # logical ID -> layer, of the stacks before each child
-    shared: dict[str, tuple[str, Any]] = {}  # a root parameter (ROOT) -> first layer, its Type
+    # A root parameter (ROOT) -> the first layer wired to it, and its declaration there.
+    shared: dict[str, tuple[str, Mapping[str, Any]]] = {}
     seen: dict[str, dict[str, str]] = {"Parameters": {}, "Rules": {}, "Outputs": {}}
     for child in nested:
         template = children[child.layer]
@@ -465,19 +466,33 @@ def _check_wiring(children: Mapping[str, Mapping[str, Any]], nested: Sequence[Ch
 
 
 def _check_shared(
-    shared: dict[str, tuple[str, Any]],
+    shared: dict[str, tuple[str, Mapping[str, Any]]],
     child: Child,
     parameter: str,
     name: str,
     declaration: Mapping[str, Any],
 ) -> None:
-    """A root parameter wired to several children is one value: each must take its type."""
-    kind = declaration.get("Type", "String")
-    first = shared.setdefault(name, (child.layer, kind))
-    if first[1] != kind:
+    """A root parameter wired to several children is one value, declared as the first child
+    declares it: each must take its type, and allow and default to the same (a value the
+    root's declaration takes and another child's refuses would fail that nested stack, after
+    the others were created; another default would change that child's value)."""
+    layer, first = shared.setdefault(name, (child.layer, declaration))
+    kind, first_kind = declaration.get("Type", "String"), first.get("Type", "String")
+    if first_kind != kind:
         raise WiringError(
-            f"the root's parameter {name} is a {first[1]} for the {first[0]} template and the "
+            f"the root's parameter {name} is a {first_kind} for the {layer} template and the "
             f"{child.layer} template's {parameter}, wired to it, is a {kind}"
+        )
+    differ = [
+        key
+        for key in _PARAMETER_KEYS
+        if key not in ("Description", "Type") and first.get(key) != declaration.get(key)
+    ]
+    if differ:
+        raise WiringError(
+            f"the root's parameter {name} is declared as the {layer} template declares it, and "
+            f"the {child.layer} template's {parameter}, wired to it, has another "
+            f"{' and '.join(differ)}: declare them alike"
         )
 
 
