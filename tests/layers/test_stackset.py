@@ -193,3 +193,25 @@ def test_the_base_bucket_name_leaves_room_for_the_longest_region(template):
     deployed(template, values)
     with pytest.raises(ParameterError, match="<TemplateBucketName>-<region> is a bucket name"):
         deployed(template, {**values, root.TEMPLATE_BUCKET_NAME: "b" * 49})
+
+
+def test_a_root_rule_about_what_the_stackset_fixes_is_decided_for_the_value_it_passes(built):
+    """The StackSet passes TemplateBucketPerRegion=true to every stack instance; a rule of the
+    root about it was decided for the root's default (false), so one that true breaks was left
+    out and every instance would fail it ("rule functions that validate parameter values
+    before CloudFormation creates or updates any resources", CloudFormation User Guide, Rules
+    syntax,
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/rules-section-structure.html)."""
+    per_region = {
+        "Assertions": [
+            {
+                "Assert": {"Fn::Equals": [{"Ref": root.TEMPLATE_BUCKET_PER_REGION}, "false"]},
+                "AssertDescription": "one bucket for all regions",
+            }
+        ]
+    }
+    broken = {**built[root.LAYER], "Rules": {"OneBucket": per_region}}
+    with pytest.raises(root.WiringError, match="the defaults the root leaves break"):
+        ss.stackset_template({root.LAYER: broken}, __version__)
+    per_region["Assertions"][0]["Assert"]["Fn::Equals"][1] = "true"
+    assert "OneBucket" not in ss.stackset_template({root.LAYER: broken}, __version__).rules

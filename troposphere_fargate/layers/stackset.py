@@ -196,11 +196,16 @@ NOT_OFFERED_BECAUSE = {
 }
 
 
+# Every root parameter the StackSet does not take, with the value each stack instance gets: one
+# template bucket per region, and what it does not offer.
+FIXED: dict[str, str] = {root.TEMPLATE_BUCKET_PER_REGION: "true", **NOT_OFFERED}
+
+
 def _without_offered(template: Mapping[str, Any]) -> dict[str, Any]:
-    """The root as the StackSet's stacks get it: each parameter of NOT_OFFERED at the value
-    passed for it, so that the rules about it are decided for that value."""
+    """The root as the StackSet's stacks get it: each parameter of FIXED at the value passed
+    for it, so that the rules about it are decided for that value (not the root's default)."""
     declared = dict(template.get("Parameters", {}))
-    for name, value in NOT_OFFERED.items():
+    for name, value in FIXED.items():
         if name in declared:
             declared[name] = {**declared[name], "Default": value}
     return {**template, "Parameters": declared}
@@ -226,11 +231,7 @@ def stackset_template(built: Mapping[str, Mapping[str, Any]], version: str) -> T
     t.set_metadata({STAMP_KEY: {"NotOffered": dict(NOT_OFFERED_BECAUSE)}})
     _add_rollout_parameters(t)
     declared = root_template.get("Parameters", {})
-    taken = [
-        name
-        for name in declared
-        if name != root.TEMPLATE_BUCKET_PER_REGION and name not in NOT_OFFERED
-    ]
+    taken = [name for name in declared if name not in FIXED]
     as_root = root.Child(STACK_SET, root.LAYER, root.FILENAME)
     root.copy_parameters(t, as_root, root_template, taken)
     # The root's says "the bucket in this region"; a StackSet's stacks read one per region.
@@ -250,8 +251,7 @@ def stackset_template(built: Mapping[str, Mapping[str, Any]], version: str) -> T
     t.add_condition(AUTO_DEPLOYMENT_ON, Equals(Ref(AUTO_DEPLOYMENT), "true"))
     t.add_condition(RETAIN_ON_REMOVAL, Equals(Ref(RETAIN_STACKS_ON_ACCOUNT_REMOVAL), "true"))
     passed = {name: root.pass_through(name, declared[name]) for name in taken}
-    passed[root.TEMPLATE_BUCKET_PER_REGION] = "true"
-    passed |= {name: value for name, value in NOT_OFFERED.items() if name in declared}
+    passed |= {name: value for name, value in FIXED.items() if name in declared}
     stack_set = t.add_resource(
         cloudformation.StackSet(
             STACK_SET,
