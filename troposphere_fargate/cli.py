@@ -430,7 +430,8 @@ def _add_diff(commands: Any) -> None:
             "resource schemas), renamed logical "
             "IDs, parameter and output changes, and DeletionPolicy/UpdateReplacePolicy changes, "
             'and changes the service refuses during the update ("the update fails": a subnet '
-            "moved to another zone with its CIDR block, a load balancer moved to another VPC). "
+            "moved to another zone with its CIDR block, a load balancer moved to another VPC, "
+            "a NAT gateway moved to a new subnet with its Elastic IP). "
             "A nested stack's outputs that change are followed into the stacks its parent "
             "passes them to (with --parameters, --set or --region, for running stacks: "
             "conditions decided, parameters filled in). "

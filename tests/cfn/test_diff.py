@@ -2002,7 +2002,8 @@ def test_a_running_network_moved_to_other_zones_keeps_its_blocks_and_fails():
     )
     failing = {f.subject for f in findings if f.change.startswith("the update fails")}
     subnets = {f"resource {tier}Subnet{az}" for tier in ("Public", "Private") for az in (1, 2)}
-    assert failing == subnets
+    # The NAT gateways move with their public subnets, each keeping its Elastic IP address.
+    assert failing == subnets | {"resource NatGateway1", "resource NatGateway2"}
 
 
 def test_a_network_load_balancer_cannot_swap_a_subnet_in_one_update():
@@ -2024,8 +2025,86 @@ def test_a_network_load_balancer_cannot_swap_a_subnet_in_one_update():
             f"{f.template} {f.subject}" for f in findings if f.change.startswith("the update fails")
         }
 
-    assert failing("network") == {"service.yaml resource LoadBalancer"}
-    assert failing("application") == set()
+    # The first NAT gateway moves to the new subnet with its Elastic IP address, whatever the
+    # load balancer (see test_a_nat_gateway_replaced_with_its_elastic_ip_fails_the_update).
+    nat = "network.yaml resource NatGateway1"
+    assert failing("network") == {"service.yaml resource LoadBalancer", nat}
+    assert failing("application") == {nat}
+
+
+def test_a_nat_gateway_replaced_with_its_elastic_ip_fails_the_update():
+    """A new public subnet replaces the NAT gateway in it, whose Elastic IP stays. CloudFormation
+    "usually creates the replacement resource first, changes references from other dependent
+    resources to point to the replacement resource, and then deletes the old resource"
+    (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html),
+    and the NAT gateway schema asks for no other order (no replacementStrategy). The new NAT
+    gateway asks for the address the old one holds: "If the Elastic IP address is associated
+    with another resource, you must first disassociate it" (CreateNatGateway AllocationId,
+    https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/ec2/aws.sdk.kotlin.services.ec2.model/-create-nat-gateway-request/allocation-id.html),
+    and "You cannot disassociate your primary EIP" (DisassociateNatGatewayAddress,
+    https://docs.aws.amazon.com/goto/SdkForKotlin/ec2-2016-11-15/DisassociateNatGatewayAddress).
+    Seen as Resource.AlreadyAssociated (pulumi/pulumi-aws#1483, "by design")."""
+    change = {"PublicSubnet1Cidr": "10.0.12.0/22"}
+
+    def failing(running: dict[str, str]) -> list[Finding]:
+        findings = diff_stacks(
+            shipped(__version__), shipped(__version__), running, change, "eu-west-1"
+        )
+        return [f for f in findings if f.change.startswith("the update fails")]
+
+    finding = only(failing(ROOT_RUNNING))
+    assert (finding.template, finding.severity, finding.subject) == (
+        "network.yaml",
+        BREAKING,
+        "resource NatGateway1",
+    )
+    assert "gives it the Elastic IP address the old one still holds" in finding.change
+    assert "The NAT gateway must go first, in an update of its own" in finding.change
+    # No NAT gateway in that subnet: nothing holds an address.
+    assert failing({**ROOT_RUNNING, "NatGateways": "None", "VpcEndpoints": "true"}) == []
+    single = diff_stacks(
+        shipped(__version__),
+        shipped(__version__),
+        {**ROOT_RUNNING, "NatGateways": "Single"},
+        {"PublicSubnet2Cidr": "10.0.12.0/22"},
+        "eu-west-1",
+    )  # one NAT gateway, in the first zone: the second public subnet holds none
+    assert not [f for f in single if f.change.startswith("the update fails")]
+
+
+def _nat(allocation: Any) -> dict[str, Any]:
+    template = copy.deepcopy(BASE)
+    template["Resources"]["Eip"] = {"Type": "AWS::EC2::EIP", "Properties": {"Domain": "vpc"}}
+    template["Resources"]["Nat"] = {
+        "Type": "AWS::EC2::NatGateway",
+        "Properties": {"SubnetId": {"Ref": "Subnet"}, "AllocationId": allocation},
+    }
+    return template
+
+
+def test_a_nat_gateway_replaced_with_a_new_elastic_ip_or_none_takes_no_address_held():
+    eip = {"Fn::GetAtt": ["Eip", "AllocationId"]}
+    old = _nat(eip)
+    moved = copy.deepcopy(old)
+    moved["Resources"]["Subnet"]["Properties"]["CidrBlock"] = "10.0.1.0/24"
+
+    def failing(new: dict[str, Any]) -> list[str]:
+        findings = diff_template("t.yaml", old, new)
+        return [f.change for f in findings if f.change.startswith("the update fails")]
+
+    assert [c[:60] for c in failing(moved)] == [
+        "the update fails: CloudFormation creates the new NAT gateway"
+    ]
+    renewed = copy.deepcopy(moved)  # a new address with it: a new EIP resource
+    renewed["Resources"]["Eip"]["Properties"]["NetworkBorderGroup"] = "eu-west-1"
+    assert failing(renewed) == []
+    other = copy.deepcopy(moved)  # another allocation given
+    other["Resources"]["Nat"]["Properties"]["AllocationId"] = "eipalloc-0123456789abcdef0"
+    assert failing(other) == []
+    private = copy.deepcopy(moved)  # a private NAT gateway has no Elastic IP
+    del private["Resources"]["Nat"]["Properties"]["AllocationId"]
+    del old["Resources"]["Nat"]["Properties"]["AllocationId"]
+    assert failing(private) == []
 
 
 def test_replacing_a_service_with_service_connect_fails_the_update():

@@ -1579,7 +1579,14 @@ def _failures(
       "Update the Availability Zones");
     - an ECS service with Service Connect replaced: the new service is created while the old
       one still holds its Service Connect name ("SC service is already used",
-      aws/copilot-cli#4337, #5431).
+      aws/copilot-cli#4337, #5431);
+    - a NAT gateway replaced (its subnet replaced: a new CIDR block or zone) with the Elastic IP
+      address it has: CloudFormation creates the new NAT gateway before deleting the old one
+      (User Guide, "Update behaviors of stack resources"), and EC2 gives a new NAT gateway no
+      address another holds ("If the Elastic IP address is associated with another resource,
+      you must first disassociate it", CreateNatGateway; a NAT gateway's primary address
+      cannot be disassociated, DisassociateNatGatewayAddress): ``Resource.AlreadyAssociated``
+      (pulumi/pulumi-aws#1483).
     """
     findings = []
     before: Mapping[str, Any] = old.get("Resources", {})
@@ -1632,9 +1639,31 @@ def _failures(
                     'service is already used"). The old service must go first, in an update '
                     "of its own"
                 )
+        elif kind == "AWS::EC2::NatGateway" and name in replaced:
+            found = _address_held(name, was, now, replaced)
         if found:
             findings.append(Finding(template, BREAKING, f"resource {name}", found))
     return findings
+
+
+def _address_held(
+    name: str, was: Mapping[str, Any], now: Mapping[str, Any], replaced: Mapping[str, bool]
+) -> str:
+    """Why a replaced NAT gateway fails the update: its replacement asks for the Elastic IP
+    address the old one still holds (the same ``AllocationId``, of an address not certainly
+    replaced with it); "" when it gets another one, or none (a private NAT gateway)."""
+    allocation = now.get("AllocationId")
+    if allocation is None or was.get("AllocationId") != allocation:
+        return ""
+    if referred(allocation) & {other for other, sure in replaced.items() if sure}:
+        return ""  # a new address: nothing is held
+    return (
+        f"{_FAILS}{'' if replaced[name] else ' if it is replaced'}: CloudFormation creates the "
+        "new NAT gateway before deleting the old one, and gives it the Elastic IP address the "
+        "old one still holds, which EC2 refuses (Resource.AlreadyAssociated). The NAT gateway "
+        "must go first, in an update of its own (its Elastic IP address with it: the new one "
+        "gets another public address), then come back with the change"
+    )
 
 
 def _tightened(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
