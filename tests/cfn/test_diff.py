@@ -2107,6 +2107,80 @@ def test_a_nat_gateway_replaced_with_a_new_elastic_ip_or_none_takes_no_address_h
     assert failing(private) == []
 
 
+STACK_SET_RUNNING = {
+    "ContainerImage": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1",
+    "TemplateBucketName": "my-templates",
+    "OrganizationalUnitIds": "ou-ab12-cdef3456,ou-ab12-cdef3457",
+    "DeploymentRegions": "eu-west-1,us-east-1",
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "deleted"),
+    [
+        ({"DeploymentRegions": "eu-west-1"}, "ou-ab12-cdef3456 in us-east-1, ou-ab12-cdef3457 in"),
+        ({"OrganizationalUnitIds": "ou-ab12-cdef3457"}, "ou-ab12-cdef3456 in eu-west-1, ou-ab"),
+        ({"DeploymentRegions": "eu-west-1,ap-southeast-2"}, "ou-ab12-cdef3456 in us-east-1, ou"),
+    ],
+)
+def test_a_stack_set_that_no_longer_names_a_region_or_unit_deletes_its_stacks(change, deleted):
+    """The StackSet resource's update handler deletes the stack instances its new
+    StackInstancesGroup no longer names before anything else ("deleteStackInstances(...,
+    placeHolder.getDeleteStackInstances(), ...)", UpdateHandler.java of
+    aws-cloudformation/aws-cloudformation-resource-providers-cloudformation, whose
+    DeleteStackInstancesRequest sets no RetainStacks), and DeleteStackInstances deletes the
+    stacks unless RetainStacks, which "Removes the stack instances from the specified stack set,
+    but doesn't delete the stacks" (DeleteStackInstancesRequest,
+    https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/cloudformation/aws.sdk.kotlin.services.cloudformation.model/-delete-stack-instances-request/index.html).
+    The Template Reference says only "Update requires: No interruption" of Regions and
+    DeploymentTargets, and diff called the update safe."""
+    stack_set = REPO / "templates" / __version__ / "stackset.yaml"
+    sides = load_side(str(stack_set), REPO / "templates")
+    findings = diff_stacks(sides, sides, STACK_SET_RUNNING, change, "eu-west-1")
+    finding = only([f for f in findings if f.subject == "resource StackSet"])
+    assert finding.severity == DESTRUCTIVE
+    assert finding.change.startswith(
+        f"StackInstancesGroup updated in place; it deletes the stack instances of {deleted}"
+    )
+    assert finding.change.endswith(
+        ": the stack of each account there is deleted, with all it holds but what it retains"
+    )
+
+
+def test_a_stack_set_that_only_adds_regions_and_units_deletes_nothing():
+    stack_set = REPO / "templates" / __version__ / "stackset.yaml"
+    sides = load_side(str(stack_set), REPO / "templates")
+    more = {
+        "DeploymentRegions": "eu-west-1,us-east-1,ap-southeast-2",
+        "OrganizationalUnitIds": "ou-ab12-cdef3456,ou-ab12-cdef3457,ou-ab12-cdef3458",
+    }
+    findings = diff_stacks(sides, sides, STACK_SET_RUNNING, more, "eu-west-1")
+    assert [(f.severity, f.change) for f in findings] == [
+        (SAFE, "StackInstancesGroup updated in place")
+    ]
+
+
+def test_a_stack_set_whose_targets_differ_inside_a_function_may_delete_stacks():
+    def stack_set(regions: Any) -> dict[str, Any]:
+        group = {"DeploymentTargets": {"OrganizationalUnitIds": ["ou-1"]}, "Regions": regions}
+        properties = {"PermissionModel": "SERVICE_MANAGED", "StackInstancesGroup": [group]}
+        return {
+            "Resources": {
+                "Set": {"Type": "AWS::CloudFormation::StackSet", "Properties": properties}
+            }
+        }
+
+    old = stack_set({"Ref": "Regions"})
+    new = stack_set({"Fn::If": ["Both", ["eu-west-1", "us-east-1"], ["eu-west-1"]]})
+    finding = only(diff_template("t.yaml", old, new))
+    assert finding.severity == DESTRUCTIVE
+    assert "it may delete stack instances" in finding.change
+    same = stack_set(["eu-west-1"])
+    assert only(diff_template("t.yaml", same, stack_set(["eu-west-1", "us-east-1"]))).severity == (
+        SAFE
+    )
+
+
 def test_replacing_a_service_with_service_connect_fails_the_update():
     """The replacement is created while the old service still holds its Service Connect
     name: "CreateService error: SC service is already used by <namespace>", "when there's any

@@ -1066,7 +1066,10 @@ def _resource_findings(
         if in_place and not replacements:  # a replaced resource is new through and through
             order = _launch_role_order(name, before, after, new_resources, in_place)
             order += _redeploys(resource_type, in_place)
-            finding = Finding(template, SAFE, subject, _in_place(resource_type, in_place) + order)
+            dropped = _instances_deleted(resource_type, old_properties, new_properties)
+            severity = DESTRUCTIVE if dropped else SAFE
+            text = _in_place(resource_type, in_place) + order + dropped
+            finding = Finding(template, severity, subject, text)
             findings.append(finding)
             updated.append(finding)
     knock_on = _knock_on(template, old, new, replaced)
@@ -1114,6 +1117,54 @@ def _redeploys(resource_type: str, changed: Sequence[str]) -> str:
     if resource_type != "AWS::ECS::Service" or not _REDEPLOYING & set(changed):
         return ""
     return _DEPLOYMENT
+
+
+STACK_SET_TYPE = "AWS::CloudFormation::StackSet"
+_TARGET_KEYS = frozenset({"OrganizationalUnitIds", "Accounts"})
+
+
+def _stack_instances(groups: Any) -> set[tuple[str, str]] | None:
+    """The (organizational unit or account, region) pairs a StackSet's ``StackInstancesGroup``
+    deploys to; ``None`` when a function or a filter (``AccountFilterType``) leaves them open."""
+    if not isinstance(groups, list):
+        return None
+    pairs: set[tuple[str, str]] = set()
+    for group in groups:
+        targets = group.get("DeploymentTargets") if isinstance(group, Mapping) else None
+        if not isinstance(targets, Mapping) or not set(targets) <= _TARGET_KEYS:
+            return None
+        names = [targets.get(key, []) for key in sorted(_TARGET_KEYS)]
+        lists = [*names, group.get("Regions")]
+        if not all(isinstance(v, list) and all(isinstance(i, str) for i in v) for v in lists):
+            return None
+        pairs |= {(name, region) for name in names[0] + names[1] for region in lists[-1]}
+    return pairs
+
+
+def _instances_deleted(
+    resource_type: str, before: Mapping[str, Any], after: Mapping[str, Any]
+) -> str:
+    """What a StackSet updated in place deletes: the stack instances of each organizational unit
+    or account and region its ``StackInstancesGroup`` no longer names. CloudFormation's StackSet
+    handler deletes them before it updates the rest (DeleteStackInstances without RetainStacks),
+    and with them each account's stack in that region, all it holds but what it retains."""
+    key = "StackInstancesGroup"
+    if resource_type != STACK_SET_TYPE or before.get(key) == after.get(key):
+        return ""
+    was, now = _stack_instances(before.get(key)), _stack_instances(after.get(key))
+    if was is None or now is None:
+        return (
+            "; it may delete stack instances (a target or region it no longer names): their "
+            "stacks are deleted, with all they hold but what they retain"
+        )
+    gone = sorted(was - now)
+    if not gone:
+        return ""
+    where = ", ".join(f"{name} in {region}" for name, region in gone)
+    return (
+        f"; it deletes the stack instances of {where}: the stack of each account there is "
+        "deleted, with all it holds but what it retains"
+    )
 
 
 def _allowed(node: Any) -> dict[str, str]:
