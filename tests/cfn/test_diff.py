@@ -192,6 +192,41 @@ def test_removing_a_retained_resource_keeps_it_outside_the_stack():
     assert "kept (DeletionPolicy Retain)" in finding.change
 
 
+def test_replacing_a_retained_resource_says_the_old_one_is_kept():
+    """ "Use the UpdateReplacePolicy attribute to retain or, in some cases, backup the existing
+    physical instance of a resource when it's replaced during a stack update operation"
+    (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-updatereplacepolicy.html).
+    A replaced log group or bucket of ours keeps its data: diff said only "replaces"."""
+
+    def renamed(t):
+        t["Resources"]["Logs"]["Properties"]["LogGroupName"] = "new-name"
+
+    finding = only([f for f in changed(renamed) if f.subject == "resource Logs"])
+    assert finding.severity == DESTRUCTIVE
+    assert finding.change == (
+        "LogGroupName replaces (AWS::Logs::LogGroup); the old one is kept (UpdateReplacePolicy "
+        "Retain): it stays in the account, outside the stack"
+    )
+
+    # The subnet is replaced, and the retained log group with it (its name is the subnet ID).
+    old = copy.deepcopy(BASE)
+    old["Resources"]["Logs"]["Properties"]["LogGroupName"] = {"Fn::GetAtt": ["Subnet", "Id"]}
+    new = copy.deepcopy(old)
+    new["Resources"]["Subnet"]["Properties"]["CidrBlock"] = "10.0.1.0/24"
+    knock_on = only([f for f in diff_template("t.yaml", old, new) if f.subject == "resource Logs"])
+    assert knock_on.change.endswith(
+        "; the old one is kept (UpdateReplacePolicy Retain): it stays in the account, outside "
+        "the stack"
+    )
+    # Without the policy nothing is said to be kept.
+    del (
+        old["Resources"]["Logs"]["UpdateReplacePolicy"],
+        new["Resources"]["Logs"]["UpdateReplacePolicy"],
+    )
+    plain = only([f for f in diff_template("t.yaml", old, new) if f.subject == "resource Logs"])
+    assert "kept" not in plain.change
+
+
 def test_replacing_a_resource_replaces_what_refers_to_it_in_a_create_only_property():
     def edit(t):
         t["Resources"]["Vpc"]["Properties"]["CidrBlock"] = "10.1.0.0/16"

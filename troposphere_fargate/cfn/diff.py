@@ -617,6 +617,17 @@ def _replacements(
 DELETION_PROTECTION_ATTRIBUTE = "deletion_protection.enabled"
 
 
+def _kept_on_replacement(resource: Mapping[str, Any]) -> str:
+    """Where the old resource goes when it is replaced: with ``UpdateReplacePolicy: Retain``
+    CloudFormation keeps it, outside the stack, and what it holds with it."""
+    if resource.get("UpdateReplacePolicy") != "Retain":
+        return ""
+    return (
+        "; the old one is kept (UpdateReplacePolicy Retain): it stays in the account, outside "
+        "the stack"
+    )
+
+
 def _replacement_note(resource: Mapping[str, Any]) -> str:
     """What a replacement does, where the type says more than "replaces"."""
     if resource.get("Type") == "AWS::CertificateManager::Certificate":
@@ -634,7 +645,7 @@ def _replacement_note(resource: Mapping[str, Any]) -> str:
             f": CloudFormation requests a new certificate, waits until it is validated {how}, "
             "moves what uses it, then deletes the old one"
         )
-    return _left_running(resource)
+    return _left_running(resource) + _kept_on_replacement(resource)
 
 
 def _left_running(resource: Mapping[str, Any]) -> str:
@@ -879,7 +890,7 @@ def _knock_on(
             replaced[name] = certain
             settled = False
             severity = _loss(resource.get("Type"))
-            why += _left_running(old_resources[name])
+            why += _left_running(old_resources[name]) + _kept_on_replacement(old_resources[name])
             # Found only "may be replaced" on an earlier round, and now certainly: one line.
             findings = [f for f in findings if f.subject != f"resource {name}"]
             findings.append(Finding(template, severity, f"resource {name}", why))
