@@ -283,11 +283,27 @@ def statements(service: dict[str, Any], role: str) -> dict[str, dict[str, Any]]:
 
 
 def test_roles_trust_only_ecs_tasks_of_this_account(service):
+    """Both roles take the confused-deputy conditions. For the task role the ECS Developer Guide
+    gives them ("Amazon ECS task IAM role": aws:SourceArn arn:aws:ecs:<region>:<account>:*, a
+    cluster's ARN "is not currently supported", so the wildcard). Its execution role page shows
+    no condition, and a key ECS did not send would stop every task at start; the CloudFormation
+    Template Reference's own Fargate execution role (AWS::ECS::Cluster, example "Create a
+    cluster with the Amazon Linux 2023 ECS-Optimized-AMI", ECSTaskExecutionRole, "used within
+    Fargate to allow the Fargate agent to download images, and upload logs",
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-cluster.html)
+    carries exactly these two, as do AWS's container patterns (aws-samples/container-patterns,
+    lint/guard/ecs-task-role.guard requires them of every role ecs-tasks assumes). An audit
+    asked again; no report of them failing was found."""
     for role in (s.EXECUTION_ROLE, s.TASK_ROLE):
         (trust,) = props(service["Resources"][role])["AssumeRolePolicyDocument"]["Statement"]
         assert trust["Principal"] == {"Service": "ecs-tasks.amazonaws.com"}
-        assert trust["Condition"]["StringEquals"] == {
-            "aws:SourceAccount": {"Ref": "AWS::AccountId"}
+        assert trust["Condition"] == {
+            "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}},
+            "ArnLike": {
+                "aws:SourceArn": {
+                    "Fn::Sub": "arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:*"
+                }
+            },
         }
 
 
