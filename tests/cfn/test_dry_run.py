@@ -820,7 +820,8 @@ def test_a_nested_stacks_own_parameter_given_to_the_root_says_whose_it_is(tmp_pa
 
 def test_a_call_to_a_service_the_network_has_no_endpoint_for_is_told_to_use_nat(tmp_path):
     """The review: "Add the endpoint to the network's interface endpoints" of bedrock was advice
-    the network refuses (it makes no bedrock endpoint)."""
+    the network refuses (it makes no bedrock endpoint). A model invocation calls bedrock-runtime
+    (tests/cfn/test_reach.py cites the Bedrock guide)."""
     spec = (
         "services:\n  worker:\n    task_role:\n      statements:\n"
         "        - {actions: [bedrock:InvokeModel], resources: ['*']}\n"
@@ -830,9 +831,9 @@ def test_a_call_to_a_service_the_network_has_no_endpoint_for_is_told_to_use_nat(
         dry_run(folder / "root.yaml", {**LAUNCH, "NatGateways": "None", "VpcEndpoints": "true"})
     )
     assert [line for line in describe(found) if line.startswith("unreachable")] == [
-        "unreachable from ServiceStack/Service: bedrock (its task role), with no NAT gateway "
-        "and no VPC endpoint for it (the network template makes none): those calls time out. "
-        "Use a NAT gateway"
+        "unreachable from ServiceStack/Service: bedrock-runtime (its task role), with no NAT "
+        "gateway and no VPC endpoint for it (the network template makes none): those calls time "
+        "out. Use a NAT gateway"
     ]
 
 

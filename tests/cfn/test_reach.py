@@ -16,7 +16,7 @@ from troposphere_fargate.layers.endpoints import GATEWAY_SERVICES, INTERFACE_SER
         ("ecr:BatchGetImage", "ecr.api"),
         ("cloudwatch:PutMetricData", "monitoring"),
         ("dynamodb:GetItem", "dynamodb"),
-        ("bedrock:InvokeModel", "bedrock"),  # no endpoint in our table: named as the prefix
+        ("states:StartExecution", "states"),  # no endpoint in our table: named as the prefix
         # Permissions checked where the resource is, with a token the task signs itself (no
         # AWS API call): RDS IAM tokens; ElastiCache's "short-lived IAM authentication token"
         # in AUTH, a presigned SigV4 request (ElastiCache guide, "Authenticating with IAM");
@@ -36,14 +36,134 @@ from troposphere_fargate.layers.endpoints import GATEWAY_SERVICES, INTERFACE_SER
     ],
 )
 def test_an_action_calls_the_endpoint_of_its_service(action, endpoint):
-    assert reach.endpoint_for(action) == endpoint
+    assert reach.endpoints_for(action) == ((endpoint,) if endpoint else ())
+
+
+# The service names an interface endpoint is created with, as AWS lists them: "The Service name
+# column contains the service name that you specify when you create the interface VPC endpoint"
+# (AWS PrivateLink guide, "AWS services that integrate with AWS PrivateLink",
+# https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-privatelink-support.html, which
+# lists "com.amazonaws.{{region}}.execute-api", "com.amazonaws.{{region}}.appconfig",
+# "com.amazonaws.{{region}}.appconfigdata"). The others, where the page could not be read to
+# their line, from each service's own page:
+# - kinesis-firehose: "Amazon Data Firehose com.amazonaws.region.kinesis-firehose" (AWS
+#   PrivateLink guide, "Cross-region enabled AWS services",
+#   https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-cross-region-privatelink-support.html);
+# - kinesis-streams: "Amazon Kinesis Data Streams: `com.amazonaws.{{region}}.kinesis-streams`"
+#   (AWS IoT Greengrass V2 guide, "Stream manager",
+#   https://docs.aws.amazon.com/greengrass/v2/developerguide/stream-manager-component.html);
+# - bedrock, bedrock-runtime, bedrock-agent-runtime: "Amazon Bedrock supports making the
+#   following API calls through VPC endpoints. Category | Endpoint suffix: Amazon Bedrock Control
+#   Plane API actions | bedrock; Amazon Bedrock Runtime API actions | bedrock-runtime; ..."
+#   (https://docs.aws.amazon.com/bedrock/latest/userguide/vpc-interface-endpoints.html);
+# - aps-workspaces: "com.amazonaws.{{region}}.aps-workspaces ... to use the Prometheus-compatible
+#   APIs" (https://docs.aws.amazon.com/prometheus/latest/userguide/AMP-and-interface-VPC.html);
+# - sync-states: Step Functions' endpoints list "sync-states.us-east-2.amazonaws.com" beside
+#   "states.us-east-2.amazonaws.com" (https://docs.aws.amazon.com/general/latest/gr/step-functions.html);
+# - email: SES's "Service API endpoints" are "email.us-east-1.amazonaws.com"
+#   (https://docs.aws.amazon.com/general/latest/gr/ses.html); the SMTP interface's endpoint is
+#   email-smtp, which SDK calls do not reach (aws/aws-sdk#181: through it "the client will use
+#   the default URL (email.eu-west-1.amazonaws.com)", which "will time out");
+# - sagemaker.api, sagemaker.runtime: SageMaker's runtime is a host of its own,
+#   "runtime.sagemaker.us-east-1.amazonaws.com" (AWS SDK for Android, AmazonSageMakerRuntime).
+NAMED_BY_AWS = {
+    "appconfig",
+    "appconfigdata",
+    "aps-workspaces",
+    "bedrock",
+    "bedrock-agent-runtime",
+    "bedrock-runtime",
+    "email",
+    "execute-api",
+    "kinesis-firehose",
+    "kinesis-streams",
+    "sagemaker.api",
+    "sagemaker.runtime",
+    "sync-states",
+}
+
+
+@pytest.mark.parametrize(
+    ("action", "endpoint"),
+    [
+        # A prefix whose endpoint is named otherwise: "kinesis" calls Kinesis Data Streams,
+        # "firehose" Data Firehose, "ses" the SES API (v1 and v2 alike).
+        ("kinesis:PutRecords", "kinesis-streams"),
+        ("firehose:PutRecordBatch", "kinesis-firehose"),
+        ("ses:SendEmail", "email"),
+        ("ses:SendRawEmail", "email"),
+        # Bedrock: bedrock-runtime "Contains data plane APIs for making inference requests";
+        # bedrock-agent-runtime "Contains data plane APIs for invoking agents and flows, and
+        # querying knowledge bases"; bedrock "Contains control plane APIs" (Amazon Bedrock API
+        # Reference, https://docs.aws.amazon.com/bedrock/latest/APIReference/welcome.html; the
+        # actions are its "actions supported by Amazon Bedrock Runtime" and "by Agents for
+        # Amazon Bedrock Runtime" lists).
+        ("bedrock:InvokeModel", "bedrock-runtime"),
+        ("bedrock:InvokeModelWithResponseStream", "bedrock-runtime"),
+        ("bedrock:ApplyGuardrail", "bedrock-runtime"),
+        ("bedrock:Retrieve", "bedrock-agent-runtime"),
+        ("bedrock:RetrieveAndGenerate", "bedrock-agent-runtime"),
+        ("bedrock:InvokeAgent", "bedrock-agent-runtime"),
+        ("bedrock:ListFoundationModels", "bedrock"),
+        # AppConfig: "AppConfig Data provides the data plane APIs your application uses to
+        # retrieve configuration data ... StartConfigurationSession ... GetLatestConfiguration"
+        # (AWS AppConfig Data API reference); the rest is AppConfig's own API.
+        ("appconfig:StartConfigurationSession", "appconfigdata"),
+        ("appconfig:GetLatestConfiguration", "appconfigdata"),
+        ("appconfig:GetConfigurationProfile", "appconfig"),
+        # SageMaker: the runtime API's "invoke-endpoint, invoke-endpoint-async" (AWS CLI,
+        # sagemaker-runtime) apart from the SageMaker API.
+        ("sagemaker:InvokeEndpoint", "sagemaker.runtime"),
+        ("sagemaker:InvokeEndpointAsync", "sagemaker.runtime"),
+        ("sagemaker:DescribeEndpoint", "sagemaker.api"),
+        # Step Functions: Synchronous Express workflows run through sync-states.
+        ("states:StartSyncExecution", "sync-states"),
+        ("states:StartExecution", "states"),
+        # Amazon Managed Service for Prometheus: "Control plane endpoints start with aps.*, and
+        # dataplane endpoints start with aps-workspaces.*" (AWS General Reference,
+        # https://docs.aws.amazon.com/general/latest/gr/prometheus-service.html).
+        ("aps:RemoteWrite", "aps-workspaces"),
+        ("aps:QueryMetrics", "aps-workspaces"),
+        ("aps:CreateWorkspace", "aps"),
+        # API Gateway: invoking an API is execute-api (its endpoint's own name).
+        ("execute-api:Invoke", "execute-api"),
+        ("Bedrock:invokemodel", "bedrock-runtime"),  # IAM compares actions case-insensitively
+    ],
+)
+def test_an_action_calls_the_endpoint_aws_names_for_it(action, endpoint):
+    """The review: the spec's warnings and the dry run named endpoints that do not exist
+    (kinesis, firehose, ses; bedrock for a model invocation, whose endpoint is bedrock-runtime)."""
+    assert reach.endpoints_for(action) == (endpoint,)
+    assert endpoint in NAMED_BY_AWS | {"aps", "states"}
+
+
+@pytest.mark.parametrize(
+    ("action", "endpoints"),
+    [
+        # A wildcard allows every action it matches: its endpoints, and the prefix's own (the
+        # table lists only the actions served elsewhere, so a wildcard may match others).
+        ("bedrock:*", ("bedrock", "bedrock-runtime", "bedrock-agent-runtime")),
+        ("bedrock:Invoke*", ("bedrock", "bedrock-runtime", "bedrock-agent-runtime")),
+        ("bedrock:InvokeModel*", ("bedrock", "bedrock-runtime")),
+        ("bedrock:Retriev?", ("bedrock", "bedrock-agent-runtime")),
+        ("appconfig:*", ("appconfig", "appconfigdata")),
+        ("states:StartSync*", ("states", "sync-states")),
+        ("kinesis:*", ("kinesis-streams",)),
+        ("sqs:*", ("sqs",)),
+    ],
+)
+def test_a_wildcard_calls_every_endpoint_of_the_actions_it_matches(action, endpoints):
+    assert reach.endpoints_for(action) == endpoints
 
 
 def test_the_gateway_endpoints_are_the_endpoint_tables():
     assert set(GATEWAY_SERVICES) == reach.GATEWAY_ENDPOINTS
     assert set(GATEWAY_SERVICES) | set(INTERFACE_SERVICES) == reach.KNOWN_ENDPOINTS
-    # Every special case names an endpoint the network can create.
-    assert set(reach.ENDPOINT_OF_PREFIX.values()) <= set(INTERFACE_SERVICES)
+    # Every special case names an endpoint the network can create, or one AWS names.
+    named = set(reach.ENDPOINT_OF_PREFIX.values()) | {
+        endpoint for split in reach.ENDPOINT_OF_ACTIONS.values() for endpoint in split
+    }
+    assert named <= set(INTERFACE_SERVICES) | NAMED_BY_AWS
 
 
 def test_only_the_task_definitions_roles_are_read():
@@ -93,4 +213,12 @@ def test_only_the_task_definitions_roles_are_read():
         "kms": ["task role"],
         "secretsmanager": ["secrets"],
         "sqs": ["task role"],
+    }
+    # A wildcard's every endpoint is called.
+    allow["Statement"][0]["Action"] = ["bedrock:Invoke*"]
+    assert set(reach.endpoints_called(resources)) == {
+        "bedrock",
+        "bedrock-agent-runtime",
+        "bedrock-runtime",
+        "secretsmanager",
     }

@@ -1004,6 +1004,31 @@ def test_without_nat_a_service_calling_a_service_the_network_has_no_endpoint_for
     assert said.startswith("network.gateway_endpoints: ")
 
 
+def test_without_nat_the_warning_names_the_endpoints_aws_names():
+    """The review: the warning told a user to reach "kinesis", "firehose", "ses" and "bedrock"
+    (for a model invocation) through endpoints of those names, which no AWS service has: their
+    interface endpoints are kinesis-streams, kinesis-firehose, the SES API's email and
+    bedrock-runtime (tests/cfn/test_reach.py quotes AWS's service names)."""
+    from troposphere_fargate import parse_spec
+
+    worker = (
+        "network: {nat_gateways: None, vpc_endpoints: true}\n"
+        "services:\n  worker:\n    expose: none\n"
+        "    task_role:\n      statements:\n"
+        "        - actions: [kinesis:PutRecord, firehose:PutRecord, ses:SendEmail, "
+        "bedrock:InvokeModel, bedrock:Retrieve]\n"
+        '          resources: ["*"]\n'
+    )
+    (warning,) = [w for w in parse_spec(worker).warnings if "no NAT gateway" in w]
+    assert warning == (
+        "network.nat_gateways: the network has no NAT gateway (nat_gateways: None), and the "
+        "service worker calls bedrock-agent-runtime (task_role); bedrock-runtime (task_role); "
+        "email (task_role); kinesis-firehose (task_role); kinesis-streams (task_role), which it "
+        "reaches only through an endpoint: bedrock-agent-runtime, bedrock-runtime, email, "
+        "kinesis-firehose, kinesis-streams: they have no endpoint here, give the network NAT"
+    )
+
+
 def test_secrets_and_their_kms_key_need_the_secrets_manager_endpoint_only():
     # Secrets Manager decrypts a secret with its KMS key itself: the task calls no KMS endpoint.
     from troposphere_fargate import parse_spec

@@ -362,13 +362,13 @@ def test_the_aws_services_drawn_are_those_the_tasks_roles_name():
         "ECR",
         "S3",
         "CloudWatch Logs",
-        "bedrock",
+        "Bedrock",
         "Secrets Manager",
         "SQS",
         "SSM Parameter Store",
     ]
     assert (
-        "AWS services\nECR, S3, CloudWatch Logs\nbedrock, Secrets Manager, SQS\n"
+        "AWS services\nECR, S3, CloudWatch Logs\nBedrock, Secrets Manager, SQS\n"
         "SSM Parameter Store" in environment_graph(view).source
     )
 

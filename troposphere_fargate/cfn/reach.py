@@ -4,7 +4,7 @@ reaches an AWS API only through a VPC endpoint for it; a call to any other times
 PrivateLink guide, "Access AWS services through AWS PrivateLink"; Amazon ECS Developer Guide,
 "Amazon ECS interface VPC endpoints": tasks in private subnets without NAT need the endpoints of
 the services they call). The dry run and the pictures use it; the spec's checks use
-:func:`endpoint_for` too.
+:func:`endpoints_for` too.
 
 Image pulls (``ecr.api``, ``ecr.dkr`` and S3's gateway for the layers) and logs are not read
 from here: the network template creates those endpoints whenever it creates any.
@@ -13,11 +13,58 @@ from here: the network template creates those endpoints whenever it creates any.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from fnmatch import fnmatchcase
 from typing import Any
 
-# An action's IAM service prefix -> the endpoint it calls, where the two differ; otherwise the
-# endpoint is named as the prefix (sqs, dynamodb, secretsmanager, ...).
-ENDPOINT_OF_PREFIX = {"cloudwatch": "monitoring", "ecr": "ecr.api"}
+# An action's IAM service prefix -> the endpoint its actions call, where the two differ (AWS
+# PrivateLink guide, "AWS services that integrate with AWS PrivateLink", whose service names are
+# the endpoints'); otherwise the endpoint is named as the prefix (sqs, dynamodb, secretsmanager,
+# ...). tests/cfn/test_reach.py cites each.
+ENDPOINT_OF_PREFIX = {
+    "cloudwatch": "monitoring",
+    "ecr": "ecr.api",
+    "firehose": "kinesis-firehose",
+    "kinesis": "kinesis-streams",
+    "sagemaker": "sagemaker.api",
+    "ses": "email",  # SES API v1 and v2 (email.<region>.amazonaws.com); SMTP is email-smtp
+}
+
+
+def _actions(names: str) -> frozenset[str]:
+    """Action names as IAM compares them, case-insensitively: ``"InvokeModel Converse"``."""
+    return frozenset(names.lower().split())
+
+
+# The actions of a prefix that an endpoint of their own serves (a service's data plane, apart
+# from its control plane), by prefix, then endpoint, named as the API reference names them.
+# Another action of the prefix calls the prefix's endpoint (ENDPOINT_OF_PREFIX).
+ENDPOINT_OF_ACTIONS: dict[str, dict[str, frozenset[str]]] = {
+    "appconfig": {"appconfigdata": _actions("StartConfigurationSession GetLatestConfiguration")},
+    "aps": {
+        "aps-workspaces": _actions("RemoteWrite QueryMetrics GetSeries GetLabels GetMetricMetadata")
+    },
+    "bedrock": {
+        "bedrock-runtime": _actions(
+            "ApplyGuardrail Converse ConverseStream CountTokens GetAsyncInvoke "
+            "InvokeGuardrailChecks InvokeModel InvokeModelWithBidirectionalStream "
+            "InvokeModelWithResponseStream ListAsyncInvokes StartAsyncInvoke"
+        ),
+        "bedrock-agent-runtime": _actions(
+            "CreateInvocation CreateSession DeleteAgentMemory DeleteSession EndSession "
+            "GenerateQuery GetAgentMemory GetExecutionFlowSnapshot GetFlowExecution "
+            "GetInvocationStep GetSession InvokeAgent InvokeFlow InvokeInlineAgent "
+            "ListFlowExecutionEvents ListFlowExecutions ListInvocations ListInvocationSteps "
+            "ListSessions OptimizePrompt PutInvocationStep Rerank Retrieve RetrieveAndGenerate "
+            "RetrieveAndGenerateStream StartFlowExecution StopFlowExecution UpdateSession"
+        ),
+    },
+    "sagemaker": {
+        "sagemaker.runtime": _actions(
+            "InvokeEndpoint InvokeEndpointAsync InvokeEndpointWithResponseStream"
+        )
+    },
+    "states": {"sync-states": _actions("StartSyncExecution")},
+}
 # Actions that make no call to an AWS API endpoint: a permission checked where the resource is
 # (a database token signed in the task, an NFS mount, a connection to a cluster in the VPC),
 # handing a role to a service, or an action on every service. RDS, ElastiCache and MSK take a
@@ -65,13 +112,20 @@ KNOWN_ENDPOINTS = GATEWAY_ENDPOINTS | frozenset(
 _EXECUTION_CALLS = frozenset({"secretsmanager", "ssm"})
 
 
-def endpoint_for(action: str) -> str | None:
-    """The endpoint ``service:Action`` calls (``sqs:SendMessage`` -> ``sqs``), or None for an
-    action that calls none."""
-    prefix = action.partition(":")[0].lower()
+def endpoints_for(action: str) -> tuple[str, ...]:
+    """The endpoints ``service:Action`` calls: the one of an action (``sqs:SendMessage`` ->
+    ``sqs``, ``bedrock:InvokeModel`` -> ``bedrock-runtime``), none for an action that calls
+    none. A wildcard (``bedrock:Invoke*``) calls every endpoint of the actions it matches, and
+    the prefix's own too: the tables list only the actions served elsewhere."""
+    prefix, _, name = action.lower().partition(":")
     if action.lower() in NO_ENDPOINT_NEEDED or prefix in NO_ENDPOINT_NEEDED_SERVICES:
-        return None
-    return ENDPOINT_OF_PREFIX.get(prefix, prefix)
+        return ()
+    default = ENDPOINT_OF_PREFIX.get(prefix, prefix)
+    served = ENDPOINT_OF_ACTIONS.get(prefix, {})
+    if "*" not in name and "?" not in name:
+        return (next((e for e, names in served.items() if name in names), default),)
+    matched = [e for e, names in served.items() if any(fnmatchcase(n, name) for n in names)]
+    return (default, *matched)
 
 
 def role_of(arn: Any) -> str | None:
@@ -139,11 +193,11 @@ def endpoints_called(resources: Mapping[str, Any]) -> dict[str, list[str]]:
     ):
         for role in sorted(roles):
             for action in allowed_actions(resources, role):
-                endpoint = endpoint_for(action)
                 prefix = action.partition(":")[0].lower()
-                if endpoint is None or (keep is not None and prefix not in keep):
+                if keep is not None and prefix not in keep:
                     continue
-                reasons = called.setdefault(endpoint, [])
-                if why not in reasons:
-                    reasons.append(why)
+                for endpoint in endpoints_for(action):
+                    reasons = called.setdefault(endpoint, [])
+                    if why not in reasons:
+                        reasons.append(why)
     return dict(sorted(called.items()))

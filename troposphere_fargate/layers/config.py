@@ -19,7 +19,7 @@ from dataclasses import MISSING, dataclass, field, fields
 from typing import Any, Final, Literal, TypeGuard
 
 from ..cfn.limits import SCHEDULED_ACTIONS_PER_SCALABLE_TARGET
-from ..cfn.reach import endpoint_for
+from ..cfn.reach import endpoints_for
 from ..errors import ConfigError as ConfigError
 from ..errors import field_error as _fail
 from ..errors import possessive, suggest_fields
@@ -1582,8 +1582,7 @@ def _aws_services_called(service: ServiceConfig) -> dict[str, str]:
         if statement.effect != "Allow":
             continue
         for action in statement.actions:
-            endpoint = endpoint_for(action)
-            if endpoint is not None:
+            for endpoint in endpoints_for(action):
                 add(endpoint, "task_role")
     return {endpoint: ", ".join(why) for endpoint, why in called.items()}
 

@@ -125,17 +125,22 @@ def options_named(message: str) -> list[str]:
 _ALWAYS = ("ECR", "S3", "CloudWatch Logs")
 # The names a picture gives the endpoints the tasks call (cfn.reach.endpoints_called: an
 # action's service prefix, or the endpoint it calls where the two differ); another is drawn as
-# it is (``bedrock``).
+# it is (``sagemaker.runtime``).
 _SERVICE_NAMES = {
+    "bedrock": "Bedrock",
+    "bedrock-agent-runtime": "Bedrock Agents",
+    "bedrock-runtime": "Bedrock",
     "dynamodb": "DynamoDB",
+    "email": "SES",
     "ecr.api": "ECR",
     "events": "EventBridge",
+    "kinesis-firehose": "Data Firehose",
+    "kinesis-streams": "Kinesis Data Streams",
     "kms": "KMS",
     "logs": "CloudWatch Logs",
     "monitoring": "CloudWatch",
     "s3": "S3",
     "secretsmanager": "Secrets Manager",
-    "ses": "SES",
     "sns": "SNS",
     "sqs": "SQS",
     "ssm": "SSM Parameter Store",
