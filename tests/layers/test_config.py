@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
 
@@ -491,6 +492,17 @@ def test_a_workers_sidecar_may_take_the_port_a_worker_does_not_listen_on():
         ("ELBSecurityPolicy-TLS13-1-0-2021-06", False),
         ("ELBSecurityPolicy-TLS13-1-1-2021-06", False),
         ("ELBSecurityPolicy-2016-08", False),
+        # Names of the right shape that Elastic Load Balancing has no policy of: a load balancer
+        # takes a predefined policy only ("Application Load Balancers do not support custom
+        # security policies", https://docs.aws.amazon.com/elasticloadbalancing/latest/
+        # application/describe-ssl-policies.html), and CreateListener refuses another name
+        # ("SSLPolicyNotFound: The specified SSL policy does not exist", Elastic Load Balancing
+        # API Reference, CreateListener, Errors). A typo passed the build and failed the deploy.
+        ("ELBSecurityPolicy-TLS13-1-2-Res-2021-07", False),
+        ("ELBSecurityPolicy-TLS13-1-2-Restricted-2021-06", False),
+        ("ELBSecurityPolicy-TLS13-1-3-PQ-2025-9", False),
+        ("ELBSecurityPolicy-TLS13-1-2-Ext0-2021-06", False),  # Ext0 is a FIPS policy's only
+        ("elbsecuritypolicy-tls13-1-2-res-2021-06", False),
     ],
 )
 def test_a_tls_policy_must_refuse_tls_1_0_and_1_1(policy, strong):
@@ -500,8 +512,30 @@ def test_a_tls_policy_must_refuse_tls_1_0_and_1_1(policy, strong):
         if strong:
             assert config(tls_policy=policy).tls_policy == policy
         else:
-            with pytest.raises(ConfigError, match=r"refuses TLS 1\.0 and 1\.1"):
+            with pytest.raises(
+                ConfigError, match=r"predefined TLS 1\.3 policies that refuse TLS 1\.0 and 1\.1"
+            ):
                 config(tls_policy=policy)
+
+
+def test_every_tls_policy_taken_is_one_elb_documents():
+    # The hybrid post-quantum policies, by their names in the Application Load Balancer guide
+    # ("AWS recommends implementing the new post-quantum TLS (PQ-TLS) based security policy
+    # ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09 or ELBSecurityPolicy-TLS13-1-2-FIPS-PQ-2025-09",
+    # https://docs.aws.amazon.com/elasticloadbalancing/latest/application/
+    # describe-ssl-policies.html), the 2021-06 TLS 1.3 ones and their FIPS twins (2023-04): none
+    # that takes TLS 1.0 or 1.1 (TLS13-1-0-*, TLS13-1-1-*), and each name once.
+    from troposphere_fargate.layers.config import DEFAULT_TLS_POLICY, TLS_POLICIES
+
+    assert DEFAULT_TLS_POLICY in TLS_POLICIES
+    assert "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09" in TLS_POLICIES
+    assert "ELBSecurityPolicy-TLS13-1-2-FIPS-PQ-2025-09" in TLS_POLICIES
+    assert len(set(TLS_POLICIES)) == len(TLS_POLICIES) == 22
+    shape = re.compile(
+        r"ELBSecurityPolicy-TLS13-1-(?:2-(?:Res-|Ext1-|Ext2-)?|3-)(?:2021-06|PQ-2025-09)"
+        r"|ELBSecurityPolicy-TLS13-1-(?:2-(?:Res-|Ext0-|Ext1-|Ext2-)?|3-)FIPS-(?:2023-04|PQ-2025-09)"
+    )
+    assert [policy for policy in TLS_POLICIES if not shape.fullmatch(policy)] == []
 
 
 def test_a_health_check_path_with_a_query_is_taken_as_elb_takes_it():

@@ -33,6 +33,7 @@ from troposphere_fargate.layers.blocks import (
 from troposphere_fargate.layers.config import (
     FARGATE_TASK_SIZES,
     LOAD_BALANCER_TYPES,
+    TLS_POLICIES,
     EnvironmentConfig,
     NetworkConfig,
     ProductConfig,
@@ -1200,6 +1201,15 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
     "an-app-protocol-ecs-does-not-take": (
         "services:\n  orders: {expose: internal, app_protocol: tcp}\n  b: {expose: none}\n",
         "app.yaml:2: services.orders.app_protocol: 'tcp' is not one of http, http2, grpc",
+        True,
+    ),
+    # A name of the shape of ELB's TLS 1.3 policies that ELB has no policy of: CreateListener
+    # refuses it ("SSLPolicyNotFound: The specified SSL policy does not exist", Elastic Load
+    # Balancing API Reference, CreateListener), so the build does, and so does the schema.
+    "a-tls-policy-elb-does-not-have": (
+        "services:\n  web: {tls_policy: ELBSecurityPolicy-TLS13-1-2-Res-2021-07}\n",
+        "app.yaml:2: services.web.tls_policy: 'ELBSecurityPolicy-TLS13-1-2-Res-2021-07' is not "
+        f"one of {', '.join(TLS_POLICIES)}",
         True,
     ),
     "a-service-name-too-long-for-an-environment": (

@@ -428,14 +428,51 @@ FARGATE_TASK_SIZES: dict[int, tuple[int, ...]] = {
 
 # A TLS 1.3 policy that still accepts TLS 1.2 clients, with forward secrecy only.
 DEFAULT_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-2021-06"
-# An ELB TLS 1.3 policy's name gives the oldest TLS version it accepts after TLS13-:
-# ELBSecurityPolicy-TLS13-1-0-2021-06 still takes TLS 1.0 (Elastic Load Balancing, "Security
-# policies for your Application Load Balancer"). Only those of TLS 1.2 or 1.3 at least pass.
-STRONG_TLS_POLICY = re.compile(r"^ELBSecurityPolicy-TLS13-1-[23]-[A-Za-z0-9-]+$")
-TLS_POLICY_RULE = (
-    "must be an ELB TLS 1.3 policy that refuses TLS 1.0 and 1.1: ELBSecurityPolicy-TLS13-1-2-... "
-    "or ELBSecurityPolicy-TLS13-1-3-..."
+# Elastic Load Balancing's predefined TLS 1.3 policies whose oldest TLS version (the name after
+# TLS13-) is 1.2 or 1.3: ELBSecurityPolicy-TLS13-1-0-2021-06 still takes TLS 1.0 ("Security
+# policies for your Application Load Balancer", and the Network Load Balancer guide's). A load
+# balancer takes no policy of its own ("Application Load Balancers do not support custom security
+# policies"): CreateListener refuses any other name (SSLPolicyNotFound), so a name is checked
+# against this list, not a pattern. The 2021-06 policies, their FIPS (2023-04) twins and the
+# hybrid post-quantum (PQ, 2025-09) ones. The RFC 9151 (CNSA) policies are left out: which
+# certificates and regions they take is not established here.
+TLS_POLICIES: tuple[str, ...] = tuple(
+    f"ELBSecurityPolicy-TLS13-{name}"
+    for name in (
+        "1-2-Res-2021-06",
+        "1-2-2021-06",
+        "1-2-Ext1-2021-06",
+        "1-2-Ext2-2021-06",
+        "1-3-2021-06",
+        "1-2-Res-PQ-2025-09",
+        "1-2-PQ-2025-09",
+        "1-2-Ext1-PQ-2025-09",
+        "1-2-Ext2-PQ-2025-09",
+        "1-3-PQ-2025-09",
+        "1-2-Res-FIPS-2023-04",
+        "1-2-FIPS-2023-04",
+        "1-2-Ext0-FIPS-2023-04",
+        "1-2-Ext1-FIPS-2023-04",
+        "1-2-Ext2-FIPS-2023-04",
+        "1-3-FIPS-2023-04",
+        "1-2-Res-FIPS-PQ-2025-09",
+        "1-2-FIPS-PQ-2025-09",
+        "1-2-Ext0-FIPS-PQ-2025-09",
+        "1-2-Ext1-FIPS-PQ-2025-09",
+        "1-2-Ext2-FIPS-PQ-2025-09",
+        "1-3-FIPS-PQ-2025-09",
+    )
 )
+TLS_POLICY_RULE = (
+    "must be one of Elastic Load Balancing's predefined TLS 1.3 policies that refuse TLS 1.0 "
+    "and 1.1 (a load balancer takes no other name): " + ", ".join(TLS_POLICIES)
+)
+
+
+def _check_tls_policy(owner: str, policy: object) -> None:
+    if not isinstance(policy, str) or policy not in TLS_POLICIES:
+        raise _fail(owner, "tls_policy", policy, TLS_POLICY_RULE)
+
 
 # A standard SNS topic (CloudWatch alarms do not notify FIFO topics, whose names end ".fifo").
 ALARM_TOPIC_ARN_PATTERN = (
@@ -1410,8 +1447,7 @@ class ServiceConfig:
             self.default_deregistration_delay_seconds,
             MAX_DEREGISTRATION_DELAY_SECONDS,
         )
-        if not isinstance(self.tls_policy, str) or not STRONG_TLS_POLICY.fullmatch(self.tls_policy):
-            raise _fail(owner, "tls_policy", self.tls_policy, TLS_POLICY_RULE)
+        _check_tls_policy(owner, self.tls_policy)
 
 
 # A domain the environment serves: lower-case DNS labels, at least two.
@@ -1544,8 +1580,7 @@ class EnvironmentConfig:
             raise _fail(owner, "default_https_only", self.default_https_only, "must be a bool")
         _check_retention(owner, "default_log_retention_days", self.default_log_retention_days)
         _check_web_acl(owner, self.default_web_acl_arn)
-        if not isinstance(self.tls_policy, str) or not STRONG_TLS_POLICY.fullmatch(self.tls_policy):
-            raise _fail(owner, "tls_policy", self.tls_policy, TLS_POLICY_RULE)
+        _check_tls_policy(owner, self.tls_policy)
 
     def under_domain(self, host: str) -> str | None:
         """``host`` relative to the default domain (``api`` for ``api.shop.example.com``, ``""``

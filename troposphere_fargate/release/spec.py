@@ -104,9 +104,9 @@ from ..layers.config import (
     REQUIRED_GATEWAY_ENDPOINTS,
     REQUIRED_INTERFACE_ENDPOINTS,
     S3_ENDPOINT_ACCESSES,
-    STRONG_TLS_POLICY,
     SUPPORTED_AZ_COUNTS,
     TARGET_UTILIZATION_RANGE,
+    TLS_POLICIES,
     WEB_ACL_ARN_PATTERN,
     X86_64,
     ConfigError,
@@ -2133,7 +2133,7 @@ _SERVICE_KEYS = (
     ),
     Key(
         "tls_policy",
-        _Str((STRONG_TLS_POLICY,), "an ELBSecurityPolicy-TLS13-1-2-... or -1-3-... policy"),
+        _Str(choices=TLS_POLICIES),
         "tls_policy",
         "The load balancer's TLS policy when a certificate is given: a TLS 1.3 policy that "
         "refuses TLS 1.0 and 1.1.",
@@ -2576,7 +2576,7 @@ _ENVIRONMENT_SETTINGS = _Object(
         ),
         Key(
             "tls_policy",
-            _Str((STRONG_TLS_POLICY,), "an ELBSecurityPolicy-TLS13-1-2-... or -1-3-... policy"),
+            _Str(choices=TLS_POLICIES),
             "tls_policy",
             "The HTTPS listener's TLS policy: a TLS 1.3 policy that refuses TLS 1.0 and 1.1.",
         ),
