@@ -492,16 +492,6 @@ def test_a_workers_sidecar_may_take_the_port_a_worker_does_not_listen_on():
         ("ELBSecurityPolicy-TLS13-1-0-2021-06", False),
         ("ELBSecurityPolicy-TLS13-1-1-2021-06", False),
         ("ELBSecurityPolicy-2016-08", False),
-        # Names of the right shape that Elastic Load Balancing has no policy of: a load balancer
-        # takes a predefined policy only ("Application Load Balancers do not support custom
-        # security policies", https://docs.aws.amazon.com/elasticloadbalancing/latest/
-        # application/describe-ssl-policies.html), and CreateListener refuses another name
-        # ("SSLPolicyNotFound: The specified SSL policy does not exist", Elastic Load Balancing
-        # API Reference, CreateListener, Errors). A typo passed the build and failed the deploy.
-        ("ELBSecurityPolicy-TLS13-1-2-Res-2021-07", False),
-        ("ELBSecurityPolicy-TLS13-1-2-Restricted-2021-06", False),
-        ("ELBSecurityPolicy-TLS13-1-3-PQ-2025-9", False),
-        ("ELBSecurityPolicy-TLS13-1-2-Ext0-2021-06", False),  # Ext0 is a FIPS policy's only
         ("elbsecuritypolicy-tls13-1-2-res-2021-06", False),
     ],
 )
@@ -512,10 +502,46 @@ def test_a_tls_policy_must_refuse_tls_1_0_and_1_1(policy, strong):
         if strong:
             assert config(tls_policy=policy).tls_policy == policy
         else:
-            with pytest.raises(
-                ConfigError, match=r"predefined TLS 1\.3 policies that refuse TLS 1\.0 and 1\.1"
-            ):
+            with pytest.raises(ConfigError, match=r"refuses TLS 1\.0 and 1\.1"):
                 config(tls_policy=policy)
+
+
+@pytest.mark.parametrize(
+    ("policy", "meant"),
+    [
+        ("ELBSecurityPolicy-TLS13-1-2-Res-2021-07", "ELBSecurityPolicy-TLS13-1-2-Res-2021-06"),
+        (
+            "ELBSecurityPolicy-TLS13-1-2-Restricted-2021-06",
+            "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+        ),
+        ("ELBSecurityPolicy-TLS13-1-3-PQ-2025-9", "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09"),
+        # Ext0 is a FIPS policy's only: difflib's nearest is Ext2.
+        ("ELBSecurityPolicy-TLS13-1-2-Ext0-2021-06", "ELBSecurityPolicy-TLS13-1-2-Ext2-2021-06"),
+        ("ELBSecurityPolicy-TLS13-1-3-Future-2027-01", None),
+    ],
+)
+def test_a_tls_policy_elb_does_not_document_is_warned_about(policy, meant):
+    """A name of the right shape that Elastic Load Balancing has no policy of: a load balancer
+    takes a predefined policy only ("Application Load Balancers do not support custom security
+    policies", https://docs.aws.amazon.com/elasticloadbalancing/latest/application/
+    describe-ssl-policies.html), and CreateListener refuses another name ("SSLPolicyNotFound:
+    The specified SSL policy does not exist", Elastic Load Balancing API Reference,
+    CreateListener, Errors): a typo passed the build without a word and failed the deploy. It
+    is warned about, not refused, since AWS adds policies (the PQ ones in 2025) that a closed
+    list would refuse until a release named them."""
+    from troposphere_fargate.layers.config import EnvironmentConfig, ProductConfig
+    from troposphere_fargate.layers.exposure import Routing
+
+    (warning,) = ServiceConfig(tls_policy=policy).warnings
+    assert warning.startswith(f"tls_policy: {policy} is none of the TLS 1.3 policies")
+    assert ("did you mean" in warning) == (meant is not None)
+    if meant:
+        assert f"(did you mean {meant}?)" in warning
+    assert f"aws elbv2 describe-ssl-policies --names {policy}" in warning
+    assert ServiceConfig().warnings == ()
+    web = ServiceConfig(container_name="web", expose="public", routing=Routing(1, path="/*"))
+    product = ProductConfig(services=(web,), environment=EnvironmentConfig(tls_policy=policy))
+    assert [w for w in product.warnings if "tls_policy" in w] == [f"environment.{warning}"]
 
 
 def test_every_tls_policy_taken_is_one_elb_documents():

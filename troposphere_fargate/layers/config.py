@@ -21,8 +21,8 @@ from typing import Any, Final, Literal, TypeGuard
 from ..cfn.limits import SCHEDULED_ACTIONS_PER_SCALABLE_TARGET
 from ..cfn.reach import endpoints_for
 from ..errors import ConfigError as ConfigError
+from ..errors import close_match, possessive, suggest_fields
 from ..errors import field_error as _fail
-from ..errors import possessive, suggest_fields
 from .application import (
     CONTAINER_NAME,
     CONTAINER_NAME_RULE,
@@ -428,14 +428,23 @@ FARGATE_TASK_SIZES: dict[int, tuple[int, ...]] = {
 
 # A TLS 1.3 policy that still accepts TLS 1.2 clients, with forward secrecy only.
 DEFAULT_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-2021-06"
-# Elastic Load Balancing's predefined TLS 1.3 policies whose oldest TLS version (the name after
-# TLS13-) is 1.2 or 1.3: ELBSecurityPolicy-TLS13-1-0-2021-06 still takes TLS 1.0 ("Security
-# policies for your Application Load Balancer", and the Network Load Balancer guide's). A load
-# balancer takes no policy of its own ("Application Load Balancers do not support custom security
-# policies"): CreateListener refuses any other name (SSLPolicyNotFound), so a name is checked
-# against this list, not a pattern. The 2021-06 policies, their FIPS (2023-04) twins and the
-# hybrid post-quantum (PQ, 2025-09) ones. The RFC 9151 (CNSA) policies are left out: which
-# certificates and regions they take is not established here.
+# An ELB TLS 1.3 policy's name gives the oldest TLS version it accepts after TLS13-:
+# ELBSecurityPolicy-TLS13-1-0-2021-06 still takes TLS 1.0 (Elastic Load Balancing, "Security
+# policies for your Application Load Balancer"). Only those of TLS 1.2 or 1.3 at least pass.
+STRONG_TLS_POLICY = re.compile(r"^ELBSecurityPolicy-TLS13-1-[23]-[A-Za-z0-9-]+$")
+TLS_POLICY_RULE = (
+    "must be an ELB TLS 1.3 policy that refuses TLS 1.0 and 1.1: ELBSecurityPolicy-TLS13-1-2-... "
+    "or ELBSecurityPolicy-TLS13-1-3-..."
+)
+# Of those, the predefined policies Elastic Load Balancing documents today. A load balancer
+# takes no policy of its own ("Application Load Balancers do not support custom security
+# policies"), and CreateListener refuses another name (SSLPolicyNotFound): a name of the right
+# shape not listed here is most likely a typo, and is warned about (ServiceConfig.warnings,
+# ApplicationConfig.warnings). It is not refused: AWS adds policies (the post-quantum ones in
+# 2025), and a closed list would refuse each until a release of this package named it. The
+# 2021-06 policies, their FIPS (2023-04) twins and the hybrid post-quantum (PQ, 2025-09) ones;
+# the RFC 9151 (CNSA) policies are left out: which certificates and regions they take is not
+# established here.
 TLS_POLICIES: tuple[str, ...] = tuple(
     f"ELBSecurityPolicy-TLS13-{name}"
     for name in (
@@ -463,15 +472,28 @@ TLS_POLICIES: tuple[str, ...] = tuple(
         "1-3-FIPS-PQ-2025-09",
     )
 )
-TLS_POLICY_RULE = (
-    "must be one of Elastic Load Balancing's predefined TLS 1.3 policies that refuse TLS 1.0 "
-    "and 1.1 (a load balancer takes no other name): " + ", ".join(TLS_POLICIES)
-)
 
 
 def _check_tls_policy(owner: str, policy: object) -> None:
-    if not isinstance(policy, str) or policy not in TLS_POLICIES:
+    if not isinstance(policy, str) or not STRONG_TLS_POLICY.fullmatch(policy):
         raise _fail(owner, "tls_policy", policy, TLS_POLICY_RULE)
+
+
+def tls_policy_warnings(policy: str) -> tuple[str, ...]:
+    """A TLS policy of the right shape that Elastic Load Balancing does not document
+    (:data:`TLS_POLICIES`): most likely a typo, which fails the listener at deploy."""
+    if policy in TLS_POLICIES:
+        return ()
+    # Compared after the prefix every name shares, which alone would make any name close.
+    prefix = "ELBSecurityPolicy-TLS13-"
+    close = close_match(policy.removeprefix(prefix), (p.removeprefix(prefix) for p in TLS_POLICIES))
+    hint = f" (did you mean {prefix}{close}?)" if close else ""
+    return (
+        f"tls_policy: {policy} is none of the TLS 1.3 policies Elastic Load Balancing "
+        f"documented when this version was made{hint}; a load balancer takes only its "
+        "predefined policies, and the listener fails at deploy on another name "
+        f"(SSLPolicyNotFound): check it with aws elbv2 describe-ssl-policies --names {policy}",
+    )
 
 
 # A standard SNS topic (CloudWatch alarms do not notify FIFO topics, whose names end ".fifo").
@@ -1119,14 +1141,16 @@ class ServiceConfig:
         health check still requests ``/``: an application that serves only under its paths
         answers 404 there, and every task is stopped as unhealthy; a one-time schedule
         (``at(...)``) whose time has passed, in its time zone, when the warning is asked for;
-        an Allow of every action of a service; and more managed policies or outbound rules
-        than an account takes by default."""
+        an Allow of every action of a service; more managed policies or outbound rules than
+        an account takes by default; and a ``tls_policy`` Elastic Load Balancing does not
+        document (:data:`TLS_POLICIES`)."""
         return (
             self._health_check_warnings()
             + self._schedule_warnings()
             + self._queue_warnings()
             + self._full_access_warnings()
             + self._quota_warnings()
+            + tls_policy_warnings(self.tls_policy)
         )
 
     def _quota_warnings(self) -> tuple[str, ...]:
@@ -2030,12 +2054,14 @@ class ProductConfig:
         """What is allowed but most likely a mistake, one sentence each, beginning with the key
         of the spec it is about (``build --spec`` prints them; nothing is refused): each
         service's :attr:`ServiceConfig.warnings` (``services.<name>.``), a certificate of
-        more names than ACM's default quota, and more listener rules than the load balancer's."""
+        more names than ACM's default quota, more listener rules than the load balancer's, and
+        an environment ``tls_policy`` Elastic Load Balancing does not document."""
         found = [
             *self._certificate_warnings(),
             *self._rule_quota_warnings(),
             *self._endpoint_warnings(),
             *self._regional_default_warnings(),
+            *(f"environment.{w}" for w in tls_policy_warnings(self.environment.tls_policy)),
         ]
         for service in self.services or (self.service,):
             found += [f"services.{service.container_name}.{w}" for w in service.warnings]

@@ -104,9 +104,9 @@ from ..layers.config import (
     REQUIRED_GATEWAY_ENDPOINTS,
     REQUIRED_INTERFACE_ENDPOINTS,
     S3_ENDPOINT_ACCESSES,
+    STRONG_TLS_POLICY,
     SUPPORTED_AZ_COUNTS,
     TARGET_UTILIZATION_RANGE,
-    TLS_POLICIES,
     WEB_ACL_ARN_PATTERN,
     X86_64,
     ConfigError,
@@ -2133,10 +2133,11 @@ _SERVICE_KEYS = (
     ),
     Key(
         "tls_policy",
-        _Str(choices=TLS_POLICIES),
+        _Str((STRONG_TLS_POLICY,), "an ELBSecurityPolicy-TLS13-1-2-... or -1-3-... policy"),
         "tls_policy",
         "The load balancer's TLS policy when a certificate is given: a TLS 1.3 policy that "
-        "refuses TLS 1.0 and 1.1.",
+        "refuses TLS 1.0 and 1.1. A name Elastic Load Balancing does not document (a typo, "
+        "which fails the listener) is warned about.",
     ),
     Key(
         "environment",
@@ -2576,9 +2577,10 @@ _ENVIRONMENT_SETTINGS = _Object(
         ),
         Key(
             "tls_policy",
-            _Str(choices=TLS_POLICIES),
+            _Str((STRONG_TLS_POLICY,), "an ELBSecurityPolicy-TLS13-1-2-... or -1-3-... policy"),
             "tls_policy",
-            "The HTTPS listener's TLS policy: a TLS 1.3 policy that refuses TLS 1.0 and 1.1.",
+            "The HTTPS listener's TLS policy: a TLS 1.3 policy that refuses TLS 1.0 and 1.1. "
+            "A name Elastic Load Balancing does not document is warned about.",
         ),
     ),
     build=_environment_values,
