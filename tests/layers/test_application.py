@@ -1353,6 +1353,63 @@ def test_cfn_lint_takes_policy_variables_beside_the_stacks_own_values():
 
 
 @pytest.mark.parametrize(
+    ("command", "message"),
+    [
+        (
+            ("CMD-SHELL", "curl", "-f", "http://localhost:8080/"),
+            "CMD-SHELL takes the whole command as one string, which the container's shell reads: "
+            "write ('CMD-SHELL', 'curl -f http://localhost:8080/') (the shell would run 'curl' "
+            "only)",
+        ),
+        (
+            ("CMD-SHELL", "curl -f http://localhost:8080/", "|| exit 1"),
+            "write ('CMD-SHELL', 'curl -f http://localhost:8080/ || exit 1')",
+        ),
+        (
+            ("CMD", "curl -f http://localhost:8080/ || exit 1"),
+            "CMD runs 'curl -f http://localhost:8080/ || exit 1' as one program's name, without "
+            "a shell: give each argument as its own string, or write ('CMD-SHELL', 'curl -f "
+            "http://localhost:8080/ || exit 1')",
+        ),
+        (
+            ("CMD", "curl", "-f", "http://localhost:8080/", "||", "exit", "1"),
+            "CMD runs its arguments directly, without a shell: 'curl' would get || or && as "
+            "arguments; write ('CMD-SHELL', 'curl -f http://localhost:8080/ || exit 1')",
+        ),
+        (("CMD", "/bin/check", "&&", "/bin/ready"), "'/bin/check' would get || or &&"),
+    ],
+    ids=["shell-in-pieces", "shell-tail-apart", "cmd-in-one-string", "cmd-or", "cmd-and"],
+)
+def test_a_health_check_command_that_can_never_pass_is_refused(command, message):
+    """ECS's healthCheck "maps to HealthCheck in the docker container create command" (ECS API
+    Reference, ContainerDefinition, https://docs.aws.amazon.com/AmazonECS/latest/APIReference/
+    API_ContainerDefinition.html), whose forms are '["CMD", args...]: exec arguments directly'
+    and '["CMD-SHELL", command]: run command with system's default shell' (Docker Engine API,
+    HealthConfig, https://docs.docker.com/reference/api/engine/version/v1.57/schemas/
+    HealthConfig/). The daemon runs CMD-SHELL as /bin/sh -c followed by every other string
+    (moby, daemon/health.go: append(getShell(cntr), cmdSlice...)), so the second is the shell's
+    $0 and only the first is run: ("CMD-SHELL", "curl", "-f", URL) runs curl without a URL.
+    Without a shell, a program named with a space is not found, and || is an argument. Each
+    check fails whatever the container's state, and ECS replaces every task it starts."""
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        HealthCheck(command=command)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("CMD-SHELL", "curl -f http://localhost:8080/ || exit 1"),
+        ("CMD", "/bin/check", "--ready"),
+        ("CMD", "curl", "-f", "http://localhost:8080/"),
+        ("CMD", "/bin/sh", "-c", "curl -f http://localhost:8080/ || exit 1"),
+        ("CMD", "grep", "-q", "a|b", "/tmp/ready"),
+    ],
+)
+def test_a_health_check_command_of_either_form_is_taken(command):
+    assert HealthCheck(command=command).command == command
+
+
+@pytest.mark.parametrize(
     ("build", "message"),
     [
         (

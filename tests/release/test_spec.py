@@ -1150,6 +1150,34 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "a command",
         True,
     ),
+    # Docker's forms, which ECS's healthCheck maps to: ["CMD-SHELL", command] runs one string
+    # in the shell (the daemon passes the others as $0, $1...), ["CMD", args...] runs them
+    # without one (Docker Engine API, HealthConfig: see test_application's
+    # test_a_health_check_command_that_can_never_pass_is_refused). Each failed every check.
+    "a-health-check-shell-command-in-pieces": (
+        "services:\n  web:\n    health_check:\n      command: [CMD-SHELL, curl, -f, "
+        "http://localhost/]\n",
+        "app.yaml:4: services.web.health_check.command: CMD-SHELL takes the whole command as "
+        "one string, which the container's shell reads: write ('CMD-SHELL', 'curl -f "
+        "http://localhost/') (the shell would run 'curl' only)",
+        True,
+    ),
+    "a-health-check-cmd-with-its-arguments-in-one-string": (
+        "services:\n  web:\n    health_check:\n      command: [CMD, /bin/check --ready]\n",
+        "app.yaml:4: services.web.health_check.command: CMD runs '/bin/check --ready' as one "
+        "program's name, without a shell: give each argument as its own string, or write "
+        "('CMD-SHELL', '/bin/check --ready')",
+        True,
+    ),
+    "a-health-check-cmd-with-a-shell-operator": (
+        "services:\n  web:\n    sidecars:\n      - name: otel\n"
+        "        image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/otel:1\n"
+        "        health_check: {command: [CMD, curl, -f, 'http://localhost/', '||', exit, '1']}\n",
+        "app.yaml:6: services.web.sidecars[0].health_check.command: CMD runs its arguments "
+        "directly, without a shell: 'curl' would get || or && as arguments; write "
+        "('CMD-SHELL', 'curl -f http://localhost/ || exit 1')",
+        True,
+    ),
     "a-schedule-without-min-or-max": (
         'services:\n  web:\n    schedules:\n      - {name: peak, schedule: "cron(0 8 ? * '
         'MON-FRI *)"}\n',

@@ -1033,6 +1033,36 @@ HEALTH_CHECK_LIMITS: dict[str, tuple[int, int]] = {
     "retries": (1, 10),
     "start_period_seconds": (0, 300),
 }
+# The forms a container health check's command takes, as Docker's HealthConfig.Test, which ECS's
+# healthCheck maps to: ["CMD", args...] "exec arguments directly" and ["CMD-SHELL", command] "run
+# command with system's default shell" (Docker Engine API). The daemon runs CMD-SHELL as
+# /bin/sh -c and every string after it (moby, daemon/health.go): the second string is the
+# shell's $0, not part of the command. Without a shell, || and && are arguments like any other.
+HEALTH_CHECK_SHELL_OPERATORS = ("||", "&&")
+
+
+def health_check_command_problem(command: tuple[str, ...]) -> str:
+    """Why a health check's command, CMD or CMD-SHELL and more, would fail whatever the
+    container's state ("" when it would not): the check could never pass, and ECS would replace
+    every task it starts."""
+    kind, first, *rest = command
+    whole = ("CMD-SHELL", " ".join((first, *rest)))
+    if kind == "CMD-SHELL" and rest:
+        return (
+            "CMD-SHELL takes the whole command as one string, which the container's shell "
+            f"reads: write {whole!r} (the shell would run {first!r} only)"
+        )
+    if kind == "CMD" and any(character.isspace() for character in first):
+        return (
+            f"CMD runs {first!r} as one program's name, without a shell: give each argument as "
+            f"its own string, or write {whole!r}"
+        )
+    if kind == "CMD" and any(word in HEALTH_CHECK_SHELL_OPERATORS for word in (first, *rest)):
+        return (
+            f"CMD runs its arguments directly, without a shell: {first!r} would get || or && "
+            f"as arguments; write {whole!r}"
+        )
+    return ""
 
 
 @suggest_fields
@@ -1041,8 +1071,10 @@ class HealthCheck:
     """A container health check (ECS runs ``command`` in the container).
 
     Attributes:
-        command: ``("CMD-SHELL", "curl -f http://localhost:8080/ || exit 1")`` (run by the
-            container's shell) or ``("CMD", "/bin/check", "--ready")`` (run directly).
+        command: ``("CMD-SHELL", "curl -f http://localhost:8080/ || exit 1")`` (one string,
+            run by the container's shell) or ``("CMD", "/bin/check", "--ready")`` (each
+            argument its own string, run directly); a form that would fail every check is
+            refused (:func:`health_check_command_problem`).
         interval_seconds: between checks, 5 to 300 (ECS's limits); default 30.
         timeout_seconds: for one check, 2 to 60; default 5.
         retries: failures in a row before the container is unhealthy, 1 to 10; default 3.
@@ -1067,6 +1099,9 @@ class HealthCheck:
             raise _fail(
                 owner, "command", self.command, "must start with CMD or CMD-SHELL and a command"
             )
+        problem = health_check_command_problem(self.command)
+        if problem:
+            raise _fail(owner, "command", self.command, problem)
         for name, (low, high) in HEALTH_CHECK_LIMITS.items():
             value = getattr(self, name)
             if not _is_int(value) or not low <= value <= high:

@@ -50,6 +50,7 @@ from ..layers.application import (
     EPHEMERAL_STORAGE_GIB,
     HEALTH_CHECK_KINDS,
     HEALTH_CHECK_LIMITS,
+    HEALTH_CHECK_SHELL_OPERATORS,
     KMS_KEY_ARN,
     MANAGED_POLICY_ARN,
     MAX_CONTAINER_NAME,
@@ -1399,11 +1400,25 @@ _HEALTH_CHECK = _Object(
                 config_checks={
                     "minItems": 2,
                     "prefixItems": [{"enum": list(HEALTH_CHECK_KINDS)}, {"pattern": r"\S"}],
+                    # health_check_command_problem: CMD-SHELL's command is one string; CMD's
+                    # program has no space in its name, and no argument is || or &&.
+                    "allOf": [
+                        {"if": {"prefixItems": [{"const": "CMD-SHELL"}]}, "then": {"maxItems": 2}},
+                        {
+                            "if": {"prefixItems": [{"const": "CMD"}]},
+                            "then": {
+                                "prefixItems": [True, {"pattern": r"^\S+$"}],
+                                "not": {"contains": {"enum": list(HEALTH_CHECK_SHELL_OPERATORS)}},
+                            },
+                        },
+                    ],
                 },
             ),
             "command",
-            "What ECS runs in the container: CMD or CMD-SHELL, then the command; it exits 0 "
-            'when healthy, such as [CMD-SHELL, "curl -f http://localhost:8080/healthz || exit 1"].',
+            "What ECS runs in the container: CMD-SHELL and the command as one string, which the "
+            "container's shell runs, or CMD and each argument as its own string, run without a "
+            'shell; it exits 0 when healthy, such as [CMD-SHELL, "curl -f '
+            'http://localhost:8080/healthz || exit 1"] or [CMD, /healthcheck, --ready].',
             required=True,
         ),
         # HealthCheck's own limits, here too so that the JSON Schema carries them to editors.
