@@ -1082,7 +1082,8 @@ def _report_plan(plan: Any, *, force: bool) -> None:
         print(
             f"Service Catalog product {product} ({plan.destination.region}): version "
             f"{plan.destination.version} would be added, from "
-            f"{plan.destination.url('root.yaml')}, unless the product has it"
+            f"{plan.destination.url('root.yaml')}, unless the product has it from there (one "
+            "of that name from another bucket or prefix stops the publish)"
         )
     for kind, target in plan.shares:
         print(f"its portfolio would be shared with {SHARE_KINDS[kind]} {target}, unless it is")

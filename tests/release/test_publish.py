@@ -16,14 +16,21 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from tests.support import compute
+from tests.support import compute, props
 from troposphere_fargate import __version__, cli
-from troposphere_fargate.layers.root import NETWORK_STACK, SERVICE_STACK
+from troposphere_fargate.layers import catalog as catalog_layer
+from troposphere_fargate.layers.root import (
+    NETWORK_STACK,
+    SERVICE_STACK,
+    TEMPLATE_BUCKET_NAME,
+    TEMPLATE_KEY_PREFIX,
+)
 from troposphere_fargate.release.build import MANIFEST, render_templates
 from troposphere_fargate.release.publish import (
     Destination,
     PublishError,
     add_to_catalog,
+    artifact_description,
     deploy_command,
     idempotency_token,
     launch_url,
@@ -330,6 +337,11 @@ def catalog():
 DESTINATION = Destination(BUCKET, PREFIX, __version__, "eu-west-1")
 
 
+@pytest.fixture(scope="module")
+def built_catalog() -> dict:
+    return catalog_layer.catalog_template(__version__).to_dict()
+
+
 def test_a_new_version_becomes_a_provisioning_artifact(catalog):
     client, stub = catalog
     stub.add_response(
@@ -344,7 +356,10 @@ def test_a_new_version_becomes_a_provisioning_artifact(catalog):
             "ProductId": "prod-abc",
             "Parameters": {
                 "Name": __version__,
-                "Description": f"troposphere_fargate {__version__}",
+                "Description": (
+                    f"troposphere_fargate {__version__} from "
+                    f"s3://{BUCKET}/{PREFIX}{__version__}/root.yaml"
+                ),
                 "Info": {"LoadTemplateFromURL": DESTINATION.url("root.yaml")},
                 "Type": "CLOUD_FORMATION_TEMPLATE",
             },
@@ -358,10 +373,61 @@ def test_a_version_the_product_has_is_skipped(catalog):
     client, stub = catalog
     stub.add_response(
         "list_provisioning_artifacts",
-        {"ProvisioningArtifactDetails": [{"Id": "pa-1", "Name": __version__}]},
+        {
+            "ProvisioningArtifactDetails": [
+                {
+                    "Id": "pa-1",
+                    "Name": __version__,
+                    "Description": artifact_description(DESTINATION),
+                }
+            ]
+        },
         {"ProductId": "prod-abc"},
     )
     assert add_to_catalog(client, "prod-abc", DESTINATION) == "exists"
+
+
+def test_a_version_of_that_name_from_another_prefix_is_refused_not_skipped(catalog):
+    """A spec build carries the package's version and each release goes under a prefix of its
+    own (README): a product that has shop/1.4.0/'s 0.4.0 was told its 1.5.0 was "already there,
+    left as it is", and never offered it. A second version of the same name is no answer:
+    "InvalidParametersException: Multiple Provisioning Artifact with name ... found" when a
+    launch names it (hashicorp/terraform-provider-aws#24362). ListProvisioningArtifacts gives
+    each version's Name and Description, not its template URL
+    (https://docs.aws.amazon.com/servicecatalog/latest/dg/API_ListProvisioningArtifacts.html:
+    "ProvisioningArtifactDetails ... Description ... Id ... Name"), so the description says
+    where its root.yaml is."""
+    client, stub = catalog
+    earlier = Destination(BUCKET, "shop/1.4.0/", __version__, "eu-west-1")
+    stub.add_response(
+        "list_provisioning_artifacts",
+        {
+            "ProvisioningArtifactDetails": [
+                {"Id": "pa-1", "Name": __version__, "Description": artifact_description(earlier)}
+            ]
+        },
+        {"ProductId": "prod-abc"},
+    )
+    later = Destination(BUCKET, "shop/1.5.0/", __version__, "eu-west-1")
+    with pytest.raises(PublishError) as refused:
+        add_to_catalog(client, "prod-abc", later)
+    message = str(refused.value)
+    assert message.startswith(
+        f"Service Catalog product prod-abc already has a version {__version__} of other "
+        f"templates ('troposphere_fargate {__version__} from s3://{BUCKET}/shop/1.4.0/"
+    )
+    assert f"not troposphere_fargate {__version__} from s3://{BUCKET}/shop/1.5.0/" in message
+    assert "catalog.yaml stack of its own" in message
+
+
+def test_catalog_yaml_describes_its_version_as_publish_does(built_catalog):
+    """The version catalog.yaml creates is the one publish finds there (same name and
+    description), so adding it again is a no-op, not a refusal."""
+    product = props(built_catalog["Resources"][catalog_layer.PRODUCT])
+    (artifact,) = product["ProvisioningArtifactParameters"]
+    values = {TEMPLATE_BUCKET_NAME: BUCKET, TEMPLATE_KEY_PREFIX: PREFIX}
+    assert artifact["Name"] == DESTINATION.version
+    assert compute(artifact["Description"], values) == artifact_description(DESTINATION)
 
 
 def test_an_unknown_product_is_a_one_line_error(catalog):
@@ -824,7 +890,8 @@ def test_a_dry_run_says_what_it_would_do_in_service_catalog(templates, offline, 
     root = f"https://{BUCKET}.s3.eu-west-1.amazonaws.com/{PREFIX}{__version__}/root.yaml"
     assert (
         f"\nService Catalog product prod-abcdefghijklm (eu-west-1): version {__version__} would "
-        f"be added, from {root}, unless the product has it\n"
+        f"be added, from {root}, unless the product has it from there (one of that name from "
+        "another bucket or prefix stops the publish)\n"
         "its portfolio would be shared with the organization o-abcdefghij, unless it is\n"
     ) in out
 

@@ -97,6 +97,12 @@ OUTPUT_LAUNCH_ROLE_ARN = "LaunchRoleArn"
 
 GROUP_CATALOG = "Service Catalog"
 
+# A version's (provisioning artifact's) description: where its root.yaml is. Service Catalog
+# lists a product's versions by name and description, not by template URL, and a spec build
+# carries the package's version under a prefix of each release's own: by this, publish
+# --catalog-product-id tells the version a product has from another build of the same name.
+ARTIFACT_DESCRIPTION = "troposphere_fargate {version} from s3://{bucket}/{prefix}{version}/{file}"
+
 # Names CloudFormation gives what a Service Catalog launch creates: stacks SC-<account>-pp-<id>,
 # and roles, log groups ("<stack name>-<logical id>-<suffix>") and buckets (the same, in lower
 # case) derived from them.
@@ -325,7 +331,14 @@ def _add_portfolio_and_product(
             ProvisioningArtifactParameters=[
                 servicecatalog.ProvisioningArtifactProperties(
                     Name=version,
-                    Description=f"troposphere_fargate {version}",
+                    Description=Sub(
+                        ARTIFACT_DESCRIPTION.format(
+                            version=version,
+                            bucket=f"${{{TEMPLATE_BUCKET_NAME}}}",
+                            prefix=f"${{{TEMPLATE_KEY_PREFIX}}}",
+                            file=ROOT_FILENAME,
+                        )
+                    ),
                     Type="CLOUD_FORMATION_TEMPLATE",
                     Info=servicecatalog.Info(
                         LoadTemplateFromURL=template_url(version, ROOT_FILENAME)

@@ -419,23 +419,54 @@ def idempotency_token(product_id: str, destination: Destination) -> str:
     return hashlib.sha256(seed.encode()).hexdigest()[:64]
 
 
+def artifact_description(destination: Destination) -> str:
+    """The description of the version's provisioning artifact, as ``catalog.yaml`` writes it
+    too: where its ``root.yaml`` is."""
+    from ..layers import catalog
+
+    return catalog.ARTIFACT_DESCRIPTION.format(
+        version=destination.version,
+        bucket=destination.bucket,
+        prefix=destination.prefix,
+        file=ROOT_FILENAME,
+    )
+
+
 def add_to_catalog(catalog: Any, product_id: str, destination: Destination) -> str:
     """Add the version as a provisioning artifact of a Service Catalog product, once.
 
-    Returns ``"added"`` or ``"exists"`` (a version already there is left as it is).
+    Returns ``"added"`` or ``"exists"`` (this version, from this template location, is already
+    there and is left as it is). A version of the same name from another bucket or prefix is
+    another build (a spec's next release, under a prefix of its own): :class:`PublishError`,
+    rather than a second version of that name or a silent skip.
     """
     from botocore.exceptions import ClientError
 
+    description = artifact_description(destination)
     try:
         existing = catalog.list_provisioning_artifacts(ProductId=product_id)
-        names = {a.get("Name") for a in existing.get("ProvisioningArtifactDetails", [])}
-        if destination.version in names:
+        named = [
+            a
+            for a in existing.get("ProvisioningArtifactDetails", [])
+            if a.get("Name") == destination.version
+        ]
+        if any(a.get("Description") == description for a in named):
             return "exists"
+        if named:
+            raise PublishError(
+                f"Service Catalog product {product_id} already has a version "
+                f"{destination.version} of other templates "
+                f"({named[0].get('Description') or 'no description'!r}), not {description}: "
+                "a product's versions are named by troposphere-fargate's version, and its "
+                "catalog's template constraint launches them from one TemplateBucketName and "
+                "TemplateKeyPrefix. Publish to those, or offer a build under another prefix "
+                "(an application's next release) with a catalog.yaml stack of its own"
+            )
         catalog.create_provisioning_artifact(
             ProductId=product_id,
             Parameters={
                 "Name": destination.version,
-                "Description": f"troposphere_fargate {destination.version}",
+                "Description": description,
                 "Info": {"LoadTemplateFromURL": destination.url(ROOT_FILENAME)},
                 "Type": "CLOUD_FORMATION_TEMPLATE",
             },
