@@ -25,6 +25,7 @@ from troposphere_fargate.layers.root import (
     TEMPLATE_BUCKET_NAME,
     TEMPLATE_KEY_PREFIX,
 )
+from troposphere_fargate.release import publish as publish_module
 from troposphere_fargate.release.build import MANIFEST, render_templates
 from troposphere_fargate.release.publish import (
     Destination,
@@ -159,6 +160,47 @@ def test_a_half_finished_publish_is_completed_without_touching_what_is_there(s3,
     ]
     assert "network.yaml" not in uploads  # same content, recognised by hashing it
     assert uploads[-1] == "root.yaml"
+
+
+def _written_meanwhile(monkeypatch, name: str, body: bytes) -> None:
+    """Another publish writes ``name`` between this one's check of the bucket and its upload."""
+    real = publish_module._published_sha256
+
+    def checked_then_written(client, bucket, key, owned=None):
+        found = real(client, bucket, key, owned)
+        if key.endswith(f"/{name}"):
+            client.put_object(Bucket=bucket, Key=key, Body=body)
+        return found
+
+    monkeypatch.setattr(publish_module, "_published_sha256", checked_then_written)
+
+
+def test_an_identical_file_written_meanwhile_is_no_failure(s3, templates, capsys, monkeypatch):
+    """S3 refuses the conditional upload of a key that exists: "Uploads the object only if the
+    object key name does not already exist in the bucket specified. Otherwise, Amazon S3
+    returns a 412 Precondition Failed error. If a conflicting operation occurs during the
+    upload S3 returns a 409 ConditionalRequestConflict response" (the S3 API's If-None-Match,
+    https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/s3/aws.sdk.kotlin.services.s3.model/-complete-multipart-upload-request/if-none-match.html;
+    https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html). When what
+    is there is this very file (an identical publish at the same time, or this upload retried
+    by botocore after S3 stored it), the publish said "written by someone else" and stopped
+    before root.yaml."""
+    local = (templates / __version__ / "service.yaml").read_bytes()
+    _written_meanwhile(monkeypatch, "service.yaml", local)
+    assert run(templates) == 0
+    out = capsys.readouterr().out
+    files = {p.name: p.read_bytes() for p in (templates / __version__).iterdir()}
+    assert published(s3) == {f"{PREFIX}{__version__}/{n}": data for n, data in files.items()}
+    assert "published 7 file(s)" in out  # the eighth was there, as uploaded
+
+
+def test_a_different_file_written_meanwhile_stops_the_publish(s3, templates, capsys, monkeypatch):
+    _written_meanwhile(monkeypatch, "service.yaml", b"somebody else's template")
+    assert run(templates) == 1
+    assert "was written by someone else while publishing" in capsys.readouterr().err
+    key = f"{PREFIX}{__version__}/"
+    assert published(s3)[f"{key}service.yaml"] == b"somebody else's template"
+    assert f"{key}root.yaml" not in published(s3)  # nothing launchable
 
 
 def test_a_published_version_is_never_overwritten_unless_forced(s3, templates, capsys):

@@ -286,31 +286,63 @@ def publish(
         progress(
             f"uploading {name} ({len(data):,} bytes) to s3://{destination.bucket}/{destination.key(name)}"
         )
-        # Unless forced, S3 itself refuses to overwrite: a publish running at the same time
-        # cannot slip a file in between our check and our upload.
-        only_if_absent = {} if force else {"IfNoneMatch": "*"}
         try:
-            s3.put_object(
-                Bucket=destination.bucket,
-                Key=destination.key(name),
-                Body=data,
-                ContentType=CONTENT_TYPES.get(Path(name).suffix, "application/octet-stream"),
-                ChecksumSHA256=base64.b64encode(hashlib.sha256(data).digest()).decode(),
-                Metadata={SHA256_METADATA: _sha256(data)},
-                **only_if_absent,
-                **owned,
-            )
-            # S3 checks the checksum on receipt; reading the object back checks the whole trip.
-            stored = s3.get_object(Bucket=destination.bucket, Key=destination.key(name), **owned)
-            if _sha256(stored["Body"].read()) != _sha256(data):
-                raise PublishError(
-                    f"s3://{destination.bucket}/{destination.key(name)} does not read back as "
-                    "uploaded; publish again"
-                )
+            if not _put(s3, destination, name, data, force=force, owned=owned):
+                result.unchanged.append(name)
+                continue
         except ClientError as exc:
             raise _s3_error(exc, destination) from None
         result.uploaded.append(name)
     return result
+
+
+# What S3 answers a write with If-None-Match when the key exists (412 Precondition Failed) or
+# another write to it is under way (409 ConditionalRequestConflict).
+CONDITIONAL_REFUSALS = ("412", "PreconditionFailed", "409", "ConditionalRequestConflict")
+
+
+def _put(
+    s3: Any,
+    destination: Destination,
+    name: str,
+    data: bytes,
+    *,
+    force: bool,
+    owned: Mapping[str, str],
+) -> bool:
+    """Upload ``data`` as ``name`` and read it back: True, or False when S3 refused a
+    conditional write because the object is there already with this very content (an identical
+    publish at the same time, or this request retried by botocore after S3 had stored it)."""
+    from botocore.exceptions import ClientError
+
+    key = destination.key(name)
+    # Unless forced, S3 itself refuses to overwrite: a publish running at the same time
+    # cannot slip a file in between our check and our upload.
+    only_if_absent = {} if force else {"IfNoneMatch": "*"}
+    try:
+        s3.put_object(
+            Bucket=destination.bucket,
+            Key=key,
+            Body=data,
+            ContentType=CONTENT_TYPES.get(Path(name).suffix, "application/octet-stream"),
+            ChecksumSHA256=base64.b64encode(hashlib.sha256(data).digest()).decode(),
+            Metadata={SHA256_METADATA: _sha256(data)},
+            **only_if_absent,
+            **owned,
+        )
+    except ClientError as exc:
+        if force or _error_code(exc) not in CONDITIONAL_REFUSALS:
+            raise
+        if _published_sha256(s3, destination.bucket, key, owned) != _sha256(data):
+            raise
+        return False
+    # S3 checks the checksum on receipt; reading the object back checks the whole trip.
+    stored = s3.get_object(Bucket=destination.bucket, Key=key, **owned)
+    if _sha256(stored["Body"].read()) != _sha256(data):
+        raise PublishError(
+            f"s3://{destination.bucket}/{key} does not read back as uploaded; publish again"
+        )
+    return True
 
 
 def _s3_error(exc: Exception, destination: Destination) -> PublishError:
