@@ -1108,6 +1108,92 @@ def test_changing_a_network_load_balancers_production_listener_resets_its_weight
     assert not [f for f in findings if "weights" in f.change]
 
 
+@pytest.mark.parametrize("strategy", ["CANARY", "LINEAR", "BLUE_GREEN"])
+def test_back_to_rolling_an_application_load_balancers_production_rule_risks_the_traffic(
+    strategy,
+):
+    """The move back to ROLLING deletes ProductionListenerRule, and CloudFormation deletes a
+    removed resource last, in the stack state UPDATE_COMPLETE_CLEANUP_IN_PROGRESS
+    (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-describing-stacks.html):
+    it "executes removal of resources in a 'final' pass after any new or updated resources
+    have been updated" (architect/deploy#398). Until then the rule forwards by the weights ECS
+    set, which may send every request to AlternateTargetGroup ("observed live: green=100/blue=0
+    after the initial deployment", go-to-k/cdk-real-drift#1730), while the rolling deployment
+    registers the new tasks in TargetGroup alone and stops the ones there; ECS keeps the
+    existing load balancer configuration and changes how new deployments are handled (the
+    note of https://docs.aws.amazon.com/AmazonECS/latest/developerguide/update-bluegreen-to-rolling.html,
+    read in its Chinese edition: "保持现有的负载均衡器配置,但更改新部署的处理方式").
+    On a network load balancer the same move was already breaking ("may stop forwarding by
+    weight"); here diff said the rule's removal was safe. A test listener's rule, removed too,
+    carries no production traffic."""
+    running = {
+        "DesiredCount": "2",
+        "DeploymentStrategy": strategy,
+        "CertificateArn": CERTIFICATE,
+        "TestListenerPort": "8443",
+    }
+    back_to_rolling = {"DeploymentStrategy": "ROLLING", "TestListenerPort": "0"}
+    findings = diff_stacks(shipped(__version__), shipped(__version__), running, back_to_rolling)
+    (back,) = [f for f in findings if "weight" in f.change]
+    assert back.subject == "resource ProductionListenerRule" and back.severity == BREAKING
+    assert back.change.startswith("removed while it forwards by weight")
+    assert "until CloudFormation deletes it" in back.change
+    # The other moves keep the rule, or have none.
+    for old, new in ((strategy, "CANARY"), ("ROLLING", strategy)):
+        findings = diff_stacks(
+            shipped(__version__),
+            shipped(__version__),
+            {**running, "DeploymentStrategy": old, "TestListenerPort": "0"},
+            {"DeploymentStrategy": new},
+        )
+        assert not [f for f in findings if "weight" in f.change]
+    # A network load balancer's production listener stays, and is told once.
+    network = {**running, "LoadBalancerType": "network", "TestListenerPort": "0"}
+    findings = diff_stacks(
+        shipped(__version__), shipped(__version__), network, {"DeploymentStrategy": "ROLLING"}
+    )
+    (back,) = [f for f in findings if "weight" in f.change]
+    assert back.subject == "resource HttpsListener"
+    assert back.change.startswith("may stop forwarding by weight")
+
+
+def test_a_weighted_rule_removed_with_its_service_is_no_finding():
+    """A rule ECS shifted, removed together with the service (or never the production rule of
+    one) leaves no traffic behind it: no weights finding."""
+    forward = {
+        "Type": "forward",
+        "ForwardConfig": {
+            "TargetGroups": [
+                {"TargetGroupArn": "a", "Weight": 100},
+                {"TargetGroupArn": "b", "Weight": 0},
+            ]
+        },
+    }
+    rule = {
+        "Type": "AWS::ElasticLoadBalancingV2::ListenerRule",
+        "Properties": {"ListenerArn": "l", "Priority": 1, "Actions": [forward]},
+    }
+    service = {
+        "Type": "AWS::ECS::Service",
+        "Properties": {
+            "LoadBalancers": [
+                {
+                    "TargetGroupArn": "a",
+                    "AdvancedConfiguration": {"ProductionListenerRule": {"Ref": "Rule"}},
+                }
+            ]
+        },
+    }
+    old = {"Resources": {"Rule": rule, "Service": service}}
+    assert not [f for f in diff_template("t.yaml", old, {"Resources": {}}) if "weight" in f.change]
+    kept = {"Resources": {"Service": copy.deepcopy(service)}}
+    del kept["Resources"]["Service"]["Properties"]["LoadBalancers"][0]["AdvancedConfiguration"]
+    (back,) = [f for f in diff_template("t.yaml", old, kept) if "weight" in f.change]
+    assert back.subject == "resource Rule" and back.severity == BREAKING
+    other = {"Resources": {"Rule": rule, "Service": kept["Resources"]["Service"]}}
+    assert not [f for f in diff_template("t.yaml", other, kept) if "weight" in f.change]
+
+
 @pytest.mark.parametrize("strategy", ["CANARY", "BLUE_GREEN"])
 def test_a_certificate_given_to_a_network_load_balancer_moves_its_weights_to_a_new_listener(
     strategy,

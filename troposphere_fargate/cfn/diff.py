@@ -1415,7 +1415,60 @@ def _weights_reset(
                 "with one update first, then make this change",
             )
         )
-    return findings + _weights_moved(template, old_resources, new_resources)
+    return (
+        findings
+        + _weights_moved(template, old_resources, new_resources)
+        + _weights_dropped(template, old_resources, new_resources)
+    )
+
+
+def _production_rules(service: Mapping[str, Any]) -> set[str]:
+    """The resources an ECS service names as its production listener rule (or, on a network
+    load balancer, listener): ``LoadBalancers[].AdvancedConfiguration.ProductionListenerRule``,
+    in every branch of their ``Fn::If``s."""
+    found: set[str] = set()
+    for balancers in branches(service.get("Properties", {}).get("LoadBalancers")):
+        for entry in balancers if isinstance(balancers, list) else ():
+            for balancer in branches(entry):
+                if not isinstance(balancer, Mapping):
+                    continue
+                for advanced in branches(balancer.get("AdvancedConfiguration")):
+                    if isinstance(advanced, Mapping):
+                        found |= referred(advanced.get("ProductionListenerRule"))
+    return found
+
+
+def _weights_dropped(
+    template: str, old_resources: Mapping[str, Any], new_resources: Mapping[str, Any]
+) -> list[Finding]:
+    """The production rule, forwarding by weight, of a service the update keeps and moves back
+    to ROLLING (it names no production rule any more), that the update removes: an application
+    load balancer's. CloudFormation deletes it last, after the service's rolling deployment
+    ("UPDATE_COMPLETE_CLEANUP_IN_PROGRESS", CloudFormation User Guide); until then it forwards
+    by the weights ECS set, maybe all to the alternate target group, whose tasks the rolling
+    deployment stops while it registers the new ones in the target group it keeps. A rule
+    another one takes over from is :func:`_weights_moved`'s."""
+    kept = [
+        name
+        for name, resource in old_resources.items()
+        if resource.get("Type") == "AWS::ECS::Service"
+        and (new_resources.get(name) or {}).get("Type") == "AWS::ECS::Service"
+        and not _production_rules(new_resources[name])
+    ]
+    rules = set().union(*(_production_rules(old_resources[name]) for name in kept))
+    return [
+        Finding(
+            template,
+            BREAKING,
+            f"resource {name}",
+            "removed while it forwards by weight: if the last canary, linear or blue/green "
+            "deployment left the traffic on the other target group, requests fail once the "
+            "rolling deployment stops the tasks there, until CloudFormation deletes it at the "
+            "end of the update (try the move in a staging stack first)",
+        )
+        for name in sorted(rules & set(old_resources) - set(new_resources))
+        if _forward_weights(old_resources[name])[0]
+    ]
 
 
 def _weights_moved(
