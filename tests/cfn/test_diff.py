@@ -225,6 +225,17 @@ def test_replacing_a_retained_resource_says_the_old_one_is_kept():
     )
     plain = only([f for f in diff_template("t.yaml", old, new) if f.subject == "resource Logs"])
     assert "kept" not in plain.change
+    # The policy changed by the same update, either way: which template's CloudFormation
+    # applies is not documented (a review), so the old one is not said to be kept; the change
+    # of policy is a finding of its own.
+    for was, now in (("Retain", "Delete"), ("Delete", "Retain")):
+        old["Resources"]["Logs"]["UpdateReplacePolicy"] = was
+        new["Resources"]["Logs"]["UpdateReplacePolicy"] = now
+        findings = diff_template("t.yaml", old, new)
+        (logs,) = [f for f in findings if f.subject == "resource Logs" and "Policy" not in f.change]
+        assert "replaced" in logs.change
+        assert "kept" not in logs.change
+        assert any(f"UpdateReplacePolicy {was} -> {now}" in f.change for f in findings)
 
 
 def test_replacing_a_resource_replaces_what_refers_to_it_in_a_create_only_property():

@@ -617,10 +617,14 @@ def _replacements(
 DELETION_PROTECTION_ATTRIBUTE = "deletion_protection.enabled"
 
 
-def _kept_on_replacement(resource: Mapping[str, Any]) -> str:
+def _kept_on_replacement(before: Mapping[str, Any], after: Mapping[str, Any]) -> str:
     """Where the old resource goes when it is replaced: with ``UpdateReplacePolicy: Retain``
-    CloudFormation keeps it, outside the stack, and what it holds with it."""
-    if resource.get("UpdateReplacePolicy") != "Retain":
+    CloudFormation keeps it, outside the stack, and what it holds with it. Said only when both
+    templates say Retain: which one CloudFormation applies when the same update changes the
+    policy is not documented (a review), and _policy_findings reports that change itself."""
+    if before.get("UpdateReplacePolicy") != "Retain" or after.get("UpdateReplacePolicy") != (
+        "Retain"
+    ):
         return ""
     return (
         "; the old one is kept (UpdateReplacePolicy Retain): it stays in the account, outside "
@@ -628,8 +632,9 @@ def _kept_on_replacement(resource: Mapping[str, Any]) -> str:
     )
 
 
-def _replacement_note(resource: Mapping[str, Any]) -> str:
-    """What a replacement does, where the type says more than "replaces"."""
+def _replacement_note(resource: Mapping[str, Any], after: Mapping[str, Any]) -> str:
+    """What a replacement of ``resource`` (by ``after``) does, where the type says more than
+    "replaces"."""
     if resource.get("Type") == "AWS::CertificateManager::Certificate":
         properties = resource.get("Properties") or {}
         options = properties.get("DomainValidationOptions")
@@ -645,7 +650,7 @@ def _replacement_note(resource: Mapping[str, Any]) -> str:
             f": CloudFormation requests a new certificate, waits until it is validated {how}, "
             "moves what uses it, then deletes the old one"
         )
-    return _left_running(resource) + _kept_on_replacement(resource)
+    return _left_running(resource) + _kept_on_replacement(resource, after)
 
 
 def _left_running(resource: Mapping[str, Any]) -> str:
@@ -890,7 +895,9 @@ def _knock_on(
             replaced[name] = certain
             settled = False
             severity = _loss(resource.get("Type"))
-            why += _left_running(old_resources[name]) + _kept_on_replacement(old_resources[name])
+            why += _left_running(old_resources[name]) + _kept_on_replacement(
+                old_resources[name], new_resources.get(name, {})
+            )
             # Found only "may be replaced" on an earlier round, and now certainly: one line.
             findings = [f for f in findings if f.subject != f"resource {name}"]
             findings.append(Finding(template, severity, f"resource {name}", why))
@@ -1068,7 +1075,7 @@ def _resource_findings(
                     subject,
                     f"{', '.join(replacements)} ({resource_type})"
                     + (_record_replaced(before, after) if named else "")
-                    + _replacement_note(before),
+                    + _replacement_note(before, after),
                 )
             )
 
