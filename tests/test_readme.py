@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from tests.support import refs_in
 from troposphere_fargate import ConfigError, NetworkConfig
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
@@ -232,17 +233,6 @@ NUMBER_WORDS = (
 # fmt: on
 
 
-def _refs(node: Any) -> set[str]:
-    """The parameters a rule (or a part of one) refers to."""
-    if isinstance(node, list):
-        return set().union(*map(_refs, node)) if node else set()
-    if isinstance(node, dict):
-        if set(node) == {"Ref"}:
-            return {node["Ref"]}
-        return set().union(*map(_refs, node.values())) if node else set()
-    return set()
-
-
 def test_the_root_section_counts_what_the_root_leaves_and_adds_and_lists_its_outputs():
     """`root.yaml`'s section counts the parameters of service.yaml the root leaves at their
     defaults and those it adds, and lists every output it exports. ServiceConnectAppProtocol
@@ -274,14 +264,14 @@ def test_the_console_environment_section_names_what_the_placement_rules_refuse()
 
     rules = render_templates()["service"]["Rules"]
     placement = {
-        name: rule for name, rule in rules.items() if _refs(rule) & {s.CLUSTER_NAME, s.EXPOSE}
+        name: rule for name, rule in rules.items() if refs_in(rule) & {s.CLUSTER_NAME, s.EXPOSE}
     }
     assert s.JOINING_NEEDS_THE_ENVIRONMENT in placement
     text = " ".join(section("One stack at a time, from the console").split())
     refused = text.split("The template's rules refuse, before anything is created: ", 1)[1]
     refused = refused.split(". What a console user", 1)[0]
     named = set(re.findall(r"`(\w+)(?:=[^`]*)?`", refused))
-    checked = set().union(*(_refs(rule["Assertions"]) for rule in placement.values()))
+    checked = set().union(*(refs_in(rule["Assertions"]) for rule in placement.values()))
     # The listener rule's parameters are "a listener rule", "a priority or a path or host".
     rule_parameters = {s.LISTENER_RULE_PRIORITY, s.LISTENER_RULE_PATH, s.LISTENER_RULE_HOST}
     assert "a priority or a path or host" in refused

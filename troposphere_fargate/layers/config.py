@@ -440,7 +440,7 @@ TLS_POLICY_RULE = (
 # takes no policy of its own ("Application Load Balancers do not support custom security
 # policies"), and CreateListener refuses another name (SSLPolicyNotFound): a name of the right
 # shape not listed here is most likely a typo, and is warned about (ServiceConfig.warnings,
-# ApplicationConfig.warnings). It is not refused: AWS adds policies (the post-quantum ones in
+# ProductConfig.warnings). It is not refused: AWS adds policies (the post-quantum ones in
 # 2025), and a closed list would refuse each until a release of this package named it. The
 # 2021-06 policies, their FIPS (2023-04) twins and the hybrid post-quantum (PQ, 2025-09) ones;
 # the RFC 9151 (CNSA) policies are left out: which certificates and regions they take is not

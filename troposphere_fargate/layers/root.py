@@ -490,8 +490,8 @@ def _check_shared(
     ]
     if differ:
         raise WiringError(
-            f"the root's parameter {name} is declared as the {layer} template declares it, and "
-            f"the {child.layer} template's {parameter}, wired to it, has another "
+            f"the root's parameter {name} takes its declaration from the {layer} template, "
+            f"and the {child.layer} template's {parameter}, wired to it, has another "
             f"{' and '.join(differ)}: declare them alike"
         )
 

@@ -346,32 +346,7 @@ def add_placement_rules(t: Template, placement: Placement) -> tuple[str, ...]:
                 ),
             ],
         },
-        PUBLIC_SERVICE_NEEDS_A_RULE: {
-            "RuleCondition": And(Not(standalone), public),
-            "Assertions": [
-                _assertion(
-                    Not(
-                        Or(
-                            _empty(LISTENER_ARN),
-                            _empty(LOAD_BALANCER_SECURITY_GROUP_ID),
-                            _empty(ENVIRONMENT_URL),
-                        )
-                    ),
-                    "A public service of an environment needs its ListenerArn, "
-                    "LoadBalancerSecurityGroupId and EnvironmentUrl outputs.",
-                ),
-                _assertion(
-                    Not(Equals(Ref(LISTENER_RULE_PRIORITY), NO_LISTENER_RULE_PRIORITY)),
-                    "A public service of an environment needs a ListenerRulePriority (1-50000, "
-                    "unique on the environment's listener).",
-                ),
-                _assertion(
-                    Not(And(_empty(LISTENER_RULE_PATH), _empty(LISTENER_RULE_HOST))),
-                    "A public service of an environment needs ListenerRulePath, "
-                    "ListenerRuleHost or both: what its listener rule matches.",
-                ),
-            ],
-        },
+        PUBLIC_SERVICE_NEEDS_A_RULE: _public_rule(And(Not(standalone), public)),
         INTERNAL_SERVICE_NEEDS_A_NAME: {
             "RuleCondition": And(Not(standalone), Equals(Ref(EXPOSE), EXPOSE_INTERNAL)),
             "Assertions": [
@@ -400,6 +375,37 @@ def add_placement_rules(t: Template, placement: Placement) -> tuple[str, ...]:
     return tuple(rules)
 
 
+def _public_rule(condition: And) -> dict[str, Any]:
+    """What a public service of an environment needs: the environment's listener outputs, a
+    priority, and a path or host for its listener rule."""
+    return {
+        "RuleCondition": condition,
+        "Assertions": [
+            _assertion(
+                Not(
+                    Or(
+                        _empty(LISTENER_ARN),
+                        _empty(LOAD_BALANCER_SECURITY_GROUP_ID),
+                        _empty(ENVIRONMENT_URL),
+                    )
+                ),
+                "A public service of an environment needs its ListenerArn, "
+                "LoadBalancerSecurityGroupId and EnvironmentUrl outputs.",
+            ),
+            _assertion(
+                Not(Equals(Ref(LISTENER_RULE_PRIORITY), NO_LISTENER_RULE_PRIORITY)),
+                "A public service of an environment needs a ListenerRulePriority (1-50000, "
+                "unique on the environment's listener).",
+            ),
+            _assertion(
+                Not(And(_empty(LISTENER_RULE_PATH), _empty(LISTENER_RULE_HOST))),
+                "A public service of an environment needs ListenerRulePath, "
+                "ListenerRuleHost or both: what its listener rule matches.",
+            ),
+        ],
+    }
+
+
 def _name_rule(standalone: Equals) -> dict[str, Any]:
     """ServiceConnectName only for an internal service of an environment: a public service or
     a worker of the shipped template is served by no Service Connect name
@@ -412,8 +418,7 @@ def _name_rule(standalone: Equals) -> dict[str, Any]:
                 _empty(SERVICE_CONNECT_NAME),
                 "Only an internal service has a ServiceConnectName (a public service is "
                 "reached through the load balancer, a worker not at all): leave it empty, or "
-                "set Expose to internal. A spec's connect: true serves a public service "
-                "through both.",
+                "set Expose to internal.",
             )
         ],
     }
