@@ -146,6 +146,31 @@ def test_checkov_passes_with_commented_skips_only(checkov):
     assert declared == skipped  # every skip is used: none is stale
 
 
+def test_every_checkov_skip_hides_a_failure(checkov, tmp_path):
+    """checkov reports a skipped check as skipped without running it (so the test above only
+    proves the check applies to the resource's type). Run on copies without the skips, every
+    skipped check must fail on its resource: a skip of a check that passes is stale, and would
+    hide that check failing later. The environment's load balancer and HTTPS listener skipped
+    CKV_AWS_91, CKV_AWS_2 and CKV_AWS_103 although, without a service's Fn::If, they pass."""
+    from troposphere_fargate.cfn.checkov import run_checkov
+
+    declared = set()
+    copies = []
+    for path in TEMPLATES:
+        template = render.from_yaml(path.read_text())
+        for name, resource in template["Resources"].items():
+            metadata = resource.get("Metadata") or {}
+            for skip in (metadata.pop("checkov", None) or {}).get("skip", []):
+                declared.add((path.name, name, skip["id"]))
+        copies.append(tmp_path / path.name)
+        copies[-1].write_text(render.to_yaml(template))
+    failed = {
+        (v.template, v.resource, v.rule) for v in run_checkov(copies, checkov) if not v.suppressed
+    }
+    assert declared - failed == set()  # skipped, yet passing without the skip: stale
+    assert failed - declared == set()
+
+
 def test_check_command_passes_on_the_shipped_templates(guard, checkov, capsys, monkeypatch):
     monkeypatch.chdir(REPO)
     monkeypatch.setenv("CHECKOV", str(checkov))

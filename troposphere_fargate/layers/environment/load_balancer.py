@@ -27,7 +27,6 @@ from ..config import EnvironmentConfig
 from ..service.load_balancer import (
     HTTP_LISTENER_CHECKOV,
     HTTP_PORT,
-    HTTPS_LISTENER_CHECKOV,
     HTTPS_PORT,
     LOAD_BALANCER_SUPPRESSIONS,
     strict_transport_security,
@@ -64,9 +63,9 @@ NOT_FOUND = elb.FixedResponseConfig(
 ALL_PORTS = (0, 65535)
 
 # --- Policy rules that do not apply, and why (resource metadata) ------------------------------
-LOAD_BALANCER_CHECKOV = {
-    "CKV_AWS_91": "access logs are on: access_logs.s3.enabled is true",
-}
+# No checkov skip on the load balancer nor on the HTTPS listener: unlike a service's, they set
+# access_logs.s3.enabled, the HTTPS protocol and the TLS policy without an Fn::If, which checkov
+# reads and passes (CKV_AWS_91, CKV_AWS_2, CKV_AWS_103); a skip there would hide a regression.
 ENVIRONMENT_HTTP_LISTENER_SUPPRESSIONS = {
     "alb_http_to_https_redirection_check": (
         "port 80 redirects to HTTPS whenever the environment has a certificate (DomainName or "
@@ -238,7 +237,7 @@ def add_load_balancer(
             Tags=name_tag("load-balancer"),
         )
     )
-    return suppress(load_balancer, guard=LOAD_BALANCER_SUPPRESSIONS, checkov=LOAD_BALANCER_CHECKOV)
+    return suppress(load_balancer, guard=LOAD_BALANCER_SUPPRESSIONS)
 
 
 @dataclass(frozen=True)
@@ -299,7 +298,5 @@ def add_listeners(
             guard=ENVIRONMENT_HTTP_LISTENER_SUPPRESSIONS,
             checkov=ENVIRONMENT_HTTP_LISTENER_CHECKOV,
         ),
-        https=suppress(
-            https, guard=ENVIRONMENT_HTTPS_LISTENER_SUPPRESSIONS, checkov=HTTPS_LISTENER_CHECKOV
-        ),
+        https=suppress(https, guard=ENVIRONMENT_HTTPS_LISTENER_SUPPRESSIONS),
     )
