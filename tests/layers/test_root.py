@@ -481,6 +481,41 @@ def test_launch_role_manages_only_the_roles_log_groups_and_buckets_of_launched_s
     ]
 
 
+# How the CKV_AWS_111 reason calls each service whose actions the launch role may take on any
+# resource ("Resource": "*", no condition) beyond reading.
+UNSCOPED_SERVICE_NAMES = {
+    "ec2": "EC2",
+    "ecs": "ECS",
+    "elasticloadbalancing": "Elastic Load Balancing",
+    "application-autoscaling": "Application Auto Scaling",
+    "cloudwatch": "CloudWatch",
+    "route53": "Route 53",
+    "logs": "log deliveries",
+}
+
+
+def test_launch_role_s_suppression_names_every_service_it_grants_on_any_resource(
+    catalog_template,
+):
+    """checkov's CKV_AWS_111 (write access without constraints) is skipped on the launch role
+    with a reason naming the services concerned; it named EC2, ECS, Elastic Load Balancing and
+    Application Auto Scaling but not CloudWatch (alarms, dashboard) nor Route 53, and said logs
+    were scoped to SC- names although log deliveries are granted on every resource."""
+    unscoped = set()
+    for statement in launch_statements(catalog_template).values():
+        if statement["Resource"] != ["*"] or "Condition" in statement:
+            continue
+        for action in statement["Action"]:
+            service, verb = action.split(":")
+            if not verb.startswith(("Describe", "Get", "List", "Validate")):
+                unscoped.add(service)
+    assert unscoped == set(UNSCOPED_SERVICE_NAMES)  # a new one: name it in the reason
+    metadata = catalog_template["Resources"][catalog.LAUNCH_ROLE]["Metadata"]
+    (skip,) = metadata["checkov"]["skip"]
+    assert skip["id"] == "CKV_AWS_111"
+    assert [n for n in UNSCOPED_SERVICE_NAMES.values() if n not in skip["comment"]] == []
+
+
 def test_launch_role_can_roll_back_and_plan_the_stacks_it_launches(catalog_template):
     """The product nests stacks: "make sure that you have cancel update stack permissions,
     which are required if an update rolls back" (AWS::CloudFormation::Stack, CloudFormation

@@ -374,11 +374,14 @@ def _add_launch_role(t: Template) -> iam_resources.Role:
         launch_role,
         checkov={
             "CKV_AWS_111": (
-                "the role creates, changes and deletes EC2, ECS, Elastic Load Balancing and "
-                "Application Auto Scaling resources whose ARNs hold IDs made at creation, so "
-                "no ARN can name them beforehand (nor are they scoped by tag); every action is "
-                "listed by name, and IAM, logs, S3 and stacks are scoped to the SC- names "
-                "Service Catalog launches"
+                "the role creates, changes and deletes the launch's EC2, ECS, Elastic Load "
+                "Balancing, Application Auto Scaling and CloudWatch (alarms, dashboard) "
+                "resources, whose IDs or names are made at creation, associates its VPC with "
+                "the Route 53 zones of interface endpoints AWS makes, and manages log "
+                "deliveries, which take no narrower resource: no ARN can name them beforehand "
+                "(nor are they scoped by tag); every action is listed by name, and roles, "
+                "functions, log groups, buckets and stacks are scoped to the SC- names Service "
+                "Catalog launches"
             )
         },
     )
