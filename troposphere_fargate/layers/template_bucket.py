@@ -88,8 +88,9 @@ BUCKET_SUPPRESSIONS = {
 POLICY_SUPPRESSIONS = {
     "s3_bucket_policy_ssl_requests_only_check": (
         "the policy denies every s3 action on the bucket and its objects when "
-        "aws:SecureTransport is false, in both documents of its Fn::If; the rule parses neither "
-        "the Fn::If nor object ARNs written with Fn::Sub (which cfn-lint's I1022 asks for)"
+        "aws:SecureTransport is false, in each of the four documents its Fn::Ifs choose "
+        "from; the rule parses neither Fn::If nor object ARNs written with Fn::Sub (which "
+        "cfn-lint's I1022 asks for)"
     ),
 }
 BUCKET_CHECKOV = {
