@@ -1083,7 +1083,7 @@ def _report_plan(plan: Any, *, force: bool) -> None:
             f"Service Catalog product {product} ({plan.destination.region}): version "
             f"{plan.destination.version} would be added, from "
             f"{plan.destination.url('root.yaml')}, unless the product has it from there (one "
-            "of that name from another bucket or prefix stops the publish)"
+            "of that name from another bucket or prefix stops the publish before any upload)"
         )
     for kind, target in plan.shares:
         print(f"its portfolio would be shared with {SHARE_KINDS[kind]} {target}, unless it is")

@@ -472,6 +472,97 @@ def test_catalog_yaml_describes_its_version_as_publish_does(built_catalog):
     assert compute(artifact["Description"], values) == artifact_description(DESTINATION)
 
 
+def _publish_to_product(monkeypatch, catalog, templates) -> tuple[int, list[str]]:
+    """``publish --catalog-product-id prod-abc`` against the emulator's S3 and the stubbed
+    Service Catalog: its exit code, and the calls made, in order."""
+    client, _ = catalog
+    calls: list[str] = []
+    # provide-client-params comes before the Stubber answers (at before-call) and stops the call
+    client.meta.events.register(
+        "provide-client-params.servicecatalog.*", lambda model, **_: calls.append(model.name)
+    )
+    real_client = boto3.session.Session.client
+
+    def made(self, name, *args, **kwargs):
+        if name == "servicecatalog":
+            return client
+        made = real_client(self, name, *args, **kwargs)
+        if name == "s3":
+            made.meta.events.register(
+                "before-call.s3.PutObject", lambda model, **_: calls.append(model.name)
+            )
+        return made
+
+    monkeypatch.setattr(boto3.session.Session, "client", made)
+    return run(templates, "--region", "us-east-1", "--catalog-product-id", "prod-abc"), calls
+
+
+def test_a_version_the_product_refuses_stops_the_publish_before_any_upload(
+    s3, templates, catalog, capsys, monkeypatch
+):
+    """The product's versions are asked first, with ListProvisioningArtifacts, which changes
+    nothing ("Lists all provisioning artifacts (also known as versions) for the specified
+    product", https://docs.aws.amazon.com/servicecatalog/latest/dg/API_ListProvisioningArtifacts.html):
+    the refusal came after every upload, leaving a launchable root.yaml under the prefix the
+    publish reported as failed."""
+    _, stub = catalog
+    elsewhere = Destination(BUCKET, "shop/1.4.0/", __version__, "us-east-1")
+    stub.add_response(
+        "list_provisioning_artifacts",
+        {
+            "ProvisioningArtifactDetails": [
+                {"Id": "pa-1", "Name": __version__, "Description": artifact_description(elsewhere)}
+            ]
+        },
+        {"ProductId": "prod-abc"},
+    )
+    code, calls = _publish_to_product(monkeypatch, catalog, templates)
+    assert code == 1
+    assert calls == ["ListProvisioningArtifacts"]  # no PutObject
+    assert published(s3) == {}
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith(
+        "troposphere-fargate: error: Service Catalog product prod-abc already has a version "
+        f"{__version__} of other templates ('troposphere_fargate {__version__} from "
+        f"s3://{BUCKET}/shop/1.4.0/"
+    )
+
+
+def test_a_new_version_is_checked_before_the_uploads_and_added_after_them(
+    s3, templates, catalog, capsys, monkeypatch
+):
+    _, stub = catalog
+    destination = Destination(BUCKET, PREFIX, __version__, "us-east-1")
+    for _ in range(2):  # before the uploads, and again as it is added
+        stub.add_response("list_provisioning_artifacts", {}, {"ProductId": "prod-abc"})
+    stub.add_response(
+        "create_provisioning_artifact",
+        {"ProvisioningArtifactDetail": {"Id": "pa-new", "Name": __version__}},
+        {
+            "ProductId": "prod-abc",
+            "Parameters": {
+                "Name": __version__,
+                "Description": artifact_description(destination),
+                "Info": {"LoadTemplateFromURL": destination.url("root.yaml")},
+                "Type": "CLOUD_FORMATION_TEMPLATE",
+            },
+            "IdempotencyToken": idempotency_token("prod-abc", destination),
+        },
+    )
+    code, calls = _publish_to_product(monkeypatch, catalog, templates)
+    assert code == 0
+    files = len(list((templates / __version__).iterdir()))
+    assert calls == [
+        "ListProvisioningArtifacts",
+        *["PutObject"] * files,
+        "ListProvisioningArtifacts",
+        "CreateProvisioningArtifact",
+    ]
+    assert f"Service Catalog product prod-abc: version {__version__} added" in (
+        capsys.readouterr().out
+    )
+
+
 def test_an_unknown_product_is_a_one_line_error(catalog):
     client, stub = catalog
     stub.add_client_error(
@@ -933,7 +1024,7 @@ def test_a_dry_run_says_what_it_would_do_in_service_catalog(templates, offline, 
     assert (
         f"\nService Catalog product prod-abcdefghijklm (eu-west-1): version {__version__} would "
         f"be added, from {root}, unless the product has it from there (one of that name from "
-        "another bucket or prefix stops the publish)\n"
+        "another bucket or prefix stops the publish before any upload)\n"
         "its portfolio would be shared with the organization o-abcdefghij, unless it is\n"
     ) in out
 

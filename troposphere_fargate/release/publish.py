@@ -6,7 +6,9 @@ verified version, as far as anyone launching it can tell:
 1. the local files are checked against their ``manifest.json`` (names, sizes, sha256);
 2. the bucket is checked, and every object already at the destination is compared with the local
    file (by the sha256 recorded in the object's metadata, or by its content); a different object
-   stops the publish unless ``force`` is set: a published version is immutable;
+   stops the publish unless ``force`` is set: a published version is immutable; when the version
+   is to go into a Service Catalog product, a version of that name from another bucket or prefix
+   there stops it too (:func:`check_catalog_version`), before anything is uploaded;
 3. the missing (or, forced, different) files are uploaded with a SHA-256 checksum that S3
    verifies before storing them, and read back and hashed again, ``root.yaml`` last: until it is
    there, nothing is launchable;
@@ -464,6 +466,56 @@ def artifact_description(destination: Destination) -> str:
     )
 
 
+def _product_has_version(catalog: Any, product_id: str, destination: Destination) -> bool:
+    """Whether the product has this version from this template location already; a version of
+    the same name from another bucket or prefix is :class:`PublishError`. Read-only
+    (ListProvisioningArtifacts): :func:`publish_release` asks before it uploads anything."""
+    description = artifact_description(destination)
+    existing = catalog.list_provisioning_artifacts(ProductId=product_id)
+    named = [
+        a
+        for a in existing.get("ProvisioningArtifactDetails", [])
+        if a.get("Name") == destination.version
+    ]
+    if any(a.get("Description") == description for a in named):
+        return True
+    if named:
+        raise PublishError(
+            f"Service Catalog product {product_id} already has a version "
+            f"{destination.version} of other templates "
+            f"({named[0].get('Description') or 'no description'!r}), not {description}: "
+            "a product's versions are named by troposphere-fargate's version, and its "
+            "catalog's template constraint launches them from one TemplateBucketName and "
+            "TemplateKeyPrefix. Publish to those, or offer a build under another prefix "
+            "(an application's next release) with a catalog.yaml stack of its own"
+        )
+    return False
+
+
+def _product_error(exc: Exception, product_id: str) -> PublishError:
+    code = _error_code(exc)
+    if code == "ResourceNotFoundException":
+        return PublishError(f"Service Catalog has no product {product_id}")
+    if code in ("AccessDeniedException", "AccessDenied"):
+        return PublishError(
+            f"access denied to Service Catalog product {product_id}: needs "
+            "servicecatalog:ListProvisioningArtifacts and CreateProvisioningArtifact"
+        )
+    return _catalog_error(exc, f"product {product_id}")
+
+
+def check_catalog_version(catalog: Any, product_id: str, destination: Destination) -> str:
+    """What :func:`add_to_catalog` would do, asked without changing anything: ``"exists"`` or
+    ``"new"``; :class:`PublishError` when it would refuse (a version of the same name from
+    another bucket or prefix, no such product, no access)."""
+    from botocore.exceptions import ClientError
+
+    try:
+        return "exists" if _product_has_version(catalog, product_id, destination) else "new"
+    except ClientError as exc:
+        raise _product_error(exc, product_id) from None
+
+
 def add_to_catalog(catalog: Any, product_id: str, destination: Destination) -> str:
     """Add the version as a provisioning artifact of a Service Catalog product, once.
 
@@ -474,31 +526,14 @@ def add_to_catalog(catalog: Any, product_id: str, destination: Destination) -> s
     """
     from botocore.exceptions import ClientError
 
-    description = artifact_description(destination)
     try:
-        existing = catalog.list_provisioning_artifacts(ProductId=product_id)
-        named = [
-            a
-            for a in existing.get("ProvisioningArtifactDetails", [])
-            if a.get("Name") == destination.version
-        ]
-        if any(a.get("Description") == description for a in named):
+        if _product_has_version(catalog, product_id, destination):
             return "exists"
-        if named:
-            raise PublishError(
-                f"Service Catalog product {product_id} already has a version "
-                f"{destination.version} of other templates "
-                f"({named[0].get('Description') or 'no description'!r}), not {description}: "
-                "a product's versions are named by troposphere-fargate's version, and its "
-                "catalog's template constraint launches them from one TemplateBucketName and "
-                "TemplateKeyPrefix. Publish to those, or offer a build under another prefix "
-                "(an application's next release) with a catalog.yaml stack of its own"
-            )
         catalog.create_provisioning_artifact(
             ProductId=product_id,
             Parameters={
                 "Name": destination.version,
-                "Description": description,
+                "Description": artifact_description(destination),
                 "Info": {"LoadTemplateFromURL": destination.url(ROOT_FILENAME)},
                 "Type": "CLOUD_FORMATION_TEMPLATE",
             },
@@ -507,15 +542,7 @@ def add_to_catalog(catalog: Any, product_id: str, destination: Destination) -> s
             IdempotencyToken=idempotency_token(product_id, destination),
         )
     except ClientError as exc:
-        code = _error_code(exc)
-        if code == "ResourceNotFoundException":
-            raise PublishError(f"Service Catalog has no product {product_id}") from None
-        if code in ("AccessDeniedException", "AccessDenied"):
-            raise PublishError(
-                f"access denied to Service Catalog product {product_id}: needs "
-                "servicecatalog:ListProvisioningArtifacts and CreateProvisioningArtifact"
-            ) from None
-        raise _catalog_error(exc, f"product {product_id}") from None
+        raise _product_error(exc, product_id) from None
     return "added"
 
 
@@ -872,11 +899,16 @@ def publish_release(
         if chosen != s3.meta.region_name:
             s3 = session.client("s3", region_name=chosen)
         owner = bucket_owner or _account_of(session, chosen)
+        catalog = None
+        if catalog_product_id:
+            catalog = session.client("servicecatalog", region_name=chosen)
+            # Before any upload: a version the product refuses would leave a launchable
+            # root.yaml under a prefix the publish then reports as failed.
+            check_catalog_version(catalog, catalog_product_id, destination)
         result = publish(s3, files, destination, force=force, progress=progress, owner=owner)
         result.templates = templates
         release = Release(destination, result)
         if catalog_product_id:
-            catalog = session.client("servicecatalog", region_name=chosen)
             release.catalog = add_to_catalog(catalog, catalog_product_id, destination)
             if targets:
                 release.portfolio = catalog_portfolio(catalog, catalog_product_id)
