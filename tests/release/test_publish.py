@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
 import json
 import re
 import shutil
@@ -201,6 +202,84 @@ def test_a_different_file_written_meanwhile_stops_the_publish(s3, templates, cap
     key = f"{PREFIX}{__version__}/"
     assert published(s3)[f"{key}service.yaml"] == b"somebody else's template"
     assert f"{key}root.yaml" not in published(s3)  # nothing launchable
+
+
+@pytest.fixture
+def stubbed_s3():
+    """An S3 client whose answers are given one by one (botocore's Stubber), for the answers
+    the emulator never gives: a 409 to a conditional upload, a 403 to one read."""
+    client = boto3.client(
+        "s3", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x"
+    )
+    with Stubber(client) as stub:
+        yield client, stub
+        stub.assert_no_pending_responses()
+
+
+def _refused_upload(stub, code: str, status: int, message: str) -> None:
+    """A bucket that holds nothing yet, then refuses the conditional upload of root.yaml."""
+    stub.add_response("head_bucket", {}, {"Bucket": BUCKET})
+    stub.add_client_error("get_object", "NoSuchKey", "The specified key does not exist.", 404)
+    stub.add_client_error("put_object", code, message, status)
+
+
+def _body(data: bytes) -> dict:
+    from botocore.response import StreamingBody
+
+    return {"Body": StreamingBody(io.BytesIO(data), len(data))}
+
+
+@pytest.mark.parametrize(
+    ("code", "status"),
+    [("409", 409), ("ConditionalRequestConflict", 409), ("412", 412), ("PreconditionFailed", 412)],
+)
+def test_a_conditional_refusal_of_other_content_names_the_file(stubbed_s3, code, status):
+    """S3 answers a conditional upload with 412 when the key exists and with 409 when "a
+    conflicting operation occurs during the upload" (PutObject's If-None-Match,
+    https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/s3/aws.sdk.kotlin.services.s3.model/-put-object-request/if-none-match.html:
+    "Otherwise, Amazon S3 returns a 412 Precondition Failed error. If a conflicting operation
+    occurs during the upload S3 returns a 409 ConditionalRequestConflict response. On a 409
+    failure you should retry the upload."). botocore names an error with no body by its HTTP
+    status, so "409" is a code too: it said "S3 error on ...: 409", not what happened."""
+    client, stub = stubbed_s3
+    _refused_upload(stub, code, status, "refused")
+    stub.add_response("get_object", _body(b"somebody else's template"))
+    with pytest.raises(PublishError) as refused:
+        publish(
+            client, {"root.yaml": b"ours"}, Destination(BUCKET, PREFIX, __version__, "us-east-1")
+        )
+    assert str(refused.value) == (
+        f"s3://{BUCKET}/{PREFIX}{__version__}/root.yaml was written by someone else while "
+        "publishing; check it and publish again"
+    )
+
+
+def test_a_refused_upload_that_cannot_be_read_back_says_both(stubbed_s3):
+    """After a 412 (the key exists: If-None-Match, as above), the object is read to tell this
+    very file from another. That read can be refused when the refusal was not: GetObject needs
+    s3:GetObject, and "If you don't have the s3:ListBucket permission, Amazon S3 will return an
+    HTTP status code 403 ("access denied") error" for a key that is gone
+    (https://docs.aws.amazon.com/AWSJavaScriptSDK/latest/AWS/S3.html#getObject-property). The
+    user was told "access denied to s3://...", not that S3 had refused the upload."""
+    client, stub = stubbed_s3
+    _refused_upload(
+        stub,
+        "PreconditionFailed",
+        412,
+        "At least one of the pre-conditions you specified did not hold",
+    )
+    stub.add_client_error("get_object", "AccessDenied", "Access Denied", 403)
+    with pytest.raises(PublishError) as refused:
+        publish(
+            client, {"root.yaml": b"ours"}, Destination(BUCKET, PREFIX, __version__, "us-east-1")
+        )
+    assert str(refused.value) == (
+        f"S3 refused the conditional upload of s3://{BUCKET}/{PREFIX}{__version__}/root.yaml "
+        "(PreconditionFailed: At least one of the pre-conditions you specified did not hold: "
+        "someone else wrote it while publishing) and reading it back to compare failed "
+        "(AccessDenied: Access Denied): check that object (comparing needs s3:GetObject on it) "
+        "and publish again"
+    )
 
 
 def test_a_published_version_is_never_overwritten_unless_forced(s3, templates, capsys):

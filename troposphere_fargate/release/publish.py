@@ -293,7 +293,7 @@ def publish(
                 result.unchanged.append(name)
                 continue
         except ClientError as exc:
-            raise _s3_error(exc, destination) from None
+            raise _s3_error(exc, destination, name) from None
         result.uploaded.append(name)
     return result
 
@@ -315,7 +315,7 @@ def _put(
     """Upload ``data`` as ``name`` and read it back: True, or False when S3 refused a
     conditional write because the object is there already with this very content (an identical
     publish at the same time, or this request retried by botocore after S3 had stored it)."""
-    from botocore.exceptions import ClientError
+    from botocore.exceptions import BotoCoreError, ClientError
 
     key = destination.key(name)
     # Unless forced, S3 itself refuses to overwrite: a publish running at the same time
@@ -335,7 +335,18 @@ def _put(
     except ClientError as exc:
         if force or _error_code(exc) not in CONDITIONAL_REFUSALS:
             raise
-        if _published_sha256(s3, destination.bucket, key, owned) != _sha256(data):
+        try:
+            there = _published_sha256(s3, destination.bucket, key, owned)
+        except (ClientError, BotoCoreError) as unread:
+            # The refusal is why the publish stops; the failed read, why it cannot tell whether
+            # the object there is this very file: the user needs both.
+            raise PublishError(
+                f"S3 refused the conditional upload of s3://{destination.bucket}/{key} "
+                f"({_error_text(exc)}: someone else wrote it while publishing) and reading it "
+                f"back to compare failed ({_error_text(unread)}): check that object (comparing "
+                "needs s3:GetObject on it) and publish again"
+            ) from None
+        if there != _sha256(data):
             raise
         return False
     # S3 checks the checksum on receipt; reading the object back checks the whole trip.
@@ -347,9 +358,11 @@ def _put(
     return True
 
 
-def _s3_error(exc: Exception, destination: Destination) -> PublishError:
+def _s3_error(exc: Exception, destination: Destination, name: str = "") -> PublishError:
+    """An S3 error as one line for the user; ``name``: the file whose upload failed."""
     code = _error_code(exc)
     where = f"s3://{destination.bucket}/{destination.key('')}"
+    what = f"s3://{destination.bucket}/{destination.key(name)}" if name else where
     if code in ("404", "NoSuchBucket", "NotFound"):
         return PublishError(f"bucket {destination.bucket} does not exist (or is not visible here)")
     if code in ("403", "AccessDenied", "Forbidden", "AllAccessDisabled"):
@@ -358,12 +371,12 @@ def _s3_error(exc: Exception, destination: Destination) -> PublishError:
             "s3:PutObject there, in a bucket of the expected account (--bucket-owner; by "
             "default the account publishing)"
         )
-    if code in ("412", "PreconditionFailed", "ConditionalRequestConflict"):
+    if code in CONDITIONAL_REFUSALS:
         return PublishError(
-            f"{where} was written by someone else while publishing; check it and publish again"
+            f"{what} was written by someone else while publishing; check it and publish again"
         )
     if code in ("BadDigest", "InvalidDigest", "XAmzContentSHA256Mismatch"):
-        return PublishError(f"S3 refused an upload to {where}: its checksum did not match ({code})")
+        return PublishError(f"S3 refused an upload to {what}: its checksum did not match ({code})")
     return PublishError(f"S3 error on {where}: {_error_text(exc)}")
 
 
