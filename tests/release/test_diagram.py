@@ -10,6 +10,7 @@ import pytest
 
 from tests import tools
 from troposphere_fargate import cli
+from troposphere_fargate.cfn import reach
 from troposphere_fargate.layers.config import NetworkConfig, ProductConfig
 from troposphere_fargate.release import diagram
 from troposphere_fargate.release.build import render_templates
@@ -371,6 +372,17 @@ def test_the_aws_services_drawn_are_those_the_tasks_roles_name():
         "AWS services\nECR, S3, CloudWatch Logs\nBedrock, Secrets Manager, SQS\n"
         "SSM Parameter Store" in environment_graph(view).source
     )
+
+
+def test_the_endpoints_of_one_service_are_drawn_as_that_service():
+    # bedrock:* calls six endpoints, servicediscovery:* two (tests/cfn/test_reach.py).
+    endpoints = [*reach.endpoints_for("bedrock:*"), *reach.endpoints_for("servicediscovery:*")]
+    assert diagram._named_services(endpoints)[len(diagram._ALWAYS) :] == [
+        "Bedrock",
+        "Bedrock Agents",
+        "Bedrock Data Automation",
+        "Cloud Map",
+    ]
 
 
 def test_services_reached_reads_only_the_task_and_execution_roles():

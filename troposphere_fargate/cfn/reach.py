@@ -37,7 +37,11 @@ def _actions(names: str) -> frozenset[str]:
 
 # The actions of a prefix that an endpoint of their own serves (a service's data plane, apart
 # from its control plane), by prefix, then endpoint, named as the API reference names them.
-# Another action of the prefix calls the prefix's endpoint (ENDPOINT_OF_PREFIX).
+# Another action of the prefix calls the prefix's endpoint (ENDPOINT_OF_PREFIX). Bedrock's are
+# the operation lists of its API reference, one an API ("The following actions are supported
+# by Agents for Amazon Bedrock: ..."), less ListTagsForResource, TagResource and UntagResource:
+# every Bedrock API has them, so the action alone does not say which endpoint it calls (it is
+# left to the prefix's). tests/cfn/test_reach.py cites each list.
 ENDPOINT_OF_ACTIONS: dict[str, dict[str, frozenset[str]]] = {
     "appconfig": {"appconfigdata": _actions("StartConfigurationSession GetLatestConfiguration")},
     "aps": {
@@ -57,11 +61,48 @@ ENDPOINT_OF_ACTIONS: dict[str, dict[str, frozenset[str]]] = {
             "ListSessions OptimizePrompt PutInvocationStep Rerank Retrieve RetrieveAndGenerate "
             "RetrieveAndGenerateStream StartFlowExecution StopFlowExecution UpdateSession"
         ),
+        # Agents for Amazon Bedrock: agents, knowledge bases (their ingestion jobs), flows and
+        # prompts, the "Agents Build-time API actions" of Bedrock's VPC endpoint page.
+        "bedrock-agent": _actions(
+            "AssociateAgentCollaborator AssociateAgentKnowledgeBase CreateAgent "
+            "CreateAgentActionGroup CreateAgentAlias CreateDataSource CreateFlow CreateFlowAlias "
+            "CreateFlowVersion CreateKnowledgeBase CreatePrompt CreatePromptVersion DeleteAgent "
+            "DeleteAgentActionGroup DeleteAgentAlias DeleteAgentVersion DeleteDataSource "
+            "DeleteFlow DeleteFlowAlias DeleteFlowVersion DeleteKnowledgeBase "
+            "DeleteKnowledgeBaseDocuments DeletePrompt DisassociateAgentCollaborator "
+            "DisassociateAgentKnowledgeBase GetAgent GetAgentActionGroup GetAgentAlias "
+            "GetAgentCollaborator GetAgentKnowledgeBase GetAgentVersion GetDataSource GetFlow "
+            "GetFlowAlias GetFlowVersion GetIngestionJob GetKnowledgeBase "
+            "GetKnowledgeBaseDocuments GetPrompt IngestKnowledgeBaseDocuments "
+            "ListAgentActionGroups ListAgentAliases ListAgentCollaborators "
+            "ListAgentKnowledgeBases ListAgents ListAgentVersions ListDataSources "
+            "ListFlowAliases ListFlows ListFlowVersions ListIngestionJobs "
+            "ListKnowledgeBaseDocuments ListKnowledgeBases ListPrompts PrepareAgent PrepareFlow "
+            "StartIngestionJob StopIngestionJob UpdateAgent UpdateAgentActionGroup "
+            "UpdateAgentAlias UpdateAgentCollaborator UpdateAgentKnowledgeBase UpdateDataSource "
+            "UpdateFlow UpdateFlowAlias UpdateKnowledgeBase UpdatePrompt ValidateFlowDefinition"
+        ),
+        # Data Automation for Amazon Bedrock (blueprints, projects) and its runtime, which
+        # processes files with a project.
+        "bedrock-data-automation": _actions(
+            "CopyBlueprintStage CreateBlueprint CreateBlueprintVersion "
+            "CreateDataAutomationProject DeleteBlueprint DeleteDataAutomationProject "
+            "GetBlueprint GetBlueprintOptimizationStatus GetDataAutomationProject "
+            "InvokeBlueprintOptimizationAsync ListBlueprints ListDataAutomationProjects "
+            "UpdateBlueprint UpdateDataAutomationProject"
+        ),
+        "bedrock-data-automation-runtime": _actions(
+            "GetDataAutomationStatus InvokeDataAutomation InvokeDataAutomationAsync"
+        ),
     },
     "sagemaker": {
         "sagemaker.runtime": _actions(
             "InvokeEndpoint InvokeEndpointAsync InvokeEndpointWithResponseStream"
         )
+    },
+    # Cloud Map: discovering instances is its data plane, data-servicediscovery.
+    "servicediscovery": {
+        "data-servicediscovery": _actions("DiscoverInstances DiscoverInstancesRevision")
     },
     "states": {"sync-states": _actions("StartSyncExecution")},
 }

@@ -128,8 +128,12 @@ _ALWAYS = ("ECR", "S3", "CloudWatch Logs")
 # it is (``sagemaker.runtime``).
 _SERVICE_NAMES = {
     "bedrock": "Bedrock",
+    "bedrock-agent": "Bedrock Agents",
     "bedrock-agent-runtime": "Bedrock Agents",
+    "bedrock-data-automation": "Bedrock Data Automation",
+    "bedrock-data-automation-runtime": "Bedrock Data Automation",
     "bedrock-runtime": "Bedrock",
+    "data-servicediscovery": "Cloud Map",
     "dynamodb": "DynamoDB",
     "email": "SES",
     "ecr.api": "ECR",
@@ -141,6 +145,7 @@ _SERVICE_NAMES = {
     "monitoring": "CloudWatch",
     "s3": "S3",
     "secretsmanager": "Secrets Manager",
+    "servicediscovery": "Cloud Map",
     "sns": "SNS",
     "sqs": "SQS",
     "ssm": "SSM Parameter Store",
