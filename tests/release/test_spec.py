@@ -2068,6 +2068,9 @@ def test_secrets_of_several_kms_keys_are_a_list_of_keys(schema):
         ("services.api", 6),
         ("domain", 1),
         ("environment", None),  # not in the spec at all
+        ("services.web.schedules[0]", 5),  # an item of a list: its line
+        ("services.web.schedules[0].min", 5),
+        ("services.web.schedules[1].min", 4),  # no such item: the list's key
     ],
 )
 def test_a_warning_is_placed_at_its_keys_line_or_the_nearest_above(dotted, line):

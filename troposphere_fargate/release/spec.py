@@ -2800,20 +2800,34 @@ def _composed(text: str) -> Node | None:
         return None
 
 
+# A part of a warning's dotted key: a key, or a key and the index of an item of its list.
+_KEY_PART = re.compile(r"(.*?)(?:\[([0-9]+)\])?")
+
+
 def _key_at(node: Node | None, dotted: str) -> tuple[int, str] | None:
     """The line of the key ``dotted`` names in the spec's nodes, or of the nearest key above it
-    the spec has, and that key's path; None when the spec has not even the first."""
+    the spec has, and that key's path; None when the spec has not even the first. A part may
+    name an item of a list, ``sidecars[0]``: the item's line."""
     found_at = None
     parts: list[str] = []
     for part in dotted.split("."):
+        match = _KEY_PART.fullmatch(part)
+        name, index = (match[1], match[2]) if match else (part, None)
         if not isinstance(node, MappingNode):
             break
-        found = next(((key, value) for key, value in node.value if key.value == part), None)
+        found = next(((key, value) for key, value in node.value if key.value == name), None)
         if found is None:
             break
         key, node = found
-        parts.append(part)
+        parts.append(name)
         found_at = (key.start_mark.line + 1, ".".join(parts))
+        if index is None:
+            continue
+        if not isinstance(node, SequenceNode) or int(index) >= len(node.value):
+            break
+        node = node.value[int(index)]
+        parts[-1] = part
+        found_at = (node.start_mark.line + 1, ".".join(parts))
     return found_at
 
 
