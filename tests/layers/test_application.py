@@ -1352,47 +1352,112 @@ def test_cfn_lint_takes_policy_variables_beside_the_stacks_own_values():
     assert lint_templates({s.FILENAME: to_yaml(template)}, regions=["us-east-1"]) == []
 
 
+# ECS's healthCheck "maps to HealthCheck in the docker container create command" (ECS API
+# Reference, ContainerDefinition, https://docs.aws.amazon.com/AmazonECS/latest/APIReference/
+# API_ContainerDefinition.html), and HealthCheck.command "must start with CMD to run the command
+# arguments directly, or CMD-SHELL to run the command with the container's default shell", such
+# as [ "CMD-SHELL", "curl -f http://localhost/ || exit 1" ] (ECS API Reference, HealthCheck,
+# https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_HealthCheck.html). Docker's
+# forms are '["CMD", args...]: exec arguments directly' and '["CMD-SHELL", command]: run command
+# with system's default shell' (Docker Engine API, HealthConfig, https://docs.docker.com/
+# reference/api/engine/version/v1.57/schemas/HealthConfig/), and its daemon runs CMD-SHELL as
+# /bin/sh -c followed by every other string (moby, daemon/health.go: append(getShell(cntr),
+# cmdSlice...)): a second string is the shell's $0. That is Docker; Fargate runs containers with
+# its own agent, assumed (not verified) to do the same. Each form below is a valid command, so it
+# is warned of, not refused: whether it fails depends on the image.
+_SHELL_PIECES = (
+    "CMD-SHELL is followed by {count} strings, and the container's shell runs the first alone "
+    "({first!r}): the others are not run, only given to it as $0, $1... (Docker's form is "
+    "[CMD-SHELL, command], one string), so the check most likely does not test what it means "
+    "to. Give the whole command as one string"
+)
+_SPACED_PROGRAM = (
+    "CMD runs {first!r} as the name of one program, spaces and all (no shell splits it): most "
+    "likely no program has that name, and every check fails. Give each argument its own string "
+    "after CMD, or the whole command as one string after CMD-SHELL"
+)
+_OPERATOR_ARGUMENT = (
+    "CMD runs {first!r} without a shell, so || and && reach it as arguments like any other "
+    "(they are the shell's operators after CMD-SHELL only): most likely not the check meant. "
+    "Give each argument its own string after CMD, or the whole command as one string after "
+    "CMD-SHELL"
+)
+
+
 @pytest.mark.parametrize(
-    ("command", "message"),
+    ("command", "warning"),
     [
-        (
+        (  # curl runs without its URL
             ("CMD-SHELL", "curl", "-f", "http://localhost:8080/"),
-            "CMD-SHELL takes the whole command as one string, which the container's shell reads: "
-            "write ('CMD-SHELL', 'curl -f http://localhost:8080/') (the shell would run 'curl' "
-            "only)",
+            _SHELL_PIECES.format(count=3, first="curl")
+            + ': write ["CMD-SHELL", "curl -f http://localhost:8080/"]',
+        ),
+        (  # curl runs, and passes when healthy; "|| exit 1" is its $0, unused. Which of "a
+            # string" or "shell text" the last piece meant is not known: no suggestion.
+            ("CMD-SHELL", "curl -f http://localhost:8080/", "|| exit 1"),
+            _SHELL_PIECES.format(count=2, first="curl -f http://localhost:8080/"),
         ),
         (
-            ("CMD-SHELL", "curl -f http://localhost:8080/", "|| exit 1"),
-            "write ('CMD-SHELL', 'curl -f http://localhost:8080/ || exit 1')",
+            ("CMD-SHELL", "curl -f http://localhost:8080/", "||", "exit", "1"),
+            _SHELL_PIECES.format(count=4, first="curl -f http://localhost:8080/")
+            + ': write ["CMD-SHELL", "curl -f http://localhost:8080/ || exit 1"]',
+        ),
+        (  # an operator last: the joined command would be a syntax error
+            ("CMD-SHELL", "/bin/check", "&&"),
+            _SHELL_PIECES.format(count=2, first="/bin/check"),
         ),
         (
             ("CMD", "curl -f http://localhost:8080/ || exit 1"),
-            "CMD runs 'curl -f http://localhost:8080/ || exit 1' as one program's name, without "
-            "a shell: give each argument as its own string, or write ('CMD-SHELL', 'curl -f "
-            "http://localhost:8080/ || exit 1')",
+            _SPACED_PROGRAM.format(first="curl -f http://localhost:8080/ || exit 1")
+            + ': write ["CMD-SHELL", "curl -f http://localhost:8080/ || exit 1"]',
+        ),
+        (
+            ("CMD", "/bin/check --ready"),
+            _SPACED_PROGRAM.format(first="/bin/check --ready")
+            + ': write ["CMD-SHELL", "/bin/check --ready"]',
         ),
         (
             ("CMD", "curl", "-f", "http://localhost:8080/", "||", "exit", "1"),
-            "CMD runs its arguments directly, without a shell: 'curl' would get || or && as "
-            "arguments; write ('CMD-SHELL', 'curl -f http://localhost:8080/ || exit 1')",
+            _OPERATOR_ARGUMENT.format(first="curl")
+            + ': write ["CMD-SHELL", "curl -f http://localhost:8080/ || exit 1"]',
         ),
-        (("CMD", "/bin/check", "&&", "/bin/ready"), "'/bin/check' would get || or &&"),
+        (  # the argument of a space stays one argument: quoted as shlex.join quotes it
+            ("CMD", "grep", "-q", "ready now", "/tmp/state", "||", "exit", "1"),
+            _OPERATOR_ARGUMENT.format(first="grep")
+            + """: write ["CMD-SHELL", "grep -q 'ready now' /tmp/state || exit 1"]""",
+        ),
+        (
+            ("CMD", "/bin/check", "&&", "/bin/ready"),
+            _OPERATOR_ARGUMENT.format(first="/bin/check")
+            + ': write ["CMD-SHELL", "/bin/check && /bin/ready"]',
+        ),
+        (  # a program may take "&&" as an argument; "/bin/check &&" is no command: no suggestion
+            ("CMD", "/bin/check", "&&"),
+            _OPERATOR_ARGUMENT.format(first="/bin/check"),
+        ),
+        (  # two operators in a row: no command either
+            ("CMD", "/bin/a", "||", "&&", "/bin/b"),
+            _OPERATOR_ARGUMENT.format(first="/bin/a"),
+        ),
     ],
-    ids=["shell-in-pieces", "shell-tail-apart", "cmd-in-one-string", "cmd-or", "cmd-and"],
+    ids=[
+        "shell-in-words",
+        "shell-tail-apart",
+        "shell-operator-apart",
+        "shell-operator-last",
+        "cmd-command-line-in-one-string",
+        "cmd-program-and-option-in-one-string",
+        "cmd-or",
+        "cmd-or-quoted-argument",
+        "cmd-and",
+        "cmd-and-last",
+        "cmd-operators-in-a-row",
+    ],
 )
-def test_a_health_check_command_that_can_never_pass_is_refused(command, message):
-    """ECS's healthCheck "maps to HealthCheck in the docker container create command" (ECS API
-    Reference, ContainerDefinition, https://docs.aws.amazon.com/AmazonECS/latest/APIReference/
-    API_ContainerDefinition.html), whose forms are '["CMD", args...]: exec arguments directly'
-    and '["CMD-SHELL", command]: run command with system's default shell' (Docker Engine API,
-    HealthConfig, https://docs.docker.com/reference/api/engine/version/v1.57/schemas/
-    HealthConfig/). The daemon runs CMD-SHELL as /bin/sh -c followed by every other string
-    (moby, daemon/health.go: append(getShell(cntr), cmdSlice...)), so the second is the shell's
-    $0 and only the first is run: ("CMD-SHELL", "curl", "-f", URL) runs curl without a URL.
-    Without a shell, a program named with a space is not found, and || is an argument. Each
-    check fails whatever the container's state, and ECS replaces every task it starts."""
-    with pytest.raises(ConfigError, match=re.escape(message)):
-        HealthCheck(command=command)
+def test_a_health_check_command_that_most_likely_fails_is_taken_with_a_warning(command, warning):
+    assert HealthCheck(command=command).command == command  # taken: a valid command
+    service = ServiceConfig(application=Application(health_check=HealthCheck(command=command)))
+    assert service.warnings == (f"health_check.command: {warning}",)
 
 
 @pytest.mark.parametrize(
@@ -1403,10 +1468,35 @@ def test_a_health_check_command_that_can_never_pass_is_refused(command, message)
         ("CMD", "curl", "-f", "http://localhost:8080/"),
         ("CMD", "/bin/sh", "-c", "curl -f http://localhost:8080/ || exit 1"),
         ("CMD", "grep", "-q", "a|b", "/tmp/ready"),
+        # The strings after a shell command that reads $0, $1...: its arguments, on purpose.
+        ("CMD-SHELL", 'test -f "$0"', "/tmp/ready"),
+        ("CMD-SHELL", 'test -f "${1}"', "unused", "/tmp/ready"),
+        # A path with a space in it: legal, and nothing in it reads as an option or a URL.
+        ("CMD", "/opt/My App/check"),
     ],
 )
-def test_a_health_check_command_of_either_form_is_taken(command):
+def test_a_health_check_command_of_either_form_is_taken_without_a_warning(command):
     assert HealthCheck(command=command).command == command
+    assert (
+        ServiceConfig(application=Application(health_check=HealthCheck(command=command))).warnings
+        == ()
+    )
+
+
+def test_a_sidecars_health_check_command_is_warned_of_at_its_key():
+    image = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/{}:1"
+    fine = HealthCheck(command=("CMD", "/bin/check"))
+    pieces = HealthCheck(command=("CMD-SHELL", "curl", "-f", "http://localhost:4318/"))
+    sidecars = (
+        Sidecar(name="otel", image=image.format("otel"), health_check=fine),
+        Sidecar(name="proxy", image=image.format("proxy"), health_check=pieces),
+    )
+    service = ServiceConfig(application=Application(sidecars=sidecars, health_check=fine))
+    assert service.warnings == (
+        "sidecars[1].health_check.command: "
+        + _SHELL_PIECES.format(count=3, first="curl")
+        + ': write ["CMD-SHELL", "curl -f http://localhost:4318/"]',
+    )
 
 
 @pytest.mark.parametrize(

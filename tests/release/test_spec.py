@@ -1150,34 +1150,6 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "a command",
         True,
     ),
-    # Docker's forms, which ECS's healthCheck maps to: ["CMD-SHELL", command] runs one string
-    # in the shell (the daemon passes the others as $0, $1...), ["CMD", args...] runs them
-    # without one (Docker Engine API, HealthConfig: see test_application's
-    # test_a_health_check_command_that_can_never_pass_is_refused). Each failed every check.
-    "a-health-check-shell-command-in-pieces": (
-        "services:\n  web:\n    health_check:\n      command: [CMD-SHELL, curl, -f, "
-        "http://localhost/]\n",
-        "app.yaml:4: services.web.health_check.command: CMD-SHELL takes the whole command as "
-        "one string, which the container's shell reads: write ('CMD-SHELL', 'curl -f "
-        "http://localhost/') (the shell would run 'curl' only)",
-        True,
-    ),
-    "a-health-check-cmd-with-its-arguments-in-one-string": (
-        "services:\n  web:\n    health_check:\n      command: [CMD, /bin/check --ready]\n",
-        "app.yaml:4: services.web.health_check.command: CMD runs '/bin/check --ready' as one "
-        "program's name, without a shell: give each argument as its own string, or write "
-        "('CMD-SHELL', '/bin/check --ready')",
-        True,
-    ),
-    "a-health-check-cmd-with-a-shell-operator": (
-        "services:\n  web:\n    sidecars:\n      - name: otel\n"
-        "        image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/otel:1\n"
-        "        health_check: {command: [CMD, curl, -f, 'http://localhost/', '||', exit, '1']}\n",
-        "app.yaml:6: services.web.sidecars[0].health_check.command: CMD runs its arguments "
-        "directly, without a shell: 'curl' would get || or && as arguments; write "
-        "('CMD-SHELL', 'curl -f http://localhost/ || exit 1')",
-        True,
-    ),
     "a-schedule-without-min-or-max": (
         'services:\n  web:\n    schedules:\n      - {name: peak, schedule: "cron(0 8 ? * '
         'MON-FRI *)"}\n',
@@ -2046,6 +2018,64 @@ def test_the_build_warns_of_a_tls_policy_elb_does_not_document_at_its_line(
     )
     assert (output / __version__ / "service.yaml").is_file()
     jsonschema.Draft202012Validator(schema).validate(yaml.safe_load(text))
+
+
+def test_the_build_warns_of_a_health_check_command_that_most_likely_fails_at_its_line(
+    tmp_path: Path, capsys, schema
+):
+    # [CMD-SHELL, curl, -f, URL]: Docker runs /bin/sh -c curl -f URL, so curl runs without its
+    # URL; [CMD, curl, ..., "||", ...]: curl gets || as an argument (the AWS and Docker
+    # documentation: tests/layers/test_application.py, above
+    # test_a_health_check_command_that_most_likely_fails_is_taken_with_a_warning). Valid
+    # commands all the same: said at the key's line (a sidecar's by its index), built, and the
+    # JSON Schema takes them.
+    from troposphere_fargate import __version__, cli
+
+    spec = tmp_path / "app.yaml"
+    text = (
+        "services:\n  web:\n    health_check:\n"
+        "      command: [CMD-SHELL, curl, -f, 'http://localhost:8080/']\n"
+        "    sidecars:\n"
+        "      - name: otel\n"
+        "        image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/otel:1\n"
+        "      - name: proxy\n"
+        "        image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/proxy:1\n"
+        "        health_check:\n"
+        "          command: [CMD, curl, -f, 'http://localhost:9901/', '||', exit, '1']\n"
+    )
+    spec.write_text(text)
+    output = tmp_path / "build"
+    assert cli.main(["build", "--spec", str(spec), "--output", str(output), "-q"]) == 0
+    shell, operator = capsys.readouterr().err.splitlines()
+    assert shell.startswith(
+        f"warning: {spec}:4: services.web.health_check.command: CMD-SHELL is followed by 3 "
+        "strings, and the container's shell runs the first alone ('curl')"
+    )
+    assert shell.endswith(': write ["CMD-SHELL", "curl -f http://localhost:8080/"]')
+    assert operator.startswith(
+        f"warning: {spec}:11: services.web.sidecars[1].health_check.command: CMD runs 'curl' "
+        "without a shell, so || and && reach it as arguments"
+    )
+    assert operator.endswith(': write ["CMD-SHELL", "curl -f http://localhost:9901/ || exit 1"]')
+    assert (output / __version__ / "service.yaml").is_file()
+    jsonschema.Draft202012Validator(schema).validate(yaml.safe_load(text))
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "[CMD-SHELL, 'test -f \"$0\"', /tmp/ready]",
+        "[CMD, /bin/check, '&&']",
+        "[CMD, /opt/My App/check]",
+        "[CMD-SHELL, curl -f http://localhost/, '|| exit 1']",
+    ],
+)
+def test_the_schema_takes_every_health_check_command_of_cmd_or_cmd_shell(command, schema):
+    # The schema refused these (maxItems 2 after CMD-SHELL, no space in CMD's program, no || or
+    # && after CMD): valid commands; the build warns of the second and the last.
+    text = f"services:\n  web:\n    health_check: {{command: {command}}}\n"
+    jsonschema.Draft202012Validator(schema).validate(yaml.safe_load(text))
+    assert parse_spec(text, "app.yaml").service.application.health_check is not None
 
 
 def test_secrets_of_several_kms_keys_are_a_list_of_keys(schema):

@@ -13,8 +13,11 @@ from __future__ import annotations
 import calendar
 import difflib
 import ipaddress
+import json
 import re
+import shlex
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Literal
 
 from awacs.aws import Action as AwacsAction
@@ -1034,35 +1037,92 @@ HEALTH_CHECK_LIMITS: dict[str, tuple[int, int]] = {
     "start_period_seconds": (0, 300),
 }
 # The forms a container health check's command takes, as Docker's HealthConfig.Test, which ECS's
-# healthCheck maps to: ["CMD", args...] "exec arguments directly" and ["CMD-SHELL", command] "run
-# command with system's default shell" (Docker Engine API). The daemon runs CMD-SHELL as
-# /bin/sh -c and every string after it (moby, daemon/health.go): the second string is the
-# shell's $0, not part of the command. Without a shell, || and && are arguments like any other.
+# healthCheck "maps to" (ECS API Reference, ContainerDefinition): ["CMD", args...] "exec
+# arguments directly" and ["CMD-SHELL", command] "run command with system's default shell"
+# (Docker Engine API). Docker's daemon runs CMD-SHELL as /bin/sh -c followed by every string
+# after it (moby, daemon/health.go), so a string after the command is the shell's $0, not
+# part of the command; without a shell, || and && are arguments like any other. Fargate
+# (platform 1.4) runs containers with its own agent on containerd, not Docker: it is assumed
+# to run the command the same way, which is not verified here. None of these forms is refused:
+# each is a valid command whose result depends on the image, which the build does not see.
 HEALTH_CHECK_SHELL_OPERATORS = ("||", "&&")
+# A shell command that reads its positional parameters ($0, $1, ${2}, $@, $*, $#) takes the
+# strings after it on purpose: ["CMD-SHELL", 'test -f "$0"', "/tmp/ready"].
+_POSITIONAL_PARAMETER = re.compile(r"\$\{?[0-9@*#]")
+# What, in a later word of a CMD program's name, says it is a command line rather than a path
+# with a space in it ("/opt/My App/check"): an option, an absolute path, a URL, shell syntax.
+_COMMAND_LINE_WORD = re.compile(r"^[-/]|://|[|&;<>$`'\"]")
 
 
-def health_check_command_problem(command: tuple[str, ...]) -> str:
-    """Why a health check's command, CMD or CMD-SHELL and more, would fail whatever the
-    container's state ("" when it would not): the check could never pass, and ECS would replace
-    every task it starts."""
+def _reads_as_command_line(program: str) -> bool:
+    """Whether a CMD program's name, which has whitespace in it, is most likely a command and
+    its arguments in one string: it does not start with /, or a later word is an option, a
+    path, a URL or shell syntax (``/opt/My App/check`` is taken as a path)."""
+    words = program.split()
+    if program != program.strip() or not words[0].startswith("/"):
+        return True
+    return any(_COMMAND_LINE_WORD.search(word) for word in words[1:])
+
+
+def _shell_words(words: tuple[str, ...], head: str) -> str | None:
+    """``head`` (shell text) and then ``words``, each quoted as :func:`shlex.join` quotes it
+    but || and && left as the shell's operators; None when that is no command (an operator
+    first or last, or two in a row: a syntax error)."""
+    operators = HEALTH_CHECK_SHELL_OPERATORS
+    tokens = (*head.split(), *words)
+    if not tokens or tokens[0] in operators or tokens[-1] in operators:
+        return None
+    if any(a in operators and b in operators for a, b in pairwise(tokens)):
+        return None
+    return " ".join((head, *(w if w in operators else shlex.quote(w) for w in words)))
+
+
+def _shell_suggestion(text: str | None) -> str:
+    return f": write {json.dumps(['CMD-SHELL', text], ensure_ascii=False)}" if text else ""
+
+
+def health_check_command_warning(command: tuple[str, ...]) -> str:
+    """What is most likely wrong with a health check's command, a valid one ("" when nothing
+    is): CMD-SHELL followed by more than one string, whose shell runs the first alone (unless
+    it reads $0, $1...); or CMD with a program's name that reads as a whole command line, or
+    with || or && among its arguments, which no shell reads. With what to write instead, when
+    that can be said for sure (:func:`shlex.join` of the arguments)."""
     kind, first, *rest = command
-    whole = ("CMD-SHELL", " ".join((first, *rest)))
-    if kind == "CMD-SHELL" and rest:
+    operators = HEALTH_CHECK_SHELL_OPERATORS
+    if kind == "CMD-SHELL":
+        if not rest or _POSITIONAL_PARAMETER.search(first):
+            return ""
+        # The later strings are joined only when each reads the same as a word and as shell
+        # text (curl, -f, http://localhost/, ||): "ready now" could have meant either.
+        plain = all(word in operators or shlex.quote(word) == word for word in rest)
+        line = _shell_words(tuple(rest), first) if plain else None
         return (
-            "CMD-SHELL takes the whole command as one string, which the container's shell "
-            f"reads: write {whole!r} (the shell would run {first!r} only)"
+            f"CMD-SHELL is followed by {len(rest) + 1} strings, and the container's shell runs "
+            f"the first alone ({first!r}): the others are not run, only given to it as $0, "
+            "$1... (Docker's form is [CMD-SHELL, command], one string), so the check most "
+            "likely does not test what it means to. Give the whole command as one string"
+            + _shell_suggestion(line)
         )
-    if kind == "CMD" and any(character.isspace() for character in first):
-        return (
-            f"CMD runs {first!r} as one program's name, without a shell: give each argument as "
-            f"its own string, or write {whole!r}"
+    spaced = any(c.isspace() for c in first) and _reads_as_command_line(first)
+    if spaced:
+        why = (
+            f"CMD runs {first!r} as the name of one program, spaces and all (no shell splits "
+            "it): most likely no program has that name, and every check fails"
         )
-    if kind == "CMD" and any(word in HEALTH_CHECK_SHELL_OPERATORS for word in (first, *rest)):
-        return (
-            f"CMD runs its arguments directly, without a shell: {first!r} would get || or && "
-            f"as arguments; write {whole!r}"
+    elif any(word in operators for word in command[1:]):
+        why = (
+            f"CMD runs {first!r} without a shell, so || and && reach it as arguments like any "
+            "other (they are the shell's operators after CMD-SHELL only): most likely not the "
+            "check meant"
         )
-    return ""
+    else:
+        return ""
+    head = first if spaced else shlex.quote(first)
+    line = None if first in operators else _shell_words(tuple(rest), head)
+    return (
+        f"{why}. Give each argument its own string after CMD, or the whole command as one "
+        f"string after CMD-SHELL{_shell_suggestion(line)}"
+    )
 
 
 @suggest_fields
@@ -1073,8 +1133,8 @@ class HealthCheck:
     Attributes:
         command: ``("CMD-SHELL", "curl -f http://localhost:8080/ || exit 1")`` (one string,
             run by the container's shell) or ``("CMD", "/bin/check", "--ready")`` (each
-            argument its own string, run directly); a form that would fail every check is
-            refused (:func:`health_check_command_problem`).
+            argument its own string, run directly); a form that most likely fails is
+            warned of (:func:`health_check_command_warning`, ``ServiceConfig.warnings``).
         interval_seconds: between checks, 5 to 300 (ECS's limits); default 30.
         timeout_seconds: for one check, 2 to 60; default 5.
         retries: failures in a row before the container is unhealthy, 1 to 10; default 3.
@@ -1099,9 +1159,6 @@ class HealthCheck:
             raise _fail(
                 owner, "command", self.command, "must start with CMD or CMD-SHELL and a command"
             )
-        problem = health_check_command_problem(self.command)
-        if problem:
-            raise _fail(owner, "command", self.command, problem)
         for name, (low, high) in HEALTH_CHECK_LIMITS.items():
             value = getattr(self, name)
             if not _is_int(value) or not low <= value <= high:

@@ -29,6 +29,7 @@ from .application import (
     PSEUDO_PARTITION,
     Application,
     EgressRule,
+    health_check_command_warning,
     partition_of,
 )
 from .blocks import PREFIX_LENGTHS, VPC_PREFIX_LENGTHS
@@ -1142,10 +1143,13 @@ class ServiceConfig:
         answers 404 there, and every task is stopped as unhealthy; a one-time schedule
         (``at(...)``) whose time has passed, in its time zone, when the warning is asked for;
         an Allow of every action of a service; more managed policies or outbound rules than
-        an account takes by default; and a ``tls_policy`` Elastic Load Balancing does not
-        document (:data:`TLS_POLICIES`)."""
+        an account takes by default; a ``tls_policy`` Elastic Load Balancing does not
+        document (:data:`TLS_POLICIES`); and a container health check's command, of the
+        application or a sidecar, that most likely fails or tests less than it says
+        (:func:`~troposphere_fargate.layers.application.health_check_command_warning`)."""
         return (
             self._health_check_warnings()
+            + self._container_health_check_warnings()
             + self._schedule_warnings()
             + self._queue_warnings()
             + self._full_access_warnings()
@@ -1229,6 +1233,19 @@ class ServiceConfig:
             "answers 404 there, and every task is stopped as unhealthy. Set health_check_path "
             f"to a path the application answers with {health.success_codes}, such as its "
             "health endpoint (the check goes to the task directly: it need not be routed)",
+        )
+
+    def _container_health_check_warnings(self) -> tuple[str, ...]:
+        """Each container health check's command that is most likely wrong, at its key:
+        ``health_check.command``, a sidecar's ``sidecars[<index>].health_check.command``."""
+        checks = [("health_check", self.application.health_check)] + [
+            (f"sidecars[{index}].health_check", sidecar.health_check)
+            for index, sidecar in enumerate(self.application.sidecars)
+        ]
+        return tuple(
+            f"{key}.command: {warning}"
+            for key, check in checks
+            if check is not None and (warning := health_check_command_warning(check.command))
         )
 
     def _queue_warnings(self) -> tuple[str, ...]:

@@ -50,7 +50,6 @@ from ..layers.application import (
     EPHEMERAL_STORAGE_GIB,
     HEALTH_CHECK_KINDS,
     HEALTH_CHECK_LIMITS,
-    HEALTH_CHECK_SHELL_OPERATORS,
     KMS_KEY_ARN,
     MANAGED_POLICY_ARN,
     MAX_CONTAINER_NAME,
@@ -1400,18 +1399,6 @@ _HEALTH_CHECK = _Object(
                 config_checks={
                     "minItems": 2,
                     "prefixItems": [{"enum": list(HEALTH_CHECK_KINDS)}, {"pattern": r"\S"}],
-                    # health_check_command_problem: CMD-SHELL's command is one string; CMD's
-                    # program has no space in its name, and no argument is || or &&.
-                    "allOf": [
-                        {"if": {"prefixItems": [{"const": "CMD-SHELL"}]}, "then": {"maxItems": 2}},
-                        {
-                            "if": {"prefixItems": [{"const": "CMD"}]},
-                            "then": {
-                                "prefixItems": [True, {"pattern": r"^\S+$"}],
-                                "not": {"contains": {"enum": list(HEALTH_CHECK_SHELL_OPERATORS)}},
-                            },
-                        },
-                    ],
                 },
             ),
             "command",
