@@ -352,7 +352,8 @@ NEWER_THAN_THE_LISTS = {
 
 
 def _operations(client: str) -> set[str]:
-    botocore_session = pytest.importorskip("botocore.session")
+    import botocore.session as botocore_session  # pinned (constraints.txt): never skipped
+
     return set(botocore_session.get_session().get_service_model(client).operation_names)
 
 
@@ -378,7 +379,8 @@ def test_cloud_map_discovery_is_the_operations_sdks_send_to_its_data_host():
     """DiscoverInstances and DiscoverInstancesRevision carry the host prefix data- in Cloud
     Map's model: an SDK calls data-servicediscovery.<region>, which the servicediscovery
     endpoint does not answer."""
-    botocore_session = pytest.importorskip("botocore.session")
+    import botocore.session as botocore_session  # pinned (constraints.txt): never skipped
+
     model = botocore_session.get_session().get_service_model("servicediscovery")
     prefixed = {
         name

@@ -155,3 +155,39 @@ def test_a_name_near_a_reserved_one_is_taken(template, name):
 def test_bad_values_are_refused_before_anything_is_created(template, name, value):
     with pytest.raises(ParameterError, match=name):
         deployed(template, {name: value})
+
+
+def _documents(node):
+    """Every value ``node`` can take, one per choice of its Fn::Ifs (unevaluated otherwise)."""
+    if isinstance(node, dict):
+        if set(node) == {"Fn::If"}:
+            _, yes, no = node["Fn::If"]
+            return _documents(yes) + _documents(no)
+        choices = [{}]
+        for key, value in node.items():
+            choices = [{**c, key: v} for c in choices for v in _documents(value)]
+        return choices
+    if isinstance(node, list):
+        choices = [[]]
+        for item in node:
+            choices = [[*c, v] for c in choices for v in _documents(item)]
+        return choices
+    return [node]
+
+
+def test_every_document_the_policy_chooses_denies_requests_without_tls(template):
+    """The cfn-guard suppression (POLICY_SUPPRESSIONS) says the policy denies every request
+    without TLS "in each of the four documents its Fn::Ifs choose from": a third Fn::If, or a
+    branch without the deny, would leave it untrue without a word (a review)."""
+    policy = template["Resources"][b.TEMPLATE_BUCKET_POLICY]["Properties"]["PolicyDocument"]
+    documents = _documents(policy)
+    assert len(documents) == 4
+    assert "four documents" in b.POLICY_SUPPRESSIONS["s3_bucket_policy_ssl_requests_only_check"]
+    for document in documents:
+        (tls,) = [s for s in document["Statement"] if s["Sid"] == "TlsOnly"]
+        assert (tls["Effect"], tls["Principal"], tls["Action"]) == ("Deny", "*", ["s3:*"])
+        assert tls["Resource"] == [
+            {"Fn::GetAtt": [b.TEMPLATE_BUCKET, "Arn"]},
+            {"Fn::Sub": f"${{{b.TEMPLATE_BUCKET}.Arn}}/*"},
+        ]
+        assert tls["Condition"] == {"Bool": {"aws:SecureTransport": False}}

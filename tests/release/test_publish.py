@@ -254,6 +254,25 @@ def test_a_conditional_refusal_of_other_content_names_the_file(stubbed_s3, code,
     )
 
 
+@pytest.mark.parametrize("code", ["409", "ConditionalRequestConflict"])
+def test_a_conflict_that_left_nothing_says_to_publish_again(stubbed_s3, code):
+    """A 409 is "a conflicting operation ... during the upload", after which "you should retry
+    the upload" (If-None-Match, as above): when nothing is there afterwards, nobody wrote the
+    file, and "written by someone else" said what had not happened (a review)."""
+    client, stub = stubbed_s3
+    _refused_upload(stub, code, 409, "conflict")
+    stub.add_client_error("get_object", "NoSuchKey", "The specified key does not exist.", 404)
+    with pytest.raises(PublishError) as refused:
+        publish(
+            client, {"root.yaml": b"ours"}, Destination(BUCKET, PREFIX, __version__, "us-east-1")
+        )
+    assert str(refused.value) == (
+        f"S3 refused the upload of s3://{BUCKET}/{PREFIX}{__version__}/root.yaml while another "
+        "write of it was under way (409 ConditionalRequestConflict), and nothing is there: "
+        "publish again"
+    )
+
+
 def test_a_refused_upload_that_cannot_be_read_back_says_both(stubbed_s3):
     """After a 412 (the key exists: If-None-Match, as above), the object is read to tell this
     very file from another. That read can be refused when the refusal was not: GetObject needs

@@ -346,6 +346,15 @@ def _put(
                 f"back to compare failed ({_error_text(unread)}): check that object (comparing "
                 "needs s3:GetObject on it) and publish again"
             ) from None
+        if there is None and _error_code(exc) in ("409", "ConditionalRequestConflict"):
+            # "If a conflicting operation occurs during the upload S3 returns a 409
+            # ConditionalRequestConflict response. On a 409 failure you should retry the
+            # upload" (PutObject, If-None-Match): nothing was written, by anyone, yet.
+            raise PublishError(
+                f"S3 refused the upload of s3://{destination.bucket}/{key} while another write "
+                "of it was under way (409 ConditionalRequestConflict), and nothing is there: "
+                "publish again"
+            ) from None
         if there != _sha256(data):
             raise
         return False

@@ -2798,8 +2798,9 @@ def _key_at(node: Node | None, dotted: str) -> tuple[int, str] | None:
     found_at = None
     parts: list[str] = []
     for part in dotted.split("."):
-        match = _KEY_PART.fullmatch(part)
-        name, index = (match[1], match[2]) if match else (part, None)
+        match = _KEY_PART.fullmatch(part)  # always: its key part takes any text
+        assert match is not None
+        name, index = match[1], match[2]
         if not isinstance(node, MappingNode):
             break
         found = next(((key, value) for key, value in node.value if key.value == name), None)
