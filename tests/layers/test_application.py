@@ -1362,26 +1362,45 @@ def test_cfn_lint_takes_policy_variables_beside_the_stacks_own_values():
 # with system's default shell' (Docker Engine API, HealthConfig, https://docs.docker.com/
 # reference/api/engine/version/v1.57/schemas/HealthConfig/), and its daemon runs CMD-SHELL as
 # /bin/sh -c followed by every other string (moby, daemon/health.go: append(getShell(cntr),
-# cmdSlice...)): a second string is the shell's $0. That is Docker; Fargate runs containers with
-# its own agent, assumed (not verified) to do the same. Each form below is a valid command, so it
-# is warned of, not refused: whether it fails depends on the image.
+# cmdSlice...)): a second string is the shell's $0. Without a shell, "normal shell processing
+# does not happen. For example, CMD [ "echo", "$HOME" ] will not do variable substitution on
+# $HOME" (Dockerfile reference, exec form, https://docs.docker.com/reference/dockerfile/
+# #exec-form): || | ; > 2>&1 and $NAME reach the program as they are. In a shell, "If a command
+# is terminated by the control operator '&', the shell executes the command asynchronously ...
+# and the return status is 0 (true)" (Bash manual, Lists of Commands, https://www.gnu.org/
+# software/bash/manual/html_node/Lists.html; POSIX sh, Asynchronous Lists, the same): a
+# suggestion that leaves an & of a URL unquoted after CMD-SHELL makes a check that always
+# passes. That is Docker; Fargate runs containers with its own agent, assumed (not verified) to
+# do the same. Each form below is a valid command, so it is warned of, not refused: whether it
+# fails depends on the image.
 _SHELL_PIECES = (
     "CMD-SHELL is followed by {count} strings, and the container's shell runs the first alone "
-    "({first!r}): the others are not run, only given to it as $0, $1... (Docker's form is "
-    "[CMD-SHELL, command], one string), so the check most likely does not test what it means "
-    "to. Give the whole command as one string"
+    "as the command ({first!r}): the later strings are not part of it, only given to the shell "
+    "as $0, $1... (Docker's form is [CMD-SHELL, command], one string). Give the whole command "
+    "as one string"
+)
+_CMD_TAIL = (
+    ". Give each argument its own string after CMD, or the whole command, quoted for the shell, "
+    "as one string after CMD-SHELL"
 )
 _SPACED_PROGRAM = (
     "CMD runs {first!r} as the name of one program, spaces and all (no shell splits it): most "
-    "likely no program has that name, and every check fails. Give each argument its own string "
-    "after CMD, or the whole command as one string after CMD-SHELL"
+    "likely no program has that name, and every check fails" + _CMD_TAIL
 )
-_OPERATOR_ARGUMENT = (
-    "CMD runs {first!r} without a shell, so || and && reach it as arguments like any other "
-    "(they are the shell's operators after CMD-SHELL only): most likely not the check meant. "
-    "Give each argument its own string after CMD, or the whole command as one string after "
-    "CMD-SHELL"
+_SHELL_TEXT_ARGUMENT = (
+    "CMD runs {first!r} without a shell, so {words} {reach} it as written (only a shell, after "
+    "CMD-SHELL, reads an operator or a redirection, or expands a variable): most likely not the "
+    "check you meant" + _CMD_TAIL
 )
+_SHELL_TEXT_PROGRAM = (
+    "CMD runs {first!r} as the name of a program, without a shell, the only reader of "
+    "operators, redirections and variables: most likely no program has that name, and every "
+    "check fails" + _CMD_TAIL
+)
+
+
+def _shell_text(first: str, words: str, reach: str = "reaches") -> str:
+    return _SHELL_TEXT_ARGUMENT.format(first=first, words=words, reach=reach)
 
 
 @pytest.mark.parametrize(
@@ -1406,38 +1425,147 @@ _OPERATOR_ARGUMENT = (
             ("CMD-SHELL", "/bin/check", "&&"),
             _SHELL_PIECES.format(count=2, first="/bin/check"),
         ),
+        (  # joined, --verbose would be exit's argument, not /bin/check's: no suggestion
+            ("CMD-SHELL", "/bin/check || exit 1", "--verbose"),
+            _SHELL_PIECES.format(count=2, first="/bin/check || exit 1"),
+        ),
+        (  # after a redirection, the join's words would no longer follow the command plainly
+            ("CMD-SHELL", "curl -f http://localhost:8080/ > /dev/null", "-s"),
+            _SHELL_PIECES.format(count=2, first="curl -f http://localhost:8080/ > /dev/null"),
+        ),
+        (  # joined, & would run the check in the background, which always passes
+            ("CMD-SHELL", "/bin/check", "&"),
+            _SHELL_PIECES.format(count=2, first="/bin/check"),
+        ),
         (
             ("CMD", "curl -f http://localhost:8080/ || exit 1"),
             _SPACED_PROGRAM.format(first="curl -f http://localhost:8080/ || exit 1")
             + ': write ["CMD-SHELL", "curl -f http://localhost:8080/ || exit 1"]',
         ),
-        (
+        (  # no operator: its words after CMD keep the user's choice of no shell
             ("CMD", "/bin/check --ready"),
             _SPACED_PROGRAM.format(first="/bin/check --ready")
-            + ': write ["CMD-SHELL", "/bin/check --ready"]',
+            + ': write ["CMD", "/bin/check", "--ready"]',
+        ),
+        (  # the & of a URL is the shell's operator: after CMD-SHELL unquoted, sh runs curl in
+            # the background and then b=2, and the check always passes. No suggestion.
+            ("CMD", "curl -f http://localhost:8080/health?a=1&b=2"),
+            _SPACED_PROGRAM.format(first="curl -f http://localhost:8080/health?a=1&b=2"),
+        ),
+        (  # ; after the URL: a shell's or the URL's? Not known: no suggestion
+            ("CMD", "wget -q -O - http://localhost:8080/status;"),
+            _SPACED_PROGRAM.format(first="wget -q -O - http://localhost:8080/status;"),
+        ),
+        (  # a quoted argument stays one word
+            ("CMD", "grep -q 'ready now' /tmp/state"),
+            _SPACED_PROGRAM.format(first="grep -q 'ready now' /tmp/state")
+            + ': write ["CMD", "grep", "-q", "ready now", "/tmp/state"]',
+        ),
+        (  # no / after the space: no folder's name holds it
+            ("CMD", "/usr/local/bin/node healthcheck.js"),
+            _SPACED_PROGRAM.format(first="/usr/local/bin/node healthcheck.js")
+            + ': write ["CMD", "/usr/local/bin/node", "healthcheck.js"]',
+        ),
+        (
+            ("CMD", "/usr/bin/env python3 healthcheck.py"),
+            _SPACED_PROGRAM.format(first="/usr/bin/env python3 healthcheck.py")
+            + ': write ["CMD", "/usr/bin/env", "python3", "healthcheck.py"]',
+        ),
+        (
+            ("CMD", "/usr/local/bin/traefik healthcheck"),
+            _SPACED_PROGRAM.format(first="/usr/local/bin/traefik healthcheck")
+            + ': write ["CMD", "/usr/local/bin/traefik", "healthcheck"]',
+        ),
+        (
+            ("CMD", "/app/server healthcheck"),
+            _SPACED_PROGRAM.format(first="/app/server healthcheck")
+            + ': write ["CMD", "/app/server", "healthcheck"]',
+        ),
+        (  # the / after the space starts a path of its own
+            ("CMD", "/usr/bin/env python3 /app/check.py"),
+            _SPACED_PROGRAM.format(first="/usr/bin/env python3 /app/check.py")
+            + ': write ["CMD", "/usr/bin/env", "python3", "/app/check.py"]',
+        ),
+        (  # an option: a command line, but where its path ends is not known: no suggestion
+            ("CMD", "/opt/My App/bin/check --ready"),
+            _SPACED_PROGRAM.format(first="/opt/My App/bin/check --ready"),
+        ),
+        (  # a variable, which only a shell expands: in double quotes, its value one word
+            ("CMD", "pg_isready -U $POSTGRES_USER"),
+            _SPACED_PROGRAM.format(first="pg_isready -U $POSTGRES_USER")
+            + r': write ["CMD-SHELL", "pg_isready -U \"$POSTGRES_USER\""]',
         ),
         (
             ("CMD", "curl", "-f", "http://localhost:8080/", "||", "exit", "1"),
-            _OPERATOR_ARGUMENT.format(first="curl")
+            _shell_text("curl", "'||'")
             + ': write ["CMD-SHELL", "curl -f http://localhost:8080/ || exit 1"]',
         ),
         (  # the argument of a space stays one argument: quoted as shlex.join quotes it
             ("CMD", "grep", "-q", "ready now", "/tmp/state", "||", "exit", "1"),
-            _OPERATOR_ARGUMENT.format(first="grep")
+            _shell_text("grep", "'||'")
             + """: write ["CMD-SHELL", "grep -q 'ready now' /tmp/state || exit 1"]""",
         ),
         (
             ("CMD", "/bin/check", "&&", "/bin/ready"),
-            _OPERATOR_ARGUMENT.format(first="/bin/check")
-            + ': write ["CMD-SHELL", "/bin/check && /bin/ready"]',
+            _shell_text("/bin/check", "'&&'") + ': write ["CMD-SHELL", "/bin/check && /bin/ready"]',
         ),
         (  # a program may take "&&" as an argument; "/bin/check &&" is no command: no suggestion
             ("CMD", "/bin/check", "&&"),
-            _OPERATOR_ARGUMENT.format(first="/bin/check"),
+            _shell_text("/bin/check", "'&&'"),
         ),
         (  # two operators in a row: no command either
             ("CMD", "/bin/a", "||", "&&", "/bin/b"),
-            _OPERATOR_ARGUMENT.format(first="/bin/a"),
+            _shell_text("/bin/a", "'||' and '&&'", "reach"),
+        ),
+        (
+            ("CMD", "curl", "-f", "http://localhost:8080/", "|", "grep", "ok"),
+            _shell_text("curl", "'|'")
+            + ': write ["CMD-SHELL", "curl -f http://localhost:8080/ | grep ok"]',
+        ),
+        (
+            ("CMD", "/bin/check", ";", "/bin/ready"),
+            _shell_text("/bin/check", "';'") + ': write ["CMD-SHELL", "/bin/check ; /bin/ready"]',
+        ),
+        (
+            ("CMD", "curl", "-f", "http://localhost:8080/", ">", "/dev/null", "2>&1"),
+            _shell_text("curl", "'>' and '2>&1'", "reach")
+            + ': write ["CMD-SHELL", "curl -f http://localhost:8080/ > /dev/null 2>&1"]',
+        ),
+        (
+            ("CMD", "curl", "-f", "http://localhost:8080/", ">/dev/null"),
+            _shell_text("curl", "'>/dev/null'")
+            + ': write ["CMD-SHELL", "curl -f http://localhost:8080/ >/dev/null"]',
+        ),
+        (  # a redirection without its file: no command
+            ("CMD", "/bin/check", ">"),
+            _shell_text("/bin/check", "'>'"),
+        ),
+        (  # after CMD-SHELL, & would make a check that always passes: no suggestion
+            ("CMD", "/bin/check", "&"),
+            _shell_text("/bin/check", "'&'"),
+        ),
+        (
+            ("CMD", "pg_isready", "-U", "$POSTGRES_USER"),
+            _shell_text("pg_isready", "'$POSTGRES_USER'")
+            + r': write ["CMD-SHELL", "pg_isready -U \"$POSTGRES_USER\""]',
+        ),
+        (
+            ("CMD", "mysqladmin", "ping", "-p$MYSQL_ROOT_PASSWORD"),
+            _shell_text("mysqladmin", "'-p$MYSQL_ROOT_PASSWORD'")
+            + r': write ["CMD-SHELL", "mysqladmin ping \"-p$MYSQL_ROOT_PASSWORD\""]',
+        ),
+        (  # a default, ${NAME:-...}: how to write it for sure is not known
+            ("CMD", "pg_isready", "-U", "${POSTGRES_USER:-postgres}"),
+            _shell_text("pg_isready", "'${POSTGRES_USER:-postgres}'"),
+        ),
+        (
+            ("CMD", "||"),
+            _SHELL_TEXT_PROGRAM.format(first="||"),
+        ),
+        (
+            ("CMD", "$APP_HOME/bin/check"),
+            _SHELL_TEXT_PROGRAM.format(first="$APP_HOME/bin/check")
+            + r': write ["CMD-SHELL", "\"$APP_HOME/bin/check\""]',
         ),
     ],
     ids=[
@@ -1445,13 +1573,37 @@ _OPERATOR_ARGUMENT = (
         "shell-tail-apart",
         "shell-operator-apart",
         "shell-operator-last",
+        "shell-list-then-word",
+        "shell-redirection-then-word",
+        "shell-background",
         "cmd-command-line-in-one-string",
         "cmd-program-and-option-in-one-string",
+        "cmd-url-with-ampersand-in-one-string",
+        "cmd-semicolon-in-one-string",
+        "cmd-quoted-argument-in-one-string",
+        "cmd-node-script-in-one-string",
+        "cmd-env-python-in-one-string",
+        "cmd-traefik-in-one-string",
+        "cmd-server-in-one-string",
+        "cmd-env-python-path-in-one-string",
+        "cmd-path-with-space-and-option",
+        "cmd-variable-in-one-string",
         "cmd-or",
         "cmd-or-quoted-argument",
         "cmd-and",
         "cmd-and-last",
         "cmd-operators-in-a-row",
+        "cmd-pipe",
+        "cmd-semicolon",
+        "cmd-redirections",
+        "cmd-redirection-to-a-file",
+        "cmd-redirection-without-file",
+        "cmd-background",
+        "cmd-variable",
+        "cmd-variable-in-an-option",
+        "cmd-variable-with-default",
+        "cmd-operator-as-program",
+        "cmd-variable-in-program",
     ],
 )
 def test_a_health_check_command_that_most_likely_fails_is_taken_with_a_warning(command, warning):
@@ -1466,13 +1618,20 @@ def test_a_health_check_command_that_most_likely_fails_is_taken_with_a_warning(c
         ("CMD-SHELL", "curl -f http://localhost:8080/ || exit 1"),
         ("CMD", "/bin/check", "--ready"),
         ("CMD", "curl", "-f", "http://localhost:8080/"),
+        ("CMD", "curl", "-f", "http://localhost:8080/health?a=1&b=2"),
         ("CMD", "/bin/sh", "-c", "curl -f http://localhost:8080/ || exit 1"),
+        # A shell run with -c reads its command string as shell text, on purpose.
+        ("CMD", "sh", "-c", "pg_isready -U $POSTGRES_USER"),
+        ("CMD", "/usr/bin/env", "bash", "-ec", "curl -sf localhost:8080 > /dev/null"),
         ("CMD", "grep", "-q", "a|b", "/tmp/ready"),
+        ("CMD", "grep", "-q", "^ok$", "/tmp/ready"),
         # The strings after a shell command that reads $0, $1...: its arguments, on purpose.
         ("CMD-SHELL", 'test -f "$0"', "/tmp/ready"),
         ("CMD-SHELL", 'test -f "${1}"', "unused", "/tmp/ready"),
-        # A path with a space in it: legal, and nothing in it reads as an option or a URL.
+        # A path with a space in a folder's name: legal, a / after the space, and nothing in
+        # it reads as an option or a URL.
         ("CMD", "/opt/My App/check"),
+        ("CMD", "/opt/My Tools/bin/check"),
     ],
 )
 def test_a_health_check_command_of_either_form_is_taken_without_a_warning(command):

@@ -2049,12 +2049,13 @@ def test_the_build_warns_of_a_health_check_command_that_most_likely_fails_at_its
     shell, operator = capsys.readouterr().err.splitlines()
     assert shell.startswith(
         f"warning: {spec}:4: services.web.health_check.command: CMD-SHELL is followed by 3 "
-        "strings, and the container's shell runs the first alone ('curl')"
+        "strings, and the container's shell runs the first alone as the command ('curl'): the "
+        "later strings are not part of it"
     )
     assert shell.endswith(': write ["CMD-SHELL", "curl -f http://localhost:8080/"]')
     assert operator.startswith(
         f"warning: {spec}:11: services.web.sidecars[1].health_check.command: CMD runs 'curl' "
-        "without a shell, so || and && reach it as arguments"
+        "without a shell, so '||' reaches it as written"
     )
     assert operator.endswith(': write ["CMD-SHELL", "curl -f http://localhost:9901/ || exit 1"]')
     assert (output / __version__ / "service.yaml").is_file()
