@@ -13,9 +13,7 @@ from __future__ import annotations
 import calendar
 import difflib
 import ipaddress
-import json
 import re
-import shlex
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -1035,232 +1033,9 @@ HEALTH_CHECK_LIMITS: dict[str, tuple[int, int]] = {
     "retries": (1, 10),
     "start_period_seconds": (0, 300),
 }
-# The forms a container health check's command takes, as Docker's HealthConfig.Test, which ECS's
-# healthCheck "maps to" (ECS API Reference, ContainerDefinition): ["CMD", args...] "exec
-# arguments directly" and ["CMD-SHELL", command] "run command with system's default shell"
-# (Docker Engine API). Docker's daemon runs CMD-SHELL as /bin/sh -c followed by every string
-# after it (moby, daemon/health.go), so a string after the command is the shell's $0, not
-# part of the command; without a shell, operators, redirections and $NAME are characters like
-# any other (Dockerfile reference, exec form: "normal shell processing does not happen").
-# Fargate (platform 1.4) runs containers with its own agent on containerd, not Docker: it is
-# assumed to run the command the same way, which is not verified here. None of these forms is
-# refused: each is a valid command whose result depends on the image, which the build does not
-# see.
-HEALTH_CHECK_SHELL_OPERATORS = ("|", "||", "&", "&&", ";")
-# A redirection as a string of its own: bare (>, >>, <, 2>, 2>&1, >&2) or with its file
-# (>/dev/null, 2>>/tmp/log).
-_REDIRECTION = re.compile(r"[0-9]?(?:>>?|<)(?:&[0-9-])?")
-_REDIRECTION_TO_A_FILE = re.compile(r"([0-9]?>>?)(/\S*)")
-# Where a shell would expand a variable ($NAME, ${NAME}) or a command ($(...)); a sure
-# variable is $NAME or ${NAME} alone.
-_EXPANSION = re.compile(r"\$[A-Za-z_{(]")
-_VARIABLE = re.compile(r"\$(?:[A-Za-z_]\w*|\{[A-Za-z_]\w*\})", re.ASCII)
-# A word shlex.quote leaves as it is: it reads the same as shell text and as a string.
-_PLAIN = re.compile(r"[\w@%+=:,./-]+", re.ASCII)
-# Shell text after which more words may not extend its last command the same way: a list, a
-# pipe, a redirection, a group, a comment, a substitution, another line.
-_SHELL_SYNTAX = re.compile(r"[|&;<>()#`\n]")
-# Shells a CMD may run with -c and a command string, which they read as shell text.
-_SHELLS = ("sh", "bash", "ash", "dash", "ksh", "mksh", "zsh")
-_SHELL_COMMAND_OPTION = re.compile(r"-[a-z]*c[a-z]*")
-# A shell command that reads its positional parameters ($0, $1, ${2}, $@, $*, $#) takes the
-# strings after it on purpose: ["CMD-SHELL", 'test -f "$0"', "/tmp/ready"].
-_POSITIONAL_PARAMETER = re.compile(r"\$\{?[0-9@*#]")
-# What, in a later word of a CMD program's name, says it is a command line rather than a path
-# with a space in it ("/opt/My App/check"): an option, an absolute path, a URL, shell syntax.
-_COMMAND_LINE_WORD = re.compile(r"^[-/]|://|[|&;<>$`'\"]")
-
-
-def _is_shell_syntax(word: str) -> bool:
-    """Whether a string of its own is a shell operator or a redirection (``||``, ``2>&1``,
-    ``>/dev/null``), which only a shell reads."""
-    return bool(
-        word in HEALTH_CHECK_SHELL_OPERATORS
-        or _REDIRECTION.fullmatch(word)
-        or _REDIRECTION_TO_A_FILE.fullmatch(word)
-    )
-
-
-def _reads_as_shell_text(word: str) -> bool:
-    """Whether a string CMD passes as it is reads as shell text: an operator, a redirection,
-    or a variable or command to expand ($NAME, ${NAME}, $(...))."""
-    return _is_shell_syntax(word) or bool(_EXPANSION.search(word))
-
-
-def _runs_a_shell(command: tuple[str, ...]) -> bool:
-    """Whether CMD runs a shell with a command string (``["CMD", "sh", "-c", "..."]``,
-    ``["CMD", "/usr/bin/env", "bash", "-ec", "..."]``): that shell reads the strings after
-    ``-c`` as shell text, on purpose."""
-    names = [word.rsplit("/", 1)[-1] for word in command[1:]]
-    shells = [index for index, name in enumerate(names) if name in _SHELLS]
-    return bool(shells) and any(_SHELL_COMMAND_OPTION.fullmatch(n) for n in names[shells[0] :])
-
-
-def _may_be_a_path(program: str) -> bool:
-    """Whether the space of a CMD program's name may be in a folder's name: it starts with /
-    and a later word has a / without reading as an option, a path, a URL or shell syntax
-    (``/opt/My App/check``; not ``/usr/bin/env python3 /app/check.py``)."""
-    words = program.split()
-    return (
-        program == program.strip()
-        and program.startswith("/")
-        and any("/" in word and not _COMMAND_LINE_WORD.search(word) for word in words[1:])
-    )
-
-
-def _reads_as_command_line(program: str) -> bool:
-    """Whether a CMD program's name, which has whitespace in it, is most likely a command and
-    its arguments in one string: it is no path with a space in a folder's name (a / after its
-    first space), or a later word is an option, a path, a URL or shell syntax. Task
-    definitions of Fargate run Linux containers: / is the only separator."""
-    if not _may_be_a_path(program):
-        return True
-    return any(_COMMAND_LINE_WORD.search(word) for word in program.split()[1:])
-
-
-def _program_words(program: str) -> tuple[str, ...] | None:
-    """The strings ``["CMD", ...]`` takes for a program's name that is a whole command line,
-    when that is sure: it splits as a shell splits it (:func:`shlex.split`) and every
-    character shlex.quote would quote is quoted in it (``'ready now'``), so it holds no
-    operator, redirection, variable or pattern a shell would read; None otherwise."""
-    try:
-        words = tuple(shlex.split(program))
-    except ValueError:  # an unbalanced quote, a backslash last
-        return None
-    quote = ""
-    for character in program:
-        if quote:
-            if character == quote:
-                quote = ""
-            elif quote == '"' and character in "$`\\":
-                return None
-        elif character in "'\"":
-            quote = character
-        elif character not in " \t\r\n" and not _PLAIN.fullmatch(character):
-            return None
-    return words
-
-
-def _shell_word(word: str, literal: bool) -> str | None:
-    """A word as shell text that means what it meant: plain, as it is; a variable ($NAME,
-    ${NAME}, among plain characters) in double quotes, so its value stays one word; when
-    ``literal`` (a string CMD passes as it is) any other, quoted by shlex.quote; None when
-    unsure (another expansion, or text whose reading is not known)."""
-    if _PLAIN.fullmatch(word):
-        return word
-    if _EXPANSION.search(word):
-        rest = _VARIABLE.sub("", word)
-        return f'"{word}"' if not rest or _PLAIN.fullmatch(rest) else None
-    return shlex.quote(word) if literal else None
-
-
-def _shell_line(words: list[tuple[str, bool]], head: str = "") -> str | None:
-    """Shell text of ``head`` (checked shell text) and then ``words`` (each a word and
-    whether it was a string CMD passes as it is): operators and redirections left as the
-    shell's, the other words as :func:`_shell_word` writes them. None when that is unsure or
-    no command: a word unsure, & (it runs the check in the background, which passes), an
-    operator first or last or two in a row, a redirection without its file."""
-    text = [head] if head else []
-    command, file = not head, False  # whether a command, a redirection's file comes next
-    for word, literal in words:
-        if word in HEALTH_CHECK_SHELL_OPERATORS:
-            if word == "&" or command or file:
-                return None
-            command = True
-        elif _REDIRECTION.fullmatch(word):
-            if command or file:
-                return None
-            file = "&" not in word  # 2>&1 names its file descriptor; > takes the next word
-        elif to_a_file := _REDIRECTION_TO_A_FILE.fullmatch(word):
-            if command or file or not _PLAIN.fullmatch(to_a_file.group(2)):
-                return None
-        elif (shell := _shell_word(word, literal)) is None:
-            return None
-        else:
-            command = file = False
-            word = shell
-        text.append(word)
-    return None if command or file else " ".join(text)
-
-
-def _suggestion(command: list[str] | None) -> str:
-    return f": write {json.dumps(command, ensure_ascii=False)}" if command else ""
-
-
-def _shell_command_warning(first: str, rest: list[str]) -> str:
-    """The warning of CMD-SHELL followed by ``rest``; what to write is the strings joined only
-    when ``first`` ends as a simple command (no operator, redirection, group, comment...) that
-    the later strings extend, and each of them reads the same as a word and as shell text."""
-    if not rest or _POSITIONAL_PARAMETER.search(first):
-        return ""
-    try:
-        simple = bool(shlex.split(first)) and not _SHELL_SYNTAX.search(first)
-    except ValueError:  # an unbalanced quote, a backslash last
-        simple = False
-    line = _shell_line([(word, False) for word in rest], first) if simple else None
-    return (
-        f"CMD-SHELL is followed by {len(rest) + 1} strings, and the container's shell runs "
-        f"the first alone as the command ({first!r}): the later strings are not part of it, "
-        "only given to the shell as $0, $1... (Docker's form is [CMD-SHELL, command], one "
-        "string). Give the whole command as one string"
-        + _suggestion(["CMD-SHELL", line] if line else None)
-    )
-
-
-def _listed(words: list[str]) -> str:
-    quoted = [repr(word) for word in dict.fromkeys(words)]
-    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
-
-
-def health_check_command_warning(command: tuple[str, ...]) -> str:
-    """What is most likely wrong with a health check's command, a valid one ("" when nothing
-    is): CMD-SHELL followed by more than one string, whose shell runs the first alone (unless
-    it reads $0, $1...); or CMD, which runs without a shell, with a program's name that reads
-    as a whole command line, or with an operator, a redirection or a variable among its
-    strings. With what to write instead when that can be said for sure: CMD and each word of
-    the command line, or CMD-SHELL and the strings as shell text (operators left as the
-    shell's, variables in double quotes, other words quoted by :func:`shlex.quote`)."""
-    kind, first, *rest = command
-    if kind == "CMD-SHELL":
-        return _shell_command_warning(first, rest)
-    literal = [(word, True) for word in rest]
-    odd = [] if _runs_a_shell(command) else [w for w in rest if _reads_as_shell_text(w)]
-    if any(c.isspace() for c in first) and _reads_as_command_line(first):
-        why = (
-            f"CMD runs {first!r} as the name of one program, spaces and all (no shell splits "
-            "it): most likely no program has that name, and every check fails"
-        )
-        words = _program_words(first)
-        line = _shell_line([(word, False) for word in first.split()] + literal)
-        if _may_be_a_path(first):  # where its path ends is not known
-            suggestion = None
-        elif words and not odd:
-            suggestion = ["CMD", *words, *rest]
-        else:
-            suggestion = ["CMD-SHELL", line] if line else None
-    elif _reads_as_shell_text(first):
-        why = (
-            f"CMD runs {first!r} as the name of a program, without a shell, the only reader "
-            "of operators, redirections and variables: most likely no program has that name, "
-            "and every check fails"
-        )
-        line = _shell_line([(first, True), *literal])
-        suggestion = ["CMD-SHELL", line] if line else None
-    elif odd:
-        why = (
-            f"CMD runs {first!r} without a shell, so {_listed(odd)} "
-            f"{'reaches' if len(set(odd)) == 1 else 'reach'} it as written (only a shell, after "
-            "CMD-SHELL, reads an operator or a redirection, or expands a variable): most likely "
-            "not the check you meant"
-        )
-        line = _shell_line([(first, True), *literal])
-        suggestion = ["CMD-SHELL", line] if line else None
-    else:
-        return ""
-    return (
-        f"{why}. Give each argument its own string after CMD, or the whole command, quoted "
-        f"for the shell, as one string after CMD-SHELL{_suggestion(suggestion)}"
-    )
+# The forms a container health check's command takes, ["CMD", args...] and ["CMD-SHELL",
+# command], are Docker's HealthConfig.Test, which ECS's healthCheck maps to. None is refused:
+# what almost surely fails is warned of (health_command.health_command_problem).
 
 
 @suggest_fields
@@ -1272,7 +1047,8 @@ class HealthCheck:
         command: ``("CMD-SHELL", "curl -f http://localhost:8080/ || exit 1")`` (one string,
             run by the container's shell) or ``("CMD", "/bin/check", "--ready")`` (each
             argument its own string, run directly); a form that most likely fails is
-            warned of (:func:`health_check_command_warning`, ``ServiceConfig.warnings``).
+            warned of (:func:`~troposphere_fargate.layers.health_command.health_command_problem`,
+            ``ServiceConfig.warnings``).
         interval_seconds: between checks, 5 to 300 (ECS's limits); default 30.
         timeout_seconds: for one check, 2 to 60; default 5.
         retries: failures in a row before the container is unhealthy, 1 to 10; default 3.

@@ -29,7 +29,6 @@ from .application import (
     PSEUDO_PARTITION,
     Application,
     EgressRule,
-    health_check_command_warning,
     partition_of,
 )
 from .blocks import PREFIX_LENGTHS, VPC_PREFIX_LENGTHS
@@ -51,6 +50,7 @@ from .exposure import (
     logical_name,
 )
 from .health import TargetHealth
+from .health_command import health_command_problem
 from .queue_scaling import (
     DELETE,
     MIN_RUNNING_TASKS,
@@ -1146,7 +1146,7 @@ class ServiceConfig:
         an account takes by default; a ``tls_policy`` Elastic Load Balancing does not
         document (:data:`TLS_POLICIES`); and a container health check's command, of the
         application or a sidecar, that most likely fails or tests less than it says
-        (:func:`~troposphere_fargate.layers.application.health_check_command_warning`)."""
+        (:func:`~troposphere_fargate.layers.health_command.health_command_problem`)."""
         return (
             self._health_check_warnings()
             + self._container_health_check_warnings()
@@ -1243,9 +1243,9 @@ class ServiceConfig:
             for index, sidecar in enumerate(self.application.sidecars)
         ]
         return tuple(
-            f"{key}.command: {warning}"
+            f"{key}.command: {problem.message}"
             for key, check in checks
-            if check is not None and (warning := health_check_command_warning(check.command))
+            if check is not None and (problem := health_command_problem(check.command))
         )
 
     def _queue_warnings(self) -> tuple[str, ...]:
