@@ -13,9 +13,11 @@ engine/version/v1.57/schemas/HealthConfig/), and its daemon runs CMD-SHELL as /b
 followed by every other string (moby, daemon/health.go: append(getShell(cntr), cmdSlice...)):
 a second string is the shell's $0. Without a shell, "normal shell processing does not happen.
 For example, CMD [ "echo", "$HOME" ] will not do variable substitution on $HOME" (Dockerfile
-reference, exec form, https://docs.docker.com/reference/dockerfile/#exec-form). POSIX sh -c:
-"the first operand ... shall be a string of commands; the remaining operands set $0, $1..."
-(sh, https://pubs.opengroup.org/onlinepubs/9799919799/utilities/sh.html). Fargate runs
+reference, exec form, https://docs.docker.com/reference/dockerfile/#exec-form). POSIX sh -c
+command_string [command_name [argument...]]: "command_name: A string assigned to special
+parameter 0 when executing the commands in command_string"; "The positional parameters ($1, $2,
+and so on) shall be set to arguments, if any" (sh, Operands,
+https://pubs.opengroup.org/onlinepubs/9799919799/utilities/sh.html). Fargate runs
 containers with its own agent, assumed (not verified) to do as Docker does.
 """
 
