@@ -223,6 +223,15 @@ def _refused_upload(stub, code: str, status: int, message: str) -> None:
     stub.add_client_error("put_object", code, message, status)
 
 
+def _refusal(client) -> str:
+    """What publishing root.yaml to the stubbed bucket is refused with."""
+    with pytest.raises(PublishError) as refused:
+        publish(
+            client, {"root.yaml": b"ours"}, Destination(BUCKET, PREFIX, __version__, "us-east-1")
+        )
+    return str(refused.value)
+
+
 def _body(data: bytes) -> dict:
     from botocore.response import StreamingBody
 
@@ -244,11 +253,7 @@ def test_a_conditional_refusal_of_other_content_names_the_file(stubbed_s3, code,
     client, stub = stubbed_s3
     _refused_upload(stub, code, status, "refused")
     stub.add_response("get_object", _body(b"somebody else's template"))
-    with pytest.raises(PublishError) as refused:
-        publish(
-            client, {"root.yaml": b"ours"}, Destination(BUCKET, PREFIX, __version__, "us-east-1")
-        )
-    assert str(refused.value) == (
+    assert _refusal(client) == (
         f"s3://{BUCKET}/{PREFIX}{__version__}/root.yaml was written by someone else while "
         "publishing; check it and publish again"
     )
@@ -262,11 +267,7 @@ def test_a_conflict_that_left_nothing_says_to_publish_again(stubbed_s3, code):
     client, stub = stubbed_s3
     _refused_upload(stub, code, 409, "conflict")
     stub.add_client_error("get_object", "NoSuchKey", "The specified key does not exist.", 404)
-    with pytest.raises(PublishError) as refused:
-        publish(
-            client, {"root.yaml": b"ours"}, Destination(BUCKET, PREFIX, __version__, "us-east-1")
-        )
-    assert str(refused.value) == (
+    assert _refusal(client) == (
         f"S3 refused the upload of s3://{BUCKET}/{PREFIX}{__version__}/root.yaml while another "
         "write of it was under way (409 ConditionalRequestConflict), and nothing is there: "
         "publish again"
@@ -288,11 +289,7 @@ def test_a_refused_upload_that_cannot_be_read_back_says_both(stubbed_s3):
         "At least one of the pre-conditions you specified did not hold",
     )
     stub.add_client_error("get_object", "AccessDenied", "Access Denied", 403)
-    with pytest.raises(PublishError) as refused:
-        publish(
-            client, {"root.yaml": b"ours"}, Destination(BUCKET, PREFIX, __version__, "us-east-1")
-        )
-    assert str(refused.value) == (
+    assert _refusal(client) == (
         f"S3 refused the conditional upload of s3://{BUCKET}/{PREFIX}{__version__}/root.yaml "
         "(PreconditionFailed: At least one of the pre-conditions you specified did not hold: "
         "someone else wrote it while publishing) and reading it back to compare failed "
@@ -482,13 +479,9 @@ def built_catalog() -> dict:
     return catalog_layer.catalog_template(__version__).to_dict()
 
 
-def test_a_new_version_becomes_a_provisioning_artifact(catalog):
-    client, stub = catalog
-    stub.add_response(
-        "list_provisioning_artifacts",
-        {"ProvisioningArtifactDetails": [{"Id": "pa-old", "Name": "0.0.9"}]},
-        {"ProductId": "prod-abc"},
-    )
+def _creates_version(stub, destination: Destination, description: str) -> None:
+    """prod-abc is asked to add this package's version, of ``description``, from
+    ``destination``."""
     stub.add_response(
         "create_provisioning_artifact",
         {"ProvisioningArtifactDetail": {"Id": "pa-new", "Name": __version__}},
@@ -496,21 +489,32 @@ def test_a_new_version_becomes_a_provisioning_artifact(catalog):
             "ProductId": "prod-abc",
             "Parameters": {
                 "Name": __version__,
-                "Description": (
-                    f"troposphere_fargate {__version__} from "
-                    f"s3://{BUCKET}/{PREFIX}{__version__}/root.yaml"
-                ),
-                "Info": {"LoadTemplateFromURL": DESTINATION.url("root.yaml")},
+                "Description": description,
+                "Info": {"LoadTemplateFromURL": destination.url("root.yaml")},
                 "Type": "CLOUD_FORMATION_TEMPLATE",
             },
-            "IdempotencyToken": idempotency_token("prod-abc", DESTINATION),
+            "IdempotencyToken": idempotency_token("prod-abc", destination),
         },
+    )
+
+
+def test_a_new_version_becomes_a_provisioning_artifact(catalog):
+    client, stub = catalog
+    stub.add_response(
+        "list_provisioning_artifacts",
+        {"ProvisioningArtifactDetails": [{"Id": "pa-old", "Name": "0.0.9"}]},
+        {"ProductId": "prod-abc"},
+    )
+    _creates_version(
+        stub,
+        DESTINATION,
+        f"troposphere_fargate {__version__} from s3://{BUCKET}/{PREFIX}{__version__}/root.yaml",
     )
     assert add_to_catalog(client, "prod-abc", DESTINATION) == "added"
 
 
-def test_a_version_the_product_has_is_skipped(catalog):
-    client, stub = catalog
+def _has_version_from(stub, destination: Destination) -> None:
+    """A product prod-abc whose one version is this package's, published to ``destination``."""
     stub.add_response(
         "list_provisioning_artifacts",
         {
@@ -518,12 +522,17 @@ def test_a_version_the_product_has_is_skipped(catalog):
                 {
                     "Id": "pa-1",
                     "Name": __version__,
-                    "Description": artifact_description(DESTINATION),
+                    "Description": artifact_description(destination),
                 }
             ]
         },
         {"ProductId": "prod-abc"},
     )
+
+
+def test_a_version_the_product_has_is_skipped(catalog):
+    client, stub = catalog
+    _has_version_from(stub, DESTINATION)
     assert add_to_catalog(client, "prod-abc", DESTINATION) == "exists"
 
 
@@ -538,16 +547,7 @@ def test_a_version_of_that_name_from_another_prefix_is_refused_not_skipped(catal
     "ProvisioningArtifactDetails ... Description ... Id ... Name"), so the description says
     where its root.yaml is."""
     client, stub = catalog
-    earlier = Destination(BUCKET, "shop/1.4.0/", __version__, "eu-west-1")
-    stub.add_response(
-        "list_provisioning_artifacts",
-        {
-            "ProvisioningArtifactDetails": [
-                {"Id": "pa-1", "Name": __version__, "Description": artifact_description(earlier)}
-            ]
-        },
-        {"ProductId": "prod-abc"},
-    )
+    _has_version_from(stub, Destination(BUCKET, "shop/1.4.0/", __version__, "eu-west-1"))
     later = Destination(BUCKET, "shop/1.5.0/", __version__, "eu-west-1")
     with pytest.raises(PublishError) as refused:
         add_to_catalog(client, "prod-abc", later)
@@ -604,16 +604,7 @@ def test_a_version_the_product_refuses_stops_the_publish_before_any_upload(
     the refusal came after every upload, leaving a launchable root.yaml under the prefix the
     publish reported as failed."""
     _, stub = catalog
-    elsewhere = Destination(BUCKET, "shop/1.4.0/", __version__, "us-east-1")
-    stub.add_response(
-        "list_provisioning_artifacts",
-        {
-            "ProvisioningArtifactDetails": [
-                {"Id": "pa-1", "Name": __version__, "Description": artifact_description(elsewhere)}
-            ]
-        },
-        {"ProductId": "prod-abc"},
-    )
+    _has_version_from(stub, Destination(BUCKET, "shop/1.4.0/", __version__, "us-east-1"))
     code, calls = _publish_to_product(monkeypatch, catalog, templates)
     assert code == 1
     assert calls == ["ListProvisioningArtifacts"]  # no PutObject
@@ -633,20 +624,7 @@ def test_a_new_version_is_checked_before_the_uploads_and_added_after_them(
     destination = Destination(BUCKET, PREFIX, __version__, "us-east-1")
     for _ in range(2):  # before the uploads, and again as it is added
         stub.add_response("list_provisioning_artifacts", {}, {"ProductId": "prod-abc"})
-    stub.add_response(
-        "create_provisioning_artifact",
-        {"ProvisioningArtifactDetail": {"Id": "pa-new", "Name": __version__}},
-        {
-            "ProductId": "prod-abc",
-            "Parameters": {
-                "Name": __version__,
-                "Description": artifact_description(destination),
-                "Info": {"LoadTemplateFromURL": destination.url("root.yaml")},
-                "Type": "CLOUD_FORMATION_TEMPLATE",
-            },
-            "IdempotencyToken": idempotency_token("prod-abc", destination),
-        },
-    )
+    _creates_version(stub, destination, artifact_description(destination))
     code, calls = _publish_to_product(monkeypatch, catalog, templates)
     assert code == 0
     files = len(list((templates / __version__).iterdir()))
