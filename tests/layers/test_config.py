@@ -590,3 +590,36 @@ def test_a_health_check_path_with_a_query_is_taken_as_elb_takes_it():
     # A URL's percent-encoding is of the UTF-8 bytes (a trial was told %E9 for é).
     with pytest.raises(ConfigError, match=r"percent-encode it \(%C3%A9\)"):
         ServiceConfig(default_health_check_path="/héalth")
+
+
+def test_a_deregistration_delay_longer_than_fargate_spot_s_warning_is_warned_about():
+    """On Fargate Spot "your tasks are interrupted with a two-minute warning" (ECS Developer
+    Guide, Fargate capacity providers, https://docs.aws.amazon.com/AmazonECS/latest/
+    developerguide/fargate-capacity-providers.html), and ECS "will now deregister your task
+    running on Fargate Spot, if it receives a spot termination notice, before issuing a SIGTERM"
+    (What's New, 13 February 2023, "Amazon ECS improves accuracy of service load balancing"):
+    a deregistration delay past those two minutes never drains, and the connections still open
+    when the task stops are cut. AWS's knowledge center asks for a stopTimeout of 120 s or less
+    on Spot for the same reason ("How do I handle Spot termination notices in AWS Fargate Spot
+    tasks?"). Allowed (it works on FARGATE), so said, not refused."""
+    from troposphere_fargate.layers.exposure import Routing
+
+    spot = {"default_capacity_provider": "FARGATE_SPOT"}
+    (warning,) = ServiceConfig(**spot, default_deregistration_delay_seconds=300).warnings
+    assert warning == (
+        "deregistration_delay: 300 s with FARGATE_SPOT, whose tasks stop 120 s "
+        "after their interruption notice, so the connections still open then are cut: keep it "
+        "at 120 or less"
+    )
+    public = ServiceConfig(
+        **spot,
+        default_deregistration_delay_seconds=121,
+        container_name="web",
+        expose="public",
+        routing=Routing(1, path="/*"),
+    )
+    assert [w.split(":")[0] for w in public.warnings] == ["deregistration_delay"]
+    assert ServiceConfig(**spot, default_deregistration_delay_seconds=120).warnings == ()
+    assert ServiceConfig(default_deregistration_delay_seconds=300).warnings == ()
+    # A worker has no target group, and no deregistration delay to set.
+    assert ServiceConfig(**spot, container_name="jobs", expose="none").warnings == ()

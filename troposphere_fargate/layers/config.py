@@ -115,6 +115,9 @@ CapacityProvider = Literal["FARGATE", "FARGATE_SPOT"]
 FARGATE: Final = "FARGATE"
 FARGATE_SPOT: Final = "FARGATE_SPOT"
 CAPACITY_PROVIDERS: tuple[CapacityProvider, ...] = (FARGATE, FARGATE_SPOT)
+# "When AWS needs the capacity back, your tasks are interrupted with a two-minute warning"
+# (ECS Developer Guide, Fargate capacity providers).
+SPOT_WARNING_SECONDS = 120
 
 # Values of the service layer's CpuArchitecture parameter.
 CpuArchitecture = Literal["X86_64", "ARM64"]
@@ -1146,7 +1149,8 @@ class ServiceConfig:
         an account takes by default; a ``tls_policy`` Elastic Load Balancing does not
         document (:data:`TLS_POLICIES`); and a container health check's command, of the
         application or a sidecar, that most likely fails or tests less than it says
-        (:func:`~troposphere_fargate.layers.health_command.health_command_problem`)."""
+        (:func:`~troposphere_fargate.layers.health_command.health_command_problem`); a
+        deregistration delay longer than Fargate Spot's two-minute warning."""
         return (
             self._health_check_warnings()
             + self._container_health_check_warnings()
@@ -1155,6 +1159,23 @@ class ServiceConfig:
             + self._full_access_warnings()
             + self._quota_warnings()
             + tls_policy_warnings(self.tls_policy)
+            + self._spot_drain_warnings()
+        )
+
+    def _spot_drain_warnings(self) -> tuple[str, ...]:
+        """On Fargate Spot, ECS deregisters an interrupted task from its target group, then
+        the task stops two minutes after the notice: a longer deregistration delay never
+        drains, and the requests still open then are cut."""
+        delay = self.default_deregistration_delay_seconds
+        has_target_group = self.expose in (None, EXPOSE_PUBLIC)
+        if self.default_capacity_provider != FARGATE_SPOT or not has_target_group:
+            return ()
+        if delay <= SPOT_WARNING_SECONDS:
+            return ()
+        return (
+            f"deregistration_delay: {delay} s with FARGATE_SPOT, whose tasks "
+            f"stop {SPOT_WARNING_SECONDS} s after their interruption notice, so the "
+            f"connections still open then are cut: keep it at {SPOT_WARNING_SECONDS} or less",
         )
 
     def _quota_warnings(self) -> tuple[str, ...]:
