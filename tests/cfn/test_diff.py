@@ -2313,23 +2313,30 @@ def test_a_stack_set_whose_targets_differ_inside_a_function_may_delete_stacks():
     )
 
 
+# The shipped service.yaml as an internal service of an environment, named api.
+INTERNAL_IN_ENVIRONMENT = {
+    **SERVICE_REQUIRED,
+    "ClusterName": "env-cluster",
+    "EnvironmentSecurityGroupId": "sg-0123456789abcdef0",
+    "NamespaceArn": "arn:aws:servicediscovery:eu-west-1:123456789012:namespace/ns-abc",
+    "Expose": "internal",
+    "ServiceConnectName": "api",
+}
+
+
+def _shipped_service_side():
+    """This version's shipped service.yaml, read as a side of diff_stacks."""
+    return load_side(str(REPO / "templates" / __version__ / "service.yaml"), REPO / "templates")
+
+
 def test_replacing_a_service_with_service_connect_fails_the_update():
     """The replacement is created while the old service still holds its Service Connect
     name: "CreateService error: SC service is already used by <namespace>", "when there's any
     update that needs to replace the ECS service" (aws/copilot-cli#4337, #5431)."""
-    service = REPO / "templates" / __version__ / "service.yaml"
-    joined = {
-        "ContainerImage": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1",
-        "VpcId": "vpc-0123456789abcdef0",
-        "PrivateSubnetIds": "subnet-0123456789abcdef0,subnet-0123456789abcdef1",
-        "ClusterName": "env-cluster",
-        "EnvironmentSecurityGroupId": "sg-0123456789abcdef0",
-        "NamespaceArn": "arn:aws:servicediscovery:eu-west-1:123456789012:namespace/ns-abc",
-        "Expose": "internal",
-        "ServiceConnectName": "api",
-    }
-    sides = load_side(str(service), REPO / "templates")
-    findings = diff_stacks(sides, sides, joined, {"ClusterName": "env-cluster-2"}, "eu-west-1")
+    sides = _shipped_service_side()
+    findings = diff_stacks(
+        sides, sides, INTERNAL_IN_ENVIRONMENT, {"ClusterName": "env-cluster-2"}, "eu-west-1"
+    )
     failing = [f for f in findings if f.change.startswith("the update fails")]
     assert [(f.severity, f.subject) for f in failing] == [(BREAKING, "resource Service")]
     assert "SC service is already used" in failing[0].change
@@ -2418,7 +2425,7 @@ def test_an_output_that_names_another_resource_is_followed_into_the_services():
 
 
 def test_a_network_load_balancer_given_one_more_subnet_is_no_swap():
-    service = load_side(str(REPO / "templates" / __version__ / "service.yaml"), REPO / "templates")
+    service = _shipped_service_side()
     running = {
         "ContainerImage": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1",
         "VpcId": "vpc-0123456789abcdef0",
@@ -3367,17 +3374,10 @@ def test_the_shipped_service_fails_only_when_a_running_internal_service_changes_
     assert not [
         f for f in diff(shipped("0.3.0"), shipped(__version__)) if "AppProtocol" in f.change
     ]
-    service = REPO / "templates" / __version__ / "service.yaml"
-    joined = {
-        **SERVICE_REQUIRED,
-        "ClusterName": "env-cluster",
-        "EnvironmentSecurityGroupId": "sg-0123456789abcdef0",
-        "NamespaceArn": "arn:aws:servicediscovery:eu-west-1:123456789012:namespace/ns-abc",
-        "Expose": "internal",
-        "ServiceConnectName": "api",
-    }
-    sides = load_side(str(service), REPO / "templates")
-    changed = diff_stacks(sides, sides, joined, {"ServiceConnectAppProtocol": "grpc"}, "eu-west-1")
+    sides = _shipped_service_side()
+    changed = diff_stacks(
+        sides, sides, INTERNAL_IN_ENVIRONMENT, {"ServiceConnectAppProtocol": "grpc"}, "eu-west-1"
+    )
     assert [(f.severity, f.subject) for f in changed if "AppProtocol" in f.change] == [
         (BREAKING, "resource Service")
     ]
@@ -3388,7 +3388,6 @@ def test_the_shipped_service_fails_only_when_a_running_internal_service_changes_
         "Remove the service first (a spec's: leave it out of one update; a stack of the "
         "shipped service.yaml: delete the stack), then create it again with the new protocol"
     )
-    kept = diff_stacks(
-        sides, sides, {**joined, "ServiceConnectAppProtocol": "grpc"}, {}, "eu-west-1"
-    )
+    grpc = {**INTERNAL_IN_ENVIRONMENT, "ServiceConnectAppProtocol": "grpc"}
+    kept = diff_stacks(sides, sides, grpc, {}, "eu-west-1")
     assert not [f for f in kept if "AppProtocol" in f.change]
