@@ -1165,12 +1165,10 @@ class ServiceConfig:
     def _spot_drain_warnings(self) -> tuple[str, ...]:
         """On Fargate Spot, ECS deregisters an interrupted task from its target group, then
         the task stops two minutes after the notice: a longer deregistration delay never
-        drains, and the requests still open then are cut."""
+        drains, and the requests still open then are cut. (A service without a target group,
+        internal or none, is refused any delay but the default: LOAD_BALANCER_ONLY_FIELDS.)"""
         delay = self.default_deregistration_delay_seconds
-        has_target_group = self.expose in (None, EXPOSE_PUBLIC)
-        if self.default_capacity_provider != FARGATE_SPOT or not has_target_group:
-            return ()
-        if delay <= SPOT_WARNING_SECONDS:
+        if self.default_capacity_provider != FARGATE_SPOT or delay <= SPOT_WARNING_SECONDS:
             return ()
         return (
             f"deregistration_delay: {delay} s with FARGATE_SPOT, whose tasks "
