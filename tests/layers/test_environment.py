@@ -227,6 +227,22 @@ def test_malformed_values_are_refused_by_their_parameters(environment, name, val
         deploy(environment, **{**DOMAIN, name: value})
 
 
+# "Each label can be up to 63 bytes long. The total length of a domain name cannot exceed 255
+# bytes, including the dots" (Route 53 Developer Guide, "DNS domain name format",
+# https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DomainNameFormat.html): 255 octets
+# on the wire, 253 characters written out. A longer DomainName, taken with CertificateArn (ACM's
+# 64 are then no limit), failed the alias record DomainRecord after the load balancer was made.
+@pytest.mark.parametrize("last_label", [61, 62], ids=["253-characters", "254-characters"])
+def test_a_domain_name_is_253_characters_at_most(environment, last_label):
+    domain = ".".join(["a" * 63, "b" * 63, "c" * 63, "d" * last_label])
+    given = {**DOMAIN, e.DOMAIN_NAME: domain, e.CERTIFICATE_ARN: CERTIFICATE}
+    if len(domain) <= 253:
+        assert e.DOMAIN_RECORD in deploy(environment, **given).resources
+    else:
+        with pytest.raises(ParameterError, match=e.DOMAIN_NAME):
+            deploy(environment, **given)
+
+
 # --- The hosts of a spec's services ------------------------------------------------------------
 
 SPEC_DOMAIN = EnvironmentConfig(

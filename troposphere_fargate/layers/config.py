@@ -1512,6 +1512,11 @@ class ServiceConfig:
 
 # A domain the environment serves: lower-case DNS labels, at least two.
 DOMAIN_NAME_PATTERN = r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]"
+# "Each label can be up to 63 bytes long. The total length of a domain name cannot exceed 255
+# bytes, including the dots" (Route 53 Developer Guide, "DNS domain name format"): 255 octets
+# on the wire (RFC 1035, 2.3.4), a length octet before each label and the root's after the
+# last, so 253 characters written out. The alias record of DomainName is refused beyond it.
+DOMAIN_NAME_MAX = 253
 # "The length of the domain name (technically, the Common Name) that you provide cannot exceed
 # 64 octets (characters), including periods" (ACM API Reference, RequestCertificate).
 CERTIFICATE_NAME_MAX = 64

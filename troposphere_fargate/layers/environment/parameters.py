@@ -11,6 +11,7 @@ from troposphere import And, Condition, Equals, Not, Or, Parameter, Ref, Templat
 
 from ..blocks import add_parameter, add_retention_parameter, add_switch_parameter, is_true
 from ..config import (
+    DOMAIN_NAME_MAX,
     DOMAIN_NAME_PATTERN,
     HOSTED_ZONE_ID_PATTERN,
     LOG_RETENTION_DAYS,
@@ -123,7 +124,11 @@ def add_domain_parameters(
         Type="String",
         Default=config.default_domain_name,
         AllowedPattern=rf"^$|^{DOMAIN_NAME_PATTERN}$",
-        ConstraintDescription="must be empty or a lower-case domain name such as shop.example.com",
+        MaxLength=DOMAIN_NAME_MAX,
+        ConstraintDescription=(
+            "must be empty or a lower-case domain name such as shop.example.com, of "
+            f"{DOMAIN_NAME_MAX} characters at most"
+        ),
     )
     zone = add_parameter(
         t,
