@@ -77,6 +77,28 @@ def test_fargate_is_priced_for_the_running_task_count_and_size():
     )
 
 
+def test_a_desired_count_outside_the_scaling_bounds_is_priced_within_them():
+    """An audit: DesiredCount=10 with MaxCapacity=4 was priced at 10 tasks (a total above the
+    ceiling, and no ceiling line), DesiredCount=1 with MinCapacity=2 at 1. The service's
+    scalable target is registered after the service, and registering it moves the count into
+    the bounds: "it changes the resource's current capacity to a value that is inside of this
+    range" (Application Auto Scaling API Reference, RegisterScalableTarget,
+    https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html).
+    """
+    per_task = HOURS * 0.25 * PRICE["fargate_vcpu_hour"]
+    above = estimate(footprint(dry_run(ROOT, {**LAUNCH, "DesiredCount": "10", "MaxCapacity": "4"})))
+    vcpu = {line.item: line for line in above.lines}["Fargate vCPU (ServiceStack/Service)"]
+    assert vcpu.quantity.startswith("4 x 0.25 vCPU")
+    assert vcpu.monthly == pytest.approx(4 * per_task)
+    assert above.at_most == above.total
+    below = lines({"DesiredCount": "1", "MinCapacity": "2"})
+    assert below["Fargate vCPU (ServiceStack/Service)"] == pytest.approx(2 * per_task)
+    # Within the bounds, the desired count is what runs.
+    assert lines({"DesiredCount": "3"})["Fargate vCPU (ServiceStack/Service)"] == pytest.approx(
+        3 * per_task
+    )
+
+
 def test_fargate_spot_tasks_are_named_so_and_priced_on_demand_saying_so():
     # The table has no Spot prices (they change with spare capacity): the on-demand price is
     # an upper bound, and the line says that is what it is.

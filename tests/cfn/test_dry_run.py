@@ -142,7 +142,8 @@ def test_the_summary_counts_tasks_from_autoscaling_unless_a_count_is_set():
     low = template["Parameters"]["MinCapacity"]["Default"]
     (service,) = footprint(dry_run(ROOT, LAUNCH)).tasks
     assert service[:2] == ("ServiceStack/Service", int(low))
-    (service,) = footprint(dry_run(ROOT, {**LAUNCH, "DesiredCount": "5"})).tasks
+    # A count within the bounds (MaxCapacity 4 would hold 5 to 4: test_cost).
+    (service,) = footprint(dry_run(ROOT, {**LAUNCH, "DesiredCount": "5", "MaxCapacity": "6"})).tasks
     assert service[1] == 5
 
 

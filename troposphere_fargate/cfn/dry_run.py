@@ -1319,6 +1319,13 @@ def _services(
         desired = _number(props.get("DesiredCount"))
         # No DesiredCount: autoscaling's minimum, or ECS's default of 1 without autoscaling.
         count = int(desired) if desired else (low if target else 1)
+        known = all(_number(target.get(k)) is not None for k in ("MinCapacity", "MaxCapacity"))
+        if known and low <= high:
+            # A desired count outside the target's bounds does not last: registering the
+            # target "changes the resource's current capacity to a value that is inside of
+            # this range" (Application Auto Scaling, RegisterScalableTarget), as week_average
+            # holds a scheduled service's count.
+            count = max(min(count, high), low)
         vcpu = (_number(definition.get("Cpu")) or 0) / 1024
         memory = (_number(definition.get("Memory")) or 0) / 1024
         platform = (definition.get("RuntimePlatform") or {}).get("CpuArchitecture", "X86_64")
