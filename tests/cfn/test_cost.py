@@ -171,6 +171,49 @@ def test_what_is_not_counted_is_what_the_stack_has():
     assert report[-2] == "not counted (it depends on use): nothing the price table knows of"
 
 
+def test_a_service_in_another_stacks_cluster_names_its_container_insights():
+    """An audit: a service that joins an environment (``ClusterName``) runs in the
+    environment's cluster, which has Container Insights on; its per-service metrics are
+    billed (standard Container Insights metrics are custom metrics, Amazon CloudWatch pricing,
+    https://aws.amazon.com/cloudwatch/pricing/), but the environment's cost prices the
+    cluster's alone and the service's priced nothing and named nothing. The stack cannot see
+    the other cluster's setting: it names them as another stack's, at the table's count."""
+    service = ROOT.with_name("service.yaml")
+    subnets = "subnet-0abc1234,subnet-0def5678"
+    own = {
+        "ContainerImage": LAUNCH["ContainerImage"],
+        "VpcId": "vpc-0abc1234",
+        "PrivateSubnetIds": subnets,
+        "PublicSubnetIds": subnets,
+    }
+    joined = {
+        **own,
+        "ClusterName": "env-cluster",
+        "EnvironmentSecurityGroupId": "sg-0123456789abcdef0",
+        "NamespaceArn": "arn:aws:servicediscovery:us-east-1:123456789012:namespace/ns-abc",
+        "Expose": "internal",
+        "ServiceConnectName": "api",
+    }
+    found = footprint(dry_run(service, joined))
+    assert (found.clusters, found.container_insights) == (0, 0)
+    bill = estimate(found)
+    (named,) = [item for item in bill.not_counted if item.startswith("Container Insights")]
+    per_service = PRICE["container_insights_metrics_per_service"]
+    assert f"about {per_service} metrics a service at ${PRICE['custom_metric_month']:.2f}" in named
+    assert bill.report()[-2].startswith("not counted (it depends on use, or it is another stack's)")
+    # Its own cluster's Container Insights is priced, not named.
+    alone = estimate(footprint(dry_run(service, own)))
+    assert "Container Insights" in {line.item for line in alone.lines}
+    assert not any(item.startswith("Container Insights") for item in alone.not_counted)
+    # The environment's cost has no service to name.
+    environment = ROOT.with_name("environment.yaml")
+    shared = {"VpcId": "vpc-0abc1234", "PublicSubnetIds": subnets}
+    assert not any(
+        item.startswith("Container Insights")
+        for item in estimate(footprint(dry_run(environment, shared))).not_counted
+    )
+
+
 def test_a_region_without_prices_says_whose_prices_it_used():
     found = footprint(dry_run(ROOT, LAUNCH))
     bill = estimate(found, "ap-southeast-7")

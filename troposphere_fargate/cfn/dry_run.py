@@ -915,6 +915,8 @@ class Footprint:
     # resource empties (network.yaml's RestrictDefaultSecurityGroup).
     vpcs: int = 0
     emptied_default_security_groups: int = 0
+    # The ECS clusters the stack creates (with Container Insights on or not).
+    clusters: int = 0
     # The S3 buckets the stack creates (their storage and requests are priced by use).
     buckets: int = 0
     # The AWS WAF web ACLs associated with its load balancers (WAF's price is by use).
@@ -950,6 +952,13 @@ class Footprint:
         """Whether its tasks run in a VPC the stack does not make (an existing VPC's, or a
         network stack's apart): that VPC's NAT gateways and endpoints are not counted here."""
         return bool(self.tasks) and not self.vpcs
+
+    @property
+    def in_a_cluster_it_does_not_make(self) -> bool:
+        """Whether its services run in a cluster the stack does not make (an environment's,
+        joined by ``ClusterName``): Container Insights bills their metrics to that cluster's
+        setting, which the stack cannot see."""
+        return bool(self.tasks) and not self.clusters
 
 
 # An application load balancer's listener attributes that add a header to every response:
@@ -1384,6 +1393,7 @@ def footprint(stack: PlannedStack) -> Footprint:
             sorted((_service_name(e), x) for e in gateways if (x := endpoint_limits(e)) is not None)
         ),
         vpcs=len(typed("AWS::EC2::VPC")),
+        clusters=len(typed("AWS::ECS::Cluster")),
         buckets=len(typed("AWS::S3::Bucket")),
         web_acls=len(typed("AWS::WAFv2::WebACLAssociation")),
         secrets=_secrets(typed("AWS::ECS::TaskDefinition")),
