@@ -214,6 +214,79 @@ def test_a_service_in_another_stacks_cluster_names_its_container_insights():
     )
 
 
+_OWN_SERVICE = """AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Task:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      Cpu: CPU
+      Memory: MEMORY
+      RequiresCompatibilities: [FARGATE]
+      NetworkMode: awsvpc
+      ContainerDefinitions:
+        - Name: app
+          Image: 123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1
+  Service:
+    Type: AWS::ECS::Service
+    Properties:
+      TaskDefinition: !Ref Task
+      DesiredCount: COUNT
+      LaunchType: FARGATE
+"""
+
+
+def _own_service(tmp_path, cpu: str, memory: str, count: str = "2") -> Footprint:
+    template = tmp_path / "own.yaml"
+    text = _OWN_SERVICE.replace("CPU", cpu).replace("MEMORY", memory).replace("COUNT", count)
+    template.write_text(text)
+    return footprint(dry_run(template, {}))
+
+
+def test_a_task_size_in_vcpu_and_gb_is_priced_as_its_units(tmp_path):
+    """An audit: a template of one's own with ``Cpu: 1 vCPU`` and ``Memory: 2 GB`` was priced
+    at no vCPU and no memory. A task definition takes either: "It can also be expressed as a
+    string using vCPUs (for example, 1 vCPU or 1 vcpu). String values are converted to an
+    integer indicating the CPU units when the task definition is registered"; "The memory
+    value can be expressed in MiB or GB" (Amazon ECS API Reference, RegisterTaskDefinition,
+    https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html;
+    Amazon ECS Developer Guide, "Troubleshoot Amazon ECS task definition invalid CPU or memory
+    errors", https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-cpu-memory-error.html).
+    """
+    for cpu, memory in (("1 vCPU", "2 GB"), ("1vcpu", "2gb"), ("1024", "2048")):
+        found = _own_service(tmp_path, cpu, memory)
+        assert found.tasks == [("Service", 2, 1.0, 2.0, "X86_64")], (cpu, memory)
+        assert found.unknown_sizes == ()
+    bill = {line.item: line.monthly for line in estimate(found).lines}
+    assert bill["Fargate vCPU (Service)"] == pytest.approx(2 * HOURS * PRICE["fargate_vcpu_hour"])
+    assert bill["Fargate memory (Service)"] == pytest.approx(
+        2 * 2 * HOURS * PRICE["fargate_gb_hour"]
+    )
+
+
+def test_a_task_size_known_only_at_creation_is_named_not_priced_at_nothing(tmp_path):
+    """An audit: a ``Cpu`` that is another stack's export was priced at 0 vCPU, and a
+    ``DesiredCount`` that is one at 1 task, with nothing said: the total was too low and
+    looked complete."""
+    found = _own_service(tmp_path, "!ImportValue shared-cpu", "2048", "!ImportValue shared-count")
+    assert found.unknown_sizes == (
+        ("Service", 'its DesiredCount {"Fn::ImportValue": "shared-count"}, priced as 1 task'),
+        ("Service", 'its Cpu {"Fn::ImportValue": "shared-cpu"}, priced as 0 vCPU'),
+    )
+    bill = estimate(found)
+    assert bill.not_counted[:2] == (
+        'what Service runs (its DesiredCount {"Fn::ImportValue": "shared-count"}, priced as '
+        "1 task): it is known only when the stack is created",
+        'what Service runs (its Cpu {"Fn::ImportValue": "shared-cpu"}, priced as 0 vCPU): '
+        "it is known only when the stack is created",
+    )
+    assert bill.report()[-2].startswith(
+        "not counted (it depends on use, or it is another stack's, or it is known only when "
+        "the stack is created): "
+    )
+    # The shipped templates' sizes are parameters: always known.
+    assert footprint(dry_run(ROOT, LAUNCH)).unknown_sizes == ()
+
+
 def test_a_region_without_prices_says_whose_prices_it_used():
     found = footprint(dry_run(ROOT, LAUNCH))
     bill = estimate(found, "ap-southeast-7")

@@ -22,6 +22,9 @@ from ..errors import expect
 from .dry_run import INCLUDED_EPHEMERAL_GIB, Footprint
 
 PRICES = Path(__file__).resolve().parent / "prices.json"
+# Why a task size or count given as another stack's export (or an SSM parameter's value) is
+# not priced: the dry run cannot know it.
+_KNOWN_AT_CREATION = "it is known only when the stack is created"
 
 
 @functools.cache
@@ -90,11 +93,15 @@ class Estimate:
 
     def _why_not_counted(self) -> str:
         """Why the items are left out: use, unless one is another stack's (an existing VPC's NAT
-        gateways are a fixed cost, of the stack that made the VPC)."""
+        gateways are a fixed cost, of the stack that made the VPC) or a task size or count the
+        template leaves to the stack's creation."""
         others = {i["text"] for i in price_table()["not_counted"] if not i.get("use", True)}
+        why = ["it depends on use"]
         if others & set(self.not_counted):
-            return "it depends on use, or it is another stack's"
-        return "it depends on use"
+            why.append("it is another stack's")
+        if any(item.endswith(_KNOWN_AT_CREATION) for item in self.not_counted):
+            why.append(_KNOWN_AT_CREATION)
+        return ", or ".join(why)
 
     def report(self) -> list[str]:
         """The estimate as the ``cost`` command prints it."""
@@ -228,7 +235,12 @@ def estimate(found: Footprint, region: str | None = None) -> Estimate:
         f"the scheduled capacity of {name} ({why}: priced at {_tasks(counts.get(name, '?'))})"
         for name, why in found.unpriced_schedules
     )
-    return Estimate(region, priced, tuple(lines), unpriced + _by_use(found), tuple(scaling))
+    unknown = tuple(
+        f"what {name} runs ({why}): {_KNOWN_AT_CREATION}" for name, why in found.unknown_sizes
+    )
+    return Estimate(
+        region, priced, tuple(lines), unknown + unpriced + _by_use(found), tuple(scaling)
+    )
 
 
 Hourly = Callable[..., None]  # estimate's hourly(item, count, what, unit, spot=False)

@@ -905,6 +905,9 @@ class Footprint:
     # The ephemeral storage of each service whose tasks have more than the 20 GB included
     # (service, GiB configured): Fargate bills what is configured, not what is used.
     ephemeral_storage: tuple[tuple[str, int], ...] = ()
+    # Each service's task count or size given as a value the dry run cannot know (another
+    # stack's export, an SSM parameter's value): (service, "its Cpu {...}, priced as 0 vCPU").
+    unknown_sizes: tuple[tuple[str, str], ...] = ()
     # The names of the ACM certificates the stack requests, and of its Route 53 records.
     certificate_names: tuple[str, ...] = ()
     dns_records: tuple[str, ...] = ()
@@ -1287,6 +1290,33 @@ def _tracking(every: Mapping[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     }
 
 
+# A task size in vCPU or GB, as a task definition may give it: "as a string using vCPUs (for
+# example, 1 vCPU or 1 vcpu)", memory "in MiB or GB" (Amazon ECS API Reference,
+# RegisterTaskDefinition, cpu and memory).
+_IN_UNITS = re.compile(r"\s*([0-9]*\.?[0-9]+)\s*(vcpu|gb)\s*", re.IGNORECASE)
+
+
+def _task_size(value: Any, unit: str) -> float | None:
+    """A task definition's ``Cpu`` (``unit`` "vcpu") or ``Memory`` ("gb") in vCPU or GB: from
+    its units (1,024 a vCPU; MiB) or a string in vCPU or GB; None when it is neither (a value
+    known only when the stack is created, such as an ``Fn::ImportValue``)."""
+    number = _number(value)
+    if number is not None:
+        return number / 1024
+    written = _IN_UNITS.fullmatch(value) if isinstance(value, str) else None
+    if written and written.group(2).lower() == unit:
+        return float(written.group(1))
+    return None
+
+
+def _unknown(properties: Mapping[str, Any], key: str, known: float | None, priced: str) -> str:
+    """``its Cpu {"Fn::ImportValue": "shared-cpu"}, priced as 0 vCPU`` for a value given but not
+    known, else ""."""
+    if known is not None or properties.get(key) is None:
+        return ""
+    return f"its {key} {json.dumps(properties[key], sort_keys=True)}, priced as {priced}"
+
+
 # "20 GB of ephemeral storage is available for all Fargate Tasks by default—you only pay for
 # any additional storage that you configure" (AWS Fargate pricing).
 INCLUDED_EPHEMERAL_GIB = 20
@@ -1304,6 +1334,7 @@ class _Services(NamedTuple):
     unpriced: list[tuple[str, str]]
     most: list[tuple[str, int]]
     storage: list[tuple[str, int]]
+    unknown: list[tuple[str, str]]
 
 
 def _services(
@@ -1312,7 +1343,7 @@ def _services(
     """What :func:`footprint` reads from each ECS service, its task definition and scalable
     target (``tracking``: the target tracking policies): its tasks, scaling, Spot, scaling
     targets and schedules, and the week's average."""
-    found = _Services([], [], [], [], [], [], [], [], [])
+    found = _Services([], [], [], [], [], [], [], [], [], [])
     tasks, scaling, spot = found.tasks, found.scaling, found.spot
     targets, schedules = found.targets, found.schedules
     averages, unpriced = found.averages, found.unpriced
@@ -1335,8 +1366,20 @@ def _services(
             # this range" (Application Auto Scaling, RegisterScalableTarget), as week_average
             # holds a scheduled service's count.
             count = max(min(count, high), low)
-        vcpu = (_number(definition.get("Cpu")) or 0) / 1024
-        memory = (_number(definition.get("Memory")) or 0) / 1024
+        cpus, gbs = (
+            _task_size(definition.get("Cpu"), "vcpu"),
+            _task_size(definition.get("Memory"), "gb"),
+        )
+        found.unknown.extend(
+            (name, text)
+            for text in (
+                _unknown(props, "DesiredCount", desired, f"{count} task{'s' * (count != 1)}"),
+                _unknown(definition, "Cpu", cpus, "0 vCPU"),
+                _unknown(definition, "Memory", gbs, "0 GB"),
+            )
+            if text
+        )
+        vcpu, memory = cpus or 0, gbs or 0
         platform = (definition.get("RuntimePlatform") or {}).get("CpuArchitecture", "X86_64")
         tasks.append((name, count, vcpu, memory, str(platform)))
         size = int(_number((definition.get("EphemeralStorage") or {}).get("SizeInGiB")) or 0)
@@ -1433,6 +1476,7 @@ def footprint(stack: PlannedStack) -> Footprint:
         unpriced_schedules=tuple(services.unpriced),
         most_tasks=tuple(services.most),
         ephemeral_storage=tuple(services.storage),
+        unknown_sizes=tuple(services.unknown),
         certificate_names=_certificate_names(typed("AWS::CertificateManager::Certificate")),
         dns_records=_record_names(typed("AWS::Route53::RecordSet")),
         scaling_alarms=2 * len(tracking),
