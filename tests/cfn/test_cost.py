@@ -287,6 +287,33 @@ def test_a_task_size_known_only_at_creation_is_named_not_priced_at_nothing(tmp_p
     assert footprint(dry_run(ROOT, LAUNCH)).unknown_sizes == ()
 
 
+def test_windows_tasks_are_priced_at_windows_rates_and_licence(tmp_path):
+    """An audit: a template of one's own whose tasks run Windows was priced at Linux/x86
+    rates, less than half the bill. AWS Fargate pricing (https://aws.amazon.com/fargate/pricing/)
+    has a Windows/X86 column of its own; in us-east-1, as quoted by vantage.sh's "AWS Fargate
+    Pricing Explained": "Windows/X86 $0.09148 ... Note that this configuration also has an OS
+    license fee of $0.046 per vCPU per hour", and $0.01005 per GB-hour."""
+    template = tmp_path / "own.yaml"
+    text = _OWN_SERVICE.replace("CPU", "1024").replace("MEMORY", "2048").replace("COUNT", "2")
+    text = text.replace(
+        "      NetworkMode: awsvpc\n",
+        "      NetworkMode: awsvpc\n      RuntimePlatform:\n"
+        "        OperatingSystemFamily: WINDOWS_SERVER_2022_CORE\n"
+        "        CpuArchitecture: X86_64\n",
+    )
+    template.write_text(text)
+    found = footprint(dry_run(template, {}))
+    assert found.windows == ("Service",)
+    bill = {line.item: line.monthly for line in estimate(found).lines}
+    assert bill["Fargate Windows vCPU (Service)"] == pytest.approx(2 * HOURS * 0.09148)
+    assert bill["Fargate Windows memory (Service)"] == pytest.approx(2 * 2 * HOURS * 0.01005)
+    assert bill["Windows licence (Service)"] == pytest.approx(2 * HOURS * 0.046)
+    assert "Fargate vCPU (Service)" not in bill
+    # Linux tasks pay no licence.
+    linux = estimate(_own_service(tmp_path, "1024", "2048"))
+    assert not any("Windows" in line.item for line in linux.lines)
+
+
 def test_a_region_without_prices_says_whose_prices_it_used():
     found = footprint(dry_run(ROOT, LAUNCH))
     bill = estimate(found, "ap-southeast-7")

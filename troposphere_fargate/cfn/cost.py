@@ -258,12 +258,18 @@ def _fargate(
     scaling: list[tuple[str, int, float, float]] = []
     for name, count, vcpu, memory, platform in found.tasks:
         arm = platform.upper() == "ARM64"
+        windows = name in found.windows
         vcpu_price = price["fargate_arm_vcpu_hour" if arm else "fargate_vcpu_hour"]
         gb_price = price["fargate_arm_gb_hour" if arm else "fargate_gb_hour"]
+        # Windows/X86 has prices of its own, and an OS licence fee per vCPU-hour besides.
+        licence = price["fargate_windows_licence_vcpu_hour"] if windows else 0.0
+        if windows:
+            vcpu_price = price["fargate_windows_vcpu_hour"]
+            gb_price = price["fargate_windows_gb_hour"]
         # Fargate Spot's price changes with spare capacity, and the table has none: its tasks
         # are priced on demand (an upper bound), and the line says so.
         spot = name in found.spot
-        kind = "Fargate Spot" if spot else "Fargate"
+        kind = "Fargate Spot" if spot else "Fargate Windows" if windows else "Fargate"
         tasks: float = count
         if name in averages:
             # Scheduled bounds: the tasks over a week, on average (cfn.weekly).
@@ -272,6 +278,7 @@ def _fargate(
         cpus, gbs = f"{shown} x {vcpu:g} vCPU", f"{shown} x {memory:g} GB"
         hourly(f"{kind} vCPU ({name})", tasks * vcpu, cpus, vcpu_price, spot)
         hourly(f"{kind} memory ({name})", tasks * memory, gbs, gb_price, spot)
+        hourly(f"Windows licence ({name})", tasks * vcpu if windows else 0, cpus, licence)
         # Configured above the 20 GB included: a fixed price per task, as vCPU and memory.
         extra = max(storage.get(name, 0) - INCLUDED_EPHEMERAL_GIB, 0)
         storage_price = price["fargate_ephemeral_gb_hour"]
@@ -282,7 +289,9 @@ def _fargate(
             storage_price,
         )
         if name in bounds:
-            each = hours * (vcpu * vcpu_price + memory * gb_price + extra * storage_price)
+            each = hours * (
+                vcpu * (vcpu_price + licence) + memory * gb_price + extra * storage_price
+            )
             scaling.append((name, bounds[name], tasks, each))
     return scaling
 

@@ -883,6 +883,9 @@ class Footprint:
     resources: int
     stacks: int
     spot: tuple[str, ...] = ()  # the services whose tasks run on Fargate Spot
+    # The services whose tasks run Windows (RuntimePlatform's OperatingSystemFamily WINDOWS_*):
+    # Fargate prices their vCPU and memory otherwise, plus a licence fee per vCPU.
+    windows: tuple[str, ...] = ()
     # The metrics the alarms read (CloudWatch prices an alarm per metric: one on a metric math
     # expression counts each it reads); None: one per alarm.
     alarm_metrics: int | None = None
@@ -1328,6 +1331,7 @@ class _Services(NamedTuple):
     tasks: list[tuple[str, int, float, float, str]]
     scaling: list[tuple[str, int, int]]
     spot: list[str]
+    windows: list[str]
     targets: list[tuple[str, str]]
     schedules: list[tuple[str, str]]
     averages: list[tuple[str, float]]
@@ -1343,7 +1347,7 @@ def _services(
     """What :func:`footprint` reads from each ECS service, its task definition and scalable
     target (``tracking``: the target tracking policies): its tasks, scaling, Spot, scaling
     targets and schedules, and the week's average."""
-    found = _Services([], [], [], [], [], [], [], [], [], [])
+    found = _Services([], [], [], [], [], [], [], [], [], [], [])
     tasks, scaling, spot = found.tasks, found.scaling, found.spot
     targets, schedules = found.targets, found.schedules
     averages, unpriced = found.averages, found.unpriced
@@ -1380,7 +1384,10 @@ def _services(
             if text
         )
         vcpu, memory = cpus or 0, gbs or 0
-        platform = (definition.get("RuntimePlatform") or {}).get("CpuArchitecture", "X86_64")
+        runtime = definition.get("RuntimePlatform") or {}
+        platform = runtime.get("CpuArchitecture", "X86_64")
+        if str(runtime.get("OperatingSystemFamily", "LINUX")).startswith("WINDOWS"):
+            found.windows.append(name)
         tasks.append((name, count, vcpu, memory, str(platform)))
         size = int(_number((definition.get("EphemeralStorage") or {}).get("SizeInGiB")) or 0)
         if size > INCLUDED_EPHEMERAL_GIB:
@@ -1462,6 +1469,7 @@ def footprint(stack: PlannedStack) -> Footprint:
         shared_subnets=_shared_subnets(every),
         unreachable=_unreachable(every, stack.region),
         spot=tuple(services.spot),
+        windows=tuple(services.windows),
         scaling=services.scaling,
         container_insights=insights,
         enhanced_insights=_with_insights(typed("AWS::ECS::Cluster"), ("enhanced",)),
