@@ -392,6 +392,10 @@ def test_secrets_encrypted_with_several_keys_are_decrypted_with_each_and_no_othe
         ),
         ((KMS_KEY, KMS_KEY), r"secrets_kms_key\[1\]=.*: is given twice"),
         ((KMS_KEY, "alias/shop"), r"secrets_kms_key\[1\]='alias/shop': must be a KMS key ARN"),
+        # An audit of the library: a key that is no string failed deep inside the hint
+        # ("'NoneType' object has no attribute 'startswith'").
+        ((KMS_KEY, None), r"secrets_kms_key\[1\]=None: must be a KMS key ARN, such as arn:aws"),
+        ((5,), r"secrets_kms_key\[0\]=5: must be a KMS key ARN, such as arn:aws"),
     ],
 )
 def test_a_bad_list_of_kms_keys_names_the_key(keys, message):

@@ -1280,7 +1280,8 @@ class Application:
             )
         for index, (name, key) in enumerate(named):
             if not _matches(KMS_KEY_ARN, key):
-                raise _fail(owner, name, key, "must be a KMS key ARN" + kms_key_hint(key))
+                hint = kms_key_hint(key) if isinstance(key, str) else kms_key_hint("")
+                raise _fail(owner, name, key, "must be a KMS key ARN" + hint)
             problem = arn_region_problem(key)
             if problem:
                 raise _fail(owner, name, key, problem)
