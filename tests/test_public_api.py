@@ -28,6 +28,7 @@ from troposphere_fargate import (
     environment_template,
     estimate,
     footprint,
+    from_yaml,
     generate,
     layers_for,
     lint_templates,
@@ -262,6 +263,12 @@ WRONG_ARGUMENTS = [
         "read_template(path) takes str or PathLike, not int",
     ),
     (lambda tmp_path: load_spec(None), "load_spec(path) takes str or PathLike, not None"),  # type: ignore[arg-type]
+    # An audit of the library: PyYAML's "a string or stream input is required" named neither.
+    (lambda tmp_path: from_yaml(None), "from_yaml(text) takes str, not None"),  # type: ignore[arg-type]
+    (
+        lambda tmp_path: from_yaml(b"Resources: {}"),  # type: ignore[arg-type]
+        "from_yaml(text) takes str, not bytes: decode it, or read_template(path) reads the file",
+    ),
     # An audit: parse_spec read bytes, and named a None filename "None" in its errors.
     (
         lambda tmp_path: parse_spec(b"services:\n  web: {port: 8080}\n"),  # type: ignore[arg-type]

@@ -298,7 +298,14 @@ def from_yaml(text: str) -> dict[str, Any]:
 
     Raises PyYAML's ``yaml.YAMLError`` (with the line and column) for text that is not YAML and
     ``ValueError`` for a document that is not a mapping; :func:`read_template` turns both into
-    one :class:`TemplateFileError` line naming the file."""
+    one :class:`TemplateFileError` line naming the file. ``text`` that is no ``str`` is a
+    ``TypeError`` naming it (PyYAML's "a string or stream input is required" named neither the
+    call nor the argument)."""
+    if isinstance(text, bytes):
+        raise TypeError(
+            "from_yaml(text) takes str, not bytes: decode it, or read_template(path) reads the file"
+        )
+    expect(text, str, "from_yaml(text)")
     loaded = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass: no arbitrary objects
     if not isinstance(loaded, dict):
         raise ValueError("not a CloudFormation template: the YAML document is not a mapping")
