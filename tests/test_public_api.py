@@ -344,6 +344,28 @@ def test_a_root_without_a_description_is_refused(description):
     )
 
 
+@pytest.mark.parametrize("description", ["x" * 1025, "é" * 513])
+def test_a_root_description_over_1024_bytes_is_refused(description):
+    """An audit of the library: a longer description built, and cfn-lint (E1003, which counts
+    characters) or CloudFormation refused the template later; 513 two-byte characters pass
+    cfn-lint. "The value for the description declaration must be a literal string that is
+    between 0 and 1024 bytes in length"
+    (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-description-structure.html).
+    """
+    from troposphere_fargate import ConfigError
+    from troposphere_fargate.layers.root import root_template
+
+    with pytest.raises(ConfigError) as refused:
+        root_template(render_templates(), "1.0.0", description=description)
+    size = len(description.encode())
+    assert size in (1025, 1026)
+    assert str(refused.value).startswith(
+        f"root_template(description): {size} bytes (UTF-8); CloudFormation takes 1024 at most: "
+    )
+    fits = root_template(render_templates(), "1.0.0", description="é" * 512).to_dict()
+    assert fits["Description"] == "é" * 512
+
+
 def test_templates_to_nest_that_are_missing_are_named():
     from troposphere_fargate.layers.root import WiringError, root_template
     from troposphere_fargate.layers.stackset import stackset_template

@@ -66,6 +66,11 @@ INLINE_POLICY_CHARACTERS = 10_240
 LOG_STREAM_NAME_MAX = 512
 TASK_ID_LENGTH = 32
 
+# "The value for the description declaration must be a literal string that is between 0 and
+# 1024 bytes in length" (CloudFormation User Guide, "CloudFormation template Description
+# syntax"): bytes, so UTF-8's; cfn-lint's E1003 counts characters.
+DESCRIPTION_BYTES = 1024
+
 # Declarations per template ("Understand CloudFormation quotas", User Guide), not adjustable,
 # with the cfn-lint rule that reports a template approaching each (more than 90 %: its
 # MaxProperties threshold). More cannot be built: troposphere refuses a 201st output or

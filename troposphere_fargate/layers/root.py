@@ -31,6 +31,7 @@ from typing import Any
 from troposphere import Equals, GetAtt, If, Join, Parameter, Ref, Sub, Template, cloudformation
 
 from ..cfn.evaluate import RuleError, check_rules
+from ..cfn.limits import DESCRIPTION_BYTES
 from ..errors import ConfigError, expect, expect_templates, expect_version, suggest_fields
 from . import network, service
 from .blocks import add_exported_output, add_parameter
@@ -287,6 +288,13 @@ def root_template(
         raise ConfigError(
             f"root_template(description): {description!r} is empty: say what the stack "
             "deploys, or leave it out for the shipped root's"
+        )
+    size = len(description.encode())
+    if size > DESCRIPTION_BYTES:
+        # cfn-lint counts characters (E1003), CloudFormation bytes: refused here, at the call.
+        raise ConfigError(
+            f"root_template(description): {size} bytes (UTF-8); CloudFormation takes "
+            f"{DESCRIPTION_BYTES} at most: {description[:40]!r}..."
         )
     if nested is not None:
         expect(nested, (list, tuple), "root_template(nested)")
