@@ -387,7 +387,39 @@ CHOICES = [
     ("DeploymentSettings", "strategy", "layers.deployment", "DEPLOYMENT_STRATEGIES"),
     ("PolicyStatement", "effect", "layers.application", "EFFECTS"),
     ("EgressRule", "protocol", "layers.application", "PROTOCOLS"),
+    ("NetworkConfig", "default_s3_endpoint_access", "layers.config", "S3_ENDPOINT_ACCESSES"),
+    ("ServiceConfig", "app_protocol", "layers.exposure", "APP_PROTOCOLS"),
 ]
+
+
+def _literals(hint: Any) -> list[Any]:
+    """The Literal types in a field's type (``expose``'s in ``Exposure | None``)."""
+    if typing.get_origin(hint) is typing.Literal:
+        return [hint]
+    return [found for arg in typing.get_args(hint) for found in _literals(arg)]
+
+
+def test_every_field_of_a_few_words_is_checked_and_its_literal_exported():
+    """An audit of the library: ``ServiceConfig.app_protocol`` is a ``Literal`` whose alias,
+    ``AppProtocol``, was not exported, so code holding the word as a plain ``str`` could not
+    ``cast`` it as the README says, and no test held the field's words to its check. Every
+    such field of an exported type is in CHOICES, and its alias is exported."""
+    exported = {
+        typing.get_args(value)
+        for name in troposphere_fargate.__all__
+        if typing.get_origin(value := getattr(troposphere_fargate, name)) is typing.Literal
+    }
+    found = set()
+    for name in troposphere_fargate.__all__:
+        value = getattr(troposphere_fargate, name)
+        if not dataclasses.is_dataclass(value):
+            continue
+        hints = typing.get_type_hints(value)
+        for field in dataclasses.fields(value):
+            for literal in _literals(hints[field.name]):
+                found.add((name, field.name))
+                assert typing.get_args(literal) in exported, (name, field.name)
+    assert found == {(config, name) for config, name, _, _ in CHOICES}
 
 
 @pytest.mark.parametrize(("config", "name", "module", "choices"), CHOICES)

@@ -54,7 +54,7 @@ from .layers.config import (
 )
 from .layers.deployment import DeploymentSettings, DeploymentStrategy
 from .layers.environment import environment_template
-from .layers.exposure import Exposure, Routing
+from .layers.exposure import AppProtocol, Exposure, Routing
 from .layers.health import TargetHealth
 from .layers.network import network_template
 from .layers.queue_scaling import QueueScaling
@@ -127,6 +127,7 @@ if not TYPE_CHECKING:
 
 __all__ = [
     "LAYERS",
+    "AppProtocol",
     "Application",
     "BuildError",
     "CapacityProvider",
