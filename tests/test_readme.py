@@ -55,6 +55,85 @@ def test_library_example_runs():
     assert "PublicSubnet3" not in printed[0]  # max_azs=2
 
 
+def python_examples() -> list[tuple[str, str]]:
+    """Every ``python`` code block of the README and docs/*.md, as (file name, block)."""
+    repo = Path(__file__).resolve().parent.parent
+    found = []
+    for path in (repo / "README.md", *sorted((repo / "docs").glob("*.md"))):
+        blocks = re.findall(r"^```python\n(.*?)^```", path.read_text(), re.M | re.S)
+        found += [(path.name, block) for block in blocks]
+    return found
+
+
+def test_every_python_example_of_the_docs_is_one_a_test_runs():
+    """An audit of the library: the README's ``build_templates`` example was run by no test.
+    Each block is either a session of ``>>>`` calls, each followed by the error it shows
+    (test_every_error_the_readme_shows_is_what_the_code_says), or a README program a test
+    runs: one that prints (run here and below, and linted by
+    test_the_readmes_library_examples_produce_templates_cfn_lint_passes), or the build's."""
+    examples = python_examples()
+    assert len(examples) >= 7
+    for where, block in examples:
+        assert where == "README.md", f"{where}: a python example no test runs"
+        if block.startswith(">>> "):
+            lines = block.splitlines()
+            assert [line.startswith(">>> ") for line in lines] == [True, False] * (len(lines) // 2)
+            assert all(re.match(r"(ConfigError|TypeError): ", line) for line in lines[1::2])
+        else:
+            assert "print(" in block or "build_templates(" in block, block
+
+
+@pytest.mark.lint
+def test_the_build_templates_example_writes_the_product_and_its_manifest(tmp_path, monkeypatch):
+    """The README: "The whole product for your own configs, rendered, checked (...), linted
+    with cfn-lint (...), and written with its manifest"; ``max_azs=2`` offers two AZs."""
+    from troposphere_fargate import __version__, from_yaml
+
+    (example,) = [block for _, block in python_examples() if "build_templates(" in block]
+    monkeypatch.chdir(tmp_path)
+    scope: dict[str, Any] = {}
+    exec(example, scope)
+    folder = scope["folder"]
+    assert folder == Path("out") / __version__
+    written = {path.name for path in folder.iterdir()}
+    assert {"manifest.json", "network.yaml", "service.yaml", "root.yaml"} <= written
+    network = from_yaml((folder / "network.yaml").read_text())
+    assert "PublicSubnet2" in network["Resources"]
+    assert "PublicSubnet3" not in network["Resources"]
+
+
+def test_the_library_examples_of_an_environment_and_a_resource_of_ones_own_do_what_they_say():
+    """The README's examples of an environment of two services (``layers_for`` lists "the
+    network, the environment, one per service, the root") and of a queue of one's own that the
+    task role may send to, run without cfn-lint (the lint-marked test lints what they print)."""
+    from troposphere_fargate import from_yaml
+    from troposphere_fargate.layers.service import TASK_ROLE
+
+    (shop,) = [block for _, block in python_examples() if "layers_for(shop)" in block]
+    printed: list[Any] = []
+    exec(shop, {"print": printed.append})
+    assert printed[0] == [
+        "network.yaml",
+        "environment.yaml",
+        "service-api.yaml",
+        "service-orders.yaml",
+        "root.yaml",
+    ]
+    api = from_yaml(printed[1])
+    assert api["Parameters"]["ContainerPort"]["Default"] == "9000"
+    assert api["Parameters"]["HealthCheckPath"]["Default"] == "/api/health"
+    (own,) = [block for _, block in python_examples() if "JobsQueueAccess" in block]
+    printed.clear()
+    exec(own, {"print": printed.append})
+    resources = from_yaml(printed[0])["Resources"]
+    assert resources["JobsQueue"]["Type"] == "AWS::SQS::Queue"
+    access = resources["JobsQueueAccess"]["Properties"]
+    assert access["Roles"] == [{"Ref": TASK_ROLE}]
+    (statement,) = access["PolicyDocument"]["Statement"]
+    assert statement["Action"] == ["sqs:SendMessage"]
+    assert statement["Resource"] == [{"Fn::GetAtt": ["JobsQueue", "Arn"]}]
+
+
 def test_the_dry_run_example_prints_what_validate_and_cost_print(monkeypatch):
     """A newcomer's trial: the README named dry_run, footprint, describe and estimate without
     showing how they chain. The example prints validate's summary and cost's total, as the
