@@ -366,6 +366,26 @@ def test_a_root_description_over_1024_bytes_is_refused(description):
     assert fits["Description"] == "é" * 512
 
 
+def test_the_root_of_a_config_with_services_says_to_nest_its_own_layers():
+    """An audit of the library: ``root_template(render_templates(shop), version)`` said to
+    "pass what render_templates() returns", which it was given: the default nests the
+    shipped layers (network and service), and an environment's root nests its own."""
+    from troposphere_fargate import ProductConfig, ServiceConfig, layers_for
+    from troposphere_fargate.layers.root import WiringError, root_template
+
+    shop = ProductConfig(services=(ServiceConfig(container_name="worker", expose="none"),))
+    built = render_templates(shop)
+    with pytest.raises(WiringError) as refused:
+        root_template(built, "1.0.0")
+    assert str(refused.value) == (
+        "root_template(children): no rendered service template (it holds environment, network, "
+        "root, service-worker): nest the config's own layers: nested=[layer.nested_as for "
+        "layer in layers_for(config) if layer.nested_as]"
+    )
+    nested = [layer.nested_as for layer in layers_for(shop) if layer.nested_as]
+    assert "WorkerServiceStack" in root_template(built, "1.0.0", nested).to_dict()["Resources"]
+
+
 def test_templates_to_nest_that_are_missing_are_named():
     from troposphere_fargate.layers.root import WiringError, root_template
     from troposphere_fargate.layers.stackset import stackset_template

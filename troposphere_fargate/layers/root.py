@@ -300,15 +300,24 @@ def root_template(
         expect(nested, (list, tuple), "root_template(nested)")
         for child in nested:
             expect(child, Child, "root_template(nested) item")
+    nested_default = nested is None
     if nested is None:
         from . import nested_children  # the registry imports this module
 
         nested = nested_children()
     missing = [child.layer for child in nested if child.layer not in children]
     if missing:
+        members = [name for name in children if name.startswith(f"{service.LAYER}-")]
+        how = (
+            # The templates of a config with services: the default nests the shipped layers.
+            "nest the config's own layers: nested=[layer.nested_as for layer in "
+            "layers_for(config) if layer.nested_as]"
+            if nested_default and members
+            else "pass what render_templates() returns"
+        )
         raise WiringError(
             f"root_template(children): no rendered {' or '.join(missing)} template (it holds "
-            f"{', '.join(sorted(children)) or 'none'}): pass what render_templates() returns"
+            f"{', '.join(sorted(children)) or 'none'}): {how}"
         )
     _check_wiring(children, nested)
     t = Template(Description=description)
