@@ -97,6 +97,10 @@ def test_a_desired_count_outside_the_scaling_bounds_is_priced_within_them():
     assert lines({"DesiredCount": "3"})["Fargate vCPU (ServiceStack/Service)"] == pytest.approx(
         3 * per_task
     )
+    # 0.1.0's DesiredCount is 2 whatever MinCapacity says (a matrix audit found it priced at 2).
+    first = ROOT.parents[1] / "0.1.0" / "root.yaml"
+    older = footprint(dry_run(first, {**LAUNCH, "MinCapacity": "3", "MaxCapacity": "10"}))
+    assert [count for _, count, *_ in older.tasks] == [3]
 
 
 def test_fargate_spot_tasks_are_named_so_and_priced_on_demand_saying_so():
