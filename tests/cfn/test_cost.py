@@ -515,3 +515,17 @@ def test_enhanced_container_insights_is_not_priced_as_metrics(tmp_path):
         * PRICE["custom_metric_month"]
     )
     assert observations not in estimate(standard_found).not_counted
+
+
+def test_a_catalog_says_the_stacks_its_product_launches_are_priced_apart():
+    """A matrix audit: `cost catalog.yaml` printed a total of $0.00 and "not counted (it
+    depends on use): nothing the price table knows of", though validate of it says that each
+    launch of its product is a stack of its own, of root.yaml."""
+    catalog = ROOT.with_name("catalog.yaml")
+    values = {"PrincipalArn": "arn:aws:iam::123456789012:role/Dev", "TemplateBucketName": "b-1"}
+    report = estimate(footprint(dry_run(catalog, values))).report()
+    assert report[-2] == (
+        "not counted (it depends on use, or it is another stack's): the stacks its Service "
+        "Catalog products launch, each of its own (`troposphere-fargate cost` of the template a "
+        "product launches, with the values given then)"
+    )
