@@ -637,6 +637,39 @@ def test_a_kept_default_with_colons_is_quoted_whole():
     )
 
 
+def test_a_tightened_constraint_the_stack_s_value_meets_is_safe_for_that_stack():
+    """A matrix audit: ``diff 0.3.0 0.4.0 --parameters ... HealthCheckPath=/health`` said
+    "breaking: AllowedPattern changed: values accepted before may be refused" and "MaxLength
+    lowered to 1024", and exited 1, though the new template had been resolved with that very
+    value, which its constraints accept (a value they refuse stops the comparison)."""
+    old = {
+        "Parameters": {"Path": {"Type": "String", "Default": "/", "AllowedPattern": "^/.*$"}},
+        "Resources": {"T": {"Type": "AWS::SNS::Topic"}},
+    }
+    new = copy.deepcopy(old)
+    new["Parameters"]["Path"].update({"AllowedPattern": "^/[a-z]*$", "MaxLength": 16})
+    pattern = "AllowedPattern changed: values accepted before may be refused"
+    # As templates: any running value may be refused.
+    template = {f.change: f.severity for f in diff_template("t.yaml", old, new)}
+    assert template == {pattern: BREAKING, "MaxLength lowered to 16": BREAKING}
+    # As the stack with /health: accepted.
+    met = diff_stacks({"t.yaml": old}, {"t.yaml": new}, {"Path": "/health"})
+    assert {f.severity for f in met} == {SAFE}
+    assert f"{pattern}; the stack keeps '/health', which the new template accepts" in {
+        f.change for f in met
+    }
+    # The value the update sets is the one checked.
+    (set_first, _) = diff_stacks(
+        {"t.yaml": old}, {"t.yaml": new}, {"Path": "/a b"}, {"Path": "/ok"}
+    )
+    assert set_first.severity == SAFE and set_first.change.endswith(
+        "the update sets '/ok', which the new template accepts"
+    )
+    # A value the new constraint refuses is refused, not passed.
+    with pytest.raises(DiffError, match=r"Path=./a b. does not match"):
+        diff_stacks({"t.yaml": old}, {"t.yaml": new}, {"Path": "/a b"})
+
+
 def test_a_changed_condition_may_delete_the_resources_it_guards():
     base = copy.deepcopy(BASE)
     base["Conditions"] = {"Keep": {"Fn::Equals": [{"Ref": "Mode"}, "a"]}}

@@ -2526,6 +2526,11 @@ class _Stacks:
             # as this comparison assumes (a trial: "DesiredCount: default '2' -> '0'" stayed
             # breaking with DesiredCount=2 given, and only --allow breaking passed it).
             found = [_kept_default(f, kept, changes, was, now) for f in found]
+            # A tightened constraint that the stack's value meets: resolving the new template
+            # checked that value against it (a matrix audit: 0.3.0 to 0.4.0 with
+            # HealthCheckPath=/health gave two breaking findings, and exit 1).
+            checked = {k: v for k, v in given_new.items() if k not in placeholders_after}
+            found = [_constraint_met(f, checked, changes, old, new) for f in found]
         for parameter, (sibling, file, output) in sorted(renewed.items()):
             change = changed[file][output]
             gets = "gets" if change.certain else "may get"
@@ -2576,6 +2581,31 @@ def _kept_default(
         f"{head}: {who} {value!r} (aws cloudformation deploy and the console keep a value not "
         "given; an UpdateStack call that neither gives one nor sets UsePreviousValue takes "
         f"{default!r}){take}",
+    )
+
+
+def _constraint_met(
+    finding: Finding,
+    checked: Mapping[str, str],
+    changes: Mapping[str, str],
+    old: Mapping[str, Any],
+    new: Mapping[str, Any],
+) -> Finding:
+    """A finding that a parameter's constraint tightened (:func:`_tightened`), for a stack
+    whose value of it (``checked``: the values the new template was resolved with, each
+    checked against its constraints) meets the new constraint: safe for that stack."""
+    name = finding.subject.removeprefix("parameter ")
+    if not finding.subject.startswith("parameter ") or name not in checked:
+        return finding
+    was, now = ((t.get("Parameters") or {}).get(name) or {} for t in (old, new))
+    if finding.change not in _tightened(was, now):
+        return finding
+    who = "the update sets" if name in changes else "the stack keeps"
+    return Finding(
+        finding.template,
+        SAFE,
+        finding.subject,
+        f"{finding.change}; {who} {checked[name]!r}, which the new template accepts",
     )
 
 
