@@ -122,6 +122,23 @@ def test_fargate_spot_tasks_are_named_so_and_priced_on_demand_saying_so():
     assert line.item == "Fargate vCPU (Spotlight)" and "on-demand" not in line.quantity
 
 
+def test_arm64_tasks_on_fargate_spot_are_priced_as_arm64_on_demand_saying_so():
+    # FARGATE_SPOT runs ARM64 tasks ("FARGATE_SPOT supports Linux tasks with the ARM64
+    # architecture on platform version 1.4.0 or later", ECS API Reference,
+    # https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CapacityProviderStrategyItem.html).
+    # Like X86_64 Spot, the upper bound is the on-demand price of the task's own architecture.
+    values = {**LAUNCH, "CapacityProvider": "FARGATE_SPOT", "CpuArchitecture": "ARM64"}
+    found = footprint(dry_run(ROOT, values))
+    assert found.spot == ("ServiceStack/Service",)
+    bill = {line.item: line for line in estimate(found).lines}
+    vcpu = bill["Fargate Spot vCPU (ServiceStack/Service)"]
+    memory = bill["Fargate Spot memory (ServiceStack/Service)"]
+    assert vcpu.monthly == pytest.approx(2 * 0.25 * HOURS * PRICE["fargate_arm_vcpu_hour"])
+    assert memory.monthly == pytest.approx(2 * 0.5 * HOURS * PRICE["fargate_arm_gb_hour"])
+    assert vcpu.quantity.endswith("(on-demand: Spot's price is lower and varies)")
+    assert memory.quantity.endswith("(on-demand: Spot's price is lower and varies)")
+
+
 def test_the_total_is_the_sum_of_the_lines_and_the_cli_prints_both(capsys):
     values = [f"{k}={v}" for k, v in LAUNCH.items()]
     assert cli.main(["cost", str(ROOT), *values]) == 0

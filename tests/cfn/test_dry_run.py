@@ -206,6 +206,20 @@ def test_the_summary_says_which_tasks_run_on_fargate_spot():
     assert any("(X86_64, Fargate Spot), autoscaling" in line for line in spot)
 
 
+def test_validate_takes_arm64_tasks_on_fargate_spot(capsys):
+    """FARGATE_SPOT runs Graviton tasks: "FARGATE_SPOT supports Linux tasks with the ARM64
+    architecture on platform version 1.4.0 or later" (ECS API Reference,
+    https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CapacityProviderStrategyItem.html),
+    since "Amazon ECS now supports AWS Graviton-based Spot compute with AWS Fargate" (What's New,
+    2024-09-06). The Developer Guide's "AWS Fargate capacity providers" bullet that refuses it is
+    stale. root.yaml's rules, and service.yaml's nested in it, take the pair."""
+    values = {**LAUNCH, "CapacityProvider": "FARGATE_SPOT", "CpuArchitecture": "ARM64"}
+    assert cli.main(["validate", str(ROOT), *(f"{k}={v}" for k, v in values.items())]) == 0
+    assert "would accept these values" in capsys.readouterr().out
+    summary = describe(footprint(dry_run(ROOT, values)))
+    assert any("(ARM64, Fargate Spot), autoscaling" in line for line in summary)
+
+
 def test_validate_prints_the_summary_and_the_fixed_cost(capsys):
     values = [f"{k}={v}" for k, v in LAUNCH.items()]
     assert cli.main(["validate", str(ROOT), *values]) == 0

@@ -1115,12 +1115,6 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "seconds) is not shorter than interval 5: give one of 2, 3, 4",
         True,
     ),
-    "fargate-spot-on-arm": (
-        "services:\n  web:\n    capacity_provider: FARGATE_SPOT\n    cpu_architecture: ARM64\n",
-        "app.yaml:3: services.web.capacity_provider: Fargate Spot runs X86_64 tasks only, "
-        "and cpu_architecture is 'ARM64'",
-        True,
-    ),
     "ten-sidecars": (
         "services:\n  web:\n    sidecars:\n"
         + "".join(f"      - {SIDECAR.replace('otel,', f's{i},')}\n" for i in range(10)),
@@ -1648,6 +1642,24 @@ def test_the_schema_takes_what_the_build_takes_of_the_rules_it_says(schema, text
     strictly."""
     in_schema, parsed = _agree(jsonschema.Draft202012Validator(schema), text)
     assert in_schema is parsed, text
+
+
+@pytest.mark.parametrize("architecture", ["X86_64", "ARM64"])
+def test_a_service_on_fargate_spot_may_run_either_architecture(schema, architecture):
+    """Fargate Spot runs Graviton tasks: "FARGATE_SPOT supports Linux tasks with the ARM64
+    architecture on platform version 1.4.0 or later" (ECS API Reference,
+    CapacityProviderStrategyItem,
+    https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CapacityProviderStrategyItem.html;
+    "Amazon ECS now supports AWS Graviton-based Spot compute with AWS Fargate", What's New,
+    2024-09-06). The Developer Guide's "AWS Fargate capacity providers" bullet that says
+    otherwise is stale: the schema and the build both take the pair."""
+    text = _service(f"capacity_provider: FARGATE_SPOT, cpu_architecture: {architecture}")
+    assert _agree(jsonschema.Draft202012Validator(schema), text) == (True, True)
+    service = parse_spec(text, "app.yaml").service
+    assert (service.default_capacity_provider, service.default_cpu_architecture) == (
+        "FARGATE_SPOT",
+        architecture,
+    )
 
 
 def test_the_references_examples_of_what_only_the_build_checks_are_not_the_schemas(schema):

@@ -1057,16 +1057,6 @@ class ServiceConfig:
         _check_choice(
             owner, "default_capacity_provider", self.default_capacity_provider, CAPACITY_PROVIDERS
         )
-        if self.default_capacity_provider == FARGATE_SPOT and (
-            self.default_cpu_architecture != X86_64
-        ):
-            raise _fail(
-                owner,
-                "default_capacity_provider",
-                self.default_capacity_provider,
-                f"Fargate Spot runs {X86_64} tasks only, and default_cpu_architecture is "
-                f"{self.default_cpu_architecture!r}",
-            )
         for name in ("default_desired_count", "default_min_capacity", "default_max_capacity"):
             value = getattr(self, name)
             if not _is_int(value) or not 0 <= value <= MAX_TASKS:

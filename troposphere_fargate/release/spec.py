@@ -84,7 +84,6 @@ from ..layers.config import (
     CPU_ARCHITECTURES,
     DOMAIN_NAME_PATTERN,
     ENVIRONMENT_LOAD_BALANCER_FIELDS,
-    FARGATE_SPOT,
     FARGATE_TASK_SIZES,
     HEALTH_CHECK_PATH_MAX,
     HEALTH_CHECK_PATH_PATTERN,
@@ -108,7 +107,6 @@ from ..layers.config import (
     SUPPORTED_AZ_COUNTS,
     TARGET_UTILIZATION_RANGE,
     WEB_ACL_ARN_PATTERN,
-    X86_64,
     ConfigError,
     EnvironmentConfig,
     NetworkConfig,
@@ -2222,9 +2220,9 @@ _SERVICE_KEYS = (
 
 
 def _service_rules(keys: tuple[Key, ...]) -> tuple[dict[str, Any], ...]:
-    """The rules across a service's keys: the memory Fargate takes with its cpu, Fargate Spot's
-    architecture, routing for a public service only, and no key a service of its exposure has
-    no use for (:func:`fields_without_use`)."""
+    """The rules across a service's keys: the memory Fargate takes with its cpu, routing for a
+    public service only, and no key a service of its exposure has no use for
+    (:func:`fields_without_use`)."""
     by_field = {key.target: key.name for key in keys}
     unused = [
         {
@@ -2244,18 +2242,6 @@ def _service_rules(keys: tuple[Key, ...]) -> tuple[dict[str, Any], ...]:
                 _field_default(ServiceConfig, "default_task_memory"),
             ),
         ),
-        {
-            "if": _is(
-                "capacity_provider",
-                FARGATE_SPOT,
-                _field_default(ServiceConfig, "default_capacity_provider"),
-            ),
-            "then": _is(
-                "cpu_architecture",
-                X86_64,
-                _field_default(ServiceConfig, "default_cpu_architecture"),
-            ),
-        },
         # A listener rule is a public service's, and a public service has one; so is connect.
         {"if": {"required": ["routing"]}, "then": _is("expose", EXPOSE_PUBLIC, None)},
         {"if": _is("expose", EXPOSE_PUBLIC, None), "then": {"required": ["routing"]}},

@@ -116,7 +116,6 @@ from .parameters import (
     CERTIFICATE_PATTERN,
     IMAGE_PATTERN,
     INGRESS_CIDR_PATTERN,
-    add_capacity_provider_rule,
     add_extra_egress_rules,
     add_health_check_rule,
     add_https_only_rule,
@@ -205,7 +204,6 @@ def service_template(
     t = Template(Description=_description(config))
     add_parameters(t, config, placement)
     add_task_size_rules(t)
-    add_capacity_provider_rule(t)
     if exists(placement.standalone):
         add_https_only_rule(t)
         add_web_acl_rule(t)

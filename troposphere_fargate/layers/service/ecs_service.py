@@ -191,6 +191,9 @@ def add_ecs_service(
         "CapacityProviderStrategy": [
             ecs.CapacityProviderStrategyItem(CapacityProvider=Ref(CAPACITY_PROVIDER), Weight=1)
         ],
+        # LATEST is Linux platform version 1.4.0 (ECS Developer Guide, Fargate platform
+        # versions), which FARGATE_SPOT needs for ARM64 tasks (1.3.0 for X86_64: ECS API
+        # Reference, CapacityProviderStrategyItem). No parameter or config pins another.
         "PlatformVersion": "LATEST",
         "NetworkConfiguration": ecs.NetworkConfiguration(
             AwsvpcConfiguration=ecs.AwsvpcConfiguration(

@@ -58,7 +58,6 @@ __all__ = [
     "EXTRA_EGRESS_SECURITY_GROUP_ID",
     "EXTRA_EGRESS_TO_CIDR",
     "EXTRA_EGRESS_TO_SECURITY_GROUP",
-    "FARGATE_SPOT_RUNS_X86_64",
     "FILENAME",
     "FORCE_DEPLOYMENT_ON_CHANGE",
     "GROUP_APPLICATION",
@@ -349,8 +348,6 @@ def rule_task_size(cpu: int) -> str:
 
 
 CONTAINER_PORT_NOT_A_SIDECAR_PORT = "ContainerPortNotASidecarPort"  # only with sidecar ports
-# "Linux tasks with the ARM64 architecture don't support the Fargate Spot capacity provider"
-FARGATE_SPOT_RUNS_X86_64 = "FargateSpotRunsX86Tasks"
 HTTPS_ONLY_NEEDS_A_CERTIFICATE = "HttpsOnlyNeedsACertificate"
 # AWS WAF protects application load balancers, not network ones.
 WEB_ACL_NEEDS_AN_APPLICATION_LOAD_BALANCER = "WebAclNeedsAnApplicationLoadBalancer"

@@ -32,8 +32,6 @@ from ..config import (
     APPLICATION_LOAD_BALANCER,
     CAPACITY_PROVIDERS,
     CPU_ARCHITECTURES,
-    FARGATE,
-    FARGATE_SPOT,
     FARGATE_TASK_SIZES,
     HEALTH_CHECK_PATH_MAX,
     HEALTH_CHECK_PATH_PATTERN,
@@ -44,7 +42,6 @@ from ..config import (
     MAX_REQUESTS_PER_TARGET,
     MAX_TASKS,
     WEB_ACL_ARN_PATTERN,
-    X86_64,
     ServiceConfig,
 )
 from ..deployment import ROLLING
@@ -89,7 +86,6 @@ from .names import (
     EXTRA_EGRESS_NEEDS_ONE_DESTINATION,
     EXTRA_EGRESS_PORT,
     EXTRA_EGRESS_SECURITY_GROUP_ID,
-    FARGATE_SPOT_RUNS_X86_64,
     GROUP_APPLICATION,
     GROUP_CONTAINER,
     GROUP_LOAD_BALANCER,
@@ -1012,29 +1008,6 @@ def add_task_size_rules(t: Template) -> tuple[str, ...]:
             },
         )
     return tuple(rule_task_size(cpu) for cpu in FARGATE_TASK_SIZES)
-
-
-def add_capacity_provider_rule(t: Template) -> str:
-    """Fargate Spot runs X86_64 Linux tasks only ("Linux tasks with the ARM64 architecture don't
-    support the Fargate Spot capacity provider", ECS's guide, AWS Fargate capacity providers):
-    an ARM64 task on it would never start, and the stack would wait for the circuit breaker
-    to roll it back."""
-    t.add_rule(
-        FARGATE_SPOT_RUNS_X86_64,
-        {
-            "RuleCondition": Equals(Ref(CAPACITY_PROVIDER), FARGATE_SPOT),
-            "Assertions": [
-                {
-                    "Assert": Equals(Ref(CPU_ARCHITECTURE), X86_64),
-                    "AssertDescription": (
-                        f"Fargate Spot runs {X86_64} tasks only: choose CpuArchitecture "
-                        f"{X86_64}, or CapacityProvider {FARGATE}."
-                    ),
-                }
-            ],
-        },
-    )
-    return FARGATE_SPOT_RUNS_X86_64
 
 
 def add_https_only_rule(t: Template) -> str:
