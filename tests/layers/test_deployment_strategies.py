@@ -21,18 +21,21 @@ The AWS behaviour these encode:
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.support import IN_ENVIRONMENT, PUBLIC_IN_ENVIRONMENT, SERVICE_REQUIRED, props
-from troposphere_fargate import DeploymentSettings, ServiceConfig
+from troposphere_fargate import DeploymentSettings, ServiceConfig, __version__
 from troposphere_fargate.cfn.evaluate import Deployment, ParameterError, RuleError, deployed
+from troposphere_fargate.cfn.yaml import read_template
 from troposphere_fargate.layers import service as s
 from troposphere_fargate.layers.errors import ConfigError
 from troposphere_fargate.layers.exposure import Routing
 from troposphere_fargate.layers.service import service_template
 
+SHIPPED = Path(__file__).resolve().parents[2] / "templates" / __version__
 CERTIFICATE = "arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
 INTERNAL = {**IN_ENVIRONMENT, s.EXPOSE: "internal", s.SERVICE_CONNECT_NAME: "orders"}
 SHIFTING = ("CANARY", "LINEAR", "BLUE_GREEN")
@@ -376,15 +379,44 @@ def test_a_shifting_strategy_on_an_internal_service_is_refused_by_the_rule(servi
 
 
 def test_a_test_listener_under_rolling_is_refused(service):
-    with pytest.raises(RuleError, match="leave it 0 with ROLLING"):
+    with pytest.raises(RuleError) as refused:
         deploy(service, **TESTED)
+    assert refused.value.problems == [
+        f"rule {s.TEST_LISTENER_NEEDS_TRAFFIC_SHIFTING}: TestListenerPort reaches the new "
+        "revision before production traffic does, which only CANARY, LINEAR and BLUE_GREEN "
+        "deployments have: leave it 0 with ROLLING."
+    ]
 
 
 def test_a_test_listener_without_a_certificate_is_refused(service):
     """Our own policy: a listener with a certificate speaks TLS, always; a test listener whose
-    TLS depended on a condition could not say so, so it has one or does not exist."""
-    with pytest.raises(RuleError, match="give CertificateArn too"):
+    TLS depended on a condition could not say so, so it has one or does not exist. The rule
+    that refuses it is named for the certificate, not for the strategy, which is right here."""
+    with pytest.raises(RuleError) as refused:
         deploy(service, **{s.DEPLOYMENT_STRATEGY: "CANARY", s.TEST_LISTENER_PORT: "8443"})
+    assert refused.value.problems == [
+        f"rule {s.TEST_LISTENER_NEEDS_A_CERTIFICATE}: TestListenerPort serves HTTPS (TLS on a "
+        "network load balancer) with the service's certificate: give CertificateArn too."
+    ]
+    assert s.TEST_LISTENER_NEEDS_A_CERTIFICATE == "TestListenerNeedsACertificate"
+
+
+def test_a_test_listener_without_strategy_or_certificate_is_refused_by_both_rules(service):
+    with pytest.raises(RuleError) as refused:
+        deploy(service, **{s.TEST_LISTENER_PORT: "8443"})
+    assert [problem.split(":")[0] for problem in refused.value.problems] == [
+        f"rule {s.TEST_LISTENER_NEEDS_A_CERTIFICATE}",
+        f"rule {s.TEST_LISTENER_NEEDS_TRAFFIC_SHIFTING}",
+    ]
+
+
+@pytest.mark.parametrize("layer", ["root", "stackset"])
+def test_the_root_and_the_stackset_refuse_a_test_listener_without_a_certificate_so_named(
+    service, layer
+):
+    shipped = read_template(SHIPPED / f"{layer}.yaml")
+    for name in (s.TEST_LISTENER_NEEDS_A_CERTIFICATE, s.TEST_LISTENER_NEEDS_TRAFFIC_SHIFTING):
+        assert shipped["Rules"][name] == service["Rules"][name], name
 
 
 @pytest.mark.parametrize("port", ["80", "443"])

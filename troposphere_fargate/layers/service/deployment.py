@@ -32,8 +32,8 @@ constant or a parameter a user has no reason to change under such a strategy, an
 which changes to make only under ``ROLLING``.
 
 Rules (the shipped template): ``DeploymentStrategyNeedsLoadBalancerTraffic``,
-``TestListenerNeedsATrafficShiftingStrategy``, ``TestListenerNeedsALoadBalancerOfItsOwn``,
-``TestListenerPortIsFree``.
+``TestListenerNeedsATrafficShiftingStrategy``, ``TestListenerNeedsACertificate``,
+``TestListenerNeedsALoadBalancerOfItsOwn``, ``TestListenerPortIsFree``.
 """
 
 from __future__ import annotations
@@ -122,6 +122,7 @@ from .names import (
     STRATEGY_NEEDS_LOAD_BALANCER_TRAFFIC,
     STRICT_TRANSPORT_SECURITY_MAX_AGE,
     TEST_LISTENER,
+    TEST_LISTENER_NEEDS_A_CERTIFICATE,
     TEST_LISTENER_NEEDS_OWN_LOAD_BALANCER,
     TEST_LISTENER_NEEDS_TRAFFIC_SHIFTING,
     TEST_LISTENER_PORT,
@@ -353,6 +354,14 @@ def add_deployment_rules(t: Template, placement: Placement) -> tuple[str, ...]:
                         "it 0 with ROLLING."
                     ),
                 },
+            ],
+        },
+    )
+    t.add_rule(
+        TEST_LISTENER_NEEDS_A_CERTIFICATE,
+        {
+            "RuleCondition": given,
+            "Assertions": [
                 {
                     "Assert": Not(Equals(Ref(CERTIFICATE_ARN), NOT_GIVEN)),
                     "AssertDescription": (
@@ -403,6 +412,7 @@ def add_deployment_rules(t: Template, placement: Placement) -> tuple[str, ...]:
     return (
         STRATEGY_NEEDS_LOAD_BALANCER_TRAFFIC,
         TEST_LISTENER_NEEDS_TRAFFIC_SHIFTING,
+        TEST_LISTENER_NEEDS_A_CERTIFICATE,
         TEST_LISTENER_NEEDS_OWN_LOAD_BALANCER,
         TEST_LISTENER_PORT_IS_FREE,
     )
@@ -531,7 +541,7 @@ def _add_test_listener(
     target_group: elb.TargetGroup,
 ) -> elb.Listener:
     """The test listener on TestListenerPort: HTTPS (TLS on a network load balancer) with the
-    service's certificate and TLS policy (the rule TestListenerNeedsATrafficShiftingStrategy
+    service's certificate and TLS policy (the rule TestListenerNeedsACertificate
     asks for one), open to the allowed clients like the production ports."""
     t.add_resource(
         ec2.SecurityGroupIngress(

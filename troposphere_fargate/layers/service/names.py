@@ -186,6 +186,7 @@ __all__ = [
     "TASK_ROLE_MANAGED_POLICY_ARNS",
     "TASK_SECURITY_GROUP",
     "TEST_LISTENER",
+    "TEST_LISTENER_NEEDS_A_CERTIFICATE",
     "TEST_LISTENER_NEEDS_OWN_LOAD_BALANCER",
     "TEST_LISTENER_NEEDS_TRAFFIC_SHIFTING",
     "TEST_LISTENER_PORT",
@@ -379,9 +380,11 @@ REQUEST_SCALING_NEEDS_A_PUBLIC_SERVICE = "RequestScalingNeedsAPublicService"
 # alternate target group, whose requests the policy does not count.
 REQUEST_SCALING_NEEDS_ROLLING_DEPLOYMENTS = "RequestScalingNeedsRollingDeployments"
 # The shipped template: a traffic-shifting strategy needs load balancer traffic; a test listener
-# needs such a strategy, a load balancer of its own, and a port its listeners leave free.
+# needs such a strategy, a certificate, a load balancer of its own, and a port its listeners
+# leave free.
 STRATEGY_NEEDS_LOAD_BALANCER_TRAFFIC = "DeploymentStrategyNeedsLoadBalancerTraffic"
 TEST_LISTENER_NEEDS_TRAFFIC_SHIFTING = "TestListenerNeedsATrafficShiftingStrategy"
+TEST_LISTENER_NEEDS_A_CERTIFICATE = "TestListenerNeedsACertificate"
 TEST_LISTENER_NEEDS_OWN_LOAD_BALANCER = "TestListenerNeedsALoadBalancerOfItsOwn"
 TEST_LISTENER_PORT_IS_FREE = "TestListenerPortIsFree"
 
