@@ -98,13 +98,74 @@ def test_the_python_api_is_pinned():
     assert python_api() == json.loads(PYTHON_PINS.read_text())
 
 
+# "Default 30", "default: none", "None (the default)"; not "default of ``TaskCpu``", which
+# names the parameter whose default a field sets, nor "the defaults of the ... parameters".
+STATES_A_DEFAULT = re.compile(r"\bdefault\b(?! of\b)", re.IGNORECASE)
+
+
+def _attributes(cls: type) -> dict[str, str]:
+    """The fields the ``Attributes:`` section of a class's docstring names, each with what its
+    entry says (one entry may name several: ``command, entry_point: ...``)."""
+    found: dict[str, str] = {}
+    names: list[str] = []
+    inside = False
+    for line in (inspect.getdoc(cls) or "").splitlines():
+        entry = re.fullmatch(r"    (\w+(?:, \w+)*): (\S.*)", line)
+        if line == "Attributes:":
+            inside = True
+        elif inside and entry:
+            names = entry.group(1).split(", ")
+            found.update(dict.fromkeys(names, entry.group(2)))
+        elif inside and names and line.startswith("        "):
+            found.update({name: f"{found[name]} {line.strip()}" for name in names})
+        elif inside and line.strip():
+            break  # the text after the section
+    return found
+
+
+def _api_dataclasses() -> dict[str, type]:
+    """The exported dataclasses, and those their fields hold (``Estimate.lines``' ``Line``)."""
+    found: dict[str, type] = {}
+    waiting = [getattr(troposphere_fargate, name) for name in troposphere_fargate.__all__]
+    while waiting:
+        cls = waiting.pop()
+        if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)) or cls in found.values():
+            continue
+        found[cls.__qualname__] = cls
+        waiting += [c for hint in typing.get_type_hints(cls).values() for c in _classes(hint)]
+    return found
+
+
 def test_everything_exported_exists_and_is_documented():
+    """An audit of the library: ``help(Footprint)`` said nothing of its 44 fields (nor did
+    ``Deployment``, ``Finding``, ``Layer``, ``PlannedStack`` or ``TemplateProblem`` of theirs;
+    ``Layer``'s were told in code comments only), and ``ServiceConfig.target_health``, whose
+    default comes from a factory, did not say what it was. Every field of a dataclass of the
+    API is an entry of its docstring's ``Attributes``, and a factory's default is stated."""
     for name in troposphere_fargate.__all__:
         value = getattr(troposphere_fargate, name)
         if typing.get_origin(value) is typing.Literal:
             continue  # a type alias has no docstring; the README and the fields' docs say it
         if callable(value):
             assert inspect.getdoc(value), f"{name} has no docstring"
+    classes = _api_dataclasses()
+    assert {"Footprint", "ServiceConfig", "Line"} <= set(classes)  # results, inputs, held
+    undocumented, unknown, factory_defaults = [], [], []
+    for name, cls in sorted(classes.items()):
+        documented = _attributes(cls)
+        fields = {field.name: field for field in dataclasses.fields(cls)}
+        undocumented += [f"{name}.{field}" for field in fields if field not in documented]
+        unknown += [f"{name}.{entry}" for entry in documented if entry not in fields]
+        factory_defaults += [
+            f"{name}.{field}"
+            for field, spec in fields.items()
+            if spec.default_factory is not dataclasses.MISSING
+            and field in documented
+            and not STATES_A_DEFAULT.search(documented[field])
+        ]
+    assert not undocumented, f"no entry of the docstring's Attributes names {undocumented}"
+    assert not unknown, f"entries of a docstring's Attributes that name no field: {unknown}"
+    assert not factory_defaults, f"a default from a factory, not stated: {factory_defaults}"
 
 
 @pytest.mark.lint

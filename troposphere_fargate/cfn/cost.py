@@ -36,10 +36,16 @@ def price_table() -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Line:
-    """One thing paid for: what it is, how it is counted, and its monthly price."""
+    """One thing paid for: what it is, how it is counted, and its monthly price.
+
+    Attributes:
+        item: what is paid for (``NAT gateways``, ``Fargate vCPU (ServiceStack/Service)``).
+        quantity: how it is counted, such as ``2 x 730 h x $0.045``.
+        monthly: its price a month, in the price table's currency (USD), unrounded.
+    """
 
     item: str
-    quantity: str  # how it is counted, such as "2 x 730 h x $0.045"
+    quantity: str
     monthly: float
 
 
@@ -48,11 +54,19 @@ class Estimate:
     """A fixed monthly cost, line by line, and what it leaves out.
 
     Attributes:
-        region: the region asked about.
+        region: the region asked about (``us-east-1`` when none was).
         priced_region: the price table's region whose prices were used (``us-east-1`` for a
             region the table has no prices for).
         lines: what is paid for, one :class:`Line` each (item, how it is counted, monthly).
-        not_counted: what the estimate leaves out because it depends on use.
+        not_counted: what the estimate leaves out, one phrase each: what it cannot know (a
+            task size known only when the stack is created, a schedule it cannot average), what
+            depends on use (with its unit price where the table has one), and what is another
+            stack's (the NAT gateways of a VPC the stack does not make, the stacks its Service
+            Catalog products launch). Empty when it leaves out nothing the table knows of.
+        scaling: each autoscaled service's ceiling: (service, the most tasks it may run, the
+            tasks priced: its count, or a week's average with scheduled bounds, and what each
+            task more costs a month, in USD), which :attr:`at_most` adds up as if they all ran
+            the most tasks all month. Default: none.
 
     :attr:`total` sums the lines; :meth:`report` is the table the ``cost`` command prints.
     (Until 0.4.0's release the lines were the field ``lines_`` and the table ``lines()``: a
@@ -60,11 +74,9 @@ class Estimate:
     """
 
     region: str
-    priced_region: str  # the table's region whose prices were used
+    priced_region: str
     lines: tuple[Line, ...]
     not_counted: tuple[str, ...]
-    # Each autoscaled service's most tasks (MaxCapacity) and what each task more costs a month
-    # (name, most, priced, per task): the ceiling if they all scale out for the month.
     scaling: tuple[tuple[str, int, float, float], ...] = ()
 
     @property

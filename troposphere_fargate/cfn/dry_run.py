@@ -60,19 +60,38 @@ class DryRunFailed(ValueError):
 
 @dataclass(frozen=True)
 class PlannedStack:
-    """What one stack would hold: its parameter values and its resources (conditions decided,
-    ``Fn::If`` resolved, ``Ref`` to parameters replaced by their values), and its nested stacks
-    by logical ID."""
+    """What one stack would hold (what :func:`dry_run` returns; :func:`footprint` reads it).
+
+    Attributes:
+        template: the file name of its template (``root.yaml``).
+        parameters: its parameter values as text, by name: those given (for a nested stack,
+            those its parent passes as values known before anything is created), and the
+            template's defaults for the others. A nested stack's parameter that another
+            stack's output feeds is known only when the stacks are created: it is not here,
+            and its ``Ref`` stays in ``resources`` (unless its template gives it a default,
+            which then stands in for it).
+        resources: its own resources by logical ID (a nested stack's are in ``nested``), as
+            CloudFormation would create them: a resource whose condition is false left out,
+            ``Fn::If`` decided, each ``Ref`` to a parameter or pseudo parameter (and its
+            ``${Name}`` in an ``Fn::Sub``) replaced by its value.
+        nested: its nested stacks whose template is beside this one, each as a
+            :class:`PlannedStack`, by logical ID. Default: none.
+        unchecked_rules: the names of the template's ``Rules`` that could not be checked
+            offline (they need a value known only when the stack is created). Default: none.
+        instances: the stack a StackSet of this template creates in each account, by
+            (StackSet logical ID, region), from its template beside this one: in other
+            accounts, so in none of this stack's counts. Default: none.
+        region: the region given (``eu-west-1``); "" (the default) when none was given, and
+            the stack was evaluated in us-east-1.
+    """
 
     template: str
     parameters: dict[str, str]
     resources: dict[str, dict[str, Any]]
     nested: dict[str, PlannedStack] = field(default_factory=dict)
     unchecked_rules: list[str] = field(default_factory=list)
-    # The stack a StackSet of this template creates in each account, per region, by
-    # (StackSet logical ID, region): in other accounts, so in none of this stack's counts.
     instances: dict[tuple[str, str], PlannedStack] = field(default_factory=dict)
-    region: str = ""  # the stack's region as given ("": none, evaluated in us-east-1)
+    region: str = ""
 
     def every_resource(self) -> dict[str, dict[str, Any]]:
         """Resources of this stack and every nested one, by ``Stack/LogicalId`` path."""
@@ -865,92 +884,166 @@ def _number(value: Any) -> float | None:
 @dataclass(frozen=True)
 class Footprint:
     """What a stack (nested ones included) runs that has a fixed price: the inputs of
-    :mod:`troposphere_fargate.cfn.cost` and of the dry run's summary."""
+    :mod:`troposphere_fargate.cfn.cost` and of the dry run's summary (:func:`describe`).
+
+    :func:`footprint` reads it from a :class:`PlannedStack` by resource type. Its counts are
+    of the stack and its nested stacks; the stacks its StackSets create in other accounts are
+    in ``instances`` alone. A service is named by its ECS service's logical ID, after those of
+    the nested stacks it is in (``ServiceStack/Service``); a list of services, or of anything
+    a stack may hold none of, is empty when it holds none. The fields with a default are those
+    a footprint made by hand (as :data:`troposphere_fargate.cfn.cost.CDK_DEFAULT`) may leave
+    out.
+
+    Attributes:
+        availability_zones: half the subnets the stacks create (a public and a private one per
+            zone); without subnets of their own, the subnets given to the first load balancer;
+            None when neither says.
+        nat_gateways: the NAT gateways.
+        elastic_ips: the Elastic IP addresses (such as a NAT gateway's).
+        gateway_endpoints: the gateway VPC endpoints by service (``s3``), sorted.
+        interface_endpoints: the interface VPC endpoints, by service (``ecr.api``), each with
+            the subnets it has a network interface in; None when their number is not known
+            (not a list in the template).
+        load_balancers: each load balancer as (type, scheme, subnets): its ``Type``
+            (``application``, ``network``), ``internet-facing`` or ``internal``, and the subnets
+            it is in (when they are not a list in the template, ``availability_zones``).
+        listeners: each listener as protocol and port, with what it does besides forwarding
+            (``HTTP 80 (redirects to HTTPS)``, ``HTTPS 443``), sorted.
+        tasks: each ECS service as (service, tasks, vCPU, GB, CPU architecture): the tasks
+            it runs (its ``DesiredCount``; without one, or 0, autoscaling's minimum, or ECS's
+            1 without autoscaling; held within the autoscaling bounds), each task's vCPU and
+            memory in GB (1,024 CPU units a vCPU, 1,024 MiB a GB; 0 when not known, see
+            ``unknown_sizes``), and its ``RuntimePlatform``'s ``CpuArchitecture``
+            (``X86_64`` when it names none).
+        scaling: each autoscaled service as (service, ``MinCapacity``, ``MaxCapacity``).
+        container_insights: the ECS clusters with Container Insights on (enhanced observability
+            included, see ``enhanced_insights``).
+        alarms: the CloudWatch alarms the stacks create.
+        dashboards: the CloudWatch dashboards.
+        log_groups: each log group's retention in days, as text, or ``never expires``; sorted.
+        resources: the resources of the stack and its nested stacks (the nested stacks
+            included).
+        stacks: the stack and its nested stacks.
+        spot: the services whose capacity provider strategy includes Fargate Spot. Default:
+            none.
+        windows: the services whose tasks run Windows (``RuntimePlatform``'s
+            ``OperatingSystemFamily`` ``WINDOWS_*``): Fargate prices their vCPU and memory
+            otherwise, plus a licence fee per vCPU. Default: none.
+        alarm_metrics: the metrics the alarms read (CloudWatch prices an alarm per metric: one
+            on a metric math expression counts each it reads); None, the default: one per
+            alarm.
+        scaling_alarms: the alarms Application Auto Scaling creates for the target tracking
+            policies (two each, AlarmHigh and AlarmLow), which no template lists. Default 0.
+        scaling_alarm_metrics: the metrics those alarms read. Default 0.
+        scaling_targets: what each service's target tracking policies follow, and to what
+            value: (service, ``CPU 70 %``), (service, ``queue orders 100 per task``). Default:
+            none.
+        scaling_schedules: each service's scheduled actions and the bounds each sets:
+            (service, ``peak (min 4)``). Default: none.
+        scheduled_tasks: the tasks a service with scheduled actions runs on average over a
+            week: (service, tasks). Default: none.
+        unpriced_schedules: for a service whose scheduled actions are not all weekly, why not:
+            (service, ``peak runs on ...``). Default: none.
+        most_tasks: the most tasks each autoscaled service may run: its ``MaxCapacity``, or a
+            scheduled action's higher one: (service, tasks). Default: none.
+        ephemeral_storage: each service whose tasks have more ephemeral storage than the 20 GB
+            included, with the GiB configured: (service, GiB); Fargate bills what is
+            configured, not what is used. Default: none.
+        unknown_sizes: each service's task count or size given as a value the dry run cannot
+            know (another stack's export, an SSM parameter's value): (service, ``its Cpu
+            {...}, priced as 0 vCPU``). Default: none.
+        certificate_names: the domain names (and alternative names) of the ACM certificates
+            the stacks request. Default: none.
+        dns_records: the names of the Route 53 records, without the final dot, sorted.
+            Default: none.
+        limited_gateway_endpoints: the gateway endpoints whose policy lets through less than
+            everything, with what it lets through: (``s3``, ``this account's buckets and ECR's
+            image layers only``). Default: none.
+        vpcs: the VPCs the stacks create. Default 0.
+        emptied_default_security_groups: how many of their default security groups a custom
+            resource empties (``network.yaml``'s ``DefaultSecurityGroupRestriction``, with its
+            parameter ``RestrictDefaultSecurityGroup`` true). Default 0.
+        clusters: the ECS clusters the stacks create (with Container Insights on or not).
+            Default 0.
+        buckets: the S3 buckets the stacks create (their storage and requests are priced by
+            use). Default 0.
+        web_acls: the associations of an AWS WAF web ACL with a load balancer (WAF's price is
+            by use). Default 0.
+        secrets: the Secrets Manager secrets the containers read, each once (each a price of
+            its own and per call). Default 0.
+        shared_subnets: each service whose tasks (without a public IP) run in a subnet an
+            internet-facing load balancer is in too, with those subnets (given as IDs):
+            (service, subnets). One of the two is in the wrong kind of subnet. Default: none.
+        container_users: who each container of each service runs as: (service, container,
+            user), ``""`` for its image's USER. Default: none.
+        unreachable: without a NAT gateway, each endpoint a service's tasks call that no VPC
+            endpoint here serves, with what calls it: (service, endpoint, what). Those calls
+            time out (see :mod:`troposphere_fargate.cfn.reach`). Given a region, another
+            region's endpoints too (``ecr in us-east-1`` for an image there, a secret there).
+            Empty with a NAT gateway, or when the stacks hold no VPC (a service stack alone:
+            its network unknown). Default: none.
+        stack_sets: each StackSet: (logical ID, the template file it deploys, to whom, its
+            regions), such as (``StackSet``, ``root.yaml``, ``each account of
+            ou-abcd-12345678 (and each that joins it)``, (``eu-west-1``,)); the file name is
+            followed by ``(not beside this template: not checked or counted)`` when the dry run
+            worked out none of its stacks. Default: none.
+        instances: the footprint of the stack each StackSet creates in each account, per
+            region: (StackSet logical ID, region, footprint). Not counted in the other fields:
+            those stacks are in the member accounts. Default: none.
+        enhanced_insights: of the clusters with Container Insights, those with enhanced
+            observability (``containerInsights`` ``enhanced``): CloudWatch prices it per
+            observation, not per metric. Default 0.
+        template_buckets: the buckets the stack's own nested stacks (not theirs) read their
+            templates from (the bucket of their ``TemplateURL``'s host), each once. Default:
+            none.
+        catalog_products: each Service Catalog product and the template file its versions
+            launch: (``Product``, ``root.yaml``); what a launch deploys and costs is that
+            template's. Default: none.
+    """
 
     availability_zones: int | None
     nat_gateways: int
     elastic_ips: int
     gateway_endpoints: list[str]
-    interface_endpoints: dict[str, int | None]  # service name -> subnets (ENIs), when known
-    load_balancers: list[tuple[str, str, int | None]]  # (type, scheme, subnets)
-    listeners: list[str]  # "HTTPS 443"
-    tasks: list[tuple[str, int, float, float, str]]  # (service, count, vCPU, GB, architecture)
-    scaling: list[tuple[str, int, int]]  # (service, min, max)
-    container_insights: int  # clusters with Container Insights on (enhanced ones included)
+    interface_endpoints: dict[str, int | None]
+    load_balancers: list[tuple[str, str, int | None]]
+    listeners: list[str]
+    tasks: list[tuple[str, int, float, float, str]]
+    scaling: list[tuple[str, int, int]]
+    container_insights: int
     alarms: int
     dashboards: int
     log_groups: list[str]
     resources: int
     stacks: int
-    spot: tuple[str, ...] = ()  # the services whose tasks run on Fargate Spot
-    # The services whose tasks run Windows (RuntimePlatform's OperatingSystemFamily WINDOWS_*):
-    # Fargate prices their vCPU and memory otherwise, plus a licence fee per vCPU.
+    spot: tuple[str, ...] = ()
     windows: tuple[str, ...] = ()
-    # The metrics the alarms read (CloudWatch prices an alarm per metric: one on a metric math
-    # expression counts each it reads); None: one per alarm.
     alarm_metrics: int | None = None
-    # The alarms Application Auto Scaling creates for the target tracking policies (two each,
-    # AlarmHigh and AlarmLow), which no template lists, and the metrics they read.
     scaling_alarms: int = 0
     scaling_alarm_metrics: int = 0
-    # What each service's target tracking policies follow, and to what value: (service,
-    # "CPU 70 %"), (service, "queue orders 100 per task")...
     scaling_targets: tuple[tuple[str, str], ...] = ()
-    # Each service's scheduled actions and the bounds each sets: (service, "peak (min 4)").
     scaling_schedules: tuple[tuple[str, str], ...] = ()
-    # The tasks a service with scheduled actions runs on average over a week (service, tasks),
-    # and, for one whose actions are not all weekly, why not (service, "peak runs on ...").
     scheduled_tasks: tuple[tuple[str, float], ...] = ()
     unpriced_schedules: tuple[tuple[str, str], ...] = ()
-    # The most tasks each autoscaled service may run: MaxCapacity, or a scheduled action's
-    # higher MaxCapacity (service, tasks).
     most_tasks: tuple[tuple[str, int], ...] = ()
-    # The ephemeral storage of each service whose tasks have more than the 20 GB included
-    # (service, GiB configured): Fargate bills what is configured, not what is used.
     ephemeral_storage: tuple[tuple[str, int], ...] = ()
-    # Each service's task count or size given as a value the dry run cannot know (another
-    # stack's export, an SSM parameter's value): (service, "its Cpu {...}, priced as 0 vCPU").
     unknown_sizes: tuple[tuple[str, str], ...] = ()
-    # The names of the ACM certificates the stack requests, and of its Route 53 records.
     certificate_names: tuple[str, ...] = ()
     dns_records: tuple[str, ...] = ()
-    # The gateway endpoints whose policy lets through less than everything, with what it lets
-    # through: ("s3", "this account's buckets and ECR's image layers only").
     limited_gateway_endpoints: tuple[tuple[str, str], ...] = ()
-    # The VPCs the stack creates, and how many of their default security groups a custom
-    # resource empties (network.yaml's RestrictDefaultSecurityGroup).
     vpcs: int = 0
     emptied_default_security_groups: int = 0
-    # The ECS clusters the stack creates (with Container Insights on or not).
     clusters: int = 0
-    # The S3 buckets the stack creates (their storage and requests are priced by use).
     buckets: int = 0
-    # The AWS WAF web ACLs associated with its load balancers (WAF's price is by use).
     web_acls: int = 0
-    # The Secrets Manager secrets its containers read (each a price of its own and per call).
     secrets: int = 0
-    # Each service whose tasks run in a subnet an internet-facing load balancer is in too, with
-    # those subnets: one of the two is in the wrong kind of subnet.
     shared_subnets: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    # Who each service's containers run as: (service, container, user), "" for the image's USER.
     container_users: tuple[tuple[str, str, str], ...] = ()
-    # Without a NAT gateway, each (service, endpoint, what calls it) its tasks call that has no
-    # VPC endpoint here: those calls time out (see troposphere_fargate.cfn.reach). Empty with a
-    # NAT gateway, or when the stack holds no VPC (a service stack alone: its network unknown).
     unreachable: tuple[tuple[str, str, str], ...] = ()
-    # Each StackSet: (logical ID, the template it deploys, to whom: "each account of
-    # ou-abcd-12345678 (and each that joins it)", its regions), and the footprint of the stack
-    # it creates in each account, per region: (logical ID, region, footprint). Not counted
-    # above: those stacks are in the member accounts.
     stack_sets: tuple[tuple[str, str, str, tuple[str, ...]], ...] = ()
     instances: tuple[tuple[str, str, Footprint], ...] = ()
-    # Of the clusters with Container Insights, those with enhanced observability
-    # (containerInsights "enhanced"): CloudWatch prices it per observation, not per metric.
     enhanced_insights: int = 0
-    # The buckets the nested stacks' templates are read from (their TemplateURL's host).
     template_buckets: tuple[str, ...] = ()
-    # Each Service Catalog product and the template file its versions launch, by name:
-    # ("Product", "root.yaml"); what a launch deploys and costs is that template's.
     catalog_products: tuple[tuple[str, str], ...] = ()
 
     @property

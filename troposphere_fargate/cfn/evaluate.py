@@ -522,7 +522,17 @@ def resolve(node: Any, evaluator: _Evaluator) -> Any:
 
 @dataclass(frozen=True)
 class Deployment:
-    """What a stack holds for one set of parameter values."""
+    """What a stack holds for one set of parameter values (what :func:`deployed` returns).
+
+    Attributes:
+        parameters: every parameter's value as text, by name: those given, and the defaults of
+            the others (``{"NumberOfAzs": "2", ...}``).
+        conditions: every condition of the template, by name, decided for those values.
+        resources: the resources whose condition holds, by logical ID, each as the template
+            writes it less its ``Condition``, with every ``Fn::If`` resolved and every
+            ``AWS::NoValue`` dropped; a ``Ref``, ``Fn::Sub`` or ``Fn::GetAtt`` stays as written.
+        outputs: the outputs whose condition holds, by name, resolved as the resources are.
+    """
 
     parameters: dict[str, str]
     conditions: dict[str, bool]

@@ -40,7 +40,20 @@ INCLUDE_CHECKS: tuple[str, ...] = ("I",)
 
 @dataclass(frozen=True, order=True)
 class Finding:
-    """One cfn-lint finding, located in a rendered template."""
+    """One cfn-lint finding, located in a rendered template. Findings sort by file, line,
+    column, rule and message; ``str()`` gives ``file:line:column: rule message``.
+
+    Attributes:
+        filename: the template's name, as the key of the mapping given to
+            :func:`lint_templates` (``service.yaml``).
+        line: the line it is on, counted from 1.
+        column: the column it starts at, counted from 1.
+        rule: cfn-lint's rule ID: ``E...`` an error, ``W...`` a warning, ``I...``
+            informational; ``E0000`` for a template cfn-lint cannot read (YAML that does not
+            parse, or cfn-lint's own settings in the template's or a resource's ``Metadata``
+            of a shape it cannot use).
+        message: what cfn-lint says is wrong.
+    """
 
     filename: str
     line: int

@@ -28,14 +28,30 @@ Builder = Callable[[ProductConfig, str, Mapping[str, dict[str, Any]]], Template]
 
 @dataclass(frozen=True)
 class Layer:
-    """One template the product builds."""
+    """One template the product builds.
 
-    name: str  # its name in the version stamp and in the build's dict of templates
+    Attributes:
+        name: the layer's name (``network``, ``service-api``): its key in the dict of
+            templates :func:`~troposphere_fargate.release.build.render_templates` returns, and
+            the name its version stamp gives it (in the template's ``Description``, and as
+            ``Layer`` under ``Metadata.TroposphereFargate``).
+        filename: the file it is written as under ``templates/<version>/`` (``network.yaml``).
+        builder: makes its template from the product config, the version being built, and the
+            templates (as stamped dicts, by layer name) of the layers built before it, which
+            the root nests.
+        regions: the regions the template works in: written into its cfn-lint metadata, so
+            that every lint checks each of them (those in the config's partitions, when its
+            ARNs name one). Default: every region the product claims (commercial, China and
+            GovCloud). A layer of :data:`LAYERS` none of whose regions is in the config's
+            partitions is not built (:func:`layers_for`).
+        nested_as: how the root nests it (:class:`~troposphere_fargate.layers.root.Child`);
+            None, the default: the root does not.
+    """
+
+    name: str
     filename: str
     builder: Builder
-    # Where the template works: stamped into its cfn-lint metadata, so every lint checks them.
     regions: tuple[str, ...] = regions.CLAIMED_REGIONS
-    # How the root nests it (None: the root does not).
     nested_as: root.Child | None = None
 
 

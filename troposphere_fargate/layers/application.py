@@ -1182,7 +1182,8 @@ class Application:
         secrets_kms_key: the customer managed KMS key the secrets are encrypted with, if any,
             or a tuple of the keys when they are encrypted with several; only then does the
             execution role get ``kms:Decrypt``, on those keys alone.
-        task_role: the application's own permissions.
+        task_role: the application's own permissions (:class:`TaskRole`). Default
+            ``TaskRole()``: no managed policy and no statement.
         egress: traffic the tasks may send beyond HTTPS (443 to anywhere stays).
         sidecars: containers beside the application's.
         health_check: the container health check (the load balancer's stays).

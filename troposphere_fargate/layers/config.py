@@ -725,11 +725,16 @@ class ServiceConfig:
             (:mod:`troposphere_fargate.layers.exposure`). Default ``None``.
         target_health: the defaults of the target group's health check parameters, and a
             health check port of its own (:class:`~troposphere_fargate.layers.health.TargetHealth`).
-            Only for a service behind a load balancer.
+            Only for a service behind a load balancer: an ``internal`` or ``none`` service
+            refuses any other than the default. Default ``TargetHealth()``: a check every 10
+            seconds of the container port, ELB's timeout, healthy after 2, unhealthy after 3,
+            codes 200-399.
         deployment: the defaults of the deployment parameters: the strategy (rolling, canary,
             linear or blue/green) and its bake times and steps
             (:class:`~troposphere_fargate.layers.deployment.DeploymentSettings`). Only for a service
-            behind a load balancer; a strategy other than rolling needs one.
+            behind a load balancer (a strategy other than rolling needs one): an ``internal`` or
+            ``none`` service refuses any other than the default. Default
+            ``DeploymentSettings()``: rolling.
         routing: the listener rule of a ``public`` service
             (:class:`~troposphere_fargate.layers.exposure.Routing`), or a tuple of several
             (the first is ``ListenerRule``, the others are named by their priority,
@@ -1727,14 +1732,17 @@ class ProductConfig:
     """Everything the build needs, one config per layer. ``ProductConfig()`` is what we ship.
 
     Attributes:
-        network: the network layer's options.
+        network: the network layer's options (:class:`NetworkConfig`). Default
+            ``NetworkConfig()``: the shipped ``network.yaml``'s.
         service: the shipped ``service.yaml``'s options (a service of its own, which can also
-            join an environment at deploy time).
-        environment: the environment layer's options (``environment.yaml``).
+            join an environment at deploy time; :class:`ServiceConfig`). Default
+            ``ServiceConfig()``; a config with ``services`` must leave it so.
+        environment: the environment layer's options (``environment.yaml``;
+            :class:`EnvironmentConfig`). Default ``EnvironmentConfig()``.
         services: the services of an environment built from a spec, each with its
-            ``container_name`` (its name), ``expose`` and, when public, ``routing``. Empty for
-            the shipped product. With services, the build writes the network, the environment,
-            one ``service-<name>.yaml`` per service and a root that nests them all.
+            ``container_name`` (its name), ``expose`` and, when public, ``routing``. Default
+            empty: the shipped product. With services, the build writes the network, the
+            environment, one ``service-<name>.yaml`` per service and a root that nests them all.
     """
 
     network: NetworkConfig = field(default_factory=NetworkConfig)

@@ -97,9 +97,17 @@ class BuildError(ValueError):
 @suggest_fields
 @dataclass(frozen=True)
 class TemplateProblem:
-    """One of the build's own checks a generated template fails: the file, the resource's
-    logical ID (or the section, ``Outputs`` of a root of too many services) and what is wrong
-    (``service-web.yaml: TaskDefinition: ...`` as text)."""
+    """One of the build's own checks a generated template fails (:func:`template_problems`),
+    one of :attr:`TemplateChecksFailed.problems`; ``str()`` gives
+    ``service-web.yaml: TaskDefinition: ...``.
+
+    Attributes:
+        filename: the template's file name (``service-web.yaml``).
+        resource: the logical ID of the resource that fails it, or the section that does
+            (``Parameters`` or ``Outputs``, for a root of more services than CloudFormation
+            takes parameters or outputs for in one template).
+        reason: what is wrong, in words.
+    """
 
     filename: str
     resource: str
