@@ -419,6 +419,23 @@ def test_a_kms_key_without_secrets_to_decrypt_is_refused():
         Application(secrets_kms_key=KMS_KEY)
 
 
+# ECR's repository names join their parts by ".", "_", "__" or a run of hyphens (CreateRepository,
+# repositoryName, "Pattern: [a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__|-+)
+# [a-z0-9]+)*)*": https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html).
+@pytest.mark.parametrize("repository", ["otel--collector", "otel__collector", "team/a---b"])
+def test_a_sidecar_image_may_come_from_any_repository_name_ecr_takes(repository):
+    image = f"123456789012.dkr.ecr.eu-west-1.amazonaws.com/{repository}:1"
+    assert Sidecar("otel", image).repository_arn == (
+        f"arn:aws:ecr:eu-west-1:123456789012:repository/{repository}"
+    )
+
+
+@pytest.mark.parametrize("repository", ["otel___collector", "otel_-collector", "otel-"])
+def test_a_sidecar_image_of_a_repository_name_ecr_refuses_is_refused(repository):
+    with pytest.raises(ConfigError, match="must be a private ECR image"):
+        Sidecar("otel", f"123456789012.dkr.ecr.eu-west-1.amazonaws.com/{repository}:1")
+
+
 def test_a_sidecar_image_in_china_has_the_china_host():
     china = "123456789012.dkr.ecr.cn-north-1.amazonaws.com/otel/collector:1"
     with pytest.raises(ConfigError, match=r"amazonaws\.com\.cn"):

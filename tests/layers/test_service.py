@@ -91,6 +91,28 @@ def test_container_image_accepts_private_ecr_images(service, image):
     assert re.fullmatch(service["Parameters"][s.CONTAINER_IMAGE]["AllowedPattern"], image)
 
 
+# ECR takes repository names whose parts are joined by ".", "_", "__" or any run of hyphens:
+# "Pattern: [a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*"
+# (Amazon ECR API Reference, CreateRepository, repositoryName:
+# https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html; botocore
+# 1.44's ecr model and cfn-lint 1.58's AWS::ECR::Repository schema say the same). The pattern
+# ECR documented before, "(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*...", refused these.
+@pytest.mark.parametrize(
+    "repository", ["team--web", "team__web", "shop/api---v2", "a__b/c--d.e_f", "x-y--z"]
+)
+def test_container_image_accepts_every_repository_name_ecr_takes(service, repository):
+    image = f"123456789012.dkr.ecr.eu-west-1.amazonaws.com/{repository}:1"
+    assert re.fullmatch(service["Parameters"][s.CONTAINER_IMAGE]["AllowedPattern"], image)
+
+
+@pytest.mark.parametrize(
+    "repository", ["team___web", "team_-web", "team.-web", "-web", "web-", "team//web", "_web"]
+)
+def test_container_image_refuses_repository_names_ecr_refuses(service, repository):
+    image = f"123456789012.dkr.ecr.eu-west-1.amazonaws.com/{repository}:1"
+    assert not re.fullmatch(service["Parameters"][s.CONTAINER_IMAGE]["AllowedPattern"], image)
+
+
 @pytest.mark.parametrize(
     "image",
     [

@@ -244,12 +244,18 @@ ANY_ARN = re.compile(
 # the same as IAM:listaccesskeys", and either may hold the wildcards * and ? (IAM User Guide,
 # IAM JSON policy elements: Action).
 ACTION = re.compile(r"^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$")
+# An ECR repository's name: parts of lower-case letters and digits joined by ".", "_", "__" or a
+# run of hyphens, in path segments ("team/app"): "[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+
+# ((\.|_|__|-+)[a-z0-9]+)*)*" (Amazon ECR API Reference, CreateRepository, repositoryName). No
+# anchors or named groups: the ContainerImage parameter's AllowedPattern has it too.
+_REPOSITORY_PART = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+ECR_REPOSITORY_PATTERN = rf"(?:{_REPOSITORY_PART}/)*{_REPOSITORY_PART}"
 # A private ECR image with a tag or a digest, as a literal (sidecars; the application's own
 # image stays the ContainerImage parameter).
 ECR_IMAGE = re.compile(
     rf"^(?P<account>{_ANY_ACCOUNT})\.dkr\.ecr\.(?P<region>{_ANY_REGION})\."
     rf"(?:amazonaws\.com(?P<china>\.cn)?|(?P<suffix>{re.escape(PSEUDO_URL_SUFFIX)}))/"
-    r"(?P<repository>(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*)"
+    rf"(?P<repository>{ECR_REPOSITORY_PATTERN})"
     r"(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$"
 )
 ENVIRONMENT_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,254}$")

@@ -11,6 +11,7 @@ from troposphere import And, Equals, Not, Or, Parameter, Ref, Template
 
 from .. import blocks
 from ..application import (
+    ECR_REPOSITORY_PATTERN,
     ENVIRONMENT_NAME,
     MANAGED_POLICY,
     NON_ROOT_USER,
@@ -132,10 +133,9 @@ from .placement import Placement, exists
 
 # A private ECR image: <account>.dkr.ecr.<region>.amazonaws.com[.cn]/<repository>, then a tag or a
 # digest. Repository names may have path segments ("team/app"); ECR's own naming rules apply.
-_REPOSITORY = r"(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*"
 IMAGE_PATTERN = (
     r"^[0-9]{12}\.dkr\.ecr\.[a-z]{2}(?:-[a-z]+)+-[0-9]\.amazonaws\.com(?:\.cn)?/"
-    + _REPOSITORY
+    + ECR_REPOSITORY_PATTERN
     + r"(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$"
 )
 # An ACM certificate ARN in any partition and region, or empty for plain HTTP/TCP.
