@@ -1009,6 +1009,16 @@ def test_the_gate_wants_each_destructive_or_breaking_change_named():
     assert unexplained(findings, changelog, "0.3.0") == findings[:2]
 
 
+def test_the_gate_reads_names_after_a_span_of_double_backticks():
+    # Markdown closes a code span with a run of as many backticks as opened it: pairing single
+    # backticks across the entry read `` `x` `` as two spans and shifted every pair after it,
+    # so `Mode` below went unseen (an audit had to put its entry above such a span).
+    findings = [Finding("network.yaml", BREAKING, "parameter Mode", "removed")]
+    changelog = "## 0.2.0\n\n- A path such as `` `/a` `` is refused.\n- `Mode` is removed.\n"
+    assert unexplained(findings, changelog, "0.2.0") == []
+    assert unexplained(findings, "## 0.2.0\n\n- `` Mode `` only.\n", "0.2.0") == []
+
+
 def test_the_gate_on_two_shipped_versions(tmp_path):
     from troposphere_fargate.cfn.yaml import to_yaml
 

@@ -3047,7 +3047,12 @@ def unexplained(findings: Iterable[Finding], changelog: str, version: str) -> li
         rf"^## \[?{re.escape(version)}\]?.*?$(.*?)(?=^## |\Z)", changelog, re.M | re.S
     )
     entry = match.group(1) if match else ""
-    named = set(re.findall(r"`([^`]+)`", entry))
+    # Markdown's code spans: a run of backticks opens one and the next run of as many closes it
+    # (`` `Vpc` `` holds a backtick); pairing single backticks instead lost every name after
+    # a double-backtick span in the entry.
+    named = {
+        span.strip() for _, span in re.findall(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", entry, re.S)
+    }
     return [f for f in blocking(findings) if f.subject.split()[-1] not in named]
 
 
