@@ -1494,3 +1494,36 @@ def test_a_loop_without_its_transform_is_refused_at_its_line(tmp_path, capsys):
     for command in (["validate", str(template)], ["diff", str(template), str(template)]):
         assert cli.main(command) == 1
         assert errors(capsys) == [says]
+
+
+# Each command that reads a file, as given one that is not there (FILE is put in).
+_READS_A_FILE = {
+    "validate": ["validate", "FILE"],
+    "cost": ["cost", "FILE"],
+    "diff": ["diff", "FILE", str(SHIPPED / "network.yaml")],
+    "check": ["check", "FILE"],
+    "validate --spec": ["validate", "--spec", "FILE"],
+    "cost --spec": ["cost", "--spec", "FILE"],
+    "build --spec": ["build", "-q", "--spec", "FILE", "--output", "OUT"],
+    "diagram --spec": ["diagram", "--spec", "FILE", "-o", "OUT/x.dot"],
+}
+
+
+@pytest.mark.parametrize("command", sorted(_READS_A_FILE))
+def test_every_command_says_a_missing_file_in_the_same_words(tmp_path, capsys, command):
+    """An audit: a missing file was "No such file or directory" in validate and cost (and
+    "cannot read the spec: No such file or directory" of a --spec), "the file does not exist"
+    in diff and check. One helper says it for all, with the first folder that is missing too."""
+    for missing, nor in (
+        (tmp_path / "missing.yaml", ""),
+        (tmp_path / "gone" / "missing.yaml", f" (there is no folder {tmp_path / 'gone'})"),
+    ):
+        words = [
+            str(missing) if w == "FILE" else w.replace("OUT", str(tmp_path / "out"))
+            for w in _READS_A_FILE[command]
+        ]
+        assert cli.main(words) == 1
+        assert errors(capsys) == [
+            f"troposphere-fargate: error: {missing}: the file does not exist{nor}"
+        ]
+    assert not (tmp_path / "out").exists()

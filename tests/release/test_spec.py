@@ -307,8 +307,11 @@ def test_load_spec_reads_a_file(tmp_path: Path):
 
 def test_load_spec_names_the_file_it_cannot_read(tmp_path: Path):
     missing = tmp_path / "missing.yaml"
-    with pytest.raises(SpecError, match=r"^.*missing\.yaml: cannot read the spec: "):
+    with pytest.raises(SpecError) as raised:
         load_spec(missing)
+    assert str(raised.value) == f"{missing}: the file does not exist"
+    with pytest.raises(SpecError, match=r"^.*: cannot read the spec: Is a directory$"):
+        load_spec(tmp_path)
 
 
 def test_a_minimal_spec_takes_every_default_but_the_name():

@@ -39,6 +39,7 @@ from .yaml import (
     PROCESSED_TEMPLATE,
     TemplateFileError,
     expanded_by,
+    missing_path,
     read_template,
     read_templates,
 )
@@ -173,14 +174,7 @@ def not_there(name: str, templates_root: Path) -> str:
     template = name.lower().endswith(TEMPLATE_SUFFIXES)
     if not (template or "/" in name or os.sep in name):
         return f"{name}: no such template, folder or version under {templates_root}/"
-    path = Path(name)
-    folder = next((p for p in reversed(path.parents) if not p.exists()), None)
-    nor = f" (there is no folder {folder})" if folder is not None else ""
-    return (
-        f"{name}: the file does not exist{nor}"
-        if template
-        else f"{name}: no such file or folder{nor}"
-    )
+    return missing_path(name, or_folder=not template)
 
 
 def load_side(side: str, templates_root: Path) -> dict[str, dict[str, Any]]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterable, Mapping
+from os import PathLike
 from pathlib import Path
 from typing import Any
 
@@ -341,6 +342,17 @@ def is_json(path: Path, text: str) -> bool:
     return path.suffix.lower() == ".json" or text.lstrip().startswith("{")
 
 
+def missing_path(path: str | PathLike[str], *, or_folder: bool = False) -> str:
+    """The line every command says of a path it was given that is not there: ``<path>: the
+    file does not exist`` (``no such file or folder`` where a folder is taken too), and the
+    first folder on the way that is missing too (``(there is no folder /tmp/x)``).
+    ``validate`` and ``cost`` said the system's ``No such file or directory``, ``diff`` and
+    ``check`` this."""
+    folder = next((p for p in reversed(Path(path).parents) if not p.exists()), None)
+    nor = f" (there is no folder {folder})" if folder is not None else ""
+    return f"{path}: {'no such file or folder' if or_folder else 'the file does not exist'}{nor}"
+
+
 def read_template(path: Path | str) -> dict[str, Any]:
     """The template in the file at ``path`` (JSON or YAML, short-form intrinsics included).
 
@@ -356,6 +368,8 @@ def read_template(path: Path | str) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise TemplateFileError(f"{path}: not a text file (it is not UTF-8)") from None
+    except FileNotFoundError:
+        raise TemplateFileError(missing_path(path)) from None
     except OSError as exc:
         raise TemplateFileError(f"{path}: {exc.strerror or exc}") from None
     loaded: Any

@@ -37,6 +37,7 @@ from ..cfn.limits import (
     MANAGED_POLICIES_PER_ROLE,
     SCHEDULED_ACTIONS_PER_SCALABLE_TARGET,
 )
+from ..cfn.yaml import missing_path
 from ..errors import expect, expect_path
 from ..layers.application import (
     ACTION,
@@ -2746,6 +2747,8 @@ def read_spec_text(path: Path | str) -> str:
     path = Path(path)
     try:
         return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SpecError(missing_path(path)) from None  # as every command says it of a file
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
         raise SpecError(f"{path}: cannot read the spec: {reason}") from None
