@@ -1527,3 +1527,25 @@ def test_every_command_says_a_missing_file_in_the_same_words(tmp_path, capsys, c
             f"troposphere-fargate: error: {missing}: the file does not exist{nor}"
         ]
     assert not (tmp_path / "out").exists()
+
+
+def test_diagram_from_a_file_says_it_takes_a_version_or_a_folder(tmp_path, capsys, monkeypatch):
+    """An audit: ``diagram --from templates/0.4.0/service.yaml`` said "no network.yaml there",
+    though network.yaml is beside it: --from read the file alone, as one template."""
+    monkeypatch.chdir(REPO)
+    picture = tmp_path / "x.dot"
+    service = f"templates/{__version__}/service.yaml"
+    assert cli.main(["diagram", "--from", service, "-o", str(picture)]) == 1
+    assert errors(capsys) == [
+        f"troposphere-fargate: error: --from takes a version or a folder, not a file ({service}): "
+        f"--from templates/{__version__} draws the network.yaml and service.yaml beside it"
+    ]
+    # A file with no network.yaml and service.yaml beside it: no folder to offer.
+    (tmp_path / "root.yaml").write_bytes((SHIPPED / "root.yaml").read_bytes())
+    assert cli.main(["diagram", "--from", str(tmp_path / "root.yaml"), "-o", str(picture)]) == 1
+    assert errors(capsys) == [
+        "troposphere-fargate: error: --from takes a version or a folder, not a file "
+        f"({tmp_path / 'root.yaml'})"
+    ]
+    assert not picture.exists()
+    assert cli.main(["diagram", "--from", f"templates/{__version__}", "-o", str(picture)]) == 0

@@ -401,8 +401,8 @@ def _add_diagram(commands: Any) -> None:
         dest="source",
         metavar="VERSION|FOLDER",
         help="draw the network.yaml and service.yaml of a committed version (such as 0.3.0, "
-        "under templates/) or of a folder (a build of your own), with their own defaults, "
-        "instead of what this code builds",
+        "under templates/) or of a folder (a build of your own; not a file), with their own "
+        "defaults, instead of what this code builds",
     )
     draw.add_argument(
         "-o",
@@ -616,6 +616,15 @@ def _diagram_of(args: argparse.Namespace) -> int:
     if args.spec is not None:
         raise ArgumentValueError(
             "--from draws committed templates and --spec what a spec builds: give one"
+        )
+    source = Path(args.source)
+    if source.is_file():
+        # Refused, not read as its folder: the file named would not be what is drawn. It said
+        # "no network.yaml there" of templates/0.4.0/service.yaml, which has one beside it.
+        beside = all((source.parent / name).is_file() for name in ("network.yaml", "service.yaml"))
+        hint = f": --from {source.parent} draws the network.yaml and service.yaml beside it"
+        raise ArgumentValueError(
+            f"--from takes a version or a folder, not a file ({source}){hint if beside else ''}"
         )
     side = load_side(args.source, DEFAULT_OUTPUT)
     missing = [name for name in ("network.yaml", "service.yaml") if name not in side]
