@@ -1549,3 +1549,27 @@ def test_diagram_from_a_file_says_it_takes_a_version_or_a_folder(tmp_path, capsy
     ]
     assert not picture.exists()
     assert cli.main(["diagram", "--from", f"templates/{__version__}", "-o", str(picture)]) == 0
+
+
+def _help(capsys, command: str) -> str:
+    """The command's --help, its words one space apart (the lines wrap at the terminal's width)."""
+    with pytest.raises(SystemExit):
+        cli.main([command, "--help"])
+    return " ".join(capsys.readouterr().out.split())
+
+
+def test_diagram_and_build_both_make_missing_folders_and_their_help_says_so(tmp_path, capsys):
+    """An audit asked whether ``diagram -o /new/dir/x.svg`` should make the folders: ``build
+    --output`` makes its own, with any folder above it, so diagram does as build does (and
+    names them: test_diagram_makes_the_folder_it_is_told_to_write_into). Neither help said so."""
+    build_help, diagram_help = (_help(capsys, command) for command in ("build", "diagram"))
+    assert "made, with any folder above it, when missing" in build_help
+    assert "missing folders on the way are made, as build makes its --output, and named" in (
+        diagram_help
+    )
+    output = tmp_path / "new" / "sub"
+    assert cli.main(["build", "-q", "--output", str(output), "--docs", str(tmp_path / "d")]) == 0
+    assert (output / __version__ / "network.yaml").is_file()
+    picture = tmp_path / "other" / "dir" / "x.dot"
+    assert cli.main(["diagram", "-o", str(picture)]) == 0
+    assert picture.is_file()

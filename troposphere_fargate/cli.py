@@ -120,7 +120,7 @@ def _add_build(commands: Any) -> None:
         type=_folder,
         default=DEFAULT_OUTPUT,
         help="folder that holds the version folders (default: %(default)s, relative to the "
-        "current directory)",
+        "current directory); made, with any folder above it, when missing",
     )
     build.add_argument(
         "--docs",
@@ -410,7 +410,8 @@ def _add_diagram(commands: Any) -> None:
         type=_file,
         required=True,
         metavar="FILE",
-        help="where to write the picture: FILE.svg, FILE.png, FILE.pdf or FILE.dot",
+        help="where to write the picture: FILE.svg, FILE.png, FILE.pdf or FILE.dot; missing "
+        "folders on the way are made, as build makes its --output, and named",
     )
 
 
