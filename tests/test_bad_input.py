@@ -1573,3 +1573,24 @@ def test_diagram_and_build_both_make_missing_folders_and_their_help_says_so(tmp_
     picture = tmp_path / "other" / "dir" / "x.dot"
     assert cli.main(["diagram", "-o", str(picture)]) == 0
     assert picture.is_file()
+
+
+@pytest.mark.parametrize(
+    "command", ["validate", "cost", "validate --spec", "cost --spec", "build --spec"]
+)
+def test_a_folder_given_for_a_file_says_what_the_command_takes(tmp_path, capsys, command):
+    """A matrix audit: ``validate templates`` printed the system's "templates: Is a directory",
+    which names neither what the command takes nor what is in the folder. A template folder
+    with a root.yaml offers it; a spec is never offered a template."""
+    words = command.split()
+    spec = "--spec" in words
+    what = "a spec file" if spec else "a template file"
+    for folder, such in ((SHIPPED, SHIPPED / "root.yaml"), (tmp_path, None)):
+        given = [*words[:1], "-q", *words[1:]] if words[0] == "build" else words
+        extra = ["--output", str(tmp_path / "out")] if words[0] == "build" else []
+        assert cli.main([*given, str(folder), *extra]) == 1
+        offer = f": such as {such}" if such and not spec else ""
+        assert errors(capsys) == [
+            f"troposphere-fargate: error: {folder}: a folder, not {what}{offer}"
+        ]
+    assert not (tmp_path / "out").exists()

@@ -353,6 +353,18 @@ def missing_path(path: str | PathLike[str], *, or_folder: bool = False) -> str:
     return f"{path}: {'no such file or folder' if or_folder else 'the file does not exist'}{nor}"
 
 
+def folder_given(
+    path: str | PathLike[str], what: str = "a template file", example: str = ""
+) -> str:
+    """The line a command that reads one file says of a folder given instead (the system's
+    ``Is a directory`` named neither what it takes nor what is in the folder): what the
+    command takes (``what``), and the folder's file ``example`` when it has one."""
+    such = Path(path) / example if example else None
+    return f"{path}: a folder, not {what}" + (
+        f": such as {such}" if such and such.is_file() else ""
+    )
+
+
 def read_template(path: Path | str) -> dict[str, Any]:
     """The template in the file at ``path`` (JSON or YAML, short-form intrinsics included).
 
@@ -370,8 +382,12 @@ def read_template(path: Path | str) -> dict[str, Any]:
         raise TemplateFileError(f"{path}: not a text file (it is not UTF-8)") from None
     except FileNotFoundError:
         raise TemplateFileError(missing_path(path)) from None
-    except OSError as exc:
-        raise TemplateFileError(f"{path}: {exc.strerror or exc}") from None
+    except OSError as exc:  # a folder: IsADirectoryError, or PermissionError on Windows
+        raise TemplateFileError(
+            folder_given(path, example="root.yaml")
+            if path.is_dir()
+            else f"{path}: {exc.strerror or exc}"
+        ) from None
     loaded: Any
     if is_json(path, text):
         try:

@@ -37,7 +37,7 @@ from ..cfn.limits import (
     MANAGED_POLICIES_PER_ROLE,
     SCHEDULED_ACTIONS_PER_SCALABLE_TARGET,
 )
-from ..cfn.yaml import missing_path
+from ..cfn.yaml import folder_given, missing_path
 from ..errors import expect, expect_path
 from ..layers.application import (
     ACTION,
@@ -2750,6 +2750,8 @@ def read_spec_text(path: Path | str) -> str:
     except FileNotFoundError:
         raise SpecError(missing_path(path)) from None  # as every command says it of a file
     except (OSError, UnicodeDecodeError) as exc:
+        if path.is_dir():  # IsADirectoryError, or PermissionError on Windows
+            raise SpecError(folder_given(path, "a spec file")) from None
         reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
         raise SpecError(f"{path}: cannot read the spec: {reason}") from None
 
