@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.support import built
-from troposphere_fargate import ConfigWarning, __version__, cli
+from troposphere_fargate import ConfigWarning, SpecError, __version__, cli, parse_spec
 from troposphere_fargate.cfn.dry_run import (
     DryRunFailed,
     _unresolved,
@@ -145,6 +145,54 @@ def test_the_summary_counts_tasks_from_autoscaling_unless_a_count_is_set():
     # A count within the bounds (MaxCapacity 4 would hold 5 to 4: test_cost).
     (service,) = footprint(dry_run(ROOT, {**LAUNCH, "DesiredCount": "5", "MaxCapacity": "6"})).tasks
     assert service[1] == 5
+
+
+@pytest.mark.parametrize(
+    ("values", "runs", "side"),
+    [
+        (
+            {"DesiredCount": "9", "MaxCapacity": "4"},
+            4,
+            "9 tasks (DesiredCount), above its MaxCapacity 4",
+        ),
+        (
+            {"DesiredCount": "1", "MinCapacity": "3"},
+            3,
+            "1 task (DesiredCount), below its MinCapacity 3",
+        ),
+    ],
+)
+def test_validate_notes_a_desired_count_outside_the_autoscaling_bounds(capsys, values, runs, side):
+    """An audit: ``validate root.yaml ... DesiredCount=9 MaxCapacity=4`` counted 4 tasks and said
+    nothing of the 9 asked for. A rule cannot compare two numbers, and ServiceConfig
+    (tests/layers/test_config.py) and the spec (below) refuse the pair, so the template's
+    parameters are the one way to it: the summary notes it.
+    The service is created with DesiredCount; then RegisterScalableTarget "changes the
+    resource's current capacity to a value that is inside of this range" (Application Auto
+    Scaling API Reference,
+    https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html),
+    which is what runs and what the summary counts."""
+    argv = ["validate", str(ROOT), *(f"{k}={v}" for k, v in {**LAUNCH, **values}.items())]
+    assert cli.main(argv) == 0
+    out = capsys.readouterr().out.splitlines()
+    (service,) = [i for i, line in enumerate(out) if line.startswith("  service ")]
+    assert f": {runs} tasks of " in out[service]
+    (note,) = [line for line in out if line.startswith("    note: ServiceStack/Service asks")]
+    assert note == (
+        f"    note: ServiceStack/Service asks for {side}: the service is created with "
+        f"{values['DesiredCount']}, then registering its scalable target sets the count to "
+        f"{runs}, which is what runs (and is counted here). A DesiredCount from "
+        f"{values.get('MinCapacity', 2)} to {values.get('MaxCapacity', 4)}, or 0 for "
+        "autoscaling's, says what will run"
+    )
+    spec = "services:\n  web:\n    desired_count: 9\n    max_capacity: 4\n"
+    with pytest.raises(SpecError, match=r"desired_count: is outside min_capacity\.\.max_cap"):
+        parse_spec(spec, "app.yaml")
+    # Within the bounds, or left to autoscaling (0), there is nothing to say.
+    for count in ("0", "3"):
+        found = footprint(dry_run(ROOT, {**LAUNCH, "DesiredCount": count}))
+        assert found.desired_outside_bounds == ()
+        assert not [line for line in describe(found) if "(DesiredCount)" in line]
 
 
 @pytest.mark.parametrize(

@@ -999,6 +999,10 @@ class Footprint:
         catalog_products: each Service Catalog product and the template file its versions
             launch: (``Product``, ``root.yaml``); what a launch deploys and costs is that
             template's. Default: none.
+        desired_outside_bounds: each autoscaled service whose ``DesiredCount`` is outside its
+            ``MinCapacity``..``MaxCapacity``, with that count: (service, 9). The service is
+            created with it, then registering its scalable target moves it into the bounds,
+            to the count ``tasks`` holds. Default: none.
     """
 
     availability_zones: int | None
@@ -1045,6 +1049,7 @@ class Footprint:
     enhanced_insights: int = 0
     template_buckets: tuple[str, ...] = ()
     catalog_products: tuple[tuple[str, str], ...] = ()
+    desired_outside_bounds: tuple[tuple[str, int], ...] = ()
 
     @property
     def in_a_vpc_it_does_not_make(self) -> bool:
@@ -1432,6 +1437,7 @@ class _Services(NamedTuple):
     most: list[tuple[str, int]]
     storage: list[tuple[str, int]]
     unknown: list[tuple[str, str]]
+    outside: list[tuple[str, int]]
 
 
 def _services(
@@ -1440,7 +1446,7 @@ def _services(
     """What :func:`footprint` reads from each ECS service, its task definition and scalable
     target (``tracking``: the target tracking policies): its tasks, scaling, Spot, scaling
     targets and schedules, and the week's average."""
-    found = _Services([], [], [], [], [], [], [], [], [], [], [])
+    found = _Services([], [], [], [], [], [], [], [], [], [], [], [])
     tasks, scaling, spot = found.tasks, found.scaling, found.spot
     targets, schedules = found.targets, found.schedules
     averages, unpriced = found.averages, found.unpriced
@@ -1463,6 +1469,8 @@ def _services(
             # this range" (Application Auto Scaling, RegisterScalableTarget), as week_average
             # holds a scheduled service's count.
             count = max(min(count, high), low)
+            if desired and count != int(desired):
+                found.outside.append((name, int(desired)))
         cpus, gbs = (
             _task_size(definition.get("Cpu"), "vcpu"),
             _task_size(definition.get("Memory"), "gb"),
@@ -1577,6 +1585,7 @@ def footprint(stack: PlannedStack) -> Footprint:
         unpriced_schedules=tuple(services.unpriced),
         most_tasks=tuple(services.most),
         ephemeral_storage=tuple(services.storage),
+        desired_outside_bounds=tuple(services.outside),
         unknown_sizes=tuple(services.unknown),
         certificate_names=_certificate_names(typed("AWS::CertificateManager::Certificate")),
         dns_records=_record_names(typed("AWS::Route53::RecordSet")),
@@ -1685,6 +1694,21 @@ def _unreachable_line(service: str, endpoint: str, why: str) -> str:
     )
 
 
+def _outside_bounds_line(service: str, asked: int, count: int, bounds: tuple[int, int]) -> str:
+    """What runs when a service's DesiredCount is outside its autoscaling bounds: a template
+    rule cannot compare two numbers, and ServiceConfig and the spec refuse the pair, but the
+    template's parameters take it (an audit: ``DesiredCount=9 MaxCapacity=4`` counted 4 tasks
+    without a word)."""
+    low, high = bounds
+    side = f"above its MaxCapacity {high}" if asked > high else f"below its MinCapacity {low}"
+    return (
+        f"  note: {service} asks for {_plural(asked, 'task')} (DesiredCount), {side}: the "
+        f"service is created with {asked}, then registering its scalable target sets the count "
+        f"to {count}, which is what runs (and is counted here). A DesiredCount from {low} to "
+        f"{high}, or 0 for autoscaling's, says what will run"
+    )
+
+
 def describe(found: Footprint) -> list[str]:
     """What deploys, one line per part, for a person deciding whether to launch."""
     expect(found, Footprint, "describe(found)")
@@ -1755,6 +1779,11 @@ def describe(found: Footprint) -> list[str]:
         ]
         if runs_as:
             lines.append(f"containers of {name}: {', '.join(runs_as)}")
+        lines += [
+            _outside_bounds_line(name, asked, count, scaling[name])
+            for service, asked in found.desired_outside_bounds
+            if service == name and name in scaling
+        ]
         lines += [
             _unreachable_line(name, endpoint, why)
             for service, endpoint, why in found.unreachable
