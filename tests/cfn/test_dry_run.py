@@ -1251,11 +1251,116 @@ def test_without_nat_an_image_or_secret_of_another_region_is_unreachable(tmp_pat
     assert footprint(dry_run(folder / "root.yaml", nat, "us-east-1")).unreachable == ()
 
 
+# What every S3 bucket of the shipped templates is, the same in each: "If you don't specify a
+# name, AWS CloudFormation generates a unique ID and uses that ID for the bucket name"
+# (AWS::S3::Bucket, BucketName,
+# https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html).
+PRIVATE_BUCKET = (
+    "named by CloudFormation, versioned, encrypted (SSE-S3), public access blocked, TLS only"
+)
+
+
+def test_the_summary_describes_the_template_bucket(capsys):
+    """An audit: ``validate bucket.yaml`` printed only "2 resources in 1 stack", nothing of the
+    bucket it creates, where other templates get a line per thing they deploy. Its line says
+    what the bucket and its policy say: who reads (this account, and with OrganizationId the
+    organization's accounts, through aws:PrincipalOrgID), who writes (with PublisherArn that
+    principal alone: every other is denied), and its name (generated when BucketName is
+    empty)."""
+    assert cli.main(["validate", str(SHIPPED / "bucket.yaml")]) == 0
+    assert capsys.readouterr().out.splitlines()[1:3] == [
+        f"  S3 bucket TemplateBucket: {PRIVATE_BUCKET}; read and written by this account; "
+        "replaced versions deleted after 365 days; kept when the stack is deleted",
+        "  2 resources in 1 stack",
+    ]
+    values = {
+        "BucketName": "my-templates-eu-west-1",
+        "OrganizationId": "o-abcdefghij",
+        "PublisherArn": "arn:aws:iam::123456789012:role/template-publisher",
+        "NoncurrentVersionDays": "30",
+    }
+    found = footprint(dry_run(SHIPPED / "bucket.yaml", values))
+    assert found.bucket_settings == (
+        (
+            "TemplateBucket",
+            "named my-templates-eu-west-1, versioned, encrypted (SSE-S3), public access "
+            "blocked, TLS only; read by this account and the accounts of organization "
+            "o-abcdefghij; written by arn:aws:iam::123456789012:role/template-publisher alone; "
+            "replaced versions deleted after 30 days; kept when the stack is deleted",
+        ),
+    )
+    assert f"S3 bucket TemplateBucket: {found.bucket_settings[0][1]}" in describe(found)
+
+
+@pytest.mark.parametrize("region", ["us-east-1", "il-central-1"])
+def test_the_summary_describes_an_access_log_bucket_as_it_does_the_template_bucket(region):
+    """The access-log bucket of a service that makes its own load balancer gets the same line
+    (an environment's too): Elastic Load Balancing writes the logs, from a regional account in
+    regions opened before August 2022 and as logdelivery.elasticloadbalancing.amazonaws.com
+    in newer ones (Elastic Load Balancing User Guide, "Enable access logs for your Application
+    Load Balancer", https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html),
+    named alike in both so that a StackSet's regions are described once; a network load
+    balancer's come through delivery.logs.amazonaws.com."""
+    stack = dry_run(ROOT, LAUNCH, region)
+    assert dict(footprint(stack).bucket_settings) == {
+        "ServiceStack/AccessLogsBucket": f"{PRIVATE_BUCKET}; read by this account; written by "
+        "this account, Elastic Load Balancing and AWS log delivery; objects deleted after 365 "
+        "days, replaced versions deleted after 1 day; kept when the stack is deleted"
+    }
+    longer = footprint(dry_run(ROOT, {**LAUNCH, "LogRetentionDays": "731"}, region))
+    assert "objects deleted after 731 days" in longer.bucket_settings[0][1]
+    # An environment's load balancer is an application one: Elastic Load Balancing alone.
+    subnets = "subnet-0123456789abcdef0,subnet-0123456789abcdef1"
+    values = {"VpcId": "vpc-0123456789abcdef0", "PublicSubnetIds": subnets}
+    environment = footprint(dry_run(SHIPPED / "environment.yaml", values, region))
+    assert dict(environment.bucket_settings) == {
+        "AccessLogsBucket": f"{PRIVATE_BUCKET}; read by this account; written by this account "
+        "and Elastic Load Balancing; objects deleted after 365 days, replaced versions deleted "
+        "after 1 day; kept when the stack is deleted"
+    }
+
+
+def test_a_bucket_of_your_own_is_described_by_what_its_template_leaves_to_s3(tmp_path):
+    """A bucket that sets nothing: S3 encrypts it ("Amazon S3 now applies server-side
+    encryption with Amazon S3 managed keys (SSE-S3) as the base level of encryption for every
+    bucket", Amazon S3 User Guide,
+    https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingServerSideEncryption.html) and
+    blocks public access ("all newly created buckets in the Region will by default have S3
+    Block Public Access enabled", also from "AWS CloudFormation templates": AWS News Blog,
+    https://aws.amazon.com/blogs/aws/heads-up-amazon-s3-security-changes-are-coming-in-april-of-2023/).
+    A policy that lets anyone read, or turns a block off, is said as it is."""
+    template = tmp_path / "own.yaml"
+    template.write_text(
+        "Resources:\n"
+        "  Plain:\n    Type: AWS::S3::Bucket\n"
+        "  Site:\n    Type: AWS::S3::Bucket\n    Properties:\n"
+        "      BucketName: my-site\n"
+        "      BucketEncryption:\n        ServerSideEncryptionConfiguration:\n"
+        "          - ServerSideEncryptionByDefault: {SSEAlgorithm: 'aws:kms'}\n"
+        "      PublicAccessBlockConfiguration: {BlockPublicPolicy: false,"
+        " RestrictPublicBuckets: false, BlockPublicAcls: true, IgnorePublicAcls: true}\n"
+        "  SitePolicy:\n    Type: AWS::S3::BucketPolicy\n    Properties:\n"
+        "      Bucket: !Ref Site\n      PolicyDocument:\n        Statement:\n"
+        "          - {Effect: Allow, Principal: '*', Action: 's3:GetObject',"
+        " Resource: !Sub '${Site.Arn}/*'}\n"
+    )
+    assert dict(footprint(dry_run(template, {})).bucket_settings) == {
+        "Plain": "named by CloudFormation, not versioned, encrypted (SSE-S3, S3's default), "
+        "public access blocked (S3's default); read and written by this account",
+        "Site": "named my-site, not versioned, encrypted (SSE-KMS), public access not blocked "
+        "(BlockPublicPolicy, RestrictPublicBuckets off); read by this account and anyone; "
+        "written by this account",
+    }
+
+
 def test_a_stack_without_monitoring_has_no_monitoring_line():
     """A newcomer's trial: bucket.yaml's summary said "monitoring: 0 alarms, 0 dashboards, 0 log
     groups", noise for a stack that has none."""
     lines = describe(footprint(dry_run(SHIPPED / "bucket.yaml", {"BucketName": "my-templates"})))
-    assert lines == ["2 resources in 1 stack"]
+    # Its bucket's line: test_the_summary_describes_the_template_bucket.
+    assert [line for line in lines if not line.startswith("S3 bucket ")] == [
+        "2 resources in 1 stack"
+    ]
 
 
 def test_a_transform_s_types_are_not_checked_and_a_serverless_type_without_it_is_told(tmp_path):

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..errors import expect, expect_path, expect_texts
+from .buckets import bucket_lines
 from .evaluate import (
     PSEUDO_PARAMETERS,
     REGION_NAME,
@@ -73,7 +74,8 @@ class PlannedStack:
         resources: its own resources by logical ID (a nested stack's are in ``nested``), as
             CloudFormation would create them: a resource whose condition is false left out,
             ``Fn::If`` decided, each ``Ref`` to a parameter or pseudo parameter (and its
-            ``${Name}`` in an ``Fn::Sub``) replaced by its value.
+            ``${Name}`` in an ``Fn::Sub``) replaced by its value, and each ``Fn::FindInMap``
+            whose keys are known by the mapping's value.
         nested: its nested stacks whose template is beside this one, each as a
             :class:`PlannedStack`, by logical ID. Default: none.
         unchecked_rules: the names of the template's ``Rules`` that could not be checked
@@ -331,7 +333,9 @@ def _dry_run(
         stack = resolved(template, values, {**PSEUDO_PARAMETERS, **pseudo})
     except (ParameterError, EvaluationError) as exc:
         raise DryRunFailed([f"{label}: {exc}"]) from None
-    resources: dict[str, dict[str, Any]] = stack.get("Resources", {})
+    resources: dict[str, dict[str, Any]] = _mapped(
+        stack.get("Resources", {}), stack.get("Mappings") or {}
+    )
     nested: dict[str, PlannedStack] = {}
     refused: list[str] = [f"{label}: {p}" for p in _capacity_problems(resources)]
     refused += [
@@ -379,6 +383,38 @@ def _dry_run(
     if refused:
         raise DryRunFailed(refused)
     return PlannedStack(path.name, values, resources, nested, unchecked, instances, region or "")
+
+
+def _mapped(node: Any, mappings: Mapping[str, Any]) -> Any:
+    """``node`` with each ``Fn::FindInMap`` whose three keys are text replaced by the mapping's
+    value, as CloudFormation looks it up, and each ``Fn::Sub`` whose variables are then all
+    text filled in (the access-log bucket's policy names the region's Elastic Load Balancing
+    account so: ``arn:${AWS::Partition}:iam::${ElbAccount}:root``, ``ElbAccount`` a lookup)."""
+    if isinstance(node, list):
+        return [_mapped(item, mappings) for item in node]
+    if not isinstance(node, dict):
+        return node
+    found = {key: _mapped(item, mappings) for key, item in node.items()}
+    keys = found.get("Fn::FindInMap")
+    if len(found) == 1 and isinstance(keys, list) and [type(key) for key in keys] == [str] * 3:
+        value = ((mappings.get(keys[0]) or {}).get(keys[1]) or {}).get(keys[2])
+        if isinstance(value, str | int | float | list):
+            return value
+    sub = found.get("Fn::Sub")
+    if len(found) != 1 or not isinstance(sub, list) or len(sub) != 2:
+        return found
+    text, variables = sub
+    if (
+        isinstance(text, str)
+        and isinstance(variables, dict)
+        and all(isinstance(value, str) for value in variables.values())
+    ):
+        filled = re.sub(
+            r"\$\{([^}!]*)\}", lambda m: str(variables.get(m.group(1), m.group(0))), text
+        )
+        if not re.search(r"\$\{[^!]", filled):
+            return filled
+    return found
 
 
 def _contains_itself(label: str, logical_id: str, child: Path) -> str:
@@ -1003,6 +1039,11 @@ class Footprint:
             ``MinCapacity``..``MaxCapacity``, with that count: (service, 9). The service is
             created with it, then registering its scalable target moves it into the bounds,
             to the count ``tasks`` holds. Default: none.
+        bucket_settings: each S3 bucket the stacks create, by logical ID after those of the
+            nested stacks it is in, with what it is (see
+            :func:`troposphere_fargate.cfn.buckets.bucket_lines`): (``TemplateBucket``,
+            ``named by CloudFormation, versioned, ...; read and written by this account``).
+            Default: none.
     """
 
     availability_zones: int | None
@@ -1050,6 +1091,7 @@ class Footprint:
     template_buckets: tuple[str, ...] = ()
     catalog_products: tuple[tuple[str, str], ...] = ()
     desired_outside_bounds: tuple[tuple[str, int], ...] = ()
+    bucket_settings: tuple[tuple[str, str], ...] = ()
 
     @property
     def in_a_vpc_it_does_not_make(self) -> bool:
@@ -1546,6 +1588,7 @@ def footprint(stack: PlannedStack) -> Footprint:
         vpcs=len(typed("AWS::EC2::VPC")),
         clusters=len(typed("AWS::ECS::Cluster")),
         buckets=len(typed("AWS::S3::Bucket")),
+        bucket_settings=bucket_lines(every),
         web_acls=len(typed("AWS::WAFv2::WebACLAssociation")),
         secrets=_secrets(typed("AWS::ECS::TaskDefinition")),
         emptied_default_security_groups=len(typed(DEFAULT_SECURITY_GROUP_RESTRICTION_TYPE)),
@@ -1797,6 +1840,7 @@ def describe(found: Footprint) -> list[str]:
             for service, subnets in found.shared_subnets
             if service == name
         ]
+    lines += [f"S3 bucket {name}: {about}" for name, about in found.bucket_settings]
     alarms = _plural(found.alarms, "alarm")
     if found.scaling_alarms:
         alarms += f" (and {found.scaling_alarms} that target tracking scaling creates)"

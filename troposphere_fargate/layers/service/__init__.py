@@ -55,6 +55,7 @@ from dataclasses import dataclass
 from troposphere import Template
 from troposphere import elasticloadbalancingv2 as elb
 
+from ...cfn.buckets import ELB_LOG_DELIVERY_ACCOUNTS
 from ...errors import expect
 from ..config import HEALTH_CHECK_PATH_PATTERN, ConfigError, ServiceConfig
 from ..exposure import (
@@ -68,7 +69,6 @@ from . import names
 from .access_logs import (
     ACCESS_LOGS_BUCKET_SUPPRESSIONS,
     BUCKET_POLICY_SUPPRESSIONS,
-    ELB_LOG_DELIVERY_ACCOUNTS,
     LOG_PREFIX,
     NEWER_REGIONS,
     SERVICE_PRINCIPAL,

@@ -19,6 +19,7 @@ from awacs.aws import (
 from awacs.aws import Condition as PolicyCondition
 from troposphere import AccountId, Equals, FindInMap, GetAtt, If, Ref, Region, Sub, Template, s3
 
+from ...cfn.buckets import ELB_LOG_DELIVERY_ACCOUNTS
 from ..blocks import name_tag, private_bucket_properties, suppress
 from .names import (
     ACCESS_LOGS_BUCKET,
@@ -31,9 +32,10 @@ from .names import (
 LOG_PREFIX = "AWSLogs"  # access logs land under <bucket>/AWSLogs/<account>/...
 
 # Regions opened before August 2022 deliver load balancer access logs from a regional Elastic
-# Load Balancing account; newer regions use the service principal
-# logdelivery.elasticloadbalancing.amazonaws.com. (Elastic Load Balancing User Guide, "Enable
-# access logs": bucket policy.) Every region is in the mapping, newer ones with SERVICE_PRINCIPAL:
+# Load Balancing account (ELB_LOG_DELIVERY_ACCOUNTS, in cfn.buckets: the dry run names them);
+# newer regions use the service principal logdelivery.elasticloadbalancing.amazonaws.com.
+# (Elastic Load Balancing User Guide, "Enable access logs": bucket policy.) Every region is in
+# the mapping, newer ones with SERVICE_PRINCIPAL:
 # CloudFormation may evaluate Fn::FindInMap even in the branch of an Fn::If it does not take, so
 # a lookup must never miss. A region opened after this list fails at that lookup, by name.
 SERVICE_PRINCIPAL = "service-principal"
@@ -51,34 +53,6 @@ NEWER_REGIONS: tuple[str, ...] = (
     "me-central-1",
     "mx-central-1",
 )
-ELB_LOG_DELIVERY_ACCOUNTS: dict[str, str] = {
-    "af-south-1": "098369216593",
-    "ap-east-1": "754344448648",
-    "ap-northeast-1": "582318560864",
-    "ap-northeast-2": "600734575887",
-    "ap-northeast-3": "383597477331",
-    "ap-south-1": "718504428378",
-    "ap-southeast-1": "114774131450",
-    "ap-southeast-2": "783225319266",
-    "ap-southeast-3": "589379963580",
-    "ca-central-1": "985666609251",
-    "cn-north-1": "638102146993",
-    "cn-northwest-1": "037604701340",
-    "eu-central-1": "054676820928",
-    "eu-north-1": "897822967062",
-    "eu-south-1": "635631232127",
-    "eu-west-1": "156460612806",
-    "eu-west-2": "652711504416",
-    "eu-west-3": "009996457667",
-    "me-south-1": "076674570225",
-    "sa-east-1": "507241528517",
-    "us-east-1": "127311923021",
-    "us-east-2": "033677994240",
-    "us-gov-east-1": "190560391635",
-    "us-gov-west-1": "048591011584",
-    "us-west-1": "027434742980",
-    "us-west-2": "797873946194",
-}
 
 # --- Policy rules that do not apply, and why (resource metadata) ------------------------------
 ACCESS_LOGS_BUCKET_SUPPRESSIONS = {
