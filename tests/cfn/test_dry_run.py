@@ -1353,6 +1353,19 @@ def test_a_bucket_of_your_own_is_described_by_what_its_template_leaves_to_s3(tmp
     }
 
 
+def test_a_bucket_named_by_another_resource_is_not_said_to_be_named_by_cloudformation(tmp_path):
+    """A review: a BucketName of another resource's attribute (known only when the stack is
+    created) was said to be "named by CloudFormation", which only an absent name is."""
+    template = tmp_path / "own.yaml"
+    template.write_text(
+        "Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n"
+        "  Named:\n    Type: AWS::S3::Bucket\n    Properties:\n"
+        "      BucketName: !Join ['-', [logs, !GetAtt Topic.TopicName]]\n"
+    )
+    (line,) = dict(footprint(dry_run(template, {})).bucket_settings).values()
+    assert line.startswith("named when the stack is created (by the template), not versioned")
+
+
 def test_a_stack_without_monitoring_has_no_monitoring_line():
     """A newcomer's trial: bucket.yaml's summary said "monitoring: 0 alarms, 0 dashboards, 0 log
     groups", noise for a stack that has none."""

@@ -231,7 +231,15 @@ def bucket_lines(every: Mapping[str, dict[str, Any]]) -> tuple[tuple[str, str], 
         given = properties.get("BucketName")
         # "If you don't specify a name, AWS CloudFormation generates a unique ID and uses that
         # ID for the bucket name" (AWS::S3::Bucket, BucketName).
-        parts = [f"named {given}" if isinstance(given, str) else "named by CloudFormation"]
+        # A name of another resource's attribute (Fn::GetAtt, Fn::ImportValue) is known only
+        # when the stack is created.
+        parts = [
+            f"named {given}"
+            if isinstance(given, str)
+            else "named by CloudFormation"
+            if given is None
+            else "named when the stack is created (by the template)"
+        ]
         status = (properties.get("VersioningConfiguration") or {}).get("Status")
         parts.append(
             {"Enabled": "versioned", "Suspended": "versioning suspended"}.get(
