@@ -673,6 +673,29 @@ def test_a_tightened_constraint_the_stack_s_value_meets_is_safe_for_that_stack()
         diff_stacks({"t.yaml": old}, {"t.yaml": new}, {"Path": "/a b"})
 
 
+def test_a_tightened_constraint_stays_breaking_for_a_value_not_given():
+    """A default stands in for a value not given, but a running stack may hold another one,
+    which the new constraint may refuse: ``diff 0.3.0 0.4.0 --region eu-west-1`` (or ``--set``
+    of another parameter) called HealthCheckPath's new pattern "safe: the stack keeps '/'",
+    a value nobody gave, and exited 0."""
+    old = {
+        "Parameters": {
+            "Path": {"Type": "String", "Default": "/", "AllowedPattern": "^/.*$"},
+            "Name": {"Type": "String", "Default": "a"},
+        },
+        "Resources": {"T": {"Type": "AWS::SNS::Topic"}},
+    }
+    new = copy.deepcopy(old)
+    new["Parameters"]["Path"]["AllowedPattern"] = "^/[a-z]*$"
+    pattern = "AllowedPattern changed: values accepted before may be refused"
+    for running, changes in (({}, {}), ({"Name": "b"}, {}), ({}, {"Name": "c"})):
+        found = diff_stacks({"t.yaml": old}, {"t.yaml": new}, running, changes, "eu-west-1")
+        assert [(f.severity, f.change) for f in found] == [(BREAKING, pattern)], (running, changes)
+    # Given, even as the default's value: the stack's, and checked.
+    (given,) = diff_stacks({"t.yaml": old}, {"t.yaml": new}, {"Path": "/"})
+    assert given.severity == SAFE
+
+
 def test_a_changed_condition_may_delete_the_resources_it_guards():
     base = copy.deepcopy(BASE)
     base["Conditions"] = {"Keep": {"Fn::Equals": [{"Ref": "Mode"}, "a"]}}

@@ -2526,10 +2526,12 @@ class _Stacks:
             # as this comparison assumes (a trial: "DesiredCount: default '2' -> '0'" stayed
             # breaking with DesiredCount=2 given, and only --allow breaking passed it).
             found = [_kept_default(f, kept, changes, was, now) for f in found]
-            # A tightened constraint that the stack's value meets: resolving the new template
-            # checked that value against it (a matrix audit: 0.3.0 to 0.4.0 with
-            # HealthCheckPath=/health gave two breaking findings, and exit 1).
-            checked = {k: v for k, v in given_new.items() if k not in placeholders_after}
+            # A tightened constraint that a value given (--parameters, --set) meets: resolving
+            # the new template checked it (0.3.0 to 0.4.0 with HealthCheckPath=/health gave
+            # two breaking findings). A default stands in for a value not given, which a stack
+            # may not hold: with --region alone, every stack "kept '/'".
+            given = (set(current) | set(changes)) - set(placeholders_after)
+            checked = {k: v for k, v in given_new.items() if k in given}
             found = [_constraint_met(f, checked, changes, old, new) for f in found]
         for parameter, (sibling, file, output) in sorted(renewed.items()):
             change = changed[file][output]
@@ -2592,8 +2594,9 @@ def _constraint_met(
     new: Mapping[str, Any],
 ) -> Finding:
     """A finding that a parameter's constraint tightened (:func:`_tightened`), for a stack
-    whose value of it (``checked``: the values the new template was resolved with, each
-    checked against its constraints) meets the new constraint: safe for that stack."""
+    whose value of it (``checked``: the values given for the stack or its update, with which
+    the new template was resolved, each checked against its constraints) meets the new
+    constraint: safe for that stack. A parameter without a value given keeps its finding."""
     name = finding.subject.removeprefix("parameter ")
     if not finding.subject.startswith("parameter ") or name not in checked:
         return finding
