@@ -308,6 +308,51 @@ def test_a_task_size_known_only_at_creation_is_named_not_priced_at_nothing(tmp_p
     assert footprint(dry_run(ROOT, LAUNCH)).unknown_sizes == ()
 
 
+_SCALABLE_TARGET = """  Target:
+    Type: AWS::ApplicationAutoScaling::ScalableTarget
+    Properties:
+      MinCapacity: LOW
+      MaxCapacity: HIGH
+      ResourceId: service/cluster/service
+      ScalableDimension: ecs:service:DesiredCount
+      ServiceNamespace: ecs
+"""
+
+
+def _own_scaled_service(tmp_path, count: str, low: str, high: str) -> Footprint:
+    template = tmp_path / "scaled.yaml"
+    text = _OWN_SERVICE.replace("CPU", "256").replace("MEMORY", "512").replace("COUNT", count)
+    template.write_text(text + _SCALABLE_TARGET.replace("LOW", low).replace("HIGH", high))
+    return footprint(dry_run(template, {}))
+
+
+def test_one_known_scaling_bound_holds_the_count_and_an_unknown_one_is_named(tmp_path):
+    """Each bound holds the count whatever the other is (a MinCapacity above MaxCapacity is
+    refused): registering the scalable target "changes the resource's current capacity to a
+    value that is inside of this range" (Application Auto Scaling API Reference,
+    RegisterScalableTarget,
+    https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html).
+    DesiredCount 10 under MaxCapacity 4 was priced at 10 tasks when MinCapacity was another
+    stack's export, DesiredCount 1 over MinCapacity 3 at 1 when MaxCapacity was; and an
+    unknown MinCapacity without a DesiredCount priced 0 tasks without a word."""
+    above = _own_scaled_service(tmp_path, "10", "!ImportValue low", "4")
+    assert above.tasks[0][:2] == ("Service", 4)
+    assert above.unknown_sizes == (
+        ("Service", 'its MinCapacity {"Fn::ImportValue": "low"}, priced as 4 tasks'),
+    )
+    below = _own_scaled_service(tmp_path, "1", "3", "!ImportValue high")
+    assert below.tasks[0][:2] == ("Service", 3)
+    assert below.unknown_sizes == (
+        ("Service", 'its MaxCapacity {"Fn::ImportValue": "high"}, so no ceiling is said'),
+    )
+    unset = _own_scaled_service(tmp_path, "!Ref AWS::NoValue", "!ImportValue low", "4")
+    assert unset.tasks[0][:2] == ("Service", 0)
+    assert estimate(unset).not_counted[0] == (
+        'what Service runs (its MinCapacity {"Fn::ImportValue": "low"}, priced as 0 tasks): '
+        "it is known only when the stack is created"
+    )
+
+
 def test_windows_tasks_are_priced_at_windows_rates_and_licence(tmp_path):
     """An audit: a template of one's own whose tasks run Windows was priced at Linux/x86
     rates, less than half the bill. AWS Fargate pricing (https://aws.amazon.com/fargate/pricing/)

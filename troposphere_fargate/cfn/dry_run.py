@@ -985,9 +985,9 @@ class Footprint:
         ephemeral_storage: each service whose tasks have more ephemeral storage than the 20 GB
             included, with the GiB configured: (service, GiB); Fargate bills what is
             configured, not what is used. Default: none.
-        unknown_sizes: each service's task count or size given as a value the dry run cannot
-            know (another stack's export, an SSM parameter's value): (service, ``its Cpu
-            {...}, priced as 0 vCPU``). Default: none.
+        unknown_sizes: each service's task count or size, or autoscaling bound, given as a
+            value the dry run cannot know (another stack's export, an SSM parameter's value):
+            (service, ``its Cpu {...}, priced as 0 vCPU``). Default: none.
         certificate_names: the domain names (and alternative names) of the ACM certificates
             the stacks request. Default: none.
         dns_records: the names of the Route 53 records, without the final dot, sorted.
@@ -1453,11 +1453,11 @@ def _task_size(value: Any, unit: str) -> float | None:
 
 
 def _unknown(properties: Mapping[str, Any], key: str, known: float | None, priced: str) -> str:
-    """``its Cpu {"Fn::ImportValue": "shared-cpu"}, priced as 0 vCPU`` for a value given but not
-    known, else ""."""
+    """``its Cpu {"Fn::ImportValue": "shared-cpu"}, priced as 0 vCPU`` (``priced``: what was
+    done instead) for a value given but not known, else ""."""
     if known is not None or properties.get(key) is None:
         return ""
-    return f"its {key} {json.dumps(properties[key], sort_keys=True)}, priced as {priced}"
+    return f"its {key} {json.dumps(properties[key], sort_keys=True)}, {priced}"
 
 
 # "20 GB of ephemeral storage is available for all Fargate Tasks by default—you only pay for
@@ -1500,29 +1500,37 @@ def _services(
         stack_path = name.rpartition("/")[0]
         definition = _in_stack(every, "AWS::ECS::TaskDefinition", stack_path)
         target = _in_stack(every, "AWS::ApplicationAutoScaling::ScalableTarget", stack_path)
-        low, high = (int(_number(target.get(k)) or 0) for k in ("MinCapacity", "MaxCapacity"))
+        floor, ceiling = (_number(target.get(k)) for k in ("MinCapacity", "MaxCapacity"))
+        low, high = int(floor or 0), int(ceiling or 0)
         desired = _number(props.get("DesiredCount"))
         # No DesiredCount: autoscaling's minimum, or ECS's default of 1 without autoscaling.
         count = int(desired) if desired else (low if target else 1)
-        known = all(_number(target.get(k)) is not None for k in ("MinCapacity", "MaxCapacity"))
-        if known and low <= high:
-            # A desired count outside the target's bounds does not last: registering the
-            # target "changes the resource's current capacity to a value that is inside of
-            # this range" (Application Auto Scaling, RegisterScalableTarget), as week_average
-            # holds a scheduled service's count.
-            count = max(min(count, high), low)
-            if desired and count != int(desired):
-                found.outside.append((name, int(desired)))
+        # A desired count outside the target's bounds does not last: registering the target
+        # "changes the resource's current capacity to a value that is inside of this range"
+        # (Application Auto Scaling, RegisterScalableTarget), as week_average holds a scheduled
+        # service's count. Each bound known holds it whatever the other is (the dry run
+        # refuses a MinCapacity above MaxCapacity): DesiredCount=10 under a MaxCapacity of 4
+        # runs 4 tasks, whatever MinCapacity an export gives.
+        if ceiling is not None:
+            count = min(count, high)
+        if floor is not None:
+            count = max(count, low)
+        if desired and count != int(desired) and None not in (floor, ceiling):
+            # Said (validate's note) when both bounds are known: the note names both.
+            found.outside.append((name, int(desired)))
         cpus, gbs = (
             _task_size(definition.get("Cpu"), "vcpu"),
             _task_size(definition.get("Memory"), "gb"),
         )
+        priced = f"priced as {count} task{'s' * (count != 1)}"
         found.unknown.extend(
             (name, text)
             for text in (
-                _unknown(props, "DesiredCount", desired, f"{count} task{'s' * (count != 1)}"),
-                _unknown(definition, "Cpu", cpus, "0 vCPU"),
-                _unknown(definition, "Memory", gbs, "0 GB"),
+                _unknown(props, "DesiredCount", desired, priced),
+                _unknown(target, "MinCapacity", floor, priced),
+                _unknown(target, "MaxCapacity", ceiling, "so no ceiling is said"),
+                _unknown(definition, "Cpu", cpus, "priced as 0 vCPU"),
+                _unknown(definition, "Memory", gbs, "priced as 0 GB"),
             )
             if text
         )
