@@ -284,6 +284,18 @@ def test_a_task_size_in_vcpu_and_gb_is_priced_as_its_units(tmp_path):
     )
 
 
+def test_a_service_of_0_tasks_costs_no_task(tmp_path):
+    """A review: an explicit ``DesiredCount: 0`` without autoscaling was priced as 1 task, what
+    ECS starts a service with when no count is given ("when creating a service, the service is
+    created and starts up with a desired count of 1", CloudFormation's behaviour as AWS CDK
+    describes it in aws/aws-cdk#13130); a count of 0 runs none."""
+    assert _own_service(tmp_path, "1024", "2048", "0").tasks == [("Service", 0, 1.0, 2.0, "X86_64")]
+    text = _OWN_SERVICE.replace("CPU", "1024").replace("MEMORY", "2048")
+    (tmp_path / "none.yaml").write_text(text.replace("      DesiredCount: COUNT\n", ""))
+    # Without a DesiredCount, ECS's default: 1.
+    assert [count for _, count, *_ in footprint(dry_run(tmp_path / "none.yaml", {})).tasks] == [1]
+
+
 def test_a_task_size_known_only_at_creation_is_named_not_priced_at_nothing(tmp_path):
     """An audit: a ``Cpu`` that is another stack's export was priced at 0 vCPU, and a
     ``DesiredCount`` that is one at 1 task, with nothing said: the total was too low and

@@ -1504,7 +1504,8 @@ def _services(
         low, high = int(floor or 0), int(ceiling or 0)
         desired = _number(props.get("DesiredCount"))
         # No DesiredCount: autoscaling's minimum, or ECS's default of 1 without autoscaling.
-        count = int(desired) if desired else (low if target else 1)
+        # A DesiredCount of 0 runs none (autoscaling's minimum raises it below, when known).
+        count = int(desired) if desired is not None else (low if target else 1)
         # A desired count outside the target's bounds does not last: registering the target
         # "changes the resource's current capacity to a value that is inside of this range"
         # (Application Auto Scaling, RegisterScalableTarget), as week_average holds a scheduled
