@@ -946,8 +946,9 @@ class Footprint:
         listeners: each listener as protocol and port, with what it does besides forwarding
             (``HTTP 80 (redirects to HTTPS)``, ``HTTPS 443``), sorted.
         tasks: each ECS service as (service, tasks, vCPU, GB, CPU architecture): the tasks
-            it runs (its ``DesiredCount``; without one, or 0, autoscaling's minimum, or ECS's
-            1 without autoscaling; held within the autoscaling bounds), each task's vCPU and
+            it runs (its ``DesiredCount``; without one, autoscaling's minimum, or ECS's 1
+            without autoscaling; held within the autoscaling bounds, so 0 with autoscaling is
+            its minimum and 0 without runs none), each task's vCPU and
             memory in GB (1,024 CPU units a vCPU, 1,024 MiB a GB; 0 when not known, see
             ``unknown_sizes``), and its ``RuntimePlatform``'s ``CpuArchitecture``
             (``X86_64`` when it names none).
