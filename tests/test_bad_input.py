@@ -1551,6 +1551,26 @@ def test_diagram_from_a_file_says_it_takes_a_version_or_a_folder(tmp_path, capsy
     assert cli.main(["diagram", "--from", f"templates/{__version__}", "-o", str(picture)]) == 0
 
 
+def test_diagram_from_what_is_not_there_names_what_it_takes(tmp_path, capsys, monkeypatch):
+    """A newcomer's trial: ``diagram --from 0.9.9`` said "0.9.9 is neither a template, a folder
+    nor a version under templates/", offering the template that --from refuses (above)."""
+    monkeypatch.chdir(REPO)
+    picture = tmp_path / "x.dot"
+    shipped = (REPO / "templates").glob("*/manifest.json")
+    versions = ", ".join(sorted(p.parent.name for p in shipped))
+    for source, said in (
+        ("0.9.9", f"no such folder, nor a version under templates/ (its versions: {versions})"),
+        (str(tmp_path / "build"), "no such folder"),
+        (
+            str(tmp_path / "gone" / __version__),
+            f"no such folder (there is no folder {tmp_path / 'gone'})",
+        ),
+    ):
+        assert cli.main(["diagram", "--from", source, "-o", str(picture)]) == 1
+        assert errors(capsys) == [f"troposphere-fargate: error: --from {source}: {said}"]
+    assert not picture.exists()
+
+
 def _help(capsys, command: str) -> str:
     """The command's --help, its words one space apart (the lines wrap at the terminal's width)."""
     with pytest.raises(SystemExit):

@@ -608,6 +608,21 @@ def _drawing(draw: Callable[[], Any]) -> Any:
         raise PublishError(f"the templates refuse these values: {exc}{options}") from None
 
 
+def _from_not_there(name: str) -> str:
+    """What ``diagram --from NAME`` says when NAME is neither a folder nor a version under
+    ``templates/``: the first folder on the way that is missing, or the versions there are."""
+    from .cfn.diff import version_folders
+
+    path = Path(name)
+    if "/" in name or os.sep in name:
+        folder = next((p for p in reversed(path.parents) if not p.exists()), None)
+        nor = f" (there is no folder {folder})" if folder is not None else ""
+        return f"--from {name}: no such folder{nor}"
+    versions = version_folders(DEFAULT_OUTPUT) if DEFAULT_OUTPUT.is_dir() else []
+    which = f" (its versions: {', '.join(versions)})" if versions else ""
+    return f"--from {name}: no such folder, nor a version under {DEFAULT_OUTPUT}/{which}"
+
+
 def _diagram_of(args: argparse.Namespace) -> int:
     """``diagram --from``: a committed version's (or a folder's) network and service templates,
     drawn for their own defaults and the options given."""
@@ -627,6 +642,10 @@ def _diagram_of(args: argparse.Namespace) -> int:
         raise ArgumentValueError(
             f"--from takes a version or a folder, not a file ({source}){hint if beside else ''}"
         )
+    if not (source.exists() or (DEFAULT_OUTPUT / args.source).is_dir()):
+        # load_side's "neither a template, a folder nor a version" offered a template, which
+        # --from refuses (above).
+        raise ArgumentValueError(_from_not_there(args.source))
     side = load_side(args.source, DEFAULT_OUTPUT)
     missing = [name for name in ("network.yaml", "service.yaml") if name not in side]
     if missing:
