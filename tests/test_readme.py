@@ -289,6 +289,25 @@ def test_when_something_goes_wrong_says_what_guardduty_leaves_in_the_vpc():
     assert "aws ec2 delete-security-group" in text
 
 
+def test_the_teardown_reads_the_cluster_name_before_the_stack_goes():
+    """Container Insights' log group outlives the stack, named for the cluster
+    ("/aws/ecs/containerinsights/{{CLUSTER_NAME}}/performance", CloudWatch User Guide,
+    https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-reference-performance-logs-ECS.html),
+    and the cluster's name is CloudFormation's (the template gives none): the teardown named
+    it by the ClusterName output, which a deleted stack no longer has (a newcomer's trial)."""
+    from troposphere_fargate import __version__
+
+    text = section("Your first hour: from an image to a URL, and back")
+    teardown = text[text.index("**7. Tear down.**") :]
+    read = teardown.index("OutputKey=='ClusterName'")
+    assert read < teardown.index("aws cloudformation delete-stack --stack-name hello")
+    assert '--log-group-name "/aws/ecs/containerinsights/$CLUSTER/performance"' in teardown
+    shipped = Path(__file__).resolve().parent.parent / "templates" / __version__
+    cluster = (shipped / "service.yaml").read_text()
+    cluster = cluster[cluster.index("\n  Cluster:\n") :]
+    assert "ClusterName:" not in cluster[: cluster.index("Type: AWS::ECS::Cluster")]
+
+
 def test_the_organization_rollout_says_to_create_the_ecs_service_linked_role_first():
     """A StackSet rolls the product out to accounts that may never have had an ECS cluster, and
     to new accounts as they join: CreateCluster there can fail with "Unable to assume the service
