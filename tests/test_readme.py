@@ -176,6 +176,15 @@ def test_readme_commands_are_the_ci_commands():
     assert "python -m pip install --quiet -c constraints.txt . && troposphere-fargate build" in ci
 
 
+def test_every_command_that_installs_from_the_checkout_pins_with_the_constraints():
+    """constraints.txt pins what the templates were built and tested with; the first hour's
+    step 3 installed boto3 unpinned (``pip install boto3``) where "Publish, launch" installs the
+    pinned extra (a newcomer's trial)."""
+    installs = re.findall(r"^python -m pip install .*$", README, re.M)
+    assert len(installs) >= 3
+    assert [line for line in installs if "-c constraints.txt" not in line] == []
+
+
 def test_publish_example_output_is_what_publish_prints():
     from troposphere_fargate import __version__
     from troposphere_fargate.release.publish import Destination, deploy_command, launch_url
