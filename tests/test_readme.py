@@ -185,6 +185,55 @@ def test_every_command_that_installs_from_the_checkout_pins_with_the_constraints
     assert [line for line in installs if "-c constraints.txt" not in line] == []
 
 
+def test_what_cost_prices_by_platform_is_what_the_readme_says(tmp_path):
+    """The cost section named none of Windows' rates and licence fee, Spot's on-demand upper
+    bound or ephemeral storage, which cost prices (a newcomer's trial). "Windows OS license fee
+    per vCPU per hour" and "20 GB of ephemeral storage by default" at no charge, AWS Fargate
+    pricing, https://aws.amazon.com/fargate/pricing/."""
+    import json
+
+    from troposphere_fargate import dry_run, estimate, footprint
+
+    text = " ".join(section("Before you launch: validate and cost, offline").split())
+    for said in (
+        "Windows (a template of your own whose `RuntimePlatform` names a `WINDOWS_SERVER_...` "
+        "family) at Windows' rates plus its licence fee per vCPU",
+        "ephemeral storage above the 20 GB included",
+        "priced at the on-demand rate, an upper bound",
+    ):
+        assert said in text
+    task = {
+        "RequiresCompatibilities": ["FARGATE"],
+        "NetworkMode": "awsvpc",
+        "Cpu": "1024",
+        "Memory": "2048",
+        "EphemeralStorage": {"SizeInGiB": 50},
+        "RuntimePlatform": {"OperatingSystemFamily": "WINDOWS_SERVER_2022_CORE"},
+        "ContainerDefinitions": [{"Name": "app", "Image": "example/app:1"}],
+    }
+    service = {
+        "LaunchType": "FARGATE",
+        "DesiredCount": 1,
+        "TaskDefinition": {"Ref": "Task"},
+        "NetworkConfiguration": {"AwsvpcConfiguration": {"Subnets": ["subnet-0aaa1111"]}},
+    }
+    template = {
+        "Resources": {
+            "Task": {"Type": "AWS::ECS::TaskDefinition", "Properties": task},
+            "Service": {"Type": "AWS::ECS::Service", "Properties": service},
+        }
+    }
+    path = tmp_path / "windows.json"
+    path.write_text(json.dumps(template))
+    items = [line.item for line in estimate(footprint(dry_run(path, {})), "us-east-1").lines]
+    assert items == [
+        "Fargate Windows vCPU (Service)",
+        "Fargate Windows memory (Service)",
+        "Windows licence (Service)",
+        "Fargate ephemeral storage (Service)",
+    ]
+
+
 def test_publish_example_output_is_what_publish_prints():
     from troposphere_fargate import __version__
     from troposphere_fargate.release.publish import Destination, deploy_command, launch_url
