@@ -405,6 +405,9 @@ def test_publish_without_boto3_names_a_command_that_works(capsys, monkeypatch):
     (line,) = errors(capsys)
     assert "pip install 'boto3>=1.34,<2'" in line
     assert "troposphere-fargate[publish]'" not in line.replace("'.[publish]'", "")
+    # A newcomer's trial: in a checkout, the README's pinned install, not an unpinned editable one.
+    assert "python -m pip install -c constraints.txt '.[publish]'" in line
+    assert 'pip install -c constraints.txt ".[publish]"' in (REPO / "README.md").read_text()
 
 
 def test_a_reader_that_leaves_early_is_not_an_error(tmp_path):

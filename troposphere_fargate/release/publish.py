@@ -894,7 +894,8 @@ def publish_release(
     except ImportError:
         raise PublishError(
             "publishing needs boto3: pip install 'boto3>=1.34,<2' (in a checkout of "
-            "troposphere-fargate, pip install -e '.[publish]' does the same)"
+            "troposphere-fargate, python -m pip install -c constraints.txt '.[publish]' "
+            "installs the versions it was tested with, as the README does)"
         ) from None
 
     files = read_version(templates, version)
