@@ -13,7 +13,7 @@ import pytest
 from tests.support import built
 from troposphere_fargate import ConfigWarning, __version__, cli
 from troposphere_fargate.cfn.cost import estimate, price_table
-from troposphere_fargate.cfn.dry_run import Footprint, dry_run, footprint
+from troposphere_fargate.cfn.dry_run import Footprint, describe, dry_run, footprint
 
 ROOT = Path(__file__).resolve().parents[2] / "templates" / __version__ / "root.yaml"
 LAUNCH = {
@@ -387,6 +387,10 @@ def test_windows_tasks_are_priced_at_windows_rates_and_licence(tmp_path):
     assert bill["Fargate Windows memory (Service)"] == pytest.approx(2 * 2 * HOURS * 0.01005)
     assert bill["Windows licence (Service)"] == pytest.approx(2 * HOURS * 0.046)
     assert "Fargate vCPU (Service)" not in bill
+    # validate's summary says so too (a newcomer's trial: it said "(X86_64, Fargate)").
+    assert "service Service: 2 tasks of 1 vCPU and 2 GB (Windows, X86_64, Fargate)" in describe(
+        found
+    )
     # Linux tasks pay no licence.
     linux = estimate(_own_service(tmp_path, "1024", "2048"))
     assert not any("Windows" in line.item for line in linux.lines)

@@ -1823,7 +1823,8 @@ def describe(found: Footprint) -> list[str]:
         )
         lines.append(
             f"service {name}: {_plural(count, 'task')} of {vcpu:g} vCPU and {memory:g} GB "
-            f"({platform}, {'Fargate Spot' if name in found.spot else 'Fargate'}){scaled}"
+            f"({'Windows, ' if name in found.windows else ''}{platform}, "
+            f"{'Fargate Spot' if name in found.spot else 'Fargate'}){scaled}"
         )
         runs_as = [
             f"{container} as {user}" if user else f"{container} as its image's USER"
