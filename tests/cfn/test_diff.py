@@ -2432,6 +2432,32 @@ def test_removing_what_carries_other_stacks_or_names_is_destructive(kind):
     assert finding.severity == DESTRUCTIVE
 
 
+@pytest.mark.parametrize(
+    ("kind", "properties", "edit"),
+    [
+        ("AWS::DynamoDB::Table", {"TableName": "orders"}, {"TableName": "orders2"}),
+        ("AWS::RDS::DBInstance", {"DBName": "app"}, {"DBName": "app2"}),
+        ("AWS::SQS::Queue", {"QueueName": "jobs"}, {"QueueName": "jobs2"}),
+        ("AWS::Kinesis::Stream", {"Name": "events"}, {"Name": "events2"}),
+    ],
+)
+def test_deleting_or_replacing_a_template_of_one_s_own_data_is_destructive(kind, properties, edit):
+    """A user's audit: diff of a template of one's own graded a DynamoDB table, a database, a
+    queue and a volume deleted or replaced "safe" and exited 0 (only our templates' stateful
+    types were known). "If a resource has no DeletionPolicy attribute, AWS CloudFormation
+    deletes the resource by default. Note that this capability also applies to update
+    operations that lead to resources being removed."
+    (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html);
+    "Delete: CloudFormation deletes the resource and all its content". The types are cfn-lint's
+    stateful ones (I3011, StatefulResources.json)."""
+    old = {"Resources": {"It": {"Type": kind, "Properties": properties}}}
+    assert only(diff_template("t.yaml", old, {"Resources": {}})).severity == DESTRUCTIVE
+    new = {"Resources": {"It": {"Type": kind, "Properties": edit}}}
+    replaced = only(diff_template("t.yaml", old, new))
+    assert "replaces" in replaced.change
+    assert replaced.severity == DESTRUCTIVE
+
+
 def test_a_certificate_is_no_stateful_resource():
     # A certificate was "destructive" for being validated again: a DNS-validated one is
     # requested and validated in minutes, and nothing holds data in it; its ARN, where another

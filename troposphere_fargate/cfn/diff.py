@@ -21,6 +21,7 @@ difference outside every function (a literal beside a ``Ref``) "replaces".
 from __future__ import annotations
 
 import functools
+import importlib.util
 import json
 import operator
 import os
@@ -106,9 +107,26 @@ def _record_replaced(old: Mapping[str, Any], new: Mapping[str, Any]) -> str:
     return _RECORD_CLASH if _same_record(old, new) else ": the old record is deleted"
 
 
+@functools.cache
+def _stateful_types() -> frozenset[str]:
+    """:data:`STATEFUL_TYPES` and the types cfn-lint holds stateful (its I3011 rule's
+    ``StatefulResources.json``: databases, tables, queues, volumes, file systems, keys,
+    secrets, streams...), which a template of one's own holds where ours hold none: deleting
+    or replacing one deletes its data with it. The file is read where cfn-lint is installed,
+    without importing it (a diff that replaces nothing does not load cfn-lint)."""
+    found = importlib.util.find_spec("cfnlint")
+    if found is None or not found.submodule_search_locations:
+        return STATEFUL_TYPES
+    folder = Path(next(iter(found.submodule_search_locations)))
+    listed = json.loads(
+        (folder / "data" / "AdditionalSpecs" / "StatefulResources.json").read_text("utf-8")
+    )
+    return STATEFUL_TYPES | frozenset(listed["ResourceTypes"])
+
+
 def _loss(resource_type: object) -> str:
     """The severity of replacing or deleting a resource of ``resource_type``."""
-    if resource_type in STATEFUL_TYPES:
+    if resource_type in _stateful_types():
         return DESTRUCTIVE
     return BREAKING if resource_type in NAME_TYPES else SAFE
 
@@ -1028,7 +1046,7 @@ def _resource_findings(
     for name in sorted(set(old_resources) & set(new_resources)):
         before, after = old_resources[name], new_resources[name]
         resource_type = after.get("Type", "?")
-        stateful = resource_type in STATEFUL_TYPES
+        stateful = resource_type in _stateful_types()
         subject = f"resource {name}"
         if before.get("Type") != resource_type:
             replaced[name] = True
