@@ -1390,6 +1390,41 @@ def test_a_transform_s_types_are_not_checked_and_a_serverless_type_without_it_is
     ]
 
 
+def test_a_name_a_transform_makes_is_no_unresolved_dependency(tmp_path):
+    """A user's SAM template: validate refused it with "Unresolved resource dependencies
+    [ServerlessHttpApi] in the Outputs block", the implicit HTTP API SAM makes of a function's
+    HttpApi event. "SAM will collect all implicit HTTP APIs from all Functions in the template
+    ... and create an implicit AWS::Serverless::HttpApi" (aws/serverless-application-model,
+    docs/internals/generated_resources.rst), whose logical ID is ServerlessHttpApi
+    (samtranslator's GeneratedLogicalId.implicit_http_api); and "Referenceable property:
+    <httpapi-LogicalId>.Stage"
+    (https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification-generated-resources-httpapi.html)."""
+    sam = tmp_path / "sam.yaml"
+    sam.write_text(
+        "Transform: AWS::Serverless-2016-10-31\n"
+        "Resources:\n"
+        "  F:\n"
+        "    Type: AWS::Serverless::Function\n"
+        "    Properties:\n"
+        "      Events: {Api: {Type: HttpApi, Properties: {Path: /, Method: get}}}\n"
+        "Outputs:\n"
+        "  Url: {Value: !Sub 'https://${ServerlessHttpApi}.execute-api.${AWS::Region}.amazonaws.com/'}\n"
+        "  Role: {Value: !GetAtt FRole.Arn}\n"
+    )
+    assert list(dry_run(sam, {}, "eu-west-1").resources) == ["F"]
+    # Without the transform, the same names are unresolved, as CloudFormation says.
+    (tmp_path / "plain.yaml").write_text(
+        "Resources:\n  T: {Type: AWS::SNS::Topic}\n"
+        "Outputs:\n  Url: {Value: !Ref ServerlessHttpApi}\n"
+    )
+    with pytest.raises(DryRunFailed) as refused:
+        dry_run(tmp_path / "plain.yaml", {}, "eu-west-1")
+    assert refused.value.problems == [
+        "plain.yaml: Template format error: Unresolved resource dependencies "
+        "[ServerlessHttpApi] in the Outputs block of the template"
+    ]
+
+
 def test_a_type_of_other_regions_only_is_said_to_be_unavailable_here(tmp_path):
     """The review: a type absent from us-east-1 but present elsewhere was called no type."""
     from troposphere_fargate.cfn.dry_run import _resource_types

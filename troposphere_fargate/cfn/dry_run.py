@@ -477,7 +477,12 @@ def _instances(
 def _unresolved(template: Mapping[str, Any]) -> list[str]:
     """References (and DependsOn) to a name that is neither a parameter, a resource nor a pseudo
     parameter: CloudFormation refuses the template before anything else ("Template format
-    error: Unresolved resource dependencies [...] in the Resources block of the template")."""
+    error: Unresolved resource dependencies [...] in the Resources block of the template").
+    None for a template with a ``Transform`` section: CloudFormation resolves the names of the
+    template its transforms return, which has resources the one written does not (SAM's
+    ``ServerlessHttpApi``, a function's ``<Function>Role``; ``Ref MyApi.Stage``)."""
+    if "Transform" in template:
+        return []
     known = set(template.get("Parameters") or {}) | set(template.get("Resources") or {})
     problems = []
     resources: Mapping[str, Any] = template.get("Resources") or {}
