@@ -687,7 +687,9 @@ def test_check_takes_a_file_named_twice_once(tmp_path, monkeypatch):
     from troposphere_fargate.release import checks
 
     seen = []
-    monkeypatch.setattr(checks, "read_templates", lambda paths: seen.extend(paths))
+    monkeypatch.setattr(
+        checks, "read_templates", lambda paths: seen.extend(paths) or {p: {} for p in paths}
+    )
     monkeypatch.setattr(checks.policy_tools, "find_guard", lambda: None)
     network = SHIPPED / "network.yaml"
     # Stops where the tools would be fetched: by then the paths are settled.

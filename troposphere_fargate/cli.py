@@ -884,7 +884,7 @@ def _cost(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     from .cfn.diff import folders_inside
-    from .release.checks import YAML11, check_templates, template_paths
+    from .release.checks import YAML11, check_templates, template_paths, transformed_line
 
     if not args.templates and not (args.templates_root / __version__).is_dir():
         raise CheckError(
@@ -913,6 +913,8 @@ def _check(args: argparse.Namespace) -> int:
                 print(f"{gate}: {where}: {v.rule} FAILED{said}", file=sys.stderr)
             elif args.verbose:
                 print(f"{gate}: {where}: {v.rule} suppressed: {v.suppressed_because}")
+    for name, transforms in report.transformed.items():
+        print(f"not all checked: {transformed_line(name, transforms)}", file=sys.stderr)
     for gate, why in report.not_run.items():
         _note(f"{gate}: {why}")
     skipped = f" ({', '.join(sorted(report.not_run))} not run)" if report.not_run else ""

@@ -269,10 +269,15 @@ def test_check_runs_checkov_when_it_is_there_and_says_when_it_is_not(
     assert "troposphere-fargate: checkov: checkov is not installed, so it did not run" in err
 
 
-def test_check_passes_the_templates_a_transform_expands(guard, tmp_path, monkeypatch, capsys):
+def test_check_reads_a_transformed_template_and_says_it_is_not_all_checked(
+    guard, tmp_path, monkeypatch, capsys
+):
     """AWS::Include's Fn::Transform and AWS::LanguageExtensions' Fn::ForEach under Resources:
     cfn-lint takes both, and check refused them as resources without a Type or not a mapping
-    (and cfn-guard's suppressions read the loop as a resource)."""
+    (and cfn-guard's suppressions read the loop as a resource). It reads them now, but an audit
+    found it then said "all checks passed" of resources no gate saw: a loop of two bare
+    buckets, which fail five Control Tower rules written out, passed every gate. A gate never
+    passes what it did not check: the template is named, with where its processed form is."""
     from troposphere_fargate.cfn import policy_tools
 
     monkeypatch.setattr(policy_tools, "find_checkov", lambda: None)
@@ -280,8 +285,22 @@ def test_check_passes_the_templates_a_transform_expands(guard, tmp_path, monkeyp
     for name in ("include.yaml", "foreach.yaml"):
         paths.append(tmp_path / name)
         paths[-1].write_text(EXPANDED[name])
-    assert cli.main(["check", *map(str, paths)]) == 0
-    assert capsys.readouterr().out.strip().endswith("all checks passed (checkov not run)")
+    assert cli.main(["check", *map(str, paths)]) == 1
+    out, err = capsys.readouterr()
+    assert out.strip().endswith("FAILED")
+    # No gate found anything in what is written: the failure is what they could not read.
+    assert "FAILED:" not in err and "cfn-lint:" not in err
+    not_all = [line for line in err.splitlines() if line.startswith("not all checked: ")]
+    assert not_all == [
+        f"not all checked: {name}: CloudFormation runs {transforms} on it first, and not every "
+        "gate reads the resources that makes (cfn-guard reads the template as written): check "
+        "the processed template (aws cloudformation get-template --template-stage Processed, of "
+        "a stack or change set)"
+        for name, transforms in (
+            ("include.yaml", "AWS::Include"),
+            ("foreach.yaml", "AWS::LanguageExtensions"),
+        )
+    ]
 
 
 def test_a_checkov_skip_counts_as_suppressed_with_its_comment(checkov):

@@ -489,6 +489,17 @@ def expanded_by(template: Mapping[str, Any]) -> list[str]:
     return found
 
 
+def transformed_by(template: Mapping[str, Any]) -> list[str]:
+    """Every transform CloudFormation runs on ``template`` before it creates anything: each in
+    its ``Transform`` section (AWS::Serverless-2016-10-31, AWS::LanguageExtensions, a macro of
+    one's own), and the macro of each ``Fn::Transform`` anywhere in it; empty for a template
+    CloudFormation deploys as written."""
+    named = template.get("Transform")
+    listed = named if isinstance(named, list) else [named] if named else []
+    found = list(dict.fromkeys(map(_macro_name, listed)))
+    return found + [n for n in _snippet_macros(template) if n not in found]
+
+
 def _snippet_macros(node: Any) -> list[str]:
     """The macro names of every ``Fn::Transform`` in ``node``, in order, once each."""
     names: list[str] = []

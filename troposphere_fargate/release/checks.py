@@ -24,7 +24,7 @@ from ..cfn.checkov import checkov_violations, start_checkov
 from ..cfn.diff import TEMPLATE_SUFFIXES, not_there, version_folders
 from ..cfn.guard import POLICY_DIR, Violation, guard_violations, staged, start_guard
 from ..cfn.lint import Finding, lint_templates
-from ..cfn.yaml import is_json, read_templates
+from ..cfn.yaml import PROCESSED_TEMPLATE, is_json, read_templates, transformed_by
 
 YAML11 = "yaml 1.1"
 CONTROL_TOWER = "control-tower"
@@ -46,12 +46,16 @@ class CheckReport:
     not_run: dict[str, str] = field(default_factory=dict)  # gate -> why it did not run
     # template file name -> its misread scalars (a YAML template's; a JSON one has none)
     misread: dict[str, list[yaml11.Misreading]] = field(default_factory=dict)
+    # template file name -> the transforms CloudFormation runs on it first: the gates read it
+    # as written, not the resources those make, so it is not all checked
+    transformed: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:
         return (
             bool(self.lint)
             or any(self.misread.values())
+            or any(self.transformed.values())
             or any(not v.suppressed for found in self.violations.values() for v in found)
         )
 
@@ -149,7 +153,9 @@ def check_templates(
             "the report names templates by file name: check templates with the same name one "
             f"at a time ({'; '.join(clashes)})"
         )
-    read_templates(paths)  # every file that is not a template is named before a gate runs
+    # Every file that is not a template is named before a gate runs.
+    read = read_templates(paths)
+    transformed = {p.name: transformed_by(read[p]) for p in paths if transformed_by(read[p])}
     texts = {path.name: path.read_text(encoding="utf-8") for path in paths}
     misread = {
         path.name: yaml11.misreadings(texts[path.name])
@@ -194,7 +200,19 @@ def check_templates(
         except RuntimeError as exc:
             raise CheckError(str(exc).splitlines()[0]) from None
     not_run = {} if checkov is not None else {CHECKOV: no_checkov()}
-    return CheckReport(paths, lint, violations, not_run, misread)
+    return CheckReport(paths, lint, violations, not_run, misread, transformed)
+
+
+def transformed_line(name: str, transforms: Sequence[str]) -> str:
+    """What ``check`` says of a template CloudFormation transforms first: the gates read it as
+    written, not the resources the transforms make (an audit: a SAM template and an
+    Fn::ForEach loop of buckets passed every gate, though the same resources written out fail
+    five Control Tower rules and checkov)."""
+    return (
+        f"{name}: CloudFormation runs {', '.join(transforms)} on it first, and not every gate "
+        "reads the resources that makes (cfn-guard reads the template as written): check the "
+        f"processed template ({PROCESSED_TEMPLATE})"
+    )
 
 
 def no_checkov() -> str:
