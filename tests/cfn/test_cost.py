@@ -6,6 +6,7 @@ for its date and sources."""
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 
 import pytest
@@ -607,3 +608,59 @@ def test_a_catalog_says_the_stacks_its_product_launches_are_priced_apart():
         "Catalog products launch, each of its own (`troposphere-fargate cost` of the template a "
         "product launches, with the values given then)"
     )
+
+
+def test_every_type_the_project_makes_is_one_the_cost_knows(tmp_path):
+    """Each resource type of every template shipped (each version) or built from the README's
+    specs and a queue-scaled one is priced, named, or known to cost nothing by itself: the
+    'no price for its type' line is never said of the project's own templates."""
+    from troposphere_fargate.cfn.dry_run import KNOWN_COST_TYPES
+    from troposphere_fargate.cfn.yaml import read_template
+
+    readme = (ROOT.parents[2] / "README.md").read_text()
+    specs = [b for b in re.findall(r"```yaml\n(.*?)```", readme, re.S) if b.startswith("# ")]
+    specs.append("services:\n  worker:\n    queue_scaling: {queue: orders, messages_per_task: 9}\n")
+    folders = list(ROOT.parents[1].iterdir())
+    for number, spec in enumerate(specs):
+        if "services:" in spec:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                folders.append(built(tmp_path / str(number), spec))
+    types = {
+        body["Type"]
+        for folder in folders
+        for path in folder.glob("*.yaml")
+        for body in read_template(path)["Resources"].values()
+    }
+    assert len(folders) > 6 and not types - KNOWN_COST_TYPES - {
+        "Custom::DefaultSecurityGroupRestriction"
+    }
+
+
+def test_a_resource_the_price_table_does_not_know_is_named_not_free(tmp_path):
+    """An audit: an EC2 instance and an EBS volume of a template of one's own cost $0.00 with
+    "nothing the price table knows of": a type the table neither prices nor knows to be free
+    is named as not priced."""
+    template = tmp_path / "own.yaml"
+    template.write_text(
+        "Resources:\n"
+        "  Web:\n    Type: AWS::EC2::Instance\n    Properties: {ImageId: ami-12345678}\n"
+        "  Db:\n    Type: AWS::EC2::Instance\n    Properties: {ImageId: ami-12345678}\n"
+        "  Data:\n    Type: AWS::EC2::Volume\n"
+        "    Properties: {AvailabilityZone: us-east-1a, Size: 9}\n"
+        "  Hook:\n    Type: Custom::Mine\n"
+        "    Properties: {ServiceToken: arn:aws:sns:us-east-1:1:t}\n"
+    )
+    found = footprint(dry_run(template, {}))
+    assert found.unknown_types == (
+        ("Web", "AWS::EC2::Instance"),
+        ("Db", "AWS::EC2::Instance"),
+        ("Data", "AWS::EC2::Volume"),
+    )
+    report = estimate(found).report()
+    assert report[-2] == (
+        "not counted (it depends on use, or the price table has no price for its type): "
+        "AWS::EC2::Instance (Web, Db): the price table has no price for its type; "
+        "AWS::EC2::Volume (Data): the price table has no price for its type"
+    )
+    assert footprint(dry_run(ROOT, LAUNCH)).unknown_types == ()

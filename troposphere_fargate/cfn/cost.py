@@ -25,6 +25,8 @@ PRICES = Path(__file__).resolve().parent / "prices.json"
 # Why a task size or count given as another stack's export (or an SSM parameter's value) is
 # not priced: the dry run cannot know it.
 _KNOWN_AT_CREATION = "it is known only when the stack is created"
+# Why a resource of a type the table knows nothing of is not priced.
+_NOT_IN_THE_TABLE = "the price table has no price for its type"
 
 
 @functools.cache
@@ -113,6 +115,8 @@ class Estimate:
             why.append("it is another stack's")
         if any(item.endswith(_KNOWN_AT_CREATION) for item in self.not_counted):
             why.append(_KNOWN_AT_CREATION)
+        if any(item.endswith(_NOT_IN_THE_TABLE) for item in self.not_counted):
+            why.append(_NOT_IN_THE_TABLE)
         return ", or ".join(why)
 
     def report(self) -> list[str]:
@@ -249,6 +253,13 @@ def estimate(found: Footprint, region: str | None = None) -> Estimate:
     )
     unknown = tuple(
         f"what {name} runs ({why}): {_KNOWN_AT_CREATION}" for name, why in found.unknown_sizes
+    )
+    # Types the table knows nothing of are named, not counted as free.
+    kinds: dict[str, list[str]] = {}
+    for name, kind in found.unknown_types:
+        kinds.setdefault(kind, []).append(name)
+    unknown += tuple(
+        f"{kind} ({', '.join(names)}): {_NOT_IN_THE_TABLE}" for kind, names in sorted(kinds.items())
     )
     return Estimate(
         region, priced, tuple(lines), unknown + unpriced + _by_use(found), tuple(scaling)

@@ -1041,6 +1041,10 @@ class Footprint:
         catalog_products: each Service Catalog product and the template file its versions
             launch: (``Product``, ``root.yaml``); what a launch deploys and costs is that
             template's. Default: none.
+        unknown_types: each resource of a type the price table neither prices nor knows to
+            cost nothing by itself (:data:`KNOWN_COST_TYPES`), as (resource, type): an EC2
+            instance, an EBS volume, a database of a template of one's own. Not priced, and
+            named as such. Default: none.
         desired_outside_bounds: each autoscaled service whose ``DesiredCount`` is outside its
             ``MinCapacity``..``MaxCapacity``, with that count: (service, 9). The service is
             created with it, then registering its scalable target moves it into the bounds,
@@ -1098,6 +1102,7 @@ class Footprint:
     catalog_products: tuple[tuple[str, str], ...] = ()
     desired_outside_bounds: tuple[tuple[str, int], ...] = ()
     bucket_settings: tuple[tuple[str, str], ...] = ()
+    unknown_types: tuple[tuple[str, str], ...] = ()
 
     @property
     def in_a_vpc_it_does_not_make(self) -> bool:
@@ -1574,6 +1579,73 @@ def _services(
     return found
 
 
+# The resource types a footprint prices, names as priced by use or as another stack's, or knows
+# to cost nothing by themselves: every type of every template this project ships or a spec
+# builds is one (a test holds them to it). A resource of any other type (an EC2 instance, an
+# EBS volume, a database of a template of one's own) is named as not priced, rather than
+# silently counted as free (an audit: an instance and its volume cost $0.00).
+KNOWN_COST_TYPES = frozenset(
+    {
+        "AWS::ApplicationAutoScaling::ScalableTarget",
+        "AWS::ApplicationAutoScaling::ScalingPolicy",
+        "AWS::CertificateManager::Certificate",
+        "AWS::CloudFormation::Stack",
+        "AWS::CloudFormation::StackSet",
+        "AWS::CloudFormation::WaitConditionHandle",
+        "AWS::CloudWatch::Alarm",
+        "AWS::CloudWatch::Dashboard",
+        "AWS::EC2::EIP",
+        "AWS::EC2::FlowLog",
+        "AWS::EC2::InternetGateway",
+        "AWS::EC2::NatGateway",
+        "AWS::EC2::Route",
+        "AWS::EC2::RouteTable",
+        "AWS::EC2::SecurityGroup",
+        "AWS::EC2::SecurityGroupEgress",
+        "AWS::EC2::SecurityGroupIngress",
+        "AWS::EC2::Subnet",
+        "AWS::EC2::SubnetRouteTableAssociation",
+        "AWS::EC2::VPC",
+        "AWS::EC2::VPCEndpoint",
+        "AWS::EC2::VPCGatewayAttachment",
+        "AWS::ECS::Cluster",
+        "AWS::ECS::Service",
+        "AWS::ECS::TaskDefinition",
+        "AWS::ElasticLoadBalancingV2::Listener",
+        "AWS::ElasticLoadBalancingV2::ListenerRule",
+        "AWS::ElasticLoadBalancingV2::LoadBalancer",
+        "AWS::ElasticLoadBalancingV2::TargetGroup",
+        "AWS::IAM::Policy",
+        "AWS::IAM::Role",
+        "AWS::Lambda::Function",
+        "AWS::Logs::LogGroup",
+        "AWS::Route53::RecordSet",
+        "AWS::S3::Bucket",
+        "AWS::S3::BucketPolicy",
+        "AWS::ServiceCatalog::CloudFormationProduct",
+        "AWS::ServiceCatalog::LaunchRoleConstraint",
+        "AWS::ServiceCatalog::LaunchTemplateConstraint",
+        "AWS::ServiceCatalog::Portfolio",
+        "AWS::ServiceCatalog::PortfolioPrincipalAssociation",
+        "AWS::ServiceCatalog::PortfolioProductAssociation",
+        "AWS::ServiceDiscovery::HttpNamespace",
+        "AWS::WAFv2::WebACLAssociation",
+    }
+)
+
+
+def _unknown_types(every: Mapping[str, dict[str, Any]]) -> tuple[tuple[str, str], ...]:
+    """The resources whose type the price table neither prices nor knows to be free, as
+    (resource, type); a custom resource's Lambda function is its own resource."""
+    return tuple(
+        (name, str(kind))
+        for name, body in every.items()
+        if (kind := body.get("Type")) not in KNOWN_COST_TYPES
+        and not str(kind).startswith("Custom::")
+        and kind != "AWS::CloudFormation::CustomResource"
+    )
+
+
 def footprint(stack: PlannedStack) -> Footprint:
     """The priced parts of ``stack``, read from its resources by type."""
     expect(stack, PlannedStack, "footprint(stack)")
@@ -1660,6 +1732,7 @@ def footprint(stack: PlannedStack) -> Footprint:
         instances=tuple((n, r, footprint(instance)) for n, r, instance in _all_instances(stack)),
         template_buckets=_template_buckets(stack),
         catalog_products=_catalog_products(every),
+        unknown_types=_unknown_types(every),
     )
 
 
