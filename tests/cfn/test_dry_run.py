@@ -1533,3 +1533,35 @@ def test_a_listener_attribute_that_is_no_mapping_is_left_out_of_the_summary(tmp_
         "      ListenerAttributes: [routing.http.response.server.enabled]\n"
     )
     assert footprint(dry_run(template, {})).listeners == ["HTTP 80"]
+
+
+def test_a_rule_on_a_stored_parameter_s_value_is_not_decided_offline(tmp_path):
+    """An audit of templates of one's own: AWS CDK's CheckBootstrapVersion rule was judged on
+    the Parameter Store name /cdk-bootstrap/hnb659fds/version as if it were the version, and a
+    rule asserting the value ("6") refused the launch. A parameter of type
+    AWS::SSM::Parameter::Value<...> takes a Parameter Store key, and CloudFormation resolves
+    it to the stored value when the stack is created (its ResolvedValue: "The value that
+    corresponds to a Systems Manager parameter key. This field is returned only for Systems
+    Manager parameter types in the template", CloudFormation API Reference, Parameter,
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_Parameter.html): a
+    rule that reads it waits for the launch."""
+    template = tmp_path / "cdk.yaml"
+    template.write_text(
+        "Parameters:\n  BootstrapVersion:\n    Type: AWS::SSM::Parameter::Value<String>\n"
+        "    Default: /cdk-bootstrap/hnb659fds/version\n  Stage: {Type: String, Default: dev}\n"
+        "Resources:\n  Topic: {Type: AWS::SNS::Topic}\n"
+        "Rules:\n"
+        "  CheckBootstrapVersion:\n    Assertions:\n"
+        "      - Assert: !Not [!Contains [['1', '2', '3', '4', '5'], !Ref BootstrapVersion]]\n"
+        "        AssertDescription: CDK bootstrap stack version 6 required.\n"
+        "  IsSix:\n    Assertions:\n      - Assert: !Equals [!Ref BootstrapVersion, '6']\n"
+        "        AssertDescription: needs six\n"
+        "  StageIsProd:\n    Assertions:\n      - Assert: !Equals [!Ref Stage, prod]\n"
+        "        AssertDescription: only prod\n"
+    )
+    with pytest.raises(DryRunFailed) as refused:
+        dry_run(template, {})
+    # The rule on a plain parameter is still decided; those on the stored value wait.
+    assert refused.value.problems == ["cdk.yaml: rule StageIsProd: only prod"]
+    planned = dry_run(template, {"Stage": "prod"})
+    assert planned.unchecked_rules == ["CheckBootstrapVersion", "IsSix"]
