@@ -23,6 +23,7 @@ import ast
 import json
 import subprocess
 import sys
+import time
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
@@ -99,8 +100,24 @@ class Aws:
             "CAPABILITY_IAM",
             *_parameters(parameters),
         )
+        self.settled(name)
         self.cli("cloudformation", "wait", "stack-create-complete", "--stack-name", name)
         return self.outputs(name)
+
+    def settled(self, name: str) -> None:
+        """Return once the stack is no longer ``*_IN_PROGRESS`` (polled every 0.1 s); the CLI's
+        waiter, run after this, still judges the outcome. The waiter polls every 30 s
+        (https://docs.aws.amazon.com/cli/v1/reference/cloudformation/wait/stack-create-complete.html:
+        "It will poll every 30 seconds until a successful state has been reached"), and moto
+        runs a custom resource's function in a thread of its own (moto/cloudformation/
+        custom_model.py), so a stack still in progress at the waiter's first poll cost 30 s."""
+        cloudformation = self.client("cloudformation")
+        deadline = time.monotonic() + 120  # as long as the CLI's own call may take
+        while time.monotonic() < deadline:
+            (stack,) = cloudformation.describe_stacks(StackName=name)["Stacks"]
+            if not str(stack["StackStatus"]).endswith("_IN_PROGRESS"):
+                return
+            time.sleep(0.1)
 
     def staged(self, template: Path) -> str:
         """The template uploaded to a staging bucket in the emulator; its HTTPS URL."""
@@ -141,6 +158,7 @@ class Aws:
                 + [{"ParameterKey": key, "UsePreviousValue": True} for key in keep]
             ),
         )
+        self.settled(name)
         self.cli("cloudformation", "wait", "stack-update-complete", "--stack-name", name)
         return self.outputs(name)
 
