@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -42,7 +43,13 @@ def start_checkov(copies: Mapping[Path, Path], checkov: Path) -> Background:
 def checkov_violations(running: Background, copies: Mapping[Path, Path]) -> list[Violation]:
     """Every failed and skipped check :func:`start_checkov` found (skips as suppressed, with
     their comment). Raises RuntimeError when checkov fails or cannot parse a template."""
-    result = running.wait()
+    return report_violations(running.wait(), copies)
+
+
+def report_violations(
+    result: subprocess.CompletedProcess[str], copies: Mapping[Path, Path]
+) -> list[Violation]:
+    """:func:`checkov_violations` of a finished run of :func:`start_checkov` (its ``wait()``)."""
     try:
         reports = _reports(result.stdout)
     except ValueError:
