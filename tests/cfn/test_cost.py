@@ -21,6 +21,15 @@ LAUNCH = {
     "ContainerImage": "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1",
     "TemplateBucketName": "my-templates",
 }
+# A service.yaml in an existing VPC, and the environment.yaml there: their required values.
+SUBNETS = "subnet-0abc1234,subnet-0def5678"
+IN_A_VPC = {
+    "ContainerImage": LAUNCH["ContainerImage"],
+    "VpcId": "vpc-0abc1234",
+    "PrivateSubnetIds": SUBNETS,
+    "PublicSubnetIds": SUBNETS,
+}
+ENVIRONMENT = {"VpcId": "vpc-0abc1234", "PublicSubnetIds": SUBNETS}
 PRICE = price_table()["regions"]["us-east-1"]
 HOURS = price_table()["hours_per_month"]
 
@@ -174,11 +183,10 @@ def test_what_is_not_counted_is_what_the_stack_has():
         assert any(item.startswith(both) for item in endpoints)
     # AWS WAF only where a web ACL is associated.
     environment = ROOT.with_name("environment.yaml")
-    shared = {"VpcId": "vpc-0abc1234", "PublicSubnetIds": "subnet-0abc1234,subnet-0def5678"}
     acl = "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/shop/" + "0" * 36
     waf = "AWS WAF requests (its web ACL and rules are priced with the ACL)"
-    assert waf not in estimate(footprint(dry_run(environment, shared))).not_counted
-    with_acl = footprint(dry_run(environment, {**shared, "WebAclArn": acl}))
+    assert waf not in estimate(footprint(dry_run(environment, ENVIRONMENT))).not_counted
+    with_acl = footprint(dry_run(environment, {**ENVIRONMENT, "WebAclArn": acl}))
     assert waf in estimate(with_acl).not_counted
     assert waf not in nat
     # Secrets Manager only when a container reads a secret.
@@ -201,15 +209,8 @@ def test_a_service_in_another_stacks_cluster_names_its_container_insights():
     cluster's alone and the service's priced nothing and named nothing. The stack cannot see
     the other cluster's setting: it names them as another stack's, at the table's count."""
     service = ROOT.with_name("service.yaml")
-    subnets = "subnet-0abc1234,subnet-0def5678"
-    own = {
-        "ContainerImage": LAUNCH["ContainerImage"],
-        "VpcId": "vpc-0abc1234",
-        "PrivateSubnetIds": subnets,
-        "PublicSubnetIds": subnets,
-    }
     joined = {
-        **own,
+        **IN_A_VPC,
         "ClusterName": "env-cluster",
         "EnvironmentSecurityGroupId": "sg-0123456789abcdef0",
         "NamespaceArn": "arn:aws:servicediscovery:us-east-1:123456789012:namespace/ns-abc",
@@ -224,15 +225,14 @@ def test_a_service_in_another_stacks_cluster_names_its_container_insights():
     assert f"about {per_service} metrics a service at ${PRICE['custom_metric_month']:.2f}" in named
     assert bill.report()[-2].startswith("not counted (it depends on use, or it is another stack's)")
     # Its own cluster's Container Insights is priced, not named.
-    alone = estimate(footprint(dry_run(service, own)))
+    alone = estimate(footprint(dry_run(service, IN_A_VPC)))
     assert "Container Insights" in {line.item for line in alone.lines}
     assert not any(item.startswith("Container Insights") for item in alone.not_counted)
     # The environment's cost has no service to name.
     environment = ROOT.with_name("environment.yaml")
-    shared = {"VpcId": "vpc-0abc1234", "PublicSubnetIds": subnets}
     assert not any(
         item.startswith("Container Insights")
-        for item in estimate(footprint(dry_run(environment, shared))).not_counted
+        for item in estimate(footprint(dry_run(environment, ENVIRONMENT))).not_counted
     )
 
 
@@ -567,13 +567,7 @@ def test_enhanced_container_insights_is_not_priced_as_metrics(tmp_path):
     assert service.count(standard) == 1
     enhanced = tmp_path / "service.yaml"
     enhanced.write_text(service.replace(standard, standard.replace("enabled", "enhanced")))
-    values = {
-        "ContainerImage": LAUNCH["ContainerImage"],
-        "VpcId": "vpc-0abc1234",
-        "PrivateSubnetIds": "subnet-0abc1234,subnet-0def5678",
-        "PublicSubnetIds": "subnet-0abc1234,subnet-0def5678",
-    }
-    found = footprint(dry_run(enhanced, values))
+    found = footprint(dry_run(enhanced, IN_A_VPC))
     assert (found.container_insights, found.enhanced_insights) == (1, 1)
     bill = estimate(found)
     assert "Container Insights" not in {line.item for line in bill.lines}
@@ -583,7 +577,7 @@ def test_enhanced_container_insights_is_not_priced_as_metrics(tmp_path):
     )
     assert observations in bill.not_counted
     # Standard Container Insights (what the package builds) is still priced per metric.
-    standard_found = footprint(dry_run(ROOT.with_name("service.yaml"), values))
+    standard_found = footprint(dry_run(ROOT.with_name("service.yaml"), IN_A_VPC))
     assert (standard_found.container_insights, standard_found.enhanced_insights) == (1, 0)
     line = {line.item: line for line in estimate(standard_found).lines}["Container Insights"]
     assert line.monthly == pytest.approx(
