@@ -470,9 +470,10 @@ def check_rules(
     cannot be evaluated (see :func:`rule_problems`, which sets those apart instead)."""
     evaluator = _Evaluator(template, values, pseudo)
     failed = []
+    stored = _stored(template)
     for name, rule in sorted(template.get("Rules", {}).items()):
         where = f"rule {name}"
-        if _stored(template) & _refs(rule):
+        if stored & referred(rule):
             raise EvaluationError(f"{where} reads a Systems Manager parameter's stored value")
         if "RuleCondition" in rule:
             holds = evaluator.value(rule["RuleCondition"], _RULE_FUNCTIONS)
@@ -497,9 +498,10 @@ def rule_problems(
     # CloudFormation uses the value stored under it, known only when the stack is created: a
     # rule that reads one cannot be decided offline (AWS CDK's CheckBootstrapVersion was
     # judged on the name /cdk-bootstrap/.../version, as if it were the version).
+    stored = _stored(template)
     for name, rule in sorted(template.get("Rules", {}).items()):
         where = f"rule {name}"
-        if _stored(template) & _refs(rule):
+        if stored & referred(rule):
             unknown.append(name)
             continue
         try:
@@ -527,16 +529,6 @@ def _stored(template: Mapping[str, Any]) -> set[str]:
         for name, spec in template.get("Parameters", {}).items()
         if isinstance(spec, Mapping) and str(spec.get("Type", "")).startswith(_STORED)
     }
-
-
-def _refs(node: Any) -> set[str]:
-    """The names every ``Ref`` in ``node`` refers to."""
-    if isinstance(node, list):
-        return set().union(*map(_refs, node)) if node else set()
-    if isinstance(node, dict):
-        found = {node["Ref"]} if isinstance(node.get("Ref"), str) else set()
-        return found.union(*map(_refs, node.values()))
-    return set()
 
 
 def resolve(node: Any, evaluator: _Evaluator) -> Any:
