@@ -482,11 +482,15 @@ def expanded_by(template: Mapping[str, Any]) -> list[str]:
     (a name, or a mapping with its ``Name``), and the macro of each ``Fn::Transform`` anywhere
     in it (which needs no Transform section). Empty for a template that can be read as
     written."""
+    found = [n for n in _named_transforms(template) if n in _UNREADABLE_AS_WRITTEN]
+    return found + [n for n in _snippet_macros(template) if n not in found]
+
+
+def _named_transforms(template: Mapping[str, Any]) -> list[str]:
+    """The transforms of ``template``'s ``Transform`` section, in order, once each."""
     named = template.get("Transform")
     listed = named if isinstance(named, list) else [named] if named else []
-    found = [n for n in map(_macro_name, listed) if n in _UNREADABLE_AS_WRITTEN]
-    found += [n for n in _snippet_macros(template) if n not in found]
-    return found
+    return list(dict.fromkeys(map(_macro_name, listed)))
 
 
 def transformed_by(template: Mapping[str, Any]) -> list[str]:
@@ -494,9 +498,7 @@ def transformed_by(template: Mapping[str, Any]) -> list[str]:
     its ``Transform`` section (AWS::Serverless-2016-10-31, AWS::LanguageExtensions, a macro of
     one's own), and the macro of each ``Fn::Transform`` anywhere in it; empty for a template
     CloudFormation deploys as written."""
-    named = template.get("Transform")
-    listed = named if isinstance(named, list) else [named] if named else []
-    found = list(dict.fromkeys(map(_macro_name, listed)))
+    found = _named_transforms(template)
     return found + [n for n in _snippet_macros(template) if n not in found]
 
 

@@ -155,7 +155,7 @@ def check_templates(
         )
     # Every file that is not a template is named before a gate runs.
     read = read_templates(paths)
-    transformed = {p.name: transformed_by(read[p]) for p in paths if transformed_by(read[p])}
+    transformed = {p.name: names for p in paths if (names := transformed_by(read[p]))}
     texts = {path.name: path.read_text(encoding="utf-8") for path in paths}
     misread = {
         path.name: yaml11.misreadings(texts[path.name])
