@@ -14,7 +14,7 @@ import pytest
 from tests.support import built
 from troposphere_fargate import ConfigWarning, __version__, cli
 from troposphere_fargate.cfn.cost import estimate, price_table
-from troposphere_fargate.cfn.dry_run import Footprint, describe, dry_run, footprint
+from troposphere_fargate.cfn.dry_run import DryRunFailed, Footprint, describe, dry_run, footprint
 
 ROOT = Path(__file__).resolve().parents[2] / "templates" / __version__ / "root.yaml"
 LAUNCH = {
@@ -395,6 +395,63 @@ def test_windows_tasks_are_priced_at_windows_rates_and_licence(tmp_path):
     # Linux tasks pay no licence.
     linux = estimate(_own_service(tmp_path, "1024", "2048"))
     assert not any("Windows" in line.item for line in linux.lines)
+
+
+_WINDOWS = (
+    "      NetworkMode: awsvpc\n      RuntimePlatform:\n"
+    "        OperatingSystemFamily: WINDOWS_SERVER_2022_CORE\n"
+    "        CpuArchitecture: X86_64\n"
+)
+
+
+@pytest.mark.parametrize(
+    "strategy",
+    [
+        "        - CapacityProvider: FARGATE_SPOT\n",
+        "        - {CapacityProvider: FARGATE, Weight: 1}\n"
+        "        - {CapacityProvider: FARGATE_SPOT, Weight: 3}\n",
+    ],
+    ids=["spot", "mixed"],
+)
+def test_windows_tasks_on_fargate_spot_are_refused_not_priced(tmp_path, capsys, strategy):
+    """An audit: an ECS service of one's own placing Windows tasks on FARGATE_SPOT was "would
+    accept", and cost priced it as "Fargate Spot" at Windows rates. "Windows containers on
+    Fargate don't support the Fargate Spot capacity provider" (Amazon ECS Developer Guide,
+    Fargate capacity providers,
+    https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-capacity-providers.html);
+    "FARGATE_SPOT supports Linux tasks with the X86_64 architecture on platform version 1.3.0 or
+    later. FARGATE_SPOT supports Linux tasks with the ARM64 architecture on platform version
+    1.4.0 or later" (Amazon ECS API Reference, CapacityProviderStrategyItem,
+    https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CapacityProviderStrategyItem.html).
+    """
+    template = tmp_path / "own.yaml"
+    text = _OWN_SERVICE.replace("CPU", "1024").replace("MEMORY", "2048").replace("COUNT", "2")
+    text = text.replace("      NetworkMode: awsvpc\n", _WINDOWS)
+    spot = text.replace(
+        "      LaunchType: FARGATE\n", f"      CapacityProviderStrategy:\n{strategy}"
+    )
+    template.write_text(spot)
+    problem = (
+        "own.yaml: Service: the service Service places its tasks of Task "
+        "(WINDOWS_SERVER_2022_CORE) on FARGATE_SPOT, which runs Linux tasks only (ECS: Windows "
+        "containers on Fargate don't support the Fargate Spot capacity provider): the stack "
+        "would fail creating Service; use FARGATE"
+    )
+    with pytest.raises(DryRunFailed) as failed:
+        dry_run(template, {})
+    assert failed.value.problems == [problem]
+    for command in ("validate", "cost"):
+        assert cli.main([command, str(template)]) == 1
+        assert capsys.readouterr().err == f"troposphere-fargate: error: {problem}\n"
+    # On FARGATE, or beside FARGATE with no base and weight (0 when not given: no task goes
+    # to Spot), the same tasks are not refused.
+    unused = (
+        "        - {CapacityProvider: FARGATE, Weight: 1}\n"
+        "        - {CapacityProvider: FARGATE_SPOT}\n"
+    )
+    for placed in (text, spot.replace(strategy, unused)):
+        template.write_text(placed)
+        assert footprint(dry_run(template, {})).windows == ("Service",)
 
 
 def test_a_region_without_prices_says_whose_prices_it_used():

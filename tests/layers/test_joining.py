@@ -170,6 +170,38 @@ def test_the_rule_matches_the_path_and_host_given(service, path, host, condition
     assert rule["Actions"] == [{"Type": "forward", "TargetGroupArn": {"Ref": s.TARGET_GROUP}}]
 
 
+def test_validate_counts_the_hosts_wildcard_with_the_paths():
+    """ELB takes five wildcards per rule, its conditions together: "You can include wildcard
+    characters in the match evaluations for the http-header, host-header, path-pattern, and
+    query-string conditions. There is a limit of five wildcard characters per rule" (Condition
+    types for listener rules,
+    https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html;
+    "Condition wildcards per rule: 5", not adjustable, Quotas for your Application Load
+    Balancers,
+    https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html).
+    ListenerRulePath's pattern holds five, and a ListenerRuleHost of *.shop.example.com adds a
+    sixth that no parameter pattern can count: validate said "would accept"."""
+    subnets = {
+        s.PUBLIC_SUBNET_IDS: "subnet-0a000001,subnet-0a000002",
+        s.PRIVATE_SUBNET_IDS: "subnet-0b000001,subnet-0b000002",
+    }
+    public = {**REQUIRED, **subnets, **PUBLIC, s.LISTENER_RULE_HOST: "*.shop.example.com"}
+    with pytest.raises(DryRunFailed) as failed:
+        dry_run(SHIPPED_SERVICE, {**public, s.LISTENER_RULE_PATH: "/a*/b*/c*/d*/e?"})
+    assert failed.value.problems == [
+        f"service.yaml: parameters {s.LISTENER_RULE_HOST} and {s.LISTENER_RULE_PATH}: the "
+        f"listener rule {s.LISTENER_RULE} has 6 wildcards (* and ?) in its conditions "
+        "(/a*/b*/c*/d*/e?, *.shop.example.com); Elastic Load Balancing takes 5 per rule, all "
+        f"conditions together: the stack would fail creating {s.LISTENER_RULE}"
+    ]
+    # Five in all, or five in the path without a wildcard host, are what ELB takes.
+    dry_run(SHIPPED_SERVICE, {**public, s.LISTENER_RULE_PATH: "/a*/b*/c*/d*"})
+    dry_run(
+        SHIPPED_SERVICE,
+        {**public, s.LISTENER_RULE_PATH: "/a*/b*/c*/d*/e?", s.LISTENER_RULE_HOST: "api.x.com"},
+    )
+
+
 def test_a_public_service_admits_its_port_from_the_environments_load_balancer_only(service):
     stack = deploy(service, **PUBLIC, **{s.LISTENER_RULE_PATH: "/*"})
     assert ingress(stack) == [

@@ -40,7 +40,7 @@ from .evaluate import (
     rule_problems,
     zone_region,
 )
-from .limits import MAX_DEPLOYMENT_MINUTES, deployment_minutes
+from .limits import MAX_DEPLOYMENT_MINUTES, WILDCARDS_PER_RULE, deployment_minutes
 from .reach import GATEWAY_ENDPOINTS, KNOWN_ENDPOINTS, endpoints_called
 from .weekly import NotWeekly, week_average
 from .yaml import PROCESSED_TEMPLATE, expanded_by, read_template
@@ -345,6 +345,8 @@ def _dry_run(
     refused += [f"{label}: {p}" for p in _whole_number_problems(resources, stack_region)]
     refused += [f"{label}: {p}" for p in _deployment_time_problems(resources, template, values)]
     refused += [f"{label}: {p}" for p in _subnet_problems(resources, template, values)]
+    refused += [f"{label}: {p}" for p in _listener_rule_problems(resources, template, values)]
+    refused += [f"{label}: {p}" for p in _windows_spot_problems(resources, template, values)]
     refused += [f"{label}: {p}" for p in _certificate_name_problems(resources, template, values)]
     for logical_id, body in resources.items():
         properties = body.get("Properties", {})
@@ -705,6 +707,131 @@ def _certificate_name_problems(
             f"name of {CERTIFICATE_NAME_MAX} at most: the stack would fail creating "
             f"{logical_id}; give CertificateArn (a certificate of your own that covers it) or a "
             "shorter domain"
+        )
+    return problems
+
+
+def _condition_values(condition: Any) -> list[str]:
+    """The text values of a listener rule's condition in which Elastic Load Balancing counts
+    wildcards: a host-header, path-pattern, http-header or query-string condition's (its
+    ``Values`` and its ``*Config``'s; a query string's keys and values), not a regular
+    expression's."""
+    if not isinstance(condition, Mapping):
+        return []
+    found: list[Any] = list(condition.get("Values") or [])
+    for key in ("HostHeaderConfig", "PathPatternConfig", "HttpHeaderConfig"):
+        config = condition.get(key)
+        if isinstance(config, Mapping):
+            found += config.get("Values") or []
+    query = condition.get("QueryStringConfig")
+    if isinstance(query, Mapping):
+        for pair in query.get("Values") or []:
+            if isinstance(pair, Mapping):
+                found += [pair.get("Key"), pair.get("Value")]
+    return [value for value in found if isinstance(value, str)]
+
+
+def _given_at(given: list[str], logical_id: str) -> str:
+    """What a problem is at: the parameters that gave the values, else the resource."""
+    if not given:
+        return logical_id
+    return f"parameter{'s' * (len(given) > 1)} {' and '.join(given)}"
+
+
+def _wildcards(text: str) -> int:
+    return text.count("*") + text.count("?")
+
+
+def _listener_rule_problems(
+    resources: Mapping[str, dict[str, Any]],
+    template: Mapping[str, Any],
+    values: Mapping[str, str],
+) -> list[str]:
+    """A listener rule with more wildcards than Elastic Load Balancing takes per rule, all its
+    conditions together (see limits.WILDCARDS_PER_RULE): each parameter's pattern can hold its
+    own value's, not the sum (the shipped service's ListenerRulePath takes five, and a
+    ListenerRuleHost of *.example.com adds a sixth), so the stack would fail creating it."""
+    problems = []
+    for logical_id, body in resources.items():
+        if body.get("Type") != "AWS::ElasticLoadBalancingV2::ListenerRule":
+            continue
+        conditions = (body.get("Properties") or {}).get("Conditions")
+        texts = [
+            text
+            for condition in (conditions if isinstance(conditions, list) else [])
+            for text in _condition_values(condition)
+        ]
+        count = sum(_wildcards(text) for text in texts)
+        if count <= WILDCARDS_PER_RULE:
+            continue
+        given = _given_by(template, logical_id, "Conditions", values, lambda v: _wildcards(v) > 0)
+        shown = [text for text in texts if _wildcards(text)]
+        problems.append(
+            f"{_given_at(given, logical_id)}: the listener rule {logical_id} has {count} "
+            f"wildcards (* and ?) in its conditions ({', '.join(shown)}); Elastic Load "
+            f"Balancing takes {WILDCARDS_PER_RULE} per rule, all conditions together: the "
+            f"stack would fail creating {logical_id}"
+        )
+    return problems
+
+
+def _uses_spot(strategy: Any) -> bool:
+    """Whether a capacity provider strategy places tasks on Fargate Spot: its FARGATE_SPOT item
+    has a base or a weight, or is the only one (an item's weight is 0 when not given)."""
+    items = (
+        [item for item in strategy if isinstance(item, Mapping)]
+        if isinstance(strategy, list)
+        else []
+    )
+    spot = [item for item in items if item.get("CapacityProvider") == "FARGATE_SPOT"]
+    if not spot:
+        return False
+    if len(items) == 1:
+        return True
+    return any((_number(item.get(key)) or 0) > 0 for item in spot for key in ("Base", "Weight"))
+
+
+def _windows_spot_problems(
+    resources: Mapping[str, dict[str, Any]],
+    template: Mapping[str, Any],
+    values: Mapping[str, str],
+) -> list[str]:
+    """An ECS service that places Windows tasks on Fargate Spot: "Windows containers on Fargate
+    don't support the Fargate Spot capacity provider" (Amazon ECS Developer Guide, Fargate
+    capacity providers); CloudFormation takes the template, and the service cannot run."""
+    problems = []
+    for logical_id, body in resources.items():
+        if body.get("Type") != "AWS::ECS::Service":
+            continue
+        properties = body.get("Properties") or {}
+        if not _uses_spot(properties.get("CapacityProviderStrategy")):
+            continue
+        task = properties.get("TaskDefinition")
+        name = task.get("Ref") if isinstance(task, Mapping) else None
+        if not isinstance(name, str) or name not in resources:
+            continue  # another stack's task definition: what it runs is not known here
+        definition = resources[name]
+        if definition.get("Type") != "AWS::ECS::TaskDefinition":
+            continue
+        runtime = (definition.get("Properties") or {}).get("RuntimePlatform") or {}
+        family = runtime.get("OperatingSystemFamily") if isinstance(runtime, Mapping) else None
+        if not isinstance(family, str) or not family.startswith("WINDOWS"):
+            continue
+        spot = _given_by(
+            template, logical_id, "CapacityProviderStrategy", values, "FARGATE_SPOT".__eq__
+        )
+        windows = _given_by(
+            template,
+            name,
+            "RuntimePlatform",
+            values,
+            lambda value: value.startswith("WINDOWS"),
+        )
+        problems.append(
+            f"{_given_at(spot + windows, logical_id)}: the service {logical_id} places its "
+            f"tasks of {name} ({family}) on FARGATE_SPOT, which runs Linux tasks only (ECS: "
+            "Windows containers on Fargate don't support the Fargate Spot capacity provider): "
+            f"the stack would fail creating {logical_id}; use FARGATE"
         )
     return problems
 

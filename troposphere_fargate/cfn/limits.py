@@ -52,6 +52,13 @@ MANAGED_POLICIES_PER_ROLE = 20
 # by later sources. Only a task definition larger than the larger figure is refused: above it,
 # RegisterTaskDefinition fails either way.
 TASK_DEFINITION_BYTES = 64 * 1024
+# "You can include wildcard characters in the match evaluations for the http-header,
+# host-header, path-pattern, and query-string conditions. There is a limit of five wildcard
+# characters per rule" (Condition types for listener rules): * and ? of every value together.
+# "Condition Wildcards per Rule", not adjustable (Quotas for your Application Load Balancers),
+# was 5 there too; later copies of that table say 6. The smaller, which both pages once said,
+# is the one a rule is held to.
+WILDCARDS_PER_RULE = 5
 # "Scheduled actions per scalable target: 200", not adjustable (Quotas for Application Auto
 # Scaling, Application Auto Scaling User Guide).
 SCHEDULED_ACTIONS_PER_SCALABLE_TARGET = 200

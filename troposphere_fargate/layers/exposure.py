@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from ..cfn.limits import WILDCARDS_PER_RULE
 from ..errors import field_error as _fail
 from ..errors import suggest_fields
 
@@ -51,7 +52,7 @@ HOST_PATTERN = r"(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-
 MAX_HOST = 128
 # ELB counts "*" and "?" in a rule's conditions: five at most. A condition takes three values at
 # most (a request matches one of them), a rule five in all.
-MAX_WILDCARDS = 5
+MAX_WILDCARDS = WILDCARDS_PER_RULE
 MAX_VALUES_PER_CONDITION = 3
 MAX_VALUES_PER_RULE = 5
 # One path of at most MAX_WILDCARDS wildcards: the shipped service's ListenerRulePath (a
