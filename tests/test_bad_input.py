@@ -1022,11 +1022,13 @@ def test_a_spec_whose_root_would_pass_200_outputs_gets_one_line(tmp_path, capsys
     (tmp_path / "app.yaml").write_text("\n".join(lines) + "\n")
     arguments = ["build", "--spec", str(tmp_path / "app.yaml"), "--output", str(tmp_path / "out")]
     assert cli.main(arguments) == 1
-    # At the spec's line of the services (a trial: build refusals named no line of the spec).
+    # At the spec's services (a trial: build refusals named no line of the spec), when the
+    # spec is read: the config refuses them, before any template is rendered.
     assert errors(capsys) == [
-        f"troposphere-fargate: error: {tmp_path / 'app.yaml'}:1: services: root.yaml: Outputs: "
-        "the root would have 220 outputs for its 42 nested stacks; CloudFormation takes 200 at "
-        "most: split the services between environments (a spec each)"
+        f"troposphere-fargate: error: {tmp_path / 'app.yaml'}:2: services: 40 services: the "
+        "root that nests them would have 220 outputs (it re-exports each of the network's, the "
+        "environment's and the services'), and CloudFormation takes 200 per template: split "
+        "the services between environments (a spec each)"
     ]
     assert not (tmp_path / "out").exists()
 

@@ -278,11 +278,13 @@ def outputs(count: int) -> dict[str, Any]:
     }
 
 
-def test_a_root_of_too_many_services_is_named_with_the_other_templates_problems():
+def test_a_root_of_too_many_services_is_named_with_the_other_templates_problems(monkeypatch):
     """troposphere refuses a 201st output with a bare ValueError, so the root counts its
     outputs first ("Understand CloudFormation quotas": 200 per template). A review: that
     refusal, a WiringError, hid what the other templates fail; it is a problem of root.yaml's
-    Outputs among theirs."""
+    Outputs among theirs. ProductConfig refuses such services when it is made (root.
+    planned_outputs); the root's count stays, should the two ever differ."""
+    from troposphere_fargate.layers import root
     from troposphere_fargate.layers.config import EnvironmentConfig
     from troposphere_fargate.layers.exposure import Routing
     from troposphere_fargate.release.build import TemplateChecksFailed
@@ -298,6 +300,9 @@ def test_a_root_of_too_many_services_is_named_with_the_other_templates_problems(
         )
         for i in range(37)
     )
+    with pytest.raises(ConfigError, match="would have 205 outputs"):
+        ProductConfig(environment=EnvironmentConfig(), services=services)
+    monkeypatch.setattr(root, "planned_outputs", lambda config: 0)
     config = ProductConfig(environment=EnvironmentConfig(), services=services)
     with pytest.raises(TemplateChecksFailed) as refused:
         render_templates(config)

@@ -5,6 +5,7 @@ templates and what they deploy (``deployed``)."""
 from __future__ import annotations
 
 import re
+import warnings
 from typing import Any
 
 import pytest
@@ -690,6 +691,69 @@ def test_a_rule_at_the_load_balancers_limits_is_accepted():
     assert at_limits.paths == ("/a*", "/b*", "/c*")
     assert at_limits.hosts == ("*.a.example.com", "*.b.example.com")
     assert Routing(1, "/a").paths == ("/a",) and Routing(1, "/a").hosts == ()
+
+
+def _members(kinds: str) -> tuple[ServiceConfig, ...]:
+    """A service per letter: p public, i internal, n none."""
+    exposures = {"p": "public", "i": "internal", "n": "none"}
+    return tuple(
+        ServiceConfig(
+            container_name=f"s{i}",
+            expose=exposures[kind],  # type: ignore[arg-type]
+            **(
+                {"routing": Routing(i + 1, f"/s{i}/*"), "default_health_check_path": f"/s{i}/"}
+                if kind == "p"
+                else {}
+            ),
+        )
+        for i, kind in enumerate(kinds)
+    )
+
+
+@pytest.mark.parametrize("kinds", ["n", "i", "p", "pin", "ii", "pp"])
+@pytest.mark.parametrize("existing_vpc", [False, True], ids=["network", "existing-vpc"])
+def test_the_outputs_a_config_plans_for_its_root_are_those_the_root_has(kinds, existing_vpc):
+    """ProductConfig counts the root's outputs from the config (root.planned_outputs), so that
+    it refuses too many services when it is made: the count is the rendered root's."""
+    from troposphere_fargate.layers.config import NetworkConfig
+
+    networks = (
+        [NetworkConfig(existing_vpc=True)]
+        if existing_vpc
+        else [NetworkConfig(max_azs=2), NetworkConfig(max_azs=3)]
+    )
+    for network in networks:
+        config = ProductConfig(network=network, services=_members(kinds))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # a spec's advice, beside the point here
+            rendered = render_templates(config)["root"]
+        assert root.planned_outputs(config) == len(rendered["Outputs"]), (kinds, network)
+
+
+@pytest.mark.parametrize(
+    ("kinds", "outputs"),
+    [("p" * 37, 205), ("i" * 38, 203), ("n" * 47, 201), ("p" + "n" * 44, 201)],
+)
+def test_more_services_than_the_roots_outputs_hold_are_refused_when_the_config_is_made(
+    kinds, outputs
+):
+    """The root re-exports every output of the network, the environment and each service, and
+    CloudFormation takes "Outputs: The maximum number of outputs that you can declare in your
+    CloudFormation template. 200 outputs" (CloudFormation User Guide, Understand CloudFormation
+    quotas, https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html).
+    A ProductConfig of 60 services was made, and refused only when its root was rendered
+    (every other config check is made when the config is)."""
+    with pytest.raises(ConfigError) as refused:
+        ProductConfig(services=_members(kinds))
+    assert str(refused.value) == (
+        f"ProductConfig.services={len(kinds)}: {len(kinds)} services: the root that nests "
+        f"them would have {outputs} outputs (it re-exports each of the network's, the "
+        "environment's and the services'), and CloudFormation takes 200 per template: split "
+        "the services between environments (a spec each)"
+    )
+    # One service fewer is a root of at most 200 outputs: made, and rendered.
+    fewer = ProductConfig(services=_members(kinds[:-1]))
+    assert root.planned_outputs(fewer) <= 200
 
 
 SEVERAL = """

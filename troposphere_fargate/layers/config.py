@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import MISSING, dataclass, field, fields
 from typing import Any, Final, Literal, TypeGuard
 
-from ..cfn.limits import SCHEDULED_ACTIONS_PER_SCALABLE_TARGET
+from ..cfn.limits import SCHEDULED_ACTIONS_PER_SCALABLE_TARGET, SECTION_QUOTAS
 from ..cfn.reach import endpoints_for
 from ..errors import ConfigError as ConfigError
 from ..errors import close_match, possessive, suggest_fields
@@ -1820,7 +1820,34 @@ class ProductConfig:
             functools.partial(self._validate_member, index, names, priorities, records)
             for index in range(len(self.services))
         ]
-        _all_of(owner, *checks, self._refuse_shadowed_rules, self._validate_environment_use)
+        _all_of(
+            owner,
+            *checks,
+            self._refuse_shadowed_rules,
+            self._validate_environment_use,
+            self._refuse_too_many_outputs,
+        )
+
+    def _refuse_too_many_outputs(self, owner: str) -> None:
+        """The root that nests the services re-exports every output of the network, the
+        environment and each service: past CloudFormation's quota per template it cannot be
+        built (a config of 60 services was taken here, and refused when rendered)."""
+        if any(service.expose is None for service in self.services):
+            return  # refused already: how many outputs each has is not known
+        from .root import planned_outputs  # the root imports this module
+
+        outputs, quota = planned_outputs(self), SECTION_QUOTAS["Outputs"][0]
+        if outputs > quota:
+            # Named by their number: the repr of the services runs to thousands of characters.
+            raise _fail(
+                owner,
+                "services",
+                len(self.services),
+                f"{len(self.services)} services: the root that nests them would have {outputs} "
+                "outputs (it re-exports each of the network's, the environment's and the "
+                f"services'), and CloudFormation takes {quota} per template: split the services "
+                "between environments (a spec each)",
+            )
 
     def _validate_member(
         self,

@@ -35,7 +35,9 @@ from ..cfn.limits import DESCRIPTION_BYTES
 from ..errors import ConfigError, expect, expect_templates, expect_version, suggest_fields
 from . import network, service
 from .blocks import add_exported_output, add_parameter
+from .config import ProductConfig
 from .environment import names as environment
+from .exposure import EXPOSE_NONE
 
 LAYER = "root"
 FILENAME = "root.yaml"
@@ -511,6 +513,30 @@ def _check_shared(
             f"and the {child.layer} template's {parameter}, wired to it, has another "
             f"{' and '.join(differ)}: declare them alike"
         )
+
+
+# The unconditional outputs of each template a root of services nests, which it re-exports all:
+# the network's VPC id and CIDR and its two lists of subnets, and the subnets of the two
+# Availability Zones every stack has (a third's are conditional); the environment's five, and
+# seven more with a load balancer (environment.outputs); a service's four, and its ServiceUrl
+# when it listens (service.outputs). test_root holds these to the rendered roots.
+_NETWORK_OUTPUTS = 4 + 2 * 2
+_ENVIRONMENT_OUTPUTS = 5
+_LOAD_BALANCER_OUTPUTS = 7
+_SERVICE_OUTPUTS = 4
+
+
+def planned_outputs(config: ProductConfig) -> int:
+    """How many outputs the root of ``config``'s services would have (0 without services: the
+    shipped root's are not counted here), worked out from the config without rendering, so that
+    :class:`~troposphere_fargate.layers.config.ProductConfig` refuses more than CloudFormation
+    takes when it is made, not when the root is built (:class:`QuotaError`)."""
+    if not config.services:
+        return 0
+    network_outputs = 0 if config.network.existing_vpc else _NETWORK_OUTPUTS
+    balancer = _LOAD_BALANCER_OUTPUTS if config.has_public_service else 0
+    members = sum(_SERVICE_OUTPUTS + (member.expose != EXPOSE_NONE) for member in config.services)
+    return network_outputs + _ENVIRONMENT_OUTPUTS + balancer + members
 
 
 def _check_quotas(t: Template, outputs: int, stacks: int) -> None:
