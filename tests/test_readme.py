@@ -780,34 +780,39 @@ def shell_commands(text: str, offset: int = 0) -> list[list[tuple[str, int]]]:
     return simple
 
 
+def doc_commands(path: Path) -> list[tuple[int, list[str], str]]:
+    """Every command of a doc's shell code blocks (and of the blocks of what a command prints)
+    and of its inline code that starts with ``aws`` or ``troposphere-fargate``, in the order of
+    the file: (offset of its first word, its words, the text that says what the command needs:
+    its paragraph or list item, or for a code block the one before it and the block)."""
+    found = []
+    text = path.read_text()
+    block = re.compile(r"^( *)```(\w*)\n(.*?)^\1```", re.M | re.S)
+    for match in block.finditer(text):
+        if match.group(2) not in SHELL_LANGUAGES:
+            continue
+        before = len(text[: match.start()].rstrip())
+        context = _paragraph(text, before, before) + match.group(3)
+        for command in shell_commands(match.group(3), match.start(3)):
+            found.append((command[0][1], [w for w, _ in command], context))
+    # Inline code, in the prose and in the shell blocks' comments (the rest blanked).
+    prose = block.sub(_comments_only, text)
+    for match in re.finditer(r"`((?:aws|troposphere-fargate) [^`]*)`", prose):
+        context = _paragraph(prose, match.start(), match.end())
+        for command in shell_commands(match.group(1).replace("\n", " "), match.start(1)):
+            found.append((command[0][1], [w for w, _ in command], context))
+    return sorted(found, key=lambda item: item[0])
+
+
 def aws_commands() -> list[tuple[str, list[str], str]]:
-    """Every ``aws`` command of the README and docs/*.md, in their shell code blocks (and the
-    blocks of what a command prints) and in their inline code: (file:line, the words after
-    ``aws``, the text that says what the command needs: its paragraph or list item, or for a
-    code block the one before it and the block)."""
+    """Every ``aws`` command of the README and docs/*.md (:func:`doc_commands`): (file:line,
+    the words after ``aws``, the text that says what the command needs)."""
     found = []
     for path in DOCS:
-        in_file = []
         text = path.read_text()
-        block = re.compile(r"^( *)```(\w*)\n(.*?)^\1```", re.M | re.S)
-        for match in block.finditer(text):
-            if match.group(2) not in SHELL_LANGUAGES:
-                continue
-            before = len(text[: match.start()].rstrip())
-            context = _paragraph(text, before, before) + match.group(3)
-            for command in shell_commands(match.group(3), match.start(3)):
-                if command[0][0] == "aws":
-                    line = text.count("\n", 0, command[0][1]) + 1
-                    in_file.append((f"{path.name}:{line}", [w for w, _ in command[1:]], context))
-        # Inline code, in the prose and in the shell blocks' comments (the rest blanked).
-        prose = block.sub(_comments_only, text)
-        for match in re.finditer(r"`(aws [^`]*)`", prose):
-            context = _paragraph(prose, match.start(), match.end())
-            line = text.count("\n", 0, match.start()) + 1
-            for command in shell_commands(match.group(1).replace("\n", " ")):
-                if command[0][0] == "aws":
-                    in_file.append((f"{path.name}:{line}", [w for w, _ in command[1:]], context))
-        found += sorted(in_file, key=lambda item: int(item[0].rsplit(":", 1)[1]))
+        for at, words, context in doc_commands(path):
+            if words[0] == "aws":
+                found.append((f"{path.name}:{text.count(chr(10), 0, at) + 1}", words[1:], context))
     return found
 
 
@@ -1029,3 +1034,34 @@ def test_the_library_section_asks_a_type_ignore_only_of_the_untyped_import():
     assert typed("awacs") and not typed("troposphere")
     assert "imports troposphere (to add a resource) needs `# type: ignore[import-untyped]`" in text
     assert "awacs does (`py.typed`): an import of it needs nothing" in text
+
+
+S3_TEMPLATE_URL = re.compile(r"https://[a-z0-9-]+\.s3\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?/\S*")
+
+
+def test_every_template_url_the_docs_show_is_where_the_publish_before_it_put_the_template():
+    """An audit of the docs' commands: the step-by-step update's change set took its
+    ``--template-url`` from ``https://my-templates.s3.eu-west-1.amazonaws.com/0.4.0/root.yaml``,
+    while the publish the step before names (``--bucket my-templates --region eu-west-1``, the
+    default ``--prefix troposphere-fargate/``) puts it under ``troposphere-fargate/0.4.0/``:
+    CloudFormation would find no template there. Each S3 URL of a command is the one
+    ``publish`` gives for the last publish command before it in the same file."""
+    from troposphere_fargate import cli
+    from troposphere_fargate.release.publish import Destination
+
+    checked = []
+    for path in DOCS:
+        published = None
+        for _, words, _ in doc_commands(path):
+            # A publish that names its bucket; not a synopsis (``[--prefix P]``) or a mention.
+            synopsis = any(word.startswith("[") for word in words)
+            if words[:2] == ["troposphere-fargate", "publish"] and "--bucket" in words:
+                published = None if synopsis else cli._parser().parse_args(words[1:])
+            for url in filter(S3_TEMPLATE_URL.fullmatch, words):
+                assert published, f"{path.name}: {url}: no publish command before it"
+                destination = Destination(
+                    published.bucket, published.prefix, published.version, published.region
+                )
+                checked.append(url)
+                assert url == destination.url(url.rsplit("/", 1)[1]), " ".join(words)
+    assert len(checked) >= 1  # the change set's; the launch links are checked apart
