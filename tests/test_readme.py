@@ -1065,3 +1065,26 @@ def test_every_template_url_the_docs_show_is_where_the_publish_before_it_put_the
                 checked.append(url)
                 assert url == destination.url(url.rsplit("/", 1)[1]), " ".join(words)
     assert len(checked) >= 1  # the change set's; the launch links are checked apart
+
+
+def test_every_shell_function_the_docs_call_is_defined_before_and_shadows_no_command():
+    """An audit of the docs' commands, run in the order a reader meets them: the environment's
+    console commands called ``out`` (the network stack's outputs) "as above", but the README
+    defines it a section later, so the first paste ran ``VpcId=""``; and they defined ``env``,
+    which then shadows the ``env`` command in the reader's shell (a function is looked up
+    before the PATH). Every function a command calls is defined in that file before the call,
+    and its name is no command's."""
+    import shutil
+
+    definition = re.compile(r"^ *([A-Za-z_]\w*)\(\) *\{", re.M)
+    called = []
+    for path in DOCS:
+        text = path.read_text()
+        defined = {m.group(1): m.start(1) for m in reversed(list(definition.finditer(text)))}
+        for name in defined:
+            assert shutil.which(name) is None, f"{path.name}: function {name} shadows a command"
+        for at, words, _ in doc_commands(path):
+            if words[0] in defined:
+                called.append(words[0])
+                assert defined[words[0]] <= at, f"{path.name}:{text.count(chr(10), 0, at) + 1}"
+    assert len(called) >= 10
