@@ -1088,3 +1088,46 @@ def test_every_shell_function_the_docs_call_is_defined_before_and_shadows_no_com
                 called.append(words[0])
                 assert defined[words[0]] <= at, f"{path.name}:{text.count(chr(10), 0, at) + 1}"
     assert len(called) >= 10
+
+
+def _anchors(text: str) -> set[str]:
+    """The anchors GitHub gives a Markdown file's headings (code blocks' ``#`` lines are none):
+    lower case, punctuation but ``-`` and ``_`` dropped, spaces to ``-``, and ``-1``, ``-2``
+    after a repeated one."""
+    anchors: set[str] = set()
+    blocks = re.sub(r"^( *)```.*?^\1```", "", text, flags=re.M | re.S)
+    for heading in re.findall(r"^#{1,6} (.+)$", blocks, re.M):
+        slug = re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+        anchor, repeat = slug, 0
+        while anchor in anchors:
+            repeat += 1
+            anchor = f"{slug}-{repeat}"
+        anchors.add(anchor)
+    return anchors
+
+
+def _without_code(text: str) -> str:
+    """A Markdown text without its code blocks and inline code (a pattern's ``](`` is no link)."""
+    text = re.sub(r"^( *)```.*?^\1```", "", text, flags=re.M | re.S)
+    return re.sub(r"`[^`]*`", "", text)
+
+
+def test_every_relative_link_and_anchor_of_the_docs_resolves():
+    """An audit of the docs: nothing checked the README's and docs/*.md's ~40 relative links
+    (pictures, templates/0.4.0/*.yaml, the generated references and their #anchors), which a
+    renamed heading, file or version folder breaks without a word. Each names a file of the
+    repository, and each #anchor a heading of the Markdown file it points into."""
+    repo = Path(__file__).resolve().parent.parent
+    checked = []
+    for path in DOCS:
+        for target in re.findall(r"\]\(([^)\s]+)\)", _without_code(path.read_text())):
+            if re.match(r"[a-z]+:", target):  # https:, mailto:
+                continue
+            name, _, anchor = target.partition("#")
+            linked = (path.parent / name).resolve() if name else path
+            assert linked.is_relative_to(repo) and linked.exists(), f"{path.name}: {target}"
+            if anchor:
+                assert linked.suffix == ".md", f"{path.name}: {target}"
+                assert anchor in _anchors(linked.read_text()), f"{path.name}: {target}"
+            checked.append(target)
+    assert len(checked) >= 40
