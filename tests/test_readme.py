@@ -1131,3 +1131,65 @@ def test_every_relative_link_and_anchor_of_the_docs_resolves():
                 assert anchor in _anchors(linked.read_text()), f"{path.name}: {target}"
             checked.append(target)
     assert len(checked) >= 40
+
+
+def _cli_options() -> dict[str, list[tuple[str, ...]]]:
+    """The option strings of each of the command's options, by subcommand (``""``: the
+    command's own, such as ``--version``), ``--help`` left out."""
+    import argparse
+
+    from troposphere_fargate import cli
+
+    def options(parser: argparse.ArgumentParser) -> list[tuple[str, ...]]:
+        return [
+            tuple(action.option_strings)
+            for action in parser._actions
+            if action.option_strings and not isinstance(action, argparse._HelpAction)
+        ]
+
+    parser = cli._parser()
+    found = {"": options(parser)}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            found.update((name, options(sub)) for name, sub in action.choices.items())
+    return found
+
+
+OPTION = re.compile(r"(?<![\w-])--?[A-Za-z][\w-]*")
+
+
+def test_the_commands_synopsis_names_every_option_of_every_subcommand():
+    """An audit of the command's options against its docs: the synopsis under "The command",
+    where a user looks first, names every option each subcommand's ``--help`` lists (by one of
+    its spellings, ``-o`` or ``--output``), and the command's own ``--version``, which it left
+    out."""
+    (synopsis,) = re.findall(r"```\n(.*?)```", section("The command"), re.S)[:1]
+    lines: dict[str, set[str]] = {}
+    for line in synopsis.splitlines():
+        words = line.split()
+        assert words[0] == "troposphere-fargate", line
+        subcommand = "" if words[1].startswith("-") else words[1]
+        lines.setdefault(subcommand, set()).update(OPTION.findall(line))
+    missing = [
+        f"{subcommand or 'troposphere-fargate'} {'/'.join(spellings)}"
+        for subcommand, options in _cli_options().items()
+        for spellings in options
+        if not lines.get(subcommand, set()) & set(spellings)
+    ]
+    assert missing == []
+
+
+def test_every_option_the_docs_give_a_subcommand_is_one_it_has():
+    """The other way round: an option the README or docs/*.md give ``troposphere-fargate X`` (a
+    command, a synopsis, or inline code such as ``diff --set ...``) is one of X's."""
+    known = {name: {s for spellings in o for s in spellings} for name, o in _cli_options().items()}
+    subcommand = "|".join(name for name in known if name)
+    given = []
+    for path in DOCS:
+        text = re.sub(r"\\\n\s*", " ", path.read_text())  # continued lines
+        uses = re.finditer(rf"(?:troposphere-fargate |`)({subcommand})((?: [^`\n]*)?)", text)
+        for use in uses:
+            for option in OPTION.findall(use.group(2)):
+                given.append(option)
+                assert option in known[use.group(1)], f"{path.name}: {use.group(0)}"
+    assert len(given) >= 120
