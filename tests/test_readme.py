@@ -551,14 +551,15 @@ def test_every_deploy_of_a_large_template_stages_it_in_s3():
     assert large >= 5  # service.yaml, 105 KB, on its own four times; a spec's root.yaml
 
 
-def _built_from_readme(name: str, before: int) -> str:
+def _built_from_readme(name: str, before: int, also: str = "") -> str:
     """The text of ``build/<version>/<file>`` as the README's last ``build --spec F --output
-    build`` before ``before`` writes it, from the README's YAML block that starts ``# F``."""
+    build`` before ``before`` writes it, from the README's YAML block that starts ``# F``, with
+    the lines ``also`` added to it."""
     from troposphere_fargate import generate, parse_spec
 
     (*_, spec_name) = re.findall(r"build --spec (\S+) --output build\b", README[:before])
     (spec,) = re.findall(rf"```yaml\n(# {re.escape(spec_name)}\n.*?)```", README, re.S)
-    return generate(parse_spec(spec, spec_name))[name.rsplit("/", 1)[1]]
+    return generate(parse_spec(spec + also, spec_name))[name.rsplit("/", 1)[1]]
 
 
 def cost_table() -> str:
@@ -1193,3 +1194,33 @@ def test_every_option_the_docs_give_a_subcommand_is_one_it_has():
                 given.append(option)
                 assert option in known[use.group(1)], f"{path.name}: {use.group(0)}"
     assert len(given) >= 120
+
+
+def test_every_parameter_a_deploy_command_gives_is_one_of_its_template():
+    """``aws cloudformation deploy`` passes CloudFormation the template's parameters only: an
+    override of a name the template has not (``NatGateway=Single``) is dropped without a word,
+    and the stack gets the default (awscli's customizations/cloudformation/deploy.py,
+    ``merge_parameters``: "for key, value in template_dict["Parameters"].items(): ... if key in
+    parameter_overrides"). The emulator cannot catch it either: each name the docs' deploy
+    commands give is one of the template the command names (a build's, from the spec the README
+    builds it from; in a VPC of one's own, with its ``network: {existing_vpc: true}``)."""
+    from troposphere_fargate import from_yaml
+
+    repo = Path(__file__).resolve().parent.parent
+    given = 0
+    for at, words, context in doc_commands(repo / "README.md"):
+        if words[:3] != ["aws", "cloudformation", "deploy"] or "--template-file" not in words:
+            continue
+        name = words[words.index("--template-file") + 1]
+        if name.startswith("build/"):
+            existing_vpc = "`network: {existing_vpc: true}`" in context
+            also = "network: {existing_vpc: true}\n" if existing_vpc else ""
+            template = from_yaml(_built_from_readme(name, at, also))
+        else:
+            template = from_yaml((repo / name).read_text())
+        overrides = " ".join(words).partition(" --parameter-overrides ")[2]
+        for override in re.split(r" (?=--)", overrides, maxsplit=1)[0].split():
+            given += 1
+            key = override.split("=", 1)[0]
+            assert key in template["Parameters"], f"{name}: {override} ({' '.join(words)})"
+    assert given >= 60
