@@ -1224,3 +1224,61 @@ def test_every_parameter_a_deploy_command_gives_is_one_of_its_template():
             key = override.split("=", 1)[0]
             assert key in template["Parameters"], f"{name}: {override} ({' '.join(words)})"
     assert given >= 60
+
+
+def _unknown_fields(node: dict[str, Any], shape: Any) -> tuple[Any, list[str]]:
+    """The shape a JMESPath expression's node gives, read from ``shape`` (a botocore shape, or
+    None where it is not followed), and the fields it names that the shape has not."""
+    kind, children = node["type"], node.get("children", [])
+    if kind == "field":
+        if shape is None:
+            return None, []
+        members = shape.members if shape.type_name == "structure" else {}
+        return members.get(node["value"]), [] if node["value"] in members else [node["value"]]
+    if kind == "subexpression":  # a.b.c
+        unknown = []
+        for child in children:
+            shape, more = _unknown_fields(child, shape)
+            unknown += more
+        return shape, unknown
+    if kind in ("index_expression", "projection", "filter_projection", "pipe"):
+        left, unknown = _unknown_fields(children[0], shape)
+        # The right side reads the list's items (after a pipe: its result, not followed).
+        listed = left is not None and left.type_name == "list" and kind != "pipe"
+        left = left.member if listed else None
+        for condition in children[2:]:  # a filter's condition
+            unknown += _unknown_fields(condition, left)[1]
+        right, more = _unknown_fields(children[1], left) if len(children) > 1 else (left, [])
+        return right, unknown + more
+    if kind == "flatten":
+        return _unknown_fields(children[0], shape)
+    if kind in ("identity", "current", "index", "slice"):
+        return shape, []
+    unknown = []  # multi-select lists and hashes, comparisons, functions: their arguments
+    for child in children:
+        child = child["children"][0] if child["type"] == "key_val_pair" else child
+        unknown += _unknown_fields(child, shape)[1]
+    return None, unknown
+
+
+def test_every_query_of_the_docs_names_fields_the_command_returns(monkeypatch):
+    """A ``--query`` that names a field the response has not prints ``None`` (or nothing), and
+    the reader passes that on (``CLUSTER=$(...)``): each field of each query is one of the
+    operation's output shape in the AWS CLI's own model (botocore), a filter's included, as far
+    as the expression keeps the shape (not through a multi-select list's items)."""
+    from jmespath import parser
+
+    driver = aws_cli(monkeypatch)
+    checked = []
+    for where, words, _ in aws_commands():
+        if "--query" not in words:
+            continue
+        command = driver
+        for name in aws_cli_reading(driver, words)[0]:
+            command = _subcommands(command)[name]
+        query = words[words.index("--query") + 1]
+        output = command._operation_model.output_shape
+        unknown = _unknown_fields(parser.Parser().parse(query).parsed, output)[1]
+        assert unknown == [], f"{where}: {query}"
+        checked.append(query)
+    assert len(checked) >= 20
