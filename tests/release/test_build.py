@@ -828,12 +828,11 @@ def test_a_folder_that_cannot_be_written_is_named_not_the_staging_folder(
     tmp_path, files, monkeypatch
 ):
     """A read-only output said ".0.4.0.new-69ucrebb: Read-only file system"."""
-    import tempfile
 
     def read_only(*args, **kwargs):
         raise OSError(30, "Read-only file system")
 
-    monkeypatch.setattr(tempfile, "mkdtemp", read_only)
+    monkeypatch.setattr(build, "_new_staging", read_only)
     with pytest.raises(build.BuildError) as refused:
         write_version(tmp_path / "out", files)
     assert str(refused.value) == f"cannot write into {tmp_path / 'out'}: Read-only file system"
@@ -925,6 +924,170 @@ def test_docs_staged_for_a_build_that_cannot_be_written_are_removed(tmp_path, mo
     with pytest.raises(build.BuildError, match="cannot write"):
         build.build_release(tmp_path / "out", docs)
     assert [p.name for p in docs.iterdir() if p.name.startswith(".")] == []
+
+
+def test_two_builds_staging_the_same_docs_at_once_each_swap_in_their_own(tmp_path):
+    """Both staged a doc as .<name>.new: the second build's write went into the file the first
+    had staged, the first renamed it in (while the second still wrote it: a doc cut short), and
+    the second failed with ".parameters.md.new: No such file or directory" (two `build` runs
+    at once)."""
+    from troposphere_fargate.release.reference import commit_docs, stage_docs
+
+    docs = tmp_path / "docs"
+    first, _ = stage_docs(docs, {"a.md": "first\n"}, [])
+    second, _ = stage_docs(docs, {"a.md": "second\n"}, [])
+    commit_docs(first)
+    assert (docs / "a.md").read_text() == "first\n"
+    commit_docs(second)
+    assert [p.name for p in docs.iterdir()] == ["a.md"]
+    assert (docs / "a.md").read_text() == "second\n"
+
+
+def test_a_build_whose_folder_another_build_swapped_in_meanwhile_swaps_its_own_in(
+    tmp_path, files, monkeypatch
+):
+    """Two builds at once: the other swapped its folder in between this one's two renames,
+    and this one failed with ".0.4.0.new-9yvew208: Directory not empty"."""
+    write_version(tmp_path, files)
+    real_rename = os.rename
+    others = [tmp_path / "other"]
+
+    def the_other_build_first(source, destination):
+        if Path(destination).name == __version__ and others:
+            other = others.pop()  # its whole folder, swapped in with one rename
+            other.mkdir()
+            (other / "network.yaml").write_text("the other build's")
+            real_rename(other, destination)
+        real_rename(source, destination)
+
+    monkeypatch.setattr(build.os, "rename", the_other_build_first)
+    write_version(tmp_path, {**files, "network.yaml": "this build's"})
+    assert [p.name for p in tmp_path.iterdir()] == [__version__]
+    assert (tmp_path / __version__ / "network.yaml").read_text() == "this build's"
+    assert compare_version(tmp_path, {**files, "network.yaml": "this build's"}) == []
+
+
+def test_docs_a_killed_build_staged_are_removed_once_it_is_gone(tmp_path):
+    from troposphere_fargate.release.reference import commit_docs, stage_docs
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    gone, alive = 2**22 + 12345, os.getppid()  # above any PID Linux hands out; pytest's parent
+    kept = [f".a.md.{alive}-0123abcd.new", ".a.md.new-backup", "a.md"]
+    for name in [*kept, f".a.md.{gone}-0123abcd.new", f".b.svg.{gone}-89abcdef.new"]:
+        (docs / name).write_text("left")
+    commit_docs(stage_docs(docs, {"a.md": "new\n"}, [])[0])
+    assert sorted(p.name for p in docs.iterdir()) == sorted(kept)
+    assert (docs / "a.md").read_text() == "new\n"
+
+
+def test_a_doc_that_is_a_link_stays_one_and_a_doc_keeps_its_permissions(tmp_path):
+    """A doc was replaced by a new file of 0644 whatever it was, and a link to it by a file."""
+    from troposphere_fargate.release.reference import commit_docs, stage_docs
+
+    docs, elsewhere = tmp_path / "docs", tmp_path / "kept.md"
+    docs.mkdir()
+    elsewhere.write_text("old")
+    (docs / "a.md").symlink_to(elsewhere)
+    (docs / "b.md").write_text("old")
+    (docs / "b.md").chmod(0o600)
+    commit_docs(stage_docs(docs, {"a.md": "new a\n", "b.md": "new b\n"}, [])[0])
+    assert (docs / "a.md").is_symlink() and elsewhere.read_text() == "new a\n"
+    assert (docs / "b.md").stat().st_mode & 0o777 == 0o600
+    assert (docs / "b.md").read_text() == "new b\n"
+
+
+def test_the_version_folder_gets_what_the_umask_gives_as_its_files_do(tmp_path, files):
+    """The version folder was 0755 whatever the umask: 077 kept its files from other users
+    but let anyone list them, and 002 (a shared group's) kept the group from writing it."""
+    for mask, folder_mode, file_mode in ((0o077, 0o700, 0o600), (0o002, 0o775, 0o664)):
+        umask = os.umask(mask)
+        try:
+            folder = write_version(tmp_path / oct(mask), files)
+        finally:
+            os.umask(umask)
+        assert folder.stat().st_mode & 0o777 == folder_mode
+        assert {p.stat().st_mode & 0o777 for p in folder.iterdir()} == {file_mode}
+
+
+_FULL_DISK = """\
+import resource, sys
+from pathlib import Path
+from troposphere_fargate.release import build, reference
+resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))  # writes past 4 KiB fail: EFBIG
+root = Path(sys.argv[1])
+try:
+    build.write_version(root / "templates", {"a.yaml": "old\\n", "b.yaml": "x" * 8192})
+except OSError as exc:
+    print(exc.filename, exc.strerror)
+try:
+    reference.stage_docs(root / "docs", {"a.md": "x" * 8192}, [])
+except OSError as exc:
+    print(exc.filename, exc.strerror)
+"""
+
+
+def test_a_full_disk_names_the_file_it_could_not_write_and_leaves_nothing(tmp_path):
+    """``ulimit -f`` (RLIMIT_FSIZE; a full disk fails the same way, on the write): the build
+    said "error: File too large", naming no file. Python ignores SIGXFSZ, so the write fails
+    with EFBIG instead of killing the process."""
+    (tmp_path / "templates" / __version__).mkdir(parents=True)
+    (tmp_path / "templates" / __version__ / "a.yaml").write_text("previous\n")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "a.md").write_text("previous\n")
+    run = subprocess.run(
+        [sys.executable, "-c", _FULL_DISK, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=True,
+    )
+    assert run.stdout.splitlines() == [
+        f"{tmp_path / 'templates' / __version__ / 'b.yaml'} File too large",
+        f"{tmp_path / 'docs' / 'a.md'} File too large",
+    ]
+    assert [p.name for p in (tmp_path / "templates").iterdir()] == [__version__]
+    assert [p.name for p in (tmp_path / "templates" / __version__).iterdir()] == ["a.yaml"]
+    assert (tmp_path / "templates" / __version__ / "a.yaml").read_text() == "previous\n"
+    assert [p.name for p in (tmp_path / "docs").iterdir()] == ["a.md"]
+
+
+_READ_ONLY_REBUILD = """\
+import sys
+from pathlib import Path
+from troposphere_fargate.release import build
+root = Path(sys.argv[1])
+build.write_version(root, {"a.yaml": "new\\n"})
+print(sorted(p.name for p in root.iterdir()))
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX permissions")
+def test_a_read_only_version_folder_is_replaced_without_a_retired_copy_left(tmp_path, files):
+    """``chmod -R a-w templates/0.4.0``, then a build: the folder was swapped out, but the
+    retired copy could not be emptied (its files cannot be unlinked from a read-only folder)
+    and stayed beside the new one as .0.4.0.old-<pid>, for good. Root ignores permissions:
+    then the build runs without the capabilities that let it (setpriv)."""
+    import shutil
+
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("root ignores permissions and setpriv is not there to drop that")
+        prefix = [setpriv, "--bounding-set=-dac_override,-dac_read_search,-fowner", "--"]
+    folder = write_version(tmp_path, {"a.yaml": "old\n", "b.yaml": "old\n"})
+    for path in (*folder.iterdir(), folder):
+        path.chmod(0o444 if path.is_file() else 0o555)
+    run = subprocess.run(
+        [*prefix, sys.executable, "-c", _READ_ONLY_REBUILD, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=True,
+    )
+    assert run.stdout == f"[{__version__!r}]\n"
+    assert (folder / "a.yaml").read_text() == "new\n"
 
 
 def test_a_china_build_leaves_out_the_stackset_that_cannot_run_there():

@@ -13,6 +13,7 @@ rename, so an interrupted or failed build leaves the previous files exactly as t
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -197,7 +198,7 @@ def _generated(config: ProductConfig, version: str) -> dict[str, str]:
 
 def manifest(files: Mapping[str, str], version: str = __version__) -> str:
     """``manifest.json``: the sha256 and size of every file in a version folder."""
-    import hashlib  # imported here (as shutil and tempfile below): generation never needs them
+    import hashlib  # imported here (as shutil and secrets below): generation never needs them
 
     entries = {}
     for name in sorted(files):
@@ -278,7 +279,6 @@ def _remove_leftovers(root: Path, version: str) -> None:
     mkdtemp's eight characters) untouched for an hour, a retired one (``.<version>.old-<pid>``)
     once the process of that build is gone."""
     import re
-    import shutil
 
     shape = re.compile(rf"\.{re.escape(version)}\.(?:new-[a-z0-9_]{{8}}|old-([0-9]+))")
     for path in root.iterdir():
@@ -289,16 +289,58 @@ def _remove_leftovers(root: Path, version: str) -> None:
             if found.group(1) is None:
                 gone = time.time() - path.stat().st_mtime > _STALE_SECONDS
             else:
-                owner = int(found.group(1))
-                gone = False
-                if owner != os.getpid():
-                    os.kill(owner, 0)  # raises ProcessLookupError once that process is gone
-        except ProcessLookupError:
-            gone = True
+                gone = process_gone(int(found.group(1)))
         except OSError:
             continue
         if gone:
-            shutil.rmtree(path, ignore_errors=True)
+            remove_tree(path)
+
+
+def process_gone(pid: int) -> bool:
+    """Whether the process ``pid``, which named a file it staged or retired after itself, has
+    ended (this process never has; one of another user's is alive)."""
+    if pid <= 0 or pid == os.getpid():  # 0 would ask about this process's whole group
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+def remove_tree(path: Path) -> None:
+    """Remove a staging or retired folder, as far as possible. A version folder the user had
+    made read-only (``chmod -R a-w``) kept its files once retired: shutil.rmtree could not
+    unlink what it held, and the old copy stayed beside the new one for good. A folder inside
+    ``path`` that refuses is given its owner's rights (what this process may do to what it
+    owns) and removed again; what still refuses is left for a later build."""
+    import shutil
+    import stat
+
+    if not os.path.lexists(path):
+        return
+
+    def inside(name: str) -> bool:
+        return Path(name) == path or path in Path(name).parents
+
+    def writable_and_again(function: Any, name: str, _: Any) -> None:
+        # os.unlink or os.rmdir failed: the folder holding ``name`` is read-only; anything
+        # else (os.open, os.scandir, os.lstat): ``name`` is a folder that cannot be read.
+        folder = os.path.dirname(name) if function in (os.unlink, os.rmdir) else name
+        if not inside(folder):
+            return
+        try:
+            os.chmod(folder, stat.S_IMODE(os.lstat(folder).st_mode) | stat.S_IRWXU)
+            if folder == name:
+                shutil.rmtree(name, ignore_errors=True)
+            else:
+                function(name)
+        except OSError:
+            pass
+
+    shutil.rmtree(path, onerror=writable_and_again)
 
 
 def write_version(root: Path | str, files: Mapping[str, str], version: str = __version__) -> Path:
@@ -312,9 +354,6 @@ def write_version(root: Path | str, files: Mapping[str, str], version: str = __v
     template stamped for another version (render it with ``generate(config, version)``: its
     root would nest the other version's files) and for a ``manifest.json`` among ``files``.
     """
-    import shutil
-    import tempfile
-
     if isinstance(root, Mapping) and isinstance(files, str | Path):
         raise TypeError(
             "write_version(root, files): the folder comes first, then the files, as in "
@@ -345,36 +384,71 @@ def write_version(root: Path | str, files: Mapping[str, str], version: str = __v
             "the folder it points into instead"
         )
     try:
-        staging = Path(tempfile.mkdtemp(prefix=f".{version}.new-", dir=root))
+        staging = _new_staging(root, version)
     except OSError as exc:  # named by the folder asked for, not the staging folder's name
         raise BuildError(f"cannot write into {root}: {exc.strerror or exc}") from None
     retired = root / f".{version}.old-{os.getpid()}"
     try:
         for name, text in with_manifest(files, version).items():
-            path = staging / name
-            with open(path, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-        staging.chmod(0o755)
+            try:
+                with open(staging / name, "w", encoding="utf-8", newline="\n") as handle:
+                    handle.write(text)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+            except OSError as exc:  # a full disk named no file: name the one being written
+                raise OSError(exc.errno, exc.strerror or str(exc), str(target / name)) from None
         # Two renames, with signals held back between them: an interrupt lands before the
         # first or after the second, never with the old folder moved away and the new one not
         # in place. A rename that fails puts the old folder back.
         with deferred_signals():
-            moved = False
-            try:
-                if target.exists():
-                    os.rename(target, retired)
-                    moved = True
-                os.rename(staging, target)
-            except BaseException:
-                if moved and not target.exists():
-                    os.rename(retired, target)
-                raise
+            _swap(staging, target, retired)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
-        shutil.rmtree(retired, ignore_errors=True)
+        remove_tree(staging)
+        remove_tree(retired)
     return target
+
+
+def _swap(staging: Path, target: Path, retired: Path) -> None:
+    """Rename ``target`` away to ``retired`` and ``staging`` into its place. A rename that
+    fails puts the old folder back. Another build that swapped its folder in between the two
+    renames (two builds at once) made the second fail, "Directory not empty", naming the
+    staging folder: then its folder is retired in turn and this one swapped in, whole."""
+    for attempt in range(5):
+        moved = False
+        try:
+            if target.exists():
+                os.rename(target, retired)
+                moved = True
+            os.rename(staging, target)
+            return
+        except OSError as exc:
+            if moved and not target.exists():
+                os.rename(retired, target)
+            if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST) or attempt == 4:
+                raise
+            remove_tree(retired)  # the other build's folder is in place: ours replaces it
+        except BaseException:
+            if moved and not target.exists():
+                os.rename(retired, target)
+            raise
+
+
+def _new_staging(root: Path, version: str) -> Path:
+    """A new folder in ``root`` to write the version into, ``.<version>.new-`` and eight
+    characters as mkdtemp names them. Made with 0777 less the umask, as any new folder: mkdtemp's
+    0700, set to 0755 once written, gave the version folder 0755 whatever the umask (077 or 027
+    let anyone list it)."""
+    import secrets
+
+    for _ in range(100):
+        name = "".join(secrets.choice("abcdefghijklmnopqrstuvwxyz0123456789_") for _ in range(8))
+        staging = root / f".{version}.new-{name}"
+        try:
+            os.mkdir(staging, 0o777)
+        except FileExistsError:
+            continue
+        return staging
+    raise FileExistsError(errno.EEXIST, "no free staging name", str(root))
 
 
 def _check_stamps(files: Mapping[str, str], version: str) -> None:

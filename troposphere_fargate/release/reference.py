@@ -6,10 +6,13 @@ is installed)."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import re
 import subprocess
 from collections.abc import Mapping
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -192,12 +195,18 @@ def start_pictures(docs: Mapping[str, str], folder: Path) -> list[Rendering]:
 def stage_docs(
     folder: Path, docs: Mapping[str, str], pictures: list[Rendering]
 ) -> tuple[list[tuple[Path, Path]], list[str]]:
-    """Write each doc and finished picture beside its place (``.<name>.new``), waiting for dot:
-    the (staged, final) paths to swap in with :func:`commit_docs`, and the names of the
-    pictures dot could not render."""
+    """Write each doc and finished picture beside its place, under a name of this run's own
+    (``.<name>.<pid>-<8 hex>.new``), waiting for dot: the (staged, final) paths to swap in with
+    :func:`commit_docs`, and the names of the pictures dot could not render. What a build that
+    was killed staged is removed first, once its process is gone.
+
+    One fixed staging name (``.<name>.new``) made two builds at once write into one file: one
+    build renamed the other's file in while that one still wrote it (a doc cut short), and the
+    other failed, "No such file or directory"."""
     from .diagram import source_stamp
 
     folder.mkdir(parents=True, exist_ok=True)
+    _remove_left_staged(folder)
     outputs = {folder / name: text.encode() for name, text in docs.items()}
     failed = []
     for path, process, source in pictures:
@@ -210,14 +219,65 @@ def stage_docs(
     staged: list[tuple[Path, Path]] = []
     try:
         for path, data in outputs.items():
-            staging = path.with_name(f".{path.name}.new")
-            staged.append((staging, path))
-            staging.write_bytes(data)
+            staged.append(_stage(path, data))
     except BaseException:
         for staging, _ in staged:
             staging.unlink(missing_ok=True)
         raise
     return staged, failed
+
+
+# A doc staged by a build: its name, the build's process and eight random hex digits.
+_STAGED = re.compile(r"\.(.+)\.([0-9]+)-[0-9a-f]{8}\.new")
+
+
+def _remove_left_staged(folder: Path) -> None:
+    """The docs a killed build staged in ``folder`` (``kill -9`` as it wrote them), once the
+    process that staged them is gone."""
+    from .build import process_gone
+
+    for path in folder.iterdir():
+        found = _STAGED.fullmatch(path.name)
+        if found is not None and process_gone(int(found.group(2))):
+            with suppress(OSError):
+                if path.is_file() and not path.is_symlink():
+                    path.unlink()
+
+
+def _stage(path: Path, data: bytes) -> tuple[Path, Path]:
+    """``data`` written and flushed beside the file ``path`` names, under a name of this run's
+    own: (staged, final). A doc that is a link stays one (the file it points to is the one
+    replaced), and keeps its permissions; a new one gets what the umask gives. An error names
+    ``path``, not the staging file."""
+    import shutil
+
+    target = Path(os.path.realpath(path))
+    try:
+        for _ in range(100):
+            staging = target.with_name(f".{target.name}.{os.getpid()}-{os.urandom(4).hex()}.new")
+            try:
+                handle = os.open(staging, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
+                break
+            except FileExistsError:
+                continue
+        else:
+            raise FileExistsError(errno.EEXIST, "no free staging name beside it")
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
+    try:
+        with open(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        if target.exists():
+            shutil.copymode(target, staging)
+    except OSError as exc:
+        staging.unlink(missing_ok=True)
+        raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from None
+    except BaseException:
+        staging.unlink(missing_ok=True)
+        raise
+    return staging, target
 
 
 def commit_docs(staged: list[tuple[Path, Path]]) -> None:
