@@ -997,6 +997,28 @@ def test_a_doc_that_is_a_link_stays_one_and_a_doc_keeps_its_permissions(tmp_path
     assert (docs / "b.md").read_text() == "new b\n"
 
 
+def test_a_doc_that_holds_its_bytes_already_is_not_written_again(tmp_path):
+    """Every build staged, flushed to disk and renamed in every doc, changed or not: 45 to
+    100 ms of fsync for fifteen files on this machine's disk, in a build of 0.4 s."""
+    from troposphere_fargate.release.reference import commit_docs, stage_docs
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "same.md").write_text("same\n")
+    (docs / "changed.md").write_text("old\n")
+    before = {name: (docs / name).stat().st_ino for name in ("same.md", "changed.md")}
+    staged, _ = stage_docs(docs, {"same.md": "same\n", "changed.md": "new\n", "new.md": "n\n"}, [])
+    assert sorted(path.name for _, path in staged) == ["changed.md", "new.md"]
+    commit_docs(staged)
+    assert (docs / "same.md").stat().st_ino == before["same.md"]
+    assert (docs / "changed.md").stat().st_ino != before["changed.md"]
+    assert [(docs / n).read_text() for n in ("same.md", "changed.md", "new.md")] == [
+        "same\n",
+        "new\n",
+        "n\n",
+    ]
+
+
 def test_the_version_folder_gets_what_the_umask_gives_as_its_files_do(tmp_path, files):
     """The version folder was 0755 whatever the umask: 077 kept its files from other users
     but let anyone list them, and 002 (a shared group's) kept the group from writing it."""
