@@ -342,6 +342,25 @@ def test_the_s3_endpoint_says_what_it_lets_through_when_not_every_bucket():
     assert limited not in environment_graph(environment()).source
 
 
+def test_a_gateway_endpoint_is_drawn_as_a_route_not_as_an_interface_in_each_subnet():
+    # https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html: "Gateway
+    # endpoints do not enable AWS PrivateLink." ... "Each subnet route table must have a route
+    # that sends traffic destined for the service to the gateway endpoint using the prefix list
+    # for the service." A DynamoDB gateway endpoint was drawn among the interface endpoints of
+    # each private subnet, reached "through private link".
+    config = ProductConfig(network=NetworkConfig(gateway_endpoints=("s3", "dynamodb")))
+    view = picture(Scenario(nat="None", endpoints=True), render_templates(config))
+    assert "dynamodb" in view.endpoints  # DynamoDB is reached without NAT
+    source = graph(view).source
+    assert "dynamodb" not in "".join(re.findall(r'endpoints1 \[label="[^"]*"', source))
+    assert "DynamoDB gateway endpoint\n(private route tables)" in source
+    assert "dynamodbendpoint -> aws [label=DynamoDB" in source
+    text = "network: {gateway_endpoints: [s3, dynamodb], vpc_endpoints: true}\n" + ENVIRONMENT
+    shared = environment_graph(environment(text, Scenario(nat="None", endpoints=True))).source
+    assert "dynamodb" not in "".join(re.findall(r'endpoints \[label="[^"]*"', shared))
+    assert "DynamoDB gateway endpoint" in shared
+
+
 def test_the_aws_services_drawn_are_those_the_tasks_roles_name():
     # A newcomer's trial: a service reading a secret and writing to a queue was drawn reaching
     # "ECR, S3, CloudWatch Logs" only.

@@ -1377,7 +1377,7 @@ def _unreachable(
         for body in every.values()
         if body.get("Type") == "AWS::EC2::VPCEndpoint"
     ]
-    available = {_service_name(properties) for properties in endpoints}
+    available = {endpoint_service(properties) for properties in endpoints}
     endpoint_names = " ".join(str(properties.get("ServiceName")) for properties in endpoints)
     found = []
     for name in _named(every, "AWS::ECS::Service"):
@@ -1520,7 +1520,13 @@ def endpoint_limits(endpoint: Mapping[str, Any]) -> str | None:
     )
 
 
-def _service_name(endpoint: Mapping[str, Any]) -> str:
+def is_gateway_endpoint(endpoint: Mapping[str, Any]) -> bool:
+    """Whether a VPC endpoint's properties make a gateway endpoint (VpcEndpointType's default)."""
+    return bool(endpoint.get("VpcEndpointType", "Gateway") == "Gateway")
+
+
+def endpoint_service(endpoint: Mapping[str, Any]) -> str:
+    """The service of a VPC endpoint's properties: ``ecr.api``, ``s3``."""
     name = endpoint.get("ServiceName")
     text = name.get("Fn::Sub") if isinstance(name, dict) else name
     # China's endpoint services are named cn.com.amazonaws.<region>.<service> (ecr, sqs, sts,
@@ -1783,7 +1789,7 @@ def footprint(stack: PlannedStack) -> Footprint:
 
     subnets = len(typed("AWS::EC2::Subnet"))
     endpoints = typed("AWS::EC2::VPCEndpoint")
-    gateways = [e for e in endpoints if e.get("VpcEndpointType", "Gateway") == "Gateway"]
+    gateways = [e for e in endpoints if is_gateway_endpoint(e)]
     load_balancers = typed("AWS::ElasticLoadBalancingV2::LoadBalancer")
     azs = subnets // 2 if subnets else None
     if azs is None and load_balancers:
@@ -1795,9 +1801,11 @@ def footprint(stack: PlannedStack) -> Footprint:
         availability_zones=azs,
         nat_gateways=len(typed("AWS::EC2::NatGateway")),
         elastic_ips=len(typed("AWS::EC2::EIP")),
-        gateway_endpoints=sorted(_service_name(e) for e in gateways),
+        gateway_endpoints=sorted(endpoint_service(e) for e in gateways),
         limited_gateway_endpoints=tuple(
-            sorted((_service_name(e), x) for e in gateways if (x := endpoint_limits(e)) is not None)
+            sorted(
+                (endpoint_service(e), x) for e in gateways if (x := endpoint_limits(e)) is not None
+            )
         ),
         vpcs=len(typed("AWS::EC2::VPC")),
         clusters=len(typed("AWS::ECS::Cluster")),
@@ -1807,7 +1815,7 @@ def footprint(stack: PlannedStack) -> Footprint:
         secrets=_secrets(typed("AWS::ECS::TaskDefinition")),
         emptied_default_security_groups=len(typed(DEFAULT_SECURITY_GROUP_RESTRICTION_TYPE)),
         interface_endpoints={
-            _service_name(e): _count(e.get("SubnetIds"))
+            endpoint_service(e): _count(e.get("SubnetIds"))
             for e in endpoints
             if e.get("VpcEndpointType") == "Interface"
         },

@@ -162,12 +162,15 @@ class Picture:
     azs: list[int]
     nat_gateways: list[int]  # the AZ each NAT gateway is in
     routes: dict[int, int | None]  # private subnet's AZ -> AZ of the NAT it routes to, or None
-    endpoints: list[str]  # interface endpoint services; "s3" for the gateway endpoint
+    endpoints: list[str]  # the services of every VPC endpoint, interface and gateway
     load_balancer: str
     listeners: list[str] = field(default_factory=list)  # "HTTPS :443", "HTTP :80 (301 to HTTPS)"
     container_port: str = ""
     public_ip: bool = False  # whether tasks get a public IP (AssignPublicIp)
     s3_limits: str | None = None  # what the S3 gateway endpoint lets through, when not all
+    # Those of ``endpoints`` that are gateway endpoints (s3, dynamodb): routes in the private
+    # route tables, not network interfaces in the subnets.
+    gateways: list[str] = field(default_factory=list)
     # The AWS services the tasks use: ECR, S3 and CloudWatch Logs, then those their roles name.
     services: list[str] = field(default_factory=lambda: list(_ALWAYS))
     # Those of them the tasks cannot reach: no NAT gateway and no VPC endpoint (unreachable).
@@ -221,9 +224,11 @@ class NetworkView:
     azs: list[int]
     nat_gateways: list[int]
     routes: dict[int, int | None]
-    endpoints: list[str]
+    endpoints: list[str]  # the services of every VPC endpoint, interface and gateway
     # What the S3 gateway endpoint's policy lets through, when not every bucket (S3EndpointAccess)
     s3_limits: str | None = None
+    # Those of ``endpoints`` that are gateway endpoints (see Picture.gateways).
+    gateways: list[str] = field(default_factory=list)
     # A VPC of the user's (NetworkConfig.existing_vpc): its subnets and routes are not drawn.
     existing: bool = False
 
@@ -255,11 +260,9 @@ def _network(scenario: Scenario, template: Mapping[str, Any]) -> NetworkView:
         az = _az_of_ref(properties["RouteTableId"], n.private_route_table, azs)
         if az is not None and "NatGatewayId" in properties:
             routes[az] = nats[properties["NatGatewayId"]["Ref"]]
-    endpoints = sorted(
-        str(resource["Properties"]["ServiceName"]["Fn::Sub"]).rsplit("}.", 1)[1]
-        for resource in net.of_type("AWS::EC2::VPCEndpoint").values()
-    )
-    from ..cfn.dry_run import endpoint_limits
+    from ..cfn.dry_run import endpoint_limits, endpoint_service, is_gateway_endpoint
+
+    every = [resource["Properties"] for resource in net.of_type("AWS::EC2::VPCEndpoint").values()]
 
     s3 = net.resources.get(n.S3_GATEWAY_ENDPOINT)
     return NetworkView(
@@ -267,8 +270,9 @@ def _network(scenario: Scenario, template: Mapping[str, Any]) -> NetworkView:
         azs=azs,
         nat_gateways=sorted(az for az in nats.values() if az is not None),
         routes=routes,
-        endpoints=endpoints,
+        endpoints=sorted(endpoint_service(endpoint) for endpoint in every),
         s3_limits=endpoint_limits(s3["Properties"]) if s3 else None,
+        gateways=sorted(endpoint_service(e) for e in every if is_gateway_endpoint(e)),
     )
 
 
@@ -278,6 +282,39 @@ def _s3_label(limits: str | None) -> str:
     if limits:
         label += "\n" + limits.replace(" and ", "\nand ", 1)
     return label
+
+
+def _interfaces(endpoints: list[str], gateways: list[str]) -> list[str]:
+    """The interface endpoints: network interfaces in each private subnet (AWS PrivateLink)."""
+    return [endpoint for endpoint in endpoints if endpoint not in gateways]
+
+
+def _gateway_node(service: str) -> str:
+    """``s3endpoint``, ``dynamodbendpoint``: a gateway endpoint's node."""
+    return re.sub(r"\W", "_", service) + "endpoint"
+
+
+def _gateway_nodes(parent: graphviz.Digraph, gateways: list[str], s3_limits: str | None) -> None:
+    """A box per gateway endpoint, in the VPC, outside the subnets: a gateway endpoint is a
+    route in the private route tables, with no network interface in a subnet."""
+    for service in gateways:
+        label = (
+            _s3_label(s3_limits)
+            if service == "s3"
+            else f"{_SERVICE_NAMES.get(service, service)} gateway endpoint\n(private route tables)"
+        )
+        parent.node(_gateway_node(service), label, **_STYLE["endpoint"])
+
+
+def _gateway_edges(dot: graphviz.Digraph, gateways: list[str]) -> None:
+    for service in gateways:
+        dot.edge(
+            _gateway_node(service),
+            "aws",
+            label="S3 layers" if service == "s3" else _SERVICE_NAMES.get(service, service),
+            style="dashed",
+            color="#6a1b9a",
+        )
 
 
 def _listeners(listeners: Mapping[str, Any]) -> list[str]:
@@ -318,6 +355,7 @@ def picture(scenario: Scenario, templates: Mapping[str, Any] | None = None) -> P
         ].get("AssignPublicIp")
         == "ENABLED",
         s3_limits=net.s3_limits,
+        gateways=net.gateways,
         **_reached([svc.resources], net),
     )
 
@@ -397,7 +435,7 @@ def graph(view: Picture) -> graphviz.Digraph:
                     )
                     ip = "public IP" if view.public_ip else "no public IP"
                     private.node(f"task{az}", f"Fargate tasks\n{ip}", **_STYLE["task"])
-                    interfaces = [e for e in view.endpoints if e != "s3"]
+                    interfaces = _interfaces(view.endpoints, view.gateways)
                     if interfaces:
                         private.node(
                             f"endpoints{az}",
@@ -405,8 +443,7 @@ def graph(view: Picture) -> graphviz.Digraph:
                             **_STYLE["endpoint"],
                         )
                 column.edge(f"lbnode{az}", f"task{az}", label=f":{view.container_port}")
-        if "s3" in view.endpoints:
-            vpc.node("s3endpoint", _s3_label(view.s3_limits), **_STYLE["endpoint"])
+        _gateway_nodes(vpc, view.gateways, view.s3_limits)
 
     dot.edge("igw", "lb")
     for az in view.azs:
@@ -438,10 +475,9 @@ def graph(view: Picture) -> graphviz.Digraph:
             constraint="false",
         )
     for az in view.azs:
-        if [e for e in view.endpoints if e != "s3"]:
+        if _interfaces(view.endpoints, view.gateways):
             dot.edge(f"endpoints{az}", "aws", label="private link", style="dashed", color="#6a1b9a")
-    if "s3" in view.endpoints:
-        dot.edge("s3endpoint", "aws", label="S3 layers", style="dashed", color="#6a1b9a")
+    _gateway_edges(dot, view.gateways)
     return dot
 
 
@@ -701,10 +737,9 @@ def _outbound(
         )
     if network.existing:
         dot.edge(source, "aws", label="your VPC's routes", style="dashed", constraint="false")
-    if [x for x in network.endpoints if x != "s3"]:
+    if _interfaces(network.endpoints, network.gateways):
         dot.edge("endpoints", "aws", label="private link", style="dashed", color="#6a1b9a")
-    if "s3" in network.endpoints:
-        dot.edge("s3endpoint", "aws", label="S3 layers", style="dashed", color="#6a1b9a")
+    _gateway_edges(dot, network.gateways)
 
 
 def _outbound_label(nat_gateways: int, no_route: bool) -> str:
@@ -807,15 +842,14 @@ def environment_graph(view: EnvironmentPicture) -> graphviz.Digraph:
                 fontcolor="#ef6c00",
                 fontsize="9",
             )
-            interfaces = [x for x in network.endpoints if x != "s3"]
+            interfaces = _interfaces(network.endpoints, network.gateways)
             if interfaces:
                 private.node(
                     "endpoints",
                     "interface endpoints (each AZ)\n" + _rows(interfaces, 4),
                     **_STYLE["endpoint"],
                 )
-        if "s3" in network.endpoints:
-            vpc.node("s3endpoint", _s3_label(network.s3_limits), **_STYLE["endpoint"])
+        _gateway_nodes(vpc, network.gateways, network.s3_limits)
 
     if has_load_balancer:
         dot.edge("igw", "lb")
