@@ -361,6 +361,22 @@ def test_a_gateway_endpoint_is_drawn_as_a_route_not_as_an_interface_in_each_subn
     assert "DynamoDB gateway endpoint" in shared
 
 
+def test_a_web_acl_of_a_service_of_its_own_is_drawn_in_front_of_its_load_balancer():
+    # https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafv2-webaclassociation.html:
+    # "Use a web ACL association to define an association between a web ACL and a regional
+    # application resource, to protect the resource. A regional application can be an
+    # Application Load Balancer (ALB)". The environment's picture drew it; a service's own
+    # load balancer with WebAclArn given was drawn without it.
+    arn = (
+        "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/web/"
+        "a1b2c3d4-5678-90ab-cdef-111122223333"
+    )
+    guarded = render_templates(parse_spec(f"services:\n  web: {{web_acl_arn: '{arn}'}}\n"))
+    assert graph(picture(Scenario(), guarded)).source.count("waf") == 2  # its node and edge
+    assert "waf -> lb" in graph(picture(Scenario(), guarded)).source
+    assert "waf" not in graph(picture(Scenario())).source
+
+
 def test_the_aws_services_drawn_are_those_the_tasks_roles_name():
     # A newcomer's trial: a service reading a secret and writing to a queue was drawn reaching
     # "ECR, S3, CloudWatch Logs" only.

@@ -171,6 +171,7 @@ class Picture:
     # Those of ``endpoints`` that are gateway endpoints (s3, dynamodb): routes in the private
     # route tables, not network interfaces in the subnets.
     gateways: list[str] = field(default_factory=list)
+    web_acl: bool = False  # whether an AWS WAF web ACL is associated with the load balancer
     # The AWS services the tasks use: ECR, S3 and CloudWatch Logs, then those their roles name.
     services: list[str] = field(default_factory=lambda: list(_ALWAYS))
     # Those of them the tasks cannot reach: no NAT gateway and no VPC endpoint (unreachable).
@@ -356,6 +357,7 @@ def picture(scenario: Scenario, templates: Mapping[str, Any] | None = None) -> P
         == "ENABLED",
         s3_limits=net.s3_limits,
         gateways=net.gateways,
+        web_acl=s.WEB_ACL_ASSOCIATION in svc.resources,
         **_reached([svc.resources], net),
     )
 
@@ -386,6 +388,12 @@ _STYLE = {
 }
 
 
+def _web_acl_node(dot: graphviz.Digraph) -> None:
+    """The web ACL the load balancer's WebAclAssociation attaches, beside it."""
+    dot.node("waf", "AWS WAF web ACL", **_STYLE["aws"])
+    dot.edge("waf", "lb", style="dashed", constraint="false")
+
+
 def graph(view: Picture) -> graphviz.Digraph:
     """Lay the picture out: internet on top, one column per AZ, AWS services on the side."""
     dot = graphviz.Digraph("architecture", format="svg")
@@ -396,6 +404,8 @@ def graph(view: Picture) -> graphviz.Digraph:
     dot.node("internet", "Internet", **_STYLE["internet"])
     dot.node("igw", "Internet gateway", **_STYLE["gateway"])
     dot.edge("internet", "igw", dir="both")
+    if view.web_acl:
+        _web_acl_node(dot)
     kind = "Application" if view.load_balancer == APPLICATION_LOAD_BALANCER else "Network"
     lb_label = f"{kind} Load Balancer\n" + "\n".join(view.listeners)
     with dot.subgraph(name="cluster_vpc") as vpc:
@@ -771,8 +781,7 @@ def environment_graph(view: EnvironmentPicture) -> graphviz.Digraph:
         dot.node("certificate", "ACM certificate\n(validated through DNS)", **_STYLE["aws"])
         dot.edge("certificate", "lb", label="HTTPS", style="dashed", constraint="false")
     if view.web_acl:
-        dot.node("waf", "AWS WAF web ACL", **_STYLE["aws"])
-        dot.edge("waf", "lb", style="dashed", constraint="false")
+        _web_acl_node(dot)
     # Without a public service the environment has no load balancer: nothing internet-facing.
     has_load_balancer = bool(view.listeners)
     lb_label = "Application Load Balancer, shared\n" + "\n".join(view.listeners)
