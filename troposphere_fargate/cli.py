@@ -598,10 +598,12 @@ def _drawing(draw: Callable[[], Any]) -> Any:
     """``draw()``, a refusal of the templates told as one line that names the options setting
     the parameters it names."""
     from .cfn.evaluate import ParameterError, RuleError
-    from .release.diagram import options_named
+    from .release.diagram import CannotDraw, options_named
 
     try:
         return draw()
+    except CannotDraw as exc:
+        raise PublishError(f"cannot draw these templates: {exc}") from None
     except (ParameterError, RuleError) as exc:
         named = options_named(str(exc))
         options = f" ({', '.join(named)})" if named else ""
@@ -655,7 +657,10 @@ def _diagram_of(args: argparse.Namespace) -> int:
         )
     templates = {"network": side["network.yaml"], "service": side["service.yaml"]}
     scenario = _scenario(args, Scenario.defaults_of_templates(templates))
-    return _draw(_drawing(lambda: graph(picture(scenario, templates))), args.output)
+    view = _drawing(lambda: picture(scenario, templates))
+    if view.not_drawn:  # templates of one's own: the picture says it too
+        print(f"warning: not drawn: {', '.join(view.not_drawn)}", file=sys.stderr)
+    return _draw(graph(view), args.output)
 
 
 def _draw(dot: Any, output: Path) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 from tests import tools
 from troposphere_fargate import cli
 from troposphere_fargate.cfn import reach
+from troposphere_fargate.cfn.yaml import to_yaml
 from troposphere_fargate.layers.config import NetworkConfig, ProductConfig
 from troposphere_fargate.release import diagram
 from troposphere_fargate.release.build import render_templates
@@ -531,3 +533,56 @@ def test_a_committed_version_is_drawn_from_its_own_templates(tmp_path, capsys, m
     (tmp_path / "env" / "network.yaml").write_text("Resources: {}\n")
     assert cli.main(["diagram", "--from", str(tmp_path / "env"), "-o", str(old)]) == 1
     assert "no service.yaml there" in capsys.readouterr().err
+
+
+def own_templates(folder: Path, network: dict, service: dict) -> Path:
+    """A folder of a network.yaml and a service.yaml of one's own."""
+    folder.mkdir()
+    (folder / "network.yaml").write_text(to_yaml(network))
+    (folder / "service.yaml").write_text(to_yaml(service))
+    return folder
+
+
+def test_templates_of_ones_own_are_drawn_with_what_the_picture_cannot_show_said(tmp_path, capsys):
+    """``--from`` a folder of templates we did not make: what the picture cannot show (a type the
+    product never makes, a subnet or NAT gateway it cannot place, a private default route to
+    something it does not draw) is said on standard error and in the picture, and nothing is
+    invented: a private subnet routed to the internet gateway is not "no route to the
+    internet". Each of these raised a traceback or was left out without a word."""
+    shipped = render_templates()
+    network, service = copy.deepcopy(shipped["network"]), copy.deepcopy(shipped["service"])
+    network["Resources"]["Child"] = {
+        "Type": "AWS::CloudFormation::Stack",
+        "Properties": {"TemplateURL": "https://example.com/child.yaml"},
+    }
+    network["Resources"]["Thing"] = {
+        "Type": "Custom::Thing",
+        "Properties": {"ServiceToken": "arn:aws:lambda:us-east-1:123456789012:function:x"},
+    }
+    network["Resources"]["PrivateDefaultRoute1"]["Properties"] = {
+        "DestinationCidrBlock": "0.0.0.0/0",
+        "GatewayId": {"Ref": "InternetGateway"},
+        "RouteTableId": {"Ref": "PrivateRouteTable1"},
+    }
+    endpoint = network["Resources"]["EcrApiEndpoint"]["Properties"]
+    endpoint["ServiceName"] = "com.amazonaws.us-east-1.ecr.api"  # not the Fn::Sub we write
+    service["Parameters"]["ListenPort"] = {"Type": "Number", "Default": 8081}
+    service["Resources"]["HttpListener"]["Properties"]["Port"] = {"Ref": "ListenPort"}
+    folder = own_templates(tmp_path / "own", network, service)
+    output = tmp_path / "own.dot"
+    assert cli.main(["diagram", "--from", str(folder), "--endpoints", "-o", str(output)]) == 0
+    err = capsys.readouterr().err
+    said = "Child (AWS::CloudFormation::Stack), Thing (Custom::Thing)"
+    assert said in err and "PrivateDefaultRoute1" in err
+    source = output.read_text()
+    assert "not drawn" in source and "Child (AWS::CloudFormation::Stack)" in source
+    assert "private subnet 1 (no route" not in source
+    assert "HTTP :8081" in source  # the listener's port, from its parameter
+    assert "ecr.api, ecr.dkr" in source
+    # Without the load balancer every picture shows, one line says so.
+    del service["Resources"]["LoadBalancer"]
+    folder = own_templates(tmp_path / "nolb", network, service)
+    assert cli.main(["diagram", "--from", str(folder), "-o", str(output)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot draw these templates" in err
+    assert "creates no LoadBalancer" in err

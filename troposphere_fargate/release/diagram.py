@@ -12,6 +12,7 @@ gateways or the endpoints. Change the templates and the picture changes with the
 from __future__ import annotations
 
 import errno
+import functools
 import hashlib
 import os
 import re
@@ -32,6 +33,12 @@ from ..layers.config import APPLICATION_LOAD_BALANCER, NetworkConfig, ProductCon
 from ..layers.environment import names as e
 from ..layers.exposure import EXPOSE_INTERNAL, EXPOSE_PUBLIC
 from .build import render_templates
+
+
+class CannotDraw(ValueError):
+    """The templates lack what every picture shows (a load balancer, an ECS service): they are
+    not the network.yaml and service.yaml this tool builds. The message is one line."""
+
 
 INSTALL_DOT = (
     "Graphviz's dot program is needed to draw pictures: apt-get install graphviz (Debian, "
@@ -172,6 +179,11 @@ class Picture:
     # route tables, not network interfaces in the subnets.
     gateways: list[str] = field(default_factory=list)
     web_acl: bool = False  # whether an AWS WAF web ACL is associated with the load balancer
+    routed_elsewhere: list[int] = field(default_factory=list)  # see NetworkView
+    # What the stacks create that the picture does not show as it is: each "Name (Type)" of a
+    # type these templates never make (a nested stack, a resource of one's own), and each subnet,
+    # NAT gateway or default route of the private subnets it cannot place (templates of one's own).
+    not_drawn: list[str] = field(default_factory=list)
     # The AWS services the tasks use: ECR, S3 and CloudWatch Logs, then those their roles name.
     services: list[str] = field(default_factory=lambda: list(_ALWAYS))
     # Those of them the tasks cannot reach: no NAT gateway and no VPC endpoint (unreachable).
@@ -210,10 +222,11 @@ def _az_of_ref(reference: Any, name_of: Any, azs: list[int]) -> int | None:
     return None
 
 
-def _value(value: Any, parameters: dict[str, str]) -> str:
-    """A literal, or the value of the parameter it refers to."""
-    if isinstance(value, dict) and set(value) == {"Ref"}:
-        return parameters[value["Ref"]]
+def _value(value: Any, parameters: Mapping[str, str]) -> str:
+    """A literal, or the value of the parameter it refers to ("?" for what is known once
+    deployed, such as an attribute of a resource)."""
+    if isinstance(value, dict):
+        return str(parameters.get(str(value.get("Ref")), "?"))
     return str(value)
 
 
@@ -230,6 +243,10 @@ class NetworkView:
     s3_limits: str | None = None
     # Those of ``endpoints`` that are gateway endpoints (see Picture.gateways).
     gateways: list[str] = field(default_factory=list)
+    # Those of ``azs`` whose private subnet has a default route to what is not drawn (not a NAT
+    # gateway of the picture): not said to have "no route to the internet".
+    routed_elsewhere: list[int] = field(default_factory=list)
+    not_drawn: list[str] = field(default_factory=list)  # see Picture.not_drawn
     # A VPC of the user's (NetworkConfig.existing_vpc): its subnets and routes are not drawn.
     existing: bool = False
 
@@ -254,13 +271,26 @@ def _network(scenario: Scenario, template: Mapping[str, Any]) -> NetworkView:
     )
     nats = {}
     for name, resource in net.of_type("AWS::EC2::NatGateway").items():
-        nats[name] = _az_of_ref(resource["Properties"]["SubnetId"], n.public_subnet, azs)
+        nats[name] = _az_of_ref(resource["Properties"].get("SubnetId"), n.public_subnet, azs)
     routes: dict[int, int | None] = dict.fromkeys(azs)
-    for resource in net.of_type("AWS::EC2::Route").values():
+    elsewhere = []
+    not_drawn = [
+        f"{name} (AWS::EC2::Subnet)"
+        for name in net.of_type("AWS::EC2::Subnet")
+        if name not in {f(az) for az in azs for f in (n.private_subnet, n.public_subnet)}
+    ] + [f"{name} (AWS::EC2::NatGateway)" for name, az in nats.items() if az is None]
+    for name, resource in net.of_type("AWS::EC2::Route").items():
         properties = resource["Properties"]
-        az = _az_of_ref(properties["RouteTableId"], n.private_route_table, azs)
-        if az is not None and "NatGatewayId" in properties:
-            routes[az] = nats[properties["NatGatewayId"]["Ref"]]
+        az = _az_of_ref(properties.get("RouteTableId"), n.private_route_table, azs)
+        if az is None or properties.get("DestinationCidrBlock") != "0.0.0.0/0":
+            continue
+        target = properties.get("NatGatewayId")
+        reference = str(target.get("Ref")) if isinstance(target, dict) else ""
+        if nats.get(reference) is not None:
+            routes[az] = nats[reference]
+        else:  # to an internet gateway, a NAT gateway not drawn, a transit gateway, ...
+            elsewhere.append(az)
+            not_drawn.append(f"{name} (AWS::EC2::Route 0.0.0.0/0 of private subnet {az})")
     from ..cfn.dry_run import endpoint_limits, endpoint_service, is_gateway_endpoint
 
     every = [resource["Properties"] for resource in net.of_type("AWS::EC2::VPCEndpoint").values()]
@@ -274,6 +304,8 @@ def _network(scenario: Scenario, template: Mapping[str, Any]) -> NetworkView:
         endpoints=sorted(endpoint_service(endpoint) for endpoint in every),
         s3_limits=endpoint_limits(s3["Properties"]) if s3 else None,
         gateways=sorted(endpoint_service(e) for e in every if is_gateway_endpoint(e)),
+        routed_elsewhere=sorted(set(elsewhere)),
+        not_drawn=not_drawn + _unknown(net.resources),
     )
 
 
@@ -318,14 +350,23 @@ def _gateway_edges(dot: graphviz.Digraph, gateways: list[str]) -> None:
         )
 
 
-def _listeners(listeners: Mapping[str, Any]) -> list[str]:
+def _listeners(
+    listeners: Mapping[str, Any], parameters: Mapping[str, str] | None = None
+) -> list[str]:
     """Each listener as "HTTPS :443", "HTTP :80 (301 to HTTPS)" or "HTTPS :443 (404 ...)",
-    by port."""
+    by port (a port or protocol given by a parameter takes its value)."""
     shown = []
-    for resource in sorted(listeners.values(), key=lambda r: int(r["Properties"]["Port"])):
+    parameters = parameters or {}
+
+    def port(resource: Mapping[str, Any]) -> tuple[bool, str]:
+        text = _value(resource["Properties"].get("Port", "?"), parameters or {})
+        return (not text.isdigit(), text.zfill(5))
+
+    for resource in sorted(listeners.values(), key=port):
         properties = resource["Properties"]
-        text = f"{properties['Protocol']} :{properties['Port']}"
-        action = properties["DefaultActions"][0]
+        protocol = _value(properties.get("Protocol", "?"), parameters)
+        text = f"{protocol} :{_value(properties.get('Port', '?'), parameters)}"
+        action = (properties.get("DefaultActions") or [{}])[0]
         if action.get("Type") == "redirect":
             redirect = action.get("RedirectConfig", {})
             code = str(redirect.get("StatusCode", "")).removeprefix("HTTP_")
@@ -342,6 +383,12 @@ def picture(scenario: Scenario, templates: Mapping[str, Any] | None = None) -> P
     templates = templates or render_templates()
     net = _network(scenario, templates[n.LAYER])
     svc = deployed(templates[s.LAYER], scenario.service_parameters())
+    for name, kind in ((s.LOAD_BALANCER, "load balancer"), (s.SERVICE, "ECS service")):
+        if name not in svc.resources:
+            raise CannotDraw(
+                f"service.yaml creates no {name} for these values: the picture draws the "
+                f"{kind} of the service.yaml this tool builds"
+            )
     return Picture(
         vpc_cidr=net.vpc_cidr,
         azs=net.azs,
@@ -349,16 +396,42 @@ def picture(scenario: Scenario, templates: Mapping[str, Any] | None = None) -> P
         routes=net.routes,
         endpoints=net.endpoints,
         load_balancer=_value(svc.resources[s.LOAD_BALANCER]["Properties"]["Type"], svc.parameters),
-        listeners=_listeners(svc.of_type("AWS::ElasticLoadBalancingV2::Listener")),
+        listeners=_listeners(svc.of_type("AWS::ElasticLoadBalancingV2::Listener"), svc.parameters),
         container_port=str(svc.parameters[s.CONTAINER_PORT]),
-        public_ip=svc.resources[s.SERVICE]["Properties"]["NetworkConfiguration"][
-            "AwsvpcConfiguration"
-        ].get("AssignPublicIp")
+        public_ip=svc.resources[s.SERVICE]["Properties"]
+        .get("NetworkConfiguration", {})
+        .get("AwsvpcConfiguration", {})
+        .get("AssignPublicIp")
         == "ENABLED",
         s3_limits=net.s3_limits,
         gateways=net.gateways,
         web_acl=s.WEB_ACL_ASSOCIATION in svc.resources,
+        routed_elsewhere=net.routed_elsewhere,
+        not_drawn=net.not_drawn + _unknown(svc.resources),
         **_reached([svc.resources], net),
+    )
+
+
+def _unknown(resources: Mapping[str, Any]) -> list[str]:
+    """ "Name (Type)" of each of ``resources`` of a type the product's own network.yaml and
+    service.yaml never make (a template of one's own): a nested stack, a custom resource, a
+    firewall, none of which the picture knows how to draw."""
+    known = _known_types()
+    return [
+        f"{name} ({body.get('Type')})"
+        for name, body in resources.items()
+        if body.get("Type") not in known
+    ]
+
+
+@functools.lru_cache(maxsize=1)
+def _known_types() -> frozenset[str]:
+    """The resource types of the shipped product's network.yaml and service.yaml."""
+    own = render_templates()
+    return frozenset(
+        str(body.get("Type"))
+        for layer in (n.LAYER, s.LAYER)
+        for body in own[layer]["Resources"].values()
     )
 
 
@@ -436,7 +509,11 @@ def graph(view: Picture) -> graphviz.Digraph:
                             f"nat{az}", f"NAT gateway {az}\n+ Elastic IP", **_STYLE["gateway"]
                         )
                 with column.subgraph(name=f"cluster_private{az}") as private:
-                    no_route = " (no route to the internet)" if view.routes.get(az) is None else ""
+                    no_route = (
+                        " (no route to the internet)"
+                        if view.routes.get(az) is None and az not in view.routed_elsewhere
+                        else ""
+                    )
                     private.attr(
                         label=f"private subnet {az}{no_route}",
                         style="filled",
@@ -488,6 +565,14 @@ def graph(view: Picture) -> graphviz.Digraph:
         if _interfaces(view.endpoints, view.gateways):
             dot.edge(f"endpoints{az}", "aws", label="private link", style="dashed", color="#6a1b9a")
     _gateway_edges(dot, view.gateways)
+    if view.not_drawn:
+        dot.node(
+            "not_drawn",
+            "not drawn (not of the templates this tool builds):\n" + "\n".join(view.not_drawn),
+            shape="note",
+            style="dashed",
+            fontsize="9",
+        )
     return dot
 
 
@@ -822,7 +907,9 @@ def environment_graph(view: EnvironmentPicture) -> graphviz.Digraph:
                 if az in network.nat_gateways:
                     public.node(f"nat{az}", f"NAT gateway {az}\n+ Elastic IP", **_STYLE["gateway"])
         zones = ", ".join(str(az) for az in network.azs)
-        no_route = all(target is None for target in network.routes.values())
+        no_route = not network.routed_elsewhere and all(
+            target is None for target in network.routes.values()
+        )
         where = (
             "your private subnets (PrivateSubnetIds)"
             if network.existing
