@@ -32,7 +32,7 @@ _NOT_IN_THE_TABLE = "the price table has no price for its type"
 @functools.cache
 def price_table() -> dict[str, Any]:
     """The shipped price table (see ``prices.json`` for its date and sources)."""
-    loaded: dict[str, Any] = json.loads(PRICES.read_text())
+    loaded: dict[str, Any] = json.loads(PRICES.read_text(encoding="utf-8"))
     return loaded
 
 

@@ -268,6 +268,8 @@ def run_guard_tests(rule_file: Path, test_file: Path, guard: Path | None = None)
         ],
         capture_output=True,
         text=True,
+        encoding="utf-8",
+        errors="replace",
         check=False,
     )
     if result.returncode == 0 and "FAIL Rules:" not in result.stdout:

@@ -592,7 +592,7 @@ def _linter_fingerprint() -> str:
     dates = []
     for folder in schema_sets:
         try:
-            dates.append((folder / "version.json").read_text().strip())
+            dates.append((folder / "version.json").read_text(encoding="utf-8").strip())
         except OSError:
             dates.append("-")
     return f"cfn-lint {metadata.version('cfn-lint')} schemas {' | '.join(dates)}"
@@ -631,7 +631,7 @@ def lint_templates_cached(
     missing = {}
     for name, text in templates.items():
         try:
-            stored = json.loads((folder / f"{keys[name]}.json").read_text())
+            stored = json.loads((folder / f"{keys[name]}.json").read_text(encoding="utf-8"))
             findings.extend(Finding(**entry) for entry in stored)
         except (OSError, ValueError, TypeError):
             missing[name] = text
@@ -643,7 +643,7 @@ def lint_templates_cached(
             for name in missing:
                 entries = [asdict(f) for f in fresh if f.filename == name]
                 staging = folder / f".{keys[name]}.{os.getpid()}.tmp"
-                staging.write_text(json.dumps(entries))
+                staging.write_text(json.dumps(entries), encoding="utf-8")
                 os.replace(staging, folder / f"{keys[name]}.json")
         except OSError:
             pass  # a cache that cannot be written only means linting again next time

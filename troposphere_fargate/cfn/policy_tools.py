@@ -79,7 +79,7 @@ def installed_guard(home: Path) -> Path | None:
     (in the pinned version); else None."""
     binary = guard_binary(home)
     try:
-        package = json.loads((home / "package" / "package.json").read_text())
+        package = json.loads((home / "package" / "package.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     if (
@@ -193,7 +193,9 @@ def fetch_guard(home: Path | None = None) -> Path:
             "--only-binary", ":all:", "--dest", scratch,
             f"{GUARD_DISTRIBUTION}=={GUARD_DISTRIBUTION_VERSION}",
         ]  # fmt: skip
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
+        result = subprocess.run(
+            command, capture_output=True, text=True, encoding="utf-8", errors="replace", check=False
+        )
         wheel = Path(scratch) / GUARD_WHEEL
         if result.returncode != 0 or not wheel.is_file():
             why = (result.stderr.strip().splitlines() or ["no wheel"])[-1]

@@ -620,7 +620,8 @@ def build_release(
             report.differing += [
                 str(docs_folder / name)
                 for name, text in docs.items()
-                if not (docs_folder / name).is_file() or (docs_folder / name).read_text() != text
+                if not (docs_folder / name).is_file()
+                or (docs_folder / name).read_bytes() != text.encode()
             ]
     else:
         staged, failed = stage_docs(docs_folder, docs, pictures) if docs_folder else ([], [])

@@ -177,7 +177,9 @@ def start_pictures(docs: Mapping[str, str], folder: Path) -> list[Rendering]:
         if not name.endswith(".dot"):
             continue
         svg = folder / name.replace(".dot", ".svg")
-        if svg.is_file() and source_stamp(source) in svg.read_text(errors="replace"):
+        if svg.is_file() and source_stamp(source) in svg.read_text(
+            encoding="utf-8", errors="replace"
+        ):
             continue
         process = subprocess.Popen(
             ["dot", "-Tsvg"],
