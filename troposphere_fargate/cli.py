@@ -1326,25 +1326,56 @@ class _PipeSafe(io.TextIOBase):
         os.close(devnull)
 
 
+class _Stopped(BaseException):
+    """SIGTERM or SIGHUP, raised where the command is (as a Ctrl-C raises KeyboardInterrupt),
+    so that what it staged is removed on the way out."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop_on_termination() -> None:
+    """SIGTERM and SIGHUP raise :class:`_Stopped` instead of ending the process where it
+    stands: a build stopped so while it wrote left its staging folder (removed by a later build
+    an hour on) and the docs it had staged beside the docs. A signal the caller ignores
+    (``nohup``) stays ignored."""
+    import signal
+
+    def stop(signum: int, _: object) -> None:
+        raise _Stopped(signum)
+
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None and signal.getsignal(number) == signal.SIG_DFL:
+            signal.signal(number, stop)
+
+
 def run() -> NoReturn:
     """Console entry point: :func:`main`, then leave without the interpreter's teardown.
 
     Everything is written and closed by then; tearing down cfn-lint's loaded rules and schemas
     object by object would add about 0.3 s to every build (measured) for nothing.
     """
+    import signal
+
     sys.stdout = _PipeSafe(sys.stdout)
+    _stop_on_termination()
     try:
         code = main()
-    except KeyboardInterrupt:
-        # Writing is done with signals held back: a Ctrl-C lands before anything is written
-        # (the previous files stay as they were) or after all of it, which it says.
+    except (KeyboardInterrupt, _Stopped) as stopped:
+        # Writing is done with signals held back: an interrupt lands before anything is
+        # written (the previous files stay as they were) or after all of it, which it says.
         build = sys.modules.get("troposphere_fargate.release.build")
         after = build is not None and build.interrupted_after_writing()
+        why = "interrupted"
+        code = EXIT_INTERRUPTED
+        if isinstance(stopped, _Stopped):  # 128 + the signal's number, as a shell reports it
+            why, code = f"stopped by {signal.Signals(stopped.signum).name}", 128 + stopped.signum
         print(
-            "troposphere-fargate: interrupted" + (" after every file was written" if after else ""),
+            f"troposphere-fargate: {why}" + (" after every file was written" if after else ""),
             file=sys.stderr,
         )
-        code = EXIT_INTERRUPTED
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)

@@ -1147,3 +1147,54 @@ def test_the_build_summary_counts_the_regions_each_template_is_linted_in(tmp_pat
     captured = capsys.readouterr()
     summary = captured.err + captured.out
     assert "network.yaml 2, " in summary and "stackset.yaml" not in summary
+
+
+_STOPPED_WHILE_WRITING = """\
+import os, signal, sys
+from troposphere_fargate import cli
+from troposphere_fargate.release import build
+build.lint_templates_cached = lambda files, linter: ([], sorted(files))  # the lint is not at issue
+real = os.fsync
+def fsync_then_stop(fd):  # the first file written: the docs are staged, the templates not yet
+    real(fd)
+    os.kill(os.getpid(), signal.SIGTERM)
+os.fsync = fsync_then_stop
+sys.argv = ["troposphere-fargate", "build", "-q", "--output", "t", "--docs", "d"]
+cli.run()
+"""
+
+
+def test_a_build_stopped_by_sigterm_as_it_writes_removes_what_it_staged(tmp_path):
+    """SIGTERM (what ``kill``, systemd and CI runners send) or SIGHUP ended a build where it
+    stood: one that landed as the build wrote left the docs it had staged beside the docs,
+    and its staging folder for an hour. It now stops the build as a Ctrl-C does, removing what
+    was staged, and the build exits 143 (128 + 15, as a shell reports it)."""
+    run = subprocess.run(
+        [sys.executable, "-c", _STOPPED_WHILE_WRITING],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        timeout=120,
+    )
+    assert run.returncode == 143, run.stderr
+    assert run.stderr == "troposphere-fargate: stopped by SIGTERM\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d"]  # no templates folder at all
+    assert [p.name for p in (tmp_path / "d").iterdir()] == []  # no doc staged and left
+
+
+def test_a_sigterm_the_caller_ignores_stays_ignored():
+    """``nohup`` and some supervisors start a command with SIGHUP or SIGTERM ignored: the
+    build's own handling must not turn an ignored signal into a stop."""
+    code = (
+        "import signal\n"
+        "from troposphere_fargate import cli\n"
+        "signal.signal(signal.SIGHUP, signal.SIG_IGN)\n"
+        "cli._stop_on_termination()\n"
+        "print(signal.getsignal(signal.SIGHUP) == signal.SIG_IGN,"
+        " signal.getsignal(signal.SIGTERM) not in (signal.SIG_DFL, signal.SIG_IGN))\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True
+    )
+    assert run.stdout == "True True\n"
