@@ -454,6 +454,166 @@ def test_windows_tasks_on_fargate_spot_are_refused_not_priced(tmp_path, capsys, 
         assert footprint(dry_run(template, {})).windows == ("Service",)
 
 
+# A cluster of the same stack, and its service naming no capacity provider strategy and no
+# launch type: the cluster's default strategy places its tasks.
+_CLUSTER = """  Cluster:
+    Type: AWS::ECS::Cluster
+    Properties:
+      CapacityProviders: [FARGATE, FARGATE_SPOT]
+      DefaultCapacityProviderStrategy:
+        - CapacityProvider: DEFAULT
+"""
+_ASSOCIATIONS = """  Associations:
+    Type: AWS::ECS::ClusterCapacityProviderAssociations
+    Properties:
+      Cluster: !Ref Cluster
+      CapacityProviders: [FARGATE, FARGATE_SPOT]
+      DefaultCapacityProviderStrategy:
+        - CapacityProvider: DEFAULT
+"""
+
+
+def _in_a_cluster(tmp_path, cluster: str, windows: bool = False) -> Path:
+    """_OWN_SERVICE without a launch type, in ``cluster`` (a ``Cluster:`` value)."""
+    template = tmp_path / "own.yaml"
+    text = _OWN_SERVICE.replace("CPU", "1024").replace("MEMORY", "2048").replace("COUNT", "2")
+    if windows:
+        text = text.replace("      NetworkMode: awsvpc\n", _WINDOWS)
+    template.write_text(text.replace("      LaunchType: FARGATE\n", f"      Cluster: {cluster}\n"))
+    return template
+
+
+@pytest.mark.parametrize("by", ["cluster", "associations"])
+def test_a_service_without_a_strategy_runs_on_its_clusters_default_one(tmp_path, capsys, by):
+    """An audit: a service of one's own naming no capacity provider strategy (nor launch type)
+    in a cluster of the same stack whose default strategy is FARGATE_SPOT was summed up and
+    priced as "Fargate", and its Windows tasks there were not refused. "If no
+    capacityProviderStrategy or launchType is specified, the defaultCapacityProviderStrategy
+    for the cluster is used" (Amazon ECS API Reference, CreateService, capacityProviderStrategy,
+    https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html; Amazon
+    ECS Developer Guide, service definition parameters, "If a launch type is not specified, the
+    default capacityProviderStrategy is used by default",
+    https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service_definition_parameters.html).
+    The cluster's is its DefaultCapacityProviderStrategy, or what an
+    AWS::ECS::ClusterCapacityProviderAssociations sets: "The CapacityProviderStrategy property
+    specifies the details of the default capacity provider strategy for the cluster. When
+    services or tasks are run in the cluster with no launch type or capacity provider strategy
+    specified, the default capacity provider strategy is used" (CloudFormation Template
+    Reference, https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-clustercapacityproviderassociations-capacityproviderstrategy.html).
+    """
+    cluster = (
+        _CLUSTER.replace("DEFAULT", "FARGATE_SPOT")
+        if by == "cluster"
+        else _CLUSTER.replace("DEFAULT", "FARGATE")
+        + _ASSOCIATIONS.replace("DEFAULT", "FARGATE_SPOT")
+    )
+    template = _in_a_cluster(tmp_path, "!Ref Cluster")
+    template.write_text(template.read_text() + cluster)
+    found = footprint(dry_run(template, {}))
+    assert (found.spot, found.unknown_capacity) == (("Service",), ())
+    assert "service Service: 2 tasks of 1 vCPU and 2 GB (X86_64, Fargate Spot)" in describe(found)
+    assert "Fargate Spot vCPU (Service)" in {line.item for line in estimate(found).lines}
+    # Windows tasks there are refused, as on a strategy of the service's own.
+    source = "Cluster" if by == "cluster" else "Associations"
+    windows = _in_a_cluster(tmp_path, "!Ref Cluster", windows=True)
+    windows.write_text(windows.read_text() + cluster)
+    with pytest.raises(DryRunFailed) as failed:
+        dry_run(windows, {})
+    assert failed.value.problems == [
+        "own.yaml: Service: the service Service places its tasks of Task "
+        "(WINDOWS_SERVER_2022_CORE) on FARGATE_SPOT by its cluster's default capacity provider "
+        f"strategy ({source}'s: the service names no CapacityProviderStrategy or LaunchType of "
+        "its own), which runs Linux tasks only (ECS: Windows containers on Fargate don't "
+        "support the Fargate Spot capacity provider): the stack would fail creating Service; "
+        "give Service a CapacityProviderStrategy of FARGATE"
+    ]
+    # A default of FARGATE places them on Fargate.
+    on_demand = cluster.replace("FARGATE_SPOT\n", "FARGATE\n")
+    windows.write_text(windows.read_text().replace(cluster, on_demand))
+    found = footprint(dry_run(windows, {}))
+    assert (found.spot, found.windows) == ((), ("Service",))
+
+
+@pytest.mark.parametrize("cluster", ["!ImportValue shared-cluster", "shared", None])
+def test_a_service_on_another_stacks_clusters_default_strategy_says_it_is_not_known(
+    tmp_path, cluster
+):
+    """Its cluster's default strategy (see above) is another stack's, or the account's default
+    cluster's: not known here, and said so rather than summed up as "Fargate"."""
+    template = _in_a_cluster(tmp_path, cluster or "X")
+    if cluster is None:  # no Cluster at all: the account's default cluster
+        template.write_text(template.read_text().replace("      Cluster: X\n", ""))
+    found = footprint(dry_run(template, {}))
+    assert (found.spot, found.unknown_capacity) == ((), ("Service",))
+    assert (
+        "service Service: 2 tasks of 1 vCPU and 2 GB (X86_64, its cluster's default capacity "
+        "provider strategy: another stack's, not known here)"
+    ) in describe(found)
+    bill = estimate(found)
+    assert bill.not_counted[0] == (
+        "whether Service runs on Fargate Spot (its cluster's default capacity provider "
+        "strategy, of a cluster these stacks do not create; priced at Fargate's on-demand "
+        "rate): it is another stack's"
+    )
+    assert "or it is another stack's" in bill.report()[-2]
+
+
+def test_a_clusters_default_strategy_is_followed_into_a_sibling_stack(tmp_path):
+    """The cluster of a nested stack, passed to a service's nested stack by its output (as a
+    spec's root passes the environment's ClusterName): its default strategy is known."""
+    (tmp_path / "cluster.yaml").write_text(
+        "Resources:\n"
+        + _CLUSTER.replace("DEFAULT", "FARGATE_SPOT")
+        + "Outputs:\n  ClusterName:\n    Value: !Ref Cluster\n"
+    )
+    service = _in_a_cluster(tmp_path, "!Ref ClusterName")
+    service.write_text(
+        service.read_text().replace(
+            "Resources:", "Parameters:\n  ClusterName:\n    Type: String\nResources:"
+        )
+    )
+    url = "https://bucket.s3.us-east-1.amazonaws.com/"
+    (tmp_path / "root.yaml").write_text(
+        "Resources:\n"
+        f"  ClusterStack:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n"
+        f"      TemplateURL: {url}cluster.yaml\n"
+        f"  ServiceStack:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n"
+        f"      TemplateURL: {url}own.yaml\n"
+        "      Parameters:\n        ClusterName: !GetAtt ClusterStack.Outputs.ClusterName\n"
+    )
+    found = footprint(dry_run(tmp_path / "root.yaml", {}))
+    assert (found.spot, found.unknown_capacity) == (("ServiceStack/Service",), ())
+
+
+def test_fargate_spot_of_no_base_and_weight_places_no_task(tmp_path):
+    """A FARGATE_SPOT item of no base and no weight beside another provider places no task:
+    "If no weight value is specified, the default value of 0 is used. When multiple capacity
+    providers are specified within a capacity provider strategy, at least one of the capacity
+    providers must have a weight value greater than zero and any capacity providers with a
+    weight of 0 can't be used to place tasks" (Amazon ECS API Reference,
+    CapacityProviderStrategyItem,
+    https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CapacityProviderStrategyItem.html).
+    The Windows refusal read it so, and the summary and cost said "Fargate Spot"."""
+    template = tmp_path / "own.yaml"
+    text = _OWN_SERVICE.replace("CPU", "1024").replace("MEMORY", "2048").replace("COUNT", "2")
+    unused = (
+        "      CapacityProviderStrategy:\n"
+        "        - {CapacityProvider: FARGATE, Weight: 1}\n"
+        "        - {CapacityProvider: FARGATE_SPOT}\n"
+    )
+    template.write_text(text.replace("      LaunchType: FARGATE\n", unused))
+    found = footprint(dry_run(template, {}))
+    assert found.spot == ()
+    assert "Fargate vCPU (Service)" in {line.item for line in estimate(found).lines}
+    template.write_text(
+        text.replace(
+            "      LaunchType: FARGATE\n",
+            unused.replace("FARGATE_SPOT}", "FARGATE_SPOT, Weight: 1}"),
+        )
+    )
+    assert footprint(dry_run(template, {})).spot == ("Service",)
+
+
 def test_a_region_without_prices_says_whose_prices_it_used():
     found = footprint(dry_run(ROOT, LAUNCH))
     bill = estimate(found, "ap-southeast-7")

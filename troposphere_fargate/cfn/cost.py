@@ -25,6 +25,8 @@ PRICES = Path(__file__).resolve().parent / "prices.json"
 # Why a task size or count given as another stack's export (or an SSM parameter's value) is
 # not priced: the dry run cannot know it.
 _KNOWN_AT_CREATION = "it is known only when the stack is created"
+# Why what another stack decides (a cluster's default capacity provider strategy) is not priced.
+_ANOTHER_STACKS = "it is another stack's"
 # Why a resource of a type the table knows nothing of is not priced.
 _NOT_IN_THE_TABLE = "the price table has no price for its type"
 
@@ -111,8 +113,10 @@ class Estimate:
         template leaves to the stack's creation."""
         others = {i["text"] for i in price_table()["not_counted"] if not i.get("use", True)}
         why = ["it depends on use"]
-        if others & set(self.not_counted):
-            why.append("it is another stack's")
+        if others & set(self.not_counted) or any(
+            item.endswith(_ANOTHER_STACKS) for item in self.not_counted
+        ):
+            why.append(_ANOTHER_STACKS)
         if any(item.endswith(_KNOWN_AT_CREATION) for item in self.not_counted):
             why.append(_KNOWN_AT_CREATION)
         if any(item.endswith(_NOT_IN_THE_TABLE) for item in self.not_counted):
@@ -253,6 +257,14 @@ def estimate(found: Footprint, region: str | None = None) -> Estimate:
     )
     unknown = tuple(
         f"what {name} runs ({why}): {_KNOWN_AT_CREATION}" for name, why in found.unknown_sizes
+    )
+    # The default strategy of a cluster of another stack places these services' tasks (ECS
+    # CreateService): on Fargate Spot or not, they are priced on demand, an upper bound.
+    unknown += tuple(
+        f"whether {name} runs on Fargate Spot (its cluster's default capacity provider "
+        "strategy, of a cluster these stacks do not create; priced at Fargate's on-demand "
+        f"rate): {_ANOTHER_STACKS}"
+        for name in found.unknown_capacity
     )
     # Types the table knows nothing of are named, not counted as free.
     kinds: dict[str, list[str]] = {}

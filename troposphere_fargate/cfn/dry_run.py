@@ -85,6 +85,9 @@ class PlannedStack:
             accounts, so in none of this stack's counts. Default: none.
         region: the region given (``eu-west-1``); "" (the default) when none was given, and
             the stack was evaluated in us-east-1.
+        outputs: the ``Value`` of each of its outputs, by name, resolved as ``resources`` are
+            (an output whose condition is false left out): what a sibling stack that reads
+            it with ``Fn::GetAtt Stack.Outputs.Name`` gets. Default: none.
     """
 
     template: str
@@ -94,6 +97,7 @@ class PlannedStack:
     unchecked_rules: list[str] = field(default_factory=list)
     instances: dict[tuple[str, str], PlannedStack] = field(default_factory=dict)
     region: str = ""
+    outputs: dict[str, Any] = field(default_factory=dict)
 
     def every_resource(self) -> dict[str, dict[str, Any]]:
         """Resources of this stack and every nested one, by ``Stack/LogicalId`` path."""
@@ -384,7 +388,15 @@ def _dry_run(
     refused += problems
     if refused:
         raise DryRunFailed(refused)
-    return PlannedStack(path.name, values, resources, nested, unchecked, instances, region or "")
+    return PlannedStack(
+        path.name, values, resources, nested, unchecked, instances, region or "", _outputs(stack)
+    )
+
+
+def _outputs(stack: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``Value`` of each output of a resolved template, by name (see PlannedStack)."""
+    outputs = _mapped(stack.get("Outputs") or {}, stack.get("Mappings") or {})
+    return {name: body.get("Value") for name, body in outputs.items() if isinstance(body, Mapping)}
 
 
 def _mapped(node: Any, mappings: Mapping[str, Any]) -> Any:
@@ -791,6 +803,64 @@ def _uses_spot(strategy: Any) -> bool:
     return any((_number(item.get(key)) or 0) > 0 for item in spot for key in ("Base", "Weight"))
 
 
+CLUSTER = "AWS::ECS::Cluster"
+CLUSTER_ASSOCIATIONS = "AWS::ECS::ClusterCapacityProviderAssociations"
+
+
+class _Placement(NamedTuple):
+    """The capacity provider strategy an ECS service's tasks are placed by, and whose it is:
+    ``source`` is "" for the service's own (or none, with a ``LaunchType``), else the logical
+    ID of the cluster, or of its ``ClusterCapacityProviderAssociations``, whose default
+    strategy it is."""
+
+    strategy: Any
+    source: str = ""
+
+
+def _own_placement(properties: Mapping[str, Any]) -> _Placement | None:
+    """An ECS service's own strategy (or none, with a ``LaunchType``); None when it names
+    neither, and its cluster's default strategy places its tasks."""
+    strategy = properties.get("CapacityProviderStrategy")
+    if strategy:
+        return _Placement(strategy)
+    if properties.get("LaunchType"):
+        return _Placement(None)
+    return None
+
+
+def _cluster_default(resources: Mapping[str, dict[str, Any]], cluster: str) -> _Placement:
+    """The default capacity provider strategy of ``cluster``, a cluster of ``resources``: that
+    of the ``ClusterCapacityProviderAssociations`` of it (which sets the cluster's, as
+    PutClusterCapacityProviders does), else its own ``DefaultCapacityProviderStrategy`` (None
+    when it has neither)."""
+    for name, body in resources.items():
+        properties = body.get("Properties") or {}
+        targets = properties.get("Cluster") == {"Ref": cluster}
+        if body.get("Type") == CLUSTER_ASSOCIATIONS and targets:
+            return _Placement(properties.get("DefaultCapacityProviderStrategy"), name)
+    properties = resources[cluster].get("Properties") or {}
+    return _Placement(properties.get("DefaultCapacityProviderStrategy"), cluster)
+
+
+def _placement_in(
+    resources: Mapping[str, dict[str, Any]], properties: Mapping[str, Any]
+) -> _Placement | None:
+    """How an ECS service of ``resources`` places its tasks: by its own strategy, or, naming
+    none and no ``LaunchType``, by its cluster's default strategy ("If no
+    capacityProviderStrategy or launchType is specified, the defaultCapacityProviderStrategy
+    for the cluster is used", ECS CreateService) when the cluster is one of ``resources``;
+    None when it is not (another stack's, or the account's default cluster: its default is
+    not known here)."""
+    own = _own_placement(properties)
+    if own is not None:
+        return own
+    cluster = properties.get("Cluster")
+    name = cluster.get("Ref") if isinstance(cluster, Mapping) else None
+    if isinstance(name, str) and (resources.get(name) or {}).get("Type") == CLUSTER:
+        return _cluster_default(resources, name)
+    return None
+
+
 def _windows_spot_problems(
     resources: Mapping[str, dict[str, Any]],
     template: Mapping[str, Any],
@@ -798,13 +868,16 @@ def _windows_spot_problems(
 ) -> list[str]:
     """An ECS service that places Windows tasks on Fargate Spot: "Windows containers on Fargate
     don't support the Fargate Spot capacity provider" (Amazon ECS Developer Guide, Fargate
-    capacity providers); CloudFormation takes the template, and the service cannot run."""
+    capacity providers); CloudFormation takes the template, and the service cannot run. Its
+    own strategy places them, or, when it names none and no ``LaunchType``, its cluster's
+    default strategy, for a cluster of this stack (see _placement_in)."""
     problems = []
     for logical_id, body in resources.items():
         if body.get("Type") != "AWS::ECS::Service":
             continue
         properties = body.get("Properties") or {}
-        if not _uses_spot(properties.get("CapacityProviderStrategy")):
+        placement = _placement_in(resources, properties)
+        if placement is None or not _uses_spot(placement.strategy):
             continue
         task = properties.get("TaskDefinition")
         name = task.get("Ref") if isinstance(task, Mapping) else None
@@ -817,9 +890,15 @@ def _windows_spot_problems(
         family = runtime.get("OperatingSystemFamily") if isinstance(runtime, Mapping) else None
         if not isinstance(family, str) or not family.startswith("WINDOWS"):
             continue
-        spot = _given_by(
-            template, logical_id, "CapacityProviderStrategy", values, "FARGATE_SPOT".__eq__
-        )
+        where, key, by, fix = logical_id, "CapacityProviderStrategy", "", "use FARGATE"
+        if placement.source:
+            where, key = placement.source, "DefaultCapacityProviderStrategy"
+            by = (
+                f" by its cluster's default capacity provider strategy ({placement.source}'s: "
+                "the service names no CapacityProviderStrategy or LaunchType of its own)"
+            )
+            fix = f"give {logical_id} a CapacityProviderStrategy of FARGATE"
+        spot = _given_by(template, where, key, values, "FARGATE_SPOT".__eq__)
         windows = _given_by(
             template,
             name,
@@ -829,9 +908,9 @@ def _windows_spot_problems(
         )
         problems.append(
             f"{_given_at(spot + windows, logical_id)}: the service {logical_id} places its "
-            f"tasks of {name} ({family}) on FARGATE_SPOT, which runs Linux tasks only (ECS: "
+            f"tasks of {name} ({family}) on FARGATE_SPOT{by}, which runs Linux tasks only (ECS: "
             "Windows containers on Fargate don't support the Fargate Spot capacity provider): "
-            f"the stack would fail creating {logical_id}; use FARGATE"
+            f"the stack would fail creating {logical_id}; {fix}"
         )
     return problems
 
@@ -1093,8 +1172,10 @@ class Footprint:
         resources: the resources of the stack and its nested stacks (the nested stacks
             included).
         stacks: the stack and its nested stacks.
-        spot: the services whose capacity provider strategy includes Fargate Spot. Default:
-            none.
+        spot: the services whose tasks the capacity provider strategy places on Fargate Spot
+            (its ``FARGATE_SPOT`` item has a base or a weight, or is its only one): their own,
+            or, when they name none and no ``LaunchType``, their cluster's default strategy (a
+            cluster these stacks create). Default: none.
         windows: the services whose tasks run Windows (``RuntimePlatform``'s
             ``OperatingSystemFamily`` ``WINDOWS_*``): Fargate prices their vCPU and memory
             otherwise, plus a licence fee per vCPU. Default: none.
@@ -1181,6 +1262,11 @@ class Footprint:
             :func:`troposphere_fargate.cfn.buckets.bucket_lines`): (``TemplateBucket``,
             ``named by CloudFormation, versioned, ...; read and written by this account``).
             Default: none.
+        unknown_capacity: the services that name no capacity provider strategy and no
+            ``LaunchType`` in a cluster these stacks do not create (another stack's, or the
+            account's default cluster): that cluster's default strategy places their tasks,
+            and it is not known here (they are priced at Fargate's on-demand rate). Default:
+            none.
     """
 
     availability_zones: int | None
@@ -1230,6 +1316,7 @@ class Footprint:
     desired_outside_bounds: tuple[tuple[str, int], ...] = ()
     bucket_settings: tuple[tuple[str, str], ...] = ()
     unknown_types: tuple[tuple[str, str], ...] = ()
+    unknown_capacity: tuple[str, ...] = ()
 
     @property
     def in_a_vpc_it_does_not_make(self) -> bool:
@@ -1286,6 +1373,75 @@ def _stacks_within(stack: PlannedStack, prefix: str = "") -> list[tuple[str, Pla
     for logical_id, child in stack.nested.items():
         found += _stacks_within(child, f"{prefix}{logical_id}/")
     return found
+
+
+def _split(name: str) -> tuple[str, str]:
+    """``ServiceStack/Service`` as its stack's prefix and logical ID: (``ServiceStack/``,
+    ``Service``)."""
+    prefix, _, logical_id = name.rpartition("/")
+    return (f"{prefix}/" if prefix else "", logical_id)
+
+
+class _Tree:
+    """A planned stack and its nested ones, by the ``Stack/`` prefix their resources are named
+    by, to follow a reference from one stack to another: a nested stack's parameter its parent
+    fills with a sibling's output (a spec's ``ListenerArn``: ``Fn::GetAtt
+    EnvironmentStack.Outputs.ListenerArn``, the environment's ``Ref HttpsListener``)."""
+
+    def __init__(self, stack: PlannedStack) -> None:
+        self.stacks = dict(_stacks_within(stack))
+        self.parents = {
+            f"{prefix}{logical_id}/": (prefix, logical_id)
+            for prefix, within in self.stacks.items()
+            for logical_id in within.nested
+        }
+
+    def body(self, name: str) -> dict[str, Any]:
+        """The resource named ``Stack/LogicalId``."""
+        prefix, logical_id = _split(name)
+        return self.stacks[prefix].resources[logical_id]
+
+    def resource(self, prefix: str, value: Any, depth: int = 0) -> str | None:
+        """The resource of these stacks (``Stack/LogicalId``) that ``value``, in the stack of
+        ``prefix``, names by ``Ref`` or ``Fn::GetAtt`` (through parameters passed and
+        outputs read); None when it names none of theirs (a value given, another stack's
+        export)."""
+        stack = self.stacks.get(prefix)
+        if stack is None or depth > 2 * len(self.stacks) or not isinstance(value, Mapping):
+            return None
+        if len(value) == 1 and isinstance(value.get("Ref"), str):
+            name = str(value["Ref"])
+            if name in stack.resources:
+                return prefix + name
+            if prefix in self.parents and name not in stack.parameters:
+                parent, logical_id = self.parents[prefix]
+                nested = self.stacks[parent].resources[logical_id].get("Properties") or {}
+                passed = (nested.get("Parameters") or {}).get(name)
+                return self.resource(parent, passed, depth + 1)
+            return None
+        got = value.get("Fn::GetAtt") if len(value) == 1 else None
+        parts = got.split(".", 1) if isinstance(got, str) else got
+        if not isinstance(parts, list) or len(parts) != 2 or not isinstance(parts[0], str):
+            return None
+        logical_id, attribute = parts
+        if logical_id in stack.nested and str(attribute).startswith("Outputs."):
+            child = f"{prefix}{logical_id}/"
+            output = self.stacks[child].outputs.get(str(attribute)[len("Outputs.") :])
+            return self.resource(child, output, depth + 1)
+        return prefix + logical_id if logical_id in stack.resources else None
+
+    def placement(self, name: str, properties: Mapping[str, Any]) -> _Placement | None:
+        """How the ECS service ``name`` places its tasks (see _placement_in), its cluster
+        followed to whichever of these stacks creates it; None when none does."""
+        own = _own_placement(properties)
+        if own is not None:
+            return own
+        cluster = self.resource(_split(name)[0], properties.get("Cluster"))
+        if cluster is None or self.body(cluster).get("Type") != CLUSTER:
+            return None
+        prefix, logical_id = _split(cluster)
+        found = _cluster_default(self.stacks[prefix].resources, logical_id)
+        return found._replace(source=prefix + found.source)
 
 
 def _listed(value: Any) -> list[str]:
@@ -1615,6 +1771,7 @@ class _Services(NamedTuple):
     tasks: list[tuple[str, int, float, float, str]]
     scaling: list[tuple[str, int, int]]
     spot: list[str]
+    unknown_capacity: list[str]
     windows: list[str]
     targets: list[tuple[str, str]]
     schedules: list[tuple[str, str]]
@@ -1627,18 +1784,20 @@ class _Services(NamedTuple):
 
 
 def _services(
-    every: Mapping[str, dict[str, Any]], tracking: Mapping[str, dict[str, Any]]
+    every: Mapping[str, dict[str, Any]], tracking: Mapping[str, dict[str, Any]], tree: _Tree
 ) -> _Services:
     """What :func:`footprint` reads from each ECS service, its task definition and scalable
     target (``tracking``: the target tracking policies): its tasks, scaling, Spot, scaling
     targets and schedules, and the week's average."""
-    found = _Services([], [], [], [], [], [], [], [], [], [], [], [])
+    found = _Services([], [], [], [], [], [], [], [], [], [], [], [], [])
     tasks, scaling, spot = found.tasks, found.scaling, found.spot
     targets, schedules = found.targets, found.schedules
     averages, unpriced = found.averages, found.unpriced
     for name, props in _named(every, "AWS::ECS::Service").items():
-        strategy = props.get("CapacityProviderStrategy") or []
-        if any(item.get("CapacityProvider") == "FARGATE_SPOT" for item in strategy):
+        placement = tree.placement(name, props)
+        if placement is None:
+            found.unknown_capacity.append(name)
+        elif _uses_spot(placement.strategy):
             spot.append(name)
         # The task definition and scalable target of a service are in the same stack.
         stack_path = name.rpartition("/")[0]
@@ -1795,7 +1954,7 @@ def footprint(stack: PlannedStack) -> Footprint:
     if azs is None and load_balancers:
         azs = _count(load_balancers[0].get("Subnets"))
     tracking = _tracking(every)
-    services = _services(every, tracking)
+    services = _services(every, tracking, _Tree(stack))
     insights = _with_insights(typed("AWS::ECS::Cluster"))
     return Footprint(
         availability_zones=azs,
@@ -1835,6 +1994,7 @@ def footprint(stack: PlannedStack) -> Footprint:
         shared_subnets=_shared_subnets(every),
         unreachable=_unreachable(every, stack.region),
         spot=tuple(services.spot),
+        unknown_capacity=tuple(services.unknown_capacity),
         windows=tuple(services.windows),
         scaling=services.scaling,
         container_insights=insights,
@@ -1975,6 +2135,15 @@ def _outside_bounds_line(service: str, asked: int, count: int, bounds: tuple[int
     )
 
 
+def _capacity(found: Footprint, service: str) -> str:
+    """What a service's tasks run on, as its summary line says it."""
+    if service in found.spot:
+        return "Fargate Spot"
+    if service in found.unknown_capacity:
+        return "its cluster's default capacity provider strategy: another stack's, not known here"
+    return "Fargate"
+
+
 def describe(found: Footprint) -> list[str]:
     """What deploys, one line per part, for a person deciding whether to launch."""
     expect(found, Footprint, "describe(found)")
@@ -2037,7 +2206,7 @@ def describe(found: Footprint) -> list[str]:
         lines.append(
             f"service {name}: {_plural(count, 'task')} of {vcpu:g} vCPU and {memory:g} GB "
             f"({'Windows, ' if name in found.windows else ''}{platform}, "
-            f"{'Fargate Spot' if name in found.spot else 'Fargate'}){scaled}"
+            f"{_capacity(found, name)}){scaled}"
         )
         runs_as = [
             f"{container} as {user}" if user else f"{container} as its image's USER"
