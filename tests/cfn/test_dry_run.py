@@ -1565,3 +1565,140 @@ def test_a_rule_on_a_stored_parameter_s_value_is_not_decided_offline(tmp_path):
     assert refused.value.problems == ["cdk.yaml: rule StageIsProd: only prod"]
     planned = dry_run(template, {"Stage": "prod"})
     assert planned.unchecked_rules == ["CheckBootstrapVersion", "IsSix"]
+
+
+# Elastic Load Balancing evaluates a listener's rules "in priority order, from the lowest value
+# to the highest value. The default rule is evaluated last" (Application Load Balancers guide,
+# listener rules, https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-rules.html);
+# a condition's values are alternatives: "If you specify multiple strings, the condition is
+# satisfied if one of the strings matches" (CloudFormation Template Reference,
+# AWS::ElasticLoadBalancingV2::ListenerRule HostHeaderConfig,
+# https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listenerrule-hostheaderconfig.html).
+def _routes(lines: list[str]) -> list[str]:
+    return [line for line in lines if line.startswith("route: ")]
+
+
+def test_the_summary_says_how_requests_reach_each_service_of_an_environment(tmp_path):
+    """A user trial: validate listed "listeners: HTTPS 443" and the services, and nothing of
+    which path, host and priority reach which service: the values users choose."""
+    spec = (
+        "domain: {name: shop.example.com, hosted_zone_id: Z0123456789ABCDEFGHIJ}\n"
+        "services:\n"
+        "  web: {port: 8080, expose: public, routing: {path: /*, priority: 100}}\n"
+        "  api:\n    port: 9000\n    expose: public\n    health_check_path: /v1/health\n"
+        "    routing:\n"
+        "      - {path: /v1/*, host: api.shop.example.com, priority: 10}\n"
+        "      - {path: [/graphql, /graphql/*], host: api.shop.example.com, priority: 11}\n"
+        "  orders: {port: 7000, expose: internal}\n"
+        "  worker: {expose: none}\n"
+    )
+    folder = built(tmp_path, spec)
+    values = {f"{name}ContainerImage": IMAGE for name in ("Web", "Api", "Orders", "Worker")}
+    found = footprint(dry_run(folder / "root.yaml", {**values, "TemplateBucketName": "b-1"}))
+    assert _routes(describe(found)) == [
+        "route: HTTP 80, every request: redirected to HTTPS 443 (EnvironmentStack/HttpListener's "
+        "default action)",
+        "route: HTTPS 443, priority 10: path /v1/* and host api.shop.example.com to "
+        "ApiServiceStack/Service (listener rule ApiServiceStack/ListenerRule)",
+        "route: HTTPS 443, priority 11: path /graphql or /graphql/* and host "
+        "api.shop.example.com to ApiServiceStack/Service (listener rule "
+        "ApiServiceStack/ListenerRule11)",
+        "route: HTTPS 443, priority 100: path /* to WebServiceStack/Service (listener rule "
+        "WebServiceStack/ListenerRule)",
+        "route: HTTPS 443, any other request: answered 404 (EnvironmentStack/HttpsListener's "
+        "default action)",
+        "route: orders:7000 through Service Connect: to OrdersServiceStack/Service",
+    ]
+
+
+def test_the_summary_routes_a_shipped_service_by_the_values_given():
+    """service.yaml joining an environment: its listener rule as ListenerRulePath,
+    ListenerRuleHost and ListenerRulePriority make it, on the listener of ListenerArn (another
+    stack's: its port is not known here); a condition whose parameter is empty is not there,
+    and an internal service is reached by its Service Connect name."""
+    listener = (
+        "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/env/"
+        "0123456789abcdef/0123456789abcdef"
+    )
+    joining = {
+        **STANDALONE,
+        "ClusterName": "env-cluster",
+        "EnvironmentSecurityGroupId": "sg-0def5678",
+        "NamespaceArn": "arn:aws:servicediscovery:us-east-1:123456789012:namespace/"
+        "ns-abcdefghijklmnop",
+    }
+    public = {
+        **joining,
+        "ListenerArn": listener,
+        "LoadBalancerSecurityGroupId": "sg-0abc1234",
+        "EnvironmentUrl": "https://shop.example.com",
+        "ListenerRulePriority": "7",
+        "ListenerRulePath": "/api/*",
+    }
+    service = SHIPPED / "service.yaml"
+    assert _routes(describe(footprint(dry_run(service, public)))) == [
+        f"route: the listener {listener} (another stack's), priority 7: path /api/* to Service "
+        "(listener rule ListenerRule)"
+    ]
+    hosted = {**public, "ListenerRuleHost": "api.example.com"}
+    assert _routes(describe(footprint(dry_run(service, hosted)))) == [
+        f"route: the listener {listener} (another stack's), priority 7: path /api/* and host "
+        "api.example.com to Service (listener rule ListenerRule)"
+    ]
+    internal = {**joining, "Expose": "internal", "ServiceConnectName": "orders"}
+    assert _routes(describe(footprint(dry_run(service, internal)))) == [
+        "route: orders:8080 through Service Connect: to Service"
+    ]
+
+
+def test_the_summary_routes_a_service_that_owns_its_listener():
+    """root.yaml: the service's own load balancer forwards every request to it (the listener's
+    default action); blue/green adds its production and test rules."""
+    assert _routes(describe(footprint(dry_run(ROOT, LAUNCH)))) == [
+        "route: HTTP 80, every request: to ServiceStack/Service (ServiceStack/HttpListener's "
+        "default action)"
+    ]
+    arn = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"
+    blue_green = {**LAUNCH, "DeploymentStrategy": "BLUE_GREEN", "CertificateArn": arn}
+    assert _routes(describe(footprint(dry_run(ROOT, blue_green)))) == [
+        "route: HTTP 80, every request: redirected to HTTPS 443 (ServiceStack/HttpListener's "
+        "default action)",
+        "route: HTTPS 443, priority 1: path /* to ServiceStack/Service (weights: TargetGroup "
+        "100, AlternateTargetGroup 0) (listener rule ServiceStack/ProductionListenerRule)",
+        "route: HTTPS 443, any other request: to ServiceStack/Service "
+        "(ServiceStack/HttpsListener's default action)",
+    ]
+
+
+def test_the_summary_routes_a_template_of_ones_own(tmp_path):
+    """A rule whose Condition is false is not there; a listener and a target group known only
+    when the stack is created are named as such, as the other lines name such values."""
+    template = _write(
+        tmp_path / "own.yaml",
+        "Parameters:\n  Canary: {Type: String, Default: 'no'}\n"
+        "Conditions:\n  HasCanary: !Equals [!Ref Canary, 'yes']\n"
+        "Resources:\n"
+        "  Rule:\n    Type: AWS::ElasticLoadBalancingV2::ListenerRule\n    Properties:\n"
+        "      ListenerArn: !ImportValue shared-listener\n      Priority: 5\n"
+        "      Conditions:\n"
+        "        - {Field: http-header, HttpHeaderConfig: {HttpHeaderName: X-Team, "
+        "Values: [a, b]}}\n"
+        "        - {Field: http-request-method, HttpRequestMethodConfig: {Values: [GET]}}\n"
+        "      Actions:\n        - {Type: forward, TargetGroupArn: !ImportValue shared-group}\n"
+        "  CanaryRule:\n    Type: AWS::ElasticLoadBalancingV2::ListenerRule\n"
+        "    Condition: HasCanary\n    Properties:\n"
+        "      ListenerArn: !ImportValue shared-listener\n      Priority: 4\n"
+        "      Conditions: [{Field: path-pattern, Values: [/canary/*]}]\n"
+        "      Actions: [{Type: fixed-response, FixedResponseConfig: {StatusCode: '503'}}]\n",
+    )
+    unknown = (
+        'a listener known only when the stack is created ({"Fn::ImportValue": "shared-listener"})'
+    )
+    rule = (
+        f"route: {unknown}, priority 5: header X-Team a or b and method GET to a target group "
+        'known only when the stack is created ({"Fn::ImportValue": "shared-group"}) (listener '
+        "rule Rule)"
+    )
+    assert _routes(describe(footprint(dry_run(template, {})))) == [rule]
+    canary = f"route: {unknown}, priority 4: path /canary/* answered 503 (listener rule CanaryRule)"
+    assert _routes(describe(footprint(dry_run(template, {"Canary": "yes"})))) == [canary, rule]

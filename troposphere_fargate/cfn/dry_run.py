@@ -1267,6 +1267,15 @@ class Footprint:
             account's default cluster): that cluster's default strategy places their tasks,
             and it is not known here (they are priced at Fargate's on-demand rate). Default:
             none.
+        routes: how requests reach the services, as (where they arrive, what reaches whom),
+            in the order the load balancers evaluate them (each listener's rules by priority,
+            lowest first, then its default action), then the names the services answer to
+            through Service Connect: (``HTTPS 443, priority 10``, ``host api.example.com and
+            path /v1/* to ApiServiceStack/Service (listener rule ApiServiceStack/ListenerRule)``),
+            (``HTTPS 443, any other request``, ``answered 404 (EnvironmentStack/HttpsListener's
+            default action)``), (``orders:7000 through Service Connect``, ``to
+            OrdersServiceStack/Service``). A listener or target group of another stack is named
+            by the ARN given, one known only when the stack is created as such. Default: none.
     """
 
     availability_zones: int | None
@@ -1317,6 +1326,7 @@ class Footprint:
     bucket_settings: tuple[tuple[str, str], ...] = ()
     unknown_types: tuple[tuple[str, str], ...] = ()
     unknown_capacity: tuple[str, ...] = ()
+    routes: tuple[tuple[str, str], ...] = ()
 
     @property
     def in_a_vpc_it_does_not_make(self) -> bool:
@@ -1442,6 +1452,193 @@ class _Tree:
         prefix, logical_id = _split(cluster)
         found = _cluster_default(self.stacks[prefix].resources, logical_id)
         return found._replace(source=prefix + found.source)
+
+
+LISTENER = "AWS::ElasticLoadBalancingV2::Listener"
+LISTENER_RULE = "AWS::ElasticLoadBalancingV2::ListenerRule"
+# Each listener rule condition's field, as a route line names it, and its *Config key.
+_CONDITION_FIELDS = {
+    "host-header": ("host", "HostHeaderConfig"),
+    "path-pattern": ("path", "PathPatternConfig"),
+    "http-request-method": ("method", "HttpRequestMethodConfig"),
+    "source-ip": ("source IP", "SourceIpConfig"),
+    "http-header": ("header", "HttpHeaderConfig"),
+    "query-string": ("query", "QueryStringConfig"),
+}
+
+
+def _as_text(value: Any) -> str:
+    """A value as a line shows it: text as it is, anything else (not resolved) as JSON."""
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+
+
+def _items(value: Any) -> list[Any]:
+    """A list as it is; anything else given (a value not resolved) as a list of it."""
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
+def _condition(condition: Any) -> str:
+    """A listener rule condition in words: ``host a.example.com or b.example.com``. Its values
+    are alternatives: "If you specify multiple strings, the condition is satisfied if one of
+    the strings matches" (ELB's HostHeaderConditionConfig, and so the others)."""
+    if not isinstance(condition, Mapping):
+        return _as_text(condition)
+    field_name = str(condition.get("Field", "?"))
+    label, key = _CONDITION_FIELDS.get(field_name, (field_name, ""))
+    config = condition.get(key) if key else None
+    config = config if isinstance(config, Mapping) else {}
+    found = [*_items(condition.get("Values")), *_items(config.get("Values"))]
+    found += [f"regex {_as_text(value)}" for value in _items(config.get("RegexValues"))]
+    words = [
+        (f"{v.get('Key')}={v.get('Value')}" if v.get("Key") else str(v.get("Value")))
+        if isinstance(v, Mapping)
+        else _as_text(v)
+        for v in found
+    ]
+    if field_name == "http-header":
+        label = f"header {config.get('HttpHeaderName', '?')}"
+    return f"{label} {' or '.join(words) or '?'}"
+
+
+def _route_action(actions: Any, target: Callable[[Any], str]) -> str:
+    """What a rule's (or a listener's default) actions do to a request: ``to Service``,
+    ``answered 404``, ``redirected to HTTPS``; a sign-in first is said."""
+    items = [a for a in actions if isinstance(a, Mapping)] if isinstance(actions, list) else []
+    if not items:
+        return "?"
+    last = items[-1]
+    kind = last.get("Type")
+    signs_in = [str(a["Type"]) for a in items[:-1] if str(a.get("Type")).startswith("auth")]
+    first = f"after sign-in ({', '.join(signs_in)}), " if signs_in else ""
+    if kind == "forward":
+        return first + target(last)
+    if kind == "fixed-response":
+        answer = (last.get("FixedResponseConfig") or {}).get("StatusCode", "?")
+        return f"{first}answered {answer}"
+    if kind == "redirect":
+        to = last.get("RedirectConfig") or {}
+        parts = [str(to.get(k)) for k in ("Protocol", "Host", "Port", "Path") if to.get(k)]
+        shown = " ".join(p for p in parts if not p.startswith("#{"))
+        return f"{first}redirected" + (f" to {shown}" if shown else "")
+    return f"{first}{kind}"
+
+
+class _Routing:
+    """What :func:`_routes` reads: the stacks, and which ECS service each target group of
+    theirs sends to (its ``LoadBalancers``' target group, or blue/green's alternate one)."""
+
+    def __init__(self, tree: _Tree, every: Mapping[str, dict[str, Any]]) -> None:
+        self.tree = tree
+        self.services: dict[str, str] = {}
+        for name, props in _named(every, "AWS::ECS::Service").items():
+            prefix = _split(name)[0]
+            entries = props.get("LoadBalancers")
+            for entry in entries if isinstance(entries, list) else []:
+                if not isinstance(entry, Mapping):
+                    continue
+                advanced = entry.get("AdvancedConfiguration") or {}
+                for arn in (entry.get("TargetGroupArn"), advanced.get("AlternateTargetGroupArn")):
+                    group = tree.resource(prefix, arn) if arn is not None else None
+                    if group is not None:
+                        self.services.setdefault(group, name)
+
+    def listener(self, prefix: str, arn: Any) -> tuple[str, str]:
+        """(key, words) of the listener a rule of the stack of ``prefix`` names: its
+        protocol and port when these stacks create it (the key its name), else the ARN
+        given, or what is known only when the stack is created."""
+        found = self.tree.resource(prefix, arn)
+        if found is not None and self.tree.body(found).get("Type") == LISTENER:
+            props = self.tree.body(found).get("Properties") or {}
+            return found, f"{props.get('Protocol', '?')} {props.get('Port', '?')}"
+        if isinstance(arn, str):
+            return arn, f"the listener {arn} (another stack's)"
+        text = _as_text(arn)
+        return text, f"a listener known only when the stack is created ({text})"
+
+    def target(self, prefix: str, action: Mapping[str, Any]) -> str:
+        """``to ServiceStack/Service``, with the weights of a forward to several groups."""
+        config = action.get("ForwardConfig") or {}
+        groups = [
+            (g.get("TargetGroupArn"), g.get("Weight"))
+            for g in config.get("TargetGroups") or []
+            if isinstance(g, Mapping)
+        ] or [(action.get("TargetGroupArn"), None)]
+        whom, weights = [], []
+        for arn, weight in groups:
+            group = self.tree.resource(prefix, arn)
+            if group is not None:
+                whom.append(self.services.get(group, f"target group {group} (no ECS service)"))
+            elif isinstance(arn, str):
+                whom.append(f"target group {arn} (another stack's)")
+            else:
+                whom.append(
+                    f"a target group known only when the stack is created ({_as_text(arn)})"
+                )
+            weights.append(f"{_split(group)[1] if group else _as_text(arn)} {weight}")
+        shown = f" (weights: {', '.join(weights)})" if len(groups) > 1 else ""
+        return f"to {_and(list(dict.fromkeys(whom)))}{shown}"
+
+
+def _routes(tree: _Tree, every: Mapping[str, dict[str, Any]]) -> tuple[tuple[str, str], ...]:
+    """How requests reach the services (see :attr:`Footprint.routes`): each listener's rules
+    by priority, then its default action ("Rules are evaluated in priority order, from the
+    lowest value to the highest value. The default rule is evaluated last", Elastic Load
+    Balancing, listener rules), then each Service Connect name."""
+    routing = _Routing(tree, every)
+    rules: dict[str, list[tuple[float, str, str]]] = {}
+    words: dict[str, str] = {}
+    for name, props in _named(every, LISTENER_RULE).items():
+        prefix = _split(name)[0]
+        key, words[key] = routing.listener(prefix, props.get("ListenerArn"))
+        priority = props.get("Priority")
+        number = _number(priority)
+        conditions = props.get("Conditions")
+        matches = [_condition(c) for c in conditions] if isinstance(conditions, list) else []
+        action = _route_action(props.get("Actions"), functools.partial(routing.target, prefix))
+        rules.setdefault(key, []).append(
+            (
+                float("inf") if number is None else number,
+                f"priority {_as_text(priority) if number is None else f'{number:g}'}",
+                f"{' and '.join(matches) or 'every request'} {action} (listener rule {name})",
+            )
+        )
+    listeners = _named(every, LISTENER)
+    found = []
+    for key in [*listeners, *(key for key in rules if key not in listeners)]:
+        if key in listeners:
+            words[key] = routing.listener(_split(key)[0], {"Ref": _split(key)[1]})[1]
+        found += [(f"{words[key]}, {p}", what) for _, p, what in sorted(rules.get(key, []))]
+        if key not in listeners:
+            continue
+        props = listeners[key]
+        stream = props.get("Protocol") in ("TCP", "TLS", "UDP", "TCP_UDP")
+        which = ("any other " if key in rules else "every ") + (
+            "connection" if stream else "request"
+        )
+        action = _route_action(
+            props.get("DefaultActions"), functools.partial(routing.target, _split(key)[0])
+        )
+        found.append((f"{words[key]}, {which}", f"{action} ({key}'s default action)"))
+    return tuple(found) + _connect_routes(every)
+
+
+def _connect_routes(every: Mapping[str, dict[str, Any]]) -> tuple[tuple[str, str], ...]:
+    """Each name and port a service answers to through Service Connect, from the namespace's
+    other services: ("orders:7000 through Service Connect", "to OrdersServiceStack/Service")."""
+    found = []
+    for name, props in _named(every, "AWS::ECS::Service").items():
+        connect = props.get("ServiceConnectConfiguration") or {}
+        if not isinstance(connect, Mapping) or connect.get("Enabled") not in (True, "true"):
+            continue
+        for service in connect.get("Services") or []:
+            if not isinstance(service, Mapping):
+                continue
+            for alias in service.get("ClientAliases") or []:
+                if isinstance(alias, Mapping):
+                    host = alias.get("DnsName") or service.get("DiscoveryName") or "?"
+                    where = f"{_as_text(host)}:{_as_text(alias.get('Port', '?'))}"
+                    found.append((f"{where} through Service Connect", f"to {name}"))
+    return tuple(found)
 
 
 def _listed(value: Any) -> list[str]:
@@ -1954,7 +2151,8 @@ def footprint(stack: PlannedStack) -> Footprint:
     if azs is None and load_balancers:
         azs = _count(load_balancers[0].get("Subnets"))
     tracking = _tracking(every)
-    services = _services(every, tracking, _Tree(stack))
+    tree = _Tree(stack)
+    services = _services(every, tracking, tree)
     insights = _with_insights(typed("AWS::ECS::Cluster"))
     return Footprint(
         availability_zones=azs,
@@ -1989,6 +2187,7 @@ def footprint(stack: PlannedStack) -> Footprint:
         listeners=sorted(
             _listener(listener) for listener in typed("AWS::ElasticLoadBalancingV2::Listener")
         ),
+        routes=_routes(tree, every),
         tasks=services.tasks,
         container_users=_container_users(every),
         shared_subnets=_shared_subnets(every),
@@ -2144,54 +2343,10 @@ def _capacity(found: Footprint, service: str) -> str:
     return "Fargate"
 
 
-def describe(found: Footprint) -> list[str]:
-    """What deploys, one line per part, for a person deciding whether to launch."""
-    expect(found, Footprint, "describe(found)")
-    lines = []
-    if found.availability_zones is not None:
-        # Without a VPC of its own, the count is the load balancer's subnets given: their zones
-        # are the account's to tell (a trial read it as zones checked).
-        counted = "" if found.vpcs else " (one per load balancer subnet given)"
-        lines.append(f"Availability Zones: {found.availability_zones}{counted}")
-    if found.nat_gateways or found.gateway_endpoints or found.interface_endpoints:
-        addresses = _plural(found.elastic_ips, "Elastic IP")
-        nat = (
-            f"{_plural(found.nat_gateways, 'NAT gateway')} ({addresses})"
-            if found.nat_gateways
-            else "no NAT gateway: the private subnets have no route to the internet"
-        )
-        lines.append(f"NAT: {nat}")
-    if found.gateway_endpoints or found.interface_endpoints:
-        interface = ", ".join(found.interface_endpoints) or "none"
-        per_az = {n for n in found.interface_endpoints.values() if n is not None}
-        where = f", each in {_plural(max(per_az), 'subnet')}" if per_az else ""
-        limited = dict(found.limited_gateway_endpoints)
-        gateway = ", ".join(
-            f"{name} ({limited[name]})" if name in limited else name
-            for name in found.gateway_endpoints
-        )
-        lines.append(f"VPC endpoints: gateway {gateway or 'none'}; interface {interface}{where}")
-    if found.vpcs:
-        lines.append(
-            "default security group: emptied (no rule in or out)"
-            if found.emptied_default_security_groups >= found.vpcs
-            else "default security group: keeps EC2's rules (its members talk to each other, "
-            "all outbound)"
-        )
-    for kind, scheme, subnets in found.load_balancers:
-        where = f" in {_plural(subnets, 'subnet')}" if subnets else ""
-        lines.append(f"load balancer: {kind}, {scheme}{where}")
-    if found.listeners:
-        lines.append(f"listeners: {', '.join(found.listeners)}")
-    if found.web_acls:
-        lines.append(f"AWS WAF: a web ACL in front of {_plural(found.web_acls, 'load balancer')}")
-    if found.certificate_names:
-        lines.append(
-            f"certificate: requested for {', '.join(found.certificate_names)} (ACM: the stack "
-            "waits until it is validated)"
-        )
-    if found.dns_records:
-        lines.append(f"DNS records: {', '.join(found.dns_records)} (Route 53)")
+def _service_lines(found: Footprint) -> list[str]:
+    """Each service's lines of the summary: its tasks and scaling, who its containers run as,
+    and its notes."""
+    lines: list[str] = []
     scaling = {name: (low, high) for name, low, high in found.scaling}
     for name, count, vcpu, memory, platform in found.tasks:
         tracked = [label for service, label in found.scaling_targets if service == name]
@@ -2233,6 +2388,59 @@ def describe(found: Footprint) -> list[str]:
             for service, subnets in found.shared_subnets
             if service == name
         ]
+    return lines
+
+
+def describe(found: Footprint) -> list[str]:
+    """What deploys, one line per part, for a person deciding whether to launch."""
+    expect(found, Footprint, "describe(found)")
+    lines = []
+    if found.availability_zones is not None:
+        # Without a VPC of its own, the count is the load balancer's subnets given: their zones
+        # are the account's to tell (a trial read it as zones checked).
+        counted = "" if found.vpcs else " (one per load balancer subnet given)"
+        lines.append(f"Availability Zones: {found.availability_zones}{counted}")
+    if found.nat_gateways or found.gateway_endpoints or found.interface_endpoints:
+        addresses = _plural(found.elastic_ips, "Elastic IP")
+        nat = (
+            f"{_plural(found.nat_gateways, 'NAT gateway')} ({addresses})"
+            if found.nat_gateways
+            else "no NAT gateway: the private subnets have no route to the internet"
+        )
+        lines.append(f"NAT: {nat}")
+    if found.gateway_endpoints or found.interface_endpoints:
+        interface = ", ".join(found.interface_endpoints) or "none"
+        per_az = {n for n in found.interface_endpoints.values() if n is not None}
+        where = f", each in {_plural(max(per_az), 'subnet')}" if per_az else ""
+        limited = dict(found.limited_gateway_endpoints)
+        gateway = ", ".join(
+            f"{name} ({limited[name]})" if name in limited else name
+            for name in found.gateway_endpoints
+        )
+        lines.append(f"VPC endpoints: gateway {gateway or 'none'}; interface {interface}{where}")
+    if found.vpcs:
+        lines.append(
+            "default security group: emptied (no rule in or out)"
+            if found.emptied_default_security_groups >= found.vpcs
+            else "default security group: keeps EC2's rules (its members talk to each other, "
+            "all outbound)"
+        )
+    for kind, scheme, subnets in found.load_balancers:
+        where = f" in {_plural(subnets, 'subnet')}" if subnets else ""
+        lines.append(f"load balancer: {kind}, {scheme}{where}")
+    if found.listeners:
+        lines.append(f"listeners: {', '.join(found.listeners)}")
+    lines += [f"route: {where}: {what}" for where, what in found.routes]
+    if found.web_acls:
+        lines.append(f"AWS WAF: a web ACL in front of {_plural(found.web_acls, 'load balancer')}")
+    if found.certificate_names:
+        lines.append(
+            f"certificate: requested for {', '.join(found.certificate_names)} (ACM: the stack "
+            "waits until it is validated)"
+        )
+    if found.dns_records:
+        lines.append(f"DNS records: {', '.join(found.dns_records)} (Route 53)")
+    lines += _service_lines(found)
     lines += [f"S3 bucket {name}: {about}" for name, about in found.bucket_settings]
     alarms = _plural(found.alarms, "alarm")
     if found.scaling_alarms:
