@@ -438,3 +438,122 @@ def test_decided_conditions_are_those_the_fixed_values_decide_whatever_the_other
     assert with_decided({"Fn::If": ["IsA", {"Ref": "AWS::NoValue"}, 1]}, decided) == {
         "Ref": "AWS::NoValue"
     }
+
+
+def test_each_member_rule_functions_compare_each_member_as_a_whole():
+    # "Fn::EachMemberEquals: Returns true if a specified string matches all values in a list."
+    # "Fn::EachMemberIn: Returns true if each member in a list of strings matches at least one
+    # value in a second list of strings." (CloudFormation Template Reference, Rule functions,
+    # https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-rules.html)
+    template = {
+        "Parameters": {"Zones": {"Type": "CommaDelimitedList", "Default": "a,a"}},
+        "Rules": {
+            "Known": {
+                "Assertions": [
+                    {
+                        "Assert": {"Fn::EachMemberIn": [{"Ref": "Zones"}, ["a", "b"]]},
+                        "AssertDescription": "a or b",
+                    }
+                ]
+            },
+            "Same": {
+                "Assertions": [
+                    {
+                        "Assert": {"Fn::EachMemberEquals": [{"Ref": "Zones"}, "ab"]},
+                        "AssertDescription": "all ab",
+                    }
+                ]
+            },
+        },
+    }
+    # "a" is in the list ["a", "b"], and is part of "ab" without being it.
+    with pytest.raises(RuleError) as refused:
+        deployed(template)
+    assert refused.value.problems == ["rule Same: all ab"]
+    with pytest.raises(RuleError) as refused:
+        deployed(template, {"Zones": "ab,ab"})
+    assert refused.value.problems == ["rule Known: a or b"]
+    with pytest.raises(RuleError) as refused:
+        deployed(template, {"Zones": "a,ab"})
+    assert refused.value.problems == ["rule Known: a or b", "rule Same: all ab"]
+
+
+def test_an_or_of_conditions_the_fixed_values_all_make_false_is_decided_false():
+    # "Fn::Or: Returns true if any one of the specified conditions evaluate to true, or returns
+    # false if all of the conditions evaluates to false" (CloudFormation Template Reference,
+    # Condition functions, https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-conditions.html)
+    from troposphere_fargate.cfn.evaluate import decided_conditions
+
+    template = {
+        "Parameters": {"Fixed": {"Type": "String"}, "Free": {"Type": "String"}},
+        "Conditions": {
+            "IsA": {"Fn::Equals": [{"Ref": "Fixed"}, "a"]},
+            "IsB": {"Fn::Equals": [{"Ref": "Fixed"}, "b"]},
+            "AOrB": {"Fn::Or": [{"Condition": "IsA"}, {"Condition": "IsB"}]},
+            "AOrFree": {"Fn::Or": [{"Condition": "IsA"}, {"Fn::Equals": [{"Ref": "Free"}, "x"]}]},
+        },
+    }
+    # AOrFree depends on Free, which is not fixed: it stays undecided.
+    assert decided_conditions(template, {"Fixed": "c"}) == {
+        "IsA": False,
+        "IsB": False,
+        "AOrB": False,
+    }
+
+
+def test_a_select_past_the_end_in_a_branch_that_may_never_be_taken_is_not_refused():
+    # A template diff decides only the conditions its fixed values decide (diff.py calls
+    # with_values with strict=False): a branch of an undecided Fn::If may never be deployed, so
+    # an Fn::Select past its list's end there is no error, unlike one that is certainly made.
+    from troposphere_fargate.cfn.evaluate import with_values
+
+    template = {"Parameters": {"Zones": {"Type": "CommaDelimitedList"}}}
+    node = {
+        "Fn::If": ["ThreeZones", {"Fn::Select": [2, {"Ref": "Zones"}]}, {"Ref": "AWS::NoValue"}]
+    }
+    assert with_values(node, template, {"Zones": "a,b"}, strict=False) == {
+        "Fn::If": ["ThreeZones", {"Fn::Select": [2, ["a", "b"]]}, {"Ref": "AWS::NoValue"}]
+    }
+    with pytest.raises(ParameterError, match="picks item 3 of parameter Zones"):
+        with_values(node, template, {"Zones": "a,b"})
+
+
+def test_resolving_refuses_a_condition_cloudformation_cannot_evaluate_even_one_nothing_uses():
+    # "Within each condition, you can reference another condition, a parameter value, or a
+    # mapping" (CloudFormation User Guide, Conditions template section syntax,
+    # https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/conditions-section-structure.html):
+    # a resource's attribute there makes CloudFormation refuse the template.
+    from troposphere_fargate.cfn.evaluate import resolved
+
+    template = {
+        "Conditions": {"Unused": {"Fn::Equals": [{"Fn::GetAtt": ["Queue", "Arn"]}, "x"]}},
+        "Resources": {"Queue": {"Type": "AWS::SQS::Queue"}},
+    }
+    with pytest.raises(EvaluationError, match="Fn::GetAtt cannot be used here"):
+        resolved(template, {})
+
+
+@pytest.mark.parametrize(
+    "region, partition, suffix",
+    [
+        ("eu-west-1", "aws", "amazonaws.com"),
+        ("cn-north-1", "aws-cn", "amazonaws.com.cn"),
+        ("cn-northwest-1", "aws-cn", "amazonaws.com.cn"),
+        ("us-gov-west-1", "aws-us-gov", "amazonaws.com"),
+    ],
+)
+def test_a_region_s_partition_and_url_suffix_are_its_partition_s(region, partition, suffix):
+    # "AWS::Partition ... For resources in other partitions, the partition is
+    # aws-partitionname. For example, the partition for resources in the China (Beijing and
+    # Ningxia) Region is aws-cn and the partition for resources in the AWS GovCloud (US-West)
+    # region is aws-us-gov." "AWS::URLSuffix: Returns the suffix for a domain. The suffix is
+    # typically amazonaws.com, but might differ by Region. For example, the suffix for the
+    # China (Beijing) Region is amazonaws.com.cn." (CloudFormation User Guide, Pseudo
+    # parameters reference, https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/pseudo-parameter-reference.html)
+    from troposphere_fargate.cfn.evaluate import pseudo_for_region
+
+    assert pseudo_for_region(region) == {
+        "AWS::Region": region,
+        "AWS::Partition": partition,
+        "AWS::URLSuffix": suffix,
+    }
