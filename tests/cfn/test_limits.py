@@ -405,3 +405,48 @@ def test_a_container_whose_log_stream_names_are_too_long_is_a_problem():
     image = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/s:1"
     with pytest.raises(ConfigError, match=r"Sidecar\.name='s{240}': must be 1-239 .*512"):
         Sidecar(name="s" * 240, image=image)
+
+
+def test_a_container_in_both_branches_of_a_condition_counts():
+    """An Fn::If item neither of whose branches is AWS::NoValue is certainly a container: ten
+    and one such are eleven, which ECS refuses ("Containers per task definition: 10")."""
+    template = task_definition(10)
+    containers = template["Resources"]["Task"]["Properties"]["ContainerDefinitions"]
+    containers[-1] = {"Fn::If": ["Arm", {"Name": "arm"}, {"Name": "x86"}]}
+    assert limits.problems(template) == ["Task: 11 containers; ECS takes 10 per task definition"]
+
+
+def role_with_policy(document: Any) -> dict[str, Any]:
+    role = {
+        "Type": "AWS::IAM::Role",
+        "Properties": {"Policies": [{"PolicyName": "p", "PolicyDocument": document}]},
+    }
+    return {"Resources": {"Role": role}}
+
+
+def buckets(count: int, prefix: str) -> dict[str, Any]:
+    """A policy document naming ``count`` buckets with Fn::Sub, 60 characters of literal text
+    each (its ${AWS::Partition} aside)."""
+    resources = [
+        {"Fn::Sub": f"arn:${{AWS::Partition}}:s3:::{prefix}-{i:04}-{'b' * 37}/*"}
+        for i in range(count)
+    ]
+    return {"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": resources}]}
+
+
+def test_an_fn_sub_s_literal_text_counts_toward_a_role_s_inline_policy_size():
+    """ "Role policy size cannot exceed 10,240 characters" (IAM and AWS STS quotas): an Fn::Sub
+    is at least its text without what it substitutes, so 200 ARNs of about 50 characters are
+    more than 10,240 whatever the partition is."""
+    [problem] = limits.problems(role_with_policy(buckets(200, "logs")))
+    assert problem.startswith("Role: inline policies of at least 1")
+    assert problem.endswith("IAM takes 10,240 per role")
+    assert limits.problems(role_with_policy(buckets(20, "logs"))) == []
+
+
+def test_a_policy_too_large_in_both_branches_of_a_condition_is_refused():
+    """Whichever branch an Fn::If takes, a document over 10,240 characters in both is one IAM
+    refuses."""
+    document = {"Fn::If": ["Wide", buckets(200, "wide"), buckets(210, "all")]}
+    [problem] = limits.problems(role_with_policy(document))
+    assert "inline policies of at least" in problem
