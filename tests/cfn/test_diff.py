@@ -1989,6 +1989,9 @@ def _environment_of(spec: str) -> dict[str, dict[str, Any]]:
             {"Fn::Sub": "<Url, new>/api/${AWS::Region}"},
             True,
         ),
+        # A text, a list and a map are never one another, whatever a map's keys may become.
+        ("a", {"Key": "a"}, True),
+        ({"A": {"Ref": "AWS::NoValue"}, "B": {"Ref": "AWS::NoValue"}}, [], True),
     ],
     ids=[
         "literals",
@@ -2015,6 +2018,8 @@ def _environment_of(spec: str) -> dict[str, dict[str, Any]]:
         "a-placeholder-beside-text-against-a-sub",
         "a-placeholder-and-its-new-value",
         "a-placeholder-and-its-new-value-in-a-sub",
+        "a-text-and-a-map",
+        "a-map-that-may-be-empty-and-a-list",
     ],
 )
 def test_a_change_is_certain_only_where_it_is_outside_every_function(before, after, certain):
@@ -2409,6 +2414,8 @@ def test_replacing_a_service_with_service_connect_fails_the_update():
     failing = [f for f in findings if f.change.startswith("the update fails")]
     assert [(f.severity, f.subject) for f in failing] == [(BREAKING, "resource Service")]
     assert "SC service is already used" in failing[0].change
+    # Another cluster replaces the service for certain: the update fails, not "if it is".
+    assert failing[0].change.startswith("the update fails: the new service is created")
     # One line per resource replaced through what it refers to, not "may be" and then "is".
     policies = [f for f in findings if f.subject == "resource CpuScalingPolicy"]
     assert [f.change for f in policies] == [
