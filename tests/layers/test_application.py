@@ -1120,6 +1120,22 @@ def test_a_value_of_the_wrong_type_is_a_config_error_naming_the_field(build, mes
         build()
 
 
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"port": 0}, "EgressRule.port=0: must be a port from 1 to 65535"),
+        ({"port": 65536}, "EgressRule.port=65536: must be a port from 1 to 65535"),
+        ({"port": 443, "to_port": 65536}, "EgressRule.to_port=65536: must be a port from 1 to"),
+    ],
+)
+def test_an_egress_port_outside_1_to_65535_is_refused(fields, message):
+    """A TCP or UDP port is 16 bits (RFC 793 and RFC 768, "Destination Port: 16 bits"), and
+    port 0 is reserved (IANA's Service Name and Transport Protocol Port Number Registry):
+    EgressRule documents "the destination port, 1 to 65535"."""
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        EgressRule(cidr="10.0.0.0/8", **fields)
+
+
 def test_a_statement_built_with_awacs_converts_and_anything_else_in_it_is_refused():
     """The templates' own policies are awacs; so are many users'. An awacs action given where
     a string goes said only "must be a tuple of strings", with the object's repr."""

@@ -809,6 +809,22 @@ def test_a_container_health_checks_start_period_lengthens_the_default_grace_peri
     ("fields", "message"),
     [
         ({"target_health": TargetHealth(port=8080)}, r"target_health\.port=8080: is the container"),
+        # A sidecar's port would have the load balancer check the sidecar, not the application.
+        (
+            {
+                "application": Application(
+                    sidecars=(
+                        troposphere_fargate.Sidecar(
+                            name="agent",
+                            image="123456789012.dkr.ecr.eu-west-1.amazonaws.com/agent:1",
+                            port=9100,
+                        ),
+                    )
+                ),
+                "target_health": TargetHealth(port=9100),
+            },
+            r"target_health\.port=9100: is the sidecar agent's port",
+        ),
         (
             {"expose": "internal", "target_health": TargetHealth(interval_seconds=30)},
             "has no load balancer to check it",
