@@ -246,6 +246,15 @@ def test_a_valid_network_config_builds():
             r"ServiceConfig\.default_enable_execute_command=1: must be a bool",
         ),
         ({"default_log_retention_days": 10}, r"ServiceConfig\.default_log_retention_days=10"),
+        # The share of 5xx answers above which the error rate alarm fires: percent, 1-100.
+        (
+            {"default_error_rate_alarm_percent": 0},
+            r"ServiceConfig\.default_error_rate_alarm_percent=0: must be 1-100",
+        ),
+        (
+            {"default_error_rate_alarm_percent": 101},
+            r"ServiceConfig\.default_error_rate_alarm_percent=101: must be 1-100",
+        ),
         ({"tls_policy": "ELBSecurityPolicy-2016-08"}, r"ServiceConfig\.tls_policy=.*TLS 1\.3"),
     ],
 )
