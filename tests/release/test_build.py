@@ -967,6 +967,43 @@ def test_a_build_whose_folder_another_build_swapped_in_meanwhile_swaps_its_own_i
     assert compare_version(tmp_path, {**files, "network.yaml": "this build's"}) == []
 
 
+def test_a_build_whose_folder_another_build_moved_away_meanwhile_swaps_its_own_in(
+    tmp_path, files, monkeypatch
+):
+    """Two builds at once, the other way round: this build saw the version folder, then the
+    other renamed it away (the first of its two renames) before this one could, and this one
+    failed with "No such file or directory" naming the version folder."""
+    write_version(tmp_path, files)
+    real_rename = os.rename
+    others = [tmp_path / ".0.4.0.old-4194300"]
+
+    def the_other_build_first(source, destination):
+        if Path(source).name == __version__ and others:
+            real_rename(source, others.pop())  # the other build retires the folder first
+        real_rename(source, destination)
+
+    monkeypatch.setattr(build.os, "rename", the_other_build_first)
+    write_version(tmp_path, {**files, "network.yaml": "this build's"})
+    assert (tmp_path / __version__ / "network.yaml").read_text() == "this build's"
+
+
+def test_removing_a_staging_or_retired_name_that_is_a_link_changes_nothing_it_points_at(
+    tmp_path, files
+):
+    """A link where this build's retired folder goes (.<version>.old-<pid>): rmtree refuses a
+    link, and the build, removing it, gave what it points at, outside the output folder, the link's
+    own mode: 0777, writable by anyone."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir(mode=0o700)
+    elsewhere.chmod(0o700)
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / f".{__version__}.old-{os.getpid()}").symlink_to(elsewhere)
+    write_version(tmp_path / "out", files)
+    assert elsewhere.stat().st_mode & 0o777 == 0o700
+    build.remove_tree(tmp_path / "out" / f".{__version__}.old-{os.getpid()}")
+    assert elsewhere.stat().st_mode & 0o777 == 0o700
+
+
 def test_docs_a_killed_build_staged_are_removed_once_it_is_gone(tmp_path):
     from troposphere_fargate.release.reference import commit_docs, stage_docs
 

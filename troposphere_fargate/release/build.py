@@ -329,7 +329,9 @@ def remove_tree(path: Path) -> None:
         # os.unlink or os.rmdir failed: the folder holding ``name`` is read-only; anything
         # else (os.open, os.scandir, os.lstat): ``name`` is a folder that cannot be read.
         folder = os.path.dirname(name) if function in (os.unlink, os.rmdir) else name
-        if not inside(folder):
+        if not inside(folder) or os.path.islink(folder):
+            # rmtree refuses a link (os.path.islink): chmod would follow it and give what it
+            # points at, outside ``path``, the link's own mode, 0777.
             return
         try:
             os.chmod(folder, stat.S_IMODE(os.lstat(folder).st_mode) | stat.S_IRWXU)
@@ -424,7 +426,10 @@ def _swap(staging: Path, target: Path, retired: Path) -> None:
         except OSError as exc:
             if moved and not target.exists():
                 os.rename(retired, target)
-            if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST) or attempt == 4:
+            # The other build renamed the folder away between target.exists() and the first
+            # rename (FileNotFoundError): look again.
+            vanished = exc.errno == errno.ENOENT and not moved and staging.exists()
+            if not (vanished or exc.errno in (errno.ENOTEMPTY, errno.EEXIST)) or attempt == 4:
                 raise
             remove_tree(retired)  # the other build's folder is in place: ours replaces it
         except BaseException:
