@@ -1670,6 +1670,26 @@ def test_the_summary_routes_a_service_that_owns_its_listener():
     ]
 
 
+def test_a_forward_to_other_stacks_groups_names_them_short_and_a_weight_not_given(tmp_path):
+    """A forward to two groups of another stack printed each group's whole ARN, and a
+    TargetGroupTuple without its optional Weight ("Required: No", AWS::ElasticLoadBalancingV2::
+    ListenerRule TargetGroupTuple) printed "None"."""
+    blue = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/blue/0123456789abcdef"
+    green = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/green/fedcba9876543210"
+    template = _write(
+        tmp_path / "own.yaml",
+        "Resources:\n"
+        "  Rule:\n    Type: AWS::ElasticLoadBalancingV2::ListenerRule\n    Properties:\n"
+        "      ListenerArn: !ImportValue shared-listener\n      Priority: 5\n"
+        "      Conditions: [{Field: path-pattern, Values: [/a/*]}]\n"
+        "      Actions:\n        - Type: forward\n          ForwardConfig:\n"
+        f"            TargetGroups: [{{TargetGroupArn: '{blue}', Weight: 90}}, "
+        f"{{TargetGroupArn: '{green}'}}]\n",
+    )
+    [line] = _routes(describe(footprint(dry_run(template, {}))))
+    assert line.endswith("(weights: blue 90, green not given) (listener rule Rule)"), line
+
+
 def test_the_summary_routes_a_template_of_ones_own(tmp_path):
     """A rule whose Condition is false is not there; a listener and a target group known only
     when the stack is created are named as such, as the other lines name such values."""

@@ -1574,7 +1574,12 @@ class _Routing:
                 whom.append(
                     f"a target group known only when the stack is created ({_as_text(arn)})"
                 )
-            weights.append(f"{_split(group)[1] if group else _as_text(arn)} {weight}")
+            # Another stack's group by the name in its ARN (targetgroup/<name>/<id>), not the
+            # whole ARN; a Weight is optional (0 to 999) and has no documented default.
+            label = _split(group)[1] if group else _as_text(arn)
+            if group is None and isinstance(arn, str) and ":targetgroup/" in arn:
+                label = arn.rsplit(":targetgroup/", 1)[1].split("/")[0]
+            weights.append(f"{label} {'not given' if weight is None else weight}")
         shown = f" (weights: {', '.join(weights)})" if len(groups) > 1 else ""
         return f"to {_and(list(dict.fromkeys(whom)))}{shown}"
 
