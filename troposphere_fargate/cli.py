@@ -10,7 +10,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
@@ -1372,12 +1372,14 @@ def run() -> NoReturn:
         code = EXIT_INTERRUPTED
         if isinstance(stopped, _Stopped):  # 128 + the signal's number, as a shell reports it
             why, code = f"stopped by {signal.Signals(stopped.signum).name}", 128 + stopped.signum
-        print(
-            f"troposphere-fargate: {why}" + (" after every file was written" if after else ""),
-            file=sys.stderr,
-        )
-    sys.stdout.flush()
-    sys.stderr.flush()
+        with suppress(OSError):  # a terminal that hung up (SIGHUP) takes no more output
+            print(
+                f"troposphere-fargate: {why}" + (" after every file was written" if after else ""),
+                file=sys.stderr,
+            )
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(OSError):
+            stream.flush()
     os._exit(code)
 
 

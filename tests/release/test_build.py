@@ -1220,6 +1220,33 @@ def test_a_build_stopped_by_sigterm_as_it_writes_removes_what_it_staged(tmp_path
     assert [p.name for p in (tmp_path / "d").iterdir()] == []  # no doc staged and left
 
 
+def test_a_build_stopped_by_sighup_whose_terminal_is_gone_still_stops_cleanly(tmp_path):
+    """SIGHUP comes when the terminal hangs up: writing "stopped by SIGHUP" to it then fails
+    (EIO), and that error escaped the command's own handling of the stop (a review)."""
+    gone = (
+        "class Gone:\n"
+        "    def write(self, text): raise OSError(5, 'Input/output error')\n"
+        "    def flush(self): raise OSError(5, 'Input/output error')\n"
+    )
+    script = gone + _STOPPED_WHILE_WRITING.replace(
+        "    os.kill(os.getpid(), signal.SIGTERM)",
+        "    sys.stderr = Gone()  # the terminal hangs up: SIGHUP, and no more output\n"
+        "    os.kill(os.getpid(), signal.SIGHUP)",
+    )
+    assert "SIGHUP" in script
+    run = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        timeout=120,
+    )
+    assert run.returncode == 129, run.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d"]
+    assert [p.name for p in (tmp_path / "d").iterdir()] == []
+
+
 def test_a_sigterm_the_caller_ignores_stays_ignored():
     """``nohup`` and some supervisors start a command with SIGHUP or SIGTERM ignored: the
     build's own handling must not turn an ignored signal into a stop."""
