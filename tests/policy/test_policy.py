@@ -483,3 +483,48 @@ def test_check_passes_on_what_the_spec_examples_build(
     names = {line.split()[0] for line in out.splitlines()[1:-1]}
     assert {"service.yaml", "service-web.yaml", "service-worker.yaml", "environment.yaml"} <= names
     assert out.strip().endswith("all checks passed")
+
+
+def _per_rule_file_report(guard, rules, copies):
+    """cfn-guard's report as ``check`` read it before ``--structured``: a document per template
+    and rule file, back to back."""
+    from troposphere_fargate.cfn.background import Background
+
+    command = [str(guard), "validate", "--rules", str(rules)]
+    for copy in copies:
+        command += ["--data", str(copy)]
+    return Background([*command, "--show-summary", "none", "--output-format", "json"])
+
+
+@pytest.mark.parametrize("rules", ["control-tower", "own"])
+def test_guard_reports_each_template_once_with_what_each_rule_file_found(guard, tmp_path, rules):
+    """``--structured`` (cfn-guard 3, "Combined the output using `--structured` flag to a
+    merged array, all the related rules will show up as children of a single parent object
+    per data template passed as the input":
+    https://github.com/aws-cloudformation/cloudformation-guard/pull/360) gives a document per
+    template instead of one per template and rule file, in half the time for the 237 Control
+    Tower rules. The same failures, messages and lines, suppressed or not, as the report per
+    rule file, and the same rules passed and skipped."""
+    folder = REPO / "templates" / __version__
+    public = tmp_path / "public.yaml"
+    public.write_text(PUBLIC_BUCKET)
+    templates = [folder / "bucket.yaml", folder / "network.yaml", public]
+    rule_folder = (
+        policy.find_control_tower_rules() if rules == "control-tower" else policy.POLICY_DIR
+    )
+    with policy.staged(templates) as copies:
+        with policy.start_guard(rule_folder, copies, guard) as running:
+            structured = policy._documents(running, copies)
+        with policy.start_guard(rule_folder, copies, guard) as running:
+            found = policy.guard_violations(running, copies)
+        with _per_rule_file_report(guard, rule_folder, copies) as running:
+            per_rule_file = policy._documents(running, copies)
+        with _per_rule_file_report(guard, rule_folder, copies) as running:
+            assert policy.guard_violations(running, copies) == found
+    assert len(structured) == len(templates)  # one document each, not one per rule file
+    assert any(not v.suppressed for v in found) and any(v.line for v in found)
+    for document in structured:
+        mine = [d for d in per_rule_file if d["name"] == document["name"]]
+        for key in ("not_compliant", "compliant", "not_applicable"):
+            dumped = sorted(json.dumps(item, sort_keys=True) for d in mine for item in d[key])
+            assert sorted(json.dumps(item, sort_keys=True) for item in document[key]) == dumped
