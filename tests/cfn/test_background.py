@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from troposphere_fargate.cfn import guard as policy
 from troposphere_fargate.cfn.background import Background
+from troposphere_fargate.release import checks
 from troposphere_fargate.release.checks import CHECKOV, CONTROL_TOWER, OWN_RULES, check_templates
 
 
@@ -76,6 +78,18 @@ def test_check_runs_its_gates_side_by_side(tmp_path, monkeypatch):
     monkeypatch.setenv("CHECKOV", str(checkov))
     template = tmp_path / "t.yaml"
     template.write_text("Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n")
+    # Each resource's line is read once for both cfn-guard runs (0.4 s each on the shipped
+    # templates, after the gates).
+    read: list[Path] = []
+    resource_lines = policy.resource_lines
+
+    def counted(path: Path) -> dict[str, int]:
+        read.append(path)
+        return resource_lines(path)
+
+    monkeypatch.setattr(checks, "resource_lines", counted)
+    monkeypatch.setattr(policy, "resource_lines", counted)
     report = check_templates([template], fetch=False)
     assert report.lint == []
     assert report.violations == {CONTROL_TOWER: [], OWN_RULES: [], CHECKOV: []}
+    assert read == [template]
