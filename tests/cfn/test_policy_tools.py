@@ -10,6 +10,7 @@ import io
 import json
 import re
 import stat
+import sys
 import tarfile
 import zipfile
 from pathlib import Path
@@ -183,3 +184,27 @@ def test_a_guard_setting_that_names_nothing_is_an_error_not_ignored(nowhere, mon
     (nowhere / "missing").write_text("")
     with pytest.raises(policy_tools.PolicyToolError, match="set both, or neither"):
         policy_tools.find_guard()
+
+
+@pytest.mark.parametrize(
+    ("first_line", "runs_it"),
+    [
+        (f"#!{sys.executable}", True),
+        ("#!/usr/bin/env python3", False),  # which Python that is depends on PATH
+        (f"#!{sys.executable} -E", False),  # its options would be lost
+        ("#!/bin/sh", False),  # a wrapper: run as it is
+        ("\x7fELF", False),  # a binary
+    ],
+)
+def test_checkov_runs_in_its_own_python_only_when_its_script_names_it(
+    tmp_path, first_line, runs_it
+):
+    """``check`` runs a checkov script with its parser tables kept (see
+    tests/policy/test_policy.py), in the interpreter its first line names; anything else runs
+    as it is."""
+    from troposphere_fargate.cfn.checkov import _interpreter
+
+    script = tmp_path / "checkov"
+    script.write_text(f"{first_line}\nprint('checkov')\n")
+    assert _interpreter(script) == (Path(sys.executable) if runs_it else None)
+    assert _interpreter(tmp_path / "missing") is None

@@ -528,3 +528,61 @@ def test_guard_reports_each_template_once_with_what_each_rule_file_found(guard, 
         for key in ("not_compliant", "compliant", "not_applicable"):
             dumped = sorted(json.dumps(item, sort_keys=True) for d in mine for item in d[key])
             assert sorted(json.dumps(item, sort_keys=True) for item in document[key]) == dumped
+
+
+def test_checkov_builds_its_jsonpath_parser_tables_once(checkov, tmp_path):
+    """checkov's JSONPaths (bc_jsonpath_ng) had ply build the same LALR tables for each one,
+    142 times on the shipped templates (4.2 of checkov's 8.4 s). Run as ``check`` runs it, the
+    tables are built once and read back from ply's own cache (``picklefile``: ply reads them
+    only when the grammar's signature is the one they were built from). A stand-in for
+    checkov's script, run by checkov's interpreter, parses three paths with checkov's parser
+    and counts the tables ply builds."""
+    from troposphere_fargate.cfn.checkov import _interpreter, start_checkov
+
+    interpreter = _interpreter(checkov)
+    assert interpreter is not None, f"{checkov} is not a Python script"
+    script = tmp_path / "bin" / "checkov"
+    script.parent.mkdir()
+    script.write_text(
+        f"#!{interpreter}\n"
+        "import json, ply.yacc\n"
+        "built, build = [], ply.yacc.LRGeneratedTable.__init__\n"
+        "def counted(self, *args, **kwargs):\n"
+        "    built.append(1)\n"
+        "    build(self, *args, **kwargs)\n"
+        "ply.yacc.LRGeneratedTable.__init__ = counted\n"
+        "from bc_jsonpath_ng.ext import parse\n"
+        "paths = ['Resources.Bucket.Properties', 'Statement[0].Resource', 'a.b[*].c']\n"
+        "parsed = [str(parse(p)) for p in paths]\n"
+        "print(json.dumps({'built': len(built), 'parsed': parsed}))\n"
+    )
+    script.chmod(0o755)
+    template = tmp_path / "t.yaml"
+    template.write_text(PUBLIC_BUCKET)
+    with policy.staged([template]) as copies, start_checkov(copies, script) as running:
+        result = running.wait()
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["built"] == 1 and len(report["parsed"]) == 3, report
+
+
+def test_checkov_run_as_check_runs_it_finds_what_its_script_finds(checkov, tmp_path):
+    """The same failures and skips, with their lines, names and comments, as checkov's own
+    script run as it is (``check`` runs that script in checkov's interpreter, with ply's parser
+    tables kept for the run: see the test above)."""
+    from troposphere_fargate.cfn.background import Background
+    from troposphere_fargate.cfn.checkov import _OFFLINE, report_violations, start_checkov
+
+    public = tmp_path / "public.yaml"
+    public.write_text(PUBLIC_BUCKET)
+    folder = REPO / "templates" / __version__
+    templates = [folder / "bucket.yaml", folder / "network.yaml", public]
+    with policy.staged(templates) as copies:
+        with start_checkov(copies, checkov) as running:
+            assert running.command[0] != str(checkov)  # its interpreter, not the script
+            found = report_violations(running.wait(), copies)
+        command = [str(checkov), *running.command[running.command.index(str(checkov)) + 1 :]]
+        env = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp")}
+        with Background(command, env={**env, **_OFFLINE}) as running:
+            assert report_violations(running.wait(), copies) == found
+    assert any(not v.suppressed for v in found) and any(v.suppressed for v in found)
