@@ -586,3 +586,21 @@ def test_templates_of_ones_own_are_drawn_with_what_the_picture_cannot_show_said(
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "cannot draw these templates" in err
     assert "creates no LoadBalancer" in err
+
+
+def test_the_types_a_picture_knows_are_those_the_product_makes():
+    """The picture of a template of one's own names what it cannot draw: the resources of a
+    type the product's network.yaml and service.yaml never make. The types are written out
+    (rendering the product to find them took 30 ms of every build); they must be the
+    rendered templates' own, so that a type the product gains is drawn, not called foreign."""
+    from troposphere_fargate.layers import network, service
+    from troposphere_fargate.release import diagram
+    from troposphere_fargate.release.build import render_templates
+
+    own = render_templates()
+    made = {
+        str(body["Type"])
+        for layer in (network.LAYER, service.LAYER)
+        for body in own[layer]["Resources"].values()
+    }
+    assert made == diagram._KNOWN_TYPES

@@ -12,7 +12,6 @@ gateways or the endpoints. Change the templates and the picture changes with the
 from __future__ import annotations
 
 import errno
-import functools
 import hashlib
 import os
 import re
@@ -416,7 +415,7 @@ def _unknown(resources: Mapping[str, Any]) -> list[str]:
     """ "Name (Type)" of each of ``resources`` of a type the product's own network.yaml and
     service.yaml never make (a template of one's own): a nested stack, a custom resource, a
     firewall, none of which the picture knows how to draw."""
-    known = _known_types()
+    known = _KNOWN_TYPES
     return [
         f"{name} ({body.get('Type')})"
         for name, body in resources.items()
@@ -424,15 +423,46 @@ def _unknown(resources: Mapping[str, Any]) -> list[str]:
     ]
 
 
-@functools.lru_cache(maxsize=1)
-def _known_types() -> frozenset[str]:
-    """The resource types of the shipped product's network.yaml and service.yaml."""
-    own = render_templates()
-    return frozenset(
-        str(body.get("Type"))
-        for layer in (n.LAYER, s.LAYER)
-        for body in own[layer]["Resources"].values()
-    )
+# The resource types of the shipped product's network.yaml and service.yaml, written out:
+# rendering the product to find them took 30 ms of every build (its pictures ask) and of every
+# `diagram`. tests/release/test_diagram.py holds this to the rendered templates.
+_KNOWN_TYPES = frozenset(
+    {
+        "AWS::ApplicationAutoScaling::ScalableTarget",
+        "AWS::ApplicationAutoScaling::ScalingPolicy",
+        "AWS::CloudFormation::WaitConditionHandle",
+        "AWS::CloudWatch::Alarm",
+        "AWS::CloudWatch::Dashboard",
+        "AWS::EC2::EIP",
+        "AWS::EC2::FlowLog",
+        "AWS::EC2::InternetGateway",
+        "AWS::EC2::NatGateway",
+        "AWS::EC2::Route",
+        "AWS::EC2::RouteTable",
+        "AWS::EC2::SecurityGroup",
+        "AWS::EC2::SecurityGroupEgress",
+        "AWS::EC2::SecurityGroupIngress",
+        "AWS::EC2::Subnet",
+        "AWS::EC2::SubnetRouteTableAssociation",
+        "AWS::EC2::VPC",
+        "AWS::EC2::VPCEndpoint",
+        "AWS::EC2::VPCGatewayAttachment",
+        "AWS::ECS::Cluster",
+        "AWS::ECS::Service",
+        "AWS::ECS::TaskDefinition",
+        "AWS::ElasticLoadBalancingV2::Listener",
+        "AWS::ElasticLoadBalancingV2::ListenerRule",
+        "AWS::ElasticLoadBalancingV2::LoadBalancer",
+        "AWS::ElasticLoadBalancingV2::TargetGroup",
+        "AWS::IAM::Role",
+        "AWS::Lambda::Function",
+        "AWS::Logs::LogGroup",
+        "AWS::S3::Bucket",
+        "AWS::S3::BucketPolicy",
+        "AWS::WAFv2::WebACLAssociation",
+        "Custom::DefaultSecurityGroupRestriction",
+    }
+)
 
 
 def _reached(stacks: list[Mapping[str, Any]], network: NetworkView) -> dict[str, list[str]]:
