@@ -1075,11 +1075,12 @@ def render(dot: graphviz.Digraph, output: Path) -> Path:
 
 
 def _staging_file(target: Path) -> tuple[int, Path]:
-    """A new file beside ``target`` under a name of this run's own, open for writing, created
-    with 0666 less the umask as any new file (the kernel applies it: reading the umask means
-    setting it, for every thread of the process)."""
+    """A new file beside ``target`` under a name of this run's own (``.<name>.<pid>-<8 hex>.new``:
+    a later build removes one whose process is gone), open for writing, created with 0666 less
+    the umask as any new file (the kernel applies it: reading the umask means setting it, for
+    every thread of the process)."""
     for _ in range(100):
-        name = target.parent / f".{target.name}.{os.urandom(6).hex()}.new"
+        name = target.parent / f".{target.name}.{os.getpid()}-{os.urandom(4).hex()}.new"
         try:
             return os.open(name, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666), name
         except FileExistsError:
@@ -1087,23 +1088,44 @@ def _staging_file(target: Path) -> tuple[int, Path]:
     raise FileExistsError(errno.EEXIST, "no free staging name beside it", str(target))
 
 
-def _write_whole(output: Path, data: bytes) -> None:
-    """Write ``data`` to ``output`` in one rename: a full disk or an interrupt leaves the file
-    as it was, not cut short, and the error names ``output`` (a failed write names no file).
-    An ``output`` that is a symbolic link stays one: the file it points to is written beside
-    and renamed onto (a rename onto the link replaced the link with the file). The file keeps
-    its permissions (a new one gets what the umask gives), and the staging file's name is this
-    run's own: a fixed name gave a 0600 picture 0644, and two runs wrote into one file."""
-    target = Path(os.path.realpath(output))
+def stage_beside(path: Path, data: bytes, *, durable: bool = False) -> tuple[Path, Path]:
+    """``data`` written and flushed beside the file ``path`` names, under a name of this run's
+    own: (staged, final), for the caller to rename in. A ``path`` that is a symbolic link stays
+    one (the file it points to is the one replaced: a rename onto the link replaced the link
+    with the file), and the file keeps its permissions (a new one gets what the umask gives; a
+    fixed staging name gave a 0600 picture 0644, and two runs wrote into one file). An error
+    names ``path``, not the staging file (a failed write named no file). ``durable`` flushes
+    it to disk (fsync) before it is returned."""
+    target = Path(os.path.realpath(path))
     try:
         handle, staging = _staging_file(target)
     except OSError as exc:
-        raise OSError(exc.errno, exc.strerror, str(output)) from None
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
     try:
         os.close(handle)
         staging.write_bytes(data)
+        if durable:
+            flushed = os.open(staging, os.O_RDONLY)
+            try:
+                os.fsync(flushed)
+            finally:
+                os.close(flushed)
         if target.exists():
             shutil.copymode(target, staging)
+    except OSError as exc:
+        staging.unlink(missing_ok=True)
+        raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from None
+    except BaseException:
+        staging.unlink(missing_ok=True)
+        raise
+    return staging, target
+
+
+def _write_whole(output: Path, data: bytes) -> None:
+    """Write ``data`` to ``output`` in one rename (see :func:`stage_beside`): a full disk or an
+    interrupt leaves the file as it was, not cut short."""
+    staging, target = stage_beside(output, data)
+    try:
         os.replace(staging, target)
     except OSError as exc:
         staging.unlink(missing_ok=True)

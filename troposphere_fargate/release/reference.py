@@ -6,7 +6,6 @@ is installed)."""
 
 from __future__ import annotations
 
-import errno
 import json
 import os
 import re
@@ -206,7 +205,7 @@ def stage_docs(
     One fixed staging name (``.<name>.new``) made two builds at once write into one file: one
     build renamed the other's file in while that one still wrote it (a doc cut short), and the
     other failed, "No such file or directory"."""
-    from .diagram import source_stamp
+    from .diagram import source_stamp, stage_beside
 
     folder.mkdir(parents=True, exist_ok=True)
     _remove_left_staged(folder)
@@ -225,7 +224,7 @@ def stage_docs(
             # A doc that already holds these bytes is left as it is: each staged doc is
             # flushed to disk (fsync), 3 to 7 ms apiece here, and a build rarely changes one.
             if not (path.is_file() and path.read_bytes() == data):
-                staged.append(_stage(path, data))
+                staged.append(stage_beside(path, data, durable=True))
     except BaseException:
         for staging, _ in staged:
             staging.unlink(missing_ok=True)
@@ -248,42 +247,6 @@ def _remove_left_staged(folder: Path) -> None:
             with suppress(OSError):
                 if path.is_file() and not path.is_symlink():
                     path.unlink()
-
-
-def _stage(path: Path, data: bytes) -> tuple[Path, Path]:
-    """``data`` written and flushed beside the file ``path`` names, under a name of this run's
-    own: (staged, final). A doc that is a link stays one (the file it points to is the one
-    replaced), and keeps its permissions; a new one gets what the umask gives. An error names
-    ``path``, not the staging file."""
-    import shutil
-
-    target = Path(os.path.realpath(path))
-    try:
-        for _ in range(100):
-            staging = target.with_name(f".{target.name}.{os.getpid()}-{os.urandom(4).hex()}.new")
-            try:
-                handle = os.open(staging, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
-                break
-            except FileExistsError:
-                continue
-        else:
-            raise FileExistsError(errno.EEXIST, "no free staging name beside it")
-    except OSError as exc:
-        raise OSError(exc.errno, exc.strerror, str(path)) from None
-    try:
-        with open(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        if target.exists():
-            shutil.copymode(target, staging)
-    except OSError as exc:
-        staging.unlink(missing_ok=True)
-        raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from None
-    except BaseException:
-        staging.unlink(missing_ok=True)
-        raise
-    return staging, target
 
 
 def commit_docs(staged: list[tuple[Path, Path]]) -> None:
