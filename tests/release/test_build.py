@@ -1201,19 +1201,24 @@ cli.run()
 """
 
 
+def _build_stopped_as_it_writes(folder: Path, script: str) -> subprocess.CompletedProcess[str]:
+    """``script`` (:data:`_STOPPED_WHILE_WRITING` or a variant) run in ``folder``."""
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=folder,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        timeout=120,
+    )
+
+
 def test_a_build_stopped_by_sigterm_as_it_writes_removes_what_it_staged(tmp_path):
     """SIGTERM (what ``kill``, systemd and CI runners send) or SIGHUP ended a build where it
     stood: one that landed as the build wrote left the docs it had staged beside the docs,
     and its staging folder for an hour. It now stops the build as a Ctrl-C does, removing what
     was staged, and the build exits 143 (128 + 15, as a shell reports it)."""
-    run = subprocess.run(
-        [sys.executable, "-c", _STOPPED_WHILE_WRITING],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        timeout=120,
-    )
+    run = _build_stopped_as_it_writes(tmp_path, _STOPPED_WHILE_WRITING)
     assert run.returncode == 143, run.stderr
     assert run.stderr == "troposphere-fargate: stopped by SIGTERM\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["d"]  # no templates folder at all
@@ -1234,14 +1239,7 @@ def test_a_build_stopped_by_sighup_whose_terminal_is_gone_still_stops_cleanly(tm
         "    os.kill(os.getpid(), signal.SIGHUP)",
     )
     assert "SIGHUP" in script
-    run = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        timeout=120,
-    )
+    run = _build_stopped_as_it_writes(tmp_path, script)
     assert run.returncode == 129, run.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["d"]
     assert [p.name for p in (tmp_path / "d").iterdir()] == []
