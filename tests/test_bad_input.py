@@ -797,15 +797,18 @@ def test_an_interrupted_lint_stops_and_reaps_its_copies(tmp_path):
         + "    print(len(_children_of(os.getpid())), flush=True)\n"
     )
     process = subprocess.Popen(
-        [sys.executable, str(script), str(SHIPPED)], stdout=subprocess.PIPE, text=True
+        [sys.executable, str(script), str(SHIPPED)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     deadline = time.monotonic() + 30
     while len(_children_of(process.pid)) < 2 and time.monotonic() < deadline:
         time.sleep(0.02)
     forked = len(_children_of(process.pid))  # else the interrupt is not one of a lint's
     process.send_signal(signal.SIGINT)
-    out, _ = process.communicate(timeout=60)
-    assert (forked, out) == (2, "0\n")
+    out, err = process.communicate(timeout=60)
+    assert (forked, out) == (2, "0\n"), (process.returncode, err[-2000:])
 
 
 @pytest.mark.parametrize("started", [True, False], ids=["started-linter", "lint-templates"])

@@ -844,6 +844,16 @@ def _validate(args: argparse.Namespace) -> int:
     ]
     if unchecked:
         _note(f"rules that need values known only at launch, not checked: {'; '.join(unchecked)}")
+    unread = [
+        f"{name} {parameter} ({why})"
+        for name, child in {args.template.name: stack, **stack.nested}.items()
+        for parameter, why in child.unchecked_patterns.items()
+    ]
+    if unread:
+        _note(
+            "values not checked against these patterns, which CloudFormation reads as Java "
+            f"regular expressions and the dry run cannot read alike: {'; '.join(unread)}"
+        )
     bill = estimate(found, args.region)
     where = (
         f"in {bill.region}"

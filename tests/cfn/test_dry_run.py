@@ -298,6 +298,56 @@ def test_validate_refuses_malformed_values(capsys, values, says):
     assert capsys.readouterr().err == f"troposphere-fargate: error: {says}\n"
 
 
+# "All regular expressions in CloudFormation conform to the Java regex syntax ...
+# java.util.regex.Pattern" (CloudFormation User Guide, "Using regular expressions in
+# CloudFormation templates", https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/
+# cfn-regexes.html); Java's verdicts on these are in tests/cfn/test_java_regex.py.
+JAVA_PATTERNS = """\
+Parameters:
+  Account: {Type: String, AllowedPattern: '^\\d{12}$', Default: '123456789012'}
+  Letters: {Type: String, AllowedPattern: '\\p{Alpha}+', Default: abc}
+  Word: {Type: String, AllowedPattern: '\\p{L}+', Default: abc}
+  Kind: {Type: String, AllowedPattern: '[[:alpha:]]+', Default: abc}
+Resources:
+  Topic: {Type: AWS::SNS::Topic}
+"""
+
+
+@pytest.mark.parametrize(
+    ("values", "refused"),
+    [
+        # Full-width digits: Python's \d takes them, Java's (0-9) does not.
+        (["Account=" + "".join(chr(0xFF10 + int(d)) for d in "123456789012")], "Account"),
+        # Java's POSIX class, an error to Python's re (a traceback before).
+        (["Letters=ab1"], "Letters"),
+    ],
+)
+def test_a_pattern_is_read_as_java_reads_it(tmp_path, capsys, values, refused):
+    template = _write(tmp_path / "own.yaml", JAVA_PATTERNS)
+    assert cli.main(["validate", str(template), *values]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"troposphere-fargate: error: own.yaml: parameter {refused}=")
+    assert "does not match" in err and err.count("\n") == 1
+
+
+def test_a_pattern_java_reads_otherwise_than_the_dry_run_is_named_not_checked(tmp_path, capsys):
+    """``\\p{L}`` (a Unicode property) and ``[[:alpha:]]`` (a union of classes to Java, a POSIX
+    class to others) cannot be read here as Java reads them: their values are not checked,
+    and ``validate`` says so, instead of a traceback (``re.error: bad escape \\p``) or a
+    verdict of another engine."""
+    template = _write(tmp_path / "own.yaml", JAVA_PATTERNS)
+    assert cli.main(["validate", str(template), "Word=\u00e9t\u00e9", "Kind=abc"]) == 0
+    err = capsys.readouterr().err
+    assert err == (
+        "troposphere-fargate: values not checked against these patterns, which CloudFormation "
+        "reads as Java regular expressions and the dry run cannot read alike: own.yaml Word "
+        "(\\p{L} at 0: a Unicode property (of the \\p classes, only the POSIX ones such as "
+        "\\p{Alpha} are read)); own.yaml Kind ([ at 1: a union or intersection of classes)\n"
+    )
+    stack = dry_run(template, {})
+    assert list(stack.unchecked_patterns) == ["Word", "Kind"]
+
+
 def _write(path: Path, text: str) -> Path:
     path.write_text(text)
     return path

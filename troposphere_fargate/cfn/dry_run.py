@@ -38,6 +38,7 @@ from .evaluate import (
     region_problem,
     resolved,
     rule_problems,
+    unreadable_patterns,
     zone_region,
 )
 from .limits import MAX_DEPLOYMENT_MINUTES, WILDCARDS_PER_RULE, deployment_minutes
@@ -88,6 +89,10 @@ class PlannedStack:
         outputs: the ``Value`` of each of its outputs, by name, resolved as ``resources`` are
             (an output whose condition is false left out): what a sibling stack that reads
             it with ``Fn::GetAtt Stack.Outputs.Name`` gets. Default: none.
+        unchecked_patterns: the parameters whose ``AllowedPattern`` the dry run cannot read
+            as CloudFormation does (as a Java regular expression: a Unicode property, a
+            backreference, a pattern Java refuses...), each with why, by name: their values
+            were not checked against it. Default: none.
     """
 
     template: str
@@ -98,6 +103,7 @@ class PlannedStack:
     instances: dict[tuple[str, str], PlannedStack] = field(default_factory=dict)
     region: str = ""
     outputs: dict[str, Any] = field(default_factory=dict)
+    unchecked_patterns: dict[str, str] = field(default_factory=dict)
 
     def every_resource(self) -> dict[str, dict[str, Any]]:
         """Resources of this stack and every nested one, by ``Stack/LogicalId`` path."""
@@ -388,9 +394,8 @@ def _dry_run(
     refused += problems
     if refused:
         raise DryRunFailed(refused)
-    return PlannedStack(
-        path.name, values, resources, nested, unchecked, instances, region or "", _outputs(stack)
-    )
+    planned = (path.name, values, resources, nested, unchecked, instances, region or "")
+    return PlannedStack(*planned, _outputs(stack), unreadable_patterns(template))
 
 
 def _outputs(stack: Mapping[str, Any]) -> dict[str, Any]:

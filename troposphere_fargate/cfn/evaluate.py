@@ -17,7 +17,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..errors import close_match, expect_template, expect_texts
 
@@ -190,13 +190,13 @@ def _check_type(name: str, spec: Mapping[str, Any], value: str) -> None:
             )
 
 
-def _which_items(pattern: str, value: str, member: bool) -> str:
+def _which_items(pattern: _JavaPattern, value: str, member: bool) -> str:
     """Which item of a comma-separated value a pattern refuses, when the pattern takes items
     alone (a list of ids as a String): `` ('subnet-xyz' does not)``, or ``""``."""
     if member:
         return f" ({value!r} does not)"
     items = [item.strip() for item in value.split(",")]
-    failing = [item for item in items if not re.fullmatch(pattern, item)]
+    failing = [item for item in items if not pattern.fullmatch(item)]
     if len(items) < 2 or not failing or len(failing) == len(items):
         return ""
     return f" ({', '.join(map(repr, failing))} {'does' if len(failing) == 1 else 'do'} not)"
@@ -218,6 +218,55 @@ def _number(text: str) -> float | None:
     return number if math.isfinite(number) else None
 
 
+class _JavaPattern(NamedTuple):
+    """A parameter's AllowedPattern as written (Java's syntax) and as Python reads it alike."""
+
+    java: str
+    python: re.Pattern[str]
+
+    def fullmatch(self, value: str) -> bool:
+        return self.python.fullmatch(value) is not None
+
+
+def _java_pattern(spec: Mapping[str, Any]) -> _JavaPattern | None:
+    """A parameter's AllowedPattern, read as CloudFormation reads it (Java's regex syntax); None
+    when it has none, or one :func:`unreadable_patterns` names: it is then not checked, as a
+    check that reads a pattern otherwise than CloudFormation takes or refuses other values."""
+    from .java_regex import NotReadable, python_pattern
+
+    pattern = spec.get("AllowedPattern")
+    if not isinstance(pattern, str):
+        return None
+    try:
+        return _JavaPattern(pattern, python_pattern(pattern))
+    except NotReadable:
+        return None
+
+
+def unreadable_patterns(template: Mapping[str, Any]) -> dict[str, str]:
+    """The parameters whose AllowedPattern the dry run cannot read as CloudFormation does (it
+    reads them as Java regular expressions: "All regular expressions in CloudFormation conform
+    to the Java regex syntax", CloudFormation User Guide), each with why: their values are not
+    checked against it. Java's POSIX classes (``\\p{Alpha}``), ``\\Q...\\E``, ``\\z`` and
+    the rest are read as Java reads them; a Unicode property, a backreference, ``\\b``, set
+    operations inside a class or a flag other than ``i`` are not, nor a pattern Java refuses."""
+    from .java_regex import NotReadable, python_pattern
+
+    found = {}
+    for name, spec in (template.get("Parameters") or {}).items():
+        pattern = spec.get("AllowedPattern") if isinstance(spec, Mapping) else None
+        if pattern is None:
+            continue
+        if not isinstance(pattern, str):
+            found[name] = f"it is not text ({pattern!r})"
+            continue
+        try:
+            python_pattern(pattern)
+        except NotReadable as exc:
+            found[name] = str(exc)
+    return found
+
+
 def _check_constraints(name: str, spec: Mapping[str, Any], value: str) -> None:
     def reject(why: str) -> ParameterError:
         hint = spec.get("ConstraintDescription")
@@ -230,12 +279,12 @@ def _check_constraints(name: str, spec: Mapping[str, Any], value: str) -> None:
         allowed = spec.get("AllowedValues")
         if allowed is not None and member not in [str(a) for a in allowed]:
             raise reject("is not one of the allowed values")
-        pattern = spec.get("AllowedPattern")
-        if pattern is not None and not re.fullmatch(pattern, member):
+        pattern = _java_pattern(spec)
+        if pattern is not None and not pattern.fullmatch(member):
             # CloudFormation shows the ConstraintDescription instead of the pattern when the
             # template gives one; so does this message.
             hint = spec.get("ConstraintDescription")
-            why = "does not match its pattern" if hint else f"does not match {pattern}"
+            why = "does not match its pattern" if hint else f"does not match {pattern.java}"
             raise reject(why + _which_items(pattern, member, is_list and len(members) > 1))
     if "MinLength" in spec and len(value) < int(spec["MinLength"]):
         raise reject(f"is shorter than {spec['MinLength']} characters")
