@@ -347,6 +347,108 @@ def test_when_something_goes_wrong_says_what_guardduty_leaves_in_the_vpc():
     assert "aws ec2 delete-security-group" in text
 
 
+def _shipped(name: str) -> dict[str, Any]:
+    from troposphere_fargate import __version__, from_yaml
+
+    folder = Path(__file__).resolve().parent.parent / "templates" / __version__
+    template: dict[str, Any] = from_yaml((folder / name).read_text())
+    return template
+
+
+def test_a_new_secret_file_or_image_under_its_tag_is_rolled_out_by_a_forced_deployment():
+    """A task reads its secrets and its environment file when it starts: "If the secret is
+    subsequently updated or rotated, the container will not receive the updated value
+    automatically. You must either launch a new task or ... use the Force new deployment
+    option" (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html,
+    the same for SSM parameters: .../secrets-envvar-ssm-paramstore.html); "Each task that uses
+    an environment variables file causes a copy of the file to be downloaded"
+    (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/use-environment-file.html).
+    An image tag is resolved once per deployment: "After the container image digest has been
+    established, Amazon ECS uses the digest to start any other desired tasks"
+    (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerImage.html), and a
+    forced deployment is how "a newer Docker image with the same image/tag combination" reaches
+    the tasks (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-forcenewdeployment.html).
+    Nothing said any of it: a user who rotated a secret waited for tasks that never came. The
+    README's "no stack update restarts the tasks" holds while the template's nonce is
+    CapacityProvider alone; a nonce of more would make it wrong, and this test says so."""
+    text = section("Changes that are not a stack update")
+    forced = "aws ecs update-service --cluster CLUSTER --service SERVICE --force-new-deployment"
+    assert forced in text
+    assert "aws ecs wait services-stable --cluster CLUSTER --services SERVICE" in text
+    assert "forces a deployment only when `CapacityProvider` changes" in text
+    service = _shipped("service.yaml")["Resources"]["Service"]["Properties"]
+    assert refs_in(service["ForceNewDeployment"]) == {"CapacityProvider"}
+    # A rollback restarts the previous revision, which reads the secret again: the old value
+    # comes back only by moving AWSCURRENT ("Roll back a secret to a previous version",
+    # https://docs.aws.amazon.com/secretsmanager/latest/userguide/roll-back-secret.html).
+    assert "update-secret-version-stage --secret-id SECRET --version-stage AWSCURRENT" in text
+    assert "an image pushed again under the same tag" in text.lower()
+    assert "`CannotPullContainerError` (`not found`)" in text
+
+
+def test_scaling_by_hand_says_what_autoscaling_and_the_next_update_do_with_it():
+    """Target tracking "adds and removes capacity as required to keep the metric at, or close
+    to, the specified target value"
+    (https://docs.aws.amazon.com/autoscaling/application/userguide/target-tracking-scaling-policy-overview.html):
+    a count set by hand is scaled back. Updating the scalable target's bounds moves the count
+    inside them: "If it's below the minimum capacity or above the maximum capacity, Application
+    Auto Scaling adjusts the capacity of the scalable target to place it within these bounds"
+    (https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html).
+    So the README raises MinCapacity through the stack, whose scalable target takes it."""
+    text = section("Changes that are not a stack update")
+    assert "aws ecs update-service --desired-count" in text
+    assert "--parameter-overrides MinCapacity=4" in text
+    root = _shipped("root.yaml")
+    assert "MinCapacity" in root["Parameters"]
+    target = _shipped("service.yaml")["Resources"]["ScalableTarget"]["Properties"]
+    assert target["MinCapacity"] == {"Ref": "MinCapacity"}
+
+
+def test_a_stuck_rollback_is_continued_from_the_root_naming_the_nested_stack_by_its_name():
+    """ContinueUpdateRollback: "Don't specify the name of a nested stack ... use this operation
+    on the parent stack"; "To skip resources that are part of nested stacks, use the following
+    format: NestedStackName.ResourceLogicalID", the nested stack's own name, read from its ARN,
+    not its logical ID in the parent ("Don't confuse a child stack's name with its
+    corresponding logical ID defined in the parent stack"; the user guide's example skips
+    WebInfra-Compute-Asg.myAsg;
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ContinueUpdateRollback.html,
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-continueupdaterollback.html).
+    A stack ARN is arn:...:stack/NAME/ID, so the second /-field is the name. Nothing said how to
+    leave UPDATE_ROLLBACK_FAILED, and ServiceStack.Service is the guess that fails."""
+    text = section("Changes that are not a stack update")
+    assert "aws cloudformation continue-update-rollback --stack-name hello\n" in text
+    assert "aws cloudformation wait stack-rollback-complete --stack-name hello" in text
+    nested = "--logical-resource-id ServiceStack --query StackResourceDetail.PhysicalResourceId"
+    assert nested in text
+    assert "--output text | cut -d/ -f2)" in text
+    assert '--resources-to-skip "$NESTED.Service"' in text
+    assert "ServiceStack.Service" not in text
+    assert _shipped("root.yaml")["Resources"]["ServiceStack"]["Type"] == (
+        "AWS::CloudFormation::Stack"
+    )
+    assert _shipped("service.yaml")["Resources"]["Service"]["Type"] == "AWS::ECS::Service"
+
+
+def test_changes_by_hand_in_the_console_are_said_to_last_until_the_resource_is_updated():
+    """ "Traditional change sets provide a comparison of your new template with the previous
+    template for a stack, but do not account for stack drift"
+    (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/drift-aware-change-sets.html);
+    an alarm's update "completely overwrites the previous configuration of the alarm"
+    (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html);
+    "When detecting drift on a stack, CloudFormation does not detect drift on any nested stacks
+    belonging to that stack. Perform DetectStackDrift directly on the nested stack itself"
+    (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DetectStackDrift.html).
+    Each parameter the README names instead of a change by hand is one the stack has."""
+    text = section("Changes that are not a stack update")
+    assert 'detect-stack-drift --stack-name "$NESTED"' in text
+    assert 'describe-stack-resource-drifts --stack-name "$NESTED"' in text
+    parameters = _shipped("root.yaml")["Parameters"]
+    named = ("LogRetentionDays", "ErrorRateAlarmPercent", "MinCapacity", "MaxCapacity")
+    for name in named:
+        assert f"`{name}`" in text
+        assert name in parameters, name
+
+
 def test_the_teardown_reads_the_cluster_name_before_the_stack_goes():
     """Container Insights' log group outlives the stack, named for the cluster
     ("/aws/ecs/containerinsights/{{CLUSTER_NAME}}/performance", CloudWatch User Guide,
