@@ -41,6 +41,7 @@ from .evaluate import (
     unreadable_patterns,
     zone_region,
 )
+from .intrinsics import shape_problems, value_problems
 from .limits import MAX_DEPLOYMENT_MINUTES, WILDCARDS_PER_RULE, deployment_minutes
 from .reach import GATEWAY_ENDPOINTS, KNOWN_ENDPOINTS, endpoints_called
 from .weekly import NotWeekly, week_average
@@ -311,7 +312,7 @@ def _dry_run(
                 'Resources member must be defined")'
             ]
         )
-    unresolved = _unresolved(template)
+    unresolved = _unresolved(template) + shape_problems(template)
     if unresolved:
         raise DryRunFailed([f"{label}: {p}" for p in unresolved])
     # Without a region the stack is evaluated in the default one: held to the same checks.
@@ -347,7 +348,10 @@ def _dry_run(
         stack.get("Resources", {}), stack.get("Mappings") or {}
     )
     nested: dict[str, PlannedStack] = {}
-    refused: list[str] = [f"{label}: {p}" for p in _capacity_problems(resources)]
+    refused: list[str] = [f"{label}: {p}" for p in _value_problems(template, stack, resources)]
+    if refused:  # what follows reads the values those functions would have made
+        raise DryRunFailed(refused)
+    refused += [f"{label}: {p}" for p in _capacity_problems(resources)]
     refused += [
         f"{label}: {p}{default}"
         for p in _region_problems(resources, template, values, stack_region)
@@ -396,6 +400,25 @@ def _dry_run(
         raise DryRunFailed(refused)
     planned = (path.name, values, resources, nested, unchecked, instances, region or "")
     return PlannedStack(*planned, _outputs(stack), unreadable_patterns(template))
+
+
+def _value_problems(
+    template: Mapping[str, Any], stack: Mapping[str, Any], resources: Mapping[str, Any]
+) -> list[str]:
+    """The functions of the resolved stack's resources and outputs whose arguments are known
+    but whose value CloudFormation cannot make (:func:`~.intrinsics.value_problems`)."""
+    mappings = stack.get("Mappings") or {}
+    lists = frozenset(
+        name
+        for name, spec in (template.get("Parameters") or {}).items()
+        if re.fullmatch(r"List<.+>|CommaDelimitedList", str(spec.get("Type", "")))
+    )
+    outputs = _mapped(stack.get("Outputs") or {}, mappings)
+    problems = []
+    for what, entries in (("resource", resources), ("output", outputs)):
+        for name, body in entries.items():
+            problems += value_problems(body, f"{what} {name}", mappings, lists)
+    return problems
 
 
 def _outputs(stack: Mapping[str, Any]) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from ..errors import close_match, expect_template, expect_texts
+from .intrinsics import shape_problems
 
 _NO_VALUE = {"Ref": "AWS::NoValue"}
 _LIST_TYPE = re.compile(r"^(List<.*>|CommaDelimitedList)$")
@@ -393,14 +394,16 @@ def region_problem(template: Mapping[str, Any], region: str) -> str | None:
 # The functions CloudFormation evaluates in each section (its "Condition functions" and "Rule
 # functions" references). Anything else there is an error, as CloudFormation would say.
 # Fn::Join is how a template asks whether a list parameter is empty (an empty list joins to "");
-# CloudFormation evaluates it in conditions, and cfn-lint accepts it there.
+# CloudFormation evaluates it in conditions, and cfn-lint accepts it there. Fn::If is no
+# condition of the Conditions section ("You define all conditions in the Conditions section of
+# a template except for Fn::If conditions", Condition functions): cfn-lint refuses it there
+# (E8001), and a condition chosen by another condition is an Fn::And or Fn::Or of them.
 _CONDITION_FUNCTIONS = frozenset(
     {
         "Ref",
         "Condition",
         "Fn::And",
         "Fn::Equals",
-        "Fn::If",
         "Fn::Not",
         "Fn::Or",
         "Fn::FindInMap",
@@ -419,10 +422,78 @@ _RULE_FUNCTIONS = frozenset(
         "Fn::Or",
     }
 )
+# The rule functions whose values are the account's (every VPC id, a subnet's VPC, a tag): known
+# only when CloudFormation checks the rule at launch.
+_ACCOUNT_FUNCTIONS = frozenset({"Fn::RefAll", "Fn::ValueOf", "Fn::ValueOfAll"})
+
+# How many arguments each function takes (the fewest and the most), as its reference declares
+# it: "Fn::Equals" : ["value_1", "value_2"]; "Fn::Not": [{condition}]; Fn::And and Fn::Or "The
+# minimum number of conditions that you can include is 2, and the maximum is 10"; "Fn::If":
+# [condition_name, value_if_true, value_if_false]; "Fn::FindInMap" : [ "MapName",
+# "TopLevelKey", "SecondLevelKey"]; { "Fn::Join" : [ "delimiter", [ ... ] ] }; "Fn::Contains" :
+# [[list_of_strings], string] and the other rule functions alike.
+_ARGUMENTS = {
+    "Fn::And": (2, 10),
+    "Fn::Contains": (2, 2),
+    "Fn::EachMemberEquals": (2, 2),
+    "Fn::EachMemberIn": (2, 2),
+    "Fn::Equals": (2, 2),
+    "Fn::FindInMap": (3, 3),
+    "Fn::If": (3, 3),
+    "Fn::Join": (2, 2),
+    "Fn::Not": (1, 1),
+    "Fn::Or": (2, 10),
+    "Fn::ValueOf": (2, 2),
+    "Fn::ValueOfAll": (2, 2),
+}
 
 
 class EvaluationError(ValueError):
     """The template uses something CloudFormation could not evaluate where it stands."""
+
+
+class KnownAtLaunch(EvaluationError):
+    """An expression reads a value not known here: what only the account holds
+    (``Fn::RefAll``, ``Fn::ValueOf``, ``Fn::ValueOfAll``, which CloudFormation looks up when it
+    checks the rule), or a parameter given no value."""
+
+
+def as_text(value: Any) -> Any:
+    """A literal as CloudFormation compares and joins it: text (the template is JSON to it, so
+    a YAML ``true`` is ``true``, not Python's ``True``); a list or a mapping as it is."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    return value
+
+
+def _count(count: int, one: str) -> str:
+    return f"{count} {one}" if count == 1 else f"{count} {one}s"
+
+
+def _arguments(fn: str, arg: Any, where: str) -> list[Any]:
+    """``arg`` as the list of arguments ``fn`` takes, or an EvaluationError naming both."""
+    fewest, most = _ARGUMENTS[fn]
+    wanted = _count(fewest, "value") if fewest == most else f"{fewest} to {most} values"
+    at = f"{where}: " if where else ""
+    if not isinstance(arg, list):
+        raise EvaluationError(f"{at}{fn} takes a list of {wanted}, not {_a(arg)}")
+    if not fewest <= len(arg) <= most:
+        raise EvaluationError(f"{at}{fn} takes a list of {wanted}, not {len(arg)}")
+    return arg
+
+
+def _a(value: Any) -> str:
+    """What a value is, in a message: ``a string ('x')``, ``a mapping``..."""
+    kinds = {bool: "a boolean", int: "a number", float: "a number", str: "a string"}
+    if value is None:
+        return "nothing"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"{kinds.get(type(value), type(value).__name__)} ({value!r})"
 
 
 class _Evaluator:
@@ -439,16 +510,32 @@ class _Evaluator:
             for name, spec in template.get("Parameters", {}).items()
             if _LIST_TYPE.match(str(spec.get("Type", "String")))
         }
+        self.declared = set(template.get("Parameters", {}))
         self.conditions: dict[str, bool] = {}
+        self.deciding: list[str] = []  # the conditions being evaluated, outermost first
 
-    def condition(self, name: str) -> bool:
+    def condition(self, name: Any, where: str = "") -> bool:
+        if not isinstance(name, str):
+            at = f"{where}: " if where else ""
+            raise EvaluationError(f"{at}a condition is named by a string, not {_a(name)}")
         if name not in self.conditions:
             definitions = self.template.get("Conditions", {})
             if name not in definitions:
                 raise EvaluationError(f"condition {name} is not defined")
-            self.conditions[name] = self._truth(
-                self.value(definitions[name], _CONDITION_FUNCTIONS), f"condition {name}"
-            )
+            if name in self.deciding:
+                # Its value would be its own: CloudFormation cannot decide it.
+                loop = " > ".join([*self.deciding[self.deciding.index(name) :], name])
+                raise EvaluationError(
+                    f"condition {name} depends on itself ({loop}): CloudFormation cannot "
+                    "decide a circular condition"
+                )
+            self.deciding.append(name)
+            try:
+                where = f"condition {name}"
+                value = self.value(definitions[name], _CONDITION_FUNCTIONS, where)
+                self.conditions[name] = self._truth(value, where)
+            finally:
+                self.deciding.pop()
         return self.conditions[name]
 
     @staticmethod
@@ -457,27 +544,35 @@ class _Evaluator:
             raise EvaluationError(f"{where} does not evaluate to true or false: {result!r}")
         return result
 
-    def value(self, expr: Any, allowed: frozenset[str]) -> Any:
-        """Evaluate an expression made of the ``allowed`` functions and literals."""
+    def value(self, expr: Any, allowed: frozenset[str], where: str = "here") -> Any:
+        """Evaluate an expression made of the ``allowed`` functions and literals (``where``
+        it stands names it in an error: ``condition IsProd``)."""
         if isinstance(expr, list):
-            return [self.value(item, allowed) for item in expr]
+            return [self.value(item, allowed, where) for item in expr]
         if not isinstance(expr, dict):
             return expr
         if len(expr) != 1:
-            raise EvaluationError(f"not a function call: {expr!r}")
+            raise EvaluationError(f"{where}: not a function call: {expr!r}")
         ((fn, arg),) = expr.items()
+        if fn in _ACCOUNT_FUNCTIONS and allowed is _RULE_FUNCTIONS:
+            raise KnownAtLaunch(f"{where}: {fn} reads the account's resources")
         if fn not in allowed:
-            raise EvaluationError(f"{fn} cannot be used here: {expr!r}")
+            raise EvaluationError(f"{where}: {fn} cannot be used here: {expr!r}")
         if fn == "Ref":
+            if not isinstance(arg, str):
+                raise EvaluationError(f"{where}: Ref takes a name, not {_a(arg)}")
             if arg not in self.values:
-                raise EvaluationError(f"Ref {arg} names no parameter")
+                if arg in PSEUDO_PARAMETER_NAMES or arg in self.declared:  # no value here
+                    raise KnownAtLaunch(f"{where}: Ref {arg} names no parameter")
+                raise EvaluationError(f"{where}: Ref {arg} names no parameter")
             if arg in self.lists:
                 return [m.strip() for m in self.values[arg].split(",")] if self.values[arg] else []
             return self.values[arg]
         if fn == "Condition":
-            return self.condition(arg)
+            return self.condition(arg, where)
+        args = _arguments(fn, arg, where)
         if fn == "Fn::FindInMap":
-            mapping, first, second = (self.value(a, allowed) for a in arg)
+            mapping, first, second = (self.value(a, allowed, where) for a in args)
             try:
                 return self.template["Mappings"][mapping][first][second]
             except (KeyError, TypeError):
@@ -485,30 +580,58 @@ class _Evaluator:
                 raise EvaluationError(
                     f"Unable to get mapping for {mapping}::{first}::{second}"
                 ) from None
-        if fn == "Fn::If":
-            name, then, otherwise = arg
-            return self.value(then if self.condition(name) else otherwise, allowed)
-        args = [self.value(a, allowed) for a in arg]
+        return self._called(fn, [self.value(a, allowed, where) for a in args], where)
+
+    def _called(self, fn: str, args: list[Any], where: str) -> Any:
+        """The value of ``fn`` (of those taking a list) of the evaluated ``args``."""
         if fn == "Fn::Join":
             delimiter, members = args
-            return str(delimiter).join(str(m) for m in members)
+            if not isinstance(delimiter, str) or not isinstance(members, list):
+                raise EvaluationError(
+                    f"{where}: Fn::Join takes a delimiter and a list of values, not "
+                    f"{_a(delimiter)} and {_a(members)}"
+                )
+            return delimiter.join(_joined(members, where))
         if fn == "Fn::Equals":
             left, right = args
-            return str(left) == str(right)
+            return as_text(left) == as_text(right)
         if fn == "Fn::Not":
-            return not self._truth(args[0], "Fn::Not")
+            return not self._truth(args[0], f"{where}: Fn::Not")
         if fn == "Fn::And":
-            return all(self._truth(a, "Fn::And") for a in args)
+            return all([self._truth(a, f"{where}: Fn::And") for a in args])
         if fn == "Fn::Or":
-            return any(self._truth(a, "Fn::Or") for a in args)
+            return any([self._truth(a, f"{where}: Fn::Or") for a in args])
+        # The rule functions: [[list_of_strings], string], and [[strings], [strings]].
+        members, other = args
+        if (
+            not isinstance(members, list)
+            or isinstance(other, dict)
+            or (isinstance(other, list) != (fn == "Fn::EachMemberIn"))
+        ):
+            second = "a list of strings" if fn == "Fn::EachMemberIn" else "a string"
+            raise EvaluationError(
+                f"{where}: {fn} takes a list of strings and {second}, not {_a(members)} and "
+                f"{_a(other)}"
+            )
+        texts = [as_text(member) for member in members]
         if fn == "Fn::Contains":
-            members, item = args
-            return item in members
+            return as_text(other) in texts
         if fn == "Fn::EachMemberEquals":
-            members, item = args
-            return all(m == item for m in members)
-        members, allowed_values = args  # Fn::EachMemberIn
-        return all(m in allowed_values for m in members)
+            return all(text == as_text(other) for text in texts)
+        return all(text in [as_text(item) for item in other] for text in texts)
+
+
+def _joined(members: list[Any], where: str) -> list[str]:
+    """The texts an Fn::Join joins: each member a text, a number or a boolean ("The list of
+    values you want combined"; a list there, such as a list parameter's Ref, is refused)."""
+    texts = []
+    for member in members:
+        if member is None or isinstance(member, list | dict):
+            raise EvaluationError(
+                f"{where}: Fn::Join joins strings, and its list holds {_a(member)}"
+            )
+        texts.append(str(as_text(member)))
+    return texts
 
 
 def check_rules(
@@ -521,26 +644,44 @@ def check_rules(
     failed = []
     stored = _stored(template)
     for name, rule in sorted(template.get("Rules", {}).items()):
-        where = f"rule {name}"
         if stored & referred(rule):
-            raise EvaluationError(f"{where} reads a Systems Manager parameter's stored value")
-        if "RuleCondition" in rule:
-            holds = evaluator.value(rule["RuleCondition"], _RULE_FUNCTIONS)
-            if not evaluator._truth(holds, where):
-                continue
-        for assertion in rule.get("Assertions", []):
-            if not evaluator._truth(evaluator.value(assertion["Assert"], _RULE_FUNCTIONS), where):
-                failed.append(f"{where}: {assertion.get('AssertDescription', 'failed')}")
+            raise EvaluationError(f"rule {name} reads a Systems Manager parameter's stored value")
+        failed += _failed_assertions(evaluator, name, rule)
     if failed:
         raise RuleError("; ".join(failed), failed)
+
+
+def _failed_assertions(evaluator: _Evaluator, name: str, rule: Mapping[str, Any]) -> list[str]:
+    """``rule NAME: AssertDescription`` of each of the rule's assertions that fails, none when
+    its ``RuleCondition`` is false. The rule is of the shape the Rules section syntax gives:
+    "Assertions: [ { Assert: ..., AssertDescription: ... } ]" (CloudFormation User Guide,
+    Rules template section syntax)."""
+    where = f"rule {name}"
+    if "RuleCondition" in rule:
+        holds = evaluator.value(rule["RuleCondition"], _RULE_FUNCTIONS, where)
+        if not evaluator._truth(holds, where):
+            return []
+    assertions = rule.get("Assertions", [])
+    if not isinstance(assertions, list):
+        raise EvaluationError(f"{where}: its Assertions are {_a(assertions)}, not a list")
+    failed = []
+    for assertion in assertions:
+        if not isinstance(assertion, Mapping) or "Assert" not in assertion:
+            got = "one without" if isinstance(assertion, Mapping) else _a(assertion)
+            raise EvaluationError(f"{where}: an assertion is a mapping with an Assert, not {got}")
+        holds = evaluator.value(assertion["Assert"], _RULE_FUNCTIONS, where)
+        if not evaluator._truth(holds, where):
+            failed.append(f"{where}: {assertion.get('AssertDescription', 'failed')}")
+    return failed
 
 
 def rule_problems(
     template: Mapping[str, Any], values: Mapping[str, str], pseudo: Mapping[str, str] | None = None
 ) -> tuple[list[str], list[str]]:
-    """(every failing assertion as ``rule NAME: AssertDescription``, the rules that could not be
-    evaluated because they need a value not known offline), unlike :func:`check_rules`, which
-    stops at the first failure."""
+    """(every failing assertion as ``rule NAME: AssertDescription``, and every rule
+    CloudFormation cannot evaluate as ``rule NAME: why``; the rules that could not be evaluated
+    because they need a value known only at launch), unlike :func:`check_rules`, which stops at
+    the first failure."""
     evaluator = _Evaluator(template, values, pseudo)
     failed, unknown = [], []
     # A parameter of type AWS::SSM::Parameter::Value<...> is given a Parameter Store name, and
@@ -549,21 +690,16 @@ def rule_problems(
     # judged on the name /cdk-bootstrap/.../version, as if it were the version).
     stored = _stored(template)
     for name, rule in sorted(template.get("Rules", {}).items()):
-        where = f"rule {name}"
         if stored & referred(rule):
             unknown.append(name)
             continue
         try:
-            if "RuleCondition" in rule and not evaluator._truth(
-                evaluator.value(rule["RuleCondition"], _RULE_FUNCTIONS), where
-            ):
-                continue
-            for assertion in rule.get("Assertions", []):
-                holds = evaluator.value(assertion["Assert"], _RULE_FUNCTIONS)
-                if not evaluator._truth(holds, where):
-                    failed.append(f"{where}: {assertion.get('AssertDescription', 'failed')}")
-        except EvaluationError:
+            failed += _failed_assertions(evaluator, name, rule)
+        except KnownAtLaunch:  # the account's resources: Fn::RefAll, Fn::ValueOf...
             unknown.append(name)
+        except EvaluationError as exc:  # a rule CloudFormation refuses, as the template
+            text = str(exc)
+            failed.append(text if text.startswith(f"rule {name}") else f"rule {name}: {text}")
     return failed, unknown
 
 
@@ -586,7 +722,7 @@ def resolve(node: Any, evaluator: _Evaluator) -> Any:
         return [r for r in (resolve(item, evaluator) for item in node) if r != _NO_VALUE]
     if isinstance(node, dict):
         if len(node) == 1 and "Fn::If" in node:
-            name, then, otherwise = node["Fn::If"]
+            name, then, otherwise = _arguments("Fn::If", node["Fn::If"], "")
             return resolve(then if evaluator.condition(name) else otherwise, evaluator)
         resolved = {key: resolve(item, evaluator) for key, item in node.items()}
         return {key: item for key, item in resolved.items() if item != _NO_VALUE}
@@ -630,7 +766,9 @@ def deployed(
     constraints and rules are checked first (raising :class:`ParameterError` or
     :class:`RuleError`, whose ``problems`` list every value or assertion refused: CloudFormation
     would refuse the stack); then every resource and output whose condition is false is left
-    out and every ``Fn::If`` resolved. ``pseudo`` overrides the values of pseudo parameters
+    out and every ``Fn::If`` resolved. A function CloudFormation refuses (called with the wrong
+    arguments, or where it cannot stand) raises :class:`EvaluationError` naming it and where it
+    is. ``pseudo`` overrides the values of pseudo parameters
     such as ``AWS::Region`` (default: :data:`PSEUDO_PARAMETERS`).
     """
     expect_template(template, "deployed(template)")
@@ -640,6 +778,9 @@ def deployed(
         expect_texts(parameters, "deployed(parameters)", "parameter values")
     if pseudo is not None:
         _expect_pseudo(pseudo, "deployed(pseudo)")
+    misshapen = shape_problems(template)
+    if misshapen:
+        raise EvaluationError("; ".join(misshapen))
     values = parameter_values(template, parameters or {})
     check_rules(template, values, pseudo)
     evaluator = _Evaluator(template, values, pseudo)
@@ -678,10 +819,13 @@ def _existing(
     for section in ("Resources", "Outputs"):
         kept = {}
         for name, body in template.get(section, {}).items():
-            condition = body.get("Condition")
-            if condition is None or evaluator.condition(condition):
-                body = {key: item for key, item in body.items() if key != "Condition"}
-                kept[name] = finish(resolve(body, evaluator))
+            try:
+                condition = body.get("Condition")
+                if condition is None or evaluator.condition(condition):
+                    body = {key: item for key, item in body.items() if key != "Condition"}
+                    kept[name] = finish(resolve(body, evaluator))
+            except EvaluationError as exc:  # say where it stands
+                raise EvaluationError(f"{section[:-1].lower()} {name}: {exc}") from None
         sections[section] = kept
     return sections
 
@@ -720,7 +864,18 @@ def _substituted(
             index = key == "Fn::Join" or str(first).lstrip("-").isdigit()
             if _literal(first) and _literal(second) and isinstance(second, list) and index:
                 if key == "Fn::Join":
-                    return str(first).join(str(item) for item in second)
+                    # Strings only (a YAML true is "true"): a list there (a list parameter's
+                    # Ref) or a null is no string, and is left for the dry run to refuse.
+                    if not isinstance(first, str) or not all(_scalar(i) for i in second):
+                        return {key: [first, second]}
+                    return first.join(str(as_text(item)) for item in second)
+                if int(first) < 0:
+                    if not strict:
+                        return {key: [first, second]}
+                    raise ParameterError(
+                        f"Fn::Select's index is {first}: it must be from 0 to the list's length "
+                        "less 1, and CloudFormation would fail the stack here"
+                    )
                 if not 0 <= int(first) < len(second):
                     if not strict:  # a branch that may never be taken: left as it is
                         return {key: [first, second]}
@@ -797,9 +952,10 @@ def _filled(text: str, values: Mapping[str, Any]) -> tuple[str, bool]:
         if name.startswith("!"):
             kept.append(match.group(0))
             literal.append("${" + name[1:] + "}")
-        elif name and "." not in name and name in values:
-            kept.append(str(values[name]))
-            literal.append(str(values[name]))
+        elif name and "." not in name and _scalar(values.get(name)):
+            # A list (a list parameter's) is no text: the Sub is left for the dry run to refuse.
+            kept.append(str(as_text(values[name])))
+            literal.append(str(as_text(values[name])))
         else:  # a resource's attribute, or a value known once deployed
             left = True
             kept.append(match.group(0))
@@ -807,6 +963,10 @@ def _filled(text: str, values: Mapping[str, Any]) -> tuple[str, bool]:
     kept.append(text[position:])
     literal.append(text[position:])
     return ("".join(kept), False) if left else ("".join(literal), True)
+
+
+def _scalar(value: Any) -> bool:
+    return isinstance(value, str | int | float)  # bool is an int
 
 
 def _literal(value: Any) -> bool:

@@ -1,0 +1,299 @@
+"""The dry run's intrinsic functions against CloudFormation's documented semantics: what each
+gives, and a template of one's own calling one the wrong way refused in one line that names the
+function and where it stands (never a traceback)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from troposphere_fargate import cli
+from troposphere_fargate.cfn.dry_run import DryRunFailed, dry_run
+from troposphere_fargate.cfn.evaluate import EvaluationError, deployed
+
+PARAMETERS = {
+    "Name": {"Type": "String", "Default": "web"},
+    "Zones": {"Type": "CommaDelimitedList", "Default": "a,b"},
+    "Flag": {"Type": "String", "Default": "true", "AllowedValues": ["true", "false"]},
+}
+MAPPINGS = {"Sizes": {"small": {"Cpu": "256"}}}
+
+
+def _template(**sections: Any) -> dict[str, Any]:
+    template: dict[str, Any] = {
+        "Parameters": PARAMETERS,
+        "Mappings": MAPPINGS,
+        "Resources": {"Topic": {"Type": "AWS::SNS::Topic"}},
+    }
+    for name, section in sections.items():
+        template[name] = {**template.get(name, {}), **section}
+    return template
+
+
+def _with_name(value: Any) -> dict[str, Any]:
+    """A template whose topic's name is ``value``."""
+    topic = {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": value}}
+    return _template(Resources={"Topic": topic})
+
+
+def _dry_run(tmp_path: Any, template: dict[str, Any], **given: str) -> Any:
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps(template))
+    return dry_run(path, given)
+
+
+def _name(tmp_path: Any, value: Any, **given: str) -> Any:
+    return _dry_run(tmp_path, _with_name(value), **given).resources["Topic"]["Properties"][
+        "TopicName"
+    ]
+
+
+def test_a_yaml_boolean_equals_its_text_as_cloudformation_compares_them():
+    # "Fn::Equals: Compares if two values are equal. Returns true if the two values are equal or
+    # false if they aren't." "value: A value of any type that you want to compare." (Template
+    # Reference, Condition functions,
+    # https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-conditions.html).
+    # The template is JSON to CloudFormation, so a YAML true is true: `!Equals [!Ref Flag,
+    # true]` holds for Flag=true (cfn-lint: "W8003 [True, 'true'] will always return True").
+    # The evaluator compared Python's "True" with "true": false, and left the resource out.
+    template = _template(
+        Conditions={"On": {"Fn::Equals": [{"Ref": "Flag"}, True]}},
+        Resources={"Extra": {"Type": "AWS::SNS::Topic", "Condition": "On"}},
+    )
+    assert deployed(template).conditions == {"On": True}
+    assert "Extra" in deployed(template).resources
+    assert deployed(template, {"Flag": "false"}).conditions == {"On": False}
+
+
+def test_a_join_of_booleans_and_numbers_joins_their_json_text(tmp_path):
+    # Fn::Join "appends a set of values into a single value" (Template Reference, Fn::Join,
+    # https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-join.html):
+    # of the template's JSON values, true is "true" (it was Python's "True").
+    assert _name(tmp_path, {"Fn::Join": ["-", [True, 2, "x"]]}) == "true-2-x"
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        # "ListOfValues: The list of values you want combined" (Fn::Join): a list parameter's
+        # Ref inside that list is a list, no value to combine (cfn-lint E1020 "{'Ref':
+        # 'Zones'} is not of type 'string'"). It was joined as Python's "['a', 'b']-x".
+        (
+            {"Fn::Join": ["-", [{"Ref": "Zones"}, "x"]]},
+            "Fn::Join joins strings, and its list holds a list of 2",
+        ),
+        # Fn::Sub "substitutes variables in an input string"; "If you specify template
+        # parameter names ... CloudFormation returns the same values as if you used the Ref
+        # intrinsic function" (Template Reference, Fn::Sub,
+        # https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-sub.html):
+        # a list parameter's Ref is a list, no text (cfn-lint E1019). It was "['a', 'b']".
+        ({"Fn::Sub": "${Zones}"}, "Fn::Sub substitutes strings, and ${Zones} is a list"),
+        (
+            {"Fn::Sub": ["${Z}", {"Z": {"Ref": "Zones"}}]},
+            "Fn::Sub substitutes strings, and ${Z} is a list",
+        ),
+        # "The intrinsic function Fn::FindInMap returns the value corresponding to keys in a
+        # two-level map that is declared in the Mappings section" (Template Reference,
+        # Fn::FindInMap): a key that is not there fails the stack, "Unable to get mapping for
+        # ..."; the dry run took it.
+        (
+            {"Fn::FindInMap": ["Sizes", "large", "Cpu"]},
+            "Unable to get mapping for Sizes::large::Cpu",
+        ),
+        (
+            {"Fn::FindInMap": ["Sizes", {"Ref": "Name"}, "Cpu"]},
+            "Unable to get mapping for Sizes::web::Cpu",
+        ),
+        # "index: The index of the object to retrieve. This must be a value from zero to N-1"
+        # (Template Reference, Fn::Select): a parameter's text that is no index was left as it
+        # was, and the dry run took it.
+        ({"Fn::Select": [{"Ref": "Name"}, ["a"]]}, "Fn::Select's index is a string ('web')"),
+    ],
+)
+def test_a_function_cloudformation_cannot_compute_fails_the_dry_run(tmp_path, value, says):
+    with pytest.raises(DryRunFailed) as failed:
+        _name(tmp_path, value)
+    assert len(failed.value.problems) == 1
+    assert failed.value.problems[0].startswith(
+        f"t.json: resource Topic, Properties.TopicName: {says}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("condition", "says"),
+    [
+        # "Fn::And ... The minimum number of conditions that you can include is 2, and the
+        # maximum is 10." (Fn::Or alike; Template Reference, Condition functions): one was
+        # taken as its own value, eleven as any number.
+        (
+            {"Fn::And": [{"Fn::Equals": ["a", "a"]}]},
+            "condition C: Fn::And takes a list of 2 to 10 values, not 1",
+        ),
+        (
+            {"Fn::Or": [{"Fn::Equals": ["a", "a"]}] * 11},
+            "condition C: Fn::Or takes a list of 2 to 10 values, not 11",
+        ),
+        # "Fn::Not": [{condition}]: the second condition was ignored.
+        (
+            {"Fn::Not": [{"Fn::Equals": ["a", "a"]}, {"Fn::Equals": ["a", "b"]}]},
+            "condition C: Fn::Not takes a list of 1 value, not 2",
+        ),
+        # "You define all conditions in the Conditions section of a template except for Fn::If
+        # conditions" (User Guide, Condition functions); cfn-lint E8001 refuses one there. It
+        # was evaluated.
+        (
+            {"Fn::If": ["D", {"Fn::Equals": ["a", "a"]}, {"Fn::Equals": ["a", "b"]}]},
+            "condition C: Fn::If cannot be used here",
+        ),
+        # A condition whose value is its own cannot be decided: it was a RecursionError.
+        ({"Condition": "C"}, "condition C depends on itself (C > C)"),
+        (
+            {"Fn::Not": [{"Condition": "D"}]},
+            "condition C depends on itself (C > D > C)",
+        ),
+        # Each of these was a Python traceback (ValueError, IndexError, TypeError).
+        ({"Fn::Equals": ["a"]}, "condition C: Fn::Equals takes a list of 2 values, not 1"),
+        ({"Fn::Not": []}, "condition C: Fn::Not takes a list of 1 value, not 0"),
+        ({"Condition": ["D"]}, "condition C: a condition is named by a string, not a list"),
+        (
+            {"Fn::Equals": [{"Fn::FindInMap": ["Sizes", "small"]}, "256"]},
+            "condition C: Fn::FindInMap takes a list of 3 values, not 2",
+        ),
+        (
+            {"Fn::Equals": [{"Fn::Join": [","]}, ""]},
+            "condition C: Fn::Join takes a list of 2 values, not 1",
+        ),
+        (
+            {"Fn::Equals": [{"Fn::Join": ["", [{"Ref": "Zones"}, "x"]]}, ""]},
+            "condition C: Fn::Join joins strings, and its list holds a list",
+        ),
+    ],
+)
+def test_a_condition_cloudformation_refuses_is_one_line_naming_it(tmp_path, condition, says):
+    conditions = {"C": condition, "D": {"Fn::Not": [{"Condition": "C"}]}}
+    if condition == {"Fn::Not": [{"Condition": "D"}]}:
+        conditions["D"] = {"Fn::Not": [{"Condition": "C"}]}
+    else:
+        conditions["D"] = {"Fn::Equals": ["a", "a"]}
+    outputs = {"O": {"Value": {"Fn::If": ["C", "yes", "no"]}}}
+    with pytest.raises(DryRunFailed) as failed:
+        _dry_run(tmp_path, _template(Conditions=conditions, Outputs=outputs))
+    assert len(failed.value.problems) == 1
+    assert failed.value.problems[0].startswith(f"t.json: {says}")
+
+
+@pytest.mark.parametrize(
+    ("assertion", "says"),
+    [
+        # "Fn::Contains" : [[list_of_strings], string]; "Fn::EachMemberIn" :
+        # [[strings_to_check], [strings_to_match]] (Template Reference, Rule functions,
+        # https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-rules.html):
+        # a string for the list was searched as Python's substring ("b" in "abc" held).
+        (
+            {"Fn::Contains": ["abc", "b"]},
+            "rule R: Fn::Contains takes a list of strings and a string, not a string ('abc')",
+        ),
+        (
+            {"Fn::EachMemberIn": ["ab", "abc"]},
+            "rule R: Fn::EachMemberIn takes a list of strings and a list of strings",
+        ),
+        # A rule CloudFormation refuses was said to need "values known only at launch".
+        ({"Condition": "X"}, "rule R: Condition cannot be used here"),
+        ({"Fn::Equals": [{"Ref": "Nope"}, "a"]}, "rule R: Ref Nope names no parameter"),
+        # Each of these was a Python traceback.
+        ({"Fn::Equals": ["a"]}, "rule R: Fn::Equals takes a list of 2 values, not 1"),
+        ({"Fn::EachMemberIn": [["a"]]}, "rule R: Fn::EachMemberIn takes a list of 2 values, not 1"),
+    ],
+)
+def test_a_rule_cloudformation_refuses_is_one_line_naming_it(tmp_path, assertion, says):
+    rules = {"R": {"Assertions": [{"Assert": assertion, "AssertDescription": "held"}]}}
+    with pytest.raises(DryRunFailed) as failed:
+        _dry_run(tmp_path, _template(Rules=rules))
+    assert len(failed.value.problems) == 1
+    assert failed.value.problems[0].startswith(f"t.json: {says}")
+
+
+def test_a_rule_reading_the_account_is_still_left_for_launch(tmp_path):
+    # "Fn::RefAll: Returns all values for a specified parameter type" (Rule functions): the
+    # account's VPC ids, known only when CloudFormation checks the rule.
+    assertion = {"Fn::Contains": [{"Fn::RefAll": "AWS::EC2::VPC::Id"}, "vpc-1"]}
+    rules = {"R": {"Assertions": [{"Assert": assertion}]}}
+    assert _dry_run(tmp_path, _template(Rules=rules)).unchecked_rules == ["R"]
+
+
+@pytest.mark.parametrize(
+    ("rule", "says"),
+    [
+        # "Assertions: [ { Assert: ..., AssertDescription: ... } ]" (User Guide, Rules template
+        # section syntax): each was a KeyError or TypeError traceback.
+        ({"Assertions": [{"AssertDescription": "d"}]}, "an assertion is a mapping with an Assert"),
+        ({"Assertions": {"Assert": {"Fn::Equals": ["a", "a"]}}}, "its Assertions are a mapping"),
+        ({"Assertions": ["x"]}, "an assertion is a mapping with an Assert, not a string"),
+    ],
+)
+def test_a_misshapen_rule_is_refused_naming_it(rule, says):
+    with pytest.raises(EvaluationError, match=f"^rule R: {says}"):
+        deployed(_template(Rules={"R": rule}))
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        (
+            {"Fn::Select": [0]},
+            "Fn::Select takes a list of 2 values (an index and a list), not a list of 1",
+        ),
+        (
+            {"Fn::Select": ["x", ["a"]]},
+            "Fn::Select's value 1 is a string ('x'), not an index from 0",
+        ),
+        ({"Fn::Select": [-1, ["a"]]}, "Fn::Select's value 1 is a number (-1), not an index from 0"),
+        ({"Fn::Join": [","]}, "Fn::Join takes a list of 2 values"),
+        # "For the Fn::Join delimiter, you cannot use any functions. You must specify a string
+        # value." (Fn::Join; Fn::Split alike)
+        ({"Fn::Join": [{"Ref": "Name"}, ["a"]]}, "Fn::Join's value 1 is a mapping, not a string"),
+        ({"Fn::Split": [","]}, "Fn::Split takes a list of 2 values"),
+        # { "Fn::Sub" : [ String, { Var1Name: Var1Value, ... } ] } or { "Fn::Sub" : String }
+        ({"Fn::Sub": ["${Name}"]}, "Fn::Sub takes a string, or a list of a string and a mapping"),
+        ({"Fn::If": ["On", "a"]}, "Fn::If takes a list of 3 values"),
+        ({"Fn::GetAtt": ["Topic"]}, "Fn::GetAtt takes a list of 2 values"),
+        ({"Fn::FindInMap": ["Sizes", "small"]}, "Fn::FindInMap takes a list of 3 values"),
+        # "Fn::Cidr count: The number of CIDRs to generate. Valid range is between 1 and 256."
+        (
+            {"Fn::Select": [0, {"Fn::Cidr": ["10.0.0.0/16", 300, 8]}]},
+            "Fn::Cidr's count is 300: CloudFormation takes 1 to 256",
+        ),
+        # "You must use the AWS::LanguageExtensions transform to use the Fn::Length intrinsic
+        # function." (Template Reference, Fn::Length); the DefaultValue of Fn::FindInMap comes
+        # with that transform too (Template Reference, Fn::FindInMap enhancements).
+        ({"Fn::Length": [1, 2]}, "Fn::Length needs the template's Transform"),
+        (
+            {"Fn::FindInMap": ["Sizes", "large", "Cpu", {"DefaultValue": "512"}]},
+            "Fn::FindInMap's fourth value (a DefaultValue) needs the template's Transform",
+        ),
+        (
+            {"Fn::Joins": ["", ["a"]]},
+            "Fn::Joins is no CloudFormation function (did you mean Fn::Join?)",
+        ),
+        ({"Ref": ["Name"]}, "Ref takes a name, not a list of 1"),
+    ],
+)
+def test_validate_refuses_a_function_called_the_wrong_way_in_one_line(
+    tmp_path, capsys, value, says
+):
+    """Each of these was a Python traceback, or passed the dry run as if it were right."""
+    template = _with_name(value)
+    template["Conditions"] = {"On": {"Fn::Equals": ["a", "a"]}}
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps(template))
+    assert cli.main(["validate", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    lines = err.splitlines()
+    assert len(lines) == 1
+    where = "Properties.TopicName[1]" if "Cidr" in says else "Properties.TopicName"
+    assert lines[0].startswith(
+        f"troposphere-fargate: error: t.json: resource Topic, {where}: {says}"
+    )

@@ -1,0 +1,277 @@
+"""The intrinsic functions of a template's resources and outputs, held to the shapes their
+CloudFormation references declare, before and after the dry run evaluates them.
+
+:mod:`troposphere_fargate.cfn.evaluate` computes what it can (``Ref`` to a parameter,
+``Fn::Join``, ``Fn::Select``, ``Fn::Split``, ``Fn::Sub``; the dry run ``Fn::FindInMap``) and
+leaves the rest as written. A function called the wrong way (``Fn::Select`` of one argument,
+``Fn::If`` of two) is refused by CloudFormation with the template, before anything is created
+(:func:`shape_problems`); one whose arguments are all known but that CloudFormation cannot
+compute (``Fn::Join`` of a list holding a list, a mapping key that is not there) fails the stack
+(:func:`value_problems`). Each problem is one line naming the function and where it stands.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from ..errors import close_match
+
+# Every function CloudFormation takes in a template (its "Intrinsic function reference"): those
+# of resources and outputs, the condition and rule functions, and those of the
+# AWS::LanguageExtensions transform.
+_KNOWN = frozenset(
+    {
+        "Fn::And",
+        "Fn::Base64",
+        "Fn::Cidr",
+        "Fn::Contains",
+        "Fn::EachMemberEquals",
+        "Fn::EachMemberIn",
+        "Fn::Equals",
+        "Fn::FindInMap",
+        "Fn::ForEach",
+        "Fn::GetAZs",
+        "Fn::GetAtt",
+        "Fn::If",
+        "Fn::ImportValue",
+        "Fn::Join",
+        "Fn::Length",
+        "Fn::Not",
+        "Fn::Or",
+        "Fn::RefAll",
+        "Fn::Select",
+        "Fn::Split",
+        "Fn::Sub",
+        "Fn::ToJsonString",
+        "Fn::Transform",
+        "Fn::ValueOf",
+        "Fn::ValueOfAll",
+    }
+)
+# "You must use the AWS::LanguageExtensions transform to use the Fn::Length intrinsic function"
+# (Template Reference, Fn::Length; Fn::ToJsonString alike): the dry run reads templates without
+# a Transform only.
+_TRANSFORM_ONLY = frozenset({"Fn::Length", "Fn::ToJsonString"})
+_NEEDS_TRANSFORM = "needs the template's Transform: AWS::LanguageExtensions"
+
+# The list each function takes: its length, and what each argument is, as its reference declares
+# it ({ "Fn::Join" : [ "delimiter", [ comma-delimited list of values ] ] }, and "For the Fn::Join
+# delimiter, you cannot use any functions. You must specify a string value.").
+_TEXT, _LIST, _ANY, _INDEX, _NAME = "a string", "a list", "a value", "an index", "a name"
+_SOURCE = "a string or a function"
+_LISTS = {
+    "Fn::Cidr": ("an IP block, a count and a number of subnet bits", (_ANY, _ANY, _ANY)),
+    "Fn::FindInMap": ("a map's name, a top-level key and a second-level key", (_ANY,) * 3),
+    "Fn::GetAtt": ("a resource's logical ID and an attribute", (_NAME, _ANY)),
+    "Fn::If": (
+        "a condition's name, the value if true and the value if false",
+        (_NAME,) + (_ANY,) * 2,
+    ),
+    "Fn::Join": ("a delimiter and a list of values", (_TEXT, _LIST)),
+    "Fn::Select": ("an index and a list", (_INDEX, _LIST)),
+    "Fn::Split": ("a delimiter and a string", (_TEXT, _SOURCE)),
+}
+
+
+def _a(value: Any) -> str:
+    kinds = {bool: "a boolean", int: "a number", float: "a number", str: "a string"}
+    if value is None:
+        return "nothing"
+    if isinstance(value, list):
+        return f"a list of {len(value)}"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"{kinds.get(type(value), type(value).__name__)} ({value!r})"
+
+
+def _is_function(node: Any) -> bool:
+    return isinstance(node, dict) and len(node) == 1 and _function_name(next(iter(node)))
+
+
+def _function_name(key: Any) -> bool:
+    return isinstance(key, str) and (key == "Ref" or key.startswith("Fn::"))
+
+
+def _calls(node: Any, path: str) -> Iterator[tuple[str, str, Any]]:
+    """Every function call under ``node`` as (where, name, argument), outermost first."""
+    if isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from _calls(item, f"{path}[{index}]")
+    elif isinstance(node, dict):
+        if _is_function(node):
+            ((name, argument),) = node.items()
+            yield path, name, argument
+            yield from _calls(argument, path)
+            return
+        for key, value in node.items():
+            yield from _calls(value, f"{path}.{key}" if path else str(key))
+
+
+def _sections(template: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
+    """Each resource and output of ``template`` with what names it in a message."""
+    for section, what in (("Resources", "resource"), ("Outputs", "output")):
+        entries = template.get(section)
+        for name, body in (entries if isinstance(entries, Mapping) else {}).items():
+            yield f"{what} {name}", body
+
+
+def shape_problems(template: Mapping[str, Any]) -> list[str]:
+    """Each function call in the resources and outputs of ``template`` whose arguments are not
+    of the shape its CloudFormation reference declares (a list of how many, a string where no
+    function may stand), and each ``Fn::`` name CloudFormation has no function of: one line
+    each, naming the function and the resource or output (and the property) it is in."""
+    problems = []
+    for owner, body in _sections(template):
+        for path, name, argument in _calls(body, ""):
+            where = f"{owner}{', ' + path if path else ''}"
+            problem = _shape_problem(name, argument)
+            if problem:
+                problems.append(f"{where}: {problem}")
+    return problems
+
+
+def _shape_problem(name: str, argument: Any) -> str | None:
+    if name not in _KNOWN and name != "Ref":
+        close = close_match(name, sorted(_KNOWN))
+        return f"{name} is no CloudFormation function" + (
+            f" (did you mean {close}?)" if close else ""
+        )
+    if name in _TRANSFORM_ONLY:
+        return f"{name} {_NEEDS_TRANSFORM}: CloudFormation refuses it otherwise"
+    if name == "Ref":
+        return None if isinstance(argument, str) else f"Ref takes a name, not {_a(argument)}"
+    if name == "Fn::Sub":
+        return _sub_problem(argument)
+    if name in ("Fn::Base64", "Fn::GetAZs", "Fn::ImportValue"):
+        if isinstance(argument, str) or _is_function(argument):
+            return None
+        return f"{name} takes a string (or a function that gives one), not {_a(argument)}"
+    if name == "Fn::GetAtt" and isinstance(argument, str):
+        if "." in argument.strip("."):
+            return None
+        return f"Fn::GetAtt takes LogicalId.Attribute, not {argument!r}"
+    if name == "Fn::FindInMap" and isinstance(argument, list) and len(argument) == 4:
+        return f"Fn::FindInMap's fourth value (a DefaultValue) {_NEEDS_TRANSFORM}"
+    if name not in _LISTS:
+        return None  # the condition and rule functions: evaluate.py checks them where they are
+    what, kinds = _LISTS[name]
+    if not isinstance(argument, list) or len(argument) != len(kinds):
+        return f"{name} takes a list of {len(kinds)} values ({what}), not {_a(argument)}"
+    for position, (kind, value) in enumerate(zip(kinds, argument, strict=True), start=1):
+        wrong = _argument_problem(kind, value)
+        if wrong:
+            return f"{name}'s value {position} is {wrong}"
+    return None
+
+
+def _argument_problem(kind: str, value: Any) -> str | None:
+    """What is wrong with one argument of a function, or None."""
+    if kind == _TEXT and not isinstance(value, str):
+        return f"{_a(value)}, not a string (no function may stand there)"
+    if kind == _NAME and not isinstance(value, str):
+        return f"{_a(value)}, not a name"
+    if kind == _LIST and not (isinstance(value, list) or _is_function(value)):
+        return f"{_a(value)}, not a list (or a function that gives one)"
+    if kind == _SOURCE and not (isinstance(value, str) or _is_function(value)):
+        return f"{_a(value)}, not a string (or a function that gives one)"
+    if kind == _INDEX and not _is_function(value) and _index(value) is None:
+        return f"{_a(value)}, not an index from 0 (a whole number)"
+    return None
+
+
+def _index(value: Any) -> int | None:
+    """An ``Fn::Select`` index as CloudFormation reads it ("The index of the object to
+    retrieve. This must be a value from zero to N-1"; its examples write "1" and 0), or None."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if value >= 0 else None
+    if isinstance(value, str) and re.fullmatch(r"[0-9]+", value):
+        return int(value)
+    return None
+
+
+def _sub_problem(argument: Any) -> str | None:
+    """{ "Fn::Sub" : String } or { "Fn::Sub" : [ String, { Var1Name: Var1Value, ... } ] }; "For
+    the String parameter, you cannot use any functions. You must specify a string value."""
+    if isinstance(argument, str):
+        return None
+    if (
+        isinstance(argument, list)
+        and len(argument) == 2
+        and isinstance(argument[0], str)
+        and isinstance(argument[1], dict)
+    ):
+        return None
+    shown = (
+        f"[{', '.join(_a(item) for item in argument)}]"
+        if isinstance(argument, list)
+        else _a(argument)
+    )
+    return f"Fn::Sub takes a string, or a list of a string and a mapping of variables, not {shown}"
+
+
+def value_problems(
+    node: Any, owner: str, mappings: Mapping[str, Any], lists: frozenset[str]
+) -> list[str]:
+    """Each function call left in ``node`` (a resource or an output as the dry run resolved it:
+    every parameter's value in place, every mapping looked up that could be) whose arguments
+    are all known, but whose value CloudFormation cannot make: the stack would fail there. One
+    line each, starting with ``owner`` (``resource Bucket``). ``lists``: the template's list
+    parameters, which an ``Fn::Sub`` cannot substitute."""
+    problems = []
+    for path, name, argument in _calls(node, ""):
+        where = f"{owner}{', ' + path if path else ''}"
+        problem = _value_problem(name, argument, mappings, lists)
+        if problem:
+            problems.append(f"{where}: {problem}")
+    return problems
+
+
+def _value_problem(
+    name: str, argument: Any, mappings: Mapping[str, Any], lists: frozenset[str]
+) -> str | None:
+    if name == "Fn::Join" and isinstance(argument, list) and len(argument) == 2:
+        members = argument[1]
+        inner = (
+            [m for m in members if m is None or isinstance(m, list)]
+            if isinstance(members, list)
+            else []
+        )
+        if inner:
+            return (
+                f"Fn::Join joins strings, and its list holds {_a(inner[0])}: CloudFormation "
+                "fails the stack (a list parameter's Ref is the whole list: join it alone, or "
+                "pick an item with Fn::Select)"
+            )
+    if name == "Fn::Select" and isinstance(argument, list) and len(argument) == 2:
+        index, items = argument
+        if isinstance(items, list) and not isinstance(index, dict) and _index(index) is None:
+            return f"Fn::Select's index is {_a(index)}, not a whole number from 0"
+    if name == "Fn::Cidr" and isinstance(argument, list) and len(argument) == 3:
+        # "count: The number of CIDRs to generate. Valid range is between 1 and 256."
+        count = _index(argument[1])
+        if count is not None and not 1 <= count <= 256:
+            return f"Fn::Cidr's count is {count}: CloudFormation takes 1 to 256"
+    keys = argument if name == "Fn::FindInMap" and isinstance(argument, list) else []
+    if len(keys) == 3 and all(isinstance(key, str) for key in keys):
+        level = mappings.get(keys[0])
+        level = level.get(keys[1]) if isinstance(level, Mapping) else None
+        if not isinstance(level, Mapping) or keys[2] not in level:
+            return f"Unable to get mapping for {'::'.join(keys)}"  # CloudFormation's words
+    if name == "Fn::Sub":
+        text, variables = (argument, {}) if isinstance(argument, str) else [*argument, {}][:2]
+        if not isinstance(text, str) or not isinstance(variables, dict):
+            return None
+        named = set(re.findall(r"\$\{([^!}][^}]*)\}", text))
+        listed = sorted(
+            n
+            for n in named
+            if (isinstance(variables.get(n), list) or (n in lists and n not in variables))
+        )
+        if listed:
+            return (
+                f"Fn::Sub substitutes strings, and ${{{listed[0]}}} is a list: CloudFormation "
+                "fails the stack (join it first with Fn::Join, or pick an item with Fn::Select)"
+            )
+    return None
