@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from typing import Any
 
@@ -13,8 +14,11 @@ from troposphere_fargate.cfn import limits
 from troposphere_fargate.layers.application import (
     Application,
     EgressRule,
+    PolicyCondition,
+    PolicyStatement,
     Secret,
     Sidecar,
+    TaskRole,
 )
 from troposphere_fargate.layers.config import ConfigError, ProductConfig, ServiceConfig
 from troposphere_fargate.release.build import BuildError, render_templates
@@ -450,3 +454,92 @@ def test_a_policy_too_large_in_both_branches_of_a_condition_is_refused():
     document = {"Fn::If": ["Wide", buckets(200, "wide"), buckets(210, "all")]}
     [problem] = limits.problems(role_with_policy(document))
     assert "inline policies of at least" in problem
+
+
+# IAM and AWS STS quotas (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html):
+# "the total aggregate policy size (the sum size of all inline policies) per entity cannot
+# exceed ... Role policy size cannot exceed 10,240 characters", and "IAM doesn't count white
+# space when calculating the size of a policy against these limits".
+def policy_of(characters: int, text: str = "a") -> dict[str, Any]:
+    """A policy document of exactly ``characters`` characters as IAM counts them (its JSON
+    without white space), its resource padded with ``text``."""
+    document = {"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": ""}]}
+    bare = len(json.dumps(document, separators=(",", ":")))
+    document["Statement"][0]["Resource"] = text * (characters - bare)
+    return document
+
+
+def role_of(*documents: Any) -> dict[str, Any]:
+    policies = [{"PolicyName": f"p{i}", "PolicyDocument": d} for i, d in enumerate(documents)]
+    role = {"Type": "AWS::IAM::Role", "Properties": {"Policies": policies}}
+    return {"Resources": {"Role": role}}
+
+
+def test_a_role_takes_inline_policies_of_exactly_10240_characters():
+    """The sum of the documents, each counted on its own: they were counted as one JSON list,
+    whose brackets and commas IAM never sees, so a role of exactly 10,240 was refused."""
+    assert limits.problems(role_of(policy_of(10_240))) == []
+    assert limits.problems(role_of(policy_of(5_120), policy_of(5_120))) == []
+    assert limits.problems(role_of(policy_of(3_000), policy_of(3_000), policy_of(4_240))) == []
+    [problem] = limits.problems(role_of(policy_of(10_241)))
+    assert (
+        problem == "Role: inline policies of at least 10,241 characters; IAM takes 10,240 per role"
+    )
+    [problem] = limits.problems(role_of(policy_of(5_120), policy_of(5_121)))
+    assert "at least 10,241 characters" in problem
+
+
+def test_white_space_in_a_policy_is_not_counted():
+    """Nor a tab or a line feed inside a value, which JSON writes as the two characters \\t and
+    \\n: they were counted."""
+    spaced = policy_of(10_240)
+    spaced["Statement"][0]["Resource"] = " \n\t".join(spaced["Statement"][0]["Resource"][:-2])
+    assert limits.problems(role_of(spaced)) == []
+
+
+def test_a_latin_1_character_in_a_policy_counts_as_one():
+    """IAM counts characters, and takes U+0020 to U+00FF: an é is one, not the six of JSON's
+    \\u00e9 escape. A policy of 10,240 characters, 9,000 of them é, was counted as 55,240."""
+    assert limits.problems(role_of(policy_of(10_240, "é"))) == []
+    [problem] = limits.problems(role_of(policy_of(10_241, "é")))
+    assert "at least 10,241 characters" in problem
+
+
+def test_the_smaller_branch_of_a_condition_is_chosen_in_the_limit_s_unit():
+    """A task definition is held to 64 KiB, bytes: of two branches, the one of fewer bytes
+    (2,000 é, 4,000 bytes) is the smaller, though JSON's escapes write it longer (12,000
+    characters) than 5,000 ASCII letters."""
+
+    def definition(value: Any, padding: int) -> dict[str, Any]:
+        variable = {"Name": "B", "Value": value}
+        container = {"Name": "app", "Command": ["p" * padding], "Environment": [variable]}
+        return {"ContainerDefinitions": [container]}
+
+    smallest = json.dumps(definition("é" * 2_000, 0), separators=(",", ":"), ensure_ascii=False)
+    padding = 64 * 1024 - len(smallest.encode())
+    branches = {"Fn::If": ["C", "é" * 2_000, "a" * 5_000]}
+    task = {"Type": "AWS::ECS::TaskDefinition", "Properties": definition(branches, padding)}
+    assert limits.problems({"Resources": {"Task": task}}) == []
+    task["Properties"] = definition(branches, padding + 1)
+    [problem] = limits.problems({"Resources": {"Task": task}})
+    assert "a task definition of at least 65,537 bytes" in problem
+
+
+@pytest.mark.parametrize("text", ["東京", "\u0100", "😀"])
+def test_a_character_iam_refuses_in_a_policy_is_a_problem(text):
+    """ "Policy documents can contain only the following Unicode characters: horizontal tab
+    (U+0009), linefeed (U+000A), carriage return (U+000D), and characters in the range U+0020 to
+    U+00FF" (IAM and AWS STS quotas, IAM name requirements,
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html): a task role's
+    condition value of any text passed every gate and failed the stack."""
+    condition = PolicyCondition("StringEquals", "aws:ResourceTag/city", (f"Paris{text}",))
+    statement = PolicyStatement(("s3:GetObject",), ("arn:aws:s3:::b/*",), conditions=(condition,))
+    application = Application(task_role=TaskRole(statements=(statement,)))
+    with pytest.raises(BuildError, match=r"TaskRole: a policy document holds .*U\+"):
+        render_templates(ProductConfig(service=ServiceConfig(application=application)))
+
+
+def test_latin_1_tab_and_line_ends_are_taken_in_a_policy():
+    document = {"Statement": [{"Resource": "é ÿ\t\r\n~", "Condition": {"Fn::Sub": "x${日本}"}}]}
+    assert limits.problems(role_of(document)) == []
+    assert limits.problems(role_of({"Fn::If": ["C", {"Sid": "ok"}, {"Sid": "東"}]})) != []

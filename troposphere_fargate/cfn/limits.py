@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 # EC2's characters for a security group's description and its rules' descriptions: "a-z, A-Z,
@@ -62,9 +62,16 @@ WILDCARDS_PER_RULE = 5
 # "Scheduled actions per scalable target: 200", not adjustable (Quotas for Application Auto
 # Scaling, Application Auto Scaling User Guide).
 SCHEDULED_ACTIONS_PER_SCALABLE_TARGET = 200
-# "Role policy size cannot exceed 10,240 characters" for a role's inline policies together,
-# white space not counted (IAM and AWS STS quotas); not adjustable.
+# "Role policy size cannot exceed 10,240 characters" for a role's inline policies together ("the
+# total aggregate policy size (the sum size of all inline policies)"), and "IAM doesn't count
+# white space when calculating the size of a policy" (IAM and AWS STS quotas); not adjustable.
+# Characters, not bytes: an é is one. Whether IAM counts a JSON escape (\" for a quote) as
+# written or as the character it stands for is not documented: as the character, the smaller.
 INLINE_POLICY_CHARACTERS = 10_240
+# "Policy documents can contain only the following Unicode characters: horizontal tab (U+0009),
+# linefeed (U+000A), carriage return (U+000D), and characters in the range U+0020 to U+00FF"
+# (IAM and AWS STS quotas, IAM name requirements).
+POLICY_CHARACTERS = re.compile(r"[\t\n\r\x20-\xff]*")
 
 # "Log stream names can be between 1 and 512 characters long" (CloudWatch Logs API Reference,
 # CreateLogStream); the awslogs driver names a task's stream
@@ -239,8 +246,7 @@ def _quota_problems(kind: Any, properties: Mapping[str, Any]) -> Iterator[str]:
         if count > CONTAINERS_PER_TASK:
             yield f"{count} containers; ECS takes {CONTAINERS_PER_TASK} per task definition"
         yield from _log_stream_problems(properties.get("ContainerDefinitions"))
-        smallest = _smallest(dict(properties))
-        size = len(json.dumps(smallest, separators=(",", ":"), ensure_ascii=False).encode())
+        size = _json_bytes(_smallest(dict(properties), _json_bytes))
         if size > TASK_DEFINITION_BYTES:
             yield (
                 f"a task definition of at least {size:,} bytes; ECS takes "
@@ -274,6 +280,7 @@ def _quota_problems(kind: Any, properties: Mapping[str, Any]) -> Iterator[str]:
                 f"inline policies of at least {size:,} characters; IAM takes "
                 f"{INLINE_POLICY_CHARACTERS:,} per role"
             )
+        yield from _policy_text_problems(properties)
 
 
 def _log_stream_problems(containers: Any) -> Iterator[str]:
@@ -303,35 +310,109 @@ def _log_stream_problems(containers: Any) -> Iterator[str]:
                     )
 
 
-def _policy_characters(policies: Any) -> int:
-    """The fewest characters a role's inline policy documents may count, as IAM counts them
-    (without white space): the smaller branch of each ``Fn::If``, an ``Fn::Sub``'s text without
-    what it substitutes, any other function as nothing."""
-    documents = [
+def _policy_documents(policies: Any) -> list[Any]:
+    return [
         policy.get("PolicyDocument")
         for items in _items(policies)
         for policy in items
         if isinstance(policy, Mapping)
     ]
-    return len(_WHITE_SPACE.sub("", json.dumps([_smallest(d) for d in documents])))
 
 
-def _smallest(value: Any) -> Any:
-    """``value`` at its shortest: each ``Fn::If`` its shorter branch, each ``Fn::Sub`` its text
-    without what it substitutes, any other function (a ``Ref``, an ``Fn::GetAtt``, an
-    ``Fn::Join``) nothing."""
+def _policy_characters(policies: Any) -> int:
+    """The fewest characters a role's inline policy documents may count together, as IAM
+    counts them (each document's JSON without white space): the smaller branch of each
+    ``Fn::If``, an ``Fn::Sub``'s text without what it substitutes, any other function as
+    nothing."""
+    return sum(
+        _json_characters(_smallest(document, _json_characters))
+        for document in _policy_documents(policies)
+    )
+
+
+def _json_characters(value: Any) -> int:
+    """The characters of ``value`` written as JSON, white space left out and each escape
+    counted as the one character it stands for (so an é is one, not the six of \\u00e9)."""
+    if isinstance(value, Mapping):  # {"key":value,...}: the braces and a comma between two
+        pairs = [_json_characters(str(key)) + 1 + _json_characters(v) for key, v in value.items()]
+        return 1 + max(len(pairs), 1) + sum(pairs)
     if isinstance(value, list):
-        return [_smallest(item) for item in value]
+        return 1 + max(len(value), 1) + sum(_json_characters(item) for item in value)
+    if isinstance(value, str):
+        return 2 + len(_WHITE_SPACE.sub("", value))
+    return len(_WHITE_SPACE.sub("", json.dumps(value)))
+
+
+def _json_bytes(value: Any) -> int:
+    """The bytes of ``value`` as compact JSON in UTF-8 (an é is two)."""
+    return len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode())
+
+
+def _policy_text_problems(properties: Mapping[str, Any]) -> Iterator[str]:
+    """The characters IAM refuses in a role's policy documents (its trust policy and its
+    inline policies), in any branch a stack may take."""
+    documents = [
+        properties.get("AssumeRolePolicyDocument"),
+        *_policy_documents(properties.get("Policies")),
+    ]
+    refused = sorted(
+        {
+            character
+            for document in documents
+            for text in _literal_strings(document)
+            for character in text
+            if not POLICY_CHARACTERS.fullmatch(character)
+        }
+    )
+    if refused:
+        shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in refused[:5])
+        yield (
+            f"a policy document holds {shown}: IAM takes only tab, line feed, carriage return "
+            "and U+0020 to U+00FF in a policy"
+        )
+
+
+def _literal_strings(value: Any) -> Iterator[str]:
+    """Every text ``value`` certainly writes in some branch: its strings and keys, both sides
+    of each ``Fn::If``, an ``Fn::Sub``'s text without what it substitutes; not what another
+    function's arguments are (a ``Fn::Select`` keeps one of them)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
+        for item in value:
+            yield from _literal_strings(item)
+    elif isinstance(value, Mapping):
+        if len(value) == 1:
+            ((key, inner),) = value.items()
+            if key == "Fn::If" and isinstance(inner, list) and len(inner) == 3:
+                yield from _literal_strings(inner[1:])
+                return
+            if key == "Fn::Sub":
+                yield from _texts(value)
+                return
+            if key == "Ref" or key.startswith("Fn::"):
+                return
+        for key, item in value.items():
+            yield str(key)
+            yield from _literal_strings(item)
+
+
+def _smallest(value: Any, size: Callable[[Any], int]) -> Any:
+    """``value`` at its shortest: each ``Fn::If`` its shorter branch (by ``size``, the unit of
+    the limit: an é is two bytes and one character), each ``Fn::Sub`` its text without what it
+    substitutes, any other function (a ``Ref``, an ``Fn::GetAtt``, an ``Fn::Join``) nothing."""
+    if isinstance(value, list):
+        return [_smallest(item, size) for item in value]
     if not isinstance(value, Mapping):
         return value
     if len(value) == 1:
         ((key, inner),) = value.items()
         if key == "Fn::If" and isinstance(inner, list) and len(inner) == 3:
-            options = [_smallest(inner[1]), _smallest(inner[2])]
-            return min(options, key=lambda option: len(json.dumps(option)))
+            options = [_smallest(inner[1], size), _smallest(inner[2], size)]
+            return min(options, key=size)
         if key == "Fn::Sub":
             text = inner[0] if isinstance(inner, list) and inner else inner
             return _SUBSTITUTED.sub("", text) if isinstance(text, str) else ""
         if key == "Ref" or key.startswith("Fn::"):
             return ""
-    return {key: _smallest(item) for key, item in value.items()}
+    return {key: _smallest(item, size) for key, item in value.items()}
