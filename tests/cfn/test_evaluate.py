@@ -9,6 +9,7 @@ from troposphere_fargate.cfn.evaluate import (
     ParameterError,
     RuleError,
     deployed,
+    parameter_problems,
     parameter_values,
 )
 
@@ -557,3 +558,48 @@ def test_a_region_s_partition_and_url_suffix_are_its_partition_s(region, partiti
         "AWS::Partition": partition,
         "AWS::URLSuffix": suffix,
     }
+
+
+# "MinLength: An integer value that determines the smallest number of characters you want to
+# allow for String types" (CloudFormation User Guide, Parameters template section syntax,
+# https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html).
+# Characters, not bytes; whether CloudFormation (Java) counts a character beyond U+FFFF as one
+# code point or as Java's String.length() does, two UTF-16 units, is not documented: a value is
+# refused only when both counts refuse it.
+LENGTHS = {"Parameters": {"Name": {"Type": "String", "MinLength": 2, "MaxLength": 3}}}
+
+
+@pytest.mark.parametrize("value", ["ab", "abc", "éé", "日本語", "😀", "😀😀", "a😀b", "  "])
+def test_a_length_either_count_of_characters_takes_is_taken(value):
+    """ "😀" is one code point and two UTF-16 units: MinLength 2 took it in one count and was
+    refused; "😀😀" is two code points, within MaxLength 3 in that count. Multi-byte UTF-8
+    (é, 日) is one character in both."""
+    assert parameter_values(LENGTHS, {"Name": value}) == {"Name": value}
+
+
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [("a", "shorter than 2"), ("é", "shorter than 2"), ("abcd", "longer than 3"),
+     ("😀😀😀😀", "longer than 3"), ("日本語の", "longer than 3")],
+)  # fmt: skip
+def test_a_length_both_counts_refuse_is_refused(value, why):
+    with pytest.raises(ParameterError, match=why):
+        parameter_values(LENGTHS, {"Name": value})
+
+
+def test_a_parameter_value_takes_4096_bytes_of_utf_8():
+    """ "Parameter value: Maximum size of a parameter value. 4,096 bytes" (Understand
+    CloudFormation quotas, https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html):
+    bytes, so 2,048 é fill it and 2,049 pass it, although each is within any MaxLength of
+    4,096 characters. No check counted the size at all."""
+    template = {"Parameters": {"Text": {"Type": "String"}}}
+    for value in ["a" * 4096, "é" * 2048, "日" * 1365 + "a"]:
+        assert parameter_values(template, {"Text": value}) == {"Text": value}
+        assert parameter_problems(template, {"Text": value}) == []
+    for value in ["a" * 4097, "é" * 2049, "日" * 1366]:
+        with pytest.raises(ParameterError, match=r"Text is 4,09[78] bytes \(UTF-8\)"):
+            parameter_values(template, {"Text": value})
+        [problem] = parameter_problems(template, {"Text": value})
+        assert problem.endswith("CloudFormation takes a parameter value of 4,096 bytes at most")
+    # A default is the template's, of which the quota says nothing.
+    assert parameter_values({"Parameters": {"Text": {"Type": "String", "Default": "é" * 2049}}}, {})

@@ -78,6 +78,7 @@ def parameter_values(template: Mapping[str, Any], given: Mapping[str, str]) -> d
             problems.append(f"parameter {name} needs a value (it has no default)")
             continue
         try:
+            _check_size(name, value, given)
             _check_constraints(name, spec, value)
         except ParameterError as exc:
             problems.append(str(exc))
@@ -120,6 +121,7 @@ def parameter_problems(
             problems.append(f"parameter {name} needs a value (it has no default)")
             continue
         try:
+            _check_size(name, value, given)
             _check_constraints(name, spec, value)
             _check_type(name, spec, value)
         except ParameterError as exc:
@@ -175,6 +177,21 @@ def closest(name: str, declared: Iterable[str]) -> str:
     return ""
 
 
+# "Parameter value: Maximum size of a parameter value. 4,096 bytes" (Understand CloudFormation
+# quotas, User Guide), so UTF-8's (an é two, a 日 three). A value given, that is: the quota says
+# nothing of a Default, which the template holds.
+PARAMETER_VALUE_BYTES = 4096
+
+
+def _check_size(name: str, value: str, given: Mapping[str, str]) -> None:
+    size = len(value.encode("utf-8", "surrogatepass"))
+    if name in given and size > PARAMETER_VALUE_BYTES:
+        raise ParameterError(
+            f"parameter {name} is {size:,} bytes (UTF-8); CloudFormation takes a parameter "
+            f"value of {PARAMETER_VALUE_BYTES:,} bytes at most"
+        )
+
+
 def _check_type(name: str, spec: Mapping[str, Any], value: str) -> None:
     kind = str(spec.get("Type", "String"))
     listed = re.fullmatch(r"List<(.+)>", kind)
@@ -217,6 +234,12 @@ def _number(text: str) -> float | None:
     except ValueError:
         return None
     return number if math.isfinite(number) else None
+
+
+def _utf16_units(text: str) -> int:
+    """The length Java's ``String.length()`` gives ``text``: its UTF-16 code units, two for a
+    character beyond U+FFFF (an emoji), one for any other."""
+    return len(text) + sum(1 for character in text if ord(character) > 0xFFFF)
 
 
 class _JavaPattern(NamedTuple):
@@ -287,7 +310,11 @@ def _check_constraints(name: str, spec: Mapping[str, Any], value: str) -> None:
             hint = spec.get("ConstraintDescription")
             why = "does not match its pattern" if hint else f"does not match {pattern.java}"
             raise reject(why + _which_items(pattern, member, is_list and len(members) > 1))
-    if "MinLength" in spec and len(value) < int(spec["MinLength"]):
+    # "The smallest (largest) number of characters you want to allow for String types"
+    # (User Guide, Parameters template section syntax): characters, which Java, as
+    # CloudFormation runs, may count as UTF-16 units (an emoji two) or as code points (one).
+    # Which is not documented: a value is refused only when both counts refuse it.
+    if "MinLength" in spec and _utf16_units(value) < int(spec["MinLength"]):
         raise reject(f"is shorter than {spec['MinLength']} characters")
     if "MaxLength" in spec and len(value) > int(spec["MaxLength"]):
         raise reject(f"is longer than {spec['MaxLength']} characters")
