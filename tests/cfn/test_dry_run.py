@@ -1772,3 +1772,23 @@ def test_the_summary_routes_a_template_of_ones_own(tmp_path):
     assert _routes(describe(footprint(dry_run(template, {})))) == [rule]
     canary = f"route: {unknown}, priority 4: path /canary/* answered 503 (listener rule CanaryRule)"
     assert _routes(describe(footprint(dry_run(template, {"Canary": "yes"})))) == [canary, rule]
+
+
+def test_a_nested_template_url_longer_than_cloudformation_takes_is_refused():
+    """ "TemplateURL ... Maximum: 1024" (AWS::CloudFormation::Stack, CloudFormation Template
+    Reference, https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-stack.html;
+    maxLength 1024 in its resource schema): the URL the root's Fn::Sub makes of the bucket,
+    the region and TemplateKeyPrefix. Every folder name of a long prefix matched the
+    parameter's pattern, so the dry run took it and the nested stacks failed at creation."""
+    fixed = f"https://my-templates.s3.eu-west-1.amazonaws.com/{__version__}/network.yaml"
+    room = 1024 - len(fixed)  # what a prefix of a 1,024-character URL has
+    prefix = ("a" * 99 + "/") * (room // 100) + "b" * (room % 100 - 1) + "/"
+    assert len(prefix) == room
+    dry_run(ROOT, {**LAUNCH, "TemplateKeyPrefix": prefix}, "eu-west-1")  # 1,024: taken
+    with pytest.raises(DryRunFailed) as refused:
+        dry_run(ROOT, {**LAUNCH, "TemplateKeyPrefix": "c" + prefix}, "eu-west-1")
+    assert refused.value.problems == [
+        f"root.yaml: {stack}: its TemplateURL would be 1,025 characters, and CloudFormation "
+        "takes 1,024 at most: give a shorter TemplateKeyPrefix"
+        for stack in ("NetworkStack", "ServiceStack")
+    ]

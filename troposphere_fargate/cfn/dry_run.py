@@ -362,6 +362,7 @@ def _dry_run(
     refused += [f"{label}: {p}" for p in _listener_rule_problems(resources, template, values)]
     refused += [f"{label}: {p}" for p in _windows_spot_problems(resources, template, values)]
     refused += [f"{label}: {p}" for p in _certificate_name_problems(resources, template, values)]
+    refused += [f"{label}: {p}" for p in _template_url_problems(resources, template, values)]
     for logical_id, body in resources.items():
         properties = body.get("Properties", {})
         child = _nested_file(properties, path.parent) if body.get("Type") == NESTED_STACK else None
@@ -747,6 +748,38 @@ def _certificate_name_problems(
             f"name of {CERTIFICATE_NAME_MAX} at most: the stack would fail creating "
             f"{logical_id}; give CertificateArn (a certificate of your own that covers it) or a "
             "shorter domain"
+        )
+    return problems
+
+
+# "TemplateURL ... Maximum: 1024" (AWS::CloudFormation::Stack, CloudFormation Template
+# Reference; maxLength 1024 in its resource schema): the URL once its Fn::Sub is substituted,
+# which a build cannot know. Characters: code points, the fewer when a URL holds a character
+# beyond U+FFFF.
+TEMPLATE_URL_MAX = 1024
+
+
+def _template_url_problems(
+    resources: Mapping[str, dict[str, Any]],
+    template: Mapping[str, Any],
+    values: Mapping[str, str],
+) -> list[str]:
+    """A nested stack whose resolved ``TemplateURL`` is longer than CloudFormation takes: the
+    parameters that build it (a long key prefix) passed their patterns, and the nested stack
+    fails when the root creates it."""
+    problems = []
+    for logical_id, body in resources.items():
+        url = (body.get("Properties") or {}).get("TemplateURL")
+        if body.get("Type") != NESTED_STACK or not isinstance(url, str):
+            continue
+        if len(url) <= TEMPLATE_URL_MAX:
+            continue
+        given = _given_by(template, logical_id, "TemplateURL", values, url.__contains__)
+        longest = max(given, key=lambda name: len(values[name]), default=None)
+        remedy = f": give a shorter {longest}" if longest else ""
+        problems.append(
+            f"{logical_id}: its TemplateURL would be {len(url):,} characters, and "
+            f"CloudFormation takes {TEMPLATE_URL_MAX:,} at most{remedy}"
         )
     return problems
 
