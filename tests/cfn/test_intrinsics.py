@@ -297,3 +297,21 @@ def test_validate_refuses_a_function_called_the_wrong_way_in_one_line(
     assert lines[0].startswith(
         f"troposphere-fargate: error: t.json: resource Topic, {where}: {says}"
     )
+
+
+def test_a_stack_output_read_with_fn_getstackoutput_is_taken(tmp_path):
+    # "The intrinsic function Fn::GetStackOutput returns the value of an output from another
+    # stack. Unlike Fn::ImportValue, this function does not require the referenced stack to
+    # explicitly export the output value"; { "Fn::GetStackOutput": { "StackName": ...,
+    # "OutputName": ..., "Region": ..., "RoleArn": ... } }, StackName and OutputName
+    # "Required: Yes" (Template Reference,
+    # https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-getstackoutput.html).
+    # cfn-lint knows it (E1033); the dry run refused it as "no CloudFormation function".
+    output = {"StackName": "network", "OutputName": "VpcId", "Region": "us-west-2"}
+    assert _name(tmp_path, {"Fn::GetStackOutput": output}) == {"Fn::GetStackOutput": output}
+    with pytest.raises(DryRunFailed) as failed:
+        _name(tmp_path, {"Fn::GetStackOutput": {"StackName": "network"}})
+    assert failed.value.problems == [
+        "t.json: resource Topic, Properties.TopicName: Fn::GetStackOutput takes a mapping with "
+        "a StackName and an OutputName: it has no OutputName"
+    ]

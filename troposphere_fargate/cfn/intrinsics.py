@@ -20,7 +20,8 @@ from ..errors import close_match
 
 # Every function CloudFormation takes in a template (its "Intrinsic function reference"): those
 # of resources and outputs, the condition and rule functions, and those of the
-# AWS::LanguageExtensions transform.
+# AWS::LanguageExtensions transform. Fn::GetStackOutput "returns the value of an output from
+# another stack" (Template Reference, Fn::GetStackOutput), as Fn::ImportValue does.
 _KNOWN = frozenset(
     {
         "Fn::And",
@@ -34,6 +35,7 @@ _KNOWN = frozenset(
         "Fn::ForEach",
         "Fn::GetAZs",
         "Fn::GetAtt",
+        "Fn::GetStackOutput",
         "Fn::If",
         "Fn::ImportValue",
         "Fn::Join",
@@ -148,6 +150,14 @@ def _shape_problem(name: str, argument: Any) -> str | None:
         if isinstance(argument, str) or _is_function(argument):
             return None
         return f"{name} takes a string (or a function that gives one), not {_a(argument)}"
+    if name == "Fn::GetStackOutput":
+        # { "Fn::GetStackOutput": { "StackName": ..., "OutputName": ..., "Region": ...,
+        # "RoleArn": ... } }, StackName and OutputName required (Template Reference).
+        wanted = "a mapping with a StackName and an OutputName"
+        if not isinstance(argument, dict):
+            return f"Fn::GetStackOutput takes {wanted}, not {_a(argument)}"
+        missing = [key for key in ("StackName", "OutputName") if key not in argument]
+        return f"Fn::GetStackOutput takes {wanted}: it has no {missing[0]}" if missing else None
     if name == "Fn::GetAtt" and isinstance(argument, str):
         if "." in argument.strip("."):
             return None
