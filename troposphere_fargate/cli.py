@@ -843,7 +843,10 @@ def _validate(args: argparse.Namespace) -> int:
         if child.unchecked_rules
     ]
     if unchecked:
-        _note(f"rules that need values known only at launch, not checked: {'; '.join(unchecked)}")
+        _note(
+            "rules that need values known only at launch, or a function not evaluated offline "
+            f"in a rule (Fn::If, Fn::Join...), not checked: {'; '.join(unchecked)}"
+        )
     unread = [
         f"{name} {parameter} ({why})"
         for name, child in {args.template.name: stack, **stack.nested}.items()

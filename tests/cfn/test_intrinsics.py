@@ -201,6 +201,7 @@ def test_a_condition_cloudformation_refuses_is_one_line_naming_it(tmp_path, cond
         ),
         # A rule CloudFormation refuses was said to need "values known only at launch".
         ({"Condition": "X"}, "rule R: Condition cannot be used here"),
+        ({"Fn::Joins": ["", ["a"]]}, "rule R: Fn::Joins cannot be used here"),
         ({"Fn::Equals": [{"Ref": "Nope"}, "a"]}, "rule R: Ref Nope names no parameter"),
         # Each of these was a Python traceback.
         ({"Fn::Equals": ["a"]}, "rule R: Fn::Equals takes a list of 2 values, not 1"),
@@ -221,6 +222,34 @@ def test_a_rule_reading_the_account_is_still_left_for_launch(tmp_path):
     assertion = {"Fn::Contains": [{"Fn::RefAll": "AWS::EC2::VPC::Id"}, "vpc-1"]}
     rules = {"R": {"Assertions": [{"Assert": assertion}]}}
     assert _dry_run(tmp_path, _template(Rules=rules)).unchecked_rules == ["R"]
+
+
+@pytest.mark.parametrize(
+    "assertion",
+    [
+        {"Fn::Equals": [{"Fn::If": ["On", "a", "b"]}, "a"]},
+        {"Fn::Equals": [{"Fn::Join": ["", {"Ref": "Zones"}]}, ""]},
+        {"Fn::Equals": [{"Fn::Select": [0, {"Ref": "Zones"}]}, "a"]},
+        {"Fn::Equals": [{"Fn::FindInMap": ["Sizes", "small", "Cpu"]}, "256"]},
+        {"Fn::Equals": [{"Fn::Sub": "${Name}"}, "web"]},
+    ],
+)
+def test_a_rule_calling_a_function_cloudformation_has_is_left_unchecked(tmp_path, assertion):
+    """Service Catalog's rule-specific functions include Fn::If ("You can use the following
+    rule-specific intrinsic functions to define rule conditions and assertions: Fn::And,
+    Fn::Contains, Fn::EachMemberEquals, Fn::EachMemberIn, Fn::Equals, Fn::If, Fn::Not, Fn::Or,
+    Fn::RefAll, Fn::ValueOf, Fn::ValueOfAll",
+    https://docs.aws.amazon.com/servicecatalog/latest/adminguide/reference-template_constraint_rules.html,
+    quoted by https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.CfnRuleProps.html), and
+    cfn-lint 1.58 takes Fn::Join, Fn::Select, Fn::FindInMap or Fn::Sub inside an assertion's
+    Fn::Equals. The evaluator does not evaluate them in a rule: the rule is left for
+    CloudFormation (as before 0.4.0's intrinsics check), not refused as "cannot be used here".
+    A Condition stays refused (CloudFormation: "functions are not supported in the Rules
+    block: [Condition]", tests/cfn/test_evaluate.py)."""
+    rules = {"R": {"Assertions": [{"Assert": assertion, "AssertDescription": "held"}]}}
+    conditions = {"On": {"Fn::Equals": ["a", "a"]}}
+    planned = _dry_run(tmp_path, _template(Rules=rules, Conditions=conditions))
+    assert planned.unchecked_rules == ["R"]
 
 
 @pytest.mark.parametrize(

@@ -81,7 +81,9 @@ class PlannedStack:
         nested: its nested stacks whose template is beside this one, each as a
             :class:`PlannedStack`, by logical ID. Default: none.
         unchecked_rules: the names of the template's ``Rules`` that could not be checked
-            offline (they need a value known only when the stack is created). Default: none.
+            offline (they need a value known only when the stack is created, or call a
+            function the dry run does not evaluate in a rule, such as ``Fn::If``). Default:
+            none.
         instances: the stack a StackSet of this template creates in each account, by
             (StackSet logical ID, region), from its template beside this one: in other
             accounts, so in none of this stack's counts. Default: none.

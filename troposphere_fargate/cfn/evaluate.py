@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from ..errors import close_match, expect_template, expect_texts
-from .intrinsics import shape_problems
+from .intrinsics import FUNCTIONS, shape_problems
 
 _NO_VALUE = {"Ref": "AWS::NoValue"}
 _LIST_TYPE = re.compile(r"^(List<.*>|CommaDelimitedList)$")
@@ -482,7 +482,9 @@ class EvaluationError(ValueError):
 class KnownAtLaunch(EvaluationError):
     """An expression reads a value not known here: what only the account holds
     (``Fn::RefAll``, ``Fn::ValueOf``, ``Fn::ValueOfAll``, which CloudFormation looks up when it
-    checks the rule), or a parameter given no value."""
+    checks the rule), or a parameter given no value; or, in a rule, a function CloudFormation
+    has that the dry run does not evaluate there (``Fn::If``, ``Fn::Join``...):
+    the rule is left for CloudFormation, not refused."""
 
 
 def as_text(value: Any) -> Any:
@@ -584,6 +586,10 @@ class _Evaluator:
         if fn in _ACCOUNT_FUNCTIONS and allowed is _RULE_FUNCTIONS:
             raise KnownAtLaunch(f"{where}: {fn} reads the account's resources")
         if fn not in allowed:
+            if allowed is _RULE_FUNCTIONS and fn in FUNCTIONS:
+                # Service Catalog's rule functions include Fn::If, and cfn-lint takes the value
+                # functions in an assertion: not evaluated here, left for CloudFormation.
+                raise KnownAtLaunch(f"{where}: {fn} is not evaluated offline in a rule")
             raise EvaluationError(f"{where}: {fn} cannot be used here: {expr!r}")
         if fn == "Ref":
             if not isinstance(arg, str):
@@ -722,7 +728,7 @@ def rule_problems(
             continue
         try:
             failed += _failed_assertions(evaluator, name, rule)
-        except KnownAtLaunch:  # the account's resources: Fn::RefAll, Fn::ValueOf...
+        except KnownAtLaunch:  # the account's resources (Fn::RefAll...), or Fn::If, Fn::Join...
             unknown.append(name)
         except EvaluationError as exc:  # a rule CloudFormation refuses, as the template
             text = str(exc)

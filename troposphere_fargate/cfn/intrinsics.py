@@ -22,7 +22,7 @@ from ..errors import close_match
 # of resources and outputs, the condition and rule functions, and those of the
 # AWS::LanguageExtensions transform. Fn::GetStackOutput "returns the value of an output from
 # another stack" (Template Reference, Fn::GetStackOutput), as Fn::ImportValue does.
-_KNOWN = frozenset(
+FUNCTIONS = frozenset(
     {
         "Fn::And",
         "Fn::Base64",
@@ -135,8 +135,8 @@ def shape_problems(template: Mapping[str, Any]) -> list[str]:
 
 
 def _shape_problem(name: str, argument: Any) -> str | None:
-    if name not in _KNOWN and name != "Ref":
-        close = close_match(name, sorted(_KNOWN))
+    if name not in FUNCTIONS and name != "Ref":
+        close = close_match(name, sorted(FUNCTIONS))
         return f"{name} is no CloudFormation function" + (
             f" (did you mean {close}?)" if close else ""
         )
