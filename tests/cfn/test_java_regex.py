@@ -149,6 +149,7 @@ JAVA_VERDICTS = [
     (r"\Q.*\E", "ab", False),
     (r"a\z", "a", True),  # \z: an error in re
     (r"\x{41}\e\cA", "A\x1b\x01", True),
+    (r"\x{0000041}", "A", True),  # any number of digits in \x{...}: not only six
     (r"\0101", "A", True),  # octal: re reads \01 and a 0
     (r"(?<name>a)b", "ab", True),  # a named group: re wants (?P<name>...)
     (r"(?i)abc", "ABC", True),
@@ -175,6 +176,8 @@ NOT_READ = [
     (r"\v", r"\v at 0: a Unicode class of Java's"),
     (r"\Z", r"\Z at 0: the end but for a final line terminator"),
     (r"a{,5}", "{ at 1: Java refuses a { that starts no repetition"),
+    (r"a{2147483648}", "{ at 1: Java refuses a bound past 2147483647"),  # re takes it
+    (r"a{0,3000000000}", "{ at 1: Java refuses a bound past 2147483647"),
     (r"{a}", "{ at 0: Java refuses"),
     (r"[c-a]", "- at 2: Java refuses a range"),
     (r"[a-\d]", "- at 2: Java refuses a range"),
@@ -209,6 +212,26 @@ def test_the_written_out_verdicts_are_javas():
         except re.error:
             differing_in_re += 1
     assert differing_in_re >= len(JAVA_VERDICTS) // 2  # the table is of where the engines differ
+
+
+def test_the_dry_run_reads_what_java_compiles_at_the_edges_of_its_syntax():
+    """Java reads a repetition's bounds as ints ("Illegal repetition range" past 2147483647,
+    where Python's re takes up to 4294967294) and any number of digits in \\x{...}: the
+    rewrite reads a pattern exactly when Java compiles it."""
+    patterns = [r"a{2147483647}", r"a{2147483648}", r"a{0,3000000000}", r"\x{0000041}"]
+    patterns += [r"\x{110000}", r"\x{41}"]
+    judged = java_judges([(pattern, []) for pattern in patterns])
+    java = {
+        pattern: compiled == "ok" for pattern, (compiled, _) in zip(patterns, judged, strict=True)
+    }
+    read = {}
+    for pattern in patterns:
+        try:
+            read[pattern] = python_pattern(pattern) is not None
+        except NotReadable:
+            read[pattern] = False
+    assert read == java
+    assert list(java.values()) == [True, False, False, True, False, True]
 
 
 # Pieces of generated patterns: what each construct the rewrite reads looks like in a pattern.

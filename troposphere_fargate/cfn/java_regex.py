@@ -62,6 +62,7 @@ _ESCAPES_NOT_READ = {
     "N": "a character by its name",
     "Q": "a quotation inside a class",
 }
+_JAVA_INT_MAX = 2**31 - 1  # a repetition's bounds are Java ints
 _QUANTIFIER = re.compile(r"\{([0-9]+)(,([0-9]*))?\}")
 _GROUP_NAME = re.compile(r"\(\?<([a-zA-Z][a-zA-Z0-9]*)>")
 
@@ -128,6 +129,9 @@ class _Reader:
         if found is None:
             # Python takes a "{" that starts no repetition as itself, and {,n} as {0,n}.
             raise NotReadable(f"{{ at {self.at - 1}: Java refuses a {{ that starts no repetition")
+        if any(int(bound) > _JAVA_INT_MAX for bound in (found.group(1), found.group(3)) if bound):
+            # Java reads each bound as an int and refuses one past it; Python's re takes more.
+            raise NotReadable(f"{{ at {self.at - 1}: Java refuses a bound past {_JAVA_INT_MAX}")
         self.at = found.end()
         return found.group(0) + self.quantifier_mode()
 
@@ -197,7 +201,8 @@ class _Reader:
             self.at += digits.end()
             return int(digits.group(0), 8)
         if char == "x":
-            hexadecimal = re.match(r"\{([0-9a-fA-F]{1,6})\}|([0-9a-fA-F]{2})", self.java[self.at :])
+            # \x{h...h}: any number of digits, the code point checked below (Java's x()).
+            hexadecimal = re.match(r"\{([0-9a-fA-F]+)\}|([0-9a-fA-F]{2})", self.java[self.at :])
             if hexadecimal is None:
                 raise NotReadable(f"\\x at {where}: Java refuses it without two hexadecimal digits")
             self.at += hexadecimal.end()
