@@ -139,6 +139,9 @@ JAVA_VERDICTS = [
     (r"abc$\r\n", "abc\r\n", True),
     (r"abc\r$\n", "abc\r\n", False),  # not between the \r and \n of a final \r\n
     (r"abc$", "abc\n", False),
+    (r"^$|^a$", "\n", False),  # a $ that ends the pattern or an alternative of it: the end
+    (r"(a)$", "a\r", False),
+    (r"(a$)", "a\r", False),
     (r"\p{Alpha}+", "abc", True),  # Java's POSIX classes: errors in re
     (r"\p{Alpha}+", "\u00e9", False),  # US-ASCII only
     (r"\P{Alpha}", "1", True),
@@ -212,6 +215,16 @@ def test_the_written_out_verdicts_are_javas():
         except re.error:
             differing_in_re += 1
     assert differing_in_re >= len(JAVA_VERDICTS) // 2  # the table is of where the engines differ
+
+
+def test_a_final_dollar_is_read_as_the_end_of_input():
+    """Under ``matches()`` a ``$`` that ends the pattern, or one of its alternatives, holds at
+    the end of input alone (the verdicts above), so it is ``\\Z``: the lookarounds that read a
+    ``$`` standing before a final line terminator cost more to compile than the rest of a
+    pattern (validate compiles some 30 AllowedPatterns for root.yaml)."""
+    assert python_pattern(r"^[a-z]+$").pattern == r"^[a-z]+\Z"
+    assert python_pattern(r"^$|^(a|b)$").pattern == r"^\Z|^(a|b)\Z"
+    assert python_pattern(r"(a$)").pattern != r"(a\Z)"
 
 
 def test_the_dry_run_reads_what_java_compiles_at_the_edges_of_its_syntax():

@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 
 from ..errors import close_match, expect_template, expect_texts
 from .intrinsics import FUNCTIONS, shape_problems
+from .java_regex import NotReadable, python_pattern
 
 _NO_VALUE = {"Ref": "AWS::NoValue"}
 _LIST_TYPE = re.compile(r"^(List<.*>|CommaDelimitedList)$")
@@ -256,8 +257,6 @@ def _java_pattern(spec: Mapping[str, Any]) -> _JavaPattern | None:
     """A parameter's AllowedPattern, read as CloudFormation reads it (Java's regex syntax); None
     when it has none, or one :func:`unreadable_patterns` names: it is then not checked, as a
     check that reads a pattern otherwise than CloudFormation takes or refuses other values."""
-    from .java_regex import NotReadable, python_pattern
-
     pattern = spec.get("AllowedPattern")
     if not isinstance(pattern, str):
         return None
@@ -274,8 +273,6 @@ def unreadable_patterns(template: Mapping[str, Any]) -> dict[str, str]:
     checked against it. Java's POSIX classes (``\\p{Alpha}``), ``\\Q...\\E``, ``\\z`` and
     the rest are read as Java reads them; a Unicode property, a backreference, ``\\b``, set
     operations inside a class or a flag other than ``i`` are not, nor a pattern Java refuses."""
-    from .java_regex import NotReadable, python_pattern
-
     found = {}
     for name, spec in (template.get("Parameters") or {}).items():
         pattern = spec.get("AllowedPattern") if isinstance(spec, Mapping) else None

@@ -13,7 +13,7 @@ compute (``Fn::Join`` of a list holding a list, a mapping key that is not there)
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from ..errors import close_match
@@ -111,6 +111,36 @@ def _calls(node: Any, path: str) -> Iterator[tuple[str, str, Any]]:
             yield from _calls(value, f"{path}.{key}" if path else str(key))
 
 
+def _any_problem(node: Any, problem: Callable[[str, Any], str | None]) -> bool:
+    """Whether a call under ``node`` has a ``problem``: :func:`_calls`' walk without the paths,
+    which a template with none (the common case) does not pay for."""
+    if isinstance(node, list):
+        for item in node:
+            if _any_problem(item, problem):
+                return True
+    elif isinstance(node, dict):
+        if len(node) == 1:
+            ((name, argument),) = node.items()
+            if _function_name(name):
+                return problem(name, argument) is not None or _any_problem(argument, problem)
+        for value in node.values():
+            if _any_problem(value, problem):
+                return True
+    return False
+
+
+def _problems(node: Any, owner: str, problem: Callable[[str, Any], str | None]) -> list[str]:
+    """``owner, path: problem`` for each call under ``node`` that has a ``problem``."""
+    if not _any_problem(node, problem):
+        return []
+    found = []
+    for path, name, argument in _calls(node, ""):
+        said = problem(name, argument)
+        if said:
+            found.append(f"{owner}{', ' + path if path else ''}: {said}")
+    return found
+
+
 def _sections(template: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
     """Each resource and output of ``template`` with what names it in a message."""
     for section, what in (("Resources", "resource"), ("Outputs", "output")):
@@ -126,11 +156,7 @@ def shape_problems(template: Mapping[str, Any]) -> list[str]:
     each, naming the function and the resource or output (and the property) it is in."""
     problems = []
     for owner, body in _sections(template):
-        for path, name, argument in _calls(body, ""):
-            where = f"{owner}{', ' + path if path else ''}"
-            problem = _shape_problem(name, argument)
-            if problem:
-                problems.append(f"{where}: {problem}")
+        problems += _problems(body, owner, _shape_problem)
     return problems
 
 
@@ -229,13 +255,9 @@ def value_problems(
     are all known, but whose value CloudFormation cannot make: the stack would fail there. One
     line each, starting with ``owner`` (``resource Bucket``). ``lists``: the template's list
     parameters, which an ``Fn::Sub`` cannot substitute."""
-    problems = []
-    for path, name, argument in _calls(node, ""):
-        where = f"{owner}{', ' + path if path else ''}"
-        problem = _value_problem(name, argument, mappings, lists)
-        if problem:
-            problems.append(f"{where}: {problem}")
-    return problems
+    return _problems(
+        node, owner, lambda name, argument: _value_problem(name, argument, mappings, lists)
+    )
 
 
 def _value_problem(

@@ -30,7 +30,9 @@ class NotReadable(ValueError):
 _TERMINATORS = "\\n\\r\\x85\\u2028\\u2029"
 _DOT = f"[^{_TERMINATORS}]"
 # ``$`` without MULTILINE: "at the end of input but for the final terminator, if any"; between
-# the ``\r`` and ``\n`` of a final ``\r\n`` it is not (Java's Dollar node).
+# the ``\r`` and ``\n`` of a final ``\r\n`` it is not (Java's Dollar node). A ``$`` that ends
+# an alternative of the whole pattern (``^a$``, ``^$|^b$``) is ``\Z``: ``matches()`` ends there
+# at the end of input, and re compiles these lookarounds slowly (most of validate's time in re).
 _DOLLAR = "(?:(?=\\r\\n\\Z)|(?<!\\r)(?=\\n\\Z)|(?=[\\r\\x85\\u2028\\u2029]\\Z)|\\Z)"
 # The POSIX character classes, US-ASCII only as Java has them by default (java.util.regex
 # .Pattern, "POSIX character classes (US-ASCII only)"), as a Python class's contents.
@@ -88,6 +90,7 @@ class _Reader:
         self.java = java
         self.at = 0
         self.ignore_case = False  # a leading (?i): the whole pattern
+        self.depth = 0  # the groups open where the reader stands
 
     def peek(self, size: int = 1) -> str:
         return self.java[self.at : self.at + size]
@@ -104,10 +107,11 @@ class _Reader:
             elif char == ".":
                 out.append(_DOT)
             elif char == "$":
-                out.append(_DOLLAR)
+                out.append(_DOLLAR if self.depth or self.peek() not in ("", "|") else "\\Z")
             elif char == "(":
                 out.append(self.group())
             elif char in "^)|":
+                self.depth -= char == ")"
                 out.append(char)
             elif char in "*+?":
                 out.append(char + self.quantifier_mode())
@@ -136,6 +140,12 @@ class _Reader:
         return found.group(0) + self.quantifier_mode()
 
     def group(self) -> str:
+        """The opening of a group, ``(`` read; "" for a leading ``(?i)``, which opens none."""
+        opening = self._group()
+        self.depth += opening != ""
+        return opening
+
+    def _group(self) -> str:
         if self.peek() != "?":
             return "("
         for opening in ("?:", "?=", "?!", "?<=", "?<!", "?>"):
