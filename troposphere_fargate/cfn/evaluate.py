@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from ..errors import close_match, expect_template, expect_texts
-from .intrinsics import FUNCTIONS, shape_problems
+from .intrinsics import FUNCTIONS, described, shape_problems
 from .java_regex import NotReadable, python_pattern
 
 _NO_VALUE = {"Ref": "AWS::NoValue"}
@@ -504,22 +504,10 @@ def _arguments(fn: str, arg: Any, where: str) -> list[Any]:
     wanted = _count(fewest, "value") if fewest == most else f"{fewest} to {most} values"
     at = f"{where}: " if where else ""
     if not isinstance(arg, list):
-        raise EvaluationError(f"{at}{fn} takes a list of {wanted}, not {_a(arg)}")
+        raise EvaluationError(f"{at}{fn} takes a list of {wanted}, not {described(arg)}")
     if not fewest <= len(arg) <= most:
         raise EvaluationError(f"{at}{fn} takes a list of {wanted}, not {len(arg)}")
     return arg
-
-
-def _a(value: Any) -> str:
-    """What a value is, in a message: ``a string ('x')``, ``a mapping``..."""
-    kinds = {bool: "a boolean", int: "a number", float: "a number", str: "a string"}
-    if value is None:
-        return "nothing"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return f"{kinds.get(type(value), type(value).__name__)} ({value!r})"
 
 
 class _Evaluator:
@@ -543,7 +531,7 @@ class _Evaluator:
     def condition(self, name: Any, where: str = "") -> bool:
         if not isinstance(name, str):
             at = f"{where}: " if where else ""
-            raise EvaluationError(f"{at}a condition is named by a string, not {_a(name)}")
+            raise EvaluationError(f"{at}a condition is named by a string, not {described(name)}")
         if name not in self.conditions:
             definitions = self.template.get("Conditions", {})
             if name not in definitions:
@@ -590,7 +578,7 @@ class _Evaluator:
             raise EvaluationError(f"{where}: {fn} cannot be used here: {expr!r}")
         if fn == "Ref":
             if not isinstance(arg, str):
-                raise EvaluationError(f"{where}: Ref takes a name, not {_a(arg)}")
+                raise EvaluationError(f"{where}: Ref takes a name, not {described(arg)}")
             if arg not in self.values:
                 if arg in PSEUDO_PARAMETER_NAMES or arg in self.declared:  # no value here
                     raise KnownAtLaunch(f"{where}: Ref {arg} names no parameter")
@@ -619,7 +607,7 @@ class _Evaluator:
             if not isinstance(delimiter, str) or not isinstance(members, list):
                 raise EvaluationError(
                     f"{where}: Fn::Join takes a delimiter and a list of values, not "
-                    f"{_a(delimiter)} and {_a(members)}"
+                    f"{described(delimiter)} and {described(members)}"
                 )
             return delimiter.join(_joined(members, where))
         if fn == "Fn::Equals":
@@ -640,8 +628,8 @@ class _Evaluator:
         ):
             second = "a list of strings" if fn == "Fn::EachMemberIn" else "a string"
             raise EvaluationError(
-                f"{where}: {fn} takes a list of strings and {second}, not {_a(members)} and "
-                f"{_a(other)}"
+                f"{where}: {fn} takes a list of strings and {second}, not {described(members)} and "
+                f"{described(other)}"
             )
         texts = [as_text(member) for member in members]
         if fn == "Fn::Contains":
@@ -658,7 +646,7 @@ def _joined(members: list[Any], where: str) -> list[str]:
     for member in members:
         if member is None or isinstance(member, list | dict):
             raise EvaluationError(
-                f"{where}: Fn::Join joins strings, and its list holds {_a(member)}"
+                f"{where}: Fn::Join joins strings, and its list holds {described(member)}"
             )
         texts.append(str(as_text(member)))
     return texts
@@ -693,11 +681,11 @@ def _failed_assertions(evaluator: _Evaluator, name: str, rule: Mapping[str, Any]
             return []
     assertions = rule.get("Assertions", [])
     if not isinstance(assertions, list):
-        raise EvaluationError(f"{where}: its Assertions are {_a(assertions)}, not a list")
+        raise EvaluationError(f"{where}: its Assertions are {described(assertions)}, not a list")
     failed = []
     for assertion in assertions:
         if not isinstance(assertion, Mapping) or "Assert" not in assertion:
-            got = "one without" if isinstance(assertion, Mapping) else _a(assertion)
+            got = "one without" if isinstance(assertion, Mapping) else described(assertion)
             raise EvaluationError(f"{where}: an assertion is a mapping with an Assert, not {got}")
         holds = evaluator.value(assertion["Assert"], _RULE_FUNCTIONS, where)
         if not evaluator._truth(holds, where):

@@ -77,7 +77,8 @@ _LISTS = {
 }
 
 
-def _a(value: Any) -> str:
+def described(value: Any) -> str:
+    """What a value is, in a message: ``a string ('x')``, ``a list of 2``, ``a mapping``..."""
     kinds = {bool: "a boolean", int: "a number", float: "a number", str: "a string"}
     if value is None:
         return "nothing"
@@ -169,19 +170,19 @@ def _shape_problem(name: str, argument: Any) -> str | None:
     if name in _TRANSFORM_ONLY:
         return f"{name} {_NEEDS_TRANSFORM}: CloudFormation refuses it otherwise"
     if name == "Ref":
-        return None if isinstance(argument, str) else f"Ref takes a name, not {_a(argument)}"
+        return None if isinstance(argument, str) else f"Ref takes a name, not {described(argument)}"
     if name == "Fn::Sub":
         return _sub_problem(argument)
     if name in ("Fn::Base64", "Fn::GetAZs", "Fn::ImportValue"):
         if isinstance(argument, str) or _is_function(argument):
             return None
-        return f"{name} takes a string (or a function that gives one), not {_a(argument)}"
+        return f"{name} takes a string (or a function that gives one), not {described(argument)}"
     if name == "Fn::GetStackOutput":
         # { "Fn::GetStackOutput": { "StackName": ..., "OutputName": ..., "Region": ...,
         # "RoleArn": ... } }, StackName and OutputName required (Template Reference).
         wanted = "a mapping with a StackName and an OutputName"
         if not isinstance(argument, dict):
-            return f"Fn::GetStackOutput takes {wanted}, not {_a(argument)}"
+            return f"Fn::GetStackOutput takes {wanted}, not {described(argument)}"
         missing = [key for key in ("StackName", "OutputName") if key not in argument]
         return f"Fn::GetStackOutput takes {wanted}: it has no {missing[0]}" if missing else None
     if name == "Fn::GetAtt" and isinstance(argument, str):
@@ -194,7 +195,7 @@ def _shape_problem(name: str, argument: Any) -> str | None:
         return None  # the condition and rule functions: evaluate.py checks them where they are
     what, kinds = _LISTS[name]
     if not isinstance(argument, list) or len(argument) != len(kinds):
-        return f"{name} takes a list of {len(kinds)} values ({what}), not {_a(argument)}"
+        return f"{name} takes a list of {len(kinds)} values ({what}), not {described(argument)}"
     for position, (kind, value) in enumerate(zip(kinds, argument, strict=True), start=1):
         wrong = _argument_problem(kind, value)
         if wrong:
@@ -205,15 +206,15 @@ def _shape_problem(name: str, argument: Any) -> str | None:
 def _argument_problem(kind: str, value: Any) -> str | None:
     """What is wrong with one argument of a function, or None."""
     if kind == _TEXT and not isinstance(value, str):
-        return f"{_a(value)}, not a string (no function may stand there)"
+        return f"{described(value)}, not a string (no function may stand there)"
     if kind == _NAME and not isinstance(value, str):
-        return f"{_a(value)}, not a name"
+        return f"{described(value)}, not a name"
     if kind == _LIST and not (isinstance(value, list) or _is_function(value)):
-        return f"{_a(value)}, not a list (or a function that gives one)"
+        return f"{described(value)}, not a list (or a function that gives one)"
     if kind == _SOURCE and not (isinstance(value, str) or _is_function(value)):
-        return f"{_a(value)}, not a string (or a function that gives one)"
+        return f"{described(value)}, not a string (or a function that gives one)"
     if kind == _INDEX and not _is_function(value) and _index(value) is None:
-        return f"{_a(value)}, not an index from 0 (a whole number)"
+        return f"{described(value)}, not an index from 0 (a whole number)"
     return None
 
 
@@ -240,9 +241,9 @@ def _sub_problem(argument: Any) -> str | None:
     ):
         return None
     shown = (
-        f"[{', '.join(_a(item) for item in argument)}]"
+        f"[{', '.join(described(item) for item in argument)}]"
         if isinstance(argument, list)
-        else _a(argument)
+        else described(argument)
     )
     return f"Fn::Sub takes a string, or a list of a string and a mapping of variables, not {shown}"
 
@@ -272,14 +273,14 @@ def _value_problem(
         )
         if inner:
             return (
-                f"Fn::Join joins strings, and its list holds {_a(inner[0])}: CloudFormation "
+                f"Fn::Join joins strings, and its list holds {described(inner[0])}: CloudFormation "
                 "fails the stack (a list parameter's Ref is the whole list: join it alone, or "
                 "pick an item with Fn::Select)"
             )
     if name == "Fn::Select" and isinstance(argument, list) and len(argument) == 2:
         index, items = argument
         if isinstance(items, list) and not isinstance(index, dict) and _index(index) is None:
-            return f"Fn::Select's index is {_a(index)}, not a whole number from 0"
+            return f"Fn::Select's index is {described(index)}, not a whole number from 0"
     if name == "Fn::Cidr" and isinstance(argument, list) and len(argument) == 3:
         # "count: The number of CIDRs to generate. Valid range is between 1 and 256."
         count = _index(argument[1])
