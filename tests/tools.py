@@ -86,12 +86,13 @@ def dot() -> Path:
 
 
 def java() -> Path:
-    """A JDK's ``java``, which runs tests/cfn/RegexParity.java from source (Java 11 or later,
-    with the compiler: a JRE alone cannot). CloudFormation reads patterns as Java does."""
+    """A JDK's ``java``, which runs tests/cfn/RegexParity.java from source (Java 17 or later:
+    it reads hex with java.util.HexFormat, "@since 17"; with the compiler: a JRE alone cannot).
+    CloudFormation reads patterns as Java does."""
     javac = shutil.which("javac")
     return require_tool(
         "a JDK (java and javac)",
         shutil.which("java") if javac else None,
-        "install a JDK 11 or later (`apt-get install default-jdk-headless` on Debian or Ubuntu, "
+        "install a JDK 17 or later (`apt-get install default-jdk-headless` on Debian or Ubuntu, "
         "`brew install openjdk` on macOS)",
     )
