@@ -86,13 +86,27 @@ def dot() -> Path:
 
 
 def java() -> Path:
-    """A JDK's ``java``, which runs tests/cfn/RegexParity.java from source (Java 17 or later:
-    it reads hex with java.util.HexFormat, "@since 17"; with the compiler: a JRE alone cannot).
-    CloudFormation reads patterns as Java does."""
-    javac = shutil.which("javac")
+    """A JDK's ``java``, 17 or later, which runs tests/cfn/RegexParity.java from source (with
+    the compiler: a JRE alone cannot; it reads hex with java.util.HexFormat, "@since 17"; and
+    the dry run's patterns follow Java 17's reading, where ``(?i)\\p{Lower}`` takes ``A``, which
+    Java 11 does not). CloudFormation reads patterns as Java does."""
     return require_tool(
-        "a JDK (java and javac)",
-        shutil.which("java") if javac else None,
-        "install a JDK 17 or later (`apt-get install default-jdk-headless` on Debian or Ubuntu, "
+        "a JDK 17 or later (java and javac)",
+        _jdk(),
+        "install one (`apt-get install default-jdk-headless` on Debian 12 or Ubuntu 24.04, "
         "`brew install openjdk` on macOS)",
     )
+
+
+@functools.cache
+def _jdk() -> str | None:
+    """``java`` when ``javac`` is beside it on the PATH and ``javac -version`` says 17 or later."""
+    import re
+    import subprocess
+
+    java, javac = shutil.which("java"), shutil.which("javac")
+    if java is None or javac is None:
+        return None
+    said = subprocess.run([javac, "-version"], capture_output=True, text=True, timeout=60)
+    major = re.search(r"javac (\d+)", said.stdout + said.stderr)
+    return java if major and int(major.group(1)) >= 17 else None

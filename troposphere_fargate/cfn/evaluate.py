@@ -480,8 +480,9 @@ class KnownAtLaunch(EvaluationError):
     """An expression reads a value not known here: what only the account holds
     (``Fn::RefAll``, ``Fn::ValueOf``, ``Fn::ValueOfAll``, which CloudFormation looks up when it
     checks the rule), or a parameter given no value; or, in a rule, a function CloudFormation
-    has that the dry run does not evaluate there (``Fn::If``, ``Fn::Join``...):
-    the rule is left for CloudFormation, not refused."""
+    has that the dry run does not evaluate there (``Fn::If``, ``Fn::Join``...), or a rule
+    function given arguments of another kind than its reference shows (``Fn::Contains`` of a
+    string for its list): the rule is left for CloudFormation, not refused."""
 
 
 def as_text(value: Any) -> Any:
@@ -626,8 +627,10 @@ class _Evaluator:
             or isinstance(other, dict)
             or (isinstance(other, list) != (fn == "Fn::EachMemberIn"))
         ):
+            # What CloudFormation makes of other arguments (a String parameter's Ref for the
+            # list) is not documented, and cfn-lint takes them: the rule is left unchecked.
             second = "a list of strings" if fn == "Fn::EachMemberIn" else "a string"
-            raise EvaluationError(
+            raise KnownAtLaunch(
                 f"{where}: {fn} takes a list of strings and {second}, not {described(members)} and "
                 f"{described(other)}"
             )
