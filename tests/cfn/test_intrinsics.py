@@ -349,3 +349,80 @@ def test_a_stack_output_read_with_fn_getstackoutput_is_taken(tmp_path):
         "t.json: resource Topic, Properties.TopicName: Fn::GetStackOutput takes a mapping with "
         "a StackName and an OutputName: it has no OutputName"
     ]
+
+
+# cfn-lint's schema of Fn::Equals in a condition takes Ref, Fn::FindInMap, Fn::Sub, Fn::Join,
+# Fn::Select and Fn::Split (cfnlint/data/schemas/other/functions/equals.json), and a condition
+# of Fn::Select of an Fn::Split deploys ("The CFN template functions as expected when deployed
+# to AWS", DontShaveTheYak/cloud-radar#179; "an AWS validated test", localstack/localstack#9311):
+# the dry run refused each as "cannot be used here".
+VERSION = {"Type": "String", "Default": "5.7.mysql_aurora.2.10.2"}
+ZONES = {"Type": "CommaDelimitedList", "Default": "a,b"}
+SELECTING = {
+    "IsMySQL8": {
+        "Fn::Equals": [
+            {"Fn::Select": [0, {"Fn::Split": ["8.0.mysql_aurora", {"Ref": "Version"}]}]},
+            "",
+        ]
+    },
+    "FirstZoneIsA": {"Fn::Equals": [{"Fn::Select": ["0", {"Ref": "Zones"}]}, "a"]},
+    "InEast": {"Fn::Equals": [{"Fn::Sub": "${Version}@${AWS::Region}"}, "x@us-east-1"]},
+    "Named": {"Fn::Equals": [{"Fn::Sub": ["${V}-y", {"V": {"Ref": "Version"}}]}, "x-y"]},
+}
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        ({}, ["FirstZoneIsA"]),
+        ({"Version": "8.0.mysql_aurora.3.04.0", "Zones": "b,a"}, ["IsMySQL8"]),
+        ({"Version": "x"}, ["FirstZoneIsA", "InEast", "Named"]),
+    ],
+)
+def test_a_condition_may_select_split_and_substitute(tmp_path, given, kept):
+    resources = {name: {"Type": "AWS::SNS::Topic", "Condition": name} for name in SELECTING}
+    template = {
+        "Parameters": {"Version": VERSION, "Zones": ZONES},
+        "Conditions": SELECTING,
+        "Resources": resources,
+    }
+    assert sorted(_dry_run(tmp_path, template, **given).resources) == sorted(kept)
+
+
+@pytest.mark.parametrize(
+    ("condition", "says"),
+    [
+        (
+            {"Fn::Equals": [{"Fn::Select": [2, {"Ref": "Zones"}]}, "a"]},
+            "condition C: Fn::Select's index 2 is past the end of a list of 2",
+        ),
+        (
+            {"Fn::Equals": [{"Fn::Select": [-1, {"Ref": "Zones"}]}, "a"]},
+            "condition C: Fn::Select takes an index and a list, not a number (-1)",
+        ),
+        (
+            {"Fn::Equals": [{"Fn::Split": [",", {"Ref": "Zones"}]}, "a"]},
+            "condition C: Fn::Split takes a delimiter and a string, not a string (',') and a list",
+        ),
+        (
+            {"Fn::Equals": [{"Fn::Sub": "${Topic.Arn}"}, "a"]},
+            "condition C: Fn::Sub '${Topic.Arn}' names what a condition cannot know",
+        ),
+        (
+            {"Fn::Equals": [{"Fn::Sub": ["${V}", ["V"]]}, "a"]},
+            "condition C: Fn::Sub takes a string, or a string and a mapping of variables",
+        ),
+    ],
+)
+def test_a_condition_selecting_or_substituting_what_cannot_be_is_one_line(
+    tmp_path, condition, says
+):
+    template = {
+        "Parameters": {"Zones": ZONES},
+        "Conditions": {"C": condition},
+        "Resources": {"Topic": {"Type": "AWS::SNS::Topic", "Condition": "C"}},
+    }
+    with pytest.raises(DryRunFailed) as failed:
+        _dry_run(tmp_path, template)
+    assert len(failed.value.problems) == 1
+    assert failed.value.problems[0].startswith(f"t.json: {says}")

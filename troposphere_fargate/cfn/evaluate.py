@@ -418,10 +418,16 @@ def region_problem(template: Mapping[str, Any], region: str) -> str | None:
 # The functions CloudFormation evaluates in each section (its "Condition functions" and "Rule
 # functions" references). Anything else there is an error, as CloudFormation would say.
 # Fn::Join is how a template asks whether a list parameter is empty (an empty list joins to "");
-# CloudFormation evaluates it in conditions, and cfn-lint accepts it there. Fn::If is no
-# condition of the Conditions section ("You define all conditions in the Conditions section of
-# a template except for Fn::If conditions", Condition functions): cfn-lint refuses it there
-# (E8001), and a condition chosen by another condition is an Fn::And or Fn::Or of them.
+# CloudFormation evaluates it in conditions, and cfn-lint accepts it there, with Fn::Select,
+# Fn::Split and Fn::Sub (the functions cfn-lint's schema of Fn::Equals takes, its
+# data/schemas/other/functions/equals.json; Fn::Length and Fn::ToJsonString too, under
+# AWS::LanguageExtensions, which the dry run reads only processed): "!Equals [!Select [0,
+# !Split [...]], ...]" deploys (DontShaveTheYak/cloud-radar#179: "The CFN template functions
+# as expected when deployed to AWS"; localstack/localstack#9311, "an AWS validated test").
+# Fn::If is no condition of the Conditions section ("You define all conditions in the
+# Conditions section of a template except for Fn::If conditions", Condition functions):
+# cfn-lint refuses it there (E8001), and a condition chosen by another condition is an Fn::And
+# or Fn::Or of them.
 _CONDITION_FUNCTIONS = frozenset(
     {
         "Ref",
@@ -432,6 +438,9 @@ _CONDITION_FUNCTIONS = frozenset(
         "Fn::Or",
         "Fn::FindInMap",
         "Fn::Join",
+        "Fn::Select",
+        "Fn::Split",
+        "Fn::Sub",
     }
 )
 _RULE_FUNCTIONS = frozenset(
@@ -467,6 +476,8 @@ _ARGUMENTS = {
     "Fn::Join": (2, 2),
     "Fn::Not": (1, 1),
     "Fn::Or": (2, 10),
+    "Fn::Select": (2, 2),
+    "Fn::Split": (2, 2),
     "Fn::ValueOf": (2, 2),
     "Fn::ValueOfAll": (2, 2),
 }
@@ -589,6 +600,8 @@ class _Evaluator:
             return self.values[arg]
         if fn == "Condition":
             return self.condition(arg, where)
+        if fn == "Fn::Sub":
+            return self._substitution(arg, allowed, where)
         args = _arguments(fn, arg, where)
         if fn == "Fn::FindInMap":
             mapping, first, second = (self.value(a, allowed, where) for a in args)
@@ -601,8 +614,59 @@ class _Evaluator:
                 ) from None
         return self._called(fn, [self.value(a, allowed, where) for a in args], where)
 
+    def _substitution(self, arg: Any, allowed: frozenset[str], where: str) -> str:
+        """An ``Fn::Sub`` in a condition: its text with each ``${Name}`` of a parameter, a
+        pseudo parameter or its own variables filled in ("Fn::Sub: String or { "Fn::Sub" : [
+        String, { Var1Name: Var1Value, ... } ] }", Template Reference); a condition has no
+        resource to name."""
+        if isinstance(arg, str):
+            text, variables = arg, {}
+        elif (
+            isinstance(arg, list)
+            and len(arg) == 2
+            and isinstance(arg[0], str)
+            and isinstance(arg[1], dict)
+        ):
+            text, variables = arg
+        else:
+            raise EvaluationError(
+                f"{where}: Fn::Sub takes a string, or a string and a mapping of variables, not "
+                f"{described(arg)}"
+            )
+        own = {name: self.value(value, allowed, where) for name, value in variables.items()}
+        known = {name: self.values[name] for name in self.values if name not in self.lists}
+        filled, whole = _filled(text, {**known, **own})
+        if not whole:
+            raise EvaluationError(
+                f"{where}: Fn::Sub {text!r} names what a condition cannot know (a resource, or "
+                "a list parameter)"
+            )
+        return filled
+
     def _called(self, fn: str, args: list[Any], where: str) -> Any:
         """The value of ``fn`` (of those taking a list) of the evaluated ``args``."""
+        if fn == "Fn::Split":
+            delimiter, source = args
+            if not isinstance(delimiter, str) or not isinstance(source, str):
+                raise EvaluationError(
+                    f"{where}: Fn::Split takes a delimiter and a string, not "
+                    f"{described(delimiter)} and {described(source)}"
+                )
+            return source.split(delimiter)
+        if fn == "Fn::Select":
+            index, items = args
+            number = _select_index(index)
+            if number is None or not isinstance(items, list):
+                raise EvaluationError(
+                    f"{where}: Fn::Select takes an index and a list, not {described(index)} "
+                    f"and {described(items)}"
+                )
+            if number >= len(items):
+                raise EvaluationError(
+                    f"{where}: Fn::Select's index {number} is past the end of a list of "
+                    f"{len(items)}: CloudFormation fails the stack"
+                )
+            return items[number]
         if fn == "Fn::Join":
             delimiter, members = args
             if not isinstance(delimiter, str) or not isinstance(members, list):
@@ -640,6 +704,18 @@ class _Evaluator:
         if fn == "Fn::EachMemberEquals":
             return all(text == as_text(other) for text in texts)
         return all(text in [as_text(item) for item in other] for text in texts)
+
+
+def _select_index(index: Any) -> int | None:
+    """An ``Fn::Select`` index as a number: a whole number from 0, or its digits as text (the
+    Template Reference's examples write ``"1"``); None for anything else."""
+    if isinstance(index, bool):
+        return None
+    if isinstance(index, int):
+        return index if index >= 0 else None
+    if isinstance(index, str) and index.isascii() and index.isdigit():
+        return int(index)
+    return None
 
 
 def _joined(members: list[Any], where: str) -> list[str]:
