@@ -426,3 +426,52 @@ def test_a_condition_selecting_or_substituting_what_cannot_be_is_one_line(
         _dry_run(tmp_path, template)
     assert len(failed.value.problems) == 1
     assert failed.value.problems[0].startswith(f"t.json: {says}")
+
+
+def test_a_mapping_key_read_as_a_number_is_refused_where_it_is(tmp_path, capsys):
+    """CloudFormation refuses a template with a key YAML 1.1 reads as a number: "Template
+    format error: [/Mappings/AccountMap] map keys must be strings; received numeric
+    [123456789012] instead" (aws-cloudformation/cfn-lint#292; of a property's key too,
+    awsdocs/aws-cloudformation-user-guide#404). The dry run looked the key up as text, found
+    nothing and said "Unable to get mapping"; a key nothing looked up passed."""
+    path = tmp_path / "t.yaml"
+    path.write_text(
+        "Mappings:\n  Accounts:\n    123456789012: {Env: prod}\n"
+        "Resources:\n  T: {Type: AWS::SNS::Topic}\n"
+    )
+    assert cli.main(["validate", str(path)]) == 1
+    assert capsys.readouterr().err == (
+        f"troposphere-fargate: error: {path}:3:5: not a CloudFormation template: map keys must "
+        "be strings; received numeric [123456789012] instead, as CloudFormation says: quote it "
+        "('123456789012')\n"
+    )
+
+
+def test_a_mapping_looked_up_with_a_number_written_unquoted_finds_its_key(tmp_path):
+    """``!FindInMap [Accounts, 123456789012, Env]``: YAML 1.1 reads the argument as a number,
+    the mapping's key is text (it must be, above), and the template is JSON to CloudFormation,
+    where the lookup finds it; so do a condition and a Ref-ed key beside it."""
+    path = tmp_path / "t.yaml"
+    path.write_text(
+        "Mappings:\n  Accounts:\n    '123456789012': {Env: prod, 'true': on}\n"
+        "Conditions:\n  IsProd: !Equals [!FindInMap [Accounts, 123456789012, Env], prod]\n"
+        "Resources:\n  T:\n    Type: AWS::SNS::Topic\n    Condition: IsProd\n"
+        "    Properties: {TopicName: !FindInMap [Accounts, 123456789012, Env],"
+        " DisplayName: !FindInMap [Accounts, 123456789012, true]}\n"
+    )
+    properties = dry_run(path, {}).resources["T"]["Properties"]
+    assert properties == {"TopicName": "prod", "DisplayName": True}
+
+
+def test_a_condition_decided_before_every_value_is_known_compares_a_boolean_as_text():
+    """``diff`` decides the conditions a parent's values fix (``decided_conditions``): its
+    Fn::Equals of a YAML ``true`` and the text "true" compared Python's "True" and said
+    false, where the full evaluation (and CloudFormation) says true."""
+    from troposphere_fargate.cfn.evaluate import decided_conditions
+
+    template = {
+        "Parameters": {"Flag": {"Type": "String"}, "Other": {"Type": "String"}},
+        "Conditions": {"FlagOn": {"Fn::Equals": [{"Ref": "Flag"}, True]}},
+        "Resources": {"T": {"Type": "AWS::SNS::Topic"}},
+    }
+    assert decided_conditions(template, {"Flag": "true"}) == {"FlagOn": True}

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from ..errors import close_match, expect_template, expect_texts
-from .intrinsics import FUNCTIONS, described, shape_problems
+from .intrinsics import FUNCTIONS, described, map_key, shape_problems
 from .java_regex import NotReadable, python_pattern
 
 _NO_VALUE = {"Ref": "AWS::NoValue"}
@@ -604,7 +604,7 @@ class _Evaluator:
             return self._substitution(arg, allowed, where)
         args = _arguments(fn, arg, where)
         if fn == "Fn::FindInMap":
-            mapping, first, second = (self.value(a, allowed, where) for a in args)
+            mapping, first, second = (map_key(self.value(a, allowed, where)) for a in args)
             try:
                 return self.template["Mappings"][mapping][first][second]
             except (KeyError, TypeError):
@@ -1194,10 +1194,11 @@ class _Partial:
         if fn == "Fn::Not" and len(found) == 1 and isinstance(found[0], bool):
             return not found[0]
         if fn == "Fn::Equals" and len(found) == 2:
-            return str(found[0]) == str(found[1])
+            return as_text(found[0]) == as_text(found[1])
         if fn == "Fn::FindInMap" and len(found) == 3:
+            first, second, third = (map_key(item) for item in found)
             try:
-                return self.template["Mappings"][found[0]][found[1]][found[2]]
+                return self.template["Mappings"][first][second][third]
             except (KeyError, TypeError):
                 return _UNKNOWN
         return _UNKNOWN

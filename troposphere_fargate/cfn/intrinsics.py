@@ -89,6 +89,19 @@ def described(value: Any) -> str:
     return f"{kinds.get(type(value), type(value).__name__)} ({value!r})"
 
 
+def map_key(value: Any) -> Any:
+    """An ``Fn::FindInMap`` argument as the key it looks up: a number or a boolean written
+    unquoted (``!FindInMap [Accounts, 123456789012, Env]``, which YAML 1.1 reads as a number)
+    as its text, the mapping's keys being strings (CloudFormation refuses any other: "map keys
+    must be strings; received numeric [123456789012] instead", aws-cloudformation/cfn-lint#292,
+    and the template is JSON to it, where a number's text is its key); anything else as it is."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    return value
+
+
 def _is_function(node: Any) -> bool:
     return isinstance(node, dict) and len(node) == 1 and _function_name(next(iter(node)))
 
@@ -286,7 +299,11 @@ def _value_problem(
         count = _index(argument[1])
         if count is not None and not 1 <= count <= 256:
             return f"Fn::Cidr's count is {count}: CloudFormation takes 1 to 256"
-    keys = argument if name == "Fn::FindInMap" and isinstance(argument, list) else []
+    keys = (
+        [map_key(key) for key in argument]
+        if name == "Fn::FindInMap" and isinstance(argument, list)
+        else []
+    )
     if len(keys) == 3 and all(isinstance(key, str) for key in keys):
         level = mappings.get(keys[0])
         level = level.get(keys[1]) if isinstance(level, Mapping) else None

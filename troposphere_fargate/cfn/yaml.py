@@ -254,6 +254,20 @@ def _expect_dumper(dumper: object) -> None:
     )
 
 
+class _KeyNotText(yaml.constructor.ConstructorError):
+    """A mapping key YAML reads as a number (``1``, an unquoted account ID): CloudFormation
+    refuses the template ("Template format error: [/Mappings/AccountMap] map
+    keys must be strings; received numeric [123456789012] instead", aws-cloudformation/
+    cfn-lint#292; the same of a resource property's key, awsdocs/aws-cloudformation-user-
+    guide#404), which PyYAML reads as an int and the commands looked up as nothing."""
+
+
+# The plain keys YAML 1.1 reads as numbers (their resolved tags), which CloudFormation refuses
+# in so many words. Whether it refuses a key read as a boolean or a date is not documented:
+# those are left as they are.
+_NUMERIC_KEYS = frozenset({"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"})
+
+
 class _Loader(yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader):  # type: ignore[misc]
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         """A mapping, refusing a key given twice: PyYAML would keep the last silently, and
@@ -272,6 +286,15 @@ class _Loader(yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader):  
                     )
                 seen[key_node.value] = key_node.start_mark.line + 1
         mapping: dict[Any, Any] = super().construct_mapping(node, deep)
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag in _NUMERIC_KEYS:
+                raise _KeyNotText(
+                    None,
+                    None,
+                    f"map keys must be strings; received numeric [{key_node.value}] instead, as "
+                    f"CloudFormation says: quote it ('{key_node.value}')",
+                    key_node.start_mark,
+                )
         return mapping
 
 
@@ -401,6 +424,12 @@ def read_template(path: Path | str) -> dict[str, Any]:
     else:
         try:
             loaded = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
+        except _KeyNotText as exc:
+            mark = exc.problem_mark
+            line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+            raise TemplateFileError(
+                f"{_where(path, line, column)}: not a CloudFormation template: {exc.problem}"
+            ) from None
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             problem = exc.problem or exc.context or "cannot be parsed"
