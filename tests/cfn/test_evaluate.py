@@ -603,3 +603,21 @@ def test_a_parameter_value_takes_4096_bytes_of_utf_8():
         assert problem.endswith("CloudFormation takes a parameter value of 4,096 bytes at most")
     # A default is the template's, of which the quota says nothing.
     assert parameter_values({"Parameters": {"Text": {"Type": "String", "Default": "é" * 2049}}}, {})
+
+
+def test_a_number_too_large_for_a_double_is_a_number_the_bounds_judge():
+    """Java's BigDecimal reads 1e400 exactly and Double.parseDouble as infinity (Java SE
+    API: "if the exact value of the string is large enough in magnitude ... the result is
+    infinity"): a Number parameter of it was refused as "not a number", which neither way
+    CloudFormation may read it says; its MaxValue still refuses it."""
+    template = {
+        "Parameters": {"Big": {"Type": "Number"}, "Bounded": {"Type": "Number", "MaxValue": 10}},
+        "Resources": {"T": {"Type": "AWS::SNS::Topic"}},
+    }
+    assert parameter_problems(template, {"Big": "1e400", "Bounded": "5"}) == []
+    assert parameter_problems(template, {"Big": "1", "Bounded": "1e400"}) == [
+        "parameter Bounded='1e400' is above the maximum 10"
+    ]
+    assert parameter_problems(template, {"Big": "Infinity", "Bounded": "5"}) == [
+        "parameter Big='Infinity' is not a number"
+    ]

@@ -221,6 +221,9 @@ def _which_items(pattern: _JavaPattern, value: str, member: bool) -> str:
     return f" ({', '.join(map(repr, failing))} {'does' if len(failing) == 1 else 'do'} not)"
 
 
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
 def _number(text: str) -> float | None:
     """A parameter value read as a number, or None for one that is no number. Python's
     float() reads ``1_0`` as 10 (PEP 515), which Java's Double.parseDouble and BigDecimal, the
@@ -234,7 +237,12 @@ def _number(text: str) -> float | None:
         number = float(text)
     except ValueError:
         return None
-    return number if math.isfinite(number) else None
+    if math.isfinite(number):
+        return number
+    # Digits too large for a double (1e400): both Java readers take them (BigDecimal exactly,
+    # parseDouble as infinity), and the bounds still judge them; "Infinity" and "NaN" are
+    # parseDouble's words alone, which the bounds could not judge.
+    return number if _DECIMAL.fullmatch(text.strip()) else None
 
 
 def _utf16_units(text: str) -> int:
