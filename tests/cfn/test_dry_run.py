@@ -1792,3 +1792,40 @@ def test_a_nested_template_url_longer_than_cloudformation_takes_is_refused():
         "takes 1,024 at most: give a shorter TemplateKeyPrefix"
         for stack in ("NetworkStack", "ServiceStack")
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "given"),
+    [
+        ("AllowedValues: [true, false]\n    Default: false", {}),
+        ("AllowedValues: [true, false]\n    Default: false", {"Encrypted": "true"}),
+        # YAML 1.1, as CloudFormation reads YAML: Yes and No are booleans, true and false.
+        ("AllowedValues: [Yes, No]\n    Default: Yes", {}),
+        ("AllowedValues: [Yes, No]\n    Default: Yes", {"Encrypted": "false"}),
+    ],
+)
+def test_allowed_values_written_as_booleans_take_true_and_false(tmp_path, text, given):
+    """A boolean in AllowedValues is its text, "true" or "false", as a boolean Default is: "the
+    AllowedValues ... are actual YAML bool values. They are being coerced to strings in the
+    context of the parameter" (Boolean parameters in CloudFormation,
+    https://awholenother.com/2020/06/20/boolean-parameters-in-cloudformation.html); AWS's own
+    samples launch so (aws-cloudformation/aws-cloudformation-templates, NeptuneDB/Neptune.json:
+    "AllowedValues": [true, false], "Default": false). The dry run compared "false" with
+    Python's "False" and refused every such template, its own default included."""
+    template = tmp_path / "flags.yaml"
+    template.write_text(
+        "Parameters:\n  Encrypted:\n    Type: String\n    " + text + "\n"
+        "Conditions:\n  IsEncrypted: !Equals [!Ref Encrypted, true]\n"
+        "Resources:\n  Queue:\n    Type: AWS::SQS::Queue\n"
+    )
+    assert dry_run(template, given).parameters["Encrypted"] in ("true", "false")
+
+
+def test_a_value_outside_allowed_booleans_is_still_refused(tmp_path):
+    template = tmp_path / "flags.yaml"
+    template.write_text(
+        "Parameters:\n  Encrypted:\n    Type: String\n    AllowedValues: [true, false]\n"
+        "    Default: false\nResources:\n  Queue:\n    Type: AWS::SQS::Queue\n"
+    )
+    with pytest.raises(DryRunFailed, match="Encrypted='True' is not one of the allowed values"):
+        dry_run(template, {"Encrypted": "True"})

@@ -306,7 +306,9 @@ def _check_constraints(name: str, spec: Mapping[str, Any], value: str) -> None:
     members = [m.strip() for m in value.split(",")] if is_list and value else [value]
     for member in members:
         allowed = spec.get("AllowedValues")
-        if allowed is not None and member not in [str(a) for a in allowed]:
+        # The template is JSON to CloudFormation: an allowed value written as a YAML or JSON
+        # true (or YAML 1.1's Yes) is "true", as a Default is (default_text).
+        if allowed is not None and member not in [default_text(a) for a in allowed]:
             raise reject("is not one of the allowed values")
         pattern = _java_pattern(spec)
         if pattern is not None and not pattern.fullmatch(member):
