@@ -1829,3 +1829,25 @@ def test_a_value_outside_allowed_booleans_is_still_refused(tmp_path):
     )
     with pytest.raises(DryRunFailed, match="Encrypted='True' is not one of the allowed values"):
         dry_run(template, {"Encrypted": "True"})
+
+
+def test_a_sub_variable_with_spaces_inside_its_braces_is_the_name_without_them(tmp_path):
+    """CloudFormation drops the spaces around a name in ``${ Name }``: "When the whitespace is
+    removed this works perfectly fine in cfn-lint (and always works in CloudFormation)", and
+    cfn-lint's maintainers have read such names stripped since (cfn-lint issue #236,
+    https://github.com/aws-cloudformation/cfn-lint/issues/236; its good template
+    test/fixtures/templates/good/generic.yaml writes ``${ Package}`` and ``${ AWS::Region}``).
+    The dry run refused the template: "Unresolved resource dependencies [ AWS::Region,
+    Package]"."""
+    template = tmp_path / "spaced.yaml"
+    template.write_text(
+        "Parameters:\n  Package:\n    Type: String\n"
+        "Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n    Properties:\n"
+        "      DisplayName: !Sub 'install ${ Package} in ${ AWS::Region }'\n"
+        "      TopicName: !Sub ['${ Name }-${Package}', {Name: topic}]\n"
+    )
+    stack = dry_run(template, {"Package": "git"}, "eu-west-1")
+    assert stack.resources["Topic"]["Properties"] == {
+        "DisplayName": "install git in eu-west-1",
+        "TopicName": "topic-git",
+    }

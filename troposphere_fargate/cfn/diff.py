@@ -35,6 +35,7 @@ from typing import Any
 from ..errors import possessive
 from .evaluate import default_text, literals, referred
 from .evaluate import pseudo_for_region as pseudo_for_region  # moved to evaluate; importable here
+from .intrinsics import SUB_VARIABLE, sub_name
 from .limits import branches
 from .yaml import (
     PROCESSED_TEMPLATE,
@@ -3000,9 +3001,13 @@ def _placed(template: Mapping[str, Any], placeholders: Mapping[str, str]) -> dic
             text = inner if isinstance(inner, str) else inner[0] if inner else None
             variables = {} if isinstance(inner, str) or len(inner) < 2 else inner[1]
             if isinstance(text, str) and isinstance(variables, dict):
-                for parameter, value in placeholders.items():
-                    if parameter not in variables:
-                        text = text.replace("${" + parameter + "}", value)
+
+                def placed_variable(match: re.Match[str]) -> str:
+                    name = sub_name(match.group(1)) or ""
+                    wired = name in placeholders and name not in variables
+                    return placeholders[name] if wired else match.group(0)
+
+                text = SUB_VARIABLE.sub(placed_variable, text)
                 return {"Fn::Sub": text if isinstance(inner, str) else [text, place(variables)]}
         return {key: place(value) for key, value in node.items()}
 

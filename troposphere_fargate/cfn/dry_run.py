@@ -41,7 +41,7 @@ from .evaluate import (
     unreadable_patterns,
     zone_region,
 )
-from .intrinsics import map_key, shape_problems, value_problems
+from .intrinsics import SUB_VARIABLE, map_key, shape_problems, sub_name, value_problems
 from .limits import MAX_DEPLOYMENT_MINUTES, WILDCARDS_PER_RULE, deployment_minutes
 from .reach import GATEWAY_ENDPOINTS, KNOWN_ENDPOINTS, endpoints_called
 from .weekly import NotWeekly, week_average
@@ -455,8 +455,8 @@ def _mapped(node: Any, mappings: Mapping[str, Any]) -> Any:
         and isinstance(variables, dict)
         and all(isinstance(value, str) for value in variables.values())
     ):
-        filled = re.sub(
-            r"\$\{([^}!]*)\}", lambda m: str(variables.get(m.group(1), m.group(0))), text
+        filled = SUB_VARIABLE.sub(
+            lambda m: str(variables.get(sub_name(m.group(1)) or "", m.group(0))), text
         )
         if not re.search(r"\$\{[^!]", filled):
             return filled

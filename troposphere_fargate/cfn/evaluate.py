@@ -20,7 +20,15 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from ..errors import close_match, expect_template, expect_texts
-from .intrinsics import FUNCTIONS, described, map_key, shape_problems
+from .intrinsics import (
+    FUNCTIONS,
+    SUB_VARIABLE,
+    described,
+    map_key,
+    shape_problems,
+    sub_name,
+    sub_names,
+)
 from .java_regex import NotReadable, python_pattern
 
 _NO_VALUE = {"Ref": "AWS::NoValue"}
@@ -1033,14 +1041,12 @@ def _substituted(
             text, done = _filled(inner[0], known)
             if done:
                 return text
-            left = {name: value for name, value in variables.items() if f"${{{name}}}" in text}
+            named = sub_names(text)
+            left = {name: value for name, value in variables.items() if name in named}
             return {"Fn::Sub": [text, left] if left else text}
     return {
         key: _substituted(item, values, opaque, strict, strict_ifs) for key, item in node.items()
     }
-
-
-_SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")
 
 
 def _filled(text: str, values: Mapping[str, Any]) -> tuple[str, bool]:
@@ -1052,13 +1058,14 @@ def _filled(text: str, values: Mapping[str, Any]) -> tuple[str, bool]:
     literal: list[str] = []
     left = False
     position = 0
-    for match in _SUB_VARIABLE.finditer(text):
+    for match in SUB_VARIABLE.finditer(text):
         kept.append(text[position : match.start()])
         literal.append(text[position : match.start()])
-        name = match.group(1)
-        if name.startswith("!"):
+        inside = match.group(1)
+        name = sub_name(inside)
+        if inside.startswith("!"):
             kept.append(match.group(0))
-            literal.append("${" + name[1:] + "}")
+            literal.append("${" + inside[1:] + "}")
         elif name and "." not in name and _scalar(values.get(name)):
             # A list (a list parameter's) is no text: the Sub is left for the dry run to refuse.
             kept.append(str(as_text(values[name])))
@@ -1292,8 +1299,7 @@ def referred(node: Any) -> set[str]:
             text, own = [*listed, None, {}][:2]  # a malformed Sub is compared as it is
             own = own if isinstance(own, Mapping) else {}
             if isinstance(text, str):
-                variables = re.findall(r"\$\{(?!!)([^}]+)\}", text)
-                found |= {v.split(".", 1)[0] for v in variables} - set(own)
+                found |= {v.split(".", 1)[0] for v in sub_names(text)} - set(own)
             found |= referred(list(own.values()))
         else:
             found |= referred(value)

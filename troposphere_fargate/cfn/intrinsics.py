@@ -18,6 +18,25 @@ from typing import Any
 
 from ..errors import close_match
 
+# An Fn::Sub string's ${...}: a name, or ${!Literal}, its text.
+SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")
+
+
+def sub_name(inside: str) -> str | None:
+    """The name a ``${...}`` of an ``Fn::Sub`` string refers to (what is between the braces),
+    spaces around it dropped as CloudFormation drops them (``${ AWS::Region}``: "this works
+    perfectly fine ... (and always works in CloudFormation)", cfn-lint issue #236, whose
+    maintainers then read such names stripped); None for a ``${!Literal}``, and for a ``!``
+    after spaces, whose text CloudFormation makes is not documented."""
+    name = inside.strip()
+    return name if name and not name.startswith("!") else None
+
+
+def sub_names(text: str) -> set[str]:
+    """The names the ``${...}`` of an ``Fn::Sub`` string refer to (:func:`sub_name`)."""
+    return {n for n in (sub_name(inside) for inside in SUB_VARIABLE.findall(text)) if n}
+
+
 # Every function CloudFormation takes in a template (its "Intrinsic function reference"): those
 # of resources and outputs, the condition and rule functions, and those of the
 # AWS::LanguageExtensions transform. Fn::GetStackOutput "returns the value of an output from
@@ -313,7 +332,7 @@ def _value_problem(
         text, variables = (argument, {}) if isinstance(argument, str) else [*argument, {}][:2]
         if not isinstance(text, str) or not isinstance(variables, dict):
             return None
-        named = set(re.findall(r"\$\{([^!}][^}]*)\}", text))
+        named = sub_names(text)
         listed = sorted(
             n
             for n in named
