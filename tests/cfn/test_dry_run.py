@@ -1851,3 +1851,28 @@ def test_a_sub_variable_with_spaces_inside_its_braces_is_the_name_without_them(t
         "DisplayName": "install git in eu-west-1",
         "TopicName": "topic-git",
     }
+
+
+def test_a_module_s_resources_are_named_by_its_logical_id_and_theirs(tmp_path):
+    """ "if the module's logical name is MyModule and the resource's logical name is MyBucket,
+    you can refer to that resource as either MyModule.MyBucket or MyModuleMyBucket" (User
+    Guide, Reference module resources in CloudFormation templates,
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/module-ref-resources.html;
+    its example template, as here). Which resources a module holds its schema in the account's
+    registry says: the dry run refused such names as "Unresolved resource dependencies"."""
+    template = tmp_path / "module.yaml"
+    template.write_text(
+        "Parameters:\n  BucketName:\n    Type: String\n"
+        "Resources:\n  MyBucket:\n    Type: My::S3::SampleBucket::MODULE\n"
+        "    Properties:\n      BucketName: !Ref BucketName\n"
+        "  exampleQueue:\n    Type: AWS::SQS::Queue\n"
+        "    Properties:\n      QueueName: !Ref MyBucket.S3Bucket\n"
+        "Outputs:\n  BucketArn:\n    Value: !GetAtt MyBucket.S3Bucket.Arn\n"
+        "  BucketName:\n    Value: !Ref MyBucketS3Bucket\n"
+    )
+    assert "exampleQueue" in dry_run(template, {"BucketName": "b"}).resources
+    # A name no module or resource starts is still refused.
+    assert _unresolved(read_template(template)) == []
+    template.write_text(template.read_text() + "  Other:\n    Value: !Ref Missing\n")
+    with pytest.raises(DryRunFailed, match=r"Unresolved resource dependencies \[Missing\]"):
+        dry_run(template, {"BucketName": "b"})

@@ -532,6 +532,14 @@ def _unresolved(template: Mapping[str, Any]) -> list[str]:
     known = set(template.get("Parameters") or {}) | set(template.get("Resources") or {})
     problems = []
     resources: Mapping[str, Any] = template.get("Resources") or {}
+    # A module's resources are named by its logical ID and theirs, "either MyModule.MyBucket or
+    # MyModuleMyBucket" (User Guide, Reference module resources in CloudFormation templates):
+    # which it holds, the module's schema in the account's registry says.
+    modules = tuple(
+        logical_id
+        for logical_id, body in resources.items()
+        if isinstance(body, Mapping) and str(body.get("Type", "")).endswith("::MODULE")
+    )
     waited: set[str] = set()
     for body in resources.values():
         depends = body.get("DependsOn") if isinstance(body, Mapping) else None
@@ -541,7 +549,9 @@ def _unresolved(template: Mapping[str, Any]) -> list[str]:
         named = referred(template.get(section) or {}) | (
             waited if section == "Resources" else set()
         )
-        names = sorted(name for name in named if name not in known and not name.startswith("AWS::"))
+        names = sorted(
+            name for name in named if name not in known and not name.startswith(("AWS::", *modules))
+        )
         if names:
             problems.append(
                 f"Template format error: Unresolved resource dependencies [{', '.join(names)}] "
