@@ -1453,6 +1453,16 @@ _SNIPPET_MACRO = (
     "    Properties: {Fn::Transform: {Name: MyStringMacro, Parameters: {Value: x}}}\n"
 )
 
+# A list of macro calls, as AWS's own macro examples write them
+# (aws-cloudformation/aws-cloudformation-templates, MacrosExamples/DateFunctions/
+# date_example.yaml: "Fn::Transform: - Name: Date ..."): the message showed the list's Python
+# text ("runs [{'Name': 'Date', 'Parameters': {...}}], [...]"), not the macro's name.
+_SNIPPET_MACRO_LIST = (
+    "Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n    Properties:\n      DisplayName:\n"
+    "        Fn::Transform: [{Name: Date, Parameters: {Operation: Current}}]\n"
+    "      TopicName: {Fn::Transform: [{Name: Date, Parameters: {Operation: Add}}]}\n"
+)
+
 
 @pytest.mark.parametrize(
     ("text", "transform"),
@@ -1461,8 +1471,9 @@ _SNIPPET_MACRO = (
         (_INCLUDE, "AWS::Include"),
         (_TOP_LEVEL_INCLUDE, "AWS::Include"),
         (_SNIPPET_MACRO, "MyStringMacro"),
+        (_SNIPPET_MACRO_LIST, "Date"),
     ],
-    ids=["foreach", "include", "top-level-include", "snippet-macro"],
+    ids=["foreach", "include", "top-level-include", "snippet-macro", "snippet-macro-list"],
 )
 def test_a_template_cloudformation_transforms_first_is_named_not_compared_as_written(
     tmp_path, capsys, text, transform

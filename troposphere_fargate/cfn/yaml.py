@@ -536,7 +536,12 @@ def _snippet_macros(node: Any) -> list[str]:
     names: list[str] = []
     if isinstance(node, dict):
         if "Fn::Transform" in node:
-            names.append(_macro_name(node["Fn::Transform"]))
+            # A list of macros, each a mapping with its Name (AWS's own macro examples write
+            # one so): each named, not the list's Python text.
+            called = node["Fn::Transform"]
+            names += [
+                _macro_name(entry) for entry in (called if isinstance(called, list) else [called])
+            ]
         for value in node.values():
             names += _snippet_macros(value)
     elif isinstance(node, list):
