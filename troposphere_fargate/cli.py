@@ -825,11 +825,30 @@ def _dry_run(args: argparse.Namespace) -> tuple[Any, Any]:
     return stack, footprint(stack)
 
 
+def _modules_note(stack: Any) -> None:
+    """A note naming the modules among ``stack``'s resources: CloudFormation expands each when
+    it creates the stack ("you can refer to that resource as either MyModule.MyBucket or
+    MyModuleMyBucket", User Guide, Reference module resources), from its schema in the
+    account's registry, which the dry run cannot read: what one holds is neither described
+    nor priced."""
+    modules = [
+        f"{path} ({body.get('Type')})"
+        for path, body in stack.every_resource().items()
+        if str(body.get("Type", "")).endswith("::MODULE")
+    ]
+    if modules:
+        _note(
+            f"not read: {', '.join(modules)}: a module, which CloudFormation expands from its "
+            "registry when it creates the stack; what it holds is neither described nor priced"
+        )
+
+
 def _validate(args: argparse.Namespace) -> int:
     from .cfn.cost import estimate
     from .cfn.dry_run import describe
 
     stack, found = _dry_run(args)
+    _modules_note(stack)
     given = len(_key_values(args.values))  # a key given twice with one value counts once
     print(
         f"{args.template.name}: CloudFormation would accept these values ({given} given, "
@@ -883,7 +902,8 @@ def _validate(args: argparse.Namespace) -> int:
 def _cost(args: argparse.Namespace) -> int:
     from .cfn.cost import estimate
 
-    _, found = _dry_run(args)
+    stack, found = _dry_run(args)
+    _modules_note(stack)
     report = estimate(found, args.region).report()
     *table, not_counted, sources = report
     for line in table:

@@ -1853,6 +1853,23 @@ def test_a_sub_variable_with_spaces_inside_its_braces_is_the_name_without_them(t
     }
 
 
+@pytest.mark.parametrize("command", ["validate", "cost"])
+def test_a_module_is_named_as_not_read(tmp_path, capsys, command):
+    """A module is expanded by CloudFormation from its schema in the account's registry: the
+    summary and the cost leave out what it holds, and say so."""
+    template = tmp_path / "module.yaml"
+    template.write_text(
+        "Resources:\n  MyBucket:\n    Type: My::S3::SampleBucket::MODULE\n"
+        "  Queue:\n    Type: AWS::SQS::Queue\n"
+    )
+    assert cli.main([command, str(template)]) == 0
+    assert capsys.readouterr().err == (
+        "troposphere-fargate: not read: MyBucket (My::S3::SampleBucket::MODULE): a module, "
+        "which CloudFormation expands from its registry when it creates the stack; what it "
+        "holds is neither described nor priced\n"
+    )
+
+
 def test_a_module_s_resources_are_named_by_its_logical_id_and_theirs(tmp_path):
     """ "if the module's logical name is MyModule and the resource's logical name is MyBucket,
     you can refer to that resource as either MyModule.MyBucket or MyModuleMyBucket" (User
