@@ -97,6 +97,29 @@ BROKEN = {
         ":2:7: not a CloudFormation template: parameter P: Strin is not a parameter type (did you "
         'mean String?): CloudFormation refuses the template ("Unrecognized parameter type")',
     ),
+    # CloudFormation refuses a null anywhere: "[/Resources/myInstance/Type/EbsOptimized] 'null'
+    # values are not allowed in templates" (aws-cloudformation/cfn-lint#38, its maintainer;
+    # of a mapping's value too, geseib/awsnetworkshop#10). validate took the resource.
+    "null-property.yaml": (
+        b"Resources:\n  T:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName:\n",
+        ":5:7: not a CloudFormation template: [/Resources/T/Properties/TopicName] 'null' values "
+        "are not allowed in templates, as CloudFormation says: give it a value, or leave the "
+        "key out",
+    ),
+    "null-in-mapping.json": (
+        b'{"Mappings": {"M": {"eu-west-1": {"Ami": null}}},\n'
+        b' "Resources": {"T": {"Type": "AWS::SNS::Topic"}}}',
+        ":1:35: not a CloudFormation template: [/Mappings/M/eu-west-1/Ami] 'null' values are not "
+        "allowed in templates, as CloudFormation says: give it a value, or leave the key out",
+    ),
+    # "Template format error: [/Mappings/AccountMap] map keys must be strings; received
+    # numeric [123456789012] instead" (aws-cloudformation/cfn-lint#292).
+    "numeric-key.yaml": (
+        b"Mappings:\n  Accounts:\n    123456789012: {Env: prod}\n"
+        b"Resources:\n  T: {Type: AWS::SNS::Topic}\n",
+        ":3:5: not a CloudFormation template: map keys must be strings; received numeric "
+        "[123456789012] instead, as CloudFormation says: quote it ('123456789012')",
+    ),
     "app.yaml": (
         b"services:\n  web: {}\n",
         ": not a CloudFormation template: it has no Resources section: it looks like an "

@@ -453,7 +453,7 @@ def read_template(path: Path | str) -> dict[str, Any]:
         raise TemplateFileError(
             f"{path}: not a CloudFormation template: it has no Resources section{hint}"
         )
-    misshapen = _shape_problem(loaded)
+    misshapen = _shape_problem(loaded) or _null_problem(loaded)
     if misshapen is not None:
         keys, problem = misshapen
         line, column = _key_mark(text, is_json(path, text), keys)
@@ -461,6 +461,44 @@ def read_template(path: Path | str) -> dict[str, Any]:
             f"{_where(path, line, column)}: not a CloudFormation template: {problem}"
         )
     return loaded
+
+
+def _null_path(node: Any, path: tuple[str | int, ...] = ()) -> tuple[str | int, ...] | None:
+    """The path of the first null value in ``node`` (``("Resources", "T", "Properties",
+    "TopicName")``), or None."""
+    if node is None:
+        return path
+    items: Iterable[tuple[str | int, Any]] = ()
+    if isinstance(node, dict):
+        items = node.items()
+    elif isinstance(node, list):
+        items = enumerate(node)
+    for key, value in items:
+        found = _null_path(value, (*path, key))
+        if found is not None:
+            return found
+    return None
+
+
+def _null_problem(template: Mapping[str, Any]) -> _Problem | None:
+    """A null value anywhere (``TopicName:`` with nothing after it): CloudFormation refuses the
+    template, "[/Resources/myInstance/Type/EbsOptimized] 'null' values are not allowed in
+    templates" (aws-cloudformation/cfn-lint#38, by its maintainer; the same of a mapping's
+    value or a DependsOn item, cloudformation-coverage-roadmap#1378), which the commands read
+    as a value left out."""
+    path = _null_path(template)
+    if path is None:
+        return None
+    keys: list[str] = []
+    for key in path:  # the line of the last mapping key on the way (a list's item has none)
+        if not isinstance(key, str):
+            break
+        keys.append(key)
+    where = "/".join(str(key) for key in path)
+    return tuple(keys), (
+        f"[/{where}] 'null' values are not allowed in templates, as CloudFormation says: give "
+        "it a value, or leave the key out"
+    )
 
 
 # The sections CloudFormation takes as mappings, and in them the entries that are mappings
