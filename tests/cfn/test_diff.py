@@ -430,8 +430,8 @@ RECORD = {
 
 def test_what_makes_a_record_new_breaks_its_name():
     """A review: only a record's own replacement was breaking. Replaced because its Name refers
-    to a replaced resource, created or deleted by a changed condition, or turned into another
-    type, a record's name goes too; the knock-on names the property."""
+    to a replaced resource, or created or deleted by a changed condition, a record's name goes
+    too; the knock-on names the property. Turned into another type, it fails the update."""
     bucket = {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": "a"}}
     record = copy.deepcopy(RECORD)
     record["Properties"]["Name"] = {"Fn::Sub": "${Bucket}.example.com"}
@@ -456,7 +456,9 @@ def test_what_makes_a_record_new_breaks_its_name():
         finding = only(
             diff_template("t.yaml", {"Resources": {"R": before}}, {"Resources": {"R": after}})
         )
-        assert finding.severity == BREAKING and finding.change.startswith("type "), finding
+        # CloudFormation refuses the new type (test_a_resource_whose_type_changes_fails_the_update).
+        assert finding.severity == BREAKING, finding
+        assert finding.change.startswith("the update fails: type "), finding
 
 
 def test_a_record_made_again_under_its_own_name_fails_the_update():
@@ -2210,6 +2212,119 @@ def test_a_running_network_moved_to_other_zones_keeps_its_blocks_and_fails():
     subnets = {f"resource {tier}Subnet{az}" for tier in ("Public", "Private") for az in (1, 2)}
     # The NAT gateways move with their public subnets, each keeping its Elastic IP address.
     assert failing == subnets | {"resource NatGateway1", "resource NatGateway2"}
+
+
+def _fails(findings: list[Finding]) -> dict[str, str]:
+    return {f.subject: f.change for f in findings if f.change.startswith("the update fails")}
+
+
+def test_a_resource_whose_type_changes_fails_the_update():
+    """CloudFormation refuses an update that changes the type under a logical ID: "Update of
+    resource type is not permitted. The new template modifies resource type of the following
+    resources: [IncomingEmailLambdaDLQ]" (aws/aws-sam-cli#6786, AWS::SNS::Topic ->
+    AWS::SQS::Queue; also panther-labs/panther#1895, aws-quickstart/quickstart-amazon-eks#361);
+    of a custom resource, https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cfn-customresource.html:
+    "You cannot change the type during an update". diff said "replaced", and safe between two
+    stateless types (a launch configuration turned launch template in
+    aws-cloudformation-templates' ECS cluster)."""
+
+    def edit(t):
+        t["Resources"]["Route"]["Type"] = "AWS::EC2::TransitGatewayRoute"
+
+    finding = only(changed(edit))
+    assert finding.severity == BREAKING
+    assert finding.change.startswith(
+        "the update fails: type AWS::EC2::Route -> AWS::EC2::TransitGatewayRoute"
+    )
+    assert "another logical ID" in finding.change
+
+
+def _custom(token: Any) -> dict[str, Any]:
+    return {
+        "Resources": {
+            "Handler": {
+                "Type": "AWS::Lambda::Function",
+                "Properties": {"Code": {"ZipFile": "x"}, "Role": "arn", "Runtime": "python3.12"},
+            },
+            "Other": {
+                "Type": "AWS::Lambda::Function",
+                "Properties": {"Code": {"ZipFile": "x"}, "Role": "arn", "Runtime": "python3.12"},
+            },
+            "Tagging": {"Type": "Custom::Tagging", "Properties": {"ServiceToken": token}},
+        }
+    }
+
+
+def test_a_custom_resource_given_another_service_token_fails_the_update():
+    """https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cfn-customresource.html,
+    ServiceToken: "Updates are not supported"; CloudFormation fails the update with "Modifying
+    service token is not allowed" (aws/aws-cdk#30261, whose way around is another logical ID;
+    aws-solutions/aws-waf-security-automations#114). diff said "ServiceToken may replace" or
+    "replaced too", safe (aws-cloudformation-templates' SapPrivateLinkNoHostedZone.yaml, whose
+    function was replaced)."""
+    token = {"Fn::GetAtt": ["Handler", "Arn"]}
+    moved = diff_template("t.yaml", _custom(token), _custom({"Fn::GetAtt": ["Other", "Arn"]}))
+    assert _fails(moved)["resource Tagging"].startswith(
+        "the update fails if its ServiceToken changes: CloudFormation does not replace a "
+        'custom resource for a new ServiceToken ("Modifying service token is not allowed")'
+    )
+    literal = diff_template("t.yaml", _custom("arn:aws:lambda:a"), _custom("arn:aws:lambda:b"))
+    assert _fails(literal)["resource Tagging"].startswith("the update fails: CloudFormation")
+    # The function replaced (a new name): its ARN, the token, is new.
+    new = _custom(token)
+    new["Resources"]["Handler"]["Properties"]["FunctionName"] = "renamed"
+    assert _fails(diff_template("t.yaml", _custom(token), new)) == {
+        "resource Tagging": _fails(literal)["resource Tagging"]
+    }
+    # Updated in place, the function keeps its ARN: nothing fails.
+    code = _custom(token)
+    code["Resources"]["Handler"]["Properties"]["Code"] = {"ZipFile": "y"}
+    assert _fails(diff_template("t.yaml", _custom(token), code)) == {}
+
+
+def _target_group(name: Any, port: str) -> dict[str, Any]:
+    return {
+        "Parameters": {
+            "Name": {"Type": "String", "Default": "web"},
+            "Port": {"Type": "Number", "Default": "80"},
+        },
+        "Resources": {
+            "TargetGroup": {
+                "Type": "AWS::ElasticLoadBalancingV2::TargetGroup",
+                "Properties": {"Name": name, "Port": port, "Protocol": "HTTP", "VpcId": "vpc-1"},
+            }
+        },
+    }
+
+
+def test_a_resource_replaced_with_its_custom_name_fails_the_update():
+    """https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html:
+    "You can't perform an update that causes a custom-named resource to be replaced. If you
+    must replace the resource, specify a new name"; the update fails with "CloudFormation
+    cannot update a stack when a custom-named resource requires replacing"
+    (https://repost.aws/knowledge-center/cloudformation-custom-name). diff said "Port replaces"
+    of named target groups (aws-samples/container-patterns, nathanpeck's Fargate templates)
+    and nothing of the failure."""
+    old = _target_group("web", "80")
+    failing = _fails(diff_template("t.yaml", old, _target_group("web", "8080")))
+    assert failing["resource TargetGroup"].startswith(
+        "the update fails: CloudFormation does not replace a resource with a custom name (Name)"
+    )
+    # A new name with the replacement, or no name: CloudFormation creates the new one.
+    assert _fails(diff_template("t.yaml", old, _target_group("api", "8080"))) == {}
+    generated = _target_group("web", "80")
+    del generated["Resources"]["TargetGroup"]["Properties"]["Name"]
+    unnamed = copy.deepcopy(generated)
+    unnamed["Resources"]["TargetGroup"]["Properties"]["Port"] = "8080"
+    assert _fails(diff_template("t.yaml", generated, unnamed)) == {}
+    # A parameter's name: the same unless its value changes, a new default changes it.
+    by_parameter = _target_group({"Ref": "Name"}, "80")
+    new = _target_group({"Ref": "Name"}, {"Ref": "Port"})
+    assert _fails(diff_template("t.yaml", by_parameter, new))["resource TargetGroup"].startswith(
+        "the update fails if it is replaced with its name"
+    )
+    new["Parameters"]["Name"]["Default"] = "api"
+    assert _fails(diff_template("t.yaml", by_parameter, new)) == {}
 
 
 def test_a_network_load_balancer_cannot_swap_a_subnet_in_one_update():

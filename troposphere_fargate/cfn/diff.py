@@ -1020,6 +1020,21 @@ def _removed(
     return Finding(template, severity, f"resource {name}", change)
 
 
+def _type_changed(was: Any, now: Any) -> str:
+    """A logical ID whose resource type changes: CloudFormation refuses the update before it
+    changes anything ("Update of resource type is not permitted. The new template modifies
+    resource type of the following resources: [...]": aws/aws-sam-cli#6786,
+    panther-labs/panther#1895, aws-quickstart/quickstart-amazon-eks#361; of a custom resource,
+    Template Reference, AWS::CloudFormation::CustomResource: "You cannot change the type during
+    an update"). It replaced nothing, and diff called it "replaced" (safe between two stateless
+    types)."""
+    return (
+        f"{_FAILS}: type {was} -> {now}: CloudFormation does not change a resource's type "
+        '("Update of resource type is not permitted"). Give the new resource another logical '
+        "ID: the update then creates it and deletes the old one"
+    )
+
+
 def _resource_findings(
     template: str, old: Mapping[str, Any], new: Mapping[str, Any], replaced: dict[str, bool]
 ) -> list[Finding]:
@@ -1050,13 +1065,11 @@ def _resource_findings(
         stateful = resource_type in _stateful_types()
         subject = f"resource {name}"
         if before.get("Type") != resource_type:
+            # What the way around (another logical ID) replaces is still followed.
             replaced[name] = True
             findings.append(
                 Finding(
-                    template,
-                    min(_loss(before.get("Type")), _loss(resource_type), key=SEVERITIES.index),
-                    subject,
-                    f"type {before.get('Type')} -> {resource_type}: replaced",
+                    template, BREAKING, subject, _type_changed(before.get("Type"), resource_type)
                 )
             )
             continue
@@ -1782,9 +1795,98 @@ def _failures(
                 )
         elif kind == "AWS::EC2::NatGateway" and name in replaced:
             found = _address_held(name, was, now, replaced)
+        if not found and name in replaced and before[name].get("Type") == kind:
+            found = _token_changed(kind, replaced[name]) or _name_kept(
+                kind, was, now, set(replaced) | _new_defaults(old, new), replaced[name]
+            )
         if found:
             findings.append(Finding(template, BREAKING, f"resource {name}", found))
     return findings
+
+
+CUSTOM_RESOURCE_TYPE = "AWS::CloudFormation::CustomResource"
+
+
+def _token_changed(kind: Any, certain: bool) -> str:
+    """Why a custom resource replaced (its ServiceToken, the one property of its own, changes,
+    or names a replaced function) fails the update: CloudFormation does not replace it, it
+    refuses the new token ("Modifying service token is not allowed": aws/aws-cdk#30261,
+    aws-solutions/aws-waf-security-automations#114; Template Reference,
+    AWS::CloudFormation::CustomResource, ServiceToken: "Updates are not supported"). ""
+    for any other type."""
+    if kind != CUSTOM_RESOURCE_TYPE and not str(kind).startswith("Custom::"):
+        return ""
+    return (
+        f"{_FAILS}{'' if certain else ' if its ServiceToken changes'}: CloudFormation does not "
+        'replace a custom resource for a new ServiceToken ("Modifying service token is not '
+        'allowed"). Give the custom resource another logical ID in the same update: it is then '
+        "created with the new token, and the old one deleted"
+    )
+
+
+# The resource types that take a custom name, and the property that gives it: the CloudFormation
+# User Guide's "Name type" page ("The following resource types support custom names"), and an
+# ECS service's ServiceName (aws/aws-cdk#4347: "CloudFormation cannot update a stack when a
+# custom-named resource requires replacing. Rename cluster-name\app-name").
+CUSTOM_NAMES: dict[str, str] = {
+    "AWS::ApiGateway::ApiKey": "Name",
+    "AWS::ApiGateway::Model": "Name",
+    "AWS::CloudWatch::Alarm": "AlarmName",
+    "AWS::CodeDeploy::Application": "ApplicationName",
+    "AWS::CodeDeploy::DeploymentConfig": "DeploymentConfigName",
+    "AWS::CodeDeploy::DeploymentGroup": "DeploymentGroupName",
+    "AWS::Config::ConfigRule": "ConfigRuleName",
+    "AWS::Config::ConfigurationRecorder": "Name",
+    "AWS::Config::DeliveryChannel": "Name",
+    "AWS::DynamoDB::Table": "TableName",
+    "AWS::EC2::SecurityGroup": "GroupName",
+    "AWS::ECR::Repository": "RepositoryName",
+    "AWS::ECS::Cluster": "ClusterName",
+    "AWS::ECS::Service": "ServiceName",
+    "AWS::ElastiCache::CacheCluster": "ClusterName",
+    "AWS::ElasticBeanstalk::Application": "ApplicationName",
+    "AWS::ElasticBeanstalk::Environment": "EnvironmentName",
+    "AWS::ElasticLoadBalancing::LoadBalancer": "LoadBalancerName",
+    "AWS::ElasticLoadBalancingV2::LoadBalancer": "Name",
+    "AWS::ElasticLoadBalancingV2::TargetGroup": "Name",
+    "AWS::Elasticsearch::Domain": "DomainName",
+    "AWS::Events::Rule": "Name",
+    "AWS::IAM::Group": "GroupName",
+    "AWS::IAM::ManagedPolicy": "ManagedPolicyName",
+    "AWS::IAM::Role": "RoleName",
+    "AWS::IAM::User": "UserName",
+    "AWS::Lambda::Function": "FunctionName",
+    "AWS::RDS::DBInstance": "DBInstanceIdentifier",
+    "AWS::S3::Bucket": "BucketName",
+    "AWS::SNS::Topic": "TopicName",
+    "AWS::SQS::Queue": "QueueName",
+}
+
+
+def _name_kept(
+    kind: Any,
+    was: Mapping[str, Any],
+    now: Mapping[str, Any],
+    changing: set[str],
+    certain: bool,
+) -> str:
+    """Why a resource replaced (``certain``: for certain) with the custom name it has fails
+    the update: "You can't perform an update that causes a custom-named resource to be
+    replaced. If you must replace the resource, specify a new name" (User Guide, "Name type").
+    "" when the name changes with it, or may (it uses one of the ``changing`` names: a
+    replaced resource, a parameter whose default changed), or it has none."""
+    key = CUSTOM_NAMES.get(str(kind))
+    if key is None or now.get(key) is None or was.get(key) != now[key]:
+        return ""
+    if referred(now[key]) & changing:
+        return ""
+    named = certain and not _may_vanish(now[key])  # an Fn::If may give it no name
+    return (
+        f"{_FAILS}{'' if named else ' if it is replaced with its name'}: CloudFormation does not "
+        f"replace a resource with a custom name ({key}) unless the name changes too "
+        '("CloudFormation cannot update a stack when a custom-named resource requires '
+        f'replacing"). Give {key} a new value in the same update, or remove it'
+    )
 
 
 def _address_held(
