@@ -856,6 +856,72 @@ def test_dropping_retain_is_destructive_and_adding_it_safe():
     assert only(changed(strengthen)).severity == SAFE
 
 
+# "The default policy is Snapshot for AWS::RDS::DBCluster resources and for
+# AWS::RDS::DBInstance resources that don't specify the DBClusterIdentifier property", and
+# "RetainExceptOnCreate behaves like Retain for stack operations, except for the stack
+# operation that initially created the resource" (DeletionPolicy attribute, User Guide,
+# https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html).
+DATABASE = {"Type": "AWS::RDS::DBInstance", "Properties": {"Engine": "postgres"}}
+CLUSTERED = {
+    "Type": "AWS::RDS::DBInstance",
+    "Properties": {"Engine": "aurora-postgresql", "DBClusterIdentifier": "c"},
+}
+
+
+def _db_diff(old: Mapping[str, Any], new: Mapping[str, Any] | None) -> Any:
+    resources = {"Topic": {"Type": "AWS::SNS::Topic"}}
+    before = {"Resources": {**resources, "Db": old}}
+    after = {"Resources": {**resources, **({"Db": new} if new is not None else {})}}
+    return only(diff_template("t.yaml", before, after))
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "severity", "says"),
+    [
+        # An explicit Snapshot where it is the default changes nothing.
+        (DATABASE, {**DATABASE, "DeletionPolicy": "Snapshot"}, None, None),
+        # Giving the default up is losing the snapshot: it was "Delete -> Snapshot", safe.
+        (
+            DATABASE,
+            {**DATABASE, "DeletionPolicy": "Delete"},
+            DESTRUCTIVE,
+            "DeletionPolicy Snapshot -> Delete: no longer snapshotted when deleted",
+        ),
+        # An instance of a cluster has no snapshot of its own: Delete is its default.
+        (CLUSTERED, {**CLUSTERED, "DeletionPolicy": "Delete"}, None, None),
+        (
+            {**DATABASE, "DeletionPolicy": "RetainExceptOnCreate"},
+            {**DATABASE, "DeletionPolicy": "Delete"},
+            DESTRUCTIVE,
+            "DeletionPolicy RetainExceptOnCreate -> Delete: no longer kept when deleted",
+        ),
+        (
+            {**DATABASE, "DeletionPolicy": "Retain"},
+            {**DATABASE, "DeletionPolicy": "RetainExceptOnCreate"},
+            SAFE,
+            "DeletionPolicy Retain -> RetainExceptOnCreate",
+        ),
+    ],
+)
+def test_a_deletion_policy_is_compared_with_its_default_filled_in(old, new, severity, says):
+    if severity is None:
+        resources = {"Db": old}
+        assert diff_template("t.yaml", {"Resources": resources}, {"Resources": {"Db": new}}) == []
+        return
+    finding = _db_diff(old, new)
+    assert (finding.severity, finding.change[: len(says)]) == (severity, says)
+
+
+def test_a_removed_database_says_it_is_snapshotted_or_kept_as_its_policy_says():
+    assert _db_diff(DATABASE, None).change.startswith(
+        "removed (AWS::RDS::DBInstance): deleted on update, after a snapshot (DeletionPolicy "
+        "Snapshot, its default)"
+    )
+    kept = _db_diff({**DATABASE, "DeletionPolicy": "RetainExceptOnCreate"}, None)
+    assert kept.severity == BREAKING
+    assert "kept (DeletionPolicy RetainExceptOnCreate)" in kept.change
+
+
 @pytest.mark.parametrize(
     ("edit", "subject", "words"),
     [

@@ -959,6 +959,27 @@ def _knock_on(
     return findings
 
 
+# What each policy keeps of a resource CloudFormation deletes in an update, least first:
+# RetainExceptOnCreate "behaves like Retain for stack operations, except for the stack operation
+# that initially created the resource" (DeletionPolicy attribute, User Guide).
+_KEEPS = {"Delete": 0, "Snapshot": 1, "RetainExceptOnCreate": 2, "Retain": 2}
+
+
+def _deletion_policy(resource: Mapping[str, Any]) -> str:
+    """A resource's DeletionPolicy, its default filled in: "The default policy is Snapshot for
+    AWS::RDS::DBCluster resources and for AWS::RDS::DBInstance resources that don't specify
+    the DBClusterIdentifier property" (DeletionPolicy attribute, User Guide); Delete for the
+    rest (the UpdateReplacePolicy's default is Delete for all: "By default, CloudFormation then
+    deletes the old resource")."""
+    policy = resource.get("DeletionPolicy")
+    if isinstance(policy, str):
+        return policy
+    kind = resource.get("Type")
+    clustered = "DBClusterIdentifier" in (resource.get("Properties") or {})
+    snapshots = kind == "AWS::RDS::DBCluster" or (kind == "AWS::RDS::DBInstance" and not clustered)
+    return "Snapshot" if snapshots else "Delete"
+
+
 def _policy_findings(
     template: str,
     subject: str,
@@ -968,16 +989,20 @@ def _policy_findings(
 ) -> list[Finding]:
     findings = []
     for policy in ("DeletionPolicy", "UpdateReplacePolicy"):
-        was, now = before.get(policy, "Delete"), after.get(policy, "Delete")
+        if policy == "DeletionPolicy":
+            was, now = _deletion_policy(before), _deletion_policy(after)
+        else:
+            was, now = before.get(policy, "Delete"), after.get(policy, "Delete")
         if was != now:
-            weaker = was == "Retain" and now != "Retain"
+            weaker = _KEEPS.get(str(now), 0) < _KEEPS.get(str(was), 0)
+            lost = "kept" if _KEEPS.get(str(was), 0) == 2 else "snapshotted"
             findings.append(
                 Finding(
                     template,
                     DESTRUCTIVE if weaker and stateful else SAFE,
                     subject,
                     f"{policy} {was} -> {now}"
-                    + (": no longer kept when deleted or replaced" if weaker else ""),
+                    + (f": no longer {lost} when deleted or replaced" if weaker else ""),
                 )
             )
     return findings
@@ -994,12 +1019,13 @@ def _removed(
     it has there, when it only changed its name)."""
     resource = old_resources[name]
     resource_type = resource.get("Type", "?")
-    if resource.get("DeletionPolicy") == "Retain":
+    policy = _deletion_policy(resource)
+    if _KEEPS.get(policy) == 2:
         return Finding(
             template,
             BREAKING,
             f"resource {name}",
-            f"removed ({resource_type}) but kept (DeletionPolicy Retain): it stays in the "
+            f"removed ({resource_type}) but kept (DeletionPolicy {policy}): it stays in the "
             "account, outside the stack"
             + (f"; the stack creates {renamed} anew" if renamed else ""),
         )
@@ -1010,6 +1036,9 @@ def _removed(
         )
     else:
         change = f"removed ({resource_type}): deleted on update"
+    if policy == "Snapshot":
+        default = "" if "DeletionPolicy" in resource else ", its default"
+        change += f", after a snapshot (DeletionPolicy Snapshot{default})"
     closed = _closed_port(resource, old_resources, new_resources)
     closed += _no_way_out(resource, old_resources, new_resources)
     change += _left_running(resource) + _reopened(resource, old_resources, new_resources) + closed
