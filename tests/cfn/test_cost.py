@@ -875,3 +875,111 @@ def test_a_resource_the_price_table_does_not_know_is_named_not_free(tmp_path):
         "AWS::EC2::Volume (Data): the price table has no price for its type"
     )
     assert footprint(dry_run(ROOT, LAUNCH)).unknown_types == ()
+
+
+@pytest.mark.parametrize(
+    ("change", "runs_on"),
+    [
+        (("      LaunchType: FARGATE\n", "      LaunchType: EC2\n"), "EC2 launch type"),
+        (("      LaunchType: FARGATE\n", "      LaunchType: EXTERNAL\n"), "EXTERNAL launch type"),
+        (
+            (
+                "      LaunchType: FARGATE\n",
+                "      CapacityProviderStrategy:\n"
+                "        - {CapacityProvider: my-asg, Weight: 1}\n",
+            ),
+            "capacity provider my-asg",
+        ),
+        # No launch type, in another stack's cluster, a task definition Fargate cannot run.
+        (("      LaunchType: FARGATE\n", "      Cluster: shared\n"), "bridge network mode"),
+    ],
+)
+def test_tasks_not_on_fargate_are_not_priced_as_fargate(tmp_path, change, runs_on):
+    """A corpus of ECS templates of others (aws-cloudformation-templates' EC2LaunchType
+    services, the container patterns on EC2 capacity providers): their tasks on EC2 instances
+    were summed up as "Fargate" and priced at Fargate's vCPU and memory rates, on top of the
+    instances that run them. A service runs on Fargate through its launch type FARGATE or a
+    Fargate capacity provider: "To use a AWS Fargate capacity provider, specify either the
+    FARGATE or FARGATE_SPOT capacity providers" (Amazon ECS API Reference,
+    CapacityProviderStrategyItem,
+    https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CapacityProviderStrategyItem.html),
+    and "A capacity provider strategy can only contain Auto Scaling group capacity providers or
+    Fargate capacity providers" (Amazon ECS Developer Guide, capacity providers,
+    https://docs.aws.amazon.com/AmazonECS/latest/developerguide/cluster-capacity-providers.html).
+    A task definition of no network mode is not one Fargate runs: "If no network mode is
+    specified, the default is bridge. For Amazon ECS tasks on Fargate, the awsvpc network mode
+    is required" (Amazon ECS API Reference, TaskDefinition networkMode,
+    https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_TaskDefinition.html, as the
+    AWS SDK for Kotlin's reference quotes it,
+    https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/ecs/aws.sdk.kotlin.services.ecs.model/-task-definition/network-mode.html).
+    """
+    template = tmp_path / "own.yaml"
+    text = _OWN_SERVICE.replace("CPU", "1024").replace("MEMORY", "2048").replace("COUNT", "2")
+    if runs_on == "bridge network mode":
+        text = text.replace("      NetworkMode: awsvpc\n", "")
+    template.write_text(text.replace(*change))
+    found = footprint(dry_run(template, {}))
+    assert (found.not_fargate, found.unknown_capacity) == ((("Service", runs_on),), ())
+    assert (
+        f"service Service: 2 tasks of 1 vCPU and 2 GB (X86_64, {runs_on}: not Fargate)"
+        in describe(found)
+    )
+    bill = estimate(found)
+    assert bill.lines == () and bill.at_most == 0
+    assert bill.not_counted[0] == (
+        f"what Service's tasks run on ({runs_on}, not Fargate): the price table has Fargate's "
+        "prices, not EC2 instances'"
+    )
+    # The same task definition in awsvpc mode there: Fargate's (its cluster's strategy).
+    if runs_on == "bridge network mode":
+        fargate = _OWN_SERVICE.replace("CPU", "1024").replace("MEMORY", "2048")
+        template.write_text(fargate.replace("COUNT", "2").replace(*change))
+        assert footprint(dry_run(template, {})).not_fargate == ()
+
+
+def test_a_task_with_a_public_ip_costs_a_public_ipv4_address_an_hour(tmp_path):
+    """A corpus of ECS templates of others (the 2018 Fargate samples' public-subnet services,
+    AWS Copilot's services in public subnets): their tasks with ``AssignPublicIp: ENABLED``
+    were priced without the public IPv4 address each task's network interface gets, billed
+    as every other: "Effective February 1, 2024, there will be a charge of $0.005 per IP per
+    hour for all public IPv4 addresses, whether attached to a service or not" (AWS News Blog,
+    https://aws.amazon.com/blogs/aws/new-aws-public-ipv4-address-charge-public-ip-insights/);
+    "every Amazon ECS task on Fargate is provided an elastic network interface (ENI) ... When
+    using a public subnet, you can optionally assign a public IP address to the task's ENI"
+    (Amazon ECS Developer Guide,
+    https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-networking.html).
+    """
+    template = tmp_path / "own.yaml"
+    text = _OWN_SERVICE.replace("CPU", "256").replace("MEMORY", "512").replace("COUNT", "3")
+    public = (
+        "      LaunchType: FARGATE\n      NetworkConfiguration:\n        AwsvpcConfiguration:\n"
+        "          AssignPublicIp: ENABLED\n          Subnets: [subnet-0abc1234]\n"
+    )
+    template.write_text(text.replace("      LaunchType: FARGATE\n", public))
+    found = footprint(dry_run(template, {}))
+    assert found.public_ip == ("Service",)
+    assert (
+        "service Service: 3 tasks of 0.25 vCPU and 0.5 GB (X86_64, Fargate, a public IP each)"
+        in (describe(found))
+    )
+    bill = {line.item: line for line in estimate(found).lines}
+    line = bill["public IPv4 addresses (Service)"]
+    assert line.monthly == pytest.approx(3 * HOURS * PRICE["public_ipv4_hour"])
+    assert line.quantity == f"3 x {HOURS} h x ${PRICE['public_ipv4_hour']:g}"
+    # Autoscaled, each task more costs its address too.
+    target = _SCALABLE_TARGET.replace("LOW", "3").replace("HIGH", "10")
+    template.write_text(text.replace("      LaunchType: FARGATE\n", public) + target)
+    ceiling = estimate(footprint(dry_run(template, {})))
+    per_task = HOURS * (
+        0.25 * PRICE["fargate_vcpu_hour"]
+        + 0.5 * PRICE["fargate_gb_hour"]
+        + PRICE["public_ipv4_hour"]
+    )
+    assert ceiling.at_most == pytest.approx(ceiling.total + 7 * per_task, abs=0.01)
+    # DISABLED (the product's): no address.
+    template.write_text(
+        text.replace("      LaunchType: FARGATE\n", public.replace("ENABLED", "DISABLED"))
+    )
+    found = footprint(dry_run(template, {}))
+    assert found.public_ip == ()
+    assert not any(line.item.startswith("public IPv4") for line in estimate(found).lines)

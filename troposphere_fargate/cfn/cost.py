@@ -29,6 +29,8 @@ _KNOWN_AT_CREATION = "it is known only when the stack is created"
 _ANOTHER_STACKS = "it is another stack's"
 # Why a resource of a type the table knows nothing of is not priced.
 _NOT_IN_THE_TABLE = "the price table has no price for its type"
+# Why the tasks of a service not on Fargate are not priced: their EC2 instances (or hosts) are.
+_NOT_FARGATE = "the price table has Fargate's prices, not EC2 instances'"
 
 
 @functools.cache
@@ -121,6 +123,8 @@ class Estimate:
             why.append(_KNOWN_AT_CREATION)
         if any(item.endswith(_NOT_IN_THE_TABLE) for item in self.not_counted):
             why.append(_NOT_IN_THE_TABLE)
+        if any(item.endswith(_NOT_FARGATE) for item in self.not_counted):
+            why.append(_NOT_FARGATE)
         return ", or ".join(why)
 
     def report(self) -> list[str]:
@@ -266,6 +270,12 @@ def estimate(found: Footprint, region: str | None = None) -> Estimate:
         f"rate): {_ANOTHER_STACKS}"
         for name in found.unknown_capacity
     )
+    # Tasks not on Fargate run on the cluster's EC2 instances (or hosts of one's own), which
+    # are paid for, not the tasks' vCPU and memory.
+    unknown += tuple(
+        f"what {name}'s tasks run on ({what}, not Fargate): {_NOT_FARGATE}"
+        for name, what in found.not_fargate
+    )
     # Types the table knows nothing of are named, not counted as free.
     kinds: dict[str, list[str]] = {}
     for name, kind in found.unknown_types:
@@ -291,7 +301,10 @@ def _fargate(
     storage = dict(found.ephemeral_storage)
     bounds = dict(found.most_tasks) or {name: high for name, _, high in found.scaling}
     scaling: list[tuple[str, int, float, float]] = []
+    elsewhere = dict(found.not_fargate)
     for name, count, vcpu, memory, platform in found.tasks:
+        if name in elsewhere:
+            continue  # named as not counted (estimate)
         arm = platform.upper() == "ARM64"
         windows = name in found.windows
         vcpu_price = price["fargate_arm_vcpu_hour" if arm else "fargate_vcpu_hour"]
@@ -323,9 +336,13 @@ def _fargate(
             f"{shown} x {extra} GB",
             storage_price,
         )
+        # A public IPv4 address a task (AssignPublicIp ENABLED), at the hourly price of every
+        # public IPv4 address, as a NAT gateway's or a load balancer's.
+        address = price["public_ipv4_hour"] if name in found.public_ip else 0.0
+        hourly(f"public IPv4 addresses ({name})", tasks if address else 0, shown, address)
         if name in bounds:
             each = hours * (
-                vcpu * (vcpu_price + licence) + memory * gb_price + extra * storage_price
+                vcpu * (vcpu_price + licence) + memory * gb_price + extra * storage_price + address
             )
             scaling.append((name, bounds[name], tasks, each))
     return scaling

@@ -877,6 +877,44 @@ def _uses_spot(strategy: Any) -> bool:
     return any((_number(item.get(key)) or 0) > 0 for item in spot for key in ("Base", "Weight"))
 
 
+# The capacity providers of Fargate: "To use a AWS Fargate capacity provider, specify either
+# the FARGATE or FARGATE_SPOT capacity providers" (ECS API Reference,
+# CapacityProviderStrategyItem); any other is an Auto Scaling group's (EC2 instances), and "A
+# capacity provider strategy can only contain Auto Scaling group capacity providers or Fargate
+# capacity providers" (Amazon ECS Developer Guide, cluster capacity providers).
+FARGATE_PROVIDERS = ("FARGATE", "FARGATE_SPOT")
+
+
+def _not_on_fargate(
+    properties: Mapping[str, Any], placement: _Placement | None, definition: Mapping[str, Any]
+) -> str:
+    """What an ECS service's tasks run on when it is not Fargate (``EC2 launch type``,
+    ``capacity provider my-asg``, ``bridge network mode``), else "": its ``LaunchType`` EC2 or
+    EXTERNAL, a capacity provider strategy (its own or its cluster's) of providers other than
+    Fargate's, or a task definition whose network mode Fargate does not run ("For Amazon ECS
+    tasks on Fargate, the awsvpc network mode is required"; "If no network mode is specified,
+    the default is bridge", ECS API Reference, TaskDefinition networkMode)."""
+    launch = properties.get("LaunchType")
+    if launch in ("EC2", "EXTERNAL"):
+        return f"{launch} launch type"
+    strategy = placement.strategy if placement is not None else None
+    providers = [
+        item.get("CapacityProvider")
+        for item in (strategy if isinstance(strategy, list) else [])
+        if isinstance(item, Mapping)
+    ]
+    if (
+        launch is None
+        and providers
+        and all(isinstance(p, str) and p not in FARGATE_PROVIDERS for p in providers)
+    ):
+        return f"capacity provider {', '.join(str(p) for p in providers)}"
+    mode = definition.get("NetworkMode", "bridge")
+    if isinstance(mode, str) and mode != "awsvpc":
+        return f"{mode} network mode"
+    return ""
+
+
 CLUSTER = "AWS::ECS::Cluster"
 CLUSTER_ASSOCIATIONS = "AWS::ECS::ClusterCapacityProviderAssociations"
 
@@ -1350,6 +1388,12 @@ class Footprint:
             default action)``), (``orders:7000 through Service Connect``, ``to
             OrdersServiceStack/Service``). A listener or target group of another stack is named
             by the ARN given, one known only when the stack is created as such. Default: none.
+        not_fargate: each service whose tasks do not run on Fargate, with what they run on:
+            (``Service``, ``EC2 launch type``), (``Service``, ``capacity provider my-asg``),
+            (``Service``, ``bridge network mode``). Their ``tasks`` are not priced as Fargate's:
+            the EC2 instances (or hosts) they run on are what is paid for. Default: none.
+        public_ip: the services on Fargate whose tasks each get a public IPv4 address
+            (``AssignPublicIp`` ``ENABLED``), billed per address and hour. Default: none.
     """
 
     availability_zones: int | None
@@ -1401,6 +1445,8 @@ class Footprint:
     unknown_types: tuple[tuple[str, str], ...] = ()
     unknown_capacity: tuple[str, ...] = ()
     routes: tuple[tuple[str, str], ...] = ()
+    not_fargate: tuple[tuple[str, str], ...] = ()
+    public_ip: tuple[str, ...] = ()
 
     @property
     def in_a_vpc_it_does_not_make(self) -> bool:
@@ -2057,6 +2103,8 @@ class _Services(NamedTuple):
     storage: list[tuple[str, int]]
     unknown: list[tuple[str, str]]
     outside: list[tuple[str, int]]
+    not_fargate: list[tuple[str, str]]
+    public_ip: list[str]
 
 
 def _services(
@@ -2065,19 +2113,27 @@ def _services(
     """What :func:`footprint` reads from each ECS service, its task definition and scalable
     target (``tracking``: the target tracking policies): its tasks, scaling, Spot, scaling
     targets and schedules, and the week's average."""
-    found = _Services([], [], [], [], [], [], [], [], [], [], [], [], [])
+    found = _Services([], [], [], [], [], [], [], [], [], [], [], [], [], [], [])
     tasks, scaling, spot = found.tasks, found.scaling, found.spot
     targets, schedules = found.targets, found.schedules
     averages, unpriced = found.averages, found.unpriced
     for name, props in _named(every, "AWS::ECS::Service").items():
         placement = tree.placement(name, props)
-        if placement is None:
-            found.unknown_capacity.append(name)
-        elif _uses_spot(placement.strategy):
-            spot.append(name)
         # The task definition and scalable target of a service are in the same stack.
         stack_path = name.rpartition("/")[0]
         definition = _in_stack(every, "AWS::ECS::TaskDefinition", stack_path)
+        elsewhere = _not_on_fargate(props, placement, definition)
+        if elsewhere:
+            found.not_fargate.append((name, elsewhere))
+        elif placement is None:
+            found.unknown_capacity.append(name)
+        elif _uses_spot(placement.strategy):
+            spot.append(name)
+        network = (props.get("NetworkConfiguration") or {}).get("AwsvpcConfiguration") or {}
+        if not elsewhere and network.get("AssignPublicIp") == "ENABLED":
+            # "When using a public subnet, you can optionally assign a public IP address to the
+            # task's ENI" (ECS Developer Guide, Fargate task networking): one a task.
+            found.public_ip.append(name)
         target = _in_stack(every, "AWS::ApplicationAutoScaling::ScalableTarget", stack_path)
         floor, ceiling = (_number(target.get(k)) for k in ("MinCapacity", "MaxCapacity"))
         low, high = int(floor or 0), int(ceiling or 0)
@@ -2273,6 +2329,8 @@ def footprint(stack: PlannedStack) -> Footprint:
         unreachable=_unreachable(every, stack.region),
         spot=tuple(services.spot),
         unknown_capacity=tuple(services.unknown_capacity),
+        not_fargate=tuple(services.not_fargate),
+        public_ip=tuple(services.public_ip),
         windows=tuple(services.windows),
         scaling=services.scaling,
         container_insights=insights,
@@ -2415,6 +2473,9 @@ def _outside_bounds_line(service: str, asked: int, count: int, bounds: tuple[int
 
 def _capacity(found: Footprint, service: str) -> str:
     """What a service's tasks run on, as its summary line says it."""
+    elsewhere = dict(found.not_fargate).get(service)
+    if elsewhere:
+        return f"{elsewhere}: not Fargate"
     if service in found.spot:
         return "Fargate Spot"
     if service in found.unknown_capacity:
@@ -2440,7 +2501,8 @@ def _service_lines(found: Footprint) -> list[str]:
         lines.append(
             f"service {name}: {_plural(count, 'task')} of {vcpu:g} vCPU and {memory:g} GB "
             f"({'Windows, ' if name in found.windows else ''}{platform}, "
-            f"{_capacity(found, name)}){scaled}"
+            f"{_capacity(found, name)}"
+            f"{', a public IP each' if name in found.public_ip else ''}){scaled}"
         )
         runs_as = [
             f"{container} as {user}" if user else f"{container} as its image's USER"
