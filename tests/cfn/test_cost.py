@@ -983,3 +983,32 @@ def test_a_task_with_a_public_ip_costs_a_public_ipv4_address_an_hour(tmp_path):
     found = footprint(dry_run(template, {}))
     assert found.public_ip == ()
     assert not any(line.item.startswith("public IPv4") for line in estimate(found).lines)
+
+
+def test_each_service_is_priced_at_the_size_of_its_own_task_definition(tmp_path):
+    """A corpus of ECS templates of others: a stack of two services, each with its task
+    definition, priced (and summed up, and its containers' users read) both at the first task
+    definition's size. A service runs the task definition it names: "The family and revision
+    (family:revision) or full ARN of the task definition to run in your service" (Amazon ECS
+    API Reference, CreateService taskDefinition, as the AWS SDK for Kotlin's reference quotes
+    it, https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/ecs/aws.sdk.kotlin.services.ecs.model/-create-service-request/task-definition.html);
+    a ``Ref`` to an AWS::ECS::TaskDefinition gives its ARN.
+    """
+    text = _OWN_SERVICE.replace("CPU", "256").replace("MEMORY", "512").replace("COUNT", "1")
+    worker = (
+        text.split("Resources:\n", 1)[1]
+        .replace("  Task:", "  WorkerTask:")
+        .replace("  Service:", "  Worker:")
+        .replace("!Ref Task", "!Ref WorkerTask")
+        .replace("Cpu: 256", "Cpu: 2048")
+        .replace("Memory: 512", "Memory: 4096")
+        .replace("- Name: app", "- Name: worker\n          User: '1000'")
+    )
+    template = tmp_path / "two.yaml"
+    template.write_text(text + worker)
+    found = footprint(dry_run(template, {}))
+    assert sorted(found.tasks) == [
+        ("Service", 1, 0.25, 0.5, "X86_64"),
+        ("Worker", 1, 2.0, 4.0, "X86_64"),
+    ]
+    assert sorted(found.container_users) == [("Service", "app", ""), ("Worker", "worker", "1000")]

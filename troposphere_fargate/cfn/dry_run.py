@@ -1858,7 +1858,7 @@ def _unreachable(
     available = {endpoint_service(properties) for properties in endpoints}
     endpoint_names = " ".join(str(properties.get("ServiceName")) for properties in endpoints)
     found = []
-    for name in _named(every, "AWS::ECS::Service"):
+    for name, properties in _named(every, "AWS::ECS::Service").items():
         path = name.rpartition("/")[0]
         local = {
             full.rpartition("/")[2]: body
@@ -1872,9 +1872,7 @@ def _unreachable(
         ]
         found += [
             item
-            for item in _other_regions(
-                name, _in_stack(every, "AWS::ECS::TaskDefinition", path), region
-            )
+            for item in _other_regions(name, _task_definition(every, name, properties), region)
             if f".{item[1].rpartition(' in ')[2]}." not in endpoint_names
         ]
     return tuple(found)
@@ -1955,8 +1953,8 @@ def _container_users(every: Mapping[str, dict[str, Any]]) -> tuple[tuple[str, st
     """(service, container, user) for each container of each service's task definition (in
     the service's stack); "" for none given: the container runs as its image's USER."""
     found = []
-    for name in _named(every, "AWS::ECS::Service"):
-        definition = _in_stack(every, "AWS::ECS::TaskDefinition", name.rpartition("/")[0])
+    for name, properties in _named(every, "AWS::ECS::Service").items():
+        definition = _task_definition(every, name, properties)
         found += [
             (name, str(container.get("Name", "?")), str(container.get("User") or ""))
             for container in definition.get("ContainerDefinitions") or []
@@ -2119,9 +2117,10 @@ def _services(
     averages, unpriced = found.averages, found.unpriced
     for name, props in _named(every, "AWS::ECS::Service").items():
         placement = tree.placement(name, props)
-        # The task definition and scalable target of a service are in the same stack.
+        # The task definition (its own, by reference) and scalable target (the first: not matched
+        # to its service) of a service are in the same stack.
         stack_path = name.rpartition("/")[0]
-        definition = _in_stack(every, "AWS::ECS::TaskDefinition", stack_path)
+        definition = _task_definition(every, name, props)
         elsewhere = _not_on_fargate(props, placement, definition)
         if elsewhere:
             found.not_fargate.append((name, elsewhere))
@@ -2407,6 +2406,23 @@ def _named(every: Mapping[str, dict[str, Any]], kind: str) -> dict[str, dict[str
     return {
         name: body.get("Properties", {}) for name, body in every.items() if body.get("Type") == kind
     }
+
+
+def _task_definition(
+    every: Mapping[str, dict[str, Any]], service: str, properties: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The properties of the task definition the ECS service ``service`` (of ``properties``)
+    runs: the one of its stack its ``TaskDefinition`` refers to, else (an ARN, another stack's)
+    the first of its stack."""
+    stack_path = service.rpartition("/")[0]
+    reference = properties.get("TaskDefinition")
+    target = reference.get("Ref") if isinstance(reference, Mapping) else None
+    if isinstance(target, str):
+        body = every.get(f"{stack_path}/{target}" if stack_path else target) or {}
+        if body.get("Type") == "AWS::ECS::TaskDefinition":
+            properties_of: dict[str, Any] = body.get("Properties") or {}
+            return properties_of
+    return _in_stack(every, "AWS::ECS::TaskDefinition", stack_path)
 
 
 def _in_stack(every: Mapping[str, dict[str, Any]], kind: str, stack_path: str) -> dict[str, Any]:
