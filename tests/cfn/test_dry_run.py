@@ -1893,3 +1893,40 @@ def test_a_module_s_resources_are_named_by_its_logical_id_and_theirs(tmp_path):
     template.write_text(template.read_text() + "  Other:\n    Value: !Ref Missing\n")
     with pytest.raises(DryRunFailed, match=r"Unresolved resource dependencies \[Missing\]"):
         dry_run(template, {"BucketName": "b"})
+
+
+def test_a_nested_template_kept_in_the_folders_of_its_key_is_read_there(tmp_path):
+    """A corpus of ECS templates of others: AWS's ECS reference architectures nest
+    ``https://s3.amazonaws.com/ecs-refarch-cloudformation/infrastructure/vpc.yaml`` (and
+    ``!Sub https://s3.amazonaws.com/${TemplateBucket}/templates/vpc.yaml``) and keep that file
+    in the folder ``infrastructure`` (``templates``) beside ``master.yaml``, as the bucket does:
+    their repositories were refused as "nests vpc.yaml, which is not beside master.yaml". A
+    nested stack's template is the object its URL names, its key's folders included: "The
+    URL must point to a template (max size: 1 MB) that's located in an Amazon S3 bucket or a
+    Systems Manager document" (CloudFormation API Reference, TemplateURL, as the AWS SDK for
+    Kotlin's reference quotes it,
+    https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/cloudformation/aws.sdk.kotlin.services.cloudformation.model/-get-template-summary-request/template-url.html).
+    """
+    (tmp_path / "infrastructure").mkdir()
+    (tmp_path / "infrastructure" / "vpc.yaml").write_text(
+        "Resources:\n  Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}\n"
+    )
+    (tmp_path / "master.yaml").write_text(
+        "Parameters:\n  TemplateBucket: {Type: String, Default: my-bucket}\n"
+        "Resources:\n"
+        "  Vpc:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n"
+        "      TemplateURL: https://s3.amazonaws.com/refarch/infrastructure/vpc.yaml\n"
+        "  Again:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n"
+        "      TemplateURL: !Sub https://s3.amazonaws.com/${TemplateBucket}/infrastructure/vpc.yaml\n"
+    )
+    stack = dry_run(tmp_path / "master.yaml", {})
+    assert sorted(stack.nested) == ["Again", "Vpc"]
+    assert footprint(stack).vpcs == 2
+    # Named nowhere under the folder: refused as before, by the file's name.
+    (tmp_path / "infrastructure" / "vpc.yaml").rename(tmp_path / "other.yaml")
+    with pytest.raises(DryRunFailed) as refused:
+        dry_run(tmp_path / "master.yaml", {})
+    assert refused.value.problems[0] == (
+        "master.yaml > Vpc: nests vpc.yaml, which is not beside master.yaml: keep the templates "
+        "of a version together (its folder)"
+    )

@@ -136,10 +136,23 @@ def _nested_file(properties: Mapping[str, Any], folder: Path) -> Path | None:
     """The template beside this one that a nested stack's ``TemplateURL`` names (whether it is
     there or not); None when the URL names no template file. The URL may be a string, a
     ``Fn::Sub``, or, unresolved, an ``Fn::If`` of two (a bucket per region or one): the first
-    template file name in it."""
+    template file name in it. Kept in the folders of its key, as in the bucket (the AWS
+    reference architectures' ``.../infrastructure/vpc.yaml`` beside ``master.yaml``'s folder
+    ``infrastructure``), it is the file there: the longest end of the key that is a file under
+    ``folder``."""
     url = json.dumps(properties.get("TemplateURL"))
-    found = re.search(r"[^\"/]+\.(?:ya?ml|json|template)(?=\")", url)
-    return folder / found.group(0) if found else None
+    found = re.search(r"([^\"]*/)?([^\"/]+\.(?:ya?ml|json|template))(?=\")", url)
+    if found is None:
+        return None
+    parts = [part for part in (found.group(1) or "").split("/") if part]
+    for start in range(len(parts)):
+        tail = parts[start:]
+        if any(set(part) & set("$:{}") or part in (".", "..") for part in tail):
+            continue  # a host, a variable, a way out of the folder
+        candidate = folder.joinpath(*tail, found.group(2))
+        if candidate.is_file():
+            return candidate
+    return folder / found.group(2)
 
 
 def _and(names: list[str]) -> str:
