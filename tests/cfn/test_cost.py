@@ -1012,3 +1012,53 @@ def test_each_service_is_priced_at_the_size_of_its_own_task_definition(tmp_path)
         ("Worker", 1, 2.0, 4.0, "X86_64"),
     ]
     assert sorted(found.container_users) == [("Service", "app", ""), ("Worker", "worker", "1000")]
+
+
+_PUBLIC_VPC = """Resources:
+  Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}
+  PublicSubnetOne:
+    Type: AWS::EC2::Subnet
+    Properties:
+      AvailabilityZone: !Select [0, !GetAZs ""]
+      VpcId: !Ref Vpc
+      CidrBlock: 10.0.0.0/24
+  PublicSubnetTwo:
+    Type: AWS::EC2::Subnet
+    Properties:
+      AvailabilityZone: !Select [1, !GetAZs ""]
+      VpcId: !Ref Vpc
+      CidrBlock: 10.0.1.0/24
+  LoadBalancer:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties:
+      # As the reference architecture passes a nested VPC stack's output: not a list here.
+      Subnets: !Split [",", !ImportValue public-subnets]
+"""
+
+
+def test_a_vpc_of_public_subnets_alone_is_in_as_many_zones_as_its_subnets_name(tmp_path):
+    """A corpus of ECS templates of others: the 2018 Fargate samples' ``public-vpc.yml`` (two
+    public subnets, in the first and second zone, and no private one) was said to be in 1
+    Availability Zone, and a load balancer whose subnets are not a list there was priced for
+    1 public IPv4 address for its 2: an internet-facing load balancer has a node, and a public
+    address, in each zone it is enabled in ("When you enable an Availability Zone for your load
+    balancer, Elastic Load Balancing creates a load balancer node in the Availability Zone",
+    Elastic Load Balancing User Guide, How Elastic Load Balancing works,
+    https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/how-elastic-load-balancing-works.html).
+    The zones are those the subnets name, not half the subnets."""
+    template = tmp_path / "public-vpc.yaml"
+    template.write_text(_PUBLIC_VPC)
+    found = footprint(dry_run(template, {}))
+    assert found.availability_zones == 2
+    assert "Availability Zones: 2" in describe(found)
+    bill = {line.item: line.monthly for line in estimate(found).lines}
+    assert bill["public IPv4 addresses"] == pytest.approx(2 * HOURS * PRICE["public_ipv4_hour"])
+    # A public and a private subnet in each of two zones: 2, as before.
+    private = "".join(
+        f"  Private{n}:\n    Type: AWS::EC2::Subnet\n    Properties:\n"
+        f'      AvailabilityZone: !Select [{i}, !GetAZs ""]\n'
+        f"      VpcId: !Ref Vpc\n      CidrBlock: 10.0.{i + 2}.0/24\n"
+        for i, n in enumerate(("One", "Two"))
+    )
+    template.write_text(_PUBLIC_VPC + private)
+    assert footprint(dry_run(template, {})).availability_zones == 2

@@ -1267,9 +1267,10 @@ class Footprint:
     out.
 
     Attributes:
-        availability_zones: half the subnets the stacks create (a public and a private one per
-            zone); without subnets of their own, the subnets given to the first load balancer;
-            None when neither says.
+        availability_zones: the zones of the subnets the stacks create (the different
+            ``AvailabilityZone`` they name; without one each, half of them: a public and a
+            private one per zone); without subnets of their own, the subnets given to the first
+            load balancer; None when neither says.
         nat_gateways: the NAT gateways.
         elastic_ips: the Elastic IP addresses (such as a NAT gateway's).
         gateway_endpoints: the gateway VPC endpoints by service (``s3``), sorted.
@@ -2282,6 +2283,21 @@ def _unknown_types(every: Mapping[str, dict[str, Any]]) -> tuple[tuple[str, str]
     )
 
 
+def _zones(subnets: list[dict[str, Any]]) -> int | None:
+    """The Availability Zones of ``subnets``: how many different zones they name (each
+    ``AvailabilityZone`` or ``AvailabilityZoneId`` as written, ``Fn::Select`` of ``Fn::GetAZs``
+    unresolved), when each names one; else half of them (a public and a private one per zone);
+    None without subnets. A VPC of public subnets alone (the 2018 Fargate samples'
+    ``public-vpc.yml``) was said to be in 1 zone for 2, and its load balancer priced 1 public
+    address for 2."""
+    if not subnets:
+        return None
+    zones = [subnet.get("AvailabilityZone", subnet.get("AvailabilityZoneId")) for subnet in subnets]
+    if all(zone is not None for zone in zones):
+        return len({json.dumps(zone, sort_keys=True) for zone in zones})
+    return max(len(subnets) // 2, 1)
+
+
 def footprint(stack: PlannedStack) -> Footprint:
     """The priced parts of ``stack``, read from its resources by type."""
     expect(stack, PlannedStack, "footprint(stack)")
@@ -2290,11 +2306,10 @@ def footprint(stack: PlannedStack) -> Footprint:
     def typed(kind: str) -> list[dict[str, Any]]:
         return [body.get("Properties", {}) for body in every.values() if body.get("Type") == kind]
 
-    subnets = len(typed("AWS::EC2::Subnet"))
     endpoints = typed("AWS::EC2::VPCEndpoint")
     gateways = [e for e in endpoints if is_gateway_endpoint(e)]
     load_balancers = typed("AWS::ElasticLoadBalancingV2::LoadBalancer")
-    azs = subnets // 2 if subnets else None
+    azs = _zones(typed("AWS::EC2::Subnet"))
     if azs is None and load_balancers:
         azs = _count(load_balancers[0].get("Subnets"))
     tracking = _tracking(every)
