@@ -597,12 +597,13 @@ def _at_spec_lines(spec: Path | None, config: Any, text: str) -> Iterator[None]:
 def _drawing(draw: Callable[[], Any]) -> Any:
     """``draw()``, a refusal of the templates told as one line that names the options setting
     the parameters it names."""
-    from .cfn.evaluate import ParameterError, RuleError
+    from .cfn.evaluate import EvaluationError, ParameterError, RuleError
     from .release.diagram import CannotDraw, options_named
 
     try:
         return draw()
-    except CannotDraw as exc:
+    except (CannotDraw, EvaluationError) as exc:
+        # EvaluationError: a function CloudFormation would refuse, in a folder's templates.
         raise PublishError(f"cannot draw these templates: {exc}") from None
     except (ParameterError, RuleError) as exc:
         named = options_named(str(exc))

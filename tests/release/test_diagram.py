@@ -604,3 +604,41 @@ def test_the_types_a_picture_knows_are_those_the_product_makes():
         for body in own[layer]["Resources"].values()
     }
     assert made == diagram._KNOWN_TYPES
+
+
+def test_ecs_templates_of_others_are_refused_in_one_line_naming_what_they_lack(tmp_path, capsys):
+    """A corpus of ECS templates of others, drawn with ``--from`` a folder of their network
+    and service templates (nathanpeck/aws-cloudformation-fargate, the container patterns, AWS
+    Copilot's): none is this tool's, and each was refused as "the templates refuse these
+    values: unknown parameter(s): NatGateways" (an option never given), or raised a traceback:
+    ``KeyError: 'Parameters'`` for a template without parameters, an EvaluationError for a
+    function CloudFormation refuses. Each is one line that says what the picture draws."""
+    vpc = {
+        "Resources": {"Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.0.0.0/16"}}}
+    }
+    service = {
+        "Parameters": {"ImageUrl": {"Type": "String", "Default": "nginx"}},
+        "Resources": {"Service": {"Type": "AWS::ECS::Service", "Properties": {}}},
+    }
+    output = tmp_path / "x.dot"
+    folder = own_templates(tmp_path / "theirs", vpc, service)
+    assert cli.main(["diagram", "--from", str(folder), "-o", str(output)]) == 1
+    assert capsys.readouterr().err == (
+        "troposphere-fargate: error: cannot draw these templates: network.yaml declares no "
+        "parameter NatGateways, VpcEndpoints, VpcCidr: the picture draws the network.yaml and "
+        "service.yaml this tool builds (a version, or a build of your own); validate and cost "
+        "tell what a template of your own deploys and costs\n"
+    )
+    shipped = render_templates()
+    folder = own_templates(tmp_path / "service", shipped["network"], service)
+    assert cli.main(["diagram", "--from", str(folder), "-o", str(output)]) == 1
+    assert "service.yaml declares no parameter VpcId, PublicSubnetIds, " in capsys.readouterr().err
+    # A build of one's own with a function CloudFormation refuses: one line, no traceback.
+    bad = copy.deepcopy(shipped["service"])
+    bad["Resources"]["Service"]["Properties"]["DesiredCount"] = {"Fn::Ref": "DesiredCount"}
+    folder = own_templates(tmp_path / "bad", shipped["network"], bad)
+    assert cli.main(["diagram", "--from", str(folder), "-o", str(output)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err.startswith("troposphere-fargate: error: cannot draw these templates: ")
+    assert "Fn::Ref" in err

@@ -377,9 +377,46 @@ def _listeners(
     return shown
 
 
+# The parameters of network.yaml and service.yaml a picture sets (Scenario) or reads: every
+# version's (0.1.0 on). Templates without them are not this tool's: an ECS template of one's own
+# (a corpus of them) was refused as "unknown parameter(s): NatGateways" of an option never
+# given, or raised a traceback (KeyError: 'Parameters').
+_DRAWN_PARAMETERS = {
+    n.LAYER: ("network.yaml", (n.NAT_GATEWAYS, n.VPC_ENDPOINTS, n.VPC_CIDR)),
+    s.LAYER: (
+        "service.yaml",
+        (
+            s.VPC_ID,
+            s.PUBLIC_SUBNET_IDS,
+            s.PRIVATE_SUBNET_IDS,
+            s.CONTAINER_IMAGE,
+            s.LOAD_BALANCER_TYPE,
+            s.CERTIFICATE_ARN,
+            s.CONTAINER_PORT,
+        ),
+    ),
+}
+
+
+def _not_drawable(templates: Mapping[str, Any]) -> None:
+    """Raise CannotDraw when the network or service template declares none of the parameters
+    a picture sets or reads (see _DRAWN_PARAMETERS), naming them."""
+    for layer, (file, names) in _DRAWN_PARAMETERS.items():
+        declared = templates[layer].get("Parameters")
+        missing = [name for name in names if not isinstance(declared, dict) or name not in declared]
+        if missing:
+            raise CannotDraw(
+                f"{file} declares no parameter {', '.join(missing)}: the picture draws the "
+                "network.yaml and service.yaml this tool builds (a version, or a build of your "
+                "own); validate and cost tell what a template of your own deploys and costs"
+            )
+
+
 def picture(scenario: Scenario, templates: Mapping[str, Any] | None = None) -> Picture:
-    """Evaluate the generated templates' parameters, rules and conditions for ``scenario``."""
+    """Evaluate the generated templates' parameters, rules and conditions for ``scenario``.
+    Raises CannotDraw for templates that are not this tool's network.yaml and service.yaml."""
     templates = templates or render_templates()
+    _not_drawable(templates)
     net = _network(scenario, templates[n.LAYER])
     svc = deployed(templates[s.LAYER], scenario.service_parameters())
     for name, kind in ((s.LOAD_BALANCER, "load balancer"), (s.SERVICE, "ECS service")):
