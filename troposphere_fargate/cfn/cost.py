@@ -254,6 +254,16 @@ def estimate(found: Footprint, region: str | None = None) -> Estimate:
     ):
         if count:
             lines.append(Line(item, f"{count} x {_money(unit)}{note}", count * unit))
+    unknown, unpriced = _not_known(found)
+    return Estimate(
+        region, priced, tuple(lines), unknown + unpriced + _by_use(found), tuple(scaling)
+    )
+
+
+def _not_known(found: Footprint) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What the estimate cannot price from ``found``, one phrase each: what it does not know (a
+    size or count known at creation, Spot or not, tasks not on Fargate, a type the table has
+    no price for), and the schedules it cannot average."""
     counts = {name: count for name, count, *_ in found.tasks}
     unpriced = tuple(
         f"the scheduled capacity of {name} ({why}: priced at {_tasks(counts.get(name, '?'))})"
@@ -283,9 +293,7 @@ def estimate(found: Footprint, region: str | None = None) -> Estimate:
     unknown += tuple(
         f"{kind} ({', '.join(names)}): {_NOT_IN_THE_TABLE}" for kind, names in sorted(kinds.items())
     )
-    return Estimate(
-        region, priced, tuple(lines), unknown + unpriced + _by_use(found), tuple(scaling)
-    )
+    return unknown, unpriced
 
 
 Hourly = Callable[..., None]  # estimate's hourly(item, count, what, unit, spot=False)
