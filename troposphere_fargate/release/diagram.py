@@ -25,7 +25,14 @@ from typing import Any
 import graphviz
 
 from ..cfn import reach
-from ..cfn.evaluate import ParameterError, default_text, deployed, resolved
+from ..cfn.evaluate import (
+    ParameterError,
+    check_rules,
+    default_text,
+    deployed,
+    parameter_values,
+    resolved,
+)
 from ..layers import network as n
 from ..layers import service as s
 from ..layers.config import APPLICATION_LOAD_BALANCER, NetworkConfig, ProductConfig, ServiceConfig
@@ -710,10 +717,18 @@ def _one_of(values: list[str]) -> str:
     return values[0] if len(values) == 1 else "{" + ", ".join(values) + "}"
 
 
+def _accepted(template: Mapping[str, Any], given: Mapping[str, str]) -> None:
+    """Raise what :func:`deployed` raises when the template's own constraints and rules refuse
+    ``given``, without deploying it (its resources come from :func:`resolved`, which keeps a
+    value known only later as a placeholder): a picture of an environment deployed each
+    template once more only to throw the result away."""
+    check_rules(template, parameter_values(template, given))
+
+
 def _member_stack(template: Mapping[str, Any]) -> dict[str, Any]:
     """A service's template resolved for the placeholders of what the environment passes."""
     given = _parameters(template, _PLACEHOLDERS)
-    deployed(template, given)  # the template's own constraints and rules accept it
+    _accepted(template, given)
     return resolved(template, given)
 
 
@@ -808,7 +823,7 @@ def environment_picture(
     network = _network(scenario, templates[n.LAYER]) if n.LAYER in templates else EXISTING_NETWORK
     environment = templates[e.LAYER]
     given = _parameters(environment, _PLACEHOLDERS)
-    deployed(environment, given)
+    _accepted(environment, given)
     stack = resolved(environment, given)
     resources = stack["Resources"]
     listeners = {
