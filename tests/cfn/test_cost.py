@@ -937,6 +937,29 @@ def test_tasks_not_on_fargate_are_not_priced_as_fargate(tmp_path, change, runs_o
         assert footprint(dry_run(template, {})).not_fargate == ()
 
 
+def test_a_fargate_service_of_a_task_definition_not_in_the_stacks_is_not_called_bridge(
+    tmp_path,
+):
+    """A review: a service with ``LaunchType: FARGATE`` whose task definition is an ARN given
+    as a parameter (or another stack's) was summed up as "bridge network mode: not Fargate",
+    its network mode read as the default of a task definition the stacks do not hold. Its
+    launch type says Fargate ("FARGATE" among the launch types, Amazon ECS API Reference,
+    CreateService launchType,
+    https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html), and what
+    the task definition holds is not known here: it stays on Fargate, sized as not known."""
+    template = tmp_path / "own.yaml"
+    template.write_text(
+        "Parameters:\n  TaskDefinitionArn:\n    Type: String\n"
+        "    Default: arn:aws:ecs:us-east-1:123456789012:task-definition/web:1\n"
+        "Resources:\n  Service:\n    Type: AWS::ECS::Service\n    Properties:\n"
+        "      TaskDefinition: !Ref TaskDefinitionArn\n      DesiredCount: 2\n"
+        "      LaunchType: FARGATE\n"
+    )
+    found = footprint(dry_run(template, {}))
+    assert found.not_fargate == ()
+    assert not any("not Fargate" in line for line in describe(found))
+
+
 def test_a_task_with_a_public_ip_costs_a_public_ipv4_address_an_hour(tmp_path):
     """A corpus of ECS templates of others (the 2018 Fargate samples' public-subnet services,
     AWS Copilot's services in public subnets): their tasks with ``AssignPublicIp: ENABLED``

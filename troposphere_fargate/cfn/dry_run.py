@@ -922,6 +922,10 @@ def _not_on_fargate(
         and all(isinstance(p, str) and p not in FARGATE_PROVIDERS for p in providers)
     ):
         return f"capacity provider {', '.join(str(p) for p in providers)}"
+    if not definition:
+        # A task definition the stacks do not hold (an ARN given, another stack's): its
+        # network mode is not known here, and no default of it is what it has.
+        return ""
     mode = definition.get("NetworkMode", "bridge")
     if isinstance(mode, str) and mode != "awsvpc":
         return f"{mode} network mode"
