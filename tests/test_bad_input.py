@@ -195,6 +195,29 @@ def test_a_template_a_transform_expands_is_read_not_refused(tmp_path, name):
     assert tf.read_template(tmp_path / name) == from_yaml(EXPANDED[name])
 
 
+def test_a_null_in_a_template_a_transform_processes_is_not_refused(tmp_path, capsys):
+    """A review: a SAM state machine's ``ResultPath: null`` (Step Functions' way to discard a
+    state's result) was refused as "'null' values are not allowed in templates, as
+    CloudFormation says". CloudFormation refuses nulls in the template it reads, which for a
+    transformed one is the transform's output: "The error I get from SAR is about ResultPath
+    being null, which is well documented and works fine when I deploy it"
+    (https://github.com/aws/serverless-application-model/issues/1618); the processed template
+    holds no ResultPath there (https://github.com/aws-cloudformation/cfn-lint/issues/1657).
+    Without a transform, a null is still refused."""
+    machine = (
+        "Resources:\n  Machine:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n"
+        "      Definition:\n        StartAt: A\n        States:\n"
+        "          A: {Type: Pass, ResultPath: null, End: true}\n"
+    )
+    template = tmp_path / "sam.yaml"
+    template.write_text("Transform: AWS::Serverless-2016-10-31\n" + machine)
+    assert cli.main(["validate", str(template)]) == 0
+    capsys.readouterr()
+    template.write_text(machine)
+    assert cli.main(["validate", str(template)]) == 1
+    assert "'null' values are not allowed in templates" in capsys.readouterr().err
+
+
 def test_validate_takes_every_parameter_type_cloudformation_takes(tmp_path, capsys):
     """The types of the User Guide's "Parameters template section syntax" (String, Number,
     List<Number>, CommaDelimitedList, the AWS-specific and the Systems Manager parameter

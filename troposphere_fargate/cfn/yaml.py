@@ -453,7 +453,12 @@ def read_template(path: Path | str) -> dict[str, Any]:
         raise TemplateFileError(
             f"{path}: not a CloudFormation template: it has no Resources section{hint}"
         )
-    misshapen = _shape_problem(loaded) or _null_problem(loaded)
+    # A transformed template is refused for a null by what its transforms make of it, not as
+    # written: the SAM transform takes a state machine's "ResultPath: null" and deploys it
+    # (aws/serverless-application-model#1618, "works fine when I deploy it"), without the key
+    # in the processed template (aws-cloudformation/cfn-lint#1657).
+    nulls = None if transformed_by(loaded) else _null_problem(loaded)
+    misshapen = _shape_problem(loaded) or nulls
     if misshapen is not None:
         keys, problem = misshapen
         line, column = _key_mark(text, is_json(path, text), keys)
