@@ -203,7 +203,7 @@ def test_a_null_in_a_template_a_transform_processes_is_not_refused(tmp_path, cap
     being null, which is well documented and works fine when I deploy it"
     (https://github.com/aws/serverless-application-model/issues/1618); the processed template
     holds no ResultPath there (https://github.com/aws-cloudformation/cfn-lint/issues/1657).
-    Without a transform, a null is still refused."""
+    Without a transform, a property that is null is still refused."""
     machine = (
         "Resources:\n  Machine:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n"
         "      Definition:\n        StartAt: A\n        States:\n"
@@ -213,9 +213,28 @@ def test_a_null_in_a_template_a_transform_processes_is_not_refused(tmp_path, cap
     template.write_text("Transform: AWS::Serverless-2016-10-31\n" + machine)
     assert cli.main(["validate", str(template)]) == 0
     capsys.readouterr()
-    template.write_text(machine)
+    template.write_text(machine.replace("Definition:", "Name:\n      Definition:"))
     assert cli.main(["validate", str(template)]) == 1
-    assert "'null' values are not allowed in templates" in capsys.readouterr().err
+    assert "[/Resources/Machine/Properties/Name] 'null' values are not allowed in templates" in (
+        capsys.readouterr().err
+    )
+
+
+def test_a_null_inside_a_property_or_in_metadata_is_left_to_cloudformation(tmp_path, capsys):
+    """Whether CloudFormation takes a null inside a property's value is not documented and
+    reported both ways: "it does accept JSON/YAML properties that have null values in them"
+    (aws-cloudformation/cfn-lint#2242, its maintainer: a state machine's Definition), but an
+    EventPattern's null was refused (aws-cloudformation/cloudformation-coverage-roadmap#1378).
+    A check that refuses what CloudFormation takes is worse than none: such a null, and one in
+    free-form Metadata, are not refused; a property or an output that is null is."""
+    template = tmp_path / "t.yaml"
+    template.write_text(
+        "Resources:\n  Machine:\n    Type: AWS::StepFunctions::StateMachine\n"
+        "    Metadata: {Note: null}\n    Properties:\n"
+        "      RoleArn: arn:aws:iam::123456789012:role/r\n"
+        "      Definition: {StartAt: A, States: {A: {Type: Pass, ResultPath: null, End: true}}}\n"
+    )
+    assert cli.main(["validate", str(template)]) == 0
 
 
 def test_validate_takes_every_parameter_type_cloudformation_takes(tmp_path, capsys):

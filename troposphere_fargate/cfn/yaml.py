@@ -470,9 +470,17 @@ def read_template(path: Path | str) -> dict[str, Any]:
 
 def _null_path(node: Any, path: tuple[str | int, ...] = ()) -> tuple[str | int, ...] | None:
     """The path of the first null value in ``node`` (``("Resources", "T", "Properties",
-    "TopicName")``), or None."""
+    "TopicName")``), or None. Not looked into: a property's own value (a JSON property such as
+    a state machine's Definition may hold a null, "CloudFormation service does not accept null
+    values but it does accept JSON/YAML properties that have null values in them",
+    aws-cloudformation/cfn-lint#2242, by its maintainer, while an EventPattern's null was
+    refused, cloudformation-coverage-roadmap#1378: which properties take one is not
+    documented) and Metadata, free-form too: a null there is left to CloudFormation."""
     if node is None:
         return path
+    inside_property = len(path) >= 4 and path[0] == "Resources" and path[2] == "Properties"
+    if inside_property or "Metadata" in path[:3:2]:
+        return None
     items: Iterable[tuple[str | int, Any]] = ()
     if isinstance(node, dict):
         items = node.items()
