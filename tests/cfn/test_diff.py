@@ -3750,3 +3750,27 @@ def test_a_diff_that_changes_no_resource_property_does_not_load_cfn_lint(tmp_pat
     retention = ("RetentionInDays: !Ref LogRetentionDays", "RetentionInDays: 365")
     changed = _edited_copy(tmp_path / "p", {"service.yaml": retention})
     assert _diff_in_a_fresh_process(__version__, str(changed))["cfnlint"] is True
+
+
+def test_a_weaker_policy_says_which_event_it_governs():
+    """The DeletionPolicy governs a resource the stack deletes, the UpdateReplacePolicy the old
+    one an update replaces ("UpdateReplacePolicy differs from the DeletionPolicy attribute in
+    that it only applies to resources replaced during stack updates", User Guide): both said
+    "when deleted or replaced"."""
+    kept = {**DATABASE, "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"}
+    findings = diff_template(
+        "t.yaml",
+        {"Resources": {"Db": kept}},
+        {"Resources": {"Db": {**DATABASE, "DeletionPolicy": "Retain"}}},
+    )
+    assert [f.change for f in findings] == [
+        "UpdateReplacePolicy Retain -> Delete: no longer kept when replaced"
+    ]
+    findings = diff_template(
+        "t.yaml",
+        {"Resources": {"Db": kept}},
+        {"Resources": {"Db": {**DATABASE, "UpdateReplacePolicy": "Retain"}}},
+    )
+    assert [f.change for f in findings] == [
+        "DeletionPolicy Retain -> Snapshot: no longer kept when deleted"
+    ]

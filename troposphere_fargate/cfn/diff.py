@@ -963,6 +963,8 @@ def _knock_on(
 # RetainExceptOnCreate "behaves like Retain for stack operations, except for the stack operation
 # that initially created the resource" (DeletionPolicy attribute, User Guide).
 _KEEPS = {"Delete": 0, "Snapshot": 1, "RetainExceptOnCreate": 2, "Retain": 2}
+# What each policy governs: a resource the stack deletes, or one an update replaces.
+_WHEN = {"DeletionPolicy": "deleted", "UpdateReplacePolicy": "replaced"}
 
 
 def _deletion_policy(resource: Mapping[str, Any]) -> str:
@@ -1002,7 +1004,7 @@ def _policy_findings(
                     DESTRUCTIVE if weaker and stateful else SAFE,
                     subject,
                     f"{policy} {was} -> {now}"
-                    + (f": no longer {lost} when deleted or replaced" if weaker else ""),
+                    + (f": no longer {lost} when {_WHEN[policy]}" if weaker else ""),
                 )
             )
     return findings
