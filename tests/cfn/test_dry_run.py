@@ -1930,3 +1930,21 @@ def test_a_nested_template_kept_in_the_folders_of_its_key_is_read_there(tmp_path
         "master.yaml > Vpc: nests vpc.yaml, which is not beside master.yaml: keep the templates "
         "of a version together (its folder)"
     )
+
+
+def test_a_route_condition_known_only_later_is_shown_as_written_not_as_none():
+    """Copilot's listener rule matches a host it joins from an ImportValue (known only when
+    the stack is created): its route line said ``host None`` (the value was read as a query
+    string's Key=Value pair)."""
+    from troposphere_fargate.cfn.dry_run import _condition
+
+    later = {"Fn::Join": [".", ["fe", {"Fn::ImportValue": "my-app-dev-SubDomain"}]]}
+    host = {"Field": "host-header", "HostHeaderConfig": {"Values": [later]}}
+    assert _condition(host) == (
+        'host {"Fn::Join": [".", ["fe", {"Fn::ImportValue": "my-app-dev-SubDomain"}]]}'
+    )
+    query = {
+        "Field": "query-string",
+        "QueryStringConfig": {"Values": [{"Key": "v", "Value": "2"}, {"Value": "beta"}]},
+    }
+    assert _condition(query) == "query v=2 or beta"

@@ -1629,8 +1629,8 @@ def _condition(condition: Any) -> str:
     found += [f"regex {_as_text(value)}" for value in _items(config.get("RegexValues"))]
     words = [
         (f"{v.get('Key')}={v.get('Value')}" if v.get("Key") else str(v.get("Value")))
-        if isinstance(v, Mapping)
-        else _as_text(v)
+        if isinstance(v, Mapping) and "Value" in v  # a query string's {Key, Value}
+        else _as_text(v)  # a host or path, or a function known only later (an ImportValue)
         for v in found
     ]
     if field_name == "http-header":
