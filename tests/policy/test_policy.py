@@ -335,6 +335,58 @@ def test_a_suppression_without_a_reason_does_not_count(guard, tmp_path):
     assert failed == [("LoadBalancer", "elbv2_deletion_protection_enabled_check")]
 
 
+@pytest.mark.parametrize(
+    "metadata",
+    [
+        "x",  # another tool's guard key, a string
+        "[a, b]",
+        "{SuppressedRules: [s3_bucket_logging_enabled_check], Reasons: [because]}",
+        "{SuppressedRules: [[s3_bucket_logging_enabled_check]]}",
+        "{SuppressedRules: s3_bucket_logging_enabled_check, "
+        "Reasons: {s3_bucket_logging_enabled_check: because}}",
+        "{SuppressedRules: [s3_bucket_logging_enabled_check], "
+        "Reasons: {s3_bucket_logging_enabled_check: null}}",
+    ],
+)
+def test_a_guard_key_of_another_shape_suppresses_nothing(guard, tmp_path, metadata):
+    """Another's template may hold anything under Metadata.guard: it raised AttributeError or
+    TypeError ('str' object has no attribute 'get', unhashable type: 'list'), and a null
+    reason counted as the reason "None". CloudFormation reads no shape there:
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-metadata.html
+    "By adding a Metadata attribute to a resource, you can add data in JSON or YAML to the
+    resource declaration." and "AWS CloudFormation doesn't validate the syntax within the
+    metadata attribute." """
+    path = tmp_path / "bucket.yaml"
+    path.write_text(
+        "Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n"
+        f"    Metadata:\n      guard: {metadata}\n"
+    )
+    found = policy.run_guard(policy.find_control_tower_rules(), [path], guard)
+    assert ("Bucket", "s3_bucket_logging_enabled_check", False) in {
+        (v.resource, v.rule, v.suppressed) for v in found
+    }
+    assert not any(v.suppressed for v in found)
+
+
+@pytest.mark.parametrize("properties", ["", "    Properties: {}\n"])
+def test_a_log_group_that_never_expires_is_told_why(guard, tmp_path, properties):
+    """A log group without Properties (ecs-refarch and container-patterns templates declare
+    one so) failed log_groups_expire with no message: cfn-guard stopped at the missing
+    Properties before the check that carries it. Every property of a log group is optional,
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-loggroup.html
+    RetentionInDays: "The number of days log events are kept in CloudWatch Logs. [...]
+    Required: No" (each other property: "Required: No" too)."""
+    path = tmp_path / "logs.yaml"
+    path.write_text(
+        "Resources:\n  Logs:\n    Type: AWS::Logs::LogGroup\n    DeletionPolicy: Retain\n"
+        f"    UpdateReplacePolicy: Retain\n{properties}"
+    )
+    found = policy.run_guard(policy.POLICY_DIR, [path], guard, suppressible=False)
+    assert [(v.resource, v.rule, v.message) for v in found] == [
+        ("Logs", "log_groups_expire", "A log group must set RetentionInDays.")
+    ]
+
+
 def test_our_own_rules_cannot_be_suppressed(guard, tmp_path):
     network, _ = broken_copies(tmp_path)
     template = render.from_yaml(network.read_text())

@@ -132,16 +132,24 @@ def _messages(node: Any) -> list[str]:
 
 
 def _suppressions(path: Path) -> dict[str, dict[str, str]]:
-    """Resource -> {suppressed rule: reason}, from the template's metadata."""
+    """Resource -> {suppressed rule: reason}, from the template's metadata.
+
+    Metadata is free-form to CloudFormation, so another tool's or a person's ``guard`` key may
+    hold anything: only a list of rule names (``SuppressedRules``) with a mapping of them to
+    text (``Reasons``) is read; any other shape suppresses nothing, and a reason that is not
+    text (``null``, a list) is no reason."""
     template = read_template(path)
     found: dict[str, dict[str, str]] = {}
     for name, resource in template.get("Resources", {}).items():
         if not isinstance(resource, dict):  # Fn::ForEach::Name: a loop, no resource of its own
             continue
-        guard = (resource.get("Metadata") or {}).get("guard") or {}
-        reasons = guard.get("Reasons") or {}
+        guard = (resource.get("Metadata") or {}).get("guard")
+        guard = guard if isinstance(guard, dict) else {}
+        rules, reasons = guard.get("SuppressedRules"), guard.get("Reasons")
+        rules = [rule for rule in rules if isinstance(rule, str)] if isinstance(rules, list) else []
+        reasons = reasons if isinstance(reasons, dict) else {}
         found[name] = {
-            rule: str(reasons.get(rule, "")) for rule in guard.get("SuppressedRules", [])
+            rule: reason if isinstance(reason := reasons.get(rule), str) else "" for rule in rules
         }
     return found
 
