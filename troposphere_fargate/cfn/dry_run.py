@@ -41,7 +41,7 @@ from .evaluate import (
     unreadable_patterns,
     zone_region,
 )
-from .intrinsics import SUB_VARIABLE, map_key, shape_problems, sub_name, value_problems
+from .intrinsics import SUB_VARIABLE, as_text, shape_problems, sub_name, value_problems
 from .limits import MAX_DEPLOYMENT_MINUTES, WILDCARDS_PER_RULE, deployment_minutes
 from .reach import GATEWAY_ENDPOINTS, KNOWN_ENDPOINTS, endpoints_called
 from .weekly import NotWeekly, week_average
@@ -454,7 +454,7 @@ def _mapped(node: Any, mappings: Mapping[str, Any]) -> Any:
         return node
     found = {key: _mapped(item, mappings) for key, item in node.items()}
     keys = found.get("Fn::FindInMap")
-    keys = [map_key(key) for key in keys] if isinstance(keys, list) else keys
+    keys = [as_text(key) for key in keys] if isinstance(keys, list) else keys
     if len(found) == 1 and isinstance(keys, list) and [type(key) for key in keys] == [str] * 3:
         value = ((mappings.get(keys[0]) or {}).get(keys[1]) or {}).get(keys[2])
         if isinstance(value, str | int | float | list):

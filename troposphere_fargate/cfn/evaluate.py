@@ -23,8 +23,9 @@ from ..errors import close_match, expect_template, expect_texts
 from .intrinsics import (
     FUNCTIONS,
     SUB_VARIABLE,
+    as_text,
     described,
-    map_key,
+    select_index,
     shape_problems,
     sub_name,
     sub_names,
@@ -514,16 +515,6 @@ class KnownAtLaunch(EvaluationError):
     string for its list): the rule is left for CloudFormation, not refused."""
 
 
-def as_text(value: Any) -> Any:
-    """A literal as CloudFormation compares and joins it: text (the template is JSON to it, so
-    a YAML ``true`` is ``true``, not Python's ``True``); a list or a mapping as it is."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(value)
-    return value
-
-
 def _count(count: int, one: str) -> str:
     return f"{count} {one}" if count == 1 else f"{count} {one}s"
 
@@ -622,7 +613,7 @@ class _Evaluator:
             return self._substitution(arg, allowed, where)
         args = _arguments(fn, arg, where)
         if fn == "Fn::FindInMap":
-            mapping, first, second = (map_key(self.value(a, allowed, where)) for a in args)
+            mapping, first, second = (as_text(self.value(a, allowed, where)) for a in args)
             try:
                 return self.template["Mappings"][mapping][first][second]
             except (KeyError, TypeError):
@@ -673,7 +664,7 @@ class _Evaluator:
             return source.split(delimiter)
         if fn == "Fn::Select":
             index, items = args
-            number = _select_index(index)
+            number = select_index(index)
             if number is None or not isinstance(items, list):
                 raise EvaluationError(
                     f"{where}: Fn::Select takes an index and a list, not {described(index)} "
@@ -722,18 +713,6 @@ class _Evaluator:
         if fn == "Fn::EachMemberEquals":
             return all(text == as_text(other) for text in texts)
         return all(text in [as_text(item) for item in other] for text in texts)
-
-
-def _select_index(index: Any) -> int | None:
-    """An ``Fn::Select`` index as a number: a whole number from 0, or its digits as text (the
-    Template Reference's examples write ``"1"``); None for anything else."""
-    if isinstance(index, bool):
-        return None
-    if isinstance(index, int):
-        return index if index >= 0 else None
-    if isinstance(index, str) and index.isascii() and index.isdigit():
-        return int(index)
-    return None
 
 
 def _joined(members: list[Any], where: str) -> list[str]:
@@ -1213,7 +1192,7 @@ class _Partial:
         if fn == "Fn::Equals" and len(found) == 2:
             return as_text(found[0]) == as_text(found[1])
         if fn == "Fn::FindInMap" and len(found) == 3:
-            first, second, third = (map_key(item) for item in found)
+            first, second, third = (as_text(item) for item in found)
             try:
                 return self.template["Mappings"][first][second][third]
             except (KeyError, TypeError):

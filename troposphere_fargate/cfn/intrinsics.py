@@ -108,12 +108,13 @@ def described(value: Any) -> str:
     return f"{kinds.get(type(value), type(value).__name__)} ({value!r})"
 
 
-def map_key(value: Any) -> Any:
-    """An ``Fn::FindInMap`` argument as the key it looks up: a number or a boolean written
-    unquoted (``!FindInMap [Accounts, 123456789012, Env]``, which YAML 1.1 reads as a number)
-    as its text, the mapping's keys being strings (CloudFormation refuses any other: "map keys
-    must be strings; received numeric [123456789012] instead", aws-cloudformation/cfn-lint#292,
-    and the template is JSON to it, where a number's text is its key); anything else as it is."""
+def as_text(value: Any) -> Any:
+    """A literal as CloudFormation compares, joins and looks it up: text (the template is JSON
+    to it, so a YAML ``true`` is ``true``, not Python's ``True``); a list or a mapping as it
+    is. An ``Fn::FindInMap`` argument written unquoted (``!FindInMap [Accounts, 123456789012,
+    Env]``, which YAML 1.1 reads as a number) so finds its key, a mapping's keys being strings
+    (CloudFormation refuses any other: "map keys must be strings; received numeric
+    [123456789012] instead", aws-cloudformation/cfn-lint#292)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
@@ -245,12 +246,12 @@ def _argument_problem(kind: str, value: Any) -> str | None:
         return f"{described(value)}, not a list (or a function that gives one)"
     if kind == _SOURCE and not (isinstance(value, str) or _is_function(value)):
         return f"{described(value)}, not a string (or a function that gives one)"
-    if kind == _INDEX and not _is_function(value) and _index(value) is None:
+    if kind == _INDEX and not _is_function(value) and select_index(value) is None:
         return f"{described(value)}, not an index from 0 (a whole number)"
     return None
 
 
-def _index(value: Any) -> int | None:
+def select_index(value: Any) -> int | None:
     """An ``Fn::Select`` index as CloudFormation reads it ("The index of the object to
     retrieve. This must be a value from zero to N-1"; its examples write "1" and 0), or None."""
     if isinstance(value, int) and not isinstance(value, bool):
@@ -311,15 +312,15 @@ def _value_problem(
             )
     if name == "Fn::Select" and isinstance(argument, list) and len(argument) == 2:
         index, items = argument
-        if isinstance(items, list) and not isinstance(index, dict) and _index(index) is None:
+        if isinstance(items, list) and not isinstance(index, dict) and select_index(index) is None:
             return f"Fn::Select's index is {described(index)}, not a whole number from 0"
     if name == "Fn::Cidr" and isinstance(argument, list) and len(argument) == 3:
         # "count: The number of CIDRs to generate. Valid range is between 1 and 256."
-        count = _index(argument[1])
+        count = select_index(argument[1])
         if count is not None and not 1 <= count <= 256:
             return f"Fn::Cidr's count is {count}: CloudFormation takes 1 to 256"
     keys = (
-        [map_key(key) for key in argument]
+        [as_text(key) for key in argument]
         if name == "Fn::FindInMap" and isinstance(argument, list)
         else []
     )

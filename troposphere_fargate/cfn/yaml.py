@@ -24,6 +24,7 @@ import yaml
 
 from ..errors import close_match, expect, expect_path, expect_template
 from . import yaml11
+from .intrinsics import FUNCTIONS
 
 TEMPLATE_FORMAT_VERSION = "2010-09-09"
 
@@ -41,34 +42,10 @@ SECTION_ORDER = (
 )
 
 # Functions written in short form: "Fn::Sub" -> "!Sub"; "Ref" and "Condition" keep their name.
-_INTRINSICS = frozenset(
-    {
-        "Ref",
-        "Condition",
-        "Fn::And",
-        "Fn::Base64",
-        "Fn::Cidr",
-        "Fn::Contains",
-        "Fn::EachMemberEquals",
-        "Fn::EachMemberIn",
-        "Fn::Equals",
-        "Fn::FindInMap",
-        "Fn::GetAtt",
-        "Fn::GetAZs",
-        "Fn::If",
-        "Fn::ImportValue",
-        "Fn::Join",
-        "Fn::Length",
-        "Fn::Not",
-        "Fn::Or",
-        "Fn::RefAll",
-        "Fn::Select",
-        "Fn::Split",
-        "Fn::Sub",
-        "Fn::ToJsonString",
-        "Fn::ValueOf",
-        "Fn::ValueOfAll",
-    }
+# Every function CloudFormation has (intrinsics.FUNCTIONS) but those written here in long form:
+# Fn::ForEach (a key of its own, Fn::ForEach::Name), Fn::GetStackOutput and Fn::Transform.
+_INTRINSICS = frozenset({"Ref", "Condition"}) | (
+    FUNCTIONS - {"Fn::ForEach", "Fn::GetStackOutput", "Fn::Transform"}
 )
 
 
