@@ -241,6 +241,70 @@ def test_pseudo_parameters_and_mappings_can_be_evaluated():
         deployed(template, pseudo={"AWS::Region": "us-east-1"})
 
 
+def test_a_condition_on_the_stack_id_or_its_notification_topics_is_decided_not_refused():
+    """A template of one's own deciding on ``AWS::NotificationARNs`` or on a part of
+    ``AWS::StackId`` was refused ("Ref AWS::NotificationARNs names no parameter"), though
+    "Pseudo parameters are automatically available and don't require explicit definition in the
+    Parameters section" (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/
+    conditions-section-structure.html). A stack's ID is "such as arn:aws:cloudformation:
+    us-west-2:123456789012:stack/teststack/51af3dc0-da77-11e4-872e-1234567db123" and
+    NotificationARNs "the list of [...] ARNs for the Amazon SNS topics that receive stack event
+    notifications", given with ``--notification-arns`` (https://docs.aws.amazon.com/
+    AWSCloudFormation/latest/UserGuide/pseudo-parameter-reference.html): the dry run takes a
+    stack of the given name, account and region, launched without topics, unless told."""
+    from troposphere_fargate.cfn.evaluate import resolved
+
+    template = {
+        "Conditions": {
+            "Notified": {
+                "Fn::Not": [
+                    {"Fn::Equals": [{"Fn::Join": [",", {"Ref": "AWS::NotificationARNs"}]}, ""]}
+                ]
+            },
+            "Named": {
+                "Fn::Equals": [
+                    {"Fn::Select": [1, {"Fn::Split": ["/", {"Ref": "AWS::StackId"}]}]},
+                    {"Ref": "AWS::StackName"},
+                ]
+            },
+            "InChina": {
+                "Fn::Equals": [
+                    {"Fn::Select": [1, {"Fn::Split": [":", {"Ref": "AWS::StackId"}]}]},
+                    "aws-cn",
+                ]
+            },
+        },
+        "Resources": {
+            "Topic": {
+                "Type": "AWS::SNS::Topic",
+                "Properties": {"TopicName": {"Fn::Sub": "${AWS::StackId}"}},
+            },
+            "Stack": {
+                "Type": "AWS::CloudFormation::Stack",
+                "Properties": {
+                    "TemplateURL": "https://example.com/t.yaml",
+                    "NotificationARNs": {"Ref": "AWS::NotificationARNs"},
+                },
+            },
+        },
+    }
+    assert deployed(template).conditions == {"Notified": False, "Named": True, "InChina": False}
+    china = {"AWS::Region": "cn-north-1", "AWS::Partition": "aws-cn"}
+    topics = {"AWS::NotificationARNs": "arn:aws:sns:us-east-1:123456789012:a, arn:aws:sns:x"}
+    assert deployed(template, pseudo={**china, **topics}).conditions == {
+        "Notified": True,
+        "Named": True,
+        "InChina": True,
+    }
+    # A resource's Ref to them stays as it is, unless a value is given: the stand-ins are for
+    # deciding conditions, not values a dry run would show as the stack's.
+    resources = resolved(template, {})["Resources"]
+    assert resources["Topic"]["Properties"]["TopicName"] == {"Fn::Sub": "${AWS::StackId}"}
+    assert resources["Stack"]["Properties"]["NotificationARNs"] == {"Ref": "AWS::NotificationARNs"}
+    given = resolved(template, {}, pseudo=topics)["Resources"]["Stack"]["Properties"]
+    assert given["NotificationARNs"] == ["arn:aws:sns:us-east-1:123456789012:a", "arn:aws:sns:x"]
+
+
 def test_a_misspelt_pseudo_parameter_or_a_list_of_pairs_is_refused_naming_the_argument():
     """A platform engineer's trial: ``pseudo={"AWS::Regio": "eu-west-1"}`` was ignored and
     the stack evaluated in us-east-1, and parameters as a list of pairs failed deep inside

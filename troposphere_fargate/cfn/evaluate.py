@@ -373,6 +373,26 @@ PSEUDO_PARAMETER_NAMES = (
 )
 
 
+def _launch_placeholders(stack: Mapping[str, str]) -> dict[str, str]:
+    """``AWS::StackId`` and ``AWS::NotificationARNs`` of a stack launched with these pseudo
+    parameter values: its ID in the User Guide's form (``arn:aws:cloudformation:us-west-2:
+    123456789012:stack/teststack/51af3dc0-...``) with a UUID of zeros, and no notification
+    topics (the console's and ``create-stack``'s default). A condition may compare them
+    ("Pseudo parameters are automatically available", Conditions syntax), as it may the
+    account ID, whose stand-in is :data:`PSEUDO_PARAMETERS`'s."""
+    arn = ":".join(
+        (
+            "arn",
+            stack["AWS::Partition"],
+            "cloudformation",
+            stack["AWS::Region"],
+            stack["AWS::AccountId"],
+            f"stack/{stack['AWS::StackName']}/00000000-0000-0000-0000-000000000000",
+        )
+    )
+    return {"AWS::StackId": arn, "AWS::NotificationARNs": ""}
+
+
 def literals(value: Any) -> Iterator[str]:
     """Every string in a template's structure (or a part of it), in order: the literals of its
     values, functions' arguments included."""
@@ -539,12 +559,18 @@ class _Evaluator:
         pseudo: Mapping[str, str] | None = None,
     ) -> None:
         self.template = template
-        self.values = {**PSEUDO_PARAMETERS, **(pseudo or {}), **values}
+        stack = {**PSEUDO_PARAMETERS, **(pseudo or {})}
+        # Stand-ins for what only a launch knows, where no value is given: kept to conditions
+        # and rules (resolved() leaves a resource's Ref to them as it is).
+        self.placeholders = {
+            name: value for name, value in _launch_placeholders(stack).items() if name not in stack
+        }
+        self.values = {**self.placeholders, **stack, **values}
         self.lists = {
             name
             for name, spec in template.get("Parameters", {}).items()
             if _LIST_TYPE.match(str(spec.get("Type", "String")))
-        }
+        } | {"AWS::NotificationARNs"}
         self.declared = set(template.get("Parameters", {}))
         self.conditions: dict[str, bool] = {}
         self.deciding: list[str] = []  # the conditions being evaluated, outermost first
@@ -1116,7 +1142,14 @@ def resolved(
         for name, value in values.items()
     }
     # Pseudo parameters too: both sides of a comparison get the same values for them.
-    substitutes = {**{k: v for k, v in evaluator.values.items() if k not in values}, **typed}
+    pseudo_values = {
+        name: ([member.strip() for member in value.split(",")] if value else [])
+        if name in evaluator.lists
+        else value
+        for name, value in evaluator.values.items()
+        if name not in values and name not in evaluator.placeholders
+    }
+    substitutes = {**pseudo_values, **typed}
     result = {key: value for key, value in template.items() if key != "Conditions"}
     opaque = frozenset(held.values())
     result.update(
