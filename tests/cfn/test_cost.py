@@ -1085,3 +1085,39 @@ def test_a_vpc_of_public_subnets_alone_is_in_as_many_zones_as_its_subnets_name(t
     )
     template.write_text(_PUBLIC_VPC + private)
     assert footprint(dry_run(template, {})).availability_zones == 2
+
+
+def test_two_load_balancers_cost_two_and_only_the_internet_facing_one_has_public_addresses(
+    tmp_path,
+):
+    """Copilot's environment holds a public and an internal application load balancer: each is
+    billed by the hour (its "$0.0225 hourly charge" in us-east-1, Elastic Load Balancing
+    pricing, https://aws.amazon.com/elasticloadbalancing/pricing/), and only an internet-facing
+    one has public IPv4 addresses, one a node and zone ("When you enable an Availability Zone
+    for your load balancer, Elastic Load Balancing creates a load balancer node in the
+    Availability Zone", Elastic Load Balancing User Guide,
+    https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/how-elastic-load-balancing-works.html;
+    "The nodes of an internal load balancer have only private IP addresses", CreateLoadBalancer,
+    Scheme, https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateLoadBalancer.html).
+    An application and a network load
+    balancer are two lines of their own kinds."""
+    template = tmp_path / "environment.yml"
+    template.write_text(
+        "Resources:\n"
+        "  Public:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n"
+        "    Properties: {Subnets: [subnet-0aaa1111, subnet-0bbb2222]}\n"
+        "  Internal:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n"
+        "    Properties: {Scheme: internal, Subnets: [subnet-0ccc3333, subnet-0ddd4444]}\n"
+    )
+    bill = estimate(footprint(dry_run(template, {}))).lines
+    hour = HOURS * PRICE["application_load_balancer_hour"]
+    assert [(line.item, line.monthly) for line in bill if "load balancer" in line.item] == [
+        ("application load balancer", pytest.approx(hour)),
+        ("application load balancer", pytest.approx(hour)),
+    ]
+    addresses = {line.item: line.monthly for line in bill}["public IPv4 addresses"]
+    assert addresses == pytest.approx(2 * HOURS * PRICE["public_ipv4_hour"])
+    template.write_text(template.read_text().replace("Scheme: internal,", "Type: network,"))
+    kinds = [line.item for line in estimate(footprint(dry_run(template, {}))).lines]
+    assert kinds.count("application load balancer") == 1
+    assert kinds.count("network load balancer") == 1

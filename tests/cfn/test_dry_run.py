@@ -700,7 +700,7 @@ def test_tasks_in_the_public_load_balancer_s_subnet_are_noted(tmp_path):
     assert footprint(dry_run(service, STANDALONE)).shared_subnets == ()
     mixed = {**STANDALONE, "PrivateSubnetIds": "subnet-0bbb2222,subnet-0ccc3333"}
     found = footprint(dry_run(service, mixed))
-    assert found.shared_subnets == (("Service", ("subnet-0bbb2222",)),)
+    assert found.shared_subnets == (("Service", ("subnet-0bbb2222",), ("LoadBalancer",)),)
     assert (
         "  note: Service runs its tasks in subnet-0bbb2222, where the internet-facing load "
         "balancer is too: the load balancer needs public subnets, the tasks private ones (a "
@@ -722,7 +722,7 @@ def test_tasks_in_the_public_load_balancer_s_subnet_are_noted(tmp_path):
     public = template.read_text().replace("internal", "internet-facing")
     template.write_text(public)
     assert footprint(dry_run(template, subnets)).shared_subnets == (
-        ("Service", ("subnet-0aaa1111", "subnet-0bbb2222")),
+        ("Service", ("subnet-0aaa1111", "subnet-0bbb2222"), ("Balancer",)),
     )
     # Tasks given public IPs there are a choice, not a slip.
     template.write_text(
@@ -1718,6 +1718,177 @@ def test_the_summary_routes_a_service_that_owns_its_listener():
         "route: HTTPS 443, any other request: to ServiceStack/Service "
         "(ServiceStack/HttpsListener's default action)",
     ]
+
+
+# Copilot's environment (copilot/internal/pkg/deploy/cloudformation/stack/testdata/
+# environments), cut down: a public and an internal application load balancer, each with an
+# HTTP 80 and an HTTPS 443 listener, a listener rule on each HTTPS one.
+TWO_LOAD_BALANCERS = """\
+Parameters:
+  PublicSubnets: {Type: 'List<AWS::EC2::Subnet::Id>'}
+  PrivateSubnets: {Type: 'List<AWS::EC2::Subnet::Id>'}
+Resources:
+  PublicLoadBalancer:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties: {Scheme: internet-facing, Subnets: !Ref PublicSubnets}
+  InternalLoadBalancer:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties: {Scheme: internal, Subnets: !Ref PrivateSubnets}
+  HTTPListener:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      LoadBalancerArn: !Ref PublicLoadBalancer
+      Port: 80
+      Protocol: HTTP
+      DefaultActions: [{Type: redirect, RedirectConfig: {Protocol: HTTPS, Port: '443'}}]
+  HTTPSListener:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      LoadBalancerArn: !Ref PublicLoadBalancer
+      Port: 443
+      Protocol: HTTPS
+      Certificates: [{CertificateArn: arn:aws:acm:us-east-1:123456789012:certificate/abc}]
+      DefaultActions: [{Type: fixed-response, FixedResponseConfig: {StatusCode: '404'}}]
+  InternalHTTPListener:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      LoadBalancerArn: !GetAtt InternalLoadBalancer.LoadBalancerArn
+      Port: 80
+      Protocol: HTTP
+      DefaultActions: [{Type: fixed-response, FixedResponseConfig: {StatusCode: '404'}}]
+  InternalHTTPSListener:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      LoadBalancerArn: !Ref InternalLoadBalancer
+      Port: 443
+      Protocol: HTTPS
+      Certificates: [{CertificateArn: arn:aws:acm:us-east-1:123456789012:certificate/def}]
+      DefaultActions: [{Type: fixed-response, FixedResponseConfig: {StatusCode: '404'}}]
+  PublicRule:
+    Type: AWS::ElasticLoadBalancingV2::ListenerRule
+    Properties:
+      ListenerArn: !Ref HTTPSListener
+      Priority: 10
+      Conditions: [{Field: path-pattern, Values: [/web/*]}]
+      Actions: [{Type: fixed-response, FixedResponseConfig: {StatusCode: '200'}}]
+  InternalRule:
+    Type: AWS::ElasticLoadBalancingV2::ListenerRule
+    Properties:
+      ListenerArn: !Ref InternalHTTPSListener
+      Priority: 10
+      Conditions: [{Field: path-pattern, Values: [/api/*]}]
+      Actions: [{Type: fixed-response, FixedResponseConfig: {StatusCode: '200'}}]
+"""
+TWO_SUBNETS_EACH = {
+    "PublicSubnets": "subnet-0aaa1111,subnet-0bbb2222",
+    "PrivateSubnets": "subnet-0ccc3333,subnet-0ddd4444",
+}
+
+
+def test_of_several_load_balancers_each_listener_and_route_names_its_own(tmp_path):
+    """A listener is its load balancer's, the one its LoadBalancerArn names ("A listener is a
+    process that checks for connection requests, using the protocol and port that you
+    configure", Elastic Load Balancing, Listeners for your Application Load Balancers,
+    https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-listeners.html;
+    "LoadBalancerArn: The Amazon Resource Name (ARN) of the load balancer",
+    AWS::ElasticLoadBalancingV2::Listener). Of two load balancers with the same ports, the
+    summary said "listeners: HTTP 80, HTTP 80 (redirects to HTTPS), HTTPS 443, HTTPS 443" and
+    "route: HTTPS 443, priority 10" twice, without saying which load balancer."""
+    template = _write(tmp_path / "environment.yml", TWO_LOAD_BALANCERS)
+    lines = describe(footprint(dry_run(template, TWO_SUBNETS_EACH)))
+    assert [line for line in lines if line.startswith(("load balancer", "listeners"))] == [
+        "load balancer PublicLoadBalancer: application, internet-facing in 2 subnets",
+        "load balancer InternalLoadBalancer: application, internal in 2 subnets",
+        "listeners: HTTP 80 of InternalLoadBalancer, HTTP 80 of PublicLoadBalancer (redirects "
+        "to HTTPS), HTTPS 443 of InternalLoadBalancer, HTTPS 443 of PublicLoadBalancer",
+    ]
+    assert _routes(lines) == [
+        "route: HTTP 80 of PublicLoadBalancer, every request: redirected to HTTPS 443 "
+        "(HTTPListener's default action)",
+        "route: HTTPS 443 of PublicLoadBalancer, priority 10: path /web/* answered 200 "
+        "(listener rule PublicRule)",
+        "route: HTTPS 443 of PublicLoadBalancer, any other request: answered 404 "
+        "(HTTPSListener's default action)",
+        "route: HTTP 80 of InternalLoadBalancer, every request: answered 404 "
+        "(InternalHTTPListener's default action)",
+        "route: HTTPS 443 of InternalLoadBalancer, priority 10: path /api/* answered 200 "
+        "(listener rule InternalRule)",
+        "route: HTTPS 443 of InternalLoadBalancer, any other request: answered 404 "
+        "(InternalHTTPSListener's default action)",
+    ]
+    # One load balancer's listeners need no name (the shipped templates' lines are unchanged).
+    one = footprint(dry_run(SHIPPED / "service.yaml", STANDALONE))
+    assert one.listeners == ["HTTP 80"]
+    assert one.load_balancer_names == ("LoadBalancer",)
+    assert "load balancer: application, internet-facing in 2 subnets" in describe(one)
+
+
+def test_a_listener_of_another_stacks_load_balancer_beside_ones_own_names_it(tmp_path):
+    """A listener on a load balancer given by ARN, beside the stack's own: two load balancers,
+    the other one named by the name in its ARN (loadbalancer/app/<name>/<id>)."""
+    other = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/shared/0123abcd"
+    template = _write(
+        tmp_path / "own.yaml",
+        "Resources:\n"
+        "  Own:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n"
+        "    Properties: {Subnets: [subnet-0aaa1111, subnet-0bbb2222]}\n"
+        "  OwnHttp:\n    Type: AWS::ElasticLoadBalancingV2::Listener\n    Properties:\n"
+        "      {LoadBalancerArn: !Ref Own, Port: 80, Protocol: HTTP, DefaultActions: "
+        "[{Type: fixed-response, FixedResponseConfig: {StatusCode: '404'}}]}\n"
+        "  SharedHttp:\n    Type: AWS::ElasticLoadBalancingV2::Listener\n    Properties:\n"
+        f"      {{LoadBalancerArn: '{other}', Port: 80, Protocol: HTTP, DefaultActions: "
+        "[{Type: fixed-response, FixedResponseConfig: {StatusCode: '404'}}]}\n",
+    )
+    assert footprint(dry_run(template, {})).listeners == [
+        "HTTP 80 of Own",
+        "HTTP 80 of shared (another stack's)",
+    ]
+
+
+def test_zones_given_to_load_balancers_are_those_of_the_one_in_the_most_subnets(tmp_path):
+    """ "You can specify only one subnet per Availability Zone" (Elastic Load Balancing API
+    Reference, CreateLoadBalancer, Subnets,
+    https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateLoadBalancer.html):
+    a load balancer in 3 subnets is in 3 zones, so stacks with one are in 3 at least. The
+    first load balancer's subnets were counted: a network load balancer in 1 subnet made it 1,
+    an application load balancer in 3 beside it."""
+    template = _write(
+        tmp_path / "own.yaml",
+        "Parameters:\n  Three: {Type: 'List<AWS::EC2::Subnet::Id>'}\n"
+        "Resources:\n"
+        "  Stream:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n"
+        "    Properties: {Type: network, Subnets: [subnet-0aaa1111]}\n"
+        "  Web:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n"
+        "    Properties: {Subnets: !Ref Three}\n",
+    )
+    three = {"Three": "subnet-0bbb2222,subnet-0ccc3333,subnet-0ddd4444"}
+    found = footprint(dry_run(template, three))
+    assert found.availability_zones == 3
+    assert "Availability Zones: 3 (one per load balancer subnet given)" in describe(found)
+
+
+def test_tasks_in_a_public_subnet_name_the_load_balancer_there_of_several(tmp_path):
+    """Of two internet-facing load balancers, the note names the one whose subnet the tasks
+    are in; it said "the internet-facing load balancer" of either."""
+    template = _write(
+        tmp_path / "own.yaml",
+        "Parameters:\n  Subnets: {Type: 'List<AWS::EC2::Subnet::Id>'}\n"
+        "Resources:\n"
+        "  Web:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n"
+        "    Properties: {Subnets: [subnet-0aaa1111, subnet-0bbb2222]}\n"
+        "  Api:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n"
+        "    Properties: {Subnets: !Ref Subnets}\n"
+        "  Service:\n    Type: AWS::ECS::Service\n    Properties:\n"
+        "      NetworkConfiguration: {AwsvpcConfiguration: {Subnets: [subnet-0ccc3333]}}\n",
+    )
+    found = footprint(dry_run(template, {"Subnets": "subnet-0ccc3333,subnet-0ddd4444"}))
+    assert found.shared_subnets == (("Service", ("subnet-0ccc3333",), ("Api",)),)
+    assert (
+        "  note: Service runs its tasks in subnet-0ccc3333, where the internet-facing load "
+        "balancer Api is too: the load balancer needs public subnets, the tasks private ones (a "
+        "task without a public IP in a public subnet reaches nothing outside the VPC, its image "
+        "registry included, but through VPC endpoints)"
+    ) in describe(found)
 
 
 def test_a_forward_to_other_stacks_groups_names_them_short_and_a_weight_not_given(tmp_path):

@@ -1285,7 +1285,8 @@ class Footprint:
             (``application``, ``network``), ``internet-facing`` or ``internal``, and the subnets
             it is in (when they are not a list in the template, ``availability_zones``).
         listeners: each listener as protocol and port, with what it does besides forwarding
-            (``HTTP 80 (redirects to HTTPS)``, ``HTTPS 443``), sorted.
+            (``HTTP 80 (redirects to HTTPS)``, ``HTTPS 443``), sorted; of stacks with several
+            load balancers, with the one it belongs to (``HTTPS 443 of PublicLoadBalancer``).
         tasks: each ECS service as (service, tasks, vCPU, GB, CPU architecture): the tasks
             it runs (its ``DesiredCount``; without one, autoscaling's minimum, or ECS's 1
             without autoscaling; held within the autoscaling bounds, so 0 with autoscaling is
@@ -1352,8 +1353,9 @@ class Footprint:
         secrets: the Secrets Manager secrets the containers read, each once (each a price of
             its own and per call). Default 0.
         shared_subnets: each service whose tasks (without a public IP) run in a subnet an
-            internet-facing load balancer is in too, with those subnets (given as IDs):
-            (service, subnets). One of the two is in the wrong kind of subnet. Default: none.
+            internet-facing load balancer is in too, with those subnets (given as IDs) and
+            those load balancers (as ``load_balancer_names`` names them): (service, subnets,
+            load balancers). One of the two is in the wrong kind of subnet. Default: none.
         container_users: who each container of each service runs as: (service, container,
             user), ``""`` for its image's USER. Default: none.
         unreachable: without a NAT gateway, each endpoint a service's tasks call that no VPC
@@ -1412,6 +1414,10 @@ class Footprint:
             the EC2 instances (or hosts) they run on are what is paid for. Default: none.
         public_ip: the services on Fargate whose tasks each get a public IPv4 address
             (``AssignPublicIp`` ``ENABLED``), billed per address and hour. Default: none.
+        load_balancer_names: the load balancers of ``load_balancers``, in their order, by
+            logical ID after those of the nested stacks they are in (``PublicLoadBalancer``,
+            ``EnvironmentStack/LoadBalancer``); the summary names each when there are several.
+            Default: none (a footprint made by hand).
     """
 
     availability_zones: int | None
@@ -1450,7 +1456,7 @@ class Footprint:
     buckets: int = 0
     web_acls: int = 0
     secrets: int = 0
-    shared_subnets: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    shared_subnets: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()
     container_users: tuple[tuple[str, str, str], ...] = ()
     unreachable: tuple[tuple[str, str, str], ...] = ()
     stack_sets: tuple[tuple[str, str, str, tuple[str, ...]], ...] = ()
@@ -1465,6 +1471,7 @@ class Footprint:
     routes: tuple[tuple[str, str], ...] = ()
     not_fargate: tuple[tuple[str, str], ...] = ()
     public_ip: tuple[str, ...] = ()
+    load_balancer_names: tuple[str, ...] = ()
 
     @property
     def in_a_vpc_it_does_not_make(self) -> bool:
@@ -1487,9 +1494,11 @@ class Footprint:
 _RESPONSE_HEADER = re.compile(r"routing\.http\.response\.([a-z_]+)\.header_value")
 
 
-def _listener(listener: Mapping[str, Any]) -> str:
+def _listener(listener: Mapping[str, Any], balancer: str | None = None) -> str:
     """``HTTPS 443``, with what it does besides forwarding: ``HTTP 80 (redirects to HTTPS)``,
-    ``HTTPS 443 (sends Strict-Transport-Security: max-age=31536000)``."""
+    ``HTTPS 443 (sends Strict-Transport-Security: max-age=31536000)``; with the load balancer
+    it belongs to when given (stacks of several, see :func:`_listener_balancers`):
+    ``HTTPS 443 of PublicLoadBalancer``."""
     notes = []
     actions = listener.get("DefaultActions")
     if isinstance(actions, list) and actions and isinstance(actions[0], Mapping):
@@ -1506,7 +1515,8 @@ def _listener(listener: Mapping[str, Any]) -> str:
             name = "-".join(word.capitalize() for word in header.group(1).split("_"))
             notes.append(f"sends {name}: {attribute['Value']}")
     about = f" ({'; '.join(notes)})" if notes else ""
-    return f"{listener.get('Protocol', '?')} {listener.get('Port', '?')}{about}"
+    of = f" of {balancer}" if balancer else ""
+    return f"{listener.get('Protocol', '?')} {listener.get('Port', '?')}{of}{about}"
 
 
 def _record_names(records: list[dict[str, Any]]) -> tuple[str, ...]:
@@ -1594,6 +1604,36 @@ class _Tree:
 
 LISTENER = "AWS::ElasticLoadBalancingV2::Listener"
 LISTENER_RULE = "AWS::ElasticLoadBalancingV2::ListenerRule"
+LOAD_BALANCER = "AWS::ElasticLoadBalancingV2::LoadBalancer"
+
+
+def _balancer_label(tree: _Tree, prefix: str, arn: Any) -> str:
+    """The load balancer a listener's ``LoadBalancerArn`` (in the stack of ``prefix``) names:
+    one of these stacks' (``Stack/LogicalId``), another stack's by the name in its ARN
+    (``loadbalancer/app/<name>/<id>``), else the value as given."""
+    found = tree.resource(prefix, arn)
+    if found is not None and tree.body(found).get("Type") == LOAD_BALANCER:
+        return found
+    if isinstance(arn, str) and ":loadbalancer/" in arn:
+        parts = arn.rsplit(":loadbalancer/", 1)[1].split("/")
+        return f"{parts[1] if len(parts) > 1 else parts[0]} (another stack's)"
+    return _as_text(arn)
+
+
+def _listener_balancers(tree: _Tree, every: Mapping[str, dict[str, Any]]) -> dict[str, str]:
+    """Each listener of the stacks (``Stack/LogicalId``) with the load balancer it belongs to
+    (its ``LoadBalancerArn``, see :func:`_balancer_label`), when the stacks have listeners of,
+    or create, more than one load balancer; empty with one, whose listeners need no name.
+    Copilot's environment has a public and an internal load balancer, each with an HTTP 80 and
+    an HTTPS 443 listener: "HTTPS 443" alone did not say which."""
+    found = {
+        name: _balancer_label(tree, _split(name)[0], props.get("LoadBalancerArn"))
+        for name, props in _named(every, LISTENER).items()
+    }
+    balancers = set(found.values()) | set(_named(every, LOAD_BALANCER))
+    return found if len(balancers) > 1 else {}
+
+
 # Each listener rule condition's field, as a route line names it, and its *Config key.
 _CONDITION_FIELDS = {
     "host-header": ("host", "HostHeaderConfig"),
@@ -1667,6 +1707,7 @@ class _Routing:
 
     def __init__(self, tree: _Tree, every: Mapping[str, dict[str, Any]]) -> None:
         self.tree = tree
+        self.balancers = _listener_balancers(tree, every)
         self.services: dict[str, str] = {}
         for name, props in _named(every, "AWS::ECS::Service").items():
             prefix = _split(name)[0]
@@ -1683,11 +1724,13 @@ class _Routing:
     def listener(self, prefix: str, arn: Any) -> tuple[str, str]:
         """(key, words) of the listener a rule of the stack of ``prefix`` names: its
         protocol and port when these stacks create it (the key its name), else the ARN
-        given, or what is known only when the stack is created."""
+        given, or what is known only when the stack is created. Of stacks with several load
+        balancers, a listener of theirs names its load balancer: ``HTTPS 443 of Public``."""
         found = self.tree.resource(prefix, arn)
         if found is not None and self.tree.body(found).get("Type") == LISTENER:
             props = self.tree.body(found).get("Properties") or {}
-            return found, f"{props.get('Protocol', '?')} {props.get('Port', '?')}"
+            of = f" of {self.balancers[found]}" if found in self.balancers else ""
+            return found, f"{props.get('Protocol', '?')} {props.get('Port', '?')}{of}"
         if isinstance(arn, str):
             return arn, f"the listener {arn} (another stack's)"
         text = _as_text(arn)
@@ -1944,26 +1987,26 @@ def _secrets(definitions: list[dict[str, Any]]) -> int:
     return len(read)
 
 
-def _shared_subnets(every: Mapping[str, dict[str, Any]]) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """(service, subnets) for each service whose tasks are in a subnet given to an
-    internet-facing load balancer too (ids given as such: the stack's own subnets are public or
-    private by their names)."""
-    public: set[str] = set()
-    for body in every.values():
-        properties = body.get("Properties", {})
-        if (
-            body.get("Type") == "AWS::ElasticLoadBalancingV2::LoadBalancer"
-            and properties.get("Scheme", "internet-facing") == "internet-facing"
-        ):
-            public |= set(_literal_subnets(properties.get("Subnets")) or [])
+def _shared_subnets(
+    every: Mapping[str, dict[str, Any]],
+) -> tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]:
+    """(service, subnets, load balancers) for each service whose tasks are in a subnet given
+    to an internet-facing load balancer too, with the load balancers of those subnets (ids
+    given as such: the stack's own subnets are public or private by their names)."""
+    public: dict[str, set[str]] = {}
+    for balancer, properties in _named(every, LOAD_BALANCER).items():
+        if properties.get("Scheme", "internet-facing") == "internet-facing":
+            for subnet in _literal_subnets(properties.get("Subnets")) or []:
+                public.setdefault(subnet, set()).add(balancer)
     found = []
     for name, properties in _named(every, "AWS::ECS::Service").items():
         network = (properties.get("NetworkConfiguration") or {}).get("AwsvpcConfiguration") or {}
         if network.get("AssignPublicIp") == "ENABLED":
             continue  # tasks with public IPs in public subnets: a choice, not a slip
-        shared = sorted(set(_literal_subnets(network.get("Subnets")) or []) & public)
+        shared = sorted(set(_literal_subnets(network.get("Subnets")) or []) & set(public))
         if shared:
-            found.append((name, tuple(shared)))
+            balancers = sorted(set().union(*(public[subnet] for subnet in shared)))
+            found.append((name, tuple(shared), tuple(balancers)))
     return tuple(found)
 
 
@@ -2312,12 +2355,18 @@ def footprint(stack: PlannedStack) -> Footprint:
 
     endpoints = typed("AWS::EC2::VPCEndpoint")
     gateways = [e for e in endpoints if is_gateway_endpoint(e)]
-    load_balancers = typed("AWS::ElasticLoadBalancingV2::LoadBalancer")
+    balancers = _named(every, LOAD_BALANCER)
+    load_balancers = list(balancers.values())
     azs = _zones(typed("AWS::EC2::Subnet"))
     if azs is None and load_balancers:
-        azs = _count(load_balancers[0].get("Subnets"))
+        # "You can specify only one subnet per Availability Zone" (CreateLoadBalancer): each
+        # load balancer is in as many zones as subnets, and the stacks in the most of them (the
+        # first one's was taken, a network load balancer's one for another's three).
+        given = [n for lb in load_balancers if (n := _count(lb.get("Subnets"))) is not None]
+        azs = max(given) if given else None
     tracking = _tracking(every)
     tree = _Tree(stack)
+    of_balancer = _listener_balancers(tree, every)
     services = _services(every, tracking, tree)
     insights = _with_insights(typed("AWS::ECS::Cluster"))
     return Footprint(
@@ -2350,8 +2399,10 @@ def footprint(stack: PlannedStack) -> Footprint:
             )
             for lb in load_balancers
         ],
+        load_balancer_names=tuple(balancers),
         listeners=sorted(
-            _listener(listener) for listener in typed("AWS::ElasticLoadBalancingV2::Listener")
+            _listener(listener, of_balancer.get(name))
+            for name, listener in _named(every, LISTENER).items()
         ),
         routes=_routes(tree, every),
         tasks=services.tasks,
@@ -2570,14 +2621,24 @@ def _service_lines(found: Footprint) -> list[str]:
             if service == name
         ]
         lines += [
-            f"  note: {name} runs its tasks in {_and(list(subnets))}, where the internet-facing "
-            "load balancer is too: the load balancer needs public subnets, the tasks private "
-            "ones (a task without a public IP in a public subnet reaches nothing outside the "
-            "VPC, its image registry included, but through VPC endpoints)"
-            for service, subnets in found.shared_subnets
+            f"  note: {name} runs its tasks in {_and(list(subnets))}, where "
+            f"{_public_balancers(found, balancers)} too: the load balancer needs public subnets, "
+            "the tasks private ones (a task without a public IP in a public subnet reaches "
+            "nothing outside the VPC, its image registry included, but through VPC endpoints)"
+            for service, subnets, balancers in found.shared_subnets
             if service == name
         ]
     return lines
+
+
+def _public_balancers(found: Footprint, balancers: tuple[str, ...]) -> str:
+    """``the internet-facing load balancer is``, naming it (or them) when the stacks have
+    several load balancers: ``the internet-facing load balancer Public is``."""
+    if len(found.load_balancers) < 2 or not balancers:
+        return "the internet-facing load balancer is"
+    if len(balancers) == 1:
+        return f"the internet-facing load balancer {balancers[0]} is"
+    return f"the internet-facing load balancers {_and(list(balancers))} are"
 
 
 def describe(found: Footprint) -> list[str]:
@@ -2614,9 +2675,13 @@ def describe(found: Footprint) -> list[str]:
             else "default security group: keeps EC2's rules (its members talk to each other, "
             "all outbound)"
         )
-    for kind, scheme, subnets in found.load_balancers:
+    # Of several load balancers, each by name: the listeners and routes name theirs.
+    names = found.load_balancer_names
+    several = len(found.load_balancers) > 1 and len(names) == len(found.load_balancers)
+    for index, (kind, scheme, subnets) in enumerate(found.load_balancers):
         where = f" in {_plural(subnets, 'subnet')}" if subnets else ""
-        lines.append(f"load balancer: {kind}, {scheme}{where}")
+        named = f" {names[index]}" if several else ""
+        lines.append(f"load balancer{named}: {kind}, {scheme}{where}")
     if found.listeners:
         lines.append(f"listeners: {', '.join(found.listeners)}")
     lines += [f"route: {where}: {what}" for where, what in found.routes]
