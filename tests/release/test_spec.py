@@ -313,6 +313,33 @@ def test_load_spec_names_the_file_it_cannot_read(tmp_path: Path):
     with pytest.raises(SpecError) as raised:
         load_spec(tmp_path)
     assert str(raised.value) == f"{tmp_path}: a folder, not a spec file"
+    latin = tmp_path / "latin-1.yaml"
+    latin.write_bytes("services: {caf\xe9: {}}\n".encode("latin-1"))
+    with pytest.raises(SpecError) as raised:
+        load_spec(latin)
+    assert str(raised.value) == f"{latin}: cannot read the spec: not UTF-8 text"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            bytearray(b"services: {web: {}}\n"),
+            "parse_spec(text) takes str, not bytearray: decode it, or load_spec(path) reads the "
+            "file",
+        ),
+        (
+            Path("app.yaml"),
+            f"parse_spec(text) takes str, not {type(Path()).__name__}: load_spec(path) reads a "
+            "spec file",
+        ),
+    ],
+    ids=["bytearray", "path"],
+)
+def test_parse_spec_says_how_to_get_the_text_it_takes(text: Any, message: str):
+    with pytest.raises(TypeError) as raised:
+        parse_spec(text)
+    assert str(raised.value) == message
 
 
 def test_a_minimal_spec_takes_every_default_but_the_name():
@@ -1207,6 +1234,215 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         + ": a service of an environment has a name of at most 64 characters: the root's names for "
         "its parameters, rules and outputs start with it, and CloudFormation takes names of "
         "255",
+        True,
+    ),
+    # A mutation test of spec.py: each case below is the one that tells a check from its
+    # absence (or from a near miss, such as a bound off by one or a hint on the wrong value).
+    "a-line-break-in-a-variable-name": (
+        'services:\n  web:\n    environment: {"A\\nB": x}\n',
+        "app.yaml:3: services.web.environment.A B: 'A\\nB' is not letters, digits and _, not "
+        "starting with a digit",
+        True,
+    ),
+    "an-impossible-date-of-40-characters": (
+        "services:\n  web:\n    port: 2026-02-30T10:00:00.12345678901234+01:00\n",
+        "app.yaml:3: services.web.port: invalid YAML value "
+        "'2026-02-30T10:00:00.12345678901234+01:00': day is out of range for month (in quotes "
+        "it is text)",
+        False,
+    ),
+    "a-tagged-list-of-condition-values": (
+        f"{STATEMENT}            StringEquals: {{aws:SourceVpce: !!python/tuple [a, b]}}\n",
+        "app.yaml:8: services.web.task_role.statements[0].conditions.StringEquals."
+        "aws:SourceVpce: YAML tags such as !!python/tuple are not supported",
+        False,
+    ),
+    "a-condition-value-of-tilde": (
+        f"{STATEMENT}            StringEquals: {{aws:SourceVpce: ~}}\n",
+        "app.yaml:8: services.web.task_role.statements[0].conditions.StringEquals."
+        "aws:SourceVpce: expected a value (text, as IAM compares it; '' for the empty text), got "
+        "nothing (null)",
+        True,
+    ),
+    "a-condition-key-given-twice": (
+        f"{STATEMENT}            StringEquals:\n"
+        "              aws:SourceVpce: vpce-1\n              aws:SourceVpce: vpce-2\n",
+        "app.yaml:10: services.web.task_role.statements[0].conditions.StringEquals."
+        "aws:SourceVpce: duplicate key (first at line 9): YAML would keep only the last",
+        False,
+    ),
+    "a-condition-key-in-another-case": (
+        f"{STATEMENT}            StringEquals:\n"
+        "              {aws:SourceVpce: vpce-1, AWS:SourceVpce: vpce-2}\n",
+        "app.yaml:9: services.web.task_role.statements[0].conditions.StringEquals."
+        "AWS:SourceVpce: is 'aws:SourceVpce' again (IAM reads condition keys "
+        "case-insensitively): give all its values once",
+        False,
+    ),
+    "a-condition-operator-with-text": (
+        f"{STATEMENT}            StringEquals: vpce-1\n",
+        "app.yaml:8: services.web.task_role.statements[0].conditions.StringEquals: expected a "
+        "mapping of condition keys to values, got a string ('vpce-1')",
+        True,
+    ),
+    "a-condition-operator-without-keys": (
+        f"{STATEMENT}            StringEquals: {{}}\n",
+        "app.yaml:8: services.web.task_role.statements[0].conditions.StringEquals: needs a "
+        "condition key and its values",
+        True,
+    ),
+    "a-quoted-port-with-a-leading-zero": (
+        'services:\n  web:\n    port: "0700"\n',
+        "app.yaml:3: services.web.port: expected an integer, got a string ('0700'): 1 to 65535",
+        True,
+    ),
+    "a-port-of-true": (
+        "services:\n  web:\n    port: true\n",
+        "app.yaml:3: services.web.port: expected an integer, got a boolean (true): 1 to 65535",
+        True,
+    ),
+    "a-canary-percent-of-true": (
+        "services:\n  web:\n    deployment: {strategy: CANARY, canary_percent: true}\n",
+        "app.yaml:3: services.web.deployment.canary_percent: expected a number, got a boolean "
+        "(true)",
+        True,
+    ),
+    "a-canary-percent-not-in-tenths": (
+        "services:\n  web:\n    deployment: {strategy: CANARY, canary_percent: 5.05}\n",
+        "app.yaml:3: services.web.deployment.canary_percent: 5.05 must be 0.1 to 100 in steps of "
+        "0.1",
+        False,  # the schema gives the range (0.1 to 100), not the steps
+    ),
+    "deletion-protection-of-1": (
+        "services:\n  web:\n    deletion_protection: 1\n",
+        "app.yaml:3: services.web.deletion_protection: expected true or false, got an integer (1)",
+        True,
+    ),
+    "a-health-check-path-of-null": (
+        "services:\n  web:\n    health_check_path: ~\n",
+        "app.yaml:3: services.web.health_check_path: expected a string, got nothing (null)",
+        True,
+    ),
+    "an-architecture-in-lower-case": (
+        "services:\n  web:\n    cpu_architecture: x86_64\n",
+        "app.yaml:3: services.web.cpu_architecture: 'x86_64' is not one of X86_64, ARM64 (did "
+        "you mean X86_64?)",
+        True,
+    ),
+    # The keys a word of expose rules out are judged for a word it takes only.
+    "a-misspelt-expose-and-a-shared-key": (
+        "services:\n  web:\n    expose: publik\n    load_balancer: network\n",
+        "app.yaml:3: services.web.expose: 'publik' is not one of public, internal, none",
+        True,
+    ),
+    "a-rule-path-of-null": (
+        "services:\n  web:\n    expose: public\n    routing: {path: ~, priority: 1}\n",
+        "app.yaml:4: services.web.routing.path: expected a string or a list of strings, got "
+        "nothing (null)",
+        True,
+    ),
+    "an-empty-list-of-rules": (
+        "services:\n  web:\n    expose: public\n    routing: []\n",
+        "app.yaml:4: services.web.routing: give one at least",
+        True,
+    ),
+    "a-tagged-rule": (
+        "services:\n  web:\n    expose: public\n    routing: !Ref rule\n",
+        "app.yaml:4: services.web.routing: YAML tags such as !Ref are not supported",
+        False,
+    ),
+    "a-second-rules-host-outside-the-domain": (
+        "domain: {name: shop.example.com, hosted_zone_id: Z0123456789ABCDEFGHIJ}\n"
+        "services:\n  web:\n    expose: public\n    routing:\n"
+        "      - {host: a.shop.example.com, priority: 1}\n"
+        "      - {host: a.other.com, priority: 2}\n",
+        "app.yaml:7: services.web.routing[1].host: is not under the environment's domain "
+        "shop.example.com: its certificate and alias records are made in that domain's hosted "
+        "zone",
+        False,
+    ),
+    "a-wildcard-host-in-upper-case": (
+        "services:\n  web:\n    expose: public\n"
+        '    routing: {host: "*.Example.com", priority: 1}\n',
+        "app.yaml:4: services.web.routing.host: '*.Example.com' is not a lower-case host name "
+        "such as api.example.com (or *.example.com)",
+        True,
+    ),
+    "a-question-mark-in-a-host": (
+        "services:\n  web:\n    expose: public\n"
+        '    routing: {host: "a?.example.com", priority: 1}\n',
+        "app.yaml:4: services.web.routing.host: 'a?.example.com' is not a lower-case host name "
+        "such as api.example.com (or *.example.com): a wildcard is only allowed as the whole "
+        "first label, such as *.example.com",
+        True,
+    ),
+    "an-unquoted-wildcard-host": (
+        "services:\n  web:\n    expose: public\n    routing: {host: *.example.com, priority: 1}\n",
+        "app.yaml:4: invalid YAML: expected alphabetic or numeric character, but found '.' "
+        '(while scanning an alias); quote a value that begins with *, such as "*.example.com"',
+        False,
+    ),
+    "environment-variables-as-text": (
+        "services:\n  web:\n    environment: LOG_LEVEL=info\n",
+        "app.yaml:3: services.web.environment: expected a mapping (name: value), got a string "
+        "('LOG_LEVEL=info')",
+        True,
+    ),
+    "queue-scaling-of-null": (
+        "services:\n  web:\n    queue_scaling: ~\n",
+        "app.yaml:3: services.web.queue_scaling: expected a mapping, got nothing (null)",
+        True,
+    ),
+    # A required key whose value was refused is not said to be missing too.
+    "a-health-check-command-of-a-number": (
+        "services:\n  web:\n    health_check: {command: [CMD, 5]}\n",
+        "app.yaml:3: services.web.health_check.command[1]: expected a string, got an integer "
+        '(5): write it in quotes ("5") so YAML reads it as text',
+        False,
+    ),
+    # The domain sets the environment's fields: what the config refuses of them is at it.
+    "a-domain-without-a-public-service": (
+        "services:\n  worker: {expose: none}\ndomain:\n  name: shop.example.com\n"
+        "  hosted_zone_id: Z0123456789ABCDEFGHIJ\n",
+        "app.yaml:4: domain.name: no service is public, so the environment has no load "
+        "balancer, and no use for this (the domain, the allowed clients and the listeners are "
+        "the load balancer's): leave it out, or make a service public",
+        True,
+    ),
+    # The stack's own partition is no partition of its own, and other services' ARNs are
+    # theirs: the odd one out is the one of this service's usual partition.
+    "an-arn-of-another-partition-among-the-stacks-own": (
+        "services:\n  web:\n    secrets:\n"
+        "      A: arn:${AWS::Partition}:ssm:eu-west-1:123456789012:parameter/a\n"
+        "      B: arn:${AWS::Partition}:ssm:eu-west-1:123456789012:parameter/b\n"
+        "      C: arn:aws:ssm:eu-west-1:123456789012:parameter/c\n"
+        "      D: arn:aws-cn:ssm:cn-north-1:123456789012:parameter/d\n",
+        "app.yaml:7: services.web.secrets.D: is in partition aws-cn while the other ARNs are in "
+        "aws: every ARN must be in one partition: a stack runs in one",
+        False,
+    ),
+    "an-arn-of-another-partition-in-the-second-service": (
+        "services:\n  a:\n    expose: none\n    secrets:\n"
+        "      A: arn:aws-cn:ssm:cn-north-1:123456789012:parameter/a\n"
+        "      B: arn:aws-cn:ssm:cn-north-1:123456789012:parameter/b\n"
+        "      C: arn:aws-cn:ssm:cn-north-1:123456789012:parameter/c\n"
+        "  b:\n    expose: none\n    secrets:\n"
+        "      D: arn:aws:ssm:eu-west-1:123456789012:parameter/d\n"
+        "      E: arn:aws:ssm:eu-west-1:123456789012:parameter/e\n"
+        "      F: arn:aws-cn:ssm:cn-north-1:123456789012:parameter/f\n",
+        "app.yaml:13: services.b.secrets.F: is in partition aws-cn while the other ARNs are in "
+        "aws: every ARN must be in one partition: a stack runs in one",
+        False,
+    ),
+    "a-spec-of-null": ("~\n", "app.yaml:1: the spec is empty: it needs at least services:", True),
+    "an-interface-endpoint-twice": (
+        "network:\n  interface_endpoints: [ecr.api, ecr.dkr, logs, logs]\nservices:\n  web: {}\n",
+        "app.yaml:2: network.interface_endpoints[3]: 'logs' is given twice (first at line 2)",
+        True,
+    ),
+    "a-gateway-endpoint-twice": (
+        "network:\n  gateway_endpoints: [s3, s3]\nservices:\n  web: {}\n",
+        "app.yaml:2: network.gateway_endpoints[1]: 's3' is given twice (first at line 2)",
         True,
     ),
 }
@@ -2516,4 +2752,107 @@ def test_a_spec_is_read_once(tmp_path: Path, capsys, monkeypatch):
         f"troposphere-fargate: error: {spec}:2: services.web",
         f"troposphere-fargate: error: {spec}:{text.splitlines().index('    secrets:') + 1}: "
         "services.api.secrets",
+    ]
+
+
+# Each integer key's range, as ECS, ELB and Application Auto Scaling give it (the limits the
+# types module checks too): a value one past either end is the spec's to refuse, at its key.
+# (key path under services.web, the service's keys with the value put at VALUE, range)
+INTEGER_RANGES = [
+    ("port", "port: VALUE", (1, 65535)),
+    ("egress[0].to_port", "egress: [{port: 1, to_port: VALUE, cidr: 10.0.0.0/16}]", (1, 65535)),
+    ("desired_count", "max_capacity: 1000, desired_count: VALUE", (0, 1000)),
+    (
+        "schedules[0].min",
+        "schedules: [{name: a, schedule: rate(1 hours), min: VALUE, max: 1000}]",
+        (0, 1000),
+    ),
+    (
+        "queue_scaling.messages_per_task",
+        "queue_scaling: {queue: q, messages_per_task: VALUE}",
+        (1, 100000),
+    ),
+    ("error_rate_alarm", "error_rate_alarm: VALUE", (1, 100)),
+    ("requests_per_target", "requests_per_target: VALUE", (0, 100000)),
+    ("ephemeral_storage", "ephemeral_storage: VALUE", (21, 200)),
+    ("stop_timeout", "stop_timeout: VALUE", (2, 120)),
+    ("target_health.healthy_threshold", "target_health: {healthy_threshold: VALUE}", (2, 10)),
+    ("deployment.bake_minutes", "deployment: {bake_minutes: VALUE}", (0, 1440)),
+    ("health_check_grace_period", "health_check_grace_period: VALUE", (0, 2147483647)),
+    ("deregistration_delay", "deregistration_delay: VALUE", (0, 3600)),
+    ("routing.priority", "expose: public, routing: {path: /x, priority: VALUE}", (1, 50000)),
+]
+
+
+@pytest.mark.parametrize(
+    ("key", "keys", "bounds"), INTEGER_RANGES, ids=[key for key, _, _ in INTEGER_RANGES]
+)
+def test_an_integer_one_past_either_end_of_its_range_is_refused_at_its_key(key, keys, bounds):
+    low, high = bounds
+    for value in (low, high):
+        parse_spec(_service(keys.replace("VALUE", str(value))), "app.yaml")
+    for value in (low - 1, high + 1):
+        if value < 0:  # a negative number is no count either: the same message
+            continue
+        with pytest.raises(SpecError) as raised:
+            parse_spec(_service(keys.replace("VALUE", str(value))), "app.yaml")
+        assert str(raised.value) == (
+            f"app.yaml:2: services.web.{key}: {value} is out of range: must be {low} to {high}"
+        )
+
+
+def test_a_value_ending_in_a_line_break_is_refused():
+    """A pattern's ``$`` matches before a final line break too: a value is matched whole."""
+    with pytest.raises(SpecError) as raised:
+        parse_spec(_service('schedules: [{name: "x\\n", schedule: rate(1 hours), min: 1}]'))
+    assert str(raised.value) == (
+        "<spec>:2: services.web.schedules[0].name: 'x\\n' is not 1-256 letters, digits, . _ or "
+        "-, the first a letter or digit"
+    )
+
+
+def test_a_host_of_128_characters_is_taken_and_one_of_129_refused():
+    host = "a" * 57 + "." + "b" * 58 + ".example.com"
+    assert len(host) == 128
+    parse_spec(_service(f"expose: public, routing: {{host: {host}, priority: 1}}"))
+    with pytest.raises(SpecError) as raised:
+        parse_spec(_service(f"expose: public, routing: {{host: a{host}, priority: 1}}"))
+    assert str(raised.value) == (
+        "<spec>:2: services.web.routing.host: is 129 characters long: 128 at most"
+    )
+
+
+def test_each_template_problem_is_at_the_key_it_comes_from(tmp_path: Path):
+    """The certificate is the domain's, the rest of environment.yaml the environment
+    section's; a task role's problem is the task_role's, an execution role's the secrets',
+    a root's the services'."""
+    from troposphere_fargate.release.build import TemplateChecksFailed, TemplateProblem
+    from troposphere_fargate.release.spec import spec_build_error
+
+    spec = tmp_path / "app.yaml"
+    spec.write_text(
+        "environment: {deletion_protection: false}\n"
+        f"domain: {DOMAIN}\n"
+        "services:\n"
+        "  web:\n"
+        "    expose: public\n"
+        "    routing: {path: /*, priority: 1}\n"
+        "    task_role:\n"
+        "      managed_policies: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess]\n"
+    )
+    config = parse_spec(spec.read_text())
+    problems = [
+        ("environment.yaml", "Certificate"),
+        ("environment.yaml", "LoadBalancer"),
+        ("service-web.yaml", "TaskRole"),
+        ("service-web.yaml", "TaskExecutionRole"),
+        ("root.yaml", "Parameters"),
+    ]
+    failed = TemplateChecksFailed([TemplateProblem(f, r, "why") for f, r in problems])
+    assert spec_build_error(failed, spec, config).problems == [
+        f"{spec}:2: domain: environment.yaml: Certificate: why",
+        f"{spec}:1: environment: environment.yaml: LoadBalancer: why",
+        f"{spec}:7: services.web.task_role: service-web.yaml: TaskRole: why",
+        f"{spec}:4: services.web: service-web.yaml: TaskExecutionRole: why",
+        f"{spec}:3: services: root.yaml: Parameters: why",
     ]
