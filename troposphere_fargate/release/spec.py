@@ -2752,8 +2752,9 @@ def read_spec_text(path: Path | str) -> str:
     except (OSError, UnicodeDecodeError) as exc:
         if path.is_dir():  # IsADirectoryError, or PermissionError on Windows
             raise SpecError(folder_given(path, "a spec file")) from None
-        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
-        raise SpecError(f"{path}: cannot read the spec: {reason}") from None
+        if isinstance(exc, UnicodeDecodeError):  # as templates and publish say it of a file
+            raise SpecError(f"{path}: not a text file (it is not UTF-8)") from None
+        raise SpecError(f"{path}: cannot read the spec: {exc.strerror}") from None
 
 
 def key_line(text: str, dotted: str) -> int | None:
