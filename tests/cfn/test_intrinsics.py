@@ -12,6 +12,7 @@ import pytest
 from troposphere_fargate import cli
 from troposphere_fargate.cfn.dry_run import DryRunFailed, dry_run
 from troposphere_fargate.cfn.evaluate import EvaluationError, deployed
+from troposphere_fargate.cfn.intrinsics import shape_problems
 
 PARAMETERS = {
     "Name": {"Type": "String", "Default": "web"},
@@ -110,6 +111,14 @@ def test_a_join_of_booleans_and_numbers_joins_their_json_text(tmp_path):
         # (Template Reference, Fn::Select): a parameter's text that is no index was left as it
         # was, and the dry run took it.
         ({"Fn::Select": [{"Ref": "Name"}, ["a"]]}, "Fn::Select's index is a string ('web')"),
+        ({"Fn::Select": ["-1", ["a"]]}, "Fn::Select's value 1 is a string ('-1'), not an index"),
+        ({"Fn::Join": ["-", [None, "x"]]}, "Fn::Join joins strings, and its list holds nothing"),
+        # A second-level key that is not there, and a key written as a number (its text).
+        (
+            {"Fn::FindInMap": ["Sizes", "small", "Memory"]},
+            "Unable to get mapping for Sizes::small::Memory",
+        ),
+        ({"Fn::FindInMap": ["Sizes", 1, "Cpu"]}, "Unable to get mapping for Sizes::1::Cpu"),
     ],
 )
 def test_a_function_cloudformation_cannot_compute_fails_the_dry_run(tmp_path, value, says):
@@ -291,6 +300,18 @@ def test_a_misshapen_rule_is_refused_naming_it(rule, says):
         ({"Fn::Split": [","]}, "Fn::Split takes a list of 2 values"),
         # { "Fn::Sub" : [ String, { Var1Name: Var1Value, ... } ] } or { "Fn::Sub" : String }
         ({"Fn::Sub": ["${Name}"]}, "Fn::Sub takes a string, or a list of a string and a mapping"),
+        (
+            {"Fn::Sub": ["${Name}", {}, {}]},
+            "Fn::Sub takes a string, or a list of a string and a mapping",
+        ),
+        (
+            {"Fn::Sub": [{"Ref": "Name"}, {}]},
+            "Fn::Sub takes a string, or a list of a string and a mapping",
+        ),
+        (
+            {"Fn::Sub": ["${Name}", "x"]},
+            "Fn::Sub takes a string, or a list of a string and a mapping",
+        ),
         ({"Fn::If": ["On", "a"]}, "Fn::If takes a list of 3 values"),
         ({"Fn::GetAtt": ["Topic"]}, "Fn::GetAtt takes a list of 2 values"),
         ({"Fn::FindInMap": ["Sizes", "small"]}, "Fn::FindInMap takes a list of 3 values"),
@@ -298,6 +319,10 @@ def test_a_misshapen_rule_is_refused_naming_it(rule, says):
         (
             {"Fn::Select": [0, {"Fn::Cidr": ["10.0.0.0/16", 300, 8]}]},
             "Fn::Cidr's count is 300: CloudFormation takes 1 to 256",
+        ),
+        (
+            {"Fn::Select": [0, {"Fn::Cidr": ["10.0.0.0/16", 0, 8]}]},
+            "Fn::Cidr's count is 0: CloudFormation takes 1 to 256",
         ),
         # "You must use the AWS::LanguageExtensions transform to use the Fn::Length intrinsic
         # function." (Template Reference, Fn::Length); the DefaultValue of Fn::FindInMap comes
@@ -312,6 +337,47 @@ def test_a_misshapen_rule_is_refused_naming_it(rule, says):
             "Fn::Joins is no CloudFormation function (did you mean Fn::Join?)",
         ),
         ({"Ref": ["Name"]}, "Ref takes a name, not a list of 1"),
+        ({"Ref": {"Ref": "Name"}}, "Ref takes a name, not a mapping"),
+        # "You must use the AWS::LanguageExtensions transform to use the Fn::ToJsonString
+        # intrinsic function" (Template Reference, Fn::ToJsonString).
+        ({"Fn::ToJsonString": {"a": "b"}}, "Fn::ToJsonString needs the template's Transform"),
+        # { "Fn::GetAtt" : [ "logicalNameOfResource", "attributeName" ] }; "When the
+        # AWS::LanguageExtensions transform is used, you can use intrinsic functions as a
+        # parameter to Fn::GetAtt" (Template Reference, Fn::GetAtt,
+        # https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-getatt.html):
+        # without it, a logical ID.
+        ({"Fn::GetAtt": [{"Ref": "Name"}, "Arn"]}, "Fn::GetAtt's value 1 is a mapping, not a name"),
+        ({"Fn::GetAtt": "Topic."}, "Fn::GetAtt takes LogicalId.Attribute, not 'Topic.'"),
+        # { "Fn::If": [condition_name, value_if_true, value_if_false] } (Template Reference,
+        # Condition functions)
+        ({"Fn::If": [{"Ref": "Name"}, "a", "b"]}, "Fn::If's value 1 is a mapping, not a name"),
+        # { "Fn::Split" : [ "delimiter", "source string" ] }; { "Fn::Join" : [ "delimiter",
+        # [ comma-delimited list of values ] ] } (Template Reference, Fn::Split and Fn::Join)
+        (
+            {"Fn::Split": [",", ["a"]]},
+            "Fn::Split's value 2 is a list of 1, not a string (or a function that gives one)",
+        ),
+        (
+            {"Fn::Join": [",", "a"]},
+            "Fn::Join's value 2 is a string ('a'), not a list (or a function that gives one)",
+        ),
+        ({"Fn::Join": [None, ["a"]]}, "Fn::Join's value 1 is nothing, not a string"),
+        (
+            {"Fn::Select": [True, ["a"]]},
+            "Fn::Select's value 1 is a boolean (True), not an index from 0",
+        ),
+        (
+            {"Fn::Select": [0, ["a"], "x"]},
+            "Fn::Select takes a list of 2 values (an index and a list), not a list of 3",
+        ),
+        ({"Fn::FindInMap": ["a", "b", "c", "d", "e"]}, "Fn::FindInMap takes a list of 3 values"),
+        # { "Fn::GetAZs" : "region" }, or { "Fn::GetAZs" : { "Ref" : "AWS::Region" } } (Template
+        # Reference, Fn::GetAZs); { "Fn::Base64" : valueToEncode }, a string
+        ({"Fn::GetAZs": ["a"]}, "Fn::GetAZs takes a string (or a function that gives one), not"),
+        (
+            {"Fn::Base64": {"Fn::Sub": "a", "b": "c"}},
+            "Fn::Base64 takes a string (or a function that gives one), not a mapping",
+        ),
     ],
 )
 def test_validate_refuses_a_function_called_the_wrong_way_in_one_line(
@@ -331,6 +397,46 @@ def test_validate_refuses_a_function_called_the_wrong_way_in_one_line(
     assert lines[0].startswith(
         f"troposphere-fargate: error: t.json: resource Topic, {where}: {says}"
     )
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"Fn::Base64": {"Fn::Sub": "x"}},
+        {"Fn::GetAZs": {"Ref": "AWS::Region"}},
+        {"Fn::GetAtt": "Topic.TopicArn"},
+        {"Fn::Join": [",", {"Fn::GetAZs": ""}]},
+        {"Fn::Split": [",", {"Fn::Sub": "a,b"}]},
+        {"Fn::Select": [{"Ref": "Name"}, {"Fn::GetAZs": ""}]},
+    ],
+)
+def test_a_function_given_a_function_where_its_reference_takes_one_is_of_its_shape(value):
+    # The references' own examples: { "Fn::GetAZs" : { "Ref" : "AWS::Region" } }, { "Fn::Select"
+    # : [ "0", { "Fn::GetAZs" : "" } ] }; Fn::Join's and Fn::Split's values "can be a function".
+    assert shape_problems(_with_name(value)) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "kept"),
+    [
+        # "count: ... Valid range is between 1 and 256" (Fn::Cidr): 256 is taken.
+        ({"Fn::Select": [0, {"Fn::Cidr": ["10.0.0.0/16", 256, 8]}]}, None),
+        # An index known once deployed: the list's items are not judged by it.
+        ({"Fn::Select": [{"Fn::ImportValue": "x"}, ["a", "b"]]}, None),
+        # A variable of the Sub's own mapping hides the list parameter of its name.
+        ({"Fn::Sub": ["${Zones}", {"Zones": "x"}]}, "x"),
+    ],
+)
+def test_a_function_cloudformation_computes_passes_the_dry_run(tmp_path, value, kept):
+    assert _name(tmp_path, value) == (value if kept is None else kept)
+
+
+def test_a_function_called_the_wrong_way_in_an_output_is_named_there():
+    template = _template(Outputs={"O": {"Value": {"Fn::Select": [0]}}})
+    assert shape_problems(template) == [
+        "output O, Value: Fn::Select takes a list of 2 values (an index and a list), "
+        "not a list of 1"
+    ]
 
 
 def test_a_stack_output_read_with_fn_getstackoutput_is_taken(tmp_path):

@@ -165,6 +165,21 @@ JAVA_VERDICTS = [
     (r"a++", "aa", True),
     (r"a*+a", "aa", False),
     (r"(?>a|ab)c", "abc", False),
+    (r".", "\u2029", False),  # the paragraph separator: a line terminator too
+    (r"a$\x85", "a\x85", True),  # $ before a final \x85 or \u2029, each a line terminator
+    (r"a$\u2029", "a\u2029", True),
+    (r"(a$|b)\n", "a\n", True),  # a $ in a group, before a final terminator the pattern takes
+    (r"\a\f", "\x07\x0c", True),  # the bell and form feed escapes
+    (r"(?<!a)b", "b", True),  # a negative lookbehind
+    ("\\\u00e9", "\u00e9", True),  # a backslash before a letter past ASCII: the letter
+    (r"\0400", " 0", True),  # octal up to \0377: \040 and a 0
+    (r"[a-a]", "a", True),  # a range of one character
+    (r"[]-a]", "^", True),  # a "]" first starts a range
+    (r"[\--/]", ".", True),  # an escaped character, a control escape or \c starts a range
+    (r"[\t-\r]", "\x0b", True),
+    (r"[\cA-\cC]", "\x02", True),
+    ("\\c\u00e9", "\u00a9", True),  # \c of a letter past ASCII: its code point ^ 64
+    (r"[--/]", ".", True),  # a "-" first starts a range too
 ]
 
 # Patterns Java reads in a way not rewritten here, or refuses: the dry run says so, unchecked.
@@ -190,6 +205,17 @@ NOT_READ = [
     (r"\u00", r"\u at 0: Java refuses it without four hexadecimal digits"),
     ("a\\", r"\ at 1: Java refuses a pattern that ends in a backslash"),
     (r"(?<=a+)b", "Python cannot compile it as Java reads it: look-behind requires fixed-width"),
+    (r"(?<1a>x)", "(? at 0: a flag other than a leading i, or no group Java has"),  # Java refuses
+    (r"[\z]", r"\z at 1: Java refuses an escape it does not define"),  # \A, \z: not in a class
+    (r"[\Qab\E]", r"\Q at 1: a quotation inside a class"),
+    (r"\x4", r"\x at 0: Java refuses it without two hexadecimal digits"),
+    (r"\u041", r"\u at 0: Java refuses it without four hexadecimal digits"),
+    (r"a\c", r"\c at 1: Java refuses an escape it does not define"),
+    # Java reads \uD83D\uDE00 as one character (U+1F600), Python as two: neither is read.
+    (r"\uD800\uDFFF", r"\u at 0: a surrogate, or past U+10FFFF"),
+    (r"[\uDFFF]", r"\u at 1: a surrogate, or past U+10FFFF"),
+    (r"[\P{Alpha}]", r"\P{Alpha} at 1: a negated class inside a class"),
+    (r"[a-c-e]", "- at 4: after a class or a range inside a class"),  # Java: a-c, "-" and e
 ]
 
 
@@ -225,6 +251,7 @@ def test_a_final_dollar_is_read_as_the_end_of_input():
     assert python_pattern(r"^[a-z]+$").pattern == r"^[a-z]+\Z"
     assert python_pattern(r"^$|^(a|b)$").pattern == r"^\Z|^(a|b)\Z"
     assert python_pattern(r"(a$)").pattern != r"(a\Z)"
+    assert python_pattern(r"(?i)a$").pattern == r"a\Z"  # a leading (?i) opens no group
 
 
 def test_the_dry_run_reads_what_java_compiles_at_the_edges_of_its_syntax():
@@ -245,6 +272,24 @@ def test_the_dry_run_reads_what_java_compiles_at_the_edges_of_its_syntax():
             read[pattern] = False
     assert read == java
     assert list(java.values()) == [True, False, False, True, False, True]
+
+
+def test_every_posix_class_takes_the_characters_java_s_does():
+    """Java's POSIX classes (\\p{Alpha}, \\P{Alpha} and in a class), US-ASCII only: each judged
+    by both on every ASCII character and a few past it."""
+    names = ["Lower", "Upper", "ASCII", "Alpha", "Digit", "Alnum", "Punct", "Graph", "Print"]
+    names += ["Blank", "Cntrl", "XDigit", "Space"]
+    values = [chr(code) for code in range(128)] + ["\x85", "\xa0", "\u00e9", "\u0663", "\u2028"]
+    patterns = [p for n in names for p in (f"\\p{{{n}}}", f"\\P{{{n}}}", f"[\\p{{{n}}}]")]
+    judged = java_judges([(pattern, values) for pattern in patterns])
+    differing = {
+        pattern: [
+            v for v, java in zip(values, matches, strict=True) if java != bool(python.fullmatch(v))
+        ]
+        for pattern, (_, matches) in zip(patterns, judged, strict=True)
+        for python in [python_pattern(pattern)]
+    }
+    assert {pattern: found for pattern, found in differing.items() if found} == {}
 
 
 # Pieces of generated patterns: what each construct the rewrite reads looks like in a pattern.

@@ -275,8 +275,9 @@ class _Reader:
                 dash = self.at
                 self.at += 1
                 if not members or self.peek() == "]":
-                    members.append("\\-")  # first or last: itself in both
-                    single = None
+                    # First or last: itself in both; first, it may start a range ([--/]).
+                    members.append("\\-")
+                    single = "-" if len(members) == 1 else None
                     continue
                 if single is None:
                     raise NotReadable(f"- at {dash}: after a class or a range inside a class")
