@@ -13,6 +13,7 @@ from troposphere_fargate import cli
 from troposphere_fargate.cfn.dry_run import DryRunFailed, dry_run
 from troposphere_fargate.cfn.evaluate import EvaluationError, deployed
 from troposphere_fargate.cfn.intrinsics import shape_problems
+from troposphere_fargate.cfn.yaml import TemplateFileError, read_template
 
 PARAMETERS = {
     "Name": {"Type": "String", "Default": "web"},
@@ -425,6 +426,7 @@ def test_a_function_given_a_function_where_its_reference_takes_one_is_of_its_sha
         ({"Fn::Select": [{"Fn::ImportValue": "x"}, ["a", "b"]]}, None),
         # A variable of the Sub's own mapping hides the list parameter of its name.
         ({"Fn::Sub": ["${Zones}", {"Zones": "x"}]}, "x"),
+        ({"Fn::Sub": ["${Zones}-${Topic.TopicArn}", {"Zones": {"Fn::ImportValue": "v"}}]}, None),
     ],
 )
 def test_a_function_cloudformation_computes_passes_the_dry_run(tmp_path, value, kept):
@@ -553,6 +555,17 @@ def test_a_mapping_key_read_as_a_number_is_refused_where_it_is(tmp_path, capsys)
     )
 
 
+def test_a_mapping_key_read_as_a_float_is_refused_too(tmp_path):
+    # YAML 1.1 reads 1.5 and 1e3 as floats: numbers to CloudFormation, "map keys must be
+    # strings; received numeric" (aws-cloudformation/cfn-lint#292).
+    path = tmp_path / "t.yaml"
+    path.write_text(
+        "Mappings:\n  M:\n    1.5: {Env: prod}\nResources:\n  T: {Type: AWS::SNS::Topic}\n"
+    )
+    with pytest.raises(TemplateFileError, match=r":3:5: .*received numeric \[1\.5\] instead"):
+        read_template(path)
+
+
 def test_a_mapping_looked_up_with_a_number_written_unquoted_finds_its_key(tmp_path):
     """``!FindInMap [Accounts, 123456789012, Env]``: YAML 1.1 reads the argument as a number,
     the mapping's key is text (it must be, above), and the template is JSON to CloudFormation,
@@ -567,6 +580,13 @@ def test_a_mapping_looked_up_with_a_number_written_unquoted_finds_its_key(tmp_pa
     )
     properties = dry_run(path, {}).resources["T"]["Properties"]
     assert properties == {"TopicName": "prod", "DisplayName": True}
+
+
+def test_a_mapping_looked_up_with_a_float_finds_its_key_as_text(tmp_path):
+    # The template is JSON to CloudFormation, a mapping's keys strings: 1.5 finds '1.5'.
+    template = _with_name({"Fn::FindInMap": ["Versions", 1.5, "Cpu"]})
+    template["Mappings"] = {**MAPPINGS, "Versions": {"1.5": {"Cpu": "512"}}}
+    assert _dry_run(tmp_path, template).resources["Topic"]["Properties"]["TopicName"] == "512"
 
 
 def test_a_condition_decided_before_every_value_is_known_compares_a_boolean_as_text():
