@@ -237,6 +237,126 @@ def test_a_null_inside_a_property_or_in_metadata_is_left_to_cloudformation(tmp_p
     assert cli.main(["validate", str(template)]) == 0
 
 
+# file name -> (content, what read_template says after "FILE"; a dict or None: it reads the
+# file, as that dict).
+READ = {
+    # A resource's DependsOn: "The DependsOn attribute can take a single string or list of
+    # strings" (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/
+    # aws-attribute-dependson.html); CloudFormation says "Template format error: DependsOn must
+    # be a string or list of strings" (https://repost.aws/questions/QUrXeKqmlYSf2Q2e40xzFMVQ).
+    "depends-on-a-number.yaml": (
+        "Resources:\n  A: {Type: AWS::SNS::Topic}\n"
+        "  T: {Type: AWS::SNS::Topic, DependsOn: [A, 1]}\n",
+        ":3:30: not a CloudFormation template: resource T: its DependsOn is a list, not a name or "
+        "a list of names",
+    ),
+    "resource-metadata-list.yaml": (
+        "Resources:\n  T: {Type: AWS::SNS::Topic, Metadata: [1]}\n",
+        ":2:30: not a CloudFormation template: resource T: its Metadata is a list, not a mapping",
+    ),
+    # A shape problem is named before a null elsewhere: the first thing to fix.
+    "shape-and-null.yaml": (
+        "Resources:\n  T: {Type: AWS::SNS::Topic, DependsOn: [1]}\nOutputs:\n  O: {Value: null}\n",
+        ":2:30: not a CloudFormation template: resource T: its DependsOn is a list, not a name or "
+        "a list of names",
+    ),
+    # Nulls: only a property's own value and Metadata are left to CloudFormation; a null in a
+    # list, in a mapping named Metadata or Properties, in an UpdatePolicy, is refused.
+    "null-in-a-condition.yaml": (
+        "Conditions:\n  C: !Equals [null, a]\nResources:\n  T: {Type: AWS::SNS::Topic}\n",
+        ":2:3: not a CloudFormation template: [/Conditions/C/Fn::Equals/0] 'null' values are not "
+        "allowed in templates, as CloudFormation says: give it a value, or leave the key out",
+    ),
+    "null-in-a-mapping-named-properties.yaml": (
+        "Mappings:\n  M:\n    Properties:\n      Ids: [a, null]\n"
+        "Resources:\n  T: {Type: AWS::SNS::Topic}\n",
+        ":4:7: not a CloudFormation template: [/Mappings/M/Properties/Ids/1] 'null' values are not "
+        "allowed in templates, as CloudFormation says: give it a value, or leave the key out",
+    ),
+    "null-in-a-mapping-named-metadata.yaml": (
+        "Mappings:\n  Metadata:\n    eu-west-1: {Ami: null}\n"
+        "Resources:\n  T: {Type: AWS::SNS::Topic}\n",
+        ":3:17: not a CloudFormation template: [/Mappings/Metadata/eu-west-1/Ami] 'null' values "
+        "are not allowed in templates, as CloudFormation says: give it a value, or leave the key "
+        "out",
+    ),
+    "null-in-an-update-policy.yaml": (
+        "Resources:\n  T:\n    Type: AWS::AutoScaling::AutoScalingGroup\n    UpdatePolicy:\n"
+        "      AutoScalingRollingUpdate: {MaxBatchSize: null}\n",
+        ":5:34: not a CloudFormation template: [/Resources/T/UpdatePolicy/AutoScalingRollingUpdate"
+        "/MaxBatchSize] 'null' values are not allowed in templates, as CloudFormation says: give "
+        "it a value, or leave the key out",
+    ),
+    # The line is that of the last key on the way that is text: never a key of the same name
+    # elsewhere (M's own a, line 5, is no null).
+    "null-under-a-key-read-as-a-boolean.yaml": (
+        "Mappings:\n  M:\n    yes:\n      a: null\n    a: {b: c}\nResources:\n"
+        "  T: {Type: AWS::SNS::Topic}\n",
+        ":2:3: not a CloudFormation template: [/Mappings/M/True/a] 'null' values are not allowed "
+        "in templates, as CloudFormation says: give it a value, or leave the key out",
+    ),
+    # Nor the key 'True' (text), beside yes (a boolean whose text is True too).
+    "null-under-a-key-read-as-a-boolean-beside-its-text.yaml": (
+        "Mappings:\n  M:\n    yes:\n      a: null\n    'True': {a: b}\n"
+        "Resources:\n  T: {Type: AWS::SNS::Topic}\n",
+        ":2:3: not a CloudFormation template: [/Mappings/M/True/a] 'null' values are not allowed "
+        "in templates, as CloudFormation says: give it a value, or leave the key out",
+    ),
+    "null-in-a-property-s-value.yaml": (
+        "Resources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n"
+        "      Definition: {Comment: null, StartAt: A}\n",
+        None,
+    ),
+    # A macro is handed the whole template and may rewrite any of it: what CloudFormation
+    # refuses a null in is what the macro returns.
+    "null-a-macro-gets.yaml": (
+        "Transform: Expand\nMappings:\n  Sizes: {Default: {Count: null}}\n"
+        "Resources:\n  T: {Type: AWS::SNS::Topic}\n",
+        None,
+    ),
+    # JSON by its extension, whatever its case, and by a { after white space: its 1e5 is a
+    # number, where YAML 1.1 reads the text 1e5.
+    "empty.JSON": ("", ":1:1: not valid JSON: Expecting value"),
+    "indented.template": (
+        ' {"Resources": {"T": {"Type": "AWS::SNS::Topic", "Metadata": {"N": 1e5}}}}\n',
+        {"Resources": {"T": {"Type": "AWS::SNS::Topic", "Metadata": {"N": 100000.0}}}},
+    ),
+    # A resource named yes (a boolean to YAML 1.1) is not found by its text: the line is that
+    # of Resources, not of the resource named Properties.
+    "resource-named-yes.yaml": (
+        "Resources:\n  yes: {Type: AWS::SNS::Topic, Properties: [1]}\n"
+        "  Properties: {Type: AWS::SNS::Topic}\n",
+        ":1:1: not a CloudFormation template: resource True: its Properties is a list, not a "
+        "mapping",
+    ),
+    "empty-list.yaml": (
+        "[]\n",
+        ": not a CloudFormation template: the document is a list, not a mapping",
+    ),
+    # A List<...> type of the User Guide is offered for a misspelt one.
+    "parameter-type-lower-case.yaml": (
+        "Parameters:\n  P: {Type: 'list<AWS::EC2::Subnet::Id>'}\nResources:\n"
+        "  T: {Type: AWS::SNS::Topic}\n",
+        ":2:7: not a CloudFormation template: parameter P: list<AWS::EC2::Subnet::Id> is not a "
+        "parameter type (did you mean List<AWS::EC2::Subnet::Id>?): CloudFormation refuses the "
+        'template ("Unrecognized parameter type")',
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(READ))
+def test_read_template_says_what_is_wrong_where_or_reads_the_file(tmp_path, name):
+    content, says = READ[name]
+    (tmp_path / name).write_text(content)
+    if not isinstance(says, str):
+        loaded = tf.read_template(tmp_path / name)
+        assert says is None or loaded == says
+        return
+    with pytest.raises(tf.TemplateFileError) as refused:
+        tf.read_template(tmp_path / name)
+    assert str(refused.value) == f"{tmp_path / name}{says}"
+
+
 def test_validate_takes_every_parameter_type_cloudformation_takes(tmp_path, capsys):
     """The types of the User Guide's "Parameters template section syntax" (String, Number,
     List<Number>, CommaDelimitedList, the AWS-specific and the Systems Manager parameter
