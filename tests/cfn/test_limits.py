@@ -543,3 +543,135 @@ def test_latin_1_tab_and_line_ends_are_taken_in_a_policy():
     document = {"Statement": [{"Resource": "é ÿ\t\r\n~", "Condition": {"Fn::Sub": "x${日本}"}}]}
     assert limits.problems(role_of(document)) == []
     assert limits.problems(role_of({"Fn::If": ["C", {"Sid": "ok"}, {"Sid": "東"}]})) != []
+
+
+@pytest.mark.parametrize(
+    ("value", "counted_as"),
+    [
+        ({}, {}),  # {}: two characters
+        ([], []),  # []: two
+        (5, 5),
+        (True, True),  # true: four
+        ({"Fn::If": ["C", "aaaa", "a"]}, "a"),  # the smaller branch, either side
+        ({"Fn::If": ["C", "éé", "abc"]}, "éé"),  # fewer characters, though more bytes
+        ({"Fn::Sub": "ab${X}c"}, "abc"),
+        ({"Ref": "X"}, ""),
+    ],
+)
+def test_a_policy_is_counted_as_its_json_without_white_space(value, counted_as):
+    """IAM counts a policy's characters, white space left out (IAM and AWS STS quotas,
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html: "IAM doesn't
+    count white space when calculating the size of a policy"): each value as compact JSON
+    writes it, a function at its smallest. One character more or less than that is a role of
+    10,240 refused, or one of 10,241 taken."""
+    for size, problems in ((10_240, []), (10_241, ["at least 10,241 characters"])):
+        document = policy_of(size)
+        # ,"Condition":... written compact, taken off the padding
+        pair = json.dumps({"Condition": counted_as}, separators=(",", ":"), ensure_ascii=False)
+        statement = document["Statement"][0]
+        statement["Resource"] = statement["Resource"][len(pair) - 1 :]
+        statement["Condition"] = counted_as
+        assert len(json.dumps(document, separators=(",", ":"), ensure_ascii=False)) == size
+        statement["Condition"] = value
+        found = limits.problems(role_of(document))
+        assert [p for p in problems if any(p in line for line in found)] == problems
+        assert len(found) == len(problems), found
+
+
+def test_a_task_definition_s_smaller_branch_is_the_one_of_fewer_bytes_not_characters():
+    """ECS's 64 KiB are bytes: of 3,000 é (6,000 bytes) and 4,000 a (4,000), the a are the
+    smaller, though fewer characters are é."""
+    branches = {"Fn::If": ["C", "é" * 3_000, "a" * 4_000]}
+
+    def definition(value: Any, padding: int) -> dict[str, Any]:
+        variable = {"Name": "B", "Value": value}
+        container = {"Name": "app", "Command": ["p" * padding], "Environment": [variable]}
+        return {"ContainerDefinitions": [container]}
+
+    smallest = json.dumps(definition("a" * 4_000, 0), separators=(",", ":"))
+    padding = 64 * 1024 + 1 - len(smallest)
+    task = {"Type": "AWS::ECS::TaskDefinition", "Properties": definition(branches, padding)}
+    [problem] = limits.problems({"Resources": {"Task": task}})
+    assert "a task definition of at least 65,537 bytes" in problem
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"Statement": [{"Effect": "Allow", "Resource": {"Fn::Sub": "arn:東-${X}"}}]},
+        {"Statement": [{"Condition": {"StringEquals": {"aws:ResourceTag/東": "x"}}}]},
+    ],
+)
+def test_a_character_iam_refuses_in_a_sub_s_text_or_a_key_is_a_problem(document):
+    """IAM takes tab, line feed, carriage return and U+0020 to U+00FF in a policy (IAM and AWS
+    STS quotas, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html:
+    "Policy documents can contain only the following Unicode characters"): in an Fn::Sub's own
+    text and in a key too."""
+    [problem] = limits.problems(role_of(document))
+    assert "'東' (U+6771)" in problem
+
+
+def test_a_character_iam_refuses_in_a_trust_policy_is_a_problem():
+    trust = {"Statement": [{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.東"}}]}
+    role = {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": trust}}
+    [problem] = limits.problems({"Resources": {"Role": role}})
+    assert problem.startswith("Role: a policy document holds '東' (U+6771)")
+
+
+def test_every_refused_character_is_named_up_to_five():
+    [problem] = limits.problems(role_of({"Sid": "東京大阪名古屋"}))
+    shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in sorted("東京大阪名古屋")[:5])
+    assert f"a policy document holds {shown}: IAM takes only" in problem
+
+
+def test_a_function_s_arguments_are_not_held_to_iam_s_characters():
+    """An Fn::Select keeps one of its items (here the second): the first is never written."""
+    document = {"Statement": [{"Resource": {"Fn::Select": [1, ["東", "arn:aws:s3:::b"]]}}]}
+    assert limits.problems(role_of(document)) == []
+
+
+def test_an_item_that_is_no_value_is_no_container():
+    """The checks count only what is certainly there (the module's rule): a list's item that
+    is AWS::NoValue may be nothing, so ten containers and a NoValue are ten."""
+    containers: list[Any] = [{"Name": f"c{i}", "Image": "x"} for i in range(10)]
+    task = {
+        "Type": "AWS::ECS::TaskDefinition",
+        "Properties": {"ContainerDefinitions": [*containers, {"Ref": "AWS::NoValue"}]},
+    }
+    assert limits.problems({"Resources": {"Task": task}}) == []
+    task["Properties"]["ContainerDefinitions"].append({"Name": "c10", "Image": "x"})
+    [problem] = limits.problems({"Resources": {"Task": task}})
+    assert "11 containers" in problem
+
+
+def test_an_ampersand_is_refused_in_a_rule_naming_a_destination_prefix_list():
+    """PrefixListId's Description: "Allowed characters are a-z, A-Z, 0-9, spaces, and
+    ._-:/()#,@[]+=;{}!$*" (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/
+    API_PrefixListId.html): no &."""
+    rule = {"DestinationPrefixListId": "pl-1", "Description": "web & api"}
+    [problem] = limits.problems(group(GroupDescription="g", SecurityGroupEgress=[rule]))
+    assert "no & in a rule that names a security group or prefix list" in problem
+
+
+def test_an_asterisk_is_taken_in_every_description():
+    """ "._-:/()#,@[]+=&;{}!$*" (CreateSecurityGroup, IpRange) and "._-:/()#,@[]+=;{}!$*"
+    (UserIdGroupPair, PrefixListId): a * in both."""
+    assert limits.ec2_text_problem("all *") is None
+    assert limits.ec2_text_problem("all *", names_a_group=True) is None
+    peer = {"DestinationSecurityGroupId": "sg-1", "Description": "all *"}
+    assert limits.problems(group(GroupDescription="*", SecurityGroupEgress=[peer])) == []
+
+
+def test_properties_that_are_no_mapping_are_not_read():
+    """The template's shape is read_template's to refuse, not a traceback here."""
+    for kind in ("AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress"):
+        assert limits.problems({"Resources": {"G": {"Type": kind, "Properties": [1]}}}) == []
+
+
+def test_a_rolling_deployment_waits_no_bake_time():
+    """BakeTimeInMinutes is "the time period when both blue and green service revisions are
+    running simultaneously after the production traffic has shifted" (ECS API Reference,
+    https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentConfiguration.html):
+    a rolling deployment has none."""
+    assert limits.deployment_minutes("ROLLING", 1440, 1440, 1440, 10) == 0
+    assert limits.deployment_minutes("BLUE_GREEN", 1440, 1440, 1440, 10) == 1440
