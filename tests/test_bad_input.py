@@ -240,8 +240,8 @@ def test_a_null_inside_a_property_or_in_metadata_is_left_to_cloudformation(tmp_p
 # file name -> (content, what read_template says after "FILE"; a dict or None: it reads the
 # file, as that dict).
 READ = {
-    # A resource's DependsOn: "The DependsOn attribute can take a single string or list of
-    # strings" (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/
+    # A resource's DependsOn: a string or "DependsOn" : [ String, ... ] (its syntax,
+    # https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/
     # aws-attribute-dependson.html); CloudFormation says "Template format error: DependsOn must
     # be a string or list of strings" (https://repost.aws/questions/QUrXeKqmlYSf2Q2e40xzFMVQ).
     "depends-on-a-number.yaml": (
