@@ -303,6 +303,23 @@ def test_a_condition_on_the_stack_id_or_its_notification_topics_is_decided_not_r
     assert resources["Stack"]["Properties"]["NotificationARNs"] == {"Ref": "AWS::NotificationARNs"}
     given = resolved(template, {}, pseudo=topics)["Resources"]["Stack"]["Properties"]
     assert given["NotificationARNs"] == ["arn:aws:sns:us-east-1:123456789012:a", "arn:aws:sns:x"]
+    # A refusal that holds only for the stand-in says so (a review: it read as a fact about
+    # every launch); with topics given, the condition is decided.
+    first = {
+        "Conditions": {
+            "First": {
+                "Fn::Equals": [{"Fn::Select": [0, {"Ref": "AWS::NotificationARNs"}]}, "arn:x"]
+            }
+        },
+        "Resources": {"T": {"Type": "AWS::SNS::Topic", "Condition": "First"}},
+    }
+    with pytest.raises(EvaluationError) as refused:
+        deployed(first)
+    assert str(refused.value) == (
+        "condition First: Fn::Select's index 0 is past the end of a list of 0: CloudFormation "
+        "fails the stack (the dry run takes AWS::NotificationARNs as no topics)"
+    )
+    assert deployed(first, pseudo={"AWS::NotificationARNs": "arn:x"}).conditions == {"First": True}
 
 
 def test_a_misspelt_pseudo_parameter_or_a_list_of_pairs_is_refused_naming_the_argument():

@@ -373,6 +373,10 @@ PSEUDO_PARAMETER_NAMES = (
 )
 
 
+# How a refusal names the stand-ins it rests on.
+_STAND_INS = "the dry run takes"
+
+
 def _launch_placeholders(stack: Mapping[str, str]) -> dict[str, str]:
     """``AWS::StackId`` and ``AWS::NotificationARNs`` of a stack launched with these pseudo
     parameter values: its ID in the User Guide's form (``arn:aws:cloudformation:us-west-2:
@@ -595,9 +599,25 @@ class _Evaluator:
                 where = f"condition {name}"
                 value = self.value(definitions[name], _CONDITION_FUNCTIONS, where)
                 self.conditions[name] = self._truth(value, where)
+            except EvaluationError as error:
+                assumed = self._assumed(definitions[name])
+                if not assumed or isinstance(error, KnownAtLaunch) or _STAND_INS in str(error):
+                    raise
+                # A refusal that holds only for the stand-ins says so: a launch with
+                # notification topics would decide the condition.
+                raise EvaluationError(f"{error} ({_STAND_INS} {assumed})") from None
             finally:
                 self.deciding.pop()
         return self.conditions[name]
+
+    def _assumed(self, definition: Any) -> str:
+        """The stand-ins a condition's definition reads, as a refusal names them."""
+        read = sorted(referred(definition) & set(self.placeholders))
+        return ", ".join(
+            f"{name} as no topics" if name == "AWS::NotificationARNs" else f"{name} as {value}"
+            for name in read
+            for value in [self.placeholders[name]]
+        )
 
     @staticmethod
     def _truth(result: Any, where: str) -> bool:
