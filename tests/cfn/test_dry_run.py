@@ -99,6 +99,44 @@ def test_nested_stacks_are_evaluated_with_the_values_passed_to_them():
     assert (found.availability_zones, found.nat_gateways, found.elastic_ips) == (3, 1, 1)
 
 
+def test_a_child_s_condition_on_a_value_known_once_deployed_is_not_asked_of_the_user(tmp_path):
+    """A parent passing its child a resource's ``Ref`` (or its ``AWS::StackId``) that a
+    condition of the child compares: the dry run said "parameter ParentId needs a value", a
+    value no one could give (a review). A nested stack's parameters are "passed to
+    CloudFormation when this nested stack is created" (the CDK reference's NestedStackProps,
+    https://docs.amazonaws.cn/cdk/api/v1/dotnet/api/Amazon.CDK.AWS.CloudFormation.
+    NestedStackProps.html), a resource's value or another nested stack's output among them
+    ("Pass the output value
+    from NestedStackA as the parameter value for NestedStackB", https://repost.aws/
+    knowledge-center/cloudformation-nested-stacks-values): the dry run cannot decide what the
+    child creates, and says that instead. A value the user could give keeps its words."""
+    (tmp_path / "child.yaml").write_text(
+        "Parameters:\n  ParentId: {Type: String}\n"
+        "Conditions:\n  East: !Equals [!Select [3, !Split [':', !Ref ParentId]], us-east-1]\n"
+        "Resources:\n  T:\n    Type: AWS::SNS::Topic\n    Condition: East\n"
+    )
+    url = "https://b.s3.us-east-1.amazonaws.com/child.yaml"
+    for passed in ("!Ref Topic", "!Ref AWS::StackId"):
+        (tmp_path / "parent.yaml").write_text(
+            "Resources:\n  Topic: {Type: AWS::SNS::Topic}\n  Child:\n"
+            "    Type: AWS::CloudFormation::Stack\n"
+            f"    Properties:\n      TemplateURL: {url}\n"
+            f"      Parameters:\n        ParentId: {passed}\n"
+        )
+        with pytest.raises(DryRunFailed) as failed:
+            dry_run(tmp_path / "parent.yaml", {})
+        assert failed.value.problems == [
+            "parent.yaml > Child (child.yaml): condition East depends on parameter ParentId, "
+            "whose value the parent stack passes only once it is deployed: the dry run cannot "
+            "decide which resources this stack creates (CloudFormation decides it at creation)"
+        ]
+    with pytest.raises(DryRunFailed) as failed:
+        dry_run(tmp_path / "child.yaml", {})
+    assert failed.value.problems == [
+        "child.yaml: parameter ParentId needs a value (it has no default)"
+    ]
+
+
 def test_nested_templates_refusing_values_are_each_reported_with_their_path(tmp_path):
     """The root may pass a value its child's own constraints refuse: the child's stack would
     fail to create, after the root's had started. Every child that would is named."""
