@@ -297,24 +297,6 @@ def _as_parameter_value(value: Any) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
-_NEEDS_A_VALUE = re.compile(r"parameter (\S+) needs a value: condition (\S+) depends on it")
-
-
-def _undecided(problem: str, deferred: frozenset[str]) -> str:
-    """``problem`` as the dry run says it; a condition on a parameter whose value the parent
-    stack passes only once deployed (a resource's ``Ref``, another stack's output, the stack's
-    ID) is no value the user could give: it said "needs a value", which CloudFormation, given
-    that value at creation, does not."""
-    found = _NEEDS_A_VALUE.fullmatch(problem)
-    if found is None or found.group(1) not in deferred:
-        return problem
-    return (
-        f"condition {found.group(2)} depends on parameter {found.group(1)}, whose value the "
-        "parent stack passes only once it is deployed: the dry run cannot decide which "
-        "resources this stack creates (CloudFormation decides it at creation)"
-    )
-
-
 def _dry_run(
     path: Path,
     given: Mapping[str, str],
@@ -374,9 +356,9 @@ def _dry_run(
     if failed:
         raise DryRunFailed([f"{label}: {p}" for p in failed])
     try:
-        stack = resolved(template, values, {**PSEUDO_PARAMETERS, **pseudo})
+        stack = resolved(template, values, {**PSEUDO_PARAMETERS, **pseudo}, deferred=deferred)
     except (ParameterError, EvaluationError) as exc:
-        raise DryRunFailed([f"{label}: {_undecided(str(exc), deferred)}"]) from None
+        raise DryRunFailed([f"{label}: {exc}"]) from None
     resources: dict[str, dict[str, Any]] = _mapped(
         stack.get("Resources", {}), stack.get("Mappings") or {}
     )

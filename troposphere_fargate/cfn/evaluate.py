@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -1119,6 +1119,7 @@ def resolved(
     given: Mapping[str, str],
     pseudo: Mapping[str, str] | None = None,
     placeholders: Mapping[str, str] | None = None,
+    deferred: Collection[str] = (),
 ) -> dict[str, Any]:
     """``template`` as a stack with these parameter values holds it, as a template again: the
     resources and outputs whose condition is false left out, every ``Fn::If`` decided, every
@@ -1132,7 +1133,10 @@ def resolved(
 
     ``placeholders`` stand for values known only when the stack is deployed, such as another
     stack's outputs a parent passes (``<NetworkStack.Outputs.VpcId>``): each is taken as it is,
-    unchecked, a single value even for a list parameter, and is not empty for a condition."""
+    unchecked, a single value even for a list parameter, and is not empty for a condition.
+    ``deferred`` parameters get a value only when a parent creates the stack (a resource's
+    ``Ref``, another stack's output): a condition on one is said to be undecidable here, not
+    to need a value no one could give."""
     declared: Mapping[str, Mapping[str, Any]] = template.get("Parameters", {})
     values: dict[str, str] = {}
     held = {name: value for name, value in (placeholders or {}).items() if name in declared}
@@ -1150,6 +1154,12 @@ def resolved(
             evaluator.condition(name)
         except EvaluationError as exc:
             missing = re.search(r"Ref (\S+) names no parameter", str(exc))
+            if missing and missing.group(1) in deferred:
+                raise ParameterError(
+                    f"condition {name} depends on parameter {missing.group(1)}, whose value the "
+                    "parent stack passes only once it is deployed: the dry run cannot decide "
+                    "which resources this stack creates (CloudFormation decides it at creation)"
+                ) from None
             if missing and missing.group(1) in declared:
                 raise ParameterError(
                     f"parameter {missing.group(1)} needs a value: condition {name} depends on it"
