@@ -397,6 +397,12 @@ def _launch_placeholders(stack: Mapping[str, str]) -> dict[str, str]:
     return {"AWS::StackId": arn, "AWS::NotificationARNs": ""}
 
 
+def _members(value: str) -> list[str]:
+    """A list parameter's value as its list: the comma-separated members, each stripped; none
+    for an empty value."""
+    return [member.strip() for member in value.split(",")] if value else []
+
+
 def literals(value: Any) -> Iterator[str]:
     """Every string in a template's structure (or a part of it), in order: the literals of its
     values, functions' arguments included."""
@@ -651,7 +657,7 @@ class _Evaluator:
                     raise KnownAtLaunch(f"{where}: Ref {arg} names no parameter")
                 raise EvaluationError(f"{where}: Ref {arg} names no parameter")
             if arg in self.lists:
-                return [m.strip() for m in self.values[arg].split(",")] if self.values[arg] else []
+                return _members(self.values[arg])
             return self.values[arg]
         if fn == "Condition":
             return self.condition(arg, where)
@@ -1166,16 +1172,14 @@ def resolved(
                 ) from None
             raise
     typed = {
-        name: ([member.strip() for member in value.split(",")] if value else [])
+        name: _members(value)
         if _LIST_TYPE.match(str(declared[name].get("Type", "String"))) and name not in held
         else value
         for name, value in values.items()
     }
     # Pseudo parameters too: both sides of a comparison get the same values for them.
     pseudo_values = {
-        name: ([member.strip() for member in value.split(",")] if value else [])
-        if name in evaluator.lists
-        else value
+        name: _members(value) if name in evaluator.lists else value
         for name, value in evaluator.values.items()
         if name not in values and name not in evaluator.placeholders
     }
@@ -1201,7 +1205,7 @@ class _Partial:
         self.template = template
         declared: Mapping[str, Mapping[str, Any]] = template.get("Parameters", {})
         self.values: dict[str, Any] = {
-            name: ([m.strip() for m in value.split(",")] if value else [])
+            name: _members(value)
             if _LIST_TYPE.match(str(declared.get(name, {}).get("Type", "String")))
             else value
             for name, value in fixed.items()
@@ -1288,7 +1292,7 @@ def with_values(
     it is left as it is."""
     declared: Mapping[str, Mapping[str, Any]] = template.get("Parameters", {})
     typed: dict[str, Any] = {
-        name: ([m.strip() for m in value.split(",")] if value else [])
+        name: _members(value)
         if _LIST_TYPE.match(str(declared.get(name, {}).get("Type", "String")))
         else value
         for name, value in values.items()
