@@ -373,10 +373,6 @@ PSEUDO_PARAMETER_NAMES = (
 )
 
 
-# How a refusal names the stand-ins it rests on.
-_STAND_INS = "the dry run takes"
-
-
 def _launch_placeholders(stack: Mapping[str, str]) -> dict[str, str]:
     """``AWS::StackId`` and ``AWS::NotificationARNs`` of a stack launched with these pseudo
     parameter values: its ID in the User Guide's form (``arn:aws:cloudformation:us-west-2:
@@ -545,6 +541,11 @@ class KnownAtLaunch(EvaluationError):
     string for its list): the rule is left for CloudFormation, not refused."""
 
 
+class _OnStandIns(EvaluationError):
+    """A refusal that rests on the dry run's stand-ins for what a launch gives (the stack's ID,
+    no notification topics), and says so."""
+
+
 def _count(count: int, one: str) -> str:
     return f"{count} {one}" if count == 1 else f"{count} {one}s"
 
@@ -607,11 +608,11 @@ class _Evaluator:
                 self.conditions[name] = self._truth(value, where)
             except EvaluationError as error:
                 assumed = self._assumed(definitions[name])
-                if not assumed or isinstance(error, KnownAtLaunch) or _STAND_INS in str(error):
-                    raise
+                if not assumed or isinstance(error, KnownAtLaunch | _OnStandIns):
+                    raise  # named once, by the innermost condition that reads them
                 # A refusal that holds only for the stand-ins says so: a launch with
                 # notification topics would decide the condition.
-                raise EvaluationError(f"{error} ({_STAND_INS} {assumed})") from None
+                raise _OnStandIns(f"{error} (the dry run takes {assumed})") from None
             finally:
                 self.deciding.pop()
         return self.conditions[name]
@@ -620,9 +621,10 @@ class _Evaluator:
         """The stand-ins a condition's definition reads, as a refusal names them."""
         read = sorted(referred(definition) & set(self.placeholders))
         return ", ".join(
-            f"{name} as no topics" if name == "AWS::NotificationARNs" else f"{name} as {value}"
+            f"{name} as no topics"
+            if name == "AWS::NotificationARNs"
+            else f"{name} as {self.placeholders[name]}"
             for name in read
-            for value in [self.placeholders[name]]
         )
 
     @staticmethod
