@@ -80,19 +80,9 @@ def parameter_values(template: Mapping[str, Any], given: Mapping[str, str]) -> d
         )
     values: dict[str, str] = {}
     for name, spec in declared.items():
-        if name in given:
-            value = str(given[name])
-        elif "Default" in spec:
-            value = default_text(spec["Default"])
-        else:
-            problems.append(f"parameter {name} needs a value (it has no default)")
-            continue
-        try:
-            _check_size(name, value, given)
-            _check_constraints(name, spec, value)
-        except ParameterError as exc:
-            problems.append(str(exc))
-        values[name] = value
+        value = _checked_value(name, spec, given, problems, types=False)
+        if value is not None:
+            values[name] = value
     if problems:
         raise ParameterError("; ".join(problems), problems)
     return values
@@ -121,22 +111,37 @@ def parameter_problems(
     ]
     later = set(deferred)
     for name, spec in declared.items():
-        if name in later and name not in given:
-            continue
-        if name in given:
-            value = str(given[name])
-        elif "Default" in spec:
-            value = default_text(spec["Default"])
-        else:
-            problems.append(f"parameter {name} needs a value (it has no default)")
-            continue
-        try:
-            _check_size(name, value, given)
-            _check_constraints(name, spec, value)
-            _check_type(name, spec, value)
-        except ParameterError as exc:
-            problems.append(str(exc))
+        if name not in later or name in given:
+            _checked_value(name, spec, given, problems, types=True)
     return problems
+
+
+def _checked_value(
+    name: str,
+    spec: Mapping[str, Any],
+    given: Mapping[str, str],
+    problems: list[str],
+    *,
+    types: bool,
+) -> str | None:
+    """A parameter's value (given, else its default), with what is wrong with it appended to
+    ``problems``: no value (then ``None``), its size, its constraints and, with ``types``, its
+    AWS-specific type."""
+    if name in given:
+        value = str(given[name])
+    elif "Default" in spec:
+        value = default_text(spec["Default"])
+    else:
+        problems.append(f"parameter {name} needs a value (it has no default)")
+        return None
+    try:
+        _check_size(name, value, given)
+        _check_constraints(name, spec, value)
+        if types:
+            _check_type(name, spec, value)
+    except ParameterError as exc:
+        problems.append(str(exc))
+    return value
 
 
 # What an AWS region name looks like (eu-west-1, us-gov-east-1, cn-north-1, us-isob-east-1),

@@ -541,16 +541,21 @@ def _web_acl_node(dot: graphviz.Digraph) -> None:
     dot.edge("waf", "lb", style="dashed", constraint="false")
 
 
-def graph(view: Picture) -> graphviz.Digraph:
-    """Lay the picture out: internet on top, one column per AZ, AWS services on the side."""
-    dot = graphviz.Digraph("architecture", format="svg")
-    dot.attr(rankdir="TB", fontname="Helvetica", fontsize="12", nodesep="0.4", ranksep="0.5")
+def _internet_on_top(name: str, ranksep: str) -> graphviz.Digraph:
+    """A picture in the house style, top to bottom, with the internet and its gateway on top."""
+    dot = graphviz.Digraph(name, format="svg")
+    dot.attr(rankdir="TB", fontname="Helvetica", fontsize="12", nodesep="0.4", ranksep=ranksep)
     dot.attr("node", fontname="Helvetica", fontsize="11")
     dot.attr("edge", fontname="Helvetica", fontsize="10", color="#555555")
-
     dot.node("internet", "Internet", **_STYLE["internet"])
     dot.node("igw", "Internet gateway", **_STYLE["gateway"])
     dot.edge("internet", "igw", dir="both")
+    return dot
+
+
+def graph(view: Picture) -> graphviz.Digraph:
+    """Lay the picture out: internet on top, one column per AZ, AWS services on the side."""
+    dot = _internet_on_top("architecture", ranksep="0.5")
     if view.web_acl:
         _web_acl_node(dot)
     kind = "Application" if view.load_balancer == APPLICATION_LOAD_BALANCER else "Network"
@@ -933,14 +938,7 @@ def environment_graph(view: EnvironmentPicture) -> graphviz.Digraph:
     how it is reached (listener rules from the load balancer, Service Connect between services).
     """
     network = view.network
-    dot = graphviz.Digraph("environment", format="svg")
-    dot.attr(rankdir="TB", fontname="Helvetica", fontsize="12", nodesep="0.4", ranksep="0.55")
-    dot.attr("node", fontname="Helvetica", fontsize="11")
-    dot.attr("edge", fontname="Helvetica", fontsize="10", color="#555555")
-
-    dot.node("internet", "Internet", **_STYLE["internet"])
-    dot.node("igw", "Internet gateway", **_STYLE["gateway"])
-    dot.edge("internet", "igw", dir="both")
+    dot = _internet_on_top("environment", ranksep="0.55")
     if view.names:
         dot.node("dns", "Route 53 alias records\n" + "\n".join(view.names), **_STYLE["aws"])
         dot.edge("dns", "lb", label="alias", style="dashed", constraint="false")
