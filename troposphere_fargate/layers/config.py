@@ -186,6 +186,11 @@ def _network(
     return net
 
 
+def _check_bool(owner: str, name: str, value: object) -> None:
+    if not isinstance(value, bool):
+        raise _fail(owner, name, value, "must be a bool")
+
+
 def _check_choice(owner: str, name: str, value: object, choices: tuple[str, ...]) -> None:
     if value not in choices:
         raise _fail(owner, name, value, f"must be one of {', '.join(choices)}")
@@ -269,8 +274,7 @@ class NetworkConfig:
 
     def __post_init__(self) -> None:
         owner = type(self).__name__
-        if not isinstance(self.existing_vpc, bool):
-            raise _fail(owner, "existing_vpc", self.existing_vpc, "must be a bool")
+        _check_bool(owner, "existing_vpc", self.existing_vpc)
         if self.existing_vpc:
             made = [
                 f.name
@@ -302,17 +306,12 @@ class NetworkConfig:
             self.default_s3_endpoint_access,
             S3_ENDPOINT_ACCESSES,
         )
-        if not isinstance(self.default_vpc_endpoints, bool):
-            raise _fail(
-                owner, "default_vpc_endpoints", self.default_vpc_endpoints, "must be a bool"
-            )
-        if not isinstance(self.default_restrict_default_security_group, bool):
-            raise _fail(
-                owner,
-                "default_restrict_default_security_group",
-                self.default_restrict_default_security_group,
-                "must be a bool",
-            )
+        _check_bool(owner, "default_vpc_endpoints", self.default_vpc_endpoints)
+        _check_bool(
+            owner,
+            "default_restrict_default_security_group",
+            self.default_restrict_default_security_group,
+        )
         if self.default_nat_gateways == NAT_NONE and not self.default_vpc_endpoints:
             raise _fail(
                 owner,
@@ -836,13 +835,7 @@ class ServiceConfig:
             )
 
     def _validate_operations(self, owner: str) -> None:
-        if not isinstance(self.default_enable_execute_command, bool):
-            raise _fail(
-                owner,
-                "default_enable_execute_command",
-                self.default_enable_execute_command,
-                "must be a bool",
-            )
+        _check_bool(owner, "default_enable_execute_command", self.default_enable_execute_command)
         _check_retention(owner, "default_log_retention_days", self.default_log_retention_days)
 
     def _validate_container(self, owner: str) -> None:
@@ -908,8 +901,7 @@ class ServiceConfig:
                     f"the service's rule routing[{priorities.index(priority)}] has it too: "
                     "each listener rule needs a priority of its own",
                 )
-        if not isinstance(self.connect, bool):
-            raise _fail(owner, "connect", self.connect, "must be a bool")
+        _check_bool(owner, "connect", self.connect)
         if self.connect and self.expose != EXPOSE_PUBLIC:
             reason = {
                 EXPOSE_INTERNAL: "an internal service is served through Service Connect always",
@@ -1475,15 +1467,8 @@ class ServiceConfig:
         _network(
             owner, "default_allowed_ingress_cidr", self.default_allowed_ingress_cidr, PREFIX_LENGTHS
         )
-        if not isinstance(self.default_deletion_protection, bool):
-            raise _fail(
-                owner,
-                "default_deletion_protection",
-                self.default_deletion_protection,
-                "must be a bool",
-            )
-        if not isinstance(self.default_https_only, bool):
-            raise _fail(owner, "default_https_only", self.default_https_only, "must be a bool")
+        _check_bool(owner, "default_deletion_protection", self.default_deletion_protection)
+        _check_bool(owner, "default_https_only", self.default_https_only)
         _check_web_acl(owner, self.default_web_acl_arn)
         if (
             self.default_web_acl_arn
@@ -1629,15 +1614,8 @@ class EnvironmentConfig:
         _network(
             owner, "default_allowed_ingress_cidr", self.default_allowed_ingress_cidr, PREFIX_LENGTHS
         )
-        if not isinstance(self.default_deletion_protection, bool):
-            raise _fail(
-                owner,
-                "default_deletion_protection",
-                self.default_deletion_protection,
-                "must be a bool",
-            )
-        if not isinstance(self.default_https_only, bool):
-            raise _fail(owner, "default_https_only", self.default_https_only, "must be a bool")
+        _check_bool(owner, "default_deletion_protection", self.default_deletion_protection)
+        _check_bool(owner, "default_https_only", self.default_https_only)
         _check_retention(owner, "default_log_retention_days", self.default_log_retention_days)
         _check_web_acl(owner, self.default_web_acl_arn)
         _check_tls_policy(owner, self.tls_policy)
