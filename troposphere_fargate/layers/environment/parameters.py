@@ -19,14 +19,14 @@ from ..config import (
 )
 from ..service.names import NO_STRICT_TRANSPORT_SECURITY
 from ..service.parameters import (
+    CERTIFICATE_CONSTRAINT,
     CERTIFICATE_PATTERN,
-    INGRESS_CIDR_PATTERN,
     NOT_GIVEN,
+    add_allowed_ingress_parameter,
     add_strict_transport_security_parameter,
     add_web_acl_parameter,
 )
 from .names import (
-    ALLOWED_INGRESS_CIDR,
     CERTIFICATE_ARN,
     CREATES_CERTIFICATE,
     DELETION_PROTECTION,
@@ -161,26 +161,13 @@ def add_domain_parameters(
         Type="String",
         Default=NOT_GIVEN,
         AllowedPattern=CERTIFICATE_PATTERN,
-        ConstraintDescription=(
-            "must be empty or an ACM certificate ARN "
-            "(arn:aws:acm:<region>:<account>:certificate/<id>)"
-        ),
+        ConstraintDescription=CERTIFICATE_CONSTRAINT,
     )
     return domain, zone, certificate
 
 
 def add_load_balancer_parameters(t: Template, config: EnvironmentConfig) -> tuple[Parameter, ...]:
-    clients = add_parameter(
-        t,
-        ALLOWED_INGRESS_CIDR,
-        group=GROUP_LOAD_BALANCER,
-        label="Allowed client CIDR",
-        description="IPv4 range allowed to reach the load balancer; 0.0.0.0/0 is everyone.",
-        Type="String",
-        Default=config.default_allowed_ingress_cidr,
-        AllowedPattern=INGRESS_CIDR_PATTERN,
-        ConstraintDescription="must be an IPv4 CIDR block such as 0.0.0.0/0 or 203.0.113.0/24",
-    )
+    clients = add_allowed_ingress_parameter(t, config.default_allowed_ingress_cidr)
     web_acl = add_web_acl_parameter(
         t,
         GROUP_LOAD_BALANCER,

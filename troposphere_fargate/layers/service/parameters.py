@@ -145,6 +145,9 @@ CERTIFICATE_PATTERN = (
 )
 # The CertificateArn that means "no certificate": its default, and what the conditions test.
 NO_CERTIFICATE = ""
+CERTIFICATE_CONSTRAINT = (
+    "must be empty or an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)"
+)
 _SUBNET_ID_PATTERN = r"^subnet-[0-9a-f]+$"
 
 # --- The application's console parameters: each empty (or 0) means "none" ------------------
@@ -798,22 +801,9 @@ def _add_own_load_balancer_parameters(t: Template, config: ServiceConfig) -> tup
         Type="String",
         Default=NO_CERTIFICATE,
         AllowedPattern=CERTIFICATE_PATTERN,
-        ConstraintDescription=(
-            "must be empty or an ACM certificate ARN "
-            "(arn:aws:acm:<region>:<account>:certificate/<id>)"
-        ),
+        ConstraintDescription=CERTIFICATE_CONSTRAINT,
     )
-    clients = add_parameter(
-        t,
-        ALLOWED_INGRESS_CIDR,
-        group=GROUP_LOAD_BALANCER,
-        label="Allowed client CIDR",
-        description="IPv4 range allowed to reach the load balancer; 0.0.0.0/0 is everyone.",
-        Type="String",
-        Default=config.default_allowed_ingress_cidr,
-        AllowedPattern=INGRESS_CIDR_PATTERN,
-        ConstraintDescription="must be an IPv4 CIDR block such as 0.0.0.0/0 or 203.0.113.0/24",
-    )
+    clients = add_allowed_ingress_parameter(t, config.default_allowed_ingress_cidr)
     deletion_protection = add_switch_parameter(
         t,
         DELETION_PROTECTION,
@@ -857,6 +847,22 @@ def _add_own_load_balancer_parameters(t: Template, config: ServiceConfig) -> tup
         "HTTPS is there to stay; 31536000 is a year.",
     )
     return kind, certificate, clients, web_acl, deletion_protection, https_only, hsts
+
+
+def add_allowed_ingress_parameter(t: Template, default: str) -> Parameter:
+    """``AllowedIngressCidr``: who may reach the load balancer; of a service's own load balancer
+    or an environment's (the same words)."""
+    return add_parameter(
+        t,
+        ALLOWED_INGRESS_CIDR,
+        group=GROUP_LOAD_BALANCER,
+        label="Allowed client CIDR",
+        description="IPv4 range allowed to reach the load balancer; 0.0.0.0/0 is everyone.",
+        Type="String",
+        Default=default,
+        AllowedPattern=INGRESS_CIDR_PATTERN,
+        ConstraintDescription="must be an IPv4 CIDR block such as 0.0.0.0/0 or 203.0.113.0/24",
+    )
 
 
 def add_web_acl_parameter(t: Template, group: str, default: str, description: str) -> Parameter:
