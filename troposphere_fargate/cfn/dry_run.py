@@ -2660,8 +2660,15 @@ def describe(found: Footprint) -> list[str]:
         lines.append(f"NAT: {nat}")
     if found.gateway_endpoints or found.interface_endpoints:
         interface = ", ".join(found.interface_endpoints) or "none"
-        per_az = {n for n in found.interface_endpoints.values() if n is not None}
-        where = f", each in {_plural(max(per_az), 'subnet')}" if per_az else ""
+        per_az = set(found.interface_endpoints.values())
+        where = ""
+        if len(per_az) == 1 and None not in per_az:
+            where = f", each in {_plural(per_az.pop() or 0, 'subnet')}"
+        elif per_az:  # each its own (not "each in" the most of them), when known
+            interface = ", ".join(
+                name if n is None else f"{name} ({_plural(n, 'subnet')})"
+                for name, n in found.interface_endpoints.items()
+            )
         limited = dict(found.limited_gateway_endpoints)
         gateway = ", ".join(
             f"{name} ({limited[name]})" if name in limited else name

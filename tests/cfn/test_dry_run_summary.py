@@ -1,0 +1,149 @@
+"""The lines of ``validate``'s summary (:func:`describe`) for what a template of one's own, or a
+footprint made by hand, holds: each decision the summary makes, one behaviour a test (found by
+mutation testing dry_run.py: each of these lines could change without a test saying so)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from troposphere_fargate.cfn.dry_run import Footprint, describe, dry_run, footprint
+
+# A footprint of nothing: one stack of one resource.
+NOTHING = Footprint(None, 0, 0, [], {}, [], [], [], [], 0, 0, 0, [], 1, 1)
+
+
+def _summary(path: Path, text: str) -> list[str]:
+    path.write_text(text)
+    return describe(footprint(dry_run(path, {})))
+
+
+VPC = """Resources:
+  Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}
+  A:
+    Type: AWS::EC2::Subnet
+    Properties: {VpcId: !Ref Vpc, CidrBlock: 10.0.0.0/24, AvailabilityZone: us-east-1a}
+  B:
+    Type: AWS::EC2::Subnet
+    Properties: {VpcId: !Ref Vpc, CidrBlock: 10.0.1.0/24, AvailabilityZone: us-east-1b}
+"""
+
+
+def _interface(name: str, service: str, subnets: str) -> str:
+    return (
+        f"  {name}:\n    Type: AWS::EC2::VPCEndpoint\n    Properties:\n"
+        f"      VpcId: !Ref Vpc\n      VpcEndpointType: Interface\n"
+        f"      ServiceName: com.amazonaws.us-east-1.{service}\n      SubnetIds: {subnets}\n"
+    )
+
+
+def test_a_network_of_interface_endpoints_alone_says_it_has_no_nat_gateway(tmp_path):
+    """Without a gateway endpoint the NAT line was still said: interface endpoints are a
+    network of its own as much as a gateway one."""
+    lines = _summary(tmp_path / "t.yaml", VPC + _interface("Logs", "logs", "[!Ref A, !Ref B]"))
+    assert "NAT: no NAT gateway: the private subnets have no route to the internet" in lines
+    assert "VPC endpoints: gateway none; interface logs, each in 2 subnets" in lines
+
+
+def test_interface_endpoints_in_different_numbers_of_subnets_each_say_their_own(tmp_path):
+    """Of interface endpoints in 1 and in 2 subnets, the summary said "each in 2 subnets"
+    (the most of them): one of them is in 1."""
+    text = (
+        VPC
+        + _interface("Logs", "logs", "[!Ref A]")
+        + _interface("Api", "ecr.api", "[!Ref A, !Ref B]")
+    )
+    lines = _summary(tmp_path / "t.yaml", text)
+    assert "VPC endpoints: gateway none; interface logs (1 subnet), ecr.api (2 subnets)" in lines
+
+
+def test_a_private_nat_gateway_is_counted_without_an_elastic_ip(tmp_path):
+    """The NAT gateways are counted as such, not by the Elastic IPs: a private NAT gateway has
+    none ("ConnectivityType: Indicates whether the NAT gateway supports public or private
+    connectivity", AWS::EC2::NatGateway; a private one takes no AllocationId)."""
+    nat = (
+        "  Nat:\n    Type: AWS::EC2::NatGateway\n"
+        "    Properties: {ConnectivityType: private, SubnetId: !Ref A}\n"
+    )
+    assert "NAT: 1 NAT gateway (0 Elastic IPs)" in _summary(tmp_path / "t.yaml", VPC + nat)
+
+
+def test_the_default_security_group_is_emptied_only_when_each_vpc_s_is(tmp_path):
+    """Two VPCs and one DefaultSecurityGroupRestriction: the other VPC's group keeps EC2's
+    rules, so the summary does not say "emptied"."""
+    text = (
+        VPC + "  Other: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.1.0.0/16}}\n"
+        "  Restrict:\n    Type: Custom::DefaultSecurityGroupRestriction\n"
+        "    Properties: {ServiceToken: arn:aws:lambda:us-east-1:123456789012:function:f}\n"
+    )
+    lines = _summary(tmp_path / "t.yaml", text)
+    assert (
+        "default security group: keeps EC2's rules (its members talk to each other, all outbound)"
+        in lines
+    )
+
+
+def test_a_stack_of_log_groups_alone_has_a_monitoring_line(tmp_path):
+    text = "Resources:\n  Logs: {Type: AWS::Logs::LogGroup}\n"
+    assert _summary(tmp_path / "t.yaml", text) == [
+        "monitoring: 0 alarms, 0 dashboards, 1 log group (retention in days: never expires)",
+        "1 resource in 1 stack",
+    ]
+
+
+def test_the_alarms_target_tracking_creates_are_monitoring_of_their_own():
+    found = replace(NOTHING, scaling_alarms=2)
+    assert describe(found)[0] == (
+        "monitoring: 0 alarms (and 2 that target tracking scaling creates), 0 dashboards, "
+        "0 log groups"
+    )
+
+
+def test_a_stackset_without_regions_says_so(tmp_path):
+    (tmp_path / "child.yaml").write_text("Resources:\n  Topic: {Type: AWS::SNS::Topic}\n")
+    text = (
+        "Resources:\n  Set:\n    Type: AWS::CloudFormation::StackSet\n    Properties:\n"
+        "      StackSetName: s\n      PermissionModel: SELF_MANAGED\n"
+        "      TemplateURL: https://b.s3.amazonaws.com/child.yaml\n"
+    )
+    assert _summary(tmp_path / "set.yaml", text)[0] == (
+        "StackSet Set: child.yaml (not beside this template: not checked or counted) to no "
+        "account named, in no region"
+    )
+
+
+def test_a_footprint_made_by_hand_of_two_load_balancers_without_names_lists_each():
+    """load_balancer_names may be left out of a footprint made by hand: each load balancer's
+    line is then said without a name (not an IndexError)."""
+    balancer = ("application", "internet-facing", 2)
+    found = replace(NOTHING, load_balancers=[balancer, balancer])
+    assert describe(found)[:2] == ["load balancer: application, internet-facing in 2 subnets"] * 2
+
+
+def test_each_service_s_notes_are_under_that_service_alone():
+    """Two services, one of them with a DesiredCount outside its bounds, a call it cannot
+    make and tasks in both public load balancers' subnet: each note is said once, under it."""
+    balancer = ("application", "internet-facing", 2)
+    found = replace(
+        NOTHING,
+        tasks=[("A", 1, 0.25, 0.5, "X86_64"), ("B", 4, 0.25, 0.5, "X86_64")],
+        scaling=[("A", 1, 2), ("B", 1, 4)],
+        desired_outside_bounds=(("B", 9),),
+        unreachable=(("B", "sqs", "queue"),),
+        shared_subnets=(("B", ("subnet-0aaa1111",), ("Web", "Api")),),
+        load_balancers=[balancer, balancer],
+        load_balancer_names=("Web", "Api"),
+    )
+    lines = describe(found)
+    service_b = lines.index(
+        "service B: 4 tasks of 0.25 vCPU and 0.5 GB (X86_64, Fargate), autoscaling 1 to 4"
+    )
+    notes = [line for line in lines if line.startswith(("  note: ", "unreachable from "))]
+    assert len(notes) == 3
+    assert lines[service_b + 1 : service_b + 4] == notes
+    assert notes[0].startswith("  note: B asks for 9 tasks (DesiredCount), above its MaxCapacity 4")
+    assert notes[1].startswith("unreachable from B: sqs (its queue), with no NAT gateway")
+    assert notes[2].startswith(
+        "  note: B runs its tasks in subnet-0aaa1111, where the internet-facing load balancers "
+        "Web and Api are too: "
+    )
