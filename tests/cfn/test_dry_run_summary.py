@@ -147,3 +147,88 @@ def test_each_service_s_notes_are_under_that_service_alone():
         "  note: B runs its tasks in subnet-0aaa1111, where the internet-facing load balancers "
         "Web and Api are too: "
     )
+
+
+def test_an_endpoint_that_names_no_type_is_a_gateway_endpoint(tmp_path):
+    """An S3 endpoint that leaves out VpcEndpointType (not required, AWS::EC2::VPCEndpoint) is
+    counted as a gateway endpoint, as is_gateway_endpoint takes the type's default."""
+    s3 = (
+        "  S3:\n    Type: AWS::EC2::VPCEndpoint\n"
+        "    Properties: {VpcId: !Ref Vpc, ServiceName: com.amazonaws.us-east-1.s3}\n"
+    )
+    assert "VPC endpoints: gateway s3; interface none" in _summary(tmp_path / "t.yaml", VPC + s3)
+
+
+def _nests(child: str) -> str:
+    return (
+        "Resources:\n  Child:\n    Type: AWS::CloudFormation::Stack\n"
+        f"    Properties: {{TemplateURL: 'https://b.s3.amazonaws.com/{child}'}}\n"
+    )
+
+
+def test_a_nested_stack_s_own_nested_stacks_are_counted(tmp_path):
+    (tmp_path / "grand.yaml").write_text("Resources:\n  Topic: {Type: AWS::SNS::Topic}\n")
+    (tmp_path / "child.yaml").write_text(_nests("grand.yaml"))
+    assert _summary(tmp_path / "parent.yaml", _nests("child.yaml"))[-1] == (
+        "3 resources in 3 stacks"
+    )
+
+
+def _subnets(*zones: str) -> str:
+    """Subnets of a VPC, each in its zone as written (``AvailabilityZone: a``), or in none."""
+    text = "Resources:\n  Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}\n"
+    for index, zone in enumerate(zones):
+        where = f", {zone}" if zone else ""
+        text += (
+            f"  S{index}:\n    Type: AWS::EC2::Subnet\n"
+            f"    Properties: {{VpcId: !Ref Vpc, CidrBlock: 10.0.{index}.0/24{where}}}\n"
+        )
+    return text
+
+
+def test_the_zones_are_those_the_subnets_name_else_half_of_the_subnets(tmp_path):
+    """Subnets that each name a zone (by name or by id) are in as many zones as they name;
+    when one names none, the subnets are a public and a private one per zone (and one alone
+    is in one)."""
+    cases = [
+        (("AvailabilityZone: us-east-1a", "AvailabilityZone: us-east-1b"), 2),
+        (("AvailabilityZoneId: use1-az1", "AvailabilityZoneId: use1-az2"), 2),
+        (("AvailabilityZone: us-east-1a", "AvailabilityZone: us-east-1b", "", ""), 2),
+        (("", "", "", ""), 2),
+        (("",), 1),
+    ]
+    for zones, counted in cases:
+        path = tmp_path / "t.yaml"
+        path.write_text(_subnets(*zones))
+        assert footprint(dry_run(path, {})).availability_zones == counted, zones
+
+
+def test_a_custom_resource_is_not_named_as_a_type_not_priced(tmp_path):
+    """A custom resource costs what its function does (a resource of its own): neither type
+    of custom resource is named as not priced."""
+    path = tmp_path / "t.yaml"
+    path.write_text(
+        "Resources:\n"
+        "  Generic:\n    Type: AWS::CloudFormation::CustomResource\n"
+        "    Properties: {ServiceToken: arn:aws:lambda:us-east-1:123456789012:function:f}\n"
+        "  Named:\n    Type: Custom::Mine\n"
+        "    Properties: {ServiceToken: arn:aws:lambda:us-east-1:123456789012:function:f}\n"
+        "  Queue: {Type: AWS::SQS::Queue}\n"
+    )
+    assert footprint(dry_run(path, {})).unknown_types == (("Queue", "AWS::SQS::Queue"),)
+
+
+def test_a_public_ip_is_counted_for_tasks_on_fargate_only(tmp_path):
+    """public_ip holds the services on Fargate whose tasks get a public IPv4 address; a
+    service on EC2 instances is priced by its instances (not_fargate), not per task address."""
+    path = tmp_path / "t.yaml"
+    service = (
+        "Resources:\n  Service:\n    Type: AWS::ECS::Service\n    Properties:\n"
+        "      LaunchType: LAUNCH\n      NetworkConfiguration:\n"
+        "        AwsvpcConfiguration: {Subnets: [subnet-0aaa1111], AssignPublicIp: ENABLED}\n"
+    )
+    path.write_text(service.replace("LAUNCH", "FARGATE"))
+    assert footprint(dry_run(path, {})).public_ip == ("Service",)
+    path.write_text(service.replace("LAUNCH", "EC2"))
+    found = footprint(dry_run(path, {}))
+    assert (found.public_ip, found.not_fargate) == ((), (("Service", "EC2 launch type"),))
