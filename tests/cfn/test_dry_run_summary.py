@@ -232,3 +232,44 @@ def test_a_public_ip_is_counted_for_tasks_on_fargate_only(tmp_path):
     path.write_text(service.replace("LAUNCH", "EC2"))
     found = footprint(dry_run(path, {}))
     assert (found.public_ip, found.not_fargate) == ((), (("Service", "EC2 launch type"),))
+
+
+def test_a_desired_count_above_a_known_maximum_is_not_noted_when_the_minimum_is_unknown(tmp_path):
+    """The note names both bounds: with MinCapacity another stack's export, it is not said
+    (the count is still held to the known MaxCapacity)."""
+    path = tmp_path / "t.yaml"
+    path.write_text(
+        "Resources:\n"
+        "  Service:\n    Type: AWS::ECS::Service\n    Properties: {DesiredCount: 9}\n"
+        "  Target:\n    Type: AWS::ApplicationAutoScaling::ScalableTarget\n    Properties:\n"
+        "      MinCapacity: !ImportValue shared-min\n      MaxCapacity: 4\n"
+        "      ResourceId: service/c/s\n      ScalableDimension: ecs:service:DesiredCount\n"
+        "      ServiceNamespace: ecs\n"
+    )
+    found = footprint(dry_run(path, {}))
+    assert (found.tasks[0][1], found.desired_outside_bounds) == (4, ())
+
+
+def test_a_bucket_per_region_is_said_only_when_each_region_s_stack_reads_one(tmp_path):
+    """Of a StackSet's stacks alike in two regions, one reading its nested template from the
+    bucket of its region and the other from elsewhere: the bucket is named as it is, not as
+    "a bucket per region" (``b-<region>``) that the other region would need."""
+    (tmp_path / "child.yaml").write_text("Resources:\n  Topic: {Type: AWS::SNS::Topic}\n")
+    (tmp_path / "deployed.yaml").write_text(
+        "Conditions:\n  InEu: !Equals [!Ref AWS::Region, eu-west-1]\n"
+        "Resources:\n  Child:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n"
+        "      TemplateURL: !If [InEu, 'https://b-eu-west-1.s3.eu-west-1.amazonaws.com/"
+        "child.yaml', 'https://templates.example.com/child.yaml']\n"
+    )
+    text = (
+        "Resources:\n  Set:\n    Type: AWS::CloudFormation::StackSet\n    Properties:\n"
+        "      StackSetName: s\n      PermissionModel: SERVICE_MANAGED\n"
+        "      TemplateURL: https://b.s3.amazonaws.com/deployed.yaml\n"
+        "      StackInstancesGroup:\n"
+        "        - DeploymentTargets: {Accounts: ['123456789012']}\n"
+        "          Regions: [eu-west-1, us-east-1]\n"
+    )
+    assert (
+        "Set's stack in each account, in eu-west-1 and us-east-1 (deployed.yaml, templates from "
+        "b-eu-west-1):"
+    ) in _summary(tmp_path / "set.yaml", text)
