@@ -273,3 +273,37 @@ def test_a_bucket_per_region_is_said_only_when_each_region_s_stack_reads_one(tmp
         "Set's stack in each account, in eu-west-1 and us-east-1 (deployed.yaml, templates from "
         "b-eu-west-1):"
     ) in _summary(tmp_path / "set.yaml", text)
+
+
+def _service(strategy: str, cpu: str = "256", memory: str = "512") -> str:
+    return (
+        "Resources:\n"
+        "  Task:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n"
+        f"      NetworkMode: awsvpc\n      Cpu: '{cpu}'\n      Memory: '{memory}'\n"
+        "      ContainerDefinitions: [{Name: app, Image: nginx}]\n"
+        "  Service:\n    Type: AWS::ECS::Service\n    Properties:\n"
+        f"      TaskDefinition: !Ref Task\n      CapacityProviderStrategy: {strategy}\n"
+    )
+
+
+def test_a_fargate_spot_base_alone_places_tasks_on_spot(tmp_path):
+    """ "base: The base value designates how many tasks, at a minimum, to run on the specified
+    capacity provider" (ECS API Reference, CapacityProviderStrategyItem): a FARGATE_SPOT item
+    of base 2 and no weight beside FARGATE's runs two tasks on Spot."""
+    path = tmp_path / "t.yaml"
+    spot = "{CapacityProvider: FARGATE_SPOT, Base: 2}"
+    path.write_text(_service(f"[{{CapacityProvider: FARGATE, Weight: 1}}, {spot}]"))
+    assert footprint(dry_run(path, {})).spot == ("Service",)
+
+
+def test_a_task_size_in_units_is_read_in_the_unit_of_its_field(tmp_path):
+    """A Cpu of "1 vCPU" and a Memory of "2 GB" are 1 vCPU and 2 GB; a Memory in vCPU is no
+    size of memory: unknown (priced as 0), not 1 GB."""
+    path = tmp_path / "t.yaml"
+    fargate = "[{CapacityProvider: FARGATE, Weight: 1}]"
+    path.write_text(_service(fargate, "1 vCPU", "2 GB"))
+    assert footprint(dry_run(path, {})).tasks == [("Service", 1, 1.0, 2.0, "X86_64")]
+    path.write_text(_service(fargate, "1 vCPU", "1 vCPU"))
+    found = footprint(dry_run(path, {}))
+    assert found.tasks == [("Service", 1, 1.0, 0, "X86_64")]
+    assert found.unknown_sizes == (("Service", 'its Memory "1 vCPU", priced as 0 GB'),)
