@@ -877,6 +877,38 @@ def test_a_resource_the_price_table_does_not_know_is_named_not_free(tmp_path):
     assert footprint(dry_run(ROOT, LAUNCH)).unknown_types == ()
 
 
+def test_a_vpc_endpoint_neither_gateway_nor_interface_is_named_not_free(tmp_path):
+    """A mutation run found a Gateway Load Balancer endpoint counted as neither a gateway nor
+    an interface endpoint, so priced at nothing and named nowhere. AWS::EC2::VPCEndpoint's
+    VpcEndpointType takes more kinds than the two the price table prices ("Interface |
+    Gateway | GatewayLoadBalancer", EC2 API Reference, ServiceTypeDetail,
+    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ServiceTypeDetail.html; CDK's
+    VpcEndpointType adds ServiceNetwork and Resource): such an endpoint is named with its
+    kind, as a type the table does not know."""
+    template = tmp_path / "own.yaml"
+    template.write_text(
+        "Resources:\n"
+        "  Inspect:\n    Type: AWS::EC2::VPCEndpoint\n    Properties:\n"
+        "      VpcEndpointType: GatewayLoadBalancer\n      VpcId: vpc-12345678\n"
+        "      ServiceName: com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0\n"
+        "      SubnetIds: [subnet-12345678]\n"
+        "  Storage:\n    Type: AWS::EC2::VPCEndpoint\n    Properties:\n"
+        "      VpcId: vpc-12345678\n      ServiceName: com.amazonaws.us-east-1.s3\n"
+        "      RouteTableIds: [rtb-12345678]\n",
+        encoding="utf-8",
+    )
+    found = footprint(dry_run(template, {}))
+    assert found.unknown_types == (
+        ("Inspect", "AWS::EC2::VPCEndpoint of type GatewayLoadBalancer"),
+    )
+    assert found.gateway_endpoints == ["s3"] and found.interface_endpoints == {}
+    assert estimate(found).report()[-2] == (
+        "not counted (it depends on use, or the price table has no price for its type): "
+        "AWS::EC2::VPCEndpoint of type GatewayLoadBalancer (Inspect): the price table has no "
+        "price for its type"
+    )
+
+
 @pytest.mark.parametrize(
     ("change", "runs_on"),
     [

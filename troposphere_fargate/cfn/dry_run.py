@@ -2320,14 +2320,28 @@ KNOWN_COST_TYPES = frozenset(
 
 def _unknown_types(every: Mapping[str, dict[str, Any]]) -> tuple[tuple[str, str], ...]:
     """The resources whose type the price table neither prices nor knows to be free, as
-    (resource, type); a custom resource's Lambda function is its own resource."""
+    (resource, type); a custom resource's Lambda function is its own resource. A VPC endpoint
+    is priced as a gateway or an interface endpoint only: one of another kind
+    (``GatewayLoadBalancer``, ``Resource``, ``ServiceNetwork``) is named with its kind."""
     return tuple(
         (name, str(kind))
         for name, body in every.items()
-        if (kind := body.get("Type")) not in KNOWN_COST_TYPES
+        if (kind := _cost_type(body)) not in KNOWN_COST_TYPES
         and not str(kind).startswith("Custom::")
         and kind != "AWS::CloudFormation::CustomResource"
     )
+
+
+def _cost_type(body: Mapping[str, Any]) -> Any:
+    """A resource's type as the price table knows it: a VPC endpoint's with its kind when that
+    is neither ``Gateway`` (the default) nor ``Interface``."""
+    kind = body.get("Type")
+    if kind == "AWS::EC2::VPCEndpoint":
+        endpoint = body.get("Properties")
+        of = endpoint.get("VpcEndpointType", "Gateway") if isinstance(endpoint, Mapping) else None
+        if of not in (None, "Gateway", "Interface"):
+            return f"{kind} of type {of}" if isinstance(of, str) else f"{kind} of another type"
+    return kind
 
 
 def _zones(subnets: list[dict[str, Any]]) -> int | None:
