@@ -1153,3 +1153,42 @@ def test_two_load_balancers_cost_two_and_only_the_internet_facing_one_has_public
     kinds = [line.item for line in estimate(footprint(dry_run(template, {}))).lines]
     assert kinds.count("application load balancer") == 1
     assert kinds.count("network load balancer") == 1
+
+
+def test_a_load_balancer_in_subnet_mappings_has_their_addresses_and_elastic_ips_count_once(
+    tmp_path,
+):
+    """A mutation run found a load balancer given SubnetMappings instead of Subnets in no
+    subnet, so an internet-facing one in a stack without subnets of its own had no public IPv4
+    address. A load balancer takes "either subnets or subnet mappings", one subnet each
+    (AWS::ElasticLoadBalancingV2::LoadBalancer,
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-loadbalancer.html);
+    a mapping's AllocationId is "the allocation ID of the Elastic IP address for an
+    internet-facing load balancer" (SubnetMapping, ELB API Reference,
+    https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_SubnetMapping.html),
+    and without one "AWS default is to allocate a new IP address for internet-facing load
+    balancers" (AWS CDK's SubnetMapping,
+    https://docs.aws.amazon.com/cdk/api/v2/python/aws_cdk.aws_elasticloadbalancingv2/SubnetMapping.html).
+    So: three mappings, one of them with this stack's Elastic IP, are three addresses, not
+    four; an internal load balancer's mappings none."""
+    template = tmp_path / "nlb.yaml"
+    template.write_text(
+        "Resources:\n"
+        "  Address:\n    Type: AWS::EC2::EIP\n    Properties: {Domain: vpc}\n"
+        "  Public:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n"
+        "    Properties:\n      Type: network\n      SubnetMappings:\n"
+        "        - {SubnetId: subnet-0aaa1111, AllocationId: !GetAtt Address.AllocationId}\n"
+        "        - {SubnetId: subnet-0bbb2222}\n        - {SubnetId: subnet-0ccc3333}\n"
+        "  Internal:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n"
+        "    Properties:\n      Type: network\n      Scheme: internal\n"
+        "      SubnetMappings: [{SubnetId: subnet-0ddd4444, PrivateIPv4Address: 10.0.0.9}]\n",
+        encoding="utf-8",
+    )
+    found = footprint(dry_run(template, {}))
+    assert found.load_balancers == [("network", "internet-facing", 3), ("network", "internal", 1)]
+    assert found.elastic_ips == 1 and found.load_balancer_elastic_ips == 1
+    addresses = {line.item: line.monthly for line in estimate(found).lines}
+    assert addresses["public IPv4 addresses"] == pytest.approx(
+        3 * HOURS * PRICE["public_ipv4_hour"]
+    )
+    assert "load balancer Public: network, internet-facing in 3 subnets" in describe(found)

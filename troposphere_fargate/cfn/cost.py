@@ -201,8 +201,18 @@ def estimate(found: Footprint, region: str | None = None) -> Estimate:
     for kind, _, _ in found.load_balancers:
         key = "network" if kind == "network" else "application"
         hourly(f"{kind} load balancer", 1, "1", price[f"{key}_load_balancer_hour"])
-    public = found.elastic_ips + sum(
-        (subnets or 0) for _, scheme, subnets in found.load_balancers if scheme == "internet-facing"
+    # An internet-facing load balancer has a public IPv4 address in each of its subnets; one a
+    # subnet mapping gives an Elastic IP (AllocationId, "the allocation ID of the Elastic IP
+    # address for an internet-facing load balancer", SubnetMapping, ELB API Reference) is that
+    # Elastic IP's, counted once (in elastic_ips when these stacks make it).
+    public = (
+        found.elastic_ips
+        + sum(
+            (subnets or 0)
+            for _, scheme, subnets in found.load_balancers
+            if scheme == "internet-facing"
+        )
+        - found.load_balancer_elastic_ips
     )
     hourly("public IPv4 addresses", public, f"{public}", price["public_ipv4_hour"])
     scaling = _fargate(found, price, hourly)

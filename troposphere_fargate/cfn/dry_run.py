@@ -1250,6 +1250,15 @@ def _count(value: Any) -> int | None:
     return len(value) if isinstance(value, list) else None
 
 
+def _balancer_subnets(balancer: Mapping[str, Any]) -> int | None:
+    """How many subnets a load balancer is in: its ``Subnets`` or its ``SubnetMappings``, one
+    subnet each ("You must specify either subnets or subnet mappings", CloudFormation's
+    AWS::ElasticLoadBalancingV2::LoadBalancer); None when neither is a list here."""
+    if "Subnets" in balancer:
+        return _count(balancer["Subnets"])
+    return _count(balancer.get("SubnetMappings"))
+
+
 def _number(value: Any) -> float | None:
     try:
         return float(value)
@@ -1283,7 +1292,8 @@ class Footprint:
             (not a list in the template).
         load_balancers: each load balancer as (type, scheme, subnets): its ``Type``
             (``application``, ``network``), ``internet-facing`` or ``internal``, and the subnets
-            it is in (when they are not a list in the template, ``availability_zones``).
+            it is in (its ``Subnets`` or ``SubnetMappings``; when they are not a list in the
+            template, ``availability_zones``).
         listeners: each listener as protocol and port, with what it does besides forwarding
             (``HTTP 80 (redirects to HTTPS)``, ``HTTPS 443``), sorted; of stacks with several
             load balancers, with the one it belongs to (``HTTPS 443 of PublicLoadBalancer``).
@@ -1414,6 +1424,10 @@ class Footprint:
             the EC2 instances (or hosts) they run on are what is paid for. Default: none.
         public_ip: the services on Fargate whose tasks each get a public IPv4 address
             (``AssignPublicIp`` ``ENABLED``), billed per address and hour. Default: none.
+        load_balancer_elastic_ips: the subnet mappings of the internet-facing load balancers
+            that name an Elastic IP (``AllocationId``): their public IPv4 addresses are those
+            Elastic IPs (counted in ``elastic_ips`` when the stacks make them), not addresses
+            the load balancer gets per subnet. Default: none.
         load_balancer_names: the load balancers of ``load_balancers``, in their order, by
             logical ID after those of the nested stacks they are in (``PublicLoadBalancer``,
             ``EnvironmentStack/LoadBalancer``); the summary names each when there are several.
@@ -1472,6 +1486,7 @@ class Footprint:
     not_fargate: tuple[tuple[str, str], ...] = ()
     public_ip: tuple[str, ...] = ()
     load_balancer_names: tuple[str, ...] = ()
+    load_balancer_elastic_ips: int = 0
 
     @property
     def in_a_vpc_it_does_not_make(self) -> bool:
@@ -2376,7 +2391,7 @@ def footprint(stack: PlannedStack) -> Footprint:
         # "You can specify only one subnet per Availability Zone" (CreateLoadBalancer): each
         # load balancer is in as many zones as subnets, and the stacks in the most of them (the
         # first one's was taken, a network load balancer's one for another's three).
-        given = [n for lb in load_balancers if (n := _count(lb.get("Subnets"))) is not None]
+        given = [n for lb in load_balancers if (n := _balancer_subnets(lb)) is not None]
         azs = max(given) if given else None
     tracking = _tracking(every)
     tree = _Tree(stack)
@@ -2409,10 +2424,18 @@ def footprint(stack: PlannedStack) -> Footprint:
             (
                 str(lb.get("Type", "application")),
                 str(lb.get("Scheme", "internet-facing")),
-                _count(lb.get("Subnets")) or azs,
+                _balancer_subnets(lb) or azs,
             )
             for lb in load_balancers
         ],
+        load_balancer_elastic_ips=sum(
+            1
+            for lb in load_balancers
+            if lb.get("Scheme", "internet-facing") == "internet-facing"
+            and isinstance(mappings := lb.get("SubnetMappings"), list)
+            for mapping in mappings
+            if isinstance(mapping, Mapping) and mapping.get("AllocationId")
+        ),
         load_balancer_names=tuple(balancers),
         listeners=sorted(
             _listener(listener, of_balancer.get(name))
