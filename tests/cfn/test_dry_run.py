@@ -733,6 +733,44 @@ def test_load_balancer_subnets_elb_refuses_are_refused():
     ]
 
 
+def test_load_balancer_subnet_mappings_are_judged_as_its_subnets(tmp_path):
+    """A load balancer takes "either subnets or subnet mappings"
+    (AWS::ElasticLoadBalancingV2::LoadBalancer,
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-loadbalancer.html):
+    each mapping's SubnetId is one of its subnets, so one given twice is one zone twice ("You
+    can specify only one subnet per Availability Zone", CreateLoadBalancer), and tasks in one
+    of an internet-facing one's mapped subnets are noted as they are for its Subnets."""
+    template = tmp_path / "own.yaml"
+    template.write_text(
+        "Resources:\n"
+        "  Edge:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n"
+        "    Properties:\n      Type: network\n      SubnetMappings:\n"
+        "        - {SubnetId: subnet-0aaa1111}\n        - {SubnetId: subnet-0aaa1111}\n"
+        "  Service:\n    Type: AWS::ECS::Service\n    Properties:\n"
+        "      LaunchType: FARGATE\n"
+        "      TaskDefinition: arn:aws:ecs:us-east-1:1:task-definition/t:1\n"
+        "      NetworkConfiguration:\n        AwsvpcConfiguration:\n"
+        "          Subnets: [subnet-0aaa1111]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DryRunFailed) as twice:
+        dry_run(template, {})
+    assert twice.value.problems == [
+        "own.yaml: Edge's subnets: subnet-0aaa1111 is given twice: a load balancer takes one "
+        "subnet per Availability Zone"
+    ]
+    template.write_text(
+        template.read_text(encoding="utf-8").replace(
+            "        - {SubnetId: subnet-0aaa1111}\n        - {SubnetId: subnet-0aaa1111}\n",
+            "        - {SubnetId: subnet-0aaa1111}\n        - {SubnetId: subnet-0bbb2222}\n",
+        ),
+        encoding="utf-8",
+    )
+    assert footprint(dry_run(template, {})).shared_subnets == (
+        ("Service", ("subnet-0aaa1111",), ("Edge",)),
+    )
+
+
 def test_tasks_in_the_public_load_balancer_s_subnet_are_noted(tmp_path):
     service = SHIPPED / "service.yaml"
     assert footprint(dry_run(service, STANDALONE)).shared_subnets == ()

@@ -1051,6 +1051,17 @@ def _literal_subnets(value: Any) -> list[str] | None:
     return None
 
 
+def _balancer_subnet_ids(balancer: Mapping[str, Any]) -> list[str] | None:
+    """A load balancer's subnet ids given as such: its ``Subnets``, or each of its
+    ``SubnetMappings``' ``SubnetId`` (it takes one or the other)."""
+    if "Subnets" in balancer:
+        return _literal_subnets(balancer["Subnets"])
+    mappings = balancer.get("SubnetMappings")
+    if isinstance(mappings, list) and all(isinstance(m, Mapping) for m in mappings):
+        return _literal_subnets([m.get("SubnetId") for m in mappings])
+    return None
+
+
 def _lists(items: list[str], value: str) -> bool:
     """Whether a list parameter's ``value`` holds exactly ``items``, in order."""
     return [part.strip() for part in value.split(",")] == items
@@ -1071,15 +1082,13 @@ def _subnet_problems(
         if body.get("Type") != "AWS::ElasticLoadBalancingV2::LoadBalancer":
             continue
         properties = body.get("Properties", {})
-        subnets = _literal_subnets(properties.get("Subnets"))
+        subnets = _balancer_subnet_ids(properties)
         if subnets is None:
             continue
-        given = _given_by(
-            template,
-            logical_id,
-            "Subnets",
-            values,
-            functools.partial(_lists, subnets),
+        given = (
+            _given_by(template, logical_id, "Subnets", values, functools.partial(_lists, subnets))
+            if "Subnets" in properties
+            else []
         )
         what = (
             f"parameter {given[0]}"
@@ -2011,7 +2020,7 @@ def _shared_subnets(
     public: dict[str, set[str]] = {}
     for balancer, properties in _named(every, LOAD_BALANCER).items():
         if properties.get("Scheme", "internet-facing") == "internet-facing":
-            for subnet in _literal_subnets(properties.get("Subnets")) or []:
+            for subnet in _balancer_subnet_ids(properties) or []:
                 public.setdefault(subnet, set()).add(balancer)
     found = []
     for name, properties in _named(every, "AWS::ECS::Service").items():
