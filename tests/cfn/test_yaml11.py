@@ -36,6 +36,13 @@ NOT_STRINGS = {
     "0777": "int",  # octal
     "0x1F": "int",
     "0b101": "int",
+    # A base whose digits are all "_": "[-+]?0b[0-1_]+ # (base 2) |[-+]?0[0-7_]+ # (base 8)
+    # |[-+]?(0|[1-9][0-9_]*) # (base 10) |[-+]?0x[0-9a-fA-F_]+ # (base 16)" (YAML 1.1 type
+    # repository, https://yaml.org/type/int.html), and SnakeYAML's Resolver.INT alike
+    # ("[-+]?0b[0-1_]+|[-+]?0[0-7_]+|...|[-+]?0x[0-9a-fA-F_]+", INT tried before FLOAT).
+    "0x_": "int",
+    "-0b__": "int",
+    "0_": "int",
     "1:30": "int",  # sexagesimal
     "-12": "int",
     "1_000": "int",

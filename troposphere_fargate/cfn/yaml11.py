@@ -44,10 +44,12 @@ _RULES: tuple[tuple[str, str], ...] = (
     (NULL, r"~|null|Null|NULL|"),
     (
         INT,
-        r"[-+]?0b_*[0-1][0-1_]*"
-        r"|[-+]?0_*[0-7][0-7_]*"
+        # As the type repository and SnakeYAML write them: a base's digits may all be "_"
+        # (0x_ is an integer there, whose value no reader can construct).
+        r"[-+]?0b[0-1_]+"
+        r"|[-+]?0[0-7_]+"
         r"|[-+]?(?:0|[1-9][0-9_]*)"
-        r"|[-+]?0x_*[0-9a-fA-F][0-9a-fA-F_]*"
+        r"|[-+]?0x[0-9a-fA-F_]+"
         r"|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+",
     ),
     (
