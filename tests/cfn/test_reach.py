@@ -390,3 +390,36 @@ def test_cloud_map_discovery_is_the_operations_sdks_send_to_its_data_host():
     assert {name.lower() for name in prefixed} == (
         reach.ENDPOINT_OF_ACTIONS["servicediscovery"]["data-servicediscovery"]
     )
+
+
+def test_an_execution_role_s_secrets_are_read_whatever_the_case_and_each_reason_once():
+    """ "The prefix and the action name are case insensitive. For example, iam:ListAccessKeys is
+    the same as IAM:listaccesskeys" (IAM User Guide, "IAM JSON policy elements: Action",
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html):
+    an execution role's ``SecretsManager:GetSecretValue`` is its secrets' call. Two actions of
+    one endpoint, or two task definitions' roles calling it, name each reason once."""
+    sends = {"Statement": [{"Effect": "Allow", "Action": ["sqs:SendMessage", "SQS:Receive*"]}]}
+    secrets = {"Statement": [{"Effect": "Allow", "Action": "SecretsManager:GetSecretValue"}]}
+    resources = {
+        f"Task{n}": {
+            "Type": "AWS::ECS::TaskDefinition",
+            "Properties": {
+                "TaskRoleArn": {"Fn::GetAtt": [f"TaskRole{n}", "Arn"]},
+                "ExecutionRoleArn": {"Fn::GetAtt": [f"ExecutionRole{n}", "Arn"]},
+            },
+        }
+        for n in (1, 2)
+    }
+    for n in (1, 2):
+        resources[f"TaskRole{n}"] = {
+            "Type": "AWS::IAM::Role",
+            "Properties": {"Policies": [{"PolicyDocument": sends}]},
+        }
+        resources[f"ExecutionRole{n}"] = {
+            "Type": "AWS::IAM::Role",
+            "Properties": {"Policies": [{"PolicyDocument": secrets}]},
+        }
+    assert reach.endpoints_called(resources) == {
+        "secretsmanager": ["secrets"],
+        "sqs": ["task role"],
+    }
