@@ -3,6 +3,7 @@ by minute (``cfn.weekly``), each expectation counted by hand in its comment."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -106,3 +107,79 @@ def test_without_a_desired_count_the_minimum_in_force_is_the_count():
     # A fixed desired count of 2 stays 2 within 1 to 2.
     assert week_average(2, 2, 8, [weekend, monday]) == 2
     assert week_average(None, 3, 8, []) == 3
+
+
+# The fields and values of a cron expression: "Minutes 0-59, Hours 0-23, Day-of-month 1-31,
+# Month 1-12 or JAN-DEC, Day-of-week 1-7 or SUN-SAT, Year 1970-2199"; "Cron expressions have six
+# required fields" (Amazon EventBridge User Guide, "Cron expressions reference",
+# https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cron-expressions.html, to which
+# the Application Auto Scaling User Guide sends for its cron syntax).
+@pytest.mark.parametrize(
+    ("schedule", "why"),
+    [
+        ("cron(0 24 ? * MON *)", "x: the cron field '24' is not one this estimate reads"),
+        ("cron(60 8 ? * MON *)", "x: the cron field '60' is not one this estimate reads"),
+        ("cron(0 8 ? * 8 *)", "x: the cron field '8' is not one this estimate reads"),
+        ("cron(0 8 ? * 0 *)", "x: the cron field '0' is not one this estimate reads"),
+        ("cron(0/0 8 ? * MON *)", "x: the cron field '0/0' is not one this estimate reads"),
+        ("cron(0 8 ? * 2-3-4 *)", "x: the cron field '2-3-4' is not one this estimate reads"),
+        ("cron(0 8 ? * FRI-MON *)", "x: the cron field 'FRI-MON' is not one this estimate reads"),
+        ("cron(0 8 ? * MON * 2027)", "x's cron expression has 7 fields"),
+        ("cron(0 8 ? * MON)", "x's cron expression has 5 fields"),
+        ("cron(0 8 ? 1 MON *)", "x runs on days of the month or of the year (cron(0 8 ? 1 MON *))"),
+        (
+            "cron(0 8 ? * MON 2027)",
+            "x runs on days of the month or of the year (cron(0 8 ? * MON 2027))",
+        ),
+    ],
+)
+def test_a_field_out_of_its_range_or_a_month_or_year_is_named_not_guessed(schedule, why):
+    with pytest.raises(NotWeekly) as refused:
+        week_average(2, 2, 8, [action("x", schedule, low=3)])
+    assert str(refused.value) == why
+
+
+def test_an_end_time_alone_is_named_too():
+    # "If you specify an end time, the action stops repeating after this time" (Application
+    # Auto Scaling User Guide, "Schedule recurring scaling actions using cron expressions",
+    # https://docs.aws.amazon.com/autoscaling/application/userguide/scheduled-scaling-using-cron-expressions.html):
+    # not every week alike.
+    ends = {**PEAK, "EndTime": "2027-01-01T00:00:00Z"}
+    with pytest.raises(NotWeekly, match=r"^peak has a start or end time$"):
+        week_average(2, 2, 8, [ends, NIGHT])
+
+
+def test_the_last_minute_of_the_hour_and_a_step_from_a_start():
+    # Minutes run 0-59 (the reference above): 23:59 on Saturday raises the minimum to 3 until
+    # 00:00 on Sunday, one minute of the week's 10080.
+    late = action("late", "cron(59 23 ? * SAT *)", low=3)
+    midnight = action("midnight", "cron(0 0 ? * SUN *)", low=1)
+    assert week_average(None, 1, 8, [late, midnight]) == pytest.approx(1 + 2 / 10080)
+    # "1/10 to specify every tenth minute, starting from the first minute of the hour (for
+    # example, the 11th, 21st, and 31st minute ...)" (the reference above): 0/30 is 09:00 and
+    # 09:30, each raising the minimum to 4; 09:15 and 10:15 lower it to 1. 15 + 45 minutes at 4.
+    up = action("up", "cron(0/30 9 ? * MON *)", low=4)
+    down = action("down", "cron(15 9,10 ? * MON *)", low=1)
+    assert week_average(None, 1, 8, [up, down]) == pytest.approx(1 + 3 * 60 / 10080)
+
+
+def test_a_zone_far_from_utc_moves_an_action_across_midnight():
+    # "The supported time zone values are the canonical names of the IANA time zones"
+    # (Application Auto Scaling User Guide, the page above). Los Angeles (UTC-8 in January):
+    # Sunday 17:00 and 20:00 there are Monday 01:00 and 04:00 UTC. The bounds at the start of
+    # the counted week are those of Sunday 20:00 of the week before: 4 tasks, then 1 from 01:00
+    # to 04:00, then 4 again: 3 hours of 168 at 1.
+    down = action("down", "cron(0 17 ? * SUN *)", "America/Los_Angeles", low=1)
+    up = action("up", "cron(0 20 ? * SUN *)", "America/Los_Angeles", low=4)
+    assert week_average(None, 1, 8, [down, up]) == pytest.approx(4 - 3 * 3 / HOURS_A_WEEK)
+    # Tokyo (UTC+9): Monday 08:00 and 09:00 there are Sunday 23:00 and Monday 00:00 UTC, the
+    # last hour of the counted week at 4.
+    up = action("up", "cron(0 8 ? * MON *)", "Asia/Tokyo", low=4)
+    down = action("down", "cron(0 9 ? * MON *)", "Asia/Tokyo", low=1)
+    assert week_average(None, 1, 8, [up, down]) == pytest.approx(1 + 3 / HOURS_A_WEEK)
+
+
+@pytest.mark.parametrize("zone", ["Mars/Olympus_Mons", "../Europe/Paris", "/etc/localtime"])
+def test_a_time_zone_that_is_not_one_is_named(zone):
+    with pytest.raises(NotWeekly, match=rf"^x's time zone {re.escape(zone)} is not known here$"):
+        week_average(2, 2, 8, [action("x", "cron(0 8 ? * MON *)", zone, low=3)])
