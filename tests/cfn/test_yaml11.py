@@ -43,6 +43,23 @@ NOT_STRINGS = {
     "0x_": "int",
     "-0b__": "int",
     "0_": "int",
+    # "_" anywhere among a base's digits, and hex digits of either case (the same patterns).
+    "0b_1": "int",
+    "0_7": "int",
+    "07_": "int",
+    "0xFF": "int",
+    "0xab_cd": "int",
+    "1:5": "int",  # "[-+]?[1-9][0-9_]*(:[0-5]?[0-9])+ # (base 60)" (the same page)
+    # SnakeYAML's Resolver.FLOAT: "[-+]?(\.[0-9]+|[0-9_]+(\.[0-9_]*)?)([eE][-+]?[0-9]+)?":
+    # a leading or trailing dot with an exponent, and a capital E.
+    ".5e5": "float",
+    "5.e5": "float",
+    "1E5": "float",
+    # "[-+]?([0-9][0-9_]*)?\.[0-9.]*([eE][-+][0-9]+)? (base 10) ... |[-+]?\.(inf|Inf|INF)
+    # # (infinity) |\.(nan|NaN|NAN) # (not a number)" (https://yaml.org/type/float.html).
+    "1.2.3e+5": "float",
+    ".INF": "float",
+    ".NAN": "float",
     "1:30": "int",  # sexagesimal
     "-12": "int",
     "1_000": "int",
@@ -241,6 +258,14 @@ MISREAD = {
     "0x1F": ("the integer 31", False),
     "1_000": ("the integer 1000", False),
     "+5": ("the integer 5", False),
+    # The YAML 1.1 type repository's true (https://yaml.org/type/bool.html: "y|Y|yes|Yes|YES|
+    # true|True|TRUE|on|On|ON"), binary, "_" ignored ("Any "_" characters in the number are
+    # ignored", https://yaml.org/type/int.html), infinity of any of its cases (float.html).
+    "on": ("the boolean true", False),
+    "0b101": ("the integer 5", False),
+    "1__000": ("the integer 1000", False),
+    ".Inf": ("the number Infinity", False),
+    "-.INF": ("the number -Infinity", False),
     ".5": ("the number 0.5", False),
     "12345678.0": ("the number 1.2345678E7", False),  # Java writes 10^7 and up so
     "0.0001": ("the number 1.0E-4", False),  # and below 10^-3
@@ -299,6 +324,9 @@ def test_a_misreading_says_where_what_and_how_to_write_it():
         (0.0001, "1.0E-4"),
         (-2.5e10, "-2.5E10"),
         (0.0, "0.0"),
+        # "negative zero produces the result "-0.0" and positive zero produces the result
+        # "0.0"" (the same documentation).
+        (-0.0, "-0.0"),
         (float("inf"), "Infinity"),
     ],
 )
@@ -341,3 +369,19 @@ def test_every_version_since_0_1_0_reads_as_written():
         if path.parent.name != "0.1.0"
     }
     assert not any(found.values()), found
+
+
+def test_the_read_back_check_compares_values_and_shapes():
+    """What the generator meant against what YAML 1.1 reads: ``on`` is true (bool.html above),
+    NaN is NaN; a 1 is no boolean, false no true, ``=`` no null, and a sequence or mapping of
+    another length or other keys another structure."""
+    assert yaml11.type_mismatches("A: on\nB: .nan\n", {"A": True, "B": float("nan")}) == []
+    text = "A: 1\nB: false\nC: =\nD: [1, 2]\nE: {F: 1, G: 2}\n"
+    meant = {"A": True, "B": True, "C": None, "D": [1], "E": {"F": 1}}
+    assert [str(m) for m in yaml11.type_mismatches(text, meant)] == [
+        "A: meant bool, YAML 1.1 reads int",
+        "B: meant bool True, YAML 1.1 reads bool 'false'",
+        "C: meant null, YAML 1.1 reads value",
+        "D: meant a sequence, YAML 1.1 reads another structure",
+        "E: meant a mapping, YAML 1.1 reads another structure",
+    ]
