@@ -140,3 +140,27 @@ def test_versioning_suspended_a_day_as_a_parameter_gives_it_and_retain_except_on
     ((_, line),) = bucket_lines({"B": {**body, "DeletionPolicy": "RetainExceptOnCreate"}})
     assert line.split(", ")[1] == "versioning suspended"
     assert line.endswith("; objects deleted after 1 day; kept when the stack is deleted")
+
+
+def test_a_condition_s_key_is_read_in_any_case():
+    # "Context key names are not case-sensitive. For example, including the aws:SourceIP
+    # context key is equivalent to testing for AWS:SourceIp" (IAM User Guide, "IAM JSON policy
+    # elements: Condition",
+    # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html).
+    org = {"StringEquals": {"aws:principalorgid": "o-abcdefghij"}}
+    deny_others = {
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:PutObject",
+        "Condition": {"ArnNotEquals": {"AWS:PrincipalARN": READER}},
+    }
+    insecure = {
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Condition": {"Bool": {"AWS:SecureTransport": "false"}},
+    }
+    assert access(allow("*", **org), deny_others, insecure) == (
+        "read by this account and the accounts of organization o-abcdefghij; written by "
+        f"{READER} alone (TLS only)"
+    )

@@ -77,6 +77,12 @@ def _covers(statement: Mapping[str, Any], action: str) -> bool:
     )
 
 
+def _context(test: Mapping[str, Any], key: str) -> Any:
+    """A condition's value for a context key, named in any case: "Context key names are not
+    case-sensitive" (IAM User Guide, "IAM JSON policy elements: Condition")."""
+    return next((value for name, value in test.items() if str(name).lower() == key), None)
+
+
 def _principals(statement: Mapping[str, Any]) -> list[str]:
     """Whom an Allow lets in, as the summary names them."""
     principal = statement.get("Principal")
@@ -86,7 +92,7 @@ def _principals(statement: Mapping[str, Any]) -> list[str]:
             str(org)
             for test in condition.values()
             if isinstance(test, Mapping)
-            for org in _listed(test.get("aws:PrincipalOrgID"))
+            for org in _listed(_context(test, "aws:principalorgid"))
             if org is not None
         ]
         if organizations:
@@ -116,12 +122,12 @@ def _only(statement: Mapping[str, Any]) -> list[str]:
         str(arn)
         for operator, test in (statement.get("Condition") or {}).items()
         if operator in _ALL_BUT and isinstance(test, Mapping)
-        for arn in _listed(test.get("aws:PrincipalArn"))
+        for arn in _listed(_context(test, "aws:principalarn"))
     ]
 
 
 def _tls_only(statement: Mapping[str, Any]) -> bool:
-    secure = ((statement.get("Condition") or {}).get("Bool") or {}).get("aws:SecureTransport")
+    secure = _context((statement.get("Condition") or {}).get("Bool") or {}, "aws:securetransport")
     return statement.get("Effect") == "Deny" and str(secure).lower() == "false"
 
 
