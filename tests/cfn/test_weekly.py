@@ -183,3 +183,14 @@ def test_a_zone_far_from_utc_moves_an_action_across_midnight():
 def test_a_time_zone_that_is_not_one_is_named(zone):
     with pytest.raises(NotWeekly, match=rf"^x's time zone {re.escape(zone)} is not known here$"):
         week_average(2, 2, 8, [action("x", "cron(0 8 ? * MON *)", zone, low=3)])
+
+
+def test_a_minimum_of_zero_is_a_bound_like_any_other():
+    # "For certain resources, the minimum value allowed is 0. This includes Lambda provisioned
+    # concurrency, Spot Fleet, ECS services, ..." (Application Auto Scaling API Reference,
+    # RegisterScalableTarget, MinCapacity,
+    # https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html):
+    # a weekend at 0 tasks, 48 hours of 168, is no minimum left unset.
+    weekend = action("weekend", "cron(0 0 ? * SAT *)", low=0, high=2)
+    monday = action("monday", "cron(0 0 ? * MON *)", low=2, high=8)
+    assert week_average(None, 2, 8, [weekend, monday]) == pytest.approx(2 - 2 * 48 / HOURS_A_WEEK)

@@ -86,7 +86,11 @@ NOT_STRINGS = {
     "<<": "merge",
     "=": "value",
 }
-STRINGS = ["vpc-0a1b", "sg-098369216593", "0.0.0.0/0", "arn:aws:iam::098369216593:root", "yesno"]
+# A base prefix alone has no digit: "0b[0-1_]+", "0x[0-9a-fA-F_]+" (https://yaml.org/type/int.html).
+STRINGS = [
+    "vpc-0a1b", "sg-098369216593", "0.0.0.0/0", "arn:aws:iam::098369216593:root", "yesno", "0b",
+    "0x",
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(("text", "kind"), sorted(NOT_STRINGS.items()))
