@@ -423,3 +423,43 @@ def test_an_execution_role_s_secrets_are_read_whatever_the_case_and_each_reason_
         "secretsmanager": ["secrets"],
         "sqs": ["task role"],
     }
+
+
+def test_the_role_s_policies_of_every_kind_in_the_template_are_read():
+    """A mutation run's review: only inline policies and AWS::IAM::Policy were read, so a task
+    role whose calls were in a customer managed policy of the same template was said to call
+    nothing, and a service without NAT was not told of the endpoints it lacks. A managed policy
+    of the template applies to a role by its ``Roles`` ("The name (friendly name, not ARN) of
+    the role to attach the policy to", AWS::IAM::ManagedPolicy's registry schema, as cfn-lint
+    ships it;
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-managedpolicy.html)
+    or by the role's ``ManagedPolicyArns``, where its ``Ref`` is its ARN (the schema's
+    "primaryIdentifier": ["/properties/PolicyArn"], which ``Ref`` returns); an
+    AWS::IAM::RolePolicy by its ``RoleName`` ("The name of the role to associate the policy
+    with", https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-rolepolicy.html).
+    A managed policy of the template that the task role does not name is not its."""
+
+    def policy(kind: str, action: str, **properties: object) -> dict[str, object]:
+        document = {"Statement": [{"Effect": "Allow", "Action": action}]}
+        return {"Type": kind, "Properties": {"PolicyDocument": document, **properties}}
+
+    resources = {
+        "Task": {
+            "Type": "AWS::ECS::TaskDefinition",
+            "Properties": {"TaskRoleArn": {"Fn::GetAtt": ["TaskRole", "Arn"]}},
+        },
+        "TaskRole": {
+            "Type": "AWS::IAM::Role",
+            "Properties": {"ManagedPolicyArns": [{"Ref": "Queues"}, "arn:aws:iam::aws:policy/X"]},
+        },
+        "Queues": policy("AWS::IAM::ManagedPolicy", "sqs:SendMessage"),
+        "Topics": policy("AWS::IAM::ManagedPolicy", "sns:Publish", Roles=[{"Ref": "TaskRole"}]),
+        "Tables": policy("AWS::IAM::RolePolicy", "dynamodb:GetItem", RoleName={"Ref": "TaskRole"}),
+        "Unused": policy("AWS::IAM::ManagedPolicy", "kinesis:PutRecord"),
+        "Elsewhere": policy("AWS::IAM::RolePolicy", "kms:Decrypt", RoleName={"Ref": "Other"}),
+    }
+    assert reach.endpoints_called(resources) == {
+        "dynamodb": ["task role"],
+        "sns": ["task role"],
+        "sqs": ["task role"],
+    }

@@ -180,20 +180,22 @@ def role_of(arn: Any) -> str | None:
 
 
 def allowed_actions(resources: Mapping[str, Any], role: str) -> list[str]:
-    """The actions the Allow statements of ``role`` name: its inline policies and the
-    ``AWS::IAM::Policy`` resources attached to it (managed policies are not in the template)."""
-    documents = [
-        policy.get("PolicyDocument") or {}
-        for policy in (resources.get(role) or {}).get("Properties", {}).get("Policies") or []
-    ]
+    """The actions the Allow statements of ``role`` name: its inline policies, the policies of
+    the template that name it (``AWS::IAM::Policy`` and ``AWS::IAM::ManagedPolicy`` by their
+    ``Roles``, ``AWS::IAM::RolePolicy`` by its ``RoleName``) and the managed policies of the
+    template its ``ManagedPolicyArns`` name; AWS managed policies and those of other stacks are
+    not in the template."""
+    properties = (resources.get(role) or {}).get("Properties", {})
+    documents = [policy.get("PolicyDocument") or {} for policy in properties.get("Policies") or []]
+    attached = {
+        arn["Ref"]
+        for arn in properties.get("ManagedPolicyArns") or []
+        if isinstance(arn, Mapping) and "Ref" in arn
+    }
     documents += [
         body.get("Properties", {}).get("PolicyDocument") or {}
-        for body in resources.values()
-        if body.get("Type") == "AWS::IAM::Policy"
-        and any(
-            isinstance(r, Mapping) and r.get("Ref") == role
-            for r in body.get("Properties", {}).get("Roles") or []
-        )
+        for name, body in resources.items()
+        if _names_role(name, body, role, attached)
     ]
     found = []
     for document in documents:
@@ -205,6 +207,22 @@ def allowed_actions(resources: Mapping[str, Any], role: str) -> list[str]:
                 a for a in (actions if isinstance(actions, list) else [actions]) if ":" in str(a)
             ]
     return [str(action) for action in found]
+
+
+def _names_role(name: str, body: Mapping[str, Any], role: str, attached: set[str]) -> bool:
+    """Whether the policy resource ``name`` applies to ``role``: it names the role (``Ref``),
+    or it is a managed policy the role's ``ManagedPolicyArns`` names (``Ref`` of an
+    ``AWS::IAM::ManagedPolicy`` is its ARN)."""
+    kind = body.get("Type")
+    properties = body.get("Properties", {})
+    if kind == "AWS::IAM::RolePolicy":
+        named = properties.get("RoleName")
+        return isinstance(named, Mapping) and named.get("Ref") == role
+    if kind == "AWS::IAM::ManagedPolicy" and name in attached:
+        return True
+    return kind in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy") and any(
+        isinstance(r, Mapping) and r.get("Ref") == role for r in properties.get("Roles") or []
+    )
 
 
 def task_roles(resources: Mapping[str, Any]) -> tuple[set[str], set[str]]:
