@@ -40,6 +40,10 @@ def test_anyone_is_said_in_either_form_and_with_conditions_as_conditional():
     read_by_anyone = "read by this account and anyone; written by this account"
     assert access(allow({"AWS": "*"})).startswith(read_by_anyone)
     assert access(allow("*")).startswith(read_by_anyone)
+    # A list is its items, each a principal ("Principal":{"AWS":["arn:...:root", ...]}, the
+    # same page): "*" among them is everyone, whoever else is named.
+    assert access(allow({"AWS": ["*"]})).startswith(read_by_anyone)
+    assert access(allow({"AWS": [READER, "*"]})).startswith(read_by_anyone)
     # A condition other than the organization's: whoever it lets in, not anyone.
     vpce = {"StringEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}}
     assert access(allow("*", **vpce)).startswith(
@@ -73,6 +77,10 @@ def test_a_deny_of_everyone_but_some_names_them_alone():
         "Action": "s3:GetObject",
         "Condition": {"StringNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/reader-*"}},
     }
+    assert access(deny).startswith(
+        "read by arn:aws:iam::*:role/reader-* alone; written by this account"
+    )
+    deny["Principal"] = {"AWS": ["*"]}
     assert access(deny).startswith(
         "read by arn:aws:iam::*:role/reader-* alone; written by this account"
     )

@@ -83,11 +83,19 @@ def _context(test: Mapping[str, Any], key: str) -> Any:
     return next((value for name, value in test.items() if str(name).lower() == key), None)
 
 
+def _everyone(principal: Any) -> bool:
+    """Whether a statement's principal is everyone: ``"*"``, or ``"*"`` among its ``AWS``
+    principals (one item of a list as alone: whoever the others are, everyone is in)."""
+    if principal == "*":
+        return True
+    return isinstance(principal, Mapping) and "*" in _listed(principal.get("AWS"))
+
+
 def _principals(statement: Mapping[str, Any]) -> list[str]:
     """Whom an Allow lets in, as the summary names them."""
     principal = statement.get("Principal")
     condition = statement.get("Condition") or {}
-    if principal == "*" or (isinstance(principal, Mapping) and principal.get("AWS") == "*"):
+    if _everyone(principal):
         organizations = [
             str(org)
             for test in condition.values()
@@ -116,7 +124,7 @@ def _principals(statement: Mapping[str, Any]) -> list[str]:
 
 def _only(statement: Mapping[str, Any]) -> list[str]:
     """The principals a Deny of everyone spares (``ArnNotEquals aws:PrincipalArn X``)."""
-    if statement.get("Principal") not in ("*", {"AWS": "*"}):
+    if not _everyone(statement.get("Principal")):
         return []
     return [
         str(arn)
