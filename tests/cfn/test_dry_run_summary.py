@@ -70,7 +70,7 @@ def test_a_private_nat_gateway_is_counted_without_an_elastic_ip(tmp_path):
 
 def test_the_default_security_group_is_emptied_only_when_each_vpc_s_is(tmp_path):
     """Two VPCs and one DefaultSecurityGroupRestriction: the other VPC's group keeps EC2's
-    rules, so the summary does not say "emptied"."""
+    rules, so the summary does not say the group is emptied, nor that both keep them."""
     text = (
         VPC + "  Other: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.1.0.0/16}}\n"
         "  Restrict:\n    Type: Custom::DefaultSecurityGroupRestriction\n"
@@ -78,9 +78,14 @@ def test_the_default_security_group_is_emptied_only_when_each_vpc_s_is(tmp_path)
     )
     lines = _summary(tmp_path / "t.yaml", text)
     assert (
-        "default security group: keeps EC2's rules (its members talk to each other, all outbound)"
-        in lines
-    )
+        "default security groups: 1 of 2 emptied (no rule in or out), the other keeps EC2's "
+        "rules (its members talk to each other, all outbound)"
+    ) in lines
+    third = "  Third: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.2.0.0/16}}\n"
+    assert (
+        "default security groups: 1 of 3 emptied (no rule in or out), the other 2 keep EC2's "
+        "rules (its members talk to each other, all outbound)"
+    ) in _summary(tmp_path / "t.yaml", text + third)
 
 
 def test_a_stack_of_log_groups_alone_has_a_monitoring_line(tmp_path):
