@@ -1433,10 +1433,10 @@ class Footprint:
             the EC2 instances (or hosts) they run on are what is paid for. Default: none.
         public_ip: the services on Fargate whose tasks each get a public IPv4 address
             (``AssignPublicIp`` ``ENABLED``), billed per address and hour. Default: none.
-        load_balancer_elastic_ips: the subnet mappings of the internet-facing load balancers
-            that name an Elastic IP (``AllocationId``): their public IPv4 addresses are those
-            Elastic IPs (counted in ``elastic_ips`` when the stacks make them), not addresses
-            the load balancer gets per subnet. Default: none.
+        load_balancer_elastic_ips: how many subnet mappings of the internet-facing load
+            balancers name an Elastic IP (``AllocationId``): their public IPv4 addresses are
+            those Elastic IPs (counted in ``elastic_ips`` when the stacks make them), not
+            addresses the load balancer gets per subnet. Default: 0.
         load_balancer_names: the load balancers of ``load_balancers``, in their order, by
             logical ID after those of the nested stacks they are in (``PublicLoadBalancer``,
             ``EnvironmentStack/LoadBalancer``); the summary names each when there are several.
