@@ -312,3 +312,57 @@ def test_a_task_size_in_units_is_read_in_the_unit_of_its_field(tmp_path):
     found = footprint(dry_run(path, {}))
     assert found.tasks == [("Service", 1, 1.0, 0, "X86_64")]
     assert found.unknown_sizes == (("Service", 'its Memory "1 vCPU", priced as 0 GB'),)
+
+
+def _scaled(desired: int, extra: str = "") -> str:
+    """A Fargate service of ``desired`` tasks, autoscaled from 1 to 10; ``extra``: more of its
+    scalable target's properties (indented six spaces) and further resources."""
+    return (
+        _service("[{CapacityProvider: FARGATE, Weight: 1}]")
+        + f"      DesiredCount: {desired}\n"
+        + "  Target:\n    Type: AWS::ApplicationAutoScaling::ScalableTarget\n    Properties:\n"
+        + "      MinCapacity: 1\n      MaxCapacity: 10\n      ResourceId: service/c/s\n"
+        + "      ScalableDimension: ecs:service:DesiredCount\n      ServiceNamespace: ecs\n"
+        + extra
+    )
+
+
+def test_a_scheduled_week_holds_the_desired_count_not_autoscaling_s_minimum(tmp_path):
+    """A DesiredCount of 5 (autoscaling 1 to 10) runs 5 tasks by day and 2 under the night's
+    MaxCapacity of 2: 3.5 on average over the week, not the minimum's 1 (as without one)."""
+    night = (
+        "      ScheduledActions:\n"
+        "        - {ScheduledActionName: night, Schedule: 'cron(0 20 * * ? *)',"
+        " ScalableTargetAction: {MaxCapacity: 2}}\n"
+        "        - {ScheduledActionName: day, Schedule: 'cron(0 8 * * ? *)',"
+        " ScalableTargetAction: {MaxCapacity: 10}}\n"
+    )
+    path = tmp_path / "t.yaml"
+    path.write_text(_scaled(5, night))
+    assert footprint(dry_run(path, {})).scheduled_tasks == (("Service", 3.5),)
+
+
+def test_each_service_says_the_target_tracking_policies_of_its_own_stack(tmp_path):
+    """Two nested stacks, each a service and its target tracking policy: each service is
+    scaled on its own policy's metric, not on both."""
+    for name, metric, value in (("cpu", "CPU", 70), ("memory", "Memory", 80)):
+        policy = (
+            "  Policy:\n    Type: AWS::ApplicationAutoScaling::ScalingPolicy\n"
+            "    Properties:\n      PolicyName: p\n      PolicyType: TargetTrackingScaling\n"
+            "      ScalingTargetId: !Ref Target\n"
+            "      TargetTrackingScalingPolicyConfiguration:\n"
+            f"        TargetValue: {value}\n        PredefinedMetricSpecification:\n"
+            f"          PredefinedMetricType: ECSServiceAverage{metric}Utilization\n"
+        )
+        (tmp_path / f"{name}.yaml").write_text(_scaled(2, policy))
+    stacks = "".join(
+        f"  {name}:\n    Type: AWS::CloudFormation::Stack\n"
+        f"    Properties: {{TemplateURL: 'https://b.s3.us-east-1.amazonaws.com/{name}.yaml'}}\n"
+        for name in ("cpu", "memory")
+    )
+    lines = _summary(tmp_path / "parent.yaml", "Resources:\n" + stacks)
+    autoscaled = [line for line in lines if line.startswith("service ")]
+    assert [line.rpartition("autoscaling 1 to 10")[2] for line in autoscaled] == [
+        " on CPU 70 %",
+        " on memory 80 %",
+    ]
