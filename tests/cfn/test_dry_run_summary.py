@@ -366,3 +366,52 @@ def test_each_service_says_the_target_tracking_policies_of_its_own_stack(tmp_pat
         " on CPU 70 %",
         " on memory 80 %",
     ]
+
+
+def test_a_response_header_of_no_value_is_not_said_as_sent(tmp_path):
+    """A listener's response header attribute with an empty value inserts nothing to say: the
+    summary says the headers given a value (as "sends Name: value") and no "sends X-Frame-
+    Options: " of nothing."""
+    path = tmp_path / "t.yaml"
+    path.write_text(
+        "Resources:\n"
+        "  LoadBalancer: {Type: AWS::ElasticLoadBalancingV2::LoadBalancer, Properties: "
+        "{Subnets: [subnet-1, subnet-2]}}\n"
+        "  Listener:\n    Type: AWS::ElasticLoadBalancingV2::Listener\n    Properties:\n"
+        "      LoadBalancerArn: !Ref LoadBalancer\n      Port: 80\n      Protocol: HTTP\n"
+        "      DefaultActions: [{Type: fixed-response, FixedResponseConfig: {StatusCode: '200'}}]\n"
+        "      ListenerAttributes:\n"
+        "        - {Key: routing.http.response.x_frame_options.header_value, Value: ''}\n"
+        "        - {Key: routing.http.response.x_content_type_options.header_value,"
+        " Value: nosniff}\n"
+    )
+    assert footprint(dry_run(path, {})).listeners == [
+        "HTTP 80 (sends X-Content-Type-Options: nosniff)"
+    ]
+
+
+def test_a_tls_listener_of_one_of_two_load_balancers_is_named_and_routes_connections(tmp_path):
+    """Of two load balancers, the listener of one alone still says whose it is (the other has
+    none: "TLS 443" did not say which); a network load balancer's TLS listener, as a TCP one,
+    takes connections, not requests."""
+    path = tmp_path / "t.yaml"
+    subnets = "Subnets: [subnet-1, subnet-2]"
+    path.write_text(
+        "Resources:\n"
+        f"  Web: {{Type: AWS::ElasticLoadBalancingV2::LoadBalancer, Properties: {{{subnets}}}}}\n"
+        "  Stream:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n"
+        f"    Properties: {{Type: network, {subnets}}}\n"
+        "  Listener:\n    Type: AWS::ElasticLoadBalancingV2::Listener\n    Properties:\n"
+        "      LoadBalancerArn: !Ref Stream\n      Port: 443\n      Protocol: TLS\n"
+        "      Certificates: [{CertificateArn: arn:aws:acm:us-east-1:123456789012:certificate/"
+        "0b7a5e8c-1d2f-4e3a-9b8c-7d6e5f4a3b2c}]\n"
+        "      DefaultActions: [{Type: forward, TargetGroupArn: !Ref Group}]\n"
+        "  Group:\n    Type: AWS::ElasticLoadBalancingV2::TargetGroup\n"
+        "    Properties: {Protocol: TCP, Port: 8080, TargetType: ip, VpcId: vpc-1}\n"
+    )
+    lines = describe(footprint(dry_run(path, {})))
+    assert "listeners: TLS 443 of Stream" in lines
+    assert (
+        "route: TLS 443 of Stream, every connection: to target group Group (no ECS service) "
+        "(Listener's default action)"
+    ) in lines
