@@ -415,3 +415,63 @@ def test_a_tls_listener_of_one_of_two_load_balancers_is_named_and_routes_connect
         "route: TLS 443 of Stream, every connection: to target group Group (no ECS service) "
         "(Listener's default action)"
     ) in lines
+
+
+RULES = """Resources:
+  Web:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties: {Subnets: [subnet-1, subnet-2]}
+  Listener:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      LoadBalancerArn: !Ref Web
+      Port: 443
+      Protocol: HTTPS
+      Certificates:
+        - CertificateArn: >-
+            arn:aws:acm:us-east-1:123456789012:certificate/0b7a5e8c-1d2f-4e3a-9b8c-7d6e5f4a3b2c
+      DefaultActions: [{Type: fixed-response, FixedResponseConfig: {StatusCode: '404'}}]
+  Group:
+    Type: AWS::ElasticLoadBalancingV2::TargetGroup
+    Properties: {Protocol: HTTP, Port: 8080, TargetType: ip, VpcId: vpc-1}
+  SignIn:
+    Type: AWS::ElasticLoadBalancingV2::ListenerRule
+    Properties:
+      ListenerArn: !Ref Listener
+      Priority: !ImportValue shared-priority
+      Conditions: [{Field: path-pattern, PathPatternConfig: {Values: [/app/*]}}]
+      Actions:
+        - Type: authenticate-oidc
+          Order: 1
+          AuthenticateOidcConfig:
+            Issuer: https://id.example.com
+            AuthorizationEndpoint: https://id.example.com/a
+            TokenEndpoint: https://id.example.com/t
+            UserInfoEndpoint: https://id.example.com/u
+            ClientId: c
+            ClientSecret: s
+        - {Type: forward, Order: 2, TargetGroupArn: !Ref Group}
+  Moved:
+    Type: AWS::ElasticLoadBalancingV2::ListenerRule
+    Properties:
+      ListenerArn: !Ref Listener
+      Priority: 5
+      Conditions: [{Field: path-pattern, PathPatternConfig: {Values: [/old/*]}}]
+      Actions:
+        - Type: redirect
+          RedirectConfig: {Protocol: HTTPS, Host: "#{host}", Port: "443", StatusCode: HTTP_301}
+"""
+
+
+def test_routes_say_sign_in_redirects_kept_parts_and_an_unknown_priority_last(tmp_path):
+    """A rule signing in first says so before where it sends; a redirect keeping a part of the
+    request ("#{host}") says the parts it sets alone; a rule whose priority is known only when
+    the stack is created comes after those of known priorities, not before them."""
+    routes = [line for line in _summary(tmp_path / "t.yaml", RULES) if line.startswith("route:")]
+    assert routes == [
+        "route: HTTPS 443, priority 5: path /old/* redirected to HTTPS 443 (listener rule Moved)",
+        'route: HTTPS 443, priority {"Fn::ImportValue": "shared-priority"}: path /app/* after '
+        "sign-in (authenticate-oidc), to target group Group (no ECS service) (listener rule "
+        "SignIn)",
+        "route: HTTPS 443, any other request: answered 404 (Listener's default action)",
+    ]
