@@ -475,3 +475,38 @@ def test_routes_say_sign_in_redirects_kept_parts_and_an_unknown_priority_last(tm
         "SignIn)",
         "route: HTTPS 443, any other request: answered 404 (Listener's default action)",
     ]
+
+
+def test_a_switch_given_as_the_string_true_is_on(tmp_path):
+    """CloudFormation takes a Boolean property as the string "true" as well (a parameter's
+    value is a string): a StackSet's AutoDeployment so enabled still deploys to each account
+    that joins its unit, and a service's Service Connect so enabled still answers to its
+    name."""
+    (tmp_path / "child.yaml").write_text("Resources:\n  Topic: {Type: AWS::SNS::Topic}\n")
+    text = (
+        "Parameters:\n  Switch: {Type: String, Default: 'true'}\n"
+        "Resources:\n  Set:\n    Type: AWS::CloudFormation::StackSet\n    Properties:\n"
+        "      StackSetName: s\n      PermissionModel: SERVICE_MANAGED\n"
+        "      AutoDeployment: {Enabled: !Ref Switch, RetainStacksOnAccountRemoval: false}\n"
+        "      TemplateURL: https://b.s3.amazonaws.com/child.yaml\n"
+        "      StackInstancesGroup:\n"
+        "        - DeploymentTargets: {OrganizationalUnitIds: [ou-abcd-12345678]}\n"
+        "          Regions: [us-east-1]\n"
+    )
+    assert _summary(tmp_path / "set.yaml", text)[0] == (
+        "StackSet Set: child.yaml to each account of ou-abcd-12345678 (and each that joins "
+        "it), in us-east-1"
+    )
+    connect = (
+        "      ServiceConnectConfiguration:\n        Enabled: !Ref Switch\n"
+        "        Namespace: ns\n        Services:\n"
+        "          - {PortName: web, DiscoveryName: orders, ClientAliases: [{Port: 7000}]}\n"
+    )
+    fargate = "[{CapacityProvider: FARGATE, Weight: 1}]"
+    service = _service(fargate).replace(
+        "Resources:\n", "Parameters:\n  Switch: {Type: String}\nResources:\n"
+    )
+    path = tmp_path / "service.yaml"
+    path.write_text(service + connect)
+    lines = describe(footprint(dry_run(path, {"Switch": "true"})))
+    assert "route: orders:7000 through Service Connect: to Service" in lines
