@@ -510,3 +510,28 @@ def test_a_switch_given_as_the_string_true_is_on(tmp_path):
     path.write_text(service + connect)
     lines = describe(footprint(dry_run(path, {"Switch": "true"})))
     assert "route: orders:7000 through Service Connect: to Service" in lines
+
+
+def test_each_stackset_says_its_own_accounts_and_whether_its_template_is_read(tmp_path):
+    """Of two StackSets, the one whose template is not read says so though the other's is;
+    two accounts are "the accounts"."""
+    (tmp_path / "child.yaml").write_text("Resources:\n  Topic: {Type: AWS::SNS::Topic}\n")
+    stack_set = (
+        "  {name}:\n    Type: AWS::CloudFormation::StackSet\n    Properties:\n"
+        "      StackSetName: {name}\n      PermissionModel: SELF_MANAGED\n"
+        "      TemplateURL: https://b.s3.amazonaws.com/{file}\n"
+        "      StackInstancesGroup:\n"
+        "        - DeploymentTargets: {{Accounts: ['111111111111', '222222222222']}}\n"
+        "          Regions: [us-east-1]\n"
+    )
+    text = (
+        "Resources:\n"
+        + stack_set.format(name="Read", file="child.yaml")
+        + stack_set.format(name="Unread", file="elsewhere.yaml")
+    )
+    lines = _summary(tmp_path / "set.yaml", text)
+    assert lines[:2] == [
+        "StackSet Read: child.yaml to the accounts 111111111111 and 222222222222, in us-east-1",
+        "StackSet Unread: elsewhere.yaml (not beside this template: not checked or counted) to "
+        "the accounts 111111111111 and 222222222222, in us-east-1",
+    ]
