@@ -535,3 +535,21 @@ def test_each_stackset_says_its_own_accounts_and_whether_its_template_is_read(tm
         "StackSet Unread: elsewhere.yaml (not beside this template: not checked or counted) to "
         "the accounts 111111111111 and 222222222222, in us-east-1",
     ]
+
+
+def test_a_template_bucket_is_read_from_a_dash_region_url(tmp_path):
+    """A nested stack's TemplateURL in the older dash form (my-templates.s3-us-west-2...:
+    "Some Regions support legacy endpoints", Amazon S3 endpoints and quotas,
+    https://docs.aws.amazon.com/general/latest/gr/s3.html) names its bucket as the dot form
+    does."""
+    (tmp_path / "child.yaml").write_text("Resources:\n  Topic: {Type: AWS::SNS::Topic}\n")
+    path = tmp_path / "parent.yaml"
+    for url in (
+        "https://my-templates.s3-us-west-2.amazonaws.com/child.yaml",
+        "https://my-templates.s3.us-west-2.amazonaws.com/child.yaml",
+    ):
+        path.write_text(
+            "Resources:\n  Child:\n    Type: AWS::CloudFormation::Stack\n"
+            f"    Properties: {{TemplateURL: '{url}'}}\n"
+        )
+        assert footprint(dry_run(path, {})).template_buckets == ("my-templates",)
