@@ -553,3 +553,41 @@ def test_a_template_bucket_is_read_from_a_dash_region_url(tmp_path):
             f"    Properties: {{TemplateURL: '{url}'}}\n"
         )
         assert footprint(dry_run(path, {})).template_buckets == ("my-templates",)
+
+
+def test_calls_are_unreachable_only_from_a_network_of_the_stack_without_its_endpoint(tmp_path):
+    """Without a VPC of its own (a service joining another stack's network) the dry run does
+    not know the network's NAT gateways or endpoints, and names no call as unreachable; with a
+    VPC and no NAT gateway, an image in another region's ECR is unreachable unless the network
+    has an endpoint to that region."""
+    role = (
+        "  Role:\n    Type: AWS::IAM::Role\n    Properties:\n"
+        "      AssumeRolePolicyDocument:\n        Statement:\n"
+        "          - {Effect: Allow, Principal: {Service: ecs-tasks.amazonaws.com},"
+        " Action: sts:AssumeRole}\n"
+        "      Policies:\n        - PolicyName: queue\n          PolicyDocument:\n"
+        "            Statement: [{Effect: Allow, Action: sqs:SendMessage, Resource: '*'}]\n"
+    )
+    fargate = "[{CapacityProvider: FARGATE, Weight: 1}]"
+    service = _service(fargate).replace(
+        "      NetworkMode: awsvpc\n",
+        "      NetworkMode: awsvpc\n      TaskRoleArn: !GetAtt Role.Arn\n",
+    )
+    path = tmp_path / "t.yaml"
+    path.write_text(service + role)
+    assert footprint(dry_run(path, {})).unreachable == ()
+    vpc = "  Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}\n"
+    path.write_text(service + role + vpc)
+    assert footprint(dry_run(path, {})).unreachable == (("Service", "sqs", "task role"),)
+    image = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1"
+    elsewhere = _service(fargate).replace("Image: nginx", f"Image: {image}") + vpc
+    path.write_text(elsewhere)
+    assert footprint(dry_run(path, {}, "us-east-1")).unreachable == (
+        ("Service", "ecr in eu-west-1", "image"),
+    )
+    path.write_text(
+        elsewhere + "  Ecr:\n    Type: AWS::EC2::VPCEndpoint\n    Properties:\n"
+        "      VpcId: !Ref Vpc\n      VpcEndpointType: Interface\n"
+        "      ServiceName: com.amazonaws.eu-west-1.ecr.dkr\n      SubnetIds: [subnet-1]\n"
+    )
+    assert footprint(dry_run(path, {}, "us-east-1")).unreachable == ()
