@@ -591,3 +591,23 @@ def test_calls_are_unreachable_only_from_a_network_of_the_stack_without_its_endp
         "      ServiceName: com.amazonaws.eu-west-1.ecr.dkr\n      SubnetIds: [subnet-1]\n"
     )
     assert footprint(dry_run(path, {}, "us-east-1")).unreachable == ()
+
+
+def test_an_image_or_secret_of_the_stack_s_own_region_is_not_another_region_s(tmp_path):
+    """Without NAT, an ECR image and a secret of the stack's region are the network's own
+    endpoints' business (none here: not said as another region's); a secret in another region
+    is."""
+    vpc = "  Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}\n"
+    fargate = "[{CapacityProvider: FARGATE, Weight: 1}]"
+    secret = "arn:aws:secretsmanager:{}:123456789012:secret:db"
+    path = tmp_path / "t.yaml"
+    for region, found in (
+        ("us-east-1", ()),
+        ("eu-west-1", (("Service", "secretsmanager in eu-west-1", "secrets"),)),
+    ):
+        container = (
+            "{Name: app, Image: 123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1, "
+            f"Secrets: [{{Name: DB, ValueFrom: '{secret.format(region)}'}}]}}"
+        )
+        path.write_text(_service(fargate).replace("{Name: app, Image: nginx}", container) + vpc)
+        assert footprint(dry_run(path, {}, "us-east-1")).unreachable == found
