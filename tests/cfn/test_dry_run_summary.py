@@ -611,3 +611,19 @@ def test_an_image_or_secret_of_the_stack_s_own_region_is_not_another_region_s(tm
         )
         path.write_text(_service(fargate).replace("{Name: app, Image: nginx}", container) + vpc)
         assert footprint(dry_run(path, {}, "us-east-1")).unreachable == found
+
+
+def test_only_secrets_manager_secrets_are_counted_as_secrets(tmp_path):
+    """A container's secrets from Secrets Manager are counted (each a secret to pay for, once
+    however many containers read it); one from SSM Parameter Store is no Secrets Manager
+    secret."""
+    fargate = "[{CapacityProvider: FARGATE, Weight: 1}]"
+    secrets = (
+        "{Name: app, Image: nginx, Secrets: ["
+        "{Name: A, ValueFrom: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db'}, "
+        "{Name: B, ValueFrom: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db'}, "
+        "{Name: C, ValueFrom: 'arn:aws:ssm:us-east-1:123456789012:parameter/app/token'}]}"
+    )
+    path = tmp_path / "t.yaml"
+    path.write_text(_service(fargate).replace("{Name: app, Image: nginx}", secrets))
+    assert footprint(dry_run(path, {})).secrets == 1
