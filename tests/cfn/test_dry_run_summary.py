@@ -627,3 +627,25 @@ def test_only_secrets_manager_secrets_are_counted_as_secrets(tmp_path):
     path = tmp_path / "t.yaml"
     path.write_text(_service(fargate).replace("{Name: app, Image: nginx}", secrets))
     assert footprint(dry_run(path, {})).secrets == 1
+
+
+def test_tasks_share_a_subnet_only_with_an_internet_facing_load_balancer_without_public_ips(
+    tmp_path,
+):
+    """Tasks in an internet-facing load balancer's subnet are noted; in an internal one's they
+    are not (that subnet may be private), nor are tasks given public IPs (a choice)."""
+    fargate = "[{CapacityProvider: FARGATE, Weight: 1}]"
+    path = tmp_path / "t.yaml"
+    for scheme, public_ip, found in (
+        ("internet-facing", "DISABLED", (("Service", ("subnet-1",), ("Web",)),)),
+        ("internal", "DISABLED", ()),
+        ("internet-facing", "ENABLED", ()),
+    ):
+        path.write_text(
+            _service(fargate)
+            + "      NetworkConfiguration:\n        AwsvpcConfiguration:\n"
+            + f"          Subnets: [subnet-1]\n          AssignPublicIp: {public_ip}\n"
+            + "  Web:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n"
+            + f"    Properties: {{Scheme: {scheme}, Subnets: [subnet-1, subnet-2]}}\n"
+        )
+        assert footprint(dry_run(path, {})).shared_subnets == found
