@@ -7,7 +7,14 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from troposphere_fargate.cfn.dry_run import Footprint, describe, dry_run, footprint
+from troposphere_fargate.cfn.dry_run import (
+    Footprint,
+    describe,
+    dry_run,
+    endpoint_limits,
+    endpoint_service,
+    footprint,
+)
 
 # A footprint of nothing: one stack of one resource.
 NOTHING = Footprint(None, 0, 0, [], {}, [], [], [], [], 0, 0, 0, [], 1, 1)
@@ -649,3 +656,45 @@ def test_tasks_share_a_subnet_only_with_an_internet_facing_load_balancer_without
             + f"    Properties: {{Scheme: {scheme}, Subnets: [subnet-1, subnet-2]}}\n"
         )
         assert footprint(dry_run(path, {})).shared_subnets == found
+
+
+def test_a_gateway_endpoint_policy_is_everything_only_when_it_allows_all_unconditionally():
+    """AWS's default policy (every action on every resource, no condition) is no limit; a
+    condition or a resource narrows it, and a condition on s3:ResourceAccount keeps to this
+    account's buckets."""
+    allow = {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}
+    assert endpoint_limits({"PolicyDocument": {"Statement": [allow]}}) is None
+    condition = {"StringEquals": {"aws:PrincipalAccount": "123456789012"}}
+    narrowed = [{**allow, "Condition": condition}, {**allow, "Resource": "arn:aws:s3:::b/*"}]
+    for statement in narrowed:
+        policy = {"PolicyDocument": {"Statement": [statement]}}
+        assert endpoint_limits(policy) == "limited by its policy"
+    owned = {**allow, "Condition": {"StringEquals": {"s3:ResourceAccount": "123456789012"}}}
+    assert endpoint_limits({"PolicyDocument": {"Statement": [owned]}}) == (
+        "this account's buckets and ECR's image layers only"
+    )
+
+
+def test_a_china_region_endpoint_service_is_named_as_elsewhere():
+    """ECR's endpoint services in China are named cn.com.amazonaws.<region>.<service>."""
+    for name in ("cn.com.amazonaws.cn-north-1.ecr.api", "com.amazonaws.us-east-1.ecr.api"):
+        assert endpoint_service({"ServiceName": name}) == "ecr.api"
+
+
+def test_certificates_clusters_and_policies_counted_by_what_they_are(tmp_path):
+    """A certificate's alternative names are among its names; Container Insights "enhanced"
+    is on as "enabled" is; a step scaling policy creates no target tracking alarms."""
+    path = tmp_path / "t.yaml"
+    path.write_text(
+        "Resources:\n"
+        "  Certificate:\n    Type: AWS::CertificateManager::Certificate\n    Properties:\n"
+        "      DomainName: a.example.com\n      SubjectAlternativeNames: [b.example.com]\n"
+        "  Cluster:\n    Type: AWS::ECS::Cluster\n    Properties:\n"
+        "      ClusterSettings: [{Name: containerInsights, Value: enhanced}]\n"
+        "  Step:\n    Type: AWS::ApplicationAutoScaling::ScalingPolicy\n    Properties:\n"
+        "      PolicyName: step\n      PolicyType: StepScaling\n      ScalingTargetId: t\n"
+        "      StepScalingPolicyConfiguration: {AdjustmentType: ChangeInCapacity}\n"
+    )
+    found = footprint(dry_run(path, {}))
+    assert found.certificate_names == ("a.example.com", "b.example.com")
+    assert (found.container_insights, found.scaling_alarms) == (1, 0)
