@@ -463,3 +463,50 @@ def test_the_role_s_policies_of_every_kind_in_the_template_are_read():
         "sns": ["task role"],
         "sqs": ["task role"],
     }
+
+
+def test_a_role_named_by_its_role_name_or_a_policy_by_its_policy_arn_attribute_is_read():
+    """A review of the change above: a policy naming the role by the ``RoleName`` the template
+    gives it, or a role naming a managed policy of the template by ``Fn::GetAtt`` of its
+    ``PolicyArn``, was not read. ``Roles`` and ``RoleName`` take the role's name ("The name
+    (friendly name, not ARN) of the role to attach the policy to", AWS::IAM::ManagedPolicy;
+    "The name of the role to associate the policy with", AWS::IAM::RolePolicy,
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-rolepolicy.html),
+    which is the role's ``RoleName`` when it has one; ``PolicyArn`` is a read-only property of
+    AWS::IAM::ManagedPolicy (its registry schema's "readOnlyProperties", as cfn-lint ships it;
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-managedpolicy.html),
+    so ``Fn::GetAtt`` returns its ARN. Another role's name, or another attribute, is not it."""
+
+    def policy(kind: str, action: str, **properties: object) -> dict[str, object]:
+        document = {"Statement": [{"Effect": "Allow", "Action": action}]}
+        return {"Type": kind, "Properties": {"PolicyDocument": document, **properties}}
+
+    resources = {
+        "Task": {
+            "Type": "AWS::ECS::TaskDefinition",
+            "Properties": {"TaskRoleArn": {"Fn::GetAtt": ["TaskRole", "Arn"]}},
+        },
+        "TaskRole": {
+            "Type": "AWS::IAM::Role",
+            "Properties": {
+                "RoleName": "orders-task",
+                "ManagedPolicyArns": [
+                    {"Fn::GetAtt": ["Queues", "PolicyArn"]},
+                    {"Fn::GetAtt": "Topics.PolicyArn"},
+                    {"Fn::GetAtt": ["Streams", "PolicyId"]},
+                ],
+            },
+        },
+        "Queues": policy("AWS::IAM::ManagedPolicy", "sqs:SendMessage"),
+        "Topics": policy("AWS::IAM::ManagedPolicy", "sns:Publish"),
+        "Streams": policy("AWS::IAM::ManagedPolicy", "kinesis:PutRecord"),
+        "Tables": policy("AWS::IAM::RolePolicy", "dynamodb:GetItem", RoleName="orders-task"),
+        "Logs": policy("AWS::IAM::Policy", "logs:PutLogEvents", Roles=["orders-task"]),
+        "Keys": policy("AWS::IAM::ManagedPolicy", "kms:Decrypt", Roles=["orders-other"]),
+    }
+    assert reach.endpoints_called(resources) == {
+        "dynamodb": ["task role"],
+        "logs": ["task role"],
+        "sns": ["task role"],
+        "sqs": ["task role"],
+    }

@@ -182,20 +182,25 @@ def role_of(arn: Any) -> str | None:
 def allowed_actions(resources: Mapping[str, Any], role: str) -> list[str]:
     """The actions the Allow statements of ``role`` name: its inline policies, the policies of
     the template that name it (``AWS::IAM::Policy`` and ``AWS::IAM::ManagedPolicy`` by their
-    ``Roles``, ``AWS::IAM::RolePolicy`` by its ``RoleName``) and the managed policies of the
-    template its ``ManagedPolicyArns`` name; AWS managed policies and those of other stacks are
-    not in the template."""
+    ``Roles``, ``AWS::IAM::RolePolicy`` by its ``RoleName``; by ``Ref`` or by the role's own
+    ``RoleName`` written out) and the managed policies of the template its ``ManagedPolicyArns``
+    name (``Ref`` or ``PolicyArn``); AWS managed policies and those of other stacks are not in
+    the template."""
     properties = (resources.get(role) or {}).get("Properties", {})
     documents = [policy.get("PolicyDocument") or {} for policy in properties.get("Policies") or []]
     attached = {
-        arn["Ref"]
+        policy
         for arn in properties.get("ManagedPolicyArns") or []
-        if isinstance(arn, Mapping) and "Ref" in arn
+        if (policy := _managed_policy_of(arn)) is not None
     }
+    # A role is named by Ref (its name) or, when the template gives it one, by its RoleName.
+    names: list[Any] = [{"Ref": role}]
+    if isinstance(properties.get("RoleName"), str):
+        names.append(properties["RoleName"])
     documents += [
         body.get("Properties", {}).get("PolicyDocument") or {}
         for name, body in resources.items()
-        if _names_role(name, body, role, attached)
+        if _names_role(name, body, names, attached)
     ]
     found = []
     for document in documents:
@@ -209,19 +214,33 @@ def allowed_actions(resources: Mapping[str, Any], role: str) -> list[str]:
     return [str(action) for action in found]
 
 
-def _names_role(name: str, body: Mapping[str, Any], role: str, attached: set[str]) -> bool:
-    """Whether the policy resource ``name`` applies to ``role``: it names the role (``Ref``),
-    or it is a managed policy the role's ``ManagedPolicyArns`` names (``Ref`` of an
-    ``AWS::IAM::ManagedPolicy`` is its ARN)."""
+def _managed_policy_of(arn: Any) -> str | None:
+    """The managed policy of the template a ``ManagedPolicyArns`` item names: ``Ref`` of an
+    ``AWS::IAM::ManagedPolicy`` is its ARN, and so is its ``PolicyArn`` attribute
+    (``Fn::GetAtt``, either form); None for an ARN written out."""
+    if not isinstance(arn, Mapping):
+        return None
+    if isinstance(arn.get("Ref"), str):
+        return str(arn["Ref"])
+    target = arn.get("Fn::GetAtt")
+    parts = target if isinstance(target, list) else str(target).split(".", 1)
+    if target is not None and len(parts) == 2 and parts[1] == "PolicyArn":
+        return str(parts[0])
+    return None
+
+
+def _names_role(name: str, body: Mapping[str, Any], role: list[Any], attached: set[str]) -> bool:
+    """Whether the policy resource ``name`` applies to the role named ``role`` (its ``Ref``, and
+    its ``RoleName`` when the template gives one): it names the role, or it is a managed policy
+    the role's ``ManagedPolicyArns`` names."""
     kind = body.get("Type")
     properties = body.get("Properties", {})
     if kind == "AWS::IAM::RolePolicy":
-        named = properties.get("RoleName")
-        return isinstance(named, Mapping) and named.get("Ref") == role
+        return properties.get("RoleName") in role
     if kind == "AWS::IAM::ManagedPolicy" and name in attached:
         return True
     return kind in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy") and any(
-        isinstance(r, Mapping) and r.get("Ref") == role for r in properties.get("Roles") or []
+        r in role for r in properties.get("Roles") or []
     )
 
 
