@@ -91,7 +91,7 @@ def test_the_default_security_group_is_emptied_only_when_each_vpc_s_is(tmp_path)
     third = "  Third: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.2.0.0/16}}\n"
     assert (
         "default security groups: 1 of 3 emptied (no rule in or out), the other 2 keep EC2's "
-        "rules (its members talk to each other, all outbound)"
+        "rules (their members talk to each other, all outbound)"
     ) in _summary(tmp_path / "t.yaml", text + third)
 
 
@@ -247,8 +247,11 @@ def test_a_public_ip_is_counted_for_tasks_on_fargate_only(tmp_path):
 
 
 def test_a_desired_count_above_a_known_maximum_is_not_noted_when_the_minimum_is_unknown(tmp_path):
-    """The note names both bounds: with MinCapacity another stack's export, it is not said
-    (the count is still held to the known MaxCapacity)."""
+    """The note names both bounds: with MinCapacity another stack's export, it is not said.
+    The count is still held to the known MaxCapacity: registering the scalable target "changes
+    the resource's current capacity to a value that is inside of this range"
+    (RegisterScalableTarget, Application Auto Scaling API Reference,
+    https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html)."""
     path = tmp_path / "t.yaml"
     path.write_text(
         "Resources:\n"

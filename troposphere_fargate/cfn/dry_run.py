@@ -2722,17 +2722,18 @@ def describe(found: Footprint) -> list[str]:
         )
         lines.append(f"VPC endpoints: gateway {gateway or 'none'}; interface {interface}{where}")
     emptied = found.emptied_default_security_groups
-    keeping = "EC2's rules (its members talk to each other, all outbound)"
+    keeping = "EC2's rules ({} members talk to each other, all outbound)"
     if found.vpcs and emptied >= found.vpcs:
         lines.append("default security group: emptied (no rule in or out)")
     elif found.vpcs and emptied:  # of several VPCs, some: each says which
         others = found.vpcs - emptied
         lines.append(
             f"default security groups: {emptied} of {found.vpcs} emptied (no rule in or out), "
-            f"{'the other keeps' if others == 1 else f'the other {others} keep'} {keeping}"
+            f"{'the other keeps' if others == 1 else f'the other {others} keep'} "
+            + keeping.format("its" if others == 1 else "their")
         )
     elif found.vpcs:
-        lines.append(f"default security group: keeps {keeping}")
+        lines.append(f"default security group: keeps {keeping.format('its')}")
     # Of several load balancers, each by name: the listeners and routes name theirs.
     names = found.load_balancer_names
     several = len(found.load_balancers) > 1 and len(names) == len(found.load_balancers)
