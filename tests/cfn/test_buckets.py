@@ -54,6 +54,14 @@ def test_anyone_is_said_in_either_form_and_with_conditions_as_conditional():
     assert access(allow("*", **org), allow({"AWS": "*"}, "s3:Get*", **org)).startswith(
         "read by this account and the accounts of organization o-abcdefghij; written by"
     )
+    # Under a negated operator the organization is whom the Allow leaves out: everyone else
+    # its conditions let in, not the organization's accounts ("StringNotEquals: Negated
+    # matching", IAM User Guide, "IAM JSON policy elements: Condition operators",
+    # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html).
+    others = {"StringNotEquals": {"aws:PrincipalOrgID": "o-abcdefghij"}}
+    assert access(allow("*", **others)).startswith(
+        "read by this account and anyone its policy's conditions let in; written by"
+    )
 
 
 def test_an_account_is_said_by_its_id_in_either_form_and_another_principal_by_its_arn():

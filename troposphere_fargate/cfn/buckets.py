@@ -64,6 +64,9 @@ _READ, _WRITE = "s3:getobject", "s3:putobject"
 
 # The condition operators that keep a Deny from one principal: "deny everyone but X".
 _ALL_BUT = ("ArnNotEquals", "ArnNotLike", "StringNotEquals", "StringNotLike")
+# The operators under which an organization's ID lets in its accounts alone (under
+# StringNotEquals it lets in everyone else; with IfExists, whoever has no organization too).
+_MATCHING = ("StringEquals", "StringLike", "StringEqualsIgnoreCase")
 
 
 def _listed(value: Any) -> list[Any]:
@@ -98,8 +101,8 @@ def _principals(statement: Mapping[str, Any]) -> list[str]:
     if _everyone(principal):
         organizations = [
             str(org)
-            for test in condition.values()
-            if isinstance(test, Mapping)
+            for operator, test in condition.items()
+            if operator in _MATCHING and isinstance(test, Mapping)
             for org in _listed(_context(test, "aws:principalorgid"))
             if org is not None
         ]
