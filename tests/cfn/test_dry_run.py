@@ -771,6 +771,50 @@ def test_load_balancer_subnet_mappings_are_judged_as_its_subnets(tmp_path):
     )
 
 
+def test_subnets_with_subnet_mappings_and_an_application_load_balancer_s_elastic_ip_are_refused(
+    tmp_path,
+):
+    """ELB's CreateLoadBalancer, SubnetMappings: "You must specify either subnets or subnet
+    mappings, but not both", and "[Application Load Balancers] You must specify subnets from at
+    least two Availability Zones. You can't specify Elastic IP addresses for your subnets"
+    (Elastic Load Balancing API Reference,
+    https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateLoadBalancer.html).
+    A network load balancer's Elastic IPs are its to take."""
+    template = tmp_path / "own.yaml"
+    mappings = (
+        "      SubnetMappings:\n"
+        "        - {SubnetId: subnet-0aaa1111, AllocationId: eipalloc-0a1b2c3d}\n"
+        "        - {SubnetId: subnet-0bbb2222, AllocationId: eipalloc-0d4e5f6a}\n"
+    )
+    template.write_text(
+        "Resources:\n  Edge:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n"
+        "    Properties:\n" + mappings,
+        encoding="utf-8",
+    )
+    with pytest.raises(DryRunFailed) as application:
+        dry_run(template, {})
+    assert application.value.problems == [
+        "own.yaml: Edge: an application load balancer takes no Elastic IP (AllocationId) in its "
+        "subnet mappings; a network load balancer does"
+    ]
+    template.write_text(
+        "Resources:\n  Edge:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n"
+        "    Properties:\n      Type: network\n" + mappings,
+        encoding="utf-8",
+    )
+    assert footprint(dry_run(template, {})).load_balancer_elastic_ips == 2
+    template.write_text(
+        template.read_text(encoding="utf-8") + "      Subnets: [subnet-0ccc3333]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DryRunFailed) as both:
+        dry_run(template, {})
+    assert both.value.problems == [
+        "own.yaml: Edge: both Subnets and SubnetMappings are given: a load balancer takes one "
+        "or the other"
+    ]
+
+
 def test_tasks_in_the_public_load_balancer_s_subnet_are_noted(tmp_path):
     service = SHIPPED / "service.yaml"
     assert footprint(dry_run(service, STANDALONE)).shared_subnets == ()

@@ -1082,6 +1082,7 @@ def _subnet_problems(
         if body.get("Type") != "AWS::ElasticLoadBalancingV2::LoadBalancer":
             continue
         properties = body.get("Properties", {})
+        problems += _mapping_problems(logical_id, properties)
         subnets = _balancer_subnet_ids(properties)
         if subnets is None:
             continue
@@ -1108,6 +1109,28 @@ def _subnet_problems(
                 f"Availability Zones ({len(subnets)} given)"
             )
     return problems
+
+
+def _mapping_problems(logical_id: str, balancer: Mapping[str, Any]) -> list[str]:
+    """What ELB refuses of a load balancer's subnets and subnet mappings together: "You must
+    specify either subnets or subnet mappings, but not both", and "[Application Load Balancers]
+    ... You can't specify Elastic IP addresses for your subnets" (CreateLoadBalancer,
+    SubnetMappings, Elastic Load Balancing API Reference)."""
+    mappings = balancer.get("SubnetMappings")
+    if "Subnets" in balancer and mappings is not None:
+        return [
+            f"{logical_id}: both Subnets and SubnetMappings are given: a load balancer takes "
+            "one or the other"
+        ]
+    allocated = isinstance(mappings, list) and any(
+        isinstance(m, Mapping) and m.get("AllocationId") for m in mappings
+    )
+    if allocated and balancer.get("Type", "application") == "application":
+        return [
+            f"{logical_id}: an application load balancer takes no Elastic IP (AllocationId) in "
+            "its subnet mappings; a network load balancer does"
+        ]
+    return []
 
 
 def _capacity_problems(resources: dict[str, dict[str, Any]]) -> list[str]:
