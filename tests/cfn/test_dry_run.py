@@ -530,6 +530,22 @@ def test_only_availability_zone_parameters_are_held_to_the_region(tmp_path):
     ]
 
 
+def test_availability_zone_ids_are_not_read_as_zone_names_of_another_region(tmp_path):
+    # An AZ ID is no zone name: "An AZ ID consists of the first three letters of the Region
+    # code, followed by the number at the end of the Region code, followed by -az, followed by
+    # a number. For example, euw1-az1, euw1-az2, and euw1-az3 are the AZ IDs for the
+    # Availability Zones in the eu-west-1 Region"
+    # (https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-availability-zones.html).
+    # Only a zone's name says its region; eu-west-1's own AZ IDs are not refused as another's.
+    template = _write(
+        tmp_path / "t.yaml",
+        "Parameters:\n  AvailabilityZoneIds: {Type: CommaDelimitedList}\n"
+        "Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n",
+    )
+    ids = {"AvailabilityZoneIds": "euw1-az1,euw1-az2"}
+    assert dry_run(template, ids, "eu-west-1").parameters == ids
+
+
 def _made_for(tmp_path: Path, regions: str) -> Path:
     return _write(
         tmp_path / "t.yaml",
