@@ -607,6 +607,32 @@ def test_an_image_of_another_partition_is_refused():
         dry_run(ROOT, {**LAUNCH, "ContainerImage": china}, "us-gov-west-1")
 
 
+def test_a_template_naming_many_arns_of_another_partition_shows_three_and_counts_the_rest(
+    tmp_path,
+):
+    # "A partition is a group of AWS Regions. Each AWS account is scoped to one partition"; an
+    # ARN's partition is its second field, aws-cn for the China Regions
+    # (https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html).
+    keys = [f"arn:aws-cn:kms:cn-north-1:123456789012:key/{n}" for n in range(1, 5)]
+    template = _write(
+        tmp_path / "t.yaml",
+        "Resources:\n"
+        + "".join(
+            f"  Topic{n}:\n    Type: AWS::SNS::Topic\n    Properties:\n"
+            f"      KmsMasterKeyId: {key}\n"
+            for n, key in enumerate(keys, 1)
+        ),
+    )
+    assert set(dry_run(template, {}, "cn-north-1").resources) == {f"Topic{n}" for n in range(1, 5)}
+    with pytest.raises(DryRunFailed) as refused:
+        dry_run(template, {}, "eu-west-1")
+    assert refused.value.problems == [
+        f"t.yaml: the template names {keys[0]} (aws-cn), {keys[1]} (aws-cn), {keys[2]} (aws-cn) "
+        "and 1 more, of another partition than eu-west-1's (aws): build it for that partition's "
+        "regions"
+    ]
+
+
 def test_a_spec_that_names_arns_of_one_partition_is_built_and_checked_for_its_regions(tmp_path):
     from troposphere_fargate.cfn.yaml import to_yaml
     from troposphere_fargate.layers import regions
@@ -746,6 +772,44 @@ def test_load_balancer_subnets_elb_refuses_are_refused():
     network = {**STANDALONE, "PublicSubnetIds": "subnet-0aaa1111", "LoadBalancerType": "network"}
     assert footprint(dry_run(service, network)).load_balancers == [
         ("network", "internet-facing", 1)
+    ]
+
+
+def test_a_load_balancer_of_no_type_is_held_to_an_application_load_balancers_two_zones(
+    tmp_path,
+):
+    # CreateLoadBalancer's Type: "The type of load balancer. The default is application."
+    # (https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/elasticloadbalancingv2/aws.sdk.kotlin.services.elasticloadbalancingv2.model/-create-load-balancer-request/type.html)
+    template = _write(
+        tmp_path / "t.yaml",
+        "Resources:\n  Edge:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n"
+        "    Properties:\n      Subnets: [subnet-0aaa1111]\n",
+    )
+    with pytest.raises(DryRunFailed) as one:
+        dry_run(template, {})
+    assert one.value.problems == [
+        "t.yaml: Edge's subnets: an application load balancer needs subnets in at least two "
+        "Availability Zones (1 given)"
+    ]
+
+
+def test_load_balancer_subnets_two_parameters_may_give_are_named_by_both(tmp_path):
+    # Which of the two an Fn::If took cannot be told from the subnets alone: both are named.
+    template = _write(
+        tmp_path / "t.yaml",
+        "Parameters:\n  UseFirst: {Type: String, AllowedValues: ['true', 'false']}\n"
+        "  FirstSubnets: {Type: 'List<AWS::EC2::Subnet::Id>'}\n"
+        "  SecondSubnets: {Type: 'List<AWS::EC2::Subnet::Id>'}\n"
+        "Conditions:\n  First: !Equals [!Ref UseFirst, 'true']\n"
+        "Resources:\n  Edge:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n"
+        "    Properties:\n      Subnets: !If [First, !Ref FirstSubnets, !Ref SecondSubnets]\n",
+    )
+    same = {"FirstSubnets": "subnet-0aaa1111", "SecondSubnets": "subnet-0aaa1111"}
+    with pytest.raises(DryRunFailed) as one:
+        dry_run(template, {"UseFirst": "true", **same})
+    assert one.value.problems == [
+        "t.yaml: Edge's subnets (FirstSubnets or SecondSubnets, the same subnets): an "
+        "application load balancer needs subnets in at least two Availability Zones (1 given)"
     ]
 
 
