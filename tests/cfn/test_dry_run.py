@@ -813,6 +813,33 @@ def test_load_balancer_subnets_two_parameters_may_give_are_named_by_both(tmp_pat
     ]
 
 
+def test_wildcards_of_an_http_header_condition_count_toward_the_rules_five(tmp_path):
+    # "You can include wildcard characters in the match evaluations for the http-header,
+    # host-header, path-pattern, and query-string conditions. There is a limit of five wildcard
+    # characters per rule"
+    # (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html).
+    template = _write(
+        tmp_path / "t.yaml",
+        "Resources:\n  Rule:\n    Type: AWS::ElasticLoadBalancingV2::ListenerRule\n"
+        "    Properties:\n"
+        "      ListenerArn: arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/"
+        "web/50dc6c495c0c9188/f2f7dc8efc522ab2\n"
+        "      Priority: 1\n"
+        "      Actions:\n        - Type: fixed-response\n"
+        "          FixedResponseConfig: {StatusCode: '404'}\n"
+        "      Conditions:\n        - Field: http-header\n"
+        "          HttpHeaderConfig:\n            HttpHeaderName: User-Agent\n"
+        "            Values: ['*Chrome*', '*Firefox*', '*Safari*']\n",
+    )
+    with pytest.raises(DryRunFailed) as refused:
+        dry_run(template, {})
+    assert refused.value.problems == [
+        "t.yaml: Rule: the listener rule Rule has 6 wildcards (* and ?) in its conditions "
+        "(*Chrome*, *Firefox*, *Safari*); Elastic Load Balancing takes 5 per rule, all conditions "
+        "together: the stack would fail creating Rule"
+    ]
+
+
 def test_load_balancer_subnet_mappings_are_judged_as_its_subnets(tmp_path):
     """A load balancer takes "either subnets or subnet mappings"
     (AWS::ElasticLoadBalancingV2::LoadBalancer,
