@@ -1030,6 +1030,16 @@ def test_only_a_fraction_where_the_schema_takes_an_integer_is_refused():
     assert _whole_number_problems(unknown, "eu-west-1") == []
 
 
+def test_a_fraction_where_the_schema_takes_a_number_is_accepted():
+    # A target tracking policy's TargetValue: "Although this property accepts numbers of type
+    # Double, it won't accept values that are either too small or too large"
+    # (https://docs.aws.amazon.com/sdk-for-sap-abap/v1/api/latest/aas/model/_AWS1_CL_AASTGTTRKSCAPLYCONF.html):
+    # a CPU target of 70.5 is no whole-number problem.
+    planned = dry_run(ROOT, {**LAUNCH, "CpuTargetUtilization": "70.5"})
+    policy = planned.nested["ServiceStack"].resources["CpuScalingPolicy"]["Properties"]
+    assert policy["TargetTrackingScalingPolicyConfiguration"]["TargetValue"] == "70.5"
+
+
 def test_a_reference_to_nothing_is_refused_as_cloudformation_refuses_the_template(tmp_path):
     """CloudFormation refuses a template whose Ref, GetAtt or Sub names neither a parameter, a
     resource nor a pseudo parameter ("Template format error: Unresolved resource dependencies
@@ -1479,6 +1489,23 @@ def test_a_deployment_longer_than_33_hours_is_refused(values, refused):
         "longer than 1980 minutes (33 hours) when it creates or updates the service: shorten "
         "the bake times"
     ]
+
+
+def test_a_linear_deployment_without_a_step_percent_is_not_counted_in_one_percent_steps(
+    tmp_path,
+):
+    # LinearConfiguration's stepPercent: "Valid values are multiples of 0.1 from 3.0 to 100.0.
+    # The default value is 10.0"
+    # (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_LinearConfiguration.html):
+    # 9 steps of 200 minutes wait 1800, under the 33 hours (1980 minutes) CloudFormation takes.
+    template = _write(
+        tmp_path / "t.yaml",
+        "Resources:\n  Service:\n    Type: AWS::ECS::Service\n    Properties:\n"
+        "      DeploymentConfiguration:\n        Strategy: LINEAR\n"
+        "        BakeTimeInMinutes: 0\n"
+        "        LinearConfiguration: {StepBakeTimeInMinutes: 200}\n",
+    )
+    assert set(dry_run(template, {}).resources) == {"Service"}
 
 
 def test_a_resource_type_the_region_does_not_have_is_refused(tmp_path):
