@@ -1051,15 +1051,22 @@ def _literal_subnets(value: Any) -> list[str] | None:
     return None
 
 
-def _balancer_subnet_ids(balancer: Mapping[str, Any]) -> list[str] | None:
-    """A load balancer's subnet ids given as such: its ``Subnets``, or each of its
-    ``SubnetMappings``' ``SubnetId`` (it takes one or the other)."""
+def _balancer_subnet_list(balancer: Mapping[str, Any]) -> Any:
+    """A load balancer's subnets as written: its ``Subnets``, or each of its
+    ``SubnetMappings``' ``SubnetId`` ("You must specify either subnets or subnet mappings",
+    CloudFormation's AWS::ElasticLoadBalancingV2::LoadBalancer; None for a mapping that is no
+    mapping); None when it has neither list."""
     if "Subnets" in balancer:
-        return _literal_subnets(balancer["Subnets"])
+        return balancer["Subnets"]
     mappings = balancer.get("SubnetMappings")
-    if isinstance(mappings, list) and all(isinstance(m, Mapping) for m in mappings):
-        return _literal_subnets([m.get("SubnetId") for m in mappings])
+    if isinstance(mappings, list):
+        return [m.get("SubnetId") if isinstance(m, Mapping) else None for m in mappings]
     return None
+
+
+def _balancer_subnet_ids(balancer: Mapping[str, Any]) -> list[str] | None:
+    """A load balancer's subnet ids given as such (see :func:`_literal_subnets`)."""
+    return _literal_subnets(_balancer_subnet_list(balancer))
 
 
 def _lists(items: list[str], value: str) -> bool:
@@ -1283,12 +1290,8 @@ def _count(value: Any) -> int | None:
 
 
 def _balancer_subnets(balancer: Mapping[str, Any]) -> int | None:
-    """How many subnets a load balancer is in: its ``Subnets`` or its ``SubnetMappings``, one
-    subnet each ("You must specify either subnets or subnet mappings", CloudFormation's
-    AWS::ElasticLoadBalancingV2::LoadBalancer); None when neither is a list here."""
-    if "Subnets" in balancer:
-        return _count(balancer["Subnets"])
-    return _count(balancer.get("SubnetMappings"))
+    """How many subnets a load balancer is in; None when they are not a list here."""
+    return _count(_balancer_subnet_list(balancer))
 
 
 def _number(value: Any) -> float | None:

@@ -169,14 +169,20 @@ def endpoints_for(action: str) -> tuple[str, ...]:
     return (default, *matched)
 
 
+def _get_att(value: Any) -> list[Any] | None:
+    """An ``Fn::GetAtt``'s resource and attribute (either form: a list, or ``Name.Attribute``),
+    or None for a value that is none."""
+    if not isinstance(value, Mapping) or "Fn::GetAtt" not in value:
+        return None
+    target = value["Fn::GetAtt"]
+    return target if isinstance(target, list) else str(target).split(".", 1)
+
+
 def role_of(arn: Any) -> str | None:
     """The role a task definition's ``TaskRoleArn`` or ``ExecutionRoleArn`` names by
     ``Fn::GetAtt`` (either form), or None."""
-    if isinstance(arn, Mapping) and "Fn::GetAtt" in arn:
-        target = arn["Fn::GetAtt"]
-        first = target[0] if isinstance(target, list) and target else str(target).split(".")[0]
-        return str(first)
-    return None
+    parts = _get_att(arn)
+    return str(parts[0]) if parts else None
 
 
 def allowed_actions(resources: Mapping[str, Any], role: str) -> list[str]:
@@ -222,11 +228,8 @@ def _managed_policy_of(arn: Any) -> str | None:
         return None
     if isinstance(arn.get("Ref"), str):
         return str(arn["Ref"])
-    target = arn.get("Fn::GetAtt")
-    parts = target if isinstance(target, list) else str(target).split(".", 1)
-    if target is not None and len(parts) == 2 and parts[1] == "PolicyArn":
-        return str(parts[0])
-    return None
+    parts = _get_att(arn)
+    return str(parts[0]) if parts and len(parts) == 2 and parts[1] == "PolicyArn" else None
 
 
 def _names_role(name: str, body: Mapping[str, Any], role: list[Any], attached: set[str]) -> bool:
