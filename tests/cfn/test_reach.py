@@ -425,6 +425,18 @@ def test_an_execution_role_s_secrets_are_read_whatever_the_case_and_each_reason_
     }
 
 
+_TASK = {
+    "Type": "AWS::ECS::TaskDefinition",
+    "Properties": {"TaskRoleArn": {"Fn::GetAtt": ["TaskRole", "Arn"]}},
+}
+
+
+def _policy(kind: str, action: str, **properties: object) -> dict[str, object]:
+    """A policy resource of ``kind`` allowing ``action``, with ``properties``."""
+    document = {"Statement": [{"Effect": "Allow", "Action": action}]}
+    return {"Type": kind, "Properties": {"PolicyDocument": document, **properties}}
+
+
 def test_the_role_s_policies_of_every_kind_in_the_template_are_read():
     """A mutation run's review: only inline policies and AWS::IAM::Policy were read, so a task
     role whose calls were in a customer managed policy of the same template was said to call
@@ -439,24 +451,17 @@ def test_the_role_s_policies_of_every_kind_in_the_template_are_read():
     with", https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-rolepolicy.html).
     A managed policy of the template that the task role does not name is not its."""
 
-    def policy(kind: str, action: str, **properties: object) -> dict[str, object]:
-        document = {"Statement": [{"Effect": "Allow", "Action": action}]}
-        return {"Type": kind, "Properties": {"PolicyDocument": document, **properties}}
-
     resources = {
-        "Task": {
-            "Type": "AWS::ECS::TaskDefinition",
-            "Properties": {"TaskRoleArn": {"Fn::GetAtt": ["TaskRole", "Arn"]}},
-        },
+        "Task": _TASK,
         "TaskRole": {
             "Type": "AWS::IAM::Role",
             "Properties": {"ManagedPolicyArns": [{"Ref": "Queues"}, "arn:aws:iam::aws:policy/X"]},
         },
-        "Queues": policy("AWS::IAM::ManagedPolicy", "sqs:SendMessage"),
-        "Topics": policy("AWS::IAM::ManagedPolicy", "sns:Publish", Roles=[{"Ref": "TaskRole"}]),
-        "Tables": policy("AWS::IAM::RolePolicy", "dynamodb:GetItem", RoleName={"Ref": "TaskRole"}),
-        "Unused": policy("AWS::IAM::ManagedPolicy", "kinesis:PutRecord"),
-        "Elsewhere": policy("AWS::IAM::RolePolicy", "kms:Decrypt", RoleName={"Ref": "Other"}),
+        "Queues": _policy("AWS::IAM::ManagedPolicy", "sqs:SendMessage"),
+        "Topics": _policy("AWS::IAM::ManagedPolicy", "sns:Publish", Roles=[{"Ref": "TaskRole"}]),
+        "Tables": _policy("AWS::IAM::RolePolicy", "dynamodb:GetItem", RoleName={"Ref": "TaskRole"}),
+        "Unused": _policy("AWS::IAM::ManagedPolicy", "kinesis:PutRecord"),
+        "Elsewhere": _policy("AWS::IAM::RolePolicy", "kms:Decrypt", RoleName={"Ref": "Other"}),
     }
     assert reach.endpoints_called(resources) == {
         "dynamodb": ["task role"],
@@ -477,15 +482,8 @@ def test_a_role_named_by_its_role_name_or_a_policy_by_its_policy_arn_attribute_i
     https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-managedpolicy.html),
     so ``Fn::GetAtt`` returns its ARN. Another role's name, or another attribute, is not it."""
 
-    def policy(kind: str, action: str, **properties: object) -> dict[str, object]:
-        document = {"Statement": [{"Effect": "Allow", "Action": action}]}
-        return {"Type": kind, "Properties": {"PolicyDocument": document, **properties}}
-
     resources = {
-        "Task": {
-            "Type": "AWS::ECS::TaskDefinition",
-            "Properties": {"TaskRoleArn": {"Fn::GetAtt": ["TaskRole", "Arn"]}},
-        },
+        "Task": _TASK,
         "TaskRole": {
             "Type": "AWS::IAM::Role",
             "Properties": {
@@ -497,12 +495,12 @@ def test_a_role_named_by_its_role_name_or_a_policy_by_its_policy_arn_attribute_i
                 ],
             },
         },
-        "Queues": policy("AWS::IAM::ManagedPolicy", "sqs:SendMessage"),
-        "Topics": policy("AWS::IAM::ManagedPolicy", "sns:Publish"),
-        "Streams": policy("AWS::IAM::ManagedPolicy", "kinesis:PutRecord"),
-        "Tables": policy("AWS::IAM::RolePolicy", "dynamodb:GetItem", RoleName="orders-task"),
-        "Logs": policy("AWS::IAM::Policy", "logs:PutLogEvents", Roles=["orders-task"]),
-        "Keys": policy("AWS::IAM::ManagedPolicy", "kms:Decrypt", Roles=["orders-other"]),
+        "Queues": _policy("AWS::IAM::ManagedPolicy", "sqs:SendMessage"),
+        "Topics": _policy("AWS::IAM::ManagedPolicy", "sns:Publish"),
+        "Streams": _policy("AWS::IAM::ManagedPolicy", "kinesis:PutRecord"),
+        "Tables": _policy("AWS::IAM::RolePolicy", "dynamodb:GetItem", RoleName="orders-task"),
+        "Logs": _policy("AWS::IAM::Policy", "logs:PutLogEvents", Roles=["orders-task"]),
+        "Keys": _policy("AWS::IAM::ManagedPolicy", "kms:Decrypt", Roles=["orders-other"]),
     }
     assert reach.endpoints_called(resources) == {
         "dynamodb": ["task role"],
