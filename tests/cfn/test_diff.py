@@ -3774,3 +3774,75 @@ def test_a_weaker_policy_says_which_event_it_governs():
     assert [f.change for f in findings] == [
         "DeletionPolicy Retain -> Snapshot: no longer kept when deleted"
     ]
+
+
+def _respelled(node: Any) -> Any:
+    """``node`` with every ``Fn::GetAtt [Name, Attribute]`` of two strings written
+    ``Name.Attribute``, the dotted text CloudFormation takes in the long form too ("``{"Fn::GetAtt":
+    "IamRole.Arn"}`` is valid", https://github.com/cdklabs/decdk/issues/211; cfn-lint reads it,
+    https://github.com/aws-cloudformation/cfn-lint/pull/372)."""
+    if isinstance(node, list):
+        return [_respelled(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    target = node.get("Fn::GetAtt") if len(node) == 1 else None
+    if isinstance(target, list) and all(isinstance(part, str) for part in target):
+        return {"Fn::GetAtt": ".".join(target)}
+    return {key: _respelled(item) for key, item in node.items()}
+
+
+def test_a_get_att_respelled_is_no_change():
+    """``Fn::GetAtt: Bucket.Arn`` and ``Fn::GetAtt: [Bucket, Arn]`` are one value: writing every
+    ``Fn::GetAtt`` of the shipped templates the other way (the root's ``NetworkStack.Outputs.VpcId``
+    included) changes nothing. Before, each was a difference inside a function: "VpcId may
+    replace" a security group, an exported output "may change"."""
+    old = shipped(__version__)
+    new = _respelled(old)
+    assert json.dumps(new).count('"Fn::GetAtt": "') > 50  # the spelling did change (88 places)
+    assert '"Fn::GetAtt": "NetworkStack.Outputs.' in json.dumps(new["root.yaml"])
+    assert diff(old, new) == []
+    assert diff(new, old) == []
+
+
+def test_a_dotted_get_att_that_names_another_resource_is_a_certain_change():
+    """An exported output whose ``Fn::GetAtt: Bucket.Arn`` becomes ``Other.Arn`` names another
+    resource, as ``[Bucket, Arn]`` -> ``[Other, Arn]`` does: a certain change, not "may"."""
+
+    def template(target: Any) -> dict[str, Any]:
+        return {
+            "Resources": {
+                "Bucket": {"Type": "AWS::S3::Bucket"},
+                "Other": {"Type": "AWS::S3::Bucket"},
+            },
+            "Outputs": {"Arn": {"Value": {"Fn::GetAtt": target}, "Export": {"Name": "x-arn"}}},
+        }
+
+    for was, now in (("Bucket.Arn", "Other.Arn"), (["Bucket", "Arn"], "Other.Arn")):
+        finding = only(diff_template("t.yaml", template(was), template(now)))
+        assert finding.severity == BREAKING
+        assert finding.change.startswith(
+            "exported value changes (it names Other instead of Bucket)"
+        ), finding.change
+
+
+def test_a_dotted_get_att_of_a_nested_output_is_followed():
+    """The root passes a nested stack's output written ``NetworkStack.Outputs.VpcId`` as it
+    passes ``[NetworkStack, Outputs.VpcId]``: a VPC under a new logical ID reaches the service's
+    VpcId either way (the findings of the test above it, with the root respelled)."""
+    old = shipped(__version__)
+    new = copy.deepcopy(old)
+    text = json.dumps(new["network.yaml"])
+    for was, now in (('"Ref": "Vpc"}', '"Ref": "MainVpc"}'), ('["Vpc", ', '["MainVpc", ')):
+        text = text.replace(was, now)
+    new["network.yaml"] = json.loads(text)
+    new["network.yaml"]["Resources"]["MainVpc"] = new["network.yaml"]["Resources"].pop("Vpc")
+    listed = diff(old, new)
+    old["root.yaml"], new["root.yaml"] = _respelled(old["root.yaml"]), _respelled(new["root.yaml"])
+    dotted = diff(old, new)
+    assert dotted == listed
+    assert any(
+        f.template == "service.yaml"
+        and f.subject == "parameter VpcId"
+        and "it names MainVpc instead of Vpc" in f.change
+        for f in dotted
+    )

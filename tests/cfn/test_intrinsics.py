@@ -12,7 +12,7 @@ import pytest
 from troposphere_fargate import cli
 from troposphere_fargate.cfn.dry_run import DryRunFailed, dry_run
 from troposphere_fargate.cfn.evaluate import EvaluationError, deployed
-from troposphere_fargate.cfn.intrinsics import shape_problems
+from troposphere_fargate.cfn.intrinsics import get_att, shape_problems
 from troposphere_fargate.cfn.yaml import TemplateFileError, read_template
 
 PARAMETERS = {
@@ -601,3 +601,25 @@ def test_a_condition_decided_before_every_value_is_known_compares_a_boolean_as_t
         "Resources": {"T": {"Type": "AWS::SNS::Topic"}},
     }
     assert decided_conditions(template, {"Flag": "true"}) == {"FlagOn": True}
+
+
+def test_get_att_reads_both_spellings_of_its_argument():
+    """``[Name, Attribute]`` and ``Name.Attribute`` (split at the first dot: a nested stack's
+    ``Outputs.Name`` is one attribute) name the same thing; a ``Ref`` as the attribute is kept;
+    anything else is no ``Fn::GetAtt`` to read (diff, the dry run and the reach check all use
+    this one reader)."""
+    assert get_att({"Fn::GetAtt": ["Role", "Arn"]}) == ("Role", "Arn")
+    assert get_att({"Fn::GetAtt": "Role.Arn"}) == ("Role", "Arn")
+    assert get_att({"Fn::GetAtt": "Stack.Outputs.VpcId"}) == ("Stack", "Outputs.VpcId")
+    assert get_att({"Fn::GetAtt": ["Db", {"Ref": "Attr"}]}) == ("Db", {"Ref": "Attr"})
+    for other in (
+        {"Fn::GetAtt": "Role"},
+        {"Fn::GetAtt": ["Role"]},
+        {"Fn::GetAtt": ["Role", "Arn", "x"]},
+        {"Fn::GetAtt": [{"Ref": "R"}, "Arn"]},
+        {"Fn::GetAtt": ["Role", "Arn"], "Ref": "x"},
+        {"Ref": "Role"},
+        "Role.Arn",
+        None,
+    ):
+        assert get_att(other) is None, other

@@ -35,7 +35,7 @@ from typing import Any
 from ..errors import possessive
 from .evaluate import default_text, literals, referred
 from .evaluate import pseudo_for_region as pseudo_for_region  # moved to evaluate; importable here
-from .intrinsics import SUB_VARIABLE, sub_name
+from .intrinsics import SUB_VARIABLE, get_att, sub_name
 from .limits import branches
 from .yaml import (
     PROCESSED_TEMPLATE,
@@ -2122,7 +2122,7 @@ def _resource_of(
     ((key, inner),) = value.items()
     if key not in by:
         return None
-    target = inner if key == "Ref" else inner[0] if key == "Fn::GetAtt" and inner else None
+    target = inner if key == "Ref" else (get_att(value) or (None,))[0]
     return target if isinstance(target, str) and target in resources else None
 
 
@@ -2317,11 +2317,11 @@ def _stacks(parent: Mapping[str, Any], side: Mapping[str, Any]) -> dict[str, str
 
 
 def _output_of(value: Any) -> tuple[str, str] | None:
-    """(stack, output) for ``Fn::GetAtt [Stack, Outputs.Name]``; None for anything else."""
-    if isinstance(value, Mapping) and set(value) == {"Fn::GetAtt"}:
-        target = value["Fn::GetAtt"]
-        if isinstance(target, list) and len(target) == 2 and str(target[1]).startswith("Outputs."):
-            return str(target[0]), str(target[1]).removeprefix("Outputs.")
+    """(stack, output) for ``Fn::GetAtt [Stack, Outputs.Name]`` (or ``Stack.Outputs.Name``);
+    None for anything else."""
+    parts = get_att(value)
+    if parts is not None and str(parts[1]).startswith("Outputs."):
+        return parts[0], str(parts[1]).removeprefix("Outputs.")
     return None
 
 
@@ -2831,7 +2831,9 @@ def _for_its_root(
 
 def _values_as_text(template: Mapping[str, Any]) -> dict[str, Any]:
     """``template`` with the numbers and booleans of its parameters, conditions, resources and
-    outputs as text (a default of 2 and one of "2" are one default)."""
+    outputs as text (a default of 2 and one of "2" are one default), and each ``Fn::GetAtt`` in
+    one spelling (``Bucket.Arn`` and ``[Bucket, Arn]`` are one value: respelling it is no
+    change)."""
     compared = ("Parameters", "Conditions", "Resources", "Outputs")
     return {**template, **{s: _as_text(template[s]) for s in compared if s in template}}
 
@@ -2847,6 +2849,9 @@ def _as_text(node: Any) -> Any:
     if isinstance(node, list):
         return [_as_text(item) for item in node]
     if isinstance(node, dict):
+        parts = get_att(node)
+        if parts is not None:
+            return {"Fn::GetAtt": [parts[0], _as_text(parts[1])]}
         return {key: _as_text(item) for key, item in node.items()}
     return node
 

@@ -41,7 +41,14 @@ from .evaluate import (
     unreadable_patterns,
     zone_region,
 )
-from .intrinsics import SUB_VARIABLE, as_text, shape_problems, sub_name, value_problems
+from .intrinsics import (
+    SUB_VARIABLE,
+    as_text,
+    get_att,
+    shape_problems,
+    sub_name,
+    value_problems,
+)
 from .limits import MAX_DEPLOYMENT_MINUTES, WILDCARDS_PER_RULE, deployment_minutes
 from .reach import GATEWAY_ENDPOINTS, KNOWN_ENDPOINTS, endpoints_called
 from .weekly import NotWeekly, week_average
@@ -1627,9 +1634,8 @@ class _Tree:
                 passed = (nested.get("Parameters") or {}).get(name)
                 return self.resource(parent, passed, depth + 1)
             return None
-        got = value.get("Fn::GetAtt") if len(value) == 1 else None
-        parts = got.split(".", 1) if isinstance(got, str) else got
-        if not isinstance(parts, list) or len(parts) != 2 or not isinstance(parts[0], str):
+        parts = get_att(value)
+        if parts is None:
             return None
         logical_id, attribute = parts
         if logical_id in stack.nested and str(attribute).startswith("Outputs."):

@@ -37,6 +37,24 @@ def sub_names(text: str) -> set[str]:
     return {n for n in (sub_name(inside) for inside in SUB_VARIABLE.findall(text)) if n}
 
 
+def get_att(value: Any) -> tuple[str, Any] | None:
+    """The logical ID and attribute an ``Fn::GetAtt`` names, in either spelling of its
+    argument: ``[LogicalId, Attribute]``, or ``LogicalId.Attribute`` split at the first dot
+    (``Stack.Outputs.Name`` is ``Stack`` and ``Outputs.Name``). The dotted text is the short
+    form's, and CloudFormation takes it in the long form too, JSON included ("``{"Fn::GetAtt":
+    "IamRole.Arn"}`` is valid", cdklabs/decdk issue #211; cfn-lint pull request #372). The
+    attribute may be a function (a ``Ref``). None for a value that is not one ``Fn::GetAtt``
+    alone, or whose argument has another shape."""
+    if not isinstance(value, Mapping) or len(value) != 1 or "Fn::GetAtt" not in value:
+        return None
+    argument = value["Fn::GetAtt"]
+    if isinstance(argument, str):
+        argument = argument.split(".", 1)
+    if isinstance(argument, list) and len(argument) == 2 and isinstance(argument[0], str):
+        return argument[0], argument[1]
+    return None
+
+
 # Every function CloudFormation takes in a template (its "Intrinsic function reference"): those
 # of resources and outputs, the condition and rule functions, and those of the
 # AWS::LanguageExtensions transform. Fn::GetStackOutput "returns the value of an output from

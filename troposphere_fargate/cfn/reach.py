@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from fnmatch import fnmatchcase
 from typing import Any
 
+from .intrinsics import get_att
+
 # An action's IAM service prefix -> the endpoint its actions call, where the two differ (AWS
 # PrivateLink guide, "AWS services that integrate with AWS PrivateLink", whose service names are
 # the endpoints'); otherwise the endpoint is named as the prefix (sqs, dynamodb, secretsmanager,
@@ -169,20 +171,11 @@ def endpoints_for(action: str) -> tuple[str, ...]:
     return (default, *matched)
 
 
-def _get_att(value: Any) -> list[Any] | None:
-    """An ``Fn::GetAtt``'s resource and attribute (either form: a list, or ``Name.Attribute``),
-    or None for a value that is none."""
-    if not isinstance(value, Mapping) or "Fn::GetAtt" not in value:
-        return None
-    target = value["Fn::GetAtt"]
-    return target if isinstance(target, list) else str(target).split(".", 1)
-
-
 def role_of(arn: Any) -> str | None:
     """The role a task definition's ``TaskRoleArn`` or ``ExecutionRoleArn`` names by
     ``Fn::GetAtt`` (either form), or None."""
-    parts = _get_att(arn)
-    return str(parts[0]) if parts else None
+    parts = get_att(arn)
+    return parts[0] if parts else None
 
 
 def allowed_actions(resources: Mapping[str, Any], role: str) -> list[str]:
@@ -228,8 +221,8 @@ def _managed_policy_of(arn: Any) -> str | None:
         return None
     if isinstance(arn.get("Ref"), str):
         return str(arn["Ref"])
-    parts = _get_att(arn)
-    return str(parts[0]) if parts and len(parts) == 2 and parts[1] == "PolicyArn" else None
+    parts = get_att(arn)
+    return parts[0] if parts and parts[1] == "PolicyArn" else None
 
 
 def _names_role(name: str, body: Mapping[str, Any], role: list[Any], attached: set[str]) -> bool:
