@@ -1508,6 +1508,37 @@ def test_a_linear_deployment_without_a_step_percent_is_not_counted_in_one_percen
     assert set(dry_run(template, {}).resources) == {"Service"}
 
 
+def test_a_linear_deployment_without_a_step_percent_is_counted_in_ecs_default_steps(tmp_path):
+    """ECS shifts 10 % a step when the template gives no StepPercent ("The default value is
+    10.0", https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_LinearConfiguration.html):
+    9 steps of 300 minutes wait 2700, past the 33 hours CloudFormation takes and the 36 hours
+    after which its operations "time out" (AWS::ECS::Service LinearConfiguration, Template
+    Reference). Counted as one step of 100 %, it passed."""
+    template = _write(
+        tmp_path / "t.yaml",
+        "Resources:\n  Service:\n    Type: AWS::ECS::Service\n    Properties:\n"
+        "      DeploymentConfiguration:\n        Strategy: LINEAR\n"
+        "        BakeTimeInMinutes: 0\n"
+        "        LinearConfiguration: {StepBakeTimeInMinutes: 300}\n",
+    )
+    with pytest.raises(DryRunFailed) as failed:
+        dry_run(template, {})
+    assert failed.value.problems == [
+        "t.yaml: Service: a LINEAR deployment would wait 2700 minutes in all (with ECS's "
+        "defaults for what the template leaves out: StepPercent 10); CloudFormation refuses one "
+        "longer than 1980 minutes (33 hours) when it creates or updates the service, or gives up "
+        "on it after 36 hours: shorten the bake times"
+    ]
+    # A StepPercent given is the one counted: 4 steps of 300 (20 %) wait 1200.
+    _write(
+        template,
+        template.read_text(encoding="utf-8").replace(
+            "{StepBakeTimeInMinutes: 300}", "{StepBakeTimeInMinutes: 300, StepPercent: 20}"
+        ),
+    )
+    assert set(dry_run(template, {}).resources) == {"Service"}
+
+
 def test_a_resource_type_the_region_does_not_have_is_refused(tmp_path):
     (tmp_path / "t.yaml").write_text(
         "Resources:\n  B: {Type: AWS::S3::Buckett}\n"

@@ -1178,6 +1178,15 @@ _BAKE_TIMES = (
     ("LinearConfiguration", "StepBakeTimeInMinutes"),
     ("LinearConfiguration", "StepPercent"),
 )
+# What ECS takes for each of them when the template leaves it out, by strategy (Amazon ECS API
+# Reference: CanaryConfiguration's canaryBakeTimeInMinutes "The default value is 10",
+# LinearConfiguration's stepBakeTimeInMinutes "The default value is 6" and stepPercent "The
+# default value is 10.0"). BakeTimeInMinutes has no default documented for these strategies
+# (BLUE_GREEN "must provide" it), so it counts as 0: the sum is never more than ECS waits.
+_ECS_DEFAULTS: dict[str, dict[tuple[str, ...], float]] = {
+    "CANARY": {_BAKE_TIMES[1]: 10},
+    "LINEAR": {_BAKE_TIMES[2]: 6, _BAKE_TIMES[3]: 10.0},
+}
 
 
 def _deployment_time_problems(
@@ -1198,11 +1207,18 @@ def _deployment_time_problems(
             for key in path:
                 value = value.get(key) if isinstance(value, Mapping) else None
             found[path] = value
+        strategy = str(config.get("Strategy") or "")
+        defaults = {
+            path: value
+            for path, value in _ECS_DEFAULTS.get(strategy, {}).items()
+            if found[path] is None
+        }
         try:
-            bake, canary, step, percent = (float(found[path] or 0) for path in _BAKE_TIMES)
+            bake, canary, step, percent = (
+                float(defaults.get(path, found[path] or 0)) for path in _BAKE_TIMES
+            )
         except (TypeError, ValueError):  # not numbers: the schema check says so
             continue
-        strategy = str(config.get("Strategy") or "")
         minutes = deployment_minutes(strategy, int(bake), int(canary), int(step), percent or 100)
         if minutes <= MAX_DEPLOYMENT_MINUTES:
             continue
@@ -1215,10 +1231,17 @@ def _deployment_time_problems(
             if name in values and values[name] == _as_parameter_value(found[path])
         ]
         what = f"parameters {', '.join(dict.fromkeys(given))}" if given else logical_id
+        taken = ", ".join(f"{path[-1]} {value:g}" for path, value in defaults.items())
+        # Whether CloudFormation's own count takes ECS's defaults is not documented ("based on
+        # your template configuration"); ECS waits them, and CloudFormation's operations "time
+        # out after 36 hours" (LinearConfiguration, Template Reference) either way.
         problems.append(
-            f"{what}: a {strategy} deployment would wait {minutes} minutes in all; "
-            f"CloudFormation refuses one longer than {MAX_DEPLOYMENT_MINUTES} minutes (33 hours) "
-            "when it creates or updates the service: shorten the bake times"
+            f"{what}: a {strategy} deployment would wait {minutes} minutes in all"
+            + (f" (with ECS's defaults for what the template leaves out: {taken})" if taken else "")
+            + f"; CloudFormation refuses one longer than {MAX_DEPLOYMENT_MINUTES} minutes "
+            "(33 hours) when it creates or updates the service"
+            + (", or gives up on it after 36 hours" if taken else "")
+            + ": shorten the bake times"
         )
     return problems
 
