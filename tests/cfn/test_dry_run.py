@@ -1539,6 +1539,68 @@ def test_a_linear_deployment_without_a_step_percent_is_counted_in_ecs_default_st
     assert set(dry_run(template, {}).resources) == {"Service"}
 
 
+_LISTENER = """\
+Parameters:
+  Proto: {Type: String, Default: HTTP, AllowedValues: [HTTP, HTTPS]}
+  Cert: {Type: String, Default: ""}
+Resources:
+  Lb:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties: {Subnets: [subnet-0123456789abcdef0, subnet-0123456789abcdef1]}
+  Tg:
+    Type: AWS::ElasticLoadBalancingV2::TargetGroup
+    Properties: {Port: 80, Protocol: HTTP, VpcId: vpc-0123456789abcdef0, TargetType: ip}
+  Listener:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      LoadBalancerArn: !Ref Lb
+      Port: 443
+      Protocol: !Ref Proto
+      Certificates: CERTIFICATES
+      DefaultActions: [{Type: forward, TargetGroupArn: !Ref Tg}]
+"""
+_ARN = "arn:aws:acm:us-east-1:123456789012:certificate/1"
+
+
+@pytest.mark.parametrize(
+    ("certificates", "values", "refused"),
+    [
+        ("[]", {}, None),  # HTTP: no certificate needed
+        ("[]", {"Proto": "HTTPS"}, "parameter Proto: the HTTPS listener Listener has no"),
+        ("[{CertificateArn: !Ref Cert}]", {"Proto": "HTTPS", "Cert": _ARN}, None),
+        (
+            "[{CertificateArn: !Ref Cert}]",
+            {"Proto": "HTTPS", "Cert": ""},
+            "parameters Proto and Cert: the HTTPS listener Listener has no",
+        ),
+        (
+            f"[{{CertificateArn: {_ARN}}}, {{CertificateArn: {_ARN}2}}]",
+            {"Proto": "HTTPS"},
+            "parameter Proto: the HTTPS listener Listener has 2",
+        ),
+    ],
+)
+def test_an_https_listener_needs_exactly_one_certificate(tmp_path, certificates, values, refused):
+    """ "You must provide exactly one certificate if the listener protocol is HTTPS or TLS"
+    (AWS::ElasticLoadBalancingV2::Listener, Certificates,
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-listener.html).
+    cfn-lint's E3676 sees it only of a Protocol written in the template; one a parameter gives
+    passed validate ("CloudFormation would accept these values") and failed the stack."""
+    template = _write(tmp_path / "t.yaml", _LISTENER.replace("CERTIFICATES", certificates))
+    if refused is None:
+        assert "Listener" in dry_run(template, values).resources
+        return
+    with pytest.raises(DryRunFailed) as failed:
+        dry_run(template, values)
+    (problem,) = failed.value.problems
+    assert problem.startswith(f"t.yaml: {refused} certificate" + "s" * ("2" in refused) + ";")
+    assert problem.endswith(
+        "; Elastic Load Balancing takes exactly one for an HTTPS or TLS listener"
+        + " (more go in an AWS::ElasticLoadBalancingV2::ListenerCertificate)" * ("2" in refused)
+        + ": the stack would fail creating Listener"
+    ), problem
+
+
 def test_a_resource_type_the_region_does_not_have_is_refused(tmp_path):
     (tmp_path / "t.yaml").write_text(
         "Resources:\n  B: {Type: AWS::S3::Buckett}\n"

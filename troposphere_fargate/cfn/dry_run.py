@@ -379,12 +379,9 @@ def _dry_run(
         for p in _region_problems(resources, template, values, stack_region)
     ]
     refused += [f"{label}: {p}" for p in _whole_number_problems(resources, stack_region)]
-    refused += [f"{label}: {p}" for p in _deployment_time_problems(resources, template, values)]
-    refused += [f"{label}: {p}" for p in _subnet_problems(resources, template, values)]
-    refused += [f"{label}: {p}" for p in _listener_rule_problems(resources, template, values)]
-    refused += [f"{label}: {p}" for p in _windows_spot_problems(resources, template, values)]
-    refused += [f"{label}: {p}" for p in _certificate_name_problems(resources, template, values)]
-    refused += [f"{label}: {p}" for p in _template_url_problems(resources, template, values)]
+    refused += [
+        f"{label}: {p}" for check in _VALUE_CHECKS for p in check(resources, template, values)
+    ]
     for logical_id, body in resources.items():
         properties = body.get("Properties", {})
         child = _nested_file(properties, path.parent) if body.get("Type") == NESTED_STACK else None
@@ -876,6 +873,39 @@ def _listener_rule_problems(
             f"{_given_at(given, logical_id)}: the listener rule {logical_id} has {count} "
             f"wildcards (* and ?) in its conditions ({', '.join(shown)}); Elastic Load "
             f"Balancing takes {WILDCARDS_PER_RULE} per rule, all conditions together: the "
+            f"stack would fail creating {logical_id}"
+        )
+    return problems
+
+
+def _listener_certificate_problems(
+    resources: Mapping[str, dict[str, Any]],
+    template: Mapping[str, Any],
+    values: Mapping[str, str],
+) -> list[str]:
+    """An HTTPS or TLS listener without exactly one certificate: "You must provide exactly one
+    certificate if the listener protocol is HTTPS or TLS" (AWS::ElasticLoadBalancingV2::Listener,
+    Certificates, Template Reference), so the stack would fail creating it. cfn-lint says so
+    (E3676) of a ``Protocol`` the template writes, not of one a parameter gives; a certificate
+    ARN given empty is none."""
+    problems = []
+    for logical_id, body in resources.items():
+        if body.get("Type") != "AWS::ElasticLoadBalancingV2::Listener":
+            continue
+        properties = body.get("Properties") or {}
+        protocol, certificates = properties.get("Protocol"), properties.get("Certificates", [])
+        if protocol not in ("HTTPS", "TLS") or not isinstance(certificates, list):
+            continue  # another protocol, or a value known once the stack runs
+        count = sum(1 for item in certificates if item != {"CertificateArn": ""})
+        if count == 1:
+            continue
+        given = _given_by(template, logical_id, "Protocol", values, {protocol}.__contains__)
+        given += _given_by(template, logical_id, "Certificates", values, lambda v: v == "")
+        more = " (more go in an AWS::ElasticLoadBalancingV2::ListenerCertificate)" * (count > 1)
+        has = f"{count} certificates" if count else "no certificate"
+        problems.append(
+            f"{_given_at(given, logical_id)}: the {protocol} listener {logical_id} has {has}; "
+            f"Elastic Load Balancing takes exactly one for an HTTPS or TLS listener{more}: the "
             f"stack would fail creating {logical_id}"
         )
     return problems
@@ -2882,3 +2912,19 @@ def _without_region(name: str) -> str:
         if len(parts) > size and REGION_NAME.fullmatch("-".join(parts[-size:])):
             return "-".join(parts[:-size])
     return ""
+
+
+# The checks of the resolved resources that read the template and the values given (to name
+# the parameters behind a refusal), in the order their lines are printed.
+_VALUE_CHECKS: tuple[
+    Callable[[Mapping[str, dict[str, Any]], Mapping[str, Any], Mapping[str, str]], list[str]],
+    ...,
+] = (
+    _deployment_time_problems,
+    _subnet_problems,
+    _listener_rule_problems,
+    _listener_certificate_problems,
+    _windows_spot_problems,
+    _certificate_name_problems,
+    _template_url_problems,
+)
