@@ -261,7 +261,10 @@ def test_check_runs_checkov_when_it_is_there_and_says_when_it_is_not(
 ):
     from troposphere_fargate.cfn import policy_tools
 
-    (tmp_path / "bucket.yaml").write_text(PUBLIC_BUCKET)
+    # A skip without a comment is no suppression (tests/cfn/test_checkov.py): checkov reports
+    # CKV_AWS_18 skipped here, with the comment "No comment provided".
+    skipped = "    Metadata: {checkov: {skip: [{id: CKV_AWS_18}]}}\n"
+    (tmp_path / "bucket.yaml").write_text(PUBLIC_BUCKET + skipped)
     monkeypatch.setenv("CHECKOV", str(checkov))
     assert cli.main(["check", str(tmp_path / "bucket.yaml")]) == 1
     assert (

@@ -2,8 +2,9 @@
 
 checkov reads its suppressions from each resource's ``Metadata.checkov.skip`` (an ``id`` and a
 ``comment`` each); a skipped check is reported as suppressed with that comment as its reason, a
-skip without a comment as a failure. checkov pins an old boto3, so it lives in a virtual
-environment of its own (``scripts/fetch_test_tools.py --checkov``); see
+skip without a comment as a failure (checkov reports one with the comment "No comment
+provided", :data:`NO_COMMENT`, which is no reason). checkov pins an old boto3, so it lives in
+a virtual environment of its own (``scripts/fetch_test_tools.py --checkov``); see
 :func:`troposphere_fargate.cfn.policy_tools.find_checkov`.
 """
 
@@ -18,6 +19,11 @@ from typing import Any
 
 from .background import Background
 from .guard import Violation, staged
+
+# checkov's comment for a skip that gives none (``skip.get("comment", "No comment provided")``
+# in checkov/cloudformation/context_parser.py; the same for a ``checkov:skip=ID`` comment in
+# the file without ``:reason``): a skipped check with it, or with a blank comment, failed.
+NO_COMMENT = "No comment provided"
 
 # No network: no Bridgecrew platform mapping, no package scan, no download of extra checks.
 _OFFLINE = {"BC_SKIP_MAPPING": "TRUE", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false"}
@@ -119,7 +125,8 @@ def report_violations(
                 path = copies[Path(found["file_abs_path"]).resolve()]
                 resource = str(found["resource"]).split(".", 1)[-1]
                 reason = (found.get("check_result") or {}).get("suppress_comment")
-                reason = reason if kind == "skipped_checks" and str(reason).strip() else None
+                commented = isinstance(reason, str) and reason.strip() not in ("", NO_COMMENT)
+                reason = reason if kind == "skipped_checks" and commented else None
                 line = (found.get("file_line_range") or [None])[0]
                 name = str(found.get("check_name") or "")
                 violations.add(
