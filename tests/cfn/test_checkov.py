@@ -60,3 +60,39 @@ def test_a_checkov_skip_without_a_comment_is_a_failure(tmp_path, comment):
         ("bucket.yaml", "CKV_AWS_18", "Bucket", None),
         ("bucket.yaml", "CKV_AWS_21", "Bucket", "versions are kept elsewhere"),
     ]
+
+
+def test_a_template_checkov_cannot_parse_is_an_error_naming_it_not_its_copy(tmp_path):
+    """checkov lists a file it cannot parse under parsing_errors and checks nothing in it: a
+    gate never passes a file it did not check."""
+    copy = tmp_path / "000.yaml"
+    report = {"results": {"failed_checks": [], "skipped_checks": [], "parsing_errors": [str(copy)]}}
+    with pytest.raises(RuntimeError, match=r"^checkov could not parse bucket\.yaml$"):
+        report_violations(_finished(report), {copy.resolve(): Path("bucket.yaml")})
+
+
+def test_checkov_s_reports_of_several_frameworks_read_as_one(tmp_path):
+    copy = tmp_path / "000.yaml"
+    reports = [
+        {"results": {"failed_checks": [_record(copy, "CKV_AWS_18")]}},
+        {"results": {"failed_checks": [_record(copy, "CKV_AWS_21")], "skipped_checks": []}},
+    ]
+    found = report_violations(_finished(reports), {copy.resolve(): Path("bucket.yaml")})
+    assert [(v.rule, v.resource, v.line, v.suppressed) for v in found] == [
+        ("CKV_AWS_18", "Bucket", 2, False),
+        ("CKV_AWS_21", "Bucket", 2, False),
+    ]
+
+
+def test_a_checkov_that_prints_no_report_is_an_error_saying_why(tmp_path):
+    said = "Traceback (most recent call last):\n  ...\nModuleNotFoundError: No module named 'x'\n"
+    with pytest.raises(RuntimeError, match=r"^checkov failed: ModuleNotFoundError: No module"):
+        report_violations(subprocess.CompletedProcess(["checkov"], 1, "", said), {})
+    with pytest.raises(RuntimeError, match=r"^checkov failed: exit code -9$"):
+        report_violations(subprocess.CompletedProcess(["checkov"], -9, "", ""), {})
+
+
+def test_no_templates_run_no_checkov(tmp_path):
+    from troposphere_fargate.cfn.checkov import run_checkov
+
+    assert run_checkov([], tmp_path / "no-checkov") == []

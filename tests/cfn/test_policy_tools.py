@@ -193,6 +193,8 @@ def test_a_guard_setting_that_names_nothing_is_an_error_not_ignored(nowhere, mon
         ("#!/usr/bin/env python3", False),  # which Python that is depends on PATH
         (f"#!{sys.executable} -E", False),  # its options would be lost
         ("#!/bin/sh", False),  # a wrapper: run as it is
+        ("#!/nowhere/bin/python3", False),  # a moved virtual environment's: run as it is
+        (f"{sys.executable}", False),  # no #!: not a script
         ("\x7fELF", False),  # a binary
     ],
 )
