@@ -297,14 +297,3 @@ def run_guard_tests(rule_file: Path, test_file: Path, guard: Path | None = None)
     if result.returncode == 0 and "FAIL Rules:" not in result.stdout:
         return None
     return (result.stdout + result.stderr).strip()
-
-
-def summarise(violations: Iterable[Violation]) -> Mapping[str, tuple[int, int]]:
-    """Template -> (unsuppressed, suppressed) violation counts."""
-    counts: dict[str, tuple[int, int]] = {}
-    for violation in violations:
-        failed, suppressed = counts.get(violation.template, (0, 0))
-        counts[violation.template] = (
-            (failed, suppressed + 1) if violation.suppressed else (failed + 1, suppressed)
-        )
-    return counts
