@@ -1539,6 +1539,40 @@ def test_a_linear_deployment_without_a_step_percent_is_counted_in_ecs_default_st
     assert set(dry_run(template, {}).resources) == {"Service"}
 
 
+def test_a_deployment_without_a_bake_time_is_counted_with_the_15_minutes_cloudformation_sets(
+    tmp_path,
+):
+    """BakeTimeInMinutes left out is not 0: "The following rules apply when you don't specify a
+    value: For blue/green, linear, and canary deployments, the value is set to 15 minutes"
+    (AWS::ECS::Service DeploymentConfiguration, BakeTimeInMinutes,
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-deploymentconfiguration.html).
+    9 steps of 220 minutes (StepPercent 10) wait 1980, and 15 more: 1995, past the 33 hours
+    (1980 minutes). Counted as 0, it passed."""
+    template = _write(
+        tmp_path / "t.yaml",
+        "Resources:\n  Service:\n    Type: AWS::ECS::Service\n    Properties:\n"
+        "      DeploymentConfiguration:\n        Strategy: LINEAR\n"
+        "        LinearConfiguration: {StepBakeTimeInMinutes: 220, StepPercent: 10}\n",
+    )
+    with pytest.raises(DryRunFailed) as failed:
+        dry_run(template, {})
+    (problem,) = failed.value.problems
+    assert problem.startswith(
+        "t.yaml: Service: a LINEAR deployment would wait 1995 minutes in all (with ECS's "
+        "defaults for what the template leaves out: BakeTimeInMinutes 15); CloudFormation "
+        "refuses one longer than 1980 minutes (33 hours)"
+    ), problem
+    # A bake time given is the one counted: 0 and 9 steps of 220 are 1980, which it takes.
+    _write(
+        template,
+        template.read_text(encoding="utf-8").replace(
+            "        LinearConfiguration:",
+            "        BakeTimeInMinutes: 0\n        LinearConfiguration:",
+        ),
+    )
+    assert set(dry_run(template, {}).resources) == {"Service"}
+
+
 _LISTENER = """\
 Parameters:
   Proto: {Type: String, Default: HTTP, AllowedValues: [HTTP, HTTPS]}

@@ -1208,14 +1208,16 @@ _BAKE_TIMES = (
     ("LinearConfiguration", "StepBakeTimeInMinutes"),
     ("LinearConfiguration", "StepPercent"),
 )
-# What ECS takes for each of them when the template leaves it out, by strategy (Amazon ECS API
-# Reference: CanaryConfiguration's canaryBakeTimeInMinutes "The default value is 10",
+# What the service takes for each of them when the template leaves it out, by strategy (Amazon
+# ECS API Reference: CanaryConfiguration's canaryBakeTimeInMinutes "The default value is 10",
 # LinearConfiguration's stepBakeTimeInMinutes "The default value is 6" and stepPercent "The
-# default value is 10.0"). BakeTimeInMinutes has no default documented for these strategies
-# (BLUE_GREEN "must provide" it), so it counts as 0: the sum is never more than ECS waits.
+# default value is 10.0"; CloudFormation Template Reference, AWS::ECS::Service
+# DeploymentConfiguration, BakeTimeInMinutes: "For blue/green, linear, and canary deployments,
+# the value is set to 15 minutes").
 _ECS_DEFAULTS: dict[str, dict[tuple[str, ...], float]] = {
-    "CANARY": {_BAKE_TIMES[1]: 10},
-    "LINEAR": {_BAKE_TIMES[2]: 6, _BAKE_TIMES[3]: 10.0},
+    "BLUE_GREEN": {_BAKE_TIMES[0]: 15},
+    "CANARY": {_BAKE_TIMES[0]: 15, _BAKE_TIMES[1]: 10},
+    "LINEAR": {_BAKE_TIMES[0]: 15, _BAKE_TIMES[2]: 6, _BAKE_TIMES[3]: 10.0},
 }
 
 
