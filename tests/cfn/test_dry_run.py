@@ -1577,6 +1577,8 @@ _LISTENER = """\
 Parameters:
   Proto: {Type: String, Default: HTTP, AllowedValues: [HTTP, HTTPS]}
   Cert: {Type: String, Default: ""}
+Conditions:
+  HasCert: !Not [!Equals [!Ref Cert, ""]]
 Resources:
   Lb:
     Type: AWS::ElasticLoadBalancingV2::LoadBalancer
@@ -1612,12 +1614,24 @@ _ARN = "arn:aws:acm:us-east-1:123456789012:certificate/1"
             {"Proto": "HTTPS"},
             "parameter Proto: the HTTPS listener Listener has 2",
         ),
+        # A certificate without its ARN is none ("Set CertificateArn to the certificate ARN"):
+        # written so, or left so by an Fn::If's AWS::NoValue.
+        ("[{}]", {"Proto": "HTTPS"}, "parameter Proto: the HTTPS listener Listener has no"),
+        (
+            "[{CertificateArn: !If [HasCert, !Ref Cert, !Ref AWS::NoValue]}]",
+            {"Proto": "HTTPS"},
+            "parameters Proto and Cert: the HTTPS listener Listener has no",
+        ),
     ],
 )
 def test_an_https_listener_needs_exactly_one_certificate(tmp_path, certificates, values, refused):
     """ "You must provide exactly one certificate if the listener protocol is HTTPS or TLS"
     (AWS::ElasticLoadBalancingV2::Listener, Certificates,
-    https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-listener.html).
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-listener.html),
+    and a certificate is its ARN: "You must provide exactly one certificate. Set CertificateArn
+    to the certificate ARN" (Elastic Load Balancing API, ModifyListener's Certificates, as
+    CreateListener's;
+    https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/elasticloadbalancingv2/aws.sdk.kotlin.services.elasticloadbalancingv2.model/-modify-listener-request/certificates.html).
     cfn-lint's E3676 sees it only of a Protocol written in the template; one a parameter gives
     passed validate ("CloudFormation would accept these values") and failed the stack."""
     template = _write(tmp_path / "t.yaml", _LISTENER.replace("CERTIFICATES", certificates))

@@ -886,8 +886,10 @@ def _listener_certificate_problems(
     """An HTTPS or TLS listener without exactly one certificate: "You must provide exactly one
     certificate if the listener protocol is HTTPS or TLS" (AWS::ElasticLoadBalancingV2::Listener,
     Certificates, Template Reference), so the stack would fail creating it. cfn-lint says so
-    (E3676) of a ``Protocol`` the template writes, not of one a parameter gives; a certificate
-    ARN given empty is none."""
+    (E3676) of a ``Protocol`` the template writes, not of one a parameter gives. A certificate
+    is its ARN ("Set CertificateArn to the certificate ARN", Elastic Load Balancing API,
+    CreateListener): one without (an ``Fn::If``'s ``AWS::NoValue`` left none) or given empty
+    is none."""
     problems = []
     for logical_id, body in resources.items():
         if body.get("Type") != "AWS::ElasticLoadBalancingV2::Listener":
@@ -896,7 +898,11 @@ def _listener_certificate_problems(
         protocol, certificates = properties.get("Protocol"), properties.get("Certificates", [])
         if protocol not in ("HTTPS", "TLS") or not isinstance(certificates, list):
             continue  # another protocol, or a value known once the stack runs
-        count = sum(1 for item in certificates if item != {"CertificateArn": ""})
+        count = sum(
+            1
+            for item in certificates
+            if not isinstance(item, Mapping) or item.get("CertificateArn") not in (None, "")
+        )
         if count == 1:
             continue
         given = _given_by(template, logical_id, "Protocol", values, {protocol}.__contains__)
