@@ -1622,6 +1622,13 @@ _ARN = "arn:aws:acm:us-east-1:123456789012:certificate/1"
             {"Proto": "HTTPS"},
             "parameters Proto and Cert: the HTTPS listener Listener has no",
         ),
+        # Two certificates besides an empty one: the empty one is not why there are two.
+        (
+            f"[{{CertificateArn: !Ref Cert}}, {{CertificateArn: {_ARN}}}, "
+            f"{{CertificateArn: {_ARN}2}}]",
+            {"Proto": "HTTPS", "Cert": ""},
+            "parameter Proto: the HTTPS listener Listener has 2",
+        ),
     ],
 )
 def test_an_https_listener_needs_exactly_one_certificate(tmp_path, certificates, values, refused):

@@ -906,7 +906,8 @@ def _listener_certificate_problems(
         if count == 1:
             continue
         given = _given_by(template, logical_id, "Protocol", values, {protocol}.__contains__)
-        given += _given_by(template, logical_id, "Certificates", values, lambda v: v == "")
+        if count == 0:  # an ARN given empty is why there is none (not why there are two)
+            given += _given_by(template, logical_id, "Certificates", values, lambda v: v == "")
         more = " (more go in an AWS::ElasticLoadBalancingV2::ListenerCertificate)" * (count > 1)
         has = f"{count} certificates" if count else "no certificate"
         problems.append(
