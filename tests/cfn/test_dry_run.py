@@ -1639,8 +1639,9 @@ def test_an_https_listener_needs_exactly_one_certificate(tmp_path, certificates,
     to the certificate ARN" (Elastic Load Balancing API, ModifyListener's Certificates, as
     CreateListener's;
     https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/elasticloadbalancingv2/aws.sdk.kotlin.services.elasticloadbalancingv2.model/-modify-listener-request/certificates.html).
-    cfn-lint's E3676 sees it only of a Protocol written in the template; one a parameter gives
-    passed validate ("CloudFormation would accept these values") and failed the stack."""
+    cfn-lint's E3676 asks only for a Certificates key, of a Protocol written in the template
+    (cfn-lint passes a written HTTPS with [] or with two); one a parameter gives passed
+    validate ("CloudFormation would accept these values") and failed the stack."""
     template = _write(tmp_path / "t.yaml", _LISTENER.replace("CERTIFICATES", certificates))
     if refused is None:
         assert "Listener" in dry_run(template, values).resources

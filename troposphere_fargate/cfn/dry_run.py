@@ -885,8 +885,9 @@ def _listener_certificate_problems(
 ) -> list[str]:
     """An HTTPS or TLS listener without exactly one certificate: "You must provide exactly one
     certificate if the listener protocol is HTTPS or TLS" (AWS::ElasticLoadBalancingV2::Listener,
-    Certificates, Template Reference), so the stack would fail creating it. cfn-lint says so
-    (E3676) of a ``Protocol`` the template writes, not of one a parameter gives. A certificate
+    Certificates, Template Reference), so the stack would fail creating it. cfn-lint's E3676
+    asks only that a ``Protocol`` the template writes has a ``Certificates`` key (its schema's
+    "required"): not of one a parameter gives, and an empty list or two pass it. A certificate
     is its ARN ("Set CertificateArn to the certificate ARN", Elastic Load Balancing API,
     CreateListener): one without (an ``Fn::If``'s ``AWS::NoValue`` left none) or given empty
     is none."""
