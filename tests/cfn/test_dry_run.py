@@ -1524,11 +1524,23 @@ def test_a_linear_deployment_without_a_step_percent_is_counted_in_ecs_default_st
     with pytest.raises(DryRunFailed) as failed:
         dry_run(template, {})
     assert failed.value.problems == [
-        "t.yaml: Service: a LINEAR deployment would wait 2700 minutes in all (with ECS's "
+        "t.yaml: Service: a LINEAR deployment would wait 2700 minutes in all (with the "
         "defaults for what the template leaves out: StepPercent 10); CloudFormation refuses one "
         "longer than 1980 minutes (33 hours) when it creates or updates the service, or gives up "
         "on it after 36 hours: shorten the bake times"
     ]
+    # 9 steps of 230 wait 2070: past the 33 hours, not the 36 at which CloudFormation's
+    # operations "time out", so the refusal hangs on its count taking ECS's default.
+    _write(template, template.read_text(encoding="utf-8").replace(": 300}", ": 230}"))
+    with pytest.raises(DryRunFailed) as failed:
+        dry_run(template, {})
+    assert failed.value.problems == [
+        "t.yaml: Service: a LINEAR deployment would wait 2070 minutes in all (with the "
+        "defaults for what the template leaves out: StepPercent 10); CloudFormation refuses one "
+        "longer than 1980 minutes (33 hours) when it creates or updates the service, if its "
+        "count takes ECS's defaults: shorten the bake times"
+    ]
+    _write(template, template.read_text(encoding="utf-8").replace(": 230}", ": 300}"))
     # A StepPercent given is the one counted: 4 steps of 300 (20 %) wait 1200.
     _write(
         template,
@@ -1558,9 +1570,10 @@ def test_a_deployment_without_a_bake_time_is_counted_with_the_15_minutes_cloudfo
         dry_run(template, {})
     (problem,) = failed.value.problems
     assert problem.startswith(
-        "t.yaml: Service: a LINEAR deployment would wait 1995 minutes in all (with ECS's "
+        "t.yaml: Service: a LINEAR deployment would wait 1995 minutes in all (with the "
         "defaults for what the template leaves out: BakeTimeInMinutes 15); CloudFormation "
-        "refuses one longer than 1980 minutes (33 hours)"
+        "refuses one longer than 1980 minutes (33 hours) when it creates or updates the "
+        "service: shorten the bake times"
     ), problem
     # A bake time given is the one counted: 0 and 9 steps of 220 are 1980, which it takes.
     _write(

@@ -1222,6 +1222,7 @@ _BAKE_TIMES = (
 # default value is 10.0"; CloudFormation Template Reference, AWS::ECS::Service
 # DeploymentConfiguration, BakeTimeInMinutes: "For blue/green, linear, and canary deployments,
 # the value is set to 15 minutes").
+_TIMEOUT_MINUTES = 36 * 60  # "CloudFormation operations time out after 36 hours"
 _ECS_DEFAULTS: dict[str, dict[tuple[str, ...], float]] = {
     "BLUE_GREEN": {_BAKE_TIMES[0]: 15},
     "CANARY": {_BAKE_TIMES[0]: 15, _BAKE_TIMES[1]: 10},
@@ -1272,15 +1273,23 @@ def _deployment_time_problems(
         ]
         what = f"parameters {', '.join(dict.fromkeys(given))}" if given else logical_id
         taken = ", ".join(f"{path[-1]} {value:g}" for path, value in defaults.items())
-        # Whether CloudFormation's own count takes ECS's defaults is not documented ("based on
-        # your template configuration"); ECS waits them, and CloudFormation's operations "time
-        # out after 36 hours" (LinearConfiguration, Template Reference) either way.
+        # Whether CloudFormation's own count takes ECS's defaults (the bake time's 15 minutes
+        # are its own) is not documented ("based on your template configuration"); ECS waits
+        # them, and CloudFormation's operations "time out after 36 hours" (LinearConfiguration,
+        # Template Reference): past those, either way.
+        either = ""
+        if set(defaults) - {_BAKE_TIMES[0]}:
+            either = (
+                ", or gives up on it after 36 hours"
+                if minutes > _TIMEOUT_MINUTES
+                else ", if its count takes ECS's defaults"
+            )
         problems.append(
             f"{what}: a {strategy} deployment would wait {minutes} minutes in all"
-            + (f" (with ECS's defaults for what the template leaves out: {taken})" if taken else "")
+            + (f" (with the defaults for what the template leaves out: {taken})" if taken else "")
             + f"; CloudFormation refuses one longer than {MAX_DEPLOYMENT_MINUTES} minutes "
             "(33 hours) when it creates or updates the service"
-            + (", or gives up on it after 36 hours" if taken else "")
+            + either
             + ": shorten the bake times"
         )
     return problems
