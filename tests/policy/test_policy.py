@@ -404,6 +404,32 @@ def test_our_own_rules_cannot_be_suppressed(guard, tmp_path):
     assert [(v.rule, v.suppressed) for v in found] == [("subnet_no_public_ip_on_launch", False)]
 
 
+def test_our_rules_read_a_short_form_get_att_as_cfn_guard_does(guard, tmp_path):
+    """cfn-guard reads ``!GetAtt TaskSecurityGroup.GroupId`` as the dotted text, not as a list
+    (the CloudFormation long form takes it too: "Fn::GetAtt can be passed a string argument not
+    only in YAML, but in JSON CloudFormation templates as well", aws/aws-cdk pull request
+    #10546): our rules that name a group or a route table by its logical ID read either
+    spelling. Before, a task group opened to a CIDR by a rule written this way, and a private
+    route table's default route to the internet gateway, passed `check`."""
+    template = tmp_path / "mine.yaml"
+    template.write_text(
+        "Resources:\n"
+        "  TaskIngress:\n    Type: AWS::EC2::SecurityGroupIngress\n    Properties:\n"
+        "      GroupId: !GetAtt TaskSecurityGroup.GroupId\n"
+        "      IpProtocol: tcp\n      FromPort: 8080\n      ToPort: 8080\n"
+        "      CidrIp: 10.0.0.0/8\n"
+        "  PrivateDefault:\n    Type: AWS::EC2::Route\n    Properties:\n"
+        "      RouteTableId: !GetAtt PrivateRouteTable.RouteTableId\n"
+        "      DestinationCidrBlock: 0.0.0.0/0\n      GatewayId: igw-0123456789abcdef0\n",
+        encoding="utf-8",
+    )
+    found = policy.run_guard(policy.POLICY_DIR, [template], guard, suppressible=False)
+    assert sorted((v.resource, v.rule) for v in found) == [
+        ("PrivateDefault", "private_default_route_via_nat"),
+        ("TaskIngress", "task_ingress_rules_from_security_groups_only"),
+    ]
+
+
 def _line_of(path: Path, resource: str) -> int:
     """The line of a resource's logical ID in a template we wrote (two spaces in)."""
     return path.read_text().splitlines().index(f"  {resource}:") + 1

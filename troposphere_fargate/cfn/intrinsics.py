@@ -41,8 +41,9 @@ def get_att(value: Any) -> tuple[str, Any] | None:
     """The logical ID and attribute an ``Fn::GetAtt`` names, in either spelling of its
     argument: ``[LogicalId, Attribute]``, or ``LogicalId.Attribute`` split at the first dot
     (``Stack.Outputs.Name`` is ``Stack`` and ``Outputs.Name``). The dotted text is the short
-    form's, and CloudFormation takes it in the long form too, JSON included ("``{"Fn::GetAtt":
-    "IamRole.Arn"}`` is valid", cdklabs/decdk issue #211; cfn-lint pull request #372). The
+    form's, and CloudFormation takes it in the long form too, JSON included ("Fn::GetAtt can be
+    passed a string argument not only in YAML, but in JSON CloudFormation templates as well",
+    aws/aws-cdk pull request #10546; cdklabs/decdk issue #211; cfn-lint pull request #372). The
     attribute may be a function (a ``Ref``). None for a value that is not one ``Fn::GetAtt``
     alone, or whose argument has another shape."""
     if not isinstance(value, Mapping) or len(value) != 1 or "Fn::GetAtt" not in value:
