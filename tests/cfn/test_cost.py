@@ -534,6 +534,38 @@ def test_a_service_without_a_strategy_runs_on_its_clusters_default_one(tmp_path,
     assert (found.spot, found.windows) == ((), ("Service",))
 
 
+def test_a_cluster_and_a_task_definition_named_by_get_att_are_followed(tmp_path):
+    """A service's ``Cluster`` is "the short name or full Amazon Resource Name (ARN) of the
+    cluster" and its ``TaskDefinition`` "the family and revision (family:revision) or full ARN
+    of the task definition" (AWS::ECS::Service, Template Reference): ``!GetAtt Cluster.Arn`` and
+    ``!GetAtt Task.TaskDefinitionArn`` name them as ``!Ref`` does. Before, only a ``Ref`` was
+    followed: the cluster's default strategy was "not known here", Windows tasks on its
+    FARGATE_SPOT were not refused, and of two task definitions the first was priced."""
+    spot = _CLUSTER.replace("DEFAULT", "FARGATE_SPOT")
+    for cluster in ("!GetAtt Cluster.Arn", "!GetAtt [Cluster, Arn]"):
+        template = _in_a_cluster(tmp_path, cluster)
+        template.write_text(template.read_text() + spot)
+        assert footprint(dry_run(template, {})).spot == ("Service",), cluster
+    for cluster, task in (
+        ("!GetAtt Cluster.Arn", "!Ref Task"),
+        ("!Ref Cluster", "!GetAtt Task.TaskDefinitionArn"),
+    ):
+        windows = _in_a_cluster(tmp_path, cluster, windows=True)
+        windows.write_text(windows.read_text().replace("!Ref Task\n", f"{task}\n") + spot)
+        with pytest.raises(DryRunFailed) as failed:
+            dry_run(windows, {})
+        problem = failed.value.problems[0]
+        assert "places its tasks of Task (WINDOWS_SERVER_2022_CORE) on FARGATE_SPOT" in problem
+    # Two task definitions: the one the service names is priced, not the first.
+    template = tmp_path / "own.yaml"
+    text = _OWN_SERVICE.replace("CPU", "256").replace("MEMORY", "512").replace("COUNT", "2")
+    big = text[text.index("  Task:\n") : text.index("  Service:\n")].replace("Task:", "Big:")
+    big = big.replace("Cpu: 256", "Cpu: 1024").replace("Memory: 512", "Memory: 2048")
+    text = text.replace("  Service:\n", big + "  Service:\n")
+    template.write_text(text.replace("!Ref Task\n", "!GetAtt Big.TaskDefinitionArn\n"))
+    assert footprint(dry_run(template, {})).tasks == [("Service", 2, 1.0, 2.0, "X86_64")]
+
+
 @pytest.mark.parametrize("cluster", ["!ImportValue shared-cluster", "shared", None])
 def test_a_service_on_another_stacks_clusters_default_strategy_says_it_is_not_known(
     tmp_path, cluster

@@ -1002,6 +1002,17 @@ def _own_placement(properties: Mapping[str, Any]) -> _Placement | None:
     return None
 
 
+def _named_resource(value: Any) -> str | None:
+    """The logical ID a ``Ref`` or an ``Fn::GetAtt`` (either spelling) names, or None: a
+    service's ``Cluster`` is the cluster's name (``Ref``) or its ``Arn``, its
+    ``TaskDefinition`` the definition's ``Ref`` or ``TaskDefinitionArn`` (Template Reference,
+    each type's return values)."""
+    if isinstance(value, Mapping) and len(value) == 1 and isinstance(value.get("Ref"), str):
+        return str(value["Ref"])
+    parts = get_att(value)
+    return parts[0] if parts else None
+
+
 def _cluster_default(resources: Mapping[str, dict[str, Any]], cluster: str) -> _Placement:
     """The default capacity provider strategy of ``cluster``, a cluster of ``resources``: that
     of the ``ClusterCapacityProviderAssociations`` of it (which sets the cluster's, as
@@ -1009,6 +1020,7 @@ def _cluster_default(resources: Mapping[str, dict[str, Any]], cluster: str) -> _
     when it has neither)."""
     for name, body in resources.items():
         properties = body.get("Properties") or {}
+        # Its Cluster is "The name of the cluster" (the schema): a Ref.
         targets = properties.get("Cluster") == {"Ref": cluster}
         if body.get("Type") == CLUSTER_ASSOCIATIONS and targets:
             return _Placement(properties.get("DefaultCapacityProviderStrategy"), name)
@@ -1028,8 +1040,7 @@ def _placement_in(
     own = _own_placement(properties)
     if own is not None:
         return own
-    cluster = properties.get("Cluster")
-    name = cluster.get("Ref") if isinstance(cluster, Mapping) else None
+    name = _named_resource(properties.get("Cluster"))
     if isinstance(name, str) and (resources.get(name) or {}).get("Type") == CLUSTER:
         return _cluster_default(resources, name)
     return None
@@ -1053,8 +1064,7 @@ def _windows_spot_problems(
         placement = _placement_in(resources, properties)
         if placement is None or not _uses_spot(placement.strategy):
             continue
-        task = properties.get("TaskDefinition")
-        name = task.get("Ref") if isinstance(task, Mapping) else None
+        name = _named_resource(properties.get("TaskDefinition"))
         if not isinstance(name, str) or name not in resources:
             continue  # another stack's task definition: what it runs is not known here
         definition = resources[name]
@@ -2648,8 +2658,7 @@ def _task_definition(
     runs: the one of its stack its ``TaskDefinition`` refers to, else (an ARN, another stack's)
     the first of its stack."""
     stack_path = service.rpartition("/")[0]
-    reference = properties.get("TaskDefinition")
-    target = reference.get("Ref") if isinstance(reference, Mapping) else None
+    target = _named_resource(properties.get("TaskDefinition"))
     if isinstance(target, str):
         body = every.get(f"{stack_path}/{target}" if stack_path else target) or {}
         if body.get("Type") == "AWS::ECS::TaskDefinition":
