@@ -195,6 +195,32 @@ def test_an_identical_file_written_meanwhile_is_no_failure(s3, templates, capsys
     assert "published 7 file(s)" in out  # the eighth was there, as uploaded
 
 
+def test_publish_returns_what_it_uploaded_and_what_was_there_already(s3, templates, monkeypatch):
+    """The Python API's account of a publish: ``uploaded`` in upload order, ``unchanged`` what
+    the bucket held already (found before the upload, or written meanwhile as uploaded)."""
+    files = read_version(templates, __version__)
+    destination = Destination(BUCKET, PREFIX, __version__, "us-east-1")
+    first = publish(s3, files, destination)
+    assert first.uploaded[-2:] == [MANIFEST, "root.yaml"]
+    assert sorted(first.uploaded) == sorted(files) and first.unchanged == []
+    again = publish(s3, files, destination)
+    assert again.uploaded == [] and sorted(again.unchanged) == sorted(files)
+
+    _written_meanwhile(monkeypatch, "service.yaml", files["service.yaml"])
+    meanwhile = publish(s3, files, Destination(BUCKET, "other/", __version__, "us-east-1"))
+    assert meanwhile.unchanged == ["service.yaml"]
+    assert sorted(meanwhile.uploaded) == sorted(set(files) - {"service.yaml"})
+
+
+def test_templates_are_uploaded_with_their_content_type(s3, templates):
+    assert run(templates) == 0
+    types = {key.rsplit("/", 1)[1]: head["ContentType"] for key, head in _heads(s3).items()}
+    assert types == {
+        name: "application/json" if name.endswith(".json") else "application/x-yaml"
+        for name in read_version(templates, __version__)
+    }
+
+
 def test_a_different_file_written_meanwhile_stops_the_publish(s3, templates, capsys, monkeypatch):
     _written_meanwhile(monkeypatch, "service.yaml", b"somebody else's template")
     assert run(templates) == 1
@@ -331,6 +357,41 @@ def test_a_file_missing_from_the_folder_or_the_manifest_is_reported(templates):
         read_version(templates, __version__)
 
 
+def test_a_file_whose_size_differs_from_the_manifest_is_reported(templates):
+    """The manifest records each file's size as well as its sha256: a manifest whose size is
+    another file's is not the one the build wrote with it."""
+    manifest = templates / __version__ / MANIFEST
+    document = json.loads(manifest.read_text())
+    document["files"]["network.yaml"]["bytes"] += 1
+    manifest.write_text(json.dumps(document))
+    with pytest.raises(PublishError, match=r"network\.yaml does not match its sha256"):
+        read_version(templates, __version__)
+
+
+def test_a_version_without_a_root_template_is_not_published(templates):
+    """Nothing launches a version without its root.yaml: refused, even when the manifest
+    agrees that it has none."""
+    folder = templates / __version__
+    document = json.loads((folder / MANIFEST).read_text())
+    del document["files"]["root.yaml"]
+    (folder / MANIFEST).write_text(json.dumps(document))
+    (folder / "root.yaml").unlink()
+    with pytest.raises(PublishError, match=rf"^{re.escape(str(folder))} has no root\.yaml"):
+        read_version(templates, __version__)
+
+
+def test_templates_that_are_another_versions_folder_say_which_version_to_give(
+    templates, offline, capsys
+):
+    older = templates / "0.3.0"
+    shutil.copytree(REPO / "templates" / "0.3.0", older)
+    assert run(older, "--region", "eu-west-1", "--dry-run") == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"troposphere-fargate: error: --templates {older} is a version folder itself: give "
+        f"the folder that holds it (--templates {templates} --version 0.3.0)"
+    ]
+
+
 def test_an_older_version_that_does_not_match_is_not_told_to_build_again(templates):
     """This package's build writes its own version only: 0.1.0 comes from 0.1.0's build."""
     shutil.copytree(REPO / "templates" / "0.1.0", templates / "0.1.0")
@@ -438,6 +499,19 @@ def test_launch_url_prefills_bucket_and_prefix():
         "param_TemplateBucketName": [BUCKET],
         "param_TemplateKeyPrefix": [PREFIX],
     }
+
+
+def test_a_plus_in_the_version_is_percent_encoded_in_the_urls_given_to_aws():
+    """A version folder may be named 1.0.0+shop (a release name takes "+"); in a URL's path S3
+    may read a bare "+" otherwise: "Plus ("+")" is among the "Characters that might require
+    special handling ... and will likely need to be URL encoded"
+    (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html). The console link
+    and the Service Catalog artifact get the encoded URL."""
+    destination = Destination(BUCKET, PREFIX, "1.0.0+shop", "eu-west-1")
+    encoded = f"https://{BUCKET}.s3.eu-west-1.amazonaws.com/{PREFIX}1.0.0%2Bshop/root.yaml"
+    assert destination.url("root.yaml") == encoded
+    query = parse_qs(urlsplit(launch_url(destination)).fragment.split("?", 1)[1])
+    assert query["templateURL"] == [encoded]
 
 
 def test_launch_url_uses_the_partitions_console():
@@ -666,6 +740,21 @@ def test_a_service_catalog_error_says_what_aws_said(catalog):
     )
 
 
+@pytest.mark.parametrize(
+    ("code", "message", "says"),
+    [
+        ("ThrottlingException", "ThrottlingException", "ThrottlingException"),  # said once
+        ("", "Rate exceeded", "Rate exceeded"),  # a message without a code
+    ],
+)
+def test_a_service_catalog_error_says_each_thing_aws_said_once(catalog, code, message, says):
+    client, stub = catalog
+    stub.add_client_error("list_provisioning_artifacts", code, message)
+    with pytest.raises(PublishError) as refused:
+        add_to_catalog(client, "prod-abc", DESTINATION)
+    assert str(refused.value) == f"Service Catalog error for product prod-abc: {says}"
+
+
 def test_manifest_of_another_version_is_refused(templates):
     manifest = templates / __version__ / MANIFEST
     document = json.loads(manifest.read_text())
@@ -681,6 +770,8 @@ def test_manifest_of_another_version_is_refused(templates):
         {"version": __version__, "files": 3},
         {"version": __version__, "files": {"network.yaml": 3}},
         {"version": __version__, "files": {"network.yaml": {"bytes": "1", "sha256": "ab"}}},
+        {"version": __version__, "files": {"network.yaml": {"bytes": 1, "sha256": 1}}},
+        {"version": __version__, "files": {"network.yaml": {"bytes": True, "sha256": "ab"}}},
         [],
         "files",
     ],
