@@ -300,6 +300,64 @@ def test_a_conflict_that_left_nothing_says_to_publish_again(stubbed_s3, code):
     )
 
 
+@pytest.mark.parametrize("code", ["412", "PreconditionFailed"])
+def test_a_key_that_existed_then_went_is_no_conflict_to_retry(stubbed_s3, code):
+    """A 412 says the key existed ("Uploads the object only if the object key name does not
+    already exist", If-None-Match, as above): gone when read back, somebody else wrote (and
+    removed) it; only a 409 is the conflict after which nothing was written."""
+    client, stub = stubbed_s3
+    _refused_upload(stub, code, 412, "precondition")
+    stub.add_client_error("get_object", "NoSuchKey", "The specified key does not exist.", 404)
+    assert _refusal(client) == (
+        f"s3://{BUCKET}/{PREFIX}{__version__}/root.yaml was written by someone else while "
+        "publishing; check it and publish again"
+    )
+
+
+def test_an_upload_refused_for_another_reason_is_not_read_back(stubbed_s3):
+    """Only a conditional refusal means the key may hold this very file; any other error (here
+    no s3:PutObject) is the publish's error, without a read the Stubber was not given."""
+    client, stub = stubbed_s3
+    _refused_upload(stub, "AccessDenied", 403, "Access Denied")
+    assert _refusal(client).startswith(f"access denied to s3://{BUCKET}/{PREFIX}{__version__}/")
+
+
+def test_a_refused_upload_whose_read_back_cannot_connect_says_both(stubbed_s3, monkeypatch):
+    """The read after a refusal may fail without an answer from S3 (a BotoCoreError such as a
+    lost connection): still one line naming the refusal, not the connection error alone."""
+    from botocore.exceptions import EndpointConnectionError
+
+    client, stub = stubbed_s3
+    _refused_upload(stub, "PreconditionFailed", 412, "precondition")
+    reads = []
+    stubbed_get = client.get_object
+
+    def get_object(**kwargs):
+        reads.append(kwargs["Key"])
+        if len(reads) > 1:  # the read back, after the refused upload
+            raise EndpointConnectionError(endpoint_url="https://s3.amazonaws.com")
+        return stubbed_get(**kwargs)
+
+    monkeypatch.setattr(client, "get_object", get_object)
+    refusal = _refusal(client)
+    assert refusal.startswith(f"S3 refused the conditional upload of s3://{BUCKET}/")
+    assert "reading it back to compare failed (Could not connect to the endpoint URL" in refusal
+
+
+def test_an_upload_that_reads_back_otherwise_stops_the_publish(stubbed_s3):
+    """S3 checks the SHA-256 on receipt; the read back checks the rest of the trip (a proxy, a
+    bucket that transforms what it stores): root.yaml is not reported as published."""
+    client, stub = stubbed_s3
+    stub.add_response("head_bucket", {}, {"Bucket": BUCKET})
+    stub.add_client_error("get_object", "NoSuchKey", "The specified key does not exist.", 404)
+    stub.add_response("put_object", {})
+    stub.add_response("get_object", _body(b"not ours"))
+    assert _refusal(client) == (
+        f"s3://{BUCKET}/{PREFIX}{__version__}/root.yaml does not read back as uploaded; "
+        "publish again"
+    )
+
+
 def test_a_refused_upload_that_cannot_be_read_back_says_both(stubbed_s3):
     """After a 412 (the key exists: If-None-Match, as above), the object is read to tell this
     very file from another. That read can be refused when the refusal was not: GetObject needs
@@ -922,7 +980,38 @@ def test_organization_sharing_off_says_how_to_turn_it_on(catalog):
         share_portfolio(client, "port-1", ORG)
 
 
-@pytest.mark.parametrize("target", ["o-short", "ou-1", "12345678901", "org-abcdef1234", ""])
+# AWS Organizations' ID patterns: an account is "exactly 12 digits"; an OU "begins with "ou-"
+# followed by from 4 to 32 lowercase letters or digits ... followed by a second "-" dash and from
+# 8 to 32 additional lowercase letters or digits"
+# (https://docs.aws.amazon.com/organizations/latest/APIReference/API_Child.html); an
+# organization ID "requires "o-" followed by from 10 to 32 lowercase letters or digits" (the
+# Organizations API model's Organization.Id, as its SDKs document it).
+LONGEST_IDS = [
+    ("o-" + "a" * 32, "ORGANIZATION"),
+    ("ou-" + "a" * 32 + "-" + "b" * 32, "ORGANIZATIONAL_UNIT"),
+]
+SHORTEST_IDS = [("o-" + "a" * 10, "ORGANIZATION"), ("ou-abcd-" + "b" * 8, "ORGANIZATIONAL_UNIT")]
+
+
+@pytest.mark.parametrize(("target", "kind"), LONGEST_IDS + SHORTEST_IDS)
+def test_the_shortest_and_longest_ids_organizations_gives_are_share_targets(target, kind):
+    from troposphere_fargate.release.publish import share_target
+
+    assert share_target(target) == (kind, target)
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "o-short",
+        "ou-1",
+        "12345678901",
+        "org-abcdef1234",
+        "",
+        "1234567890123",  # 13 digits: an account id and one more
+        *(target + "a" for target, _ in LONGEST_IDS),
+    ],
+)
 def test_a_share_target_that_is_no_id_is_refused_before_any_call(target):
     from troposphere_fargate.release.publish import share_target
 
