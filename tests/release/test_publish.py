@@ -319,7 +319,42 @@ def test_an_upload_refused_for_another_reason_is_not_read_back(stubbed_s3):
     no s3:PutObject) is the publish's error, without a read the Stubber was not given."""
     client, stub = stubbed_s3
     _refused_upload(stub, "AccessDenied", 403, "Access Denied")
-    assert _refusal(client).startswith(f"access denied to s3://{BUCKET}/{PREFIX}{__version__}/")
+    assert _refusal(client) == (
+        f"access denied to s3://{BUCKET}/{PREFIX}{__version__}/: publishing needs s3:ListBucket, "
+        "s3:GetObject and s3:PutObject there, in a bucket of the expected account "
+        "(--bucket-owner; by default the account publishing)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("code", "message", "says"),
+    [
+        ("BadDigest", "checksum", "its checksum did not match (BadDigest)"),
+        (
+            "XAmzContentSHA256Mismatch",
+            "checksum",
+            "its checksum did not match (XAmzContentSHA256Mismatch)",
+        ),
+        ("InternalError", "We encountered an internal error. Please try again.", None),
+    ],
+)
+def test_an_upload_s3_refuses_says_what_s3_said(stubbed_s3, code, message, says):
+    client, stub = stubbed_s3
+    _refused_upload(stub, code, 400, message)
+    where = f"s3://{BUCKET}/{PREFIX}{__version__}/"
+    assert _refusal(client) == (
+        f"S3 refused an upload to {where}root.yaml: {says}"
+        if says
+        else f"S3 error on {where}: {code}: {message}"
+    )
+
+
+def test_a_bucket_gone_after_its_check_is_said_to_be_gone(stubbed_s3):
+    """HEAD answers a missing bucket with a bare 404; a GET in it names NoSuchBucket."""
+    client, stub = stubbed_s3
+    stub.add_response("head_bucket", {}, {"Bucket": BUCKET})
+    stub.add_client_error("get_object", "NoSuchBucket", "The specified bucket does not exist", 404)
+    assert _refusal(client) == f"bucket {BUCKET} does not exist (or is not visible here)"
 
 
 def test_a_refused_upload_whose_read_back_cannot_connect_says_both(stubbed_s3, monkeypatch):
