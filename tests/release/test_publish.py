@@ -1139,6 +1139,27 @@ def test_regions_and_shares_that_cannot_work_are_refused_before_any_call(
     assert message in capsys.readouterr().err
 
 
+def test_deploy_command_stages_a_root_only_when_it_is_too_large_to_send_inline(tmp_path):
+    """A template body is sent inline up to "a maximum length of 51,200 bytes"
+    (https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/cloudformation/aws.sdk.kotlin.services.cloudformation.model/-validate-template-request/template-body.html):
+    a root of exactly that size needs no --s3-bucket, one byte more does."""
+    from troposphere_fargate.release.publish import INLINE_TEMPLATE_BYTES
+
+    assert INLINE_TEMPLATE_BYTES == 51_200
+    root = tmp_path / __version__ / "root.yaml"
+    root.parent.mkdir()
+    destination = Destination(BUCKET, PREFIX, __version__, "eu-west-1")
+    head = "Parameters:\n  ContainerImage:\n    Type: String\n"
+    for size, staged in ((INLINE_TEMPLATE_BYTES, False), (INLINE_TEMPLATE_BYTES + 1, True)):
+        root.write_text(head + "#" * (size - len(head) - 1) + "\n")
+        assert root.stat().st_size == size
+        command = deploy_command(destination, templates=tmp_path)
+        assert (f"--s3-bucket {BUCKET} --s3-prefix {PREFIX}deploy " in command) is staged
+        assert command.endswith(
+            " ContainerImage=ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPOSITORY:TAG"
+        )
+
+
 def test_deploy_command_names_each_parameter_the_root_needs(tmp_path):
     """An application's root takes one image per service (WebContainerImage, ...), not the
     shipped root's ContainerImage: the printed command must be one CloudFormation accepts."""
