@@ -815,6 +815,17 @@ def test_an_unknown_product_is_a_one_line_error(catalog):
         add_to_catalog(client, "prod-nope", DESTINATION)
 
 
+def test_no_access_to_the_product_names_the_permissions_a_publish_needs(catalog):
+    client, stub = catalog
+    stub.add_client_error("list_provisioning_artifacts", "AccessDeniedException", "denied")
+    with pytest.raises(PublishError) as refused:
+        add_to_catalog(client, "prod-abc", DESTINATION)
+    assert str(refused.value) == (
+        "access denied to Service Catalog product prod-abc: needs "
+        "servicecatalog:ListProvisioningArtifacts and CreateProvisioningArtifact"
+    )
+
+
 def test_a_service_catalog_error_says_what_aws_said(catalog):
     """Against the emulator the error said "InvalidParametersException" and no more: AWS's
     message names the parameter."""
@@ -905,6 +916,9 @@ def test_idempotency_token_is_one_the_api_accepts_and_differs_per_product():
     assert re.fullmatch(shape.metadata["pattern"], token)
     assert shape.metadata["min"] <= len(token) <= shape.metadata["max"]
     assert token != idempotency_token("prod-xyz", DESTINATION)
+    # ...and per template location: the same version from another prefix is another artifact
+    elsewhere = Destination(BUCKET, "shop/", __version__, DESTINATION.region)
+    assert token != idempotency_token("prod-abc", elsewhere)
 
 
 def test_an_object_whose_metadata_lies_is_still_recognised_as_different(s3, templates, capsys):
