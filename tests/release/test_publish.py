@@ -815,6 +815,17 @@ def test_an_unknown_product_is_a_one_line_error(catalog):
         add_to_catalog(client, "prod-nope", DESTINATION)
 
 
+def test_the_check_before_the_uploads_says_an_unknown_product_in_one_line(catalog):
+    from troposphere_fargate.release.publish import check_catalog_version
+
+    client, stub = catalog
+    stub.add_client_error(
+        "list_provisioning_artifacts", "ResourceNotFoundException", "no such product"
+    )
+    with pytest.raises(PublishError, match=r"^Service Catalog has no product prod-nope$"):
+        check_catalog_version(client, "prod-nope", DESTINATION)
+
+
 def test_no_access_to_the_product_names_the_permissions_a_publish_needs(catalog):
     client, stub = catalog
     stub.add_client_error("list_provisioning_artifacts", "AccessDeniedException", "denied")
