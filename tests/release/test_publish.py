@@ -970,6 +970,37 @@ def test_the_portfolio_is_the_one_that_holds_the_product(catalog):
         catalog_portfolio(client, "prod-abc")
 
 
+def test_a_product_in_no_portfolio_or_none_at_all_is_one_line(catalog):
+    from troposphere_fargate.release.publish import catalog_portfolio
+
+    client, stub = catalog
+    stub.add_response("list_portfolios_for_product", {}, {"ProductId": "prod-abc"})
+    with pytest.raises(
+        PublishError, match=r"^Service Catalog product prod-abc is in 0 portfolios \(none\)"
+    ):
+        catalog_portfolio(client, "prod-abc")
+    stub.add_client_error("list_portfolios_for_product", "ResourceNotFoundException", "gone")
+    with pytest.raises(PublishError, match=r"^Service Catalog has no product prod-abc$"):
+        catalog_portfolio(client, "prod-abc")
+
+
+@pytest.mark.parametrize(
+    ("code", "says"),
+    [
+        ("ResourceNotFoundException", "Service Catalog has no portfolio port-1"),
+        ("AccessDeniedException", "access denied to Service Catalog portfolio port-1"),
+    ],
+)
+def test_a_portfolio_that_cannot_be_shared_is_one_line(catalog, code, says):
+    from troposphere_fargate.release.publish import share_portfolio
+
+    client, stub = catalog
+    stub.add_client_error("describe_portfolio_shares", code, "refused")
+    with pytest.raises(PublishError) as refused:
+        share_portfolio(client, "port-1", ORG)
+    assert str(refused.value) == says
+
+
 @pytest.mark.parametrize(
     ("target", "node"),
     [
