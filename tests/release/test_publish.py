@@ -11,7 +11,7 @@ import json
 import re
 import shutil
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import boto3
 import pytest
@@ -1145,6 +1145,52 @@ def test_a_version_is_published_to_a_bucket_in_each_region(s3, templates, capsys
     assert "3 of 3 regions published" in out
 
 
+def test_without_a_region_the_version_is_published_for_the_buckets_region(s3, templates, capsys):
+    regional_buckets(s3, ["eu-west-1"])
+    argv = ["publish", "--bucket", f"{BUCKET}-eu-west-1", "--templates", str(templates)]
+    assert cli.main(argv) == 0
+    out = capsys.readouterr().out
+    assert "Launch Stack (eu-west-1):" in out
+    assert f"https://{BUCKET}-eu-west-1.s3.eu-west-1.amazonaws.com/" in unquote(out)
+    client = boto3.client("s3", region_name="eu-west-1")
+    listing = client.list_objects_v2(Bucket=f"{BUCKET}-eu-west-1")["Contents"]
+    assert f"{PREFIX}{__version__}/root.yaml" in {item["Key"] for item in listing}
+
+
+@pytest.mark.parametrize(
+    ("answer", "region"),
+    [
+        ({"BucketRegion": "eu-west-1"}, "eu-west-1"),
+        ({"ResponseMetadata": {"HTTPHeaders": {"x-amz-bucket-region": "eu-west-2"}}}, "eu-west-2"),
+        ({}, None),
+    ],
+)
+def test_the_buckets_region_is_what_s3_answers(stubbed_s3, answer, region):
+    from troposphere_fargate.release.publish import bucket_region
+
+    client, stub = stubbed_s3
+    stub.add_response("head_bucket", answer, {"Bucket": BUCKET})
+    assert bucket_region(client, BUCKET) == region
+
+
+def test_the_buckets_region_is_read_from_a_refusal_too(stubbed_s3):
+    """HeadBucket: "regardless of the permissions on the bucket, you will receive a response
+    header with the correct bucket location" (x-amz-bucket-region;
+    https://docs.aws.amazon.com/sdkfornet/v4/apidocs/items/S3/MIS3HeadBucketHeadBucketRequest.html):
+    a refused HEAD still tells the region, so "the bucket is in X, not Y" can be said."""
+    from botocore.exceptions import ClientError
+
+    from troposphere_fargate.release.publish import bucket_region
+
+    client, stub = stubbed_s3
+    headers = {"HTTPHeaders": {"x-amz-bucket-region": "ap-southeast-2"}}
+    stub.add_client_error("head_bucket", "403", "Forbidden", 403, response_meta=headers)
+    assert bucket_region(client, BUCKET) == "ap-southeast-2"
+    stub.add_client_error("head_bucket", "403", "Forbidden", 403)
+    with pytest.raises(ClientError):
+        bucket_region(client, BUCKET)
+
+
 def test_a_failing_region_does_not_stop_the_others_and_fails_the_command(s3, templates, capsys):
     regional_buckets(s3, REGIONS[:2])  # no bucket in ap-southeast-2
     argv = ["publish", "--bucket", BUCKET + "-{region}", "--regions", ",".join(REGIONS)]
@@ -1487,6 +1533,18 @@ def test_templates_that_are_a_file_or_a_version_folder_say_what_to_give(template
     assert capsys.readouterr().err.splitlines() == [
         f"troposphere-fargate: error: --templates {readme} is a file: give the folder of versions"
     ]
+
+
+def test_a_version_without_catalog_yaml_goes_into_a_product_unchecked(templates, offline, capsys):
+    """An application's build has no catalog.yaml (its root joins a product made elsewhere):
+    the region its catalog would claim is not asked for, and nothing refuses it."""
+    folder = templates / __version__
+    document = json.loads((folder / MANIFEST).read_text())
+    del document["files"]["catalog.yaml"]
+    (folder / MANIFEST).write_text(json.dumps(document))
+    (folder / "catalog.yaml").unlink()
+    extra = ["--catalog-product-id", "prod-abcdefghijklm", "--dry-run"]
+    assert run(templates, "--region", "eu-west-1", *extra) == 0, capsys.readouterr().err
 
 
 def test_a_publish_to_a_region_without_service_catalog_is_refused_before_any_call(
