@@ -543,6 +543,9 @@ def test_bucket_and_prefix_must_suit_the_templates(bucket, prefix, message, temp
     monkeypatch.setattr(boto3, "Session", no_session)
     with pytest.raises(PublishError, match=message):
         publish_release(templates, __version__, bucket, prefix, region="eu-west-1")
+    # without a region too: refused before S3 is asked which region the bucket is in
+    with pytest.raises(PublishError, match=message):
+        publish_release(templates, __version__, bucket, prefix)
 
 
 def test_access_denied_is_a_one_line_error(templates):
@@ -1353,10 +1356,20 @@ def test_every_request_says_which_account_must_own_the_bucket(s3, templates, mon
     assert {owner for _, owner in sent[1:]} == {"111122223333"}
 
 
-def test_a_bucket_owner_that_is_no_account_is_refused_before_any_call(templates, capsys):
-    assert run(templates, "--bucket-owner", "me") == 1
+@pytest.mark.parametrize("owner", ["me", ""])
+def test_a_bucket_owner_that_is_no_account_is_refused_before_any_call(templates, capsys, owner):
+    """An empty one too (``--bucket-owner "$OWNER"`` with OWNER unset): it is not taken as
+    "the account publishing", whose bucket may not be the one meant."""
+    assert run(templates, "--bucket-owner", owner) == 1
     assert capsys.readouterr().err.splitlines() == [
-        "troposphere-fargate: error: --bucket-owner 'me' is not an account ID (12 digits)"
+        f"troposphere-fargate: error: --bucket-owner {owner!r} is not an account ID (12 digits)"
+    ]
+
+
+def test_a_dry_run_to_a_region_that_is_no_region_name_says_so(templates, offline, capsys):
+    assert run(templates, "--region", "eu-wst", "--dry-run") == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "troposphere-fargate: error: 'eu-wst' is not a region name (such as eu-west-1)"
     ]
 
 
