@@ -1176,6 +1176,86 @@ def test_the_buckets_region_is_what_s3_answers(stubbed_s3, answer, region):
     assert bucket_region(client, BUCKET) == region
 
 
+@pytest.mark.parametrize(
+    ("region", "configured", "asked"),
+    [("cn-north-1", "us-east-1", "cn-north-1"), (None, "us-gov-west-1", "us-gov-west-1")],
+)
+def test_the_bucket_is_first_asked_for_in_the_partition_of_the_region(
+    templates, monkeypatch, region, configured, asked
+):
+    """ "You can make a HeadBucket call on any bucket name to any Region in the partition"
+    (https://docs.aws.amazon.com/sdkfornet/v4/apidocs/items/S3/MIS3HeadBucketHeadBucketRequest.html):
+    in the partition, so the first S3 client is the given region's, or the profile's."""
+    from botocore.exceptions import NoCredentialsError
+
+    clients = []
+
+    class Session:
+        region_name = configured
+
+        def __init__(self, **kwargs):
+            pass
+
+        def client(self, service, region_name=None):
+            clients.append((service, region_name))
+            raise NoCredentialsError()
+
+    monkeypatch.setattr(boto3, "Session", Session)
+    with pytest.raises(PublishError, match=r"^no AWS credentials found"):
+        publish_release(templates, __version__, BUCKET, PREFIX, region=region)
+    assert clients == [("s3", asked)]
+
+
+def test_a_bucket_in_another_region_than_the_one_given_is_refused(s3, templates, capsys):
+    regional_buckets(s3, ["eu-west-1"])
+    argv = ["--bucket", f"{BUCKET}-eu-west-1", "--region", "us-east-1"]
+    assert cli.main(["publish", *argv, "--templates", str(templates)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"troposphere-fargate: error: bucket {BUCKET}-eu-west-1 is in eu-west-1, not us-east-1: "
+        "stacks fetch nested templates from the bucket in their own region; publish to a "
+        "bucket there"
+    ]
+    client = boto3.client("s3", region_name="eu-west-1")
+    assert "Contents" not in client.list_objects_v2(Bucket=f"{BUCKET}-eu-west-1")
+
+
+def test_a_bucket_whose_region_s3_does_not_say_is_published_to_in_the_region_given(
+    templates, monkeypatch
+):
+    """An S3 that names no region (no BucketRegion, no x-amz-bucket-region) is taken to be in
+    the region given, not refused as "in None"."""
+    from types import SimpleNamespace
+
+    from botocore.exceptions import ClientError
+
+    class Bucket:
+        meta = SimpleNamespace(region_name="eu-west-1")
+
+        def __init__(self):
+            self.objects: dict[str, bytes] = {}
+
+        def head_bucket(self, **kwargs):
+            return {}
+
+        def get_object(self, Key, **kwargs):
+            if Key not in self.objects:
+                raise ClientError({"Error": {"Code": "NoSuchKey"}}, "GetObject")
+            return {"Body": io.BytesIO(self.objects[Key])}
+
+        def put_object(self, Key, Body, **kwargs):
+            self.objects[Key] = Body
+
+    bucket = Bucket()
+    session = SimpleNamespace(region_name=None, client=lambda service, region_name: bucket)
+    monkeypatch.setattr(boto3, "Session", lambda **kwargs: session)
+    owner = "111122223333"
+    release = publish_release(
+        templates, __version__, BUCKET, PREFIX, region="eu-west-1", bucket_owner=owner
+    )
+    assert release.destination.region == "eu-west-1"
+    assert f"{PREFIX}{__version__}/root.yaml" in bucket.objects
+
+
 def test_the_buckets_region_is_read_from_a_refusal_too(stubbed_s3):
     """HeadBucket: "regardless of the permissions on the bucket, you will receive a response
     header with the correct bucket location" (x-amz-bucket-region;
