@@ -740,7 +740,7 @@ def test_catalog_yaml_describes_its_version_as_publish_does(built_catalog):
     assert compute(artifact["Description"], values) == artifact_description(DESTINATION)
 
 
-def _publish_to_product(monkeypatch, catalog, templates) -> tuple[int, list[str]]:
+def _publish_to_product(monkeypatch, catalog, templates, *extra: str) -> tuple[int, list[str]]:
     """``publish --catalog-product-id prod-abc`` against the emulator's S3 and the stubbed
     Service Catalog: its exit code, and the calls made, in order."""
     client, _ = catalog
@@ -762,7 +762,8 @@ def _publish_to_product(monkeypatch, catalog, templates) -> tuple[int, list[str]
         return made
 
     monkeypatch.setattr(boto3.session.Session, "client", made)
-    return run(templates, "--region", "us-east-1", "--catalog-product-id", "prod-abc"), calls
+    argv = ["--region", "us-east-1", "--catalog-product-id", "prod-abc", *extra]
+    return run(templates, *argv), calls
 
 
 def test_a_version_the_product_refuses_stops_the_publish_before_any_upload(
@@ -807,6 +808,37 @@ def test_a_new_version_is_checked_before_the_uploads_and_added_after_them(
     assert f"Service Catalog product prod-abc: version {__version__} added" in (
         capsys.readouterr().out
     )
+
+
+def test_a_publish_shares_the_products_portfolio_with_each_target(
+    s3, templates, catalog, capsys, monkeypatch
+):
+    _, stub = catalog
+    destination = Destination(BUCKET, PREFIX, __version__, "us-east-1")
+    for _ in range(2):
+        stub.add_response("list_provisioning_artifacts", {}, {"ProductId": "prod-abc"})
+    _creates_version(stub, destination, artifact_description(destination))
+    stub.add_response(
+        "list_portfolios_for_product", {"PortfolioDetails": [{"Id": "port-1"}]},
+        {"ProductId": "prod-abc"},
+    )  # fmt: skip
+    for target, kind in ((ORG, "ORGANIZATION"), ("123456789012", "ACCOUNT")):
+        stub.add_response(
+            "describe_portfolio_shares", {"PortfolioShareDetails": []},
+            {"PortfolioId": "port-1", "Type": kind},
+        )  # fmt: skip
+        node = (
+            {"AccountId": target}
+            if kind == "ACCOUNT"
+            else {"OrganizationNode": {"Type": kind, "Value": target}}
+        )
+        stub.add_response("create_portfolio_share", {}, {"PortfolioId": "port-1", **node})
+    sharing = ["--share-with", ORG, "--share-with", "123456789012"]
+    code, _ = _publish_to_product(monkeypatch, catalog, templates, *sharing)
+    assert code == 0
+    out = capsys.readouterr().out
+    assert f"Service Catalog portfolio port-1: shared with {ORG} (" in out
+    assert "Service Catalog portfolio port-1: shared with 123456789012 (" in out
 
 
 def test_an_unknown_product_is_a_one_line_error(catalog):
@@ -1148,10 +1180,26 @@ def test_a_version_is_published_to_a_bucket_in_each_region(s3, templates, capsys
     assert "3 of 3 regions published" in out
 
 
-def test_without_a_region_the_version_is_published_for_the_buckets_region(s3, templates, capsys):
+def test_without_a_region_the_version_is_published_for_the_buckets_region(
+    s3, templates, capsys, monkeypatch
+):
+    """The profile's region is us-east-1 (the emulator's environment), the bucket's eu-west-1:
+    each upload is sent to eu-west-1 (a request's region is what policies such as
+    aws:RequestedRegion see)."""
     regional_buckets(s3, ["eu-west-1"])
+    regions: list[str] = []
+    real_client = boto3.session.Session.client
+
+    def made(self, name, *args, **kwargs):
+        client = real_client(self, name, *args, **kwargs)
+        region = client.meta.region_name
+        client.meta.events.register("before-call.s3.PutObject", lambda **_: regions.append(region))
+        return client
+
+    monkeypatch.setattr(boto3.session.Session, "client", made)
     argv = ["publish", "--bucket", f"{BUCKET}-eu-west-1", "--templates", str(templates)]
     assert cli.main(argv) == 0
+    assert regions and set(regions) == {"eu-west-1"}
     out = capsys.readouterr().out
     assert "Launch Stack (eu-west-1):" in out
     assert f"https://{BUCKET}-eu-west-1.s3.eu-west-1.amazonaws.com/" in unquote(out)
@@ -1254,6 +1302,62 @@ def test_a_bucket_whose_region_s3_does_not_say_is_published_to_in_the_region_giv
     )
     assert release.destination.region == "eu-west-1"
     assert f"{PREFIX}{__version__}/root.yaml" in bucket.objects
+
+
+def test_without_a_region_the_buckets_region_must_be_one_the_root_is_made_for(
+    tmp_path, monkeypatch
+):
+    """Without --region the region is the bucket's, known only once S3 is asked: it is checked
+    then, before any upload, as a given one is before any call."""
+    from types import SimpleNamespace
+
+    from troposphere_fargate.release.build import generate, write_version
+    from troposphere_fargate.release.spec import parse_spec
+
+    spec = (
+        "services:\n  web:\n    expose: public\n    routing: {path: /*, priority: 100}\n"
+        "    secrets:\n"
+        "      DB: arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf\n"
+    )
+    write_version(tmp_path, generate(parse_spec(spec, "shop.yaml")))
+    calls: list[str] = []
+
+    class Bucket:
+        meta = SimpleNamespace(region_name="cn-north-1")
+
+        def head_bucket(self, **kwargs):
+            return {"BucketRegion": "cn-north-1"}
+
+        def __getattr__(self, name):
+            calls.append(name)
+            raise AssertionError(f"{name} called")
+
+    session = SimpleNamespace(region_name=None, client=lambda service, region_name: Bucket())
+    monkeypatch.setattr(boto3, "Session", lambda **kwargs: session)
+    with pytest.raises(PublishError) as refused:
+        publish_release(tmp_path, __version__, "my-bucket", "shop/", bucket_owner="111122223333")
+    assert str(refused.value).endswith(
+        "and cn-north-1 is not one of them: publish to a bucket in one of them"
+    )
+    assert calls == []
+
+
+def test_a_request_that_gets_no_answer_is_one_line(templates, monkeypatch):
+    from types import SimpleNamespace
+
+    from botocore.exceptions import EndpointConnectionError
+
+    def client(service, region_name):
+        raise EndpointConnectionError(endpoint_url=f"https://s3.{region_name}.amazonaws.com")
+
+    session = SimpleNamespace(region_name=None, client=client)
+    monkeypatch.setattr(boto3, "Session", lambda **kwargs: session)
+    with pytest.raises(PublishError) as refused:
+        publish_release(templates, __version__, BUCKET, PREFIX, region="eu-west-1")
+    assert str(refused.value) == (
+        "AWS request failed: Could not connect to the endpoint URL: "
+        '"https://s3.eu-west-1.amazonaws.com"'
+    )
 
 
 def test_the_buckets_region_is_read_from_a_refusal_too(stubbed_s3):
