@@ -598,10 +598,10 @@ def test_launch_url_prefills_bucket_and_prefix():
 
 
 def test_a_plus_in_the_version_is_percent_encoded_in_the_urls_given_to_aws():
-    """A version folder may be named 1.0.0+shop (a release name takes "+"); in a URL's path S3
-    may read a bare "+" otherwise: "Plus ("+")" is among the "Characters that might require
-    special handling ... and will likely need to be URL encoded"
-    (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html). The console link
+    """A version folder may be named 1.0.0+shop (a release name takes "+"), and "Plus ("+")"
+    is among the key name characters that "might require additional code handling and will
+    likely need to be URL encoded" (S3 User Guide, object key naming guidelines,
+    https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html). The console link
     and the Service Catalog artifact get the encoded URL."""
     destination = Destination(BUCKET, PREFIX, "1.0.0+shop", "eu-west-1")
     encoded = f"https://{BUCKET}.s3.eu-west-1.amazonaws.com/{PREFIX}1.0.0%2Bshop/root.yaml"
