@@ -610,6 +610,30 @@ def test_a_plus_in_the_version_is_percent_encoded_in_the_urls_given_to_aws():
     assert query["templateURL"] == [encoded]
 
 
+def test_a_plus_in_the_version_is_percent_encoded_in_the_templates_urls_too():
+    """The root's nested stacks, the StackSet's template and the Service Catalog artifact
+    are fetched from URLs the templates build themselves: S3 reads a "+" in a URL's path as a
+    space ("Amazon S3 has a bug wherein it treats the + character in the path component of all
+    URLs as a space", https://github.com/dnbert/prm/pull/46; the User Guide's "will likely need
+    to be URL encoded", above), so 1.0.0+shop's nested stacks were not found. Each URL has
+    1.0.0%2Bshop, and the length publish checks is of that URL."""
+    from troposphere_fargate.release.build import generate
+
+    files = generate(version="1.0.0+shop")
+    for name in ("root.yaml", "stackset.yaml", "catalog.yaml"):
+        text = files[name]
+        assert "}1.0.0%2Bshop/" in text, name
+        # (a description may say 1.0.0+shop/, and an s3:// URI name the key as it is)
+        assert not [url for url in re.findall(r"https://\S+", text) if "+shop" in url], name
+    nested = set(re.findall(r"}1\.0\.0%2Bshop/([a-z]+\.yaml)", files["root.yaml"]))
+    assert nested == {"network.yaml", "service.yaml"}
+    destination = Destination(BUCKET, PREFIX, "1.0.0+shop", "eu-west-1")
+    assert destination.url("network.yaml", encoded=False) == (
+        f"https://{BUCKET}.s3.eu-west-1.amazonaws.com/{PREFIX}1.0.0%2Bshop/network.yaml"
+    )
+    assert destination.key("network.yaml") == f"{PREFIX}1.0.0+shop/network.yaml"  # S3's key
+
+
 def test_launch_url_uses_the_partitions_console():
     china = launch_url(Destination(BUCKET, PREFIX, __version__, "cn-north-1"))
     assert china.startswith("https://console.amazonaws.cn/")

@@ -187,12 +187,21 @@ class QuotaError(WiringError):
         self.section = section
 
 
+def version_in_url(version: str) -> str:
+    """A release name as a segment of a template's URL: its ``+`` (semantic versioning's build
+    metadata, ``1.0.0+shop``) percent-encoded, ``%2B``. S3 reads a ``+`` in a URL's path as a
+    space ("Plus (+)" is among the characters that "will likely need to be URL encoded", Amazon
+    S3 User Guide, object key naming guidelines), so the nested stacks of such a version would
+    not be found; the other characters a release name takes need no encoding."""
+    return version.replace("+", "%2B")
+
+
 def template_url(version: str, filename: str) -> Sub:
     """Where a published child template lives, for the region the stack is created in."""
     bucket, prefix = TEMPLATE_BUCKET_NAME, TEMPLATE_KEY_PREFIX
     return Sub(
         f"https://${{{bucket}}}.s3.${{AWS::Region}}.${{AWS::URLSuffix}}/${{{prefix}}}"
-        f"{version}/{filename}"
+        f"{version_in_url(version)}/{filename}"
     )
 
 
@@ -204,7 +213,7 @@ def nested_template_url(version: str, filename: str) -> If:
     bucket, prefix = TEMPLATE_BUCKET_NAME, TEMPLATE_KEY_PREFIX
     per_region = Sub(
         f"https://${{{bucket}}}-${{AWS::Region}}.s3.${{AWS::Region}}.${{AWS::URLSuffix}}/"
-        f"${{{prefix}}}{version}/{filename}"
+        f"${{{prefix}}}{version_in_url(version)}/{filename}"
     )
     return If(BUCKET_PER_REGION, per_region, template_url(version, filename))
 

@@ -283,7 +283,8 @@ def stackset_template(built: Mapping[str, Mapping[str, Any]], version: str) -> T
             ],
             TemplateURL=Sub(
                 f"https://${{{root.TEMPLATE_BUCKET_NAME}}}-${{AWS::Region}}.s3.${{AWS::Region}}."
-                f"${{AWS::URLSuffix}}/${{{root.TEMPLATE_KEY_PREFIX}}}{version}/{root.FILENAME}"
+                f"${{AWS::URLSuffix}}/${{{root.TEMPLATE_KEY_PREFIX}}}{root.version_in_url(version)}/"
+                f"{root.FILENAME}"
             ),
             Parameters=[
                 cloudformation.Parameter(ParameterKey=name, ParameterValue=value)

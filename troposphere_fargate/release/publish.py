@@ -37,6 +37,7 @@ from ..layers.root import (
     KEY_PREFIX_PATTERN,
     TEMPLATE_BUCKET_NAME,
     TEMPLATE_KEY_PREFIX,
+    version_in_url,
 )
 from ..layers.root import (
     FILENAME as ROOT_FILENAME,
@@ -82,11 +83,11 @@ class Destination:
 
     def url(self, filename: str, *, encoded: bool = True) -> str:
         """The HTTPS URL of a published template; as the root template builds it for a nested
-        template (its TemplateURL: the prefix as given, no percent-encoding) when not
-        ``encoded``."""
-        key = self.key(filename)
+        template (its TemplateURL: the prefix as given, the version's ``+`` as ``%2B``, see
+        version_in_url) when not ``encoded``."""
+        key = f"{self.prefix}{version_in_url(self.version)}/{filename}"
         return f"https://{self.bucket}.s3.{self.region}.{self.url_suffix}/" + (
-            quote(key) if encoded else key
+            quote(self.key(filename)) if encoded else key
         )
 
 
@@ -759,7 +760,7 @@ def _refuse_regions(
     # The URLs the root builds for its nested stacks, as written (no percent-encoding: the
     # root's Fn::Sub joins the bucket, the region and the prefix as they are given).
     root_text = files.get(ROOT_FILENAME, b"").decode("utf-8", "replace")
-    version = re.escape(destination.version)
+    version = re.escape(version_in_url(destination.version))
     nested = sorted(set(re.findall(rf"}}{version}/([A-Za-z0-9_.-]+\.yaml)", root_text)))
     longest = max(nested, key=len, default=None)
     if longest is not None:
