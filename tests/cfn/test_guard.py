@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from troposphere_fargate.cfn import guard
 
 # A rule about the template itself (``Description exists``), failed by a template without a
@@ -193,3 +195,44 @@ def test_a_suppression_hides_the_rule_it_names_and_no_other(tmp_path):
         ("Other", "rule_a", False),
         ("Bucket", "rule_b", False),
     ]
+
+
+def test_templates_of_one_stem_are_each_checked(tmp_path):
+    """Each template is staged as a copy of its own (``NNN.yaml``): copies named after the
+    template (``a.yaml`` for both ``a.yaml`` and ``a.yml``) would overwrite each other, and the
+    gate would pass the first template, never checked."""
+    paths = [tmp_path / "a.yaml", tmp_path / "a.yml", tmp_path / "sub" / "a.yaml"]
+    paths[-1].parent.mkdir()
+    for path in paths:
+        path.write_text("Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n")
+    found = guard.run_guard(tmp_path, paths, _fake_guard(tmp_path, [TEMPLATE_LEVEL]))
+    assert sorted(v.template for v in found) == ["a.yaml", "a.yaml", "a.yml"]
+    with guard.staged(paths) as copies:
+        assert list(copies.values()) == paths
+        assert [copy.read_text() for copy in copies] == [path.read_text() for path in paths]
+
+
+def test_a_file_that_is_not_yaml_has_no_resource_lines(tmp_path):
+    """resource_lines is for pointing at a line: a file it cannot read points nowhere, it
+    does not stop the report."""
+    broken = tmp_path / "t.yaml"
+    broken.write_text("Resources: [\n")
+    assert guard.resource_lines(broken) == {}
+    undecodable = tmp_path / "u.yaml"
+    undecodable.write_bytes(b"Resources:\n  \xff: x\n")
+    assert guard.resource_lines(undecodable) == {}
+    assert guard.resource_lines(tmp_path / "missing.yaml") == {}
+
+
+@pytest.mark.parametrize("rules", ["{rule_a: true}", "rule_a"])
+def test_suppressed_rules_not_written_as_a_list_suppress_nothing(tmp_path, rules):
+    """Only a list of rule names suppresses (see guard._suppressions): a mapping of them, or one
+    name alone, is another tool's or a mistake's shape, and the rule stays a failure."""
+    template = tmp_path / "t.yaml"
+    template.write_text(
+        "Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n    Metadata:\n      guard:\n"
+        f"        SuppressedRules: {rules}\n        Reasons: {{rule_a: the reason}}\n"
+    )
+    fake = _fake_guard(tmp_path, [_resource_failure("rule_a", "Bucket")])
+    found = guard.run_guard(tmp_path, [template], fake)
+    assert [(v.resource, v.rule, v.suppressed) for v in found] == [("Bucket", "rule_a", False)]
