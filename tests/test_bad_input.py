@@ -16,7 +16,9 @@ import troposphere_fargate as tf
 from tests import tools
 from tests.support import EXPANDED
 from troposphere_fargate import __version__, cli
+from troposphere_fargate.cfn import yaml11
 from troposphere_fargate.cfn.diff import folders_inside
+from troposphere_fargate.cfn.lint import Finding
 
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED = REPO / "templates" / __version__
@@ -1512,6 +1514,67 @@ def test_check_s_yaml_column_shows_a_json_template_was_not_read_so(tmp_path):
     paths = [tmp_path / "a.json", tmp_path / "b.yaml"]
     report = checks.CheckReport(paths, [], {}, {}, {"b.yaml": []})
     assert [row[:3] for row in report.rows()] == [("a.json", "0", "-"), ("b.yaml", "0", "0")]
+
+
+def test_check_s_row_counts_each_template_s_own_findings_per_gate(tmp_path):
+    """A row counts its own template's findings: cfn-lint's, the misread scalars ("-" for a JSON
+    template, not read so), each gate's failures (a suppressed violation is none), "-" for a gate
+    that did not run, and last the suppressed violations."""
+    from troposphere_fargate.cfn.guard import Violation
+    from troposphere_fargate.release import checks
+
+    paths = [tmp_path / "a.yaml", tmp_path / "b.yaml", tmp_path / "c.json"]
+    misread = {"a.yaml": [], "b.yaml": yaml11.misreadings("Id: 098369216593\n")}
+    control_tower = [
+        Violation("a.yaml", "r1", "A"),
+        Violation("a.yaml", "r2", "A", "because"),
+        Violation("a.yaml", "r3", "A", "because"),
+        Violation("b.yaml", "r1", "B"),
+        Violation("b.yaml", "r2", "B"),
+    ]
+    report = checks.CheckReport(
+        paths,
+        [Finding("b.yaml", 3, 5, "W3005", "obsolete DependsOn")],
+        {checks.CONTROL_TOWER: control_tower, checks.OWN_RULES: [Violation("c.json", "o1", "")]},
+        {checks.CHECKOV: "not installed"},
+        misread,
+    )
+    assert report.header() == (
+        "template", "cfn-lint", "yaml 1.1", "control-tower", "own rules", "checkov", "suppressed"
+    )  # fmt: skip
+    assert report.rows() == [
+        ("a.yaml", "0", "0", "1", "0", "-", "2"),
+        ("b.yaml", "1", "1", "2", "0", "-", "0"),
+        ("c.json", "0", "-", "0", "1", "-", "0"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("lint", "misread", "transformed", "suppressed", "failed"),
+    [
+        ([], [], [], True, False),  # suppressed violations alone pass
+        ([], [], [], False, True),
+        ([Finding("t.yaml", 1, 1, "I3011", "x")], [], [], True, True),
+        ([], yaml11.misreadings("Id: 098369216593\n"), [], True, True),
+        ([], [], ["AWS::Include"], True, True),
+    ],
+)
+def test_check_fails_on_any_gate_s_finding_and_not_on_a_suppressed_one(
+    tmp_path, lint, misread, transformed, suppressed, failed
+):
+    from troposphere_fargate.cfn.guard import Violation
+    from troposphere_fargate.release import checks
+
+    violation = Violation("t.yaml", "r1", "Bucket", "because" if suppressed else None)
+    report = checks.CheckReport(
+        [tmp_path / "t.yaml"],
+        lint,
+        {checks.CONTROL_TOWER: [violation], checks.OWN_RULES: []},
+        {},
+        {"t.yaml": misread},
+        {"t.yaml": transformed} if transformed else {},
+    )
+    assert report.failed is failed
 
 
 def test_a_tab_indented_json_template_s_resources_have_lines(tmp_path):
