@@ -1,0 +1,154 @@
+"""``check``'s gates run together (``check_templates``), with a fake cfn-guard and a fake checkov
+that print reports in their tools' form (see tests/cfn/test_guard.py and test_checkov.py):
+which gate ran on what, which gate takes suppressions, and what the report holds. cfn-lint
+and the YAML 1.1 reading are the real ones. tests/policy/test_policy.py runs the real tools."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+
+import pytest
+
+from troposphere_fargate.cfn import policy_tools
+from troposphere_fargate.cfn.guard import POLICY_DIR
+from troposphere_fargate.release import checks
+
+# A cfn-guard that fails the resource Bucket of each template it is given: our own rules
+# (POLICY_DIR) with own_rule, any other rules folder with ct_rule.
+FAKE_GUARD = f"""#!{sys.executable}
+import json, sys
+args = sys.argv
+rules = args[args.index("--rules") + 1]
+rule = "own_rule" if rules == {str(POLICY_DIR)!r} else "ct_rule"
+failure = {{"Rule": {{"name": rule, "checks": [{{"Clause": {{"Unary": {{"check": {{"UnResolved":
+    {{"value": {{"traversed_to": {{"path": "/Resources/Bucket/Properties"}}}}}}}},
+    "messages": {{"custom_message": rule + " says so."}}}}}}}}]}}}}
+data = [args[i + 1] for i, a in enumerate(args) if a == "--data"]
+print(json.dumps([{{"name": name, "metadata": {{}}, "status": "FAIL", "not_compliant": [failure],
+    "not_applicable": [], "compliant": []}} for name in data]))
+sys.exit(19)
+"""
+
+# A checkov that fails CKV_AWS_18 on the resource Bucket of each file it is given.
+FAKE_CHECKOV = f"""#!{sys.executable}
+import json, sys
+args = sys.argv
+files = [args[i + 1] for i, a in enumerate(args) if a == "-f"]
+print(json.dumps({{"check_type": "cloudformation", "results": {{"failed_checks": [
+    {{"check_id": "CKV_AWS_18", "check_name": "logging", "check_result": {{"result": "FAILED"}},
+      "resource": "AWS::S3::Bucket.Bucket", "file_abs_path": f, "file_line_range": [5, 9]}}
+    for f in files], "skipped_checks": [], "parsing_errors": []}}}}))
+"""
+
+# Both rules suppressed on Bucket, with a reason: only the Control Tower gate takes it.
+TEMPLATE = """Parameters:
+  Unused:
+    Type: String
+Resources:
+  Bucket:
+    Type: AWS::S3::Bucket
+    Metadata:
+      guard:
+        SuppressedRules: [ct_rule, own_rule]
+        Reasons: {ct_rule: a reason, own_rule: a reason}
+    Properties:
+      Tags: [{Key: Public, Value: yes}]
+"""
+
+
+@pytest.fixture
+def fake_tools(tmp_path, monkeypatch):
+    """cfn-guard, its Control Tower rules folder and checkov, faked."""
+    tools = tmp_path / "tools"
+    (tools / "control-tower").mkdir(parents=True)
+    for name, text in (("cfn-guard", FAKE_GUARD), ("checkov", FAKE_CHECKOV)):
+        (tools / name).write_text(text)
+        (tools / name).chmod(0o755)
+    monkeypatch.setenv("CFN_GUARD", str(tools / "cfn-guard"))
+    monkeypatch.setenv("CONTROL_TOWER_GUARD_RULES", str(tools / "control-tower"))
+    monkeypatch.setenv("CHECKOV", str(tools / "checkov"))
+    return tools
+
+
+def test_each_gate_runs_on_every_template_and_only_control_tower_takes_suppressions(
+    tmp_path, fake_tools
+):
+    yaml_template = tmp_path / "t.yaml"
+    yaml_template.write_text(TEMPLATE)
+    json_template = tmp_path / "j.json"
+    json_template.write_text(
+        json.dumps({"Resources": {"Bucket": {"Type": "AWS::S3::Bucket"}}}, indent=1)
+    )
+    report = checks.check_templates([yaml_template, json_template], fetch=False)
+    found = {
+        gate: [(v.template, v.rule, v.resource, v.suppressed_because) for v in violations]
+        for gate, violations in report.violations.items()
+    }
+    assert found == {
+        checks.CONTROL_TOWER: [
+            ("j.json", "ct_rule", "Bucket", None),
+            ("t.yaml", "ct_rule", "Bucket", "a reason"),
+        ],
+        checks.OWN_RULES: [
+            ("j.json", "own_rule", "Bucket", None),
+            ("t.yaml", "own_rule", "Bucket", None),
+        ],
+        checks.CHECKOV: [
+            ("j.json", "CKV_AWS_18", "Bucket", None),
+            ("t.yaml", "CKV_AWS_18", "Bucket", None),
+        ],
+    }
+    assert report.not_run == {}
+    # cfn-lint's W2001 (an unused parameter); the tag value yes, true to YAML 1.1; a JSON
+    # template is typed by its quotes, so not read for misread scalars at all.
+    assert [(f.filename, f.rule) for f in report.lint] == [("t.yaml", "W2001")]
+    assert {name: [m.text for m in found] for name, found in report.misread.items()} == {
+        "t.yaml": ["yes"]
+    }
+    assert report.transformed == {}
+    assert report.failed
+
+
+def test_without_checkov_its_gate_is_reported_not_run(tmp_path, fake_tools, monkeypatch):
+    monkeypatch.setattr(policy_tools, "find_checkov", lambda: None)
+    template = tmp_path / "t.json"
+    template.write_text(json.dumps({"Resources": {"Bucket": {"Type": "AWS::S3::Bucket"}}}))
+    report = checks.check_templates([template], fetch=False)
+    assert sorted(report.violations) == [checks.CONTROL_TOWER, checks.OWN_RULES]
+    assert report.not_run == {checks.CHECKOV: checks.no_checkov()}
+    assert report.misread == {} and report.transformed == {}
+
+
+def test_a_guard_that_fails_stops_the_check_with_its_first_line(tmp_path, fake_tools):
+    (fake_tools / "cfn-guard").write_text(
+        f"#!{sys.executable}\nimport sys\n"
+        "print('Error: the first line\\nthe second line', file=sys.stderr)\nsys.exit(5)\n"
+    )
+    template = tmp_path / "t.yaml"
+    template.write_text(TEMPLATE)
+    with pytest.raises(checks.CheckError) as error:
+        checks.check_templates([template], fetch=False)
+    assert str(error.value) == "cfn-guard failed (5): Error: the first line"
+
+
+def test_a_folder_s_templates_are_its_files_of_a_template_extension_in_any_case(tmp_path):
+    """``B.YAML`` is a template as ``a.yaml`` is (the copies the gates read are renamed, see
+    guard.staged); a folder named ``old.yaml`` inside is not a file, and ``manifest.json`` is
+    the release's manifest."""
+    for name in ("a.yaml", "B.YAML", "c.Json", "d.template", "e.yml", "notes.txt", "manifest.json"):
+        (tmp_path / name).write_text("Resources: {}\n")
+    (tmp_path / "old.yaml").mkdir()
+    found = checks.template_paths([str(tmp_path)], tmp_path / "templates")
+    assert [p.name for p in found] == ["B.YAML", "a.yaml", "c.Json", "d.template", "e.yml"]
+
+
+def test_a_name_of_neither_a_file_nor_a_folder_is_said(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(
+        checks.CheckError, match=f"^{re.escape(str(fifo))}: neither a template file nor a folder$"
+    ):
+        checks.template_paths([str(fifo)], tmp_path / "templates")
