@@ -205,17 +205,25 @@ def template_url(version: str, filename: str) -> Sub:
     )
 
 
-def nested_template_url(version: str, filename: str) -> If:
-    """Where the root's nested template lives: in ``TemplateBucketName`` of the stack's region,
-    or, with ``TemplateBucketPerRegion``, in ``<TemplateBucketName>-<region>`` (the buckets
-    ``publish --bucket NAME-{region} --regions`` fills, which a StackSet across regions needs:
-    its instances all get the same parameter values)."""
+def regional_template_url(version: str, filename: str) -> Sub:
+    """Where a published template lives in ``<TemplateBucketName>-<region>`` of the stack's
+    region (the buckets ``publish --bucket NAME-{region} --regions`` fills)."""
     bucket, prefix = TEMPLATE_BUCKET_NAME, TEMPLATE_KEY_PREFIX
-    per_region = Sub(
+    return Sub(
         f"https://${{{bucket}}}-${{AWS::Region}}.s3.${{AWS::Region}}.${{AWS::URLSuffix}}/"
         f"${{{prefix}}}{version_in_url(version)}/{filename}"
     )
-    return If(BUCKET_PER_REGION, per_region, template_url(version, filename))
+
+
+def nested_template_url(version: str, filename: str) -> If:
+    """Where the root's nested template lives: in ``TemplateBucketName`` of the stack's region,
+    or, with ``TemplateBucketPerRegion``, in ``<TemplateBucketName>-<region>`` (which a
+    StackSet across regions needs: its instances all get the same parameter values)."""
+    return If(
+        BUCKET_PER_REGION,
+        regional_template_url(version, filename),
+        template_url(version, filename),
+    )
 
 
 def add_bucket_per_region_parameter(template: Template) -> None:

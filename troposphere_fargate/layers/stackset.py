@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from troposphere import Equals, If, NoValue, Ref, StackName, Sub, Template, cloudformation
+from troposphere import Equals, If, NoValue, Ref, StackName, Template, cloudformation
 
 from ..errors import expect_templates, expect_version
 from . import root, service
@@ -281,11 +281,7 @@ def stackset_template(built: Mapping[str, Mapping[str, Any]], version: str) -> T
                     Regions=Ref(DEPLOYMENT_REGIONS),
                 )
             ],
-            TemplateURL=Sub(
-                f"https://${{{root.TEMPLATE_BUCKET_NAME}}}-${{AWS::Region}}.s3.${{AWS::Region}}."
-                f"${{AWS::URLSuffix}}/${{{root.TEMPLATE_KEY_PREFIX}}}{root.version_in_url(version)}/"
-                f"{root.FILENAME}"
-            ),
+            TemplateURL=root.regional_template_url(version, root.FILENAME),
             Parameters=[
                 cloudformation.Parameter(ParameterKey=name, ParameterValue=value)
                 for name, value in sorted(passed.items())

@@ -85,10 +85,12 @@ class Destination:
         """The HTTPS URL of a published template; as the root template builds it for a nested
         template (its TemplateURL: the prefix as given, the version's ``+`` as ``%2B``, see
         version_in_url) when not ``encoded``."""
-        key = f"{self.prefix}{version_in_url(self.version)}/{filename}"
-        return f"https://{self.bucket}.s3.{self.region}.{self.url_suffix}/" + (
-            quote(self.key(filename)) if encoded else key
+        path = (
+            quote(self.key(filename))
+            if encoded
+            else f"{self.prefix}{version_in_url(self.version)}/{filename}"
         )
+        return f"https://{self.bucket}.s3.{self.region}.{self.url_suffix}/{path}"
 
 
 class _Links:
@@ -757,8 +759,8 @@ def _refuse_regions(
     _refuse_unclaimed_region(folder, files, region)
     if catalog_product_id:
         _refuse_catalog_region(folder, files, region)
-    # The URLs the root builds for its nested stacks, as written (no percent-encoding: the
-    # root's Fn::Sub joins the bucket, the region and the prefix as they are given).
+    # The URLs the root builds for its nested stacks, as written (the root's Fn::Sub joins the
+    # bucket, the region and the prefix as they are given, the version as version_in_url).
     root_text = files.get(ROOT_FILENAME, b"").decode("utf-8", "replace")
     version = re.escape(version_in_url(destination.version))
     nested = sorted(set(re.findall(rf"}}{version}/([A-Za-z0-9_.-]+\.yaml)", root_text)))
