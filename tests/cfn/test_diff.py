@@ -2329,13 +2329,24 @@ def test_a_custom_resource_given_another_service_token_fails_the_update():
     "replaced too", safe (aws-cloudformation-templates' SapPrivateLinkNoHostedZone.yaml, whose
     function was replaced)."""
     token = {"Fn::GetAtt": ["Handler", "Arn"]}
+    literal = diff_template("t.yaml", _custom("arn:aws:lambda:a"), _custom("arn:aws:lambda:b"))
+    assert _fails(literal)["resource Tagging"].startswith(
+        "the update fails: CloudFormation does not replace a custom resource for a new "
+        'ServiceToken ("Modifying service token is not allowed")'
+    )
+    # Another function's ARN is another token, as certainly as another literal is.
     moved = diff_template("t.yaml", _custom(token), _custom({"Fn::GetAtt": ["Other", "Arn"]}))
-    assert _fails(moved)["resource Tagging"].startswith(
+    assert _fails(moved) == _fails(literal)
+    # A token that may stay the same (an attribute two functions may share) may fail.
+    shared = diff_template(
+        "t.yaml",
+        _custom({"Fn::GetAtt": ["Handler", "SnapStartResponse.ApplyOn"]}),
+        _custom({"Fn::GetAtt": ["Other", "SnapStartResponse.ApplyOn"]}),
+    )
+    assert _fails(shared)["resource Tagging"].startswith(
         "the update fails if its ServiceToken changes: CloudFormation does not replace a "
         'custom resource for a new ServiceToken ("Modifying service token is not allowed")'
     )
-    literal = diff_template("t.yaml", _custom("arn:aws:lambda:a"), _custom("arn:aws:lambda:b"))
-    assert _fails(literal)["resource Tagging"].startswith("the update fails: CloudFormation")
     # The function replaced (a new name): its ARN, the token, is new.
     new = _custom(token)
     new["Resources"]["Handler"]["Properties"]["FunctionName"] = "renamed"
@@ -3823,6 +3834,115 @@ def test_a_dotted_get_att_that_names_another_resource_is_a_certain_change():
         assert finding.change.startswith(
             "exported value changes (it names Other instead of Bucket)"
         ), finding.change
+
+
+def _exported(resources: dict[str, str], value: Any) -> dict[str, Any]:
+    """A template of ``resources`` (logical ID -> type) exporting ``value``."""
+    return {
+        "Resources": {name: {"Type": kind} for name, kind in resources.items()},
+        "Outputs": {"Out": {"Value": value, "Export": {"Name": "x-out"}}},
+    }
+
+
+def test_an_output_naming_another_resource_changes_only_when_their_values_cannot_be_one():
+    """Another resource's ARN (or its own generated ID, its schema's only primary identifier)
+    is another value, also inside an ``Fn::Sub`` otherwise the same; another resource's
+    attribute that two resources can share is not (every application load balancer of a
+    region has one ``CanonicalHostedZoneID``: "use the value that corresponds with the region
+    that you created your load balancer in", the Elastic Load Balancing endpoints table of the
+    AWS General Reference, https://docs.aws.amazon.com/general/latest/gr/elb.html, as
+    https://repost.aws/questions/QUxBm_VpvST7a_2mTd8aNKZA quotes it; a secret's ARN is also
+    its target attachment's Ref). diff called those certain changes of an exported output, and
+    a ``${Bucket.Arn}/*`` -> ``${Other.Arn}/*`` only a possible one."""
+    buckets = {"Bucket": "AWS::S3::Bucket", "Other": "AWS::S3::Bucket"}
+    balancers = {
+        "Public": "AWS::ElasticLoadBalancingV2::LoadBalancer",
+        "Internal": "AWS::ElasticLoadBalancingV2::LoadBalancer",
+    }
+    groups = {"Tasks": "AWS::EC2::SecurityGroup", "Balancer": "AWS::EC2::SecurityGroup"}
+    secret = {
+        "Secret": "AWS::SecretsManager::Secret",
+        "Attachment": "AWS::SecretsManager::SecretTargetAttachment",
+    }
+    certain = "exported value changes (it names {} instead of {}): CloudFormation refuses"
+    cases = [
+        (buckets, {"Fn::Sub": "${Bucket.Arn}/*"}, {"Fn::Sub": "${Other.Arn}/*"}, "Other"),
+        (
+            buckets,
+            {"Fn::Sub": "${Bucket}"},
+            {"Fn::Sub": ["${B}", {"B": {"Ref": "Other"}}]},
+            "Other",
+        ),
+        (
+            groups,
+            {"Fn::GetAtt": "Tasks.GroupId"},
+            {"Fn::GetAtt": ["Balancer", "GroupId"]},
+            "Balancer",
+        ),
+        (
+            balancers,
+            {"Fn::GetAtt": "Public.LoadBalancerArn"},
+            {"Fn::GetAtt": "Internal.LoadBalancerArn"},
+            "Internal",
+        ),
+        (
+            balancers,
+            {"Fn::GetAtt": "Public.CanonicalHostedZoneID"},
+            {"Fn::GetAtt": "Internal.CanonicalHostedZoneID"},
+            None,
+        ),
+        (
+            balancers,
+            {"Fn::GetAtt": "Public.DNSName"},
+            {"Fn::GetAtt": "Internal.LoadBalancerArn"},
+            None,
+        ),
+        (secret, {"Ref": "Secret"}, {"Ref": "Attachment"}, None),
+        # Two variables changed: "${A}${B}" and "${C}${D}" can be one text.
+        (buckets, {"Fn::Sub": "${Bucket}${Other}"}, {"Fn::Sub": "${Other}${Bucket}"}, None),
+        (buckets, {"Fn::Sub": "${Bucket.Arn}/*"}, {"Fn::Sub": "${Other.Arn}/a/*"}, None),
+    ]
+    for resources, was, now, named in cases:
+        finding = only(
+            diff_template("t.yaml", _exported(resources, was), _exported(resources, now))
+        )
+        assert finding.severity == BREAKING
+        if named:
+            was_name = next(name for name in resources if name != named)
+            assert finding.change.startswith(certain.format(named, was_name)), (was, finding)
+        else:
+            assert finding.change.startswith("exported value may change"), (was, finding)
+
+
+def test_a_create_only_property_naming_another_resources_arn_replaces():
+    """A listener rule's ``ListenerArn`` (create-only) moved from one listener's
+    ``ListenerArn`` attribute to another's is a certain replacement, as ``Ref`` already was;
+    to an attribute two resources may share, a possible one."""
+
+    def rule(listener: Any) -> dict[str, Any]:
+        kind = "AWS::ElasticLoadBalancingV2::Listener"
+        properties = {"ListenerArn": listener, "Priority": 1, "Actions": [], "Conditions": []}
+        return {
+            "Resources": {
+                "Http": {"Type": kind},
+                "Https": {"Type": kind},
+                "Rule": {
+                    "Type": "AWS::ElasticLoadBalancingV2::ListenerRule",
+                    "Properties": properties,
+                },
+            }
+        }
+
+    def change(was: Any, now: Any) -> str:
+        return only(diff_template("t.yaml", rule(was), rule(now))).change
+
+    assert "ListenerArn replaces" in change(
+        {"Fn::GetAtt": "Http.ListenerArn"}, {"Fn::GetAtt": ["Https", "ListenerArn"]}
+    )
+    assert "ListenerArn replaces" in change({"Ref": "Http"}, {"Ref": "Https"})
+    assert "ListenerArn may replace" in change(
+        {"Fn::GetAtt": "Http.ListenerArn"}, {"Fn::GetAtt": "Http.ListenerArns"}
+    )
 
 
 def test_a_dotted_get_att_of_a_nested_output_is_followed():

@@ -23,7 +23,6 @@ from __future__ import annotations
 import functools
 import importlib.util
 import json
-import operator
 import os
 import re
 import shlex
@@ -611,14 +610,14 @@ def _replacements(
     resources: Mapping[str, Any],
 ) -> list[str]:
     """Property paths whose change replaces the resource, each marked certain or conditional:
-    certain when the values differ outside any function, or ``Ref`` two different
-    ``resources`` (``ListenerArn``: ``Ref HttpsListener`` -> ``Ref HttpListener``; see
-    :func:`_refs_another`)."""
+    certain when the values differ outside any function, or name two different ``resources``
+    (``ListenerArn``: ``Ref HttpsListener`` -> ``Ref HttpListener``; see
+    :func:`_two_resources`)."""
     found = []
     for path in _create_only(resource_type):
         before, after = _get(old, path), _get(new, path)
         if before != after:
-            certain = _certainly_differs(before, after) or _refs_another(before, after, resources)
+            certain = _certainly_differs(before, after) or _names_another(before, after, resources)
             how = "replaces" if certain else "may replace"
             found.append(f"{'.'.join(path)} {how}")
     for path in _conditionally_create_only(resource_type):
@@ -1370,24 +1369,20 @@ def _names_another(
     after: Any,
     resources: Mapping[str, Any],
     by: tuple[str, ...] = _NAMING,
-    differ: Callable[[str, str], bool] = operator.ne,
 ) -> bool:
-    """Whether, at the same place, the two values refer to two different resources (``Ref
-    HttpListener`` -> ``Ref HttpsListener``), through the functions ``by``, whose values
-    ``differ`` tells apart: they differ whatever the functions resolve to. Only through plain
+    """Whether, at the same place, the two values name two different resources through the
+    functions ``by`` in a way that makes them differ whatever they resolve to (``Ref
+    HttpListener`` -> ``Ref HttpsListener``; see :func:`_two_resources`). Only through plain
     lists and mappings: inside another function (an ``Fn::If``, an ``Fn::Select``) the place
     may not be the one used."""
-    was, now = _resource_of(before, resources, by), _resource_of(after, resources, by)
-    if was and now:
-        return differ(was, now)
+    if _two_resources(before, after, resources, by):
+        return True
     if _is_function(before) or _is_function(after):
         return False
     if isinstance(before, Mapping) and isinstance(after, Mapping) and set(before) == set(after):
-        return any(_names_another(before[key], after[key], resources, by, differ) for key in before)
+        return any(_names_another(before[key], after[key], resources, by) for key in before)
     if isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
-        return any(
-            _names_another(b, a, resources, by, differ) for b, a in zip(before, after, strict=True)
-        )
+        return any(_names_another(b, a, resources, by) for b, a in zip(before, after, strict=True))
     return False
 
 
@@ -1397,17 +1392,90 @@ def _names_another(
 _SHARED_REFS = frozenset({"AWS::Route53::RecordSet"})
 
 
-def _refs_another(before: Any, after: Any, resources: Mapping[str, Any]) -> bool:
-    """Whether the two values ``Ref`` two different resources of one type at the same place
-    (see :func:`_names_another`): two such resources never have one physical ID, but record
-    sets. Resources of two types may (a secret's ARN is also its target attachment's Ref), and
-    an ``Fn::GetAtt`` of two may be one value (two subnets' ``VpcId``)."""
+def _two_resources(
+    before: Any, after: Any, resources: Mapping[str, Any], by: tuple[str, ...] = _NAMING
+) -> tuple[str, str] | None:
+    """The two resources ``before`` and ``after`` name, when the two values differ whatever
+    they resolve to because of it: a ``Ref`` of two resources of one type (two such resources
+    never have one physical ID, but record sets), or an ``Fn::GetAtt`` of the same attribute
+    of two resources of one type when that attribute is the resource's own (``Arn``, or the
+    generated identifier the type's schema names as its only primary identifier: a security
+    group's ``GroupId``, a load balancer's ``LoadBalancerArn``). Resources of two types may
+    share a value (a secret's ARN is also its target attachment's Ref), and so may two
+    resources' other attributes (two subnets' ``VpcId``, two load balancers'
+    ``CanonicalHostedZoneID``). An ``Fn::Sub`` whose text is the same but for one such
+    variable (``${Bucket.Arn}/*`` -> ``${Other.Arn}/*``) names them too. None otherwise."""
+    was_parts, now_parts = _sub_variables(before), _sub_variables(after)
+    if was_parts is not None and now_parts is not None:
+        if len(was_parts) != len(now_parts):
+            return None
+        pairs = [(b, a) for b, a in zip(was_parts, now_parts, strict=True) if b != a]
+        if len(pairs) != 1:
+            return None
+        before, after = pairs[0]
+    if not (_is_function(before) and _is_function(after)):
+        return None
+    kind = next(iter(before))
+    if kind not in by or kind != next(iter(after)):
+        return None
+    was, now = _resource_of(before, resources, by), _resource_of(after, resources, by)
+    if not was or not now or was == now:
+        return None
+    was_type = resources[was].get("Type")
+    if was_type != resources[now].get("Type") or was_type in _SHARED_REFS:
+        return None
+    if kind == "Fn::GetAtt":
+        attribute = (get_att(before) or (None, None))[1]
+        if attribute != (get_att(after) or (None, None))[1]:
+            return None
+        if attribute != "Arn" and attribute not in _own_identifier(str(was_type)):
+            return None
+    return was, now
 
-    def differ(was: str, now: str) -> bool:
-        kind = resources[was].get("Type")
-        return was != now and kind == resources[now].get("Type") and kind not in _SHARED_REFS
 
-    return _names_another(before, after, resources, ("Ref",), differ)
+# An identifier's other attribute names: a security group's schema names ``Id`` its primary
+# identifier, and ``GroupId`` is the same value (the schema: "The group ID of the specified
+# security group"; Template Reference, AWS::EC2::SecurityGroup, Return values).
+_OTHER_IDENTIFIERS = {"AWS::EC2::SecurityGroup": frozenset({"GroupId"})}
+
+
+@functools.cache
+def _own_identifier(resource_type: str) -> frozenset[str]:
+    """The attributes that are a resource's own generated identifier: its schema's primary
+    identifier when that is one read-only property (not a name the template may give two
+    resources of two stacks, not a part of a composite such as an ECS service's cluster),
+    and :data:`_OTHER_IDENTIFIERS`."""
+    schema = _schema(resource_type)
+    identifier = [str(p).rsplit("/", 1)[-1] for p in schema.get("primaryIdentifier", [])]
+    read_only = {str(p).rsplit("/", 1)[-1] for p in schema.get("readOnlyProperties", [])}
+    own = frozenset(identifier) & read_only if len(identifier) == 1 else frozenset()
+    return own | _OTHER_IDENTIFIERS.get(resource_type, frozenset())
+
+
+def _sub_variables(value: Any) -> list[Any] | None:
+    """An ``Fn::Sub``'s text split into its literal parts and its variables, each variable a
+    ``Ref`` or an ``Fn::GetAtt`` of what it names (its own map's variables as they are given),
+    when the text is a string that escapes nothing; None otherwise."""
+    if not (isinstance(value, dict) and list(value) == ["Fn::Sub"]):
+        return None
+    sub = value["Fn::Sub"]
+    text, variables = (sub if isinstance(sub, list) and len(sub) == 2 else [sub, {}])[:2]
+    if not isinstance(text, str) or "${!" in text or not isinstance(variables, Mapping):
+        return None
+    parts: list[Any] = []
+    for index, piece in enumerate(SUB_VARIABLE.split(text)):
+        name = sub_name(piece) if index % 2 else None
+        if not index % 2:
+            parts.append(piece)
+        elif name is None:
+            return None
+        elif name in variables:
+            parts.append(variables[name])
+        elif "." in name:
+            parts.append({"Fn::GetAtt": name})
+        else:
+            parts.append({"Ref": name})
+    return parts
 
 
 # The resources ECS shifts weights on, and the property that holds their forward: a listener
@@ -2150,11 +2218,11 @@ def _changed_outputs(
         # A resource the value certainly held (outside any Fn::If) that the update deletes.
         dropped = sorted((_unconditional(was) & deleted) - referred(now))
         defaults = sorted(referred(now) & new_defaults)
-        was_resource, now_resource = _resource_of(was, resources), _resource_of(now, resources)
+        named = _two_resources(was, now, resources)
         if causes:
             found[name] = _Change(True, f"{', '.join(causes)} {_are(causes)} replaced")
-        elif was_resource and now_resource and was_resource != now_resource:
-            found[name] = _Change(True, f"it names {now_resource} instead of {was_resource}")
+        elif named:
+            found[name] = _Change(True, f"it names {named[1]} instead of {named[0]}")
         elif dropped:
             found[name] = _Change(True, f"{', '.join(dropped)} {_are(dropped)} deleted")
         elif _certainly_differs(was, now):
