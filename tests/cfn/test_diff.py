@@ -3076,6 +3076,27 @@ def _listener_rules(
     return {"Resources": {"Listener": listener, **rules}}
 
 
+def test_rules_naming_their_listener_by_its_listener_arn_attribute_are_on_that_listener():
+    """``!GetAtt Listener.ListenerArn`` is the listener's ``Ref`` (Template Reference,
+    AWS::ElasticLoadBalancingV2::Listener, Return values): a swap of two such rules' numbers
+    fails as it does with ``Ref``; diff took their listener for unknown and said nothing."""
+    for spelling in ("Listener.ListenerArn", ["Listener", "ListenerArn"]):
+        old, new = _two_rules((10, 20)), _two_rules((20, 10), ordered=True)
+        for template in (old, new):
+            for rule in ("First", "Second"):
+                template["Resources"][rule]["Properties"]["ListenerArn"] = {"Fn::GetAtt": spelling}
+        swapped = _priority_findings(diff({"t.yaml": old}, {"t.yaml": new}))
+        assert sorted(swapped) == ["First", "Second"]
+    # Another attribute is not the listener's ARN: nothing is known of it.
+    old, new = _two_rules((10, 20)), _two_rules((20, 10), ordered=True)
+    for template in (old, new):
+        for rule in ("First", "Second"):
+            template["Resources"][rule]["Properties"]["ListenerArn"] = {
+                "Fn::GetAtt": "Listener.Other"
+            }
+    assert _priority_findings(diff({"t.yaml": old}, {"t.yaml": new})) == {}
+
+
 def test_rules_on_a_replaced_listener_take_any_number():
     # A new load balancer replaces the listener, and the rules with it: on the new listener
     # no number is held.

@@ -3017,7 +3017,7 @@ def _rules(
             properties = resource.get("Properties") or {}
             listener = properties.get("ListenerArn") if isinstance(properties, Mapping) else None
             key: tuple[str, ...] | None = None
-            reference = listener.get("Ref") if isinstance(listener, Mapping) else None
+            reference = _listener_of(listener)
             placed = _PLACEHOLDER.fullmatch(listener) if isinstance(listener, str) else None
             parameter = placed.group(1) if placed else reference
             if isinstance(reference, str) and reference in resources:
@@ -3032,6 +3032,16 @@ def _rules(
             priority = properties.get("Priority") if isinstance(properties, Mapping) else None
             found[(file, name)] = _Rule(key, _priority(priority), "Condition" in resource)
     return found
+
+
+def _listener_of(value: Any) -> Any:
+    """The logical ID a rule's ``ListenerArn`` names: its ``Ref`` or its ``Fn::GetAtt`` of
+    ``ListenerArn`` (the same ARN: Template Reference, AWS::ElasticLoadBalancingV2::Listener,
+    Return values), in either spelling; None for another value."""
+    named = get_att(value)
+    if named:
+        return named[0] if named[1] == "ListenerArn" else None
+    return value.get("Ref") if isinstance(value, Mapping) else None
 
 
 def _update_order(new: Mapping[str, Mapping[str, Any]]) -> dict[tuple[str, str], set[str]]:
