@@ -3087,6 +3087,14 @@ def test_rules_naming_their_listener_by_its_listener_arn_attribute_are_on_that_l
                 template["Resources"][rule]["Properties"]["ListenerArn"] = {"Fn::GetAtt": spelling}
         swapped = _priority_findings(diff({"t.yaml": old}, {"t.yaml": new}))
         assert sorted(swapped) == ["First", "Second"]
+    # A custom resource's attribute of that name may be any listener's.
+    old, new = _two_rules((10, 20)), _two_rules((20, 10), ordered=True)
+    for template in (old, new):
+        template["Resources"]["Listener"]["Type"] = "Custom::ListenerLookup"
+        template["Resources"]["Second"]["Properties"]["ListenerArn"] = {
+            "Fn::GetAtt": "Listener.ListenerArn"
+        }
+    assert _priority_findings(diff({"t.yaml": old}, {"t.yaml": new})) == {}
     # Another attribute is not the listener's ARN: nothing is known of it.
     old, new = _two_rules((10, 20)), _two_rules((20, 10), ordered=True)
     for template in (old, new):
@@ -3866,15 +3874,19 @@ def _exported(resources: dict[str, str], value: Any) -> dict[str, Any]:
 
 
 def test_an_output_naming_another_resource_changes_only_when_their_values_cannot_be_one():
-    """Another resource's ARN (or its own generated ID, its schema's only primary identifier)
-    is another value, also inside an ``Fn::Sub`` otherwise the same; another resource's
+    """Another resource's ``Ref`` or ARN (or its own generated ID, its schema's primary
+    identifier) is another value, also inside an ``Fn::Sub`` otherwise the same but for
+    values no update changes; another resource's
     attribute that two resources can share is not (every application load balancer of a
     region has one ``CanonicalHostedZoneID``: "use the value that corresponds with the region
     that you created your load balancer in", the Elastic Load Balancing endpoints table of the
     AWS General Reference, https://docs.aws.amazon.com/general/latest/gr/elb.html, as
     https://repost.aws/questions/QUxBm_VpvST7a_2mTd8aNKZA quotes it; a secret's ARN is also
-    its target attachment's Ref). diff called those certain changes of an exported output, and
-    a ``${Bucket.Arn}/*`` -> ``${Other.Arn}/*`` only a possible one."""
+    its target attachment's Ref; a custom resource's values are what its function returns;
+    two Macie sessions are one account's, "AWS account ID of customer", its schema's
+    AwsAccountId; an SSM service setting's ARN is that of the setting it updates, SSM API
+    Reference, UpdateServiceSetting). diff called those certain changes of an exported
+    output, and a ``${Bucket.Arn}/*`` -> ``${Other.Arn}/*`` only a possible one."""
     buckets = {"Bucket": "AWS::S3::Bucket", "Other": "AWS::S3::Bucket"}
     balancers = {
         "Public": "AWS::ElasticLoadBalancingV2::LoadBalancer",
@@ -3885,6 +3897,11 @@ def test_an_output_naming_another_resource_changes_only_when_their_values_cannot
         "Secret": "AWS::SecretsManager::Secret",
         "Attachment": "AWS::SecretsManager::SecretTargetAttachment",
     }
+    listeners = dict.fromkeys(("Http", "Https"), "AWS::ElasticLoadBalancingV2::Listener")
+    services = dict.fromkeys(("Web", "Api"), "AWS::ECS::Service")
+    lookups = dict.fromkeys(("LookupA", "LookupB"), "Custom::Lookup")
+    macie = dict.fromkeys("AB", "AWS::Macie::Session")
+    settings = dict.fromkeys("AB", "AWS::SSM::ServiceSetting")
     certain = "exported value changes (it names {} instead of {}): CloudFormation refuses"
     cases = [
         (buckets, {"Fn::Sub": "${Bucket.Arn}/*"}, {"Fn::Sub": "${Other.Arn}/*"}, "Other"),
@@ -3922,6 +3939,33 @@ def test_an_output_naming_another_resource_changes_only_when_their_values_cannot
         # Two variables changed: "${A}${B}" and "${C}${D}" can be one text.
         (buckets, {"Fn::Sub": "${Bucket}${Other}"}, {"Fn::Sub": "${Other}${Bucket}"}, None),
         (buckets, {"Fn::Sub": "${Bucket.Arn}/*"}, {"Fn::Sub": "${Other.Arn}/a/*"}, None),
+        # Another variable the update may change moves where the changed one ends: "logs" +
+        # "-eu-x" and "logs-eu" + "-x" are one text.
+        (buckets, {"Fn::Sub": "${Bucket}-${Suffix}"}, {"Fn::Sub": "${Other}-${Suffix}"}, None),
+        (
+            buckets,
+            {"Fn::Sub": "arn:${AWS::Partition}:s3:::${Bucket}/*"},
+            {"Fn::Sub": "arn:${AWS::Partition}:s3:::${Other}/*"},
+            "Other",
+        ),
+        # A Ref and the same resource's ARN attribute name the resource alike.
+        (listeners, {"Ref": "Http"}, {"Fn::GetAtt": "Https.ListenerArn"}, "Https"),
+        (services, {"Fn::GetAtt": "Web.ServiceArn"}, {"Fn::GetAtt": "Api.ServiceArn"}, "Api"),
+        (services, {"Fn::GetAtt": "Web.Name"}, {"Fn::GetAtt": "Api.Name"}, None),
+        # A custom resource's Ref and attributes are what its function returns.
+        (lookups, {"Fn::GetAtt": "LookupA.Arn"}, {"Fn::GetAtt": "LookupB.Arn"}, None),
+        (lookups, {"Ref": "LookupA"}, {"Ref": "LookupB"}, None),
+        # Settings of the account: every one of a type has the account's identifier.
+        (macie, {"Fn::GetAtt": "A.AwsAccountId"}, {"Fn::GetAtt": "B.AwsAccountId"}, None),
+        (macie, {"Ref": "A"}, {"Ref": "B"}, None),
+        (settings, {"Fn::GetAtt": "A.Arn"}, {"Fn::GetAtt": "B.Arn"}, None),
+        # An attribute given by a function may be any of them.
+        (
+            buckets,
+            {"Fn::GetAtt": ["Bucket", {"Ref": "Attribute"}]},
+            {"Fn::GetAtt": ["Other", {"Ref": "Attribute"}]},
+            None,
+        ),
     ]
     for resources, was, now, named in cases:
         finding = only(
@@ -3963,6 +4007,10 @@ def test_a_create_only_property_naming_another_resources_arn_replaces():
     assert "ListenerArn replaces" in change({"Ref": "Http"}, {"Ref": "Https"})
     assert "ListenerArn may replace" in change(
         {"Fn::GetAtt": "Http.ListenerArn"}, {"Fn::GetAtt": "Http.ListenerArns"}
+    )
+    assert "ListenerArn may replace" in change(
+        {"Fn::GetAtt": ["Http", {"Ref": "Attribute"}]},
+        {"Fn::GetAtt": ["Https", {"Ref": "Attribute"}]},
     )
 
 

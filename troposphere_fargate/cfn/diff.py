@@ -1391,46 +1391,81 @@ def _names_another(
 # Template Reference, AWS::Route53::RecordSet, Return values).
 _SHARED_REFS = frozenset({"AWS::Route53::RecordSet"})
 
+# The types whose every identifier two resources share: each is a setting of the account, not
+# a thing created, and its ARN, its primary identifier, is the setting's (an SSM service
+# setting's ARN is that of the SettingId it updates, "arn:aws:ssm:...:servicesetting/ssm/...",
+# SSM API Reference, UpdateServiceSetting; a default version's ARN is "The Amazon Resource
+# Name (ARN) of the type", its schema).
+_SETTINGS = frozenset({"AWS::SSM::ServiceSetting", "AWS::CloudFormation::ResourceDefaultVersion"})
+
+# The identifiers that are the account's own, which every resource of the type in one account
+# has (a Macie session's AwsAccountId, an ECR registry policy's RegistryId, the account's ID).
+_ACCOUNT_IDENTIFIERS = frozenset({"AccountId", "AwsAccountId", "RegistryId"})
+
+# The pseudo parameters no update changes: a stack's own, its account's and region's.
+_CONSTANT_PSEUDO = frozenset(
+    {"AWS::AccountId", "AWS::Partition", "AWS::Region", "AWS::StackId", "AWS::StackName"}
+    | {"AWS::URLSuffix"}
+)
+
 
 def _two_resources(
     before: Any, after: Any, resources: Mapping[str, Any], by: tuple[str, ...] = _NAMING
 ) -> tuple[str, str] | None:
     """The two resources ``before`` and ``after`` name, when the two values differ whatever
-    they resolve to because of it: a ``Ref`` of two resources of one type (two such resources
-    never have one physical ID, but record sets), or an ``Fn::GetAtt`` of the same attribute
-    of two resources of one type when that attribute is the resource's own (``Arn``, or the
-    generated identifier the type's schema names as its only primary identifier: a security
-    group's ``GroupId``, a load balancer's ``LoadBalancerArn``). Resources of two types may
-    share a value (a secret's ARN is also its target attachment's Ref), and so may two
-    resources' other attributes (two subnets' ``VpcId``, two load balancers'
-    ``CanonicalHostedZoneID``). An ``Fn::Sub`` whose text is the same but for one such
-    variable (``${Bucket.Arn}/*`` -> ``${Other.Arn}/*``) names them too. None otherwise."""
+    they resolve to because of it: each names one resource of one type by a value that is
+    that resource's alone (:func:`_identity`: its ``Ref``, or its ``Arn`` or generated ID),
+    through the functions ``by``. Resources of two types may share a value (a secret's ARN
+    is also its target attachment's Ref), and so may two resources' other attributes (two
+    subnets' ``VpcId``, two load balancers' ``CanonicalHostedZoneID``). An ``Fn::Sub`` whose
+    text is the same but for one such variable (``${Bucket.Arn}/*`` -> ``${Other.Arn}/*``)
+    names them too, when its other variables are values no update changes (a parameter's
+    new value could move where one variable's text ends). None otherwise."""
+    if before == after:
+        return None  # nor are the schemas read
     was_parts, now_parts = _sub_variables(before), _sub_variables(after)
     if was_parts is not None and now_parts is not None:
         if len(was_parts) != len(now_parts):
             return None
         pairs = [(b, a) for b, a in zip(was_parts, now_parts, strict=True) if b != a]
-        if len(pairs) != 1:
+        kept = [b for b, a in zip(was_parts[1::2], now_parts[1::2], strict=True) if b == a]
+        if len(pairs) != 1 or not all(_constant(value) for value in kept):
             return None
         before, after = pairs[0]
-    if not (_is_function(before) and _is_function(after)):
+    was, now = _identity(before, resources, by), _identity(after, resources, by)
+    if was is None or now is None or was == now:
         return None
-    kind = next(iter(before))
-    if kind not in by or kind != next(iter(after)):
+    if resources[was].get("Type") != resources[now].get("Type"):
         return None
-    was, now = _resource_of(before, resources, by), _resource_of(after, resources, by)
-    if not was or not now or was == now:
-        return None
-    was_type = resources[was].get("Type")
-    if was_type != resources[now].get("Type") or was_type in _SHARED_REFS:
-        return None
-    if kind == "Fn::GetAtt":
-        attribute = (get_att(before) or (None, None))[1]
-        if attribute != (get_att(after) or (None, None))[1]:
-            return None
-        if attribute != "Arn" and attribute not in _own_identifier(str(was_type)):
-            return None
     return was, now
+
+
+def _constant(value: Any) -> bool:
+    """Whether a variable of an ``Fn::Sub`` is the same before and after any update: a text
+    its map gives, or a pseudo parameter of :data:`_CONSTANT_PSEUDO`."""
+    return isinstance(value, str) or (_is_function(value) and value.get("Ref") in _CONSTANT_PSEUDO)
+
+
+def _identity(value: Any, resources: Mapping[str, Any], by: tuple[str, ...]) -> str | None:
+    """The resource of ``resources`` whose own value ``value`` is, through the functions
+    ``by``: its ``Ref``, or an ``Fn::GetAtt`` of one of :func:`_own_identifier`. None for
+    any other value, and for a resource whose type's values two resources may share: a custom
+    resource (its physical ID and attributes are whatever its function returns), a type
+    cfn-lint has no schema of, :data:`_SHARED_REFS` (for its ``Ref``), :data:`_SETTINGS`,
+    and a type identified by the account (:data:`_ACCOUNT_IDENTIFIERS`)."""
+    name = _resource_of(value, resources, by)
+    if name is None:
+        return None
+    kind = str(resources[name].get("Type"))
+    schema = _schema(kind)
+    identifiers = {str(p).rsplit("/", 1)[-1] for p in schema.get("primaryIdentifier", [])}
+    custom = kind.startswith("Custom::") or kind == "AWS::CloudFormation::CustomResource"
+    if custom or not schema or kind in _SETTINGS or identifiers & _ACCOUNT_IDENTIFIERS:
+        return None
+    if "Ref" in value:
+        return None if kind in _SHARED_REFS else name
+    attribute = (get_att(value) or (None, None))[1]
+    return name if isinstance(attribute, str) and attribute in _own_identifier(kind) else None
 
 
 # An identifier's other attribute names: a security group's schema names ``Id`` its primary
@@ -1441,15 +1476,17 @@ _OTHER_IDENTIFIERS = {"AWS::EC2::SecurityGroup": frozenset({"GroupId"})}
 
 @functools.cache
 def _own_identifier(resource_type: str) -> frozenset[str]:
-    """The attributes that are a resource's own generated identifier: its schema's primary
-    identifier when that is one read-only property (not a name the template may give two
-    resources of two stacks, not a part of a composite such as an ECS service's cluster),
-    and :data:`_OTHER_IDENTIFIERS`."""
+    """The attributes that are a resource's own: its ``Arn``, and the identifiers AWS
+    generates that its schema names as its primary identifier (read-only: not a name the
+    template gives), alone or, in a composite one, an ARN (an ECS service's ``ServiceArn``,
+    not its ``Cluster``); and :data:`_OTHER_IDENTIFIERS`."""
     schema = _schema(resource_type)
     identifier = [str(p).rsplit("/", 1)[-1] for p in schema.get("primaryIdentifier", [])]
     read_only = {str(p).rsplit("/", 1)[-1] for p in schema.get("readOnlyProperties", [])}
-    own = frozenset(identifier) & read_only if len(identifier) == 1 else frozenset()
-    return own | _OTHER_IDENTIFIERS.get(resource_type, frozenset())
+    generated = set(identifier) & read_only
+    own = generated if len(identifier) == 1 else {n for n in generated if n.endswith("Arn")}
+    own |= {"Arn"} & read_only
+    return frozenset(own) | _OTHER_IDENTIFIERS.get(resource_type, frozenset())
 
 
 def _sub_variables(value: Any) -> list[Any] | None:
@@ -2980,6 +3017,7 @@ def _decided_pair(
 
 
 _RULE = "AWS::ElasticLoadBalancingV2::ListenerRule"
+_LISTENER = "AWS::ElasticLoadBalancingV2::Listener"
 _PLACEHOLDER = re.compile(r"<([A-Za-z0-9]+)>")  # a parameter whose output does not change
 
 
@@ -3017,7 +3055,7 @@ def _rules(
             properties = resource.get("Properties") or {}
             listener = properties.get("ListenerArn") if isinstance(properties, Mapping) else None
             key: tuple[str, ...] | None = None
-            reference = _listener_of(listener)
+            reference = _listener_of(listener, resources)
             placed = _PLACEHOLDER.fullmatch(listener) if isinstance(listener, str) else None
             parameter = placed.group(1) if placed else reference
             if isinstance(reference, str) and reference in resources:
@@ -3034,13 +3072,16 @@ def _rules(
     return found
 
 
-def _listener_of(value: Any) -> Any:
-    """The logical ID a rule's ``ListenerArn`` names: its ``Ref`` or its ``Fn::GetAtt`` of
-    ``ListenerArn`` (the same ARN: Template Reference, AWS::ElasticLoadBalancingV2::Listener,
-    Return values), in either spelling; None for another value."""
+def _listener_of(value: Any, resources: Mapping[str, Any]) -> Any:
+    """The logical ID a rule's ``ListenerArn`` names: its ``Ref``, or the ``Fn::GetAtt`` of
+    ``ListenerArn`` (either spelling) of a listener of ``resources``, the same ARN (Template
+    Reference, AWS::ElasticLoadBalancingV2::Listener, Return values; another type's attribute
+    of that name, a custom resource's, may be another's); None for another value."""
     named = get_att(value)
     if named:
-        return named[0] if named[1] == "ListenerArn" else None
+        target = resources.get(named[0]) if isinstance(named[0], str) else None
+        listener = isinstance(target, Mapping) and target.get("Type") == _LISTENER
+        return named[0] if listener and named[1] == "ListenerArn" else None
     return value.get("Ref") if isinstance(value, Mapping) else None
 
 
