@@ -427,10 +427,34 @@ def test_a_function_given_a_function_where_its_reference_takes_one_is_of_its_sha
         # A variable of the Sub's own mapping hides the list parameter of its name.
         ({"Fn::Sub": ["${Zones}", {"Zones": "x"}]}, "x"),
         ({"Fn::Sub": ["${Zones}-${Topic.TopicArn}", {"Zones": {"Fn::ImportValue": "v"}}]}, None),
+        # An empty Fn::Split delimiter, whose meaning the reference does not give: left for
+        # CloudFormation, not computed (nor a Python traceback).
+        ({"Fn::Select": [0, {"Fn::Split": ["", "ab"]}]}, None),
     ],
 )
 def test_a_function_cloudformation_computes_passes_the_dry_run(tmp_path, value, kept):
     assert _name(tmp_path, value) == (value if kept is None else kept)
+
+
+@pytest.mark.parametrize("index", ["\u00b2", "--1"])
+def test_a_select_index_that_is_no_whole_number_is_one_line_not_a_traceback(
+    tmp_path, capsys, index
+):
+    """ "index: The index of the object to retrieve. This must be a value from zero to N-1"
+    (Template Reference, Fn::Select,
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-select.html).
+    A parameter's "²" (a digit to Python's str.isdigit(), none to int()) or "--1" as the index
+    stopped validate on a ValueError traceback."""
+    template = _with_name({"Fn::Select": [{"Ref": "Name"}, ["a", "b", "c"]]})
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps(template), encoding="utf-8")
+    assert cli.main(["validate", str(path), f"Name={index}"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert err.splitlines() == [
+        "troposphere-fargate: error: t.json: resource Topic, Properties.TopicName: "
+        f"Fn::Select's index is a string ({index!r}), not a whole number from 0"
+    ]
 
 
 def test_a_function_called_the_wrong_way_in_an_output_is_named_there():
@@ -519,6 +543,22 @@ def test_a_condition_may_select_split_and_substitute(tmp_path, given, kept):
         (
             {"Fn::Equals": [{"Fn::Sub": ["${V}", ["V"]]}, "a"]},
             "condition C: Fn::Sub takes a string, or a string and a mapping of variables",
+        ),
+        # "delimiter: A string value that determines where the source string is divided"
+        # (Template Reference, Fn::Split,
+        # https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-split.html):
+        # where an empty one divides it is not said. It was a "ValueError: empty separator"
+        # traceback out of validate.
+        (
+            {"Fn::Equals": [{"Fn::Select": [0, {"Fn::Split": ["", "ab"]}]}, "a"]},
+            "condition C: Fn::Split's delimiter is empty: where CloudFormation divides the "
+            "string then is not documented, so the dry run cannot decide this",
+        ),
+        # A list parameter's Ref is a list, no text to substitute (as in a resource, above):
+        # it was not filled in with its comma-separated text.
+        (
+            {"Fn::Equals": [{"Fn::Sub": "${Zones}"}, "a,b"]},
+            "condition C: Fn::Sub '${Zones}' names what a condition cannot know",
         ),
     ],
 )

@@ -720,6 +720,14 @@ class _Evaluator:
                     f"{where}: Fn::Split takes a delimiter and a string, not "
                     f"{described(delimiter)} and {described(source)}"
                 )
+            if not delimiter:
+                # "delimiter: A string value that determines where the source string is
+                # divided" (Template Reference, Fn::Split): where an empty one divides it is
+                # not documented (it was Python's "ValueError: empty separator" traceback).
+                raise EvaluationError(
+                    f"{where}: Fn::Split's delimiter is empty: where CloudFormation divides "
+                    "the string then is not documented, so the dry run cannot decide this"
+                )
             return source.split(delimiter)
         if fn == "Fn::Select":
             index, items = args
@@ -1014,7 +1022,9 @@ def _substituted(
             first, second = (
                 _substituted(part, values, opaque, strict, strict_ifs) for part in inner
             )
-            index = key == "Fn::Join" or str(first).lstrip("-").isdigit()
+            # An index int() reads: "²" is a digit to str.isdigit() and none to int(), and
+            # "--1" lost both its minus signs to lstrip.
+            index = key == "Fn::Join" or re.fullmatch(r"-?\d+", str(first)) is not None
             if _literal(first) and _literal(second) and isinstance(second, list) and index:
                 if key == "Fn::Join":
                     # Strings only (a YAML true is "true"): a list there (a list parameter's
