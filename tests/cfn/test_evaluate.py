@@ -197,6 +197,11 @@ def with_condition(expression: object) -> dict:
         ({"Condition": "Missing"}, "condition Missing is not defined"),
         ({"Fn::Contains": [["a"], {"Ref": "Mode"}]}, "Fn::Contains cannot be used here"),
         ({"Ref": "Mode"}, "condition C does not evaluate to true or false"),
+        # A null (a template read from a file refuses it) is no string to join, nor "None".
+        (
+            {"Fn::Equals": [{"Fn::Join": ["", ["a", None]]}, "aNone"]},
+            "Fn::Join joins strings, and its list holds nothing",
+        ),
     ],
 )
 def test_conditions_cloudformation_would_reject_are_errors(expression, message):
@@ -702,3 +707,190 @@ def test_a_number_too_large_for_a_double_is_a_number_the_bounds_judge():
     assert parameter_problems(template, {"Big": "Infinity", "Bounded": "5"}) == [
         "parameter Big='Infinity' is not a number"
     ]
+
+
+def test_a_deferred_parameter_given_a_value_is_still_checked():
+    # A parameter a parent passes once deployed is not asked for; one given all the same is
+    # held to its type as any other.
+    template = {"Parameters": {"Vpc": {"Type": "AWS::EC2::VPC::Id"}}}
+    assert parameter_problems(template, {}, deferred=["Vpc"]) == []
+    assert parameter_problems(template, {"Vpc": "vpc-0abc"}, deferred=["Vpc"]) == [
+        "parameter Vpc='vpc-0abc' is not an AWS::EC2::VPC::Id: 'vpc-0abc' is not such an id "
+        "(vpc- and 8 or 17 hexadecimal digits, such as vpc-0123456789abcdef0)"
+    ]
+
+
+def test_a_parameter_the_template_leaves_out_on_purpose_says_why():
+    template = {
+        "Metadata": {"TroposphereFargate": {"NotOffered": {"Cpu": "each account sets its own"}}},
+        "Parameters": {"Name": {"Type": "String", "Default": "web"}},
+    }
+    assert parameter_problems(template, {"Cpu": "256"}) == [
+        "unknown parameter Cpu: each account sets its own"
+    ]
+
+
+def test_an_unknown_parameter_lists_the_names_a_template_of_up_to_16_takes():
+    names = [f"P{number:02}" for number in range(1, 18)]
+    few = {"Parameters": {name: {"Type": "String", "Default": "x"} for name in names[:16]}}
+    many = {"Parameters": {name: {"Type": "String", "Default": "x"} for name in names}}
+    assert parameter_problems(few, {"Colour": "red"}) == [
+        f"unknown parameter Colour (it takes {', '.join(names[:16])})"
+    ]
+    assert parameter_problems(many, {"Colour": "red"}) == ["unknown parameter Colour"]
+
+
+def test_a_number_with_underscores_or_a_list_of_numbers_holding_text_is_refused():
+    # "Number: An integer or float"; "List<Number>: An array of integers or floats that are
+    # separated by commas. CloudFormation validates the parameter value as numbers" (User
+    # Guide, Parameters template section syntax,
+    # https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html).
+    # Python's float() reads "1_0" as 10 (PEP 515); Java, as CloudFormation runs, refuses it.
+    template = {"Parameters": {"Count": {"Type": "Number"}, "Sizes": {"Type": "List<Number>"}}}
+    assert parameter_problems(template, {"Count": "10", "Sizes": "1, 2.5"}) == []
+    assert parameter_problems(template, {"Count": "1_0", "Sizes": "1, x, 2"}) == [
+        "parameter Count='1_0' is not a number",
+        "parameter Sizes='1, x, 2' holds 'x', not a number",
+    ]
+
+
+def test_a_constraint_description_stands_for_the_pattern_in_the_message():
+    # "without a constraint description, a parameter that has an allowed pattern of
+    # [A-Za-z0-9]+ displays the following error message ...: Malformed input-Parameter
+    # MyParameter must match pattern [A-Za-z0-9]+"; with one, the customized message (User
+    # Guide, Parameters template section syntax, ConstraintDescription,
+    # https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html).
+    with pytest.raises(ParameterError) as described:
+        parameter_values(TEMPLATE, {**SUBNETS, "Name": "Web"})
+    assert str(described.value) == (
+        "parameter Name='Web' does not match its pattern: lower-case letters only"
+    )
+    bare = {"Parameters": {"Name": {"Type": "String", "AllowedPattern": "^[a-z]+$"}}}
+    assert parameter_problems(bare, {"Name": "Web"}) == [
+        "parameter Name='Web' does not match ^[a-z]+$"
+    ]
+
+
+def test_a_rule_reading_the_account_says_so():
+    # "Fn::ValueOf: Returns an attribute value or list of values for a specific parameter and
+    # attribute" (Rule functions,
+    # https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-rules.html):
+    # the account's, known only when CloudFormation checks the rule.
+    from troposphere_fargate.cfn.evaluate import KnownAtLaunch
+
+    template = {
+        "Parameters": {"Vpc": {"Type": "AWS::EC2::VPC::Id", "Default": "vpc-01234567"}},
+        "Rules": {
+            "R": {
+                "Assertions": [
+                    {"Assert": {"Fn::Equals": [{"Fn::ValueOf": ["Vpc", "Tags.Env"]}, "prod"]}}
+                ]
+            }
+        },
+    }
+    with pytest.raises(KnownAtLaunch, match="^rule R: Fn::ValueOf reads the account's resources$"):
+        deployed(template)
+
+
+def test_a_condition_joins_with_its_delimiter_and_contains_finds_any_member():
+    # "Fn::Join: Appends a set of values into a single value, separated by the specified
+    # delimiter" (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-join.html);
+    # "Fn::Contains: Returns true if a specified string matches at least one value in a list
+    # of strings" (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-rules.html).
+    template = {
+        "Parameters": {
+            "Zones": {"Type": "CommaDelimitedList", "Default": "a,b"},
+            "Mode": {"Type": "String", "Default": "b"},
+        },
+        "Rules": {
+            "Known": {
+                "Assertions": [
+                    {
+                        "Assert": {"Fn::Contains": [["a", "b"], {"Ref": "Mode"}]},
+                        "AssertDescription": "a or b",
+                    }
+                ]
+            }
+        },
+        "Conditions": {"AThenB": {"Fn::Equals": [{"Fn::Join": ["-", {"Ref": "Zones"}]}, "a-b"]}},
+    }
+    assert deployed(template).conditions == {"AThenB": True}
+    assert deployed(template, {"Zones": "b,a", "Mode": "a"}).conditions == {"AThenB": False}
+    with pytest.raises(RuleError, match="rule Known: a or b"):
+        deployed(template, {"Mode": "c"})
+
+
+def test_deployed_refuses_a_function_called_the_wrong_way():
+    # { "Fn::Select" : [ index, listOfObjects ] } (Template Reference, Fn::Select,
+    # https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-select.html):
+    # CloudFormation refuses the template.
+    template = {"Resources": {"R": {"Type": "T", "Properties": {"P": {"Fn::Select": [0]}}}}}
+    with pytest.raises(EvaluationError) as refused:
+        deployed(template)
+    assert str(refused.value) == (
+        "resource R, Properties.P: Fn::Select takes a list of 2 values (an index and a list), "
+        "not a list of 1"
+    )
+
+
+def test_a_negative_select_index_from_a_parameter_says_the_index():
+    # "index: ... This must be a value from zero to N-1" (Template Reference, Fn::Select,
+    # https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-select.html).
+    from troposphere_fargate.cfn.evaluate import with_values
+
+    template = {"Parameters": {"Index": {"Type": "String"}}}
+    node = {"Fn::Select": [{"Ref": "Index"}, ["a", "b"]]}
+    assert with_values(node, template, {"Index": "1"}) == "b"
+    with pytest.raises(ParameterError) as refused:
+        with_values(node, template, {"Index": "-1"})
+    assert str(refused.value) == (
+        "Fn::Select's index is -1: it must be from 0 to the list's length less 1, and "
+        "CloudFormation would fail the stack here"
+    )
+
+
+def test_a_sub_variable_known_once_deployed_hides_the_parameter_of_its_name():
+    # "Var1Name: The name of a variable that you included in the String parameter. Var1Value:
+    # The value that CloudFormation substitutes for the associated variable name at runtime"
+    # (Template Reference, Fn::Sub,
+    # https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-sub.html):
+    # the variable's value, a queue's ARN here, not the parameter Name's "web".
+    from troposphere_fargate.cfn.evaluate import resolved
+
+    sub = {"Fn::Sub": ["${Name}-x", {"Name": {"Fn::GetAtt": ["Queue", "Arn"]}}]}
+    template = {
+        "Parameters": {"Name": {"Type": "String", "Default": "web"}},
+        "Resources": {
+            "Queue": {"Type": "AWS::SQS::Queue"},
+            "Topic": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": sub}},
+        },
+    }
+    assert resolved(template, {})["Resources"]["Topic"]["Properties"]["TopicName"] == sub
+
+
+def test_a_mapping_key_written_as_a_number_is_decided_before_every_value_is_known():
+    # As the full evaluation does (tests/cfn/test_intrinsics.py): a mapping's keys are strings,
+    # "map keys must be strings; received numeric [123456789012] instead"
+    # (aws-cloudformation/cfn-lint#292), so an unquoted 123456789012 finds "123456789012".
+    from troposphere_fargate.cfn.evaluate import decided_conditions
+
+    template = {
+        "Parameters": {"Free": {"Type": "String"}},
+        "Mappings": {"Accounts": {"123456789012": {"Env": "prod"}}},
+        "Conditions": {
+            "Prod": {"Fn::Equals": [{"Fn::FindInMap": ["Accounts", 123456789012, "Env"]}, "prod"]}
+        },
+    }
+    assert decided_conditions(template, {}) == {"Prod": True}
+
+
+def test_of_type_keeps_the_resources_of_that_type():
+    template = {
+        "Resources": {
+            "Queue": {"Type": "AWS::SQS::Queue"},
+            "Topic": {"Type": "AWS::SNS::Topic"},
+            "Other": {"Type": "AWS::SNS::Topic"},
+        }
+    }
+    assert sorted(deployed(template).of_type("AWS::SNS::Topic")) == ["Other", "Topic"]
+    assert deployed(template).of_type("AWS::EC2::VPC") == {}

@@ -216,7 +216,14 @@ def test_a_rule_cloudformation_refuses_is_one_line_naming_it(tmp_path, assertion
 
 @pytest.mark.parametrize(
     "assertion",
-    [{"Fn::Contains": ["abc", "b"]}, {"Fn::EachMemberIn": ["ab", "abc"]}],
+    [
+        {"Fn::Contains": ["abc", "b"]},
+        {"Fn::EachMemberIn": ["ab", "abc"]},
+        # A list for Fn::Contains' string, and a string for Fn::EachMemberIn's second list:
+        # neither was judged false ([["a"]] holds no ["a"]) nor true ("a" in the letters of "a").
+        {"Fn::Contains": [["a"], ["a"]]},
+        {"Fn::EachMemberIn": [["a"], "a"]},
+    ],
 )
 def test_a_rule_function_given_other_arguments_than_its_reference_shows_is_left_unchecked(
     tmp_path, assertion
@@ -298,6 +305,7 @@ def test_a_misshapen_rule_is_refused_naming_it(rule, says):
         # "For the Fn::Join delimiter, you cannot use any functions. You must specify a string
         # value." (Fn::Join; Fn::Split alike)
         ({"Fn::Join": [{"Ref": "Name"}, ["a"]]}, "Fn::Join's value 1 is a mapping, not a string"),
+        ({"Fn::Split": [{"Ref": "Name"}, "a,b"]}, "Fn::Split's value 1 is a mapping, not a string"),
         ({"Fn::Split": [","]}, "Fn::Split takes a list of 2 values"),
         # { "Fn::Sub" : [ String, { Var1Name: Var1Value, ... } ] } or { "Fn::Sub" : String }
         ({"Fn::Sub": ["${Name}"]}, "Fn::Sub takes a string, or a list of a string and a mapping"),
