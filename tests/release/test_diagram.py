@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import re
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
@@ -642,3 +643,228 @@ def test_ecs_templates_of_others_are_refused_in_one_line_naming_what_they_lack(t
     assert err.count("\n") == 1
     assert err.startswith("troposphere-fargate: error: cannot draw these templates: ")
     assert "Fn::Ref" in err
+
+
+# --- What a mutation run of diagram.py found untested ---------------------------------------
+
+
+def test_a_folders_own_defaults_are_what_is_drawn(tmp_path):
+    """``--from`` draws the templates' own defaults: a folder whose network defaults to three
+    AZs, one NAT gateway and the endpoints is drawn so, not as the shipped 2 AZs, PerAz."""
+    shipped = render_templates()
+    network = copy.deepcopy(shipped["network"])
+    for name, value in (("NumberOfAzs", "3"), ("NatGateways", "Single"), ("VpcEndpoints", "true")):
+        network["Parameters"][name]["Default"] = value
+    folder = own_templates(tmp_path / "own", network, shipped["service"])
+    output = tmp_path / "own.dot"
+    assert cli.main(["diagram", "--from", str(folder), "-o", str(output)]) == 0
+    expected = graph(picture(Scenario(azs=3, nat="Single", endpoints=True))).source
+    assert output.read_text() == expected
+
+
+def test_a_build_of_two_azs_refuses_to_draw_three(tmp_path, capsys):
+    """A spec whose network spans two AZs at most has no NumberOfAzs: ``--azs 3`` is refused,
+    not drawn as two."""
+    spec = tmp_path / "s.yaml"
+    spec.write_text("network: {max_azs: 2}\nservices:\n  web: {port: 8080}\n")
+    output = tmp_path / "x.dot"
+    assert cli.main(["diagram", "--spec", str(spec), "--azs", "3", "-o", str(output)]) == 1
+    err = capsys.readouterr().err
+    assert err == (
+        "troposphere-fargate: error: the templates refuse these values: these templates offer "
+        "2 Availability Zones, not 3\n"
+    )
+    assert not output.exists()
+
+
+def test_the_vpc_is_drawn_with_the_spec_s_cidr():
+    text = (
+        "network:\n  vpc_cidr: 10.20.0.0/16\n"
+        "  public_subnet_cidrs: [10.20.0.0/22, 10.20.4.0/22, 10.20.8.0/22]\n"
+        "  private_subnet_cidrs: [10.20.16.0/20, 10.20.32.0/20, 10.20.48.0/20]\n"
+        "services:\n  web: {port: 8080}\n"
+    )
+    source = graph(picture(Scenario(), render_templates(parse_spec(text, "s.yaml")))).source
+    assert 'label="VPC 10.20.0.0/16"' in source
+
+
+def test_only_a_private_subnet_s_default_route_is_drawn_as_its_way_out(tmp_path):
+    """A private route table whose only route through a NAT gateway is for 10.1.0.0/16 has no
+    way to the internet: the subnet is drawn without one, and with no 0.0.0.0/0 arrow."""
+    shipped = render_templates()
+    network = copy.deepcopy(shipped["network"])
+    network["Resources"]["PrivateDefaultRoute1"]["Properties"]["DestinationCidrBlock"] = (
+        "10.1.0.0/16"
+    )
+    folder = own_templates(tmp_path / "own", network, shipped["service"])
+    output = tmp_path / "own.dot"
+    assert cli.main(["diagram", "--from", str(folder), "-o", str(output)]) == 0
+    source = output.read_text()
+    assert "private subnet 1 (no route to the internet)" in source
+    assert "task1 -> nat" not in source
+    assert "task2 -> nat2" in source
+
+
+def test_a_nat_gateway_in_a_subnet_of_ones_own_is_said_not_drawn(tmp_path, capsys):
+    """NatGateway1 moved to a subnet the picture cannot place: the NAT gateway and that subnet
+    are said not drawn, the other NAT gateway is drawn, and private subnet 1, routed to the NAT
+    gateway not drawn, is not said to have no route to the internet."""
+    shipped = render_templates()
+    network = copy.deepcopy(shipped["network"])
+    resources = network["Resources"]
+    resources["EdgeSubnet"] = copy.deepcopy(resources["PublicSubnet1"])
+    resources["NatGateway1"]["Properties"]["SubnetId"] = {"Ref": "EdgeSubnet"}
+    folder = own_templates(tmp_path / "own", network, shipped["service"])
+    output = tmp_path / "own.dot"
+    assert cli.main(["diagram", "--from", str(folder), "-o", str(output)]) == 0
+    err = capsys.readouterr().err
+    assert "EdgeSubnet (AWS::EC2::Subnet)" in err
+    assert "NatGateway1 (AWS::EC2::NatGateway)" in err and "NatGateway2 (" not in err
+    assert "PrivateDefaultRoute1 (AWS::EC2::Route 0.0.0.0/0 of private subnet 1)" in err
+    source = output.read_text()
+    assert "(no route to the internet)" not in source
+    assert not re.search(r"^\s*nat1 \[", source, re.M)
+    assert "task2 -> nat2" in source
+
+
+def test_a_network_without_one_parameter_the_picture_reads_is_refused_in_one_line(tmp_path, capsys):
+    shipped = render_templates()
+    network = copy.deepcopy(shipped["network"])
+    del network["Parameters"]["VpcCidr"]
+    network["Resources"]["Vpc"]["Properties"]["CidrBlock"] = "10.0.0.0/16"
+    folder = own_templates(tmp_path / "own", network, shipped["service"])
+    assert cli.main(["diagram", "--from", str(folder), "-o", str(tmp_path / "x.dot")]) == 1
+    assert capsys.readouterr().err.startswith(
+        "troposphere-fargate: error: cannot draw these templates: network.yaml declares no "
+        "parameter VpcCidr: "
+    )
+
+
+def test_a_service_template_without_an_ecs_service_is_refused_in_one_line(tmp_path, capsys):
+    shipped = render_templates()
+    service = copy.deepcopy(shipped["service"])
+    del service["Resources"]["Service"]
+    folder = own_templates(tmp_path / "own", shipped["network"], service)
+    assert cli.main(["diagram", "--from", str(folder), "-o", str(tmp_path / "x.dot")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "creates no Service" in err
+
+
+def test_a_service_of_ones_own_is_drawn_as_its_template_makes_it(tmp_path, capsys):
+    """What the service template says, not what the options ask: a load balancer whose type is
+    written in, tasks given public IPs, and a resource the picture cannot draw."""
+    shipped = render_templates()
+    service = copy.deepcopy(shipped["service"])
+    resources = service["Resources"]
+    resources["LoadBalancer"]["Properties"]["Type"] = "network"
+    awsvpc = resources["Service"]["Properties"]["NetworkConfiguration"]["AwsvpcConfiguration"]
+    awsvpc["AssignPublicIp"] = "ENABLED"
+    resources["Thing"] = {
+        "Type": "Custom::Thing",
+        "Properties": {"ServiceToken": "arn:aws:lambda:us-east-1:123456789012:function:x"},
+    }
+    folder = own_templates(tmp_path / "own", shipped["network"], service)
+    output = tmp_path / "own.dot"
+    assert cli.main(["diagram", "--from", str(folder), "-o", str(output)]) == 0
+    assert "Thing (Custom::Thing)" in capsys.readouterr().err
+    source = output.read_text()
+    assert "Network Load Balancer" in source and "Application Load Balancer" not in source
+    assert "Fargate tasks\npublic IP" in source and "no public IP" not in source
+    assert "Thing (Custom::Thing)" in source
+
+
+SERVICE_CALLING = """\
+services:
+  web:
+    port: 8080
+    task_role:
+      statements:
+        - actions: [s3:GetObject, logs:PutLogEvents, sns:Publish, sqs:SendMessage, dynamodb:GetItem]
+          resources: ["*"]
+"""
+
+
+def test_each_service_the_tasks_call_is_drawn_once_by_its_own_name():
+    view = picture(Scenario(), render_templates(parse_spec(SERVICE_CALLING, "s.yaml")))
+    assert view.services == ["ECR", "S3", "CloudWatch Logs", "DynamoDB", "SNS", "SQS"]
+
+
+def test_a_gateway_endpoint_reaches_its_service_without_nat():
+    """Without NAT, a DynamoDB gateway endpoint reaches DynamoDB: only SNS and SQS, with no
+    endpoint, time out (from the first AZ's tasks, in a service's picture)."""
+    text = "network: {gateway_endpoints: [s3, dynamodb]}\n" + SERVICE_CALLING
+    templates = render_templates(parse_spec(text, "s.yaml"))
+    view = picture(Scenario(nat="None", endpoints=True), templates)
+    assert view.services == ["ECR", "S3", "CloudWatch Logs", "DynamoDB"]
+    assert view.unreachable == ["SNS", "SQS"]
+    source = graph(view).source
+    assert re.search(r'^\ttask1 -> unreachable \[label="times out"', source, re.M)
+
+
+def test_an_existing_vpc_s_routes_are_its_own():
+    """In a VPC of one's own no service is drawn cut off, nor the subnets without a route out:
+    the tasks go out by the VPC's own routes."""
+    text = (
+        "network: {existing_vpc: true}\n"
+        'services:\n  web: {expose: public, routing: {path: "/*", priority: 100}}\n'
+        "  worker:\n    expose: none\n    task_role:\n      statements:\n"
+        "        - actions: [sqs:ReceiveMessage]\n          resources: ['*']\n"
+    )
+    view = environment(text)
+    assert (view.unreachable, view.services[-1]) == ([], "SQS")
+    source = environment_graph(view).source
+    assert "no route to the internet" not in source
+    assert re.search(r"^\tegress -> aws \[label=\"your VPC's routes\"", source, re.M)
+
+
+def test_a_parameter_named_inside_another_word_names_no_option():
+    assert diagram.options_named("NatGateways must be PerAz") == ["--nat sets NatGateways"]
+    assert diagram.options_named("unknown parameter(s): NatGatewaysPerAz") == []
+
+
+def test_a_source_dot_refuses_is_an_error_and_no_picture(dot, tmp_path):
+    broken = graph(picture(Scenario()))
+    broken.body.append("\tthis is { not dot\n")
+    with pytest.raises(RuntimeError, match=r"^dot failed: "):
+        diagram.render(broken, tmp_path / "a.svg")
+    assert not (tmp_path / "a.svg").exists()
+
+
+def test_an_az_is_drawn_only_with_both_its_subnets(tmp_path, capsys):
+    """A network of one's own whose second AZ has a private subnet and no PublicSubnet2 (its
+    public subnet is another name): no second column is drawn with a public subnet and a load
+    balancer node the template does not make; its subnets and NAT gateway are said not drawn."""
+    shipped = render_templates()
+    text = json.dumps(shipped["network"]).replace('"PublicSubnet2"', '"EdgeSubnet2"')
+    network = json.loads(text)
+    folder = own_templates(tmp_path / "own", network, shipped["service"])
+    output = tmp_path / "own.dot"
+    assert cli.main(["diagram", "--from", str(folder), "-o", str(output)]) == 0
+    err = capsys.readouterr().err
+    for name in ("EdgeSubnet2 (AWS::EC2::Subnet)", "PrivateSubnet2 (AWS::EC2::Subnet)"):
+        assert name in err
+    source = output.read_text()
+    assert "public subnet 1" in source and "public subnet 2" not in source
+    assert "task2" not in source
+
+
+def test_a_fourth_az_of_ones_own_is_drawn(tmp_path):
+    """Templates of one's own with a fourth AZ (the product makes three at most): drawn as a
+    column of its own, with its NAT gateway and route."""
+    shipped = render_templates()
+    network = copy.deepcopy(shipped["network"])
+    second = r"(PublicSubnet|PrivateSubnet|PrivateRouteTable|NatGateway|PrivateDefaultRoute)2"
+    fourth = {
+        re.sub(second, r"\g<1>4", name): json.loads(
+            re.sub(second + "(?!Cidr)", r"\g<1>4", json.dumps(body))
+        )
+        for name, body in network["Resources"].items()
+        if re.match(second + "(Eip|RouteTableAssociation)?$", name)
+    }
+    network["Resources"].update(fourth)
+    folder = own_templates(tmp_path / "own", network, shipped["service"])
+    output = tmp_path / "own.dot"
+    assert cli.main(["diagram", "--from", str(folder), "-o", str(output)]) == 0
+    source = output.read_text()
+    assert "Availability Zone 4" in source and "task4 -> nat4" in source
+    assert "not drawn" not in source
