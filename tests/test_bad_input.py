@@ -379,14 +379,61 @@ def test_validate_takes_every_parameter_type_cloudformation_takes(tmp_path, caps
         "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>",
     ]
     assert {"String", "Number", "List<Number>", "AWS::EC2::VPC::Id"} <= set(kinds)
+    # A value of each (an AWS-specific or Systems Manager type takes no empty one: see
+    # test_validate_refuses_an_empty_value_of_an_aws_specific_type).
+    examples = {
+        "VPC::Id": "vpc-0123abcd",
+        "Subnet::Id": "subnet-0123abcd",
+        "SecurityGroup::Id": "sg-0123abcd",
+        "AvailabilityZone::Name": "eu-west-1a",
+        "HostedZone::Id": "Z0123",
+        "AWS::": "x",
+        "Number": "1",
+    }
+
+    def value(kind: str) -> str:
+        return next((v for part, v in examples.items() if part in kind), "")
+
     parameters = "".join(
-        f"  P{i}: {{Type: '{kind}', Default: '{1 if 'Number' in kind else ''}'}}\n"
-        for i, kind in enumerate(kinds)
+        f"  P{i}: {{Type: '{kind}', Default: '{value(kind)}'}}\n" for i, kind in enumerate(kinds)
     )
     template = tmp_path / "types.yaml"
     template.write_text(f"Parameters:\n{parameters}Resources:\n  B: {{Type: AWS::SNS::Topic}}\n")
     assert cli.main(["validate", str(template)]) == 0, capsys.readouterr().err
     assert f"(0 given, {len(kinds)} default)" in capsys.readouterr().out
+
+
+def test_validate_refuses_an_empty_value_of_an_aws_specific_type(tmp_path, capsys):
+    """CloudFormation takes for an AWS-specific parameter type only "valid values from the AWS
+    account and Region", and for a Systems Manager type a Parameter Store key
+    (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-supplied-parameter-types.html;
+    buildkite/on-demand#2: ``List<AWS::EC2::Subnet::Id>`` "doesn't support an empty string as
+    a value"): validate passed an empty one (a default or a value given), which the launch
+    refuses. A String and a CommaDelimitedList may be empty."""
+    template = tmp_path / "ids.yaml"
+    template.write_text(
+        "Parameters:\n"
+        "  Vpc: {Type: 'AWS::EC2::VPC::Id', Default: ''}\n"
+        "  Subnets: {Type: 'List<AWS::EC2::Subnet::Id>'}\n"
+        "  Key: {Type: 'AWS::EC2::KeyPair::KeyName', Default: 'mine'}\n"
+        "  Image: {Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>', Default: '/ami'}\n"
+        "  Name: {Type: String, Default: ''}\n"
+        "  Names: {Type: CommaDelimitedList, Default: ''}\n"
+        "Resources:\n  B: {Type: AWS::SNS::Topic}\n"
+    )
+    assert cli.main(["validate", str(template), "Subnets= ", "Key=", "Image="]) == 1
+    err = capsys.readouterr().err
+    for name, kind in (
+        ("Vpc", "an AWS::EC2::VPC::Id"),
+        ("Subnets", "a List<AWS::EC2::Subnet::Id>"),
+        ("Key", "an AWS::EC2::KeyPair::KeyName"),
+        ("Image", "an AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>"),
+    ):
+        assert f"{name}='{' ' if name == 'Subnets' else ''}' is not {kind}: CloudFormation " in err
+    assert "Name=" not in err and "Names=" not in err
+    assert err.count("not an empty value") == 4, err
+    given = ["Vpc=vpc-0123abcd", "Subnets=subnet-0123abcd", "Key=k", "Image=/i"]
+    assert cli.main(["validate", str(template), *given]) == 0, capsys.readouterr().err
 
 
 def test_validate_reads_a_template_whose_metadata_is_not_a_mapping(tmp_path, capsys):

@@ -211,16 +211,29 @@ def _check_type(name: str, spec: Mapping[str, Any], value: str) -> None:
     kind = str(spec.get("Type", "String"))
     listed = re.fullmatch(r"List<(.+)>", kind)
     single = listed.group(1) if listed else kind
+    if single.startswith("AWS::") and value.strip() == "":
+        # "anyone using your template must specify valid values from the AWS account and
+        # Region", and for the Systems Manager types "Parameter Store keys" (User Guide,
+        # cloudformation-supplied-parameter-types.html): no empty one, which is why templates
+        # that make an id optional take it as a String (buildkite/on-demand#2: a
+        # List<AWS::EC2::Subnet::Id> "doesn't support an empty string as a value").
+        raise ParameterError(
+            f"parameter {name}='{value}' is not {_article(kind)} {kind}: CloudFormation takes "
+            "only what exists in the account and region there, not an empty value"
+        )
     pattern = _ID_PATTERNS.get(single)
-    if pattern is None or value == "":
+    if pattern is None:
         return
     for member in [m.strip() for m in value.split(",")] if listed else [value]:
         if not re.fullmatch(pattern, member):
-            article = "an" if kind.startswith("AWS") else "a"
             raise ParameterError(
-                f"parameter {name}={value!r} is not {article} {kind}: {member!r} is not such an "
-                f"id ({_ID_FORMS[single]})"
+                f"parameter {name}={value!r} is not {_article(kind)} {kind}: {member!r} is not "
+                f"such an id ({_ID_FORMS[single]})"
             )
+
+
+def _article(kind: str) -> str:
+    return "an" if kind.startswith("AWS") else "a"
 
 
 def _which_items(pattern: _JavaPattern, value: str, member: bool) -> str:
