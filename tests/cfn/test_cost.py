@@ -1224,3 +1224,68 @@ def test_a_load_balancer_in_subnet_mappings_has_their_addresses_and_elastic_ips_
         3 * HOURS * PRICE["public_ipv4_hour"]
     )
     assert "load balancer Public: network, internet-facing in 3 subnets" in describe(found)
+
+
+# --- Found by a mutation run of cost.py (mutant ids in the commit messages) ---------------------
+
+_ENDPOINTS_VPC = """Resources:
+  Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}
+  SubnetOne:
+    Type: AWS::EC2::Subnet
+    Properties: {AvailabilityZone: !Select [0, !GetAZs ""], VpcId: !Ref Vpc, CidrBlock: 10.0.0.0/24}
+  SubnetTwo:
+    Type: AWS::EC2::Subnet
+    Properties: {AvailabilityZone: !Select [1, !GetAZs ""], VpcId: !Ref Vpc, CidrBlock: 10.0.1.0/24}
+  SubnetThree:
+    Type: AWS::EC2::Subnet
+    Properties: {AvailabilityZone: !Select [2, !GetAZs ""], VpcId: !Ref Vpc, CidrBlock: 10.0.2.0/24}
+"""
+
+
+def _interface_endpoint(name: str, service: str, subnets: str) -> str:
+    return (
+        f"  {name}:\n    Type: AWS::EC2::VPCEndpoint\n    Properties:\n"
+        "      VpcEndpointType: Interface\n"
+        f"      ServiceName: !Sub com.amazonaws.${{AWS::Region}}.{service}\n"
+        f"      VpcId: !Ref Vpc\n      SubnetIds: {subnets}\n"
+    )
+
+
+def test_interface_endpoints_in_different_numbers_of_zones_are_counted_per_endpoint_and_zone(
+    tmp_path,
+):
+    """An interface endpoint is billed in each zone it is in: "You will be billed for each hour
+    that your VPC endpoint remains provisioned in each Availability Zone" (AWS PrivateLink
+    pricing, https://aws.amazon.com/privatelink/pricing/). A mutation run: an endpoint in 3
+    zones and one in 1 were said to be "2 x 2 AZs" (4 endpoint-AZs, the right price, but no
+    endpoint is in 2 zones); they are 4 endpoint-AZs. An endpoint whose subnets are not a list
+    here is in the stack's zones (3)."""
+    template = tmp_path / "endpoints.yaml"
+    three = "[!Ref SubnetOne, !Ref SubnetTwo, !Ref SubnetThree]"
+    text = (
+        _ENDPOINTS_VPC
+        + _interface_endpoint("Ecr", "ecr.api", three)
+        + _interface_endpoint("Logs", "logs", "[!Ref SubnetOne]")
+    )
+    template.write_text(text, encoding="utf-8")
+    found = footprint(dry_run(template, {}))
+    assert found.interface_endpoints == {"ecr.api": 3, "logs": 1}
+    (line,) = estimate(found).lines
+    assert line.quantity == f"4 endpoint-AZs x {HOURS} h x ${PRICE['interface_endpoint_az_hour']:g}"
+    assert line.monthly == pytest.approx(4 * HOURS * PRICE["interface_endpoint_az_hour"])
+    # Not known here: one in each of the stack's 3 zones.
+    unknown = _interface_endpoint("Sts", "sts", '!Split [",", !ImportValue shared-subnets]')
+    template.write_text(text + unknown, encoding="utf-8")
+    found = footprint(dry_run(template, {}))
+    assert (found.interface_endpoints["sts"], found.availability_zones) == (None, 3)
+    (line,) = estimate(found).lines
+    assert line.quantity.startswith("7 endpoint-AZs x ")
+    assert line.monthly == pytest.approx(7 * HOURS * PRICE["interface_endpoint_az_hour"])
+    # Every one in the same zones: endpoints x zones.
+    same = _ENDPOINTS_VPC + "".join(
+        _interface_endpoint(name, service, three)
+        for name, service in (("Ecr", "ecr.api"), ("Logs", "logs"))
+    )
+    template.write_text(same, encoding="utf-8")
+    (line,) = estimate(footprint(dry_run(template, {}))).lines
+    assert line.quantity.startswith("2 x 3 AZs x ")

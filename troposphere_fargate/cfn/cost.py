@@ -190,8 +190,10 @@ def estimate(found: Footprint, region: str | None = None) -> Estimate:
 
     hourly("NAT gateways", found.nat_gateways, f"{found.nat_gateways}", price["nat_gateway_hour"])
     endpoints = len(found.interface_endpoints)
-    interface = sum(n or found.availability_zones or 1 for n in found.interface_endpoints.values())
-    spread = f" x {interface // endpoints} AZs" if endpoints and interface % endpoints == 0 else ""
+    # Each endpoint is billed in each zone it is in: "x N AZs" only when that is every one's.
+    zones = [n or found.availability_zones or 1 for n in found.interface_endpoints.values()]
+    interface = sum(zones)
+    spread = f" x {zones[0]} AZs" if len(set(zones)) == 1 else ""
     hourly(
         "interface endpoints",
         interface,
