@@ -1289,3 +1289,39 @@ def test_interface_endpoints_in_different_numbers_of_zones_are_counted_per_endpo
     template.write_text(same, encoding="utf-8")
     (line,) = estimate(footprint(dry_run(template, {}))).lines
     assert line.quantity.startswith("2 x 3 AZs x ")
+
+
+def test_a_load_balancer_in_subnets_not_known_here_names_its_public_addresses(tmp_path):
+    """A mutation run: an internet-facing load balancer whose subnets are another stack's
+    export, in a stack without subnets of its own, was priced no public IPv4 address and none
+    was named: the total looked complete. It has one in each zone it is in ("When you enable
+    an Availability Zone for your load balancer, Elastic Load Balancing creates a load balancer
+    node in the Availability Zone", Elastic Load Balancing User Guide,
+    https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/how-elastic-load-balancing-works.html),
+    each billed ("a charge of $0.005 per IP per hour for all public IPv4 addresses", AWS News
+    Blog, https://aws.amazon.com/blogs/aws/new-aws-public-ipv4-address-charge-public-ip-insights/);
+    how many zones is known only when the stack is created."""
+    template = tmp_path / "lb.yaml"
+    balancer = (
+        "  LoadBalancer:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n"
+        '    Properties:\n      Subnets: !Split [",", !ImportValue public-subnets]\n'
+    )
+    template.write_text("Resources:\n" + balancer, encoding="utf-8")
+    found = footprint(dry_run(template, {}))
+    assert found.load_balancers == [("application", "internet-facing", None)]
+    bill = estimate(found)
+    assert not any(line.item.startswith("public IPv4") for line in bill.lines)
+    assert bill.not_counted[0] == (
+        "the public IPv4 addresses of 1 internet-facing load balancer in subnets not known here "
+        f"(one a zone it is in, at ${PRICE['public_ipv4_hour']:g} an hour each): it is known "
+        "only when the stack is created"
+    )
+    assert bill.report()[-2].startswith(
+        "not counted (it depends on use, or it is known only when the stack is created): "
+    )
+    # Internal, it has no public address to name.
+    internal = balancer.replace("    Properties:\n", "    Properties:\n      Scheme: internal\n")
+    template.write_text("Resources:\n" + internal, encoding="utf-8")
+    assert not any(
+        "IPv4" in item for item in estimate(footprint(dry_run(template, {}))).not_counted
+    )

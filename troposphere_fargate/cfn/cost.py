@@ -267,8 +267,25 @@ def estimate(found: Footprint, region: str | None = None) -> Estimate:
         if count:
             lines.append(Line(item, f"{count} x {_money(unit)}{note}", count * unit))
     unknown, unpriced = _not_known(found)
-    return Estimate(
-        region, priced, tuple(lines), unknown + unpriced + _by_use(found), tuple(scaling)
+    not_counted = unknown + _unknown_addresses(found, price) + unpriced + _by_use(found)
+    return Estimate(region, priced, tuple(lines), not_counted, tuple(scaling))
+
+
+def _unknown_addresses(found: Footprint, price: Mapping[str, float]) -> tuple[str, ...]:
+    """The public IPv4 addresses of the internet-facing load balancers whose subnets are not a
+    list here (another stack's export) in a stack without zones of its own: one a zone, but
+    how many zones is known only at creation, so they are named rather than priced at none."""
+    unzoned = sum(
+        1
+        for _, scheme, subnets in found.load_balancers
+        if scheme == "internet-facing" and subnets is None
+    )
+    if not unzoned:
+        return ()
+    return (
+        f"the public IPv4 addresses of {unzoned} internet-facing load balancer"
+        f"{'s' if unzoned != 1 else ''} in subnets not known here (one a zone it is in, at "
+        f"{_money(price['public_ipv4_hour'])} an hour each): {_KNOWN_AT_CREATION}",
     )
 
 
