@@ -1291,6 +1291,154 @@ def test_interface_endpoints_in_different_numbers_of_zones_are_counted_per_endpo
     assert line.quantity.startswith("2 x 3 AZs x ")
 
 
+def test_the_not_counted_line_says_tasks_not_on_fargate_are_priced_by_their_instances(tmp_path):
+    """The reason in the not-counted line's parentheses names each kind of item left out: a
+    service on EC2 adds that the price table has Fargate's prices only (its VPC, which the
+    stack does not make, is another stack's)."""
+    template = tmp_path / "own.yaml"
+    text = _OWN_SERVICE.replace("CPU", "1024").replace("MEMORY", "2048").replace("COUNT", "2")
+    template.write_text(text.replace("LaunchType: FARGATE", "LaunchType: EC2"), encoding="utf-8")
+    report = estimate(footprint(dry_run(template, {}))).report()
+    assert report[-2].startswith(
+        "not counted (it depends on use, or it is another stack's, or the price table has "
+        "Fargate's prices, not EC2 instances'): what Service's tasks run on (EC2 launch type, "
+        "not Fargate)"
+    )
+
+
+def test_the_report_s_amounts_are_one_right_aligned_column_with_the_total():
+    bill = estimate(footprint(dry_run(ROOT, LAUNCH)))
+    report = bill.report()
+    rows = report[1 : len(bill.lines) + 2]
+    assert rows[-1].lstrip().startswith("total")
+    assert len({len(row) for row in rows}) == 1, rows
+    for row, line in zip(rows, bill.lines, strict=False):
+        assert row.endswith(f" ${line.monthly:,.2f}")
+    assert rows[-1].endswith(f" {bill.total_text()}")
+
+
+def test_the_report_names_every_source_of_the_price_table_once():
+    sources = price_table()["sources"].values()
+    last = estimate(footprint(dry_run(ROOT, LAUNCH))).report()[-1]
+    assert last.startswith("prices from ")
+    named = last.removeprefix("prices from ").split(", ")
+    assert sorted(named) == sorted(set(sources))
+
+
+def test_container_insights_counts_the_metrics_of_each_service_in_the_cluster(tmp_path):
+    """Standard Container Insights is billed as custom metrics, a cluster's and each service's
+    (Amazon CloudWatch pricing, https://aws.amazon.com/cloudwatch/pricing/): two services are
+    twice the per-service metrics."""
+    template = tmp_path / "two.yaml"
+    text = _OWN_SERVICE.replace("CPU", "256").replace("MEMORY", "512").replace("COUNT", "1")
+    second = "  Worker:\n" + text.split("  Service:\n", 1)[1]
+    cluster = (
+        "  Cluster:\n    Type: AWS::ECS::Cluster\n    Properties:\n      ClusterSettings:\n"
+        "        - {Name: containerInsights, Value: enabled}\n"
+    )
+    both = (text + second + cluster).replace(
+        "      LaunchType: FARGATE\n", "      LaunchType: FARGATE\n      Cluster: !Ref Cluster\n"
+    )
+    template.write_text(both, encoding="utf-8")
+    found = footprint(dry_run(template, {}))
+    assert (found.container_insights, len(found.tasks)) == (1, 2)
+    metrics = (
+        PRICE["container_insights_metrics_per_cluster"]
+        + 2 * PRICE["container_insights_metrics_per_service"]
+    )
+    line = {line.item: line for line in estimate(found).lines}["Container Insights"]
+    assert line.quantity.startswith(f"about {metrics} metrics x ")
+    assert line.monthly == pytest.approx(metrics * PRICE["custom_metric_month"])
+
+
+def test_a_queue_policy_s_alarms_are_priced_per_metric_they_read(tmp_path):
+    """CloudWatch prices an alarm per metric it reads: the queue policy's two alarms read two
+    each, so the four target tracking alarms cost six alarm metrics, not four."""
+    spec = "services:\n  worker:\n    queue_scaling: {queue: orders, messages_per_task: 100}\n"
+    with pytest.warns(ConfigWarning, match="its task role has no statement allowing sqs:Rec"):
+        folder = built(tmp_path, spec)
+    bill = estimate(footprint(dry_run(folder / "root.yaml", LAUNCH)))
+    line = {line.item: line for line in bill.lines}["target tracking alarms"]
+    assert line.quantity.startswith("4 (two per scaling policy) reading 6 metrics x ")
+    assert line.monthly == pytest.approx(6 * PRICE["alarm_month"])
+
+
+def test_a_dashboard_is_priced_though_an_account_s_first_three_are_free():
+    """The stack cannot know how many dashboards the account has: its own are counted in full,
+    and the line says the first 3 of an account are free."""
+    assert footprint(dry_run(ROOT, LAUNCH)).dashboards == 1
+    line = {line.item: line for line in estimate(footprint(dry_run(ROOT, LAUNCH))).lines}[
+        "dashboards"
+    ]
+    assert line.monthly == pytest.approx(PRICE["dashboard_month"])
+    assert line.quantity.endswith("(counted: an account's first 3 are free)")
+
+
+def test_a_footprint_made_by_hand_has_the_ceiling_of_its_scaling_bounds():
+    """A footprint made by hand (as CDK_DEFAULT) may leave out ``most_tasks``: the most tasks
+    are then its scaling's MaxCapacity."""
+    from troposphere_fargate.cfn.cost import CDK_DEFAULT
+
+    scaled = Footprint(**{**vars(CDK_DEFAULT), "scaling": [("CDK default", 1, 4)]})
+    bill = estimate(scaled)
+    per_task = HOURS * (0.25 * PRICE["fargate_vcpu_hour"] + 0.5 * PRICE["fargate_gb_hour"])
+    assert bill.at_most == pytest.approx(bill.total + 3 * per_task, abs=0.01)
+    assert bill.at_most_text().endswith("(CDK default 4)")
+    assert estimate(CDK_DEFAULT).at_most_text() is None
+
+
+def test_the_ceiling_of_windows_tasks_counts_their_licence(tmp_path):
+    """Each Windows task more pays the OS licence fee per vCPU-hour besides its vCPU and memory
+    (AWS Fargate pricing, https://aws.amazon.com/fargate/pricing/)."""
+    template = tmp_path / "own.yaml"
+    text = _OWN_SERVICE.replace("CPU", "1024").replace("MEMORY", "2048").replace("COUNT", "2")
+    target = _SCALABLE_TARGET.replace("LOW", "2").replace("HIGH", "5")
+    template.write_text(
+        text.replace("      NetworkMode: awsvpc\n", _WINDOWS) + target, encoding="utf-8"
+    )
+    bill = estimate(footprint(dry_run(template, {})))
+    per_task = HOURS * (
+        PRICE["fargate_windows_vcpu_hour"]
+        + PRICE["fargate_windows_licence_vcpu_hour"]
+        + 2 * PRICE["fargate_windows_gb_hour"]
+    )
+    assert bill.at_most == pytest.approx(bill.total + 3 * per_task, abs=0.01)
+
+
+def test_the_ceiling_of_scheduled_capacity_adds_the_tasks_above_the_week_s_average(tmp_path):
+    """The total prices a week's average (3.43 tasks); the ceiling adds what the most tasks (8)
+    cost above it, not above the count the service starts with."""
+    spec = (
+        "services:\n  web:\n    min_capacity: 2\n    max_capacity: 8\n    schedules:\n"
+        '      - {name: peak, schedule: "cron(0 8 ? * MON-FRI *)", min: 6, '
+        "timezone: Europe/Paris}\n"
+        '      - {name: night, schedule: "cron(0 20 ? * MON-FRI *)", min: 2, '
+        "timezone: Europe/Paris}\n"
+    )
+    found = footprint(dry_run(built(tmp_path, spec) / "root.yaml", LAUNCH))
+    ((service, count, vcpu, memory, _),) = found.tasks
+    assert (count, dict(found.most_tasks)) == (2, {service: 8})
+    per_task = HOURS * (vcpu * PRICE["fargate_vcpu_hour"] + memory * PRICE["fargate_gb_hour"])
+    bill = estimate(found)
+    assert bill.at_most == pytest.approx(bill.total + (8 - 3.43) * per_task, abs=0.01)
+
+
+def test_a_stackset_names_what_its_stacks_pay_by_use():
+    """The StackSet's own stack has no NAT gateway; the root it deploys in each account has:
+    the not-counted line (printed once, after each account's table) names its data."""
+    stackset = ROOT.with_name("stackset.yaml")
+    values = {
+        **LAUNCH,
+        "OrganizationalUnitIds": "ou-abcd-12345678",
+        "DeploymentRegions": "eu-west-1",
+    }
+    found = footprint(dry_run(stackset, values, "eu-west-1"))
+    assert (found.nat_gateways, found.tasks, len(found.instances)) == (0, [], 1)
+    not_counted = estimate(found).not_counted
+    assert "data processed by NAT gateways ($0.045 a GB)" in not_counted
+    assert any(item.startswith("ECR storage of images") for item in not_counted)
+
+
 def test_a_load_balancer_in_subnets_not_known_here_names_its_public_addresses(tmp_path):
     """A mutation run: an internet-facing load balancer whose subnets are another stack's
     export, in a stack without subnets of its own, was priced no public IPv4 address and none
