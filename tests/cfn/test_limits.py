@@ -675,3 +675,139 @@ def test_a_rolling_deployment_waits_no_bake_time():
     a rolling deployment has none."""
     assert limits.deployment_minutes("ROLLING", 1440, 1440, 1440, 10) == 0
     assert limits.deployment_minutes("BLUE_GREEN", 1440, 1440, 1440, 10) == 1440
+
+
+# --- Found by a mutation run of limits.py (mutant ids in the commit messages) -------------------
+
+
+@pytest.mark.parametrize(
+    "names", ["SourceSecurityGroupId", "SourceSecurityGroupName", "SourcePrefixListId"]
+)
+def test_an_ampersand_is_refused_in_an_ingress_rule_naming_a_source_group_or_prefix_list(names):
+    """UserIdGroupPair's and PrefixListId's Description take "a-z, A-Z, 0-9, spaces, and
+    ._-:/()#,@[]+=;{}!$*", no & (EC2 API Reference,
+    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_UserIdGroupPair.html,
+    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_PrefixListId.html): an ingress
+    rule naming its source so, in a group's SecurityGroupIngress or a resource of its own."""
+    rule = {"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, names: "x-1"}
+    refused = {**rule, "Description": "web & api"}
+    for template in (
+        group(GroupDescription="g", SecurityGroupIngress=[refused]),
+        {"Resources": {"Rule": {"Type": "AWS::EC2::SecurityGroupIngress", "Properties": refused}}},
+    ):
+        [problem] = limits.problems(template)
+        assert "no & in a rule that names a security group or prefix list" in problem
+    assert limits.problems(group(GroupDescription="g", SecurityGroupIngress=[rule])) == []
+    cidr = {"IpProtocol": "tcp", "CidrIp": "10.0.0.0/8", "Description": "web & api"}
+    assert limits.problems(group(GroupDescription="g", SecurityGroupIngress=[cidr])) == []
+
+
+def test_an_ingress_rule_s_apostrophe_is_a_problem():
+    """CloudFormation reports "Invalid rule description" for an apostrophe
+    (aws-cloudformation/cfn-lint#173), in an ingress rule as in an egress one."""
+    rule = {"IpProtocol": "tcp", "CidrIp": "10.0.0.0/8", "Description": APOSTROPHE}
+    [problem] = limits.problems(group(GroupDescription="g", SecurityGroupIngress=[rule]))
+    assert problem.startswith("Group: description ")
+    alone = {"Type": "AWS::EC2::SecurityGroupIngress", "Properties": rule}
+    [problem] = limits.problems({"Resources": {"Rule": alone}})
+    assert problem.startswith("Rule: description ")
+
+
+def test_a_description_in_an_fn_sub_of_a_list_is_judged_by_its_text():
+    """Fn::Sub takes a string or [string, variables]: the text is judged either way, without
+    what it substitutes."""
+    text = ["${Name}'s tasks", {"Name": "shop"}]
+    [problem] = limits.problems(group(GroupDescription={"Fn::Sub": text}))
+    assert problem.startswith("Group: description ")
+    fine = ["Tasks of ${Name}", {"Name": "it's"}]
+    assert limits.problems(group(GroupDescription={"Fn::Sub": fine})) == []
+
+
+def test_a_certificate_takes_exactly_a_hundred_names():
+    """ACM takes up to 100 domain names a certificate once its quota is raised (10 by default,
+    ACM quotas, https://docs.aws.amazon.com/acm/latest/userguide/acm-limits.html): the domain
+    name and 99 alternative names are taken."""
+    certificate = {
+        "Type": "AWS::CertificateManager::Certificate",
+        "Properties": {"SubjectAlternativeNames": [f"h{i}.example.com" for i in range(99)]},
+    }
+    assert limits.problems({"Resources": {"Certificate": certificate}}) == []
+
+
+# "Understand CloudFormation quotas", CloudFormation User Guide
+# (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html):
+# "Maximum number of parameters that you can declare in your CloudFormation template": 200;
+# resources: 500; outputs: 200; mappings: 200. cfn-lint's I2010, I3010, I6010 and I7010
+# report a template approaching each.
+@pytest.mark.parametrize(
+    ("section", "quota", "rule"),
+    [
+        ("Parameters", 200, "I2010"),
+        ("Resources", 500, "I3010"),
+        ("Outputs", 200, "I6010"),
+        ("Mappings", 200, "I7010"),
+    ],
+)
+def test_each_section_s_quota_is_cloudformation_s(section, quota, rule):
+    """The quota and the rule of each section, up to the quota itself: a template at it is
+    taken, and reported approaching it; one more is refused before (and not suppressed)."""
+
+    def of(count: int) -> dict[str, Any]:
+        return {section: {f"Item{i}": {} for i in range(count)}}
+
+    assert limits.approaching_quotas(of(quota * 9 // 10)) == {}
+    assert list(limits.approaching_quotas(of(quota * 9 // 10 + 1))) == [rule]
+    reasons = limits.approaching_quotas(of(quota))
+    assert list(reasons) == [rule]
+    assert reasons[rule].startswith(
+        f"{quota} {section.lower()} of the {quota} CloudFormation takes per template"
+    )
+    assert limits.approaching_quotas(of(quota + 1)) == {}
+
+
+@pytest.mark.parametrize(
+    ("step_percent", "steps"),
+    [(10, 9), (11, 9), (12.5, 7), (3.3, 30), (33.3, 3), (100, 0)],
+)
+def test_a_linear_deployment_s_steps_are_counted_as_cloudformation_counts_them(step_percent, steps):
+    """ "If StepPercent evenly divides by 100: The number of deployment steps equals (100 ÷
+    StepPercent) - 1. Otherwise: The number of deployment steps equals the floor of 100 ÷
+    StepPercent. For example, if StepPercent is 11, the number of deployment steps is 9"
+    (AWS::ECS::Service LinearConfiguration, CloudFormation Template Reference,
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-linearconfiguration.html);
+    StepPercent is a multiple of 0.1 (ECS API Reference, LinearConfiguration)."""
+    assert limits.linear_steps(step_percent) == steps
+    assert limits.deployment_minutes("LINEAR", 15, 0, 60, step_percent) == 15 + 60 * steps
+
+
+def test_a_task_definition_too_large_in_one_branch_of_a_condition_is_a_problem():
+    """Each branch of an Fn::If is a stack the template may make (the module's rule): eleven
+    containers in one branch are refused though the other has one."""
+    eleven = [{"Name": f"c{i}"} for i in range(11)]
+    task = {
+        "Type": "AWS::ECS::TaskDefinition",
+        "Properties": {"ContainerDefinitions": {"Fn::If": ["Big", eleven, [{"Name": "one"}]]}},
+    }
+    assert limits.problems({"Resources": {"Task": task}}) == [
+        "Task: 11 containers; ECS takes 10 per task definition"
+    ]
+    task["Properties"]["ContainerDefinitions"] = {"Fn::If": ["Big", [{"Name": "one"}], eleven]}
+    assert len(limits.problems({"Resources": {"Task": task}})) == 1
+
+
+def test_a_function_other_than_ref_counts_as_nothing_in_a_policy_s_size():
+    """Only a certain excess is refused: an Fn::ImportValue may be a short ARN, so 300 of them,
+    whose own text is about 13,000 characters, are no role over 10,240."""
+    resources = [{"Fn::ImportValue": f"shared-bucket-arn-number-{i:04}"} for i in range(300)]
+    document = {"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": resources}]}
+    assert len(json.dumps(document, separators=(",", ":"))) > 10_240
+    assert limits.problems(role_of(document)) == []
+
+
+def test_a_canary_deployment_waits_both_bake_times_and_at_most_33_hours():
+    """ "CloudFormation rejects deployments when the calculated deployment time exceeds 33
+    hours based on your template configuration: BakeTimeInMinutes + CanaryBakeTimeInMinutes"
+    (AWS::ECS::Service CanaryConfiguration, CloudFormation Template Reference,
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-canaryconfiguration.html)."""
+    assert limits.deployment_minutes("CANARY", 600, 1380, 60, 10) == 1980
+    assert limits.MAX_DEPLOYMENT_MINUTES == 1980
