@@ -683,6 +683,23 @@ def test_a_damaged_verdict_is_linted_again(tmp_path):
 
 
 @pytest.mark.lint
+def test_a_verdict_of_the_wrong_shape_is_linted_again_and_counted_once(tmp_path):
+    """A verdict damaged into other JSON: ``{}`` or ``""`` read as a clean verdict (the
+    template's findings were lost and the build passed it), one whose second finding was
+    damaged gave the first twice."""
+    templates = {"a.yaml": broken("Nope")}
+    first, _ = lint.lint_templates_cached(templates, cache=tmp_path, jobs=1)
+    (entry,) = (tmp_path / "lint").iterdir()
+    kept = json.loads(entry.read_text())
+    for damaged in ({}, "", [[1]], [{}], None, [*kept, {"line": 1}]):
+        entry.write_text(json.dumps(damaged))
+        assert lint.lint_templates_cached(templates, cache=tmp_path, jobs=1) == (
+            first,
+            ["a.yaml"],
+        ), damaged
+
+
+@pytest.mark.lint
 def test_the_build_says_which_templates_it_did_not_lint_again(tmp_path, monkeypatch, capsys):
     from troposphere_fargate import cli
 

@@ -612,6 +612,18 @@ def _verdict_key(filename: str, text: str, regions: Sequence[str] | None, finger
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
+def _kept_verdict(path: Path, filename: str) -> list[Finding] | None:
+    """The findings on ``filename`` kept in ``path``, or None for no verdict to trust: none
+    kept, or one damaged into anything but a list of that file's findings (``{}`` and ``""``
+    read as a clean verdict, a list damaged after its first finding gave that one twice)."""
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        kept = [Finding(**entry) for entry in stored] if isinstance(stored, list) else None
+    except (OSError, ValueError, TypeError):
+        return None
+    return kept if kept is not None and all(f.filename == filename for f in kept) else None
+
+
 def lint_templates_cached(
     templates: Mapping[str, str],
     regions: Iterable[str] | None = None,
@@ -630,11 +642,11 @@ def lint_templates_cached(
     findings: list[Finding] = []
     missing = {}
     for name, text in templates.items():
-        try:
-            stored = json.loads((folder / f"{keys[name]}.json").read_text(encoding="utf-8"))
-            findings.extend(Finding(**entry) for entry in stored)
-        except (OSError, ValueError, TypeError):
+        kept = _kept_verdict(folder / f"{keys[name]}.json", name)
+        if kept is None:
             missing[name] = text
+        else:
+            findings.extend(kept)
     if missing:
         fresh = linter.lint(missing) if linter else lint_templates(missing, chosen, jobs)
         findings.extend(fresh)
