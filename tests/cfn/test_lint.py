@@ -67,3 +67,75 @@ def test_regions_may_be_one_string_and_an_unknown_one_is_a_lint_error():
     assert lint_templates({"bucket.yaml": text}, regions="eu-west-1") == []
     with pytest.raises(LintError, match="cfn-lint knows no region mars-1"):
         lint_templates({"bucket.yaml": text}, regions=["eu-west-1", "mars-1"])
+
+
+def test_templates_linted_together_keep_their_own_answers_about_their_conditions(tmp_path):
+    """The answers are remembered per template: two templates whose conditions have the same
+    names but compare another value (b.yaml), or another parameter (c.yaml), each get the
+    cfn-lint command's findings when one process lints them one after the other."""
+    text = CONDITIONAL.read_text()
+    paths = [tmp_path / name for name in ("a.yaml", "b.yaml", "c.yaml")]
+    paths[0].write_text(text)
+    paths[1].write_text(
+        text.replace('IsBig: !Equals [!Ref Port, "70000"]', 'IsBig: !Equals [!Ref Port, "80"]')
+    )
+    paths[2].write_text(
+        text.replace("!Ref Port", "!Ref Size").replace(
+            "Parameters:\n  Port:", "Parameters:\n  Size:"
+        )
+    )
+    expected = command_findings(*paths)
+    assert [(name, rule) for name, _, _, rule, _ in expected] == [
+        ("a.yaml", "W1030"),
+        ("a.yaml", "W1028"),
+        ("b.yaml", "W1030"),
+        ("b.yaml", "W1028"),
+        ("c.yaml", "W1030"),
+        ("c.yaml", "W1028"),
+    ]
+    found = lint_templates({p.name: p.read_text() for p in paths}, jobs=1)
+    assert sorted((f.filename, f.line, f.column, f.rule, f.message) for f in found) == expected
+
+
+def test_regions_given_override_those_the_template_names():
+    def portfolio(regions: list[str]) -> str:
+        return (
+            f"Metadata:\n  cfn-lint:\n    config:\n      regions: {regions}\n"
+            "Resources:\n  P:\n    Type: AWS::ServiceCatalog::Portfolio\n"
+            "    Properties: {DisplayName: p, ProviderName: p}\n"
+        )
+
+    # Service Catalog is in eu-west-1, not in mx-central-1 (E3006).
+    (finding,) = lint_templates({"t.yaml": portfolio(["eu-west-1"])}, regions=["mx-central-1"])
+    assert finding.rule == "E3006" and "'mx-central-1'" in finding.message
+    assert lint_templates({"t.yaml": portfolio(["mx-central-1"])}, regions=["eu-west-1"]) == []
+
+
+def test_lint_leaves_the_garbage_collector_as_it_found_it():
+    """Paused while cfn-lint runs, on again after (a library user's process would otherwise
+    never collect a cycle again), and left off where the caller had turned it off."""
+    import gc
+
+    text = (SHIPPED / "bucket.yaml").read_text()
+    assert gc.isenabled()
+    lint_templates({"bucket.yaml": text}, jobs=1)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        lint_templates({"bucket.yaml": text}, jobs=1)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_jobs_is_a_whole_number_of_processes_at_least_one():
+    # Refused before cfn-lint loads: 0 linted with every CPU, True with one.
+    with pytest.raises(ValueError, match=r"a number of processes, at least 1, not 0"):
+        lint_templates({"a.yaml": "x"}, jobs=0)
+    with pytest.raises(TypeError, match=r"takes a whole number, or None, not True"):
+        lint_templates({"a.yaml": "x"}, jobs=True)
+
+
+def test_a_template_that_is_not_yaml_is_a_finding_not_a_pass():
+    (finding,) = lint_templates({"bad.yaml": "Resources: [\n"}, jobs=1)
+    assert (finding.filename, finding.rule) == ("bad.yaml", "E0000"), finding

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -384,6 +385,22 @@ def test_the_process_with_the_slow_template_takes_nothing_else(monkeypatch):
 
 
 @pytest.mark.lint
+def test_findings_come_sorted_however_the_processes_shared_the_templates(monkeypatch):
+    """While one process lints s.yaml, the other takes b.yaml then a.yaml (largest first)."""
+
+    def found(items, config, rules):
+        ((name, _),) = items
+        if name == "s.yaml":
+            time.sleep(1.0)
+        return [lint.Finding(name, 1, 1, "X", "")]
+
+    monkeypatch.setattr(lint, "_lint", found)
+    templates = {"s.yaml": "x" * 300, "b.yaml": "x" * 200, "a.yaml": "x" * 100}
+    found_by_name = [f.filename for f in lint.lint_templates(templates, jobs=2)]
+    assert found_by_name == ["a.yaml", "b.yaml", "s.yaml"]
+
+
+@pytest.mark.lint
 def test_cfn_lint_is_loaded_and_frozen_once_not_at_every_call():
     """Freezing what each lint allocated would keep its garbage forever (80 MB per call,
     measured); only the loaded linter is frozen, once per set of regions."""
@@ -413,6 +430,32 @@ def test_a_linter_started_ahead_and_not_used_is_stopped():
     assert pid
     with pytest.raises(ChildProcessError):  # killed and reaped, not left running or a zombie
         os.waitpid(pid, os.WNOHANG)
+
+
+@pytest.mark.lint
+def test_a_linter_started_ahead_lints_in_the_regions_it_was_given(monkeypatch):
+    """Forked ahead, or (one CPU) linting in this process: in its regions, not the
+    template's own."""
+    templates = {"t.yaml": portfolio(["eu-west-1"])}
+    for cpus in (lint.available_cpus(), 1):
+        monkeypatch.setattr(lint, "available_cpus", lambda cpus=cpus: cpus)
+        with lint.StartedLinter(regions=["mx-central-1"]) as linter:
+            found = linter.lint(templates)
+        assert [(f.rule, f.message.rsplit("'", 2)[1]) for f in found] == [
+            ("E3006", "mx-central-1")
+        ], cpus
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="reads Linux's /proc")
+def test_a_linter_started_ahead_and_not_used_leaves_no_pipe_open():
+    """A library user's long-running process starts one per build: each must give back its
+    pipes, used or not."""
+    before = len(os.listdir("/proc/self/fd"))
+    with lint.StartedLinter():
+        pass
+    with lint.StartedLinter() as linter:
+        linter.lint({})
+    assert len(os.listdir("/proc/self/fd")) == before
 
 
 def test_a_linter_started_ahead_that_died_is_an_error_not_a_pass():
@@ -598,6 +641,25 @@ def ctrl_c() -> None:
     signal.pthread_kill(threading.get_ident(), signal.SIGINT)
 
 
+def test_a_failed_swap_puts_the_previous_folder_back(tmp_path, files, monkeypatch):
+    """The old folder is renamed away first: when the new one cannot be renamed into its
+    place, the old one goes back, and no templates at all is never what is left."""
+    write_version(tmp_path, files)
+    before = {p.name: p.read_bytes() for p in (tmp_path / __version__).iterdir()}
+    rename = os.rename
+
+    def refuse_the_new_folder(source, destination):
+        if Path(source).name.startswith(f".{__version__}.new-"):
+            raise OSError(errno.EIO, "Input/output error")
+        rename(source, destination)
+
+    monkeypatch.setattr(build.os, "rename", refuse_the_new_folder)
+    with pytest.raises(OSError, match="Input/output error"):
+        write_version(tmp_path, {**files, "network.yaml": "new"})
+    assert {p.name: p.read_bytes() for p in (tmp_path / __version__).iterdir()} == before
+    assert [p.name for p in tmp_path.iterdir()] == [__version__]
+
+
 def test_a_ctrl_c_between_the_two_renames_waits_for_the_second(tmp_path, files, monkeypatch):
     """The old folder was renamed away, then a KeyboardInterrupt skipped the rename of the new
     one, and the cleanup deleted both: no templates at all (seen with a slow file system)."""
@@ -634,6 +696,34 @@ def test_what_a_killed_build_left_beside_the_folder_is_cleared(tmp_path, files):
     assert sorted(p.name for p in tmp_path.iterdir()) == [fresh_staging.name, __version__]
 
 
+def test_a_retired_folder_of_another_users_build_is_left_while_that_build_runs(
+    tmp_path, files, monkeypatch
+):
+    """kill(pid, 0) on another user's process fails with EPERM: the process is alive, and its
+    build may still need the folder it retired."""
+    theirs = 2**22 + 777
+    (tmp_path / f".{__version__}.old-{theirs}").mkdir()
+    kill = os.kill
+
+    def not_ours(pid: int, signal: int) -> None:
+        if pid == theirs:
+            raise PermissionError(1, "Operation not permitted")
+        kill(pid, signal)
+
+    monkeypatch.setattr(build.os, "kill", not_ours)
+    write_version(tmp_path, files)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        f".{__version__}.old-{theirs}",
+        __version__,
+    ]
+
+
+def test_the_manifest_counts_bytes_not_characters():
+    text = "Description: café ☕\n"
+    entry = json.loads(build.manifest({"a.yaml": text}))["files"]["a.yaml"]
+    assert entry == {"bytes": 23, "sha256": hashlib.sha256(text.encode()).hexdigest()}
+
+
 def test_compare_version_names_changed_missing_and_unexpected_files(tmp_path, files):
     write_version(tmp_path, files)
     folder = tmp_path / __version__
@@ -643,6 +733,51 @@ def test_compare_version_names_changed_missing_and_unexpected_files(tmp_path, fi
     (folder / MANIFEST).unlink()
     assert MANIFEST in compare_version(tmp_path, files)
     assert compare_version(tmp_path / "nowhere", files) == sorted(with_manifest(files))
+
+
+def test_a_folder_where_a_file_belongs_is_named_as_differing_not_read(tmp_path, files):
+    write_version(tmp_path, files)
+    folder = tmp_path / __version__
+    (folder / "network.yaml").unlink()
+    (folder / "network.yaml").mkdir()
+    (folder / "notes").mkdir()  # a folder of the user's: no file the build writes or removes
+    assert compare_version(tmp_path, files) == ["network.yaml"]
+
+
+def test_a_text_that_names_the_stamp_but_is_no_template_has_no_stamp(tmp_path):
+    """write_version writes such a text as given."""
+    text = "- TroposphereFargate\n"
+    assert build.stamped_version(text) is None
+    assert (write_version(tmp_path, {"a.yaml": text}, "1.0.0") / "a.yaml").read_text() == text
+
+
+def _not_linted(files: Mapping[str, str], linter: object) -> tuple[list, list[str]]:
+    return [], sorted(files)  # the lint is not at issue
+
+
+def test_check_names_the_docs_that_are_missing_or_differ(tmp_path, monkeypatch):
+    monkeypatch.setattr(build, "lint_templates_cached", _not_linted)
+    docs = tmp_path / "docs"
+    report = build.build_release(tmp_path / "out", docs)
+    missing, edited = sorted(name for name in report.docs if name.endswith(".md"))[:2]
+    (docs / missing).unlink()
+    (docs / edited).write_text("edited by hand\n")
+    report = build.build_release(tmp_path / "out", docs, check=True)
+    assert sorted(report.differing) == [str(docs / missing), str(docs / edited)]
+
+
+def test_a_build_of_an_environment_writes_no_reference_docs(tmp_path, monkeypatch):
+    """The reference docs describe the shipped product: the build of an environment (a spec
+    of several services) writes none, even into a docs folder it is given."""
+    from troposphere_fargate.release.spec import load_spec
+
+    monkeypatch.setattr(build, "lint_templates_cached", _not_linted)
+    (tmp_path / "app.yaml").write_text(
+        "services:\n  web: {port: 8080, expose: internal}\n  api: {port: 8081, expose: internal}\n"
+    )
+    config = load_spec(tmp_path / "app.yaml")
+    report = build.build_release(tmp_path / "out", tmp_path / "docs", config=config)
+    assert report.docs == {} and list((tmp_path / "docs").glob("*")) == []
 
 
 # --- Lint verdicts kept by content ---------------------------------------------------------------
@@ -682,6 +817,59 @@ def test_a_damaged_verdict_is_linted_again(tmp_path):
     assert linted == ["a.yaml"] and findings
 
 
+def portfolio(regions_named: list[str] | None = None) -> str:
+    """A Service Catalog portfolio, linted in ``regions_named`` (its metadata) or, naming none,
+    in the default region: clean in eu-west-1, E3006 in mx-central-1 (no Service Catalog)."""
+    template: dict = {
+        "Resources": {
+            "P": {
+                "Type": "AWS::ServiceCatalog::Portfolio",
+                "Properties": {"DisplayName": "p", "ProviderName": "p"},
+            }
+        }
+    }
+    if regions_named is not None:
+        template["Metadata"] = {"cfn-lint": {"config": {"regions": regions_named}}}
+    return render.to_yaml(template)
+
+
+@pytest.mark.lint
+def test_a_template_naming_no_region_is_linted_again_in_another_default_region(
+    tmp_path, monkeypatch
+):
+    """cfn-lint lints a template whose metadata names no region in $AWS_REGION, else
+    $AWS_DEFAULT_REGION, else us-east-1: a verdict in one says nothing of another."""
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    templates = {"t.yaml": portfolio()}
+    assert lint.lint_templates_cached(templates, cache=tmp_path, jobs=1) == ([], ["t.yaml"])
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "mx-central-1")
+    findings, linted = lint.lint_templates_cached(templates, cache=tmp_path, jobs=1)
+    assert linted == ["t.yaml"] and [f.rule for f in findings] == ["E3006"]
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")  # taken before AWS_DEFAULT_REGION
+    assert lint.lint_templates_cached(templates, cache=tmp_path, jobs=1) == ([], ["t.yaml"])
+    assert lint.lint_templates_cached(templates, cache=tmp_path, jobs=1) == ([], [])
+
+
+@pytest.mark.lint
+def test_a_cached_lint_in_given_regions_finds_what_those_regions_find(tmp_path):
+    templates = {"t.yaml": portfolio(["eu-west-1"])}
+    findings, _ = lint.lint_templates_cached(
+        templates, regions=["mx-central-1"], cache=tmp_path, jobs=1
+    )
+    assert [f.rule for f in findings] == ["E3006"]
+
+
+@pytest.mark.lint
+def test_templates_of_the_same_text_keep_verdicts_of_their_own(tmp_path):
+    """Two files of one text: each one's findings name that file, linted or kept."""
+    templates = {"a.yaml": broken("Nope"), "b.yaml": broken("Nope")}
+    first, _ = lint.lint_templates_cached(templates, cache=tmp_path, jobs=1)
+    again, linted = lint.lint_templates_cached(templates, cache=tmp_path, jobs=1)
+    assert linted == [] and again == first
+    assert sorted({f.filename for f in again}) == ["a.yaml", "b.yaml"]
+
+
 @pytest.mark.lint
 def test_a_verdict_of_the_wrong_shape_is_linted_again_and_counted_once(tmp_path):
     """A verdict damaged into other JSON: ``{}`` or ``""`` read as a clean verdict (the
@@ -700,6 +888,65 @@ def test_a_verdict_of_the_wrong_shape_is_linted_again_and_counted_once(tmp_path)
 
 
 @pytest.mark.lint
+def test_another_cfn_lint_or_other_schemas_or_other_checks_mean_linting_again(
+    tmp_path, monkeypatch
+):
+    """The verdict is cfn-lint's, with the schemas it reads: its own (bundled), or newer ones
+    ``cfn-lint --update-specs`` keeps in $XDG_CACHE_HOME/aws/cfn-lint/schemas (cfnlint.helpers.
+    get_cache_dir), and with the checks asked for."""
+    import importlib.metadata
+    import importlib.util
+    from types import SimpleNamespace
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    templates = {"a.yaml": broken("Nope")}
+    cache = tmp_path / "verdicts"
+
+    def linted_again() -> bool:
+        return lint.lint_templates_cached(templates, cache=cache, jobs=1)[1] == ["a.yaml"]
+
+    assert linted_again() and not linted_again()
+    downloaded = tmp_path / "xdg" / "aws" / "cfn-lint" / "schemas"
+    downloaded.mkdir(parents=True)
+    (downloaded / "version.json").write_text('{"schema_date": "2999-01-01"}')
+    assert linted_again() and not linted_again()
+    version = importlib.metadata.version
+    monkeypatch.setattr(
+        importlib.metadata,
+        "version",
+        lambda name: "99.0.0" if name == "cfn-lint" else version(name),
+    )
+    assert linted_again() and not linted_again()
+    bundled = tmp_path / "cfnlint" / "data" / "schemas"
+    bundled.mkdir(parents=True)
+    (bundled / "version.json").write_text('{"schema_date": "2998-01-01"}')
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *rest: (
+            SimpleNamespace(submodule_search_locations=[str(bundled.parents[1])])
+            if name == "cfnlint"
+            else find_spec(name, *rest)
+        ),
+    )
+    assert linted_again() and not linted_again()
+    monkeypatch.setattr(lint, "INCLUDE_CHECKS", ("I", "W"))
+    assert linted_again()
+
+
+def test_lint_verdicts_are_kept_where_the_environment_says(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.delenv(lint.CACHE_ENV, raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    assert lint.default_cache_dir() == tmp_path / "home" / ".cache" / "troposphere-fargate"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert lint.default_cache_dir() == tmp_path / "xdg" / "troposphere-fargate"
+    monkeypatch.setenv(lint.CACHE_ENV, str(tmp_path / "mine"))
+    assert lint.default_cache_dir() == tmp_path / "mine"
+
+
+@pytest.mark.lint
 def test_the_build_says_which_templates_it_did_not_lint_again(tmp_path, monkeypatch, capsys):
     from troposphere_fargate import cli
 
@@ -711,6 +958,32 @@ def test_the_build_says_which_templates_it_did_not_lint_again(tmp_path, monkeypa
     assert f"; {len(LAYERS)} unchanged since their last lint" in capsys.readouterr().out
     assert cli.main([*arguments, "--no-lint-cache"]) == 0
     assert "unchanged since their last lint" not in capsys.readouterr().out
+
+
+@pytest.mark.lint
+def test_build_templates_writes_nothing_cfn_lint_finds_fault_with_cache_or_not(
+    tmp_path, monkeypatch
+):
+    """The library's build: findings are a LintFailed with nothing written, and
+    ``lint_cache=False`` neither reads nor keeps a verdict."""
+    monkeypatch.setenv(lint.CACHE_ENV, str(tmp_path / "cache"))
+    real = build.render_templates
+
+    def broken_templates(*args, **kwargs):
+        built = real(*args, **kwargs)
+        vpc = built["network"]["Resources"]["Vpc"]["Properties"]
+        vpc["EnableDnsSuport"] = vpc.pop("EnableDnsSupport")
+        return built
+
+    monkeypatch.setattr(build, "render_templates", broken_templates)
+    says = r"finding\(s\); nothing written:\nnetwork\.yaml:\d+:\d+: E3002 .*EnableDnsSuport"
+    with pytest.raises(build.LintFailed, match=says):
+        build.build_templates(output=tmp_path / "out", lint_cache=False)
+    assert not (tmp_path / "cache").exists()
+    with pytest.raises(build.LintFailed, match=says):
+        build.build_templates(output=tmp_path / "out")
+    assert len(list((tmp_path / "cache" / "lint").glob("*.json"))) == len(LAYERS)
+    assert not (tmp_path / "out").exists()
 
 
 def test_a_missing_sat_solver_is_looked_for_once_not_on_every_condition(monkeypatch):
@@ -907,6 +1180,9 @@ def test_an_interrupt_during_a_swap_is_delivered_after_it_and_says_so(monkeypatc
         ctrl_c()
         swapped = True  # reached: the interrupt waited
     assert swapped and build.interrupted_after_writing()
+    with build.deferred_signals():  # a later swap that nothing interrupts
+        pass
+    assert build.interrupted_after_writing()  # the files written then are still the new ones
 
 
 def test_only_a_killed_builds_own_leftovers_are_removed(tmp_path, files):
