@@ -11,6 +11,7 @@ import pytest
 
 from troposphere_fargate import __version__, cli
 from troposphere_fargate.layers import LAYERS
+from troposphere_fargate.layers.root import WiringError
 from troposphere_fargate.release import build
 from troposphere_fargate.release.build import MANIFEST
 
@@ -157,3 +158,69 @@ def test_bad_arguments_exit_2(argv):
     with pytest.raises(SystemExit) as exc:
         cli.main(argv)
     assert exc.value.code == 2
+
+
+def _refuse_network(filename, template):
+    return [build.TemplateProblem(filename, "Vpc", "why")] if filename == "network.yaml" else []
+
+
+def _wiring(message):
+    def render_templates(*args, **kwargs):
+        raise WiringError(message)
+
+    return render_templates
+
+
+@pytest.mark.parametrize(
+    ("target", "replacement", "says"),
+    [
+        # The shipped product's templates failing the build's own checks (no spec to name).
+        ("template_problems", _refuse_network, "network.yaml: Vpc: why"),
+        # Children that cannot be nested as they are.
+        (
+            "render_templates",
+            _wiring("the service template has no output X"),
+            "the service template has no output X",
+        ),
+        # An error without words is still an error that says something.
+        ("render_templates", _wiring(""), "WiringError"),
+    ],
+    ids=["template-checks", "wiring", "wiring-without-words"],
+)
+def test_a_build_the_code_refuses_is_a_one_line_error_and_writes_nothing(
+    tmp_path, monkeypatch, capsys, target, replacement, says
+):
+    monkeypatch.setattr(build, target, replacement)
+    argv = ["build", "-q", "--output", str(tmp_path / "out"), "--docs", str(tmp_path / "docs")]
+    assert cli.main(argv) == 1
+    assert capsys.readouterr().err == f"troposphere-fargate: error: {says}\n"
+    assert not (tmp_path / "out").exists() and not (tmp_path / "docs").exists()
+
+
+def test_check_names_each_rule_failed_at_its_line_and_exits_1(tmp_path, monkeypatch, capsys):
+    """How check tells what its gates found (the gates themselves, cfn-guard and checkov, are
+    stood in for: their own tests are in tests/policy and tests/cfn)."""
+    from troposphere_fargate.cfn.guard import Violation
+    from troposphere_fargate.release import checks
+
+    template = tmp_path / "t.yaml"
+    template.write_text("Resources: {}\n")
+    failed = Violation("t.yaml", "S3_VERSIONING", "Bucket", line=12, message="turn it on")
+    kept = Violation("t.yaml", "S3_LOGGING", "Bucket", "logs go elsewhere", line=12)
+    found = {"guard": [failed, kept]}
+    report = checks.CheckReport([template], [], found, not_run={"checkov": "not installed"})
+    monkeypatch.setattr(checks, "check_templates", lambda *_, **__: report)
+    assert cli.main(["check", "--verbose", str(template)]) == 1
+    out, err = capsys.readouterr()
+    assert out.splitlines()[-2:] == [
+        "guard: t.yaml:12 Bucket: S3_LOGGING suppressed: logs go elsewhere",
+        "FAILED",
+    ]
+    assert err.splitlines() == [
+        "guard: t.yaml:12 Bucket: S3_VERSIONING FAILED: turn it on",
+        "troposphere-fargate: checkov: not installed",
+    ]
+    # The suppressed violation alone passes, and the line says which gate did not run.
+    found["guard"].remove(failed)
+    assert cli.main(["check", str(template)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "all checks passed (checkov not run)"
