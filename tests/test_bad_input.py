@@ -818,6 +818,28 @@ def test_diagram_makes_the_folder_it_is_told_to_write_into(tmp_path, capsys):
     assert capsys.readouterr().out == f"wrote {picture}\n"
 
 
+def test_diagram_names_the_one_folder_it_made(tmp_path, capsys):
+    picture = tmp_path / "new" / "architecture.dot"
+    assert cli.main(["diagram", "-o", str(picture)]) == 0
+    assert capsys.readouterr().out == f"wrote {picture} (created the folder {tmp_path / 'new'})\n"
+
+
+def test_a_dot_that_fails_is_one_line_naming_its_error(tmp_path, monkeypatch, capsys):
+    """Graphviz's dot that exits non-zero (a broken install, a plugin missing for -Tpng) is
+    a one-line error and exit 1, not a traceback."""
+    fake = tmp_path / "bin" / "dot"
+    fake.parent.mkdir()
+    fake.write_text("#!/bin/sh\necho 'Format: \"png\" not recognized' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    picture = tmp_path / "architecture.png"
+    assert cli.main(["diagram", "-o", str(picture)]) == 1
+    assert errors(capsys) == [
+        'troposphere-fargate: error: dot failed: Format: "png" not recognized'
+    ]
+    assert not picture.exists()
+
+
 def test_diagram_refuses_a_file_type_before_it_makes_a_folder(tmp_path, capsys):
     """A newcomer's trial: ``-o new/sub/x.txt`` was refused, after making new/ and new/sub/."""
     picture = tmp_path / "new" / "sub" / "x.txt"
@@ -1108,6 +1130,12 @@ ROOT_VALUES = [
             "--region is empty: give a region name such as eu-west-1 (is the variable it comes "
             "from set?)",
         ),
+        # --region "$AWS_REGION " with the variable unset: spaces alone, as empty.
+        (
+            ["--region", " "],
+            "--region is empty: give a region name such as eu-west-1 (is the variable it comes "
+            "from set?)",
+        ),
         # One zone twice: the load balancer needs subnets in two zones.
         (
             ["AvailabilityZones=eu-west-1a,eu-west-1a", "--region", "eu-west-1"],
@@ -1115,7 +1143,7 @@ ROOT_VALUES = [
             "needs a zone of its own",
         ),
     ],
-    ids=["nan", "nan-port", "underscore", "empty-region", "a-zone-twice"],
+    ids=["nan", "nan-port", "underscore", "empty-region", "blank-region", "a-zone-twice"],
 )
 def test_validate_and_cost_refuse_what_would_fail_in_one_line(extra, message, capsys):
     for command in ("validate", "cost"):

@@ -329,6 +329,7 @@ def test_validate_exits_1_with_a_line_per_refusal(capsys):
     [
         (["NatGateways"], "'NatGateways' is not KEY=VALUE"),
         (["A=1", "A=2"], "A is given twice: '1' and '2'"),
+        (["=Single"], "'=Single' is not KEY=VALUE"),  # no key: not a parameter named ""
     ],
 )
 def test_validate_refuses_malformed_values(capsys, values, says):

@@ -238,12 +238,19 @@ def test_a_rule_function_given_other_arguments_than_its_reference_shows_is_left_
     assert _dry_run(tmp_path, _template(Rules=rules)).unchecked_rules == ["R"]
 
 
-def test_a_rule_reading_the_account_is_still_left_for_launch(tmp_path):
+def test_a_rule_reading_the_account_is_still_left_for_launch(tmp_path, capsys):
     # "Fn::RefAll: Returns all values for a specified parameter type" (Rule functions): the
     # account's VPC ids, known only when CloudFormation checks the rule.
     assertion = {"Fn::Contains": [{"Fn::RefAll": "AWS::EC2::VPC::Id"}, "vpc-1"]}
     rules = {"R": {"Assertions": [{"Assert": assertion}]}}
     assert _dry_run(tmp_path, _template(Rules=rules)).unchecked_rules == ["R"]
+    # validate passes such a template and says which rules it left unchecked.
+    (tmp_path / "t.json").write_text(json.dumps(_template(Rules=rules)))
+    assert cli.main(["validate", str(tmp_path / "t.json")]) == 0
+    assert capsys.readouterr().err == (
+        "troposphere-fargate: rules that need values known only at launch, or a function not "
+        "evaluated offline in a rule (Fn::If, Fn::Join...), not checked: t.json: R\n"
+    )
 
 
 @pytest.mark.parametrize(

@@ -1620,6 +1620,23 @@ def offline(monkeypatch):
         monkeypatch.setitem(sys.modules, name, None)
 
 
+@pytest.mark.parametrize("where", [["--region", "eu-west-1"], ["--regions", "eu-west-1"]])
+def test_a_publish_to_one_region_that_fails_is_the_command_s_error(
+    templates, offline, capsys, where
+):
+    """With one region, however given, its failure is the command's one error: no region
+    before it and no summary of regions, as with several."""
+    (templates / __version__ / "root.yaml").unlink()
+    assert run(templates, *where, "--dry-run") == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (
+        f"troposphere-fargate: error: {templates / __version__} does not match manifest.json: "
+        "root.yaml is missing: build it again rather than edit it (`troposphere-fargate build`, "
+        "with the --spec and --output it was built with)\n"
+    )
+
+
 def test_a_dry_run_lists_the_uploads_and_prints_the_links_without_aws(templates, offline, capsys):
     argv = ["--region", "eu-west-1", "--dry-run", "--bucket-owner", "111122223333"]
     assert run(templates, *argv) == 0
