@@ -201,6 +201,7 @@ def test_check_names_each_rule_failed_at_its_line_and_exits_1(tmp_path, monkeypa
     """How check tells what its gates found (the gates themselves, cfn-guard and checkov, are
     stood in for: their own tests are in tests/policy and tests/cfn)."""
     from troposphere_fargate.cfn.guard import Violation
+    from troposphere_fargate.cfn.lint import Finding
     from troposphere_fargate.release import checks
 
     template = tmp_path / "t.yaml"
@@ -208,7 +209,8 @@ def test_check_names_each_rule_failed_at_its_line_and_exits_1(tmp_path, monkeypa
     failed = Violation("t.yaml", "S3_VERSIONING", "Bucket", line=12, message="turn it on")
     kept = Violation("t.yaml", "S3_LOGGING", "Bucket", "logs go elsewhere", line=12)
     found = {"guard": [failed, kept]}
-    report = checks.CheckReport([template], [], found, not_run={"checkov": "not installed"})
+    lint = [Finding("t.yaml", 1, 1, "W1234", "a finding")]
+    report = checks.CheckReport([template], lint, found, not_run={"checkov": "not installed"})
     monkeypatch.setattr(checks, "check_templates", lambda *_, **__: report)
     assert cli.main(["check", "--verbose", str(template)]) == 1
     out, err = capsys.readouterr()
@@ -217,10 +219,12 @@ def test_check_names_each_rule_failed_at_its_line_and_exits_1(tmp_path, monkeypa
         "FAILED",
     ]
     assert err.splitlines() == [
+        "cfn-lint: t.yaml:1:1: W1234 a finding",
         "guard: t.yaml:12 Bucket: S3_VERSIONING FAILED: turn it on",
         "troposphere-fargate: checkov: not installed",
     ]
     # The suppressed violation alone passes, and the line says which gate did not run.
+    lint.clear()
     found["guard"].remove(failed)
     assert cli.main(["check", str(template)]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == "all checks passed (checkov not run)"

@@ -1927,6 +1927,20 @@ def test_validate_and_cost_take_a_spec_instead_of_a_template(tmp_path, capsys):
         assert says in capsys.readouterr().err
 
 
+def test_a_template_whose_name_has_an_equals_sign_is_a_template_not_a_value(tmp_path, capsys):
+    """A word with "=" that names a file is the template: with --spec too, that is one too
+    many (it was taken for a value and the spec's root checked without a word about it)."""
+    template = tmp_path / "web=1.yaml"
+    template.write_bytes(ROOT.read_bytes())
+    spec = tmp_path / "app.yaml"
+    spec.write_text("services:\n  web: {port: 8080}\n")
+    with pytest.raises(SystemExit):
+        cli.main(["validate", "--spec", str(spec), str(template)])
+    assert f"give a TEMPLATE or --spec, not both ({template} and --spec {spec})" in (
+        capsys.readouterr().err
+    )
+
+
 def test_validate_refuses_a_domain_longer_than_acm_takes_for_the_certificate_it_requests():
     """The shipped environment.yaml takes a DomainName of any length (with CertificateArn a
     longer one is fine: no certificate is requested), and requests a certificate for it
