@@ -808,6 +808,23 @@ def test_a_changed_template_or_another_linter_means_linting_again(tmp_path, monk
 
 
 @pytest.mark.lint
+def test_an_edit_of_the_lint_wrapper_means_linting_again(tmp_path, monkeypatch):
+    """The wrapper's own checks (E0000 of what does not parse, the condition answers) are part
+    of a verdict: a checkout whose lint.py changed, under the same version, lints again."""
+    templates = {"a.yaml": broken("Nope")}
+    cache = tmp_path / "cache"
+    lint.lint_templates_cached(templates, cache=cache, jobs=1)
+    source = Path(lint.__file__).read_text(encoding="utf-8")
+    same, edited = tmp_path / "same.py", tmp_path / "edited.py"
+    same.write_text(source, encoding="utf-8")
+    edited.write_text(source + "# another check\n", encoding="utf-8")
+    monkeypatch.setattr(lint, "__file__", str(same))
+    assert lint.lint_templates_cached(templates, cache=cache, jobs=1)[1] == []
+    monkeypatch.setattr(lint, "__file__", str(edited))
+    assert lint.lint_templates_cached(templates, cache=cache, jobs=1)[1] == ["a.yaml"]
+
+
+@pytest.mark.lint
 def test_a_damaged_verdict_is_linted_again(tmp_path):
     templates = {"a.yaml": broken("Nope")}
     lint.lint_templates_cached(templates, cache=tmp_path, jobs=1)

@@ -581,7 +581,10 @@ def _schema_cache_dir() -> Path:
 
 def _linter_fingerprint() -> str:
     """cfn-lint's version and the dates of both schema sets it may read (the bundled one and
-    the one ``cfn-lint --update-specs`` downloads), without importing cfn-lint."""
+    the one ``cfn-lint --update-specs`` downloads), without importing cfn-lint; and a digest of
+    this module, whose own checks and answers are part of each verdict (a checkout's edit of
+    them, which no version number says, is a new linter too)."""
+    import hashlib
     from importlib import metadata, util
 
     spec = util.find_spec("cfnlint")
@@ -595,7 +598,8 @@ def _linter_fingerprint() -> str:
             dates.append((folder / "version.json").read_text(encoding="utf-8").strip())
         except OSError:
             dates.append("-")
-    return f"cfn-lint {metadata.version('cfn-lint')} schemas {' | '.join(dates)}"
+    wrapper = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+    return f"cfn-lint {metadata.version('cfn-lint')} schemas {' | '.join(dates)} {wrapper}"
 
 
 def _verdict_key(filename: str, text: str, regions: Sequence[str] | None, fingerprint: str) -> str:
