@@ -411,6 +411,9 @@ def test_a_multi_region_key_decrypts_secrets_too():
     assert execution_statements(both)["DecryptTheServiceSecrets"]["Resource"] == [KMS_KEY, mrk]
     with pytest.raises(ConfigError, match="must be a KMS key ARN"):
         dataclasses.replace(APPLICATION, secrets_kms_key=mrk[:-1])  # 31 digits
+    # A key ID is lower-case hex, as KMS writes it: an upper-case one is refused, saying so.
+    with pytest.raises(ConfigError, match=r"must be a KMS key ARN: its key ID .* in lower case"):
+        dataclasses.replace(APPLICATION, secrets_kms_key=mrk.replace("1234abcd", "1234ABCD"))
 
 
 def test_a_kms_key_without_secrets_to_decrypt_is_refused():
@@ -535,6 +538,30 @@ def test_a_secret_value_from_ecs_does_not_take_is_refused(suffix, hint):
     with pytest.raises(ConfigError) as refused:
         Secret("DB", DATABASE_SECRET + suffix)
     assert hint in str(refused.value)
+
+
+# Secrets Manager "automatically adds a hyphen and six random characters after the secret name at
+# the end of the ARN" (API Reference, CreateSecret, Name:
+# https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html); an ARN
+# without them is a partial ARN ("Finding a secret from a partial ARN",
+# https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN_secretnamehyphen),
+# and the execution role's grant on it would not match the secret's full ARN.
+@pytest.mark.parametrize("name", ["prod/db-password", "prod/db-AbCdEfG", "prod/db"])
+def test_a_secret_arn_without_the_six_characters_secrets_manager_adds_is_refused(name):
+    value = f"arn:aws:secretsmanager:{REGION_ACCOUNT}:secret:{name}"
+    with pytest.raises(ConfigError) as refused:
+        Secret("DB", value)
+    assert str(refused.value).startswith(f"Secret.value_from={value!r}: must be a Secrets")
+    assert "ends with - and the 6 characters Secrets Manager adds to its name" in str(refused.value)
+
+
+def test_a_secret_name_given_twice_is_refused_at_its_index():
+    with pytest.raises(ConfigError) as refused:
+        Application(secrets=(Secret("DB", DATABASE_SECRET), Secret("DB", TOKEN_SECRET)))
+    assert str(refused.value) == "Application.secrets[0].name='DB': is used twice"
+    with pytest.raises(ConfigError) as refused:
+        Sidecar("otel", OTEL_IMAGE, secrets=(Secret("K", TOKEN_SECRET), Secret("K", TOKEN_SECRET)))
+    assert str(refused.value) == "Sidecar.secrets[0].name='K': is used twice"
 
 
 def test_execution_role_uses_a_wildcard_only_for_the_ecr_token(template):
