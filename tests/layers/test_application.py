@@ -446,6 +446,10 @@ def test_a_sidecar_image_in_china_has_the_china_host():
     assert Sidecar("otel", china.replace(".com/", ".com.cn/")).repository_arn == (
         "arn:aws-cn:ecr:cn-north-1:123456789012:repository/otel/collector"
     )
+    # and only theirs: an image of eu-west-1 on the China host exists nowhere (its repository
+    # would be an aws-cn ARN in eu-west-1).
+    with pytest.raises(ConfigError, match=r"Sidecar\.image=.*: the China regions' ECR host"):
+        Sidecar("otel", OTEL_IMAGE.replace(".com/", ".com.cn/"))
 
 
 def test_only_the_kind_of_secret_named_is_granted():
@@ -839,6 +843,55 @@ def test_a_govcloud_sidecar_pulls_from_a_govcloud_repository():
     image = "123456789012.dkr.ecr.us-gov-west-1.amazonaws.com/otel/collector:1"
     assert Sidecar(name="otel", image=image).repository_arn == (
         "arn:aws-us-gov:ecr:us-gov-west-1:123456789012:repository/otel/collector"
+    )
+
+
+# A sidecar's awslogs streams are named <prefix>/<container name>/<task ID> ("Using the awslogs
+# log driver", https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_awslogs.html),
+# its prefix its name, and a log stream's name is 1-512 characters (CloudWatch Logs API
+# Reference, CreateLogStream, logStreamName,
+# https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogStream.html):
+# 239 + 1 + 239 + 1 + a 32-character task ID is 512.
+def test_a_sidecar_name_of_239_characters_is_taken_and_one_of_240_refused():
+    assert Sidecar("a" * 239, OTEL_IMAGE).name == "a" * 239
+    with pytest.raises(ConfigError, match=r"Sidecar\.name='a{240}': must be 1-239 letters"):
+        Sidecar("a" * 240, OTEL_IMAGE)
+
+
+@pytest.mark.parametrize("name", ["-otel", "_otel", "otel.collector", ""])
+def test_a_sidecar_name_is_letters_digits_hyphens_and_underscores_the_first_a_letter_or_digit(
+    name,
+):
+    with pytest.raises(ConfigError) as refused:
+        Sidecar(name, OTEL_IMAGE)
+    assert str(refused.value).startswith(f"Sidecar.name={name!r}: must be 1-239 letters, digits")
+    assert "the first a letter or digit" in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"port": 0}, "Sidecar.port=0: must be a port from 1 to 65535"),
+        ({"port": 65536}, "Sidecar.port=65536: must be a port from 1 to 65535"),
+        ({"port": "4317"}, "Sidecar.port='4317': must be a port from 1 to 65535"),
+        ({"essential": "yes"}, "Sidecar.essential='yes': must be true or false"),
+        ({"essential": 1}, "Sidecar.essential=1: must be true or false"),
+    ],
+)
+def test_a_sidecar_port_or_essential_of_the_wrong_kind_is_refused_naming_it(fields, message):
+    with pytest.raises(ConfigError) as refused:
+        Sidecar("otel", OTEL_IMAGE, **fields)
+    assert str(refused.value) == message
+    assert Sidecar("otel", OTEL_IMAGE, port=65535).port == 65535
+
+
+def test_two_sidecars_of_one_name_are_refused():
+    # ECS refuses a task definition with two containers of one name, and their log streams and
+    # scratch volumes would be one.
+    with pytest.raises(ConfigError) as refused:
+        Application(sidecars=(OTEL, dataclasses.replace(PROXY, name="otel")))
+    assert str(refused.value) == (
+        "Application.sidecars=['otel', 'otel']: two sidecars have the same name"
     )
 
 
