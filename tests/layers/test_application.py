@@ -895,6 +895,68 @@ def test_two_sidecars_of_one_name_are_refused():
     )
 
 
+# EC2 takes "&" in a rule's description, but not in that of a rule naming a security group or a
+# prefix list: "Allowed characters are a-z, A-Z, 0-9, spaces, and ._-:/()#,@[]+=;{}!$*" (EC2 API
+# Reference, PrefixListId and UserIdGroupPair, Description:
+# https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_PrefixListId.html,
+# https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_UserIdGroupPair.html).
+@pytest.mark.parametrize(
+    "destination", [{"security_group": DATABASE_GROUP}, {"prefix_list": S3_PREFIX_LIST}]
+)
+def test_an_ampersand_in_a_rule_naming_a_group_or_a_prefix_list_is_refused(destination):
+    assert EgressRule(port=443, cidr="10.0.0.0/8", description="S3 & logs").description
+    with pytest.raises(ConfigError) as refused:
+        EgressRule(port=443, description="S3 & logs", **destination)
+    assert str(refused.value).startswith("EgressRule.description='S3 & logs': must be letters")
+
+
+@pytest.mark.parametrize(
+    "destinations",
+    [{}, {"cidr": "10.0.0.0/8", "prefix_list": S3_PREFIX_LIST}],
+    ids=["none", "two"],
+)
+def test_an_egress_rule_has_exactly_one_destination(destinations):
+    with pytest.raises(ConfigError) as refused:
+        EgressRule(port=5432, **destinations)
+    assert str(refused.value) == (
+        f"EgressRule.destination={sorted(destinations)!r}: give exactly one of cidr, "
+        "security_group or prefix_list"
+    )
+
+
+def test_a_managed_policy_given_twice_is_refused():
+    with pytest.raises(ConfigError) as refused:
+        TaskRole(managed_policies=(S3_READ_ONLY, TEAM_POLICY, S3_READ_ONLY))
+    assert str(refused.value) == (
+        f"TaskRole.managed_policies={(S3_READ_ONLY, TEAM_POLICY, S3_READ_ONLY)!r}: has duplicates"
+    )
+
+
+# ECS's limits on a container health check (AWS::ECS::TaskDefinition HealthCheck: "You may
+# specify between 5 and 300 seconds", "between 1 and 10 retries", "between 0 and 300 seconds",
+# "between 2 and 60 seconds",
+# https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-healthcheck.html).
+@pytest.mark.parametrize(
+    ("name", "low", "high"),
+    [
+        ("interval_seconds", 5, 300),
+        ("retries", 1, 10),
+        ("start_period_seconds", 0, 300),
+        ("timeout_seconds", 2, 60),
+    ],
+)
+def test_a_health_check_number_one_past_either_end_of_ecs_s_range_is_refused(name, low, high):
+    command = ("CMD", "/healthcheck")
+    for value in (low, high):
+        assert getattr(HealthCheck(command, **{name: value}), name) == value
+    for value in (low - 1, high + 1):
+        with pytest.raises(ConfigError) as refused:
+            HealthCheck(command, **{name: value})
+        assert str(refused.value) == (
+            f"HealthCheck.{name}={value}: must be {low} to {high} (ECS's limits)"
+        )
+
+
 # --- Validators --------------------------------------------------------------------------------
 
 
