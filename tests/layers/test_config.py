@@ -632,3 +632,35 @@ def test_a_deregistration_delay_longer_than_fargate_spot_s_warning_is_warned_abo
     assert ServiceConfig(default_deregistration_delay_seconds=300).warnings == ()
     # A worker has no target group, and no deregistration delay to set.
     assert ServiceConfig(**spot, container_name="jobs", expose="none").warnings == ()
+
+
+def test_a_service_of_a_fixed_size_takes_equal_scaling_bounds():
+    # MinCapacity equal to MaxCapacity holds the task count where it is: a fixed-size service,
+    # which Application Auto Scaling takes (a minimum above the maximum is what it refuses).
+    from troposphere_fargate.layers import service as s
+    from troposphere_fargate.layers.service import service_template
+
+    config = ServiceConfig(default_min_capacity=3, default_max_capacity=3, default_desired_count=3)
+    parameters = service_template(config).to_dict()["Parameters"]
+    assert parameters[s.MIN_CAPACITY]["Default"] == parameters[s.MAX_CAPACITY]["Default"] == "3"
+    with pytest.raises(ConfigError, match=r"default_min_capacity=4: exceeds default_max_capacity"):
+        ServiceConfig(default_min_capacity=4, default_max_capacity=3)
+
+
+@pytest.mark.parametrize("value", [None, 5])
+def test_an_optional_arn_that_is_not_a_string_is_refused_naming_the_field(value):
+    # Empty means none; None, or a number, is no ARN: it was taken (None), or failed with a
+    # TypeError from the regular expression instead of a ConfigError naming the field (5).
+    from troposphere_fargate.layers.config import EnvironmentConfig
+
+    with pytest.raises(ConfigError) as refused:
+        ServiceConfig(default_alarm_topic_arn=value)  # type: ignore[arg-type]
+    assert str(refused.value).startswith(
+        f"ServiceConfig.default_alarm_topic_arn={value!r}: must be a standard SNS topic ARN"
+    )
+    for config in (ServiceConfig, EnvironmentConfig):
+        with pytest.raises(ConfigError) as refused:
+            config(default_web_acl_arn=value)  # type: ignore[arg-type]
+        assert str(refused.value).startswith(
+            f"{config.__name__}.default_web_acl_arn={value!r}: must be a regional AWS WAF web ACL"
+        )
