@@ -336,6 +336,16 @@ def test_access_logs_are_kept_and_delivered_by_elastic_load_balancing_only(envir
         ({"default_domain_name": "shop.example.com"}, "default_hosted_zone_id=''.*give both"),
         ({"default_hosted_zone_id": "Z1"}, "default_domain_name=''.*give both"),
         ({"default_domain_name": "Shop.com", "default_hosted_zone_id": "Z1"}, "lower-case"),
+        # The ID as Route 53's API returns it (/hostedzone/...), and lower case: the HostedZoneId
+        # parameter's pattern takes neither, so such a default could not be deployed.
+        (
+            {"default_domain_name": "shop.example.com", "default_hosted_zone_id": "/hostedzone/Z1"},
+            r"default_hosted_zone_id='/hostedzone/Z1': must be a Route 53 hosted zone ID",
+        ),
+        (
+            {"default_domain_name": "shop.example.com", "default_hosted_zone_id": "z1"},
+            r"default_hosted_zone_id='z1': must be a Route 53 hosted zone ID",
+        ),
         ({"default_web_acl_arn": "arn:aws:wafv2:x"}, "regional AWS WAF web ACL ARN"),
         ({"default_log_retention_days": 30}, "a year or more"),
         ({"tls_policy": "ELBSecurityPolicy-2016-08"}, "TLS 1.3"),
@@ -402,3 +412,15 @@ def test_the_environment_refuses_hosts_and_public_it_cannot_use(arguments, error
     with pytest.raises(error, match=message.replace("(", r"\(").replace(")", r"\)")):
         environment_template(config, **arguments)
     assert "ApiHostRecord" in environment_template(config, ["api.example.com"]).resources
+
+
+def test_a_domain_of_64_characters_is_the_longest_a_certificate_takes():
+    # "the length of the domain name (technically, the Common Name) that you provide cannot
+    # exceed 64 octets (characters), including periods" (ACM API Reference, RequestCertificate,
+    # https://docs.aws.amazon.com/acm/latest/APIReference/API_RequestCertificate.html): 64 is
+    # taken, 65 is not.
+    longest = "a" * 52 + ".example.com"
+    assert len(longest) == 64
+    assert Config(default_domain_name=longest, default_hosted_zone_id="Z1").default_domain_name
+    with pytest.raises(ConfigError, match="is 65 characters: the certificate"):
+        Config(default_domain_name="a" + longest, default_hosted_zone_id="Z1")

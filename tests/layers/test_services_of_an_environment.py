@@ -1130,3 +1130,27 @@ def test_two_hosts_of_one_alias_record_logical_id_are_refused_saying_why():
         "api-v2.shop.example.com's too (ApiV2HostRecord: a logical ID keeps letters and digits, "
         "and writes * as Wildcard): choose host names that differ in more than that"
     )
+
+
+def test_a_host_that_only_ends_in_the_domain_s_letters_is_not_under_it():
+    # myshop.example.com ends in shop.example.com's letters but is no name of that domain: its
+    # certificate and alias records are made in shop.example.com's hosted zone, where the
+    # other has no place.
+    from troposphere_fargate.layers.config import EnvironmentConfig
+
+    environment = EnvironmentConfig(
+        default_domain_name="shop.example.com", default_hosted_zone_id="Z1"
+    )
+
+    def routed(host: str) -> ProductConfig:
+        web = ServiceConfig(container_name="web", expose="public", routing=Routing(1, host=host))
+        return ProductConfig(environment=environment, services=(web,))
+
+    with pytest.raises(ConfigError) as refused:
+        routed("myshop.example.com")
+    assert str(refused.value).startswith(
+        "ProductConfig.services[0].routing.host='myshop.example.com': is not under the "
+        "environment's domain shop.example.com"
+    )
+    assert routed("api.shop.example.com").routed_hosts == ("api.shop.example.com",)
+    assert routed("shop.example.com").routed_hosts == ("shop.example.com",)
