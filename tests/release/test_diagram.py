@@ -672,7 +672,8 @@ def test_a_build_of_two_azs_refuses_to_draw_three(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err == (
         "troposphere-fargate: error: the templates refuse these values: these templates offer "
-        "2 Availability Zones, not 3\n"
+        "2 Availability Zones, not 3: draw them with --azs 2, or build them with a larger "
+        "max_azs\n"
     )
     assert not output.exists()
 

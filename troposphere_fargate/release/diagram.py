@@ -267,7 +267,10 @@ def _network(scenario: Scenario, template: Mapping[str, Any]) -> NetworkView:
     network_parameters = scenario.network_parameters()
     if n.NUMBER_OF_AZS not in template["Parameters"]:  # a build with two AZs only
         if scenario.azs != 2:
-            raise ParameterError(f"these templates offer 2 Availability Zones, not {scenario.azs}")
+            raise ParameterError(
+                f"these templates offer 2 Availability Zones, not {scenario.azs}: draw them "
+                "with --azs 2, or build them with a larger max_azs"
+            )
         del network_parameters[n.NUMBER_OF_AZS]
     net = deployed(template, network_parameters)
     azs = sorted(
