@@ -587,6 +587,21 @@ def _text_bounds(value: Any) -> tuple[str, str, bool] | None:
         parts = _VARIABLE.split(value.replace("${", "\0"))  # a string's ${ is text
         parts = [part.replace("\0", "${") for part in parts]
         return parts[0], parts[-1], len(parts) == 1
+    sub = _sub_text(value)
+    if sub is None:
+        return None
+    text, variables = sub
+    for name, given in variables.items():
+        if isinstance(given, str):
+            text = text.replace(f"${{{name}}}", given)
+    parts = _VARIABLE.split(text)
+    return parts[0], parts[-1], len(parts) == 1
+
+
+def _sub_text(value: Any) -> tuple[str, Mapping[str, Any]] | None:
+    """An ``Fn::Sub``'s text and its own variables (none when it has no map), when ``value``
+    is one ``Fn::Sub`` whose text is a string that escapes no variable (``${!Literal}``);
+    None otherwise."""
     if not (isinstance(value, dict) and list(value) == ["Fn::Sub"]):
         return None
     sub = value["Fn::Sub"]
@@ -596,11 +611,7 @@ def _text_bounds(value: Any) -> tuple[str, str, bool] | None:
         text, variables = sub, {}
     if not isinstance(text, str) or "${!" in text:
         return None
-    for name, given in variables.items():
-        if isinstance(given, str):
-            text = text.replace(f"${{{name}}}", given)
-    parts = _VARIABLE.split(text)
-    return parts[0], parts[-1], len(parts) == 1
+    return text, variables
 
 
 def _replacements(
@@ -1457,15 +1468,13 @@ def _identity(value: Any, resources: Mapping[str, Any], by: tuple[str, ...]) -> 
     if name is None:
         return None
     kind = str(resources[name].get("Type"))
-    schema = _schema(kind)
-    identifiers = {str(p).rsplit("/", 1)[-1] for p in schema.get("primaryIdentifier", [])}
-    custom = kind.startswith("Custom::") or kind == "AWS::CloudFormation::CustomResource"
-    if custom or not schema or kind in _SETTINGS or identifiers & _ACCOUNT_IDENTIFIERS:
+    own = _own_identifier(kind)
+    if own is None:
         return None
     if "Ref" in value:
         return None if kind in _SHARED_REFS else name
     attribute = (get_att(value) or (None, None))[1]
-    return name if isinstance(attribute, str) and attribute in _own_identifier(kind) else None
+    return name if isinstance(attribute, str) and attribute in own else None
 
 
 # An identifier's other attribute names: a security group's schema names ``Id`` its primary
@@ -1475,13 +1484,20 @@ _OTHER_IDENTIFIERS = {"AWS::EC2::SecurityGroup": frozenset({"GroupId"})}
 
 
 @functools.cache
-def _own_identifier(resource_type: str) -> frozenset[str]:
+def _own_identifier(resource_type: str) -> frozenset[str] | None:
     """The attributes that are a resource's own: its ``Arn``, and the identifiers AWS
     generates that its schema names as its primary identifier (read-only: not a name the
     template gives), alone or, in a composite one, an ARN (an ECS service's ``ServiceArn``,
-    not its ``Cluster``); and :data:`_OTHER_IDENTIFIERS`."""
+    not its ``Cluster``); and :data:`_OTHER_IDENTIFIERS`. None for a type whose values two
+    resources may share (see :func:`_identity`)."""
     schema = _schema(resource_type)
     identifier = [str(p).rsplit("/", 1)[-1] for p in schema.get("primaryIdentifier", [])]
+    custom = resource_type.startswith("Custom::") or (
+        resource_type == "AWS::CloudFormation::CustomResource"
+    )
+    shared = resource_type in _SETTINGS or set(identifier) & _ACCOUNT_IDENTIFIERS
+    if custom or not schema or shared:
+        return None
     read_only = {str(p).rsplit("/", 1)[-1] for p in schema.get("readOnlyProperties", [])}
     generated = set(identifier) & read_only
     own = generated if len(identifier) == 1 else {n for n in generated if n.endswith("Arn")}
@@ -1493,12 +1509,10 @@ def _sub_variables(value: Any) -> list[Any] | None:
     """An ``Fn::Sub``'s text split into its literal parts and its variables, each variable a
     ``Ref`` or an ``Fn::GetAtt`` of what it names (its own map's variables as they are given),
     when the text is a string that escapes nothing; None otherwise."""
-    if not (isinstance(value, dict) and list(value) == ["Fn::Sub"]):
+    sub = _sub_text(value)
+    if sub is None:
         return None
-    sub = value["Fn::Sub"]
-    text, variables = (sub if isinstance(sub, list) and len(sub) == 2 else [sub, {}])[:2]
-    if not isinstance(text, str) or "${!" in text or not isinstance(variables, Mapping):
-        return None
+    text, variables = sub
     parts: list[Any] = []
     for index, piece in enumerate(SUB_VARIABLE.split(text)):
         name = sub_name(piece) if index % 2 else None
