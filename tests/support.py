@@ -61,6 +61,19 @@ PSEUDO_PARAMETERS = {
 }
 
 
+def misspelt_dns_support(render: Callable[..., Any]) -> Callable[..., Any]:
+    """``render`` (``build.render_templates``) with the network's ``EnableDnsSupport``
+    misspelt ``EnableDnsSuport``: templates cfn-lint finds fault with (E3002)."""
+
+    def broken_templates(*args: Any, **kwargs: Any) -> Any:
+        built = render(*args, **kwargs)
+        vpc = built["network"]["Resources"]["Vpc"]["Properties"]
+        vpc["EnableDnsSuport"] = vpc.pop("EnableDnsSupport")
+        return built
+
+    return broken_templates
+
+
 def props(resource: Mapping[str, Any]) -> dict[str, Any]:
     return dict(resource.get("Properties", {}))
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import misspelt_dns_support
 from troposphere_fargate import __version__, cli
 from troposphere_fargate.layers import LAYERS
 from troposphere_fargate.layers.root import WiringError
@@ -85,15 +86,7 @@ def test_lint_findings_fail_the_build_and_leave_previous_files_untouched(
     assert cli.main(["build", "--quiet", "--output", str(tmp_path), *docs]) == 0
     before = {p.name: p.read_bytes() for p in (tmp_path / __version__).iterdir()}
 
-    real = build.render_templates
-
-    def broken_templates(*args, **kwargs):
-        built = real(*args, **kwargs)
-        vpc = built["network"]["Resources"]["Vpc"]["Properties"]
-        vpc["EnableDnsSuport"] = vpc.pop("EnableDnsSupport")
-        return built
-
-    monkeypatch.setattr(build, "render_templates", broken_templates)
+    monkeypatch.setattr(build, "render_templates", misspelt_dns_support(build.render_templates))
     assert cli.main(["build", "--output", str(tmp_path), *docs]) == 1
     err = capsys.readouterr().err
     assert "network.yaml:" in err and "EnableDnsSuport" in err

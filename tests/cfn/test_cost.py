@@ -711,15 +711,18 @@ def test_a_queue_policy_costs_two_alarms_on_the_two_metrics_it_divides(tmp_path)
     assert (found.scaling_alarms, found.scaling_alarm_metrics) == (4, 6)
 
 
+# A service of 2 to 8 tasks, 6 from 8:00 and 2 from 20:00 on weekdays (Paris).
+SCHEDULED = (
+    "services:\n  web:\n    min_capacity: 2\n    max_capacity: 8\n    schedules:\n"
+    '      - {name: peak, schedule: "cron(0 8 ? * MON-FRI *)", min: 6, '
+    "timezone: Europe/Paris}\n"
+    '      - {name: night, schedule: "cron(0 20 ? * MON-FRI *)", min: 2, '
+    "timezone: Europe/Paris}\n"
+)
+
+
 def test_scheduled_capacity_is_priced_as_a_weeks_average(tmp_path):
-    spec = (
-        "services:\n  web:\n    min_capacity: 2\n    max_capacity: 8\n    schedules:\n"
-        '      - {name: peak, schedule: "cron(0 8 ? * MON-FRI *)", min: 6, '
-        "timezone: Europe/Paris}\n"
-        '      - {name: night, schedule: "cron(0 20 ? * MON-FRI *)", min: 2, '
-        "timezone: Europe/Paris}\n"
-    )
-    folder = built(tmp_path, spec)
+    folder = built(tmp_path, SCHEDULED)
     found = footprint(dry_run(folder / "root.yaml", LAUNCH))
     # 60 hours of the week's 168 at 6 tasks, the rest at 2.
     ((service, average),) = found.scheduled_tasks
@@ -729,7 +732,7 @@ def test_scheduled_capacity_is_priced_as_a_weeks_average(tmp_path):
     assert vcpu.quantity.startswith("3.43 (scheduled, a week's average) x 0.25 vCPU x 730 h")
     assert vcpu.monthly == pytest.approx(3.43 * 0.25 * HOURS * PRICE["fargate_vcpu_hour"])
     # A schedule that is not weekly is named among what is not counted.
-    rate = spec.replace("cron(0 20 ? * MON-FRI *)", "rate(1 day)")
+    rate = SCHEDULED.replace("cron(0 20 ? * MON-FRI *)", "rate(1 day)")
     folder = built(tmp_path / "rate", rate)
     bill = estimate(footprint(dry_run(folder / "root.yaml", LAUNCH)))
     assert bill.not_counted[0] == (
@@ -1408,14 +1411,7 @@ def test_the_ceiling_of_windows_tasks_counts_their_licence(tmp_path):
 def test_the_ceiling_of_scheduled_capacity_adds_the_tasks_above_the_week_s_average(tmp_path):
     """The total prices a week's average (3.43 tasks); the ceiling adds what the most tasks (8)
     cost above it, not above the count the service starts with."""
-    spec = (
-        "services:\n  web:\n    min_capacity: 2\n    max_capacity: 8\n    schedules:\n"
-        '      - {name: peak, schedule: "cron(0 8 ? * MON-FRI *)", min: 6, '
-        "timezone: Europe/Paris}\n"
-        '      - {name: night, schedule: "cron(0 20 ? * MON-FRI *)", min: 2, '
-        "timezone: Europe/Paris}\n"
-    )
-    found = footprint(dry_run(built(tmp_path, spec) / "root.yaml", LAUNCH))
+    found = footprint(dry_run(built(tmp_path, SCHEDULED) / "root.yaml", LAUNCH))
     ((service, count, vcpu, memory, _),) = found.tasks
     assert (count, dict(found.most_tasks)) == (2, {service: 8})
     per_task = HOURS * (vcpu * PRICE["fargate_vcpu_hour"] + memory * PRICE["fargate_gb_hour"])

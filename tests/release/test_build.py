@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.support import section_differences
+from tests.support import misspelt_dns_support, section_differences
 from troposphere_fargate import __version__
 from troposphere_fargate.cfn import lint
 from troposphere_fargate.cfn import yaml as render
@@ -984,15 +984,7 @@ def test_build_templates_writes_nothing_cfn_lint_finds_fault_with_cache_or_not(
     """The library's build: findings are a LintFailed with nothing written, and
     ``lint_cache=False`` neither reads nor keeps a verdict."""
     monkeypatch.setenv(lint.CACHE_ENV, str(tmp_path / "cache"))
-    real = build.render_templates
-
-    def broken_templates(*args, **kwargs):
-        built = real(*args, **kwargs)
-        vpc = built["network"]["Resources"]["Vpc"]["Properties"]
-        vpc["EnableDnsSuport"] = vpc.pop("EnableDnsSupport")
-        return built
-
-    monkeypatch.setattr(build, "render_templates", broken_templates)
+    monkeypatch.setattr(build, "render_templates", misspelt_dns_support(build.render_templates))
     says = r"finding\(s\); nothing written:\nnetwork\.yaml:\d+:\d+: E3002 .*EnableDnsSuport"
     with pytest.raises(build.LintFailed, match=says):
         build.build_templates(output=tmp_path / "out", lint_cache=False)

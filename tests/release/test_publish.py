@@ -865,24 +865,15 @@ def test_a_publish_shares_the_products_portfolio_with_each_target(
     assert "Service Catalog portfolio port-1: shared with 123456789012 (" in out
 
 
-def test_an_unknown_product_is_a_one_line_error(catalog):
+@pytest.mark.parametrize("call", ["add_to_catalog", "check_catalog_version"])
+def test_an_unknown_product_is_a_one_line_error(catalog, call):
+    """Both when the version is added and in the check before the uploads."""
     client, stub = catalog
     stub.add_client_error(
         "list_provisioning_artifacts", "ResourceNotFoundException", "no such product"
     )
     with pytest.raises(PublishError, match=r"^Service Catalog has no product prod-nope$"):
-        add_to_catalog(client, "prod-nope", DESTINATION)
-
-
-def test_the_check_before_the_uploads_says_an_unknown_product_in_one_line(catalog):
-    from troposphere_fargate.release.publish import check_catalog_version
-
-    client, stub = catalog
-    stub.add_client_error(
-        "list_provisioning_artifacts", "ResourceNotFoundException", "no such product"
-    )
-    with pytest.raises(PublishError, match=r"^Service Catalog has no product prod-nope$"):
-        check_catalog_version(client, "prod-nope", DESTINATION)
+        getattr(publish_module, call)(client, "prod-nope", DESTINATION)
 
 
 def test_no_access_to_the_product_names_the_permissions_a_publish_needs(catalog):
