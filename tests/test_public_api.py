@@ -41,6 +41,7 @@ from troposphere_fargate import (
     to_yaml,
     write_version,
 )
+from troposphere_fargate.cfn.diff import diff, diff_stacks, diff_template
 from troposphere_fargate.layers.root import root_template
 from troposphere_fargate.layers.stackset import stackset_template
 
@@ -364,6 +365,80 @@ def test_a_wrong_argument_to_the_library_is_a_type_error_naming_the_call(tmp_pat
         call(tmp_path)
     assert str(wrong.value) == says
     assert not list(tmp_path.iterdir())  # write_version wrote nothing
+
+
+# Template dicts of another shape than CloudFormation takes, as a caller of the library might
+# pass them, and what each call says: each was an AttributeError or a TypeError from deep
+# inside ('NoneType' object has no attribute 'get', 'list' object has no attribute 'items'),
+# while read_template refused the same file in one line.
+TOPIC = {"Type": "AWS::SNS::Topic"}
+MISSHAPEN = [
+    ({"Resources": None}, "its Resources section is nothing, not a mapping"),
+    ({"Resources": [TOPIC]}, "its Resources section is a list, not a mapping"),
+    ({"Resources": {"Topic": None}}, "resource Topic is nothing, not a mapping"),
+    ({"Resources": {"Topic": {}}}, "resource Topic has no Type (such as AWS::S3::Bucket)"),
+    (
+        {"Resources": {"Topic": {**TOPIC, "Properties": []}}},
+        "resource Topic: its Properties is a list, not a mapping",
+    ),
+    (
+        {"Parameters": [], "Resources": {"Topic": TOPIC}},
+        "its Parameters section is a list, not a mapping",
+    ),
+    (
+        {"Resources": {"Topic": TOPIC}, "Outputs": {"Arn": None}},
+        "output Arn is nothing, not a mapping",
+    ),
+]
+TAKING_A_TEMPLATE = {
+    "deployed": lambda t: deployed(t),
+    "diff_template": lambda t: diff_template("x.yaml", {"Resources": {"Topic": TOPIC}}, t),
+    "diff": lambda t: diff({"x.yaml": {"Resources": {"Topic": TOPIC}}}, {"x.yaml": t}),
+    "diff_stacks": lambda t: diff_stacks({"x.yaml": t}, {"x.yaml": {"Resources": {}}}),
+    "root_template": lambda t: root_template({**render_templates(), "network": t}, "1.0.0"),
+    "stackset_template": lambda t: stackset_template({"root": t}, "1.0.0"),
+}
+SAYS = {
+    "deployed": "deployed(template): not a CloudFormation template: {}",
+    "diff_template": "diff_template(new): x.yaml: not a CloudFormation template: {}",
+    "diff": "diff(new): x.yaml: not a CloudFormation template: {}",
+    "diff_stacks": "diff_stacks(old): x.yaml: not a CloudFormation template: {}",
+    "root_template": "root_template(children)['network']: not a CloudFormation template: {}",
+    "stackset_template": "stackset_template(built)['root']: not a CloudFormation template: {}",
+}
+
+
+@pytest.mark.parametrize("call", sorted(TAKING_A_TEMPLATE))
+@pytest.mark.parametrize(("template", "problem"), MISSHAPEN, ids=[p for _, p in MISSHAPEN])
+def test_a_template_dict_of_another_shape_is_one_value_error_naming_the_call(
+    call, template, problem
+):
+    with pytest.raises(ValueError) as refused:
+        TAKING_A_TEMPLATE[call](template)
+    assert str(refused.value) == SAYS[call].format(problem)
+
+
+def test_a_fragment_without_resources_is_still_evaluated_and_compared():
+    """Parameters and rules alone, as the tests and a library user evaluate them: no Resources
+    section is read as one that creates nothing (read_template refuses such a file)."""
+    fragment = {"Parameters": {"Size": {"Type": "Number", "Default": "2"}}}
+    assert deployed(fragment).parameters == {"Size": "2"}
+    assert diff({"x.yaml": fragment}, {"x.yaml": fragment}) == []
+
+
+def test_a_stackset_of_a_root_without_its_template_location_says_so():
+    """The StackSet passes the root where its stacks read their templates: without those
+    parameters it was a KeyError: 'TemplateBucketName'."""
+    built = render_templates()
+    declared = dict(built["root"]["Parameters"])
+    del declared["TemplateKeyPrefix"], declared["TemplateBucketPerRegion"]
+    with pytest.raises(ValueError) as refused:
+        stackset_template({"root": {**built["root"], "Parameters": declared}}, "1.0.0")
+    assert str(refused.value) == (
+        "stackset_template(built): the root template lacks TemplateKeyPrefix, "
+        "TemplateBucketPerRegion, where its stacks read their templates from: pass what "
+        "render_templates() returns"
+    )
 
 
 @pytest.mark.parametrize("version", ["", "../x", "1.0/evil", " 1.0"])

@@ -31,7 +31,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import possessive
+from ..errors import expect, expect_template, possessive
 from .evaluate import default_text, literals, referred
 from .evaluate import pseudo_for_region as pseudo_for_region  # moved to evaluate; importable here
 from .intrinsics import SUB_VARIABLE, get_att, sub_name
@@ -43,6 +43,7 @@ from .yaml import (
     missing_path,
     read_template,
     read_templates,
+    template_problem,
 )
 
 DESTRUCTIVE = "destructive"
@@ -2330,8 +2331,32 @@ def diff_template(
 ) -> list[Finding]:
     """Findings for one template; ``replaced`` (when given) is filled with the resources an
     update replaces, each with whether that is certain."""
+    for side, template in (("old", old), ("new", new)):
+        _expect_template(f"diff_template({side})", name, template)
     replaced = {} if replaced is None else replaced
     return _template_findings(name, _values_as_text(old), _values_as_text(new), replaced)
+
+
+def _expect_template(where: str, name: object, template: object) -> None:
+    """A ``TypeError`` for a template that is no dict, a :class:`DiffError` naming the file for
+    one of another shape than CloudFormation takes (a resource that is null, a ``Resources``
+    section that is a list): a caller of the library gets one line, not an ``AttributeError``
+    from deep inside a comparison. (The CLI reads files with :func:`read_template`, which
+    refuses such a file first.)"""
+    expect_template(template, f"{where}[{name!r}]")
+    assert isinstance(template, Mapping)  # for the type checker: expect_template raised otherwise
+    problem = template_problem(template)
+    if problem is not None:
+        raise DiffError(f"{where}: {name}: not a CloudFormation template: {problem}")
+
+
+def _expect_sides(where: str, old: object, new: object) -> None:
+    """:func:`_expect_template` of every template on both sides (file name -> template)."""
+    for side, templates in (("old", old), ("new", new)):
+        expect(templates, Mapping, f"{where}({side})")
+        assert isinstance(templates, Mapping)  # for the type checker: expect raised otherwise
+        for name, template in templates.items():
+            _expect_template(f"{where}({side})", name, template)
 
 
 def _template_findings(
@@ -2353,6 +2378,7 @@ def diff(
 
     A nested stack's outputs that change are followed into the stacks its parent passes them
     to, as :func:`diff_stacks` follows them, with each such parameter a placeholder."""
+    _expect_sides("diff", old, new)
     findings = _added_or_removed(old, new)
     stacks = _Stacks(old, new, {}, {}, None, resolve=False)
     return sorted(findings + stacks.findings())
@@ -2528,6 +2554,7 @@ def diff_stacks(
         region_problem,
     )
 
+    _expect_sides("diff_stacks", old, new)
     running, changes = dict(running or {}), dict(changes or {})
     declared = {
         name for side in (old, new) for t in side.values() for name in t.get("Parameters", {})

@@ -31,6 +31,7 @@ from .intrinsics import (
     sub_names,
 )
 from .java_regex import NotReadable, python_pattern
+from .yaml import template_problem
 
 _NO_VALUE = {"Ref": "AWS::NoValue"}
 _LIST_TYPE = re.compile(r"^(List<.*>|CommaDelimitedList)$")
@@ -952,6 +953,9 @@ def deployed(
         expect_texts(parameters, "deployed(parameters)", "parameter values")
     if pseudo is not None:
         _expect_pseudo(pseudo, "deployed(pseudo)")
+    problem = template_problem(template)
+    if problem is not None:
+        raise EvaluationError(f"deployed(template): not a CloudFormation template: {problem}")
     misshapen = shape_problems(template)
     if misshapen:
         raise EvaluationError("; ".join(misshapen))

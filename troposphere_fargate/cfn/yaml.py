@@ -430,12 +430,7 @@ def read_template(path: Path | str) -> dict[str, Any]:
         raise TemplateFileError(
             f"{path}: not a CloudFormation template: it has no Resources section{hint}"
         )
-    # A transformed template is refused for a null by what its transforms make of it, not as
-    # written: the SAM transform takes a state machine's "ResultPath: null" and deploys it
-    # (aws/serverless-application-model#1618, "works fine when I deploy it"), without the key
-    # in the processed template (aws-cloudformation/cfn-lint#1657).
-    nulls = None if transformed_by(loaded) else _null_problem(loaded)
-    misshapen = _shape_problem(loaded) or nulls
+    misshapen = _misshapen(loaded)
     if misshapen is not None:
         keys, problem = misshapen
         line, column = _key_mark(text, is_json(path, text), keys)
@@ -443,6 +438,33 @@ def read_template(path: Path | str) -> dict[str, Any]:
             f"{_where(path, line, column)}: not a CloudFormation template: {problem}"
         )
     return loaded
+
+
+def _misshapen(template: Mapping[str, Any]) -> _Problem:
+    """The first part of ``template`` (a mapping with a ``Resources`` mapping) of another
+    shape than CloudFormation takes, or the first null in it: the keys to it and what."""
+    # A transformed template is refused for a null by what its transforms make of it, not as
+    # written: the SAM transform takes a state machine's "ResultPath: null" and deploys it
+    # (aws/serverless-application-model#1618, "works fine when I deploy it"), without the key
+    # in the processed template (aws-cloudformation/cfn-lint#1657).
+    nulls = None if transformed_by(template) else _null_problem(template)
+    return _shape_problem(template) or nulls
+
+
+def template_problem(template: Mapping[str, Any]) -> str | None:
+    """Why ``template`` (a dict, as the library's calls take it) is not of the shape
+    CloudFormation takes, in words, or None: what :func:`read_template` refuses in a file (a
+    section or entry of another shape, such as a ``Resources`` section or a resource that is
+    null, or a resource without a Type), for the calls that take the dict itself, so that they
+    say so instead of failing deep inside. A template without a ``Resources`` section, a
+    fragment of parameters and rules, passes: the calls read it as one that creates nothing
+    (CloudFormation would refuse it, and :func:`read_template` does). A null inside a value
+    is left to each call, which names the function it is in."""
+    resources = template.get("Resources", {})
+    if not isinstance(resources, dict):
+        return f"its Resources section is {_a(resources)}, not a mapping"
+    misshapen = _shape_problem(template)
+    return None if misshapen is None else misshapen[1]
 
 
 def _null_path(node: Any, path: tuple[str | int, ...] = ()) -> tuple[str | int, ...] | None:

@@ -32,6 +32,7 @@ from troposphere import Equals, GetAtt, If, Join, Parameter, Ref, Sub, Template,
 
 from ..cfn.evaluate import RuleError, check_rules
 from ..cfn.limits import DESCRIPTION_BYTES
+from ..cfn.yaml import template_problem
 from ..errors import ConfigError, expect, expect_templates, expect_version, suggest_fields
 from . import network, service
 from .blocks import add_exported_output, add_parameter
@@ -299,6 +300,7 @@ def root_template(
     be combined.
     """
     expect_templates(children, "root_template(children)")
+    expect_shapes(children, "root_template(children)")
     expect_version(version, "root_template(version)")
     expect(description, str, "root_template(description)")
     if not description.strip():
@@ -449,6 +451,16 @@ def pass_through(name: str, declaration: Mapping[str, Any]) -> Any:
     if parameter_type == "CommaDelimitedList" or parameter_type.startswith("List<"):
         return Join(",", Ref(name))
     return Ref(name)
+
+
+def expect_shapes(templates: Mapping[str, Mapping[str, Any]], where: str) -> None:
+    """A :class:`WiringError` naming the first template (by layer) of another shape than
+    CloudFormation takes, such as a ``Parameters`` section that is a list: the wiring reads
+    each child's sections, and such a child was an ``AttributeError`` deep inside it."""
+    for layer, template in templates.items():
+        problem = template_problem(template)
+        if problem is not None:
+            raise WiringError(f"{where}[{layer!r}]: not a CloudFormation template: {problem}")
 
 
 def _check_wiring(children: Mapping[str, Mapping[str, Any]], nested: Sequence[Child]) -> None:

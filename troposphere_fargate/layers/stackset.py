@@ -220,6 +220,23 @@ def stackset_template(built: Mapping[str, Mapping[str, Any]], version: str) -> T
             f"stackset_template(built): no rendered {root.LAYER} template (it holds "
             f"{', '.join(sorted(built)) or 'none'}): pass what render_templates() returns"
         )
+    root.expect_shapes({root.LAYER: built[root.LAYER]}, "stackset_template(built)")
+    absent = [
+        name
+        for name in (
+            root.TEMPLATE_BUCKET_NAME,
+            root.TEMPLATE_KEY_PREFIX,
+            root.TEMPLATE_BUCKET_PER_REGION,
+        )
+        if name not in built[root.LAYER].get("Parameters", {})
+    ]
+    if absent:
+        # Where the StackSet's stacks read the templates from, in each region: a root without
+        # them was a KeyError, or a StackSet whose stacks read one region's bucket everywhere.
+        raise root.WiringError(
+            f"stackset_template(built): the {root.LAYER} template lacks {', '.join(absent)}, "
+            "where its stacks read their templates from: pass what render_templates() returns"
+        )
     root_template = _without_offered(built[root.LAYER])
     t = Template(
         Description=(
