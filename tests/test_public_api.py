@@ -306,6 +306,10 @@ WRONG_ARGUMENTS = [
         "root_template(nested) takes list or tuple, not str",
     ),
     (
+        lambda tmp_path: root_template(render_templates(), "1.0.0", nested=["network"]),  # type: ignore[list-item]
+        "root_template(nested) item takes Child, not str",
+    ),
+    (
         lambda tmp_path: root_template(render_templates(), "1.0.0", description=None),  # type: ignore[arg-type]
         "root_template(description) takes str, not None",
     ),
@@ -495,8 +499,9 @@ def test_a_root_description_over_1024_bytes_is_refused(description):
         root_template(render_templates(), "1.0.0", description=description)
     size = len(description.encode())
     assert size in (1025, 1026)
-    assert str(refused.value).startswith(
+    assert str(refused.value) == (
         f"root_template(description): {size} bytes (UTF-8); CloudFormation takes 1024 at most: "
+        f"{description[:40]!r}..."
     )
     fits = root_template(render_templates(), "1.0.0", description="é" * 512).to_dict()
     assert fits["Description"] == "é" * 512
@@ -520,14 +525,33 @@ def test_the_root_of_a_config_with_services_says_to_nest_its_own_layers():
     )
     nested = [layer.nested_as for layer in layers_for(shop) if layer.nested_as]
     assert "WorkerServiceStack" in root_template(built, "1.0.0", nested).to_dict()["Resources"]
+    # Given the config's own layers, a template they nest is missing from what was rendered.
+    del built["environment"]
+    with pytest.raises(WiringError) as refused:
+        root_template(built, "1.0.0", nested)
+    assert str(refused.value) == (
+        "root_template(children): no rendered environment template (it holds network, root, "
+        "service-worker): pass what render_templates() returns"
+    )
 
 
 def test_templates_to_nest_that_are_missing_are_named():
     from troposphere_fargate.layers.root import WiringError, root_template
     from troposphere_fargate.layers.stackset import stackset_template
 
-    with pytest.raises(WiringError, match=r"no rendered network or service template \(it holds "):
+    with pytest.raises(WiringError) as refused:
         root_template({}, "1.0")
+    assert str(refused.value) == (
+        "root_template(children): no rendered network or service template (it holds none): "
+        "pass what render_templates() returns"
+    )
+    # The shipped service's template is no service of a config ("service-<name>").
+    with pytest.raises(WiringError) as refused:
+        root_template({"service": render_templates()["service"]}, "1.0")
+    assert str(refused.value) == (
+        "root_template(children): no rendered network template (it holds service): pass what "
+        "render_templates() returns"
+    )
     with pytest.raises(WiringError, match=r"no rendered root template \(it holds none\)"):
         stackset_template({}, "1.0")
 

@@ -293,6 +293,182 @@ def test_a_wire_to_a_missing_output_is_refused(built):
         root.root_template(children, __version__)
 
 
+# --- A library's own children: what root_template refuses ------------------------------------
+
+
+def a_child(
+    parameters: dict[str, Any] | None = None,
+    outputs: dict[str, Any] | None = None,
+    rules: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A child template as a layer renders it: each parameter labelled and grouped."""
+    parameters = parameters or {}
+    interface = {
+        "ParameterGroups": [{"Label": {"default": "Settings"}, "Parameters": list(parameters)}],
+        "ParameterLabels": {name: {"default": name} for name in parameters},
+    }
+    return {
+        "Parameters": parameters,
+        "Metadata": {"AWS::CloudFormation::Interface": interface},
+        "Resources": {"Topic": {"Type": "AWS::SNS::Topic"}},
+        "Outputs": outputs or {},
+        "Rules": rules or {},
+    }
+
+
+TEXT = {"Type": "String", "Description": "a name"}
+VPC_OUTPUT = {"VpcId": {"Value": "vpc-0a1b2c3d"}}
+A = root.Child("A", "a", "a.yaml")
+ON_A = root.Child("B", "b", "b.yaml", wires=(("VpcId", "A", "VpcId"),))
+
+
+def refused(children: dict[str, Any], nested: list[root.Child]) -> str:
+    with pytest.raises(root.WiringError) as error:
+        root.root_template(children, "1.0.0", nested)
+    return str(error.value)
+
+
+def test_a_child_that_declares_none_of_its_wired_parameters_is_refused():
+    children = {"a": a_child(outputs=VPC_OUTPUT), "b": a_child({"Name": TEXT})}
+    assert refused(children, [A, ON_A]) == "the b template has none of the parameters to wire"
+
+
+def test_a_wire_to_a_conditional_output_is_refused_naming_the_template():
+    """CloudFormation cannot GetAtt an output its condition left out; the message names the
+    layer whose template lacks it, not its stack's logical ID."""
+    conditional = {"VpcId": {"Value": "vpc-0a1b2c3d", "Condition": "MakesAVpc"}}
+    children = {"a": a_child(outputs=conditional), "b": a_child({"VpcId": TEXT})}
+    assert refused(children, [A, ON_A]) == "the a template has no unconditional output VpcId"
+    children["a"] = a_child(outputs=VPC_OUTPUT)
+    stacks = root.root_template(children, "1.0.0", [A, ON_A]).to_dict()["Resources"]
+    assert props(stacks["B"])["Parameters"] == {"VpcId": {"Fn::GetAtt": ["A", "Outputs.VpcId"]}}
+
+
+def test_a_parameter_the_root_neither_takes_nor_wires_needs_a_default():
+    kept = root.Child("A", "a", "a.yaml", keeps_defaults=frozenset({"Name"}))
+    assert refused({"a": a_child({"Name": TEXT})}, [kept]) == (
+        "the root neither takes nor wires the a template's parameter Name, which has no default"
+    )
+    defaulted = a_child({"Name": {**TEXT, "Default": "web"}})
+    stacks = root.root_template({"a": defaulted}, "1.0.0", [kept]).to_dict()["Resources"]
+    assert props(stacks["A"])["Parameters"] == {}
+
+
+@pytest.mark.parametrize(
+    ("section", "declared"),
+    [("Outputs", {"Id": {"Value": "x"}}), ("Rules", {"Id": {"Assertions": []}})],
+)
+def test_children_that_declare_the_same_output_or_rule_cannot_be_nested(section, declared):
+    children = {"a": a_child(**{section.lower(): declared}), "b": a_child()}
+    children["b"][section] = declared
+    assert refused(children, [A, root.Child("B", "b", "b.yaml")]) == (
+        f"{section[:-1].lower()} Id is declared by both the a and the b templates"
+    )
+    # A prefix names the second child's own.
+    prefixed = root.Child("B", "b", "b.yaml", prefix="Web")
+    root.root_template(children, "1.0.0", [A, prefixed])
+
+
+@pytest.mark.parametrize("after", ["A", "Elsewhere"])
+def test_a_stack_is_created_after_another_stack_of_the_root_only(after):
+    waits = root.Child("A", "a", "a.yaml", after=(after,))
+    assert refused({"a": a_child()}, [waits]) == (
+        f"the a stack is to be created after {after}, which is not another stack the root nests"
+    )
+
+
+def test_a_childs_rule_is_the_roots_about_the_parameters_as_the_root_names_them():
+    """With a prefix, the rule, its references and the parameter names in its message are
+    renamed; a longer word that only contains a name (ContainerPort) is not."""
+    port = {"Type": "Number", "Description": "the port", "Default": "8080"}
+    rule = {
+        "Assertions": [
+            {
+                "Assert": {"Fn::Not": [{"Fn::Equals": [{"Ref": "Port"}, "80"]}]},
+                "AssertDescription": "Port is not 80 (nor is the ContainerPort)",
+            }
+        ]
+    }
+    web = root.Child("A", "a", "a.yaml", prefix="Web", label="web")
+    children = {"a": a_child({"Port": port}, rules={"PortIsHigh": rule})}
+    rules = root.root_template(children, "1.0.0", [web]).to_dict()["Rules"]
+    assert rules == {
+        "WebPortIsHigh": {
+            "Assertions": [
+                {
+                    "Assert": {"Fn::Not": [{"Fn::Equals": [{"Ref": "WebPort"}, "80"]}]},
+                    "AssertDescription": "WebPort is not 80 (nor is the ContainerPort)",
+                }
+            ]
+        }
+    }
+
+
+def _equals(name: str, value: str) -> dict[str, Any]:
+    return {"Fn::Equals": [{"Ref": name}, value]}
+
+
+@pytest.mark.parametrize(
+    ("condition", "assertions", "says"),
+    [
+        # About the parameter the root takes: the root's.
+        (None, [_equals("Port", "80")], None),
+        # About the one it leaves at its default (off): decided here.
+        (None, [_equals("Mode", "off")], ""),
+        (None, [_equals("Mode", "on")], "the defaults the root leaves break rule R: checked"),
+        (_equals("Mode", "on"), [_equals("Port", "80")], ""),  # does not apply to off
+        (
+            _equals("Mode", "off"),
+            [_equals("Port", "80")],
+            "rule R of the a template depends on parameters the root takes",
+        ),
+        # About both.
+        (
+            None,
+            [_equals("Mode", "off"), _equals("Port", "80")],
+            "rule R of the a template is about parameters the root both takes and leaves at "
+            "their defaults",
+        ),
+        (
+            _equals("Port", "80"),
+            [_equals("Mode", "off")],
+            "rule R of the a template is about parameters the root both takes and leaves at "
+            "their defaults",
+        ),
+    ],
+)
+def test_a_rule_about_a_parameter_the_root_leaves_at_its_default_is_decided_by_the_root(
+    condition, assertions, says
+):
+    """The root takes Port and leaves Mode at its default, off. A rule about Mode alone is
+    decided for off (it must hold, or not apply); one that needs Port too cannot be."""
+    rule: dict[str, Any] = {
+        "Assertions": [{"Assert": check, "AssertDescription": "checked"} for check in assertions]
+    }
+    if condition is not None:
+        rule["RuleCondition"] = condition
+    parameters = {
+        "Mode": {"Type": "String", "Description": "a mode", "Default": "off"},
+        "Port": {"Type": "Number", "Description": "the port", "Default": "8080"},
+    }
+    children = {"a": a_child(parameters, rules={"R": rule})}
+    port_only = root.Child("A", "a", "a.yaml", takes=frozenset({"Port"}))
+    if says:
+        assert refused(children, [port_only]) == says
+        return
+    rules = root.root_template(children, "1.0.0", [port_only]).to_dict().get("Rules", {})
+    assert rules == ({"R": rule} if says is None else {})
+
+
+def test_a_child_that_takes_nothing_keeps_every_default():
+    """``takes=frozenset()``: the root takes none of its parameters (None: every one)."""
+    children = {"a": a_child({"Name": {**TEXT, "Default": "web"}})}
+    nothing = root.Child("A", "a", "a.yaml", takes=frozenset())
+    template = root.root_template(children, "1.0.0", [nothing]).to_dict()
+    assert "Name" not in template["Parameters"]
+    assert props(template["Resources"]["A"])["Parameters"] == {}
+
+
 # --- Every root, not only the shipped one ------------------------------------------------------
 
 
