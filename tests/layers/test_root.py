@@ -377,6 +377,38 @@ def test_a_stack_is_created_after_another_stack_of_the_root_only(after):
     )
 
 
+@pytest.mark.parametrize("section", ["Parameters", "Outputs"])
+def test_a_root_of_more_than_200_parameters_or_outputs_is_a_quota_error(section):
+    """CloudFormation says "You can have a maximum of 200 parameters in a CloudFormation
+    template" (User Guide, Parameters syntax,
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html),
+    and 200 outputs ("Understand CloudFormation quotas"). The root declares TemplateBucketName,
+    TemplateKeyPrefix and TemplateBucketPerRegion, and each parameter the children give it and
+    output they export. troposphere refuses a 201st parameter with a bare ValueError ("Maximum
+    parameters 200 reached"): a root of children with too many parameters failed so, not with
+    the QuotaError that build reports (found by a mutation run of root.py)."""
+
+    def child(count: int, letter: str) -> dict[str, Any]:
+        names = [f"{letter}{i}" for i in range(count)]
+        if section == "Parameters":
+            return a_child({name: TEXT for name in names})
+        return a_child(outputs={name: {"Value": "x"} for name in names})
+
+    own = len(root.root_template({"a": child(0, "A")}, "1.0.0", [A]).to_dict().get(section, {}))
+    first = 200 // 2
+    second = 200 - own - first
+    nested = [A, root.Child("B", "b", "b.yaml")]
+    fits = root.root_template({"a": child(first, "A"), "b": child(second, "B")}, "1.0.0", nested)
+    assert len(fits.to_dict()[section]) == 200
+    with pytest.raises(root.QuotaError) as refused:
+        root.root_template({"a": child(first, "A"), "b": child(second + 1, "B")}, "1.0.0", nested)
+    assert refused.value.section == section
+    assert str(refused.value) == (
+        f"the root would have 201 {section.lower()} for its 2 nested stacks; CloudFormation "
+        "takes 200 at most: split the services between environments (a spec each)"
+    )
+
+
 def test_a_childs_rule_is_the_roots_about_the_parameters_as_the_root_names_them():
     """With a prefix, the rule, its references and the parameter names in its message are
     renamed; a longer word that only contains a name (ContainerPort) is not."""

@@ -345,12 +345,22 @@ def root_template(
     add_template_location_parameters(t, version)
     add_bucket_per_region_parameter(t)
     _declare_shared_parameters(t, children, nested)
+    taken_for = {c.logical_id: c.taken(children[c.layer].get("Parameters", {})) for c in nested}
+    exported = [
+        (child, name, output)
+        for child in nested
+        for name, output in sorted(children[child.layer].get("Outputs", {}).items())
+        if "Condition" not in output
+    ]
+    # troposphere stops at the 201st parameter or output with a bare ValueError: count first.
+    planned = len(t.parameters) + sum(map(len, taken_for.values()))
+    _check_quotas(planned, len(exported), len(nested))
 
     stacks: dict[str, cloudformation.Stack] = {}
     for child in nested:
         template = children[child.layer]
         declared = template.get("Parameters", {})
-        taken = child.taken(declared)
+        taken = taken_for[child.logical_id]
         copy_parameters(t, child, template, taken)
         copy_rules(t, child, template, taken)
         passed: dict[str, Any] = {
@@ -378,14 +388,6 @@ def root_template(
                 Parameters=dict(sorted(passed.items())),
             )
         )
-    exported = [
-        (child, name, output)
-        for child in nested
-        for name, output in sorted(children[child.layer].get("Outputs", {}).items())
-        if "Condition" not in output
-    ]
-    # troposphere stops at the 200th output with a bare ValueError: count them first.
-    _check_quotas(t, len(t.outputs) + len(exported), len(nested))
     for child, name, output in exported:
         add_exported_output(
             t,
@@ -568,9 +570,9 @@ def planned_outputs(config: ProductConfig) -> int:
     return network_outputs + _ENVIRONMENT_OUTPUTS + balancer + members
 
 
-def _check_quotas(t: Template, outputs: int, stacks: int) -> None:
+def _check_quotas(parameters: int, outputs: int, stacks: int) -> None:
     for kind, count, quota in (
-        ("parameters", len(t.parameters), MAX_PARAMETERS),
+        ("parameters", parameters, MAX_PARAMETERS),
         ("outputs", outputs, MAX_OUTPUTS),
     ):
         if count > quota:
