@@ -344,6 +344,27 @@ def test_a_wire_to_a_conditional_output_is_refused_naming_the_template():
     assert props(stacks["B"])["Parameters"] == {"VpcId": {"Fn::GetAtt": ["A", "Outputs.VpcId"]}}
 
 
+@pytest.mark.parametrize(
+    ("nested", "source"),
+    [
+        ([ON_A, A], "A"),
+        ([A, root.Child("B", "b", "b.yaml", wires=(("VpcId", "C", "VpcId"),))], "C"),
+        # A wire names the stack (its logical ID), not the layer.
+        ([A, root.Child("B", "b", "b.yaml", wires=(("VpcId", "a", "VpcId"),))], "a"),
+    ],
+    ids=["created-later", "not-nested", "a-layer-name"],
+)
+def test_a_wire_to_a_stack_not_created_before_is_refused_naming_it(nested, source):
+    """The nested stacks are created in the order given, and a GetAtt needs its stack first.
+    The message named the stack as a template that lacked the output ("the A template has no
+    unconditional output VpcId"), which template a had (found by a mutation run of root.py)."""
+    children = {"a": a_child(outputs=VPC_OUTPUT), "b": a_child({"VpcId": TEXT})}
+    assert refused(children, nested) == (
+        f"the b template's VpcId is wired to {source}, which is not a stack the root creates "
+        "before it (nested lists them in creation order)"
+    )
+
+
 def test_a_parameter_the_root_neither_takes_nor_wires_needs_a_default():
     kept = root.Child("A", "a", "a.yaml", keeps_defaults=frozenset({"Name"}))
     assert refused({"a": a_child({"Name": TEXT})}, [kept]) == (

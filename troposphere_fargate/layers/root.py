@@ -479,10 +479,16 @@ def _check_wiring(children: Mapping[str, Mapping[str, Any]], nested: Sequence[Ch
             if source == ROOT:
                 _check_shared(shared, child, parameter, output, declared[parameter])
                 continue
-            outputs = children[created[source]].get("Outputs", {}) if source in created else {}
+            if source not in created:
+                raise WiringError(
+                    f"the {child.layer} template's {parameter} is wired to {source}, which is "
+                    "not a stack the root creates before it (nested lists them in creation order)"
+                )
+            outputs = children[created[source]].get("Outputs", {})
             if output not in outputs or "Condition" in outputs[output]:
-                layer = created.get(source, source)
-                raise WiringError(f"the {layer} template has no unconditional output {output}")
+                raise WiringError(
+                    f"the {created[source]} template has no unconditional output {output}"
+                )
         taken = set(child.taken(declared))
         for name, declaration in declared.items():
             wired = any(parameter == name for parameter, _, _ in child.wired(declared))
