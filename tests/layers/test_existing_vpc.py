@@ -201,6 +201,35 @@ def test_a_root_parameter_wired_to_two_declarations_is_refused(other, says):
     )
 
 
+@pytest.mark.parametrize("with_vpc", [True, False], ids=["vpc", "no-vpc"])
+def test_the_subnets_rule_names_the_roots_subnet_parameters_and_needs_its_vpc(with_vpc):
+    """The rule that the subnets are the VPC's names each root parameter of subnets (not one of
+    security groups, another List<> type), and a root that takes no VPC id has none: it would
+    refer to a VpcId the root does not declare."""
+    declared = {
+        "VpcId": {"Type": "AWS::EC2::VPC::Id", "Description": "VPC"},
+        "AppSubnets": {"Type": "List<AWS::EC2::Subnet::Id>", "Description": "subnets"},
+        "AppSecurityGroups": {"Type": "List<AWS::EC2::SecurityGroup::Id>", "Description": "SGs"},
+    }
+    if not with_vpc:
+        del declared["VpcId"]
+    group = {"Label": {"default": "Network"}, "Parameters": list(declared)}
+    interface = {
+        "ParameterGroups": [group],
+        "ParameterLabels": {name: {"default": name} for name in declared},
+    }
+    child = {"Parameters": declared, "Metadata": {"AWS::CloudFormation::Interface": interface}}
+    wired = root.Child("A", "a", "a.yaml", wires=tuple((n, root.ROOT, n) for n in declared))
+    rules = root.root_template({"a": child}, "0.4.0", [wired]).to_dict().get("Rules", {})
+    if not with_vpc:
+        assert rules == {}
+        return
+    (assertion,) = rules[root.SUBNETS_IN_THE_VPC]["Assertions"]
+    assert assertion["AssertDescription"] == (
+        "The subnets (AppSubnets) must be subnets of the VPC VpcId names."
+    )
+
+
 def test_the_picture_draws_the_vpc_as_yours(tmp_path: Path):
     from troposphere_fargate.release.diagram import environment_graph, environment_picture
 
