@@ -215,3 +215,20 @@ def test_a_root_rule_about_what_the_stackset_fixes_is_decided_for_the_value_it_p
         ss.stackset_template({root.LAYER: broken}, __version__)
     per_region["Assertions"][0]["Assert"]["Fn::Equals"][1] = "true"
     assert "OneBucket" not in ss.stackset_template({root.LAYER: broken}, __version__).rules
+
+
+def test_a_root_without_a_web_acl_parameter_gets_none_passed(built):
+    """The StackSet passes what it does not offer only to a root that declares it: CloudFormation
+    refuses a stack given a parameter its template lacks (CreateStack's ValidationError
+    "Parameters: [...] do not exist in the template"). A root of a library's own children may
+    take no web ACL (mutants s03, s05 of a mutation run of stackset.py)."""
+    without = {**built[root.LAYER], "Parameters": dict(built[root.LAYER]["Parameters"])}
+    del without["Parameters"]["WebAclArn"]
+    without["Rules"] = {
+        name: rule for name, rule in without["Rules"].items() if "WebAclArn" not in str(rule)
+    }
+    passed = ss.stackset_template({root.LAYER: without}, __version__).to_dict()["Resources"][
+        ss.STACK_SET
+    ]["Properties"]["Parameters"]
+    fixed = [p for p in passed if p["ParameterKey"] in ss.FIXED]
+    assert fixed == [{"ParameterKey": root.TEMPLATE_BUCKET_PER_REGION, "ParameterValue": "true"}]
