@@ -163,6 +163,10 @@ def test_a_root_parameter_wired_to_two_types_is_refused():
         ({"AllowedPattern": "^vpc-[0-9a-f]{17}$"}, "has another AllowedPattern"),
         ({"ConstraintDescription": "a VPC"}, "has another ConstraintDescription"),
         ({"Default": "vpc-0a1b2c3d"}, "has another Default"),
+        (
+            {"AllowedPattern": "^vpc-[0-9a-f]{17}$", "Default": "vpc-0a1b2c3d"},
+            "has another AllowedPattern and Default: declare them alike",
+        ),
     ],
 )
 def test_a_root_parameter_wired_to_two_declarations_is_refused(other, says):
