@@ -457,6 +457,25 @@ def test_a_childs_rule_is_the_roots_about_the_parameters_as_the_root_names_them(
     }
 
 
+def test_a_labelled_childs_parameters_groups_and_outputs_start_with_its_label():
+    """The console shows each service's parameters under its own name: a child's label comes
+    before its parameters' labels and groups and its outputs' descriptions."""
+    port = {"Type": "Number", "Description": "the port", "Default": "8080"}
+    outputs = {"Url": {"Value": "https://example.com", "Description": "the service's URL"}}
+    web = root.Child("A", "a", "a.yaml", prefix="Web", label="web")
+    template = root.root_template(
+        {"a": a_child({"Port": port}, outputs=outputs)}, "1.0.0", [web]
+    ).to_dict()
+    interface = template["Metadata"]["AWS::CloudFormation::Interface"]
+    assert interface["ParameterLabels"]["WebPort"] == {"default": "web: Port"}
+    groups = {
+        group["Label"]["default"]: group["Parameters"] for group in interface["ParameterGroups"]
+    }
+    assert groups["web: Settings"] == ["WebPort"]
+    assert template["Outputs"]["WebUrl"]["Description"] == "web: the service's URL"
+    assert template["Outputs"]["WebUrl"]["Value"] == {"Fn::GetAtt": ["A", "Outputs.Url"]}
+
+
 def _equals(name: str, value: str) -> dict[str, Any]:
     return {"Fn::Equals": [{"Ref": name}, value]}
 
