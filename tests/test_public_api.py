@@ -552,8 +552,12 @@ def test_templates_to_nest_that_are_missing_are_named():
         "root_template(children): no rendered network template (it holds service): pass what "
         "render_templates() returns"
     )
-    with pytest.raises(WiringError, match=r"no rendered root template \(it holds none\)"):
+    with pytest.raises(WiringError) as refused:
         stackset_template({}, "1.0")
+    assert str(refused.value) == (
+        "stackset_template(built): no rendered root template (it holds none): pass what "
+        "render_templates() returns"
+    )
 
 
 # A config field that takes one of a few words is typed as a Literal of exactly those words,
