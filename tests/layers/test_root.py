@@ -476,6 +476,36 @@ def test_a_labelled_childs_parameters_groups_and_outputs_start_with_its_label():
     assert template["Outputs"]["WebUrl"]["Value"] == {"Fn::GetAtt": ["A", "Outputs.Url"]}
 
 
+def test_a_childs_parameter_without_console_metadata_takes_its_name_in_its_files_group():
+    """AWS::CloudFormation::Interface is optional: a child of one's own without it was a
+    KeyError. Each parameter it takes is labelled with its name, in a group named after the
+    child's file (with the child's label before both)."""
+    port = {"Type": "Number", "Description": "the port", "Default": "8080"}
+    bare = {**a_child({"Port": port}), "Metadata": {"Owner": "me"}}
+    web = root.Child("A", "a", "a.yaml", prefix="Web", label="web")
+    for child in (root.Child("A", "a", "a.yaml"), web):
+        template = root.root_template({"a": bare}, "1.0.0", [child]).to_dict()
+        interface = template["Metadata"]["AWS::CloudFormation::Interface"]
+        name, label = ("WebPort", "web: ") if child.label else ("Port", "")
+        assert interface["ParameterLabels"][name] == {"default": f"{label}Port"}
+        assert {"Label": {"default": f"{label}a.yaml"}, "Parameters": [name]} in (
+            interface["ParameterGroups"]
+        )
+
+
+@pytest.mark.parametrize("description", [None, "", "  "], ids=["none", "empty", "blank"])
+def test_a_childs_parameter_without_a_description_is_refused(description):
+    """The root explains every parameter it takes in the console: one without a Description
+    was a KeyError: 'Description'."""
+    port = {"Type": "Number", "Default": "8080"}
+    if description is not None:
+        port["Description"] = description
+    assert refused({"a": a_child({"Port": port})}, [A]) == (
+        "the a template's parameter Port has no Description: the root shows each parameter it "
+        "takes with its description; give it one"
+    )
+
+
 def _equals(name: str, value: str) -> dict[str, Any]:
     return {"Fn::Equals": [{"Ref": name}, value]}
 

@@ -232,3 +232,31 @@ def test_a_root_without_a_web_acl_parameter_gets_none_passed(built):
     ]["Properties"]["Parameters"]
     fixed = [p for p in passed if p["ParameterKey"] in ss.FIXED]
     assert fixed == [{"ParameterKey": root.TEMPLATE_BUCKET_PER_REGION, "ParameterValue": "true"}]
+
+
+def test_a_root_whose_parameters_the_stackset_cannot_all_take_is_a_quota_error(built):
+    """A StackSet template takes 200 parameters, as any template ("You can have a maximum of 200
+    parameters in a CloudFormation template", User Guide, Parameters syntax): its own and every
+    root parameter it does not fix. A root of 193 (which root_template builds) was a bare
+    ValueError from troposphere at the 201st."""
+    declared = dict(built[root.LAYER]["Parameters"])
+    shipped = ss.stackset_template(built, __version__).parameters
+    own = sum(name not in declared for name in shipped)
+    assert own == 9
+    taken = len(shipped) - own  # the root's, less those the StackSet fixes
+    extra = {f"Extra{i}": {**declared["TemplateKeyPrefix"]} for i in range(200)}
+
+    def with_extra(count: int) -> dict:
+        parameters = {**declared, **dict(list(extra.items())[:count])}
+        return {root.LAYER: {**built[root.LAYER], "Parameters": parameters}}
+
+    room = root.MAX_PARAMETERS - own - taken
+    assert len(ss.stackset_template(with_extra(room), __version__).parameters) == 200
+    with pytest.raises(root.QuotaError) as refused:
+        ss.stackset_template(with_extra(room + 1), __version__)
+    assert refused.value.section == "Parameters"
+    assert str(refused.value) == (
+        f"stackset_template(built): the StackSet would have 201 parameters, {own} of its own "
+        f"and {201 - own} of the root's; CloudFormation takes 200 at most: split the services "
+        "between environments (a spec each)"
+    )

@@ -595,27 +595,55 @@ def copy_parameters(
 ) -> None:
     """Declare the child's parameters the root takes, with the child's console label and
     group (both after the child's label, with a prefix)."""
-    interface = template.get("Metadata", {}).get("AWS::CloudFormation::Interface", {})
-    labels = interface.get("ParameterLabels", {})
-    group_of = {
-        name: group["Label"]["default"]
-        for group in interface.get("ParameterGroups", [])
-        for name in group["Parameters"]
-    }
+    labels, group_of = _console_names(template)
     declared = template.get("Parameters", {})
     for name in taken:
         spec = {key: declared[name][key] for key in _PARAMETER_KEYS if key in declared[name]}
-        description = spec.pop("Description")
+        description = spec.pop("Description", None)
+        if not isinstance(description, str) or not description.strip():
+            # The root explains each parameter it takes in the console: a child's own
+            # template without one was a KeyError here.
+            raise WiringError(
+                f"the {child.layer} template's parameter {name} has no Description: the root "
+                "shows each parameter it takes with its description; give it one"
+            )
         # Parameter(...) validates the declaration as troposphere would for a hand-written one.
         Parameter(child.prefix + name, Description=description, **spec)
         add_parameter(
             t,
             child.prefix + name,
-            group=_labelled(child, group_of[name]),
-            label=_labelled(child, labels[name]["default"]),
+            group=_labelled(child, group_of.get(name, child.filename)),
+            label=_labelled(child, labels.get(name, name)),
             description=description,
             **spec,
         )
+
+
+def _console_names(template: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
+    """A template's console label of each parameter, and its group's label
+    (``AWS::CloudFormation::Interface``), for those it names: a child of one's own without
+    them (the metadata is optional) takes its parameters' names, in a group named after its
+    file."""
+    metadata = template.get("Metadata")
+    interface = (
+        metadata.get("AWS::CloudFormation::Interface") if isinstance(metadata, dict) else None
+    )
+    if not isinstance(interface, dict):
+        return {}, {}
+    labels = {
+        str(name): label["default"]
+        for name, label in (interface.get("ParameterLabels") or {}).items()
+        if isinstance(label, dict) and isinstance(label.get("default"), str)
+    }
+    group_of = {
+        str(name): group["Label"]["default"]
+        for group in interface.get("ParameterGroups") or []
+        if isinstance(group, dict)
+        and isinstance(group.get("Label"), dict)
+        and isinstance(group["Label"].get("default"), str)
+        for name in group.get("Parameters") or []
+    }
+    return labels, group_of
 
 
 def _refs(node: Any) -> set[str]:

@@ -249,6 +249,16 @@ def stackset_template(built: Mapping[str, Mapping[str, Any]], version: str) -> T
     _add_rollout_parameters(t)
     declared = root_template.get("Parameters", {})
     taken = [name for name in declared if name not in FIXED]
+    count = len(t.parameters) + len(taken)
+    if count > root.MAX_PARAMETERS:
+        # Counted before any is declared: troposphere stops at the 201st with a bare ValueError.
+        raise root.QuotaError(
+            "Parameters",
+            f"stackset_template(built): the StackSet would have {count} parameters, "
+            f"{len(t.parameters)} of its own and {len(taken)} of the root's; CloudFormation "
+            f"takes {root.MAX_PARAMETERS} at most: split the services between environments "
+            "(a spec each)",
+        )
     as_root = root.Child(STACK_SET, root.LAYER, root.FILENAME)
     root.copy_parameters(t, as_root, root_template, taken)
     # The root's says "the bucket in this region"; a StackSet's stacks read one per region.
