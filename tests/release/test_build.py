@@ -25,6 +25,7 @@ from troposphere_fargate.layers import LAYERS, regions
 from troposphere_fargate.release import build
 from troposphere_fargate.release.build import (
     MANIFEST,
+    BuildError,
     compare_version,
     generate,
     with_manifest,
@@ -614,6 +615,20 @@ def test_write_version_replaces_the_folder_and_drops_stale_files(tmp_path, files
     write_version(tmp_path, files)
     assert not stale.exists()
     assert compare_version(tmp_path, files) == []
+
+
+def test_write_version_of_no_files_is_refused_and_keeps_the_version(tmp_path, files):
+    """The folder is replaced whole: no files (a filter that kept none) left only a manifest
+    where the templates were."""
+    write_version(tmp_path, files)
+    before = {p.name: p.read_bytes() for p in (tmp_path / __version__).iterdir()}
+    with pytest.raises(BuildError) as refused:
+        write_version(tmp_path, {})
+    assert str(refused.value) == (
+        "write_version(files) holds no templates: writing it would replace the version's "
+        "folder with an empty one; pass what generate() returns"
+    )
+    assert {p.name: p.read_bytes() for p in (tmp_path / __version__).iterdir()} == before
 
 
 def test_write_version_leaves_the_previous_folder_when_writing_fails(tmp_path, files, monkeypatch):

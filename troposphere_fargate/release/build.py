@@ -354,7 +354,8 @@ def write_version(root: Path | str, files: Mapping[str, str], version: str = __v
     version or file name that is not a plain name (it would write outside the version folder),
     for a ``root`` that is a file or ``""`` (pathlib's current directory: give ``"."``), for a
     template stamped for another version (render it with ``generate(config, version)``: its
-    root would nest the other version's files) and for a ``manifest.json`` among ``files``.
+    root would nest the other version's files), for a ``manifest.json`` among ``files`` and for
+    no files at all.
     """
     if isinstance(root, Mapping) and isinstance(files, str | Path):
         raise TypeError(
@@ -362,6 +363,13 @@ def write_version(root: Path | str, files: Mapping[str, str], version: str = __v
             "write_version('templates', generate())"
         )
     expect_texts(files, "write_version(files)", "YAML text")
+    if not files:
+        # The version folder is replaced whole: an empty mapping (a filter that kept nothing)
+        # left only a manifest where the templates were.
+        raise BuildError(
+            "write_version(files) holds no templates: writing it would replace the version's "
+            "folder with an empty one; pass what generate() returns"
+        )
     _refuse_empty_folder(root, "write_version(root)")
     root = Path(root)
     if not isinstance(version, str) or not _PLAIN_NAME.fullmatch(version):
