@@ -103,6 +103,18 @@ def test_a_cidr_that_depends_on_parameters_may_replace():
     assert "CidrBlock may replace" in finding.change
 
 
+def test_a_resource_that_may_be_replaced_is_not_also_said_updated_in_place():
+    """A replaced resource is new through and through: its other changes are no update."""
+
+    def edit(t):
+        t["Resources"]["Subnet"]["Properties"]["CidrBlock"] = {"Ref": "VpcCidr"}
+        t["Resources"]["Subnet"]["Properties"]["Tags"] = [{"Key": "Name", "Value": "b"}]
+
+    finding = only(changed(edit))
+    assert finding.change.startswith("CidrBlock may replace (AWS::EC2::Subnet)")
+    assert "updated in place" not in finding.change
+
+
 def test_a_tags_change_is_safe():
     def edit(t):
         t["Resources"]["Subnet"]["Properties"]["Tags"] = [{"Key": "Name", "Value": "b"}]
@@ -195,6 +207,17 @@ def test_removing_a_retained_resource_keeps_it_outside_the_stack():
     assert "kept (DeletionPolicy Retain)" in finding.change
 
 
+def test_renaming_a_retained_resource_says_the_old_one_stays_and_a_new_one_is_created():
+    finding = only(
+        changed(lambda t: t["Resources"].__setitem__("Logs2", t["Resources"].pop("Logs")))
+    )
+    assert (finding.subject, finding.severity) == ("resource Logs", BREAKING)
+    assert finding.change == (
+        "removed (AWS::Logs::LogGroup) but kept (DeletionPolicy Retain): it stays in the "
+        "account, outside the stack; the stack creates Logs2 anew"
+    )
+
+
 def test_replacing_a_retained_resource_says_the_old_one_is_kept():
     """ "Use the UpdateReplacePolicy attribute to retain or, in some cases, backup the existing
     physical instance of a resource when it's replaced during a stack update operation"
@@ -273,6 +296,17 @@ def test_a_service_found_replaced_later_is_not_also_updated_in_place():
     service = [f.change for f in findings if f.subject == "resource Service"]
     assert service == [
         "replaced too: its Cluster (no update changes it in place) refers to Vpc, which is replaced"
+    ]
+    # Only maybe replaced, it may well be updated in place: both are said.
+    maybe = template("10.0.0.0/16", "a:2")
+    maybe["Parameters"] = {"Cidr": {"Type": "String", "Default": "10.0.0.0/16"}}
+    maybe["Resources"]["Vpc"]["Properties"]["CidrBlock"] = {"Ref": "Cidr"}
+    findings = diff_template("t.yaml", template("10.0.0.0/16", "a:1"), maybe)
+    assert [f.change for f in findings if f.subject == "resource Service"] == [
+        "may be replaced too: its Cluster (no update changes it in place) refers to Vpc, which "
+        "may be replaced",
+        "TaskDefinition updated in place; the service starts a deployment: new tasks take over "
+        "from the running ones",
     ]
 
 
@@ -709,6 +743,21 @@ def test_a_changed_condition_may_delete_the_resources_it_guards():
     assert "condition Keep changed" in findings["resource Vpc"].change
 
 
+def test_a_resource_given_a_condition_may_be_deleted_as_its_data_says():
+    def edit(t):
+        t["Resources"]["Vpc"]["Condition"] = "Keep"
+
+    finding = only(changed(edit))
+    assert (finding.subject, finding.severity) == ("resource Vpc", DESTRUCTIVE)
+    assert finding.change == "condition None -> Keep: may be deleted or created on update"
+    # A stateless one holds nothing to lose.
+    route = only(changed(lambda t: t["Resources"]["Route"].__setitem__("Condition", "Keep")))
+    assert (route.severity, route.change) == (
+        SAFE,
+        "condition None -> Keep: may be deleted or created on update",
+    )
+
+
 def _catalog(actions: list[str], constrained: bool = True) -> dict[str, Any]:
     role = {
         "Type": "AWS::IAM::Role",
@@ -854,6 +903,15 @@ def test_dropping_retain_is_destructive_and_adding_it_safe():
         t["Resources"]["Route"]["UpdateReplacePolicy"] = "Retain"
 
     assert only(changed(strengthen)).severity == SAFE
+
+
+def test_dropping_retain_from_a_stateless_resource_is_said_but_safe():
+    """A route deleted without Retain loses no data: the policy change is told, not flagged."""
+    old = copy.deepcopy(BASE)
+    old["Resources"]["Route"]["DeletionPolicy"] = "Retain"
+    finding = only(diff_template("t.yaml", old, copy.deepcopy(BASE)))
+    assert (finding.subject, finding.severity) == ("resource Route", SAFE)
+    assert finding.change == "DeletionPolicy Retain -> Delete: no longer kept when deleted"
 
 
 # "The default policy is Snapshot for AWS::RDS::DBCluster resources and for
@@ -2305,6 +2363,22 @@ def test_a_resource_whose_type_changes_fails_the_update():
     assert "another logical ID" in finding.change
 
 
+def test_what_follows_a_resource_whose_type_changes_is_told_as_certain():
+    """The way around a new type is another logical ID: a new resource, for certain. What
+    takes its ID in a create-only property is replaced with it, and an export of it changes."""
+
+    def edit(t):
+        t["Resources"]["Vpc"]["Type"] = "AWS::EC2::TransitGateway"
+
+    findings = {f.subject: f for f in changed(edit)}
+    assert findings["resource Vpc"].change.startswith("the update fails: type AWS::EC2::VPC")
+    assert (findings["resource Subnet"].severity, findings["resource Subnet"].change) == (
+        DESTRUCTIVE,
+        "replaced too: its VpcId (no update changes it in place) refers to Vpc, which is replaced",
+    )
+    assert findings["output VpcId"].change.startswith("exported value changes (Vpc is replaced)")
+
+
 def _custom(token: Any) -> dict[str, Any]:
     return {
         "Resources": {
@@ -3623,6 +3697,40 @@ def test_an_ecs_service_update_that_replaces_its_tasks_says_so():
     new = copy.deepcopy(old)
     new["Resources"]["Service"]["Properties"]["DesiredCount"] = 3
     assert only(diff_template("s.yaml", old, new)).change == "DesiredCount updated in place"
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "deploys"),
+    [
+        ("CapacityProviderStrategy", [{"CapacityProvider": "FARGATE_SPOT"}], True),
+        ("ForceNewDeployment", {"EnableForceNewDeployment": True}, True),
+        ("LoadBalancers", [{"TargetGroupArn": "arn:tg", "ContainerPort": 80}], True),
+        ("NetworkConfiguration", {"AwsvpcConfiguration": {"Subnets": ["subnet-1"]}}, True),
+        ("PlatformVersion", "1.4.0", True),
+        ("ServiceConnectConfiguration", {"Enabled": True}, True),
+        ("ServiceRegistries", [{"RegistryArn": "arn:r"}], True),
+        ("VolumeConfigurations", [{"Name": "v"}], True),
+        ("DeploymentConfiguration", {"MaximumPercent": 150}, False),
+        ("PlacementStrategies", [{"Type": "random"}], False),
+        ("Tags", [{"Key": "a", "Value": "b"}], False),
+    ],
+)
+def test_each_ecs_service_property_a_task_is_launched_with_starts_a_deployment(
+    key: str, value: Any, deploys: bool
+):
+    """What a task is launched with (its definition, network, load balancers, registries,
+    Service Connect, capacity providers, platform version, volumes) or a forced deployment
+    starts new tasks; the deployment configuration, placement and tags change no running task."""
+    old = {"Resources": {"Service": {"Type": "AWS::ECS::Service", "Properties": {}}}}
+    new = copy.deepcopy(old)
+    new["Resources"]["Service"]["Properties"][key] = value
+    finding = only(diff_template("s.yaml", old, new))
+    assert finding.severity == SAFE
+    assert finding.change == f"{key} updated in place" + (
+        "; the service starts a deployment: new tasks take over from the running ones"
+        if deploys
+        else ""
+    )
 
 
 def test_an_exported_list_that_held_a_deleted_subnet_certainly_changes(tmp_path):
