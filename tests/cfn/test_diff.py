@@ -23,6 +23,7 @@ from troposphere_fargate.cfn.diff import (
     BREAKING,
     DESTRUCTIVE,
     SAFE,
+    STACK_SET_TYPE,
     DiffError,
     Finding,
     diff,
@@ -830,6 +831,28 @@ def test_a_launch_role_s_new_or_lost_actions_say_which_to_update_first():
     )
 
 
+def test_a_launch_role_s_managed_policies_and_many_actions_are_told_and_only_its_own():
+    old = _catalog(["s3:GetObject"])
+    managed = copy.deepcopy(old)
+    managed["Resources"]["LaunchRole"]["Properties"]["ManagedPolicyArns"] = ["arn:aws:iam::a"]
+    assert only(diff_template("c.yaml", old, managed)).change == (
+        "ManagedPolicyArns updated in place; it is a launch role and its managed policies change: "
+        "if they grant more, update this stack before any provisioned product moves to the new "
+        "version"
+    )
+    three = only(diff_template("c.yaml", old, _catalog(["s3:GetObject", "a:A", "a:B", "a:C"])))
+    assert "it is a launch role and gains 3 actions (a:A, a:B, a:C): update" in three.change
+    four = _catalog(["s3:GetObject", "a:D", "a:C", "a:B", "a:A"])
+    assert "gains 4 actions (a:A, a:B, a:C and 1 more): update" in (
+        only(diff_template("c.yaml", old, four)).change
+    )
+    # A launch constraint naming another role: no order to keep for this one.
+    for side in (old, four):
+        side["Resources"]["Other"] = {"Type": "AWS::IAM::Role", "Properties": {}}
+        side["Resources"]["Constraint"]["Properties"]["RoleArn"] = {"Fn::GetAtt": ["Other", "Arn"]}
+    assert only(diff_template("c.yaml", old, four)).change == "Policies updated in place"
+
+
 def test_adding_a_resource_is_safe():
     def edit(t):
         t["Resources"]["Igw"] = {"Type": "AWS::EC2::InternetGateway"}
@@ -1589,6 +1612,102 @@ def test_a_template_diff_says_a_weighted_rule_may_reset_when_a_condition_decides
     changed["Resources"]["Rule"]["Properties"]["Priority"] = {"Ref": "OtherPriority"}
     (maybe,) = [f for f in diff_template("t.yaml", inside, changed) if "weights" in f.change]
     assert maybe.change.startswith("may reset the weights")
+
+
+def test_a_weighted_rule_after_another_action_or_maybe_replaced_with_its_listener_resets():
+    """A rule that authenticates, then forwards by weight, forwards by weight all the same; one
+    unchanged whose listener may be replaced may be replaced with it, and its weights reset."""
+    forward = {
+        "Type": "forward",
+        "ForwardConfig": {
+            "TargetGroups": [
+                {"TargetGroupArn": "a", "Weight": 100},
+                {"TargetGroupArn": "b", "Weight": 0},
+            ]
+        },
+    }
+    rule = {
+        "Type": "AWS::ElasticLoadBalancingV2::ListenerRule",
+        "Properties": {
+            "Priority": 10,
+            "ListenerArn": {"Ref": "Listener"},
+            "Actions": [{"Type": "authenticate-oidc", "Order": 1}, forward],
+        },
+    }
+    listener = {
+        "Type": "AWS::ElasticLoadBalancingV2::Listener",
+        "Properties": {"LoadBalancerArn": "arn:lb", "Port": 80, "Protocol": "HTTP"},
+    }
+    old = {"Resources": {"Rule": rule, "Listener": listener}}
+
+    def reset(new: dict[str, Any]) -> str:
+        (finding,) = [f for f in diff_template("t.yaml", old, new) if "weights" in f.change]
+        assert (finding.subject, finding.severity) == ("resource Rule", BREAKING)
+        return finding.change
+
+    moved = copy.deepcopy(old)
+    moved["Resources"]["Rule"]["Properties"]["Priority"] = 20
+    assert reset(moved).startswith("resets the weights ECS set in the last canary")
+    maybe = copy.deepcopy(old)
+    maybe["Resources"]["Listener"]["Properties"]["LoadBalancerArn"] = {"Ref": "Balancer"}
+    assert reset(maybe).startswith("may reset the weights ECS set in the last canary")
+    # Unchanged, it forwards to a target group replaced: the update gives it the new one's ARN.
+    forward["ForwardConfig"]["TargetGroups"][0]["TargetGroupArn"] = {"Ref": "Blue"}
+    old["Resources"]["Blue"] = {
+        "Type": "AWS::ElasticLoadBalancingV2::TargetGroup",
+        "Properties": {"Port": 80, "Protocol": "HTTP", "VpcId": "vpc-1"},
+    }
+    replaced = copy.deepcopy(old)
+    replaced["Resources"]["Blue"]["Properties"]["Port"] = 8080
+    assert reset(replaced).startswith("resets the weights ECS set in the last canary")
+    # Given another target group, one that stays: it certainly forwards elsewhere.
+    old["Resources"]["Green"] = old["Resources"]["Blue"]
+    forward["ForwardConfig"]["TargetGroupStickinessConfig"] = {"Enabled": False}
+    other = copy.deepcopy(old)
+    other["Resources"]["Rule"]["Properties"]["Actions"][1]["ForwardConfig"]["TargetGroups"][0][
+        "TargetGroupArn"
+    ] = {"Ref": "Green"}
+    assert reset(other).startswith("resets the weights ECS set in the last canary")
+
+
+def test_a_production_rule_named_under_a_condition_is_still_one_when_removed():
+    """A service's production rule given under an Fn::If (around its AdvancedConfiguration, or
+    the whole load balancer entry) is its production rule in that branch: removed on the move
+    back to ROLLING, it may hold the traffic on the other target group."""
+    forward = {
+        "Type": "forward",
+        "ForwardConfig": {
+            "TargetGroups": [
+                {"TargetGroupArn": "a", "Weight": 100},
+                {"TargetGroupArn": "b", "Weight": 0},
+            ]
+        },
+    }
+    rule = {
+        "Type": "AWS::ElasticLoadBalancingV2::ListenerRule",
+        "Properties": {"Priority": 10, "ListenerArn": "arn:l", "Actions": [forward]},
+    }
+    advanced = {"ProductionListenerRule": {"Ref": "Rule"}, "AlternateTargetGroupArn": "b"}
+    entry = {"TargetGroupArn": "a", "ContainerName": "c", "ContainerPort": 80}
+    shifting = {**entry, "AdvancedConfiguration": {"Fn::If": ["Shifts", advanced, "x"]}}
+    rolling = {"Resources": {"Service": {"Type": "AWS::ECS::Service", "Properties": {}}}}
+    rolling["Resources"]["Service"]["Properties"]["LoadBalancers"] = [entry]
+    for balancers in (
+        [shifting],
+        [{"Fn::If": ["Shifts", {**entry, "AdvancedConfiguration": advanced}, entry]}],
+    ):
+        old = copy.deepcopy(rolling)
+        old["Resources"]["Rule"] = rule
+        old["Resources"]["Service"]["Properties"]["LoadBalancers"] = balancers
+        findings = [f for f in diff_template("t.yaml", old, rolling) if "weight" in f.change]
+        assert [(f.subject, f.severity) for f in findings] == [("resource Rule", BREAKING)]
+        assert findings[0].change.startswith("removed while it forwards by weight: if the last")
+    # One that forwards to a single target group holds no weights ECS set.
+    single = copy.deepcopy(old)
+    single["Resources"]["Rule"]["Properties"]["Actions"] = [
+        {"Type": "forward", "TargetGroupArn": "a"}
+    ]
+    assert not [f for f in diff_template("t.yaml", single, rolling) if "weight" in f.change]
 
 
 def internal_service(port: str) -> dict[str, Any]:
@@ -2617,6 +2736,48 @@ def test_a_stack_set_that_no_longer_names_a_region_or_unit_deletes_its_stacks(ch
     assert finding.change.endswith(
         ": the stack of each account there is deleted, with all it holds but what it retains"
     )
+
+
+def _stack_set(groups: Any) -> dict[str, Any]:
+    properties = {"PermissionModel": "SERVICE_MANAGED", "StackInstancesGroup": groups}
+    return {"Resources": {"StackSet": {"Type": STACK_SET_TYPE, "Properties": properties}}}
+
+
+def _group(regions: list[Any], **targets: Any) -> list[dict[str, Any]]:
+    return [{"DeploymentTargets": targets, "Regions": regions}]
+
+
+def test_a_stack_set_whose_targets_a_function_or_filter_decides_may_delete_its_stacks():
+    """Which stack instances go is known only of plain lists of units, accounts and regions:
+    an account filter, an Fn::If around the groups or a Ref among the regions leave it open,
+    and the update may delete stacks all the same."""
+    old = _stack_set(_group(["eu-west-1", "us-east-1"], OrganizationalUnitIds=["ou-1"]))
+    certain = _stack_set(_group(["eu-west-1"], OrganizationalUnitIds=["ou-1"]))
+    assert only(diff_template("s.yaml", old, certain)).change == (
+        "StackInstancesGroup updated in place; it deletes the stack instances of ou-1 in "
+        "us-east-1: the stack of each account there is deleted, with all it holds but what it "
+        "retains"
+    )
+    open_ended = [
+        _stack_set(
+            _group(
+                ["eu-west-1"],
+                OrganizationalUnitIds=["ou-1"],
+                Accounts=["111111111111"],
+                AccountFilterType="INTERSECTION",
+            )
+        ),
+        _stack_set({"Fn::If": ["One", _group(["eu-west-1"], OrganizationalUnitIds=["ou-1"]), []]}),
+        _stack_set(_group(["eu-west-1", {"Ref": "Other"}], OrganizationalUnitIds=["ou-1"])),
+    ]
+    for new in open_ended:
+        finding = only(diff_template("s.yaml", old, new))
+        assert finding.severity == DESTRUCTIVE, new
+        assert finding.change == (
+            "StackInstancesGroup updated in place; it may delete stack instances (a target or "
+            "region it no longer names): their stacks are deleted, with all they hold but what "
+            "they retain"
+        ), new
 
 
 def test_a_stack_set_that_only_adds_regions_and_units_deletes_nothing():
@@ -3731,6 +3892,13 @@ def test_each_ecs_service_property_a_task_is_launched_with_starts_a_deployment(
         if deploys
         else ""
     )
+
+
+def test_a_network_change_of_another_service_type_starts_no_ecs_deployment():
+    old = {"Resources": {"App": {"Type": "AWS::AppRunner::Service", "Properties": {}}}}
+    new = copy.deepcopy(old)
+    new["Resources"]["App"]["Properties"]["NetworkConfiguration"] = {"IpAddressType": "IPV4"}
+    assert only(diff_template("s.yaml", old, new)).change == "NetworkConfiguration updated in place"
 
 
 def test_an_exported_list_that_held_a_deleted_subnet_certainly_changes(tmp_path):
