@@ -1742,6 +1742,47 @@ def internal_service(port: str) -> dict[str, Any]:
     }
 
 
+def test_an_endpoint_changed_under_a_condition_or_with_a_replaced_service_is_told_so():
+    """Under an Fn::If, which branch a stack takes is its values': the endpoint may change. A
+    service replaced is no endpoint moved: its update fails, as the replacement says."""
+
+    def branched(dns: str) -> dict[str, Any]:
+        template = internal_service("80")
+        properties = template["Resources"]["Service"]["Properties"]
+        one = copy.deepcopy(properties["ServiceConnectConfiguration"])
+        one["Services"][0]["ClientAliases"][0]["DnsName"] = dns
+        other = copy.deepcopy(one)
+        other["Services"][0]["ClientAliases"][0]["DnsName"] = f"{dns}-b"
+        properties["ServiceConnectConfiguration"] = {"Fn::If": ["One", one, other]}
+        return template
+
+    (endpoint,) = [
+        f
+        for f in diff_template("t.yaml", branched("orders"), branched("sales"))
+        if "called" in f.change
+    ]
+    assert (endpoint.severity, endpoint.change[:60]) == (
+        BREAKING,
+        "the Service Connect endpoint it is called by may change: the",
+    )
+    old, new = internal_service("80"), internal_service("80")
+    old["Resources"]["Service"]["Properties"]["ServiceName"] = "a"
+    new["Resources"]["Service"]["Properties"]["ServiceName"] = "b"
+    new["Resources"]["Service"]["Properties"]["ServiceConnectConfiguration"]["Services"][0][
+        "DiscoveryName"
+    ] = "sales"
+    changes = sorted(f.change[:40] for f in diff_template("t.yaml", old, new))
+    assert changes == [
+        "ServiceName replaces (AWS::ECS::Service)",
+        "the update fails: the new service is cre",
+    ]
+    # A default changed that the endpoint does not use moves nothing.
+    old, new = internal_service("80"), internal_service("80")
+    old["Parameters"]["Other"] = {"Type": "String", "Default": "a"}
+    new["Parameters"]["Other"] = {"Type": "String", "Default": "b"}
+    assert [f.subject for f in diff_template("t.yaml", old, new)] == ["parameter Other"]
+
+
 def test_a_new_port_of_an_internal_service_breaks_its_callers_until_they_deploy():
     """ "Existing tasks can't resolve and connect to the new endpoint. Only new tasks ... that
     start running after this deployment can" (Amazon ECS Developer Guide, Service Connect
@@ -2441,6 +2482,15 @@ def test_a_subnet_moved_to_another_zone_with_its_cidr_block_fails_the_update():
     assert finding.subject == "resource Subnet"
     assert finding.change.startswith("the update fails: CloudFormation creates the new subnet")
     assert _subnet_moved("10.0.1.0/24") == []  # a new block with the zone: it works
+    # A zone a parameter gives may be another: the update fails if it is.
+    before = copy.deepcopy(BASE)
+    before["Resources"]["Subnet"]["Properties"]["AvailabilityZone"] = "eu-west-1a"
+    after = copy.deepcopy(before)
+    after["Resources"]["Subnet"]["Properties"]["AvailabilityZone"] = {"Ref": "Zone"}
+    maybe = only([f for f in diff_template("t.yaml", before, after) if f.severity == BREAKING])
+    assert maybe.change.startswith(
+        "the update fails if the zone changes: CloudFormation creates the new subnet"
+    )
 
 
 def test_a_running_network_moved_to_other_zones_keeps_its_blocks_and_fails():
@@ -3965,6 +4015,51 @@ def test_a_new_app_protocol_of_a_service_connect_service_fails_the_update(before
         assert "appProtocol is immutable in a Service Connect service" in failing.change
     # The same protocol, or a service Service Connect does not serve: nothing to say.
     assert not [f for f in diff(new, new) if "AppProtocol" in f.change]
+
+
+def _served(app: dict[str, Any], admin: dict[str, Any]) -> dict[str, Any]:
+    """A service Service Connect serves by its task definition's port "app" (not "admin")."""
+    template = internal_service("80")
+    template["Resources"]["Service"]["Properties"]["TaskDefinition"] = {"Ref": "Task"}
+    ports = [
+        {"Name": "app", "ContainerPort": 80, **app},
+        {"Name": "admin", "ContainerPort": 81, **admin},
+    ]
+    container = {"Name": "c", "Image": "i", "PortMappings": ports}
+    template["Resources"]["Task"] = {
+        "Type": "AWS::ECS::TaskDefinition",
+        "Properties": {"ContainerDefinitions": [container]},
+    }
+    return template
+
+
+def test_the_protocol_of_the_served_port_fails_the_update_and_another_port_s_does_not():
+    old = _served({"Protocol": "tcp"}, {"AppProtocol": "http"})
+    udp = _served({"Protocol": "udp"}, {"AppProtocol": "http"})
+    (failing,) = [f for f in diff_template("t.yaml", old, udp) if f.change.startswith("the update")]
+    assert (failing.subject, failing.severity) == ("resource Service", BREAKING)
+    assert failing.change.startswith(
+        "the update fails: the Protocol of the port mapping Service Connect serves it by changes"
+    )
+    grpc = _served({"Protocol": "tcp"}, {"AppProtocol": "grpc"})
+    assert not [f for f in diff_template("t.yaml", old, grpc) if "the update fails" in f.change]
+    # A port's name under an Fn::If is its name in that branch.
+    for side in (old, udp):
+        ports = side["Resources"]["Task"]["Properties"]["ContainerDefinitions"][0]["PortMappings"]
+        ports[0]["Name"] = {"Fn::If": ["Named", "app", "other"]}
+    assert [f.subject for f in diff_template("t.yaml", old, udp) if "update fails" in f.change] == [
+        "resource Service"
+    ]
+    # Under a function, whether it changes is the stack's values' to say (diff_stacks).
+    given = _served({"AppProtocol": {"Ref": "Protocol"}}, {})
+    other = _served({"AppProtocol": {"Ref": "OtherProtocol"}}, {})
+    assert not [f for f in diff_template("t.yaml", given, other) if "update fails" in f.change]
+    # A service replaced is created with its new protocol: what fails is its name.
+    renamed = copy.deepcopy(udp)
+    old["Resources"]["Service"]["Properties"]["ServiceName"] = "a"
+    renamed["Resources"]["Service"]["Properties"]["ServiceName"] = "b"
+    (failing,) = [f for f in diff_template("t.yaml", old, renamed) if "update fails" in f.change]
+    assert failing.change.startswith("the update fails: the new service is created while the old")
 
 
 def test_the_shipped_service_fails_only_when_a_running_internal_service_changes_protocol():
