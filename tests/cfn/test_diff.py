@@ -1660,14 +1660,18 @@ def test_a_weighted_rule_after_another_action_or_maybe_replaced_with_its_listene
     replaced = copy.deepcopy(old)
     replaced["Resources"]["Blue"]["Properties"]["Port"] = 8080
     assert reset(replaced).startswith("resets the weights ECS set in the last canary")
-    # Given another target group, one that stays: it certainly forwards elsewhere.
+    # Given another target group, one that stays: it certainly forwards elsewhere. With its
+    # target groups the only key of ForwardConfig too: a mapping of one key that holds a
+    # function was read as a function itself, and this said "may reset".
     old["Resources"]["Green"] = old["Resources"]["Blue"]
-    forward["ForwardConfig"]["TargetGroupStickinessConfig"] = {"Enabled": False}
-    other = copy.deepcopy(old)
-    other["Resources"]["Rule"]["Properties"]["Actions"][1]["ForwardConfig"]["TargetGroups"][0][
-        "TargetGroupArn"
-    ] = {"Ref": "Green"}
-    assert reset(other).startswith("resets the weights ECS set in the last canary")
+    for stickiness in (None, {"Enabled": False}):
+        if stickiness:
+            forward["ForwardConfig"]["TargetGroupStickinessConfig"] = stickiness
+        other = copy.deepcopy(old)
+        other["Resources"]["Rule"]["Properties"]["Actions"][1]["ForwardConfig"]["TargetGroups"][0][
+            "TargetGroupArn"
+        ] = {"Ref": "Green"}
+        assert reset(other).startswith("resets the weights ECS set in the last canary")
 
 
 def test_a_production_rule_named_under_a_condition_is_still_one_when_removed():

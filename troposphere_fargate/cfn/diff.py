@@ -523,7 +523,13 @@ def _get(properties: Mapping[str, Any], path: tuple[str, ...]) -> Any:
 
 
 def _is_function(value: Any) -> bool:
-    return isinstance(value, dict) and len(value) == 1 and _has_intrinsic(value)
+    """Whether ``value`` is an intrinsic function (``Ref``, ``Fn::...``): a mapping of one such
+    key. A mapping of one property that holds a function (``{"TargetGroups": [...]}``) is not
+    one: it was read as one, and its other parts as unknown."""
+    if not isinstance(value, dict) or len(value) != 1:
+        return False
+    (key,) = value
+    return key == "Ref" or str(key).startswith("Fn::")
 
 
 def _may_vanish(value: Any) -> bool:
