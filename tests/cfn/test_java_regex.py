@@ -150,9 +150,11 @@ JAVA_VERDICTS = [
     (r"\p{Graph}", " ", False),
     (r"\Q.*\E", ".*", True),  # a quotation: an error in re
     (r"\Q.*\E", "ab", False),
+    (r"a\Q.*", "a.*", True),  # a quotation without \E: to the end of the pattern
     (r"a\z", "a", True),  # \z: an error in re
     (r"\x{41}\e\cA", "A\x1b\x01", True),
     (r"\x{0000041}", "A", True),  # any number of digits in \x{...}: not only six
+    (r"\x{10FFFF}", "\U0010ffff", True),  # the last code point: one past it is refused
     (r"\0101", "A", True),  # octal: re reads \01 and a 0
     (r"(?<name>a)b", "ab", True),  # a named group: re wants (?P<name>...)
     (r"(?i)abc", "ABC", True),
@@ -185,6 +187,7 @@ JAVA_VERDICTS = [
 # Patterns Java reads in a way not rewritten here, or refuses: the dry run says so, unchecked.
 NOT_READ = [
     (r"\p{L}+", r"\p{L} at 0: a Unicode property"),
+    (r"\pL+", r"\p{L} at 0: a Unicode property"),  # a one-letter name without braces
     (r"\bword\b", r"\b at 0: a word boundary"),
     (r"(a)\1", r"\1 at 3: a backreference"),
     (r"[a-z&&[^aeiou]]", "&& at 4: a union or intersection of classes"),
