@@ -331,6 +331,20 @@ READ = {
         ":1:1: not a CloudFormation template: resource True: its Properties is a list, not a "
         "mapping",
     ),
+    # A Resources section that is there but no mapping is named so, where it is: "it has no
+    # Resources section" sent the reader looking for one they had written.
+    "resources-list.yaml": (
+        "Resources: [1]\n",
+        ":1:1: not a CloudFormation template: its Resources section is a list, not a mapping",
+    ),
+    "resources-left-empty.yaml": (
+        "Description: d\nResources:\n",
+        ":2:1: not a CloudFormation template: its Resources section is nothing, not a mapping",
+    ),
+    "resources-list-in-a-transformed-template.json": (
+        '{"Transform": "AWS::Serverless-2016-10-31",\n "Resources": []}',
+        ":2:2: not a CloudFormation template: its Resources section is a list, not a mapping",
+    ),
     "empty-list.yaml": (
         "[]\n",
         ": not a CloudFormation template: the document is a list, not a mapping",

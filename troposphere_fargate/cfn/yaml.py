@@ -419,7 +419,15 @@ def read_template(path: Path | str) -> dict[str, Any]:
     if not isinstance(loaded, dict):
         kind = "empty" if loaded is None else f"a {type(loaded).__name__}, not a mapping"
         raise TemplateFileError(f"{path}: not a CloudFormation template: the document is {kind}")
-    if not isinstance(loaded.get("Resources"), dict):
+    if "Resources" in loaded and not isinstance(loaded["Resources"], dict):
+        # A Resources section of another shape is named as such, where the file has it: "it
+        # has no Resources section" sent the reader looking for a section that is there.
+        line, column = _key_mark(text, is_json(path, text), ("Resources",))
+        raise TemplateFileError(
+            f"{_where(path, line, column)}: not a CloudFormation template: its Resources section "
+            f"is {_a(loaded['Resources'])}, not a mapping"
+        )
+    if "Resources" not in loaded:
         spec = "services" in loaded
         hint = (
             ": it looks like an application spec; `troposphere-fargate build --spec "
