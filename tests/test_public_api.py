@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import io
 import json
 import re
 import subprocess
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 import troposphere_fargate
 from troposphere_fargate import (
@@ -239,6 +241,13 @@ WRONG_ARGUMENTS = [
         lambda tmp_path: to_yaml({}, dumper=str),  # type: ignore[arg-type]
         "to_yaml(dumper) takes a PyYAML dumper class (yaml.SafeDumper, yaml.CSafeDumper) or "
         "None, not the class str",
+    ),
+    # A dumper made where its class goes: each method is there, and the message says to pass
+    # its class.
+    (
+        lambda tmp_path: to_yaml({}, dumper=yaml.SafeDumper(io.StringIO())),  # type: ignore[arg-type]
+        "to_yaml(dumper) takes a PyYAML dumper class (yaml.SafeDumper, yaml.CSafeDumper) or "
+        "None, not SafeDumper: pass its class",
     ),
     (
         lambda tmp_path: to_yaml({}, verify="no"),  # type: ignore[arg-type]

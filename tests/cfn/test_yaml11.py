@@ -202,6 +202,21 @@ def test_a_writer_that_forgot_to_quote_is_caught_before_anything_is_written(monk
         render.to_yaml(template)
 
 
+def test_every_value_a_writer_left_unquoted_is_named_in_the_one_error(monkeypatch):
+    monkeypatch.setattr(yaml11, "implicit_tag", lambda text: yaml11.STR)
+    accounts = {
+        "us-east-2": {"AccountId": "033677994240"},
+        "us-west-1": {"AccountId": "098369216593"},
+    }
+    with pytest.raises(render.YamlTypeError) as refused:
+        render.to_yaml({"Mappings": {"Accounts": accounts}})
+    assert str(refused.value) == (
+        "CloudFormation would read these values as another type: "
+        "Mappings.Accounts.us-east-2.AccountId: meant str, YAML 1.1 reads float; "
+        "Mappings.Accounts.us-west-1.AccountId: meant str, YAML 1.1 reads float"
+    )
+
+
 def test_numbers_and_booleans_the_generator_meant_stay_what_they_are():
     template = {"Resources": {"R": {"Type": "T", "Properties": {"Port": 443, "Enabled": True}}}}
     text = render.to_yaml(template)

@@ -246,6 +246,58 @@ def test_empty_tagged_values_are_quoted():
     assert "A: !GetAZs ''" in text
 
 
+def test_a_key_named_condition_holding_data_stays_a_key():
+    """Condition is a function (``!Condition IsProd``) only of a condition's name: a mapping or
+    list under a key of that name (an IAM-style condition block in Metadata, say) is data, and
+    written as ``!Condition`` CloudFormation would read it as the function."""
+    template = {
+        "Resources": {
+            "R": {
+                "Type": "T",
+                "Metadata": {"Condition": {"StringEquals": {"a": "b"}}},
+                "Properties": {"A": {"Condition": ["x"]}, "B": {"Condition": "IsProd"}},
+            }
+        }
+    }
+    for dumper in filter(None, (render.LIBYAML_DUMPER, render.PYTHON_DUMPER)):
+        text = render.to_yaml(template, dumper)
+        assert "Metadata:\n      Condition:\n        StringEquals:\n" in text
+        assert "A:\n        Condition:\n        - x\n" in text
+        assert "B: !Condition IsProd\n" in text
+        assert render.from_yaml(text) == template
+
+
+def test_a_getatt_whose_attribute_is_a_function_is_written_as_a_list():
+    """With AWS::LanguageExtensions, Fn::GetAtt takes intrinsic functions as its parameters
+    (User Guide, "Fn::GetAtt"): only a name and an attribute that are both text join into
+    ``!GetAtt Name.Attribute``."""
+    template = {
+        "Transform": "AWS::LanguageExtensions",
+        "Resources": {
+            "R": {
+                "Type": "T",
+                "Properties": {
+                    "A": {"Fn::GetAtt": ["Db", {"Ref": "Attribute"}]},
+                    "B": {"Fn::GetAtt": ["Db", "Endpoint.Address"]},
+                },
+            }
+        },
+    }
+    for dumper in filter(None, (render.LIBYAML_DUMPER, render.PYTHON_DUMPER)):
+        text = render.to_yaml(template, dumper)
+        assert "A: !GetAtt\n      - Db\n      - !Ref Attribute\n" in text
+        assert "B: !GetAtt Db.Endpoint.Address\n" in text
+        assert render.from_yaml(text) == template
+
+
+def test_text_past_ascii_is_written_as_itself():
+    """A description in another language stays readable in the file and in a diff of it, not
+    escaped (``"caf\\xE9"``)."""
+    for dumper in filter(None, (render.LIBYAML_DUMPER, render.PYTHON_DUMPER)):
+        text = render.to_yaml({"Description": "Café ☕ für Größe", "Resources": {}}, dumper)
+        assert text == "Description: Café ☕ für Größe\nResources: {}\n"
+
+
 def test_multiline_strings_are_block_literals():
     text = render.to_yaml({"Description": "one\ntwo\n", "Resources": {}})
     assert "Description: |\n  one\n  two\n" in text
