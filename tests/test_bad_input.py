@@ -331,6 +331,50 @@ READ = {
         ":1:1: not a CloudFormation template: resource True: its Properties is a list, not a "
         "mapping",
     ),
+    # Where the parser found what it did not expect (the "}"), not where the list it was in
+    # began (the "[", column 41).
+    "a-list-closed-by-a-brace.yaml": (
+        "Resources:\n  A: {Type: AWS::SNS::Topic}\n  T: {Type: AWS::SNS::Topic, DependsOn: [A}\n",
+        ":3:43: not valid YAML: did not find expected ',' or ']'",
+    ),
+    # A loop in Conditions needs the transform as one in Resources does (Template Reference,
+    # Fn::ForEach: in Conditions, Outputs and Resources, with AWS::LanguageExtensions).
+    "condition-loop-without-its-transform.yaml": (
+        "Conditions:\n  Fn::ForEach::Envs:\n    - Env\n    - [Prod, Test]\n"
+        "    - Is${Env}: !Equals [!Ref Env, Prod]\nResources:\n  T: {Type: AWS::SNS::Topic}\n",
+        ":2:3: not a CloudFormation template: Fn::ForEach needs the template's Transform: "
+        "AWS::LanguageExtensions: CloudFormation refuses it otherwise",
+    ),
+    # A key YAML 1.1 reads as a float is numeric too.
+    "numeric-key-a-float.yaml": (
+        "Mappings:\n  M:\n    1.5: {A: b}\nResources:\n  T: {Type: AWS::SNS::Topic}\n",
+        ":3:5: not a CloudFormation template: map keys must be strings; received numeric [1.5] "
+        "instead, as CloudFormation says: quote it ('1.5')",
+    ),
+    "type-a-list.yaml": (
+        "Resources:\n  T: {Type: [AWS::SNS::Topic]}\n",
+        ":2:7: not a CloudFormation template: resource T: its Type is a list, not a string such "
+        "as AWS::S3::Bucket",
+    ),
+    "parameter-type-a-boolean.yaml": (
+        "Parameters:\n  P: {Type: yes}\nResources:\n  T: {Type: AWS::SNS::Topic}\n",
+        ":2:7: not a CloudFormation template: parameter P: its Type is a boolean, not a string "
+        "such as String",
+    ),
+    "parameter-without-a-type.yaml": (
+        "Parameters:\n  P: {Default: x}\nResources:\n  T: {Type: AWS::SNS::Topic}\n",
+        ":2:3: not a CloudFormation template: parameter P has no Type",
+    ),
+    # "Template format error: Every Outputs member must contain a Value object"
+    # (aws-samples/aws-iot-chat-example#1).
+    "output-without-a-value.yaml": (
+        "Resources:\n  T: {Type: AWS::SNS::Topic}\nOutputs:\n  O: {Description: x}\n",
+        ":4:3: not a CloudFormation template: output O has no Value",
+    ),
+    "outputs-a-list.yaml": (
+        "Resources:\n  T: {Type: AWS::SNS::Topic}\nOutputs: [1]\n",
+        ":3:1: not a CloudFormation template: its Outputs section is a list, not a mapping",
+    ),
     # A Resources section that is there but no mapping is named so, where it is: "it has no
     # Resources section" sent the reader looking for one they had written.
     "resources-list.yaml": (
@@ -1809,8 +1853,25 @@ _SNIPPET_MACRO_LIST = (
         (_TOP_LEVEL_INCLUDE, "AWS::Include"),
         (_SNIPPET_MACRO, "MyStringMacro"),
         (_SNIPPET_MACRO_LIST, "Date"),
+        # Several transforms in the Transform section (User Guide, "CloudFormation template
+        # Transform section": "To declare multiple macros, use a list format"): the one that
+        # leaves the template unreadable as written is named.
+        (
+            _LOOP.replace(
+                "Transform: AWS::LanguageExtensions",
+                "Transform: [AWS::LanguageExtensions, AWS::Serverless-2016-10-31]",
+            ),
+            "AWS::LanguageExtensions",
+        ),
     ],
-    ids=["foreach", "include", "top-level-include", "snippet-macro", "snippet-macro-list"],
+    ids=[
+        "foreach",
+        "include",
+        "top-level-include",
+        "snippet-macro",
+        "snippet-macro-list",
+        "listed-transforms",
+    ],
 )
 def test_a_template_cloudformation_transforms_first_is_named_not_compared_as_written(
     tmp_path, capsys, text, transform
@@ -1876,6 +1937,8 @@ def test_every_command_says_a_missing_file_in_the_same_words(tmp_path, capsys, c
     for missing, nor in (
         (tmp_path / "missing.yaml", ""),
         (tmp_path / "gone" / "missing.yaml", f" (there is no folder {tmp_path / 'gone'})"),
+        # The first folder on the way that is missing, not the last: that is the one to make.
+        (tmp_path / "gone" / "deeper" / "x.yaml", f" (there is no folder {tmp_path / 'gone'})"),
     ):
         words = [
             str(missing) if w == "FILE" else w.replace("OUT", str(tmp_path / "out"))
