@@ -759,7 +759,7 @@ def test_a_resource_given_a_condition_may_be_deleted_as_its_data_says():
     )
 
 
-def _catalog(actions: list[str], constrained: bool = True) -> dict[str, Any]:
+def _catalog(actions: Any, constrained: bool = True) -> dict[str, Any]:
     role = {
         "Type": "AWS::IAM::Role",
         "Properties": {
@@ -812,6 +812,14 @@ def test_a_launch_role_s_new_or_lost_actions_say_which_to_update_first():
         "Statement"
     ].append({"Effect": "Deny", "Action": ["s3:DeleteBucket"]})
     assert "gains" not in only(diff_template("c.yaml", old, denied)).change
+    # An action under an Fn::If, as an item or around the whole list, is one the role may
+    # grant: it was not collected, and the change was told as "its statements change".
+    for conditional in (
+        ["s3:GetObject", {"Fn::If": ["Extra", "lambda:GetFunction", {"Ref": "AWS::NoValue"}]}],
+        {"Fn::If": ["Extra", ["s3:GetObject", "lambda:GetFunction"], ["s3:GetObject"]]},
+    ):
+        change = only(diff_template("c.yaml", old, _catalog(conditional))).change
+        assert "it is a launch role and gains 1 action (lambda:GetFunction): " in change
     tagged = _catalog(["s3:GetObject"])
     tagged["Resources"]["LaunchRole"]["Properties"]["Tags"] = [{"Key": "a", "Value": "b"}]
     assert only(diff_template("c.yaml", old, tagged)).change == "Tags updated in place"

@@ -1276,12 +1276,22 @@ def _allowed(node: Any) -> dict[str, str]:
         if "Action" in node and "Effect" in node:
             if node.get("Effect") != "Allow":
                 return found
-            listed = node["Action"] if isinstance(node["Action"], list) else [node["Action"]]
-            found = {a.lower(): a for a in listed if isinstance(a, str)}
-            return found | _allowed([a for a in listed if not isinstance(a, str)])
+            return {action.lower(): action for action in _action_names(node["Action"])}
         for inner in node.values():
             found |= _allowed(inner)
     return found
+
+
+def _action_names(value: Any) -> Iterator[str]:
+    """The action names a statement's ``Action`` may hold: a name, a list of them, and each
+    side of an ``Fn::If`` around either (the names under one were not collected, and a launch
+    role's actions gained under a condition went untold)."""
+    for branch in branches(value):
+        if isinstance(branch, str):
+            yield branch
+        elif isinstance(branch, list):
+            for item in branch:
+                yield from _action_names(item)
 
 
 def _uncovered(actions: set[str], patterns: set[str]) -> set[str]:
