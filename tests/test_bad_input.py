@@ -242,6 +242,27 @@ def test_a_null_inside_a_property_or_in_metadata_is_left_to_cloudformation(tmp_p
 # file name -> (content, what read_template says after "FILE"; a dict or None: it reads the
 # file, as that dict).
 READ = {
+    # YAML aliases: CloudFormation refuses them ("Template error: YAML aliases are not allowed
+    # in CloudFormation templates", seeebiii/aws-cloudformation-templates#1,
+    # aws/serverless-application-model#228; aws/aws-cli#3827 made `aws cloudformation package`
+    # unroll them). PyYAML read a copy of the anchored value; an anchor no alias uses is read.
+    "alias.yaml": (
+        "Resources:\n  A: &topic\n    Type: AWS::SNS::Topic\n  B: *topic\n",
+        ":2:6: not a CloudFormation template: YAML aliases are not allowed in CloudFormation "
+        "templates, as CloudFormation says: the value anchored here is used again by an alias "
+        "(`aws cloudformation package` writes a copy of the template without them)",
+    ),
+    "merge-key-alias.yaml": (
+        "Resources:\n  A:\n    Type: AWS::SNS::Topic\n    Properties: &p\n      TopicName: x\n"
+        "  B:\n    Type: AWS::SNS::Topic\n    Properties:\n      <<: *p\n      DisplayName: y\n",
+        ":5:7: not a CloudFormation template: YAML aliases are not allowed in CloudFormation "
+        "templates, as CloudFormation says: the value anchored here is used again by an alias "
+        "(`aws cloudformation package` writes a copy of the template without them)",
+    ),
+    "anchor-unused.yaml": (
+        "Resources:\n  A:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: &n x\n",
+        {"Resources": {"A": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": "x"}}}},
+    ),
     # A resource's DependsOn: a string or "DependsOn" : [ String, ... ] (its syntax,
     # https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/
     # aws-attribute-dependson.html); CloudFormation says "Template format error: DependsOn must

@@ -239,6 +239,15 @@ class _KeyNotText(yaml.constructor.ConstructorError):
     guide#404), which PyYAML reads as an int and the commands looked up as nothing."""
 
 
+class _AliasUsed(yaml.constructor.ConstructorError):
+    """A YAML alias (``*name``, merge keys ``<<: *name`` included): CloudFormation refuses the
+    template ("Template error: YAML aliases are not allowed in CloudFormation templates",
+    seeebiii/aws-cloudformation-templates#1, aws/serverless-application-model#228; "CloudFormation
+    won't accept templates that contain these", aws/aws-cli#3827, which made `aws cloudformation
+    package` unroll them; cloudformation-coverage-roadmap#613 asks for them), which PyYAML reads
+    as a copy of the anchored value."""
+
+
 # The plain keys YAML 1.1 reads as numbers (their resolved tags), which CloudFormation refuses
 # in so many words. Whether it refuses a key read as a boolean or a date is not documented:
 # those are left as they are.
@@ -246,6 +255,20 @@ _NUMERIC_KEYS = frozenset({"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"})
 
 
 class _Loader(yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader):  # type: ignore[misc]
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        """A value, refusing one met a second time: that is what an alias is (the composer,
+        libyaml's too, gives an alias the anchored node itself)."""
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise _AliasUsed(
+                None,
+                None,
+                "YAML aliases are not allowed in CloudFormation templates, as CloudFormation "
+                "says: the value anchored here is used again by an alias (`aws cloudformation "
+                "package` writes a copy of the template without them)",
+                node.start_mark,
+            )
+        return super().construct_object(node, deep)
+
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         """A mapping, refusing a key given twice: PyYAML would keep the last silently, and
         ``aws cloudformation deploy`` refuses the file ("found duplicate key",
@@ -401,7 +424,7 @@ def read_template(path: Path | str) -> dict[str, Any]:
     else:
         try:
             loaded = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
-        except _KeyNotText as exc:
+        except (_KeyNotText, _AliasUsed) as exc:
             mark = exc.problem_mark
             line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
             raise TemplateFileError(
