@@ -442,13 +442,13 @@ def read_template(path: Path | str) -> dict[str, Any]:
     if not isinstance(loaded, dict):
         kind = "empty" if loaded is None else f"a {type(loaded).__name__}, not a mapping"
         raise TemplateFileError(f"{path}: not a CloudFormation template: the document is {kind}")
-    if "Resources" in loaded and not isinstance(loaded["Resources"], dict):
+    resources = _resources_problem(loaded)
+    if resources is not None:
         # A Resources section of another shape is named as such, where the file has it: "it
         # has no Resources section" sent the reader looking for a section that is there.
         line, column = _key_mark(text, is_json(path, text), ("Resources",))
         raise TemplateFileError(
-            f"{_where(path, line, column)}: not a CloudFormation template: its Resources section "
-            f"is {_a(loaded['Resources'])}, not a mapping"
+            f"{_where(path, line, column)}: not a CloudFormation template: {resources}"
         )
     if "Resources" not in loaded:
         spec = "services" in loaded
@@ -461,7 +461,12 @@ def read_template(path: Path | str) -> dict[str, Any]:
         raise TemplateFileError(
             f"{path}: not a CloudFormation template: it has no Resources section{hint}"
         )
-    misshapen = _misshapen(loaded)
+    # A transformed template is refused for a null by what its transforms make of it, not as
+    # written: the SAM transform takes a state machine's "ResultPath: null" and deploys it
+    # (aws/serverless-application-model#1618, "works fine when I deploy it"), without the key
+    # in the processed template (aws-cloudformation/cfn-lint#1657).
+    nulls = None if transformed_by(loaded) else _null_problem(loaded)
+    misshapen = _shape_problem(loaded) or nulls
     if misshapen is not None:
         keys, problem = misshapen
         line, column = _key_mark(text, is_json(path, text), keys)
@@ -471,15 +476,12 @@ def read_template(path: Path | str) -> dict[str, Any]:
     return loaded
 
 
-def _misshapen(template: Mapping[str, Any]) -> _Problem:
-    """The first part of ``template`` (a mapping with a ``Resources`` mapping) of another
-    shape than CloudFormation takes, or the first null in it: the keys to it and what."""
-    # A transformed template is refused for a null by what its transforms make of it, not as
-    # written: the SAM transform takes a state machine's "ResultPath: null" and deploys it
-    # (aws/serverless-application-model#1618, "works fine when I deploy it"), without the key
-    # in the processed template (aws-cloudformation/cfn-lint#1657).
-    nulls = None if transformed_by(template) else _null_problem(template)
-    return _shape_problem(template) or nulls
+def _resources_problem(template: Mapping[str, Any]) -> str | None:
+    """What is wrong with a ``Resources`` section that is there but no mapping, or None (also
+    for a template with a Transform section, whose other shapes are left to its transforms)."""
+    if "Resources" in template and not isinstance(template["Resources"], dict):
+        return f"its Resources section is {_a(template['Resources'])}, not a mapping"
+    return None
 
 
 def template_problem(template: Mapping[str, Any]) -> str | None:
@@ -491,9 +493,9 @@ def template_problem(template: Mapping[str, Any]) -> str | None:
     fragment of parameters and rules, passes: the calls read it as one that creates nothing
     (CloudFormation would refuse it, and :func:`read_template` does). A null inside a value
     is left to each call, which names the function it is in."""
-    resources = template.get("Resources", {})
-    if not isinstance(resources, dict):
-        return f"its Resources section is {_a(resources)}, not a mapping"
+    resources = _resources_problem(template)
+    if resources is not None:
+        return resources
     misshapen = _shape_problem(template)
     return None if misshapen is None else misshapen[1]
 
