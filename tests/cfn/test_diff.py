@@ -1394,10 +1394,10 @@ def test_back_to_rolling_an_application_load_balancers_production_rule_risks_the
     assert back.change.startswith("may stop forwarding by weight")
 
 
-def test_a_weighted_rule_removed_with_its_service_is_no_finding():
-    """A rule ECS shifted, removed together with the service (or never the production rule of
-    one) leaves no traffic behind it: no weights finding."""
-    forward = {
+def weighted_forward() -> dict[str, Any]:
+    """A listener rule's forward action by weight, all to target group a (a new one each call:
+    the tests change theirs)."""
+    return {
         "Type": "forward",
         "ForwardConfig": {
             "TargetGroups": [
@@ -1406,6 +1406,12 @@ def test_a_weighted_rule_removed_with_its_service_is_no_finding():
             ]
         },
     }
+
+
+def test_a_weighted_rule_removed_with_its_service_is_no_finding():
+    """A rule ECS shifted, removed together with the service (or never the production rule of
+    one) leaves no traffic behind it: no weights finding."""
+    forward = weighted_forward()
     rule = {
         "Type": "AWS::ElasticLoadBalancingV2::ListenerRule",
         "Properties": {"ListenerArn": "l", "Priority": 1, "Actions": [forward]},
@@ -1578,17 +1584,7 @@ def test_a_template_diff_says_a_weighted_rule_may_reset_when_a_condition_decides
         "Type": "AWS::ElasticLoadBalancingV2::ListenerRule",
         "Properties": {
             "Priority": 10,
-            "Actions": [
-                {
-                    "Type": "forward",
-                    "ForwardConfig": {
-                        "TargetGroups": [
-                            {"TargetGroupArn": "a", "Weight": 100},
-                            {"TargetGroupArn": "b", "Weight": 0},
-                        ]
-                    },
-                }
-            ],
+            "Actions": [weighted_forward()],
         },
     }
     old = {"Resources": {"Rule": rule}}
@@ -1625,15 +1621,7 @@ def test_a_template_diff_says_a_weighted_rule_may_reset_when_a_condition_decides
 def test_a_weighted_rule_after_another_action_or_maybe_replaced_with_its_listener_resets():
     """A rule that authenticates, then forwards by weight, forwards by weight all the same; one
     unchanged whose listener may be replaced may be replaced with it, and its weights reset."""
-    forward = {
-        "Type": "forward",
-        "ForwardConfig": {
-            "TargetGroups": [
-                {"TargetGroupArn": "a", "Weight": 100},
-                {"TargetGroupArn": "b", "Weight": 0},
-            ]
-        },
-    }
+    forward = weighted_forward()
     rule = {
         "Type": "AWS::ElasticLoadBalancingV2::ListenerRule",
         "Properties": {
@@ -1686,15 +1674,7 @@ def test_a_production_rule_named_under_a_condition_is_still_one_when_removed():
     """A service's production rule given under an Fn::If (around its AdvancedConfiguration, or
     the whole load balancer entry) is its production rule in that branch: removed on the move
     back to ROLLING, it may hold the traffic on the other target group."""
-    forward = {
-        "Type": "forward",
-        "ForwardConfig": {
-            "TargetGroups": [
-                {"TargetGroupArn": "a", "Weight": 100},
-                {"TargetGroupArn": "b", "Weight": 0},
-            ]
-        },
-    }
+    forward = weighted_forward()
     rule = {
         "Type": "AWS::ElasticLoadBalancingV2::ListenerRule",
         "Properties": {"Priority": 10, "ListenerArn": "arn:l", "Actions": [forward]},

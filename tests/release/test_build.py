@@ -36,6 +36,10 @@ REPO = Path(__file__).resolve().parents[2]
 COMMITTED = REPO / "templates"
 
 
+# Both YAML writers: libyaml's (where PyYAML has it) and the pure-Python one.
+DUMPERS = [dumper for dumper in (render.LIBYAML_DUMPER, render.PYTHON_DUMPER) if dumper]
+
+
 @pytest.fixture(scope="module")
 def files() -> dict[str, str]:
     return generate()
@@ -259,7 +263,7 @@ def test_a_key_named_condition_holding_data_stays_a_key():
             }
         }
     }
-    for dumper in filter(None, (render.LIBYAML_DUMPER, render.PYTHON_DUMPER)):
+    for dumper in DUMPERS:
         text = render.to_yaml(template, dumper)
         assert "Metadata:\n      Condition:\n        StringEquals:\n" in text
         assert "A:\n        Condition:\n        - x\n" in text
@@ -283,7 +287,7 @@ def test_a_getatt_whose_attribute_is_a_function_is_written_as_a_list():
             }
         },
     }
-    for dumper in filter(None, (render.LIBYAML_DUMPER, render.PYTHON_DUMPER)):
+    for dumper in DUMPERS:
         text = render.to_yaml(template, dumper)
         assert "A: !GetAtt\n      - Db\n      - !Ref Attribute\n" in text
         assert "B: !GetAtt Db.Endpoint.Address\n" in text
@@ -293,7 +297,7 @@ def test_a_getatt_whose_attribute_is_a_function_is_written_as_a_list():
 def test_text_past_ascii_is_written_as_itself():
     """A description in another language stays readable in the file and in a diff of it, not
     escaped (``"caf\\xE9"``)."""
-    for dumper in filter(None, (render.LIBYAML_DUMPER, render.PYTHON_DUMPER)):
+    for dumper in DUMPERS:
         text = render.to_yaml({"Description": "Café ☕ für Größe", "Resources": {}}, dumper)
         assert text == "Description: Café ☕ für Größe\nResources: {}\n"
 
@@ -319,7 +323,7 @@ def test_a_function_whose_argument_is_one_function_keeps_its_long_form_around_th
             }
         }
     }
-    for dumper in filter(None, (render.LIBYAML_DUMPER, render.PYTHON_DUMPER)):
+    for dumper in DUMPERS:
         text = render.to_yaml(template, dumper)
         assert "UserData:\n        Fn::Base64: !Sub echo ${AWS::Region}\n" in text
         assert "- !Select\n          - 0\n          - !GetAZs ''\n" in text
