@@ -381,7 +381,10 @@ def broken(prop: str) -> str:
 
 @pytest.mark.lint
 def test_forked_and_serial_lint_find_the_same(files):
-    templates = {"a.yaml": broken("Nope"), "b.yaml": broken("Nada"), **files}
+    # Every shipped template but service.yaml: it is 5 s of each lint's 9 s, and adds no case
+    # of the split (templates with findings and without, more templates than copies).
+    shipped = {name: text for name, text in files.items() if name != "service.yaml"}
+    templates = {"a.yaml": broken("Nope"), "b.yaml": broken("Nada"), **shipped}
     serial = lint_templates(templates, jobs=1)
     forked = lint_templates(templates, jobs=2)
     assert forked == serial

@@ -216,7 +216,17 @@ def guard_violations(
     """Every rule violation :func:`start_guard` found (suppressed ones included, marked).
     ``lines``: each template's :func:`resource_lines`, when the caller has them already (they
     take 0.4 s to read for the shipped templates; ``check`` reads them once for two runs)."""
-    documents = _documents(running, copies)
+    return _violations(_documents(running, copies), copies, suppressible, lines)
+
+
+def _violations(
+    documents: list[dict[str, Any]],
+    copies: Mapping[Path, Path],
+    suppressible: bool = True,
+    lines: Mapping[Path, Mapping[str, int]] | None = None,
+) -> list[Violation]:
+    """The violations in cfn-guard's ``documents`` on the staged ``copies`` (see
+    :func:`guard_violations`)."""
     suppressions = {path: _suppressions(path) for path in copies.values()} if suppressible else {}
     if lines is None:
         lines = {path: resource_lines(path) for path in copies.values()}
