@@ -7,12 +7,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
 from troposphere_fargate.cfn.yaml import SECTION_ORDER
 from troposphere_fargate.layers import service as s
+
+T = TypeVar("T")
 
 # What the shipped service.yaml needs on its own, and what it joins an environment with.
 IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/web:1.4.2"
@@ -255,3 +257,28 @@ EXPANDED = {
     # checks (cfn-lint checks it as written): neither entry need be a resource yet.
     "macro.yaml": "Transform: Expand\nResources:\n  Queues: {Items: [a, b]}\n  Bucket: [1]\n",
 }
+
+
+def once_per_session(
+    tmp_path_factory: pytest.TempPathFactory, name: str, run: Callable[[], T]
+) -> T:
+    """``run()`` once in a test session, however many pytest-xdist workers ask: the first to ask
+    runs it and pickles its result into the session's shared temporary folder; the others wait
+    for it (a file lock) and read that. A session fixture runs once per worker, and a costly
+    one (a tool's run of seconds) ran in each worker that had a test using it."""
+    import fcntl
+    import os
+    import pickle
+
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # every worker's own folder is in the session's
+    result = shared / f"{name}.pickle"
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if result.exists():
+            value: T = pickle.loads(result.read_bytes())
+            return value
+        value = run()
+        result.write_bytes(pickle.dumps(value))
+        return value

@@ -3,19 +3,24 @@ own guard rules (each tested with ``cfn-guard test``); and the ``check`` command
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests import tools
-from tests.support import EXPANDED
+from tests.support import EXPANDED, once_per_session
 from troposphere_fargate import ConfigWarning, __version__, cli
 from troposphere_fargate.cfn import guard as policy
 from troposphere_fargate.cfn import yaml as render
+from troposphere_fargate.release.checks import CheckReport
 
 REPO = Path(__file__).resolve().parents[2]
 TEMPLATES = sorted((REPO / "templates" / __version__).glob("*.yaml"))
@@ -34,20 +39,67 @@ def checkov() -> Path:
     return tools.checkov()
 
 
+@dataclass
+class ShippedCheck:
+    """``troposphere-fargate check`` run once on the shipped templates, for every test that
+    reads what a gate found there: each gate took 7 to 10 s of CPU a run, and these tests ran
+    cfn-guard and checkov again on the same files."""
+
+    code: int  # the command's exit code
+    out: str
+    err: str
+    report: CheckReport  # what check_templates returned to the command
+    checkov: subprocess.CompletedProcess[str]  # checkov's own run, as it finished
+    copies: dict[Path, Path]  # the staged copies checkov read, mapped back to the templates
+
+
 @pytest.fixture(scope="session")
-def shipped_checkov(checkov) -> tuple[subprocess.CompletedProcess[str], dict[Path, Path]]:
-    """checkov's run on the shipped templates, offline, once for the tests that read its
-    report (about 8 s each time): what it printed, and the staged copies it read mapped back
-    to the templates (see troposphere_fargate.cfn.guard.staged)."""
-    from troposphere_fargate.cfn.checkov import start_checkov
+def shipped_check(guard, checkov, tmp_path_factory) -> ShippedCheck:
+    return once_per_session(tmp_path_factory, "shipped-check", lambda: _check_shipped(checkov))
 
-    with policy.staged(TEMPLATES) as copies, start_checkov(copies, checkov) as running:
-        return running.wait(), copies
+
+def _check_shipped(checkov: Path) -> ShippedCheck:
+    from troposphere_fargate.cfn.checkov import report_violations
+    from troposphere_fargate.release import checks
+
+    seen: dict[str, Any] = {}
+    real_check = checks.check_templates
+
+    def check_templates(*args, **kwargs):
+        seen["report"] = real_check(*args, **kwargs)
+        return seen["report"]
+
+    def checkov_violations(running, copies):  # what checks.checkov_violations does
+        seen["checkov"], seen["copies"] = running.wait(), dict(copies)
+        return report_violations(seen["checkov"], copies)
+
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(REPO)
+        patch.setenv("CHECKOV", str(checkov))
+        patch.setattr(checks, "check_templates", check_templates)
+        patch.setattr(checks, "checkov_violations", checkov_violations)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = cli.main(["check"])
+    assert "report" in seen, f"check stopped before its gates ran ({code}): {err.getvalue()}"
+    return ShippedCheck(
+        code, out.getvalue(), err.getvalue(), seen["report"], seen["checkov"], seen["copies"]
+    )
 
 
 @pytest.fixture(scope="session")
-def control_tower(guard) -> list[policy.Violation]:
-    return policy.run_guard(policy.find_control_tower_rules(), TEMPLATES, guard)
+def shipped_checkov(shipped_check) -> tuple[subprocess.CompletedProcess[str], dict[Path, Path]]:
+    """checkov's run on the shipped templates, offline, as ``check`` ran it: what it printed,
+    and the staged copies it read mapped back to the templates (see
+    troposphere_fargate.cfn.guard.staged)."""
+    return shipped_check.checkov, shipped_check.copies
+
+
+@pytest.fixture(scope="session")
+def control_tower(shipped_check) -> list[policy.Violation]:
+    """The Control Tower rules' violations in the shipped templates, as ``check`` found them
+    (guard_violations on its run of the rules)."""
+    return shipped_check.report.violations["control-tower"]
 
 
 def test_control_tower_rules_pass_except_for_justified_suppressions(control_tower):
@@ -131,7 +183,8 @@ def test_our_rules_catch_a_broken_promise(guard, tmp_path):
 
 def test_checkov_passes_with_commented_skips_only(shipped_checkov):
     result, copies = shipped_checkov
-    assert sorted(copies.values()) == TEMPLATES  # every shipped template, each once
+    # every shipped template, each once (named as check names them, from the checkout)
+    assert sorted(REPO / path for path in copies.values()) == TEMPLATES
     report = json.loads(result.stdout)
     summary = report["summary"]
     assert summary["failed"] == 0, [
@@ -177,11 +230,10 @@ def test_every_checkov_skip_hides_a_failure(checkov, tmp_path):
     assert failed - declared == set()
 
 
-def test_check_command_passes_on_the_shipped_templates(guard, checkov, capsys, monkeypatch):
-    monkeypatch.chdir(REPO)
-    monkeypatch.setenv("CHECKOV", str(checkov))
-    assert cli.main(["check"]) == 0
-    out = capsys.readouterr().out
+def test_check_command_passes_on_the_shipped_templates(shipped_check):
+    assert shipped_check.code == 0, shipped_check.err
+    assert sorted(REPO / path for path in shipped_check.report.paths) == TEMPLATES
+    out = shipped_check.out
     assert out.splitlines()[0].split() == [
         "template",
         "cfn-lint",
@@ -479,6 +531,7 @@ def test_rules_ship_with_the_package():
 def test_checkov_sees_a_spec_that_grants_the_task_role_everything(checkov, tmp_path):
     """The application's inline policy sat inside If(ExecuteCommandEnabled, ...), which
     checkov cannot judge: a spec granting iam:* and s3:* on "*" passed `check`."""
+    from troposphere_fargate.cfn.checkov import run_checkov
     from troposphere_fargate.release.build import generate
     from troposphere_fargate.release.spec import parse_spec
 
@@ -488,21 +541,13 @@ def test_checkov_sees_a_spec_that_grants_the_task_role_everything(checkov, tmp_p
     )
     with pytest.warns(ConfigWarning, match="iam_inline_policy_no_statements_with_full_access"):
         (tmp_path / "service.yaml").write_text(generate(parse_spec(spec))["service.yaml"])
-    env = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp"),
-           "BC_SKIP_MAPPING": "TRUE", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false"}  # fmt: skip
-    result = subprocess.run(
-        [str(checkov), "-f", str(tmp_path / "service.yaml"), "--framework", "cloudformation",
-         "--skip-download", "--output", "json"],
-        capture_output=True, text=True, env=env, timeout=300,
-    )  # fmt: skip
-    failed = {
-        (c["check_id"], c["resource"])
-        for c in json.loads(result.stdout)["results"]["failed_checks"]
-    }
+    # As check runs it (test_checkov_run_as_check_runs_it_finds_what_its_script_finds).
+    found = run_checkov([tmp_path / "service.yaml"], checkov)
+    failed = {(v.rule, v.resource) for v in found if not v.suppressed}
     # CKV_AWS_109/110/111: permissions management, privilege escalation, write without
     # constraints, each on the task role's "*".
     assert {"CKV_AWS_109", "CKV_AWS_110", "CKV_AWS_111"} <= {check for check, _ in failed}
-    assert {resource for _, resource in failed} == {"AWS::IAM::Role.TaskRole"}
+    assert {resource for _, resource in failed} == {"TaskRole"}
 
 
 def test_control_tower_checks_each_containers_user(guard, tmp_path):
