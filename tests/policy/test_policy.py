@@ -717,3 +717,57 @@ def test_checkov_run_as_check_runs_it_finds_what_its_script_finds(checkov, tmp_p
         with Background(command, env={**env, **_OFFLINE}) as running:
             assert report_violations(running.wait(), copies) == found
     assert any(not v.suppressed for v in found) and any(v.suppressed for v in found)
+
+
+def test_every_control_tower_rule_file_is_one_check_can_leave_out_where_it_only_skips():
+    """Each of the 237 files has the shape troposphere_fargate.cfn.guard_rules reads (else it
+    would always run, and check would not be faster for it)."""
+    from troposphere_fargate.cfn.guard_rules import _guarded_types, rule_files
+
+    folder = policy.find_control_tower_rules()
+    files = rule_files(folder)
+    assert len(files) == 237
+    assert [path.name for path in files if _guarded_types(path.read_text()) is None] == []
+    ct_ecs_pr_3 = _guarded_types((folder / "ecs" / "ct-ecs-pr-3.guard").read_text())
+    assert ct_ecs_pr_3 == {"AWS::ECS::TaskDefinition"}
+
+
+def test_the_rule_files_check_leaves_out_find_nothing_the_others_do_not(guard, tmp_path):
+    """The violations of all 237 files and of those check runs are the same, on a template
+    that passes, one that fails nine rules and one whose buckets are in an Fn::ForEach loop;
+    most files are left out."""
+    from troposphere_fargate.cfn.guard_rules import applicable_rules, rule_files
+    from troposphere_fargate.cfn.yaml import read_template
+
+    (tmp_path / "bucket.yaml").write_text(PUBLIC_BUCKET)
+    (tmp_path / "foreach.yaml").write_text(EXPANDED["foreach.yaml"])
+    paths = [REPO / "templates" / __version__ / "network.yaml", *sorted(tmp_path.iterdir())]
+    folder = policy.find_control_tower_rules()
+    every = policy.run_guard(folder, paths, guard)
+    selected = applicable_rules(folder, [read_template(path) for path in paths])
+    with policy.staged(paths) as copies, policy.start_guard(selected, copies, guard) as running:
+        assert policy.guard_violations(running, copies) == every
+    # cfn-guard reads the loop as written, either way: check says so (not all checked).
+    assert {v.template for v in every if not v.suppressed} == {"bucket.yaml"}
+    assert len(selected) < len(rule_files(folder)) / 4
+
+
+def test_a_template_no_control_tower_rule_is_about_passes_that_gate_with_nothing_run(
+    guard, tmp_path, monkeypatch, capsys
+):
+    """No rule file is about a wait condition handle: cfn-guard is not started for them (it
+    refuses a run without rules), and the gate has nothing to report; the other gates run."""
+    from troposphere_fargate.cfn import policy_tools
+    from troposphere_fargate.cfn.guard_rules import applicable_rules
+
+    monkeypatch.setattr(policy_tools, "find_checkov", lambda: None)  # not its question
+    handle = tmp_path / "handle.yaml"
+    handle.write_text("Resources:\n  Handle:\n    Type: AWS::CloudFormation::WaitConditionHandle\n")
+    assert (
+        applicable_rules(policy.find_control_tower_rules(), [render.from_yaml(handle.read_text())])
+        == []
+    )
+    assert cli.main(["check", str(handle)]) == 0
+    _, row, last = capsys.readouterr().out.splitlines()
+    assert row.split()[:5] == ["handle.yaml", "0", "0", "0", "0"]  # lint, 1.1, CT, own rules
+    assert last == "all checks passed (checkov not run)"

@@ -64,6 +64,8 @@ def fake_tools(tmp_path, monkeypatch):
     """cfn-guard, its Control Tower rules folder and checkov, faked."""
     tools = tmp_path / "tools"
     (tools / "control-tower").mkdir(parents=True)
+    # A rule file of a shape check always runs (troposphere_fargate.cfn.guard_rules).
+    (tools / "control-tower" / "ct.guard").write_text("rule ct_rule { Resources exists }\n")
     for name, text in (("cfn-guard", FAKE_GUARD), ("checkov", FAKE_CHECKOV)):
         (tools / name).write_text(text)
         (tools / name).chmod(0o755)
@@ -120,6 +122,21 @@ def test_without_checkov_its_gate_is_reported_not_run(tmp_path, fake_tools, monk
     assert sorted(report.violations) == [checks.CONTROL_TOWER, checks.OWN_RULES]
     assert report.not_run == {checks.CHECKOV: checks.no_checkov()}
     assert report.misread == {} and report.transformed == {}
+
+
+def test_a_control_tower_folder_without_rules_is_an_error_not_a_pass(tmp_path, fake_tools):
+    """cfn-guard 3.1.1 given a folder without rule files reports every template as SKIP, exit
+    code 0: a CONTROL_TOWER_GUARD_RULES that names the wrong folder would pass everything."""
+    (fake_tools / "control-tower" / "ct.guard").unlink()
+    (fake_tools / "control-tower" / "README.md").write_text("not a rule file\n")
+    template = tmp_path / "t.yaml"
+    template.write_text(TEMPLATE)
+    with pytest.raises(policy_tools.PolicyToolError) as error:
+        checks.check_templates([template], fetch=False)
+    assert str(error.value) == (
+        f"{fake_tools / 'control-tower'} holds no cfn-guard rule files (*.guard, *.ruleset): "
+        "the Control Tower gate would check nothing"
+    )
 
 
 def test_a_guard_that_fails_stops_the_check_with_its_first_line(tmp_path, fake_tools):

@@ -21,7 +21,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -174,14 +174,18 @@ def staged(templates: Iterable[Path]) -> Iterator[dict[Path, Path]]:
         yield copies
 
 
-def start_guard(rules: Path, copies: Mapping[Path, Path], guard: Path | None = None) -> Background:
-    """cfn-guard validating the staged ``copies`` (see :func:`staged`) against ``rules``, in the
-    background; :func:`guard_violations` reads its report.
+def start_guard(
+    rules: Path | Sequence[Path], copies: Mapping[Path, Path], guard: Path | None = None
+) -> Background:
+    """cfn-guard validating the staged ``copies`` (see :func:`staged`) against ``rules`` (a rule
+    file or folder, or several), in the background; :func:`guard_violations` reads its report.
 
     ``--structured`` reports the same rules, checks and messages, in a document per template
     instead of one per template and rule file, in half the time (measured with cfn-guard
     3.1.1, the 237 Control Tower rules on the shipped templates: 9.3 s, 4.6 s structured)."""
-    command = [str(guard or find_cfn_guard()), "validate", "--rules", str(rules)]
+    command = [str(guard or find_cfn_guard()), "validate"]
+    for rule in [rules] if isinstance(rules, Path) else rules:
+        command += ["--rules", str(rule)]
     for copy in copies:
         command += ["--data", str(copy)]
     command += ["--structured", "--show-summary", "none", "--output-format", "json"]
