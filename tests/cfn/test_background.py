@@ -73,6 +73,7 @@ def test_check_runs_its_gates_side_by_side(tmp_path, monkeypatch):
     checkov = _fake(tools / "checkov", "checkov", ["guard"], _CHECKOV)
     rules = tmp_path / "control-tower"
     rules.mkdir()
+    (rules / "ct.guard").write_text("rule any { Resources exists }\n")  # a shape that runs
     monkeypatch.setenv("CFN_GUARD", str(guard))
     monkeypatch.setenv("CONTROL_TOWER_GUARD_RULES", str(rules))
     monkeypatch.setenv("CHECKOV", str(checkov))

@@ -91,6 +91,16 @@ SHAPES_THAT_ALWAYS_RUN = {
     "a helper defined twice": RULE + "rule is_cfn_hook(a, b) { %a exists }\n",
     "a helper called, defined nowhere": RULE[: RULE.index("rule is_cfn_template")],
     "brackets that do not balance": RULE + "rule check2(x) { %x {\n",
+    # Found by a review, each failing a bucket with cfn-guard 3.1.1 where it only skipped:
+    "a type bound again with :=": RULE + 'let ECS_TASK_DEFINITION_TYPE := "AWS::S3::Bucket"\n',
+    "a rule after a let on its line": RULE + "let ZZ = 1 rule bad { Resources not exists }\n",
+    "a clause after a let on its line": RULE
+    + "let ZZ = [ 1 ] Resources.* { Properties not exists }\n",
+    "a string over two lines": RULE
+    + 'let ZZ = "abc [\ndef"\nrule bad { Resources not exists }\nlet Q = "x\n]"\n',
+    "a regular expression over two lines": RULE
+    + "let ZZ = [ /abc\ndef/ ] rule bad { Resources not exists } #/ ]\n",
+    "a document read but never bound": RULE.replace("let INPUT_DOCUMENT = this\n", ""),
     "a closing bracket of another kind": RULE.replace("User exists\n", "User exists )\n"),
 }
 

@@ -12,7 +12,9 @@ the same violations: on the shipped templates, 60 files of 237, 6.7 s of cfn-gua
 
 A file is left out only when every one of its top-level rules has one of those two shapes, read
 here from its text; a file of any other shape (a bare clause, a rule without ``when``, a
-condition with ``or``, a helper rule of another body) always runs. Types are read from every key
+condition with ``or``, a helper rule of another body, a ``let`` of anything but one value, a
+string or regular expression over two lines) always runs. A file left out is not run: a mistake
+inside one of its rules is not reported on that run. Types are read from every key
 and string of each template, wherever they are (a ``Fn::ForEach`` body, a hook's input), so a
 template keeps every rule about a type it names anywhere.
 """
@@ -37,7 +39,11 @@ _NOT_CODE = re.compile(
     re.DOTALL,
 )
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
-_LET = re.compile(rf"let\s+({_NAME})\s*=\s*(.*)", re.DOTALL)
+_LET = re.compile(rf"let\s+({_NAME})\s*:?=\s*(.*)", re.DOTALL)  # = and := both assign
+# What a let may hold here, strings and regexes read as @ tokens: the document, a scalar, a
+# list of scalars or a selection of resources by type (every let of the 237 files is one).
+_SCALAR = r"(?:@\d+|@r|-?\d+(?:\.\d+)?|true|false)"
+_VALUE = re.compile(rf"this|{_SCALAR}|\[\s*(?:{_SCALAR}(?:\s*,\s*{_SCALAR})*)?\s*\]")
 _SELECTION = re.compile(
     rf"Resources(?:\.\*)?\[\s*Type\s*==\s*(%{_NAME}|@\d+)"
     rf"(?:\s+or\s+Type\s*==\s*(?:%{_NAME}|@\d+))*\s*\]"
@@ -149,16 +155,23 @@ def _guarded_types(text: str) -> frozenset[str] | None:
         return "@r" if match.group("regex") else " "
 
     text = _NOT_CODE.sub(code, text)
+    if re.search(r"[\"'/]|<<|>>", text):
+        return None  # a string, regex or message that spans lines, as cfn-guard's may
     top = _collapse_blocks(text)
     statements = None if top is None else _statements(top)
     if statements is None:
         return None
     bound: dict[str, str] = {}
     for statement in statements:
-        if let := _LET.fullmatch(statement):
-            if let.group(1) in bound:
-                return None  # bound twice: which binding a rule reads is not clear here
-            bound[let.group(1)] = let.group(2).strip()
+        if not statement.startswith("let"):
+            continue
+        let = _LET.fullmatch(statement)
+        value = "" if let is None else let.group(2).strip()
+        if let is None or not (_VALUE.fullmatch(value) or _SELECTION.fullmatch(value)):
+            return None  # a let of another form, or more on its line than one value
+        if let.group(1) in bound:
+            return None  # bound twice: which binding a rule reads is not clear here
+        bound[let.group(1)] = value
 
     def type_of(token: str) -> str | None:
         value = bound.get(token[1:], "") if token.startswith("%") else token
@@ -168,8 +181,8 @@ def _guarded_types(text: str) -> frozenset[str] | None:
 
     types: set[str] = set()
     helpers: dict[str, str] = {}
-    if bound.get("INPUT_DOCUMENT", "this") != "this":
-        return None
+    if "%INPUT_DOCUMENT" in text and bound.get("INPUT_DOCUMENT") != "this":
+        return None  # the conditions read it: it must be the document
     for statement in statements:
         if statement.startswith("let"):
             continue
