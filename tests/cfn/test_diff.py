@@ -4398,3 +4398,176 @@ def test_a_dotted_get_att_of_a_nested_output_is_followed():
         and "it names MainVpc instead of Vpc" in f.change
         for f in dotted
     )
+
+
+def test_a_parameter_given_allowed_values_or_a_higher_min_length_is_breaking():
+    """A running stack's value may be none of the new AllowedValues, or shorter than the new
+    MinLength; a pattern removed refuses nothing accepted before."""
+    old = {
+        "Parameters": {
+            "Name": {"Type": "String", "Default": "a", "AllowedPattern": "^.*$", "MinLength": 1}
+        },
+        "Resources": {"T": {"Type": "AWS::SNS::Topic"}},
+    }
+
+    def findings(**edit: Any) -> list[tuple[str, str]]:
+        new = copy.deepcopy(old)
+        for key, value in edit.items():
+            if value is None:
+                del new["Parameters"]["Name"][key]
+            else:
+                new["Parameters"]["Name"][key] = value
+        return [(f.severity, f.change) for f in diff_template("t.yaml", old, new)]
+
+    assert findings(AllowedValues=["a", "b"]) == [(BREAKING, "AllowedValues added")]
+    assert findings(MinLength=3) == [(BREAKING, "MinLength raised to 3")]
+    assert findings(AllowedPattern=None) == []
+
+
+def test_a_resource_renamed_is_told_only_when_one_old_and_one_new_are_alike():
+    """Two removed resources alike the one added (or one removed alike two added) cannot say
+    which became which: each is removed and added, none "renamed to"."""
+    topic = {"Type": "AWS::SNS::Topic", "Properties": {"DisplayName": "x"}}
+    two_into_one = diff_template(
+        "t.yaml", {"Resources": {"A": topic, "B": topic}}, {"Resources": {"C": topic}}
+    )
+    assert [(f.subject, f.change) for f in two_into_one] == [
+        ("resource A", "removed (AWS::SNS::Topic): deleted on update"),
+        ("resource B", "removed (AWS::SNS::Topic): deleted on update"),
+        ("resource C", "added (AWS::SNS::Topic)"),
+    ]
+    one_into_two = diff_template(
+        "t.yaml", {"Resources": {"A": topic}}, {"Resources": {"C": topic, "D": topic}}
+    )
+    assert [(f.subject, f.change) for f in one_into_two] == [
+        ("resource A", "removed (AWS::SNS::Topic): deleted on update"),
+        ("resource C", "added (AWS::SNS::Topic)"),
+        ("resource D", "added (AWS::SNS::Topic)"),
+    ]
+
+
+def test_a_custom_name_under_a_condition_or_an_ecs_service_name_fails_a_replacement():
+    """A name in an Fn::If may be no name (AWS::NoValue): the replacement fails only "if it is
+    replaced with its name". An ECS service's ServiceName is a custom name too
+    (aws/aws-cdk#4347)."""
+
+    def target_group(port: str) -> dict[str, Any]:
+        template = _target_group({"Fn::If": ["Named", "web", {"Ref": "AWS::NoValue"}]}, port)
+        template["Conditions"] = {"Named": {"Fn::Equals": [{"Ref": "AWS::Region"}, "eu-west-1"]}}
+        return template
+
+    conditional = diff_template("t.yaml", target_group("80"), target_group("8080"))
+    assert _fails(conditional)["resource TargetGroup"].startswith(
+        "the update fails if it is replaced with its name: CloudFormation does not replace a "
+        "resource with a custom name (Name)"
+    )
+    old, new = _ecs_service("a", ServiceName="api"), _ecs_service("b", ServiceName="api")
+    assert _fails(diff_template("t.yaml", old, new))["resource Service"].startswith(
+        "the update fails: CloudFormation does not replace a resource with a custom name "
+        "(ServiceName)"
+    )
+
+
+def _ecs_service(cluster: Any, **properties: Any) -> dict[str, Any]:
+    return {
+        "Parameters": {"Cluster": {"Type": "String", "Default": "a"}},
+        "Resources": {
+            "Service": {
+                "Type": "AWS::ECS::Service",
+                "Properties": {"Cluster": cluster, "TaskDefinition": "td", **properties},
+            }
+        },
+    }
+
+
+def test_a_service_with_service_connect_that_may_be_replaced_may_fail_the_update():
+    """A cluster given by a parameter may be another: the service may be replaced, and its
+    replacement then fails on the Service Connect name the old one holds."""
+    connect = {"Enabled": True, "Namespace": "ns", "Services": [{"PortName": "http"}]}
+    old = _ecs_service("a", ServiceConnectConfiguration=connect)
+    new = _ecs_service({"Ref": "Cluster"}, ServiceConnectConfiguration=connect)
+    assert _fails(diff_template("t.yaml", old, new))["resource Service"].startswith(
+        "the update fails if it is replaced: the new service is created while the old one still "
+        'holds its Service Connect name ("SC service is already used")'
+    )
+
+
+def _nat_gateway(subnet: Any, allocation: Any, domain: Any = "vpc") -> dict[str, Any]:
+    return {
+        "Parameters": {
+            "Subnet": {"Type": "String", "Default": "subnet-1"},
+            "Domain": {"Type": "String", "Default": "vpc"},
+        },
+        "Resources": {
+            "Eip": {"Type": "AWS::EC2::EIP", "Properties": {"Domain": domain}},
+            "Nat": {
+                "Type": "AWS::EC2::NatGateway",
+                "Properties": {"SubnetId": subnet, "AllocationId": allocation},
+            },
+        },
+    }
+
+
+def test_a_nat_gateway_that_may_be_replaced_or_whose_address_may_be_may_fail():
+    """A NAT gateway that only may be replaced may fail on the address it holds; one replaced
+    for certain with an Elastic IP that only may be replaced may still ask for the held
+    address: only a certain new address is no clash."""
+    fixed = diff_template(
+        "t.yaml",
+        _nat_gateway("subnet-1", "eipalloc-1"),
+        _nat_gateway({"Ref": "Subnet"}, "eipalloc-1"),
+    )
+    assert _fails(fixed)["resource Nat"].startswith(
+        "the update fails if it is replaced: CloudFormation creates the new NAT gateway"
+    )
+    eip = {"Fn::GetAtt": ["Eip", "AllocationId"]}
+    old = _nat_gateway("subnet-1", eip)
+    maybe_new = _nat_gateway("subnet-2", eip, {"Ref": "Domain"})
+    assert _fails(diff_template("t.yaml", old, maybe_new))["resource Nat"].startswith(
+        "the update fails: CloudFormation creates the new NAT gateway"
+    )
+    assert _fails(diff_template("t.yaml", old, _nat_gateway("subnet-2", eip, "standard"))) == {}
+
+
+def test_a_removed_parameter_is_not_guessed_renamed_to_one_of_another_default():
+    """A rename keeps the parameter's type and default: a new parameter of the same type but
+    another default is not named as what the old one may have become."""
+    old = {"Parameters": {"Worker": {"Type": "String", "Default": "a"}}, "Resources": {}}
+    new = {"Parameters": {"Jobs": {"Type": "String", "Default": "b"}}, "Resources": {}}
+    changes = {f.subject: f.change for f in diff_template("t.yaml", old, new)}
+    assert changes == {
+        "parameter Worker": "removed: stacks that pass it fail to update",
+        "parameter Jobs": "added, with a default",
+    }
+
+
+def test_an_output_given_a_condition_is_breaking():
+    """An output under a condition may no longer be there for what reads it."""
+    old = {
+        "Conditions": {"On": {"Fn::Equals": [{"Ref": "AWS::Region"}, "eu-west-1"]}},
+        "Resources": {"T": {"Type": "AWS::SNS::Topic"}},
+        "Outputs": {"Topic": {"Value": {"Ref": "T"}}},
+    }
+    new = copy.deepcopy(old)
+    new["Outputs"]["Topic"]["Condition"] = "On"
+    findings = [(f.severity, f.subject, f.change) for f in diff_template("t.yaml", old, new)]
+    assert findings == [(BREAKING, "output Topic", "condition changed")]
+
+
+def test_an_exported_sub_of_a_deleted_resource_certainly_changes():
+    """An Fn::Sub's ``${A}`` holds A as surely as a Ref does: A deleted, the value changes."""
+
+    def template(topics: str, value: Any) -> dict[str, Any]:
+        return {
+            "Resources": {topic: {"Type": "AWS::SNS::Topic"} for topic in topics},
+            "Outputs": {"Out": {"Value": value, "Export": {"Name": "out"}}},
+        }
+
+    old = template("AB", {"Fn::Sub": "${A}-x"})
+    new = template("B", {"Fn::Join": ["", [{"Ref": "B"}, "-x"]]})
+    output = only([f for f in diff_template("t.yaml", old, new) if f.subject == "output Out"])
+    assert (output.severity, output.change) == (
+        BREAKING,
+        "exported value changes (A is deleted): CloudFormation refuses the update while another "
+        "stack imports it",
+    )
