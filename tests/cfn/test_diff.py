@@ -4571,3 +4571,20 @@ def test_an_exported_sub_of_a_deleted_resource_certainly_changes():
         "exported value changes (A is deleted): CloudFormation refuses the update while another "
         "stack imports it",
     )
+
+
+def test_an_output_of_a_resource_whose_id_a_new_parameter_takes_may_change():
+    """A resource deleted and a parameter of the same logical ID added: the output's Ref reads
+    the parameter now, whose value may be another (the mutation run's nd1 found the output
+    said nothing of it)."""
+    output = {"Out": {"Value": {"Ref": "Topic"}, "Export": {"Name": "out"}}}
+    old = {"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}, "Outputs": output}
+    new = {
+        "Parameters": {"Topic": {"Type": "String", "Default": "arn:aws:sns:eu-west-1:1:t"}},
+        "Resources": {"Queue": {"Type": "AWS::SQS::Queue"}},
+        "Outputs": output,
+    }
+    (found,) = [f for f in diff_template("t.yaml", old, new) if f.subject == "output Out"]
+    assert found.change.startswith(
+        "exported value may change (Topic is a parameter now, no longer a resource)"
+    ), found.change

@@ -2286,6 +2286,8 @@ def _changed_outputs(
         # A resource the value certainly held (outside any Fn::If) that the update deletes.
         dropped = sorted((_unconditional(was) & deleted) - referred(now))
         defaults = sorted(referred(now) & new_defaults)
+        # A resource deleted whose logical ID a new parameter takes: the same Ref reads that.
+        taken = sorted(referred(now) & deleted & set(new.get("Parameters", {})))
         named = _two_resources(was, now, resources)
         if causes:
             found[name] = _Change(True, f"{', '.join(causes)} {_are(causes)} replaced")
@@ -2297,6 +2299,10 @@ def _changed_outputs(
             found[name] = _Change(True, _VALUE_CHANGES)
         elif was != now:
             found[name] = _Change(False, "it differs inside a function")
+        elif taken:
+            found[name] = _Change(
+                False, f"{', '.join(taken)} {_are(taken)} a parameter now, no longer a resource"
+            )
         elif defaults:
             found[name] = _Change(False, f"{possessive(', '.join(defaults))} default changed")
     return found
