@@ -9,8 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from troposphere_fargate.cfn import guard_rules
-from troposphere_fargate.cfn.guard_rules import _guarded_types, applicable_rules, template_types
+from troposphere_fargate.cfn.guard_rules import (
+    _guarded_types,
+    applicable_rules,
+    rule_files,
+    template_types,
+)
 
 # CT.ECS.PR.3's rule file as Control Tower writes it (ct-ecs-pr-3.guard, shortened): a rule for
 # templates with a task definition, the same for a hook's task definition (its condition on two
@@ -132,14 +136,14 @@ def test_only_the_files_about_a_type_no_template_names_are_left_out(tmp_path: Pa
     (tmp_path / "other.guard").write_text(SHAPES_THAT_ALWAYS_RUN["a rule without when"])
     (tmp_path / "notes.txt").write_text(RULE)  # cfn-guard reads .guard and .ruleset only
     task = {"Resources": {"Task": {"Type": "AWS::ECS::TaskDefinition"}}}
-    assert applicable_rules(tmp_path, [task]) == [
+    assert applicable_rules(rule_files(tmp_path), [task]) == [
         tmp_path / "ecs" / "task.guard",
         tmp_path / "other.guard",
     ]
     bucket = {"Resources": {"Bucket": {"Type": "AWS::S3::Bucket"}}}
-    assert applicable_rules(tmp_path, [bucket]) == [
+    assert applicable_rules(rule_files(tmp_path), [bucket]) == [
         tmp_path / "other.guard",
         tmp_path / "s3.ruleset",
     ]
-    assert applicable_rules(tmp_path / "ecs" / "task.guard", [bucket]) == []
-    assert guard_rules.rule_files(tmp_path / "s3.ruleset") == [tmp_path / "s3.ruleset"]
+    assert applicable_rules(rule_files(tmp_path / "ecs" / "task.guard"), [bucket]) == []
+    assert rule_files(tmp_path / "s3.ruleset") == [tmp_path / "s3.ruleset"]

@@ -744,7 +744,7 @@ def test_the_rule_files_check_leaves_out_find_nothing_the_others_do_not(guard, t
     paths = [REPO / "templates" / __version__ / "network.yaml", *sorted(tmp_path.iterdir())]
     folder = policy.find_control_tower_rules()
     every = policy.run_guard(folder, paths, guard)
-    selected = applicable_rules(folder, [read_template(path) for path in paths])
+    selected = applicable_rules(rule_files(folder), [read_template(path) for path in paths])
     with policy.staged(paths) as copies, policy.start_guard(selected, copies, guard) as running:
         assert policy.guard_violations(running, copies) == every
     # cfn-guard reads the loop as written, either way: check says so (not all checked).
@@ -758,13 +758,15 @@ def test_a_template_no_control_tower_rule_is_about_passes_that_gate_with_nothing
     """No rule file is about a wait condition handle: cfn-guard is not started for them (it
     refuses a run without rules), and the gate has nothing to report; the other gates run."""
     from troposphere_fargate.cfn import policy_tools
-    from troposphere_fargate.cfn.guard_rules import applicable_rules
+    from troposphere_fargate.cfn.guard_rules import applicable_rules, rule_files
 
     monkeypatch.setattr(policy_tools, "find_checkov", lambda: None)  # not its question
     handle = tmp_path / "handle.yaml"
     handle.write_text("Resources:\n  Handle:\n    Type: AWS::CloudFormation::WaitConditionHandle\n")
     assert (
-        applicable_rules(policy.find_control_tower_rules(), [render.from_yaml(handle.read_text())])
+        applicable_rules(
+            rule_files(policy.find_control_tower_rules()), [render.from_yaml(handle.read_text())]
+        )
         == []
     )
     assert cli.main(["check", str(handle)]) == 0
