@@ -1,5 +1,5 @@
 """The build's in-process cfn-lint gives the same findings as the cfn-lint command, with the
-build's shortcuts (satisfiability answers remembered per template, forked workers) on."""
+build's shortcuts (troposphere_fargate.cfn.lint_shortcuts, forked workers) on."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -20,6 +21,9 @@ HERE = Path(__file__).resolve().parent
 # Port resolves to 70000 only where IsBig holds (W1030 on Group, none on Other, whose Ref is in
 # the branch where Port cannot be 70000), and an Fn::If branch no stack can take (W1028).
 CONDITIONAL = HERE / "conditions_and_values.yaml"
+# A template whose findings go through every shortcut of lint_shortcuts (its Description says
+# which finding comes from where).
+KEYWORD_RULES = HERE / "keyword_rules.yaml"
 SHIPPED = HERE.parents[1] / "templates" / __version__
 
 
@@ -51,6 +55,153 @@ def test_findings_that_depend_on_conditions_are_the_commands():
     assert [(rule, line) for _, line, _, rule, _ in expected] == [("W1030", 6), ("W1028", 35)]
     assert "Resources/Group/Properties/Port" in expected[0][4]  # not Other's
     assert build_findings(CONDITIONAL) == expected
+
+
+def test_findings_through_every_lint_shortcut_are_the_commands():
+    expected = command_findings(KEYWORD_RULES)
+    assert [(rule, line) for _, line, _, rule, _ in expected] == [
+        ("E3048", 24),  # run by E1101 for the task's properties: the keyword table
+        ("E3012", 30),
+        ("E3030", 33),
+        ("E3030", 38),
+        ("W1028", 38),  # an Fn::If branch no stack can take: the clauses' answers
+        ("E3034", 42),
+        ("W1028", 42),
+        ("W1001", 46),
+    ]
+    assert build_findings(KEYWORD_RULES) == expected
+
+
+def test_every_lint_shortcut_is_in_place_with_the_pinned_cfn_lint():
+    """A cfn-lint release that changes a function a shortcut replaces turns that shortcut off
+    (its digest no longer matches); this fails until it is checked against the new code and its
+    digest updated, so an upgrade never makes the build slower unnoticed."""
+    from troposphere_fargate.cfn.lint import _linter
+    from troposphere_fargate.cfn.lint_shortcuts import applied
+
+    _, rules = _linter(None)
+    assert applied(rules) == {
+        "missing SAT solver": True,
+        "satisfiability": True,
+        "cnf answers": True,
+        "dataclass fields": True,
+        "keywords": True,
+    }
+
+
+def test_a_keyword_rule_of_other_code_keeps_its_own():
+    from troposphere_fargate.cfn.lint_shortcuts import _index_cfn_lint_keywords
+
+    class CfnLint:
+        id = "E1101"
+        child_rules: ClassVar[dict[str, object]] = {}
+
+        def cfnLint(self, validator, keywords, instance, schema):
+            yield from ()
+
+    rule = CfnLint()
+    _index_cfn_lint_keywords({"E1101": rule})
+    assert "cfnLint" not in vars(rule)
+
+
+def test_the_keyword_table_runs_what_the_walk_runs_in_its_order():
+    """Rules that check the same keyword, a rule that lists it twice, a disabled (None) child
+    and one without an id: the table runs the same rules, as often and in the same order, as
+    E1101's own walk; and it follows the child rules when cfn-lint assigns other ones."""
+    from troposphere_fargate.cfn.lint import _linter
+    from troposphere_fargate.cfn.lint_shortcuts import _keyword_rule
+
+    _, rules = _linter(None)
+    rule = _keyword_rule(rules)
+    ran: list[tuple[str, str]] = []
+
+    class Child:
+        def __init__(self, id: str, *keywords: str) -> None:
+            self.id, self.keywords = id, list(keywords)
+
+        def validate(self, validator, keyword, instance, schema):
+            ran.append((self.id, keyword))
+            yield from ()
+
+    class Filter:
+        def evolve(self, **changes):
+            return self
+
+    class Validator:
+        function_filter = Filter()
+
+        def evolve(self, **changes):
+            return self
+
+    children = {
+        "A": Child("A", "x", "y"),
+        "B": None,
+        "C": Child("", "x"),
+        "D": Child("D", "y", "x", "y"),
+        "E": Child("E", "x"),
+    }
+    saved = rule.child_rules
+    try:
+        for kids in (children, {**children, "E": Child("F", "y")}):
+            rule.child_rules = kids
+            for keywords in (["x", "y"], ["y"], ["z"], []):
+                ran.clear()
+                list(type(rule).cfnLint(rule, Validator(), keywords, {}, {}))
+                walked = list(ran)
+                ran.clear()
+                list(rule.cfnLint(Validator(), keywords, {}, {}))
+                assert ran == walked, keywords
+    finally:
+        rule.child_rules = saved
+
+
+def test_clauses_answered_once_are_the_same_answer_and_other_questions_go_to_sympy():
+    import importlib
+
+    from sympy import Not, Symbol
+    from sympy.assumptions.cnf import EncodedCNF
+
+    from troposphere_fargate.cfn.lint import _linter
+
+    _linter(None)
+    satisfiable = importlib.import_module("cfnlint.context.conditions._conditions").satisfiable
+    assert satisfiable.remembers
+
+    def clauses(*props):
+        cnf = EncodedCNF()
+        for prop in props:
+            cnf.add_prop(prop)
+        return cnf
+
+    a, b = Symbol("a"), Symbol("b")
+    first = satisfiable(clauses(a, Not(b)))
+    assert first == {a: True, b: False}
+    assert satisfiable(clauses(a, Not(b))) is first  # the same clauses: the answer kept
+    assert satisfiable(clauses(b, Not(a))) == {a: False, b: True}  # other symbols, same numbers
+    assert satisfiable(clauses(a, Not(a))) is False
+    models = satisfiable(clauses(a), all_models=True)  # anything else: sympy's own
+    assert list(models) == [{a: True}]
+
+
+def test_the_fields_of_a_class_are_remembered_and_an_instance_still_has_its_own():
+    import dataclasses
+    import importlib
+
+    from troposphere_fargate.cfn.lint import _linter
+
+    _linter(None)
+    fields = importlib.import_module("cfnlint.context.context").fields
+    assert fields.remembers
+
+    @dataclasses.dataclass
+    class Point:
+        x: int
+        y: int = 0
+
+    assert fields(Point) == dataclasses.fields(Point) and fields(Point) is fields(Point)
+    assert [f.name for f in fields(Point(1))] == ["x", "y"]
+    with pytest.raises(TypeError):
+        fields(1)
 
 
 def test_a_shipped_template_with_conditions_is_clean_both_ways():

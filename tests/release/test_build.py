@@ -18,7 +18,7 @@ import yaml
 
 from tests.support import misspelt_dns_support, section_differences
 from troposphere_fargate import __version__
-from troposphere_fargate.cfn import lint
+from troposphere_fargate.cfn import lint, lint_shortcuts
 from troposphere_fargate.cfn import yaml as render
 from troposphere_fargate.cfn.lint import lint_templates
 from troposphere_fargate.layers import LAYERS, regions
@@ -1077,7 +1077,7 @@ def test_a_missing_sat_solver_is_looked_for_once_not_on_every_condition(monkeypa
 
     monkeypatch.delitem(sys.modules, "pycosat", raising=False)
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None)
-    lint._remember_the_missing_sat_solver()
+    lint_shortcuts._remember_the_missing_sat_solver()
     assert sys.modules["pycosat"] is None
     with pytest.raises(ImportError):
         import pycosat  # noqa: F401
@@ -1094,7 +1094,7 @@ def test_an_installed_sat_solver_is_left_alone(monkeypatch):
 
     monkeypatch.delitem(sys.modules, "pycosat", raising=False)
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: object())
-    lint._remember_the_missing_sat_solver()
+    lint_shortcuts._remember_the_missing_sat_solver()
     assert "pycosat" not in sys.modules
 
 

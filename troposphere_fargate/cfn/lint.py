@@ -5,7 +5,9 @@ call of :func:`lint_templates`, however many templates it checks, and only when 
 validates: generating templates with the library never imports cfn-lint. Linting the templates
 themselves is the rest (0.1 s for bucket.yaml, 2 s for service.yaml in its 38 regions). Where
 the machine has more than one CPU and can fork, the loaded linter is forked and the templates
-are linted side by side, each process taking the next one as soon as it is free.
+are linted side by side, each process taking the next one as soon as it is free. cfn-lint runs
+with the exact shortcuts of :mod:`.lint_shortcuts` (answers it would compute again, remembered or
+looked up): its own findings, sooner.
 
 Python's cyclic garbage collector is paused while cfn-lint loads and runs: it would otherwise
 walk cfn-lint's millions of freshly created schema objects again and again for nothing (a
@@ -17,7 +19,6 @@ from __future__ import annotations
 
 import functools
 import gc
-import importlib.util
 import json
 import os
 import sys
@@ -28,6 +29,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from ..errors import expect_texts
+from . import lint_shortcuts
 
 # Regions come from each template's own metadata (Metadata.cfn-lint.config.regions, stamped by
 # the build with every region the template claims), so the build, `check` and a plain
@@ -87,70 +89,6 @@ def _garbage_collection_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _remember_the_missing_sat_solver() -> None:
-    """sympy, which cfn-lint uses to reason about conditions, looks for the optional SAT solver
-    ``pycosat`` on every satisfiability check (``sympy.logic.inference.satisfiable``). Where it
-    is not installed, each look is a failed import: a search of every ``sys.path`` entry, 2,260
-    of them for 0.3.0's service.yaml, about 0.25 s. Python answers an import of a name recorded
-    as None in ``sys.modules`` with ImportError at once, so sympy falls back to its own dpll2
-    solver exactly as before, without the search."""
-    if "pycosat" not in sys.modules and importlib.util.find_spec("pycosat") is None:
-        sys.modules["pycosat"] = None  # type: ignore[assignment]
-
-
-def _remember_satisfiability() -> None:
-    """Answer cfn-lint's question "can these conditions hold together with these parameter
-    values?" once per template, instead of once per region.
-
-    When cfn-lint resolves a ``Ref`` or an ``Fn::If`` to check the values it can take, it asks
-    ``Conditions.satisfiable(conditions, parameter_values)`` for every combination, in every
-    region the template is linted in, and each answer is a fresh SAT problem for sympy: 7,806
-    questions for service.yaml in its 38 regions, about 4 s of a 7 s lint, with 76 distinct
-    answers. The answer depends only on the template's conditions and rules (fixed for one
-    ``Conditions`` object), on the conditions asked about, on whether any parameter value is
-    given at all, and on the values of the parameters those conditions compare (the others,
-    ``AWS::Region`` among them when no condition reads it, are read and ignored): that is the
-    key. Each template's cache lives on its own ``Conditions`` object. Findings are the same,
-    as tests/cfn/test_lint.py checks on templates whose findings depend on the answers.
-    """
-    from cfnlint.conditions._utils import get_hash
-    from cfnlint.conditions.conditions import Conditions
-
-    original = Conditions.satisfiable
-    if getattr(original, "remembers", False):
-        return
-
-    def satisfiable(
-        self: Any, conditions: dict[str, bool], parameter_values: dict[str, Any]
-    ) -> bool:
-        compared: dict[str, frozenset[str]] = self.__dict__.setdefault("_compared_refs", {})
-        relevant: set[str] = set()
-        for name in conditions:
-            if name not in compared:
-                condition = self._conditions.get(name)
-                equals = condition.equals if condition is not None else []
-                compared[name] = frozenset(p.hash for e in equals for p in e.parameters)
-            relevant |= compared[name]
-        key = (
-            tuple(sorted(conditions.items())),
-            bool(parameter_values),
-            tuple(
-                sorted(
-                    (name, repr(value))
-                    for name, value in parameter_values.items()
-                    if get_hash({"Ref": name}) in relevant
-                )
-            ),
-        )
-        answers: dict[Any, bool] = self.__dict__.setdefault("_answers", {})
-        if key not in answers:
-            answers[key] = original(self, conditions, parameter_values)  # may raise: not kept
-        return answers[key]
-
-    satisfiable.remembers = True  # type: ignore[attr-defined]
-    Conditions.satisfiable = satisfiable
-
-
 @functools.lru_cache(maxsize=8)
 def _linter(regions: tuple[str, ...] | None) -> tuple[Any, Any]:
     """cfn-lint's configuration and rules for these regions (None: each template's own), loaded
@@ -162,8 +100,7 @@ def _linter(regions: tuple[str, ...] | None) -> tuple[Any, Any]:
     0.4 s measured right after a build's lint, and so does the one at exit.
     """
     with _garbage_collection_paused():
-        _remember_the_missing_sat_solver()
-        _remember_satisfiability()
+        lint_shortcuts.before_loading()
         from cfnlint.config import ConfigMixIn
         from cfnlint.runner import Runner
 
@@ -175,6 +112,7 @@ def _linter(regions: tuple[str, ...] | None) -> tuple[Any, Any]:
         # that names none, is read from the environment at each use, not here.)
         config.file_args = {}
         rules = Runner(config).rules
+        lint_shortcuts.after_loading(rules)
         gc.freeze()
     return config, rules
 
@@ -582,8 +520,8 @@ def _schema_cache_dir() -> Path:
 def _linter_fingerprint() -> str:
     """cfn-lint's version and the dates of both schema sets it may read (the bundled one and
     the one ``cfn-lint --update-specs`` downloads), without importing cfn-lint; and a digest of
-    this module, whose own checks and answers are part of each verdict (a checkout's edit of
-    them, which no version number says, is a new linter too)."""
+    this module and of lint_shortcuts, whose own checks, answers and shortcuts are part of each
+    verdict (a checkout's edit of them, which no version number says, is a new linter too)."""
     import hashlib
     from importlib import metadata, util
 
@@ -598,8 +536,11 @@ def _linter_fingerprint() -> str:
             dates.append((folder / "version.json").read_text(encoding="utf-8").strip())
         except OSError:
             dates.append("-")
-    wrapper = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
-    return f"cfn-lint {metadata.version('cfn-lint')} schemas {' | '.join(dates)} {wrapper}"
+    wrapper = hashlib.sha256()
+    for module in (__file__, lint_shortcuts.__file__):
+        wrapper.update(Path(module).read_bytes())
+    digest = wrapper.hexdigest()[:16]
+    return f"cfn-lint {metadata.version('cfn-lint')} schemas {' | '.join(dates)} {digest}"
 
 
 def _verdict_key(filename: str, text: str, regions: Sequence[str] | None, fingerprint: str) -> str:
