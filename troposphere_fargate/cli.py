@@ -281,6 +281,12 @@ def _add_check(commands: Any) -> None:
     check.add_argument(
         "--verbose", "-v", action="store_true", help="list every violation and suppression"
     )
+    check.add_argument(
+        "--no-lint-cache",
+        action="store_true",
+        help="run cfn-lint on every template, even one whose exact text it (same version, "
+        "checks and regions) already judged in a build or check; the other gates always run",
+    )
 
 
 def _add_validate(commands: Any) -> None:
@@ -933,7 +939,9 @@ def _check(args: argparse.Namespace) -> int:
     paths = template_paths(args.templates or [__version__], args.templates_root)
     for inner in folders_inside(args.templates or [__version__], args.templates_root):
         _note(f"not checked: {inner}/, a folder inside (name it to check its templates)")
-    report = check_templates(paths, fetch=not args.no_fetch, progress=_note)
+    report = check_templates(
+        paths, fetch=not args.no_fetch, progress=_note, lint_cache=not args.no_lint_cache
+    )
     header, rows = report.header(), report.rows()
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:

@@ -169,3 +169,60 @@ def test_a_name_of_neither_a_file_nor_a_folder_is_said(tmp_path):
         checks.CheckError, match=f"^{re.escape(str(fifo))}: neither a template file nor a folder$"
     ):
         checks.template_paths([str(fifo)], tmp_path / "templates")
+
+
+def test_check_reuses_the_verdict_cfn_lint_gave_on_the_same_text_unless_told_not_to(
+    tmp_path, fake_tools, monkeypatch
+):
+    """A build (lint_templates_cached, as build runs it) keeps cfn-lint's verdict on each
+    template's exact text; check on the same text takes that verdict instead of linting again,
+    keeps its own for the next run, and lints again when the text changed or with
+    lint_cache=False. The other gates run every time (the fakes answer each run)."""
+    from troposphere_fargate.cfn import lint
+
+    monkeypatch.setenv("TROPOSPHERE_FARGATE_CACHE", str(tmp_path / "cache"))
+    template = tmp_path / "t.yaml"
+    template.write_text(TEMPLATE)
+    built, linted = lint.lint_templates_cached({"t.yaml": TEMPLATE})
+    assert [(f.filename, f.rule) for f in built] == [("t.yaml", "W2001")] and linted == ["t.yaml"]
+
+    real = lint.lint_templates
+    asked: list[list[str]] = []
+
+    def counted(templates, *args, **kwargs):
+        asked.append(sorted(templates))
+        return real(templates, *args, **kwargs)
+
+    monkeypatch.setattr(lint, "lint_templates", counted)
+    monkeypatch.setattr(checks, "lint_templates", counted)
+    report = checks.check_templates([template], fetch=False)
+    assert report.lint == built and asked == []  # the build's verdict
+    assert sorted(report.violations) == [checks.CHECKOV, checks.CONTROL_TOWER, checks.OWN_RULES]
+
+    assert checks.check_templates([template], fetch=False, lint_cache=False).lint == built
+    assert asked == [["t.yaml"]]
+
+    template.write_text(TEMPLATE.replace("  Unused:", "  Other:"))
+    (finding,) = checks.check_templates([template], fetch=False).lint
+    assert (finding.rule, "Other" in finding.message) == ("W2001", True)
+    assert asked == [["t.yaml"], ["t.yaml"]]
+    (kept,) = checks.check_templates([template], fetch=False).lint  # kept by check itself
+    assert kept == finding and len(asked) == 2
+
+
+def test_check_no_lint_cache_is_passed_on(tmp_path, monkeypatch):
+    from troposphere_fargate import cli
+
+    seen: dict[str, object] = {}
+
+    def check_templates(paths, **kwargs):
+        seen.update(kwargs)
+        raise checks.CheckError("stop here")
+
+    monkeypatch.setattr(checks, "check_templates", check_templates)
+    template = tmp_path / "t.yaml"
+    template.write_text(TEMPLATE)
+    assert cli.main(["check", str(template)]) != 0
+    assert seen["lint_cache"] is True
+    assert cli.main(["check", "--no-lint-cache", str(template)]) != 0
+    assert seen["lint_cache"] is False

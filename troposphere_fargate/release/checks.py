@@ -31,7 +31,7 @@ from ..cfn.guard import (
     start_guard,
 )
 from ..cfn.guard_rules import applicable_rules, rule_files
-from ..cfn.lint import Finding, lint_templates
+from ..cfn.lint import Finding, lint_templates, lint_templates_cached
 from ..cfn.yaml import PROCESSED_TEMPLATE, is_json, read_templates, transformed_by
 
 YAML11 = "yaml 1.1"
@@ -132,9 +132,18 @@ def template_paths(names: Sequence[str], templates_root: Path) -> list[Path]:
 
 
 def check_templates(
-    paths: Sequence[Path], *, fetch: bool = True, progress: Callable[[str], None] | None = None
+    paths: Sequence[Path],
+    *,
+    fetch: bool = True,
+    progress: Callable[[str], None] | None = None,
+    lint_cache: bool = True,
 ) -> CheckReport:
     """Run every gate on ``paths``.
+
+    cfn-lint's verdict on a template whose exact text it already judged (by ``build``, or an
+    earlier ``check``, with the same cfn-lint, checks and regions) is reused, unless
+    ``lint_cache`` is false (:func:`~troposphere_fargate.cfn.lint.lint_templates_cached`); the
+    other gates always run.
 
     cfn-guard and the Control Tower rules are fetched from PyPI into the user's cache when no
     copy is found and ``fetch`` is true (``progress`` hears about it); checkov runs when
@@ -209,7 +218,7 @@ def check_templates(
         )
         own_rules = running.enter_context(start_guard(POLICY_DIR, copies, guard))
         scan = None if checkov is None else running.enter_context(start_checkov(copies, checkov))
-        lint = lint_templates(texts)
+        lint = lint_templates_cached(texts)[0] if lint_cache else lint_templates(texts)
         lines = {path: resource_lines(path) for path in paths}  # once for both guard runs
         try:
             violations = {
