@@ -60,14 +60,15 @@ def test_findings_that_depend_on_conditions_are_the_commands():
 def test_findings_through_every_lint_shortcut_are_the_commands():
     expected = command_findings(KEYWORD_RULES)
     assert [(rule, line) for _, line, _, rule, _ in expected] == [
-        ("E3048", 24),  # run by E1101 for the task's properties: the keyword table
-        ("E3012", 30),
-        ("E3030", 33),
-        ("E3030", 38),
-        ("W1028", 38),  # an Fn::If branch no stack can take: the clauses' answers
-        ("E3034", 42),
-        ("W1028", 42),
-        ("W1001", 46),
+        ("E3048", 25),  # run by E1101 for the task's properties: the keyword table
+        ("E3012", 31),
+        ("E3030", 34),
+        ("E3030", 39),
+        ("W1028", 39),  # an Fn::If branch no stack can take: the clauses' answers
+        ("E3034", 43),
+        ("W1028", 43),
+        ("W1001", 47),
+        ("E6101", 53),  # Group has no Shape; TargetGroupName, line 50, goes through the table
     ]
     assert build_findings(KEYWORD_RULES) == expected
 
@@ -86,6 +87,7 @@ def test_every_lint_shortcut_is_in_place_with_the_pinned_cfn_lint():
         "cnf answers": True,
         "dataclass fields": True,
         "keywords": True,
+        "valid getatts": True,
     }
 
 
@@ -202,6 +204,28 @@ def test_the_fields_of_a_class_are_remembered_and_an_instance_still_has_its_own(
     assert [f.name for f in fields(Point(1))] == ["x", "y"]
     with pytest.raises(TypeError):
         fields(1)
+
+
+def test_a_templates_valid_getatts_are_built_once_for_its_context_and_regions():
+    from cfnlint.decode.decode import decode_str
+    from cfnlint.template.template import Template
+
+    from troposphere_fargate.cfn.lint import _linter
+
+    _linter(None)
+    assert Template.get_valid_getatts.remembers
+    decoded, _ = decode_str(KEYWORD_RULES.read_text())
+    template = Template("t.yaml", decoded, ["us-east-1", "cn-north-1"])
+    table = template.get_valid_getatts()
+    assert template.get_valid_getatts() is table
+    assert table.match("cn-north-1", "Group.TargetGroupName") == "/properties/TargetGroupName"
+    template.regions = ["us-east-1", "eu-west-1"]
+    other = template.get_valid_getatts()
+    assert other is not table
+    assert other.match("eu-west-1", "Group.TargetGroupName") == "/properties/TargetGroupName"
+    template.context = template.context.evolve(resources={})
+    with pytest.raises(ValueError):
+        template.get_valid_getatts().match("eu-west-1", "Group.TargetGroupName")
 
 
 def test_a_shipped_template_with_conditions_is_clean_both_ways():
