@@ -106,6 +106,16 @@ def test_a_keyword_rule_of_other_code_keeps_its_own():
     assert "cfnLint" not in vars(rule)
 
 
+def test_a_function_without_source_has_no_digest_and_so_no_shortcut():
+    from troposphere_fargate.cfn.lint_shortcuts import source_digest
+
+    compiled = compile("def cfnLint(self): pass", "<no file>", "exec")
+    namespace: dict[str, object] = {}
+    exec(compiled, namespace)  # as a .pyc-only install: no source file to read
+    assert source_digest(namespace["cfnLint"]) == ""
+    assert source_digest(len) == ""  # a builtin has no source either
+
+
 def test_the_keyword_table_runs_what_the_walk_runs_in_its_order():
     """Rules that check the same keyword, a rule that lists it twice, a disabled (None) child
     and one without an id: the table runs the same rules, as often and in the same order, as

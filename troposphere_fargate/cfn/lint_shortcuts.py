@@ -88,11 +88,16 @@ def _sat_solver_settled() -> bool:
 
 
 def source_digest(function: Any) -> str:
-    """sha256 of a function's source text, as :mod:`inspect` reads it from its file."""
+    """sha256 of a function's source text, as :mod:`inspect` reads it from its file; "" when
+    there is no source to read (an install of compiled files only): no shortcut then."""
     import hashlib
     import inspect  # here: 14 ms to import, and only a lint needs it
 
-    return hashlib.sha256(inspect.getsource(function).encode("utf-8")).hexdigest()
+    try:
+        source = inspect.getsource(function)
+    except (OSError, TypeError):
+        return ""
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()
 
 
 def _remember_the_missing_sat_solver() -> None:
