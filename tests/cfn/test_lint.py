@@ -3,6 +3,7 @@ build's shortcuts (troposphere_fargate.cfn.lint_shortcuts, forked workers) on.""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -73,6 +74,17 @@ def test_findings_through_every_lint_shortcut_are_the_commands():
     assert build_findings(KEYWORD_RULES) == expected
 
 
+def test_answers_about_conditions_follow_the_order_the_values_come_in():
+    path = HERE / "equals_of_two_refs.yaml"
+    expected = command_findings(path)
+    assert [(rule, line) for _, line, _, rule, _ in expected] == [
+        ("E1020", 16),
+        ("E1017", 25),
+        ("E1020", 31),  # the second time, in the other order
+    ]
+    assert build_findings(path) == expected
+
+
 def test_every_lint_shortcut_is_in_place_with_the_pinned_cfn_lint():
     """A cfn-lint release that changes a function a shortcut replaces turns that shortcut off
     (its digest no longer matches); this fails until it is checked against the new code and its
@@ -85,10 +97,37 @@ def test_every_lint_shortcut_is_in_place_with_the_pinned_cfn_lint():
         "missing SAT solver": True,
         "satisfiability": True,
         "cnf answers": True,
-        "dataclass fields": True,
         "keywords": True,
         "valid getatts": True,
     }
+
+
+def test_a_cfn_lint_whose_functions_changed_runs_its_own_code_with_the_same_findings():
+    """Every digest made to differ, as after a cfn-lint release that changed each function:
+    no shortcut is applied (but the missing SAT solver's, which replaces no function), and the
+    findings are the command's."""
+    script = f"""
+import json
+from troposphere_fargate.cfn import lint, lint_shortcuts as s
+s.CFN_LINT_KEYWORDS_SOURCE = s.SATISFIABLE_SOURCE = s.VALID_GETATTS_SOURCE = "changed"
+s.CNF_CALLERS_SOURCE = ("changed", "changed")
+_, rules = lint._linter(None)
+found = lint.lint_templates({{"keyword_rules.yaml": open({str(KEYWORD_RULES)!r}).read()}}, jobs=1)
+print(json.dumps([s.applied(rules), [[f.filename, f.line, f.column, f.rule, f.message]
+    for f in found]]))
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    applied, found = json.loads(result.stdout)
+    assert applied == {
+        "missing SAT solver": True,
+        "satisfiability": False,
+        "cnf answers": False,
+        "keywords": False,
+        "valid getatts": False,
+    }
+    assert sorted(map(tuple, found)) == command_findings(KEYWORD_RULES)
 
 
 def test_a_keyword_rule_of_other_code_keeps_its_own():
@@ -193,27 +232,6 @@ def test_clauses_answered_once_are_the_same_answer_and_other_questions_go_to_sym
     assert satisfiable(clauses(a, Not(a))) is False
     models = satisfiable(clauses(a), all_models=True)  # anything else: sympy's own
     assert list(models) == [{a: True}]
-
-
-def test_the_fields_of_a_class_are_remembered_and_an_instance_still_has_its_own():
-    import dataclasses
-    import importlib
-
-    from troposphere_fargate.cfn.lint import _linter
-
-    _linter(None)
-    fields = importlib.import_module("cfnlint.context.context").fields
-    assert fields.remembers
-
-    @dataclasses.dataclass
-    class Point:
-        x: int
-        y: int = 0
-
-    assert fields(Point) == dataclasses.fields(Point) and fields(Point) is fields(Point)
-    assert [f.name for f in fields(Point(1))] == ["x", "y"]
-    with pytest.raises(TypeError):
-        fields(1)
 
 
 def test_a_templates_valid_getatts_are_built_once_for_its_context_and_regions():

@@ -6,21 +6,21 @@ a finding, its message and its order are cfn-lint's own, which tests/cfn/test_li
 against the ``cfn-lint`` command (a separate process, without any of them) on templates whose
 findings go through every shortcut.
 
-Two of them replace one function of cfn-lint's with an equivalent one. Each is applied only
-when the function it replaces is, line for line, the one it was written against (a digest of
-its source), so a cfn-lint release that changes that function gets its own code, and
-tests/cfn/test_lint.py fails on the pinned version until the shortcut is checked again.
+Each shortcut that replaces or remembers a cfn-lint function is applied only when that
+function (for the cnf answers, the functions that read them) is, line for line, the one it was
+written against (a digest of its source), so a cfn-lint release that changes one gets its own
+code, and tests/cfn/test_lint.py fails on the pinned version until the shortcut is checked
+again. (setup.cfg admits any cfn-lint 1.x; constraints.txt pins the one checked.)
 
 Measured on service.yaml (38 regions, cfn-lint 1.58, the slow machine of 2026-12-07), fresh
-processes alternated with the commit before the keywords, cnf answers and dataclass fields:
-5.7 s of lint before, 4.5 s after (medians of 6); the valid GetAtts, later, about 0.2 s more.
-docs/performance.md has the rest.
+processes alternated with the commit before the keyword table and the cnf answers (and a
+remembering of dataclass fields, since dropped: cfn-lint makes a Validator class per
+``extend()``, and the cache kept every one): 5.7 s of lint before, 4.5 s after (medians of 6);
+the valid GetAtts, later, about 0.2 s more. docs/performance.md has the rest.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import functools
 import importlib
 import importlib.util
 import sys
@@ -30,17 +30,20 @@ from typing import Any
 # the function _index_cfn_lint_keywords replaces.
 CFN_LINT_KEYWORDS_SOURCE = "23947c8987cd5a17a598e63b579c6826d57ec83fbad47c0f21953fe5c39dcb63"
 
+# sha256 of the source of cfnlint.conditions.conditions.Conditions.satisfiable (cfn-lint
+# 1.58.0), whose answers _remember_satisfiability keeps.
+SATISFIABLE_SOURCE = "58bf2836e144dffc39c6ea8f3f93e8a7c7197f03134a6a9035f6d484cadd8235"
+
+# sha256 of the sources of cfnlint.context.conditions._conditions.Conditions.evolve and
+# .is_reachable (cfn-lint 1.58.0), the callers whose sympy answers _remember_cnf_answers keeps.
+CNF_CALLERS_SOURCE = (
+    "ecea991996ba1d2304228ee5ec5fa2840c6cf82d4f2bab57210b0671809cdd9c",
+    "74199eb6ea7af65b5502908fb56b4064977728f021cfbbbbab7f1c4af6ae7d1d",
+)
+
 # sha256 of the source of cfnlint.template.template.Template.get_valid_getatts (cfn-lint 1.58.0),
 # the function _remember_valid_getatts wraps.
 VALID_GETATTS_SOURCE = "cda8f0a10040d13e5bec60f54aa83e18313f4ac4a673c898d5a300dc823f6aa8"
-
-# The modules that call dataclasses.fields(SomeClass) on each evolve() of a context, validator
-# or function filter: 136,000 calls for service.yaml, each building the same tuple again.
-_FIELDS_CALLERS = (
-    "cfnlint.context.context",
-    "cfnlint.jsonschema.validators",
-    "cfnlint.jsonschema._filter",
-)
 
 # How many cnf answers to keep per process: service.yaml asks 657 questions, 347 of them
 # different; a process that lints template after template must not grow without end.
@@ -52,7 +55,6 @@ def before_loading() -> None:
     _remember_the_missing_sat_solver()
     _remember_satisfiability()
     _remember_cnf_answers()
-    _remember_dataclass_fields()
     _remember_valid_getatts()
 
 
@@ -73,10 +75,6 @@ def applied(rules: Any) -> dict[str, bool]:
         "missing SAT solver": _sat_solver_settled(),
         "satisfiability": getattr(Conditions.satisfiable, "remembers", False),
         "cnf answers": getattr(conditions.satisfiable, "remembers", False),
-        "dataclass fields": all(
-            getattr(importlib.import_module(name).fields, "remembers", False)
-            for name in _FIELDS_CALLERS
-        ),
         "keywords": keywords is not None and "cfnLint" in vars(keywords),
         "valid getatts": getattr(Template.get_valid_getatts, "remembers", False),
     }
@@ -123,8 +121,10 @@ def _remember_satisfiability() -> None:
     ``Conditions`` object), on the conditions asked about, on whether any parameter value is
     given at all, and on the values of the parameters those conditions compare (the others,
     ``AWS::Region`` among them when no condition reads it, are read and ignored): that is the
-    key. Each template's cache lives on its own ``Conditions`` object. Findings are the same,
-    as tests/cfn/test_lint.py checks on templates whose findings depend on the answers.
+    key, with the values in the order given (the function keeps the last of two parameters an
+    ``Fn::Equals`` compares; a review found a finding lost when the key sorted them). Each
+    template's cache lives on its own ``Conditions`` object. Findings are the same, as
+    tests/cfn/test_lint.py checks on templates whose findings depend on the answers.
     """
     from cfnlint.conditions._utils import get_hash
     from cfnlint.conditions.conditions import Conditions
@@ -132,6 +132,8 @@ def _remember_satisfiability() -> None:
     original = Conditions.satisfiable
     if getattr(original, "remembers", False):
         return
+    if source_digest(original) != SATISFIABLE_SOURCE:
+        return  # not the function this was written against: cfn-lint's own runs
 
     def satisfiable(
         self: Any, conditions: dict[str, bool], parameter_values: dict[str, Any]
@@ -147,12 +149,12 @@ def _remember_satisfiability() -> None:
         key = (
             tuple(sorted(conditions.items())),
             bool(parameter_values),
+            # In the caller's order: for an Equals of two Refs, the last one given counts. With
+            # the type: a list and cfn-lint's list_node print alike and fail differently.
             tuple(
-                sorted(
-                    (name, repr(value))
-                    for name, value in parameter_values.items()
-                    if get_hash({"Ref": name}) in relevant
-                )
+                (name, type(value), repr(value))
+                for name, value in parameter_values.items()
+                if get_hash({"Ref": name}) in relevant
             ),
         )
         answers: dict[Any, bool] = self.__dict__.setdefault("_answers", {})
@@ -175,12 +177,17 @@ def _remember_cnf_answers() -> None:
     the clauses and on which symbol each literal stands for, so both are the key, in the order
     they were written (the same clauses in another order are merely asked again). A call with
     any other argument than the clauses goes to sympy untouched. The answer kept is the object
-    sympy returned; cfn-lint only tests whether it is true.
+    sympy returned. Its two callers only test whether it is true (a model found for clauses
+    whose literals were written in another order may differ, and is as true), so it applies
+    only while their source is the one read.
     """
     module = importlib.import_module("cfnlint.context.conditions._conditions")
     original = module.satisfiable
     if getattr(original, "remembers", False):
         return
+    callers = (module.Conditions.evolve, module.Conditions.is_reachable)
+    if tuple(map(source_digest, callers)) != CNF_CALLERS_SOURCE:
+        return  # callers that may read more of the answer than whether it is true
     answers: dict[Any, Any] = {}
     # Each clause kept once: the questions about one template share most of their clauses
     # (about 150 for service.yaml), so the kept keys hold references, not copies.
@@ -203,29 +210,6 @@ def _remember_cnf_answers() -> None:
 
     satisfiable.remembers = True  # type: ignore[attr-defined]
     module.satisfiable = satisfiable  # type: ignore[attr-defined]
-
-
-def _remember_dataclass_fields() -> None:
-    """``dataclasses.fields`` of a class, computed once per class.
-
-    cfn-lint's ``evolve`` methods copy a frozen dataclass field by field and ask
-    ``dataclasses.fields`` for the class's fields each time (136,000 times for service.yaml),
-    which rebuilds the same tuple from the class's ``__dataclass_fields__``, set once when the
-    class was made. A class's answer is kept; an instance's is computed as before.
-    """
-    fields = dataclasses.fields
-    per_class = functools.lru_cache(maxsize=None)(fields)
-
-    def remembered(class_or_instance: Any) -> tuple[dataclasses.Field[Any], ...]:
-        if isinstance(class_or_instance, type):
-            return per_class(class_or_instance)
-        return fields(class_or_instance)
-
-    remembered.remembers = True  # type: ignore[attr-defined]
-    for name in _FIELDS_CALLERS:
-        module = importlib.import_module(name)
-        if getattr(module, "fields", None) is fields:
-            module.fields = remembered  # type: ignore[attr-defined]
 
 
 def _remember_valid_getatts() -> None:
