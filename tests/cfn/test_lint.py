@@ -342,3 +342,97 @@ def test_jobs_is_a_whole_number_of_processes_at_least_one():
 def test_a_template_that_is_not_yaml_is_a_finding_not_a_pass():
     (finding,) = lint_templates({"bad.yaml": "Resources: [\n"}, jobs=1)
     assert (finding.filename, finding.rule) == ("bad.yaml", "E0000"), finding
+
+
+@pytest.mark.parametrize(
+    ("resources", "local"),
+    [
+        (
+            {"S": {"Type": "AWS::CloudFormation::Stack", "Properties": {"TemplateURL": "c.yaml"}}},
+            True,
+        ),
+        (
+            {
+                "S": {
+                    "Type": "AWS::CloudFormation::Stack",
+                    "Properties": {"TemplateURL": "../c.yaml"},
+                }
+            },
+            True,
+        ),
+        (
+            {"A": {"Type": "AWS::Serverless::Application", "Properties": {"Location": "app.yaml"}}},
+            True,
+        ),
+        (
+            {
+                "S": {
+                    "Type": "AWS::CloudFormation::Stack",
+                    "Properties": {"TemplateURL": "https://b.s3.amazonaws.com/c.yaml"},
+                }
+            },
+            False,
+        ),
+        (
+            {
+                "S": {
+                    "Type": "AWS::CloudFormation::Stack",
+                    "Properties": {"TemplateURL": "s3://b/c.yaml"},
+                }
+            },
+            False,
+        ),
+        (
+            {
+                "S": {
+                    "Type": "AWS::CloudFormation::Stack",
+                    "Properties": {"TemplateURL": "/abs/c.yaml"},
+                }
+            },
+            False,
+        ),
+        (
+            {
+                "S": {
+                    "Type": "AWS::CloudFormation::Stack",
+                    "Properties": {"TemplateURL": {"Fn::Sub": "c.yaml"}},
+                }
+            },
+            False,
+        ),
+        (
+            {
+                "A": {
+                    "Type": "AWS::Serverless::Application",
+                    "Properties": {"Location": {"ApplicationId": "x"}},
+                }
+            },
+            False,
+        ),
+        ({"Q": {"Type": "AWS::SQS::Queue", "Properties": {"TemplateURL": "c.yaml"}}}, False),
+        (
+            {
+                "S": {
+                    "Type": "AWS::CloudFormation::Stack",
+                    "Properties": {"TemplateURL": "/abs.yaml"},
+                },
+                "T": {
+                    "Type": "AWS::CloudFormation::Stack",
+                    "Properties": {"TemplateURL": "t.yaml"},
+                },
+            },
+            True,  # the second one
+        ),
+        ({"S": ["not", "a", "resource"]}, False),
+        ([], False),
+    ],
+)
+def test_a_template_names_a_local_template_as_cfn_lint_reads_one(resources, local):
+    from troposphere_fargate.cfn.lint import names_local_templates
+
+    assert names_local_templates({"Resources": resources}) is local
+
+
+def test_paths_name_only_templates_given():
+    with pytest.raises(ValueError, match=r"paths names templates not given to lint: b\.yaml"):
+        lint_templates({"a.yaml": "Resources: {}\n"}, paths={"b.yaml": "b.yaml"})

@@ -226,3 +226,63 @@ def test_check_no_lint_cache_is_passed_on(tmp_path, monkeypatch):
     assert seen["lint_cache"] is True
     assert cli.main(["check", "--no-lint-cache", str(template)]) != 0
     assert seen["lint_cache"] is False
+
+
+PARENT = """Resources:
+  Stack:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: child.yaml
+      Parameters:
+        Other: x
+Outputs:
+  A:
+    Value: !GetAtt Stack.Outputs.Foo
+  B:
+    Value: !GetAtt Stack.Outputs.Bar
+"""
+
+CHILD = """Parameters:
+  Name:
+    Type: String
+Resources:
+  Topic:
+    Type: AWS::SNS::Topic
+    Properties:
+      TopicName: !Ref Name
+Outputs:
+  Foo:
+    Value: !Ref Topic
+"""
+
+
+def test_check_lints_a_parent_with_its_local_nested_template_as_the_command_does(
+    tmp_path, fake_tools, monkeypatch
+):
+    """cfn-lint reads a nested stack's template named by a relative TemplateURL when it is
+    given the parent's file (rules E3043 and E6101 in the `cfn-lint` command): check gives it
+    the file, and never keeps or takes that verdict by the parent's text alone, which does not
+    say what the child holds. (Inside the current folder only: cfn-lint reads no other.)"""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TROPOSPHERE_FARGATE_CACHE", str(tmp_path / "cache"))
+    parent, child = tmp_path / "parent.yaml", tmp_path / "child.yaml"
+    parent.write_text(PARENT)
+    child.write_text(CHILD)
+
+    def parent_findings() -> list[tuple[int, str]]:
+        report = checks.check_templates([parent, child], fetch=False)
+        return [(f.line, f.rule) for f in report.lint if f.filename == "parent.yaml"]
+
+    assert parent_findings() == [  # the `cfn-lint` command's, read
+        (2, "I3011"),
+        (2, "I3011"),
+        (5, "W3002"),
+        (6, "E3043"),  # Name is not given
+        (7, "E3043"),  # Other is not the child's
+        (12, "E6101"),  # the child has no output Bar
+    ]
+    child.write_text(
+        CHILD.replace("  Name:\n", "  Other:\n").replace("!Ref Name", "!Ref Other")
+        + "  Bar:\n    Value: !Ref Topic\n"
+    )
+    assert parent_findings() == [(2, "I3011"), (2, "I3011"), (5, "W3002")]

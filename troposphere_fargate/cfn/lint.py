@@ -132,6 +132,8 @@ def lint_templates(
     templates: Mapping[str, str],
     regions: Iterable[str] | None = None,
     jobs: int | None = None,
+    *,
+    paths: Mapping[str, Path | str] | None = None,
 ) -> list[Finding]:
     """Lint rendered templates (file name -> YAML text); return every finding, sorted.
 
@@ -140,8 +142,16 @@ def lint_templates(
     number of processes (default: the CPUs this process may use). cfn-lint stays loaded for the
     next call; the first call with given ``regions`` moves every object alive at that point out
     of the cyclic garbage collector's reach (``gc.freeze``), later calls add nothing to it.
+
+    ``paths`` names the file a template's text was read from (by file name): cfn-lint is then
+    given that file, as the ``cfn-lint`` command is, and reads what it reads beside a template
+    (a nested stack's local ``TemplateURL``: the parameters it takes and the outputs it has)
+    and the file's size. Without it, cfn-lint sees the text alone.
     """
     _check_arguments(templates, jobs)
+    strays = sorted(set(paths or {}) - set(templates))
+    if strays:
+        raise ValueError(f"paths names templates not given to lint: {', '.join(strays)}")
     chosen = None if regions is None else (regions,) if isinstance(regions, str) else tuple(regions)
     if chosen is not None:
         from cfnlint.helpers import REGIONS
@@ -150,7 +160,8 @@ def lint_templates(
         if unknown:  # cfn-lint would raise it in every forked copy, as a traceback
             raise LintError(f"cfn-lint knows no region {', '.join(unknown)}")
     config, rules = _linter(chosen)
-    items = sorted(templates.items())
+    files = {} if paths is None else {name: str(path) for name, path in paths.items()}
+    items = sorted((name, text, files.get(name)) for name, text in templates.items())
     jobs = min(jobs or available_cpus(), len(items))
     with _garbage_collection_paused():
         if jobs > 1 and hasattr(os, "fork"):
@@ -328,12 +339,48 @@ class StartedLinter:
         self.close()
 
 
-def _lint(items: Sequence[tuple[str, str]], config: Any, rules: Any) -> list[Finding]:
+# Where cfn-lint reads another file, given a template's path: a nested stack's template
+# (TemplateURL), a SAM application's (Location), when it is a relative path (cfnlint.context's
+# _nested_stack_get_atts, rules E3043 NestedStackParameters).
+_LOCAL_TEMPLATE_KEYS = {
+    "AWS::CloudFormation::Stack": "TemplateURL",
+    "AWS::Serverless::Application": "Location",
+}
+
+
+def names_local_templates(template: Mapping[str, Any]) -> bool:
+    """Whether ``template`` names another template by a relative path, which cfn-lint reads
+    (its parameters and outputs) when it is given the template's file: its verdict then
+    depends on more than the template's text."""
+    resources = template.get("Resources")
+    if not isinstance(resources, Mapping):
+        return False
+    for resource in resources.values():
+        if not isinstance(resource, Mapping):
+            continue
+        key = _LOCAL_TEMPLATE_KEYS.get(str(resource.get("Type")))
+        properties = resource.get("Properties")
+        if key and isinstance(properties, Mapping):
+            where = properties.get(key)
+            if (
+                isinstance(where, str)
+                and not where.startswith(("http://", "https://", "s3://"))
+                and not os.path.isabs(where)
+            ):
+                return True
+    return False
+
+
+# What is linted: a template's file name, its text, and the file it was read from (or None).
+_Item = tuple[str, str, "str | None"]
+
+
+def _lint(items: Sequence[_Item], config: Any, rules: Any) -> list[Finding]:
     from cfnlint.decode.decode import decode_str
-    from cfnlint.runner import run_template_by_data
+    from cfnlint.runner import run_template_by_data, run_template_by_file_path
 
     findings: list[Finding] = []
-    for filename, text in items:
+    for filename, text, path in items:
         decoded, errors = decode_str(text)
         unreadable = _unreadable_config(decoded) if isinstance(decoded, dict) else None
         if unreadable is not None:
@@ -345,7 +392,12 @@ def _lint(items: Sequence[tuple[str, str]], config: Any, rules: Any) -> list[Fin
             line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
             findings.append(Finding(filename, line, column, "E0000", message))
             continue
-        matches = errors or (list(run_template_by_data(decoded, config, rules)) if decoded else [])
+        if errors or not decoded:
+            matches = errors
+        elif path is not None:  # cfn-lint reads the file (the text read from it) itself
+            matches = list(run_template_by_file_path(path, config, rules, False))
+        else:
+            matches = list(run_template_by_data(decoded, config, rules))
         findings.extend(
             Finding(filename, m.linenumber, m.columnnumber, m.rule.id, m.message) for m in matches
         )
@@ -400,9 +452,7 @@ def _unreadable_config(template: dict[str, Any]) -> tuple[Any, str] | None:
 _TASK_BYTES = 2  # a template's index in the task pipe; one os.write each, atomic (PIPE_BUF)
 
 
-def _lint_forked(
-    items: Sequence[tuple[str, str]], jobs: int, config: Any, rules: Any
-) -> list[Finding]:
+def _lint_forked(items: Sequence[_Item], jobs: int, config: Any, rules: Any) -> list[Finding]:
     """Lint in ``jobs`` forked copies of this process, each taking the next template from a
     shared queue as soon as it is free, largest first; this process only hands out the work
     and gathers the findings.
@@ -473,9 +523,7 @@ def _lint_forked(
     return findings
 
 
-def _lint_taken(
-    tasks: int, items: Sequence[tuple[str, str]], config: Any, rules: Any
-) -> list[Finding]:
+def _lint_taken(tasks: int, items: Sequence[_Item], config: Any, rules: Any) -> list[Finding]:
     """Lint templates taken from the task pipe until it is empty and closed."""
     findings: list[Finding] = []
     while record := os.read(tasks, _TASK_BYTES):

@@ -31,7 +31,7 @@ from ..cfn.guard import (
     start_guard,
 )
 from ..cfn.guard_rules import applicable_rules, rule_files
-from ..cfn.lint import Finding, lint_templates, lint_templates_cached
+from ..cfn.lint import Finding, lint_templates, lint_templates_cached, names_local_templates
 from ..cfn.yaml import PROCESSED_TEMPLATE, is_json, read_templates, transformed_by
 
 YAML11 = "yaml 1.1"
@@ -218,7 +218,9 @@ def check_templates(
         )
         own_rules = running.enter_context(start_guard(POLICY_DIR, copies, guard))
         scan = None if checkov is None else running.enter_context(start_checkov(copies, checkov))
-        lint = lint_templates_cached(texts)[0] if lint_cache else lint_templates(texts)
+        lint = _lint(
+            texts, {p.name: p for p in paths if names_local_templates(read[p])}, lint_cache
+        )
         lines = {path: resource_lines(path) for path in paths}  # once for both guard runs
         try:
             violations = {
@@ -233,6 +235,20 @@ def check_templates(
             raise CheckError(str(exc).splitlines()[0]) from None
     not_run = {} if checkov is not None else {CHECKOV: no_checkov()}
     return CheckReport(paths, lint, violations, not_run, misread, transformed)
+
+
+def _lint(texts: dict[str, str], beside: dict[str, Path], cache: bool) -> list[Finding]:
+    """cfn-lint's findings on ``texts``. A template that names another by a relative path
+    (``beside``) is linted as its file, as the ``cfn-lint`` command lints it, so that cfn-lint
+    reads the nested template's parameters and outputs; its verdict depends on that file too,
+    so it is never taken from, nor kept in, the verdicts kept by text."""
+    alone = {name: text for name, text in texts.items() if name not in beside}
+    found: list[Finding] = []
+    if alone:
+        found += lint_templates_cached(alone)[0] if cache else lint_templates(alone)
+    if beside:
+        found += lint_templates({name: texts[name] for name in beside}, paths=beside)
+    return sorted(found)
 
 
 def transformed_line(name: str, transforms: Sequence[str]) -> str:
