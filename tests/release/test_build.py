@@ -398,7 +398,7 @@ def test_a_failing_lint_worker_is_an_error_not_a_pass(monkeypatch):
     real = lint._lint
 
     def explode(items, config, rules):
-        if [name for name, _ in items] == ["small.yaml"]:
+        if [name for name, *_ in items] == ["small.yaml"]:
             raise RuntimeError("worker blew up")
         return real(items, config, rules)
 
@@ -431,7 +431,7 @@ def test_the_process_with_the_slow_template_takes_nothing_else(monkeypatch):
     from troposphere_fargate.cfn import lint
 
     def where(items, config, rules):  # "lint" by saying which process did it
-        ((name, _),) = items
+        ((name, *_),) = items
         if name == "slow.yaml":
             time.sleep(1.0)
         return [lint.Finding(name, os.getpid(), 0, "X", "")]
@@ -449,7 +449,7 @@ def test_findings_come_sorted_however_the_processes_shared_the_templates(monkeyp
     """While one process lints s.yaml, the other takes b.yaml then a.yaml (largest first)."""
 
     def found(items, config, rules):
-        ((name, _),) = items
+        ((name, *_),) = items
         if name == "s.yaml":
             time.sleep(1.0)
         return [lint.Finding(name, 1, 1, "X", "")]
