@@ -8,6 +8,8 @@ emulator (the ``moto`` fixture); every test in tests/policy/ is ``policy``.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,12 +17,40 @@ from typing import Any
 import pytest
 
 from tests.deploy.aws import MotoServer
+from troposphere_fargate.cfn.lint import CACHE_ENV
 from troposphere_fargate.layers.config import NetworkConfig, ServiceConfig
 from troposphere_fargate.layers.network import network_template
 from troposphere_fargate.layers.service import service_template
 
 TESTS = Path(__file__).resolve().parent
 MARKED_FOLDERS = {"deploy", "policy"}  # every test in tests/<name>/ is marked <name>
+_RUN_CACHE = pytest.StashKey[tuple[str, "str | None"]]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """One lint-verdict cache for the whole run, never the user's own: a test that builds or
+    checks the shipped templates takes the verdicts another test of this run (in any xdist
+    worker: they inherit the environment) already paid for. A verdict is kept per exact text,
+    cfn-lint version and data, lint code and checks, so a shared one is the verdict a fresh
+    lint gives. A test about the cache itself sets its own. Before, such tests read and wrote
+    ``~/.cache/troposphere-fargate``: a verdict one run left there (or a cfn-guard fetched
+    there) reached the next run."""
+    if hasattr(config, "workerinput"):
+        return  # an xdist worker: the controller chose, and this environment has it
+    folder = tempfile.mkdtemp(prefix="troposphere-fargate-tests-")
+    config.stash[_RUN_CACHE] = (folder, os.environ.get(CACHE_ENV))
+    os.environ[CACHE_ENV] = folder
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _RUN_CACHE not in config.stash:
+        return
+    folder, before = config.stash[_RUN_CACHE]
+    if before is None:
+        os.environ.pop(CACHE_ENV, None)
+    else:
+        os.environ[CACHE_ENV] = before
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -57,3 +57,19 @@ def test_no_test_installs_software():
                 assert node.value not in {"apt-get", "npm", "pip"}, path
             if isinstance(node, ast.Attribute):
                 assert node.attr not in {"fetch_guard", "fetch_checkov", "fetch_taskcat"}, path
+
+
+def test_the_tests_keep_lint_verdicts_in_a_folder_of_their_own_run():
+    """conftest.py's pytest_configure: a build or check in a test never reads or writes the
+    user's ``~/.cache/troposphere-fargate`` (verdicts, or a cfn-guard fetched there), and every
+    xdist worker of one run shares the same folder."""
+    import os
+    import tempfile
+
+    from troposphere_fargate.cfn.lint import CACHE_ENV, default_cache_dir
+
+    folder = default_cache_dir()
+    assert folder == Path(os.environ[CACHE_ENV])
+    assert folder.parent == Path(tempfile.gettempdir())
+    assert folder.name.startswith("troposphere-fargate-tests-")
+    assert folder.is_dir()
