@@ -436,3 +436,39 @@ def test_a_template_names_a_local_template_as_cfn_lint_reads_one(resources, loca
 def test_paths_name_only_templates_given():
     with pytest.raises(ValueError, match=r"paths names templates not given to lint: b\.yaml"):
         lint_templates({"a.yaml": "Resources: {}\n"}, paths={"b.yaml": "b.yaml"})
+
+
+def sized_template(size: int, filler: str = "x") -> str:
+    """A template of exactly ``size`` bytes of UTF-8: one topic and a note of ``filler``s."""
+    head = 'Metadata:\n  Notes: "'
+    tail = '"\nResources:\n  Topic:\n    Type: AWS::SNS::Topic\n'
+    room = size - len((head + tail).encode("utf-8"))
+    width = len(filler.encode("utf-8"))
+    text = head + filler * (room // width) + "x" * (room % width) + tail
+    assert len(text.encode("utf-8")) == size
+    return text
+
+
+def test_a_template_near_the_size_limit_gets_the_size_rules_linted_by_its_text(tmp_path):
+    """E1002 and I1002 read the size of the file cfn-lint is given (``os.stat``); the build
+    lints text, so until the text went to a file of its own they never ran there.
+    CloudFormation takes at most 1,000,000 bytes from S3 ("Template body size in an Amazon S3
+    object", Understand CloudFormation quotas); cfn-lint's I1002 speaks from 90 % of it."""
+    sizes = {
+        "under.yaml": sized_template(900_000),  # I1002 is "more than 90 %"
+        "near.yaml": sized_template(900_001),
+        "at.yaml": sized_template(1_000_000),  # still taken
+        "over.yaml": sized_template(1_000_001),
+        "accents.yaml": sized_template(1_000_002, "é"),  # 500,000 characters: bytes count
+    }
+    for name, text in sizes.items():
+        (tmp_path / name).write_bytes(text.encode("utf-8"))
+    expected = command_findings(*(tmp_path / name for name in sizes))
+    assert [(name, rule) for name, _, _, rule, _ in expected] == [
+        ("accents.yaml", "E1002"),
+        ("at.yaml", "I1002"),
+        ("near.yaml", "I1002"),
+        ("over.yaml", "E1002"),
+    ]
+    findings = lint_templates(sizes)
+    assert sorted((f.filename, f.line, f.column, f.rule, f.message) for f in findings) == expected

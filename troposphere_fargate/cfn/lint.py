@@ -146,7 +146,9 @@ def lint_templates(
     ``paths`` names the file a template's text was read from (by file name): cfn-lint is then
     given that file, as the ``cfn-lint`` command is, and reads what it reads beside a template
     (a nested stack's local ``TemplateURL``: the parameters it takes and the outputs it has)
-    and the file's size. Without it, cfn-lint sees the text alone.
+    and the file's size. Without it, cfn-lint sees the text alone, except that a text larger
+    than 90 % of CloudFormation's 1,000,000-byte limit is linted as a file of those bytes, so
+    that cfn-lint's size rules (E1002, I1002) judge it as they judge the file.
     """
     _check_arguments(templates, jobs)
     strays = sorted(set(paths or {}) - set(templates))
@@ -396,12 +398,39 @@ def _lint(items: Sequence[_Item], config: Any, rules: Any) -> list[Finding]:
             matches = errors
         elif path is not None:  # cfn-lint reads the file (the text read from it) itself
             matches = list(run_template_by_file_path(path, config, rules, False))
+        elif _size_rules_may_fire(text) and not names_local_templates(decoded):
+            matches = _lint_as_a_file(filename, text, config, rules)
         else:
             matches = list(run_template_by_data(decoded, config, rules))
         findings.extend(
             Finding(filename, m.linenumber, m.columnnumber, m.rule.id, m.message) for m in matches
         )
     return findings
+
+
+def _size_rules_may_fire(text: str) -> bool:
+    """Whether cfn-lint's template-size rules could report ``text`` as a file: E1002 (larger
+    than the 1,000,000 bytes CloudFormation takes from S3) and I1002 (within 90 % of it). They
+    read the size of the file they are given (``os.stat``), so a template linted by its text
+    alone escaped them."""
+    from cfnlint.helpers import LIMITS
+
+    threshold: float = LIMITS["threshold"] * LIMITS["template"]["body"]
+    return len(text.encode("utf-8")) > threshold
+
+
+def _lint_as_a_file(filename: str, text: str, config: Any, rules: Any) -> list[Any]:
+    """cfn-lint's findings on ``text`` written to a file of its own, as the ``cfn-lint``
+    command lints a file of those bytes: with the size rules. Only for a template that names
+    no local template (its folder holds nothing else)."""
+    import tempfile
+
+    from cfnlint.runner import run_template_by_file_path
+
+    with tempfile.TemporaryDirectory(prefix="troposphere-fargate-lint-") as folder:
+        file = Path(folder) / (Path(filename).name or "template.yaml")
+        file.write_bytes(text.encode("utf-8"))
+        return list(run_template_by_file_path(str(file), config, rules, False))
 
 
 _CANNOT_READ = "cfn-lint cannot read the template otherwise"
