@@ -77,6 +77,7 @@ def test_check_of_a_spec_build_not_built_yet_says_so_and_how_to_build_it(tmp_pat
         "the result.",
     ]
     assert not (tmp_path / "build").exists()
+    assert result.stdout == ""  # said before any lint (no cfn-lint summary): no lint can pass it
 
 
 def test_lint_findings_fail_the_build_and_leave_previous_files_untouched(

@@ -969,6 +969,19 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_FAILED if report.failed else EXIT_OK
 
 
+def _rebuild(args: argparse.Namespace) -> str:
+    """The command that rebuilds what ``build --check`` checked: the same spec, output and
+    docs."""
+    import shlex
+
+    return shlex.join(
+        ["troposphere-fargate", "build"]
+        + (["--spec", str(args.spec)] if args.spec is not None else [])
+        + (["--output", str(args.output)] if args.output != DEFAULT_OUTPUT else [])
+        + (["--docs", str(args.docs)] if args.docs is not None else [])
+    )
+
+
 def _build(args: argparse.Namespace) -> int:
     from .release.build import build_release
 
@@ -1000,6 +1013,11 @@ def _build(args: argparse.Namespace) -> int:
                 f"{DEFAULT_OUTPUT}/ (it holds the shipped templates)"
             )
         config, text = _spec_config(args.spec)  # a bad spec stops here: nothing is written
+    folder = args.output / __version__
+    if args.check and not folder.is_dir():  # said at once: no lint can make it pass
+        print(f"{folder} is not built yet\nRun `{_rebuild(args)}` and commit the result.",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_FAILED
     with _at_spec_lines(args.spec, config, text):
         report = build_release(
             args.output, docs, config=config, check=args.check, lint_cache=not args.no_lint_cache
@@ -1031,25 +1049,15 @@ def _build(args: argparse.Namespace) -> int:
         + ")"
         + (f"; {unchanged} unchanged since their last lint" if unchanged else "")
     )
-    folder = args.output / __version__
     if args.check:
         if report.differing:
-            # The command that rebuilds what was checked: the same spec, output and docs.
-            import shlex
-
-            rebuild = shlex.join(
-                ["troposphere-fargate", "build"]
-                + (["--spec", str(args.spec)] if args.spec is not None else [])
-                + (["--output", str(args.output)] if args.output != DEFAULT_OUTPUT else [])
-                + (["--docs", str(args.docs)] if args.docs is not None else [])
-            )
             state = (
                 "is out of date with the code; differing files: " + ", ".join(report.differing)
                 if folder.is_dir()
-                else "is not built yet"
+                else "is not built yet"  # removed while the build linted
             )
             print(
-                f"{folder} {state}\nRun `{rebuild}` and commit the result.",
+                f"{folder} {state}\nRun `{_rebuild(args)}` and commit the result.",
                 file=sys.stderr,
             )
             return EXIT_FAILED
