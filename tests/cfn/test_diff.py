@@ -2483,6 +2483,14 @@ def test_a_subnet_moved_to_another_zone_with_its_cidr_block_fails_the_update():
     assert maybe.change.startswith(
         "the update fails if the zone changes: CloudFormation creates the new subnet"
     )
+    # A block a function gives, unchanged in the text, is the same block only if what it reads
+    # (a parameter's value, the VPC's block) is: the templates alone do not say the update
+    # fails. Against a running stack its value is known (the test below).
+    block = {"Fn::Select": [0, {"Fn::Cidr": [{"Ref": "VpcCidr"}, 4, 8]}]}
+    before["Resources"]["Subnet"]["Properties"]["CidrBlock"] = block
+    moved = copy.deepcopy(before)
+    moved["Resources"]["Subnet"]["Properties"]["AvailabilityZone"] = "eu-west-1b"
+    assert "resource Subnet" not in _fails(diff_template("t.yaml", before, moved))
 
 
 def test_a_running_network_moved_to_other_zones_keeps_its_blocks_and_fails():
