@@ -147,8 +147,9 @@ def lint_templates(
     given that file, as the ``cfn-lint`` command is, and reads what it reads beside a template
     (a nested stack's local ``TemplateURL``: the parameters it takes and the outputs it has)
     and the file's size. Without it, cfn-lint sees the text alone, except that a text larger
-    than 90 % of CloudFormation's 1,000,000-byte limit is linted as a file of those bytes, so
-    that cfn-lint's size rules (E1002, I1002) judge it as they judge the file.
+    than 90 % of CloudFormation's 1,000,000-byte limit and naming no local template is linted
+    as a file of those bytes, alone in a folder, so that cfn-lint's size rules (E1002, I1002)
+    judge it as they judge the file.
     """
     _check_arguments(templates, jobs)
     strays = sorted(set(paths or {}) - set(templates))
