@@ -663,6 +663,41 @@ def test_diff_says_which_folders_inside_it_did_not_compare(tmp_path, capsys):
     ]
 
 
+def test_check_and_diff_name_the_files_of_a_folder_they_do_not_read(tmp_path, capsys, monkeypatch):
+    """A folder's templates are its *.yaml, *.yml, *.json and *.template files: `check` of a
+    folder with a failing bad.cfn beside ok.yaml said "all checks passed", and `diff` of two
+    folders whose x.cfn differed said "no differences", naming neither file. Hidden files and
+    a build's manifest.json are not named."""
+    from troposphere_fargate.release import checks
+
+    for side in ("old", "new"):
+        (tmp_path / side).mkdir()
+        shutil.copy(SHIPPED / "bucket.yaml", tmp_path / side / "bucket.yaml")
+        (tmp_path / side / "manifest.json").write_text("{}")
+        (tmp_path / side / ".notes.txt").write_text("mine")
+    (tmp_path / "old" / "x.cfn").write_text("Resources:\n  B: {Type: AWS::S3::Bucket}\n")
+    (tmp_path / "new" / "x.cfn").write_text("Resources: {}\n")
+    (tmp_path / "new" / "README").write_text("mine")
+    assert cli.main(["diff", str(tmp_path / "old"), str(tmp_path / "new")]) == 0
+    assert errors(capsys) == [
+        f"troposphere-fargate: not compared: {tmp_path / side}, not a template's extension (name "
+        "the two files to compare them)"
+        for side in ("old/x.cfn", "new/README", "new/x.cfn")
+    ]
+
+    def gates(paths, **_):
+        assert [p.name for p in paths] == ["bucket.yaml"]
+        raise checks.CheckError("gates stopped here")
+
+    monkeypatch.setattr(checks, "check_templates", gates)
+    assert cli.main(["check", str(tmp_path / "old")]) == 1
+    assert errors(capsys) == [
+        f"troposphere-fargate: not checked: {tmp_path / 'old' / 'x.cfn'}, not a template's "
+        "extension (name the file to check it)",
+        "troposphere-fargate: error: gates stopped here",
+    ]
+
+
 def test_diff_refuses_a_file_against_a_folder(capsys):
     assert cli.main(["diff", str(SHIPPED / "network.yaml"), str(SHIPPED)]) == 1
     assert errors(capsys) == [
@@ -869,6 +904,26 @@ def test_an_os_error_names_the_file_without_errno(tmp_path, capsys, monkeypatch)
     assert errors(capsys) == [
         f"troposphere-fargate: error: {tmp_path / 'out'}: No space left on device"
     ]
+
+
+def test_a_symbolic_link_loop_is_one_line_naming_it(tmp_path, capsys):
+    """validate, cost and build --output/--docs ended in pathlib's "RuntimeError: Symlink loop
+    from ..." traceback (Path.resolve, Python before 3.13), where check, diff and build --spec
+    said it in one line."""
+    loop = tmp_path / "loop"
+    loop.symlink_to(tmp_path / "back")
+    (tmp_path / "back").symlink_to(loop)
+    for command in ("validate", "cost"):
+        assert cli.main([command, str(loop)]) == 1
+        assert errors(capsys) == [
+            f"troposphere-fargate: error: {loop}: Too many levels of symbolic links"
+        ]
+    for option in ("--output", "--docs"):
+        assert cli.main(["build", "-q", option, str(loop)]) == 1
+        assert errors(capsys) == [
+            f"troposphere-fargate: error: {option} {loop}: Too many levels of symbolic links: "
+            "give a folder"
+        ]
 
 
 def test_a_file_where_a_folder_is_needed_is_named_before_anything_runs(tmp_path, capsys):

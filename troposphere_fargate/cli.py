@@ -5,6 +5,7 @@ does lives in :mod:`troposphere_fargate.release` and :mod:`troposphere_fargate.c
 from __future__ import annotations
 
 import argparse
+import errno
 import io
 import json
 import os
@@ -713,6 +714,7 @@ def _diff(args: argparse.Namespace) -> int:
         blocking,
         diff,
         diff_stacks,
+        files_inside,
         folders_inside,
         load_sides,
         render_table,
@@ -734,6 +736,11 @@ def _diff(args: argparse.Namespace) -> int:
         _note(note)
     for inner in folders_inside([args.old, args.new], args.templates):
         _note(f"not compared: {inner}/, a folder inside (name it on both sides to compare it)")
+    for other in files_inside([args.old, args.new], args.templates):
+        _note(
+            f"not compared: {other}, not a template's extension (name the two files to "
+            "compare them)"
+        )
     # Values of any kind: the templates are compared as the stacks they deploy.
     stacks = bool(args.parameters or args.set or args.region or args.zones is not None)
     if stacks:
@@ -928,7 +935,7 @@ def _cost(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .cfn.diff import folders_inside
+    from .cfn.diff import files_inside, folders_inside
     from .release.checks import YAML11, check_templates, template_paths, transformed_line
 
     if not args.templates and not (args.templates_root / __version__).is_dir():
@@ -939,6 +946,8 @@ def _check(args: argparse.Namespace) -> int:
     paths = template_paths(args.templates or [__version__], args.templates_root)
     for inner in folders_inside(args.templates or [__version__], args.templates_root):
         _note(f"not checked: {inner}/, a folder inside (name it to check its templates)")
+    for other in files_inside(args.templates or [__version__], args.templates_root):
+        _note(f"not checked: {other}, not a template's extension (name the file to check it)")
     report = check_templates(
         paths, fetch=not args.no_fetch, progress=_note, lint_cache=not args.no_lint_cache
     )
@@ -986,7 +995,18 @@ def _build(args: argparse.Namespace) -> int:
     from .release.build import build_release
 
     for option, given in (("--output", args.output), ("--docs", args.docs)):
-        in_the_way = None if given is None else file_in_the_way(given)
+        if given is None:
+            continue
+        try:
+            given.resolve()
+        except RuntimeError:  # a symlink loop, before Python 3.13 (an OSError since)
+            raise ArgumentValueError(
+                f"{option} {given}: {os.strerror(errno.ELOOP)}: give a folder"
+            ) from None
+        except OSError as error:
+            reason = error.strerror or str(error)
+            raise ArgumentValueError(f"{option} {given}: {reason}: give a folder") from None
+        in_the_way = file_in_the_way(given)
         if in_the_way is not None:  # said before the lint, not after
             where = " is a file" if in_the_way == given else f": {in_the_way} is a file"
             raise ArgumentValueError(f"{option} {given}{where}: give a folder")

@@ -258,13 +258,19 @@ SUFFIXES = (".txt", ".cfn", ".yml", ".template")
 def test_every_gate_reads_a_template_whatever_its_extension(guard, checkov, tmp_path, monkeypatch):
     """cfn-guard and checkov pick files by extension: given ``bucket.txt`` as it is, cfn-guard
     reported "all checks passed" for a bucket that fails nine Control Tower rules. One check of
-    the same template under each extension (one run of each tool) finds the same in every copy."""
+    the same template under each extension (one run of each tool) finds the same in every copy.
+    So does a copy that starts with a UTF-8 byte-order mark: cfn-guard 3.1.1 skipped every rule
+    on such a template (with an AWSTemplateFormatVersion first) and check passed it, where YAML
+    parsers such as PyYAML's drop the mark (cfn-lint found what it finds without it)."""
     from troposphere_fargate.release import checks
 
     monkeypatch.setenv("CHECKOV", str(checkov))
     paths = [tmp_path / "bucket.yaml"] + [tmp_path / f"other{suffix}" for suffix in SUFFIXES]
     for path in paths:
         path.write_text(PUBLIC_BUCKET)
+    paths.append(tmp_path / "marked.yaml")
+    paths[-1].write_bytes(b'\xef\xbb\xbfAWSTemplateFormatVersion: "2010-09-09"\n')
+    paths[-1].write_text(paths[-1].read_text() + PUBLIC_BUCKET)
     report = checks.check_templates(paths)
     assert report.failed
     rows = {row[0]: row[1:] for row in report.rows()}

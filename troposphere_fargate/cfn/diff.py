@@ -185,6 +185,29 @@ def folders_inside(names: Sequence[str], templates_root: Path) -> list[Path]:
     return found
 
 
+def files_inside(names: Sequence[str], templates_root: Path) -> list[Path]:
+    """The files in the folders ``names`` stand for (as :func:`folders_inside` reads them)
+    that are not templates by their extension (``bad.cfn``, ``notes.txt``): ``check`` and
+    ``diff`` read a folder's ``*.yaml``, ``*.yml``, ``*.json`` and ``*.template`` files only,
+    and name the others rather than pass them in silence (a failing ``bad.cfn`` beside a
+    passing ``ok.yaml`` was "all checks passed"). Hidden files and a build's
+    ``manifest.json`` are not named."""
+    found = []
+    for name in names:
+        path = Path(name)
+        folder = _build_folder(path if path.is_dir() else templates_root / name)
+        if path.is_file() or not folder.is_dir():
+            continue
+        found += [
+            p
+            for p in sorted(folder.iterdir())
+            if p.is_file()
+            and not p.name.startswith(".")
+            and p.suffix.lower() not in TEMPLATE_SUFFIXES
+        ]
+    return found
+
+
 def not_there(name: str, templates_root: Path) -> str:
     """The line that says ``name`` (a template file, a folder, or a version under
     ``templates_root``) names nothing there. A path (with a slash in it, or a template's

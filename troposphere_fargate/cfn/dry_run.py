@@ -316,8 +316,8 @@ def _dry_run(
     stack is created (a nested stack's parameters fed by other stacks' outputs); ``within``,
     the templates whose stacks this one is in (one that contains itself is refused, not
     followed forever)."""
+    template = read_template(path)  # one that cannot be read (a symlink loop) is said here
     within = (*within, path.resolve())
-    template = read_template(path)
     transforms = expanded_by(template)
     if transforms:
         raise DryRunFailed(

@@ -15,10 +15,10 @@ a failure of a suppressed rule on that resource is reported as suppressed, with 
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import json
 import re
-import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -163,13 +163,18 @@ def staged(templates: Iterable[Path]) -> Iterator[dict[Path, Path]]:
     templates by extension). Each copy is
     ``NNN.json`` or ``NNN.yaml`` (by the original's suffix; JSON reads as YAML too), in a
     temporary folder, so the extension is always one it reads.
+
+    A UTF-8 byte-order mark that starts a template is left out of its copy: on a template
+    marked so (``AWSTemplateFormatVersion`` first), cfn-guard 3.1.1 skipped every rule and
+    reported no failure. YAML parsers drop the mark (YAML 1.2, 5.2 "Character Encodings";
+    PyYAML, so cfn-lint), and the copy's lines are the template's.
     """
     with tempfile.TemporaryDirectory(prefix="troposphere-fargate-guard-") as scratch:
         copies = {}
         for index, path in enumerate(templates):
             suffix = ".json" if path.suffix.lower() == ".json" else ".yaml"
             copy = Path(scratch) / f"{index:03d}{suffix}"
-            shutil.copyfile(path, copy)
+            copy.write_bytes(path.read_bytes().removeprefix(codecs.BOM_UTF8))
             copies[copy.resolve()] = path
         yield copies
 
