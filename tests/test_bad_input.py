@@ -47,6 +47,17 @@ BROKEN = {
         b'{"Resources": {"T": {"Type": "AWS::SNS::Topic"}, "T": {"Type": "AWS::SQS::Queue"}}}',
         ": not valid JSON: found duplicate key 'T'",
     ),
+    # Python's json reads NaN and Infinity as numbers, cfn-lint as strings; RFC 8259 (section
+    # 6) permits neither, and validate said "CloudFormation would accept" a bucket named NaN.
+    "nan.json": (
+        b'{"Resources": {"B": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": NaN}}}}',
+        ": not valid JSON: NaN is no JSON value (JSON has no NaN or Infinity)",
+    ),
+    "infinity.json": (
+        b'{"Resources": {"Q": {"Type": "AWS::SQS::Queue", "Properties": {"DelaySeconds": '
+        b"-Infinity}}}}",
+        ": not valid JSON: -Infinity is no JSON value (JSON has no NaN or Infinity)",
+    ),
     "list.yaml": (
         b"- a\n",
         ": not a CloudFormation template: the document is a list, not a mapping",
@@ -1284,6 +1295,55 @@ def test_validate_and_cost_refuse_what_would_fail_in_one_line(extra, message, ca
         shipped = str(SHIPPED / "root.yaml")
         assert cli.main([command, shipped, *ROOT_VALUES, *extra]) == 1
         assert errors(capsys) == [f"troposphere-fargate: error: {message}"]
+
+
+def test_validate_and_cost_refuse_a_template_over_cloudformations_quotas(tmp_path, capsys):
+    """ "Resources: 500" declared per template and "Template body size in an Amazon S3 object:
+    1 MB" (Understand CloudFormation quotas; the console uploads the template to S3): a
+    template of 600 resources, or of 2 MB, was "CloudFormation would accept these values"."""
+    topics = "".join(f"  T{i}: {{Type: AWS::SNS::Topic}}\n" for i in range(501))
+    (tmp_path / "many.yaml").write_text("Resources:\n" + topics)
+    (tmp_path / "fits.yaml").write_text("Resources:\n" + topics.split("  T500")[0])
+    note = "x" * 1_000_000
+    (tmp_path / "large.yaml").write_text(
+        f"Metadata: {{Note: {note}}}\nResources:\n" + topics.splitlines(keepends=True)[0]
+    )
+    size = (tmp_path / "large.yaml").stat().st_size
+    for command in ("validate", "cost"):
+        assert cli.main([command, str(tmp_path / "many.yaml")]) == 1
+        assert errors(capsys) == [
+            "troposphere-fargate: error: many.yaml: 501 resources: CloudFormation takes at most "
+            "500 in a template"
+        ]
+        assert cli.main([command, str(tmp_path / "large.yaml")]) == 1
+        assert errors(capsys) == [
+            f"troposphere-fargate: error: large.yaml: {size:,} bytes: CloudFormation takes a "
+            "template of at most 1,000,000 bytes (from S3; 51,200 given in the request)"
+        ]
+    assert cli.main(["validate", str(tmp_path / "fits.yaml")]) == 0
+
+
+def test_validate_and_cost_say_what_of_a_transformed_template_they_did_not_read(tmp_path, capsys):
+    """A SAM template (or a macro of one's own) is read as written, its values checked: it was
+    "CloudFormation would accept these values" and "1 resource in 1 stack", with no word that
+    the function's role, log group and permissions the transform makes were neither described
+    nor priced."""
+    (tmp_path / "sam.yaml").write_text(
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  F:\n"
+        "    Type: AWS::Serverless::Function\n"
+        "    Properties: {Handler: a.b, Runtime: python3.12, InlineCode: x}\n"
+    )
+    for command in ("validate", "cost"):
+        assert cli.main([command, str(tmp_path / "sam.yaml")]) == 0
+        assert errors(capsys) == [
+            "troposphere-fargate: not all read: sam.yaml (AWS::Serverless-2016-10-31): "
+            "CloudFormation runs the transform first, and the dry run reads the template as "
+            "written: its values are checked, what the transform makes is neither described nor "
+            "priced (the template it makes: aws cloudformation get-template --template-stage "
+            "Processed, of a stack or change set)"
+        ]
+    assert cli.main(["validate", str(SHIPPED / "bucket.yaml")]) == 0
+    assert errors(capsys) == []  # a template without a transform: nothing to say
 
 
 def test_a_list_of_numbers_holds_numbers_only(tmp_path, capsys):

@@ -820,6 +820,7 @@ def _dry_run(args: argparse.Namespace) -> tuple[Any, Any]:
 
     if args.spec is None:
         stack = dry_run(args.template, _key_values(args.values), args.region)
+        _transforms_note(args.template, stack)
         return stack, footprint(stack)
     import tempfile
     import warnings
@@ -836,6 +837,7 @@ def _dry_run(args: argparse.Namespace) -> tuple[Any, Any]:
         built = write_version(Path(folder), files)
         args.template = built / "root.yaml"
         stack = dry_run(args.template, values, args.region)
+        _transforms_note(args.template, stack)  # while its templates are there to read
     return stack, footprint(stack)
 
 
@@ -854,6 +856,28 @@ def _modules_note(stack: Any) -> None:
         _note(
             f"not read: {', '.join(modules)}: a module, which CloudFormation expands from its "
             "registry when it creates the stack; what it holds is neither described nor priced"
+        )
+
+
+def _transforms_note(template: Path, stack: Any) -> None:
+    """A note naming the transforms CloudFormation runs on ``template`` and the templates it
+    nests before it creates anything that the dry run reads as written (a SAM template, a
+    macro of one's own; those it cannot read so are refused): the values are checked, but
+    what a transform makes is neither described nor priced. validate said "CloudFormation
+    would accept these values" and "1 resource in 1 stack" of a SAM template, with no word."""
+    from .cfn.yaml import PROCESSED_TEMPLATE, read_template, transformed_by
+
+    found = []
+    for name in dict.fromkeys([template.name, *(c.template for c in stack.nested.values())]):
+        transforms = transformed_by(read_template(template.parent / name))
+        if transforms:
+            found.append(f"{name} ({', '.join(transforms)})")
+    if found:
+        _note(
+            f"not all read: {', '.join(found)}: CloudFormation runs the transform first, and "
+            "the dry run reads the template as written: its values are checked, what the "
+            "transform makes is neither described nor priced (the template it makes: "
+            f"{PROCESSED_TEMPLATE})"
         )
 
 

@@ -49,7 +49,12 @@ from .intrinsics import (
     sub_name,
     value_problems,
 )
-from .limits import MAX_DEPLOYMENT_MINUTES, WILDCARDS_PER_RULE, deployment_minutes
+from .limits import (
+    MAX_DEPLOYMENT_MINUTES,
+    WILDCARDS_PER_RULE,
+    deployment_minutes,
+    template_quota_problems,
+)
 from .reach import GATEWAY_ENDPOINTS, KNOWN_ENDPOINTS, endpoints_called
 from .weekly import NotWeekly, week_average
 from .yaml import PROCESSED_TEMPLATE, expanded_by, read_template
@@ -334,6 +339,9 @@ def _dry_run(
                 'Resources member must be defined")'
             ]
         )
+    too_large = template_quota_problems(template, path.stat().st_size)
+    if too_large:
+        raise DryRunFailed([f"{label}: {p}" for p in too_large])
     unresolved = _unresolved(template) + shape_problems(template)
     if unresolved:
         raise DryRunFailed([f"{label}: {p}" for p in unresolved])

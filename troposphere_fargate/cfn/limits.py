@@ -97,6 +97,27 @@ SECTION_QUOTAS = {
     "Mappings": (200, "I7010"),
 }
 APPROACHING = 0.9
+# "Template body size in an Amazon S3 object: 1 MB" (1,000,000 bytes, as cfn-lint's E1002
+# counts them) and "Template body size in a request: 51,200 bytes" (Understand CloudFormation
+# quotas): the console and `aws cloudformation deploy --s3-bucket` upload the template to S3.
+TEMPLATE_BYTES = 1_000_000
+
+
+def template_quota_problems(template: Mapping[str, Any], size: int) -> list[str]:
+    """What CloudFormation refuses in a template of ``size`` bytes before it creates anything:
+    more declarations in a section than :data:`SECTION_QUOTAS` allows, or more bytes than
+    :data:`TEMPLATE_BYTES`."""
+    problems = [
+        f"{len(section)} {name.lower()}: CloudFormation takes at most {quota} in a template"
+        for name, (quota, _) in SECTION_QUOTAS.items()
+        if isinstance(section := template.get(name), Mapping) and len(section) > quota
+    ]
+    if size > TEMPLATE_BYTES:
+        problems.append(
+            f"{size:,} bytes: CloudFormation takes a template of at most {TEMPLATE_BYTES:,} "
+            "bytes (from S3; 51,200 given in the request)"
+        )
+    return problems
 
 
 def approaching_quotas(template: Mapping[str, Any]) -> dict[str, str]:

@@ -18,7 +18,7 @@ import json
 from collections.abc import Iterable, Mapping
 from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 
@@ -336,7 +336,7 @@ def from_yaml(text: str) -> dict[str, Any]:
     return loaded
 
 
-class _DuplicateKey(ValueError):
+class _RefusedJson(ValueError):
     pass
 
 
@@ -345,9 +345,18 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for key, value in pairs:
         if key in found:
-            raise _DuplicateKey(f"found duplicate key {key!r}")
+            raise _RefusedJson(f"found duplicate key {key!r}")
         found[key] = value
     return found
+
+
+def _no_constant(name: str) -> NoReturn:
+    """``NaN``, ``Infinity`` or ``-Infinity``, which Python's ``json`` reads as numbers (and
+    cfn-lint as strings): JSON has no such values ("Numeric values that cannot be represented
+    in the grammar below (such as Infinity and NaN) are not permitted", RFC 8259, section 6),
+    and a parser held to it refuses them (Jackson, by default: its ALLOW_NON_NUMERIC_NUMBERS is
+    off). validate said "CloudFormation would accept" a bucket named NaN."""
+    raise _RefusedJson(f"{name} is no JSON value (JSON has no NaN or Infinity)")
 
 
 class TemplateFileError(ValueError):
@@ -414,8 +423,10 @@ def read_template(path: Path | str) -> dict[str, Any]:
     loaded: Any
     if is_json(path, text):
         try:
-            loaded = json.loads(text, object_pairs_hook=_no_duplicate_keys)
-        except _DuplicateKey as exc:
+            loaded = json.loads(
+                text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constant
+            )
+        except _RefusedJson as exc:
             raise TemplateFileError(f"{path}: not valid JSON: {exc}") from None
         except json.JSONDecodeError as exc:
             raise TemplateFileError(
