@@ -58,11 +58,25 @@ BROKEN = {
         b"-Infinity}}}}",
         ": not valid JSON: -Infinity is no JSON value (JSON has no NaN or Infinity)",
     ),
+    # PyYAML said where on a second line, as an offset: "in "<unicode string>", position 67".
+    "control.yaml": (
+        b'Resources:\n  B: {Type: AWS::S3::Bucket, Properties: {BucketName: "a\x07b"}}\n',
+        ":2:57: not valid YAML: unacceptable character #x0007: control characters are not allowed",
+    ),
+    "nul.yaml": (
+        b"Resources:\n  B:\n\x00",
+        ":3:1: not valid YAML: unacceptable character #x0000: control characters are not allowed",
+    ),
     "list.yaml": (
         b"- a\n",
         ": not a CloudFormation template: the document is a list, not a mapping",
     ),
     "empty.yaml": (b"", ": not a CloudFormation template: the document is empty"),
+    # Python's names for what it read ("a str", "its Type is a dict") are not a template's.
+    "scalar.yaml": (
+        b"hello\n",
+        ": not a CloudFormation template: the document is a string, not a mapping",
+    ),
     "binary.yaml": (b"\xff\xfe\x00", ": not a text file (it is not UTF-8)"),
     "parameters-only.yaml": (
         b"Parameters: {}\n",
@@ -99,7 +113,7 @@ BROKEN = {
     ),
     "output-condition-mapping.yaml": (
         b"Resources:\n  A: {Type: AWS::SNS::Topic}\nOutputs:\n  O: {Value: x, Condition: {C: 1}}\n",
-        ":4:17: not a CloudFormation template: output O: its Condition is a dict, not the name "
+        ":4:17: not a CloudFormation template: output O: its Condition is a mapping, not the name "
         "of a condition",
     ),
     # CloudFormation refuses the template: "Template format error: Unrecognized parameter type"
@@ -1344,6 +1358,19 @@ def test_validate_and_cost_say_what_of_a_transformed_template_they_did_not_read(
         ]
     assert cli.main(["validate", str(SHIPPED / "bucket.yaml")]) == 0
     assert errors(capsys) == []  # a template without a transform: nothing to say
+
+
+@pytest.mark.parametrize("command", ["validate", "cost"])
+def test_values_without_a_template_say_the_template_is_missing(command, capsys):
+    """`validate NumberOfAzs=3` said "NumberOfAzs=3: the file does not exist", taking the
+    pair for the template it forgot."""
+    with pytest.raises(SystemExit) as exited:
+        cli.main([command, "NumberOfAzs=3", "DesiredCount=2"])
+    assert exited.value.code == 2
+    assert errors(capsys)[-1] == (
+        f"troposphere-fargate {command}: error: the following arguments are required: TEMPLATE "
+        "(or --spec FILE); NumberOfAzs=3 is no file, so a KEY=VALUE pair"
+    )
 
 
 def test_a_list_of_numbers_holds_numbers_only(tmp_path, capsys):

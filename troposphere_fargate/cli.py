@@ -1280,6 +1280,11 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
             elif args.spec is not None:  # ``cost --spec app.yaml K=V``: a value, no template
                 args.template = None
                 args.values = [first, *args.values]
+            else:  # ``validate K=V``: "K=V: the file does not exist" said nothing of a template
+                command.error(
+                    "the following arguments are required: TEMPLATE (or --spec FILE); "
+                    f"{first} is no file, so a KEY=VALUE pair"
+                )
         if args.template is None and args.spec is None:
             command.error("the following arguments are required: TEMPLATE (or --spec FILE)")
         if args.template is not None and args.spec is not None:

@@ -271,10 +271,22 @@ def test_every_gate_reads_a_template_whatever_its_extension(guard, checkov, tmp_
     paths.append(tmp_path / "marked.yaml")
     paths[-1].write_bytes(b'\xef\xbb\xbfAWSTemplateFormatVersion: "2010-09-09"\n')
     paths[-1].write_text(paths[-1].read_text() + PUBLIC_BUCKET)
-    report = checks.check_templates(paths)
+    # JSON takes a tab before its "{" (RFC 8259, section 2): cfn-guard failed to parse it, and
+    # check stopped with its message cut short. cfn-lint reads the file as YAML first, where
+    # no token starts with a tab: its E0000 is a finding of its own, at line 1.
+    tabbed = tmp_path / "tabbed.json"
+    tabbed.write_text('\t{"Resources": {"Bucket": {"Type": "AWS::S3::Bucket"}}}\n')
+    report = checks.check_templates([*paths, tabbed])
     assert report.failed
     rows = {row[0]: row[1:] for row in report.rows()}
     assert all(rows[path.name] == rows["bucket.yaml"] for path in paths), rows
+    columns = report.header()[1:]
+    tabbed_row = dict(zip(columns, rows["tabbed.json"], strict=True))
+    assert tabbed_row.pop("cfn-lint") == "1" and tabbed_row.pop("yaml 1.1") == "-"  # not YAML
+    assert tabbed_row == {
+        k: v for k, v in zip(columns, rows["bucket.yaml"], strict=True) if k in tabbed_row
+    }
+    assert [(f.filename, f.line, f.rule) for f in report.lint] == [("tabbed.json", 1, "E0000")]
     counts = dict(zip(report.header()[1:], rows["bucket.yaml"], strict=True))
     assert int(counts["control-tower"]) > 0 and int(counts["checkov"]) > 0
 

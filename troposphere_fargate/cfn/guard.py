@@ -167,14 +167,21 @@ def staged(templates: Iterable[Path]) -> Iterator[dict[Path, Path]]:
     A UTF-8 byte-order mark that starts a template is left out of its copy: on a template
     marked so (``AWSTemplateFormatVersion`` first), cfn-guard 3.1.1 skipped every rule and
     reported no failure. YAML parsers drop the mark (YAML 1.2, 5.2 "Character Encodings";
-    PyYAML, so cfn-lint), and the copy's lines are the template's.
+    PyYAML, so cfn-lint), and the copy's lines are the template's. So are a JSON template's,
+    whose tabs before its first ``{`` are spaces in its copy: cfn-guard 3.1.1 failed to parse
+    the file ("data beginning with", cut short), though JSON takes tabs there (RFC 8259,
+    section 2: whitespace is space, tab, line feed or carriage return).
     """
     with tempfile.TemporaryDirectory(prefix="troposphere-fargate-guard-") as scratch:
         copies = {}
         for index, path in enumerate(templates):
             suffix = ".json" if path.suffix.lower() == ".json" else ".yaml"
             copy = Path(scratch) / f"{index:03d}{suffix}"
-            copy.write_bytes(path.read_bytes().removeprefix(codecs.BOM_UTF8))
+            data = path.read_bytes().removeprefix(codecs.BOM_UTF8)
+            if suffix == ".json":  # a tab before its "{" failed cfn-guard's parse of the file
+                body = data.lstrip(b" \t\r\n")
+                data = data[: len(data) - len(body)].replace(b"\t", b" ") + body
+            copy.write_bytes(data)
             copies[copy.resolve()] = path
         yield copies
 

@@ -13,6 +13,7 @@ bytes.
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 from collections.abc import Iterable, Mapping
@@ -448,10 +449,20 @@ def read_template(path: Path | str) -> dict[str, Any]:
             raise TemplateFileError(
                 f"{_where(path, line, column)}: not valid YAML: {problem}"
             ) from None
+        except yaml.reader.ReaderError as exc:
+            # A character YAML does not take (a NUL, another control character): PyYAML says
+            # where as an offset on a second line ("in "<unicode string>", position 67").
+            before = text[: exc.position]
+            line, column = before.count("\n") + 1, exc.position - before.rfind("\n")
+            code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+            raise TemplateFileError(
+                f"{_where(path, line, column)}: not valid YAML: unacceptable character "
+                f"#x{code:04x}: {exc.reason}"
+            ) from None
         except yaml.YAMLError as exc:
             raise TemplateFileError(f"{path}: not valid YAML: {exc}") from None
     if not isinstance(loaded, dict):
-        kind = "empty" if loaded is None else f"a {type(loaded).__name__}, not a mapping"
+        kind = "empty" if loaded is None else f"{_a(loaded)}, not a mapping"
         raise TemplateFileError(f"{path}: not a CloudFormation template: the document is {kind}")
     resources = _resources_problem(loaded)
     if resources is not None:
@@ -650,7 +661,18 @@ _Problem = tuple[tuple[str, ...], str] | None
 
 
 def _a(value: Any) -> str:
-    kind = {bool: "a boolean", int: "a number", float: "a number", str: "a string"}
+    """What ``value`` read from a template is, in a template's words ("a dict" and "a str"
+    were Python's)."""
+    kind = {
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        str: "a string",
+        dict: "a mapping",
+        list: "a list",
+        datetime.date: "a date",
+        datetime.datetime: "a timestamp",
+    }
     return "nothing" if value is None else kind.get(type(value), f"a {type(value).__name__}")
 
 
