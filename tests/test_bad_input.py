@@ -1373,6 +1373,18 @@ def test_values_without_a_template_say_the_template_is_missing(command, capsys):
     )
 
 
+@pytest.mark.parametrize("command", [["check"], ["diff", "0.3.0", "0.4.0"]])
+def test_templates_given_a_file_says_so_as_publish_does(command, tmp_path, capsys):
+    """`check --templates plain.yaml` said "no plain.yaml/0.4.0/ here to check"; publish said
+    it is a file."""
+    (tmp_path / "plain.yaml").write_text("Resources: {}\n")
+    given = tmp_path / "plain.yaml"
+    assert cli.main([*command, "--templates", str(given)]) == 1
+    assert errors(capsys) == [
+        f"troposphere-fargate: error: --templates {given} is a file: give the folder of versions"
+    ]
+
+
 def test_a_list_of_numbers_holds_numbers_only(tmp_path, capsys):
     """List<Number>: "An array of integers or floats that are separated by commas.
     CloudFormation validates the parameter value as numbers" (User Guide, Parameters template

@@ -726,6 +726,8 @@ def _diff(args: argparse.Namespace) -> int:
     if unknown:
         raise PublishError(f"--allow takes destructive and breaking, not {', '.join(unknown)}")
     zones = None if args.zones is None else _comma_items("--zones", args.zones)
+    if args.templates.is_file():  # as publish says it ("no such version under it" was said)
+        raise DiffError(f"--templates {args.templates} is a file: give the folder of versions")
     old, new, notes = load_sides(args.old, args.new, args.templates)
     if Path(args.old).is_file() and Path(args.new).is_file():
         name = Path(args.new).name
@@ -962,6 +964,10 @@ def _check(args: argparse.Namespace) -> int:
     from .cfn.diff import files_inside, folders_inside
     from .release.checks import YAML11, check_templates, template_paths, transformed_line
 
+    if args.templates_root.is_file():  # as publish says it ("no plain.yaml/0.4.0/ here")
+        raise CheckError(
+            f"--templates {args.templates_root} is a file: give the folder of versions"
+        )
     if not args.templates and not (args.templates_root / __version__).is_dir():
         raise CheckError(
             f"no {args.templates_root / __version__}/ here to check: name the templates, "
