@@ -58,14 +58,19 @@ BROKEN = {
         b"-Infinity}}}}",
         ": not valid JSON: -Infinity is no JSON value (JSON has no NaN or Infinity)",
     ),
-    # PyYAML said where on a second line, as an offset: "in "<unicode string>", position 67".
+    # PyYAML said where on a second line, as an offset: "in "<unicode string>", position 67",
+    # which libyaml counts in bytes (the é before it is two).
     "control.yaml": (
-        b'Resources:\n  B: {Type: AWS::S3::Bucket, Properties: {BucketName: "a\x07b"}}\n',
+        b'Resources:\n  B: {Type: AWS::S3::Bucket, Properties: {BucketName: "\xc3\xa9\x07b"}}\n',
         ":2:57: not valid YAML: unacceptable character #x0007: control characters are not allowed",
     ),
     "nul.yaml": (
         b"Resources:\n  B:\n\x00",
         ":3:1: not valid YAML: unacceptable character #x0000: control characters are not allowed",
+    ),
+    "overflow.json": (
+        b'{"Resources": {"Q": {"Type": "AWS::SQS::Queue", "Properties": {"DelaySeconds": 1e999}}}}',
+        ": not valid JSON: 1e999 is too large for a number (read as infinity)",
     ),
     "list.yaml": (
         b"- a\n",
@@ -1358,6 +1363,23 @@ def test_validate_and_cost_say_what_of_a_transformed_template_they_did_not_read(
         ]
     assert cli.main(["validate", str(SHIPPED / "bucket.yaml")]) == 0
     assert errors(capsys) == []  # a template without a transform: nothing to say
+    # Nested at any depth, in a folder of its own: the note read each nested template again
+    # from beside the root, and a template nested from sub/ was "the file does not exist".
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sam.yaml").rename(tmp_path / "sub" / "grand.yaml")
+    stack = "    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: "
+    (tmp_path / "root.yaml").write_text(f"Resources:\n  C:\n{stack}./sub/child.yaml\n")
+    (tmp_path / "sub" / "child.yaml").write_text(
+        f"Resources:\n  T: {{Type: AWS::SNS::Topic}}\n  G:\n{stack}./grand.yaml\n"
+    )
+    assert cli.main(["validate", str(tmp_path / "root.yaml")]) == 0
+    assert errors(capsys) == [
+        "troposphere-fargate: not all read: C/G (grand.yaml: AWS::Serverless-2016-10-31): "
+        "CloudFormation runs the transform first, and the dry run reads the template as "
+        "written: its values are checked, what the transform makes is neither described nor "
+        "priced (the template it makes: aws cloudformation get-template --template-stage "
+        "Processed, of a stack or change set)"
+    ]
 
 
 @pytest.mark.parametrize("command", ["validate", "cost"])
@@ -1371,6 +1393,12 @@ def test_values_without_a_template_say_the_template_is_missing(command, capsys):
         f"troposphere-fargate {command}: error: the following arguments are required: TEMPLATE "
         "(or --spec FILE); NumberOfAzs=3 is no file, so a KEY=VALUE pair"
     )
+    # A path (a slash, a template's extension) is a template that is not there.
+    missing = "out/env=prod/root.yaml"
+    assert cli.main([command, missing, "DesiredCount=2"]) == 1
+    assert errors(capsys) == [
+        f"troposphere-fargate: error: {missing}: the file does not exist (there is no folder out)"
+    ]
 
 
 @pytest.mark.parametrize("command", [["check"], ["diff", "0.3.0", "0.4.0"]])
@@ -1383,6 +1411,8 @@ def test_templates_given_a_file_says_so_as_publish_does(command, tmp_path, capsy
     assert errors(capsys) == [
         f"troposphere-fargate: error: --templates {given} is a file: give the folder of versions"
     ]
+    # Two files compared: --templates is not read, and not refused.
+    assert cli.main(["diff", str(given), str(given), "--templates", str(given)]) == 0
 
 
 def test_a_list_of_numbers_holds_numbers_only(tmp_path, capsys):

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from . import __version__
-from .cfn.diff import SOME_CHANGES, DiffError
+from .cfn.diff import SOME_CHANGES, TEMPLATE_SUFFIXES, DiffError
 from .cfn.dry_run import DryRunFailed
 from .cfn.evaluate import REGION_NAME
 from .cfn.guard import PolicyToolMissing
@@ -726,7 +726,8 @@ def _diff(args: argparse.Namespace) -> int:
     if unknown:
         raise PublishError(f"--allow takes destructive and breaking, not {', '.join(unknown)}")
     zones = None if args.zones is None else _comma_items("--zones", args.zones)
-    if args.templates.is_file():  # as publish says it ("no such version under it" was said)
+    files = Path(args.old).is_file() and Path(args.new).is_file()  # --templates unread
+    if args.templates.is_file() and not files:  # as publish says it
         raise DiffError(f"--templates {args.templates} is a file: give the folder of versions")
     old, new, notes = load_sides(args.old, args.new, args.templates)
     if Path(args.old).is_file() and Path(args.new).is_file():
@@ -822,7 +823,7 @@ def _dry_run(args: argparse.Namespace) -> tuple[Any, Any]:
 
     if args.spec is None:
         stack = dry_run(args.template, _key_values(args.values), args.region)
-        _transforms_note(args.template, stack)
+        _transforms_note(stack)
         return stack, footprint(stack)
     import tempfile
     import warnings
@@ -839,7 +840,7 @@ def _dry_run(args: argparse.Namespace) -> tuple[Any, Any]:
         built = write_version(Path(folder), files)
         args.template = built / "root.yaml"
         stack = dry_run(args.template, values, args.region)
-        _transforms_note(args.template, stack)  # while its templates are there to read
+        _transforms_note(stack)
     return stack, footprint(stack)
 
 
@@ -861,19 +862,21 @@ def _modules_note(stack: Any) -> None:
         )
 
 
-def _transforms_note(template: Path, stack: Any) -> None:
-    """A note naming the transforms CloudFormation runs on ``template`` and the templates it
-    nests before it creates anything that the dry run reads as written (a SAM template, a
-    macro of one's own; those it cannot read so are refused): the values are checked, but
-    what a transform makes is neither described nor priced. validate said "CloudFormation
-    would accept these values" and "1 resource in 1 stack" of a SAM template, with no word."""
-    from .cfn.yaml import PROCESSED_TEMPLATE, read_template, transformed_by
+def _transforms_note(stack: Any) -> None:
+    """A note naming the transforms CloudFormation runs on ``stack``'s template and those of
+    its nested stacks, at any depth, before it creates anything, which the dry run reads as
+    written (a SAM template, a macro of one's own; those it cannot read so are refused): the
+    values are checked, but what a transform makes is neither described nor priced. validate
+    said "CloudFormation would accept these values" and "1 resource in 1 stack" of a SAM
+    template, with no word."""
+    from .cfn.yaml import PROCESSED_TEMPLATE
 
-    found = []
-    for name in dict.fromkeys([template.name, *(c.template for c in stack.nested.values())]):
-        transforms = transformed_by(read_template(template.parent / name))
-        if transforms:
-            found.append(f"{name} ({', '.join(transforms)})")
+    found = [
+        f"{name} ({'' if name == child.template else f'{child.template}: '}"
+        f"{', '.join(child.transforms)})"
+        for name, child in stack.every_stack().items()
+        if child.transforms
+    ]
     if found:
         _note(
             f"not all read: {', '.join(found)}: CloudFormation runs the transform first, and "
@@ -1027,15 +1030,13 @@ def _build(args: argparse.Namespace) -> int:
     for option, given in (("--output", args.output), ("--docs", args.docs)):
         if given is None:
             continue
-        try:
-            given.resolve()
-        except RuntimeError:  # a symlink loop, before Python 3.13 (an OSError since)
-            raise ArgumentValueError(
-                f"{option} {given}: {os.strerror(errno.ELOOP)}: give a folder"
-            ) from None
-        except OSError as error:
-            reason = error.strerror or str(error)
-            raise ArgumentValueError(f"{option} {given}: {reason}: give a folder") from None
+        try:  # a symbolic link loop: Path.resolve raised RuntimeError (before Python 3.13)
+            os.stat(given)
+        except OSError as error:  # a folder the build makes, a file in the way: said below
+            if error.errno == errno.ELOOP:
+                raise ArgumentValueError(
+                    f"{option} {given}: {os.strerror(errno.ELOOP)}: give a folder"
+                ) from None
         in_the_way = file_in_the_way(given)
         if in_the_way is not None:  # said before the lint, not after
             where = " is a file" if in_the_way == given else f": {in_the_way} is a file"
@@ -1286,7 +1287,8 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
             elif args.spec is not None:  # ``cost --spec app.yaml K=V``: a value, no template
                 args.template = None
                 args.values = [first, *args.values]
-            else:  # ``validate K=V``: "K=V: the file does not exist" said nothing of a template
+            elif "/" not in first and not first.lower().endswith(TEMPLATE_SUFFIXES):
+                # ``validate K=V``: "K=V: the file does not exist" said nothing of a template
                 command.error(
                     "the following arguments are required: TEMPLATE (or --spec FILE); "
                     f"{first} is no file, so a KEY=VALUE pair"

@@ -276,7 +276,9 @@ def test_every_gate_reads_a_template_whatever_its_extension(guard, checkov, tmp_
     # no token starts with a tab: its E0000 is a finding of its own, at line 1.
     tabbed = tmp_path / "tabbed.json"
     tabbed.write_text('\t{"Resources": {"Bucket": {"Type": "AWS::S3::Bucket"}}}\n')
-    report = checks.check_templates([*paths, tabbed])
+    also = tmp_path / "tabbed.template"  # JSON by its content: staged as YAML, read as YAML
+    also.write_text(tabbed.read_text())
+    report = checks.check_templates([*paths, tabbed, also])
     assert report.failed
     rows = {row[0]: row[1:] for row in report.rows()}
     assert all(rows[path.name] == rows["bucket.yaml"] for path in paths), rows
@@ -286,7 +288,11 @@ def test_every_gate_reads_a_template_whatever_its_extension(guard, checkov, tmp_
     assert tabbed_row == {
         k: v for k, v in zip(columns, rows["bucket.yaml"], strict=True) if k in tabbed_row
     }
-    assert [(f.filename, f.line, f.rule) for f in report.lint] == [("tabbed.json", 1, "E0000")]
+    assert rows["tabbed.template"] == rows["tabbed.json"]
+    assert [(f.filename, f.line, f.rule) for f in report.lint] == [
+        ("tabbed.json", 1, "E0000"),
+        ("tabbed.template", 1, "E0000"),
+    ]
     counts = dict(zip(report.header()[1:], rows["bucket.yaml"], strict=True))
     assert int(counts["control-tower"]) > 0 and int(counts["checkov"]) > 0
 

@@ -57,7 +57,7 @@ from .limits import (
 )
 from .reach import GATEWAY_ENDPOINTS, KNOWN_ENDPOINTS, endpoints_called
 from .weekly import NotWeekly, week_average
-from .yaml import PROCESSED_TEMPLATE, expanded_by, read_template
+from .yaml import PROCESSED_TEMPLATE, expanded_by, read_template, transformed_by
 
 NESTED_STACK = "AWS::CloudFormation::Stack"
 STACK_SET = "AWS::CloudFormation::StackSet"
@@ -108,6 +108,9 @@ class PlannedStack:
             as CloudFormation does (as a Java regular expression: a Unicode property, a
             backreference, a pattern Java refuses...), each with why, by name: their values
             were not checked against it. Default: none.
+        transforms: the transforms CloudFormation runs on its template before it creates
+            anything that the dry run reads as written (``AWS::Serverless-2016-10-31``, a
+            macro of one's own): what they make is not in ``resources``. Default: none.
     """
 
     template: str
@@ -119,6 +122,20 @@ class PlannedStack:
     region: str = ""
     outputs: dict[str, Any] = field(default_factory=dict)
     unchecked_patterns: dict[str, str] = field(default_factory=dict)
+    transforms: tuple[str, ...] = ()
+
+    def every_stack(self) -> dict[str, PlannedStack]:
+        """This stack (by its template's name) and every nested one (by ``Stack/LogicalId``
+        path)."""
+        found: dict[str, PlannedStack] = {self.template: self}
+        for logical_id, child in self.nested.items():
+            found.update(
+                {
+                    logical_id if name == child.template else f"{logical_id}/{name}": stack
+                    for name, stack in child.every_stack().items()
+                }
+            )
+        return found
 
     def every_resource(self) -> dict[str, dict[str, Any]]:
         """Resources of this stack and every nested one, by ``Stack/LogicalId`` path."""
@@ -309,6 +326,25 @@ def _as_parameter_value(value: Any) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
+def _refused_before_reading(template: Mapping[str, Any], path: Path, label: str) -> list[str]:
+    """What stops the dry run before it reads ``template`` (from the file ``path``): a
+    transform that leaves it unreadable as written, no resources, or more than
+    CloudFormation's quotas take."""
+    transforms = expanded_by(template)
+    if transforms:
+        return [
+            f"{label}: CloudFormation runs {', '.join(transforms)} on it before it checks "
+            "anything, and the dry run reads templates as written: give it the processed "
+            f"template ({PROCESSED_TEMPLATE})"
+        ]
+    if not template["Resources"]:
+        return [
+            f'{label}: the template has no resources: CloudFormation refuses it ("At least one '
+            'Resources member must be defined")'
+        ]
+    return [f"{label}: {p}" for p in template_quota_problems(template, path.stat().st_size)]
+
+
 def _dry_run(
     path: Path,
     given: Mapping[str, str],
@@ -323,25 +359,9 @@ def _dry_run(
     followed forever)."""
     template = read_template(path)  # one that cannot be read (a symlink loop) is said here
     within = (*within, path.resolve())
-    transforms = expanded_by(template)
-    if transforms:
-        raise DryRunFailed(
-            [
-                f"{label}: CloudFormation runs {', '.join(transforms)} on it before it checks "
-                "anything, and the dry run reads templates as written: give it the processed "
-                f"template ({PROCESSED_TEMPLATE})"
-            ]
-        )
-    if not template["Resources"]:
-        raise DryRunFailed(
-            [
-                f'{label}: the template has no resources: CloudFormation refuses it ("At least one '
-                'Resources member must be defined")'
-            ]
-        )
-    too_large = template_quota_problems(template, path.stat().st_size)
-    if too_large:
-        raise DryRunFailed([f"{label}: {p}" for p in too_large])
+    unread = _refused_before_reading(template, path, label)
+    if unread:
+        raise DryRunFailed(unread)
     unresolved = _unresolved(template) + shape_problems(template)
     if unresolved:
         raise DryRunFailed([f"{label}: {p}" for p in unresolved])
@@ -427,7 +447,12 @@ def _dry_run(
     if refused:
         raise DryRunFailed(refused)
     planned = (path.name, values, resources, nested, unchecked, instances, region or "")
-    return PlannedStack(*planned, _outputs(stack), unreadable_patterns(template))
+    return PlannedStack(
+        *planned,
+        _outputs(stack),
+        unreadable_patterns(template),
+        tuple(transformed_by(template)),
+    )
 
 
 def _value_problems(

@@ -167,8 +167,9 @@ def staged(templates: Iterable[Path]) -> Iterator[dict[Path, Path]]:
     A UTF-8 byte-order mark that starts a template is left out of its copy: on a template
     marked so (``AWSTemplateFormatVersion`` first), cfn-guard 3.1.1 skipped every rule and
     reported no failure. YAML parsers drop the mark (YAML 1.2, 5.2 "Character Encodings";
-    PyYAML, so cfn-lint), and the copy's lines are the template's. So are a JSON template's,
-    whose tabs before its first ``{`` are spaces in its copy: cfn-guard 3.1.1 failed to parse
+    PyYAML, so cfn-lint), and the copy's lines are the template's. So are a JSON template's
+    (one that starts with ``{``, whatever its extension), whose tabs before that ``{`` are
+    spaces in its copy: cfn-guard 3.1.1 failed to parse
     the file ("data beginning with", cut short), though JSON takes tabs there (RFC 8259,
     section 2: whitespace is space, tab, line feed or carriage return).
     """
@@ -178,8 +179,8 @@ def staged(templates: Iterable[Path]) -> Iterator[dict[Path, Path]]:
             suffix = ".json" if path.suffix.lower() == ".json" else ".yaml"
             copy = Path(scratch) / f"{index:03d}{suffix}"
             data = path.read_bytes().removeprefix(codecs.BOM_UTF8)
-            if suffix == ".json":  # a tab before its "{" failed cfn-guard's parse of the file
-                body = data.lstrip(b" \t\r\n")
+            body = data.lstrip(b" \t\r\n")
+            if body.startswith(b"{"):  # JSON (whatever its extension): a tab before its "{"
                 data = data[: len(data) - len(body)].replace(b"\t", b" ") + body
             copy.write_bytes(data)
             copies[copy.resolve()] = path

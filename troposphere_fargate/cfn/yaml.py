@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 import io
 import json
+import math
 from collections.abc import Iterable, Mapping
 from os import PathLike
 from pathlib import Path
@@ -360,6 +361,15 @@ def _no_constant(name: str) -> NoReturn:
     raise _RefusedJson(f"{name} is no JSON value (JSON has no NaN or Infinity)")
 
 
+def _finite(text: str) -> float:
+    """A JSON number, which is finite: ``1e999`` read as infinity (what :func:`_no_constant`
+    refuses written out)."""
+    number = float(text)
+    if math.isinf(number):
+        raise _RefusedJson(f"{text} is too large for a number (read as infinity)")
+    return number
+
+
 class TemplateFileError(ValueError):
     """A template file that cannot be read as a CloudFormation template; the message is one
     line, ``FILE:LINE:COLUMN: what is wrong`` (the line and column when the parser knows them)."""
@@ -425,7 +435,10 @@ def read_template(path: Path | str) -> dict[str, Any]:
     if is_json(path, text):
         try:
             loaded = json.loads(
-                text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constant
+                text,
+                object_pairs_hook=_no_duplicate_keys,
+                parse_constant=_no_constant,
+                parse_float=_finite,
             )
         except _RefusedJson as exc:
             raise TemplateFileError(f"{path}: not valid JSON: {exc}") from None
@@ -451,9 +464,12 @@ def read_template(path: Path | str) -> dict[str, Any]:
             ) from None
         except yaml.reader.ReaderError as exc:
             # A character YAML does not take (a NUL, another control character): PyYAML says
-            # where as an offset on a second line ("in "<unicode string>", position 67").
-            before = text[: exc.position]
-            line, column = before.count("\n") + 1, exc.position - before.rfind("\n")
+            # where as an offset on a second line ("in "<unicode string>", position 67), which
+            # libyaml counts in UTF-8 bytes: the character is found in the text instead.
+            found = yaml.reader.Reader.NON_PRINTABLE.search(text)
+            at = found.start() if found else exc.position
+            before = text[:at]
+            line, column = before.count("\n") + 1, at - before.rfind("\n")
             code = exc.character if isinstance(exc.character, int) else ord(exc.character)
             raise TemplateFileError(
                 f"{_where(path, line, column)}: not valid YAML: unacceptable character "
