@@ -693,12 +693,23 @@ def test_diff_says_which_folders_inside_it_did_not_compare(tmp_path, capsys):
     ]
 
 
+def _stop_the_gates_after(monkeypatch, names: list[str]) -> None:
+    """check's gates, replaced: they see only templates named ``names``, then stop the check
+    with "gates stopped here" (what a test of the notes before them needs)."""
+    from troposphere_fargate.release import checks
+
+    def gates(paths, **_):
+        assert [p.name for p in paths] == names
+        raise checks.CheckError("gates stopped here")
+
+    monkeypatch.setattr(checks, "check_templates", gates)
+
+
 def test_check_and_diff_name_the_files_of_a_folder_they_do_not_read(tmp_path, capsys, monkeypatch):
     """A folder's templates are its *.yaml, *.yml, *.json and *.template files: `check` of a
     folder with a failing bad.cfn beside ok.yaml said "all checks passed", and `diff` of two
     folders whose x.cfn differed said "no differences", naming neither file. Hidden files and
     a build's manifest.json are not named."""
-    from troposphere_fargate.release import checks
 
     for side in ("old", "new"):
         (tmp_path / side).mkdir()
@@ -715,11 +726,7 @@ def test_check_and_diff_name_the_files_of_a_folder_they_do_not_read(tmp_path, ca
         for side in ("old/x.cfn", "new/README", "new/x.cfn")
     ]
 
-    def gates(paths, **_):
-        assert [p.name for p in paths] == ["bucket.yaml"]
-        raise checks.CheckError("gates stopped here")
-
-    monkeypatch.setattr(checks, "check_templates", gates)
+    _stop_the_gates_after(monkeypatch, ["bucket.yaml"])
     assert cli.main(["check", str(tmp_path / "old")]) == 1
     assert errors(capsys) == [
         f"troposphere-fargate: not checked: {tmp_path / 'old' / 'x.cfn'}, not a template's "
@@ -1516,7 +1523,6 @@ def test_validate_refuses_a_template_without_resources(tmp_path, capsys):
 def test_check_says_which_folders_inside_it_did_not_check(tmp_path, capsys, monkeypatch):
     """A folder's templates are its own files: a failing sub/inner/bad.yaml went unchecked
     under "all checks passed"."""
-    from troposphere_fargate.release import checks
 
     (tmp_path / "gate" / "sub" / "inner").mkdir(parents=True)
     shutil.copy(SHIPPED / "bucket.yaml", tmp_path / "gate" / "bucket.yaml")
@@ -1524,11 +1530,7 @@ def test_check_says_which_folders_inside_it_did_not_check(tmp_path, capsys, monk
     (tmp_path / "gate" / "notes").mkdir()  # no templates in it: nothing to say
     assert folders_inside([str(tmp_path / "gate")], tmp_path) == [tmp_path / "gate" / "sub"]
 
-    def gates(paths, **_):
-        assert [p.name for p in paths] == ["bucket.yaml"]
-        raise checks.CheckError("gates stopped here")
-
-    monkeypatch.setattr(checks, "check_templates", gates)
+    _stop_the_gates_after(monkeypatch, ["bucket.yaml"])
     assert cli.main(["check", str(tmp_path / "gate")]) == 1
     assert errors(capsys) == [
         f"troposphere-fargate: not checked: {tmp_path / 'gate' / 'sub'}/, a folder inside (name "

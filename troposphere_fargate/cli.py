@@ -714,6 +714,7 @@ def _diff(args: argparse.Namespace) -> int:
         blocking,
         diff,
         diff_stacks,
+        file_given_for_versions,
         files_inside,
         folders_inside,
         load_sides,
@@ -727,10 +728,11 @@ def _diff(args: argparse.Namespace) -> int:
         raise PublishError(f"--allow takes destructive and breaking, not {', '.join(unknown)}")
     zones = None if args.zones is None else _comma_items("--zones", args.zones)
     files = Path(args.old).is_file() and Path(args.new).is_file()  # --templates unread
-    if args.templates.is_file() and not files:  # as publish says it
-        raise DiffError(f"--templates {args.templates} is a file: give the folder of versions")
+    given_a_file = None if files else file_given_for_versions(args.templates)
+    if given_a_file:
+        raise DiffError(given_a_file)
     old, new, notes = load_sides(args.old, args.new, args.templates)
-    if Path(args.old).is_file() and Path(args.new).is_file():
+    if files:
         name = Path(args.new).name
         why = unrelated(Path(args.old).name, old[name], name, new[name])
         if why:
@@ -823,7 +825,6 @@ def _dry_run(args: argparse.Namespace) -> tuple[Any, Any]:
 
     if args.spec is None:
         stack = dry_run(args.template, _key_values(args.values), args.region)
-        _transforms_note(stack)
         return stack, footprint(stack)
     import tempfile
     import warnings
@@ -840,7 +841,6 @@ def _dry_run(args: argparse.Namespace) -> tuple[Any, Any]:
         built = write_version(Path(folder), files)
         args.template = built / "root.yaml"
         stack = dry_run(args.template, values, args.region)
-        _transforms_note(stack)
     return stack, footprint(stack)
 
 
@@ -892,6 +892,7 @@ def _validate(args: argparse.Namespace) -> int:
 
     stack, found = _dry_run(args)
     _modules_note(stack)
+    _transforms_note(stack)
     given = len(_key_values(args.values))  # a key given twice with one value counts once
     print(
         f"{args.template.name}: CloudFormation would accept these values ({given} given, "
@@ -947,6 +948,7 @@ def _cost(args: argparse.Namespace) -> int:
 
     stack, found = _dry_run(args)
     _modules_note(stack)
+    _transforms_note(stack)
     report = estimate(found, args.region).report()
     *table, not_counted, sources = report
     for line in table:
@@ -964,13 +966,12 @@ def _cost(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .cfn.diff import files_inside, folders_inside
+    from .cfn.diff import file_given_for_versions, files_inside, folders_inside
     from .release.checks import YAML11, check_templates, template_paths, transformed_line
 
-    if args.templates_root.is_file():  # as publish says it ("no plain.yaml/0.4.0/ here")
-        raise CheckError(
-            f"--templates {args.templates_root} is a file: give the folder of versions"
-        )
+    given_a_file = file_given_for_versions(args.templates_root)  # "no FILE/0.4.0/ here" was said
+    if given_a_file:
+        raise CheckError(given_a_file)
     if not args.templates and not (args.templates_root / __version__).is_dir():
         raise CheckError(
             f"no {args.templates_root / __version__}/ here to check: name the templates, "

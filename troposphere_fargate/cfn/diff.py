@@ -173,16 +173,12 @@ def folders_inside(names: Sequence[str], templates_root: Path) -> list[Path]:
     """The folders inside the folders ``names`` stand for (paths, or versions under
     ``templates_root``) that hold templates. A folder's templates are its own files only, so
     ``check`` and ``diff`` do not look at these, and say so rather than pass them in silence."""
-    found = []
-    for name in names:
-        path = Path(name)
-        folder = _build_folder(path if path.is_dir() else templates_root / name)
-        if path.is_file() or not folder.is_dir():
-            continue
-        for inner in sorted(p for p in folder.iterdir() if p.is_dir()):
-            if any(p.is_file() and p.suffix.lower() in TEMPLATE_SUFFIXES for p in inner.rglob("*")):
-                found.append(inner)
-    return found
+    return [
+        inner
+        for folder in _named_folders(names, templates_root)
+        for inner in sorted(p for p in folder.iterdir() if p.is_dir())
+        if any(p.is_file() and p.suffix.lower() in TEMPLATE_SUFFIXES for p in inner.rglob("*"))
+    ]
 
 
 def files_inside(names: Sequence[str], templates_root: Path) -> list[Path]:
@@ -192,20 +188,31 @@ def files_inside(names: Sequence[str], templates_root: Path) -> list[Path]:
     and name the others rather than pass them in silence (a failing ``bad.cfn`` beside a
     passing ``ok.yaml`` was "all checks passed"). Hidden files and a build's
     ``manifest.json`` are not named."""
-    found = []
+    return [
+        p
+        for folder in _named_folders(names, templates_root)
+        for p in sorted(folder.iterdir())
+        if p.is_file() and not p.name.startswith(".") and p.suffix.lower() not in TEMPLATE_SUFFIXES
+    ]
+
+
+def _named_folders(names: Sequence[str], templates_root: Path) -> Iterator[Path]:
+    """The folder each of ``names`` stands for (a path, or a version under
+    ``templates_root``; a build's output folder stands for its one version folder), for those
+    that are folders."""
     for name in names:
         path = Path(name)
         folder = _build_folder(path if path.is_dir() else templates_root / name)
-        if path.is_file() or not folder.is_dir():
-            continue
-        found += [
-            p
-            for p in sorted(folder.iterdir())
-            if p.is_file()
-            and not p.name.startswith(".")
-            and p.suffix.lower() not in TEMPLATE_SUFFIXES
-        ]
-    return found
+        if not path.is_file() and folder.is_dir():
+            yield folder
+
+
+def file_given_for_versions(templates_root: Path) -> str | None:
+    """The line ``check``, ``diff`` and ``publish`` say of a file given as ``--templates``
+    (the folder of version folders); None for anything else."""
+    if templates_root.is_file():
+        return f"--templates {templates_root} is a file: give the folder of versions"
+    return None
 
 
 def not_there(name: str, templates_root: Path) -> str:

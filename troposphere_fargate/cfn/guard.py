@@ -169,9 +169,9 @@ def staged(templates: Iterable[Path]) -> Iterator[dict[Path, Path]]:
     reported no failure. YAML parsers drop the mark (YAML 1.2, 5.2 "Character Encodings";
     PyYAML, so cfn-lint), and the copy's lines are the template's. So are a JSON template's
     (one that starts with ``{``, whatever its extension), whose tabs before that ``{`` are
-    spaces in its copy: cfn-guard 3.1.1 failed to parse
-    the file ("data beginning with", cut short), though JSON takes tabs there (RFC 8259,
-    section 2: whitespace is space, tab, line feed or carriage return).
+    spaces in its copy: cfn-guard 3.1.1 failed to parse the file ("data beginning with", cut
+    short), though JSON takes tabs there (RFC 8259, section 2: whitespace is space, tab, line
+    feed or carriage return).
     """
     with tempfile.TemporaryDirectory(prefix="troposphere-fargate-guard-") as scratch:
         copies = {}

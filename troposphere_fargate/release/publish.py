@@ -123,11 +123,14 @@ def _sha256(data: bytes) -> str:
 
 def read_version(templates: Path, version: str) -> dict[str, bytes]:
     """The files of ``templates/<version>/``, checked against their manifest."""
+    from ..cfn.diff import file_given_for_versions  # the line check and diff say too
+
     folder = templates / version
     if (templates / MANIFEST).is_file():  # ".": its name and parent are the resolved path's
         templates = templates.resolve()
-    if templates.is_file():
-        raise PublishError(f"--templates {templates} is a file: give the folder of versions")
+    given_a_file = file_given_for_versions(templates)
+    if given_a_file:
+        raise PublishError(given_a_file)
     if (templates / MANIFEST).is_file() and not folder.is_dir():
         other = f" --version {templates.name}" if templates.name != version else ""
         raise PublishError(
