@@ -7,9 +7,12 @@ import json
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.deploy.aws import MotoServer
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -620,89 +623,94 @@ INLINE_FUNCTION = textwrap.dedent(
 )
 
 
+@pytest.fixture(scope="module")
+def patched_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MotoServer]:
+    """One patched emulator for the custom resource tests (each start takes 3 to 4 s)."""
+    server = MotoServer(tmp_path_factory.mktemp("moto-custom"), patched=True)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def server(patched_server: MotoServer) -> MotoServer:
+    """The patched emulator with every resource forgotten: each test starts from nothing."""
+    patched_server.reset()
+    return patched_server
+
+
 @pytest.mark.parametrize(
     ("answer", "status"), [("SUCCESS", "CREATE_COMPLETE"), ("FAILED", "ROLLBACK_COMPLETE")]
 )
-def test_an_inline_python_function_answers_its_custom_resource(tmp_path, answer, status):
+def test_an_inline_python_function_answers_its_custom_resource(server, answer, status):
     """The function runs in the emulator, its boto3 calls reach the emulator, and its answer
     completes the stack, or fails it with CloudFormation's message."""
     import time
 
-    from tests.deploy.aws import MotoServer
-
-    server = MotoServer(tmp_path, patched=True)
-    try:
-        cloudformation = server.client("cloudformation")
-        cloudformation.create_stack(
-            StackName="s",
-            TemplateBody=INLINE_FUNCTION,
-            Capabilities=["CAPABILITY_IAM"],
-            Parameters=[{"ParameterKey": "Answer", "ParameterValue": answer}],
-        )
-        deadline = time.monotonic() + 30
-        while (stack := cloudformation.describe_stacks(StackName="s")["Stacks"][0])[
-            "StackStatus"
-        ].endswith("IN_PROGRESS") and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert stack["StackStatus"] == status
-        topics = server.client("sns").list_topics()["Topics"]
-        assert [t["TopicArn"].rsplit(":", 1)[1] for t in topics] == ["made-by-the-function"]
-        reasons = [
-            e.get("ResourceStatusReason", "")
-            for e in cloudformation.describe_stack_events(StackName="s")["StackEvents"]
-        ]
-        failed = "Received response status [FAILED] from custom resource. Message returned: "
-        assert (failed + "asked to FAILED" in reasons) == (answer == "FAILED")
-    finally:
-        server.stop()
+    cloudformation = server.client("cloudformation")
+    cloudformation.create_stack(
+        StackName="s",
+        TemplateBody=INLINE_FUNCTION,
+        Capabilities=["CAPABILITY_IAM"],
+        Parameters=[{"ParameterKey": "Answer", "ParameterValue": answer}],
+    )
+    deadline = time.monotonic() + 30
+    while (stack := cloudformation.describe_stacks(StackName="s")["Stacks"][0])[
+        "StackStatus"
+    ].endswith("IN_PROGRESS") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert stack["StackStatus"] == status
+    topics = server.client("sns").list_topics()["Topics"]
+    assert [t["TopicArn"].rsplit(":", 1)[1] for t in topics] == ["made-by-the-function"]
+    reasons = [
+        e.get("ResourceStatusReason", "")
+        for e in cloudformation.describe_stack_events(StackName="s")["StackEvents"]
+    ]
+    failed = "Received response status [FAILED] from custom resource. Message returned: "
+    assert (failed + "asked to FAILED" in reasons) == (answer == "FAILED")
 
 
 @pytest.mark.parametrize(
     ("answer", "status"), [("SUCCESS", "UPDATE_COMPLETE"), ("FAILED", "UPDATE_ROLLBACK_COMPLETE")]
 )
-def test_a_custom_resource_an_update_adds_leaves_the_stack_updated(tmp_path, answer, status):
+def test_a_custom_resource_an_update_adds_leaves_the_stack_updated(server, answer, status):
     """The function's answer marked the stack CREATE_COMPLETE after its update had completed,
     so `aws cloudformation wait stack-update-complete` ran out of time (0.4.0's network adds a
     custom resource to a 0.3.0 stack); a FAILED answer made it ROLLBACK_COMPLETE, a status of
     failed creations, where CloudFormation rolls an update back to UPDATE_ROLLBACK_COMPLETE."""
     import time
 
-    from tests.deploy.aws import MotoServer
-
     before = INLINE_FUNCTION.split("\n  Custom:")[0] + "\n"
     assert "Custom::Answer" not in before and "Custom::Answer" in INLINE_FUNCTION
-    server = MotoServer(tmp_path, patched=True)
-    try:
-        cloudformation = server.client("cloudformation")
-        given = [{"ParameterKey": "Answer", "ParameterValue": answer}]
-        cloudformation.create_stack(
-            StackName="s", TemplateBody=before, Capabilities=["CAPABILITY_IAM"], Parameters=given
-        )
-        cloudformation.update_stack(
-            StackName="s",
-            TemplateBody=INLINE_FUNCTION,
-            Capabilities=["CAPABILITY_IAM"],
-            Parameters=given,
-        )
-        sns = server.client("sns")
+    cloudformation = server.client("cloudformation")
+    given = [{"ParameterKey": "Answer", "ParameterValue": answer}]
+    cloudformation.create_stack(
+        StackName="s", TemplateBody=before, Capabilities=["CAPABILITY_IAM"], Parameters=given
+    )
+    cloudformation.update_stack(
+        StackName="s",
+        TemplateBody=INLINE_FUNCTION,
+        Capabilities=["CAPABILITY_IAM"],
+        Parameters=given,
+    )
+    sns = server.client("sns")
 
-        def answered() -> bool:
-            if answer == "FAILED":  # its reason is among the stack's events once it is read
-                events = cloudformation.describe_stack_events(StackName="s")["StackEvents"]
-                return any("asked to FAILED" in e.get("ResourceStatusReason", "") for e in events)
-            return bool(sns.list_topics()["Topics"])  # made just before the answer is sent
+    def answered() -> bool:
+        if answer == "FAILED":  # its reason is among the stack's events once it is read
+            events = cloudformation.describe_stack_events(StackName="s")["StackEvents"]
+            return any("asked to FAILED" in e.get("ResourceStatusReason", "") for e in events)
+        return bool(sns.list_topics()["Topics"])  # made just before the answer is sent
 
-        deadline = time.monotonic() + 30
-        while not answered():
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
-        # The answer is read within milliseconds of being sent: the status must hold for 2 s.
-        for _ in range(20):
-            stack = cloudformation.describe_stacks(StackName="s")["Stacks"][0]
-            assert stack["StackStatus"] == status
-            time.sleep(0.1)
-    finally:
-        server.stop()
+    deadline = time.monotonic() + 30
+    while not answered():
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    # The answer is read within milliseconds of being sent: the status must hold for 2 s.
+    for _ in range(20):
+        stack = cloudformation.describe_stacks(StackName="s")["Stacks"][0]
+        assert stack["StackStatus"] == status
+        time.sleep(0.1)
 
 
 def test_the_patches_refuse_another_moto_version():
