@@ -647,6 +647,34 @@ def test_a_service_of_a_fixed_size_takes_equal_scaling_bounds():
         ServiceConfig(default_min_capacity=4, default_max_capacity=3)
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "says"),
+    [
+        ("default_alarm_topic_arn", "arn:aws:sns:cn-north-1:123456789012:ops", "aws-cn"),
+        ("default_alarm_topic_arn", "arn:aws-us-gov:sns:eu-west-1:123456789012:ops", "aws"),
+        (
+            "default_web_acl_arn",
+            "arn:aws-cn:wafv2:us-east-1:123456789012:regional/webacl/web/"
+            "a1b2c3d4-5678-90ab-cdef-111122223333",
+            "aws",
+        ),
+    ],
+)
+def test_an_optional_arn_of_a_region_of_another_partition_is_refused(field, value, says):
+    # A review: such a topic or web ACL was taken as a default no stack can use (an ARN's
+    # partition is its region's), where the same mismatch in a secret's ARN was refused.
+    from troposphere_fargate.layers.config import EnvironmentConfig
+
+    region = value.split(":")[3]
+    expected = f"{region} is a region of partition {says}: its ARNs start arn:{says}:"
+    for config in (ServiceConfig, EnvironmentConfig):
+        if field not in {f.name for f in dataclasses.fields(config)}:
+            continue
+        with pytest.raises(ConfigError) as refused:
+            config(**{field: value})
+        assert str(refused.value) == f"{config.__name__}.{field}={value!r}: {expected}"
+
+
 @pytest.mark.parametrize("value", [None, 5])
 def test_an_optional_arn_that_is_not_a_string_is_refused_naming_the_field(value):
     # Empty means none; None, or a number, is no ARN: it was taken (None), or failed with a

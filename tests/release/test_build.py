@@ -146,6 +146,32 @@ def test_manifest_lists_the_sha256_and_size_of_every_committed_template():
 # --- Rendering ---------------------------------------------------------------------------------
 
 
+def test_text_no_template_can_hold_is_named_where_it_is_not_a_traceback():
+    """A review: a library user's environment value holding half of a UTF-16 surrogate pair
+    ("\\ud800", from an escape or bytes decoded with errors="surrogateescape") made generate()
+    fail with UnicodeEncodeError in the task definition's size check; to_yaml failed so on a
+    tag. A spec is refused at its line before (tests/release/test_spec.py)."""
+    from troposphere_fargate import Application, ProductConfig, ServiceConfig
+
+    application = Application(environment=(("GREETING", "hi \ud800"),))
+    config = ProductConfig(service=ServiceConfig(application=application))
+    with pytest.raises(build.TemplateChecksFailed) as raised:
+        generate(config)
+    (problem,) = raised.value.problems
+    assert (problem.filename, problem.resource) == ("service.yaml", "TaskDefinition")
+    assert problem.reason.startswith(
+        "Properties.ContainerDefinitions.0.Environment.0.Value holds U+D800, half of a UTF-16 "
+        "surrogate pair: no character"
+    )
+    tagged = {"Type": "AWS::S3::Bucket", "Properties": {"Tags": [{"Key": "k", "Value": "\udc80"}]}}
+    with pytest.raises(
+        ValueError,
+        match=r"^the template's Resources\.B\.Properties\.Tags\.0\."
+        r"Value holds U\+DC80, half of a UTF-16 surrogate pair",
+    ):
+        render.to_yaml({"Resources": {"B": tagged}})
+
+
 def test_every_template_is_stamped_with_the_version(files):
     for layer in LAYERS:
         template = render.from_yaml(files[layer.filename])

@@ -370,7 +370,34 @@ STATEMENT = (
 
 # id -> (spec, the error, whether the JSON Schema refuses it too: False when it takes it, or
 # YAML does not read it)
+_SURROGATE_SAID = (
+    "half of a UTF-16 surrogate pair: no character, so no UTF-8 text, and no template, can hold "
+    "it (write the character itself; one beyond U+FFFF, such as an emoji, is one escape of "
+    "eight hex digits, \\U0001F600, not a pair of four)"
+)
+
 BAD_SPECS: dict[str, tuple[str, str, bool]] = {
+    # A review: a control character anywhere, even in a comment (a terminal's colour codes
+    # pasted with a command), was a ReaderError traceback in every --spec command. PyYAML's
+    # reader refuses it before reading anything; the column counts characters (é is one).
+    "a-colour-code-in-a-comment": (
+        "services:\n  web:\n    port: 8080  # \u00e9\x1b[31mred\n",
+        "app.yaml:3: invalid YAML: unacceptable character #x001b: special characters are not "
+        "allowed (column 20; YAML takes printable characters only, in comments too: remove it)",
+        False,
+    ),
+    # A review: "\uD800" (or an emoji written as JSON's pair of escapes) made half of a
+    # surrogate pair, which the build failed on with a UnicodeEncodeError traceback.
+    "half-a-surrogate-pair": (
+        'services:\n  web:\n    environment: {A: "\\uD800"}\n',
+        f"app.yaml:3: services.web.environment.A: the value holds U+D800, {_SURROGATE_SAID}",
+        False,
+    ),
+    "an-emoji-as-two-escapes": (
+        'services:\n  web:\n    command: [ok, "\\uD83D\\uDE00"]\n',
+        f"app.yaml:3: services.web.command[1]: the value holds U+D83D, {_SURROGATE_SAID}",
+        False,
+    ),
     # A spec trial: each said what was wrong and not what to write.
     "tab": (
         "services:\n  web:\n\tport: 80\n",
@@ -2050,6 +2077,30 @@ def test_what_python_itself_cannot_read_is_a_one_line_spec_error(text: str, mess
     with pytest.raises(SpecError, match=message) as raised:
         parse_spec(text, "app.yaml")
     assert str(raised.value).startswith("app.yaml") and "\n" not in str(raised.value)
+
+
+@pytest.mark.parametrize("character", ["\x00", "\x07", "\x0c", "\x7f", "\x80", "\ufffe", "\ud800"])
+def test_a_character_yaml_does_not_take_is_one_line_at_its_line_and_column(character: str):
+    # YAML 1.1 (what PyYAML reads), 5.1 Character Set: "c-printable" is tab, line feed,
+    # carriage return, x20-x7E, x85, xA0-xD7FF, xE000-xFFFD and beyond xFFFF; a stream of
+    # other characters is refused, comments included.
+    text = f"services:\n  web:\n\n    port: 8080 # {character}\n"
+    with pytest.raises(SpecError) as raised:
+        parse_spec(text, "app.yaml")
+    assert str(raised.value).startswith(
+        f"app.yaml:4: invalid YAML: unacceptable character #x{ord(character):04x}: "
+    )
+    assert "(column 18; YAML takes printable characters only" in str(raised.value)
+    assert "\n" not in str(raised.value)
+
+
+def test_a_key_holding_half_a_surrogate_pair_is_named_at_its_line():
+    text = 'services:\n  web:\n    environment:\n      "A\\uDC00": x\n'
+    with pytest.raises(SpecError) as raised:
+        parse_spec(text, "app.yaml")
+    assert str(raised.value) == (
+        f"app.yaml:4: services.web.environment: the value holds U+DC00, {_SURROGATE_SAID}"
+    )
 
 
 @pytest.mark.parametrize("case", BAD_SPECS, ids=list(BAD_SPECS))

@@ -17,7 +17,8 @@ import datetime
 import io
 import json
 import math
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from os import PathLike
 from pathlib import Path
 from typing import Any, NoReturn
@@ -202,6 +203,11 @@ def to_yaml(
         writer.open()
         writer.serialize(root)
         writer.close()
+    except UnicodeEncodeError:  # libyaml's writer encodes each scalar in UTF-8
+        found = next(surrogates(template), None)
+        if found is None:
+            raise
+        raise ValueError(f"the template's {found[0]} {found[1]}") from None
     finally:
         writer.dispose()
     text = stream.getvalue()
@@ -375,6 +381,55 @@ class TemplateFileError(ValueError):
     line, ``FILE:LINE:COLUMN: what is wrong`` (the line and column when the parser knows them)."""
 
 
+def unacceptable_character(text: str, exc: yaml.reader.ReaderError) -> tuple[int, int, str]:
+    """The line and column (from 1) in ``text`` of the character PyYAML's reader refused (a
+    NUL, an escape, another control character), and what to say of it. PyYAML says where as an
+    offset on a second line ("in "<unicode string>", position 67), which libyaml counts in
+    UTF-8 bytes: the character is found in the text instead."""
+    found = yaml.reader.Reader.NON_PRINTABLE.search(text)
+    at = found.start() if found else exc.position
+    before = text[:at]
+    code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+    problem = f"unacceptable character #x{code:04x}: {exc.reason}"
+    return before.count("\n") + 1, at - before.rfind("\n"), problem
+
+
+# Half of a UTF-16 surrogate pair: no character, so no UTF-8 text holds one. Python makes one
+# from a "\ud800" escape, or from bytes decoded with errors="surrogateescape".
+SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def surrogate_problem(text: str) -> str | None:
+    """What to say of ``text`` when it holds a lone surrogate (see ``SURROGATE``), else None."""
+    found = SURROGATE.search(text)
+    if found is None:
+        return None
+    return (
+        f"holds U+{ord(found.group()):04X}, half of a UTF-16 surrogate pair: no character, so "
+        "no UTF-8 text, and no template, can hold it (write the character itself; one beyond "
+        "U+FFFF, such as an emoji, is one escape of eight hex digits, \\U0001F600, not a "
+        "pair of four)"
+    )
+
+
+def surrogates(value: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[str, str]]:
+    """Each key path (dotted, lists by index) in a template, or any value of dicts, lists and
+    strings, whose key or text holds a lone surrogate, with what to say of it."""
+    if isinstance(value, str):
+        problem = surrogate_problem(value)
+        if problem:
+            yield ".".join(path), problem
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            problem = surrogate_problem(str(key))
+            if problem:
+                yield ".".join((*path, str(key))), f"its key {problem}"
+            yield from surrogates(item, (*path, str(key)))
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield from surrogates(item, (*path, str(index)))
+
+
 def _where(path: Path, line: int | None, column: int | None) -> str:
     return f"{path}:{line}:{column}" if line is not None else str(path)
 
@@ -463,17 +518,9 @@ def read_template(path: Path | str) -> dict[str, Any]:
                 f"{_where(path, line, column)}: not valid YAML: {problem}"
             ) from None
         except yaml.reader.ReaderError as exc:
-            # A character YAML does not take (a NUL, another control character): PyYAML says
-            # where as an offset on a second line ("in "<unicode string>", position 67), which
-            # libyaml counts in UTF-8 bytes: the character is found in the text instead.
-            found = yaml.reader.Reader.NON_PRINTABLE.search(text)
-            at = found.start() if found else exc.position
-            before = text[:at]
-            line, column = before.count("\n") + 1, at - before.rfind("\n")
-            code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+            line, column, problem = unacceptable_character(text, exc)
             raise TemplateFileError(
-                f"{_where(path, line, column)}: not valid YAML: unacceptable character "
-                f"#x{code:04x}: {exc.reason}"
+                f"{_where(path, line, column)}: not valid YAML: {problem}"
             ) from None
         except yaml.YAMLError as exc:
             raise TemplateFileError(f"{path}: not valid YAML: {exc}") from None

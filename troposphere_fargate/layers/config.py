@@ -58,7 +58,7 @@ from .queue_scaling import (
     QueueScaling,
     names_queue_action,
 )
-from .regions import arn_fields
+from .regions import arn_fields, arn_region_problem
 from .schedules import ScheduledScaling, has_passed
 
 # CloudWatch Logs accepts only these retention periods (days); the templates offer those of a year
@@ -1522,9 +1522,14 @@ def _host_record(relative: str) -> str:
 def _check_optional_arn(
     owner: str, name: str, value: object, pattern: re.Pattern[str], rule: str
 ) -> None:
-    """A default of an optional ARN parameter: empty, or an ARN ``pattern`` takes."""
+    """A default of an optional ARN parameter: empty, or an ARN ``pattern`` takes, whose region
+    is one of its partition's (a review: ``arn:aws:sns:cn-north-1:...`` was taken, which no
+    stack can use, where a secret of that ARN was refused)."""
     if not isinstance(value, str) or (value and not pattern.fullmatch(value)):
         raise _fail(owner, name, value, rule)
+    problem = arn_region_problem(value) if value else None
+    if problem:
+        raise _fail(owner, name, value, problem)
 
 
 def _check_web_acl(owner: str, acl: object) -> None:

@@ -133,8 +133,17 @@ def template_problems(filename: str, template: Mapping[str, Any]) -> list[Templa
     by ``template``: VPC endpoint service names as the per-partition endpoint table gives them,
     and the service limits of :mod:`troposphere_fargate.cfn.limits` (what cfn-lint and the
     emulator accept and a real account refuses)."""
+    try:
+        lines = endpoints.check_template(template) + limits.problems(template)
+    except UnicodeEncodeError:  # a size in UTF-8 bytes, of text holding a lone surrogate
+        lines = [
+            f"{path.removeprefix('Resources.').replace('.', ': ', 1)} {problem}"
+            for path, problem in cfn_yaml.surrogates(template)
+        ]
+        if not lines:
+            raise
     found = []
-    for line in endpoints.check_template(template) + limits.problems(template):
+    for line in lines:
         resource, _, reason = line.partition(": ")
         found.append(TemplateProblem(filename, resource, reason))
     return found

@@ -37,7 +37,7 @@ from ..cfn.limits import (
     MANAGED_POLICIES_PER_ROLE,
     SCHEDULED_ACTIONS_PER_SCALABLE_TARGET,
 )
-from ..cfn.yaml import folder_given, missing_path
+from ..cfn.yaml import folder_given, missing_path, surrogate_problem, unacceptable_character
 from ..errors import expect, expect_path
 from ..layers.application import (
     ACTION,
@@ -261,6 +261,7 @@ class _Reader:
             raise self.error(node, path, f"YAML tags such as {shown} are not supported")
         if not isinstance(node, ScalarNode):
             return None
+        self._refuse_surrogates(node, path)
         try:
             return self.loader.construct_object(node)
         except yaml.MarkedYAMLError as exc:
@@ -270,6 +271,13 @@ class _Reader:
             why = str(exc).split(";")[0]  # not Python's advice on its own limits
             quote = "" if self._tagged(node) else " (in quotes it is text)"
             raise self.error(node, path, f"invalid YAML value {shown!r}: {why}{quote}") from None
+
+    def _refuse_surrogates(self, node: ScalarNode, path: KeyPath) -> None:
+        """A "\\ud800" escape makes half of a surrogate pair, which no template can hold (the
+        build failed on it with a traceback)."""
+        problem = surrogate_problem(node.value)
+        if problem:
+            raise self.error(node, path, f"the value {problem}")
 
     def _tagged(self, node: ScalarNode) -> bool:
         """Whether the scalar has a tag written on it (``!!int 5``), not the one YAML reads
@@ -285,6 +293,7 @@ class _Reader:
             self.scalar(node, path)  # refuses the tags a spec does not take
         if not isinstance(node, ScalarNode):
             return None
+        self._refuse_surrogates(node, path)
         if self._tagged(node) and node.tag != "tag:yaml.org,2002:str":
             raise self.error(node, path, "takes text as written, without a YAML tag (!!int)")
         nothing = node.value in ("", "~")  # null, Null and NULL are text here
@@ -2682,7 +2691,7 @@ def parse_spec(text: str, filename: str = "<spec>") -> ProductConfig:
     the line and the key path when it is invalid."""
     _expect_text(text)
     expect(filename, str, "parse_spec(filename)")
-    loader = yaml.SafeLoader(text)
+    loader = _loader(text, filename)
     try:
         try:
             root = loader.get_single_node()
@@ -2718,6 +2727,20 @@ def parse_spec(text: str, filename: str = "<spec>") -> ProductConfig:
         raise SpecError(f"{filename}: cannot read the spec: {' '.join(str(exc).split())}") from None
     finally:
         loader.dispose()
+
+
+def _loader(text: str, filename: str) -> yaml.SafeLoader:
+    """PyYAML's loader of ``text``, which reads every character first: a character YAML does
+    not take (a NUL, a terminal's colour codes, a form feed) is a :class:`SpecError` at its
+    line and column (it was a ``ReaderError`` traceback)."""
+    try:
+        return yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as exc:
+        line, column, problem = unacceptable_character(text, exc)
+        raise SpecError(
+            f"{filename}:{line}: invalid YAML: {problem} (column {column}; YAML takes "
+            "printable characters only, in comments too: remove it)"
+        ) from None
 
 
 def _expect_text(text: object) -> None:
