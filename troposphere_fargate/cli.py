@@ -580,7 +580,9 @@ def _spec_config(spec: Path) -> tuple[Any, str]:
     text = read_spec_text(spec)
     config = parse_spec(text, str(spec))
     lines = key_lines(text, [warning.split(": ", 1)[0] for warning in config.warnings])
-    for warning, line in zip(config.warnings, lines, strict=True):
+    # In the file's order, as its errors are (those of the spec as a whole after them).
+    said = sorted(zip(config.warnings, lines, strict=True), key=lambda w: w[1] or len(text))
+    for warning, line in said:
         where = f"{spec}:{line}" if line else f"{spec}"
         print(f"warning: {where}: {warning}", file=sys.stderr)
     return config, text

@@ -405,6 +405,13 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "scanning for the next token); YAML indents with spaces, never tabs",
         False,
     ),
+    # A review: a tab after a value was said to be indentation.
+    "a-tab-after-a-value": (
+        "services:\n  web:\n    port: 8080\t\n",
+        "app.yaml:3: invalid YAML: found character '\\t' that cannot start any token (while "
+        "scanning for the next token); YAML takes no tab there: remove it, or write spaces",
+        False,
+    ),
     "cpu-as-text": (
         "services:\n  web:\n    cpu: 1 vCPU\n",
         "app.yaml:3: services.web.cpu: expected an integer, got a string ('1 vCPU'): one of 256, "
@@ -1424,6 +1431,13 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "app.yaml:3: services.web.queue_scaling: expected a mapping, got nothing (null)",
         True,
     ),
+    # A review: "write it in quotes ("no")" was said, and "no" is no choice either.
+    "expose-no": (
+        "services:\n  web:\n    expose: no\n",
+        "app.yaml:3: services.web.expose: expected a string, got a boolean (no): one of public, "
+        "internal, none",
+        True,
+    ),
     # A required key whose value was refused is not said to be missing too.
     "a-health-check-command-of-a-number": (
         "services:\n  web:\n    health_check: {command: [CMD, 5]}\n",
@@ -2272,6 +2286,22 @@ def test_the_reference_names_every_file_a_spec_of_each_layout_builds():
 
 
 @pytest.mark.lint
+def test_the_warnings_of_a_spec_are_said_in_the_files_order(tmp_path: Path, capsys):
+    # A review: the environment's warning (line 8) came before the service's (line 6): the
+    # config lists the spec's own first. The errors come in the file's order.
+    from troposphere_fargate import cli
+
+    spec = tmp_path / "app.yaml"
+    spec.write_text(
+        "services:\n  web:\n    expose: public\n    routing: {path: /*, priority: 1}\n"
+        "    health_check:\n      command: [CMD-SHELL, curl, -f, 'http://localhost:8080/']\n"
+        "environment:\n  tls_policy: ELBSecurityPolicy-TLS13-1-2-Res-2021-07\n"
+    )
+    cli.main(["validate", "--spec", str(spec)])  # it lists the parameters it needs after them
+    warnings = [line for line in capsys.readouterr().err.splitlines() if "warning" in line]
+    assert [line.split(": ")[1] for line in warnings] == [f"{spec}:6", f"{spec}:8"]
+
+
 def _lint_the_service_alone_as_built(monkeypatch: pytest.MonkeyPatch) -> None:
     """The spec's service.yaml is built and linted as it is; the other templates, cut small
     (tests/support.py, small_templates), are not the test's question."""

@@ -520,6 +520,8 @@ class _Str(_Kind):
             hint = ""
             if isinstance(node, ScalarNode) and value is not None:
                 hint = f': write it in quotes ("{node.value}") so YAML reads it as text'
+                if self.choices and node.value not in self.choices:  # "no" is no choice either
+                    hint = f": one of {', '.join(self.choices)}"
             raise reader.error(node, path, f"expected a string, got {_what(node)}{hint}")
         if self.choices and value not in self.choices:
             cased = [choice for choice in self.choices if choice.lower() == value.lower()]
@@ -2702,7 +2704,7 @@ def parse_spec(text: str, filename: str = "<spec>") -> ProductConfig:
             if exc.problem == "mapping values are not allowed here":
                 context += "; quote a value that holds ': ' or ends with ':'"
             if "'\\t'" in str(exc.problem):
-                context += "; YAML indents with spaces, never tabs"
+                context += _tab_hint(text, exc.problem_mark)
             if exc.context == "while scanning an alias":
                 # *name is a YAML alias: an unquoted wildcard host is read as one.
                 context += '; quote a value that begins with *, such as "*.example.com"'
@@ -2727,6 +2729,16 @@ def parse_spec(text: str, filename: str = "<spec>") -> ProductConfig:
         raise SpecError(f"{filename}: cannot read the spec: {' '.join(str(exc).split())}") from None
     finally:
         loader.dispose()
+
+
+def _tab_hint(text: str, mark: yaml.Mark | None) -> str:
+    """What to say of a tab YAML refused: one in a line's indentation, or one elsewhere (after
+    a value: a review found "YAML indents with spaces" said of ``port: 8080<tab>``)."""
+    lines = text.splitlines()
+    before = lines[mark.line][: mark.column] if mark and mark.line < len(lines) else ""
+    if before.strip():
+        return "; YAML takes no tab there: remove it, or write spaces"
+    return "; YAML indents with spaces, never tabs"
 
 
 def _loader(text: str, filename: str) -> yaml.SafeLoader:
