@@ -869,3 +869,22 @@ def test_a_fourth_az_of_ones_own_is_drawn(tmp_path):
     source = output.read_text()
     assert "Availability Zone 4" in source and "task4 -> nat4" in source
     assert "not drawn" not in source
+
+
+def test_a_picture_renders_what_build_render_templates_is_at_the_time(monkeypatch):
+    """diagram.py imported render_templates by name when it was first imported: a test that
+    stood in for build.render_templates while a build imported diagram (for dot_available) left
+    every later picture in that process drawing its stand-in (the suite failed so, by the
+    order its tests ran in). The pictures call build.render_templates, as the commands do."""
+    from troposphere_fargate.release import build
+
+    real, calls = build.render_templates, []
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(build, "render_templates", counted)
+    diagram.picture(Scenario())
+    diagram.environment_picture(parse_spec(ENVIRONMENT_EXAMPLE_SPEC, "app.yaml"))
+    assert len(calls) == 2

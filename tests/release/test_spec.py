@@ -1178,9 +1178,11 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "with an interval longer than that",
         True,
     ),
+    # Not "(default 0)": 0 stands for ELB's default in the config, and the docs say "Left out"
+    # (a review).
     "a-short-interval-with-elbs-default-timeout": (
         "services:\n  web:\n    target_health: {interval: 5}\n",
-        "app.yaml:3: services.web.target_health: timeout (default 0): ELB's default (up to 6 "
+        "app.yaml:3: services.web.target_health: timeout (not given): ELB's default (up to 6 "
         "seconds) is not shorter than interval 5: give one of 2, 3, 4",
         True,
     ),
@@ -1429,6 +1431,18 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
     "queue-scaling-of-null": (
         "services:\n  web:\n    queue_scaling: ~\n",
         "app.yaml:3: services.web.queue_scaling: expected a mapping, got nothing (null)",
+        True,
+    ),
+    # A review: "did you mean command?" was said of the top level's key.
+    "a-key-of-another-section": (
+        "services:\n  web:\n    domain: shop.example.com\n",
+        "app.yaml:3: services.web.domain: unknown key: domain is a key of the top level",
+        True,
+    ),
+    "a-key-of-a-section-within": (
+        "services:\n  web:\n    unhealthy_threshold: 3\n",
+        "app.yaml:3: services.web.unhealthy_threshold: unknown key: unhealthy_threshold is a "
+        "key of services.<name>.target_health",
         True,
     ),
     # A review: "write it in quotes ("no")" was said, and "no" is no choice either.

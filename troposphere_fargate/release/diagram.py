@@ -38,7 +38,7 @@ from ..layers import service as s
 from ..layers.config import APPLICATION_LOAD_BALANCER, NetworkConfig, ProductConfig, ServiceConfig
 from ..layers.environment import names as e
 from ..layers.exposure import EXPOSE_INTERNAL, EXPOSE_PUBLIC
-from .build import render_templates
+from . import build  # build.render_templates looked up at each call, as the commands do
 
 
 class CannotDraw(ValueError):
@@ -425,7 +425,7 @@ def _not_drawable(templates: Mapping[str, Any]) -> None:
 def picture(scenario: Scenario, templates: Mapping[str, Any] | None = None) -> Picture:
     """Evaluate the generated templates' parameters, rules and conditions for ``scenario``.
     Raises CannotDraw for templates that are not this tool's network.yaml and service.yaml."""
-    templates = templates or render_templates()
+    templates = templates or build.render_templates()
     _not_drawable(templates)
     net = _network(scenario, templates[n.LAYER])
     svc = deployed(templates[s.LAYER], scenario.service_parameters())
@@ -827,7 +827,7 @@ def environment_picture(
     if not config.services:
         raise ValueError("environment_picture draws an environment: the config has no services")
     scenario = scenario or Scenario()
-    templates = templates or render_templates(config)
+    templates = templates or build.render_templates(config)
     network = _network(scenario, templates[n.LAYER]) if n.LAYER in templates else EXISTING_NETWORK
     environment = templates[e.LAYER]
     given = _parameters(environment, _PLACEHOLDERS)

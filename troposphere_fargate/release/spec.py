@@ -910,6 +910,13 @@ class Key:
         return self.sets or self.target
 
 
+def _sections_with_key(name: str) -> list[str]:
+    """Where the spec has a key ``name``: each section's path as the docs write it
+    (``services.<name>.sidecars[]``), or "the top level"."""
+    parents = {path.rpartition(".")[0] for path, key in spec_keys() if key.name == name}
+    return [f"{parent}" if parent else "the top level" for parent in sorted(parents)]
+
+
 def _field_default(cls: type, target: str) -> Any:
     """The default the config class gives the field a key sets (MISSING when required)."""
     value: Any = cls
@@ -1118,6 +1125,9 @@ class _Object(_Kind):
         # The keys it may have only when none looks like it: a service takes 40, a line of
         # several hundred characters after the one it meant (a newcomer's trial).
         hint = f" (did you mean {close[0]}?)" if close else f"; allowed: {', '.join(names)}"
+        elsewhere = _sections_with_key(str(path[-1]))
+        if elsewhere and len(elsewhere) <= 2:  # a review: services.web.domain said "command?"
+            hint = f": {path[-1]} is a key of {' and of '.join(elsewhere)}"
         if path[:1] == ("environment",) and _VARIABLE_NAME.fullmatch(str(path[-1])):
             # The top-level section is the shared load balancer's, not variables for all.
             hint = (
@@ -1167,9 +1177,11 @@ class _Object(_Kind):
             return reader.error(*_descend(kind, at, where, index, rest), reason)
         key = next((k for k in self.keys if first in (k.target, k.field_name)), None)
         if key is not None:  # a default the user left, at odds with what they gave
-            left = (
-                "not given" if complaint.value in (None, "None") else f"default {complaint.value}"
-            )
+            # Not the value that stands for AWS's own default (target_health.timeout's 0): a
+            # review read "timeout (default 0)", where the docs say "Left out".
+            documented = _documented_default(key, _field_default(self.cls, key.config_field))
+            shown = complaint.value not in (None, "None") and documented is not None
+            left = f"default {complaint.value}" if shown else "not given"
             return reader.error(node, path, f"{key.name} ({left}): {reason}")
         return reader.error(node, path, f"{reason} ({first}: {complaint.value})")
 
