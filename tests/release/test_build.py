@@ -163,6 +163,16 @@ def test_text_no_template_can_hold_is_named_where_it_is_not_a_traceback():
         "Properties.ContainerDefinitions.0.Environment.0.Value holds U+D800, half of a UTF-16 "
         "surrogate pair: no character"
     )
+    # Beside it, one in a section of its own: named by the section, the problem's words whole.
+    service = build.render_templates()["service"]
+    service["Description"] = "x \udc80"
+    definition = service["Resources"]["TaskDefinition"]["Properties"]
+    definition["ContainerDefinitions"][0]["Environment"] = [{"Name": "A", "Value": "\ud800"}]
+    named = [(p.resource, p.reason[:32]) for p in build.template_problems("s.yaml", service)]
+    assert named == [
+        ("Description", "holds U+DC80, half of a UTF-16 s"),
+        ("TaskDefinition", "Properties.ContainerDefinitions."),
+    ]
     tagged = {"Type": "AWS::S3::Bucket", "Properties": {"Tags": [{"Key": "k", "Value": "\udc80"}]}}
     with pytest.raises(
         ValueError,

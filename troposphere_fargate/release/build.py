@@ -136,12 +136,16 @@ def template_problems(filename: str, template: Mapping[str, Any]) -> list[Templa
     try:
         lines = endpoints.check_template(template) + limits.problems(template)
     except UnicodeEncodeError:  # a size in UTF-8 bytes, of text holding a lone surrogate
-        lines = [
-            f"{path.removeprefix('Resources.').replace('.', ': ', 1)} {problem}"
+        unwritable = [
+            (path.removeprefix("Resources.").partition("."), problem)
             for path, problem in cfn_yaml.surrogates(template)
         ]
-        if not lines:
+        if not unwritable:
             raise
+        return [
+            TemplateProblem(filename, resource, f"{inner} {problem}".lstrip())
+            for (resource, _, inner), problem in unwritable
+        ]
     found = []
     for line in lines:
         resource, _, reason = line.partition(": ")
