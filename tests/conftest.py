@@ -77,11 +77,8 @@ def service() -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MotoServer]:
     """A moto server on 127.0.0.1 with a fresh backend for each test module."""
-    server = MotoServer(tmp_path_factory.mktemp("moto"))
-    try:
+    with MotoServer(tmp_path_factory.mktemp("moto")) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

@@ -88,6 +88,12 @@ class MotoServer:
             )
         return self._session.client(service, endpoint_url=self.url)
 
+    def __enter__(self) -> MotoServer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()

@@ -52,11 +52,8 @@ STAGING_BUCKET = "deploy-staging"
 
 @pytest.fixture(scope="module")
 def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MotoServer]:
-    server = MotoServer(tmp_path_factory.mktemp("moto-deploy"), patched=True)
-    try:
+    with MotoServer(tmp_path_factory.mktemp("moto-deploy"), patched=True) as server:
         yield server
-    finally:
-        server.stop()
 
 
 # The aws CLI's data loader, made by the first command in the CLI's own environment (Aws.cli).

@@ -626,11 +626,8 @@ INLINE_FUNCTION = textwrap.dedent(
 @pytest.fixture(scope="module")
 def patched_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MotoServer]:
     """One patched emulator for the custom resource tests (each start takes 3 to 4 s)."""
-    server = MotoServer(tmp_path_factory.mktemp("moto-custom"), patched=True)
-    try:
+    with MotoServer(tmp_path_factory.mktemp("moto-custom"), patched=True) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture
