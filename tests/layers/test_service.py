@@ -842,7 +842,8 @@ def test_a_health_check_the_service_cannot_have_is_refused(fields, message):
         ({"interval_seconds": 7}, "interval_seconds=7: must be one of 5, 10"),
         (
             {"timeout_seconds": 10},
-            "timeout_seconds=10: must be one of 0, 2, 3, 4, 5, 6 with interval_seconds 10",
+            "timeout_seconds=10: must be one of 2, 3, 4, 5, 6 \\(shorter than interval_seconds "
+            "10\\), or 0 for ELB's default \\(up to 6 seconds\\)$",
         ),
         (
             # The default timeout, which a spec's user did not write (a fuzzing trial: "must be
@@ -854,12 +855,12 @@ def test_a_health_check_the_service_cannot_have_is_refused(fields, message):
         (
             # False is no default timeout (bool is an int subclass; a review).
             {"interval_seconds": 5, "timeout_seconds": False},
-            "timeout_seconds=False: must be one of 2, 3, 4 with interval_seconds 5",
+            "timeout_seconds=False: must be one of 2, 3, 4 \\(shorter than interval_seconds 5",
         ),
         (
             {"interval_seconds": 5, "timeout_seconds": 5},
-            "timeout_seconds=5: must be one of 2, 3, 4 with interval_seconds 5: .* 0 for ELB's "
-            "default \\(up to 6 seconds\\) with an interval longer than that",
+            "timeout_seconds=5: must be one of 2, 3, 4 \\(shorter than interval_seconds 5; "
+            "ELB's default, up to 6 seconds, needs a longer interval\\)$",
         ),
         ({"healthy_threshold": 1}, "healthy_threshold=1: must be 2 to 10"),
         ({"unhealthy_threshold": 11}, "unhealthy_threshold=11: must be 2 to 10"),

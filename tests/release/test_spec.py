@@ -1173,9 +1173,15 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
     ),
     "a-timeout-not-shorter-than-the-interval": (
         "services:\n  web:\n    target_health: {interval: 5, timeout: 5}\n",
-        "app.yaml:3: services.web.target_health.timeout: must be one of 2, 3, 4 with "
-        "interval 5: shorter than the interval, or 0 for ELB's default (up to 6 seconds) "
-        "with an interval longer than that",
+        "app.yaml:3: services.web.target_health.timeout: must be one of 2, 3, 4 (shorter than "
+        "interval 5; ELB's default, up to 6 seconds, needs a longer interval)",
+        True,
+    ),
+    # Not "or 0 for ELB's default": a spec's timeout takes no 0, it is left out (a review).
+    "a-timeout-not-shorter-than-a-long-interval": (
+        "services:\n  web:\n    target_health: {interval: 10, timeout: 15}\n",
+        "app.yaml:3: services.web.target_health.timeout: must be one of 2, 3, 4, 5, 6 (shorter "
+        "than interval 10), or left out for ELB's default (up to 6 seconds)",
         True,
     ),
     # Not "(default 0)": 0 stands for ELB's default in the config, and the docs say "Left out"

@@ -30,6 +30,8 @@ HEALTH_CHECK_INTERVALS: tuple[int, ...] = (5, 10, 15, 20, 30, 60, 120, 300)
 HEALTH_CHECK_TIMEOUTS: tuple[int, ...] = (2, 3, 4, 5, 6, 10, 15, 20, 30, 60, 120)
 ELB_DEFAULT_TIMEOUT = 0  # no HealthCheckTimeoutSeconds: ELB's default for the protocol
 ELB_LONGEST_DEFAULT_TIMEOUT = 6  # of an HTTP health check, whichever the load balancer
+# How a refusal offers ELB's default: a spec says "left out" instead (it has no 0).
+ELB_DEFAULT_TIMEOUT_CHOICE = "or 0 for"
 MIN_THRESHOLD = 2
 MAX_THRESHOLD = 10
 # HTTP codes or ranges, comma-separated ("200", "200-299", "200,204"), 200 to 499.
@@ -109,13 +111,17 @@ class TargetHealth:
                 f"{', '.join(map(str, allowed))}",
             )
         if self.timeout_seconds not in allowed or isinstance(self.timeout_seconds, bool):
+            shorter = ", ".join(str(t) for t in allowed if t != ELB_DEFAULT_TIMEOUT)
+            up_to = f"up to {ELB_LONGEST_DEFAULT_TIMEOUT} seconds"
             raise _fail(
                 owner,
                 "timeout_seconds",
                 self.timeout_seconds,
-                f"must be one of {', '.join(map(str, allowed))} with interval_seconds "
-                f"{self.interval_seconds}: shorter than the interval, or 0 for ELB's default "
-                f"(up to {ELB_LONGEST_DEFAULT_TIMEOUT} seconds) with an interval longer than that",
+                f"must be one of {shorter} (shorter than interval_seconds "
+                f"{self.interval_seconds}), {ELB_DEFAULT_TIMEOUT_CHOICE} ELB's default ({up_to})"
+                if ELB_DEFAULT_TIMEOUT in allowed
+                else f"must be one of {shorter} (shorter than interval_seconds "
+                f"{self.interval_seconds}; ELB's default, {up_to}, needs a longer interval)",
             )
         for name in ("healthy_threshold", "unhealthy_threshold"):
             value = getattr(self, name)

@@ -140,6 +140,7 @@ from ..layers.exposure import (
     Routing,
 )
 from ..layers.health import (
+    ELB_DEFAULT_TIMEOUT_CHOICE,
     HEALTH_CHECK_INTERVALS,
     HEALTH_CHECK_TIMEOUTS,
     MAX_THRESHOLD,
@@ -1186,7 +1187,9 @@ class _Object(_Kind):
         return reader.error(node, path, f"{reason} ({first}: {complaint.value})")
 
     def _in_spec_words(self, reason: str) -> str:
-        """A reason with the config's field names replaced by the spec's keys."""
+        """A reason with the config's field names replaced by the spec's keys (and the
+        timeout's 0, which a spec leaves out)."""
+        reason = reason.replace(ELB_DEFAULT_TIMEOUT_CHOICE, "or left out for")
         spoken = {
             name: key.name
             for key in self.keys
