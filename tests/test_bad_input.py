@@ -152,6 +152,46 @@ BROKEN = {
         ":3:5: not a CloudFormation template: map keys must be strings; received numeric "
         "[123456789012] instead, as CloudFormation says: quote it ('123456789012')",
     ),
+    # An unquoted value YAML 1.1 resolves to a type it cannot make: every command that reads
+    # templates (diff, check, diagram --from, publish's manifest) ended in a ValueError.
+    "impossible-date.yaml": (
+        b"Resources:\n  T:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: "
+        b"2024-02-30\n",
+        ":5:18: not valid YAML: YAML 1.1 takes '2024-02-30' for a date, which it cannot make "
+        "(day is out of range for month): in quotes it is text",
+    ),
+    "long-integer.yaml": (
+        b"Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      DelaySeconds: "
+        + b"9" * 5000
+        + b"\n",
+        ":5:21: not valid YAML: YAML 1.1 takes '9999999999999999999999999999999999999...' for "
+        "an integer, which it cannot make (Exceeds the limit (4300 digits) for integer string "
+        "conversion: value has 5000 digits): in quotes it is text",
+    ),
+    "long-integer.json": (
+        b'{"Resources": {"Q": {"Type": "AWS::SQS::Queue", "Properties": {"DelaySeconds": '
+        + b"9" * 5000
+        + b"}}}}",
+        ": not valid JSON: an integer of 5000 digits is too long to read",
+    ),
+    # 400 levels of lists were a RecursionError in diff, validate, cost and check (which
+    # libyaml's own limit, 1,000, does not reach); JSON's decoder has no limit of its own.
+    "deep.yaml": (
+        b"Resources:\n  T:\n    Type: AWS::SNS::Topic\n    Properties:\n      Tags: "
+        + b"[" * 400
+        + b"]" * 400
+        + b"\n",
+        ": not read: its values nest more than 100 levels deep, more than the commands read "
+        "(the templates this project ships nest 29 at most)",
+    ),
+    "deep.json": (
+        b'{"Resources": {"T": {"Type": "AWS::SNS::Topic", "Properties": {"Tags": '
+        + b"[" * 2000
+        + b"]" * 2000
+        + b"}}}}",
+        ": not read: its values nest more than 100 levels deep, more than the commands read "
+        "(the templates this project ships nest 29 at most)",
+    ),
     "app.yaml": (
         b"services:\n  web: {}\n",
         ": not a CloudFormation template: it has no Resources section: it looks like an "
@@ -735,6 +775,70 @@ def test_check_and_diff_name_the_files_of_a_folder_they_do_not_read(tmp_path, ca
     ]
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="makes a FIFO")
+def test_a_folders_entry_that_is_no_file_is_named_not_passed_over(tmp_path, capsys, monkeypatch):
+    """A symbolic link that leads nowhere or in a loop, or a FIFO, named like a template in a
+    folder: `check` said "all checks passed" and `diff` "no differences" without reading it
+    (a folder's templates were its regular files); read, a FIFO waited for a writer forever."""
+    for side in ("old", "new"):
+        shutil.copytree(SHIPPED, tmp_path / side)
+    (tmp_path / "old" / "gone.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    (tmp_path / "new" / "loop.yaml").symlink_to(tmp_path / "new" / "loop.yaml")
+    os.mkfifo(tmp_path / "new" / "pipe.yaml")
+    said = [
+        f"{tmp_path / 'old' / 'gone.yaml'}: a symbolic link to {tmp_path / 'nowhere.yaml'}, "
+        "which does not exist",
+        f"{tmp_path / 'new' / 'loop.yaml'}: a symbolic link in a loop (it leads back to itself)",
+        f"{tmp_path / 'new' / 'pipe.yaml'}: a FIFO (named pipe), not a template file",
+    ]
+    assert cli.main(["diff", str(tmp_path / "old"), str(tmp_path / "new")]) == 1
+    assert errors(capsys) == [f"troposphere-fargate: error: {line}" for line in said]
+    from troposphere_fargate.cfn import policy_tools
+
+    monkeypatch.setattr(policy_tools, "find_guard", lambda: pytest.fail("a gate ran"))
+    for side, lines in (("old", said[:1]), ("new", said[1:])):
+        assert cli.main(["check", str(tmp_path / side)]) == 1
+        assert errors(capsys) == [f"troposphere-fargate: error: {line}" for line in lines]
+    # Each named as a file too; the link that leads nowhere is no missing file.
+    for path, line in zip(("old/gone.yaml", "new/loop.yaml", "new/pipe.yaml"), said, strict=True):
+        assert cli.main(["validate", str(tmp_path / path)]) == 1
+        assert errors(capsys) == [f"troposphere-fargate: error: {line}"]
+    assert cli.main(["diff", str(SHIPPED / "bucket.yaml"), str(tmp_path / "old/gone.yaml")]) == 1
+    assert errors(capsys) == [f"troposphere-fargate: error: {said[0]}"]
+
+
+def test_a_folder_of_a_root_without_what_it_nests_is_an_incomplete_comparison(tmp_path, capsys):
+    """Two folders of a root alone were "no differences" with exit 0, where the same two roots
+    compared file with file were "incomplete" (exit 1): what changed in the templates they
+    nest is not known."""
+    for side in ("old", "new"):
+        (tmp_path / side).mkdir()
+        shutil.copy(SHIPPED / "root.yaml", tmp_path / side / "root.yaml")
+    shutil.copy(SHIPPED / "network.yaml", tmp_path / "new" / "network.yaml")
+    (tmp_path / "old" / "other.yaml").write_text(
+        "Parameters:\n  Url: {Type: String}\nResources:\n  Child:\n"
+        "    Type: AWS::CloudFormation::Stack\n    Properties: {TemplateURL: !Ref Url}\n",
+        encoding="utf-8",
+    )
+    old, new = tmp_path / "old", tmp_path / "new"
+    assert cli.main(["diff", str(old), str(new)]) == 1
+    assert [line for line in errors(capsys) if "not compared" in line or "incomplete" in line] == [
+        f"troposphere-fargate: not compared: the template of Child, which other.yaml in {old} "
+        "nests: its TemplateURL names no file",
+        f"troposphere-fargate: not compared: network.yaml, which root.yaml in {old} nests, is "
+        f"not in {old}",
+        f"troposphere-fargate: not compared: service.yaml, which root.yaml in {old} nests, is "
+        f"not in {old}",
+        f"troposphere-fargate: not compared: service.yaml, which root.yaml in {new} nests, is "
+        f"not in {new}",
+        "troposphere-fargate: the comparison is incomplete: exit 1 until every template it nests "
+        "is beside it",
+    ]
+    # The shipped versions hold every template their roots nest: nothing is left out.
+    assert cli.main(["diff", str(SHIPPED), str(SHIPPED)]) == 0
+    assert errors(capsys) == []
+
+
 def test_diff_refuses_a_file_against_a_folder(capsys):
     assert cli.main(["diff", str(SHIPPED / "network.yaml"), str(SHIPPED)]) == 1
     assert errors(capsys) == [
@@ -953,7 +1057,8 @@ def test_a_symbolic_link_loop_is_one_line_naming_it(tmp_path, capsys):
     for command in ("validate", "cost"):
         assert cli.main([command, str(loop)]) == 1
         assert errors(capsys) == [
-            f"troposphere-fargate: error: {loop}: Too many levels of symbolic links"
+            f"troposphere-fargate: error: {loop}: a symbolic link in a loop (it leads back to "
+            "itself)"
         ]
     for option in ("--output", "--docs"):
         assert cli.main(["build", "-q", option, str(loop)]) == 1
@@ -1412,7 +1517,7 @@ def test_values_without_a_template_say_the_template_is_missing(command, capsys):
 def test_templates_given_a_file_says_so_as_publish_does(command, tmp_path, capsys):
     """`check --templates plain.yaml` said "no plain.yaml/0.4.0/ here to check"; publish said
     it is a file."""
-    (tmp_path / "plain.yaml").write_text("Resources: {}\n")
+    (tmp_path / "plain.yaml").write_text("Resources: {T: {Type: AWS::SNS::Topic}}\n")
     given = tmp_path / "plain.yaml"
     assert cli.main([*command, "--templates", str(given)]) == 1
     assert errors(capsys) == [
@@ -1511,13 +1616,53 @@ def test_diagram_without_graphviz_writes_the_source_into_the_folder_it_makes(
     )
 
 
-def test_validate_refuses_a_template_without_resources(tmp_path, capsys):
-    (tmp_path / "empty.yaml").write_text("Resources: {}\n")
-    assert cli.main(["validate", str(tmp_path / "empty.yaml")]) == 1
+@pytest.mark.parametrize("command", ["validate", "cost", "diff", "check"])
+def test_a_template_without_resources_is_refused_by_every_command(tmp_path, capsys, command):
+    """CloudFormation: "Template format error: At least one Resources member must be defined."
+    (JulieElkinsAWS/CFtemplates#1, agutoli/serverless-layers#96). validate and cost refused
+    it; diff said "safe: resource T removed" of a template that empties Resources, and check
+    "all checks passed"."""
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("Resources: {}\n")
+    argv = (
+        [command, str(empty)]
+        if command != "diff"
+        else [command, str(SHIPPED / "bucket.yaml"), str(empty)]
+    )
+    assert cli.main(argv) == 1
     assert errors(capsys) == [
-        "troposphere-fargate: error: empty.yaml: the template has no resources: CloudFormation "
-        'refuses it ("At least one Resources member must be defined")'
+        f"troposphere-fargate: error: {empty}:1:1: not a CloudFormation template: its Resources "
+        'section is empty: CloudFormation refuses the template ("At least one Resources member '
+        'must be defined.")'
     ]
+
+
+@pytest.mark.parametrize(
+    ("section", "text"),
+    [
+        ("resource", "Resources:\n  my-topic: {Type: AWS::SNS::Topic}\n"),
+        (
+            "parameter",
+            "Parameters:\n  my_name: {Type: String}\nResources:\n  T: {Type: AWS::SNS::Topic}\n",
+        ),
+        ("output", "Resources:\n  T: {Type: AWS::SNS::Topic}\nOutputs:\n  a.b: {Value: x}\n"),
+    ],
+)
+def test_a_name_that_is_not_alphanumeric_is_refused_where_it_is(tmp_path, capsys, section, text):
+    """ "The logical ID must be alphanumeric (A-Za-z0-9)" (User Guide, Resources section);
+    CloudFormation: "Template format error: Resource name SNS_TOPIC is non alphanumeric."
+    (aws-cloudformation/cfn-lint#160). diff said "safe" of a resource renamed my-topic."""
+    path = tmp_path / "named.yaml"
+    path.write_text(text)
+    assert cli.main(["diff", str(SHIPPED / "bucket.yaml"), str(path)]) == 1
+    (line,) = errors(capsys)
+    name = {"resource": "my-topic", "parameter": "my_name", "output": "a.b"}[section]
+    assert line.endswith(
+        f"not a CloudFormation template: {section} {name}: CloudFormation refuses the template "
+        f'("{section.title()} name {name} is non alphanumeric."): a logical ID is letters and '
+        "digits only"
+    )
+    assert line.startswith(f"troposphere-fargate: error: {path}:")
 
 
 def test_check_says_which_folders_inside_it_did_not_check(tmp_path, capsys, monkeypatch):

@@ -531,7 +531,7 @@ def test_a_committed_version_is_drawn_from_its_own_templates(tmp_path, capsys, m
         "builds: give one\n"
     )
     (tmp_path / "env").mkdir()
-    (tmp_path / "env" / "network.yaml").write_text("Resources: {}\n")
+    (tmp_path / "env" / "network.yaml").write_text("Resources: {V: {Type: AWS::EC2::VPC}}\n")
     assert cli.main(["diagram", "--from", str(tmp_path / "env"), "-o", str(old)]) == 1
     assert "no service.yaml there" in capsys.readouterr().err
 

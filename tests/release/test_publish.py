@@ -9,6 +9,7 @@ import hashlib
 import io
 import json
 import re
+import shlex
 import shutil
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -450,6 +451,29 @@ def test_a_file_missing_from_the_folder_or_the_manifest_is_reported(templates):
         read_version(templates, __version__)
 
 
+def test_a_link_that_leads_nowhere_in_the_folder_is_reported(templates):
+    """Publish read a folder's regular files only: a link that leads nowhere beside them was
+    passed over, and one in the manifest's place said only that the file is missing."""
+    folder = templates / __version__
+    (folder / "extra.yaml").symlink_to(folder / "nowhere.yaml")
+    (folder / "catalog.yaml").unlink()
+    (folder / "catalog.yaml").symlink_to(folder / "gone.yaml")
+    with pytest.raises(
+        PublishError,
+        match=r"extra\.yaml is not in the manifest; catalog\.yaml: a symbolic link to "
+        r".*gone\.yaml, which does not exist: build it again",
+    ):
+        read_version(templates, __version__)
+
+
+def test_a_manifest_python_cannot_read_is_one_line(templates):
+    """An integer of 5,000 digits was a ValueError traceback."""
+    manifest = templates / __version__ / MANIFEST
+    manifest.write_text('{"files": {"root.yaml": {"bytes": ' + "1" * 5000 + "}}}")
+    with pytest.raises(PublishError, match=r"manifest\.json is not a manifest .*: Exceeds the"):
+        read_version(templates, __version__)
+
+
 def test_a_file_whose_size_differs_from_the_manifest_is_reported(templates):
     """The manifest records each file's size as well as its sha256: a manifest whose size is
     another file's is not the one the build wrote with it."""
@@ -650,6 +674,27 @@ def test_deploy_command_passes_bucket_and_prefix():
     assert "--capabilities CAPABILITY_IAM" in command
     assert "<" not in command and ">" not in command  # pastes into a shell as it is
     assert f'TemplateBucketName={BUCKET} TemplateKeyPrefix=""' in command
+
+
+def test_deploy_command_is_the_words_it_names_when_pasted_into_a_shell(tmp_path):
+    """A folder with a space in its name split --template-file in two, and a prefix with a
+    quote or a parenthesis (KEY_PREFIX_PATTERN takes both) was a shell syntax error: each
+    value is one word (shlex.split reads the command as a POSIX shell does)."""
+    from troposphere_fargate.layers.root import KEY_PREFIX_PATTERN
+
+    templates = tmp_path / "my builds"
+    shutil.copytree(REPO / "templates" / __version__, templates / __version__)
+    prefix = "it's(x)/"
+    assert re.fullmatch(KEY_PREFIX_PATTERN, prefix)
+    words = shlex.split(
+        deploy_command(Destination(BUCKET, prefix, __version__, "eu-west-1"), templates=templates)
+    )
+    assert words[words.index("--template-file") + 1] == f"{templates}/{__version__}/root.yaml"
+    assert words[words.index("--s3-prefix") + 1] == f"{prefix}deploy"
+    overrides = words[words.index("--parameter-overrides") + 1 :]
+    assert overrides[:2] == [f"TemplateBucketName={BUCKET}", f"TemplateKeyPrefix={prefix}"]
+    empty = deploy_command(Destination(BUCKET, "", __version__, "eu-west-1"))
+    assert "TemplateKeyPrefix=" in shlex.split(empty)
 
 
 # --- Service Catalog (Stubber: moto has no Service Catalog) ------------------------------------

@@ -169,6 +169,17 @@ class DiffError(ValueError):
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 
 
+def template_files(folder: Path) -> list[Path]:
+    """The templates in ``folder`` (not in its folders), by their extension (``manifest.json``
+    aside), sorted: every such entry that is not a folder, so that a symbolic link that leads
+    nowhere or a FIFO is read, and refused by name, rather than passed over in silence."""
+    return [
+        p
+        for p in sorted(folder.iterdir())
+        if p.suffix.lower() in TEMPLATE_SUFFIXES and p.name != "manifest.json" and not p.is_dir()
+    ]
+
+
 def folders_inside(names: Sequence[str], templates_root: Path) -> list[Path]:
     """The folders inside the folders ``names`` stand for (paths, or versions under
     ``templates_root``) that hold templates. A folder's templates are its own files only, so
@@ -242,11 +253,7 @@ def load_side(side: str, templates_root: Path) -> dict[str, dict[str, Any]]:
             f"{side} is neither a template, a folder nor a version under {templates_root}/"
         )
     folder = _build_folder(folder)
-    files = [
-        p
-        for p in sorted(folder.iterdir())
-        if p.suffix.lower() in TEMPLATE_SUFFIXES and p.name != "manifest.json" and p.is_file()
-    ]
+    files = template_files(folder)
     if not files:
         inside = version_folders(folder)
         hint = f"; its version folders: {', '.join(inside)}" if inside else ""
@@ -260,10 +267,7 @@ def version_folders(folder: Path) -> list[str]:
 
 
 def _templates_in(folder: Path) -> bool:
-    return any(
-        p.suffix.lower() in TEMPLATE_SUFFIXES and p.name != "manifest.json" and p.is_file()
-        for p in folder.iterdir()
-    )
+    return bool(template_files(folder))
 
 
 def _build_folder(folder: Path) -> Path:
@@ -305,6 +309,31 @@ def _nested_beside(
                 else:
                     missing.append(name)
     return found, missing, unnamed
+
+
+def _unread(side: str, templates: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """The notes on what the templates of the folder or version ``side`` nest that is not among
+    them (a nested template that is not there, a ``TemplateURL`` that names no file): a folder
+    of a root alone was "no differences", where the same two roots compared file with file
+    were incomplete."""
+    notes = []
+    for name, template in sorted(templates.items()):
+        resources = template.get("Resources")
+        for logical_id, resource in resources.items() if isinstance(resources, Mapping) else ():
+            segments = _template_url_ends(resource)
+            if segments is None:
+                continue
+            names = {n for n in segments if n.lower().endswith(TEMPLATE_SUFFIXES)}
+            if not names:
+                notes.append(
+                    f"not compared: the template of {logical_id}, which {name} in {side} nests: "
+                    "its TemplateURL names no file"
+                )
+            notes += [
+                f"not compared: {n}, which {name} in {side} nests, is not in {side}"
+                for n in sorted(names - set(templates))
+            ]
+    return notes
 
 
 def _both(read: Callable[[Any], Any], old: Any, new: Any) -> tuple[Any, Any]:
@@ -349,6 +378,8 @@ def load_sides(
     before, after = _both(lambda side: load_side(side, templates_root), old, new)
     _refuse_transforms(before, after)
     notes: list[str] = []
+    if not files[0]:  # a folder's root nests what is in the folder, or it is not compared
+        notes = [n for side, loaded in ((old, before), (new, after)) for n in _unread(side, loaded)]
     if files[0]:
         (name,) = after
         before = {name: next(iter(before.values()))}

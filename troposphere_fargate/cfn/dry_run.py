@@ -328,19 +328,14 @@ def _as_parameter_value(value: Any) -> str:
 
 def _refused_before_reading(template: Mapping[str, Any], path: Path, label: str) -> list[str]:
     """What stops the dry run before it reads ``template`` (from the file ``path``): a
-    transform that leaves it unreadable as written, no resources, or more than
-    CloudFormation's quotas take."""
+    transform that leaves it unreadable as written, or more than CloudFormation's quotas take
+    (a template without resources is refused as it is read)."""
     transforms = expanded_by(template)
     if transforms:
         return [
             f"{label}: CloudFormation runs {', '.join(transforms)} on it before it checks "
             "anything, and the dry run reads templates as written: give it the processed "
             f"template ({PROCESSED_TEMPLATE})"
-        ]
-    if not template["Resources"]:
-        return [
-            f'{label}: the template has no resources: CloudFormation refuses it ("At least one '
-            'Resources member must be defined")'
         ]
     return [f"{label}: {p}" for p in template_quota_problems(template, path.stat().st_size)]
 

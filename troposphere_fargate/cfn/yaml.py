@@ -14,10 +14,13 @@ bytes.
 from __future__ import annotations
 
 import datetime
+import errno
 import io
 import json
 import math
+import os
 import re
+import stat
 from collections.abc import Iterable, Iterator, Mapping
 from os import PathLike
 from pathlib import Path
@@ -275,7 +278,12 @@ class _Loader(yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader):  
                 "package` writes a copy of the template without them)",
                 node.start_mark,
             )
-        return super().construct_object(node, deep)
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, OverflowError) as exc:  # 2024-13-45: a date YAML 1.1 cannot make
+            raise yaml.constructor.ConstructorError(
+                None, None, _unmade_value(node, exc), node.start_mark
+            ) from None
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         """A mapping, refusing a key given twice: PyYAML would keep the last silently, and
@@ -304,6 +312,20 @@ class _Loader(yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader):  
                     key_node.start_mark,
                 )
         return mapping
+
+
+def _unmade_value(node: yaml.Node, exc: Exception) -> str:
+    """Why a scalar YAML 1.1 resolves to a type (a date, an integer) cannot be made into one:
+    an unquoted ``2024-02-30`` in a description, or an integer of thousands of digits, was a
+    traceback from every command that reads templates."""
+    value = str(node.value)
+    shown = value if len(value) <= 40 else f"{value[:37]}..."
+    why = str(exc).split(";")[0]  # not Python's advice on its own limits
+    tag = node.tag.rsplit(":", 1)[-1]
+    kind = {"timestamp": "a date", "int": "an integer", "float": "a number"}.get(tag, tag)
+    return (
+        f"YAML 1.1 takes {shown!r} for {kind}, which it cannot make ({why}): in quotes it is text"
+    )
 
 
 def _construct_intrinsic(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
@@ -365,6 +387,17 @@ def _no_constant(name: str) -> NoReturn:
     and a parser held to it refuses them (Jackson, by default: its ALLOW_NON_NUMERIC_NUMBERS is
     off). validate said "CloudFormation would accept" a bucket named NaN."""
     raise _RefusedJson(f"{name} is no JSON value (JSON has no NaN or Infinity)")
+
+
+def _integer(text: str) -> int:
+    """A JSON integer, refusing one Python will not convert (more than 4,300 digits: its
+    ``ValueError`` was a traceback)."""
+    try:
+        return int(text)
+    except ValueError:
+        raise _RefusedJson(
+            f"an integer of {len(text.lstrip('-'))} digits is too long to read"
+        ) from None
 
 
 def _finite(text: str) -> float:
@@ -446,9 +479,34 @@ def missing_path(path: str | PathLike[str], *, or_folder: bool = False) -> str:
     first folder on the way that is missing too (``(there is no folder /tmp/x)``).
     ``validate`` and ``cost`` said the system's ``No such file or directory``, ``diff`` and
     ``check`` this."""
+    special = not_a_regular_file(path)  # a link that leads nowhere "exists" as no file
+    if special is not None:
+        return special
     folder = next((p for p in reversed(Path(path).parents) if not p.exists()), None)
     nor = f" (there is no folder {folder})" if folder is not None else ""
     return f"{path}: {'no such file or folder' if or_folder else 'the file does not exist'}{nor}"
+
+
+def not_a_regular_file(path: str | PathLike[str]) -> str | None:
+    """The line every command says of a template path that is no file it can read (a symbolic
+    link that leads nowhere or in a loop, a FIFO, a socket, a device), or None (a regular file,
+    a folder, or a path that is not there, each said elsewhere). A FIFO was read until a writer
+    came, forever; a link that leads nowhere, in a folder, was passed over in silence."""
+    path = Path(path)
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        if path.is_symlink():
+            return f"{path}: a symbolic link to {os.readlink(path)}, which does not exist"
+        return None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return f"{path}: a symbolic link in a loop (it leads back to itself)"
+        return f"{path}: {exc.strerror or exc}"
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    kind = "a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a socket or a device"
+    return f"{path}: {kind}, not a template file"
 
 
 def folder_given(
@@ -474,6 +532,9 @@ def read_template(path: Path | str) -> dict[str, Any]:
     """
     expect_path(path, "read_template(path)", "template file")
     path = Path(path)
+    special = not_a_regular_file(path)
+    if special is not None:
+        raise TemplateFileError(special)
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
@@ -494,6 +555,7 @@ def read_template(path: Path | str) -> dict[str, Any]:
                 object_pairs_hook=_no_duplicate_keys,
                 parse_constant=_no_constant,
                 parse_float=_finite,
+                parse_int=_integer,
             )
         except _RefusedJson as exc:
             raise TemplateFileError(f"{path}: not valid JSON: {exc}") from None
@@ -501,6 +563,8 @@ def read_template(path: Path | str) -> dict[str, Any]:
             raise TemplateFileError(
                 f"{_where(path, exc.lineno, exc.colno)}: not valid JSON: {exc.msg}"
             ) from None
+        except RecursionError:
+            raise TemplateFileError(_too_deep(path)) from None
     else:
         try:
             loaded = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
@@ -524,6 +588,10 @@ def read_template(path: Path | str) -> dict[str, Any]:
             ) from None
         except yaml.YAMLError as exc:
             raise TemplateFileError(f"{path}: not valid YAML: {exc}") from None
+        except RecursionError:
+            raise TemplateFileError(_too_deep(path)) from None
+    if _depth_over(loaded, MAX_DEPTH):
+        raise TemplateFileError(_too_deep(path))
     if not isinstance(loaded, dict):
         kind = "empty" if loaded is None else f"{_a(loaded)}, not a mapping"
         raise TemplateFileError(f"{path}: not a CloudFormation template: the document is {kind}")
@@ -551,7 +619,7 @@ def read_template(path: Path | str) -> dict[str, Any]:
     # (aws/serverless-application-model#1618, "works fine when I deploy it"), without the key
     # in the processed template (aws-cloudformation/cfn-lint#1657).
     nulls = None if transformed_by(loaded) else _null_problem(loaded)
-    misshapen = _shape_problem(loaded) or nulls
+    misshapen = _shape_problem(loaded) or _format_problem(loaded) or nulls
     if misshapen is not None:
         keys, problem = misshapen
         line, column = _key_mark(text, is_json(path, text), keys)
@@ -559,6 +627,34 @@ def read_template(path: Path | str) -> dict[str, Any]:
             f"{_where(path, line, column)}: not a CloudFormation template: {problem}"
         )
     return loaded
+
+
+# How deep a template's values may nest: the commands that read templates walk them
+# recursively (Python's limit is 1,000 frames), and 400 levels of lists were a RecursionError.
+# CloudFormation documents no limit; the shipped templates nest 29 levels at most.
+MAX_DEPTH = 100
+
+
+def _depth_over(value: Any, limit: int) -> bool:
+    """Whether ``value`` nests mappings and lists more than ``limit`` levels deep (without
+    recursion, which such a value would exhaust)."""
+    todo: list[tuple[Any, int]] = [(value, 1)]
+    while todo:
+        node, depth = todo.pop()
+        children = (
+            node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        )
+        if children and depth >= limit:
+            return True
+        todo.extend((child, depth + 1) for child in children)
+    return False
+
+
+def _too_deep(path: Path) -> str:
+    return (
+        f"{path}: not read: its values nest more than {MAX_DEPTH} levels deep, more than the "
+        "commands read (the templates this project ships nest 29 at most)"
+    )
 
 
 def _resources_problem(template: Mapping[str, Any]) -> str | None:
@@ -794,6 +890,44 @@ def _shape_problem(template: Mapping[str, Any]) -> _Problem:
         problem = None if _included(entry) else _parameter_type_problem(entry["Type"])
         if problem is not None:
             return ("Parameters", name, "Type"), f"parameter {name}: {problem}"
+    return None
+
+
+# "The logical ID must be alphanumeric (A-Za-z0-9) and unique within the template" (User
+# Guide, Resources section; the same of parameters, mappings and outputs): CloudFormation
+# says "Template format error: Resource name SNS_TOPIC is non alphanumeric."
+# (aws-cloudformation/cfn-lint#160).
+_LOGICAL_ID = re.compile(r"[A-Za-z0-9]+")
+_NAMED = {
+    "Resources": "Resource",
+    "Parameters": "Parameter",
+    "Mappings": "Mapping",
+    "Outputs": "Output",
+}
+
+
+def _format_problem(template: Mapping[str, Any]) -> _Problem:
+    """What CloudFormation refuses as a "Template format error" in a file whose shape
+    :func:`_shape_problem` took: a ``Resources`` section without a resource ("At least one
+    Resources member must be defined.", JulieElkinsAWS/CFtemplates#1,
+    agutoli/serverless-layers#96), or a name that is not alphanumeric. None for a template
+    with a Transform section, whose transforms make its resources and names (a SAM function
+    becomes three resources; ``Fn::ForEach::Topics`` is a key of its own). diff said "safe"
+    of a template that empties Resources, and of a resource renamed ``my-topic``."""
+    if "Transform" in template:
+        return None
+    if template.get("Resources") == {}:
+        return ("Resources",), (
+            'its Resources section is empty: CloudFormation refuses the template ("At least '
+            'one Resources member must be defined.")'
+        )
+    for section, what in _NAMED.items():
+        for name, _ in _entries(template, section):
+            if not _LOGICAL_ID.fullmatch(str(name)):
+                return (section, name), (
+                    f'{what.lower()} {name}: CloudFormation refuses the template ("{what} name '
+                    f'{name} is non alphanumeric."): a logical ID is letters and digits only'
+                )
     return None
 
 

@@ -14,6 +14,7 @@ never reports a file as passed that it did not read (see
 from __future__ import annotations
 
 import contextlib
+import os
 import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from pathlib import Path
 
 from ..cfn import policy_tools, yaml11
 from ..cfn.checkov import checkov_violations, start_checkov
-from ..cfn.diff import TEMPLATE_SUFFIXES, not_there, version_folders
+from ..cfn.diff import TEMPLATE_SUFFIXES, not_there, template_files, version_folders
 from ..cfn.guard import (
     POLICY_DIR,
     Violation,
@@ -116,11 +117,7 @@ def template_paths(names: Sequence[str], templates_root: Path) -> list[Path]:
         folder = path if path.is_dir() else templates_root / name
         if not folder.is_dir():  # something else than a file or a folder, such as a socket
             raise CheckError(f"{name}: neither a template file nor a folder")
-        found = [
-            p
-            for p in sorted(folder.iterdir())
-            if p.is_file() and p.suffix.lower() in TEMPLATE_SUFFIXES and p.name != "manifest.json"
-        ]
+        found = template_files(folder)
         if not found:
             inside = version_folders(folder)
             hint = f"; its version folders: {', '.join(inside)} (name one)" if inside else ""
@@ -154,7 +151,9 @@ def check_templates(
     """
     first: dict[Path, Path] = {}
     for path in paths:
-        first.setdefault(path.resolve(), path)  # each file once, as it was first named
+        # Each file once, as it was first named (realpath: a link in a loop is read, and named,
+        # below; Path.resolve raised RuntimeError on it before Python 3.13).
+        first.setdefault(Path(os.path.realpath(path)), path)
     paths = list(first.values())
     # The report (and the gates' own reports) name a template by its file name.
     where: dict[str, list[str]] = {}

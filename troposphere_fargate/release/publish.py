@@ -25,6 +25,7 @@ import base64
 import hashlib
 import json
 import re
+import shlex
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from .. import __version__
+from ..cfn.yaml import not_a_regular_file
 from ..layers.root import (
     BUCKET_NAME_PATTERN,
     KEY_PREFIX_PATTERN,
@@ -158,11 +160,16 @@ def read_version(templates: Path, version: str) -> dict[str, bytes]:
         raise PublishError(
             f"{folder / MANIFEST} is for version {manifest.get('version')!r}, not {version}"
         )
-    present = {p.name for p in folder.iterdir() if p.is_file()} - {MANIFEST}
+    # Every entry but a folder: a link that leads nowhere is named, not passed over.
+    present = {p.name for p in folder.iterdir() if not p.is_dir()} - {MANIFEST}
     problems = [f"{name} is not in the manifest" for name in sorted(present - set(entries))]
     problems += [f"{name} is missing" for name in sorted(set(entries) - present)]
     files: dict[str, bytes] = {}
     for name in sorted(set(entries) & present):
+        special = not_a_regular_file(folder / name)
+        if special is not None:
+            problems.append(f"{name}: {special.removeprefix(f'{folder / name}: ')}")
+            continue
         data = (folder / name).read_bytes()
         if _sha256(data) != entries[name].get("sha256") or len(data) != entries[name].get("bytes"):
             problems.append(f"{name} does not match its sha256 in the manifest")
@@ -195,6 +202,11 @@ def _read_manifest(path: Path) -> dict[str, Any]:
         raise PublishError(f"{path}: not a text file (it is not UTF-8)") from None
     except json.JSONDecodeError as exc:
         raise PublishError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
+    except (ValueError, RecursionError) as exc:  # an integer of 5,000 digits; [[[...]]]
+        why = str(exc).split(":")[0]
+        raise PublishError(
+            f"{path} is not a manifest `troposphere-fargate build` writes: {why}"
+        ) from None
     files = manifest.get("files") if isinstance(manifest, dict) else None
     if not isinstance(files, dict) or not all(
         isinstance(entry, dict)
@@ -456,10 +468,14 @@ def deploy_command(
     """An ``aws cloudformation deploy`` command that launches the published version (staging
     ``root.yaml`` in the bucket when it is too large to be sent inline), with a placeholder
     for each parameter of the root that has no default."""
-    prefix = destination.prefix or '""'
+    # Each value one shell word, pasted as it is: a folder with a space in its name, or a
+    # prefix with a quote or a parenthesis (the prefix pattern takes them), split the command
+    # or broke its syntax.
+    quote = shlex.quote
     root = Path(templates) / destination.version / ROOT_FILENAME
     staged = (
-        f"--s3-bucket {destination.bucket} --s3-prefix {destination.prefix}deploy "
+        f"--s3-bucket {quote(destination.bucket)} "
+        f"--s3-prefix {quote(destination.prefix + 'deploy')} "
         if root.is_file() and root.stat().st_size > INLINE_TEMPLATE_BYTES
         else ""
     )
@@ -467,12 +483,18 @@ def deploy_command(
         f"{name}={IMAGE_PLACEHOLDER if name.endswith('ContainerImage') else name.upper()}"
         for name in _required_parameters(root)
     )
+    prefix = (  # an empty prefix written as one, as the README does
+        quote(f"{TEMPLATE_KEY_PREFIX}={destination.prefix}")
+        if destination.prefix
+        else f'{TEMPLATE_KEY_PREFIX}=""'
+    )
     return (
-        f"aws cloudformation deploy --region {destination.region} --stack-name {stack_name} "
-        f"--template-file {templates}/{destination.version}/{ROOT_FILENAME} {staged}"
+        f"aws cloudformation deploy --region {quote(destination.region)} "
+        f"--stack-name {quote(stack_name)} "
+        f"--template-file {quote(f'{templates}/{destination.version}/{ROOT_FILENAME}')} {staged}"
         "--capabilities CAPABILITY_IAM --parameter-overrides "
-        f"{TEMPLATE_BUCKET_NAME}={destination.bucket} "
-        f"{TEMPLATE_KEY_PREFIX}={prefix} {placeholders}"
+        f"{quote(f'{TEMPLATE_BUCKET_NAME}={destination.bucket}')} "
+        f"{prefix} {placeholders}"
     ).rstrip()
 
 
