@@ -192,6 +192,27 @@ BROKEN = {
         ": not read: its values nest more than 100 levels deep, more than the commands read "
         "(the templates this project ships nest 29 at most)",
     ),
+    # "Template format error: Every Default member must be a string." (cloudtools/
+    # troposphere#808): validate read the list as the Python text "['a', 'b']".
+    "list-default.yaml": (
+        b"Parameters:\n  Zones:\n    Type: CommaDelimitedList\n    Default: [a, b]\n"
+        b"Resources:\n  T: {Type: AWS::SNS::Topic}\n",
+        ":4:5: not a CloudFormation template: parameter Zones: its Default is a list, not a "
+        'string: CloudFormation refuses the template ("Every Default member must be a '
+        "string.\"); write a list's items as one text, separated by commas",
+    ),
+    # validate compared a value with float('abc') and int('1.5'): ValueError tracebacks.
+    "text-bound.yaml": (
+        b"Parameters:\n  P:\n    Type: Number\n    MinValue: abc\n"
+        b"Resources:\n  T: {Type: AWS::SNS::Topic}\n",
+        ":4:5: not a CloudFormation template: parameter P: its MinValue is 'abc', not a number",
+    ),
+    "fraction-length.yaml": (
+        b"Parameters:\n  P:\n    Type: String\n    MaxLength: 1.5\n"
+        b"Resources:\n  T: {Type: AWS::SNS::Topic}\n",
+        ":4:5: not a CloudFormation template: parameter P: its MaxLength is 1.5, not a whole "
+        "number, 0 or more",
+    ),
     "app.yaml": (
         b"services:\n  web: {}\n",
         ": not a CloudFormation template: it has no Resources section: it looks like an "
@@ -1558,6 +1579,20 @@ def test_a_root_without_the_templates_it_nests_is_refused_not_priced_at_nothing(
         "root.yaml: keep the templates of a version together (its folder)"
         for stack, name in (("NetworkStack", "network.yaml"), ("ServiceStack", "service.yaml"))
     ]
+
+
+@pytest.mark.parametrize("command", ["validate", "cost"])
+def test_a_pair_longer_than_a_file_name_is_a_value_not_a_traceback(command, capsys):
+    """SecretVariableName takes 255 characters: a pair of 259 was looked up as a file
+    (Path.is_file raised "File name too long", errno 36, before Python 3.12), a traceback
+    from argument parsing, whichever side of the template it stood."""
+    pair = "SecretVariableName=" + "A" * 240
+    given = {"ContainerImage": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:1"}
+    values = [f"{k}={v}" for k, v in given.items()] + ["TemplateBucketName=my-bucket"]
+    root = str(SHIPPED / "root.yaml")
+    for argv in ([command, root, pair, *values], [command, pair, root, *values]):
+        assert cli.main(argv) == 0, capsys.readouterr().err
+        assert "Traceback" not in capsys.readouterr().err
 
 
 def test_validate_counts_a_value_given_twice_once(capsys):

@@ -785,6 +785,24 @@ def _diff(args: argparse.Namespace) -> int:
     return EXIT_FAILED if blocked else EXIT_OK
 
 
+def _is_file(word: str) -> bool:
+    """Whether ``word`` names a file: False for a word no path can be, such as a KEY=VALUE
+    pair longer than a file name may be (Path.is_file raised "File name too long" on a
+    valid 240-character SecretVariableName before Python 3.12)."""
+    try:
+        return Path(word).is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def _exists(word: str) -> bool:
+    """Whether ``word`` names something (as :func:`_is_file`)."""
+    try:
+        return Path(word).exists()
+    except (OSError, ValueError):
+        return False
+
+
 class ArgumentValueError(ValueError):
     """A command-line value that argparse cannot judge, such as a KEY=VALUE pair."""
 
@@ -1282,8 +1300,8 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
         # A pair first and the template after it (``validate K=V root.yaml``): argparse took
         # the pair for the template. The template is the first word that is no pair.
         first = str(args.template)
-        words = [w for w in args.values if "=" not in w or Path(w).is_file()]
-        if args.template is not None and "=" in first and not args.template.exists():
+        words = [w for w in args.values if "=" not in w or _is_file(w)]
+        if args.template is not None and "=" in first and not _exists(first):
             if words:
                 args.template = Path(words[0])
                 args.values = [first, *(w for w in args.values if w != words[0])]

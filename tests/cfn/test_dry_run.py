@@ -4,6 +4,7 @@ stacks included."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -2016,6 +2017,123 @@ def test_a_listener_attribute_that_is_no_mapping_is_left_out_of_the_summary(tmp_
     assert footprint(dry_run(template, {})).listeners == ["HTTP 80"]
 
 
+def test_a_condition_on_a_stored_parameter_s_value_is_not_decided_offline(tmp_path):
+    """A review: a condition comparing an AWS::SSM::Parameter::Value<String> parameter was
+    decided on the Parameter Store name given (/app/env is not prod), and the summary and the
+    cost left out the NAT gateway under it. CloudFormation compares the value stored under
+    the name, resolved as the stack is created (API Reference, Parameter, ResolvedValue), as
+    the rules above: the dry run says it cannot decide, in one line."""
+    template = _write(
+        tmp_path / "ssm.yaml",
+        "Parameters:\n  Env:\n    Type: AWS::SSM::Parameter::Value<String>\n"
+        "    Default: /app/env\n"
+        "Conditions:\n  IsProd: !Equals [!Ref Env, prod]\n"
+        "Resources:\n  Eip:\n    Type: AWS::EC2::EIP\n    Condition: IsProd\n"
+        "  Topic: {Type: AWS::SNS::Topic}\n",
+    )
+    with pytest.raises(DryRunFailed) as refused:
+        dry_run(template, {})
+    assert refused.value.problems == [
+        "ssm.yaml: condition IsProd depends on parameter Env, of type "
+        "AWS::SSM::Parameter::Value<String>: CloudFormation reads the value stored under the "
+        "name given only as it creates the stack, so the dry run cannot decide which resources "
+        "this stack creates"
+    ]
+    with pytest.raises(DryRunFailed):  # the name given is no value either
+        dry_run(template, {"Env": "prod"})
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        (("Service", "NetworkConfiguration"), "s"),
+        (("Service", "NetworkConfiguration", "AwsvpcConfiguration"), "s"),
+        (("TaskDefinition", "ContainerDefinitions"), 5),
+        (("Listener", "DefaultActions", 0, "FixedResponseConfig"), "s"),
+        (("Bucket", "BucketEncryption"), "s"),
+        (("Bucket", "BucketEncryption", "ServerSideEncryptionConfiguration"), 5),
+        (("Bucket", "LifecycleConfiguration", "Rules"), 5),
+        (("Bucket", "PublicAccessBlockConfiguration"), "s"),
+        (("Bucket", "VersioningConfiguration"), "s"),
+        (("BucketPolicy", "PolicyDocument"), "s"),
+        (("BucketPolicy", "PolicyDocument", "Statement"), "s"),
+    ],
+)
+def test_a_property_of_another_shape_than_its_schema_is_read_as_nothing(tmp_path, path, value):
+    """A review's fuzzing put a text, a number or a list where a property's schema has a
+    mapping or a list: validate and cost ended in AttributeError or TypeError tracebacks.
+    cfn-lint and CloudFormation refuse such a template (`check` says where); the summary reads
+    the value as nothing, and the dry run still runs."""
+    resources: dict = {
+        "Cluster": {"Type": "AWS::ECS::Cluster"},
+        "TaskDefinition": {
+            "Type": "AWS::ECS::TaskDefinition",
+            "Properties": {
+                "Cpu": "256",
+                "Memory": "512",
+                "ContainerDefinitions": [{"Name": "app", "Image": IMAGE}],
+            },
+        },
+        "Service": {
+            "Type": "AWS::ECS::Service",
+            "Properties": {
+                "Cluster": {"Ref": "Cluster"},
+                "TaskDefinition": {"Ref": "TaskDefinition"},
+                "DesiredCount": 1,
+                "NetworkConfiguration": {"AwsvpcConfiguration": {"Subnets": ["subnet-0123abcd"]}},
+            },
+        },
+        "Balancer": {
+            "Type": "AWS::ElasticLoadBalancingV2::LoadBalancer",
+            "Properties": {"Subnets": ["subnet-0123abcd", "subnet-4567abcd"]},
+        },
+        "Listener": {
+            "Type": "AWS::ElasticLoadBalancingV2::Listener",
+            "Properties": {
+                "LoadBalancerArn": {"Ref": "Balancer"},
+                "Port": 80,
+                "Protocol": "HTTP",
+                "DefaultActions": [
+                    {"Type": "fixed-response", "FixedResponseConfig": {"StatusCode": "404"}}
+                ],
+            },
+        },
+        "Bucket": {
+            "Type": "AWS::S3::Bucket",
+            "Properties": {
+                "BucketEncryption": {
+                    "ServerSideEncryptionConfiguration": [
+                        {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
+                    ]
+                },
+                "LifecycleConfiguration": {
+                    "Rules": [{"Status": "Enabled", "ExpirationInDays": 30}]
+                },
+                "PublicAccessBlockConfiguration": {"BlockPublicAcls": True},
+                "VersioningConfiguration": {"Status": "Enabled"},
+            },
+        },
+        "BucketPolicy": {
+            "Type": "AWS::S3::BucketPolicy",
+            "Properties": {
+                "Bucket": {"Ref": "Bucket"},
+                "PolicyDocument": {
+                    "Statement": [
+                        {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*"}
+                    ]
+                },
+            },
+        },
+    }
+    node = resources[path[0]]["Properties"]
+    for step in path[1:-1]:
+        node = node[step]
+    node[path[-1]] = value
+    template = _write(tmp_path / "odd.json", json.dumps({"Resources": resources}))
+    assert cli.main(["validate", str(template)]) == 0
+    assert cli.main(["cost", str(template)]) == 0
+
+
 def test_a_rule_on_a_stored_parameter_s_value_is_not_decided_offline(tmp_path):
     """An audit of templates of one's own: AWS CDK's CheckBootstrapVersion rule was judged on
     the Parameter Store name /cdk-bootstrap/hnb659fds/version as if it were the version, and a
@@ -2296,6 +2414,23 @@ def test_zones_given_to_load_balancers_are_those_of_the_one_in_the_most_subnets(
     found = footprint(dry_run(template, three))
     assert found.availability_zones == 3
     assert "Availability Zones: 3 (one per load balancer subnet given)" in describe(found)
+
+
+def test_zones_of_subnets_a_stack_creates_are_not_said_to_be_a_load_balancer_s(tmp_path):
+    """A review: a stack of subnets without a VPC or a load balancer was said to be in
+    "Availability Zones: 2 (one per load balancer subnet given)"; the count is its subnets'
+    zones."""
+    template = _write(
+        tmp_path / "subnets.yaml",
+        "Resources:\n"
+        "  A: {Type: AWS::EC2::Subnet, Properties: {VpcId: vpc-0123abcd, CidrBlock: 10.0.0.0/24, "
+        "AvailabilityZone: eu-west-1a}}\n"
+        "  B: {Type: AWS::EC2::Subnet, Properties: {VpcId: vpc-0123abcd, CidrBlock: 10.0.1.0/24, "
+        "AvailabilityZone: eu-west-1b}}\n",
+    )
+    found = footprint(dry_run(template, {}, "eu-west-1"))
+    assert (found.availability_zones, found.subnets, found.vpcs) == (2, 2, 0)
+    assert describe(found)[0] == "Availability Zones: 2"
 
 
 def test_tasks_in_a_public_subnet_name_the_load_balancer_there_of_several(tmp_path):

@@ -107,6 +107,17 @@ def test_availability_zones_can_be_pinned_and_are_automatic_by_default(network):
         deploy(network, AvailabilityZones="eu-west-1b,west")
 
 
+@pytest.mark.parametrize(
+    "given", [",eu-west-1a,eu-west-1b", "eu-west-1a,,eu-west-1b", "eu-west-1a,"]
+)
+def test_pinned_zones_with_an_empty_entry_are_refused_before_any_subnet(network, given):
+    """Each item's pattern admits "" (the empty list is one empty item), so a stray comma
+    passed it: a subnet's AvailabilityZone was "" and EC2 chose its zone (a review: validate
+    took ",us-east-1a,us-east-1b" and two subnets could share a zone)."""
+    with pytest.raises(RuleError, match="AvailabilityZones has an empty entry"):
+        deploy(network, AvailabilityZones=given)
+
+
 @pytest.mark.parametrize("azs", [2, 3])
 def test_pinned_zones_are_used_as_given_in_order(network, azs):
     stack = deploy(
@@ -326,8 +337,8 @@ def test_rule_accepts_every_other_combination(network, nat, endpoints):
 
 
 def test_rule_message_speaks_to_a_console_user(network):
-    (rule,) = network["Rules"].values()
-    (assertion,) = rule["Assertions"]
+    assert sorted(network["Rules"]) == [n.RULE_ZONES_WITHOUT_GAPS, n.RULE_NO_NAT_NEEDS_ENDPOINTS]
+    (assertion,) = (rule := network["Rules"][n.RULE_NO_NAT_NEEDS_ENDPOINTS])["Assertions"]
     assert rule["RuleCondition"] == {"Fn::Equals": [{"Ref": n.NAT_GATEWAYS}, "None"]}
     assert assertion["Assert"] == {"Fn::Equals": [{"Ref": n.VPC_ENDPOINTS}, "true"]}
     message = assertion["AssertDescription"]

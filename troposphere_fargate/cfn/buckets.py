@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from fnmatch import fnmatchcase
 from typing import Any
 
+from .intrinsics import as_list, as_mapping, get_in
+
 BUCKET = "AWS::S3::Bucket"
 BUCKET_POLICY = "AWS::S3::BucketPolicy"
 
@@ -97,7 +99,7 @@ def _everyone(principal: Any) -> bool:
 def _principals(statement: Mapping[str, Any]) -> list[str]:
     """Whom an Allow lets in, as the summary names them."""
     principal = statement.get("Principal")
-    condition = statement.get("Condition") or {}
+    condition = as_mapping(statement.get("Condition"))
     if _everyone(principal):
         organizations = [
             str(org)
@@ -131,14 +133,14 @@ def _only(statement: Mapping[str, Any]) -> list[str]:
         return []
     return [
         str(arn)
-        for operator, test in (statement.get("Condition") or {}).items()
+        for operator, test in as_mapping(statement.get("Condition")).items()
         if operator in _ALL_BUT and isinstance(test, Mapping)
         for arn in _listed(_context(test, "aws:principalarn"))
     ]
 
 
 def _tls_only(statement: Mapping[str, Any]) -> bool:
-    secure = _context((statement.get("Condition") or {}).get("Bool") or {}, "aws:securetransport")
+    secure = _context(as_mapping(get_in(statement.get("Condition"), "Bool")), "aws:securetransport")
     return statement.get("Effect") == "Deny" and str(secure).lower() == "false"
 
 
@@ -173,11 +175,11 @@ def _encryption(properties: Mapping[str, Any]) -> str:
     "Amazon S3 now applies server-side encryption with Amazon S3 managed keys (SSE-S3) as the
     base level of encryption for every bucket" (Amazon S3 User Guide, "Using server-side
     encryption with Amazon S3 managed keys (SSE-S3)")."""
-    rules = (properties.get("BucketEncryption") or {}).get("ServerSideEncryptionConfiguration")
+    rules = get_in(properties.get("BucketEncryption"), "ServerSideEncryptionConfiguration")
     default = next(
         (
-            rule.get("ServerSideEncryptionByDefault") or {}
-            for rule in rules or []
+            as_mapping(get_in(rule, "ServerSideEncryptionByDefault"))
+            for rule in as_list(rules)
             if isinstance(rule, Mapping)
         ),
         {},
@@ -197,9 +199,9 @@ def _public_access(properties: Mapping[str, Any]) -> str:
     enabled", created "using the S3 API, S3 CLI, the AWS SDKs, or AWS CloudFormation templates"
     alike (AWS News Blog, "Heads-Up: Amazon S3 Security Changes Are Coming in April of
     2023")."""
-    block = properties.get("PublicAccessBlockConfiguration")
-    if block is None:
+    if properties.get("PublicAccessBlockConfiguration") is None:
         return "public access blocked (S3's default)"
+    block = as_mapping(properties.get("PublicAccessBlockConfiguration"))
     settings = ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")
     off = [name for name in settings if str(block.get(name)).lower() != "true"]
     return f"public access not blocked ({', '.join(off)} off)" if off else "public access blocked"
@@ -208,14 +210,14 @@ def _public_access(properties: Mapping[str, Any]) -> str:
 def _lifetimes(properties: Mapping[str, Any]) -> list[str]:
     """How long objects and their replaced versions stay, by each enabled lifecycle rule."""
     found = []
-    for rule in (properties.get("LifecycleConfiguration") or {}).get("Rules") or []:
+    for rule in as_list(get_in(properties.get("LifecycleConfiguration"), "Rules")):
         if not isinstance(rule, Mapping) or rule.get("Status") != "Enabled":
             continue
         some = " (some)" if rule.get("Prefix") or rule.get("Filter") else ""
         days = rule.get("ExpirationInDays")
         if days is not None:
             found.append(f"objects{some} deleted after {_days(days)}")
-        replaced = (rule.get("NoncurrentVersionExpiration") or {}).get("NoncurrentDays")
+        replaced = get_in(rule.get("NoncurrentVersionExpiration"), "NoncurrentDays")
         if replaced is not None:
             found.append(f"replaced versions{some} deleted after {_days(replaced)}")
     return found
@@ -235,11 +237,13 @@ def bucket_lines(every: Mapping[str, dict[str, Any]]) -> tuple[tuple[str, str], 
             continue
         bucket = properties.get("Bucket")
         target = bucket.get("Ref") if isinstance(bucket, Mapping) else None
-        statements = (properties.get("PolicyDocument") or {}).get("Statement")
+        statements = get_in(properties.get("PolicyDocument"), "Statement")
         if isinstance(target, str):
             stack = name.rpartition("/")[0]
             full = f"{stack}/{target}" if stack else target
-            policies.setdefault(full, []).extend(s for s in _listed(statements) if s)
+            policies.setdefault(full, []).extend(
+                s for s in _listed(statements) if isinstance(s, Mapping)
+            )
     found = []
     for name, body in every.items():
         if body.get("Type") != BUCKET:
@@ -257,7 +261,7 @@ def bucket_lines(every: Mapping[str, dict[str, Any]]) -> tuple[tuple[str, str], 
             if given is None
             else "named when the stack is created (by the template)"
         ]
-        status = (properties.get("VersioningConfiguration") or {}).get("Status")
+        status = get_in(properties.get("VersioningConfiguration"), "Status")
         parts.append(
             {"Enabled": "versioned", "Suspended": "versioning suspended"}.get(
                 str(status), "not versioned"

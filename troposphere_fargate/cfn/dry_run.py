@@ -43,8 +43,11 @@ from .evaluate import (
 )
 from .intrinsics import (
     SUB_VARIABLE,
+    as_list,
+    as_mapping,
     as_text,
     get_att,
+    get_in,
     shape_problems,
     sub_name,
     value_problems,
@@ -209,7 +212,7 @@ def _nested_owner(problem: str, template: Mapping[str, Any], folder: Path) -> st
         except (OSError, ValueError):
             continue
         if unknown.group(1) in declared:
-            passed = body.get("Properties", {}).get("Parameters") or {}
+            passed = as_mapping(body.get("Properties", {}).get("Parameters"))
             how = (
                 "sets" if unknown.group(1) in passed else "leaves at the nested template's default"
             )
@@ -420,7 +423,7 @@ def _dry_run(
         if child.resolve() in within:
             refused.append(_contains_itself(label, logical_id, child))
             continue
-        passed = properties.get("Parameters") or {}
+        passed = as_mapping(properties.get("Parameters"))
         known = {
             name: _as_parameter_value(value)
             for name, value in passed.items()
@@ -488,7 +491,7 @@ def _mapped(node: Any, mappings: Mapping[str, Any]) -> Any:
     keys = found.get("Fn::FindInMap")
     keys = [as_text(key) for key in keys] if isinstance(keys, list) else keys
     if len(found) == 1 and isinstance(keys, list) and [type(key) for key in keys] == [str] * 3:
-        value = ((mappings.get(keys[0]) or {}).get(keys[1]) or {}).get(keys[2])
+        value = get_in(get_in(mappings.get(keys[0]), keys[1]), keys[2])
         if isinstance(value, str | int | float | list):
             return value
     sub = found.get("Fn::Sub")
@@ -682,7 +685,7 @@ def _given_by(
     """The parameters a resource's property refers to, as the template writes it (in any
     branch), whose value ``holds``: the one that gave a refused value, not another parameter
     that happens to hold the same."""
-    written = (template.get("Resources", {}).get(logical_id) or {}).get("Properties") or {}
+    written = as_mapping(get_in(template.get("Resources", {}).get(logical_id), "Properties"))
     return sorted(
         name for name in referred(written.get(key)) if name in values and holds(values[name])
     )
@@ -796,7 +799,7 @@ def _certificate_name_problems(
     for logical_id, body in resources.items():
         if body.get("Type") != "AWS::CertificateManager::Certificate":
             continue
-        name = (body.get("Properties") or {}).get("DomainName")
+        name = get_in(body.get("Properties"), "DomainName")
         if not isinstance(name, str) or len(name) <= CERTIFICATE_NAME_MAX:
             continue
         given = _given_by(template, logical_id, "DomainName", values, name.__eq__)
@@ -827,7 +830,7 @@ def _template_url_problems(
     fails when the root creates it."""
     problems = []
     for logical_id, body in resources.items():
-        url = (body.get("Properties") or {}).get("TemplateURL")
+        url = get_in(body.get("Properties"), "TemplateURL")
         if body.get("Type") != NESTED_STACK or not isinstance(url, str):
             continue
         if len(url) <= TEMPLATE_URL_MAX:
@@ -849,14 +852,14 @@ def _condition_values(condition: Any) -> list[str]:
     expression's."""
     if not isinstance(condition, Mapping):
         return []
-    found: list[Any] = list(condition.get("Values") or [])
+    found: list[Any] = list(as_list(condition.get("Values")))
     for key in ("HostHeaderConfig", "PathPatternConfig", "HttpHeaderConfig"):
         config = condition.get(key)
         if isinstance(config, Mapping):
-            found += config.get("Values") or []
+            found += as_list(config.get("Values"))
     query = condition.get("QueryStringConfig")
     if isinstance(query, Mapping):
-        for pair in query.get("Values") or []:
+        for pair in as_list(query.get("Values")):
             if isinstance(pair, Mapping):
                 found += [pair.get("Key"), pair.get("Value")]
     return [value for value in found if isinstance(value, str)]
@@ -886,7 +889,7 @@ def _listener_rule_problems(
     for logical_id, body in resources.items():
         if body.get("Type") != "AWS::ElasticLoadBalancingV2::ListenerRule":
             continue
-        conditions = (body.get("Properties") or {}).get("Conditions")
+        conditions = get_in(body.get("Properties"), "Conditions")
         texts = [
             text
             for condition in (conditions if isinstance(conditions, list) else [])
@@ -1069,7 +1072,7 @@ def _placement_in(
     if own is not None:
         return own
     name = _named_resource(properties.get("Cluster"))
-    if isinstance(name, str) and (resources.get(name) or {}).get("Type") == CLUSTER:
+    if isinstance(name, str) and get_in(resources.get(name), "Type") == CLUSTER:
         return _cluster_default(resources, name)
     return None
 
@@ -1098,7 +1101,7 @@ def _windows_spot_problems(
         definition = resources[name]
         if definition.get("Type") != "AWS::ECS::TaskDefinition":
             continue
-        runtime = (definition.get("Properties") or {}).get("RuntimePlatform") or {}
+        runtime = as_mapping(get_in(definition.get("Properties"), "RuntimePlatform"))
         family = runtime.get("OperatingSystemFamily") if isinstance(runtime, Mapping) else None
         if not isinstance(family, str) or not family.startswith("WINDOWS"):
             continue
@@ -1279,7 +1282,7 @@ def _deployment_time_problems(
     for logical_id, body in resources.items():
         if body.get("Type") != "AWS::ECS::Service":
             continue
-        config = (body.get("Properties") or {}).get("DeploymentConfiguration") or {}
+        config = as_mapping(get_in(body.get("Properties"), "DeploymentConfiguration"))
         found: dict[tuple[str, ...], Any] = {}
         for path in _BAKE_TIMES:
             value: Any = config
@@ -1301,7 +1304,7 @@ def _deployment_time_problems(
         minutes = deployment_minutes(strategy, int(bake), int(canary), int(step), percent or 100)
         if minutes <= MAX_DEPLOYMENT_MINUTES:
             continue
-        written = (template.get("Resources", {}).get(logical_id) or {}).get("Properties") or {}
+        written = as_mapping(get_in(template.get("Resources", {}).get(logical_id), "Properties"))
         given = [
             name
             for path in _BAKE_TIMES
@@ -1503,6 +1506,7 @@ class Footprint:
             everything, with what it lets through: (``s3``, ``this account's buckets and ECR's
             image layers only``). Default: none.
         vpcs: the VPCs the stacks create. Default 0.
+        subnets: the subnets the stacks create. Default 0.
         emptied_default_security_groups: how many of their default security groups a custom
             resource empties (``network.yaml``'s ``DefaultSecurityGroupRestriction``, with its
             parameter ``RestrictDefaultSecurityGroup`` true). Default 0.
@@ -1617,6 +1621,7 @@ class Footprint:
     dns_records: tuple[str, ...] = ()
     limited_gateway_endpoints: tuple[tuple[str, str], ...] = ()
     vpcs: int = 0
+    subnets: int = 0
     emptied_default_security_groups: int = 0
     clusters: int = 0
     buckets: int = 0
@@ -1741,7 +1746,7 @@ class _Tree:
             if prefix in self.parents and name not in stack.parameters:
                 parent, logical_id = self.parents[prefix]
                 nested = self.stacks[parent].resources[logical_id].get("Properties") or {}
-                passed = (nested.get("Parameters") or {}).get(name)
+                passed = get_in(nested.get("Parameters"), name)
                 return self.resource(parent, passed, depth + 1)
             return None
         parts = get_att(value)
@@ -1857,10 +1862,10 @@ def _route_action(actions: Any, target: Callable[[Any], str]) -> str:
     if kind == "forward":
         return first + target(last)
     if kind == "fixed-response":
-        answer = (last.get("FixedResponseConfig") or {}).get("StatusCode", "?")
+        answer = get_in(last.get("FixedResponseConfig"), "StatusCode", "?")
         return f"{first}answered {answer}"
     if kind == "redirect":
-        to = last.get("RedirectConfig") or {}
+        to = as_mapping(last.get("RedirectConfig"))
         parts = [str(to.get(k)) for k in ("Protocol", "Host", "Port", "Path") if to.get(k)]
         shown = " ".join(p for p in parts if not p.startswith("#{"))
         return f"{first}redirected" + (f" to {shown}" if shown else "")
@@ -1881,7 +1886,7 @@ class _Routing:
             for entry in entries if isinstance(entries, list) else []:
                 if not isinstance(entry, Mapping):
                     continue
-                advanced = entry.get("AdvancedConfiguration") or {}
+                advanced = as_mapping(entry.get("AdvancedConfiguration"))
                 for arn in (entry.get("TargetGroupArn"), advanced.get("AlternateTargetGroupArn")):
                     group = tree.resource(prefix, arn) if arn is not None else None
                     if group is not None:
@@ -1904,10 +1909,10 @@ class _Routing:
 
     def target(self, prefix: str, action: Mapping[str, Any]) -> str:
         """``to ServiceStack/Service``, with the weights of a forward to several groups."""
-        config = action.get("ForwardConfig") or {}
+        config = as_mapping(action.get("ForwardConfig"))
         groups = [
             (g.get("TargetGroupArn"), g.get("Weight"))
-            for g in config.get("TargetGroups") or []
+            for g in as_list(config.get("TargetGroups"))
             if isinstance(g, Mapping)
         ] or [(action.get("TargetGroupArn"), None)]
         whom, weights = [], []
@@ -1979,13 +1984,13 @@ def _connect_routes(every: Mapping[str, dict[str, Any]]) -> tuple[tuple[str, str
     other services: ("orders:7000 through Service Connect", "to OrdersServiceStack/Service")."""
     found = []
     for name, props in _named(every, "AWS::ECS::Service").items():
-        connect = props.get("ServiceConnectConfiguration") or {}
+        connect = as_mapping(props.get("ServiceConnectConfiguration"))
         if not isinstance(connect, Mapping) or connect.get("Enabled") not in (True, "true"):
             continue
-        for service in connect.get("Services") or []:
+        for service in as_list(connect.get("Services")):
             if not isinstance(service, Mapping):
                 continue
-            for alias in service.get("ClientAliases") or []:
+            for alias in as_list(service.get("ClientAliases")):
                 if isinstance(alias, Mapping):
                     host = alias.get("DnsName") or service.get("DiscoveryName") or "?"
                     where = f"{_as_text(host)}:{_as_text(alias.get('Port', '?'))}"
@@ -1993,7 +1998,7 @@ def _connect_routes(every: Mapping[str, dict[str, Any]]) -> tuple[tuple[str, str
     return tuple(found)
 
 
-def _listed(value: Any) -> list[str]:
+def _texts(value: Any) -> list[str]:
     return [str(item) for item in value] if isinstance(value, list) else []
 
 
@@ -2008,13 +2013,13 @@ def _stack_sets(stack: PlannedStack) -> tuple[tuple[str, str, str, tuple[str, ..
             properties = body.get("Properties", {})
             groups = properties.get("StackInstancesGroup")
             targets = [
-                g.get("DeploymentTargets") or {}
+                as_mapping(g.get("DeploymentTargets"))
                 for g in (groups if isinstance(groups, list) else [])
                 if isinstance(g, Mapping)
             ]
-            units = [u for t in targets for u in _listed(t.get("OrganizationalUnitIds"))]
-            accounts = [a for t in targets for a in _listed(t.get("Accounts"))]
-            joining = (properties.get("AutoDeployment") or {}).get("Enabled") in (True, "true")
+            units = [u for t in targets for u in _texts(t.get("OrganizationalUnitIds"))]
+            accounts = [a for t in targets for a in _texts(t.get("Accounts"))]
+            joining = get_in(properties.get("AutoDeployment"), "Enabled") in (True, "true")
             them = "it" if len(units) == 1 else "them"
             whom = (
                 f"each account of {_and(units)}"
@@ -2037,7 +2042,7 @@ def _catalog_products(every: Mapping[str, dict[str, Any]]) -> tuple[tuple[str, s
     for name, props in _named(every, "AWS::ServiceCatalog::CloudFormationProduct").items():
         artifacts = props.get("ProvisioningArtifactParameters")
         urls = [
-            (a.get("Info") or {}).get("LoadTemplateFromURL")
+            get_in(a.get("Info"), "LoadTemplateFromURL")
             for a in (artifacts if isinstance(artifacts, list) else [])
             if isinstance(a, Mapping)
         ]
@@ -2059,7 +2064,7 @@ def _template_buckets(stack: PlannedStack) -> tuple[str, ...]:
     ``TemplateURL`` (``https://<bucket>.s3.<region>.<suffix>/...``)."""
     found = []
     for body in stack.resources.values():
-        url = (body.get("Properties") or {}).get("TemplateURL")
+        url = get_in(body.get("Properties"), "TemplateURL")
         if body.get("Type") == NESTED_STACK and isinstance(url, str):
             host = re.match(r"https://([^/]+?)\.s3[.-]", url)
             if host:
@@ -2123,13 +2128,13 @@ def _other_regions(
     if not region:
         return []
     found = []
-    for container in definition.get("ContainerDefinitions") or []:
+    for container in as_list(definition.get("ContainerDefinitions")):
         if not isinstance(container, Mapping):
             continue
         image = _ECR_IMAGE.match(str(container.get("Image", "")))
         if image and image.group(1) != region:
             found.append((service, f"ecr in {image.group(1)}", "image"))
-        for secret in container.get("Secrets") or []:
+        for secret in as_list(container.get("Secrets")):
             arn = (
                 _SECRET_ARN.match(str(secret.get("ValueFrom", "")))
                 if isinstance(secret, Mapping)
@@ -2145,9 +2150,9 @@ def _secrets(definitions: list[dict[str, Any]]) -> int:
     read = {
         json.dumps(secret.get("ValueFrom"), sort_keys=True)
         for definition in definitions
-        for container in definition.get("ContainerDefinitions") or []
+        for container in as_list(definition.get("ContainerDefinitions"))
         if isinstance(container, Mapping)
-        for secret in container.get("Secrets") or []
+        for secret in as_list(container.get("Secrets"))
         if isinstance(secret, Mapping) and "secretsmanager" in json.dumps(secret.get("ValueFrom"))
     }
     return len(read)
@@ -2166,7 +2171,7 @@ def _shared_subnets(
                 public.setdefault(subnet, set()).add(balancer)
     found = []
     for name, properties in _named(every, "AWS::ECS::Service").items():
-        network = (properties.get("NetworkConfiguration") or {}).get("AwsvpcConfiguration") or {}
+        network = as_mapping(get_in(properties.get("NetworkConfiguration"), "AwsvpcConfiguration"))
         if network.get("AssignPublicIp") == "ENABLED":
             continue  # tasks with public IPs in public subnets: a choice, not a slip
         shared = sorted(set(_literal_subnets(network.get("Subnets")) or []) & set(public))
@@ -2184,7 +2189,7 @@ def _container_users(every: Mapping[str, dict[str, Any]]) -> tuple[tuple[str, st
         definition = _task_definition(every, name, properties)
         found += [
             (name, str(container.get("Name", "?")), str(container.get("User") or ""))
-            for container in definition.get("ContainerDefinitions") or []
+            for container in as_list(definition.get("ContainerDefinitions"))
             if isinstance(container, Mapping)
         ]
     return tuple(found)
@@ -2192,7 +2197,7 @@ def _container_users(every: Mapping[str, dict[str, Any]]) -> tuple[tuple[str, st
 
 def _scheduled(action: Mapping[str, Any]) -> str:
     """``peak (min 4)``, ``night (min 1, max 2)``: a scheduled action and the bounds it sets."""
-    bounds = action.get("ScalableTargetAction") or {}
+    bounds = as_mapping(action.get("ScalableTargetAction"))
     set_ = [
         f"{word} {bounds[key]}"
         for word, key in (("min", "MinCapacity"), ("max", "MaxCapacity"))
@@ -2204,7 +2209,11 @@ def _scheduled(action: Mapping[str, Any]) -> str:
 def endpoint_limits(endpoint: Mapping[str, Any]) -> str | None:
     """What a gateway endpoint's policy lets through, when less than everything (None: no
     policy, or AWS's default one of one statement allowing every action on everything)."""
-    statements = (endpoint.get("PolicyDocument") or {}).get("Statement") or []
+    statements = [
+        x
+        for x in _items(get_in(endpoint.get("PolicyDocument"), "Statement"))
+        if isinstance(x, Mapping)
+    ]
     everything = all(
         x.get("Effect") == "Allow"
         and "Condition" not in x
@@ -2215,8 +2224,7 @@ def endpoint_limits(endpoint: Mapping[str, Any]) -> str | None:
     if everything:
         return None
     owned = any(
-        "s3:ResourceAccount" in (x.get("Condition") or {}).get("StringEquals", {})
-        for x in statements
+        "s3:ResourceAccount" in get_in(x.get("Condition"), "StringEquals", {}) for x in statements
     )
     return (
         "this account's buckets and ECR's image layers only" if owned else "limited by its policy"
@@ -2241,7 +2249,7 @@ def _certificate_names(certificates: list[dict[str, Any]]) -> tuple[str, ...]:
     return tuple(
         name
         for props in certificates
-        for name in [props.get("DomainName"), *(props.get("SubjectAlternativeNames") or [])]
+        for name in [props.get("DomainName"), *(as_list(props.get("SubjectAlternativeNames")))]
         if isinstance(name, str)
     )
 
@@ -2355,7 +2363,7 @@ def _services(
             found.unknown_capacity.append(name)
         elif _uses_spot(placement.strategy):
             spot.append(name)
-        network = (props.get("NetworkConfiguration") or {}).get("AwsvpcConfiguration") or {}
+        network = as_mapping(get_in(props.get("NetworkConfiguration"), "AwsvpcConfiguration"))
         if not elsewhere and network.get("AssignPublicIp") == "ENABLED":
             # "When using a public subnet, you can optionally assign a public IP address to the
             # task's ENI" (ECS Developer Guide, Fargate task networking): one a task.
@@ -2397,12 +2405,12 @@ def _services(
             if text
         )
         vcpu, memory = cpus or 0, gbs or 0
-        runtime = definition.get("RuntimePlatform") or {}
+        runtime = as_mapping(definition.get("RuntimePlatform"))
         platform = runtime.get("CpuArchitecture", "X86_64")
         if str(runtime.get("OperatingSystemFamily", "LINUX")).startswith("WINDOWS"):
             found.windows.append(name)
         tasks.append((name, count, vcpu, memory, str(platform)))
-        size = int(_number((definition.get("EphemeralStorage") or {}).get("SizeInGiB")) or 0)
+        size = int(_number(get_in(definition.get("EphemeralStorage"), "SizeInGiB")) or 0)
         if size > INCLUDED_EPHEMERAL_GIB:
             found.storage.append((name, size))
         if target:
@@ -2412,10 +2420,10 @@ def _services(
                 for policy_name, policy in tracking.items()
                 if policy_name.rpartition("/")[0] == stack_path
             ]
-            actions = target.get("ScheduledActions") or []
+            actions = [a for a in as_list(target.get("ScheduledActions")) if isinstance(a, Mapping)]
             schedules += [(name, _scheduled(a)) for a in actions]
             scheduled = [
-                int(_number((a.get("ScalableTargetAction") or {}).get("MaxCapacity")) or 0)
+                int(_number(get_in(a.get("ScalableTargetAction"), "MaxCapacity")) or 0)
                 for a in actions
             ]
             found.most.append((name, max([high, *scheduled])))
@@ -2560,6 +2568,7 @@ def footprint(stack: PlannedStack) -> Footprint:
             )
         ),
         vpcs=len(typed("AWS::EC2::VPC")),
+        subnets=len(typed("AWS::EC2::Subnet")),
         clusters=len(typed("AWS::ECS::Cluster")),
         buckets=len(typed("AWS::S3::Bucket")),
         bucket_settings=bucket_lines(every),
@@ -2607,7 +2616,14 @@ def footprint(stack: PlannedStack) -> Footprint:
         enhanced_insights=_with_insights(typed("AWS::ECS::Cluster"), ("enhanced",)),
         alarms=len(typed("AWS::CloudWatch::Alarm")),
         alarm_metrics=sum(
-            max(1, sum(1 for query in alarm.get("Metrics") or [] if "MetricStat" in query))
+            max(
+                1,
+                sum(
+                    1
+                    for query in as_list(alarm.get("Metrics"))
+                    if "MetricStat" in as_mapping(query)
+                ),
+            )
             for alarm in typed("AWS::CloudWatch::Alarm")
         ),
         scaling_targets=tuple(services.targets),
@@ -2648,19 +2664,17 @@ _TRACKED = {
 def tracked(policy: Mapping[str, Any]) -> str:
     """What a target tracking policy follows and its target: ``CPU 70 %``, ``queue orders
     100 per task``."""
-    configuration = policy.get("TargetTrackingScalingPolicyConfiguration") or {}
+    configuration = as_mapping(policy.get("TargetTrackingScalingPolicyConfiguration"))
     value = _number(configuration.get("TargetValue"))
     shown = f"{value:g}" if value is not None else "?"
-    predefined = (configuration.get("PredefinedMetricSpecification") or {}).get(
-        "PredefinedMetricType"
-    )
+    predefined = get_in(configuration.get("PredefinedMetricSpecification"), "PredefinedMetricType")
     if predefined in _TRACKED:
         label, unit = _TRACKED[predefined]
         return f"{label} {shown}{unit}"
-    for query in (configuration.get("CustomizedMetricSpecification") or {}).get("Metrics") or []:
-        metric = (query.get("MetricStat") or {}).get("Metric") or {}
+    for query in as_list(get_in(configuration.get("CustomizedMetricSpecification"), "Metrics")):
+        metric = as_mapping(get_in(get_in(query, "MetricStat"), "Metric"))
         if metric.get("Namespace") == "AWS/SQS":
-            queues = [d.get("Value") for d in metric.get("Dimensions") or []]
+            queues = [get_in(d, "Value") for d in as_list(metric.get("Dimensions"))]
             return f"queue {', '.join(map(str, queues))} {shown} per task"
     return f"a metric of its own {shown}"
 
@@ -2668,9 +2682,11 @@ def tracked(policy: Mapping[str, Any]) -> str:
 def _metrics_read(policy: Mapping[str, Any]) -> int:
     """The metrics each alarm of a target tracking policy reads: one for a predefined or single
     custom metric, each ``MetricStat`` of a metric math expression."""
-    configuration = policy.get("TargetTrackingScalingPolicyConfiguration") or {}
-    custom = configuration.get("CustomizedMetricSpecification") or {}
-    return max(1, sum(1 for query in custom.get("Metrics") or [] if "MetricStat" in query))
+    configuration = as_mapping(policy.get("TargetTrackingScalingPolicyConfiguration"))
+    custom = as_mapping(configuration.get("CustomizedMetricSpecification"))
+    return max(
+        1, sum(1 for query in as_list(custom.get("Metrics")) if "MetricStat" in as_mapping(query))
+    )
 
 
 def _named(every: Mapping[str, dict[str, Any]], kind: str) -> dict[str, dict[str, Any]]:
@@ -2833,9 +2849,11 @@ def describe(found: Footprint) -> list[str]:
     expect(found, Footprint, "describe(found)")
     lines = []
     if found.availability_zones is not None:
-        # Without a VPC of its own, the count is the load balancer's subnets given: their zones
-        # are the account's to tell (a trial read it as zones checked).
-        counted = "" if found.vpcs else " (one per load balancer subnet given)"
+        # Without a VPC or subnets of its own, the count is the load balancer's subnets given:
+        # their zones are the account's to tell (a trial read it as zones checked). Of subnets
+        # it creates, it is their zones (a review: "one per load balancer subnet" of a stack
+        # without a load balancer).
+        counted = "" if found.vpcs or found.subnets else " (one per load balancer subnet given)"
         lines.append(f"Availability Zones: {found.availability_zones}{counted}")
     if found.nat_gateways or found.gateway_endpoints or found.interface_endpoints:
         addresses = _plural(found.elastic_ips, "Elastic IP")

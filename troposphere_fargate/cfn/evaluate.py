@@ -1180,9 +1180,12 @@ def resolved(
     declared: Mapping[str, Mapping[str, Any]] = template.get("Parameters", {})
     values: dict[str, str] = {}
     held = {name: value for name, value in (placeholders or {}).items() if name in declared}
+    stored = _stored(template)
     for name, spec in declared.items():
         if name in held:
             values[name] = held[name]
+        elif name in stored:  # its value is read from Parameter Store as the stack is made
+            continue
         elif name in given:
             values[name] = str(given[name])
             _check_constraints(name, spec, values[name])
@@ -1199,6 +1202,15 @@ def resolved(
                     f"condition {name} depends on parameter {missing.group(1)}, whose value the "
                     "parent stack passes only once it is deployed: the dry run cannot decide "
                     "which resources this stack creates (CloudFormation decides it at creation)"
+                ) from None
+            if missing and missing.group(1) in stored:
+                # The condition compared the Parameter Store name given, not the value stored
+                # under it: a NAT gateway under IsProd was left out of validate's summary.
+                raise ParameterError(
+                    f"condition {name} depends on parameter {missing.group(1)}, of type "
+                    f"{declared[missing.group(1)].get('Type')}: CloudFormation reads the value "
+                    "stored under the name given only as it creates the stack, so the dry run "
+                    "cannot decide which resources this stack creates"
                 ) from None
             if missing and missing.group(1) in declared:
                 raise ParameterError(

@@ -364,3 +364,24 @@ def _value_problem(
                 "fails the stack (join it first with Fn::Join, or pick an item with Fn::Select)"
             )
     return None
+
+
+# --- Reading properties of any shape ------------------------------------------------------------
+# What the commands read of a template's properties may be of another shape than the resource's
+# schema (a NetworkConfiguration given as text): cfn-lint and CloudFormation refuse it, and a
+# summary reads it as nothing (it was an AttributeError traceback from validate and cost).
+
+
+def get_in(value: Any, key: str, default: Any = None) -> Any:
+    """``value[key]`` of a mapping (``default`` when it has no such key), else ``default``."""
+    return value.get(key, default) if isinstance(value, Mapping) else default
+
+
+def as_mapping(value: Any) -> Mapping[str, Any]:
+    """``value`` when it is a mapping; an empty one for anything else."""
+    return value if isinstance(value, Mapping) else {}
+
+
+def as_list(value: Any) -> list[Any]:
+    """``value`` when it is a list; an empty one for anything else."""
+    return value if isinstance(value, list) else []

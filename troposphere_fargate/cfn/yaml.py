@@ -964,8 +964,39 @@ def _resource_problem(name: str, resource: Mapping[str, Any]) -> _Problem:
 
 
 def _parameter_problem(name: str, parameter: Mapping[str, Any]) -> _Problem:
-    """A parameter (a mapping) without a Type; its Type is checked once every entry's shape is."""
-    return None if "Type" in parameter else ((), f"parameter {name} has no Type")
+    """A parameter (a mapping) without a Type, or with a Default that is no scalar or bounds
+    that are no numbers; its Type is checked once every entry's shape is."""
+    if "Type" not in parameter:
+        return (), f"parameter {name} has no Type"
+    default = parameter.get("Default")
+    if isinstance(default, (dict, list)):
+        # "Template format error: Every Default member must be a string." (cloudtools/
+        # troposphere#808); a list's default is one text, its items separated by commas.
+        # validate read a list as the Python text "['a', 'b']".
+        return ("Default",), (
+            f"parameter {name}: its Default is {_a(default)}, not a string: CloudFormation "
+            'refuses the template ("Every Default member must be a string."); write a list\'s '
+            "items as one text, separated by commas"
+        )
+    for key, number, what in (
+        ("MinValue", _NUMBER, "a number"),
+        ("MaxValue", _NUMBER, "a number"),
+        ("MinLength", _COUNT, "a whole number, 0 or more"),
+        ("MaxLength", _COUNT, "a whole number, 0 or more"),
+    ):
+        value = parameter.get(key)
+        text = value if isinstance(value, str) else None
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            text = repr(value) if isinstance(value, float) else str(value)
+        if key in parameter and (text is None or not number.fullmatch(text)):
+            # validate compared with float('abc') and int('abc'): a ValueError traceback.
+            shown = str(value).lower() if isinstance(value, bool) else repr(value)
+            return (key,), f"parameter {name}: its {key} is {shown}, not {what}"
+    return None
+
+
+_NUMBER = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+_COUNT = re.compile(r"[0-9]+")
 
 
 def _output_problem(name: str, output: Mapping[str, Any]) -> _Problem:

@@ -14,6 +14,7 @@ from troposphere import (
     AWSObject,
     Equals,
     Export,
+    Not,
     Output,
     Parameter,
     Ref,
@@ -193,6 +194,31 @@ def add_retention_parameter(
         AllowedValues=[str(days) for days in choices],
         ConstraintDescription=RETENTION_CONSTRAINT,
     )
+
+
+def add_no_gaps_rule(t: Template, name: str, parameter: str, items: str) -> str:
+    """A rule named ``name``: the comma-delimited list ``parameter``, when it names anything,
+    names no empty item. Each item's AllowedPattern admits "" (the list left empty is one
+    empty item), so "a,,b" or ",a,b" would pass it: an empty policy ARN fails in IAM
+    mid-deploy, an empty zone leaves the subnet's zone to EC2. ``items`` says what the list
+    holds, in the rule's message."""
+    given = Ref(parameter)
+    t.add_rule(
+        name,
+        {
+            "RuleCondition": Not({"Fn::EachMemberEquals": [given, NOT_GIVEN]}),
+            "Assertions": [
+                {
+                    "Assert": Not({"Fn::Contains": [given, NOT_GIVEN]}),
+                    "AssertDescription": (
+                        f"{parameter} has an empty entry (two commas in a row, or one at an "
+                        f"end): give {items} separated by single commas."
+                    ),
+                }
+            ],
+        },
+    )
+    return name
 
 
 def is_true(parameter: str) -> Equals:

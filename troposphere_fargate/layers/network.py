@@ -75,6 +75,7 @@ from .blocks import (
     VPC_PREFIX_LENGTHS,
     add_choice_parameter,
     add_exported_output,
+    add_no_gaps_rule,
     add_parameter,
     add_retention_parameter,
     add_switch_parameter,
@@ -152,6 +153,7 @@ def private_default_route_enabled(az: int) -> str:
 
 # --- Rules ------------------------------------------------------------------------------------
 RULE_NO_NAT_NEEDS_ENDPOINTS = "NoNatGatewaysRequireVpcEndpoints"
+RULE_ZONES_WITHOUT_GAPS = "AvailabilityZonesWithoutGaps"
 
 # --- Resources --------------------------------------------------------------------------------
 VPC = "Vpc"
@@ -266,6 +268,7 @@ def network_template(config: NetworkConfig | None = None) -> Template:
             ],
         },
     )
+    add_no_gaps_rule(t, RULE_ZONES_WITHOUT_GAPS, AVAILABILITY_ZONES, "zone names")
 
     vpc = t.add_resource(
         ec2.VPC(

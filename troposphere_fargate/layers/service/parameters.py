@@ -1163,25 +1163,10 @@ def add_extra_egress_rules(t: Template) -> tuple[str, ...]:
 
 
 def add_managed_policy_arns_rule(t: Template) -> str:
-    """A list that names policies names no empty one: each member's pattern also admits ""
-    (an empty list is one empty member), so "a,,b" would pass it and fail in IAM mid-deploy."""
-    given = Ref(TASK_ROLE_MANAGED_POLICY_ARNS)
-    t.add_rule(
-        MANAGED_POLICY_ARNS_WITHOUT_GAPS,
-        {
-            "RuleCondition": Not({"Fn::EachMemberEquals": [given, NOT_GIVEN]}),
-            "Assertions": [
-                {
-                    "Assert": Not({"Fn::Contains": [given, NOT_GIVEN]}),
-                    "AssertDescription": (
-                        "TaskRoleManagedPolicyArns has an empty entry (two commas in a row, or "
-                        "one at an end): give policy ARNs separated by single commas."
-                    ),
-                }
-            ],
-        },
+    """A list that names policies names no empty one (:func:`blocks.add_no_gaps_rule`)."""
+    return blocks.add_no_gaps_rule(
+        t, MANAGED_POLICY_ARNS_WITHOUT_GAPS, TASK_ROLE_MANAGED_POLICY_ARNS, "policy ARNs"
     )
-    return MANAGED_POLICY_ARNS_WITHOUT_GAPS
 
 
 def add_secret_variable_name_rule(t: Template, application: Application) -> str | None:
