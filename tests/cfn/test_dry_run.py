@@ -2057,6 +2057,17 @@ def test_a_condition_on_a_stored_parameter_s_value_is_not_decided_offline(tmp_pa
         (("Bucket", "VersioningConfiguration"), "s"),
         (("BucketPolicy", "PolicyDocument"), "s"),
         (("BucketPolicy", "PolicyDocument", "Statement"), "s"),
+        (("Cluster", "ClusterSettings"), "s"),
+        (("Cluster", "ClusterSettings"), 5),
+        (
+            (
+                "Scaling",
+                "TargetTrackingScalingPolicyConfiguration",
+                "PredefinedMetricSpecification",
+                "PredefinedMetricType",
+            ),
+            ["x"],
+        ),
     ],
 )
 def test_a_property_of_another_shape_than_its_schema_is_read_as_nothing(tmp_path, path, value):
@@ -2065,7 +2076,33 @@ def test_a_property_of_another_shape_than_its_schema_is_read_as_nothing(tmp_path
     cfn-lint and CloudFormation refuse such a template (`check` says where); the summary reads
     the value as nothing, and the dry run still runs."""
     resources: dict = {
-        "Cluster": {"Type": "AWS::ECS::Cluster"},
+        "Cluster": {
+            "Type": "AWS::ECS::Cluster",
+            "Properties": {"ClusterSettings": [{"Name": "containerInsights", "Value": "enabled"}]},
+        },
+        "Target": {
+            "Type": "AWS::ApplicationAutoScaling::ScalableTarget",
+            "Properties": {
+                "MinCapacity": 1,
+                "MaxCapacity": 2,
+                "ResourceId": "service/x/y",
+                "ScalableDimension": "ecs:service:DesiredCount",
+                "ServiceNamespace": "ecs",
+            },
+        },
+        "Scaling": {
+            "Type": "AWS::ApplicationAutoScaling::ScalingPolicy",
+            "Properties": {
+                "PolicyName": "cpu",
+                "PolicyType": "TargetTrackingScaling",
+                "TargetTrackingScalingPolicyConfiguration": {
+                    "TargetValue": 70,
+                    "PredefinedMetricSpecification": {
+                        "PredefinedMetricType": "ECSServiceAverageCPUUtilization"
+                    },
+                },
+            },
+        },
         "TaskDefinition": {
             "Type": "AWS::ECS::TaskDefinition",
             "Properties": {

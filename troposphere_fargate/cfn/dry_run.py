@@ -2270,8 +2270,8 @@ def _with_insights(
     """How many of ``clusters`` have Container Insights on (as one of ``values``)."""
     return sum(
         any(
-            s.get("Name") == "containerInsights" and s.get("Value") in values
-            for s in props.get("ClusterSettings", [])
+            get_in(s, "Name") == "containerInsights" and get_in(s, "Value") in values
+            for s in as_list(props.get("ClusterSettings"))
         )
         for props in clusters
     )
@@ -2668,7 +2668,7 @@ def tracked(policy: Mapping[str, Any]) -> str:
     value = _number(configuration.get("TargetValue"))
     shown = f"{value:g}" if value is not None else "?"
     predefined = get_in(configuration.get("PredefinedMetricSpecification"), "PredefinedMetricType")
-    if predefined in _TRACKED:
+    if isinstance(predefined, str) and predefined in _TRACKED:
         label, unit = _TRACKED[predefined]
         return f"{label} {shown}{unit}"
     for query in as_list(get_in(configuration.get("CustomizedMetricSpecification"), "Metrics")):
