@@ -1137,6 +1137,51 @@ def test_a_dot_that_fails_is_one_line_naming_its_error(tmp_path, monkeypatch, ca
     assert not picture.exists()
 
 
+def test_a_dot_that_fails_leaves_no_folder_it_made(tmp_path, monkeypatch, capsys):
+    """A review: `-o q1/q2/pic.svg` with a dot that fails left q1/q2 behind, unnamed."""
+    fake = tmp_path / "bin" / "dot"
+    fake.parent.mkdir()
+    fake.write_text("#!/bin/sh\necho 'Error: syntax error in line 1' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    (tmp_path / "kept").mkdir()
+    assert cli.main(["diagram", "-o", str(tmp_path / "kept" / "q1" / "q2" / "pic.svg")]) == 1
+    assert errors(capsys) == [
+        "troposphere-fargate: error: dot failed: Error: syntax error in line 1"
+    ]
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["bin", "dot", "kept"]
+
+
+def test_diagram_into_a_link_that_leads_nowhere_says_so(tmp_path, capsys):
+    """A review: it said "error: .../o5: File exists" of a link to a missing folder."""
+    (tmp_path / "o5").symlink_to(tmp_path / "nowhere")
+    assert cli.main(["diagram", "-o", str(tmp_path / "o5" / "sub" / "pic.dot")]) == 1
+    assert errors(capsys) == [
+        f"troposphere-fargate: error: -o {tmp_path / 'o5' / 'sub' / 'pic.dot'}: "
+        f"{tmp_path / 'o5'} is a symbolic link to {tmp_path / 'nowhere'}, which does not exist"
+    ]
+
+
+def test_diagram_without_graphviz_leaves_a_dot_file_it_did_not_write(tmp_path, monkeypatch, capsys):
+    """A review: `-o arch.svg` without dot overwrote arch.dot, a file the user never named
+    (their own graph); one a picture's source wrote is written again."""
+    from troposphere_fargate.release import diagram
+
+    monkeypatch.setattr(diagram, "dot_available", lambda: False)
+    mine = tmp_path / "arch.dot"
+    mine.write_text("my hand-written graph\n")
+    assert cli.main(["diagram", "-o", str(tmp_path / "arch.svg")]) == 1
+    assert mine.read_text() == "my hand-written graph\n"
+    assert errors(capsys)[-1].endswith(
+        f"the source was not written: {mine} is there and is no picture's source (give -o "
+        "with a .dot file of another name)"
+    )
+    mine.write_text("digraph architecture {\n}\n")  # an earlier run's source
+    assert cli.main(["diagram", "-o", str(tmp_path / "arch.svg")]) == 1
+    assert mine.read_text().startswith("digraph architecture {\n\tfontname")
+    assert errors(capsys)[-1].endswith(f"wrote the source to {mine}")
+
+
 def test_diagram_refuses_a_file_type_before_it_makes_a_folder(tmp_path, capsys):
     """A newcomer's trial: ``-o new/sub/x.txt`` was refused, after making new/ and new/sub/."""
     picture = tmp_path / "new" / "sub" / "x.txt"

@@ -685,11 +685,26 @@ def _draw(dot: Any, output: Path) -> int:
         raise ArgumentValueError(f"-o {output}: {in_the_way} is a file, not a folder")
     # For the picture or its source; the line that names what was written says so.
     missing = [folder for folder in output.parents if not folder.exists()]
+    dangling = next((folder for folder in missing if folder.is_symlink()), None)
+    if dangling is not None:  # mkdir said "File exists" of it
+        raise ArgumentValueError(
+            f"-o {output}: {dangling} is a symbolic link to {os.readlink(dangling)}, which does "
+            "not exist"
+        )
     output.parent.mkdir(parents=True, exist_ok=True)
     what = "folder" if len(missing) == 1 else "folders"
     created = f" (created the {what} {_and_paths(missing[::-1])})" if missing else ""
     if output.suffix.lower().lstrip(".") in RENDERED and not dot_available():
-        source = render(dot, output.with_suffix(".dot"))
+        source = output.with_suffix(".dot")
+        if _not_a_picture_source(source):
+            # A file of the user's own, which they never named: it was overwritten.
+            print(
+                f"troposphere-fargate: {INSTALL_DOT}; the source was not written: {source} is "
+                "there and is no picture's source (give -o with a .dot file of another name)",
+                file=sys.stderr,
+            )
+            return EXIT_FAILED
+        render(dot, source)
         print(
             f"troposphere-fargate: {INSTALL_DOT}; wrote the source to {source}{created}",
             file=sys.stderr,
@@ -698,9 +713,24 @@ def _draw(dot: Any, output: Path) -> int:
     try:
         written = render(dot, output)
     except (ValueError, RuntimeError) as exc:  # not .svg/.png/.pdf/.dot; dot failed
+        for folder in missing:  # the folders made for it, emptiest first: nothing is left
+            with suppress(OSError):
+                folder.rmdir()
         raise PublishError(str(exc)) from None
     print(f"wrote {written}{created}")
     return EXIT_OK
+
+
+def _not_a_picture_source(path: Path) -> bool:
+    """Whether ``path`` is a file that a picture's source (as :func:`_draw` writes it, which
+    begins ``digraph architecture {``) did not make: one to leave as it is."""
+    try:
+        with path.open("rb") as file:
+            return not file.read(64).startswith(b"digraph architecture {")
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True
 
 
 def _and_paths(paths: Sequence[Path]) -> str:
