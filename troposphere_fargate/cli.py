@@ -9,8 +9,9 @@ import errno
 import io
 import json
 import os
+import re
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
@@ -20,6 +21,7 @@ from .cfn.diff import SOME_CHANGES, TEMPLATE_SUFFIXES, DiffError
 from .cfn.dry_run import DryRunFailed
 from .cfn.evaluate import REGION_NAME
 from .cfn.guard import PolicyToolMissing
+from .cfn.intrinsics import as_mapping
 from .cfn.lint import INCLUDE_CHECKS
 from .cfn.policy_tools import PolicyToolError
 from .cfn.yaml import TemplateFileError
@@ -603,9 +605,9 @@ def _at_spec_lines(spec: Path | None, config: Any, text: str) -> Iterator[None]:
         raise spec_build_error(exc, spec, config, text) from None
 
 
-def _drawing(draw: Callable[[], Any]) -> Any:
+def _drawing(draw: Callable[[], Any], where: Callable[[str], str] = str) -> Any:
     """``draw()``, a refusal of the templates told as one line that names the options setting
-    the parameters it names."""
+    the parameters it names; ``where`` adds the file a refusal is about to its words."""
     from .cfn.evaluate import EvaluationError, ParameterError, RuleError
     from .release.diagram import CannotDraw, options_named
 
@@ -613,7 +615,7 @@ def _drawing(draw: Callable[[], Any]) -> Any:
         return draw()
     except (CannotDraw, EvaluationError) as exc:
         # EvaluationError: a function CloudFormation would refuse, in a folder's templates.
-        raise PublishError(f"cannot draw these templates: {exc}") from None
+        raise PublishError(f"cannot draw these templates: {where(str(exc))}") from None
     except (ParameterError, RuleError) as exc:
         named = options_named(str(exc))
         options = f" ({', '.join(named)})" if named else ""
@@ -638,7 +640,7 @@ def _from_not_there(name: str) -> str:
 def _diagram_of(args: argparse.Namespace) -> int:
     """``diagram --from``: a committed version's (or a folder's) network and service templates,
     drawn for their own defaults and the options given."""
-    from .cfn.diff import load_side
+    from .cfn.diff import load_side, side_folder
     from .release.diagram import Scenario, graph, picture
 
     if args.spec is not None:
@@ -667,10 +669,24 @@ def _diagram_of(args: argparse.Namespace) -> int:
         )
     templates = {"network": side["network.yaml"], "service": side["service.yaml"]}
     scenario = _scenario(args, Scenario.defaults_of_templates(templates))
-    view = _drawing(lambda: picture(scenario, templates))
+    folder = side_folder(args.source, DEFAULT_OUTPUT)
+    view = _drawing(lambda: picture(scenario, templates), lambda text: _in_file(text, side, folder))
     if view.not_drawn:  # templates of one's own: the picture says it too
         print(f"warning: not drawn: {', '.join(view.not_drawn)}", file=sys.stderr)
     return _draw(graph(view), args.output)
+
+
+def _in_file(text: str, side: Mapping[str, Mapping[str, Any]], folder: Path) -> str:
+    """``text`` (a refusal that names a resource) after the file of ``side`` that declares
+    the resource, when one does: "resource Zzz, Properties.TopicName: Fn::Foo is no
+    CloudFormation function" named neither the file nor the folder (a review)."""
+    named = re.search(r"\bresource (\w+)", text)
+    owners = [
+        name
+        for name, template in side.items()
+        if named and named.group(1) in as_mapping(template.get("Resources"))
+    ]
+    return f"{folder / owners[0]}: {text}" if len(owners) == 1 else text
 
 
 def _draw(dot: Any, output: Path) -> int:

@@ -641,7 +641,11 @@ def test_ecs_templates_of_others_are_refused_in_one_line_naming_what_they_lack(t
     assert cli.main(["diagram", "--from", str(folder), "-o", str(output)]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1
-    assert err.startswith("troposphere-fargate: error: cannot draw these templates: ")
+    # Named at its file (a review: the line named neither the file nor its folder).
+    assert err.startswith(
+        f"troposphere-fargate: error: cannot draw these templates: {folder / 'service.yaml'}: "
+        "resource Service"
+    )
     assert "Fn::Ref" in err
 
 

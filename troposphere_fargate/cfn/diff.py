@@ -247,12 +247,11 @@ def load_side(side: str, templates_root: Path) -> dict[str, dict[str, Any]]:
     path = Path(side)
     if path.is_file():
         return {path.name: read_template(path)}
-    folder = path if path.is_dir() else templates_root / side
+    folder = side_folder(side, templates_root)
     if not folder.is_dir():
         raise DiffError(
             f"{side} is neither a template, a folder nor a version under {templates_root}/"
         )
-    folder = _build_folder(folder)
     files = template_files(folder)
     if not files:
         inside = version_folders(folder)
@@ -268,6 +267,13 @@ def version_folders(folder: Path) -> list[str]:
 
 def _templates_in(folder: Path) -> bool:
     return bool(template_files(folder))
+
+
+def side_folder(side: str, templates_root: Path) -> Path:
+    """The folder :func:`load_side` reads the templates of ``side`` from: the folder it names,
+    or the version under ``templates_root``, or the one version folder inside either."""
+    path = Path(side)
+    return _build_folder(path if path.is_dir() else templates_root / side)
 
 
 def _build_folder(folder: Path) -> Path:
