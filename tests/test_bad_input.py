@@ -43,9 +43,15 @@ BROKEN = {
         b"Resources: {T: {Type: AWS::SNS::Topic}, T: {Type: AWS::SQS::Queue}}\n",
         ":1:41: not valid YAML: found duplicate key 'T' (first at line 1)",
     ),
+    # Where the second key is, as of YAML (Python's json tells its hook no position; a review).
     "twice.json": (
         b'{"Resources": {"T": {"Type": "AWS::SNS::Topic"}, "T": {"Type": "AWS::SQS::Queue"}}}',
-        ": not valid JSON: found duplicate key 'T'",
+        ":1:50: not valid JSON: found duplicate key 'T' (first at line 1)",
+    ),
+    "twice-inside.json": (
+        b'{\n "Resources": {\n  "T": {"Type": "AWS::SNS::Topic",\n   "Properties": {"A": {"X": 1,'
+        b'\n    "X": 2}}}}}\n',
+        ":5:5: not valid JSON: found duplicate key 'X' (first at line 4)",
     ),
     # Python's json reads NaN and Infinity as numbers, cfn-lint as strings; RFC 8259 (section
     # 6) permits neither, and validate said "CloudFormation would accept" a bucket named NaN.

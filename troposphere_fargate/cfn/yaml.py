@@ -380,6 +380,34 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return found
 
 
+_DUPLICATE = re.compile(r"found duplicate key (.+)")
+
+
+def _duplicate_key_marks(text: str, shown: str) -> tuple[tuple[int, int], int] | None:
+    """Where a JSON document gives the key ``shown`` (its repr) a second time in one object:
+    the line and column of the second, and the line of the first (Python's json tells no
+    position to the hook that finds it). JSON is read as YAML for its nodes' marks; None
+    where that reading fails."""
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except (yaml.YAMLError, RecursionError):
+        return None
+    todo: list[yaml.Node] = [root] if root is not None else []
+    while todo:
+        node = todo.pop(0)
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode) and repr(key.value) == shown:
+                    if key.value in seen:
+                        return (key.start_mark.line + 1, key.start_mark.column + 1), seen[key.value]
+                    seen[key.value] = key.start_mark.line + 1
+                todo.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            todo.extend(node.value)
+    return None
+
+
 def _no_constant(name: str) -> NoReturn:
     """``NaN``, ``Infinity`` or ``-Infinity``, which Python's ``json`` reads as numbers (and
     cfn-lint as strings): JSON has no such values ("Numeric values that cannot be represented
@@ -558,6 +586,14 @@ def read_template(path: Path | str) -> dict[str, Any]:
                 parse_int=_integer,
             )
         except _RefusedJson as exc:
+            duplicate = _DUPLICATE.fullmatch(str(exc))
+            found = _duplicate_key_marks(text, duplicate.group(1)) if duplicate else None
+            if found is not None:  # where it is, as a YAML template's duplicate is told
+                (at_line, at_column), first = found
+                raise TemplateFileError(
+                    f"{_where(path, at_line, at_column)}: not valid JSON: {exc} (first at line "
+                    f"{first})"
+                ) from None
             raise TemplateFileError(f"{path}: not valid JSON: {exc}") from None
         except json.JSONDecodeError as exc:
             raise TemplateFileError(
