@@ -2470,6 +2470,39 @@ def test_zones_of_subnets_a_stack_creates_are_not_said_to_be_a_load_balancer_s(t
     assert describe(found)[0] == "Availability Zones: 2"
 
 
+@pytest.mark.parametrize(
+    ("region", "values", "noted"),
+    [
+        ("us-west-1", {"NumberOfAzs": "3"}, True),
+        ("sa-east-1", {"NumberOfAzs": "3"}, True),
+        ("us-west-1", {"NumberOfAzs": "2"}, False),
+        ("eu-west-1", {"NumberOfAzs": "3"}, False),
+        (
+            "us-west-1",
+            {"NumberOfAzs": "3", "AvailabilityZones": "us-west-1a,us-west-1b,us-west-1c"},
+            False,
+        ),
+    ],
+)
+def test_a_third_zone_from_get_azs_is_noted_where_accounts_may_see_two(region, values, noted):
+    """Newer accounts "can be restricted in congested regions like us-west-1, sa-east-1,
+    cn-north-1" (PatMyron/cloud#16): a third subnet from Fn::GetAZs failed there with
+    "Fn::Select cannot select nonexistent value at index 2"
+    (buildkite/elastic-ci-stack-for-aws#157). NumberOfAzs' description says to choose 2 in
+    us-west-1; validate said nothing of 3 (a review). Pinned zones are the account's own."""
+    image = f"123456789012.dkr.ecr.{region}.amazonaws.com/app:1"
+    launch = {**LAUNCH, "ContainerImage": image, **values}
+    lines = describe(footprint(dry_run(ROOT, launch, region)))
+    note = (
+        f"  note: the subnets take zone 3 of the zones Fn::GetAZs lists in {region}, where newer "
+        'accounts may see two: the stack then fails ("Fn::Select cannot select nonexistent '
+        'value at index 2"); choose 2 zones, or pin zones your account has'
+    )
+    assert (note in lines) is noted
+    if noted:
+        assert lines[lines.index(note) - 1] == "Availability Zones: 3"
+
+
 def test_tasks_in_a_public_subnet_name_the_load_balancer_there_of_several(tmp_path):
     """Of two internet-facing load balancers, the note names the one whose subnet the tasks
     are in; it said "the internet-facing load balancer" of either."""

@@ -1507,6 +1507,11 @@ class Footprint:
             image layers only``). Default: none.
         vpcs: the VPCs the stacks create. Default 0.
         subnets: the subnets the stacks create. Default 0.
+        zones_listed: how many of the region's zones, as ``Fn::GetAZs`` lists them, the
+            subnets need: the highest index a subnet's ``Fn::Select`` takes of that list, plus
+            one (0 when every zone is named). Default 0.
+        region: the region of the stack (``eu-west-1``), or "" when it is not known.
+            Default "".
         emptied_default_security_groups: how many of their default security groups a custom
             resource empties (``network.yaml``'s ``DefaultSecurityGroupRestriction``, with its
             parameter ``RestrictDefaultSecurityGroup`` true). Default 0.
@@ -1622,6 +1627,8 @@ class Footprint:
     limited_gateway_endpoints: tuple[tuple[str, str], ...] = ()
     vpcs: int = 0
     subnets: int = 0
+    zones_listed: int = 0
+    region: str = ""
     emptied_default_security_groups: int = 0
     clusters: int = 0
     buckets: int = 0
@@ -2569,6 +2576,10 @@ def footprint(stack: PlannedStack) -> Footprint:
         ),
         vpcs=len(typed("AWS::EC2::VPC")),
         subnets=len(typed("AWS::EC2::Subnet")),
+        zones_listed=max(
+            (_listed_zone(s.get("AvailabilityZone")) for s in typed("AWS::EC2::Subnet")), default=0
+        ),
+        region=stack.region,
         clusters=len(typed("AWS::ECS::Cluster")),
         buckets=len(typed("AWS::S3::Bucket")),
         bucket_settings=bucket_lines(every),
@@ -2588,14 +2599,7 @@ def footprint(stack: PlannedStack) -> Footprint:
             )
             for lb in load_balancers
         ],
-        load_balancer_elastic_ips=sum(
-            1
-            for lb in load_balancers
-            if lb.get("Scheme", "internet-facing") == "internet-facing"
-            and isinstance(mappings := lb.get("SubnetMappings"), list)
-            for mapping in mappings
-            if isinstance(mapping, Mapping) and mapping.get("AllocationId")
-        ),
+        load_balancer_elastic_ips=sum(_balancer_elastic_ips(lb) for lb in load_balancers),
         load_balancer_names=tuple(balancers),
         listeners=sorted(
             _listener(listener, of_balancer.get(name))
@@ -2615,17 +2619,7 @@ def footprint(stack: PlannedStack) -> Footprint:
         container_insights=insights,
         enhanced_insights=_with_insights(typed("AWS::ECS::Cluster"), ("enhanced",)),
         alarms=len(typed("AWS::CloudWatch::Alarm")),
-        alarm_metrics=sum(
-            max(
-                1,
-                sum(
-                    1
-                    for query in as_list(alarm.get("Metrics"))
-                    if "MetricStat" in as_mapping(query)
-                ),
-            )
-            for alarm in typed("AWS::CloudWatch::Alarm")
-        ),
+        alarm_metrics=sum(_alarm_metrics(alarm) for alarm in typed("AWS::CloudWatch::Alarm")),
         scaling_targets=tuple(services.targets),
         scaling_schedules=tuple(services.schedules),
         scheduled_tasks=tuple(services.averages),
@@ -2651,6 +2645,20 @@ def footprint(stack: PlannedStack) -> Footprint:
         catalog_products=_catalog_products(every),
         unknown_types=_unknown_types(every),
     )
+
+
+def _alarm_metrics(alarm: Mapping[str, Any]) -> int:
+    """The metrics an alarm reads: one, or each ``MetricStat`` of its metric math."""
+    return max(
+        1, sum(1 for query in as_list(alarm.get("Metrics")) if "MetricStat" in as_mapping(query))
+    )
+
+
+def _balancer_elastic_ips(balancer: Mapping[str, Any]) -> int:
+    """The Elastic IPs an internet-facing load balancer's subnet mappings allocate."""
+    if balancer.get("Scheme", "internet-facing") != "internet-facing":
+        return 0
+    return sum(1 for m in as_list(balancer.get("SubnetMappings")) if get_in(m, "AllocationId"))
 
 
 # The predefined metrics the service's policies track, as the summary names them.
@@ -2844,6 +2852,27 @@ def _public_balancers(found: Footprint, balancers: tuple[str, ...]) -> str:
     return f"the internet-facing load balancers {_and(list(balancers))} are"
 
 
+# Regions where newer accounts may see fewer zones than the region has, two in us-west-1:
+# "newer AWS accounts can be restricted in congested regions like us-west-1, sa-east-1,
+# cn-north-1" (PatMyron/cloud#16); a third subnet there failed with "Fn::Select cannot select
+# nonexistent value at index 2" (buildkite/elastic-ci-stack-for-aws#157).
+FEW_ZONE_REGIONS = frozenset({"us-west-1", "sa-east-1", "cn-north-1"})
+
+
+def _listed_zone(zone: Any) -> int:
+    """How many zones of ``Fn::GetAZs``' list a subnet's ``AvailabilityZone`` needs: its
+    ``Fn::Select`` index plus one, or 0 for a zone named (or of any other shape)."""
+    select = get_in(zone, "Fn::Select")
+    if not (
+        isinstance(select, list)
+        and len(select) == 2
+        and get_in(select[1], "Fn::GetAZs") is not None
+    ):
+        return 0
+    index = _number(select[0])
+    return int(index) + 1 if index is not None and index >= 0 and index == int(index) else 0
+
+
 def describe(found: Footprint) -> list[str]:
     """What deploys, one line per part, for a person deciding whether to launch."""
     expect(found, Footprint, "describe(found)")
@@ -2855,6 +2884,13 @@ def describe(found: Footprint) -> list[str]:
         # without a load balancer).
         counted = "" if found.vpcs or found.subnets else " (one per load balancer subnet given)"
         lines.append(f"Availability Zones: {found.availability_zones}{counted}")
+        if found.zones_listed > 2 and found.region in FEW_ZONE_REGIONS:
+            lines.append(
+                f"  note: the subnets take zone {found.zones_listed} of the zones Fn::GetAZs "
+                f"lists in {found.region}, where newer accounts may see two: the stack then fails "
+                '("Fn::Select cannot select nonexistent value at index '
+                f'{found.zones_listed - 1}"); choose 2 zones, or pin zones your account has'
+            )
     if found.nat_gateways or found.gateway_endpoints or found.interface_endpoints:
         addresses = _plural(found.elastic_ips, "Elastic IP")
         nat = (
