@@ -297,13 +297,7 @@ def _nested_beside(
     unnamed: list[str] = []
     todo = [template]
     while todo:
-        resources = todo.pop().get("Resources")
-        items = resources.items() if isinstance(resources, Mapping) else ()
-        for logical_id, resource in items:
-            segments = _template_url_ends(resource)
-            if segments is None:
-                continue
-            names = {n for n in segments if n.lower().endswith(TEMPLATE_SUFFIXES)}
+        for logical_id, names in _nested_names(todo.pop()):
             if not names:
                 unnamed.append(logical_id)
             for name in sorted(names):
@@ -317,6 +311,17 @@ def _nested_beside(
     return found, missing, unnamed
 
 
+def _nested_names(template: Mapping[str, Any]) -> Iterator[tuple[str, set[str]]]:
+    """Each nested stack of ``template`` (an ``AWS::CloudFormation::Stack``) with the file
+    names its ``TemplateURL`` may end with: none when it names no file (a ``Ref``, a query
+    string after the name)."""
+    resources = template.get("Resources")
+    for logical_id, resource in resources.items() if isinstance(resources, Mapping) else ():
+        segments = _template_url_ends(resource)
+        if segments is not None:
+            yield logical_id, {n for n in segments if n.lower().endswith(TEMPLATE_SUFFIXES)}
+
+
 def _unread(side: str, templates: Mapping[str, Mapping[str, Any]]) -> list[str]:
     """The notes on what the templates of the folder or version ``side`` nest that is not among
     them (a nested template that is not there, a ``TemplateURL`` that names no file): a folder
@@ -324,12 +329,7 @@ def _unread(side: str, templates: Mapping[str, Mapping[str, Any]]) -> list[str]:
     were incomplete."""
     notes = []
     for name, template in sorted(templates.items()):
-        resources = template.get("Resources")
-        for logical_id, resource in resources.items() if isinstance(resources, Mapping) else ():
-            segments = _template_url_ends(resource)
-            if segments is None:
-                continue
-            names = {n for n in segments if n.lower().endswith(TEMPLATE_SUFFIXES)}
+        for logical_id, names in _nested_names(template):
             if not names:
                 notes.append(
                     f"not compared: the template of {logical_id}, which {name} in {side} nests: "
@@ -383,32 +383,30 @@ def load_sides(
         )
     before, after = _both(lambda side: load_side(side, templates_root), old, new)
     _refuse_transforms(before, after)
-    notes: list[str] = []
     if not files[0]:  # a folder's root nests what is in the folder, or it is not compared
-        notes = [n for side, loaded in ((old, before), (new, after)) for n in _unread(side, loaded)]
-    if files[0]:
-        (name,) = after
-        before = {name: next(iter(before.values()))}
-        # The templates each root nests, read from beside it: every broken one named at once.
-        found = _both(
-            lambda side: _nested_beside(Path(side[0]), side[1][name]), (old, before), (new, after)
-        )
-        absent = {
-            n: side
-            for side, (_, missing, _) in zip((old, new), found, strict=True)
-            for n in missing
-        }
-        for loaded, (nested, _, _) in zip((before, after), found, strict=True):
-            loaded.update((n, t) for n, t in nested.items() if n not in absent and n != name)
-        notes = [
-            f"not compared: {n}, which {side} nests, is not beside it"
-            for n, side in sorted(absent.items())
-        ] + [
-            f"not compared: the template of {stack}, which {side} nests: its TemplateURL names "
-            "no file"
-            for side, (_, _, unnamed) in zip((old, new), found, strict=True)
-            for stack in unnamed
+        unread = [
+            n for side, loaded in ((old, before), (new, after)) for n in _unread(side, loaded)
         ]
+        return before, after, unread
+    (name,) = after
+    before = {name: next(iter(before.values()))}
+    # The templates each root nests, read from beside it: every broken one named at once.
+    found = _both(
+        lambda side: _nested_beside(Path(side[0]), side[1][name]), (old, before), (new, after)
+    )
+    absent = {
+        n: side for side, (_, missing, _) in zip((old, new), found, strict=True) for n in missing
+    }
+    for loaded, (nested, _, _) in zip((before, after), found, strict=True):
+        loaded.update((n, t) for n, t in nested.items() if n not in absent and n != name)
+    notes = [
+        f"not compared: {n}, which {side} nests, is not beside it"
+        for n, side in sorted(absent.items())
+    ] + [
+        f"not compared: the template of {stack}, which {side} nests: its TemplateURL names no file"
+        for side, (_, _, unnamed) in zip((old, new), found, strict=True)
+        for stack in unnamed
+    ]
     return before, after, notes
 
 

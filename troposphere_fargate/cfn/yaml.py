@@ -394,7 +394,7 @@ def _duplicate_key_marks(text: str, shown: str) -> tuple[tuple[int, int], int] |
         return None
     todo: list[yaml.Node] = [root] if root is not None else []
     while todo:
-        node = todo.pop(0)
+        node = todo.pop()
         if isinstance(node, yaml.MappingNode):
             seen: dict[str, int] = {}
             for key, value in node.value:
