@@ -1759,7 +1759,13 @@ def test_check_says_which_folders_inside_it_did_not_check(tmp_path, capsys, monk
     shutil.copy(SHIPPED / "bucket.yaml", tmp_path / "gate" / "bucket.yaml")
     (tmp_path / "gate" / "sub" / "inner" / "bad.yaml").write_text("Resources: {}\n")
     (tmp_path / "gate" / "notes").mkdir()  # no templates in it: nothing to say
-    assert folders_inside([str(tmp_path / "gate")], tmp_path) == [tmp_path / "gate" / "sub"]
+    # ... unless it is named like one: a gate passed "all checks passed" over it
+    (tmp_path / "gate" / "network.yaml").mkdir()
+    assert folders_inside([str(tmp_path / "gate")], tmp_path) == [
+        tmp_path / "gate" / "network.yaml",
+        tmp_path / "gate" / "sub",
+    ]
+    (tmp_path / "gate" / "network.yaml").rmdir()
 
     _stop_the_gates_after(monkeypatch, ["bucket.yaml"])
     assert cli.main(["check", str(tmp_path / "gate")]) == 1
@@ -2428,6 +2434,20 @@ def test_diagram_from_what_is_not_there_names_what_it_takes(tmp_path, capsys, mo
     ):
         assert cli.main(["diagram", "--from", source, "-o", str(picture)]) == 1
         assert errors(capsys) == [f"troposphere-fargate: error: --from {source}: {said}"]
+    assert not picture.exists()
+
+
+def test_diagram_from_a_folder_whose_network_yaml_is_a_folder_says_so(tmp_path, capsys):
+    """ "no network.yaml there" of a folder that holds a folder of that name left the user
+    looking at ``ls`` output that lists one."""
+    (tmp_path / "side" / "network.yaml").mkdir(parents=True)
+    shutil.copy(SHIPPED / "service.yaml", tmp_path / "side" / "service.yaml")
+    picture = tmp_path / "x.dot"
+    assert cli.main(["diagram", "--from", str(tmp_path / "side"), "-o", str(picture)]) == 1
+    assert errors(capsys) == [
+        f"troposphere-fargate: error: --from {tmp_path / 'side'}: "
+        f"{tmp_path / 'side' / 'network.yaml'} is a folder, not a template"
+    ]
     assert not picture.exists()
 
 

@@ -661,15 +661,20 @@ def _diagram_of(args: argparse.Namespace) -> int:
         # --from refuses (above).
         raise ArgumentValueError(_from_not_there(args.source))
     side = load_side(args.source, DEFAULT_OUTPUT)
+    folder = side_folder(args.source, DEFAULT_OUTPUT)
     missing = [name for name in ("network.yaml", "service.yaml") if name not in side]
     if missing:
+        folders = [name for name in missing if (folder / name).is_dir()]
+        if folders:  # "no network.yaml there" of a folder whose listing shows one
+            raise ArgumentValueError(
+                f"--from {args.source}: {folder / folders[0]} is a folder, not a template"
+            )
         raise ArgumentValueError(
             f"--from {args.source}: no {' or '.join(missing)} there (an environment's services "
             "are drawn from their spec: --spec)"
         )
     templates = {"network": side["network.yaml"], "service": side["service.yaml"]}
     scenario = _scenario(args, Scenario.defaults_of_templates(templates))
-    folder = side_folder(args.source, DEFAULT_OUTPUT)
     view = _drawing(lambda: picture(scenario, templates), lambda text: _in_file(text, side, folder))
     if view.not_drawn:  # templates of one's own: the picture says it too
         print(f"warning: not drawn: {', '.join(view.not_drawn)}", file=sys.stderr)

@@ -182,13 +182,15 @@ def template_files(folder: Path) -> list[Path]:
 
 def folders_inside(names: Sequence[str], templates_root: Path) -> list[Path]:
     """The folders inside the folders ``names`` stand for (paths, or versions under
-    ``templates_root``) that hold templates. A folder's templates are its own files only, so
-    ``check`` and ``diff`` do not look at these, and say so rather than pass them in silence."""
+    ``templates_root``) that hold templates, or are named like one (``network.yaml/``). A
+    folder's templates are its own files only, so ``check`` and ``diff`` do not look at these,
+    and say so rather than pass them in silence."""
     return [
         inner
         for folder in _named_folders(names, templates_root)
         for inner in sorted(p for p in folder.iterdir() if p.is_dir())
-        if any(p.is_file() and p.suffix.lower() in TEMPLATE_SUFFIXES for p in inner.rglob("*"))
+        if inner.suffix.lower() in TEMPLATE_SUFFIXES
+        or any(p.is_file() and p.suffix.lower() in TEMPLATE_SUFFIXES for p in inner.rglob("*"))
     ]
 
 
