@@ -512,7 +512,8 @@ def test_a_root_description_over_1024_bytes_is_refused(description):
         f"root_template(description): {size} bytes (UTF-8); CloudFormation takes 1024 at most: "
         f"{description[:40]!r}..."
     )
-    fits = root_template(render_templates(), "1.0.0", description="é" * 512).to_dict()
+    built = render_templates(version="1.0.0")
+    fits = root_template(built, "1.0.0", description="é" * 512).to_dict()
     assert fits["Description"] == "é" * 512
 
 
@@ -524,7 +525,7 @@ def test_the_root_of_a_config_with_services_says_to_nest_its_own_layers():
     from troposphere_fargate.layers.root import WiringError, root_template
 
     shop = ProductConfig(services=(ServiceConfig(container_name="worker", expose="none"),))
-    built = render_templates(shop)
+    built = render_templates(shop, version="1.0.0")
     with pytest.raises(WiringError) as refused:
         root_template(built, "1.0.0")
     assert str(refused.value) == (

@@ -333,6 +333,83 @@ def test_a_child_that_declares_none_of_its_wired_parameters_is_refused():
     assert refused(children, [A, ON_A]) == "the b template has none of the parameters to wire"
 
 
+def test_two_children_of_one_logical_id_are_refused_by_name():
+    """A library user's second Child named like the first was a bare KeyError: 'ContainerImage'."""
+    children = {"a": a_child({"Name": TEXT}), "b": a_child({"Size": TEXT})}
+    twin = root.Child("A", "b", "b.yaml")
+    assert refused(children, [A, twin]) == "two nested stacks are both A: give each its own ID"
+
+
+def test_a_child_that_takes_or_keeps_a_parameter_its_template_lacks_is_refused():
+    """``takes=frozenset({"Nope"})`` was passed over: a misspelt name left its parameter taken
+    (keeps_defaults) or not taken (takes) without a word."""
+    children = {"a": a_child({"Name": TEXT, "Size": {**TEXT, "Default": "1"}})}
+    takes = root.Child("A", "a", "a.yaml", takes=frozenset({"Name", "Nope"}))
+    assert refused(children, [takes]) == (
+        "the a template declares no parameter Nope (named in its Child's takes or keeps_defaults)"
+    )
+    keeps = root.Child("A", "a", "a.yaml", keeps_defaults=frozenset({"Sise"}))
+    assert refused(children, [keeps]).startswith("the a template declares no parameter Sise ")
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "said"),
+    [
+        ("prefix", 3, "Child.prefix takes str, not int"),
+        ("prefix", "my-", "Child.prefix='my-': must be letters and digits only"),
+        ("logical_id", "Service-Stack", "Child.logical_id='Service-Stack': must be letters"),
+        ("logical_id", 7, "Child.logical_id takes str, not int"),
+        ("filename", None, "Child.filename takes str, not None"),
+        ("filename", "my service.yaml", "Child.filename='my service.yaml': must be a template"),
+        ("filename", "../x.yaml", "Child.filename='../x.yaml': must be a template"),
+        ("layer", "", "Child.layer='': must name the child's layer"),
+        ("wires", (("VpcId", "A"),), "Child.wires=(('VpcId', 'A'),): must be a tuple of ("),
+        ("wires", [("VpcId", "A", "VpcId")], "Child.wires=[('VpcId', 'A', 'VpcId')]: must be"),
+        (
+            "takes",
+            "ContainerImage",
+            "Child.takes='ContainerImage': must be a frozenset of parameter names: "
+            "frozenset({'ContainerImage'}) is one",
+        ),
+        ("keeps_defaults", None, "Child.keeps_defaults=None: must be a frozenset"),
+        ("after", "A", "Child.after='A': must be a tuple of stacks' logical IDs"),
+    ],
+)
+def test_a_child_of_a_wrong_field_is_refused_by_name(field, value, said):
+    """An audit of the library: Child took anything, and the root failed deep inside
+    (``prefix=3``: "unsupported operand type(s) for +"; ``wires`` of pairs: "not enough values
+    to unpack"; ``filename=None``: a TemplateURL ending in /None)."""
+    with pytest.raises((TypeError, ValueError)) as error:
+        root.Child(**{"logical_id": "A", "layer": "a", "filename": "a.yaml", field: value})
+    assert str(error.value).startswith(said)
+    assert root.Child("A", "a", "a.yaml", prefix="", takes=None).prefix == ""  # both allowed
+
+
+def test_a_root_or_stackset_of_another_version_than_its_children_is_refused(built):
+    """``root_template(render_templates(version="1.0.0"), "0.4.0")`` nested the 1.0.0 children
+    under .../0.4.0/, where other files (or none) are published; the root carries no stamp of
+    its own for write_version to catch."""
+    other = render_templates(version="1.0.0")
+    with pytest.raises(root.WiringError) as error:
+        root.root_template(other, __version__)
+    assert str(error.value) == (
+        f"root_template(version): {__version__!r}, but the templates it nests are stamped for "
+        "another version: network (1.0.0), service (1.0.0); the root would nest them under "
+        f".../{__version__}/: render them for it (render_templates(config, version="
+        f"{__version__!r}))"
+    )
+    assert root.root_template(other, "1.0.0").to_dict()["Resources"]  # its own version: built
+    from troposphere_fargate.layers.stackset import stackset_template
+
+    with pytest.raises(root.WiringError) as error:
+        stackset_template(other, __version__)
+    assert str(error.value) == (
+        f"stackset_template(version): {__version__!r}, but the root is stamped for another "
+        f"version: root (1.0.0): render it for {__version__!r}"
+    )
+    assert stackset_template(built, __version__).to_dict()["Resources"]
+
+
 def test_a_wire_to_a_conditional_output_is_refused_naming_the_template():
     """CloudFormation cannot GetAtt an output its condition left out; the message names the
     layer whose template lacks it, not its stack's logical ID."""

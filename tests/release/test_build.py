@@ -362,19 +362,42 @@ def test_numbers_of_every_kind_are_written_as_yaml_1_1_reads_them():
     """Floats as PyYAML's representer writes them (1e+20 gains a fraction so that it reads
     as a float; infinity and NaN as .inf and .nan), checked by the YAML 1.1 read-back."""
     values = {"Big": 1e20, "Small": 1.5e-7, "Inf": float("inf"), "Minus": -float("inf")}
-    values |= {"Int": -12, "Zero": 0, "Float": 0.5, "True": True, "None": None}
+    values |= {"Int": -12, "Zero": 0, "Float": 0.5, "True": True, "None": "x"}
     text = render.to_yaml({"Mappings": {"M": {"K": values}}, "Resources": {}})
     assert "Big: 1.0e+20\n" in text and "Inf: .inf\n" in text and "Minus: -.inf\n" in text
     assert "Small: 1.5e-07\n" in text and "'True': true\n" in text
-    assert "None: null\n" in text  # "None" is no YAML 1.1 null: plain
+    assert "None: x\n" in text  # "None" is no YAML 1.1 null: plain
     assert render.from_yaml(text)["Mappings"]["M"]["K"] == values
     nan = render.to_yaml({"Mappings": {"M": {"K": {"NaN": float("nan")}}}, "Resources": {}})
     assert "NaN: .nan\n" in nan
 
 
-def test_a_value_yaml_cannot_hold_is_refused_by_name():
-    with pytest.raises(yaml.representer.RepresenterError, match="cannot write set"):
-        render.to_yaml({"Resources": {"R": {"Type": "T", "Properties": {"A": {1, 2}}}}})
+def test_a_value_yaml_cannot_hold_is_refused_by_name_and_place():
+    """A library user's tuple or troposphere object was "cannot write tuple", with no key."""
+    with pytest.raises(yaml.representer.RepresenterError) as refused:
+        render.to_yaml({"Resources": {"R": {"Type": "T", "Properties": {"A": [1, {1, 2}]}}}})
+    assert str(refused.value) == "cannot write set: {1, 2} at Resources.R.Properties.A[1]"
+
+
+def test_a_null_cloudformation_refuses_is_not_written():
+    """A library user's ``QueueName: os.environ.get(...)`` was written as ``null``, linted clean
+    (cfn-lint does not look) and written by write_version; CloudFormation refuses it: "[/Resources/
+    myInstance/Type/EbsOptimized] 'null' values are not allowed in templates"
+    (aws-cloudformation/cfn-lint#38, by its maintainer), as read_template does."""
+    queue = {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": None}}
+    with pytest.raises(ValueError) as refused:
+        render.to_yaml({"Resources": {"Jobs": queue}}, verify=False)
+    assert str(refused.value) == (
+        "[/Resources/Jobs/Properties/QueueName] 'null' values are not allowed in templates, as "
+        "CloudFormation says: give it a value, or leave the key out"
+    )
+    with pytest.raises(ValueError, match=r"\[/Mappings/M/K\] 'null' values"):
+        render.to_yaml({"Mappings": {"M": {"K": None}}, "Resources": {"Jobs": queue}})
+    # Inside a property's own value (a JSON document such as a state machine's Definition),
+    # a null is CloudFormation's to judge, as read_template leaves it (cfn-lint#2242).
+    queue["Properties"] = {"RedrivePolicy": {"deadLetterTargetArn": None}, "QueueName": "null"}
+    text = render.to_yaml({"Resources": {"Jobs": queue}})
+    assert "deadLetterTargetArn: null\n" in text and "QueueName: 'null'\n" in text
 
 
 def test_unknown_sections_are_refused():

@@ -193,11 +193,17 @@ def to_yaml(
     unknown = set(template) - set(SECTION_ORDER)
     if unknown:
         raise ValueError(f"unknown template sections: {', '.join(sorted(unknown))}")
-    root = yaml.MappingNode(
-        _MAP,
-        [(_scalar(key), _node(template[key])) for key in SECTION_ORDER if key in template],
-        flow_style=False,
-    )
+    try:
+        root = yaml.MappingNode(
+            _MAP,
+            [(_scalar(key), _node(template[key])) for key in SECTION_ORDER if key in template],
+            flow_style=False,
+        )
+    except yaml.representer.RepresenterError as refused:  # a set, a tuple, a troposphere Ref
+        where = _unwritable_path(template)
+        if where is None:
+            raise
+        raise yaml.representer.RepresenterError(f"{refused} at {where}") from None
     stream = io.StringIO()
     writer = (dumper or _Dumper)(
         stream, default_flow_style=False, allow_unicode=True, width=4096, indent=2
@@ -214,6 +220,12 @@ def to_yaml(
     finally:
         writer.dispose()
     text = stream.getvalue()
+    # A null where CloudFormation refuses one ("'null' values are not allowed in templates"):
+    # written, linted clean (cfn-lint does not look) and refused by read_template only when a
+    # command read the file back. Looked for only where the text holds a null.
+    null = _null_problem(template) if "null" in text else None
+    if null is not None:
+        raise ValueError(null[1])
     if verify:
         mismatches = yaml11.type_mismatches(text, template)
         if mismatches:
@@ -740,6 +752,24 @@ def _null_path(node: Any, path: tuple[str | int, ...] = ()) -> tuple[str | int, 
         if found is not None:
             return found
     return None
+
+
+def _unwritable_path(node: Any, path: str = "") -> str | None:
+    """Where the first value YAML cannot write is (``Resources.R.Properties.A``): to_yaml's
+    "cannot write tuple" named neither the key nor the resource."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found = _unwritable_path(value, f"{path}.{key}" if path else str(key))
+            if found is not None:
+                return found
+        return None
+    if isinstance(node, list):
+        for index, value in enumerate(node):
+            found = _unwritable_path(value, f"{path}[{index}]")
+            if found is not None:
+                return found
+        return None
+    return None if node is None or isinstance(node, str | int | float) else path
 
 
 def _null_problem(template: Mapping[str, Any]) -> _Problem | None:

@@ -99,6 +99,22 @@ LOG_GROUP_CHECKOV = {
 
 # Key under the template's Metadata that records which generator and version made it.
 STAMP_KEY = "TroposphereFargate"
+# The key of the generator's version in that mapping (release.build.stamp writes it).
+STAMP_VERSION = "Version"
+
+
+def stamped_otherwise(templates: Mapping[str, Mapping[str, Any]], version: str) -> list[str]:
+    """The templates of ``templates`` (name -> template dict) stamped for another version than
+    ``version``, each as ``name (VERSION)``: a root built for 0.4.0 from children rendered for
+    1.0.0 nested them under .../0.4.0/, where no such files are published."""
+    found = []
+    for name, template in templates.items():
+        metadata = template.get("Metadata")
+        mark = metadata.get(STAMP_KEY) if isinstance(metadata, Mapping) else None
+        stamped = mark.get(STAMP_VERSION) if isinstance(mark, Mapping) else None
+        if isinstance(stamped, str) and stamped != version:
+            found.append(f"{name} ({stamped})")
+    return found
 
 
 def add_parameter(

@@ -7,11 +7,15 @@ the public route table, one private route table per AZ, NAT gateways with Elasti
 AZ, a single one, or none), the S3 gateway endpoint (free; it carries every ECR image layer),
 optional interface endpoints behind their own security group (service names from
 :mod:`troposphere_fargate.layers.endpoints`, right in every partition) and VPC flow logs to a
-retained CloudWatch log group through a least-privilege role.
+retained CloudWatch log group through a least-privilege role; with
+``RestrictDefaultSecurityGroup`` (the default), a custom resource (a Lambda function, its role and
+log group) that removes every rule of the VPC's default security group.
 
 Parameters: ``VpcCidr``, ``NumberOfAzs``, ``AvailabilityZones``, ``PublicSubnet<N>Cidr``,
-``PrivateSubnet<N>Cidr``, ``NatGateways``, ``VpcEndpoints``, ``FlowLogRetentionDays``. A rule
-rejects ``NatGateways=None`` without endpoints.
+``PrivateSubnet<N>Cidr``, ``NatGateways``, ``VpcEndpoints``, ``S3EndpointAccess``,
+``RestrictDefaultSecurityGroup``, ``FlowLogRetentionDays``. Rules:
+``NoNatGatewaysRequireVpcEndpoints`` rejects ``NatGateways=None`` without endpoints, and
+``AvailabilityZonesWithoutGaps`` an empty item in ``AvailabilityZones``.
 
 Outputs (exported as ``<stack name>-<output>``): ``VpcId``, ``VpcCidr``, ``PublicSubnetIds``,
 ``PrivateSubnetIds`` (comma-joined, in AZ order) and ``PublicSubnet<N>Id`` /

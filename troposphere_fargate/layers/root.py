@@ -34,8 +34,9 @@ from ..cfn.evaluate import RuleError, check_rules
 from ..cfn.limits import DESCRIPTION_BYTES
 from ..cfn.yaml import template_problem
 from ..errors import ConfigError, expect, expect_templates, expect_version, suggest_fields
+from ..errors import field_error as _fail
 from . import network, service
-from .blocks import add_exported_output, add_parameter
+from .blocks import add_exported_output, add_parameter, stamped_otherwise
 from .config import ProductConfig
 from .environment import names as environment
 from .exposure import EXPOSE_NONE
@@ -106,6 +107,16 @@ MEMBER_WIRING: dict[str, str] = {
 MEMBER_ENVIRONMENT_WIRING: dict[str, str] = {name: name for name in environment.JOIN_OUTPUTS}
 
 Wire = tuple[str, str, str]  # child parameter, the stack (logical ID) it comes from, its output
+# A logical ID, a parameter, rule or output name: CloudFormation takes letters and digits only
+# ("Template format error: Resource name my-topic is non alphanumeric.").
+_LOGICAL_ID = re.compile(r"[A-Za-z0-9]{1,255}")
+_LOGICAL_ID_WHY = "must be letters and digits only, as CloudFormation's logical IDs are"
+# A published file's name, the last segment of its TemplateURL (no space, no slash).
+_FILENAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\.(?:yaml|yml|json|template)")
+_FILENAME_WHY = (
+    "must be a template file's name (letters, digits and ._-, ending in .yaml, .yml, .json or "
+    ".template): it ends the nested stack's TemplateURL"
+)
 # (ROOT: the root's own parameter of that name)
 
 
@@ -137,6 +148,40 @@ class Child:
     prefix: str = ""
     label: str = ""
     after: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        # Checked here, not where the root is built: a prefix=3 was "unsupported operand
+        # type(s) for +", a filename of None a TemplateURL ending in /None.
+        for name in ("logical_id", "layer", "filename", "prefix", "label"):
+            expect(getattr(self, name), str, f"Child.{name}")
+        if not _LOGICAL_ID.fullmatch(self.logical_id):
+            raise _fail("Child", "logical_id", self.logical_id, _LOGICAL_ID_WHY)
+        if self.prefix and not _LOGICAL_ID.fullmatch(self.prefix):
+            raise _fail("Child", "prefix", self.prefix, _LOGICAL_ID_WHY + " (or empty)")
+        if not self.layer:
+            raise _fail("Child", "layer", self.layer, "must name the child's layer")
+        if not _FILENAME.fullmatch(self.filename):
+            raise _fail("Child", "filename", self.filename, _FILENAME_WHY)
+        if not isinstance(self.wires, tuple) or not all(
+            isinstance(wire, tuple) and len(wire) == 3 and all(isinstance(w, str) for w in wire)
+            for wire in self.wires
+        ):
+            raise _fail(
+                "Child",
+                "wires",
+                self.wires,
+                "must be a tuple of (parameter, source stack, output) triples of strings, as "
+                "wires(table, source) makes",
+            )
+        for name in ("takes", "keeps_defaults"):
+            names = getattr(self, name)
+            if name == "takes" and names is None:
+                continue
+            if not isinstance(names, frozenset) or not all(isinstance(n, str) for n in names):
+                hint = f": frozenset({{{names!r}}}) is one" if isinstance(names, str) else ""
+                raise _fail("Child", name, names, f"must be a frozenset of parameter names{hint}")
+        if not isinstance(self.after, tuple) or not all(isinstance(a, str) for a in self.after):
+            raise _fail("Child", "after", self.after, "must be a tuple of stacks' logical IDs")
 
     def wired(self, declared: Mapping[str, Any]) -> tuple[Wire, ...]:
         """The wires of the parameters the child declares."""
@@ -340,6 +385,13 @@ def root_template(
             f"root_template(children): no rendered {' or '.join(missing)} template (it holds "
             f"{', '.join(sorted(children)) or 'none'}): {how}"
         )
+    others = stamped_otherwise({child.layer: children[child.layer] for child in nested}, version)
+    if others:
+        raise WiringError(
+            f"root_template(version): {version!r}, but the templates it nests are stamped for "
+            f"another version: {', '.join(others)}; the root would nest them under "
+            f".../{version}/: render them for it (render_templates(config, version={version!r}))"
+        )
     _check_wiring(children, nested)
     t = Template(Description=description)
     add_template_location_parameters(t, version)
@@ -470,9 +522,20 @@ def _check_wiring(children: Mapping[str, Mapping[str, Any]], nested: Sequence[Ch
     # A root parameter (ROOT) -> the first layer wired to it, and its declaration there.
     shared: dict[str, tuple[str, Mapping[str, Any]]] = {}
     seen: dict[str, dict[str, str]] = {"Parameters": {}, "Rules": {}, "Outputs": {}}
+    ids = [child.logical_id for child in nested]
+    twice = sorted({logical_id for logical_id in ids if ids.count(logical_id) > 1})
+    if twice:  # a KeyError from the table of what the root takes for each
+        raise WiringError(f"two nested stacks are both {', '.join(twice)}: give each its own ID")
     for child in nested:
         template = children[child.layer]
         declared = template.get("Parameters", {})
+        unknown = sorted((child.takes or frozenset()) - set(declared))
+        unknown += sorted(child.keeps_defaults - set(declared))
+        if unknown:  # passed over: a misspelt name left its parameter taken (or not)
+            raise WiringError(
+                f"the {child.layer} template declares no parameter {', '.join(unknown)} "
+                "(named in its Child's takes or keeps_defaults)"
+            )
         if child.wires and not child.wired(declared):
             raise WiringError(f"the {child.layer} template has none of the parameters to wire")
         for parameter, source, output in child.wired(declared):

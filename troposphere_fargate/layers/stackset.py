@@ -25,7 +25,13 @@ from troposphere import Equals, If, NoValue, Ref, StackName, Template, cloudform
 
 from ..errors import expect_templates, expect_version
 from . import root, service
-from .blocks import STAMP_KEY, add_choice_parameter, add_exported_output, add_parameter
+from .blocks import (
+    STAMP_KEY,
+    add_choice_parameter,
+    add_exported_output,
+    add_parameter,
+    stamped_otherwise,
+)
 from .regions import PARTITION_REGIONS
 
 LAYER = "stackset"
@@ -236,6 +242,12 @@ def stackset_template(built: Mapping[str, Mapping[str, Any]], version: str) -> T
         raise root.WiringError(
             f"stackset_template(built): the {root.LAYER} template lacks {', '.join(absent)}, "
             "where its stacks read their templates from: pass what render_templates() returns"
+        )
+    others = stamped_otherwise({root.LAYER: built[root.LAYER]}, version)
+    if others:  # its stacks would read .../<version>/root.yaml, which nests another version
+        raise root.WiringError(
+            f"stackset_template(version): {version!r}, but the root is stamped for another "
+            f"version: {', '.join(others)}: render it for {version!r}"
         )
     root_template = _without_offered(built[root.LAYER])
     t = Template(

@@ -41,14 +41,12 @@ from ..errors import (
 )
 from ..layers import endpoints, layers_for
 from ..layers import regions as regions_
-from ..layers.blocks import STAMP_KEY
+from ..layers.blocks import STAMP_KEY, STAMP_VERSION
 from ..layers.config import ProductConfig
 from ..layers.root import QuotaError
 
 MANIFEST = "manifest.json"
 
-# The key of the generator's version in the mapping ``stamp`` writes as Metadata.<STAMP_KEY>.
-STAMP_VERSION = "Version"
 # That mapping as ``to_yaml`` writes it: the Metadata section at the start of a line, its keys
 # two spaces in (sorted: the stamp's key may follow others), the stamp's entries further in.
 _STAMP_BLOCK = re.compile(

@@ -16,9 +16,10 @@ AWS WAF web ACL in front of the load balancer.
 
 Parameters: ``VpcId``, ``PublicSubnetIds``, ``DomainName``, ``HostedZoneId``,
 ``CertificateArn``, ``AllowedIngressCidr``, ``WebAclArn``, ``DeletionProtection``,
-``HttpsOnly``, ``LogRetentionDays``. Rules: ``DomainNameNeedsHostedZoneId``,
-``HttpsOnlyNeedsACertificate``, and in a spec build whose services route hosts under its
-domain, ``DomainNameOfTheServicesHosts``.
+``HttpsOnly``, ``StrictTransportSecurityMaxAge``, ``LogRetentionDays``. Rules:
+``DomainNameNeedsHostedZoneId``, ``HttpsOnlyNeedsACertificate``,
+``StrictTransportSecurityNeedsHttps``, and in a spec build whose services route hosts under
+its domain, ``DomainNameOfTheServicesHosts``.
 
 Outputs (exported as ``<stack name>-<output>``): ``ClusterName``, ``ListenerArn``,
 ``LoadBalancerSecurityGroupId``, ``EnvironmentSecurityGroupId``, ``NamespaceArn`` and

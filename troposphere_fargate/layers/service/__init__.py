@@ -1,12 +1,14 @@
-"""The service layer, ``service.yaml``: a Fargate service in private subnets behind a public load
-balancer. It deploys into any VPC: the network layer's, or an existing one.
+"""The service layer, ``service.yaml``: a Fargate service in private subnets, behind a public load
+balancer of its own, or joining an environment's (public, internal through Service Connect, or
+with no traffic in). It deploys into any VPC: the network layer's, or an existing one.
 
 Resources: an ECS cluster (Container Insights, FARGATE and FARGATE_SPOT capacity providers), a
 task definition with one container from a private ECR image (read-only root file system with a
 writable ``/tmp``), the service (no public IP, circuit breaker with rollback), a retained log
 group, execution and task roles written with awacs, security groups for the load balancer and the
 tasks, an internet-facing load balancer (application or network) with its target group and
-listeners, an encrypted S3 bucket for its access logs, and CPU target-tracking autoscaling.
+listeners and an encrypted S3 bucket for its access logs (when it runs on its own), target
+tracking autoscaling, a rollback alarm and a dashboard.
 
 What the application brings (``config.application``; nothing in the shipped template): its
 container's environment, secrets, health check, command, entry point and stop timeout, the task's
@@ -21,20 +23,52 @@ Manager secret as one more variable, with the inline policy ``ReadSecretArn`` on
 secret; managed policies for the task role; and one TCP egress rule to a security group
 (``TaskExtraEgressToSecurityGroup``) or a CIDR (``TaskExtraEgressToCidr``).
 
-Parameters: ``VpcId``, ``PublicSubnetIds``, ``PrivateSubnetIds``, ``ContainerImage``,
-``ContainerPort``, ``HealthCheckPath``, ``TaskCpu``, ``TaskMemory``, ``CpuArchitecture``,
-``EnvironmentFileArn``, ``SecretArn``, ``SecretVariableName``, ``TaskRoleManagedPolicyArns``,
-``ExtraEgressPort``, ``ExtraEgressSecurityGroupId``, ``ExtraEgressCidr``,
-``CapacityProvider``, ``DesiredCount``, ``MinCapacity``, ``MaxCapacity``,
-``CpuTargetUtilization``, ``HealthCheckGracePeriodSeconds``, ``LoadBalancerType``,
-``CertificateArn``, ``AllowedIngressCidr``, ``DeletionProtection``, ``HttpsOnly``,
-``DeregistrationDelaySeconds``, ``EnableExecuteCommand``, ``LogRetentionDays``. One rule per CPU
-size rejects a memory size Fargate does not offer with it; two rules give ``ExtraEgressPort``
-exactly one destination and a destination a port; ``HttpsOnlyNeedsACertificate`` refuses
-``HttpsOnly`` without ``CertificateArn``.
+Parameters, by the console's groups (docs/parameters.md describes each):
+
+- network: ``VpcId``, ``PublicSubnetIds``, ``PrivateSubnetIds``;
+- environment (a service that joins one; empty, the service runs on its own): ``ClusterName``,
+  ``EnvironmentSecurityGroupId``, ``NamespaceArn``, ``ListenerArn``,
+  ``LoadBalancerSecurityGroupId``, ``EnvironmentUrl``, ``Expose`` (public, internal or none),
+  ``ListenerRulePriority``, ``ListenerRulePath``, ``ListenerRuleHost``, ``ServiceConnectName``,
+  ``ServiceConnectAppProtocol``;
+- container: ``ContainerImage``, ``ContainerUser``, ``ContainerPort``, ``HealthCheckPath``,
+  ``HealthCheckIntervalSeconds``, ``HealthCheckTimeoutSeconds``, ``HealthyThresholdCount``,
+  ``UnhealthyThresholdCount``, ``HealthCheckSuccessCodes``, ``TaskCpu``, ``TaskMemory``,
+  ``CpuArchitecture``;
+- application: ``EnvironmentFileArn``, ``SecretArn``, ``SecretVariableName``,
+  ``TaskRoleManagedPolicyArns``, ``ExtraEgressPort``, ``ExtraEgressSecurityGroupId``,
+  ``ExtraEgressCidr``;
+- capacity and scaling: ``CapacityProvider``, ``DesiredCount``, ``MinCapacity``,
+  ``MaxCapacity``, ``CpuTargetUtilization``, ``MemoryTargetUtilization``, ``RequestsPerTarget``,
+  ``HealthCheckGracePeriodSeconds``;
+- load balancer: ``LoadBalancerType``, ``CertificateArn``, ``AllowedIngressCidr``,
+  ``DeletionProtection``, ``HttpsOnly``, ``WebAclArn``, ``StrictTransportSecurityMaxAge``,
+  ``DeregistrationDelaySeconds``;
+- deployment: ``DeploymentStrategy``, ``DeploymentBakeTimeMinutes``, ``CanaryPercent``,
+  ``CanaryBakeTimeMinutes``, ``LinearStepPercent``, ``LinearStepBakeTimeMinutes``,
+  ``TestListenerPort``;
+- operations: ``EnableExecuteCommand``, ``LogRetentionDays``, ``ErrorRateAlarmPercent``,
+  ``AlarmTopicArn``.
+
+Rules (what the console refuses before creating anything): ``FargateMemoryFor<N>Cpu``, one per
+CPU size, refuses a memory size Fargate does not offer with it;
+``HealthCheckTimeoutShorterThanInterval``; ``ExtraEgressPortNeedsOneDestination`` and
+``ExtraEgressDestinationNeedsPort``; ``TaskRoleManagedPolicyArnsWithoutGaps``;
+``HttpsOnlyNeedsACertificate``, ``StrictTransportSecurityNeedsHttps`` and
+``WebAclNeedsAnApplicationLoadBalancer``; ``RequestScalingNeedsAnApplicationLoadBalancer``,
+``RequestScalingNeedsAPublicService`` and ``RequestScalingNeedsRollingDeployments``; for a
+service that joins an environment, ``ExposeNeedsAnEnvironment``,
+``JoiningNeedsTheEnvironment``, ``PublicServiceNeedsAListenerRule``,
+``InternalServiceNeedsAServiceConnectName``, ``OnlyPublicServicesHaveListenerRules``,
+``OnlyInternalServicesHaveAServiceConnectName`` and
+``ServiceConnectAppProtocolNeedsAnInternalService``; for the deployment strategies,
+``DeploymentStrategyNeedsLoadBalancerTraffic``, ``TestListenerNeedsATrafficShiftingStrategy``,
+``TestListenerNeedsACertificate``, ``TestListenerNeedsALoadBalancerOfItsOwn`` and
+``TestListenerPortIsFree``.
 
 Outputs (exported as ``<stack name>-<output>``): ``ServiceUrl``, ``LoadBalancerDnsName``,
-``ClusterName``, ``ServiceName``, ``TaskSecurityGroupId``, ``LogGroupName``.
+``ClusterName``, ``TestUrl``, ``ServiceName``, ``TaskSecurityGroupId``, ``LogGroupName``,
+``DashboardUrl``.
 
 The load balancer, its target group and its main listener are one resource each whatever the
 load balancer type and certificate, with their properties switched by conditions: the service can
