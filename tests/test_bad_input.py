@@ -952,6 +952,21 @@ def test_build_into_another_folder_writes_no_docs_into_the_current_directory(tmp
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
+def test_build_of_a_spec_with_services_refuses_docs_it_would_not_write(tmp_path, capsys):
+    """A review: ``build --spec four.yaml --output out --docs docs5`` made docs5/, wrote nothing
+    in it and said nothing, where the help said the docs are written "unless given"."""
+    spec = tmp_path / "app.yaml"
+    spec.write_text("services:\n  web: {expose: internal}\n", encoding="utf-8")
+    argv = ["build", "--spec", str(spec), "--output", str(tmp_path / "out")]
+    assert cli.main([*argv, "--docs", str(tmp_path / "docs")]) == 1
+    assert errors(capsys) == [
+        f"troposphere-fargate: error: --docs {tmp_path / 'docs'}: a spec's services build an "
+        "environment, for which no reference docs are written (they describe the shipped "
+        "templates): leave --docs out"
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["app.yaml"]
+
+
 def test_diagram_writes_only_where_it_is_told(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     with pytest.raises(SystemExit) as usage:

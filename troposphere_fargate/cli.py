@@ -131,7 +131,8 @@ def _add_build(commands: Any) -> None:
         type=_folder,
         default=None,
         help="folder for the generated reference docs and pictures (default: docs when "
-        "--output is templates; with another --output or --spec, none unless given)",
+        "--output is templates; with another --output or --spec, none unless given; a spec "
+        "with services writes none, and refuses it)",
     )
     build.add_argument(
         "--spec",
@@ -1136,6 +1137,14 @@ def _build(args: argparse.Namespace) -> int:
                 f"{DEFAULT_OUTPUT}/ (it holds the shipped templates)"
             )
         config, text = _spec_config(args.spec)  # a bad spec stops here: nothing is written
+        if args.docs is not None and config.services:
+            # It made the folder and wrote nothing in it: the reference docs describe the
+            # shipped templates' parameters, not an environment's.
+            raise ArgumentValueError(
+                f"--docs {args.docs}: a spec's services build an environment, for which no "
+                "reference docs are written (they describe the shipped templates): leave "
+                "--docs out"
+            )
     folder = args.output / __version__
     if args.check and not folder.is_dir():  # said at once: no lint can make it pass
         print(f"{folder} is not built yet\nRun `{_rebuild(args)}` and commit the result.",

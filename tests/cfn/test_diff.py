@@ -4596,3 +4596,58 @@ def test_an_output_of_a_resource_whose_id_a_new_parameter_takes_may_change():
     assert found.change.startswith(
         "exported value may change (Topic is a parameter now, no longer a resource)"
     ), found.change
+
+
+def _switched(default: str) -> dict[str, Any]:
+    """A target group whose create-only Protocol an Fn::If chooses, by a condition (through
+    another) on a parameter, and a resource that exists only under such a condition."""
+    return {
+        "Parameters": {
+            "LoadBalancerType": {"Type": "String", "Default": default},
+            "NumberOfAzs": {"Type": "String", "Default": "3" if default == "application" else "2"},
+        },
+        "Conditions": {
+            "IsApplication": {"Fn::Equals": [{"Ref": "LoadBalancerType"}, "application"]},
+            "IsHttp": {"Condition": "IsApplication"},
+            "HasThreeAzs": {"Fn::Equals": [{"Ref": "NumberOfAzs"}, "3"]},
+        },
+        "Resources": {
+            "TargetGroup": {
+                "Type": "AWS::ElasticLoadBalancingV2::TargetGroup",
+                "Properties": {
+                    "Port": 80,
+                    "Protocol": {"Fn::If": ["IsHttp", "HTTP", "TCP"]},
+                    "VpcId": "vpc-1",
+                },
+            },
+            "ThirdSubnet": {
+                "Type": "AWS::EC2::Subnet",
+                "Condition": "HasThreeAzs",
+                "Properties": {"VpcId": "vpc-1", "CidrBlock": "10.0.2.0/24"},
+            },
+        },
+    }
+
+
+def test_a_create_only_property_an_fn_if_switches_on_a_changed_default_may_replace():
+    """A review: a spec build with ``load_balancer: network`` against ``application`` said the
+    load balancer may be replaced (its Type refers to LoadBalancerType) but nothing of its
+    target group, whose create-only Protocol is ``!If [IsApplicationLoadBalancer, HTTP, TCP]``:
+    the property names no parameter, its condition does. Nor of the third subnet's resources
+    when NumberOfAzs' default went from 3 to 2."""
+    findings = {
+        f.subject: (f.severity, f.change)
+        for f in diff_template("t.yaml", _switched("application"), _switched("network"))
+    }
+    assert findings["resource TargetGroup"] == (
+        DESTRUCTIVE,
+        "may replace: its Protocol (no update changes it in place) uses LoadBalancerType, whose "
+        "default changed (stacks that kept the default)",
+    )
+    assert findings["resource ThirdSubnet"][1] == (
+        "its condition HasThreeAzs uses NumberOfAzs, whose default changed: may be deleted or "
+        "created on update (stacks that kept the default)"
+    )
+    # The same defaults on both sides: nothing to say of either.
+    same = diff_template("t.yaml", _switched("network"), _switched("network"))
+    assert [f for f in same if f.subject.startswith("resource")] == []

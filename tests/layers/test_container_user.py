@@ -196,3 +196,12 @@ def test_a_sidecar_without_a_user_is_suppressed_with_its_reason():
     guard = template["Resources"][s.TASK_DEFINITION]["Metadata"]["guard"]
     assert "ecs_task_definition_nonroot_user_check" in guard["SuppressedRules"]
     assert guard["Reasons"]["ecs_task_definition_nonroot_user_check"] == SIDECAR_USER_REASON
+
+
+def test_a_group_of_0_is_refused_with_the_range_a_gid_takes():
+    """A review: ``1000:0`` was "not a user other than root", whose user is 1000; a GID is "a
+    positive integer" (ECS Developer Guide, task definition parameters, user), which the
+    message now says of the group too."""
+    with pytest.raises(ConfigError) as refused:
+        Application(user="1000:0")
+    assert ":<gid> (1 to 2147483647 too) or :<group>" in str(refused.value)

@@ -780,6 +780,29 @@ def test_success_codes_they_do_not_take_are_refused(service, codes):
         deploy(service, **{s.HEALTH_CHECK_SUCCESS_CODES: codes})
 
 
+def test_success_codes_of_a_range_written_high_to_low_are_refused_by_the_dry_run(tmp_path):
+    """No template rule can compare two numbers, and the shipped pattern passes 299-200:
+    validate said "CloudFormation would accept these values". Elastic Load Balancing documents
+    a range as low-high: "a range of values (for example, "200-299")" (Elastic Load Balancing
+    API Reference, Matcher)."""
+    from troposphere_fargate.cfn.dry_run import DryRunFailed, dry_run
+    from troposphere_fargate.cfn.yaml import to_yaml
+
+    path = tmp_path / "service.yaml"
+    path.write_text(to_yaml(service_template().to_dict()), encoding="utf-8")
+    subnets = {s.PUBLIC_SUBNET_IDS: "subnet-0a1b2c3d,subnet-1a2b3c4d"}
+    subnets[s.PRIVATE_SUBNET_IDS] = "subnet-2a1b2c3d,subnet-3a2b3c4d"
+    values = {**REQUIRED, **subnets, s.HEALTH_CHECK_SUCCESS_CODES: "200,299-200,400-300"}
+    with pytest.raises(DryRunFailed) as refused:
+        dry_run(path, values)
+    assert refused.value.problems == [
+        "service.yaml: parameter HealthCheckSuccessCodes: the health check's success codes "
+        "299-200, 400-300 are ranges from high to low: Elastic Load Balancing takes a range "
+        "low-high (200-299, 300-400)"
+    ]
+    dry_run(path, {**values, s.HEALTH_CHECK_SUCCESS_CODES: "200,200-299,300-300"})
+
+
 def test_a_health_check_port_of_its_own_is_checked_and_admitted_from_the_load_balancer():
     config = ServiceConfig(target_health=TargetHealth(port=8081))
     stack = deploy(service_template(config).to_dict())
@@ -865,6 +888,12 @@ def test_a_health_check_the_service_cannot_have_is_refused(fields, message):
         ({"healthy_threshold": 1}, "healthy_threshold=1: must be 2 to 10"),
         ({"unhealthy_threshold": 11}, "unhealthy_threshold=11: must be 2 to 10"),
         ({"success_codes": "500"}, "success_codes='500'"),
+        (
+            # A review: the pattern passes it; ELB documents a range as low-high (Matcher).
+            {"success_codes": "200,299-200"},
+            "success_codes='200,299-200': 299-200 is a range from high to low: Elastic Load "
+            "Balancing takes a range low-high \\(200-299\\)$",
+        ),
         ({"port": 0}, "port=0: must be None or a port"),
     ],
 )

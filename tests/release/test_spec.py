@@ -2972,3 +2972,29 @@ def test_each_template_problem_is_at_the_key_it_comes_from(tmp_path: Path):
         f"{spec}:4: services.web: service-web.yaml: TaskExecutionRole: why",
         f"{spec}:3: services: root.yaml: Parameters: why",
     ]
+
+
+def test_success_codes_of_a_range_written_high_to_low_are_refused_at_their_line():
+    """A review: the pattern passes 299-200, which Elastic Load Balancing documents as no
+    range ("a range of values (for example, "200-299")", Elastic Load Balancing API Reference,
+    Matcher); the build wrote it as the template's default."""
+    text = 'services:\n  web:\n    target_health: {success_codes: "299-200"}\n'
+    with pytest.raises(SpecError) as raised:
+        parse_spec(text, "app.yaml")
+    assert str(raised.value) == (
+        "app.yaml:3: services.web.target_health.success_codes: 299-200 is a range from high to "
+        "low: Elastic Load Balancing takes a range low-high (200-299)"
+    )
+
+
+def test_a_routing_path_over_128_characters_is_refused_for_its_length():
+    """A review: a 141-character path was "not a path pattern starting with /" (the pattern
+    holds the length), where a long host says how long it is."""
+    text = f"services:\n  web:\n    routing: {{path: /{'a' * 140}, priority: 1}}\n"
+    with pytest.raises(SpecError) as raised:
+        parse_spec(text, "app.yaml")
+    assert str(raised.value) == (
+        "app.yaml:3: services.web.routing.path: is 141 characters long: 128 at most"
+    )
+    routing = f"{{path: /{'a' * 127}, priority: 1}}"
+    parse_spec(f"services:\n  web:\n    expose: public\n    routing: {routing}\n", "a.yaml")

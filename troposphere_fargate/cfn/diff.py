@@ -943,24 +943,15 @@ def _knock_on(
     old_resources: Mapping[str, Any] = old.get("Resources", {})
     new_resources: Mapping[str, Any] = new.get("Resources", {})
     new_defaults = _new_defaults(old, new)
-    old_conditions: Mapping[str, Any] = old.get("Conditions", {})
     new_conditions: Mapping[str, Any] = new.get("Conditions", {})
-    changed_conditions = {
-        name
-        for name in set(old_conditions) | set(new_conditions)
-        if old_conditions.get(name) != new_conditions.get(name)
-    }
-    # A condition that uses a changed condition changes too.
-    while True:
-        grown = {
-            name
-            for name, body in new_conditions.items()
-            if name not in changed_conditions
-            and any(f'"Condition": "{c}"' in json.dumps(body) for c in changed_conditions)
-        }
-        if not grown:
-            break
-        changed_conditions |= grown
+    # What each condition compares, through the conditions it uses: a property switched by
+    # Fn::If on a condition of a changed default changes for stacks that kept it (a target
+    # group's Protocol, !If [IsApplicationLoadBalancer, HTTP, TCP], when LoadBalancerType's
+    # default changed), though it names no parameter itself.
+    compares = _compared_by(new_conditions)
+
+    def uses(value: Any) -> set[str]:
+        return referred(value).union(*(compares.get(c, set()) for c in _if_conditions(value)))
 
     settled = False
     while not settled:
@@ -971,7 +962,7 @@ def _knock_on(
             resource = new_resources[name]
             properties = resource.get("Properties", {})
             kind = resource.get("Type", "")
-            if not referred(properties) & (set(replaced) | new_defaults):
+            if not uses(properties) & (set(replaced) | new_defaults):
                 # Its properties refer to no replaced resource and no changed default, so none
                 # of those no update changes in place does (each is a part of them): nothing to
                 # say, and cfn-lint's schemas (0.9 s to import) are not asked. A diff of
@@ -979,9 +970,9 @@ def _knock_on(
                 continue
             # What each property no update changes in place refers to; a conditional one
             # (some changes of it replace) only ever "may".
-            always = {path: referred(_get(properties, path)) for path in _create_only(kind)}
+            always = {path: uses(_get(properties, path)) for path in _create_only(kind)}
             sometimes = {
-                path: referred(_get(properties, path)) for path in _conditionally_create_only(kind)
+                path: uses(_get(properties, path)) for path in _conditionally_create_only(kind)
             }
             refers = set().union(*always.values(), *sometimes.values())
             causes = sorted(refers & set(replaced))
@@ -1004,18 +995,7 @@ def _knock_on(
             # Found only "may be replaced" on an earlier round, and now certainly: one line.
             findings = [f for f in findings if f.subject != f"resource {name}"]
             findings.append(Finding(template, severity, f"resource {name}", why))
-    for name in sorted(set(old_resources) & set(new_resources)):
-        condition = new_resources[name].get("Condition")
-        same = old_resources[name].get("Condition") == condition
-        if condition and same and condition in changed_conditions:
-            findings.append(
-                Finding(
-                    template,
-                    _loss(new_resources[name].get("Type")),
-                    f"resource {name}",
-                    f"its condition {condition} changed: may be deleted or created on update",
-                )
-            )
+    findings += _conditioned(template, old, new, compares, new_defaults)
     # What is not replaced but points at something that is gets the new one's ID or ARN.
     for name in sorted(set(old_resources) & set(new_resources)):
         if name in replaced:
@@ -2386,6 +2366,105 @@ def _unconditional(value: Any) -> set[str]:
             return referred(value)
         return set().union(*(_unconditional(item) for item in value.values()))
     return set()
+
+
+def _conditioned(
+    template: str,
+    old: Mapping[str, Any],
+    new: Mapping[str, Any],
+    compares: Mapping[str, set[str]],
+    new_defaults: set[str],
+) -> list[Finding]:
+    """Resources on both sides under the same condition, which changed, or which compares a
+    parameter whose default changed: each may be deleted or created on update."""
+    old_resources: Mapping[str, Any] = old.get("Resources", {})
+    new_resources: Mapping[str, Any] = new.get("Resources", {})
+    old_conditions: Mapping[str, Any] = old.get("Conditions", {})
+    new_conditions: Mapping[str, Any] = new.get("Conditions", {})
+    changed_conditions = {
+        name
+        for name in set(old_conditions) | set(new_conditions)
+        if old_conditions.get(name) != new_conditions.get(name)
+    }
+    # A condition that uses a changed condition changes too.
+    while True:
+        grown = {
+            name
+            for name, body in new_conditions.items()
+            if name not in changed_conditions
+            and any(f'"Condition": "{c}"' in json.dumps(body) for c in changed_conditions)
+        }
+        if not grown:
+            break
+        changed_conditions |= grown
+
+    findings = []
+    for name in sorted(set(old_resources) & set(new_resources)):
+        condition = new_resources[name].get("Condition")
+        same = old_resources[name].get("Condition") == condition
+        if not (condition and same):
+            continue
+        defaults = sorted(compares.get(condition, set()) & new_defaults)
+        if condition in changed_conditions:
+            why = f"its condition {condition} changed: may be deleted or created on update"
+        elif defaults:  # NumberOfAzs 3 -> 2: the third subnet's resources go
+            why = (
+                f"its condition {condition} uses {', '.join(defaults)}, whose default changed: "
+                "may be deleted or created on update (stacks that kept the default)"
+            )
+        else:
+            continue
+        findings.append(
+            Finding(template, _loss(new_resources[name].get("Type")), f"resource {name}", why)
+        )
+    return findings
+
+
+def _compared_by(conditions: Mapping[str, Any]) -> dict[str, set[str]]:
+    """Each condition's parameters (and pseudo parameters), with those of the conditions it
+    uses (``{"Condition": name}``), however deep."""
+    direct = {name: referred(body) for name, body in conditions.items()}
+    used = {name: _condition_names(body) for name, body in conditions.items()}
+    found: dict[str, set[str]] = {}
+    for name in conditions:
+        seen, todo, names = {name}, [name], set(direct[name])
+        while todo:
+            for other in used.get(todo.pop(), set()):
+                if other not in seen and other in conditions:
+                    seen.add(other)
+                    todo.append(other)
+                    names |= direct[other]
+        found[name] = names
+    return found
+
+
+def _condition_names(node: Any) -> set[str]:
+    """The conditions ``{"Condition": name}`` names under ``node`` (a condition's body)."""
+    if isinstance(node, list):
+        return set().union(*(_condition_names(item) for item in node))
+    if not isinstance(node, Mapping):
+        return set()
+    found: set[str] = set()
+    for key, value in node.items():
+        if key == "Condition" and isinstance(value, str):
+            found.add(value)
+        else:
+            found |= _condition_names(value)
+    return found
+
+
+def _if_conditions(node: Any) -> set[str]:
+    """The conditions the ``Fn::If`` functions under ``node`` choose by."""
+    if isinstance(node, list):
+        return set().union(*(_if_conditions(item) for item in node))
+    if not isinstance(node, Mapping):
+        return set()
+    found: set[str] = set()
+    for key, value in node.items():
+        if key == "Fn::If" and isinstance(value, list) and value and isinstance(value[0], str):
+            found.add(value[0])
+        found |= _if_conditions(value)
+    return found
 
 
 def _new_defaults(old: Mapping[str, Any], new: Mapping[str, Any]) -> set[str]:

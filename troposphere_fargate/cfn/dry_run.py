@@ -56,6 +56,8 @@ from .limits import (
     MAX_DEPLOYMENT_MINUTES,
     WILDCARDS_PER_RULE,
     deployment_minutes,
+    reversed_ranges,
+    reversed_ranges_problem,
     template_quota_problems,
 )
 from .reach import GATEWAY_ENDPOINTS, KNOWN_ENDPOINTS, endpoints_called
@@ -905,6 +907,31 @@ def _listener_rule_problems(
             f"wildcards (* and ?) in its conditions ({', '.join(shown)}); Elastic Load "
             f"Balancing takes {WILDCARDS_PER_RULE} per rule, all conditions together: the "
             f"stack would fail creating {logical_id}"
+        )
+    return problems
+
+
+def _matcher_problems(
+    resources: Mapping[str, dict[str, Any]],
+    template: Mapping[str, Any],
+    values: Mapping[str, str],
+) -> list[str]:
+    """A target group's success codes with a range written high to low (``299-200``): the
+    shipped ``HealthCheckSuccessCodes`` pattern passes it, and no template rule can compare two
+    numbers (limits.reversed_ranges)."""
+    problems = []
+    for logical_id, body in resources.items():
+        if body.get("Type") != "AWS::ElasticLoadBalancingV2::TargetGroup":
+            continue
+        codes = get_in(get_in(body.get("Properties"), "Matcher"), "HttpCode")
+        problem = reversed_ranges_problem(codes) if isinstance(codes, str) else None
+        if problem is None:
+            continue
+        given = _given_by(
+            template, logical_id, "Matcher", values, lambda v: bool(reversed_ranges(v))
+        )
+        problems.append(
+            f"{_given_at(given, logical_id)}: the health check's success codes {problem}"
         )
     return problems
 
@@ -3033,6 +3060,7 @@ _VALUE_CHECKS: tuple[
     _deployment_time_problems,
     _subnet_problems,
     _listener_rule_problems,
+    _matcher_problems,
     _listener_certificate_problems,
     _windows_spot_problems,
     _certificate_name_problems,

@@ -437,3 +437,31 @@ def _smallest(value: Any, size: Callable[[Any], int]) -> Any:
         if key == "Ref" or key.startswith("Fn::"):
             return ""
     return {key: _smallest(item, size) for key, item in value.items()}
+
+
+def reversed_ranges(codes: str) -> list[str]:
+    """The ranges of ``codes`` (HTTP success codes as ``HealthCheckSuccessCodes`` takes them)
+    written high to low (``299-200``): the pattern passes them, no template rule can compare
+    two numbers, and Elastic Load Balancing documents a range as low-high ("a range of values
+    (for example, "200-299")", Elastic Load Balancing API Reference, Matcher)."""
+    found = []
+    for part in codes.split(","):
+        bounds = _CODE_RANGE.fullmatch(part)
+        if bounds and int(bounds[1]) > int(bounds[2]):
+            found.append(part)
+    return found
+
+
+_CODE_RANGE = re.compile(r"([0-9]+)-([0-9]+)")
+
+
+def reversed_ranges_problem(codes: str) -> str | None:
+    """What to say of ``codes`` with a range written high to low, or None."""
+    found = reversed_ranges(codes)
+    if not found:
+        return None
+    fixed = ", ".join("-".join(part.split("-")[::-1]) for part in found)
+    return (
+        f"{', '.join(found)} {'is a range' if len(found) == 1 else 'are ranges'} from high to "
+        f"low: Elastic Load Balancing takes a range low-high ({fixed})"
+    )

@@ -310,7 +310,7 @@ _NOT_ROOT_NAME = (
 NON_ROOT_USER = re.compile(rf"^(?:{_ID}|{_NOT_ROOT_NAME})(?::(?:{_ID}|{_NAME}))?$")
 NON_ROOT_USER_MEANS = (
     "a user other than root: a UID from 1 to 2147483647 or a user name (letters, digits, "
-    "_ . -), optionally with :<gid> or :<group>, such as 1000:1000 or app"
+    "_ . -), optionally with :<gid> (1 to 2147483647 too) or :<group>, such as 1000:1000 or app"
 )
 SECURITY_GROUP_ID = re.compile(r"^sg-[0-9a-f]{8}(?:[0-9a-f]{9})?$")
 PREFIX_LIST_ID = re.compile(r"^pl-[0-9a-f]{8}(?:[0-9a-f]{9})?$")

@@ -46,6 +46,7 @@ MAX_PRIORITY = 50000
 
 # Plain expressions (no anchors, no named groups), so CloudFormation's AllowedPattern takes them.
 PATH_PATTERN = r"/[A-Za-z0-9_.$/~\"'@:+&*?-]{0,127}"
+MAX_PATH = 128  # characters, as the pattern takes them
 # A host name: DNS labels, the first of which may be the wildcard "*". No "?": a host the
 # environment also makes an alias record for must be a name Route 53 takes.
 HOST_PATTERN = r"(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]"

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..cfn.limits import reversed_ranges_problem
 from ..errors import field_error as _fail
 from ..errors import suggest_fields
 
@@ -141,6 +142,9 @@ class TargetHealth:
                 "must be HTTP codes or ranges from 200 to 499, comma-separated, such as 200 or "
                 "200-299,302",
             )
+        backwards = reversed_ranges_problem(self.success_codes)
+        if backwards:
+            raise _fail(owner, "success_codes", self.success_codes, backwards)
         if self.port is not None and (
             not isinstance(self.port, int)
             or isinstance(self.port, bool)

@@ -133,6 +133,7 @@ from ..layers.exposure import (
     EXPOSURES,
     HOST_PATTERN,
     MAX_HOST,
+    MAX_PATH,
     MAX_PRIORITY,
     MAX_VALUES_PER_CONDITION,
     MIN_PRIORITY,
@@ -530,13 +531,15 @@ class _Str(_Kind):
             raise reader.error(
                 node, path, f"{value!r} is not one of {', '.join(self.choices)}{more}"
             )
-        if self.patterns and not any(p.fullmatch(value) for p in self.patterns):
-            more = self.hint(value) if self.hint else ""
-            raise reader.error(node, path, f"{value!r} is not {self.means}{more}")
+        # The length first: a path pattern holds its own length ({0,127}), and "is not a path
+        # pattern starting with /" of a 140-character path sent the user looking at its slash.
         if self.longest is not None and len(value) > self.longest:
             raise reader.error(
                 node, path, f"is {len(value)} characters long: {self.longest} at most"
             )
+        if self.patterns and not any(p.fullmatch(value) for p in self.patterns):
+            more = self.hint(value) if self.hint else ""
+            raise reader.error(node, path, f"{value!r} is not {self.means}{more}")
         partition = self.partition(value) if self.partition else None
         if partition:
             reader.arns.append((partition, path, node))
@@ -1670,6 +1673,7 @@ _ROUTING = _Object(
                 _Str(
                     patterns=(re.compile(rf"^{PATH_PATTERN}$"),),
                     means="a path pattern starting with /, such as /api/* (* and ? are wildcards)",
+                    longest=MAX_PATH,
                 ),
                 MAX_VALUES_PER_CONDITION,
             ),
