@@ -2755,3 +2755,77 @@ def test_a_route_condition_known_only_later_is_shown_as_written_not_as_none():
         "QueryStringConfig": {"Values": [{"Key": "v", "Value": "2"}, {"Value": "beta"}]},
     }
     assert _condition(query) == "query v=2 or beta"
+
+
+# Every interface endpoint the network layer knows: 16 and more, where a /28 holds 11.
+MANY_ENDPOINTS = (
+    "ecr.api", "ecr.dkr", "logs", "secretsmanager", "ssm", "ssmmessages", "kms", "sts",
+    "monitoring", "xray", "elasticloadbalancing", "sqs", "sns", "ecs", "ecs-agent",
+    "ecs-telemetry",
+)  # fmt: skip
+
+
+def test_a_subnet_its_interface_endpoints_overfill_is_refused(tmp_path):
+    """A review: 16 interface endpoints in /28 private subnets (11 addresses: "The first four
+    IP addresses and the last IP address in each subnet CIDR block are not available for you to
+    use", Amazon VPC User Guide, "Subnet CIDR blocks") was "CloudFormation would accept these
+    values"; each endpoint takes an address in each of its subnets, and EC2 fails creating the
+    endpoints past the subnet's addresses."""
+    from troposphere_fargate import NetworkConfig, network_template, to_yaml
+
+    config = NetworkConfig(interface_endpoints=MANY_ENDPOINTS)
+    template = _write(tmp_path / "network.yaml", to_yaml(network_template(config).to_dict()))
+    values = {"VpcEndpoints": "true", "NatGateways": "None"}
+    with pytest.raises(DryRunFailed) as refused:
+        dry_run(template, {**values, "PrivateSubnet2Cidr": "10.0.64.0/28"})
+    (problem,) = refused.value.problems
+    assert problem.startswith(
+        "network.yaml: parameter PrivateSubnet2Cidr: the subnet PrivateSubnet2 (10.0.64.0/28) "
+        "holds 11 addresses (AWS reserves 5), and 16 take an address each in it (EcrApiEndpoint, "
+    )
+    assert problem.endswith(": the stack would fail creating them; give it a larger block")
+    dry_run(template, {**values, "PrivateSubnet2Cidr": "10.0.64.0/27"})  # 27 addresses: room
+    dry_run(template, {"PrivateSubnet2Cidr": "10.0.64.0/28"})  # no endpoints: room
+
+
+def test_a_load_balancer_subnet_without_8_free_addresses_is_refused(tmp_path):
+    """Elastic Load Balancing: "verify that each subnet for your load balancer has a CIDR block
+    with at least a /27 bitmask (for example, 10.0.0.0/27) and has at least 8 free IP
+    addresses"; a subnet of a /28 (11) with a NAT gateway and 3 endpoints in it has 7."""
+    subnet = {
+        "Type": "AWS::EC2::Subnet",
+        "Properties": {"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/28"},
+    }
+    endpoint = {
+        "Type": "AWS::EC2::VPCEndpoint",
+        "Properties": {
+            "VpcId": "vpc-1",
+            "ServiceName": "com.amazonaws.eu-west-1.logs",
+            "VpcEndpointType": "Interface",
+            "SubnetIds": [{"Ref": "Public"}],
+        },
+    }
+    resources = {
+        "Public": subnet,
+        "Other": {**subnet, "Properties": {"VpcId": "vpc-1", "CidrBlock": "10.0.0.16/28"}},
+        "Nat": {
+            "Type": "AWS::EC2::NatGateway",
+            "Properties": {"SubnetId": {"Ref": "Public"}, "ConnectivityType": "private"},
+        },
+        **{f"Endpoint{i}": endpoint for i in range(3)},
+        "Balancer": {
+            "Type": "AWS::ElasticLoadBalancingV2::LoadBalancer",
+            "Properties": {"Subnets": [{"Ref": "Public"}, {"Ref": "Other"}]},
+        },
+    }
+    template = _write(tmp_path / "lb.yaml", json.dumps({"Resources": resources}))
+    with pytest.raises(DryRunFailed) as refused:
+        dry_run(template, {})
+    assert refused.value.problems == [
+        "lb.yaml: Public: the subnet Public (10.0.0.0/28) holds 11 addresses (AWS reserves 5), "
+        "and 4 take an address each in it (Nat, Endpoint0, Endpoint1, Endpoint2) and a load "
+        "balancer needs 8 free in it (Elastic Load Balancing: its subnets need a /27 or larger, "
+        "with 8 free addresses): the stack would fail creating them; give it a larger block"
+    ]
+    del resources["Endpoint2"]  # 3 taken, 8 free: room
+    dry_run(_write(tmp_path / "lb.yaml", json.dumps({"Resources": resources})), {})

@@ -692,3 +692,73 @@ def test_an_optional_arn_that_is_not_a_string_is_refused_naming_the_field(value)
         assert str(refused.value).startswith(
             f"{config.__name__}.default_web_acl_arn={value!r}: must be a regional AWS WAF web ACL"
         )
+
+
+SMALL_PUBLIC = ("10.0.0.0/28", "10.0.0.16/28", "10.0.0.32/28")
+
+
+def test_private_subnets_their_interface_endpoints_fill_are_refused():
+    """A review built 16 interface endpoints into /28 private subnets (11 addresses: AWS
+    reserves 5 of each subnet, Amazon VPC User Guide, "Subnet CIDR blocks"): each endpoint takes
+    one in every private subnet, and no task found one."""
+    endpoints = (
+        "ecr.api", "ecr.dkr", "logs", "secretsmanager", "ssm", "ssmmessages", "kms", "sts",
+        "monitoring", "xray", "elasticloadbalancing",
+    )  # fmt: skip
+    small = {
+        "vpc_cidr": "10.0.0.0/24",
+        "public_subnet_cidrs": SMALL_PUBLIC,
+        "private_subnet_cidrs": ("10.0.0.64/28", "10.0.0.80/28", "10.0.0.96/28"),
+        "interface_endpoints": endpoints,
+    }
+    with pytest.raises(ConfigError) as refused:
+        NetworkConfig(**small, default_vpc_endpoints=True)
+    assert str(refused.value) == (
+        "NetworkConfig.private_subnet_cidrs[0]='10.0.0.64/28': holds 11 addresses a resource "
+        "can take (AWS reserves 5), and the 11 interface endpoints (default_vpc_endpoints) take "
+        "one each in every private subnet: no task would find one. Give the private subnets "
+        "more room (a /24 holds 251), or fewer interface_endpoints"
+    )
+    NetworkConfig(**{**small, "interface_endpoints": endpoints[:10]}, default_vpc_endpoints=True)
+    NetworkConfig(**small)  # endpoints off by default: a warning, below, not a refusal
+
+
+def test_subnets_that_may_run_out_of_addresses_are_warned_about():
+    """A load balancer's subnets: "verify that each subnet for your load balancer has a CIDR
+    block with at least a /27 bitmask (for example, 10.0.0.0/27) and has at least 8 free IP
+    addresses" (Elastic Load Balancing, "Subnets for your load balancer"); each task takes an
+    address in a private subnet, twice over while a deployment replaces them (MaximumPercent
+    200), and a task without one is not placed."""
+    from troposphere_fargate.layers.exposure import Routing
+
+    network = NetworkConfig(
+        vpc_cidr="10.0.0.0/24",
+        public_subnet_cidrs=SMALL_PUBLIC,
+        private_subnet_cidrs=("10.0.0.64/27", "10.0.0.96/27", "10.0.0.128/27"),
+        default_vpc_endpoints=True,
+        default_nat_gateways="None",
+    )
+    public = ServiceConfig(
+        container_name="web",
+        expose="public",
+        routing=Routing(priority=1, path="/"),
+        default_max_capacity=20,
+    )
+    warnings = ProductConfig(network=network, services=(public,)).warnings
+    assert warnings == (
+        "network.public_subnet_cidrs: 10.0.0.0/28, 10.0.0.16/28, 10.0.0.32/28 are smaller than "
+        "the /27 Elastic Load Balancing asks of a load balancer's subnets, with 8 addresses free "
+        "to scale (a /28 holds 11): give them a /27 or larger",
+    )  # 6 endpoints and 20 tasks in a /27's 27 addresses: room
+    busy = dataclasses.replace(public, default_max_capacity=30)
+    (_, crowded) = ProductConfig(network=network, services=(busy,)).warnings
+    assert crowded == (
+        "network.private_subnet_cidrs: 10.0.0.64/27, 10.0.0.96/27, 10.0.0.128/27 may need 36 "
+        "addresses each, and a /27 holds 27: 6 for the interface endpoints, 30 for tasks (the "
+        "services' max_capacity of 30 in all, twice over during a deployment, spread over 2 "
+        "Availability Zones); a task without an address is not placed: give the private "
+        "subnets more room"
+    )
+    internal = dataclasses.replace(busy, expose="internal", routing=None, default_max_capacity=4)
+    assert ProductConfig(network=network, services=(internal,)).warnings == ()  # no balancer
+    assert ProductConfig().warnings == ()  # the shipped network: /22 and /19 blocks

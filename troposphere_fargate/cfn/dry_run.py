@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import ipaddress
 import json
 import os
 import re
@@ -53,12 +54,15 @@ from .intrinsics import (
     value_problems,
 )
 from .limits import (
+    LOAD_BALANCER_FREE_ADDRESSES,
     MAX_DEPLOYMENT_MINUTES,
+    SUBNET_RESERVED_ADDRESSES,
     WILDCARDS_PER_RULE,
     deployment_minutes,
     reversed_ranges,
     reversed_ranges_problem,
     template_quota_problems,
+    usable_addresses,
 )
 from .reach import GATEWAY_ENDPOINTS, KNOWN_ENDPOINTS, endpoints_called
 from .weekly import NotWeekly, week_average
@@ -907,6 +911,63 @@ def _listener_rule_problems(
             f"wildcards (* and ?) in its conditions ({', '.join(shown)}); Elastic Load "
             f"Balancing takes {WILDCARDS_PER_RULE} per rule, all conditions together: the "
             f"stack would fail creating {logical_id}"
+        )
+    return problems
+
+
+def _address_problems(
+    resources: Mapping[str, dict[str, Any]],
+    template: Mapping[str, Any],
+    values: Mapping[str, str],
+) -> list[str]:
+    """A subnet of the template too small for what the template puts in it: an interface
+    endpoint takes an address in each of its subnets, a NAT gateway one in its own, and a load
+    balancer needs 8 free in each of its (limits.LOAD_BALANCER_FREE_ADDRESSES). A review
+    validated 16 interface endpoints in /28 subnets (11 addresses) as accepted; EC2 fails
+    creating the endpoints past the subnet's addresses."""
+    taken: dict[str, list[str]] = {}  # subnet -> what takes an address in it
+    balanced: set[str] = set()
+    for logical_id, body in resources.items():
+        kind, properties = body.get("Type"), as_mapping(body.get("Properties"))
+        if kind == "AWS::EC2::VPCEndpoint" and properties.get("VpcEndpointType") == "Interface":
+            for subnet in as_list(properties.get("SubnetIds")):
+                if isinstance(subnet, Mapping) and isinstance(subnet.get("Ref"), str):
+                    taken.setdefault(subnet["Ref"], []).append(logical_id)
+        elif kind == "AWS::EC2::NatGateway":
+            subnet = properties.get("SubnetId")
+            if isinstance(subnet, Mapping) and isinstance(subnet.get("Ref"), str):
+                taken.setdefault(subnet["Ref"], []).append(logical_id)
+        elif kind == "AWS::ElasticLoadBalancingV2::LoadBalancer":
+            for subnet in as_list(properties.get("Subnets")):
+                if isinstance(subnet, Mapping) and isinstance(subnet.get("Ref"), str):
+                    balanced.add(subnet["Ref"])
+    problems = []
+    for logical_id in sorted(set(taken) | balanced):
+        body = resources.get(logical_id, {})
+        cidr = get_in(body.get("Properties"), "CidrBlock")
+        if body.get("Type") != "AWS::EC2::Subnet" or not isinstance(cidr, str):
+            continue
+        try:
+            usable = usable_addresses(ipaddress.IPv4Network(cidr).prefixlen)
+        except ValueError:
+            continue  # EC2 refuses it: not this check's to say
+        users = taken.get(logical_id, [])
+        needed = len(users) + (LOAD_BALANCER_FREE_ADDRESSES if logical_id in balanced else 0)
+        if needed <= usable:
+            continue
+        given = _given_by(
+            template, logical_id, "CidrBlock", values, functools.partial(str.__eq__, cidr)
+        )
+        why = f"{len(users)} take an address each in it ({', '.join(users)})" if users else ""
+        if logical_id in balanced:
+            why += (" and " if why else "") + (
+                f"a load balancer needs {LOAD_BALANCER_FREE_ADDRESSES} free in it (Elastic Load "
+                "Balancing: its subnets need a /27 or larger, with 8 free addresses)"
+            )
+        problems.append(
+            f"{_given_at(given, logical_id)}: the subnet {logical_id} ({cidr}) holds {usable} "
+            f"addresses (AWS reserves {SUBNET_RESERVED_ADDRESSES}), and {why}: the stack would "
+            "fail creating them; give it a larger block"
         )
     return problems
 
@@ -3061,6 +3122,7 @@ _VALUE_CHECKS: tuple[
     _subnet_problems,
     _listener_rule_problems,
     _matcher_problems,
+    _address_problems,
     _listener_certificate_problems,
     _windows_spot_problems,
     _certificate_name_problems,

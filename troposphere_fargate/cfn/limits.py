@@ -465,3 +465,21 @@ def reversed_ranges_problem(codes: str) -> str | None:
         f"{', '.join(found)} {'is a range' if len(found) == 1 else 'are ranges'} from high to "
         f"low: Elastic Load Balancing takes a range low-high ({fixed})"
     )
+
+
+# Addresses in a subnet: "The first four IP addresses and the last IP address in each subnet
+# CIDR block are not available for you to use, and they cannot be assigned to a resource"
+# (Amazon VPC User Guide, "Subnet CIDR blocks"). Each interface endpoint takes one in each of its
+# subnets (an endpoint network interface), a NAT gateway one, a Fargate task one (awsvpc).
+SUBNET_RESERVED_ADDRESSES = 5
+# A load balancer's subnets: "verify that each subnet for your load balancer has a CIDR block
+# with at least a /27 bitmask (for example, 10.0.0.0/27) and has at least 8 free IP addresses.
+# Your load balancer uses these IP addresses to establish connections with the targets"
+# (Elastic Load Balancing, "Subnets for your load balancer"); with fewer free, creating it fails.
+LOAD_BALANCER_FREE_ADDRESSES = 8
+LOAD_BALANCER_SUBNET_PREFIX = 27
+
+
+def usable_addresses(prefix_length: int) -> int:
+    """The addresses a resource can take in a subnet of ``prefix_length`` (/28: 11)."""
+    return (1 << (32 - prefix_length)) - SUBNET_RESERVED_ADDRESSES

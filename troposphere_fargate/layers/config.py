@@ -18,7 +18,14 @@ from collections.abc import Callable
 from dataclasses import MISSING, dataclass, field, fields
 from typing import Any, Final, Literal, TypeGuard
 
-from ..cfn.limits import SCHEDULED_ACTIONS_PER_SCALABLE_TARGET, SECTION_QUOTAS
+from ..cfn.limits import (
+    LOAD_BALANCER_FREE_ADDRESSES,
+    LOAD_BALANCER_SUBNET_PREFIX,
+    SCHEDULED_ACTIONS_PER_SCALABLE_TARGET,
+    SECTION_QUOTAS,
+    SUBNET_RESERVED_ADDRESSES,
+    usable_addresses,
+)
 from ..cfn.reach import endpoints_for
 from ..errors import ConfigError as ConfigError
 from ..errors import close_match, possessive, suggest_fields
@@ -326,6 +333,29 @@ class NetworkConfig:
         self._validate_endpoints(owner)
         self._validate_gateway_endpoints(owner)
         self._validate_cidrs(owner)
+        self._validate_room(owner)
+
+    def _validate_room(self, owner: str) -> None:
+        """A private subnet its interface endpoints fill: each takes an address in every
+        private subnet, and with as many endpoints as the subnet has addresses no task finds
+        one (with more, EC2 fails creating the endpoints). A review built 16 endpoints into
+        /28 subnets (11 addresses), and validate said CloudFormation would accept them."""
+        if not self.default_vpc_endpoints or self.existing_vpc:
+            return
+        endpoints = len(self.interface_endpoints)
+        for index, cidr in enumerate(self.private_subnet_cidrs[: self.max_azs]):
+            usable = usable_addresses(ipaddress.IPv4Network(cidr).prefixlen)
+            if endpoints >= usable:
+                raise _fail(
+                    owner,
+                    f"private_subnet_cidrs[{index}]",
+                    cidr,
+                    f"holds {usable} addresses a resource can take (AWS reserves "
+                    f"{SUBNET_RESERVED_ADDRESSES}), and the {endpoints} interface endpoints "
+                    "(default_vpc_endpoints) take one each in every private subnet: no task "
+                    "would find one. Give the private subnets more room (a /24 holds 251), or "
+                    "fewer interface_endpoints",
+                )
 
     def _validate_endpoints(self, owner: str) -> None:
         if not isinstance(self.interface_endpoints, tuple):
@@ -2109,6 +2139,7 @@ class ProductConfig:
             *self._certificate_warnings(),
             *self._rule_quota_warnings(),
             *self._endpoint_warnings(),
+            *self._subnet_room_warnings(),
             *self._regional_default_warnings(),
             *(f"environment.{w}" for w in tls_policy_warnings(self.environment.tls_policy)),
         ]
@@ -2140,6 +2171,60 @@ class ProductConfig:
             f"{first}: is in {regions[first]}, and {listed}: a stack takes a web ACL and an "
             "alarm topic of its own region only, so one of them fails wherever it is deployed",
         )
+
+    def _subnet_room_warnings(self) -> tuple[str, ...]:
+        """Subnets that may run out of addresses: a load balancer's below the /27 Elastic Load
+        Balancing asks for, and private subnets whose interface endpoints (VpcEndpoints on by
+        default) and tasks at their maximum, twice over while a deployment replaces them
+        (MaximumPercent 200), spread over the default Availability Zones, need more than they
+        hold. ECS cannot place a task without an address: the deployment stalls."""
+        network = self.network
+        if network.existing_vpc:
+            return ()
+        found = []
+        services = self.services or (self.service,)
+        balanced = self.has_public_service or (
+            not self.services and self.service.expose == EXPOSE_PUBLIC
+        )
+        small = [
+            cidr
+            for cidr in network.public_subnet_cidrs[: network.max_azs]
+            if ipaddress.IPv4Network(cidr).prefixlen > LOAD_BALANCER_SUBNET_PREFIX
+        ]
+        if balanced and small:
+            nat = (
+                ""
+                if network.default_nat_gateways == NAT_NONE
+                else ", of which a NAT gateway takes one"
+            )
+            found.append(
+                f"network.public_subnet_cidrs: {', '.join(small)} "
+                f"{'is' if len(small) == 1 else 'are'} smaller than "
+                f"the /{LOAD_BALANCER_SUBNET_PREFIX} Elastic Load Balancing asks of a load "
+                f"balancer's subnets, with {LOAD_BALANCER_FREE_ADDRESSES} addresses free to "
+                f"scale (a /28 holds {usable_addresses(28)}{nat}): give them a "
+                f"/{LOAD_BALANCER_SUBNET_PREFIX} or larger"
+            )
+        endpoints = len(network.interface_endpoints) if network.default_vpc_endpoints else 0
+        tasks = sum(service.default_max_capacity for service in services)
+        per_subnet = -(-2 * tasks // network.default_azs)  # ceiling
+        crowded = [
+            cidr
+            for cidr in network.private_subnet_cidrs[: network.max_azs]
+            if endpoints + per_subnet > usable_addresses(ipaddress.IPv4Network(cidr).prefixlen)
+        ]
+        if crowded:
+            usable = usable_addresses(max(ipaddress.IPv4Network(c).prefixlen for c in crowded))
+            found.append(
+                f"network.private_subnet_cidrs: {', '.join(crowded)} may need "
+                f"{endpoints + per_subnet} addresses each, and a /"
+                f"{max(ipaddress.IPv4Network(c).prefixlen for c in crowded)} holds {usable}: "
+                f"{endpoints} for the interface endpoints, {per_subnet} for tasks (the "
+                f"services' max_capacity of {tasks} in all, twice over during a deployment, "
+                f"spread over {network.default_azs} Availability Zones); a task without an "
+                "address is not placed: give the private subnets more room"
+            )
+        return tuple(found)
 
     def _endpoint_warnings(self) -> tuple[str, ...]:
         """Without a NAT gateway (the network's default), a task reaches an AWS service only
