@@ -687,6 +687,37 @@ def test_a_one_time_schedule_whose_time_has_passed_is_warned_of():
     assert ServiceConfig(default_max_capacity=8, scaling_schedules=(coming, daily)).warnings == ()
 
 
+@pytest.mark.parametrize(
+    ("cron", "never"),
+    [
+        ("cron(0 8 31 2 ? *)", True),  # 31 February
+        ("cron(0 8 30 FEB ? *)", True),
+        ("cron(0 8 31 APR,jun,9,NOV ? *)", True),
+        ("cron(0 8 29 2 ? *)", False),  # leap years have it
+        ("cron(0 8 31 2,3 ? *)", False),  # March has it
+        ("cron(0 8 30,31 2 ? *)", True),
+        ("cron(0 8 1,31 2 ? *)", False),
+        ("cron(0 8 31 * ? *)", False),  # a wildcard: not judged
+        ("cron(0 8 31 1-2 ? *)", False),  # a range: not judged
+        ("cron(0 8 L 2 ? *)", False),
+        ("cron(0 8 ? 2 MON *)", False),
+    ],
+)
+def test_a_cron_schedule_on_a_day_its_months_never_have_is_warned_of(cron, never):
+    """A review: cron(0 8 31 2 ? *) is a valid expression whose scheduled action never runs,
+    said nothing, where a one-time schedule in the past is warned of (above)."""
+    schedule = ScheduledScaling("close", cron, max_capacity=8)
+    warnings = ServiceConfig(default_max_capacity=8, scaling_schedules=(schedule,)).warnings
+    assert warnings == (
+        (
+            f"schedules: close runs {cron}, on a day of the month its months never have: it "
+            "will never run. Give it a day they have (L is the last)",
+        )
+        if never
+        else ()
+    )
+
+
 def test_a_one_time_schedule_is_past_in_its_own_time_zone():
     from datetime import UTC, datetime
 

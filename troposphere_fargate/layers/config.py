@@ -66,7 +66,7 @@ from .queue_scaling import (
     names_queue_action,
 )
 from .regions import arn_fields, arn_region_problem
-from .schedules import ScheduledScaling, has_passed
+from .schedules import ScheduledScaling, has_passed, never_runs
 
 # CloudWatch Logs accepts only these retention periods (days); the templates offer those of a year
 # or more (AWS Control Tower CT.CLOUDWATCH.PR.2, Security Hub CloudWatch.16).
@@ -1237,12 +1237,19 @@ class ServiceConfig:
         return tuple(found)
 
     def _schedule_warnings(self) -> tuple[str, ...]:
-        """A one-time schedule whose time has passed: its scheduled action never runs."""
-        return tuple(
+        """A one-time schedule whose time has passed, or a cron expression whose days of the
+        month its months never have (31 February): its scheduled action never runs."""
+        passed = tuple(
             f"schedules: {schedule.name} runs {schedule.schedule} ({schedule.timezone}), which "
             "has passed: it will never run. Remove it, or give it a time to come"
             for schedule in self.scaling_schedules
             if has_passed(schedule)
+        )
+        return passed + tuple(
+            f"schedules: {schedule.name} runs {schedule.schedule}, on a day of the month its "
+            "months never have: it will never run. Give it a day they have (L is the last)"
+            for schedule in self.scaling_schedules
+            if never_runs(schedule.schedule)
         )
 
     def _health_check_warnings(self) -> tuple[str, ...]:

@@ -261,6 +261,29 @@ def has_passed(schedule: ScheduledScaling, now: datetime | None = None) -> bool:
     return when.replace(tzinfo=zone) <= (now or datetime.now(UTC))
 
 
+# The longest each month can be (February of a leap year).
+_MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def never_runs(schedule: str) -> bool:
+    """Whether a cron expression names days of the month only in months that never have them
+    (``cron(0 8 31 2 ? *)``, ``cron(0 8 31 APR,JUN ? *)``): a valid expression whose scheduled
+    action never runs. Judged only where both fields are plain values (``31``, ``2,FEB``): a
+    range, a wildcard or ``L`` leaves it to run."""
+    if not schedule.startswith("cron("):
+        return False
+    fields = schedule[len("cron(") : -1].split()
+    if len(fields) != len(_CRON_FIELDS):
+        return False
+    days, months = fields[2].split(","), fields[3].upper().split(",")
+    if not all(day.isdecimal() for day in days):
+        return False
+    numbers = [int(m) if m.isdecimal() else _MONTHS.get(m) for m in months]
+    if any(number is None or not 1 <= number <= 12 for number in numbers):
+        return False
+    return all(int(day) > _MONTH_DAYS[number - 1] for day in days for number in numbers if number)
+
+
 def one_sided_bounds(schedules: tuple[ScheduledScaling, ...]) -> tuple[int, int | None]:
     """What the schedules that set one bound alone ask of the template's own bounds: the
     largest minimum set without a maximum (``MaxCapacity`` may not be below it), and the
