@@ -2998,3 +2998,24 @@ def test_a_routing_path_over_128_characters_is_refused_for_its_length():
     )
     routing = f"{{path: /{'a' * 127}, priority: 1}}"
     parse_spec(f"services:\n  web:\n    expose: public\n    routing: {routing}\n", "a.yaml")
+
+
+@pytest.mark.parametrize(
+    ("key", "field"),
+    [
+        ("services.app.deregistration_delay", "ServiceConfig.default_deregistration_delay_seconds"),
+        ("services.web.sidecars[2].health_check.command", "HealthCheck.command"),
+        ("services.app.task_role", "ServiceConfig.application.task_role"),
+        ("services.app.schedules", "ServiceConfig.scaling_schedules"),
+        ("network.private_subnet_cidrs", "NetworkConfig.private_subnet_cidrs"),
+        ("services", "ProductConfig.services"),
+        ("domain.name", "EnvironmentConfig.default_domain_name"),
+        ("services.app.nope", None),
+        ("nowhere", None),
+        ("services.app.routing.path.deeper", None),
+    ],
+)
+def test_a_warnings_spec_key_names_the_config_field_it_sets(key, field):
+    from troposphere_fargate.release.spec import config_field_of
+
+    assert config_field_of(key) == field

@@ -198,8 +198,15 @@ def _warn(config: ProductConfig) -> None:
     if config.warnings:
         import warnings
 
+        from .spec import config_field_of
+
         for warning in config.warnings:
-            warnings.warn(warning, ConfigWarning, stacklevel=3)
+            # Each names the spec key it is about (services.web.deregistration_delay): the
+            # field that key sets goes first, as a library user wrote it.
+            key, _, rest = warning.partition(": ")
+            field = config_field_of(key)
+            said = f"{field} ({key}): {rest}" if field and rest else warning
+            warnings.warn(said, ConfigWarning, stacklevel=3)
 
 
 def _generated(config: ProductConfig, version: str) -> dict[str, str]:

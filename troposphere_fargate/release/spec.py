@@ -3226,3 +3226,24 @@ def spec_docs() -> dict[str, str]:
         "spec.schema.json": json.dumps(spec_schema(), indent=2, sort_keys=True) + "\n",
         "spec.md": spec_markdown(),
     }
+
+
+def config_field_of(key_path: str) -> str | None:
+    """The config field (``ServiceConfig.default_deregistration_delay_seconds``) that the spec
+    key at ``key_path`` (``services.web.deregistration_delay``, ``services.web.sidecars[0].
+    health_check.command``) sets, or None for a path the spec does not have. The warnings name
+    spec keys; a library user, who never wrote one, reads the field beside it."""
+    parts = re.sub(r"\[\d+\]", "[]", key_path).split(".")
+    if len(parts) > 1 and parts[0] == "services":
+        parts[1] = "<name>"  # each service's name
+    sections = dict(SPEC.sections(""))
+    for cut in range(len(parts) - 1, -1, -1):
+        section = sections.get(".".join(parts[:cut]))
+        if section is None:
+            continue
+        rest = parts[cut:]
+        key = next((k for k in section.keys if k.name == rest[0]), None)
+        if key is None or len(rest) > 1:
+            return None
+        return f"{section.cls.__name__}.{key.config_field}"
+    return None
