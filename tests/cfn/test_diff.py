@@ -4651,3 +4651,28 @@ def test_a_create_only_property_an_fn_if_switches_on_a_changed_default_may_repla
     # The same defaults on both sides: nothing to say of either.
     same = diff_template("t.yaml", _switched("network"), _switched("network"))
     assert [f for f in same if f.subject.startswith("resource")] == []
+
+
+def test_a_root_that_passes_a_changed_default_keeps_the_nested_may_replace():
+    """The same through a root, which passes its own LoadBalancerType (whose default changed
+    too) to the nested service: the target group's Protocol may be replaced. Leaving out the
+    defaults a parent passes (a review's suggestion) lost this finding and the load
+    balancer's: the root's value is its new default."""
+    from troposphere_fargate import ProductConfig, ServiceConfig
+    from troposphere_fargate.layers import layers_for
+    from troposphere_fargate.release.build import render_templates
+
+    def side(kind: str) -> dict[str, Any]:
+        config = ProductConfig(service=ServiceConfig(default_load_balancer_type=kind))
+        built = render_templates(config)
+        return {layer.filename: built[layer.name] for layer in layers_for(config)}
+
+    found = {
+        (f.template, f.subject): f.change
+        for f in diff(side("application"), side("network"))
+        if f.severity == DESTRUCTIVE
+    }
+    assert found[("service.yaml", "resource TargetGroup")].startswith(
+        "may replace: its Protocol (no update changes it in place) uses LoadBalancerType"
+    )
+    assert ("service.yaml", "resource LoadBalancer") in found

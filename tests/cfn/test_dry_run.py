@@ -1209,7 +1209,44 @@ def test_a_call_to_an_opensearch_domain_is_unreachable_only_for_a_public_domain(
 
 # --- A StackSet: the stack it creates in each account, per region -----------------------------
 
-STACKSET = SHIPPED / "stackset.yaml"
+SHIPPED_STACKSET = SHIPPED / "stackset.yaml"
+
+
+@pytest.fixture(scope="module")
+def stackset(tmp_path_factory) -> Path:
+    """The shipped version's folder with its StackSet's permissions self-managed: the shipped
+    one (service-managed) is refused for the nested stacks of root.yaml (below), and these
+    tests are of how the dry run evaluates a StackSet's stacks per region."""
+    folder = tmp_path_factory.mktemp("self-managed")
+    for source in SHIPPED.glob("*.yaml"):
+        (folder / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    path = folder / "stackset.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count("PermissionModel: SERVICE_MANAGED") == 1
+    path.write_text(text.replace("SERVICE_MANAGED", "SELF_MANAGED"), encoding="utf-8")
+    return path
+
+
+def test_a_service_managed_stackset_of_a_root_that_nests_stacks_is_refused():
+    """A review of real-AWS acceptance: the StackSet resource's handler refuses a template with
+    nested stacks under service-managed permissions ("Nested AWS::CloudFormation::Stack is not
+    supported in service managed AWS::CloudFormation::StackSet",
+    aws-cloudformation/aws-cloudformation-resource-providers-cloudformation#104), as StackSets
+    do ("You can't provision nested stacks, transforms, or macros with the default execution
+    role", CloudFormation User Guide; cloudformation-coverage-roadmap#1797). The shipped
+    stackset.yaml deploys root.yaml, which nests the network and the service: validate said
+    CloudFormation would accept it, and the emulator created it."""
+    with pytest.raises(DryRunFailed) as refused:
+        dry_run(SHIPPED_STACKSET, ROLLOUT, "eu-west-1")
+    assert refused.value.problems == [
+        "stackset.yaml > StackSet: a StackSet with service-managed permissions cannot deploy "
+        "root.yaml, which nests stacks (NetworkStack, ServiceStack): CloudFormation refuses it "
+        '("Nested AWS::CloudFormation::Stack is not supported in service managed '
+        'AWS::CloudFormation::StackSet"); give it a template without nested stacks, or '
+        "self-managed permissions"
+    ]
+
+
 ROLLOUT = {
     **LAUNCH,
     "OrganizationalUnitIds": "ou-abcd-12345678",
@@ -1217,11 +1254,11 @@ ROLLOUT = {
 }
 
 
-def test_a_stackset_is_evaluated_in_each_region_as_the_root_it_deploys():
+def test_a_stackset_is_evaluated_in_each_region_as_the_root_it_deploys(stackset):
     """validate stackset.yaml said "1 resource in 1 stack" and $0.00: what each account gets
     was neither checked nor counted. Each region's stack is root.yaml with the StackSet's
     values (TemplateBucketPerRegion=true), in that region; none is counted in the StackSet's."""
-    stack = dry_run(STACKSET, ROLLOUT, "eu-west-1")
+    stack = dry_run(stackset, ROLLOUT, "eu-west-1")
     assert list(stack.instances) == [("StackSet", "eu-west-1"), ("StackSet", "us-east-1")]
     found = footprint(stack)
     assert (found.resources, found.stacks, found.tasks) == (1, 1, [])
@@ -1240,20 +1277,20 @@ def test_a_stackset_is_evaluated_in_each_region_as_the_root_it_deploys():
     )
 
 
-def test_availability_zones_of_one_region_are_refused_for_the_stackset_s_others():
+def test_availability_zones_of_one_region_are_refused_for_the_stackset_s_others(stackset):
     """Accepted before: the StackSet's values were checked in its own region only, and its
     stacks in us-east-1 would fail to create subnets in eu-west-1's zones."""
     values = {**ROLLOUT, "AvailabilityZones": "eu-west-1a,eu-west-1b"}
     with pytest.raises(DryRunFailed) as refused:
-        dry_run(STACKSET, values, "eu-west-1")
+        dry_run(stackset, values, "eu-west-1")
     assert refused.value.problems == [
         "stackset.yaml > StackSet in us-east-1 (root.yaml): parameter AvailabilityZones: "
         "eu-west-1a, eu-west-1b are not Availability Zones of us-east-1, the stack's region"
     ]
 
 
-def test_a_stackset_s_stack_is_described_once_for_the_regions_where_it_is_the_same():
-    lines = describe(footprint(dry_run(STACKSET, ROLLOUT, "eu-west-1")))
+def test_a_stackset_s_stack_is_described_once_for_the_regions_where_it_is_the_same(stackset):
+    lines = describe(footprint(dry_run(stackset, ROLLOUT, "eu-west-1")))
     alone = describe(footprint(dry_run(ROOT, {**LAUNCH, "TemplateBucketPerRegion": "true"})))
     start = lines.index(
         "StackSet's stack in each account, in eu-west-1 and us-east-1 (root.yaml, templates "
@@ -1267,11 +1304,11 @@ def test_a_stackset_s_stack_is_described_once_for_the_regions_where_it_is_the_sa
     assert lines[start + 1 :] == [f"  {line}" for line in alone]
 
 
-def test_a_template_bucket_name_with_the_region_in_it_is_noted():
+def test_a_template_bucket_name_with_the_region_in_it_is_noted(stackset):
     """The README warns that TemplateBucketName is the name without the region; given
     my-templates-eu-west-1, the stacks read my-templates-eu-west-1-eu-west-1."""
     values = {**ROLLOUT, "TemplateBucketName": "my-templates-eu-west-1"}
-    lines = describe(footprint(dry_run(STACKSET, values, "eu-west-1")))
+    lines = describe(footprint(dry_run(stackset, values, "eu-west-1")))
     assert lines[-1] == (
         "  note: the bucket name my-templates-eu-west-1-<region> has a region in it twice: if "
         "the buckets are my-templates-<region>, the name to give is my-templates"
@@ -1280,13 +1317,13 @@ def test_a_template_bucket_name_with_the_region_in_it_is_noted():
     values["TemplateBucketName"] = "my-templates-us-gov-west-1"
     assert (
         "the name to give is my-templates"
-        in describe(footprint(dry_run(STACKSET, values, "eu-west-1")))[-1]
+        in describe(footprint(dry_run(stackset, values, "eu-west-1")))[-1]
     )
-    assert not any("note:" in line for line in describe(footprint(dry_run(STACKSET, ROLLOUT))))
+    assert not any("note:" in line for line in describe(footprint(dry_run(stackset, ROLLOUT))))
 
 
-def test_validate_and_cost_count_each_account_s_stack_apart(capsys):
-    argv = [str(STACKSET), *(f"{k}={v}" for k, v in ROLLOUT.items()), "--region", "us-east-1"]
+def test_validate_and_cost_count_each_account_s_stack_apart(stackset, capsys):
+    argv = [str(stackset), *(f"{k}={v}" for k, v in ROLLOUT.items()), "--region", "us-east-1"]
     assert cli.main(["validate", *argv]) == 0
     last = capsys.readouterr().out.splitlines()[-1]
     assert last == (
@@ -1309,10 +1346,10 @@ def test_validate_and_cost_count_each_account_s_stack_apart(capsys):
     assert "data processed by NAT gateways" in out[-2] and "ECR storage" in out[-2]
 
 
-def test_a_stackset_whose_template_is_not_beside_it_is_named_but_not_counted(tmp_path):
+def test_a_stackset_whose_template_is_not_beside_it_is_named_but_not_counted(stackset, tmp_path):
     """A StackSet may deploy another team's template from its own bucket: it is said, not
     refused (a nested stack's template must be beside it: a version's folder)."""
-    (tmp_path / "stackset.yaml").write_text(STACKSET.read_text())
+    (tmp_path / "stackset.yaml").write_text(stackset.read_text())
     found = footprint(dry_run(tmp_path / "stackset.yaml", ROLLOUT))
     assert found.instances == ()
     assert describe(found)[0] == (
@@ -1376,9 +1413,10 @@ def test_a_stackset_in_a_nested_stack_is_described_and_counted(tmp_path):
 
 def test_one_bucket_for_every_region_is_named_once(tmp_path):
     (tmp_path / "set.yaml").write_text(
-        SET.format(template="child.yaml", accounts="1").replace(
-            "[eu-west-1, eu-west-1]", "[eu-west-1, us-east-1]"
-        )
+        SET.format(template="child.yaml", accounts="1")
+        .replace("[eu-west-1, eu-west-1]", "[eu-west-1, us-east-1]")
+        # Self-managed: a service-managed StackSet deploys no nested stacks (refused above).
+        .replace("SERVICE_MANAGED", "SELF_MANAGED")
     )
     (tmp_path / "child.yaml").write_text(
         CHILD
@@ -2824,8 +2862,21 @@ def test_a_load_balancer_subnet_without_8_free_addresses_is_refused(tmp_path):
     assert refused.value.problems == [
         "lb.yaml: Public: the subnet Public (10.0.0.0/28) holds 11 addresses (AWS reserves 5), "
         "and 4 take an address each in it (Nat, Endpoint0, Endpoint1, Endpoint2) and a load "
-        "balancer needs 8 free in it (Elastic Load Balancing: its subnets need a /27 or larger, "
-        "with 8 free addresses): the stack would fail creating them; give it a larger block"
+        "balancer needs 8 free in it (Elastic Load Balancing: each of its subnets needs at "
+        "least 8 free addresses): the stack would fail creating them; give it a larger block"
     ]
+    # Subnet mappings too (a network load balancer's, often).
+    balancer = resources["Balancer"]["Properties"]
+    balancer["SubnetMappings"] = [{"SubnetId": s} for s in balancer.pop("Subnets")]
+    with pytest.raises(DryRunFailed):
+        dry_run(_write(tmp_path / "lb.yaml", json.dumps({"Resources": resources})), {})
     del resources["Endpoint2"]  # 3 taken, 8 free: room
     dry_run(_write(tmp_path / "lb.yaml", json.dumps({"Resources": resources})), {})
+    # A block EC2 takes for no subnet (/31) is not counted: "holds -3 addresses" was said.
+    resources["Public"]["Properties"]["CidrBlock"] = "10.0.0.0/31"
+    refused_or_not = []
+    try:
+        dry_run(_write(tmp_path / "lb.yaml", json.dumps({"Resources": resources})), {})
+    except DryRunFailed as exc:
+        refused_or_not = exc.problems
+    assert not any("holds -" in problem for problem in refused_or_not)

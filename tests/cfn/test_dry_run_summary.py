@@ -278,7 +278,8 @@ def test_a_bucket_per_region_is_said_only_when_each_region_s_stack_reads_one(tmp
     )
     text = (
         "Resources:\n  Set:\n    Type: AWS::CloudFormation::StackSet\n    Properties:\n"
-        "      StackSetName: s\n      PermissionModel: SERVICE_MANAGED\n"
+        # Self-managed: a service-managed StackSet deploys no nested stacks.
+        "      StackSetName: s\n      PermissionModel: SELF_MANAGED\n"
         "      TemplateURL: https://b.s3.amazonaws.com/deployed.yaml\n"
         "      StackInstancesGroup:\n"
         "        - DeploymentTargets: {Accounts: ['123456789012']}\n"

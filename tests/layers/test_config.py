@@ -720,7 +720,11 @@ def test_private_subnets_their_interface_endpoints_fill_are_refused():
         "more room (a /24 holds 251), or fewer interface_endpoints"
     )
     NetworkConfig(**{**small, "interface_endpoints": endpoints[:10]}, default_vpc_endpoints=True)
-    NetworkConfig(**small)  # endpoints off by default: a warning, below, not a refusal
+    # Endpoints off by default: a warning (a console user may turn them on), not a refusal.
+    (warning,) = [
+        w for w in ProductConfig(network=NetworkConfig(**small)).warnings if "private" in w
+    ]
+    assert "11 for the interface endpoints (with VpcEndpoints on)" in warning
 
 
 def test_subnets_that_may_run_out_of_addresses_are_warned_about():
@@ -761,4 +765,8 @@ def test_subnets_that_may_run_out_of_addresses_are_warned_about():
     )
     internal = dataclasses.replace(busy, expose="internal", routing=None, default_max_capacity=4)
     assert ProductConfig(network=network, services=(internal,)).warnings == ()  # no balancer
+    # The shipped service, one of its own: its load balancer is in the public subnets (a
+    # review: the warning never fired without services).
+    (alone,) = ProductConfig(network=network).warnings
+    assert alone.startswith("network.public_subnet_cidrs: 10.0.0.0/28, ")
     assert ProductConfig().warnings == ()  # the shipped network: /22 and /19 blocks

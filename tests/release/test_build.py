@@ -377,6 +377,14 @@ def test_a_value_yaml_cannot_hold_is_refused_by_name_and_place():
     with pytest.raises(yaml.representer.RepresenterError) as refused:
         render.to_yaml({"Resources": {"R": {"Type": "T", "Properties": {"A": [1, {1, 2}]}}}})
     assert str(refused.value) == "cannot write set: {1, 2} at Resources.R.Properties.A[1]"
+    # The first the writer meets, each mapping's keys sorted (a review: B's was named for A's).
+    two = {
+        "B": {"Type": "T", "Properties": {"TopicName": ("x",)}},
+        "A": {"Type": "T", "Properties": {"Tags": {1, 2}}},
+    }
+    with pytest.raises(yaml.representer.RepresenterError) as refused:
+        render.to_yaml({"Resources": two})
+    assert str(refused.value) == "cannot write set: {1, 2} at Resources.A.Properties.Tags"
 
 
 def test_a_null_cloudformation_refuses_is_not_written():
@@ -393,6 +401,10 @@ def test_a_null_cloudformation_refuses_is_not_written():
     )
     with pytest.raises(ValueError, match=r"\[/Mappings/M/K\] 'null' values"):
         render.to_yaml({"Mappings": {"M": {"K": None}}, "Resources": {"Jobs": queue}})
+    from collections import UserDict  # a template of another Mapping: no way around it
+
+    with pytest.raises(ValueError, match=r"\[/Resources/Jobs/Properties/QueueName\] 'null'"):
+        render.to_yaml(UserDict({"Resources": {"Jobs": queue}}))
     # Inside a property's own value (a JSON document such as a state machine's Definition),
     # a null is CloudFormation's to judge, as read_template leaves it (cfn-lint#2242).
     queue["Properties"] = {"RedrivePolicy": {"deadLetterTargetArn": None}, "QueueName": "null"}

@@ -56,6 +56,7 @@ from .intrinsics import (
 from .limits import (
     LOAD_BALANCER_FREE_ADDRESSES,
     MAX_DEPLOYMENT_MINUTES,
+    SUBNET_PREFIXES,
     SUBNET_RESERVED_ADDRESSES,
     WILDCARDS_PER_RULE,
     deployment_minutes,
@@ -555,6 +556,10 @@ def _instances(
         if child.resolve() in within:
             refused.append(_contains_itself(label, logical_id, child))
             continue
+        nests = _service_managed_nesting(properties, child)
+        if nests:
+            refused.append(f"{label} > {logical_id}: {nests}")
+            continue
         items = [i for i in properties.get("Parameters") or [] if isinstance(i, Mapping)]
         passed = {
             str(item.get("ParameterKey")): _as_parameter_value(item.get("ParameterValue"))
@@ -572,6 +577,37 @@ def _instances(
             except DryRunFailed as exc:
                 refused += exc.problems
     return instances, refused
+
+
+def _service_managed_nesting(properties: Mapping[str, Any], child: Path) -> str | None:
+    """What CloudFormation says of a StackSet with service-managed permissions whose template
+    nests stacks, or None: its resource refuses it ("Nested AWS::CloudFormation::Stack is not
+    supported in service managed AWS::CloudFormation::StackSet", the resource's handler,
+    aws-cloudformation/aws-cloudformation-resource-providers-cloudformation#104, which allows
+    them for self-managed permissions only), as StackSets do ("You can't provision nested
+    stacks, transforms, or macros with the default execution role", CloudFormation User Guide,
+    "Configure a custom execution role template for StackSets";
+    cloudformation-coverage-roadmap#1797). The emulator creates it all the same."""
+    if properties.get("PermissionModel") != "SERVICE_MANAGED":
+        return None
+    try:
+        template = read_template(child)
+    except (OSError, ValueError):
+        return None  # the instances' own dry run names what is wrong with it
+    nested = sorted(
+        name
+        for name, body in as_mapping(template.get("Resources")).items()
+        if isinstance(body, Mapping) and body.get("Type") == NESTED_STACK
+    )
+    if not nested:
+        return None
+    return (
+        f"a StackSet with service-managed permissions cannot deploy {child.name}, which nests "
+        f'stacks ({", ".join(nested)}): CloudFormation refuses it ("Nested '
+        "AWS::CloudFormation::Stack is not supported in service managed "
+        'AWS::CloudFormation::StackSet"); give it a template without nested stacks, or '
+        "self-managed permissions"
+    )
 
 
 def _unresolved(template: Mapping[str, Any]) -> list[str]:
@@ -938,7 +974,8 @@ def _address_problems(
             if isinstance(subnet, Mapping) and isinstance(subnet.get("Ref"), str):
                 taken.setdefault(subnet["Ref"], []).append(logical_id)
         elif kind == "AWS::ElasticLoadBalancingV2::LoadBalancer":
-            for subnet in as_list(properties.get("Subnets")):
+            mapped = [get_in(m, "SubnetId") for m in as_list(properties.get("SubnetMappings"))]
+            for subnet in [*as_list(properties.get("Subnets")), *mapped]:
                 if isinstance(subnet, Mapping) and isinstance(subnet.get("Ref"), str):
                     balanced.add(subnet["Ref"])
     problems = []
@@ -948,9 +985,12 @@ def _address_problems(
         if body.get("Type") != "AWS::EC2::Subnet" or not isinstance(cidr, str):
             continue
         try:
-            usable = usable_addresses(ipaddress.IPv4Network(cidr).prefixlen)
+            prefix = ipaddress.IPv4Network(cidr).prefixlen
         except ValueError:
             continue  # EC2 refuses it: not this check's to say
+        if not SUBNET_PREFIXES[0] <= prefix <= SUBNET_PREFIXES[1]:
+            continue  # likewise ("between a /28 netmask and /16 netmask")
+        usable = usable_addresses(prefix)
         users = taken.get(logical_id, [])
         needed = len(users) + (LOAD_BALANCER_FREE_ADDRESSES if logical_id in balanced else 0)
         if needed <= usable:
@@ -962,7 +1002,7 @@ def _address_problems(
         if logical_id in balanced:
             why += (" and " if why else "") + (
                 f"a load balancer needs {LOAD_BALANCER_FREE_ADDRESSES} free in it (Elastic Load "
-                "Balancing: its subnets need a /27 or larger, with 8 free addresses)"
+                "Balancing: each of its subnets needs at least 8 free addresses)"
             )
         problems.append(
             f"{_given_at(given, logical_id)}: the subnet {logical_id} ({cidr}) holds {usable} "

@@ -472,6 +472,8 @@ def reversed_ranges_problem(codes: str) -> str | None:
 # (Amazon VPC User Guide, "Subnet CIDR blocks"). Each interface endpoint takes one in each of its
 # subnets (an endpoint network interface), a NAT gateway one, a Fargate task one (awsvpc).
 SUBNET_RESERVED_ADDRESSES = 5
+# "The allowed block size is between a /28 netmask and /16 netmask" (Amazon VPC User Guide).
+SUBNET_PREFIXES = (16, 28)
 # A load balancer's subnets: "verify that each subnet for your load balancer has a CIDR block
 # with at least a /27 bitmask (for example, 10.0.0.0/27) and has at least 8 free IP addresses.
 # Your load balancer uses these IP addresses to establish connections with the targets"

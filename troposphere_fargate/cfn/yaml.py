@@ -200,7 +200,7 @@ def to_yaml(
             flow_style=False,
         )
     except yaml.representer.RepresenterError as refused:  # a set, a tuple, a troposphere Ref
-        where = _unwritable_path(template)
+        where = _unwritable_path({key: template[key] for key in SECTION_ORDER if key in template})
         if where is None:
             raise
         raise yaml.representer.RepresenterError(f"{refused} at {where}") from None
@@ -743,7 +743,7 @@ def _null_path(node: Any, path: tuple[str | int, ...] = ()) -> tuple[str | int, 
     if inside_property or "Metadata" in path[:3:2]:
         return None
     items: Iterable[tuple[str | int, Any]] = ()
-    if isinstance(node, dict):
+    if isinstance(node, Mapping):  # a UserDict template too: it bypassed the check
         items = node.items()
     elif isinstance(node, list):
         items = enumerate(node)
@@ -755,10 +755,12 @@ def _null_path(node: Any, path: tuple[str | int, ...] = ()) -> tuple[str | int, 
 
 
 def _unwritable_path(node: Any, path: str = "") -> str | None:
-    """Where the first value YAML cannot write is (``Resources.R.Properties.A``): to_yaml's
-    "cannot write tuple" named neither the key nor the resource."""
+    """Where the first value YAML cannot write is (``Resources.R.Properties.A``), in the order
+    the writer meets them (each mapping's keys sorted): to_yaml's "cannot write tuple" named
+    neither the key nor the resource."""
     if isinstance(node, dict):
-        for key, value in node.items():
+        ordered = node if not path else {key: node[key] for key in sorted(node)}
+        for key, value in ordered.items():
             found = _unwritable_path(value, f"{path}.{key}" if path else str(key))
             if found is not None:
                 return found

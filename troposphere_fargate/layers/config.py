@@ -2190,9 +2190,8 @@ class ProductConfig:
             return ()
         found = []
         services = self.services or (self.service,)
-        balanced = self.has_public_service or (
-            not self.services and self.service.expose == EXPOSE_PUBLIC
-        )
+        # The shipped service (no services) has an internet-facing load balancer of its own.
+        balanced = self.has_public_service or not self.services
         small = [
             cidr
             for cidr in network.public_subnet_cidrs[: network.max_azs]
@@ -2212,7 +2211,9 @@ class ProductConfig:
                 f"scale (a /28 holds {usable_addresses(28)}{nat}): give them a "
                 f"/{LOAD_BALANCER_SUBNET_PREFIX} or larger"
             )
-        endpoints = len(network.interface_endpoints) if network.default_vpc_endpoints else 0
+        # Counted whatever VpcEndpoints' default: a console user may turn them on.
+        endpoints = len(network.interface_endpoints)
+        when = "" if network.default_vpc_endpoints else " (with VpcEndpoints on)"
         tasks = sum(service.default_max_capacity for service in services)
         per_subnet = -(-2 * tasks // network.default_azs)  # ceiling
         crowded = [
@@ -2226,7 +2227,7 @@ class ProductConfig:
                 f"network.private_subnet_cidrs: {', '.join(crowded)} may need "
                 f"{endpoints + per_subnet} addresses each, and a /"
                 f"{max(ipaddress.IPv4Network(c).prefixlen for c in crowded)} holds {usable}: "
-                f"{endpoints} for the interface endpoints, {per_subnet} for tasks (the "
+                f"{endpoints} for the interface endpoints{when}, {per_subnet} for tasks (the "
                 f"services' max_capacity of {tasks} in all, twice over during a deployment, "
                 f"spread over {network.default_azs} Availability Zones); a task without an "
                 "address is not placed: give the private subnets more room"

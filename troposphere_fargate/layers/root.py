@@ -111,11 +111,15 @@ Wire = tuple[str, str, str]  # child parameter, the stack (logical ID) it comes 
 # ("Template format error: Resource name my-topic is non alphanumeric.").
 _LOGICAL_ID = re.compile(r"[A-Za-z0-9]{1,255}")
 _LOGICAL_ID_WHY = "must be letters and digits only, as CloudFormation's logical IDs are"
-# A published file's name, the last segment of its TemplateURL (no space, no slash).
-_FILENAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\.(?:yaml|yml|json|template)")
+# A published file's path under the version's prefix, the end of its TemplateURL (no space,
+# no empty or dot-led segment, a template's extension in any case).
+_FILENAME = re.compile(
+    r"[A-Za-z0-9][A-Za-z0-9._-]*(?:/[A-Za-z0-9][A-Za-z0-9._-]*)*\.(?:yaml|yml|json|template)",
+    re.IGNORECASE,
+)
 _FILENAME_WHY = (
-    "must be a template file's name (letters, digits and ._-, ending in .yaml, .yml, .json or "
-    ".template): it ends the nested stack's TemplateURL"
+    "must be a template file's path (letters, digits and ._-, folders with /, ending in .yaml, "
+    ".yml, .json or .template): it ends the nested stack's TemplateURL"
 )
 # (ROOT: the root's own parameter of that name)
 
@@ -150,6 +154,20 @@ class Child:
     after: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        # A set where a frozenset goes, a list where a tuple goes: taken as such (both built a
+        # root before these checks), the dataclass staying hashable.
+        for name, kind, made in (
+            ("takes", set, frozenset),
+            ("keeps_defaults", set, frozenset),
+            ("wires", list, tuple),
+            ("after", list, tuple),
+        ):
+            value = getattr(self, name)
+            if isinstance(value, kind):
+                object.__setattr__(self, name, made(value))
+        if isinstance(self.wires, tuple):
+            wires = tuple(tuple(w) if isinstance(w, list) else w for w in self.wires)
+            object.__setattr__(self, "wires", wires)
         # Checked here, not where the root is built: a prefix=3 was "unsupported operand
         # type(s) for +", a filename of None a TemplateURL ending in /None.
         for name in ("logical_id", "layer", "filename", "prefix", "label"):
