@@ -123,7 +123,12 @@ STACK_ACTIONS = _actions(
     "CreateStack DeleteStack UpdateStack DescribeStacks DescribeStackEvents "
     "DescribeStackResource DescribeStackResources ListStackResources GetTemplate "
     "SetStackPolicy TagResource UntagResource CancelUpdateStack ContinueUpdateRollback "
-    "CreateChangeSet DescribeChangeSet ExecuteChangeSet DeleteChangeSet ListChangeSets",
+    "CreateChangeSet DescribeChangeSet ExecuteChangeSet DeleteChangeSet ListChangeSets "
+    # Each resource type's read handler, which an update calls ("CloudFormation invokes this
+    # handler as part of a stack update operation when detailed information about the
+    # resource's current state is required", CloudFormation CLI User Guide, "Developing
+    # resource types"): here and in the lists below.
+    "GetStackPolicy",
 )
 TEMPLATE_INSPECTION_ACTIONS = _actions(cloudformation, "GetTemplateSummary ValidateTemplate")
 NETWORK_ACTIONS = _actions(
@@ -142,7 +147,7 @@ NETWORK_ACTIONS = _actions(
     "DescribeAccountAttributes DescribeNetworkInterfaces AssociateAddress DisassociateAddress "
     "DescribeSecurityGroupRules UpdateSecurityGroupRuleDescriptionsIngress "
     "UpdateSecurityGroupRuleDescriptionsEgress ReplaceRouteTableAssociation DescribeTags "
-    "DescribeInstances DescribeIpamPools",
+    "DescribeInstances DescribeIpamPools DescribeNetworkAcls DescribeVpcEncryptionControls",
 ) + _actions(
     route53,
     # An interface endpoint with private DNS associates the VPC with the private hosted zone
@@ -166,7 +171,7 @@ LOAD_BALANCER_ACTIONS = _actions(
     "ModifyTargetGroupAttributes DescribeTargetGroupAttributes CreateListener DeleteListener "
     "DescribeListeners ModifyListener AddTags RemoveTags DescribeTags DescribeListenerAttributes "
     "ModifyListenerAttributes DescribeTargetHealth RegisterTargets DeregisterTargets SetSubnets "
-    "SetIpAddressType "
+    "SetIpAddressType DescribeCapacityReservation "
     # The production and test listener rules of a canary, linear or blue/green deployment.
     "CreateRule DeleteRule ModifyRule DescribeRules "
     # WebAclArn: what AWS WAF calls on the load balancer's side to associate a web ACL (the
@@ -208,7 +213,7 @@ FUNCTION_ACTIONS = _actions(
     "CreateFunction DeleteFunction GetFunction UpdateFunctionCode UpdateFunctionConfiguration "
     "TagResource UntagResource GetFunctionCodeSigningConfig GetFunctionRecursionConfig "
     "PutFunctionRecursionConfig GetRuntimeManagementConfig PutRuntimeManagementConfig "
-    "InvokeFunction",
+    "InvokeFunction GetFunctionScalingConfig",
 )
 LOG_GROUP_ACTIONS = _actions(
     logs,
@@ -222,7 +227,12 @@ BUCKET_ACTIONS = _actions(
     "GetBucketPublicAccessBlock PutBucketOwnershipControls GetBucketOwnershipControls "
     "PutBucketVersioning GetBucketVersioning PutLifecycleConfiguration "
     "GetLifecycleConfiguration PutBucketTagging GetBucketTagging ListBucket GetBucketAcl "
-    "TagResource UntagResource",
+    "TagResource UntagResource "
+    # The bucket's read handler reads every configuration a bucket can have, set or not.
+    "GetAccelerateConfiguration GetAnalyticsConfiguration GetBucketCORS "
+    "GetInventoryConfiguration GetBucketLogging GetMetricsConfiguration GetBucketNotification "
+    "GetReplicationConfiguration GetBucketWebsite GetBucketObjectLockConfiguration "
+    "ListTagsForResource GetBucketAbac GetIntelligentTieringConfiguration",
 )
 
 
