@@ -834,8 +834,8 @@ def test_a_launch_role_s_new_or_lost_actions_say_which_to_update_first():
         )
         if f.subject == "resource LaunchRole"
     ]
-    # 57 since the read handlers' actions (tests/layers/test_root.py): 39 before.
-    assert "it is a launch role and gains 57 actions (cloudformation:CancelUpdateStack" in (
+    # 58 since the read handlers' actions (tests/layers/test_root.py): 39 before.
+    assert "it is a launch role and gains 58 actions (cloudformation:CancelUpdateStack" in (
         launch.change
     )
 

@@ -1240,11 +1240,32 @@ def test_a_service_managed_stackset_of_a_root_that_nests_stacks_is_refused():
         dry_run(SHIPPED_STACKSET, ROLLOUT, "eu-west-1")
     assert refused.value.problems == [
         "stackset.yaml > StackSet: a StackSet with service-managed permissions cannot deploy "
-        "root.yaml, which nests stacks (NetworkStack, ServiceStack): CloudFormation refuses it "
-        '("Nested AWS::CloudFormation::Stack is not supported in service managed '
-        'AWS::CloudFormation::StackSet"); give it a template without nested stacks, or '
+        "root.yaml, which nests stacks (NetworkStack, ServiceStack): StackSets' default "
+        "execution role takes neither nested stacks nor transforms, and the StackSet resource "
+        'refuses nested stacks ("Nested AWS::CloudFormation::Stack is not supported in service '
+        'managed AWS::CloudFormation::StackSet"); give it a template without them, or '
         "self-managed permissions"
     ]
+
+
+def test_a_service_managed_stackset_of_a_template_with_a_transform_is_refused(tmp_path):
+    """A review: a SAM template (a transform, a macro CloudFormation hosts) passed. "You can't
+    provision nested stacks, transforms, or macros with the default execution role"
+    (CloudFormation User Guide, "Configure a custom execution role template for
+    StackSets"). A template named with an upper-case extension is read too."""
+    (tmp_path / "app.YAML").write_text(
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  Topic: {Type: AWS::SNS::Topic}\n"
+    )
+    text = SET.format(template="app.YAML", accounts="1")
+    assert "PermissionModel: SERVICE_MANAGED" in text
+    (tmp_path / "set.yaml").write_text(text)
+    with pytest.raises(DryRunFailed) as refused:
+        dry_run(tmp_path / "set.yaml", {}, "eu-west-1")
+    (problem,) = refused.value.problems
+    assert problem.startswith(
+        "set.yaml > Set: a StackSet with service-managed permissions cannot deploy app.YAML, "
+        "which uses AWS::Serverless-2016-10-31: "
+    )
 
 
 ROLLOUT = {
@@ -2872,11 +2893,12 @@ def test_a_load_balancer_subnet_without_8_free_addresses_is_refused(tmp_path):
         dry_run(_write(tmp_path / "lb.yaml", json.dumps({"Resources": resources})), {})
     del resources["Endpoint2"]  # 3 taken, 8 free: room
     dry_run(_write(tmp_path / "lb.yaml", json.dumps({"Resources": resources})), {})
-    # A block EC2 takes for no subnet (/31) is not counted: "holds -3 addresses" was said.
+    # A block EC2 takes for no subnet (/31): refused as such ("holds -3 addresses" was said;
+    # "The allowed block size is between a /28 netmask and /16 netmask", Amazon VPC User Guide).
     resources["Public"]["Properties"]["CidrBlock"] = "10.0.0.0/31"
-    refused_or_not = []
-    try:
+    with pytest.raises(DryRunFailed) as refused:
         dry_run(_write(tmp_path / "lb.yaml", json.dumps({"Resources": resources})), {})
-    except DryRunFailed as exc:
-        refused_or_not = exc.problems
-    assert not any("holds -" in problem for problem in refused_or_not)
+    assert refused.value.problems == [
+        "lb.yaml: Public: the subnet Public (10.0.0.0/31) is a /31; EC2 takes a subnet block "
+        "from /16 to /28"
+    ]

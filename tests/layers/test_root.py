@@ -1042,7 +1042,6 @@ NOT_NEEDED_PREFIXES = {
     "s3:DeleteBucketMetricsConfiguration": "as above",
     "s3:DeleteBucketReplication": "as above",
     "s3:DeleteBucketWebsite": "as above",
-    "s3:GetBucketMetadataTableConfiguration": "as above",
     "s3:PutAccelerateConfiguration": "as above",
     "s3:PutAnalyticsConfiguration": "as above",
     "s3:PutBucketAbac": "as above",
@@ -1066,7 +1065,7 @@ def handler_permissions(resource_type: str) -> set[str]:
     the resource provider schema cfn-lint ships. The read handler too: "CloudFormation invokes
     this handler as part of a stack update operation when detailed information about the
     resource's current state is required" (CloudFormation CLI User Guide, "Developing resource
-    types"); a review found 22 of its actions missing from the launch role."""
+    types"); a review found 19 of its actions missing from the launch role."""
     from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
 
     schema = PROVIDER_SCHEMA_MANAGER.get_resource_schema("us-east-1", resource_type).schema

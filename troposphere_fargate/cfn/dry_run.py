@@ -180,7 +180,8 @@ def _nested_file(properties: Mapping[str, Any], folder: Path) -> Path | None:
     ``infrastructure``), it is the file there: the longest end of the key that is a file under
     ``folder``."""
     url = json.dumps(properties.get("TemplateURL"))
-    found = re.search(r"([^\"]*/)?([^\"/]+\.(?:ya?ml|json|template))(?=\")", url)
+    # The extension in any case: a Child takes service.YAML, and it was passed over unchecked.
+    found = re.search(r"([^\"]*/)?([^\"/]+\.(?:ya?ml|json|template))(?=\")", url, re.IGNORECASE)
     if found is None:
         return None
     parts = [part for part in (found.group(1) or "").split("/") if part]
@@ -581,12 +582,14 @@ def _instances(
 
 def _service_managed_nesting(properties: Mapping[str, Any], child: Path) -> str | None:
     """What CloudFormation says of a StackSet with service-managed permissions whose template
-    nests stacks, or None: its resource refuses it ("Nested AWS::CloudFormation::Stack is not
-    supported in service managed AWS::CloudFormation::StackSet", the resource's handler,
-    aws-cloudformation/aws-cloudformation-resource-providers-cloudformation#104, which allows
-    them for self-managed permissions only), as StackSets do ("You can't provision nested
-    stacks, transforms, or macros with the default execution role", CloudFormation User Guide,
-    "Configure a custom execution role template for StackSets";
+    nests stacks or uses a transform (a macro), or None. StackSets' default execution role
+    takes neither ("You can't provision nested stacks, transforms, or macros with the default
+    execution role", CloudFormation User Guide, "Configure a custom execution role template for
+    StackSets": only an organization's custom execution role template does), and the StackSet
+    resource refuses nested stacks under service-managed permissions ("Nested
+    AWS::CloudFormation::Stack is not supported in service managed
+    AWS::CloudFormation::StackSet", its handler,
+    aws-cloudformation/aws-cloudformation-resource-providers-cloudformation#104;
     cloudformation-coverage-roadmap#1797). The emulator creates it all the same."""
     if properties.get("PermissionModel") != "SERVICE_MANAGED":
         return None
@@ -599,14 +602,18 @@ def _service_managed_nesting(properties: Mapping[str, Any], child: Path) -> str 
         for name, body in as_mapping(template.get("Resources")).items()
         if isinstance(body, Mapping) and body.get("Type") == NESTED_STACK
     )
-    if not nested:
+    transforms = transformed_by(template)
+    if not nested and not transforms:
         return None
+    what = [f"nests stacks ({', '.join(nested)})"] if nested else []
+    what += [f"uses {', '.join(transforms)}"] if transforms else []
     return (
-        f"a StackSet with service-managed permissions cannot deploy {child.name}, which nests "
-        f'stacks ({", ".join(nested)}): CloudFormation refuses it ("Nested '
+        f"a StackSet with service-managed permissions cannot deploy {child.name}, which "
+        f"{' and '.join(what)}: StackSets' default execution role takes neither nested stacks "
+        'nor transforms, and the StackSet resource refuses nested stacks ("Nested '
         "AWS::CloudFormation::Stack is not supported in service managed "
-        'AWS::CloudFormation::StackSet"); give it a template without nested stacks, or '
-        "self-managed permissions"
+        'AWS::CloudFormation::StackSet"); give it a template without them, or self-managed '
+        "permissions"
     )
 
 
@@ -979,6 +986,22 @@ def _address_problems(
                 if isinstance(subnet, Mapping) and isinstance(subnet.get("Ref"), str):
                     balanced.add(subnet["Ref"])
     problems = []
+    for logical_id, body in sorted(resources.items()):
+        cidr = get_in(body.get("Properties"), "CidrBlock")
+        if body.get("Type") != "AWS::EC2::Subnet" or not isinstance(cidr, str):
+            continue
+        try:
+            prefix = ipaddress.IPv4Network(cidr).prefixlen
+        except ValueError:
+            continue  # not a block: EC2's own error names it
+        if not SUBNET_PREFIXES[0] <= prefix <= SUBNET_PREFIXES[1]:
+            given = _given_by(
+                template, logical_id, "CidrBlock", values, functools.partial(str.__eq__, cidr)
+            )
+            problems.append(
+                f"{_given_at(given, logical_id)}: the subnet {logical_id} ({cidr}) is a /{prefix}; "
+                f"EC2 takes a subnet block from /{SUBNET_PREFIXES[0]} to /{SUBNET_PREFIXES[1]}"
+            )
     for logical_id in sorted(set(taken) | balanced):
         body = resources.get(logical_id, {})
         cidr = get_in(body.get("Properties"), "CidrBlock")
@@ -989,7 +1012,7 @@ def _address_problems(
         except ValueError:
             continue  # EC2 refuses it: not this check's to say
         if not SUBNET_PREFIXES[0] <= prefix <= SUBNET_PREFIXES[1]:
-            continue  # likewise ("between a /28 netmask and /16 netmask")
+            continue  # refused above ("between a /28 netmask and /16 netmask")
         usable = usable_addresses(prefix)
         users = taken.get(logical_id, [])
         needed = len(users) + (LOAD_BALANCER_FREE_ADDRESSES if logical_id in balanced else 0)

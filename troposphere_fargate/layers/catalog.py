@@ -232,7 +232,8 @@ BUCKET_ACTIONS = _actions(
     "GetAccelerateConfiguration GetAnalyticsConfiguration GetBucketCORS "
     "GetInventoryConfiguration GetBucketLogging GetMetricsConfiguration GetBucketNotification "
     "GetReplicationConfiguration GetBucketWebsite GetBucketObjectLockConfiguration "
-    "ListTagsForResource GetBucketAbac GetIntelligentTieringConfiguration",
+    "ListTagsForResource GetBucketAbac GetIntelligentTieringConfiguration "
+    "GetBucketMetadataTableConfiguration",
 )
 
 
