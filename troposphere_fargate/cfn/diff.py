@@ -951,7 +951,9 @@ def _knock_on(
     compares = _compared_by(new_conditions)
 
     def uses(value: Any) -> set[str]:
-        return referred(value).union(*(compares.get(c, set()) for c in _if_conditions(value)))
+        return referred(value).union(
+            *(compares.get(c, set()) for c in _conditions_named(value, "Fn::If"))
+        )
 
     settled = False
     while not settled:
@@ -2424,7 +2426,7 @@ def _compared_by(conditions: Mapping[str, Any]) -> dict[str, set[str]]:
     """Each condition's parameters (and pseudo parameters), with those of the conditions it
     uses (``{"Condition": name}``), however deep."""
     direct = {name: referred(body) for name, body in conditions.items()}
-    used = {name: _condition_names(body) for name, body in conditions.items()}
+    used = {name: _conditions_named(body, "Condition") for name, body in conditions.items()}
     found: dict[str, set[str]] = {}
     for name in conditions:
         seen, todo, names = {name}, [name], set(direct[name])
@@ -2438,32 +2440,19 @@ def _compared_by(conditions: Mapping[str, Any]) -> dict[str, set[str]]:
     return found
 
 
-def _condition_names(node: Any) -> set[str]:
-    """The conditions ``{"Condition": name}`` names under ``node`` (a condition's body)."""
+def _conditions_named(node: Any, key: str) -> set[str]:
+    """The conditions named under ``node`` by ``key``: ``Condition`` (``{"Condition": name}``,
+    as a condition's body uses another) or ``Fn::If`` (the condition it chooses by)."""
     if isinstance(node, list):
-        return set().union(*(_condition_names(item) for item in node))
+        return set().union(*(_conditions_named(item, key) for item in node))
     if not isinstance(node, Mapping):
         return set()
     found: set[str] = set()
-    for key, value in node.items():
-        if key == "Condition" and isinstance(value, str):
-            found.add(value)
-        else:
-            found |= _condition_names(value)
-    return found
-
-
-def _if_conditions(node: Any) -> set[str]:
-    """The conditions the ``Fn::If`` functions under ``node`` choose by."""
-    if isinstance(node, list):
-        return set().union(*(_if_conditions(item) for item in node))
-    if not isinstance(node, Mapping):
-        return set()
-    found: set[str] = set()
-    for key, value in node.items():
-        if key == "Fn::If" and isinstance(value, list) and value and isinstance(value[0], str):
-            found.add(value[0])
-        found |= _if_conditions(value)
+    for name, value in node.items():
+        chosen = value[0] if name == "Fn::If" and isinstance(value, list) and value else value
+        if name == key and isinstance(chosen, str):
+            found.add(chosen)
+        found |= _conditions_named(value, key)
     return found
 
 

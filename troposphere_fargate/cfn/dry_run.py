@@ -973,18 +973,17 @@ def _address_problems(
     for logical_id, body in resources.items():
         kind, properties = body.get("Type"), as_mapping(body.get("Properties"))
         if kind == "AWS::EC2::VPCEndpoint" and properties.get("VpcEndpointType") == "Interface":
-            for subnet in as_list(properties.get("SubnetIds")):
-                if isinstance(subnet, Mapping) and isinstance(subnet.get("Ref"), str):
-                    taken.setdefault(subnet["Ref"], []).append(logical_id)
+            named = as_list(properties.get("SubnetIds"))
         elif kind == "AWS::EC2::NatGateway":
-            subnet = properties.get("SubnetId")
-            if isinstance(subnet, Mapping) and isinstance(subnet.get("Ref"), str):
-                taken.setdefault(subnet["Ref"], []).append(logical_id)
+            named = [properties.get("SubnetId")]
         elif kind == "AWS::ElasticLoadBalancingV2::LoadBalancer":
             mapped = [get_in(m, "SubnetId") for m in as_list(properties.get("SubnetMappings"))]
-            for subnet in [*as_list(properties.get("Subnets")), *mapped]:
-                if isinstance(subnet, Mapping) and isinstance(subnet.get("Ref"), str):
-                    balanced.add(subnet["Ref"])
+            balanced |= set(_refs_named([*as_list(properties.get("Subnets")), *mapped]))
+            continue
+        else:
+            continue
+        for subnet in _refs_named(named):
+            taken.setdefault(subnet, []).append(logical_id)
     problems = []
     for logical_id, body in sorted(resources.items()):
         cidr = get_in(body.get("Properties"), "CidrBlock")
@@ -994,33 +993,26 @@ def _address_problems(
             prefix = ipaddress.IPv4Network(cidr).prefixlen
         except ValueError:
             continue  # not a block: EC2's own error names it
+        given = functools.partial(
+            _given_by,
+            template,
+            logical_id,
+            "CidrBlock",
+            values,
+            functools.partial(str.__eq__, cidr),
+        )
         if not SUBNET_PREFIXES[0] <= prefix <= SUBNET_PREFIXES[1]:
-            given = _given_by(
-                template, logical_id, "CidrBlock", values, functools.partial(str.__eq__, cidr)
-            )
             problems.append(
-                f"{_given_at(given, logical_id)}: the subnet {logical_id} ({cidr}) is a /{prefix}; "
-                f"EC2 takes a subnet block from /{SUBNET_PREFIXES[0]} to /{SUBNET_PREFIXES[1]}"
+                f"{_given_at(given(), logical_id)}: the subnet {logical_id} ({cidr}) is a "
+                f"/{prefix}; EC2 takes a subnet block from /{SUBNET_PREFIXES[0]} to "
+                f"/{SUBNET_PREFIXES[1]}"
             )
-    for logical_id in sorted(set(taken) | balanced):
-        body = resources.get(logical_id, {})
-        cidr = get_in(body.get("Properties"), "CidrBlock")
-        if body.get("Type") != "AWS::EC2::Subnet" or not isinstance(cidr, str):
             continue
-        try:
-            prefix = ipaddress.IPv4Network(cidr).prefixlen
-        except ValueError:
-            continue  # EC2 refuses it: not this check's to say
-        if not SUBNET_PREFIXES[0] <= prefix <= SUBNET_PREFIXES[1]:
-            continue  # refused above ("between a /28 netmask and /16 netmask")
         usable = usable_addresses(prefix)
         users = taken.get(logical_id, [])
         needed = len(users) + (LOAD_BALANCER_FREE_ADDRESSES if logical_id in balanced else 0)
         if needed <= usable:
             continue
-        given = _given_by(
-            template, logical_id, "CidrBlock", values, functools.partial(str.__eq__, cidr)
-        )
         why = f"{len(users)} take an address each in it ({', '.join(users)})" if users else ""
         if logical_id in balanced:
             why += (" and " if why else "") + (
@@ -1028,11 +1020,17 @@ def _address_problems(
                 "Balancing: each of its subnets needs at least 8 free addresses)"
             )
         problems.append(
-            f"{_given_at(given, logical_id)}: the subnet {logical_id} ({cidr}) holds {usable} "
+            f"{_given_at(given(), logical_id)}: the subnet {logical_id} ({cidr}) holds {usable} "
             f"addresses (AWS reserves {SUBNET_RESERVED_ADDRESSES}), and {why}: the stack would "
             "fail creating them; give it a larger block"
         )
     return problems
+
+
+def _refs_named(values: list[Any]) -> list[str]:
+    """The logical IDs the ``Ref`` values among ``values`` name (a subnet given by its ID is
+    another stack's, whose block this stack does not know)."""
+    return [v["Ref"] for v in values if isinstance(v, Mapping) and isinstance(v.get("Ref"), str)]
 
 
 def _matcher_problems(
