@@ -2222,11 +2222,11 @@ class ProductConfig:
             if endpoints + per_subnet > usable_addresses(ipaddress.IPv4Network(cidr).prefixlen)
         ]
         if crowded:
-            usable = usable_addresses(max(ipaddress.IPv4Network(c).prefixlen for c in crowded))
+            smallest = max(ipaddress.IPv4Network(c).prefixlen for c in crowded)
             found.append(
                 f"network.private_subnet_cidrs: {', '.join(crowded)} may need "
-                f"{endpoints + per_subnet} addresses each, and a /"
-                f"{max(ipaddress.IPv4Network(c).prefixlen for c in crowded)} holds {usable}: "
+                f"{endpoints + per_subnet} addresses each, and a /{smallest} holds "
+                f"{usable_addresses(smallest)}: "
                 f"{endpoints} for the interface endpoints{when}, {per_subnet} for tasks (the "
                 f"services' max_capacity of {tasks} in all, twice over during a deployment, "
                 f"spread over {network.default_azs} Availability Zones); a task without an "
