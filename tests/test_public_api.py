@@ -44,6 +44,7 @@ from troposphere_fargate import (
     write_version,
 )
 from troposphere_fargate.cfn.diff import diff, diff_stacks, diff_template
+from troposphere_fargate.layers.instance import instance_template
 from troposphere_fargate.layers.root import root_template
 from troposphere_fargate.layers.stackset import stackset_template
 
@@ -323,8 +324,12 @@ WRONG_ARGUMENTS = [
         "root_template(description) takes str, not None",
     ),
     (
-        lambda tmp_path: stackset_template({"root": root_template}, "1.0.0"),  # type: ignore[dict-item]
-        "stackset_template(built)['root'] takes Mapping, not function",
+        lambda tmp_path: stackset_template({"instance": root_template}, "1.0.0"),  # type: ignore[dict-item]
+        "stackset_template(built)['instance'] takes Mapping, not function",
+    ),
+    (
+        lambda tmp_path: instance_template({"network": root_template}, "1.0.0"),  # type: ignore[dict-item]
+        "instance_template(built)['network'] takes Mapping, not function",
     ),
     # pathlib's "expected str, bytes or os.PathLike object, not dict" named neither the
     # call nor the argument; a template dict is the likely mistake.
@@ -409,7 +414,8 @@ TAKING_A_TEMPLATE = {
     "diff": lambda t: diff({"x.yaml": {"Resources": {"Topic": TOPIC}}}, {"x.yaml": t}),
     "diff_stacks": lambda t: diff_stacks({"x.yaml": t}, {"x.yaml": {"Resources": {}}}),
     "root_template": lambda t: root_template({**render_templates(), "network": t}, "1.0.0"),
-    "stackset_template": lambda t: stackset_template({"root": t}, "1.0.0"),
+    "stackset_template": lambda t: stackset_template({"instance": t}, "1.0.0"),
+    "instance_template": lambda t: instance_template({**render_templates(), "network": t}, "1.0.0"),
 }
 SAYS = {
     "deployed": "deployed(template): not a CloudFormation template: {}",
@@ -417,7 +423,8 @@ SAYS = {
     "diff": "diff(new): x.yaml: not a CloudFormation template: {}",
     "diff_stacks": "diff_stacks(old): x.yaml: not a CloudFormation template: {}",
     "root_template": "root_template(children)['network']: not a CloudFormation template: {}",
-    "stackset_template": "stackset_template(built)['root']: not a CloudFormation template: {}",
+    "stackset_template": "stackset_template(built)['instance']: not a CloudFormation template: {}",
+    "instance_template": "instance_template(built)['network']: not a CloudFormation template: {}",
 }
 
 
@@ -439,18 +446,17 @@ def test_a_fragment_without_resources_is_still_evaluated_and_compared():
     assert diff({"x.yaml": fragment}, {"x.yaml": fragment}) == []
 
 
-def test_a_stackset_of_a_root_without_its_template_location_says_so():
-    """The StackSet passes the root where its stacks read their templates: without those
-    parameters it was a KeyError: 'TemplateBucketName'."""
+def test_a_stackset_of_a_template_that_declares_the_stackset_s_own_parameters_says_so():
+    """The StackSet declares where its template is (TemplateBucketName, TemplateKeyPrefix) and
+    how it rolls out: a template of one's own declaring one of them was troposphere's bare
+    ValueError about a duplicate parameter."""
     built = render_templates()
-    declared = dict(built["root"]["Parameters"])
-    del declared["TemplateKeyPrefix"], declared["TemplateBucketPerRegion"]
+    declared = {**built["instance"]["Parameters"], "CallAs": {"Type": "String", "Default": "x"}}
     with pytest.raises(ValueError) as refused:
-        stackset_template({"root": {**built["root"], "Parameters": declared}}, "1.0.0")
+        stackset_template({"instance": {**built["instance"], "Parameters": declared}}, "0.4.0")
     assert str(refused.value) == (
-        "stackset_template(built): the root template lacks TemplateKeyPrefix, "
-        "TemplateBucketPerRegion, where its stacks read their templates from: pass what "
-        "render_templates() returns"
+        "stackset_template(built): the instance template declares CallAs, which the StackSet "
+        "declares for itself"
     )
 
 
@@ -459,6 +465,7 @@ def test_a_version_that_is_no_release_name_is_refused_by_every_renderer(version)
     """It goes into the nested templates' URLs, the catalog artifact's name and every
     description: ``generate(version="")`` rendered ``${TemplateKeyPrefix}/network.yaml``."""
     from troposphere_fargate import ConfigError, catalog_template, generate, render_templates
+    from troposphere_fargate.layers.instance import instance_template
     from troposphere_fargate.layers.root import root_template
     from troposphere_fargate.layers.stackset import stackset_template
 
@@ -469,6 +476,7 @@ def test_a_version_that_is_no_release_name_is_refused_by_every_renderer(version)
         (lambda: root_template(built, version), "root_template(version)"),
         (lambda: catalog_template(version), "catalog_template(version)"),
         (lambda: stackset_template(built, version), "stackset_template(version)"),
+        (lambda: instance_template(built, version), "instance_template(version)"),
     ):
         with pytest.raises(ConfigError) as refused:
             call()
@@ -565,7 +573,15 @@ def test_templates_to_nest_that_are_missing_are_named():
     with pytest.raises(WiringError) as refused:
         stackset_template({}, "1.0")
     assert str(refused.value) == (
-        "stackset_template(built): no rendered root template (it holds none): pass what "
+        "stackset_template(built): no rendered instance template (it holds none): pass what "
+        "render_templates() returns"
+    )
+    from troposphere_fargate.layers.instance import instance_template
+
+    with pytest.raises(WiringError) as refused:
+        instance_template({"service": render_templates()["service"]}, "1.0")
+    assert str(refused.value) == (
+        "instance_template(built): no rendered network template (it holds service): pass what "
         "render_templates() returns"
     )
 

@@ -586,6 +586,7 @@ def test_the_readmes_application_spec_builds_templates_that_carry_it(tmp_path, c
         "bucket.yaml",
         "catalog.yaml",
         "environment.yaml",  # the shipped product's layers, with this service
+        "instance.yaml",
         "manifest.json",
         "network.yaml",
         "root.yaml",
@@ -594,6 +595,16 @@ def test_the_readmes_application_spec_builds_templates_that_carry_it(tmp_path, c
     ]
     assert not (tmp_path / "docs").exists()  # a spec build writes docs only when asked
     service = from_yaml((folder / "service.yaml").read_text())
+    # The StackSet's template carries the application as the service does.
+    merged = from_yaml((folder / "instance.yaml").read_text())["Resources"]
+    for own, theirs in zip(
+        merged["TaskDefinition"]["Properties"]["ContainerDefinitions"],
+        service["Resources"]["TaskDefinition"]["Properties"]["ContainerDefinitions"],
+        strict=True,
+    ):
+        for key in ("Environment", "Secrets", "Image", "Command"):
+            assert own.get(key) == theirs.get(key), key
+    assert merged["TaskRole"] == {**service["Resources"]["TaskRole"], "DependsOn": ["NetworkReady"]}
     required = {
         "VpcId": "vpc-0a1b2c3d",
         "PublicSubnetIds": "subnet-01,subnet-02",

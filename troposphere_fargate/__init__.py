@@ -56,6 +56,7 @@ from .layers.deployment import DeploymentSettings, DeploymentStrategy
 from .layers.environment import environment_template
 from .layers.exposure import AppProtocol, Exposure, Routing
 from .layers.health import TargetHealth
+from .layers.instance import instance_template
 from .layers.network import network_template
 from .layers.queue_scaling import QueueScaling
 from .layers.root import Child, WiringError, root_template
@@ -186,6 +187,7 @@ __all__ = [
     "footprint",
     "from_yaml",
     "generate",
+    "instance_template",
     "layers_for",
     "lint_templates",
     "load_spec",

@@ -1212,32 +1212,34 @@ def test_a_call_to_an_opensearch_domain_is_unreachable_only_for_a_public_domain(
 SHIPPED_STACKSET = SHIPPED / "stackset.yaml"
 
 
+INSTANCE = SHIPPED / "instance.yaml"
+
+
 @pytest.fixture(scope="module")
-def stackset(tmp_path_factory) -> Path:
-    """The shipped version's folder with its StackSet's permissions self-managed: the shipped
-    one (service-managed) is refused for the nested stacks of root.yaml (below), and these
-    tests are of how the dry run evaluates a StackSet's stacks per region."""
-    folder = tmp_path_factory.mktemp("self-managed")
-    for source in SHIPPED.glob("*.yaml"):
-        (folder / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
-    path = folder / "stackset.yaml"
-    text = path.read_text(encoding="utf-8")
-    assert text.count("PermissionModel: SERVICE_MANAGED") == 1
-    path.write_text(text.replace("SERVICE_MANAGED", "SELF_MANAGED"), encoding="utf-8")
-    return path
+def stackset() -> Path:
+    return SHIPPED_STACKSET
 
 
-def test_a_service_managed_stackset_of_a_root_that_nests_stacks_is_refused():
+def test_a_service_managed_stackset_of_a_root_that_nests_stacks_is_refused(tmp_path):
     """A review of real-AWS acceptance: the StackSet resource's handler refuses a template with
     nested stacks under service-managed permissions ("Nested AWS::CloudFormation::Stack is not
     supported in service managed AWS::CloudFormation::StackSet",
     aws-cloudformation/aws-cloudformation-resource-providers-cloudformation#104), as StackSets
     do ("You can't provision nested stacks, transforms, or macros with the default execution
-    role", CloudFormation User Guide; cloudformation-coverage-roadmap#1797). The shipped
-    stackset.yaml deploys root.yaml, which nests the network and the service: validate said
-    CloudFormation would accept it, and the emulator created it."""
+    role", CloudFormation User Guide; cloudformation-coverage-roadmap#1797). The first
+    stackset.yaml of 0.4.0 deployed root.yaml, which nests the network and the service:
+    validate said CloudFormation would accept it, and the emulator created it. The shipped one
+    deploys instance.yaml, which nests nothing."""
+    assert footprint(dry_run(SHIPPED_STACKSET, ROLLOUT, "eu-west-1")).stack_sets[0][1] == (
+        "instance.yaml"
+    )
+    for source in SHIPPED.glob("*.yaml"):
+        (tmp_path / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    text = SHIPPED_STACKSET.read_text(encoding="utf-8")
+    assert text.count("/instance.yaml") == 1
+    (tmp_path / "stackset.yaml").write_text(text.replace("/instance.yaml", "/root.yaml"))
     with pytest.raises(DryRunFailed) as refused:
-        dry_run(SHIPPED_STACKSET, ROLLOUT, "eu-west-1")
+        dry_run(tmp_path / "stackset.yaml", ROLLOUT, "eu-west-1")
     assert refused.value.problems == [
         "stackset.yaml > StackSet: a StackSet with service-managed permissions cannot deploy "
         "root.yaml, which nests stacks (NetworkStack, ServiceStack): StackSets' default "
@@ -1275,23 +1277,23 @@ ROLLOUT = {
 }
 
 
-def test_a_stackset_is_evaluated_in_each_region_as_the_root_it_deploys(stackset):
+def test_a_stackset_is_evaluated_in_each_region_as_the_template_it_deploys(stackset):
     """validate stackset.yaml said "1 resource in 1 stack" and $0.00: what each account gets
-    was neither checked nor counted. Each region's stack is root.yaml with the StackSet's
-    values (TemplateBucketPerRegion=true), in that region; none is counted in the StackSet's."""
+    was neither checked nor counted. Each region's stack is instance.yaml with the StackSet's
+    values, in that region; none is counted in the StackSet's."""
     stack = dry_run(stackset, ROLLOUT, "eu-west-1")
     assert list(stack.instances) == [("StackSet", "eu-west-1"), ("StackSet", "us-east-1")]
     found = footprint(stack)
     assert (found.resources, found.stacks, found.tasks) == (1, 1, [])
     for (_, region), instance in stack.instances.items():
-        alone = dry_run(ROOT, {**LAUNCH, "TemplateBucketPerRegion": "true"}, region)
+        alone = dry_run(INSTANCE, {"ContainerImage": IMAGE}, region)
         assert instance.parameters == alone.parameters
         assert footprint(instance) == footprint(alone)
-        assert footprint(instance).template_buckets == (f"my-templates-{region}",)
+        assert footprint(instance).template_buckets == ()
     assert found.stack_sets == (
         (
             "StackSet",
-            "root.yaml",
+            "instance.yaml",
             "each account of ou-abcd-12345678 (and each that joins it)",
             ("eu-west-1", "us-east-1"),
         ),
@@ -1305,31 +1307,59 @@ def test_availability_zones_of_one_region_are_refused_for_the_stackset_s_others(
     with pytest.raises(DryRunFailed) as refused:
         dry_run(stackset, values, "eu-west-1")
     assert refused.value.problems == [
-        "stackset.yaml > StackSet in us-east-1 (root.yaml): parameter AvailabilityZones: "
+        "stackset.yaml > StackSet in us-east-1 (instance.yaml): parameter AvailabilityZones: "
         "eu-west-1a, eu-west-1b are not Availability Zones of us-east-1, the stack's region"
     ]
 
 
 def test_a_stackset_s_stack_is_described_once_for_the_regions_where_it_is_the_same(stackset):
     lines = describe(footprint(dry_run(stackset, ROLLOUT, "eu-west-1")))
-    alone = describe(footprint(dry_run(ROOT, {**LAUNCH, "TemplateBucketPerRegion": "true"})))
+    alone = describe(footprint(dry_run(INSTANCE, {"ContainerImage": IMAGE})))
     start = lines.index(
-        "StackSet's stack in each account, in eu-west-1 and us-east-1 (root.yaml, templates "
-        "from bucket my-templates-<region>):"
+        "StackSet's stack in each account, in eu-west-1 and us-east-1 (instance.yaml):"
     )
     assert lines[:start] == [
-        "StackSet StackSet: root.yaml to each account of ou-abcd-12345678 (and each that joins "
+        "StackSet StackSet: instance.yaml to each account of ou-abcd-12345678 (and each that joins "
         "it), in eu-west-1 and us-east-1",
         "1 resource in 1 stack",
     ]
     assert lines[start + 1 :] == [f"  {line}" for line in alone]
 
 
-def test_a_template_bucket_name_with_the_region_in_it_is_noted(stackset):
-    """The README warns that TemplateBucketName is the name without the region; given
+PER_REGION_SET = """Parameters:
+  TemplateBucketName: {Type: String}
+Resources:
+  Set:
+    Type: AWS::CloudFormation::StackSet
+    Properties:
+      StackSetName: s
+      PermissionModel: SELF_MANAGED
+      TemplateURL: https://b.s3.amazonaws.com/child.yaml
+      Parameters:
+        - {ParameterKey: Bucket, ParameterValue: !Ref TemplateBucketName}
+      StackInstancesGroup:
+        - DeploymentTargets: {Accounts: ["111122223333"]}
+          Regions: [eu-west-1, us-east-1]
+"""
+PER_REGION_CHILD = """Parameters:
+  Bucket: {Type: String}
+Resources:
+  Inner:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: !Sub https://${Bucket}-${AWS::Region}.s3.${AWS::Region}.amazonaws.com/inner.yaml
+"""
+
+
+def test_a_template_bucket_name_with_the_region_in_it_is_noted(tmp_path):
+    """A StackSet whose stacks nest templates from <TemplateBucketName>-<region> (a
+    self-managed one of root.yaml with TemplateBucketPerRegion, say): given
     my-templates-eu-west-1, the stacks read my-templates-eu-west-1-eu-west-1."""
-    values = {**ROLLOUT, "TemplateBucketName": "my-templates-eu-west-1"}
-    lines = describe(footprint(dry_run(stackset, values, "eu-west-1")))
+    (tmp_path / "set.yaml").write_text(PER_REGION_SET)
+    (tmp_path / "child.yaml").write_text(PER_REGION_CHILD)
+    (tmp_path / "inner.yaml").write_text("Resources:\n  Topic: {Type: AWS::SNS::Topic}\n")
+    values = {"TemplateBucketName": "my-templates-eu-west-1"}
+    lines = describe(footprint(dry_run(tmp_path / "set.yaml", values, "eu-west-1")))
     assert lines[-1] == (
         "  note: the bucket name my-templates-eu-west-1-<region> has a region in it twice: if "
         "the buckets are my-templates-<region>, the name to give is my-templates"
@@ -1338,9 +1368,11 @@ def test_a_template_bucket_name_with_the_region_in_it_is_noted(stackset):
     values["TemplateBucketName"] = "my-templates-us-gov-west-1"
     assert (
         "the name to give is my-templates"
-        in describe(footprint(dry_run(stackset, values, "eu-west-1")))[-1]
+        in describe(footprint(dry_run(tmp_path / "set.yaml", values, "eu-west-1")))[-1]
     )
-    assert not any("note:" in line for line in describe(footprint(dry_run(stackset, ROLLOUT))))
+    plain = describe(footprint(dry_run(tmp_path / "set.yaml", {"TemplateBucketName": "b"})))
+    assert "(child.yaml, templates from bucket b-<region>):" in plain[2]
+    assert not any("note:" in line for line in plain)
 
 
 def test_validate_and_cost_count_each_account_s_stack_apart(stackset, capsys):
@@ -1356,8 +1388,8 @@ def test_validate_and_cost_count_each_account_s_stack_apart(stackset, capsys):
     out = capsys.readouterr().out.splitlines()
     heads = [line for line in out if line.startswith("StackSet's stack")]
     assert heads == [
-        "StackSet's stack (root.yaml) in each account, in eu-west-1:",
-        "StackSet's stack (root.yaml) in each account, in us-east-1:",
+        "StackSet's stack (instance.yaml) in each account, in eu-west-1:",
+        "StackSet's stack (instance.yaml) in each account, in us-east-1:",
     ]
     totals = [line.split()[-1] for line in out if line.split()[:1] == ["total"]]
     assert totals == ["$0.00", "$127.55", "$127.55"]
@@ -1374,7 +1406,7 @@ def test_a_stackset_whose_template_is_not_beside_it_is_named_but_not_counted(sta
     found = footprint(dry_run(tmp_path / "stackset.yaml", ROLLOUT))
     assert found.instances == ()
     assert describe(found)[0] == (
-        "StackSet StackSet: root.yaml (not beside this template: not checked or counted) to "
+        "StackSet StackSet: instance.yaml (not beside this template: not checked or counted) to "
         "each account of ou-abcd-12345678 (and each that joins it), in eu-west-1 and us-east-1"
     )
 

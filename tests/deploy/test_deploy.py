@@ -546,6 +546,36 @@ def test_root_published_and_launched_from_s3_nests_both_stacks_wired_together(aw
     assert len(aws.client("ec2").describe_nat_gateways()["NatGateways"]) == 1
 
 
+def test_instance_published_and_launched_from_s3_makes_the_network_and_service_in_one_stack(
+    aws, emulator
+):
+    """What stackset.yaml deploys to each account: instance.yaml, root.yaml's two stacks in one
+    (a service-managed StackSet deploys no nested stacks). The emulator proves the wiring:
+    the service's load balancer in the network's public subnets, one NAT gateway."""
+    publish(aws, emulator, REPO / "templates")
+    prefix = f"{root.DEFAULT_KEY_PREFIX}{__version__}"
+    url = f"https://team-templates.s3.{REGION}.amazonaws.com/{prefix}/instance.yaml"
+    out = aws.create_stack("member", url, ContainerImage=IMAGE, NatGateways="Single")
+    resources = json.loads(
+        aws.cli("cloudformation", "list-stack-resources", "--stack-name", "member").stdout
+    )["StackResourceSummaries"]
+    types = {r["LogicalResourceId"]: r["ResourceType"] for r in resources}
+    assert "AWS::CloudFormation::Stack" not in types.values()
+    # Resources of both templates, in one stack, as the evaluator says these values make them
+    # (moto leaves some types out of the list, and the wait condition handle's logical ID).
+    template = from_yaml((TEMPLATES / "instance.yaml").read_text())
+    expected = deployed(template, {"ContainerImage": IMAGE, "NatGateways": "Single"}).resources
+    assert set(types) - {""} <= set(expected)
+    assert {"Vpc", "NatGateway1", "PrivateSubnet2", "LoadBalancer", "Service"} <= set(types)
+    (balancer,) = aws.client("elbv2").describe_load_balancers()["LoadBalancers"]
+    assert balancer["VpcId"] == out[n.OUTPUT_VPC_ID]
+    assert sorted(z["SubnetId"] for z in balancer["AvailabilityZones"]) == sorted(
+        out[n.OUTPUT_PUBLIC_SUBNET_IDS].split(",")
+    )
+    assert len(aws.client("ec2").describe_nat_gateways()["NatGateways"]) == 1
+    assert out[s.OUTPUT_SERVICE_URL].startswith("http://")
+
+
 # --- 4. Updates in place ----------------------------------------------------------------------
 
 

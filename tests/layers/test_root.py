@@ -404,7 +404,7 @@ def test_a_child_takes_sets_and_lists_where_frozensets_and_tuples_go():
         root.Child("B", "b", "svc//b.yaml")
 
 
-def test_a_root_or_stackset_of_another_version_than_its_children_is_refused(built):
+def test_a_root_stackset_or_instance_of_another_version_than_its_children_is_refused(built):
     """``root_template(render_templates(version="1.0.0"), "0.4.0")`` nested the 1.0.0 children
     under .../0.4.0/, where other files (or none) are published; the root carries no stamp of
     its own for write_version to catch."""
@@ -423,10 +423,18 @@ def test_a_root_or_stackset_of_another_version_than_its_children_is_refused(buil
     with pytest.raises(root.WiringError) as error:
         stackset_template(other, __version__)
     assert str(error.value) == (
-        f"stackset_template(version): {__version__!r}, but the root is stamped for another "
-        f"version: root (1.0.0): render it for {__version__!r}"
+        f"stackset_template(version): {__version__!r}, but the instance template is stamped "
+        f"for another version: instance (1.0.0): render it for {__version__!r}"
     )
     assert stackset_template(built, __version__).to_dict()["Resources"]
+    from troposphere_fargate.layers.instance import instance_template
+
+    with pytest.raises(root.WiringError) as error:
+        instance_template(other, __version__)
+    assert str(error.value) == (
+        f"instance_template(version): {__version__!r}, but the templates it merges are "
+        "stamped for another version: network (1.0.0), service (1.0.0)"
+    )
 
 
 def test_a_wire_to_a_conditional_output_is_refused_naming_the_template():

@@ -1,5 +1,6 @@
-"""stackset.yaml: the published root.yaml rolled out to organizational units and regions by a
-service-managed StackSet, with the root's parameters, labels, constraints and rules."""
+"""stackset.yaml: the published instance.yaml (root.yaml's network and service without nested
+stacks) rolled out to organizational units and regions by a service-managed StackSet, with
+its parameters, labels, constraints and rules."""
 
 from __future__ import annotations
 
@@ -10,9 +11,8 @@ import pytest
 from tests.support import compute
 from troposphere_fargate import __version__
 from troposphere_fargate.cfn.evaluate import ParameterError, deployed
-from troposphere_fargate.layers import root
+from troposphere_fargate.layers import instance, root
 from troposphere_fargate.layers import stackset as ss
-from troposphere_fargate.layers.regions import PARTITION_REGIONS
 from troposphere_fargate.release.build import render_templates
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text()
@@ -22,6 +22,19 @@ VALUES = {
     ss.DEPLOYMENT_REGIONS: "us-east-1,eu-west-1",
     root.TEMPLATE_BUCKET_NAME: "my-templates",
     "ContainerImage": "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1",
+}
+
+
+ROLLOUT = {
+    ss.ORGANIZATIONAL_UNIT_IDS,
+    ss.DEPLOYMENT_REGIONS,
+    ss.AUTO_DEPLOYMENT,
+    ss.RETAIN_STACKS_ON_ACCOUNT_REMOVAL,
+    ss.CALL_AS,
+    ss.REGION_CONCURRENCY_TYPE,
+    ss.MAX_CONCURRENT_PERCENTAGE,
+    ss.FAILURE_TOLERANCE_PERCENTAGE,
+    ss.CONCURRENCY_MODE,
 }
 
 
@@ -62,45 +75,46 @@ def test_a_web_acl_is_not_offered_and_every_stack_gets_none(template):
     assert {"ParameterKey": "WebAclArn", "ParameterValue": ""} in passed
 
 
-def test_it_takes_every_root_parameter_as_the_root_declares_it(built, template):
-    declared = built[root.LAYER]["Parameters"]
+def test_it_takes_every_instance_parameter_as_instance_yaml_declares_it(built, template):
+    declared = built[instance.LAYER]["Parameters"]
     for name, spec in declared.items():
-        if name == root.TEMPLATE_BUCKET_PER_REGION:
-            assert name not in template["Parameters"]  # always true: one bucket per region
-            continue
         if name in ss.NOT_OFFERED:
             assert name not in template["Parameters"]  # see the test of NOT_OFFERED
             continue
-        taken = dict(template["Parameters"][name])
-        if name == root.TEMPLATE_BUCKET_NAME:  # the base of one bucket name per region
-            assert "<TemplateBucketName>-<region>" in taken.pop("Description")
-            assert "<TemplateBucketName>-<region>" in taken.pop("ConstraintDescription")
-            assert taken.pop("MaxLength") == ss.BASE_BUCKET_NAME_MAX
-            spec = {
-                key: value
-                for key, value in spec.items()
-                if key not in ("Description", "ConstraintDescription")
-            }
-        assert taken == spec, name
-    root_labels = built[root.LAYER]["Metadata"]["AWS::CloudFormation::Interface"]["ParameterLabels"]
+        assert template["Parameters"][name] == spec, name
     labels = template["Metadata"]["AWS::CloudFormation::Interface"]["ParameterLabels"]
-    assert all(labels[name] == root_labels[name] for name in declared if name in labels)
-    # Every rule of the root's, less those about what it does not offer (decided for the value
-    # it passes: no web ACL, no rule to break).
+    own = built[instance.LAYER]["Metadata"]["AWS::CloudFormation::Interface"]["ParameterLabels"]
+    assert all(labels[name] == own[name] for name in declared if name in labels)
+    # Every rule of instance.yaml's, less those about what it does not offer (decided for the
+    # value it passes: no web ACL, no rule to break).
     offered = {
         name: rule
-        for name, rule in built[root.LAYER]["Rules"].items()
+        for name, rule in built[instance.LAYER]["Rules"].items()
         if not any(parameter in str(rule) for parameter in ss.NOT_OFFERED)
     }
     assert template["Rules"] == offered
-    assert "WebAclNeedsAnApplicationLoadBalancer" in built[root.LAYER]["Rules"]
+    assert "WebAclNeedsAnApplicationLoadBalancer" in built[instance.LAYER]["Rules"]
 
 
-def test_each_instance_gets_the_values_and_reads_its_regions_bucket(built, template):
+def test_its_people_give_what_the_root_takes_less_the_nesting_and_the_web_acl(built, template):
+    """Moving the StackSet from root.yaml to instance.yaml changed what it deploys, not what it
+    asks: the root's parameters (the template location is the StackSet's own now), less the
+    bucket per region it no longer needs and what it does not offer."""
+    asked = set(template["Parameters"]) - ROLLOUT
+    assert asked == set(built[root.LAYER]["Parameters"]) - {
+        root.TEMPLATE_BUCKET_PER_REGION,
+        *ss.NOT_OFFERED,
+    }
+    for name in (root.TEMPLATE_BUCKET_NAME, root.TEMPLATE_KEY_PREFIX):
+        assert template["Parameters"][name] == built[root.LAYER]["Parameters"][name]
+
+
+def test_each_instance_gets_the_values_and_the_stackset_reads_instance_yaml(built, template):
+    """The StackSet reads its template once, from the bucket of the region it is created in;
+    its stacks get the template from it (not from S3), so no bucket per region is needed."""
     properties = stack_set(template)
     passed = {p["ParameterKey"]: p["ParameterValue"] for p in properties["Parameters"]}
-    assert set(passed) == set(built[root.LAYER]["Parameters"])
-    assert passed[root.TEMPLATE_BUCKET_PER_REGION] == "true"
+    assert set(passed) == set(built[instance.LAYER]["Parameters"])
     assert passed["ContainerImage"] == {"Ref": "ContainerImage"}
     assert passed["AvailabilityZones"] == {"Fn::Join": [",", {"Ref": "AvailabilityZones"}]}
     url = compute(
@@ -112,10 +126,32 @@ def test_each_instance_gets_the_values_and_reads_its_regions_bucket(built, templ
             "AWS::URLSuffix": "amazonaws.com",
         },
     )
-    assert (
-        url
-        == f"https://my-templates-eu-west-1.s3.eu-west-1.amazonaws.com/tf/{__version__}/root.yaml"
+    assert url == (
+        f"https://my-templates.s3.eu-west-1.amazonaws.com/tf/{__version__}/instance.yaml"
     )
+
+
+def test_what_the_stackset_deploys_nests_no_stack_and_uses_no_transform(built):
+    """A StackSet with service-managed permissions deploys no template that nests stacks
+    ("Nested AWS::CloudFormation::Stack is not supported in service managed
+    AWS::CloudFormation::StackSet", the StackSet resource's handler,
+    aws-cloudformation/aws-cloudformation-resource-providers-cloudformation#104) or uses a
+    transform ("You can't provision nested stacks, transforms, or macros with the default
+    execution role", StackSets, CloudFormation User Guide). 0.4.0's first stackset.yaml
+    deployed root.yaml, and failed at create in every real account."""
+    deployed_template = built[instance.LAYER]
+    types = {resource["Type"] for resource in deployed_template["Resources"].values()}
+    assert "AWS::CloudFormation::Stack" not in types
+    assert "Transform" not in deployed_template
+    nesting = {
+        **deployed_template,
+        "Resources": {
+            **deployed_template["Resources"],
+            "Inner": {"Type": "AWS::CloudFormation::Stack", "Properties": {"TemplateURL": "x"}},
+        },
+    }
+    with pytest.raises(root.WiringError, match=r"nests stacks \(Inner\), which a StackSet"):
+        ss.stackset_template({instance.LAYER: nesting}, __version__)
 
 
 def test_service_managed_to_the_units_and_regions_with_the_iam_capability(template):
@@ -184,71 +220,63 @@ def test_bad_rollout_values_are_refused_before_anything_is_created(template, nam
         deployed(template, {**VALUES, name: value})
 
 
-def test_the_base_bucket_name_leaves_room_for_the_longest_region(template):
-    """S3 takes bucket names of 63 characters at most, and each stack reads
-    <TemplateBucketName>-<region>: a 61-character base passed and named no possible bucket."""
-    longest = max(len(r) for regions in PARTITION_REGIONS.values() for r in regions)
-    assert longest == 14  # ap-southeast-5, ap-northeast-3, ...
-    values = {**VALUES, root.TEMPLATE_BUCKET_NAME: "b" * 48}
-    deployed(template, values)
-    with pytest.raises(ParameterError, match="<TemplateBucketName>-<region> is a bucket name"):
-        deployed(template, {**values, root.TEMPLATE_BUCKET_NAME: "b" * 49})
-
-
-def test_a_root_rule_about_what_the_stackset_fixes_is_decided_for_the_value_it_passes(built):
-    """The StackSet passes TemplateBucketPerRegion=true to every stack instance; a rule of the
-    root about it was decided for the root's default (false), so one that true breaks was left
-    out and every instance would fail it ("rule functions that validate parameter values
-    before CloudFormation creates or updates any resources", CloudFormation User Guide, Rules
-    syntax,
+def test_a_rule_about_what_the_stackset_fixes_is_decided_for_the_value_it_passes(built):
+    """The StackSet passes WebAclArn="" to every stack instance: a rule about it is decided for
+    that value, not left for every instance to fail ("rule functions that validate parameter
+    values before CloudFormation creates or updates any resources", CloudFormation User Guide,
+    Rules syntax,
     https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/rules-section-structure.html)."""
-    per_region = {
+    needs_one = {
         "Assertions": [
             {
-                "Assert": {"Fn::Equals": [{"Ref": root.TEMPLATE_BUCKET_PER_REGION}, "false"]},
-                "AssertDescription": "one bucket for all regions",
+                "Assert": {"Fn::Not": [{"Fn::Equals": [{"Ref": "WebAclArn"}, ""]}]},
+                "AssertDescription": "a web ACL is required",
             }
         ]
     }
-    broken = {**built[root.LAYER], "Rules": {"OneBucket": per_region}}
+    broken = {**built[instance.LAYER], "Rules": {"NeedsAnAcl": needs_one}}
     with pytest.raises(root.WiringError, match="the defaults the root leaves break"):
-        ss.stackset_template({root.LAYER: broken}, __version__)
-    per_region["Assertions"][0]["Assert"]["Fn::Equals"][1] = "true"
-    assert "OneBucket" not in ss.stackset_template({root.LAYER: broken}, __version__).rules
+        ss.stackset_template({instance.LAYER: broken}, __version__)
+    needs_one["Assertions"][0]["Assert"] = {"Fn::Equals": [{"Ref": "WebAclArn"}, ""]}
+    assert "NeedsAnAcl" not in ss.stackset_template({instance.LAYER: broken}, __version__).rules
 
 
-def test_a_root_without_a_web_acl_parameter_gets_none_passed(built):
-    """The StackSet passes what it does not offer only to a root that declares it: CloudFormation
-    refuses a stack given a parameter its template lacks (CreateStack's ValidationError
-    "Parameters: [...] do not exist in the template"). A root of a library's own children may
-    take no web ACL (mutants s03, s05 of a mutation run of stackset.py)."""
-    without = {**built[root.LAYER], "Parameters": dict(built[root.LAYER]["Parameters"])}
+def test_a_template_without_a_web_acl_parameter_gets_none_passed(built):
+    """The StackSet passes what it does not offer only to a template that declares it:
+    CloudFormation refuses a stack given a parameter its template lacks (CreateStack's
+    ValidationError "Parameters: [...] do not exist in the template"). A template of a
+    library's own children may take no web ACL (mutants s03, s05 of a mutation run of
+    stackset.py)."""
+    own = built[instance.LAYER]
+    without = {**own, "Parameters": dict(own["Parameters"])}
     del without["Parameters"]["WebAclArn"]
     without["Rules"] = {
         name: rule for name, rule in without["Rules"].items() if "WebAclArn" not in str(rule)
     }
-    passed = ss.stackset_template({root.LAYER: without}, __version__).to_dict()["Resources"][
+    passed = ss.stackset_template({instance.LAYER: without}, __version__).to_dict()["Resources"][
         ss.STACK_SET
     ]["Properties"]["Parameters"]
-    fixed = [p for p in passed if p["ParameterKey"] in ss.FIXED]
-    assert fixed == [{"ParameterKey": root.TEMPLATE_BUCKET_PER_REGION, "ParameterValue": "true"}]
+    assert [p for p in passed if p["ParameterKey"] in ss.FIXED] == []
+    assert {"ParameterKey": "WebAclArn", "ParameterValue": ""} in stack_set(
+        ss.stackset_template({instance.LAYER: own}, __version__).to_dict()
+    )["Parameters"]
 
 
-def test_a_root_whose_parameters_the_stackset_cannot_all_take_is_a_quota_error(built):
+def test_a_template_whose_parameters_the_stackset_cannot_all_take_is_a_quota_error(built):
     """A StackSet template takes 200 parameters, as any template ("You can have a maximum of 200
     parameters in a CloudFormation template", User Guide, Parameters syntax): its own and every
-    root parameter it does not fix. A root of 193 (which root_template builds) was a bare
-    ValueError from troposphere at the 201st."""
-    declared = dict(built[root.LAYER]["Parameters"])
+    parameter of instance.yaml it does not fix. One too many was a bare ValueError from
+    troposphere at the 201st."""
+    declared = dict(built[instance.LAYER]["Parameters"])
     shipped = ss.stackset_template(built, __version__).parameters
     own = sum(name not in declared for name in shipped)
-    assert own == 9
-    taken = len(shipped) - own  # the root's, less those the StackSet fixes
-    extra = {f"Extra{i}": {**declared["TemplateKeyPrefix"]} for i in range(200)}
+    assert own == 11  # the rollout's nine, and where instance.yaml is
+    taken = len(shipped) - own  # instance.yaml's, less those the StackSet fixes
+    extra = {f"Extra{i}": {**declared["ContainerPort"]} for i in range(200)}
 
     def with_extra(count: int) -> dict:
         parameters = {**declared, **dict(list(extra.items())[:count])}
-        return {root.LAYER: {**built[root.LAYER], "Parameters": parameters}}
+        return {instance.LAYER: {**built[instance.LAYER], "Parameters": parameters}}
 
     room = root.MAX_PARAMETERS - own - taken
     assert len(ss.stackset_template(with_extra(room), __version__).parameters) == 200
@@ -257,6 +285,5 @@ def test_a_root_whose_parameters_the_stackset_cannot_all_take_is_a_quota_error(b
     assert refused.value.section == "Parameters"
     assert str(refused.value) == (
         f"stackset_template(built): the StackSet would have 201 parameters, {own} of its own "
-        f"and {201 - own} of the root's; CloudFormation takes 200 at most: split the services "
-        "between environments (a spec each)"
+        f"and {201 - own} of the instance template's; CloudFormation takes 200 at most"
     )

@@ -45,6 +45,9 @@ CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-0a1b-0a1b
 HOOK_ONLY = {
     ("service", "HttpListener", "alb_http_to_https_redirection_check"): "CertificateArn",
     ("service", "TaskDefinition", "ecs_task_definition_nonroot_user_check"): "ContainerUser",
+    # instance.yaml holds the same service (what the StackSet deploys).
+    ("instance", "HttpListener", "alb_http_to_https_redirection_check"): "CertificateArn",
+    ("instance", "TaskDefinition", "ecs_task_definition_nonroot_user_check"): "ContainerUser",
 }
 
 

@@ -95,10 +95,10 @@ def test_uploads_ask_s3_to_verify_a_sha256_and_are_read_back(s3, templates, monk
     monkeypatch.setattr(boto3.Session, "client", _wrap(boto3.Session.client, calls))
     assert run(templates) == 0
     puts = [params for name, params in calls if name == "PutObject"]
-    # every template and the manifest: network, environment, service, root, catalog,
+    # every template and the manifest: network, environment, service, root, instance, catalog,
     # stackset, bucket
     assert len(puts) == len(list((templates / __version__).iterdir()))
-    assert len(puts) == 8
+    assert len(puts) == 9
     for params in puts:
         name = params["url_path"].rsplit("/", 1)[1]
         data = (templates / __version__ / name).read_bytes()
@@ -193,7 +193,7 @@ def test_an_identical_file_written_meanwhile_is_no_failure(s3, templates, capsys
     out = capsys.readouterr().out
     files = {p.name: p.read_bytes() for p in (templates / __version__).iterdir()}
     assert published(s3) == {f"{PREFIX}{__version__}/{n}": data for n, data in files.items()}
-    assert "published 7 file(s)" in out  # the eighth was there, as uploaded
+    assert "published 8 file(s)" in out  # the ninth was there, as uploaded
 
 
 def test_publish_returns_what_it_uploaded_and_what_was_there_already(s3, templates, monkeypatch):
@@ -1680,10 +1680,10 @@ def test_a_dry_run_lists_the_uploads_and_prints_the_links_without_aws(templates,
     lines = out.splitlines()
     assert lines[0] == (
         f"dry run, no AWS call made: s3://{BUCKET}/{PREFIX}{__version__}/ would get each of "
-        "these 8 files it does not already hold, in this order (one it holds with other content "
+        "these 9 files it does not already hold, in this order (one it holds with other content "
         "stops the publish, unless --force):"
     )
-    listed = [line.split() for line in lines[1:9]]
+    listed = [line.split() for line in lines[1:10]]
     manifest = json.loads((templates / __version__ / MANIFEST).read_text())["files"]
     assert [row[0] for row in listed[-2:]] == [MANIFEST, "root.yaml"]  # as publish uploads
     for name, size, _, _, digest in listed:
@@ -1695,7 +1695,7 @@ def test_a_dry_run_lists_the_uploads_and_prints_the_links_without_aws(templates,
     assert sorted(row[0] for row in listed) == sorted(
         p.name for p in (templates / __version__).iterdir()
     )
-    assert lines[9] == "S3 would refuse every request if the bucket is not owned by 111122223333"
+    assert lines[10] == "S3 would refuse every request if the bucket is not owned by 111122223333"
     destination = Destination(BUCKET, PREFIX, __version__, "eu-west-1")
     assert out.endswith(
         f"\nLaunch Stack (eu-west-1):\n  {launch_url(destination)}\n\n"

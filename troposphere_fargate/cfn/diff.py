@@ -40,6 +40,7 @@ from .yaml import (
     PROCESSED_TEMPLATE,
     TemplateFileError,
     expanded_by,
+    merged_from,
     missing_path,
     read_template,
     read_templates,
@@ -140,6 +141,7 @@ STANDALONE_TEMPLATES = frozenset(
         "bucket.yaml",
         "catalog.yaml",
         "environment.yaml",
+        "instance.yaml",
         "network.yaml",
         "root.yaml",
         "service.yaml",
@@ -2538,7 +2540,7 @@ def diff(
     _expect_sides("diff", old, new)
     findings = _added_or_removed(old, new)
     stacks = _Stacks(old, new, {}, {}, None, resolve=False)
-    return sorted(findings + stacks.findings())
+    return _said_once(sorted(findings + stacks.findings()), new)
 
 
 def _added_or_removed(
@@ -2552,6 +2554,37 @@ def _added_or_removed(
             )
         else:
             findings.append(Finding(name, SAFE, f"template {name}", "added"))
+    return findings
+
+
+def _said_once(findings: list[Finding], new: Mapping[str, Mapping[str, Any]]) -> list[Finding]:
+    """A change a merged template (instance.yaml) makes as one of the templates it merges makes
+    it, said once, for that template: the merged template's finding is folded into one line
+    that names how many, at their worst severity. What it alone changes is said for it."""
+    for merged, template in sorted(new.items()):
+        sources = [name for name in merged_from(template) if name in new and name != merged]
+        said = {(f.severity, f.subject, f.change) for f in findings if f.template in sources}
+        again = [
+            f
+            for f in findings
+            if f.template == merged
+            and not f.subject.startswith("template ")
+            and (f.severity, f.subject, f.change) in said
+        ]
+        if not again:
+            continue
+        worst = min(SEVERITIES.index(f.severity) for f in again)
+        kept = [f for f in findings if f not in again]
+        these = "change" if len(again) == 1 else f"{len(again)} changes"
+        kept.append(
+            Finding(
+                merged,
+                SEVERITIES[worst],
+                f"template {merged}",
+                f"the same {these} as {_and(sources)} (it merges them), said there",
+            )
+        )
+        findings = sorted(kept)
     return findings
 
 
@@ -2758,7 +2791,7 @@ def diff_stacks(
         )
     stacks = _Stacks(old, new, running, changes, pseudo, resolve=True)
     try:
-        return sorted(_added_or_removed(old, new) + stacks.findings())
+        return _said_once(sorted(_added_or_removed(old, new) + stacks.findings()), new)
     except DiffError as exc:
         if zones is None or "Fn::Select picks item" not in str(exc):
             raise

@@ -1152,3 +1152,19 @@ def read_templates(paths: Iterable[Path]) -> dict[Path, dict[str, Any]]:
     if problems:
         raise TemplateFileError("\n".join(problems))
     return templates
+
+
+# Metadata.TroposphereFargate.Merges of a template made of others (instance.yaml: network.yaml
+# and service.yaml, without nested stacks): their files, which its folder holds too.
+MERGES = "Merges"
+
+
+def merged_from(template: Mapping[str, Any]) -> list[str]:
+    """The files a template merges (``Metadata.TroposphereFargate.Merges``), or none: what
+    they say (``diff``'s findings, the build's problems) is said once, for them."""
+    metadata = template.get("Metadata")
+    mark = metadata.get("TroposphereFargate") if isinstance(metadata, Mapping) else None
+    files = mark.get(MERGES) if isinstance(mark, Mapping) else None
+    if isinstance(files, list) and all(isinstance(name, str) for name in files):
+        return list(files)
+    return []

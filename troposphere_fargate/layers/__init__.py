@@ -17,13 +17,24 @@ from typing import Any
 from troposphere import Template
 
 from ..errors import expect
-from . import catalog, environment, network, regions, root, service, stackset, template_bucket
+from . import (
+    catalog,
+    environment,
+    instance,
+    network,
+    regions,
+    root,
+    service,
+    stackset,
+    template_bucket,
+)
 from .config import ProductConfig, ServiceConfig
 from .exposure import EXPOSE_INTERNAL, logical_name
 
 # A builder gets the product config, the version being built, and the templates (as dicts) of
-# the layers before it, which the root layer nests.
-Builder = Callable[[ProductConfig, str, Mapping[str, dict[str, Any]]], Template]
+# the layers before it, which the root layer nests; it makes a troposphere Template, or a
+# template dict (the instance layer merges the dicts of others).
+Builder = Callable[[ProductConfig, str, Mapping[str, dict[str, Any]]], Template | dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -93,6 +104,13 @@ LAYERS: tuple[Layer, ...] = (
         root.LAYER,
         root.FILENAME,
         lambda config, version, built: root.root_template(built, version, nested_children()),
+    ),
+    Layer(
+        instance.LAYER,
+        instance.FILENAME,
+        lambda config, version, built: instance.instance_template(
+            built, version, nested_children()
+        ),
     ),
     Layer(
         catalog.LAYER,

@@ -1,18 +1,22 @@
-"""The StackSet layer, ``stackset.yaml``: the published ``root.yaml`` rolled out to the accounts
-of AWS Organizations organizational units, in several regions, by CloudFormation StackSets with
-service-managed permissions, and to every account that joins those units later.
+"""The StackSet layer, ``stackset.yaml``: the published ``instance.yaml`` (what ``root.yaml``
+deploys, the network and the service, in one template without nested stacks) rolled out to the
+accounts of AWS Organizations organizational units, in several regions, by CloudFormation
+StackSets with service-managed permissions, and to every account that joins those units later.
 
-Derived from the root template, as the root is from its children: every parameter of the root
-(same type, default, constraints, description, console label and group) and its rules, passed
-to each stack instance. The instances read the nested templates from the bucket of their own
-region (``TemplateBucketPerRegion`` is set: ``<TemplateBucketName>-<region>``, filled by
-``publish --bucket NAME-{region} --regions``), and the StackSet reads ``root.yaml`` from the
-bucket of the region it is created in.
+Not ``root.yaml``: a service-managed StackSet deploys no template that nests stacks ("Nested
+AWS::CloudFormation::Stack is not supported in service managed AWS::CloudFormation::StackSet",
+the StackSet resource's handler,
+aws-cloudformation/aws-cloudformation-resource-providers-cloudformation#104).
 
-Resources: the StackSet. Parameters: the root's, and ``OrganizationalUnitIds``,
-``DeploymentRegions``, ``AutoDeployment``, ``RetainStacksOnAccountRemoval``, ``CallAs``,
-``RegionConcurrencyType``, ``MaxConcurrentPercentage``, ``FailureTolerancePercentage``,
-``ConcurrencyMode``.
+Derived from ``instance.yaml``, as it is from the root's children: every parameter of it (same
+type, default, constraints, description, console label and group) and its rules, passed to each
+stack instance. The StackSet reads ``instance.yaml`` from ``TemplateBucketName`` in the region
+it is created in (where ``publish`` put it), and hands the template to every account and region.
+
+Resources: the StackSet. Parameters: those of ``instance.yaml`` but ``WebAclArn``,
+``TemplateBucketName``, ``TemplateKeyPrefix``, ``OrganizationalUnitIds``, ``DeploymentRegions``,
+``AutoDeployment``, ``RetainStacksOnAccountRemoval``, ``CallAs``, ``RegionConcurrencyType``,
+``MaxConcurrentPercentage``, ``FailureTolerancePercentage``, ``ConcurrencyMode``.
 Outputs: ``StackSetId``.
 """
 
@@ -24,7 +28,7 @@ from typing import Any
 from troposphere import Equals, If, NoValue, Ref, StackName, Template, cloudformation
 
 from ..errors import expect_templates, expect_version
-from . import root, service
+from . import instance, root, service
 from .blocks import (
     STAMP_KEY,
     add_choice_parameter,
@@ -32,17 +36,11 @@ from .blocks import (
     add_parameter,
     stamped_otherwise,
 )
-from .regions import PARTITION_REGIONS
 
 LAYER = "stackset"
 FILENAME = "stackset.yaml"
 
 # --- Parameters -------------------------------------------------------------------------------
-# S3: "Bucket names must be between 3 (min) and 63 (max) characters long" (general purpose
-# bucket naming rules); the StackSet's stacks read <TemplateBucketName>-<region>.
-BASE_BUCKET_NAME_MAX = (
-    63 - 1 - max(len(region) for regions in PARTITION_REGIONS.values() for region in regions)
-)
 ORGANIZATIONAL_UNIT_IDS = "OrganizationalUnitIds"
 DEPLOYMENT_REGIONS = "DeploymentRegions"
 AUTO_DEPLOYMENT = "AutoDeployment"
@@ -100,8 +98,7 @@ def _add_rollout_parameters(t: Template) -> None:
         group=GROUP_ROLLOUT,
         label="Regions",
         description=(
-            "Regions to deploy to in each account, comma-separated, such as us-east-1,eu-west-1; "
-            "each needs its template bucket <TemplateBucketName>-<region>."
+            "Regions to deploy to in each account, comma-separated, such as us-east-1,eu-west-1."
         ),
         Type="CommaDelimitedList",
         AllowedPattern=REGION_PATTERN,
@@ -202,14 +199,15 @@ NOT_OFFERED_BECAUSE = {
 }
 
 
-# Every root parameter the StackSet does not take, with the value each stack instance gets: one
-# template bucket per region, and what it does not offer.
-FIXED: dict[str, str] = {root.TEMPLATE_BUCKET_PER_REGION: "true", **NOT_OFFERED}
+# Every parameter of instance.yaml the StackSet does not take, with the value each stack
+# instance gets.
+FIXED: dict[str, str] = dict(NOT_OFFERED)
 
 
 def _without_offered(template: Mapping[str, Any]) -> dict[str, Any]:
-    """The root as the StackSet's stacks get it: each parameter of FIXED at the value passed
-    for it, so that the rules about it are decided for that value (not the root's default)."""
+    """The template as the StackSet's stacks get it: each parameter of FIXED at the value passed
+    for it, so that the rules about it are decided for that value (not the template's
+    default)."""
     declared = dict(template.get("Parameters", {}))
     for name, value in FIXED.items():
         if name in declared:
@@ -218,75 +216,64 @@ def _without_offered(template: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def stackset_template(built: Mapping[str, Mapping[str, Any]], version: str) -> Template:
-    """``stackset.yaml`` from the rendered root template (``built["root"]``)."""
+    """``stackset.yaml`` from the rendered ``instance.yaml`` (``built["instance"]``)."""
     expect_templates(built, "stackset_template(built)")
     expect_version(version, "stackset_template(version)")
-    if root.LAYER not in built:
+    if instance.LAYER not in built:
         raise root.WiringError(
-            f"stackset_template(built): no rendered {root.LAYER} template (it holds "
+            f"stackset_template(built): no rendered {instance.LAYER} template (it holds "
             f"{', '.join(sorted(built)) or 'none'}): pass what render_templates() returns"
         )
-    root.expect_shapes({root.LAYER: built[root.LAYER]}, "stackset_template(built)")
-    absent = [
+    root.expect_shapes({instance.LAYER: built[instance.LAYER]}, "stackset_template(built)")
+    others = stamped_otherwise({instance.LAYER: built[instance.LAYER]}, version)
+    if others:  # the StackSet reads .../<version>/instance.yaml
+        raise root.WiringError(
+            f"stackset_template(version): {version!r}, but the {instance.LAYER} template is "
+            f"stamped for another version: {', '.join(others)}: render it for {version!r}"
+        )
+    deployed = _without_offered(built[instance.LAYER])
+    nesting = sorted(
         name
-        for name in (
-            root.TEMPLATE_BUCKET_NAME,
-            root.TEMPLATE_KEY_PREFIX,
-            root.TEMPLATE_BUCKET_PER_REGION,
-        )
-        if name not in built[root.LAYER].get("Parameters", {})
-    ]
-    if absent:
-        # Where the StackSet's stacks read the templates from, in each region: a root without
-        # them was a KeyError, or a StackSet whose stacks read one region's bucket everywhere.
+        for name, resource in deployed.get("Resources", {}).items()
+        if isinstance(resource, Mapping) and resource.get("Type") == "AWS::CloudFormation::Stack"
+    )
+    if nesting:
         raise root.WiringError(
-            f"stackset_template(built): the {root.LAYER} template lacks {', '.join(absent)}, "
-            "where its stacks read their templates from: pass what render_templates() returns"
+            f"stackset_template(built): the {instance.LAYER} template nests stacks "
+            f"({', '.join(nesting)}), which a StackSet with service-managed permissions does "
+            "not deploy"
         )
-    others = stamped_otherwise({root.LAYER: built[root.LAYER]}, version)
-    if others:  # its stacks would read .../<version>/root.yaml, which nests another version
-        raise root.WiringError(
-            f"stackset_template(version): {version!r}, but the root is stamped for another "
-            f"version: {', '.join(others)}: render it for {version!r}"
-        )
-    root_template = _without_offered(built[root.LAYER])
     t = Template(
         Description=(
             "StackSet with service-managed permissions that deploys troposphere-fargate's "
-            "root.yaml to the accounts of organizational units, in several regions, and to "
-            "accounts that join them"
+            "instance.yaml (the network and the service of root.yaml, without nested stacks) "
+            "to the accounts of organizational units, in several regions, and to accounts that "
+            "join them"
         )
     )
     t.set_metadata({STAMP_KEY: {"NotOffered": dict(NOT_OFFERED_BECAUSE)}})
     _add_rollout_parameters(t)
-    declared = root_template.get("Parameters", {})
+    root.add_template_location_parameters(t, version)
+    declared = deployed.get("Parameters", {})
     taken = [name for name in declared if name not in FIXED]
+    clash = sorted(set(taken) & set(t.parameters))
+    if clash:
+        raise root.WiringError(
+            f"stackset_template(built): the {instance.LAYER} template declares "
+            f"{', '.join(clash)}, which the StackSet declares for itself"
+        )
     count = len(t.parameters) + len(taken)
     if count > root.MAX_PARAMETERS:
         # Counted before any is declared: troposphere stops at the 201st with a bare ValueError.
         raise root.QuotaError(
             "Parameters",
             f"stackset_template(built): the StackSet would have {count} parameters, "
-            f"{len(t.parameters)} of its own and {len(taken)} of the root's; CloudFormation "
-            f"takes {root.MAX_PARAMETERS} at most: split the services between environments "
-            "(a spec each)",
+            f"{len(t.parameters)} of its own and {len(taken)} of the {instance.LAYER} "
+            f"template's; CloudFormation takes {root.MAX_PARAMETERS} at most",
         )
-    as_root = root.Child(STACK_SET, root.LAYER, root.FILENAME)
-    root.copy_parameters(t, as_root, root_template, taken)
-    # The root's says "the bucket in this region"; a StackSet's stacks read one per region.
-    bucket = t.parameters[root.TEMPLATE_BUCKET_NAME]
-    bucket.Description = (
-        "Base name of the template buckets: the stacks of each deployment region read the "
-        "published templates from <TemplateBucketName>-<region>, which must exist there (no "
-        f"dots in the name, at most {BASE_BUCKET_NAME_MAX} characters)"
-    )
-    # A bucket name takes 63 characters, "-<region>" included.
-    bucket.MaxLength = BASE_BUCKET_NAME_MAX
-    bucket.ConstraintDescription = (
-        f"must be 3-{BASE_BUCKET_NAME_MAX} lower-case letters, digits and hyphens (no dots): "
-        "<TemplateBucketName>-<region> is a bucket name, of 63 characters at most"
-    )
-    root.copy_rules(t, as_root, root_template, taken)
+    as_instance = root.Child(STACK_SET, instance.LAYER, instance.FILENAME)
+    root.copy_parameters(t, as_instance, deployed, taken)
+    root.copy_rules(t, as_instance, deployed, taken)
     t.add_condition(AUTO_DEPLOYMENT_ON, Equals(Ref(AUTO_DEPLOYMENT), "true"))
     t.add_condition(RETAIN_ON_REMOVAL, Equals(Ref(RETAIN_STACKS_ON_ACCOUNT_REMOVAL), "true"))
     passed = {name: root.pass_through(name, declared[name]) for name in taken}
@@ -320,7 +307,9 @@ def stackset_template(built: Mapping[str, Mapping[str, Any]], version: str) -> T
                     Regions=Ref(DEPLOYMENT_REGIONS),
                 )
             ],
-            TemplateURL=root.regional_template_url(version, root.FILENAME),
+            # Read once, where the StackSet is created: its stack instances get the template
+            # from the StackSet, in every account and region.
+            TemplateURL=root.template_url(version, instance.FILENAME),
             Parameters=[
                 cloudformation.Parameter(ParameterKey=name, ParameterValue=value)
                 for name, value in sorted(passed.items())

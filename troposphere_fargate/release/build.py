@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from troposphere import Template
 
 from .. import __version__
 from ..cfn import limits
@@ -166,13 +167,20 @@ def render_templates(
     problems: list[TemplateProblem] = []
     for layer in layers_for(config):
         try:
-            template = layer.builder(config, version, built).to_dict()
+            made = layer.builder(config, version, built)
+            template = made.to_dict() if isinstance(made, Template) else made
         except QuotaError as exc:
             # A root of too many services: named with what the other templates fail (the
             # templates after it need it, so the build stops there).
             problems.append(TemplateProblem(layer.filename, exc.section, str(exc)))
             break
-        problems += template_problems(layer.filename, template)
+        found = template_problems(layer.filename, template)
+        merged = cfn_yaml.merged_from(template)
+        if merged:  # said for the templates it merges (instance.yaml: the service's, say),
+            # whose resources it holds; its own copy may count a few bytes less (folded).
+            said = {p.resource for p in problems if p.filename in merged}
+            found = [p for p in found if p.resource not in said]
+        problems += found
         claimed = regions_.in_partitions(layer.regions, partitions)
         built[layer.name] = stamp(template, layer=layer.name, version=version, regions=claimed)
     if problems:

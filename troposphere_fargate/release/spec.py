@@ -3178,8 +3178,9 @@ def spec_markdown() -> str:
         "## Layouts\n",
         "A spec of one service, without `expose`, `domain` or `environment`, builds the service "
         "with a load balancer of its own: `network.yaml`, `environment.yaml`, `service.yaml`, "
-        "`root.yaml` (nesting the network and the service), `catalog.yaml`, `stackset.yaml` "
-        "and `bucket.yaml`, as the shipped "
+        "`root.yaml` (nesting the network and the service), `instance.yaml` (the two without "
+        "nested stacks), `catalog.yaml`, `stackset.yaml` (deploying `instance.yaml`) and "
+        "`bucket.yaml`, as the shipped "
         "product (its `service.yaml` can still join an environment from the console: its "
         "`ClusterName` and the other outputs of an `environment.yaml` stack). Several "
         "services, a `domain` or `environment` settings make it an environment: every service "

@@ -1,0 +1,244 @@
+"""instance.yaml: what root.yaml deploys, the network and the service, in one template without
+nested stacks, for a StackSet with service-managed permissions (which deploys no template that
+nests stacks: "Nested AWS::CloudFormation::Stack is not supported in service managed
+AWS::CloudFormation::StackSet", aws-cloudformation/aws-cloudformation-resource-providers-
+cloudformation#104)."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from troposphere_fargate import __version__
+from troposphere_fargate.cfn.evaluate import deployed
+from troposphere_fargate.layers import instance, network, root, service
+from troposphere_fargate.layers.root import Child, WiringError
+from troposphere_fargate.release.build import render_templates
+
+IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1"
+LOCATION = {root.TEMPLATE_BUCKET_NAME, root.TEMPLATE_KEY_PREFIX, root.TEMPLATE_BUCKET_PER_REGION}
+# What the root gives the service from the network (any ids: no condition compares them).
+WIRED = {
+    service.VPC_ID: "vpc-0a1b2c3d",
+    service.PUBLIC_SUBNET_IDS: "subnet-01,subnet-02",
+    service.PRIVATE_SUBNET_IDS: "subnet-11,subnet-12",
+}
+
+
+@pytest.fixture(scope="module")
+def built() -> dict:
+    return render_templates()
+
+
+@pytest.fixture(scope="module")
+def merged(built) -> dict:
+    return built[instance.LAYER]
+
+
+def test_it_asks_what_the_root_asks_less_where_the_templates_are(built, merged):
+    """Derived from the same children as the root: each parameter declared as the root
+    declares it (type, default, constraints, description), with its console label and group;
+    the root's rules, all of them."""
+    assert set(merged["Parameters"]) == set(built[root.LAYER]["Parameters"]) - LOCATION
+    for name, declared in merged["Parameters"].items():
+        assert declared == built[root.LAYER]["Parameters"][name], name
+    assert merged["Rules"] == built[root.LAYER]["Rules"]
+
+    def interface(template: dict) -> tuple[dict, dict]:
+        metadata = template["Metadata"]["AWS::CloudFormation::Interface"]
+        groups = {
+            name: group["Label"]["default"]
+            for group in metadata["ParameterGroups"]
+            for name in group["Parameters"]
+        }
+        return metadata["ParameterLabels"], groups
+
+    labels, groups = interface(merged)
+    root_labels, root_groups = interface(built[root.LAYER])
+    assert labels == {k: v for k, v in root_labels.items() if k not in LOCATION}
+    assert groups == {k: v for k, v in root_groups.items() if k not in LOCATION}
+
+
+def test_no_nested_stack_no_transform_and_no_parameter_the_root_leaves_at_its_default(merged):
+    types = {resource["Type"] for resource in merged["Resources"].values()}
+    assert "AWS::CloudFormation::Stack" not in types
+    assert "Transform" not in merged
+    text = json.dumps(merged)
+    for name in (*service.JOIN_PARAMETERS, *service.ROUTING_PARAMETERS, *WIRED):
+        assert json.dumps({"Ref": name}) not in text, name
+        assert "${" + name + "}" not in text, name
+
+
+VALUES = [
+    {},
+    {"NatGateways": "None", "VpcEndpoints": "true"},
+    {"NumberOfAzs": "3", "NatGateways": "PerAz", "RestrictDefaultSecurityGroup": "false"},
+    {"LoadBalancerType": "network", "DeploymentStrategy": "CANARY"},
+    {"EnableExecuteCommand": "true", "CapacityProvider": "FARGATE_SPOT", "DesiredCount": "1"},
+]
+
+
+@pytest.mark.parametrize("values", VALUES, ids=lambda v: ",".join(v) or "defaults")
+def test_it_makes_what_the_root_s_two_stacks_make_for_the_same_values(built, merged, values):
+    """For each set of values, the resources (logical ID and type) of instance.yaml are those
+    of network.yaml and of service.yaml given the network's ids, as the root's two stacks make
+    them: the conditions decided by the defaults the root leaves are folded, not lost."""
+    given = {"ContainerImage": IMAGE, **values}
+    mine = deployed(merged, given).resources
+    declared = {layer: set(built[layer]["Parameters"]) for layer in (network.LAYER, service.LAYER)}
+    made = {}
+    for layer in (network.LAYER, service.LAYER):
+        own = {k: v for k, v in {**given, **WIRED}.items() if k in declared[layer]}
+        made |= deployed(built[layer], own).resources
+    assert {name: r["Type"] for name, r in mine.items() if name != instance.NETWORK_READY} == {
+        name: r["Type"] for name, r in made.items()
+    }
+
+
+def test_the_service_waits_for_the_whole_network(built, merged):
+    """As the root creates the network stack before the service's: the load balancer needs the
+    internet gateway attached (not only the subnets it names), the tasks their NAT routes or
+    endpoints. A resource under a condition is named through Fn::If (a DependsOn on a resource
+    not created fails the template), the conditional DependsOn of
+    aws/serverless-application-model#653."""
+    resources = merged["Resources"]
+    ready = resources[instance.NETWORK_READY]
+    assert ready["Type"] == "AWS::CloudFormation::WaitConditionHandle"
+    networked = set(built[network.LAYER]["Resources"])
+    after = ready["Metadata"][instance.CREATED_AFTER]
+    assert set(ready["DependsOn"]) | set(after) == networked
+    for name in ready["DependsOn"]:
+        assert "Condition" not in resources[name]
+    for name, chosen in after.items():
+        condition = resources[name]["Condition"]
+        assert chosen == {"Fn::If": [condition, {"Ref": name}, {"Ref": "AWS::NoValue"}]}
+    for name in set(resources) - networked - {instance.NETWORK_READY}:
+        assert instance.NETWORK_READY in resources[name]["DependsOn"], name
+    for name in networked:
+        assert instance.NETWORK_READY not in str(resources[name].get("DependsOn")), name
+
+
+def test_the_service_takes_the_network_s_resources_where_the_root_passed_its_outputs(merged):
+    properties = merged["Resources"][service.SERVICE]["Properties"]
+    subnets = properties["NetworkConfiguration"]["AwsvpcConfiguration"]["Subnets"]
+    assert subnets == {
+        "Fn::If": [
+            "Az3Enabled",
+            [{"Ref": f"PrivateSubnet{i}"} for i in (1, 2, 3)],
+            [{"Ref": f"PrivateSubnet{i}"} for i in (1, 2)],
+        ]
+    }
+    group = merged["Resources"]["TaskSecurityGroup"]["Properties"]
+    assert group["VpcId"] == {"Ref": "Vpc"}
+
+
+def test_it_keeps_every_output_the_root_exports(built, merged):
+    assert set(built[root.LAYER]["Outputs"]) <= set(merged["Outputs"])
+
+
+def test_diff_and_the_build_say_its_changes_once_for_the_templates_it_merges(merged):
+    from troposphere_fargate.cfn.yaml import merged_from
+
+    assert merged_from(merged) == [network.FILENAME, service.FILENAME]
+
+
+# --- What it refuses, and why -----------------------------------------------------------------
+
+
+def _children(built: dict) -> tuple[dict, list[Child]]:
+    from troposphere_fargate.layers import nested_children
+
+    return copy.deepcopy({k: built[k] for k in (network.LAYER, service.LAYER)}), list(
+        nested_children()
+    )
+
+
+def test_two_templates_with_one_logical_id_are_refused(built):
+    children, nested = _children(built)
+    children[service.LAYER]["Resources"]["Vpc"] = {"Type": "AWS::SNS::Topic"}
+    with pytest.raises(WiringError, match="resource Vpc of the service template is another"):
+        instance.instance_template(children, __version__, nested)
+    # A condition both declare alike is one condition (IsChinaPartition).
+    assert "IsChinaPartition" in built[network.LAYER]["Conditions"]
+    assert "IsChinaPartition" in built[service.LAYER]["Conditions"]
+    children, nested = _children(built)
+    region = {"Ref": "AWS::Region"}
+    children[service.LAYER]["Conditions"]["IsChinaPartition"] = {"Fn::Equals": [region, "x"]}
+    with pytest.raises(WiringError, match="condition IsChinaPartition of the service template"):
+        instance.instance_template(children, __version__, nested)
+
+
+def test_a_list_wired_to_an_output_that_joins_no_list_is_refused(built):
+    children, nested = _children(built)
+    outputs = children[network.LAYER]["Outputs"]
+    outputs[network.OUTPUT_PRIVATE_SUBNET_IDS]["Value"] = {"Ref": "PrivateSubnet1"}
+    with pytest.raises(WiringError, match="list parameter PrivateSubnetIds is wired to an output"):
+        instance.instance_template(children, __version__, nested)
+
+
+def test_a_sub_naming_a_wired_parameter_is_refused(built):
+    children, nested = _children(built)
+    children[service.LAYER]["Resources"]["Topic"] = {
+        "Type": "AWS::SNS::Topic",
+        "Properties": {"TopicName": {"Fn::Sub": "in-${VpcId}"}},
+    }
+    with pytest.raises(WiringError, match=r"Fn::Sub 'in-\$\{VpcId\}' names VpcId"):
+        instance.instance_template(children, __version__, nested)
+
+
+def test_a_child_nested_with_a_prefix_is_refused(built):
+    children, nested = _children(built)
+    nested[1] = Child(
+        "ServiceStack", service.LAYER, service.FILENAME, wires=nested[1].wires, prefix="Web"
+    )
+    with pytest.raises(WiringError, match="nested with the prefix 'Web'"):
+        instance.instance_template(children, __version__, nested)
+
+
+def test_a_known_value_goes_into_a_sub_and_decides_its_conditions():
+    """The folding, on a template small enough to read: Kind left at its default "a"."""
+    first = {"Resources": {"Bucket": {"Type": "AWS::S3::Bucket"}}, "Outputs": {}}
+    second = {
+        "Parameters": {
+            "Kind": {"Type": "String", "Default": "a", "Description": "k"},
+            "Name": {"Type": "String", "Default": "n", "Description": "n"},
+        },
+        "Conditions": {
+            "IsA": {"Fn::Equals": [{"Ref": "Kind"}, "a"]},
+            "IsB": {"Fn::Not": [{"Condition": "IsA"}]},
+            "Named": {"Fn::Not": [{"Fn::Equals": [{"Ref": "Name"}, ""]}]},
+            "AAndNamed": {"Fn::And": [{"Condition": "IsA"}, {"Condition": "Named"}]},
+        },
+        "Resources": {
+            "OnlyB": {"Type": "AWS::SNS::Topic", "Condition": "IsB"},
+            "Topic": {
+                "Type": "AWS::SNS::Topic",
+                "Condition": "AAndNamed",
+                "DependsOn": ["OnlyB"],
+                "Properties": {
+                    "TopicName": {"Fn::Sub": "${Kind}-${Name}"},
+                    "DisplayName": {"Fn::If": ["IsA", "yes", {"Ref": "OnlyB"}]},
+                },
+            },
+        },
+    }
+    nested = [
+        Child("First", "first", "first.yaml"),
+        Child("Second", "second", "second.yaml", keeps_defaults=frozenset({"Kind"})),
+    ]
+    merged = instance.instance_template({"first": first, "second": second}, "1.0.0", nested)
+    assert merged["Conditions"] == {
+        "Named": {"Fn::Not": [{"Fn::Equals": [{"Ref": "Name"}, ""]}]},
+        "AAndNamed": {"Fn::Not": [{"Fn::Not": [{"Condition": "Named"}]}]},
+    }
+    assert "OnlyB" not in merged["Resources"]
+    assert merged["Resources"]["Topic"] == {
+        "Type": "AWS::SNS::Topic",
+        "Condition": "AAndNamed",
+        "DependsOn": [instance.NETWORK_READY],
+        "Properties": {"TopicName": {"Fn::Sub": "a-${Name}"}, "DisplayName": "yes"},
+    }
+    assert set(merged["Parameters"]) == {"Name"}
+    assert merged["Resources"][instance.NETWORK_READY]["DependsOn"] == ["Bucket"]

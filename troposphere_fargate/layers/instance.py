@@ -1,0 +1,476 @@
+"""The instance layer, ``instance.yaml``: what ``root.yaml`` deploys, the network and the service,
+in one template without nested stacks, for a StackSet with service-managed permissions (which
+deploys no template that nests stacks: "Nested AWS::CloudFormation::Stack is not supported in
+service managed AWS::CloudFormation::StackSet", the StackSet resource's handler,
+aws-cloudformation/aws-cloudformation-resource-providers-cloudformation#104; "You can't
+provision nested stacks, transforms, or macros with the default execution role", StackSets,
+CloudFormation User Guide).
+
+Derived from the templates the root nests, as the root is, so the two cannot drift:
+
+- every resource, condition, mapping and output of each child, under its own logical ID (two
+  children of one ID are refused);
+- the parameters the root takes for each child, declared as the child declares them, in its
+  console group; its rules, as the root takes them (:func:`root.copy_rules`);
+- a parameter wired to an earlier child's output takes that output's value (a list parameter
+  takes the list its output joins);
+- a parameter the root leaves at its default is no parameter here: each ``Ref`` to it is its
+  default, each condition it decides is decided (and gone, with the ``Fn::If`` branches and
+  resources it rules out), so a value the root never passes cannot be given here either;
+- ``NetworkReady``, a wait condition handle created after every resource of the first child
+  (those under a condition through an ``Fn::If`` in its metadata, the conditional DependsOn of
+  aws/serverless-application-model#653), on which every resource of the later children
+  depends: as in the root, the whole network exists before the service starts (the load
+  balancer needs the internet gateway attached, the tasks their NAT routes or endpoints).
+
+Resources, parameters, rules and outputs: those of ``network.yaml`` and ``service.yaml`` as
+``root.yaml`` takes them, with ``NetworkReady``.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from troposphere import Template
+
+from ..cfn.yaml import MERGES
+from ..errors import expect_templates, expect_version
+from .blocks import STAMP_KEY, stamped_otherwise
+from .root import Child, WiringError, copy_rules, expect_shapes
+
+LAYER = "instance"
+FILENAME = "instance.yaml"
+
+# The wait condition handle every resource after the first child's waits for.
+NETWORK_READY = "NetworkReady"
+# Its metadata key naming the first child's conditional resources, each through Fn::If.
+CREATED_AFTER = "CreatedAfter"
+
+DESCRIPTION = (
+    "Fargate service without public IPs, in a new VPC: the network and the service of root.yaml "
+    "in one template without nested stacks, as a StackSet with service-managed permissions "
+    "deploys it"
+)
+
+_NO_VALUE = {"Ref": "AWS::NoValue"}
+_LIST_TYPE = re.compile(r"CommaDelimitedList|List<.*>")
+_SUB_NAME = re.compile(r"\$\{([A-Za-z0-9_.:]+)\}")
+
+
+def instance_template(
+    built: Mapping[str, Mapping[str, Any]], version: str, nested: Sequence[Child] | None = None
+) -> dict[str, Any]:
+    """``instance.yaml`` (as a dict) from the rendered templates the root nests (layer name ->
+    template dict, as :func:`~troposphere_fargate.release.build.render_templates` returns
+    them); ``nested``: the children, in creation order (default: the shipped root's). Raises
+    :class:`~troposphere_fargate.layers.root.WiringError` when they cannot be merged."""
+    expect_templates(built, "instance_template(built)")
+    expect_version(version, "instance_template(version)")
+    if nested is None:
+        from . import nested_children  # the registry imports this module
+
+        nested = nested_children()
+    missing = [child.layer for child in nested if child.layer not in built]
+    if missing:
+        raise WiringError(
+            f"instance_template(built): no rendered {' or '.join(missing)} template (it holds "
+            f"{', '.join(sorted(built)) or 'none'}): pass what render_templates() returns"
+        )
+    children = {child.layer: built[child.layer] for child in nested}
+    expect_shapes(children, "instance_template(built)")
+    others = stamped_otherwise(children, version)
+    if others:
+        raise WiringError(
+            f"instance_template(version): {version!r}, but the templates it merges are stamped "
+            f"for another version: {', '.join(others)}"
+        )
+    return _Merge(children, nested).template()
+
+
+class _Merge:
+    """The children merged into one template (see the module's docstring)."""
+
+    def __init__(self, children: Mapping[str, Mapping[str, Any]], nested: Sequence[Child]) -> None:
+        self.children = children
+        self.nested = nested
+        self.sections: dict[str, dict[str, Any]] = {
+            name: {} for name in ("Parameters", "Rules", "Mappings", "Conditions")
+        }
+        self.resources: dict[str, Any] = {}
+        self.outputs: dict[str, Any] = {}
+        self.groups: dict[str, list[str]] = {}
+        self.labels: dict[str, Any] = {}
+        self.owner: dict[str, str] = {}  # resource logical ID -> the layer it comes from
+
+    def template(self) -> dict[str, Any]:
+        by_id: dict[str, Child] = {}
+        for child in self.nested:
+            if child.prefix:
+                raise WiringError(
+                    f"instance_template: the {child.layer} template is nested with the prefix "
+                    f"{child.prefix!r}; merged templates keep their children's names"
+                )
+            self._add(child, by_id)
+            by_id[child.logical_id] = child
+        first = self.nested[0].layer
+        self._wait_for(first)
+        body: dict[str, Any] = {"Description": DESCRIPTION}
+        interface = {
+            "ParameterGroups": [
+                {"Label": {"default": label}, "Parameters": names}
+                for label, names in self.groups.items()
+            ],
+            "ParameterLabels": self.labels,
+        }
+        body["Metadata"] = {
+            "AWS::CloudFormation::Interface": interface,
+            # What `diff` and the build say once, for the templates merged (cfn.yaml.merged_from).
+            STAMP_KEY: {MERGES: [child.filename for child in self.nested]},
+        }
+        for name, section in self.sections.items():
+            if section:
+                body[name] = section
+        body["Resources"] = self.resources
+        if self.outputs:
+            body["Outputs"] = self.outputs
+        return _without_unused(body)
+
+    def _add(self, child: Child, before: Mapping[str, Child]) -> None:
+        template = copy.deepcopy(dict(self.children[child.layer]))
+        declared = template.get("Parameters", {})
+        taken = child.taken(declared)
+        replaced: dict[str, Any] = {}
+        for parameter, source, output in child.wired(declared):
+            if source not in before:
+                raise WiringError(
+                    f"instance_template: the {child.layer} template's {parameter} is wired to "
+                    f"{source}, which is not a template merged before it"
+                )
+            value = self.children[before[source].layer]["Outputs"][output]["Value"]
+            replaced[parameter] = _wired_value(child, parameter, declared[parameter], value)
+        known = {
+            name: spec["Default"]
+            for name, spec in declared.items()
+            if name not in taken and name not in replaced
+        }
+        for name, value in known.items():
+            if not isinstance(value, str) or _LIST_TYPE.fullmatch(declared[name].get("Type", "")):
+                raise WiringError(
+                    f"instance_template: the {child.layer} template's {name} is left at its "
+                    "default, which is not a string to put in its place"
+                )
+        fold = _Fold(known, replaced, template.get("Conditions", {}))
+        scratch = Template()
+        copy_rules(scratch, child, template, taken)
+        rules = scratch.to_dict().get("Rules", {})
+        self._put("Rules", rules, child)
+        for name in taken:
+            self._put("Parameters", {name: declared[name]}, child)
+        self._interface(template, set(taken))
+        self._put("Mappings", template.get("Mappings", {}), child, same_ok=True)
+        self._put("Conditions", fold.conditions(), child, same_ok=True)
+        resources = {}
+        for name, resource in template.get("Resources", {}).items():
+            kept = fold.resource(resource)
+            if kept is not None:
+                resources[name] = kept
+        removed = set(template.get("Resources", {})) - set(resources)
+        for resource in resources.values():
+            _drop_depends_on(resource, removed)
+        if before:
+            for resource in resources.values():
+                _add_depends_on(resource, NETWORK_READY)
+        for resource in resources.values():
+            _without_stale_skips(resource)
+        self._put("Resources", resources, child)
+        outputs = {}
+        for name, output in template.get("Outputs", {}).items():
+            kept = fold.resource(output)
+            if kept is not None:
+                outputs[name] = kept
+        self._put("Outputs", outputs, child)
+
+    def _put(
+        self, section: str, items: Mapping[str, Any], child: Child, same_ok: bool = False
+    ) -> None:
+        target = (
+            self.resources
+            if section == "Resources"
+            else self.outputs
+            if section == "Outputs"
+            else self.sections[section]
+        )
+        for name, value in items.items():
+            if name in target and not (same_ok and target[name] == value):
+                raise WiringError(
+                    f"instance_template: {section[:-1].lower()} {name} of the {child.layer} "
+                    "template is another template's too"
+                )
+            target[name] = value
+            if section == "Resources":
+                self.owner[name] = child.layer
+
+    def _interface(self, template: Mapping[str, Any], taken: set[str]) -> None:
+        interface = template.get("Metadata", {}).get("AWS::CloudFormation::Interface", {})
+        for group in interface.get("ParameterGroups", []):
+            names = [name for name in group.get("Parameters", []) if name in taken]
+            if names:
+                self.groups.setdefault(group["Label"]["default"], []).extend(names)
+        for name, label in interface.get("ParameterLabels", {}).items():
+            if name in taken:
+                self.labels[name] = label
+
+    def _wait_for(self, layer: str) -> None:
+        """``NetworkReady``: created after every resource of ``layer``."""
+        always = sorted(
+            name
+            for name, resource in self.resources.items()
+            if self.owner[name] == layer and "Condition" not in resource
+        )
+        sometimes = {
+            name: {"Fn::If": [resource["Condition"], {"Ref": name}, {"Ref": "AWS::NoValue"}]}
+            for name, resource in sorted(self.resources.items())
+            if self.owner[name] == layer and "Condition" in resource
+        }
+        handle: dict[str, Any] = {"Type": "AWS::CloudFormation::WaitConditionHandle"}
+        if always:
+            handle["DependsOn"] = always
+        if sometimes:
+            handle["Metadata"] = {CREATED_AFTER: sometimes}
+        self.resources[NETWORK_READY] = handle
+        self.owner[NETWORK_READY] = layer
+
+
+def _wired_value(child: Child, parameter: str, declaration: Mapping[str, Any], value: Any) -> Any:
+    """What a wired parameter's ``Ref`` becomes: the output's value, or for a list parameter
+    the list the output joins with commas."""
+    if not _LIST_TYPE.fullmatch(str(declaration.get("Type", "String"))):
+        return value
+    joined = value.get("Fn::Join") if isinstance(value, dict) and len(value) == 1 else None
+    if not (isinstance(joined, list) and len(joined) == 2 and joined[0] == ","):
+        raise WiringError(
+            f"instance_template: the {child.layer} template's list parameter {parameter} is "
+            "wired to an output that is not a list joined with commas"
+        )
+    return joined[1]
+
+
+class _Fold:
+    """A child's template with some parameters given (``known``: their values; ``replaced``:
+    the expressions that take their place), its conditions decided where those settle them."""
+
+    def __init__(
+        self, known: Mapping[str, str], replaced: Mapping[str, Any], conditions: Mapping[str, Any]
+    ) -> None:
+        self.known = known
+        self.replaced = replaced
+        self.declared = conditions
+        # Each condition: True, False, or what is left of it; a condition that is another's
+        # under a new name becomes {"Condition": other}.
+        self.decided: dict[str, Any] = {}
+        for name in conditions:
+            self._decide(name, ())
+
+    def _decide(self, name: str, seen: tuple[str, ...]) -> Any:
+        if name not in self.decided:
+            if name in seen:
+                raise WiringError(f"instance_template: condition {name} refers to itself")
+            self.decided[name] = self._condition(self.declared[name], (*seen, name))
+        return self.decided[name]
+
+    def _condition(self, node: Any, seen: tuple[str, ...]) -> Any:
+        """True, False or the condition function left when the known values are put in."""
+        if not isinstance(node, dict) or len(node) != 1:
+            return self.value(node)
+        [(function, argument)] = node.items()
+        if function == "Condition":
+            decided = self._decide(argument, seen)
+            return decided if isinstance(decided, bool) else {"Condition": argument}
+        if function == "Fn::Equals":
+            left, right = (self.value(item) for item in argument)
+            if isinstance(left, str) and isinstance(right, str):
+                return left == right
+            return {function: [left, right]}
+        if function == "Fn::Not":
+            inner = self._condition(argument[0], seen)
+            return (not inner) if isinstance(inner, bool) else {function: [inner]}
+        if function in ("Fn::And", "Fn::Or"):
+            absorbing = function == "Fn::Or"  # True ends an Or, False an And
+            left = []
+            for item in argument:
+                decided = self._condition(item, seen)
+                if decided is absorbing:
+                    return absorbing
+                if not isinstance(decided, bool):
+                    left.append(decided)
+            if not left:
+                return not absorbing
+            if len(left) == 1:
+                return left[0]
+            return {function: left}
+        return self.value(node)
+
+    def conditions(self) -> dict[str, Any]:
+        """The conditions still to be decided when the stack is created."""
+        return {
+            name: self._top(decided)
+            for name, decided in self.decided.items()
+            if not isinstance(decided, bool)
+        }
+
+    @staticmethod
+    def _top(decided: Any) -> Any:
+        # A condition that is only another condition is written as that condition twice
+        # negated: CloudFormation takes a condition function at the top, not a bare reference.
+        if isinstance(decided, dict) and set(decided) == {"Condition"}:
+            return {"Fn::Not": [{"Fn::Not": [decided]}]}
+        return decided
+
+    def resource(self, resource: Mapping[str, Any]) -> dict[str, Any] | None:
+        """A resource or output with the known values put in, or None where its condition is
+        decided false."""
+        resource = dict(resource)
+        condition = resource.get("Condition")
+        if condition is not None:
+            decided = self.decided[condition]
+            if decided is False:
+                return None
+            if decided is True:
+                del resource["Condition"]
+        return {key: self.value(value) for key, value in resource.items()}
+
+    def value(self, node: Any) -> Any:
+        """``node`` with each known parameter's value and each replaced one's expression in
+        place of its ``Ref``, and each ``Fn::If`` of a decided condition its branch. A branch
+        that is ``AWS::NoValue`` leaves the list item or the property out, as CloudFormation
+        would (a policy check reads the template as written: a bare ``Ref: AWS::NoValue`` in a
+        list of ingress rules is a rule without a source to it)."""
+        if isinstance(node, list):
+            return [kept for kept in map(self.value, node) if kept != _NO_VALUE]
+        if not isinstance(node, dict):
+            return node
+        if len(node) == 1:
+            [(function, argument)] = node.items()
+            if function == "Ref" and isinstance(argument, str):
+                if argument in self.known:
+                    return self.known[argument]
+                if argument in self.replaced:
+                    return copy.deepcopy(self.replaced[argument])
+            if function == "Fn::If" and isinstance(argument, list) and len(argument) == 3:
+                decided = self.decided.get(argument[0])
+                if decided is True:
+                    return self.value(argument[1])
+                if decided is False:
+                    return self.value(argument[2])
+            if function == "Fn::Sub":
+                return {function: self._sub(argument)}
+            if function.startswith("Fn::") and isinstance(argument, list):
+                # A function's arguments are positions, not a list to leave items out of.
+                return {function: [self.value(item) for item in argument]}
+        pairs = ((key, self.value(value)) for key, value in node.items())
+        return {key: value for key, value in pairs if value != _NO_VALUE}
+
+    def _sub(self, argument: Any) -> Any:
+        text, variables = (argument, None) if isinstance(argument, str) else argument
+        own = set(variables or {})
+        named = {name for name in _SUB_NAME.findall(text) if name not in own}
+        wired = sorted(named & set(self.replaced))
+        if wired:
+            raise WiringError(
+                f"instance_template: Fn::Sub {text!r} names {', '.join(wired)}, which another "
+                "template's output takes the place of"
+            )
+        for name in sorted(named & set(self.known)):
+            text = text.replace("${" + name + "}", self.known[name])
+        if variables is None:
+            return text
+        return [text, {name: self.value(value) for name, value in variables.items()}]
+
+
+# A checkov skip a child carries because its rules are inside Fn::If, which checkov cannot read
+# ("every rule has a description"): where folding left no Fn::If in the rules, checkov reads
+# them, and the skip would hide nothing (tests/policy/test_policy.py refuses such a skip).
+_SKIPPED_FOR_FN_IF = {"CKV_AWS_23": ("SecurityGroupIngress", "SecurityGroupEgress")}
+
+
+def _without_stale_skips(resource: dict[str, Any]) -> None:
+    checkov = resource.get("Metadata", {}).get("checkov", {})
+    skips = checkov.get("skip")
+    if not isinstance(skips, list):
+        return
+    properties = resource.get("Properties", {})
+    kept = [
+        skip
+        for skip in skips
+        if skip.get("id") not in _SKIPPED_FOR_FN_IF
+        or any("Fn::If" in str(properties.get(key)) for key in _SKIPPED_FOR_FN_IF[skip["id"]])
+    ]
+    if kept:
+        checkov["skip"] = kept
+        return
+    del checkov["skip"]
+    if not checkov:
+        del resource["Metadata"]["checkov"]
+    if not resource["Metadata"]:
+        del resource["Metadata"]
+
+
+def _drop_depends_on(resource: dict[str, Any], removed: set[str]) -> None:
+    depends = resource.get("DependsOn")
+    if depends is None:
+        return
+    kept = [name for name in ([depends] if isinstance(depends, str) else depends)]
+    kept = [name for name in kept if name not in removed]
+    if kept:
+        resource["DependsOn"] = kept if len(kept) > 1 else kept[0]
+    else:
+        del resource["DependsOn"]
+
+
+def _add_depends_on(resource: dict[str, Any], name: str) -> None:
+    depends = resource.get("DependsOn", [])
+    listed = [depends] if isinstance(depends, str) else list(depends)
+    resource["DependsOn"] = sorted({*listed, name})
+
+
+def _names_used(node: Any, found: set[str]) -> set[str]:
+    """Every name ``node`` refers to (Ref, Fn::GetAtt, Fn::FindInMap, Condition, Fn::If,
+    Fn::Sub's ${...})."""
+    if isinstance(node, list):
+        for item in node:
+            _names_used(item, found)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("Ref", "Condition") and isinstance(value, str):
+                found.add(value)
+            elif key in ("Fn::FindInMap", "Fn::If") and isinstance(value, list) and value:
+                if isinstance(value[0], str):
+                    found.add(value[0])
+            elif key == "Fn::Sub":
+                text = value if isinstance(value, str) else value[0]
+                found.update(name.split(".")[0] for name in _SUB_NAME.findall(text))
+            _names_used(value, found)
+    return found
+
+
+def _without_unused(body: dict[str, Any]) -> dict[str, Any]:
+    """Mappings and conditions no resource, output or condition refers to any more (their
+    uses ruled out with the decided conditions), left out."""
+    while True:
+        used = _names_used(
+            [body.get("Resources"), body.get("Outputs"), body.get("Conditions")], set()
+        )
+        unused = {
+            section: [name for name in body.get(section, {}) if name not in used]
+            for section in ("Mappings", "Conditions")
+        }
+        if not any(unused.values()):
+            return body
+        for section, names in unused.items():
+            for name in names:
+                del body[section][name]
+            if section in body and not body[section]:
+                del body[section]
