@@ -242,3 +242,133 @@ def test_a_known_value_goes_into_a_sub_and_decides_its_conditions():
     }
     assert set(merged["Parameters"]) == {"Name"}
     assert merged["Resources"][instance.NETWORK_READY]["DependsOn"] == ["Bucket"]
+
+
+# --- A review's cases: each merged as the children's two stacks would deploy them ---------------
+
+FIRST = {
+    "Resources": {"Bucket": {"Type": "AWS::S3::Bucket"}},
+    "Outputs": {"BucketName": {"Value": {"Ref": "Bucket"}}},
+}
+
+
+def _parameter(default: str) -> dict:
+    return {"Type": "String", "Default": default, "Description": "x"}
+
+
+def _merged(first: dict, second: dict, *children: Child) -> dict:
+    nested = list(children) or [
+        Child("First", "first", "first.yaml"),
+        Child("Second", "second", "second.yaml", keeps_defaults=frozenset({"Kind"})),
+    ]
+    return instance.instance_template({"first": first, "second": second}, "1.0.0", nested)
+
+
+def test_a_default_with_sub_syntax_stays_its_own_text_in_a_sub():
+    """In the child's stack, Fn::Sub puts the parameter's value in once; pasted into the Sub's
+    text, "${AWS::Region}" would be read again and become the region."""
+    second = {
+        "Parameters": {"Kind": _parameter("${AWS::Region}-${!x}")},
+        "Resources": {
+            "T": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": {"Fn::Sub": "${Kind}"}}}
+        },
+    }
+    properties = _merged(FIRST, second)["Resources"]["T"]["Properties"]
+    assert properties == {"TopicName": {"Fn::Sub": "${!AWS::Region}-${!!x}"}}
+
+
+def test_a_wired_output_is_the_first_template_s_as_merged():
+    """The output the service is wired to, with the first template's own defaults folded into
+    it: read as written, it named a condition and a resource the merge had left out."""
+    first = {
+        "Parameters": {"Mode": _parameter("a")},
+        "Conditions": {
+            "IsA": {"Fn::Equals": [{"Ref": "Mode"}, "a"]},
+            "NotA": {"Fn::Not": [{"Condition": "IsA"}]},
+        },
+        "Resources": {
+            "A": {"Type": "AWS::SNS::Topic", "Condition": "IsA"},
+            "B": {"Type": "AWS::SNS::Topic", "Condition": "NotA"},
+        },
+        "Outputs": {
+            "Topic": {"Value": {"Fn::If": ["IsA", {"Ref": "A"}, {"Ref": "B"}]}},
+            "Other": {"Value": {"Ref": "B"}, "Condition": "NotA"},
+        },
+    }
+    second = {
+        "Parameters": {"TopicArn": _parameter("")},
+        "Resources": {
+            "S": {"Type": "AWS::SNS::Topic", "Properties": {"DisplayName": {"Ref": "TopicArn"}}}
+        },
+    }
+    keeps = Child("First", "first", "first.yaml", keeps_defaults=frozenset({"Mode"}))
+    wired = Child("Second", "second", "second.yaml", wires=(("TopicArn", "First", "Topic"),))
+    merged = _merged(first, second, keeps, wired)
+    assert merged["Resources"]["S"]["Properties"] == {"DisplayName": {"Ref": "A"}}
+    assert "Conditions" not in merged and "B" not in merged["Resources"]
+    gone = Child("Second", "second", "second.yaml", wires=(("TopicArn", "First", "Other"),))
+    with pytest.raises(WiringError, match="the output Other, which the first template does"):
+        _merged(first, second, keeps, gone)
+
+
+def test_a_condition_that_compares_a_wired_parameter_is_refused():
+    """Conditions compare parameters: one that would compare a resource is refused by
+    CloudFormation."""
+    second = {
+        "Parameters": {"TopicArn": _parameter("")},
+        "Conditions": {"HasTopic": {"Fn::Not": [{"Fn::Equals": [{"Ref": "TopicArn"}, ""]}]}},
+        "Resources": {"S": {"Type": "AWS::SNS::Topic", "Condition": "HasTopic"}},
+    }
+    wired = Child("Second", "second", "second.yaml", wires=(("TopicArn", "First", "BucketName"),))
+    with pytest.raises(WiringError, match="a condition compares TopicArn"):
+        _merged(FIRST, second, Child("First", "first", "first.yaml"), wired)
+
+
+@pytest.mark.parametrize(
+    ("declared", "says"),
+    [
+        (
+            {"Type": "AWS::SSM::Parameter::Value<String>", "Default": "/aws/service/x"},
+            r"\(AWS::SSM::Parameter::Value<String>\): take it",
+        ),
+        ({"Type": "String"}, r"\(String, no default\): take it"),
+        ({"Type": "CommaDelimitedList", "Default": "a,b"}, r"\(CommaDelimitedList\): take it"),
+    ],
+)
+def test_a_parameter_left_at_a_default_that_is_no_text_to_put_in_is_refused(declared, says):
+    """An SSM parameter's value is what Systems Manager holds when the stack is created, not
+    the name its default gives; a list goes into lists and strings alike."""
+    second = {
+        "Parameters": {"Kind": declared},
+        "Resources": {
+            "T": {"Type": "AWS::SNS::Topic", "Properties": {"DisplayName": {"Ref": "Kind"}}}
+        },
+    }
+    with pytest.raises(
+        WiringError,
+        match="Kind is left at its default, which is no string to put in its place " + says,
+    ):
+        _merged(FIRST, second)
+
+
+def test_an_attribute_decided_to_no_value_is_left_out():
+    second = {
+        "Parameters": {"Kind": _parameter("b")},
+        "Conditions": {"IsA": {"Fn::Equals": [{"Ref": "Kind"}, "a"]}},
+        "Resources": {
+            "T": {
+                "Type": "AWS::SNS::Topic",
+                "Metadata": {"Fn::If": ["IsA", {"x": 1}, {"Ref": "AWS::NoValue"}]},
+            }
+        },
+    }
+    assert _merged(FIRST, second)["Resources"]["T"] == {
+        "Type": "AWS::SNS::Topic",
+        "DependsOn": [instance.NETWORK_READY],
+    }
+
+
+def test_a_child_resource_named_like_the_wait_handle_is_refused():
+    first = {**FIRST, "Resources": {instance.NETWORK_READY: {"Type": "AWS::SNS::Topic"}}}
+    with pytest.raises(WiringError, match="resource NetworkReady of the first template"):
+        _merged(first, {"Resources": {"T": {"Type": "AWS::SNS::Topic"}}})

@@ -104,6 +104,7 @@ class _Merge:
         self.groups: dict[str, list[str]] = {}
         self.labels: dict[str, Any] = {}
         self.owner: dict[str, str] = {}  # resource logical ID -> the layer it comes from
+        self.folded_outputs: dict[str, dict[str, Any]] = {}  # layer -> its outputs, merged
 
     def template(self) -> dict[str, Any]:
         by_id: dict[str, Child] = {}
@@ -139,7 +140,8 @@ class _Merge:
         return _without_unused(body)
 
     def _add(self, child: Child, before: Mapping[str, Child]) -> None:
-        template = copy.deepcopy(dict(self.children[child.layer]))
+        # Read, not changed: _Fold.value builds every container it returns anew.
+        template = self.children[child.layer]
         declared = template.get("Parameters", {})
         taken = child.taken(declared)
         replaced: dict[str, Any] = {}
@@ -149,26 +151,38 @@ class _Merge:
                     f"instance_template: the {child.layer} template's {parameter} is wired to "
                     f"{source}, which is not a template merged before it"
                 )
-            value = self.children[before[source].layer]["Outputs"][output]["Value"]
+            # The source's output as merged (its own defaults folded into it), not as written.
+            folded = self.folded_outputs[before[source].layer].get(output)
+            if folded is None:
+                raise WiringError(
+                    f"instance_template: the {child.layer} template's {parameter} is wired to "
+                    f"the output {output}, which the {before[source].layer} template does not "
+                    "have with the defaults the root leaves"
+                )
+            value = folded["Value"]
             replaced[parameter] = _wired_value(child, parameter, declared[parameter], value)
-        known = {
-            name: spec["Default"]
-            for name, spec in declared.items()
-            if name not in taken and name not in replaced
-        }
-        for name, value in known.items():
-            if not isinstance(value, str) or _LIST_TYPE.fullmatch(declared[name].get("Type", "")):
+        known = {}
+        for name, spec in declared.items():
+            if name in taken or name in replaced:
+                continue
+            kind = str(spec.get("Type", "String"))
+            value = spec.get("Default")
+            # A list would go into lists and strings alike; an SSM parameter's value is what
+            # Systems Manager holds when the stack is created, not the name its default gives.
+            if not isinstance(value, str) or _LIST_TYPE.fullmatch(kind) or "SSM" in kind:
                 raise WiringError(
                     f"instance_template: the {child.layer} template's {name} is left at its "
-                    "default, which is not a string to put in its place"
+                    f"default, which is no string to put in its place ({kind}"
+                    f"{'' if isinstance(value, str) else ', no default'}): take it"
                 )
+            known[name] = value
         fold = _Fold(known, replaced, template.get("Conditions", {}))
         scratch = Template()
         copy_rules(scratch, child, template, taken)
         rules = scratch.to_dict().get("Rules", {})
         self._put("Rules", rules, child)
         for name in taken:
-            self._put("Parameters", {name: declared[name]}, child)
+            self._put("Parameters", {name: dict(declared[name])}, child)
         self._interface(template, set(taken))
         self._put("Mappings", template.get("Mappings", {}), child, same_ok=True)
         self._put("Conditions", fold.conditions(), child, same_ok=True)
@@ -191,6 +205,7 @@ class _Merge:
             kept = fold.resource(output)
             if kept is not None:
                 outputs[name] = kept
+        self.folded_outputs[child.layer] = outputs
         self._put("Outputs", outputs, child)
 
     def _put(
@@ -240,6 +255,11 @@ class _Merge:
             handle["DependsOn"] = always
         if sometimes:
             handle["Metadata"] = {CREATED_AFTER: sometimes}
+        if NETWORK_READY in self.resources:
+            raise WiringError(
+                f"instance_template: resource {NETWORK_READY} of the {self.owner[NETWORK_READY]} "
+                "template is the merged template's own"
+            )
         self.resources[NETWORK_READY] = handle
         self.owner[NETWORK_READY] = layer
 
@@ -290,6 +310,12 @@ class _Fold:
             decided = self._decide(argument, seen)
             return decided if isinstance(decided, bool) else {"Condition": argument}
         if function == "Fn::Equals":
+            wired = sorted(_names_used(argument, set()) & set(self.replaced))
+            if wired:  # conditions compare parameters, not resources
+                raise WiringError(
+                    f"instance_template: a condition compares {', '.join(wired)}, which another "
+                    "template's output takes the place of"
+                )
             left, right = (self.value(item) for item in argument)
             if isinstance(left, str) and isinstance(right, str):
                 return left == right
@@ -323,8 +349,9 @@ class _Fold:
 
     @staticmethod
     def _top(decided: Any) -> Any:
-        # A condition that is only another condition is written as that condition twice
-        # negated: CloudFormation takes a condition function at the top, not a bare reference.
+        # A condition that is only another condition, written as that condition twice negated:
+        # a condition function, which every reader of conditions takes (a bare reference is
+        # taken by CloudFormation and cfn-lint too, aws-cloudformation/cfn-lint#1245).
         if isinstance(decided, dict) and set(decided) == {"Condition"}:
             return {"Fn::Not": [{"Fn::Not": [decided]}]}
         return decided
@@ -340,7 +367,9 @@ class _Fold:
                 return None
             if decided is True:
                 del resource["Condition"]
-        return {key: self.value(value) for key, value in resource.items()}
+        # An attribute (Metadata, UpdatePolicy) whose Fn::If is decided to no value is left out.
+        pairs = ((key, self.value(value)) for key, value in resource.items())
+        return {key: value for key, value in pairs if value != _NO_VALUE}
 
     def value(self, node: Any) -> Any:
         """``node`` with each known parameter's value and each replaced one's expression in
@@ -384,7 +413,8 @@ class _Fold:
                 "template's output takes the place of"
             )
         for name in sorted(named & set(self.known)):
-            text = text.replace("${" + name + "}", self.known[name])
+            # The value as it is, not read as Sub's text again: its own ${...} escaped (${!...}).
+            text = text.replace("${" + name + "}", self.known[name].replace("${", "${!"))
         if variables is None:
             return text
         return [text, {name: self.value(value) for name, value in variables.items()}]
@@ -397,6 +427,8 @@ _SKIPPED_FOR_FN_IF = {"CKV_AWS_23": ("SecurityGroupIngress", "SecurityGroupEgres
 
 
 def _without_stale_skips(resource: dict[str, Any]) -> None:
+    if resource.get("Type") != "AWS::EC2::SecurityGroup":
+        return
     checkov = resource.get("Metadata", {}).get("checkov", {})
     skips = checkov.get("skip")
     if not isinstance(skips, list):
