@@ -2559,11 +2559,15 @@ def _added_or_removed(
 
 def _said_once(findings: list[Finding], new: Mapping[str, Mapping[str, Any]]) -> list[Finding]:
     """A change a merged template (instance.yaml) makes as one of the templates it merges makes
-    it, said once, for that template: the merged template's finding is folded into one line
-    that names how many, at their worst severity. What it alone changes is said for it."""
+    it, said once, for that template: the merged template's findings are folded into one line
+    that names how many, the templates that say them, and their worst severity. What it alone
+    changes is said for it."""
     for merged, template in sorted(new.items()):
         sources = [name for name in merged_from(template) if name in new and name != merged]
-        said = {(f.severity, f.subject, f.change) for f in findings if f.template in sources}
+        said: dict[tuple[str, str, str], str] = {}
+        for f in findings:
+            if f.template in sources:
+                said.setdefault((f.severity, f.subject, f.change), f.template)
         again = [
             f
             for f in findings
@@ -2574,6 +2578,7 @@ def _said_once(findings: list[Finding], new: Mapping[str, Mapping[str, Any]]) ->
         if not again:
             continue
         worst = min(SEVERITIES.index(f.severity) for f in again)
+        where = sorted({said[(f.severity, f.subject, f.change)] for f in again})
         kept = [f for f in findings if f not in again]
         these = "change" if len(again) == 1 else f"{len(again)} changes"
         kept.append(
@@ -2581,7 +2586,7 @@ def _said_once(findings: list[Finding], new: Mapping[str, Mapping[str, Any]]) ->
                 merged,
                 SEVERITIES[worst],
                 f"template {merged}",
-                f"the same {these} as {_and(sources)} (it merges them), said there",
+                f"the same {these} as {_and(where)}, said there ({merged} merges {_and(sources)})",
             )
         )
         findings = sorted(kept)

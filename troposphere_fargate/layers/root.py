@@ -282,7 +282,8 @@ def regional_template_url(version: str, filename: str) -> Sub:
 def nested_template_url(version: str, filename: str) -> If:
     """Where the root's nested template lives: in ``TemplateBucketName`` of the stack's region,
     or, with ``TemplateBucketPerRegion``, in ``<TemplateBucketName>-<region>`` (which a
-    StackSet across regions needs: its instances all get the same parameter values)."""
+    self-managed StackSet of the root across regions needs: its instances all get the same
+    parameter values; ``stackset.yaml`` deploys ``instance.yaml``, which nests nothing)."""
     return If(
         BUCKET_PER_REGION,
         regional_template_url(version, filename),
@@ -299,8 +300,8 @@ def add_bucket_per_region_parameter(template: Template) -> None:
         label="One template bucket per region",
         description=(
             "true: the templates are in <TemplateBucketName>-<region> of each region "
-            "(troposphere-fargate publish --bucket NAME-{region} --regions), as a StackSet "
-            "across regions needs; false: in TemplateBucketName itself."
+            "(troposphere-fargate publish --bucket NAME-{region} --regions), as a StackSet of "
+            "root.yaml across regions needs; false: in TemplateBucketName itself."
         ),
         Type="String",
         Default="false",

@@ -13,7 +13,7 @@ type, default, constraints, description, console label and group) and its rules,
 stack instance. The StackSet reads ``instance.yaml`` from ``TemplateBucketName`` in the region
 it is created in (where ``publish`` put it), and hands the template to every account and region.
 
-Resources: the StackSet. Parameters: those of ``instance.yaml`` but ``WebAclArn``,
+Resources: the StackSet. Parameters: those of ``instance.yaml`` but ``WebAclArn``; and its own,
 ``TemplateBucketName``, ``TemplateKeyPrefix``, ``OrganizationalUnitIds``, ``DeploymentRegions``,
 ``AutoDeployment``, ``RetainStacksOnAccountRemoval``, ``CallAs``, ``RegionConcurrencyType``,
 ``MaxConcurrentPercentage``, ``FailureTolerancePercentage``, ``ConcurrencyMode``.
@@ -184,7 +184,7 @@ def _add_rollout_parameters(t: Template) -> None:
         )
 
 
-# The root's parameters a StackSet does not offer, with what it passes instead: a web ACL is
+# instance.yaml's parameters the StackSet does not offer, with what it passes instead: a web ACL is
 # one account's, in one region, and a StackSet deploys to many accounts (AWS WAF associates a
 # web ACL with resources of its own account and region only); AWS Firewall Manager's WAF
 # policies put a web ACL in front of each account's load balancers instead.
