@@ -4677,3 +4677,30 @@ def test_a_root_that_passes_a_changed_default_keeps_the_nested_may_replace():
         "may replace: its Protocol (no update changes it in place) uses LoadBalancerType"
     )
     assert ("service.yaml", "resource LoadBalancer") in found
+
+
+def test_a_stackset_update_is_followed_into_the_stacks_it_updates(capsys):
+    """A user's review: diff of stackset.yaml with --set NatGateways=Single said only
+    "StackSet: Parameters updated in place" (safe, exit 0), while each account's stack loses a
+    NAT gateway and its Elastic IP: a StackSet's update updates its stack instances with the
+    values it passes ("use UpdateStackSet to update all stack instances with the updated
+    template and parameter value specified in the StackSet", CloudFormation API Reference,
+    UpdateStackInstances), so diff follows its TemplateURL to the template beside it, as it
+    follows a nested stack's."""
+    stackset = str(REPO / "templates" / __version__ / "stackset.yaml")
+    values = [
+        "OrganizationalUnitIds=ou-ab12-cdef3456",
+        "DeploymentRegions=eu-west-1",
+        "TemplateBucketName=my-templates-eu-west-1",
+        "ContainerImage=123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/web:1.4.2",
+    ]
+    argv = ["diff", stackset, stackset, "--region", "eu-west-1", "--parameters", *values]
+    assert cli.main([*argv, "--set", "NatGateways=Single"]) == 1
+    assert capsys.readouterr().out == (
+        "instance.yaml\n"
+        "  destructive  resource NatGateway2: removed (AWS::EC2::NatGateway): deleted on update\n"
+        "  destructive  resource NatGateway2Eip: removed (AWS::EC2::EIP): deleted on update\n"
+        "  safe         resource PrivateDefaultRoute2: NatGatewayId updated in place\n"
+        "stackset.yaml\n"
+        "  safe         resource StackSet: Parameters updated in place\n"
+    )

@@ -2614,7 +2614,7 @@ def nested_parameters(side: Mapping[str, Mapping[str, Any]]) -> dict[str, frozen
     for template in side.values():
         for resource in template.get("Resources", {}).values():
             for name in _nested_files(resource, side):
-                passed = resource.get("Properties", {}).get("Parameters", {}) or {}
+                passed = _passed(resource)
                 chosen = (
                     isinstance(passed, Mapping)
                     and len(passed) == 1
@@ -2628,15 +2628,32 @@ def nested_parameters(side: Mapping[str, Mapping[str, Any]]) -> dict[str, frozen
     return found
 
 
+# What deploys another template as a stack of its own, given its values: a nested stack, and a
+# StackSet, whose stacks in each account get the values it passes (stackset.yaml's
+# instance.yaml: an update of the StackSet updates each of them).
+_DEPLOYING_TYPES = ("AWS::CloudFormation::Stack", "AWS::CloudFormation::StackSet")
+
+
 def _template_url_ends(resource: Any) -> set[str] | None:
-    """For an ``AWS::CloudFormation::Stack``, the last segments of its ``TemplateURL``'s texts,
-    where a template's file name is (service-network.yaml is not network.yaml); None for
-    anything else."""
-    if not isinstance(resource, Mapping) or resource.get("Type") != "AWS::CloudFormation::Stack":
+    """For an ``AWS::CloudFormation::Stack`` or ``StackSet``, the last segments of its
+    ``TemplateURL``'s texts, where a template's file name is (service-network.yaml is not
+    network.yaml); None for anything else."""
+    if not isinstance(resource, Mapping) or resource.get("Type") not in _DEPLOYING_TYPES:
         return None
     properties = resource.get("Properties")
     url = properties.get("TemplateURL") if isinstance(properties, Mapping) else None
     return {text.rsplit("/", 1)[-1] for text in literals(url)}
+
+
+def _passed(resource: Mapping[str, Any]) -> Any:
+    """A nested stack's ``Parameters`` (name -> value), or a StackSet's (a list of
+    ``ParameterKey`` and ``ParameterValue``) as a nested stack's; as written otherwise."""
+    passed = resource.get("Properties", {}).get("Parameters", {}) or {}
+    if isinstance(passed, list) and all(
+        isinstance(item, Mapping) and isinstance(item.get("ParameterKey"), str) for item in passed
+    ):
+        return {item["ParameterKey"]: item.get("ParameterValue") for item in passed}
+    return passed
 
 
 def _nested_files(resource: Any, side: Mapping[str, Any]) -> set[str]:
@@ -2678,8 +2695,8 @@ def _wiring(
         declared = parent.get("Parameters", {})
         stacks = _stacks(parent, side)
         for name, file in stacks.items():
-            passed = parent["Resources"][name].get("Properties", {}).get("Parameters") or {}
-            for parameter, value in passed.items():
+            passed = _passed(parent["Resources"][name])
+            for parameter, value in passed.items() if isinstance(passed, Mapping) else ():
                 source = _output_of(value)
                 if source and source[0] in stacks:
                     sibling, output = source
