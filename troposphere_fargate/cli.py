@@ -1008,9 +1008,8 @@ def _validate(args: argparse.Namespace) -> int:
     fixed = f"about {bill.total_text()} a month {where}"
     if each:
         accounts = ", ".join(each)
-        fixed = (
-            f"a month, about {accounts} for each account a StackSet deploys to; this stack, {fixed}"
-        )
+        which, own = ("a", "this stack") if several else ("the", "the StackSet's own stack")
+        fixed = f"a month per account {which} StackSet deploys to, about {accounts}; {own}, {fixed}"
     print(f"fixed cost: {fixed}; `troposphere-fargate cost` shows it line by line")
     return EXIT_OK
 
@@ -1023,6 +1022,8 @@ def _cost(args: argparse.Namespace) -> int:
     _transforms_note(stack)
     report = estimate(found, args.region).report()
     *table, not_counted, sources = report
+    if found.instances:  # this stack's own, before those a StackSet creates in each account
+        print(f"{args.template.name}'s own stack:")
     for line in table:
         print(line)
     # A StackSet's stacks are in the member accounts: each region's, per account, apart.

@@ -1380,12 +1380,14 @@ def test_validate_and_cost_count_each_account_s_stack_apart(stackset, capsys):
     assert cli.main(["validate", *argv]) == 0
     last = capsys.readouterr().out.splitlines()[-1]
     assert last == (
-        "fixed cost: a month, about $127.55 in eu-west-1 at us-east-1 prices, $127.55 in "
-        "us-east-1 for each account a StackSet deploys to; this stack, about $0.00 a month in "
-        "us-east-1; `troposphere-fargate cost` shows it line by line"
+        "fixed cost: a month per account the StackSet deploys to, about $127.55 in eu-west-1 at "
+        "us-east-1 prices, $127.55 in us-east-1; the StackSet's own stack, about $0.00 a month "
+        "in us-east-1; `troposphere-fargate cost` shows it line by line"
     )
     assert cli.main(["cost", *argv]) == 0
     out = capsys.readouterr().out.splitlines()
+    # A user's review: the StackSet's own $0.00 table came first, without a heading.
+    assert out[0] == "stackset.yaml's own stack:"
     heads = [line for line in out if line.startswith("StackSet's stack")]
     assert heads == [
         "StackSet's stack (instance.yaml) in each account, in eu-west-1:",
