@@ -2936,3 +2936,35 @@ def test_a_load_balancer_subnet_without_8_free_addresses_is_refused(tmp_path):
         "lb.yaml: Public: the subnet Public (10.0.0.0/31) is a /31; EC2 takes a subnet block "
         "from /16 to /28"
     ]
+
+
+def test_a_template_bucket_named_for_another_region_is_noted():
+    """A nested stack or StackSet reads its template at the regional endpoint of the stack's
+    region: a bucket of another region fails it ("S3 error: The bucket you are attempting to
+    access must be addressed using the specified endpoint", a nested stack's CREATE_FAILED in
+    awslabs/aws-service-catalog-factory#167). stackset.yaml's TemplateBucketName is the
+    bucket of the StackSet's own region; a name ending in another region is noted, with the
+    region given (without one the URLs are read in us-east-1, which says nothing)."""
+    values = {**ROLLOUT, "TemplateBucketName": "my-templates-us-east-1"}
+    lines = describe(footprint(dry_run(SHIPPED_STACKSET, values, "eu-west-1")))
+    assert (
+        "note: StackSet reads its template from the bucket my-templates-us-east-1, named for "
+        "us-east-1, in eu-west-1: S3 refuses a bucket of another region there; give the bucket "
+        "in eu-west-1"
+    ) in lines
+    for region, bucket in (("us-east-1", "my-templates-us-east-1"), ("eu-west-1", "shared")):
+        given = {**ROLLOUT, "TemplateBucketName": bucket}
+        assert not any(
+            "note:" in line
+            for line in describe(footprint(dry_run(SHIPPED_STACKSET, given, region)))
+        )
+    assert not any(
+        "note:" in line for line in describe(footprint(dry_run(SHIPPED_STACKSET, values)))
+    )
+    # The root's nested stacks alike, each named.
+    given = {**LAUNCH, "TemplateBucketName": "my-templates-us-east-1"}
+    root = describe(footprint(dry_run(ROOT, given, "eu-west-1")))
+    assert [line.split(" reads")[0] for line in root if line.startswith("note:")] == [
+        "note: NetworkStack",
+        "note: ServiceStack",
+    ]

@@ -1698,6 +1698,9 @@ class Footprint:
         template_buckets: the buckets the stack's own nested stacks (not theirs) read their
             templates from (the bucket of their ``TemplateURL``'s host), each once. Default:
             none.
+        misplaced_buckets: (nested stack or StackSet, bucket, the region its name ends with,
+            the region its ``TemplateURL`` reads it in) for each template bucket named for
+            another region than the one it is read in. Default: none.
         catalog_products: each Service Catalog product and the template file its versions
             launch: (``Product``, ``root.yaml``); what a launch deploys and costs is that
             template's. Default: none.
@@ -1790,6 +1793,7 @@ class Footprint:
     instances: tuple[tuple[str, str, Footprint], ...] = ()
     enhanced_insights: int = 0
     template_buckets: tuple[str, ...] = ()
+    misplaced_buckets: tuple[tuple[str, str, str, str], ...] = ()
     catalog_products: tuple[tuple[str, str], ...] = ()
     desired_outside_bounds: tuple[tuple[str, int], ...] = ()
     bucket_settings: tuple[tuple[str, str], ...] = ()
@@ -2226,6 +2230,31 @@ def _template_buckets(stack: PlannedStack) -> tuple[str, ...]:
             if host:
                 found.append(host.group(1))
     return tuple(dict.fromkeys(found))
+
+
+# A TemplateURL's bucket and the region its host names; a bucket name that ends in a region's.
+_TEMPLATE_HOST = re.compile(r"https://([^/]+?)\.s3[.-]([a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d)\.")
+_NAMED_FOR = re.compile(r"-([a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d)$")
+
+
+def _misplaced_buckets(stack: PlannedStack) -> tuple[tuple[str, str, str, str], ...]:
+    """Each nested stack or StackSet (of the stack and its nested ones) whose template bucket
+    is named for another region than the one its ``TemplateURL`` reads it in: a bucket of
+    another region is refused at a regional endpoint ("S3 error: The bucket you are attempting
+    to access must be addressed using the specified endpoint", a nested stack's CREATE_FAILED
+    in awslabs/aws-service-catalog-factory#167). A name is no proof of a region, so it is a
+    note, not a refusal."""
+    found = []
+    for prefix, within in _stacks_within(stack):
+        for name, body in within.resources.items():
+            url = get_in(body.get("Properties"), "TemplateURL")
+            if body.get("Type") not in (NESTED_STACK, STACK_SET) or not isinstance(url, str):
+                continue
+            host = _TEMPLATE_HOST.match(url)
+            named = _NAMED_FOR.search(host.group(1)) if host else None
+            if host and named and named.group(1) != host.group(2):
+                found.append((prefix + name, host.group(1), named.group(1), host.group(2)))
+    return tuple(found)
 
 
 def _unreachable(
@@ -2791,6 +2820,7 @@ def footprint(stack: PlannedStack) -> Footprint:
         stack_sets=_stack_sets(stack),
         instances=tuple((n, r, footprint(instance)) for n, r, instance in _all_instances(stack)),
         template_buckets=_template_buckets(stack),
+        misplaced_buckets=_misplaced_buckets(stack),
         catalog_products=_catalog_products(every),
         unknown_types=_unknown_types(every),
     )
@@ -3128,6 +3158,12 @@ def describe(found: Footprint) -> list[str]:
     ):
         lines.append("monitoring: " + ", ".join(extras))  # not for a stack that has none
     lines.append(f"{_plural(found.resources, 'resource')} in {_plural(found.stacks, 'stack')}")
+    lines += [
+        f"note: {name} reads its template from the bucket {bucket}, named for {named}, in "
+        f"{read}: S3 refuses a bucket of another region there; give the bucket in {read}"
+        for name, bucket, named, read in found.misplaced_buckets
+        if found.region  # a region given: not the default the URLs were read in
+    ]
     return lines + _instance_lines(found)
 
 
