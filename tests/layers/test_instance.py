@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from troposphere_fargate import __version__
+from troposphere_fargate import ServiceConfig, __version__
 from troposphere_fargate.cfn.evaluate import deployed
 from troposphere_fargate.layers import instance, network, root, service
 from troposphere_fargate.layers.root import Child, WiringError
@@ -372,3 +372,39 @@ def test_a_child_resource_named_like_the_wait_handle_is_refused():
     first = {**FIRST, "Resources": {instance.NETWORK_READY: {"Type": "AWS::SNS::Topic"}}}
     with pytest.raises(WiringError, match="resource NetworkReady of the first template"):
         _merged(first, {"Resources": {"T": {"Type": "AWS::SNS::Topic"}}})
+
+
+def _variants() -> dict[str, ServiceConfig]:
+    from troposphere_fargate import Application, PolicyStatement, TaskRole
+    from troposphere_fargate.layers.deployment import DeploymentSettings
+    from troposphere_fargate.layers.queue_scaling import QueueScaling
+
+    statement = PolicyStatement(
+        actions=("s3:GetObject",),
+        resources=("arn:${AWS::Partition}:s3:::shop-uploads/home/${aws:username}/*",),
+    )
+    return {
+        "queue scaling": ServiceConfig(queue_scaling=QueueScaling("orders", 100)),
+        "an application naming the region and a policy variable": ServiceConfig(
+            application=Application(
+                environment=(("R", "${AWS::Region}"), ("P", "${HOME}")),
+                task_role=TaskRole(statements=(statement,)),
+            )
+        ),
+        "a canary in tenths of a percent": ServiceConfig(
+            deployment=DeploymentSettings(strategy="CANARY", canary_percent=0.3, step_percent=33.3)
+        ),
+    }
+
+
+@pytest.mark.lint
+@pytest.mark.parametrize("name", sorted(_variants()))
+def test_instance_yaml_of_a_configured_service_lints_clean(name):
+    """The merge of what the library's service options put in service.yaml (each linted on
+    its own in its own tests): the folded conditions, the suppressions each resource carries,
+    the substituted values."""
+    from troposphere_fargate import ProductConfig, lint_templates, to_yaml
+
+    merged = render_templates(ProductConfig(service=_variants()[name]))[instance.LAYER]
+    regions = ["us-east-1", "cn-north-1", "us-gov-west-1"]
+    assert lint_templates({instance.FILENAME: to_yaml(merged)}, regions=regions) == []
