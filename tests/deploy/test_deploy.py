@@ -574,6 +574,12 @@ def test_instance_published_and_launched_from_s3_makes_the_network_and_service_i
     )
     assert len(aws.client("ec2").describe_nat_gateways()["NatGateways"]) == 1
     assert out[s.OUTPUT_SERVICE_URL].startswith("http://")
+    # An update that adds conditional network resources changes only NetworkReady's metadata
+    # among its own attributes (the emulator proves the update runs, not a real account).
+    after = aws.update_stack("member", ["ContainerImage"], NatGateways="PerAz")
+    assert after[n.OUTPUT_VPC_ID] == out[n.OUTPUT_VPC_ID]
+    nat = aws.client("ec2").describe_nat_gateways()["NatGateways"]
+    assert len([g for g in nat if g["State"] != "deleted"]) == 2
 
 
 # --- 4. Updates in place ----------------------------------------------------------------------
