@@ -1008,7 +1008,9 @@ def _validate(args: argparse.Namespace) -> int:
     fixed = f"about {bill.total_text()} a month {where}"
     if each:
         accounts = ", ".join(each)
-        which, own = ("a", "this stack") if several else ("the", "the StackSet's own stack")
+        which, own = (
+            ("a", "the StackSets' own stack") if several else ("the", "the StackSet's own stack")
+        )
         fixed = f"a month per account {which} StackSet deploys to, about {accounts}; {own}, {fixed}"
     print(f"fixed cost: {fixed}; `troposphere-fargate cost` shows it line by line")
     return EXIT_OK

@@ -4704,3 +4704,71 @@ def test_a_stackset_update_is_followed_into_the_stacks_it_updates(capsys):
         "stackset.yaml\n"
         "  safe         resource StackSet: Parameters updated in place\n"
     )
+
+
+def test_a_value_a_stackset_passes_as_written_is_what_its_stacks_get(capsys):
+    """A review: stackset.yaml passes WebAclArn '' to every account; --set WebAclArn=... was
+    taken for instance.yaml by its name, and diff said each stack gains a web ACL."""
+    stackset = str(REPO / "templates" / __version__ / "stackset.yaml")
+    values = [
+        "OrganizationalUnitIds=ou-ab12-cdef3456",
+        "DeploymentRegions=eu-west-1",
+        "TemplateBucketName=my-templates-eu-west-1",
+        "ContainerImage=123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/web:1.4.2",
+    ]
+    acl = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/x/" + "a" * 36
+    argv = ["diff", stackset, stackset, "--region", "eu-west-1", "--parameters", *values]
+    assert cli.main([*argv, "--set", f"WebAclArn={acl}"]) == 0
+    assert capsys.readouterr().out == "no differences\n"
+
+
+SET_OF_MEMBERS = """Resources:
+  Set:
+    Type: AWS::CloudFormation::StackSet
+    Properties:
+      StackSetName: s
+      PermissionModel: SELF_MANAGED
+      TemplateURL: https://b.s3.eu-west-1.amazonaws.com/member.yaml
+      Parameters:
+        - {ParameterKey: Size, ParameterValue: "2"}
+      StackInstancesGroup:
+        - DeploymentTargets: {Accounts: ["111122223333"]}
+          Regions: [eu-west-1]
+          ParameterOverrides:
+            - {ParameterKey: QueueName, ParameterValue: orders}
+"""
+MEMBER = """Parameters:
+  QueueName: {Type: String}
+  Size: {Type: String}
+Resources:
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties: {QueueName: !Ref QueueName}
+"""
+
+
+def test_a_parameter_a_stackset_overrides_per_account_is_passed(tmp_path):
+    """A review: QueueName, given to the stacks through StackInstancesGroup's
+    ParameterOverrides, was "breaking: the root does not pass it"; a StackSet whose template is
+    inline (TemplateBody) was "not compared: its TemplateURL names no file"."""
+    from troposphere_fargate.cfn.diff import load_sides
+
+    for side in ("a", "b"):
+        (tmp_path / side).mkdir()
+        (tmp_path / side / "set.yaml").write_text(SET_OF_MEMBERS)
+        (tmp_path / side / "member.yaml").write_text(MEMBER)
+    old, new, notes = load_sides(str(tmp_path / "a"), str(tmp_path / "b"), tmp_path)
+    assert notes == [] and diff(old, new) == []
+    inline = {
+        "Resources": {
+            "Set": {
+                "Type": "AWS::CloudFormation::StackSet",
+                "Properties": {"StackSetName": "s", "TemplateBody": "Resources: {}"},
+            }
+        }
+    }
+    (tmp_path / "inline.yaml").write_text(json.dumps(inline))
+    old, new, notes = load_sides(
+        str(tmp_path / "inline.yaml"), str(tmp_path / "inline.yaml"), tmp_path
+    )
+    assert notes == []

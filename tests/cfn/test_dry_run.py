@@ -2968,3 +2968,28 @@ def test_a_template_bucket_named_for_another_region_is_noted():
         "note: NetworkStack",
         "note: ServiceStack",
     ]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://tpl-us-east-1.s3.eu-west-1.amazonaws.com/child.yaml",
+        "https://s3.eu-west-1.amazonaws.com/tpl-us-east-1/child.yaml",
+        "https://s3-eu-west-1.amazonaws.com/tpl-us-east-1/child.yaml",
+    ],
+)
+def test_a_bucket_named_for_another_region_in_a_written_url_is_noted_without_a_region(
+    tmp_path, url
+):
+    """A review: a URL written with its region (virtual-hosted or path style) does not depend
+    on the region given, and was noted only with --region."""
+    (tmp_path / "child.yaml").write_text("Resources:\n  Topic: {Type: AWS::SNS::Topic}\n")
+    (tmp_path / "root.yaml").write_text(
+        "Resources:\n  Child:\n    Type: AWS::CloudFormation::Stack\n"
+        f"    Properties: {{TemplateURL: '{url}'}}\n"
+    )
+    lines = describe(footprint(dry_run(tmp_path / "root.yaml", {})))
+    assert lines[-1] == (
+        "note: Child reads its template from the bucket tpl-us-east-1, named for us-east-1, in "
+        "eu-west-1: S3 refuses a bucket of another region there; give the bucket in eu-west-1"
+    )

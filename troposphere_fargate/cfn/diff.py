@@ -2634,6 +2634,29 @@ def nested_parameters(side: Mapping[str, Mapping[str, Any]]) -> dict[str, frozen
 _DEPLOYING_TYPES = ("AWS::CloudFormation::Stack", "AWS::CloudFormation::StackSet")
 
 
+def fixed_parameters(side: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, str]]:
+    """For each template of ``side`` another nests (or a StackSet deploys), the parameters its
+    parent passes a value written as it is (not a function of the parent's own), with that
+    value as text. Nested by several parents that pass it alike."""
+    found: dict[str, dict[str, str]] = {}
+    seen: dict[str, int] = {}
+    for template in side.values():
+        for resource in template.get("Resources", {}).values():
+            for name in _nested_files(resource, side):
+                passed = _passed(resource)
+                literal = {
+                    key: default_text(value)
+                    for key, value in (passed.items() if isinstance(passed, Mapping) else ())
+                    if isinstance(value, str | int | float | bool)
+                }
+                seen[name] = seen.get(name, 0) + 1
+                if seen[name] == 1:
+                    found[name] = literal
+                else:  # kept where every parent passes the same
+                    found[name] = {k: v for k, v in found[name].items() if literal.get(k) == v}
+    return found
+
+
 def _template_url_ends(resource: Any) -> set[str] | None:
     """For an ``AWS::CloudFormation::Stack`` or ``StackSet``, the last segments of its
     ``TemplateURL``'s texts, where a template's file name is (service-network.yaml is not
@@ -2642,18 +2665,36 @@ def _template_url_ends(resource: Any) -> set[str] | None:
         return None
     properties = resource.get("Properties")
     url = properties.get("TemplateURL") if isinstance(properties, Mapping) else None
+    if url is None and resource.get("Type") != "AWS::CloudFormation::Stack":
+        return None  # a StackSet's template may be inline (TemplateBody): nothing to follow
     return {text.rsplit("/", 1)[-1] for text in literals(url)}
 
 
 def _passed(resource: Mapping[str, Any]) -> Any:
     """A nested stack's ``Parameters`` (name -> value), or a StackSet's (a list of
-    ``ParameterKey`` and ``ParameterValue``) as a nested stack's; as written otherwise."""
-    passed = resource.get("Properties", {}).get("Parameters", {}) or {}
-    if isinstance(passed, list) and all(
-        isinstance(item, Mapping) and isinstance(item.get("ParameterKey"), str) for item in passed
+    ``ParameterKey`` and ``ParameterValue``) as a nested stack's, each parameter its
+    ``StackInstancesGroup`` overrides per account as passed by a function (its value varies);
+    as written otherwise."""
+    properties = resource.get("Properties", {})
+    passed = properties.get("Parameters", {}) or {}
+    if resource.get("Type") != "AWS::CloudFormation::StackSet":
+        return passed
+    groups = properties.get("StackInstancesGroup")
+    overrides = [
+        item
+        for group in (groups if isinstance(groups, list) else [])
+        if isinstance(group, Mapping) and isinstance(group.get("ParameterOverrides"), list)
+        for item in group["ParameterOverrides"]
+    ]
+    pairs = [*(passed if isinstance(passed, list) else []), *overrides]
+    if not isinstance(passed, list) or not all(
+        isinstance(item, Mapping) and isinstance(item.get("ParameterKey"), str) for item in pairs
     ):
-        return {item["ParameterKey"]: item.get("ParameterValue") for item in passed}
-    return passed
+        return passed  # chosen by a function, or not a list of pairs: read as written
+    found = {item["ParameterKey"]: item.get("ParameterValue") for item in passed}
+    for item in overrides:
+        found[item["ParameterKey"]] = {"Fn::Overridden": item.get("ParameterValue")}
+    return found
 
 
 def _nested_files(resource: Any, side: Mapping[str, Any]) -> set[str]:
@@ -2889,6 +2930,7 @@ class _Stacks:
         self.running, self.changes, self.pseudo = running, changes, pseudo
         self.resolve = resolve
         self.nested_before, self.nested_after = nested_parameters(old), nested_parameters(new)
+        self.fixed_before, self.fixed_after = fixed_parameters(old), fixed_parameters(new)
         _refuse_values_no_parent_passes(
             old, new, self.nested_before, self.nested_after, running, changes
         )
@@ -2941,19 +2983,12 @@ class _Stacks:
             self._done[key] = self._compare(name, renewed, changed)
         return self._done[key]
 
-    def _compare(
-        self,
-        name: str,
-        renewed: Mapping[str, tuple[str, str, str]],
-        changed: Mapping[str, Mapping[str, _Change]],
-    ) -> _Compared:
-        from .evaluate import EvaluationError, ParameterError, resolved
-
-        old, new = self.old[name], self.new[name]
-        before: Mapping[str, Any] = old.get("Parameters", {})
-        after: Mapping[str, Any] = new.get("Parameters", {})
-        # A nested stack takes from its parent only what the parent passes: the rest is the
-        # template's default, before and after, whatever the root's values are.
+    def _values(
+        self, name: str, before: Mapping[str, Any], after: Mapping[str, Any]
+    ) -> tuple[dict[str, str], dict[str, str], dict[str, str], dict[str, str]]:
+        """The template's values: the running stack's (``current``), those it keeps
+        (``kept``, defaults included), those the update gives (``given_new``), and the update's
+        changes as the template names them."""
         passed_before = self.nested_before.get(name)
         passed_after = self.nested_after.get(name)
         # What the parent passes under another name takes the value of the parent's parameter.
@@ -2974,6 +3009,28 @@ class _Stacks:
             for key in after
             if (key in changes or key in kept) and (passed_after is None or key in passed_after)
         }
+        # A value the parent passes as it is (stackset.yaml's WebAclArn ''): the stack gets that,
+        # whatever a parameter of the same name elsewhere is given.
+        current |= {k: v for k, v in self.fixed_before.get(name, {}).items() if k in before}
+        given_new |= {k: v for k, v in self.fixed_after.get(name, {}).items() if k in after}
+        return current, kept, given_new, changes
+
+    def _compare(
+        self,
+        name: str,
+        renewed: Mapping[str, tuple[str, str, str]],
+        changed: Mapping[str, Mapping[str, _Change]],
+    ) -> _Compared:
+        from .evaluate import EvaluationError, ParameterError, resolved
+
+        old, new = self.old[name], self.new[name]
+        before: Mapping[str, Any] = old.get("Parameters", {})
+        after: Mapping[str, Any] = new.get("Parameters", {})
+        # A nested stack takes from its parent only what the parent passes: the rest is the
+        # template's default, before and after, whatever the root's values are.
+        passed_before = self.nested_before.get(name)
+        passed_after = self.nested_after.get(name)
+        current, kept, given_new, changes = self._values(name, before, after)
         # One placeholder per parameter, the same on both sides while the same output passes
         # it unchanged; another when the output certainly changes; when it only may change,
         # or another output passes it now, one that compares as a function ("may").

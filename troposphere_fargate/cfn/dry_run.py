@@ -2234,6 +2234,10 @@ def _template_buckets(stack: PlannedStack) -> tuple[str, ...]:
 
 # A TemplateURL's bucket and the region its host names; a bucket name that ends in a region's.
 _TEMPLATE_HOST = re.compile(r"https://([^/]+?)\.s3[.-]([a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d)\.")
+# The path style: https://s3.<region>.<suffix>/<bucket>/<key> (or s3-<region>).
+_TEMPLATE_PATH = re.compile(
+    r"https://s3[.-]([a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d)\.[^/]+/([^/]+)/"
+)
 _NAMED_FOR = re.compile(r"-([a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d)$")
 
 
@@ -2251,9 +2255,17 @@ def _misplaced_buckets(stack: PlannedStack) -> tuple[tuple[str, str, str, str], 
             if body.get("Type") not in (NESTED_STACK, STACK_SET) or not isinstance(url, str):
                 continue
             host = _TEMPLATE_HOST.match(url)
-            named = _NAMED_FOR.search(host.group(1)) if host else None
-            if host and named and named.group(1) != host.group(2):
-                found.append((prefix + name, host.group(1), named.group(1), host.group(2)))
+            path = _TEMPLATE_PATH.match(url)
+            bucket, read = (
+                (host.group(1), host.group(2))
+                if host
+                else (path.group(2), path.group(1))
+                if path
+                else ("", "")
+            )
+            named = _NAMED_FOR.search(bucket)
+            if named and named.group(1) != read:
+                found.append((prefix + name, bucket, named.group(1), read))
     return tuple(found)
 
 
@@ -3162,7 +3174,8 @@ def describe(found: Footprint) -> list[str]:
         f"note: {name} reads its template from the bucket {bucket}, named for {named}, in "
         f"{read}: S3 refuses a bucket of another region there; give the bucket in {read}"
         for name, bucket, named, read in found.misplaced_buckets
-        if found.region  # a region given: not the default the URLs were read in
+        # Without a region, a URL read in the default one may name it only for that default.
+        if found.region or read != DEFAULT_REGION
     ]
     return lines + _instance_lines(found)
 
