@@ -541,10 +541,14 @@ def test_each_stackset_says_its_own_accounts_and_whether_its_template_is_read(tm
         + stack_set.format(name="Unread", file="elsewhere.yaml")
     )
     lines = _summary(tmp_path / "set.yaml", text)
-    assert lines[:2] == [
+    assert lines[:4] == [
         "StackSet Read: child.yaml to the accounts 111111111111 and 222222222222, in us-east-1",
+        "  read from https://b.s3.amazonaws.com/child.yaml when the StackSet is created or "
+        "updated (publish it there first)",
         "StackSet Unread: elsewhere.yaml (not beside this template: not checked or counted) to "
         "the accounts 111111111111 and 222222222222, in us-east-1",
+        "  read from https://b.s3.amazonaws.com/elsewhere.yaml when the StackSet is created or "
+        "updated (publish it there first)",
     ]
 
 

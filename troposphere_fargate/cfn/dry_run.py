@@ -1698,6 +1698,8 @@ class Footprint:
         template_buckets: the buckets the stack's own nested stacks (not theirs) read their
             templates from (the bucket of their ``TemplateURL``'s host), each once. Default:
             none.
+        stack_set_urls: (StackSet, the URL it reads its template from when it is created or
+            updated) for each StackSet whose ``TemplateURL`` resolves to text. Default: none.
         misplaced_buckets: (nested stack or StackSet, bucket, the region its name ends with,
             the region its ``TemplateURL`` reads it in) for each template bucket named for
             another region than the one it is read in. Default: none.
@@ -1794,6 +1796,7 @@ class Footprint:
     enhanced_insights: int = 0
     template_buckets: tuple[str, ...] = ()
     misplaced_buckets: tuple[tuple[str, str, str, str], ...] = ()
+    stack_set_urls: tuple[tuple[str, str], ...] = ()
     catalog_products: tuple[tuple[str, str], ...] = ()
     desired_outside_bounds: tuple[tuple[str, int], ...] = ()
     bucket_settings: tuple[tuple[str, str], ...] = ()
@@ -2239,6 +2242,18 @@ _TEMPLATE_PATH = re.compile(
     r"https://s3[.-]([a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d)\.[^/]+/([^/]+)/"
 )
 _NAMED_FOR = re.compile(r"-([a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d)$")
+
+
+def _stack_set_urls(stack: PlannedStack) -> tuple[tuple[str, str], ...]:
+    """Each StackSet (of the stack and its nested ones) and the URL of its template, resolved:
+    where it must be published before the StackSet is created or updated."""
+    found = []
+    for prefix, within in _stacks_within(stack):
+        for name, body in within.resources.items():
+            url = get_in(body.get("Properties"), "TemplateURL")
+            if body.get("Type") == STACK_SET and isinstance(url, str):
+                found.append((prefix + name, url))
+    return tuple(found)
 
 
 def _misplaced_buckets(stack: PlannedStack) -> tuple[tuple[str, str, str, str], ...]:
@@ -2833,6 +2848,7 @@ def footprint(stack: PlannedStack) -> Footprint:
         instances=tuple((n, r, footprint(instance)) for n, r, instance in _all_instances(stack)),
         template_buckets=_template_buckets(stack),
         misplaced_buckets=_misplaced_buckets(stack),
+        stack_set_urls=_stack_set_urls(stack),
         catalog_products=_catalog_products(every),
         unknown_types=_unknown_types(every),
     )
@@ -3152,10 +3168,16 @@ def describe(found: Footprint) -> list[str]:
     ]
     if found.container_insights:
         extras.append(f"Container Insights on {_plural(found.container_insights, 'cluster')}")
-    lines += [
-        f"StackSet {name}: {template} to {whom}, in {_and(list(regions) or ['no region'])}"
-        for name, template, whom, regions in found.stack_sets
-    ]
+    urls = dict(found.stack_set_urls)
+    for name, template, whom, regions in found.stack_sets:
+        lines.append(
+            f"StackSet {name}: {template} to {whom}, in {_and(list(regions) or ['no region'])}"
+        )
+        if name in urls:
+            lines.append(
+                f"  read from {urls[name]} when the StackSet is created or updated (publish "
+                "it there first)"
+            )
     lines += [
         f"Service Catalog product {name}: launches {template}, a stack of its own each time, "
         "with the values given then (not counted here: validate that template with them)"
