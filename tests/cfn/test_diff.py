@@ -4679,6 +4679,22 @@ def test_a_root_that_passes_a_changed_default_keeps_the_nested_may_replace():
     assert ("service.yaml", "resource LoadBalancer") in found
 
 
+# diff of the shipped StackSet's stack with its values (--parameters), in eu-west-1.
+_STACKSET = str(REPO / "templates" / __version__ / "stackset.yaml")
+STACKSET_DIFF = [
+    "diff",
+    _STACKSET,
+    _STACKSET,
+    "--region",
+    "eu-west-1",
+    "--parameters",
+    "OrganizationalUnitIds=ou-ab12-cdef3456",
+    "DeploymentRegions=eu-west-1",
+    "TemplateBucketName=my-templates-eu-west-1",
+    "ContainerImage=123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/web:1.4.2",
+]
+
+
 def test_a_stackset_update_is_followed_into_the_stacks_it_updates(capsys):
     """A user's review: diff of stackset.yaml with --set NatGateways=Single said only
     "StackSet: Parameters updated in place" (safe, exit 0), while each account's stack loses a
@@ -4687,15 +4703,7 @@ def test_a_stackset_update_is_followed_into_the_stacks_it_updates(capsys):
     template and parameter value specified in the StackSet", CloudFormation API Reference,
     UpdateStackInstances), so diff follows its TemplateURL to the template beside it, as it
     follows a nested stack's."""
-    stackset = str(REPO / "templates" / __version__ / "stackset.yaml")
-    values = [
-        "OrganizationalUnitIds=ou-ab12-cdef3456",
-        "DeploymentRegions=eu-west-1",
-        "TemplateBucketName=my-templates-eu-west-1",
-        "ContainerImage=123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/web:1.4.2",
-    ]
-    argv = ["diff", stackset, stackset, "--region", "eu-west-1", "--parameters", *values]
-    assert cli.main([*argv, "--set", "NatGateways=Single"]) == 1
+    assert cli.main([*STACKSET_DIFF, "--set", "NatGateways=Single"]) == 1
     assert capsys.readouterr().out == (
         "instance.yaml\n"
         "  destructive  resource NatGateway2: removed (AWS::EC2::NatGateway): deleted on update\n"
@@ -4709,16 +4717,8 @@ def test_a_stackset_update_is_followed_into_the_stacks_it_updates(capsys):
 def test_a_value_a_stackset_passes_as_written_is_what_its_stacks_get(capsys):
     """A review: stackset.yaml passes WebAclArn '' to every account; --set WebAclArn=... was
     taken for instance.yaml by its name, and diff said each stack gains a web ACL."""
-    stackset = str(REPO / "templates" / __version__ / "stackset.yaml")
-    values = [
-        "OrganizationalUnitIds=ou-ab12-cdef3456",
-        "DeploymentRegions=eu-west-1",
-        "TemplateBucketName=my-templates-eu-west-1",
-        "ContainerImage=123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/web:1.4.2",
-    ]
     acl = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/x/" + "a" * 36
-    argv = ["diff", stackset, stackset, "--region", "eu-west-1", "--parameters", *values]
-    assert cli.main([*argv, "--set", f"WebAclArn={acl}"]) == 0
+    assert cli.main([*STACKSET_DIFF, "--set", f"WebAclArn={acl}"]) == 0
     assert capsys.readouterr().out == "no differences\n"
 
 
