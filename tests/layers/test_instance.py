@@ -408,3 +408,34 @@ def test_instance_yaml_of_a_configured_service_lints_clean(name):
     merged = render_templates(ProductConfig(service=_variants()[name]))[instance.LAYER]
     regions = ["us-east-1", "cn-north-1", "us-gov-west-1"]
     assert lint_templates({instance.FILENAME: to_yaml(merged)}, regions=regions) == []
+
+
+CERTIFICATE = "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-0a1b-0a1b-0a1b-0a1b2c3d4e5f"
+
+
+@pytest.mark.parametrize(
+    "values",
+    [*VALUES, {"CertificateArn": CERTIFICATE, "HttpsOnly": "true"}],
+    ids=lambda v: ",".join(v) or "defaults",
+)
+def test_validate_says_of_it_what_it_says_of_the_root(values):
+    """What the dry run finds each would deploy (NAT gateways, endpoints, listeners, routes,
+    the service, its scaling and containers, the buckets, monitoring, notes, the cost's
+    inputs), line for line: the root's named by their nested stack, and the root with its
+    two nested stacks where instance.yaml has NetworkReady."""
+    import re
+    from pathlib import Path
+
+    from troposphere_fargate import describe, dry_run, footprint
+
+    shipped = Path(__file__).resolve().parents[2] / "templates" / __version__
+    given = {"ContainerImage": IMAGE, **values}
+    mine = describe(footprint(dry_run(shipped / instance.FILENAME, given, "eu-west-1")))
+    root_given = {**given, root.TEMPLATE_BUCKET_NAME: "my-templates"}
+    theirs = describe(footprint(dry_run(shipped / root.FILENAME, root_given, "eu-west-1")))
+    unnested = [re.sub(r"\b(?:NetworkStack|ServiceStack)/", "", line) for line in theirs]
+    counted = re.compile(r"(\d+) resources in (\d+) stacks?")
+    assert mine[:-1] == unnested[:-1]
+    ours, stacks = map(int, counted.fullmatch(mine[-1]).groups())  # type: ignore[union-attr]
+    assert stacks == 1
+    assert counted.fullmatch(unnested[-1]).groups() == (str(ours - 1 + 2), "3")  # type: ignore[union-attr]
