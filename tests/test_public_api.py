@@ -320,8 +320,8 @@ WRONG_ARGUMENTS = [
         "root_template(nested) item takes Child, not str",
     ),
     (
-        lambda tmp_path: root_template(render_templates(), "1.0.0", description=None),  # type: ignore[arg-type]
-        "root_template(description) takes str, not None",
+        lambda tmp_path: root_template(render_templates(), "1.0.0", description=3),  # type: ignore[arg-type]
+        "root_template(description) takes str, not int",
     ),
     (
         lambda tmp_path: stackset_template({"instance": root_template}, "1.0.0"),  # type: ignore[dict-item]

@@ -1189,3 +1189,30 @@ def test_a_catalog_launch_cannot_name_a_secret_an_environment_file_or_managed_po
             launch,
             {**values, service.TASK_ROLE_MANAGED_POLICY_ARNS: ADMINISTRATOR},
         )
+
+
+def test_a_root_of_other_children_is_described_by_what_it_nests():
+    """A review: root_template(children, version, nested=...) of an environment's children kept
+    the shipped root's description ("in a new VPC: nests the network and service templates")
+    unless one was given; the console and describe-stacks showed it."""
+    from troposphere_fargate import layers_for, parse_spec
+
+    config = parse_spec(
+        'services:\n  web: {expose: public, routing: {path: "/*", priority: 1}}\n'
+        "  api: {expose: internal}\n"
+    )
+    nested = [layer.nested_as for layer in layers_for(config) if layer.nested_as]
+    built = render_templates(config)
+    assert root.root_template(built, __version__, nested).to_dict()["Description"] == (
+        "Nests network.yaml, environment.yaml, service-web.yaml and service-api.yaml, each "
+        "created after the stacks whose outputs it takes"
+    )
+    # The shipped root's without nested; a given one as given; the count where names are long.
+    shipped = root.root_template(render_templates(), __version__).to_dict()
+    assert shipped["Description"] == root.SHIPPED_DESCRIPTION
+    given = root.root_template(built, __version__, nested, "Shop").to_dict()
+    assert given["Description"] == "Shop"
+    many = [root.Child(f"S{i}", "x", f"{'n' * 100}{i}.yaml") for i in range(12)]
+    assert root.nesting_description(many) == (
+        "Nests 12 templates, each created after the stacks whose outputs it takes"
+    )

@@ -103,7 +103,9 @@ LAYERS: tuple[Layer, ...] = (
     Layer(
         root.LAYER,
         root.FILENAME,
-        lambda config, version, built: root.root_template(built, version, nested_children()),
+        lambda config, version, built: root.root_template(
+            built, version, nested_children(), root.SHIPPED_DESCRIPTION
+        ),
     ),
     Layer(
         instance.LAYER,

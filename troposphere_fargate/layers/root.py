@@ -350,22 +350,24 @@ SHIPPED_DESCRIPTION = (
 )
 
 
-def root_template(
-    children: Mapping[str, Mapping[str, Any]],
-    version: str,
-    nested: Sequence[Child] | None = None,
-    description: str = SHIPPED_DESCRIPTION,
-) -> Template:
-    """Build the root layer from the rendered child templates (layer name -> template dict).
+def nesting_description(nested: Sequence[Child]) -> str:
+    """A root's description that names what it nests: ``Nests network.yaml, environment.yaml and
+    service-web.yaml, each created after the stacks whose outputs it takes``; the count alone
+    when the names would pass CloudFormation's 1,024 bytes."""
+    files = [child.filename for child in nested if isinstance(child, Child)]
+    named = ", ".join(files[:-1]) + (" and " if len(files) > 1 else "") + "".join(files[-1:])
+    said = f"Nests {named}, each created after the stacks whose outputs it takes"
+    if len(said.encode()) <= DESCRIPTION_BYTES:
+        return said
+    return f"Nests {len(files)} templates, each created after the stacks whose outputs it takes"
 
-    ``version`` is the version folder the nested templates are published under; ``nested`` the
-    layers to nest, in creation order (default: those the layer registry nests);
-    ``description`` the root's, not empty. Raises :class:`WiringError` when the children cannot
-    be combined.
-    """
-    expect_templates(children, "root_template(children)")
-    expect_shapes(children, "root_template(children)")
-    expect_version(version, "root_template(version)")
+
+def _described(description: str | None, nested: Sequence[Child] | None) -> str:
+    """``root_template``'s description, checked: the default, or one CloudFormation takes."""
+    if description is None:
+        # The shipped root's says "the network and service templates": a root of an
+        # environment's children (a library's own nesting) said so too.
+        description = SHIPPED_DESCRIPTION if nested is None else nesting_description(nested)
     expect(description, str, "root_template(description)")
     if not description.strip():
         # What the console, Service Catalog and `aws cloudformation describe-stacks` show of
@@ -381,6 +383,27 @@ def root_template(
             f"root_template(description): {size} bytes (UTF-8); CloudFormation takes "
             f"{DESCRIPTION_BYTES} at most: {description[:40]!r}..."
         )
+    return description
+
+
+def root_template(
+    children: Mapping[str, Mapping[str, Any]],
+    version: str,
+    nested: Sequence[Child] | None = None,
+    description: str | None = None,
+) -> Template:
+    """Build the root layer from the rendered child templates (layer name -> template dict).
+
+    ``version`` is the version folder the nested templates are published under; ``nested`` the
+    layers to nest, in creation order (default: those the layer registry nests);
+    ``description`` the root's, not empty (default: the shipped root's, or with ``nested``
+    given, one that names the files it nests). Raises :class:`WiringError` when the children
+    cannot be combined.
+    """
+    expect_templates(children, "root_template(children)")
+    expect_shapes(children, "root_template(children)")
+    expect_version(version, "root_template(version)")
+    description = _described(description, nested)
     if nested is not None:
         expect(nested, (list, tuple), "root_template(nested)")
         for child in nested:
