@@ -459,3 +459,16 @@ def test_a_shadowed_rule_is_told_only_the_numbers_a_priority_takes(first, then, 
     web = ServiceConfig(container_name="web", expose="public", routing=Routing(first, "/*"))
     with pytest.raises(ConfigError, match=f"so this service would get none: {fix}$"):
         ProductConfig(services=(web, api(Routing(then, "/api/*"))))
+
+
+def test_a_value_alone_and_a_tuple_of_it_are_the_same_rule():
+    """A review: Routing(path="/a") != Routing(path=("/a",)), though both build the same
+    listener rule; configs holding them compared unequal."""
+    alone, one = (
+        Routing(7, path="/a", host="a.example.com"),
+        Routing(7, ("/a",), ("a.example.com",)),
+    )
+    assert alone == one and hash(alone) == hash(one) and len({alone, one}) == 1
+    assert alone != Routing(8, path="/a", host="a.example.com")
+    assert Routing(7, ("/a", "/b")) != Routing(7, ("/b", "/a"))  # the rule's order is written
+    assert alone != "Routing(7, '/a')"

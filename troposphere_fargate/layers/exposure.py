@@ -219,6 +219,16 @@ class Routing:
         elif not valid(value):
             raise _fail(owner, name, value, rule)
 
+    def __eq__(self, other: object) -> bool:
+        # The same rule whether a value is written alone or as a tuple of one ("/api" and
+        # ("/api",)): a review found the two configs unequal, though they build the same rule.
+        if not isinstance(other, Routing):
+            return NotImplemented
+        return (self.priority, self.paths, self.hosts) == (other.priority, other.paths, other.hosts)
+
+    def __hash__(self) -> int:
+        return hash((self.priority, self.paths, self.hosts))
+
     @property
     def paths(self) -> tuple[str, ...]:
         """The path patterns, of which a request matches one (none: any path)."""
