@@ -277,6 +277,23 @@ def test_a_default_with_sub_syntax_stays_its_own_text_in_a_sub():
     assert properties == {"TopicName": {"Fn::Sub": "${!AWS::Region}-${!!x}"}}
 
 
+def test_a_sub_name_written_with_spaces_is_the_parameter_it_names():
+    """CloudFormation reads ``${ Kind }`` in an Fn::Sub as Kind (cfn-lint issue #236; the
+    project's reader, intrinsics.sub_name): the merge matched only ``${Kind}`` and left the
+    reference to a parameter it had removed."""
+    second = {
+        "Parameters": {"Kind": _parameter("a")},
+        "Resources": {
+            "T": {
+                "Type": "AWS::SNS::Topic",
+                "Properties": {"TopicName": {"Fn::Sub": "x-${ Kind }-${!Kind}-${AWS::Region}"}},
+            }
+        },
+    }
+    properties = _merged(FIRST, second)["Resources"]["T"]["Properties"]
+    assert properties == {"TopicName": {"Fn::Sub": "x-a-${!Kind}-${AWS::Region}"}}
+
+
 def test_a_wired_output_is_the_first_template_s_as_merged():
     """The output the service is wired to, with the first template's own defaults folded into
     it: read as written, it named a condition and a resource the merge had left out."""

@@ -36,6 +36,7 @@ from typing import Any
 
 from troposphere import Template
 
+from ..cfn.intrinsics import SUB_VARIABLE, sub_name, sub_names
 from ..cfn.yaml import MERGES
 from ..errors import expect_templates, expect_version
 from .blocks import STAMP_KEY, stamped_otherwise
@@ -57,7 +58,6 @@ DESCRIPTION = (
 
 _NO_VALUE = {"Ref": "AWS::NoValue"}
 _LIST_TYPE = re.compile(r"CommaDelimitedList|List<.*>")
-_SUB_NAME = re.compile(r"\$\{([A-Za-z0-9_.:]+)\}")
 
 
 def instance_template(
@@ -405,16 +405,22 @@ class _Fold:
     def _sub(self, argument: Any) -> Any:
         text, variables = (argument, None) if isinstance(argument, str) else argument
         own = set(variables or {})
-        named = {name for name in _SUB_NAME.findall(text) if name not in own}
-        wired = sorted(named & set(self.replaced))
+        # The names as CloudFormation reads them (``${ Kind }`` is Kind: intrinsics.sub_name).
+        wired = sorted((sub_names(text) - own) & set(self.replaced))
         if wired:
             raise WiringError(
                 f"instance_template: Fn::Sub {text!r} names {', '.join(wired)}, which another "
                 "template's output takes the place of"
             )
-        for name in sorted(named & set(self.known)):
+
+        def put(found: re.Match[str]) -> str:
+            name = sub_name(found.group(1))
+            if name is None or name in own or name not in self.known:
+                return found.group(0)
             # The value as it is, not read as Sub's text again: its own ${...} escaped (${!...}).
-            text = text.replace("${" + name + "}", self.known[name].replace("${", "${!"))
+            return self.known[name].replace("${", "${!")
+
+        text = SUB_VARIABLE.sub(put, text)
         if variables is None:
             return text
         return [text, {name: self.value(value) for name, value in variables.items()}]
@@ -454,8 +460,9 @@ def _drop_depends_on(resource: dict[str, Any], removed: set[str]) -> None:
     depends = resource.get("DependsOn")
     if depends is None:
         return
-    kept = [name for name in ([depends] if isinstance(depends, str) else depends)]
-    kept = [name for name in kept if name not in removed]
+    kept = [
+        name for name in ([depends] if isinstance(depends, str) else depends) if name not in removed
+    ]
     if kept:
         resource["DependsOn"] = kept if len(kept) > 1 else kept[0]
     else:
@@ -483,7 +490,7 @@ def _names_used(node: Any, found: set[str]) -> set[str]:
                     found.add(value[0])
             elif key == "Fn::Sub":
                 text = value if isinstance(value, str) else value[0]
-                found.update(name.split(".")[0] for name in _SUB_NAME.findall(text))
+                found.update(name.split(".")[0] for name in sub_names(text))
             _names_used(value, found)
     return found
 
