@@ -2229,31 +2229,47 @@ def _template_buckets(stack: PlannedStack) -> tuple[str, ...]:
     for body in stack.resources.values():
         url = get_in(body.get("Properties"), "TemplateURL")
         if body.get("Type") == NESTED_STACK and isinstance(url, str):
-            host = re.match(r"https://([^/]+?)\.s3[.-]", url)
+            host = _TEMPLATE_HOST.match(url)
             if host:
                 found.append(host.group(1))
     return tuple(dict.fromkeys(found))
 
 
-# A TemplateURL's bucket and the region its host names; a bucket name that ends in a region's.
-_TEMPLATE_HOST = re.compile(r"https://([^/]+?)\.s3[.-]([a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d)\.")
+# A region's name (eu-west-1, us-gov-west-1, us-isob-east-1).
+_REGION = r"[a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d"
+# A TemplateURL's bucket and the region its host names, if it names one (virtual-hosted style:
+# https://<bucket>.s3.<region>.<suffix>/, or s3-<region>, or s3.<suffix> without one).
+_TEMPLATE_HOST = re.compile(rf"https://([^/]+?)\.s3[.-](?:({_REGION})\.)?")
 # The path style: https://s3.<region>.<suffix>/<bucket>/<key> (or s3-<region>).
-_TEMPLATE_PATH = re.compile(
-    r"https://s3[.-]([a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d)\.[^/]+/([^/]+)/"
-)
-_NAMED_FOR = re.compile(r"-([a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d)$")
+_TEMPLATE_PATH = re.compile(rf"https://s3[.-]({_REGION})\.[^/]+/([^/]+)/")
+# A bucket named for a region: its name ends with the region's.
+_NAMED_FOR = re.compile(rf"-({_REGION})$")
+
+
+def _template_urls(stack: PlannedStack) -> Iterator[tuple[str, str, str]]:
+    """Each nested stack and StackSet of the stack and its nested ones, by its ``Stack/`` path,
+    with its type and its ``TemplateURL`` where that resolves to text."""
+    for prefix, within in _stacks_within(stack):
+        for name, body in within.resources.items():
+            url = get_in(body.get("Properties"), "TemplateURL")
+            if body.get("Type") in (NESTED_STACK, STACK_SET) and isinstance(url, str):
+                yield prefix + name, body["Type"], url
 
 
 def _stack_set_urls(stack: PlannedStack) -> tuple[tuple[str, str], ...]:
     """Each StackSet (of the stack and its nested ones) and the URL of its template, resolved:
     where it must be published before the StackSet is created or updated."""
-    found = []
-    for prefix, within in _stacks_within(stack):
-        for name, body in within.resources.items():
-            url = get_in(body.get("Properties"), "TemplateURL")
-            if body.get("Type") == STACK_SET and isinstance(url, str):
-                found.append((prefix + name, url))
-    return tuple(found)
+    return tuple((name, url) for name, kind, url in _template_urls(stack) if kind == STACK_SET)
+
+
+def _bucket_read_in(url: str) -> tuple[str, str] | None:
+    """The bucket a template URL reads and the region of the endpoint it reads it at, for a
+    URL that names one (virtual-hosted or path style)."""
+    host = _TEMPLATE_HOST.match(url)
+    if host and host.group(2):
+        return host.group(1), host.group(2)
+    path = _TEMPLATE_PATH.match(url)
+    return (path.group(2), path.group(1)) if path else None
 
 
 def _misplaced_buckets(stack: PlannedStack) -> tuple[tuple[str, str, str, str], ...]:
@@ -2264,23 +2280,11 @@ def _misplaced_buckets(stack: PlannedStack) -> tuple[tuple[str, str, str, str], 
     in awslabs/aws-service-catalog-factory#167). A name is no proof of a region, so it is a
     note, not a refusal."""
     found = []
-    for prefix, within in _stacks_within(stack):
-        for name, body in within.resources.items():
-            url = get_in(body.get("Properties"), "TemplateURL")
-            if body.get("Type") not in (NESTED_STACK, STACK_SET) or not isinstance(url, str):
-                continue
-            host = _TEMPLATE_HOST.match(url)
-            path = _TEMPLATE_PATH.match(url)
-            bucket, read = (
-                (host.group(1), host.group(2))
-                if host
-                else (path.group(2), path.group(1))
-                if path
-                else ("", "")
-            )
-            named = _NAMED_FOR.search(bucket)
-            if named and named.group(1) != read:
-                found.append((prefix + name, bucket, named.group(1), read))
+    for name, _, url in _template_urls(stack):
+        read = _bucket_read_in(url)
+        named = _NAMED_FOR.search(read[0]) if read else None
+        if read and named and named.group(1) != read[1]:
+            found.append((name, read[0], named.group(1), read[1]))
     return tuple(found)
 
 
