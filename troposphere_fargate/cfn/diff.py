@@ -2984,13 +2984,17 @@ class _Stacks:
         return self._done[key]
 
     def _values(
-        self, name: str, before: Mapping[str, Any], after: Mapping[str, Any]
+        self,
+        name: str,
+        before: Mapping[str, Any],
+        after: Mapping[str, Any],
+        passed: tuple[frozenset[str] | None, frozenset[str] | None],
     ) -> tuple[dict[str, str], dict[str, str], dict[str, str], dict[str, str]]:
         """The template's values: the running stack's (``current``), those it keeps
         (``kept``, defaults included), those the update gives (``given_new``), and the update's
-        changes as the template names them."""
-        passed_before = self.nested_before.get(name)
-        passed_after = self.nested_after.get(name)
+        changes as the template names them; ``passed``: what its parent passes it, before and
+        after (None: no parent)."""
+        passed_before, passed_after = passed
         # What the parent passes under another name takes the value of the parent's parameter.
         running = _aliased(self.running, self.renamed_before.get(name, {}))
         changes = _aliased(self.changes, self.renamed_after.get(name, {}))
@@ -3030,7 +3034,9 @@ class _Stacks:
         # template's default, before and after, whatever the root's values are.
         passed_before = self.nested_before.get(name)
         passed_after = self.nested_after.get(name)
-        current, kept, given_new, changes = self._values(name, before, after)
+        current, kept, given_new, changes = self._values(
+            name, before, after, (passed_before, passed_after)
+        )
         # One placeholder per parameter, the same on both sides while the same output passes
         # it unchanged; another when the output certainly changes; when it only may change,
         # or another output passes it now, one that compares as a function ("may").
