@@ -553,37 +553,34 @@ def test_the_root_of_a_config_with_services_says_to_nest_its_own_layers():
     )
 
 
-def test_templates_to_nest_that_are_missing_are_named():
-    from troposphere_fargate.layers.root import WiringError, root_template
-    from troposphere_fargate.layers.stackset import stackset_template
+@pytest.mark.parametrize(
+    ("call", "said"),
+    [
+        (
+            lambda: root_template({}, "1.0"),
+            "root_template(children): no rendered network or service template (it holds none)",
+        ),
+        # The shipped service's template is no service of a config ("service-<name>").
+        (
+            lambda: root_template({"service": render_templates()["service"]}, "1.0"),
+            "root_template(children): no rendered network template (it holds service)",
+        ),
+        (
+            lambda: stackset_template({}, "1.0"),
+            "stackset_template(built): no rendered instance template (it holds none)",
+        ),
+        (
+            lambda: instance_template({"service": render_templates()["service"]}, "1.0"),
+            "instance_template(built): no rendered network template (it holds service)",
+        ),
+    ],
+)
+def test_templates_to_nest_that_are_missing_are_named(call, said):
+    from troposphere_fargate.layers.root import WiringError
 
     with pytest.raises(WiringError) as refused:
-        root_template({}, "1.0")
-    assert str(refused.value) == (
-        "root_template(children): no rendered network or service template (it holds none): "
-        "pass what render_templates() returns"
-    )
-    # The shipped service's template is no service of a config ("service-<name>").
-    with pytest.raises(WiringError) as refused:
-        root_template({"service": render_templates()["service"]}, "1.0")
-    assert str(refused.value) == (
-        "root_template(children): no rendered network template (it holds service): pass what "
-        "render_templates() returns"
-    )
-    with pytest.raises(WiringError) as refused:
-        stackset_template({}, "1.0")
-    assert str(refused.value) == (
-        "stackset_template(built): no rendered instance template (it holds none): pass what "
-        "render_templates() returns"
-    )
-    from troposphere_fargate.layers.instance import instance_template
-
-    with pytest.raises(WiringError) as refused:
-        instance_template({"service": render_templates()["service"]}, "1.0")
-    assert str(refused.value) == (
-        "instance_template(built): no rendered network template (it holds service): pass what "
-        "render_templates() returns"
-    )
+        call()
+    assert str(refused.value) == f"{said}: pass what render_templates() returns"
 
 
 # A config field that takes one of a few words is typed as a Literal of exactly those words,

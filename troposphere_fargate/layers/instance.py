@@ -40,7 +40,7 @@ from ..cfn.intrinsics import SUB_VARIABLE, sub_name, sub_names
 from ..cfn.yaml import MERGES
 from ..errors import expect_templates, expect_version
 from .blocks import STAMP_KEY, stamped_otherwise
-from .root import Child, WiringError, copy_rules, expect_shapes
+from .root import Child, WiringError, copy_rules, expect_shapes, not_rendered
 
 LAYER = "instance"
 FILENAME = "instance.yaml"
@@ -75,10 +75,7 @@ def instance_template(
         nested = nested_children()
     missing = [child.layer for child in nested if child.layer not in built]
     if missing:
-        raise WiringError(
-            f"instance_template(built): no rendered {' or '.join(missing)} template (it holds "
-            f"{', '.join(sorted(built)) or 'none'}): pass what render_templates() returns"
-        )
+        raise not_rendered("instance_template(built)", missing, built)
     children = {child.layer: built[child.layer] for child in nested}
     expect_shapes(children, "instance_template(built)")
     others = stamped_otherwise(children, version)

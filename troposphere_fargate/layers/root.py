@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -242,6 +242,21 @@ class WiringError(ValueError):
     """The child templates cannot be nested as they are (a clash, or a wire to nothing)."""
 
 
+# What a builder of templates from others asks to be given.
+RENDERED = "pass what render_templates() returns"
+
+
+def not_rendered(
+    where: str, missing: Sequence[str], held: Iterable[str], how: str = RENDERED
+) -> WiringError:
+    """The error of a builder (``root_template(children)``) given templates that lack the
+    ``missing`` layers it builds from: what it holds, and ``how`` to give them."""
+    holds = ", ".join(sorted(held)) or "none"
+    return WiringError(
+        f"{where}: no rendered {' or '.join(missing)} template (it holds {holds}): {how}"
+    )
+
+
 class QuotaError(WiringError):
     """The root would declare more of a ``section`` (``Outputs``, ``Parameters``) than
     CloudFormation takes per template: too many services for one root."""
@@ -421,12 +436,9 @@ def root_template(
             "nest the config's own layers: nested=[layer.nested_as for layer in "
             "layers_for(config) if layer.nested_as]"
             if nested_default and members
-            else "pass what render_templates() returns"
+            else RENDERED
         )
-        raise WiringError(
-            f"root_template(children): no rendered {' or '.join(missing)} template (it holds "
-            f"{', '.join(sorted(children)) or 'none'}): {how}"
-        )
+        raise not_rendered("root_template(children)", missing, children, how)
     others = stamped_otherwise({child.layer: children[child.layer] for child in nested}, version)
     if others:
         raise WiringError(

@@ -220,10 +220,7 @@ def stackset_template(built: Mapping[str, Mapping[str, Any]], version: str) -> T
     expect_templates(built, "stackset_template(built)")
     expect_version(version, "stackset_template(version)")
     if instance.LAYER not in built:
-        raise root.WiringError(
-            f"stackset_template(built): no rendered {instance.LAYER} template (it holds "
-            f"{', '.join(sorted(built)) or 'none'}): pass what render_templates() returns"
-        )
+        raise root.not_rendered("stackset_template(built)", [instance.LAYER], built)
     root.expect_shapes({instance.LAYER: built[instance.LAYER]}, "stackset_template(built)")
     others = stamped_otherwise({instance.LAYER: built[instance.LAYER]}, version)
     if others:  # the StackSet reads .../<version>/instance.yaml
