@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from troposphere_fargate import __version__
 from troposphere_fargate.cfn.dry_run import (
     Footprint,
     describe,
@@ -706,3 +707,138 @@ def test_certificates_clusters_and_policies_counted_by_what_they_are(tmp_path):
     found = footprint(dry_run(path, {}))
     assert found.certificate_names == ("a.example.com", "b.example.com")
     assert (found.container_insights, found.scaling_alarms) == (1, 0)
+
+
+# --- Subnets the tasks may fill ------------------------------------------------------------------
+# Each Fargate task takes an address of its subnet ("every Amazon ECS task on Fargate is provided
+# an elastic network interface (ENI) with a primary private IP address", ECS Developer Guide,
+# "Amazon ECS task networking options for Fargate"), twice over while a rolling deployment runs
+# at the default MaximumPercent of 200 ("The default maximumPercent value for a service using
+# the REPLICA service scheduler is 200%", ECS API Reference, DeploymentConfiguration).
+
+
+def _in_subnets(subnets: str, service: str = "", most: str = "10", cidr: str = "28") -> str:
+    """Two subnets of /``cidr`` (11 addresses each at /28) and a Fargate service whose tasks
+    run in ``subnets``, autoscaled up to ``most`` tasks; ``service``: more of its properties
+    (indented six spaces)."""
+    return (
+        VPC.replace("0/24", f"0/{cidr}")
+        + _service("[{CapacityProvider: FARGATE, Weight: 1}]").removeprefix("Resources:\n")
+        + f"      NetworkConfiguration: {{AwsvpcConfiguration: {{Subnets: {subnets}}}}}\n"
+        + service
+        + "  Target:\n    Type: AWS::ApplicationAutoScaling::ScalableTarget\n    Properties:\n"
+        + f"      MinCapacity: 1\n      MaxCapacity: {most}\n      ResourceId: service/c/s\n"
+        + "      ScalableDimension: ecs:service:DesiredCount\n      ServiceNamespace: ecs\n"
+    )
+
+
+def _crowded(tmp_path: Path, text: str) -> list[str]:
+    return [line for line in _summary(tmp_path / "t.yaml", text) if "note: the subnet" in line]
+
+
+def test_tasks_at_their_most_twice_over_in_a_deployment_may_fill_their_subnets(tmp_path):
+    """Autoscaled to 12 tasks, 24 while a deployment replaces them, 12 in each of two /28s of
+    11 addresses: each subnet is said to be short. At 11 tasks, 11 each fit: nothing said."""
+    assert _crowded(tmp_path, _in_subnets("[!Ref A, !Ref B]", most="11")) == []
+    assert _crowded(tmp_path, _in_subnets("[!Ref A, !Ref B]", most="12")) == [
+        f"note: the subnet {name} ({cidr}) holds 11 addresses (AWS reserves 5) and may need "
+        "12: 12 for Service's tasks (at most 12, 200 % of them while a deployment replaces "
+        "them, over 2 subnets); ECS places no task without an address, so a scale-out or "
+        "deployment stalls there: give the subnet a larger block, or its services fewer tasks"
+        for name, cidr in (("A", "10.0.0.0/28"), ("B", "10.0.1.0/28"))
+    ]
+
+
+def test_what_else_takes_a_subnet_s_addresses_is_counted_with_the_tasks(tmp_path):
+    """An interface endpoint in A takes one of its addresses: 10 tasks there (20 in a
+    deployment, over two subnets) and the endpoint need 11 of A's 11, and a second endpoint
+    needs 12; B, without one, has room."""
+    one = _in_subnets("[!Ref A, !Ref B]") + _interface("Logs", "logs", "[!Ref A]")
+    assert _crowded(tmp_path, one) == []
+    two = one + _interface("Ecr", "ecr.api", "[!Ref A]")
+    (line,) = _crowded(tmp_path, two)
+    assert line.startswith(
+        "note: the subnet A (10.0.0.0/28) holds 11 addresses (AWS reserves 5) and may need 12: "
+        "2 for the interface endpoints and 10 for Service's tasks (at most 10, "
+    )
+
+
+def test_a_deployment_s_maximum_percent_and_strategy_set_how_many_tasks_it_adds(tmp_path):
+    """At MaximumPercent 150, 14 tasks are at most 21 in a deployment: 11 in each /28, which
+    holds them (at the default 200, 14 each, it does not). A blue/green deployment runs both
+    revisions at full size, whatever its MaximumPercent."""
+    default = _crowded(tmp_path, _in_subnets("[!Ref A, !Ref B]", most="14"))
+    assert [line.split(": ")[1] for line in default] == ["the subnet A (10.0.0.0/28) holds 11 "
+        "addresses (AWS reserves 5) and may need 14", "the subnet B (10.0.1.0/28) holds 11 "
+        "addresses (AWS reserves 5) and may need 14"]  # fmt: skip
+    percent = "      DeploymentConfiguration: {MaximumPercent: 150}\n"
+    assert _crowded(tmp_path, _in_subnets("[!Ref A, !Ref B]", percent, most="14")) == []
+    for blue_green in (
+        "      DeploymentConfiguration: {MaximumPercent: 100, Strategy: BLUE_GREEN}\n",
+        "      DeploymentController: {Type: CODE_DEPLOY}\n",
+    ):
+        lines = _crowded(tmp_path, _in_subnets("[!Ref A, !Ref B]", blue_green, most="14"))
+        assert len(lines) == 2
+        assert "14 for Service's tasks (at most 14, 200 % of them" in lines[0]
+
+
+def test_tasks_in_subnets_the_stack_does_not_make_or_of_no_known_ceiling_are_not_counted(
+    tmp_path,
+):
+    """Subnet IDs given (another stack's subnets: their size is not known here), or a
+    MaxCapacity of another stack's export: nothing said. The subnets' IDs joined and split
+    again are still the stack's own."""
+    assert _crowded(tmp_path, _in_subnets("[subnet-0aaa1111, subnet-0bbb2222]", most="50")) == []
+    unknown = _in_subnets("[!Ref A, !Ref B]", most="!ImportValue most")
+    assert _crowded(tmp_path, unknown) == []
+    joined = "!Split [',', !Join [',', [!Ref A, !Ref B]]]"
+    assert len(_crowded(tmp_path, _in_subnets(joined, most="50"))) == 2
+
+
+def test_the_shipped_root_and_instance_say_which_private_subnet_the_tasks_may_fill(tmp_path):
+    """root.yaml's service reads its subnets from the network stack's output, through the
+    root: the note names the network stack's subnet and the service stack's service. Its
+    defaults (/19 private subnets) hold MaxCapacity's 1,000 tasks."""
+    values = {
+        "ContainerImage": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1",
+        "PrivateSubnet2Cidr": "10.0.64.0/28",
+        "MaxCapacity": "20",
+    }
+    folder = Path(__file__).resolve().parents[2] / "templates" / __version__
+    for name, prefix in (("root.yaml", "NetworkStack/"), ("instance.yaml", "")):
+        given = {**values, **({"TemplateBucketName": "templates"} if prefix else {})}
+        (line,) = [
+            line
+            for line in describe(footprint(dry_run(folder / name, given, "eu-west-1")))
+            if "note: the subnet" in line
+        ]
+        service = "ServiceStack/Service" if prefix else "Service"
+        assert line.startswith(
+            f"note: the subnet {prefix}PrivateSubnet2 (10.0.64.0/28) holds 11 addresses (AWS "
+            f"reserves 5) and may need 20: 20 for {service}'s tasks (at most 20, 200 % of them "
+            "while a deployment replaces them, over 2 subnets)"
+        )
+        most = {**given, "MaxCapacity": "1000"}
+        del most["PrivateSubnet2Cidr"]
+        found = footprint(dry_run(folder / name, most, "eu-west-1"))
+        assert found.crowded_subnets == ()
+
+
+def test_the_tasks_of_several_services_in_one_subnet_are_added_up(tmp_path):
+    """Two services of 6 tasks each (no autoscaling: their DesiredCount), in A and B: 6 each
+    in a subnet during a deployment, 12 in all, one more than a /28 holds (each said in the
+    template's order). Each alone fits."""
+    service = _service("[{CapacityProvider: FARGATE, Weight: 1}]").removeprefix("Resources:\n")
+    service += "      DesiredCount: 6\n"
+    service += "      NetworkConfiguration: {AwsvpcConfiguration: {Subnets: [!Ref A, !Ref B]}}\n"
+    other = service.replace("  Task:", "  OtherTask:").replace("  Service:", "  Other:")
+    other = other.replace("!Ref Task", "!Ref OtherTask")
+    assert _crowded(tmp_path, VPC.replace("0/24", "0/28") + service) == []
+    lines = _crowded(tmp_path, VPC.replace("0/24", "0/28") + service + other)
+    assert [line.partition("; ECS")[0] for line in lines] == [
+        f"note: the subnet {name} ({cidr}) holds 11 addresses (AWS reserves 5) and may need "
+        "12: 6 for Service's tasks (the count of 6, 200 % of them while a deployment replaces "
+        "them, over 2 subnets) and 6 for Other's tasks (the count of 6, 200 % of them while "
+        "a deployment replaces them, over 2 subnets)"
+        for name, cidr in (("A", "10.0.0.0/28"), ("B", "10.0.1.0/28"))
+    ]

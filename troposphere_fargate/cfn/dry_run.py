@@ -1747,6 +1747,14 @@ class Footprint:
             logical ID after those of the nested stacks they are in (``PublicLoadBalancer``,
             ``EnvironmentStack/LoadBalancer``); the summary names each when there are several.
             Default: none (a footprint made by hand).
+        crowded_subnets: each subnet the stacks create that may run out of addresses for
+            the tasks in it: (subnet, its ``CidrBlock``, the addresses it holds, how many may
+            be needed, what needs them), such as (``PrivateSubnet1``, ``10.0.32.0/26``, 59,
+            108, (``8 for the interface endpoints``, ``100 for Service's tasks (at most 100,
+            200 % of them while a deployment replaces them, over 2 subnets)``)): each task
+            takes an address of its subnet, each interface endpoint and NAT gateway one, and a
+            load balancer needs 8 free. The stack is created all the same; ECS then places
+            no task past the subnet's addresses. Default: none.
     """
 
     availability_zones: int | None
@@ -1807,6 +1815,7 @@ class Footprint:
     public_ip: tuple[str, ...] = ()
     load_balancer_names: tuple[str, ...] = ()
     load_balancer_elastic_ips: int = 0
+    crowded_subnets: tuple[tuple[str, str, int, int, tuple[str, ...]], ...] = ()
 
     @property
     def in_a_vpc_it_does_not_make(self) -> bool:
@@ -1902,25 +1911,58 @@ class _Tree:
         stack = self.stacks.get(prefix)
         if stack is None or depth > 2 * len(self.stacks) or not isinstance(value, Mapping):
             return None
+        followed = self._followed(prefix, value)
+        if followed is not None:
+            return self.resource(*followed, depth + 1)
         if len(value) == 1 and isinstance(value.get("Ref"), str):
             name = str(value["Ref"])
-            if name in stack.resources:
-                return prefix + name
-            if prefix in self.parents and name not in stack.parameters:
-                parent, logical_id = self.parents[prefix]
-                nested = self.stacks[parent].resources[logical_id].get("Properties") or {}
-                passed = get_in(nested.get("Parameters"), name)
-                return self.resource(parent, passed, depth + 1)
-            return None
+            return prefix + name if name in stack.resources else None
         parts = get_att(value)
-        if parts is None:
+        return prefix + parts[0] if parts is not None and parts[0] in stack.resources else None
+
+    def resources(self, prefix: str, value: Any, depth: int = 0) -> list[str] | None:
+        """The resources of these stacks that a list ``value``, in the stack of ``prefix``,
+        names, in its order: a list of ``Ref`` (or ``Fn::GetAtt``), or their IDs joined with
+        commas (``Fn::Join``, ``Fn::Split``), through parameters passed and outputs read (the
+        private subnets ``network.yaml`` outputs, a service's ``PrivateSubnetIds``); None
+        when any of it names none of theirs (subnet IDs given)."""
+        if prefix not in self.stacks or depth > 2 * len(self.stacks):
             return None
-        logical_id, attribute = parts
-        if logical_id in stack.nested and str(attribute).startswith("Outputs."):
-            child = f"{prefix}{logical_id}/"
-            output = self.stacks[child].outputs.get(str(attribute)[len("Outputs.") :])
-            return self.resource(child, output, depth + 1)
-        return prefix + logical_id if logical_id in stack.resources else None
+        if isinstance(value, list):
+            named = [self.resource(prefix, item) for item in value]
+            return [n for n in named if n is not None] if None not in named and named else None
+        if not isinstance(value, Mapping):
+            return None
+        followed = self._followed(prefix, value)
+        if followed is not None:
+            return self.resources(*followed, depth + 1)
+        for function in ("Fn::Join", "Fn::Split"):
+            argument = value.get(function)
+            if len(value) == 1 and isinstance(argument, list) and len(argument) == 2:
+                return (
+                    self.resources(prefix, argument[1], depth + 1) if argument[0] == "," else None
+                )
+        return None
+
+    def _followed(self, prefix: str, value: Mapping[str, Any]) -> tuple[str, Any] | None:
+        """Where ``value`` in the stack of ``prefix`` leads when it reads another of these
+        stacks: the stack and value its parent passes for a ``Ref`` to a parameter, or a nested
+        stack's output for an ``Fn::GetAtt Stack.Outputs.Name``; None otherwise."""
+        stack = self.stacks[prefix]
+        name = value.get("Ref") if len(value) == 1 else None
+        if isinstance(name, str):
+            if name in stack.resources or prefix not in self.parents or name in stack.parameters:
+                return None
+            parent, logical_id = self.parents[prefix]
+            nested = self.stacks[parent].resources[logical_id].get("Properties") or {}
+            return parent, get_in(nested.get("Parameters"), name)
+        parts = get_att(value)
+        if parts is None or parts[0] not in stack.nested:
+            return None
+        if not str(parts[1]).startswith("Outputs."):
+            return None
+        child = f"{prefix}{parts[0]}/"
+        return child, self.stacks[child].outputs.get(str(parts[1])[len("Outputs.") :])
 
     def placement(self, name: str, properties: Mapping[str, Any]) -> _Placement | None:
         """How the ECS service ``name`` places its tasks (see _placement_in), its cluster
@@ -2397,6 +2439,122 @@ def _shared_subnets(
     return tuple(found)
 
 
+# Fargate gives each task an elastic network interface "with a primary private IP address" of
+# its subnet (ECS Developer Guide, "Amazon ECS task networking options for Fargate"). A
+# deployment starts the new tasks before it stops the old: a rolling one up to MaximumPercent
+# of the count ("The default maximumPercent value for a service using the REPLICA service
+# scheduler is 200%", API DeploymentConfiguration); a blue/green one, ECS's own strategies or
+# CodeDeploy's, runs "two identical production environments" side by side until it ends.
+_DEFAULT_MAXIMUM_PERCENT = 200
+_SIDE_BY_SIDE = frozenset({"BLUE_GREEN", "LINEAR", "CANARY"})
+
+
+def _deployment_percent(properties: Mapping[str, Any]) -> int | None:
+    """The most tasks an ECS service runs while a deployment replaces them, in percent of its
+    count (see above); None when it is not known (a value of another stack's)."""
+    deployment = as_mapping(properties.get("DeploymentConfiguration"))
+    percent = _number(deployment.get("MaximumPercent", _DEFAULT_MAXIMUM_PERCENT))
+    if percent is None:
+        return None
+    controller = get_in(properties.get("DeploymentController"), "Type", "ECS")
+    if deployment.get("Strategy") in _SIDE_BY_SIDE or controller == "CODE_DEPLOY":
+        percent = max(percent, 200)
+    return max(int(percent), 100)
+
+
+def _task_addresses(
+    every: Mapping[str, dict[str, Any]], tree: _Tree, services: _Services
+) -> dict[str, list[tuple[str, int]]]:
+    """What each ECS service's tasks take of the addresses of each subnet of these stacks they
+    run in: (what, how many) by subnet, at the most tasks the service runs (autoscaling's
+    ceiling, or its count) over its deployments' percent (see _deployment_percent), spread
+    evenly over its subnets, as ECS spreads a service's tasks over Availability Zones. A
+    service whose subnets, ceiling or percent are not known here is left out."""
+    most = dict(services.most)
+    counts = {name: count for name, count, *_ in services.tasks}
+    autoscaled = {name for name, _, _ in services.scaling}
+    taken: dict[str, list[tuple[str, int]]] = {}
+    for name, properties in _named(every, "AWS::ECS::Service").items():
+        network = get_in(properties.get("NetworkConfiguration"), "AwsvpcConfiguration")
+        subnets = tree.resources(_split(name)[0], get_in(network, "Subnets"))
+        percent = _deployment_percent(properties)
+        count, what = counts.get(name), "the count of"
+        if name in autoscaled:
+            target = _in_stack(
+                every, "AWS::ApplicationAutoScaling::ScalableTarget", name.rpartition("/")[0]
+            )
+            known = _number(target.get("MaxCapacity")) is not None
+            count, what = (most.get(name), "at most") if known else (None, "")
+        if not subnets or percent is None or count is None:
+            continue
+        each = _ceiling(_ceiling(count * percent, 100), len(subnets))
+        label = (
+            f"{each} for {name}'s tasks ({what} {count}, {percent} % of them while a "
+            f"deployment replaces them, over {_plural(len(subnets), 'subnet')})"
+        )
+        for subnet in subnets:
+            taken.setdefault(subnet, []).append((label, each))
+    return taken
+
+
+def _ceiling(dividend: int, divisor: int) -> int:
+    return -(-dividend // divisor)
+
+
+def _crowded_subnets(
+    every: Mapping[str, dict[str, Any]], tree: _Tree, services: _Services
+) -> tuple[tuple[str, str, int, int, tuple[str, ...]], ...]:
+    """(subnet, its block, the addresses it holds, how many may be needed, what needs them)
+    for each subnet of these
+    stacks whose tasks at their most (see _task_addresses), with its interface endpoints and
+    NAT gateways (an address each) and load balancers (8 free each), need more addresses than
+    it holds. The stacks are created all the same (dry_run refuses a subnet its endpoints,
+    NAT gateways and load balancers alone overfill): it is the tasks ECS then cannot place."""
+    tasks = _task_addresses(every, tree, services)
+    others: dict[str, list[str]] = {}
+    for name, body in every.items():
+        kind, properties = body.get("Type"), as_mapping(body.get("Properties"))
+        prefix = _split(name)[0]
+        if kind == "AWS::EC2::VPCEndpoint" and properties.get("VpcEndpointType") == "Interface":
+            named = tree.resources(prefix, properties.get("SubnetIds")) or []
+        elif kind == "AWS::EC2::NatGateway":
+            named = [n for n in [tree.resource(prefix, properties.get("SubnetId"))] if n]
+        elif kind == LOAD_BALANCER:
+            named = tree.resources(prefix, _balancer_subnet_list(properties)) or []
+        else:
+            continue
+        for subnet in named:
+            others.setdefault(subnet, []).append(str(kind))
+    found = []
+    for subnet, takers in sorted(tasks.items()):
+        cidr = get_in(tree.body(subnet).get("Properties"), "CidrBlock")
+        if tree.body(subnet).get("Type") != "AWS::EC2::Subnet" or not isinstance(cidr, str):
+            continue
+        try:
+            usable = usable_addresses(ipaddress.IPv4Network(cidr).prefixlen)
+        except ValueError:
+            continue  # not a block: dry_run refuses it
+        kinds = others.get(subnet, [])
+        endpoints = kinds.count("AWS::EC2::VPCEndpoint")
+        nat = kinds.count("AWS::EC2::NatGateway")
+        balancers = kinds.count(LOAD_BALANCER)
+        needs = [
+            *([f"{endpoints} for the interface endpoints"] if endpoints else []),
+            *([f"{nat} for the NAT gateway{'s' * (nat != 1)}"] if nat else []),
+            *(
+                [f"{balancers * LOAD_BALANCER_FREE_ADDRESSES} free for the load balancers"]
+                if balancers
+                else []
+            ),
+            *(label for label, _ in takers),
+        ]
+        total = endpoints + nat + balancers * LOAD_BALANCER_FREE_ADDRESSES
+        total += sum(count for _, count in takers)
+        if total > usable:
+            found.append((subnet, cidr, usable, total, tuple(needs)))
+    return tuple(found)
+
+
 def _container_users(every: Mapping[str, dict[str, Any]]) -> tuple[tuple[str, str, str], ...]:
     """(service, container, user) for each container of each service's task definition (in
     the service's stack); "" for none given: the container runs as its image's USER."""
@@ -2818,6 +2976,7 @@ def footprint(stack: PlannedStack) -> Footprint:
         tasks=services.tasks,
         container_users=_container_users(every),
         shared_subnets=_shared_subnets(every),
+        crowded_subnets=_crowded_subnets(every, tree, services),
         unreachable=_unreachable(every, stack.region),
         spot=tuple(services.spot),
         unknown_capacity=tuple(services.unknown_capacity),
@@ -3006,7 +3165,7 @@ def _capacity(found: Footprint, service: str) -> str:
 
 def _service_lines(found: Footprint) -> list[str]:
     """Each service's lines of the summary: its tasks and scaling, who its containers run as,
-    and its notes."""
+    and its notes; then each subnet its tasks may fill."""
     lines: list[str] = []
     scaling = {name: (low, high) for name, low, high in found.scaling}
     for name, count, vcpu, memory, platform in found.tasks:
@@ -3050,6 +3209,14 @@ def _service_lines(found: Footprint) -> list[str]:
             for service, subnets, balancers in found.shared_subnets
             if service == name
         ]
+    # A subnet's tasks may be several services': said once, after them.
+    lines += [
+        f"note: the subnet {subnet} ({cidr}) holds {usable} addresses (AWS reserves "
+        f"{SUBNET_RESERVED_ADDRESSES}) and may need {needed}: {_and(list(needs))}; ECS places "
+        "no task without an address, so a scale-out or deployment stalls there: give the "
+        "subnet a larger block, or its services fewer tasks"
+        for subnet, cidr, usable, needed, needs in found.crowded_subnets
+    ]
     return lines
 
 
