@@ -1395,3 +1395,21 @@ def test_every_query_of_the_docs_names_fields_the_command_returns(monkeypatch):
         assert unknown == [], f"{where}: {query}"
         checked.append(query)
     assert len(checked) >= 20
+
+
+def test_launch_role_example_is_what_diff_of_the_two_versions_prints(capsys, monkeypatch):
+    """The README's launch role line (its explanation cut to "(...)") is the one `diff 0.3.0
+    0.4.0` prints: a review found it said 39 actions where the role gains 58."""
+    from troposphere_fargate import cli
+
+    monkeypatch.chdir(Path(__file__).resolve().parent.parent)
+    match = re.search(
+        r"\(`troposphere-fargate diff (\S+) (\S+)`\):\n\n```\ncatalog.yaml\n(  safe +resource "
+        r"LaunchRole: [^\n]*) \(\.\.\.\)\n```",
+        README,
+    )
+    assert match
+    cli.main(["diff", match.group(1), match.group(2)])
+    printed = capsys.readouterr().out.splitlines()
+    (line,) = [x for x in printed if "resource LaunchRole:" in x]
+    assert line.startswith(match.group(3) + " (")
