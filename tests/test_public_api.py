@@ -313,7 +313,7 @@ WRONG_ARGUMENTS = [
     ),
     (
         lambda tmp_path: root_template(render_templates(), "1.0.0", nested="network"),  # type: ignore[arg-type]
-        "root_template(nested) takes list or tuple, not str",
+        "root_template(nested) takes a sequence of Child (a list or a tuple), not str",
     ),
     (
         lambda tmp_path: root_template(render_templates(), "1.0.0", nested=["network"]),  # type: ignore[list-item]

@@ -1413,3 +1413,13 @@ def test_launch_role_example_is_what_diff_of_the_two_versions_prints(capsys, mon
     printed = capsys.readouterr().out.splitlines()
     (line,) = [x for x in printed if "resource LaunchRole:" in x]
     assert line.startswith(match.group(3) + " (")
+
+
+def test_the_library_example_of_the_templates_built_from_others_does_what_it_says():
+    """The README's example rebuilds the root, the merged instance and the StackSet from a
+    changed service: it prints the queue and the wait handle, as the text says."""
+    (example,) = [block for _, block in python_examples() if "instance_template(built" in block]
+    printed: list[Any] = []
+    exec(example, {"print": printed.append})
+    assert printed == [["JobsQueue", "NetworkReady"]]
+    assert "This prints `['JobsQueue', 'NetworkReady']`" in README

@@ -324,7 +324,7 @@ def test_a_wired_output_is_the_first_template_s_as_merged():
     assert merged["Resources"]["S"]["Properties"] == {"DisplayName": {"Ref": "A"}}
     assert "Conditions" not in merged and "B" not in merged["Resources"]
     gone = Child("Second", "second", "second.yaml", wires=(("TopicArn", "First", "Other"),))
-    with pytest.raises(WiringError, match="the output Other, which the first template does"):
+    with pytest.raises(WiringError, match="the first template has no unconditional output Other"):
         _merged(first, second, keeps, gone)
 
 
@@ -346,10 +346,15 @@ def test_a_condition_that_compares_a_wired_parameter_is_refused():
     [
         (
             {"Type": "AWS::SSM::Parameter::Value<String>", "Default": "/aws/service/x"},
-            r"\(AWS::SSM::Parameter::Value<String>\): take it",
+            r"Kind \(AWS::SSM::Parameter::Value<String>, a default of '/aws/service/x'\) is "
+            "left at its default, which is no text to put in each Ref to it: take it",
         ),
-        ({"Type": "String"}, r"\(String, no default\): take it"),
-        ({"Type": "CommaDelimitedList", "Default": "a,b"}, r"\(CommaDelimitedList\): take it"),
+        # As the root: a parameter without a default must be taken or wired.
+        ({"Type": "String"}, "neither takes nor wires the second template's parameter Kind"),
+        (
+            {"Type": "CommaDelimitedList", "Default": "a,b"},
+            r"Kind \(CommaDelimitedList, a default of 'a,b'\) is left at its default",
+        ),
     ],
 )
 def test_a_parameter_left_at_a_default_that_is_no_text_to_put_in_is_refused(declared, says):
@@ -361,10 +366,7 @@ def test_a_parameter_left_at_a_default_that_is_no_text_to_put_in_is_refused(decl
             "T": {"Type": "AWS::SNS::Topic", "Properties": {"DisplayName": {"Ref": "Kind"}}}
         },
     }
-    with pytest.raises(
-        WiringError,
-        match="Kind is left at its default, which is no string to put in its place " + says,
-    ):
+    with pytest.raises(WiringError, match=says):
         _merged(FIRST, second)
 
 
@@ -388,7 +390,13 @@ def test_an_attribute_decided_to_no_value_is_left_out():
 def test_a_child_resource_named_like_the_wait_handle_is_refused():
     first = {**FIRST, "Resources": {instance.NETWORK_READY: {"Type": "AWS::SNS::Topic"}}}
     with pytest.raises(WiringError, match="resource NetworkReady of the first template"):
-        _merged(first, {"Resources": {"T": {"Type": "AWS::SNS::Topic"}}})
+        _merged(
+            first,
+            {
+                "Parameters": {"Kind": _parameter("a")},
+                "Resources": {"T": {"Type": "AWS::SNS::Topic"}},
+            },
+        )
 
 
 def _variants() -> dict[str, ServiceConfig]:
@@ -456,3 +464,195 @@ def test_validate_says_of_it_what_it_says_of_the_root(values):
     ours, stacks = map(int, counted.fullmatch(mine[-1]).groups())  # type: ignore[union-attr]
     assert stacks == 1
     assert counted.fullmatch(unnested[-1]).groups() == (str(ours - 1 + 2), "3")  # type: ignore[union-attr]
+
+
+# --- What a library user gives it (a review of the public API) ----------------------------------
+
+
+def test_the_merged_template_shares_no_list_or_mapping_with_the_templates_it_merges():
+    """Restricting an allowed value of the merged template's NatGateways removed it from the
+    network's too, and from every root built after: parameters, labels, mappings and rules
+    were the children's own objects."""
+    built = render_templates()
+    merged = instance.instance_template(built, __version__)
+
+    def containers(node: object, found: set[int]) -> set[int]:
+        if isinstance(node, dict | list):
+            found.add(id(node))
+            for item in node.values() if isinstance(node, dict) else node:
+                containers(item, found)
+        return found
+
+    given = containers([built["network"], built["service"]], set())
+    assert containers(merged, set()) & given == set()
+    merged["Parameters"]["NatGateways"]["AllowedValues"].remove("None")
+    assert "None" in built["network"]["Parameters"]["NatGateways"]["AllowedValues"]
+
+
+def test_a_number_default_is_put_in_as_its_text():
+    """troposphere writes Default=345600 as a number: the root takes it, and the merge
+    refused it as "no default"."""
+    second = {
+        "Parameters": {"Kind": {"Type": "Number", "Default": 345600, "Description": "x"}},
+        "Resources": {
+            "T": {
+                "Type": "AWS::SQS::Queue",
+                "Properties": {"MessageRetentionPeriod": {"Ref": "Kind"}},
+            }
+        },
+    }
+    properties = _merged(FIRST, second)["Resources"]["T"]["Properties"]
+    assert properties == {"MessageRetentionPeriod": "345600"}
+
+
+def test_the_children_are_checked_as_the_root_checks_them():
+    """A misspelt name in a Child's takes merged with the parameter left at its default,
+    where root_template refuses it; so with a Child created after no stack."""
+    second = {
+        "Parameters": {"Kind": _parameter("a"), "Env": _parameter("prod")},
+        "Resources": {"T": {"Type": "AWS::SNS::Topic"}},
+    }
+    first = Child("First", "first", "first.yaml")
+    for child, says in (
+        (
+            Child("Second", "second", "second.yaml", takes=frozenset({"Envv", "Kind"})),
+            "the second template declares no parameter Envv",
+        ),
+        (
+            Child("Second", "second", "second.yaml", after=("Jobs",)),
+            "to be created after Jobs, which is not another stack the root nests",
+        ),
+    ):
+        with pytest.raises(WiringError, match=says):
+            _merged(FIRST, second, first, child)
+
+
+def test_a_wire_to_the_root_s_own_parameter_is_refused_with_what_to_do():
+    """An existing VPC's id is the root's own parameter (source ""): the merge said it was
+    wired to ", which is not a template merged before it"."""
+    second = {
+        "Parameters": {"VpcId": {"Type": "String"}},
+        "Resources": {"T": {"Type": "AWS::SNS::Topic"}},
+    }
+    wired = Child("Second", "second", "second.yaml", wires=(("VpcId", "", "VpcId"),))
+    with pytest.raises(WiringError, match="wired to the root's own parameter VpcId, which no"):
+        _merged(FIRST, second, Child("First", "first", "first.yaml"), wired)
+
+
+@pytest.mark.parametrize(
+    ("resource", "says"),
+    [
+        (
+            {"Type": "AWS::SNS::Topic", "Condition": "HasJobs"},
+            "condition 'HasJobs' is not declared",
+        ),
+        (
+            {
+                "Type": "AWS::SNS::Topic",
+                "Properties": {"DisplayName": {"Fn::If": ["No", "a", "b"]}},
+            },
+            "condition 'No' is not declared",
+        ),
+        (
+            {"Type": "AWS::SNS::Topic", "Properties": {"DisplayName": {"Fn::Sub": 5}}},
+            "Fn::Sub takes a text, or a text and a mapping of its variables, not 5",
+        ),
+    ],
+)
+def test_a_resource_of_a_condition_or_function_that_cannot_be_read_is_refused(resource, says):
+    """A KeyError, a TypeError: a resource added to a child with a Condition never declared,
+    an Fn::Sub of a number."""
+    second = {"Parameters": {"Kind": _parameter("a")}, "Resources": {"T": resource}}
+    with pytest.raises(WiringError, match=says):
+        _merged(FIRST, second)
+
+
+def test_a_condition_function_of_the_wrong_shape_is_refused():
+    second = {
+        "Parameters": {"Kind": _parameter("a")},
+        "Conditions": {"IsA": {"Fn::Equals": [{"Ref": "Kind"}]}},
+        "Resources": {"T": {"Type": "AWS::SNS::Topic", "Condition": "IsA"}},
+    }
+    with pytest.raises(WiringError, match="Fn::Equals takes a list of 2 to 2 items"):
+        _merged(FIRST, second)
+
+
+def test_metadata_of_another_shape_is_no_console_interface():
+    """A child whose Metadata is a list was an AttributeError."""
+    second = {
+        "Metadata": [],
+        "Parameters": {"Kind": _parameter("a")},
+        "Resources": {"T": {"Type": "AWS::SNS::Topic"}},
+    }
+    assert set(_merged(FIRST, second)["Resources"]) == {"Bucket", "T", instance.NETWORK_READY}
+
+
+def test_templates_of_several_services_say_instance_yaml_is_the_shipped_root_s_alone():
+    """Given what render_templates returns for a config of services, the advice was to pass
+    what render_templates returns."""
+    from troposphere_fargate import ProductConfig, Routing, ServiceConfig, stackset_template
+
+    shop = ProductConfig(
+        services=(
+            ServiceConfig(
+                container_name="api", expose="public", routing=Routing(priority=10, path="/api/*")
+            ),
+            ServiceConfig(container_name="orders", expose="internal"),
+        )
+    )
+    built = render_templates(shop)
+    for build in (instance.instance_template, stackset_template):
+        with pytest.raises(WiringError, match="a config with services is deployed by its root"):
+            build(built, __version__)
+
+
+@pytest.mark.parametrize(
+    ("nested", "error", "says"),
+    [
+        ((), WiringError, r"\(nested\): no children to nest"),
+        (["network", "service"], TypeError, r"\(nested\) item takes Child, not str"),
+        ("network", TypeError, r"\(nested\) takes a sequence of Child \(a list or a tuple\)"),
+        (
+            root.Child("NetworkStack", "network", "network.yaml"),
+            TypeError,
+            r"\(nested\) takes a sequence of Child, not one Child",
+        ),
+        (
+            (c for c in [root.Child("NetworkStack", "network", "network.yaml")]),
+            TypeError,
+            r"\(nested\) takes a sequence of Child \(a list or a tuple\), not generator",
+        ),
+    ],
+)
+def test_nested_is_checked_alike_by_the_root_and_the_merge(nested, error, says):
+    """An IndexError, an AttributeError, a root of no resources: what the two builders did
+    with nested=(), strings, one Child or a generator."""
+    built = render_templates()
+    for build in (instance.instance_template, root.root_template):
+        with pytest.raises(error, match=build.__name__ + says):
+            build(built, __version__, nested)
+
+
+def test_nested_may_be_any_sequence_of_children():
+    """Typed Sequence[Child]: a sequence of one's own was refused by root_template at run
+    time (a list or a tuple only), and taken by instance_template."""
+    from collections.abc import Sequence
+
+    from troposphere_fargate.layers import nested_children
+
+    class Plan(Sequence[Child]):
+        def __init__(self, children: tuple[Child, ...]) -> None:
+            self.children = children
+
+        def __getitem__(self, index):
+            return self.children[index]
+
+        def __len__(self) -> int:
+            return len(self.children)
+
+    built = render_templates()
+    plan = Plan(nested_children())
+    assert root.root_template(built, __version__, plan).to_dict()["Resources"]
+    assert instance.instance_template(built, __version__, plan) == instance.instance_template(
+        built, __version__
+    )

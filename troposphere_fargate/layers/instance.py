@@ -36,11 +36,21 @@ from typing import Any
 
 from troposphere import Template
 
-from ..cfn.intrinsics import SUB_VARIABLE, sub_name, sub_names
+from ..cfn.intrinsics import SUB_VARIABLE, as_list, as_mapping, get_in, sub_name, sub_names
 from ..cfn.yaml import MERGES
 from ..errors import expect_templates, expect_version
 from .blocks import STAMP_KEY, stamped_otherwise
-from .root import Child, WiringError, copy_rules, expect_shapes, not_rendered
+from .root import (
+    RENDERED,
+    ROOT,
+    Child,
+    WiringError,
+    check_wiring,
+    copy_rules,
+    expect_nested,
+    expect_shapes,
+    not_rendered,
+)
 
 LAYER = "instance"
 FILENAME = "instance.yaml"
@@ -73,9 +83,11 @@ def instance_template(
         from . import nested_children  # the registry imports this module
 
         nested = nested_children()
+    else:
+        nested = expect_nested(nested, "instance_template(nested)")
     missing = [child.layer for child in nested if child.layer not in built]
     if missing:
-        raise not_rendered("instance_template(built)", missing, built)
+        raise not_rendered("instance_template(built)", missing, built, how_rendered(built))
     children = {child.layer: built[child.layer] for child in nested}
     expect_shapes(children, "instance_template(built)")
     others = stamped_otherwise(children, version)
@@ -84,7 +96,23 @@ def instance_template(
             f"instance_template(version): {version!r}, but the templates it merges are stamped "
             f"for another version: {', '.join(others)}"
         )
+    # What the root would refuse of these children (a misspelt name in a Child, a wire to
+    # nothing or to a conditional output, an `after` of no stack) is refused here too: merged
+    # without the check, a misspelt `takes` left a parameter at its default.
+    check_wiring(children, nested)
     return _Merge(children, nested).template()
+
+
+def how_rendered(built: Mapping[str, Any]) -> str:
+    """How to give instance_template (and stackset_template) what they build from."""
+    if any(name.startswith("service-") for name in built):
+        # A config of several services renders a root of its own, and no instance.yaml.
+        return (
+            "instance.yaml and stackset.yaml are made of the shipped root's network and "
+            "service (a config without services); a config with services is deployed by its "
+            "root.yaml"
+        )
+    return RENDERED
 
 
 class _Merge:
@@ -143,19 +171,20 @@ class _Merge:
         taken = child.taken(declared)
         replaced: dict[str, Any] = {}
         for parameter, source, output in child.wired(declared):
+            if source == ROOT:  # an existing VPC's id, say: the root's own parameter
+                raise WiringError(
+                    f"instance_template: the {child.layer} template's {parameter} is wired to "
+                    f"the root's own parameter {output}, which no merged template creates: "
+                    "merge templates that create what the later ones take, or deploy the root"
+                )
             if source not in before:
                 raise WiringError(
                     f"instance_template: the {child.layer} template's {parameter} is wired to "
                     f"{source}, which is not a template merged before it"
                 )
-            # The source's output as merged (its own defaults folded into it), not as written.
-            folded = self.folded_outputs[before[source].layer].get(output)
-            if folded is None:
-                raise WiringError(
-                    f"instance_template: the {child.layer} template's {parameter} is wired to "
-                    f"the output {output}, which the {before[source].layer} template does not "
-                    "have with the defaults the root leaves"
-                )
+            # The source's output as merged (its own defaults folded into it), not as written:
+            # one without a condition (check_wiring refuses a wire to another), so kept.
+            folded = self.folded_outputs[before[source].layer][output]
             value = folded["Value"]
             replaced[parameter] = _wired_value(child, parameter, declared[parameter], value)
         known = {}
@@ -164,24 +193,31 @@ class _Merge:
                 continue
             kind = str(spec.get("Type", "String"))
             value = spec.get("Default")
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                # A Number's default as troposphere writes it (Default=345600): its text is
+                # what a Ref to the parameter gives (CloudFormation passes parameters as text).
+                value = str(value)
             # A list would go into lists and strings alike; an SSM parameter's value is what
             # Systems Manager holds when the stack is created, not the name its default gives.
             if not isinstance(value, str) or _LIST_TYPE.fullmatch(kind) or "SSM" in kind:
+                why = "no default" if value is None else f"a default of {value!r}"
                 raise WiringError(
-                    f"instance_template: the {child.layer} template's {name} is left at its "
-                    f"default, which is no string to put in its place ({kind}"
-                    f"{'' if isinstance(value, str) else ', no default'}): take it"
+                    f"instance_template: the {child.layer} template's {name} ({kind}, {why}) "
+                    "is left at its default, which is no text to put in each Ref to it: take "
+                    "it (the merged template declares it then)"
                 )
             known[name] = value
         fold = _Fold(known, replaced, template.get("Conditions", {}))
         scratch = Template()
         copy_rules(scratch, child, template, taken)
-        rules = scratch.to_dict().get("Rules", {})
+        rules = _copied(scratch.to_dict().get("Rules", {}))
         self._put("Rules", rules, child)
+        # Copied, not shared: a change to the merged template (a value it no longer allows)
+        # changed the network's and service's, and every root built from them after.
         for name in taken:
-            self._put("Parameters", {name: dict(declared[name])}, child)
+            self._put("Parameters", {name: _copied(declared[name])}, child)
         self._interface(template, set(taken))
-        self._put("Mappings", template.get("Mappings", {}), child, same_ok=True)
+        self._put("Mappings", _copied(template.get("Mappings", {})), child, same_ok=True)
         self._put("Conditions", fold.conditions(), child, same_ok=True)
         resources = {}
         for name, resource in template.get("Resources", {}).items():
@@ -226,14 +262,17 @@ class _Merge:
                 self.owner[name] = child.layer
 
     def _interface(self, template: Mapping[str, Any], taken: set[str]) -> None:
-        interface = template.get("Metadata", {}).get("AWS::CloudFormation::Interface", {})
-        for group in interface.get("ParameterGroups", []):
-            names = [name for name in group.get("Parameters", []) if name in taken]
-            if names:
-                self.groups.setdefault(group["Label"]["default"], []).extend(names)
-        for name, label in interface.get("ParameterLabels", {}).items():
+        interface = as_mapping(
+            as_mapping(template.get("Metadata")).get("AWS::CloudFormation::Interface")
+        )
+        for group in as_list(interface.get("ParameterGroups")):
+            names = [name for name in as_list(get_in(group, "Parameters")) if name in taken]
+            label = get_in(get_in(group, "Label"), "default")
+            if names and isinstance(label, str):
+                self.groups.setdefault(label, []).extend(names)
+        for name, label in as_mapping(interface.get("ParameterLabels")).items():
             if name in taken:
-                self.labels[name] = label
+                self.labels[name] = _copied(label)
 
     def _wait_for(self, layer: str) -> None:
         """``NetworkReady``: created after every resource of ``layer``."""
@@ -275,6 +314,11 @@ def _wired_value(child: Child, parameter: str, declaration: Mapping[str, Any], v
     return joined[1]
 
 
+# The condition functions, by the number of conditions or values each takes (CloudFormation
+# User Guide, "Condition functions": Fn::And and Fn::Or 2 to 10).
+_CONDITION_ARITY = {"Fn::Equals": (2, 2), "Fn::Not": (1, 1), "Fn::And": (2, 10), "Fn::Or": (2, 10)}
+
+
 class _Fold:
     """A child's template with some parameters given (``known``: their values; ``replaced``:
     the expressions that take their place), its conditions decided where those settle them."""
@@ -291,7 +335,10 @@ class _Fold:
         for name in conditions:
             self._decide(name, ())
 
-    def _decide(self, name: str, seen: tuple[str, ...]) -> Any:
+    def _decide(self, name: Any, seen: tuple[str, ...]) -> Any:
+        if not isinstance(name, str) or name not in self.declared:
+            # A KeyError deep inside, before: a resource given a Condition never added.
+            raise WiringError(f"instance_template: condition {name!r} is not declared")
         if name not in self.decided:
             if name in seen:
                 raise WiringError(f"instance_template: condition {name} refers to itself")
@@ -306,6 +353,14 @@ class _Fold:
         if function == "Condition":
             decided = self._decide(argument, seen)
             return decided if isinstance(decided, bool) else {"Condition": argument}
+        arity = _CONDITION_ARITY.get(function)
+        if arity is not None and not (
+            isinstance(argument, list) and arity[0] <= len(argument) <= arity[1]
+        ):
+            raise WiringError(
+                f"instance_template: {function} takes a list of {arity[0]} to {arity[1]} "
+                f"items, not {argument!r}"
+            )
         if function == "Fn::Equals":
             wired = sorted(_names_used(argument, set()) & set(self.replaced))
             if wired:  # conditions compare parameters, not resources
@@ -359,7 +414,7 @@ class _Fold:
         resource = dict(resource)
         condition = resource.get("Condition")
         if condition is not None:
-            decided = self.decided[condition]
+            decided = self._decide(condition, ())
             if decided is False:
                 return None
             if decided is True:
@@ -386,7 +441,7 @@ class _Fold:
                 if argument in self.replaced:
                     return copy.deepcopy(self.replaced[argument])
             if function == "Fn::If" and isinstance(argument, list) and len(argument) == 3:
-                decided = self.decided.get(argument[0])
+                decided = self._decide(argument[0], ())
                 if decided is True:
                     return self.value(argument[1])
                 if decided is False:
@@ -400,6 +455,19 @@ class _Fold:
         return {key: value for key, value in pairs if value != _NO_VALUE}
 
     def _sub(self, argument: Any) -> Any:
+        if not (
+            isinstance(argument, str)
+            or (
+                isinstance(argument, list)
+                and len(argument) == 2
+                and isinstance(argument[0], str)
+                and isinstance(argument[1], Mapping)
+            )
+        ):
+            raise WiringError(
+                "instance_template: Fn::Sub takes a text, or a text and a mapping of its "
+                f"variables, not {argument!r}"
+            )
         text, variables = (argument, None) if isinstance(argument, str) else argument
         own = set(variables or {})
         # The names as CloudFormation reads them (``${ Kind }`` is Kind: intrinsics.sub_name).
@@ -510,3 +578,13 @@ def _without_unused(body: dict[str, Any]) -> dict[str, Any]:
                 del body[section][name]
             if section in body and not body[section]:
                 del body[section]
+
+
+def _copied(node: Any) -> Any:
+    """``node`` with every dict and list in it new (its strings and numbers shared: they do not
+    change): what the merged template holds of a child's is its own."""
+    if isinstance(node, Mapping):
+        return {key: _copied(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_copied(item) for item in node]
+    return node

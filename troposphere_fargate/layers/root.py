@@ -401,6 +401,27 @@ def _described(description: str | None, nested: Sequence[Child] | None) -> str:
     return description
 
 
+def expect_nested(nested: object, where: str) -> tuple[Child, ...]:
+    """``nested`` as a tuple of :class:`Child`, checked: any sequence of them but a string (a
+    generator, a mapping, one ``Child`` alone are refused with a ``TypeError`` naming
+    ``where``), not empty, each logical ID once (a :class:`WiringError`)."""
+    if isinstance(nested, Child):
+        raise TypeError(f"{where} takes a sequence of Child, not one Child: ({nested!r},)")
+    if not isinstance(nested, Sequence) or isinstance(nested, str | bytes):
+        got = "None" if nested is None else type(nested).__name__
+        raise TypeError(f"{where} takes a sequence of Child (a list or a tuple), not {got}")
+    children = tuple(nested)
+    for child in children:
+        expect(child, Child, f"{where} item")
+    if not children:
+        raise WiringError(f"{where}: no children to nest: name one Child or more")
+    ids = [child.logical_id for child in children]
+    twice = sorted({logical_id for logical_id in ids if ids.count(logical_id) > 1})
+    if twice:  # a KeyError from the table of what the root takes for each
+        raise WiringError(f"two nested stacks are both {', '.join(twice)}: give each its own ID")
+    return children
+
+
 def root_template(
     children: Mapping[str, Mapping[str, Any]],
     version: str,
@@ -418,11 +439,9 @@ def root_template(
     expect_templates(children, "root_template(children)")
     expect_shapes(children, "root_template(children)")
     expect_version(version, "root_template(version)")
-    description = _described(description, nested)
     if nested is not None:
-        expect(nested, (list, tuple), "root_template(nested)")
-        for child in nested:
-            expect(child, Child, "root_template(nested) item")
+        nested = expect_nested(nested, "root_template(nested)")
+    description = _described(description, nested)
     nested_default = nested is None
     if nested is None:
         from . import nested_children  # the registry imports this module
@@ -446,7 +465,7 @@ def root_template(
             f"another version: {', '.join(others)}; the root would nest them under "
             f".../{version}/: render them for it (render_templates(config, version={version!r}))"
         )
-    _check_wiring(children, nested)
+    check_wiring(children, nested)
     t = Template(Description=description)
     add_template_location_parameters(t, version)
     add_bucket_per_region_parameter(t)
@@ -571,15 +590,17 @@ def expect_shapes(templates: Mapping[str, Mapping[str, Any]], where: str) -> Non
             raise WiringError(f"{where}[{layer!r}]: not a CloudFormation template: {problem}")
 
 
-def _check_wiring(children: Mapping[str, Mapping[str, Any]], nested: Sequence[Child]) -> None:
+def check_wiring(children: Mapping[str, Mapping[str, Any]], nested: Sequence[Child]) -> None:
+    """A :class:`WiringError` for children that cannot be nested as ``nested`` says: a
+    parameter its ``takes`` or ``keeps_defaults`` names and the template does not declare,
+    wires to nothing or to a stack created later, to a conditional output, a parameter without
+    a default left neither taken nor wired, a name two children both declare, an ``after``
+    naming no other stack. ``instance_template`` merges by the same children, and checks
+    them so too."""
     created: dict[str, str] = {}  # logical ID -> layer, of the stacks before each child
     # A root parameter (ROOT) -> the first layer wired to it, and its declaration there.
     shared: dict[str, tuple[str, Mapping[str, Any]]] = {}
     seen: dict[str, dict[str, str]] = {"Parameters": {}, "Rules": {}, "Outputs": {}}
-    ids = [child.logical_id for child in nested]
-    twice = sorted({logical_id for logical_id in ids if ids.count(logical_id) > 1})
-    if twice:  # a KeyError from the table of what the root takes for each
-        raise WiringError(f"two nested stacks are both {', '.join(twice)}: give each its own ID")
     for child in nested:
         template = children[child.layer]
         declared = template.get("Parameters", {})

@@ -220,7 +220,9 @@ def stackset_template(built: Mapping[str, Mapping[str, Any]], version: str) -> T
     expect_templates(built, "stackset_template(built)")
     expect_version(version, "stackset_template(version)")
     if instance.LAYER not in built:
-        raise root.not_rendered("stackset_template(built)", [instance.LAYER], built)
+        raise root.not_rendered(
+            "stackset_template(built)", [instance.LAYER], built, instance.how_rendered(built)
+        )
     root.expect_shapes({instance.LAYER: built[instance.LAYER]}, "stackset_template(built)")
     others = stamped_otherwise({instance.LAYER: built[instance.LAYER]}, version)
     if others:  # the StackSet reads .../<version>/instance.yaml
