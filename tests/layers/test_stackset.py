@@ -287,3 +287,17 @@ def test_a_template_whose_parameters_the_stackset_cannot_all_take_is_a_quota_err
         f"stackset_template(built): the StackSet would have 201 parameters, {own} of its own "
         f"and {201 - own} of the instance template's; CloudFormation takes 200 at most"
     )
+
+
+def test_a_stackset_of_an_instance_that_runs_in_china_alone_is_refused():
+    """A config whose secret is of the aws-cn partition runs in China alone, where StackSets
+    with service-managed permissions are not offered: render_templates leaves stackset.yaml
+    out, and stackset_template built one all the same (a review of the library)."""
+    from troposphere_fargate import Application, ProductConfig, Secret, ServiceConfig
+
+    arn = "arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:db-AbCdEf"
+    application = Application(secrets=(Secret("DB", arn),))
+    built = render_templates(ProductConfig(service=ServiceConfig(application=application)))
+    assert "stackset" not in built
+    with pytest.raises(root.WiringError, match="runs in cn-north-1, cn-northwest-1 alone"):
+        ss.stackset_template(built, __version__)
