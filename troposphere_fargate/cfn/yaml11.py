@@ -104,6 +104,13 @@ class _Resolved:
         return self.text
 
 
+# The tag of a node that is not a plain scalar, as PyYAML's resolver gives it (no path resolvers).
+_DEFAULT_TAGS = {
+    yaml.ScalarNode: STR,
+    yaml.SequenceNode: "tag:yaml.org,2002:seq",
+    yaml.MappingNode: "tag:yaml.org,2002:map",
+}
+
 _Base: Any = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
 
 
@@ -118,7 +125,9 @@ class Yaml11Loader(_Base):  # type: ignore[misc]
         # not share the code it checks.
         if kind is yaml.ScalarNode and implicit[0]:
             return _read_tag(value)
-        return str(super().resolve(kind, value, implicit))
+        if self.yaml_path_resolvers:
+            return str(super().resolve(kind, value, implicit))
+        return _DEFAULT_TAGS[kind]  # as super() does, without its checks: once per node read
 
 
 @functools.lru_cache(maxsize=8192)
@@ -139,6 +148,7 @@ class Mismatch:
 
 
 _MEANT = {str: STR, bool: BOOL, int: INT, float: FLOAT, type(None): NULL}
+_NO_MAPPING = frozenset({*_MEANT, list, tuple})
 
 
 def _short(tag: str) -> str:
@@ -205,15 +215,22 @@ def _intrinsic(node: yaml.Node) -> tuple[str, Any]:
 def _compare(meant: Any, read: Any, path: str, found: list[Mismatch]) -> None:
     """Compare what the generator meant with what was read back: a node, or (inside a
     short-form function) a string or a list of strings."""
+    kind = type(meant)
+    if kind is str and type(read) is yaml.ScalarNode and read.tag == STR and read.value == meant:
+        return  # most of a template: a string read back as the same string (what the general
+        # path below finds of it, without its isinstance checks of an abstract Mapping)
+    # A scalar is no Mapping: isinstance(meant, Mapping) is a Python-level call (an ABC), the
+    # bulk of this comparison's time when made of every value.
+    mapping = kind is dict or (kind not in _NO_MAPPING and isinstance(meant, Mapping))
     if isinstance(read, yaml.Node) and read.tag.startswith("!"):
         key, argument = _intrinsic(read)
-        if not isinstance(meant, Mapping) or set(map(str, meant)) != {key}:
+        if not mapping or set(map(str, meant)) != {key}:
             found.append(Mismatch(path, "a mapping", "another structure"))
             return
         ((meant_key, inner),) = meant.items()
         _compare(inner, argument, f"{path}.{meant_key}" if path else str(meant_key), found)
         return
-    if isinstance(meant, Mapping):
+    if mapping:
         if not isinstance(read, yaml.MappingNode):
             found.append(Mismatch(path, "a mapping", "another structure"))
             return
@@ -223,13 +240,18 @@ def _compare(meant: Any, read: Any, path: str, found: list[Mismatch]) -> None:
                 where = f"{path}.{key_node.value}" if path else str(key_node.value)
                 found.append(Mismatch(f"{where} (key)", "str", _short(key_node.tag)))
             by_text[str(key_node.value)] = value_node
-        if set(by_text) != set(map(str, meant)):
+        # The keys views first: equal, they hold the same texts, without two new sets.
+        if by_text.keys() != meant.keys() and set(by_text) != set(map(str, meant)):
             found.append(Mismatch(path, "a mapping", "another structure"))
             return
         for key, value in meant.items():
-            _compare(value, by_text[str(key)], f"{path}.{key}" if path else str(key), found)
+            node = by_text[str(key)]
+            same_text = type(node) is yaml.ScalarNode and node.tag == STR and node.value == value
+            if same_text and type(value) is str:
+                continue  # as at the top, without a call and the path it is given
+            _compare(value, node, f"{path}.{key}" if path else str(key), found)
         return
-    if isinstance(meant, list | tuple):
+    if kind is list or (kind not in _MEANT and isinstance(meant, list | tuple)):
         items = read.value if isinstance(read, yaml.SequenceNode) else read
         if not isinstance(items, list) or len(items) != len(meant):
             found.append(Mismatch(path, "a sequence", "another structure"))
