@@ -272,6 +272,66 @@ def test_python_and_libyaml_emitters_write_the_same_bytes():
     assert render.from_yaml(render.to_yaml(odd)) == odd
 
 
+@pytest.mark.skipif(render.LIBYAML_DUMPER is None, reason="PyYAML without libyaml")
+def test_the_libyaml_dumper_s_cached_resolver_writes_what_csafedumper_writes():
+    """The default writer answers libyaml's resolver questions from a cache: the same bytes as
+    PyYAML's own CSafeDumper, for every template and for scalars each rule of the resolver
+    reads (the second time from the cache)."""
+    odd = {"Resources": {"R": {"Type": "T", "Properties": {
+        "Texts": ["yes", "1:30", "0x1F", "~", "", "=", "<<", "2020-01-01", ".inf", "a: b", "-"],
+        "Values": [1, 1.5, True, None, {}, []],
+    }}}}  # fmt: skip
+    for template in [*build.render_templates().values(), odd, odd]:
+        assert render.to_yaml(template) == render.to_yaml(template, yaml.CSafeDumper)
+
+
+def test_generation_leaves_the_garbage_collector_as_it_found_it():
+    """Generation pauses the collector (its passes over the YAML nodes found nothing): on
+    after it when it was on, off when the caller had it off, on after an error too."""
+    import gc
+
+    assert gc.isenabled()
+    try:
+        generate()
+        assert gc.isenabled()
+        with pytest.raises(TypeError), lint.garbage_collection_paused():
+            assert not gc.isenabled()
+            generate("x")  # type: ignore[arg-type]
+        assert gc.isenabled()
+        gc.disable()  # paused by the caller: still paused after
+        generate()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_pauses_of_the_garbage_collector_in_two_threads_leave_it_on():
+    """Each block saving and restoring the collector on its own, two threads that overlap
+    (the first ends while the second runs) leave it off for good: the second saw it off."""
+    import gc
+    import threading
+
+    first_in, second_in, second_may_end = (threading.Event() for _ in range(3))
+
+    def second() -> None:
+        first_in.wait()
+        with lint.garbage_collection_paused():
+            second_in.set()
+            second_may_end.wait()
+
+    other = threading.Thread(target=second, daemon=True)
+    other.start()
+    try:
+        with lint.garbage_collection_paused():
+            first_in.set()
+            assert second_in.wait(10)  # the second thread's pause began while this one runs
+        assert not gc.isenabled()  # the other thread's pause still runs
+    finally:
+        second_may_end.set()
+        other.join(10)
+    assert gc.isenabled()
+
+
 def test_empty_tagged_values_are_quoted():
     text = render.to_yaml(
         {"Resources": {"R": {"Type": "T", "Properties": {"A": {"Fn::GetAZs": ""}}}}}

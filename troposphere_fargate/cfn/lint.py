@@ -22,6 +22,7 @@ import gc
 import json
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass
@@ -78,15 +79,31 @@ def available_cpus() -> int:
         return os.cpu_count() or 1
 
 
+_PAUSES_LOCK = threading.Lock()
+_pauses = 0  # how many garbage_collection_paused blocks are running, in any thread
+_resume = False  # whether the collector was on when the first of them began
+
+
 @contextmanager
-def _garbage_collection_paused() -> Iterator[None]:
-    enabled = gc.isenabled()
-    gc.disable()
+def garbage_collection_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused for the block, for work that makes many
+    objects and no cycles (loading cfn-lint, writing templates): its passes over them find
+    nothing. Blocks may nest, or run in several threads at once: the collector is on again
+    after the last of them ends if it was on before the first (each saving and restoring it
+    on its own, two threads could leave it off for good)."""
+    global _pauses, _resume
+    with _PAUSES_LOCK:
+        if _pauses == 0:
+            _resume = gc.isenabled()
+            gc.disable()
+        _pauses += 1
     try:
         yield
     finally:
-        if enabled:
-            gc.enable()
+        with _PAUSES_LOCK:
+            _pauses -= 1
+            if _pauses == 0 and _resume:
+                gc.enable()
 
 
 @functools.lru_cache(maxsize=8)
@@ -99,7 +116,7 @@ def _linter(regions: tuple[str, ...] | None) -> tuple[Any, Any]:
     (``gc.freeze``): otherwise the first collection after a lint walks all of it again, 0.3 to
     0.4 s measured right after a build's lint, and so does the one at exit.
     """
-    with _garbage_collection_paused():
+    with garbage_collection_paused():
         lint_shortcuts.before_loading()
         from cfnlint.config import ConfigMixIn
         from cfnlint.runner import Runner
@@ -166,7 +183,7 @@ def lint_templates(
     files = {} if paths is None else {name: str(path) for name, path in paths.items()}
     items = sorted((name, text, files.get(name)) for name, text in templates.items())
     jobs = min(jobs or available_cpus(), len(items))
-    with _garbage_collection_paused():
+    with garbage_collection_paused():
         if jobs > 1 and hasattr(os, "fork"):
             return sorted(_lint_forked(items, jobs, config, rules))
         return sorted(_lint(items, config, rules))
