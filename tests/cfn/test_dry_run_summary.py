@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from troposphere_fargate import __version__
 from troposphere_fargate.cfn.dry_run import (
     Footprint,
@@ -775,6 +777,7 @@ def test_a_deployment_s_maximum_percent_and_strategy_set_how_many_tasks_it_adds(
     assert _crowded(tmp_path, _in_subnets("[!Ref A, !Ref B]", percent, most="14")) == []
     for blue_green in (
         "      DeploymentConfiguration: {MaximumPercent: 100, Strategy: BLUE_GREEN}\n",
+        "      DeploymentConfiguration: {MaximumPercent: 100}\n"
         "      DeploymentController: {Type: CODE_DEPLOY}\n",
     ):
         lines = _crowded(tmp_path, _in_subnets("[!Ref A, !Ref B]", blue_green, most="14"))
@@ -842,3 +845,99 @@ def test_the_tasks_of_several_services_in_one_subnet_are_added_up(tmp_path):
         "a deployment replaces them, over 2 subnets)"
         for name, cidr in (("A", "10.0.0.0/28"), ("B", "10.0.1.0/28"))
     ]
+
+
+def test_a_deployment_s_percent_is_rounded_down_and_never_below_the_count(tmp_path):
+    """ECS's MaximumPercent is "a percentage of the desiredCount (rounded down to the nearest
+    integer)" (ECS API Reference, DeploymentConfiguration): 7 tasks at 160 % are 11, which a
+    /28 holds (rounded up, 12 would not). Below 100 % a deployment stops tasks before it
+    starts others: 23 tasks at 50 % still need 23, 12 in the busier of two /28s."""
+    at_160 = "      DeploymentConfiguration: {MaximumPercent: 160}\n"
+    assert _crowded(tmp_path, _in_subnets("[!Ref A]", at_160, most="7")) == []
+    assert _crowded(tmp_path, _in_subnets("[!Ref A]", at_160, most="8")) != []
+    at_50 = "      DeploymentConfiguration: {MaximumPercent: 50}\n"
+    (line, _) = _crowded(tmp_path, _in_subnets("[!Ref A, !Ref B]", at_50, most="23"))
+    assert "12 for Service's tasks (at most 23, 100 % of them while" in line
+
+
+def _nat(subnet: str) -> str:
+    return (
+        "  Ip: {Type: AWS::EC2::EIP, Properties: {Domain: vpc}}\n"
+        "  Nat:\n    Type: AWS::EC2::NatGateway\n"
+        f"    Properties: {{SubnetId: !Ref {subnet}, AllocationId: !GetAtt Ip.AllocationId}}\n"
+    )
+
+
+def _balancer(name: str) -> str:
+    return (
+        f"  {name}:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n"
+        "    Properties: {Scheme: internal, Subnets: [!Ref A, !Ref B]}\n"
+    )
+
+
+def test_nat_gateways_and_load_balancers_in_a_subnet_are_counted_with_its_tasks(tmp_path):
+    """A NAT gateway takes an address of its subnet, and a load balancer wants 8 free in each
+    of its (once, as the refusal of a subnet too small counts them: two want 8 too)."""
+    nat = _in_subnets("[!Ref A, !Ref B]") + _nat("A") + _interface("Logs", "logs", "[!Ref A]")
+    (line,) = _crowded(tmp_path, nat)
+    assert ": 1 for the interface endpoints, 1 for the NAT gateway and 10 for Service's" in line
+    assert _crowded(tmp_path, _in_subnets("[!Ref A, !Ref B]", most="1") + _balancer("L")) == []
+    balanced = _in_subnets("[!Ref A, !Ref B]", most="4") + _balancer("L") + _balancer("M")
+    lines = _crowded(tmp_path, balanced)
+    assert [line.split("; ECS")[0].split(": ", 2)[2] for line in lines] == [
+        "8 free for the load balancers and 4 for Service's tasks (at most 4, 200 % of them "
+        "while a deployment replaces them, over 2 subnets)"
+    ] * 2
+    assert "may need 12" in lines[0]
+
+
+def test_a_subnet_the_tasks_add_nothing_to_is_left_to_the_refusal(tmp_path):
+    """No tasks (DesiredCount 0, no autoscaling) in subnets a load balancer wants 8 free in
+    (named through Fn::Split, which the refusal of a subnet too small does not follow), with 4
+    endpoints: the note blamed the tasks ("0 for Service's tasks ... or its services fewer
+    tasks") for the load balancer and the endpoints."""
+    service = _service("[{CapacityProvider: FARGATE, Weight: 1}]").removeprefix("Resources:\n")
+    service += "      DesiredCount: 0\n"
+    service += "      NetworkConfiguration: {AwsvpcConfiguration: {Subnets: [!Ref A, !Ref B]}}\n"
+    endpoints = "".join(_interface(f"E{n}", f"s{n}", "[!Ref A, !Ref B]") for n in range(4))
+    split = "!Split [',', !Join [',', [!Ref A, !Ref B]]]"
+    balancer = _balancer("L").replace("[!Ref A, !Ref B]", split)
+    text = VPC.replace("0/24", "0/28") + service + balancer + endpoints
+    assert _summary(tmp_path / "t.yaml", text)  # validated: the refusal lets it through
+    assert _crowded(tmp_path, text) == []
+    assert _crowded(tmp_path, text.replace("DesiredCount: 0", "DesiredCount: 1")) != []
+
+
+@pytest.mark.parametrize(
+    "subnets",
+    [
+        "[!Ref A, subnet-0bbb2222]",  # one of another stack's: its size not known
+        "!Split [';', !Join [';', [!Ref A, !Ref B]]]",  # not a list of IDs
+    ],
+)
+def test_subnets_not_all_known_to_be_the_stack_s_own_are_not_counted(tmp_path, subnets):
+    assert _crowded(tmp_path, _in_subnets(subnets, most="50")) == []
+
+
+def test_a_subnet_named_twice_is_counted_once(tmp_path):
+    (line,) = _crowded(tmp_path, _in_subnets("[!Ref A, !Ref A]", most="12"))
+    assert "may need 24: 24 for Service's tasks (at most 12, 200 % of them while a " in line
+    assert "over 1 subnet)" in line
+
+
+@pytest.mark.parametrize(
+    "deployment",
+    [
+        "{Strategy: !ImportValue strategy}",
+        "{Strategy: [BLUE_GREEN]}",
+        "{MaximumPercent: .nan}",
+        "{MaximumPercent: 'Infinity'}",
+    ],
+)
+def test_a_deployment_of_a_strategy_or_percent_not_known_here_is_not_counted(tmp_path, deployment):
+    """A TypeError (a mapping looked up in a set of strategies), a ValueError (int of NaN):
+    validate and cost failed on a template CloudFormation takes (a review)."""
+    text = _in_subnets(
+        "[!Ref A, !Ref B]", f"      DeploymentConfiguration: {deployment}\n", most="50"
+    )
+    assert _crowded(tmp_path, text) == []

@@ -16,6 +16,7 @@ import difflib
 import functools
 import ipaddress
 import json
+import math
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -2451,14 +2452,17 @@ _SIDE_BY_SIDE = frozenset({"BLUE_GREEN", "LINEAR", "CANARY"})
 
 def _deployment_percent(properties: Mapping[str, Any]) -> int | None:
     """The most tasks an ECS service runs while a deployment replaces them, in percent of its
-    count (see above); None when it is not known (a value of another stack's)."""
+    count (see above); None when it is not known (a value of another stack's, a number that is
+    no finite one)."""
     deployment = as_mapping(properties.get("DeploymentConfiguration"))
     percent = _number(deployment.get("MaximumPercent", _DEFAULT_MAXIMUM_PERCENT))
-    if percent is None:
-        return None
+    strategy = deployment.get("Strategy", "ROLLING")
     controller = get_in(properties.get("DeploymentController"), "Type", "ECS")
-    if deployment.get("Strategy") in _SIDE_BY_SIDE or controller == "CODE_DEPLOY":
+    if percent is None or not math.isfinite(percent) or not isinstance(strategy, str):
+        return None
+    if strategy in _SIDE_BY_SIDE or controller == "CODE_DEPLOY":
         percent = max(percent, 200)
+    # Below 100, a deployment stops tasks before it starts others: never more than the count.
     return max(int(percent), 100)
 
 
@@ -2467,27 +2471,25 @@ def _task_addresses(
 ) -> dict[str, list[tuple[str, int]]]:
     """What each ECS service's tasks take of the addresses of each subnet of these stacks they
     run in: (what, how many) by subnet, at the most tasks the service runs (autoscaling's
-    ceiling, or its count) over its deployments' percent (see _deployment_percent), spread
-    evenly over its subnets, as ECS spreads a service's tasks over Availability Zones. A
-    service whose subnets, ceiling or percent are not known here is left out."""
+    ceiling, at least a schedule's, or its count) over its deployments' percent (see
+    _deployment_percent; "rounded down to the nearest integer", ECS API Reference,
+    DeploymentConfiguration), spread evenly over its subnets, as ECS spreads a service's tasks
+    over Availability Zones. A service whose subnets or percent are not known here is left
+    out."""
     most = dict(services.most)
     counts = {name: count for name, count, *_ in services.tasks}
-    autoscaled = {name for name, _, _ in services.scaling}
     taken: dict[str, list[tuple[str, int]]] = {}
     for name, properties in _named(every, "AWS::ECS::Service").items():
         network = get_in(properties.get("NetworkConfiguration"), "AwsvpcConfiguration")
-        subnets = tree.resources(_split(name)[0], get_in(network, "Subnets"))
-        percent = _deployment_percent(properties)
-        count, what = counts.get(name), "the count of"
-        if name in autoscaled:
-            target = _in_stack(
-                every, "AWS::ApplicationAutoScaling::ScalableTarget", name.rpartition("/")[0]
-            )
-            known = _number(target.get("MaxCapacity")) is not None
-            count, what = (most.get(name), "at most") if known else (None, "")
-        if not subnets or percent is None or count is None:
+        named = tree.resources(_split(name)[0], get_in(network, "Subnets"))
+        subnets = list(dict.fromkeys(named or []))  # a subnet named twice is one
+        percent = _deployment_percent(properties) if subnets else None
+        if percent is None:
             continue
-        each = _ceiling(_ceiling(count * percent, 100), len(subnets))
+        # An autoscaled service's most: its MaxCapacity (0 when not known here), or a
+        # schedule's higher one, a floor of its most when the ceiling is another stack's.
+        count, what = (most[name], "at most") if name in most else (counts[name], "the count of")
+        each = _ceiling(count * percent // 100, len(subnets))
         label = (
             f"{each} for {name}'s tasks ({what} {count}, {percent} % of them while a "
             f"deployment replaces them, over {_plural(len(subnets), 'subnet')})"
@@ -2538,19 +2540,17 @@ def _crowded_subnets(
         endpoints = kinds.count("AWS::EC2::VPCEndpoint")
         nat = kinds.count("AWS::EC2::NatGateway")
         balancers = kinds.count(LOAD_BALANCER)
+        # A load balancer wants 8 free in its subnet, as _address_problems counts it.
+        free = LOAD_BALANCER_FREE_ADDRESSES if balancers else 0
         needs = [
             *([f"{endpoints} for the interface endpoints"] if endpoints else []),
             *([f"{nat} for the NAT gateway{'s' * (nat != 1)}"] if nat else []),
-            *(
-                [f"{balancers * LOAD_BALANCER_FREE_ADDRESSES} free for the load balancers"]
-                if balancers
-                else []
-            ),
+            *([f"{free} free for the load balancer{'s' * (balancers != 1)}"] if free else []),
             *(label for label, _ in takers),
         ]
-        total = endpoints + nat + balancers * LOAD_BALANCER_FREE_ADDRESSES
-        total += sum(count for _, count in takers)
-        if total > usable:
+        placed = sum(count for _, count in takers)
+        total = endpoints + nat + free + placed
+        if placed and total > usable:  # what the tasks add: the rest is _address_problems'
             found.append((subnet, cidr, usable, total, tuple(needs)))
     return tuple(found)
 
