@@ -2997,3 +2997,27 @@ def test_a_bucket_named_for_another_region_in_a_written_url_is_noted_without_a_r
         "note: Child reads its template from the bucket tpl-us-east-1, named for us-east-1, in "
         "eu-west-1: S3 refuses a bucket of another region there; give the bucket in eu-west-1"
     )
+
+
+@pytest.mark.parametrize("value", [float("nan"), "NaN", "Infinity", float("-inf")])
+def test_nan_or_an_infinity_where_a_resource_takes_an_integer_is_refused(value):
+    """A literal DesiredCount of NaN (YAML's .nan, or the text 'NaN') passed the whole-number
+    check, which reads digits, and then failed validate and cost with "cannot convert float NaN
+    to integer" (a review); an integer property takes neither, as it takes no 2.5."""
+    from troposphere_fargate.cfn.dry_run import _whole_number_problems
+
+    resources = {"Service": {"Type": "AWS::ECS::Service", "Properties": {"DesiredCount": value}}}
+    assert _whole_number_problems(resources, "eu-west-1") == [
+        f"Service: DesiredCount is {value}, not written as a whole number: AWS::ECS::Service "
+        "takes an integer there, and the stack would fail creating Service"
+    ]
+
+
+def test_a_count_of_nan_in_a_template_is_refused_not_a_crash(tmp_path):
+    path = tmp_path / "t.yaml"
+    path.write_text(
+        "Resources:\n  Service:\n    Type: AWS::ECS::Service\n"
+        "    Properties: {TaskDefinition: td, DesiredCount: .nan}\n"
+    )
+    with pytest.raises(DryRunFailed, match="DesiredCount is nan, not written as a whole"):
+        dry_run(path, {})

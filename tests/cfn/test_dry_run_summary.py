@@ -11,6 +11,7 @@ import pytest
 
 from troposphere_fargate import __version__
 from troposphere_fargate.cfn.dry_run import (
+    DryRunFailed,
     Footprint,
     describe,
     dry_run,
@@ -926,18 +927,17 @@ def test_a_subnet_named_twice_is_counted_once(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "deployment",
-    [
-        "{Strategy: !ImportValue strategy}",
-        "{Strategy: [BLUE_GREEN]}",
-        "{MaximumPercent: .nan}",
-        "{MaximumPercent: 'Infinity'}",
-    ],
+    "deployment", ["{Strategy: !ImportValue strategy}", "{Strategy: [BLUE_GREEN]}"]
 )
-def test_a_deployment_of_a_strategy_or_percent_not_known_here_is_not_counted(tmp_path, deployment):
-    """A TypeError (a mapping looked up in a set of strategies), a ValueError (int of NaN):
-    validate and cost failed on a template CloudFormation takes (a review)."""
+def test_a_deployment_of_a_strategy_not_known_here_is_not_counted(tmp_path, deployment):
+    """A TypeError (a mapping looked up in a set of strategies): validate and cost failed on
+    a template CloudFormation takes (a review). A MaximumPercent of NaN is refused, as any
+    integer property of NaN (test_dry_run)."""
     text = _in_subnets(
         "[!Ref A, !Ref B]", f"      DeploymentConfiguration: {deployment}\n", most="50"
     )
     assert _crowded(tmp_path, text) == []
+    nan = _in_subnets("[!Ref A]", "      DeploymentConfiguration: {MaximumPercent: .nan}\n")
+    (tmp_path / "nan.yaml").write_text(nan)
+    with pytest.raises(DryRunFailed, match="MaximumPercent is nan, not written as a whole"):
+        dry_run(tmp_path / "nan.yaml", {})

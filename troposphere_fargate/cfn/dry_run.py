@@ -1510,7 +1510,8 @@ def _whole_number_problems(resources: dict[str, dict[str, Any]], region: str) ->
         (logical_id, body.get("Type", ""), path, value)
         for logical_id, body in resources.items()
         for path, value in _leaves(body.get("Properties", {}), ())
-        if isinstance(value, str | float) and _NOT_WHOLE.fullmatch(str(value))
+        if isinstance(value, str | float)
+        and (_NOT_WHOLE.fullmatch(str(value)) or _not_finite(value))
     ]
     if not found:
         return []
@@ -1565,10 +1566,21 @@ def _balancer_subnets(balancer: Mapping[str, Any]) -> int | None:
 
 
 def _number(value: Any) -> float | None:
+    """``value`` as a finite number, or None (not a number, or NaN or an infinity: read as a
+    count, each was a ValueError or an OverflowError of int())."""
     try:
-        return float(value)
+        number = float(value)
     except (TypeError, ValueError):
         return None
+    return number if math.isfinite(number) else None
+
+
+def _not_finite(value: Any) -> bool:
+    """Whether ``value`` reads as NaN or an infinity (``.nan``, ``'NaN'``, ``'Infinity'``)."""
+    try:
+        return isinstance(value, str | float) and not math.isfinite(float(value))
+    except ValueError:
+        return False
 
 
 @dataclass(frozen=True)
@@ -2452,13 +2464,12 @@ _SIDE_BY_SIDE = frozenset({"BLUE_GREEN", "LINEAR", "CANARY"})
 
 def _deployment_percent(properties: Mapping[str, Any]) -> int | None:
     """The most tasks an ECS service runs while a deployment replaces them, in percent of its
-    count (see above); None when it is not known (a value of another stack's, a number that is
-    no finite one)."""
+    count (see above); None when it is not known (a value of another stack's)."""
     deployment = as_mapping(properties.get("DeploymentConfiguration"))
     percent = _number(deployment.get("MaximumPercent", _DEFAULT_MAXIMUM_PERCENT))
     strategy = deployment.get("Strategy", "ROLLING")
     controller = get_in(properties.get("DeploymentController"), "Type", "ECS")
-    if percent is None or not math.isfinite(percent) or not isinstance(strategy, str):
+    if percent is None or not isinstance(strategy, str):
         return None
     if strategy in _SIDE_BY_SIDE or controller == "CODE_DEPLOY":
         percent = max(percent, 200)
