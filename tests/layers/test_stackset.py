@@ -301,3 +301,8 @@ def test_a_stackset_of_an_instance_that_runs_in_china_alone_is_refused():
     assert "stackset" not in built
     with pytest.raises(root.WiringError, match="runs in cn-north-1, cn-northwest-1 alone"):
         ss.stackset_template(built, __version__)
+    # Merged again from the config's templates (the README's library example): the merged
+    # template carries where its children run, and is refused all the same.
+    built["instance"] = instance.instance_template(built, __version__)
+    with pytest.raises(root.WiringError, match="runs in cn-north-1, cn-northwest-1 alone"):
+        ss.stackset_template(built, __version__)

@@ -39,6 +39,7 @@ from troposphere import Template
 from ..cfn.intrinsics import SUB_VARIABLE, as_list, as_mapping, get_in, sub_name, sub_names
 from ..cfn.yaml import MERGES
 from ..errors import expect_templates, expect_version
+from . import regions
 from .blocks import STAMP_KEY, stamped_otherwise
 from .root import (
     RENDERED,
@@ -156,6 +157,13 @@ class _Merge:
             # What `diff` and the build say once, for the templates merged (cfn.yaml.merged_from).
             STAMP_KEY: {MERGES: [child.filename for child in self.nested]},
         }
+        # Where every child runs, it runs: cfn-lint lints it there, and stackset_template
+        # refuses a StackSet of a merged template that runs in China alone (built again from
+        # a config's templates, it carried no regions and was let through).
+        claimed = [regions.claimed_by(self.children[child.layer]) for child in self.nested]
+        if all(claimed):
+            shared = [r for r in claimed[0] if all(r in other for other in claimed[1:])]
+            body["Metadata"][regions.CFN_LINT_METADATA] = {"config": {"regions": shared}}
         for name, section in self.sections.items():
             if section:
                 body[name] = section
@@ -210,7 +218,7 @@ class _Merge:
         fold = _Fold(known, replaced, template.get("Conditions", {}))
         scratch = Template()
         copy_rules(scratch, child, template, taken)
-        rules = _copied(scratch.to_dict().get("Rules", {}))
+        rules = scratch.to_dict().get("Rules", {})
         self._put("Rules", rules, child)
         # Copied, not shared: a change to the merged template (a value it no longer allows)
         # changed the network's and service's, and every root built from them after.

@@ -215,16 +215,6 @@ def _without_offered(template: Mapping[str, Any]) -> dict[str, Any]:
     return {**template, "Parameters": declared}
 
 
-def _claimed_regions(template: Mapping[str, Any]) -> list[str]:
-    """The regions a rendered template is stamped to run in (its cfn-lint configuration's, as
-    render_templates stamps it), or none when it carries no such stamp."""
-    metadata = template.get("Metadata")
-    lint = metadata.get(regions.CFN_LINT_METADATA) if isinstance(metadata, Mapping) else None
-    config = lint.get("config") if isinstance(lint, Mapping) else None
-    claimed = config.get("regions") if isinstance(config, Mapping) else None
-    return [r for r in claimed if isinstance(r, str)] if isinstance(claimed, list) else []
-
-
 def stackset_template(built: Mapping[str, Mapping[str, Any]], version: str) -> Template:
     """``stackset.yaml`` from the rendered ``instance.yaml`` (``built["instance"]``)."""
     expect_templates(built, "stackset_template(built)")
@@ -241,7 +231,7 @@ def stackset_template(built: Mapping[str, Mapping[str, Any]], version: str) -> T
             f"stamped for another version: {', '.join(others)}: render it for {version!r}"
         )
     deployed = _without_offered(built[instance.LAYER])
-    claimed = _claimed_regions(deployed)
+    claimed = regions.claimed_by(deployed)
     if claimed and set(claimed) <= set(regions.NO_SERVICE_MANAGED_STACKSETS):
         # render_templates leaves stackset.yaml out for such a config (layers_for); built
         # here, it was a StackSet of a partition that offers none.
