@@ -656,3 +656,24 @@ def test_nested_may_be_any_sequence_of_children():
     assert instance.instance_template(built, __version__, plan) == instance.instance_template(
         built, __version__
     )
+
+
+def test_the_parameters_it_takes_are_declared_as_the_root_declares_them():
+    """A parameter without a Description was merged, and stackset_template then refused it
+    naming the root; one without a console group had none here and its file's in the root."""
+    second = {
+        "Parameters": {"Kind": _parameter("a"), "Team": {"Type": "String"}},
+        "Resources": {"T": {"Type": "AWS::SNS::Topic"}},
+    }
+    children = (Child("First", "first", "first.yaml"), Child("Second", "second", "second.yaml"))
+    with pytest.raises(WiringError, match="parameter Team has no Description: the root shows"):
+        _merged(FIRST, second, *children)
+    second["Parameters"]["Team"]["Description"] = "who owns it"
+    merged = _merged(FIRST, second, *children)
+    groups = merged["Metadata"]["AWS::CloudFormation::Interface"]["ParameterGroups"]
+    assert groups == [{"Label": {"default": "second.yaml"}, "Parameters": ["Kind", "Team"]}]
+    built = {"first": FIRST, "second": second}
+    root_groups = root.root_template(built, "1.0.0", children).to_dict()["Metadata"][
+        "AWS::CloudFormation::Interface"
+    ]["ParameterGroups"]
+    assert root_groups[-1] == groups[0]  # after the root's own (the template location)

@@ -36,7 +36,7 @@ from typing import Any
 
 from troposphere import Template
 
-from ..cfn.intrinsics import SUB_VARIABLE, as_list, as_mapping, get_in, sub_name, sub_names
+from ..cfn.intrinsics import SUB_VARIABLE, sub_name, sub_names
 from ..cfn.yaml import MERGES
 from ..errors import expect_templates, expect_version
 from . import regions
@@ -47,6 +47,7 @@ from .root import (
     Child,
     WiringError,
     check_wiring,
+    copy_parameters,
     copy_rules,
     expect_nested,
     expect_shapes,
@@ -216,15 +217,16 @@ class _Merge:
                 )
             known[name] = value
         fold = _Fold(known, replaced, template.get("Conditions", {}))
+        # The parameters and rules the root takes, declared as the root declares them (each
+        # described, labelled and grouped, or refused), made anew: a change to the merged
+        # template (a value it no longer allows) changed the network's and service's before.
         scratch = Template()
+        copy_parameters(scratch, child, template, taken)
         copy_rules(scratch, child, template, taken)
-        rules = scratch.to_dict().get("Rules", {})
-        self._put("Rules", rules, child)
-        # Copied, not shared: a change to the merged template (a value it no longer allows)
-        # changed the network's and service's, and every root built from them after.
-        for name in taken:
-            self._put("Parameters", {name: _copied(declared[name])}, child)
-        self._interface(template, set(taken))
+        made = scratch.to_dict()
+        self._put("Rules", made.get("Rules", {}), child)
+        self._put("Parameters", made.get("Parameters", {}), child)
+        self._interface(made)
         self._put("Mappings", _copied(template.get("Mappings", {})), child, same_ok=True)
         self._put("Conditions", fold.conditions(), child, same_ok=True)
         resources = {}
@@ -269,18 +271,12 @@ class _Merge:
             if section == "Resources":
                 self.owner[name] = child.layer
 
-    def _interface(self, template: Mapping[str, Any], taken: set[str]) -> None:
-        interface = as_mapping(
-            as_mapping(template.get("Metadata")).get("AWS::CloudFormation::Interface")
-        )
-        for group in as_list(interface.get("ParameterGroups")):
-            names = [name for name in as_list(get_in(group, "Parameters")) if name in taken]
-            label = get_in(get_in(group, "Label"), "default")
-            if names and isinstance(label, str):
-                self.groups.setdefault(label, []).extend(names)
-        for name, label in as_mapping(interface.get("ParameterLabels")).items():
-            if name in taken:
-                self.labels[name] = _copied(label)
+    def _interface(self, made: Mapping[str, Any]) -> None:
+        """The console groups and labels of the parameters ``copy_parameters`` declared."""
+        interface = made.get("Metadata", {}).get("AWS::CloudFormation::Interface", {})
+        for group in interface.get("ParameterGroups", []):
+            self.groups.setdefault(group["Label"]["default"], []).extend(group["Parameters"])
+        self.labels.update(interface.get("ParameterLabels", {}))
 
     def _wait_for(self, layer: str) -> None:
         """``NetworkReady``: created after every resource of ``layer``."""
