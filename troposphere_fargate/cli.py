@@ -1100,6 +1100,38 @@ def _rebuild(args: argparse.Namespace) -> str:
     )
 
 
+def _build_spec(args: argparse.Namespace) -> tuple[ProductConfig, str]:
+    """The config and text of ``build --spec``, after the checks of where it writes."""
+    # The default folder holds the shipped product's versions: never write over them,
+    # however it is spelled (templates/, ./templates, its absolute path), nor over the
+    # checkout's from another folder (cd docs && ... --output ../templates).
+    checkout = Path(__file__).resolve().parent.parent / DEFAULT_OUTPUT
+    if args.output.resolve() in (DEFAULT_OUTPUT.resolve(), checkout):
+        raise SpecError(
+            "build --spec needs --output, a folder for the application's build other than "
+            f"{DEFAULT_OUTPUT}/ (it holds the shipped templates)"
+        )
+    replaced = (args.output / __version__).resolve()
+    if not args.check and replaced in args.spec.resolve().parents:
+        # The build swaps the version folder for a new one: a spec kept in it was deleted,
+        # with "built 8 template(s)" (a review).
+        raise ArgumentValueError(
+            f"--spec {args.spec} is in {args.output / __version__}, which the build "
+            "replaces with the templates it writes (the spec with it): keep the spec "
+            "outside that folder"
+        )
+    config, text = _spec_config(args.spec)  # a bad spec stops here: nothing is written
+    if args.docs is not None and config.services:
+        # It made the folder and wrote nothing in it: the reference docs describe the
+        # shipped templates' parameters, not an environment's.
+        raise ArgumentValueError(
+            f"--docs {args.docs}: a spec's services build an environment, for which no "
+            "reference docs are written (they describe the shipped templates): leave "
+            "--docs out"
+        )
+    return config, text
+
+
 def _build(args: argparse.Namespace) -> int:
     from .release.build import build_release
 
@@ -1130,24 +1162,7 @@ def _build(args: argparse.Namespace) -> int:
     shipped = args.output == DEFAULT_OUTPUT and args.spec is None
     docs = args.docs if args.docs is not None or not shipped else Path("docs")
     if args.spec is not None:
-        # The default folder holds the shipped product's versions: never write over them,
-        # however it is spelled (templates/, ./templates, its absolute path), nor over the
-        # checkout's from another folder (cd docs && ... --output ../templates).
-        checkout = Path(__file__).resolve().parent.parent / DEFAULT_OUTPUT
-        if args.output.resolve() in (DEFAULT_OUTPUT.resolve(), checkout):
-            raise SpecError(
-                "build --spec needs --output, a folder for the application's build other than "
-                f"{DEFAULT_OUTPUT}/ (it holds the shipped templates)"
-            )
-        config, text = _spec_config(args.spec)  # a bad spec stops here: nothing is written
-        if args.docs is not None and config.services:
-            # It made the folder and wrote nothing in it: the reference docs describe the
-            # shipped templates' parameters, not an environment's.
-            raise ArgumentValueError(
-                f"--docs {args.docs}: a spec's services build an environment, for which no "
-                "reference docs are written (they describe the shipped templates): leave "
-                "--docs out"
-            )
+        config, text = _build_spec(args)
     folder = args.output / __version__
     if args.check and not folder.is_dir():  # said at once: no lint can make it pass
         print(f"{folder} is not built yet\nRun `{_rebuild(args)}` and commit the result.",

@@ -5,6 +5,7 @@ derived from the same table agree with the parser."""
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 import re
 from pathlib import Path
@@ -371,9 +372,8 @@ STATEMENT = (
 # id -> (spec, the error, whether the JSON Schema refuses it too: False when it takes it, or
 # YAML does not read it)
 _SURROGATE_SAID = (
-    "half of a UTF-16 surrogate pair: no character, so no UTF-8 text, and no template, can hold "
-    "it (write the character itself; one beyond U+FFFF, such as an emoji, is one escape of "
-    "eight hex digits, \\U0001F600, not a pair of four)"
+    "half of a UTF-16 surrogate pair without its other half: no character (write the character "
+    'itself, or both halves\' escapes, as JSON writes an emoji: "\\ud83d\\ude00")'
 )
 
 BAD_SPECS: dict[str, tuple[str, str, bool]] = {
@@ -386,16 +386,12 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "allowed (column 20; YAML takes printable characters only, in comments too: remove it)",
         False,
     ),
-    # A review: "\uD800" (or an emoji written as JSON's pair of escapes) made half of a
-    # surrogate pair, which the build failed on with a UnicodeEncodeError traceback.
+    # A review: "\uD800" made half of a surrogate pair, which the build failed on with a
+    # UnicodeEncodeError traceback (an emoji as JSON's pair of escapes is one character:
+    # test_a_pair_of_escapes_is_the_character_json_means).
     "half-a-surrogate-pair": (
         'services:\n  web:\n    environment: {A: "\\uD800"}\n',
         f"app.yaml:3: services.web.environment.A: the value holds U+D800, {_SURROGATE_SAID}",
-        False,
-    ),
-    "an-emoji-as-two-escapes": (
-        'services:\n  web:\n    command: [ok, "\\uD83D\\uDE00"]\n',
-        f"app.yaml:3: services.web.command[1]: the value holds U+D83D, {_SURROGATE_SAID}",
         False,
     ),
     # A spec trial: each said what was wrong and not what to write.
@@ -2861,6 +2857,15 @@ def test_a_spec_is_read_once(tmp_path: Path, capsys, monkeypatch):
         return read_text(self, *args, **kwargs)
 
     monkeypatch.setattr(Path, "read_text", once)
+    opened = Path.open
+
+    def open_once(self: Path, *args: Any, **kwargs: Any) -> Any:
+        if self == spec:
+            reads.append(self)
+            return io.BytesIO(text.encode() if len(reads) == 1 else b"")
+        return opened(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", open_once)
     assert cli.main(["validate", "--spec", str(spec)]) == 1
     assert len(reads) == 1
     err = capsys.readouterr().err.splitlines()
@@ -3019,3 +3024,105 @@ def test_a_warnings_spec_key_names_the_config_field_it_sets(key, field):
     from troposphere_fargate.release.spec import config_field_of
 
     assert config_field_of(key) == field
+
+
+def test_a_pair_of_escapes_is_the_character_json_means(tmp_path: Path):
+    """JSON writes a character beyond U+FFFF as a pair of escapes (Python's json.dumps:
+    "\\ud83d\\udc4b"), and RFC 8259 reads the pair as that one character: the spec refused each
+    half, with advice JSON cannot follow (an escape of eight hex digits)."""
+    spec = {"services": {"web": {"port": 8080, "environment": {"GREETING": "hi \U0001f44b"}}}}
+    (tmp_path / "app.json").write_text(json.dumps(spec))
+    assert "\\ud83d\\udc4b" in (tmp_path / "app.json").read_text()
+    config = load_spec(tmp_path / "app.json")
+    assert dict(config.service.application.environment) == {"GREETING": "hi \U0001f44b"}
+
+
+def test_a_json_spec_indented_with_tabs_is_read(tmp_path: Path):
+    """``jq --tab`` and ``json.dumps(indent="\\t")`` indent JSON with tabs, which JSON and YAML
+    1.2 take and PyYAML refused ("found character '\\t' that cannot start any token")."""
+    spec = {"services": {"web": {"port": 8080, "environment": {"A": "tab\tinside"}}}}
+    (tmp_path / "app.json").write_text(json.dumps(spec, indent="\t"))
+    config = load_spec(tmp_path / "app.json")
+    assert config.service.default_container_port == 8080
+    assert dict(config.service.application.environment) == {"A": "tab\tinside"}
+    # A YAML spec's tab is refused as before.
+    with pytest.raises(SpecError, match="YAML indents with spaces, never tabs"):
+        parse_spec("services:\n  web:\n\tport: 80\n", "app.yaml")
+
+
+@pytest.mark.parametrize(
+    ("character", "name"),
+    [("\u2028", "LINE SEPARATOR"), ("\u2029", "PARAGRAPH SEPARATOR"), ("\x85", "NEXT LINE")],
+)
+def test_a_character_yaml_reads_as_a_line_break_is_named_at_its_line(character, name):
+    """YAML 1.1 breaks lines at U+2028, U+2029 and NEL, which editors show inline: in a
+    comment, the words after it became a line of their own ("mapping values are not allowed
+    here" two lines on)."""
+    text = f"services:\n  web:  # note{character}more: x\n    port: 8080\n"
+    with pytest.raises(SpecError) as raised:
+        parse_spec(text, "app.yaml")
+    assert str(raised.value) == (
+        f"app.yaml:2: holds U+{ord(character):04X} ({name}) at column 15, which YAML reads as a "
+        "line break where an editor shows none: remove it (in a value, write it as "
+        f"\\u{ord(character):04x} in double quotes)"
+    )
+
+
+@pytest.mark.parametrize(("encoding", "said"), [("utf-16", "UTF-16"), ("utf-32", "UTF-32")])
+def test_a_spec_in_utf_16_or_32_says_so(tmp_path: Path, encoding: str, said: str):
+    """PowerShell 5's > writes UTF-16, with a byte-order mark: "not a text file" said nothing
+    of what to do."""
+    (tmp_path / "app.yaml").write_bytes("services:\n  web:\n    port: 8080\n".encode(encoding))
+    with pytest.raises(SpecError) as raised:
+        load_spec(tmp_path / "app.yaml")
+    assert str(raised.value) == (
+        f"{tmp_path / 'app.yaml'}: {said} text (its byte-order mark says so): save it as UTF-8"
+    )
+
+
+def test_a_spec_file_larger_than_any_spec_is_refused_without_reading_it_whole(tmp_path: Path):
+    """``--spec /dev/zero``, or a disk image given by mistake, was read whole and ended in a
+    MemoryError traceback: no more than the limit and a byte is read."""
+    from troposphere_fargate.release import spec as spec_module
+
+    big = tmp_path / "app.yaml"
+    with big.open("wb") as file:
+        file.truncate(spec_module.SPEC_BYTES + 1)  # sparse: no disk used
+    with pytest.raises(SpecError, match="more than 8 MiB: no spec is this large"):
+        load_spec(big)
+    if Path("/dev/zero").exists():
+        with pytest.raises(SpecError, match="/dev/zero: more than 8 MiB"):
+            load_spec("/dev/zero")
+
+
+def test_a_service_key_another_tool_writes_says_where_it_goes():
+    """A compose file's image: was "image is a key of services.<name>.sidecars[]"; CPU had
+    no suggestion, the keys being lower case."""
+    text = "services:\n  web:\n    port: 8080\n    image: nginx\n    CPU: 512\n    env_file: x\n"
+    with pytest.raises(SpecError) as raised:
+        parse_spec(text, "app.yaml")
+    assert str(raised.value).splitlines() == [
+        "app.yaml:4: services.web.image: unknown key: the image is given when the stack is "
+        "launched or updated, as the parameter ContainerImage (a service of an environment: "
+        "<Name>ContainerImage, such as WebContainerImage)",
+        "app.yaml:5: services.web.CPU: unknown key (did you mean cpu?)",
+        "app.yaml:6: services.web.env_file: unknown key: a service's variables are its "
+        "environment (its secrets, secrets); an S3 .env file is the shipped service.yaml's "
+        "EnvironmentFileArn parameter, which a spec's services do not take",
+    ]
+
+
+def test_a_spec_in_the_version_folder_the_build_replaces_is_refused_not_deleted(
+    tmp_path: Path, capsys
+):
+    """``build --spec out/0.4.0/app.yaml --output out`` swapped the version folder for the
+    new templates and said "built 8 template(s)": the spec was gone (a review)."""
+    from troposphere_fargate import __version__, cli
+
+    folder = tmp_path / "out" / __version__
+    folder.mkdir(parents=True)
+    spec = folder / "app.yaml"
+    spec.write_text(EXAMPLE_SPEC)
+    assert cli.main(["build", "--spec", str(spec), "--output", str(tmp_path / "out")]) != 0
+    assert f"--spec {spec} is in {folder}, which the build replaces" in capsys.readouterr().err
+    assert spec.read_text() == EXAMPLE_SPEC

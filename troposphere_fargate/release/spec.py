@@ -239,6 +239,13 @@ _PLAIN_TEXT_TAGS = frozenset(
 )
 
 
+_SURROGATE_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
+
+
+def _joined(pair: re.Match[str]) -> str:
+    return pair.group().encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+
+
 @dataclass
 class _Reader:
     """One spec file being read: where errors point, and every ARN seen (with its node), so a
@@ -277,9 +284,18 @@ class _Reader:
     def _refuse_surrogates(self, node: ScalarNode, path: KeyPath) -> None:
         """A "\\ud800" escape makes half of a surrogate pair, which no template can hold (the
         build failed on it with a traceback)."""
-        problem = surrogate_problem(node.value)
-        if problem:
-            raise self.error(node, path, f"the value {problem}")
+        # A pair of escapes is one character (JSON writes an emoji so: "\\ud83d\\ude00");
+        # PyYAML keeps the two halves.
+        node.value = _SURROGATE_PAIR.sub(_joined, node.value)
+        if surrogate_problem(node.value):
+            half = next(c for c in node.value if "\ud800" <= c <= "\udfff")
+            raise self.error(
+                node,
+                path,
+                f"the value holds U+{ord(half):04X}, half of a UTF-16 surrogate pair without "
+                "its other half: no character (write the character itself, or both halves' "
+                'escapes, as JSON writes an emoji: "\\ud83d\\ude00")',
+            )
 
     def _tagged(self, node: ScalarNode) -> bool:
         """Whether the scalar has a tag written on it (``!!int 5``), not the one YAML reads
@@ -914,6 +930,27 @@ class Key:
         return self.sets or self.target
 
 
+# A service's keys that other tools' files (compose, Copilot) hold and a spec does not, each
+# with where it goes instead: the image is a parameter of the stack, given at launch (the same
+# spec deploys every image); variables are the spec's own `environment`.
+_IMAGE_HINT = (
+    ": the image is given when the stack is launched or updated, as the parameter "
+    "ContainerImage (a service of an environment: <Name>ContainerImage, such as "
+    "WebContainerImage)"
+)
+_FILE_HINT = (
+    ": a service's variables are its environment (its secrets, secrets); an S3 .env file is "
+    "the shipped service.yaml's EnvironmentFileArn parameter, which a spec's services do not take"
+)
+_GIVEN_ELSEWHERE = {
+    "image": _IMAGE_HINT,
+    "container_image": _IMAGE_HINT,
+    "environment_file": _FILE_HINT,
+    "environment_files": _FILE_HINT,
+    "env_file": _FILE_HINT,
+}
+
+
 def _sections_with_key(name: str) -> list[str]:
     """Where the spec has a key ``name``: each section's path as the docs write it
     (``services.<name>.sidecars[]``), or "the top level"."""
@@ -1125,13 +1162,18 @@ class _Object(_Kind):
 
     def _unknown(self, reader: _Reader, key_node: Node, path: KeyPath) -> SpecError:
         names = [key.name for key in self.keys]
-        close = difflib.get_close_matches(str(path[-1]), names, n=1)
+        # Case aside: the keys are lower case, and CPU or PORT had no suggestion at all.
+        close = difflib.get_close_matches(str(path[-1]).lower(), names, n=1)
         # The keys it may have only when none looks like it: a service takes 40, a line of
         # several hundred characters after the one it meant (a newcomer's trial).
         hint = f" (did you mean {close[0]}?)" if close else f"; allowed: {', '.join(names)}"
         elsewhere = _sections_with_key(str(path[-1]))
         if elsewhere and len(elsewhere) <= 2:  # a review: services.web.domain said "command?"
             hint = f": {path[-1]} is a key of {' and of '.join(elsewhere)}"
+        elsewhere_hint = _GIVEN_ELSEWHERE.get(str(path[-1]).lower())
+        if path[:1] == ("services",) and len(path) == 3 and elsewhere_hint:
+            # A compose file's first keys: the hint was "image is a key of sidecars[]".
+            hint = elsewhere_hint
         if path[:1] == ("environment",) and _VARIABLE_NAME.fullmatch(str(path[-1])):
             # The top-level section is the shared load balancer's, not variables for all.
             hint = (
@@ -2712,7 +2754,8 @@ def parse_spec(text: str, filename: str = "<spec>") -> ProductConfig:
     the line and the key path when it is invalid."""
     _expect_text(text)
     expect(filename, str, "parse_spec(filename)")
-    loader = _loader(text, filename)
+    _refuse_line_separators(text, filename)
+    loader = _loader(_json_indentation(text), filename)
     try:
         try:
             root = loader.get_single_node()
@@ -2748,6 +2791,47 @@ def parse_spec(text: str, filename: str = "<spec>") -> ProductConfig:
         raise SpecError(f"{filename}: cannot read the spec: {' '.join(str(exc).split())}") from None
     finally:
         loader.dispose()
+
+
+# Characters YAML 1.1 reads as line breaks that an editor does not (U+0085 NEL, U+2028 LINE
+# SEPARATOR, U+2029 PARAGRAPH SEPARATOR): in a comment, one made the next words a line of their
+# own ("mapping values are not allowed here" two lines on), in a value it moved every line
+# number after it.
+_LINE_SEPARATORS = {
+    "\x85": "NEXT LINE",
+    "\u2028": "LINE SEPARATOR",
+    "\u2029": "PARAGRAPH SEPARATOR",
+}
+
+
+def _refuse_line_separators(text: str, filename: str) -> None:
+    found = [text.find(character) for character in _LINE_SEPARATORS]
+    first = min((at for at in found if at >= 0), default=-1)
+    if first < 0:
+        return
+    line = text.count("\n", 0, first) + 1
+    column = first - (text.rfind("\n", 0, first) + 1) + 1
+    name = _LINE_SEPARATORS[text[first]]
+    raise SpecError(
+        f"{filename}:{line}: holds U+{ord(text[first]):04X} ({name}) at column {column}, which "
+        "YAML reads as a line break where an editor shows none: remove it (in a value, write "
+        f"it as \\u{ord(text[first]):04x} in double quotes)"
+    )
+
+
+def _json_indentation(text: str) -> str:
+    """A JSON spec (a document that is one flow mapping) indented with tabs, as ``jq --tab``
+    and ``json.dumps(indent="\\t")`` write it, with each line's leading tabs as spaces: JSON
+    and YAML 1.2 take them, PyYAML refused them ("found character '\\t' that cannot start
+    any token"). Nothing else changes: a flow document's lines are joined without their
+    leading white space, and each tab is one space, so columns stay."""
+    if not text.lstrip("\ufeff \t\r\n").startswith("{"):
+        return text
+    lines = text.split("\n")
+    return "\n".join(
+        line.replace("\t", " ", len(line) - len(line.lstrip(" \t"))) if line[:1] in " \t" else line
+        for line in lines
+    )
 
 
 def _tab_hint(text: str, mark: yaml.Mark | None) -> str:
@@ -2800,7 +2884,21 @@ def read_spec_text(path: Path | str) -> str:
     be read or is not UTF-8."""
     path = Path(path)
     try:
-        return path.read_text(encoding="utf-8")
+        with path.open("rb") as file:
+            # Read no further than a spec can be: /dev/zero, or a disk image given by mistake,
+            # was read whole, and ended in a MemoryError traceback.
+            data = file.read(SPEC_BYTES + 1)
+        if len(data) > SPEC_BYTES:
+            raise SpecError(
+                f"{path}: more than {SPEC_BYTES // 2**20} MiB: no spec is this large (a spec "
+                "of 46 services, each at ECS's 64 KiB task definition, is under 3 MiB)"
+            )
+        for mark, encoding in _OTHER_ENCODINGS:
+            if data.startswith(mark):  # PowerShell 5's > writes UTF-16, with a mark
+                raise SpecError(
+                    f"{path}: {encoding} text (its byte-order mark says so): save it as UTF-8"
+                )
+        return data.decode("utf-8")
     except FileNotFoundError:
         raise SpecError(missing_path(path)) from None  # as every command says it of a file
     except (OSError, UnicodeDecodeError) as exc:
@@ -2809,6 +2907,17 @@ def read_spec_text(path: Path | str) -> str:
         if isinstance(exc, UnicodeDecodeError):  # as templates and publish say it of a file
             raise SpecError(f"{path}: not a text file (it is not UTF-8)") from None
         raise SpecError(f"{path}: cannot read the spec: {exc.strerror}") from None
+
+
+# The most a spec file may hold (see read_spec_text).
+SPEC_BYTES = 8 * 2**20
+# Byte-order marks of the encodings a spec is not in (UTF-32's first: UTF-16's begins it).
+_OTHER_ENCODINGS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
 
 
 def key_line(text: str, dotted: str) -> int | None:
