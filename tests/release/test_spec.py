@@ -1069,7 +1069,9 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
     ),
     "a-key-that-is-not-a-name": (
         "services:\n  web:\n    8080: x\n",
-        "app.yaml:3: services.web: keys must be names, got an integer (8080)",
+        # In quotes it is a name (then refused as no key of a service, as any other).
+        "app.yaml:3: services.web: keys must be names, got an integer (8080): write it in "
+        'quotes ("8080") so YAML reads it as a name',
         True,
     ),
     # The build's refusals the schema says too: each key's own rule (its values, a list's
@@ -3126,3 +3128,14 @@ def test_a_spec_in_the_version_folder_the_build_replaces_is_refused_not_deleted(
     assert cli.main(["build", "--spec", str(spec), "--output", str(tmp_path / "out")]) != 0
     assert f"--spec {spec} is in {folder}, which the build replaces" in capsys.readouterr().err
     assert spec.read_text() == EXAMPLE_SPEC
+
+
+def test_a_key_yaml_reads_as_a_boolean_says_to_quote_it():
+    """``ON: "1"`` in an environment: values YAML reads as booleans said to write them in
+    quotes, keys did not (a review)."""
+    with pytest.raises(SpecError) as raised:
+        parse_spec('services:\n  web:\n    environment: {ON: "1"}\n', "app.yaml")
+    assert str(raised.value) == (
+        "app.yaml:3: services.web.environment: keys must be names, got a boolean (ON): write "
+        'it in quotes ("ON") so YAML reads it as a name'
+    )

@@ -342,7 +342,14 @@ class _Reader:
                 )
             name = self.text(key_node, path) if as_written else self.scalar(key_node, path)
             if not isinstance(name, str):
-                raise self.error(key_node, path, f"keys must be names, got {_what(key_node)}")
+                quote = (
+                    f': write it in quotes ("{key_node.value}") so YAML reads it as a name'
+                    if isinstance(key_node, ScalarNode) and key_node.value
+                    else ""
+                )  # ON: "1" in an environment, a service named 123 (a review)
+                raise self.error(
+                    key_node, path, f"keys must be names, got {_what(key_node)}{quote}"
+                )
             if name in seen:
                 first = seen[name].start_mark.line + 1
                 twice = self.error(
