@@ -1112,11 +1112,14 @@ def _build_spec(args: argparse.Namespace) -> tuple[ProductConfig, str]:
             f"{DEFAULT_OUTPUT}/ (it holds the shipped templates)"
         )
     replaced = (args.output / __version__).resolve()
-    if not args.check and replaced in args.spec.resolve().parents:
+    spec = args.spec.resolve()
+    if not args.check and (spec == replaced or replaced in spec.parents):
         # The build swaps the version folder for a new one: a spec kept in it was deleted,
         # with "built 8 template(s)" (a review).
+        # A spec named like that folder was renamed aside, hidden, for good.
+        where = "is" if spec == replaced else "is in"
         raise ArgumentValueError(
-            f"--spec {args.spec} is in {args.output / __version__}, which the build "
+            f"--spec {args.spec} {where} {args.output / __version__}, which the build "
             "replaces with the templates it writes (the spec with it): keep the spec "
             "outside that folder"
         )

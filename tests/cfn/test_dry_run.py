@@ -3021,3 +3021,50 @@ def test_a_count_of_nan_in_a_template_is_refused_not_a_crash(tmp_path):
     )
     with pytest.raises(DryRunFailed, match="DesiredCount is nan, not written as a whole"):
         dry_run(path, {})
+
+
+@pytest.mark.parametrize(
+    ("kind", "properties", "said"),
+    [
+        (
+            "AWS::CloudWatch::Alarm",
+            {"Threshold": float("inf")},
+            "Threshold is inf, which is no number: AWS::CloudWatch::Alarm takes a number",
+        ),
+        (
+            "AWS::ApplicationAutoScaling::ScalingPolicy",
+            {"TargetTrackingScalingPolicyConfiguration": {"TargetValue": "NaN"}},
+            "TargetTrackingScalingPolicyConfiguration.TargetValue is NaN, which is no number",
+        ),
+        # Text in the schema, a count of CPU units to ECS: priced as $nan before, then as
+        # 0 vCPU "known only when the stack is created" (a review).
+        (
+            "AWS::ECS::TaskDefinition",
+            {"Cpu": float("nan")},
+            "Cpu is nan, which is no number: AWS::ECS::TaskDefinition takes a number there",
+        ),
+    ],
+)
+def test_nan_or_an_infinity_where_a_resource_takes_a_number_is_refused(kind, properties, said):
+    from troposphere_fargate.cfn.dry_run import _whole_number_problems
+
+    (problem,) = _whole_number_problems(
+        {"R": {"Type": kind, "Properties": properties}}, "eu-west-1"
+    )
+    assert problem.startswith(f"R: {said}")
+
+
+def test_a_whole_number_too_large_for_a_float_is_no_crash(tmp_path):
+    """float() of a 401-digit integer raises OverflowError, which the count's reading let
+    through (a review): such a count is not known here, and not "not whole"."""
+    from troposphere_fargate.cfn.dry_run import _whole_number_problems
+
+    big = 10**400
+    resources = {"S": {"Type": "AWS::ECS::Service", "Properties": {"DesiredCount": str(big)}}}
+    assert _whole_number_problems(resources, "eu-west-1") == []
+    path = tmp_path / "t.yaml"
+    path.write_text(
+        "Resources:\n  Service:\n    Type: AWS::ECS::Service\n"
+        f"    Properties: {{TaskDefinition: td, DesiredCount: {big}}}\n"
+    )
+    assert footprint(dry_run(path, {})).tasks[0][:2] == ("Service", 1)

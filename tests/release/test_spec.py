@@ -55,6 +55,7 @@ from troposphere_fargate.release.spec import (
     EXAMPLE_SPEC,
     SPEC,
     SpecError,
+    key_line,
     load_spec,
     parse_spec,
     spec_docs,
@@ -3047,6 +3048,15 @@ def test_a_json_spec_indented_with_tabs_is_read(tmp_path: Path):
     config = load_spec(tmp_path / "app.json")
     assert config.service.default_container_port == 8080
     assert dict(config.service.application.environment) == {"A": "tab\tinside"}
+    # A tab inside a value of a line indented with spaces is the value's (a review: the first
+    # tabs of the line, wherever they were, became spaces).
+    text = '{\n  "services": {"web": {"port": 8080, "environment": {"SEP": "a\tb"}}}\n}\n'
+    (tmp_path / "inside.json").write_text(text)
+    environment = load_spec(tmp_path / "inside.json").service.application.environment
+    assert dict(environment) == {"SEP": "a\tb"}
+    # Its keys' lines, for warnings and refusals, are found in the tabbed text too.
+    tabbed = (tmp_path / "app.json").read_text()
+    assert key_line(tabbed, "services.web.environment") == 5
     # A YAML spec's tab is refused as before.
     with pytest.raises(SpecError, match="YAML indents with spaces, never tabs"):
         parse_spec("services:\n  web:\n\tport: 80\n", "app.yaml")
@@ -3128,6 +3138,13 @@ def test_a_spec_in_the_version_folder_the_build_replaces_is_refused_not_deleted(
     assert cli.main(["build", "--spec", str(spec), "--output", str(tmp_path / "out")]) != 0
     assert f"--spec {spec} is in {folder}, which the build replaces" in capsys.readouterr().err
     assert spec.read_text() == EXAMPLE_SPEC
+    # A spec named like the version folder was renamed aside (.0.4.0.old-<pid>), hidden.
+    spec.unlink()
+    folder.rmdir()
+    folder.write_text(EXAMPLE_SPEC)
+    assert cli.main(["build", "--spec", str(folder), "--output", str(tmp_path / "out")]) != 0
+    assert f"--spec {folder} is {folder}, which the build replaces" in capsys.readouterr().err
+    assert folder.read_text() == EXAMPLE_SPEC
 
 
 def test_a_key_yaml_reads_as_a_boolean_says_to_quote_it():

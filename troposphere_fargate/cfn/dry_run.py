@@ -1523,13 +1523,22 @@ def _whole_number_problems(resources: dict[str, dict[str, Any]], region: str) ->
             schema = PROVIDER_SCHEMA_MANAGER.get_resource_schema(region, kind).schema
         except Exception:  # a type cfn-lint does not know: nothing to compare with
             continue
-        if _schema_type(schema, path) == "integer":
+        typed = _schema_type(schema, path)
+        where = f"{logical_id}: {'.'.join(map(str, path))} is {value}"
+        fails = f"and the stack would fail creating {logical_id}"
+        if _not_finite(value) and (typed == "number" or (kind, path) in _SIZES):
+            # A target's TargetValue, an alarm's Threshold; a task's Cpu and Memory, text in
+            # the schema, a number of units or a size to ECS (it priced NaN as $nan).
+            problems.append(f"{where}, which is no number: {kind} takes a number there, {fails}")
+        elif typed == "integer":
             problems.append(
-                f"{logical_id}: {'.'.join(map(str, path))} is {value}, not written as a whole "
-                "number: "
-                f"{kind} takes an integer there, and the stack would fail creating {logical_id}"
+                f"{where}, not written as a whole number: {kind} takes an integer there, {fails}"
             )
     return problems
+
+
+# Properties the schema types as text that ECS reads as a number (a size in units or MiB).
+_SIZES = frozenset(("AWS::ECS::TaskDefinition", (key,)) for key in ("Cpu", "Memory"))
 
 
 def _leaves(node: Any, path: tuple[str | int, ...]) -> list[tuple[tuple[str | int, ...], Any]]:
@@ -1570,15 +1579,21 @@ def _number(value: Any) -> float | None:
     count, each was a ValueError or an OverflowError of int())."""
     try:
         number = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # an int of 400 digits is no float
         return None
     return number if math.isfinite(number) else None
 
 
+_WHOLE = re.compile(r"\s*[-+]?[0-9]+\s*")
+
+
 def _not_finite(value: Any) -> bool:
-    """Whether ``value`` reads as NaN or an infinity (``.nan``, ``'NaN'``, ``'Infinity'``)."""
+    """Whether ``value`` reads as NaN or an infinity (``.nan``, ``'NaN'``, ``'Infinity'``); a
+    whole number too large for a float is a whole number, not this."""
+    if not isinstance(value, str | float) or (isinstance(value, str) and _WHOLE.fullmatch(value)):
+        return False
     try:
-        return isinstance(value, str | float) and not math.isfinite(float(value))
+        return not math.isfinite(float(value))
     except ValueError:
         return False
 

@@ -344,8 +344,8 @@ class _Reader:
             if not isinstance(name, str):
                 quote = (
                     f': write it in quotes ("{key_node.value}") so YAML reads it as a name'
-                    if isinstance(key_node, ScalarNode) and key_node.value
-                    else ""
+                    if isinstance(key_node, ScalarNode) and key_node.value and not key_node.style
+                    else ""  # a tagged one in quotes (!!int "5"): its tag is what to remove
                 )  # ON: "1" in an environment, a service named 123 (a review)
                 raise self.error(
                     key_node, path, f"keys must be names, got {_what(key_node)}{quote}"
@@ -2834,11 +2834,14 @@ def _json_indentation(text: str) -> str:
     leading white space, and each tab is one space, so columns stay."""
     if not text.lstrip("\ufeff \t\r\n").startswith("{"):
         return text
-    lines = text.split("\n")
-    return "\n".join(
-        line.replace("\t", " ", len(line) - len(line.lstrip(" \t"))) if line[:1] in " \t" else line
-        for line in lines
-    )
+    return "\n".join(_leading_tabs_as_spaces(line) for line in text.split("\n"))
+
+
+def _leading_tabs_as_spaces(line: str) -> str:
+    """``line`` with the tabs of its leading white space as spaces, and only those (a tab
+    inside a value on an indented line is the value's: a review found it made a space)."""
+    indent = len(line) - len(line.lstrip(" \t"))
+    return line[:indent].replace("\t", " ") + line[indent:]
 
 
 def _tab_hint(text: str, mark: yaml.Mark | None) -> str:
@@ -2942,9 +2945,10 @@ def key_lines(text: str, dotted: Sequence[str]) -> list[int | None]:
 
 
 def _composed(text: str) -> Node | None:
-    """The spec's YAML as nodes, which keep their lines; None when it is not YAML."""
+    """The spec's YAML as nodes, which keep their lines; None when it is not YAML. Read as
+    parse_spec reads it (a JSON spec's tab indentation: its warnings had no line)."""
     try:
-        return yaml.compose(text, Loader=yaml.SafeLoader)
+        return yaml.compose(_json_indentation(text), Loader=yaml.SafeLoader)
     except yaml.YAMLError:
         return None
 
