@@ -677,3 +677,20 @@ def test_the_parameters_it_takes_are_declared_as_the_root_declares_them():
         "AWS::CloudFormation::Interface"
     ]["ParameterGroups"]
     assert root_groups[-1] == groups[0]  # after the root's own (the template location)
+
+
+def test_templates_that_run_in_no_region_in_common_are_refused():
+    """Each child stamped for its own partition: the merged template claimed no region, which
+    stackset_template read as claiming none at all (a review)."""
+
+    def stamped(template: dict, claimed: list[str]) -> dict:
+        return {**template, "Metadata": {"cfn-lint": {"config": {"regions": claimed}}}}
+
+    second = {
+        "Parameters": {"Kind": _parameter("a")},
+        "Resources": {"T": {"Type": "AWS::SNS::Topic"}},
+    }
+    with pytest.raises(WiringError, match=r"run in no region in common \(first: eu-west-1; second"):
+        _merged(stamped(FIRST, ["eu-west-1"]), stamped(second, ["cn-north-1"]))
+    merged = _merged(stamped(FIRST, ["eu-west-1", "us-east-1"]), stamped(second, ["us-east-1"]))
+    assert merged["Metadata"]["cfn-lint"] == {"config": {"regions": ["us-east-1"]}}

@@ -164,6 +164,15 @@ class _Merge:
         claimed = [regions.claimed_by(self.children[child.layer]) for child in self.nested]
         if all(claimed):
             shared = [r for r in claimed[0] if all(r in other for other in claimed[1:])]
+            if not shared:  # an empty list read as "claims none": a StackSet was let through
+                raise WiringError(
+                    "instance_template: the templates it merges run in no region in common ("
+                    + "; ".join(
+                        f"{child.layer}: {', '.join(r)}"
+                        for child, r in zip(self.nested, claimed, strict=True)
+                    )
+                    + ")"
+                )
             body["Metadata"][regions.CFN_LINT_METADATA] = {"config": {"regions": shared}}
         for name, section in self.sections.items():
             if section:
