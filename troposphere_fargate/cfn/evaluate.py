@@ -447,6 +447,19 @@ def region_name_problem(region: str) -> str | None:
     return None
 
 
+def claimed_regions(template: Mapping[str, Any]) -> list[str]:
+    """The regions ``template`` lists in its ``Metadata.cfn-lint.config.regions`` (those its
+    build linted it for: ``render_templates`` stamps them, ``instance_template`` carries those
+    its children share; one may be written as text), or none when it lists none."""
+    metadata = template.get("Metadata")
+    lint = metadata.get("cfn-lint") if isinstance(metadata, Mapping) else None
+    config = lint.get("config") if isinstance(lint, Mapping) else None
+    claimed = config.get("regions") if isinstance(config, Mapping) else None
+    if isinstance(claimed, str):
+        return [claimed]
+    return [r for r in claimed if isinstance(r, str)] if isinstance(claimed, list) else []
+
+
 def region_problem(template: Mapping[str, Any], region: str) -> str | None:
     """Why ``template`` cannot be evaluated as a stack in ``region``, or None.
 
@@ -462,13 +475,8 @@ def region_problem(template: Mapping[str, Any], region: str) -> str | None:
         return named
     if "-iso" in region:
         return f"{region} is in an isolated partition, which these templates are not made for"
-    metadata = template.get("Metadata")
-    lint = metadata.get("cfn-lint") if isinstance(metadata, Mapping) else None
-    config = lint.get("config") if isinstance(lint, Mapping) else None
-    claimed = config.get("regions") if isinstance(config, Mapping) else None
-    if isinstance(claimed, str):
-        claimed = [claimed]
-    if not isinstance(claimed, list) or not claimed or "ALL_REGIONS" in claimed:
+    claimed = claimed_regions(template)
+    if not claimed or "ALL_REGIONS" in claimed:
         return None
     if region not in claimed:
         made_for = "1 region" if len(claimed) == 1 else f"{len(claimed)} regions"

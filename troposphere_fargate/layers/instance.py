@@ -36,6 +36,7 @@ from typing import Any
 
 from troposphere import Template
 
+from ..cfn.evaluate import claimed_regions
 from ..cfn.intrinsics import SUB_VARIABLE, sub_name, sub_names
 from ..cfn.yaml import MERGES
 from ..errors import expect_templates, expect_version
@@ -161,7 +162,7 @@ class _Merge:
         # Where every child runs, it runs: cfn-lint lints it there, and stackset_template
         # refuses a StackSet of a merged template that runs in China alone (built again from
         # a config's templates, it carried no regions and was let through).
-        claimed = [regions.claimed_by(self.children[child.layer]) for child in self.nested]
+        claimed = [claimed_regions(self.children[child.layer]) for child in self.nested]
         if all(claimed):
             shared = [r for r in claimed[0] if all(r in other for other in claimed[1:])]
             if not shared:  # an empty list read as "claims none": a StackSet was let through
@@ -236,7 +237,8 @@ class _Merge:
         self._put("Rules", made.get("Rules", {}), child)
         self._put("Parameters", made.get("Parameters", {}), child)
         self._interface(made)
-        self._put("Mappings", _copied(template.get("Mappings", {})), child, same_ok=True)
+        mappings = copy.deepcopy(template.get("Mappings", {}))  # its own, as the parameters
+        self._put("Mappings", mappings, child, same_ok=True)
         self._put("Conditions", fold.conditions(), child, same_ok=True)
         resources = {}
         for name, resource in template.get("Resources", {}).items():
@@ -591,13 +593,3 @@ def _without_unused(body: dict[str, Any]) -> dict[str, Any]:
                 del body[section][name]
             if section in body and not body[section]:
                 del body[section]
-
-
-def _copied(node: Any) -> Any:
-    """``node`` with every dict and list in it new (its strings and numbers shared: they do not
-    change): what the merged template holds of a child's is its own."""
-    if isinstance(node, Mapping):
-        return {key: _copied(value) for key, value in node.items()}
-    if isinstance(node, list):
-        return [_copied(item) for item in node]
-    return node

@@ -9,8 +9,7 @@ are checked there: the Elastic Load Balancing log-delivery mapping, for one, mus
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable
 
 COMMERCIAL: tuple[str, ...] = (
     "af-south-1",
@@ -82,17 +81,6 @@ NO_ENVIRONMENT: tuple[str, ...] = ()
 
 # Metadata key cfn-lint reads its per-template configuration from.
 CFN_LINT_METADATA = "cfn-lint"
-
-
-def claimed_by(template: Mapping[str, Any]) -> list[str]:
-    """The regions a rendered template is stamped to run in (its cfn-lint configuration's, as
-    ``render_templates`` stamps it, or ``instance_template`` carries its children's), or none
-    when it carries no such stamp."""
-    metadata = template.get("Metadata")
-    lint = metadata.get(CFN_LINT_METADATA) if isinstance(metadata, Mapping) else None
-    config = lint.get("config") if isinstance(lint, Mapping) else None
-    claimed = config.get("regions") if isinstance(config, Mapping) else None
-    return [r for r in claimed if isinstance(r, str)] if isinstance(claimed, list) else []
 
 
 # A CloudFormation ${...} (a pseudo parameter, an Fn::Sub variable) or an IAM policy variable

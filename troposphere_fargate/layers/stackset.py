@@ -27,6 +27,7 @@ from typing import Any
 
 from troposphere import Equals, If, NoValue, Ref, StackName, Template, cloudformation
 
+from ..cfn.evaluate import claimed_regions
 from ..errors import expect_templates, expect_version
 from . import instance, regions, root, service
 from .blocks import (
@@ -231,7 +232,7 @@ def stackset_template(built: Mapping[str, Mapping[str, Any]], version: str) -> T
             f"stamped for another version: {', '.join(others)}: render it for {version!r}"
         )
     deployed = _without_offered(built[instance.LAYER])
-    claimed = regions.claimed_by(deployed)
+    claimed = claimed_regions(deployed)
     if claimed and set(claimed) <= set(regions.NO_SERVICE_MANAGED_STACKSETS):
         # render_templates leaves stackset.yaml out for such a config (layers_for); built
         # here, it was a StackSet of a partition that offers none.
