@@ -2410,6 +2410,21 @@ def test_every_command_says_a_missing_file_in_the_same_words(tmp_path, capsys, c
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("command", sorted(_READS_A_FILE))
+def test_every_command_says_it_does_not_read_standard_input(tmp_path, capsys, monkeypatch, command):
+    """A trial: ``--spec -`` (and ``validate -``), as other tools read standard input, said
+    "-: the file does not exist". A file named - is read as any other."""
+    monkeypatch.chdir(tmp_path)
+    words = [
+        w.replace("FILE", "-").replace("OUT", str(tmp_path / "out")) for w in _READS_A_FILE[command]
+    ]
+    assert cli.main(words) == 1
+    assert errors(capsys) == [
+        "troposphere-fargate: error: -: standard input is not read: give the file's path"
+    ]
+    assert not (tmp_path / "out").exists()
+
+
 def test_diagram_from_a_file_says_it_takes_a_version_or_a_folder(tmp_path, capsys, monkeypatch):
     """An audit: ``diagram --from templates/0.4.0/service.yaml`` said "no network.yaml there",
     though network.yaml is beside it: --from read the file alone, as one template."""

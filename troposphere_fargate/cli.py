@@ -1419,7 +1419,9 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
                 after_option = False
             elif word in one_value:
                 after_option = True
-            elif not word.startswith("-") and "=" not in word and len(versions) < 2:
+            elif (
+                (word == "-" or not word.startswith("-")) and "=" not in word and len(versions) < 2
+            ):
                 versions.append(word)
         if len(versions) < 2:
             command.error("the following arguments are required: OLD, NEW")

@@ -236,6 +236,8 @@ def not_there(name: str, templates_root: Path) -> str:
     extension) is a file that does not exist, not a version: ``/tmp/x/missing.yaml`` was "no
     such template, folder or version under templates/"."""
     template = name.lower().endswith(TEMPLATE_SUFFIXES)
+    if name == "-":  # standard input, as other tools read it: not a version
+        return missing_path(name)
     if not (template or "/" in name or os.sep in name):
         return f"{name}: no such template, folder or version under {templates_root}/"
     return missing_path(name, or_folder=not template)

@@ -549,6 +549,8 @@ def missing_path(path: str | PathLike[str], *, or_folder: bool = False) -> str:
     first folder on the way that is missing too (``(there is no folder /tmp/x)``).
     ``validate`` and ``cost`` said the system's ``No such file or directory``, ``diff`` and
     ``check`` this."""
+    if os.fspath(path) == "-":  # as other tools read it; a file named - would have been read
+        return "-: standard input is not read: give the file's path"
     special = not_a_regular_file(path)  # a link that leads nowhere "exists" as no file
     if special is not None:
         return special
