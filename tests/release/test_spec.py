@@ -1588,6 +1588,53 @@ def test_unknown_keys_come_before_other_problems_and_the_command_prints_each(
     ]
 
 
+def test_every_bad_condition_and_every_name_given_twice_is_said_at_once():
+    """A review: of two bad conditions in one statement, or two names each given twice, one was
+    said per run (the next only once the first was mended). An operator refused is not read
+    further: its keys would only repeat that it is wrong."""
+    text = (
+        f"{STATEMENT}            StringEquls: {{aws:SourceVpce: vpce-1}}\n"
+        "            StringLike: {nokey: x, aws:userid: [], AWS:UserId: y}\n"
+        "            Bool: {aws:SecureTransport: [[true]]}\n"
+        "    sidecars:\n"
+        f"      - {SIDECAR}\n      - {SIDECAR}\n"
+        f"      - {SIDECAR.replace('otel', 'proxy')}\n      - {SIDECAR.replace('otel', 'proxy')}\n"
+        f"      - {SIDECAR}\n"
+    )
+    with pytest.raises(SpecError) as raised:
+        parse_spec(text, "app.yaml")
+    conditions = "app.yaml:{}: services.web.task_role.statements[0].conditions.{}: {}"
+    assert str(raised.value).splitlines() == [
+        conditions.format(
+            8,
+            "StringEquls",
+            "must be an IAM condition operator, such as StringEquals, ArnLike, IpAddress, Bool "
+            "or Null (with IfExists at its end, ForAllValues: or ForAnyValue: before it) (did "
+            "you mean StringEquals?)",
+        ),
+        conditions.format(
+            9,
+            "StringLike.nokey",
+            "must be a condition key, service:key, such as aws:SourceVpce or s3:prefix",
+        ),
+        conditions.format(9, "StringLike.aws:userid", "expected at least one value"),
+        conditions.format(
+            9,
+            "StringLike.AWS:UserId",
+            "is 'aws:userid' again (IAM reads condition keys case-insensitively): give all its "
+            "values once",
+        ),
+        conditions.format(
+            10,
+            "Bool.aws:SecureTransport[0]",
+            "expected a value (text, as IAM compares it; '' for the empty text), got a list",
+        ),
+        "app.yaml:13: services.web.sidecars[1].name: 'otel' is given twice (first at line 12)",
+        "app.yaml:15: services.web.sidecars[3].name: 'proxy' is given twice (first at line 14)",
+        "app.yaml:16: services.web.sidecars[4].name: 'otel' is given twice (first at line 12)",
+    ]
+
+
 def test_load_spec_names_the_file_in_errors(tmp_path: Path):
     spec = tmp_path / "app.yaml"
     spec.write_text("services:\n  web:\n    port: 0\n")

@@ -656,10 +656,13 @@ class _List(_Kind):
                 where, value = (*path, index, self.unique_by), reader.scalar(at, path)
             else:
                 break
-            if value in seen:
+            if value in seen:  # every value given twice, at once
                 first = seen[value].start_mark.line + 1
-                raise reader.error(at, where, f"{value!r} is given twice (first at line {first})")
-            seen[value] = at
+                twice = f"{value!r} is given twice (first at line {first})"
+                errors.append(str(reader.error(at, where, twice)))
+            else:
+                seen[value] = at
+        _refuse(errors)
         return items
 
     def schema(self) -> dict[str, Any]:
@@ -809,34 +812,52 @@ class _Conditions(_Kind):
             raise reader.error(
                 node, path, f"expected a mapping (operator: {{key: values}}), got {_what(node)}"
             )
-        found = []
+        # Every operator's and every key's problem at once (the second of two was said only
+        # once the first was mended); an operator refused is not read further.
+        errors: list[str] = []
+        found: list[PolicyCondition] = []
         for operator, operator_node, keys_node in reader.pairs(node, path, as_written=True):
-            where = (*path, operator)
-            problem = condition_operator_problem(operator)
-            if problem:
-                raise reader.error(operator_node, where, problem)
-            reader.scalar(keys_node, where)
-            if not isinstance(keys_node, MappingNode):
-                raise reader.error(
-                    keys_node,
-                    where,
-                    f"expected a mapping of condition keys to values, got {_what(keys_node)}",
-                )
-            if not keys_node.value:
-                raise reader.error(keys_node, where, "needs a condition key and its values")
-            seen: dict[str, str] = {}
-            for key, key_node, values_node in reader.pairs(keys_node, where, as_written=True):
-                at = (*where, key)
-                if key.lower() in seen:
-                    raise reader.error(
-                        key_node,
-                        at,
-                        f"is {seen[key.lower()]!r} again (IAM reads condition keys "
-                        "case-insensitively): give all its values once",
-                    )
-                seen[key.lower()] = key
-                found.append(self._condition(reader, operator, key, key_node, values_node, at))
+            read = _kept(errors, self._operator, reader, operator, operator_node, keys_node, path)
+            if read is not _FAILED:
+                found += read
+        _refuse(errors)
         return tuple(found)
+
+    def _operator(
+        self, reader: _Reader, operator: str, operator_node: Node, keys_node: Node, path: KeyPath
+    ) -> list[PolicyCondition]:
+        """The conditions of one operator: each of its keys with its values."""
+        where = (*path, operator)
+        problem = condition_operator_problem(operator)
+        if problem:
+            raise reader.error(operator_node, where, problem)
+        reader.scalar(keys_node, where)
+        if not isinstance(keys_node, MappingNode):
+            raise reader.error(
+                keys_node,
+                where,
+                f"expected a mapping of condition keys to values, got {_what(keys_node)}",
+            )
+        if not keys_node.value:
+            raise reader.error(keys_node, where, "needs a condition key and its values")
+        errors: list[str] = []
+        found: list[PolicyCondition] = []
+        seen: dict[str, str] = {}
+        for key, key_node, values_node in reader.pairs(keys_node, where, as_written=True):
+            at = (*where, key)
+            if key.lower() in seen:
+                again = (
+                    f"is {seen[key.lower()]!r} again (IAM reads condition keys "
+                    "case-insensitively): give all its values once"
+                )
+                errors.append(str(reader.error(key_node, at, again)))
+                continue
+            seen[key.lower()] = key
+            read = _kept(errors, self._condition, reader, operator, key, key_node, values_node, at)
+            if read is not _FAILED:
+                found.append(read)
+        _refuse(errors)
+        return found
 
     @staticmethod
     def _condition(
