@@ -213,6 +213,32 @@ def test_an_environment_value_that_is_no_string_or_a_name_set_twice_is_said_so()
     assert str(refused.value) == "Application.environment['A']=None: must be a string, not NoneType"
 
 
+@pytest.mark.parametrize(
+    "name",
+    ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "aws_session_token", "ECS_ENGINE_AUTH_DATA"],
+)
+def test_an_environment_variable_that_holds_a_credential_is_refused_without_its_value(name):
+    """A security review: AWS Security Hub's ECS.8 fails a task definition whose environment
+    holds AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY or ECS_ENGINE_AUTH_DATA ("Security Hub
+    controls for Amazon ECS", ECS.8): anyone allowed ecs:DescribeTaskDefinition reads them.
+    The error does not repeat the value, which may be the credential itself."""
+    why = (
+        "is a credential, which the task definition would show to anyone allowed "
+        "ecs:DescribeTaskDefinition (AWS Security Hub ECS.8): the task role gives the container "
+        "its AWS credentials (task_role); a credential of another system goes in secrets"
+    )
+    with pytest.raises(ConfigError) as refused:
+        Application(environment=(("LOG_LEVEL", "info"), (name, "wJalrXUtnFEMI")))
+    assert str(refused.value) == f"Application.environment[{name!r}]: {why}"
+    with pytest.raises(ConfigError) as refused:
+        dataclasses.replace(OTEL, environment=((name, "wJalrXUtnFEMI"),))
+    assert str(refused.value) == f"Sidecar.environment[{name!r}]: {why}"
+    # As a secret, read at start from Secrets Manager, it is not in the task definition.
+    assert Application(secrets=(Secret(name, TOKEN_SECRET),)).secrets[0].name == name
+    # Names that only hold such a name are other variables.
+    assert Application(environment=(("AWS_ACCESS_KEY_ID_FILE", "/run/x"),)).environment
+
+
 def test_an_environment_value_names_only_pseudo_parameters_a_sub_substitutes():
     """${AWS::Bogus} was taken, and stopped the build at cfn-lint's E1019 (a review)."""
     with pytest.raises(ConfigError) as refused:

@@ -428,6 +428,27 @@ def test_a_test_listener_port_that_collides_with_a_listener_is_refused(service, 
         )
 
 
+@pytest.mark.parametrize("port", ["22", "3389"])
+def test_a_test_listener_on_the_port_of_ssh_or_rdp_is_refused(service, port):
+    """A security review: the test listener opens its port to AllowedIngressCidr (0.0.0.0/0 by
+    default), and AWS Security Hub fails a security group open from anywhere on 22 or 3389
+    (EC2.13, EC2.14: "Security Hub controls for Amazon EC2"), whatever answers there."""
+    with pytest.raises(RuleError) as refused:
+        deploy(
+            service, **{**TESTED, s.DEPLOYMENT_STRATEGY: "BLUE_GREEN", s.TEST_LISTENER_PORT: port}
+        )
+    assert refused.value.problems == [
+        f"rule {s.TEST_LISTENER_PORT_IS_FREE}: TestListenerPort must not be 22 or 3389, the ports "
+        "of SSH and RDP, which AWS Security Hub (EC2.13, EC2.14) and other scanners report as "
+        "remote administration open to AllowedIngressCidr: choose another, such as 8443."
+    ]
+    # Any other port is the user's choice (8443 as the message says, or 2222).
+    for other in ("8443", "2222"):
+        deploy(
+            service, **{**TESTED, s.DEPLOYMENT_STRATEGY: "BLUE_GREEN", s.TEST_LISTENER_PORT: other}
+        )
+
+
 def test_a_test_listener_in_an_environment_is_refused(service):
     with pytest.raises(RuleError, match="leave it 0 for a service of an environment"):
         deploy(

@@ -1635,6 +1635,28 @@ def test_every_bad_condition_and_every_name_given_twice_is_said_at_once():
     ]
 
 
+def test_every_credential_in_an_environment_is_refused_at_its_line_in_one_run():
+    """A security review: ``AWS_SECRET_ACCESS_KEY`` in a container's environment fails AWS
+    Security Hub's ECS.8, and anyone allowed ecs:DescribeTaskDefinition reads it. A sidecar's
+    and the service's are said at once (the sidecar's hid the service's until mended)."""
+    text = (
+        "services:\n  web:\n    environment:\n      LOG_LEVEL: info\n"
+        "      AWS_ACCESS_KEY_ID: AKIAIOSFODNN7EXAMPLE\n    sidecars:\n"
+        f"      - {SIDECAR[:-1]}, environment: {{aws_secret_access_key: x}}}}\n"
+    )
+    with pytest.raises(SpecError) as raised:
+        parse_spec(text, "app.yaml")
+    why = (
+        "is a credential, which the task definition would show to anyone allowed "
+        "ecs:DescribeTaskDefinition (AWS Security Hub ECS.8): the task role gives the container "
+        "its AWS credentials (task_role); a credential of another system goes in secrets"
+    )
+    assert str(raised.value).splitlines() == [
+        f"app.yaml:5: services.web.environment.AWS_ACCESS_KEY_ID: {why}",
+        f"app.yaml:7: services.web.sidecars[0].environment.aws_secret_access_key: {why}",
+    ]
+
+
 def test_load_spec_names_the_file_in_errors(tmp_path: Path):
     spec = tmp_path / "app.yaml"
     spec.write_text("services:\n  web:\n    port: 0\n")

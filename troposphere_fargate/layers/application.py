@@ -343,6 +343,30 @@ _SUBSTITUTED_PSEUDO = tuple(
 )
 
 
+# Variables that hold credentials: the ones AWS Security Hub's ECS.8 looks for in a task
+# definition's environment (Security Hub controls for Amazon ECS, "[ECS.8] Secrets should not
+# be passed as container environment variables"), and the session token that goes with a key.
+# Anyone allowed ecs:DescribeTaskDefinition reads an environment value; a secret is not there.
+CREDENTIAL_VARIABLES = (
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "ECS_ENGINE_AUTH_DATA",
+)
+
+
+def credential_problem(variable: str) -> str | None:
+    """Why no environment variable may be named ``variable`` (a credential's name, in any
+    case), or None."""
+    if variable.upper() not in CREDENTIAL_VARIABLES:
+        return None
+    return (
+        "is a credential, which the task definition would show to anyone allowed "
+        "ecs:DescribeTaskDefinition (AWS Security Hub ECS.8): the task role gives the container "
+        "its AWS credentials (task_role); a credential of another system goes in secrets"
+    )
+
+
 def _environment(owner: str, name: str, value: object) -> None:
     if isinstance(value, tuple):
         for pair in value:  # the pair that is not two strings, named (a library trial)
@@ -385,6 +409,9 @@ def _environment(owner: str, name: str, value: object) -> None:
             raise _fail(
                 owner, f"{name}[{key!r}]", key, "must be a variable name: letters, digits, _"
             )
+        credential = credential_problem(key)
+        if credential:  # its value is not repeated: it may be the credential
+            raise ConfigError(f"{owner}.{name}[{key!r}]: {credential}")
         if key in seen:
             raise ConfigError(f"{owner}.{name}: {key!r} is set twice")
         seen.add(key)

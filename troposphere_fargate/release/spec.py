@@ -38,7 +38,7 @@ from ..cfn.limits import (
     SCHEDULED_ACTIONS_PER_SCALABLE_TARGET,
 )
 from ..cfn.yaml import folder_given, missing_path, surrogate_problem, unacceptable_character
-from ..errors import expect, expect_path
+from ..errors import expect, expect_path, field_error
 from ..layers.application import (
     ACTION,
     ANY_ARN,
@@ -72,6 +72,7 @@ from ..layers.application import (
     Sidecar,
     TaskRole,
     condition_operator_problem,
+    credential_problem,
     kms_key_hint,
     partition_of,
     pull_through_hint,
@@ -1474,7 +1475,18 @@ _STRINGS = _List(_Str())
 _VARIABLE = _Str(
     patterns=(ENVIRONMENT_NAME,), means="letters, digits and _, not starting with a digit"
 )
-_ENVIRONMENT = _Map(_VARIABLE, _Str(), lambda name, value: (name, value))
+
+
+def _variable(name: str, value: str) -> tuple[str, str]:
+    """An environment variable, refused where Application refuses it, but with the spec's
+    other variables and services in the same run (a container's problems came one at a time)."""
+    credential = credential_problem(name)
+    if credential:
+        raise field_error("Variable", "name", name, credential)
+    return (name, value)
+
+
+_ENVIRONMENT = _Map(_VARIABLE, _Str(), _variable)
 _CIDR = _Str(
     means="an IPv4 CIDR block such as 10.0.0.0/16",
     config_checks={"pattern": INGRESS_CIDR_PATTERN},
@@ -1697,7 +1709,12 @@ _SIDECAR = _Object(
             "Whether the task stops when this container stops.",
         ),
         Key("port", _PORT, "port", "A port the task's other containers reach on localhost."),
-        Key("environment", _ENVIRONMENT, "environment", "Its environment variables (strings)."),
+        Key(
+            "environment",
+            _ENVIRONMENT,
+            "environment",
+            "Its environment variables (strings); as the service's, never a credential.",
+        ),
         Key(
             "secrets",
             _SECRETS,
@@ -2245,7 +2262,10 @@ _SERVICE_KEYS = (
         _ENVIRONMENT,
         "application.environment",
         "Environment variables of the service's container. Values are strings: quote "
-        "numbers and booleans.",
+        "numbers and booleans. AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN and "
+        "ECS_ENGINE_AUTH_DATA are refused: anyone who may describe the task definition reads "
+        "its environment; the task role gives the container its AWS credentials, and secrets "
+        "hold other systems'.",
     ),
     Key(
         "secrets",

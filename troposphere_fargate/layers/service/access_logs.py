@@ -65,9 +65,10 @@ ACCESS_LOGS_BUCKET_SUPPRESSIONS = {
         "without end"
     ),
     "s3_bucket_object_lock_enabled_check": (
-        "access logs expire after LogRetentionDays by lifecycle, which Object Lock would "
-        "refuse; a log deleted by hand stays one day as a noncurrent version, not locked: for "
-        "immutable logs, replicate them to a locked bucket of your own"
+        "access logs expire after LogRetentionDays by lifecycle; Object Lock, which cannot be "
+        "turned off once on, would keep each version for a retention of its own besides, and a "
+        "log deleted by hand stays one day as a noncurrent version: for immutable logs, "
+        "replicate them to a locked bucket of your own"
     ),
     "s3_event_notifications_enabled_check": "nothing consumes access-log object events",
 }

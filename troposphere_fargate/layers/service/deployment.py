@@ -132,6 +132,9 @@ from .names import (
 from .placement import Placement, exists, pick
 
 NO_TEST_LISTENER = "0"
+# SSH and RDP: a security group open on them from 0.0.0.0/0 is what AWS Security Hub's EC2.13
+# and EC2.14 fail ("Security Hub controls for Amazon EC2"), whatever listens behind the port.
+ADMINISTRATION_PORTS = (22, 3389)
 # The production and test rules take every request of their listener, before any other rule.
 _EVERY_PATH = "/*"
 _FIRST = 1
@@ -221,7 +224,7 @@ def add_deployment_parameters(
         label="Test listener port (0: none)",
         description=(
             "CANARY, LINEAR, BLUE_GREEN on a load balancer of the service's own: a port "
-            "(not 80 or 443) on which the new revision answers over HTTPS (TLS) with "
+            "(not 80, 443, 22 or 3389) on which the new revision answers over HTTPS (TLS) with "
             "CertificateArn before it takes production traffic, open to AllowedIngressCidr. "
             "0, the default: none."
         ),
@@ -405,7 +408,18 @@ def add_deployment_rules(t: Template, placement: Placement) -> tuple[str, ...]:
                         f"TestListenerPort must differ from the production listeners' ports "
                         f"{HTTP_PORT} and {HTTPS_PORT}: choose another, such as 8443."
                     ),
-                }
+                },
+                {
+                    "Assert": Not(
+                        Or(*(Equals(Ref(TEST_LISTENER_PORT), str(p)) for p in ADMINISTRATION_PORTS))
+                    ),
+                    "AssertDescription": (
+                        "TestListenerPort must not be 22 or 3389, the ports of SSH and RDP, "
+                        "which AWS Security Hub (EC2.13, EC2.14) and other scanners report as "
+                        "remote administration open to AllowedIngressCidr: choose another, such "
+                        "as 8443."
+                    ),
+                },
             ],
         },
     )
