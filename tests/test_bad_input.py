@@ -166,6 +166,18 @@ BROKEN = {
         ":5:18: not valid YAML: YAML 1.1 takes '2024-02-30' for a date, which it cannot make "
         "(day is out of range for month): in quotes it is text",
     ),
+    # An explicit tag whose value PyYAML's constructor cannot make ended in its KeyError or
+    # AttributeError (a mutation review found it in specs; templates too).
+    "tag-bool.yaml": (
+        b"Resources:\n  T:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: "
+        b"!!bool public\n",
+        ":5:18: not valid YAML: its tag !!bool asks for a boolean, which 'public' is not",
+    ),
+    "tag-timestamp.yaml": (
+        b"Resources:\n  T:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: "
+        b"!!timestamp soon\n",
+        ":5:18: not valid YAML: its tag !!timestamp asks for a date, which 'soon' is not",
+    ),
     "long-integer.yaml": (
         b"Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      DelaySeconds: "
         + b"9" * 5000

@@ -2931,6 +2931,21 @@ def test_a_load_balancer_subnet_without_8_free_addresses_is_refused(tmp_path):
         dry_run(_write(tmp_path / "lb.yaml", json.dumps({"Resources": resources})), {})
     del resources["Endpoint2"]  # 3 taken, 8 free: room
     dry_run(_write(tmp_path / "lb.yaml", json.dumps({"Resources": resources})), {})
+    # A Gateway Load Balancer endpoint takes an address too ("For each subnet that you specify
+    # from your VPC, we create an endpoint network interface in the subnet and assign it a
+    # private IP address", AWS PrivateLink guide); a gateway endpoint none (it is a route).
+    for kind, refused_too in (("GatewayLoadBalancer", True), ("Gateway", False)):
+        resources["Endpoint2"] = {
+            **endpoint,
+            "Properties": {**endpoint["Properties"], "VpcEndpointType": kind},
+        }
+        written = _write(tmp_path / "lb.yaml", json.dumps({"Resources": resources}))
+        if refused_too:
+            with pytest.raises(DryRunFailed, match=r"4 take an address each in it \(Nat, E"):
+                dry_run(written, {})
+        else:
+            dry_run(written, {})
+    del resources["Endpoint2"]
     # A block EC2 takes for no subnet (/31): refused as such ("holds -3 addresses" was said;
     # "The allowed block size is between a /28 netmask and /16 netmask", Amazon VPC User Guide).
     resources["Public"]["Properties"]["CidrBlock"] = "10.0.0.0/31"
@@ -3043,6 +3058,12 @@ def test_a_count_of_nan_in_a_template_is_refused_not_a_crash(tmp_path):
             {"Cpu": float("nan")},
             "Cpu is nan, which is no number: AWS::ECS::TaskDefinition takes a number there",
         ),
+        # Memory too: text in the schema, a size in MiB to ECS.
+        (
+            "AWS::ECS::TaskDefinition",
+            {"Memory": "Infinity"},
+            "Memory is Infinity, which is no number: AWS::ECS::TaskDefinition takes a number",
+        ),
     ],
 )
 def test_nan_or_an_infinity_where_a_resource_takes_a_number_is_refused(kind, properties, said):
@@ -3061,6 +3082,9 @@ def test_a_whole_number_too_large_for_a_float_is_no_crash(tmp_path):
 
     big = 10**400
     resources = {"S": {"Type": "AWS::ECS::Service", "Properties": {"DesiredCount": str(big)}}}
+    assert _whole_number_problems(resources, "eu-west-1") == []
+    # Written with white space around it, as int() reads it, it is still a whole number.
+    resources["S"]["Properties"]["DesiredCount"] = f" {big} "
     assert _whole_number_problems(resources, "eu-west-1") == []
     path = tmp_path / "t.yaml"
     path.write_text(

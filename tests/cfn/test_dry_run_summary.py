@@ -670,6 +670,25 @@ def test_tasks_share_a_subnet_only_with_an_internet_facing_load_balancer_without
         assert footprint(dry_run(path, {})).shared_subnets == found
 
 
+def test_tasks_sharing_subnets_with_several_load_balancers_name_every_one(tmp_path):
+    """Tasks in subnet-1 and subnet-2, where Web and Api are (each in its own of the two):
+    both load balancers are named, not those of the first subnet alone."""
+    fargate = "[{CapacityProvider: FARGATE, Weight: 1}]"
+    path = tmp_path / "t.yaml"
+    path.write_text(
+        _service(fargate)
+        + "      NetworkConfiguration:\n        AwsvpcConfiguration:\n"
+        + "          Subnets: [subnet-1, subnet-2]\n"
+        + "  Web:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n"
+        + "    Properties: {Scheme: internet-facing, Subnets: [subnet-1, subnet-3]}\n"
+        + "  Api:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n"
+        + "    Properties: {Scheme: internet-facing, Subnets: [subnet-2, subnet-3]}\n"
+    )
+    assert footprint(dry_run(path, {})).shared_subnets == (
+        ("Service", ("subnet-1", "subnet-2"), ("Api", "Web")),
+    )
+
+
 def test_a_gateway_endpoint_policy_is_everything_only_when_it_allows_all_unconditionally():
     """AWS's default policy (every action on every resource, no condition) is no limit; a
     condition or a resource narrows it, and a condition on s3:ResourceAccount keeps to this
@@ -941,3 +960,66 @@ def test_a_deployment_of_a_strategy_not_known_here_is_not_counted(tmp_path, depl
     (tmp_path / "nan.yaml").write_text(nan)
     with pytest.raises(DryRunFailed, match="MaximumPercent is nan, not written as a whole"):
         dry_run(tmp_path / "nan.yaml", {})
+
+
+@pytest.mark.parametrize("strategy", ["LINEAR", "CANARY"])
+def test_a_linear_or_canary_deployment_runs_both_revisions_at_full_size(tmp_path, strategy):
+    """ECS's linear and canary deployments, as its blue/green one, run the new revision beside
+    the old until the traffic has moved: 14 tasks are 28 whatever MaximumPercent says, 14 in
+    each /28 of 11 addresses."""
+    deployment = f"      DeploymentConfiguration: {{MaximumPercent: 100, Strategy: {strategy}}}\n"
+    lines = _crowded(tmp_path, _in_subnets("[!Ref A, !Ref B]", deployment, most="14"))
+    assert [line.partition("; ECS")[0] for line in lines] == [
+        f"note: the subnet {name} ({cidr}) holds 11 addresses (AWS reserves 5) and may need "
+        "14: 14 for Service's tasks (at most 14, 200 % of them while a deployment replaces "
+        "them, over 2 subnets)"
+        for name, cidr in (("A", "10.0.0.0/28"), ("B", "10.0.1.0/28"))
+    ]
+
+
+def test_a_maximum_percent_not_known_here_is_not_counted(tmp_path):
+    """Another stack's MaximumPercent (an import) is known only when the stack is created: the
+    service is left out of what its subnets may need, not read as a number."""
+    deployment = "      DeploymentConfiguration: {MaximumPercent: !ImportValue most}\n"
+    assert _crowded(tmp_path, _in_subnets("[!Ref A, !Ref B]", deployment, most="50")) == []
+
+
+def test_one_nat_gateway_or_load_balancer_is_named_in_the_singular_several_in_the_plural(
+    tmp_path,
+):
+    two_nat = _nat("A") + _nat("A").replace("Ip", "Ip2").replace("  Nat:", "  Nat2:")
+    (line,) = _crowded(tmp_path, _in_subnets("[!Ref A, !Ref B]") + two_nat)
+    assert "may need 12: 2 for the NAT gateways and 10 for Service's tasks" in line
+    lines = _crowded(tmp_path, _in_subnets("[!Ref A, !Ref B]", most="8") + _balancer("L"))
+    assert [line.split("; ECS")[0].split(": ", 2)[2] for line in lines] == [
+        "8 free for the load balancer and 8 for Service's tasks (at most 8, 200 % of them "
+        "while a deployment replaces them, over 2 subnets)"
+    ] * 2
+
+
+def test_crowded_subnets_are_said_in_the_order_of_their_names_not_of_the_service_s_list(
+    tmp_path,
+):
+    lines = _crowded(tmp_path, _in_subnets("[!Ref B, !Ref A]", most="12"))
+    assert [line.split(" (")[0] for line in lines] == [
+        "note: the subnet A",
+        "note: the subnet B",
+    ]
+
+
+def test_tasks_given_what_is_no_subnet_are_not_counted(tmp_path):
+    """A VPC has a CidrBlock too: a service whose Subnets name it was noted as filling "the
+    subnet Vpc". Only a subnet's block holds its tasks."""
+    service = _service("[{CapacityProvider: FARGATE, Weight: 1}]").removeprefix("Resources:\n")
+    service += "      DesiredCount: 12\n"
+    service += "      NetworkConfiguration: {AwsvpcConfiguration: {Subnets: [!Ref Vpc]}}\n"
+    vpc = VPC.replace("10.0.0.0/16", "10.0.0.0/28").replace("0/24", "0/28")
+    assert _crowded(tmp_path, vpc + service) == []
+
+
+def test_a_subnet_block_that_is_no_network_is_left_to_ec2(tmp_path):
+    """10.0.0.1/28 has host bits set: no block to count the addresses of, and no traceback.
+    EC2 names it when the stack is created; B, a block, is still noted."""
+    text = _in_subnets("[!Ref A, !Ref B]", most="12").replace("10.0.0.0/28", "10.0.0.1/28")
+    lines = _crowded(tmp_path, text)
+    assert [line.split(" holds")[0] for line in lines] == ["note: the subnet B (10.0.1.0/28)"]

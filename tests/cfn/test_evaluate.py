@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from troposphere_fargate.cfn.evaluate import (
     EvaluationError,
     ParameterError,
     RuleError,
+    claimed_regions,
     deployed,
     parameter_problems,
     parameter_values,
@@ -895,3 +898,19 @@ def test_of_type_keeps_the_resources_of_that_type():
     }
     assert sorted(deployed(template).of_type("AWS::SNS::Topic")) == ["Other", "Topic"]
     assert deployed(template).of_type("AWS::EC2::VPC") == {}
+
+
+def test_the_claimed_regions_are_the_texts_of_the_cfn_lint_config_s_regions():
+    """One region may be written as text (cfn-lint takes it so); what is not a region's name
+    is no region; metadata of another shape claims none (not an AttributeError)."""
+
+    def claiming(config: Any) -> dict[str, Any]:
+        return {"Metadata": {"cfn-lint": config}}
+
+    assert claimed_regions(claiming({"config": {"regions": "eu-west-1"}})) == ["eu-west-1"]
+    assert claimed_regions(claiming({"config": {"regions": ["eu-west-1", 5, None]}})) == [
+        "eu-west-1"
+    ]
+    for config in (["eu-west-1"], {"config": ["eu-west-1"]}, {"config": {"regions": 5}}):
+        assert claimed_regions(claiming(config)) == []
+    assert claimed_regions({"Metadata": ["cfn-lint"]}) == []

@@ -612,6 +612,12 @@ def test_templates_of_several_services_say_instance_yaml_is_the_shipped_root_s_a
         ((), WiringError, r"\(nested\): no children to nest"),
         (["network", "service"], TypeError, r"\(nested\) item takes Child, not str"),
         ("network", TypeError, r"\(nested\) takes a sequence of Child \(a list or a tuple\)"),
+        (b"", TypeError, r"\(nested\) takes a sequence of Child \(a list or a tuple\), not bytes"),
+        (
+            [root.Child("NetworkStack", "network", "network.yaml"), "service"],
+            TypeError,
+            r"\(nested\) item takes Child, not str",
+        ),
         (
             root.Child("NetworkStack", "network", "network.yaml"),
             TypeError,
@@ -694,3 +700,125 @@ def test_templates_that_run_in_no_region_in_common_are_refused():
         _merged(stamped(FIRST, ["eu-west-1"]), stamped(second, ["cn-north-1"]))
     merged = _merged(stamped(FIRST, ["eu-west-1", "us-east-1"]), stamped(second, ["us-east-1"]))
     assert merged["Metadata"]["cfn-lint"] == {"config": {"regions": ["us-east-1"]}}
+
+
+def _claiming(template: dict, regions: list[str]) -> dict:
+    return {**template, "Metadata": {"cfn-lint": {"config": {"regions": regions}}}}
+
+
+def test_a_template_that_claims_no_region_leaves_the_merged_template_claiming_none():
+    """Of a child that lists no regions nothing is known of where it runs: the merge claims
+    none (each region), not the first child's alone, and refuses nothing."""
+    second = {
+        "Parameters": {"Kind": _parameter("a")},
+        "Resources": {"T": {"Type": "AWS::SNS::Topic"}},
+    }
+    for first, other in (
+        (_claiming(FIRST, ["eu-west-1"]), second),
+        (FIRST, _claiming(second, ["eu-west-1"])),
+    ):
+        assert "cfn-lint" not in _merged(first, other)["Metadata"]
+
+
+def test_the_regions_of_three_templates_are_those_all_three_list():
+    """A region two of three children list, the third not, is no region the merge runs in."""
+    second = {
+        "Parameters": {"Kind": _parameter("a")},
+        "Resources": {"T": {"Type": "AWS::SNS::Topic"}},
+    }
+    third = {"Resources": {"U": {"Type": "AWS::SNS::Topic"}}}
+    built = {
+        "first": _claiming(FIRST, ["eu-west-1", "us-east-1"]),
+        "second": _claiming(second, ["eu-west-1", "us-east-1"]),
+        "third": _claiming(third, ["us-east-1"]),
+    }
+    nested = [
+        Child("First", "first", "first.yaml"),
+        Child("Second", "second", "second.yaml", keeps_defaults=frozenset({"Kind"})),
+        Child("Third", "third", "third.yaml"),
+    ]
+    merged = instance.instance_template(built, "1.0.0", nested)
+    assert merged["Metadata"]["cfn-lint"] == {"config": {"regions": ["us-east-1"]}}
+
+
+def test_a_fractional_number_default_is_put_in_as_its_text():
+    second = {
+        "Parameters": {"Kind": {"Type": "Number", "Default": 2.5, "Description": "x"}},
+        "Resources": {
+            "T": {"Type": "AWS::SNS::Topic", "Properties": {"DisplayName": {"Ref": "Kind"}}}
+        },
+    }
+    assert _merged(FIRST, second)["Resources"]["T"]["Properties"] == {"DisplayName": "2.5"}
+
+
+def test_a_list_wired_to_an_output_joined_with_another_delimiter_is_refused(built):
+    """An output joined with ";" is no list CloudFormation would split at its commas."""
+    children, nested = _children(built)
+    output = children[network.LAYER]["Outputs"][network.OUTPUT_PRIVATE_SUBNET_IDS]
+    output["Value"]["Fn::Join"][0] = ";"
+    with pytest.raises(
+        WiringError, match="is wired to an output that is not a list joined with commas"
+    ):
+        instance.instance_template(children, __version__, nested)
+
+
+def test_an_or_of_more_than_ten_conditions_is_refused():
+    """Fn::And and Fn::Or take 2 to 10 conditions (CloudFormation User Guide, "Condition
+    functions")."""
+    eleven = [{"Fn::Equals": [{"Ref": "Kind"}, str(n)]} for n in range(11)]
+    second = {
+        "Parameters": {"Kind": _parameter("a")},
+        "Conditions": {"Any": {"Fn::Or": eleven}},
+        "Resources": {"T": {"Type": "AWS::SNS::Topic", "Condition": "Any"}},
+    }
+    with pytest.raises(WiringError, match="Fn::Or takes a list of 2 to 10 items"):
+        _merged(FIRST, second)
+    second["Conditions"]["Any"]["Fn::Or"] = eleven[:10]
+    assert "T" not in _merged(FIRST, second)["Resources"]  # "a" is none of 0 to 9
+
+
+@pytest.mark.parametrize(
+    "conditions",
+    [
+        {"Loop": {"Fn::Not": [{"Condition": "Loop"}]}},
+        {"Loop": {"Fn::Not": [{"Condition": "Other"}]}, "Other": {"Condition": "Loop"}},
+    ],
+    ids=["itself", "through-another"],
+)
+def test_a_condition_that_refers_to_itself_is_refused(conditions):
+    """Not a RecursionError."""
+    second = {
+        "Parameters": {"Kind": _parameter("a")},
+        "Conditions": conditions,
+        "Resources": {"T": {"Type": "AWS::SNS::Topic", "Condition": "Loop"}},
+    }
+    with pytest.raises(WiringError, match="instance_template: condition Loop refers to itself"):
+        _merged(FIRST, second)
+
+
+def test_a_checkov_skip_for_rules_in_an_fn_if_is_kept_while_an_fn_if_is_left():
+    """A security group's skip of CKV_AWS_23 (checkov cannot read a rule inside Fn::If) is
+    dropped where folding decided every Fn::If of its rules, and kept where one is left (a
+    parameter the merged template takes decides it)."""
+    skip = {"id": "CKV_AWS_23", "comment": "the rule is in an Fn::If"}
+    rule = {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIp": "10.0.0.0/8"}
+    second = {
+        "Parameters": {"Kind": _parameter("a"), "Open": _parameter("no")},
+        "Conditions": {"IsOpen": {"Fn::Equals": [{"Ref": "Open"}, "yes"]}},
+        "Resources": {
+            "Group": {
+                "Type": "AWS::EC2::SecurityGroup",
+                "Metadata": {"checkov": {"skip": [skip]}},
+                "Properties": {
+                    "GroupDescription": "x",
+                    "SecurityGroupIngress": [{"Fn::If": ["IsOpen", rule, {"Ref": "AWS::NoValue"}]}],
+                },
+            }
+        },
+    }
+    taken = _merged(FIRST, second)["Resources"]["Group"]
+    assert taken["Metadata"] == {"checkov": {"skip": [skip]}}
+    keeps = Child("Second", "second", "second.yaml", keeps_defaults=frozenset({"Kind", "Open"}))
+    decided = _merged(FIRST, second, Child("First", "first", "first.yaml"), keeps)["Resources"]
+    assert "Metadata" not in decided["Group"]
+    assert decided["Group"]["Properties"]["SecurityGroupIngress"] == []

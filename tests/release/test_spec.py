@@ -614,6 +614,12 @@ BAD_SPECS: dict[str, tuple[str, str, bool]] = {
         "text as written, without a YAML tag (!!int)",
         False,
     ),
+    "tag-its-constructor-cannot-make": (
+        "services:\n  web:\n    execute_command: !!bool public\n",
+        "app.yaml:3: services.web.execute_command: invalid YAML value: its tag !!bool asks for a "
+        "boolean, which 'public' is not",
+        False,
+    ),
     "tagged-value-yaml-cannot-make": (
         "services:\n  web:\n    port: !!int abc\n",
         "app.yaml:3: services.web.port: invalid YAML value 'abc': invalid literal for int() with "
@@ -1799,7 +1805,7 @@ def test_the_schema_refuses_a_bad_spec_exactly_when_its_case_says_so(schema, cas
     text, _, refused = BAD_SPECS[case]
     try:
         document = yaml.safe_load(text)
-    except (yaml.YAMLError, ValueError):
+    except (yaml.YAMLError, ValueError, KeyError):  # KeyError: PyYAML's, of !!bool public
         assert not refused, "YAML does not read it: there is nothing for the schema to refuse"
         return
     assert jsonschema.Draft202012Validator(schema).is_valid(document) is not refused
@@ -3191,6 +3197,117 @@ def test_a_service_key_another_tool_writes_says_where_it_goes():
         "environment (its secrets, secrets); an S3 .env file is the shipped service.yaml's "
         "EnvironmentFileArn parameter, which a spec's services do not take",
     ]
+
+
+def test_a_spec_file_of_exactly_the_most_a_spec_may_hold_is_read(tmp_path: Path):
+    """The limit is what a spec may hold: a file of that many bytes is read, one more is not."""
+    from troposphere_fargate.release import spec as spec_module
+
+    head = "services:\n  web: {port: 8080}\n# "
+    text = head + "x" * (spec_module.SPEC_BYTES - len(head) - 1) + "\n"
+    (tmp_path / "app.yaml").write_text(text)
+    assert spec_module.read_spec_text(tmp_path / "app.yaml") == text
+
+
+@pytest.mark.parametrize(("encoding", "said"), [("utf-16-be", "UTF-16"), ("utf-32-be", "UTF-32")])
+def test_a_spec_in_big_endian_utf_16_or_32_says_so(tmp_path: Path, encoding: str, said: str):
+    """The byte-order mark of either byte order (utf-16 and utf-32 write the machine's, most
+    often little-endian): the big-endian ones said "not a text file"."""
+    text = "\ufeffservices:\n  web:\n    port: 8080\n"
+    (tmp_path / "app.yaml").write_bytes(text.encode(encoding))
+    with pytest.raises(SpecError) as raised:
+        load_spec(tmp_path / "app.yaml")
+    assert str(raised.value) == (
+        f"{tmp_path / 'app.yaml'}: {said} text (its byte-order mark says so): save it as UTF-8"
+    )
+
+
+def test_a_line_break_character_is_named_at_its_first_place_even_the_very_first():
+    """Of several, the first is named; one that is the spec's first character is named too
+    (at line 1, column 1)."""
+    with pytest.raises(
+        SpecError, match=r"^app\.yaml:1: holds U\+2028 \(LINE SEPARATOR\) at column 1,"
+    ):
+        parse_spec("\u2028services:\n  web: {}\n", "app.yaml")
+    text = "services:\n  web: {}  # a\u2029b\n# c\u2028d\n"
+    with pytest.raises(
+        SpecError, match=r"^app\.yaml:2: holds U\+2029 \(PARAGRAPH SEPARATOR\) at column 15,"
+    ):
+        parse_spec(text, "app.yaml")
+
+
+def test_a_json_spec_indented_with_tabs_after_a_byte_order_mark_or_spaces_is_read():
+    """PowerShell's UTF-8 begins with a byte-order mark, which the text keeps; an editor may
+    indent a line with a space and then tabs: each is a JSON spec indented with tabs still."""
+    text = json.dumps({"services": {"web": {"port": 8080}}}, indent="\t")
+    for written in ("\ufeff" + text, "\n" + text, text.replace("\n\t", "\n \t")):
+        assert parse_spec(written, "app.json").service.default_container_port == 8080
+
+
+def test_a_bad_character_in_a_json_spec_indented_with_tabs_is_named_at_its_column_in_the_file():
+    """Each leading tab is read as one space, so that the columns stay the file's: the form
+    feed is the 15th character of its line, after three tabs."""
+    text = json.dumps({"services": {"web": {"port": 8080}}}, indent="\t")
+    text = text.replace("8080", '"80\f80"')  # written as is, not as JSON's escape
+    with pytest.raises(SpecError) as raised:
+        parse_spec(text, "app.json")
+    assert str(raised.value) == (
+        "app.json:4: invalid YAML: unacceptable character #x000c: special characters are not "
+        "allowed (column 15; YAML takes printable characters only, in comments too: remove it)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        # A key of two sections: each named.
+        (
+            "services:\n  web: {}\ntls_policy: x\n",
+            "app.yaml:3: tls_policy: unknown key: tls_policy is a key of environment and of "
+            "services.<name>",
+        ),
+        # A key of four: the key it looks like, not a list of four places.
+        (
+            "services:\n  web: {}\ncommand: [x]\n",
+            "app.yaml:3: command: unknown key (did you mean domain?)",
+        ),
+        # A compose file's image deeper in a service: it is a sidecar's key there.
+        (
+            "services:\n  web:\n    target_health:\n      image: x\n",
+            "app.yaml:4: services.web.target_health.image: unknown key: image is a key of "
+            "services.<name>.sidecars[]",
+        ),
+    ],
+    ids=["two-sections", "four-sections", "image-deeper"],
+)
+def test_an_unknown_key_of_another_section_says_where_it_goes(text: str, said: str):
+    with pytest.raises(SpecError) as raised:
+        parse_spec(text, "app.yaml")
+    assert str(raised.value) == said
+
+
+@pytest.mark.parametrize(
+    ("key", "hint"),
+    [
+        ("Image", "the image is given when the stack is launched or updated, as the parameter"),
+        ("container_image", "the image is given when the stack is launched or updated, as the"),
+        ("environment_file", "a service's variables are its environment (its secrets, secrets)"),
+        ("environment_files", "a service's variables are its environment (its secrets, secrets)"),
+    ],
+)
+def test_each_service_key_another_tool_writes_says_where_it_goes(key: str, hint: str):
+    with pytest.raises(SpecError) as raised:
+        parse_spec(f"services:\n  web:\n    {key}: x\n", "app.yaml")
+    assert str(raised.value).startswith(f"app.yaml:3: services.web.{key}: unknown key: {hint}")
+
+
+def test_a_tagged_key_in_quotes_is_not_told_to_be_quoted():
+    """!!int "5" is in quotes already: its tag is what makes it no name."""
+    with pytest.raises(SpecError) as raised:
+        parse_spec('services:\n  web:\n    environment: {!!int "5": x}\n', "app.yaml")
+    assert str(raised.value) == (
+        "app.yaml:3: services.web.environment: keys must be names, got an integer (5)"
+    )
 
 
 def test_a_spec_in_the_version_folder_the_build_replaces_is_refused_not_deleted(

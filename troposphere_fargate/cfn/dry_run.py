@@ -964,16 +964,17 @@ def _address_problems(
     template: Mapping[str, Any],
     values: Mapping[str, str],
 ) -> list[str]:
-    """A subnet of the template too small for what the template puts in it: an interface
-    endpoint takes an address in each of its subnets, a NAT gateway one in its own, and a load
-    balancer needs 8 free in each of its (limits.LOAD_BALANCER_FREE_ADDRESSES). A review
+    """A subnet of the template too small for what the template puts in it: an interface or
+    Gateway Load Balancer endpoint takes an address in each of its subnets, a NAT gateway one
+    in its own, and a load balancer needs 8 free in each of its
+    (limits.LOAD_BALANCER_FREE_ADDRESSES). A review
     validated 16 interface endpoints in /28 subnets (11 addresses) as accepted; EC2 fails
     creating the endpoints past the subnet's addresses."""
     taken: dict[str, list[str]] = {}  # subnet -> what takes an address in it
     balanced: set[str] = set()
     for logical_id, body in resources.items():
         kind, properties = body.get("Type"), as_mapping(body.get("Properties"))
-        if kind == "AWS::EC2::VPCEndpoint" and properties.get("VpcEndpointType") == "Interface":
+        if kind == "AWS::EC2::VPCEndpoint" and _takes_addresses(properties):
             named = as_list(properties.get("SubnetIds"))
         elif kind == "AWS::EC2::NatGateway":
             named = [properties.get("SubnetId")]
@@ -1026,6 +1027,14 @@ def _address_problems(
             "fail creating them; give it a larger block"
         )
     return problems
+
+
+def _takes_addresses(endpoint: Mapping[str, Any]) -> bool:
+    """Whether a VPC endpoint takes an address in each of its subnets: an interface endpoint,
+    and a Gateway Load Balancer endpoint ("For each subnet that you specify from your VPC, we
+    create an endpoint network interface in the subnet and assign it a private IP address",
+    AWS PrivateLink guide, for both)."""
+    return endpoint.get("VpcEndpointType") in ("Interface", "GatewayLoadBalancer")
 
 
 def _refs_named(values: list[Any]) -> list[str]:
@@ -2533,17 +2542,17 @@ def _crowded_subnets(
     every: Mapping[str, dict[str, Any]], tree: _Tree, services: _Services
 ) -> tuple[tuple[str, str, int, int, tuple[str, ...]], ...]:
     """(subnet, its block, the addresses it holds, how many may be needed, what needs them)
-    for each subnet of these
-    stacks whose tasks at their most (see _task_addresses), with its interface endpoints and
-    NAT gateways (an address each) and load balancers (8 free each), need more addresses than
-    it holds. The stacks are created all the same (dry_run refuses a subnet its endpoints,
-    NAT gateways and load balancers alone overfill): it is the tasks ECS then cannot place."""
+    for each subnet of these stacks whose tasks at their most (see _task_addresses), with its
+    endpoints (_takes_addresses) and NAT gateways (an address each) and load balancers (8 free
+    each), need more addresses than it holds. The stacks are created all the same (dry_run
+    refuses a subnet its endpoints, NAT gateways and load balancers alone overfill): it is the
+    tasks ECS then cannot place."""
     tasks = _task_addresses(every, tree, services)
     others: dict[str, list[str]] = {}
     for name, body in every.items():
         kind, properties = body.get("Type"), as_mapping(body.get("Properties"))
         prefix = _split(name)[0]
-        if kind == "AWS::EC2::VPCEndpoint" and properties.get("VpcEndpointType") == "Interface":
+        if kind == "AWS::EC2::VPCEndpoint" and _takes_addresses(properties):
             named = tree.resources(prefix, properties.get("SubnetIds")) or []
         elif kind == "AWS::EC2::NatGateway":
             named = [n for n in [tree.resource(prefix, properties.get("SubnetId"))] if n]
@@ -2561,7 +2570,7 @@ def _crowded_subnets(
         try:
             usable = usable_addresses(ipaddress.IPv4Network(cidr).prefixlen)
         except ValueError:
-            continue  # not a block: dry_run refuses it
+            continue  # not a block (host bits set, IPv6): left to EC2, as _address_problems does
         kinds = others.get(subnet, [])
         endpoints = kinds.count("AWS::EC2::VPCEndpoint")
         nat = kinds.count("AWS::EC2::NatGateway")

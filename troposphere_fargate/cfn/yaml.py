@@ -326,6 +326,10 @@ class _Loader(yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader):  
             raise yaml.constructor.ConstructorError(
                 None, None, _unmade_value(node, exc), node.start_mark
             ) from None
+        except UNMADE_BY_TAG:  # !!bool public: PyYAML's constructor fails on its own
+            raise yaml.constructor.ConstructorError(
+                None, None, tag_refused(node), node.start_mark
+            ) from None
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         """A mapping, refusing a key given twice: PyYAML would keep the last silently, and
@@ -356,6 +360,20 @@ class _Loader(yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader):  
         return mapping
 
 
+# What PyYAML's constructors raise for a value an explicit tag cannot make (``!!bool public``
+# a KeyError, ``!!timestamp x`` an AttributeError): a traceback from every command before.
+UNMADE_BY_TAG = (KeyError, AttributeError, TypeError, IndexError)
+_KINDS = {"timestamp": "a date", "int": "an integer", "float": "a number", "bool": "a boolean"}
+
+
+def tag_refused(node: yaml.Node) -> str:
+    """Why a scalar's explicit tag cannot make its value (``!!bool public``)."""
+    value = str(node.value)
+    shown = value if len(value) <= 40 else f"{value[:37]}..."
+    tag = node.tag.rsplit(":", 1)[-1]
+    return f"its tag !!{tag} asks for {_KINDS.get(tag, tag)}, which {shown!r} is not"
+
+
 def _unmade_value(node: yaml.Node, exc: Exception) -> str:
     """Why a scalar YAML 1.1 resolves to a type (a date, an integer) cannot be made into one:
     an unquoted ``2024-02-30`` in a description, or an integer of thousands of digits, was a
@@ -364,7 +382,7 @@ def _unmade_value(node: yaml.Node, exc: Exception) -> str:
     shown = value if len(value) <= 40 else f"{value[:37]}..."
     why = str(exc).split(";")[0]  # not Python's advice on its own limits
     tag = node.tag.rsplit(":", 1)[-1]
-    kind = {"timestamp": "a date", "int": "an integer", "float": "a number"}.get(tag, tag)
+    kind = _KINDS.get(tag, tag)
     return (
         f"YAML 1.1 takes {shown!r} for {kind}, which it cannot make ({why}): in quotes it is text"
     )

@@ -37,7 +37,14 @@ from ..cfn.limits import (
     MANAGED_POLICIES_PER_ROLE,
     SCHEDULED_ACTIONS_PER_SCALABLE_TARGET,
 )
-from ..cfn.yaml import folder_given, missing_path, surrogate_problem, unacceptable_character
+from ..cfn.yaml import (
+    UNMADE_BY_TAG,
+    folder_given,
+    missing_path,
+    surrogate_problem,
+    tag_refused,
+    unacceptable_character,
+)
 from ..errors import expect, expect_path, field_error
 from ..layers.application import (
     ACTION,
@@ -281,6 +288,8 @@ class _Reader:
             why = str(exc).split(";")[0]  # not Python's advice on its own limits
             quote = "" if self._tagged(node) else " (in quotes it is text)"
             raise self.error(node, path, f"invalid YAML value {shown!r}: {why}{quote}") from None
+        except UNMADE_BY_TAG:  # !!bool public: PyYAML's constructor fails on its own
+            raise self.error(node, path, f"invalid YAML value: {tag_refused(node)}") from None
 
     def _refuse_surrogates(self, node: ScalarNode, path: KeyPath) -> None:
         """A "\\ud800" escape makes half of a surrogate pair, which no template can hold (the
