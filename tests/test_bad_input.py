@@ -178,6 +178,10 @@ BROKEN = {
         b"!!timestamp soon\n",
         ":5:18: not valid YAML: its tag !!timestamp asks for a date, which 'soon' is not",
     ),
+    "tag-set.yaml": (
+        b"Resources:\n  T:\n    Type: AWS::SNS::Topic\n    Properties: !!set [TopicName]\n",
+        ":4:17: not valid YAML: its tag !!set asks for a mapping (a set's), which a list is not",
+    ),
     "long-integer.yaml": (
         b"Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      DelaySeconds: "
         + b"9" * 5000

@@ -335,6 +335,8 @@ class _Loader(yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader):  
         """A mapping, refusing a key given twice: PyYAML would keep the last silently, and
         ``aws cloudformation deploy`` refuses the file ("found duplicate key",
         brentley/container-demo#11), so what a command read would not be what deploys."""
+        if not isinstance(node, yaml.MappingNode):  # !!map x, !!set [1]: a traceback before
+            raise yaml.constructor.ConstructorError(None, None, tag_refused(node), node.start_mark)
         seen: dict[str, int] = {}
         for key_node, _ in node.value:
             if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
@@ -363,15 +365,25 @@ class _Loader(yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader):  
 # What PyYAML's constructors raise for a value an explicit tag cannot make (``!!bool public``
 # a KeyError, ``!!timestamp x`` an AttributeError): a traceback from every command before.
 UNMADE_BY_TAG = (KeyError, AttributeError, TypeError, IndexError)
-_KINDS = {"timestamp": "a date", "int": "an integer", "float": "a number", "bool": "a boolean"}
+_KINDS = {
+    "timestamp": "a date",
+    "int": "an integer",
+    "float": "a number",
+    "bool": "a boolean",
+    "map": "a mapping",
+    "set": "a mapping (a set's)",
+}
 
 
 def tag_refused(node: yaml.Node) -> str:
-    """Why a scalar's explicit tag cannot make its value (``!!bool public``)."""
-    value = str(node.value)
-    shown = value if len(value) <= 40 else f"{value[:37]}..."
+    """Why a value's explicit tag cannot make it (``!!bool public``, ``!!map x``)."""
     tag = node.tag.rsplit(":", 1)[-1]
-    return f"its tag !!{tag} asks for {_KINDS.get(tag, tag)}, which {shown!r} is not"
+    if isinstance(node, yaml.ScalarNode):
+        value = str(node.value)
+        shown = repr(value if len(value) <= 40 else f"{value[:37]}...")
+    else:
+        shown = "a list" if isinstance(node, yaml.SequenceNode) else "a mapping"
+    return f"its tag !!{tag} asks for {_KINDS.get(tag, tag)}, which {shown} is not"
 
 
 def _unmade_value(node: yaml.Node, exc: Exception) -> str:
