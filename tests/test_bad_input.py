@@ -4,6 +4,7 @@ not read. Cases from issue 16, as a new user met them."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -2540,3 +2541,39 @@ def test_a_folder_given_for_a_file_says_what_the_command_takes(tmp_path, capsys,
             f"troposphere-fargate: error: {folder}: a folder, not {what}{offer}"
         ]
     assert not (tmp_path / "out").exists()
+
+
+def test_no_standard_yaml_tag_on_any_kind_of_value_is_a_traceback(tmp_path):
+    """A mutation review found `!!bool public` a KeyError and `!!timestamp x` an
+    AttributeError, in specs and templates; a fuzz then found `!!map x` a ValueError. Every
+    tag a safe loader knows, on a scalar, a list and a mapping, is read or refused in one line
+    (TemplateFileError, SpecError), never a traceback."""
+    import yaml
+
+    from troposphere_fargate.cfn.yaml import TemplateFileError, read_template
+    from troposphere_fargate.release.spec import SpecError, parse_spec
+
+    tags = [t for t in yaml.SafeLoader.yaml_constructors if t and t.startswith("tag:yaml.org")]
+    assert len(tags) == 12  # null, bool, int, float, binary, timestamp, omap, pairs, set, ...
+    values = ["public", "", "0x", "2024-13-45", "~", ".nan", "[1]", "[[1]]", "{a: 1}", "{a: [1]}"]
+    template = tmp_path / "t.yaml"
+    for tag in tags:
+        short = "!!" + tag.rsplit(":", 1)[1]
+        for value in values:
+            for text in (
+                f"Resources:\n  T:\n    Type: AWS::SNS::Topic\n    Properties: {short} {value}\n",
+                "Resources:\n  T:\n    Type: AWS::SNS::Topic\n    Properties:\n"
+                f"      TopicName: {short} {value}\n",
+            ):
+                template.write_text(text)
+                try:
+                    read_template(template)
+                except TemplateFileError as refused:
+                    assert "\n" not in str(refused)
+            for spec in (
+                f"services:\n  web:\n    port: {short} {value}\n",
+                f"services:\n  web: {short} {value}\n",
+                f"{short} {value}\n",
+            ):
+                with contextlib.suppress(SpecError):
+                    parse_spec(spec, "app.yaml")
