@@ -2442,6 +2442,13 @@ def test_every_command_says_it_does_not_read_standard_input(tmp_path, capsys, mo
     assert not (tmp_path / "out").exists()
 
 
+def test_diagram_from_says_it_does_not_read_standard_input(tmp_path, capsys):
+    assert cli.main(["diagram", "--from", "-", "-o", str(tmp_path / "x.dot")]) == 1
+    assert errors(capsys) == [
+        "troposphere-fargate: error: --from -: standard input is not read: give the file's path"
+    ]
+
+
 def test_diagram_from_a_file_says_it_takes_a_version_or_a_folder(tmp_path, capsys, monkeypatch):
     """An audit: ``diagram --from templates/0.4.0/service.yaml`` said "no network.yaml there",
     though network.yaml is beside it: --from read the file alone, as one template."""

@@ -24,7 +24,7 @@ from .cfn.guard import PolicyToolMissing
 from .cfn.intrinsics import as_mapping
 from .cfn.lint import INCLUDE_CHECKS
 from .cfn.policy_tools import PolicyToolError
-from .cfn.yaml import TemplateFileError
+from .cfn.yaml import TemplateFileError, missing_path
 from .errors import ConfigError
 from .layers.config import (
     LOAD_BALANCER_TYPES,
@@ -628,6 +628,8 @@ def _from_not_there(name: str) -> str:
     ``templates/``: the first folder on the way that is missing, or the versions there are."""
     from .cfn.diff import version_folders
 
+    if name == "-":  # standard input, as every command says it
+        return f"--from {missing_path(name)}"
     path = Path(name)
     if "/" in name or os.sep in name:
         folder = next((p for p in reversed(path.parents) if not p.exists()), None)

@@ -215,7 +215,14 @@ def test_an_environment_value_that_is_no_string_or_a_name_set_twice_is_said_so()
 
 @pytest.mark.parametrize(
     "name",
-    ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "aws_session_token", "ECS_ENGINE_AUTH_DATA"],
+    [
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "aws_session_token",
+        "AWS_SECURITY_TOKEN",  # botocore reads it as the session token
+        "AWS_SECRET_KEY",  # the Java SDK v1's
+        "ECS_ENGINE_AUTH_DATA",
+    ],
 )
 def test_an_environment_variable_that_holds_a_credential_is_refused_without_its_value(name):
     """A security review: AWS Security Hub's ECS.8 fails a task definition whose environment

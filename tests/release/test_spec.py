@@ -1641,6 +1641,34 @@ def test_every_bad_condition_and_every_name_given_twice_is_said_at_once():
     ]
 
 
+def test_a_condition_or_a_name_given_twice_is_said_with_the_other_problems():
+    """A review: an operator or a condition key written twice in the same spelling, and a
+    sidecar name given twice beside a sidecar refused for another reason, each hid the other
+    problems until mended."""
+    text = (
+        f"{STATEMENT}            StringEquls: {{aws:SourceVpce: vpce-1}}\n"
+        "            Bool: {aws:SecureTransport: 'true', aws:SecureTransport: 'false'}\n"
+        "            Bool: {aws:SecureTransport: 'true'}\n"
+        "    sidecars:\n"
+        f"      - {SIDECAR}\n      - {SIDECAR}\n      - {{name: x, image: nope}}\n"
+    )
+    with pytest.raises(SpecError) as raised:
+        parse_spec(text, "app.yaml")
+    where = "app.yaml:{}: services.web.{}: {}"
+    conditions = "task_role.statements[0].conditions"
+    expected = [
+        where.format(8, f"{conditions}.StringEquls", "must be an IAM condition operator"),
+        where.format(9, f"{conditions}.Bool.aws:SecureTransport", "duplicate key (first at"),
+        where.format(10, f"{conditions}.Bool", "duplicate key (first at line 9)"),
+        where.format(13, "sidecars[1].name", "'otel' is given twice (first at line 12)"),
+        where.format(14, "sidecars[2].image", "'nope' is not a private ECR image"),
+    ]
+    lines = str(raised.value).splitlines()
+    assert len(lines) == len(expected)
+    for line, start in zip(lines, expected, strict=True):
+        assert line.startswith(start), (line, start)
+
+
 def test_every_credential_in_an_environment_is_refused_at_its_line_in_one_run():
     """A security review: ``AWS_SECRET_ACCESS_KEY`` in a container's environment fails AWS
     Security Hub's ECS.8, and anyone allowed ecs:DescribeTaskDefinition reads it. A sidecar's

@@ -14,6 +14,8 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+from .yaml import shortened
+
 # EC2's characters for a security group's description and its rules' descriptions: "a-z, A-Z,
 # 0-9, spaces, and ._-:/()#,@[]+=&;{}!$*" (CreateSecurityGroup, IpRange), without the "&"
 # for a rule naming a security group or a prefix list ("._-:/()#,@[]+=;{}!$*",
@@ -323,7 +325,7 @@ def _log_stream_problems(containers: Any) -> Iterator[str]:
                     continue
                 length = len(prefix) + 1 + len(name) + 1 + TASK_ID_LENGTH
                 if length > LOG_STREAM_NAME_MAX:
-                    shown = name if len(name) <= 40 else f"{name[:37]}..."
+                    shown = shortened(name)
                     yield (
                         f"container {shown!r} ({len(name)} characters): its log streams are "
                         f"named {length} characters (stream prefix/container name/task ID); "

@@ -375,12 +375,16 @@ _KINDS = {
 }
 
 
+def shortened(text: str) -> str:
+    """``text`` as an error shows a value: its first 37 characters and "..." past 40."""
+    return text if len(text) <= 40 else f"{text[:37]}..."
+
+
 def tag_refused(node: yaml.Node) -> str:
     """Why a value's explicit tag cannot make it (``!!bool public``, ``!!map x``)."""
     tag = node.tag.rsplit(":", 1)[-1]
     if isinstance(node, yaml.ScalarNode):
-        value = str(node.value)
-        shown = repr(value if len(value) <= 40 else f"{value[:37]}...")
+        shown = repr(shortened(str(node.value)))
     else:
         shown = "a list" if isinstance(node, yaml.SequenceNode) else "a mapping"
     return f"its tag !!{tag} asks for {_KINDS.get(tag, tag)}, which {shown} is not"
@@ -390,8 +394,7 @@ def _unmade_value(node: yaml.Node, exc: Exception) -> str:
     """Why a scalar YAML 1.1 resolves to a type (a date, an integer) cannot be made into one:
     an unquoted ``2024-02-30`` in a description, or an integer of thousands of digits, was a
     traceback from every command that reads templates."""
-    value = str(node.value)
-    shown = value if len(value) <= 40 else f"{value[:37]}..."
+    shown = shortened(str(node.value))
     why = str(exc).split(";")[0]  # not Python's advice on its own limits
     tag = node.tag.rsplit(":", 1)[-1]
     kind = _KINDS.get(tag, tag)

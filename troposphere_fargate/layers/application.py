@@ -351,6 +351,9 @@ CREDENTIAL_VARIABLES = (
     "AWS_ACCESS_KEY_ID",
     "AWS_SECRET_ACCESS_KEY",
     "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",  # botocore's older name of the session token
+    "AWS_ACCESS_KEY",  # the Java SDK v1's names of the key
+    "AWS_SECRET_KEY",
     "ECS_ENGINE_AUTH_DATA",
 )
 

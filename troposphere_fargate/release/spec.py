@@ -41,6 +41,7 @@ from ..cfn.yaml import (
     UNMADE_BY_TAG,
     folder_given,
     missing_path,
+    shortened,
     surrogate_problem,
     tag_refused,
     unacceptable_character,
@@ -52,6 +53,7 @@ from ..layers.application import (
     CONDITION_KEY,
     CONDITION_OPERATOR,
     CONTAINER_NAME,
+    CREDENTIAL_VARIABLES,
     ECR_IMAGE,
     EFFECTS,
     ENVIRONMENT_NAME,
@@ -284,7 +286,7 @@ class _Reader:
         except yaml.MarkedYAMLError as exc:
             raise self.error(node, path, f"invalid YAML value: {exc.problem}") from None
         except (ValueError, OverflowError) as exc:  # 2026-02-30: a date YAML cannot make
-            shown = node.value if len(node.value) <= 40 else f"{node.value[:37]}..."
+            shown = shortened(node.value)
             why = str(exc).split(";")[0]  # not Python's advice on its own limits
             quote = "" if self._tagged(node) else " (in quotes it is text)"
             raise self.error(node, path, f"invalid YAML value {shown!r}: {why}{quote}") from None
@@ -656,9 +658,11 @@ class _List(_Kind):
             )
             for index, item in enumerate(node.value)
         )
-        _refuse(errors)
+        # Values given twice among the items read, in the same run as the others' problems.
         seen: dict[Any, Node] = {}
         for index, item_node in enumerate(node.value):
+            if items[index] is _FAILED:
+                continue
             if self.unique:
                 at, where, value = item_node, (*path, index), items[index]
             elif self.unique_by:
@@ -826,7 +830,9 @@ class _Conditions(_Kind):
         # once the first was mended); an operator refused is not read further.
         errors: list[str] = []
         found: list[PolicyCondition] = []
-        for operator, operator_node, keys_node in reader.pairs(node, path, as_written=True):
+        for operator, operator_node, keys_node in reader.pairs(
+            node, path, as_written=True, errors=errors
+        ):
             read = _kept(errors, self._operator, reader, operator, operator_node, keys_node, path)
             if read is not _FAILED:
                 found += read
@@ -853,7 +859,9 @@ class _Conditions(_Kind):
         errors: list[str] = []
         found: list[PolicyCondition] = []
         seen: dict[str, str] = {}
-        for key, key_node, values_node in reader.pairs(keys_node, where, as_written=True):
+        for key, key_node, values_node in reader.pairs(
+            keys_node, where, as_written=True, errors=errors
+        ):
             at = (*where, key)
             if key.lower() in seen:
                 again = (
@@ -2271,10 +2279,10 @@ _SERVICE_KEYS = (
         _ENVIRONMENT,
         "application.environment",
         "Environment variables of the service's container. Values are strings: quote "
-        "numbers and booleans. AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN and "
-        "ECS_ENGINE_AUTH_DATA are refused: anyone who may describe the task definition reads "
-        "its environment; the task role gives the container its AWS credentials, and secrets "
-        "hold other systems'.",
+        f"numbers and booleans. {', '.join(CREDENTIAL_VARIABLES[:-1])} and "
+        f"{CREDENTIAL_VARIABLES[-1]} are refused: anyone who may describe the task definition "
+        "reads its environment; the task role gives the container its AWS credentials, and "
+        "secrets hold other systems'.",
     ),
     Key(
         "secrets",
